@@ -1,0 +1,1 @@
+"""archive: digitise and govern a property-management company's customer archive."""

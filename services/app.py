@@ -1,0 +1,122 @@
+"""The app factory: composes the hosted services into one Litestar application."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar, Response, get
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from services.common.auth import AuthMiddleware, PrincipalVerifier
+from services.common.clients.registry import RegistryClient, RegistryVerifier
+from services.common.context import Context, ServiceName
+from services.common.errors import ArchiveError
+from services.common.models import Struct
+from services.common.web import EXCEPTION_HANDLERS, Hook, RequestLogMiddleware, ServicePart
+
+log = logging.getLogger("archive")
+
+READINESS_TIMEOUT_S = 5.0
+
+
+class Health(Struct):
+    status: str
+
+
+class Readiness(Struct):
+    status: str
+    checks: dict[str, str]
+
+
+def build_part(service: ServiceName, ctx: Context) -> ServicePart:
+    module = importlib.import_module(f"services.{service}.bootstrap")
+    part: ServicePart = module.build(ctx)
+    return part
+
+
+@dataclass(frozen=True)
+class ArchiveApp:
+    """The ASGI app plus its start-up and shut-down, run by ``services.server`` around it.
+
+    Start-up is run outside the ASGI lifespan so a failure (database unreachable, bad
+    schema) reaches the caller as an ``ArchiveError`` it can print as one line.
+    """
+
+    asgi: Litestar
+    startup: Hook
+    shutdown: Hook
+
+
+def create_app(ctx: Context) -> ArchiveApp:
+    parts = [build_part(service, ctx) for service in ctx.hosted]
+    verifier = _verifier(parts, ctx)
+    checks = {name: check for part in parts for name, check in part.readiness.items()}
+
+    @get("/health", operation_id="health", tags=["operations"])
+    async def health() -> Health:
+        """Liveness: the process answers."""
+        return Health(status="ok")
+
+    @get("/ready", operation_id="ready", tags=["operations"])
+    async def ready() -> Response[Readiness]:
+        """Readiness, with each dependency's state."""
+        states = await asyncio.gather(*(_run_check(check) for check in checks.values()))
+        results = dict(zip(checks, states, strict=True))
+        healthy = all(not state.startswith("down") for state in states)
+        return Response(Readiness(status="ready" if healthy else "not_ready", checks=results),
+                        status_code=200 if healthy else 503)
+
+    async def startup() -> None:
+        for part in parts:
+            for hook in part.on_startup:
+                await hook()
+
+    async def shutdown() -> None:
+        for part in reversed(parts):
+            for hook in part.on_shutdown:
+                await hook()
+
+    asgi = Litestar(
+        route_handlers=[health, ready, *(part.router for part in parts)],
+        middleware=[
+            RequestLogMiddleware(),
+            DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="archive", version="0.1.0", path="/schema",
+            description="Customer archive (一户一档): ingest, search and registry services.",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(security_schemes={"bearer": SecurityScheme(
+                type="http", scheme="bearer", bearer_format="JWT")}),
+            security=[{"bearer": []}],
+        ),
+        logging_config=None,
+        debug=False,
+    )
+    return ArchiveApp(asgi=asgi, startup=startup, shutdown=shutdown)
+
+
+def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:
+    for part in parts:
+        if part.verifier is not None:
+            return part.verifier
+    client = RegistryClient(ctx.peer_url("registry"), service_token=ctx.codec.service_token(
+        "+".join(ctx.hosted)), name="registry")
+    return RegistryVerifier(client)
+
+
+async def _run_check(check: Any) -> str:
+    try:
+        return str(await asyncio.wait_for(check(), READINESS_TIMEOUT_S))
+    except ArchiveError as exc:
+        return f"down: {exc.detail}"
+    except TimeoutError:
+        return f"down: no answer within {READINESS_TIMEOUT_S:g} s"

@@ -1,0 +1,74 @@
+"""What the client commands share: server and token options, the saved token, errors."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import httpx
+
+from services.common.clients import error_from
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+
+
+def token_file() -> Path:
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "archive" / "token"
+
+
+def saved_token() -> str | None:
+    path = token_file()
+    return path.read_text().strip() if path.is_file() else None
+
+
+def save_token(token: str) -> Path:
+    path = token_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(token)
+    return path
+
+
+class Api:
+    """An authenticated HTTP client for one command run."""
+
+    def __init__(self, server: str, token: str | None) -> None:
+        self.server = server.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=self.server, headers=headers, timeout=120)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise click.ClickException(
+                f"cannot reach {self.server} ({exc}); is 'archive serve' running? "
+                "Pass --server to use another") from exc
+        if response.status_code >= 400:
+            raise error_from(response, "server")
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.request(method, path, **kwargs).json()
+
+
+def api_options(command: F) -> F:
+    """``--server`` and ``--token`` (default: ``ARCHIVE_TOKEN``, then the saved login)."""
+
+    @click.option("--server", envvar="ARCHIVE_SERVER", default=DEFAULT_SERVER,
+                  show_default=True, help="Base URL of the archive.")
+    @click.option("--token", envvar="ARCHIVE_TOKEN", default=None,
+                  help="Bearer token (default: the one 'archive login' saved).")
+    @functools.wraps(command)
+    def wrapper(*args: Any, server: str, token: str | None, **kwargs: Any) -> Any:
+        return command(*args, api=Api(server, token or saved_token()), **kwargs)
+
+    return wrapper  # type: ignore[return-value]

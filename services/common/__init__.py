@@ -1,0 +1,1 @@
+"""Shared library of the three services: config, models, auth, db, object store, text folding."""

@@ -1,0 +1,159 @@
+"""Principals and bearer tokens (JWT), shared by every service.
+
+Tokens are HS256-signed with ``ARCHIVE_SECRET_KEY``; decoding allows only that algorithm
+(never ``none``) and checks signature, ``exp``, issuer and audience. A token carries the
+user's roles, clearance and department so each service can decide without a round trip;
+whether the user is still active is checked by a ``PrincipalVerifier`` (the registry
+looks at its table; other services ask the registry, cached for a few seconds).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Protocol
+
+import jwt
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from services.common.errors import Forbidden, Unauthorized
+from services.common.models import Role, SecurityLevel, security_rank
+
+ALGORITHM = "HS256"
+ISSUER = "archive"
+AUDIENCE = "archive"
+SERVICE_ROLE = "service"
+PUBLIC_PATHS = ("/health", "/ready", "/schema")
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who is asking: a user, or one of our services (``service:<name>``)."""
+
+    username: str
+    roles: tuple[str, ...]
+    clearance: SecurityLevel = "ordinary"
+    department: str | None = None
+
+    @property
+    def is_service(self) -> bool:
+        return SERVICE_ROLE in self.roles
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def cleared_for(self, level: SecurityLevel) -> bool:
+        return self.is_service or security_rank(self.clearance) >= security_rank(level)
+
+
+class TokenCodec:
+    """Issues and checks tokens; one instance per process, built from settings."""
+
+    def __init__(self, key: str, *, ttl_s: int) -> None:
+        if len(key) < 32:
+            raise ValueError("the signing key must be at least 32 characters")
+        self._key = key
+        self.ttl_s = ttl_s
+
+    def issue(self, principal: Principal, *, ttl_s: int | None = None) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": principal.username,
+            "roles": list(principal.roles),
+            "clearance": principal.clearance,
+            "department": principal.department,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + (ttl_s or self.ttl_s),
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM)
+
+    def service_token(self, service: str) -> str:
+        return self.issue(Principal(username=f"service:{service}", roles=(SERVICE_ROLE,),
+                                    clearance="secret"))
+
+    def decode(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+            return Principal(
+                username=str(claims["sub"]),
+                roles=tuple(claims.get("roles") or ()),
+                clearance=claims.get("clearance") or "ordinary",
+                department=claims.get("department"),
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("the token has expired; log in again", code="token_expired") from exc
+        except (jwt.InvalidTokenError, KeyError, TypeError) as exc:
+            raise Unauthorized("the token is not valid", code="invalid_token") from exc
+
+
+class PrincipalVerifier(Protocol):
+    async def verify(self, principal: Principal, token: str) -> None:
+        """Raise ``Unauthorized`` if the principal's account is disabled or gone."""
+        ...
+
+
+class AcceptSignedTokens:
+    """Verifier for a process that trusts signature and expiry alone (tests, CLI)."""
+
+    async def verify(self, principal: Principal, token: str) -> None:
+        return None
+
+
+def bearer_token(header: str | None) -> str:
+    if not header:
+        raise Unauthorized("send 'Authorization: Bearer <token>'; get one with 'archive login'",
+                           code="missing_token")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'",
+                           code="missing_token")
+    return token.strip()
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets ``request.user`` to the ``Principal``; every path but ``PUBLIC_PATHS`` needs one."""
+
+    def __init__(self, app: ASGIApp, codec: TokenCodec, verifier: PrincipalVerifier) -> None:
+        super().__init__(app, exclude=[f"^{p}" for p in PUBLIC_PATHS])
+        self.codec = codec
+        self.verifier = verifier
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]
+                                   ) -> AuthenticationResult:
+        token = bearer_token(connection.headers.get("authorization"))
+        principal = self.codec.decode(token)
+        if not principal.is_service:
+            await self.verifier.verify(principal, token)
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    user = connection.scope.get("user")
+    if not isinstance(user, Principal):
+        raise Unauthorized("no principal on this request", code="missing_token")
+    return user
+
+
+def require_roles(*roles: Role | str) -> Any:
+    """A Litestar guard: the caller holds one of ``roles``."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        if principal.has_role(*roles):
+            return
+        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", code="role_required")
+
+    return guard
+
+
+def require_service_or(*roles: Role | str) -> Any:
+    return require_roles(SERVICE_ROLE, *roles)

@@ -1,0 +1,80 @@
+"""Typed HTTP clients between services (architecture principle 6).
+
+Errors are translated once, in ``ServiceClient.request``: a problem-details answer becomes
+the ``ArchiveError`` subclass of its status with the same ``code``; a peer that cannot be
+reached becomes ``DependencyUnavailable``. The httpx transport is the seam tests may swap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+
+from services.common import errors
+
+T = TypeVar("T")
+
+_BY_STATUS: dict[int, type[errors.ArchiveError]] = {
+    400: errors.BadRequest, 401: errors.Unauthorized, 403: errors.Forbidden,
+    404: errors.NotFound, 409: errors.Conflict, 413: errors.PayloadTooLarge,
+    415: errors.UnsupportedMediaType, 422: errors.ValidationFailed, 429: errors.TooManyRequests,
+    503: errors.DependencyUnavailable,
+}
+
+
+class ServiceClient:
+    """Base of the clients: one ``httpx.AsyncClient`` per peer, a service token by default."""
+
+    def __init__(self, base_url: str, *, service_token: str, name: str,
+                 transport: httpx.AsyncBaseTransport | None = None, timeout_s: float = 30.0
+                 ) -> None:
+        self.name = name
+        self.service_token = service_token
+        self.http = httpx.AsyncClient(base_url=base_url, transport=transport,
+                                      timeout=timeout_s)
+
+    async def request(
+        self, method: str, path: str, *, token: str | None = None,
+        json: Any = None, params: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token or self.service_token}"}
+        body = msgspec.json.encode(json) if json is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = await self.http.request(method, path, content=body, params=params,
+                                               headers=headers)
+        except httpx.HTTPError as exc:
+            raise errors.DependencyUnavailable(
+                f"the {self.name} service at {self.http.base_url} cannot be reached: {exc}",
+                code=f"{self.name}_unavailable",
+            ) from exc
+        if response.status_code >= 400:
+            raise error_from(response, self.name)
+        return response
+
+    async def call(self, method: str, path: str, result: type[T], **kwargs: Any) -> T:
+        response = await self.request(method, path, **kwargs)
+        return msgspec.json.decode(response.content, type=result)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    detail = str(body.get("detail") or f"{peer} answered {response.status_code}")
+    code = body.get("code")
+    extra = {k: v for k, v in body.items()
+             if k not in {"type", "title", "status", "code", "detail"}}
+    error_class = _BY_STATUS.get(response.status_code)
+    if error_class is None:
+        return errors.DependencyUnavailable(
+            f"{peer} failed ({response.status_code}): {detail}", code=f"{peer}_failed")
+    return error_class(detail, code=code, extra=extra)

@@ -1,0 +1,130 @@
+"""Typed settings, decoded once from ``ARCHIVE_*`` environment variables and ``.env``.
+
+Unset means the embedded default (SQLite, a local directory, Tantivy). A bad value raises
+``ConfigError`` whose message names the variable; ``archive`` prints it as one line.
+This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from services.common.errors import ConfigError
+
+PREFIX = "ARCHIVE_"
+
+PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
+ServiceName = str
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    data_dir: Path = Path("./archive-data")
+    database_url: str | None = None
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_bucket: str = "archive"
+    s3_region: str = "us-east-1"
+    elasticsearch_url: str | None = None
+    secret_key: str | None = None
+    registry_url: str | None = None
+    ingest_url: str | None = None
+    search_url: str | None = None
+    ocr_languages: str = "chi_sim+chi_tra+eng"
+    loan_days: PositiveInt = 7
+    loan_escalation_days: PositiveInt = 15
+    destruction_wait_days: PositiveInt = 183
+    max_upload_mb: PositiveInt = 200
+    max_pages: PositiveInt = 2000
+    max_image_pixels: PositiveInt = 178_956_970
+    page_timeout_s: PositiveInt = 180
+    ocr_workers: Annotated[int, msgspec.Meta(ge=0)] = 0
+    job_lease_s: PositiveInt = 300
+    job_max_attempts: PositiveInt = 5
+    low_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] = 60.0
+    token_ttl_s: PositiveInt = 8 * 3600
+    login_attempts_per_minute: PositiveInt = 10
+    log_level: str = "INFO"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def database_url_for(self, service: ServiceName) -> str:
+        """Each service owns its tables; embedded, each gets its own SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir.resolve() / (service + '.db')}"
+
+    def signing_key(self) -> str:
+        """``ARCHIVE_SECRET_KEY``, or embedded: a random key kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines; ``#`` comments and blank lines ignored; quotes stripped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+        key, value = line.split("=", 1)
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Decode settings; the environment wins over ``.env``. Raises ``ConfigError``."""
+    merged: dict[str, str] = read_env_file(env_file) if env_file else {}
+    merged.update(os.environ if environ is None else environ)
+    fields = {f.name: f for f in msgspec.structs.fields(Settings)}
+    raw: dict[str, str] = {}
+    for key, value in merged.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):].lower()
+        if name not in fields:
+            known = ", ".join(PREFIX + n.upper() for n in fields)
+            raise ConfigError(f"{key}: unknown setting (known: {known})")
+        if value != "":
+            raw[name] = value
+    try:
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        variable = _variable_in(message)
+        raise ConfigError(f"{variable}: {message.split(' - at ')[0]}") from exc
+
+
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
+def _variable_in(message: str) -> str:
+    marker = "$."
+    if marker in message:
+        name = message.split(marker, 1)[1].split("`")[0].split(" ")[0].strip("`'\"")
+        return PREFIX + name.upper()
+    return "ARCHIVE_*"

@@ -1,0 +1,36 @@
+"""What a service needs from the process that hosts it, built once by ``services.app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from services.common.auth import TokenCodec
+from services.common.clock import Clock
+from services.common.config import Settings
+
+ServiceName = Literal["registry", "ingest", "search"]
+SERVICE_NAMES: tuple[ServiceName, ...] = ("registry", "ingest", "search")
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    codec: TokenCodec
+    clock: Clock
+    self_url: str
+    """Where this process answers; peers default to it when they run in the same process."""
+    hosted: tuple[ServiceName, ...]
+
+    def peer_url(self, service: ServiceName) -> str:
+        configured = {
+            "registry": self.settings.registry_url,
+            "ingest": self.settings.ingest_url,
+            "search": self.settings.search_url,
+        }[service]
+        return (configured or self.self_url).rstrip("/")
+
+    @property
+    def embedded(self) -> bool:
+        """No database URL: SQLite files in the data directory, migrated at start-up."""
+        return self.settings.database_url is None

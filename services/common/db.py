@@ -1,0 +1,188 @@
+"""Relational store: one async SQLAlchemy engine per service, migrated by Alembic.
+
+Each service owns its tables and its migration chain (``services/<name>/migrations``, with
+its own version table ``alembic_version_<name>``), so services never read each other's
+tables even when they share one PostgreSQL database.
+Embedded: SQLite through aiosqlite, WAL with ``synchronous=FULL`` (reliability.md, 5).
+Scale-out: PostgreSQL through asyncpg; ``fsync`` and ``synchronous_commit`` must be on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, event, text
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.types import TypeDecorator
+
+from services.common.errors import DependencyUnavailable
+
+SERVICES_DIR = Path(__file__).resolve().parent.parent
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An engine with the durability pragmas set on every SQLite connection."""
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        # SQLite's own transaction handling is disabled so BEGIN IMMEDIATE can take the
+        # write lock up front; otherwise two readers upgrading to writers deadlock.
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return engine
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def check_durability(engine: AsyncEngine) -> None:
+    """Refuse to start on settings that can lose acknowledged writes (reliability.md, 5)."""
+    async with connect(engine) as conn:
+        if engine.dialect.name == "sqlite":
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            sync = (await conn.execute(text("PRAGMA synchronous"))).scalar_one()
+            if str(mode).lower() != "wal" or int(sync) != 2:
+                raise DependencyUnavailable(
+                    f"SQLite must run in WAL mode with synchronous=FULL (got {mode}, {sync})",
+                    code="unsafe_database",
+                )
+        else:
+            for setting in ("fsync", "synchronous_commit"):
+                value = (await conn.execute(text(f"SHOW {setting}"))).scalar_one()
+                if value != "on":
+                    raise DependencyUnavailable(
+                        f"PostgreSQL {setting} is {value}; turn it on: acknowledged writes "
+                        "could be lost", code="unsafe_database",
+                    )
+
+
+@asynccontextmanager
+async def connect(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection, with 'cannot reach the database' translated at the edge."""
+    try:
+        conn = await engine.connect()
+    except (OperationalError, OSError) as exc:
+        raise DependencyUnavailable(
+            f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
+            code="database_unavailable",
+        ) from exc
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def ping(engine: AsyncEngine) -> None:
+    async with connect(engine) as conn:
+        await conn.execute(text("SELECT 1"))
+
+
+def _safe(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+def migration_config(url: str, service: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("version_table", f"alembic_version_{service}")
+    config.attributes["database_url"] = url
+    return config
+
+
+async def migrate(url: str, service: str) -> None:
+    """Bring ``service``'s tables to the newest revision (every head; feature chains may fork)."""
+    from alembic import command
+
+    config = migration_config(url, service)
+    try:
+        await asyncio.to_thread(command.upgrade, config, "heads")
+    except (OperationalError, OSError) as exc:
+        raise DependencyUnavailable(
+            f"cannot migrate the {service} database: {_first_line(exc)}",
+            code="database_unavailable",
+        ) from exc
+
+
+def run_migrations_online() -> None:
+    """Body of every service's ``migrations/env.py``: run with the engine in a fresh loop."""
+    from alembic import context
+
+    config = context.config
+    url: str = config.attributes["database_url"]
+    version_table = config.get_main_option("version_table") or "alembic_version"
+
+    def do_run(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=None,
+            version_table=version_table,
+            render_as_batch=connection.dialect.name == "sqlite",
+            transaction_per_migration=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_engine(url, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                await conn.run_sync(do_run)
+                await conn.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always returned timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass timezone-aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

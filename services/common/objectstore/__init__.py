@@ -1,0 +1,265 @@
+"""The object store: originals and derived artifacts, keyed only by server-made values.
+
+Two implementations pass one contract suite (``tests/contract/common/test_object_store.py``):
+
+    DirectoryObjectStore  (``directory.py``)  embedded: files under ``<data_dir>/objects``
+    S3ObjectStore         (``s3.py``)         scale-out: MinIO / any S3, with Object Lock
+
+The contract, shared by both:
+
+- Keys match ``^[a-z0-9][a-z0-9/_.-]*$`` with no empty, ``.`` or ``..`` segment; anything
+  else is refused with ``ValidationFailed`` (code ``invalid_object_key``) before any I/O.
+  Keys are built from server-made values (a SHA-256, a page number), never from a filename.
+- D6: keys under ``originals/`` are write-once. A second put of identical bytes is a no-op
+  (it only extends retention); different bytes are refused with ``Conflict``
+  (code ``immutable_original``). Other keys (derived artifacts) may be replaced.
+- Retention: an object with ``retain_until`` in the future cannot be deleted
+  (``Conflict``, code ``object_locked``); ``set_retention`` only ever extends it.
+- Missing objects raise ``NotFound`` (``head`` returns ``None``; ``delete`` is a no-op so
+  that replaying a destruction is idempotent). An unreachable or broken store raises
+  ``DependencyUnavailable`` with a message naming the endpoint or directory.
+- Every method is a coroutine (``get`` an async generator); blocking I/O runs in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import AsyncIterable, AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import msgspec
+
+from services.common.config import Settings
+from services.common.errors import ConfigError, PayloadTooLarge, ValidationFailed
+
+ORIGINALS_PREFIX = "originals/"
+CHUNK_BYTES = 256 * 1024
+"""Size of the pieces ``get`` yields and uploads are hashed in."""
+
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9/_.-]*$")
+
+
+class ObjectInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``head`` knows about a stored object."""
+
+    size: int
+    content_type: str
+    sha256: str | None
+    """Hex SHA-256 recorded at put time; ``None`` for objects written by other tools."""
+    retain_until: datetime | None
+
+
+class StoredOriginal(msgspec.Struct, frozen=True, kw_only=True):
+    """Result of ``store_original``: ``created`` is False when the bytes were already stored."""
+
+    sha256: str
+    size: int
+    created: bool
+
+    @property
+    def key(self) -> str:
+        return original_key(self.sha256)
+
+
+class ObjectStore(Protocol):
+    """Where originals and derived artifacts live (see the module docstring for the contract)."""
+
+    @property
+    def spool_dir(self) -> Path:
+        """A local directory where callers stage uploads for this store (``store_original``)."""
+        ...
+
+    async def put_file(
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str = "application/octet-stream",
+        retain_until: datetime | None = None,
+    ) -> None:
+        """Store the file's bytes under ``key``, atomically: readers see all or nothing.
+
+        Idempotent for originals (identical bytes: no-op apart from extending retention).
+        """
+        ...
+
+    async def put_bytes(
+        self,
+        key: str,
+        data: bytes,
+        *,
+        content_type: str = "application/octet-stream",
+        retain_until: datetime | None = None,
+    ) -> None:
+        """``put_file`` for small in-memory artifacts (page text, word boxes, previews)."""
+        ...
+
+    def get(self, key: str) -> AsyncIterator[bytes]:
+        """Stream the object in chunks of at most ``CHUNK_BYTES``; never whole in memory.
+
+        Lazy: ``NotFound`` is raised on the first iteration. Call ``head`` first to answer
+        404 before a response starts.
+        """
+        ...
+
+    async def read(self, key: str) -> bytes:
+        """The whole object; only for small derived artifacts. ``NotFound`` if missing."""
+        ...
+
+    async def head(self, key: str) -> ObjectInfo | None:
+        """Size, content type, SHA-256 and retention; ``None`` if there is no such object."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Remove the object for good (every version); a missing key is a no-op.
+
+        Refused with ``Conflict(object_locked)`` while ``retain_until`` is in the future.
+        """
+        ...
+
+    async def presign(self, key: str, *, expires_s: int) -> str:
+        """A URL that reads the object without our credentials for ``expires_s`` seconds."""
+        ...
+
+    async def set_retention(self, key: str, until: datetime) -> None:
+        """Keep the object at least until ``until``; never shortens. ``NotFound`` if missing."""
+        ...
+
+    async def check(self) -> str:
+        """Readiness: a one-line description of the store, or ``DependencyUnavailable``."""
+        ...
+
+
+def validate_key(key: str) -> str:
+    """Return ``key`` if it is a well-formed object key, else raise ``ValidationFailed``."""
+    segments = key.split("/")
+    if (
+        not _KEY_RE.fullmatch(key)
+        or ".." in key
+        or any(segment in ("", ".") for segment in segments)
+    ):
+        raise ValidationFailed(
+            f"invalid object key {key!r}: keys are built from server-made values only",
+            code="invalid_object_key",
+        )
+    return key
+
+
+def is_original_key(key: str) -> bool:
+    return key.startswith(ORIGINALS_PREFIX)
+
+
+def original_key(sha256: str) -> str:
+    """Architecture principle 2: an original is stored once, under its SHA-256."""
+    return validate_key(ORIGINALS_PREFIX + sha256)
+
+
+def require_aware(moment: datetime) -> datetime:
+    """Retention instants must carry a timezone; a naive one would be read in local time."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationFailed(
+            f"retention instant {moment.isoformat()} has no timezone; pass an aware UTC datetime",
+            code="naive_datetime",
+        )
+    return moment
+
+
+async def store_original(
+    store: ObjectStore,
+    chunks: AsyncIterable[bytes],
+    *,
+    max_bytes: int,
+    spool_dir: Path,
+    content_type: str = "application/octet-stream",
+) -> StoredOriginal:
+    """Spool an upload to ``spool_dir`` while hashing it, then store it as an original.
+
+    Holds at most one chunk in memory. Over ``max_bytes`` raises ``PayloadTooLarge`` and
+    nothing is stored. The spooled file is removed in every case. ``created`` is False when
+    ``originals/<sha256>`` already existed; two concurrent uploads of the same bytes may
+    both see ``created=True`` (the store keeps one copy; the catalogue dedupes by hash).
+    """
+    spooled, out = await asyncio.to_thread(_open_spool_file, spool_dir)
+    try:
+        try:
+            sha256, size = await _spool(chunks, out, max_bytes=max_bytes)
+        finally:
+            await asyncio.to_thread(out.close)
+        key = original_key(sha256)
+        if await store.head(key) is not None:
+            return StoredOriginal(sha256=sha256, size=size, created=False)
+        await store.put_file(key, spooled, content_type=content_type)
+        return StoredOriginal(sha256=sha256, size=size, created=True)
+    finally:
+        await asyncio.to_thread(spooled.unlink, missing_ok=True)
+
+
+async def _spool(
+    chunks: AsyncIterable[bytes], out: BinaryIO, *, max_bytes: int
+) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(
+                f"upload is larger than {max_bytes} bytes; split the scan or raise "
+                "ARCHIVE_MAX_UPLOAD_MB",
+                extra={"max_bytes": max_bytes},
+            )
+        await asyncio.to_thread(_write_hashing, out, digest, chunk)
+    return digest.hexdigest(), size
+
+
+def _open_spool_file(spool_dir: Path) -> tuple[Path, BinaryIO]:
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool_dir, prefix="upload-", suffix=".part")
+    return Path(name), os.fdopen(fd, "wb")
+
+
+def _write_hashing(out: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
+    digest.update(chunk)
+    out.write(chunk)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks. Blocking: call it in a thread."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_object_store(settings: Settings, *, spool_dir: Path | None = None) -> ObjectStore:
+    """Pick the implementation from settings: ``s3_endpoint`` set → S3, else a directory.
+
+    ``spool_dir`` defaults to ``<data_dir>/spool``. Opens no connection: the S3 bucket is
+    checked (and created, with Object Lock) on first use.
+    """
+    spool = spool_dir or settings.data_dir / "spool"
+    if settings.s3_endpoint:
+        from services.common.objectstore.s3 import S3ObjectStore
+
+        if not settings.s3_access_key or not settings.s3_secret_key:
+            raise ConfigError(
+                "ARCHIVE_S3_ENDPOINT is set but ARCHIVE_S3_ACCESS_KEY or "
+                "ARCHIVE_S3_SECRET_KEY is missing; set both"
+            )
+        return S3ObjectStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            spool_dir=spool,
+        )
+    from services.common.objectstore.directory import DirectoryObjectStore
+
+    return DirectoryObjectStore(settings.data_dir / "objects", spool_dir=spool)

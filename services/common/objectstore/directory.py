@@ -1,0 +1,350 @@
+"""The embedded object store: files under one local directory (one machine, zero servers).
+
+Layout under ``root``::
+
+    data/<key>        the bytes; originals are made read-only (0444)
+    meta/<key>.json   sidecar: content type, SHA-256, retain_until
+    tmp/              staging on the same filesystem, so a rename publishes atomically
+    .lock             flock'd while an object's metadata is read and rewritten
+
+Every write is temp file + fsync + rename + fsync of the directory, so a crash leaves the
+old object or the new one, never a torn one. Keys are validated before a path is built,
+so no key can reach outside ``data/``. Retention is enforced by this code only (anyone
+with a shell can still remove files); S3 with Object Lock enforces it against everyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+
+from services.common.clock import Clock, SystemClock
+from services.common.errors import Conflict, DependencyUnavailable, NotFound
+from services.common.objectstore import (
+    CHUNK_BYTES,
+    ObjectInfo,
+    file_sha256,
+    is_original_key,
+    require_aware,
+    validate_key,
+)
+
+_DEFAULT_TYPE = "application/octet-stream"
+
+Fill = Callable[[BinaryIO], str]
+"""Writes an object's bytes into the staging file and returns their hex SHA-256."""
+
+
+class _Sidecar(msgspec.Struct, frozen=True, kw_only=True):
+    content_type: str
+    sha256: str
+    retain_until: datetime | None = None
+
+
+class DirectoryObjectStore:
+    """``ObjectStore`` over a local directory; see the module docstring for the layout."""
+
+    def __init__(
+        self, root: Path, *, spool_dir: Path | None = None, clock: Clock | None = None
+    ) -> None:
+        self._root = root
+        self._spool_dir = spool_dir or root / "spool"
+        self._clock: Clock = clock or SystemClock()
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    @property
+    def spool_dir(self) -> Path:
+        return self._spool_dir
+
+    async def put_file(
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str = _DEFAULT_TYPE,
+        retain_until: datetime | None = None,
+    ) -> None:
+        await self._put(key, partial(_copy_hashing, path), content_type, retain_until)
+
+    async def put_bytes(
+        self,
+        key: str,
+        data: bytes,
+        *,
+        content_type: str = _DEFAULT_TYPE,
+        retain_until: datetime | None = None,
+    ) -> None:
+        await self._put(key, partial(_write_hashing, data), content_type, retain_until)
+
+    async def get(self, key: str) -> AsyncIterator[bytes]:
+        validate_key(key)
+        with self._translated(key):
+            source = await asyncio.to_thread(self._open_for_read, key)
+        try:
+            while True:
+                with self._translated(key):
+                    chunk = await asyncio.to_thread(source.read, CHUNK_BYTES)
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            await asyncio.to_thread(source.close)
+
+    async def read(self, key: str) -> bytes:
+        validate_key(key)
+        with self._translated(key):
+            return await asyncio.to_thread(self._read, key)
+
+    async def head(self, key: str) -> ObjectInfo | None:
+        validate_key(key)
+        with self._translated(key):
+            return await asyncio.to_thread(self._head, key)
+
+    async def delete(self, key: str) -> None:
+        validate_key(key)
+        with self._translated(key):
+            await asyncio.to_thread(self._delete, key)
+
+    async def presign(self, key: str, *, expires_s: int) -> str:
+        """A ``file://`` URI of the stored file.
+
+        The embedded store has no server to sign for: ``expires_s`` is not enforced and
+        the URI is only meaningful to code on this machine.
+        """
+        if await self.head(key) is None:
+            raise NotFound(f"object {key} not found")
+        return self._data_path(key).resolve().as_uri()
+
+    async def set_retention(self, key: str, until: datetime) -> None:
+        validate_key(key)
+        require_aware(until)
+        with self._translated(key):
+            await asyncio.to_thread(self._set_retention, key, until)
+
+    async def check(self) -> str:
+        with self._translated(""):
+            await asyncio.to_thread(self._check)
+        return f"directory {self._root.resolve()}"
+
+    async def _put(
+        self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
+    ) -> None:
+        validate_key(key)
+        if retain_until is not None:
+            require_aware(retain_until)
+        with self._translated(key):
+            await asyncio.to_thread(self._put_sync, key, fill, content_type, retain_until)
+
+    def _put_sync(
+        self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
+    ) -> None:
+        staged, sha256 = self._stage(fill)
+        try:
+            incoming = _Sidecar(content_type=content_type, sha256=sha256, retain_until=retain_until)
+            with self._exclusive():
+                if is_original_key(key) and self._admit_existing_original(key, incoming):
+                    return
+                self._write_sidecar(key, incoming)
+                if is_original_key(key):
+                    staged.chmod(0o444)  # D6: originals are never modified
+                self._publish(staged, self._data_path(key))
+        finally:
+            staged.unlink(missing_ok=True)
+
+    def _admit_existing_original(self, key: str, incoming: _Sidecar) -> bool:
+        """True if identical bytes are already stored (their retention is extended)."""
+        path = self._data_path(key)
+        if not path.is_file():
+            return False
+        current = self._sidecar_of(key, path)
+        if current.sha256 != incoming.sha256:
+            raise Conflict(
+                f"original {key} is already stored with different bytes; originals are "
+                "never modified (D6): store the new bytes under their own hash",
+                code="immutable_original",
+            )
+        if incoming.retain_until is not None:
+            self._extend(key, current, incoming.retain_until)
+        return True
+
+    def _set_retention(self, key: str, until: datetime) -> None:
+        with self._exclusive():
+            path = self._data_path(key)
+            if not path.is_file():
+                raise NotFound(f"object {key} not found")
+            self._extend(key, self._sidecar_of(key, path), until)
+
+    def _extend(self, key: str, current: _Sidecar, until: datetime) -> None:
+        if current.retain_until is None or until > current.retain_until:
+            self._write_sidecar(key, msgspec.structs.replace(current, retain_until=until))
+
+    def _delete(self, key: str) -> None:
+        with self._exclusive():
+            path = self._data_path(key)
+            sidecar = self._read_sidecar(key)
+            if path.is_file():
+                retain_until = sidecar.retain_until if sidecar else None
+                if retain_until is not None and retain_until > self._clock.now():
+                    raise Conflict(
+                        f"object {key} is retained until {retain_until.isoformat()}; "
+                        "it can be deleted after that",
+                        code="object_locked",
+                    )
+                path.unlink()
+                _fsync_dir(path.parent)
+            self._sidecar_path(key).unlink(missing_ok=True)
+
+    def _head(self, key: str) -> ObjectInfo | None:
+        path = self._data_path(key)
+        if not path.is_file():
+            return None
+        sidecar = self._read_sidecar(key)
+        return ObjectInfo(
+            size=path.stat().st_size,
+            content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
+            sha256=sidecar.sha256 if sidecar else None,
+            retain_until=sidecar.retain_until if sidecar else None,
+        )
+
+    def _read(self, key: str) -> bytes:
+        with self._open_for_read(key) as source:
+            return source.read()
+
+    def _open_for_read(self, key: str) -> BinaryIO:
+        try:
+            return self._data_path(key).open("rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+            raise NotFound(f"object {key} not found") from exc
+
+    def _check(self) -> None:
+        for part in ("data", "meta", "tmp"):
+            (self._root / part).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=self._root / "tmp"):
+            pass
+
+    def _stage(self, fill: Fill) -> tuple[Path, str]:
+        staging = self._root / "tmp"
+        staging.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=staging, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                sha256 = fill(out)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+        return Path(name), sha256
+
+    def _publish(self, staged: Path, target: Path) -> None:
+        _make_dirs(target.parent)
+        os.replace(staged, target)
+        _fsync_dir(target.parent)
+
+    def _sidecar_of(self, key: str, path: Path) -> _Sidecar:
+        """The recorded sidecar, or one rebuilt from the file when none was written."""
+        return self._read_sidecar(key) or _Sidecar(
+            content_type=_DEFAULT_TYPE, sha256=file_sha256(path)
+        )
+
+    def _read_sidecar(self, key: str) -> _Sidecar | None:
+        try:
+            raw = self._sidecar_path(key).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return msgspec.json.decode(raw, type=_Sidecar)
+
+    def _write_sidecar(self, key: str, sidecar: _Sidecar) -> None:
+        staged, _ = self._stage(partial(_write_hashing, msgspec.json.encode(sidecar)))
+        try:
+            self._publish(staged, self._sidecar_path(key))
+        finally:
+            staged.unlink(missing_ok=True)
+
+    def _data_path(self, key: str) -> Path:
+        return self._root / "data" / validate_key(key)
+
+    def _sidecar_path(self, key: str) -> Path:
+        return self._root / "meta" / (validate_key(key) + ".json")
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Serialises metadata read-modify-write across threads and processes (flock)."""
+        self._root.mkdir(parents=True, exist_ok=True)
+        with (self._root / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _translated(self, key: str) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            if self._is_key_collision(exc):
+                raise Conflict(
+                    f"object key {key} collides with another key's path ({exc.filename})",
+                    code="key_collision",
+                ) from exc
+            raise DependencyUnavailable(
+                f"object directory {self._root}: {exc.strerror or exc}; check that it exists, "
+                "is writable and has free space"
+            ) from exc
+
+
+    def _is_key_collision(self, exc: OSError) -> bool:
+        """``a`` and ``a/b`` cannot both be files; S3 allows it, a filesystem does not."""
+        if not isinstance(exc, NotADirectoryError | FileExistsError) or not exc.filename:
+            return False
+        path = Path(exc.filename)
+        trees = (self._root / "data", self._root / "meta")
+        return any(path != tree and path.is_relative_to(tree) for tree in trees)
+
+
+def _copy_hashing(path: Path, out: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK_BYTES):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _write_hashing(data: bytes, out: BinaryIO) -> str:
+    out.write(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _make_dirs(directory: Path) -> None:
+    """``mkdir -p`` that also fsyncs each new directory's parent, so the entry survives."""
+    missing: list[Path] = []
+    while not directory.is_dir():
+        missing.append(directory)
+        directory = directory.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+        _fsync_dir(created.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,428 @@
+"""The scale-out object store: S3 (MinIO in production) through the official ``minio`` client.
+
+The bucket is checked on first use and, if missing, created with Object Lock, which S3 can
+only enable when a bucket is created. In a bucket with Object Lock, ``retain_until`` is
+written as COMPLIANCE-mode retention: nobody, not even the root account, can delete that
+version or shorten its retention before then. A bucket that already exists without Object
+Lock still works, but retention is then recorded in object metadata and enforced by this
+code only; ``check`` says which of the two a deployment has.
+
+Pitfall (reliability.md): on a versioned, locked bucket a plain DELETE only adds a delete
+marker while the locked version stays. ``delete`` removes every version by id, refusing
+first if any is retained, and turns the store's own refusal into ``Conflict(object_locked)``.
+
+The minio client blocks: every call runs in a thread. Its errors (``S3Error``,
+``ServerError``, urllib3's) are translated into the archive's in ``_translated``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import COMPLIANCE, REPLACE, CopySource
+from minio.datatypes import Object
+from minio.error import MinioException, S3Error
+from minio.helpers import DictType
+from minio.retention import Retention
+from minio.time import from_iso8601utc
+
+from services.common.clock import Clock, SystemClock
+from services.common.errors import (
+    ConfigError,
+    Conflict,
+    DependencyUnavailable,
+    NotFound,
+    ValidationFailed,
+)
+from services.common.objectstore import (
+    CHUNK_BYTES,
+    ObjectInfo,
+    file_sha256,
+    is_original_key,
+    require_aware,
+    validate_key,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_DEFAULT_TYPE = "application/octet-stream"
+_META_SHA256 = "sha256"
+_META_RETAIN_UNTIL = "retain-until"
+_LOCK_UNTIL_HEADER = "x-amz-object-lock-retain-until-date"
+_MISSING = frozenset({"NoSuchKey", "NoSuchVersion", "ResourceNotFound"})
+_REFUSED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
+_MAX_PRESIGN_S = 7 * 24 * 3600  # S3 signature v4 limit
+
+Upload = Callable[..., object]
+"""A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
+
+
+class S3ObjectStore:
+    """``ObjectStore`` over one S3 bucket; see the module docstring for locking."""
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        region: str = "us-east-1",
+        spool_dir: Path,
+        clock: Clock | None = None,
+    ) -> None:
+        url = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
+        if url.scheme not in ("http", "https") or not url.netloc or url.path.strip("/"):
+            raise ConfigError(
+                f"ARCHIVE_S3_ENDPOINT {endpoint!r}: expected http(s)://host:port"
+            )
+        self._endpoint = f"{url.scheme}://{url.netloc}"
+        self._client = Minio(
+            url.netloc,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=url.scheme == "https",
+            region=region,
+            http_client=_http_client(),
+        )
+        self._bucket = bucket
+        self._spool_dir = spool_dir
+        self._clock: Clock = clock or SystemClock()
+        self._object_lock: bool | None = None
+        self._opening = asyncio.Lock()
+
+    @property
+    def spool_dir(self) -> Path:
+        return self._spool_dir
+
+    async def put_file(
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str = _DEFAULT_TYPE,
+        retain_until: datetime | None = None,
+    ) -> None:
+        _check_put(key, retain_until)
+        sha256 = await asyncio.to_thread(file_sha256, path)
+        upload = partial(self._client.fput_object, self._bucket, key, str(path))
+        await self._put(key, sha256, upload, content_type, retain_until)
+
+    async def put_bytes(
+        self,
+        key: str,
+        data: bytes,
+        *,
+        content_type: str = _DEFAULT_TYPE,
+        retain_until: datetime | None = None,
+    ) -> None:
+        _check_put(key, retain_until)
+        sha256 = hashlib.sha256(data).hexdigest()
+        upload = partial(self._client.put_object, self._bucket, key, io.BytesIO(data), len(data))
+        await self._put(key, sha256, upload, content_type, retain_until)
+
+    async def get(self, key: str) -> AsyncIterator[bytes]:
+        validate_key(key)
+        await self._ready()
+        response = await self._call(key, self._client.get_object, self._bucket, key)
+        try:
+            while chunk := await self._call(key, response.read, CHUNK_BYTES):
+                yield chunk
+        finally:
+            await asyncio.to_thread(_release, response)
+
+    async def read(self, key: str) -> bytes:
+        validate_key(key)
+        await self._ready()
+        return await self._call(key, self._read_sync, key)
+
+    async def head(self, key: str) -> ObjectInfo | None:
+        validate_key(key)
+        await self._ready()
+        return await self._call(key, self._head_sync, key)
+
+    async def delete(self, key: str) -> None:
+        validate_key(key)
+        await self._ready()
+        await self._call(key, self._delete_sync, key)
+
+    async def presign(self, key: str, *, expires_s: int) -> str:
+        if not 1 <= expires_s <= _MAX_PRESIGN_S:
+            raise ValidationFailed(
+                f"presign expiry {expires_s}s is outside 1..{_MAX_PRESIGN_S}s",
+                code="invalid_expiry",
+            )
+        if await self.head(key) is None:
+            raise NotFound(f"object {key} not found")
+        expires = timedelta(seconds=expires_s)
+        url: str = await self._call(
+            key, self._client.presigned_get_object, self._bucket, key, expires=expires
+        )
+        return url
+
+    async def set_retention(self, key: str, until: datetime) -> None:
+        validate_key(key)
+        require_aware(until)
+        locked = await self._ready()
+        await self._call(key, self._set_retention_sync, key, until, locked)
+
+    async def check(self) -> str:
+        locked = await self._ready()
+        await self._call("", self._client.bucket_exists, self._bucket)
+        lock = "object lock" if locked else "no object lock: retention enforced by the archive only"
+        return f"s3 {self._endpoint}/{self._bucket} ({lock})"
+
+    async def _put(
+        self,
+        key: str,
+        sha256: str,
+        upload: Upload,
+        content_type: str,
+        retain_until: datetime | None,
+    ) -> None:
+        locked = await self._ready()
+        await self._call(
+            key, self._put_sync, key, sha256, upload, content_type, retain_until, locked
+        )
+
+    def _put_sync(
+        self,
+        key: str,
+        sha256: str,
+        upload: Upload,
+        content_type: str,
+        retain_until: datetime | None,
+        locked: bool,
+    ) -> None:
+        if is_original_key(key) and self._admit_existing_original(
+            key, sha256, retain_until, locked
+        ):
+            return
+        metadata = {_META_SHA256: sha256}
+        retention = None
+        if retain_until is not None and locked:
+            retention = Retention(COMPLIANCE, _utc(retain_until))
+        elif retain_until is not None:
+            metadata[_META_RETAIN_UNTIL] = _utc(retain_until).isoformat()
+        upload(content_type=content_type, metadata=metadata, retention=retention)
+
+    def _admit_existing_original(
+        self, key: str, sha256: str, retain_until: datetime | None, locked: bool
+    ) -> bool:
+        """True if identical bytes are already stored (their retention is extended)."""
+        current = self._head_sync(key)
+        if current is None:
+            return False
+        if (current.sha256 or self._stored_sha256(key)) != sha256:
+            raise Conflict(
+                f"original {key} is already stored with different bytes; originals are "
+                "never modified (D6): store the new bytes under their own hash",
+                code="immutable_original",
+            )
+        if retain_until is not None:
+            self._set_retention_sync(key, retain_until, locked)
+        return True
+
+    def _set_retention_sync(self, key: str, until: datetime, locked: bool) -> None:
+        if not locked:
+            self._record_retention(key, until)
+            return
+        live = [version for version, marker in self._versions(key) if not marker]
+        if not live:
+            raise NotFound(f"object {key} not found")
+        for version in live:
+            current = _info(self._stat(key, version)).retain_until
+            if current is None or until > current:
+                self._client.set_object_retention(
+                    self._bucket, key, Retention(COMPLIANCE, _utc(until)), version_id=version
+                )
+
+    def _record_retention(self, key: str, until: datetime) -> None:
+        """Without Object Lock, retention lives in metadata, rewritten by a self-copy."""
+        current = self._head_sync(key)
+        if current is None:
+            raise NotFound(f"object {key} not found")
+        if current.retain_until is not None and until <= current.retain_until:
+            return
+        metadata: DictType = {"Content-Type": current.content_type}
+        metadata[_META_RETAIN_UNTIL] = _utc(until).isoformat()
+        if current.sha256:
+            metadata[_META_SHA256] = current.sha256
+        self._client.copy_object(
+            self._bucket,
+            key,
+            CopySource(self._bucket, key),
+            metadata=metadata,
+            metadata_directive=REPLACE,
+        )
+
+    def _delete_sync(self, key: str) -> None:
+        versions = self._versions(key)
+        now = self._clock.now()
+        for version, marker in versions:
+            retain_until = None if marker else _info(self._stat(key, version)).retain_until
+            if retain_until is not None and retain_until > now:
+                raise Conflict(
+                    f"object {key} is retained until {retain_until.isoformat()}; "
+                    "it can be deleted after that",
+                    code="object_locked",
+                )
+        for version, _ in versions:
+            try:
+                self._client.remove_object(self._bucket, key, version_id=version)
+            except S3Error as exc:
+                if exc.code != "AccessDenied":
+                    raise
+                raise Conflict(
+                    f"the store refused to delete object {key} (version {version}): "
+                    f"it is under retention ({exc.message})",
+                    code="object_locked",
+                ) from exc
+
+    def _versions(self, key: str) -> list[tuple[str | None, bool]]:
+        """(version id, is delete marker) of every version of ``key``, newest first."""
+        listing = self._client.list_objects(self._bucket, prefix=key, include_version=True)
+        return [
+            (_version_id(item.version_id), bool(item.is_delete_marker))
+            for item in listing
+            if item.object_name == key
+        ]
+
+    def _head_sync(self, key: str) -> ObjectInfo | None:
+        try:
+            return _info(self._stat(key, None))
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                return None
+            raise
+
+    def _stat(self, key: str, version: str | None) -> Object:
+        return self._client.stat_object(self._bucket, key, version_id=version)
+
+    def _read_sync(self, key: str) -> bytes:
+        response = self._client.get_object(self._bucket, key)
+        try:
+            data: bytes = response.read()
+            return data
+        finally:
+            _release(response)
+
+    def _stored_sha256(self, key: str) -> str:
+        """Hash the stored bytes when the object carries no recorded SHA-256."""
+        digest = hashlib.sha256()
+        response = self._client.get_object(self._bucket, key)
+        try:
+            for chunk in response.stream(CHUNK_BYTES):
+                digest.update(chunk)
+        finally:
+            _release(response)
+        return digest.hexdigest()
+
+    async def _ready(self) -> bool:
+        """Open the bucket once (creating it with Object Lock); True if it has Object Lock."""
+        if self._object_lock is None:
+            async with self._opening:
+                if self._object_lock is None:
+                    self._object_lock = await self._call("", self._open_bucket)
+        return self._object_lock
+
+    def _open_bucket(self) -> bool:
+        if not self._client.bucket_exists(self._bucket):
+            try:
+                self._client.make_bucket(self._bucket, object_lock=True)
+            except S3Error as exc:
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
+        try:
+            self._client.get_object_lock_config(self._bucket)
+        except S3Error as exc:
+            if exc.code == "ObjectLockConfigurationNotFoundError":
+                return False
+            raise
+        return True
+
+    async def _call(
+        self, key: str, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        with self._translated(key):
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+    @contextmanager
+    def _translated(self, key: str) -> Iterator[None]:
+        where = f"S3 at {self._endpoint} (bucket {self._bucket})"
+        try:
+            yield
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                raise NotFound(f"object {key} not found") from exc
+            if exc.code in _REFUSED:
+                raise DependencyUnavailable(
+                    f"{where} refused access ({exc.code}); check ARCHIVE_S3_ACCESS_KEY, "
+                    "ARCHIVE_S3_SECRET_KEY and the bucket policy"
+                ) from exc
+            raise DependencyUnavailable(f"{where} answered {exc.code}: {exc.message}") from exc
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise DependencyUnavailable(
+                f"{where} cannot be reached ({type(exc).__name__}); check "
+                "ARCHIVE_S3_ENDPOINT and that the server is running"
+            ) from exc
+
+
+def _http_client() -> urllib3.PoolManager:
+    """Short timeouts and few retries, so an unreachable store fails within seconds."""
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=5, read=60),
+        maxsize=10,
+        retries=urllib3.Retry(
+            total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
+        ),
+    )
+
+
+def _info(stat: Object) -> ObjectInfo:
+    headers = stat.metadata or {}
+    locked_until = headers.get(_LOCK_UNTIL_HEADER)
+    recorded_until = headers.get(f"x-amz-meta-{_META_RETAIN_UNTIL}")
+    retain_until = None
+    if locked_until:
+        retain_until = from_iso8601utc(locked_until)
+    elif recorded_until:
+        retain_until = datetime.fromisoformat(recorded_until)
+    return ObjectInfo(
+        size=int(stat.size or 0),
+        content_type=stat.content_type or _DEFAULT_TYPE,
+        sha256=headers.get(f"x-amz-meta-{_META_SHA256}"),
+        retain_until=retain_until,
+    )
+
+
+def _check_put(key: str, retain_until: datetime | None) -> None:
+    validate_key(key)
+    if retain_until is not None:
+        require_aware(retain_until)
+
+
+def _version_id(version: str | None) -> str | None:
+    """Unversioned buckets list the version ``null``; requests then carry no version id."""
+    return None if version in (None, "null") else version
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _release(response: Any) -> None:  # Any: urllib3's response, whose type minio hides
+    response.close()
+    response.release_conn()

@@ -1,0 +1,189 @@
+"""Chinese text folding and tokenisation, the same for indexed text and for queries.
+
+Folding (``fold``) makes variants of the same text compare equal for matching:
+
+1. Traditional → Simplified with OpenCC ``t2s`` (``維修`` → ``维修``);
+2. NFKC per character: full-width → half-width (``ＡＢＣ１２３`` → ``ABC123``, ``，`` → ``,``);
+3. case folding (``WX`` → ``wx``).
+
+Folding is length-preserving for nearly all text: OpenCC's ``t2s`` tables map a phrase to
+a phrase of the same length, and steps 2–3 are applied one character at a time. The few
+characters whose NFKC/casefold is not one character (``ß`` → ``ss``, ``㍻`` → ``平成``)
+make ``fold_mapped`` keep an offset map, so a match found in folded text always maps back
+to the original text, which is what is stored and shown (highlights).
+
+Tokenisation mirrors Elasticsearch's ``cjk`` analyzer (standard tokenizer + ``cjk_bigram``)
+so the embedded Tantivy index and Elasticsearch match the same documents:
+
+- a run of CJK characters (Han, kana, Hangul) becomes overlapping bigrams
+  (``中国人`` → ``中国``, ``国人``); a lone CJK character becomes a unigram;
+- other letters and digits form words as Unicode word segmentation (UAX #29) does:
+  ``A-1201`` → ``a``, ``1201``; ``WX2019-0456`` → ``wx2019``, ``0456``;
+  ``1,200.50`` and ``U.S.`` stay one token (``1,200.50``, ``u.s``);
+- punctuation and spaces separate tokens and are dropped.
+
+With ``unigrams=True`` every CJK character is its own token instead, as the
+``standard`` analyzer does; the index keeps such a field so that single-character
+queries (``修``) still match. (The ``standard`` tokenizer keeps a Katakana or Hangul
+run as one token where we split it; only single-character queries in those scripts differ.)
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+_converter: _Converter | None = None
+_converter_lock = threading.Lock()
+
+
+def _t2s() -> _Converter:
+    """The OpenCC Traditional → Simplified converter, built once on first use."""
+    global _converter
+    if _converter is None:
+        with _converter_lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+class _WidthAndCase(dict[int, str]):
+    """``str.translate`` table: NFKC + casefold of one character, computed on first sight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        folded = unicodedata.normalize("NFKC", char).casefold()
+        if len(folded) != 1:
+            self.irregular.add(char)
+        self[codepoint] = folded
+        return folded
+
+
+_WIDTH_AND_CASE = _WidthAndCase()
+
+
+def _simplified(text: str) -> str:
+    simplified = _t2s().convert(text)
+    if len(simplified) == len(text):
+        return simplified
+    # Keep the 1:1 character correspondence the offset map relies on.
+    per_char = (_t2s().convert(char) for char in text)
+    return "".join(s if len(s) == 1 else c for s, c in zip(per_char, text, strict=True))
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """Folded text with the way back to the original's character offsets."""
+
+    text: str
+    source_starts: tuple[int, ...] | None
+    """For each folded character, the original character it came from; None = identity."""
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original's ``[start, end)`` for the folded ``[start, end)`` (``end > start``)."""
+        if self.source_starts is None:
+            return start, end
+        return self.source_starts[start], self.source_starts[end - 1] + 1
+
+
+def fold_mapped(text: str) -> FoldedText:
+    """Fold ``text`` (module docstring) and keep the offset map when lengths change."""
+    simplified = _simplified(text)
+    folded = simplified.translate(_WIDTH_AND_CASE)
+    if len(folded) == len(simplified) and _WIDTH_AND_CASE.irregular.isdisjoint(simplified):
+        return FoldedText(folded, None)
+    starts: list[int] = []
+    for index, char in enumerate(simplified):
+        starts.extend([index] * len(_WIDTH_AND_CASE[ord(char)]))
+    return FoldedText(folded, tuple(starts))
+
+
+def fold(text: str) -> str:
+    """Traditional → Simplified, full-width → half-width, case-folded (module docstring)."""
+    return fold_mapped(text).text
+
+
+# Han (with extensions and compatibility ideographs), ideographic zero, kana, Hangul.
+_CJK = (
+    "\u3007\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+_WORD_CHAR = rf"(?:[^\W{_CJK}]|[\u0300-\u036f])"
+_LETTER = rf"[^\W\d_{_CJK}]"
+# UAX #29 WB6/7 (letter·letter) and WB11/12 (digit·digit): these marks do not split a word.
+_JOINER = rf"(?:(?<={_LETTER})[.:'’](?={_LETTER})|(?<=\d)[.,;'’](?=\d))"
+_TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*)")
+
+
+class TokenSpan(NamedTuple):
+    """A token and where it sits in the folded text: ``folded[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _cjk_spans(run: str, start: int, *, unigrams: bool) -> Iterator[TokenSpan]:
+    if unigrams or len(run) == 1:
+        for offset, char in enumerate(run):
+            yield TokenSpan(char, start + offset, start + offset + 1)
+        return
+    for offset in range(len(run) - 1):
+        yield TokenSpan(run[offset : offset + 2], start + offset, start + offset + 2)
+
+
+def token_spans(folded: str, *, unigrams: bool = False) -> list[TokenSpan]:
+    """Tokens of already-folded text with their offsets, in order (module docstring)."""
+    spans: list[TokenSpan] = []
+    for match in _TOKEN_RE.finditer(folded):
+        run = match.group("cjk")
+        if run is None:
+            spans.append(TokenSpan(match.group(), match.start(), match.end()))
+        else:
+            spans.extend(_cjk_spans(run, match.start(), unigrams=unigrams))
+    return spans
+
+
+def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
+    """Tokens of already-folded text, in order; the indexing hot path, so no offsets."""
+    out: list[str] = []
+    for match in _TOKEN_RE.finditer(folded):
+        run = match.group("cjk")
+        if run is None:
+            out.append(match.group())
+        elif unigrams or len(run) == 1:
+            out.extend(run)
+        else:
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+    return out
+
+
+def tokens(text: str, *, unigrams: bool = False) -> list[str]:
+    """Fold ``text`` and split it into tokens: CJK bigrams (or unigrams) and words."""
+    return folded_tokens(fold(text), unigrams=unigrams)
+
+
+def has_lone_cjk(folded: str) -> bool:
+    """True when some CJK run in ``folded`` is one character long (``A座``, ``修``).
+
+    A lone character is indexed only as a unigram, so a query containing one has to be
+    matched against the unigram field.
+    """
+    return any(
+        len(run) == 1 for run in (m.group("cjk") for m in _TOKEN_RE.finditer(folded)) if run
+    )

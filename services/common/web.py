@@ -1,0 +1,147 @@
+"""What every service's web layer shares: problem details, request logs, service parts.
+
+A service contributes a ``ServicePart`` (its router under its prefix, start-up and
+shut-down hooks, readiness checks); ``services.app.create_app`` composes the parts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.middleware import ASGIMiddleware
+from litestar.router import Router
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from services.common.auth import PrincipalVerifier
+from services.common.errors import ArchiveError
+
+log = logging.getLogger("archive.http")
+
+Hook = Callable[[], Awaitable[None]]
+ReadinessCheck = Callable[[], Awaitable[str]]
+"""Returns a short state ("ok", "lag 3 events"); raises ``ArchiveError`` when not ready."""
+
+
+@dataclass
+class ServicePart:
+    name: str
+    router: Router
+    on_startup: list[Hook] = field(default_factory=list)
+    on_shutdown: list[Hook] = field(default_factory=list)
+    readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
+    verifier: PrincipalVerifier | None = None
+    """The registry checks accounts itself; the other services ask it over HTTP."""
+
+
+def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None
+            ) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"https://archive.invalid/problems/{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if extra:
+        body.update(extra)
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
+def archive_error_handler(_: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
+    return problem(exc.status, exc.code, exc.detail, exc.extra)
+
+
+_HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        extra = {"errors": exc.extra} if exc.extra else None
+        return problem(400, "invalid_request", _validation_detail(exc), extra)
+    if isinstance(exc, NotAuthorizedException):
+        return problem(401, "unauthorized", exc.detail)
+    if isinstance(exc, PermissionDeniedException):
+        return problem(403, "forbidden", exc.detail)
+    if status >= 500:
+        log.error("http error %s: %s", status, exc.detail)
+        return problem(status, "internal_error", "the server failed; see its log")
+    return problem(status, _HTTP_CODES.get(status, "http_error"), exc.detail)
+
+
+def _validation_detail(exc: ValidationException) -> str:
+    if isinstance(exc.extra, list) and exc.extra:
+        first = exc.extra[0]
+        if isinstance(first, dict) and first.get("message"):
+            where = first.get("key") or first.get("source") or ""
+            return f"{first['message']}{f' ({where})' if where else ''}"
+    return str(exc.detail)
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal_error", "the server failed; see its log")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ArchiveError: archive_error_handler,
+    HTTPException: http_error_handler,
+    Exception: unexpected_error_handler,
+}
+
+
+class RequestLogMiddleware(ASGIMiddleware):
+    """One JSON line per request: request id, user, method, route, status, milliseconds."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_id)
+        except ArchiveError as exc:
+            status = exc.status
+            raise
+        finally:
+            user = scope.get("user")
+            log.info(json.dumps({
+                "request_id": request_id,
+                "user": getattr(user, "username", None),
+                "method": scope.get("method"),
+                "route": scope.get("path"),
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }, ensure_ascii=False))
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))[:64]
+    return None

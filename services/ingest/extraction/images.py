@@ -1,0 +1,130 @@
+"""Pages of raster documents (PNG, JPEG, multi-page TIFF), decoded one at a time with Pillow."""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from services.common.errors import PermanentJobError
+from services.ingest.extraction.engine import OCR_PIXEL_MODES, PageImage
+from services.ingest.extraction.models import MediaType
+
+_PILLOW_FORMATS: dict[MediaType, str] = {
+    "image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF",
+}
+ASSUMED_DPI = 300
+# Outside this range a declared resolution is a placeholder (0, 1, JFIF's 72), not a scan's.
+_CREDIBLE_DPI = range(100, 2401)
+# Pillow reports broken files with several exception types; struct.error comes from TIFF tags.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
+
+
+def refuse_pixel_bomb(width: int, height: int, *, limit: int, page: int) -> None:
+    """Raise ``PermanentJobError(pixel_bomb)`` if a ``width``×``height`` image is over ``limit``."""
+    if width * height > limit:
+        raise PermanentJobError(
+            f"page {page} is {width}×{height} = {width * height:,} pixels, over the limit of "
+            f"{limit:,} (ARCHIVE_MAX_IMAGE_PIXELS); rescan it at a lower resolution",
+            code="pixel_bomb", extra={"page": page},
+        )
+
+
+class RasterDocument:
+    """An opened PNG, JPEG or TIFF; ``pages()`` decodes one page (TIFF frame) at a time."""
+
+    def __init__(self, image: Image.Image, *, max_image_pixels: int) -> None:
+        self._image = image
+        self._max_image_pixels = max_image_pixels
+
+    @property
+    def page_count(self) -> int:
+        if self._image.format != "TIFF":
+            return 1  # an animated PNG's later frames are not pages
+        with _decoding(page=None):
+            return int(getattr(self._image, "n_frames", 1))
+
+    def pages(self) -> Iterator[PageImage]:
+        """Each page's pixels, decoded when asked for; raises ``PermanentJobError``."""
+        for index in range(self.page_count):
+            number = index + 1
+            with _decoding(page=number):
+                self._image.seek(index)
+                refuse_pixel_bomb(
+                    *self._image.size, limit=self._max_image_pixels, page=number
+                )
+                self._image.load()
+                page = PageImage(pixels=_ocr_pixels(self._image), dpi=_dpi(self._image))
+            yield page
+
+
+@contextmanager
+def open_raster(
+    path: Path, media_type: MediaType, *, max_image_pixels: int
+) -> Iterator[RasterDocument]:
+    """Open ``path`` as ``media_type`` (already sniffed) with Pillow's bomb limit set to
+    ``max_image_pixels``. Raises ``PermanentJobError`` (``pixel_bomb``, ``corrupt_image``)."""
+    with _decoding(page=None), _pillow_pixel_limit(max_image_pixels):
+        image = Image.open(path, formats=[_PILLOW_FORMATS[media_type]])
+    try:
+        yield RasterDocument(image, max_image_pixels=max_image_pixels)
+    finally:
+        image.close()
+
+
+@contextmanager
+def _pillow_pixel_limit(limit: int) -> Iterator[None]:
+    # Pillow checks at open: it warns above the limit and refuses above twice it. Both are a
+    # bomb to us. The global is restored so one document's limit never leaks to the next.
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+@contextmanager
+def _decoding(*, page: int | None) -> Iterator[None]:
+    where = f"page {page}" if page else "the image"
+    try:
+        yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PermanentJobError(
+            f"{where} is too large to decode safely ({exc}); rescan it at a lower resolution",
+            code="pixel_bomb", extra={"page": page} if page else None,
+        ) from exc
+    except _DECODE_ERRORS as exc:
+        raise PermanentJobError(
+            f"{where} cannot be decoded, the file is corrupt or truncated ({exc}); "
+            "upload the original scan again",
+            code="corrupt_image", extra={"page": page} if page else None,
+        ) from exc
+
+
+def _ocr_pixels(frame: Image.Image) -> Image.Image:
+    # Phone photos are often stored sideways with an EXIF orientation; Tesseract ignores it.
+    upright = ImageOps.exif_transpose(frame)
+    if upright.mode in OCR_PIXEL_MODES:
+        return upright
+    if "A" in upright.getbands() or "transparency" in upright.info:
+        # Transparent areas become white paper, not black.
+        rgba = upright.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, "white")
+        return Image.alpha_composite(paper, rgba).convert("RGB")
+    return upright.convert("L" if len(upright.getbands()) == 1 else "RGB")
+
+
+def _dpi(frame: Image.Image) -> int:
+    declared = frame.info.get("dpi")
+    if isinstance(declared, tuple) and declared:
+        dpi = round(float(declared[0]))
+        if dpi in _CREDIBLE_DPI:
+            return dpi
+    return ASSUMED_DPI

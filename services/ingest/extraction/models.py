@@ -1,0 +1,85 @@
+"""What extraction produces and the limits it works within, as msgspec structs.
+
+``PageText`` is the derived artifact stored beside an original (keyed by its SHA-256), so
+every struct here round-trips through JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from services.common.config import Settings
+from services.common.models import Struct
+
+OcrLanguage = Literal["chi_sim", "chi_tra", "eng"]
+"""A Tesseract model: Simplified or Traditional Chinese (both read Latin and digits), or English."""
+
+ExtractionMethod = Literal["text_layer", "ocr"]
+"""``text_layer``: read from a digital PDF's own text; ``ocr``: recognised by an OcrEngine."""
+
+MediaType = Literal["application/pdf", "image/tiff", "image/png", "image/jpeg"]
+
+Confidence = Annotated[float, msgspec.Meta(ge=0, le=100)]
+PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class WordBox(Struct, frozen=True):
+    """One recognised word with its box, in pixels of the page image that was read."""
+
+    text: str
+    confidence: Confidence
+    left: PixelOffset
+    top: PixelOffset
+    width: PixelOffset
+    height: PixelOffset
+
+
+class OcrReading(Struct, frozen=True):
+    """What an ``OcrEngine`` read on one page image: lines joined by newlines, and the words."""
+
+    text: str
+    words: tuple[WordBox, ...] = ()
+
+
+class PageText(Struct, frozen=True):
+    """The text of one page (页) of a document, with how it was obtained.
+
+    ``confidence`` is the mean word confidence (0–100); text-layer pages are 100, and an
+    OCR page where nothing was recognised is 0. ``language`` is the OCR model used, ``None``
+    for text-layer pages. ``words`` is empty for text-layer pages. ``needs_review`` is set
+    when ``confidence`` is under ``ExtractionLimits.low_confidence``, so a person checks it
+    (a blank back side of a scan is flagged too: only a person can tell blank from unread).
+    """
+
+    number: Annotated[int, msgspec.Meta(ge=1)]
+    text: str
+    confidence: Confidence
+    method: ExtractionMethod
+    language: OcrLanguage | None
+    words: tuple[WordBox, ...]
+    needs_review: bool
+
+
+class ExtractionLimits(Struct, frozen=True):
+    """Limits one document is extracted within; any breach fails the job permanently.
+
+    ``max_image_pixels`` also becomes Pillow's decompression-bomb limit
+    (``Image.MAX_IMAGE_PIXELS``, whose default it shares).
+    """
+
+    max_pages: Annotated[int, msgspec.Meta(ge=1)] = 2000
+    max_image_pixels: Annotated[int, msgspec.Meta(ge=1)] = 178_956_970
+    page_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 180.0
+    low_confidence: Confidence = 60.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExtractionLimits:
+        """The limits configured by ``ARCHIVE_MAX_PAGES``, ``ARCHIVE_MAX_IMAGE_PIXELS``, …"""
+        return cls(
+            max_pages=settings.max_pages,
+            max_image_pixels=settings.max_image_pixels,
+            page_timeout_s=float(settings.page_timeout_s),
+            low_confidence=settings.low_confidence,
+        )

@@ -1,0 +1,1 @@
+"""The registry: system of record for the catalogue, households, loans, retention and audit."""

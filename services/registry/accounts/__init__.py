@@ -1,0 +1,1 @@
+"""Accounts and tokens: users with roles, clearance and department (domain.md, People)."""

@@ -1,0 +1,12 @@
+"""Builds the search service from its context."""
+
+from __future__ import annotations
+
+from litestar.router import Router
+
+from services.common.context import Context
+from services.common.web import ServicePart
+
+
+def build(ctx: Context) -> ServicePart:
+    return ServicePart(name="search", router=Router(path="/search", route_handlers=[]))

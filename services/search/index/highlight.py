@@ -1,0 +1,107 @@
+"""Highlighted snippets, made in the application so both backends return the same ones.
+
+A snippet is cut from the ORIGINAL body (the script the document was written in), where
+the folded query terms occur in the folded body: a term matches where its tokens follow
+one another, exactly as the index matched it. Everything in a snippet except our own
+``<mark>``/``</mark>`` tags is HTML-escaped: bodies are user content (OCR of letters,
+typed text), so a snippet can never carry markup (stored XSS, Mayan EDMS CVE-2018-16406).
+
+Callers decide whether a snippet may be shown at all (``AccessFilter.may_read_body``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from services.common.text import FoldedText, fold_mapped, token_spans
+from services.search.query import QueryTerm
+
+SNIPPETS_PER_HIT = 3
+CONTEXT_BEFORE = 20
+CONTEXT_AFTER = 40
+SCAN_SEGMENT_CHARS = 4_000
+"""Long bodies are scanned segment by segment until enough snippets are found."""
+
+_SPACES = re.compile(r"\s+")
+_BOUNDARY = re.compile(r"[\s.,;:!?，。；：！？、]")
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of about ``SCAN_SEGMENT_CHARS``, cut at a space or mark."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + SCAN_SEGMENT_CHARS)
+        if end < len(text):
+            cut = _BOUNDARY.search(text, end - 200, end)
+            end = cut.end() if cut else end
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
+def _matches_in(folded: FoldedText, start: int, end: int, terms: Sequence[QueryTerm]
+                ) -> list[tuple[int, int]]:
+    """Original-text spans where a term's tokens occur consecutively in ``folded[start:end]``."""
+    found: list[tuple[int, int]] = []
+    for unigrams in (False, True):
+        wanted = [term.tokens for term in terms if term.lone_cjk == unigrams]
+        if not wanted:
+            continue
+        spans = token_spans(folded.text[start:end], unigrams=unigrams)
+        texts = [span.text for span in spans]
+        for sequence in wanted:
+            size = len(sequence)
+            for index, text in enumerate(texts[: len(texts) - size + 1]):
+                if text == sequence[0] and tuple(texts[index : index + size]) == sequence:
+                    found.append(folded.source_span(start + spans[index].start,
+                                                    start + spans[index + size - 1].end))
+    return found
+
+
+def _windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Group sorted, possibly overlapping spans into at most ``SNIPPETS_PER_HIT`` windows."""
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for start, end in sorted(spans):
+        if windows and start < windows[-1][1]:
+            w_start, w_end, marks = windows[-1]
+            if start < marks[-1][1]:
+                marks[-1] = (marks[-1][0], max(marks[-1][1], end))
+            else:
+                marks.append((start, end))
+            windows[-1] = (w_start, max(w_end, min(length, end + CONTEXT_AFTER)), marks)
+        elif len(windows) < SNIPPETS_PER_HIT:
+            windows.append((max(0, start - CONTEXT_BEFORE), min(length, end + CONTEXT_AFTER),
+                            [(start, end)]))
+    return windows
+
+
+def _escaped(text: str) -> str:
+    return html.escape(_SPACES.sub(" ", text), quote=True)
+
+
+def _render(body: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for mark_start, mark_end in marks:
+        parts.append(_escaped(body[cursor:mark_start]))
+        parts.append(f"<mark>{_escaped(body[mark_start:mark_end])}</mark>")
+        cursor = mark_end
+    parts.append(_escaped(body[cursor:end]))
+    parts.append("…" if end < len(body) else "")
+    return "".join(parts).strip()
+
+
+def highlights(body: str, terms: Sequence[QueryTerm]) -> list[str]:
+    """Up to ``SNIPPETS_PER_HIT`` HTML snippets of ``body`` with the terms marked."""
+    if not body or not terms:
+        return []
+    folded = fold_mapped(body)
+    spans: list[tuple[int, int]] = []
+    for start, end in _segments(folded.text):
+        spans.extend(_matches_in(folded, start, end, terms))
+        if len(spans) >= SNIPPETS_PER_HIT:
+            break
+    return [_render(body, *window) for window in _windows(spans, len(body))]

@@ -1,0 +1,92 @@
+"""What goes into the search index and what comes out of it.
+
+The index is a derived view of the registry (architecture principle 1): every field of an
+``IndexedDocument`` comes from the catalogue record and the document's extracted text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Struct, security_rank
+
+FACET_SIZES = {"category": 16, "household": 20, "year": 50}
+"""How many buckets each facet reports, most documents first (16 = every category, D5)."""
+
+
+class IndexedDocument(Struct, frozen=True):
+    """One document as the index holds it.
+
+    ``body`` is the original text (OCR or text layer), stored as is and shown in
+    highlights; matching uses its folded form. ``version`` is the registry change-feed
+    sequence number of the event that produced this state: an index never lets an older
+    version replace a newer one (nor revive a deleted document).
+    """
+
+    document_id: str
+    archive_no: str
+    title: str
+    body: str
+    household: str | None
+    category: Category
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+    version: int
+
+    @property
+    def restricted(self) -> bool:
+        """Confidential or secret (D9), or carrying owners' personal information (B8)."""
+        return self.security != "ordinary" or self.personal_info
+
+
+class AccessFilter(Struct, frozen=True):
+    """What the caller may see; applied inside the query, so hits, totals and facets agree.
+
+    Documents above ``clearance`` are invisible. A restricted document within clearance
+    is found only by its title, archive number or household, never by its body text, and
+    gets no body snippets, unless its id is in ``full_text_ids`` (a digital loan lets the
+    caller read it in full). Ordinary documents within clearance match on body too.
+    """
+
+    clearance: SecurityLevel
+    full_text_ids: frozenset[str] = frozenset()
+
+    def visible_levels(self) -> tuple[SecurityLevel, ...]:
+        return tuple(
+            level for level in SECURITY_LEVELS if security_rank(level) <= security_rank(self.clearance)
+        )
+
+    def may_read_body(self, document_id: str, *, restricted: bool) -> bool:
+        return not restricted or document_id in self.full_text_ids
+
+
+class SearchHit(Struct, frozen=True):
+    """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.
+
+    ``score`` is the relevance score, or None when the search was sorted by ``newest``.
+    Scores are comparable within one result only (each backend scores its own way).
+    """
+
+    document_id: str
+    archive_no: str
+    title: str
+    household: str | None
+    category: Category
+    filed_at: date
+    score: float | None
+    highlights: list[str]
+
+
+class Facets(Struct, frozen=True):
+    """Document counts per value over all matches the caller may see (``FACET_SIZES``)."""
+
+    category: dict[str, int]
+    household: dict[str, int]
+    year: dict[str, int]
+
+
+class SearchResult(Struct, frozen=True):
+    total: int
+    hits: list[SearchHit]
+    facets: Facets

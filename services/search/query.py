@@ -1,0 +1,160 @@
+"""What a search may ask (``SearchQuery``), validated once, and how its text becomes terms.
+
+Query syntax is deliberately tiny, and it never reaches an index as syntax:
+
+- words separated by spaces are *terms*, ANDed; each term matches where its tokens occur
+  next to each other, so ``中国人`` finds "中国人" but not "中国的外国人" (ANDing its
+  bigrams instead is the false positive the issue measured: 2 003 matches, truly 289);
+- text in quotes (``"维修 申请"``, ``“维修申请”``, ``「维修申请」``) is one phrase term,
+  spaces included;
+- everything else (``AND``, ``-``, ``:``, brackets) is ordinary text; punctuation only
+  separates tokens.
+
+Both index backends build their queries from the ``QueryTerm`` tokens programmatically.
+
+Validation (``ValidationFailed``, HTTP 422) with stable codes:
+``query_too_long`` (over ``MAX_QUERY_CHARS``), ``unbalanced_query`` (a quote not closed),
+``query_without_terms`` (a non-empty query with nothing searchable in it),
+``page_size_out_of_range`` (``size`` outside 1…``MAX_PAGE_SIZE``),
+``page_out_of_range`` (``page`` < 1 or past ``MAX_RESULT_WINDOW`` hits),
+``invalid_date_range``, ``invalid_household``, ``invalid_year``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import msgspec
+
+from services.common.errors import ValidationFailed
+from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
+from services.common.text import fold, folded_tokens, has_lone_cjk
+
+MAX_QUERY_CHARS = 200
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000
+"""Elasticsearch's default ``index.max_result_window``; deeper pages are refused in both."""
+
+Sort = Literal["relevance", "newest"]
+
+_PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+_CLOSING_ONLY = frozenset("”」』")
+
+
+class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
+    """One term of a query: a word or a quoted phrase, folded and tokenised.
+
+    ``bigrams`` are matched against the bigram fields; when the term holds a lone CJK
+    character (``修``, ``A座``) it exists only as a unigram in the index, so
+    ``lone_cjk`` is set and ``unigrams`` are matched against the unigram fields instead.
+    Identifiers (archive number, household code) are always matched with ``unigrams``.
+    """
+
+    text: str
+    bigrams: tuple[str, ...]
+    unigrams: tuple[str, ...]
+    lone_cjk: bool
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The tokens matched against title and body."""
+        return self.unigrams if self.lone_cjk else self.bigrams
+
+
+def _term(folded: str) -> QueryTerm | None:
+    bigrams = tuple(folded_tokens(folded))
+    if not bigrams:
+        return None
+    return QueryTerm(
+        text=folded,
+        bigrams=bigrams,
+        unigrams=tuple(folded_tokens(folded, unigrams=True)),
+        lone_cjk=has_lone_cjk(folded),
+    )
+
+
+def _chunks(folded: str) -> list[str]:
+    """Split into words and quoted phrases; raise ``unbalanced_query`` on a stray quote."""
+    chunks: list[str] = []
+    buffer: list[str] = []
+    closer: str | None = None
+    for char in folded:
+        if closer is not None:
+            if char == closer:
+                chunks.append("".join(buffer))
+                buffer, closer = [], None
+            else:
+                buffer.append(char)
+        elif char in _PHRASE_QUOTES:
+            chunks.extend("".join(buffer).split())
+            buffer, closer = [], _PHRASE_QUOTES[char]
+        elif char in _CLOSING_ONLY:
+            raise ValidationFailed(f"the query has a closing {char} without an opening one",
+                                   code="unbalanced_query")
+        else:
+            buffer.append(char)
+    if closer is not None:
+        raise ValidationFailed(f"the query has a quote that is not closed with {closer}",
+                               code="unbalanced_query")
+    chunks.extend("".join(buffer).split())
+    return chunks
+
+
+def parse_terms(q: str) -> tuple[QueryTerm, ...]:
+    """The terms of a query string; empty for a blank query (which matches everything)."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise ValidationFailed(f"the query is longer than {MAX_QUERY_CHARS} characters",
+                               code="query_too_long")
+    terms = tuple(t for t in (_term(chunk) for chunk in _chunks(fold(q))) if t is not None)
+    if not terms and q.strip():
+        raise ValidationFailed("the query has no letters, digits or characters to search for",
+                               code="query_without_terms")
+    return terms
+
+
+class SearchQuery(Struct, frozen=True):
+    """A search (``GET /search/documents``): full text plus filters, sort and a page.
+
+    Validated on construction and on decode (``ValidationFailed``, module docstring).
+    ``q`` empty matches every document the caller may see. ``year`` and
+    ``filed_from``/``filed_to`` (inclusive) both narrow by the filing date. ``page`` is
+    1-based. Facets are counted over all matches (filters included), not only the page.
+    """
+
+    q: str = ""
+    household: str | None = None
+    category: Category | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+    year: int | None = None
+    security: SecurityLevel | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    size: int = 20
+
+    def __post_init__(self) -> None:
+        parse_terms(self.q)
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise ValidationFailed(f"size must be between 1 and {MAX_PAGE_SIZE}",
+                                   code="page_size_out_of_range")
+        if self.page < 1 or self.page * self.size > MAX_RESULT_WINDOW:
+            raise ValidationFailed(
+                f"page must be at least 1 and reach no further than hit {MAX_RESULT_WINDOW}; "
+                "narrow the search with filters instead", code="page_out_of_range")
+        if self.filed_from and self.filed_to and self.filed_from > self.filed_to:
+            raise ValidationFailed("filed_from is after filed_to", code="invalid_date_range")
+        if self.household is not None and not HOUSEHOLD_RE.match(self.household):
+            raise ValidationFailed(f"{self.household!r} is not a unit code like A-1201",
+                                   code="invalid_household")
+        if self.year is not None and not 1000 <= self.year <= 9999:
+            raise ValidationFailed("year must have four digits", code="invalid_year")
+
+    def terms(self) -> tuple[QueryTerm, ...]:
+        """The parsed terms of ``q`` (module docstring)."""
+        return parse_terms(self.q)
+
+    @property
+    def offset(self) -> int:
+        """How many hits come before this page."""
+        return (self.page - 1) * self.size

@@ -1,0 +1,81 @@
+"""Running the app: uvicorn in the foreground (``archive serve``) or in a thread (tests).
+
+Both paths run the services' start-up first, outside the ASGI lifespan, so a failure
+surfaces as an ``ArchiveError`` and the server never answers half-started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+
+import uvicorn
+
+from services.app import ArchiveApp
+from services.common.errors import ConfigError, DependencyUnavailable
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"{host}:{port} is taken ({exc.strerror}); stop what runs there "
+                              "or choose another with --port", code="port_taken") from exc
+
+
+def build_server(app: ArchiveApp, host: str, port: int) -> uvicorn.Server:
+    return uvicorn.Server(uvicorn.Config(
+        app.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="off",
+        timeout_graceful_shutdown=5))
+
+
+async def serve(app: ArchiveApp, server: uvicorn.Server, *,
+                started: threading.Event | None = None) -> None:
+    """Start the services, serve until told to stop, then shut the services down."""
+    await app.startup()
+    try:
+        if started is not None:
+            asyncio.get_running_loop().call_soon(_signal_when_started, server, started)
+        await server.serve()
+    finally:
+        await app.shutdown()
+
+
+def _signal_when_started(server: uvicorn.Server, started: threading.Event) -> None:
+    if server.started:
+        started.set()
+    else:
+        asyncio.get_running_loop().call_later(0.01, _signal_when_started, server, started)
+
+
+class BackgroundServer:
+    """The app on its own event loop in a daemon thread; for tests and tools."""
+
+    def __init__(self, app: ArchiveApp, host: str, port: int) -> None:
+        self.app = app
+        self.server = build_server(app, host, port)
+        self.started = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="archive-server", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(serve(self.app, self.server, started=self.started))
+        except BaseException as exc:  # handed over to the thread that waits in start()
+            self.error = exc
+
+    def start(self, *, timeout_s: float = 60.0) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self.started.wait(0.02):
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise DependencyUnavailable(f"the server did not start: {self.error!r}",
+                                            code="server_start_failed")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)

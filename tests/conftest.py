@@ -1,0 +1,6 @@
+"""Fixtures shared by the whole suite live in tests/fixtures, registered here."""
+
+pytest_plugins = [
+    "tests.fixtures.postgres",
+    "tests.fixtures.app",
+]

@@ -1,0 +1,463 @@
+"""Contract of the object store, run against every implementation.
+
+``store`` runs each test on: a local directory; SeaweedFS S3 with a bucket the store
+creates (Object Lock on); SeaweedFS S3 with a bucket made beforehand without Object Lock
+(retention then enforced by the store itself); MinIO in a container (skipped without
+Docker). Every test gets a fresh directory or bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import httpx
+import pytest
+from minio import Minio
+from minio.commonconfig import COMPLIANCE
+from minio.error import S3Error
+
+from services.common.clock import FixedClock
+from services.common.config import Settings
+from services.common.errors import (
+    ConfigError,
+    Conflict,
+    DependencyUnavailable,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+)
+from services.common.objectstore import (
+    CHUNK_BYTES,
+    ObjectStore,
+    open_object_store,
+    original_key,
+    store_original,
+)
+from services.common.objectstore.directory import DirectoryObjectStore
+from services.common.objectstore.s3 import S3ObjectStore
+from tests.fixtures.s3 import S3Server, unique_bucket
+
+pytest_plugins = ["tests.fixtures.s3"]  # until tests/conftest.py lists it
+
+S3_STORES = ["s3-seaweedfs-locked", "s3-seaweedfs-unlocked", "s3-minio"]
+LOCKED_S3_STORES = ["s3-seaweedfs-locked", "s3-minio"]
+
+
+@dataclass
+class S3Bucket:
+    """A store over a fresh bucket, with a raw client to look behind the store's back."""
+
+    store: S3ObjectStore
+    client: Minio
+    name: str
+
+
+def _server(request: pytest.FixtureRequest, kind: str) -> S3Server:
+    fixture = "minio_s3" if kind == "s3-minio" else "seaweedfs_s3"
+    server: S3Server = request.getfixturevalue(fixture)
+    return server
+
+
+def _s3_bucket(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> S3Bucket:
+    server = _server(request, kind)
+    client = Minio(urlsplit(server.endpoint).netloc, access_key=server.access_key,
+                   secret_key=server.secret_key, secure=False, region=server.region)
+    name = unique_bucket()
+    if kind == "s3-seaweedfs-unlocked":
+        client.make_bucket(name)
+    store = S3ObjectStore(endpoint=server.endpoint, access_key=server.access_key,
+                          secret_key=server.secret_key, bucket=name, region=server.region,
+                          spool_dir=tmp_path / "spool")
+    return S3Bucket(store=store, client=client, name=name)
+
+
+@pytest.fixture(params=["directory", *S3_STORES])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    if request.param == "directory":
+        return DirectoryObjectStore(tmp_path / "objects", spool_dir=tmp_path / "spool")
+    return _s3_bucket(request, request.param, tmp_path).store
+
+
+@pytest.fixture(params=S3_STORES)
+def s3_bucket(request: pytest.FixtureRequest, tmp_path: Path) -> S3Bucket:
+    return _s3_bucket(request, request.param, tmp_path)
+
+
+@pytest.fixture(params=LOCKED_S3_STORES)
+def locked_bucket(request: pytest.FixtureRequest, tmp_path: Path) -> S3Bucket:
+    return _s3_bucket(request, request.param, tmp_path)
+
+
+def in_an_hour() -> datetime:
+    return (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+
+
+async def fetch(store: ObjectStore, key: str) -> list[bytes]:
+    return [chunk async for chunk in store.get(key)]
+
+
+async def pieces(data: bytes, size: int) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start:start + size]
+
+
+# Round trips
+
+async def test_put_bytes_then_read_returns_the_same_bytes(store: ObjectStore) -> None:
+    await store.put_bytes("text/abc/page-1.json", "维修 invoice".encode())
+    assert await store.read("text/abc/page-1.json") == "维修 invoice".encode()
+
+
+async def test_head_reports_size_content_type_and_sha256(store: ObjectStore) -> None:
+    await store.put_bytes("previews/abc/1.png", b"png-bytes", content_type="image/png")
+    info = await store.head("previews/abc/1.png")
+    assert info is not None
+    assert (info.size, info.content_type, info.sha256, info.retain_until) == (
+        9, "image/png", hashlib.sha256(b"png-bytes").hexdigest(), None)
+
+
+async def test_head_of_a_missing_key_is_none(store: ObjectStore) -> None:
+    assert await store.head("text/missing") is None
+
+
+async def test_read_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
+    with pytest.raises(NotFound):
+        await store.read("text/missing")
+
+
+async def test_get_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
+    with pytest.raises(NotFound):
+        await fetch(store, "text/missing")
+
+
+async def test_delete_removes_the_object(store: ObjectStore) -> None:
+    await store.put_bytes("text/abc", b"x")
+    await store.delete("text/abc")
+    assert await store.head("text/abc") is None
+
+
+async def test_delete_of_a_missing_key_is_a_no_op(store: ObjectStore) -> None:
+    await store.delete("text/never-stored")
+    assert await store.head("text/never-stored") is None
+
+
+async def test_derived_artifact_can_be_replaced(store: ObjectStore) -> None:
+    await store.put_bytes("text/abc", b"first OCR run")
+    await store.put_bytes("text/abc", b"second OCR run")
+    assert await store.read("text/abc") == b"second OCR run"
+
+
+async def test_multi_megabyte_object_streams_in_bounded_chunks(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    data = os.urandom(6 * 1024 * 1024 + 123)
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(data)
+    await store.put_file("scans/big", source, content_type="application/pdf")
+    chunks = await fetch(store, "scans/big")
+    assert len(chunks) > 1
+    assert max(len(chunk) for chunk in chunks) <= CHUNK_BYTES
+    assert b"".join(chunks) == data
+
+
+async def test_presigned_url_reads_the_object(store: ObjectStore) -> None:
+    await store.put_bytes("previews/abc/1.png", b"preview")
+    url = await store.presign("previews/abc/1.png", expires_s=60)
+    if url.startswith("file://"):
+        body = Path(url2pathname(urlsplit(url).path)).read_bytes()
+    else:
+        body = httpx.get(url).content
+    assert body == b"preview"
+
+
+async def test_presign_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
+    with pytest.raises(NotFound):
+        await store.presign("previews/missing", expires_s=60)
+
+
+async def test_check_describes_the_store(store: ObjectStore) -> None:
+    assert (await store.check()).split()[0] in ("directory", "s3")
+
+
+# Originals: content-addressed, deduplicated, immutable (D6)
+
+async def test_store_original_keys_the_upload_by_its_sha256(store: ObjectStore) -> None:
+    data = os.urandom(300_000)
+    stored = await store_original(store, pieces(data, 64 * 1024), max_bytes=10**6,
+                                  spool_dir=store.spool_dir)
+    assert (stored.sha256, stored.size, stored.created) == (
+        hashlib.sha256(data).hexdigest(), len(data), True)
+    assert await store.read(original_key(stored.sha256)) == data
+
+
+async def test_second_upload_of_the_same_bytes_is_not_created_again(store: ObjectStore) -> None:
+    data = os.urandom(10_000)
+    await store_original(store, pieces(data, 4096), max_bytes=10**6, spool_dir=store.spool_dir)
+    again = await store_original(store, pieces(data, 1000), max_bytes=10**6,
+                                 spool_dir=store.spool_dir)
+    assert again.created is False
+
+
+async def test_upload_over_max_bytes_is_refused_and_leaves_no_spooled_file(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    spool = tmp_path / "upload-spool"
+    data = os.urandom(300_000)
+    with pytest.raises(PayloadTooLarge):
+        await store_original(store, pieces(data, 100_000), max_bytes=250_000, spool_dir=spool)
+    assert list(spool.iterdir()) == []
+
+
+async def test_upload_over_max_bytes_stores_nothing(store: ObjectStore, tmp_path: Path) -> None:
+    data = os.urandom(300_000)
+    with pytest.raises(PayloadTooLarge):
+        await store_original(store, pieces(data, 100_000), max_bytes=250_000,
+                             spool_dir=tmp_path / "spool")
+    assert await store.head(original_key(hashlib.sha256(data).hexdigest())) is None
+
+
+async def test_second_put_of_identical_original_is_a_no_op(store: ObjectStore) -> None:
+    key = original_key(hashlib.sha256(b"scan").hexdigest())
+    await store.put_bytes(key, b"scan", content_type="application/pdf")
+    await store.put_bytes(key, b"scan", content_type="application/pdf")
+    assert await store.read(key) == b"scan"
+
+
+async def test_different_bytes_under_an_existing_original_are_refused(store: ObjectStore) -> None:
+    key = original_key(hashlib.sha256(b"scan").hexdigest())
+    await store.put_bytes(key, b"scan")
+    with pytest.raises(Conflict) as refused:
+        await store.put_bytes(key, b"tampered")
+    assert refused.value.code == "immutable_original"
+
+
+async def test_refused_overwrite_leaves_the_original_intact(store: ObjectStore) -> None:
+    key = original_key(hashlib.sha256(b"scan").hexdigest())
+    await store.put_bytes(key, b"scan")
+    with pytest.raises(Conflict):
+        await store.put_bytes(key, b"tampered")
+    assert await store.read(key) == b"scan"
+
+
+# Retention
+
+async def test_delete_before_retain_until_is_refused(store: ObjectStore) -> None:
+    await store.put_bytes("originals/retained", b"contract", retain_until=in_an_hour())
+    with pytest.raises(Conflict) as refused:
+        await store.delete("originals/retained")
+    assert refused.value.code == "object_locked"
+
+
+async def test_retained_object_is_still_readable_after_a_refused_delete(
+    store: ObjectStore,
+) -> None:
+    await store.put_bytes("originals/retained", b"contract", retain_until=in_an_hour())
+    with pytest.raises(Conflict):
+        await store.delete("originals/retained")
+    assert await store.read("originals/retained") == b"contract"
+
+
+async def test_head_reports_retain_until(store: ObjectStore) -> None:
+    until = in_an_hour()
+    await store.put_bytes("originals/retained", b"contract", retain_until=until)
+    info = await store.head("originals/retained")
+    assert info is not None
+    assert info.retain_until == until
+
+
+async def test_set_retention_extends_retain_until(store: ObjectStore) -> None:
+    await store.put_bytes("originals/retained", b"contract", retain_until=in_an_hour())
+    later = in_an_hour() + timedelta(days=30)
+    await store.set_retention("originals/retained", later)
+    info = await store.head("originals/retained")
+    assert info is not None
+    assert info.retain_until == later
+
+
+async def test_set_retention_never_shortens(store: ObjectStore) -> None:
+    until = in_an_hour() + timedelta(days=1)
+    await store.put_bytes("originals/retained", b"contract", retain_until=until)
+    await store.set_retention("originals/retained", in_an_hour())
+    info = await store.head("originals/retained")
+    assert info is not None
+    assert info.retain_until == until
+
+
+async def test_set_retention_locks_an_object_stored_without_retention(
+    store: ObjectStore,
+) -> None:
+    await store.put_bytes("originals/plain", b"contract")
+    await store.set_retention("originals/plain", in_an_hour())
+    with pytest.raises(Conflict):
+        await store.delete("originals/plain")
+
+
+async def test_set_retention_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
+    with pytest.raises(NotFound):
+        await store.set_retention("originals/missing", in_an_hour())
+
+
+async def test_identical_original_put_again_extends_its_retention(store: ObjectStore) -> None:
+    await store.put_bytes("originals/retained", b"contract", retain_until=in_an_hour())
+    later = in_an_hour() + timedelta(days=2)
+    await store.put_bytes("originals/retained", b"contract", retain_until=later)
+    info = await store.head("originals/retained")
+    assert info is not None
+    assert info.retain_until == later
+
+
+async def test_naive_retention_instant_is_refused(store: ObjectStore) -> None:
+    with pytest.raises(ValidationFailed):
+        await store.put_bytes("originals/x", b"x", retain_until=datetime(2099, 1, 1))
+
+
+# Keys
+
+@pytest.mark.parametrize("key", [
+    "../etc/passwd", "/etc/passwd", "originals/../secret", "text/./a", "text//a", "text/",
+    "", "Text/A", "text/a b", "text/%2e%2e", "text/a\x00",
+])
+async def test_key_outside_the_allowed_form_is_refused(store: ObjectStore, key: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        await store.put_bytes(key, b"x")
+    assert refused.value.code == "invalid_object_key"
+
+
+# Unreachable stores
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_unreachable_s3_raises_dependency_unavailable_naming_the_endpoint(
+    tmp_path: Path,
+) -> None:
+    endpoint = f"http://127.0.0.1:{_closed_port()}"
+    store = S3ObjectStore(endpoint=endpoint, access_key="k", secret_key="s", bucket="archive",
+                          spool_dir=tmp_path)
+    with pytest.raises(DependencyUnavailable, match=endpoint):
+        await store.check()
+
+
+async def test_unusable_directory_raises_dependency_unavailable_naming_it(
+    tmp_path: Path,
+) -> None:
+    not_a_directory = tmp_path / "objects"
+    not_a_directory.write_text("a file where the store's directory should be")
+    store = DirectoryObjectStore(not_a_directory)
+    with pytest.raises(DependencyUnavailable, match=str(not_a_directory)):
+        await store.check()
+
+
+# S3: versions and Object Lock
+
+async def test_delete_removes_every_version(s3_bucket: S3Bucket) -> None:
+    await s3_bucket.store.put_bytes("text/abc", b"first")
+    await s3_bucket.store.put_bytes("text/abc", b"second")
+    await s3_bucket.store.delete("text/abc")
+    left = list(s3_bucket.client.list_objects(s3_bucket.name, prefix="text/",
+                                              include_version=True))
+    assert left == []
+
+
+async def test_store_creates_its_bucket_with_object_lock(locked_bucket: S3Bucket) -> None:
+    assert "(object lock)" in await locked_bucket.store.check()
+
+
+async def test_retained_original_is_compliance_locked_in_the_bucket(
+    locked_bucket: S3Bucket,
+) -> None:
+    until = in_an_hour()
+    await locked_bucket.store.put_bytes("originals/retained", b"contract", retain_until=until)
+    retention = locked_bucket.client.get_object_retention(locked_bucket.name,
+                                                         "originals/retained")
+    assert (retention.mode, retention.retain_until_date) == (COMPLIANCE, until)
+
+
+async def test_server_itself_refuses_deleting_a_locked_version(locked_bucket: S3Bucket) -> None:
+    await locked_bucket.store.put_bytes("originals/retained", b"contract",
+                                        retain_until=in_an_hour())
+    version = locked_bucket.client.stat_object(locked_bucket.name,
+                                               "originals/retained").version_id
+    with pytest.raises(S3Error):
+        locked_bucket.client.remove_object(locked_bucket.name, "originals/retained",
+                                           version_id=version)
+
+
+async def test_locked_version_hidden_by_a_delete_marker_still_refuses_delete(
+    locked_bucket: S3Bucket,
+) -> None:
+    await locked_bucket.store.put_bytes("originals/retained", b"contract",
+                                        retain_until=in_an_hour())
+    locked_bucket.client.remove_object(locked_bucket.name, "originals/retained")  # a marker
+    with pytest.raises(Conflict) as refused:
+        await locked_bucket.store.delete("originals/retained")
+    assert refused.value.code == "object_locked"
+
+
+async def test_locked_version_is_still_readable_after_a_delete_attempt(
+    locked_bucket: S3Bucket,
+) -> None:
+    await locked_bucket.store.put_bytes("originals/retained", b"contract",
+                                        retain_until=in_an_hour())
+    with pytest.raises(Conflict):
+        await locked_bucket.store.delete("originals/retained")
+    versions = [item for item in locked_bucket.client.list_objects(
+        locked_bucket.name, prefix="originals/", include_version=True)]
+    assert [item.is_delete_marker for item in versions] == [False]
+    assert await locked_bucket.store.read("originals/retained") == b"contract"
+
+
+# Directory: what only a local directory shows
+
+async def test_directory_original_is_read_only_on_disk(tmp_path: Path) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    await store.put_bytes("originals/abc", b"scan")
+    assert (tmp_path / "objects" / "data" / "originals" / "abc").stat().st_mode & 0o222 == 0
+
+
+async def test_directory_put_leaves_no_staging_file(tmp_path: Path) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    await store.put_bytes("originals/abc", b"scan", retain_until=in_an_hour())
+    await store.put_bytes("text/abc", b"text")
+    assert list((tmp_path / "objects" / "tmp").iterdir()) == []
+
+
+async def test_directory_delete_is_allowed_once_retention_has_passed(tmp_path: Path) -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    store = DirectoryObjectStore(tmp_path / "objects", clock=clock)
+    await store.put_bytes("originals/abc", b"scan", retain_until=datetime(2030, 6, 1, tzinfo=UTC))
+    clock.advance(timedelta(days=200))
+    await store.delete("originals/abc")
+    assert await store.head("originals/abc") is None
+
+
+# Choosing the implementation
+
+def test_without_s3_endpoint_the_store_is_a_directory_under_data_dir(tmp_path: Path) -> None:
+    store = open_object_store(Settings(data_dir=tmp_path))
+    assert isinstance(store, DirectoryObjectStore)
+    assert store.root == tmp_path / "objects"
+
+
+async def test_with_s3_endpoint_the_store_is_s3(seaweedfs_s3: S3Server, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, s3_endpoint=seaweedfs_s3.endpoint,
+                        s3_access_key=seaweedfs_s3.access_key,
+                        s3_secret_key=seaweedfs_s3.secret_key, s3_bucket=unique_bucket())
+    store = open_object_store(settings)
+    assert (await store.check()).startswith(f"s3 {seaweedfs_s3.endpoint}/")
+
+
+def test_s3_endpoint_without_credentials_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="ARCHIVE_S3_ACCESS_KEY"):
+        open_object_store(Settings(data_dir=tmp_path, s3_endpoint="http://127.0.0.1:9"))

@@ -1,0 +1,95 @@
+"""Accounts and tokens through HTTP: login, whoami, roles, rate limit, disabled users."""
+
+from __future__ import annotations
+
+from tests.fixtures.app import ArchiveServer
+
+
+def test_login_returns_a_bearer_token_that_identifies_the_user(
+        archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("wang", "archivist", clearance="confidential",
+                                    department="archive")
+    with archive_server.client(token) as client:
+        me = client.get("/registry/auth/whoami").json()
+    assert me == {"username": "wang", "roles": ["archivist"], "clearance": "confidential",
+                  "department": "archive"}
+
+
+def test_wrong_password_is_401_with_a_code(archive_server: ArchiveServer) -> None:
+    archive_server.add_user("li", "staff")
+    with archive_server.client() as client:
+        response = client.post("/registry/auth/token",
+                               json={"username": "li", "password": "wrong password"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+
+
+def test_repeated_failed_logins_are_rate_limited(archive_server: ArchiveServer) -> None:
+    archive_server.add_user("zhao", "staff")
+    limit = archive_server.settings.login_attempts_per_minute
+    with archive_server.client() as client:
+        codes = [client.post("/registry/auth/token",
+                             json={"username": "zhao", "password": "nope nope"}).status_code
+                 for _ in range(limit + 1)]
+        correct = client.post("/registry/auth/token",
+                              json={"username": "zhao", "password": "correct horse battery"})
+    assert codes[:limit] == [401] * limit
+    assert codes[limit] == 429
+    assert correct.status_code == 429
+
+
+def test_a_forged_token_is_refused(archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("qian", "admin")
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[::-1]}"
+    with archive_server.client(forged) as client:
+        response = client.get("/registry/users")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_a_token_with_alg_none_is_refused(archive_server: ArchiveServer) -> None:
+    import jwt
+
+    token = jwt.encode({"sub": "root", "roles": ["admin"], "iss": "archive", "aud": "archive",
+                        "iat": 0, "exp": 4_000_000_000}, key=None, algorithm="none")
+    with archive_server.client(token) as client:
+        assert client.get("/registry/users").status_code == 401
+
+
+def test_a_staff_member_cannot_create_users(archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("sun", "staff")
+    with archive_server.client(token) as client:
+        response = client.post("/registry/users", json={"username": "evil", "roles": ["admin"]})
+    assert response.status_code == 403
+    assert response.json()["code"] == "role_required"
+
+
+def test_admin_creates_a_user_who_can_then_log_in(archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    with archive_server.client(admin) as client:
+        created = client.post("/registry/users", json={
+            "username": "zhou", "roles": ["manager"], "clearance": "confidential",
+            "department": "customer_service", "password": "a long password"})
+    assert created.status_code == 201
+    assert archive_server.login("zhou", "a long password")
+
+
+def test_a_deactivated_users_token_stops_working(archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    leaver = archive_server.add_user("wu", "staff")
+    with archive_server.client(admin) as client:
+        assert client.post("/registry/users/wu/deactivate").status_code == 200
+    with archive_server.client(leaver) as client:
+        response = client.get("/registry/auth/whoami")
+    assert response.status_code == 401
+    assert response.json()["code"] == "account_disabled"
+
+
+def test_unknown_fields_in_a_request_are_a_400_not_a_500(archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    with archive_server.client(admin) as client:
+        response = client.post("/registry/users",
+                               json={"username": "x1", "roles": ["staff"], "is_god": True})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"

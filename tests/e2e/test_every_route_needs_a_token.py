@@ -1,0 +1,51 @@
+"""reliability.md promise 1: every route but health, readiness and the schema answers 401
+without a token. The test walks the OpenAPI schema, so new routes are covered as they land."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.fixtures.app import ArchiveServer
+
+PUBLIC = {("GET", "/health"), ("GET", "/ready"), ("POST", "/registry/auth/token")}
+
+
+def operations(schema: dict[str, object]) -> list[tuple[str, str]]:
+    found = []
+    for path, item in schema["paths"].items():  # type: ignore[attr-defined]
+        for method in item:
+            if method in {"get", "post", "put", "patch", "delete"}:
+                found.append((method.upper(), path))
+    return found
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path)
+
+
+def test_every_operation_but_the_public_ones_answers_401_without_a_token(
+        archive_server: ArchiveServer) -> None:
+    schema = httpx.get(f"{archive_server.url}/schema/openapi.json").json()
+    guarded = [op for op in operations(schema) if op not in PUBLIC]
+    assert len(guarded) >= 5
+    with archive_server.client() as client:
+        answers = {op: client.request(op[0], concrete(op[1])).status_code for op in guarded}
+    assert {op: code for op, code in answers.items() if code != 401} == {}
+
+
+def test_every_operation_answers_401_with_a_garbage_token(archive_server: ArchiveServer) -> None:
+    schema = httpx.get(f"{archive_server.url}/schema/openapi.json").json()
+    guarded = [op for op in operations(schema) if op not in PUBLIC]
+    with archive_server.client("not.a.token") as client:
+        answers = {op: client.request(op[0], concrete(op[1])).status_code for op in guarded}
+    assert {op: code for op, code in answers.items() if code != 401} == {}
+
+
+def test_health_ready_and_schema_need_no_token(archive_server: ArchiveServer) -> None:
+    with archive_server.client() as client:
+        assert client.get("/health").status_code == 200
+        assert client.get("/ready").status_code == 200
+        assert client.get("/schema/openapi.json").status_code == 200
+        assert client.get("/schema").status_code == 200

@@ -1,0 +1,54 @@
+"""Configuration: typed, embedded defaults, one clear line naming a bad variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.common.config import load_settings
+from services.common.errors import ConfigError
+
+
+def test_no_configuration_means_embedded_defaults() -> None:
+    settings = load_settings({}, env_file=None)
+    assert settings.database_url is None
+    assert settings.s3_endpoint is None
+    assert settings.elasticsearch_url is None
+    assert (settings.loan_days, settings.loan_escalation_days,
+            settings.destruction_wait_days) == (7, 15, 183)
+    assert settings.database_url_for("registry").startswith("sqlite+aiosqlite:///")
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("ARCHIVE_LOAN_DAYS", "seven"),
+    ("ARCHIVE_LOAN_DAYS", "0"),
+    ("ARCHIVE_MAX_UPLOAD_MB", "-1"),
+    ("ARCHIVE_LOW_CONFIDENCE", "101"),
+])
+def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value}, env_file=None)
+    assert str(caught.value).startswith(f"{variable}:")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_unknown_archive_variable_is_refused() -> None:
+    with pytest.raises(ConfigError, match="ARCHIVE_LAON_DAYS: unknown setting"):
+        load_settings({"ARCHIVE_LAON_DAYS": "3"}, env_file=None)
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("# comment\nARCHIVE_LOAN_DAYS=9\nARCHIVE_S3_BUCKET='files'\n")
+    settings = load_settings({"ARCHIVE_LOAN_DAYS": "5"}, env_file=env_file)
+    assert settings.loan_days == 5
+    assert settings.s3_bucket == "files"
+
+
+def test_embedded_signing_key_is_created_once_and_kept(tmp_path: Path) -> None:
+    settings = load_settings({"ARCHIVE_DATA_DIR": str(tmp_path)}, env_file=None)
+    first = settings.signing_key()
+    assert len(first) >= 32
+    assert settings.signing_key() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
