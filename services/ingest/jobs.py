@@ -1,0 +1,216 @@
+"""The durable job queue (rows in the ingest service's database).
+
+Contract (``JobQueue``):
+- ``enqueue`` is idempotent by the original's SHA-256: one job per original, ever; the
+  same bytes again return the existing job (a failed one is queued again).
+- ``claim`` hands a job to exactly one worker with a lease (``lease_s``). A job whose
+  lease expired (its worker died) is claimable again; each claim counts an attempt.
+  PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` so many workers never contend;
+  SQLite transactions are ``BEGIN IMMEDIATE`` and therefore already serialised.
+- ``complete``/``retry``/``fail`` act only while the caller still holds the lease, so a
+  worker that lost its lease cannot overwrite the outcome of the one that took over.
+- ``retry`` puts a job back with exponential backoff; after ``max_attempts`` it fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.common.clock import Clock
+from services.common.db import UtcDateTime
+from services.common.errors import NotFound
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "done", "failed")
+
+metadata = sa.MetaData()
+jobs = sa.Table(
+    "ingest_jobs", metadata,
+    sa.Column("job_id", sa.String(36), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("max_attempts", sa.Integer, nullable=False),
+    sa.Column("run_after", UtcDateTime, nullable=False),
+    sa.Column("lease_owner", sa.String(128)),
+    sa.Column("lease_expires_at", UtcDateTime),
+    sa.Column("error", sa.Text),
+    sa.Column("error_code", sa.String(64)),
+    sa.Column("document_id", sa.String(36)),
+    sa.Column("pages", sa.Integer),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+)
+
+BACKOFF_BASE_S = 5.0
+BACKOFF_MAX_S = 600.0
+
+
+class Job(msgspec.Struct, kw_only=True):
+    job_id: str
+    sha256: str
+    payload: dict[str, Any]
+    status: JobStatus
+    attempts: int
+    max_attempts: int
+    run_after: datetime
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    error: str | None = None
+    error_code: str | None = None
+    document_id: str | None = None
+    pages: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1)))
+
+
+class JobQueue:
+    def __init__(self, engine: AsyncEngine, clock: Clock, *, max_attempts: int) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.max_attempts = max_attempts
+
+    async def enqueue(self, sha256: str, payload: dict[str, Any]) -> tuple[Job, bool]:
+        """The job for this original, and whether it was created now."""
+        now = self.clock.now()
+        values = dict(job_id=str(uuid.uuid4()), sha256=sha256, payload=payload, status="queued",
+                      attempts=0, max_attempts=self.max_attempts, run_after=now,
+                      created_at=now, updated_at=now)
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(jobs.insert().values(**values))
+            return await self.get(str(values["job_id"])), True
+        except IntegrityError:
+            pass
+        existing = await self.by_sha256(sha256)
+        if existing is None:  # pragma: no cover - the unique index guarantees a row
+            raise NotFound(f"no job for {sha256}")
+        if existing.status == "failed":
+            async with self.engine.begin() as conn:
+                await conn.execute(jobs.update().where(jobs.c.job_id == existing.job_id).values(
+                    status="queued", attempts=0, run_after=now, error=None, error_code=None,
+                    payload=payload, updated_at=now, finished_at=None))
+            return await self.get(existing.job_id), True
+        return existing, False
+
+    async def claim(self, worker: str, *, lease_s: float) -> Job | None:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            row = await self._claimable(conn, now)
+            if row is None:
+                return None
+            if row.status == "running" and row.attempts >= row.max_attempts:
+                await self._finish_failed(conn, row.job_id, now, code="worker_died",
+                                          error=f"the worker died {row.attempts} times on "
+                                                "this document; see the worker log")
+                return None
+            await conn.execute(jobs.update().where(jobs.c.job_id == row.job_id).values(
+                status="running", lease_owner=worker, attempts=row.attempts + 1,
+                lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now))
+        return await self.get(row.job_id)
+
+    async def _claimable(self, conn: AsyncConnection, now: datetime) -> Any:
+        claimable = sa.or_(
+            sa.and_(jobs.c.status == "queued", jobs.c.run_after <= now),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_expires_at < now),
+        )
+        query = sa.select(jobs.c.job_id, jobs.c.status, jobs.c.attempts, jobs.c.max_attempts
+                          ).where(claimable).order_by(jobs.c.run_after).limit(1)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return (await conn.execute(query)).first()
+
+    async def extend_lease(self, job_id: str, worker: str, *, lease_s: float) -> bool:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
+                lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now))
+        return result.rowcount == 1
+
+    async def complete(self, job_id: str, worker: str, *, document_id: str, pages: int) -> bool:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
+                status="done", document_id=document_id, pages=pages, lease_owner=None,
+                lease_expires_at=None, error=None, error_code=None, updated_at=now,
+                finished_at=now))
+        return result.rowcount == 1
+
+    async def retry(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
+        """A transient failure: back off and try again, or fail after the last attempt."""
+        now = self.clock.now()
+        job = await self.get(job_id)
+        async with self.engine.begin() as conn:
+            if job.attempts >= job.max_attempts:
+                return await self._finish_failed(conn, job_id, now, code=code, worker=worker,
+                                                 error=f"{error} (gave up after "
+                                                       f"{job.attempts} attempts)")
+            result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
+                status="queued", run_after=now + backoff(job.attempts), lease_owner=None,
+                lease_expires_at=None, error=error, error_code=code, updated_at=now))
+        return result.rowcount == 1
+
+    async def fail(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
+        """A permanent failure: the job ends ``failed`` with a readable reason."""
+        async with self.engine.begin() as conn:
+            return await self._finish_failed(conn, job_id, self.clock.now(), code=code,
+                                             error=error, worker=worker)
+
+    async def _finish_failed(self, conn: AsyncConnection, job_id: str, now: datetime, *,
+                             code: str, error: str, worker: str | None = None) -> bool:
+        conditions = self._held(job_id, worker) if worker else (jobs.c.job_id == job_id,)
+        result = await conn.execute(jobs.update().where(*conditions).values(
+            status="failed", error=error, error_code=code, lease_owner=None,
+            lease_expires_at=None, updated_at=now, finished_at=now))
+        return bool(result.rowcount == 1)
+
+    @staticmethod
+    def _held(job_id: str, worker: str) -> tuple[Any, ...]:
+        return (jobs.c.job_id == job_id, jobs.c.lease_owner == worker,
+                jobs.c.status == "running")
+
+    async def get(self, job_id: str) -> Job:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id))).first()
+        if row is None:
+            raise NotFound(f"no job {job_id}", code="unknown_job")
+        return _job(row)
+
+    async def by_sha256(self, sha256: str) -> Job | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(jobs).where(jobs.c.sha256 == sha256))).first()
+        return None if row is None else _job(row)
+
+    async def list(self, *, status: JobStatus | None = None, limit: int = 100,
+                   offset: int = 0) -> list[Job]:
+        query = sa.select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.job_id)
+        if status is not None:
+            query = query.where(jobs.c.status == status)
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(query.limit(limit).offset(offset))
+            return [_job(row) for row in rows]
+
+    async def counts(self) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(sa.select(jobs.c.status, sa.func.count())
+                                      .group_by(jobs.c.status))
+            found = {str(status): int(count) for status, count in rows}
+        return {status: found.get(status, 0) for status in JOB_STATUSES}
+
+
+def _job(row: sa.Row[Any]) -> Job:
+    return msgspec.convert({str(key): value for key, value in row._mapping.items()}, Job)

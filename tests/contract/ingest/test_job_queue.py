@@ -1,0 +1,134 @@
+"""Contract of the durable job queue, on SQLite and PostgreSQL (architecture principle 4)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.ingest.jobs import JobQueue, backoff
+
+SHA = "a" * 64
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def queue(database_url: str, clock: FixedClock) -> AsyncIterator[JobQueue]:
+    await migrate(database_url, "ingest")
+    engine = create_engine(database_url)
+    yield JobQueue(engine, clock, max_attempts=3)
+    await engine.dispose()
+
+
+def sha(n: int) -> str:
+    return f"{n:064x}"
+
+
+async def test_the_same_original_is_enqueued_once(queue: JobQueue) -> None:
+    first, created = await queue.enqueue(SHA, {"title": "一"})
+    again, created_again = await queue.enqueue(SHA, {"title": "一"})
+    assert created and not created_again
+    assert again.job_id == first.job_id
+
+
+async def test_concurrent_workers_each_claim_a_different_job(queue: JobQueue) -> None:
+    for n in range(20):
+        await queue.enqueue(sha(n), {})
+    claims = await asyncio.gather(*(queue.claim(f"w{n}", lease_s=60) for n in range(30)))
+    claimed = [job.job_id for job in claims if job is not None]
+    assert len(claimed) == 20
+    assert len(set(claimed)) == 20
+
+
+async def test_a_job_whose_worker_died_is_claimed_again_after_its_lease(
+        queue: JobQueue, clock: FixedClock) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    assert (await queue.claim("dead", lease_s=30)) is not None
+    assert await queue.claim("alive", lease_s=30) is None
+    clock.advance(timedelta(seconds=31))
+    taken = await queue.claim("alive", lease_s=30)
+    assert taken is not None and taken.job_id == job.job_id
+    assert taken.attempts == 2
+
+
+async def test_a_worker_that_lost_its_lease_cannot_complete_the_job(
+        queue: JobQueue, clock: FixedClock) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    await queue.claim("slow", lease_s=30)
+    clock.advance(timedelta(seconds=31))
+    await queue.claim("fast", lease_s=30)
+    assert not await queue.complete(job.job_id, "slow", document_id="d1", pages=1)
+    assert await queue.complete(job.job_id, "fast", document_id="d2", pages=1)
+    done = await queue.get(job.job_id)
+    assert (done.status, done.document_id) == ("done", "d2")
+
+
+async def test_a_transient_failure_backs_off_then_runs_again(
+        queue: JobQueue, clock: FixedClock) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    await queue.claim("w", lease_s=30)
+    assert await queue.retry(job.job_id, "w", error="store timed out", code="timeout")
+    assert await queue.claim("w", lease_s=30) is None
+    clock.advance(backoff(1))
+    again = await queue.claim("w", lease_s=30)
+    assert again is not None and again.attempts == 2
+
+
+async def test_the_last_attempt_fails_the_job_with_its_reason(
+        queue: JobQueue, clock: FixedClock) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    for _ in range(3):
+        claimed = await queue.claim("w", lease_s=30)
+        assert claimed is not None
+        await queue.retry(job.job_id, "w", error="store timed out", code="timeout")
+        clock.advance(timedelta(hours=1))
+    failed = await queue.get(job.job_id)
+    assert failed.status == "failed"
+    assert failed.error is not None and "gave up after 3 attempts" in failed.error
+
+
+async def test_a_job_whose_worker_keeps_dying_ends_failed_not_stuck(
+        queue: JobQueue, clock: FixedClock) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    for _ in range(3):
+        assert await queue.claim("doomed", lease_s=30) is not None
+        clock.advance(timedelta(seconds=31))
+    assert await queue.claim("next", lease_s=30) is None
+    failed = await queue.get(job.job_id)
+    assert (failed.status, failed.error_code) == ("failed", "worker_died")
+
+
+async def test_a_permanent_failure_ends_the_job_at_once(queue: JobQueue) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    await queue.claim("w", lease_s=30)
+    await queue.fail(job.job_id, "w", error="the PDF is truncated", code="corrupt_pdf")
+    failed = await queue.get(job.job_id)
+    assert (failed.status, failed.error) == ("failed", "the PDF is truncated")
+
+
+async def test_uploading_a_failed_original_again_queues_it_again(queue: JobQueue) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    await queue.claim("w", lease_s=30)
+    await queue.fail(job.job_id, "w", error="engine crashed", code="ocr_failed")
+    again, created = await queue.enqueue(SHA, {})
+    assert created
+    assert (again.job_id, again.status, again.attempts) == (job.job_id, "queued", 0)
+
+
+async def test_jobs_are_listed_by_status_and_counted(queue: JobQueue) -> None:
+    for n in range(3):
+        await queue.enqueue(sha(n), {})
+    claimed = await queue.claim("w", lease_s=30)
+    assert claimed is not None
+    await queue.complete(claimed.job_id, "w", document_id="d", pages=2)
+    assert [job.job_id for job in await queue.list(status="done")] == [claimed.job_id]
+    assert len(await queue.list(status="queued")) == 2
+    assert await queue.counts() == {"queued": 2, "running": 0, "done": 1, "failed": 0}
