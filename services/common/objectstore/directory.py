@@ -127,7 +127,8 @@ class DirectoryObjectStore:
         """
         if await self.head(key) is None:
             raise NotFound(f"object {key} not found")
-        return self._data_path(key).resolve().as_uri()
+        resolved = await asyncio.to_thread(self._data_path(key).resolve)
+        return resolved.as_uri()
 
     async def set_retention(self, key: str, until: datetime) -> None:
         validate_key(key)

@@ -8,6 +8,7 @@ Docker). Every test gets a fresh directory or bucket.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import socket
@@ -214,6 +215,30 @@ async def test_upload_over_max_bytes_is_refused_and_leaves_no_spooled_file(
     with pytest.raises(PayloadTooLarge):
         await store_original(store, pieces(data, 100_000), max_bytes=250_000, spool_dir=spool)
     assert list(spool.iterdir()) == []
+
+
+async def test_upload_that_breaks_off_leaves_no_spooled_file(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    async def broken_off() -> AsyncIterator[bytes]:
+        yield b"%PDF-1.7 first part"
+        raise ConnectionResetError("client went away")
+
+    spool = tmp_path / "upload-spool"
+    with pytest.raises(ConnectionResetError):
+        await store_original(store, broken_off(), max_bytes=10**6, spool_dir=spool)
+    assert list(spool.iterdir()) == []
+
+
+async def test_concurrent_uploads_of_the_same_bytes_store_one_original(
+    store: ObjectStore,
+) -> None:
+    data = os.urandom(200_000)
+    first, second = await asyncio.gather(*(
+        store_original(store, pieces(data, 50_000), max_bytes=10**6, spool_dir=store.spool_dir)
+        for _ in range(2)))
+    assert first.sha256 == second.sha256
+    assert await store.read(first.key) == data
 
 
 async def test_upload_over_max_bytes_stores_nothing(store: ObjectStore, tmp_path: Path) -> None:
