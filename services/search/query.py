@@ -113,7 +113,7 @@ def parse_terms(q: str) -> tuple[QueryTerm, ...]:
     return terms
 
 
-class SearchQuery(Struct, frozen=True):
+class SearchQuery(Struct):
     """A search (``GET /search/documents``): full text plus filters, sort and a page.
 
     Validated on construction and on decode (``ValidationFailed``, module docstring).

@@ -1,17 +1,318 @@
-"""Client of the registry service, used by ingest and search."""
+"""The registry's wire contract and its client, used by ingest and search.
+
+The structs below are what the registry answers and what its clients decode: one
+definition on both sides. The registry is the system of record (architecture principle 1);
+ingest registers documents and asks it for access decisions before serving text or
+originals; search pulls its change feed and asks it for the caller's access filter.
+"""
 
 from __future__ import annotations
 
 import time
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
 
 from services.common.auth import Principal
 from services.common.clients import ServiceClient
-from services.common.errors import Unauthorized
+from services.common.errors import Forbidden, NotFound, Unauthorized
+from services.common.models import (
+    Category,
+    RetentionClass,
+    SecurityLevel,
+    Sha256,
+    Struct,
+    Username,
+)
+
+# --- documents ---------------------------------------------------------------------------
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+DocumentStatus = Literal["active", "destroyed"]
+
+
+class PaperLocation(Struct):
+    """Where a paper original is kept (D7): building / room / cabinet / box."""
+
+    building: Label
+    room: Label
+    cabinet: Label
+    box: Label
+
+
+class ExtractionSummary(Struct):
+    """How well the text was extracted, so readers know what to trust."""
+
+    mean_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+    pages_needing_review: list[int] = []
+    method: Literal["text_layer", "ocr", "mixed"] | None = None
+
+
+class NewDocument(Struct):
+    """A registration (归档), idempotent by ``sha256``: the same bytes are the same document.
+
+    ``household`` and ``category`` are plain strings so that a wrong value is refused with
+    a domain code (422 ``invalid_household``, ``unknown_category``, ``household_required``)
+    rather than a decode error. ``filed_by`` is honoured only from a service token (ingest
+    files on behalf of the uploader); a user who registers directly is the filer.
+    ``location`` is where the paper original is kept; ``is_copy`` marks the filed item as
+    a copy of the original kept there (D7).
+    """
+
+    sha256: Sha256
+    category: str
+    title: Title
+    filed_at: date
+    media_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    size_bytes: Annotated[int, msgspec.Meta(ge=0)]
+    household: str | None = None
+    security: SecurityLevel = "ordinary"
+    personal_info: bool = False
+    working: bool = False
+    location: PaperLocation | None = None
+    is_copy: bool = False
+    language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    pages: Annotated[int, msgspec.Meta(ge=0)] = 0
+    extraction: ExtractionSummary | None = None
+    original_filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None
+    filed_by: Username | None = None
+
+
+class DocumentRecord(Struct):
+    """One catalogue record (目录条目): the current version of a document's metadata.
+
+    ``working`` marks a working document (工作文件, still in use by a department): its
+    metadata changes need a manager's approval (D6). ``retention_start`` is the filing
+    date, or the move-out date once the document's occupancy is closed (R1);
+    ``disposal_due`` is null for ``permanent``.
+    """
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    household: str | None
+    occupancy_id: int | None
+    category: Category
+    title: str
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+    working: bool
+    location: PaperLocation | None
+    is_copy: bool
+    language: str | None
+    pages: int
+    extraction: ExtractionSummary | None
+    media_type: str
+    size_bytes: int
+    original_filename: str | None
+    retention_class: RetentionClass
+    retention_start: date
+    disposal_due: date | None
+    status: DocumentStatus
+    version: int
+    filed_by: str
+    registered_at: datetime
+    updated_at: datetime
+
+
+# --- access decisions --------------------------------------------------------------------
+
+Action = Literal["list", "read", "read_text", "download", "correct"]
+"""``list``/``read``: the catalogue record; ``read_text``: the content (text, page images),
+possibly view-only; ``download``: the original bytes or any export; ``correct``: metadata."""
+
+DecisionCode = Literal[
+    "allowed", "not_visible", "needs_grant", "view_only", "role_required", "destroyed",
+]
+
+
+class Decision(Struct, frozen=True):
+    """The answer of ``can()``: ``not_visible`` is a 404 (existence must not leak), the
+    other refusals are 403; ``view_only`` means read in the system, no download (B2)."""
+
+    allowed: bool
+    code: DecisionCode
+    reason: str
+    view_only: bool = False
+
+    def enforce(self) -> None:
+        """Raise the refusal as the error a route answers with; do nothing if allowed."""
+        if self.allowed:
+            return
+        if self.code in ("not_visible", "destroyed"):
+            raise NotFound(self.reason, code="document_destroyed" if self.code == "destroyed"
+                           else "unknown_document")
+        raise Forbidden(self.reason, code=self.code)
+
+
+class AccessRequest(Struct):
+    document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    action: Action
+
+
+class AccessAnswer(Decision, frozen=True):
+    """A decision, with the catalogue record when the document is visible to the caller."""
+
+    document: DocumentRecord | None = None
+
+
+class AccessFilter(Struct):
+    """What search puts inside its query so totals and facets never count the unseen.
+
+    Visible (listed, metadata shown): ``unrestricted`` or ``security`` in
+    ``visible_levels`` or ``document_id`` in ``granted``. Content searchable (text,
+    highlights): ``unrestricted``, or ``security`` in ``readable_levels`` and not
+    ``personal_info``, or ``document_id`` in ``granted``.
+    """
+
+    unrestricted: bool
+    visible_levels: list[SecurityLevel]
+    readable_levels: list[SecurityLevel]
+    granted: list[str]
+
+
+# --- change feed -------------------------------------------------------------------------
+
+
+class FeedDocument(Struct):
+    """The document fields an event carries: enough for search to index without a call."""
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    household: str | None
+    category: Category
+    title: str
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+    status: DocumentStatus
+    version: int
+    language: str | None
+    pages: int
+
+
+class DocumentFiled(Struct, tag="document_filed", tag_field="kind"):
+    document: FeedDocument
+
+
+class DocumentCorrected(Struct, tag="document_corrected", tag_field="kind"):
+    document: FeedDocument
+    fields: list[str]
+
+
+class SecurityChanged(Struct, tag="security_changed", tag_field="kind"):
+    """A correction that changed ``security`` or ``personal_info``: who may see it changed."""
+
+    document: FeedDocument
+    fields: list[str]
+    previous_security: SecurityLevel
+    previous_personal_info: bool
+
+
+class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
+    """Created, new occupant (D2) or move-out (D3). Closing an occupancy restarts the
+    retention clock of its documents; ``documents_recomputed`` says how many."""
+
+    household: str
+    change: Literal["created", "occupant_changed", "moved_out"]
+    label: str | None
+    occupancy_id: int | None = None
+    documents_recomputed: int = 0
+
+
+class ScheduleChanged(Struct, tag="schedule_changed", tag_field="kind"):
+    """The retention schedule changed (R1); ``disposal_due`` was recomputed."""
+
+    classes: dict[str, RetentionClass]
+    years: dict[str, int]
+    documents_recomputed: int
+
+
+class DocumentDestroyed(Struct, tag="document_destroyed", tag_field="kind"):
+    """Destroyed (R6): search drops it; ingest deletes the original and derived files."""
+
+    document: FeedDocument
+    destroyed_at: datetime
+
+
+ChangeEvent = (
+    DocumentFiled | DocumentCorrected | SecurityChanged | HouseholdChanged | ScheduleChanged
+    | DocumentDestroyed
+)
+"""Every event the registry appends; consumers ``match`` on it and skip what they ignore."""
+
+
+class Change(Struct):
+    seq: int
+    at: datetime
+    event: ChangeEvent
+
+
+class FeedPage(Struct):
+    """``changes`` after the cursor in ``seq`` order; continue from ``last_seq``
+    (the cursor itself when empty); ``head`` is the newest ``seq``, to measure lag."""
+
+    changes: list[Change]
+    last_seq: int
+    head: int
+
+
+def feed_document(record: DocumentRecord) -> FeedDocument:
+    return FeedDocument(
+        document_id=record.document_id, archive_no=record.archive_no, sha256=record.sha256,
+        household=record.household, category=record.category, title=record.title,
+        filed_at=record.filed_at, security=record.security,
+        personal_info=record.personal_info, status=record.status, version=record.version,
+        language=record.language, pages=record.pages,
+    )
+
+
+# --- the client --------------------------------------------------------------------------
+
+
+class Registration(Struct):
+    document: DocumentRecord
+    created: bool
+    """False when the same bytes were already registered: the existing record."""
 
 
 class RegistryClient(ServiceClient):
     async def whoami(self, token: str) -> Principal:
         return await self.call("GET", "/registry/auth/whoami", Principal, token=token)
+
+    async def register_document(self, new: NewDocument) -> Registration:
+        """File a document (idempotent by ``sha256``), with the service token."""
+        response = await self.request("POST", "/registry/documents", json=new)
+        record = msgspec.json.decode(response.content, type=DocumentRecord)
+        return Registration(document=record, created=response.status_code == 201)
+
+    async def get_document(self, document_id: str, *, token: str | None = None
+                           ) -> DocumentRecord:
+        """The catalogue record; ``NotFound`` if missing or invisible to ``token``'s user."""
+        return await self.call("GET", f"/registry/documents/{document_id}", DocumentRecord,
+                               token=token)
+
+    async def authorize(self, user_token: str, document_id: str, action: Action
+                        ) -> AccessAnswer:
+        """Ask whether the token's user may do ``action``; the registry audits the answer.
+
+        Never raises for a refusal: call ``answer.enforce()`` to turn it into the error.
+        """
+        return await self.call("POST", "/registry/access/decide", AccessAnswer,
+                               token=user_token,
+                               json=AccessRequest(document_id=document_id, action=action))
+
+    async def access_filter(self, user_token: str) -> AccessFilter:
+        return await self.call("GET", "/registry/access/filter", AccessFilter,
+                               token=user_token)
+
+    async def changes(self, after: int, *, limit: int = 500) -> FeedPage:
+        return await self.call("GET", "/registry/changes", FeedPage,
+                               params={"after": after, "limit": limit})
 
 
 class RegistryVerifier:

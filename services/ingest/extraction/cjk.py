@@ -16,11 +16,16 @@ _CJK_PUNCTUATION = (
     "\u3001-\u303f\u3200-\u33ff\ufe10-\ufe1f\ufe30-\ufe4f"
     "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 )
+# The Chinese models often read full-width punctuation as ASCII ("，" as ","); beside a
+# CJK letter such a mark takes no space either.
+_ASCII_PUNCTUATION = r",.:;!?"
 _SPACES = "[ \t]+"
 _SPACES_IN_CJK = re.compile(
     rf"(?<=[{_CJK_LETTERS}{_CJK_PUNCTUATION}]){_SPACES}(?=[{_CJK_LETTERS}{_CJK_PUNCTUATION}])"
     rf"|(?<=[{_CJK_PUNCTUATION}]){_SPACES}"
     rf"|{_SPACES}(?=[{_CJK_PUNCTUATION}])"
+    rf"|(?<=[{_CJK_LETTERS}]){_SPACES}(?=[{_ASCII_PUNCTUATION}])"
+    rf"|(?<=[{_ASCII_PUNCTUATION}]){_SPACES}(?=[{_CJK_LETTERS}])"
 )
 _CJK_LETTER = re.compile(f"[{_CJK_LETTERS}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -35,8 +40,9 @@ def remove_cjk_spaces(text: str) -> str:
     """Drop the spaces Tesseract puts between CJK characters, keeping spaces in Latin text.
 
     Tesseract's Chinese models separate every recognised "word" with a space (tesseract
-    issues #991, #2814): ``维 修 申 请`` becomes ``维修申请`` and ``申请 ，`` becomes
-    ``申请，``, while ``Room 1201 房间`` is unchanged. Newlines are never touched.
+    issues #991, #2814): ``维 修 申 请`` becomes ``维修申请``, ``申请 ，`` becomes ``申请，``
+    and ``嚴重 , 請`` becomes ``嚴重,請``, while ``Room 1201 房间`` is unchanged: between a
+    letter or digit and a CJK character a space may be real. Newlines are never touched.
     """
     return _SPACES_IN_CJK.sub("", text)
 

@@ -29,7 +29,8 @@ OCR_PIXEL_MODES = ("1", "L", "RGB")
 
 @dataclass(frozen=True, slots=True)
 class PageImage:
-    """One page as pixels ready for OCR: ``pixels`` in mode ``1``, ``L`` or ``RGB``; ``dpi`` as scanned."""
+    """One page as pixels ready for OCR: ``pixels`` in mode ``1``, ``L`` or ``RGB``, scanned
+    (or rendered) at ``dpi``."""
 
     pixels: Image.Image
     dpi: int

@@ -58,7 +58,10 @@ class RasterDocument:
                     *self._image.size, limit=self._max_image_pixels, page=number
                 )
                 self._image.load()
-                page = PageImage(pixels=_ocr_pixels(self._image), dpi=_dpi(self._image))
+                # Phone photos are often stored sideways with an EXIF orientation that
+                # Tesseract would ignore.
+                upright = ImageOps.exif_transpose(self._image)
+                page = PageImage(pixels=ocr_pixels(upright), dpi=_dpi(self._image))
             yield page
 
 
@@ -108,17 +111,16 @@ def _decoding(*, page: int | None) -> Iterator[None]:
         ) from exc
 
 
-def _ocr_pixels(frame: Image.Image) -> Image.Image:
-    # Phone photos are often stored sideways with an EXIF orientation; Tesseract ignores it.
-    upright = ImageOps.exif_transpose(frame)
-    if upright.mode in OCR_PIXEL_MODES:
-        return upright
-    if "A" in upright.getbands() or "transparency" in upright.info:
-        # Transparent areas become white paper, not black.
-        rgba = upright.convert("RGBA")
+def ocr_pixels(image: Image.Image) -> Image.Image:
+    """``image`` in a mode an OcrEngine takes (``1``, ``L``, ``RGB``); transparency becomes
+    white paper, not black."""
+    if image.mode in OCR_PIXEL_MODES:
+        return image
+    if "A" in image.getbands() or "transparency" in image.info:
+        rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, "white")
         return Image.alpha_composite(paper, rgba).convert("RGB")
-    return upright.convert("L" if len(upright.getbands()) == 1 else "RGB")
+    return image.convert("L" if len(image.getbands()) == 1 else "RGB")
 
 
 def _dpi(frame: Image.Image) -> int:

@@ -25,7 +25,7 @@ Confidence = Annotated[float, msgspec.Meta(ge=0, le=100)]
 PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
 
 
-class WordBox(Struct, frozen=True):
+class WordBox(Struct):
     """One recognised word with its box, in pixels of the page image that was read."""
 
     text: str
@@ -36,14 +36,14 @@ class WordBox(Struct, frozen=True):
     height: PixelOffset
 
 
-class OcrReading(Struct, frozen=True):
+class OcrReading(Struct):
     """What an ``OcrEngine`` read on one page image: lines joined by newlines, and the words."""
 
     text: str
     words: tuple[WordBox, ...] = ()
 
 
-class PageText(Struct, frozen=True):
+class PageText(Struct):
     """The text of one page (页) of a document, with how it was obtained.
 
     ``confidence`` is the mean word confidence (0–100); text-layer pages are 100, and an
@@ -62,7 +62,7 @@ class PageText(Struct, frozen=True):
     needs_review: bool
 
 
-class ExtractionLimits(Struct, frozen=True):
+class ExtractionLimits(Struct):
     """Limits one document is extracted within; any breach fails the job permanently.
 
     ``max_image_pixels`` also becomes Pillow's decompression-bomb limit

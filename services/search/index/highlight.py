@@ -24,6 +24,10 @@ CONTEXT_AFTER = 40
 SCAN_SEGMENT_CHARS = 4_000
 """Long bodies are scanned segment by segment until enough snippets are found."""
 
+Span = tuple[int, int]
+Window = tuple[int, int, list[Span]]
+"""A snippet's ``[start, end)`` in the original text and the marked spans inside it."""
+
 _SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"[\s.,;:!?，。；：！？、]")
 
@@ -35,17 +39,17 @@ def _segments(text: str) -> list[tuple[int, int]]:
     while start < len(text):
         end = min(len(text), start + SCAN_SEGMENT_CHARS)
         if end < len(text):
-            cut = _BOUNDARY.search(text, end - 200, end)
-            end = cut.end() if cut else end
+            cuts = [m.end() for m in _BOUNDARY.finditer(text, end - 200, end)]
+            end = cuts[-1] if cuts else end
         pieces.append((start, end))
         start = end
     return pieces
 
 
 def _matches_in(folded: FoldedText, start: int, end: int, terms: Sequence[QueryTerm]
-                ) -> list[tuple[int, int]]:
+                ) -> list[Span]:
     """Original-text spans where a term's tokens occur consecutively in ``folded[start:end]``."""
-    found: list[tuple[int, int]] = []
+    found: list[Span] = []
     for unigrams in (False, True):
         wanted = [term.tokens for term in terms if term.lone_cjk == unigrams]
         if not wanted:
@@ -61,9 +65,9 @@ def _matches_in(folded: FoldedText, start: int, end: int, terms: Sequence[QueryT
     return found
 
 
-def _windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+def _windows(spans: list[Span], length: int) -> list[Window]:
     """Group sorted, possibly overlapping spans into at most ``SNIPPETS_PER_HIT`` windows."""
-    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    windows: list[Window] = []
     for start, end in sorted(spans):
         if windows and start < windows[-1][1]:
             w_start, w_end, marks = windows[-1]
@@ -82,7 +86,7 @@ def _escaped(text: str) -> str:
     return html.escape(_SPACES.sub(" ", text), quote=True)
 
 
-def _render(body: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+def _render(body: str, start: int, end: int, marks: list[Span]) -> str:
     parts = ["…" if start > 0 else ""]
     cursor = start
     for mark_start, mark_end in marks:
@@ -99,7 +103,7 @@ def highlights(body: str, terms: Sequence[QueryTerm]) -> list[str]:
     if not body or not terms:
         return []
     folded = fold_mapped(body)
-    spans: list[tuple[int, int]] = []
+    spans: list[Span] = []
     for start, end in _segments(folded.text):
         spans.extend(_matches_in(folded, start, end, terms))
         if len(spans) >= SNIPPETS_PER_HIT:

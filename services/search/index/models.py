@@ -14,7 +14,7 @@ FACET_SIZES = {"category": 16, "household": 20, "year": 50}
 """How many buckets each facet reports, most documents first (16 = every category, D5)."""
 
 
-class IndexedDocument(Struct, frozen=True):
+class IndexedDocument(Struct):
     """One document as the index holds it.
 
     ``body`` is the original text (OCR or text layer), stored as is and shown in
@@ -40,7 +40,7 @@ class IndexedDocument(Struct, frozen=True):
         return self.security != "ordinary" or self.personal_info
 
 
-class AccessFilter(Struct, frozen=True):
+class AccessFilter(Struct):
     """What the caller may see; applied inside the query, so hits, totals and facets agree.
 
     Documents above ``clearance`` are invisible. A restricted document within clearance
@@ -53,15 +53,14 @@ class AccessFilter(Struct, frozen=True):
     full_text_ids: frozenset[str] = frozenset()
 
     def visible_levels(self) -> tuple[SecurityLevel, ...]:
-        return tuple(
-            level for level in SECURITY_LEVELS if security_rank(level) <= security_rank(self.clearance)
-        )
+        rank = security_rank(self.clearance)
+        return tuple(level for level in SECURITY_LEVELS if security_rank(level) <= rank)
 
     def may_read_body(self, document_id: str, *, restricted: bool) -> bool:
         return not restricted or document_id in self.full_text_ids
 
 
-class SearchHit(Struct, frozen=True):
+class SearchHit(Struct):
     """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.
 
     ``score`` is the relevance score, or None when the search was sorted by ``newest``.
@@ -78,7 +77,7 @@ class SearchHit(Struct, frozen=True):
     highlights: list[str]
 
 
-class Facets(Struct, frozen=True):
+class Facets(Struct):
     """Document counts per value over all matches the caller may see (``FACET_SIZES``)."""
 
     category: dict[str, int]
@@ -86,7 +85,7 @@ class Facets(Struct, frozen=True):
     year: dict[str, int]
 
 
-class SearchResult(Struct, frozen=True):
+class SearchResult(Struct):
     total: int
     hits: list[SearchHit]
     facets: Facets
