@@ -12,6 +12,7 @@ Engines raise these, and nothing else, for a page they cannot read:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -102,7 +103,8 @@ class TesseractEngine:
             stdout, stderr = process.communicate(image, timeout=timeout_s)
         except subprocess.TimeoutExpired as exc:
             # Kill the whole session: a wrapper script's children must not outlive the page.
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise PermanentJobError(
                 f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
@@ -110,9 +112,10 @@ class TesseractEngine:
                 code="ocr_timeout",
             ) from exc
         if process.returncode < 0:
-            name = signal.Signals(-process.returncode).name
             raise PermanentJobError(
-                f"tesseract crashed ({name}) on the page: {_tail(stderr)}", code="ocr_crashed"
+                f"tesseract crashed ({_signal_name(-process.returncode)}) on the page: "
+                f"{_tail(stderr)}",
+                code="ocr_crashed",
             )
         if process.returncode > 0:
             raise PermanentJobError(
@@ -184,6 +187,13 @@ def _as_pnm(pixels: Image.Image) -> bytes:
     buffer = io.BytesIO()
     pixels.save(buffer, format="PPM")
     return buffer.getvalue()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _tail(stderr: bytes) -> str:

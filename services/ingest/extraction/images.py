@@ -100,7 +100,8 @@ def _decoding(*, page: int | None) -> Iterator[None]:
         yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PermanentJobError(
-            f"{where} is too large to decode safely ({exc}); rescan it at a lower resolution",
+            f"{where} has more pixels than the limit (ARCHIVE_MAX_IMAGE_PIXELS) allows to "
+            f"decode safely ({exc}); rescan it at a lower resolution",
             code="pixel_bomb", extra={"page": page} if page else None,
         ) from exc
     except _DECODE_ERRORS as exc:

@@ -1,0 +1,109 @@
+"""Extraction of one document, page by page: the function an ingest worker calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
+
+from services.common.errors import PermanentJobError
+from services.ingest.extraction.cjk import remove_cjk_spaces
+from services.ingest.extraction.engine import OcrEngine, PageImage
+from services.ingest.extraction.images import open_raster
+from services.ingest.extraction.language import LanguageChooser, mean_confidence
+from services.ingest.extraction.models import ExtractionLimits, MediaType, OcrLanguage, PageText
+from services.ingest.extraction.pdf import TextLayer, open_pdf
+from services.ingest.extraction.sniffing import read_media_type
+
+TEXT_LAYER_CONFIDENCE = 100.0
+
+
+class _PageSource(Protocol):
+    @property
+    def page_count(self) -> int: ...
+
+    def pages(self) -> Iterator[TextLayer | PageImage]: ...
+
+
+def extract_document(
+    path: Path,
+    *,
+    limits: ExtractionLimits,
+    engine: OcrEngine,
+    language: OcrLanguage | None = None,
+) -> Iterator[PageText]:
+    """The text of each page of the original at ``path``, yielded as each page is done.
+
+    Blocking and CPU-bound: call it in a worker process, never on an event loop. The caller
+    runs one such process per core (e.g. a ``ProcessPoolExecutor`` sized to the cores, or
+    one ``archive worker`` per core); a ``TesseractEngine`` uses one thread per page.
+    Pages are decoded one at a time, so a 500-page PDF never has more than one page image
+    in memory. ``language`` overrides the per-document choice of OCR model.
+
+    The type is told from the content (PDF, TIFF, PNG, JPEG), never from the file name.
+    Raises, before the first page:
+      ``UnsupportedMediaType``                    content of any other type
+      ``PermanentJobError`` ``too_many_pages``    more pages than ``limits.max_pages``
+      ``PermanentJobError`` ``no_pages``          a document without pages
+      ``PermanentJobError`` ``encrypted_pdf``, ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``
+    and while iterating, for the page concerned (its number in ``extra["page"]``):
+      ``PermanentJobError`` ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``, or the
+      engine's ``ocr_timeout``, ``ocr_crashed``, ``ocr_failed``, ``ocr_bad_output``
+      ``DependencyUnavailable`` the OCR engine is not installed (retrying later may help)
+    """
+    media_type = read_media_type(path)
+    with _open_pages(path, media_type, limits) as document:
+        page_count = document.page_count
+        if page_count > limits.max_pages:
+            raise PermanentJobError(
+                f"the document has {page_count} pages, more than the limit of "
+                f"{limits.max_pages} (ARCHIVE_MAX_PAGES); split it and upload the parts",
+                code="too_many_pages", extra={"pages": page_count},
+            )
+        if page_count == 0:
+            raise PermanentJobError(
+                "the document has no pages; upload the original file again", code="no_pages"
+            )
+        chooser = LanguageChooser(engine, hint=language, timeout_s=limits.page_timeout_s)
+        for number, content in enumerate(document.pages(), start=1):
+            if isinstance(content, TextLayer):
+                yield _text_layer_page(number, content)
+            else:
+                yield _ocr_page(number, content, chooser=chooser, limits=limits)
+
+
+def _open_pages(
+    path: Path, media_type: MediaType, limits: ExtractionLimits
+) -> AbstractContextManager[_PageSource]:
+    if media_type == "application/pdf":
+        return open_pdf(path, max_image_pixels=limits.max_image_pixels)
+    return open_raster(path, media_type, max_image_pixels=limits.max_image_pixels)
+
+
+def _text_layer_page(number: int, layer: TextLayer) -> PageText:
+    return PageText(
+        number=number, text=layer.text, confidence=TEXT_LAYER_CONFIDENCE,
+        method="text_layer", language=None, words=(), needs_review=False,
+    )
+
+
+def _ocr_page(
+    number: int, page: PageImage, *, chooser: LanguageChooser, limits: ExtractionLimits
+) -> PageText:
+    try:
+        language, reading = chooser.read(page)
+    except PermanentJobError as exc:
+        raise PermanentJobError(
+            f"page {number}: {exc.detail}", code=exc.code, extra={**exc.extra, "page": number}
+        ) from exc
+    confidence = round(mean_confidence(reading), 2)
+    return PageText(
+        number=number,
+        text=remove_cjk_spaces(reading.text).strip(),
+        confidence=confidence,
+        method="ocr",
+        language=language,
+        words=reading.words,
+        needs_review=confidence < limits.low_confidence,
+    )

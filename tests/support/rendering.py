@@ -1,0 +1,204 @@
+"""Known text rendered into the files the archive receives, for OCR tests and benchmarks.
+
+Every writer takes a destination path and returns it. Pages are rendered with Noto Sans
+CJK (Debian ``fonts-noto-cjk``): one ``.ttc`` whose faces are picked by index, SC for
+Simplified and TC for Traditional so each script gets its own glyph forms.
+
+The digital PDF is written with fpdf2, which loads the ``.ttc``'s CFF face directly
+(``collection_font_number``) and embeds a ToUnicode map, so its text layer is exact.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+Script = Literal["simplified", "traditional"]
+# Face indexes inside NotoSansCJK-Regular.ttc (fc-query): 0 JP, 1 KR, 2 SC, 3 TC, 4 HK.
+_FACE: dict[Script, int] = {"simplified": 2, "traditional": 3}
+
+# A repair request (维修申请) of about 20 characters a line, with digits and Latin letters.
+SIMPLIFIED_LINES: tuple[str, ...] = (
+    "业主维修申请单：A-1201室卫生间漏水严重，",
+    "请物业管理处尽快安排工程部人员上门检查。",
+    "联系电话13800138000，业主姓名张伟先生。",
+    "本单据一式两份，业主与物业服务中心各执一份。",
+    "维修费用按照管理规约由责任方承担，若涉及",
+    "公共部位则由专项维修资金支付。处理结果须",
+    "在五个工作日内书面回复业主并存档备查。",
+    "Room 1201 于2023年5月18日登记受理。",
+)
+# The same request converted with OpenCC (s2t), fixed here so the test text never drifts.
+TRADITIONAL_LINES: tuple[str, ...] = (
+    "業主維修申請單：A-1201室衛生間漏水嚴重，",
+    "請物業管理處儘快安排工程部人員上門檢查。",
+    "聯繫電話13800138000，業主姓名張偉先生。",
+    "本單據一式兩份，業主與物業服務中心各執一份。",
+    "維修費用按照管理規約由責任方承擔，若涉及",
+    "公共部位則由專項維修資金支付。處理結果須",
+    "在五個工作日內書面回覆業主並存檔備查。",
+    "Room 1201 於2023年5月18日登記受理。",
+)
+ENGLISH_LINES: tuple[str, ...] = (
+    "Notice to the residents of Building A",
+    "The water supply will be interrupted on",
+    "Thursday from nine in the morning until",
+    "five in the afternoon for pipe repairs.",
+    "Please store enough water in advance and",
+    "contact the management office with any",
+    "questions. Thank you for your patience.",
+)
+LINES: dict[Script, tuple[str, ...]] = {
+    "simplified": SIMPLIFIED_LINES, "traditional": TRADITIONAL_LINES,
+}
+
+DPI = 300
+POINT_SIZE = 12
+PAGE_WIDTH_IN = 7.0
+MARGIN_IN = 0.5
+LINE_PITCH = 1.8  # line advance as a multiple of the font size
+
+
+def line_band_in(index: int, *, point_size: int = POINT_SIZE) -> tuple[float, float]:
+    """Top and bottom (inches from the page top) of line ``index`` on a rendered page."""
+    top = MARGIN_IN + index * point_size * LINE_PITCH / 72
+    return top, top + point_size * 1.4 / 72
+
+
+def page_height_in(line_count: int, *, point_size: int = POINT_SIZE) -> float:
+    return 2 * MARGIN_IN + line_count * point_size * LINE_PITCH / 72
+
+
+def render_page(
+    lines: Sequence[str],
+    *,
+    script: Script = "simplified",
+    dpi: int = DPI,
+    point_size: int = POINT_SIZE,
+) -> Image.Image:
+    """A grayscale page with ``lines`` in black on white, as a scanner at ``dpi`` would see it."""
+    width = round(PAGE_WIDTH_IN * dpi)
+    height = round(page_height_in(len(lines), point_size=point_size) * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(NOTO_SANS_CJK, round(point_size * dpi / 72), index=_FACE[script])
+    for index, line in enumerate(lines):
+        top_in, _ = line_band_in(index, point_size=point_size)
+        draw.text((round(MARGIN_IN * dpi), round(top_in * dpi)), line, font=font, fill=0)
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
+def write_png(path: Path, page: Image.Image) -> Path:
+    page.save(path, format="PNG", dpi=_dpi_of(page))
+    return path
+
+
+def write_jpeg(path: Path, page: Image.Image, *, quality: int = 75) -> Path:
+    page.save(path, format="JPEG", quality=quality, dpi=_dpi_of(page))
+    return path
+
+
+def write_tiff(path: Path, pages: Sequence[Image.Image]) -> Path:
+    """A multi-page TIFF, LZW-compressed, as document scanners write."""
+    first, *rest = pages
+    first.save(
+        path, format="TIFF", save_all=True, append_images=rest,
+        compression="tiff_lzw", dpi=_dpi_of(first),
+    )
+    return path
+
+
+def write_scanned_pdf(path: Path, pages: Sequence[Image.Image]) -> Path:
+    """A PDF whose every page is one full-page image and nothing else, as scanners write."""
+    first, *rest = pages
+    first.save(
+        path, format="PDF", save_all=True, append_images=rest, resolution=_dpi_of(first)[0]
+    )
+    return path
+
+
+def write_framed_scan_pdf(path: Path, page: Image.Image, *, margin_in: float = 1.0) -> Path:
+    """A PDF page with ``page`` placed inside a white margin, so it is not a full-page scan."""
+    dpi = _dpi_of(page)[0]
+    width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
+    margin_pt = margin_in * 72
+    pdf = FPDF(unit="pt", format=(width_pt + 2 * margin_pt, height_pt + 2 * margin_pt))
+    pdf.add_page()
+    pdf.image(page, x=margin_pt, y=margin_pt, w=width_pt, h=height_pt)
+    pdf.output(str(path))
+    return path
+
+
+def write_redacted_scan_pdf(path: Path, page: Image.Image, *, line: int) -> Path:
+    """A full-page scan with a black box drawn over line ``line``, as a redaction tool does."""
+    dpi = _dpi_of(page)[0]
+    width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
+    pdf = FPDF(unit="pt", format=(width_pt, height_pt))
+    pdf.add_page()
+    pdf.image(page, x=0, y=0, w=width_pt, h=height_pt)
+    top_in, bottom_in = line_band_in(line)
+    pdf.set_fill_color(0, 0, 0)
+    pdf.rect(0, (top_in - 0.05) * 72, width_pt, (bottom_in - top_in + 0.1) * 72, style="F")
+    pdf.output(str(path))
+    return path
+
+
+def write_stamped_scan_pdf(path: Path, page: Image.Image, *, stamp: str) -> Path:
+    """A full-page scan with a few words of real text on top, as a page-numbering tool adds."""
+    dpi = _dpi_of(page)[0]
+    width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
+    pdf = FPDF(unit="pt", format=(width_pt, height_pt))
+    pdf.add_font("noto", fname=str(NOTO_SANS_CJK), collection_font_number=_FACE["simplified"])
+    pdf.add_page()
+    pdf.image(page, x=0, y=0, w=width_pt, h=height_pt)
+    pdf.set_font("noto", size=8)
+    pdf.text(width_pt - 72, height_pt - 12, stamp)
+    pdf.output(str(path))
+    return path
+
+
+def write_digital_pdf(
+    path: Path, pages: Sequence[Sequence[str]], *, script: Script = "simplified"
+) -> Path:
+    """A PDF with a real text layer (no images), one page per item of ``pages``."""
+    pdf = FPDF(unit="pt", format=(PAGE_WIDTH_IN * 72, page_height_in(max(map(len, pages))) * 72))
+    pdf.add_font("noto", fname=str(NOTO_SANS_CJK), collection_font_number=_FACE[script])
+    pdf.set_font("noto", size=POINT_SIZE)
+    for lines in pages:
+        pdf.add_page()
+        for index, line in enumerate(lines):
+            top_in, _ = line_band_in(index)
+            pdf.text(MARGIN_IN * 72, top_in * 72 + POINT_SIZE, line)
+    pdf.output(str(path))
+    return path
+
+
+def write_pixel_bomb_png(path: Path, *, width: int = 30_000, height: int = 30_000) -> Path:
+    """A PNG of a few hundred bytes whose header declares ``width``×``height`` pixels.
+
+    Only a few rows of data follow the header: a decoder that trusts the header allocates
+    the whole image before finding out.
+    """
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grayscale
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    data = zlib.compress(row * 8, 9)
+    png = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
+    path.write_bytes(png + _chunk(b"IEND", b""))
+    return path
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _dpi_of(page: Image.Image) -> tuple[int, int]:
+    dpi = page.info.get("dpi", (DPI, DPI))
+    return round(dpi[0]), round(dpi[1])

@@ -1,0 +1,64 @@
+"""The type of an original is told by its content, never by its name."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from services.common.errors import UnsupportedMediaType
+from services.ingest.extraction import read_media_type, sniff_media_type
+from tests.support.rendering import render_page, write_png
+
+ACCEPTED = [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", "application/pdf"),
+    (b"\xef\xbb\xbf%PDF-1.4\n", "application/pdf"),
+    (b"II*\x00\x08\x00\x00\x00", "image/tiff"),
+    (b"MM\x00*\x00\x00\x00\x08", "image/tiff"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+]
+
+
+@pytest.mark.parametrize(("head", "media_type"), ACCEPTED)
+def test_accepted_types_are_told_by_magic_bytes(head: bytes, media_type: str) -> None:
+    assert sniff_media_type(head) == media_type
+
+
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("scan.pdf", b"%PDF-1.7 not really")
+    return buffer.getvalue()
+
+
+REFUSED = [
+    (_zip_bytes(), "ZIP archive"),
+    ("维修申请：卫生间漏水\n".encode(), "plain text"),
+    (b"GIF89a\x01\x00\x01\x00", "GIF image"),
+    (b"", "empty"),
+    (b"\x00\x01\x02\x03\xfe\xfd", "unknown type"),
+]
+
+
+@pytest.mark.parametrize(("head", "described_as"), REFUSED)
+def test_other_content_is_refused_saying_what_it_seems_to_be(
+    head: bytes, described_as: str
+) -> None:
+    with pytest.raises(UnsupportedMediaType) as refused:
+        sniff_media_type(head)
+    assert refused.value.code == "unsupported_media_type"
+    assert described_as in refused.value.detail
+    assert "PDF, TIFF, PNG or JPEG" in refused.value.detail
+
+
+def test_a_png_named_pdf_is_a_png(tmp_path: Path) -> None:
+    path = write_png(tmp_path / "scan.pdf", render_page(["维修"]))
+    assert read_media_type(path) == "image/png"
+
+
+def test_a_text_file_named_pdf_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "request.pdf"
+    path.write_text("维修申请：卫生间漏水", encoding="utf-8")
+    with pytest.raises(UnsupportedMediaType):
+        read_media_type(path)
