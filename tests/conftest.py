@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.app",
     "tests.fixtures.s3",
+    "tests.fixtures.elasticsearch",
 ]

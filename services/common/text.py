@@ -162,14 +162,13 @@ def token_spans(folded: str, *, unigrams: bool = False) -> list[TokenSpan]:
 def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
     """Tokens of already-folded text, in order; the indexing hot path, so no offsets."""
     out: list[str] = []
-    for match in _TOKEN_RE.finditer(folded):
-        run = match.group("cjk")
-        if run is None:
-            out.append(match.group())
+    for run, word in _TOKEN_RE.findall(folded):  # findall: no match objects, twice as fast
+        if word:
+            out.append(word)
         elif unigrams or len(run) == 1:
             out.extend(run)
         else:
-            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            out.extend(map(str.__add__, run[:-1], run[1:]))  # the bigrams, built in C
     return out
 
 

@@ -21,29 +21,49 @@ from services.search.query import QueryTerm
 SNIPPETS_PER_HIT = 3
 CONTEXT_BEFORE = 20
 CONTEXT_AFTER = 40
-SCAN_SEGMENT_CHARS = 4_000
-"""Long bodies are scanned segment by segment until enough snippets are found."""
+CANDIDATES_PER_TOKEN = 8
+"""Where a term's first token occurs more often, only its first occurrences are looked at."""
 
 Span = tuple[int, int]
 Window = tuple[int, int, list[Span]]
 """A snippet's ``[start, end)`` in the original text and the marked spans inside it."""
 
 _SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(r"[\s.,;:!?，。；：！？、]")
+_JOINERS = frozenset("_.,;:'’")
 
 
-def _segments(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` pieces of about ``SCAN_SEGMENT_CHARS``, cut at a space or mark."""
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + SCAN_SEGMENT_CHARS)
-        if end < len(text):
-            cuts = [m.end() for m in _BOUNDARY.finditer(text, end - 200, end)]
-            end = cuts[-1] if cuts else end
-        pieces.append((start, end))
-        start = end
-    return pieces
+def _in_token(char: str) -> bool:
+    """Could ``char`` be part of a token (or join two parts of one)?"""
+    return char.isalnum() or char in _JOINERS
+
+
+def _candidate_regions(text: str, terms: Sequence[QueryTerm]) -> list[Span]:
+    """Regions of ``text`` around occurrences of a term's first token, at token boundaries.
+
+    Tokenising only these regions, not the whole body, keeps highlighting cheap; a region
+    starts and ends where no token continues, so its tokens are those of the whole text.
+    """
+    starts: set[int] = set()
+    for term in terms:
+        at = text.find(term.tokens[0])
+        for _ in range(CANDIDATES_PER_TOKEN):
+            if at < 0:
+                break
+            starts.add(at)
+            at = text.find(term.tokens[0], at + 1)
+    reach = 2 * max(sum(len(token) for token in term.tokens) for term in terms) + 8
+    regions: list[Span] = []
+    for at in sorted(starts):
+        begin, end = at, min(len(text), at + reach)
+        while begin > 0 and _in_token(text[begin - 1]):
+            begin -= 1
+        while end < len(text) and _in_token(text[end]):
+            end += 1
+        if regions and begin <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+        else:
+            regions.append((begin, end))
+    return regions
 
 
 def _matches_in(folded: FoldedText, start: int, end: int, terms: Sequence[QueryTerm]
@@ -104,8 +124,8 @@ def highlights(body: str, terms: Sequence[QueryTerm]) -> list[str]:
         return []
     folded = fold_mapped(body)
     spans: list[Span] = []
-    for start, end in _segments(folded.text):
+    for start, end in _candidate_regions(folded.text, terms):
         spans.extend(_matches_in(folded, start, end, terms))
-        if len(spans) >= SNIPPETS_PER_HIT:
+        if len(spans) >= 2 * SNIPPETS_PER_HIT:  # enough to fill the snippets; stop scanning
             break
     return [_render(body, *window) for window in _windows(spans, len(body))]

@@ -1,0 +1,189 @@
+"""Benchmark the search index backends on synthetic Chinese letters.
+
+    .venv/bin/python bench/search_index.py --docs 100000            # both backends
+    .venv/bin/python bench/search_index.py --docs 5000 --backends tantivy
+    .venv/bin/python bench/search_index.py --es-url http://localhost:9200 --backends elasticsearch
+
+Letters are generated deterministically (``--seed``): a few hundred characters each, about
+one in five in Traditional script, with unit codes, phone numbers, ticket numbers,
+amounts and dates. Each backend indexes them in batches (``--batch``) through the
+``SearchIndex`` protocol, then answers ``--queries`` queries (words, phrases, single
+characters, unit codes, phone and ticket numbers) without and with filters (category +
+year). Latency is end to end through the protocol: query, hits, facets and highlights.
+``osmem`` starts osmem-server (in memory); ``elasticsearch`` needs ``--es-url``.
+Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import opencc
+
+from services.common.models import CATEGORIES, SECURITY_LEVELS
+from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.models import AccessFilter, IndexedDocument
+from services.search.index.protocol import SearchIndex
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.query import SearchQuery
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+SENTENCES = [
+    "{unit}卫生间漏水，已影响楼下住户，请尽快派人检修。",
+    "电梯在{floor}层经常停运，噪音很大，希望物业处理。",
+    "本月物业管理费{amount}元已缴纳，收据编号{ticket}。",
+    "拟于{day}起进行二次装修，施工单位为{name}装饰公司，请审批。",
+    "紧急联系人{name}先生，电话{phone}，请登记备案。",
+    "报修单号{ticket}，维修人员已上门，问题已经解决。",
+    "停车位申请已提交，车牌号粤B{digits}，请安排。",
+    "业主投诉夜间施工噪音，影响休息，要求物业协调。",
+    "门禁卡遗失，申请补办一张，费用{amount}元。",
+    "空调外机安装位置不符合规定，请于{day}前整改。",
+    "中国人寿保险的工作人员将于{day}上门拜访。",
+    "来自外国的客人将入住{unit}，请前台做好登记。",
+    "水电费账单有误，请核对{day}的抄表记录。",
+    "公司文件：关于加强消防安全管理的通知，请各部门遵照执行。",
+    "押金{amount}元将在退租后三十日内退还。",
+]
+OPENINGS = ["尊敬的物业管理处：", "致客户服务中心：", "您好！", "物业公司："]
+QUERIES = [
+    "维修", "漏水", "电梯", "噪音", "装修", "停车位", "押金", "中国人", '"二次装修"', "修",
+    "水", "投诉 噪音", "消防安全", "退租", "門禁", "維修 漏水",
+]
+
+
+def _unit(rng: random.Random) -> str:
+    return f"{rng.choice('ABCDEF')}-{rng.randint(1, 30):02d}{rng.randint(1, 8):02d}"
+
+
+def _sentence(rng: random.Random, unit: str, year: int) -> str:
+    day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+    return rng.choice(SENTENCES).format(
+        unit=unit, floor=rng.randint(1, 30), amount=f"{rng.randint(100, 20000):,}",
+        ticket=f"WX{year}-{rng.randint(1, 9999):04d}", day=f"{day:%Y年%m月%d日}",
+        name=rng.choice(SURNAMES) + rng.choice(SURNAMES),
+        phone=f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}",
+        digits=f"{rng.randint(0, 99999):05d}",
+    )
+
+
+def letters(count: int, seed: int) -> list[IndexedDocument]:
+    rng = random.Random(seed)
+    to_traditional = opencc.OpenCC("s2t")
+    out = []
+    for number in range(count):
+        unit, year = _unit(rng), rng.randint(2010, 2025)
+        body = rng.choice(OPENINGS) + "".join(
+            _sentence(rng, unit, year) for _ in range(rng.randint(8, 16)))
+        body += f"此致 敬礼！ {rng.choice(SURNAMES)}先生 {unit}"
+        if rng.random() < 0.2:
+            body = to_traditional.convert(body)
+        category = rng.choice(CATEGORIES)
+        out.append(IndexedDocument(
+            document_id=f"doc-{number:07d}", archive_no=f"{year}-{category}-{unit}-{number:05d}",
+            title=body[len(OPENINGS[0]):][:12], body=body, household=unit, category=category,
+            filed_at=date(year, 1, 1) + timedelta(days=rng.randrange(365)),
+            security=rng.choices(SECURITY_LEVELS, [90, 8, 2])[0],
+            personal_info=rng.random() < 0.05, version=number + 1,
+        ))
+    return out
+
+
+def _queries(count: int, seed: int, docs: list[IndexedDocument]) -> list[str]:
+    rng = random.Random(seed + 1)
+    extra: list[Callable[[], str]] = [
+        lambda: rng.choice(docs).household or "A-0101",
+        lambda: f"WX{rng.randint(2010, 2025)}-{rng.randint(1, 9999):04d}",
+        lambda: rng.choice(QUERIES),
+    ]
+    return [rng.choice(extra)() for _ in range(count)]
+
+
+async def _timed_queries(index: SearchIndex, queries: list[str], *, filtered: bool
+                         ) -> list[float]:
+    access = AccessFilter(clearance="confidential")
+    latencies = []
+    for number, q in enumerate(queries):
+        query = SearchQuery(q=q)
+        if filtered:
+            query = SearchQuery(q=q, category=CATEGORIES[number % len(CATEGORIES)],
+                                year=2010 + number % 16)
+        started = time.perf_counter()
+        await index.search(query, access)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def _percentiles(latencies: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(latencies, n=100)
+    return cuts[49], cuts[94]
+
+
+async def run(index: SearchIndex, docs: list[IndexedDocument], queries: list[str], batch: int
+              ) -> dict[str, float]:
+    await index.ensure()
+    started = time.perf_counter()
+    for start in range(0, len(docs), batch):
+        await index.upsert(docs[start : start + batch])
+    rate = len(docs) / (time.perf_counter() - started)
+    plain = _percentiles(await _timed_queries(index, queries, filtered=False))
+    filtered = _percentiles(await _timed_queries(index, queries, filtered=True))
+    await index.close()
+    return {"rate": rate, "p50": plain[0], "p95": plain[1], "fp50": filtered[0],
+            "fp95": filtered[1]}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--backends", default="tantivy,osmem",
+                        help="comma-separated: tantivy, osmem, elasticsearch")
+    parser.add_argument("--es-url", help="a real Elasticsearch for the 'elasticsearch' backend")
+    args = parser.parse_args()
+    docs = letters(args.docs, args.seed)
+    queries = _queries(args.queries, args.seed, docs)
+    mean_chars = statistics.mean(len(d.body) for d in docs)
+    rows = []
+    for backend in args.backends.split(","):
+        print(f"indexing {len(docs)} letters (mean {mean_chars:.0f} chars) into {backend}…")
+        rows.append((backend, await _run_backend(backend, docs, queries, args)))
+    print(f"\n{len(docs)} documents, {len(queries)} queries, batch {args.batch}\n")
+    print("| backend | index docs/s | p50 ms | p95 ms | filtered p50 ms | filtered p95 ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for backend, r in rows:
+        print(f"| {backend} | {r['rate']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} "
+              f"| {r['fp50']:.1f} | {r['fp95']:.1f} |")
+
+
+async def _run_backend(backend: str, docs: list[IndexedDocument], queries: list[str],
+                       args: argparse.Namespace) -> dict[str, float]:
+    if backend == "tantivy":
+        with tempfile.TemporaryDirectory(prefix="bench-tantivy-") as directory:
+            return await run(TantivyIndex(Path(directory)), docs, queries, args.batch)
+    if backend == "osmem":
+        from osmem_server import OsmemServer
+
+        from tests.fixtures.elasticsearch import osmem_client
+
+        with OsmemServer.start(addr="127.0.0.1:0") as server:
+            index = ElasticsearchIndex(osmem_client(server.url), alias="bench-documents")
+            return await run(index, docs, queries, args.batch)
+    if backend == "elasticsearch" and args.es_url:
+        return await run(ElasticsearchIndex.from_url(args.es_url, alias="bench-documents"),
+                         docs, queries, args.batch)
+    raise SystemExit(f"unknown backend {backend!r} (or 'elasticsearch' without --es-url)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

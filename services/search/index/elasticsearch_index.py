@@ -1,0 +1,304 @@
+"""The scale-out search index: Elasticsearch 8/9 through the official async client.
+
+Layout: an index template ``<alias>`` for ``<alias>-v*`` (settings and mappings from
+``elasticsearch_query``), versioned indices ``<alias>-v1``, ``<alias>-v2``, … and the alias
+``<alias>`` (default ``archive-documents``) on exactly one of them, which every search and
+write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves the alias
+(atomic: searches never see no index), and the old index is deleted.
+
+Writes go through the bulk API with ``version_type=external`` and the change-feed
+sequence number as version; Elasticsearch answers 409 to a version not above the held
+one, which is the expected outcome of a replay and is ignored. Live writes use
+``refresh=wait_for``: the call returns once the change is searchable (within the default
+1 s refresh interval). Rebuild writes do not wait; ``commit`` refreshes once.
+
+The constructor takes a ready ``AsyncElasticsearch`` client (``from_url`` builds the
+production one) and owns it: ``close`` closes it. Client errors become
+``DependencyUnavailable`` at this module's edge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, TransportError
+
+from services.common.errors import Conflict, DependencyUnavailable
+from services.search.index.elasticsearch_query import (
+    INDEX_SETTINGS,
+    MAPPINGS,
+    document_source,
+    search_body,
+    tombstone_source,
+)
+from services.search.index.highlight import highlights
+from services.search.index.models import (
+    FACET_SIZES,
+    AccessFilter,
+    Facets,
+    IndexedDocument,
+    SearchHit,
+    SearchResult,
+)
+from services.search.index.protocol import Rebuild
+from services.search.query import QueryTerm, SearchQuery
+
+ALIAS = "archive-documents"
+BULK_DOCUMENTS = 500
+"""Documents per bulk request; keeps a request in the low megabytes for letter-sized text."""
+
+
+@contextmanager
+def _elasticsearch_errors(action: str) -> Iterator[None]:
+    try:
+        yield
+    except ApiError as exc:
+        raise DependencyUnavailable(
+            f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
+    except TransportError as exc:
+        raise DependencyUnavailable(
+            f"cannot reach Elasticsearch to {action}: {exc}; check ARCHIVE_ELASTICSEARCH_URL"
+        ) from exc
+
+
+def _failures(response: dict[str, Any]) -> list[str]:
+    """Reasons of bulk items that failed for another cause than a stale version (409)."""
+    reasons = []
+    for item in response.get("items", []):
+        (result,) = item.values()
+        if result.get("status", 200) >= 300 and result["status"] != 409:
+            error = result.get("error") or {}
+            reasons.append(f"{result.get('_id')}: {error.get('type')}: {error.get('reason')}")
+    return reasons
+
+
+class ElasticsearchRebuild:
+    """A new versioned index being filled; see ``Rebuild``."""
+
+    def __init__(self, owner: ElasticsearchIndex, index: str) -> None:
+        self._owner = owner
+        self.index = index
+
+    async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
+        self._owner._still_rebuilding(self.index)
+        operations = await asyncio.to_thread(_index_operations, docs)  # folding is CPU work
+        await self._owner._bulk(operations, [self.index], refresh=False)
+
+    async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
+        self._owner._still_rebuilding(self.index)
+        await self._owner._bulk(_tombstone_operations(document_ids, version), [self.index],
+                                refresh=False)
+
+    async def commit(self) -> None:
+        await self._owner._swap_in(self.index)
+
+    async def abort(self) -> None:
+        await self._owner._discard(self.index)
+
+
+Operation = tuple[str, int, dict[str, Any]]
+"""(document_id, version, _source) of one bulk write."""
+
+
+def _index_operations(docs: Sequence[IndexedDocument]) -> list[Operation]:
+    return [(doc.document_id, doc.version, document_source(doc)) for doc in docs]
+
+
+def _tombstone_operations(document_ids: Sequence[str], version: int) -> list[Operation]:
+    return [(key, version, tombstone_source(key)) for key in dict.fromkeys(document_ids)]
+
+
+class ElasticsearchIndex:
+    """``SearchIndex`` on Elasticsearch (module docstring)."""
+
+    def __init__(self, client: AsyncElasticsearch, *, alias: str = ALIAS) -> None:
+        self._client = client
+        self.alias = alias
+        self._rebuild: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str, *, alias: str = ALIAS, request_timeout_s: float = 10.0
+                 ) -> ElasticsearchIndex:
+        """The production client: plain ``AsyncElasticsearch`` (opens nothing yet)."""
+        return cls(AsyncElasticsearch(url, request_timeout=request_timeout_s), alias=alias)
+
+    # -- indices, template, alias -----------------------------------------------------
+
+    async def ensure(self) -> None:
+        with _elasticsearch_errors("create the index template"):
+            await self._client.indices.put_index_template(
+                name=self.alias, index_patterns=[f"{self.alias}-v*"],
+                template={"settings": INDEX_SETTINGS, "mappings": MAPPINGS},
+            )
+        with _elasticsearch_errors("look up the index alias"):
+            if await self._client.indices.exists_alias(name=self.alias):
+                return
+        try:
+            await self._create_index(await self._next_index_name(), with_alias=True)
+        except DependencyUnavailable as exc:
+            # Another process ensured the same index at the same moment: that is success.
+            if not isinstance(exc.__cause__, BadRequestError) or \
+                    exc.__cause__.message != "resource_already_exists_exception":
+                raise
+
+    async def _next_index_name(self) -> str:
+        with _elasticsearch_errors("list the versioned indices"):
+            existing = await self._client.indices.get(
+                index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="all")
+        pattern = re.compile(rf"^{re.escape(self.alias)}-v(\d+)$")
+        numbers = [int(m.group(1)) for m in map(pattern.match, existing.body) if m]
+        return f"{self.alias}-v{max(numbers, default=0) + 1}"
+
+    async def _create_index(self, name: str, *, with_alias: bool) -> None:
+        with _elasticsearch_errors(f"create the index {name}"):
+            await self._client.indices.create(
+                index=name, aliases={self.alias: {}} if with_alias else None)
+
+    async def _indices_behind_alias(self) -> list[str]:
+        with _elasticsearch_errors("look up the index alias"):
+            found = await self._client.indices.get_alias(name=self.alias)
+        return list(found.body)
+
+    # -- writes -----------------------------------------------------------------------
+
+    async def _bulk(self, operations: list[Operation], targets: list[str], *,
+                    refresh: bool) -> None:
+        for start in range(0, len(operations), BULK_DOCUMENTS):
+            lines: list[dict[str, Any]] = []
+            for document_id, version, source in operations[start : start + BULK_DOCUMENTS]:
+                for target in targets:
+                    lines.append({"index": {"_index": target, "_id": document_id,
+                                            "version": version, "version_type": "external"}})
+                    lines.append(source)
+            with _elasticsearch_errors("index documents"):
+                response = await self._client.bulk(
+                    operations=lines, refresh="wait_for" if refresh else False)
+            failures = _failures(response.body)
+            if failures:
+                raise DependencyUnavailable(
+                    f"Elasticsearch rejected {len(failures)} documents: {'; '.join(failures[:3])}")
+
+    def _targets(self) -> list[str]:
+        return [self.alias] if self._rebuild is None else [self.alias, self._rebuild]
+
+    async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
+        if docs:
+            operations = await asyncio.to_thread(_index_operations, docs)  # folding is CPU work
+            await self._bulk(operations, self._targets(), refresh=True)
+
+    async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
+        if document_ids:
+            await self._bulk(_tombstone_operations(document_ids, version), self._targets(),
+                             refresh=True)
+
+    # -- rebuild ----------------------------------------------------------------------
+
+    async def start_rebuild(self) -> Rebuild:
+        if self._rebuild is not None:
+            raise Conflict("a rebuild of the search index is already running",
+                           code="rebuild_in_progress")
+        name = await self._next_index_name()
+        if self._rebuild is not None:  # another start_rebuild won while we awaited
+            raise Conflict("a rebuild of the search index is already running",
+                           code="rebuild_in_progress")
+        self._rebuild = name
+        try:
+            await self._create_index(name, with_alias=False)
+        except DependencyUnavailable:
+            self._rebuild = None
+            raise
+        return ElasticsearchRebuild(self, name)
+
+    def _still_rebuilding(self, index: str) -> None:
+        if self._rebuild != index:
+            raise Conflict("this rebuild was already committed or aborted",
+                           code="rebuild_finished")
+
+    async def _swap_in(self, index: str) -> None:
+        self._still_rebuilding(index)
+        old = await self._indices_behind_alias()
+        with _elasticsearch_errors(f"switch the alias to {index}"):
+            await self._client.indices.refresh(index=index)
+            await self._client.indices.update_aliases(actions=[
+                *({"remove": {"index": name, "alias": self.alias}} for name in old),
+                {"add": {"index": index, "alias": self.alias}},
+            ])
+        self._rebuild = None
+        with _elasticsearch_errors("delete the replaced index"):
+            for name in old:
+                await self._client.indices.delete(index=name)
+
+    async def _discard(self, index: str) -> None:
+        if self._rebuild == index:
+            self._rebuild = None
+        with _elasticsearch_errors(f"delete the abandoned index {index}"):
+            await self._client.indices.delete(index=index, ignore_unavailable=True)
+
+    # -- reads ------------------------------------------------------------------------
+
+    async def search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
+        terms = query.terms()
+        with _elasticsearch_errors("search"):
+            response = await self._client.search(
+                index=self.alias, **search_body(query, terms, access))
+        body = response.body
+        hits = await asyncio.to_thread(  # highlighting folds and tokenises every body
+            lambda: [_hit(raw, terms, access) for raw in body["hits"]["hits"]])
+        return SearchResult(
+            total=int(body["hits"]["total"]["value"]),
+            hits=hits,
+            facets=_facets(body.get("aggregations", {})),
+        )
+
+    async def household_documents(
+        self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
+    ) -> SearchResult:
+        query = SearchQuery(household=household, sort="newest", page=page, size=size)
+        return await self.search(query, access)
+
+    async def count(self) -> int:
+        with _elasticsearch_errors("count documents"):
+            response = await self._client.count(
+                index=self.alias, query={"term": {"deleted": False}})
+        return int(response.body["count"])
+
+    async def check(self) -> str:
+        """``<cluster health>; documents: N; index: <alias>-vN``; red is not usable."""
+        with _elasticsearch_errors("report its health"):
+            health = await self._client.cluster.health(index=self.alias)
+        status = str(health.body.get("status"))
+        if status == "red":
+            raise DependencyUnavailable(f"Elasticsearch index {self.alias} is red")
+        indices = ", ".join(await self._indices_behind_alias())
+        return f"{status}; documents: {await self.count()}; index: {indices}"
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+def _hit(raw: dict[str, Any], terms: tuple[QueryTerm, ...], access: AccessFilter) -> SearchHit:
+    source = raw["_source"]
+    document_id = str(source["document_id"])
+    readable = access.may_read_body(document_id, restricted=bool(source["restricted"]))
+    score = raw.get("_score")
+    return SearchHit(
+        document_id=document_id, archive_no=source["archive_no"],
+        title=source["original"]["title"], household=source.get("household"),
+        category=source["category"], filed_at=date.fromisoformat(source["filed_at"]),
+        score=None if score is None else float(score),
+        highlights=highlights(source["original"]["body"], terms) if readable else [],
+    )
+
+
+def _facets(aggregations: dict[str, Any]) -> Facets:
+    counts = {
+        name: {str(bucket["key"]): int(bucket["doc_count"])
+               for bucket in aggregations.get(name, {}).get("buckets", [])}
+        for name in FACET_SIZES
+    }
+    return Facets(category=counts["category"], household=counts["household"], year=counts["year"])

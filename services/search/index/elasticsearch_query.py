@@ -1,0 +1,152 @@
+"""The Elasticsearch index template, document bodies and search bodies.
+
+Mappings are explicit (``dynamic: strict``): keyword fields for identifiers and filters
+(``household``, ``category``, ``security``, ``year``), text fields for ``title`` and
+``body``. Text is folded in the application (OpenCC t2s, width, case) and then analysed:
+
+- ``title``/``body``: the built-in ``cjk`` analyzer (CJK bigrams), with its English stop
+  words switched off: otherwise the ``a`` of ``A-1201`` is dropped and Tantivy, which
+  keeps it, would match different documents;
+- ``title.chars``/``body.chars``: the ``standard`` analyzer (one token per CJK character),
+  for queries with a lone CJK character;
+- ``identifiers`` (archive number, household code): ``standard``.
+
+The folded copies are excluded from ``_source``; the original title and body are kept in
+``original`` (stored, not indexed) for display and highlighting. A deleted document is
+kept as a tombstone (``deleted: true``, no text) carrying its external version, because
+Elasticsearch forgets the version of a real delete after ``index.gc_deletes`` (60 s) and
+an older write arriving later would revive the document.
+
+Query text goes in as the folded text of one ``QueryTerm`` inside ``match_phrase`` (which
+analyses it the same way as the field): never ``query_string`` or ``simple_query_string``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.text import fold
+from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
+from services.search.query import QueryTerm, SearchQuery
+
+TITLE_BOOST = 2.0
+SOURCE_FIELDS = [
+    "document_id", "archive_no", "household", "category", "filed_at", "restricted", "original",
+]
+
+_TEXT = {
+    "type": "text",
+    "analyzer": "archive_bigram",
+    "fields": {"chars": {"type": "text", "analyzer": "standard"}},
+}
+_KEYWORD = {"type": "keyword"}
+
+INDEX_SETTINGS: dict[str, Any] = {
+    "analysis": {"analyzer": {"archive_bigram": {"type": "cjk", "stopwords": "_none_"}}},
+}
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "_source": {"excludes": ["title", "body", "identifiers"]},
+    "properties": {
+        "document_id": _KEYWORD,
+        "archive_no": _KEYWORD,
+        "household": _KEYWORD,
+        "category": _KEYWORD,
+        "security": _KEYWORD,
+        "year": _KEYWORD,
+        "filed_at": {"type": "date", "format": "strict_date"},
+        "personal_info": {"type": "boolean"},
+        "restricted": {"type": "boolean"},
+        "deleted": {"type": "boolean"},
+        "title": _TEXT,
+        "body": _TEXT,
+        "identifiers": {"type": "text", "analyzer": "standard"},
+        "original": {"type": "object", "enabled": False},
+    },
+}
+
+
+def document_source(doc: IndexedDocument) -> dict[str, Any]:
+    return {
+        "document_id": doc.document_id,
+        "archive_no": doc.archive_no,
+        "household": doc.household,
+        "category": doc.category,
+        "security": doc.security,
+        "year": str(doc.filed_at.year),
+        "filed_at": doc.filed_at.isoformat(),
+        "personal_info": doc.personal_info,
+        "restricted": doc.restricted,
+        "deleted": False,
+        "title": fold(doc.title),
+        "body": fold(doc.body),
+        "identifiers": [fold(value) for value in (doc.archive_no, doc.household) if value],
+        "original": {"title": doc.title, "body": doc.body},
+    }
+
+
+def tombstone_source(document_id: str) -> dict[str, Any]:
+    return {"document_id": document_id, "deleted": True}
+
+
+def _phrase(field: str, text: str, *, boost: float = 1.0) -> dict[str, Any]:
+    return {"match_phrase": {field: {"query": text, "boost": boost}}}
+
+
+def _body_readable(access: AccessFilter) -> dict[str, Any]:
+    readable: list[dict[str, Any]] = [{"term": {"restricted": False}}]
+    if access.full_text_ids:
+        readable.append({"terms": {"document_id": sorted(access.full_text_ids)}})
+    return {"bool": {"should": readable, "minimum_should_match": 1}}
+
+
+def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
+    suffix = ".chars" if term.lone_cjk else ""
+    return {"bool": {"minimum_should_match": 1, "should": [
+        _phrase(f"title{suffix}", term.text, boost=TITLE_BOOST),
+        _phrase("identifiers", term.text),
+        {"bool": {"must": [_phrase(f"body{suffix}", term.text)], "filter": [body_readable]}},
+    ]}}
+
+
+def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
+    levels = [level for level in access.visible_levels() if query.security in (None, level)]
+    filters: list[dict[str, Any]] = [
+        {"term": {"deleted": False}},
+        {"terms": {"security": levels}},
+    ]
+    for field in ("household", "category"):
+        value = getattr(query, field)
+        if value is not None:
+            filters.append({"term": {field: value}})
+    if query.year is not None:
+        filters.append({"term": {"year": str(query.year)}})
+    if query.filed_from or query.filed_to:
+        bounds = {}
+        if query.filed_from:
+            bounds["gte"] = query.filed_from.isoformat()
+        if query.filed_to:
+            bounds["lte"] = query.filed_to.isoformat()
+        filters.append({"range": {"filed_at": bounds}})
+    return filters
+
+
+def search_body(query: SearchQuery, terms: tuple[QueryTerm, ...], access: AccessFilter
+                ) -> dict[str, Any]:
+    """Keyword arguments for ``AsyncElasticsearch.search``: query, sort, page, facets."""
+    readable = _body_readable(access)
+    newest = [{"filed_at": "desc"}, {"document_id": "desc"}]
+    return {
+        "query": {"bool": {
+            "must": [_term_clause(term, readable) for term in terms] or [{"match_all": {}}],
+            "filter": _filters(query, access),
+        }},
+        "sort": newest if query.sort == "newest" or not terms else ["_score", *newest],
+        "from_": query.offset,
+        "size": query.size,
+        "track_total_hits": True,
+        "source": SOURCE_FIELDS,
+        "aggs": {
+            name: {"terms": {"field": name, "size": size}} for name, size in FACET_SIZES.items()
+        },
+    }

@@ -1,0 +1,373 @@
+"""The embedded search index: Tantivy in a local directory (schema: ``tantivy_schema``).
+
+Layout of the directory given to ``TantivyIndex``::
+
+    CURRENT          the name of the live generation, replaced atomically (os.replace)
+    gen-000001/      a Tantivy index: the live one, or a rebuild being filled
+
+A rebuild fills a new ``gen-*`` beside the live one; ``commit`` rewrites ``CURRENT`` and
+swaps the in-memory index, so searches never stop; the old generation is then deleted.
+A generation left over from an interrupted rebuild is deleted by ``ensure``.
+
+Threads: Tantivy is blocking, so every call runs in ``asyncio.to_thread``. Writes (and the
+swap) are serialised by one lock because a Tantivy index has a single writer; searches
+take no lock. Each write batch is committed and the reader reloaded before the call
+returns, so what was written is found immediately. One process owns the directory
+(Tantivy's writer lock refuses a second one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import tantivy
+
+from services.common.errors import Conflict, DependencyUnavailable
+from services.search.index.highlight import highlights
+from services.search.index.models import (
+    AccessFilter,
+    Facets,
+    IndexedDocument,
+    SearchHit,
+    SearchResult,
+)
+from services.search.index.protocol import Rebuild
+from services.search.index.tantivy_schema import (
+    FACET_AGGREGATIONS,
+    SCHEMA,
+    Display,
+    build_query,
+    live_documents,
+    to_document,
+    tombstone,
+)
+from services.search.query import QueryTerm, SearchQuery
+
+CURRENT = "CURRENT"
+GENERATION_PREFIX = "gen-"
+
+Changes = dict[str, tuple[int, tantivy.Document]]
+"""document_id → (version, the document or its tombstone) for one write batch."""
+
+
+@contextmanager
+def _tantivy_errors(path: Path, action: str) -> Iterator[None]:
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        raise DependencyUnavailable(
+            f"the search index at {path} could not {action}: {exc}; "
+            "check the disk, or rebuild it with 'archive reindex'") from exc
+
+
+class _Generation:
+    """One Tantivy index directory and its single writer."""
+
+    def __init__(self, path: Path, *, heap_bytes: int) -> None:
+        self.path = path
+        with _tantivy_errors(path, "open"):
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+            except ValueError as exc:
+                if "schema does not match" not in str(exc):
+                    raise
+                raise DependencyUnavailable(
+                    f"the search index at {path} was built by another version of the archive; "
+                    "delete that directory, start again and run 'archive reindex'") from exc
+            self.writer: tantivy.IndexWriter | None = self.index.writer(
+                heap_size=heap_bytes, num_threads=1)
+
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def _held_versions(self, document_ids: list[str]) -> dict[str, int]:
+        searcher = self.searcher()
+        held = searcher.search(
+            tantivy.Query.term_set_query(SCHEMA, "document_id", document_ids),
+            limit=len(document_ids), count=False, order_by_field="document_id",
+        ).hits
+        versions = searcher.fast_field_values("version", [address for _, address in held])
+        return {
+            str(key): int(version or 0)
+            for (key, _), version in zip(held, versions, strict=True)
+        }
+
+    def write(self, changes: Changes) -> None:
+        """Apply the changes newer than what is held; commit once; reload the reader."""
+        if self.writer is None or not changes:
+            return
+        with _tantivy_errors(self.path, "be written"):
+            held = self._held_versions(list(changes))
+            applied = 0
+            try:
+                for document_id, (version, document) in changes.items():
+                    if version <= held.get(document_id, -1):
+                        continue
+                    self.writer.delete_documents_by_term("document_id", document_id)
+                    self.writer.add_document(document)
+                    applied += 1
+                if applied:
+                    self.writer.commit()
+            except BaseException:
+                self.writer.rollback()  # half a batch must not ride along with the next commit
+                raise
+            if applied:
+                self.index.reload()
+
+    def close(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            with _tantivy_errors(self.path, "be closed"):
+                writer.wait_merging_threads()
+
+
+def _newest_per_document(docs: Sequence[IndexedDocument]) -> Changes:
+    newest: dict[str, IndexedDocument] = {}
+    for doc in docs:
+        if doc.document_id not in newest or doc.version > newest[doc.document_id].version:
+            newest[doc.document_id] = doc
+    return {key: (doc.version, to_document(doc)) for key, doc in newest.items()}
+
+
+def _tombstones(document_ids: Sequence[str], version: int) -> Changes:
+    return {key: (version, tombstone(key, version)) for key in dict.fromkeys(document_ids)}
+
+
+def _stored_bytes(document: tantivy.Document, field: str) -> bytes:
+    value = document.get_first(field)
+    if not isinstance(value, bytes):
+        raise DependencyUnavailable(f"the search index holds a document without {field!r}; "
+                                    "rebuild it with 'archive reindex'")
+    return value
+
+
+def _hit_count(found: tantivy.SearchResult) -> int:
+    return int(found.count or 0)  # type: ignore[attr-defined]  # the 0.27 stub omits .count
+
+
+def _hit(document: tantivy.Document, score: float | None, terms: tuple[QueryTerm, ...],
+         access: AccessFilter) -> SearchHit:
+    document_id = str(document.get_first("document_id"))
+    display = msgspec.json.decode(_stored_bytes(document, "display"), type=Display)
+    readable = access.may_read_body(document_id, restricted=display.restricted)
+    return SearchHit(
+        document_id=document_id, archive_no=display.archive_no, title=display.title,
+        household=display.household, category=display.category, filed_at=display.filed_at,
+        score=score, highlights=highlights(display.body, terms) if readable else [],
+    )
+
+
+def _facets(aggregations: dict[str, Any]) -> Facets:
+    """Tantivy's terms buckets → ``{value: count}`` (years come back as numbers)."""
+    counts = {
+        name: {str(int(b["key"]) if name == "year" else b["key"]): int(b["doc_count"])
+               for b in aggregations.get(name, {}).get("buckets", [])}
+        for name in FACET_AGGREGATIONS
+    }
+    return Facets(category=counts["category"], household=counts["household"], year=counts["year"])
+
+
+class TantivyRebuild:
+    """A new generation being filled; see ``Rebuild``."""
+
+    def __init__(self, owner: TantivyIndex, generation: _Generation) -> None:
+        self._owner = owner
+        self._generation = generation
+
+    async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
+        changes = await asyncio.to_thread(_newest_per_document, docs)
+        await asyncio.to_thread(self._owner._write_to, self._generation, changes)
+
+    async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
+        changes = _tombstones(document_ids, version)
+        await asyncio.to_thread(self._owner._write_to, self._generation, changes)
+
+    async def commit(self) -> None:
+        await asyncio.to_thread(self._owner._swap_in, self._generation)
+
+    async def abort(self) -> None:
+        await asyncio.to_thread(self._owner._discard, self._generation)
+
+
+class TantivyIndex:
+    """``SearchIndex`` over a local directory (module docstring); nothing opens before ``ensure``.
+
+    ``writer_heap_bytes`` is Tantivy's indexing memory budget per generation.
+    """
+
+    def __init__(self, directory: Path, *, writer_heap_bytes: int = 50_000_000) -> None:
+        self._directory = directory
+        self._heap_bytes = writer_heap_bytes
+        self._lock = threading.Lock()
+        self._live: _Generation | None = None
+        self._rebuild: _Generation | None = None
+
+    # -- opening and generations ------------------------------------------------------
+
+    async def ensure(self) -> None:
+        await asyncio.to_thread(self._open)
+
+    def _open(self) -> None:
+        with self._lock:
+            if self._live is not None:
+                return
+            with _tantivy_errors(self._directory, "open"):
+                self._directory.mkdir(parents=True, exist_ok=True)
+                current = self._directory / CURRENT
+                name = current.read_text().strip() if current.exists() else None
+                if name is None:
+                    name = self._next_generation_name()
+                    self._point_current_at(name)
+                for stale in self._generation_dirs():
+                    if stale.name != name:
+                        shutil.rmtree(stale)
+            self._live = _Generation(self._directory / name, heap_bytes=self._heap_bytes)
+
+    def _generation_dirs(self) -> list[Path]:
+        return sorted(p for p in self._directory.glob(GENERATION_PREFIX + "*") if p.is_dir())
+
+    def _next_generation_name(self) -> str:
+        numbers = [int(p.name.removeprefix(GENERATION_PREFIX)) for p in self._generation_dirs()]
+        return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
+
+    def _point_current_at(self, name: str) -> None:
+        temporary = self._directory / (CURRENT + ".tmp")
+        with temporary.open("w") as out:
+            out.write(name + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, self._directory / CURRENT)
+
+    def _live_generation(self) -> _Generation:
+        live = self._live
+        if live is None:
+            raise DependencyUnavailable(
+                f"the search index at {self._directory} is not open; call ensure() first")
+        return live
+
+    # -- writes -----------------------------------------------------------------------
+
+    def _write_to(self, generation: _Generation | None, changes: Changes) -> None:
+        """Write to ``generation``, or (None) to the live one and any open rebuild.
+
+        The targets are chosen under the lock, so a write never lands in a generation
+        that a concurrent commit has just retired.
+        """
+        with self._lock:
+            if generation is not None:
+                self._still_rebuilding(generation)
+                generation.write(changes)
+                return
+            self._live_generation().write(changes)
+            if self._rebuild is not None:
+                self._rebuild.write(changes)
+
+    async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
+        if not docs:
+            return
+        changes = await asyncio.to_thread(_newest_per_document, docs)
+        await asyncio.to_thread(self._write_to, None, changes)
+
+    async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
+        if not document_ids:
+            return
+        await asyncio.to_thread(self._write_to, None, _tombstones(document_ids, version))
+
+    # -- rebuild ----------------------------------------------------------------------
+
+    async def start_rebuild(self) -> Rebuild:
+        return TantivyRebuild(self, await asyncio.to_thread(self._begin_rebuild))
+
+    def _begin_rebuild(self) -> _Generation:
+        with self._lock:
+            self._live_generation()
+            if self._rebuild is not None:
+                raise Conflict("a rebuild of the search index is already running",
+                               code="rebuild_in_progress")
+            path = self._directory / self._next_generation_name()
+            self._rebuild = _Generation(path, heap_bytes=self._heap_bytes)
+            return self._rebuild
+
+    def _still_rebuilding(self, generation: _Generation) -> None:
+        if self._rebuild is not generation:
+            raise Conflict("this rebuild was already committed or aborted",
+                           code="rebuild_finished")
+
+    def _swap_in(self, generation: _Generation) -> None:
+        with self._lock:
+            self._still_rebuilding(generation)
+            with _tantivy_errors(self._directory, "switch to the rebuilt index"):
+                self._point_current_at(generation.path.name)
+            old, self._live, self._rebuild = self._live, generation, None
+            if old is not None:
+                old.close()
+                shutil.rmtree(old.path, ignore_errors=True)
+
+    def _discard(self, generation: _Generation) -> None:
+        with self._lock:
+            if self._rebuild is generation:
+                self._rebuild = None
+            generation.close()
+            shutil.rmtree(generation.path, ignore_errors=True)
+
+    # -- reads ------------------------------------------------------------------------
+
+    async def search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
+        return await asyncio.to_thread(self._search, query, access)
+
+    def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
+        generation = self._live_generation()
+        terms = query.terms()
+        tantivy_query = build_query(query, terms, access)
+        by_newest = query.sort == "newest" or not terms
+        with _tantivy_errors(generation.path, "be searched"):
+            searcher = generation.searcher()
+            if by_newest:
+                found = searcher.search(tantivy_query, limit=query.size, offset=query.offset,
+                                        order_by_field="newest", order=tantivy.Order.Desc)
+            else:
+                found = searcher.search(tantivy_query, limit=query.size, offset=query.offset)
+            hits = [
+                _hit(searcher.doc(address), None if by_newest else float(key), terms, access)
+                for key, address in found.hits
+            ]
+            facets = searcher.aggregate(tantivy_query, FACET_AGGREGATIONS)
+        return SearchResult(total=_hit_count(found), hits=hits, facets=_facets(facets))
+
+    async def household_documents(
+        self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
+    ) -> SearchResult:
+        query = SearchQuery(household=household, sort="newest", page=page, size=size)
+        return await self.search(query, access)
+
+    async def count(self) -> int:
+        return await asyncio.to_thread(self._count)
+
+    def _count(self) -> int:
+        generation = self._live_generation()
+        with _tantivy_errors(generation.path, "be counted"):
+            return _hit_count(generation.searcher().search(live_documents(), limit=1))
+
+    async def check(self) -> str:
+        """``ok; documents: N; index: gen-…``."""
+        total = await self.count()
+        return f"ok; documents: {total}; index: {self._live_generation().path.name}"
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
+        with self._lock:
+            for generation in (self._rebuild, self._live):
+                if generation is not None:
+                    generation.close()
+            self._live = self._rebuild = None

@@ -1,0 +1,458 @@
+"""Contract of the search index, run against every implementation.
+
+``index`` runs each test on: Tantivy in a fresh directory; Elasticsearch API served by
+osmem-server (one per session, a fresh alias per test); real Elasticsearch 8 in a
+container (skipped, saying why, without Docker). The same documents must match the same
+queries everywhere, so every assertion is on exact sets of document ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import AsyncElasticsearch
+
+from services.common.errors import Conflict
+from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.models import AccessFilter, IndexedDocument
+from services.search.index.protocol import SearchIndex
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.query import SearchQuery
+from tests.fixtures.elasticsearch import osmem_client, unique_alias
+
+
+BACKENDS = ["tantivy", "elasticsearch-osmem", "elasticsearch-container"]
+SECRET = AccessFilter(clearance="secret")
+ORDINARY = AccessFilter(clearance="ordinary")
+
+
+@pytest.fixture(params=BACKENDS)
+async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SearchIndex]:
+    """A fresh, ensured index of the parametrised backend, closed afterwards."""
+    opened: SearchIndex
+    if request.param == "tantivy":
+        opened = TantivyIndex(tmp_path / "index")
+    elif request.param == "elasticsearch-osmem":
+        url = request.getfixturevalue("osmem_elasticsearch_url")
+        opened = ElasticsearchIndex(osmem_client(url), alias=unique_alias())
+    else:
+        url = request.getfixturevalue("elasticsearch_container_url")
+        opened = ElasticsearchIndex.from_url(url, alias=unique_alias())
+    await opened.ensure()
+    yield opened
+    await opened.close()
+    if isinstance(opened, ElasticsearchIndex):
+        await _drop_indices(request, opened.alias)
+
+
+async def _drop_indices(request: pytest.FixtureRequest, alias: str) -> None:
+    """Delete a test's indices by name (Elasticsearch 8 refuses wildcard deletes)."""
+    if request.param == "elasticsearch-osmem":
+        client = osmem_client(request.getfixturevalue("osmem_elasticsearch_url"))
+    else:
+        client = AsyncElasticsearch(request.getfixturevalue("elasticsearch_container_url"))
+    async with client:
+        names = (await client.indices.get(index=f"{alias}-v*", allow_no_indices=True)).body
+        for name in names:
+            await client.indices.delete(index=name)
+
+
+def doc(**fields: Any) -> IndexedDocument:
+    """A filed ordinary letter of household A-1201; keyword arguments override."""
+    document_id = fields.pop("document_id", None) or uuid.uuid4().hex
+    values: dict[str, Any] = {
+        "document_id": document_id,
+        "archive_no": f"2024-correspondence-A-1201-{document_id[:4]}",
+        "title": "来函",
+        "body": "",
+        "household": "A-1201",
+        "category": "correspondence",
+        "filed_at": date(2024, 3, 1),
+        "security": "ordinary",
+        "personal_info": False,
+        "version": 1,
+    }
+    values.update(fields)
+    return IndexedDocument(**values)
+
+
+async def found(index: SearchIndex, q: str = "", access: AccessFilter = SECRET,
+                **filters: Any) -> set[str]:
+    result = await index.search(SearchQuery(q=q, size=100, **filters), access)
+    return {hit.document_id for hit in result.hits}
+
+
+# -- Chinese text --------------------------------------------------------------------------
+
+
+async def test_simplified_query_finds_traditional_text(index: SearchIndex) -> None:
+    letter = doc(body="業主申請維修門鎖")
+    await index.upsert([letter, doc(body="缴纳物业费")])
+    assert await found(index, "维修") == {letter.document_id}
+
+
+async def test_traditional_query_finds_simplified_text(index: SearchIndex) -> None:
+    letter = doc(body="业主申请维修门锁")
+    await index.upsert([letter, doc(body="繳納物業費")])
+    assert await found(index, "維修") == {letter.document_id}
+
+
+async def test_full_width_and_upper_case_query_finds_half_width_text(index: SearchIndex) -> None:
+    letter = doc(body="工单 wx2019-0456 已处理")
+    await index.upsert([letter, doc(body="工单 WX2020-0001")])
+    assert await found(index, "ＷＸ２０１９－０４５６") == {letter.document_id}
+
+
+async def test_chinese_words_match_after_folding_regression_paperless_12860(
+    index: SearchIndex,
+) -> None:
+    # Paperless-ngx #12860: an ASCII-folding analyzer silently dropped every CJK match.
+    letters = [doc(body="空调漏水，请尽快派人检修"), doc(body="停车位申请已批准"),
+               doc(body="Elevator 电梯 noise 噪音 complaint")]
+    await index.upsert(letters)
+    assert await found(index, "漏水") == {letters[0].document_id}
+    assert await found(index, "停车位") == {letters[1].document_id}
+    assert await found(index, "噪音") == {letters[2].document_id}
+
+
+async def test_single_character_query_matches_inside_words(index: SearchIndex) -> None:
+    letters = [doc(body="请维修门锁"), doc(body="申请车位"), doc(body="缴费")]
+    await index.upsert(letters)
+    assert await found(index, "修") == {letters[0].document_id}
+
+
+async def test_mixed_term_with_lone_character_matches(index: SearchIndex) -> None:
+    letter = doc(body="维修A座十二层电梯")
+    await index.upsert([letter, doc(body="B座十二层")])
+    assert await found(index, "A座") == {letter.document_id}
+
+
+async def test_unit_code_query_matches_the_code(index: SearchIndex) -> None:
+    letter = doc(body="住户A-1201反映漏水", household=None, archive_no="2024-policy-0001")
+    await index.upsert([letter, doc(body="住户B-1201反映漏水", household=None,
+                                    archive_no="2024-policy-0002")])
+    assert await found(index, "A-1201") == {letter.document_id}
+
+
+async def test_unit_code_query_needs_its_parts_together(index: SearchIndex) -> None:
+    apart = doc(body="A座 1201室", household=None, archive_no="2024-policy-0003")
+    await index.upsert([apart])
+    assert await found(index, "A-1201") == set()
+
+
+async def test_household_code_finds_its_documents_by_identifier(index: SearchIndex) -> None:
+    own = doc(title="缴费通知", household="C-0302", archive_no="2024-payment-C-0302-0001")
+    await index.upsert([own, doc(title="缴费通知", household="C-0303",
+                                 archive_no="2024-payment-C-0303-0001")])
+    assert await found(index, "C-0302") == {own.document_id}
+
+
+async def test_phone_number_query_matches(index: SearchIndex) -> None:
+    letter = doc(body="紧急联系人 王先生 电话13812345678")
+    await index.upsert([letter, doc(body="电话13812345679")])
+    assert await found(index, "13812345678") == {letter.document_id}
+
+
+async def test_ticket_number_query_matches(index: SearchIndex) -> None:
+    letter = doc(body="报修单号WX2019-0456，已派单")
+    await index.upsert([letter, doc(body="报修单号WX2019-0457")])
+    assert await found(index, "WX2019-0456") == {letter.document_id}
+
+
+async def test_term_matches_only_adjacent_bigrams(index: SearchIndex) -> None:
+    # The false positive of Tantivy's ngram tokenizer: 中国人 matched 中国…外国人.
+    together = doc(body="我是中国人")
+    apart = doc(body="中国的外国人")
+    await index.upsert([together, apart])
+    assert await found(index, "中国人") == {together.document_id}
+
+
+async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
+    together = doc(body="我是中国人")
+    apart = doc(body="中国的外国人")
+    await index.upsert([together, apart, doc(body="外国友人")])
+    assert await found(index, "中国 国人") == {together.document_id, apart.document_id}
+
+
+async def test_quoted_phrase_keeps_its_words_in_order(index: SearchIndex) -> None:
+    in_order = doc(body="提交 维修 申请 一份")
+    reversed_order = doc(body="申请 维修")
+    await index.upsert([in_order, reversed_order])
+    assert await found(index, '"维修 申请"') == {in_order.document_id}
+
+
+async def test_query_syntax_characters_are_plain_text(index: SearchIndex) -> None:
+    letter = doc(body="维修申请")
+    await index.upsert([letter, doc(body="维修")])
+    assert await found(index, "维修 || 申请* ( ~") == {letter.document_id}
+
+
+# -- filters, sorting, pages, facets -----------------------------------------------------
+
+
+async def test_household_filter_keeps_that_household(index: SearchIndex) -> None:
+    mine = doc(body="漏水", household="A-1201")
+    await index.upsert([mine, doc(body="漏水", household="A-1202"),
+                        doc(body="漏水", household=None)])
+    assert await found(index, "漏水", household="A-1201") == {mine.document_id}
+
+
+async def test_category_filter_keeps_that_category(index: SearchIndex) -> None:
+    repair = doc(body="漏水", category="repair")
+    await index.upsert([repair, doc(body="漏水", category="complaint")])
+    assert await found(index, "漏水", category="repair") == {repair.document_id}
+
+
+async def test_year_filter_keeps_that_year(index: SearchIndex) -> None:
+    old = doc(filed_at=date(2019, 12, 31))
+    await index.upsert([old, doc(filed_at=date(2020, 1, 1))])
+    assert await found(index, year=2019) == {old.document_id}
+
+
+async def test_date_range_filter_includes_both_ends(index: SearchIndex) -> None:
+    first, last = doc(filed_at=date(2021, 1, 1)), doc(filed_at=date(2021, 6, 30))
+    await index.upsert([first, last, doc(filed_at=date(2020, 12, 31)),
+                        doc(filed_at=date(2021, 7, 1))])
+    assert await found(index, filed_from=date(2021, 1, 1), filed_to=date(2021, 6, 30)) == {
+        first.document_id, last.document_id}
+
+
+async def test_security_filter_keeps_that_level(index: SearchIndex) -> None:
+    confidential = doc(security="confidential")
+    await index.upsert([confidential, doc(security="ordinary")])
+    assert await found(index, security="confidential") == {confidential.document_id}
+
+
+async def test_sort_newest_lists_latest_filing_first(index: SearchIndex) -> None:
+    letters = [doc(body="漏水", filed_at=date(2020, 5, day)) for day in (3, 1, 2)]
+    await index.upsert(letters)
+    result = await index.search(SearchQuery(q="漏水", sort="newest"), SECRET)
+    assert [hit.filed_at.day for hit in result.hits] == [3, 2, 1]
+
+
+async def test_pages_split_the_hits_without_overlap(index: SearchIndex) -> None:
+    letters = [doc(body="漏水", filed_at=date(2020, 1, day)) for day in range(1, 8)]
+    await index.upsert(letters)
+    pages = [await index.search(SearchQuery(q="漏水", sort="newest", page=page, size=3), SECRET)
+             for page in (1, 2, 3)]
+    ids = [hit.document_id for page in pages for hit in page.hits]
+    assert ([len(page.hits) for page in pages], sorted(ids), pages[2].total) == (
+        [3, 3, 1], sorted(d.document_id for d in letters), 7)
+
+
+async def test_facets_count_categories_households_and_years(index: SearchIndex) -> None:
+    await index.upsert([
+        doc(body="漏水", category="repair", household="A-1201", filed_at=date(2023, 1, 1)),
+        doc(body="漏水", category="repair", household="A-1202", filed_at=date(2024, 1, 1)),
+        doc(body="漏水", category="complaint", household=None, filed_at=date(2024, 2, 1)),
+        doc(body="缴费", category="payment"),
+    ])
+    facets = (await index.search(SearchQuery(q="漏水"), SECRET)).facets
+    assert (facets.category, facets.household, facets.year) == (
+        {"repair": 2, "complaint": 1}, {"A-1201": 1, "A-1202": 1}, {"2023": 1, "2024": 2})
+
+
+async def test_empty_query_lists_everything_visible_newest_first(index: SearchIndex) -> None:
+    older, newer = doc(filed_at=date(2020, 1, 1)), doc(filed_at=date(2022, 1, 1))
+    await index.upsert([older, newer, doc(security="secret")])
+    result = await index.search(SearchQuery(), ORDINARY)
+    assert [hit.document_id for hit in result.hits] == [newer.document_id, older.document_id]
+
+
+async def test_household_documents_are_listed_newest_first(index: SearchIndex) -> None:
+    letters = [doc(household="B-0801", filed_at=date(2020, month, 1)) for month in (2, 9, 5)]
+    await index.upsert([*letters, doc(household="B-0802")])
+    result = await index.household_documents("B-0801", SECRET)
+    assert [hit.filed_at.month for hit in result.hits] == [9, 5, 2]
+
+
+# -- clearance and restricted documents ----------------------------------------------------
+
+
+async def test_documents_above_clearance_are_not_found(index: SearchIndex) -> None:
+    ordinary = doc(title="漏水报告")
+    await index.upsert([ordinary, doc(title="漏水报告", security="confidential")])
+    assert await found(index, "漏水", ORDINARY) == {ordinary.document_id}
+
+
+async def test_totals_never_count_documents_above_clearance(index: SearchIndex) -> None:
+    await index.upsert([doc(title="漏水"), doc(title="漏水", security="confidential"),
+                        doc(title="漏水", security="secret")])
+    result = await index.search(SearchQuery(q="漏水"), AccessFilter(clearance="confidential"))
+    assert result.total == 2
+
+
+async def test_facets_never_count_documents_above_clearance(index: SearchIndex) -> None:
+    await index.upsert([
+        doc(title="漏水", category="repair", household="A-1201"),
+        doc(title="漏水", category="complaint", household="D-0101", security="secret",
+            filed_at=date(2019, 1, 1)),
+    ])
+    facets = (await index.search(SearchQuery(q="漏水"), ORDINARY)).facets
+    assert (facets.category, facets.household, facets.year) == (
+        {"repair": 1}, {"A-1201": 1}, {"2024": 1})
+
+
+async def test_restricted_document_is_not_found_by_body_text(index: SearchIndex) -> None:
+    await index.upsert([doc(title="来函", body="业主欠费三个月", security="confidential")])
+    assert await found(index, "欠费", SECRET) == set()
+
+
+async def test_personal_info_document_is_not_found_by_body_text(index: SearchIndex) -> None:
+    await index.upsert([doc(title="身份证复印件", body="身份证号码110101199001011234",
+                            personal_info=True)])
+    assert await found(index, "110101199001011234", SECRET) == set()
+
+
+async def test_restricted_document_is_found_by_title(index: SearchIndex) -> None:
+    letter = doc(title="欠费催缴函", body="业主欠费三个月", security="confidential")
+    await index.upsert([letter])
+    assert await found(index, "催缴", SECRET) == {letter.document_id}
+
+
+async def test_restricted_document_shows_no_body_snippet(index: SearchIndex) -> None:
+    await index.upsert([doc(title="欠费催缴函", body="欠费三个月，催缴无果", security="secret")])
+    result = await index.search(SearchQuery(q="催缴"), SECRET)
+    assert [hit.highlights for hit in result.hits] == [[]]
+
+
+async def test_restricted_document_on_loan_is_found_by_body_text(index: SearchIndex) -> None:
+    lent = doc(body="业主欠费三个月", security="confidential")
+    await index.upsert([lent, doc(body="业主欠费两个月", security="confidential")])
+    access = AccessFilter(clearance="confidential", full_text_ids=frozenset({lent.document_id}))
+    assert await found(index, "欠费", access) == {lent.document_id}
+
+
+# -- highlights ----------------------------------------------------------------------------
+
+
+async def test_highlights_show_the_original_script(index: SearchIndex) -> None:
+    await index.upsert([doc(body="業主申請維修門鎖")])
+    result = await index.search(SearchQuery(q="维修"), SECRET)
+    assert result.hits[0].highlights == ["業主申請<mark>維修</mark>門鎖"]
+
+
+async def test_highlights_escape_markup_in_the_text(index: SearchIndex) -> None:
+    await index.upsert([doc(body='维修<script>alert("x")</script>')])
+    result = await index.search(SearchQuery(q="维修"), SECRET)
+    assert result.hits[0].highlights == [
+        "<mark>维修</mark>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"]
+
+
+async def test_hit_carries_catalogue_fields_as_filed(index: SearchIndex) -> None:
+    letter = doc(title="維修申請", household="A-1201", category="repair",
+                 archive_no="2024-repair-A-1201-0007", filed_at=date(2024, 5, 6))
+    await index.upsert([letter])
+    hit = (await index.search(SearchQuery(q="维修"), SECRET)).hits[0]
+    assert (hit.document_id, hit.archive_no, hit.title, hit.household, hit.category,
+            hit.filed_at) == (letter.document_id, "2024-repair-A-1201-0007", "維修申請",
+                              "A-1201", "repair", date(2024, 5, 6))
+
+
+# -- versions, deletes, rebuild ------------------------------------------------------------
+
+
+async def test_upsert_is_found_as_soon_as_it_returns(index: SearchIndex) -> None:
+    letter = doc(body="新到信函")
+    await index.upsert([letter])
+    assert await found(index, "信函") == {letter.document_id}
+
+
+async def test_older_version_does_not_overwrite_newer(index: SearchIndex) -> None:
+    await index.upsert([doc(document_id="d-1", body="更正后", version=5)])
+    await index.upsert([doc(document_id="d-1", body="更正前", version=4)])
+    assert (await found(index, "更正后"), await found(index, "更正前")) == ({"d-1"}, set())
+
+
+async def test_newer_version_replaces_older(index: SearchIndex) -> None:
+    await index.upsert([doc(document_id="d-2", body="更正前", version=4)])
+    await index.upsert([doc(document_id="d-2", body="更正后", version=5)])
+    assert (await found(index, "更正后"), await found(index, "更正前")) == ({"d-2"}, set())
+
+
+async def test_same_upsert_twice_keeps_one_document(index: SearchIndex) -> None:
+    letter = doc(version=3)
+    await index.upsert([letter])
+    await index.upsert([letter])
+    assert await index.count() == 1
+
+
+async def test_deleted_document_is_not_found(index: SearchIndex) -> None:
+    letter, kept = doc(body="销毁"), doc(body="销毁")
+    await index.upsert([letter, kept])
+    await index.delete([letter.document_id], version=2)
+    assert (await found(index, "销毁"), await index.count()) == ({kept.document_id}, 1)
+
+
+async def test_older_upsert_after_delete_does_not_revive(index: SearchIndex) -> None:
+    await index.delete(["d-3"], version=9)
+    await index.upsert([doc(document_id="d-3", body="已销毁", version=8)])
+    assert (await found(index, "销毁"), await index.count()) == (set(), 0)
+
+
+async def test_older_delete_is_ignored(index: SearchIndex) -> None:
+    await index.upsert([doc(document_id="d-4", body="保留", version=7)])
+    await index.delete(["d-4"], version=6)
+    assert await found(index, "保留") == {"d-4"}
+
+
+async def test_rebuild_keeps_serving_the_old_documents_until_commit(index: SearchIndex) -> None:
+    old = doc(body="旧索引")
+    await index.upsert([old])
+    rebuild = await index.start_rebuild()
+    await rebuild.upsert([doc(body="新索引")])
+    assert await found(index, "索引") == {old.document_id}
+    await rebuild.abort()
+
+
+async def test_rebuild_commit_leaves_exactly_the_new_set(index: SearchIndex) -> None:
+    await index.upsert([doc(body="旧索引"), doc(body="旧索引")])
+    rebuild = await index.start_rebuild()
+    fresh = [doc(body="新索引"), doc(title="新索引", security="secret")]
+    await rebuild.upsert(fresh)
+    await rebuild.commit()
+    assert (await found(index, "索引"), await index.count()) == (
+        {d.document_id for d in fresh}, 2)
+
+
+async def test_write_during_rebuild_survives_the_swap(index: SearchIndex) -> None:
+    rebuild = await index.start_rebuild()
+    await rebuild.upsert([doc(document_id="d-5", body="重建", version=1)])
+    late = doc(body="重建期间归档", version=2)
+    await index.upsert([late])
+    await rebuild.commit()
+    assert await found(index, "重建") == {"d-5", late.document_id}
+
+
+async def test_aborted_rebuild_leaves_the_live_index(index: SearchIndex) -> None:
+    live = doc(body="现行")
+    await index.upsert([live])
+    rebuild = await index.start_rebuild()
+    await rebuild.upsert([doc(body="现行")])
+    await rebuild.abort()
+    assert await found(index, "现行") == {live.document_id}
+
+
+async def test_second_rebuild_while_one_is_open_conflicts(index: SearchIndex) -> None:
+    rebuild = await index.start_rebuild()
+    with pytest.raises(Conflict):
+        await index.start_rebuild()
+    await rebuild.abort()
+
+
+async def test_committed_rebuild_refuses_further_writes(index: SearchIndex) -> None:
+    rebuild = await index.start_rebuild()
+    await rebuild.commit()
+    with pytest.raises(Conflict):
+        await rebuild.upsert([doc()])
+
+
+async def test_check_reports_how_many_documents_are_held(index: SearchIndex) -> None:
+    await index.upsert([doc(), doc()])
+    await index.delete([doc().document_id], version=1)
+    assert "documents: 2;" in await index.check()

@@ -1,0 +1,78 @@
+"""Folding and tokenisation of Chinese text (services.common.text)."""
+
+from __future__ import annotations
+
+from services.common.text import fold, fold_mapped, has_lone_cjk, token_spans, tokens
+
+
+def test_fold_converts_traditional_to_simplified() -> None:
+    assert fold("維修申請，請於三日內處理") == "维修申请,请于三日内处理"
+
+
+def test_fold_turns_full_width_into_half_width() -> None:
+    assert fold("ＡＢＣ－１２０１（急）") == "abc-1201(急)"
+
+
+def test_fold_casefolds_latin_letters() -> None:
+    assert fold("WX2019 Straße") == "wx2019 strasse"
+
+
+def test_fold_keeps_chinese_text_aligned_with_the_original() -> None:
+    text = "業主來電：頭髮卡住了排水管，請派人維修。電話１３８１２３４５６７８"
+    assert fold_mapped(text).source_starts is None
+
+
+def test_folded_offsets_map_back_across_expanding_characters() -> None:
+    original = "㍻元年 維修"
+    folded = fold_mapped(original)
+    start = folded.text.index("维修")
+    begin, end = folded.source_span(start, start + 2)
+    assert original[begin:end] == "維修"
+
+
+def test_cjk_run_becomes_overlapping_bigrams() -> None:
+    assert tokens("中國人民") == ["中国", "国人", "人民"]
+
+
+def test_lone_cjk_character_becomes_a_unigram() -> None:
+    assert tokens("A座1201室") == ["a", "座", "1201", "室"]
+
+
+def test_unit_code_splits_at_the_hyphen() -> None:
+    assert tokens("A-1201") == ["a", "1201"]
+
+
+def test_ticket_number_keeps_letters_with_their_digits() -> None:
+    assert tokens("WX2019-0456") == ["wx2019", "0456"]
+
+
+def test_numbers_with_separators_stay_one_token() -> None:
+    assert tokens("押金1,200.50元 U.S.") == ["押金", "1,200.50", "元", "u.s"]
+
+
+def test_punctuation_and_spaces_only_separate_tokens() -> None:
+    assert tokens("「维修」！ —— (急)") == ["维修", "急"]
+
+
+def test_tokens_match_the_elasticsearch_cjk_analyzer() -> None:
+    # Expected tokens as osmem-server's `cjk` analyzer (stopwords off) produced them.
+    text = "中国人A-1201 WX2019-0456 the a 13812345678 3.5元 1,200.50 don't a_b 维修A座十二层"
+    assert tokens(text) == [
+        "中国", "国人", "a", "1201", "wx2019", "0456", "the", "a", "13812345678", "3.5", "元",
+        "1,200.50", "don't", "a_b", "维修", "a", "座十", "十二", "二层",
+    ]
+
+
+def test_unigram_tokens_split_every_cjk_character() -> None:
+    assert tokens("维修A座", unigrams=True) == ["维", "修", "a", "座"]
+
+
+def test_token_spans_point_into_the_folded_text() -> None:
+    folded = fold("請修 A-1201")
+    assert [(s.text, folded[s.start:s.end]) for s in token_spans(folded)] == [
+        ("请修", "请修"), ("a", "a"), ("1201", "1201")]
+
+
+def test_lone_cjk_is_detected_next_to_latin_letters() -> None:
+    assert (has_lone_cjk("a座"), has_lone_cjk("维修"), has_lone_cjk("a-1201")) == (
+        True, False, False)

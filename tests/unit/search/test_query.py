@@ -1,0 +1,94 @@
+"""Search query validation and parsing (services.search.query)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+import pytest
+
+from services.common.errors import ValidationFailed
+from services.search.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchQuery, parse_terms
+
+
+def refusal_code(**fields: Any) -> str:
+    with pytest.raises(ValidationFailed) as refused:
+        SearchQuery(**fields)
+    return refused.value.code
+
+
+def test_overlong_query_is_refused() -> None:
+    assert refusal_code(q="维" * (MAX_QUERY_CHARS + 1)) == "query_too_long"
+
+
+def test_query_of_the_maximum_length_is_accepted() -> None:
+    assert SearchQuery(q="维" * MAX_QUERY_CHARS).q
+
+
+def test_unclosed_quote_is_refused() -> None:
+    assert refusal_code(q='"维修 申请') == "unbalanced_query"
+
+
+def test_stray_closing_chinese_quote_is_refused() -> None:
+    assert refusal_code(q="维修」") == "unbalanced_query"
+
+
+def test_query_without_searchable_characters_is_refused() -> None:
+    assert refusal_code(q="?? -- ()") == "query_without_terms"
+
+
+def test_page_size_over_the_limit_is_refused() -> None:
+    assert refusal_code(size=MAX_PAGE_SIZE + 1) == "page_size_out_of_range"
+
+
+def test_page_size_zero_is_refused() -> None:
+    assert refusal_code(size=0) == "page_size_out_of_range"
+
+
+def test_page_zero_is_refused() -> None:
+    assert refusal_code(page=0) == "page_out_of_range"
+
+
+def test_page_beyond_the_result_window_is_refused() -> None:
+    assert refusal_code(page=101, size=100) == "page_out_of_range"
+
+
+def test_reversed_date_range_is_refused() -> None:
+    assert refusal_code(filed_from=date(2024, 2, 1), filed_to=date(2024, 1, 1)) == (
+        "invalid_date_range")
+
+
+def test_malformed_household_is_refused() -> None:
+    assert refusal_code(household="1201; DROP") == "invalid_household"
+
+
+def test_decoding_query_parameters_raises_the_domain_error() -> None:
+    with pytest.raises(ValidationFailed):
+        msgspec.convert({"q": "x", "size": "500"}, SearchQuery, strict=False)
+
+
+def test_blank_query_has_no_terms() -> None:
+    assert parse_terms("   ") == ()
+
+
+def test_words_separated_by_spaces_are_separate_terms() -> None:
+    assert [t.bigrams for t in parse_terms("中国 國人")] == [("中国",), ("国人",)]
+
+
+def test_quoted_words_are_one_phrase_term() -> None:
+    assert [t.bigrams for t in parse_terms('"维修 申请" 急件')] == [("维修", "申请"), ("急件",)]
+
+
+def test_chinese_corner_quotes_mark_a_phrase() -> None:
+    assert [t.text for t in parse_terms("「維修 申請」")] == ["维修 申请"]
+
+
+def test_term_with_a_lone_character_is_matched_by_unigrams() -> None:
+    (term,) = parse_terms("A座")
+    assert (term.lone_cjk, term.tokens) == (True, ("a", "座"))
+
+
+def test_operators_are_ordinary_text() -> None:
+    assert [t.tokens for t in parse_terms("维修 AND -申请 title:x*")] == [
+        ("维修",), ("and",), ("申请",), ("title:x",)]
