@@ -13,7 +13,8 @@ from services.common.config import Settings, load_settings
 from services.common.context import SERVICE_NAMES, Context, ServiceName
 from services.common.logs import configure_logging
 from services.common.migrations import migrate_all
-from services.server import build_server, ensure_port_free, serve as run_server
+from services.server import build_server, ensure_port_free
+from services.server import serve as run_server
 
 
 def build_context(settings: Settings, hosted: tuple[ServiceName, ...], self_url: str) -> Context:

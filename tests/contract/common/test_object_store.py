@@ -46,7 +46,6 @@ from services.common.objectstore.directory import DirectoryObjectStore
 from services.common.objectstore.s3 import S3ObjectStore
 from tests.fixtures.s3 import S3Server, unique_bucket
 
-
 S3_STORES = ["s3-seaweedfs-locked", "s3-seaweedfs-unlocked", "s3-minio"]
 LOCKED_S3_STORES = ["s3-seaweedfs-locked", "s3-minio"]
 

@@ -35,7 +35,8 @@ def sha(n: int) -> str:
 async def test_the_same_original_is_enqueued_once(queue: JobQueue) -> None:
     first, created = await queue.enqueue(SHA, {"title": "一"})
     again, created_again = await queue.enqueue(SHA, {"title": "一"})
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.job_id == first.job_id
 
 
@@ -55,7 +56,8 @@ async def test_a_job_whose_worker_died_is_claimed_again_after_its_lease(
     assert await queue.claim("alive", lease_s=30) is None
     clock.advance(timedelta(seconds=31))
     taken = await queue.claim("alive", lease_s=30)
-    assert taken is not None and taken.job_id == job.job_id
+    assert taken is not None
+    assert taken.job_id == job.job_id
     assert taken.attempts == 2
 
 
@@ -79,7 +81,8 @@ async def test_a_transient_failure_backs_off_then_runs_again(
     assert await queue.claim("w", lease_s=30) is None
     clock.advance(backoff(1))
     again = await queue.claim("w", lease_s=30)
-    assert again is not None and again.attempts == 2
+    assert again is not None
+    assert again.attempts == 2
 
 
 async def test_the_last_attempt_fails_the_job_with_its_reason(
@@ -92,7 +95,8 @@ async def test_the_last_attempt_fails_the_job_with_its_reason(
         clock.advance(timedelta(hours=1))
     failed = await queue.get(job.job_id)
     assert failed.status == "failed"
-    assert failed.error is not None and "gave up after 3 attempts" in failed.error
+    assert failed.error is not None
+    assert "gave up after 3 attempts" in failed.error
 
 
 async def test_a_job_whose_worker_keeps_dying_ends_failed_not_stuck(

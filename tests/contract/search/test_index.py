@@ -25,7 +25,6 @@ from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
 from tests.fixtures.elasticsearch import osmem_client, unique_alias
 
-
 BACKENDS = ["tantivy", "elasticsearch-osmem", "elasticsearch-container"]
 SECRET = AccessFilter(clearance="secret")
 ORDINARY = AccessFilter(clearance="ordinary")
