@@ -1,12 +1,166 @@
-"""Builds the ingest service from its context."""
+"""Builds the ingest service and its workers: the one place ingest picks implementations.
+
+Embedded (no ``ARCHIVE_DATABASE_URL``), the workers run inside the server: one extraction
+process per core (``ARCHIVE_OCR_WORKERS``, 0 = the cores). Scale-out, the API servers only
+take uploads and ``archive worker`` processes extract, each claiming from the same table.
+"""
 
 from __future__ import annotations
 
-from litestar.router import Router
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass, field
 
+from litestar.di import Provide
+from litestar.router import Router
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.auth import TokenCodec
+from services.common.clients.registry import NewDocument, Registration, RegistryClient
+from services.common.clock import Clock
+from services.common.config import Settings
 from services.common.context import Context
+from services.common.db import create_engine, ping
+from services.common.migrations import prepare_database
+from services.common.objectstore import ObjectStore, open_object_store
 from services.common.web import ServicePart
+from services.ingest.api import DocumentsController, JobsController, OriginalsController
+from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.jobs import JobQueue
+from services.ingest.pool import ExtractionPool
+from services.ingest.purge import RegistryRetentionFeed, RetentionFollower
+from services.ingest.service import IngestService
+from services.ingest.worker import IngestWorker
+
+MULTIPART_OVERHEAD_BYTES = 1024 * 1024
+"""Room for the form's boundaries and ``metadata`` field on top of the file itself."""
+
+
+class ServiceTokenRegistrar:
+    """Registers documents with a fresh service token each time (tokens expire; workers
+    run for months)."""
+
+    def __init__(self, client: RegistryClient, codec: TokenCodec) -> None:
+        self.client = client
+        self.codec = codec
+
+    async def register_document(self, new: NewDocument) -> Registration:
+        self.client.service_token = self.codec.service_token("ingest")
+        return await self.client.register_document(new)
+
+
+def ocr_processes(settings: Settings) -> int:
+    return settings.ocr_workers or os.cpu_count() or 1
+
+
+@dataclass
+class Workers:
+    """An ``IngestWorker`` with its process pool, run as a task of the current loop."""
+
+    worker: IngestWorker
+    pool: ExtractionPool
+    task: asyncio.Task[None] | None = field(default=None)
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self.worker.run(), name="ingest-workers")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+        self.pool.shutdown()
+
+    async def state(self) -> str:
+        if self.task is None or self.task.done():
+            return "down: the workers are not running"
+        return f"{self.worker.concurrency} running"
+
+
+def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
+                  registrar: ServiceTokenRegistrar, *, engine: OcrEngine | None = None,
+                  concurrency: int | None = None, stall_grace_s: float = 30.0) -> Workers:
+    """Workers over ``queue``; ``engine`` is the OCR seam (default: Tesseract)."""
+    processes = concurrency or ocr_processes(settings)
+    pool = ExtractionPool(processes)
+    worker = IngestWorker(
+        queue, store, registrar, pool, engine=engine or TesseractEngine(),
+        limits=ExtractionLimits.from_settings(settings), lease_s=settings.job_lease_s,
+        concurrency=processes, scratch_dir=settings.data_dir / "ingest" / "work",
+        stall_grace_s=stall_grace_s)
+    return Workers(worker=worker, pool=pool)
+
+
+def open_queue(settings: Settings, clock: Clock) -> tuple[AsyncEngine, JobQueue]:
+    engine = create_engine(settings.database_url_for("ingest"))
+    return engine, JobQueue(engine, clock, max_attempts=settings.job_max_attempts)
 
 
 def build(ctx: Context) -> ServicePart:
-    return ServicePart(name="ingest", router=Router(path="/ingest", route_handlers=[]))
+    settings = ctx.settings
+    url = settings.database_url_for("ingest")
+    engine, queue = open_queue(settings, ctx.clock)
+    store = open_object_store(settings)
+    registry = RegistryClient(ctx.peer_url("registry"), name="registry",
+                              service_token=ctx.codec.service_token("ingest"))
+    workers = build_workers(settings, queue, store, ServiceTokenRegistrar(registry, ctx.codec)
+                            ) if ctx.embedded else None
+    ingest = IngestService(queue, store, registry, max_upload_bytes=settings.max_upload_bytes,
+                           on_enqueued=workers.worker.wake if workers else None)
+    follower = RetentionFollower(RegistryRetentionFeed(registry, ctx.codec), store, ctx.clock)
+
+    async def start() -> None:
+        await prepare_database(engine, url, "ingest", embedded=ctx.embedded)
+        if workers is not None:
+            workers.start()
+        follower.start()
+
+    async def stop() -> None:
+        await follower.stop()
+        if workers is not None:
+            await workers.stop()
+        await registry.close()
+        await engine.dispose()
+
+    async def database() -> str:
+        await ping(engine)
+        return "ok"
+
+    async def worker_state() -> str:
+        return await workers.state() if workers else "apart (run 'archive worker')"
+
+    router = Router(
+        path="/ingest",
+        route_handlers=[DocumentsController, JobsController, OriginalsController],
+        dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False)},
+        request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
+    )
+    return ServicePart(
+        name="ingest", router=router, on_startup=[start], on_shutdown=[stop],
+        readiness={"ingest.database": database, "ingest.objects": store.check,
+                   "ingest.workers": worker_state},
+    )
+
+
+async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
+                      registry_url: str, stop: asyncio.Event,
+                      concurrency: int | None = None) -> None:
+    """``archive worker``: workers apart from the API servers, until ``stop`` is set."""
+    url = settings.database_url_for("ingest")
+    engine, queue = open_queue(settings, clock)
+    registry = RegistryClient(registry_url, name="registry",
+                              service_token=codec.service_token("ingest"))
+    try:
+        await prepare_database(engine, url, "ingest", embedded=settings.database_url is None)
+        workers = build_workers(settings, queue, open_object_store(settings),
+                                ServiceTokenRegistrar(registry, codec), concurrency=concurrency)
+        workers.start()
+        try:
+            await stop.wait()
+        finally:
+            await workers.stop()
+    finally:
+        await registry.close()
+        await engine.dispose()

@@ -164,6 +164,16 @@ class JobQueue:
                 lease_expires_at=None, error=error, error_code=code, updated_at=now))
         return result.rowcount == 1
 
+    async def release(self, job_id: str, worker: str) -> bool:
+        """Hand a job back untouched (the worker is shutting down): it is claimable at once
+        and the interrupted attempt does not count."""
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
+                status="queued", run_after=now, attempts=jobs.c.attempts - 1,
+                lease_owner=None, lease_expires_at=None, updated_at=now))
+        return bool(result.rowcount == 1)
+
     async def fail(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
         """A permanent failure: the job ends ``failed`` with a readable reason."""
         async with self.engine.begin() as conn:

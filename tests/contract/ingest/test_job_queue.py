@@ -136,3 +136,13 @@ async def test_jobs_are_listed_by_status_and_counted(queue: JobQueue) -> None:
     assert [job.job_id for job in await queue.list(status="done")] == [claimed.job_id]
     assert len(await queue.list(status="queued")) == 2
     assert await queue.counts() == {"queued": 2, "running": 0, "done": 1, "failed": 0}
+
+
+async def test_a_released_job_is_claimable_at_once_without_counting_the_attempt(
+        queue: JobQueue) -> None:
+    job, _ = await queue.enqueue(SHA, {})
+    await queue.claim("stopping", lease_s=300)
+    assert await queue.release(job.job_id, "stopping")
+    again = await queue.claim("other", lease_s=300)
+    assert again is not None
+    assert (again.job_id, again.attempts) == (job.job_id, 1)

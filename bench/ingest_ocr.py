@@ -1,0 +1,334 @@
+"""Ingest benchmark: accuracy and speed of the whole pipeline against raw Tesseract and OCRmyPDF.
+
+Renders a corpus of Chinese pages from known text (Simplified and Traditional, 200 and 300
+dpi, mild rotation, blur and noise) as scanned PDFs, multi-page TIFFs and JPEGs, plus
+digital PDFs; ingests it through a real archive server (embedded: SQLite, directory
+store, one extraction process per core) over HTTP; and reports per format:
+
+- character error rate (CER, whitespace ignored, width folded) against the known text,
+  for ingest, raw ``tesseract`` told the right language, and OCRmyPDF told the language;
+- pages per minute end to end (upload to job ``done``), as a ratio to raw ``tesseract``
+  run one process per core with ``OMP_THREAD_LIMIT=1`` on the same page images, and to
+  OCRmyPDF run one process per core (``--jobs 1``) on the same files;
+- digital PDFs in pages per second end to end;
+- peak memory of extraction over a long PDF against a short one (pages are decoded one
+  at a time, so it should not grow with the page count).
+
+Run: ``.venv/bin/python bench/ingest_ocr.py [--pages-per-format 12] [--digital-pages 500]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pypdfium2 as pdfium
+from PIL import Image, ImageChops, ImageFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.fixtures.app import launch_archive_server
+from tests.support.cer import character_error_rate
+from tests.support.rendering import (
+    LINES,
+    Script,
+    render_page,
+    write_digital_pdf,
+    write_jpeg,
+    write_scanned_pdf,
+    write_tiff,
+)
+
+MODEL: dict[Script, str] = {"simplified": "chi_sim", "traditional": "chi_tra"}
+CORES = os.cpu_count() or 1
+PAGES_PER_FILE = {"pdf": 2, "tiff": 2, "jpeg": 1}
+
+
+@dataclass
+class Page:
+    text: str
+    image: Path
+    """A lossless copy of the page as scanned (the JPEG itself for JPEG files)."""
+
+
+@dataclass
+class Document:
+    kind: str
+    script: Script
+    path: Path
+    pages: list[Page] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(page.text for page in self.pages)
+
+
+def degraded_page(index: int, script: Script, rng: random.Random) -> tuple[str, Image.Image]:
+    """Known text on a page scanned at 200 or 300 dpi, slightly rotated, blurred, noisy."""
+    lines = LINES[script]
+    shift = index % len(lines)
+    chosen = list(lines[shift:] + lines[:shift])
+    dpi = 300 if index % 2 else 200
+    page = render_page(chosen, script=script, dpi=dpi)
+    page = page.rotate(rng.uniform(-1.0, 1.0), resample=Image.Resampling.BICUBIC,
+                       expand=True, fillcolor=255)
+    page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
+    noise = Image.effect_noise(page.size, 18)
+    page = ImageChops.add(page, noise, scale=1.0, offset=-128)
+    page.info["dpi"] = (dpi, dpi)
+    return "\n".join(chosen), page
+
+
+def corpus(root: Path, pages_per_format: int, seed: int = 7) -> list[Document]:
+    rng = random.Random(seed)
+    documents: list[Document] = []
+    counter = 0
+    for kind, per_file in PAGES_PER_FILE.items():
+        for number in range(pages_per_format // per_file):
+            script: Script = "simplified" if number % 2 == 0 else "traditional"
+            document = Document(kind=kind, script=script,
+                                path=root / f"{kind}-{number}.{kind}")
+            images: list[Image.Image] = []
+            for _ in range(per_file):
+                text, image = degraded_page(counter, script, rng)
+                counter += 1
+                lossless = root / f"page-{counter}.png"
+                image.copy().save(lossless, dpi=image.info["dpi"])
+                images.append(image)
+                document.pages.append(Page(text=text, image=lossless))
+            _write(kind, document, images)
+            documents.append(document)
+    return documents
+
+
+def _write(kind: str, document: Document, images: list[Image.Image]) -> None:
+    if kind == "pdf":
+        write_scanned_pdf(document.path, images)
+        _pixels_as_stored(document)
+    elif kind == "tiff":
+        write_tiff(document.path, images)
+    else:
+        write_jpeg(document.path, images[0], quality=85)
+        document.pages[0].image = document.path
+
+
+def _pixels_as_stored(document: Document) -> None:
+    """Pillow stores a PDF's page images JPEG-compressed: give the other readers the
+    pixels as stored, not the lossless originals, so everyone reads the same pages."""
+    pdf = pdfium.PdfDocument(document.path)
+    try:
+        for index, page in enumerate(document.pages):
+            image = next(iter(pdf[index].get_objects()))
+            pixels = image.get_bitmap(render=False).to_pil().copy()
+            dpi = round(pixels.width * 72 / image.get_matrix().a)
+            pixels.save(page.image, dpi=(dpi, dpi))
+    finally:
+        pdf.close()
+
+
+def timed(run: Callable[[], dict[str, str]]) -> tuple[dict[str, str], float]:
+    started = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - started
+
+
+def raw_tesseract(documents: list[Document]) -> dict[str, str]:
+    """Each page image read by ``tesseract -l <model>``, one process per core."""
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def read(item: tuple[Document, Page]) -> str:
+        document, page = item
+        return subprocess.run(
+            ["tesseract", str(page.image), "stdout", "-l", MODEL[document.script]],
+            capture_output=True, text=True, env=environment, check=True).stdout
+
+    items = [(d, p) for d in documents for p in d.pages]
+    with ThreadPoolExecutor(CORES) as pool:
+        texts = list(pool.map(read, items))
+    joined: dict[str, list[str]] = {}
+    for (document, _), text in zip(items, texts, strict=True):
+        joined.setdefault(str(document.path), []).append(text)
+    return {path: "\n".join(parts) for path, parts in joined.items()}
+
+
+def ocrmypdf(documents: list[Document], scratch: Path) -> dict[str, str]:
+    """OCRmyPDF told the language, one process per core, text from its sidecar."""
+    executable = shutil.which("ocrmypdf") or str(Path(sys.executable).parent / "ocrmypdf")
+
+    def read(document: Document) -> str:
+        sidecar = scratch / f"{document.path.name}.txt"
+        command = [executable, "-q", "-l", MODEL[document.script], "--jobs", "1",
+                   "--rasterizer", "pypdfium", "--output-type", "none",
+                   "--sidecar", str(sidecar), str(document.path), "-"]
+        if document.kind != "pdf":
+            command[1:1] = ["--image-dpi", "300"]
+        subprocess.run(command, capture_output=True, check=True,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        return sidecar.read_text(encoding="utf-8")
+
+    with ThreadPoolExecutor(CORES) as pool:
+        texts = list(pool.map(read, documents))
+    return {str(d.path): text for d, text in zip(documents, texts, strict=True)}
+
+
+def ingest(client: httpx.Client, documents: list[Document], *, hint: bool
+           ) -> dict[str, str]:
+    """Upload every document, wait for every job, return each document's text."""
+    receipts = []
+    for document in documents:
+        metadata = {"household": "A-1201", "category": "repair", "title": document.path.name,
+                    "filed_at": "2024-05-18"}
+        if hint:
+            metadata["language"] = MODEL[document.script]
+        response = client.post("/ingest/documents", data={"metadata": json.dumps(metadata)},
+                               files={"file": (document.path.name, document.path.read_bytes())})
+        response.raise_for_status()
+        receipts.append(response.json()["job_id"])
+    texts = {}
+    for document, job_id in zip(documents, receipts, strict=True):
+        while (job := client.get(f"/ingest/jobs/{job_id}").json())["status"] not in (
+                "done", "failed"):
+            time.sleep(0.05)
+        if job["status"] != "done":
+            raise RuntimeError(f"{document.path.name}: {job['error']}")
+        pages = client.get(f"/ingest/documents/{job['document_id']}/text").json()["pages"]
+        texts[str(document.path)] = "\n".join(page["text"] for page in pages)
+    return texts
+
+
+def mean_cer(documents: list[Document], texts: dict[str, str]) -> float:
+    rates = [character_error_rate(d.text, texts[str(d.path)], fold_width=True)
+             for d in documents]
+    return sum(rates) / len(rates)
+
+
+def peak_memory_mb(path: Path) -> float:
+    """Max RSS of a fresh process that decodes every page of ``path`` for OCR, in MB."""
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from services.ingest.extraction.pdf import open_pdf\n"
+        "with open_pdf(Path(sys.argv[1]), max_image_pixels=10**9) as pdf:\n"
+        "    for page in pdf.pages(): pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    return int(out.stdout.strip()) / 1024
+
+
+def memory_rows(root: Path) -> list[str]:
+    page = render_page(LINES["simplified"])
+    rows = []
+    for count in (5, 500):
+        path = write_scanned_pdf(root / f"long-{count}.pdf", [page] * count)
+        rows.append(f"| scanned PDF, {count} pages, decoded page by page | "
+                    f"{peak_memory_mb(path):.0f} MB peak RSS |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages-per-format", type=int, default=12)
+    parser.add_argument("--digital-pages", type=int, default=500)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    try:
+        report(root, args.pages_per_format, args.digital_pages)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def report(root: Path, pages_per_format: int, digital_pages: int) -> None:
+    (root / "corpus").mkdir()
+    documents = corpus(root / "corpus", pages_per_format)
+    print(f"corpus: {sum(len(d.pages) for d in documents)} scanned pages, {CORES} cores, "
+          f"tesseract {_tesseract_version()}", file=sys.stderr)
+    archive = launch_archive_server(root / "server", ocr_workers=CORES)
+    try:
+        client = archive.client(archive.add_user("bench", "archivist"))
+        _warm_up(client, documents[0])
+        print("| format | pages | CER ingest | CER ingest (no hint) | CER tesseract | "
+              "CER OCRmyPDF | ingest pages/min | tesseract pages/min | OCRmyPDF pages/min "
+              "| ingest ÷ tesseract | ingest ÷ OCRmyPDF |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for kind in PAGES_PER_FILE:
+            print(_format_row(client, [d for d in documents if d.kind == kind], root))
+        print()
+        print(_digital_row(client, root, digital_pages))
+        print()
+        for row in memory_rows(root):
+            print(row)
+    finally:
+        archive.server.stop()
+
+
+def _format_row(client: httpx.Client, group: list[Document], root: Path) -> str:
+    pages = sum(len(d.pages) for d in group)
+    scratch = Path(tempfile.mkdtemp(dir=root))
+    ours, ours_s = timed(lambda: ingest(client, group, hint=True))
+    # The same bytes would be deduplicated: re-encode a copy for the run without a hint.
+    chosen = [_copy(d, root) for d in group]
+    unhinted, unhinted_s = timed(lambda: ingest(client, chosen, hint=False))
+    raw, raw_s = timed(lambda: raw_tesseract(group))
+    other, other_s = timed(lambda: ocrmypdf(group, scratch))
+    per_min = [pages * 60 / seconds for seconds in (ours_s, raw_s, other_s)]
+    return (f"| {group[0].kind} | {pages} | {mean_cer(group, ours):.2%} | "
+            f"{mean_cer(chosen, unhinted):.2%} ({pages * 60 / unhinted_s:.0f}/min) | "
+            f"{mean_cer(group, raw):.2%} | {mean_cer(group, other):.2%} | "
+            f"{per_min[0]:.0f} | {per_min[1]:.0f} | {per_min[2]:.0f} | "
+            f"{per_min[0] / per_min[1]:.2f} | {per_min[0] / per_min[2]:.2f} |")
+
+
+def _copy(document: Document, root: Path) -> Document:
+    """The same pages in a file with different bytes (a trailing byte the readers ignore)."""
+    path = root / f"copy-{document.path.name}"
+    data = document.path.read_bytes()
+    path.write_bytes(data + (b"\n" if document.kind == "pdf" else b"\x00"))
+    return Document(kind=document.kind, script=document.script, path=path,
+                    pages=document.pages)
+
+
+def _digital_row(client: httpx.Client, root: Path, total_pages: int) -> str:
+    per_file = 100
+    lines = LINES["simplified"]
+    documents = []
+    for number in range(max(1, total_pages // per_file)):
+        texts = [[f"第{number}-{n}页", *lines[n % 8:n % 8 + 2]] for n in range(per_file)]
+        path = write_digital_pdf(root / f"digital-{number}.pdf", texts)
+        documents.append(Document(kind="digital", script="simplified", path=path))
+    pages = per_file * len(documents)
+    texts, seconds = timed(lambda: ingest(client, documents, hint=False))
+    exact = all(texts[str(d.path)] for d in documents)
+    return (f"| digital PDF | {pages} pages in {len(documents)} files | "
+            f"{pages / seconds:.0f} pages/s end to end | text layer read: {exact} |")
+
+
+def _warm_up(client: httpx.Client, document: Document) -> None:
+    """Start every extraction process (one per core) before anything is timed: a server
+    runs for months, so their start-up is no part of its throughput."""
+    copies = [document]
+    for _ in range(CORES):
+        copies.append(_copy(copies[-1], document.path.parent))
+    ingest(client, copies[1:], hint=True)
+
+
+def _tesseract_version() -> str:
+    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True,
+                         check=False)
+    return (out.stdout or out.stderr).splitlines()[0].split()[-1]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""``archive ingest``: upload files, folders or a manifest's batch, with progress.
+
+Each file is hashed first and the server asked whether it already holds those bytes
+(``GET /ingest/originals/{sha256}``), so re-running a half-done batch uploads only what
+is missing. ``--wait`` follows the jobs until every document is extracted and filed.
+The summary lists each file as done, queued, duplicate or failed (with the reason), and
+the command exits 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from services.cli.client import Api, api_options
+from services.common.errors import ArchiveError, NotFound
+from services.common.models import CATEGORIES, SECURITY_LEVELS
+from services.common.objectstore import file_sha256
+
+MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
+OPTIONAL_COLUMNS = ("personal_info", "location", "language")
+POLL_S = 0.5
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
+
+
+@dataclass
+class Item:
+    """One file of the batch, its metadata, and what became of it."""
+
+    path: Path
+    label: str
+    metadata: dict[str, Any]
+    status: str = "pending"
+    """pending, queued, running, done, duplicate or failed."""
+    job_id: str | None = None
+    document_id: str | None = None
+    pages: int | None = None
+    reason: str = ""
+    waiting: bool = field(default=False)
+
+    def failed(self, reason: str) -> None:
+        self.status, self.reason, self.waiting = "failed", reason, False
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV (UTF-8) with columns " + ",".join(MANIFEST_COLUMNS)
+              + " (+ " + ",".join(OPTIONAL_COLUMNS) + "); paths relative to it.")
+@click.option("--household", help="Unit code, e.g. A-1201 (empty for policy documents).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="Category code (D5).")
+@click.option("--title", help="Title (default: the file name without its extension).")
+@click.option("--filed-at", type=click.DateTime(["%Y-%m-%d"]), help="Filing date (default: today).")
+@click.option("--security", type=click.Choice(SECURITY_LEVELS), default="ordinary",
+              show_default=True)
+@click.option("--wait", is_flag=True, help="Wait until every file is extracted and filed.")
+@api_options
+def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: str | None,
+           category: str | None, title: str | None, filed_at: Any, security: str,
+           wait: bool) -> None:
+    """Upload files or folders (PDF, TIFF, PNG, JPEG) into the archive."""
+    if bool(paths) == bool(manifest):
+        raise click.UsageError("give files or folders, or --manifest FILE.csv (not both)")
+    if manifest is not None:
+        items = read_manifest(manifest)
+    else:
+        if category is None:
+            raise click.UsageError("--category is needed when uploading files directly")
+        day = (filed_at.date() if filed_at else date.today()).isoformat()
+        items = [Item(path=path, label=str(path), metadata=_metadata(
+            household=household, category=category, title=title or path.stem,
+            filed_at=day, security=security)) for path in walk(paths)]
+    if not items:
+        raise click.UsageError("no files found to upload")
+    console = Console(stderr=True)
+    upload_all(api, items, console)
+    if wait:
+        wait_for_jobs(api, items, console)
+    print_summary(items)
+    if any(item.status == "failed" for item in items):
+        raise SystemExit(1)
+
+
+def walk(paths: tuple[Path, ...]) -> list[Path]:
+    """Files under ``paths`` in a stable order, skipping hidden files and folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+def read_manifest(manifest: Path) -> list[Item]:
+    """The batch a manifest describes; a bad row becomes a failed item, not an abort."""
+    with manifest.open(encoding="utf-8-sig", newline="") as source:
+        reader = csv.DictReader(source)
+        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise click.UsageError(f"{manifest}: the header lacks {', '.join(missing)}; it "
+                                   f"must be {','.join(MANIFEST_COLUMNS)}")
+        rows = list(reader)
+    items = []
+    for line, row in enumerate(rows, start=2):
+        path = manifest.parent / row["path"].strip()
+        item = Item(path=path, label=row["path"].strip() or f"line {line}", metadata={})
+        try:
+            item.metadata = _row_metadata(row)
+        except ValueError as exc:
+            item.failed(f"{manifest.name} line {line}: {exc}")
+        if item.status != "failed" and not path.is_file():
+            item.failed(f"{manifest.name} line {line}: no such file {path}")
+        items.append(item)
+    return items
+
+
+def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
+    values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
+                                                          *OPTIONAL_COLUMNS)}
+    metadata = _metadata(household=values["household"] or None, category=values["category"],
+                         title=values["title"], filed_at=values["filed_at"],
+                         security=values["security"] or "ordinary")
+    flag = values["personal_info"].lower()
+    if flag not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError(f"personal_info must be true or false, not {flag!r}")
+    metadata["personal_info"] = flag in TRUE_WORDS
+    if values["location"]:
+        parts = [part.strip() for part in values["location"].split("/")]
+        if len(parts) != 4 or not all(parts):
+            raise ValueError("location must be building/room/cabinet/box, e.g. "
+                             "A栋/档案室/3/12")
+        metadata["location"] = dict(zip(("building", "room", "cabinet", "box"), parts,
+                                        strict=True))
+    if values["language"]:
+        metadata["language"] = values["language"]
+    return metadata
+
+
+def _metadata(*, household: str | None, category: str, title: str, filed_at: str,
+              security: str) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"category": category, "title": title, "filed_at": filed_at,
+                                "security": security}
+    if household:
+        metadata["household"] = household
+    return metadata
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("files · {task.fields[pages]} pages · {task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+
+
+def _rate(done: int, started: float) -> str:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    return f"{done * 60 / elapsed:.1f} files/min"
+
+
+def upload_all(api: Api, items: list[Item], console: Console) -> None:
+    pending = [item for item in items if item.status == "pending"]
+    started = time.monotonic()
+    with _progress(console) as progress:
+        task = progress.add_task("uploading", total=len(pending), pages="–", rate="")
+        for done, item in enumerate(pending, start=1):
+            upload_one(api, item)
+            progress.update(task, advance=1, rate=_rate(done, started))
+
+
+def upload_one(api: Api, item: Item) -> None:
+    """Upload ``item`` unless the server already holds its bytes."""
+    sha256 = file_sha256(item.path)
+    try:
+        known = api.json("GET", f"/ingest/originals/{sha256}")
+    except NotFound:
+        known = None
+    except ArchiveError as exc:
+        item.failed(f"{exc.detail} ({exc.code})")
+        return
+    if known is not None and known["status"] != "failed":
+        _record(item, known, duplicate=True)
+        return
+    try:
+        with item.path.open("rb") as original:
+            receipt = api.json("POST", "/ingest/documents", data={
+                "metadata": json.dumps(item.metadata, ensure_ascii=False)},
+                files={"file": (item.path.name, original, "application/octet-stream")})
+    except ArchiveError as exc:
+        item.failed(f"{exc.detail} ({exc.code})")
+        return
+    _record(item, receipt, duplicate=bool(receipt.get("duplicate")))
+
+
+def _record(item: Item, state: dict[str, Any], *, duplicate: bool) -> None:
+    item.job_id = state["job_id"]
+    item.document_id = state.get("document_id")
+    job_status = state["status"]
+    if job_status == "failed":
+        item.failed(state.get("error") or "the job failed")
+        return
+    item.status = "duplicate" if duplicate else job_status
+    item.waiting = job_status in ("queued", "running")
+
+
+def wait_for_jobs(api: Api, items: list[Item], console: Console) -> None:
+    """Follow every queued job until it is done or failed."""
+    waiting = [item for item in items if item.waiting]
+    started = time.monotonic()
+    pages = 0
+    with _progress(console) as progress:
+        task = progress.add_task("extracting", total=len(waiting), pages=0, rate="")
+        while waiting:
+            for item in list(waiting):
+                job = api.json("GET", f"/ingest/jobs/{item.job_id}")
+                if job["status"] not in ("done", "failed"):
+                    continue
+                waiting.remove(item)
+                item.waiting = False
+                item.pages = job.get("pages")
+                pages += item.pages or 0
+                if job["status"] == "failed":
+                    item.failed(f"{job.get('error')} ({job.get('error_code')})")
+                else:
+                    item.document_id = job["document_id"]
+                    item.status = "duplicate" if item.status == "duplicate" else "done"
+                done = int(progress.tasks[0].completed) + 1
+                progress.update(task, advance=1, pages=pages, rate=_rate(done, started))
+            if waiting:
+                time.sleep(POLL_S)
+
+
+def print_summary(items: list[Item]) -> None:
+    table = Table(title="archive ingest")
+    for column in ("file", "status", "pages", "document / job", "reason"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(item.label, item.status, "" if item.pages is None else str(item.pages),
+                      item.document_id or item.job_id or "", item.reason)
+    console = Console(width=200 if not Console().is_terminal else None)
+    console.print(table)
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if counts.get("failed"):
+        console.print("Fix the failed files (see reason) and run the same command again; "
+                      "files already uploaded are not sent twice.")

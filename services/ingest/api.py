@@ -1,0 +1,132 @@
+"""Ingest routes: upload, jobs, originals by hash, and a document's text and original.
+
+Archivists file documents (档案管理员归档); they and admins follow jobs. Text and
+originals are for whoever the registry allows, asked per document with the caller's
+own token (reliability.md, lesson 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, QueryParameter
+from litestar.response import Stream
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+
+from services.common.auth import principal_of, require_roles, require_service_or
+from services.common.errors import Unauthorized
+from services.common.models import Sha256
+from services.common.objectstore import CHUNK_BYTES
+from services.ingest.jobs import JobStatus
+from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
+from services.ingest.service import IngestService, parse_metadata
+
+FILERS = ("archivist",)
+JOB_READERS = ("archivist", "admin")
+
+Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+
+
+@dataclass
+class UploadForm:
+    """``multipart/form-data``: the original as ``file``, and ``metadata`` as JSON."""
+
+    file: UploadFile
+    metadata: str
+
+
+class DocumentsController(Controller):
+    path = "/documents"
+    tags = ("ingest",)
+
+    @post("/", operation_id="uploadDocument", guards=[require_roles(*FILERS)],
+          status_code=HTTP_202_ACCEPTED)
+    async def upload(
+        self, data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request[Any, Any, Any], ingest: NamedDependency[IngestService],
+    ) -> Response[UploadReceipt]:
+        """Store an original and queue its extraction: 202 with the job, or 200 with the
+        existing ``document_id`` when the same bytes were already filed."""
+        try:
+            metadata = parse_metadata(data.metadata)
+            receipt = await ingest.upload(principal_of(request), metadata,
+                                          _chunks(data.file), filename=data.file.filename)
+        finally:
+            await data.file.close()
+        status = HTTP_200_OK if receipt.status == "done" else HTTP_202_ACCEPTED
+        return Response(receipt, status_code=status)
+
+    @get("/{document_id:str}/text", operation_id="getDocumentText")
+    async def text(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                   ingest: NamedDependency[IngestService],
+                   words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
+        """Each page's text, confidence and method (``words=true`` adds word boxes)."""
+        return await ingest.text(_token(request), document_id, words=words)
+
+    @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
+    async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                       ingest: NamedDependency[IngestService]) -> Stream:
+        """The original bytes; refused (403) for view-only access, recorded in the audit log."""
+        download = await ingest.original(_token(request), document_id)
+        record = download.document
+        # The file name is built from server-made values only (reliability.md, lesson 4).
+        name = f"{record.archive_no}{_EXTENSIONS.get(record.media_type, '')}"
+        return Stream(download.chunks, media_type=record.media_type, headers={
+            "Content-Length": str(download.size_bytes),
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-SHA256": record.sha256,
+        })
+
+
+class JobsController(Controller):
+    path = "/jobs"
+    tags = ("ingest",)
+    guards = [require_service_or(*JOB_READERS)]  # noqa: RUF012 - Litestar reads a list
+
+    @get("/{job_id:str}", operation_id="getJob")
+    async def get_job(self, job_id: FromPath[str],
+                      ingest: NamedDependency[IngestService]) -> JobView:
+        """A job's state: ``queued``, ``running``, ``done`` (with ``document_id``) or
+        ``failed`` (with ``error``)."""
+        return await ingest.job(job_id)
+
+    @get("/", operation_id="listJobs")
+    async def list_jobs(self, ingest: NamedDependency[IngestService],
+                        status: Annotated[JobStatus | None, QueryParameter()] = None,
+                        limit: Limit = 100, offset: Offset = 0) -> list[JobView]:
+        """Jobs, newest first, optionally only those in one ``status``."""
+        return await ingest.jobs(status=status, limit=limit, offset=offset)
+
+
+class OriginalsController(Controller):
+    path = "/originals"
+    tags = ("ingest",)
+    guards = [require_service_or(*FILERS)]  # noqa: RUF012 - Litestar reads a list
+
+    @get("/{sha256:str}", operation_id="getOriginalState")
+    async def original_state(self, sha256: FromPath[Sha256],
+                             ingest: NamedDependency[IngestService]) -> OriginalState:
+        """Whether these bytes were uploaded already, and how far their job got."""
+        return await ingest.original_state(sha256)
+
+
+_EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",
+               "image/jpeg": ".jpg"}
+
+
+def _token(request: Request[Any, Any, Any]) -> str:
+    if not isinstance(request.auth, str):
+        raise Unauthorized("no bearer token on this request", code="missing_token")
+    return request.auth
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(CHUNK_BYTES):
+        yield chunk

@@ -1,0 +1,116 @@
+"""Ingest's API bodies, the job payload and the derived-text artifact, as msgspec structs.
+
+The upload's ``metadata`` form field decodes into ``UploadMetadata``; a job carries a
+``JobPayload`` (the metadata plus what the server learnt from the bytes) until the worker
+registers the document. Page texts are stored beside the original, keyed by its SHA-256,
+as ``derived/<sha256>/pages.jsonl``: one ``PageText`` (see ``services.ingest.extraction``)
+per line, in page order, word boxes included.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+from services.common.clients.registry import PaperLocation, Title
+from services.common.models import SecurityLevel, Struct, Username
+from services.common.objectstore import validate_key
+from services.ingest.extraction import ExtractionMethod, MediaType, OcrLanguage, WordBox
+from services.ingest.jobs import JobStatus
+
+FileName = Annotated[str, msgspec.Meta(max_length=255)]
+
+
+class UploadMetadata(Struct):
+    """What the archivist says about an upload (归档信息), the ``metadata`` form field.
+
+    ``household`` and ``category`` are plain strings so that a wrong value is refused with
+    a domain code (``invalid_household``, ``unknown_category``, ``household_required``)
+    rather than a decode error; ``IngestService`` checks them before anything is stored.
+    ``language`` names the OCR model when the archivist knows the script (it skips the
+    per-document choice); otherwise extraction chooses.
+    """
+
+    category: str
+    title: Title
+    filed_at: date
+    household: str | None = None
+    security: SecurityLevel = "ordinary"
+    personal_info: bool = False
+    location: PaperLocation | None = None
+    language: OcrLanguage | None = None
+
+
+class JobPayload(Struct):
+    """What a job needs to finish a document: the metadata and facts about the bytes."""
+
+    metadata: UploadMetadata
+    media_type: MediaType
+    size_bytes: Annotated[int, msgspec.Meta(ge=0)]
+    uploaded_by: Username
+    original_filename: FileName | None = None
+
+
+class UploadReceipt(Struct):
+    """The answer to an upload: 202 with a new (or still running) job, 200 with the
+    existing ``document_id`` when the same bytes were already filed (``duplicate``)."""
+
+    job_id: str
+    sha256: str
+    status: JobStatus
+    document_id: str | None = None
+    duplicate: bool = False
+
+
+class JobView(Struct):
+    """A job as the API shows it; ``error``/``error_code`` say why it failed (or why it is
+    being retried); ``pages`` once the document is extracted."""
+
+    job_id: str
+    status: JobStatus
+    sha256: str
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    document_id: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    pages: int | None = None
+    finished_at: datetime | None = None
+
+
+class OriginalState(Struct):
+    """Whether the archive holds an original with this SHA-256, and its job's state; the
+    CLI asks before uploading so a re-run batch sends nothing twice."""
+
+    sha256: str
+    job_id: str
+    status: JobStatus
+    document_id: str | None = None
+
+
+class PageView(Struct, omit_defaults=True):
+    """One page's text (``GET /ingest/documents/{id}/text``); ``words`` only when asked."""
+
+    number: int
+    text: str
+    confidence: float
+    method: ExtractionMethod
+    language: OcrLanguage | None
+    needs_review: bool
+    words: list[WordBox] | None = None
+
+
+class DocumentText(Struct):
+    document_id: str
+    sha256: str
+    pages: list[PageView]
+    view_only: bool = False
+    """The caller may read this in the system only (B2): no download, no export."""
+
+
+def pages_key(sha256: str) -> str:
+    """The object key of a document's page texts (architecture principle 2)."""
+    return validate_key(f"derived/{sha256}/pages.jsonl")

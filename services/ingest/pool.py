@@ -1,0 +1,163 @@
+"""Extraction in worker processes: one process per core, one document per process at a time.
+
+``ExtractionPool.run`` sends an ``ExtractionTask`` to a ``ProcessPoolExecutor`` (spawned
+processes: the server's threads and event loop are never forked). In the child,
+``extract_to_file`` writes each page's ``PageText`` as one JSON line to
+``task.pages_out`` as soon as it is read, so memory holds one page at a time and the
+parent can watch progress by the file's size. The child's pid is written to
+``task.pid_file`` so a hung extraction can be stopped on its own (``kill``).
+
+Failures reach the parent as:
+    ``ExtractionFailed``   returned: the document's own failure (``permanent``) or a missing
+                           OCR engine (transient); codes as in ``services.ingest.extraction``
+    ``ExtractionDied``     raised: the child process died (killed, crashed, out of memory);
+                           the pool is rebuilt and every document it was running is retried
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from services.common.clients.registry import ExtractionSummary
+from services.common.errors import ArchiveError, DependencyUnavailable
+from services.ingest.extraction import (
+    ExtractionLimits,
+    OcrEngine,
+    OcrLanguage,
+    PageText,
+    extract_document,
+)
+
+
+@dataclass(frozen=True)
+class ExtractionTask:
+    """One document to extract; pickled to the child, so ``engine`` must pickle too."""
+
+    original: Path
+    pages_out: Path
+    pid_file: Path
+    limits: ExtractionLimits
+    engine: OcrEngine
+    language: OcrLanguage | None = None
+
+
+class Extracted(msgspec.Struct, frozen=True, kw_only=True):
+    """What the child read: how many pages, how well, in which language."""
+
+    pages: int
+    summary: ExtractionSummary
+    language: OcrLanguage | None
+
+
+class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
+    """The document cannot be extracted (``permanent``), or not now (engine missing)."""
+
+    code: str
+    detail: str
+    permanent: bool
+
+
+class ExtractionDied(DependencyUnavailable):
+    """The extraction process died before it answered; the document is tried again."""
+
+    default_code = "extraction_process_died"
+
+
+def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
+    """Runs in the child: extract ``task.original`` page by page into ``task.pages_out``.
+
+    Errors come back as ``ExtractionFailed`` values, because an ``ArchiveError`` loses its
+    ``code`` when pickled across processes.
+    """
+    task.pid_file.write_text(str(os.getpid()))
+    pages: list[PageText] = []
+    try:
+        with task.pages_out.open("wb") as out:
+            for page in extract_document(task.original, limits=task.limits,
+                                         engine=task.engine, language=task.language):
+                out.write(msgspec.json.encode(page) + b"\n")
+                out.flush()
+                # Only the small facts are kept; the words went to the file.
+                pages.append(msgspec.structs.replace(page, words=(), text=""))
+    except DependencyUnavailable as exc:
+        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
+    except ArchiveError as exc:
+        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
+    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages))
+
+
+def summarise(pages: list[PageText]) -> ExtractionSummary:
+    """Mean confidence, pages a person should check, and how the text was obtained."""
+    if not pages:
+        return ExtractionSummary()
+    methods = {page.method for page in pages}
+    return ExtractionSummary(
+        mean_confidence=round(sum(page.confidence for page in pages) / len(pages), 2),
+        pages_needing_review=[page.number for page in pages if page.needs_review],
+        method=methods.pop() if len(methods) == 1 else "mixed",
+    )
+
+
+def _language(pages: list[PageText]) -> OcrLanguage | None:
+    read = Counter(page.language for page in pages if page.language is not None)
+    return read.most_common(1)[0][0] if read else None
+
+
+class ExtractionPool:
+    """A process pool sized to the cores; rebuilt when one of its processes dies."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: set[Path] = set()
+
+    def _current(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    async def run(self, task: ExtractionTask) -> Extracted | ExtractionFailed:
+        """Extract in a child process; raises ``ExtractionDied`` if the child dies."""
+        pool = self._current()
+        self._running.add(task.pid_file)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, extract_to_file, task)
+        except BrokenProcessPool as exc:
+            if self._pool is pool:
+                self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise ExtractionDied(
+                "the extraction process died (killed, crashed or out of memory) before it "
+                "finished the document") from exc
+        finally:
+            self._running.discard(task.pid_file)
+
+    @staticmethod
+    def kill(pid_file: Path) -> None:
+        """Stop the child extracting the task whose pid is in ``pid_file`` (it hung).
+
+        The pool then breaks: the documents it was running are retried."""
+        with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+    def shutdown(self) -> None:
+        """Stop at once: running extractions are killed (their jobs run again elsewhere,
+        or here after a restart, when their leases expire)."""
+        for pid_file in list(self._running):
+            self.kill(pid_file)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

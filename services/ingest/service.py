@@ -1,0 +1,206 @@
+"""Uploads, jobs and the text and originals of documents: ingest's logic, framework-free.
+
+An upload SHALL, in this order:
+1. decode and check its metadata (category D5, household D1, date, security within the
+   uploader's clearance), refusing before anything is stored;
+2. tell the type from the first bytes (PDF, TIFF, PNG, JPEG), else refuse (415);
+3. stream the bytes to the object store while hashing them, refusing past the size limit
+   (413); the original is stored once, under its SHA-256 (D6);
+4. only then create the job (idempotent by SHA-256) and answer: 202 with the job, or 200
+   with the existing ``document_id`` when the same bytes were already filed.
+
+Text and originals are served only after the registry (the system of record) decides
+the caller may read or download that document; it records the access in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clients.registry import AccessAnswer, Action, DocumentRecord
+from services.common.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from services.common.models import CATEGORIES, HOUSEHOLD_RE, security_rank
+from services.common.objectstore import ObjectStore, original_key, store_original
+from services.ingest.derived import DerivedText
+from services.ingest.extraction import MediaType, sniff_media_type
+from services.ingest.jobs import Job, JobQueue, JobStatus
+from services.ingest.models import (
+    DocumentText,
+    JobPayload,
+    JobView,
+    OriginalState,
+    PageView,
+    UploadMetadata,
+    UploadReceipt,
+)
+
+COMPANY_CATEGORIES = ("policy",)
+"""Company documents (公司文件与制度) belong to no household."""
+
+SNIFF_BYTES = 1024
+
+
+class AccessDecider(Protocol):
+    """The registry's access decisions (``RegistryClient`` implements it)."""
+
+    async def authorize(self, user_token: str, document_id: str, action: Action
+                        ) -> AccessAnswer:
+        """Whether the token's user may do ``action``; the registry audits the answer."""
+        ...
+
+
+@dataclass(frozen=True)
+class OriginalDownload:
+    """An original ready to stream: its catalogue record, size and chunks."""
+
+    document: DocumentRecord
+    size_bytes: int
+    chunks: AsyncIterator[bytes]
+
+
+def parse_metadata(raw: str | bytes) -> UploadMetadata:
+    """Decode the ``metadata`` form field and check it against the domain's vocabulary.
+
+    Raises ``BadRequest`` (``invalid_metadata``) for JSON or field types that do not
+    decode, ``ValidationFailed`` for ``unknown_category``, ``invalid_household`` and
+    ``household_required``.
+    """
+    try:
+        metadata = msgspec.json.decode(raw, type=UploadMetadata)
+    except msgspec.ValidationError as exc:
+        raise BadRequest(f"metadata: {exc}", code="invalid_metadata") from exc
+    except msgspec.DecodeError as exc:
+        raise BadRequest(f"metadata is not a JSON object ({exc}); send e.g. "
+                         '{"household": "A-1201", "category": "repair", "title": "…", '
+                         '"filed_at": "2024-05-18"}', code="invalid_metadata") from exc
+    if metadata.category not in CATEGORIES:
+        raise ValidationFailed(f"unknown category {metadata.category!r}; use one of: "
+                               f"{', '.join(CATEGORIES)}", code="unknown_category")
+    if not metadata.household:
+        if metadata.category not in COMPANY_CATEGORIES:
+            raise ValidationFailed(
+                f"a {metadata.category} document belongs to a household; give its unit "
+                "code (e.g. A-1201); only company documents (policy) have none",
+                code="household_required")
+    elif not HOUSEHOLD_RE.match(metadata.household):
+        raise ValidationFailed(f"{metadata.household!r} is not a unit code like A-1201 (D1)",
+                               code="invalid_household")
+    return metadata
+
+
+def job_view(job: Job) -> JobView:
+    return JobView(job_id=job.job_id, status=job.status, sha256=job.sha256,
+                   attempts=job.attempts, created_at=job.created_at,
+                   updated_at=job.updated_at, document_id=job.document_id, error=job.error,
+                   error_code=job.error_code, pages=job.pages, finished_at=job.finished_at)
+
+
+class IngestService:
+    def __init__(self, queue: JobQueue, store: ObjectStore, registry: AccessDecider, *,
+                 max_upload_bytes: int, on_enqueued: Callable[[], None] | None = None
+                 ) -> None:
+        self.queue = queue
+        self.store = store
+        self.registry = registry
+        self.derived = DerivedText(store)
+        self.max_upload_bytes = max_upload_bytes
+        self._on_enqueued = on_enqueued
+
+    async def upload(self, uploader: Principal, metadata: UploadMetadata,
+                     chunks: AsyncIterator[bytes], *, filename: str | None) -> UploadReceipt:
+        """Store the original and create its job (see the module docstring for the order)."""
+        if security_rank(metadata.security) > security_rank(uploader.clearance):
+            raise Forbidden(f"you may not file a {metadata.security} document above your "
+                            "clearance", code="above_clearance")
+        head = await _first_bytes(chunks)
+        media_type: MediaType = sniff_media_type(head)
+        stored = await store_original(
+            self.store, _prepend(head, chunks), max_bytes=self.max_upload_bytes,
+            spool_dir=self.store.spool_dir, content_type=media_type)
+        payload = JobPayload(metadata=metadata, media_type=media_type,
+                             size_bytes=stored.size, uploaded_by=uploader.username,
+                             original_filename=filename[-255:] if filename else None)
+        job, created = await self.queue.enqueue(stored.sha256, msgspec.to_builtins(payload))
+        if created and self._on_enqueued is not None:
+            self._on_enqueued()
+        return UploadReceipt(job_id=job.job_id, sha256=stored.sha256, status=job.status,
+                             document_id=job.document_id, duplicate=not created)
+
+    async def job(self, job_id: str) -> JobView:
+        return job_view(await self.queue.get(job_id))
+
+    async def jobs(self, *, status: JobStatus | None, limit: int, offset: int
+                   ) -> list[JobView]:
+        return [job_view(job) for job in
+                await self.queue.list(status=status, limit=limit, offset=offset)]
+
+    async def original_state(self, sha256: str) -> OriginalState:
+        """The job of the original with this hash; ``NotFound`` if it was never uploaded."""
+        job = await self.queue.by_sha256(sha256)
+        if job is None:
+            raise NotFound("no original with this SHA-256 was uploaded",
+                           code="unknown_original")
+        return OriginalState(sha256=sha256, job_id=job.job_id, status=job.status,
+                             document_id=job.document_id)
+
+    async def text(self, user_token: str, document_id: str, *, words: bool) -> DocumentText:
+        """The page texts, if the registry lets the token's user read the content."""
+        answer = await self._decided(user_token, document_id, "read_text")
+        pages = [PageView(number=page.number, text=page.text, confidence=page.confidence,
+                          method=page.method, language=page.language,
+                          needs_review=page.needs_review,
+                          words=list(page.words) if words else None)
+                 async for page in self.derived.pages(answer.sha256)]
+        return DocumentText(document_id=document_id, sha256=answer.sha256, pages=pages,
+                            view_only=answer.view_only)
+
+    async def original(self, user_token: str, document_id: str) -> OriginalDownload:
+        """The original's bytes, if the registry lets the token's user download them
+        (view-only access is refused with 403 ``view_only``)."""
+        record = (await self._decided(user_token, document_id, "download")).record
+        key = original_key(record.sha256)
+        info = await self.store.head(key)
+        if info is None:
+            raise NotFound("the original is not in the object store; run the fixity check "
+                           "and restore it from backup", code="original_missing")
+        return OriginalDownload(document=record, size_bytes=info.size,
+                                chunks=self.store.get(key))
+
+    async def _decided(self, user_token: str, document_id: str, action: Action
+                       ) -> _Allowed:
+        answer = await self.registry.authorize(user_token, document_id, action)
+        answer.enforce()
+        if answer.document is None:
+            raise NotFound("no such document", code="unknown_document")
+        return _Allowed(record=answer.document, view_only=answer.view_only)
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    record: DocumentRecord
+    view_only: bool
+
+    @property
+    def sha256(self) -> str:
+        return self.record.sha256
+
+
+async def _first_bytes(chunks: AsyncIterator[bytes]) -> bytes:
+    head = b""
+    async for chunk in chunks:
+        head += chunk
+        if len(head) >= SNIFF_BYTES:
+            break
+    return head
+
+
+async def _prepend(head: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    if head:
+        yield head
+    async for chunk in rest:
+        yield chunk

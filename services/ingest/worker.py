@@ -1,0 +1,275 @@
+"""The ingest worker: claims jobs and carries each document through to the registry.
+
+Per job it SHALL, in order (each step idempotent, keyed by the original's SHA-256, so a
+job run again after a crash redoes only what was lost):
+1. copy the original from the object store to a scratch directory;
+2. extract its pages in a worker process (``ExtractionPool``), keeping the job's lease
+   while pages come, and stopping the process if no page comes for
+   ``stall_limit_s`` (an engine that ignores its page timeout);
+3. store the page texts beside the original (``derived/<sha256>/pages.jsonl``);
+4. register the document with the registry (idempotent by SHA-256);
+5. complete the job with the ``document_id``, while it still holds the lease.
+
+Outcomes: a ``PermanentJobError`` from extraction, or a refusal from the registry (a 4xx:
+its code and reason), fails the job with that reason. A store or registry that cannot be
+reached, a missing OCR engine, or a process that died or hung is retried with backoff,
+and fails after the job's last attempt. On shutdown the job is handed back at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import socket
+import time
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+import msgspec
+
+from services.common.clients.registry import NewDocument, Registration
+from services.common.errors import (
+    ArchiveError,
+    BadRequest,
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    PermanentJobError,
+)
+from services.common.objectstore import ObjectStore, original_key
+from services.ingest.derived import DerivedText
+from services.ingest.extraction import ExtractionLimits, OcrEngine
+from services.ingest.jobs import Job, JobQueue
+from services.ingest.models import JobPayload
+from services.ingest.pool import (
+    Extracted,
+    ExtractionDied,
+    ExtractionFailed,
+    ExtractionPool,
+    ExtractionTask,
+)
+
+log = logging.getLogger("archive.ingest.worker")
+
+# A page may be read three times (chi_sim, chi_tra, then eng) while the model is chosen.
+READS_PER_PAGE = 3
+REGISTRY_REFUSALS = (BadRequest, Forbidden, NotFound, Conflict)
+
+
+class Registrar(Protocol):
+    """Files documents with the registry (``RegistryClient`` implements it)."""
+
+    async def register_document(self, new: NewDocument) -> Registration:
+        """Idempotent by ``new.sha256``: the same bytes return the existing record."""
+        ...
+
+
+class ExtractionHung(DependencyUnavailable):
+    default_code = "extraction_hung"
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over (this one was too slow); stop working on it."""
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class IngestWorker:
+    """Runs ``concurrency`` jobs at a time, each extracted in ``pool``."""
+
+    def __init__(self, queue: JobQueue, store: ObjectStore, registrar: Registrar,
+                 pool: ExtractionPool, *, engine: OcrEngine, limits: ExtractionLimits,
+                 lease_s: float, concurrency: int, scratch_dir: Path,
+                 poll_s: float = 1.0, stall_grace_s: float = 30.0) -> None:
+        self.queue = queue
+        self.store = store
+        self.derived = DerivedText(store)
+        self.registrar = registrar
+        self.pool = pool
+        self.engine = engine
+        self.limits = limits
+        self.lease_s = lease_s
+        self.concurrency = concurrency
+        self.scratch_dir = scratch_dir
+        self.poll_s = poll_s
+        self.stall_limit_s = limits.page_timeout_s * READS_PER_PAGE + stall_grace_s
+        self.name = worker_name()
+        self._wake = asyncio.Event()
+        self._extended_at: dict[str, float] = {}
+        """When each running job's lease was last extended (monotonic seconds)."""
+
+    def wake(self) -> None:
+        """A job was enqueued: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Claim and process jobs until cancelled."""
+        await asyncio.gather(*(self._slot() for _ in range(self.concurrency)))
+
+    async def _slot(self) -> None:
+        while True:
+            try:
+                job = await self.queue.claim(self.name, lease_s=self.lease_s)
+            except DependencyUnavailable as exc:
+                log.warning("cannot claim jobs: %s", exc.detail)
+                job = None
+            if job is None:
+                await self._idle()
+                continue
+            await self.process(job)
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.poll_s)
+
+    async def process(self, job: Job) -> None:
+        """Carry one claimed job to ``done`` or ``failed``, or hand it back for a retry."""
+        work = self.scratch_dir / job.job_id
+        self._extended_at[job.job_id] = time.monotonic()
+        try:
+            await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
+            document_id, pages = await self._steps(job, work)
+            if await self.queue.complete(job.job_id, self.name, document_id=document_id,
+                                         pages=pages):
+                log.info("job %s done: document %s, %d pages", job.job_id, document_id, pages)
+        except asyncio.CancelledError:
+            await asyncio.shield(self.queue.release(job.job_id, self.name))
+            raise
+        except LeaseLost:
+            log.warning("job %s: lease lost to another worker; leaving it", job.job_id)
+        except PermanentJobError as exc:
+            await self._fail(job, exc.code, exc.detail)
+        except REGISTRY_REFUSALS as exc:
+            await self._fail(job, exc.code, f"the registry refused the document: {exc.detail}")
+        except ArchiveError as exc:
+            log.warning("job %s will be retried: %s (%s)", job.job_id, exc.detail, exc.code)
+            await self.queue.retry(job.job_id, self.name, error=exc.detail, code=exc.code)
+        except Exception as exc:  # a bug: keep the worker alive, retry, and log it
+            log.exception("job %s failed unexpectedly", job.job_id)
+            await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
+                                   code="internal_error")
+        finally:
+            self._extended_at.pop(job.job_id, None)
+            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+
+    async def _fail(self, job: Job, code: str, detail: str) -> None:
+        log.warning("job %s failed: %s (%s)", job.job_id, detail, code)
+        await self.queue.fail(job.job_id, self.name, error=detail, code=code)
+
+    async def _steps(self, job: Job, work: Path) -> tuple[str, int]:
+        payload = _payload(job)
+        original = work / "original"
+        await self._fetch(job.sha256, original)
+        task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
+                              pid_file=work / "pid", limits=self.limits, engine=self.engine,
+                              language=payload.metadata.language)
+        extracted = await self._extract(job, task)
+        await self.derived.save(job.sha256, task.pages_out)
+        await self._keep(job)
+        registration = await self.registrar.register_document(
+            _registration(job, payload, extracted))
+        return registration.document.document_id, extracted.pages
+
+    async def _fetch(self, sha256: str, destination: Path) -> None:
+        key = original_key(sha256)
+        if await self.store.head(key) is None:
+            raise PermanentJobError("the original is not in the object store; upload the "
+                                    "file again", code="original_missing")
+        out = await asyncio.to_thread(destination.open, "wb")
+        try:
+            async for chunk in self.store.get(key):
+                await asyncio.to_thread(out.write, chunk)
+        finally:
+            await asyncio.to_thread(out.close)
+
+    async def _extract(self, job: Job, task: ExtractionTask) -> Extracted:
+        running = asyncio.ensure_future(self.pool.run(task))
+        progress = _Progress(task)
+        hung = False
+        try:
+            while True:
+                done, _ = await asyncio.wait({running}, timeout=self._tick_s)
+                if done:
+                    break
+                await self._keep(job)
+                if not hung and progress.stalled_for() > self.stall_limit_s:
+                    hung = True
+                    log.warning("job %s: no page for %.0f s; stopping its extraction",
+                                job.job_id, self.stall_limit_s)
+                    self.pool.kill(task.pid_file)
+            outcome = running.result()
+        except ExtractionDied as exc:
+            if hung:
+                raise ExtractionHung(
+                    f"extraction stopped: no page was finished for {self.stall_limit_s:g} s "
+                    "(the OCR engine hung)") from exc
+            raise
+        finally:
+            if not running.done():
+                self.pool.kill(task.pid_file)
+                running.cancel()
+        if isinstance(outcome, ExtractionFailed):
+            if outcome.permanent:
+                raise PermanentJobError(outcome.detail, code=outcome.code)
+            raise DependencyUnavailable(outcome.detail, code=outcome.code)
+        return outcome
+
+    @property
+    def _tick_s(self) -> float:
+        return min(1.0, self.lease_s / 6)
+
+    async def _keep(self, job: Job) -> None:
+        """Extend the lease (cheaply: at most every third of it); ``LeaseLost`` if gone."""
+        now = time.monotonic()
+        if now - self._extended_at.get(job.job_id, 0.0) < self.lease_s / 3:
+            return
+        if not await self.queue.extend_lease(job.job_id, self.name, lease_s=self.lease_s):
+            raise LeaseLost(job.job_id)
+        self._extended_at[job.job_id] = now
+
+
+class _Progress:
+    """Watches a running extraction's pages file; the clock starts when the child does."""
+
+    def __init__(self, task: ExtractionTask) -> None:
+        self.task = task
+        self.size = -1
+        self.since: float | None = None
+
+    def stalled_for(self) -> float:
+        if not self.task.pid_file.exists():
+            return 0.0
+        size = self.task.pages_out.stat().st_size if self.task.pages_out.exists() else 0
+        now = time.monotonic()
+        if size != self.size or self.since is None:
+            self.size, self.since = size, now
+        return now - self.since
+
+
+def _payload(job: Job) -> JobPayload:
+    try:
+        return msgspec.convert(job.payload, JobPayload, strict=False)
+    except msgspec.ValidationError as exc:
+        raise PermanentJobError(f"the job's metadata cannot be read ({exc}); upload the "
+                                "file again", code="bad_job_payload") from exc
+
+
+def _registration(job: Job, payload: JobPayload, extracted: Extracted) -> NewDocument:
+    metadata = payload.metadata
+    return NewDocument(
+        sha256=job.sha256, category=metadata.category, title=metadata.title,
+        filed_at=metadata.filed_at, media_type=payload.media_type,
+        size_bytes=payload.size_bytes, household=metadata.household,
+        security=metadata.security, personal_info=metadata.personal_info,
+        location=metadata.location, language=metadata.language or extracted.language,
+        pages=extracted.pages, extraction=extracted.summary,
+        original_filename=payload.original_filename, filed_by=payload.uploaded_by,
+    )

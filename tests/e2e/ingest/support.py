@@ -1,0 +1,67 @@
+"""What the ingest end-to-end tests share: uploads, waiting for jobs, rendered documents."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.rendering import (
+    LINES,
+    Script,
+    render_page,
+    write_digital_pdf,
+    write_png,
+)
+
+JOB_TIMEOUT_S = 90.0
+MODEL = {"simplified": "chi_sim", "traditional": "chi_tra"}
+
+
+def metadata(**overrides: Any) -> dict[str, Any]:
+    """A repair request for household A-1201, with ``overrides``."""
+    return {"household": "A-1201", "category": "repair", "title": "卫生间漏水维修申请",
+            "filed_at": "2024-05-18", **overrides}
+
+
+def upload(client: httpx.Client, path: Path, meta: dict[str, Any] | None = None, *,
+           filename: str | None = None) -> httpx.Response:
+    return client.post("/ingest/documents", data={"metadata": json.dumps(meta or metadata())},
+                       files={"file": (filename or path.name, path.read_bytes(),
+                                       "application/octet-stream")})
+
+
+def wait_for_job(client: httpx.Client, job_id: str, *, timeout_s: float = JOB_TIMEOUT_S
+                 ) -> dict[str, Any]:
+    """The job once it is ``done`` or ``failed``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish within {timeout_s} s: {job}")
+
+
+def ingest(client: httpx.Client, path: Path, meta: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
+    """Upload ``path`` and wait for its job."""
+    response = upload(client, path, meta)
+    assert response.status_code in (200, 202), response.text
+    return wait_for_job(client, response.json()["job_id"])
+
+
+def scanned_png(directory: Path, script: Script, *, lines: int = 3) -> Path:
+    """A one-page scan of the first ``lines`` lines of the repair request in ``script``."""
+    return write_png(directory / f"scan-{script}-{lines}.png",
+                     render_page(LINES[script][:lines], script=script))
+
+
+def digital_pdf(directory: Path, *, pages: int = 2) -> Path:
+    """A PDF with a real text layer: two lines of the request per page."""
+    lines = LINES["simplified"]
+    return write_digital_pdf(directory / f"digital-{pages}.pdf",
+                             [lines[2 * (n % 4): 2 * (n % 4) + 2] for n in range(pages)])

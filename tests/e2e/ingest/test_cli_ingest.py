@@ -1,0 +1,134 @@
+"""``archive ingest`` as an archivist runs it: a manifest batch end to end, resumed without
+uploading twice, and a non-zero exit naming the reason when a file fails."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.ingest.support import digital_pdf, scanned_png
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+
+pytestmark = pytest.mark.ocr
+
+ARCHIVE = [sys.executable, "-m", "services.cli"]
+HEADER = "path,household,category,title,filed_at,security,personal_info,location,language\n"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
+    archive = launch_archive_server(tmp_path_factory.mktemp("cli-server"))
+    yield archive
+    archive.server.stop()
+
+
+@pytest.fixture(scope="module")
+def token(server: ArchiveServer) -> str:
+    return server.add_user("li.archivist", "archivist")
+
+
+def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path
+            ) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
+    return subprocess.run([*ARCHIVE, *args, "--server", server.url, "--token", token],
+                          cwd=cwd, env=environment, capture_output=True, text=True,
+                          timeout=180, check=False)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A manifest of a scan, a digital PDF and a company policy without household."""
+    folder = tmp_path_factory.mktemp("cabinet")
+    (folder / "scans").mkdir()
+    scanned_png(folder / "scans", "simplified", lines=2)
+    digital_pdf(folder)
+    manifest = folder / "batch.csv"
+    manifest.write_text(
+        HEADER
+        + "scans/scan-simplified-2.png,A-1201,repair,维修申请,2024-05-18,ordinary,否,"
+          "A栋/档案室/3/12,chi_sim\n"
+        + "digital-2.pdf,B-0302,contract,租赁合同,2023-01-09,ordinary,yes,,\n"
+        + "digital-2.pdf,,policy,重复的文件,2023-01-09,ordinary,,,\n",
+        encoding="utf-8")
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def first_run(server: ArchiveServer, token: str, batch: Path
+              ) -> subprocess.CompletedProcess[str]:
+    return archive(["ingest", "--manifest", str(batch), "--wait"], server, token,
+                   batch.parent)
+
+
+def test_manifest_batch_is_filed_and_exits_zero(
+        first_run: subprocess.CompletedProcess[str]) -> None:
+    assert first_run.returncode == 0, first_run.stdout + first_run.stderr
+    assert "2 done, 1 duplicate" in first_run.stdout
+
+
+def test_manifest_metadata_reaches_the_catalogue(
+        server: ArchiveServer, token: str, first_run: subprocess.CompletedProcess[str]) -> None:
+    records = server.client(token).get("/registry/documents",
+                                       params={"household": "A-1201"}).json()
+    assert [(r["title"], r["language"], r["location"]["cabinet"]) for r in records] == [
+        ("维修申请", "chi_sim", "3")]
+
+
+def test_summary_shows_progress_counts_and_pages(
+        first_run: subprocess.CompletedProcess[str]) -> None:
+    assert "extracting" in first_run.stderr
+    assert "pages" in first_run.stderr
+
+
+def test_rerun_of_a_batch_uploads_nothing_again(
+        server: ArchiveServer, token: str, batch: Path,
+        first_run: subprocess.CompletedProcess[str]) -> None:
+    jobs_before = server.client(token).get("/ingest/jobs").json()
+    again = archive(["ingest", "--manifest", str(batch), "--wait"], server, token,
+                    batch.parent)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "3 duplicate" in again.stdout
+    assert server.client(token).get("/ingest/jobs").json() == jobs_before
+
+
+def test_failed_file_exits_non_zero_with_its_reason(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("不是扫描件", encoding="utf-8")
+    result = archive(["ingest", str(tmp_path / "notes.txt"), "--household", "A-1201",
+                      "--category", "repair"], server, token, tmp_path)
+    assert result.returncode == 1
+    assert "unsupported_media_type" in result.stdout
+    assert "1 failed" in result.stdout
+
+
+def test_missing_file_in_a_manifest_is_reported_not_uploaded(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(HEADER + "gone.pdf,A-1201,repair,丢失,2024-01-01,ordinary,,,\n",
+                        encoding="utf-8")
+    result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
+    assert result.returncode == 1
+    assert "no such file" in result.stdout
+
+
+def test_folder_is_walked_and_uploaded_with_the_options(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    folder = tmp_path / "A-0801"
+    folder.mkdir()
+    scanned_png(folder, "traditional", lines=1)
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    result = archive(["ingest", str(folder), "--household", "A-0801", "--category",
+                      "correspondence", "--filed-at", "2022-11-30", "--wait"], server, token,
+                     tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = httpx.get(f"{server.url}/registry/documents", params={"household": "A-0801"},
+                        headers={"Authorization": f"Bearer {token}"}).json()
+    assert [(r["title"], r["filed_at"]) for r in records] == [
+        ("scan-traditional-1", "2022-11-30")]

@@ -1,0 +1,198 @@
+"""Upload → extraction → registration → text and original, on embedded defaults
+(SQLite, directory store) with real Tesseract, over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.e2e.ingest.support import (
+    MODEL,
+    digital_pdf,
+    ingest,
+    metadata,
+    scanned_png,
+    upload,
+    wait_for_job,
+)
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.cer import character_error_rate
+from tests.support.rendering import LINES, Script, write_png
+
+pytestmark = pytest.mark.ocr
+
+MAX_CER = 0.03
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
+    archive = launch_archive_server(tmp_path_factory.mktemp("ingest-server"))
+    yield archive
+    archive.server.stop()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(scope="module")
+def archivist(server: ArchiveServer) -> httpx.Client:
+    return server.client(server.add_user("li.archivist", "archivist", clearance="secret"))
+
+
+@pytest.fixture(scope="module")
+def filed(archivist: httpx.Client, files: Path) -> dict[str, dict[str, Any]]:
+    """One scan per script and a digital PDF, uploaded together and extracted."""
+    uploads = {script: upload(archivist, scanned_png(files, script))
+               for script in ("simplified", "traditional")}
+    uploads["digital"] = upload(archivist, digital_pdf(files))
+    return {name: wait_for_job(archivist, response.json()["job_id"])
+            for name, response in uploads.items()}
+
+
+def _text(client: httpx.Client, document_id: str, **params: Any) -> dict[str, Any]:
+    response = client.get(f"/ingest/documents/{document_id}/text", params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_text_of_a_scanned_page_is_recovered_under_3_percent_cer(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]], script: Script) -> None:
+    pages = _text(archivist, filed[script]["document_id"])["pages"]
+    expected = "\n".join(LINES[script][:3])
+    assert character_error_rate(expected, pages[0]["text"], fold_width=True) < MAX_CER
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_scanned_page_is_read_by_ocr_with_the_model_of_its_script(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]], script: Script) -> None:
+    page = _text(archivist, filed[script]["document_id"])["pages"][0]
+    assert (page["method"], page["language"]) == ("ocr", MODEL[script])
+
+
+def test_digital_pdf_pages_skip_ocr(archivist: httpx.Client,
+                                    filed: dict[str, dict[str, Any]]) -> None:
+    pages = _text(archivist, filed["digital"]["document_id"])["pages"]
+    assert [(p["number"], p["method"], p["confidence"]) for p in pages] == [
+        (1, "text_layer", 100.0), (2, "text_layer", 100.0)]
+
+
+def test_job_is_done_with_its_document_and_page_count(
+        filed: dict[str, dict[str, Any]]) -> None:
+    job = filed["digital"]
+    assert (job["status"], job["pages"], job["error"]) == ("done", 2, None)
+    assert job["document_id"]
+
+
+def test_document_is_registered_with_its_metadata_and_extraction(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]]) -> None:
+    record = archivist.get(f"/registry/documents/{filed['simplified']['document_id']}").json()
+    assert (record["household"], record["category"], record["pages"], record["language"],
+            record["media_type"]) == ("A-1201", "repair", 1, "chi_sim", "image/png")
+    assert record["extraction"]["method"] == "ocr"
+    assert record["sha256"] == filed["simplified"]["sha256"]
+
+
+def test_second_upload_of_same_bytes_returns_existing_document(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]], files: Path) -> None:
+    again = upload(archivist, scanned_png(files, "simplified"), metadata(title="另一个标题"))
+    assert again.status_code == 200
+    body = again.json()
+    assert (body["document_id"], body["job_id"], body["duplicate"]) == (
+        filed["simplified"]["document_id"], filed["simplified"]["job_id"], True)
+
+
+def test_same_bytes_uploaded_while_queued_join_the_same_job(
+        archivist: httpx.Client, files: Path) -> None:
+    path = scanned_png(files, "simplified", lines=1)
+    first, second = upload(archivist, path), upload(archivist, path)
+    assert second.status_code == 202
+    assert second.json()["job_id"] == first.json()["job_id"]
+    wait_for_job(archivist, first.json()["job_id"])
+
+
+def test_words_are_returned_only_when_asked(archivist: httpx.Client,
+                                            filed: dict[str, dict[str, Any]]) -> None:
+    document_id = filed["simplified"]["document_id"]
+    assert "words" not in _text(archivist, document_id)["pages"][0]
+    words = _text(archivist, document_id, words="true")["pages"][0]["words"]
+    assert words
+    assert {"text", "confidence", "left", "top", "width", "height"} <= set(words[0])
+
+
+def test_blank_page_is_flagged_for_review(archivist: httpx.Client, files: Path) -> None:
+    blank = write_png(files / "blank.png", Image.new("L", (600, 400), 255))
+    job = ingest(archivist, blank)
+    page = _text(archivist, job["document_id"])["pages"][0]
+    assert (page["confidence"], page["needs_review"]) == (0.0, True)
+
+
+def test_original_streams_the_uploaded_bytes(archivist: httpx.Client,
+                                             filed: dict[str, dict[str, Any]]) -> None:
+    response = archivist.get(f"/ingest/documents/{filed['digital']['document_id']}/original")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert hashlib.sha256(response.content).hexdigest() == filed["digital"]["sha256"]
+
+
+def test_original_download_is_recorded_in_the_audit_log(
+        server: ArchiveServer, filed: dict[str, dict[str, Any]]) -> None:
+    reader = server.client(server.add_user("wang.staff", "staff"))
+    document_id = filed["traditional"]["document_id"]
+    assert reader.get(f"/ingest/documents/{document_id}/original").status_code == 200
+    auditor = server.client(server.add_user("zhao.compliance", "compliance"))
+    entries = auditor.get("/registry/audit", params={"document_id": document_id}).json()
+    assert ("wang.staff", "download") in {(e["username"], e["action"]) for e in entries}
+
+
+def test_confidential_original_is_refused_without_an_approved_loan(
+        server: ArchiveServer, archivist: httpx.Client, files: Path) -> None:
+    path = scanned_png(files, "traditional", lines=1)
+    job = ingest(archivist, path, metadata(security="confidential"))
+    reader = server.client(server.add_user("sun.staff", "staff", clearance="confidential"))
+    response = reader.get(f"/ingest/documents/{job['document_id']}/original")
+    assert response.status_code == 403
+    assert response.json()["code"] == "needs_grant"
+
+
+def test_document_above_the_readers_clearance_is_not_found(
+        server: ArchiveServer, archivist: httpx.Client, files: Path) -> None:
+    job = ingest(archivist, scanned_png(files, "simplified", lines=2),
+                 metadata(security="confidential"))
+    reader = server.client(server.add_user("qian.staff", "staff"))
+    assert reader.get(f"/ingest/documents/{job['document_id']}/text").status_code == 404
+
+
+def test_unknown_document_text_is_not_found(archivist: httpx.Client) -> None:
+    response = archivist.get("/ingest/documents/00000000-0000-0000-0000-000000000000/text")
+    assert (response.status_code, response.json()["code"]) == (404, "unknown_document")
+
+
+def test_jobs_are_listed_by_status(archivist: httpx.Client,
+                                   filed: dict[str, dict[str, Any]]) -> None:
+    done = archivist.get("/ingest/jobs", params={"status": "done"}).json()
+    assert {job["job_id"] for job in filed.values()} <= {job["job_id"] for job in done}
+    assert all(job["status"] == "done" for job in done)
+
+
+def test_known_original_is_found_by_its_hash(archivist: httpx.Client,
+                                             filed: dict[str, dict[str, Any]]) -> None:
+    job = filed["digital"]
+    state = archivist.get(f"/ingest/originals/{job['sha256']}").json()
+    assert (state["job_id"], state["status"], state["document_id"]) == (
+        job["job_id"], "done", job["document_id"])
+
+
+def test_staff_may_not_upload(server: ArchiveServer, files: Path) -> None:
+    staff = server.client(server.add_user("zhou.staff", "staff"))
+    response = upload(staff, scanned_png(files, "simplified"))
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")

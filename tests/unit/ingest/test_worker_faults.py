@@ -1,0 +1,153 @@
+"""A worker process that dies or hangs ends in a retried, then failed, job with a reason;
+the pool is rebuilt and goes on working. Real SQLite, directory store and processes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from services.common.auth import TokenCodec
+from services.common.clients.registry import RegistryClient
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.common.objectstore import ObjectStore, store_original
+from services.common.objectstore.directory import DirectoryObjectStore
+from services.ingest.bootstrap import ServiceTokenRegistrar
+from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.jobs import Job, JobQueue, backoff
+from services.ingest.pool import Extracted, ExtractionDied, ExtractionPool, ExtractionTask
+from services.ingest.worker import IngestWorker
+from tests.fixtures.postgres import free_port
+from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
+from tests.unit.ingest.faulty_engines import HangingEngine, ProcessKillingEngine
+
+LIMITS = ExtractionLimits(page_timeout_s=1.0)
+PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
+                        "household": "A-1201"},
+           "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_png(tmp_path_factory.mktemp("scan") / "scan.png",
+                     render_page(SIMPLIFIED_LINES[:1]))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def queue(tmp_path: Path, clock: FixedClock) -> AsyncIterator[JobQueue]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"
+    await migrate(url, "ingest")
+    engine = create_engine(url)
+    yield JobQueue(engine, clock, max_attempts=2)
+    await engine.dispose()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ObjectStore:
+    return DirectoryObjectStore(tmp_path / "objects")
+
+
+@pytest.fixture
+def pool() -> Iterator[ExtractionPool]:
+    extraction = ExtractionPool(1)
+    yield extraction
+    extraction.shutdown()
+
+
+def _worker(queue: JobQueue, store: ObjectStore, pool: ExtractionPool, engine: OcrEngine,
+            scratch: Path) -> IngestWorker:
+    # Nothing here reaches the registry: every job fails before registration.
+    registry = RegistryClient(f"http://127.0.0.1:{free_port()}", service_token="-",
+                              name="registry")
+    registrar = ServiceTokenRegistrar(registry, TokenCodec("k" * 40, ttl_s=60))
+    return IngestWorker(queue, store, registrar, pool, engine=engine, limits=LIMITS,
+                        lease_s=6, concurrency=1, scratch_dir=scratch, stall_grace_s=1.0)
+
+
+async def _enqueue(queue: JobQueue, store: ObjectStore, scan: Path) -> Job:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield scan.read_bytes()
+
+    stored = await store_original(store, chunks(), max_bytes=10**7, spool_dir=store.spool_dir)
+    job, _ = await queue.enqueue(stored.sha256, PAYLOAD)
+    return job
+
+
+async def _claim_and_process(worker: IngestWorker, queue: JobQueue) -> Job:
+    job = await queue.claim(worker.name, lease_s=worker.lease_s)
+    assert job is not None
+    await worker.process(job)
+    return await queue.get(job.job_id)
+
+
+async def test_job_whose_process_dies_is_retried_with_backoff(
+        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
+        tmp_path: Path) -> None:
+    worker = _worker(queue, store, pool, ProcessKillingEngine(), tmp_path / "work")
+    await _enqueue(queue, store, scan)
+    job = await _claim_and_process(worker, queue)
+    assert (job.status, job.error_code) == ("queued", "extraction_process_died")
+
+
+async def test_job_whose_process_dies_every_time_fails_with_a_readable_reason(
+        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
+        tmp_path: Path, clock: FixedClock) -> None:
+    worker = _worker(queue, store, pool, ProcessKillingEngine(), tmp_path / "work")
+    await _enqueue(queue, store, scan)
+    await _claim_and_process(worker, queue)
+    clock.advance(backoff(1))
+    job = await _claim_and_process(worker, queue)
+    assert (job.status, job.error_code, job.attempts) == ("failed", "extraction_process_died", 2)
+    assert "extraction process died" in (job.error or "")
+    assert "gave up after 2 attempts" in (job.error or "")
+
+
+async def test_hanging_engine_is_stopped_and_its_job_failed_after_its_attempts(
+        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
+        tmp_path: Path, clock: FixedClock) -> None:
+    worker = _worker(queue, store, pool, HangingEngine(), tmp_path / "work")
+    await _enqueue(queue, store, scan)
+    await _claim_and_process(worker, queue)
+    clock.advance(backoff(1))
+    job = await _claim_and_process(worker, queue)
+    assert (job.status, job.error_code) == ("failed", "extraction_hung")
+    assert "the OCR engine hung" in (job.error or "")
+
+
+async def test_pool_is_rebuilt_after_its_process_dies(
+        pool: ExtractionPool, scan: Path, tmp_path: Path) -> None:
+    def task(engine: OcrEngine, name: str) -> ExtractionTask:
+        return ExtractionTask(original=scan, pages_out=tmp_path / f"{name}.jsonl",
+                              pid_file=tmp_path / f"{name}.pid", limits=LIMITS, engine=engine,
+                              language="chi_sim")
+
+    with pytest.raises(ExtractionDied):
+        await pool.run(task(ProcessKillingEngine(), "killed"))
+    outcome = await pool.run(task(TesseractEngine(), "after"))
+    assert isinstance(outcome, Extracted)
+    assert outcome.pages == 1
+
+
+async def test_lease_is_kept_while_a_long_extraction_runs(
+        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
+        tmp_path: Path, clock: FixedClock) -> None:
+    worker = _worker(queue, store, pool, HangingEngine(), tmp_path / "work")
+    await _enqueue(queue, store, scan)
+    claimed = await queue.claim(worker.name, lease_s=worker.lease_s)
+    assert claimed is not None
+    running = asyncio.create_task(worker.process(claimed))
+    clock.advance(timedelta(seconds=worker.lease_s - 1))
+    await asyncio.sleep(worker.lease_s / 3 + 1.2)  # one heartbeat
+    clock.advance(timedelta(seconds=2))  # past the lease the job was claimed with
+    taken_over = await queue.claim("another-worker", lease_s=worker.lease_s)
+    await running
+    assert taken_over is None
