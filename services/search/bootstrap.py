@@ -1,12 +1,83 @@
-"""Builds the search service from its context."""
+"""Builds the search service from its context: the one place it picks implementations.
+
+The index is Elasticsearch when ``ARCHIVE_ELASTICSEARCH_URL`` is set, else Tantivy under
+``<data_dir>/index``. The feed consumer and the reindexer run in this process, beside
+the index object whose rebuild bookkeeping they share (``services.search.reindex``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar.di import Provide
 from litestar.router import Router
 
+from services.common.clients.ingest import IngestClient
+from services.common.clients.registry import RegistryClient
+from services.common.config import Settings
 from services.common.context import Context
+from services.common.db import create_engine, ping
+from services.common.migrations import prepare_database
 from services.common.web import ServicePart
+from services.search.access import RegistryAccess
+from services.search.api import ReindexController, SearchController
+from services.search.consumer import FeedConsumer
+from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.protocol import SearchIndex
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.reindex import Reindexer
+from services.search.service import SearchService
+from services.search.sources import SERVICE, IngestText, RegistryFeed
+from services.search.store import CursorStore
+
+
+def open_index(settings: Settings) -> SearchIndex:
+    """The configured index; opens nothing until ``ensure``."""
+    if settings.elasticsearch_url:
+        return ElasticsearchIndex.from_url(settings.elasticsearch_url)
+    return TantivyIndex(settings.data_dir / "index")
 
 
 def build(ctx: Context) -> ServicePart:
-    return ServicePart(name="search", router=Router(path="/search", route_handlers=[]))
+    url = ctx.settings.database_url_for("search")
+    engine = create_engine(url)
+    index = open_index(ctx.settings)
+    token = ctx.codec.service_token(SERVICE)
+    registry = RegistryClient(ctx.peer_url("registry"), service_token=token, name="registry")
+    ingest = IngestClient(ctx.peer_url("ingest"), service_token=token, name="ingest")
+    feed, texts = RegistryFeed(registry, ctx.codec), IngestText(ingest, ctx.codec)
+    consumer = FeedConsumer(feed, texts, index, CursorStore(engine, ctx.clock))
+    reindexer = Reindexer(index, feed, texts, clock=ctx.clock)
+    search = SearchService(index, RegistryAccess(registry))
+
+    async def start() -> None:
+        await prepare_database(engine, url, "search", embedded=ctx.embedded)
+        await index.ensure()
+        consumer.start()
+
+    async def stop() -> None:
+        await reindexer.stop()
+        await consumer.stop()
+        await index.close()
+        await registry.close()
+        await ingest.close()
+        await engine.dispose()
+
+    async def database() -> str:
+        await ping(engine)
+        return "ok"
+
+    router = Router(
+        path="/search",
+        route_handlers=[SearchController, ReindexController],
+        dependencies={"search": _provide(search), "reindexer": _provide(reindexer)},
+    )
+    return ServicePart(
+        name="search", router=router, on_startup=[start], on_shutdown=[stop],
+        readiness={"search.database": database, "search.index": index.check,
+                   "search.consumer": consumer.state},
+    )
+
+
+def _provide(value: Any) -> Provide:
+    return Provide(lambda: value, sync_to_thread=False)

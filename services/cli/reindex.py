@@ -1,0 +1,57 @@
+"""``archive reindex``: rebuild the search index from the registry, with progress.
+
+The search service does the work (it owns the index and the feed consumer, see
+``services.search.reindex``); this command starts it, or follows one already running,
+and shows how far the replay of the change feed has come. Searches keep working
+throughout; the new index replaces the old one only once it is complete.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from services.cli.client import Api, api_options
+from services.common.errors import Conflict
+
+POLL_S = 0.5
+
+
+@click.command()
+@api_options
+def reindex(api: Api) -> None:
+    """Rebuild the search index from the registry (admin); searches keep working."""
+    try:
+        status = api.json("POST", "/search/reindex")
+    except Conflict as exc:
+        if exc.code != "reindex_running":
+            raise
+        click.echo("A reindex is already running; following it.", err=True)
+        status = api.json("GET", "/search/reindex")
+    status = follow(api, status)
+    if status["state"] == "failed":
+        click.echo(f"error: the reindex failed: {status['error']}", err=True)
+        click.echo("The live index is unchanged and searches keep working; fix the cause "
+                   "(see the search service's log) and run 'archive reindex' again.", err=True)
+        sys.exit(1)
+    click.echo(f"reindexed: {status['documents']} documents in the new index "
+               f"(change feed replayed to event {status['replayed']})")
+
+
+def follow(api: Api, status: dict[str, Any]) -> dict[str, Any]:
+    """Poll the reindex until it is done or failed, showing the feed replayed so far."""
+    with Progress(TextColumn("replaying the change feed"), BarColumn(),
+                  MofNCompleteColumn(), TextColumn("events"), TimeElapsedColumn(),
+                  console=Console(stderr=True)) as progress:
+        task = progress.add_task("reindex", total=None)
+        while status["state"] == "running":
+            progress.update(task, completed=status["replayed"], total=status["head"] or None)
+            time.sleep(POLL_S)
+            status = api.json("GET", "/search/reindex")
+        progress.update(task, completed=status["replayed"], total=status["replayed"] or None)
+    return status

@@ -1,0 +1,88 @@
+"""``archive search``: search from the terminal, as a table or (``--json``) as JSON.
+
+The table shows each hit's archive number, filing date, household, category, title and
+its first snippet with the matched words highlighted; text from the archive is shown as
+text, never interpreted as terminal markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from services.cli.client import Api, api_options
+from services.common.models import CATEGORIES
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--household", help="Only this household's documents (unit code, e.g. A-1201).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="Only this category (D5).")
+@click.option("--from", "filed_from", type=click.DateTime(["%Y-%m-%d"]),
+              help="Filed on or after this date (YYYY-MM-DD).")
+@click.option("--to", "filed_to", type=click.DateTime(["%Y-%m-%d"]),
+              help="Filed on or before this date (YYYY-MM-DD).")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--size", type=click.IntRange(1, 100), default=20, show_default=True,
+              help="Hits per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@api_options
+def search(api: Api, query: str, household: str | None, category: str | None,
+           filed_from: datetime | None, filed_to: datetime | None, page: int, size: int,
+           as_json: bool) -> None:
+    """Search the archive: words (all must match) and "quoted phrases"; Simplified and
+    Traditional characters find each other."""
+    params: dict[str, Any] = {"q": query, "page": page, "size": size}
+    for name, value in (("household", household), ("category", category),
+                        ("filed_from", filed_from and filed_from.date().isoformat()),
+                        ("filed_to", filed_to and filed_to.date().isoformat())):
+        if value:
+            params[name] = value
+    result = api.json("GET", "/search/documents", params=params)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    print_results(result, page=page, size=size)
+
+
+def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
+    console = Console(width=None if Console().is_terminal else 200)
+    total = int(result["total"])
+    if not total:
+        console.print(Text("No documents match; try fewer words, or fewer filters."))
+        return
+    table = Table(title=f"archive search: {total} documents")
+    for column in ("archive no", "filed", "household", "category", "title", "snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in result["hits"]:
+        highlights = hit.get("highlights") or []
+        table.add_row(Text(hit["archive_no"]), Text(hit["filed_at"]),
+                      Text(hit.get("household") or "—"), Text(hit["category"]),
+                      Text(hit["title"]), snippet(highlights[0]) if highlights else Text(""))
+    console.print(table)
+    pages = math.ceil(total / size)
+    if pages > 1:
+        console.print(Text(f"page {page} of {pages}; see more with --page {min(page + 1, pages)}"))
+
+
+def snippet(marked: str) -> Text:
+    """A highlight (escaped HTML with ``<mark>``) as terminal text, matches emphasised."""
+    text = Text()
+    position = 0
+    for match in _MARKED.finditer(marked):
+        text.append(html.unescape(marked[position:match.start()]))
+        text.append(html.unescape(match.group(1)), style="bold reverse")
+        position = match.end()
+    text.append(html.unescape(marked[position:]))
+    return text

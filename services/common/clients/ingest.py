@@ -1,0 +1,40 @@
+"""The ingest service's client: a document's extracted text, read by search.
+
+``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
+that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
+may add fields (confidences, word boxes) without breaking its readers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import msgspec
+
+from services.common.clients import ServiceClient
+
+
+class TextPage(msgspec.Struct, kw_only=True):
+    number: int
+    text: str
+
+
+class ExtractedText(msgspec.Struct, kw_only=True):
+    """A document's page texts, in page order, as extracted (text layer or OCR)."""
+
+    document_id: str
+    pages: list[TextPage]
+
+    @property
+    def text(self) -> str:
+        """The pages' text, one page after another."""
+        return "\n".join(page.text for page in self.pages)
+
+
+class IngestClient(ServiceClient):
+    async def document_text(self, document_id: str, *, token: str | None = None
+                            ) -> ExtractedText:
+        """The page texts, if the registry lets ``token``'s user (default: this service)
+        read the content. ``NotFound`` (code ``no_text``) when nothing was extracted."""
+        return await self.call("GET", f"/ingest/documents/{quote(document_id, safe='')}/text",
+                               ExtractedText, token=token)

@@ -1,0 +1,84 @@
+"""Search routes: full-text search, a household's file, and the reindex (admin).
+
+Every search is filtered by what the caller may see, asked of the registry with the
+caller's own token; bad query input is a 422 with a stable code (``services.search.query``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from services.common.auth import require_roles
+from services.common.errors import Unauthorized
+from services.common.models import Category, SecurityLevel
+from services.search.index.models import SearchResult
+from services.search.models import ReindexStatus
+from services.search.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchQuery, Sort
+from services.search.reindex import Reindexer
+from services.search.service import SearchService
+
+Page = Annotated[int, QueryParameter(description="1-based page number.")]
+Size = Annotated[int, QueryParameter(description=f"Hits per page, 1 to {MAX_PAGE_SIZE}.")]
+
+
+class SearchController(Controller):
+    path = "/"
+    tags = ("search",)
+
+    @get("/documents", operation_id="searchDocuments")
+    async def search(
+        self, request: Request[Any, Any, Any], search: NamedDependency[SearchService],
+        q: Annotated[str, QueryParameter(
+            description=f"Words (ANDed) and quoted phrases, at most {MAX_QUERY_CHARS} "
+                        "characters; Simplified and Traditional match each other.")] = "",
+        household: Annotated[str | None, QueryParameter()] = None,
+        category: Annotated[Category | None, QueryParameter()] = None,
+        filed_from: Annotated[date | None, QueryParameter()] = None,
+        filed_to: Annotated[date | None, QueryParameter()] = None,
+        year: Annotated[int | None, QueryParameter()] = None,
+        security: Annotated[SecurityLevel | None, QueryParameter()] = None,
+        sort: Annotated[Sort, QueryParameter()] = "relevance",
+        page: Page = 1, size: Size = 20,
+    ) -> SearchResult:
+        """Hits with highlighted snippets in the original script, the total and facets
+        (category, household, year), all within the caller's clearance."""
+        query = SearchQuery(q=q, household=household, category=category,
+                            filed_from=filed_from, filed_to=filed_to, year=year,
+                            security=security, sort=sort, page=page, size=size)
+        return await search.search(_token(request), query)
+
+    @get("/households/{household:str}/documents", operation_id="listHouseholdDocuments")
+    async def household_file(self, household: FromPath[str], request: Request[Any, Any, Any],
+                             search: NamedDependency[SearchService], page: Page = 1,
+                             size: Size = 20) -> SearchResult:
+        """A household's file (一户一档), newest first (D4), within the caller's clearance."""
+        return await search.household_file(_token(request), household, page=page, size=size)
+
+
+class ReindexController(Controller):
+    path = "/reindex"
+    tags = ("search",)
+    guards = [require_roles("admin")]  # noqa: RUF012 - Litestar reads a list
+
+    @post("/", operation_id="startReindex", status_code=HTTP_202_ACCEPTED)
+    async def start(self, reindexer: NamedDependency[Reindexer]) -> ReindexStatus:
+        """Rebuild the index from the registry's feed beside the live one, then swap it
+        in; 409 ``reindex_running`` while one runs. Follow it with ``GET``."""
+        return reindexer.start()
+
+    @get("/", operation_id="getReindex")
+    async def status(self, reindexer: NamedDependency[Reindexer]) -> ReindexStatus:
+        """The current or last reindex: state, feed position replayed, head, documents."""
+        return reindexer.status()
+
+
+def _token(request: Request[Any, Any, Any]) -> str:
+    if not isinstance(request.auth, str):
+        raise Unauthorized("no bearer token on this request", code="missing_token")
+    return request.auth

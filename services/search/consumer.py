@@ -1,0 +1,161 @@
+"""The feed consumer: keeps the search index following the registry's change feed.
+
+It runs as a task of the search service (started and stopped by ``bootstrap``) and
+SHALL, forever:
+1. read the next page of changes after its stored cursor (``CursorStore``);
+2. apply the page to the index (``feed.apply``: text from ingest, one bulk write);
+3. only then move the cursor to the page's last ``seq``;
+4. when the feed is drained, wait ``poll_s`` and ask again.
+
+Failures: a registry, ingest, index or database that cannot be reached (any
+``ArchiveError``) stalls the consumer, which retries the same page after a growing
+pause (``Backoff``) and goes on where it stopped; a process that dies mid-page applies
+that page again after restart, which changes nothing (versions). Its state, with the
+lag behind the feed's head, is the ``search.consumer`` readiness check.
+
+An index that holds nothing while the cursor says otherwise (the index directory or
+Elasticsearch indices were dropped) is filled again from the start of the feed, as
+architecture principle 1 promises.
+
+Several search processes over one Elasticsearch index each run a consumer: each applies
+the whole feed (redundant but harmless, by versions) and they share the stored cursor,
+which only moves forward; a restarted one resumes from the furthest any has reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+
+from services.common.errors import ArchiveError
+from services.search.feed import ChangeSource, TextSource, apply
+from services.search.index.protocol import SearchIndex
+from services.search.store import CursorStore
+
+log = logging.getLogger("archive.search.consumer")
+
+PAGE_SIZE = 500
+QUIET_FAILURES = 3
+"""Failures in a row logged quietly: at start-up, in one process, peers answer a moment late."""
+
+
+class Backoff:
+    """Pauses between retries: ``initial_s``, doubling up to ``max_s``, with jitter."""
+
+    def __init__(self, *, initial_s: float = 0.5, max_s: float = 30.0) -> None:
+        self.initial_s = initial_s
+        self.max_s = max_s
+        self.failures = 0
+
+    def next_pause_s(self) -> float:
+        """The pause before the next try; each call counts one more failure."""
+        pause = min(self.max_s, self.initial_s * 2.0 ** self.failures)
+        self.failures += 1
+        # Jitter, so processes that lost a peer together do not come back in step.
+        return pause * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class FeedConsumer:
+    """Follows the feed into ``index`` (module docstring); one per search process."""
+
+    def __init__(self, feed: ChangeSource, texts: TextSource, index: SearchIndex,
+                 cursors: CursorStore, *, page_size: int = PAGE_SIZE, poll_s: float = 0.5,
+                 backoff: Backoff | None = None) -> None:
+        self.feed = feed
+        self.texts = texts
+        self.index = index
+        self.cursors = cursors
+        self.page_size = page_size
+        self.poll_s = poll_s
+        self.backoff = backoff or Backoff()
+        self.cursor: int | None = None
+        """The last ``seq`` applied; None until read from the store."""
+        self.head = 0
+        self.stalled: str | None = None
+        """Why the last attempt failed, while the consumer waits to retry."""
+        self._task: asyncio.Task[None] | None = None
+
+    # -- running ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="search-feed-consumer")
+        self._task.add_done_callback(_log_crash)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(self) -> None:
+        """Apply the feed until cancelled (module docstring)."""
+        while True:
+            try:
+                drained = await self.step()
+            except ArchiveError as exc:
+                pause = self._stall(exc)
+            else:
+                self.stalled = None
+                self.backoff.reset()
+                pause = self.poll_s if drained else 0.0
+            if pause:
+                await asyncio.sleep(pause)
+
+    async def step(self) -> bool:
+        """Apply the next page; True when the feed had nothing more after it."""
+        cursor = await self._cursor()
+        page = await self.feed.changes(cursor, limit=self.page_size)
+        self.head = max(self.head, page.head)
+        if page.changes:
+            await apply(page.changes, self.index, self.texts)
+            await self.cursors.advance(page.last_seq)
+            self.cursor = page.last_seq
+        return len(page.changes) < self.page_size
+
+    async def _cursor(self) -> int:
+        if self.cursor is None:
+            cursor = await self.cursors.position()
+            if cursor > 0 and await self.index.count() == 0:
+                log.warning("the search index is empty but the feed cursor is at %d; "
+                            "filling it again from the start of the feed", cursor)
+                await self.cursors.reset()
+                cursor = 0
+            self.cursor = cursor
+        return self.cursor
+
+    def _stall(self, exc: ArchiveError) -> float:
+        pause = self.backoff.next_pause_s()
+        self.stalled = f"{exc.detail} ({exc.code})"
+        level = logging.INFO if self.backoff.failures <= QUIET_FAILURES else logging.WARNING
+        log.log(level, "the feed consumer stalled at seq %s: %s; retrying in %.1f s",
+                self.cursor, self.stalled, pause)
+        return pause
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def lag(self) -> int:
+        """Events in the feed not yet in the index, as of the last page read."""
+        return max(0, self.head - (self.cursor or 0))
+
+    async def state(self) -> str:
+        """The readiness state: ``lag N events``, and why it is stalled, if it is."""
+        if self._task is None or self._task.done():
+            return "down: the feed consumer is not running; see the log and restart"
+        if self.cursor is None and self.stalled is None:
+            return "starting"
+        state = f"lag {self.lag} events"
+        if self.stalled:
+            state += f"; stalled: {self.stalled}; retrying"
+        return state
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the feed consumer stopped", exc_info=task.exception())

@@ -1,0 +1,174 @@
+"""What the search end-to-end tests share: filing, destroying and finding documents.
+
+Documents are filed through the real ingest upload as digital PDFs (text layer, no OCR),
+so the text search indexes is the text ingest extracted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from services.app import create_app
+from services.common.auth import TokenCodec
+from services.common.clients.registry import DocumentDestroyed, feed_document
+from services.common.clock import SystemClock
+from services.common.config import load_settings
+from services.common.context import Context, ServiceName
+from services.common.db import create_engine
+from services.registry.store import RegistryStore
+from services.server import BackgroundServer
+from tests.fixtures.app import ArchiveServer
+from tests.fixtures.postgres import free_port
+from tests.support.rendering import Script, write_digital_pdf
+
+JOB_TIMEOUT_S = 90.0
+FOUND_TIMEOUT_S = 20.0
+SIGNING_KEY = "test-secret-key-" + "x" * 32
+"""The key ``launch_archive_server`` signs with, so tokens are good on every test server."""
+T = TypeVar("T")
+
+_numbers = itertools.count(1)
+
+
+@dataclass
+class Letter:
+    """A document to file: its text lines and the archivist's metadata."""
+
+    lines: Sequence[str]
+    title: str = "来函"
+    household: str | None = "A-1201"
+    category: str = "correspondence"
+    filed_at: str = "2024-03-01"
+    security: str = "ordinary"
+    personal_info: bool = False
+    script: Script = "simplified"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def metadata(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "category": self.category, "title": self.title, "filed_at": self.filed_at,
+            "security": self.security, "personal_info": self.personal_info, **self.extra}
+        if self.household:
+            values["household"] = self.household
+        return values
+
+
+def file_letters(client: httpx.Client, directory: Path, letters: Sequence[Letter]
+                 ) -> list[str]:
+    """Upload every letter, then wait for their jobs; the document ids, in order."""
+    jobs = []
+    for letter in letters:
+        # A numbered line makes every PDF's bytes (and so its SHA-256) its own.
+        lines = [*letter.lines, f"编号 {next(_numbers)}"]
+        path = write_digital_pdf(directory / f"letter-{next(_numbers)}.pdf", [lines],
+                                 script=letter.script)
+        response = client.post(
+            "/ingest/documents",
+            data={"metadata": json.dumps(letter.metadata(), ensure_ascii=False)},
+            files={"file": (path.name, path.read_bytes(), "application/pdf")})
+        assert response.status_code == 202, response.text
+        jobs.append(response.json()["job_id"])
+    return [_finished(client, job_id) for job_id in jobs]
+
+
+def _finished(client: httpx.Client, job_id: str) -> str:
+    job = eventually(lambda: _done(client.get(f"/ingest/jobs/{job_id}").json()),
+                     timeout_s=JOB_TIMEOUT_S, interval_s=0.1)
+    assert job["status"] == "done", job
+    return str(job["document_id"])
+
+
+def _done(job: dict[str, Any]) -> dict[str, Any] | None:
+    return job if job["status"] in ("done", "failed") else None
+
+
+def eventually(probe: Callable[[], T | None], *, timeout_s: float = FOUND_TIMEOUT_S,
+               interval_s: float = 0.05) -> T:
+    """``probe()`` once it answers something other than None (or False)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = probe()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {answer!r} after {timeout_s} s")
+        time.sleep(interval_s)
+
+
+def search(client: httpx.Client, **params: Any) -> dict[str, Any]:
+    response = client.get("/search/documents", params={"size": 100, **params})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def found_ids(client: httpx.Client, **params: Any) -> set[str]:
+    return {hit["document_id"] for hit in search(client, **params)["hits"]}
+
+
+def wait_until_found(client: httpx.Client, expected: set[str], **params: Any) -> set[str]:
+    """Poll the search until it answers exactly ``expected`` (the consumer catches up)."""
+    seen: set[str] = set()
+
+    def probe() -> bool:
+        nonlocal seen
+        seen = found_ids(client, **params)
+        return seen == expected
+
+    try:
+        eventually(probe)
+    except AssertionError:
+        raise AssertionError(f"search {params} found {seen}, expected {expected}") from None
+    return seen
+
+
+def destroy(server: ArchiveServer, document_id: str) -> None:
+    """Destroy a document through the registry's own catalogue code (R6): the record is
+    marked destroyed and ``document_destroyed`` appended to the feed in one transaction,
+    as the destruction route will once it exists."""
+
+    async def run() -> None:
+        engine = create_engine(server.settings.database_url_for("registry"), pool_size=1)
+        try:
+            now = datetime.now(UTC)
+            async with RegistryStore(engine).transaction() as tx:
+                record = await tx.documents.mark_destroyed(document_id, at=now)
+                await tx.emit(DocumentDestroyed(document=feed_document(record),
+                                                destroyed_at=now), at=now)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def readiness(client: httpx.Client) -> dict[str, str]:
+    checks: dict[str, str] = client.get("/ready").json()["checks"]
+    return checks
+
+
+def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: str
+                    ) -> ArchiveServer:
+    """Serve only ``hosted`` (scale-out style), data under ``root``, with the signing key
+    of ``launch_archive_server`` so tokens from one server are good on the other."""
+    port = free_port()
+    env = {"ARCHIVE_DATA_DIR": str(root), "ARCHIVE_SECRET_KEY": SIGNING_KEY,
+           "ARCHIVE_OCR_WORKERS": "1"}
+    env.update({f"ARCHIVE_{key.upper()}": value for key, value in overrides.items()})
+    settings = load_settings(env, env_file=None)
+    url = f"http://127.0.0.1:{port}"
+    ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
+                  codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
+                  hosted=hosted)
+    server = BackgroundServer(create_app(ctx), "127.0.0.1", port)
+    server.start()
+    return ArchiveServer(url=url, ctx=ctx, server=server)

@@ -1,0 +1,97 @@
+"""``archive search`` and ``archive reindex`` as a user runs them, against a real server
+(the command runs in this process: importing the whole CLI once, not per test)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from services.cli import main
+from tests.e2e.search.support import Letter, file_letters, search, wait_until_found
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+
+LETTERS = [
+    Letter(title="卫生间漏水维修申请", household="A-1201", category="repair",
+           filed_at="2024-05-18", script="traditional",
+           lines=["業主維修申請單：衛生間漏水嚴重，請儘快維修。"]),
+    Letter(title="门锁维修", household="A-1202", category="repair", filed_at="2023-06-01",
+           lines=["门锁损坏，申请维修。"]),
+    Letter(title="物业费收据", household="A-1202", category="payment", filed_at="2022-01-10",
+           lines=["本月物业管理费已缴纳。"]),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
+    archive = launch_archive_server(tmp_path_factory.mktemp("cli-search"))
+    archivist = archive.client(archive.add_user("wang", "archivist"))
+    ids = file_letters(archivist, tmp_path_factory.mktemp("letters"), LETTERS)
+    wait_until_found(archivist, set(ids))
+    yield archive
+    archive.server.stop()
+
+
+@pytest.fixture(scope="module")
+def staff(server: ArchiveServer) -> str:
+    return server.add_user("li", "staff")
+
+
+def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path) -> Result:
+    """Run ``archive`` in this process, as a user at a terminal 200 columns wide."""
+    runner = CliRunner(env={"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
+    return runner.invoke(main, [*args, "--server", server.url, "--token", token])
+
+
+def test_search_prints_hits_as_a_table_with_their_snippets(
+        server: ArchiveServer, staff: str, tmp_path: Path) -> None:
+    run = archive(["search", "维修"], server, staff, tmp_path)
+    assert run.exit_code == 0, run.output
+    assert "2 documents" in run.stdout
+    assert "2024-repair-A-1201-0001" in run.stdout
+    assert "業主維修申請單" in run.stdout  # the snippet, in the original script
+
+
+def test_search_json_is_the_api_answer(server: ArchiveServer, staff: str, tmp_path: Path
+                                       ) -> None:
+    run = archive(["search", "维修", "--json"], server, staff, tmp_path)
+    with server.client(staff) as client:
+        assert json.loads(run.stdout) == search(client, q="维修", size=20)
+
+
+def test_search_options_filter_by_household_and_filing_dates(
+        server: ArchiveServer, staff: str, tmp_path: Path) -> None:
+    run = archive(["search", "维修", "--household", "A-1202", "--from", "2023-01-01",
+                   "--to", "2023-12-31", "--json"], server, staff, tmp_path)
+    assert [hit["title"] for hit in json.loads(run.stdout)["hits"]] == ["门锁维修"]
+
+
+def test_search_without_hits_says_what_to_try(server: ArchiveServer, staff: str,
+                                              tmp_path: Path) -> None:
+    run = archive(["search", "电梯"], server, staff, tmp_path)
+    assert (run.exit_code, run.stdout.strip()) == (
+        0, "No documents match; try fewer words, or fewer filters.")
+
+
+def test_bad_query_exits_non_zero_with_the_reason(server: ArchiveServer, staff: str,
+                                                  tmp_path: Path) -> None:
+    run = archive(["search", '"维修'], server, staff, tmp_path)
+    assert run.exit_code == 1
+    assert "(unbalanced_query)" in run.stderr
+
+
+def test_reindex_reports_the_documents_of_the_new_index(server: ArchiveServer,
+                                                         tmp_path: Path) -> None:
+    run = archive(["reindex"], server, server.add_user("root", "admin"), tmp_path)
+    assert run.exit_code == 0, run.output
+    assert run.stdout.startswith("reindexed: 3 documents in the new index")
+
+
+def test_reindex_by_staff_is_refused_with_the_reason(server: ArchiveServer, staff: str,
+                                                     tmp_path: Path) -> None:
+    run = archive(["reindex"], server, staff, tmp_path)
+    assert run.exit_code == 1
+    assert "(role_required)" in run.stderr

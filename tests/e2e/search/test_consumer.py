@@ -1,0 +1,77 @@
+"""The feed consumer through the running services: freshness, and catching up after the
+search service was stopped while documents were filed and destroyed (on each backend)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.search.support import (
+    Letter,
+    destroy,
+    eventually,
+    file_letters,
+    found_ids,
+    launch_services,
+    readiness,
+    wait_until_found,
+)
+from tests.fixtures.app import ArchiveServer
+
+
+def letter(word: str, household: str = "A-1201") -> Letter:
+    return Letter(title=f"{word}通知", household=household, lines=[f"关于{word}的通知。"])
+
+
+@pytest.fixture
+def launched() -> Iterator[list[ArchiveServer]]:
+    """Servers a test launched; stopped at its end (those still running)."""
+    servers: list[ArchiveServer] = []
+    yield servers
+    for server in servers:
+        if server.server.thread.is_alive():
+            server.server.stop()
+
+
+def test_filed_document_is_found_within_two_seconds(
+        backend: str, backend_settings: Callable[[str], dict[str, str]], tmp_path: Path,
+        launched: list[ArchiveServer]) -> None:
+    server = launch_services(tmp_path / "data", ("registry", "ingest", "search"),
+                             **backend_settings(backend))
+    launched.append(server)
+    archivist = server.client(server.add_user("wang", "archivist"))
+    staff = server.client(server.add_user("li", "staff"))
+    (document_id,) = file_letters(archivist, tmp_path, [letter("电梯年检")])
+    filed = time.monotonic()  # the job is done once the registry has filed it
+    eventually(lambda: found_ids(staff, q="年检") == {document_id}, timeout_s=5)
+    assert time.monotonic() - filed <= 2.0
+
+
+def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhile(
+        backend: str, backend_settings: Callable[[str], dict[str, str]], tmp_path: Path,
+        launched: list[ArchiveServer]) -> None:
+    registry = launch_services(tmp_path / "registry", ("registry", "ingest"))
+    launched.append(registry)
+    peers = {"registry_url": registry.url, "ingest_url": registry.url,
+             **backend_settings(backend)}
+    search = launch_services(tmp_path / "search", ("search",), **peers)
+    launched.append(search)
+    archivist = registry.client(registry.add_user("wang", "archivist"))
+    staff_token = registry.add_user("li", "staff")
+    kept, doomed = file_letters(archivist, tmp_path, [letter("停水"), letter("停电")])
+    wait_until_found(search.client(staff_token), {kept, doomed}, q="通知")
+
+    search.server.stop()
+    late_kept, late_doomed = file_letters(archivist, tmp_path,
+                                          [letter("消防演习"), letter("绿化修剪")])
+    destroy(registry, doomed)
+    destroy(registry, late_doomed)
+    restarted = launch_services(tmp_path / "search", ("search",), **peers)
+    launched.append(restarted)
+
+    client = restarted.client(staff_token)
+    assert wait_until_found(client, {kept, late_kept}, q="通知") == {kept, late_kept}
+    assert readiness(client)["search.consumer"] == "lag 0 events"

@@ -1,0 +1,156 @@
+"""The feed consumer when the registry or ingest cannot be reached: it stalls, says so in
+its state, retries with backoff, and resumes where it stopped once the peer is back.
+
+The consumer is built as the search bootstrap builds it (real registry and ingest over
+HTTP, a Tantivy index, the cursor in a migrated SQLite database); the outage is injected
+at the HTTP clients' transport, the seam ``services.common.clients`` documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.common.clients.ingest import IngestClient
+from services.common.clients.registry import RegistryClient
+from services.common.clock import SystemClock
+from services.common.db import create_engine, migrate
+from services.search.consumer import Backoff, FeedConsumer
+from services.search.index.models import AccessFilter
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.query import SearchQuery
+from services.search.sources import IngestText, RegistryFeed
+from services.search.store import CursorStore
+from tests.e2e.search.support import Letter, file_letters
+from tests.fixtures.app import ArchiveServer
+
+
+class Outage(httpx.AsyncBaseTransport):
+    """A transport that cannot connect while ``down`` is set, and passes through otherwise."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.refused = 0
+        self._real = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            self.refused += 1
+            raise httpx.ConnectError("connection refused (test outage)", request=request)
+        return await self._real.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._real.aclose()
+
+
+@dataclass
+class Running:
+    consumer: FeedConsumer
+    index: TantivyIndex
+    registry_outage: Outage
+    ingest_outage: Outage
+
+    async def found(self, q: str) -> int:
+        result = await self.index.search(SearchQuery(q=q), AccessFilter(clearance="secret"))
+        return result.total
+
+
+@pytest.fixture
+async def running(archive_server: ArchiveServer, tmp_path: Path) -> AsyncIterator[Running]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'search.db'}"
+    await migrate(url, "search")
+    engine = create_engine(url)
+    codec = archive_server.ctx.codec
+    outages = Outage(), Outage()
+    registry = RegistryClient(archive_server.url, service_token="", name="registry",
+                              transport=outages[0])
+    ingest = IngestClient(archive_server.url, service_token="", name="ingest",
+                          transport=outages[1])
+    index = TantivyIndex(tmp_path / "index")
+    await index.ensure()
+    consumer = FeedConsumer(RegistryFeed(registry, codec), IngestText(ingest, codec), index,
+                            CursorStore(engine, SystemClock()), poll_s=0.05,
+                            backoff=Backoff(initial_s=0.05, max_s=0.2))
+    consumer.start()
+    yield Running(consumer, index, *outages)
+    await consumer.stop()
+    await index.close()
+    for client in (registry, ingest):
+        await client.close()
+    await engine.dispose()
+
+
+async def eventually(probe: Callable[[], Awaitable[bool]], *, timeout_s: float = 20.0
+                     ) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await probe():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not so after {timeout_s} s")
+        await asyncio.sleep(0.05)
+
+
+async def file(server: ArchiveServer, tmp_path: Path, word: str) -> None:
+    """File a letter through the server's ingest (in a thread: the client is blocking)."""
+
+    def upload() -> None:
+        with server.client(server.add_user("wang", "archivist")) as archivist:
+            file_letters(archivist, tmp_path, [Letter(title=f"{word}通知",
+                                                      lines=[f"关于{word}的通知。"])])
+
+    await asyncio.to_thread(upload)
+
+
+async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
+        running: Running) -> None:
+    running.registry_outage.down = True
+    await eventually(lambda: _stalled(running, "registry"))
+    assert "cannot be reached" in await running.consumer.state()
+
+
+async def test_consumer_resumes_when_the_registry_is_back(
+        running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
+    running.registry_outage.down = True
+    await file(archive_server, tmp_path, "停水")
+    await eventually(lambda: _refused_again(running.registry_outage))
+    running.registry_outage.down = False
+    await eventually(lambda: _found(running, "停水", 1))
+    await eventually(lambda: _state_is(running, "lag 0 events"))  # the cursor is stored
+
+
+async def test_unreachable_ingest_holds_the_cursor_until_it_is_back(
+        running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
+    running.ingest_outage.down = True
+    await file(archive_server, tmp_path, "停电")
+    await eventually(lambda: _stalled(running, "ingest"))
+    stalled_at = running.consumer.cursor
+    running.ingest_outage.down = False
+    await eventually(lambda: _found(running, "停电", 1))
+    assert (running.consumer.cursor or 0) > (stalled_at or 0)
+
+
+async def test_retries_back_off(running: Running) -> None:
+    running.registry_outage.down = True
+    await asyncio.sleep(1.0)
+    # Pauses of 0.05, 0.1, then 0.2 s (less jitter): far fewer tries than polls every 0.05 s.
+    assert 3 <= running.registry_outage.refused <= 10
+
+
+async def _stalled(running: Running, peer: str) -> bool:
+    return f"the {peer} service" in (running.consumer.stalled or "")
+
+
+async def _refused_again(outage: Outage) -> bool:
+    return outage.refused >= 2
+
+
+async def _found(running: Running, q: str, total: int) -> bool:
+    return await running.found(q) == total
+
+
+async def _state_is(running: Running, state: str) -> bool:
+    return await running.consumer.state() == state

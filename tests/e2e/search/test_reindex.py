@@ -1,0 +1,233 @@
+"""``archive reindex``: a new index replayed from the registry's feed, swapped in with no
+document missing, including those filed or destroyed while it ran (on each backend).
+
+The swap tests build the consumer and the reindexer as the search bootstrap does, over
+the real registry and ingest of a running server, so a reindex can be held open (its
+text source waits at a gate) while documents are filed and destroyed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from services.common.clients.ingest import IngestClient
+from services.common.clients.registry import RegistryClient
+from services.common.clock import SystemClock
+from services.common.db import create_engine, migrate
+from services.common.errors import Conflict, DependencyUnavailable
+from services.search.consumer import Backoff, FeedConsumer
+from services.search.feed import TextSource
+from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.models import AccessFilter
+from services.search.index.protocol import SearchIndex
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.query import SearchQuery
+from services.search.reindex import Reindexer
+from services.search.sources import IngestText, RegistryFeed
+from services.search.store import CursorStore
+from tests.e2e.search.support import (
+    Letter,
+    destroy,
+    eventually,
+    file_letters,
+    found_ids,
+    launch_services,
+    readiness,
+    wait_until_found,
+)
+from tests.fixtures.app import ArchiveServer
+from tests.fixtures.elasticsearch import osmem_client, unique_alias
+
+
+def letter(word: str) -> Letter:
+    return Letter(title=f"{word}通知", lines=[f"关于{word}的通知。"])
+
+
+# -- through HTTP --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(backend: str, backend_settings: Callable[[str], dict[str, str]],
+           tmp_path: Path) -> Iterator[ArchiveServer]:
+    archive = launch_services(tmp_path / "data", ("registry", "ingest", "search"),
+                              **backend_settings(backend))
+    yield archive
+    archive.server.stop()
+
+
+def test_reindex_builds_a_new_index_with_every_live_document(
+        server: ArchiveServer, tmp_path: Path) -> None:
+    archivist = server.client(server.add_user("wang", "archivist"))
+    staff = server.client(server.add_user("li", "staff"))
+    admin = server.client(server.add_user("root", "admin"))
+    kept, destroyed, also_kept = file_letters(
+        archivist, tmp_path, [letter("停水"), letter("停电"), letter("消防演习")])
+    destroy(server, destroyed)
+    wait_until_found(staff, {kept, also_kept}, q="通知")
+    index_before = readiness(admin)["search.index"]
+
+    started = admin.post("/search/reindex")
+    finished = eventually(lambda: _finished(admin.get("/search/reindex").json()))
+
+    assert (started.status_code, started.json()["state"]) == (202, "running")
+    assert (finished["state"], finished["documents"]) == ("done", 2)
+    assert found_ids(staff, q="通知") == {kept, also_kept}
+    assert readiness(admin)["search.index"] != index_before
+
+
+def test_reindex_is_for_admins_only(server: ArchiveServer) -> None:
+    staff = server.client(server.add_user("li", "staff"))
+    response = staff.post("/search/reindex")
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+
+
+def _finished(status: dict[str, object]) -> dict[str, object] | None:
+    return status if status["state"] in ("done", "failed") else None
+
+
+# -- held open while documents are filed and destroyed -------------------------------------
+
+
+class Gate:
+    """A text source that waits until opened: holds a reindex in the middle of its replay."""
+
+    def __init__(self, inner: TextSource) -> None:
+        self.inner = inner
+        self.opened = asyncio.Event()
+
+    async def text(self, document_id: str) -> str:
+        await self.opened.wait()
+        return await self.inner.text(document_id)
+
+
+class IngestAway:
+    """A text source whose ingest never answers."""
+
+    async def text(self, document_id: str) -> str:
+        raise DependencyUnavailable("the ingest service cannot be reached (test)",
+                                    code="ingest_unavailable")
+
+
+@dataclass
+class Search:
+    """The search service's moving parts, over the server's registry and ingest."""
+
+    server: ArchiveServer
+    index: SearchIndex
+    consumer: FeedConsumer
+    feed: RegistryFeed
+    texts: IngestText
+    directory: Path
+    archivist_token: str
+
+    def reindexer(self, texts: TextSource) -> Reindexer:
+        return Reindexer(self.index, self.feed, texts, clock=SystemClock(), attempts=2,
+                         backoff=Backoff(initial_s=0.01, max_s=0.02))
+
+    async def file(self, *words: str) -> list[str]:
+        def upload() -> list[str]:
+            with self.server.client(self.archivist_token) as archivist:
+                return file_letters(archivist, self.directory, [letter(w) for w in words])
+
+        return await asyncio.to_thread(upload)
+
+    async def found(self) -> set[str]:
+        result = await self.index.search(SearchQuery(q="通知", size=100),
+                                         AccessFilter(clearance="secret"))
+        return {hit.document_id for hit in result.hits}
+
+    async def until_found(self, expected: set[str]) -> None:
+        await until(lambda: _equal(self.found(), expected))
+
+
+@pytest.fixture
+async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
+                 request: pytest.FixtureRequest) -> AsyncIterator[Search]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'search.db'}"
+    await migrate(url, "search")
+    engine = create_engine(url)
+    index: SearchIndex
+    if backend == "tantivy":
+        index = TantivyIndex(tmp_path / "index")
+    else:
+        es_url = request.getfixturevalue("osmem_elasticsearch_url")
+        index = ElasticsearchIndex(osmem_client(es_url), alias=unique_alias())
+    await index.ensure()
+    codec = archive_server.ctx.codec
+    registry = RegistryClient(archive_server.url, service_token="", name="registry")
+    ingest = IngestClient(archive_server.url, service_token="", name="ingest")
+    feed, texts = RegistryFeed(registry, codec), IngestText(ingest, codec)
+    consumer = FeedConsumer(feed, texts, index, CursorStore(engine, SystemClock()), poll_s=0.05)
+    consumer.start()
+    token = await asyncio.to_thread(archive_server.add_user, "wang", "archivist")
+    yield Search(archive_server, index, consumer, feed, texts, tmp_path, token)
+    await consumer.stop()
+    await index.close()
+    await registry.close()
+    await ingest.close()
+    await engine.dispose()
+
+
+async def test_documents_filed_and_destroyed_during_a_reindex_are_right_after_the_swap(
+        search: Search) -> None:
+    kept, doomed = await search.file("停水", "停电")
+    await search.until_found({kept, doomed})
+    gate = Gate(search.texts)
+    reindexer = search.reindexer(gate)
+    reindexer.start()
+    late = await search.file("消防演习")
+    await asyncio.to_thread(destroy, search.server, doomed)
+    await search.until_found({kept, *late})  # the consumer wrote to both indices
+    gate.opened.set()
+    await until(lambda: _state(reindexer, "done"))
+    assert await search.found() == {kept, *late}
+    assert reindexer.status().documents == 2
+
+
+async def test_finished_reindex_reports_the_feed_replayed_to_its_head(search: Search) -> None:
+    await search.file("停水")
+    reindexer = search.reindexer(search.texts)
+    reindexer.start()
+    await until(lambda: _state(reindexer, "done"))
+    status = reindexer.status()
+    assert status.replayed == status.head > 0
+
+
+async def test_second_reindex_while_one_runs_is_refused(search: Search) -> None:
+    reindexer = search.reindexer(Gate(search.texts))
+    await search.file("停水")
+    reindexer.start()
+    with pytest.raises(Conflict):
+        reindexer.start()
+    await reindexer.stop()
+
+
+async def test_failed_reindex_leaves_the_live_index_as_it_was(search: Search) -> None:
+    filed = set(await search.file("停水", "停电"))
+    await search.until_found(filed)
+    reindexer = search.reindexer(IngestAway())
+    reindexer.start()
+    await until(lambda: _state(reindexer, "failed"))
+    assert "ingest service cannot be reached" in (reindexer.status().error or "")
+    assert await search.found() == filed
+
+
+async def until(probe: Callable[[], Awaitable[bool]], *, timeout_s: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await probe():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not so after {timeout_s} s")
+        await asyncio.sleep(0.05)
+
+
+async def _equal(found: Awaitable[set[str]], expected: set[str]) -> bool:
+    return await found == expected
+
+
+async def _state(reindexer: Reindexer, state: str) -> bool:
+    return reindexer.status().state == state
