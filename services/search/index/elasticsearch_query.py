@@ -109,21 +109,12 @@ def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, An
     ]}}
 
 
-def _visible(query: SearchQuery, access: AccessFilter) -> dict[str, Any]:
-    """Within clearance, or lent (a grant lifts the clearance ceiling for what it names)."""
-    levels = [level for level in access.visible_levels() if query.security in (None, level)]
-    within: dict[str, Any] = {"terms": {"security": levels}}
-    if not access.full_text_ids:
-        return within
-    lent: dict[str, Any] = {"bool": {"filter": [
-        {"terms": {"document_id": sorted(access.full_text_ids)}},
-        *([{"term": {"security": query.security}}] if query.security else []),
-    ]}}
-    return {"bool": {"should": [within, lent], "minimum_should_match": 1}}
-
-
 def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = [{"term": {"deleted": False}}, _visible(query, access)]
+    levels = [level for level in access.visible_levels() if query.security in (None, level)]
+    filters: list[dict[str, Any]] = [
+        {"term": {"deleted": False}},
+        {"terms": {"security": levels}},
+    ]
     for field in ("household", "category"):
         value = getattr(query, field)
         if value is not None:

@@ -47,8 +47,6 @@ class AccessFilter(Struct):
     is found only by its title, archive number or household, never by its body text, and
     gets no body snippets, unless its id is in ``full_text_ids`` (a digital loan lets the
     caller read it in full). Ordinary documents within clearance match on body too.
-    A document in ``full_text_ids`` is visible whatever its level: the approval behind a
-    loan lifts the clearance ceiling for what it names (the registry's ``can``).
     """
 
     clearance: SecurityLevel

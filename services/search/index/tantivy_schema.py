@@ -135,25 +135,13 @@ def _term_query(term: QueryTerm, body_readable: tantivy.Query) -> tantivy.Query:
     ])
 
 
-def _visible(query: SearchQuery, access: AccessFilter) -> tantivy.Query:
-    """Within clearance, or lent (a grant lifts the clearance ceiling for what it names)."""
-    levels = [level for level in access.visible_levels() if query.security in (None, level)]
-    within = (tantivy.Query.term_set_query(SCHEMA, "security", levels)
-              if levels else tantivy.Query.empty_query())
-    if not access.full_text_ids:
-        return within
-    lent = tantivy.Query.term_set_query(SCHEMA, "document_id", sorted(access.full_text_ids))
-    if query.security is not None:
-        lent = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, lent),
-            (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "security", query.security)),
-        ])
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, within),
-                                        (tantivy.Occur.Should, lent)])
-
-
 def _filters(query: SearchQuery, access: AccessFilter) -> list[tantivy.Query]:
-    filters = [tantivy.Query.term_query(SCHEMA, "deleted", False), _visible(query, access)]
+    levels = [level for level in access.visible_levels() if query.security in (None, level)]
+    filters = [
+        tantivy.Query.term_query(SCHEMA, "deleted", False),
+        tantivy.Query.term_set_query(SCHEMA, "security", levels)
+        if levels else tantivy.Query.empty_query(),
+    ]
     for field in ("household", "category"):
         value = getattr(query, field)
         if value is not None:

@@ -47,9 +47,16 @@ async def index(tmp_path: Path) -> AsyncIterator[TantivyIndex]:
     await opened.close()
 
 
-async def test_a_loan_lifts_the_clearance_ceiling_for_the_lent_document(
+async def test_a_document_above_clearance_stays_invisible_whatever_the_loan(
         index: TantivyIndex) -> None:
     access = StaticAccess(AccessFilter(clearance="ordinary", full_text_ids=frozenset({"lent"})))
+    result = await SearchService(index, access).search("token", SearchQuery(q="欠费"))
+    assert {hit.document_id for hit in result.hits} == {"open"}
+    assert result.total == 1
+
+
+async def test_a_loan_within_clearance_opens_the_body_text(index: TantivyIndex) -> None:
+    access = StaticAccess(AccessFilter(clearance="secret", full_text_ids=frozenset({"lent"})))
     result = await SearchService(index, access).search("token", SearchQuery(q="欠费"))
     assert {hit.document_id for hit in result.hits} == {"open", "lent"}
 
