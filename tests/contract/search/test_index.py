@@ -327,6 +327,15 @@ async def test_restricted_document_on_loan_is_found_by_body_text(index: SearchIn
     assert await found(index, "欠费", access) == {lent.document_id}
 
 
+async def test_document_on_loan_above_clearance_stays_invisible(index: SearchIndex) -> None:
+    lent = doc(title="欠费催缴函", body="业主欠费三个月", security="secret")
+    await index.upsert([lent])
+    access = AccessFilter(clearance="ordinary", full_text_ids=frozenset({lent.document_id}))
+    result = await index.search(SearchQuery(q="欠费"), access)
+    assert (result.total, result.hits) == (0, [])
+    assert result.facets.category == {}
+
+
 # -- highlights ----------------------------------------------------------------------------
 
 
