@@ -1,0 +1,365 @@
+"""Persistence of loans, inside a registry transaction (``RegistryStore.transaction``).
+
+Moves are conditional UPDATEs (``WHERE status = <the state the move needs>``) on a row
+the caller locked first, so two people making the same move at once yield one winner
+and one 409 ``invalid_transition``. Paper files that are out sit in
+``active_paper_loans``, whose primary key refuses a second issue of the same file
+(409 ``already_on_loan``) even when both issues run at the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.errors import Conflict
+from services.common.models import Role, SecurityLevel
+from services.registry.accounts.models import users
+from services.registry.catalogue.models import documents
+from services.registry.lending.models import (
+    Approval,
+    CopyRecord,
+    Incident,
+    Notification,
+    NotificationKind,
+)
+from services.registry.lending.rules import LoanKind, LoanStatus
+from services.registry.lending.tables import (
+    active_paper_loans,
+    loan_approvals,
+    loan_copies,
+    loan_documents,
+    loan_escalations,
+    loan_incidents,
+    loans,
+    notifications,
+)
+from services.registry.schema import dialect_insert
+
+ESCALATION_KIND = "unrenewed"
+"""B4: out more than the escalation period without renewal (问责)."""
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    """A loan as stored (its documents, approvals and the rest are loaded apart)."""
+
+    loan_id: str
+    kind: LoanKind
+    status: LoanStatus
+    purpose: str
+    reason: str
+    borrower: str
+    borrower_department: str
+    requested_by: str
+    requested_at: datetime
+    external: dict[str, str] | None
+    approvals_needed: list[Role]
+    rejected_by: str | None
+    rejected_at: datetime | None
+    rejection_reason: str | None
+    issued_by: str | None
+    issued_at: datetime | None
+    due_at: datetime | None
+    escalation_due_at: datetime | None
+    acknowledged_at: datetime | None
+    renewals: int
+    renewed_at: datetime | None
+    returned_by: str | None
+    returned_at: datetime | None
+    return_intact: bool | None
+    return_note: str | None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user as lending needs them: who borrows, approves, or is told."""
+
+    username: str
+    roles: tuple[str, ...]
+    clearance: SecurityLevel
+    department: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: LoanStatus | None = None
+    borrower: str | None = None
+    overdue: bool | None = None
+    escalated: bool | None = None
+    involving: str | None = None
+    """Only loans this user borrows or asked for (a reader without a register role)."""
+
+
+class LoansRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # --- loans ---------------------------------------------------------------------------
+
+    async def insert(self, loan: LoanRow, document_ids: Sequence[str]) -> None:
+        values = {name: getattr(loan, name) for name in LoanRow.__dataclass_fields__}
+        await self.conn.execute(loans.insert().values(**values))
+        await self.conn.execute(loan_documents.insert(), [
+            {"loan_id": loan.loan_id, "document_id": document_id, "position": position}
+            for position, document_id in enumerate(document_ids)])
+
+    async def get(self, loan_id: str, *, lock: bool = False) -> LoanRow | None:
+        query = sa.select(loans).where(loans.c.loan_id == loan_id)
+        row = (await self.conn.execute(query.with_for_update() if lock else query)
+               ).mappings().first()
+        return None if row is None else _loan_row(row)
+
+    async def move(self, loan_id: str, needed: LoanStatus, **values: Any) -> None:
+        """Update the loan only if it is still ``needed``; else 409 ``invalid_transition``."""
+        result = await self.conn.execute(
+            loans.update().where(loans.c.loan_id == loan_id, loans.c.status == needed)
+            .values(**values))
+        if result.rowcount != 1:
+            raise Conflict(f"the loan is no longer {needed}; reload it",
+                           code="invalid_transition")
+
+    async def search(self, filters: Filters, *, now: datetime, limit: int, offset: int
+                     ) -> list[LoanRow]:
+        """Loans matching every filter, newest request first."""
+        query = sa.select(loans)
+        if filters.status is not None:
+            query = query.where(loans.c.status == filters.status)
+        if filters.borrower is not None:
+            query = query.where(loans.c.borrower == filters.borrower)
+        if filters.involving is not None:
+            query = query.where(sa.or_(loans.c.borrower == filters.involving,
+                                       loans.c.requested_by == filters.involving))
+        if filters.overdue is not None:
+            late = sa.and_(loans.c.status == "out", loans.c.due_at < now)
+            query = query.where(late if filters.overdue else sa.not_(late))
+        if filters.escalated is not None:
+            escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id)
+            query = query.where(escalated if filters.escalated else sa.not_(escalated))
+        query = query.order_by(loans.c.requested_at.desc(), loans.c.loan_id)
+        rows = (await self.conn.execute(query.limit(limit).offset(offset))).mappings().all()
+        return [_loan_row(row) for row in rows]
+
+    async def open_loans(self, username: str) -> list[str]:
+        """B9: ids of the loans ``username`` still holds."""
+        rows = await self.conn.execute(
+            sa.select(loans.c.loan_id).where(loans.c.borrower == username,
+                                             loans.c.status == "out")
+            .order_by(loans.c.issued_at))
+        return [str(loan_id) for loan_id in rows.scalars()]
+
+    # --- documents and paper files -------------------------------------------------------
+
+    async def document_ids(self, loan_id: str) -> list[str]:
+        rows = await self.conn.execute(
+            sa.select(loan_documents.c.document_id).where(loan_documents.c.loan_id == loan_id)
+            .order_by(loan_documents.c.position))
+        return [str(document_id) for document_id in rows.scalars()]
+
+    async def on_paper_loan(self, document_ids: Iterable[str]) -> set[str]:
+        """Which of ``document_ids`` are out on a paper loan now."""
+        rows = await self.conn.execute(
+            sa.select(active_paper_loans.c.document_id)
+            .where(active_paper_loans.c.document_id.in_(list(document_ids))))
+        return {str(document_id) for document_id in rows.scalars()}
+
+    async def take_paper_files(self, loan_id: str, document_ids: Iterable[str]) -> None:
+        """Mark the files out; 409 ``already_on_loan`` if any is out on another loan."""
+        # Sorted, so two loans sharing files take them in one order and never deadlock.
+        for document_id in sorted(document_ids):
+            try:
+                await self.conn.execute(active_paper_loans.insert().values(
+                    document_id=document_id, loan_id=loan_id))
+            except IntegrityError as exc:
+                raise Conflict(f"document {document_id} is already out on a paper loan; "
+                               "it can be lent again once it is returned",
+                               code="already_on_loan",
+                               extra={"document_id": document_id}) from exc
+
+    async def release_paper_files(self, loan_id: str) -> None:
+        await self.conn.execute(active_paper_loans.delete()
+                                .where(active_paper_loans.c.loan_id == loan_id))
+
+    async def granted_documents(self, username: str, *, now: datetime,
+                                levels: Sequence[SecurityLevel]) -> list[str]:
+        """Documents ``username`` may view through a digital loan that is out and not past
+        ``due_at`` (B2), limited to the security ``levels`` their clearance reaches."""
+        rows = await self.conn.execute(
+            sa.select(loan_documents.c.document_id).distinct()
+            .join(loans, loans.c.loan_id == loan_documents.c.loan_id)
+            .join(documents, documents.c.document_id == loan_documents.c.document_id)
+            .where(loans.c.borrower == username, loans.c.kind == "digital",
+                   loans.c.status == "out", loans.c.due_at > now,
+                   documents.c.security.in_(list(levels))))
+        return sorted(str(document_id) for document_id in rows.scalars())
+
+    # --- approvals, copies, incidents ----------------------------------------------------
+
+    async def approvals(self, loan_id: str) -> list[Approval]:
+        return (await self._approvals([loan_id])).get(loan_id, [])
+
+    async def add_approval(self, loan_id: str, approval: Approval) -> None:
+        try:
+            await self.conn.execute(loan_approvals.insert().values(
+                loan_id=loan_id, **msgspec.structs.asdict(approval)))
+        except IntegrityError as exc:
+            raise Conflict("this approval step was just given by someone else; reload the "
+                           "loan", code="invalid_transition") from exc
+
+    async def add_incident(self, incident: Incident) -> None:
+        await self.conn.execute(loan_incidents.insert().values(
+            **msgspec.structs.asdict(incident)))
+
+    async def add_copy(self, loan_id: str, copy: CopyRecord) -> None:
+        await self.conn.execute(loan_copies.insert().values(
+            loan_id=loan_id, **msgspec.structs.asdict(copy)))
+
+    async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(loan_incidents).order_by(loan_incidents.c.reported_at.desc(),
+                                               loan_incidents.c.incident_id)
+            .limit(limit).offset(offset))).mappings().all()
+        return [_incident(row) for row in rows]
+
+    # --- escalation and notifications ----------------------------------------------------
+
+    async def due_for_escalation(self, now: datetime) -> list[LoanRow]:
+        """Loans out past their escalation time and not yet escalated (B4)."""
+        escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id,
+                                      loan_escalations.c.kind == ESCALATION_KIND)
+        rows = (await self.conn.execute(
+            sa.select(loans).where(loans.c.status == "out", loans.c.escalation_due_at < now,
+                                   sa.not_(escalated))
+            .order_by(loans.c.escalation_due_at))).mappings().all()
+        return [_loan_row(row) for row in rows]
+
+    async def escalate(self, loan_id: str, *, at: datetime) -> bool:
+        """Record the escalation; False if the loan was escalated already (idempotent)."""
+        inserted = (await self.conn.execute(
+            dialect_insert(self.conn, loan_escalations)
+            .values(loan_id=loan_id, kind=ESCALATION_KIND, escalated_at=at)
+            .on_conflict_do_nothing(index_elements=["loan_id", "kind"])
+            .returning(loan_escalations.c.loan_id))).first()
+        return inserted is not None
+
+    async def notify(self, usernames: Iterable[str], *, kind: NotificationKind, loan_id: str,
+                     message: str, at: datetime) -> None:
+        for username in sorted(set(usernames)):
+            await self.conn.execute(
+                dialect_insert(self.conn, notifications)
+                .values(username=username, kind=kind, loan_id=loan_id, message=message,
+                        created_at=at)
+                .on_conflict_do_nothing(index_elements=["username", "kind", "loan_id"]))
+
+    async def notifications(self, username: str, *, limit: int, offset: int
+                            ) -> list[Notification]:
+        rows = (await self.conn.execute(
+            sa.select(notifications).where(notifications.c.username == username)
+            .order_by(notifications.c.created_at.desc(),
+                      notifications.c.notification_id.desc())
+            .limit(limit).offset(offset))).mappings().all()
+        return [Notification(notification_id=int(row["notification_id"]), kind=row["kind"],
+                             loan_id=row["loan_id"], message=row["message"],
+                             created_at=row["created_at"]) for row in rows]
+
+    # --- people --------------------------------------------------------------------------
+
+    async def person(self, username: str) -> Person | None:
+        row = (await self.conn.execute(sa.select(users).where(users.c.username == username))
+               ).mappings().first()
+        return None if row is None else _person(row)
+
+    async def active_people(self) -> list[Person]:
+        rows = (await self.conn.execute(
+            sa.select(users).where(users.c.active.is_(True)).order_by(users.c.username))
+                ).mappings().all()
+        return [_person(row) for row in rows]
+
+    # --- what the register shows ---------------------------------------------------------
+
+    async def details(self, loan_ids: Sequence[str]) -> LoanDetails:
+        """Everything about ``loan_ids`` beyond their rows, in one query per table."""
+        return LoanDetails(
+            documents=await self._documents(loan_ids),
+            approvals=await self._approvals(loan_ids),
+            copies=await self._grouped(loan_copies, loan_ids, loan_copies.c.checked_at,
+                                       _copy),
+            incidents=await self._grouped(loan_incidents, loan_ids,
+                                          loan_incidents.c.reported_at, _incident),
+            escalated_at=await self._escalations(loan_ids),
+        )
+
+    async def _documents(self, loan_ids: Sequence[str]) -> dict[str, list[sa.RowMapping]]:
+        rows = (await self.conn.execute(
+            sa.select(loan_documents.c.loan_id, documents)
+            .join(documents, documents.c.document_id == loan_documents.c.document_id)
+            .where(loan_documents.c.loan_id.in_(loan_ids))
+            .order_by(loan_documents.c.loan_id, loan_documents.c.position))).mappings().all()
+        grouped: dict[str, list[sa.RowMapping]] = {}
+        for row in rows:
+            grouped.setdefault(row["loan_id"], []).append(row)
+        return grouped
+
+    async def _approvals(self, loan_ids: Sequence[str]) -> dict[str, list[Approval]]:
+        return await self._grouped(loan_approvals, loan_ids, loan_approvals.c.step, _approval)
+
+    async def _grouped(self, table: sa.Table, loan_ids: Sequence[str], order: Any,
+                       build: Any) -> dict[str, list[Any]]:
+        rows = (await self.conn.execute(
+            sa.select(table).where(table.c.loan_id.in_(loan_ids)).order_by(order)
+        )).mappings().all()
+        grouped: dict[str, list[Any]] = {}
+        for row in rows:
+            grouped.setdefault(row["loan_id"], []).append(build(row))
+        return grouped
+
+    async def _escalations(self, loan_ids: Sequence[str]) -> dict[str, datetime]:
+        rows = await self.conn.execute(
+            sa.select(loan_escalations.c.loan_id, loan_escalations.c.escalated_at)
+            .where(loan_escalations.c.loan_id.in_(loan_ids),
+                   loan_escalations.c.kind == ESCALATION_KIND))
+        return {str(row.loan_id): row.escalated_at for row in rows}
+
+
+@dataclass(frozen=True)
+class LoanDetails:
+    documents: dict[str, list[sa.RowMapping]]
+    """Per loan, its documents' catalogue rows in the order they were asked for."""
+    approvals: dict[str, list[Approval]]
+    copies: dict[str, list[CopyRecord]]
+    incidents: dict[str, list[Incident]]
+    escalated_at: dict[str, datetime]
+
+
+def _loan_row(row: sa.RowMapping) -> LoanRow:
+    return LoanRow(**{name: row[name] for name in LoanRow.__dataclass_fields__})
+
+
+def _person(row: sa.RowMapping) -> Person:
+    return Person(username=row["username"], roles=tuple(row["roles"]),
+                  clearance=row["clearance"], department=row["department"],
+                  active=bool(row["active"]))
+
+
+def _approval(row: sa.RowMapping) -> Approval:
+    return Approval(step=int(row["step"]), role=row["role"], approver=row["approver"],
+                    note=row["note"], approved_at=row["approved_at"])
+
+
+def _copy(row: sa.RowMapping) -> CopyRecord:
+    return CopyRecord(copy_id=row["copy_id"], document_id=row["document_id"],
+                      description=row["description"], approved_by=row["approved_by"],
+                      checked_by=row["checked_by"], checked_at=row["checked_at"])
+
+
+def _incident(row: sa.RowMapping) -> Incident:
+    return Incident(incident_id=row["incident_id"], loan_id=row["loan_id"], note=row["note"],
+                    reported_by=row["reported_by"], reported_at=row["reported_at"])

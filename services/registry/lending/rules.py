@@ -1,0 +1,133 @@
+"""The rules of a loan, pure: its states and moves, the approvals it needs, its periods.
+
+A loan moves ``requested → approved → out → returned``, or ``requested → rejected``
+(interface.md, Lending). Every move is listed once in ``MOVES``; anything else is refused
+with 409 ``invalid_transition``, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from services.common.auth import Principal
+from services.common.config import Settings
+from services.common.errors import Conflict, Forbidden
+from services.common.models import Category, Role, SecurityLevel
+
+LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
+LOAN_STATUSES: tuple[LoanStatus, ...] = ("requested", "approved", "rejected", "out", "returned")
+LoanKind = Literal["paper", "digital"]
+LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
+                     "copy_recorded", "returned", "escalated"]
+"""What a ``LoanChanged`` feed event says happened."""
+Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
+
+MOVES: dict[Move, tuple[LoanStatus, LoanStatus]] = {
+    # move: (the state it needs, the state it leaves); ``approve`` ends in ``approved``
+    # only at the last approval the loan needs, until then the loan stays ``requested``.
+    "approve": ("requested", "approved"),
+    "reject": ("requested", "rejected"),
+    "issue": ("approved", "out"),
+    "acknowledge": ("out", "out"),
+    "renew": ("out", "out"),
+    "record_copy": ("out", "out"),
+    "return": ("out", "returned"),
+}
+
+OPEN_STATUSES: tuple[LoanStatus, ...] = ("out",)
+"""B9: a loan whose file (or access) is still with the borrower blocks their departure."""
+
+NOT_LENDABLE_ON_PAPER: tuple[Category, ...] = ("policy",)
+"""B7: document archives (文书档案, company policy) are read in place, never lent."""
+
+
+def check_move(move: Move, status: LoanStatus) -> LoanStatus:
+    """The state ``move`` leads to from ``status``; ``Conflict`` (``invalid_transition``)
+    if the loan is not in the state the move needs."""
+    needed, reached = MOVES[move]
+    if status != needed:
+        raise Conflict(f"a loan that is {status} cannot {move.replace('_', ' ')}: "
+                       f"that needs a loan that is {needed}", code="invalid_transition")
+    return reached
+
+
+class Lent(Protocol):
+    """The facts about a document the approval chain depends on (a ``DocumentRecord``)."""
+
+    @property
+    def security(self) -> SecurityLevel: ...
+
+    @property
+    def personal_info(self) -> bool: ...
+
+
+def approvals_needed(documents: Iterable[Lent]) -> list[Role]:
+    """The approvals a loan of ``documents`` needs, in order (B3, B8, B2): the borrower's
+    department head, the service-centre head for personal information, the director for
+    confidential or secret documents, and last the archive department."""
+    listed = list(documents)
+    chain: list[Role] = ["manager"]
+    if any(document.personal_info for document in listed):
+        chain.append("center_head")  # B8
+    if any(document.security != "ordinary" for document in listed):
+        chain.append("director")  # B2
+    chain.append("archivist")  # B3: the archive department approves last
+    return chain
+
+
+@dataclass(frozen=True)
+class LoanPeriods:
+    """B4: how long a loan lasts, how far a renewal moves it, when it is escalated."""
+
+    loan_days: int = 7
+    renewal_days: int = 7
+    escalation_days: int = 15
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoanPeriods:
+        return cls(loan_days=settings.loan_days, renewal_days=settings.loan_days,
+                   escalation_days=settings.loan_escalation_days)
+
+    def due(self, issued_at: datetime) -> datetime:
+        return issued_at + timedelta(days=self.loan_days)
+
+    def renewed(self, due_at: datetime) -> datetime:
+        return due_at + timedelta(days=self.renewal_days)
+
+    def escalation_due(self, held_since: datetime) -> datetime:
+        """B4: out more than ``escalation_days`` since issue or the last renewal."""
+        return held_since + timedelta(days=self.escalation_days)
+
+
+ROLE_NAMES: dict[str, str] = {
+    "manager": "borrower's department head (部门负责人)",
+    "center_head": "service-centre head (客户服务中心负责人)",
+    "director": "director (总经理)",
+    "archivist": "archive department (档案管理员)",
+}
+
+
+def approval_refusal(approver: Principal, *, role: Role, borrower: str,
+                     borrower_department: str, earlier_approvers: Iterable[str]
+                     ) -> Forbidden | None:
+    """Why ``approver`` may not give the ``role`` step of a loan, or None if they may.
+
+    Nobody approves their own loan; the approver holds the step's role, and for the
+    department head's step the borrower's department (B3); and no one signs two steps,
+    so every approval the loan needs is a different person's.
+    """
+    if approver.username == borrower:
+        return Forbidden("nobody approves their own loan", code="own_loan")
+    if not approver.has_role(role):
+        return Forbidden(f"this loan waits for the {ROLE_NAMES[role]}'s approval",
+                         code="role_required")
+    if role == "manager" and approver.department != borrower_department:
+        return Forbidden(f"the head of the borrower's department ({borrower_department}) "
+                         "approves this step (B3)", code="wrong_department")
+    if approver.username in set(earlier_approvers):
+        return Forbidden("you approved an earlier step of this loan; each step needs "
+                         "another person", code="already_approved")
+    return None

@@ -1,0 +1,165 @@
+"""B2 end to end, over HTTP on embedded defaults: a confidential document's text is read
+only through an approved, issued digital loan, view-only, until it is returned; every step
+is in the audit log, whose chain verifies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.rendering import LINES, write_digital_pdf
+
+JOB_TIMEOUT_S = 90.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
+    archive = launch_archive_server(tmp_path_factory.mktemp("lending-server"))
+    yield archive
+    archive.server.stop()
+
+
+@pytest.fixture(scope="module")
+def people(server: ArchiveServer) -> dict[str, httpx.Client]:
+    tokens = {
+        "li": server.add_user("li", "staff", clearance="confidential",
+                              department="customer_service"),
+        "ma": server.add_user("ma", "staff", department="customer_service"),
+        "zhou": server.add_user("zhou", "manager", clearance="secret",
+                                department="customer_service"),
+        "zhao": server.add_user("zhao", "director", clearance="secret",
+                                department="management"),
+        "wang": server.add_user("wang", "archivist", clearance="secret", department="archive"),
+        "qin": server.add_user("qin", "compliance", clearance="secret", department="archive"),
+    }
+    return {name: server.client(token) for name, token in tokens.items()}
+
+
+@pytest.fixture(scope="module")
+def registered(people: dict[str, httpx.Client]) -> str:
+    """A confidential document in the catalogue only (for tests that do not read it)."""
+    response = people["wang"].post("/registry/documents", json={
+        "sha256": hashlib.sha256(b"confidential settlement").hexdigest(),
+        "household": "A-1201", "category": "correspondence", "title": "和解协议（机密）",
+        "filed_at": "2023-11-02", "security": "confidential",
+        "media_type": "application/pdf", "size_bytes": 4096})
+    assert response.status_code == 201, response.text
+    return str(response.json()["document_id"])
+
+
+def _file_confidential(archivist: httpx.Client, directory: Path) -> str:
+    """Upload a confidential digital PDF and wait until it is filed; its document id."""
+    pdf = write_digital_pdf(directory / "lease.pdf", [LINES["simplified"][:2]])
+    metadata = {"household": "A-1201", "category": "contract", "title": "租赁合同（机密）",
+                "filed_at": "2023-09-01", "security": "confidential"}
+    response = archivist.post("/ingest/documents", data={"metadata": json.dumps(metadata)},
+                              files={"file": ("lease.pdf", pdf.read_bytes(), "application/pdf")})
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = archivist.get(f"/ingest/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            assert job["status"] == "done", job
+            return str(job["document_id"])
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish within {JOB_TIMEOUT_S} s")
+
+
+def _move(client: httpx.Client, loan_id: str, move: str, body: Any = None) -> dict[str, Any]:
+    response = client.post(f"/registry/loans/{loan_id}/{move}", json=body)
+    assert response.status_code == 200, response.text
+    loan: dict[str, Any] = response.json()
+    return loan
+
+
+def test_a_digital_loan_opens_a_confidential_text_view_only_until_returned(
+        people: dict[str, httpx.Client], tmp_path: Path) -> None:
+    li, wang = people["li"], people["wang"]
+    document_id = _file_confidential(wang, tmp_path)
+    text = f"/ingest/documents/{document_id}/text"
+    original = f"/ingest/documents/{document_id}/original"
+    before = li.get(text)
+
+    asked = li.post("/registry/loans", json={
+        "documents": [document_id], "kind": "digital", "purpose": "核对租期",
+        "reason": "业主来电询问续租条款"})
+    assert asked.status_code == 201, asked.text
+    loan = asked.json()
+    assert (loan["status"], loan["approvals_needed"]) == (
+        "requested", ["manager", "director", "archivist"])
+    loan_id = loan["loan_id"]
+    for approver in ("zhou", "zhao", "wang"):
+        loan = _move(people[approver], loan_id, "approve", {"note": "同意"})
+    assert loan["status"] == "approved"
+    loan = _move(wang, loan_id, "issue")
+    due = datetime.fromisoformat(loan["due_at"]) - datetime.fromisoformat(loan["issued_at"])
+    assert (loan["status"], due) == ("out", timedelta(days=7))
+    _move(li, loan_id, "acknowledge")
+
+    during, download = li.get(text), li.get(original)
+    _move(wang, loan_id, "return", {"intact": True})
+    after = li.get(text)
+
+    assert (before.status_code, before.json()["code"]) == (403, "needs_grant")
+    assert (during.status_code, during.json()["view_only"]) == (200, True)
+    assert during.json()["pages"][0]["text"]
+    assert (download.status_code, download.json()["code"]) == (403, "view_only")
+    assert (after.status_code, after.json()["code"]) == (403, "needs_grant")
+
+    audit = people["qin"].get("/registry/audit/", params={"document_id": document_id,
+                                                         "limit": 1000})
+    steps = [(e["action"], e["username"], e["outcome"]) for e in audit.json()]
+    assert [step for step in steps if step[0] != "filed"] == [
+        ("read_text", "li", "refused"),
+        ("loan_requested", "li", "allowed"),
+        ("loan_approved", "zhou", "allowed"),
+        ("loan_approved", "zhao", "allowed"),
+        ("loan_approved", "wang", "allowed"),
+        ("loan_issued", "wang", "allowed"),
+        ("loan_acknowledged", "li", "allowed"),
+        ("read_text", "li", "allowed"),
+        ("download", "li", "refused"),
+        ("loan_returned", "wang", "allowed"),
+        ("read_text", "li", "refused"),
+    ]
+    assert people["qin"].get("/registry/audit/verify").json()["intact"] is True
+
+
+def test_an_illegal_move_over_http_is_a_409_with_its_code(
+        people: dict[str, httpx.Client], registered: str) -> None:
+    loan = people["li"].post("/registry/loans", json={
+        "documents": [registered], "kind": "digital", "purpose": "核对",
+        "reason": "查询"}).json()
+    response = people["wang"].post(f"/registry/loans/{loan['loan_id']}/issue")
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")
+
+
+def test_approving_ones_own_loan_over_http_is_a_403(
+        people: dict[str, httpx.Client], registered: str) -> None:
+    loan = people["zhou"].post("/registry/loans", json={
+        "documents": [registered], "kind": "paper", "purpose": "核对",
+        "reason": "查询"}).json()
+    response = people["zhou"].post(f"/registry/loans/{loan['loan_id']}/approve")
+    assert (response.status_code, response.json()["code"]) == (403, "own_loan")
+
+
+def test_someone_elses_loan_reveals_nothing_to_a_staff_member(
+        people: dict[str, httpx.Client], registered: str) -> None:
+    loan = people["li"].post("/registry/loans", json={
+        "documents": [registered], "kind": "digital", "purpose": "核对",
+        "reason": "查询"}).json()
+    loan_path = f"/registry/loans/{loan['loan_id']}"
+    answers = [people["ma"].get(loan_path), people["ma"].post(f"{loan_path}/approve"),
+               people["ma"].post(f"{loan_path}/issue")]
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [
+        (404, "unknown_loan"), (403, "role_required"), (403, "role_required")]

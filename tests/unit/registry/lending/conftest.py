@@ -1,0 +1,181 @@
+"""A migrated registry with lending on each engine, its people, and a clock tests move."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.auth import Principal
+from services.common.clients.registry import DocumentRecord, NewDocument
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.registry.accounts.models import User
+from services.registry.accounts.repository import AccountsRepository
+from services.registry.bootstrap import RegistryServices
+from services.registry.lending.models import Loan, LoanRequest
+from tests.fixtures.postgres import PostgresCluster
+
+START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
+
+# username: roles, clearance, department
+PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "li": (("staff",), "confidential", "customer_service"),
+    "ma": (("staff",), "ordinary", "customer_service"),
+    "zhou": (("manager",), "secret", "customer_service"),
+    "qian": (("manager",), "secret", "engineering"),
+    "he": (("manager",), "secret", "archive"),
+    "chen": (("center_head",), "secret", "customer_service"),
+    "zhao": (("director",), "secret", "management"),
+    "wang": (("archivist",), "secret", "archive"),
+    "sun": (("archivist",), "secret", "archive"),
+    "hu": (("manager", "archivist"), "secret", "customer_service"),
+}
+
+_counter = itertools.count()
+
+
+def person(username: str) -> Principal:
+    roles, clearance, department = PEOPLE[username]
+    return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
+                     department=department)
+
+
+def new_document(**fields: Any) -> NewDocument:
+    values: dict[str, Any] = {
+        "sha256": hashlib.sha256(f"loaned {next(_counter)}".encode()).hexdigest(),
+        "household": "A-1201", "category": "correspondence", "title": "关于空调维修的函",
+        "filed_at": date(2024, 3, 1), "media_type": "application/pdf", "size_bytes": 1024,
+        "pages": 2,
+    }
+    values.update(fields)
+    return NewDocument(**values)
+
+
+@dataclass
+class Lending:
+    engine: AsyncEngine
+    clock: FixedClock
+    services: RegistryServices = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.services = RegistryServices(self.engine, self.clock)
+
+    def restarted(self) -> RegistryServices:
+        """The registry's services built again over the same database (a restart)."""
+        return RegistryServices(self.engine, self.clock)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    async def file(self, **fields: Any) -> DocumentRecord:
+        registration = await self.services.catalogue.register(INGEST, new_document(**fields))
+        return registration.document
+
+    async def request(self, caller: str, documents: list[DocumentRecord], *,
+                      kind: str = "paper", **fields: Any) -> Loan:
+        request = LoanRequest(documents=[d.document_id for d in documents],
+                              kind=kind, purpose="核对装修押金",  # type: ignore[arg-type]
+                              reason="客户来电查询", **fields)
+        return await self.services.lending.request(person(caller), request)
+
+    async def approve_all(self, loan: Loan, *approvers: str) -> Loan:
+        for approver in approvers:
+            loan = await self.services.lending.approve(person(approver), loan.loan_id,
+                                                       note=None)
+        return loan
+
+    async def approved(self, borrower: str, documents: list[DocumentRecord], *,
+                       kind: str = "paper") -> Loan:
+        """A loan of ordinary documents, through its two approvals."""
+        loan = await self.request(borrower, documents, kind=kind)
+        return await self.approve_all(loan, *_approvers(loan, borrower))
+
+    async def out(self, borrower: str, documents: list[DocumentRecord], *,
+                  kind: str = "paper") -> Loan:
+        loan = await self.approved(borrower, documents, kind=kind)
+        return await self.services.handover.issue(person("wang"), loan.loan_id)
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(sa.text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+
+
+APPROVER_FOR = {"manager": "zhou", "center_head": "chen", "director": "zhao",
+                "archivist": "wang"}
+
+
+def _approvers(loan: Loan, borrower: str) -> list[str]:
+    """Who approves each step: the borrower's department head, never the borrower."""
+    chosen = {**APPROVER_FOR, "manager": "he" if PEOPLE[borrower][2] == "archive" else "zhou"}
+    if borrower == "wang":
+        chosen["archivist"] = "sun"
+    return [chosen[role] for role in loan.approvals_needed]
+
+
+async def _prepare(url: str) -> None:
+    """Migrate and add ``PEOPLE``: the state every test starts from."""
+    await migrate(url, "registry")
+    engine = create_engine(url, pool_size=1)
+    try:
+        repository = AccountsRepository(engine)
+        for username, (roles, clearance, department) in PEOPLE.items():
+            await repository.add(User(username=username, roles=list(roles),
+                                      clearance=clearance,  # type: ignore[arg-type]
+                                      department=department, active=True,
+                                      created_at=START), password_hash=None)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session; each test gets a copy (migrating takes ~1 s)."""
+    path = tmp_path_factory.mktemp("lending-template") / "registry.db"
+    await _prepare(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+async def postgres_template(postgres_cluster: PostgresCluster) -> str:
+    """One migrated PostgreSQL database per session, copied with CREATE DATABASE … TEMPLATE."""
+    name = postgres_cluster.create_database()
+    await _prepare(postgres_cluster.url(name))
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lending_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh registry database with lending and ``PEOPLE``, on each engine."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        copy = tmp_path / "registry.db"
+        shutil.copyfile(template, copy)
+        return f"sqlite+aiosqlite:///{copy}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    source: str = request.getfixturevalue("postgres_template")
+    name = "t_" + uuid.uuid4().hex[:12]
+    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {source}")
+    return cluster.url(name)
+
+
+@pytest.fixture
+async def lending(lending_url: str) -> AsyncIterator[Lending]:
+    engine = create_engine(lending_url)
+    try:
+        yield Lending(engine=engine, clock=FixedClock(START))
+    finally:
+        await engine.dispose()

@@ -1,0 +1,132 @@
+"""Escalation (B4) on both engines: a loan out more than 15 days without renewal is
+escalated once, whatever the number of runs or restarts, and the right people are told."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from services.common.clients.registry import LoanChanged
+from services.common.clock import FixedClock
+from services.registry.lending.escalation import EscalationTask
+from services.registry.lending.models import LoanQuery, ReturnCheck
+from tests.unit.registry.lending.conftest import START, Lending, person
+
+SIXTEEN_DAYS = timedelta(days=16)
+
+
+async def test_a_loan_out_sixteen_days_is_escalated_once_per_loan(lending: Lending) -> None:
+    loans = [await lending.out("li", [await lending.file()]),
+             await lending.out("ma", [await lending.file()], kind="digital")]
+    lending.clock.advance(SIXTEEN_DAYS)
+    first = await lending.services.escalations.run_once(lending.clock.now())
+    second = await lending.services.escalations.run_once(lending.clock.now())
+    assert (sorted(first), second) == (sorted(loan.loan_id for loan in loans), [])
+    assert await lending.sql("SELECT count(*) FROM loan_escalations") == [(2,)]
+
+
+async def test_a_restarted_registry_does_not_escalate_again(lending: Lending) -> None:
+    await lending.out("li", [await lending.file()])
+    lending.clock.advance(SIXTEEN_DAYS)
+    await lending.services.escalations.run_once(lending.clock.now())
+    lending.clock.advance(timedelta(days=1))
+    again = await lending.restarted().escalations.run_once(lending.clock.now())
+    assert again == []
+    assert await lending.sql("SELECT count(*) FROM loan_notifications") == [(4,)]
+
+
+async def test_two_registries_checking_at_once_escalate_once(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(SIXTEEN_DAYS)
+    now = lending.clock.now()
+    runs = await asyncio.gather(lending.services.escalations.run_once(now),
+                                lending.restarted().escalations.run_once(now))
+    assert sorted(runs) == [[], [loan.loan_id]]
+
+
+async def test_the_department_head_and_the_archive_are_notified(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(SIXTEEN_DAYS)
+    await lending.services.escalations.run_once(lending.clock.now())
+    told = {}
+    for username in ("zhou", "hu", "wang", "sun", "qian", "he", "li", "zhao"):
+        found = await lending.services.lending.notifications(person(username), limit=10,
+                                                            offset=0)
+        told[username] = [(n.kind, n.loan_id) for n in found]
+    escalated = [("loan_escalated", loan.loan_id)]
+    # hu is a manager of customer_service and an archivist; qian and he head other
+    # departments; the borrower and the director are not told.
+    assert told == {"zhou": escalated, "hu": escalated, "wang": escalated, "sun": escalated,
+                    "qian": [], "he": [], "li": [], "zhao": []}
+
+
+async def test_a_loan_within_fifteen_days_is_not_escalated(lending: Lending) -> None:
+    await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=15))
+    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+
+
+async def test_a_renewal_restarts_the_escalation_clock(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=6))
+    await lending.services.handover.renew(person("li"), loan.loan_id)
+    lending.clock.set(START + SIXTEEN_DAYS)
+    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+
+
+async def test_a_returned_loan_is_not_escalated(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    await lending.services.handover.return_loan(person("wang"), loan.loan_id,
+                                                ReturnCheck(intact=True))
+    lending.clock.advance(SIXTEEN_DAYS)
+    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+
+
+async def test_the_register_lists_escalated_and_overdue_loans(lending: Lending) -> None:
+    held = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=8))
+    late = await lending.out("ma", [await lending.file()])
+    lending.clock.advance(timedelta(days=8))
+    await lending.services.escalations.run_once(lending.clock.now())
+    register = lending.services.lending
+    escalated = await register.loans(person("wang"), LoanQuery(escalated=True))
+    overdue = await register.loans(person("wang"), LoanQuery(overdue=True))
+    assert [loan.loan_id for loan in escalated] == [held.loan_id]
+    assert [loan.loan_id for loan in overdue] == [late.loan_id, held.loan_id]
+    assert escalated[0].escalated_at == START + timedelta(days=16)
+
+
+async def test_an_escalation_is_on_the_feed_and_in_the_audit_log(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(SIXTEEN_DAYS)
+    await lending.services.escalations.run_once(lending.clock.now())
+    page = await lending.services.journal.changes(after=0, limit=100)
+    last = page.changes[-1].event
+    assert isinstance(last, LoanChanged)
+    assert (last.loan_id, last.change) == (loan.loan_id, "escalated")
+    rows = await lending.sql("SELECT username FROM audit_log WHERE action = 'loan_escalated'")
+    assert rows == [("service:registry",)]
+
+
+async def test_starting_the_task_escalates_what_fell_due_while_down(lending: Lending
+                                                                    ) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    task = EscalationTask(lending.services.escalations, FixedClock(START + SIXTEEN_DAYS))
+    await task.start()
+    await task.stop()
+    assert await lending.sql("SELECT loan_id FROM loan_escalations") == [(loan.loan_id,)]
+
+
+async def test_the_task_escalates_a_loan_falling_due_while_it_runs(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    task = EscalationTask(lending.services.escalations, lending.clock, interval_s=0.02)
+    await task.start()
+    try:
+        lending.clock.advance(SIXTEEN_DAYS)
+        for _ in range(500):  # waits for the background run, not for time to pass
+            if await lending.sql("SELECT loan_id FROM loan_escalations"):
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await task.stop()
+    assert await lending.sql("SELECT loan_id FROM loan_escalations") == [(loan.loan_id,)]

@@ -1,0 +1,250 @@
+"""The archive desk on both engines: issue, acknowledge, renew, copies, return (B3–B7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.registry.lending.models import CopyRequest, ReturnCheck
+from tests.unit.registry.lending.conftest import START, Lending, person
+
+
+async def test_issue_puts_the_loan_out_due_seven_days_later(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    assert (loan.status, loan.issued_by, loan.issued_at, loan.due_at, loan.overdue) == (
+        "out", "wang", START, START + timedelta(days=7), False)
+
+
+async def test_the_borrower_acknowledges_receipt_once(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(hours=1))
+    acknowledged = await lending.services.handover.acknowledge(person("li"), loan.loan_id)
+    assert acknowledged.acknowledged_at == START + timedelta(hours=1)
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.acknowledge(person("li"), loan.loan_id)
+    assert refused.value.code == "invalid_transition"
+
+
+async def test_only_the_borrower_acknowledges(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    with pytest.raises(Forbidden) as refused:
+        await lending.services.handover.acknowledge(person("wang"), loan.loan_id)
+    assert refused.value.code == "not_borrower"
+
+
+async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=6))
+    renewed = await lending.services.handover.renew(person("li"), loan.loan_id)
+    assert (renewed.due_at, renewed.renewals, renewed.renewed_at) == (
+        START + timedelta(days=14), 1, START + timedelta(days=6))
+
+
+async def test_a_loan_past_its_due_date_is_overdue(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=7, seconds=1))
+    again = await lending.services.lending.loan(person("wang"), loan.loan_id)
+    assert again.overdue
+
+
+async def test_a_manager_cannot_renew_someone_elses_loan(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    with pytest.raises(Forbidden) as refused:
+        await lending.services.handover.renew(person("zhou"), loan.loan_id)
+    assert refused.value.code == "not_borrower"
+
+
+@pytest.mark.parametrize("move", ["acknowledge", "renew"])
+async def test_a_stranger_to_the_loan_is_told_it_does_not_exist(lending: Lending, move: str
+                                                                ) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    attempt = getattr(lending.services.handover, move)(person("ma"), loan.loan_id)
+    with pytest.raises(NotFound) as refused:
+        await attempt
+    assert refused.value.code == "unknown_loan"
+
+
+async def test_an_intact_return_closes_the_loan_without_an_incident(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    returned = await lending.services.handover.return_loan(
+        person("sun"), loan.loan_id, ReturnCheck(intact=True))
+    assert returned.status == "returned"
+    assert returned.returned is not None
+    assert (returned.returned.returned_by, returned.returned.intact, returned.incidents) == (
+        "sun", True, [])
+
+
+async def test_a_damaged_return_opens_an_incident_that_stays_on_the_register(
+        lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    returned = await lending.services.handover.return_loan(
+        person("wang"), loan.loan_id, ReturnCheck(intact=False, note="第3页撕破"))
+    incidents = await lending.services.lending.incidents(limit=10, offset=0)
+    assert [(i.loan_id, i.note, i.reported_by) for i in incidents] == [
+        (loan.loan_id, "第3页撕破", "wang")]
+    assert returned.incidents == incidents
+
+
+WRONG_DESK = [
+    # move, borrower, who tries, refusal code
+    ("staff issues", "issue", "li", "ma", "role_required"),
+    ("archivist issues own loan", "issue", "wang", "wang", "own_loan"),
+    ("manager returns", "return", "li", "zhou", "role_required"),
+    ("archivist returns own loan", "return", "wang", "wang", "own_loan"),
+]
+
+
+@pytest.mark.parametrize(("move", "borrower", "who", "code"), [c[1:] for c in WRONG_DESK],
+                         ids=[c[0] for c in WRONG_DESK])
+async def test_the_desk_is_the_archivists_and_never_for_their_own_loan(
+        lending: Lending, move: str, borrower: str, who: str, code: str) -> None:
+    handover = lending.services.handover
+    loan = await lending.approved(borrower, [await lending.file()])
+    if move == "return":
+        loan = await handover.issue(person("sun"), loan.loan_id)
+    attempt = handover.issue(person(who), loan.loan_id) if move == "issue" else \
+        handover.return_loan(person(who), loan.loan_id, ReturnCheck(intact=True))
+    with pytest.raises(Forbidden) as refused:
+        await attempt
+    assert refused.value.code == code
+
+
+# (how far the loan got, the illegal move) → 409 invalid_transition; one or two per state
+# through the services (every move × state pair is in test_rules.py).
+ILLEGAL = [
+    ("requested", "issue"), ("requested", "return"), ("approved", "approve"),
+    ("approved", "acknowledge"), ("out", "reject"), ("out", "issue"), ("rejected", "issue"),
+    ("returned", "return"), ("returned", "renew"),
+]
+
+
+@pytest.mark.parametrize(("state", "move"), ILLEGAL, ids=[f"{m}-when-{s}" for s, m in ILLEGAL])
+async def test_an_illegal_transition_is_a_conflict_and_changes_nothing(
+        lending: Lending, state: str, move: str) -> None:
+    loan = await lending.request("li", [await lending.file()])
+    services = lending.services
+    if state != "requested":
+        loan = await lending.approve_all(loan, "zhou") if state == "rejected" else \
+            await lending.approve_all(loan, "zhou", "wang")
+    if state == "rejected":
+        loan = await services.lending.reject(person("wang"), loan.loan_id, reason="不行")
+    if state in ("out", "returned"):
+        loan = await services.handover.issue(person("wang"), loan.loan_id)
+    if state == "returned":
+        loan = await services.handover.return_loan(person("wang"), loan.loan_id,
+                                                   ReturnCheck(intact=True))
+    moves = {
+        "approve": lambda: services.lending.approve(person("wang"), loan.loan_id, note=None),
+        "reject": lambda: services.lending.reject(person("wang"), loan.loan_id, reason="x"),
+        "issue": lambda: services.handover.issue(person("wang"), loan.loan_id),
+        "acknowledge": lambda: services.handover.acknowledge(person("li"), loan.loan_id),
+        "renew": lambda: services.handover.renew(person("li"), loan.loan_id),
+        "return": lambda: services.handover.return_loan(person("wang"), loan.loan_id,
+                                                        ReturnCheck(intact=True)),
+    }
+    with pytest.raises(Conflict) as refused:
+        await moves[move]()
+    assert refused.value.code == "invalid_transition"
+    assert (await services.lending.loan(person("wang"), loan.loan_id)) == loan
+
+
+async def test_a_policy_document_is_not_lent_on_paper(lending: Lending) -> None:
+    policy = await lending.file(category="policy", household=None)
+    with pytest.raises(Conflict) as refused:
+        await lending.request("li", [policy], kind="paper")
+    assert refused.value.code == "not_lendable"
+
+
+async def test_a_policy_document_may_be_viewed_through_a_digital_loan(lending: Lending
+                                                                      ) -> None:
+    policy = await lending.file(category="policy", household=None, security="confidential")
+    loan = await lending.request("li", [policy], kind="digital")
+    assert loan.status == "requested"
+
+
+async def test_a_file_out_on_paper_cannot_be_asked_for_on_paper_again(lending: Lending
+                                                                     ) -> None:
+    document = await lending.file()
+    await lending.out("li", [document])
+    with pytest.raises(Conflict) as refused:
+        await lending.request("ma", [document], kind="paper")
+    assert refused.value.code == "already_on_loan"
+
+
+async def test_a_file_out_on_paper_cannot_be_issued_on_a_second_loan(lending: Lending
+                                                                    ) -> None:
+    document = await lending.file()
+    first = await lending.approved("li", [document])
+    second = await lending.approved("ma", [document])
+    await lending.services.handover.issue(person("wang"), first.loan_id)
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.issue(person("wang"), second.loan_id)
+    assert refused.value.code == "already_on_loan"
+    assert (await lending.services.lending.loan(person("wang"), second.loan_id)).status == \
+        "approved"
+
+
+async def test_a_returned_file_can_go_out_again(lending: Lending) -> None:
+    document = await lending.file()
+    first = await lending.out("li", [document])
+    await lending.services.handover.return_loan(person("wang"), first.loan_id,
+                                                ReturnCheck(intact=True))
+    second = await lending.out("ma", [document])
+    assert second.status == "out"
+
+
+async def test_a_digital_loan_does_not_hold_the_paper_file(lending: Lending) -> None:
+    document = await lending.file()
+    await lending.out("li", [document], kind="digital")
+    assert (await lending.out("ma", [document], kind="paper")).status == "out"
+
+
+async def test_an_approved_copy_is_recorded_with_who_checked_it(lending: Lending) -> None:
+    document = await lending.file()
+    loan = await lending.out("li", [document])
+    recorded = await lending.services.handover.record_copy(person("sun"), loan.loan_id,
+                                                           CopyRequest(
+        document_id=document.document_id, description="复印第1-2页", approved_by="zhou"))
+    assert [(c.document_id, c.approved_by, c.checked_by) for c in recorded.copies] == [
+        (document.document_id, "zhou", "sun")]
+
+
+COPY_REFUSALS = [
+    ("approved by the borrower", "li", "copy_approver"),
+    ("approved by staff", "ma", "copy_approver"),
+    ("approved by nobody known", "nobody", "copy_approver"),
+]
+
+
+@pytest.mark.parametrize(("approver", "code"), [c[1:] for c in COPY_REFUSALS],
+                         ids=[c[0] for c in COPY_REFUSALS])
+async def test_a_copy_needs_an_approver_other_than_the_borrower(
+        lending: Lending, approver: str, code: str) -> None:
+    document = await lending.file()
+    loan = await lending.out("li", [document])
+    with pytest.raises(ValidationFailed) as refused:
+        await lending.services.handover.record_copy(person("wang"), loan.loan_id, CopyRequest(
+            document_id=document.document_id, description="复印", approved_by=approver))
+    assert refused.value.code == code
+
+
+async def test_nothing_is_copied_from_a_digital_loan(lending: Lending) -> None:
+    document = await lending.file()
+    loan = await lending.out("li", [document], kind="digital")
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.record_copy(person("wang"), loan.loan_id, CopyRequest(
+            document_id=document.document_id, description="截图", approved_by="zhou"))
+    assert refused.value.code == "view_only"
+
+
+async def test_a_document_destroyed_after_approval_is_not_handed_over(lending: Lending
+                                                                     ) -> None:
+    document = await lending.file()
+    loan = await lending.approved("li", [document])
+    await lending.sql("UPDATE documents SET status = 'destroyed' WHERE document_id = :d",
+                      d=document.document_id)
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.issue(person("wang"), loan.loan_id)
+    assert refused.value.code == "document_destroyed"

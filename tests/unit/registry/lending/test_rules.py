@@ -1,0 +1,110 @@
+"""The loan's rules, pure: its approval chain, its moves, and who may approve a step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.common.auth import Principal
+from services.common.errors import Conflict
+from services.common.models import SecurityLevel
+from services.registry.lending.rules import (
+    LOAN_STATUSES,
+    MOVES,
+    LoanPeriods,
+    LoanStatus,
+    Move,
+    approval_refusal,
+    approvals_needed,
+    check_move,
+)
+
+
+@dataclass(frozen=True)
+class Doc:
+    security: SecurityLevel = "ordinary"
+    personal_info: bool = False
+
+
+CHAINS = [
+    ("ordinary", [Doc()], ["manager", "archivist"]),
+    ("personal_info", [Doc(personal_info=True)], ["manager", "center_head", "archivist"]),
+    ("confidential", [Doc(security="confidential")], ["manager", "director", "archivist"]),
+    ("secret", [Doc(security="secret")], ["manager", "director", "archivist"]),
+    ("mixed", [Doc(), Doc(personal_info=True), Doc(security="confidential")],
+     ["manager", "center_head", "director", "archivist"]),
+    ("confidential_personal", [Doc(security="confidential", personal_info=True)],
+     ["manager", "center_head", "director", "archivist"]),
+]
+
+
+@pytest.mark.parametrize(("documents", "chain"), [(d, c) for _, d, c in CHAINS],
+                         ids=[name for name, _, _ in CHAINS])
+def test_the_approval_chain_follows_the_documents(documents: list[Doc], chain: list[str]
+                                                  ) -> None:
+    assert approvals_needed(documents) == chain
+
+
+# Every (move, state) pair: the state reached, or "409" for an illegal transition.
+ALLOWED: dict[tuple[Move, LoanStatus], LoanStatus] = {
+    ("approve", "requested"): "approved", ("reject", "requested"): "rejected",
+    ("issue", "approved"): "out", ("acknowledge", "out"): "out", ("renew", "out"): "out",
+    ("record_copy", "out"): "out", ("return", "out"): "returned",
+}
+PAIRS = [(move, status) for move in MOVES for status in LOAN_STATUSES]
+
+
+@pytest.mark.parametrize(("move", "status"), PAIRS, ids=[f"{m}-from-{s}" for m, s in PAIRS])
+def test_a_move_is_allowed_only_from_the_state_it_needs(move: Move, status: LoanStatus
+                                                        ) -> None:
+    if (move, status) in ALLOWED:
+        assert check_move(move, status) == ALLOWED[(move, status)]
+        return
+    with pytest.raises(Conflict) as refused:
+        check_move(move, status)
+    assert refused.value.code == "invalid_transition"
+
+
+def _principal(username: str, *roles: str, department: str = "customer_service"
+               ) -> Principal:
+    return Principal(username=username, roles=roles, department=department)
+
+
+REFUSALS = [
+    # approver, the step's role, earlier approvers → refusal code (None: may approve)
+    ("department head of the borrower", _principal("zhou", "manager"), "manager", [], None),
+    ("own loan", _principal("li", "manager"), "manager", [], "own_loan"),
+    ("staff approving", _principal("ma", "staff"), "manager", [], "role_required"),
+    ("manager of another department", _principal("qian", "manager", department="engineering"),
+     "manager", [], "wrong_department"),
+    ("archivist before the manager", _principal("wang", "archivist", department="archive"),
+     "manager", [], "role_required"),
+    ("archivist at the archive step", _principal("wang", "archivist", department="archive"),
+     "archivist", ["zhou"], None),
+    ("one person signing two steps", _principal("hu", "manager", "archivist"), "archivist",
+     ["hu"], "already_approved"),
+    ("director at the director step", _principal("zhao", "director", department="management"),
+     "director", ["zhou"], None),
+    ("manager at the director step", _principal("zhou", "manager"), "director", ["hu"],
+     "role_required"),
+    ("admin", _principal("root", "admin"), "manager", [], "role_required"),
+]
+
+
+@pytest.mark.parametrize(("approver", "role", "earlier", "expected"),
+                         [case[1:] for case in REFUSALS], ids=[case[0] for case in REFUSALS])
+def test_who_may_approve_a_step(approver: Principal, role: str, earlier: list[str],
+                                expected: str | None) -> None:
+    refusal = approval_refusal(approver, role=role, borrower="li",  # type: ignore[arg-type]
+                               borrower_department="customer_service",
+                               earlier_approvers=earlier)
+    assert (None if refusal is None else refusal.code) == expected
+
+
+def test_a_loan_is_due_seven_days_after_issue_and_escalated_after_fifteen() -> None:
+    issued = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+    periods = LoanPeriods()
+    assert (periods.due(issued), periods.renewed(issued), periods.escalation_due(issued)) == (
+        issued + timedelta(days=7), issued + timedelta(days=7), issued + timedelta(days=15))
