@@ -32,12 +32,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from services.cli import accounts, serve
+    from services.cli import accounts, audit, ingest, loans, reindex, search, serve, sweep, worker
 
     main.add_command(serve.serve)
     main.add_command(serve.migrate)
     main.add_command(accounts.user)
     main.add_command(accounts.login)
+    main.add_command(ingest.ingest)
+    main.add_command(worker.worker)
+    main.add_command(audit.audit)
+    main.add_command(sweep.sweep)
+    main.add_command(search.search)
+    main.add_command(reindex.reindex)
+    main.add_command(loans.loans)
 
 
 _register()

@@ -2,25 +2,97 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.di import Provide
 from litestar.router import Router
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.common.clock import Clock
 from services.common.context import Context
 from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
 from services.common.web import ServicePart
+from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.accounts.service import AccountsService
+from services.registry.catalogue.api import (
+    AccessController,
+    CorrectionsController,
+    DocumentsController,
+)
+from services.registry.catalogue.corrections import CorrectionsService
+from services.registry.catalogue.service import CatalogueService
+from services.registry.guards import JOURNAL_OPT, RefusalRecorder
+from services.registry.households.api import HouseholdsController
+from services.registry.households.service import HouseholdsService
+from services.registry.journal.api import AuditController, ChangesController
+from services.registry.journal.service import JournalService
+from services.registry.lending.api import (
+    IncidentsController,
+    LoansController,
+    NotificationsController,
+)
+from services.registry.lending.escalation import Escalations, EscalationTask
+from services.registry.lending.grants import LoanGrants
+from services.registry.lending.handover import HandoverService
+from services.registry.lending.rules import LoanPeriods
+from services.registry.lending.service import LendingService
+from services.registry.retention.wiring import RetentionServices
+from services.registry.schedule.api import ScheduleController
+from services.registry.schedule.service import ScheduleService
+from services.registry.store import RegistryStore
+
+
+class RegistryServices:
+    """The registry's domain services over one engine (the API, the CLI and the
+    benchmark build them the same way)."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, *,
+                 grants: GrantSource | None = None, periods: LoanPeriods | None = None
+                 ) -> None:
+        self.store = RegistryStore(engine)
+        source = grants or LoanGrants(self.store, clock)
+        self.journal = JournalService(self.store, clock)
+        self.catalogue = CatalogueService(self.store, clock, grants=source,
+                                          journal=self.journal)
+        self.corrections = CorrectionsService(self.store, clock, grants=source,
+                                              journal=self.journal)
+        self.households = HouseholdsService(self.store, clock)
+        self.schedule = ScheduleService(self.store, clock)
+        self.lending = LendingService(self.store, clock, journal=self.journal)
+        self.handover = HandoverService(self.store, clock, journal=self.journal,
+                                        periods=periods or LoanPeriods())
+        self.escalations = Escalations(self.store, periods or LoanPeriods())
+
+    def dependencies(self) -> dict[str, Provide]:
+        provided: dict[str, Any] = {
+            "catalogue": self.catalogue, "corrections": self.corrections,
+            "households": self.households, "schedule": self.schedule,
+            "journal": self.journal, "lending": self.lending, "handover": self.handover,
+        }
+        return {name: _provide(value) for name, value in provided.items()}
+
+
+def _provide(value: Any) -> Provide:
+    return Provide(lambda: value, sync_to_thread=False)
 
 
 def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("registry")
     engine = create_engine(url)
+    registry = RegistryServices(engine, ctx.clock,
+                                periods=LoanPeriods.from_settings(ctx.settings))
     accounts = AccountsService(
         AccountsRepository(engine), ctx.codec, ctx.clock,
         attempts_per_minute=ctx.settings.login_attempts_per_minute,
+        open_loans=registry.lending.open_loans,
     )
+    escalation = EscalationTask(registry.escalations, ctx.clock)
+    retention = RetentionServices(registry.store, registry.journal, ctx.clock,
+                                  passwords=accounts,
+                                  wait_days=ctx.settings.destruction_wait_days)
 
     async def start() -> None:
         await prepare_database(engine, url, "registry", embedded=ctx.embedded)
@@ -31,10 +103,18 @@ def build(ctx: Context) -> ServicePart:
 
     router = Router(
         path="/registry",
-        route_handlers=[AuthController, UsersController],
-        dependencies={"accounts": Provide(lambda: accounts, sync_to_thread=False)},
+        route_handlers=[
+            AuthController, UsersController, HouseholdsController, DocumentsController,
+            CorrectionsController, AccessController, ScheduleController, ChangesController,
+            AuditController, LoansController, NotificationsController, IncidentsController,
+            *retention.controllers,
+        ],
+        dependencies={"accounts": _provide(accounts), **registry.dependencies(),
+                      **retention.dependencies()},
+        opt={JOURNAL_OPT: RefusalRecorder(registry.journal)},
     )
     return ServicePart(
-        name="registry", router=router, on_startup=[start], on_shutdown=[engine.dispose],
+        name="registry", router=router, on_startup=[start, escalation.start, retention.start],
+        on_shutdown=[retention.stop, escalation.stop, engine.dispose],
         readiness={"registry.database": database}, verifier=accounts,
     )

@@ -4,6 +4,20 @@ Table definitions here mirror the Alembic migrations in ``migrations/versions``,
 are the source of truth for the database.
 """
 
-from sqlalchemy import MetaData
+from typing import Any
 
-metadata = MetaData()
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+metadata = sa.MetaData()
+
+
+def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """An INSERT with ``on_conflict_do_nothing``/``on_conflict_do_update`` for the engine.
+
+    Typed ``Any``: the two dialects' Insert classes share those methods but no base type.
+    """
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

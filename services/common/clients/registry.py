@@ -16,7 +16,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clients import ServiceClient
-from services.common.errors import Forbidden, NotFound, Unauthorized
+from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.common.models import (
     Category,
     RetentionClass,
@@ -46,7 +46,8 @@ class ExtractionSummary(Struct):
     """How well the text was extracted, so readers know what to trust."""
 
     mean_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
-    pages_needing_review: list[int] = []
+    pages_needing_review: list[Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]] = \
+        msgspec.field(default_factory=list)
     method: Literal["text_layer", "ocr", "mixed"] | None = None
 
 
@@ -66,7 +67,7 @@ class NewDocument(Struct):
     title: Title
     filed_at: date
     media_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    size_bytes: Annotated[int, msgspec.Meta(ge=0)]
+    size_bytes: Annotated[int, msgspec.Meta(ge=0, le=2**62)]
     household: str | None = None
     security: SecurityLevel = "ordinary"
     personal_info: bool = False
@@ -74,7 +75,7 @@ class NewDocument(Struct):
     location: PaperLocation | None = None
     is_copy: bool = False
     language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
-    pages: Annotated[int, msgspec.Meta(ge=0)] = 0
+    pages: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
     extraction: ExtractionSummary | None = None
     original_filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None
     filed_by: Username | None = None
@@ -126,10 +127,11 @@ possibly view-only; ``download``: the original bytes or any export; ``correct``:
 
 DecisionCode = Literal[
     "allowed", "not_visible", "needs_grant", "view_only", "role_required", "destroyed",
+    "above_clearance",
 ]
 
 
-class Decision(Struct, frozen=True):
+class Decision(Struct):
     """The answer of ``can()``: ``not_visible`` is a 404 (existence must not leak), the
     other refusals are 403; ``view_only`` means read in the system, no download (B2)."""
 
@@ -138,14 +140,18 @@ class Decision(Struct, frozen=True):
     reason: str
     view_only: bool = False
 
+    def error(self) -> ArchiveError:
+        """The error a route answers a refusal with."""
+        if self.code == "not_visible":
+            return NotFound(self.reason, code="unknown_document")
+        if self.code == "destroyed":
+            return NotFound(self.reason, code="document_destroyed")
+        return Forbidden(self.reason, code=self.code)
+
     def enforce(self) -> None:
-        """Raise the refusal as the error a route answers with; do nothing if allowed."""
-        if self.allowed:
-            return
-        if self.code in ("not_visible", "destroyed"):
-            raise NotFound(self.reason, code="document_destroyed" if self.code == "destroyed"
-                           else "unknown_document")
-        raise Forbidden(self.reason, code=self.code)
+        """Raise the refusal's ``error()``; do nothing if allowed."""
+        if not self.allowed:
+            raise self.error()
 
 
 class AccessRequest(Struct):
@@ -153,7 +159,7 @@ class AccessRequest(Struct):
     action: Action
 
 
-class AccessAnswer(Decision, frozen=True):
+class AccessAnswer(Decision):
     """A decision, with the catalogue record when the document is visible to the caller."""
 
     document: DocumentRecord | None = None
@@ -165,10 +171,12 @@ class AccessFilter(Struct):
     Visible (listed, metadata shown): ``unrestricted`` or ``security`` in
     ``visible_levels`` or ``document_id`` in ``granted``. Content searchable (text,
     highlights): ``unrestricted``, or ``security`` in ``readable_levels`` and not
-    ``personal_info``, or ``document_id`` in ``granted``.
+    ``personal_info``, or ``document_id`` in ``granted``. (Search's own filter is
+    ``clearance`` plus ``granted`` as its full-text ids.)
     """
 
     unrestricted: bool
+    clearance: SecurityLevel
     visible_levels: list[SecurityLevel]
     readable_levels: list[SecurityLevel]
     granted: list[str]
@@ -239,9 +247,22 @@ class DocumentDestroyed(Struct, tag="document_destroyed", tag_field="kind"):
     destroyed_at: datetime
 
 
+class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
+    """A loan (借阅, B3–B5) moved: requested, approved (one step), rejected, issued,
+    acknowledged, renewed, copy_recorded, returned or escalated (B4). ``status`` is the
+    loan's state after the move; ``documents`` are the lent documents' ids."""
+
+    loan_id: str
+    change: Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
+                    "copy_recorded", "returned", "escalated"]
+    status: Literal["requested", "approved", "rejected", "out", "returned"]
+    borrower: str
+    documents: list[str]
+
+
 ChangeEvent = (
     DocumentFiled | DocumentCorrected | SecurityChanged | HouseholdChanged | ScheduleChanged
-    | DocumentDestroyed
+    | DocumentDestroyed | LoanChanged
 )
 """Every event the registry appends; consumers ``match`` on it and skip what they ignore."""
 

@@ -1,0 +1,62 @@
+"""``archive audit verify``: check the audit log's hash chain on the registry's database.
+
+Works on the database directly (like ``archive user add``), so it needs no running server
+and no token: whoever can read the registry's database can check it. Exits 0 when the
+chain holds, 1 with the first broken link when it does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from sqlalchemy.exc import DBAPIError
+
+from services.common.config import Settings, load_settings
+from services.common.db import create_engine, is_sqlite
+from services.common.errors import DependencyUnavailable
+from services.registry.journal.audit import ChainReport, verify
+
+
+@click.group()
+def audit() -> None:
+    """The audit log (O4)."""
+
+
+@audit.command("verify")
+def verify_command() -> None:
+    """Recompute the audit log's hash chain; print the first broken link, if any."""
+    report = asyncio.run(_verify(load_settings()))
+    if report.intact:
+        click.echo(f"audit log intact: {report.entries} entries checked")
+        return
+    click.echo(f"audit log BROKEN at entry {report.broken_at}: {report.problem}", err=True)
+    click.echo(f"({report.entries} entries before it are intact; keep a copy of the database "
+               "and tell the compliance officer)", err=True)
+    sys.exit(1)
+
+
+async def _verify(settings: Settings) -> ChainReport:
+    url = settings.database_url_for("registry")
+    if is_sqlite(url) and not (settings.data_dir / "registry.db").exists() \
+            and settings.database_url is None:
+        raise DependencyUnavailable(
+            f"no registry database in {settings.data_dir}; set ARCHIVE_DATA_DIR or "
+            "ARCHIVE_DATABASE_URL to the archive's", code="no_database")
+    engine = create_engine(url, pool_size=1)
+    try:
+        with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True, console=Console(stderr=True),
+                      disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("audit", total=None)
+            return await verify(engine, progress=lambda done, total: bar.update(
+                task, completed=done, total=total))
+    except DBAPIError as exc:
+        raise DependencyUnavailable(
+            f"cannot read the audit log: {str(exc.orig).splitlines()[0]}; is the database "
+            "migrated ('archive migrate')?", code="database_unavailable") from exc
+    finally:
+        await engine.dispose()

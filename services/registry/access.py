@@ -1,0 +1,142 @@
+"""Authorisation decisions (权限): ``can(principal, action, document, grants)``, pure.
+
+Every route with a document id asks this (reliability.md, lesson 1); the other services
+ask it through ``POST /registry/access/decide``. The rules:
+
+- Clearance is the ceiling of what a user may know exists: a document above it is
+  ``not_visible`` (answered 404, never 403) unless a grant names it.
+- Ordinary documents without personal information: anyone who sees them may read and
+  download them (B1; the read is registered in the audit log).
+- Confidential and secret documents (B2), and documents with owners' personal
+  information (B8), are read only through a grant (an approved digital loan), view-only:
+  never downloaded. A grant is an explicit approval (the director's for confidential,
+  the service-centre head's for personal information), so it also lifts the clearance
+  ceiling for the documents it names.
+- Metadata corrections are the archivist's (D6); roles give no other right: ``admin``
+  has no implicit right to read confidential files (domain.md, People).
+- Our services act for the system (indexing, serving what was decided) and may read all.
+- A destroyed document keeps its catalogue record; its content is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from services.common.auth import Principal
+from services.common.clients.registry import (
+    AccessFilter,
+    Action,
+    Decision,
+    DecisionCode,
+    DocumentStatus,
+)
+from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
+
+
+class Guarded(Protocol):
+    """The facts about a document a decision depends on (a ``DocumentRecord`` has them)."""
+
+    @property
+    def document_id(self) -> str: ...
+
+    @property
+    def security(self) -> SecurityLevel: ...
+
+    @property
+    def personal_info(self) -> bool: ...
+
+    @property
+    def status(self) -> DocumentStatus: ...
+
+
+@dataclass(frozen=True)
+class AccessGrants:
+    """Documents a user may read view-only by approval (active digital loans, B2/B8)."""
+
+    view: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, document_ids: Iterable[str]) -> AccessGrants:
+        return cls(view=frozenset(document_ids))
+
+
+NO_GRANTS = AccessGrants()
+
+
+class GrantSource(Protocol):
+    """Supplies a user's grants; the lending feature implements it over its loans.
+
+    Called outside any registry transaction (it may open its own); read-only.
+    """
+
+    async def grants_for(self, principal: Principal) -> AccessGrants: ...
+
+
+class NoGrants:
+    """Until loans exist nobody holds a grant."""
+
+    async def grants_for(self, principal: Principal) -> AccessGrants:
+        return NO_GRANTS
+
+
+CORRECTORS = ("archivist",)
+SERVICE_ACTIONS: frozenset[Action] = frozenset({"list", "read", "read_text", "download"})
+
+ALLOWED = Decision(allowed=True, code="allowed", reason="allowed")
+VIEW_ONLY = Decision(allowed=True, view_only=True, code="allowed",
+                     reason="allowed to view in the system only (no download, B2)")
+NOT_VISIBLE = Decision(allowed=False, code="not_visible", reason="no such document")
+
+
+def is_restricted(document: Guarded) -> bool:
+    """Content readable only through a grant: confidential or secret (B2), personal (B8)."""
+    return document.security != "ordinary" or document.personal_info
+
+
+def can(principal: Principal, action: Action, document: Guarded | None,
+        grants: AccessGrants = NO_GRANTS) -> Decision:
+    """May ``principal`` do ``action`` on ``document`` (``None``: there is no such document)?"""
+    if document is None:
+        return NOT_VISIBLE
+    if principal.is_service:
+        return ALLOWED if action in SERVICE_ACTIONS else _refuse(
+            "role_required", "our services do not correct metadata")
+    granted = document.document_id in grants.view
+    if not (granted or principal.cleared_for(document.security)):
+        return NOT_VISIBLE
+    if action in ("list", "read"):
+        return ALLOWED
+    if document.status == "destroyed":
+        return _refuse("destroyed", "the document was destroyed; only its record remains")
+    if action == "correct":
+        if principal.has_role(*CORRECTORS):
+            return ALLOWED
+        return _refuse("role_required", "metadata is corrected by an archivist (D6)")
+    if not is_restricted(document):
+        return ALLOWED
+    if not granted:
+        return _refuse("needs_grant", "reading this document needs an approved loan "
+                       "(confidential: B2, personal information: B8)")
+    if action == "read_text":
+        return VIEW_ONLY
+    return _refuse("view_only", "this document may be viewed in the system only, not "
+                   "downloaded (B2)")
+
+
+def access_filter(principal: Principal, grants: AccessGrants = NO_GRANTS) -> AccessFilter:
+    """The same rules as ``can`` for whole queries (search filters inside the query)."""
+    if principal.is_service:
+        return AccessFilter(unrestricted=True, clearance="secret",
+                            visible_levels=list(SECURITY_LEVELS),
+                            readable_levels=list(SECURITY_LEVELS), granted=[])
+    visible = [level for level in SECURITY_LEVELS
+               if security_rank(level) <= security_rank(principal.clearance)]
+    return AccessFilter(unrestricted=False, clearance=principal.clearance,
+                        visible_levels=visible,
+                        readable_levels=["ordinary"], granted=sorted(grants.view))
+
+
+def _refuse(code: DecisionCode, reason: str) -> Decision:
+    return Decision(allowed=False, code=code, reason=reason)

@@ -1,0 +1,132 @@
+"""Catalogue routes: registration, records, a household's file, corrections, access."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+
+from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.clients.registry import (
+    AccessAnswer,
+    AccessFilter,
+    AccessRequest,
+    DocumentRecord,
+    NewDocument,
+)
+from services.registry.catalogue.corrections import CorrectionsService
+from services.registry.catalogue.models import (
+    Correction,
+    CorrectionDecision,
+    CorrectionRequest,
+    CorrectionStatus,
+    DocumentVersion,
+)
+from services.registry.catalogue.service import CatalogueService
+from services.registry.guards import MAX_OFFSET, allow
+
+Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
+
+
+class DocumentsController(Controller):
+    path = "/documents"
+    tags = ("catalogue",)
+
+    @post("/", operation_id="registerDocument", guards=[allow(SERVICE_ROLE, "archivist")])
+    async def register(self, data: JSONBody[NewDocument], request: Request[Any, Any, Any],
+                       catalogue: NamedDependency[CatalogueService]
+                       ) -> Response[DocumentRecord]:
+        """File a document: 201 with its new record, or 200 with the record the same
+        bytes (same ``sha256``) already have."""
+        registration = await catalogue.register(principal_of(request), data)
+        return Response(registration.document,
+                        status_code=HTTP_201_CREATED if registration.created else HTTP_200_OK)
+
+    @get("/", operation_id="listDocuments")
+    async def list_documents(
+        self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService],
+        household: Annotated[str | None, QueryParameter()] = None,
+        limit: Limit = 100, offset: Offset = 0,
+    ) -> list[DocumentRecord]:
+        """A household's file newest first (D4); without ``household``, every document.
+        Documents the caller may not know exist are left out."""
+        return await catalogue.list_file(principal_of(request), household=household,
+                                         limit=limit, offset=offset)
+
+    @get("/{document_id:str}", operation_id="getDocument")
+    async def get_document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                           catalogue: NamedDependency[CatalogueService]) -> DocumentRecord:
+        """The catalogue record; 404 for a document above the caller's clearance."""
+        return await catalogue.read(principal_of(request), document_id)
+
+    @get("/{document_id:str}/history", operation_id="getDocumentHistory")
+    async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                      corrections: NamedDependency[CorrectionsService]
+                      ) -> list[DocumentVersion]:
+        """Every version of the metadata with who, when, why and approver (D6)."""
+        return await corrections.history(principal_of(request), document_id)
+
+    @post("/{document_id:str}/corrections", operation_id="correctDocument")
+    async def correct(self, document_id: FromPath[str], data: JSONBody[CorrectionRequest],
+                      request: Request[Any, Any, Any],
+                      corrections: NamedDependency[CorrectionsService]
+                      ) -> Response[Correction]:
+        """201 with the applied correction, or 202 pending a manager's approval when the
+        document is a working document (D6)."""
+        correction = await corrections.request(principal_of(request), document_id, data)
+        status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
+        return Response(correction, status_code=status)
+
+
+class CorrectionsController(Controller):
+    path = "/corrections"
+    tags = ("catalogue",)
+
+    @get("/", operation_id="listCorrections", guards=[allow("manager", "archivist")])
+    async def list_corrections(
+        self, request: Request[Any, Any, Any],
+        corrections: NamedDependency[CorrectionsService],
+        status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
+        document_id: Annotated[str | None, QueryParameter()] = None,
+        limit: Limit = 100,
+    ) -> list[Correction]:
+        """Corrections, e.g. ``status=pending`` for a manager's queue."""
+        return await corrections.corrections(principal_of(request), status=status,
+                                             document_id=document_id, limit=limit)
+
+    @post("/{correction_id:str}/approve", operation_id="approveCorrection",
+          status_code=HTTP_200_OK, guards=[allow("manager")])
+    async def approve(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
+                      request: Request[Any, Any, Any],
+                      corrections: NamedDependency[CorrectionsService]) -> Correction:
+        """A manager other than the requester approves; the new version names them."""
+        return await corrections.approve(principal_of(request), correction_id, note=data.note)
+
+    @post("/{correction_id:str}/reject", operation_id="rejectCorrection",
+          status_code=HTTP_200_OK, guards=[allow("manager")])
+    async def reject(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
+                     request: Request[Any, Any, Any],
+                     corrections: NamedDependency[CorrectionsService]) -> Correction:
+        return await corrections.reject(principal_of(request), correction_id, note=data.note)
+
+
+class AccessController(Controller):
+    path = "/access"
+    tags = ("access",)
+
+    @post("/decide", operation_id="decideAccess", status_code=HTTP_200_OK)
+    async def decide(self, data: JSONBody[AccessRequest], request: Request[Any, Any, Any],
+                     catalogue: NamedDependency[CatalogueService]) -> AccessAnswer:
+        """May the caller (a user's forwarded token) do ``action``? Always 200: a refusal
+        is an answer, audited here; the asking service enforces it."""
+        return await catalogue.decide(principal_of(request), data.document_id, data.action)
+
+    @get("/filter", operation_id="getAccessFilter")
+    async def access_filter(self, request: Request[Any, Any, Any],
+                            catalogue: NamedDependency[CatalogueService]) -> AccessFilter:
+        """What the caller may see and read, for search to filter inside its query."""
+        return await catalogue.access_filter(principal_of(request))

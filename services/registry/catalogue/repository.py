@@ -1,0 +1,174 @@
+"""Persistence of catalogue records, inside a registry transaction.
+
+Besides filing and correction, it offers what the retention and destruction features
+need: documents by ``disposal_due``, a new due date after appraisal, the destroyed mark.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.clients.registry import AccessFilter, DocumentRecord
+from services.common.errors import Conflict, NotFound
+from services.common.models import Category
+from services.registry.catalogue.models import archive_counters, documents
+from services.registry.catalogue.numbers import COMPANY
+from services.registry.schedule.rules import RetentionRules, retention_start
+from services.registry.schema import dialect_insert
+
+NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
+                documents.c.document_id.desc())
+
+
+class DocumentsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, document_id: str, *, lock: bool = False) -> DocumentRecord | None:
+        query = sa.select(documents).where(documents.c.document_id == document_id)
+        row = (await self.conn.execute(query.with_for_update() if lock else query)
+               ).mappings().first()
+        return None if row is None else record_of(row)
+
+    async def by_sha256(self, sha256: str) -> DocumentRecord | None:
+        row = (await self.conn.execute(
+            sa.select(documents).where(documents.c.sha256 == sha256)
+        )).mappings().first()
+        return None if row is None else record_of(row)
+
+    async def next_number(self, year: int, category: str, household: str | None) -> int:
+        """The next archive number of (year, category, household); the counter row stays
+        locked until the transaction ends (D8: no gaps, no duplicates)."""
+        statement = dialect_insert(self.conn, archive_counters).values(
+            year=year, category=category, household=household or COMPANY, last_no=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=["year", "category", "household"],
+            set_={"last_no": archive_counters.c.last_no + 1},
+        ).returning(archive_counters.c.last_no)
+        return int((await self.conn.execute(statement)).scalar_one())
+
+    async def insert(self, record: DocumentRecord) -> None:
+        """Raises ``Conflict`` (``already_registered``) if the bytes were filed meanwhile."""
+        try:
+            await self.conn.execute(documents.insert().values(**_row_of(record)))
+        except IntegrityError as exc:
+            raise Conflict(f"a document with sha256 {record.sha256} is already registered",
+                           code="already_registered") from exc
+
+    async def update(self, record: DocumentRecord) -> None:
+        """Write the current version of ``record`` (its history is kept by the caller)."""
+        values = _row_of(record)
+        for fixed in ("document_id", "archive_no", "sha256", "registered_at", "filed_by"):
+            values.pop(fixed)
+        await self.conn.execute(documents.update()
+                                .where(documents.c.document_id == record.document_id)
+                                .values(**values))
+
+    async def newest_first(self, *, household: str | None, access: AccessFilter, limit: int,
+                   offset: int) -> list[DocumentRecord]:
+        """A household's file (or every document), newest first (D4), as far as visible."""
+        query = sa.select(documents)
+        if household is not None:
+            query = query.where(documents.c.household == household)
+        if not access.unrestricted:
+            query = query.where(sa.or_(documents.c.security.in_(access.visible_levels),
+                                       documents.c.document_id.in_(access.granted)))
+        rows = (await self.conn.execute(query.order_by(*NEWEST_FIRST).limit(limit)
+                                        .offset(offset))).mappings()
+        return [record_of(row) for row in rows]
+
+    async def restart_retention(self, occupancy_id: int, closed_on: date,
+                                rules: RetentionRules, *, at: datetime) -> int:
+        """D3/R1: the occupancy closed on ``closed_on``; its documents' clocks restart."""
+        rows = (await self.conn.execute(
+            sa.select(documents.c.document_id, documents.c.category, documents.c.filed_at)
+            .where(documents.c.occupancy_id == occupancy_id, documents.c.status == "active")
+        )).all()
+        if not rows:
+            return 0
+        updates = []
+        for row in rows:
+            start = retention_start(row.filed_at, closed_on)
+            updates.append({"b_id": row.document_id, "b_start": start,
+                            "b_due": rules.disposal_due(row.category, start)})
+        await self.conn.execute(
+            documents.update().where(documents.c.document_id == sa.bindparam("b_id"))
+            .values(retention_start=sa.bindparam("b_start"),
+                    disposal_due=sa.bindparam("b_due"), updated_at=at),
+            updates,
+        )
+        return len(updates)
+
+    async def recompute_disposal(self, categories: list[Category], rules: RetentionRules,
+                                 *, at: datetime) -> int:
+        """R1: after a schedule change, class and due date of the active documents of
+        ``categories``; one statement per distinct start date, computed here so both
+        engines count years the same way."""
+        changed = 0
+        for category in categories:
+            starts = (await self.conn.execute(
+                sa.select(documents.c.retention_start, sa.func.count())
+                .where(documents.c.category == category, documents.c.status == "active")
+                .group_by(documents.c.retention_start)
+            )).all()
+            if not starts:
+                continue
+            await self.conn.execute(
+                documents.update().where(documents.c.category == category,
+                                         documents.c.status == "active",
+                                         documents.c.retention_start == sa.bindparam("b_start"))
+                .values(retention_class=rules.class_of(category),
+                        disposal_due=sa.bindparam("b_due"), updated_at=at),
+                [{"b_start": start, "b_due": rules.disposal_due(category, start)}
+                 for start, _ in starts],
+            )
+            changed += sum(int(count) for _, count in starts)
+        return changed
+
+    async def due_for_disposal(self, as_of: date, *, categories: list[Category] | None = None,
+                               limit: int = 10_000) -> list[DocumentRecord]:
+        """Active documents whose ``disposal_due`` is on or before ``as_of`` (R2 sweeps)."""
+        query = sa.select(documents).where(documents.c.status == "active",
+                                           documents.c.disposal_due.is_not(None),
+                                           documents.c.disposal_due <= as_of)
+        if categories:
+            query = query.where(documents.c.category.in_(categories))
+        rows = (await self.conn.execute(
+            query.order_by(documents.c.disposal_due, documents.c.archive_no).limit(limit)
+        )).mappings()
+        return [record_of(row) for row in rows]
+
+    async def set_disposal_due(self, document_id: str, due: date | None, *, at: datetime
+                               ) -> None:
+        """A new due date decided at appraisal (R3: keep, appraise again)."""
+        await self.conn.execute(documents.update()
+                                .where(documents.c.document_id == document_id)
+                                .values(disposal_due=due, updated_at=at))
+
+    async def mark_destroyed(self, document_id: str, *, at: datetime) -> DocumentRecord:
+        """R6: the record stays, marked destroyed; the caller appends ``DocumentDestroyed``."""
+        await self.conn.execute(documents.update()
+                                .where(documents.c.document_id == document_id)
+                                .values(status="destroyed", updated_at=at))
+        record = await self.get(document_id)
+        if record is None:
+            raise NotFound(f"no document {document_id}", code="unknown_document")
+        return record
+
+
+def record_of(row: Any) -> DocumentRecord:
+    # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
+    return msgspec.convert({str(key): value for key, value in row.items()}, DocumentRecord)
+
+
+def _row_of(record: DocumentRecord) -> dict[str, Any]:
+    values: dict[str, Any] = msgspec.structs.asdict(record)
+    values["location"] = msgspec.to_builtins(record.location)
+    values["extraction"] = msgspec.to_builtins(record.extraction)
+    return values

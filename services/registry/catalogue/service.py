@@ -1,0 +1,218 @@
+"""Filing (归档), reading and listing catalogue records, and access decisions on them.
+
+Filing is idempotent by SHA-256: the same bytes return the existing record. A document
+filed to an unknown household creates it (building and floor parsed from the unit
+code, no label, no occupant) so that digitising an old cabinet never stops on a file
+that was not set up first; the archivist sets the occupant afterwards (D2).
+A document belongs to the occupancy in force on its ``filed_at`` date, which starts its
+retention clock at move-out once that occupancy closes (D3, R1).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from services.common.auth import Principal
+from services.common.clients.registry import (
+    AccessAnswer,
+    AccessFilter,
+    Action,
+    DocumentFiled,
+    DocumentRecord,
+    HouseholdChanged,
+    NewDocument,
+    Registration,
+    feed_document,
+)
+from services.common.clock import Clock
+from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.common.models import (
+    CATEGORIES,
+    HOUSEHOLD_RE,
+    Category,
+    security_rank,
+)
+from services.registry.access import GrantSource, access_filter, can, is_restricted
+from services.registry.catalogue.numbers import archive_no
+from services.registry.households.models import Occupancy
+from services.registry.journal.audit import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.schedule.rules import RetentionRules, checked_date, retention_start
+from services.registry.store import RegistryStore, Tx
+
+FILERS = ("archivist",)
+COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)
+MAX_PAGE = 1000
+
+
+def validated_category(value: str) -> Category:
+    for category in CATEGORIES:
+        if category == value:
+            return category
+    raise ValidationFailed(f"unknown category {value!r}; use one of: {', '.join(CATEGORIES)}",
+                           code="unknown_category")
+
+
+def validated_household(value: str | None, category: Category) -> str | None:
+    if not value:
+        if category not in COMPANY_CATEGORIES:
+            raise ValidationFailed(
+                f"a {category} document belongs to a household; give its unit code "
+                "(e.g. A-1201); only company documents (policy) have none",
+                code="household_required")
+        return None
+    if not HOUSEHOLD_RE.match(value):
+        raise ValidationFailed(f"{value!r} is not a unit code like A-1201",
+                               code="invalid_household")
+    return value
+
+
+class CatalogueService:
+    def __init__(self, store: RegistryStore, clock: Clock, *, grants: GrantSource,
+                 journal: JournalService) -> None:
+        self.store = store
+        self.clock = clock
+        self.grants = grants
+        self.journal = journal
+
+    async def register(self, principal: Principal, new: NewDocument) -> Registration:
+        """File ``new`` (ingest's service token or an archivist); the same bytes again
+        return the existing record with ``created`` false."""
+        filer = await self._filer(principal, new)
+        category = validated_category(new.category)
+        household = validated_household(new.household, category)
+        checked_date(new.filed_at, "filed_at")
+        try:
+            return await self._file(new, category, household, filer)
+        except Conflict as exc:
+            if exc.code != "already_registered":
+                raise
+        # A concurrent filing of the same bytes won the race; its record is the answer.
+        async with self.store.transaction() as tx:
+            existing = await tx.documents.by_sha256(new.sha256)
+        if existing is None:
+            raise Conflict("the document could not be registered; try again",
+                           code="registration_race")
+        return Registration(document=existing, created=False)
+
+    async def _filer(self, principal: Principal, new: NewDocument) -> str:
+        if principal.is_service:
+            return new.filed_by or principal.username
+        if not principal.has_role(*FILERS):
+            await self.journal.refuse(principal, "file", Forbidden(
+                "documents are filed by an archivist or through ingest", code="role_required"))
+        if security_rank(new.security) > security_rank(principal.clearance):
+            await self.journal.refuse(principal, "file", Forbidden(
+                f"you may not file a {new.security} document above your clearance",
+                code="above_clearance"))
+        return principal.username
+
+    async def _file(self, new: NewDocument, category: Category, household: str | None,
+                    filer: str) -> Registration:
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            existing = await tx.documents.by_sha256(new.sha256)
+            if existing is not None:
+                return Registration(document=existing, created=False)
+            rules = await tx.schedule.rules(lock="share")
+            created, occupancy = await self._household_for_filing(tx, household, new.filed_at,
+                                                                  now)
+            number = await tx.documents.next_number(new.filed_at.year, category, household)
+            start = retention_start(new.filed_at, occupancy.moved_out if occupancy else None)
+            record = _new_record(
+                new, category, household, occupancy, filer, now,
+                number=archive_no(new.filed_at.year, category, household, number),
+                rules=rules, start=start)
+            await tx.documents.insert(record)
+            await tx.history.add_version(record, changes={}, changed_by=filer, changed_at=now,
+                                         reason="filed")
+            if created and household is not None:
+                await tx.emit(HouseholdChanged(household=household, change="created",
+                                               label=None), at=now)
+                await tx.audit(AuditEntry(action="household_created", username=filer,
+                                          detail={"household": household}), at=now)
+            await tx.emit(DocumentFiled(document=feed_document(record)), at=now)
+            await tx.audit(AuditEntry(
+                action="filed", username=filer, document_id=record.document_id,
+                detail={"archive_no": record.archive_no, "sha256": record.sha256}), at=now)
+        return Registration(document=record, created=True)
+
+    async def _household_for_filing(self, tx: Tx, household: str | None, filed_at: date,
+                                    at: datetime) -> tuple[bool, Occupancy | None]:
+        """Lock (or create) the household and find the occupancy the document joins."""
+        if household is None:
+            return False, None
+        created = False
+        if not await tx.households.lock(household):
+            created = await tx.households.insert(household, label=None, at=at)
+            await tx.households.lock(household)
+        return created, await tx.households.occupancy_on(household, filed_at)
+
+    async def read(self, principal: Principal, document_id: str) -> DocumentRecord:
+        """The catalogue record; reads of restricted documents are audited (O4)."""
+        answer = await self.decide(principal, document_id, "read")
+        if not answer.allowed or answer.document is None:
+            raise answer.error()
+        return answer.document
+
+    async def decide(self, principal: Principal, document_id: str, action: Action
+                     ) -> AccessAnswer:
+        """``can()`` on the stored record, audited: refusals always, and a user's content
+        reads and downloads, and reads of confidential or personal records."""
+        grants = await self.grants.grants_for(principal)
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            record = await tx.documents.get(document_id)
+            decision = can(principal, action, record, grants)
+            if decision.allowed and record is not None and _audited(principal, action, record):
+                await tx.audit(AuditEntry(
+                    action=action, username=principal.username, document_id=document_id,
+                    detail={"view_only": decision.view_only}), at=now)
+        if not decision.allowed:
+            await self.journal.refused(
+                principal, action, decision.error(), document_id=document_id,
+                code="unknown_document" if record is None else decision.code)
+        return AccessAnswer(allowed=decision.allowed, code=decision.code,
+                            reason=decision.reason, view_only=decision.view_only,
+                            document=None if decision.code == "not_visible" else record)
+
+    async def list_file(self, principal: Principal, *, household: str | None, limit: int,
+                        offset: int) -> list[DocumentRecord]:
+        """A household's file (every document if ``household`` is None), newest first
+        (D4), leaving out what the caller may not know exists."""
+        access = await self.access_filter(principal)
+        async with self.store.transaction() as tx:
+            return await tx.documents.newest_first(household=household, access=access,
+                                           limit=min(limit, MAX_PAGE), offset=offset)
+
+    async def access_filter(self, principal: Principal) -> AccessFilter:
+        return access_filter(principal, await self.grants.grants_for(principal))
+
+    async def due_for_disposal(self, as_of: date, *, categories: list[Category] | None = None
+                               ) -> list[DocumentRecord]:
+        """Active documents due for appraisal by ``as_of`` (for retention sweeps, R2)."""
+        async with self.store.transaction() as tx:
+            return await tx.documents.due_for_disposal(as_of, categories=categories)
+
+
+def _audited(principal: Principal, action: Action, record: DocumentRecord) -> bool:
+    if principal.is_service:
+        return False
+    return action in ("read_text", "download") or (action == "read" and is_restricted(record))
+
+
+def _new_record(new: NewDocument, category: Category, household: str | None,
+                occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
+                rules: RetentionRules, start: date) -> DocumentRecord:
+    return DocumentRecord(
+        document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
+        household=household, occupancy_id=occupancy.occupancy_id if occupancy else None,
+        category=category, title=new.title, filed_at=new.filed_at, security=new.security,
+        personal_info=new.personal_info, working=new.working, location=new.location,
+        is_copy=new.is_copy, language=new.language, pages=new.pages,
+        extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
+        original_filename=new.original_filename, retention_class=rules.class_of(category),
+        retention_start=start, disposal_due=rules.disposal_due(category, start),
+        status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
+    )

@@ -1,0 +1,54 @@
+"""Role guards of the registry's routes that audit their refusals (O4).
+
+The journal that records a refusal reaches the guard through the router's ``opt``
+(Litestar hands a route's merged ``opt`` to its guards); ``bootstrap`` puts a
+``RefusalRecorder`` there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.errors import Forbidden
+from services.common.models import Role
+from services.registry.journal.service import JournalService
+
+JOURNAL_OPT = "registry_journal"
+
+# Bounds of integer query parameters: what the databases' 64-bit integers can hold.
+MAX_OFFSET = 10_000_000
+MAX_SEQ = 2**62
+
+
+class RefusalRecorder:
+    """The journal, as the guards reach it."""
+
+    def __init__(self, journal: JournalService) -> None:
+        self.journal = journal
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RefusalRecorder:
+        # Litestar deep-copies route handlers (and their opt) when it registers routes;
+        # the journal holds an engine, which is shared, never copied.
+        return self
+
+
+def allow(*roles: Role | str) -> Any:
+    """A guard: the caller holds one of ``roles``; otherwise the refusal is audited, 403."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any],
+                    handler: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        if principal.has_role(*roles):
+            return
+        recorder: RefusalRecorder = handler.opt[JOURNAL_OPT]
+        operation = getattr(handler, "operation_id", None)
+        action = operation if isinstance(operation, str) else connection.url.path
+        names = ", ".join("a service token" if role == SERVICE_ROLE else role for role in roles)
+        await recorder.journal.refuse(principal, action, Forbidden(
+            f"this needs one of: {names}", code="role_required"))
+
+    return guard

@@ -1,0 +1,64 @@
+"""Households routes: create, read, list by building and floor, occupant, move-out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from services.common.auth import principal_of
+from services.registry.guards import MAX_OFFSET, allow
+from services.registry.households.models import Household, MoveOut, NewHousehold, NewOccupant
+from services.registry.households.service import HouseholdsService
+
+Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
+
+
+class HouseholdsController(Controller):
+    path = "/households"
+    tags = ("households",)
+
+    @post("/", operation_id="createHousehold", guards=[allow("archivist")])
+    async def create(self, data: JSONBody[NewHousehold], request: Request[Any, Any, Any],
+                     households: NamedDependency[HouseholdsService]) -> Household:
+        """Open a household's file (一户一档, D1), with its first occupant if known."""
+        return await households.create(principal_of(request).username, data)
+
+    @get("/", operation_id="listHouseholds")
+    async def list_households(
+        self, households: NamedDependency[HouseholdsService],
+        building: Annotated[str | None, QueryParameter()] = None,
+        floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
+        limit: Limit = 200, offset: Offset = 0,
+    ) -> list[Household]:
+        """Households in cabinet order: building, floor, unit."""
+        return await households.list_households(building=building, floor=floor, limit=limit,
+                                     offset=offset)
+
+    @get("/{household:str}", operation_id="getHousehold")
+    async def get_household(self, household: FromPath[str],
+                            households: NamedDependency[HouseholdsService]) -> Household:
+        """The household with its current label and occupants history."""
+        return await households.get(household)
+
+    @post("/{household:str}/occupants", operation_id="changeOccupant",
+          status_code=HTTP_200_OK, guards=[allow("archivist")])
+    async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
+                              request: Request[Any, Any, Any],
+                              households: NamedDependency[HouseholdsService]) -> Household:
+        """A new occupant moves in (D2); the previous one's part of the file closes."""
+        return await households.change_occupant(principal_of(request).username, household,
+                                                data)
+
+    @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
+          guards=[allow("archivist")])
+    async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
+                       request: Request[Any, Any, Any],
+                       households: NamedDependency[HouseholdsService]) -> Household:
+        """Move-out (退租, D3): the occupant's part of the file closes."""
+        return await households.move_out(principal_of(request).username, household,
+                                         data.moved_out)

@@ -1,0 +1,119 @@
+"""Persistence of households and occupancies, inside a registry transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.models import split_household
+from services.registry.households.models import Household, Occupancy, households, occupancies
+from services.registry.schema import dialect_insert
+
+
+class HouseholdsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def insert(self, code: str, *, label: str | None, at: datetime) -> bool:
+        """Create the household unless it exists; True if this call created it."""
+        building, floor, unit = split_household(code)
+        statement = dialect_insert(self.conn, households).values(
+            household=code, building=building, floor=floor, unit=unit, label=label,
+            created_at=at, updated_at=at,
+        ).on_conflict_do_nothing(index_elements=["household"])
+        result = await self.conn.execute(statement)
+        return bool(result.rowcount)
+
+    async def lock(self, code: str) -> bool:
+        """Hold the household row until the transaction ends; False if there is none.
+
+        Filing and move-out both take it first, so a document filed while its occupancy
+        closes is either seen by the move-out or files against the closed occupancy."""
+        found = (await self.conn.execute(
+            sa.select(households.c.household).where(households.c.household == code)
+            .with_for_update()
+        )).first()
+        return found is not None
+
+    async def get(self, code: str) -> Household | None:
+        query = sa.select(households).where(households.c.household == code)
+        found = await self._households(query)
+        return found[0] if found else None
+
+    async def in_cabinet_order(self, *, building: str | None, floor: int | None, limit: int,
+                               offset: int) -> list[Household]:
+        """By building, floor and unit, the order of the cabinets (D1)."""
+        query = sa.select(households)
+        if building is not None:
+            query = query.where(households.c.building == building)
+        if floor is not None:
+            query = query.where(households.c.floor == floor)
+        query = query.order_by(households.c.building, households.c.floor, households.c.unit)
+        return await self._households(query.limit(limit).offset(offset))
+
+    async def open_occupancy(self, code: str) -> Occupancy | None:
+        row = (await self.conn.execute(
+            sa.select(occupancies).where(occupancies.c.household == code,
+                                         occupancies.c.moved_out.is_(None))
+        )).mappings().first()
+        return None if row is None else _occupancy(row)
+
+    async def occupancy_on(self, code: str, day: date) -> Occupancy | None:
+        """The occupancy a document dated ``day`` belongs to: the latest that had begun
+        and had not ended before it; ``None`` if the unit was vacant then."""
+        row = (await self.conn.execute(
+            sa.select(occupancies).where(
+                occupancies.c.household == code, occupancies.c.moved_in <= day,
+                sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
+            ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1)
+        )).mappings().first()
+        return None if row is None else _occupancy(row)
+
+    async def occupancy(self, occupancy_id: int) -> Occupancy | None:
+        row = (await self.conn.execute(
+            sa.select(occupancies).where(occupancies.c.occupancy_id == occupancy_id)
+        )).mappings().first()
+        return None if row is None else _occupancy(row)
+
+    async def add_occupancy(self, code: str, occupant: str, moved_in: date) -> int:
+        result = await self.conn.execute(occupancies.insert().values(
+            household=code, occupant=occupant, moved_in=moved_in,
+        ).returning(occupancies.c.occupancy_id))
+        return int(result.scalar_one())
+
+    async def close_occupancy(self, occupancy_id: int, moved_out: date) -> None:
+        await self.conn.execute(occupancies.update()
+                                .where(occupancies.c.occupancy_id == occupancy_id)
+                                .values(moved_out=moved_out))
+
+    async def set_label(self, code: str, label: str | None, *, at: datetime) -> None:
+        await self.conn.execute(households.update().where(households.c.household == code)
+                                .values(label=label, updated_at=at))
+
+    async def _households(self, query: sa.Select[Any]) -> list[Household]:
+        rows = (await self.conn.execute(query)).mappings().all()
+        if not rows:
+            return []
+        history: dict[str, list[Occupancy]] = defaultdict(list)
+        for row in (await self.conn.execute(
+            sa.select(occupancies)
+            .where(occupancies.c.household.in_([r["household"] for r in rows]))
+            .order_by(occupancies.c.moved_in, occupancies.c.occupancy_id)
+        )).mappings():
+            history[row["household"]].append(_occupancy(row))
+        return [Household(
+            household=row["household"], building=row["building"], floor=row["floor"],
+            unit=row["unit"], label=row["label"],
+            occupied=any(o.moved_out is None for o in history[row["household"]]),
+            occupants=history[row["household"]], created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        ) for row in rows]
+
+
+def _occupancy(row: Any) -> Occupancy:
+    return Occupancy(occupancy_id=int(row["occupancy_id"]), occupant=row["occupant"],
+                     moved_in=row["moved_in"], moved_out=row["moved_out"])

@@ -1,0 +1,58 @@
+"""Journal routes: the change feed (services, admin) and the audit log (compliance, admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from services.common.auth import SERVICE_ROLE
+from services.common.clients.registry import FeedPage
+from services.registry.guards import MAX_SEQ, allow
+from services.registry.journal.audit import AuditQuery, AuditRecord, ChainReport
+from services.registry.journal.service import MAX_FEED_PAGE, JournalService
+
+
+class ChangesController(Controller):
+    path = "/changes"
+    tags = ("journal",)
+
+    @get("/", operation_id="listChanges", guards=[allow(SERVICE_ROLE, "admin")])
+    async def changes(
+        self, journal: NamedDependency[JournalService],
+        after: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_FEED_PAGE)] = 500,
+    ) -> FeedPage:
+        """Events with ``seq > after`` in order; continue from ``last_seq``."""
+        return await journal.changes(after=after, limit=limit)
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ("journal",)
+    guards = [allow("compliance", "admin")]  # noqa: RUF012 - Litestar's declared layer type
+
+    @get("/", operation_id="listAuditEntries")
+    async def entries(
+        self, journal: NamedDependency[JournalService],
+        document_id: Annotated[str | None, QueryParameter()] = None,
+        username: Annotated[str | None, QueryParameter()] = None,
+        since: Annotated[datetime | None, QueryParameter()] = None,
+        until: Annotated[datetime | None, QueryParameter()] = None,
+        after_seq: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+    ) -> list[AuditRecord]:
+        """Audit entries oldest first, by document, user and time (``since`` ≤ at <
+        ``until``; a time without zone is UTC); page on with ``after_seq``."""
+        return await journal.entries(AuditQuery(
+            document_id=document_id, username=username, since=since, until=until,
+            after_seq=after_seq, limit=limit))
+
+    @get("/verify", operation_id="verifyAuditChain")
+    async def verify(self, journal: NamedDependency[JournalService]) -> ChainReport:
+        """Recompute the hash chain; names the first broken link (as ``archive audit
+        verify`` does)."""
+        return await journal.verify()

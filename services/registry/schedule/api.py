@@ -1,0 +1,31 @@
+"""Retention schedule routes (R1): read by anyone signed in, replaced by compliance/admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from services.common.auth import principal_of
+from services.registry.guards import allow
+from services.registry.schedule.models import RetentionSchedule, ScheduleChange, ScheduleUpdate
+from services.registry.schedule.service import ScheduleService
+
+
+class ScheduleController(Controller):
+    path = "/retention/schedule"
+    tags = ("retention",)
+
+    @get("/", operation_id="getRetentionSchedule")
+    async def get_schedule(self, schedule: NamedDependency[ScheduleService]
+                           ) -> RetentionSchedule:
+        """Category → retention class, and the years of ``long`` and ``short``."""
+        return await schedule.get()
+
+    @put("/", operation_id="putRetentionSchedule", guards=[allow("compliance", "admin")])
+    async def put_schedule(self, data: JSONBody[ScheduleUpdate], request: Request[Any, Any, Any],
+                           schedule: NamedDependency[ScheduleService]) -> ScheduleChange:
+        """Replace the schedule; due dates of the affected documents are recomputed."""
+        return await schedule.replace(principal_of(request).username, data)

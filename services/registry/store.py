@@ -1,0 +1,68 @@
+"""The registry's unit of work: one transaction across its repositories and journal.
+
+``async with store.transaction() as tx`` opens a transaction (on SQLite it takes the
+write lock up front, see ``services.common.db``), exposes the repositories bound to it,
+and commits when the block ends or rolls back if it raises. A change and its feed event
+and audit entry are appended in that one transaction (architecture principle 3).
+
+Lock order, so PostgreSQL transactions never wait on each other in a cycle: the schedule
+(``tx.schedule.rules(lock=...)``) first, then the household row, then document and
+counter rows (and a feature's own rows), and the journal (``tx.emit``, ``tx.audit``) last.
+Refusals are audited in a transaction of their own, after the refused one has ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import DataError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.common.clients.registry import ChangeEvent
+from services.common.db import connect
+from services.common.errors import ValidationFailed
+from services.registry.catalogue.history import HistoryRepository
+from services.registry.catalogue.repository import DocumentsRepository
+from services.registry.households.repository import HouseholdsRepository
+from services.registry.journal import audit, feed
+from services.registry.schedule.repository import ScheduleRepository
+
+
+@dataclass(frozen=True)
+class Tx:
+    conn: AsyncConnection
+    households: HouseholdsRepository
+    documents: DocumentsRepository
+    history: HistoryRepository
+    schedule: ScheduleRepository
+
+    async def emit(self, event: ChangeEvent, *, at: datetime) -> int:
+        return await feed.append(self.conn, event, at=at)
+
+    async def audit(self, entry: audit.AuditEntry, *, at: datetime) -> None:
+        await audit.record(self.conn, entry, at=at)
+
+
+class RegistryStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Raises ``ValidationFailed`` (``unstorable_value``) for a value the database
+        refuses to hold (a NUL character on PostgreSQL, an integer beyond 64 bits)."""
+        try:
+            async with connect(self.engine) as conn, conn.begin():
+                yield Tx(conn=conn, households=HouseholdsRepository(conn),
+                         documents=DocumentsRepository(conn),
+                         history=HistoryRepository(conn), schedule=ScheduleRepository(conn))
+        except (DataError, OverflowError) as exc:
+            raise ValidationFailed(f"a value cannot be stored: {_first_line(exc)}",
+                                   code="unstorable_value") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]

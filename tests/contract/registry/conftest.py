@@ -1,0 +1,91 @@
+"""A migrated registry on each database engine, with its domain services and a clock."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.auth import Principal
+from services.common.clients.registry import DocumentRecord, NewDocument
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.registry.access import AccessGrants
+from services.registry.bootstrap import RegistryServices
+
+INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
+ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
+MANAGER = Principal(username="zhou", roles=("manager",), clearance="secret")
+STAFF = Principal(username="li", roles=("staff",), clearance="ordinary")
+
+_counter = itertools.count()
+
+
+def sha(text: str | None = None) -> str:
+    return hashlib.sha256((text or f"document {next(_counter)}").encode()).hexdigest()
+
+
+def new_document(**fields: Any) -> NewDocument:
+    values: dict[str, Any] = {
+        "sha256": sha(), "household": "A-1201", "category": "correspondence",
+        "title": "关于空调维修的函", "filed_at": date(2024, 3, 1),
+        "media_type": "application/pdf", "size_bytes": 1024, "pages": 2,
+    }
+    values.update(fields)
+    return NewDocument(**values)
+
+
+class StaticGrants:
+    """A ``GrantSource`` whose grants the test sets (what approved loans will supply)."""
+
+    def __init__(self) -> None:
+        self.by_user: dict[str, set[str]] = {}
+
+    def grant(self, username: str, document_id: str) -> None:
+        self.by_user.setdefault(username, set()).add(document_id)
+
+    async def grants_for(self, principal: Principal) -> AccessGrants:
+        return AccessGrants.of(self.by_user.get(principal.username, ()))
+
+
+@dataclass
+class Registry:
+    url: str
+    engine: AsyncEngine
+    clock: FixedClock
+    grants: StaticGrants
+    services: RegistryServices = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.services = RegistryServices(self.engine, self.clock, grants=self.grants)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    async def file(self, **fields: Any) -> DocumentRecord:
+        registration = await self.services.catalogue.register(INGEST, new_document(**fields))
+        return registration.document
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(sa.text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+
+
+@pytest.fixture
+async def registry(database_url: str) -> AsyncIterator[Registry]:
+    await migrate(database_url, "registry")
+    engine = create_engine(database_url)
+    clock = FixedClock(datetime(2024, 6, 1, 9, 0, tzinfo=UTC))
+    try:
+        yield Registry(url=database_url, engine=engine, clock=clock, grants=StaticGrants())
+    finally:
+        await engine.dispose()

@@ -1,0 +1,160 @@
+"""The audit log on both engines (O4, reliability promise 4): what is recorded, the hash
+chain verifies, and any edited, deleted, inserted or reordered row is found."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from services.common.auth import Principal
+from services.common.errors import NotFound
+from services.registry.journal.audit import AuditEntry, AuditQuery, chain_hash
+from services.registry.journal.tables import audit_log
+from tests.contract.registry.conftest import ARCHIVIST, STAFF, Registry
+
+ENTRIES = 5
+
+
+async def _five_entries(registry: Registry) -> None:
+    for number in range(1, ENTRIES + 1):
+        async with registry.services.store.transaction() as tx:
+            await tx.audit(AuditEntry(action="read_text", username=f"user{number}",
+                                      document_id=f"doc-{number}", detail={"n": number}),
+                           at=registry.clock.now())
+        registry.clock.advance(timedelta(minutes=1))
+
+
+async def _unprotect(registry: Registry) -> None:
+    """What someone with the database owner's rights could do: drop the guard triggers."""
+    if registry.is_postgres:
+        await registry.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_rewrite")
+    else:
+        await registry.sql("DROP TRIGGER audit_log_no_update")
+        await registry.sql("DROP TRIGGER audit_log_no_delete")
+
+
+async def _row(registry: Registry, seq: int) -> sa.RowMapping:
+    async with registry.services.store.transaction() as tx:
+        return (await tx.conn.execute(sa.select(audit_log).where(audit_log.c.seq == seq))
+                ).mappings().one()
+
+
+async def _rewrite(registry: Registry, seq: int, **values: object) -> None:
+    async with registry.services.store.transaction() as tx:
+        await tx.conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(**values))
+
+
+async def _rehash_edit(registry: Registry) -> None:
+    """Edit entry 3 and recompute its own hash, as a careful forger would."""
+    row = await _row(registry, 3)
+    forged = AuditEntry(action=row["action"], username="intruder",
+                        document_id=row["document_id"], outcome=row["outcome"],
+                        code=row["code"])
+    await _rewrite(registry, 3, username="intruder", hash=chain_hash(
+        3, row["at"], forged, row["detail"], row["prev_hash"]))
+
+
+async def _swap(registry: Registry) -> None:
+    """Exchange entries 2 and 3, each keeping its new position's ``seq``."""
+    second, third = await _row(registry, 2), await _row(registry, 3)
+    for seq, row in ((2, third), (3, second)):
+        await _rewrite(registry, seq, **{k: v for k, v in row.items() if k != "seq"})
+
+
+INSERT = """INSERT INTO audit_log (seq, at, username, action, document_id, outcome, code,
+       detail, prev_hash, hash) SELECT 6, at, 'ghost', action, document_id, outcome, code,
+       detail, hash, hash FROM audit_log WHERE seq = 5"""
+
+TAMPERING = {
+    "edited": (["UPDATE audit_log SET username = 'intruder' WHERE seq = 3"], 3, "was edited"),
+    "deleted": (["DELETE FROM audit_log WHERE seq = 3"], 3, "is missing"),
+    "newest deleted": (["DELETE FROM audit_log WHERE seq = 5"], 5, "were deleted"),
+    "inserted": ([INSERT], 6, "was inserted"),
+}
+
+
+async def test_an_untouched_audit_chain_verifies(registry: Registry) -> None:
+    await _five_entries(registry)
+    await registry.file()
+    report = await registry.services.journal.verify()
+    assert (report.intact, report.entries) == (True, ENTRIES + 2)
+
+
+@pytest.mark.parametrize("kind", list(TAMPERING))
+async def test_a_tampered_audit_row_is_detected_at_the_first_broken_link(
+        registry: Registry, kind: str) -> None:
+    statements, broken_at, problem = TAMPERING[kind]
+    await _five_entries(registry)
+    await _unprotect(registry)
+    for statement in statements:
+        await registry.sql(statement)
+    report = await registry.services.journal.verify()
+    assert (report.intact, report.broken_at) == (False, broken_at)
+    assert problem in (report.problem or "")
+
+
+async def test_reordered_audit_rows_are_detected(registry: Registry) -> None:
+    await _five_entries(registry)
+    await _unprotect(registry)
+    await _swap(registry)
+    report = await registry.services.journal.verify()
+    assert (report.intact, report.broken_at) == (False, 2)
+
+
+async def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(registry: Registry) -> None:
+    await _five_entries(registry)
+    await _unprotect(registry)
+    await _rehash_edit(registry)
+    report = await registry.services.journal.verify()
+    assert (report.intact, report.broken_at) == (False, 4)
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET username = 'x' WHERE seq = 1",
+                                       "DELETE FROM audit_log WHERE seq = 1"])
+async def test_the_database_refuses_to_rewrite_audit_rows(registry: Registry,
+                                                          statement: str) -> None:
+    await _five_entries(registry)
+    with pytest.raises(DBAPIError, match="append-only"):
+        await registry.sql(statement)
+
+
+async def test_a_refused_read_is_audited_with_its_code(registry: Registry) -> None:
+    secret = await registry.file(security="secret")
+    with pytest.raises(NotFound):
+        await registry.services.catalogue.read(STAFF, secret.document_id)
+    entries = await registry.services.journal.entries(AuditQuery(username="li"))
+    assert [(e.action, e.outcome, e.code, e.document_id) for e in entries] == [
+        ("read", "refused", "not_visible", secret.document_id)]
+
+
+async def test_restricted_record_reads_and_content_reads_are_audited(
+        registry: Registry) -> None:
+    ordinary = await registry.file()
+    personal = await registry.file(personal_info=True, category="supplement")
+    reader = Principal(username="zhao", roles=("staff",), clearance="ordinary")
+    await registry.services.catalogue.read(reader, ordinary.document_id)
+    await registry.services.catalogue.read(reader, personal.document_id)
+    await registry.services.catalogue.decide(reader, ordinary.document_id, "read_text")
+    await registry.services.catalogue.decide(reader, ordinary.document_id, "download")
+    entries = await registry.services.journal.entries(AuditQuery(username="zhao"))
+    assert [(e.action, e.document_id) for e in entries] == [
+        ("read", personal.document_id), ("read_text", ordinary.document_id),
+        ("download", ordinary.document_id)]
+
+
+async def test_audit_entries_filter_by_document_user_and_time(registry: Registry) -> None:
+    await _five_entries(registry)
+    start = registry.clock.now()
+    filed = await registry.file()
+    await registry.services.catalogue.decide(ARCHIVIST, filed.document_id, "download")
+    services = registry.services.journal
+    by_document = await services.entries(AuditQuery(document_id=filed.document_id))
+    by_user = await services.entries(AuditQuery(username="user2"))
+    by_time = await services.entries(AuditQuery(since=start - timedelta(minutes=2),
+                                                until=start))
+    assert [e.action for e in by_document] == ["filed", "download"]
+    assert [e.document_id for e in by_user] == ["doc-2"]
+    assert [e.username for e in by_time] == ["user4", "user5"]

@@ -1,0 +1,96 @@
+"""Corrections on both engines (D6): new versions with who, when, why; manager approval."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from services.common.auth import Principal
+from services.common.clients.registry import DocumentCorrected, SecurityChanged
+from services.common.errors import Conflict, Forbidden
+from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
+from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
+
+
+def _fix(reason: str = "扫描时标题录错", **changes: object) -> CorrectionRequest:
+    return CorrectionRequest(changes=MetadataChanges(**changes),  # type: ignore[arg-type]
+                             reason=reason)
+
+
+async def test_a_correction_adds_a_version_and_keeps_the_previous_one(
+        registry: Registry) -> None:
+    filed = await registry.file(title="关于空调维修的函")
+    registry.clock.advance(timedelta(hours=2))
+    applied = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="关于空调漏水维修的函"))
+    versions = await registry.services.corrections.history(ARCHIVIST, filed.document_id)
+    assert applied.status == "applied"
+    assert [(v.version, v.metadata["title"]) for v in versions] == [
+        (1, "关于空调维修的函"), (2, "关于空调漏水维修的函")]
+    second = versions[1]
+    assert (second.changed_by, second.changed_at, second.reason) == (
+        "wang", registry.clock.now(), "扫描时标题录错")
+    assert second.changes == {"title": ["关于空调维修的函", "关于空调漏水维修的函"]}
+
+
+async def test_a_correction_of_the_category_recomputes_retention(registry: Registry) -> None:
+    filed = await registry.file(category="repair", filed_at=date(2020, 5, 1))
+    await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                _fix(category="contract"))
+    record = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    assert (record.category, record.retention_class, record.disposal_due) == (
+        "contract", "permanent", None)
+
+
+async def test_correcting_a_working_document_waits_for_a_managers_approval(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True, title="二装审批表")
+    pending = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表"))
+    unchanged = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    approved = await registry.services.corrections.approve(MANAGER, pending.correction_id,
+                                                           note="同意")
+    versions = await registry.services.corrections.history(ARCHIVIST, filed.document_id)
+    assert (pending.status, unchanged.title) == ("pending", "二装审批表")
+    assert (approved.status, approved.decided_by) == ("applied", "zhou")
+    assert (versions[-1].changed_by, versions[-1].approved_by) == ("wang", "zhou")
+
+
+async def test_nobody_approves_their_own_correction(registry: Registry) -> None:
+    both = Principal(username="sun", roles=("archivist", "manager"), clearance="secret")
+    filed = await registry.file(working=True)
+    pending = await registry.services.corrections.request(both, filed.document_id,
+                                                          _fix(title="新标题"))
+    with pytest.raises(Forbidden) as refused:
+        await registry.services.corrections.approve(both, pending.correction_id, note=None)
+    assert refused.value.code == "own_correction"
+
+
+async def test_a_correction_approved_after_the_document_changed_is_stale(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True)
+    first = await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                        _fix(title="第一次更正"))
+    second = await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                         _fix(title="第二次更正"))
+    await registry.services.corrections.approve(MANAGER, first.correction_id, note=None)
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.approve(MANAGER, second.correction_id, note=None)
+    assert refused.value.code == "stale_correction"
+
+
+async def test_a_correction_of_security_is_announced_as_security_changed(
+        registry: Registry) -> None:
+    filed = await registry.file()
+    before = (await registry.services.journal.changes(after=0, limit=100)).last_seq
+    await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                _fix(security="confidential"))
+    await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                _fix(title="另一个标题"))
+    events = [c.event for c in (await registry.services.journal.changes(
+        after=before, limit=100)).changes]
+    assert [type(e) for e in events] == [SecurityChanged, DocumentCorrected]
+    assert isinstance(events[0], SecurityChanged)
+    assert (events[0].previous_security, events[0].document.security) == (
+        "ordinary", "confidential")

@@ -1,0 +1,96 @@
+"""Filing on both engines: archive numbers (D8), idempotency by SHA-256, a household's file."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from services.common.clients.registry import DocumentFiled
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry, new_document, sha
+
+
+async def test_twenty_concurrent_filings_get_unique_gap_free_archive_numbers(
+        registry: Registry) -> None:
+    filings = [registry.services.catalogue.register(INGEST, new_document())
+               for _ in range(20)]
+    registrations = await asyncio.gather(*filings)
+    numbers = sorted(r.document.archive_no for r in registrations)
+    assert numbers == [f"2024-correspondence-A-1201-{n:04d}" for n in range(1, 21)]
+
+
+async def test_archive_numbers_count_per_year_category_and_household(
+        registry: Registry) -> None:
+    first = await registry.file(filed_at=date(2023, 12, 31))
+    other_year = await registry.file(filed_at=date(2024, 1, 2))
+    other_category = await registry.file(category="repair")
+    other_household = await registry.file(household="B-0305")
+    second = await registry.file(filed_at=date(2023, 5, 5))
+    assert [first.archive_no, second.archive_no] == [
+        "2023-correspondence-A-1201-0001", "2023-correspondence-A-1201-0002"]
+    assert other_year.archive_no == "2024-correspondence-A-1201-0001"
+    assert other_category.archive_no == "2024-repair-A-1201-0001"
+    assert other_household.archive_no == "2024-correspondence-B-0305-0001"
+
+
+async def test_company_documents_are_numbered_without_a_household(registry: Registry) -> None:
+    first = await registry.file(household=None, category="policy")
+    second = await registry.file(household=None, category="policy")
+    assert (first.archive_no, second.archive_no) == ("2024-policy-0001", "2024-policy-0002")
+    assert first.household is None
+
+
+async def test_registering_the_same_bytes_again_returns_the_existing_record(
+        registry: Registry) -> None:
+    content = sha("the same scan")
+    first = await registry.services.catalogue.register(INGEST, new_document(sha256=content))
+    again = await registry.services.catalogue.register(
+        INGEST, new_document(sha256=content, title="a different title"))
+    assert (first.created, again.created) == (True, False)
+    assert again.document == first.document
+
+
+async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_no_gap(
+        registry: Registry) -> None:
+    content = sha("scanned twice at once")
+    results = await asyncio.gather(*(
+        registry.services.catalogue.register(INGEST, new_document(sha256=content))
+        for _ in range(5)))
+    assert sum(r.created for r in results) == 1
+    assert {r.document.document_id for r in results} == {results[0].document.document_id}
+    following = await registry.file()
+    assert following.archive_no == "2024-correspondence-A-1201-0002"
+    page = await registry.services.journal.changes(after=0, limit=100)
+    assert sum(isinstance(c.event, DocumentFiled) for c in page.changes) == 2
+
+
+async def test_a_households_file_lists_newest_first(registry: Registry) -> None:
+    for day in (date(2021, 4, 1), date(2024, 2, 1), date(2019, 7, 9), date(2022, 1, 1)):
+        await registry.file(filed_at=day)
+    await registry.file(household="B-0101")
+    listed = await registry.services.catalogue.list_file(ARCHIVIST, household="A-1201",
+                                                         limit=50, offset=0)
+    assert [d.filed_at for d in listed] == [date(2024, 2, 1), date(2022, 1, 1),
+                                            date(2021, 4, 1), date(2019, 7, 9)]
+
+
+async def test_filing_to_an_unknown_household_creates_it_without_a_label(
+        registry: Registry) -> None:
+    await registry.file(household="C-2310")
+    household = await registry.services.households.get("C-2310")
+    assert (household.building, household.floor, household.unit) == ("C", 23, 10)
+    assert household.label is None
+    assert household.occupants == []
+
+
+async def test_a_document_joins_the_occupancy_in_force_on_its_date(registry: Registry) -> None:
+    from services.registry.households.models import NewHousehold, NewOccupant
+
+    households = registry.services.households
+    await households.create("wang", NewHousehold(household="A-0801", occupant="华信贸易有限公司",
+                                                 moved_in=date(2015, 1, 1)))
+    changed = await households.change_occupant("wang", "A-0801", NewOccupant(
+        occupant="张伟", moved_in=date(2020, 6, 1)))
+    old, new = changed.occupants
+    before = await registry.file(household="A-0801", filed_at=date(2018, 3, 3))
+    after = await registry.file(household="A-0801", filed_at=date(2021, 3, 3))
+    assert (before.occupancy_id, after.occupancy_id) == (old.occupancy_id, new.occupancy_id)

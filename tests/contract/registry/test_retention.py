@@ -1,0 +1,107 @@
+"""Retention dates on both engines (R1): every class, every start event, schedule changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.common.models import CATEGORIES, Category, RetentionClass
+from services.registry.households.models import NewHousehold, NewOccupant
+from services.registry.schedule.models import RetentionYears, ScheduleUpdate
+from services.registry.schedule.rules import DEFAULT_CLASSES
+from tests.contract.registry.conftest import Registry
+
+FILED = date(2024, 2, 29)
+# category of each class → due date when the clock starts at FILED (29 Feb → 28 Feb)
+BY_FILING: dict[Category, date | None] = {
+    "contract": None, "payment": date(2054, 2, 28), "repair": date(2034, 2, 28),
+}
+
+
+async def _occupied(registry: Registry, household: str, moved_in: date) -> None:
+    await registry.services.households.create("wang", NewHousehold(
+        household=household, occupant="恒通物流有限公司", moved_in=moved_in))
+
+
+async def test_filing_sets_disposal_due_from_the_filing_date_for_each_class(
+        registry: Registry) -> None:
+    filed = {category: await registry.file(category=category, filed_at=FILED)
+             for category in BY_FILING}
+    assert {c: d.disposal_due for c, d in filed.items()} == BY_FILING
+    assert [filed[c].retention_class for c in BY_FILING] == ["permanent", "long", "short"]
+
+
+async def test_move_out_restarts_the_clock_of_the_closed_occupancys_documents(
+        registry: Registry) -> None:
+    await _occupied(registry, "A-1201", date(2010, 1, 1))
+    documents = [await registry.file(category=c, filed_at=date(2012, 5, 1))
+                 for c in ("contract", "payment", "repair")]
+    elsewhere = await registry.file(household="B-0101", category="repair",
+                                    filed_at=date(2012, 5, 1))
+    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    async with registry.services.store.transaction() as tx:
+        after = [await tx.documents.get(d.document_id) for d in documents]
+        untouched = await tx.documents.get(elsewhere.document_id)
+    assert [d.disposal_due for d in after if d] == [None, date(2053, 8, 31), date(2033, 8, 31)]
+    assert {d.retention_start for d in after if d} == {date(2023, 8, 31)}
+    assert untouched is not None
+    assert untouched.disposal_due == date(2022, 5, 1)
+
+
+async def test_a_new_occupant_closes_the_previous_occupancy_and_restarts_its_clock(
+        registry: Registry) -> None:
+    await _occupied(registry, "A-1201", date(2010, 1, 1))
+    old = await registry.file(category="repair", filed_at=date(2015, 3, 1))
+    await registry.services.households.change_occupant("wang", "A-1201", NewOccupant(
+        occupant="李娜", moved_in=date(2020, 1, 1)))
+    new = await registry.file(category="repair", filed_at=date(2021, 3, 1))
+    async with registry.services.store.transaction() as tx:
+        old_now = await tx.documents.get(old.document_id)
+    assert old_now is not None
+    assert old_now.disposal_due == date(2030, 1, 1)
+    assert new.disposal_due == date(2031, 3, 1)
+
+
+async def test_a_document_filed_for_a_closed_occupancy_starts_at_its_move_out(
+        registry: Registry) -> None:
+    await _occupied(registry, "A-1201", date(2005, 1, 1))
+    await registry.services.households.move_out("wang", "A-1201", date(2011, 6, 30))
+    late = await registry.file(category="payment", filed_at=date(2009, 9, 9))
+    assert (late.retention_start, late.disposal_due) == (date(2011, 6, 30), date(2041, 6, 30))
+
+
+async def test_a_schedule_change_recomputes_class_and_disposal_due(registry: Registry) -> None:
+    repair = await registry.file(category="repair", filed_at=date(2020, 1, 15))
+    visit = await registry.file(category="visit", filed_at=date(2020, 1, 15))
+    contract = await registry.file(category="contract", filed_at=date(2020, 1, 15))
+    classes: dict[Category, RetentionClass] = {**DEFAULT_CLASSES, "repair": "long"}
+    change = await registry.services.schedule.replace("qian", ScheduleUpdate(
+        classes=classes, years=RetentionYears(long=30, short=15)))
+    async with registry.services.store.transaction() as tx:
+        now = {d.category: await tx.documents.get(d.document_id)
+               for d in (repair, visit, contract)}
+    assert {c: (d.retention_class, d.disposal_due) for c, d in now.items() if d} == {
+        "repair": ("long", date(2050, 1, 15)), "visit": ("short", date(2035, 1, 15)),
+        "contract": ("permanent", None)}
+    assert change.documents_recomputed == 2
+    assert change.schedule.updated_by == "qian"
+
+
+async def test_a_schedule_without_every_category_is_refused(registry: Registry) -> None:
+    from services.common.errors import ValidationFailed
+
+    partial: dict[Category, RetentionClass] = {c: "long" for c in CATEGORIES[:-1]}
+    with pytest.raises(ValidationFailed) as refused:
+        await registry.services.schedule.replace("qian", ScheduleUpdate(
+            classes=partial, years=RetentionYears(long=30, short=10)))
+    assert refused.value.code == "incomplete_schedule"
+
+
+async def test_documents_due_for_disposal_are_listed_by_due_date(registry: Registry) -> None:
+    later = await registry.file(category="repair", filed_at=date(2012, 9, 1))
+    sooner = await registry.file(category="visit", filed_at=date(2010, 3, 1))
+    await registry.file(category="repair", filed_at=date(2020, 1, 1))
+    await registry.file(category="contract", filed_at=date(1999, 1, 1))
+    due = await registry.services.catalogue.due_for_disposal(date(2024, 6, 1))
+    assert [d.document_id for d in due] == [sooner.document_id, later.document_id]

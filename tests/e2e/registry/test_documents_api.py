@@ -1,0 +1,150 @@
+"""Catalogue routes over HTTP: registration, records, a household's file, corrections,
+access decisions through the registry client."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.common.clients.registry import AccessAnswer, RegistryClient
+from services.common.errors import Forbidden
+from tests.e2e.registry.conftest import document_body
+from tests.fixtures.app import ArchiveServer
+
+
+def _register(server: ArchiveServer, **fields: object) -> dict[str, object]:
+    with server.client(server.service_token()) as client:
+        response = client.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 201, response.text
+    record: dict[str, object] = response.json()
+    return record
+
+
+def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
+        archive_server: ArchiveServer) -> None:
+    body = document_body()
+    with archive_server.client(archive_server.service_token()) as client:
+        first = client.post("/registry/documents", json=body)
+        again = client.post("/registry/documents", json={**body, "title": "另一个标题"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert first.json()["archive_no"] == "2024-correspondence-A-1201-0001"
+    assert first.json()["filed_by"] == "wang"
+
+
+def test_the_catalogue_record_carries_the_public_fields(archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("li", "staff")
+    filed = _register(archive_server, category="repair")
+    with archive_server.client(token) as client:
+        record = client.get(f"/registry/documents/{filed['document_id']}").json()
+    assert {k: record[k] for k in ("archive_no", "household", "category", "filed_at",
+                                   "security", "retention_class", "disposal_due", "pages")} == {
+        "archive_no": "2024-repair-A-1201-0001", "household": "A-1201", "category": "repair",
+        "filed_at": "2024-03-01", "security": "ordinary", "retention_class": "short",
+        "disposal_due": "2034-03-01", "pages": 3}
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"category": "letters"}, "unknown_category"),
+    ({"household": "12-A"}, "invalid_household"),
+    ({"household": None}, "household_required"),
+])
+def test_a_bad_registration_is_422_with_a_code(archive_server: ArchiveServer,
+                                               fields: dict[str, object], code: str) -> None:
+    with archive_server.client(archive_server.service_token()) as client:
+        response = client.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+
+
+def test_staff_cannot_register_documents_and_the_refusal_is_audited(
+        archive_server: ArchiveServer) -> None:
+    staff = archive_server.add_user("li", "staff")
+    compliance = archive_server.add_user("qian", "compliance")
+    with archive_server.client(staff) as client:
+        response = client.post("/registry/documents", json=document_body())
+    with archive_server.client(compliance) as client:
+        entries = client.get("/registry/audit", params={"username": "li"}).json()
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+    assert [(e["action"], e["outcome"], e["code"]) for e in entries] == [
+        ("registerDocument", "refused", "role_required")]
+
+
+def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
+        archive_server: ArchiveServer) -> None:
+    staff = archive_server.add_user("li", "staff")
+    secret = _register(archive_server, security="secret")
+    with archive_server.client(staff) as client:
+        hidden = client.get(f"/registry/documents/{secret['document_id']}")
+        missing = client.get("/registry/documents/00000000-0000-4000-8000-000000000000")
+        history = client.get(f"/registry/documents/{secret['document_id']}/history")
+    assert (hidden.status_code, missing.status_code, history.status_code) == (404, 404, 404)
+    assert hidden.json()["code"] == missing.json()["code"] == "unknown_document"
+
+
+def test_a_households_file_is_newest_first_without_what_the_caller_may_not_see(
+        archive_server: ArchiveServer) -> None:
+    staff = archive_server.add_user("li", "staff")
+    older = _register(archive_server, filed_at="2019-05-05")
+    newer = _register(archive_server, filed_at="2023-10-10")
+    _register(archive_server, filed_at="2024-01-01", security="confidential")
+    with archive_server.client(staff) as client:
+        listed = client.get("/registry/documents", params={"household": "A-1201"}).json()
+    assert [d["document_id"] for d in listed] == [newer["document_id"], older["document_id"]]
+
+
+def test_correcting_a_working_document_is_202_until_a_manager_approves(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist", clearance="secret")
+    manager = archive_server.add_user("zhou", "manager", clearance="confidential")
+    filed = _register(archive_server, working=True, category="decoration")
+    with archive_server.client(archivist) as client:
+        asked = client.post(f"/registry/documents/{filed['document_id']}/corrections",
+                            json={"changes": {"title": "二次装修审批表（更正）"},
+                                  "reason": "标题与原件不符"})
+    with archive_server.client(manager) as client:
+        queue = client.get("/registry/corrections", params={"status": "pending"}).json()
+        approved = client.post(f"/registry/corrections/{asked.json()['correction_id']}/approve",
+                               json={"note": "同意更正"})
+        history = client.get(f"/registry/documents/{filed['document_id']}/history").json()
+    assert asked.status_code == 202
+    assert [c["correction_id"] for c in queue] == [asked.json()["correction_id"]]
+    assert approved.status_code == 200
+    assert [(v["version"], v["changed_by"], v["approved_by"]) for v in history] == [
+        (1, "wang", None), (2, "wang", "zhou")]
+
+
+def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
+    staff = archive_server.add_user("li", "staff")
+    filed = _register(archive_server)
+    with archive_server.client(staff) as client:
+        response = client.post(f"/registry/documents/{filed['document_id']}/corrections",
+                               json={"changes": {"title": "x"}, "reason": "y"})
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+
+
+def _decide(server: ArchiveServer, token: str, document_id: str, action: str
+            ) -> AccessAnswer:
+    async def ask() -> AccessAnswer:
+        client = RegistryClient(server.url, service_token=server.service_token(),
+                                name="registry")
+        try:
+            return await client.authorize(token, document_id, action)  # type: ignore[arg-type]
+        finally:
+            await client.close()
+
+    return asyncio.run(ask())
+
+
+def test_the_registry_client_relays_view_only_and_refusals(
+        archive_server: ArchiveServer) -> None:
+    staff = archive_server.add_user("li", "staff", clearance="confidential")
+    ordinary = _register(archive_server)
+    confidential = _register(archive_server, security="confidential")
+    download = _decide(archive_server, staff, str(ordinary["document_id"]), "download")
+    refused = _decide(archive_server, staff, str(confidential["document_id"]), "read_text")
+    assert (download.allowed, download.document is not None) == (True, True)
+    assert (refused.allowed, refused.code) == (False, "needs_grant")
+    with pytest.raises(Forbidden):
+        refused.enforce()

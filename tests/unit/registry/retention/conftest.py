@@ -1,0 +1,228 @@
+"""A migrated registry with retention on each engine, its people, and a clock tests move.
+
+People have passwords (witnesses re-enter theirs). A migrated template database is made
+once per session and copied for each test, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.auth import Principal, TokenCodec
+from services.common.clients.registry import DocumentRecord, NewDocument
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.registry.accounts.models import NewUser
+from services.registry.accounts.repository import AccountsRepository
+from services.registry.accounts.service import AccountsService
+from services.registry.bootstrap import RegistryServices
+from services.registry.journal.audit import AuditQuery, AuditRecord
+from services.registry.lending.models import Loan, LoanRequest
+from services.registry.retention.models import (
+    AppraisalRequest,
+    Destruction,
+    DestructionRequest,
+    Sweep,
+    SweepRequest,
+)
+from services.registry.retention.wiring import RetentionServices
+from tests.fixtures.postgres import PostgresCluster
+
+START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+WAIT_DAYS = 183
+PASSWORD = "correct horse battery"
+INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
+
+# username: roles, clearance, department
+PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "qian": (("compliance",), "secret", "archive"),
+    "he": (("compliance",), "secret", "customer_service"),
+    "zhou": (("manager",), "secret", "customer_service"),
+    "gao": (("manager",), "secret", "engineering"),
+    "ma": (("manager",), "ordinary", "customer_service"),
+    "zhao": (("director",), "secret", "management"),
+    "wang": (("archivist",), "secret", "archive"),
+    "sun": (("archivist",), "secret", "archive"),
+    "li": (("staff",), "ordinary", "customer_service"),
+}
+
+_counter = itertools.count()
+
+
+def person(username: str) -> Principal:
+    roles, clearance, department = PEOPLE[username]
+    return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
+                     department=department)
+
+
+def new_document(**fields: Any) -> NewDocument:
+    values: dict[str, Any] = {
+        "sha256": hashlib.sha256(f"swept {next(_counter)}".encode()).hexdigest(),
+        "household": "A-1201", "category": "repair", "title": "卫生间漏水维修记录",
+        "filed_at": date(2012, 3, 1), "media_type": "application/pdf", "size_bytes": 1024,
+        "pages": 2,
+    }
+    values.update(fields)
+    return NewDocument(**values)
+
+
+@dataclass
+class Retention:
+    """The registry and its retention services over one database, at ``clock``."""
+
+    engine: AsyncEngine
+    clock: FixedClock
+    registry: RegistryServices = field(init=False)
+    retention: RetentionServices = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.registry, self.retention = self.build()
+
+    def build(self) -> tuple[RegistryServices, RetentionServices]:
+        """The services built afresh over the same database, as a restart does."""
+        registry = RegistryServices(self.engine, self.clock)
+        accounts = AccountsService(AccountsRepository(self.engine),
+                                   TokenCodec("k" * 32, ttl_s=60), self.clock,
+                                   attempts_per_minute=100)
+        retention = RetentionServices(registry.store, registry.journal, self.clock,
+                                      passwords=accounts, wait_days=WAIT_DAYS)
+        return registry, retention
+
+    async def file(self, **fields: Any) -> DocumentRecord:
+        registration = await self.registry.catalogue.register(INGEST, new_document(**fields))
+        return registration.document
+
+    async def document(self, document_id: str) -> DocumentRecord:
+        async with self.registry.store.transaction() as tx:
+            found = await tx.documents.get(document_id)
+        assert found is not None
+        return found
+
+    async def sweep(self, **fields: Any) -> Sweep:
+        return await self.retention.sweeps.start(person("qian"), SweepRequest(**fields))
+
+    async def appraise(self, sweep: Sweep, document: DocumentRecord, decision: str,
+                       *appraisers: str, opinion: str = "已无保存价值", **fields: Any) -> None:
+        assert sweep.sweep_id is not None
+        for appraiser in appraisers:
+            await self.retention.sweeps.appraise(person(appraiser), sweep.sweep_id,
+                                                 AppraisalRequest(
+                document_id=document.document_id, decision=decision,  # type: ignore[arg-type]
+                opinion=opinion, **fields))
+
+    async def approved(self, documents: list[DocumentRecord], *, decision: str = "destroy"
+                       ) -> Sweep:
+        """A sweep of everything due, each item appraised ``decision`` by zhou and qian,
+        approved by the director."""
+        sweep = await self.sweep()
+        for document in documents:
+            await self.appraise(sweep, document, decision, "zhou", "qian")
+        assert sweep.sweep_id is not None
+        return await self.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+
+    async def register(self, documents: list[DocumentRecord], **fields: Any) -> Destruction:
+        """Approved, waited out (R5), drawn up in a register."""
+        sweep = await self.approved(documents)
+        assert sweep.destroy_after is not None
+        self.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
+        assert sweep.sweep_id is not None
+        return await self.retention.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id, **fields))
+
+    async def witnessed(self, documents: list[DocumentRecord]) -> Destruction:
+        register = await self.register(documents)
+        for witness in ("wang", "sun"):
+            register = await self.retention.destructions.witness(
+                person(witness), register.destruction_id, PASSWORD)
+        return register
+
+    async def executed(self, documents: list[DocumentRecord]) -> Destruction:
+        register = await self.witnessed(documents)
+        await self.retention.destructions.execute(person("qian"), register.destruction_id)
+        await self.retention.executor.wait()
+        return await self.retention.destructions.get(register.destruction_id)
+
+    async def out_on_loan(self, documents: list[DocumentRecord]) -> Loan:
+        request = LoanRequest(documents=[d.document_id for d in documents],
+                              kind="paper", purpose="核对维修记录", reason="业主投诉")
+        loan = await self.registry.lending.request(person("li"), request)
+        for approver in ("zhou", "wang"):
+            loan = await self.registry.lending.approve(person(approver), loan.loan_id,
+                                                       note=None)
+        return await self.registry.handover.issue(person("sun"), loan.loan_id)
+
+    async def audit(self, **filters: Any) -> list[AuditRecord]:
+        return await self.registry.journal.entries(AuditQuery(limit=1000, **filters))
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(sa.text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+
+
+async def _prepare(url: str) -> None:
+    """Migrate and add ``PEOPLE`` with their passwords: the state every test starts from."""
+    await migrate(url, "registry")
+    engine = create_engine(url, pool_size=1)
+    try:
+        accounts = AccountsService(AccountsRepository(engine), TokenCodec("k" * 32, ttl_s=60),
+                                   FixedClock(START), attempts_per_minute=100)
+        for username, (roles, clearance, department) in PEOPLE.items():
+            await accounts.create_user(NewUser(
+                username=username, roles=list(roles),  # type: ignore[arg-type]
+                clearance=clearance, department=department,  # type: ignore[arg-type]
+                password=PASSWORD))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def retention_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("retention-template") / "registry.db"
+    await _prepare(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+async def retention_postgres_template(postgres_cluster: PostgresCluster) -> str:
+    name = postgres_cluster.create_database()
+    await _prepare(postgres_cluster.url(name))
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def retention_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh registry database with ``PEOPLE``, on each engine."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("retention_sqlite_template")
+        copy = tmp_path / "registry.db"
+        shutil.copyfile(template, copy)
+        return f"sqlite+aiosqlite:///{copy}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    source: str = request.getfixturevalue("retention_postgres_template")
+    name = "t_" + uuid.uuid4().hex[:12]
+    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {source}")
+    return cluster.url(name)
+
+
+@pytest.fixture
+async def retention(retention_url: str) -> AsyncIterator[Retention]:
+    engine = create_engine(retention_url)
+    kept = Retention(engine=engine, clock=FixedClock(START))
+    try:
+        yield kept
+    finally:
+        await kept.retention.stop()
+        await engine.dispose()

@@ -1,0 +1,187 @@
+"""Appraisal (鉴定, R2–R4) and the director's approval (R2, R3, R5) on both engines."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from services.common.errors import Conflict, Forbidden
+from services.common.models import Category, RetentionClass
+from services.registry.retention.models import AppraisalRequest, Sweep, SweepItem
+from services.registry.schedule.models import RetentionYears, ScheduleUpdate
+from services.registry.schedule.rules import DEFAULT_CLASSES
+from tests.unit.registry.retention.conftest import (
+    START,
+    WAIT_DAYS,
+    Retention,
+    person,
+)
+
+TODAY = START.date()
+
+
+async def _item(retention: Retention, sweep: Sweep) -> SweepItem:
+    assert sweep.sweep_id is not None
+    [item] = (await retention.retention.sweeps.get(sweep.sweep_id)).items
+    return item
+
+
+async def test_one_appraisal_leaves_the_item_undecided(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "zhou")
+    assert (await _item(retention, sweep)).outcome == "undecided"
+
+
+async def test_two_appraisers_agreeing_decide_the_item(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "zhou", "qian")
+    item = await _item(retention, sweep)
+    assert (item.outcome, sorted(a.appraiser for a in item.appraisals)) == ("destroy",
+                                                                           ["qian", "zhou"])
+
+
+async def test_two_appraisers_who_disagree_leave_it_undecided(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "zhou")
+    await retention.appraise(sweep, document, "keep", "qian")
+    assert (await _item(retention, sweep)).outcome == "undecided"
+
+
+async def test_two_appraisers_without_a_manager_do_not_decide(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "qian", "he")
+    assert (await _item(retention, sweep)).outcome == "undecided"
+
+
+async def test_an_appraiser_who_changes_their_mind_counts_once(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "keep", "zhou")
+    await retention.appraise(sweep, document, "destroy", "zhou")
+    item = await _item(retention, sweep)
+    assert ([(a.appraiser, a.decision) for a in item.appraisals], item.outcome) == (
+        [("zhou", "destroy")], "undecided")
+
+
+async def _engineering_is_short(retention: Retention) -> None:
+    classes: dict[Category, RetentionClass] = {**DEFAULT_CLASSES, "engineering": "short"}
+    await retention.registry.schedule.replace("qian", ScheduleUpdate(
+        classes=classes, years=RetentionYears(long=30, short=10)))
+
+
+async def test_an_engineering_document_needs_an_appraiser_from_engineering(
+        retention: Retention) -> None:
+    await _engineering_is_short(retention)
+    document = await retention.file(category="engineering")
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "zhou", "qian")
+    assert (await _item(retention, sweep)).outcome == "undecided"
+    await retention.appraise(sweep, document, "destroy", "gao")
+    assert (await _item(retention, sweep)).outcome == "destroy"
+
+
+async def test_opinions_are_kept_verbatim_in_the_item_and_the_audit_log(
+        retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    opinion = "该维修记录已超过保管期限，\n无查考价值，同意销毁。<b>"
+    await retention.appraise(sweep, document, "destroy", "zhou", opinion=opinion)
+    [appraisal] = (await _item(retention, sweep)).appraisals
+    [entry] = await retention.audit(document_id=document.document_id, username="zhou")
+    assert (appraisal.opinion, entry.action, entry.detail["opinion"]) == (
+        opinion, "appraised", opinion)
+
+
+async def test_an_appraiser_above_their_clearance_is_refused_and_audited(
+        retention: Retention) -> None:
+    document = await retention.file(security="confidential")
+    sweep = await retention.sweep()
+    with pytest.raises(Forbidden) as refused:
+        await retention.appraise(sweep, document, "destroy", "ma")
+    [entry] = await retention.audit(username="ma")
+    assert (refused.value.code, entry.outcome, entry.code) == (
+        "above_clearance", "refused", "above_clearance")
+
+
+async def test_approval_waits_until_every_item_is_decided(retention: Retention) -> None:
+    decided, undecided = await retention.file(), await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, decided, "destroy", "zhou", "qian")
+    await retention.appraise(sweep, undecided, "destroy", "zhou")
+    assert sweep.sweep_id is not None
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+    assert (refused.value.code, refused.value.extra) == (
+        "appraisal_incomplete", {"documents": [undecided.document_id]})
+
+
+async def test_approved_items_wait_apart_for_the_configured_days_still_active(
+        retention: Retention) -> None:
+    document = await retention.file()
+    approved = await retention.approved([document])
+    assert (approved.status, approved.decided_by, approved.destroy_after) == (
+        "approved", "zhao", TODAY + timedelta(days=WAIT_DAYS))
+    assert [item.state for item in approved.items] == ["waiting"]
+    assert (await retention.document(document.document_id)).status == "active"
+
+
+async def test_keep_extends_the_due_date_as_a_new_version_of_the_record(
+        retention: Retention) -> None:
+    document = await retention.file()
+    await retention.approved([document], decision="keep")
+    kept = await retention.document(document.document_id)
+    [_, version] = await retention.registry.corrections.history(person("qian"),
+                                                                document.document_id)
+    assert (kept.disposal_due, kept.version) == (date(2034, 6, 3), 2)
+    assert (version.changes, version.approved_by) == (
+        {"disposal_due": ["2022-03-01", "2034-06-03"]}, "zhao")
+    events = await retention.sql("SELECT kind FROM change_feed WHERE document_id = :d "
+                                 "ORDER BY seq", d=document.document_id)
+    assert [row.kind for row in events] == ["document_filed", "document_corrected"]
+
+
+async def test_keep_until_a_date_and_keep_as_permanent(retention: Retention) -> None:
+    until, permanent = await retention.file(), await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, until, "keep", "zhou", "qian",
+                             keep_until=date(2030, 12, 31))
+    await retention.appraise(sweep, permanent, "keep", "zhou", "qian", keep_class="permanent")
+    assert sweep.sweep_id is not None
+    await retention.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+    first = await retention.document(until.document_id)
+    second = await retention.document(permanent.document_id)
+    assert (first.retention_class, first.disposal_due) == ("short", date(2030, 12, 31))
+    assert (second.retention_class, second.disposal_due) == ("permanent", None)
+
+
+async def test_keep_details_must_agree_too(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "keep", "zhou", keep_until=date(2030, 1, 1))
+    await retention.appraise(sweep, document, "keep", "qian", keep_until=date(2031, 1, 1))
+    assert (await _item(retention, sweep)).outcome == "undecided"
+
+
+async def test_reappraise_makes_the_document_due_a_year_after_approval(
+        retention: Retention) -> None:
+    document = await retention.file()
+    approved = await retention.approved([document], decision="reappraise")
+    assert [(i.state, i.new_disposal_due) for i in approved.items] == [
+        ("kept", date(2025, 6, 3))]
+    assert (await retention.document(document.document_id)).disposal_due == date(2025, 6, 3)
+
+
+async def test_an_approved_sweep_takes_no_more_appraisals(retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.approved([document])
+    assert sweep.sweep_id is not None
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.sweeps.appraise(person("gao"), sweep.sweep_id,
+                                                  AppraisalRequest(
+            document_id=document.document_id, decision="keep", opinion="再议"))
+    assert refused.value.code == "invalid_transition"

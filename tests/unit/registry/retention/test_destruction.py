@@ -1,0 +1,265 @@
+"""Destruction registers (销毁清册, R5–R7) on both engines: due dates, holds, loans,
+witnesses, execution and its resumption, the tombstone."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+
+from services.common.errors import Conflict, Forbidden
+from services.registry.households.models import NewHousehold
+from services.registry.retention.models import DestructionRequest, HoldRequest
+from tests.unit.registry.retention.conftest import PASSWORD, Retention, person
+
+
+async def test_a_register_before_destroy_after_is_refused_as_not_yet_due(
+        retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.approved([document])
+    assert sweep.sweep_id is not None
+    assert sweep.destroy_after is not None
+    retention.clock.advance(timedelta(days=182))
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
+    assert (refused.value.code, refused.value.extra) == (
+        "not_yet_due", {"destroy_after": sweep.destroy_after.isoformat()})
+
+
+@pytest.mark.parametrize("witnesses", [[], ["wang"]])
+async def test_execution_without_two_witnesses_is_refused(
+        retention: Retention, witnesses: list[str]) -> None:
+    register = await retention.register([await retention.file()])
+    for witness in witnesses:
+        await retention.retention.destructions.witness(person(witness),
+                                                       register.destruction_id, PASSWORD)
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.execute(person("qian"),
+                                                       register.destruction_id)
+    assert (refused.value.code, refused.value.extra) == (
+        "witnesses_missing", {"witnesses": witnesses})
+
+
+async def test_the_same_witness_cannot_sign_twice(retention: Retention) -> None:
+    register = await retention.register([await retention.file()])
+    await retention.retention.destructions.witness(person("wang"), register.destruction_id,
+                                                   PASSWORD)
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.witness(person("wang"),
+                                                       register.destruction_id, PASSWORD)
+    assert refused.value.code == "already_signed"
+
+
+async def test_a_witness_who_cannot_give_their_password_is_refused_and_audited(
+        retention: Retention) -> None:
+    register = await retention.register([await retention.file()])
+    with pytest.raises(Forbidden) as refused:
+        await retention.retention.destructions.witness(person("wang"),
+                                                       register.destruction_id, "stolen token")
+    refusals = [e.code for e in await retention.audit(username="wang")
+                if e.outcome == "refused"]
+    current = await retention.retention.destructions.get(register.destruction_id)
+    assert (refused.value.code, refusals, current.witnesses) == (
+        "wrong_password", ["wrong_password"], [])
+
+
+async def test_two_witnesses_make_the_register_ready(retention: Retention) -> None:
+    register = await retention.witnessed([await retention.file()])
+    assert (register.status, [w.username for w in register.witnesses]) == (
+        "witnessed", ["sun", "wang"])
+
+
+async def test_execution_tombstones_each_item_with_one_event_and_one_audit_entry(
+        retention: Retention) -> None:
+    documents = [await retention.file(household=f"A-12{n:02d}") for n in range(3)]
+    register = await retention.executed(documents)
+    assert register.status == "executed"
+    assert [(i.state, i.label) for i in register.items] == [("destroyed", "已销毁")] * 3
+    for document in documents:
+        record = await retention.document(document.document_id)
+        events = await retention.sql(
+            "SELECT kind FROM change_feed WHERE document_id = :d AND kind = "
+            "'document_destroyed'", d=document.document_id)
+        audited = [e for e in await retention.audit(document_id=document.document_id)
+                   if e.action == "destroyed"]
+        assert (record.status, record.archive_no, len(events), len(audited)) == (
+            "destroyed", document.archive_no, 1, 1)
+        assert audited[0].detail["witnesses"] == ["sun", "wang"]
+
+
+async def test_the_tombstone_names_the_date_the_register_and_the_witnesses(
+        retention: Retention) -> None:
+    document = await retention.file()
+    register = await retention.executed([document])
+    tombstone = await retention.retention.destructions.tombstone(person("qian"),
+                                                                 document.document_id)
+    assert (tombstone.destruction_id, tombstone.destroyed_at, tombstone.witnesses,
+            tombstone.approved_by) == (register.destruction_id, retention.clock.now(),
+                                       ["sun", "wang"], "zhao")
+
+
+async def test_an_archive_number_is_never_reused_after_destruction(
+        retention: Retention) -> None:
+    document = await retention.file()
+    await retention.executed([document])
+    again = await retention.file(filed_at=document.filed_at)
+    assert again.archive_no != document.archive_no
+
+
+async def test_a_hold_placed_after_approval_refuses_the_register(retention: Retention) -> None:
+    held, free = await retention.file(household="A-1201"), await retention.file(
+        household="A-1202")
+    sweep = await retention.approved([held, free])
+    assert sweep.sweep_id is not None
+    assert sweep.destroy_after is not None
+    await retention.retention.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", household="A-1201"))
+    retention.clock.advance(timedelta(days=200))
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
+    register = await retention.retention.destructions.create(
+        person("qian"), DestructionRequest(sweep_id=sweep.sweep_id,
+                                           documents=[free.document_id]))
+    assert (refused.value.code, refused.value.extra) == (
+        "on_hold", {"documents": [held.document_id]})
+    assert [item.document_id for item in register.items] == [free.document_id]
+
+
+async def test_a_hold_placed_after_the_register_refuses_execution(
+        retention: Retention) -> None:
+    document = await retention.file()
+    register = await retention.witnessed([document])
+    await retention.retention.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[document.document_id]))
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.execute(person("qian"),
+                                                       register.destruction_id)
+    assert refused.value.code == "on_hold"
+    assert (await retention.document(document.document_id)).status == "active"
+
+
+async def test_a_move_out_after_approval_makes_the_document_not_yet_due(
+        retention: Retention) -> None:
+    await retention.registry.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    document = await retention.file(household="B-0301")
+    sweep = await retention.approved([document])
+    assert sweep.sweep_id is not None
+    await retention.registry.households.move_out("wang", "B-0301", date(2024, 6, 1))
+    retention.clock.advance(timedelta(days=200))
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
+    assert (refused.value.code, refused.value.extra) == (
+        "not_yet_due", {"documents": [document.document_id]})
+
+
+async def test_a_document_no_longer_due_during_execution_is_withheld(
+        retention: Retention) -> None:
+    await retention.registry.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    moving, staying = await retention.file(household="B-0301"), await retention.file(
+        household="A-1201")
+    register = await retention.witnessed([moving, staying])
+    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
+    await retention.retention.executor.stop()  # accepted, but not yet under way
+    await retention.registry.households.move_out("wang", "B-0301", retention.clock.now().date())
+    await retention.retention.executor.run(register.destruction_id)
+    done = await retention.retention.destructions.get(register.destruction_id)
+    assert {i.document_id: i.label for i in done.items} == {
+        moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
+
+
+async def test_a_document_out_on_loan_is_not_destroyed(retention: Retention) -> None:
+    document = await retention.file()
+    register = await retention.witnessed([document])
+    await retention.out_on_loan([document])
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.execute(person("qian"),
+                                                       register.destruction_id)
+    assert (refused.value.code, refused.value.extra) == (
+        "on_loan", {"documents": [document.document_id]})
+
+
+async def test_a_hold_arriving_during_execution_withholds_that_item(
+        retention: Retention) -> None:
+    first, second = await retention.file(household="A-1201"), await retention.file(
+        household="A-1202")
+    register = await retention.witnessed([first, second])
+    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
+    await retention.retention.executor.stop()  # accepted, but not yet under way
+    await retention.retention.holds.place(person("qian"), HoldRequest(
+        reason="紧急保全", documents=[second.document_id]))
+    await retention.retention.executor.run(register.destruction_id)
+    done = await retention.retention.destructions.get(register.destruction_id)
+    assert (done.status, [(i.state, i.label) for i in done.items]) == ("executed", [
+        ("destroyed", "已销毁"), ("withheld", "未销毁（法律保全）")])
+    assert (await retention.document(second.document_id)).status == "active"
+
+
+async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
+        retention: Retention) -> None:
+    documents = [await retention.file(household=f"B-03{n:02d}") for n in range(6)]
+    register = await retention.witnessed(documents)
+    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
+    await retention.retention.executor.stop()
+    for _ in range(2):  # what the process did before it died
+        await retention.retention.executor.settle_next(register.destruction_id)
+    _, restarted = retention.build()
+    await restarted.start()
+    await restarted.executor.wait()
+    done = await retention.retention.destructions.get(register.destruction_id)
+    events = await retention.sql("SELECT document_id FROM change_feed "
+                                 "WHERE kind = 'document_destroyed'")
+    assert (done.status, {i.state for i in done.items}) == ("executed", {"destroyed"})
+    assert sorted(row.document_id for row in events) == sorted(
+        d.document_id for d in documents)
+
+
+async def test_two_executors_at_once_destroy_each_item_once(retention: Retention) -> None:
+    documents = [await retention.file(household=f"C-01{n:02d}") for n in range(8)]
+    register = await retention.witnessed(documents)
+    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
+    _, other = retention.build()
+    await asyncio.gather(retention.retention.executor.wait(),
+                         other.executor.run(register.destruction_id))
+    events = await retention.sql("SELECT document_id FROM change_feed "
+                                 "WHERE kind = 'document_destroyed'")
+    audited = await retention.sql("SELECT document_id FROM audit_log WHERE action = "
+                                  "'destroyed'")
+    assert sorted(row.document_id for row in events) == sorted(
+        d.document_id for d in documents)
+    assert sorted(row.document_id for row in audited) == sorted(
+        d.document_id for d in documents)
+
+
+async def test_the_audit_chain_still_verifies_after_a_destruction(
+        retention: Retention) -> None:
+    await retention.executed([await retention.file(), await retention.file()])
+    report = await retention.registry.journal.verify()
+    assert (report.intact, report.broken_at) == (True, None)
+
+
+async def test_a_cancelled_register_lets_its_items_go_into_another(
+        retention: Retention) -> None:
+    document = await retention.file()
+    register = await retention.register([document])
+    cancelled = await retention.retention.destructions.cancel(person("qian"),
+                                                              register.destruction_id)
+    again = await retention.retention.destructions.create(
+        person("qian"), DestructionRequest(sweep_id=register.sweep_id))
+    assert ([i.state for i in cancelled.items], cancelled.status) == (["cancelled"],
+                                                                     "cancelled")
+    assert [i.document_id for i in again.items] == [document.document_id]
+
+
+async def test_an_item_is_in_one_register_at_a_time(retention: Retention) -> None:
+    document = await retention.file()
+    register = await retention.register([document])
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=register.sweep_id))
+    assert refused.value.code == "nothing_to_destroy"

@@ -1,0 +1,142 @@
+"""Sweeps (登记造册, R2) on both engines: what is due, what is left out, dry runs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.common.errors import ValidationFailed
+from services.registry.households.models import NewHousehold
+from services.registry.retention.models import HoldRequest
+from tests.unit.registry.retention.conftest import START, Retention, person
+
+TODAY = START.date()
+
+
+def _ids(sweep: object) -> set[str]:
+    return {item.document_id for item in sweep.items}  # type: ignore[attr-defined]
+
+
+async def test_a_sweep_lists_exactly_the_documents_past_retention_for_each_class(
+        retention: Retention) -> None:
+    due = [  # oldest due first
+        await retention.file(category="repair", filed_at=date(2012, 3, 1)),    # short: 2022-03-01
+        await retention.file(category="payment", filed_at=date(1994, 5, 1)),   # long: 2024-05-01
+        await retention.file(category="visit", filed_at=date(2014, 6, 3)),     # short: today
+    ]
+    await retention.file(category="contract", filed_at=date(1980, 1, 1))       # permanent
+    await retention.file(category="payment", filed_at=date(2000, 1, 1))        # long: 2030
+    await retention.file(category="repair", filed_at=date(2014, 6, 4))         # short: tomorrow
+    sweep = await retention.sweep()
+    assert (sweep.status, sweep.as_of) == ("appraisal", TODAY)
+    assert [item.document_id for item in sweep.items] == [d.document_id for d in due]
+    assert [(i.archive_no, i.category, i.disposal_due) for i in sweep.items] == [
+        (d.archive_no, d.category, d.disposal_due) for d in due]
+
+
+async def test_a_closed_occupancys_documents_are_due_from_the_move_out(
+        retention: Retention) -> None:
+    await retention.registry.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2000, 1, 1)))
+    await retention.registry.households.create("wang", NewHousehold(
+        household="B-0302", occupant="李娜", moved_in=date(2000, 1, 1)))
+    recent_move = await retention.file(household="B-0301", filed_at=date(2005, 5, 1))
+    old_move = await retention.file(household="B-0302", filed_at=date(2005, 5, 1))
+    still_open = await retention.file(household="C-0101", filed_at=date(2005, 5, 1))
+    await retention.registry.households.move_out("wang", "B-0301", date(2020, 1, 31))
+    await retention.registry.households.move_out("wang", "B-0302", date(2012, 8, 31))
+    sweep = await retention.sweep()
+    assert _ids(sweep) == {old_move.document_id, still_open.document_id}
+    assert recent_move.document_id not in _ids(sweep)
+
+
+async def test_a_dry_run_lists_what_a_sweep_would_and_records_nothing(
+        retention: Retention) -> None:
+    document = await retention.file()
+    dry = await retention.sweep(dry_run=True)
+    assert (dry.sweep_id, dry.status, _ids(dry)) == (None, "dry_run", {document.document_id})
+    assert await retention.retention.sweeps.summaries(status=None, limit=10, offset=0) == []
+    assert await retention.audit(username="qian") == []
+    assert _ids(await retention.sweep()) == {document.document_id}
+
+
+async def test_a_dry_run_may_look_ahead_but_a_sweep_may_not(retention: Retention) -> None:
+    next_year = await retention.file(filed_at=date(2015, 1, 1))
+    ahead = await retention.sweep(as_of=date(2025, 6, 3), dry_run=True)
+    assert _ids(ahead) == {next_year.document_id}
+    with pytest.raises(ValidationFailed) as refused:
+        await retention.sweep(as_of=date(2025, 6, 3))
+    assert refused.value.code == "as_of_in_future"
+
+
+async def test_a_document_already_in_a_sweep_is_not_swept_again(retention: Retention) -> None:
+    first = await retention.file()
+    await retention.sweep()
+    second = await retention.file()
+    assert _ids(await retention.sweep()) == {second.document_id}
+    assert first.document_id not in _ids(await retention.sweep(dry_run=True))
+
+
+async def test_a_rejected_sweep_releases_its_documents_to_the_next(
+        retention: Retention) -> None:
+    document = await retention.file()
+    sweep = await retention.sweep()
+    assert sweep.sweep_id is not None
+    rejected = await retention.retention.sweeps.reject(person("zhao"), sweep.sweep_id,
+                                                       note="清单不全，重新登记")
+    assert (rejected.status, [i.state for i in rejected.items]) == ("rejected", ["released"])
+    assert _ids(await retention.sweep()) == {document.document_id}
+
+
+async def test_categories_limit_what_a_sweep_lists(retention: Retention) -> None:
+    repair = await retention.file(category="repair")
+    await retention.file(category="visit")
+    sweep = await retention.sweep(categories=["repair", "complaint"])
+    assert _ids(sweep) == {repair.document_id}
+
+
+@pytest.mark.parametrize("scope", ["documents", "household", "category", "both"])
+async def test_a_held_document_is_not_swept(retention: Retention, scope: str) -> None:
+    held = await retention.file(household="A-1201", category="repair")
+    free = await retention.file(household="A-1202", category="visit")
+    request = {
+        "documents": HoldRequest(reason="诉讼保全", documents=[held.document_id]),
+        "household": HoldRequest(reason="诉讼保全", household="A-1201"),
+        "category": HoldRequest(reason="诉讼保全", category="repair"),
+        "both": HoldRequest(reason="诉讼保全", household="A-1201", category="repair"),
+    }[scope]
+    await retention.retention.holds.place(person("qian"), request)
+    assert _ids(await retention.sweep()) == {free.document_id}
+
+
+async def test_a_hold_covers_documents_filed_after_it(retention: Retention) -> None:
+    await retention.retention.holds.place(person("qian"), HoldRequest(
+        reason="审计调阅", household="A-1201"))
+    later = await retention.file(household="A-1201")
+    assert later.document_id not in _ids(await retention.sweep())
+
+
+async def test_a_released_hold_lets_the_document_be_swept(retention: Retention) -> None:
+    document = await retention.file()
+    hold = await retention.retention.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[document.document_id]))
+    released = await retention.retention.holds.release(person("qian"), hold.hold_id,
+                                                       note="案件已结")
+    assert (released.status, released.released_by) == ("released", "qian")
+    assert _ids(await retention.sweep()) == {document.document_id}
+
+
+async def test_a_document_out_on_loan_is_not_swept(retention: Retention) -> None:
+    lent = await retention.file(household="A-1201")
+    kept = await retention.file(household="A-1202")
+    await retention.out_on_loan([lent])
+    assert _ids(await retention.sweep()) == {kept.document_id}
+
+
+async def test_starting_a_sweep_is_audited(retention: Retention) -> None:
+    await retention.file()
+    sweep = await retention.sweep()
+    [entry] = await retention.audit(username="qian")
+    assert (entry.action, entry.detail) == ("sweep_started", {
+        "sweep_id": sweep.sweep_id, "as_of": TODAY.isoformat(), "items": 1})

@@ -1,0 +1,85 @@
+"""Catalogue rules, pure: archive number format (D8), registration validation codes,
+corrections as a diff (D6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.common.clients.registry import DocumentRecord, PaperLocation
+from services.common.errors import ValidationFailed
+from services.registry.catalogue.corrections import apply_changes
+from services.registry.catalogue.models import MetadataChanges
+from services.registry.catalogue.numbers import archive_no
+from services.registry.catalogue.service import validated_category, validated_household
+from services.registry.schedule.rules import DEFAULT_RULES
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+def _record(**fields: object) -> DocumentRecord:
+    values: dict[str, object] = dict(
+        document_id="d1", archive_no="2020-repair-A-1201-0001", sha256="0" * 64,
+        household="A-1201", occupancy_id=None, category="repair", title="报修单",
+        filed_at=date(2020, 5, 1), security="ordinary", personal_info=False, working=False,
+        location=None, is_copy=False, language="zh", pages=1, extraction=None,
+        media_type="application/pdf", size_bytes=10, original_filename=None,
+        retention_class="short", retention_start=date(2020, 5, 1),
+        disposal_due=date(2030, 5, 1), status="active", version=1, filed_by="wang",
+        registered_at=NOW, updated_at=NOW)
+    values.update(fields)
+    return DocumentRecord(**values)  # type: ignore[arg-type]
+
+
+def test_an_archive_number_names_year_category_household_and_sequence() -> None:
+    assert archive_no(2024, "correspondence", "A-1201", 7) == "2024-correspondence-A-1201-0007"
+
+
+def test_a_company_archive_number_has_no_household_part() -> None:
+    assert archive_no(2024, "policy", None, 3) == "2024-policy-0003"
+
+
+@pytest.mark.parametrize(("household", "category", "code"), [
+    ("A-1201", "letters", "unknown_category"),
+    ("a-1201", "repair", "invalid_household"),
+    ("A1201", "repair", "invalid_household"),
+    ("../etc", "repair", "invalid_household"),
+    (None, "repair", "household_required"),
+    ("", "contract", "household_required"),
+])
+def test_a_bad_registration_is_refused_with_its_code(household: str | None, category: str,
+                                                     code: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        validated_household(household, validated_category(category))
+    assert refused.value.code == code
+
+
+def test_a_company_document_needs_no_household() -> None:
+    assert validated_household(None, "policy") is None
+
+
+def test_a_correction_lists_only_the_fields_it_changes() -> None:
+    location = PaperLocation(building="A", room="101", cabinet="3", box="12")
+    updated, diff = apply_changes(
+        _record(), MetadataChanges(title="报修单", location=location, is_copy=True),
+        DEFAULT_RULES, closed_on=None, at=NOW)
+    assert diff == {"location": [None, {"building": "A", "room": "101", "cabinet": "3",
+                                        "box": "12"}], "is_copy": [False, True]}
+    assert (updated.version, updated.location, updated.is_copy) == (2, location, True)
+
+
+def test_a_correction_that_changes_nothing_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        apply_changes(_record(), MetadataChanges(title="报修单"), DEFAULT_RULES, closed_on=None,
+                      at=NOW)
+    assert refused.value.code == "no_changes"
+
+
+def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_start() -> None:
+    updated, _ = apply_changes(_record(retention_start=date(2022, 1, 1),
+                                       disposal_due=date(2032, 1, 1)),
+                               MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
+                               closed_on=date(2022, 1, 1), at=NOW)
+    assert (updated.retention_start, updated.disposal_due) == (date(2022, 1, 1),
+                                                               date(2032, 1, 1))
