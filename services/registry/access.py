@@ -4,14 +4,12 @@ Every route with a document id asks this (reliability.md, lesson 1); the other s
 ask it through ``POST /registry/access/decide``. The rules:
 
 - Clearance is the ceiling of what a user may know exists: a document above it is
-  ``not_visible`` (answered 404, never 403) unless a grant names it.
+  ``not_visible`` (answered 404, never 403) whatever the loan (issue 7).
 - Ordinary documents without personal information: anyone who sees them may read and
   download them (B1; the read is registered in the audit log).
 - Confidential and secret documents (B2), and documents with owners' personal
   information (B8), are read only through a grant (an approved digital loan), view-only:
-  never downloaded. A grant is an explicit approval (the director's for confidential,
-  the service-centre head's for personal information), so it also lifts the clearance
-  ceiling for the documents it names.
+  never downloaded. A grant never lifts the clearance ceiling.
 - Metadata corrections are the archivist's (D6); roles give no other right: ``admin``
   has no implicit right to read confidential files (domain.md, People).
 - Our services act for the system (indexing, serving what was decided) and may read all.
@@ -103,9 +101,9 @@ def can(principal: Principal, action: Action, document: Guarded | None,
     if principal.is_service:
         return ALLOWED if action in SERVICE_ACTIONS else _refuse(
             "role_required", "our services do not correct metadata")
-    granted = document.document_id in grants.view
-    if not (granted or principal.cleared_for(document.security)):
+    if not principal.cleared_for(document.security):
         return NOT_VISIBLE
+    granted = document.document_id in grants.view
     if action in ("list", "read"):
         return ALLOWED
     if document.status == "destroyed":
