@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -22,6 +22,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.middleware import ASGIMiddleware
+from litestar.params import QueryParameter
 from litestar.router import Router
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -145,3 +146,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))[:64]
     return None
+
+
+MAX_OFFSET = 1_000_000_000
+"""Far beyond any listing we hold, and small enough for every database's integers."""
+
+PageLimit = Annotated[int, QueryParameter(ge=1, le=1000)]
+PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]

@@ -23,6 +23,7 @@ from services.common.auth import principal_of, require_roles, require_service_or
 from services.common.errors import Unauthorized
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
+from services.common.web import PageLimit, PageOffset
 from services.ingest.jobs import JobStatus
 from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
 from services.ingest.service import IngestService, parse_metadata
@@ -30,8 +31,6 @@ from services.ingest.service import IngestService, parse_metadata
 FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 
-Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 @dataclass
@@ -100,7 +99,7 @@ class JobsController(Controller):
     @get("/", operation_id="listJobs")
     async def list_jobs(self, ingest: NamedDependency[IngestService],
                         status: Annotated[JobStatus | None, QueryParameter()] = None,
-                        limit: Limit = 100, offset: Offset = 0) -> list[JobView]:
+                        limit: PageLimit = 100, offset: PageOffset = 0) -> list[JobView]:
         """Jobs, newest first, optionally only those in one ``status``."""
         return await ingest.jobs(status=status, limit=limit, offset=offset)
 

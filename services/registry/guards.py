@@ -19,8 +19,7 @@ from services.registry.journal.service import JournalService
 
 JOURNAL_OPT = "registry_journal"
 
-# Bounds of integer query parameters: what the databases' 64-bit integers can hold.
-MAX_OFFSET = 10_000_000
+# Bound of feed positions: what the databases' 64-bit integers can hold.
 MAX_SEQ = 2**62
 
 

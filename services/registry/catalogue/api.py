@@ -17,6 +17,7 @@ from services.common.clients.registry import (
     DocumentRecord,
     NewDocument,
 )
+from services.common.web import PageLimit, PageOffset
 from services.registry.catalogue.corrections import CorrectionsService
 from services.registry.catalogue.models import (
     Correction,
@@ -26,10 +27,7 @@ from services.registry.catalogue.models import (
     DocumentVersion,
 )
 from services.registry.catalogue.service import CatalogueService
-from services.registry.guards import MAX_OFFSET, allow
-
-Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
-Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
+from services.registry.guards import allow
 
 
 class DocumentsController(Controller):
@@ -50,7 +48,7 @@ class DocumentsController(Controller):
     async def list_documents(
         self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService],
         household: Annotated[str | None, QueryParameter()] = None,
-        limit: Limit = 100, offset: Offset = 0,
+        limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[DocumentRecord]:
         """A household's file newest first (D4); without ``household``, every document.
         Documents the caller may not know exist are left out."""
@@ -92,7 +90,7 @@ class CorrectionsController(Controller):
         corrections: NamedDependency[CorrectionsService],
         status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter()] = None,
-        limit: Limit = 100,
+        limit: PageLimit = 100,
     ) -> list[Correction]:
         """Corrections, e.g. ``status=pending`` for a manager's queue."""
         return await corrections.corrections(principal_of(request), status=status,

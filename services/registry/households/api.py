@@ -10,12 +10,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import principal_of
-from services.registry.guards import MAX_OFFSET, allow
+from services.common.web import PageLimit, PageOffset
+from services.registry.guards import allow
 from services.registry.households.models import Household, MoveOut, NewHousehold, NewOccupant
 from services.registry.households.service import HouseholdsService
-
-Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
-Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
 
 
 class HouseholdsController(Controller):
@@ -33,7 +31,7 @@ class HouseholdsController(Controller):
         self, households: NamedDependency[HouseholdsService],
         building: Annotated[str | None, QueryParameter()] = None,
         floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
-        limit: Limit = 200, offset: Offset = 0,
+        limit: PageLimit = 200, offset: PageOffset = 0,
     ) -> list[Household]:
         """Households in cabinet order: building, floor, unit."""
         return await households.list_households(building=building, floor=floor, limit=limit,

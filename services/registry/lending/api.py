@@ -16,6 +16,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.lending.handover import DESK, HandoverService
 from services.registry.lending.models import (
@@ -33,8 +34,6 @@ from services.registry.lending.rules import LoanStatus
 from services.registry.lending.service import LendingService
 from services.registry.lending.steps import REGISTER_READERS
 
-Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
-Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
 """Bounded: a larger value would overflow SQLite's integer (a 500, not a refusal)."""
 Request_ = Request[Any, Any, Any]
 APPROVERS = ("manager", "center_head", "director", "archivist")
@@ -59,7 +58,7 @@ class LoansController(Controller):
         borrower: Annotated[str | None, QueryParameter()] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         escalated: Annotated[bool | None, QueryParameter()] = None,
-        limit: Limit = 100, offset: Offset = 0,
+        limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Loan]:
         """The loan register, newest first: ``overdue`` past ``due_at``, ``escalated``
         held too long without renewal (B4)."""
@@ -131,7 +130,7 @@ class NotificationsController(Controller):
     @get("/", operation_id="listNotifications")
     async def list_notifications(self, request: Request_,
                                  lending: NamedDependency[LendingService],
-                                 limit: Limit = 100, offset: Offset = 0
+                                 limit: PageLimit = 100, offset: PageOffset = 0
                                  ) -> list[Notification]:
         """The caller's notifications (escalated loans, B4), newest first."""
         return await lending.notifications(principal_of(request), limit=limit, offset=offset)
@@ -143,6 +142,6 @@ class IncidentsController(Controller):
 
     @get("/", operation_id="listIncidents", guards=[allow(*REGISTER_READERS)])
     async def list_incidents(self, lending: NamedDependency[LendingService],
-                             limit: Limit = 100, offset: Offset = 0) -> list[Incident]:
+                             limit: PageLimit = 100, offset: PageOffset = 0) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first."""
         return await lending.incidents(limit=limit, offset=offset)
