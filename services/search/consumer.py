@@ -25,11 +25,11 @@ which only moves forward; a restarted one resumes from the furthest any has reac
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 
 from services.common.errors import ArchiveError
+from services.common.tasks import BackgroundTask
 from services.search.feed import ChangeSource, TextSource, apply
 from services.search.index.protocol import SearchIndex
 from services.search.store import CursorStore
@@ -78,20 +78,15 @@ class FeedConsumer:
         self.head = 0
         self.stalled: str | None = None
         """Why the last attempt failed, while the consumer waits to retry."""
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("search-feed-consumer", self.run)
 
     # -- running ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="search-feed-consumer")
-        self._task.add_done_callback(_log_crash)
+        self._task.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def run(self) -> None:
         """Apply the feed until cancelled (module docstring)."""
@@ -146,7 +141,7 @@ class FeedConsumer:
 
     async def state(self) -> str:
         """The readiness state: ``lag N events``, and why it is stalled, if it is."""
-        if self._task is None or self._task.done():
+        if not self._task.running:
             return "down: the feed consumer is not running; see the log and restart"
         if self.cursor is None and self.stalled is None:
             return "starting"
@@ -155,7 +150,3 @@ class FeedConsumer:
             state += f"; stalled: {self.stalled}; retrying"
         return state
 
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("the feed consumer stopped", exc_info=task.exception())

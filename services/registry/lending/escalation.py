@@ -12,11 +12,11 @@ restart, or in two processes at once, and each loan is escalated once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
 from services.common.clock import Clock
+from services.common.tasks import BackgroundTask
 from services.registry.lending.repository import LoanRow, LoansRepository, Person
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.steps import record_step
@@ -89,8 +89,7 @@ class EscalationTask:
         self.escalations = escalations
         self.clock = clock
         self.interval_s = interval_s
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("loan-escalation", self._loop)
 
     async def run_once(self, now: datetime | None = None) -> list[str]:
         return await self.escalations.run_once(now or self.clock.now())
@@ -98,22 +97,16 @@ class EscalationTask:
     async def start(self) -> None:
         """Check once now (what fell due while the registry was down is escalated before
         it answers), then every ``interval_s`` in the background."""
-        self._stopping.clear()
         await self._check()
-        self._task = asyncio.create_task(self._loop(), name="loan-escalation")
+        self._task.start()
 
     async def stop(self) -> None:
-        self._stopping.set()
-        if self._task is not None:
-            await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.interval_s)
-            if not self._stopping.is_set():
-                await self._check()
+        while True:
+            await asyncio.sleep(self.interval_s)
+            await self._check()
 
     async def _check(self) -> None:
         try:
