@@ -1,0 +1,59 @@
+"""``archive sweep``: start a retention sweep (登记造册, R2) and print its items.
+
+The items are every document due by ``--as-of`` (default today) that is not permanent,
+held, on loan or already in a sweep. ``--dry-run`` shows the list and records nothing.
+The items are then appraised and approved through the API (``/registry/sweeps/…``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.client import Api, api_options
+from services.common.models import CATEGORIES
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="List documents due on or before this date (default: today).")
+@click.option("--category", "categories", multiple=True, type=click.Choice(CATEGORIES),
+              help="Only these categories; repeat for several.")
+@click.option("--dry-run", is_flag=True, help="Show what would be swept; record nothing.")
+@api_options
+def sweep(api: Api, as_of: datetime | None, categories: tuple[str, ...],
+          dry_run: bool) -> None:
+    """Start a retention sweep and print its items as a table."""
+    body: dict[str, Any] = {"dry_run": dry_run}
+    if as_of is not None:
+        body["as_of"] = as_of.date().isoformat()
+    if categories:
+        body["categories"] = list(categories)
+    result: dict[str, Any] = api.json("POST", "/registry/sweeps", json=body)
+    items: list[dict[str, Any]] = result["items"]
+    console = Console()
+    if not console.is_terminal:  # piped or captured: keep each row on one line
+        console = Console(width=200)
+    if items:
+        console.print(_table(items))
+    if dry_run:
+        click.echo(f"dry run: {len(items)} document(s) due by {result['as_of']} would be "
+                   "swept; nothing was recorded")
+    elif items:
+        click.echo(f"sweep {result['sweep_id']}: {len(items)} document(s) due by "
+                   f"{result['as_of']} await appraisal (POST /registry/sweeps/"
+                   f"{result['sweep_id']}/appraisals)")
+    else:
+        click.echo(f"sweep {result['sweep_id']}: nothing is due by {result['as_of']}")
+
+
+def _table(items: list[dict[str, Any]]) -> Table:
+    table = Table("#", "archive number (档号)", "category", "disposal due", "document id")
+    for number, item in enumerate(items, start=1):
+        table.add_row(str(number), item["archive_no"], item["category"],
+                      item["disposal_due"], item["document_id"])
+    return table

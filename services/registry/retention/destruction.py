@@ -1,0 +1,264 @@
+"""Destruction registers (销毁清册, R5–R7): drawn up, witnessed, executed, printed.
+
+A register lists approved items past ``destroy_after`` (R5); held or lent documents are
+refused (409 ``on_hold``/``on_loan``): leave them out with ``documents``. At least two
+different witnesses (监销人) sign, each with their own token and re-entered password,
+before execution (R6, 409 ``witnesses_missing``). Execution is accepted, recorded as
+``executing`` and carried out by the ``DestructionExecutor``. Registers are never
+deleted; a register not yet executing may be cancelled, its items then wait again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from services.common.auth import Principal
+from services.common.clients.registry import DocumentRecord
+from services.common.clock import Clock
+from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.registry.journal.audit import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.retention import register
+from services.registry.retention.executor import DestructionExecutor
+from services.registry.retention.loans import LoanLedger
+from services.registry.retention.models import (
+    Destruction,
+    DestructionRequest,
+    DestructionStatus,
+    DestructionSummary,
+    Tombstone,
+)
+from services.registry.retention.rules import still_due, witnesses_missing
+from services.registry.retention.store import RetentionTx, transaction
+from services.registry.store import RegistryStore
+
+MAX_PAGE = 500
+AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due"})
+
+
+class PasswordChecker(Protocol):
+    async def check_password(self, username: str, password: str) -> object:
+        """Return if ``password`` is the active user's; raise ``Unauthorized`` if not
+        (``TooManyRequests`` once the login rate limit is reached)."""
+        ...
+
+
+class DestructionService:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
+                 loans: LoanLedger, passwords: PasswordChecker,
+                 executor: DestructionExecutor, font_path: Path) -> None:
+        self.store = store
+        self.clock = clock
+        self.journal = journal
+        self.loans = loans
+        self.passwords = passwords
+        self.executor = executor
+        self.font_path = font_path
+
+    async def create(self, principal: Principal, request: DestructionRequest) -> Destruction:
+        """A register of the sweep's approved items past ``destroy_after`` (all of them
+        not yet in a register, or the ``documents`` named)."""
+        now = self.clock.now()
+        destruction_id = str(uuid.uuid4())
+        async with self._refusals_audited(principal, "register_destruction"), \
+                transaction(self.store) as rt:
+            sweep = await rt.sweeps.head(request.sweep_id, lock=True)
+            if sweep is None:
+                raise NotFound(f"no sweep {request.sweep_id}", code="unknown_sweep")
+            if sweep.status != "approved" or sweep.destroy_after is None:
+                raise Conflict(f"the sweep is {sweep.status}; only an approved sweep's "
+                               "items are destroyed (R2)", code="sweep_not_approved")
+            chosen = await self._chosen(rt, request)
+            if now.date() < sweep.destroy_after:
+                raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
+                               "(R5)", code="not_yet_due",
+                               extra={"destroy_after": sweep.destroy_after.isoformat()})
+            records = await self._refuse_protected(rt, chosen, now.date())
+            await rt.registers.insert(destruction_id, request.sweep_id, records,
+                                      by=principal.username, at=now)
+            await rt.tx.audit(AuditEntry(
+                action="destruction_registered", username=principal.username,
+                detail={"destruction_id": destruction_id, "sweep_id": request.sweep_id,
+                        "items": len(records)}), at=now)
+            created = await rt.registers.get(destruction_id)
+        assert created is not None
+        return created
+
+    async def _chosen(self, rt: RetentionTx, request: DestructionRequest) -> list[str]:
+        waiting = [item.document_id for item in await rt.sweeps.items(request.sweep_id)
+                   if item.state == "waiting"]
+        registered = await rt.registers.registered(waiting)
+        candidates = [document_id for document_id in waiting if document_id not in registered]
+        if request.documents is None:
+            chosen = candidates
+        else:
+            wanted = set(request.documents)
+            chosen = [document_id for document_id in candidates if document_id in wanted]
+            others = sorted(wanted - set(chosen))
+            if others:
+                raise Conflict(f"{len(others)} document(s) are not approved items of this "
+                               "sweep waiting for destruction", code="not_awaiting_destruction",
+                               extra={"documents": others})
+        if not chosen:
+            raise Conflict("no approved item of this sweep is waiting for destruction",
+                           code="nothing_to_destroy")
+        return chosen
+
+    async def _refuse_protected(self, rt: RetentionTx, document_ids: Collection[str],
+                                today: date) -> list[DocumentRecord]:
+        """The records, unless any is held (R7), lent, or no longer due (R1)."""
+        held = sorted(await rt.holds.held(document_ids))
+        if held:  # R7
+            raise Conflict(f"{len(held)} document(s) are under a legal hold and cannot be "
+                           "destroyed; leave them out or release the hold", code="on_hold",
+                           extra={"documents": held})
+        lent = sorted(await self.loans.on_loan(rt.tx.conn, document_ids))
+        if lent:
+            raise Conflict(f"{len(lent)} document(s) are out on loan; they are destroyed "
+                           "only once returned", code="on_loan", extra={"documents": lent})
+        records = [record for document_id in document_ids
+                   if (record := await rt.tx.documents.get(document_id)) is not None]
+        moved = [record.document_id for record in records if not still_due(record, today)]
+        if moved:
+            raise Conflict(f"{len(moved)} document(s) are no longer due (a move-out or a "
+                           "schedule change moved their date on); leave them out",
+                           code="not_yet_due", extra={"documents": moved})
+        return records
+
+    async def witness(self, principal: Principal, destruction_id: str, password: str
+                      ) -> Destruction:
+        """R6: a witness signs with their own token and their password, re-entered."""
+        try:
+            await self.passwords.check_password(principal.username, password)
+        except Unauthorized:
+            await self.journal.refuse(principal, "witness_destruction", Forbidden(
+                "that is not your password: a witness signs with their own",
+                code="wrong_password"))
+        now = self.clock.now()
+        async with transaction(self.store) as rt:
+            current = await _register(rt, destruction_id, lock=True)
+            if current.status not in ("awaiting_witnesses", "witnessed"):
+                raise Conflict(f"the register is {current.status}; witnesses sign before "
+                               "execution", code="invalid_transition")
+            signed = [w.username for w in current.witnesses]
+            if principal.username in signed:
+                raise Conflict("you have already signed this register", code="already_signed")
+            await rt.registers.add_witness(destruction_id, principal.username, at=now)
+            if not witnesses_missing([*signed, principal.username]):
+                await rt.registers.set_status(destruction_id, "witnessed")
+            await rt.tx.audit(AuditEntry(
+                action="destruction_witnessed", username=principal.username,
+                detail={"destruction_id": destruction_id}), at=now)
+            signed_register = await rt.registers.get(destruction_id)
+        assert signed_register is not None
+        return signed_register
+
+    async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
+        """Accept the execution (idempotent while executing) and start it."""
+        now = self.clock.now()
+        async with self._refusals_audited(principal, "execute_destruction"), \
+                transaction(self.store) as rt:
+            current = await _register(rt, destruction_id, lock=True)
+            if current.status != "executing":
+                await self._check_executable(rt, current, now.date())
+                await rt.registers.set_status(destruction_id, "executing",
+                                              executed_by=principal.username,
+                                              execution_started_at=now)
+                await rt.tx.audit(AuditEntry(
+                    action="destruction_started", username=principal.username,
+                    detail={"destruction_id": destruction_id,
+                            "witnesses": [w.username for w in current.witnesses]}), at=now)
+            accepted = await rt.registers.get(destruction_id)
+        self.executor.launch(destruction_id)
+        assert accepted is not None
+        return accepted
+
+    async def _check_executable(self, rt: RetentionTx, current: Destruction, today: date
+                                ) -> None:
+        if current.status in ("executed", "cancelled"):
+            raise Conflict(f"the register is {current.status}", code="invalid_transition")
+        missing = witnesses_missing(w.username for w in current.witnesses)
+        if missing:  # R6: at least two different witnesses
+            raise Conflict(f"{missing} more witness(es) must sign before execution (R6)",
+                           code="witnesses_missing",
+                           extra={"witnesses": [w.username for w in current.witnesses]})
+        if current.destroy_after is not None and today < current.destroy_after:
+            raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
+                           code="not_yet_due")
+        await self._refuse_protected(rt, await rt.registers.pending(current.destruction_id),
+                                     today)
+
+    async def cancel(self, principal: Principal, destruction_id: str) -> Destruction:
+        """Withdraw a register before execution; its items wait for another one."""
+        now = self.clock.now()
+        async with transaction(self.store) as rt:
+            current = await _register(rt, destruction_id, lock=True)
+            if current.status not in ("awaiting_witnesses", "witnessed"):
+                raise Conflict(f"the register is {current.status}; only one not yet "
+                               "executing can be cancelled", code="invalid_transition")
+            await rt.registers.cancel_items(destruction_id)
+            await rt.registers.set_status(destruction_id, "cancelled",
+                                          cancelled_by=principal.username, cancelled_at=now)
+            await rt.tx.audit(AuditEntry(action="destruction_cancelled",
+                                         username=principal.username,
+                                         detail={"destruction_id": destruction_id}), at=now)
+            cancelled = await rt.registers.get(destruction_id)
+        assert cancelled is not None
+        return cancelled
+
+    async def get(self, destruction_id: str) -> Destruction:
+        async with transaction(self.store) as rt:
+            found = await rt.registers.get(destruction_id)
+        if found is None:
+            raise NotFound(f"no destruction register {destruction_id}",
+                           code="unknown_destruction")
+        return found
+
+    async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
+                        ) -> list[DestructionSummary]:
+        async with transaction(self.store) as rt:
+            return await rt.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
+                                                offset=offset)
+
+    async def register_pdf(self, destruction_id: str) -> bytes:
+        """The register, printable (fonts embedded); rendering runs in a thread."""
+        found = await self.get(destruction_id)
+        return await asyncio.to_thread(register.pdf, found, font_path=self.font_path)
+
+    async def register_csv(self, destruction_id: str) -> bytes:
+        return register.csv(await self.get(destruction_id))
+
+    async def tombstone(self, principal: Principal, document_id: str) -> Tombstone:
+        """What remains of a destroyed document, to those cleared for it."""
+        async with transaction(self.store) as rt:
+            record = await rt.tx.documents.get(document_id)
+            found = await rt.registers.tombstone(document_id)
+        if record is None or not principal.cleared_for(record.security):
+            raise NotFound("no such document", code="unknown_document")
+        if found is None:
+            raise NotFound("the document has not been destroyed", code="not_destroyed")
+        return found
+
+    @asynccontextmanager
+    async def _refusals_audited(self, principal: Principal, action: str
+                                ) -> AsyncIterator[None]:
+        """Refusals that protect a document (held, lent, unwitnessed, early) are audited."""
+        try:
+            yield
+        except Conflict as exc:
+            if exc.code in AUDITED_REFUSALS:
+                await self.journal.refused(principal, action, exc)
+            raise
+
+
+async def _register(rt: RetentionTx, destruction_id: str, *, lock: bool) -> Destruction:
+    found = await rt.registers.header(destruction_id, lock=lock)
+    if found is None:
+        raise NotFound(f"no destruction register {destruction_id}", code="unknown_destruction")
+    return found

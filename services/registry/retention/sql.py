@@ -1,0 +1,22 @@
+"""Small helpers the retention repositories share."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, TypeVar
+
+import msgspec
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def struct_of(row: Any, kind: type[S]) -> S:
+    # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
+    return msgspec.convert({str(key): value for key, value in row.items()}, kind)
+
+
+def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:
+    """``ids`` in pieces small enough for one statement's bound parameters (SQLite and
+    asyncpg both cap them near 32 000)."""
+    ordered = list(ids)
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)]

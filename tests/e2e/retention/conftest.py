@@ -1,0 +1,35 @@
+"""Servers for the retention end-to-end tests at a fixed time, on each backend:
+SQLite with the directory store, and PostgreSQL with SeaweedFS S3 (Object Lock on)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.clock import FixedClock
+from services.common.context import SERVICE_NAMES
+from services.common.migrations import migrate_all
+from tests.e2e.retention.support import START, Archive
+from tests.fixtures.app import StartServer
+from tests.fixtures.postgres import PostgresCluster
+from tests.fixtures.s3 import S3Server, unique_bucket
+
+BACKENDS = ["sqlite-directory", "postgresql-seaweedfs"]
+
+
+def start_on(request: pytest.FixtureRequest, start: StartServer, backend: str) -> Archive:
+    clock = FixedClock(START)
+    if backend == "sqlite-directory":
+        return Archive.open(start(clock=clock), clock)
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    s3: S3Server = request.getfixturevalue("seaweedfs_s3")
+    url = cluster.url(cluster.create_database())
+    migrate_all(dict.fromkeys(SERVICE_NAMES, url))
+    server = start(clock=clock, database_url=url, s3_endpoint=s3.endpoint,
+                   s3_access_key=s3.access_key, s3_secret_key=s3.secret_key,
+                   s3_bucket=unique_bucket("retention"))
+    return Archive.open(server, clock)
+
+
+@pytest.fixture(params=BACKENDS)
+def archive(request: pytest.FixtureRequest, start_archive_server: StartServer) -> Archive:
+    return start_on(request, start_archive_server, request.param)

@@ -1,0 +1,161 @@
+"""What the retention end-to-end tests share: a server at a fixed time on each backend,
+its people, documents whose original and page text are in the object store, and the
+steps of a sweep through to destruction, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+
+from services.common.clock import FixedClock
+from services.common.config import Settings
+from services.common.objectstore import ObjectInfo, ObjectStore, open_object_store, original_key
+from services.ingest.extraction import PageText
+from services.ingest.models import pages_key
+from tests.fixtures.app import PASSWORD, ArchiveServer
+
+START = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
+"""Ahead of the real date, so due dates in the test's past are still real future dates."""
+WAIT_S = 30.0
+T = TypeVar("T")
+
+# username: roles, department
+PEOPLE: dict[str, tuple[tuple[str, ...], str]] = {
+    "qian": (("compliance",), "archive"),
+    "zhou": (("manager",), "customer_service"),
+    "zhao": (("director",), "management"),
+    "wang": (("archivist",), "archive"),
+    "sun": (("archivist",), "archive"),
+    "li": (("staff",), "customer_service"),
+}
+
+_numbers = itertools.count(1)
+
+
+def with_store(settings: Settings, work: Callable[[ObjectStore], Awaitable[T]]) -> T:
+    """Run ``work`` on a store opened for this call (a store binds to its event loop)."""
+
+    async def run() -> T:
+        return await work(open_object_store(settings))
+
+    return asyncio.run(run())
+
+
+def head(settings: Settings, key: str) -> ObjectInfo | None:
+    return with_store(settings, lambda store: store.head(key))
+
+
+def eventually(check: Callable[[], T], *, timeout_s: float = WAIT_S, what: str) -> T:
+    """``check()`` once it is truthy; fails saying ``what`` did not happen."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} within {timeout_s} s (last: {value!r})")
+        time.sleep(0.1)
+
+
+@dataclass
+class Archive:
+    """A server at ``clock``, with ``PEOPLE`` signed in."""
+
+    server: ArchiveServer
+    clock: FixedClock
+
+    @classmethod
+    def open(cls, server: ArchiveServer, clock: FixedClock) -> Archive:
+        for username, (roles, department) in PEOPLE.items():
+            server.add_user(username, *roles, clearance="secret", department=department)
+        return cls(server=server, clock=clock)
+
+    def as_(self, username: str) -> httpx.Client:
+        return self.server.client(self.server.tokens[username])
+
+    def file(self, *, title: str = "卫生间漏水维修记录", text: str = "业主报修卫生间漏水",
+             **fields: Any) -> dict[str, Any]:
+        """Store an original and its page text as ingest does, then register it."""
+        number = next(_numbers)
+        content = f"%PDF-1.7 scan {number} {time.time_ns()}".encode()
+        sha256 = hashlib.sha256(content).hexdigest()
+        page = PageText(number=1, text=f"{text} 编号{number}", confidence=100.0,
+                        method="text_layer", language=None, words=(), needs_review=False)
+
+        async def store(objects: ObjectStore) -> None:
+            await objects.put_bytes(original_key(sha256), content,
+                                    content_type="application/pdf")
+            await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                                    content_type="application/x-ndjson")
+
+        with_store(self.server.settings, store)
+        body = {"sha256": sha256, "household": "A-1201", "category": "repair",
+                "title": title, "filed_at": "2015-03-01", "media_type": "application/pdf",
+                "size_bytes": len(content), "pages": 1, "filed_by": "wang", **fields}
+        with self.server.client(self.server.service_token()) as client:
+            response = client.post("/registry/documents", json=body)
+        assert response.status_code == 201, response.text
+        document: dict[str, Any] = response.json()
+        return document
+
+    def sweep(self, **body: Any) -> dict[str, Any]:
+        with self.as_("qian") as client:
+            response = client.post("/registry/sweeps", json=body)
+        assert response.status_code in (200, 201), response.text
+        sweep: dict[str, Any] = response.json()
+        return sweep
+
+    def approved(self, documents: list[dict[str, Any]], decision: str = "destroy",
+                 **details: Any) -> dict[str, Any]:
+        """A sweep of what is due; ``documents`` appraised ``decision`` by a manager and
+        the compliance officer; approved by the director."""
+        sweep = self.sweep()
+        for document in documents:
+            for appraiser in ("zhou", "qian"):
+                with self.as_(appraiser) as client:
+                    response = client.post(f"/registry/sweeps/{sweep['sweep_id']}/appraisals",
+                                           json={"document_id": document["document_id"],
+                                                 "decision": decision,
+                                                 "opinion": "经鉴定，同意", **details})
+                assert response.status_code == 200, response.text
+        with self.as_("zhao") as client:
+            response = client.post(f"/registry/sweeps/{sweep['sweep_id']}/approve", json={})
+        assert response.status_code == 200, response.text
+        approved: dict[str, Any] = response.json()
+        return approved
+
+    def witnessed_register(self, sweep: dict[str, Any]) -> dict[str, Any]:
+        with self.as_("qian") as client:
+            response = client.post("/registry/destructions", json={"sweep_id": sweep["sweep_id"]})
+        assert response.status_code == 201, response.text
+        register: dict[str, Any] = response.json()
+        for witness in ("wang", "sun"):
+            with self.as_(witness) as client:
+                response = client.post(
+                    f"/registry/destructions/{register['destruction_id']}/witness",
+                    json={"password": PASSWORD})
+            assert response.status_code == 200, response.text
+            register = response.json()
+        return register
+
+    def executed(self, register: dict[str, Any]) -> dict[str, Any]:
+        destruction_id = register["destruction_id"]
+        with self.as_("qian") as client:
+            response = client.post(f"/registry/destructions/{destruction_id}/execute")
+            assert response.status_code == 202, response.text
+
+            def finished() -> dict[str, Any] | None:
+                current: dict[str, Any] = client.get(
+                    f"/registry/destructions/{destruction_id}").json()
+                return current if current["status"] == "executed" else None
+
+            return eventually(finished, what="the register was not executed")

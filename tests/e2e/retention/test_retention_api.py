@@ -1,0 +1,138 @@
+"""Retention over HTTP on embedded defaults: who may do what, the 409s that protect a
+document, holds, and ``archive sweep``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+from services.common.clock import FixedClock
+from tests.e2e.retention.support import START, Archive
+from tests.fixtures.app import StartServer
+
+
+@pytest.fixture
+def archive(start_archive_server: StartServer) -> Archive:
+    clock = FixedClock(START)
+    return Archive.open(start_archive_server(clock=clock), clock)
+
+
+def _post(archive: Archive, username: str, path: str, body: Any = None) -> Any:
+    with archive.as_(username) as client:
+        return client.post(path, json=body) if body is not None else client.post(path)
+
+
+def test_staff_cannot_start_a_sweep(archive: Archive) -> None:
+    response = _post(archive, "li", "/registry/sweeps", {})
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+
+
+def test_a_dry_run_answers_200_and_records_nothing(archive: Archive) -> None:
+    document = archive.file()
+    response = _post(archive, "qian", "/registry/sweeps", {"dry_run": True})
+    with archive.as_("qian") as client:
+        recorded = client.get("/registry/sweeps").json()
+    body = response.json()
+    assert (response.status_code, body["sweep_id"], body["status"]) == (200, None, "dry_run")
+    assert [i["document_id"] for i in body["items"]] == [document["document_id"]]
+    assert recorded == []
+
+
+def test_a_sweep_answers_201_with_its_items(archive: Archive) -> None:
+    document = archive.file()
+    response = _post(archive, "wang", "/registry/sweeps", {"categories": ["repair"]})
+    body = response.json()
+    assert (response.status_code, body["status"]) == (201, "appraisal")
+    assert [(i["document_id"], i["archive_no"], i["category"], i["disposal_due"])
+            for i in body["items"]] == [(document["document_id"], document["archive_no"],
+                                         "repair", document["disposal_due"])]
+
+
+def test_only_the_director_approves_a_sweep(archive: Archive) -> None:
+    archive.file()
+    sweep = archive.sweep()
+    refused = _post(archive, "zhou", f"/registry/sweeps/{sweep['sweep_id']}/approve")
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
+
+
+def test_approval_of_an_undecided_list_answers_409(archive: Archive) -> None:
+    archive.file()
+    sweep = archive.sweep()
+    response = _post(archive, "zhao", f"/registry/sweeps/{sweep['sweep_id']}/approve")
+    assert (response.status_code, response.json()["code"]) == (409, "appraisal_incomplete")
+
+
+def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archive) -> None:
+    sweep = archive.approved([archive.file()])
+    response = _post(archive, "qian", "/registry/destructions",
+                     {"sweep_id": sweep["sweep_id"]})
+    assert (response.status_code, response.json()["code"]) == (409, "not_yet_due")
+
+
+def test_execution_with_one_witness_answers_409_witnesses_missing(archive: Archive) -> None:
+    sweep = archive.approved([archive.file()])
+    archive.clock.advance(timedelta(days=183))
+    register = _post(archive, "qian", "/registry/destructions",
+                     {"sweep_id": sweep["sweep_id"]}).json()
+    path = f"/registry/destructions/{register['destruction_id']}"
+    signed = _post(archive, "wang", f"{path}/witness", {"password": "correct horse battery"})
+    response = _post(archive, "qian", f"{path}/execute")
+    assert signed.status_code == 200
+    assert (response.status_code, response.json()["code"]) == (409, "witnesses_missing")
+
+
+def test_a_witness_must_re_enter_their_own_password(archive: Archive) -> None:
+    sweep = archive.approved([archive.file()])
+    archive.clock.advance(timedelta(days=183))
+    register = _post(archive, "qian", "/registry/destructions",
+                     {"sweep_id": sweep["sweep_id"]}).json()
+    response = _post(archive, "wang", f"/registry/destructions/{register['destruction_id']}"
+                     "/witness", {"password": "stolen token is not enough"})
+    assert (response.status_code, response.json()["code"]) == (403, "wrong_password")
+
+
+def test_a_held_document_answers_409_on_hold(archive: Archive) -> None:
+    document = archive.file()
+    sweep = archive.approved([document])
+    hold = _post(archive, "qian", "/registry/holds",
+                 {"reason": "诉讼保全", "documents": [document["document_id"]]})
+    archive.clock.advance(timedelta(days=183))
+    response = _post(archive, "qian", "/registry/destructions",
+                     {"sweep_id": sweep["sweep_id"]})
+    assert hold.status_code == 201
+    assert (response.status_code, response.json()["code"], response.json()["documents"]) == (
+        409, "on_hold", [document["document_id"]])
+
+
+def test_a_hold_is_listed_until_compliance_releases_it(archive: Archive) -> None:
+    hold = _post(archive, "qian", "/registry/holds",
+                 {"reason": "审计调阅", "household": "A-1201", "category": "repair"}).json()
+    with archive.as_("qian") as client:
+        active = client.get("/registry/holds", params={"status": "active"}).json()
+    refused = _post(archive, "zhou", f"/registry/holds/{hold['hold_id']}/release")
+    released = _post(archive, "qian", f"/registry/holds/{hold['hold_id']}/release")
+    assert [h["hold_id"] for h in active] == [hold["hold_id"]]
+    assert refused.status_code == 403
+    assert (released.status_code, released.json()["status"]) == (200, "released")
+
+
+def test_archive_sweep_prints_the_due_documents_as_a_table(archive: Archive) -> None:
+    documents = [archive.file(household="A-1201"), archive.file(household="B-0302")]
+    result = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
+        "--category", "repair", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert all(d["archive_no"] in result.output and d["document_id"] in result.output
+               for d in documents)
+    assert "dry run: 2 document(s) due by 2030-01-10 would be swept" in result.output
+
+
+def test_archive_sweep_refused_says_why(archive: Archive) -> None:
+    result = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["li"]])
+    assert result.exit_code == 1
+    assert "role_required" in result.output
