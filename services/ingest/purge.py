@@ -21,7 +21,6 @@ may follow at once: every step is idempotent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, time
 from typing import Protocol
@@ -41,6 +40,7 @@ from services.common.clients.registry import (
 from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
+from services.common.tasks import BackgroundTask
 from services.ingest.models import pages_key
 
 log = logging.getLogger("archive.ingest.purge")
@@ -101,19 +101,15 @@ class RetentionFollower:
         self.poll_s = poll_s
         self.page_size = page_size
         self.max_pause_s = max_pause_s
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("ingest-retention-follower", self.run)
         self._state: FollowerState | None = None
         self._saved = b""
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="ingest-retention-follower")
+        self._task.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def run(self) -> None:
         """Follow the feed until cancelled; failures pause and retry the same page."""
