@@ -17,7 +17,12 @@ from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenCodec
-from services.common.clients.registry import NewDocument, Registration, RegistryClient
+from services.common.clients.registry import (
+    DocumentRecord,
+    NewDocument,
+    Registration,
+    RegistryClient,
+)
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import Context
@@ -48,6 +53,10 @@ class ServiceTokenRegistrar:
     async def register_document(self, new: NewDocument) -> Registration:
         self.client.service_token = self.codec.service_token("ingest")
         return await self.client.register_document(new)
+
+    async def get_document(self, document_id: str) -> DocumentRecord:
+        self.client.service_token = self.codec.service_token("ingest")
+        return await self.client.get_document(document_id)
 
 
 def ocr_processes(settings: Settings) -> int:
@@ -105,9 +114,10 @@ def build(ctx: Context) -> ServicePart:
     store = open_object_store(settings)
     registry = RegistryClient(ctx.peer_url("registry"), name="registry",
                               service_token=ctx.codec.service_token("ingest"))
-    workers = build_workers(settings, queue, store, ServiceTokenRegistrar(registry, ctx.codec)
-                            ) if ctx.embedded else None
-    ingest = IngestService(queue, store, registry, max_upload_bytes=settings.max_upload_bytes,
+    registrar = ServiceTokenRegistrar(registry, ctx.codec)
+    workers = build_workers(settings, queue, store, registrar) if ctx.embedded else None
+    ingest = IngestService(queue, store, registry, catalogue=registrar,
+                           max_upload_bytes=settings.max_upload_bytes,
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(RegistryRetentionFeed(registry, ctx.codec), store, ctx.clock)
 

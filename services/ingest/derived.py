@@ -22,6 +22,11 @@ PAGES_CONTENT_TYPE = "application/x-ndjson"
 _page_decoder = msgspec.json.Decoder(PageText)
 
 
+def derived_keys(sha256: str) -> list[str]:
+    """Every derived file ingest writes for an original (keep in step with the writers)."""
+    return [pages_key(sha256)]
+
+
 class DerivedText:
     """Page texts of originals, keyed by the original's SHA-256."""
 
@@ -32,6 +37,11 @@ class DerivedText:
         """Store the JSON-lines file the extraction wrote (streamed, not read into memory)."""
         await self.store.put_file(pages_key(sha256), pages_file,
                                   content_type=PAGES_CONTENT_TYPE)
+
+    async def delete(self, sha256: str) -> None:
+        """Every derived file of the original; idempotent."""
+        for key in derived_keys(sha256):
+            await self.store.delete(key)
 
     async def pages(self, sha256: str) -> AsyncIterator[PageText]:
         """Each page in order. ``NotFound`` (``no_text``) when nothing was extracted."""

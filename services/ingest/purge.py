@@ -41,7 +41,7 @@ from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.tasks import BackgroundTask
-from services.ingest.models import pages_key
+from services.ingest.derived import derived_keys
 
 log = logging.getLogger("archive.ingest.purge")
 
@@ -50,11 +50,6 @@ PAGE_SIZE = 200
 QUIET_FAILURES = 3
 """Failures in a row logged quietly: in one process the registry answers a moment late."""
 RETENTION_FIELDS = frozenset({"disposal_due", "retention_class"})
-
-
-def derived_keys(sha256: str) -> list[str]:
-    """Every derived file ingest writes for an original (keep in step with the writers)."""
-    return [pages_key(sha256)]
 
 
 class FollowerState(msgspec.Struct, kw_only=True):

@@ -23,9 +23,9 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clients.registry import AccessAnswer, Action, DocumentRecord
-from services.common.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import CATEGORIES, HOUSEHOLD_RE, security_rank
-from services.common.objectstore import ObjectStore, original_key, store_original
+from services.common.objectstore import ObjectStore, StoredOriginal, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
 from services.ingest.jobs import Job, JobQueue, JobStatus
@@ -43,6 +43,12 @@ COMPANY_CATEGORIES = ("policy",)
 """Company documents (公司文件与制度) belong to no household."""
 
 SNIFF_BYTES = 1024
+
+
+class Catalogue(Protocol):
+    """The registry's catalogue as ingest reads it, with a service token."""
+
+    async def get_document(self, document_id: str) -> DocumentRecord: ...
 
 
 class AccessDecider(Protocol):
@@ -102,11 +108,12 @@ def job_view(job: Job) -> JobView:
 
 class IngestService:
     def __init__(self, queue: JobQueue, store: ObjectStore, registry: AccessDecider, *,
-                 max_upload_bytes: int, on_enqueued: Callable[[], None] | None = None
-                 ) -> None:
+                 catalogue: Catalogue, max_upload_bytes: int,
+                 on_enqueued: Callable[[], None] | None = None) -> None:
         self.queue = queue
         self.store = store
         self.registry = registry
+        self.catalogue = catalogue
         self.derived = DerivedText(store)
         self.max_upload_bytes = max_upload_bytes
         self._on_enqueued = on_enqueued
@@ -126,10 +133,22 @@ class IngestService:
                              size_bytes=stored.size, uploaded_by=uploader.username,
                              original_filename=filename[-255:] if filename else None)
         job, created = await self.queue.enqueue(stored.sha256, msgspec.to_builtins(payload))
+        if job.document_id is not None:
+            await self._refuse_destroyed(job.document_id, stored)
         if created and self._on_enqueued is not None:
             self._on_enqueued()
         return UploadReceipt(job_id=job.job_id, sha256=stored.sha256, status=job.status,
                              document_id=job.document_id, duplicate=not created)
+
+    async def _refuse_destroyed(self, document_id: str, stored: StoredOriginal) -> None:
+        """R6: a destroyed document's bytes uploaded again are refused and not kept."""
+        record = await self.catalogue.get_document(document_id)
+        if record.status != "destroyed":
+            return
+        if stored.created:
+            await self.store.delete(stored.key)
+        raise Conflict(f"these bytes are {record.archive_no}, destroyed after appraisal; a "
+                       "destroyed document is never filed again", code="destroyed")
 
     async def job(self, job_id: str) -> JobView:
         return job_view(await self.queue.get(job_id))

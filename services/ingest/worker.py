@@ -176,7 +176,18 @@ class IngestWorker:
         await self._keep(job)
         registration = await self.registrar.register_document(
             _registration(job, payload, extracted))
+        if registration.document.status == "destroyed":
+            await self._forget(job.sha256)
+            raise PermanentJobError(
+                f"these bytes are {registration.document.archive_no}, destroyed after "
+                "appraisal (R6); a destroyed document is never filed again",
+                code="destroyed")
         return registration.document.document_id, extracted.pages
+
+    async def _forget(self, sha256: str) -> None:
+        """Undo a re-upload of a destroyed original: nothing of it stays in the store."""
+        await self.store.delete(original_key(sha256))
+        await self.derived.delete(sha256)
 
     async def _fetch(self, sha256: str, destination: Path) -> None:
         key = original_key(sha256)

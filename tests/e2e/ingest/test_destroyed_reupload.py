@@ -1,0 +1,39 @@
+"""R6 and D6 at the door: the bytes of a destroyed document uploaded again are refused
+(409 ``destroyed``) and nothing of them stays in the object store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from services.common.objectstore import open_object_store, original_key
+from tests.e2e.ingest.support import digital_pdf, ingest, metadata, upload
+from tests.e2e.search.support import destroy
+from tests.fixtures.app import ArchiveServer
+
+
+def original_stored(server: ArchiveServer, sha256: str) -> bool:
+    store = open_object_store(server.settings)
+    return asyncio.run(store.head(original_key(sha256))) is not None
+
+
+def test_reuploading_a_destroyed_document_is_refused_and_not_kept(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    token = archive_server.add_user("wang", "archivist", department="archive")
+    pdf = digital_pdf(tmp_path)
+    past_retention = metadata(filed_at="2010-03-01")  # repair: short, 10 years (R1)
+    with archive_server.client(token) as client:
+        job = ingest(client, pdf, past_retention)
+        assert job["status"] == "done"
+        destroy(archive_server, job["document_id"])
+        deadline = time.monotonic() + 30
+        while original_stored(archive_server, job["sha256"]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not original_stored(archive_server, job["sha256"])
+
+        again = upload(client, pdf, past_retention)
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "destroyed"
+    assert not original_stored(archive_server, job["sha256"])
