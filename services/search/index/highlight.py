@@ -33,8 +33,12 @@ _JOINERS = frozenset("_.,;:'’")
 
 
 def _in_token(char: str) -> bool:
-    """Could ``char`` be part of a token (or join two parts of one)?"""
-    return char.isalnum() or char in _JOINERS
+    """Could ``char`` continue an alphanumeric token (or join two parts of one)?
+
+    CJK characters never need the walk: bigrams cut at any character are still the
+    text's own bigrams, and walking a long CJK run cost most of a snippet's time.
+    """
+    return (char.isascii() and char.isalnum()) or char in _JOINERS
 
 
 def _candidate_regions(text: str, terms: Sequence[QueryTerm]) -> list[Span]:
