@@ -117,6 +117,8 @@ def load_settings(
 
 
 def _decode_path(kind: type, value: object) -> object:
+    """msgspec's ``dec_hook``: it converts ``Path``; raising NotImplementedError is how a
+    hook declines any other type (msgspec then reports the value as invalid)."""
     if kind is Path and isinstance(value, str):
         return Path(value)
     raise NotImplementedError(kind)
