@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from litestar import Litestar, Response, get
@@ -108,8 +109,8 @@ def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:
     for part in parts:
         if part.verifier is not None:
             return part.verifier
-    client = RegistryClient(ctx.peer_url("registry"), service_token=ctx.codec.service_token(
-        "+".join(ctx.hosted)), name="registry")
+    client = RegistryClient(ctx.peer_url("registry"), name="registry",
+                            service_token=partial(ctx.codec.service_token, "+".join(ctx.hosted)))
     return RegistryVerifier(client)
 
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 from dataclasses import dataclass, field
+from functools import partial
 
 from litestar.di import Provide
 from litestar.router import Router
@@ -18,9 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenCodec
 from services.common.clients.registry import (
-    DocumentRecord,
-    NewDocument,
-    Registration,
     RegistryClient,
 )
 from services.common.clock import Clock
@@ -34,29 +32,12 @@ from services.ingest.api import DocumentsController, JobsController, OriginalsCo
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
 from services.ingest.jobs import JobQueue
 from services.ingest.pool import ExtractionPool
-from services.ingest.purge import RegistryRetentionFeed, RetentionFollower
+from services.ingest.purge import RetentionFollower
 from services.ingest.service import IngestService
-from services.ingest.worker import IngestWorker
+from services.ingest.worker import IngestWorker, Registrar
 
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 """Room for the form's boundaries and ``metadata`` field on top of the file itself."""
-
-
-class ServiceTokenRegistrar:
-    """Registers documents with a fresh service token each time (tokens expire; workers
-    run for months)."""
-
-    def __init__(self, client: RegistryClient, codec: TokenCodec) -> None:
-        self.client = client
-        self.codec = codec
-
-    async def register_document(self, new: NewDocument) -> Registration:
-        self.client.service_token = self.codec.service_token("ingest")
-        return await self.client.register_document(new)
-
-    async def get_document(self, document_id: str) -> DocumentRecord:
-        self.client.service_token = self.codec.service_token("ingest")
-        return await self.client.get_document(document_id)
 
 
 def ocr_processes(settings: Settings) -> int:
@@ -89,7 +70,7 @@ class Workers:
 
 
 def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
-                  registrar: ServiceTokenRegistrar, *, engine: OcrEngine | None = None,
+                  registrar: Registrar, *, engine: OcrEngine | None = None,
                   concurrency: int | None = None, stall_grace_s: float = 30.0) -> Workers:
     """Workers over ``queue``; ``engine`` is the OCR seam (default: Tesseract)."""
     processes = concurrency or ocr_processes(settings)
@@ -113,13 +94,12 @@ def build(ctx: Context) -> ServicePart:
     engine, queue = open_queue(settings, ctx.clock)
     store = open_object_store(settings)
     registry = RegistryClient(ctx.peer_url("registry"), name="registry",
-                              service_token=ctx.codec.service_token("ingest"))
-    registrar = ServiceTokenRegistrar(registry, ctx.codec)
-    workers = build_workers(settings, queue, store, registrar) if ctx.embedded else None
-    ingest = IngestService(queue, store, registry, catalogue=registrar,
+                              service_token=partial(ctx.codec.service_token, "ingest"))
+    workers = build_workers(settings, queue, store, registry) if ctx.embedded else None
+    ingest = IngestService(queue, store, registry, catalogue=registry,
                            max_upload_bytes=settings.max_upload_bytes,
                            on_enqueued=workers.worker.wake if workers else None)
-    follower = RetentionFollower(RegistryRetentionFeed(registry, ctx.codec), store, ctx.clock)
+    follower = RetentionFollower(registry, store, ctx.clock)
 
     async def start() -> None:
         await prepare_database(engine, url, "ingest", embedded=ctx.embedded)
@@ -161,11 +141,11 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
     url = settings.database_url_for("ingest")
     engine, queue = open_queue(settings, clock)
     registry = RegistryClient(registry_url, name="registry",
-                              service_token=codec.service_token("ingest"))
+                              service_token=partial(codec.service_token, "ingest"))
     try:
         await prepare_database(engine, url, "ingest", embedded=settings.database_url is None)
         workers = build_workers(settings, queue, open_object_store(settings),
-                                ServiceTokenRegistrar(registry, codec), concurrency=concurrency)
+                                registry, concurrency=concurrency)
         workers.start()
         try:
             await stop.wait()

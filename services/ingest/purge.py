@@ -27,7 +27,6 @@ from typing import Protocol
 
 import msgspec
 
-from services.common.auth import TokenCodec
 from services.common.clients.registry import (
     Change,
     DocumentCorrected,
@@ -35,7 +34,6 @@ from services.common.clients.registry import (
     DocumentFiled,
     DocumentRecord,
     FeedPage,
-    RegistryClient,
 )
 from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, NotFound
@@ -65,23 +63,6 @@ class RetentionFeed(Protocol):
     async def changes(self, after: int, *, limit: int) -> FeedPage: ...
 
     async def get_document(self, document_id: str) -> DocumentRecord: ...
-
-
-class RegistryRetentionFeed:
-    """``RetentionFeed`` over the registry client, a fresh service token per call (tokens
-    expire; the follower runs for months)."""
-
-    def __init__(self, client: RegistryClient, codec: TokenCodec) -> None:
-        self.client = client
-        self.codec = codec
-
-    async def changes(self, after: int, *, limit: int) -> FeedPage:
-        self.client.service_token = self.codec.service_token("ingest")
-        return await self.client.changes(after, limit=limit)
-
-    async def get_document(self, document_id: str) -> DocumentRecord:
-        self.client.service_token = self.codec.service_token("ingest")
-        return await self.client.get_document(document_id)
 
 
 class RetentionFollower:

@@ -7,6 +7,7 @@ the index object whose rebuild bookkeeping they share (``services.search.reindex
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar.di import Provide
@@ -27,7 +28,7 @@ from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.reindex import Reindexer
 from services.search.service import SearchService
-from services.search.sources import SERVICE, IngestText, RegistryFeed
+from services.search.sources import SERVICE, IngestText
 from services.search.store import CursorStore
 
 
@@ -42,12 +43,12 @@ def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("search")
     engine = create_engine(url)
     index = open_index(ctx.settings)
-    token = ctx.codec.service_token(SERVICE)
+    token = partial(ctx.codec.service_token, SERVICE)
     registry = RegistryClient(ctx.peer_url("registry"), service_token=token, name="registry")
     ingest = IngestClient(ctx.peer_url("ingest"), service_token=token, name="ingest")
-    feed, texts = RegistryFeed(registry, ctx.codec), IngestText(ingest, ctx.codec)
-    consumer = FeedConsumer(feed, texts, index, CursorStore(engine, ctx.clock))
-    reindexer = Reindexer(index, feed, texts, clock=ctx.clock)
+    texts = IngestText(ingest)
+    consumer = FeedConsumer(registry, texts, index, CursorStore(engine, ctx.clock))
+    reindexer = Reindexer(index, registry, texts, clock=ctx.clock)
     search = SearchService(index, RegistryAccess(registry))
 
     async def start() -> None:

@@ -3,11 +3,13 @@
 Errors are translated once, in ``ServiceClient.request``: a problem-details answer becomes
 the ``ArchiveError`` subclass of its status with the same ``code``; a peer that cannot be
 reached becomes ``DependencyUnavailable``. The httpx transport is the seam tests may swap.
+Calls made for the service itself carry a token from ``service_token``, asked for on every
+call: tokens expire, and a worker or feed follower runs for months.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -28,7 +30,7 @@ _BY_STATUS: dict[int, type[errors.ArchiveError]] = {
 class ServiceClient:
     """Base of the clients: one ``httpx.AsyncClient`` per peer, a service token by default."""
 
-    def __init__(self, base_url: str, *, service_token: str, name: str,
+    def __init__(self, base_url: str, *, service_token: Callable[[], str], name: str,
                  transport: httpx.AsyncBaseTransport | None = None, timeout_s: float = 30.0
                  ) -> None:
         self.name = name
@@ -40,7 +42,7 @@ class ServiceClient:
         self, method: str, path: str, *, token: str | None = None,
         json: Any = None, params: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token or self.service_token}"}
+        headers = {"Authorization": f"Bearer {token or self.service_token()}"}
         body = msgspec.json.encode(json) if json is not None else None
         if body is not None:
             headers["Content-Type"] = "application/json"

@@ -127,7 +127,7 @@ def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
 def _decide(server: ArchiveServer, token: str, document_id: str, action: str
             ) -> AccessAnswer:
     async def ask() -> AccessAnswer:
-        client = RegistryClient(server.url, service_token=server.service_token(),
+        client = RegistryClient(server.url, service_token=server.service_token,
                                 name="registry")
         try:
             return await client.authorize(token, document_id, action)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -24,7 +25,7 @@ from services.search.consumer import Backoff, FeedConsumer
 from services.search.index.models import AccessFilter
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
-from services.search.sources import IngestText, RegistryFeed
+from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import Letter, file_letters
 from tests.fixtures.app import ArchiveServer
@@ -67,13 +68,14 @@ async def running(archive_server: ArchiveServer, tmp_path: Path) -> AsyncIterato
     engine = create_engine(url)
     codec = archive_server.ctx.codec
     outages = Outage(), Outage()
-    registry = RegistryClient(archive_server.url, service_token="", name="registry",
+    token = partial(codec.service_token, "search")
+    registry = RegistryClient(archive_server.url, service_token=token, name="registry",
                               transport=outages[0])
-    ingest = IngestClient(archive_server.url, service_token="", name="ingest",
+    ingest = IngestClient(archive_server.url, service_token=token, name="ingest",
                           transport=outages[1])
     index = TantivyIndex(tmp_path / "index")
     await index.ensure()
-    consumer = FeedConsumer(RegistryFeed(registry, codec), IngestText(ingest, codec), index,
+    consumer = FeedConsumer(registry, IngestText(ingest), index,
                             CursorStore(engine, SystemClock()), poll_s=0.05,
                             backoff=Backoff(initial_s=0.05, max_s=0.2))
     consumer.start()

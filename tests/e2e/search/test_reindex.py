@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
 from services.search.reindex import Reindexer
-from services.search.sources import IngestText, RegistryFeed
+from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import (
     Letter,
@@ -120,7 +121,7 @@ class Search:
     server: ArchiveServer
     index: SearchIndex
     consumer: FeedConsumer
-    feed: RegistryFeed
+    feed: RegistryClient
     texts: IngestText
     directory: Path
     archivist_token: str
@@ -159,9 +160,10 @@ async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
         index = ElasticsearchIndex(osmem_client(es_url), alias=unique_alias())
     await index.ensure()
     codec = archive_server.ctx.codec
-    registry = RegistryClient(archive_server.url, service_token="", name="registry")
-    ingest = IngestClient(archive_server.url, service_token="", name="ingest")
-    feed, texts = RegistryFeed(registry, codec), IngestText(ingest, codec)
+    token = partial(codec.service_token, "search")
+    registry = RegistryClient(archive_server.url, service_token=token, name="registry")
+    ingest = IngestClient(archive_server.url, service_token=token, name="ingest")
+    feed, texts = registry, IngestText(ingest)
     consumer = FeedConsumer(feed, texts, index, CursorStore(engine, SystemClock()), poll_s=0.05)
     consumer.start()
     token = await asyncio.to_thread(archive_server.add_user, "wang", "archivist")

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from services.common.auth import TokenCodec
 from services.common.clients.registry import RegistryClient
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.common.objectstore import ObjectStore, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
-from services.ingest.bootstrap import ServiceTokenRegistrar
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
 from services.ingest.jobs import Job, JobQueue, backoff
 from services.ingest.pool import Extracted, ExtractionDied, ExtractionPool, ExtractionTask
@@ -66,10 +64,9 @@ def pool() -> Iterator[ExtractionPool]:
 def _worker(queue: JobQueue, store: ObjectStore, pool: ExtractionPool, engine: OcrEngine,
             scratch: Path) -> IngestWorker:
     # Nothing here reaches the registry: every job fails before registration.
-    registry = RegistryClient(f"http://127.0.0.1:{free_port()}", service_token="-",
+    registry = RegistryClient(f"http://127.0.0.1:{free_port()}", service_token=lambda: "-",
                               name="registry")
-    registrar = ServiceTokenRegistrar(registry, TokenCodec("k" * 40, ttl_s=60))
-    return IngestWorker(queue, store, registrar, pool, engine=engine, limits=LIMITS,
+    return IngestWorker(queue, store, registry, pool, engine=engine, limits=LIMITS,
                         lease_s=6, concurrency=1, scratch_dir=scratch, stall_grace_s=1.0)
 
 
