@@ -101,13 +101,6 @@ class PrincipalVerifier(Protocol):
         ...
 
 
-class AcceptSignedTokens:
-    """Verifier for a process that trusts signature and expiry alone (tests, CLI)."""
-
-    async def verify(self, principal: Principal, token: str) -> None:
-        return None
-
-
 def bearer_token(header: str | None) -> str:
     if not header:
         raise Unauthorized("send 'Authorization: Bearer <token>'; get one with 'archive login'",

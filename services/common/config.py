@@ -20,7 +20,6 @@ from services.common.errors import ConfigError
 PREFIX = "ARCHIVE_"
 
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
-ServiceName = str
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -56,7 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 
-    def database_url_for(self, service: ServiceName) -> str:
+    def database_url_for(self, service: str) -> str:
         """Each service owns its tables; embedded, each gets its own SQLite file."""
         if self.database_url:
             return self.database_url

@@ -9,7 +9,7 @@ import msgspec
 import sqlalchemy as sa
 
 from services.common.db import UtcDateTime
-from services.common.models import ROLES, Department, Role, SecurityLevel, Struct, Username
+from services.common.models import Department, Role, SecurityLevel, Struct, Username
 from services.registry.schema import metadata
 
 users = sa.Table(
@@ -65,11 +65,3 @@ class TokenResponse(Struct):
     token_type: Literal["bearer"]
     expires_in: int
 
-
-class WitnessCheck(Struct):
-    """Re-entered password, e.g. of a destruction witness (R6)."""
-
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
-
-
-__all__ = ["ROLES", "NewUser", "TokenRequest", "TokenResponse", "User", "login_attempts", "users"]
