@@ -1,12 +1,20 @@
-"""Contract of the relational store: migrations, durability, UTC timestamps, on both engines."""
+"""Contract of the relational store: migrations, durability, UTC timestamps.
+
+Each test runs on SQLite, on the session's PostgreSQL cluster, and on PostgreSQL in a
+container (skipped, saying why, without Docker), each time on a fresh, empty database.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from services.common.db import UtcDateTime, check_durability, create_engine, migrate, ping
+from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
+
+pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
 
 
 async def test_registry_migrations_create_their_tables(database_url: str) -> None:

@@ -1,4 +1,8 @@
-"""Contract of the durable job queue, on SQLite and PostgreSQL (architecture principle 4)."""
+"""Contract of the durable job queue (architecture principle 4).
+
+Each test runs on SQLite, on the session's PostgreSQL cluster, and on PostgreSQL in a
+container (skipped, saying why, without Docker), each time on a fresh, empty database.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ import pytest
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.ingest.jobs import JobQueue, backoff
+from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
+
+pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
 
 SHA = "a" * 64
 

@@ -19,6 +19,7 @@ from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
+from tests.fixtures.postgres import Seed
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
@@ -57,7 +58,6 @@ class StaticGrants:
 
 @dataclass
 class Registry:
-    url: str
     engine: AsyncEngine
     clock: FixedClock
     grants: StaticGrants
@@ -80,12 +80,20 @@ class Registry:
             return list(result.all()) if result.returns_rows else []
 
 
+async def _migrate(url: str) -> None:
+    await migrate(url, "registry")
+
+
+@pytest.fixture(scope="session")
+def database_seed() -> Seed:
+    return _migrate
+
+
 @pytest.fixture
-async def registry(database_url: str) -> AsyncIterator[Registry]:
-    await migrate(database_url, "registry")
-    engine = create_engine(database_url)
+async def registry(seeded_database_url: str) -> AsyncIterator[Registry]:
+    engine = create_engine(seeded_database_url)
     clock = FixedClock(datetime(2024, 6, 1, 9, 0, tzinfo=UTC))
     try:
-        yield Registry(url=database_url, engine=engine, clock=clock, grants=StaticGrants())
+        yield Registry(engine=engine, clock=clock, grants=StaticGrants())
     finally:
         await engine.dispose()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import shutil
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +21,7 @@ from services.registry.accounts.models import User
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.bootstrap import RegistryServices
 from services.registry.lending.models import Loan, LoanRequest
-from tests.fixtures.postgres import PostgresCluster
+from tests.fixtures.postgres import Seed
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -142,39 +139,13 @@ async def _prepare(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file per session; each test gets a copy (migrating takes ~1 s)."""
-    path = tmp_path_factory.mktemp("lending-template") / "registry.db"
-    await _prepare(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-async def postgres_template(postgres_cluster: PostgresCluster) -> str:
-    """One migrated PostgreSQL database per session, copied with CREATE DATABASE … TEMPLATE."""
-    name = postgres_cluster.create_database()
-    await _prepare(postgres_cluster.url(name))
-    return name
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def lending_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh registry database with lending and ``PEOPLE``, on each engine."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        copy = tmp_path / "registry.db"
-        shutil.copyfile(template, copy)
-        return f"sqlite+aiosqlite:///{copy}"
-    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-    source: str = request.getfixturevalue("postgres_template")
-    name = "t_" + uuid.uuid4().hex[:12]
-    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {source}")
-    return cluster.url(name)
+def database_seed() -> Seed:
+    return _prepare
 
 
 @pytest.fixture
-async def lending(lending_url: str) -> AsyncIterator[Lending]:
-    engine = create_engine(lending_url)
+async def lending(seeded_database_url: str) -> AsyncIterator[Lending]:
+    engine = create_engine(seeded_database_url)
     try:
         yield Lending(engine=engine, clock=FixedClock(START))
     finally:

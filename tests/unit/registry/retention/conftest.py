@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import shutil
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,7 +35,7 @@ from services.registry.retention.models import (
     SweepRequest,
 )
 from services.registry.retention.wiring import RetentionServices
-from tests.fixtures.postgres import PostgresCluster
+from tests.fixtures.postgres import Seed
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -189,37 +186,13 @@ async def _prepare(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-async def retention_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("retention-template") / "registry.db"
-    await _prepare(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-async def retention_postgres_template(postgres_cluster: PostgresCluster) -> str:
-    name = postgres_cluster.create_database()
-    await _prepare(postgres_cluster.url(name))
-    return name
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def retention_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh registry database with ``PEOPLE``, on each engine."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("retention_sqlite_template")
-        copy = tmp_path / "registry.db"
-        shutil.copyfile(template, copy)
-        return f"sqlite+aiosqlite:///{copy}"
-    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-    source: str = request.getfixturevalue("retention_postgres_template")
-    name = "t_" + uuid.uuid4().hex[:12]
-    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {source}")
-    return cluster.url(name)
+def database_seed() -> Seed:
+    return _prepare
 
 
 @pytest.fixture
-async def retention(retention_url: str) -> AsyncIterator[Retention]:
-    engine = create_engine(retention_url)
+async def retention(seeded_database_url: str) -> AsyncIterator[Retention]:
+    engine = create_engine(seeded_database_url)
     kept = Retention(engine=engine, clock=FixedClock(START))
     try:
         yield kept
