@@ -123,6 +123,7 @@ _CJK = (
     "\u3007\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WORD_CHAR = rf"(?:[^\W{_CJK}]|[\u0300-\u036f])"
 _LETTER = rf"[^\W\d_{_CJK}]"
 # UAX #29 WB6/7 (letter·letter) and WB11/12 (digit·digit): these marks do not split a word.
@@ -175,6 +176,11 @@ def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
 def tokens(text: str, *, unigrams: bool = False) -> list[str]:
     """Fold ``text`` and split it into tokens: CJK bigrams (or unigrams) and words."""
     return folded_tokens(fold(text), unigrams=unigrams)
+
+
+def is_cjk(char: str) -> bool:
+    """True for a Han, kana or Hangul character: one that forms bigrams, not words."""
+    return char >= "\u3007" and _CJK_CHAR.match(char) is not None  # the first CJK character
 
 
 def has_lone_cjk(folded: str) -> bool:

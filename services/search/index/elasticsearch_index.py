@@ -36,7 +36,7 @@ from services.search.index.elasticsearch_query import (
     search_body,
     tombstone_source,
 )
-from services.search.index.highlight import highlights
+from services.search.index.highlight import Highlighter
 from services.search.index.models import (
     FACET_SIZES,
     AccessFilter,
@@ -46,7 +46,7 @@ from services.search.index.models import (
     SearchResult,
 )
 from services.search.index.protocol import Rebuild
-from services.search.query import QueryTerm, SearchQuery
+from services.search.query import SearchQuery
 
 ALIAS = "archive-documents"
 BULK_DOCUMENTS = 500
@@ -247,8 +247,9 @@ class ElasticsearchIndex:
             response = await self._client.search(
                 index=self.alias, **search_body(query, terms, access))
         body = response.body
-        hits = await asyncio.to_thread(  # highlighting folds and tokenises every body
-            lambda: [_hit(raw, terms, access) for raw in body["hits"]["hits"]])
+        highlighter = Highlighter(terms)
+        hits = await asyncio.to_thread(  # highlighting folds every body
+            lambda: [_hit(raw, highlighter, access) for raw in body["hits"]["hits"]])
         return SearchResult(
             total=int(body["hits"]["total"]["value"]),
             hits=hits,
@@ -281,7 +282,7 @@ class ElasticsearchIndex:
         await self._client.close()
 
 
-def _hit(raw: dict[str, Any], terms: tuple[QueryTerm, ...], access: AccessFilter) -> SearchHit:
+def _hit(raw: dict[str, Any], highlighter: Highlighter, access: AccessFilter) -> SearchHit:
     source = raw["_source"]
     document_id = str(source["document_id"])
     readable = access.may_read_body(document_id, restricted=bool(source["restricted"]))
@@ -291,7 +292,7 @@ def _hit(raw: dict[str, Any], terms: tuple[QueryTerm, ...], access: AccessFilter
         title=source["original"]["title"], household=source.get("household"),
         category=source["category"], filed_at=date.fromisoformat(source["filed_at"]),
         score=None if score is None else float(score),
-        highlights=highlights(source["original"]["body"], terms) if readable else [],
+        highlights=highlighter.snippets(source["original"]["body"]) if readable else [],
     )
 
 

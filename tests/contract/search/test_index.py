@@ -185,6 +185,12 @@ async def test_quoted_phrase_keeps_its_words_in_order(index: SearchIndex) -> Non
     assert await found(index, '"维修 申请"') == {in_order.document_id}
 
 
+async def test_phrase_does_not_run_from_the_title_into_the_body(index: SearchIndex) -> None:
+    await index.upsert([doc(title="业主来函", body="维修申请")])
+    assert (await found(index, '"来函 维修"'), await found(index, "维修")) == (
+        set(), await found(index, "来函"))
+
+
 async def test_query_syntax_characters_are_plain_text(index: SearchIndex) -> None:
     letter = doc(body="维修申请")
     await index.upsert([letter, doc(body="维修")])
@@ -254,6 +260,22 @@ async def test_facets_count_categories_households_and_years(index: SearchIndex) 
     facets = (await index.search(SearchQuery(q="漏水"), SECRET)).facets
     assert (facets.category, facets.household, facets.year) == (
         {"repair": 2, "complaint": 1}, {"A-1201": 1, "A-1202": 1}, {"2023": 1, "2024": 2})
+
+
+async def test_facets_count_every_match_not_only_the_page(index: SearchIndex) -> None:
+    await index.upsert([doc(body="漏水", category="repair"), doc(body="漏水", category="repair"),
+                        doc(body="漏水", category="complaint", filed_at=date(2023, 5, 1))])
+    result = await index.search(SearchQuery(q="漏水", size=1), SECRET)
+    assert (len(result.hits), result.facets.category, result.facets.year) == (
+        1, {"repair": 2, "complaint": 1}, {"2024": 2, "2023": 1})
+
+
+async def test_facets_are_ordered_most_documents_first(index: SearchIndex) -> None:
+    await index.upsert([doc(body="漏水", household="B-0101"), doc(body="漏水", household="A-0101"),
+                        doc(body="漏水", household="C-0101"), doc(body="漏水", household="C-0101")])
+    orders = [list((await index.search(SearchQuery(q="漏水", size=size), SECRET))
+                   .facets.household.items()) for size in (1, 20)]  # a page of some, of all
+    assert orders == [[("C-0101", 2), ("A-0101", 1), ("B-0101", 1)]] * 2
 
 
 async def test_empty_query_lists_everything_visible_newest_first(index: SearchIndex) -> None:
