@@ -56,8 +56,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY_OPTION = "archive_read_only"
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for work that only reads (same pool). On SQLite its transactions begin
+    DEFERRED: in WAL mode a reader sees the last commit and neither waits for nor blocks a
+    writer, where BEGIN IMMEDIATE queues every read behind the write lock and its fsync
+    (measured: it doubled an ingest job's commits under polling). Never write through it.
+    """
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    reads_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+    connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 async def check_durability(engine: AsyncEngine) -> None:

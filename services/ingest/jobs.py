@@ -6,7 +6,8 @@ Contract (``JobQueue``):
 - ``claim`` hands a job to exactly one worker with a lease (``lease_s``). A job whose
   lease expired (its worker died) is claimable again; each claim counts an attempt.
   PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` so many workers never contend;
-  SQLite transactions are ``BEGIN IMMEDIATE`` and therefore already serialised.
+  SQLite write transactions are ``BEGIN IMMEDIATE`` and therefore already serialised;
+  reads (``get``, ``list``…) take no lock, so polling a job never delays a worker.
 - ``complete``/``retry``/``fail`` act only while the caller still holds the lease, so a
   worker that lost its lease cannot overwrite the outcome of the one that took over.
 - ``retry`` puts a job back with exponential backoff; after ``max_attempts`` it fails.
@@ -24,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clock import Clock
-from services.common.db import UtcDateTime
+from services.common.db import UtcDateTime, read_only
 from services.common.errors import NotFound
 
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -81,6 +82,7 @@ def backoff(attempts: int) -> timedelta:
 class JobQueue:
     def __init__(self, engine: AsyncEngine, clock: Clock, *, max_attempts: int) -> None:
         self.engine = engine
+        self._reader = read_only(engine)
         self.clock = clock
         self.max_attempts = max_attempts
 
@@ -92,8 +94,9 @@ class JobQueue:
                       created_at=now, updated_at=now)
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(jobs.insert().values(**values))
-            return await self.get(str(values["job_id"])), True
+                row = (await conn.execute(jobs.insert().values(**values).returning(*jobs.c))
+                       ).one()
+            return _job(row), True
         except IntegrityError:
             pass
         existing = await self.by_sha256(sha256)
@@ -118,10 +121,12 @@ class JobQueue:
                                           error=f"the worker died {row.attempts} times on "
                                                 "this document; see the worker log")
                 return None
-            await conn.execute(jobs.update().where(jobs.c.job_id == row.job_id).values(
-                status="running", lease_owner=worker, attempts=row.attempts + 1,
-                lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now))
-        return await self.get(row.job_id)
+            claimed = (await conn.execute(
+                jobs.update().where(jobs.c.job_id == row.job_id).values(
+                    status="running", lease_owner=worker, attempts=row.attempts + 1,
+                    lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now)
+                .returning(*jobs.c))).one()
+        return _job(claimed)
 
     async def _claimable(self, conn: AsyncConnection, now: datetime) -> Any:
         claimable = sa.or_(
@@ -194,14 +199,14 @@ class JobQueue:
                 jobs.c.status == "running")
 
     async def get(self, job_id: str) -> Job:
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             row = (await conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id))).first()
         if row is None:
             raise NotFound(f"no job {job_id}", code="unknown_job")
         return _job(row)
 
     async def by_sha256(self, sha256: str) -> Job | None:
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             row = (await conn.execute(sa.select(jobs).where(jobs.c.sha256 == sha256))).first()
         return None if row is None else _job(row)
 
@@ -210,12 +215,12 @@ class JobQueue:
         query = sa.select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.job_id)
         if status is not None:
             query = query.where(jobs.c.status == status)
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             rows = await conn.execute(query.limit(limit).offset(offset))
             return [_job(row) for row in rows]
 
     async def counts(self) -> dict[str, int]:
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             rows = await conn.execute(sa.select(jobs.c.status, sa.func.count())
                                       .group_by(jobs.c.status))
             found = {str(status): int(count) for status, count in rows}

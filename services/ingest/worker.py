@@ -115,6 +115,9 @@ class IngestWorker:
 
     async def _slot(self) -> None:
         while True:
+            # Cleared before looking, not after: a job enqueued while the claim runs
+            # must not wait a whole poll (measured: stalls of up to ``poll_s`` per job).
+            self._wake.clear()
             try:
                 job = await self.queue.claim(self.name, lease_s=self.lease_s)
             except DependencyUnavailable as exc:
@@ -123,10 +126,11 @@ class IngestWorker:
             if job is None:
                 await self._idle()
                 continue
+            # Another slot may have cleared a wake meant for a second job: pass it on.
+            self._wake.set()
             await self.process(job)
 
     async def _idle(self) -> None:
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.poll_s)
 
