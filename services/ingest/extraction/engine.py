@@ -13,14 +13,14 @@ Engines raise these, and nothing else, for a page they cannot read:
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import signal
 import subprocess
+import tempfile
 from dataclasses import dataclass
-from typing import Protocol
+from typing import IO, Protocol
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from services.common.errors import DependencyUnavailable, PermanentJobError
 from services.ingest.extraction.models import OcrLanguage, OcrReading, WordBox
@@ -62,20 +62,28 @@ class TesseractEngine:
 
     pytesseract is not used: it always hands the child the parent's ``os.environ`` (so
     ``OMP_THREAD_LIMIT`` could only be set by mutating the worker's environment) and
-    always re-encodes images as PNG (~0.2 s a page). Here the page goes over stdin as an
-    uncompressed PNM, and tesseract's OpenMP is limited to one thread: with one worker per
-    core, more threads only contend (measured: a page took 2.1 s with OpenMP, 0.9 s without).
+    always re-encodes images as PNG (~0.2 s a page). Here the page is handed over as an
+    uncompressed BMP in a temporary file, and tesseract's OpenMP is limited to one thread:
+    with one worker per core, more threads only contend (measured: a page took 2.1 s with
+    OpenMP, 0.9 s without). Not over stdin, which tesseract reads a character at a time
+    (measured: 45 ms a page more, 9% of a 200-dpi page's OCR); not as PNM, which Leptonica
+    reads 11 ms slower than BMP.
+
+    Grey and colour pages are smoothed first (``denoised``); the image is never resized,
+    so word boxes are in the page's own pixels.
     """
 
     def __init__(self, *, executable: str = "tesseract") -> None:
         self._executable = executable
 
     def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
-        command = [
-            self._executable, "stdin", "stdout",
-            "-l", language, "--dpi", str(page.dpi), "tsv",
-        ]
-        stdout = self._run(command, _as_pnm(page.pixels), timeout_s=timeout_s)
+        with tempfile.NamedTemporaryFile(prefix="page-", suffix=".bmp") as image:
+            _write_bmp(denoised(page.pixels), image)
+            command = [
+                self._executable, image.name, "stdout",
+                "-l", language, "--dpi", str(page.dpi), "tsv",
+            ]
+            stdout = self._run(command, timeout_s=timeout_s)
         try:
             tsv = stdout.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -85,11 +93,11 @@ class TesseractEngine:
             ) from exc
         return parse_tsv(tsv)
 
-    def _run(self, command: list[str], image: bytes, *, timeout_s: float) -> bytes:
+    def _run(self, command: list[str], *, timeout_s: float) -> bytes:
         environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
             process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=environment, start_new_session=True,
             )
         except OSError as exc:
@@ -100,7 +108,7 @@ class TesseractEngine:
                 code="ocr_engine_missing",
             ) from exc
         try:
-            stdout, stderr = process.communicate(image, timeout=timeout_s)
+            stdout, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired as exc:
             # Kill the whole session: a wrapper script's children must not outlive the page.
             with contextlib.suppress(ProcessLookupError):
@@ -181,12 +189,28 @@ def _word(fields: list[str], number: int) -> WordBox:
     )
 
 
-def _as_pnm(pixels: Image.Image) -> bytes:
+def denoised(pixels: Image.Image) -> Image.Image:
+    """``pixels`` smoothed with a small centre-weighted kernel (5×5, ``SMOOTH_MORE``) if grey
+    or colour; bilevel pages as they are.
+
+    Tesseract binarises a page with one global Otsu threshold, so a scanner's grain
+    survives as specks of ink; beside a line's last characters they make it misread the
+    word or drop it (``业主姓名张伟先生`` read as ``】Je``). Measured on the ingest
+    benchmark's noisy 200/300-dpi pages (360 pages, 3 corpus seeds): CER 0.30% → 0.10%,
+    OCRmyPDF 0.22%. A 3×3 box blur did as well there but turned clean 7-point text at
+    150 dpi into errors; this kernel did not. It costs ~30 ms a page, and tesseract is no
+    slower on the smoothed page.
+    """
+    if pixels.mode == "1":
+        return pixels
+    return pixels.filter(ImageFilter.SMOOTH_MORE)
+
+
+def _write_bmp(pixels: Image.Image, file: IO[bytes]) -> None:
     if pixels.mode not in OCR_PIXEL_MODES:
         raise ValueError(f"page pixels must be in mode 1, L or RGB, not {pixels.mode}")
-    buffer = io.BytesIO()
-    pixels.save(buffer, format="PPM")
-    return buffer.getvalue()
+    pixels.save(file, format="BMP")
+    file.flush()
 
 
 def _signal_name(number: int) -> str:

@@ -63,6 +63,23 @@ FAULTY_TESSERACTS = {
 }
 
 
+def write_recording_tesseract(directory: Path) -> Path:
+    """An executable standing in for ``tesseract`` that keeps its arguments in ``args`` and a
+    copy of the image file it was given in ``page`` (both in ``directory``), and reads no
+    words."""
+    path = directory / "tesseract-recording"
+    path.write_text(
+        "#!/bin/sh\n"
+        f"printf '%s\\n' \"$@\" > '{directory / 'args'}'\n"
+        f"cp \"$1\" '{directory / 'page'}'\n"
+        "printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\t"
+        "top\\twidth\\theight\\tconf\\ttext\\n'\n",
+        encoding="utf-8",
+    )
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
 def write_faulty_tesseract(directory: Path, fault: str) -> Path:
     """An executable standing in for ``tesseract`` that behaves as ``FAULTY_TESSERACTS[fault]``."""
     path = directory / f"tesseract-{fault}"
