@@ -169,12 +169,12 @@ def _filters(query: SearchQuery, access: AccessFilter
     visible = access.visible_levels()
     hidden = [level for level in SECURITY_LEVELS if level not in visible]
     filters = [(tantivy.Occur.MustNot, tantivy.Query.term_query(SCHEMA, "deleted", True))]
+    required = []
     if query.security is None:
         # One term query per level: a term set query cost 0.2 ms before matching anything.
         filters.extend((tantivy.Occur.MustNot, tantivy.Query.term_query(SCHEMA, "security", level))
                        for level in hidden)
-    required = []
-    if query.security is not None:
+    else:
         required.append(tantivy.Query.term_query(SCHEMA, "security", query.security)
                         if query.security in visible else tantivy.Query.empty_query())
     for field in ("household", "category"):
