@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from bench.search_index import _queries, letters
-from services.common.models import CATEGORIES
+from bench.search_index import _queries, letters, percentiles, query_params
 from services.search.index.models import AccessFilter, IndexedDocument
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
@@ -33,19 +30,6 @@ from tests.fixtures.app import launch_archive_server
 
 ACCESS = AccessFilter(clearance="confidential")
 WARM_UP = 20
-
-
-def query_params(q: str, number: int, *, filtered: bool) -> dict[str, Any]:
-    """The same query as ``bench/search_index.py`` asks: plain, or category + year."""
-    if not filtered:
-        return {"q": q}
-    return {"q": q, "category": CATEGORIES[number % len(CATEGORIES)],
-            "year": 2010 + number % 16}
-
-
-def percentiles(latencies: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(latencies, n=100)
-    return cuts[49], cuts[94]
 
 
 async def fill_and_time_bare(directory: Path, docs: list[IndexedDocument],

@@ -28,6 +28,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import opencc
 
@@ -117,11 +118,12 @@ Timed = Callable[[SearchQuery], Awaitable[float]]
 """Runs one query one way and returns how long the timed part took, in seconds."""
 
 
-def _search_query(q: str, number: int, *, filtered: bool) -> SearchQuery:
+def query_params(q: str, number: int, *, filtered: bool) -> dict[str, Any]:
+    """Query ``number`` of the run: plain, or filtered by category + year."""
     if not filtered:
-        return SearchQuery(q=q)
-    return SearchQuery(q=q, category=CATEGORIES[number % len(CATEGORIES)],
-                       year=2010 + number % 16)
+        return {"q": q}
+    return {"q": q, "category": CATEGORIES[number % len(CATEGORIES)],
+            "year": 2010 + number % 16}
 
 
 def _tantivy_engine(index: TantivyIndex) -> dict[str, Timed]:
@@ -165,13 +167,13 @@ async def _timed_queries(measures: dict[str, Timed], queries: list[str], *, filt
     """Milliseconds per query and measure; the measures of one query run back to back."""
     latencies: dict[str, list[float]] = {name: [] for name in measures}
     for number, q in enumerate(queries):
-        query = _search_query(q, number, filtered=filtered)
+        query = SearchQuery(**query_params(q, number, filtered=filtered))
         for name, measure in measures.items():
             latencies[name].append(await measure(query) * 1000)
     return latencies
 
 
-def _percentiles(latencies: list[float]) -> tuple[float, float]:
+def percentiles(latencies: list[float]) -> tuple[float, float]:
     cuts = statistics.quantiles(latencies, n=100)
     return cuts[49], cuts[94]
 
@@ -190,7 +192,7 @@ async def run(index: SearchIndex, docs: list[IndexedDocument], queries: list[str
     for filtered in (False, True):
         latencies = await _timed_queries(measures, queries, filtered=filtered)
         for name, values in latencies.items():
-            table[name].extend(_percentiles(values))
+            table[name].extend(percentiles(values))
         ranked = sorted(zip(latencies[PROTOCOL], queries, strict=True), reverse=True)
         print(f"  slowest {'filtered ' if filtered else ''}protocol searches (ms): "
               + ", ".join(f"{q} {ms:.1f}" for ms, q in ranked[:slowest]))
