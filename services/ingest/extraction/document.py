@@ -49,7 +49,7 @@ def extract_document(
       ``PermanentJobError`` ``encrypted_pdf``, ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``
     and while iterating, for the page concerned (its number in ``extra["page"]``):
       ``PermanentJobError`` ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``, or the
-      engine's ``ocr_timeout``, ``ocr_crashed``, ``ocr_failed``, ``ocr_bad_output``
+      engine's ``ocr_timeout``, ``ocr_failed``, ``ocr_bad_output``
       ``DependencyUnavailable`` the OCR engine is not installed (retrying later may help)
     """
     media_type = read_media_type(path)

@@ -1,35 +1,20 @@
-"""What TesseractEngine hands tesseract: the page at its own size and resolution, smoothed
-when grey or colour so a scanner's grain does not survive binarisation as ink."""
-
-from pathlib import Path
+"""What TesseractEngine reads: the page at its own size, in any pixel mode, smoothed when grey
+or colour so a scanner's grain does not survive binarisation as ink; and each page on its own,
+whatever the process read before."""
 
 import pytest
 from PIL import Image, ImageDraw
 
-from services.ingest.extraction import (
-    ExtractionLimits,
-    PageImage,
-    TesseractEngine,
-    extract_document,
-)
-from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_jpeg
-from tests.unit.ingest.engines import write_recording_tesseract
+from services.ingest.extraction import OcrReading, PageImage, TesseractEngine, remove_cjk_spaces
+from services.ingest.extraction.engine import denoised
+from tests.support.cer import character_error_rate
+from tests.support.rendering import SIMPLIFIED_LINES, TRADITIONAL_LINES, render_page
+
+pytestmark = pytest.mark.ocr
 
 # Tesseract's Otsu threshold on a white page with black text lands near the middle.
 MID_GREY = 128
-
-
-def _handed_over(tmp_path: Path, page: PageImage) -> Image.Image:
-    engine = TesseractEngine(executable=str(write_recording_tesseract(tmp_path)))
-    engine.read(page, language="chi_sim", timeout_s=10)
-    return _recorded(tmp_path)[0]
-
-
-def _recorded(directory: Path) -> tuple[Image.Image, list[str]]:
-    """The image and the arguments the recording tesseract in ``directory`` was given."""
-    image = Image.open(directory / "page")
-    image.load()
-    return image, (directory / "args").read_text(encoding="utf-8").split()
+MAX_CER = 0.03
 
 
 def _speck_and_stroke(mode: str) -> Image.Image:
@@ -41,34 +26,46 @@ def _speck_and_stroke(mode: str) -> Image.Image:
     return image
 
 
+def _read(pixels: Image.Image, dpi: int = 300) -> OcrReading:
+    return TesseractEngine().read(PageImage(pixels=pixels, dpi=dpi), language="chi_sim",
+                                  timeout_s=30)
+
+
+def _cer(reading: OcrReading, lines: tuple[str, ...] | list[str]) -> float:
+    return character_error_rate("\n".join(lines), remove_cjk_spaces(reading.text))
+
+
 @pytest.mark.parametrize("mode", ["L", "RGB"])
-def test_grey_or_colour_page_reaches_tesseract_with_specks_faded_and_strokes_kept(
-    tmp_path: Path, mode: str
-) -> None:
-    image = _handed_over(tmp_path, PageImage(pixels=_speck_and_stroke(mode), dpi=300))
-    grey = image.convert("L")
+def test_grey_or_colour_page_is_smoothed_specks_faded_and_strokes_kept(mode: str) -> None:
+    grey = denoised(_speck_and_stroke(mode)).convert("L")
     assert grey.getpixel((10, 10)) > MID_GREY
     assert grey.getpixel((31, 20)) < MID_GREY
 
 
-def test_bilevel_page_reaches_tesseract_unchanged(tmp_path: Path) -> None:
+def test_bilevel_page_is_not_smoothed() -> None:
     page = _speck_and_stroke("1")
-    image = _handed_over(tmp_path, PageImage(pixels=page, dpi=300))
-    assert image.convert("1").tobytes() == page.tobytes()
+    assert denoised(page).tobytes() == page.tobytes()
 
 
-def test_200_dpi_scan_reaches_tesseract_at_its_own_size_told_200_dpi(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["1", "L", "RGB"])
+def test_page_in_any_pixel_mode_is_read(mode: str) -> None:
+    page = render_page(SIMPLIFIED_LINES[:3]).convert(mode)
+    assert _cer(_read(page), SIMPLIFIED_LINES[:3]) < MAX_CER
+
+
+def test_200_dpi_scan_is_read_at_its_own_size() -> None:
     # Upscaling to 300 dpi, or telling tesseract 300, was measured to read no better.
-    page = render_page(SIMPLIFIED_LINES[:2], dpi=200)
-    scan = write_jpeg(tmp_path / "scan.jpeg", page)
-    engine = TesseractEngine(executable=str(write_recording_tesseract(tmp_path)))
-    list(extract_document(scan, limits=ExtractionLimits(), engine=engine, language="chi_sim"))
-    image, args = _recorded(tmp_path)
-    assert image.size == page.size
-    assert args[args.index("--dpi") + 1] == "200"
+    page = render_page(SIMPLIFIED_LINES[:3], dpi=200)
+    reading = _read(page, dpi=200)
+    assert _cer(reading, SIMPLIFIED_LINES[:3]) < MAX_CER
+    assert max(word.left + word.width for word in reading.words) <= page.width
+    assert max(word.top + word.height for word in reading.words) <= page.height
+    assert min(word.left for word in reading.words) < page.width // 10
 
 
-def test_page_file_handed_over_is_removed_after_the_read(tmp_path: Path) -> None:
-    _handed_over(tmp_path, PageImage(pixels=_speck_and_stroke("L"), dpi=300))
-    _, args = _recorded(tmp_path)
-    assert not Path(args[0]).exists()
+def test_a_page_reads_the_same_whatever_the_process_read_before() -> None:
+    first = render_page(SIMPLIFIED_LINES[:3])
+    before = _read(first)
+    _read(render_page(TRADITIONAL_LINES[3:], script="traditional"))
+    _read(render_page(SIMPLIFIED_LINES[5:], dpi=200), dpi=200)
+    assert _read(first) == before
