@@ -86,6 +86,20 @@ def test_a_deactivated_users_token_stops_working(archive_server: ArchiveServer) 
     assert response.json()["code"] == "account_disabled"
 
 
+def test_a_token_just_used_stops_working_the_moment_its_user_is_deactivated(
+    archive_server: ArchiveServer,
+) -> None:
+    admin = archive_server.add_user("root", "admin")
+    leaver = archive_server.add_user("wu", "staff")
+    with archive_server.client(leaver) as client:
+        assert client.get("/registry/auth/whoami").status_code == 200
+        with archive_server.client(admin) as admin_client:
+            assert admin_client.post("/registry/users/wu/deactivate").status_code == 200
+        response = client.get("/registry/auth/whoami")
+    assert response.status_code == 401
+    assert response.json()["code"] == "account_disabled"
+
+
 def test_unknown_fields_in_a_request_are_a_400_not_a_500(archive_server: ArchiveServer) -> None:
     admin = archive_server.add_user("root", "admin")
     with archive_server.client(admin) as client:

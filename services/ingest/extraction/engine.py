@@ -85,7 +85,7 @@ class TesseractEngine:
         self._tessdata = tessdata
 
     def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
-        api = _loaded_model(self._tessdata or find_tessdata(), language)
+        api = loaded_model(self._tessdata or find_tessdata(), language)
         pixels = denoised(page.pixels)
         if pixels.mode not in OCR_PIXEL_MODES:
             raise ValueError(f"page pixels must be in mode 1, L or RGB, not {pixels.mode}")
@@ -144,7 +144,9 @@ _INSTALL_HINT = (
 
 
 @functools.cache
-def _loaded_model(tessdata: Path, language: OcrLanguage) -> PyTessBaseAPI:
+def loaded_model(tessdata: Path, language: OcrLanguage) -> PyTessBaseAPI:
+    """Tesseract with ``language``'s model from ``tessdata``, loaded once per process.
+    Raises ``DependencyUnavailable`` (``ocr_engine_missing``) if it cannot be loaded."""
     # Imported here, after this line: OpenMP reads the limit once, when the library loads.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
