@@ -15,7 +15,8 @@ store, one extraction process per core) over HTTP; and reports per format:
   at a time, so it should not grow with the page count).
 
 Run: ``.venv/bin/python bench/ingest_ocr.py [--pages-per-format 12] [--digital-pages 500]``;
-``--only digital`` runs the digital-PDF row alone (no OCR, no Tesseract needed).
+``--only digital`` runs the digital-PDF row alone (no OCR, no Tesseract needed); ``--only
+pdf``, ``tiff`` or ``jpeg`` runs that format's row alone.
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-per-format", type=int, default=12)
     parser.add_argument("--digital-pages", type=int, default=500)
-    parser.add_argument("--only", choices=["digital"],
+    parser.add_argument("--only", choices=["digital", *PAGES_PER_FILE],
                         help="run only this row (digital: text-layer PDFs, no OCR)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
@@ -266,12 +267,14 @@ def main() -> None:
         if args.only == "digital":
             report_digital(root, args.digital_pages)
         else:
-            report(root, args.pages_per_format, args.digital_pages)
+            kinds = [args.only] if args.only else list(PAGES_PER_FILE)
+            report(root, args.pages_per_format, args.digital_pages, kinds)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(root: Path, pages_per_format: int, digital_pages: int) -> None:
+def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[str]) -> None:
+    """The rows of ``kinds``; the digital and memory rows too when that is every format."""
     (root / "corpus").mkdir()
     documents = corpus(root / "corpus", pages_per_format)
     print(f"corpus: {sum(len(d.pages) for d in documents)} scanned pages, {CORES} cores, "
@@ -287,8 +290,10 @@ def report(root: Path, pages_per_format: int, digital_pages: int) -> None:
               "ingest ÷ OCRmyPDF | ingest ÷ in-process |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
               "| ---: | ---: | ---: |")
-        for kind in PAGES_PER_FILE:
+        for kind in kinds:
             print(_format_row(client, [d for d in documents if d.kind == kind], root))
+        if len(kinds) < len(PAGES_PER_FILE):
+            return
         print()
         print(_digital_row(client, root, digital_pages))
         print()

@@ -20,6 +20,10 @@ from services.common.errors import ConfigError
 PREFIX = "ARCHIVE_"
 
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
+OcrLanguages = Annotated[str, msgspec.Meta(
+    pattern=r"^(chi_sim|chi_tra|eng)(\+(chi_sim|chi_tra|eng))*$",
+    description="Tesseract models joined by '+': chi_sim, chi_tra, eng",
+)]
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -35,7 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     registry_url: str | None = None
     ingest_url: str | None = None
     search_url: str | None = None
-    ocr_languages: str = "chi_sim+chi_tra+eng"
+    ocr_languages: OcrLanguages = "chi_sim+chi_tra+eng"
     loan_days: PositiveInt = 7
     loan_escalation_days: PositiveInt = 15
     destruction_wait_days: PositiveInt = 183

@@ -25,6 +25,8 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_LOAN_DAYS", "0"),
     ("ARCHIVE_MAX_UPLOAD_MB", "-1"),
     ("ARCHIVE_LOW_CONFIDENCE", "101"),
+    ("ARCHIVE_OCR_LANGUAGES", "chi_sim+klingon"),
+    ("ARCHIVE_OCR_LANGUAGES", "chi_sim,chi_tra"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:

@@ -65,7 +65,8 @@ def extract_document(
             raise PermanentJobError(
                 "the document has no pages; upload the original file again", code="no_pages"
             )
-        chooser = LanguageChooser(engine, hint=language, timeout_s=limits.page_timeout_s)
+        chooser = LanguageChooser(engine, hint=language, timeout_s=limits.page_timeout_s,
+                                  languages=limits.languages)
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):
                 yield _text_layer_page(number, content)

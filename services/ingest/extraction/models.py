@@ -6,7 +6,7 @@ every struct here round-trips through JSON.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 
@@ -69,6 +69,9 @@ class ExtractionLimits(Struct):
     (``Image.MAX_IMAGE_PIXELS``, whose default it shares).
     """
 
+    languages: Annotated[tuple[OcrLanguage, ...], msgspec.Meta(min_length=1)] = (
+        "chi_sim", "chi_tra", "eng")
+    """The models the OCR may choose from (``ARCHIVE_OCR_LANGUAGES``); a hint overrides."""
     max_pages: Annotated[int, msgspec.Meta(ge=1)] = 2000
     max_image_pixels: Annotated[int, msgspec.Meta(ge=1)] = 178_956_970
     page_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 180.0
@@ -77,7 +80,9 @@ class ExtractionLimits(Struct):
     @classmethod
     def from_settings(cls, settings: Settings) -> ExtractionLimits:
         """The limits configured by ``ARCHIVE_MAX_PAGES``, ``ARCHIVE_MAX_IMAGE_PIXELS``, …"""
+        languages = cast("list[OcrLanguage]", settings.ocr_languages.split("+"))
         return cls(
+            languages=tuple(dict.fromkeys(languages)),
             max_pages=settings.max_pages,
             max_image_pixels=settings.max_image_pixels,
             page_timeout_s=float(settings.page_timeout_s),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from services.common.config import load_settings
 from services.ingest.extraction import ExtractionLimits, TesseractEngine, extract_document
 from tests.support.rendering import (
     ENGLISH_LINES,
@@ -51,6 +52,32 @@ def test_mostly_english_page_is_read_with_eng(tmp_path: Path) -> None:
     [page] = extract_document(path, limits=LIMITS, engine=TesseractEngine())
     assert page.language == "eng"
     assert "water supply will be interrupted" in page.text
+
+
+def test_ocr_languages_setting_limits_the_models_chosen_from() -> None:
+    settings = load_settings({"ARCHIVE_OCR_LANGUAGES": "chi_tra+eng+chi_tra"}, env_file=None)
+    assert ExtractionLimits.from_settings(settings).languages == ("chi_tra", "eng")
+
+
+def test_only_chinese_model_allowed_reads_every_page_without_choosing(
+    traditional_tiff: Path,
+) -> None:
+    engine = RecordingEngine(TesseractEngine())
+    limits = ExtractionLimits(languages=("chi_tra", "eng"))
+    pages = list(extract_document(traditional_tiff, limits=limits, engine=engine))
+    assert engine.languages == ["chi_tra", "chi_tra"]
+    assert [page.language for page in pages] == ["chi_tra", "chi_tra"]
+
+
+def test_english_page_stays_with_chinese_models_when_eng_is_not_allowed(
+    tmp_path: Path,
+) -> None:
+    path = write_png(tmp_path / "notice.png", render_page(ENGLISH_LINES))
+    engine = RecordingEngine(TesseractEngine())
+    limits = ExtractionLimits(languages=("chi_sim", "chi_tra"))
+    [page] = extract_document(path, limits=limits, engine=engine)
+    assert "eng" not in engine.languages
+    assert page.language in ("chi_sim", "chi_tra")
 
 
 def test_blank_page_has_no_confidence_and_is_flagged_for_review(tmp_path: Path) -> None:
