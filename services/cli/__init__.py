@@ -32,7 +32,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    from services.cli import accounts, audit, ingest, loans, reindex, search, serve, sweep, worker
+    from services.cli import (
+        accounts,
+        audit,
+        fixity,
+        ingest,
+        loans,
+        reindex,
+        search,
+        serve,
+        sweep,
+        worker,
+    )
 
     main.add_command(serve.serve)
     main.add_command(serve.migrate)
@@ -44,6 +55,7 @@ def _register() -> None:
     main.add_command(sweep.sweep)
     main.add_command(search.search)
     main.add_command(reindex.reindex)
+    main.add_command(fixity.fixity)
     main.add_command(loans.loans)
 
 

@@ -51,6 +51,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     job_lease_s: PositiveInt = 300
     job_max_attempts: PositiveInt = 5
     low_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] = 60.0
+    fixity_interval_days: Annotated[int, msgspec.Meta(ge=0)] = 7
     token_ttl_s: PositiveInt = 8 * 3600
     login_attempts_per_minute: PositiveInt = 10
     log_level: str = "INFO"

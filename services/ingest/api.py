@@ -1,4 +1,5 @@
-"""Ingest routes: upload, jobs, originals by hash, and a document's text and original.
+"""Ingest routes: upload, jobs, originals by hash, a document's text and original, and
+fixity checks.
 
 Archivists file documents (档案管理员归档); they and admins follow jobs. Text and
 originals are for whoever the registry allows, asked per document with the caller's
@@ -24,12 +25,14 @@ from services.common.errors import Unauthorized
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
+from services.ingest.fixity import FixityChecker, FixityRun
 from services.ingest.jobs import JobStatus
 from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
 from services.ingest.service import IngestService, parse_metadata
 
 FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
+FIXITY_CHECKERS = ("archivist", "compliance", "admin")
 
 
 
@@ -114,6 +117,32 @@ class OriginalsController(Controller):
                              ingest: NamedDependency[IngestService]) -> OriginalState:
         """Whether these bytes were uploaded already, and how far their job got."""
         return await ingest.original_state(sha256)
+
+
+class FixityController(Controller):
+    path = "/fixity"
+    tags = ("ingest",)
+    guards = [require_roles(*FIXITY_CHECKERS)]  # noqa: RUF012 - Litestar reads a list
+
+    @post("/", operation_id="startFixityRun", status_code=HTTP_202_ACCEPTED)
+    async def start(self, request: Request[Any, Any, Any],
+                    fixity: NamedDependency[FixityChecker]) -> FixityRun:
+        """Start a fixity check of every original against the catalogue, or get the one
+        already running; follow it with ``GET /ingest/fixity/{run_id}``."""
+        return await fixity.start(trigger="manual", started_by=principal_of(request).username)
+
+    @get("/{run_id:str}", operation_id="getFixityRun")
+    async def get_run(self, run_id: FromPath[str],
+                      fixity: NamedDependency[FixityChecker]) -> FixityRun:
+        """A fixity run: ``running`` (with progress), ``done`` (with its findings; none
+        means the store matches the catalogue) or ``failed`` (with ``error``)."""
+        return await fixity.runs.get(run_id)
+
+    @get("/", operation_id="listFixityRuns")
+    async def list_runs(self, fixity: NamedDependency[FixityChecker],
+                        limit: PageLimit = 20, offset: PageOffset = 0) -> list[FixityRun]:
+        """Fixity runs, newest first."""
+        return await fixity.runs.list(limit=limit, offset=offset)
 
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 
 from litestar.di import Provide
@@ -28,8 +29,14 @@ from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
 from services.common.web import ServicePart
-from services.ingest.api import DocumentsController, JobsController, OriginalsController
+from services.ingest.api import (
+    DocumentsController,
+    FixityController,
+    JobsController,
+    OriginalsController,
+)
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.fixity import FixityChecker, FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
@@ -103,14 +110,19 @@ def build(ctx: Context) -> ServicePart:
                            max_upload_bytes=settings.max_upload_bytes,
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
+    interval = settings.fixity_interval_days
+    fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, ctx.clock,
+                           interval=timedelta(days=interval) if interval else None)
 
     async def start() -> None:
         await prepare_database(engine, url, "ingest", embedded=ctx.embedded)
         if workers is not None:
             workers.start()
         follower.start()
+        fixity.start_schedule()
 
     async def stop() -> None:
+        await fixity.stop()
         await follower.stop()
         if workers is not None:
             await workers.stop()
@@ -126,8 +138,10 @@ def build(ctx: Context) -> ServicePart:
 
     router = Router(
         path="/ingest",
-        route_handlers=[DocumentsController, JobsController, OriginalsController],
-        dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False)},
+        route_handlers=[DocumentsController, JobsController, OriginalsController,
+                        FixityController],
+        dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
+                      "fixity": Provide(lambda: fixity, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

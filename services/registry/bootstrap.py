@@ -21,8 +21,10 @@ from services.registry.catalogue.api import (
     AccessController,
     CorrectionsController,
     DocumentsController,
+    FixityController,
 )
 from services.registry.catalogue.corrections import CorrectionsService
+from services.registry.catalogue.fixity import FixityService
 from services.registry.catalogue.service import CatalogueService
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.households.api import HouseholdsController
@@ -65,12 +67,14 @@ class RegistryServices:
         self.handover = HandoverService(self.store, clock, journal=self.journal,
                                         periods=periods or LoanPeriods())
         self.escalations = Escalations(self.store, periods or LoanPeriods())
+        self.fixity = FixityService(self.store)
 
     def dependencies(self) -> dict[str, Provide]:
         provided: dict[str, Any] = {
             "catalogue": self.catalogue, "corrections": self.corrections,
             "households": self.households, "schedule": self.schedule,
             "journal": self.journal, "lending": self.lending, "handover": self.handover,
+            "fixity": self.fixity,
         }
         return {name: _provide(value) for name, value in provided.items()}
 
@@ -105,8 +109,9 @@ def build(ctx: Context) -> ServicePart:
         path="/registry",
         route_handlers=[
             AuthController, UsersController, HouseholdsController, DocumentsController,
-            CorrectionsController, AccessController, ScheduleController, ChangesController,
-            AuditController, LoansController, NotificationsController, IncidentsController,
+            CorrectionsController, AccessController, FixityController, ScheduleController,
+            ChangesController, AuditController, LoansController, NotificationsController,
+            IncidentsController,
             *retention.controllers,
         ],
         dependencies={"accounts": _provide(accounts), **registry.dependencies(),

@@ -4,6 +4,7 @@
 write lock up front, see ``services.common.db``), exposes the repositories bound to it,
 and commits when the block ends or rolls back if it raises. A change and its feed event
 and audit entry are appended in that one transaction (architecture principle 3).
+``async with store.snapshot() as view`` reads without the write lock, from one snapshot.
 
 Lock order, so PostgreSQL transactions never wait on each other in a cycle: the schedule
 (``tx.schedule.rules(lock=...)``) first, then the household row, then document and
@@ -22,7 +23,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clients.registry import ChangeEvent
-from services.common.db import connect
+from services.common.db import connect, read_only
 from services.common.errors import ValidationFailed
 from services.registry.catalogue.history import HistoryRepository
 from services.registry.catalogue.repository import DocumentsRepository
@@ -46,9 +47,17 @@ class Tx:
         await audit.record(self.conn, entry, at=at)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Repositories over one read-only view of the registry: never write through them."""
+
+    documents: DocumentsRepository
+
+
 class RegistryStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._reader = read_only(engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -62,6 +71,19 @@ class RegistryStore:
         except (DataError, OverflowError) as exc:
             raise ValidationFailed(f"a value cannot be stored: {_first_line(exc)}",
                                    code="unstorable_value") from exc
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """A read-only transaction whose queries all see the same commits, for reads that
+        span tables or the whole catalogue. On SQLite it begins DEFERRED (WAL: it neither
+        waits for nor blocks writers, see ``read_only``); on PostgreSQL it is REPEATABLE
+        READ, since READ COMMITTED would let a filing land between two of its queries."""
+        async with connect(self._reader) as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execution_options(isolation_level="REPEATABLE READ",
+                                             postgresql_readonly=True)
+            async with conn.begin():
+                yield Snapshot(documents=DocumentsRepository(conn))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -292,6 +292,70 @@ def feed_document(record: DocumentRecord) -> FeedDocument:
     )
 
 
+# --- fixity (reliability promise 6) ------------------------------------------------------
+
+
+class NumberGap(Struct):
+    """Archive numbers of a series (the number without its ``-NNNN``, e.g.
+    ``2024-correspondence-A-1201``) that no record holds, between 1 and the higher of its
+    counter and its highest number in use (D8: destruction keeps records, so never a gap).
+    ``missing`` lists the lowest 1 000 at most (a counter set to a billion must not answer
+    a billion numbers); ``unlisted`` counts the rest."""
+
+    series: str
+    missing: list[int]
+    unlisted: int = 0
+
+
+class CounterMismatch(Struct):
+    """A series whose counter is below its highest number in use (the next filing would
+    take a number already held), or which has a counter row and no records or records and
+    no counter row (the missing side is 0)."""
+
+    series: str
+    counter: int
+    highest: int
+
+
+class NumberingReport(Struct):
+    """The archive-number check over the whole catalogue (D8): how many ``series`` and
+    ``documents`` (catalogue records) were checked, and what is wrong. ``duplicates`` are
+    archive numbers held by more than one record (the schema's unique constraint forbids
+    them; the check does not rely on it); ``malformed`` are archive numbers that are not
+    ``{series}-{NNNN}`` at all, and count in no series."""
+
+    series: int
+    documents: int
+    gaps: list[NumberGap]
+    duplicates: list[str]
+    counter_mismatches: list[CounterMismatch]
+    malformed: list[str] = msgspec.field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.gaps or self.duplicates or self.counter_mismatches or self.malformed)
+
+
+class FixityEntry(Struct):
+    """What the fixity job needs to re-hash one original against its catalogue record."""
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    status: DocumentStatus
+    pages: int
+    size_bytes: int
+    updated_at: datetime
+
+
+class FixityPage(Struct):
+    """Catalogue records (destroyed ones included) in ``document_id`` order; continue with
+    ``after=next_after``, which is null on the last page."""
+
+    entries: list[FixityEntry]
+    next_after: str | None
+
+
 # --- the client --------------------------------------------------------------------------
 
 
@@ -334,6 +398,18 @@ class RegistryClient(ServiceClient):
     async def changes(self, after: int, *, limit: int = 500) -> FeedPage:
         return await self.call("GET", "/registry/changes", FeedPage,
                                params={"after": after, "limit": limit})
+
+    async def fixity_numbers(self) -> NumberingReport:
+        """Check every archive number for gaps, duplicates and counter mismatches (D8)."""
+        return await self.call("GET", "/registry/fixity/numbers", NumberingReport)
+
+    async def fixity_documents(self, after: str | None, *, limit: int = 500) -> FixityPage:
+        """The catalogue records after ``after`` (None: from the first) by ``document_id``."""
+        params: dict[str, str | int] = {"limit": limit}
+        if after is not None:
+            params["after"] = after
+        return await self.call("GET", "/registry/fixity/documents", FixityPage,
+                               params=params)
 
 
 class RegistryVerifier:

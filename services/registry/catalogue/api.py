@@ -1,4 +1,5 @@
-"""Catalogue routes: registration, records, a household's file, corrections, access."""
+"""Catalogue routes: registration, records, a household's file, corrections, access,
+and the registry's half of the fixity check."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from services.common.clients.registry import (
     AccessFilter,
     AccessRequest,
     DocumentRecord,
+    FixityPage,
     NewDocument,
+    NumberingReport,
 )
 from services.common.web import PageLimit, PageOffset
 from services.registry.catalogue.corrections import CorrectionsService
+from services.registry.catalogue.fixity import FixityService
 from services.registry.catalogue.models import (
     Correction,
     CorrectionDecision,
@@ -128,3 +132,32 @@ class AccessController(Controller):
                             catalogue: NamedDependency[CatalogueService]) -> AccessFilter:
         """What the caller may see and read, for search to filter inside its query."""
         return await catalogue.access_filter(principal_of(request))
+
+
+FIXITY_READERS = (SERVICE_ROLE, "admin", "archivist", "compliance")
+# Document ids are UUIDs: a cursor of anything else is refused at decode, so a NUL (which
+# PostgreSQL refuses with an error the store does not translate) never reaches it.
+PRINTABLE_ASCII = r"^[!-~]+$"
+
+
+class FixityController(Controller):
+    """What the periodic fixity job reads (reliability promise 6); read-only."""
+
+    path = "/fixity"
+    tags = ("catalogue",)
+    guards = [allow(*FIXITY_READERS)]  # noqa: RUF012 - Litestar's declared layer type
+
+    @get("/numbers", operation_id="checkArchiveNumbers")
+    async def numbers(self, fixity: NamedDependency[FixityService]) -> NumberingReport:
+        """Every archive number against the counters: gaps, duplicates, counters behind
+        the numbers in use (D8); ``clean`` when there is nothing to report."""
+        return await fixity.numbering()
+
+    @get("/documents", operation_id="listFixityDocuments")
+    async def documents(self, fixity: NamedDependency[FixityService],
+                        after: Annotated[str | None, QueryParameter(
+                            min_length=1, max_length=36, pattern=PRINTABLE_ASCII)] = None,
+                        limit: PageLimit = 500) -> FixityPage:
+        """Every catalogue record (destroyed ones too) by ``document_id``, with what a
+        re-hash checks; continue with ``after=next_after`` until it is null."""
+        return await fixity.documents(after=after, limit=limit)

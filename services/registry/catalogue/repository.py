@@ -1,11 +1,13 @@
 """Persistence of catalogue records, inside a registry transaction.
 
 Besides filing and correction, it offers what the retention and destruction features
-need: documents by ``disposal_due``, a new due date after appraisal, the destroyed mark.
+need: documents by ``disposal_due``, a new due date after appraisal, the destroyed mark;
+and what the fixity check reads: every archive number and counter, records by id.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
 
@@ -14,16 +16,18 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.clients.registry import AccessFilter, DocumentRecord
+from services.common.clients.registry import AccessFilter, DocumentRecord, FixityEntry
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
 from services.registry.catalogue.models import archive_counters, documents
-from services.registry.catalogue.numbers import COMPANY
+from services.registry.catalogue.numbers import COMPANY, series
 from services.registry.schedule.rules import RetentionRules, retention_start
 from services.registry.schema import dialect_insert
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
                 documents.c.document_id.desc())
+STREAMED_ROWS = 5000
+"""Rows fetched at a time when a read walks the whole catalogue."""
 
 
 class DocumentsRepository:
@@ -160,6 +164,28 @@ class DocumentsRepository:
         if record is None:
             raise NotFound(f"no document {document_id}", code="unknown_document")
         return record
+
+    async def archive_numbers(self) -> AsyncIterator[str]:
+        """Every record's archive number, destroyed ones included, streamed in batches."""
+        result = await self.conn.stream(
+            sa.select(documents.c.archive_no).execution_options(yield_per=STREAMED_ROWS))
+        async for (number,) in result:
+            yield number
+
+    async def counters(self) -> dict[str, int]:
+        """The last number given in each series (a row per series: fewer than the records)."""
+        rows = await self.conn.execute(sa.select(archive_counters))
+        return {series(row.year, row.category, row.household): row.last_no for row in rows}
+
+    async def fixity_entries(self, *, after: str | None, limit: int) -> list[FixityEntry]:
+        """Records, destroyed ones included, with ``document_id > after``, in id order."""
+        query = sa.select(*(documents.c[name] for name in FixityEntry.__struct_fields__))
+        if after is not None:
+            query = query.where(documents.c.document_id > after)
+        rows = (await self.conn.execute(query.order_by(documents.c.document_id).limit(limit))
+                ).mappings()
+        return [msgspec.convert({str(key): value for key, value in row.items()}, FixityEntry)
+                for row in rows]
 
 
 def record_of(row: Any) -> DocumentRecord:

@@ -1,0 +1,75 @@
+"""``archive fixity``: check every stored original against the catalogue, with progress.
+
+The ingest service does the work (it owns the object store, see ``services.ingest.fixity``);
+this command starts a run, or follows the one already running, shows how many documents
+have been checked, then lists what was found. It exits 1 if anything was found or the
+run failed, so a cron job or monitoring script can alert on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from services.cli.client import Api, api_options
+
+POLL_S = 1.0
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="print the finished run as JSON")
+@api_options
+def fixity(api: Api, as_json: bool) -> None:
+    """Re-hash every original and check archive numbers against the catalogue
+    (archivist, compliance, admin); exits 1 on any finding."""
+    run = follow(api, api.json("POST", "/ingest/fixity"))
+    if as_json:
+        click.echo(json.dumps(run, ensure_ascii=False, indent=2))
+    else:
+        print_report(run)
+    if run["status"] == "failed" or run["findings"]:
+        sys.exit(1)
+
+
+def follow(api: Api, run: dict[str, Any]) -> dict[str, Any]:
+    """Poll the run until it is done or failed, showing the documents checked so far."""
+    with Progress(TextColumn("checking originals"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("documents"), TimeElapsedColumn(),
+                  console=Console(stderr=True)) as progress:
+        task = progress.add_task("fixity", total=None)
+        while run["status"] == "running":
+            progress.update(task, completed=run["documents_checked"],
+                            total=run["documents_total"] or None)
+            time.sleep(POLL_S)
+            run = api.json("GET", f"/ingest/fixity/{run['run_id']}")
+        progress.update(task, completed=run["documents_checked"],
+                        total=run["documents_checked"] or None)
+    return run
+
+
+def print_report(run: dict[str, Any]) -> None:
+    console = Console(width=200 if not Console().is_terminal else None)
+    if run["status"] == "failed":
+        console.print(f"error: the fixity run {run['run_id']} failed: {run['error']}")
+        return
+    megabytes = run["bytes_hashed"] / 1_000_000
+    checked = run["documents_checked"]
+    console.print(f"fixity run {run['run_id']}: {checked} document{'' if checked == 1 else 's'},"
+                  f" {megabytes:.1f} MB re-hashed, {len(run['findings'])} findings")
+    if not run["findings"]:
+        console.print("Every original matches the catalogue; archive numbers have no gaps.")
+        return
+    table = Table(title="fixity findings")
+    for column in ("finding", "archive number", "document", "detail"):
+        table.add_column(column, overflow="fold")
+    for finding in run["findings"]:
+        table.add_row(finding["kind"], finding.get("archive_no") or "",
+                      finding.get("document_id") or "", finding["detail"])
+    console.print(table)

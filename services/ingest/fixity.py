@@ -1,0 +1,388 @@
+"""The fixity check (reliability.md promise 6; the 四性 checks of DA/T 70): does what the
+archive stores still match what its catalogue says?
+
+A run SHALL, for every catalogue record (the registry's, paged by document id):
+1. active documents: the original is in the object store and its bytes still hash to the
+   record's SHA-256 and size (integrity, authenticity): else ``original_missing`` or
+   ``original_altered``; its page texts are there, a line per page (usability): else
+   ``text_missing`` or ``text_incomplete``;
+2. destroyed documents: the original is gone, unless its retention lock has not passed
+   yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
+   destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
+3. archive numbers (档号, D8): each series holds 1..its counter, each once (the registry
+   checks): else ``archive_number_gap``, ``archive_number_duplicate``,
+   ``archive_counter_mismatch``, ``archive_number_malformed``.
+
+It reports every mismatch as a ``Finding`` and changes nothing. Runs are rows in ingest's
+database: one runs at a time (a unique "running" slot), progress is saved as it goes,
+and a run whose process died (no progress for ``STALE_AFTER``) is marked failed when the
+next one starts. ``FixityChecker`` starts runs on request (``POST /ingest/fixity``,
+``archive fixity``) and on a schedule (``ARCHIVE_FIXITY_INTERVAL_DAYS``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.clients.registry import FixityEntry, FixityPage, NumberingReport
+from services.common.clock import Clock
+from services.common.db import UtcDateTime, read_only
+from services.common.errors import ArchiveError, Conflict, NotFound
+from services.common.models import Struct
+from services.common.objectstore import ObjectStore, original_key
+from services.common.tasks import BackgroundTask
+from services.ingest.jobs import jobs, metadata
+from services.ingest.models import pages_key
+
+log = logging.getLogger("archive.ingest.fixity")
+
+FindingKind = Literal[
+    "original_missing", "original_altered", "text_missing", "text_incomplete",
+    "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
+    "archive_counter_mismatch", "archive_number_malformed",
+]
+FixityStatus = Literal["running", "done", "failed"]
+FixityTrigger = Literal["manual", "scheduled"]
+
+STALE_AFTER = timedelta(minutes=10)
+"""A running run with no progress saved for this long lost its process."""
+DESTRUCTION_GRACE = timedelta(days=1)
+"""Time the retention follower has to delete a destroyed document's files."""
+SAVE_EVERY_S = 2.0
+PAGE_SIZE = 500
+SCHEDULE_TICK_S = 3600.0
+
+fixity_runs = sa.Table(
+    "ingest_fixity_runs", metadata,
+    sa.Column("run_id", sa.String(36), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("trigger", sa.String(16), nullable=False),
+    sa.Column("started_by", sa.String(128), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("documents_total", sa.Integer, nullable=False),
+    sa.Column("documents_checked", sa.Integer, nullable=False),
+    sa.Column("bytes_hashed", sa.BigInteger, nullable=False),
+    sa.Column("findings", sa.JSON, nullable=False),
+    sa.Column("error", sa.Text),
+    # 1 while running, else NULL; unique, so a second run cannot start beside it.
+    sa.Column("running_slot", sa.Integer),
+)
+
+
+class Finding(Struct):
+    """One mismatch between the store and the catalogue."""
+
+    kind: FindingKind
+    detail: str
+    document_id: str | None = None
+    archive_no: str | None = None
+
+
+class FixityRun(Struct):
+    """A fixity check: how far it got and what it found."""
+
+    run_id: str
+    status: FixityStatus
+    trigger: FixityTrigger
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    documents_total: int
+    documents_checked: int
+    bytes_hashed: int
+    findings: list[Finding]
+    error: str | None
+
+
+class FixityRuns:
+    """The runs, in ingest's database."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self._reader = read_only(engine)
+        self.clock = clock
+
+    async def start(self, *, trigger: FixityTrigger, started_by: str) -> tuple[FixityRun, bool]:
+        """A new running run, and True; or the one already running, and False."""
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                fixity_runs.update()
+                .where(fixity_runs.c.status == "running",
+                       fixity_runs.c.updated_at < now - STALE_AFTER)
+                .values(status="failed", running_slot=None, finished_at=now,
+                        error="interrupted: its process stopped; a later run checks again"))
+        for _ in range(3):  # the running one may finish between our insert and our read
+            run_id = str(uuid.uuid4())
+            try:
+                async with self.engine.begin() as conn:
+                    await conn.execute(fixity_runs.insert().values(
+                        run_id=run_id, status="running", trigger=trigger,
+                        started_by=started_by, started_at=now, updated_at=now,
+                        documents_total=0, documents_checked=0, bytes_hashed=0, findings=[],
+                        running_slot=1))
+            except IntegrityError:
+                running = await self._running()
+                if running is not None:
+                    return running, False
+                continue
+            return await self.get(run_id), True
+        raise Conflict("fixity runs keep starting and finishing at once; try again",
+                       code="fixity_busy")
+
+    async def save(self, run: FixityRun) -> None:
+        """Progress so far (and keeps the run from looking stale)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
+                               .values(**_progress(run), updated_at=self.clock.now()))
+
+    async def finish(self, run: FixityRun, *, error: str | None = None) -> None:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
+                               .values(**_progress(run), updated_at=now, finished_at=now,
+                                       status="failed" if error else "done", error=error,
+                                       running_slot=None))
+
+    async def get(self, run_id: str) -> FixityRun:
+        async with self._reader.connect() as conn:
+            row = (await conn.execute(
+                sa.select(fixity_runs).where(fixity_runs.c.run_id == run_id))).first()
+        if row is None:
+            raise NotFound(f"no fixity run {run_id!r}", code="unknown_fixity_run")
+        return _run(row._mapping)
+
+    async def list(self, *, limit: int, offset: int) -> list[FixityRun]:
+        """Newest first."""
+        query = (sa.select(fixity_runs).order_by(fixity_runs.c.started_at.desc(),
+                                                 fixity_runs.c.run_id)
+                 .limit(limit).offset(offset))
+        async with self._reader.connect() as conn:
+            return [_run(row._mapping) for row in await conn.execute(query)]
+
+    async def last_check_due_from(self) -> datetime | None:
+        """When the schedule counts from: the last run's start, else the first upload's
+        (before any upload there is nothing to check)."""
+        async with self._reader.connect() as conn:
+            last = (await conn.execute(sa.select(sa.func.max(fixity_runs.c.started_at))
+                                       )).scalar_one_or_none()
+            if last is None:
+                last = (await conn.execute(sa.select(sa.func.min(jobs.c.created_at))
+                                           )).scalar_one_or_none()
+        return last if isinstance(last, datetime) else None
+
+    async def _running(self) -> FixityRun | None:
+        async with self._reader.connect() as conn:
+            row = (await conn.execute(
+                sa.select(fixity_runs).where(fixity_runs.c.status == "running"))).first()
+        return None if row is None else _run(row._mapping)
+
+
+def _progress(run: FixityRun) -> dict[str, Any]:
+    return dict(documents_total=run.documents_total, documents_checked=run.documents_checked,
+                bytes_hashed=run.bytes_hashed,
+                findings=msgspec.to_builtins(run.findings))
+
+
+def _run(row: Any) -> FixityRun:
+    fields = {str(key): value for key, value in row.items() if key != "running_slot"}
+    return msgspec.convert(fields, FixityRun)
+
+
+class FixityCatalogue(Protocol):
+    """What a run reads from the registry, with a service token."""
+
+    async def fixity_numbers(self) -> NumberingReport: ...
+
+    async def fixity_documents(self, after: str | None, *, limit: int = PAGE_SIZE
+                               ) -> FixityPage: ...
+
+
+class FixityChecker:
+    """Starts runs (one at a time) and carries them out in this process (module docstring)."""
+
+    def __init__(self, runs: FixityRuns, catalogue: FixityCatalogue, store: ObjectStore,
+                 clock: Clock, *, interval: timedelta | None,
+                 tick_s: float = SCHEDULE_TICK_S) -> None:
+        self.runs = runs
+        self.catalogue = catalogue
+        self.store = store
+        self.clock = clock
+        self.interval = interval
+        self.tick_s = tick_s
+        self._schedule = BackgroundTask("ingest-fixity-schedule", self._follow_schedule)
+        self._checks: set[asyncio.Task[None]] = set()
+
+    def start_schedule(self) -> None:
+        if self.interval is not None:
+            self._schedule.start()
+
+    async def stop(self) -> None:
+        """Stop the schedule and any run in progress (it is failed as stale, later)."""
+        await self._schedule.stop()
+        for task in list(self._checks):
+            task.cancel()
+        await asyncio.gather(*self._checks, return_exceptions=True)
+
+    async def start(self, *, trigger: FixityTrigger, started_by: str) -> FixityRun:
+        """Start a run in the background, or return the one already running."""
+        run, created = await self.runs.start(trigger=trigger, started_by=started_by)
+        if created:
+            task = asyncio.create_task(self.carry_out(run), name=f"fixity-{run.run_id}")
+            self._checks.add(task)
+            task.add_done_callback(self._checks.discard)
+        return run
+
+    async def due(self) -> bool:
+        """Whether the schedule calls for a run now."""
+        if self.interval is None:
+            return False
+        since = await self.runs.last_check_due_from()
+        return since is not None and self.clock.now() - since >= self.interval
+
+    async def carry_out(self, run: FixityRun) -> None:
+        """Check everything; the run ends ``done`` (findings or not) or ``failed``."""
+        try:
+            await self._check(run)
+        except ArchiveError as exc:
+            log.warning("fixity run %s failed: %s (%s)", run.run_id, exc.detail, exc.code)
+            await self.runs.finish(run, error=f"{exc.detail} ({exc.code}); start it again")
+            return
+        except Exception as exc:  # a run must end, whatever broke; the log has the trace
+            log.exception("fixity run %s failed", run.run_id)
+            await self.runs.finish(run, error=f"unexpected error ({type(exc).__name__}: "
+                                              f"{exc}); see the ingest log, start it again")
+            return
+        log.log(logging.WARNING if run.findings else logging.INFO,
+                "fixity run %s: %d documents, %d findings", run.run_id,
+                run.documents_checked, len(run.findings))
+        await self.runs.finish(run)
+
+    async def _check(self, run: FixityRun) -> None:
+        numbers = await self.catalogue.fixity_numbers()
+        run.documents_total = numbers.documents
+        run.findings.extend(numbering_findings(numbers))
+        saved_at = time.monotonic()
+        after: str | None = None
+        while True:
+            page = await self.catalogue.fixity_documents(after, limit=PAGE_SIZE)
+            for entry in page.entries:
+                findings, hashed = await self.check_document(entry)
+                run.findings.extend(findings)
+                run.bytes_hashed += hashed
+                run.documents_checked += 1
+                if time.monotonic() - saved_at >= SAVE_EVERY_S:
+                    await self.runs.save(run)
+                    saved_at = time.monotonic()
+            if page.next_after is None:
+                break
+            after = page.next_after
+        run.documents_total = max(run.documents_total, run.documents_checked)
+
+    async def check_document(self, entry: FixityEntry) -> tuple[list[Finding], int]:
+        """What is wrong with one document's files, and how many bytes were hashed."""
+        if entry.status == "destroyed":
+            return await self._check_destroyed(entry), 0
+        info = await self.store.head(original_key(entry.sha256))
+        if info is None:
+            return [_finding(entry, "original_missing", "the original is not in the object "
+                             "store")], 0
+        digest, size = await self._hash(original_key(entry.sha256))
+        findings: list[Finding] = []
+        if digest != entry.sha256 or size != entry.size_bytes:
+            findings.append(_finding(
+                entry, "original_altered",
+                f"the stored original ({size} bytes) hashes to {digest}; the catalogue "
+                f"says {entry.sha256} ({entry.size_bytes} bytes)"))
+        findings.extend(await self._check_text(entry))
+        return findings, size
+
+    async def _check_text(self, entry: FixityEntry) -> list[Finding]:
+        if entry.pages == 0:
+            return []
+        key = pages_key(entry.sha256)
+        if await self.store.head(key) is None:
+            return [_finding(entry, "text_missing", "the page texts are not in the object "
+                             "store; ingest the original again to re-extract them")]
+        lines = 0
+        last = b"\n"
+        async for chunk in self.store.get(key):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:] or last
+        lines += last != b"\n"
+        if lines < entry.pages:
+            return [_finding(entry, "text_incomplete", f"the page texts hold {lines} of "
+                             f"{entry.pages} pages")]
+        return []
+
+    async def _check_destroyed(self, entry: FixityEntry) -> list[Finding]:
+        info = await self.store.head(original_key(entry.sha256))
+        now = self.clock.now()
+        if info is None or now - entry.updated_at < DESTRUCTION_GRACE:
+            return []
+        if info.retain_until is not None and info.retain_until > now:
+            return []  # locked: deleted once the lock passes
+        return [_finding(entry, "destroyed_original_kept",
+                         "the document was destroyed but its original is still stored")]
+
+    async def _hash(self, key: str) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        async for chunk in self.store.get(key):
+            # hashlib lets go of the GIL on large buffers: hash beside the event loop.
+            await asyncio.to_thread(digest.update, chunk)
+            size += len(chunk)
+        return digest.hexdigest(), size
+
+    async def _follow_schedule(self) -> None:
+        while True:
+            try:
+                if await self.due():
+                    run = await self.start(trigger="scheduled", started_by="schedule")
+                    log.info("scheduled fixity run %s started", run.run_id)
+            except ArchiveError as exc:
+                log.warning("fixity schedule: %s (%s)", exc.detail, exc.code)
+            await asyncio.sleep(self.tick_s)
+
+
+def numbering_findings(report: NumberingReport) -> list[Finding]:
+    findings = [
+        Finding(kind="archive_number_gap",
+                detail=f"series {gap.series} has no document numbered "
+                       f"{', '.join(str(number) for number in gap.missing)}"
+                       + (f" and {gap.unlisted} more" if gap.unlisted else ""))
+        for gap in report.gaps
+    ]
+    findings.extend(
+        Finding(kind="archive_number_malformed", archive_no=number,
+                detail=f"archive number {number} is not of the form <series>-<NNNN>")
+        for number in report.malformed)
+    findings.extend(
+        Finding(kind="archive_number_duplicate", archive_no=number,
+                detail=f"archive number {number} is held by more than one document")
+        for number in report.duplicates)
+    findings.extend(
+        Finding(kind="archive_counter_mismatch",
+                detail=f"series {mismatch.series}: the counter is at {mismatch.counter} "
+                       f"but the highest number in use is {mismatch.highest}")
+        for mismatch in report.counter_mismatches)
+    return findings
+
+
+def _finding(entry: FixityEntry, kind: FindingKind, detail: str) -> Finding:
+    return Finding(kind=kind, detail=detail, document_id=entry.document_id,
+                   archive_no=entry.archive_no)

@@ -1,0 +1,198 @@
+"""Contract of fixity runs in ingest's database (reliability.md promise 6): one at a time,
+a run whose process died is failed when the next starts, and the schedule counts from the
+last run (or the first upload).
+
+Each test runs on SQLite, on the session's PostgreSQL cluster, and on PostgreSQL in a
+container (skipped, saying why, without Docker), each time on a fresh, empty database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from services.common.clients.registry import FixityPage, NumberingReport
+from services.common.clock import FixedClock
+from services.common.db import create_engine, migrate
+from services.common.errors import DependencyUnavailable, NotFound
+from services.common.objectstore.directory import DirectoryObjectStore
+from services.ingest.fixity import STALE_AFTER, FixityChecker, FixityRuns
+from services.ingest.jobs import JobQueue
+from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
+
+pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
+
+WEEK = timedelta(days=7)
+
+
+class EmptyCatalogue:
+    """A registry with nothing filed (the runs here are about scheduling, not checking)."""
+
+    async def fixity_numbers(self) -> NumberingReport:
+        return NumberingReport(series=0, documents=0, gaps=[], duplicates=[],
+                               counter_mismatches=[])
+
+    async def fixity_documents(self, after: str | None, *, limit: int = 500) -> FixityPage:
+        return FixityPage(entries=[], next_after=None)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def database(database_url: str) -> str:
+    await migrate(database_url, "ingest")
+    return database_url
+
+
+@pytest.fixture
+async def runs(database: str, clock: FixedClock) -> AsyncIterator[FixityRuns]:
+    engine = create_engine(database)
+    yield FixityRuns(engine, clock)
+    await engine.dispose()
+
+
+def _checker(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
+             tick_s: float = 3600.0) -> FixityChecker:
+    return FixityChecker(runs, EmptyCatalogue(), DirectoryObjectStore(tmp_path / "objects"),
+                         clock, interval=WEEK, tick_s=tick_s)
+
+
+async def test_a_second_run_cannot_start_beside_a_running_one(runs: FixityRuns) -> None:
+    first, created = await runs.start(trigger="manual", started_by="li")
+    again, created_again = await runs.start(trigger="scheduled", started_by="schedule")
+    assert (created, created_again) == (True, False)
+    assert again.run_id == first.run_id
+    assert again.status == "running"
+
+
+async def test_concurrent_starts_make_one_run(runs: FixityRuns) -> None:
+    started = await asyncio.gather(*(runs.start(trigger="manual", started_by=f"u{n}")
+                                     for n in range(6)))
+    assert len({run.run_id for run, _ in started}) == 1
+    assert sum(created for _, created in started) == 1
+
+
+async def test_a_finished_run_keeps_its_findings_and_frees_the_slot(runs: FixityRuns) -> None:
+    run, _ = await runs.start(trigger="manual", started_by="li")
+    run.documents_total = run.documents_checked = 3
+    run.bytes_hashed = 1234
+    await runs.finish(run)
+    done = await runs.get(run.run_id)
+    assert (done.status, done.documents_checked, done.bytes_hashed) == ("done", 3, 1234)
+    assert done.finished_at is not None
+    following, created = await runs.start(trigger="manual", started_by="li")
+    assert created
+    assert following.run_id != run.run_id
+
+
+async def test_a_run_whose_process_died_is_failed_when_the_next_starts(
+    runs: FixityRuns, clock: FixedClock,
+) -> None:
+    dead, _ = await runs.start(trigger="manual", started_by="li")
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    following, created = await runs.start(trigger="manual", started_by="li")
+    assert created
+    failed = await runs.get(dead.run_id)
+    assert failed.status == "failed"
+    assert "interrupted" in (failed.error or "")
+    assert following.status == "running"
+
+
+async def test_a_run_that_saves_progress_is_not_taken_for_dead(
+    runs: FixityRuns, clock: FixedClock,
+) -> None:
+    run, _ = await runs.start(trigger="manual", started_by="li")
+    clock.advance(STALE_AFTER - timedelta(minutes=1))
+    await runs.save(run)
+    clock.advance(timedelta(minutes=5))
+    again, created = await runs.start(trigger="manual", started_by="li")
+    assert not created
+    assert again.run_id == run.run_id
+
+
+async def test_runs_are_listed_newest_first_and_an_unknown_one_is_404(
+    runs: FixityRuns, clock: FixedClock,
+) -> None:
+    ids = []
+    for _ in range(3):
+        run, _ = await runs.start(trigger="manual", started_by="li")
+        await runs.finish(run)
+        ids.append(run.run_id)
+        clock.advance(timedelta(hours=1))
+    assert [run.run_id for run in await runs.list(limit=10, offset=0)] == ids[::-1]
+    assert [run.run_id for run in await runs.list(limit=1, offset=1)] == [ids[1]]
+    with pytest.raises(NotFound) as missing:
+        await runs.get("no-such-run")
+    assert missing.value.code == "unknown_fixity_run"
+
+
+async def test_schedule_counts_from_the_first_upload_then_from_the_last_run(
+    runs: FixityRuns, database: str, clock: FixedClock, tmp_path: Path,
+) -> None:
+    checker = _checker(runs, clock, tmp_path)
+    assert not await checker.due()  # nothing uploaded, nothing to check
+    engine = create_engine(database)
+    try:
+        await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
+    finally:
+        await engine.dispose()
+    clock.advance(WEEK - timedelta(minutes=1))
+    assert not await checker.due()
+    clock.advance(timedelta(minutes=1))
+    assert await checker.due()
+    run, _ = await runs.start(trigger="scheduled", started_by="schedule")
+    await runs.finish(run)
+    assert not await checker.due()
+    clock.advance(WEEK)
+    assert await checker.due()
+
+
+async def test_the_schedule_starts_a_run_when_one_is_due(
+    runs: FixityRuns, database: str, clock: FixedClock, tmp_path: Path,
+) -> None:
+    engine = create_engine(database)
+    try:
+        await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
+    finally:
+        await engine.dispose()
+    clock.advance(WEEK)
+    checker = _checker(runs, clock, tmp_path, tick_s=0.05)
+    checker.start_schedule()
+    try:
+        for _ in range(100):
+            listed = await runs.list(limit=5, offset=0)
+            if listed and listed[0].status == "done":
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await checker.stop()
+    assert [(run.trigger, run.status, run.started_by) for run in listed] == [
+        ("scheduled", "done", "schedule")]
+
+
+class UnreachableCatalogue(EmptyCatalogue):
+    async def fixity_numbers(self) -> NumberingReport:
+        raise DependencyUnavailable("the registry did not answer", code="registry_unavailable")
+
+
+async def test_a_run_that_cannot_reach_the_registry_fails_saying_why(
+    runs: FixityRuns, clock: FixedClock, tmp_path: Path,
+) -> None:
+    checker = FixityChecker(runs, UnreachableCatalogue(),
+                            DirectoryObjectStore(tmp_path / "objects"), clock, interval=None)
+    run = await checker.start(trigger="manual", started_by="li")
+    for _ in range(100):
+        run = await runs.get(run.run_id)
+        if run.status != "running":
+            break
+        await asyncio.sleep(0.02)
+    assert run.status == "failed"
+    assert "the registry did not answer (registry_unavailable)" in (run.error or "")
+    assert (await runs.start(trigger="manual", started_by="li"))[1]

@@ -1,0 +1,137 @@
+"""The fixity check end to end (reliability.md promise 6): a real server files documents,
+the test damages the object store and the catalogue the way disks and hands do, and
+``POST /ingest/fixity`` / ``archive fixity`` report each mismatch, and nothing on a sound
+archive."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.common.objectstore import original_key
+from services.ingest.models import pages_key
+from tests.e2e.ingest.support import digital_pdf, ingest
+from tests.fixtures.app import ArchiveServer
+
+ARCHIVE = [sys.executable, "-m", "services.cli"]
+RUN_TIMEOUT_S = 60.0
+
+
+@pytest.fixture
+def archivist(archive_server: ArchiveServer) -> httpx.Client:
+    return archive_server.client(archive_server.add_user("li", "archivist"))
+
+
+def _file(client: httpx.Client, directory: Path, pages: int) -> dict[str, Any]:
+    job = ingest(client, digital_pdf(directory, pages=pages))
+    assert job["status"] == "done", job
+    document: dict[str, Any] = client.get(f"/registry/documents/{job['document_id']}").json()
+    return document
+
+
+def _check(client: httpx.Client) -> dict[str, Any]:
+    response = client.post("/ingest/fixity")
+    assert response.status_code == 202, response.text
+    run: dict[str, Any] = response.json()
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while run["status"] == "running":
+        assert time.monotonic() < deadline, run
+        time.sleep(0.1)
+        run = client.get(f"/ingest/fixity/{run['run_id']}").json()
+    return run
+
+
+def _stored(server: ArchiveServer, key: str) -> Path:
+    return server.settings.data_dir / "objects" / "data" / key
+
+
+def test_a_sound_archive_has_no_findings(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    documents = [_file(archivist, tmp_path, pages) for pages in (1, 2)]
+    run = _check(archivist)
+    assert (run["status"], run["findings"]) == ("done", [])
+    assert run["documents_checked"] == run["documents_total"] == 2
+    assert run["bytes_hashed"] == sum(document["size_bytes"] for document in documents)
+    assert run["started_by"] == "li"
+
+
+def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    altered, missing, textless, sound = (_file(archivist, tmp_path, pages)
+                                         for pages in (1, 2, 3, 4))
+    original = _stored(archive_server, original_key(altered["sha256"]))
+    original.chmod(0o644)
+    original.write_bytes(original.read_bytes().replace(b"%%EOF", b"%%EOX"))
+    _stored(archive_server, original_key(missing["sha256"])).unlink()
+    _stored(archive_server, pages_key(textless["sha256"])).unlink()
+    run = _check(archivist)
+    assert run["status"] == "done"
+    found = {(finding["document_id"], finding["kind"]) for finding in run["findings"]}
+    assert found == {(altered["document_id"], "original_altered"),
+                     (missing["document_id"], "original_missing"),
+                     (textless["document_id"], "text_missing")}
+    assert sound["document_id"] not in {finding["document_id"] for finding in run["findings"]}
+    by_kind = {finding["kind"]: finding for finding in run["findings"]}
+    assert by_kind["original_altered"]["archive_no"] == altered["archive_no"]
+    assert altered["sha256"] in by_kind["original_altered"]["detail"]
+
+
+def test_a_gap_in_archive_numbers_is_reported(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    document = _file(archivist, tmp_path, 1)
+    with sqlite3.connect(archive_server.settings.data_dir / "registry.db") as db:
+        db.execute("UPDATE archive_counters SET last_no = last_no + 2")
+    run = _check(archivist)
+    series = document["archive_no"].rsplit("-", 1)[0]
+    gaps = [finding for finding in run["findings"] if finding["kind"] == "archive_number_gap"]
+    assert len(gaps) == 1
+    assert series in gaps[0]["detail"]
+    assert "2, 3" in gaps[0]["detail"]
+
+
+def test_archivists_compliance_and_admins_may_check_others_may_not(
+    archive_server: ArchiveServer,
+) -> None:
+    with archive_server.client(archive_server.add_user("zhao", "staff")) as staff:
+        assert staff.post("/ingest/fixity").status_code == 403
+        assert staff.get("/ingest/fixity").status_code == 403
+    with archive_server.client() as anonymous:
+        assert anonymous.post("/ingest/fixity").status_code == 401
+    with archive_server.client(archive_server.add_user("qian", "compliance")) as compliance:
+        run = _check(compliance)
+        assert run["status"] == "done"
+        assert [listed["run_id"] for listed in compliance.get("/ingest/fixity").json()] == [
+            run["run_id"]]
+        assert compliance.get("/ingest/fixity/no-such-run").json()["code"] == (
+            "unknown_fixity_run")
+
+
+def _cli(server: ArchiveServer, token: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ARCHIVE, "fixity", *args, "--server", server.url, "--token", token],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_cli_reports_a_sound_archive_and_exits_1_on_findings(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    token = archive_server.tokens["li"]
+    document = _file(archivist, tmp_path, 2)
+    sound = _cli(archive_server, token)
+    assert sound.returncode == 0, sound.stderr
+    assert "1 document," in sound.stdout
+    assert "Every original matches the catalogue" in sound.stdout
+    _stored(archive_server, original_key(document["sha256"])).unlink()
+    damaged = _cli(archive_server, token)
+    assert damaged.returncode == 1
+    assert "original_missing" in damaged.stdout
+    assert document["archive_no"] in damaged.stdout
