@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,34 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord, NewDocument
+from services.common.clients.registry import DocumentRecord
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
+from tests.support.registry import new_document
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
 MANAGER = Principal(username="zhou", roles=("manager",), clearance="secret")
 STAFF = Principal(username="li", roles=("staff",), clearance="ordinary")
-
-_counter = itertools.count()
-
-
-def sha(text: str | None = None) -> str:
-    return hashlib.sha256((text or f"document {next(_counter)}").encode()).hexdigest()
-
-
-def new_document(**fields: Any) -> NewDocument:
-    values: dict[str, Any] = {
-        "sha256": sha(), "household": "A-1201", "category": "correspondence",
-        "title": "关于空调维修的函", "filed_at": date(2024, 3, 1),
-        "media_type": "application/pdf", "size_bytes": 1024, "pages": 2,
-    }
-    values.update(fields)
-    return NewDocument(**values)
-
 
 class StaticGrants:
     """A ``GrantSource`` whose grants the test sets (what approved loans will supply)."""

@@ -6,7 +6,8 @@ import asyncio
 from datetime import date
 
 from services.common.clients.registry import DocumentFiled
-from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry, new_document, sha
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
+from tests.support.registry import new_document, sha
 
 
 async def test_twenty_concurrent_filings_get_unique_gap_free_archive_numbers(

@@ -7,7 +7,8 @@ import asyncio
 from datetime import date
 
 from services.common.clients.registry import CounterMismatch, NumberGap, NumberingReport
-from tests.contract.registry.conftest import INGEST, Registry, new_document
+from tests.contract.registry.conftest import INGEST, Registry
+from tests.support.registry import new_document
 
 A = "2024-correspondence-A-1201"
 

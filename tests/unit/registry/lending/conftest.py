@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord, NewDocument
+from services.common.clients.registry import DocumentRecord
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import User
@@ -22,6 +20,7 @@ from services.registry.accounts.repository import AccountsRepository
 from services.registry.bootstrap import RegistryServices
 from services.registry.lending.models import Loan, LoanRequest
 from tests.fixtures.postgres import Seed
+from tests.support.registry import new_document, person_in
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -40,24 +39,8 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
     "hu": (("manager", "archivist"), "secret", "customer_service"),
 }
 
-_counter = itertools.count()
-
-
 def person(username: str) -> Principal:
-    roles, clearance, department = PEOPLE[username]
-    return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
-                     department=department)
-
-
-def new_document(**fields: Any) -> NewDocument:
-    values: dict[str, Any] = {
-        "sha256": hashlib.sha256(f"loaned {next(_counter)}".encode()).hexdigest(),
-        "household": "A-1201", "category": "correspondence", "title": "关于空调维修的函",
-        "filed_at": date(2024, 3, 1), "media_type": "application/pdf", "size_bytes": 1024,
-        "pages": 2,
-    }
-    values.update(fields)
-    return NewDocument(**values)
+    return person_in(PEOPLE, username)
 
 
 @dataclass

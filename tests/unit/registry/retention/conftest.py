@@ -6,8 +6,6 @@ once per session and copied for each test, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -36,6 +34,8 @@ from services.registry.retention.models import (
 )
 from services.registry.retention.wiring import RetentionServices
 from tests.fixtures.postgres import Seed
+from tests.support.registry import new_document as shared_new_document
+from tests.support.registry import person_in
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -55,24 +55,14 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
     "li": (("staff",), "ordinary", "customer_service"),
 }
 
-_counter = itertools.count()
-
-
 def person(username: str) -> Principal:
-    roles, clearance, department = PEOPLE[username]
-    return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
-                     department=department)
+    return person_in(PEOPLE, username)
 
 
 def new_document(**fields: Any) -> NewDocument:
-    values: dict[str, Any] = {
-        "sha256": hashlib.sha256(f"swept {next(_counter)}".encode()).hexdigest(),
-        "household": "A-1201", "category": "repair", "title": "卫生间漏水维修记录",
-        "filed_at": date(2012, 3, 1), "media_type": "application/pdf", "size_bytes": 1024,
-        "pages": 2,
-    }
-    values.update(fields)
-    return NewDocument(**values)
+    """A repair record filed in 2012 (long past its retention); ``fields`` override."""
+    return shared_new_document(**{"category": "repair", "title": "卫生间漏水维修记录",
+                                  "filed_at": date(2012, 3, 1), **fields})
 
 
 @dataclass

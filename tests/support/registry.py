@@ -1,0 +1,39 @@
+"""What registry tests share: new documents to file and principals from a table of people."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from services.common.auth import Principal
+from services.common.clients.registry import NewDocument
+
+People = Mapping[str, tuple[tuple[str, ...], str, str | None]]
+"""username → (roles, clearance, department)."""
+
+_counter = itertools.count()
+
+
+def sha(text: str | None = None) -> str:
+    """The SHA-256 of ``text``, or of a text no other call gives."""
+    return hashlib.sha256((text or f"document {next(_counter)}").encode()).hexdigest()
+
+
+def new_document(**fields: Any) -> NewDocument:
+    """A letter to household A-1201 with bytes of its own; ``fields`` override."""
+    values: dict[str, Any] = {
+        "sha256": sha(), "household": "A-1201", "category": "correspondence",
+        "title": "关于空调维修的函", "filed_at": date(2024, 3, 1),
+        "media_type": "application/pdf", "size_bytes": 1024, "pages": 2,
+    }
+    values.update(fields)
+    return NewDocument(**values)
+
+
+def person_in(people: People, username: str) -> Principal:
+    roles, clearance, department = people[username]
+    return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
+                     department=department)
