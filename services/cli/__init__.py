@@ -41,6 +41,7 @@ def _register() -> None:
         reindex,
         search,
         serve,
+        stats,
         sweep,
         worker,
     )
@@ -57,6 +58,7 @@ def _register() -> None:
     main.add_command(reindex.reindex)
     main.add_command(fixity.fixity)
     main.add_command(loans.loans)
+    main.add_command(stats.stats)
 
 
 _register()

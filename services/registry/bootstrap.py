@@ -44,6 +44,8 @@ from services.registry.lending.service import LendingService
 from services.registry.retention.wiring import RetentionServices
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
+from services.registry.statistics.api import StatisticsController
+from services.registry.statistics.service import StatisticsService
 from services.registry.store import RegistryStore
 
 
@@ -68,13 +70,14 @@ class RegistryServices:
                                         periods=periods or LoanPeriods())
         self.escalations = Escalations(self.store, periods or LoanPeriods())
         self.fixity = FixityService(self.store)
+        self.statistics = StatisticsService(self.store, clock)
 
     def dependencies(self) -> dict[str, Provide]:
         provided: dict[str, Any] = {
             "catalogue": self.catalogue, "corrections": self.corrections,
             "households": self.households, "schedule": self.schedule,
             "journal": self.journal, "lending": self.lending, "handover": self.handover,
-            "fixity": self.fixity,
+            "fixity": self.fixity, "statistics": self.statistics,
         }
         return {name: _provide(value) for name, value in provided.items()}
 
@@ -111,7 +114,7 @@ def build(ctx: Context) -> ServicePart:
             AuthController, UsersController, HouseholdsController, DocumentsController,
             CorrectionsController, AccessController, FixityController, ScheduleController,
             ChangesController, AuditController, LoansController, NotificationsController,
-            IncidentsController,
+            IncidentsController, StatisticsController,
             *retention.controllers,
         ],
         dependencies={"accounts": _provide(accounts), **registry.dependencies(),

@@ -30,6 +30,7 @@ from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.households.repository import HouseholdsRepository
 from services.registry.journal import audit, feed
 from services.registry.schedule.repository import ScheduleRepository
+from services.registry.statistics.repository import StatisticsRepository
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Snapshot:
     """Repositories over one read-only view of the registry: never write through them."""
 
     documents: DocumentsRepository
+    statistics: StatisticsRepository
 
 
 class RegistryStore:
@@ -83,7 +85,8 @@ class RegistryStore:
                 await conn.execution_options(isolation_level="REPEATABLE READ",
                                              postgresql_readonly=True)
             async with conn.begin():
-                yield Snapshot(documents=DocumentsRepository(conn))
+                yield Snapshot(documents=DocumentsRepository(conn),
+                               statistics=StatisticsRepository(conn))
 
 
 def _first_line(exc: BaseException) -> str:

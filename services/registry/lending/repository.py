@@ -99,6 +99,24 @@ class Filters:
     """Only loans this user borrows or asked for (a reader without a register role)."""
 
 
+def out_at(at: datetime) -> sa.ColumnElement[bool]:
+    """Loans out at ``at``: handed over by then and not yet returned (at the present
+    moment, the loans whose status is ``out``)."""
+    # IS NOT NULL first: a loan never issued is false here, not unknown, so the
+    # negation (``overdue=false``) still lists it.
+    return sa.and_(loans.c.issued_at.is_not(None), loans.c.issued_at <= at,
+                   sa.or_(loans.c.returned_at.is_(None), loans.c.returned_at > at))
+
+
+def overdue_at(at: datetime) -> sa.ColumnElement[bool]:
+    """B4: out at ``at`` and past ``due_at`` (``steps.is_overdue`` of one loan, in SQL).
+
+    Only the latest ``due_at`` is stored: for an ``at`` in the past, a loan renewed
+    since counts with its renewed due date.
+    """
+    return sa.and_(out_at(at), loans.c.due_at < at)
+
+
 class LoansRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -139,7 +157,7 @@ class LoansRepository:
             query = query.where(sa.or_(loans.c.borrower == filters.involving,
                                        loans.c.requested_by == filters.involving))
         if filters.overdue is not None:
-            late = sa.and_(loans.c.status == "out", loans.c.due_at < now)
+            late = overdue_at(now)
             query = query.where(late if filters.overdue else sa.not_(late))
         if filters.escalated is not None:
             escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id)

@@ -96,6 +96,22 @@ async def test_the_register_lists_escalated_and_overdue_loans(lending: Lending) 
     assert escalated[0].escalated_at == START + timedelta(days=16)
 
 
+async def test_the_register_not_overdue_lists_every_other_loan(lending: Lending) -> None:
+    late = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=8))
+    requested = await lending.request("li", [await lending.file()])
+    returned = await lending.out("ma", [await lending.file()])
+    await lending.services.handover.return_loan(person("wang"), returned.loan_id,
+                                                ReturnCheck(intact=True))
+    in_time = await lending.out("ma", [await lending.file()])
+    register = lending.services.lending
+    on_time = await register.loans(person("wang"), LoanQuery(overdue=False))
+    overdue = await register.loans(person("wang"), LoanQuery(overdue=True))
+    assert {loan.loan_id for loan in on_time} == {requested.loan_id, returned.loan_id,
+                                                  in_time.loan_id}
+    assert [loan.loan_id for loan in overdue] == [late.loan_id]
+
+
 async def test_an_escalation_is_on_the_feed_and_in_the_audit_log(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)

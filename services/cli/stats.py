@@ -1,0 +1,88 @@
+"""``archive stats``: a year's statistics (年度统计, O2) from a running server.
+
+Received, held at the end of the year (or now, for the year so far), appraised,
+destroyed, borrowed, returned and overdue, as a table, or (``--json``) the report as the
+API returns it. Transfers out (移出) and organising (整理) are not recorded by the
+archive, so they are not counted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.client import Api, api_options
+from services.common.models import CATEGORIES
+from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+
+NOT_RECORDED = ("transferred out (移出) and organised (整理) are not recorded by the archive, "
+                "so they are not counted")
+
+
+@click.command()
+@click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None,
+              help="Calendar year (UTC; default: this year, so far).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@api_options
+def stats(api: Api, year: int | None, as_json: bool) -> None:
+    """Print a year's statistics (archivist, compliance, director, admin)."""
+    report: dict[str, Any] = api.json("GET", "/registry/statistics",
+                                      params={} if year is None else {"year": year})
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    console = Console(width=None if Console().is_terminal else 200)
+    console.print(summary_table(report))
+    console.print(category_table(report))
+    console.print(NOT_RECORDED)
+
+
+def summary_table(report: dict[str, Any]) -> Table:
+    """One row per number of O2, saying what it counts."""
+    as_of = datetime.fromisoformat(report["as_of"])
+    when = f"{as_of:%Y-%m-%d %H:%M} UTC, so far" if report["so_far"] else f"{as_of:%Y-%m-%d}"
+    table = Table(title=f"archive statistics {report['year']} (年度统计), as of {when}",
+                  title_justify="left")
+    for column in ("", "count", "what is counted"):
+        table.add_column(column, justify="right" if column == "count" else "left",
+                         overflow="fold")
+    appraised, borrowed = report["appraised"], report["borrowed"]
+    paper, digital = borrowed["paper"], borrowed["digital"]
+    rows = (
+        ("received (接收)", report["received"]["total"], "documents registered in the year"),
+        ("held (馆藏)", report["holdings"]["total"],
+         "documents registered and not destroyed"),
+        ("appraised (鉴定)", appraised["total"],
+         f"documents: kept {appraised['kept']} (of which to reappraise next year "
+         f"{appraised['reappraise']}), for destruction {appraised['for_destruction']}"),
+        ("destroyed (销毁)", report["destroyed"]["total"],
+         "documents marked 已销毁 in destruction registers"),
+        ("borrowed (借阅)", borrowed["loans"],
+         f"loans issued, of {borrowed['documents']} document(s): paper {paper['loans']} "
+         f"({paper['documents']} document(s)), digital {digital['loans']} "
+         f"({digital['documents']} document(s))"),
+        ("returned (归还)", report["returned"], "loans returned (注销)"),
+        ("overdue (逾期)", report["overdue"], "loans out past their due date"),
+    )
+    for label, count, counted in rows:
+        table.add_row(label, str(count), counted)
+    return table
+
+
+def category_table(report: dict[str, Any]) -> Table:
+    """Documents received, held and destroyed, per category (D5)."""
+    sections = ("received", "holdings", "destroyed")
+    table = Table(title="by category", title_justify="left")
+    for column in ("category", "received", "held", "destroyed"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for category in CATEGORIES:
+        counts = [report[section]["by_category"].get(category, 0) for section in sections]
+        if any(counts):
+            table.add_row(category, *map(str, counts))
+    table.add_row("total", *(str(report[section]["total"]) for section in sections))
+    return table

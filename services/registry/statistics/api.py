@@ -1,0 +1,40 @@
+"""The yearly statistics route (O2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from services.common.auth import SERVICE_ROLE
+from services.registry.guards import allow
+from services.registry.statistics.models import YearStatistics
+from services.registry.statistics.service import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    StatisticsService,
+)
+
+STATISTICS_READERS = (SERVICE_ROLE, "archivist", "compliance", "director", "admin")
+"""Counts still tell things: per category they include confidential documents."""
+
+
+class StatisticsController(Controller):
+    path = "/statistics"
+    tags = ("statistics",)
+    guards = [allow(*STATISTICS_READERS)]  # noqa: RUF012 - Litestar's declared layer type
+
+    @get("/", operation_id="getYearStatistics")
+    async def year(self, statistics: NamedDependency[StatisticsService],
+                   year: Annotated[int | None, QueryParameter(
+                       ge=EARLIEST_YEAR, le=LATEST_YEAR)] = None) -> YearStatistics:
+        """A calendar year's statistics (年度统计, O2); without ``year``, this year so far.
+        Documents received (registered), held at ``as_of``, appraised, destroyed; loans
+        issued (paper, digital) with the documents they covered, returned, and overdue
+        at ``as_of``. Years are UTC calendar years; ``as_of`` is the year's last
+        instant, or now while it is not over. Transfers out (移出) and organising (整理)
+        are not recorded by the archive, so they are not reported. 422
+        ``year_in_future`` for a year not begun."""
+        return await statistics.year(year)

@@ -1,0 +1,71 @@
+"""The yearly statistics report (O2) as the API returns it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.common.models import Category, Struct
+
+
+class CategoryCounts(Struct):
+    """A number of documents, and how many of them are of each category (D5); a category
+    with none is left out."""
+
+    total: int
+    by_category: dict[Category, int]
+
+
+class Appraised(Struct):
+    """Appraisals (鉴定) decided in the year: the items of retention sweeps the director
+    approved in it (R2), one per document and sweep. ``kept`` were kept with a new due
+    date, ``reappraise`` of them to be appraised again in a year (R3);
+    ``for_destruction`` wait apart (R5) and count under ``destroyed`` in the year they
+    are destroyed. ``total`` is ``kept`` + ``for_destruction``."""
+
+    total: int
+    kept: int
+    reappraise: int
+    for_destruction: int
+
+
+class LoansOfKind(Struct):
+    loans: int
+    documents: int
+    """Each document of each loan: a document lent twice counts twice (卷次)."""
+
+
+class Borrowed(Struct):
+    """Loans handed over (出借) in the year, by ``issued_at``, and the documents they
+    covered, in all and per kind."""
+
+    loans: int
+    documents: int
+    paper: LoansOfKind
+    digital: LoansOfKind
+
+
+class YearStatistics(Struct):
+    """A calendar year's statistics (年度统计, O2), counted at ``as_of``: the end of the
+    year, or now while the year is not over (the year so far).
+
+    ``received``: documents registered in the year (by ``registered_at``, when the
+    registry took them in, not the ``filed_at`` on the paper, which for a digitised
+    cabinet may be years before); ``holdings``: documents registered by ``as_of`` and
+    not destroyed by then; ``destroyed``: documents the destruction registers (销毁清册)
+    mark destroyed in the year; ``returned``: loans returned in the year; ``overdue``:
+    loans out and past their due date at ``as_of`` (B4; a loan renewed since counts
+    with its renewed due date). Transfers out (移出) and organising (整理) are not
+    recorded by the registry, so they are not here.
+    """
+
+    year: int
+    as_of: datetime
+    so_far: bool
+    """The year is not over: ``as_of`` is now, and the counts may still change."""
+    received: CategoryCounts
+    holdings: CategoryCounts
+    appraised: Appraised
+    destroyed: CategoryCounts
+    borrowed: Borrowed
+    returned: int
+    overdue: int

@@ -1,0 +1,92 @@
+"""The counts of the yearly statistics (O2): SQL aggregates, read inside the caller's
+snapshot (``RegistryStore.snapshot``), so every count sees the same commits.
+
+Each count reads the features' own tables: the catalogue (``registered_at``), sweeps
+and their items (the director's approval), destruction registers (each item's
+``destroyed_at``) and loans (``issued_at``, ``returned_at``, ``due_at``). A period is
+``since``..``until``, both included; timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.catalogue.models import documents
+from services.registry.lending.repository import overdue_at
+from services.registry.lending.tables import loan_documents, loans
+from services.registry.retention.tables import (
+    destruction_items,
+    retention_sweeps,
+    sweep_items,
+)
+
+
+class StatisticsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def registered(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Documents registered in the period, per category (destroyed ones too)."""
+        return await self._per_key(
+            sa.select(documents.c.category, sa.func.count())
+            .where(documents.c.registered_at.between(since, until))
+            .group_by(documents.c.category))
+
+    async def held(self, at: datetime) -> dict[str, int]:
+        """Documents registered by ``at`` and not destroyed by then, per category."""
+        destroyed = sa.exists().where(
+            destruction_items.c.document_id == documents.c.document_id,
+            destruction_items.c.state == "destroyed",
+            destruction_items.c.destroyed_at <= at)
+        return await self._per_key(
+            sa.select(documents.c.category, sa.func.count())
+            .where(documents.c.registered_at <= at, ~destroyed)
+            .group_by(documents.c.category))
+
+    async def appraisal_outcomes(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Items of the sweeps the director approved in the period, per agreed outcome
+        (``destroy``, ``keep``, ``reappraise``: approval needs every item decided)."""
+        return await self._per_key(
+            sa.select(sweep_items.c.outcome, sa.func.count())
+            .join(retention_sweeps, retention_sweeps.c.sweep_id == sweep_items.c.sweep_id)
+            .where(retention_sweeps.c.status == "approved",
+                   retention_sweeps.c.decided_at.between(since, until))
+            .group_by(sweep_items.c.outcome))
+
+    async def destroyed(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Register items marked destroyed (已销毁) in the period, per category (R6)."""
+        return await self._per_key(
+            sa.select(destruction_items.c.category, sa.func.count())
+            .where(destruction_items.c.state == "destroyed",
+                   destruction_items.c.destroyed_at.between(since, until))
+            .group_by(destruction_items.c.category))
+
+    async def issued(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
+        """Loans handed over in the period, per kind: (loans, documents on them)."""
+        rows = await self.conn.execute(
+            sa.select(loans.c.kind, sa.func.count(sa.distinct(loans.c.loan_id)),
+                      sa.func.count(loan_documents.c.document_id))
+            .join(loan_documents, loan_documents.c.loan_id == loans.c.loan_id)
+            .where(loans.c.issued_at.between(since, until))
+            .group_by(loans.c.kind))
+        return {str(kind): (int(issued), int(lent)) for kind, issued, lent in rows}
+
+    async def returned(self, since: datetime, until: datetime) -> int:
+        """Loans returned (注销) in the period."""
+        return await self._count(sa.select(sa.func.count()).select_from(loans)
+                                 .where(loans.c.returned_at.between(since, until)))
+
+    async def overdue(self, at: datetime) -> int:
+        """Loans out past their due date at ``at``, as the loan register counts them (B4)."""
+        return await self._count(sa.select(sa.func.count()).select_from(loans)
+                                 .where(overdue_at(at)))
+
+    async def _per_key(self, query: sa.Select[Any]) -> dict[str, int]:
+        return {str(key): int(count) for key, count in await self.conn.execute(query)}
+
+    async def _count(self, query: sa.Select[Any]) -> int:
+        return int((await self.conn.execute(query)).scalar_one())

@@ -1,0 +1,95 @@
+"""The yearly statistics (O2): the year's period, and its report from one snapshot.
+
+A year is a calendar year in UTC, as the registry's other date rules take the date
+(a sweep's ``as_of`` or a destruction's wait are UTC dates too); the code base defines
+no local time zone. The report is counted at ``as_of``: the last instant of the year,
+or now while the year is not over. A year that has not begun is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from services.common.clock import Clock
+from services.common.errors import ValidationFailed
+from services.common.models import CATEGORIES, Category
+from services.registry.statistics.models import (
+    Appraised,
+    Borrowed,
+    CategoryCounts,
+    LoansOfKind,
+    YearStatistics,
+)
+from services.registry.store import RegistryStore
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year's period so far: ``since``..``as_of``, both included."""
+
+    year: int
+    since: datetime
+    as_of: datetime
+    so_far: bool
+
+
+def period_of(year: int, now: datetime) -> Period:
+    """The year's period as seen at ``now``; 422 ``year_in_future`` before it begins."""
+    since = datetime(year, 1, 1, tzinfo=UTC)
+    if now < since:
+        raise ValidationFailed(f"{year} has not begun; ask for {now.year} (so far) or an "
+                               "earlier year", code="year_in_future")
+    end = datetime(year + 1, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
+    return Period(year=year, since=since, as_of=min(now, end), so_far=now < end)
+
+
+class StatisticsService:
+    def __init__(self, store: RegistryStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def year(self, year: int | None = None) -> YearStatistics:
+        """The report of ``year`` (default: this year, so far), every count read from one
+        snapshot, so a filing or return meanwhile is in all of them or in none."""
+        now = self.clock.now()
+        period = period_of(now.year if year is None else year, now)
+        since, as_of = period.since, period.as_of
+        async with self.store.snapshot() as view:
+            counts = view.statistics
+            received = await counts.registered(since, as_of)
+            held = await counts.held(as_of)
+            outcomes = await counts.appraisal_outcomes(since, as_of)
+            destroyed = await counts.destroyed(since, as_of)
+            issued = await counts.issued(since, as_of)
+            returned = await counts.returned(since, as_of)
+            overdue = await counts.overdue(as_of)
+        return YearStatistics(
+            year=period.year, as_of=as_of, so_far=period.so_far,
+            received=_by_category(received), holdings=_by_category(held),
+            appraised=_appraised(outcomes), destroyed=_by_category(destroyed),
+            borrowed=_borrowed(issued), returned=returned, overdue=overdue)
+
+
+def _by_category(counted: dict[str, int]) -> CategoryCounts:
+    ordered: dict[Category, int] = {category: counted[category] for category in CATEGORIES
+                                    if counted.get(category)}
+    return CategoryCounts(total=sum(counted.values()), by_category=ordered)
+
+
+def _appraised(outcomes: dict[str, int]) -> Appraised:
+    keep, reappraise = outcomes.get("keep", 0), outcomes.get("reappraise", 0)
+    destroy = outcomes.get("destroy", 0)
+    # R3: reappraise keeps the document too, for another year.
+    return Appraised(total=keep + reappraise + destroy, kept=keep + reappraise,
+                     reappraise=reappraise, for_destruction=destroy)
+
+
+def _borrowed(issued: dict[str, tuple[int, int]]) -> Borrowed:
+    paper, digital = issued.get("paper", (0, 0)), issued.get("digital", (0, 0))
+    return Borrowed(loans=paper[0] + digital[0], documents=paper[1] + digital[1],
+                    paper=LoansOfKind(loans=paper[0], documents=paper[1]),
+                    digital=LoansOfKind(loans=digital[0], documents=digital[1]))
