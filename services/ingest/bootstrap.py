@@ -111,7 +111,7 @@ def build(ctx: Context) -> ServicePart:
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
     interval = settings.fixity_interval_days
-    fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, ctx.clock,
+    fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, queue, ctx.clock,
                            interval=timedelta(days=interval) if interval else None)
 
     async def start() -> None:

@@ -131,6 +131,12 @@ class ObjectStore(Protocol):
         """Keep the object at least until ``until``; never shortens. ``NotFound`` if missing."""
         ...
 
+    def keys(self, prefix: str) -> AsyncIterator[str]:
+        """Every key that starts with ``prefix`` (``originals/``, ``derived/<sha256>/``), in
+        no promised order; nothing for a prefix no key has. For audits (the fixity check's
+        search for originals nothing accounts for), not for serving requests."""
+        ...
+
     async def check(self) -> str:
         """Readiness: a one-line description of the store, or ``DependencyUnavailable``."""
         ...

@@ -136,6 +136,14 @@ class DirectoryObjectStore:
         with self._translated(key):
             await asyncio.to_thread(self._set_retention, key, until)
 
+    async def keys(self, prefix: str) -> AsyncIterator[str]:
+        if prefix:
+            validate_key(prefix.rstrip("/"))
+        with self._translated(prefix):
+            found = await asyncio.to_thread(self._keys, prefix)
+        for key in found:
+            yield key
+
     async def check(self) -> str:
         with self._translated(""):
             await asyncio.to_thread(self._check)
@@ -275,6 +283,15 @@ class DirectoryObjectStore:
             self._publish(staged, self._sidecar_path(key))
         finally:
             staged.unlink(missing_ok=True)
+
+    def _keys(self, prefix: str) -> list[str]:
+        data = self._root / "data"
+        # Walk only the directory the prefix names (its part up to the last "/").
+        start = data / prefix.rpartition("/")[0]
+        if not start.is_dir():
+            return []
+        return sorted(key for path in start.rglob("*") if path.is_file()
+                      if (key := path.relative_to(data).as_posix()).startswith(prefix))
 
     def _data_path(self, key: str) -> Path:
         return self._root / "data" / validate_key(key)

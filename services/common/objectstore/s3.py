@@ -178,6 +178,14 @@ class S3ObjectStore:
         locked = await self._ready()
         await self._call(key, self._set_retention_sync, key, until, locked)
 
+    async def keys(self, prefix: str) -> AsyncIterator[str]:
+        if prefix:
+            validate_key(prefix.rstrip("/"))
+        await self._ready()
+        found = await self._call(prefix, self._keys_sync, prefix)
+        for key in found:
+            yield key
+
     async def check(self) -> str:
         locked = await self._ready()
         await self._call("", self._client.bucket_exists, self._bucket)
@@ -329,6 +337,10 @@ class S3ObjectStore:
         finally:
             _release(response)
         return digest.hexdigest()
+
+    def _keys_sync(self, prefix: str) -> list[str]:
+        listed = self._client.list_objects(self._bucket, prefix=prefix, recursive=True)
+        return [item.object_name for item in listed if item.object_name is not None]
 
     async def _ready(self) -> bool:
         """Open the bucket once (creating it with Object Lock); True if it has Object Lock."""

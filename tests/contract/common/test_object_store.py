@@ -154,6 +154,33 @@ async def test_derived_artifact_can_be_replaced(store: ObjectStore) -> None:
     assert await store.read("text/abc") == b"second OCR run"
 
 
+async def _keys(store: ObjectStore, prefix: str) -> list[str]:
+    return sorted([key async for key in store.keys(prefix)])
+
+
+async def test_keys_lists_every_key_under_a_prefix_and_nothing_else(store: ObjectStore) -> None:
+    shas = sorted(hashlib.sha256(bytes([n])).hexdigest() for n in range(3))
+    for sha in shas:
+        await store.put_bytes(original_key(sha), b"original")
+        await store.put_bytes(f"derived/{sha}/pages.jsonl", b"{}")
+    await store.put_bytes("originals-not/abc", b"a sibling, not under the prefix")
+    assert await _keys(store, "originals/") == [original_key(sha) for sha in shas]
+    assert await _keys(store, f"derived/{shas[0]}/") == [f"derived/{shas[0]}/pages.jsonl"]
+    assert await _keys(store, "derived/") == sorted(f"derived/{sha}/pages.jsonl"
+                                                     for sha in shas)
+
+
+async def test_keys_leaves_out_deleted_objects(store: ObjectStore) -> None:
+    await store.put_bytes("text/kept", b"x")
+    await store.put_bytes("text/gone", b"x")
+    await store.delete("text/gone")
+    assert await _keys(store, "text/") == ["text/kept"]
+
+
+async def test_keys_of_a_prefix_nothing_has_is_empty(store: ObjectStore) -> None:
+    assert await _keys(store, "originals/") == []
+
+
 async def test_multi_megabyte_object_streams_in_bounded_chunks(
     store: ObjectStore, tmp_path: Path
 ) -> None:

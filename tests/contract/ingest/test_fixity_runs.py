@@ -19,8 +19,15 @@ from services.common.clients.registry import FixityPage, NumberingReport
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.common.errors import DependencyUnavailable, NotFound
+from services.common.objectstore import ObjectStore, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
-from services.ingest.fixity import STALE_AFTER, FixityChecker, FixityRuns
+from services.ingest.fixity import (
+    STALE_AFTER,
+    FixityCatalogue,
+    FixityChecker,
+    FixityRun,
+    FixityRuns,
+)
 from services.ingest.jobs import JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
@@ -59,9 +66,21 @@ async def runs(database: str, clock: FixedClock) -> AsyncIterator[FixityRuns]:
 
 
 def _checker(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
-             tick_s: float = 3600.0) -> FixityChecker:
-    return FixityChecker(runs, EmptyCatalogue(), DirectoryObjectStore(tmp_path / "objects"),
-                         clock, interval=WEEK, tick_s=tick_s)
+             catalogue: FixityCatalogue | None = None, store: ObjectStore | None = None,
+             interval: timedelta | None = WEEK, tick_s: float = 3600.0) -> FixityChecker:
+    return FixityChecker(runs, catalogue or EmptyCatalogue(),
+                         store or DirectoryObjectStore(tmp_path / "objects"),
+                         JobQueue(runs.engine, clock, max_attempts=3), clock,
+                         interval=interval, tick_s=tick_s)
+
+
+async def _finished(runs: FixityRuns, run: FixityRun) -> FixityRun:
+    for _ in range(200):
+        run = await runs.get(run.run_id)
+        if run.status != "running":
+            return run
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"fixity run {run.run_id} did not finish")
 
 
 async def test_a_second_run_cannot_start_beside_a_running_one(runs: FixityRuns) -> None:
@@ -185,14 +204,22 @@ class UnreachableCatalogue(EmptyCatalogue):
 async def test_a_run_that_cannot_reach_the_registry_fails_saying_why(
     runs: FixityRuns, clock: FixedClock, tmp_path: Path,
 ) -> None:
-    checker = FixityChecker(runs, UnreachableCatalogue(),
-                            DirectoryObjectStore(tmp_path / "objects"), clock, interval=None)
-    run = await checker.start(trigger="manual", started_by="li")
-    for _ in range(100):
-        run = await runs.get(run.run_id)
-        if run.status != "running":
-            break
-        await asyncio.sleep(0.02)
+    checker = _checker(runs, clock, tmp_path, catalogue=UnreachableCatalogue(), interval=None)
+    run = await _finished(runs, await checker.start(trigger="manual", started_by="li"))
     assert run.status == "failed"
     assert "the registry did not answer (registry_unavailable)" in (run.error or "")
     assert (await runs.start(trigger="manual", started_by="li"))[1]
+
+
+async def test_an_original_no_record_or_job_names_is_reported_and_a_queued_one_is_not(
+    runs: FixityRuns, clock: FixedClock, tmp_path: Path,
+) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    stray, queued = "a" * 64, "b" * 64
+    for sha256 in (stray, queued):
+        await store.put_bytes(original_key(sha256), b"bytes")
+    await JobQueue(runs.engine, clock, max_attempts=3).enqueue(queued, {})
+    checker = _checker(runs, clock, tmp_path, store=store, interval=None)
+    run = await _finished(runs, await checker.start(trigger="manual", started_by="li"))
+    assert [(finding.kind, original_key(stray) in finding.detail)
+            for finding in run.findings] == [("original_unaccounted", True)]

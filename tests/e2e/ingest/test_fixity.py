@@ -5,6 +5,8 @@ archive."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 from services.common.objectstore import original_key
+from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.models import pages_key
 from tests.e2e.ingest.support import digital_pdf, ingest
 from tests.fixtures.app import ArchiveServer
@@ -83,6 +86,19 @@ def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
     by_kind = {finding["kind"]: finding for finding in run["findings"]}
     assert by_kind["original_altered"]["archive_no"] == altered["archive_no"]
     assert altered["sha256"] in by_kind["original_altered"]["detail"]
+
+
+def test_an_original_nothing_names_is_reported(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    _file(archivist, tmp_path, 1)
+    stray = hashlib.sha256(b"left behind by hand").hexdigest()
+    store = DirectoryObjectStore(archive_server.settings.data_dir / "objects")
+    asyncio.run(store.put_bytes(original_key(stray), b"left behind by hand"))
+    run = _check(archivist)
+    assert [(finding["kind"], finding["document_id"]) for finding in run["findings"]] == [
+        ("original_unaccounted", None)]
+    assert stray in run["findings"][0]["detail"]
 
 
 def test_a_gap_in_archive_numbers_is_reported(
