@@ -15,7 +15,8 @@ A run SHALL, for every catalogue record (the registry's, paged by document id):
 4. every original in the store is named by a catalogue record or an ingest job (a job
    not yet registered, or failed): else ``original_unaccounted``.
 
-It reports every mismatch as a ``Finding`` and changes nothing. Runs are rows in ingest's
+It reports every mismatch as a ``FixityFinding`` and changes nothing; the registry puts
+the outcome, and each finding on its document, in the audit log (O4). Runs are rows in ingest's
 database: one runs at a time (a unique "running" slot), progress is saved as it goes,
 and a run whose process died (no progress for ``STALE_AFTER``) is marked failed when the
 next one starts. ``FixityChecker`` starts runs on request (``POST /ingest/fixity``,
@@ -37,7 +38,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.clients.registry import FixityEntry, FixityPage, NumberingReport
+from services.common.clients.registry import (
+    FixityEntry,
+    FixityFinding,
+    FixityFindingKind,
+    FixityPage,
+    FixityResult,
+    NumberingReport,
+)
 from services.common.clock import Clock
 from services.common.db import UtcDateTime, read_only
 from services.common.errors import ArchiveError, Conflict, NotFound
@@ -49,11 +57,6 @@ from services.ingest.models import pages_key
 
 log = logging.getLogger("archive.ingest.fixity")
 
-FindingKind = Literal[
-    "original_missing", "original_altered", "text_missing", "text_incomplete",
-    "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
-    "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
-]
 FixityStatus = Literal["running", "done", "failed"]
 FixityTrigger = Literal["manual", "scheduled"]
 
@@ -87,15 +90,6 @@ fixity_runs = sa.Table(
 )
 
 
-class Finding(Struct):
-    """One mismatch between the store and the catalogue."""
-
-    kind: FindingKind
-    detail: str
-    document_id: str | None = None
-    archive_no: str | None = None
-
-
 class FixityRun(Struct):
     """A fixity check: how far it got and what it found."""
 
@@ -109,7 +103,7 @@ class FixityRun(Struct):
     documents_total: int
     documents_checked: int
     bytes_hashed: int
-    findings: list[Finding]
+    findings: list[FixityFinding]
     error: str | None
 
 
@@ -216,6 +210,8 @@ class FixityCatalogue(Protocol):
     async def fixity_documents(self, after: str | None, *, limit: int = PAGE_SIZE
                                ) -> FixityPage: ...
 
+    async def record_fixity(self, result: FixityResult) -> None: ...
+
 
 class FixityChecker:
     """Starts runs (one at a time) and carries them out in this process (module docstring)."""
@@ -264,6 +260,10 @@ class FixityChecker:
         """Check everything; the run ends ``done`` (findings or not) or ``failed``."""
         try:
             await self._check(run)
+            await self.catalogue.record_fixity(FixityResult(
+                run_id=run.run_id, trigger=run.trigger, started_by=run.started_by,
+                documents_checked=run.documents_checked, bytes_hashed=run.bytes_hashed,
+                findings=run.findings))
         except ArchiveError as exc:
             log.warning("fixity run %s failed: %s (%s)", run.run_id, exc.detail, exc.code)
             await self.runs.finish(run, error=f"{exc.detail} ({exc.code}); start it again")
@@ -304,21 +304,21 @@ class FixityChecker:
         run.documents_total = max(run.documents_total, run.documents_checked)
         run.findings.extend(await self._unaccounted(catalogued))
 
-    async def _unaccounted(self, catalogued: set[str]) -> list[Finding]:
+    async def _unaccounted(self, catalogued: set[str]) -> list[FixityFinding]:
         """Originals in the store that no catalogue record names and no ingest job holds
         (reliability promise 3: nothing stored is left unaccounted for). Listed after the
         catalogue pass, so a document filed meanwhile has its job by then."""
-        findings: list[Finding] = []
+        findings: list[FixityFinding] = []
         async for key in self.store.keys(ORIGINALS_PREFIX):
             sha256 = key.removeprefix(ORIGINALS_PREFIX)
             if sha256 in catalogued or await self.jobs.by_sha256(sha256) is not None:
                 continue
-            findings.append(Finding(
+            findings.append(FixityFinding(
                 kind="original_unaccounted",
                 detail=f"{key} is stored, but no catalogue record or ingest job names it"))
         return findings
 
-    async def check_document(self, entry: FixityEntry) -> tuple[list[Finding], int]:
+    async def check_document(self, entry: FixityEntry) -> tuple[list[FixityFinding], int]:
         """What is wrong with one document's files, and how many bytes were hashed."""
         if entry.status == "destroyed":
             return await self._check_destroyed(entry), 0
@@ -327,7 +327,7 @@ class FixityChecker:
             return [_finding(entry, "original_missing", "the original is not in the object "
                              "store")], 0
         digest, size = await self._hash(original_key(entry.sha256))
-        findings: list[Finding] = []
+        findings: list[FixityFinding] = []
         if digest != entry.sha256 or size != entry.size_bytes:
             findings.append(_finding(
                 entry, "original_altered",
@@ -336,7 +336,7 @@ class FixityChecker:
         findings.extend(await self._check_text(entry))
         return findings, size
 
-    async def _check_text(self, entry: FixityEntry) -> list[Finding]:
+    async def _check_text(self, entry: FixityEntry) -> list[FixityFinding]:
         if entry.pages == 0:
             return []
         key = pages_key(entry.sha256)
@@ -354,7 +354,7 @@ class FixityChecker:
                              f"{entry.pages} pages")]
         return []
 
-    async def _check_destroyed(self, entry: FixityEntry) -> list[Finding]:
+    async def _check_destroyed(self, entry: FixityEntry) -> list[FixityFinding]:
         info = await self.store.head(original_key(entry.sha256))
         now = self.clock.now()
         if info is None or now - entry.updated_at < DESTRUCTION_GRACE:
@@ -384,30 +384,30 @@ class FixityChecker:
             await asyncio.sleep(self.tick_s)
 
 
-def numbering_findings(report: NumberingReport) -> list[Finding]:
+def numbering_findings(report: NumberingReport) -> list[FixityFinding]:
     findings = [
-        Finding(kind="archive_number_gap",
+        FixityFinding(kind="archive_number_gap",
                 detail=f"series {gap.series} has no document numbered "
                        f"{', '.join(str(number) for number in gap.missing)}"
                        + (f" and {gap.unlisted} more" if gap.unlisted else ""))
         for gap in report.gaps
     ]
     findings.extend(
-        Finding(kind="archive_number_malformed", archive_no=number,
+        FixityFinding(kind="archive_number_malformed", archive_no=number,
                 detail=f"archive number {number} is not of the form <series>-<NNNN>")
         for number in report.malformed)
     findings.extend(
-        Finding(kind="archive_number_duplicate", archive_no=number,
+        FixityFinding(kind="archive_number_duplicate", archive_no=number,
                 detail=f"archive number {number} is held by more than one document")
         for number in report.duplicates)
     findings.extend(
-        Finding(kind="archive_counter_mismatch",
+        FixityFinding(kind="archive_counter_mismatch",
                 detail=f"series {mismatch.series}: the counter is at {mismatch.counter} "
                        f"but the highest number in use is {mismatch.highest}")
         for mismatch in report.counter_mismatches)
     return findings
 
 
-def _finding(entry: FixityEntry, kind: FindingKind, detail: str) -> Finding:
-    return Finding(kind=kind, detail=detail, document_id=entry.document_id,
-                   archive_no=entry.archive_no)
+def _finding(entry: FixityEntry, kind: FixityFindingKind, detail: str) -> FixityFinding:
+    return FixityFinding(kind=kind, detail=detail, document_id=entry.document_id,
+                         archive_no=entry.archive_no)

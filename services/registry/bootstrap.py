@@ -69,7 +69,7 @@ class RegistryServices:
         self.handover = HandoverService(self.store, clock, journal=self.journal,
                                         periods=periods or LoanPeriods())
         self.escalations = Escalations(self.store, periods or LoanPeriods())
-        self.fixity = FixityService(self.store)
+        self.fixity = FixityService(self.store, clock)
         self.statistics = StatisticsService(self.store, clock)
 
     def dependencies(self) -> dict[str, Provide]:

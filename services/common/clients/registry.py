@@ -356,6 +356,33 @@ class FixityPage(Struct):
     next_after: str | None
 
 
+FixityFindingKind = Literal[
+    "original_missing", "original_altered", "text_missing", "text_incomplete",
+    "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
+    "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
+]
+
+
+class FixityFinding(Struct):
+    """One mismatch a fixity run found between the store and the catalogue."""
+
+    kind: FixityFindingKind
+    detail: str
+    document_id: str | None = None
+    archive_no: str | None = None
+
+
+class FixityResult(Struct):
+    """What a finished fixity run reports to the registry's audit log."""
+
+    run_id: str
+    trigger: str
+    started_by: str
+    documents_checked: int
+    bytes_hashed: int
+    findings: list[FixityFinding]
+
+
 # --- the client --------------------------------------------------------------------------
 
 
@@ -402,6 +429,10 @@ class RegistryClient(ServiceClient):
     async def fixity_numbers(self) -> NumberingReport:
         """Check every archive number for gaps, duplicates and counter mismatches (D8)."""
         return await self.call("GET", "/registry/fixity/numbers", NumberingReport)
+
+    async def record_fixity(self, result: FixityResult) -> None:
+        """Put a finished fixity run's outcome in the audit log, with the service token."""
+        await self.request("POST", "/registry/fixity/results", json=result)
 
     async def fixity_documents(self, after: str | None, *, limit: int = 500) -> FixityPage:
         """The catalogue records after ``after`` (None: from the first) by ``document_id``."""

@@ -8,7 +8,12 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_204_NO_CONTENT,
+)
 
 from services.common.auth import SERVICE_ROLE, principal_of
 from services.common.clients.registry import (
@@ -17,6 +22,7 @@ from services.common.clients.registry import (
     AccessRequest,
     DocumentRecord,
     FixityPage,
+    FixityResult,
     NewDocument,
     NumberingReport,
 )
@@ -152,6 +158,13 @@ class FixityController(Controller):
         """Every archive number against the counters: gaps, duplicates, counters behind
         the numbers in use (D8); ``clean`` when there is nothing to report."""
         return await fixity.numbering()
+
+    @post("/results", operation_id="recordFixityResult", guards=[allow(SERVICE_ROLE)],
+          status_code=HTTP_204_NO_CONTENT)
+    async def results(self, data: JSONBody[FixityResult],
+                      fixity: NamedDependency[FixityService]) -> None:
+        """Ingest reports a finished fixity run; it goes into the audit log (O4)."""
+        await fixity.record(data)
 
     @get("/documents", operation_id="listFixityDocuments")
     async def documents(self, fixity: NamedDependency[FixityService],

@@ -17,11 +17,14 @@ from collections.abc import Iterator, Mapping
 from services.common.clients.registry import (
     CounterMismatch,
     FixityPage,
+    FixityResult,
     NumberGap,
     NumberingReport,
 )
+from services.common.clock import Clock
 from services.registry.catalogue.numbers import split_archive_no
 from services.registry.catalogue.service import MAX_PAGE
+from services.registry.journal.audit import AuditEntry
 from services.registry.store import RegistryStore
 
 MAX_LISTED_GAPS = 1000
@@ -83,9 +86,35 @@ def _missing(distinct: list[int], top: int, limit: int) -> Iterator[int]:
         expected = bound + 1
 
 
+MAX_AUDITED_FINDINGS = 1000
+"""Findings recorded one audit entry each per run (the run's entry counts them all)."""
+
+
 class FixityService:
-    def __init__(self, store: RegistryStore) -> None:
+    def __init__(self, store: RegistryStore, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
+
+    async def record(self, result: FixityResult) -> None:
+        """A fixity run's outcome in the audit log (O4): one ``fixity_check`` entry, and a
+        ``fixity_finding`` entry per finding (the first ``MAX_AUDITED_FINDINGS``), on the
+        document concerned, so its audit trail shows what was found and when."""
+        kinds: list[str] = sorted({finding.kind for finding in result.findings})
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await tx.audit(AuditEntry(
+                action="fixity_check", username=result.started_by,
+                detail={"run_id": result.run_id, "trigger": result.trigger,
+                        "documents_checked": result.documents_checked,
+                        "bytes_hashed": result.bytes_hashed,
+                        "findings": len(result.findings), "kinds": kinds}), at=now)
+            for finding in result.findings[:MAX_AUDITED_FINDINGS]:
+                await tx.audit(AuditEntry(
+                    action="fixity_finding", username=result.started_by,
+                    document_id=finding.document_id,
+                    detail={"run_id": result.run_id, "kind": finding.kind,
+                            "archive_no": finding.archive_no, "detail": finding.detail}),
+                    at=now)
 
     async def numbering(self) -> NumberingReport:
         """Every archive number against the counters, read from one snapshot so a filing

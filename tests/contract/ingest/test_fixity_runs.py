@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from services.common.clients.registry import FixityPage, NumberingReport
+from services.common.clients.registry import FixityPage, FixityResult, NumberingReport
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.common.errors import DependencyUnavailable, NotFound
@@ -37,7 +37,14 @@ WEEK = timedelta(days=7)
 
 
 class EmptyCatalogue:
-    """A registry with nothing filed (the runs here are about scheduling, not checking)."""
+    """A registry with nothing filed (the runs here are about scheduling, not checking),
+    keeping the results it is sent."""
+
+    def __init__(self) -> None:
+        self.recorded: list[FixityResult] = []
+
+    async def record_fixity(self, result: FixityResult) -> None:
+        self.recorded.append(result)
 
     async def fixity_numbers(self) -> NumberingReport:
         return NumberingReport(series=0, documents=0, gaps=[], duplicates=[],
@@ -219,7 +226,10 @@ async def test_an_original_no_record_or_job_names_is_reported_and_a_queued_one_i
     for sha256 in (stray, queued):
         await store.put_bytes(original_key(sha256), b"bytes")
     await JobQueue(runs.engine, clock, max_attempts=3).enqueue(queued, {})
-    checker = _checker(runs, clock, tmp_path, store=store, interval=None)
+    catalogue = EmptyCatalogue()
+    checker = _checker(runs, clock, tmp_path, catalogue=catalogue, store=store, interval=None)
     run = await _finished(runs, await checker.start(trigger="manual", started_by="li"))
     assert [(finding.kind, original_key(stray) in finding.detail)
             for finding in run.findings] == [("original_unaccounted", True)]
+    [recorded] = catalogue.recorded
+    assert (recorded.run_id, recorded.findings) == (run.run_id, run.findings)

@@ -86,6 +86,25 @@ def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
     by_kind = {finding["kind"]: finding for finding in run["findings"]}
     assert by_kind["original_altered"]["archive_no"] == altered["archive_no"]
     assert altered["sha256"] in by_kind["original_altered"]["detail"]
+    with archive_server.client(archive_server.add_user("qian", "compliance")) as auditor:
+        trail = auditor.get("/registry/audit",
+                            params={"document_id": altered["document_id"]}).json()
+        runs = auditor.get("/registry/audit", params={"username": "li"}).json()
+    [finding] = [entry for entry in trail if entry["action"] == "fixity_finding"]
+    assert finding["detail"]["kind"] == "original_altered"
+    assert finding["detail"]["run_id"] == run["run_id"]
+    [check] = [entry for entry in runs if entry["action"] == "fixity_check"]
+    assert (check["detail"]["findings"], check["detail"]["documents_checked"]) == (3, 4)
+
+
+def test_only_the_ingest_service_may_record_a_fixity_result(
+    archive_server: ArchiveServer, archivist: httpx.Client,
+) -> None:
+    result = {"run_id": "forged", "trigger": "manual", "started_by": "li",
+              "documents_checked": 0, "bytes_hashed": 0, "findings": []}
+    assert archivist.post("/registry/fixity/results", json=result).status_code == 403
+    with archive_server.client(archive_server.service_token()) as service:
+        assert service.post("/registry/fixity/results", json=result).status_code == 204
 
 
 def test_an_original_nothing_names_is_reported(
