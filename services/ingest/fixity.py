@@ -322,11 +322,11 @@ class FixityChecker:
         """What is wrong with one document's files, and how many bytes were hashed."""
         if entry.status == "destroyed":
             return await self._check_destroyed(entry), 0
-        info = await self.store.head(original_key(entry.sha256))
-        if info is None:
+        try:
+            digest, size = await self._hash(original_key(entry.sha256))
+        except NotFound:
             return [_finding(entry, "original_missing", "the original is not in the object "
                              "store")], 0
-        digest, size = await self._hash(original_key(entry.sha256))
         findings: list[FixityFinding] = []
         if digest != entry.sha256 or size != entry.size_bytes:
             findings.append(_finding(
@@ -339,15 +339,15 @@ class FixityChecker:
     async def _check_text(self, entry: FixityEntry) -> list[FixityFinding]:
         if entry.pages == 0:
             return []
-        key = pages_key(entry.sha256)
-        if await self.store.head(key) is None:
-            return [_finding(entry, "text_missing", "the page texts are not in the object "
-                             "store; ingest the original again to re-extract them")]
         lines = 0
         last = b"\n"
-        async for chunk in self.store.get(key):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:] or last
+        try:
+            async for chunk in self.store.get(pages_key(entry.sha256)):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:] or last
+        except NotFound:
+            return [_finding(entry, "text_missing", "the page texts are not in the object "
+                             "store; ingest the original again to re-extract them")]
         lines += last != b"\n"
         if lines < entry.pages:
             return [_finding(entry, "text_incomplete", f"the page texts hold {lines} of "
@@ -365,6 +365,7 @@ class FixityChecker:
                          "the document was destroyed but its original is still stored")]
 
     async def _hash(self, key: str) -> tuple[str, int]:
+        """The object's SHA-256 and size; ``NotFound`` (from the first read) if missing."""
         digest = hashlib.sha256()
         size = 0
         async for chunk in self.store.get(key):

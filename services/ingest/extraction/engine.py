@@ -30,7 +30,10 @@ from services.ingest.extraction.models import OcrLanguage, OcrReading, WordBox
 if TYPE_CHECKING:
     from tesserocr import PyTessBaseAPI
 
-OCR_PIXEL_MODES = ("1", "L", "RGB")
+# Tesseract's SetImage: 0 is one bit per pixel, packed, most significant bit first, 1 white;
+# Pillow's mode "1" rows are packed the same way.
+_BYTES_PER_PIXEL = {"1": 0, "L": 1, "RGB": 3}
+OCR_PIXEL_MODES = tuple(_BYTES_PER_PIXEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +115,6 @@ class TesseractEngine:
             api.Clear()
         return parse_tsv(tsv)
 
-
-# Tesseract's SetImage: 0 is one bit per pixel, packed, most significant bit first, 1 white;
-# Pillow's mode "1" rows are packed the same way.
-_BYTES_PER_PIXEL = {"1": 0, "L": 1, "RGB": 3}
 
 TESSDATA_DIRS = (
     Path("/usr/share/tesseract-ocr/5/tessdata"),  # Debian and Ubuntu
