@@ -95,6 +95,33 @@ class TokenCodec:
             raise Unauthorized("the token is not valid", code="invalid_token") from exc
 
 
+VERIFIED_FOR_S = 5.0
+"""How long an account found active is taken to stay so without asking again."""
+
+
+class RecentlyVerified:
+    """Keys (tokens, usernames) whose account was found active, each remembered for
+    ``ttl_s`` from the moment its check began; past ``limit`` keys, all are forgotten."""
+
+    def __init__(self, ttl_s: float = VERIFIED_FOR_S, *, limit: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.limit = limit
+        self._until: dict[str, float] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return self._until.get(key, 0.0) > time.monotonic()
+
+    def add(self, key: str, *, checked_at: float) -> None:
+        """Remember ``key`` as active; ``checked_at`` is the ``time.monotonic()`` at which
+        its check began."""
+        if len(self._until) > self.limit:
+            self._until.clear()
+        self._until[key] = checked_at + self.ttl_s
+
+    def discard(self, key: str) -> None:
+        self._until.pop(key, None)
+
+
 class PrincipalVerifier(Protocol):
     async def verify(self, principal: Principal, token: str) -> None:
         """Raise ``Unauthorized`` if the principal's account is disabled or gone."""

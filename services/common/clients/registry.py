@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.auth import Principal
+from services.common.auth import VERIFIED_FOR_S, Principal, RecentlyVerified
 from services.common.clients import ServiceClient
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.common.models import (
@@ -446,18 +446,15 @@ class RegistryClient(ServiceClient):
 class RegistryVerifier:
     """Checks a user is still active by asking the registry; answers cached for a few seconds."""
 
-    def __init__(self, client: RegistryClient, *, cache_s: float = 5.0) -> None:
+    def __init__(self, client: RegistryClient, *, cache_s: float = VERIFIED_FOR_S) -> None:
         self.client = client
-        self.cache_s = cache_s
-        self._verified: dict[str, float] = {}
+        self._verified = RecentlyVerified(cache_s)
 
     async def verify(self, principal: Principal, token: str) -> None:
-        now = time.monotonic()
-        if self._verified.get(token, 0.0) > now:
+        if token in self._verified:
             return
+        checked_at = time.monotonic()
         whoami = await self.client.whoami(token)
         if whoami.username != principal.username:
             raise Unauthorized("the token is not valid", code="invalid_token")
-        if len(self._verified) > 10_000:
-            self._verified.clear()
-        self._verified[token] = now + self.cache_s
+        self._verified.add(token, checked_at=checked_at)

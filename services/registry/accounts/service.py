@@ -9,7 +9,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from services.common.auth import Principal, TokenCodec
+from services.common.auth import Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
 from services.common.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from services.registry.accounts.models import NewUser, TokenResponse, User
@@ -19,9 +19,6 @@ OpenLoans = Callable[[str], Awaitable[list[str]]]
 """Ids of a user's loans that are not returned; departure is refused while any (B9)."""
 
 RATE_WINDOW = timedelta(minutes=1)
-ACTIVE_CACHE_S = 5.0
-"""How long an account seen active is taken to stay so without asking the database again.
-Deactivation here forgets it at once; another registry process (scale-out) within this."""
 
 
 async def no_open_loans(_: str) -> list[str]:
@@ -40,7 +37,9 @@ class AccountsService:
         self.open_loans = open_loans
         # Cheaper than the library default so a login stays ~50 ms on two cores.
         self.hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
-        self._active_until: dict[str, float] = {}
+        # Deactivation here forgets an account at once; another registry process (scale-out)
+        # within ``VERIFIED_FOR_S``.
+        self._active = RecentlyVerified()
         self._deactivations = 0
 
     async def create_user(self, new: NewUser) -> User:
@@ -87,19 +86,17 @@ class AccountsService:
     async def verify(self, principal: Principal, token: str) -> None:
         """A token outlives nothing: a deactivated or deleted user's token stops working.
 
-        Runs on every request, so an active account is remembered for ``ACTIVE_CACHE_S``
+        Runs on every request, so an active account is remembered for ``VERIFIED_FOR_S``
         (a database read per request was ~10% of the server's CPU while ingesting)."""
-        now = time.monotonic()
-        if self._active_until.get(principal.username, 0.0) > now:
+        if principal.username in self._active:
             return
+        checked_at = time.monotonic()
         deactivations = self._deactivations
         found = await self.repository.get(principal.username)
         if found is None or not found[0].active:
             raise Unauthorized("this account is disabled", code="account_disabled")
         if deactivations == self._deactivations:  # none began while this read ran
-            if len(self._active_until) > 10_000:
-                self._active_until.clear()
-            self._active_until[principal.username] = now + ACTIVE_CACHE_S
+            self._active.add(principal.username, checked_at=checked_at)
 
     async def deactivate(self, username: str) -> User:
         user = await self.get_user(username)
@@ -117,7 +114,7 @@ class AccountsService:
 
     def _forget(self, username: str) -> None:
         self._deactivations += 1
-        self._active_until.pop(username, None)
+        self._active.discard(username)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
