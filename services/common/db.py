@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import OperationalError
@@ -199,3 +200,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def struct_of(row: Any, kind: type[S]) -> S:
+    """A row (a ``RowMapping``) as the struct ``kind``, validated."""
+    # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
+    return msgspec.convert({str(key): value for key, value in row.items()}, kind)

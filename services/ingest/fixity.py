@@ -47,7 +47,7 @@ from services.common.clients.registry import (
     NumberingReport,
 )
 from services.common.clock import Clock
-from services.common.db import UtcDateTime, read_only
+from services.common.db import UtcDateTime, read_only, struct_of
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.models import Struct
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
@@ -88,6 +88,8 @@ fixity_runs = sa.Table(
     # 1 while running, else NULL; unique, so a second run cannot start beside it.
     sa.Column("running_slot", sa.Integer),
 )
+
+RUN_COLUMNS = [column for column in fixity_runs.c if column.name != "running_slot"]
 
 
 class FixityRun(Struct):
@@ -160,14 +162,14 @@ class FixityRuns:
     async def get(self, run_id: str) -> FixityRun:
         async with self._reader.connect() as conn:
             row = (await conn.execute(
-                sa.select(fixity_runs).where(fixity_runs.c.run_id == run_id))).first()
+                sa.select(*RUN_COLUMNS).where(fixity_runs.c.run_id == run_id))).first()
         if row is None:
             raise NotFound(f"no fixity run {run_id!r}", code="unknown_fixity_run")
         return _run(row._mapping)
 
     async def list(self, *, limit: int, offset: int) -> list[FixityRun]:
         """Newest first."""
-        query = (sa.select(fixity_runs).order_by(fixity_runs.c.started_at.desc(),
+        query = (sa.select(*RUN_COLUMNS).order_by(fixity_runs.c.started_at.desc(),
                                                  fixity_runs.c.run_id)
                  .limit(limit).offset(offset))
         async with self._reader.connect() as conn:
@@ -187,7 +189,7 @@ class FixityRuns:
     async def _running(self) -> FixityRun | None:
         async with self._reader.connect() as conn:
             row = (await conn.execute(
-                sa.select(fixity_runs).where(fixity_runs.c.status == "running"))).first()
+                sa.select(*RUN_COLUMNS).where(fixity_runs.c.status == "running"))).first()
         return None if row is None else _run(row._mapping)
 
 
@@ -198,8 +200,7 @@ def _progress(run: FixityRun) -> dict[str, Any]:
 
 
 def _run(row: Any) -> FixityRun:
-    fields = {str(key): value for key, value in row.items() if key != "running_slot"}
-    return msgspec.convert(fields, FixityRun)
+    return struct_of(row, FixityRun)
 
 
 class FixityCatalogue(Protocol):

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clock import Clock
-from services.common.db import UtcDateTime, read_only
+from services.common.db import UtcDateTime, read_only, struct_of
 from services.common.errors import NotFound
 
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -228,4 +228,4 @@ class JobQueue:
 
 
 def _job(row: sa.Row[Any]) -> Job:
-    return msgspec.convert({str(key): value for key, value in row._mapping.items()}, Job)
+    return struct_of(row._mapping, Job)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.clients.registry import AccessFilter, DocumentRecord, FixityEntry
+from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
 from services.registry.catalogue.models import archive_counters, documents
@@ -184,13 +185,11 @@ class DocumentsRepository:
             query = query.where(documents.c.document_id > after)
         rows = (await self.conn.execute(query.order_by(documents.c.document_id).limit(limit))
                 ).mappings()
-        return [msgspec.convert({str(key): value for key, value in row.items()}, FixityEntry)
-                for row in rows]
+        return [struct_of(row, FixityEntry) for row in rows]
 
 
 def record_of(row: Any) -> DocumentRecord:
-    # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
-    return msgspec.convert({str(key): value for key, value in row.items()}, DocumentRecord)
+    return struct_of(row, DocumentRecord)
 
 
 def _row_of(record: DocumentRecord) -> dict[str, Any]:

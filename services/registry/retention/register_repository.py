@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.clients.registry import DocumentRecord
+from services.common.db import struct_of
 from services.common.errors import Conflict
 from services.registry.retention.models import (
     Destruction,
@@ -24,7 +25,7 @@ from services.registry.retention.models import (
     Witness,
 )
 from services.registry.retention.rules import register_label
-from services.registry.retention.sql import chunks, struct_of
+from services.registry.retention.sql import chunks
 from services.registry.retention.tables import (
     destruction_items,
     destruction_witnesses,

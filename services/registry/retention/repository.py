@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.clients.registry import DocumentRecord
+from services.common.db import struct_of
 from services.common.errors import Conflict
 from services.common.models import Category
 from services.registry.catalogue.models import documents
@@ -26,7 +27,6 @@ from services.registry.retention.models import (
     SweepSummary,
 )
 from services.registry.retention.rules import Agreement
-from services.registry.retention.sql import struct_of
 from services.registry.retention.tables import appraisals, retention_sweeps, sweep_items
 
 

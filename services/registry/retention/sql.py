@@ -3,16 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, TypeVar
-
-import msgspec
-
-S = TypeVar("S", bound=msgspec.Struct)
-
-
-def struct_of(row: Any, kind: type[S]) -> S:
-    # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
-    return msgspec.convert({str(key): value for key, value in row.items()}, kind)
 
 
 def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:
