@@ -21,6 +21,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check services tests bench
 	.venv/bin/mypy services
+	.venv/bin/lint-imports
 
 clean:
 	rm -rf .venv .venv-tools archive-data .pytest_cache .mypy_cache .ruff_cache
