@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import tantivy
@@ -38,6 +38,7 @@ from services.search.index.models import (
     AccessFilter,
     Facets,
     IndexedDocument,
+    Match,
     SearchHit,
     SearchResult,
 )
@@ -46,12 +47,15 @@ from services.search.index.tantivy_schema import (
     FACET_AGGREGATIONS,
     SCHEMA,
     Display,
+    build_partial_query,
     build_query,
     live_documents,
     to_document,
     tombstone,
+    without_full_matches,
 )
-from services.search.query import SearchQuery
+from services.search.partial import PartialMatch, partial_match, partial_page
+from services.search.query import QueryTerm, SearchQuery
 
 CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
@@ -156,15 +160,15 @@ def _hit_count(found: tantivy.SearchResult) -> int:
     return int(found.count or 0)  # type: ignore[attr-defined]  # the 0.27 stub omits .count
 
 
-def _hit(document: tantivy.Document, score: float | None, highlighter: Highlighter,
-         access: AccessFilter) -> SearchHit:
+def _hit(document: tantivy.Document, score: float | None, match: Match,
+         highlighter: Highlighter, access: AccessFilter) -> SearchHit:
     document_id = str(document.get_first("document_id"))
     display = msgspec.json.decode(_stored_bytes(document, "display"), type=Display)
     readable = access.may_read_body(document_id, restricted=display.restricted)
     return SearchHit(
         document_id=document_id, archive_no=display.archive_no, title=display.title,
         household=display.household, category=display.category, filed_at=display.filed_at,
-        score=score,
+        score=score, match=match,
         highlights=highlighter.snippets(display.body, folded=display.folded()) if readable
         else [],
     )
@@ -188,13 +192,50 @@ def _facets_of_page(hits: list[SearchHit]) -> Facets:
     )
 
 
-def top_hits(searcher: tantivy.Searcher, query: SearchQuery, tantivy_query: tantivy.Query,
-             *, by_newest: bool) -> tantivy.SearchResult:
-    """The engine's part of a search: the page of hits (score or sort key) and the total."""
+def _top(searcher: tantivy.Searcher, tantivy_query: tantivy.Query, *, offset: int, limit: int,
+         by_newest: bool) -> tantivy.SearchResult:
+    """Hits ``offset``… (score or sort key, address) and the count; at least one hit is
+    asked for, because Tantivy refuses (panics on) a limit of 0."""
     if by_newest:
-        return searcher.search(tantivy_query, limit=query.size, offset=query.offset,
+        return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset,
                                order_by_field="newest", order=tantivy.Order.Desc)
-    return searcher.search(tantivy_query, limit=query.size, offset=query.offset)
+    return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset)
+
+
+class EngineMatches(NamedTuple):
+    """What the engine found for one page of a search.
+
+    ``page``: (score or sort key, address, match class), full matches first; ``total``:
+    every match of both classes; ``counted``: the query whose matches the facets count;
+    ``partial``: how partial matches were found, when the page's search added them.
+    """
+
+    page: list[tuple[Any, tantivy.DocAddress, Match]]
+    total: int
+    counted: tantivy.Query
+    partial: PartialMatch | None
+
+
+def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[QueryTerm, ...],
+                 access: AccessFilter) -> EngineMatches:
+    """The engine's part of a search: the full matches, then, when fewer than
+    ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``)."""
+    by_newest = query.sort == "newest" or not terms
+    full = build_query(query, terms, access)
+    found = _top(searcher, full, offset=query.offset, limit=query.size, by_newest=by_newest)
+    page: list[tuple[Any, tantivy.DocAddress, Match]] = [
+        (key, address, "all") for key, address in found.hits[: query.size]]
+    total = _hit_count(found)
+    partial = partial_match(terms)
+    window = None if partial is None else partial_page(query, total)
+    if partial is None or window is None:
+        return EngineMatches(page, total, full, None)
+    offset, limit = window
+    partial_query = build_partial_query(query, partial, access)
+    more = _top(searcher, without_full_matches(partial_query, terms, access), offset=offset,
+                limit=limit, by_newest=by_newest)
+    page.extend((key, address, "partial") for key, address in more.hits[:limit])
+    return EngineMatches(page, total + _hit_count(more), partial_query, partial)
 
 
 def facet_counts(searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> Facets:
@@ -363,22 +404,21 @@ class TantivyIndex:
     def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         generation = self._live_generation()
         terms = query.terms()
-        tantivy_query = build_query(query, terms, access)
         by_newest = query.sort == "newest" or not terms
-        highlighter = Highlighter(terms)
         with _tantivy_errors(generation.path, "be searched"):
             searcher = generation.searcher()
-            found = top_hits(searcher, query, tantivy_query, by_newest=by_newest)
+            found = find_matches(searcher, query, terms, access)
+            highlighters = {"all": Highlighter(terms), "partial": Highlighter(
+                found.partial.marked if found.partial is not None else ())}
             hits = [
-                _hit(searcher.doc(address), None if by_newest else float(key), highlighter,
-                     access)
-                for key, address in found.hits
+                _hit(searcher.doc(address), None if by_newest else float(key), match,
+                     highlighters[match], access)
+                for key, address, match in found.page
             ]
-            total = _hit_count(found)
-            everything_on_page = query.offset == 0 and total == len(hits)
+            everything_on_page = query.offset == 0 and found.total == len(hits)
             facets = (_facets_of_page(hits) if everything_on_page
-                      else facet_counts(searcher, tantivy_query))
-        return SearchResult(total=total, hits=hits, facets=facets)
+                      else facet_counts(searcher, found.counted))
+        return SearchResult(total=found.total, hits=hits, facets=facets)
 
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
