@@ -19,11 +19,11 @@ an older write arriving later would revive the document.
 
 Query text goes in as the folded text of one ``QueryTerm`` inside ``match_phrase`` (which
 analyses it the same way as the field): never ``query_string`` or ``simple_query_string``.
-Partial matches (``services.search.partial``) are a ``bool`` of one should-clause per
-piece with ``minimum_should_match``, every quoted phrase in ``must``, and ``match_phrase``
-with ``slop`` over neighbouring pieces as should-clauses that only score; the full
-matches are taken out of their hits by a ``post_filter``, so the facets count both
-classes in the same request.
+Partial matches (``services.search.partial``) are a ``bool`` of one constant-score
+should-clause per piece with ``minimum_should_match`` and every quoted phrase in
+``must``; a ``rescore`` of the first ``RESCORE_WINDOW`` adds ``match_phrase`` with
+``slop`` over neighbouring pieces. The full matches are taken out of their hits by a
+``post_filter``, so the facets count both classes in the same request.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from services.search.partial import (
     NEAR_SCORE,
     PIECE_SCORE,
     PROXIMITY_SLOP,
+    RESCORE_WINDOW,
     TIE_SCORE,
     Pair,
     PartialMatch,
@@ -197,13 +198,18 @@ def partial_search_body(query: SearchQuery, terms: tuple[QueryTerm, ...],
                        "minimum_should_match": partial.minimum}}
     body = _request(query, terms, {
         "must": [pieces, *(_term_clause(term, readable) for term in partial.required)],
-        "should": [
-            *({"constant_score": {"filter": _near(pair, readable), "boost": NEAR_SCORE}}
-              for pair in partial.pairs),
-            {"bool": {"should": found, "boost": TIE_SCORE}},
-        ],
+        "should": [{"bool": {"should": found, "boost": TIE_SCORE}}],
         "filter": _filters(query, access),
     }, offset=offset, size=size)
     body["post_filter"] = {"bool": {"must_not": [
         {"bool": {"must": [_term_clause(term, readable) for term in terms]}}]}}
+    if query.sort == "relevance" and partial.pairs:
+        del body["sort"]  # Elasticsearch refuses a sort beside a rescore; _score it is
+        body["rescore"] = {
+            # The window counts from the first partial match, whatever the page.
+            "window_size": max(RESCORE_WINDOW, offset + size),
+            "query": {"rescore_query": {"bool": {"should": [
+                {"constant_score": {"filter": _near(pair, readable), "boost": NEAR_SCORE}}
+                for pair in partial.pairs]}}},
+        }
     return body

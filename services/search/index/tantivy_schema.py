@@ -41,7 +41,6 @@ from services.common.models import SECURITY_LEVELS, Category, Struct
 from services.common.text import FoldedText, fold, fold_mapped, folded_tokens
 from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
 from services.search.partial import (
-    NEAR_SCORE,
     PIECE_SCORE,
     PROXIMITY_SLOP,
     TIE_SCORE,
@@ -234,20 +233,34 @@ def build_query(query: SearchQuery, terms: tuple[QueryTerm, ...], access: Access
 def build_partial_query(query: SearchQuery, partial: PartialMatch, access: AccessFilter
                         ) -> tantivy.Query:
     """Documents holding ``partial.minimum`` of its pieces and every quoted phrase, within
-    the filters, scored as ``services.search.partial`` says; this includes the full
-    matches, which ``without_full_matches`` removes."""
+    the filters, scored by coverage (``services.search.partial``; proximity comes from
+    ``proximity_query``); this includes the full matches, which ``without_full_matches``
+    removes."""
     found = [_found(piece, access) for piece in partial.pieces]
     pieces = tantivy.Query.boolean_query(
         [(tantivy.Occur.Should, tantivy.Query.const_score_query(piece, PIECE_SCORE))
          for piece in found], partial.minimum)
     clauses = [(tantivy.Occur.Must, pieces)]
     clauses.extend(clause for term in partial.required for clause in _term_clauses(term, access))
-    clauses.extend((tantivy.Occur.Should, tantivy.Query.const_score_query(_near(pair), NEAR_SCORE))
-                   for pair in partial.pairs)
     clauses.extend((tantivy.Occur.Should, tantivy.Query.boost_query(piece, TIE_SCORE))
                    for piece in found)
     clauses.extend(_filters(query, access))
     return tantivy.Query.boolean_query(clauses)
+
+
+def proximity_queries(partial: PartialMatch, document_ids: list[str]) -> list[tantivy.Query]:
+    """One query per neighbouring pair: which of these documents hold it near.
+
+    A query per pair, because Tantivy evaluates several should-clauses as a union, 4 096
+    documents at a time, which checked the phrases of most of the index (8 ms at 100 000
+    letters against 2.4 ms).
+    """
+    window = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "document_id", document_id))
+         for document_id in document_ids])
+    return [tantivy.Query.boolean_query([(tantivy.Occur.Must, window),
+                                         (tantivy.Occur.Must, _near(pair))])
+            for pair in partial.pairs]
 
 
 def without_full_matches(partial_query: tantivy.Query, terms: tuple[QueryTerm, ...],
