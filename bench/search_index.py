@@ -10,12 +10,14 @@ amounts and dates. Each backend indexes them in batches (``--batch``) through th
 ``SearchIndex`` protocol, then answers ``--queries`` queries without and with filters
 (category + year): typical ones (words, phrases, single characters, unit codes, phone
 and ticket numbers), or with ``--kind descriptive`` descriptions of the letters in other
-words, which no letter holds whole, so every search adds partial matches. ``protocol search`` is end to end through the protocol: query, facets, and the
-hits with their highlights. For Tantivy the engine is also timed alone, query by query
-beside the protocol search, with the queries the protocol builds: ``engine query`` is
-the top-hits search with its count (the full matches, then the partial ones when few
-hold every word), ``engine query + facets`` adds the facet aggregation. ``osmem`` starts osmem-server (in memory); ``elasticsearch`` needs
-``--es-url``. Prints a markdown table, then the slowest protocol searches.
+words, which no letter holds whole, so every search adds partial matches.
+``protocol search`` is end to end through the protocol: query, facets, and the hits
+with their highlights. For Tantivy the engine is also timed alone, query by query
+beside the protocol search: ``engine query`` is the top-hits search with its count
+(the full matches, then the partial ones when few hold every word, with their
+proximity), ``engine query + facets`` adds the facet aggregation. ``osmem`` starts
+osmem-server (in memory); ``elasticsearch`` needs ``--es-url``. Prints a markdown
+table, then the slowest protocol searches.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from services.common.models import CATEGORIES, SECURITY_LEVELS
 from services.search.index.elasticsearch_index import ElasticsearchIndex
 from services.search.index.models import AccessFilter, IndexedDocument
 from services.search.index.protocol import SearchIndex
-from services.search.index.tantivy_index import TantivyIndex, facet_counts, find_matches
+from services.search.index.tantivy_index import TantivyIndex
+from services.search.index.tantivy_search import facet_counts, find_matches
 from services.search.query import SearchQuery
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"

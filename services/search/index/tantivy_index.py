@@ -1,4 +1,5 @@
-"""The embedded search index: Tantivy in a local directory (schema: ``tantivy_schema``).
+"""The embedded search index: Tantivy in a local directory (schema: ``tantivy_schema``;
+searching: ``tantivy_search``).
 
 Layout of the directory given to ``TantivyIndex``::
 
@@ -22,47 +23,18 @@ import asyncio
 import os
 import shutil
 import threading
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
 
-import msgspec
 import tantivy
 
 from services.common.errors import Conflict, DependencyUnavailable
-from services.search.index.highlight import Highlighter
-from services.search.index.models import (
-    FACET_SIZES,
-    AccessFilter,
-    Facets,
-    IndexedDocument,
-    Match,
-    SearchHit,
-    SearchResult,
-)
+from services.search.index.models import AccessFilter, IndexedDocument, SearchResult
 from services.search.index.protocol import Rebuild
-from services.search.index.tantivy_schema import (
-    FACET_AGGREGATIONS,
-    SCHEMA,
-    Display,
-    build_partial_query,
-    build_query,
-    live_documents,
-    proximity_queries,
-    to_document,
-    tombstone,
-    without_full_matches,
-)
-from services.search.partial import (
-    NEAR_SCORE,
-    RESCORE_WINDOW,
-    PartialMatch,
-    partial_match,
-    partial_page,
-)
-from services.search.query import QueryTerm, SearchQuery
+from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
+from services.search.index.tantivy_search import hit_count, search_page
+from services.search.query import SearchQuery
 
 CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
@@ -153,135 +125,6 @@ def _newest_per_document(docs: Sequence[IndexedDocument]) -> Changes:
 
 def _tombstones(document_ids: Sequence[str], version: int) -> Changes:
     return {key: (version, tombstone(key, version)) for key in dict.fromkeys(document_ids)}
-
-
-def _stored_bytes(document: tantivy.Document, field: str) -> bytes:
-    value = document.get_first(field)
-    if not isinstance(value, bytes):
-        raise DependencyUnavailable(f"the search index holds a document without {field!r}; "
-                                    "rebuild it with 'archive reindex'")
-    return value
-
-
-def _hit_count(found: tantivy.SearchResult) -> int:
-    return int(found.count or 0)  # type: ignore[attr-defined]  # the 0.27 stub omits .count
-
-
-def _hit(document: tantivy.Document, score: float | None, match: Match,
-         highlighter: Highlighter, access: AccessFilter) -> SearchHit:
-    document_id = str(document.get_first("document_id"))
-    display = msgspec.json.decode(_stored_bytes(document, "display"), type=Display)
-    readable = access.may_read_body(document_id, restricted=display.restricted)
-    return SearchHit(
-        document_id=document_id, archive_no=display.archive_no, title=display.title,
-        household=display.household, category=display.category, filed_at=display.filed_at,
-        score=score, match=match,
-        highlights=highlighter.snippets(display.body, folded=display.folded()) if readable
-        else [],
-    )
-
-
-def _facets_of_page(hits: list[SearchHit]) -> Facets:
-    """Facet counts when the page holds every match, so no aggregation has to run.
-
-    Tantivy's aggregation costs about 0.3 ms however few documents match; most searches
-    for a ticket or phone number find none or one. Ordered as Elasticsearch's terms
-    buckets: most documents first, then by value.
-    """
-    def counted(values: list[str | None], size: int) -> dict[str, int]:
-        counts = Counter(value for value in values if value is not None)
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:size])
-
-    return Facets(
-        category=counted([hit.category for hit in hits], FACET_SIZES["category"]),
-        household=counted([hit.household for hit in hits], FACET_SIZES["household"]),
-        year=counted([str(hit.filed_at.year) for hit in hits], FACET_SIZES["year"]),
-    )
-
-
-def _top(searcher: tantivy.Searcher, tantivy_query: tantivy.Query, *, offset: int, limit: int,
-         by_newest: bool) -> tantivy.SearchResult:
-    """Hits ``offset``… (score or sort key, address) and the count; at least one hit is
-    asked for, because Tantivy refuses (panics on) a limit of 0."""
-    if by_newest:
-        return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset,
-                               order_by_field="newest", order=tantivy.Order.Desc)
-    return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset)
-
-
-class EngineMatches(NamedTuple):
-    """What the engine found for one page of a search.
-
-    ``page``: (score or sort key, address, match class), full matches first; ``total``:
-    every match of both classes; ``counted``: the query whose matches the facets count;
-    ``partial``: how partial matches were found, when the page's search added them.
-    """
-
-    page: list[tuple[Any, tantivy.DocAddress, Match]]
-    total: int
-    counted: tantivy.Query
-    partial: PartialMatch | None
-
-
-def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[QueryTerm, ...],
-                 access: AccessFilter) -> EngineMatches:
-    """The engine's part of a search: the full matches, then, when fewer than
-    ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``)."""
-    by_newest = query.sort == "newest" or not terms
-    full = build_query(query, terms, access)
-    found = _top(searcher, full, offset=query.offset, limit=query.size, by_newest=by_newest)
-    page: list[tuple[Any, tantivy.DocAddress, Match]] = [
-        (key, address, "all") for key, address in found.hits[: query.size]]
-    total = _hit_count(found)
-    partial = partial_match(terms)
-    window = None if partial is None else partial_page(query, total)
-    if partial is None or window is None:
-        return EngineMatches(page, total, full, None)
-    offset, limit = window
-    partial_query = build_partial_query(query, partial, access)
-    only_partial = without_full_matches(partial_query, terms, access)
-    if by_newest:
-        more = _top(searcher, only_partial, offset=offset, limit=limit, by_newest=True)
-        ranked = more.hits
-    else:  # the rescore window is counted from the first partial match, whatever the page
-        more = _top(searcher, only_partial, offset=0, limit=max(RESCORE_WINDOW, offset + limit),
-                    by_newest=False)
-        ranked = _with_proximity(searcher, more.hits, partial)[offset:]
-    page.extend((key, address, "partial") for key, address in ranked[:limit])
-    return EngineMatches(page, total + _hit_count(more), partial_query, partial)
-
-
-def _with_proximity(searcher: tantivy.Searcher, hits: list[tuple[float, tantivy.DocAddress]],
-                    partial: PartialMatch) -> list[tuple[float, tantivy.DocAddress]]:
-    """The first ``RESCORE_WINDOW`` hits ranked again with their proximity scores."""
-    window = hits[:RESCORE_WINDOW]
-    if not partial.pairs or not window:
-        return hits
-    # No numeric key identifies a document, and a window's stored documents read in ~1 ms.
-    ids = [str(searcher.doc(address).get_first("document_id")) for _, address in window]
-    bonus: Counter[tuple[int, int]] = Counter()
-    for near in proximity_queries(partial, ids):
-        bonus.update((address.segment_ord, address.doc)
-                     for _, address in searcher.search(near, limit=len(window)).hits)
-    rescored = [(score + NEAR_SCORE * bonus[address.segment_ord, address.doc], address)
-                for score, address in window]
-    rescored.sort(key=lambda hit: -hit[0])  # stable: ties keep their coverage order
-    return rescored + hits[RESCORE_WINDOW:]
-
-
-def facet_counts(searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> Facets:
-    """The engine's facet aggregation over every match."""
-    return _facets(searcher.aggregate(tantivy_query, FACET_AGGREGATIONS))
-
-
-def _facets(aggregations: dict[str, Any]) -> Facets:
-    """Tantivy's terms buckets → ``{value: count}`` (years come back as numbers)."""
-    counts = {
-        name: {str(int(b["key"]) if name == "year" else b["key"]): int(b["doc_count"])
-               for b in aggregations.get(name, {}).get("buckets", [])}
-        for name in FACET_AGGREGATIONS
-    }
-    return Facets(category=counts["category"], household=counts["household"], year=counts["year"])
 
 
 class TantivyRebuild:
@@ -434,22 +277,8 @@ class TantivyIndex:
 
     def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         generation = self._live_generation()
-        terms = query.terms()
-        by_newest = query.sort == "newest" or not terms
         with _tantivy_errors(generation.path, "be searched"):
-            searcher = generation.searcher()
-            found = find_matches(searcher, query, terms, access)
-            highlighters = {"all": Highlighter(terms), "partial": Highlighter(
-                found.partial.marked if found.partial is not None else ())}
-            hits = [
-                _hit(searcher.doc(address), None if by_newest else float(key), match,
-                     highlighters[match], access)
-                for key, address, match in found.page
-            ]
-            everything_on_page = query.offset == 0 and found.total == len(hits)
-            facets = (_facets_of_page(hits) if everything_on_page
-                      else facet_counts(searcher, found.counted))
-        return SearchResult(total=found.total, hits=hits, facets=facets)
+            return search_page(generation.searcher(), query, access)
 
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
@@ -467,7 +296,7 @@ class TantivyIndex:
     def _count(self) -> int:
         generation = self._live_generation()
         with _tantivy_errors(generation.path, "be counted"):
-            return _hit_count(generation.searcher().search(live_documents(), limit=1))
+            return hit_count(generation.searcher().search(live_documents(), limit=1))
 
     async def check(self) -> str:
         """``ok; documents: N; index: gen-…``."""
