@@ -21,9 +21,10 @@ backends answer in two classes:
   and digits (``A-1201``, ``WX2019-0456``: never split further) and each lone CJK
   character is a piece. A shorter term (``停车位``, ``A-1201``, ``修``) stays one piece,
   matched whole as in a full match, so ``中国人`` never finds 中国的外国人 and ``A-1201``
-  never finds A座 1201室. A partial match holds at least ``minimum_pieces(n)`` of the query's
-  ``n`` distinct pieces, and every quoted phrase exactly: quotes keep a phrase exact in
-  either class. A query whose pieces must all be there has no partial matches.
+  never finds A座 1201室. Of the first ``MAX_PIECES`` distinct pieces of the query, a
+  partial match holds at least ``minimum_pieces(n)``, and every quoted phrase exactly:
+  quotes keep a phrase exact in either class. A query whose pieces must all be there
+  has no partial matches.
 - **Order within the partial class** (by score, unless sorted by ``newest``): how much of
   the query a document covers, then how close the covered words stand. Each piece found
   adds ``PIECE_SCORE``: constant scores, because BM25's length normalisation let a short
@@ -33,8 +34,9 @@ backends answer in two classes:
   ``rescore`` does: each pair of pieces next to each other in the query that stand within
   ``PROXIMITY_SLOP`` positions of each other in the document, in either order, adds
   ``NEAR_SCORE``. Only a window, because checking positions in every partial match
-  cost more than the rest of the search (at 100 000 letters, about 3 of every 4
-  descriptive searches' engine time went to it).
+  cost more than the rest of the engine's work (at 100 000 letters, 30 of a descriptive
+  search's 47 ms); and only for a query of at most
+  ``MAX_PAIRS`` pairs, a description rather than a pasted sentence.
 
 ``minimum_pieces`` was chosen by measuring descriptive queries (``bench/partial_match.py``,
 results in bench/README.md).
@@ -63,6 +65,15 @@ TIE_SCORE = 0.001
 """The weight of the pieces' BM25 score: small enough to break ties only."""
 RESCORE_WINDOW = 50
 """How many of the best partial matches (by coverage) are ranked again with proximity."""
+MAX_PIECES = 24
+"""A partial match is looked for among the query's first 24 distinct pieces: a description
+of up to 25 characters whole, a pasted passage by its beginning. Tantivy's cost grows
+faster than the pieces (at 100 000 letters: 16 pieces 39 ms, 32 pieces 84 ms, 90 pieces
+over a second)."""
+MAX_PAIRS = 12
+"""A query with more neighbouring pairs than this (a pasted sentence, not a description) is
+ranked by coverage alone: each pair costs Tantivy a query over the window (0.4 ms), and
+among so many pieces coverage says enough."""
 PROXIMITY_SLOP = 6
 """How far apart (in token positions, either order) two neighbouring pieces still count as
 near: 5 characters between them, or the pair swapped with 3 between."""
@@ -142,11 +153,14 @@ def partial_match(terms: Sequence[QueryTerm]) -> PartialMatch | None:
             continue
         pieces.update((piece, None) for piece, _, _ in split)
         pairs.update((pair, None) for pair in _neighbours(split))
-    minimum = minimum_pieces(len(pieces))
-    if minimum == len(pieces):
+    kept = tuple(pieces)[:MAX_PIECES]
+    minimum = minimum_pieces(len(kept))
+    if minimum == len(kept):
         return None
+    near = tuple(pair for pair in pairs if pair[0] in kept and pair[1] in kept)
     return PartialMatch(required=tuple(term for term in terms if term.quoted),
-                        pieces=tuple(pieces), minimum=minimum, pairs=tuple(pairs))
+                        pieces=kept, minimum=minimum,
+                        pairs=near if len(near) <= MAX_PAIRS else ())
 
 
 def partial_page(query: SearchQuery, full_total: int) -> tuple[int, int] | None:

@@ -7,6 +7,8 @@ import pytest
 from services.search.index.highlight import Highlighter
 from services.search.partial import (
     FEW_FULL_MATCHES,
+    MAX_PAIRS,
+    MAX_PIECES,
     PartialMatch,
     minimum_pieces,
     partial_match,
@@ -122,3 +124,16 @@ def test_partial_hit_marks_the_pieces_it_holds() -> None:
     assert found is not None
     assert Highlighter(found.marked).snippets("乙方負責中央空調末端改造工程") == [
         "乙方負責<mark>中央空調</mark>末端<mark>改造</mark>工程"]
+
+
+def test_a_pasted_passage_is_matched_partially_by_its_first_pieces() -> None:
+    found = partial_of("业主反映电梯运行时噪音很大夜间尤其明显影响休息要求尽快安排检修")
+    assert found is not None
+    assert (len(found.pieces), found.minimum, found.pieces[-1].text) == (
+        MAX_PIECES, 10, "要求")
+
+
+def test_a_query_of_many_pairs_is_ranked_without_proximity() -> None:
+    found = partial_of("业主反映电梯运行时噪音很大夜间尤其明显")  # 18 pieces, 16 pairs
+    assert found is not None
+    assert (len(found.pieces), found.pairs) == (MAX_PAIRS + 6, ())
