@@ -25,9 +25,9 @@ nearly the whole index (half the query time for a common word).
 
 Queries are built from ``QueryTerm`` tokens with ``Query`` constructors only; no user
 text is ever given to ``Index.parse_query``. Partial matches (``services.search.partial``)
-are a boolean of one should-clause per piece with a minimum number that must match, every
-quoted phrase required, and sloppy phrases of neighbouring pieces as should-clauses that
-only score.
+are a boolean of one constant-score should-clause per piece with a minimum number that
+must match, and every quoted phrase required; their proximity is a sloppy phrase query
+per neighbouring pair over the first partial matches (``proximity_queries``).
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def build_partial_query(query: SearchQuery, partial: PartialMatch, access: Acces
                         ) -> tantivy.Query:
     """Documents holding ``partial.minimum`` of its pieces and every quoted phrase, within
     the filters, scored by coverage (``services.search.partial``; proximity comes from
-    ``proximity_query``); this includes the full matches, which ``without_full_matches``
+    ``proximity_queries``); this includes the full matches, which ``without_full_matches``
     removes."""
     found = [_found(piece, access) for piece in partial.pieces]
     pieces = tantivy.Query.boolean_query(
