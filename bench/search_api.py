@@ -9,7 +9,9 @@ then serves that index with the whole archive in one process (as ``archive serve
 and times the same queries through ``GET /search/documents`` as a confidential-cleared
 staff member: token check, the registry's access filter (cached per token for a few
 seconds), the index query, and JSON over loopback HTTP. The difference is the search
-service's overhead. Prints a markdown table.
+service's overhead. ``--kind descriptive`` times descriptions of the letters in other
+words instead (``bench/search_index.py``): every search adds partial matches. Prints a
+markdown table.
 """
 
 from __future__ import annotations
@@ -78,9 +80,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--kind", choices=["typical", "descriptive"], default="typical",
+                        help="typical queries, or descriptions in other words (partial matches)")
     args = parser.parse_args()
     docs = letters(args.docs, args.seed)
-    queries = _queries(args.queries, args.seed, docs)
+    queries = _queries(args.queries, args.seed, docs, args.kind)
     with tempfile.TemporaryDirectory(prefix="bench-search-api-") as root:
         data = Path(root) / "data"
         print(f"indexing {len(docs)} letters into tantivy…")
@@ -93,7 +97,7 @@ def main() -> None:
                 http = time_http(client, queries)
         finally:
             archive.server.stop()
-    print(f"\n{len(docs)} documents, {len(queries)} queries; indexing "
+    print(f"\n{len(docs)} documents, {len(queries)} {args.kind} queries; indexing "
           f"{bare['rate']:,.0f} docs/s\n")
     print("| path | p50 ms | p95 ms | filtered p50 ms | filtered p95 ms |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -2,7 +2,8 @@
 
 The table shows each hit's archive number, filing date, household, category, title and
 its first snippet with the matched words highlighted; text from the archive is shown as
-text, never interpreted as terminal markup.
+text, never interpreted as terminal markup. Hits that hold most of the query's words but
+not all (``match: partial``, always after the others) are said to be so.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 def search(api: Api, query: str, household: str | None, category: str | None,
            filed_from: datetime | None, filed_to: datetime | None, page: int, size: int,
            as_json: bool) -> None:
-    """Search the archive: words (all must match) and "quoted phrases"; Simplified and
-    Traditional characters find each other."""
+    """Search the archive: words and "quoted phrases"; Simplified and Traditional
+    characters find each other. Documents holding every word come first; when few do,
+    documents holding most of them follow, marked as such."""
     params: dict[str, Any] = {"q": query, "page": page, "size": size}
     for name, value in (("household", household), ("category", category),
                         ("filed_from", filed_from and filed_from.date().isoformat()),
@@ -56,21 +58,34 @@ def search(api: Api, query: str, household: str | None, category: str | None,
     print_results(result, page=page, size=size)
 
 
+NO_FULL_MATCH = "No document holds all your words; these hold most of them."
+PARTIAL_PAGE = "These documents hold most of your words, not all."
+PARTIAL_BELOW = "Below the line: documents that hold most of your words, not all."
+
+
 def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
     console = Console(width=None if Console().is_terminal else 200)
     total = int(result["total"])
     if not total:
         console.print(Text("No documents match; try fewer words, or fewer filters."))
         return
+    hits = result["hits"]
+    partial = [hit.get("match") == "partial" for hit in hits]
+    if partial and partial[0]:
+        console.print(Text(NO_FULL_MATCH if page == 1 else PARTIAL_PAGE))
     table = Table(title=f"archive search: {total} documents")
     for column in ("archive no", "filed", "household", "category", "title", "snippet"):
         table.add_column(column, overflow="fold")
-    for hit in result["hits"]:
+    for index, hit in enumerate(hits):
+        if index and partial[index] and not partial[index - 1]:
+            table.add_section()
         highlights = hit.get("highlights") or []
         table.add_row(Text(hit["archive_no"]), Text(hit["filed_at"]),
                       Text(hit.get("household") or "—"), Text(hit["category"]),
                       Text(hit["title"]), snippet(highlights[0]) if highlights else Text(""))
     console.print(table)
+    if partial and not partial[0] and partial[-1]:
+        console.print(Text(PARTIAL_BELOW))
     pages = math.ceil(total / size)
     if pages > 1:
         console.print(Text(f"page {page} of {pages}; see more with --page {min(page + 1, pages)}"))

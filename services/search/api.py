@@ -35,8 +35,10 @@ class SearchController(Controller):
     async def search(
         self, request: Request[Any, Any, Any], search: NamedDependency[SearchService],
         q: Annotated[str, QueryParameter(
-            description=f"Words (ANDed) and quoted phrases, at most {MAX_QUERY_CHARS} "
-                        "characters; Simplified and Traditional match each other.")] = "",
+            description=f"Words and quoted phrases, at most {MAX_QUERY_CHARS} characters; "
+                        "Simplified and Traditional match each other. Documents holding "
+                        "every word come first (match: all); when few do, documents "
+                        "holding most of the query follow (match: partial).")] = "",
         household: Annotated[str | None, QueryParameter()] = None,
         category: Annotated[Category | None, QueryParameter()] = None,
         filed_from: Annotated[date | None, QueryParameter()] = None,
@@ -46,8 +48,9 @@ class SearchController(Controller):
         sort: Annotated[Sort, QueryParameter()] = "relevance",
         page: Page = 1, size: Size = 20,
     ) -> SearchResult:
-        """Hits with highlighted snippets in the original script, the total and facets
-        (category, household, year), all within the caller's clearance."""
+        """Hits with highlighted snippets in the original script, each saying whether it
+        holds every word of the query or most of them (``match``), the total and facets
+        (category, household, year) of both, all within the caller's clearance."""
         query = SearchQuery(q=q, household=household, category=category,
                             filed_from=filed_from, filed_to=filed_to, year=year,
                             security=security, sort=sort, page=page, size=size)

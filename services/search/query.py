@@ -2,7 +2,7 @@
 
 Query syntax is deliberately tiny, and it never reaches an index as syntax:
 
-- words separated by spaces are *terms*, ANDed; each term matches where its tokens occur
+- words separated by spaces are *terms*; each term matches where its tokens occur
   next to each other, so ``中国人`` finds "中国人" but not "中国的外国人" (ANDing its
   bigrams instead is the false positive the issue measured: 2 003 matches, truly 289);
 - text in quotes (``"维修 申请"``, ``“维修申请”``, ``「维修申请」``) is one phrase term,
@@ -10,7 +10,10 @@ Query syntax is deliberately tiny, and it never reaches an index as syntax:
 - everything else (``AND``, ``-``, ``:``, brackets) is ordinary text; punctuation only
   separates tokens.
 
-Both index backends build their queries from the ``QueryTerm`` tokens programmatically.
+A document that holds every term is a *full* match (``match: all``). When few documents
+do, documents that hold most of the query follow them as *partial* matches
+(``services.search.partial``). Both index backends build their queries from the
+``QueryTerm`` tokens programmatically.
 
 Validation (``ValidationFailed``, HTTP 422) with stable codes:
 ``query_too_long`` (over ``MAX_QUERY_CHARS``), ``unbalanced_query`` (a quote not closed),
@@ -49,12 +52,14 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     character (``修``, ``A座``) it exists only as a unigram in the index, so
     ``lone_cjk`` is set and ``unigrams`` are matched against the unigram fields instead.
     Identifiers (archive number, household code) are always matched with ``unigrams``.
+    ``quoted``: the term was a quoted phrase, which a partial match never loosens.
     """
 
     text: str
     bigrams: tuple[str, ...]
     unigrams: tuple[str, ...]
     lone_cjk: bool
+    quoted: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -62,7 +67,13 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
         return self.unigrams if self.lone_cjk else self.bigrams
 
 
-def _term(folded: str) -> QueryTerm | None:
+def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
+              ) -> QueryTerm | None:
+    """The term of folded text, or None when it holds nothing to search for.
+
+    ``lone_cjk`` overrides the detection: a piece of a term is matched in the same fields
+    as the term it comes from (``services.search.partial``).
+    """
     bigrams = tuple(folded_tokens(folded))
     if not bigrams:
         return None
@@ -70,24 +81,26 @@ def _term(folded: str) -> QueryTerm | None:
         text=folded,
         bigrams=bigrams,
         unigrams=tuple(folded_tokens(folded, unigrams=True)),
-        lone_cjk=has_lone_cjk(folded),
+        lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
+        quoted=quoted,
     )
 
 
-def _chunks(folded: str) -> list[str]:
-    """Split into words and quoted phrases; raise ``unbalanced_query`` on a stray quote."""
-    chunks: list[str] = []
+def _chunks(folded: str) -> list[tuple[str, bool]]:
+    """Split into words and quoted phrases (``(text, quoted)``); raise
+    ``unbalanced_query`` on a stray quote."""
+    chunks: list[tuple[str, bool]] = []
     buffer: list[str] = []
     closer: str | None = None
     for char in folded:
         if closer is not None:
             if char == closer:
-                chunks.append("".join(buffer))
+                chunks.append(("".join(buffer), True))
                 buffer, closer = [], None
             else:
                 buffer.append(char)
         elif char in _PHRASE_QUOTES:
-            chunks.extend("".join(buffer).split())
+            chunks.extend((word, False) for word in "".join(buffer).split())
             buffer, closer = [], _PHRASE_QUOTES[char]
         elif char in _CLOSING_ONLY:
             raise ValidationFailed(f"the query has a closing {char} without an opening one",
@@ -97,7 +110,7 @@ def _chunks(folded: str) -> list[str]:
     if closer is not None:
         raise ValidationFailed(f"the query has a quote that is not closed with {closer}",
                                code="unbalanced_query")
-    chunks.extend("".join(buffer).split())
+    chunks.extend((word, False) for word in "".join(buffer).split())
     return chunks
 
 
@@ -106,7 +119,8 @@ def parse_terms(q: str) -> tuple[QueryTerm, ...]:
     if len(q) > MAX_QUERY_CHARS:
         raise ValidationFailed(f"the query is longer than {MAX_QUERY_CHARS} characters",
                                code="query_too_long")
-    terms = tuple(t for t in (_term(chunk) for chunk in _chunks(fold(q))) if t is not None)
+    terms = tuple(term for term in (make_term(text, quoted=quoted)
+                                    for text, quoted in _chunks(fold(q))) if term is not None)
     if not terms and q.strip():
         raise ValidationFailed("the query has no letters, digits or characters to search for",
                                code="query_without_terms")

@@ -33,6 +33,7 @@ from services.search.index.elasticsearch_query import (
     INDEX_SETTINGS,
     MAPPINGS,
     document_source,
+    partial_search_body,
     search_body,
     tombstone_source,
 )
@@ -42,10 +43,12 @@ from services.search.index.models import (
     AccessFilter,
     Facets,
     IndexedDocument,
+    Match,
     SearchHit,
     SearchResult,
 )
 from services.search.index.protocol import Rebuild
+from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
 
 ALIAS = "archive-documents"
@@ -242,19 +245,32 @@ class ElasticsearchIndex:
     # -- reads ------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
+        """Full matches, then, when fewer than ``FEW_FULL_MATCHES`` hold every term, the
+        partial ones (``services.search.partial``): a second request."""
         terms = query.terms()
-        with _elasticsearch_errors("search"):
-            response = await self._client.search(
-                index=self.alias, **search_body(query, terms, access))
-        body = response.body
-        highlighter = Highlighter(terms)
+        body = await self._search(search_body(query, terms, access))
+        full = Highlighter(terms)
+        found: list[tuple[dict[str, Any], Highlighter, Match]] = [
+            (raw, full, "all") for raw in body["hits"]["hits"]]
+        total = int(body["hits"]["total"]["value"])
+        partial = partial_match(terms)
+        window = None if partial is None else partial_page(query, total)
+        if partial is not None and window is not None:
+            offset, size = window
+            body = await self._search(partial_search_body(
+                query, terms, partial, access, offset=offset, size=size))
+            marked = Highlighter(partial.marked)
+            found.extend((raw, marked, "partial") for raw in body["hits"]["hits"])
+            total += int(body["hits"]["total"]["value"])
         hits = await asyncio.to_thread(  # highlighting folds every body
-            lambda: [_hit(raw, highlighter, access) for raw in body["hits"]["hits"]])
-        return SearchResult(
-            total=int(body["hits"]["total"]["value"]),
-            hits=hits,
-            facets=_facets(body.get("aggregations", {})),
-        )
+            lambda: [_hit(raw, highlighter, match, access) for raw, highlighter, match in found])
+        return SearchResult(total=total, hits=hits, facets=_facets(body.get("aggregations", {})))
+
+    async def _search(self, request: dict[str, Any]) -> dict[str, Any]:
+        with _elasticsearch_errors("search"):
+            response = await self._client.search(index=self.alias, **request)
+        body: dict[str, Any] = response.body
+        return body
 
     async def household_documents(
         self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
@@ -282,7 +298,8 @@ class ElasticsearchIndex:
         await self._client.close()
 
 
-def _hit(raw: dict[str, Any], highlighter: Highlighter, access: AccessFilter) -> SearchHit:
+def _hit(raw: dict[str, Any], highlighter: Highlighter, match: Match, access: AccessFilter
+         ) -> SearchHit:
     source = raw["_source"]
     document_id = str(source["document_id"])
     readable = access.may_read_body(document_id, restricted=bool(source["restricted"]))
@@ -291,7 +308,7 @@ def _hit(raw: dict[str, Any], highlighter: Highlighter, access: AccessFilter) ->
         document_id=document_id, archive_no=source["archive_no"],
         title=source["original"]["title"], household=source.get("household"),
         category=source["category"], filed_at=date.fromisoformat(source["filed_at"]),
-        score=None if score is None else float(score),
+        score=None if score is None else float(score), match=match,
         highlights=highlighter.snippets(source["original"]["body"]) if readable else [],
     )
 

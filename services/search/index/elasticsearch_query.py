@@ -19,6 +19,11 @@ an older write arriving later would revive the document.
 
 Query text goes in as the folded text of one ``QueryTerm`` inside ``match_phrase`` (which
 analyses it the same way as the field): never ``query_string`` or ``simple_query_string``.
+Partial matches (``services.search.partial``) are a ``bool`` of one constant-score
+should-clause per piece with ``minimum_should_match`` and every quoted phrase in
+``must``; a ``rescore`` of the first ``RESCORE_WINDOW`` adds ``match_phrase`` with
+``slop`` over neighbouring pieces. The full matches are taken out of their hits by a
+``post_filter``, so the facets count both classes in the same request.
 """
 
 from __future__ import annotations
@@ -27,6 +32,15 @@ from typing import Any
 
 from services.common.text import fold
 from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
+from services.search.partial import (
+    NEAR_SCORE,
+    PIECE_SCORE,
+    PROXIMITY_SLOP,
+    RESCORE_WINDOW,
+    TIE_SCORE,
+    Pair,
+    PartialMatch,
+)
 from services.search.query import QueryTerm, SearchQuery
 
 TITLE_BOOST = 2.0
@@ -109,6 +123,19 @@ def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, An
     ]}}
 
 
+def _near(pair: Pair, body_readable: dict[str, Any]) -> dict[str, Any]:
+    """Two pieces within ``PROXIMITY_SLOP`` positions of each other, in either order, in
+    the title or a readable body."""
+    first, second = pair
+    suffix = ".chars" if first.lone_cjk else ""
+    text = f"{first.text} {second.text}"  # a space: no bigram joins the two pieces
+    return {"bool": {"minimum_should_match": 1, "should": [
+        {"match_phrase": {f"title{suffix}": {"query": text, "slop": PROXIMITY_SLOP}}},
+        {"bool": {"must": [{"match_phrase": {f"body{suffix}": {
+            "query": text, "slop": PROXIMITY_SLOP}}}], "filter": [body_readable]}},
+    ]}}
+
+
 def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
     levels = [level for level in access.visible_levels() if query.security in (None, level)]
     filters: list[dict[str, Any]] = [
@@ -131,22 +158,58 @@ def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
     return filters
 
 
-def search_body(query: SearchQuery, terms: tuple[QueryTerm, ...], access: AccessFilter
-                ) -> dict[str, Any]:
-    """Keyword arguments for ``AsyncElasticsearch.search``: query, sort, page, facets."""
-    readable = _body_readable(access)
+def _request(query: SearchQuery, terms: tuple[QueryTerm, ...], bool_query: dict[str, Any],
+             *, offset: int, size: int) -> dict[str, Any]:
     newest = [{"filed_at": "desc"}, {"document_id": "desc"}]
     return {
-        "query": {"bool": {
-            "must": [_term_clause(term, readable) for term in terms] or [{"match_all": {}}],
-            "filter": _filters(query, access),
-        }},
+        "query": {"bool": bool_query},
         "sort": newest if query.sort == "newest" or not terms else ["_score", *newest],
-        "from_": query.offset,
-        "size": query.size,
+        "from_": offset,
+        "size": size,
         "track_total_hits": True,
         "source": SOURCE_FIELDS,
         "aggs": {
-            name: {"terms": {"field": name, "size": size}} for name, size in FACET_SIZES.items()
+            name: {"terms": {"field": name, "size": buckets}}
+            for name, buckets in FACET_SIZES.items()
         },
     }
+
+
+def search_body(query: SearchQuery, terms: tuple[QueryTerm, ...], access: AccessFilter
+                ) -> dict[str, Any]:
+    """Keyword arguments for ``AsyncElasticsearch.search`` of the full matches: query,
+    sort, page, facets."""
+    readable = _body_readable(access)
+    return _request(query, terms, {
+        "must": [_term_clause(term, readable) for term in terms] or [{"match_all": {}}],
+        "filter": _filters(query, access),
+    }, offset=query.offset, size=query.size)
+
+
+def partial_search_body(query: SearchQuery, terms: tuple[QueryTerm, ...],
+                        partial: PartialMatch, access: AccessFilter, *, offset: int,
+                        size: int) -> dict[str, Any]:
+    """Keyword arguments for ``AsyncElasticsearch.search`` of the partial matches that
+    are not full ones (hits ``offset``… and their total), with facets over both classes."""
+    readable = _body_readable(access)
+    found = [_term_clause(piece, readable) for piece in partial.pieces]
+    pieces = {"bool": {"should": [{"constant_score": {"filter": clause, "boost": PIECE_SCORE}}
+                                  for clause in found],
+                       "minimum_should_match": partial.minimum}}
+    body = _request(query, terms, {
+        "must": [pieces, *(_term_clause(term, readable) for term in partial.required)],
+        "should": [{"bool": {"should": found, "boost": TIE_SCORE}}],
+        "filter": _filters(query, access),
+    }, offset=offset, size=size)
+    body["post_filter"] = {"bool": {"must_not": [
+        {"bool": {"must": [_term_clause(term, readable) for term in terms]}}]}}
+    if query.sort == "relevance" and partial.pairs:
+        del body["sort"]  # Elasticsearch refuses a sort beside a rescore; _score it is
+        body["rescore"] = {
+            # The window counts from the first partial match, whatever the page.
+            "window_size": max(RESCORE_WINDOW, offset + size),
+            "query": {"rescore_query": {"bool": {"should": [
+                {"constant_score": {"filter": _near(pair, readable), "boost": NEAR_SCORE}}
+                for pair in partial.pairs]}}},
+        }
+    return body

@@ -7,6 +7,7 @@ The index is a derived view of the registry (architecture principle 1): every fi
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Struct, security_rank
 
@@ -60,11 +61,19 @@ class AccessFilter(Struct):
         return not restricted or document_id in self.full_text_ids
 
 
+Match = Literal["all", "partial"]
+"""A hit holds every term of the query (``all``) or most of it (``partial``);
+``services.search.partial``."""
+
+
 class SearchHit(Struct):
     """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.
 
-    ``score`` is the relevance score, or None when the search was sorted by ``newest``.
-    Scores are comparable within one result only (each backend scores its own way).
+    ``match`` says whether the document holds every term of the query or most of it;
+    every ``all`` hit comes before every ``partial`` one. ``score`` is the relevance
+    score, or None when the search was sorted by ``newest``; it orders hits within their
+    ``match`` class, and is comparable within one result only (each backend scores its
+    own way).
     """
 
     document_id: str
@@ -74,6 +83,7 @@ class SearchHit(Struct):
     category: Category
     filed_at: date
     score: float | None
+    match: Match
     highlights: list[str]
 
 

@@ -1,4 +1,5 @@
-"""The embedded search index: Tantivy in a local directory (schema: ``tantivy_schema``).
+"""The embedded search index: Tantivy in a local directory (schema: ``tantivy_schema``;
+searching: ``tantivy_search``).
 
 Layout of the directory given to ``TantivyIndex``::
 
@@ -22,35 +23,17 @@ import asyncio
 import os
 import shutil
 import threading
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import msgspec
 import tantivy
 
 from services.common.errors import Conflict, DependencyUnavailable
-from services.search.index.highlight import Highlighter
-from services.search.index.models import (
-    FACET_SIZES,
-    AccessFilter,
-    Facets,
-    IndexedDocument,
-    SearchHit,
-    SearchResult,
-)
+from services.search.index.models import AccessFilter, IndexedDocument, SearchResult
 from services.search.index.protocol import Rebuild
-from services.search.index.tantivy_schema import (
-    FACET_AGGREGATIONS,
-    SCHEMA,
-    Display,
-    build_query,
-    live_documents,
-    to_document,
-    tombstone,
-)
+from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
+from services.search.index.tantivy_search import hit_count, search_page
 from services.search.query import SearchQuery
 
 CURRENT = "CURRENT"
@@ -142,74 +125,6 @@ def _newest_per_document(docs: Sequence[IndexedDocument]) -> Changes:
 
 def _tombstones(document_ids: Sequence[str], version: int) -> Changes:
     return {key: (version, tombstone(key, version)) for key in dict.fromkeys(document_ids)}
-
-
-def _stored_bytes(document: tantivy.Document, field: str) -> bytes:
-    value = document.get_first(field)
-    if not isinstance(value, bytes):
-        raise DependencyUnavailable(f"the search index holds a document without {field!r}; "
-                                    "rebuild it with 'archive reindex'")
-    return value
-
-
-def _hit_count(found: tantivy.SearchResult) -> int:
-    return int(found.count or 0)  # type: ignore[attr-defined]  # the 0.27 stub omits .count
-
-
-def _hit(document: tantivy.Document, score: float | None, highlighter: Highlighter,
-         access: AccessFilter) -> SearchHit:
-    document_id = str(document.get_first("document_id"))
-    display = msgspec.json.decode(_stored_bytes(document, "display"), type=Display)
-    readable = access.may_read_body(document_id, restricted=display.restricted)
-    return SearchHit(
-        document_id=document_id, archive_no=display.archive_no, title=display.title,
-        household=display.household, category=display.category, filed_at=display.filed_at,
-        score=score,
-        highlights=highlighter.snippets(display.body, folded=display.folded()) if readable
-        else [],
-    )
-
-
-def _facets_of_page(hits: list[SearchHit]) -> Facets:
-    """Facet counts when the page holds every match, so no aggregation has to run.
-
-    Tantivy's aggregation costs about 0.3 ms however few documents match; most searches
-    for a ticket or phone number find none or one. Ordered as Elasticsearch's terms
-    buckets: most documents first, then by value.
-    """
-    def counted(values: list[str | None], size: int) -> dict[str, int]:
-        counts = Counter(value for value in values if value is not None)
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:size])
-
-    return Facets(
-        category=counted([hit.category for hit in hits], FACET_SIZES["category"]),
-        household=counted([hit.household for hit in hits], FACET_SIZES["household"]),
-        year=counted([str(hit.filed_at.year) for hit in hits], FACET_SIZES["year"]),
-    )
-
-
-def top_hits(searcher: tantivy.Searcher, query: SearchQuery, tantivy_query: tantivy.Query,
-             *, by_newest: bool) -> tantivy.SearchResult:
-    """The engine's part of a search: the page of hits (score or sort key) and the total."""
-    if by_newest:
-        return searcher.search(tantivy_query, limit=query.size, offset=query.offset,
-                               order_by_field="newest", order=tantivy.Order.Desc)
-    return searcher.search(tantivy_query, limit=query.size, offset=query.offset)
-
-
-def facet_counts(searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> Facets:
-    """The engine's facet aggregation over every match."""
-    return _facets(searcher.aggregate(tantivy_query, FACET_AGGREGATIONS))
-
-
-def _facets(aggregations: dict[str, Any]) -> Facets:
-    """Tantivy's terms buckets → ``{value: count}`` (years come back as numbers)."""
-    counts = {
-        name: {str(int(b["key"]) if name == "year" else b["key"]): int(b["doc_count"])
-               for b in aggregations.get(name, {}).get("buckets", [])}
-        for name in FACET_AGGREGATIONS
-    }
-    return Facets(category=counts["category"], household=counts["household"], year=counts["year"])
 
 
 class TantivyRebuild:
@@ -362,23 +277,8 @@ class TantivyIndex:
 
     def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         generation = self._live_generation()
-        terms = query.terms()
-        tantivy_query = build_query(query, terms, access)
-        by_newest = query.sort == "newest" or not terms
-        highlighter = Highlighter(terms)
         with _tantivy_errors(generation.path, "be searched"):
-            searcher = generation.searcher()
-            found = top_hits(searcher, query, tantivy_query, by_newest=by_newest)
-            hits = [
-                _hit(searcher.doc(address), None if by_newest else float(key), highlighter,
-                     access)
-                for key, address in found.hits
-            ]
-            total = _hit_count(found)
-            everything_on_page = query.offset == 0 and total == len(hits)
-            facets = (_facets_of_page(hits) if everything_on_page
-                      else facet_counts(searcher, tantivy_query))
-        return SearchResult(total=total, hits=hits, facets=facets)
+            return search_page(generation.searcher(), query, access)
 
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
@@ -396,7 +296,7 @@ class TantivyIndex:
     def _count(self) -> int:
         generation = self._live_generation()
         with _tantivy_errors(generation.path, "be counted"):
-            return _hit_count(generation.searcher().search(live_documents(), limit=1))
+            return hit_count(generation.searcher().search(live_documents(), limit=1))
 
     async def check(self) -> str:
         """``ok; documents: N; index: gen-…``."""

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from services.cli import main
+from services.cli.search import NO_FULL_MATCH, PARTIAL_BELOW
 from tests.e2e.search.support import Letter, file_letters, search, wait_until_found
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 
@@ -74,6 +75,23 @@ def test_search_without_hits_says_what_to_try(server: ArchiveServer, staff: str,
     run = archive(["search", "电梯"], server, staff, tmp_path)
     assert (run.exit_code, run.stdout.strip()) == (
         0, "No documents match; try fewer words, or fewer filters.")
+
+
+def test_search_says_when_no_document_holds_every_word(server: ArchiveServer, staff: str,
+                                                      tmp_path: Path) -> None:
+    run = archive(["search", "门锁损坏维修"], server, staff, tmp_path)
+    assert run.exit_code == 0, run.output
+    assert run.stdout.splitlines()[0] == NO_FULL_MATCH
+    assert "2023-repair-A-1202-0001" in run.stdout
+
+
+def test_search_sets_partial_matches_apart_below_the_full_ones(
+        server: ArchiveServer, staff: str, tmp_path: Path) -> None:
+    run = archive(["search", "维修申请"], server, staff, tmp_path)
+    lines = run.stdout.splitlines()
+    full = next(n for n, line in enumerate(lines) if "2024-repair-A-1201-0001" in line)
+    partial = next(n for n, line in enumerate(lines) if "2023-repair-A-1202-0001" in line)
+    assert (full < partial, lines[-1]) == (True, PARTIAL_BELOW)
 
 
 def test_bad_query_exits_non_zero_with_the_reason(server: ArchiveServer, staff: str,

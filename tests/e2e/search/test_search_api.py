@@ -88,6 +88,21 @@ def test_highlights_show_the_matched_words_in_the_original_script(archive: Archi
     assert "<mark>維修</mark>" in hit["highlights"][0]
 
 
+def test_hit_holding_every_word_is_a_full_match(archive: Archive) -> None:
+    assert [hit["match"] for hit in search(archive.staff, q="门锁 上门")["hits"]] == ["all"]
+
+
+def test_description_in_other_words_finds_the_letter_as_a_partial_match(
+        archive: Archive) -> None:
+    body = search(archive.staff, q="卫生间漏水上门维修")  # the letter: 衛生間漏水…上門檢查
+    assert ([(hit["document_id"], hit["match"]) for hit in body["hits"]], body["total"],
+            body["facets"]["category"]) == ([(archive.ids["repair"], "partial")], 1, {"repair": 1})
+
+
+def test_description_with_nothing_in_common_finds_nothing(archive: Archive) -> None:
+    assert search(archive.staff, q="火星探测器发射计划")["total"] == 0
+
+
 def test_hit_carries_the_catalogue_fields(archive: Archive) -> None:
     (hit,) = search(archive.staff, q="門鎖")["hits"]
     assert {key: hit[key] for key in ("document_id", "title", "household", "category",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from services.search.index.elasticsearch_query import MAPPINGS, search_body
+from services.search.index.elasticsearch_query import MAPPINGS, partial_search_body, search_body
 from services.search.index.models import AccessFilter
+from services.search.partial import RESCORE_WINDOW, partial_match
 from services.search.query import SearchQuery
 
 HOSTILE = 'title:* OR body:(a* AND "x") \\ / ~2 ^9'
@@ -47,3 +48,33 @@ def test_search_body_is_plain_json() -> None:
     query = SearchQuery(q="维修", household="A-1201")
     body = search_body(query, query.terms(), AccessFilter(clearance="ordinary"))
     assert json.loads(json.dumps(body)) == body
+
+
+def partial_body(q: str, access: AccessFilter, **fields: Any) -> dict[str, Any]:
+    query = SearchQuery(q=q, **fields)
+    found = partial_match(query.terms())
+    assert found is not None
+    return partial_search_body(query, query.terms(), found, access, offset=0, size=20)
+
+
+def test_partial_request_keeps_the_clearance_filter_inside_the_query() -> None:
+    body = partial_body("中央空调改造", AccessFilter(clearance="ordinary"))
+    assert {"terms": {"security": ["ordinary"]}} in body["query"]["bool"]["filter"]
+
+
+def test_partial_request_never_reaches_a_query_parser() -> None:
+    body = partial_body(HOSTILE + " 中央空调改造", AccessFilter(clearance="secret"))
+    assert keys(body) & {"query_string", "simple_query_string", "regexp", "wildcard",
+                         "prefix", "fuzzy", "script"} == set()
+
+
+def test_partial_request_ranked_by_relevance_rescores_without_a_sort() -> None:
+    # Elasticsearch refuses a sort beside a rescore.
+    body = partial_body("中央空调改造", AccessFilter(clearance="secret"))
+    assert ("sort" in body, body["rescore"]["window_size"]) == (False, RESCORE_WINDOW)
+
+
+def test_partial_request_sorted_by_newest_keeps_its_sort_and_no_rescore() -> None:
+    body = partial_body("中央空调改造", AccessFilter(clearance="secret"), sort="newest")
+    assert (body["sort"], "rescore" in body) == (
+        [{"filed_at": "desc"}, {"document_id": "desc"}], False)

@@ -77,7 +77,8 @@ def test_words_separated_by_spaces_are_separate_terms() -> None:
 
 
 def test_quoted_words_are_one_phrase_term() -> None:
-    assert [t.bigrams for t in parse_terms('"维修 申请" 急件')] == [("维修", "申请"), ("急件",)]
+    assert [(t.bigrams, t.quoted) for t in parse_terms('"维修 申请" 急件')] == [
+        (("维修", "申请"), True), (("急件",), False)]
 
 
 def test_chinese_corner_quotes_mark_a_phrase() -> None:
