@@ -4,6 +4,7 @@ store, and PostgreSQL with SeaweedFS S3 (Object Lock on). Each attack test takes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,3 +49,13 @@ def start_secured(request: pytest.FixtureRequest, start: StartServer, backend: s
 @pytest.fixture(params=BACKENDS)
 def secured(request: pytest.FixtureRequest, start_archive_server: StartServer) -> Secured:
     return start_secured(request, start_archive_server, request.param)
+
+
+@pytest.fixture
+def people(secured: Secured) -> Iterator[Any]:
+    """The cast of ``tests.security.support`` on the server under attack."""
+    from tests.security.support import People
+
+    cast = People(secured)
+    yield cast
+    cast.close()

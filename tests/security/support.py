@@ -1,0 +1,82 @@
+"""The cast of the attack tests and the steps they share, over HTTP on a ``Secured`` server.
+
+Everyone has the password ``tests.fixtures.app.PASSWORD``. ``low`` is the attacker of
+most tests: an archivist cleared for ``ordinary`` only; ``wang`` is an archivist cleared
+for everything, who files what ``low`` must not learn about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from tests.security.conftest import Secured
+
+CAST: dict[str, tuple[tuple[str, ...], str, str]] = {
+    # username: (roles, clearance, department)
+    "wang": (("archivist",), "secret", "archive"),
+    "sun": (("archivist",), "secret", "archive"),
+    "low": (("archivist",), "ordinary", "archive"),
+    "li": (("staff",), "confidential", "customer_service"),
+    "ma": (("staff",), "ordinary", "customer_service"),
+    "zhou": (("manager",), "secret", "customer_service"),
+    "he": (("manager",), "secret", "archive"),
+    "chen": (("center_head",), "secret", "customer_service"),
+    "zhao": (("director",), "secret", "management"),
+    "qin": (("compliance",), "secret", "archive"),
+    "qiu": (("compliance",), "ordinary", "archive"),
+    "root": (("admin",), "ordinary", "it"),
+}
+
+_serial = itertools.count(1)
+
+
+class People:
+    """A client per member of the cast, created on first use."""
+
+    def __init__(self, secured: Secured) -> None:
+        self.secured = secured
+        self._clients: dict[str, httpx.Client] = {}
+
+    def __getitem__(self, username: str) -> httpx.Client:
+        if username not in self._clients:
+            roles, clearance, department = CAST[username]
+            token = self.secured.server.add_user(username, *roles, clearance=clearance,
+                                                 department=department)
+            self._clients[username] = self.secured.server.client(token)
+        return self._clients[username]
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+
+
+def document_body(**fields: Any) -> dict[str, Any]:
+    """A registration with fresh bytes (a new ``sha256``) unless ``sha256`` is given."""
+    serial = next(_serial)
+    body: dict[str, Any] = {
+        "sha256": hashlib.sha256(f"security document {serial}".encode()).hexdigest(),
+        "household": "A-1201", "category": "correspondence",
+        "title": f"业主来函 {serial}", "filed_at": "2024-03-01", "security": "ordinary",
+        "media_type": "application/pdf", "size_bytes": 2048,
+    }
+    body.update(fields)
+    return body
+
+
+def file_document(client: httpx.Client, **fields: Any) -> dict[str, Any]:
+    """File a document directly in the registry (201) and return its record."""
+    response = client.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 201, response.text
+    record: dict[str, Any] = response.json()
+    return record
+
+
+def leaked(text: str, record: dict[str, Any]) -> list[str]:
+    """Which identifying values of ``record`` appear in ``text``."""
+    values = [record["document_id"], record["sha256"], record["archive_no"], record["title"]]
+    return [value for value in values if value in text]
