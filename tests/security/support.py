@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -80,3 +81,38 @@ def leaked(text: str, record: dict[str, Any]) -> list[str]:
     """Which identifying values of ``record`` appear in ``text``."""
     values = [record["document_id"], record["sha256"], record["archive_no"], record["title"]]
     return [value for value in values if value in text]
+
+
+DUE = {"category": "repair", "filed_at": "2010-03-01"}
+"""Fields of a document past retention at the fixture's start (short: 10 years, R1)."""
+
+
+def approved_sweep(people: People, documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """A sweep of what is due, ``documents`` appraised for destruction by a manager and
+    the compliance officer, approved by the director (R2)."""
+    sweep = people["qin"].post("/registry/sweeps", json={}).json()
+    for document in documents:
+        for appraiser in ("zhou", "qin"):
+            response = people[appraiser].post(
+                f"/registry/sweeps/{sweep['sweep_id']}/appraisals",
+                json={"document_id": document["document_id"], "decision": "destroy",
+                      "opinion": "经鉴定，同意销毁"})
+            assert response.status_code == 200, response.text
+    response = people["zhao"].post(f"/registry/sweeps/{sweep['sweep_id']}/approve", json={})
+    assert response.status_code == 200, response.text
+    approved: dict[str, Any] = response.json()
+    return approved
+
+
+def destruction_register(secured: Secured, people: People,
+                         documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """A destruction register of ``documents``, drawn up by ``qin`` once the six months
+    apart have passed (R5)."""
+    sweep = approved_sweep(people, documents)
+    secured.clock.advance(timedelta(days=200))
+    response = people["qin"].post("/registry/destructions", json={
+        "sweep_id": sweep["sweep_id"],
+        "documents": [document["document_id"] for document in documents]})
+    assert response.status_code == 201, response.text
+    register: dict[str, Any] = response.json()
+    return register
