@@ -22,6 +22,7 @@ def test_other_cells_are_left_as_they_are(cell: str) -> None:
 
 def test_csv_bytes_has_a_bom_crlf_and_neutralised_cells() -> None:
     content = csv_bytes(["题名", "=x"], [["=HYPERLINK(\"a\")", "维修,记录"]])
-    assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in content
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows == [["题名", "'=x"], ["'=HYPERLINK(\"a\")", "维修,记录"]]
