@@ -41,6 +41,7 @@ from services.registry.lending.grants import LoanGrants
 from services.registry.lending.handover import HandoverService
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.service import LendingService
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.wiring import RetentionServices
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
@@ -99,7 +100,8 @@ def build(ctx: Context) -> ServicePart:
     escalation = EscalationTask(registry.escalations, ctx.clock)
     retention = RetentionServices(registry.store, registry.journal, ctx.clock,
                                   passwords=accounts,
-                                  wait_days=ctx.settings.destruction_wait_days)
+                                  wait_days=ctx.settings.destruction_wait_days,
+                                  seal=WitnessSeal(ctx.settings.signing_key()))
 
     async def start() -> None:
         await prepare_database(engine, url, "registry", embedded=ctx.embedded)

@@ -7,12 +7,17 @@ for everything, who files what ``low`` must not learn about.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import sqlalchemy as sa
+
+from services.common.db import create_engine
+from tests.fixtures.app import PASSWORD
 
 if TYPE_CHECKING:
     from tests.security.conftest import Secured
@@ -29,6 +34,7 @@ CAST: dict[str, tuple[tuple[str, ...], str, str]] = {
     "chen": (("center_head",), "secret", "customer_service"),
     "zhao": (("director",), "secret", "management"),
     "qin": (("compliance",), "secret", "archive"),
+    "hu": (("compliance",), "secret", "archive"),
     "qiu": (("compliance",), "ordinary", "archive"),
     "root": (("admin",), "ordinary", "it"),
 }
@@ -116,3 +122,23 @@ def destruction_register(secured: Secured, people: People,
     assert response.status_code == 201, response.text
     register: dict[str, Any] = response.json()
     return register
+
+
+def run_sql(secured: Secured, statement: str, **params: Any) -> None:
+    """What an insider with the database's credentials does, behind the archive's back."""
+
+    async def run() -> None:
+        engine = create_engine(secured.server.settings.database_url_for("registry"))
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(sa.text(statement), params)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def witness(people: People, username: str, register: dict[str, Any]) -> httpx.Response:
+    return people[username].post(
+        f"/registry/destructions/{register['destruction_id']}/witness",
+        json={"password": PASSWORD, "digest": register["digest"]})

@@ -161,16 +161,17 @@ class DestructionsController(Controller):
     async def witness(self, destruction_id: FromPath[str], data: JSONBody[WitnessSignature],
                       request: Request[Any, Any, Any],
                       destructions: NamedDependency[DestructionService]) -> Destruction:
-        """A witness (监销人) signs with their own token and re-entered password (R6)."""
-        return await destructions.witness(principal_of(request), destruction_id,
-                                          data.password)
+        """A witness (监销人) signs the items' ``digest`` with their own token and
+        re-entered password (R6); not the register's creator."""
+        return await destructions.witness(principal_of(request), destruction_id, data)
 
     @post("/{destruction_id:str}/execute", operation_id="executeDestruction",
           status_code=HTTP_202_ACCEPTED, guards=[allow(DESTRUCTION_ROLE)])
     async def execute(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                       destructions: NamedDependency[DestructionService]) -> Destruction:
         """202: the register is ``executing``; it carries on even across a restart.
-        Follow it with GET until ``executed``."""
+        Follow it with GET until ``executed``. 409 ``signatures_void`` if the items
+        changed since a witness signed; a witness does not execute (R6)."""
         return await destructions.execute(principal_of(request), destruction_id)
 
     @post("/{destruction_id:str}/cancel", operation_id="cancelDestruction",

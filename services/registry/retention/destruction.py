@@ -3,7 +3,11 @@
 A register lists approved items past ``destroy_after`` (R5); held or lent documents are
 refused (409 ``on_hold``/``on_loan``): leave them out with ``documents``. At least two
 different witnesses (监销人) sign, each with their own token and re-entered password,
-before execution (R6, 409 ``witnesses_missing``). Execution is accepted, recorded as
+before execution (R6, 409 ``witnesses_missing``). A witness signs the items as they
+stand (``signatures``): execution recomputes their digest and refuses if any signature
+no longer matches it (409 ``signatures_void``). Whoever drew up the register does not
+witness it (403 ``own_register``), and a witness does not execute it (403
+``witness_executes``). Execution is accepted, recorded as
 ``executing`` and carried out by the ``DestructionExecutor``. Registers are never
 deleted; a register not yet executing may be cancelled, its items then wait again.
 """
@@ -33,13 +37,17 @@ from services.registry.retention.models import (
     DestructionStatus,
     DestructionSummary,
     Tombstone,
+    WitnessSignature,
 )
+from services.registry.retention.register_repository import StoredSignature
 from services.registry.retention.rules import still_due, witnesses_missing
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.store import RetentionTx, transaction
 from services.registry.store import RegistryStore
 
 MAX_PAGE = 500
-AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due"})
+AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
+                              "signatures_void", "witness_executes"})
 
 
 class PasswordChecker(Protocol):
@@ -52,8 +60,9 @@ class PasswordChecker(Protocol):
 class DestructionService:
     def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
                  loans: LoanLedger, passwords: PasswordChecker,
-                 executor: DestructionExecutor, font_path: Path) -> None:
+                 executor: DestructionExecutor, seal: WitnessSeal, font_path: Path) -> None:
         self.store = store
+        self.seal = seal
         self.clock = clock
         self.journal = journal
         self.loans = loans
@@ -131,11 +140,12 @@ class DestructionService:
                            code="not_yet_due", extra={"documents": moved})
         return records
 
-    async def witness(self, principal: Principal, destruction_id: str, password: str
-                      ) -> Destruction:
-        """R6: a witness signs with their own token and their password, re-entered."""
+    async def witness(self, principal: Principal, destruction_id: str,
+                      signature: WitnessSignature) -> Destruction:
+        """R6: a witness signs the items' digest with their own token and their password,
+        re-entered; signing again replaces their signature once the items changed."""
         try:
-            await self.passwords.check_password(principal.username, password)
+            await self.passwords.check_password(principal.username, signature.password)
         except Unauthorized:
             await self.journal.refuse(principal, "witness_destruction", Forbidden(
                 "that is not your password: a witness signs with their own",
@@ -146,18 +156,41 @@ class DestructionService:
             if current.status not in ("awaiting_witnesses", "witnessed"):
                 raise Conflict(f"the register is {current.status}; witnesses sign before "
                                "execution", code="invalid_transition")
-            signed = [w.username for w in current.witnesses]
-            if principal.username in signed:
-                raise Conflict("you have already signed this register", code="already_signed")
-            await rt.registers.add_witness(destruction_id, principal.username, at=now)
-            if not witnesses_missing([*signed, principal.username]):
-                await rt.registers.set_status(destruction_id, "witnessed")
-            await rt.tx.audit(AuditEntry(
-                action="destruction_witnessed", username=principal.username,
-                detail={"destruction_id": destruction_id}), at=now)
-            signed_register = await rt.registers.get(destruction_id)
-        assert signed_register is not None
-        return signed_register
+            if principal.username != current.created_by:  # R6: not who drew it up
+                digest = await rt.registers.digest(destruction_id)
+                await self._check_signable(rt, current, principal, digest, signature)
+                await rt.registers.sign(
+                    destruction_id, principal.username, at=now, digest=digest,
+                    signature=self.seal.sign(destruction_id, principal.username, now, digest))
+                signed = {w.username for w in current.witnesses} | {principal.username}
+                if not witnesses_missing(signed):
+                    await rt.registers.set_status(destruction_id, "witnessed")
+                await rt.tx.audit(AuditEntry(
+                    action="destruction_witnessed", username=principal.username,
+                    detail={"destruction_id": destruction_id, "digest": digest}), at=now)
+                signed_register = await rt.registers.get(destruction_id)
+                assert signed_register is not None
+                return signed_register
+        await self.journal.refuse(principal, "witness_destruction", Forbidden(
+            "you drew up this register; another person witnesses it (R6)",
+            code="own_register"))
+
+    async def _check_signable(self, rt: RetentionTx, current: Destruction,
+                              principal: Principal, digest: str,
+                              signature: WitnessSignature) -> None:
+        if signature.digest is not None and signature.digest != digest:
+            raise Conflict("the register's items changed since you checked them; check "
+                           "them again and sign their new digest", code="register_changed",
+                           extra={"digest": digest})
+        mine = [s for s in await rt.registers.signatures(current.destruction_id)
+                if s.username == principal.username]
+        if mine and self._verifies(current.destruction_id, mine[0], digest):
+            raise Conflict("you have already signed this register", code="already_signed")
+
+    def _verifies(self, destruction_id: str, stored: StoredSignature, digest: str) -> bool:
+        return (stored.digest == digest and stored.signature is not None
+                and self.seal.verifies(destruction_id, stored.username, stored.signed_at,
+                                       digest, stored.signature))
 
     async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
         """Accept the execution (idempotent while executing) and start it."""
@@ -166,6 +199,10 @@ class DestructionService:
                 transaction(self.store) as rt:
             current = await _register(rt, destruction_id, lock=True)
             if current.status != "executing":
+                if principal.username in {w.username for w in current.witnesses}:
+                    # R6: whoever executes the register is not one of its witnesses.
+                    raise Forbidden("you witnessed this register; another person executes "
+                                    "it (R6)", code="witness_executes")
                 await self._check_executable(rt, current, now.date())
                 await rt.registers.set_status(destruction_id, "executing",
                                               executed_by=principal.username,
@@ -188,6 +225,13 @@ class DestructionService:
             raise Conflict(f"{missing} more witness(es) must sign before execution (R6)",
                            code="witnesses_missing",
                            extra={"witnesses": [w.username for w in current.witnesses]})
+        digest = await rt.registers.digest(current.destruction_id)
+        void = sorted(s.username for s in await rt.registers.signatures(current.destruction_id)
+                      if not self._verifies(current.destruction_id, s, digest))
+        if void:  # R6: a change to the items voids the signatures
+            raise Conflict(f"the signatures of {', '.join(void)} do not match the register's "
+                           "items as they stand; the witnesses check the items and sign again",
+                           code="signatures_void", extra={"witnesses": void, "digest": digest})
         if current.destroy_after is not None and today < current.destroy_after:
             raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
                            code="not_yet_due")
@@ -248,10 +292,11 @@ class DestructionService:
     @asynccontextmanager
     async def _refusals_audited(self, principal: Principal, action: str
                                 ) -> AsyncIterator[None]:
-        """Refusals that protect a document (held, lent, unwitnessed, early) are audited."""
+        """Refusals that protect a document (held, lent, unwitnessed, early, signatures
+        void, a witness executing) are audited."""
         try:
             yield
-        except Conflict as exc:
+        except (Conflict, Forbidden) as exc:
             if exc.code in AUDITED_REFUSALS:
                 await self.journal.refused(principal, action, exc)
             raise

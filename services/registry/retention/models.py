@@ -160,14 +160,20 @@ class DestructionRequest(Struct):
 
 
 class WitnessSignature(Struct):
-    """A witness (监销人) re-enters their own password: a token alone cannot sign."""
+    """A witness (监销人) re-enters their own password: a token alone cannot sign.
+    ``digest`` is the register's ``digest`` as the witness checked it: if the items
+    changed since, the signature is refused (409 ``register_changed``)."""
 
     password: Password
+    digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
 
 
 class Witness(Struct):
+    """A witness's signature (R6): who, when, and the digest of the items they signed."""
+
     username: str
     signed_at: datetime
+    digest: str | None = None
 
 
 class RegisterItem(Struct):
@@ -191,7 +197,8 @@ class RegisterItem(Struct):
 
 
 class Destruction(Struct):
-    """A destruction register (销毁清册), kept forever."""
+    """A destruction register (销毁清册), kept forever. ``digest`` is what a witness signs:
+    the SHA-256 of the items' document ids, SHA-256s and archive numbers (R6)."""
 
     destruction_id: str
     sweep_id: str
@@ -200,6 +207,7 @@ class Destruction(Struct):
     created_at: datetime
     witnesses: list[Witness]
     items: list[RegisterItem]
+    digest: str | None = None
     approved_by: str | None = None
     approved_at: datetime | None = None
     destroy_after: date | None = None
