@@ -33,6 +33,7 @@ CAST: dict[str, tuple[tuple[str, ...], str, str]] = {
     "he": (("manager",), "secret", "archive"),
     "chen": (("center_head",), "secret", "customer_service"),
     "zhao": (("director",), "secret", "management"),
+    "boss": (("archivist", "director"), "secret", "management"),
     "qin": (("compliance",), "secret", "archive"),
     "hu": (("compliance",), "secret", "archive"),
     "qiu": (("compliance",), "ordinary", "archive"),

@@ -83,18 +83,24 @@ class DocumentsController(Controller):
                       request: Request[Any, Any, Any],
                       corrections: NamedDependency[CorrectionsService]
                       ) -> Response[Correction]:
-        """201 with the applied correction, or 202 pending a manager's approval when the
-        document is a working document (D6)."""
+        """201 with the applied correction, or 202 pending approval: a manager's when the
+        document is a working document (D6), a director's or centre head's when it lowers
+        security or clears ``personal_info`` (D10; the old level holds until then)."""
         correction = await corrections.request(principal_of(request), document_id, data)
         status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
         return Response(correction, status_code=status)
+
+
+CORRECTION_DECIDERS = ("manager", "director", "center_head")
+"""Who may decide a pending correction; which of them, the correction says (D6, D10)."""
+CORRECTION_READERS = ("archivist", *CORRECTION_DECIDERS)
 
 
 class CorrectionsController(Controller):
     path = "/corrections"
     tags = ("catalogue",)
 
-    @get("/", operation_id="listCorrections", guards=[allow("manager", "archivist")])
+    @get("/", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
     async def list_corrections(
         self, request: Request[Any, Any, Any],
         corrections: NamedDependency[CorrectionsService],
@@ -107,15 +113,17 @@ class CorrectionsController(Controller):
                                              document_id=document_id, limit=limit)
 
     @post("/{correction_id:str}/approve", operation_id="approveCorrection",
-          status_code=HTTP_200_OK, guards=[allow("manager")])
+          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def approve(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
                       request: Request[Any, Any, Any],
                       corrections: NamedDependency[CorrectionsService]) -> Correction:
-        """A manager other than the requester approves; the new version names them."""
+        """Someone other than the requester approves: a manager for a working document
+        (D6), a director or centre head when it lowers protection (D10); the new version
+        names them."""
         return await corrections.approve(principal_of(request), correction_id, note=data.note)
 
     @post("/{correction_id:str}/reject", operation_id="rejectCorrection",
-          status_code=HTTP_200_OK, guards=[allow("manager")])
+          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def reject(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
                      request: Request[Any, Any, Any],
                      corrections: NamedDependency[CorrectionsService]) -> Correction:
