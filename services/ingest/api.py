@@ -59,7 +59,8 @@ class DocumentsController(Controller):
         try:
             metadata = parse_metadata(data.metadata)
             receipt = await ingest.upload(principal_of(request), metadata,
-                                          _chunks(data.file), filename=data.file.filename)
+                                          _chunks(data.file), filename=data.file.filename,
+                                          user_token=_token(request))
         finally:
             await data.file.close()
         status = HTTP_200_OK if receipt.status == "done" else HTTP_202_ACCEPTED
@@ -93,18 +94,21 @@ class JobsController(Controller):
     guards = [require_service_or(*JOB_READERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{job_id:str}", operation_id="getJob")
-    async def get_job(self, job_id: FromPath[str],
+    async def get_job(self, job_id: FromPath[str], request: Request[Any, Any, Any],
                       ingest: NamedDependency[IngestService]) -> JobView:
         """A job's state: ``queued``, ``running``, ``done`` (with ``document_id``) or
-        ``failed`` (with ``error``)."""
-        return await ingest.job(job_id)
+        ``failed`` (with ``error``); 404 for a job whose document the caller may not see."""
+        return await ingest.job(principal_of(request), _token(request), job_id)
 
     @get("/", operation_id="listJobs")
-    async def list_jobs(self, ingest: NamedDependency[IngestService],
+    async def list_jobs(self, request: Request[Any, Any, Any],
+                        ingest: NamedDependency[IngestService],
                         status: Annotated[JobStatus | None, QueryParameter()] = None,
                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[JobView]:
-        """Jobs, newest first, optionally only those in one ``status``."""
-        return await ingest.jobs(status=status, limit=limit, offset=offset)
+        """Jobs, newest first, optionally only those in one ``status``; jobs whose document
+        the caller may not see are left out (a page may be shorter than ``limit``)."""
+        return await ingest.jobs(principal_of(request), _token(request), status=status,
+                                 limit=limit, offset=offset)
 
 
 class OriginalsController(Controller):
@@ -113,10 +117,11 @@ class OriginalsController(Controller):
     guards = [require_service_or(*FILERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{sha256:str}", operation_id="getOriginalState")
-    async def original_state(self, sha256: FromPath[Sha256],
+    async def original_state(self, sha256: FromPath[Sha256], request: Request[Any, Any, Any],
                              ingest: NamedDependency[IngestService]) -> OriginalState:
-        """Whether these bytes were uploaded already, and how far their job got."""
-        return await ingest.original_state(sha256)
+        """Whether these bytes were uploaded already, and how far their job got (404 as
+        if never uploaded when the caller may not see their document)."""
+        return await ingest.original_state(principal_of(request), _token(request), sha256)
 
 
 class FixityController(Controller):

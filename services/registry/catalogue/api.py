@@ -25,7 +25,10 @@ from services.common.clients.registry import (
     FixityResult,
     NewDocument,
     NumberingReport,
+    VisibilityQuestion,
+    VisibleDocuments,
 )
+from services.common.errors import Forbidden
 from services.common.web import PageLimit, PageOffset
 from services.registry.catalogue.corrections import CorrectionsService
 from services.registry.catalogue.fixity import FixityService
@@ -141,6 +144,15 @@ class AccessController(Controller):
         is an answer, audited here; the asking service enforces it."""
         return await catalogue.decide(principal_of(request), data.document_id, data.action)
 
+    @post("/visible", operation_id="listVisibleDocuments", status_code=HTTP_200_OK)
+    async def visible(self, data: JSONBody[VisibilityQuestion],
+                      request: Request[Any, Any, Any],
+                      catalogue: NamedDependency[CatalogueService]) -> VisibleDocuments:
+        """Which of these documents the caller may know exist: what the other services
+        keep in their listings (ingest's jobs and fixity findings)."""
+        return VisibleDocuments(document_ids=await catalogue.visible(
+            principal_of(request), data.document_ids))
+
     @get("/filter", operation_id="getAccessFilter")
     async def access_filter(self, request: Request[Any, Any, Any],
                             catalogue: NamedDependency[CatalogueService]) -> AccessFilter:
@@ -162,9 +174,16 @@ class FixityController(Controller):
     guards = [allow(*FIXITY_READERS)]  # noqa: RUF012 - Litestar's declared layer type
 
     @get("/numbers", operation_id="checkArchiveNumbers")
-    async def numbers(self, fixity: NamedDependency[FixityService]) -> NumberingReport:
+    async def numbers(self, request: Request[Any, Any, Any],
+                      fixity: NamedDependency[FixityService]) -> NumberingReport:
         """Every archive number against the counters: gaps, duplicates, counters behind
-        the numbers in use (D8); ``clean`` when there is nothing to report."""
+        the numbers in use (D8); ``clean`` when there is nothing to report. The report
+        names series and numbers of every security level, so a user needs ``secret``
+        clearance (403 ``above_clearance``)."""
+        principal = principal_of(request)
+        if not principal.cleared_for("secret"):
+            raise Forbidden("the archive-number check names documents of every security "
+                            "level; it needs secret clearance", code="above_clearance")
         return await fixity.numbering()
 
     @post("/results", operation_id="recordFixityResult", guards=[allow(SERVICE_ROLE)],
@@ -175,10 +194,14 @@ class FixityController(Controller):
         await fixity.record(data)
 
     @get("/documents", operation_id="listFixityDocuments")
-    async def documents(self, fixity: NamedDependency[FixityService],
+    async def documents(self, request: Request[Any, Any, Any],
+                        fixity: NamedDependency[FixityService],
+                        catalogue: NamedDependency[CatalogueService],
                         after: Annotated[str | None, QueryParameter(
                             min_length=1, max_length=36, pattern=PRINTABLE_ASCII)] = None,
                         limit: PageLimit = 500) -> FixityPage:
         """Every catalogue record (destroyed ones too) by ``document_id``, with what a
-        re-hash checks; continue with ``after=next_after`` until it is null."""
-        return await fixity.documents(after=after, limit=limit)
+        re-hash checks, as far as the caller may know it exists; continue with
+        ``after=next_after`` until it is null."""
+        access = await catalogue.access_filter(principal_of(request))
+        return await fixity.documents(after=after, limit=limit, access=access)
