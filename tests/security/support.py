@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import json
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 
 from services.common.db import create_engine
 from tests.fixtures.app import PASSWORD
+from tests.support.rendering import write_digital_pdf
 
 if TYPE_CHECKING:
     from tests.security.conftest import Secured
@@ -143,3 +147,39 @@ def witness(people: People, username: str, register: dict[str, Any]) -> httpx.Re
     return people[username].post(
         f"/registry/destructions/{register['destruction_id']}/witness",
         json={"password": PASSWORD, "digest": register["digest"]})
+
+
+def upload(client: httpx.Client, content: bytes, **meta: Any) -> httpx.Response:
+    metadata = {"household": "A-1201", "category": "correspondence",
+                "title": "和解协议（机密）", "filed_at": "2024-05-18", **meta}
+    return client.post("/ingest/documents", data={"metadata": json.dumps(metadata)},
+                       files={"file": ("scan.pdf", content, "application/octet-stream")})
+
+
+def finished_job(client: httpx.Client, job_id: str, *, timeout_s: float = 90.0
+                 ) -> dict[str, Any]:
+    """The job once it is ``done`` or ``failed``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish within {timeout_s} s")
+
+
+def uploaded(client: httpx.Client, content: bytes, **meta: Any) -> dict[str, Any]:
+    """Upload ``content`` and wait for its job to finish."""
+    response = upload(client, content, **meta)
+    assert response.status_code == 202, response.text
+    return finished_job(client, response.json()["job_id"])
+
+
+def digital_pdf(directory: Path, text: str) -> bytes:
+    """A one-page PDF with a text layer (no OCR needed): ``text`` on it."""
+    return write_digital_pdf(directory / f"{hashlib.sha256(text.encode()).hexdigest()}.pdf",
+                             [[text]]).read_bytes()
+
+
+BROKEN_PDF = b"%PDF-1.7\n% a scan whose bytes were cut off in transfer\n"
+"""Sniffed as PDF, unreadable: its job fails (a document never filed)."""
