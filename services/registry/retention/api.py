@@ -67,10 +67,11 @@ class SweepsController(Controller):
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
 
     @get("/{sweep_id:str}", operation_id="getSweep", guards=[allow(*RETENTION_READERS)])
-    async def get_sweep(self, sweep_id: FromPath[str], sweeps: NamedDependency[SweepsService]
-                        ) -> Sweep:
-        """The sweep with every item, its appraisals and outcome."""
-        return await sweeps.get(sweep_id)
+    async def get_sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+                        sweeps: NamedDependency[SweepsService]) -> Sweep:
+        """The sweep with every item, its appraisals and outcome; an item the caller is
+        not cleared for is a redacted row (``redacted``: counted, not named)."""
+        return await sweeps.get(principal_of(request), sweep_id)
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseSweepItem",
           status_code=HTTP_200_OK, guards=[allow(*APPRAISER_ROLES)])
@@ -120,13 +121,16 @@ class HoldsController(Controller):
                                    note=data.note if data else None)
 
     @get("/", operation_id="listHolds", guards=[allow(*RETENTION_READERS)])
-    async def list_holds(self, holds: NamedDependency[HoldsService],
+    async def list_holds(self, request: Request[Any, Any, Any],
+                         holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
                          limit: Limit = 100, offset: Offset = 0) -> list[Hold]:
-        """Holds, newest first; ``document_id``: those covering that document."""
-        return await holds.holds(status=status, document_id=document_id, limit=limit,
-                                 offset=offset)
+        """Holds, newest first; ``document_id``: those covering that document. Documents
+        the caller may not know of are left out of ``documents`` and counted in
+        ``documents_withheld``."""
+        return await holds.holds(principal_of(request), status=status,
+                                 document_id=document_id, limit=limit, offset=offset)
 
 
 class DestructionsController(Controller):
@@ -152,9 +156,11 @@ class DestructionsController(Controller):
     @get("/{destruction_id:str}", operation_id="getDestruction",
          guards=[allow(*RETENTION_READERS)])
     async def get_destruction(self, destruction_id: FromPath[str],
+                              request: Request[Any, Any, Any],
                               destructions: NamedDependency[DestructionService]
                               ) -> Destruction:
-        return await destructions.get(destruction_id)
+        """The register; an item the caller is not cleared for is a redacted row."""
+        return await destructions.get(principal_of(request), destruction_id)
 
     @post("/{destruction_id:str}/witness", operation_id="witnessDestruction",
           status_code=HTTP_200_OK, guards=[allow(*WITNESS_ROLES)])
@@ -184,19 +190,22 @@ class DestructionsController(Controller):
     @get("/{destruction_id:str}/register.pdf", operation_id="getDestructionRegisterPdf",
          guards=[allow(*RETENTION_READERS)], media_type="application/pdf")
     async def register_pdf(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]
                            ) -> Response[bytes]:
-        """The register, printable (CJK font embedded)."""
-        content = await destructions.register_pdf(destruction_id)
+        """The register, printable (CJK font embedded), redacted as ``GET`` is."""
+        content = await destructions.register_pdf(principal_of(request), destruction_id)
         return Response(content, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="register-{destruction_id}.pdf"'})
 
     @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
          guards=[allow(*RETENTION_READERS)], media_type="text/csv")
     async def register_csv(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]
                            ) -> Response[bytes]:
-        content = await destructions.register_csv(destruction_id)
+        """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
+        content = await destructions.register_csv(principal_of(request), destruction_id)
         return Response(content, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="register-{destruction_id}.csv"'})
 

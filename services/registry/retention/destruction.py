@@ -39,6 +39,7 @@ from services.registry.retention.models import (
     Tombstone,
     WitnessSignature,
 )
+from services.registry.retention.redaction import register_for, visible_to
 from services.registry.retention.register_repository import StoredSignature
 from services.registry.retention.rules import still_due, witnesses_missing
 from services.registry.retention.signatures import WitnessSeal
@@ -96,8 +97,8 @@ class DestructionService:
                 detail={"destruction_id": destruction_id, "sweep_id": request.sweep_id,
                         "items": len(records)}), at=now)
             created = await rt.registers.get(destruction_id)
-        assert created is not None
-        return created
+            assert created is not None
+            return await register_for(rt.tx, principal, created)
 
     async def _chosen(self, rt: RetentionTx, request: DestructionRequest) -> list[str]:
         waiting = [item.document_id for item in await rt.sweeps.items(request.sweep_id)
@@ -157,6 +158,7 @@ class DestructionService:
                 raise Conflict(f"the register is {current.status}; witnesses sign before "
                                "execution", code="invalid_transition")
             if principal.username != current.created_by:  # R6: not who drew it up
+                await _check_all_visible(rt, principal, destruction_id)
                 digest = await rt.registers.digest(destruction_id)
                 await self._check_signable(rt, current, principal, digest, signature)
                 await rt.registers.sign(
@@ -170,7 +172,7 @@ class DestructionService:
                     detail={"destruction_id": destruction_id, "digest": digest}), at=now)
                 signed_register = await rt.registers.get(destruction_id)
                 assert signed_register is not None
-                return signed_register
+                return await register_for(rt.tx, principal, signed_register)
         await self.journal.refuse(principal, "witness_destruction", Forbidden(
             "you drew up this register; another person witnesses it (R6)",
             code="own_register"))
@@ -212,9 +214,10 @@ class DestructionService:
                     detail={"destruction_id": destruction_id,
                             "witnesses": [w.username for w in current.witnesses]}), at=now)
             accepted = await rt.registers.get(destruction_id)
+            assert accepted is not None
+            shown = await register_for(rt.tx, principal, accepted)
         self.executor.launch(destruction_id)
-        assert accepted is not None
-        return accepted
+        return shown
 
     async def _check_executable(self, rt: RetentionTx, current: Destruction, today: date
                                 ) -> None:
@@ -253,16 +256,17 @@ class DestructionService:
                                          username=principal.username,
                                          detail={"destruction_id": destruction_id}), at=now)
             cancelled = await rt.registers.get(destruction_id)
-        assert cancelled is not None
-        return cancelled
+            assert cancelled is not None
+            return await register_for(rt.tx, principal, cancelled)
 
-    async def get(self, destruction_id: str) -> Destruction:
+    async def get(self, principal: Principal, destruction_id: str) -> Destruction:
+        """The register, its items redacted where the reader is not cleared for them."""
         async with transaction(self.store) as rt:
             found = await rt.registers.get(destruction_id)
-        if found is None:
-            raise NotFound(f"no destruction register {destruction_id}",
-                           code="unknown_destruction")
-        return found
+            if found is None:
+                raise NotFound(f"no destruction register {destruction_id}",
+                               code="unknown_destruction")
+            return await register_for(rt.tx, principal, found)
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
@@ -270,13 +274,13 @@ class DestructionService:
             return await rt.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
                                                 offset=offset)
 
-    async def register_pdf(self, destruction_id: str) -> bytes:
+    async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
         """The register, printable (fonts embedded); rendering runs in a thread."""
-        found = await self.get(destruction_id)
+        found = await self.get(principal, destruction_id)
         return await asyncio.to_thread(register.pdf, found, font_path=self.font_path)
 
-    async def register_csv(self, destruction_id: str) -> bytes:
-        return register.csv(await self.get(destruction_id))
+    async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
+        return register.csv(await self.get(principal, destruction_id))
 
     async def tombstone(self, principal: Principal, document_id: str) -> Tombstone:
         """What remains of a destroyed document, to those cleared for it."""
@@ -300,6 +304,16 @@ class DestructionService:
             if exc.code in AUDITED_REFUSALS:
                 await self.journal.refused(principal, action, exc)
             raise
+
+
+async def _check_all_visible(rt: RetentionTx, principal: Principal, destruction_id: str
+                             ) -> None:
+    """R6: a witness checks every item, so they must be cleared for every one."""
+    items = [item.document_id for item in await rt.registers.signed_items(destruction_id)]
+    hidden = len(items) - len(await visible_to(rt.tx, principal, items))
+    if hidden:
+        raise Forbidden(f"a witness checks every item; you are not cleared for {hidden} of "
+                        "them", code="items_not_visible")
 
 
 async def _register(rt: RetentionTx, destruction_id: str, *, lock: bool) -> Destruction:

@@ -71,6 +71,8 @@ class SweepItem(Struct):
     new_disposal_due: date | None = None
     """The due date keep or reappraise set at approval (R3)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
 
 
 class Sweep(Struct):
@@ -146,6 +148,8 @@ class Hold(Struct):
     released_by: str | None = None
     released_at: datetime | None = None
     release_note: str | None = None
+    documents_withheld: int = 0
+    """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
 
 
 # --- destruction -------------------------------------------------------------------------
@@ -194,6 +198,8 @@ class RegisterItem(Struct):
     label: str
     destroyed_at: datetime | None = None
     withheld_reason: WithheldReason | None = None
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
 
 
 class Destruction(Struct):

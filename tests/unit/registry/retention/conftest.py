@@ -143,7 +143,7 @@ class Retention:
         register = await self.witnessed(documents)
         await self.retention.destructions.execute(person("qian"), register.destruction_id)
         await self.retention.executor.wait()
-        return await self.retention.destructions.get(register.destruction_id)
+        return await self.retention.destructions.get(person("qian"), register.destruction_id)
 
     async def out_on_loan(self, documents: list[DocumentRecord]) -> Loan:
         request = LoanRequest(documents=[d.document_id for d in documents],

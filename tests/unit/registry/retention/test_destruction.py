@@ -63,7 +63,7 @@ async def test_a_witness_who_cannot_give_their_password_is_refused_and_audited(
                                                        WitnessSignature(password="stolen"))
     refusals = [e.code for e in await retention.audit(username="wang")
                 if e.outcome == "refused"]
-    current = await retention.retention.destructions.get(register.destruction_id)
+    current = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert (refused.value.code, refusals, current.witnesses) == (
         "wrong_password", ["wrong_password"], [])
 
@@ -171,7 +171,7 @@ async def test_a_document_no_longer_due_during_execution_is_withheld(
     await retention.retention.executor.stop()  # accepted, but not yet under way
     await retention.registry.households.move_out("wang", "B-0301", retention.clock.now().date())
     await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
 
@@ -197,7 +197,7 @@ async def test_a_hold_arriving_during_execution_withholds_that_item(
     await retention.retention.holds.place(person("qian"), HoldRequest(
         reason="紧急保全", documents=[second.document_id]))
     await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert (done.status, [(i.state, i.label) for i in done.items]) == ("executed", [
         ("destroyed", "已销毁"), ("withheld", "未销毁（法律保全）")])
     assert (await retention.document(second.document_id)).status == "active"
@@ -214,7 +214,7 @@ async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
     _, restarted = retention.build()
     await restarted.start()
     await restarted.executor.wait()
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     events = await retention.sql("SELECT document_id FROM change_feed "
                                  "WHERE kind = 'document_destroyed'")
     assert (done.status, {i.state for i in done.items}) == ("executed", {"destroyed"})
@@ -300,7 +300,7 @@ async def test_a_change_to_the_items_voids_the_signatures_until_they_sign_again(
                                                        register.destruction_id, SIGNED)
     await retention.retention.destructions.execute(person("qian"), register.destruction_id)
     await retention.retention.executor.wait()
-    executed = await retention.retention.destructions.get(register.destruction_id)
+    executed = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert (refused.value.code, refused.value.extra["witnesses"], executed.status) == (
         "signatures_void", ["sun", "wang"], "executed")
 
