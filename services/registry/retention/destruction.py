@@ -26,6 +26,7 @@ from services.common.auth import Principal
 from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.retention import register
@@ -39,7 +40,7 @@ from services.registry.retention.models import (
     Tombstone,
     WitnessSignature,
 )
-from services.registry.retention.redaction import register_for, visible_to
+from services.registry.retention.redaction import register_for
 from services.registry.retention.register_repository import StoredSignature
 from services.registry.retention.rules import still_due, witnesses_missing
 from services.registry.retention.signatures import WitnessSeal
@@ -310,7 +311,7 @@ async def _check_all_visible(rt: RetentionTx, principal: Principal, destruction_
                              ) -> None:
     """R6: a witness checks every item, so they must be cleared for every one."""
     items = [item.document_id for item in await rt.registers.signed_items(destruction_id)]
-    hidden = len(items) - len(await visible_to(rt.tx, principal, items))
+    hidden = len(items) - len(await visible_to(rt.tx.documents, principal, items))
     if hidden:
         raise Forbidden(f"a witness checks every item; you are not cleared for {hidden} of "
                         "them", code="items_not_visible")

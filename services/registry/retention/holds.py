@@ -13,9 +13,10 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.models import HOUSEHOLD_RE
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry, DetailValue
 from services.registry.retention.models import Hold, HoldRequest, HoldStatus
-from services.registry.retention.redaction import hold_for, visible_to
+from services.registry.retention.redaction import hold_for
 from services.registry.retention.store import transaction
 from services.registry.store import RegistryStore
 
@@ -54,7 +55,7 @@ class HoldsService:
                     documents=named, household=request.household,
                     category=request.category, placed_by=principal.username, placed_at=now)
         async with transaction(self.store) as rt:
-            known = await visible_to(rt.tx, principal, await rt.holds.existing(named))
+            known = await visible_to(rt.tx.documents, principal, await rt.holds.existing(named))
             unknown = sorted(set(named) - known)
             if unknown:
                 raise NotFound(f"{len(unknown)} of the named documents do not exist",
@@ -90,7 +91,7 @@ class HoldsService:
         """Holds, newest first, each listing only the documents the reader may know of;
         asked about a document they may not, none."""
         async with transaction(self.store) as rt:
-            if document_id is not None and not await visible_to(rt.tx, principal,
+            if document_id is not None and not await visible_to(rt.tx.documents, principal,
                                                                 [document_id]):
                 return []
             found = await rt.holds.holds(status=status, document_id=document_id,

@@ -5,18 +5,15 @@ counts it (position, category, dates, pages, state, outcome, who decided) and dr
 names the document (id, archive number, title, household, opinions). A hold's list of
 documents keeps only those the reader may see, and counts the others.
 
-Visibility is ``can``'s ``list`` (the clearance ceiling, services see everything), asked
-of the catalogue in one query per answer.
+Visibility is ``access.visible_to`` (``can``'s ``list``), one query per answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import msgspec
 
 from services.common.auth import Principal
-from services.registry.access import access_filter
+from services.registry.access import visible_to
 from services.registry.retention.models import (
     Destruction,
     Hold,
@@ -30,29 +27,22 @@ HIDDEN = ""
 """What a redacted row has in place of an identifier."""
 
 
-async def visible_to(tx: Tx, principal: Principal, document_ids: Iterable[str]) -> set[str]:
-    """Those of ``document_ids`` that ``principal`` may know exist."""
-    wanted = list(dict.fromkeys(document_ids))
-    if principal.is_service or not wanted:
-        return set(wanted)
-    return await tx.documents.visible(wanted, access_filter(principal))
-
-
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
-    visible = await visible_to(tx, principal, (item.document_id for item in sweep.items))
+    visible = await visible_to(tx.documents, principal, (item.document_id for item in sweep.items))
     return msgspec.structs.replace(sweep, items=[
         item if item.document_id in visible else _sweep_item(item) for item in sweep.items])
 
 
 async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:
-    visible = await visible_to(tx, principal, (item.document_id for item in register.items))
+    visible = await visible_to(tx.documents, principal,
+                               (item.document_id for item in register.items))
     return msgspec.structs.replace(register, items=[
         item if item.document_id in visible else _register_item(item)
         for item in register.items])
 
 
 async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
-    visible = await visible_to(tx, principal, hold.documents)
+    visible = await visible_to(tx.documents, principal, hold.documents)
     shown = [document_id for document_id in hold.documents if document_id in visible]
     return msgspec.structs.replace(hold, documents=shown,
                                    documents_withheld=len(hold.documents) - len(shown))

@@ -23,6 +23,7 @@ from services.common.clients.registry import (
 )
 from services.common.clock import Clock
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.retention.loans import LoanLedger
@@ -36,7 +37,7 @@ from services.registry.retention.models import (
     SweepStatus,
     SweepSummary,
 )
-from services.registry.retention.redaction import sweep_for, visible_to
+from services.registry.retention.redaction import sweep_for
 from services.registry.retention.rules import (
     Agreement,
     agreement,
@@ -156,7 +157,7 @@ class SweepsService:
             items = await rt.sweeps.items(sweep_id)
             undecided = [item.document_id for item in items if item.outcome == "undecided"]
             if undecided:
-                named = await visible_to(rt.tx, principal, undecided)
+                named = await visible_to(rt.tx.documents, principal, undecided)
                 raise Conflict(f"{len(undecided)} item(s) are not decided yet: two "
                                "appraisers must agree on each (R2)",
                                code="appraisal_incomplete",

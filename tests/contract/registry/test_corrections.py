@@ -10,7 +10,7 @@ from services.common.auth import Principal
 from services.common.clients.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
 from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
-from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, MANAGER, Registry
 
 
 def _fix(reason: str = "扫描时标题录错", **changes: object) -> CorrectionRequest:
@@ -83,13 +83,13 @@ async def test_a_correction_approved_after_the_document_changed_is_stale(
 async def test_a_correction_of_security_is_announced_as_security_changed(
         registry: Registry) -> None:
     filed = await registry.file()
-    before = (await registry.services.journal.changes(after=0, limit=100)).last_seq
+    before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
     await registry.services.corrections.request(ARCHIVIST, filed.document_id,
                                                 _fix(security="confidential"))
     await registry.services.corrections.request(ARCHIVIST, filed.document_id,
                                                 _fix(title="另一个标题"))
     events = [c.event for c in (await registry.services.journal.changes(
-        after=before, limit=100)).changes]
+        INGEST, after=before, limit=100)).changes]
     assert [type(e) for e in events] == [SecurityChanged, DocumentCorrected]
     assert isinstance(events[0], SecurityChanged)
     assert (events[0].previous_security, events[0].document.security) == (

@@ -80,7 +80,7 @@ async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_
     assert {r.document.document_id for r in results} == {results[0].document.document_id}
     following = await registry.file()
     assert following.archive_no == "2024-correspondence-A-1201-0002"
-    page = await registry.services.journal.changes(after=0, limit=100)
+    page = await registry.services.journal.changes(INGEST, after=0, limit=100)
     assert sum(isinstance(c.event, DocumentFiled) for c in page.changes) == 2
 
 

@@ -155,7 +155,7 @@ class Retention:
         return await self.registry.handover.issue(person("sun"), loan.loan_id)
 
     async def audit(self, **filters: Any) -> list[AuditRecord]:
-        return await self.registry.journal.entries(AuditQuery(limit=1000, **filters))
+        return await self.registry.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.engine.begin() as conn:
