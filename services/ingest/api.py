@@ -131,23 +131,33 @@ class FixityController(Controller):
 
     @post("/", operation_id="startFixityRun", status_code=HTTP_202_ACCEPTED)
     async def start(self, request: Request[Any, Any, Any],
-                    fixity: NamedDependency[FixityChecker]) -> FixityRun:
+                    fixity: NamedDependency[FixityChecker],
+                    ingest: NamedDependency[IngestService]) -> FixityRun:
         """Start a fixity check of every original against the catalogue, or get the one
         already running; follow it with ``GET /ingest/fixity/{run_id}``."""
-        return await fixity.start(trigger="manual", started_by=principal_of(request).username)
+        principal = principal_of(request)
+        run = await fixity.start(trigger="manual", started_by=principal.username)
+        return await ingest.fixity_run(principal, _token(request), run)
 
     @get("/{run_id:str}", operation_id="getFixityRun")
-    async def get_run(self, run_id: FromPath[str],
-                      fixity: NamedDependency[FixityChecker]) -> FixityRun:
+    async def get_run(self, run_id: FromPath[str], request: Request[Any, Any, Any],
+                      fixity: NamedDependency[FixityChecker],
+                      ingest: NamedDependency[IngestService]) -> FixityRun:
         """A fixity run: ``running`` (with progress), ``done`` (with its findings; none
-        means the store matches the catalogue) or ``failed`` (with ``error``)."""
-        return await fixity.runs.get(run_id)
+        means the store matches the catalogue) or ``failed`` (with ``error``). A finding
+        the caller is not cleared for is a redacted row (counted, not named)."""
+        return await ingest.fixity_run(principal_of(request), _token(request),
+                                       await fixity.runs.get(run_id))
 
     @get("/", operation_id="listFixityRuns")
-    async def list_runs(self, fixity: NamedDependency[FixityChecker],
+    async def list_runs(self, request: Request[Any, Any, Any],
+                        fixity: NamedDependency[FixityChecker],
+                        ingest: NamedDependency[IngestService],
                         limit: PageLimit = 20, offset: PageOffset = 0) -> list[FixityRun]:
-        """Fixity runs, newest first."""
-        return await fixity.runs.list(limit=limit, offset=offset)
+        """Fixity runs, newest first, their findings redacted as ``GET`` redacts them."""
+        principal, token = principal_of(request), _token(request)
+        return [await ingest.fixity_run(principal, token, run)
+                for run in await fixity.runs.list(limit=limit, offset=offset)]
 
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",

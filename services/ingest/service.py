@@ -27,12 +27,18 @@ from typing import Protocol
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import AccessAnswer, Action, DocumentRecord
+from services.common.clients.registry import (
+    AccessAnswer,
+    Action,
+    DocumentRecord,
+    FixityFinding,
+)
 from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
 from services.common.objectstore import ObjectStore, StoredOriginal, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
+from services.ingest.fixity import FixityRun
 from services.ingest.jobs import Job, JobQueue, JobStatus
 from services.ingest.models import (
     DocumentText,
@@ -48,6 +54,9 @@ COMPANY_CATEGORIES = ("policy",)
 """Company documents (公司文件与制度) belong to no household."""
 
 SNIFF_BYTES = 1024
+REDACTED_FINDING = "about a document you are not cleared for"
+NUMBERING_FINDINGS = frozenset({"archive_number_gap", "archive_number_duplicate",
+                                "archive_counter_mismatch", "archive_number_malformed"})
 
 
 class Catalogue(Protocol):
@@ -190,6 +199,22 @@ class IngestService:
         return [job for job in jobs if
                 (job.document_id in known if job.document_id is not None
                  else principal.cleared_for(_declared_security(job)))]
+
+    async def fixity_run(self, principal: Principal, user_token: str, run: FixityRun
+                         ) -> FixityRun:
+        """``run`` as the caller may read it: a finding about a document they may not know
+        of, or about archive-number series (they name documents of any level) for a
+        reader not cleared for ``secret``, is a redacted row."""
+        if principal.is_service:
+            return run
+        named = [f.document_id for f in run.findings if f.document_id is not None]
+        known = await self.registry.visible(user_token, named) if named else set()
+        return msgspec.structs.replace(run, findings=[
+            finding if (finding.document_id in known if finding.document_id is not None
+                        else finding.kind not in NUMBERING_FINDINGS
+                        or principal.cleared_for("secret"))
+            else FixityFinding(kind=finding.kind, detail=REDACTED_FINDING, redacted=True)
+            for finding in run.findings])
 
     async def original_state(self, principal: Principal, user_token: str, sha256: str
                              ) -> OriginalState:

@@ -381,12 +381,14 @@ FixityFindingKind = Literal[
 
 
 class FixityFinding(Struct):
-    """One mismatch a fixity run found between the store and the catalogue."""
+    """One mismatch a fixity run found between the store and the catalogue; ``redacted``
+    when shown to a reader not cleared for what it names (counted, not named)."""
 
     kind: FixityFindingKind
     detail: str
     document_id: str | None = None
     archive_no: str | None = None
+    redacted: bool = False
 
 
 class FixityResult(Struct):
