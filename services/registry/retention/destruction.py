@@ -85,12 +85,12 @@ class DestructionService:
             if sweep.status != "approved" or sweep.destroy_after is None:
                 raise Conflict(f"the sweep is {sweep.status}; only an approved sweep's "
                                "items are destroyed (R2)", code="sweep_not_approved")
-            chosen = await self._chosen(rt, request)
+            chosen = await self._chosen(rt, principal, request)
             if now.date() < sweep.destroy_after:
                 raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
                                "(R5)", code="not_yet_due",
                                extra={"destroy_after": sweep.destroy_after.isoformat()})
-            records = await self._refuse_protected(rt, chosen, now.date())
+            records = await self._refuse_protected(rt, principal, chosen, now.date())
             await rt.registers.insert(destruction_id, request.sweep_id, records,
                                       by=principal.username, at=now)
             await rt.tx.audit(AuditEntry(
@@ -101,7 +101,8 @@ class DestructionService:
             assert created is not None
             return await register_for(rt.tx, principal, created)
 
-    async def _chosen(self, rt: RetentionTx, request: DestructionRequest) -> list[str]:
+    async def _chosen(self, rt: RetentionTx, principal: Principal,
+                      request: DestructionRequest) -> list[str]:
         waiting = [item.document_id for item in await rt.sweeps.items(request.sweep_id)
                    if item.state == "waiting"]
         registered = await rt.registers.registered(waiting)
@@ -115,31 +116,34 @@ class DestructionService:
             if others:
                 raise Conflict(f"{len(others)} document(s) are not approved items of this "
                                "sweep waiting for destruction", code="not_awaiting_destruction",
-                               extra={"documents": others})
+                               extra={"documents": await _named(rt, principal, others)})
         if not chosen:
             raise Conflict("no approved item of this sweep is waiting for destruction",
                            code="nothing_to_destroy")
         return chosen
 
-    async def _refuse_protected(self, rt: RetentionTx, document_ids: Collection[str],
-                                today: date) -> list[DocumentRecord]:
+    async def _refuse_protected(self, rt: RetentionTx, principal: Principal,
+                                document_ids: Collection[str], today: date
+                                ) -> list[DocumentRecord]:
         """The records, unless any is held (R7), lent, or no longer due (R1)."""
         held = sorted(await rt.holds.held(document_ids))
         if held:  # R7
             raise Conflict(f"{len(held)} document(s) are under a legal hold and cannot be "
                            "destroyed; leave them out or release the hold", code="on_hold",
-                           extra={"documents": held})
+                           extra={"documents": await _named(rt, principal, held)})
         lent = sorted(await self.loans.on_loan(rt.tx.conn, document_ids))
         if lent:
             raise Conflict(f"{len(lent)} document(s) are out on loan; they are destroyed "
-                           "only once returned", code="on_loan", extra={"documents": lent})
+                           "only once returned", code="on_loan",
+                           extra={"documents": await _named(rt, principal, lent)})
         records = [record for document_id in document_ids
                    if (record := await rt.tx.documents.get(document_id)) is not None]
         moved = [record.document_id for record in records if not still_due(record, today)]
         if moved:
             raise Conflict(f"{len(moved)} document(s) are no longer due (a move-out or a "
                            "schedule change moved their date on); leave them out",
-                           code="not_yet_due", extra={"documents": moved})
+                           code="not_yet_due",
+                           extra={"documents": await _named(rt, principal, moved)})
         return records
 
     async def witness(self, principal: Principal, destruction_id: str,
@@ -206,7 +210,7 @@ class DestructionService:
                     # R6: whoever executes the register is not one of its witnesses.
                     raise Forbidden("you witnessed this register; another person executes "
                                     "it (R6)", code="witness_executes")
-                await self._check_executable(rt, current, now.date())
+                await self._check_executable(rt, principal, current, now.date())
                 await rt.registers.set_status(destruction_id, "executing",
                                               executed_by=principal.username,
                                               execution_started_at=now)
@@ -220,8 +224,8 @@ class DestructionService:
         self.executor.launch(destruction_id)
         return shown
 
-    async def _check_executable(self, rt: RetentionTx, current: Destruction, today: date
-                                ) -> None:
+    async def _check_executable(self, rt: RetentionTx, principal: Principal,
+                                current: Destruction, today: date) -> None:
         if current.status in ("executed", "cancelled"):
             raise Conflict(f"the register is {current.status}", code="invalid_transition")
         missing = witnesses_missing(w.username for w in current.witnesses)
@@ -239,7 +243,8 @@ class DestructionService:
         if current.destroy_after is not None and today < current.destroy_after:
             raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
                            code="not_yet_due")
-        await self._refuse_protected(rt, await rt.registers.pending(current.destruction_id),
+        await self._refuse_protected(rt, principal,
+                                     await rt.registers.pending(current.destruction_id),
                                      today)
 
     async def cancel(self, principal: Principal, destruction_id: str) -> Destruction:
@@ -305,6 +310,13 @@ class DestructionService:
             if exc.code in AUDITED_REFUSALS:
                 await self.journal.refused(principal, action, exc)
             raise
+
+
+async def _named(rt: RetentionTx, principal: Principal, document_ids: list[str]
+                 ) -> list[str]:
+    """The ids a refusal may name to ``principal`` (the count says how many in all)."""
+    visible = await visible_to(rt.tx.documents, principal, document_ids)
+    return [document_id for document_id in document_ids if document_id in visible]
 
 
 async def _check_all_visible(rt: RetentionTx, principal: Principal, destruction_id: str
