@@ -85,7 +85,7 @@ async def _witnessed_register(url: str) -> str:
                                                password=PASSWORD))
         retention = RetentionServices(registry.store, registry.journal, clock,
                                       passwords=accounts, wait_days=183,
-                                      seal=WitnessSeal("k" * 32))
+                                      seal=WitnessSeal(SIGNING_KEY))
         for number in range(ITEMS):
             await registry.catalogue.register(INGEST, NewDocument(
                 sha256=f"{number:064x}", household=f"A-{1201 + number}", category="repair",
