@@ -104,9 +104,9 @@ async def run(url: str, args: argparse.Namespace) -> str:
         households = sorted({d.household for d in batch if d.household})
         file_ms = await p50_ms(args.reads, lambda: services.catalogue.list_file(
             READER, household=rng.choice(households), limit=1000, offset=0))
-        head = (await services.journal.changes(after=0, limit=1)).head
+        head = (await services.journal.changes(INGEST, after=0, limit=1)).head
         feed_ms = await p50_ms(args.reads, lambda: services.journal.changes(
-            after=rng.randrange(max(1, head - 500)), limit=500))
+            INGEST, after=rng.randrange(max(1, head - 500)), limit=500))
         whole_reads = max(3, args.reads // 10)
         numbers_ms = await p50_ms(whole_reads, services.fixity.numbering)
         statistics_ms = await p50_ms(whole_reads, services.statistics.year)

@@ -47,6 +47,10 @@ def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
     Console().print(register_table(found))
 
 
+REDACTED = "(not cleared)"
+"""Printed for a document above the reader's clearance: counted, not named."""
+
+
 def _all(api: Api, params: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     while True:
@@ -65,7 +69,8 @@ def register_table(found: list[dict[str, Any]]) -> Table:
     for loan in found:
         table.add_row(
             loan["loan_id"][:8], loan["status"], loan["kind"], _borrower(loan),
-            "\n".join(d["archive_no"] for d in loan["documents"]),
+            "\n".join(REDACTED if d.get("redacted") else d["archive_no"]
+                      for d in loan["documents"]),
             _day(loan["issued_at"]), _day(loan["due_at"]), str(loan["renewals"]),
             _flags(loan))
     return table

@@ -51,9 +51,15 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[str, ...],
         click.echo(f"sweep {result['sweep_id']}: nothing is due by {result['as_of']}")
 
 
+REDACTED = "(not cleared)"
+"""Printed for a document above the reader's clearance: counted, not named."""
+
+
 def _table(items: list[dict[str, Any]]) -> Table:
     table = Table("#", "archive number (档号)", "category", "disposal due", "document id")
     for number, item in enumerate(items, start=1):
-        table.add_row(str(number), item["archive_no"], item["category"],
-                      item["disposal_due"], item["document_id"])
+        hidden = item.get("redacted", False)
+        table.add_row(str(number), REDACTED if hidden else item["archive_no"],
+                      item["category"], item["disposal_due"],
+                      "" if hidden else item["document_id"])
     return table

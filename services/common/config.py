@@ -42,6 +42,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     ocr_languages: OcrLanguages = "chi_sim+chi_tra+eng"
     loan_days: PositiveInt = 7
     loan_escalation_days: PositiveInt = 15
+    loan_max_renewals: Annotated[int, msgspec.Meta(ge=0)] = 2
     destruction_wait_days: PositiveInt = 183
     max_upload_mb: PositiveInt = 200
     max_pages: PositiveInt = 2000

@@ -59,7 +59,8 @@ class DocumentsController(Controller):
         try:
             metadata = parse_metadata(data.metadata)
             receipt = await ingest.upload(principal_of(request), metadata,
-                                          _chunks(data.file), filename=data.file.filename)
+                                          _chunks(data.file), filename=data.file.filename,
+                                          user_token=_token(request))
         finally:
             await data.file.close()
         status = HTTP_200_OK if receipt.status == "done" else HTTP_202_ACCEPTED
@@ -93,18 +94,21 @@ class JobsController(Controller):
     guards = [require_service_or(*JOB_READERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{job_id:str}", operation_id="getJob")
-    async def get_job(self, job_id: FromPath[str],
+    async def get_job(self, job_id: FromPath[str], request: Request[Any, Any, Any],
                       ingest: NamedDependency[IngestService]) -> JobView:
         """A job's state: ``queued``, ``running``, ``done`` (with ``document_id``) or
-        ``failed`` (with ``error``)."""
-        return await ingest.job(job_id)
+        ``failed`` (with ``error``); 404 for a job whose document the caller may not see."""
+        return await ingest.job(principal_of(request), _token(request), job_id)
 
     @get("/", operation_id="listJobs")
-    async def list_jobs(self, ingest: NamedDependency[IngestService],
+    async def list_jobs(self, request: Request[Any, Any, Any],
+                        ingest: NamedDependency[IngestService],
                         status: Annotated[JobStatus | None, QueryParameter()] = None,
                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[JobView]:
-        """Jobs, newest first, optionally only those in one ``status``."""
-        return await ingest.jobs(status=status, limit=limit, offset=offset)
+        """Jobs, newest first, optionally only those in one ``status``; jobs whose document
+        the caller may not see are left out (a page may be shorter than ``limit``)."""
+        return await ingest.jobs(principal_of(request), _token(request), status=status,
+                                 limit=limit, offset=offset)
 
 
 class OriginalsController(Controller):
@@ -113,10 +117,11 @@ class OriginalsController(Controller):
     guards = [require_service_or(*FILERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{sha256:str}", operation_id="getOriginalState")
-    async def original_state(self, sha256: FromPath[Sha256],
+    async def original_state(self, sha256: FromPath[Sha256], request: Request[Any, Any, Any],
                              ingest: NamedDependency[IngestService]) -> OriginalState:
-        """Whether these bytes were uploaded already, and how far their job got."""
-        return await ingest.original_state(sha256)
+        """Whether these bytes were uploaded already, and how far their job got (404 as
+        if never uploaded when the caller may not see their document)."""
+        return await ingest.original_state(principal_of(request), _token(request), sha256)
 
 
 class FixityController(Controller):
@@ -126,23 +131,33 @@ class FixityController(Controller):
 
     @post("/", operation_id="startFixityRun", status_code=HTTP_202_ACCEPTED)
     async def start(self, request: Request[Any, Any, Any],
-                    fixity: NamedDependency[FixityChecker]) -> FixityRun:
+                    fixity: NamedDependency[FixityChecker],
+                    ingest: NamedDependency[IngestService]) -> FixityRun:
         """Start a fixity check of every original against the catalogue, or get the one
         already running; follow it with ``GET /ingest/fixity/{run_id}``."""
-        return await fixity.start(trigger="manual", started_by=principal_of(request).username)
+        principal = principal_of(request)
+        run = await fixity.start(trigger="manual", started_by=principal.username)
+        return await ingest.fixity_run(principal, _token(request), run)
 
     @get("/{run_id:str}", operation_id="getFixityRun")
-    async def get_run(self, run_id: FromPath[str],
-                      fixity: NamedDependency[FixityChecker]) -> FixityRun:
+    async def get_run(self, run_id: FromPath[str], request: Request[Any, Any, Any],
+                      fixity: NamedDependency[FixityChecker],
+                      ingest: NamedDependency[IngestService]) -> FixityRun:
         """A fixity run: ``running`` (with progress), ``done`` (with its findings; none
-        means the store matches the catalogue) or ``failed`` (with ``error``)."""
-        return await fixity.runs.get(run_id)
+        means the store matches the catalogue) or ``failed`` (with ``error``). A finding
+        the caller is not cleared for is a redacted row (counted, not named)."""
+        return await ingest.fixity_run(principal_of(request), _token(request),
+                                       await fixity.runs.get(run_id))
 
     @get("/", operation_id="listFixityRuns")
-    async def list_runs(self, fixity: NamedDependency[FixityChecker],
+    async def list_runs(self, request: Request[Any, Any, Any],
+                        fixity: NamedDependency[FixityChecker],
+                        ingest: NamedDependency[IngestService],
                         limit: PageLimit = 20, offset: PageOffset = 0) -> list[FixityRun]:
-        """Fixity runs, newest first."""
-        return await fixity.runs.list(limit=limit, offset=offset)
+        """Fixity runs, newest first, their findings redacted as ``GET`` redacts them."""
+        principal, token = principal_of(request), _token(request)
+        return [await ingest.fixity_run(principal, token, run)
+                for run in await fixity.runs.list(limit=limit, offset=offset)]
 
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",

@@ -7,10 +7,15 @@ An upload SHALL, in this order:
 3. stream the bytes to the object store while hashing them, refusing past the size limit
    (413); the original is stored once, under its SHA-256 (D6);
 4. only then create the job (idempotent by SHA-256) and answer: 202 with the job, or 200
-   with the existing ``document_id`` when the same bytes were already filed.
+   with the existing ``document_id`` when the same bytes were already filed. Bytes whose
+   job the uploader may not see are refused (409 ``already_uploaded``) without naming the
+   job or the document, and their job is left as it is.
 
 Text and originals are served only after the registry (the system of record) decides
 the caller may read or download that document; it records the access in the audit log.
+Jobs are listed and shown only to those who may know their document exists (issue 14): a
+filed job's document as the registry decides, a job not yet filed by the security its
+upload declared; anyone else gets the 404 of a job that does not exist.
 """
 
 from __future__ import annotations
@@ -22,12 +27,18 @@ from typing import Protocol
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import AccessAnswer, Action, DocumentRecord
+from services.common.clients.registry import (
+    AccessAnswer,
+    Action,
+    DocumentRecord,
+    FixityFinding,
+)
 from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import CATEGORIES, HOUSEHOLD_RE, security_rank
+from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
 from services.common.objectstore import ObjectStore, StoredOriginal, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
+from services.ingest.fixity import FixityRun
 from services.ingest.jobs import Job, JobQueue, JobStatus
 from services.ingest.models import (
     DocumentText,
@@ -43,6 +54,9 @@ COMPANY_CATEGORIES = ("policy",)
 """Company documents (公司文件与制度) belong to no household."""
 
 SNIFF_BYTES = 1024
+REDACTED_FINDING = "about a document you are not cleared for"
+NUMBERING_FINDINGS = frozenset({"archive_number_gap", "archive_number_duplicate",
+                                "archive_counter_mismatch", "archive_number_malformed"})
 
 
 class Catalogue(Protocol):
@@ -57,6 +71,10 @@ class AccessDecider(Protocol):
     async def authorize(self, user_token: str, document_id: str, action: Action
                         ) -> AccessAnswer:
         """Whether the token's user may do ``action``; the registry audits the answer."""
+        ...
+
+    async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
+        """Those of ``document_ids`` the token's user may know exist."""
         ...
 
 
@@ -119,7 +137,8 @@ class IngestService:
         self._on_enqueued = on_enqueued
 
     async def upload(self, uploader: Principal, metadata: UploadMetadata,
-                     chunks: AsyncIterator[bytes], *, filename: str | None) -> UploadReceipt:
+                     chunks: AsyncIterator[bytes], *, filename: str | None, user_token: str
+                     ) -> UploadReceipt:
         """Store the original and create its job (see the module docstring for the order)."""
         if security_rank(metadata.security) > security_rank(uploader.clearance):
             raise Forbidden(f"you may not file a {metadata.security} document above your "
@@ -129,6 +148,10 @@ class IngestService:
         stored = await store_original(
             self.store, _prepend(head, chunks), max_bytes=self.max_upload_bytes,
             spool_dir=self.store.spool_dir, content_type=media_type)
+        earlier = await self.queue.by_sha256(stored.sha256)
+        if earlier is not None and not await self._visible(uploader, user_token, [earlier]):
+            raise Conflict("these bytes were uploaded already, as a document you may not "
+                           "see; ask an archivist cleared for it", code="already_uploaded")
         payload = JobPayload(metadata=metadata, media_type=media_type,
                              size_bytes=stored.size, uploaded_by=uploader.username,
                              original_filename=filename[-255:] if filename else None)
@@ -150,18 +173,55 @@ class IngestService:
         raise Conflict(f"these bytes are {record.archive_no}, destroyed after appraisal; a "
                        "destroyed document is never filed again", code="destroyed")
 
-    async def job(self, job_id: str) -> JobView:
-        return job_view(await self.queue.get(job_id))
+    async def job(self, principal: Principal, user_token: str, job_id: str) -> JobView:
+        """A job the caller may know of; otherwise the 404 of one that does not exist."""
+        job = await self.queue.get(job_id)
+        if not await self._visible(principal, user_token, [job]):
+            raise NotFound(f"no job {job_id}", code="unknown_job")
+        return job_view(job)
 
-    async def jobs(self, *, status: JobStatus | None, limit: int, offset: int
-                   ) -> list[JobView]:
-        return [job_view(job) for job in
-                await self.queue.list(status=status, limit=limit, offset=offset)]
+    async def jobs(self, principal: Principal, user_token: str, *, status: JobStatus | None,
+                   limit: int, offset: int) -> list[JobView]:
+        """A page of jobs, newest first, leaving out those the caller may not know of (so
+        a page may be shorter than ``limit``; ``offset`` counts every job)."""
+        page = await self.queue.list(status=status, limit=limit, offset=offset)
+        return [job_view(job) for job in await self._visible(principal, user_token, page)]
 
-    async def original_state(self, sha256: str) -> OriginalState:
-        """The job of the original with this hash; ``NotFound`` if it was never uploaded."""
+    async def _visible(self, principal: Principal, user_token: str, jobs: list[Job]
+                       ) -> list[Job]:
+        """Those of ``jobs`` the caller may know of: a filed one if the registry lets them
+        know its document exists, one not yet filed if they are cleared for the security
+        its upload declared. Our services see every job."""
+        if principal.is_service:
+            return jobs
+        filed = [job.document_id for job in jobs if job.document_id is not None]
+        known = await self.registry.visible(user_token, filed) if filed else set()
+        return [job for job in jobs if
+                (job.document_id in known if job.document_id is not None
+                 else principal.cleared_for(_declared_security(job)))]
+
+    async def fixity_run(self, principal: Principal, user_token: str, run: FixityRun
+                         ) -> FixityRun:
+        """``run`` as the caller may read it: a finding about a document they may not know
+        of, or about archive-number series (they name documents of any level) for a
+        reader not cleared for ``secret``, is a redacted row."""
+        if principal.is_service:
+            return run
+        named = [f.document_id for f in run.findings if f.document_id is not None]
+        known = await self.registry.visible(user_token, named) if named else set()
+        return msgspec.structs.replace(run, findings=[
+            finding if (finding.document_id in known if finding.document_id is not None
+                        else finding.kind not in NUMBERING_FINDINGS
+                        or principal.cleared_for("secret"))
+            else FixityFinding(kind=finding.kind, detail=REDACTED_FINDING, redacted=True)
+            for finding in run.findings])
+
+    async def original_state(self, principal: Principal, user_token: str, sha256: str
+                             ) -> OriginalState:
+        """The job of the original with this hash; ``NotFound`` if it was never uploaded
+        or the caller may not know of its job."""
         job = await self.queue.by_sha256(sha256)
-        if job is None:
+        if job is None or not await self._visible(principal, user_token, [job]):
             raise NotFound("no original with this SHA-256 was uploaded",
                            code="unknown_original")
         return OriginalState(sha256=sha256, job_id=job.job_id, status=job.status,
@@ -207,6 +267,14 @@ class _Allowed:
     @property
     def sha256(self) -> str:
         return self.record.sha256
+
+
+def _declared_security(job: Job) -> SecurityLevel:
+    """The security the job's upload declared; the highest if it cannot be read."""
+    try:
+        return msgspec.convert(job.payload, JobPayload, strict=False).metadata.security
+    except msgspec.ValidationError:
+        return "secret"
 
 
 async def _first_bytes(chunks: AsyncIterator[bytes]) -> bytes:

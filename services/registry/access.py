@@ -136,5 +136,22 @@ def access_filter(principal: Principal, grants: AccessGrants = NO_GRANTS) -> Acc
                         readable_levels=["ordinary"], granted=sorted(grants.view))
 
 
+class Catalogue(Protocol):
+    """The catalogue as listings ask it (``DocumentsRepository`` implements it)."""
+
+    async def visible(self, document_ids: list[str], access: AccessFilter) -> set[str]: ...
+
+
+async def visible_to(catalogue: Catalogue, principal: Principal, document_ids: Iterable[str]
+                     ) -> set[str]:
+    """Those of ``document_ids`` that ``principal`` may know exist (``can``'s ``list``:
+    the clearance ceiling; our services see everything): for listings that keep, redact
+    or count rows by it, in one query."""
+    wanted = list(dict.fromkeys(document_ids))
+    if principal.is_service or not wanted:
+        return set(wanted)
+    return await catalogue.visible(wanted, access_filter(principal))
+
+
 def _refuse(code: DecisionCode, reason: str) -> Decision:
     return Decision(allowed=False, code=code, reason=reason)

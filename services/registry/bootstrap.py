@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar.di import Provide
 from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.common.clients.ingest import IngestClient
 from services.common.clock import Clock
 from services.common.context import Context
 from services.common.db import create_engine, ping
@@ -25,7 +27,7 @@ from services.registry.catalogue.api import (
 )
 from services.registry.catalogue.corrections import CorrectionsService
 from services.registry.catalogue.fixity import FixityService
-from services.registry.catalogue.service import CatalogueService
+from services.registry.catalogue.service import CatalogueService, NoUploads, Uploads
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
@@ -41,6 +43,7 @@ from services.registry.lending.grants import LoanGrants
 from services.registry.lending.handover import HandoverService
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.service import LendingService
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.wiring import RetentionServices
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
@@ -54,13 +57,13 @@ class RegistryServices:
     benchmark build them the same way)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, *,
-                 grants: GrantSource | None = None, periods: LoanPeriods | None = None
-                 ) -> None:
+                 grants: GrantSource | None = None, periods: LoanPeriods | None = None,
+                 uploads: Uploads | None = None) -> None:
         self.store = RegistryStore(engine)
         source = grants or LoanGrants(self.store, clock)
         self.journal = JournalService(self.store, clock)
         self.catalogue = CatalogueService(self.store, clock, grants=source,
-                                          journal=self.journal)
+                                          journal=self.journal, uploads=uploads or NoUploads())
         self.corrections = CorrectionsService(self.store, clock, grants=source,
                                               journal=self.journal)
         self.households = HouseholdsService(self.store, clock)
@@ -89,8 +92,11 @@ def _provide(value: Any) -> Provide:
 def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("registry")
     engine = create_engine(url)
+    ingest = IngestClient(ctx.peer_url("ingest"), name="ingest",
+                          service_token=partial(ctx.codec.service_token, "registry"))
     registry = RegistryServices(engine, ctx.clock,
-                                periods=LoanPeriods.from_settings(ctx.settings))
+                                periods=LoanPeriods.from_settings(ctx.settings),
+                                uploads=ingest)
     accounts = AccountsService(
         AccountsRepository(engine), ctx.codec, ctx.clock,
         attempts_per_minute=ctx.settings.login_attempts_per_minute,
@@ -99,7 +105,8 @@ def build(ctx: Context) -> ServicePart:
     escalation = EscalationTask(registry.escalations, ctx.clock)
     retention = RetentionServices(registry.store, registry.journal, ctx.clock,
                                   passwords=accounts,
-                                  wait_days=ctx.settings.destruction_wait_days)
+                                  wait_days=ctx.settings.destruction_wait_days,
+                                  seal=WitnessSeal(ctx.settings.signing_key()))
 
     async def start() -> None:
         await prepare_database(engine, url, "registry", embedded=ctx.embedded)
@@ -123,6 +130,6 @@ def build(ctx: Context) -> ServicePart:
     )
     return ServicePart(
         name="registry", router=router, on_startup=[start, escalation.start, retention.start],
-        on_shutdown=[retention.stop, escalation.stop, engine.dispose],
+        on_shutdown=[retention.stop, escalation.stop, ingest.close, engine.dispose],
         readiness={"registry.database": database}, verifier=accounts,
     )

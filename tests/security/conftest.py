@@ -4,8 +4,13 @@ store, and PostgreSQL with SeaweedFS S3 (Object Lock on). Each attack test takes
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,3 +53,39 @@ def start_secured(request: pytest.FixtureRequest, start: StartServer, backend: s
 @pytest.fixture(params=BACKENDS)
 def secured(request: pytest.FixtureRequest, start_archive_server: StartServer) -> Secured:
     return start_secured(request, start_archive_server, request.param)
+
+
+@pytest.fixture
+def people(secured: Secured) -> Iterator[Any]:
+    """The cast of ``tests.security.support`` on the server under attack."""
+    from tests.security.support import People
+
+    cast = People(secured)
+    yield cast
+    cast.close()
+
+
+@pytest.fixture
+def ingest_worker(secured: Secured, tmp_path: Path) -> Iterator[None]:
+    """Uploads get extracted on either backend: with a database URL, ingest runs no
+    workers of its own (scale-out), so an ``archive worker`` runs beside the server."""
+    settings = secured.server.settings
+    if settings.database_url is None:
+        yield
+        return
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment.update({
+        "ARCHIVE_DATABASE_URL": settings.database_url,
+        "ARCHIVE_S3_ENDPOINT": settings.s3_endpoint or "",
+        "ARCHIVE_S3_ACCESS_KEY": settings.s3_access_key or "",
+        "ARCHIVE_S3_SECRET_KEY": settings.s3_secret_key or "",
+        "ARCHIVE_S3_BUCKET": settings.s3_bucket,
+        "ARCHIVE_REGISTRY_URL": secured.server.url,
+        "ARCHIVE_SECRET_KEY": settings.signing_key(),
+        "ARCHIVE_DATA_DIR": str(tmp_path / "worker")})
+    process = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+                                "--concurrency", "1"], env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield
+    process.terminate()
+    process.wait(timeout=30)

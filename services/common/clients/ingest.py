@@ -1,4 +1,5 @@
-"""The ingest service's client: a document's extracted text, read by search.
+"""The ingest service's client: a document's extracted text, read by search; whether
+bytes were uploaded, asked by the registry before a user files them directly.
 
 ``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
 that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
@@ -12,6 +13,7 @@ from urllib.parse import quote
 import msgspec
 
 from services.common.clients import ServiceClient
+from services.common.errors import NotFound
 
 
 class TextPage(msgspec.Struct, kw_only=True):
@@ -38,3 +40,12 @@ class IngestClient(ServiceClient):
         read the content. ``NotFound`` (code ``no_text``) when nothing was extracted."""
         return await self.call("GET", f"/ingest/documents/{quote(document_id, safe='')}/text",
                                ExtractedText, token=token)
+
+    async def uploaded(self, sha256: str) -> bool:
+        """Whether ingest holds an upload (a job, in any state) of these bytes; asked
+        with this service's token."""
+        try:
+            await self.request("GET", f"/ingest/originals/{quote(sha256, safe='')}")
+        except NotFound:
+            return False
+        return True

@@ -165,6 +165,23 @@ class AccessAnswer(Decision):
     document: DocumentRecord | None = None
 
 
+MAX_VISIBILITY_IDS = 1000
+"""Document ids one visibility question may ask about."""
+
+
+class VisibilityQuestion(Struct):
+    """Which of these documents may the caller know exist?"""
+
+    document_ids: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]],
+                            msgspec.Meta(max_length=MAX_VISIBILITY_IDS)]
+
+
+class VisibleDocuments(Struct):
+    """The ids of a ``VisibilityQuestion`` the caller may know exist, in its order."""
+
+    document_ids: list[str]
+
+
 class AccessFilter(Struct):
     """What search puts inside its query so totals and facets never count the unseen.
 
@@ -364,12 +381,14 @@ FixityFindingKind = Literal[
 
 
 class FixityFinding(Struct):
-    """One mismatch a fixity run found between the store and the catalogue."""
+    """One mismatch a fixity run found between the store and the catalogue; ``redacted``
+    when shown to a reader not cleared for what it names (counted, not named)."""
 
     kind: FixityFindingKind
     detail: str
     document_id: str | None = None
     archive_no: str | None = None
+    redacted: bool = False
 
 
 class FixityResult(Struct):
@@ -417,6 +436,18 @@ class RegistryClient(ServiceClient):
         return await self.call("POST", "/registry/access/decide", AccessAnswer,
                                token=user_token,
                                json=AccessRequest(document_id=document_id, action=action))
+
+    async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
+        """Those of ``document_ids`` the token's user may know exist (not audited: a
+        listing, not a read)."""
+        visible: set[str] = set()
+        for start in range(0, len(document_ids), MAX_VISIBILITY_IDS):
+            answer = await self.call(
+                "POST", "/registry/access/visible", VisibleDocuments, token=user_token,
+                json=VisibilityQuestion(
+                    document_ids=document_ids[start:start + MAX_VISIBILITY_IDS]))
+            visible.update(answer.document_ids)
+        return visible
 
     async def access_filter(self, user_token: str) -> AccessFilter:
         return await self.call("GET", "/registry/access/filter", AccessFilter,

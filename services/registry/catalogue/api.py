@@ -25,7 +25,10 @@ from services.common.clients.registry import (
     FixityResult,
     NewDocument,
     NumberingReport,
+    VisibilityQuestion,
+    VisibleDocuments,
 )
+from services.common.errors import Forbidden
 from services.common.web import PageLimit, PageOffset
 from services.registry.catalogue.corrections import CorrectionsService
 from services.registry.catalogue.fixity import FixityService
@@ -83,18 +86,24 @@ class DocumentsController(Controller):
                       request: Request[Any, Any, Any],
                       corrections: NamedDependency[CorrectionsService]
                       ) -> Response[Correction]:
-        """201 with the applied correction, or 202 pending a manager's approval when the
-        document is a working document (D6)."""
+        """201 with the applied correction, or 202 pending approval: a manager's when the
+        document is a working document (D6), a director's or centre head's when it lowers
+        security or clears ``personal_info`` (D10; the old level holds until then)."""
         correction = await corrections.request(principal_of(request), document_id, data)
         status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
         return Response(correction, status_code=status)
+
+
+CORRECTION_DECIDERS = ("manager", "director", "center_head")
+"""Who may decide a pending correction; which of them, the correction says (D6, D10)."""
+CORRECTION_READERS = ("archivist", *CORRECTION_DECIDERS)
 
 
 class CorrectionsController(Controller):
     path = "/corrections"
     tags = ("catalogue",)
 
-    @get("/", operation_id="listCorrections", guards=[allow("manager", "archivist")])
+    @get("/", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
     async def list_corrections(
         self, request: Request[Any, Any, Any],
         corrections: NamedDependency[CorrectionsService],
@@ -107,15 +116,17 @@ class CorrectionsController(Controller):
                                              document_id=document_id, limit=limit)
 
     @post("/{correction_id:str}/approve", operation_id="approveCorrection",
-          status_code=HTTP_200_OK, guards=[allow("manager")])
+          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def approve(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
                       request: Request[Any, Any, Any],
                       corrections: NamedDependency[CorrectionsService]) -> Correction:
-        """A manager other than the requester approves; the new version names them."""
+        """Someone other than the requester approves: a manager for a working document
+        (D6), a director or centre head when it lowers protection (D10); the new version
+        names them."""
         return await corrections.approve(principal_of(request), correction_id, note=data.note)
 
     @post("/{correction_id:str}/reject", operation_id="rejectCorrection",
-          status_code=HTTP_200_OK, guards=[allow("manager")])
+          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def reject(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
                      request: Request[Any, Any, Any],
                      corrections: NamedDependency[CorrectionsService]) -> Correction:
@@ -132,6 +143,15 @@ class AccessController(Controller):
         """May the caller (a user's forwarded token) do ``action``? Always 200: a refusal
         is an answer, audited here; the asking service enforces it."""
         return await catalogue.decide(principal_of(request), data.document_id, data.action)
+
+    @post("/visible", operation_id="listVisibleDocuments", status_code=HTTP_200_OK)
+    async def visible(self, data: JSONBody[VisibilityQuestion],
+                      request: Request[Any, Any, Any],
+                      catalogue: NamedDependency[CatalogueService]) -> VisibleDocuments:
+        """Which of these documents the caller may know exist: what the other services
+        keep in their listings (ingest's jobs and fixity findings)."""
+        return VisibleDocuments(document_ids=await catalogue.visible(
+            principal_of(request), data.document_ids))
 
     @get("/filter", operation_id="getAccessFilter")
     async def access_filter(self, request: Request[Any, Any, Any],
@@ -154,9 +174,16 @@ class FixityController(Controller):
     guards = [allow(*FIXITY_READERS)]  # noqa: RUF012 - Litestar's declared layer type
 
     @get("/numbers", operation_id="checkArchiveNumbers")
-    async def numbers(self, fixity: NamedDependency[FixityService]) -> NumberingReport:
+    async def numbers(self, request: Request[Any, Any, Any],
+                      fixity: NamedDependency[FixityService]) -> NumberingReport:
         """Every archive number against the counters: gaps, duplicates, counters behind
-        the numbers in use (D8); ``clean`` when there is nothing to report."""
+        the numbers in use (D8); ``clean`` when there is nothing to report. The report
+        names series and numbers of every security level, so a user needs ``secret``
+        clearance (403 ``above_clearance``)."""
+        principal = principal_of(request)
+        if not principal.cleared_for("secret"):
+            raise Forbidden("the archive-number check names documents of every security "
+                            "level; it needs secret clearance", code="above_clearance")
         return await fixity.numbering()
 
     @post("/results", operation_id="recordFixityResult", guards=[allow(SERVICE_ROLE)],
@@ -167,10 +194,14 @@ class FixityController(Controller):
         await fixity.record(data)
 
     @get("/documents", operation_id="listFixityDocuments")
-    async def documents(self, fixity: NamedDependency[FixityService],
+    async def documents(self, request: Request[Any, Any, Any],
+                        fixity: NamedDependency[FixityService],
+                        catalogue: NamedDependency[CatalogueService],
                         after: Annotated[str | None, QueryParameter(
                             min_length=1, max_length=36, pattern=PRINTABLE_ASCII)] = None,
                         limit: PageLimit = 500) -> FixityPage:
         """Every catalogue record (destroyed ones too) by ``document_id``, with what a
-        re-hash checks; continue with ``after=next_after`` until it is null."""
-        return await fixity.documents(after=after, limit=limit)
+        re-hash checks, as far as the caller may know it exists; continue with
+        ``after=next_after`` until it is null."""
+        access = await catalogue.access_filter(principal_of(request))
+        return await fixity.documents(after=after, limit=limit, access=access)

@@ -1,15 +1,20 @@
 """Corrections (更正, D6): metadata changes never overwrite, each is a new version.
 
-An archivist corrects; the correction records who, when and why. On a working document
-(``working``: still in use by a department) it waits, ``pending``, until a manager other
-than the requester approves it; the approver is recorded with the version. A correction
-approved after the document changed is refused (``stale_correction``): it was written
-against metadata that is no longer there.
+An archivist corrects; the correction records who, when and why. It waits, ``pending``,
+for someone other than the requester to approve it when it lowers protection (D10:
+security lowered or ``personal_info`` cleared; a ``director`` or ``center_head``
+approves, and the old level holds until then) or when the document is a working
+document (D6: ``working``, still in use by a department; a ``manager`` approves). A
+correction that only raises protection takes effect at once, working or not. The
+approver is recorded with the version. A correction approved after the document changed
+is refused (``stale_correction``): it was written against metadata that is no longer
+there.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import msgspec
@@ -30,7 +35,7 @@ from services.common.errors import (
     NotFound,
     ValidationFailed,
 )
-from services.common.models import security_rank
+from services.common.models import Role, security_rank
 from services.registry.access import GrantSource, can
 from services.registry.catalogue.models import (
     Correction,
@@ -44,6 +49,31 @@ from services.registry.journal.audit import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules, checked_date, retention_start
 from services.registry.store import RegistryStore, Tx
+
+LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
+"""D10: who approves lowering a document's protection."""
+WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
+"""D6: who approves changes to a working document."""
+PROTECTION_FIELDS = frozenset({"security", "personal_info"})
+
+
+def lowers_protection(record: DocumentRecord, changes: MetadataChanges) -> bool:
+    """D10: the correction lowers the security level or clears ``personal_info``."""
+    lowered = (changes.security is not msgspec.UNSET
+               and security_rank(changes.security) < security_rank(record.security))
+    cleared = changes.personal_info is False and record.personal_info
+    return lowered or cleared
+
+
+def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Role, ...]:
+    """Who must approve the correction; empty when it applies at once."""
+    if lowers_protection(record, changes):
+        return LOWERING_APPROVERS
+    changed = {name for name, value in msgspec.structs.asdict(changes).items()
+               if value is not msgspec.UNSET}
+    if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
+        return ()
+    return WORKING_APPROVERS if record.working else ()
 
 
 def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
@@ -86,7 +116,7 @@ class CorrectionsService:
 
     async def request(self, principal: Principal, document_id: str,
                       request: CorrectionRequest) -> Correction:
-        """Apply the correction now, or leave it pending if the document is working."""
+        """Apply the correction now, or leave it pending for ``approvers_for`` it."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -100,7 +130,8 @@ class CorrectionsService:
                     base_version=record.version, changes=msgspec.to_builtins(request.changes),
                     reason=request.reason, requested_by=principal.username, requested_at=now,
                     status="pending")
-                if not record.working:
+                approvers = approvers_for(record, request.changes)
+                if not approvers:
                     return await self._apply(tx, rules, record, correction, approver=None,
                                              at=now)
                 # Validated now (unknown category, no change) rather than at approval.
@@ -109,7 +140,8 @@ class CorrectionsService:
                 await tx.audit(AuditEntry(
                     action="correction_requested", username=principal.username,
                     document_id=document_id,
-                    detail={"correction_id": correction.correction_id}), at=now)
+                    detail={"correction_id": correction.correction_id,
+                            "approvers": list(approvers)}), at=now)
                 return correction
         assert refusal is not None
         await self.journal.refuse(principal, "correct", refusal.error(),
@@ -117,45 +149,49 @@ class CorrectionsService:
 
     async def approve(self, principal: Principal, correction_id: str, *, note: str | None
                       ) -> Correction:
-        """A manager approves a pending correction of a working document (D6)."""
+        """Someone other than the requester, holding a role ``approvers_for`` names,
+        approves a pending correction (D6, D10)."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
             correction = await self._pending(tx, correction_id)
             record = await tx.documents.get(correction.document_id, lock=True)
-            decision = can(principal, "read", record, grants)
-            own = correction.requested_by == principal.username
-            if decision.allowed and record is not None and not own:
+            refusal = _decider_refusal(principal, correction,
+                                       can(principal, "read", record, grants), record)
+            if refusal is None and record is not None:
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")
                 decided = msgspec.structs.replace(correction, note=note)
                 return await self._apply(tx, rules, record, decided, approver=principal.username,
                                          at=now)
-        if decision.allowed:  # refused only because it is the approver's own correction
-            error: ArchiveError = Forbidden("nobody approves their own correction",
-                                            code="own_correction")
-        else:
-            error = decision.error()
-        await self.journal.refuse(principal, "approve_correction", error,
-                                  document_id=correction.document_id,
-                                  code=error.code if decision.allowed else decision.code)
+        assert refusal is not None
+        await self.journal.refuse(principal, "approve_correction", refusal.error,
+                                  document_id=correction.document_id, code=refusal.code)
 
     async def reject(self, principal: Principal, correction_id: str, *, note: str | None
                      ) -> Correction:
+        """Whoever may approve the correction may reject it instead."""
+        grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             correction = await self._pending(tx, correction_id)
-            rejected = msgspec.structs.replace(correction, status="rejected",
-                                               decided_by=principal.username, decided_at=now,
-                                               note=note)
-            await tx.history.save_correction(rejected)
-            await tx.audit(AuditEntry(
-                action="correction_rejected", username=principal.username,
-                document_id=correction.document_id,
-                detail={"correction_id": correction_id}), at=now)
-        return rejected
+            record = await tx.documents.get(correction.document_id)
+            refusal = _decider_refusal(principal, correction,
+                                       can(principal, "read", record, grants), record)
+            if refusal is None:
+                rejected = msgspec.structs.replace(correction, status="rejected",
+                                                   decided_by=principal.username,
+                                                   decided_at=now, note=note)
+                await tx.history.save_correction(rejected)
+                await tx.audit(AuditEntry(
+                    action="correction_rejected", username=principal.username,
+                    document_id=correction.document_id,
+                    detail={"correction_id": correction_id}), at=now)
+                return rejected
+        await self.journal.refuse(principal, "reject_correction", refusal.error,
+                                  document_id=correction.document_id, code=refusal.code)
 
     async def history(self, principal: Principal, document_id: str) -> list[DocumentVersion]:
         """Every version, oldest first, to whoever may read the record."""
@@ -228,6 +264,31 @@ def _refusal(principal: Principal, decision: Decision, changes: MetadataChanges
         return Decision(allowed=False, code="above_clearance", reason=(
             f"you may not raise a document to {changes.security}, above your clearance"))
     return None
+
+
+def _decider_refusal(principal: Principal, correction: Correction, decision: Decision,
+                     record: DocumentRecord | None) -> _Refusal | None:
+    """Why ``principal`` may not approve or reject ``correction``, or None if they may."""
+    if not decision.allowed or record is None:
+        return _Refusal(decision.error(), decision.code)
+    if correction.requested_by == principal.username:
+        return _Refusal(Forbidden("nobody approves their own correction",
+                                  code="own_correction"), "own_correction")
+    approvers = approvers_for(record, msgspec.convert(correction.changes, MetadataChanges))
+    if not principal.has_role(*approvers):
+        why = ("it lowers the document's protection (D10)"
+               if approvers == LOWERING_APPROVERS else "the document is a working document (D6)")
+        return _Refusal(Forbidden(f"{' or '.join(approvers) or 'nobody'} approves this "
+                                  f"correction: {why}", code="role_required"), "role_required")
+    return None
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """A refusal to decide a correction, and the code its audit entry records."""
+
+    error: ArchiveError
+    code: str
 
 
 def _event(before: DocumentRecord, after: DocumentRecord, fields: list[str]

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from services.common.clients.registry import (
+    AccessFilter,
     CounterMismatch,
     FixityPage,
     FixityResult,
@@ -126,11 +127,14 @@ class FixityService:
             counters = await view.documents.counters()
         return check.report(counters)
 
-    async def documents(self, *, after: str | None, limit: int) -> FixityPage:
-        """A page of records for ingest to re-hash: ``after`` is the last id of the page
-        before; a page shorter than ``limit`` is the last."""
+    async def documents(self, *, after: str | None, limit: int, access: AccessFilter
+                        ) -> FixityPage:
+        """A page of records for ingest to re-hash (a user sees those ``access`` lets
+        them): ``after`` is the last id of the page before; a page shorter than ``limit``
+        is the last."""
         limit = min(limit, MAX_PAGE)
         async with self.store.snapshot() as view:
-            entries = await view.documents.fixity_entries(after=after, limit=limit)
+            entries = await view.documents.fixity_entries(after=after, limit=limit,
+                                                          access=access)
         return FixityPage(entries=entries,
                           next_after=entries[-1].document_id if len(entries) == limit else None)

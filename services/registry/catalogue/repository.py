@@ -31,6 +31,15 @@ STREAMED_ROWS = 5000
 """Rows fetched at a time when a read walks the whole catalogue."""
 
 
+def visible_to(access: AccessFilter) -> sa.ColumnElement[bool]:
+    """The access filter as SQL over ``documents``: what its caller may know exists (the
+    same rule as ``can``'s ``list``; one place for every listing that filters in SQL)."""
+    if access.unrestricted:
+        return sa.true()
+    return sa.or_(documents.c.security.in_(access.visible_levels),
+                  documents.c.document_id.in_(access.granted))
+
+
 class DocumentsRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -81,9 +90,7 @@ class DocumentsRepository:
         query = sa.select(documents)
         if household is not None:
             query = query.where(documents.c.household == household)
-        if not access.unrestricted:
-            query = query.where(sa.or_(documents.c.security.in_(access.visible_levels),
-                                       documents.c.document_id.in_(access.granted)))
+        query = query.where(visible_to(access))
         rows = (await self.conn.execute(query.order_by(*NEWEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]
@@ -178,9 +185,22 @@ class DocumentsRepository:
         rows = await self.conn.execute(sa.select(archive_counters))
         return {series(row.year, row.category, row.household): row.last_no for row in rows}
 
-    async def fixity_entries(self, *, after: str | None, limit: int) -> list[FixityEntry]:
-        """Records, destroyed ones included, with ``document_id > after``, in id order."""
-        query = sa.select(*(documents.c[name] for name in FixityEntry.__struct_fields__))
+    async def visible(self, document_ids: list[str], access: AccessFilter) -> set[str]:
+        """Those of ``document_ids`` that exist and that ``access`` lets its caller see."""
+        found: set[str] = set()
+        for start in range(0, len(document_ids), STREAMED_ROWS):
+            chunk = document_ids[start:start + STREAMED_ROWS]
+            rows = await self.conn.execute(sa.select(documents.c.document_id).where(
+                documents.c.document_id.in_(chunk), visible_to(access)))
+            found.update(row.document_id for row in rows)
+        return found
+
+    async def fixity_entries(self, *, after: str | None, limit: int,
+                             access: AccessFilter) -> list[FixityEntry]:
+        """Records, destroyed ones included, with ``document_id > after``, in id order,
+        as far as ``access`` lets its caller see them."""
+        query = sa.select(*(documents.c[name] for name in FixityEntry.__struct_fields__)
+                          ).where(visible_to(access))
         if after is not None:
             query = query.where(documents.c.document_id > after)
         rows = (await self.conn.execute(query.order_by(documents.c.document_id).limit(limit))

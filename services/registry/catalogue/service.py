@@ -1,6 +1,14 @@
 """Filing (归档), reading and listing catalogue records, and access decisions on them.
 
-Filing is idempotent by SHA-256: the same bytes return the existing record. A document
+Filing is idempotent by SHA-256: the same filing of the same bytes again returns the
+existing record. A filing of bytes already filed never changes the record, so it never
+lowers its security or clears its ``personal_info``: if its metadata differs it is
+refused (409 ``filed_differently``, naming the fields; ingest fails the job with it),
+and a user not cleared for the record learns only that these bytes are filed (409
+``already_filed``), never its id, title or anything else. Bytes uploaded to ingest are
+filed only by their upload's job, with the uploader's metadata: a user filing them
+directly is refused (409 ``already_uploaded``), so a document still in OCR, or whose job
+failed, cannot be filed first at a lower level. A document
 filed to an unknown household creates it (building and floor parsed from the unit
 code, no label, no occupant) so that digitising an old cabinet never stops on a file
 that was not set up first; the archivist sets the occupant afterwards (D2).
@@ -12,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Protocol
 
 from services.common.auth import Principal
 from services.common.clients.registry import (
@@ -68,33 +77,81 @@ def validated_household(value: str | None, category: Category) -> str | None:
     return value
 
 
+FILING_FIELDS = ("category", "household", "title", "filed_at", "security", "personal_info")
+"""What a filing says about a document; a re-filing must say the same."""
+
+
+class Uploads(Protocol):
+    """Ingest's uploads as the registry asks about them (``IngestClient`` implements it)."""
+
+    async def uploaded(self, sha256: str) -> bool:
+        """Whether ingest holds an upload (a job, in any state) of these bytes."""
+        ...
+
+
+class NoUploads:
+    """Where no ingest service is reachable from the registry (the registry's own tests)."""
+
+    async def uploaded(self, sha256: str) -> bool:
+        return False
+
+
 class CatalogueService:
     def __init__(self, store: RegistryStore, clock: Clock, *, grants: GrantSource,
-                 journal: JournalService) -> None:
+                 journal: JournalService, uploads: Uploads) -> None:
         self.store = store
         self.clock = clock
         self.grants = grants
         self.journal = journal
+        self.uploads = uploads
 
     async def register(self, principal: Principal, new: NewDocument) -> Registration:
-        """File ``new`` (ingest's service token or an archivist); the same bytes again
-        return the existing record with ``created`` false."""
+        """File ``new`` (ingest's service token or an archivist); the same filing again
+        returns the existing record with ``created`` false."""
         filer = await self._filer(principal, new)
         category = validated_category(new.category)
         household = validated_household(new.household, category)
         checked_date(new.filed_at, "filed_at")
+        if not principal.is_service and await self.uploads.uploaded(new.sha256):
+            await self.journal.refuse(principal, "file", Conflict(
+                "these bytes were uploaded to ingest; their upload's job files them with "
+                "the uploader's metadata: follow that job instead", code="already_uploaded"))
         try:
-            return await self._file(new, category, household, filer)
+            registration = await self._file(new, category, household, filer)
         except Conflict as exc:
             if exc.code != "already_registered":
                 raise
-        # A concurrent filing of the same bytes won the race; its record is the answer.
-        async with self.store.transaction() as tx:
-            existing = await tx.documents.by_sha256(new.sha256)
-        if existing is None:
-            raise Conflict("the document could not be registered; try again",
-                           code="registration_race")
-        return Registration(document=existing, created=False)
+            # A concurrent filing of the same bytes won the race; its record is the answer.
+            async with self.store.transaction() as tx:
+                existing = await tx.documents.by_sha256(new.sha256)
+            if existing is None:
+                raise Conflict("the document could not be registered; try again",
+                               code="registration_race") from exc
+            registration = Registration(document=existing, created=False)
+        if not registration.created:
+            await self._check_refiling(principal, registration.document, new, household)
+        return registration
+
+    async def _check_refiling(self, principal: Principal, existing: DocumentRecord,
+                              new: NewDocument, household: str | None) -> None:
+        """A filing of bytes already filed is answered with their record only if the
+        caller may see it and the filing says what the record says."""
+        if not principal.is_service and not can(principal, "read", existing,
+                                                await self.grants.grants_for(principal)
+                                                ).allowed:
+            await self.journal.refuse(principal, "file", Conflict(
+                "these bytes are already filed, as a document you may not see; ask an "
+                "archivist cleared for it", code="already_filed"), code="not_visible")
+        filing = {**{name: getattr(new, name) for name in FILING_FIELDS},
+                  "household": household}
+        differing = [name for name in FILING_FIELDS if getattr(existing, name) != filing[name]]
+        if differing:
+            await self.journal.refuse(principal, "file", Conflict(
+                f"these bytes are already filed, with a different {', '.join(differing)}; "
+                "filing them again changes nothing: correct the record instead (lowering "
+                "its protection needs a director's or centre head's approval, D10)",
+                code="filed_differently", extra={"fields": differing}),
+                document_id=existing.document_id)
 
     async def _filer(self, principal: Principal, new: NewDocument) -> str:
         if principal.is_service:
@@ -188,6 +245,15 @@ class CatalogueService:
 
     async def access_filter(self, principal: Principal) -> AccessFilter:
         return access_filter(principal, await self.grants.grants_for(principal))
+
+    async def visible(self, principal: Principal, document_ids: list[str]) -> list[str]:
+        """Those of ``document_ids`` the caller may know exist, in the order given (for
+        the other services' listings, e.g. ingest's jobs)."""
+        access = await self.access_filter(principal)
+        async with self.store.transaction() as tx:
+            found = await tx.documents.visible(document_ids, access)
+        return [document_id for document_id in dict.fromkeys(document_ids)
+                if document_id in found]
 
     async def due_for_disposal(self, as_of: date, *, categories: list[Category] | None = None
                                ) -> list[DocumentRecord]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from services.common.auth import SERVICE_ROLE
+from services.common.auth import SERVICE_ROLE, principal_of
 from services.common.clients.registry import FeedPage
 from services.registry.guards import MAX_SEQ, allow
 from services.registry.journal.audit import AuditQuery, AuditRecord, ChainReport
@@ -22,12 +22,13 @@ class ChangesController(Controller):
 
     @get("/", operation_id="listChanges", guards=[allow(SERVICE_ROLE, "admin")])
     async def changes(
-        self, journal: NamedDependency[JournalService],
+        self, request: Request[Any, Any, Any], journal: NamedDependency[JournalService],
         after: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_FEED_PAGE)] = 500,
     ) -> FeedPage:
-        """Events with ``seq > after`` in order; continue from ``last_seq``."""
-        return await journal.changes(after=after, limit=limit)
+        """Events with ``seq > after`` in order; continue from ``last_seq``. A person
+        (``admin``) does not get the events of documents above their clearance."""
+        return await journal.changes(principal_of(request), after=after, limit=limit)
 
 
 class AuditController(Controller):
@@ -37,7 +38,7 @@ class AuditController(Controller):
 
     @get("/", operation_id="listAuditEntries")
     async def entries(
-        self, journal: NamedDependency[JournalService],
+        self, request: Request[Any, Any, Any], journal: NamedDependency[JournalService],
         document_id: Annotated[str | None, QueryParameter()] = None,
         username: Annotated[str | None, QueryParameter()] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
@@ -46,8 +47,9 @@ class AuditController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
     ) -> list[AuditRecord]:
         """Audit entries oldest first, by document, user and time (``since`` ≤ at <
-        ``until``; a time without zone is UTC); page on with ``after_seq``."""
-        return await journal.entries(AuditQuery(
+        ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
+        documents above the caller's clearance are redacted (counted, not named)."""
+        return await journal.entries(principal_of(request), AuditQuery(
             document_id=document_id, username=username, since=since, until=until,
             after_seq=after_seq, limit=limit))
 

@@ -9,7 +9,8 @@ from services.common.auth import Principal
 from services.common.clients.registry import FeedPage
 from services.common.clock import Clock
 from services.common.errors import ArchiveError
-from services.registry.journal import audit, feed
+from services.registry.access import visible_to
+from services.registry.journal import audit, feed, redaction
 from services.registry.store import RegistryStore
 
 MAX_FEED_PAGE = 5000
@@ -20,13 +21,21 @@ class JournalService:
         self.store = store
         self.clock = clock
 
-    async def changes(self, *, after: int, limit: int) -> FeedPage:
+    async def changes(self, principal: Principal, *, after: int, limit: int) -> FeedPage:
+        """A feed page; a person reads it without what they may not know of."""
         async with self.store.transaction() as tx:
-            return await feed.read(tx.conn, after=after, limit=min(limit, MAX_FEED_PAGE))
+            page = await feed.read(tx.conn, after=after, limit=min(limit, MAX_FEED_PAGE))
+            return await redaction.feed_for(tx.documents, principal, page)
 
-    async def entries(self, query: audit.AuditQuery) -> list[audit.AuditRecord]:
+    async def entries(self, principal: Principal, query: audit.AuditQuery
+                      ) -> list[audit.AuditRecord]:
+        """Audit entries, those about documents the reader may not know of redacted."""
         async with self.store.transaction() as tx:
-            return await audit.query(tx.conn, query)
+            if query.document_id is not None and not await visible_to(
+                    tx.documents, principal, [query.document_id]):
+                return []
+            found = await audit.query(tx.conn, query)
+            return await redaction.entries_for(tx.documents, principal, found)
 
     async def verify(self) -> audit.ChainReport:
         return await audit.verify(self.store.engine)

@@ -93,7 +93,7 @@ class HandoverService:
 
     async def renew(self, principal: Principal, loan_id: str) -> Loan:
         """续借 (B4): ``due_at`` moves on by the renewal period; the borrower asks, or an
-        archivist registers it."""
+        archivist registers it; at most ``max_renewals`` times, never once expired."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             loans = LoansRepository(tx.conn)
@@ -101,6 +101,8 @@ class HandoverService:
             if principal.username == loan.borrower or principal.has_role(*RENEWERS):
                 check_move("renew", loan.status)
                 assert loan.due_at is not None  # every loan that is out has one
+                self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,
+                                           now=now)
                 due = self.periods.renewed(loan.due_at)
                 await loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
                                  renewed_at=now,

@@ -62,8 +62,9 @@ class CopyRequest(Struct):
 
 
 class LoanDocument(Struct):
-    """A lent document as the register shows it; ``title`` is left out for a reader whose
-    clearance is below the document's."""
+    """A lent document as the register shows it. For a reader whose clearance is below
+    the document's it is a redacted row (``redacted``): counted, with its category and
+    level, but no id, archive number, household or title."""
 
     document_id: str
     archive_no: str
@@ -72,6 +73,7 @@ class LoanDocument(Struct):
     security: SecurityLevel
     personal_info: bool
     title: str | None
+    redacted: bool = False
 
 
 class Approval(Struct):

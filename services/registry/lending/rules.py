@@ -80,22 +80,36 @@ def approvals_needed(documents: Iterable[Lent]) -> list[Role]:
 
 @dataclass(frozen=True)
 class LoanPeriods:
-    """B4: how long a loan lasts, how far a renewal moves it, when it is escalated."""
+    """B4: how long a loan lasts, how far a renewal moves it, how often it may be renewed,
+    when it is escalated."""
 
     loan_days: int = 7
     renewal_days: int = 7
     escalation_days: int = 15
+    max_renewals: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoanPeriods:
         return cls(loan_days=settings.loan_days, renewal_days=settings.loan_days,
-                   escalation_days=settings.loan_escalation_days)
+                   escalation_days=settings.loan_escalation_days,
+                   max_renewals=settings.loan_max_renewals)
 
     def due(self, issued_at: datetime) -> datetime:
         return issued_at + timedelta(days=self.loan_days)
 
     def renewed(self, due_at: datetime) -> datetime:
         return due_at + timedelta(days=self.renewal_days)
+
+    def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime) -> None:
+        """B4: a loan is renewed at most ``max_renewals`` times and never once it has
+        expired; after that the documents need a new request through the approvals."""
+        if now > due_at:
+            raise Conflict(f"the loan expired on {due_at:%Y-%m-%d %H:%M} UTC and cannot be "
+                           "renewed; return it and ask for a new loan (B4)",
+                           code="loan_expired")
+        if renewals >= self.max_renewals:
+            raise Conflict(f"the loan was renewed {renewals} times, the most allowed; return "
+                           "it and ask for a new loan (B4)", code="renewals_exhausted")
 
     def escalation_due(self, held_since: datetime) -> datetime:
         """B4: out more than ``escalation_days`` since issue or the last renewal."""

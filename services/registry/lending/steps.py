@@ -122,8 +122,13 @@ def is_overdue(row: LoanRow, now: datetime) -> bool:
 
 
 def _document(row: sa.RowMapping, clearance: SecurityLevel) -> LoanDocument:
-    cleared = security_rank(clearance) >= security_rank(row["security"])
+    if security_rank(clearance) < security_rank(row["security"]):
+        # Issue 14: the register counts the document, it does not name it.
+        return LoanDocument(document_id="", archive_no="", household=None,
+                            category=row["category"], security=row["security"],
+                            personal_info=bool(row["personal_info"]), title=None,
+                            redacted=True)
     return LoanDocument(
         document_id=row["document_id"], archive_no=row["archive_no"],
         household=row["household"], category=row["category"], security=row["security"],
-        personal_info=bool(row["personal_info"]), title=row["title"] if cleared else None)
+        personal_info=bool(row["personal_info"]), title=row["title"])

@@ -67,10 +67,11 @@ class SweepsController(Controller):
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
 
     @get("/{sweep_id:str}", operation_id="getSweep", guards=[allow(*RETENTION_READERS)])
-    async def get_sweep(self, sweep_id: FromPath[str], sweeps: NamedDependency[SweepsService]
-                        ) -> Sweep:
-        """The sweep with every item, its appraisals and outcome."""
-        return await sweeps.get(sweep_id)
+    async def get_sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+                        sweeps: NamedDependency[SweepsService]) -> Sweep:
+        """The sweep with every item, its appraisals and outcome; an item the caller is
+        not cleared for is a redacted row (``redacted``: counted, not named)."""
+        return await sweeps.get(principal_of(request), sweep_id)
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseSweepItem",
           status_code=HTTP_200_OK, guards=[allow(*APPRAISER_ROLES)])
@@ -120,13 +121,16 @@ class HoldsController(Controller):
                                    note=data.note if data else None)
 
     @get("/", operation_id="listHolds", guards=[allow(*RETENTION_READERS)])
-    async def list_holds(self, holds: NamedDependency[HoldsService],
+    async def list_holds(self, request: Request[Any, Any, Any],
+                         holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
                          limit: Limit = 100, offset: Offset = 0) -> list[Hold]:
-        """Holds, newest first; ``document_id``: those covering that document."""
-        return await holds.holds(status=status, document_id=document_id, limit=limit,
-                                 offset=offset)
+        """Holds, newest first; ``document_id``: those covering that document. Documents
+        the caller may not know of are left out of ``documents`` and counted in
+        ``documents_withheld``."""
+        return await holds.holds(principal_of(request), status=status,
+                                 document_id=document_id, limit=limit, offset=offset)
 
 
 class DestructionsController(Controller):
@@ -152,25 +156,28 @@ class DestructionsController(Controller):
     @get("/{destruction_id:str}", operation_id="getDestruction",
          guards=[allow(*RETENTION_READERS)])
     async def get_destruction(self, destruction_id: FromPath[str],
+                              request: Request[Any, Any, Any],
                               destructions: NamedDependency[DestructionService]
                               ) -> Destruction:
-        return await destructions.get(destruction_id)
+        """The register; an item the caller is not cleared for is a redacted row."""
+        return await destructions.get(principal_of(request), destruction_id)
 
     @post("/{destruction_id:str}/witness", operation_id="witnessDestruction",
           status_code=HTTP_200_OK, guards=[allow(*WITNESS_ROLES)])
     async def witness(self, destruction_id: FromPath[str], data: JSONBody[WitnessSignature],
                       request: Request[Any, Any, Any],
                       destructions: NamedDependency[DestructionService]) -> Destruction:
-        """A witness (监销人) signs with their own token and re-entered password (R6)."""
-        return await destructions.witness(principal_of(request), destruction_id,
-                                          data.password)
+        """A witness (监销人) signs the items' ``digest`` with their own token and
+        re-entered password (R6); not the register's creator."""
+        return await destructions.witness(principal_of(request), destruction_id, data)
 
     @post("/{destruction_id:str}/execute", operation_id="executeDestruction",
           status_code=HTTP_202_ACCEPTED, guards=[allow(DESTRUCTION_ROLE)])
     async def execute(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                       destructions: NamedDependency[DestructionService]) -> Destruction:
         """202: the register is ``executing``; it carries on even across a restart.
-        Follow it with GET until ``executed``."""
+        Follow it with GET until ``executed``. 409 ``signatures_void`` if the items
+        changed since a witness signed; a witness does not execute (R6)."""
         return await destructions.execute(principal_of(request), destruction_id)
 
     @post("/{destruction_id:str}/cancel", operation_id="cancelDestruction",
@@ -183,19 +190,22 @@ class DestructionsController(Controller):
     @get("/{destruction_id:str}/register.pdf", operation_id="getDestructionRegisterPdf",
          guards=[allow(*RETENTION_READERS)], media_type="application/pdf")
     async def register_pdf(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]
                            ) -> Response[bytes]:
-        """The register, printable (CJK font embedded)."""
-        content = await destructions.register_pdf(destruction_id)
+        """The register, printable (CJK font embedded), redacted as ``GET`` is."""
+        content = await destructions.register_pdf(principal_of(request), destruction_id)
         return Response(content, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="register-{destruction_id}.pdf"'})
 
     @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
          guards=[allow(*RETENTION_READERS)], media_type="text/csv")
     async def register_csv(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]
                            ) -> Response[bytes]:
-        content = await destructions.register_csv(destruction_id)
+        """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
+        content = await destructions.register_csv(principal_of(request), destruction_id)
         return Response(content, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="register-{destruction_id}.csv"'})
 

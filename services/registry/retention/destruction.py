@@ -3,7 +3,11 @@
 A register lists approved items past ``destroy_after`` (R5); held or lent documents are
 refused (409 ``on_hold``/``on_loan``): leave them out with ``documents``. At least two
 different witnesses (监销人) sign, each with their own token and re-entered password,
-before execution (R6, 409 ``witnesses_missing``). Execution is accepted, recorded as
+before execution (R6, 409 ``witnesses_missing``). A witness signs the items as they
+stand (``signatures``): execution recomputes their digest and refuses if any signature
+no longer matches it (409 ``signatures_void``). Whoever drew up the register does not
+witness it (403 ``own_register``), and a witness does not execute it (403
+``witness_executes``). Execution is accepted, recorded as
 ``executing`` and carried out by the ``DestructionExecutor``. Registers are never
 deleted; a register not yet executing may be cancelled, its items then wait again.
 """
@@ -22,6 +26,7 @@ from services.common.auth import Principal
 from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.retention import register
@@ -33,13 +38,18 @@ from services.registry.retention.models import (
     DestructionStatus,
     DestructionSummary,
     Tombstone,
+    WitnessSignature,
 )
+from services.registry.retention.redaction import register_for
+from services.registry.retention.register_repository import StoredSignature
 from services.registry.retention.rules import still_due, witnesses_missing
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.store import RetentionTx, transaction
 from services.registry.store import RegistryStore
 
 MAX_PAGE = 500
-AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due"})
+AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
+                              "signatures_void", "witness_executes"})
 
 
 class PasswordChecker(Protocol):
@@ -52,8 +62,9 @@ class PasswordChecker(Protocol):
 class DestructionService:
     def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
                  loans: LoanLedger, passwords: PasswordChecker,
-                 executor: DestructionExecutor, font_path: Path) -> None:
+                 executor: DestructionExecutor, seal: WitnessSeal, font_path: Path) -> None:
         self.store = store
+        self.seal = seal
         self.clock = clock
         self.journal = journal
         self.loans = loans
@@ -74,12 +85,12 @@ class DestructionService:
             if sweep.status != "approved" or sweep.destroy_after is None:
                 raise Conflict(f"the sweep is {sweep.status}; only an approved sweep's "
                                "items are destroyed (R2)", code="sweep_not_approved")
-            chosen = await self._chosen(rt, request)
+            chosen = await self._chosen(rt, principal, request)
             if now.date() < sweep.destroy_after:
                 raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
                                "(R5)", code="not_yet_due",
                                extra={"destroy_after": sweep.destroy_after.isoformat()})
-            records = await self._refuse_protected(rt, chosen, now.date())
+            records = await self._refuse_protected(rt, principal, chosen, now.date())
             await rt.registers.insert(destruction_id, request.sweep_id, records,
                                       by=principal.username, at=now)
             await rt.tx.audit(AuditEntry(
@@ -87,10 +98,11 @@ class DestructionService:
                 detail={"destruction_id": destruction_id, "sweep_id": request.sweep_id,
                         "items": len(records)}), at=now)
             created = await rt.registers.get(destruction_id)
-        assert created is not None
-        return created
+            assert created is not None
+            return await register_for(rt.tx, principal, created)
 
-    async def _chosen(self, rt: RetentionTx, request: DestructionRequest) -> list[str]:
+    async def _chosen(self, rt: RetentionTx, principal: Principal,
+                      request: DestructionRequest) -> list[str]:
         waiting = [item.document_id for item in await rt.sweeps.items(request.sweep_id)
                    if item.state == "waiting"]
         registered = await rt.registers.registered(waiting)
@@ -104,38 +116,42 @@ class DestructionService:
             if others:
                 raise Conflict(f"{len(others)} document(s) are not approved items of this "
                                "sweep waiting for destruction", code="not_awaiting_destruction",
-                               extra={"documents": others})
+                               extra={"documents": await _named(rt, principal, others)})
         if not chosen:
             raise Conflict("no approved item of this sweep is waiting for destruction",
                            code="nothing_to_destroy")
         return chosen
 
-    async def _refuse_protected(self, rt: RetentionTx, document_ids: Collection[str],
-                                today: date) -> list[DocumentRecord]:
+    async def _refuse_protected(self, rt: RetentionTx, principal: Principal,
+                                document_ids: Collection[str], today: date
+                                ) -> list[DocumentRecord]:
         """The records, unless any is held (R7), lent, or no longer due (R1)."""
         held = sorted(await rt.holds.held(document_ids))
         if held:  # R7
             raise Conflict(f"{len(held)} document(s) are under a legal hold and cannot be "
                            "destroyed; leave them out or release the hold", code="on_hold",
-                           extra={"documents": held})
+                           extra={"documents": await _named(rt, principal, held)})
         lent = sorted(await self.loans.on_loan(rt.tx.conn, document_ids))
         if lent:
             raise Conflict(f"{len(lent)} document(s) are out on loan; they are destroyed "
-                           "only once returned", code="on_loan", extra={"documents": lent})
+                           "only once returned", code="on_loan",
+                           extra={"documents": await _named(rt, principal, lent)})
         records = [record for document_id in document_ids
                    if (record := await rt.tx.documents.get(document_id)) is not None]
         moved = [record.document_id for record in records if not still_due(record, today)]
         if moved:
             raise Conflict(f"{len(moved)} document(s) are no longer due (a move-out or a "
                            "schedule change moved their date on); leave them out",
-                           code="not_yet_due", extra={"documents": moved})
+                           code="not_yet_due",
+                           extra={"documents": await _named(rt, principal, moved)})
         return records
 
-    async def witness(self, principal: Principal, destruction_id: str, password: str
-                      ) -> Destruction:
-        """R6: a witness signs with their own token and their password, re-entered."""
+    async def witness(self, principal: Principal, destruction_id: str,
+                      signature: WitnessSignature) -> Destruction:
+        """R6: a witness signs the items' digest with their own token and their password,
+        re-entered; signing again replaces their signature once the items changed."""
         try:
-            await self.passwords.check_password(principal.username, password)
+            await self.passwords.check_password(principal.username, signature.password)
         except Unauthorized:
             await self.journal.refuse(principal, "witness_destruction", Forbidden(
                 "that is not your password: a witness signs with their own",
@@ -146,18 +162,42 @@ class DestructionService:
             if current.status not in ("awaiting_witnesses", "witnessed"):
                 raise Conflict(f"the register is {current.status}; witnesses sign before "
                                "execution", code="invalid_transition")
-            signed = [w.username for w in current.witnesses]
-            if principal.username in signed:
-                raise Conflict("you have already signed this register", code="already_signed")
-            await rt.registers.add_witness(destruction_id, principal.username, at=now)
-            if not witnesses_missing([*signed, principal.username]):
-                await rt.registers.set_status(destruction_id, "witnessed")
-            await rt.tx.audit(AuditEntry(
-                action="destruction_witnessed", username=principal.username,
-                detail={"destruction_id": destruction_id}), at=now)
-            signed_register = await rt.registers.get(destruction_id)
-        assert signed_register is not None
-        return signed_register
+            if principal.username != current.created_by:  # R6: not who drew it up
+                await _check_all_visible(rt, principal, destruction_id)
+                digest = await rt.registers.digest(destruction_id)
+                await self._check_signable(rt, current, principal, digest, signature)
+                await rt.registers.sign(
+                    destruction_id, principal.username, at=now, digest=digest,
+                    signature=self.seal.sign(destruction_id, principal.username, now, digest))
+                signed = {w.username for w in current.witnesses} | {principal.username}
+                if not witnesses_missing(signed):
+                    await rt.registers.set_status(destruction_id, "witnessed")
+                await rt.tx.audit(AuditEntry(
+                    action="destruction_witnessed", username=principal.username,
+                    detail={"destruction_id": destruction_id, "digest": digest}), at=now)
+                signed_register = await rt.registers.get(destruction_id)
+                assert signed_register is not None
+                return await register_for(rt.tx, principal, signed_register)
+        await self.journal.refuse(principal, "witness_destruction", Forbidden(
+            "you drew up this register; another person witnesses it (R6)",
+            code="own_register"))
+
+    async def _check_signable(self, rt: RetentionTx, current: Destruction,
+                              principal: Principal, digest: str,
+                              signature: WitnessSignature) -> None:
+        if signature.digest is not None and signature.digest != digest:
+            raise Conflict("the register's items changed since you checked them; check "
+                           "them again and sign their new digest", code="register_changed",
+                           extra={"digest": digest})
+        mine = [s for s in await rt.registers.signatures(current.destruction_id)
+                if s.username == principal.username]
+        if mine and self._verifies(current.destruction_id, mine[0], digest):
+            raise Conflict("you have already signed this register", code="already_signed")
+
+    def _verifies(self, destruction_id: str, stored: StoredSignature, digest: str) -> bool:
+        return (stored.digest == digest and stored.signature is not None
+                and self.seal.verifies(destruction_id, stored.username, stored.signed_at,
+                                       digest, stored.signature))
 
     async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
         """Accept the execution (idempotent while executing) and start it."""
@@ -166,7 +206,11 @@ class DestructionService:
                 transaction(self.store) as rt:
             current = await _register(rt, destruction_id, lock=True)
             if current.status != "executing":
-                await self._check_executable(rt, current, now.date())
+                if principal.username in {w.username for w in current.witnesses}:
+                    # R6: whoever executes the register is not one of its witnesses.
+                    raise Forbidden("you witnessed this register; another person executes "
+                                    "it (R6)", code="witness_executes")
+                await self._check_executable(rt, principal, current, now.date())
                 await rt.registers.set_status(destruction_id, "executing",
                                               executed_by=principal.username,
                                               execution_started_at=now)
@@ -175,12 +219,13 @@ class DestructionService:
                     detail={"destruction_id": destruction_id,
                             "witnesses": [w.username for w in current.witnesses]}), at=now)
             accepted = await rt.registers.get(destruction_id)
+            assert accepted is not None
+            shown = await register_for(rt.tx, principal, accepted)
         self.executor.launch(destruction_id)
-        assert accepted is not None
-        return accepted
+        return shown
 
-    async def _check_executable(self, rt: RetentionTx, current: Destruction, today: date
-                                ) -> None:
+    async def _check_executable(self, rt: RetentionTx, principal: Principal,
+                                current: Destruction, today: date) -> None:
         if current.status in ("executed", "cancelled"):
             raise Conflict(f"the register is {current.status}", code="invalid_transition")
         missing = witnesses_missing(w.username for w in current.witnesses)
@@ -188,10 +233,18 @@ class DestructionService:
             raise Conflict(f"{missing} more witness(es) must sign before execution (R6)",
                            code="witnesses_missing",
                            extra={"witnesses": [w.username for w in current.witnesses]})
+        digest = await rt.registers.digest(current.destruction_id)
+        void = sorted(s.username for s in await rt.registers.signatures(current.destruction_id)
+                      if not self._verifies(current.destruction_id, s, digest))
+        if void:  # R6: a change to the items voids the signatures
+            raise Conflict(f"the signatures of {', '.join(void)} do not match the register's "
+                           "items as they stand; the witnesses check the items and sign again",
+                           code="signatures_void", extra={"witnesses": void, "digest": digest})
         if current.destroy_after is not None and today < current.destroy_after:
             raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
                            code="not_yet_due")
-        await self._refuse_protected(rt, await rt.registers.pending(current.destruction_id),
+        await self._refuse_protected(rt, principal,
+                                     await rt.registers.pending(current.destruction_id),
                                      today)
 
     async def cancel(self, principal: Principal, destruction_id: str) -> Destruction:
@@ -209,16 +262,17 @@ class DestructionService:
                                          username=principal.username,
                                          detail={"destruction_id": destruction_id}), at=now)
             cancelled = await rt.registers.get(destruction_id)
-        assert cancelled is not None
-        return cancelled
+            assert cancelled is not None
+            return await register_for(rt.tx, principal, cancelled)
 
-    async def get(self, destruction_id: str) -> Destruction:
+    async def get(self, principal: Principal, destruction_id: str) -> Destruction:
+        """The register, its items redacted where the reader is not cleared for them."""
         async with transaction(self.store) as rt:
             found = await rt.registers.get(destruction_id)
-        if found is None:
-            raise NotFound(f"no destruction register {destruction_id}",
-                           code="unknown_destruction")
-        return found
+            if found is None:
+                raise NotFound(f"no destruction register {destruction_id}",
+                               code="unknown_destruction")
+            return await register_for(rt.tx, principal, found)
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
@@ -226,13 +280,13 @@ class DestructionService:
             return await rt.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
                                                 offset=offset)
 
-    async def register_pdf(self, destruction_id: str) -> bytes:
+    async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
         """The register, printable (fonts embedded); rendering runs in a thread."""
-        found = await self.get(destruction_id)
+        found = await self.get(principal, destruction_id)
         return await asyncio.to_thread(register.pdf, found, font_path=self.font_path)
 
-    async def register_csv(self, destruction_id: str) -> bytes:
-        return register.csv(await self.get(destruction_id))
+    async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
+        return register.csv(await self.get(principal, destruction_id))
 
     async def tombstone(self, principal: Principal, document_id: str) -> Tombstone:
         """What remains of a destroyed document, to those cleared for it."""
@@ -248,13 +302,31 @@ class DestructionService:
     @asynccontextmanager
     async def _refusals_audited(self, principal: Principal, action: str
                                 ) -> AsyncIterator[None]:
-        """Refusals that protect a document (held, lent, unwitnessed, early) are audited."""
+        """Refusals that protect a document (held, lent, unwitnessed, early, signatures
+        void, a witness executing) are audited."""
         try:
             yield
-        except Conflict as exc:
+        except (Conflict, Forbidden) as exc:
             if exc.code in AUDITED_REFUSALS:
                 await self.journal.refused(principal, action, exc)
             raise
+
+
+async def _named(rt: RetentionTx, principal: Principal, document_ids: list[str]
+                 ) -> list[str]:
+    """The ids a refusal may name to ``principal`` (the count says how many in all)."""
+    visible = await visible_to(rt.tx.documents, principal, document_ids)
+    return [document_id for document_id in document_ids if document_id in visible]
+
+
+async def _check_all_visible(rt: RetentionTx, principal: Principal, destruction_id: str
+                             ) -> None:
+    """R6: a witness checks every item, so they must be cleared for every one."""
+    items = [item.document_id for item in await rt.registers.signed_items(destruction_id)]
+    hidden = len(items) - len(await visible_to(rt.tx.documents, principal, items))
+    if hidden:
+        raise Forbidden(f"a witness checks every item; you are not cleared for {hidden} of "
+                        "them", code="items_not_visible")
 
 
 async def _register(rt: RetentionTx, destruction_id: str, *, lock: bool) -> Destruction:

@@ -13,8 +13,10 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.models import HOUSEHOLD_RE
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry, DetailValue
 from services.registry.retention.models import Hold, HoldRequest, HoldStatus
+from services.registry.retention.redaction import hold_for
 from services.registry.retention.store import transaction
 from services.registry.store import RegistryStore
 
@@ -53,7 +55,8 @@ class HoldsService:
                     documents=named, household=request.household,
                     category=request.category, placed_by=principal.username, placed_at=now)
         async with transaction(self.store) as rt:
-            unknown = sorted(set(named) - await rt.holds.existing(named))
+            known = await visible_to(rt.tx.documents, principal, await rt.holds.existing(named))
+            unknown = sorted(set(named) - known)
             if unknown:
                 raise NotFound(f"{len(unknown)} of the named documents do not exist",
                                code="unknown_document", extra={"documents": unknown})
@@ -66,7 +69,7 @@ class HoldsService:
                 await rt.tx.audit(AuditEntry(action="hold_placed",
                                              username=principal.username,
                                              document_id=document_id, detail=detail), at=now)
-        return hold
+            return await hold_for(rt.tx, principal, hold)
 
     async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
         now = self.clock.now()
@@ -80,11 +83,17 @@ class HoldsService:
             await rt.tx.audit(AuditEntry(action="hold_released", username=principal.username,
                                          detail={"hold_id": hold_id, "note": note}), at=now)
             released = await rt.holds.get(hold_id)
-        assert released is not None
-        return released
+            assert released is not None
+            return await hold_for(rt.tx, principal, released)
 
-    async def holds(self, *, status: HoldStatus | None, document_id: str | None, limit: int,
-                    offset: int) -> list[Hold]:
+    async def holds(self, principal: Principal, *, status: HoldStatus | None,
+                    document_id: str | None, limit: int, offset: int) -> list[Hold]:
+        """Holds, newest first, each listing only the documents the reader may know of;
+        asked about a document they may not, none."""
         async with transaction(self.store) as rt:
-            return await rt.holds.holds(status=status, document_id=document_id,
-                                        limit=min(limit, MAX_PAGE), offset=offset)
+            if document_id is not None and not await visible_to(rt.tx.documents, principal,
+                                                                [document_id]):
+                return []
+            found = await rt.holds.holds(status=status, document_id=document_id,
+                                         limit=min(limit, MAX_PAGE), offset=offset)
+            return [await hold_for(rt.tx, principal, hold) for hold in found]

@@ -71,6 +71,8 @@ class SweepItem(Struct):
     new_disposal_due: date | None = None
     """The due date keep or reappraise set at approval (R3)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
 
 
 class Sweep(Struct):
@@ -146,6 +148,8 @@ class Hold(Struct):
     released_by: str | None = None
     released_at: datetime | None = None
     release_note: str | None = None
+    documents_withheld: int = 0
+    """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
 
 
 # --- destruction -------------------------------------------------------------------------
@@ -160,14 +164,20 @@ class DestructionRequest(Struct):
 
 
 class WitnessSignature(Struct):
-    """A witness (监销人) re-enters their own password: a token alone cannot sign."""
+    """A witness (监销人) re-enters their own password: a token alone cannot sign.
+    ``digest`` is the register's ``digest`` as the witness checked it: if the items
+    changed since, the signature is refused (409 ``register_changed``)."""
 
     password: Password
+    digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
 
 
 class Witness(Struct):
+    """A witness's signature (R6): who, when, and the digest of the items they signed."""
+
     username: str
     signed_at: datetime
+    digest: str | None = None
 
 
 class RegisterItem(Struct):
@@ -188,10 +198,13 @@ class RegisterItem(Struct):
     label: str
     destroyed_at: datetime | None = None
     withheld_reason: WithheldReason | None = None
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
 
 
 class Destruction(Struct):
-    """A destruction register (销毁清册), kept forever."""
+    """A destruction register (销毁清册), kept forever. ``digest`` is what a witness signs:
+    the SHA-256 of the items' document ids, SHA-256s and archive numbers (R6)."""
 
     destruction_id: str
     sweep_id: str
@@ -200,6 +213,7 @@ class Destruction(Struct):
     created_at: datetime
     witnesses: list[Witness]
     items: list[RegisterItem]
+    digest: str | None = None
     approved_by: str | None = None
     approved_at: datetime | None = None
     destroy_after: date | None = None

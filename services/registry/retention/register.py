@@ -2,13 +2,14 @@
 
 Both are pure functions of a ``Destruction``; the PDF is blocking work (the font is
 parsed and subset), so callers run it in a thread. R6: each destroyed item reads 已销毁
-with its date and the witnesses (监销人).
+with its date and the witnesses (监销人). What users typed (titles, names) is printed as
+plain text: the CSV through ``services.common.spreadsheet`` (formulas neutralised), the
+PDF with fpdf2's markdown off (``**``, ``--`` and ``__`` stay as typed; fpdf2 escapes
+the PDF string syntax itself).
 """
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
 from services.common.errors import DependencyUnavailable
+from services.common.spreadsheet import csv_bytes
 from services.registry.retention.models import Destruction, RegisterItem
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -63,13 +65,8 @@ def _row(register: Destruction, item: RegisterItem) -> list[str]:
 
 
 def csv(register: Destruction) -> bytes:
-    """One line per item, UTF-8 with a byte-order mark so spreadsheets read the Chinese."""
-    out = io.StringIO()
-    writer = csv_module.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for item in register.items:
-        writer.writerow(_row(register, item))
-    return out.getvalue().encode("utf-8-sig")
+    """One line per item."""
+    return csv_bytes(CSV_HEADER, (_row(register, item) for item in register.items))
 
 
 def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
@@ -83,17 +80,18 @@ def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
     document.add_font("cjk", fname=str(font_path), collection_font_number=SIMPLIFIED_FACE)
     document.add_page()
     document.set_font("cjk", size=16)
-    document.cell(0, 10, "档案销毁清册", align="C", new_x="LMARGIN", new_y="NEXT")
+    document.cell(0, 10, "档案销毁清册", align="C", new_x="LMARGIN", new_y="NEXT",
+                  markdown=False)
     document.set_font("cjk", size=9)
     for line in _heading(register):
-        document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
     document.ln(2)
     _items_table(document, register)
     document.ln(4)
     document.set_font("cjk", size=10)
     for witness in register.witnesses:
         document.cell(0, 7, f"监销人：{witness.username}    签字时间：{_day(witness.signed_at)}",
-                      new_x="LMARGIN", new_y="NEXT")
+                      new_x="LMARGIN", new_y="NEXT", markdown=False)
     return bytes(document.output())
 
 
@@ -114,7 +112,7 @@ def _items_table(document: FPDF, register: Destruction) -> None:
     with document.table(col_widths=tuple(width for _, width in PDF_COLUMNS),
                         cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
                         line_height=5, text_align="LEFT",
-                        headings_style=FontFace(emphasis=None)) as table:
+                        headings_style=FontFace(emphasis=None), markdown=False) as table:
         heading = table.row()
         for name, _ in PDF_COLUMNS:
             heading.cell(name)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.common.clients.registry import DocumentRecord
 from services.common.db import struct_of
 from services.common.errors import Conflict
+from services.registry.catalogue.models import documents
 from services.registry.retention.models import (
     Destruction,
     DestructionStatus,
@@ -25,6 +26,7 @@ from services.registry.retention.models import (
     Witness,
 )
 from services.registry.retention.rules import register_label
+from services.registry.retention.signatures import SignedItem, items_digest
 from services.registry.retention.sql import chunks
 from services.registry.retention.tables import (
     destruction_items,
@@ -35,6 +37,15 @@ from services.registry.retention.tables import (
 
 LIVE_ITEM_STATES = ("pending", "destroyed")
 """Items of a register that count: a document is in at most one register this way."""
+
+
+class StoredSignature(msgspec.Struct, kw_only=True):
+    """A witness row as stored: what ``WitnessSeal.verifies`` checks."""
+
+    username: str
+    signed_at: datetime
+    digest: str | None
+    signature: str | None
 
 
 class RegistersRepository:
@@ -85,7 +96,12 @@ class RegistersRepository:
         header = await self.header(destruction_id)
         if header is None:
             return None
-        return msgspec.structs.replace(header, items=await self.items(destruction_id))
+        return msgspec.structs.replace(header, items=await self.items(destruction_id),
+                                       digest=await self.digest(destruction_id))
+
+    async def digest(self, destruction_id: str) -> str:
+        """The digest of the items as they stand: what a witness signs (R6)."""
+        return items_digest(destruction_id, await self.signed_items(destruction_id))
 
     async def items(self, destruction_id: str) -> list[RegisterItem]:
         rows = (await self.conn.execute(
@@ -96,11 +112,33 @@ class RegistersRepository:
 
     async def witnesses(self, destruction_id: str) -> list[Witness]:
         rows = (await self.conn.execute(
-            sa.select(destruction_witnesses.c.username, destruction_witnesses.c.signed_at)
+            sa.select(destruction_witnesses.c.username, destruction_witnesses.c.signed_at,
+                      destruction_witnesses.c.digest)
             .where(destruction_witnesses.c.destruction_id == destruction_id)
             .order_by(destruction_witnesses.c.signed_at, destruction_witnesses.c.username)
         )).mappings()
         return [struct_of(row, Witness) for row in rows]
+
+    async def signatures(self, destruction_id: str) -> list[StoredSignature]:
+        rows = (await self.conn.execute(
+            sa.select(destruction_witnesses.c.username, destruction_witnesses.c.signed_at,
+                      destruction_witnesses.c.digest, destruction_witnesses.c.signature)
+            .where(destruction_witnesses.c.destruction_id == destruction_id)
+        )).mappings()
+        return [struct_of(row, StoredSignature) for row in rows]
+
+    async def signed_items(self, destruction_id: str) -> list[SignedItem]:
+        """What a witness signs (R6): every item in register order with the SHA-256 the
+        catalogue holds for it now."""
+        rows = await self.conn.execute(
+            sa.select(destruction_items.c.document_id, documents.c.sha256,
+                      destruction_items.c.archive_no)
+            .join(documents, documents.c.document_id == destruction_items.c.document_id,
+                  isouter=True)
+            .where(destruction_items.c.destruction_id == destruction_id)
+            .order_by(destruction_items.c.position))
+        return [SignedItem(document_id=row.document_id, sha256=row.sha256 or "",
+                           archive_no=row.archive_no) for row in rows]
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
@@ -117,9 +155,15 @@ class RegistersRepository:
             .limit(limit).offset(offset))).mappings()
         return [struct_of(row, DestructionSummary) for row in rows]
 
-    async def add_witness(self, destruction_id: str, username: str, *, at: datetime) -> None:
+    async def sign(self, destruction_id: str, username: str, *, at: datetime, digest: str,
+                   signature: str) -> None:
+        """Record a witness's signature, replacing an earlier one of theirs."""
+        await self.conn.execute(destruction_witnesses.delete().where(
+            destruction_witnesses.c.destruction_id == destruction_id,
+            destruction_witnesses.c.username == username))
         await self.conn.execute(destruction_witnesses.insert().values(
-            destruction_id=destruction_id, username=username, signed_at=at))
+            destruction_id=destruction_id, username=username, signed_at=at, digest=digest,
+            signature=signature))
 
     async def set_status(self, destruction_id: str, status: DestructionStatus,
                          **fields: Any) -> None:

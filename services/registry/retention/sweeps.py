@@ -22,7 +22,8 @@ from services.common.clients.registry import (
     feed_document,
 )
 from services.common.clock import Clock
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.retention.loans import LoanLedger
@@ -36,6 +37,7 @@ from services.registry.retention.models import (
     SweepStatus,
     SweepSummary,
 )
+from services.registry.retention.redaction import sweep_for
 from services.registry.retention.rules import (
     Agreement,
     agreement,
@@ -79,21 +81,21 @@ class SweepsService:
                 items=[SweepItem(document_id=r.document_id, archive_no=r.archive_no,
                                  category=r.category, disposal_due=r.disposal_due)
                        for r in due if r.document_id not in lent and r.disposal_due])
-            if request.dry_run:
-                return sweep
-            await rt.sweeps.insert(sweep)
-            await rt.tx.audit(AuditEntry(action="sweep_started", username=principal.username,
-                                         detail={"sweep_id": sweep.sweep_id,
-                                                 "as_of": as_of.isoformat(),
-                                                 "items": len(sweep.items)}), at=now)
-        return sweep
+            if not request.dry_run:
+                await rt.sweeps.insert(sweep)
+                await rt.tx.audit(AuditEntry(
+                    action="sweep_started", username=principal.username,
+                    detail={"sweep_id": sweep.sweep_id, "as_of": as_of.isoformat(),
+                            "items": len(sweep.items)}), at=now)
+            return await sweep_for(rt.tx, principal, sweep)
 
-    async def get(self, sweep_id: str) -> Sweep:
+    async def get(self, principal: Principal, sweep_id: str) -> Sweep:
+        """The sweep, its items redacted where the reader is not cleared for them."""
         async with transaction(self.store) as rt:
             sweep = await rt.sweeps.get(sweep_id)
-        if sweep is None:
-            raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
-        return sweep
+            if sweep is None:
+                raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
+            return await sweep_for(rt.tx, principal, sweep)
 
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:
@@ -111,14 +113,15 @@ class SweepsService:
             await _open_sweep(rt, sweep_id)
             item = await rt.sweeps.item(sweep_id, request.document_id, lock=True)
             record = await rt.tx.documents.get(request.document_id)
-            if item is None or record is None:
-                raise NotFound(f"document {request.document_id} is not in sweep {sweep_id}",
+            missing = NotFound(f"document {request.document_id} is not in sweep {sweep_id}",
                                code="not_in_sweep")
+            if item is None or record is None:
+                raise missing
             if principal.cleared_for(record.security):
                 return await self._record(rt, principal, sweep_id, item, request, now)
-        await self.journal.refuse(principal, "appraise", Forbidden(
-            f"appraising this {record.security} document needs that clearance",
-            code="above_clearance"), document_id=request.document_id)
+        # Not cleared: answered as if the document were not in the sweep (issue 14).
+        await self.journal.refuse(principal, "appraise", missing,
+                                  document_id=request.document_id, code="not_visible")
 
     async def _record(self, rt: RetentionTx, principal: Principal, sweep_id: str,
                       item: SweepItem, request: AppraisalRequest, now: datetime
@@ -154,9 +157,11 @@ class SweepsService:
             items = await rt.sweeps.items(sweep_id)
             undecided = [item.document_id for item in items if item.outcome == "undecided"]
             if undecided:
+                named = await visible_to(rt.tx.documents, principal, undecided)
                 raise Conflict(f"{len(undecided)} item(s) are not decided yet: two "
                                "appraisers must agree on each (R2)",
-                               code="appraisal_incomplete", extra={"documents": undecided})
+                               code="appraisal_incomplete",
+                               extra={"documents": [d for d in undecided if d in named]})
             after = destroy_after(now.date(), wait_days=self.wait_days)
             destroyed = [item.document_id for item in items if item.outcome == "destroy"]
             await rt.sweeps.set_state(sweep_id, destroyed, "waiting")
@@ -166,8 +171,8 @@ class SweepsService:
                                    note=note, destroy_after=after)
             await self._journal_approval(rt, principal, sweep_id, destroyed, kept, after, now)
             approved = await rt.sweeps.get(sweep_id)
-        assert approved is not None
-        return approved
+            assert approved is not None
+            return await sweep_for(rt.tx, principal, approved)
 
     async def _keep(self, rt: RetentionTx, rules: RetentionRules, principal: Principal,
                     sweep_id: str, item: SweepItem, now: datetime
@@ -236,8 +241,8 @@ class SweepsService:
             await rt.tx.audit(AuditEntry(action="sweep_rejected", username=principal.username,
                                          detail={"sweep_id": sweep_id, "note": note}), at=now)
             rejected = await rt.sweeps.get(sweep_id)
-        assert rejected is not None
-        return rejected
+            assert rejected is not None
+            return await sweep_for(rt.tx, principal, rejected)
 
 
 async def _open_sweep(rt: RetentionTx, sweep_id: str) -> Sweep:

@@ -1,5 +1,6 @@
 """Tables of retention: sweeps and their items, appraisals, legal holds, destruction
-registers with their witnesses and items. They mirror migration ``registry_0004``."""
+registers with their witnesses and items. They mirror migrations ``registry_0004``
+and ``registry_0005_witness_digests``."""
 
 from __future__ import annotations
 
@@ -103,6 +104,9 @@ destruction_witnesses = sa.Table(
               primary_key=True),
     sa.Column("username", sa.String(80), primary_key=True),
     sa.Column("signed_at", UtcDateTime, nullable=False),
+    # R6: what the witness signed, and the HMAC binding witness, time and digest.
+    sa.Column("digest", sa.String(64), nullable=True),
+    sa.Column("signature", sa.String(64), nullable=True),
 )
 
 destruction_items = sa.Table(

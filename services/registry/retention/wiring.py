@@ -16,6 +16,7 @@ from services.registry.retention.executor import DestructionExecutor
 from services.registry.retention.holds import HoldsService
 from services.registry.retention.loans import LendingLedger, LoanLedger
 from services.registry.retention.register import NOTO_SANS_CJK
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.sweeps import SweepsService
 from services.registry.store import RegistryStore
 
@@ -26,15 +27,15 @@ class RetentionServices:
     controllers = CONTROLLERS
 
     def __init__(self, store: RegistryStore, journal: JournalService, clock: Clock, *,
-                 passwords: PasswordChecker, wait_days: int, loans: LoanLedger | None = None,
-                 font_path: Path = NOTO_SANS_CJK) -> None:
+                 passwords: PasswordChecker, wait_days: int, seal: WitnessSeal,
+                 loans: LoanLedger | None = None, font_path: Path = NOTO_SANS_CJK) -> None:
         ledger = loans or LendingLedger()
         self.executor = DestructionExecutor(store, clock, loans=ledger)
         self.sweeps = SweepsService(store, clock, journal, loans=ledger, wait_days=wait_days)
         self.holds = HoldsService(store, clock)
         self.destructions = DestructionService(store, clock, journal, loans=ledger,
                                                passwords=passwords, executor=self.executor,
-                                               font_path=font_path)
+                                               seal=seal, font_path=font_path)
 
     def dependencies(self) -> dict[str, Provide]:
         provided: dict[str, Any] = {"sweeps": self.sweeps, "holds": self.holds,

@@ -13,7 +13,7 @@ from services.common.auth import Principal
 from services.common.errors import NotFound
 from services.registry.journal.audit import AuditEntry, AuditQuery, chain_hash
 from services.registry.journal.tables import audit_log
-from tests.contract.registry.conftest import ARCHIVIST, STAFF, Registry
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, STAFF, Registry
 
 ENTRIES = 5
 
@@ -125,7 +125,7 @@ async def test_a_refused_read_is_audited_with_its_code(registry: Registry) -> No
     secret = await registry.file(security="secret")
     with pytest.raises(NotFound):
         await registry.services.catalogue.read(STAFF, secret.document_id)
-    entries = await registry.services.journal.entries(AuditQuery(username="li"))
+    entries = await registry.services.journal.entries(INGEST, AuditQuery(username="li"))
     assert [(e.action, e.outcome, e.code, e.document_id) for e in entries] == [
         ("read", "refused", "not_visible", secret.document_id)]
 
@@ -139,7 +139,7 @@ async def test_restricted_record_reads_and_content_reads_are_audited(
     await registry.services.catalogue.read(reader, personal.document_id)
     await registry.services.catalogue.decide(reader, ordinary.document_id, "read_text")
     await registry.services.catalogue.decide(reader, ordinary.document_id, "download")
-    entries = await registry.services.journal.entries(AuditQuery(username="zhao"))
+    entries = await registry.services.journal.entries(INGEST, AuditQuery(username="zhao"))
     assert [(e.action, e.document_id) for e in entries] == [
         ("read", personal.document_id), ("read_text", ordinary.document_id),
         ("download", ordinary.document_id)]
@@ -151,9 +151,9 @@ async def test_audit_entries_filter_by_document_user_and_time(registry: Registry
     filed = await registry.file()
     await registry.services.catalogue.decide(ARCHIVIST, filed.document_id, "download")
     services = registry.services.journal
-    by_document = await services.entries(AuditQuery(document_id=filed.document_id))
-    by_user = await services.entries(AuditQuery(username="user2"))
-    by_time = await services.entries(AuditQuery(since=start - timedelta(minutes=2),
+    by_document = await services.entries(INGEST, AuditQuery(document_id=filed.document_id))
+    by_user = await services.entries(INGEST, AuditQuery(username="user2"))
+    by_time = await services.entries(INGEST, AuditQuery(since=start - timedelta(minutes=2),
                                                 until=start))
     assert [e.action for e in by_document] == ["filed", "download"]
     assert [e.document_id for e in by_user] == ["doc-2"]

@@ -10,7 +10,7 @@ from services.common.auth import Principal
 from services.common.clients.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
 from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
-from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, MANAGER, Registry
 
 
 def _fix(reason: str = "扫描时标题录错", **changes: object) -> CorrectionRequest:
@@ -83,14 +83,56 @@ async def test_a_correction_approved_after_the_document_changed_is_stale(
 async def test_a_correction_of_security_is_announced_as_security_changed(
         registry: Registry) -> None:
     filed = await registry.file()
-    before = (await registry.services.journal.changes(after=0, limit=100)).last_seq
+    before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
     await registry.services.corrections.request(ARCHIVIST, filed.document_id,
                                                 _fix(security="confidential"))
     await registry.services.corrections.request(ARCHIVIST, filed.document_id,
                                                 _fix(title="另一个标题"))
     events = [c.event for c in (await registry.services.journal.changes(
-        after=before, limit=100)).changes]
+        INGEST, after=before, limit=100)).changes]
     assert [type(e) for e in events] == [SecurityChanged, DocumentCorrected]
     assert isinstance(events[0], SecurityChanged)
     assert (events[0].previous_security, events[0].document.security) == (
         "ordinary", "confidential")
+
+
+DIRECTOR = Principal(username="zhao", roles=("director",), clearance="secret")
+CENTER_HEAD = Principal(username="chen", roles=("center_head",), clearance="secret")
+
+
+@pytest.mark.parametrize("lowering", [{"security": "ordinary"}, {"personal_info": False}],
+                         ids=["security", "personal_info"])
+async def test_lowering_protection_waits_for_a_director_or_centre_head(
+        registry: Registry, lowering: dict[str, object]) -> None:
+    filed = await registry.file(security="confidential", personal_info=True)
+    asked = await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                        _fix(reason="定密有误", **lowering))
+    unchanged = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    with pytest.raises(Forbidden) as by_manager:
+        await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
+    approved = await registry.services.corrections.approve(CENTER_HEAD, asked.correction_id,
+                                                           note=None)
+    lowered = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    assert (asked.status, unchanged.version, by_manager.value.code) == (
+        "pending", 1, "role_required")
+    assert (approved.status, approved.decided_by, lowered.version) == ("applied", "chen", 2)
+    assert {name: getattr(lowered, name) for name in lowering} == lowering
+
+
+async def test_raising_protection_applies_at_once_even_on_a_working_document(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True)
+    applied = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(security="secret", personal_info=True))
+    assert applied.status == "applied"
+
+
+async def test_a_director_cannot_approve_their_own_lowering(registry: Registry) -> None:
+    requester = Principal(username="zhao", roles=("archivist", "director"),
+                          clearance="secret")
+    filed = await registry.file(security="secret")
+    asked = await registry.services.corrections.request(requester, filed.document_id,
+                                                        _fix(security="ordinary"))
+    with pytest.raises(Forbidden) as refused:
+        await registry.services.corrections.approve(DIRECTOR, asked.correction_id, note=None)
+    assert refused.value.code == "own_correction"

@@ -18,7 +18,7 @@ from services.registry.catalogue.models import CorrectionRequest, MetadataChange
 from services.registry.households.models import NewHousehold
 from services.registry.schedule.models import RetentionYears, ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from tests.contract.registry.conftest import ARCHIVIST, Registry
+from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
 
 
 async def test_every_change_appends_an_event_in_the_order_made(registry: Registry) -> None:
@@ -31,7 +31,7 @@ async def test_every_change_appends_an_event_in_the_order_made(registry: Registr
     await services.households.move_out("wang", "A-1201", date(2024, 5, 31))
     await services.schedule.replace("qian", ScheduleUpdate(
         classes=DEFAULT_CLASSES, years=RetentionYears(long=25, short=10)))
-    page = await services.journal.changes(after=0, limit=100)
+    page = await services.journal.changes(INGEST, after=0, limit=100)
     assert [type(c.event) for c in page.changes] == [
         HouseholdChanged, DocumentFiled, DocumentCorrected, HouseholdChanged, ScheduleChanged]
     assert [c.seq for c in page.changes] == [1, 2, 3, 4, 5]
@@ -48,7 +48,7 @@ async def test_the_feed_stays_gap_free_and_ordered_under_concurrent_writers(
         cursor = 0
         while True:
             finished = writers_done.is_set()
-            page = await registry.services.journal.changes(after=cursor, limit=7)
+            page = await registry.services.journal.changes(INGEST, after=cursor, limit=7)
             # Never a gap: had a later seq become visible first, the cursor would skip it.
             assert [c.seq for c in page.changes] == list(
                 range(cursor + 1, cursor + 1 + len(page.changes)))
@@ -91,7 +91,7 @@ async def test_a_rolled_back_change_leaves_no_gap_in_the_feed(registry: Registry
     with pytest.raises(RuntimeError):
         await _fail_after_emitting(registry)
     await registry.file()
-    page = await registry.services.journal.changes(after=0, limit=100)
+    page = await registry.services.journal.changes(INGEST, after=0, limit=100)
     assert [c.seq for c in page.changes] == [1, 2, 3]
     assert all(not isinstance(c.event, HouseholdChanged) or c.event.household == "A-1201"
                for c in page.changes)

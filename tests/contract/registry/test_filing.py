@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
+
 from services.common.clients.registry import DocumentFiled
+from services.common.errors import Conflict
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
 from tests.support.registry import new_document, sha
 
@@ -44,10 +47,27 @@ async def test_registering_the_same_bytes_again_returns_the_existing_record(
         registry: Registry) -> None:
     content = sha("the same scan")
     first = await registry.services.catalogue.register(INGEST, new_document(sha256=content))
-    again = await registry.services.catalogue.register(
-        INGEST, new_document(sha256=content, title="a different title"))
+    again = await registry.services.catalogue.register(INGEST, new_document(sha256=content))
     assert (first.created, again.created) == (True, False)
     assert again.document == first.document
+
+
+@pytest.mark.parametrize("differing", [{"title": "a different title"},
+                                       {"security": "ordinary"}, {"personal_info": False}],
+                         ids=["title", "security", "personal_info"])
+async def test_filing_known_bytes_with_other_metadata_is_refused_and_changes_nothing(
+        registry: Registry, differing: dict[str, object]) -> None:
+    content = sha("filed once, confidential")
+    first = await registry.services.catalogue.register(INGEST, new_document(
+        sha256=content, security="confidential", personal_info=True))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.catalogue.register(INGEST, new_document(
+            sha256=content, **{"security": "confidential", "personal_info": True,
+                               **differing}))
+    after = await registry.services.catalogue.read(INGEST, first.document.document_id)
+    assert (refused.value.code, refused.value.extra) == (
+        "filed_differently", {"fields": list(differing)})
+    assert after == first.document
 
 
 async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_no_gap(
@@ -60,7 +80,7 @@ async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_
     assert {r.document.document_id for r in results} == {results[0].document.document_id}
     following = await registry.file()
     assert following.archive_no == "2024-correspondence-A-1201-0002"
-    page = await registry.services.journal.changes(after=0, limit=100)
+    page = await registry.services.journal.changes(INGEST, after=0, limit=100)
     assert sum(isinstance(c.event, DocumentFiled) for c in page.changes) == 2
 
 

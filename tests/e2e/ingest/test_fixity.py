@@ -29,7 +29,7 @@ RUN_TIMEOUT_S = 60.0
 
 @pytest.fixture
 def archivist(archive_server: ArchiveServer) -> httpx.Client:
-    return archive_server.client(archive_server.add_user("li", "archivist"))
+    return archive_server.client(archive_server.add_user("li", "archivist", clearance="secret"))
 
 
 def _file(client: httpx.Client, directory: Path, pages: int) -> dict[str, Any]:

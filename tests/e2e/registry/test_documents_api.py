@@ -26,9 +26,12 @@ def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
     body = document_body()
     with archive_server.client(archive_server.service_token()) as client:
         first = client.post("/registry/documents", json=body)
-        again = client.post("/registry/documents", json={**body, "title": "另一个标题"})
+        again = client.post("/registry/documents", json=body)
+        renamed = client.post("/registry/documents", json={**body, "title": "另一个标题"})
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
+    assert (renamed.status_code, renamed.json()["code"], renamed.json()["fields"]) == (
+        409, "filed_differently", ["title"])
     assert first.json()["archive_no"] == "2024-correspondence-A-1201-0001"
     assert first.json()["filed_by"] == "wang"
 

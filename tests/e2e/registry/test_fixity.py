@@ -88,9 +88,16 @@ def test_the_documents_route_pages_through_every_record_once_destroyed_included(
 @pytest.mark.parametrize("role", ["admin", "archivist", "compliance"])
 def test_the_fixity_routes_answer_the_roles_that_check_fixity(
         archive_server: ArchiveServer, role: str) -> None:
-    token = archive_server.add_user("zhao", role)
+    token = archive_server.add_user("zhao", role, clearance="secret")
     with archive_server.client(token) as client:
         assert [client.get(route).status_code for route in ROUTES] == [200, 200]
+
+
+def test_the_number_check_needs_secret_clearance(archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("zhao", "archivist", clearance="confidential")
+    with archive_server.client(token) as client:
+        refused = client.get("/registry/fixity/numbers")
+    assert (refused.status_code, refused.json()["code"]) == (403, "above_clearance")
 
 
 def test_staff_are_refused_403_and_no_token_401(archive_server: ArchiveServer) -> None:

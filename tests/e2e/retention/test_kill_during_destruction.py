@@ -45,7 +45,9 @@ from services.registry.retention.models import (
     AppraisalRequest,
     DestructionRequest,
     SweepRequest,
+    WitnessSignature,
 )
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.wiring import RetentionServices
 from tests.fixtures.postgres import PostgresCluster, free_port
 
@@ -82,7 +84,8 @@ async def _witnessed_register(url: str) -> str:
                                                clearance="secret", department=department,
                                                password=PASSWORD))
         retention = RetentionServices(registry.store, registry.journal, clock,
-                                      passwords=accounts, wait_days=183)
+                                      passwords=accounts, wait_days=183,
+                                      seal=WitnessSeal(SIGNING_KEY))
         for number in range(ITEMS):
             await registry.catalogue.register(INGEST, NewDocument(
                 sha256=f"{number:064x}", household=f"A-{1201 + number}", category="repair",
@@ -103,7 +106,7 @@ async def _witnessed_register(url: str) -> str:
             _person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
         for witness in ("wang", "sun"):
             await retention.destructions.witness(_person(witness), register.destruction_id,
-                                                 PASSWORD)
+                                                 WitnessSignature(password=PASSWORD))
         return register.destruction_id
     finally:
         await engine.dispose()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 
 from services.common.auth import Principal
-from services.common.clients.registry import Action, DocumentStatus
+from services.common.clients.registry import AccessFilter, Action, DocumentStatus
 from services.common.models import ROLES, SecurityLevel
-from services.registry.access import NO_GRANTS, AccessGrants, access_filter, can
+from services.registry.access import NO_GRANTS, AccessGrants, access_filter, can, visible_to
 
 # Expected outcome per action; roles other than the archivist's ``correct`` change nothing.
 #   allowed: yes · view: yes, view-only · hidden: not_visible (a 404) · other: refusal code
@@ -166,3 +166,29 @@ def test_the_access_filter_of_a_user_is_their_clearance_and_grants() -> None:
 def test_the_access_filter_of_a_service_is_unrestricted() -> None:
     service = Principal(username="service:search", roles=("service",), clearance="secret")
     assert access_filter(service).unrestricted
+
+
+class _Catalogue:
+    """Answers which ids exist at which level; records the filters it was asked with."""
+
+    def __init__(self, levels: dict[str, SecurityLevel]) -> None:
+        self.levels = levels
+        self.asked: list[AccessFilter] = []
+
+    async def visible(self, document_ids: list[str], access: AccessFilter) -> set[str]:
+        self.asked.append(access)
+        return {d for d in document_ids if self.levels.get(d) in access.visible_levels}
+
+
+async def test_visible_to_is_the_clearance_ceiling_asked_once() -> None:
+    catalogue = _Catalogue({"a": "ordinary", "b": "confidential", "c": "secret"})
+    clerk = Principal(username="li", roles=("archivist",), clearance="confidential")
+    seen = await visible_to(catalogue, clerk, ["a", "b", "c", "a", "x"])
+    assert (seen, len(catalogue.asked)) == ({"a", "b"}, 1)
+
+
+async def test_visible_to_a_service_is_everything_without_asking() -> None:
+    catalogue = _Catalogue({})
+    service = Principal(username="service:ingest", roles=("service",), clearance="secret")
+    assert (await visible_to(catalogue, service, ["a", "b"]), catalogue.asked) == (
+        {"a", "b"}, [])

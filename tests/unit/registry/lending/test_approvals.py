@@ -10,7 +10,7 @@ from services.common.clients.registry import LoanChanged
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.audit import AuditQuery
 from services.registry.lending.models import ExternalReader
-from tests.unit.registry.lending.conftest import Lending, person
+from tests.unit.registry.lending.conftest import INGEST, Lending, person
 
 CHAINS = [
     # the documents' (security, personal_info), the approvers in order
@@ -82,7 +82,7 @@ async def test_a_document_above_the_borrowers_clearance_cannot_be_asked_for(
     with pytest.raises(NotFound) as refused:
         await lending.request("li", [secret], kind="digital")
     assert refused.value.code == "unknown_document"
-    entries = await lending.services.journal.entries(AuditQuery(username="li"))
+    entries = await lending.services.journal.entries(INGEST, AuditQuery(username="li"))
     assert [(e.action, e.outcome, e.document_id) for e in entries] == [
         ("request_loan", "refused", secret.document_id)]
 
@@ -112,7 +112,7 @@ async def test_an_approval_out_of_turn_is_refused_and_audited(
     with pytest.raises(Forbidden) as refused:
         await lending.services.lending.approve(person(approver), loan.loan_id, note=None)
     assert refused.value.code == code
-    entries = await lending.services.journal.entries(AuditQuery(username=approver))
+    entries = await lending.services.journal.entries(INGEST, AuditQuery(username=approver))
     assert [(e.action, e.outcome, e.code) for e in entries][-1:] == [
         ("approve_loan", "refused", code)]
     again = await lending.services.lending.loan(person(borrower), loan.loan_id)
@@ -147,14 +147,14 @@ async def test_only_the_awaited_approver_may_reject(lending: Lending) -> None:
 async def test_every_step_appends_a_loan_event_and_audit_entries(lending: Lending) -> None:
     document = await lending.file()
     loan = await lending.out("li", [document])
-    page = await lending.services.journal.changes(after=0, limit=100)
+    page = await lending.services.journal.changes(INGEST, after=0, limit=100)
     events: list[Any] = [c.event for c in page.changes if isinstance(c.event, LoanChanged)]
     assert [(e.change, e.status) for e in events] == [
         ("requested", "requested"), ("approved", "requested"), ("approved", "approved"),
         ("issued", "out")]
     assert {tuple(e.documents) for e in events} == {(document.document_id,)}
     entries = await lending.services.journal.entries(
-        AuditQuery(document_id=document.document_id))
+        INGEST, AuditQuery(document_id=document.document_id))
     assert [e.action for e in entries if e.action.startswith("loan_")] == [
         "loan_requested", "loan_approved", "loan_approved", "loan_issued"]
     assert {e.detail["loan_id"] for e in entries if e.action.startswith("loan_")} == {

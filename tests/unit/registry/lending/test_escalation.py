@@ -10,7 +10,7 @@ from services.common.clients.registry import LoanChanged
 from services.common.clock import FixedClock
 from services.registry.lending.escalation import EscalationTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
-from tests.unit.registry.lending.conftest import START, Lending, person
+from tests.unit.registry.lending.conftest import INGEST, START, Lending, person
 
 SIXTEEN_DAYS = timedelta(days=16)
 
@@ -116,7 +116,7 @@ async def test_an_escalation_is_on_the_feed_and_in_the_audit_log(lending: Lendin
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
     await lending.services.escalations.run_once(lending.clock.now())
-    page = await lending.services.journal.changes(after=0, limit=100)
+    page = await lending.services.journal.changes(INGEST, after=0, limit=100)
     last = page.changes[-1].event
     assert isinstance(last, LoanChanged)
     assert (last.loan_id, last.change) == (loan.loan_id, "escalated")

@@ -42,6 +42,25 @@ async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> N
         START + timedelta(days=14), 1, START + timedelta(days=6))
 
 
+async def test_a_third_renewal_is_refused(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    for _ in range(2):
+        await lending.services.handover.renew(person("li"), loan.loan_id)
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.renew(person("li"), loan.loan_id)
+    again = await lending.services.lending.loan(person("wang"), loan.loan_id)
+    assert (refused.value.code, again.renewals, again.due_at) == (
+        "renewals_exhausted", 2, START + timedelta(days=21))
+
+
+async def test_an_expired_loan_is_not_renewed(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=7, seconds=1))
+    with pytest.raises(Conflict) as refused:
+        await lending.services.handover.renew(person("wang"), loan.loan_id)
+    assert refused.value.code == "loan_expired"
+
+
 async def test_a_loan_past_its_due_date_is_overdue(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=7, seconds=1))

@@ -31,7 +31,9 @@ from services.registry.retention.models import (
     DestructionRequest,
     Sweep,
     SweepRequest,
+    WitnessSignature,
 )
+from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.wiring import RetentionServices
 from tests.fixtures.postgres import Seed
 from tests.support.registry import new_document as shared_new_document
@@ -84,7 +86,8 @@ class Retention:
                                    TokenCodec("k" * 32, ttl_s=60), self.clock,
                                    attempts_per_minute=100)
         retention = RetentionServices(registry.store, registry.journal, self.clock,
-                                      passwords=accounts, wait_days=WAIT_DAYS)
+                                      passwords=accounts, wait_days=WAIT_DAYS,
+                                      seal=WitnessSeal("k" * 32))
         return registry, retention
 
     async def file(self, **fields: Any) -> DocumentRecord:
@@ -132,14 +135,15 @@ class Retention:
         register = await self.register(documents)
         for witness in ("wang", "sun"):
             register = await self.retention.destructions.witness(
-                person(witness), register.destruction_id, PASSWORD)
+                person(witness), register.destruction_id,
+                WitnessSignature(password=PASSWORD))
         return register
 
     async def executed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.witnessed(documents)
         await self.retention.destructions.execute(person("qian"), register.destruction_id)
         await self.retention.executor.wait()
-        return await self.retention.destructions.get(register.destruction_id)
+        return await self.retention.destructions.get(person("qian"), register.destruction_id)
 
     async def out_on_loan(self, documents: list[DocumentRecord]) -> Loan:
         request = LoanRequest(documents=[d.document_id for d in documents],
@@ -151,7 +155,7 @@ class Retention:
         return await self.registry.handover.issue(person("sun"), loan.loan_id)
 
     async def audit(self, **filters: Any) -> list[AuditRecord]:
-        return await self.registry.journal.entries(AuditQuery(limit=1000, **filters))
+        return await self.registry.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.engine.begin() as conn:

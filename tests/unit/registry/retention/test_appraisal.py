@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, NotFound
 from services.common.models import Category, RetentionClass
 from services.registry.retention.models import AppraisalRequest, Sweep, SweepItem
 from services.registry.schedule.models import RetentionYears, ScheduleUpdate
@@ -23,7 +23,7 @@ TODAY = START.date()
 
 async def _item(retention: Retention, sweep: Sweep) -> SweepItem:
     assert sweep.sweep_id is not None
-    [item] = (await retention.retention.sweeps.get(sweep.sweep_id)).items
+    [item] = (await retention.retention.sweeps.get(person("qian"), sweep.sweep_id)).items
     return item
 
 
@@ -97,15 +97,27 @@ async def test_opinions_are_kept_verbatim_in_the_item_and_the_audit_log(
         opinion, "appraised", opinion)
 
 
-async def test_an_appraiser_above_their_clearance_is_refused_and_audited(
+async def test_an_appraiser_above_their_clearance_is_told_it_is_not_there_and_audited(
         retention: Retention) -> None:
     document = await retention.file(security="confidential")
     sweep = await retention.sweep()
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(NotFound) as refused:
         await retention.appraise(sweep, document, "destroy", "ma")
     [entry] = await retention.audit(username="ma")
     assert (refused.value.code, entry.outcome, entry.code) == (
-        "above_clearance", "refused", "above_clearance")
+        "not_in_sweep", "refused", "not_visible")
+
+
+async def test_a_reader_below_an_items_clearance_sees_it_redacted_and_counted(
+        retention: Retention) -> None:
+    hidden = await retention.file(security="confidential", title="机密函件")
+    shown = await retention.file()
+    sweep = await retention.sweep()
+    assert sweep.sweep_id is not None
+    seen = await retention.retention.sweeps.get(person("ma"), sweep.sweep_id)
+    rows = {(item.redacted, item.document_id) for item in seen.items}
+    assert rows == {(True, ""), (False, shown.document_id)}
+    assert hidden.document_id not in str(seen)
 
 
 async def test_approval_waits_until_every_item_is_decided(retention: Retention) -> None:

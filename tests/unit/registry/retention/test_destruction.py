@@ -10,8 +10,10 @@ import pytest
 
 from services.common.errors import Conflict, Forbidden
 from services.registry.households.models import NewHousehold
-from services.registry.retention.models import DestructionRequest, HoldRequest
+from services.registry.retention.models import DestructionRequest, HoldRequest, WitnessSignature
 from tests.unit.registry.retention.conftest import PASSWORD, Retention, person
+
+SIGNED = WitnessSignature(password=PASSWORD)
 
 
 async def test_a_register_before_destroy_after_is_refused_as_not_yet_due(
@@ -34,7 +36,7 @@ async def test_execution_without_two_witnesses_is_refused(
     register = await retention.register([await retention.file()])
     for witness in witnesses:
         await retention.retention.destructions.witness(person(witness),
-                                                       register.destruction_id, PASSWORD)
+                                                       register.destruction_id, SIGNED)
     with pytest.raises(Conflict) as refused:
         await retention.retention.destructions.execute(person("qian"),
                                                        register.destruction_id)
@@ -45,10 +47,10 @@ async def test_execution_without_two_witnesses_is_refused(
 async def test_the_same_witness_cannot_sign_twice(retention: Retention) -> None:
     register = await retention.register([await retention.file()])
     await retention.retention.destructions.witness(person("wang"), register.destruction_id,
-                                                   PASSWORD)
+                                                   SIGNED)
     with pytest.raises(Conflict) as refused:
         await retention.retention.destructions.witness(person("wang"),
-                                                       register.destruction_id, PASSWORD)
+                                                       register.destruction_id, SIGNED)
     assert refused.value.code == "already_signed"
 
 
@@ -57,10 +59,11 @@ async def test_a_witness_who_cannot_give_their_password_is_refused_and_audited(
     register = await retention.register([await retention.file()])
     with pytest.raises(Forbidden) as refused:
         await retention.retention.destructions.witness(person("wang"),
-                                                       register.destruction_id, "stolen token")
+                                                       register.destruction_id,
+                                                       WitnessSignature(password="stolen"))
     refusals = [e.code for e in await retention.audit(username="wang")
                 if e.outcome == "refused"]
-    current = await retention.retention.destructions.get(register.destruction_id)
+    current = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert (refused.value.code, refusals, current.witnesses) == (
         "wrong_password", ["wrong_password"], [])
 
@@ -168,7 +171,7 @@ async def test_a_document_no_longer_due_during_execution_is_withheld(
     await retention.retention.executor.stop()  # accepted, but not yet under way
     await retention.registry.households.move_out("wang", "B-0301", retention.clock.now().date())
     await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
 
@@ -194,7 +197,7 @@ async def test_a_hold_arriving_during_execution_withholds_that_item(
     await retention.retention.holds.place(person("qian"), HoldRequest(
         reason="紧急保全", documents=[second.document_id]))
     await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     assert (done.status, [(i.state, i.label) for i in done.items]) == ("executed", [
         ("destroyed", "已销毁"), ("withheld", "未销毁（法律保全）")])
     assert (await retention.document(second.document_id)).status == "active"
@@ -211,7 +214,7 @@ async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
     _, restarted = retention.build()
     await restarted.start()
     await restarted.executor.wait()
-    done = await retention.retention.destructions.get(register.destruction_id)
+    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
     events = await retention.sql("SELECT document_id FROM change_feed "
                                  "WHERE kind = 'document_destroyed'")
     assert (done.status, {i.state for i in done.items}) == ("executed", {"destroyed"})
@@ -263,3 +266,51 @@ async def test_an_item_is_in_one_register_at_a_time(retention: Retention) -> Non
         await retention.retention.destructions.create(
             person("qian"), DestructionRequest(sweep_id=register.sweep_id))
     assert refused.value.code == "nothing_to_destroy"
+
+
+async def test_the_registers_creator_cannot_witness_it(retention: Retention) -> None:
+    register = await retention.register([await retention.file()])
+    with pytest.raises(Forbidden) as refused:
+        await retention.retention.destructions.witness(person("qian"),
+                                                       register.destruction_id, SIGNED)
+    assert refused.value.code == "own_register"
+
+
+async def test_a_witness_cannot_execute_the_register(retention: Retention) -> None:
+    register = await retention.register([await retention.file()])
+    for witness in ("he", "wang"):
+        await retention.retention.destructions.witness(person(witness),
+                                                       register.destruction_id, SIGNED)
+    with pytest.raises(Forbidden) as refused:
+        await retention.retention.destructions.execute(person("he"), register.destruction_id)
+    assert refused.value.code == "witness_executes"
+
+
+async def test_a_change_to_the_items_voids_the_signatures_until_they_sign_again(
+        retention: Retention) -> None:
+    register = await retention.witnessed([await retention.file()])
+    await retention.sql("UPDATE destruction_items SET archive_no = :no WHERE "
+                        "destruction_id = :id", no="2010-repair-A-1201-9999",
+                        id=register.destruction_id)
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.execute(person("qian"),
+                                                       register.destruction_id)
+    for witness in ("wang", "sun"):
+        await retention.retention.destructions.witness(person(witness),
+                                                       register.destruction_id, SIGNED)
+    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
+    await retention.retention.executor.wait()
+    executed = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+    assert (refused.value.code, refused.value.extra["witnesses"], executed.status) == (
+        "signatures_void", ["sun", "wang"], "executed")
+
+
+async def test_a_signature_of_a_digest_the_items_no_longer_have_is_refused(
+        retention: Retention) -> None:
+    register = await retention.register([await retention.file()])
+    with pytest.raises(Conflict) as refused:
+        await retention.retention.destructions.witness(
+            person("wang"), register.destruction_id,
+            WitnessSignature(password=PASSWORD, digest="0" * 64))
+    assert (refused.value.code, refused.value.extra) == (
+        "register_changed", {"digest": register.digest})

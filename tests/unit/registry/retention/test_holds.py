@@ -35,7 +35,7 @@ async def test_the_holds_covering_a_document_are_listed(retention: Retention) ->
         reason="审计", household="A-1201"))
     await retention.retention.holds.place(person("qian"), HoldRequest(
         reason="其他楼层", household="B-0301"))
-    covering = await retention.retention.holds.holds(
+    covering = await retention.retention.holds.holds(person("qian"),
         status="active", document_id=document.document_id, limit=10, offset=0)
     assert {h.hold_id for h in covering} == {named.hold_id, by_household.hold_id}
 

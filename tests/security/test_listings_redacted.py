@@ -1,0 +1,172 @@
+"""Every listing and export, read by someone cleared below some of its documents (issue
+14, reliability promise 7): a confidential document's id, hash, archive number and title
+appear nowhere in what they get. Listings that need not count it leave it out; registers
+that must be complete (sweeps, destruction registers and their PDF and CSV, the loan
+register, the audit log, fixity findings) keep its row, redacted."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pypdfium2 as pdfium
+import pytest
+
+from tests.security.conftest import Secured
+from tests.security.support import (
+    DUE,
+    People,
+    destruction_register,
+    digital_pdf,
+    file_document,
+    leaked,
+    uploaded,
+)
+
+POLL_S = 60.0
+
+
+def _confidential(people: People, **fields: Any) -> dict[str, Any]:
+    return file_document(people["wang"], security="confidential", title="和解协议（机密）",
+                         **fields)
+
+
+def _clean(response: httpx.Response, secret: dict[str, Any]) -> Any:
+    assert response.status_code == 200, response.text
+    assert leaked(response.text, secret) == []
+    return response.json()
+
+
+def _until(check: Any, what: str) -> Any:
+    deadline = time.monotonic() + POLL_S
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(what)
+
+
+def test_the_catalogue_and_fixity_listings_leave_it_out(secured: Secured, people: People
+                                                        ) -> None:
+    secret = _confidential(people)
+    shown = file_document(people["wang"])
+    listed = _clean(people["low"].get("/registry/documents"), secret)
+    entries = _clean(people["low"].get("/registry/fixity/documents"), secret)["entries"]
+    assert [r["document_id"] for r in listed] == [shown["document_id"]]
+    assert [e["document_id"] for e in entries] == [shown["document_id"]]
+    numbers = people["low"].get("/registry/fixity/numbers")
+    assert (numbers.status_code, numbers.json()["code"]) == (403, "above_clearance")
+
+
+@pytest.mark.usefixtures("ingest_worker")
+def test_ingest_jobs_and_originals_leave_it_out(secured: Secured, people: People,
+                                                tmp_path: Path) -> None:
+    job = uploaded(people["wang"], digital_pdf(tmp_path, "机密 和解协议 条款"),
+                   security="confidential")
+    assert job["status"] == "done", job
+    secret = people["wang"].get(f"/registry/documents/{job['document_id']}").json()
+    assert _clean(people["low"].get("/ingest/jobs"), secret) == []
+    for path in (f"/ingest/jobs/{job['job_id']}", f"/ingest/originals/{job['sha256']}"):
+        hidden = people["low"].get(path)
+        assert hidden.status_code == 404
+        assert leaked(hidden.text, secret) == []
+
+
+def test_fixity_findings_about_it_are_redacted_rows(secured: Secured, people: People) -> None:
+    secret = _confidential(people)  # filed without an original: a finding names it
+    run = people["low"].post("/ingest/fixity").json()
+    done = _until(lambda: (r := people["low"].get(f"/ingest/fixity/{run['run_id']}").json())[
+        "status"] == "done" and r, "the fixity run did not finish")
+    assert leaked(str(done), secret) == []
+    assert [(f["kind"], f["redacted"]) for f in done["findings"]] == [
+        ("original_missing", True)]
+    full = people["wang"].get(f"/ingest/fixity/{run['run_id']}").json()
+    assert [f["document_id"] for f in full["findings"]] == [secret["document_id"]]
+
+
+def test_a_sweep_shows_it_as_a_counted_redacted_row(secured: Secured, people: People) -> None:
+    secret = _confidential(people, **DUE)
+    shown = file_document(people["wang"], **DUE)
+    sweep = people["qin"].post("/registry/sweeps", json={}).json()
+    seen = _clean(people["qiu"].get(f"/registry/sweeps/{sweep['sweep_id']}"), secret)
+    assert sorted((i["redacted"], i["document_id"]) for i in seen["items"]) == [
+        (False, shown["document_id"]), (True, "")]
+    dry = _clean(people["qiu"].post("/registry/sweeps", json={"dry_run": True}), secret)
+    assert dry["items"] == []  # both are in the sweep above already
+
+
+def test_a_destruction_register_and_its_exports_show_it_redacted(
+        secured: Secured, people: People) -> None:
+    secret = _confidential(people, **DUE)
+    shown = file_document(people["wang"], **DUE)
+    register = destruction_register(secured, people, [secret, shown])
+    base = f"/registry/destructions/{register['destruction_id']}"
+    seen = _clean(people["qiu"].get(base), secret)
+    assert sorted(i["redacted"] for i in seen["items"]) == [False, True]
+    csv = people["qiu"].get(f"{base}/register.csv")
+    assert (csv.status_code, leaked(csv.content.decode("utf-8-sig"), secret)) == (200, [])
+    assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 3
+    pdf = people["qiu"].get(f"{base}/register.pdf")
+    document = pdfium.PdfDocument(pdf.content)
+    text = "".join(document[n].get_textpage().get_text_bounded() for n in range(len(document)))
+    assert leaked("".join(text.split()), secret) == []
+    refused = people["qiu"].post(f"{base}/witness", json={"password": "correct horse battery"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "items_not_visible")
+
+
+def test_a_hold_lists_only_what_the_reader_may_know_and_counts_the_rest(
+        secured: Secured, people: People) -> None:
+    secret = _confidential(people)
+    shown = file_document(people["wang"])
+    people["qin"].post("/registry/holds", json={
+        "reason": "诉讼保全", "documents": [secret["document_id"], shown["document_id"]]})
+    [hold] = _clean(people["qiu"].get("/registry/holds"), secret)
+    assert (hold["documents"], hold["documents_withheld"]) == ([shown["document_id"]], 1)
+    asked = people["qiu"].get("/registry/holds", params={"document_id": secret["document_id"]})
+    assert asked.json() == []
+
+
+def test_the_loan_register_counts_it_without_naming_it(secured: Secured, people: People
+                                                       ) -> None:
+    secret = _confidential(people)
+    people["li"]
+    response = people["wang"].post("/registry/loans", json={
+        "documents": [secret["document_id"]], "kind": "digital", "purpose": "核对",
+        "reason": "客户查询", "borrower": "li"})
+    assert response.status_code == 201, response.text
+    [loan] = _clean(people["low"].get("/registry/loans"), secret)
+    assert [(d["redacted"], d["security"]) for d in loan["documents"]] == [
+        (True, "confidential")]
+
+
+def test_the_change_feed_read_by_an_admin_leaves_it_out(secured: Secured, people: People
+                                                        ) -> None:
+    secret = _confidential(people)
+    shown = file_document(people["wang"])
+    page = _clean(people["root"].get("/registry/changes", params={"limit": 1000}), secret)
+    filed = [c["event"]["document"]["document_id"] for c in page["changes"]
+             if c["event"]["kind"] == "document_filed"]
+    assert filed == [shown["document_id"]]
+
+
+def test_the_audit_log_redacts_its_entries_in_place(secured: Secured, people: People) -> None:
+    secret = _confidential(people)
+    entries = _clean(people["qiu"].get("/registry/audit", params={"limit": 1000}), secret)
+    assert {"redacted": True} in [e["detail"] for e in entries if e["action"] == "filed"]
+    asked = people["qiu"].get("/registry/audit", params={"document_id": secret["document_id"]})
+    assert asked.json() == []
+    seqs = [e["seq"] for e in entries]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+
+
+def test_search_counts_nothing_it_may_not_show(secured: Secured, people: People) -> None:
+    secret = _confidential(people, category="contract")
+    _until(lambda: people["wang"].get("/search/documents", params={"q": "和解协议"}).json()[
+        "total"], "the confidential document was not indexed")
+    found = _clean(people["ma"].get("/search/documents", params={"q": "和解协议"}), secret)
+    assert (found["total"], found["hits"], found["facets"]["category"]) == (0, [], {})
+    listing = people["ma"].get("/search/households/A-1201/documents")
+    assert leaked(listing.text, secret) == []
