@@ -10,6 +10,7 @@ The digital PDF is written with fpdf2, which loads the ``.ttc``'s CFF face direc
 
 from __future__ import annotations
 
+import random
 import struct
 import zlib
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 Script = Literal["simplified", "traditional"]
@@ -92,6 +93,26 @@ def render_page(
     for index, line in enumerate(lines):
         top_in, _ = line_band_in(index, point_size=point_size)
         draw.text((round(MARGIN_IN * dpi), round(top_in * dpi)), line, font=font, fill=0)
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
+# Scanned paper: a slightly yellow sheet, and blue-black ink.
+PAPER_RGB = (247, 242, 226)
+INK_RGB = (28, 34, 70)
+
+
+def scanned(page: Image.Image, rng: random.Random, *, colour: bool = False) -> Image.Image:
+    """``page`` as a scanner returns it: turned by up to 1.5°, a little blurred, with sensor
+    noise, and in colour (tinted paper, blue-black ink) when ``colour``."""
+    dpi = _dpi_of(page)[0]
+    page = page.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC,
+                       expand=True, fillcolor=255)
+    page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
+    page = ImageChops.add(page, Image.effect_noise(page.size, rng.uniform(10, 20)),
+                          scale=1.0, offset=-128)
+    if colour:
+        page = ImageOps.colorize(page, black=INK_RGB, white=PAPER_RGB)
     page.info["dpi"] = (dpi, dpi)
     return page
 
