@@ -301,20 +301,23 @@ def paper(rng: random.Random, *, script: Script | None = None, length: Length = 
         if length == "long":
             rng.shuffle(body)
         paragraphs = _LAYOUTS[topic.kind](topic, fill, body if length == "long" else body[:2])
-    text = in_script("\n".join(wrapped(paragraphs)), script, rng)
+    simplified = "\n".join(wrapped(paragraphs))
+    people = tuple(value for value in (fill.unit, fill.name) if value in simplified)
+    text = in_script(simplified, script, rng)
     return ArchivePaper(topic=topic, script=script, household=fill.unit, filed_at=fill.filed_at,
-                        lines=tuple(text.split("\n")), description=_description(topic, fill, rng,
-                                                                                 script))
+                        lines=tuple(text.split("\n")),
+                        description=_description(topic, people, rng, script))
 
 
-def _description(topic: Topic, fill: _Fill, rng: random.Random, script: Script) -> str:
+def _description(topic: Topic, people: tuple[str, ...], rng: random.Random, script: Script
+                 ) -> str:
     """What a person types to find the paper: some of its words, in any order, maybe a word
-    it does not use, maybe its unit or its person, maybe in the other script."""
+    it does not use, maybe the unit or the person it names, maybe in the other script."""
     words = rng.sample(topic.words, min(len(topic.words), rng.randint(2, 3)))
     if rng.random() < 0.5:
         words.insert(rng.randrange(len(words) + 1), rng.choice(topic.absent))
-    if rng.random() < 0.4:
-        words.append(rng.choice((fill.unit, fill.name)))
+    if people and rng.random() < 0.4:
+        words.append(rng.choice(people))
     query = rng.choice((" ", "")).join(words)
     other: Script = "traditional" if script == "simplified" else "simplified"
     if rng.random() < 0.3:
