@@ -22,12 +22,14 @@ from services.ingest.extraction.models import OcrLanguage, OcrReading
 CHINESE_MODELS: tuple[OcrLanguage, ...] = ("chi_sim", "chi_tra")
 # A page with fewer Chinese characters than this (a signature) chooses for itself only.
 _MIN_CJK_TO_CHOOSE = 10
-# Measured on 288 generated scans (both scripts; PNG, JPEG, TIFF, PDF; 200/300 dpi; long,
-# short and sparse pages): a lead of 2 misread one-script characters was never wrong; under
-# it, chi_tra's mean confidence had to beat chi_sim's by more than a point (3 of 288 wrong).
-_FAILURES_TO_DECIDE = 2
-_CONFIDENCE_MARGIN = 1.0
-
+# A missed one-script character weighs as much as 2 points of mean word confidence, and
+# chi_tra must come out at least a point ahead. Fitted on 288 generated scans (both scripts;
+# PNG, JPEG, TIFF, PDF; 200/300 dpi; long, short and sparse pages): 3 wrong, all pages of a
+# few lines (missed characters alone, confidence breaking ties: 4; the higher confidence
+# alone, as before: 6); then checked on the 120 first pages of bench/findability.py's
+# cabinet, another seed: 0 wrong (those two: 1 and 1).
+_CONFIDENCE_PER_MISSED_CHARACTER = 2.0
+_TRADITIONAL_MARGIN = 1.0
 
 class LanguageChooser:
     """Reads a document's OCR pages with its Chinese model, chosen on its first Chinese page,
@@ -49,12 +51,13 @@ class LanguageChooser:
            (``维修`` = ``維修``), compared. Where they disagree, one model failed to write
            the page's character in its own script: on a Traditional page ``chi_sim`` reads
            some of the 業, 麗, 說 as something else while ``chi_tra`` reads them, and the
-           reverse on a Simplified page. The script whose one-script characters the other
-           model missed at least ``_FAILURES_TO_DECIDE`` more times is the page's.
-        3. A page with too few such characters for that (a short notice) is Traditional
-           only if ``chi_tra``'s mean word confidence beats ``chi_sim``'s by more than
-           ``_CONFIDENCE_MARGIN``: there, confidence is the only evidence left, and a close
-           call keeps the default.
+           reverse on a Simplified page (``missed_script_characters``). Each character
+           one model missed counts for the other script; so does its mean word confidence,
+           a missed character weighing as much as ``_CONFIDENCE_PER_MISSED_CHARACTER``
+           points. The page is Traditional when that puts ``chi_tra`` ahead by more than
+           ``_TRADITIONAL_MARGIN``. Missed characters decide long pages; on a notice of a
+           few lines, where none may be missed, confidence is all that is left, and a
+           close call keeps the default.
       The chosen model's reading of that page is kept, so no page is read a third time.
       A page with fewer than 10 Chinese characters (a cover slip, a signature) is read
       with the script it shows, but does not choose for the pages after it.
@@ -97,14 +100,12 @@ class LanguageChooser:
     def _script_of(self, page: PageImage, simplified: OcrReading
                    ) -> tuple[OcrLanguage, OcrReading]:
         """Read ``page`` with chi_tra too; the model of the page's script (class docstring,
-        steps 2 and 3) and its reading."""
+        step 2) and its reading."""
         traditional = self._read(page, "chi_tra")
-        failures = missed_script_characters(simplified.text, traditional.text)
-        if abs(failures.traditional - failures.simplified) >= _FAILURES_TO_DECIDE:
-            is_traditional = failures.traditional > failures.simplified
-        else:
-            margin = mean_confidence(traditional) - mean_confidence(simplified)
-            is_traditional = margin > _CONFIDENCE_MARGIN
+        missed = missed_script_characters(simplified.text, traditional.text)
+        lead = (_CONFIDENCE_PER_MISSED_CHARACTER * (missed.traditional - missed.simplified)
+                + mean_confidence(traditional) - mean_confidence(simplified))
+        is_traditional = lead > _TRADITIONAL_MARGIN
         return ("chi_tra", traditional) if is_traditional else ("chi_sim", simplified)
 
     def _read(self, page: PageImage, language: OcrLanguage) -> OcrReading:

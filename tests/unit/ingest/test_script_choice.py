@@ -107,11 +107,19 @@ def test_page_without_one_script_characters_is_read_once_and_the_choice_waits() 
     assert (engine.languages, chooser.chinese) == (["chi_sim"], None)
 
 
-def test_characters_one_model_missed_decide_over_its_higher_confidence() -> None:
-    # chi_sim missed 麗, 說, 壞 (read 惠, 褒, 款), yet is the more confident reading.
-    simplified = _reading("客户 林兰惠 情况褒明 门锁已损款 请尽快维修", 95)
-    traditional = _reading("客戶 林蘭麗 情況說明 門鎖已損壞 請盡快維修", 80)
+def test_characters_chi_sim_missed_outweigh_its_slightly_higher_confidence() -> None:
+    # chi_sim missed 麗, 說, 壞 (read 惠, 褒, 款) and is 4 points more confident.
+    simplified = _reading("客户 林兰惠 情况褒明 门锁已损款 请尽快维修", 90)
+    traditional = _reading("客戶 林蘭麗 情況說明 門鎖已損壞 請盡快維修", 86)
     assert _choose(simplified, traditional) == ("chi_tra", ["chi_sim", "chi_tra"])
+
+
+def test_two_missed_characters_do_not_outweigh_a_much_higher_confidence() -> None:
+    # A Simplified page where chi_sim misread 关 and 借 (天, 音) and chi_tra read 關 and 紳:
+    # chi_sim's 5 points more confidence keep it (measured on a bench cabinet page).
+    simplified = _reading("天于档案借阅管理规定 音阅期限不超过七日", 92)
+    traditional = _reading("關於檔案借閱管理規定 紳閱期限不超過七日", 87)
+    assert _choose(simplified, traditional)[0] == "chi_sim"
 
 
 def test_page_with_nothing_missed_is_traditional_only_if_clearly_more_confident() -> None:
