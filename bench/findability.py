@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,29 +89,32 @@ class Filed:
 
 
 def cabinet(root: Path, count: int, seed: int) -> list[Filed]:
-    """``count`` papers, each filed as the next of ``KINDS``, pages scanned at 200 or 300 dpi."""
-    rng = random.Random(seed)
-    filed = []
-    for number in range(count):
-        kind = KINDS[number % len(KINDS)]
-        sheet = paper(rng, length="long" if rng.random() < 0.8 else "short")
-        chunks = [sheet.lines[start : start + LINES_PER_PAGE]
-                  for start in range(0, len(sheet.lines), LINES_PER_PAGE)]
-        if kind in ("png", "jpeg"):
-            chunks = [sheet.lines]
-        dpi = rng.choice((200, 300))
-        document = Document(kind=kind, script=sheet.script,
-                            path=root / f"{number:04d}-{kind}.{_suffix(kind)}")
-        if kind == "digital":
-            write_digital_pdf(document.path, chunks, script=sheet.script)
-            document.pages = [Page(text="\n".join(chunk), image=document.path)
-                              for chunk in chunks]
-        else:
-            images = [scanned(render_page(chunk, script=sheet.script, dpi=dpi), rng,
-                              colour=kind in COLOUR) for chunk in chunks]
-            _write_scan(document, images, chunks)
-        filed.append(Filed(paper=sheet, document=document, dpi=dpi))
-    return filed
+    """``count`` papers, each filed as the next of ``KINDS``, pages scanned at 200 or 300
+    dpi; made one process per core, each paper from a seed of its own."""
+    with ProcessPoolExecutor(CORES) as pool:
+        return list(pool.map(_filed, [(root, number, seed) for number in range(count)]))
+
+
+def _filed(job: tuple[Path, int, int]) -> Filed:
+    root, number, seed = job
+    rng = random.Random(f"{seed}-{number}")
+    kind = KINDS[number % len(KINDS)]
+    sheet = paper(rng, length="long" if rng.random() < 0.8 else "short")
+    chunks = [sheet.lines[start : start + LINES_PER_PAGE]
+              for start in range(0, len(sheet.lines), LINES_PER_PAGE)]
+    if kind in ("png", "jpeg"):
+        chunks = [sheet.lines]
+    dpi = rng.choice((200, 300))
+    document = Document(kind=kind, script=sheet.script,
+                        path=root / f"{number:04d}-{kind}.{_suffix(kind)}")
+    if kind == "digital":
+        write_digital_pdf(document.path, chunks, script=sheet.script)
+        document.pages = [Page(text="\n".join(chunk), image=document.path) for chunk in chunks]
+    else:
+        images = [scanned(render_page(chunk, script=sheet.script, dpi=dpi), rng,
+                          colour=kind in COLOUR) for chunk in chunks]
+        _write_scan(document, images, chunks)
+    return Filed(paper=sheet, document=document, dpi=dpi)
 
 
 def _suffix(kind: str) -> str:
@@ -121,7 +125,8 @@ def _write_scan(document: Document, images: list[Any], chunks: list[tuple[str, .
     """Write the scan, and for each page a copy of its pixels for raw tesseract to read."""
     for index, (image, chunk) in enumerate(zip(images, chunks, strict=True)):
         copy = document.path.with_name(f"{document.path.stem}-page{index}.png")
-        image.copy().save(copy, dpi=image.info["dpi"])  # saving leaves settings on the image
+        # A copy: saving leaves its settings on the image, which breaks the TIFF after it.
+        image.copy().save(copy, dpi=image.info["dpi"], compress_level=1)
         document.pages.append(Page(text="\n".join(chunk), image=copy))
     if document.kind == "png":
         write_png(document.path, images[0])
