@@ -11,6 +11,7 @@ The digital PDF is written with fpdf2, which loads the ``.ttc``'s CFF face direc
 from __future__ import annotations
 
 import random
+import statistics
 import struct
 import zlib
 from collections.abc import Sequence
@@ -109,12 +110,21 @@ def scanned(page: Image.Image, rng: random.Random, *, colour: bool = False) -> I
     page = page.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC,
                        expand=True, fillcolor=255)
     page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
-    page = ImageChops.add(page, Image.effect_noise(page.size, rng.uniform(10, 20)),
-                          scale=1.0, offset=-128)
+    page = ImageChops.add(page, _noise(page.size, rng), scale=1.0, offset=-128)
     if colour:
         page = ImageOps.colorize(page, black=INK_RGB, white=PAPER_RGB)
     page.info["dpi"] = (dpi, dpi)
     return page
+
+
+def _noise(size: tuple[int, int], rng: random.Random) -> Image.Image:
+    """Gaussian sensor noise around grey 128, drawn from ``rng`` (``Image.effect_noise``
+    draws from the C library's generator, so the same seed would give other pages)."""
+    normal = statistics.NormalDist(128, rng.uniform(10, 20))
+    quantiles = [min(255, max(0, round(normal.inv_cdf((level + 0.5) / 256))))
+                 for level in range(256)]
+    uniform = Image.frombytes("L", size, rng.randbytes(size[0] * size[1]))
+    return uniform.point(quantiles)
 
 
 def write_png(path: Path, page: Image.Image) -> Path:
