@@ -10,6 +10,8 @@ The digital PDF is written with fpdf2, which loads the ``.ttc``'s CFF face direc
 
 from __future__ import annotations
 
+import random
+import statistics
 import struct
 import zlib
 from collections.abc import Sequence
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 Script = Literal["simplified", "traditional"]
@@ -94,6 +96,35 @@ def render_page(
         draw.text((round(MARGIN_IN * dpi), round(top_in * dpi)), line, font=font, fill=0)
     page.info["dpi"] = (dpi, dpi)
     return page
+
+
+# Scanned paper: a slightly yellow sheet, and blue-black ink.
+PAPER_RGB = (247, 242, 226)
+INK_RGB = (28, 34, 70)
+
+
+def scanned(page: Image.Image, rng: random.Random, *, colour: bool = False) -> Image.Image:
+    """``page`` as a scanner returns it: turned by up to 1.5°, a little blurred, with sensor
+    noise, and in colour (tinted paper, blue-black ink) when ``colour``."""
+    dpi = _dpi_of(page)[0]
+    page = page.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC,
+                       expand=True, fillcolor=255)
+    page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
+    page = ImageChops.add(page, _noise(page.size, rng), scale=1.0, offset=-128)
+    if colour:
+        page = ImageOps.colorize(page, black=INK_RGB, white=PAPER_RGB)
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
+def _noise(size: tuple[int, int], rng: random.Random) -> Image.Image:
+    """Gaussian sensor noise around grey 128, drawn from ``rng`` (``Image.effect_noise``
+    draws from the C library's generator, so the same seed would give other pages)."""
+    normal = statistics.NormalDist(128, rng.uniform(10, 20))
+    quantiles = [min(255, max(0, round(normal.inv_cdf((level + 0.5) / 256))))
+                 for level in range(256)]
+    uniform = Image.frombytes("L", size, rng.randbytes(size[0] * size[1]))
+    return uniform.point(quantiles)
 
 
 def write_png(path: Path, page: Image.Image) -> Path:

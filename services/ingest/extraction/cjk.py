@@ -1,8 +1,16 @@
-"""Script-level facts about recognised text: CJK spacing, and whether a page reads as English."""
+"""Script-level facts about recognised text: CJK spacing, whether a page reads as English,
+and whether its Chinese is written in Simplified or Traditional characters."""
 
 from __future__ import annotations
 
+import functools
 import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import marisa_trie
+import opencc
 
 # Ideographs (with extensions and compatibility forms), radicals, kana, bopomofo and
 # full-width letters and digits: characters written without spaces between them.
@@ -58,3 +66,85 @@ def is_mostly_english(text: str) -> bool:
 def count_cjk_letters(text: str) -> int:
     """How many CJK letters (ideographs, kana, full-width letters) ``text`` has."""
     return len(_CJK_LETTER.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptEvidence:
+    """How many characters of a text exist in only one of the two scripts."""
+
+    simplified: int
+    """Characters that Simplified text uses and Traditional text never does (``说``, ``门``)."""
+    traditional: int
+    """Characters that Traditional text uses and Simplified text never does (``說``, ``門``)."""
+
+
+def script_evidence(text: str) -> ScriptEvidence:
+    """Count the characters of ``text`` that belong to one script only (``script_only``).
+
+    Most Chinese characters (``大``, ``工``, ``一``) are written alike in both scripts and
+    count for neither; so do those that are one script's form of a character and a word of
+    their own in the other (``后`` for ``後``, and the queen ``后``).
+    """
+    simplified, traditional = script_only()
+    return ScriptEvidence(simplified=sum(char in simplified for char in text),
+                          traditional=sum(char in traditional for char in text))
+
+
+@functools.cache
+def script_only() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters only Simplified text uses, and those only Traditional text uses, from
+    OpenCC's tables (the ones its ``s2t``, ``t2s``, ``s2tw`` and ``s2hk`` conversions use).
+
+    ``STCharacters`` maps each Simplified character that has Traditional forms to those
+    forms; a character is Simplified-only when it has such an entry and is not itself a
+    Traditional form of anything (``发`` → ``發 髮`` is; ``后`` → ``後 后`` and ``干`` →
+    ``幹 乾 干 榦`` are not), nor the form Taiwan or Hong Kong writes (``户``, ``温``:
+    ``HKVariants``). ``TSCharacters`` gives the Traditional-only ones the same way
+    (``於`` → ``于 於`` is not one). A character that would land in both sets is in neither.
+    """
+    to_traditional, to_simplified = _opencc_table("STCharacters"), _opencc_table("TSCharacters")
+    traditional_forms = _forms(to_traditional, _opencc_table("TWVariants"),
+                               _opencc_table("HKVariants"))
+    simplified_forms = _forms(to_simplified)
+    simplified = {char for char in to_traditional
+                  if len(char) == 1 and char not in traditional_forms}
+    traditional = {char for char in to_simplified
+                   if len(char) == 1 and char not in simplified_forms}
+    both = simplified & traditional
+    return frozenset(simplified - both), frozenset(traditional - both)
+
+
+def _forms(*tables: dict[str, tuple[str, ...]]) -> set[str]:
+    return {form for table in tables for forms in table.values() for form in forms}
+
+
+_OCD2_HEADER = b"OPENCC_MARISA_0.2.5"
+
+
+def _opencc_table(name: str) -> dict[str, tuple[str, ...]]:
+    """An OpenCC dictionary (``<name>.ocd2``, as its package ships it): key → its forms.
+
+    Raises ``RuntimeError`` if the installed OpenCC has no such file in that format.
+    """
+    path = Path(opencc.__file__).parent / "clib" / "share" / "opencc" / f"{name}.ocd2"
+    data = path.read_bytes() if path.is_file() else b""
+    if not data.startswith(_OCD2_HEADER):
+        raise RuntimeError(f"OpenCC's {name} table is not at {path} in the .ocd2 format; "
+                           "reinstall the archive's Python packages ('make setup')")
+    # .ocd2: the header, a marisa trie of the keys, then the values by key id: their count
+    # (u32), the byte length (u32) of the NUL-terminated values, the values, and per key
+    # its number of values (u16) and each value's byte length (u16), unused here.
+    trie = marisa_trie.Trie().frombytes(data[len(_OCD2_HEADER):])
+    start = len(_OCD2_HEADER) + len(trie.tobytes())
+    count, size = struct.unpack_from("<II", data, start)
+    values = data[start + 8 : start + 8 + size].split(b"\0")[:-1]
+    lengths = struct.iter_unpack("<H", data[start + 8 + size :])
+    forms: list[tuple[str, ...]] = []
+    position = 0
+    for _ in range(count):
+        (number,) = next(lengths)
+        forms.append(tuple(value.decode() for value in values[position : position + number]))
+        position += number
+        for _ in range(number):
+            next(lengths)
+    return {trie.restore_key(key_id): forms[key_id] for key_id in range(count)}

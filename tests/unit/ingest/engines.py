@@ -41,3 +41,16 @@ class BadUtf8Engine:
 
     def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
         return OcrReading(text=b"\xff\xfe\xe7\xbb".decode("utf-8", errors="surrogateescape"))
+
+
+class ScriptedEngine:
+    """Returns a fixed reading per language, whatever the page, and records the languages
+    it was asked for: to test choices made from readings, without OCR."""
+
+    def __init__(self, readings: dict[OcrLanguage, OcrReading]) -> None:
+        self.readings = readings
+        self.languages: list[OcrLanguage] = []
+
+    def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
+        self.languages.append(language)
+        return self.readings[language]
