@@ -1,0 +1,146 @@
+"""``PpOcrEngine``: the ``OcrEngine`` that runs PP-OCRv6 small on onnxruntime, on the CPU."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from services.common.errors import PermanentJobError
+from services.common.text import fold
+from services.ingest.extraction.cjk import count_cjk_letters, is_mostly_english
+from services.ingest.extraction.engine import PageImage
+from services.ingest.extraction.models import OcrLanguage, OcrReading, TextLine, WordBox
+from services.ingest.extraction.ppocr.detection import Quad, detect_lines
+from services.ingest.extraction.ppocr.layout import PageLayout, cut_lines, page_layout
+from services.ingest.extraction.ppocr.models import ModelFiles, find_model_files, loaded_sessions
+from services.ingest.extraction.ppocr.recognition import (
+    LineImage,
+    Reading,
+    character_spans,
+    read_lines,
+)
+
+# A page whose Chinese letters change this often when folded to Simplified is Traditional.
+_TRADITIONAL_SHARE = 0.1
+
+
+class PpOcrEngine:
+    """``OcrEngine`` running PP-OCRv6 small (text detection, line orientation, recognition)
+    inside the extraction process.
+
+    - One model reads Simplified and Traditional Chinese, Latin letters and digits alike,
+      so ``language`` is ignored and nothing is chosen per document; the reading says which
+      script it found (``script_of``). Full-width punctuation is kept as read.
+    - The sessions are loaded the first time a page is read and kept for the process
+      (``loaded_sessions``), with one onnxruntime thread: one process runs per core.
+    - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
+      comes in reading order (``layout``). Boxes (a line's, and one per character) are in
+      the pixels of the page as given, whichever way it was turned to be read.
+    - ``timeout_s`` is checked between batches of lines, so a page stops within one batch
+      (well under a second) of its limit.
+
+    Construction finds the model files and raises ``DependencyUnavailable`` (naming the
+    package that carries them) when they are missing, so a server fails at start-up.
+    """
+
+    name = "ppocr"
+
+    def __init__(self, files: ModelFiles | None = None) -> None:
+        self.files = files or find_model_files()
+
+    def read(self, page: PageImage, *, language: OcrLanguage | None = None,
+             timeout_s: float) -> OcrReading:
+        started = time.monotonic()
+        sessions = loaded_sessions(self.files)
+        grey = np.asarray(page.pixels.convert("L"))
+        colour = (np.ascontiguousarray(np.asarray(page.pixels)[:, :, ::-1])
+                  if page.pixels.mode == "RGB" else np.repeat(grey[:, :, None], 3, axis=2))
+        quads = detect_lines(sessions.detector, colour, dpi=page.dpi)
+        if not quads:
+            return OcrReading(text="")
+        layout = page_layout(sessions.line_orientation, grey, quads)
+        lines = cut_lines(grey, quads, layout)
+
+        def before_batch() -> None:
+            if time.monotonic() - started > timeout_s:
+                raise PermanentJobError(
+                    f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
+                    "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
+
+        readings = read_lines(sessions.recogniser, sessions.characters, lines,
+                              before_batch=before_batch)
+        return _page_reading(quads, lines, readings, layout, size=page.pixels.size)
+
+
+def _page_reading(quads: Sequence[Quad], lines: Sequence[LineImage],
+                  readings: Sequence[Reading], layout: PageLayout, *,
+                  size: tuple[int, int]) -> OcrReading:
+    texts: list[str] = []
+    text_lines: list[TextLine] = []
+    words: list[WordBox] = []
+    for group in layout.order:
+        parts: list[str] = []
+        for index in group:
+            reading = readings[index]
+            text = "".join(reading.characters).strip()
+            if not text:
+                continue
+            parts.append(text)
+            left, top, right, bottom = _bounds(quads[index], size)
+            text_lines.append(TextLine(
+                text=text, confidence=round(reading.confidence * 100, 2),
+                left=left, top=top, width=right - left, height=bottom - top))
+            words.extend(_character_boxes(lines[index], reading, size))
+        if parts:
+            texts.append(" ".join(parts))
+    return OcrReading(text="\n".join(texts), words=tuple(words), lines=tuple(text_lines),
+                      rotation=layout.rotation)
+
+
+def _character_boxes(line: LineImage, reading: Reading,
+                     size: tuple[int, int]) -> list[WordBox]:
+    boxes: list[WordBox] = []
+    spans = character_spans(line, reading)
+    for character, probability, span in zip(reading.characters, reading.probabilities, spans,
+                                            strict=True):
+        if character.isspace():
+            continue
+        left, top, right, bottom = span
+        corners = np.array([[left, top, 1], [right, top, 1], [right, bottom, 1],
+                            [left, bottom, 1]], dtype=np.float64) @ line.to_page.T
+        on_page = (corners[:, :2] / corners[:, 2:]).astype(np.float32)
+        x0, y0, x1, y1 = _bounds(on_page, size)
+        boxes.append(WordBox(text=character, confidence=round(probability * 100, 2),
+                             left=x0, top=y0, width=x1 - x0, height=y1 - y0))
+    return boxes
+
+
+def _bounds(points: npt.NDArray[np.float32], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The whole-pixel rectangle around ``points``, inside the page."""
+    width, height = size
+    left = int(np.clip(np.floor(points[:, 0].min()), 0, width))
+    top = int(np.clip(np.floor(points[:, 1].min()), 0, height))
+    right = int(np.clip(np.ceil(points[:, 0].max()), left, width))
+    bottom = int(np.clip(np.ceil(points[:, 1].max()), top, height))
+    return left, top, right, bottom
+
+
+def script_of(text: str) -> OcrLanguage:
+    """The script of text PP-OCR read: ``eng`` for mostly English, ``chi_tra`` when enough
+    of its Chinese letters are Traditional (they change when folded to Simplified), else
+    ``chi_sim``."""
+    if is_mostly_english(text):
+        return "eng"
+    letters = count_cjk_letters(text)
+    if letters == 0:
+        return "chi_sim"
+    plain = unicodedata.normalize("NFKC", text).casefold()
+    folded = fold(text)
+    if len(plain) != len(folded):
+        return "chi_sim"
+    changed = sum(1 for a, b in zip(plain, folded, strict=True) if a != b)
+    return "chi_tra" if changed >= letters * _TRADITIONAL_SHARE else "chi_sim"

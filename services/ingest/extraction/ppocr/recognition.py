@@ -1,0 +1,205 @@
+"""Text recognition: what a line says, and where each character of it is (PP-OCRv6's
+SVTR-based recogniser with CTC decoding).
+
+A line is cut out of the page with a perspective warp of its rotated rectangle, which
+deskews it; a tall line (a column of vertical text, or a line of a page turned by 90°)
+is turned a quarter so it runs left to right. Lines are read in batches of similar width
+(each batch is padded to its widest line, so sorting by width wastes the least).
+
+The recogniser emits one class per column step of ``_STEP_PX`` pixels of the 48-pixel-high
+line; CTC decoding keeps a step's class when it differs from the previous step's and is
+not the blank. Where a character's steps are is where it is: its box runs between the
+midpoints to its neighbours, then shrinks to the ink inside (``character_spans``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import onnxruntime
+
+from services.ingest.extraction.ppocr.detection import Quad
+
+LINE_HEIGHT_PX = 48
+_STEP_PX = 8
+_BATCH = 8
+# A line this many times taller than wide runs top to bottom (or the page is turned).
+TALL_RATIO = 1.5
+_MAX_WIDTH_PX = 48 * 80
+_MARGIN = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class LineImage:
+    """A line cut out of the page, upright and running left to right (``pixels``, grey),
+    and the 3×3 transform from its pixels back to the page's."""
+
+    pixels: npt.NDArray[np.uint8]
+    to_page: npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A line as read: its characters, each one's probability, and each one's first and
+    last column step (``steps``), out of ``step_count`` steps across ``width_px``."""
+
+    characters: tuple[str, ...]
+    probabilities: tuple[float, ...]
+    steps: tuple[tuple[int, int], ...]
+    step_count: int
+    width_px: int
+
+    @property
+    def confidence(self) -> float:
+        return float(np.mean(self.probabilities)) if self.probabilities else 0.0
+
+
+def cut_line(page: npt.NDArray[np.uint8], quad: Quad, *, quarter_turns: int = 0) -> LineImage:
+    """``quad`` of ``page`` (grey) straightened into a rectangle, then turned
+    ``quarter_turns`` quarters counter-clockwise (1: the line's top was on its right)."""
+    top_left, top_right, bottom_right, bottom_left = quad
+    width = max(1, round(max(np.linalg.norm(top_right - top_left),
+                             np.linalg.norm(bottom_right - bottom_left))))
+    height = max(1, round(max(np.linalg.norm(bottom_left - top_left),
+                              np.linalg.norm(bottom_right - top_right))))
+    # A margin of the page around the line: without it the recogniser misreads a line's
+    # first letters now and then (``Room`` as ``Ro0m`` on 1 line in 3 at 300 dpi).
+    margin = round(_MARGIN * min(width, height))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]],
+                      dtype=np.float32) + margin
+    to_line = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    width, height = width + 2 * margin, height + 2 * margin
+    pixels = cv2.warpPerspective(page, to_line, (width, height), flags=cv2.INTER_CUBIC,
+                                 borderMode=cv2.BORDER_REPLICATE)
+    if quarter_turns % 4:
+        pixels, turn = _turned(pixels, quarter_turns % 4)
+        to_line = turn @ to_line
+    return LineImage(pixels=np.ascontiguousarray(pixels), to_page=np.linalg.inv(to_line))
+
+
+def _turned(pixels: npt.NDArray[np.uint8],
+            quarter_turns: int) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
+    """``pixels`` turned counter-clockwise, and the transform from old to new pixels."""
+    height, width = pixels.shape[:2]
+    turned = np.rot90(pixels, quarter_turns)
+    if quarter_turns == 1:  # (x, y) → (y, width - x)
+        turn = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64)
+    elif quarter_turns == 2:
+        turn = np.array([[-1, 0, width], [0, -1, height], [0, 0, 1]], dtype=np.float64)
+    else:  # (x, y) → (height - y, x)
+        turn = np.array([[0, -1, height], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
+    return turned, turn
+
+
+def read_lines(recogniser: onnxruntime.InferenceSession, characters: Sequence[str],
+               lines: Sequence[LineImage], *, before_batch: Callable[[], None]) -> list[Reading]:
+    """Each line's reading, in the order given; ``before_batch`` is called before each
+    batch (it raises to stop, e.g. past a time limit)."""
+    widths = [_scaled_width(line) for line in lines]
+    order = sorted(range(len(lines)), key=widths.__getitem__)
+    readings: dict[int, Reading] = {}
+    for start in range(0, len(order), _BATCH):
+        before_batch()
+        batch = order[start:start + _BATCH]
+        batch_width = max(widths[index] for index in batch)
+        tensor = np.zeros((len(batch), 3, LINE_HEIGHT_PX, batch_width), dtype=np.float32)
+        for row, index in enumerate(batch):
+            tensor[row, :, :, :widths[index]] = _normalised(lines[index], widths[index])
+        probabilities = recogniser.run(None, {"x": tensor})[0]
+        for row, index in enumerate(batch):
+            readings[index] = _decoded(probabilities[row], characters,
+                                       width_px=widths[index], batch_width=batch_width)
+    return [readings[index] for index in range(len(lines))]
+
+
+def _scaled_width(line: LineImage) -> int:
+    height, width = line.pixels.shape[:2]
+    return int(min(_MAX_WIDTH_PX, max(_STEP_PX, np.ceil(LINE_HEIGHT_PX * width / height))))
+
+
+def _normalised(line: LineImage, width: int) -> npt.NDArray[np.float32]:
+    resized = cv2.resize(line.pixels, (width, LINE_HEIGHT_PX), interpolation=cv2.INTER_LINEAR)
+    return ((resized.astype(np.float32) / 255.0 - 0.5) / 0.5)[None]
+
+
+def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str], *,
+             width_px: int, batch_width: int) -> Reading:
+    # Steps past the line's own width only saw padding.
+    step_count = max(1, round(probabilities.shape[0] * width_px / batch_width))
+    classes = probabilities[:step_count].argmax(axis=1)
+    best = probabilities[np.arange(step_count), classes]
+    found: list[str] = []
+    scores: list[float] = []
+    steps: list[tuple[int, int]] = []
+    previous = 0
+    for step, index in enumerate(classes.tolist()):
+        if index != 0 and index == previous and steps:
+            steps[-1] = (steps[-1][0], step)
+            scores[-1] = max(scores[-1], float(best[step]))
+        elif index != 0:
+            found.append(characters[index])
+            scores.append(float(best[step]))
+            steps.append((step, step))
+        previous = index
+    return Reading(characters=tuple(found), probabilities=tuple(scores), steps=tuple(steps),
+                   step_count=step_count, width_px=width_px)
+
+
+def character_spans(line: LineImage, reading: Reading) -> list[tuple[int, int, int, int]]:
+    """Each character's box in the line's pixels, ``(left, top, right, bottom)``.
+
+    A character owns the columns between the midpoints to its neighbours' step centres
+    (the first and last reach as far out as their neighbour is away); each boundary is
+    moved to the emptiest column near it, and the box shrinks to the ink inside it.
+    """
+    if not reading.characters:
+        return []
+    height, width = line.pixels.shape[:2]
+    per_step = width / reading.step_count
+    centres = [(first + last + 1) / 2 * per_step for first, last in reading.steps]
+    ink = _ink(line.pixels)
+    columns = ink.sum(axis=0)
+    bounds = [0.0]
+    for left, right in zip(centres, centres[1:], strict=False):
+        bounds.append(_emptiest(columns, left, right))
+    bounds.append(float(width))
+    if len(centres) > 1:
+        bounds[0] = max(0.0, centres[0] - (bounds[1] - centres[0]))
+        bounds[-1] = min(float(width), centres[-1] + (centres[-1] - bounds[-2]))
+    spans: list[tuple[int, int, int, int]] = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        left, right = int(np.floor(start)), max(int(np.ceil(end)), int(np.floor(start)) + 1)
+        spans.append(_shrunk_to_ink(ink, left, right, height))
+    return spans
+
+
+def _ink(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    _, binary = cv2.threshold(pixels, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary
+
+
+def _emptiest(columns: npt.NDArray[np.uint64], left: float, right: float) -> float:
+    middle = (left + right) / 2
+    reach = (right - left) / 4
+    start, end = int(np.ceil(middle - reach)), int(np.floor(middle + reach))
+    if end <= start:
+        return middle
+    window = columns[start:end + 1].astype(np.float64)
+    # Among the emptiest columns, the one nearest the midpoint.
+    candidates = np.flatnonzero(window == window.min()) + start
+    return float(candidates[np.argmin(np.abs(candidates - middle))]) + 0.5
+
+
+def _shrunk_to_ink(ink: npt.NDArray[np.uint8], left: int, right: int,
+                   height: int) -> tuple[int, int, int, int]:
+    area = ink[:, left:right]
+    columns = np.flatnonzero(area.any(axis=0))
+    rows = np.flatnonzero(area.any(axis=1))
+    if columns.size == 0 or rows.size == 0:
+        return left, 0, right, height
+    return (left + int(columns[0]), int(rows[0]), left + int(columns[-1]) + 1,
+            int(rows[-1]) + 1)
