@@ -36,6 +36,7 @@ from services.ingest.api import (
     OriginalsController,
 )
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity import FixityChecker, FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.pool import ExtractionPool
@@ -49,6 +50,14 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 def ocr_processes(settings: Settings) -> int:
     return settings.ocr_workers or os.cpu_count() or 1
+
+
+def ocr_engine(settings: Settings) -> OcrEngine:
+    """The engine ``ARCHIVE_OCR_ENGINE`` names. PP-OCR's model files are looked for here,
+    so a missing one stops start-up with a message naming the package that carries them."""
+    if settings.ocr_engine == "tesseract":
+        return TesseractEngine()
+    return PpOcrEngine()
 
 
 @dataclass
@@ -73,20 +82,24 @@ class Workers:
     async def state(self) -> str:
         if self.task is None or self.task.done():
             return "down: the workers are not running"
-        return f"{self.pool.processes} extraction processes running"
+        return f"{self.pool.processes} extraction processes running ({self.engine_name})"
+
+    @property
+    def engine_name(self) -> str:
+        return "ppocr" if isinstance(self.worker.engine, PpOcrEngine) else "tesseract"
 
 
 def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
                   registrar: Registrar, *, engine: OcrEngine | None = None,
                   concurrency: int | None = None, stall_grace_s: float = 30.0) -> Workers:
-    """Workers over ``queue``; ``engine`` is the OCR seam (default: Tesseract)."""
+    """Workers over ``queue``; ``engine`` is the OCR seam (default: ``ocr_engine``)."""
     processes = concurrency or ocr_processes(settings)
     pool = ExtractionPool(processes)
     # One job more than processes: while a job's text is stored and registered, and the
     # next is claimed and fetched (measured: 30–50 ms, 5–7% of a one-page scan's OCR),
     # another job is already waiting in the pool, so no extraction process idles.
     worker = IngestWorker(
-        queue, store, registrar, pool, engine=engine or TesseractEngine(),
+        queue, store, registrar, pool, engine=engine or ocr_engine(settings),
         limits=ExtractionLimits.from_settings(settings), lease_s=settings.job_lease_s,
         concurrency=processes + 1, scratch_dir=settings.data_dir / "ingest" / "work",
         stall_grace_s=stall_grace_s)

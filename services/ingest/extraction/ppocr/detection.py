@@ -56,7 +56,8 @@ def _quads(probability: npt.NDArray[np.float32]) -> list[Quad]:
     bitmap = (probability > _PIXEL_THRESHOLD).astype(np.uint8)
     contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     quads: list[Quad] = []
-    for contour in contours[:_MAX_CANDIDATES]:
+    for found in contours[:_MAX_CANDIDATES]:
+        contour = np.asarray(found, dtype=np.int32)
         corners, short_side = _rectangle(contour)
         if short_side < _MIN_SIDE_PX:
             continue
@@ -76,7 +77,7 @@ def _rectangle(points: npt.NDArray[np.int32] | npt.NDArray[np.float32]) -> tuple
     """The minimum-area rectangle around ``points``, corners in clockwise order from the
     top-left, and its shorter side."""
     rect = cv2.minAreaRect(points.reshape(-1, 1, 2).astype(np.float32))
-    return order_corners(cv2.boxPoints(rect)), float(min(rect[1]))
+    return order_corners(np.asarray(cv2.boxPoints(rect), dtype=np.float32)), float(min(rect[1]))
 
 
 def order_corners(points: npt.NDArray[np.float32]) -> Quad:

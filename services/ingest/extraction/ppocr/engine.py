@@ -144,3 +144,17 @@ def script_of(text: str) -> OcrLanguage:
         return "chi_sim"
     changed = sum(1 for a, b in zip(plain, folded, strict=True) if a != b)
     return "chi_tra" if changed >= letters * _TRADITIONAL_SHARE else "chi_sim"
+
+
+class PpOcrReader:
+    """Reads a document's OCR pages with PP-OCR: one model for every script, so there is no
+    model to choose per document and a language hint changes nothing. The language given
+    with each reading is the script found on the page (``script_of``)."""
+
+    def __init__(self, engine: PpOcrEngine, *, timeout_s: float) -> None:
+        self._engine = engine
+        self._timeout_s = timeout_s
+
+    def read(self, page: PageImage) -> tuple[OcrLanguage, OcrReading]:
+        reading = self._engine.read(page, timeout_s=self._timeout_s)
+        return script_of(reading.text), reading

@@ -62,10 +62,7 @@ def page_layout(classifier: onnxruntime.InferenceSession, page: npt.NDArray[np.u
     height, width = page.shape[:2]
     centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in quads]
     sizes = [_upright_size(quad, rotation) for quad in quads]
-    if vertical and not upside_down:
-        order = _columns(centres, sizes)
-    else:
-        order = _rows(centres, sizes)
+    order = _columns(centres, sizes) if vertical and not upside_down else _rows(centres, sizes)
     return PageLayout(rotation=rotation, quarter_turns=turns, order=order)
 
 

@@ -14,6 +14,7 @@ midpoints to its neighbours, then shrinks to the ink inside (``character_spans``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -71,14 +72,17 @@ def cut_line(page: npt.NDArray[np.uint8], quad: Quad, *, quarter_turns: int = 0)
     margin = round(_MARGIN * min(width, height))
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]],
                       dtype=np.float32) + margin
-    to_line = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    to_line = np.asarray(cv2.getPerspectiveTransform(quad.astype(np.float32), target),
+                         dtype=np.float64)
     width, height = width + 2 * margin, height + 2 * margin
-    pixels = cv2.warpPerspective(page, to_line, (width, height), flags=cv2.INTER_CUBIC,
-                                 borderMode=cv2.BORDER_REPLICATE)
+    pixels = np.asarray(cv2.warpPerspective(page, to_line, (width, height),
+                                            flags=cv2.INTER_CUBIC,
+                                            borderMode=cv2.BORDER_REPLICATE), dtype=np.uint8)
     if quarter_turns % 4:
         pixels, turn = _turned(pixels, quarter_turns % 4)
         to_line = turn @ to_line
-    return LineImage(pixels=np.ascontiguousarray(pixels), to_page=np.linalg.inv(to_line))
+    return LineImage(pixels=np.ascontiguousarray(pixels),
+                     to_page=np.asarray(np.linalg.inv(to_line), dtype=np.float64))
 
 
 def _turned(pixels: npt.NDArray[np.uint8],
@@ -164,14 +168,14 @@ def character_spans(line: LineImage, reading: Reading) -> list[tuple[int, int, i
     ink = _ink(line.pixels)
     columns = ink.sum(axis=0)
     bounds = [0.0]
-    for left, right in zip(centres, centres[1:], strict=False):
+    for left, right in itertools.pairwise(centres):
         bounds.append(_emptiest(columns, left, right))
     bounds.append(float(width))
     if len(centres) > 1:
         bounds[0] = max(0.0, centres[0] - (bounds[1] - centres[0]))
         bounds[-1] = min(float(width), centres[-1] + (centres[-1] - bounds[-2]))
     spans: list[tuple[int, int, int, int]] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         left, right = int(np.floor(start)), max(int(np.ceil(end)), int(np.floor(start)) + 1)
         spans.append(_shrunk_to_ink(ink, left, right, height))
     return spans
@@ -179,7 +183,7 @@ def character_spans(line: LineImage, reading: Reading) -> list[tuple[int, int, i
 
 def _ink(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     _, binary = cv2.threshold(pixels, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return binary
+    return np.asarray(binary, dtype=np.uint8)
 
 
 def _emptiest(columns: npt.NDArray[np.uint64], left: float, right: float) -> float:
