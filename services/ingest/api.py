@@ -28,11 +28,13 @@ from services.common.web import PageLimit, PageOffset
 from services.ingest.fixity import FixityChecker, FixityRun
 from services.ingest.jobs import JobStatus
 from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
+from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader
 from services.ingest.service import IngestService, parse_metadata
 
 FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
+REREADERS = ("archivist", "admin")
 
 
 
@@ -71,6 +73,15 @@ class DocumentsController(Controller):
                    words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
         """Each page's text, confidence and method (``words=true`` adds word boxes)."""
         return await ingest.text(_token(request), document_id, words=words)
+
+    @post("/{document_id:str}/reocr", operation_id="rereadDocument",
+          guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
+    async def reocr(self, document_id: FromPath[str], data: ReocrRequest,
+                    request: Request[Any, Any, Any],
+                    rereader: NamedDependency[Rereader]) -> ReocrResult:
+        """Read the document again with an OCR engine (``archive reocr``): its text gets a
+        new version, the old one is kept; answers when done (a page takes about a second)."""
+        return await rereader.reread(principal_of(request), document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],

@@ -35,12 +35,18 @@ from services.ingest.api import (
     JobsController,
     OriginalsController,
 )
-from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.extraction import (
+    ExtractionLimits,
+    OcrEngine,
+    OcrEngineName,
+    TesseractEngine,
+)
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity import FixityChecker, FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
+from services.ingest.reocr import Rereader
 from services.ingest.service import IngestService
 from services.ingest.worker import IngestWorker, Registrar
 
@@ -52,12 +58,17 @@ def ocr_processes(settings: Settings) -> int:
     return settings.ocr_workers or os.cpu_count() or 1
 
 
-def ocr_engine(settings: Settings) -> OcrEngine:
-    """The engine ``ARCHIVE_OCR_ENGINE`` names. PP-OCR's model files are looked for here,
-    so a missing one stops start-up with a message naming the package that carries them."""
-    if settings.ocr_engine == "tesseract":
+def engine_named(name: OcrEngineName) -> OcrEngine:
+    """An engine by name. PP-OCR's model files are looked for here: a missing one raises
+    ``DependencyUnavailable`` naming the package that carries them."""
+    if name == "tesseract":
         return TesseractEngine()
     return PpOcrEngine()
+
+
+def ocr_engine(settings: Settings) -> OcrEngine:
+    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up."""
+    return engine_named(settings.ocr_engine)
 
 
 @dataclass
@@ -123,6 +134,12 @@ def build(ctx: Context) -> ServicePart:
                            max_upload_bytes=settings.max_upload_bytes,
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
+    # Scale-out API servers have no workers: re-reading gets processes of its own there.
+    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings))
+    rereader = Rereader(store, registry, pool, ctx.clock, engine_named=engine_named,
+                        default_engine=settings.ocr_engine,
+                        limits=ExtractionLimits.from_settings(settings),
+                        scratch_dir=settings.data_dir / "ingest" / "work")
     interval = settings.fixity_interval_days
     fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, queue, ctx.clock,
                            interval=timedelta(days=interval) if interval else None)
@@ -139,6 +156,7 @@ def build(ctx: Context) -> ServicePart:
         await follower.stop()
         if workers is not None:
             await workers.stop()
+        pool.shutdown()
         await registry.close()
         await engine.dispose()
 
@@ -154,7 +172,8 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[DocumentsController, JobsController, OriginalsController,
                         FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
-                      "fixity": Provide(lambda: fixity, sync_to_thread=False)},
+                      "fixity": Provide(lambda: fixity, sync_to_thread=False),
+                      "rereader": Provide(lambda: rereader, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(
