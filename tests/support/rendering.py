@@ -225,10 +225,20 @@ def character_boxes(
         for position, character in enumerate(line):
             if character.isspace():
                 continue
-            x = left + font.getlength(line[:position])
-            x0, y0, x1, y1 = font.getbbox(character)
-            boxes.append((character, (round(x + x0), top + y0, round(x + x1), top + y1)))
+            x = round(left + font.getlength(line[:position]))
+            ink = _ink_box(character, font)
+            if ink is not None:
+                boxes.append((character, (x + ink[0], top + ink[1], x + ink[2], top + ink[3])))
     return boxes
+
+
+def _ink_box(character: str, font: ImageFont.FreeTypeFont) -> Box | None:
+    """Where ``character`` drawn at (0, 0) puts ink (a font's own bbox is its em box for
+    many CJK marks, far wider than the ink of ``，`` or ``：``)."""
+    side = round(font.size * 2)
+    mask = Image.new("L", (side, side), 0)
+    ImageDraw.Draw(mask).text((0, 0), character, font=font, fill=255)
+    return mask.point(lambda value: 255 if value > 96 else 0).getbbox()
 
 
 UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
