@@ -16,7 +16,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
@@ -71,12 +71,13 @@ class DocumentsController(Controller):
     async def text(self, document_id: FromPath[str], request: Request[Any, Any, Any],
                    ingest: NamedDependency[IngestService],
                    words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
-        """Each page's text, confidence and method (``words=true`` adds word boxes)."""
+        """Each page's text, confidence, method and engine (``words=true`` adds the word or
+        character boxes and the lines with their boxes and confidences)."""
         return await ingest.text(_token(request), document_id, words=words)
 
     @post("/{document_id:str}/reocr", operation_id="rereadDocument",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
-    async def reocr(self, document_id: FromPath[str], data: ReocrRequest,
+    async def reocr(self, document_id: FromPath[str], data: JSONBody[ReocrRequest],
                     request: Request[Any, Any, Any],
                     rereader: NamedDependency[Rereader]) -> ReocrResult:
         """Read the document again with an OCR engine (``archive reocr``): its text gets a

@@ -91,7 +91,8 @@ def test_scanned_page_reads_within_the_engines_bound(
     lines = LINES[script][:5]
     path = WRITERS[kind](tmp_path / f"page.{kind}", scanned(lines, script, dpi, seed=dpi))
     [page] = read(ocr, path)
-    assert page.method == "ocr" and page.engine == name
+    assert page.method == "ocr"
+    assert page.engine == name
     assert folded_error_rate("\n".join(lines), page.text) <= MAX_PRINTED[name], page.text
 
 
@@ -110,13 +111,14 @@ def test_handwritten_page_reads_within_the_engines_bound(
 def test_words_spell_the_text_and_lie_on_the_page(
     engine: tuple[str, OcrEngine], tmp_path: Path
 ) -> None:
-    name, ocr = engine
+    _name, ocr = engine
     image = scanned(LINES["simplified"][:4], "simplified", 300, seed=1)
     [page] = read(ocr, write_png(tmp_path / "page.png", image))
     assert "".join(word.text for word in page.words) == "".join(page.text.split())
     assert all(word.left + word.width <= image.width and word.top + word.height <= image.height
                for word in page.words)
-    assert page.lines and all(0 < line.confidence <= 100 for line in page.lines)
+    assert page.lines
+    assert all(0 < line.confidence <= 100 for line in page.lines)
 
 
 # --- PP-OCR only -----------------------------------------------------------------------
@@ -201,4 +203,5 @@ def test_ppocr_reads_vertical_columns_right_to_left(ppocr: PpOcrEngine,
 def test_ppocr_keeps_full_width_punctuation(ppocr: PpOcrEngine, tmp_path: Path) -> None:
     lines = LINES["simplified"][:2]
     [page] = read(ppocr, write_png(tmp_path / "page.png", render_page(lines, dpi=300)))
-    assert "，" in page.text and "。" in page.text
+    assert "，" in page.text
+    assert "。" in page.text
