@@ -145,7 +145,7 @@ class DocumentText(Struct):
 
 def derived_prefix(sha256: str) -> str:
     """Every derived file of an original sits under this prefix (architecture principle 2)."""
-    return validate_key(f"derived/{sha256}/")
+    return validate_key(f"derived/{sha256}") + "/"
 
 
 def pages_key(sha256: str) -> str:
