@@ -48,7 +48,7 @@ from services.cli.ingest import finished_jobs
 from services.ingest.extraction import OcrLanguage
 from services.ingest.extraction.engine import find_tessdata, loaded_model
 from tests.fixtures.app import launch_archive_server
-from tests.support.cer import character_error_rate
+from tests.support.cer import character_error_rate, folded_error_rate
 from tests.support.rendering import (
     LINES,
     Script,
@@ -231,6 +231,12 @@ def mean_cer(documents: list[Document], texts: dict[str, str]) -> float:
     return sum(rates) / len(rates)
 
 
+def mean_folded_cer(documents: list[Document], texts: dict[str, str]) -> float:
+    """CER as search sees text: Traditional folded to Simplified, punctuation dropped."""
+    rates = [folded_error_rate(d.text, texts[str(d.path)]) for d in documents]
+    return sum(rates) / len(rates)
+
+
 def peak_memory_mb(path: Path) -> float:
     """Max RSS of a fresh process that decodes every page of ``path`` for OCR, in MB."""
     code = (
@@ -259,6 +265,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-per-format", type=int, default=12)
     parser.add_argument("--digital-pages", type=int, default=500)
+    parser.add_argument("--engine", choices=["ppocr", "tesseract"], default="ppocr",
+                        help="the OCR engine ingest runs (ARCHIVE_OCR_ENGINE)")
     parser.add_argument("--only", choices=["digital", *PAGES_PER_FILE],
                         help="run only this row (digital: text-layer PDFs, no OCR)")
     args = parser.parse_args()
@@ -268,27 +276,29 @@ def main() -> None:
             report_digital(root, args.digital_pages)
         else:
             kinds = [args.only] if args.only else list(PAGES_PER_FILE)
-            report(root, args.pages_per_format, args.digital_pages, kinds)
+            report(root, args.pages_per_format, args.digital_pages, kinds, engine=args.engine)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[str]) -> None:
+def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[str], *,
+           engine: str) -> None:
     """The rows of ``kinds``; the digital and memory rows too when that is every format."""
     (root / "corpus").mkdir()
     documents = corpus(root / "corpus", pages_per_format)
     print(f"corpus: {sum(len(d.pages) for d in documents)} scanned pages, {CORES} cores, "
           f"tesseract {_tesseract_version()}", file=sys.stderr)
-    archive = launch_archive_server(root / "server", ocr_workers=CORES)
+    archive = launch_archive_server(root / "server", ocr_workers=CORES, ocr_engine=engine)
+    print(f"ingest engine: {engine}", file=sys.stderr)
     try:
         client = archive.client(archive.add_user("bench", "archivist"))
         _warm_up(client, documents[0])
         _warm_up(client, documents[1])
-        print("| format | pages | CER ingest | CER ingest (no hint) | CER tesseract | "
-              "CER OCRmyPDF | CER in-process | ingest pages/min | tesseract pages/min | "
-              "OCRmyPDF pages/min | in-process pages/min | ingest ÷ tesseract | "
-              "ingest ÷ OCRmyPDF | ingest ÷ in-process |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        print("| format | pages | CER ingest | folded CER ingest | CER ingest (no hint) | "
+              "CER tesseract | CER OCRmyPDF | CER in-process | ingest pages/min | "
+              "tesseract pages/min | OCRmyPDF pages/min | in-process pages/min | "
+              "ingest ÷ tesseract | ingest ÷ OCRmyPDF | ingest ÷ in-process |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
               "| ---: | ---: | ---: |")
         for kind in kinds:
             print(_format_row(client, [d for d in documents if d.kind == kind], root))
@@ -315,6 +325,7 @@ def _format_row(client: httpx.Client, group: list[Document], root: Path) -> str:
     in_process, in_process_s = tesseract_in_process(group)
     per_min = [pages * 60 / seconds for seconds in (ours_s, raw_s, other_s, in_process_s)]
     return (f"| {group[0].kind} | {pages} | {mean_cer(group, ours):.2%} | "
+            f"{mean_folded_cer(group, ours):.2%} | "
             f"{mean_cer(chosen, unhinted):.2%} ({pages * 60 / unhinted_s:.0f}/min) | "
             f"{mean_cer(group, raw):.2%} | {mean_cer(group, other):.2%} | "
             f"{mean_cer(group, in_process):.2%} | "
