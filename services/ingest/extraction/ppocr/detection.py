@@ -22,7 +22,7 @@ Quad = npt.NDArray[np.float32]
 bottom-left, in the page's pixels."""
 
 DETECTION_SIDE_PX = 1280
-DETECTION_DPI = 120
+DETECTION_DPI = 100
 _STRIDE = 32
 # PP-OCRv6 small's own post-processing settings (its inference.yml).
 _PIXEL_THRESHOLD = 0.2
@@ -38,7 +38,9 @@ def detect_lines(detector: onnxruntime.InferenceSession,
                  page: npt.NDArray[np.uint8], *, dpi: int) -> list[Quad]:
     """The text lines on ``page`` (BGR, as the network was trained, scanned at ``dpi``),
     in its pixels. The detector sees the page at most ``DETECTION_SIDE_PX`` long and at
-    most ``DETECTION_DPI``: text a few points high is still 15 pixels or more there."""
+    most ``DETECTION_DPI``: 9-point text is still 12 pixels high there, which it finds as
+    well as at full size (measured on the ingest bench's 200/300-dpi pages: same text,
+    detection 0.23 s a page at 150 dpi, ~0.1 s at 100 dpi)."""
     height, width = page.shape[:2]
     scale = min(1.0, DETECTION_SIDE_PX / max(height, width), DETECTION_DPI / dpi)
     resized_h = max(_STRIDE, round(height * scale / _STRIDE) * _STRIDE)

@@ -40,8 +40,8 @@ class PpOcrEngine:
     - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
       comes in reading order (``layout``). Boxes (a line's, and one per character) are in
       the pixels of the page as given, whichever way it was turned to be read.
-    - ``timeout_s`` is checked between batches of lines, so a page stops within one batch
-      (well under a second) of its limit.
+    - ``timeout_s`` is checked before each line, so a page stops within a line's reading
+      (a tenth of a second) of its limit.
 
     Construction finds the model files and raises ``DependencyUnavailable`` (naming the
     package that carries them) when they are missing, so a server fails at start-up.
@@ -65,14 +65,14 @@ class PpOcrEngine:
         layout = page_layout(sessions.line_orientation, grey, quads)
         lines = cut_lines(grey, quads, layout)
 
-        def before_batch() -> None:
+        def before_line() -> None:
             if time.monotonic() - started > timeout_s:
                 raise PermanentJobError(
                     f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
                     "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
 
         readings = read_lines(sessions.recogniser, sessions.characters, lines,
-                              before_batch=before_batch)
+                              before_line=before_line)
         return _page_reading(quads, lines, readings, layout, size=page.pixels.size)
 
 
