@@ -27,7 +27,7 @@ from services.ingest.extraction import (
     extract_document,
 )
 from services.ingest.extraction.ppocr import PpOcrEngine
-from tests.support.cer import folded_error_rate
+from tests.support.cer import character_error_rate, folded_error_rate
 from tests.support.rendering import (
     LINES,
     NOTO_SANS_CJK,
@@ -94,6 +94,8 @@ def test_scanned_page_reads_within_the_engines_bound(
     assert page.method == "ocr"
     assert page.engine == name
     assert folded_error_rate("\n".join(lines), page.text) <= MAX_PRINTED[name], page.text
+    # The page's own script and punctuation, not only what search folds them to.
+    assert character_error_rate("\n".join(lines), page.text) <= 2 * MAX_PRINTED[name]
 
 
 @pytest.mark.parametrize("dpi", [200, 300])
@@ -106,6 +108,7 @@ def test_handwritten_page_reads_within_the_engines_bound(
     page_image, _ = render_handwritten_page(lines, script=script, dpi=dpi, seed=dpi)
     [page] = read(ocr, write_jpeg(tmp_path / "letter.jpeg", page_image, quality=90))
     assert folded_error_rate("\n".join(lines), page.text) <= MAX_HANDWRITTEN[name], page.text
+    assert character_error_rate("\n".join(lines), page.text) <= 2 * MAX_HANDWRITTEN[name]
 
 
 def test_words_spell_the_text_and_lie_on_the_page(

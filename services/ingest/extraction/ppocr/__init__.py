@@ -5,10 +5,11 @@ process. Per page: the page is shrunk for text detection (``detection``); the li
 orientation decides how the page lies and the lines are put in reading order
 (``layout``); each line is cut out deskewed and read, in batches of similar width, with a
 box per character from the recogniser's alignment and a confidence per line
-(``recognition``). The model files come from a pinned PyPI package (``models``).
+(``recognition``); a Simplified page stays in Simplified (``script``). The model files
+come from a pinned PyPI package (``models``).
 """
 
-from services.ingest.extraction.ppocr.engine import PpOcrEngine, PpOcrReader, script_of
+from services.ingest.extraction.ppocr.engine import PpOcrEngine, PpOcrReader
 from services.ingest.extraction.ppocr.models import MODEL_PACKAGE, find_model_files
 
-__all__ = ["MODEL_PACKAGE", "PpOcrEngine", "PpOcrReader", "find_model_files", "script_of"]
+__all__ = ["MODEL_PACKAGE", "PpOcrEngine", "PpOcrReader", "find_model_files"]

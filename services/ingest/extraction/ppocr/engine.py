@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
 from services.common.errors import PermanentJobError
-from services.common.text import fold
-from services.ingest.extraction.cjk import count_cjk_letters, is_mostly_english
 from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.models import OcrLanguage, OcrReading, TextLine, WordBox
 from services.ingest.extraction.ppocr.detection import Quad, detect_lines
@@ -23,9 +21,7 @@ from services.ingest.extraction.ppocr.recognition import (
     character_spans,
     read_lines,
 )
-
-# A page whose Chinese letters change this often when folded to Simplified is Traditional.
-_TRADITIONAL_SHARE = 0.1
+from services.ingest.extraction.ppocr.script import in_simplified, page_script
 
 
 class PpOcrEngine:
@@ -33,8 +29,8 @@ class PpOcrEngine:
     inside the extraction process.
 
     - One model reads Simplified and Traditional Chinese, Latin letters and digits alike,
-      so ``language`` is ignored and nothing is chosen per document; the reading says which
-      script it found (``script_of``). Full-width punctuation is kept as read.
+      so ``language`` is ignored and nothing is chosen per document; a Simplified page is
+      kept in Simplified (``script``). Full-width punctuation is kept as read.
     - The sessions are loaded the first time a page is read and kept for the process
       (``loaded_sessions``), with one onnxruntime thread: one process runs per core.
     - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
@@ -73,6 +69,9 @@ class PpOcrEngine:
 
         readings = read_lines(sessions.recogniser, sessions.characters, lines,
                               before_line=before_line)
+        if page_script("".join(reading.characters) for reading in readings) == "chi_sim":
+            readings = [replace(reading, characters=in_simplified(reading.characters))
+                        for reading in readings]
         return _page_reading(quads, lines, readings, layout, size=page.pixels.size)
 
 
@@ -129,27 +128,10 @@ def _bounds(points: npt.NDArray[np.float32], size: tuple[int, int]) -> tuple[int
     return left, top, right, bottom
 
 
-def script_of(text: str) -> OcrLanguage:
-    """The script of text PP-OCR read: ``eng`` for mostly English, ``chi_tra`` when enough
-    of its Chinese letters are Traditional (they change when folded to Simplified), else
-    ``chi_sim``."""
-    if is_mostly_english(text):
-        return "eng"
-    letters = count_cjk_letters(text)
-    if letters == 0:
-        return "chi_sim"
-    plain = unicodedata.normalize("NFKC", text).casefold()
-    folded = fold(text)
-    if len(plain) != len(folded):
-        return "chi_sim"
-    changed = sum(1 for a, b in zip(plain, folded, strict=True) if a != b)
-    return "chi_tra" if changed >= letters * _TRADITIONAL_SHARE else "chi_sim"
-
-
 class PpOcrReader:
     """Reads a document's OCR pages with PP-OCR: one model for every script, so there is no
     model to choose per document and a language hint changes nothing. The language given
-    with each reading is the script found on the page (``script_of``)."""
+    with each reading is the script found on the page (``script.page_script``)."""
 
     def __init__(self, engine: PpOcrEngine, *, timeout_s: float) -> None:
         self._engine = engine
@@ -157,4 +139,4 @@ class PpOcrReader:
 
     def read(self, page: PageImage) -> tuple[OcrLanguage, OcrReading]:
         reading = self._engine.read(page, timeout_s=self._timeout_s)
-        return script_of(reading.text), reading
+        return page_script(reading.text.splitlines()), reading
