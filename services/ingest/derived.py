@@ -81,9 +81,12 @@ class DerivedText:
         return new
 
     async def _first_version(self, sha256: str) -> TextVersion:
-        if await self.store.head(pages_key(sha256)) is None:
+        # After a crash the first text may already be kept while a newer one is current.
+        kept = older_pages_key(sha256, 1)
+        key = kept if await self.store.head(kept) is not None else pages_key(sha256)
+        if await self.store.head(key) is None:
             raise _no_text()
-        engines = {page.engine async for page in self.pages(sha256) if page.method == "ocr"}
+        engines = {page.engine async for page in self._pages_at(key) if page.method == "ocr"}
         engine = engines.pop() if len(engines) == 1 else None
         return TextVersion(version=1, engine=engine, reason="read when filed", announced=True)
 
@@ -130,6 +133,10 @@ class DerivedText:
         key = pages_key(sha256)
         if await self.store.head(key) is None:
             raise _no_text()
+        async for page in self._pages_at(key):
+            yield page
+
+    async def _pages_at(self, key: str) -> AsyncIterator[PageText]:
         pending = b""
         async for chunk in self.store.get(key):
             pending += chunk
