@@ -78,6 +78,9 @@ class Rereader:
         self.default_engine = default_engine
         self.limits = limits
         self.scratch_dir = scratch_dir
+        # Two re-readings of one document at once would both number their text version
+        # after the same one: storing a version takes turns (it takes milliseconds).
+        self._revising = asyncio.Lock()
 
     async def reread(self, principal: Principal, document_id: str,
                      request: ReocrRequest) -> ReocrResult:
@@ -100,9 +103,10 @@ class Rereader:
             return self._skipped(record, engine, history, len(pages), "already_read")
         extracted_to = await self._extract(record, engine)
         try:
-            version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
-                version=1, engine=engine, reason=request.reason,
-                recorded_by=principal.username, recorded_at=self.clock.now()))
+            async with self._revising:
+                version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
+                    version=1, engine=engine, reason=request.reason,
+                    recorded_by=principal.username, recorded_at=self.clock.now()))
         finally:
             await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
         new_pages = [page async for page in self.derived.pages(record.sha256)]

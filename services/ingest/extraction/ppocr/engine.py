@@ -43,8 +43,6 @@ class PpOcrEngine:
     package that carries them) when they are missing, so a server fails at start-up.
     """
 
-    name = "ppocr"
-
     def __init__(self, files: ModelFiles | None = None) -> None:
         self.files = files or find_model_files()
 
