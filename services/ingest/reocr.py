@@ -79,7 +79,7 @@ class Rereader:
         self.limits = limits
         self.scratch_dir = scratch_dir
         # Two re-readings of one document at once would both number their text version
-        # after the same one: storing a version takes turns (it takes milliseconds).
+        # after the same one: storing and announcing a version take turns (milliseconds).
         self._revising = asyncio.Lock()
 
     async def reread(self, principal: Principal, document_id: str,
@@ -99,7 +99,8 @@ class Rereader:
             return self._skipped(record, engine, history, len(pages), "no_ocr_pages")
         if read_by == {engine}:
             if history and not history[-1].announced:
-                await self._announce(record, history[-1], pages=len(pages))
+                async with self._revising:
+                    await self._announce(record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read")
         extracted_to = await self._extract(record, engine)
         try:
@@ -107,10 +108,10 @@ class Rereader:
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
+                new_pages = [page async for page in self.derived.pages(record.sha256)]
+                await self._announce(record, version)
         finally:
             await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
-        new_pages = [page async for page in self.derived.pages(record.sha256)]
-        await self._announce(record, version, pages=len(new_pages))
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
                            text_version=version.version, pages=len(new_pages))
 
@@ -153,8 +154,7 @@ class Rereader:
         finally:
             await asyncio.to_thread(out.close)
 
-    async def _announce(self, record: DocumentRecord, version: TextVersion, *,
-                        pages: int) -> None:
+    async def _announce(self, record: DocumentRecord, version: TextVersion) -> None:
         summary = await self.derived.summary(record.sha256)
         await self.registry.record_text_revision(record.document_id, TextRevision(
             text_version=version.version, engine=version.engine, reason=version.reason,
