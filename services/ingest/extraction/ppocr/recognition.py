@@ -15,7 +15,7 @@ midpoints to its neighbours, then shrinks to the ink inside (``character_spans``
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -44,13 +44,17 @@ class LineImage:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """A line as read: its characters, each one's probability, and each one's first and
-    last column step (``steps``), out of ``step_count`` steps across the line."""
+    """A line as read: its characters (and their classes), each one's probability, each
+    one's first and last column step (``steps``) out of ``step_count`` steps across the
+    line, and where it exists in one script only, the probabilities of its counterparts
+    in the other script at the same place (``script``)."""
 
     characters: tuple[str, ...]
+    classes: tuple[int, ...]
     probabilities: tuple[float, ...]
     steps: tuple[tuple[int, int], ...]
     step_count: int
+    counterpart_probabilities: tuple[tuple[float, ...], ...]
 
     @property
     def confidence(self) -> float:
@@ -98,7 +102,8 @@ def _turned(pixels: npt.NDArray[np.uint8],
 
 
 def read_lines(recogniser: onnxruntime.InferenceSession, characters: Sequence[str],
-               lines: Sequence[LineImage], *, before_line: Callable[[], None]) -> list[Reading]:
+               counterparts: Mapping[int, tuple[int, ...]], lines: Sequence[LineImage], *,
+               before_line: Callable[[], None]) -> list[Reading]:
     """Each line's reading, in the order given; ``before_line`` is called before each line
     (it raises to stop, e.g. past a time limit).
 
@@ -112,7 +117,7 @@ def read_lines(recogniser: onnxruntime.InferenceSession, characters: Sequence[st
         before_line()
         width = _scaled_width(line)
         probabilities = recogniser.run(None, {"x": _normalised(line, width)[None]})[0]
-        readings.append(_decoded(probabilities[0], characters))
+        readings.append(_decoded(probabilities[0], characters, counterparts))
     return readings
 
 
@@ -128,25 +133,32 @@ def _normalised(line: LineImage, width: int) -> npt.NDArray[np.float32]:
     return np.repeat(grey[None], 3, axis=0)
 
 
-def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str]) -> Reading:
+def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str],
+             counterparts: Mapping[int, tuple[int, ...]]) -> Reading:
     step_count = probabilities.shape[0]
-    classes = probabilities[:step_count].argmax(axis=1)
+    classes = probabilities.argmax(axis=1)
     best = probabilities[np.arange(step_count), classes]
-    found: list[str] = []
-    scores: list[float] = []
+    found: list[int] = []
+    peaks: list[int] = []
     steps: list[tuple[int, int]] = []
     previous = 0
     for step, index in enumerate(classes.tolist()):
         if index != 0 and index == previous and steps:
             steps[-1] = (steps[-1][0], step)
-            scores[-1] = max(scores[-1], float(best[step]))
+            if best[step] > best[peaks[-1]]:
+                peaks[-1] = step
         elif index != 0:
-            found.append(characters[index])
-            scores.append(float(best[step]))
+            found.append(index)
+            peaks.append(step)
             steps.append((step, step))
         previous = index
-    return Reading(characters=tuple(found), probabilities=tuple(scores), steps=tuple(steps),
-                   step_count=step_count)
+    return Reading(
+        characters=tuple(characters[index] for index in found), classes=tuple(found),
+        probabilities=tuple(float(best[peak]) for peak in peaks), steps=tuple(steps),
+        step_count=step_count,
+        counterpart_probabilities=tuple(
+            tuple(float(probabilities[peak, other]) for other in counterparts.get(index, ()))
+            for index, peak in zip(found, peaks, strict=True)))
 
 
 def character_spans(line: LineImage, reading: Reading) -> list[tuple[int, int, int, int]]:

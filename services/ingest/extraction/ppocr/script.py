@@ -1,57 +1,115 @@
-"""Which Chinese script a page is in, and keeping a Simplified page in Simplified.
+"""Which Chinese script a page is in, and keeping each page in its own script.
 
-One PP-OCR model reads both scripts, character by character, and now and then writes a
-whole line of a Simplified page in Traditional characters (measured on brush-written
-pages: ``联系电话`` read as ``聯系電話``, one line in six); a Traditional page never came
-back in Simplified. So a page's script is the one most of its script-specific characters
-belong to, and on a Simplified page every line is folded to Simplified (OpenCC ``t2s``,
-kept only where it keeps the line's length, so each character keeps its box). A
-Traditional page is left as read: Simplified → Traditional is ambiguous (发 is 發 or 髮).
+One PP-OCR model reads both scripts character by character, and on brush-written pages
+it mixes them: a Simplified page came back with ``请物業管理处尽快安排工程部人員上門检查``
+(on the ingest bench's handwritten pages, 9 of 24, mostly at 200 dpi). Counting
+characters does not tell such a page's script well (more of them may come back
+Traditional); the recogniser's own evidence does better. For every character that exists
+in one script only, the log-odds of what it read against its counterparts in the other
+script (from OpenCC's tables: 门 for 門, and 發 or 髮 for 发) are summed over the page;
+the sign is the page's script. Each character of the other script is then replaced by
+the counterpart the recogniser found likeliest at that place. On those 24 pages the
+evidence chose the right script for 23 and counting for 20; mean CER (script counted,
+not folded) 1.5% against 3.7% when only Simplified pages were folded back. The page it
+got wrong came back whole in Traditional, which search still finds (it folds both).
+
+A page that really mixes scripts (a Simplified letter quoting a Traditional name) is
+written in its majority script; search folds both scripts alike, so nothing is lost to
+a query.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from services.ingest.extraction.cjk import is_mostly_english
 from services.ingest.extraction.models import OcrLanguage
+from services.ingest.extraction.ppocr.recognition import Reading
+
+TRADITIONAL, NEUTRAL, SIMPLIFIED = 1, 0, -1
 
 
 class _Converter(Protocol):
     def convert(self, text: str) -> str: ...
 
 
-@functools.cache
-def _converter(config: str) -> _Converter:
+@dataclass(frozen=True, slots=True)
+class ScriptVariants:
+    """For each of the recogniser's classes: ``sign`` +1 if it is a Traditional-only
+    character, −1 if Simplified-only, 0 otherwise; ``counterparts`` its classes in the
+    other script."""
+
+    sign: npt.NDArray[np.int8]
+    counterparts: dict[int, tuple[int, ...]]
+
+
+def script_variants(characters: Sequence[str]) -> ScriptVariants:
+    """The variants among ``characters`` (the recogniser's dictionary; ~0.2 s, once per
+    process)."""
     import opencc
 
-    converter: _Converter = opencc.OpenCC(config)
-    return converter
+    to_simplified: _Converter = opencc.OpenCC("t2s")
+    to_traditional: _Converter = opencc.OpenCC("s2t")
+    index = {character: number for number, character in enumerate(characters) if character}
+    sign = np.zeros(len(characters), dtype=np.int8)
+    traditional_of: dict[int, list[int]] = {}
+    for number, character in enumerate(characters):
+        if len(character) != 1:
+            continue
+        simplified = to_simplified.convert(character)
+        if simplified != character and simplified in index:
+            sign[number] = TRADITIONAL
+            traditional_of.setdefault(index[simplified], []).append(number)
+    counterparts: dict[int, tuple[int, ...]] = {}
+    for number, character in enumerate(characters):
+        if sign[number] == TRADITIONAL:
+            counterparts[number] = (index[to_simplified.convert(character)],)
+        elif number in traditional_of and to_traditional.convert(character) != character:
+            sign[number] = SIMPLIFIED
+            counterparts[number] = tuple(traditional_of[number])
+    return ScriptVariants(sign=sign, counterparts=counterparts)
 
 
-def page_script(lines: Iterable[str]) -> OcrLanguage:
-    """``eng`` for a mostly English page, ``chi_tra`` when more of its characters are
-    Traditional-only than Simplified-only, else ``chi_sim``."""
-    text = "\n".join(lines)
+def in_page_script(readings: Sequence[Reading], variants: ScriptVariants,
+                   characters: Sequence[str]) -> tuple[list[Reading], OcrLanguage]:
+    """The readings with every character in the page's script, and that script (``eng``
+    for a mostly English page, left as read)."""
+    text = "\n".join("".join(reading.characters) for reading in readings)
     if is_mostly_english(text):
-        return "eng"
-    simplified = traditional = 0
-    to_simplified, to_traditional = _converter("t2s"), _converter("s2t")
-    for character in set(text):
-        count = text.count(character)
-        if to_simplified.convert(character) != character:
-            traditional += count
-        elif to_traditional.convert(character) != character:
-            simplified += count
-    return "chi_tra" if traditional > simplified else "chi_sim"
+        return list(readings), "eng"
+    evidence = sum(_evidence(reading, variants) for reading in readings)
+    script = TRADITIONAL if evidence > 0 else SIMPLIFIED
+    kept = [_in_script(reading, script, variants, characters) for reading in readings]
+    return kept, "chi_tra" if script == TRADITIONAL else "chi_sim"
 
 
-def in_simplified(characters: tuple[str, ...]) -> tuple[str, ...]:
-    """A line's characters folded to Simplified; as they are where that would change how
-    many there are."""
-    folded = _converter("t2s").convert("".join(characters))
-    if len(folded) != len(characters):
-        return characters
-    return tuple(folded)
+def _evidence(reading: Reading, variants: ScriptVariants) -> float:
+    total = 0.0
+    for number, probability, others in zip(reading.classes, reading.probabilities,
+                                           reading.counterpart_probabilities, strict=True):
+        if others:
+            total += variants.sign[number] * (np.log(probability + 1e-9)
+                                              - np.log(max(others) + 1e-9))
+    return total
+
+
+def _in_script(reading: Reading, script: int, variants: ScriptVariants,
+               characters: Sequence[str]) -> Reading:
+    if not any(variants.sign[number] == -script for number in reading.classes):
+        return reading
+    classes = list(reading.classes)
+    probabilities = list(reading.probabilities)
+    for position, number in enumerate(reading.classes):
+        others = reading.counterpart_probabilities[position]
+        if variants.sign[number] == -script and others:
+            best = int(np.argmax(others))
+            classes[position] = variants.counterparts[number][best]
+            probabilities[position] = others[best]
+    return replace(reading, classes=tuple(classes),
+                   characters=tuple(characters[number] for number in classes),
+                   probabilities=tuple(probabilities))
