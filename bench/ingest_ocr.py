@@ -14,7 +14,8 @@ extraction process per core) over HTTP, once per OCR engine (``ARCHIVE_OCR_ENGIN
   right language;
 - per format: pages per minute end to end (upload to job ``done``) for each engine, and
   raw ``tesseract`` run one process per core with ``OMP_THREAD_LIMIT=1`` on the same page
-  images, with the ratios;
+  images, with the ratios; and the CPU seconds a page costs each engine alone (in
+  process, one thread) and raw ``tesseract``, which a busy machine hardly moves;
 - digital PDFs in pages per second end to end;
 - peak memory of an extraction process per engine, and of decoding a long PDF against a
   short one (pages are decoded one at a time, so it should not grow with the page count).
@@ -27,7 +28,9 @@ Run: ``.venv/bin/python bench/ingest_ocr.py [--pages-per-format 12] [--digital-p
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -36,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +52,9 @@ from PIL import Image, ImageChops, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.cli.ingest import finished_jobs
-from services.ingest.extraction import OcrLanguage
+from services.ingest.extraction import OcrEngine, OcrLanguage, PageImage, TesseractEngine
+from services.ingest.extraction.images import ocr_pixels
+from services.ingest.extraction.ppocr import PpOcrEngine
 from tests.fixtures.app import launch_archive_server
 from tests.support.cer import character_error_rate, folded_error_rate
 from tests.support.rendering import (
@@ -173,18 +178,55 @@ def timed(run: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - started
 
 
-def raw_tesseract(documents: list[Document]) -> dict[str, str]:
-    """Each page image read by ``tesseract -l <model>``, one process per core."""
+def raw_tesseract(documents: list[Document]) -> tuple[dict[str, str], float]:
+    """Each page image read by ``tesseract -l <model>``, one process per core, and the CPU
+    seconds the commands took (each one's own, from ``wait4``)."""
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
-    def read(item: tuple[Document, Page]) -> str:
+    def read(item: tuple[Document, Page]) -> tuple[str, float]:
         document, page = item
-        return subprocess.run(
+        process = subprocess.Popen(
             ["tesseract", str(page.image), "stdout", "-l", MODEL[document.script]],
-            capture_output=True, text=True, env=environment, check=True).stdout
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
+        assert process.stdout is not None
+        text = process.stdout.read().decode()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise RuntimeError(f"tesseract failed on {page.image} ({process.returncode})")
+        return text, usage.ru_utime + usage.ru_stime
 
     with ThreadPoolExecutor(CORES) as pool:
-        return _by_document(documents, list(pool.map(read, _pages(documents))))
+        results = list(pool.map(read, _pages(documents)))
+    return (_by_document(documents, [text for text, _ in results]),
+            sum(cpu for _, cpu in results))
+
+
+def engine_cpu_per_page(engine: str, documents: list[Document]) -> float:
+    """The engine alone: mean CPU seconds a page takes it, one process per core, one
+    thread each, models loaded before timing. CPU time, unlike pages per minute, hardly
+    moves when other work shares the machine."""
+    items = [(engine, str(page.image), MODEL[document.script])
+             for document, page in _pages(documents)]
+    with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_engine_cpu, items[:CORES]))
+        seconds = list(pool.map(_engine_cpu, items))
+    return sum(seconds) / len(seconds)
+
+
+@functools.cache
+def _engine(name: str) -> OcrEngine:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    return PpOcrEngine() if name == "ppocr" else TesseractEngine()
+
+
+def _engine_cpu(item: tuple[str, str, OcrLanguage]) -> float:
+    name, path, model = item
+    with Image.open(path) as image:
+        page = PageImage(pixels=ocr_pixels(image), dpi=round(image.info.get("dpi", (300,))[0]))
+        started = time.process_time()
+        _engine(name).read(page, language=model, timeout_s=600)
+        return time.process_time() - started
 
 
 def _pages(documents: list[Document]) -> list[tuple[Document, Page]]:
@@ -295,11 +337,17 @@ def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[st
     ingested: dict[str, dict[str, tuple[float, Texts]]] = {}
     for engine in engines:
         ingested[engine] = ingest_with(engine, groups, root)
-    raw = {kind: timed(lambda group=group: raw_tesseract(group))  # type: ignore[misc]
-           for kind, group in groups.items()}
-    print(accuracy_table(groups, ingested, {kind: texts for kind, (texts, _) in raw.items()}))
+    raw: dict[str, tuple[tuple[Texts, float], float]] = {
+        kind: timed(lambda group=group: raw_tesseract(group))  # type: ignore[misc]
+        for kind, group in groups.items()}
+    raw_cpu = {kind: cpu / sum(len(d.pages) for d in groups[kind])
+               for kind, ((_, cpu), _) in raw.items()}
+    print(accuracy_table(groups, ingested,
+                         {kind: texts for kind, ((texts, _), _) in raw.items()}))
     print()
     print(speed_table(groups, ingested, {kind: seconds for kind, (_, seconds) in raw.items()}))
+    print()
+    print(cpu_table(groups, engines, raw_cpu))
     if len(kinds) < len(PAGES_PER_FILE):
         return
     print()
@@ -361,6 +409,20 @@ def speed_table(groups: dict[str, list[Document]],
         speeds = [pages * 60 / ingested[engine][kind][0] for engine in engines]
         cells = [kind, str(pages), *(f"{speed:.0f}" for speed in speeds), f"{raw:.0f}",
                  *(f"{speed / raw:.2f}" for speed in speeds)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def cpu_table(groups: dict[str, list[Document]], engines: tuple[str, ...],
+              raw_cpu: dict[str, float]) -> str:
+    header = ["format", *(f"{engine} CPU s/page" for engine in engines),
+              "raw tesseract CPU s/page", *(f"{engine} ÷ raw tesseract, by CPU"
+                                            for engine in engines)]
+    rows = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    for kind, group in groups.items():
+        cpu = [engine_cpu_per_page(engine, group) for engine in engines]
+        cells = [kind, *(f"{seconds:.2f}" for seconds in cpu), f"{raw_cpu[kind]:.2f}",
+                 *(f"{raw_cpu[kind] / seconds:.2f}" for seconds in cpu)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
