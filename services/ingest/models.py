@@ -36,8 +36,9 @@ class UploadMetadata(Struct):
     ``household`` and ``category`` are plain strings so that a wrong value is refused with
     a domain code (``invalid_household``, ``unknown_category``, ``household_required``)
     rather than a decode error; ``IngestService`` checks them before anything is stored.
-    ``language`` names the OCR model when the archivist knows the script (it skips the
-    per-document choice); otherwise extraction chooses.
+    ``language`` names Tesseract's model when the archivist knows the script (it skips
+    the per-document choice); otherwise extraction chooses. PP-OCR reads every script
+    with one model and needs no hint.
     """
 
     category: str
