@@ -13,8 +13,8 @@ bench's corpus, seed 7) the evidence chose the right script for 21: on three Sim
 pages at 200 dpi the model read most script-specific characters as Traditional, and
 confidently, so those pages come back whole in Traditional (CER with the script counted
 about 30% there, folded 0–0.9%). Mean CER with the script counted over the 24: 4.1%,
-against 5.1% when only pages with a few strays were rewritten, 3.7–11.7% for the other
-rules tried. Search folds both scripts alike, so a query finds such a page either way.
+against 5.1% when only pages with a few strays were rewritten. Search folds both
+scripts alike, so a query finds such a page either way.
 """
 
 from __future__ import annotations
