@@ -82,7 +82,7 @@ class DocumentsController(Controller):
                     rereader: NamedDependency[Rereader]) -> ReocrResult:
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
-        return await rereader.reread(principal_of(request), document_id, data)
+        return await rereader.reread(principal_of(request), _token(request), document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],

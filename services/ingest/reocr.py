@@ -23,9 +23,19 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord, TextRevision
+from services.common.clients.registry import (
+    AccessAnswer,
+    Action,
+    DocumentRecord,
+    TextRevision,
+)
 from services.common.clock import Clock
-from services.common.errors import Conflict, DependencyUnavailable, PermanentJobError
+from services.common.errors import (
+    Conflict,
+    DependencyUnavailable,
+    NotFound,
+    PermanentJobError,
+)
 from services.common.models import Struct
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.derived import DerivedText
@@ -56,7 +66,11 @@ class ReocrResult(Struct):
 
 
 class TextRecorder(Protocol):
-    async def get_document(self, document_id: str) -> DocumentRecord: ...
+    """The registry: whether the caller may read the document's content (with their own
+    token, audited), and where a new text version is recorded."""
+
+    async def authorize(self, user_token: str, document_id: str, action: Action
+                        ) -> AccessAnswer: ...
 
     async def record_text_revision(self, document_id: str, revision: TextRevision
                                    ) -> DocumentRecord: ...
@@ -82,13 +96,18 @@ class Rereader:
         # after the same one: storing and announcing a version take turns (milliseconds).
         self._revising = asyncio.Lock()
 
-    async def reread(self, principal: Principal, document_id: str,
+    async def reread(self, principal: Principal, user_token: str, document_id: str,
                      request: ReocrRequest) -> ReocrResult:
-        """Steps in the module docstring. Raises ``NotFound`` (no such document),
+        """Steps in the module docstring. Raises the registry's refusal when the caller may
+        not read the document's content (``NotFound`` for one they may not know of),
         ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
         ``DependencyUnavailable`` (engine missing, extraction process died)."""
         engine = request.engine or self.default_engine
-        record = await self.registry.get_document(document_id)
+        answer = await self.registry.authorize(user_token, document_id, "read_text")
+        answer.enforce()
+        if answer.document is None:
+            raise NotFound("no such document", code="unknown_document")
+        record = answer.document
         if record.status == "destroyed":
             raise Conflict(f"{record.archive_no} was destroyed; there is nothing to re-read",
                            code="destroyed")
