@@ -1,27 +1,34 @@
-"""Ingest benchmark: accuracy and speed of the whole pipeline against raw Tesseract and OCRmyPDF.
+"""Ingest benchmark: accuracy and speed of the whole pipeline, PP-OCR and Tesseract side by
+side, against raw Tesseract.
 
 Renders a corpus of Chinese pages from known text (Simplified and Traditional, 200 and 300
-dpi, mild rotation, blur and noise) as scanned PDFs, multi-page TIFFs and JPEGs, plus
-digital PDFs; ingests it through a real archive server (embedded: SQLite, directory
-store, one extraction process per core) over HTTP; and reports per format:
+dpi, mild rotation, blur and noise) as scanned PDFs, multi-page TIFFs and JPEGs, plus pages
+written by hand (a brush face with jitter, blue ink on ruled paper, as JPEG) and digital
+PDFs; ingests it through a real archive server (embedded: SQLite, directory store, one
+extraction process per core) over HTTP, once per OCR engine (``ARCHIVE_OCR_ENGINE``
+``ppocr``, then ``tesseract``, told the script in the metadata); and reports:
 
-- character error rate (CER, whitespace ignored, width folded) against the known text,
-  for ingest, raw ``tesseract`` told the right language, and OCRmyPDF told the language;
-- pages per minute end to end (upload to job ``done``), as a ratio to raw ``tesseract``
-  run one process per core with ``OMP_THREAD_LIMIT=1`` on the same page images, and to
-  OCRmyPDF run one process per core (``--jobs 1``) on the same files;
+- per format, script and dpi: character error rate against the known text, plain (width
+  folded, whitespace ignored) and folded as search sees text (Traditional to Simplified,
+  punctuation dropped), for each engine in ingest and for raw ``tesseract`` told the
+  right language;
+- per format: pages per minute end to end (upload to job ``done``) for each engine, and
+  raw ``tesseract`` run one process per core with ``OMP_THREAD_LIMIT=1`` on the same page
+  images, with the ratios; and the CPU seconds a page costs each engine alone (in
+  process, one thread) and raw ``tesseract``, which a busy machine hardly moves;
 - digital PDFs in pages per second end to end;
-- peak memory of extraction over a long PDF against a short one (pages are decoded one
-  at a time, so it should not grow with the page count).
+- peak memory of an extraction process per engine, and of decoding a long PDF against a
+  short one (pages are decoded one at a time, so it should not grow with the page count).
 
 Run: ``.venv/bin/python bench/ingest_ocr.py [--pages-per-format 12] [--digital-pages 500]``;
-``--only digital`` runs the digital-PDF row alone (no OCR, no Tesseract needed); ``--only
-pdf``, ``tiff`` or ``jpeg`` runs that format's row alone.
+``--only digital`` runs the digital-PDF row alone (no OCR); ``--only pdf``, ``tiff``,
+``jpeg`` or ``hand`` runs that format alone; ``--engine`` runs one engine only.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 import os
@@ -45,13 +52,15 @@ from PIL import Image, ImageChops, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.cli.ingest import finished_jobs
-from services.ingest.extraction import OcrLanguage
-from services.ingest.extraction.engine import find_tessdata, loaded_model
+from services.ingest.extraction import OcrEngine, OcrLanguage, PageImage, TesseractEngine
+from services.ingest.extraction.images import ocr_pixels
+from services.ingest.extraction.ppocr import PpOcrEngine
 from tests.fixtures.app import launch_archive_server
-from tests.support.cer import character_error_rate
+from tests.support.cer import character_error_rate, folded_error_rate
 from tests.support.rendering import (
     LINES,
     Script,
+    render_handwritten_page,
     render_page,
     write_digital_pdf,
     write_jpeg,
@@ -62,7 +71,8 @@ from tests.support.rendering import (
 MODEL: dict[Script, OcrLanguage] = {"simplified": "chi_sim", "traditional": "chi_tra"}
 CORES = os.cpu_count() or 1
 T = TypeVar("T")
-PAGES_PER_FILE = {"pdf": 2, "tiff": 2, "jpeg": 1}
+PAGES_PER_FILE = {"pdf": 2, "tiff": 2, "jpeg": 1, "hand": 1}
+ENGINES = ("ppocr", "tesseract")
 
 
 @dataclass
@@ -77,6 +87,7 @@ class Document:
     kind: str
     script: Script
     path: Path
+    dpi: int
     pages: list[Page] = field(default_factory=list)
 
     @property
@@ -84,12 +95,12 @@ class Document:
         return "\n".join(page.text for page in self.pages)
 
 
-def degraded_page(index: int, script: Script, rng: random.Random) -> tuple[str, Image.Image]:
-    """Known text on a page scanned at 200 or 300 dpi, slightly rotated, blurred, noisy."""
+def degraded_page(index: int, script: Script, rng: random.Random, *, dpi: int
+                  ) -> tuple[str, Image.Image]:
+    """Known text on a page scanned at ``dpi``, slightly rotated, blurred, noisy."""
     lines = LINES[script]
     shift = index % len(lines)
     chosen = list(lines[shift:] + lines[:shift])
-    dpi = 300 if index % 2 else 200
     page = render_page(chosen, script=script, dpi=dpi)
     page = page.rotate(rng.uniform(-1.0, 1.0), resample=Image.Resampling.BICUBIC,
                        expand=True, fillcolor=255)
@@ -100,18 +111,32 @@ def degraded_page(index: int, script: Script, rng: random.Random) -> tuple[str, 
     return "\n".join(chosen), page
 
 
-def corpus(root: Path, pages_per_format: int, seed: int = 7) -> list[Document]:
+def handwritten_page(index: int, script: Script, *, dpi: int) -> tuple[str, Image.Image]:
+    """Six lines of known text written by hand (``render_handwritten_page``)."""
+    lines = LINES[script]
+    shift = index % len(lines)
+    chosen = list(lines[shift:] + lines[:shift])[:6]
+    page, _ = render_handwritten_page(chosen, script=script, dpi=dpi, seed=index)
+    return "\n".join(chosen), page
+
+
+def corpus(root: Path, pages_per_format: int, kinds: list[str], seed: int = 7
+           ) -> list[Document]:
+    """Documents of each kind: the scripts alternate, and 200 and 300 dpi every second pair."""
     rng = random.Random(seed)
     documents: list[Document] = []
     counter = 0
-    for kind, per_file in PAGES_PER_FILE.items():
+    for kind in kinds:
+        per_file = PAGES_PER_FILE[kind]
         for number in range(pages_per_format // per_file):
             script: Script = "simplified" if number % 2 == 0 else "traditional"
-            document = Document(kind=kind, script=script,
-                                path=root / f"{kind}-{number}.{kind}")
+            dpi = 200 if number % 4 < 2 else 300
+            document = Document(kind=kind, script=script, dpi=dpi,
+                                path=root / f"{kind}-{number}.{'jpeg' if kind == 'hand' else kind}")
             images: list[Image.Image] = []
             for _ in range(per_file):
-                text, image = degraded_page(counter, script, rng)
+                text, image = (handwritten_page(counter, script, dpi=dpi) if kind == "hand"
+                               else degraded_page(counter, script, rng, dpi=dpi))
                 counter += 1
                 lossless = root / f"page-{counter}.png"
                 image.copy().save(lossless, dpi=image.info["dpi"])
@@ -129,7 +154,7 @@ def _write(kind: str, document: Document, images: list[Image.Image]) -> None:
     elif kind == "tiff":
         write_tiff(document.path, images)
     else:
-        write_jpeg(document.path, images[0], quality=85)
+        write_jpeg(document.path, images[0], quality=85 if kind == "jpeg" else 90)
         document.pages[0].image = document.path
 
 
@@ -153,18 +178,55 @@ def timed(run: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - started
 
 
-def raw_tesseract(documents: list[Document]) -> dict[str, str]:
-    """Each page image read by ``tesseract -l <model>``, one process per core."""
+def raw_tesseract(documents: list[Document]) -> tuple[dict[str, str], float]:
+    """Each page image read by ``tesseract -l <model>``, one process per core, and the CPU
+    seconds the commands took (each one's own, from ``wait4``)."""
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
-    def read(item: tuple[Document, Page]) -> str:
+    def read(item: tuple[Document, Page]) -> tuple[str, float]:
         document, page = item
-        return subprocess.run(
+        process = subprocess.Popen(
             ["tesseract", str(page.image), "stdout", "-l", MODEL[document.script]],
-            capture_output=True, text=True, env=environment, check=True).stdout
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
+        assert process.stdout is not None
+        text = process.stdout.read().decode()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise RuntimeError(f"tesseract failed on {page.image} ({process.returncode})")
+        return text, usage.ru_utime + usage.ru_stime
 
     with ThreadPoolExecutor(CORES) as pool:
-        return _by_document(documents, list(pool.map(read, _pages(documents))))
+        results = list(pool.map(read, _pages(documents)))
+    return (_by_document(documents, [text for text, _ in results]),
+            sum(cpu for _, cpu in results))
+
+
+def engine_cpu_per_page(engine: str, documents: list[Document]) -> float:
+    """The engine alone: mean CPU seconds a page takes it, one process per core, one
+    thread each, models loaded before timing. CPU time, unlike pages per minute, hardly
+    moves when other work shares the machine."""
+    items = [(engine, str(page.image), MODEL[document.script])
+             for document, page in _pages(documents)]
+    with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_engine_cpu, items[:CORES]))
+        seconds = list(pool.map(_engine_cpu, items))
+    return sum(seconds) / len(seconds)
+
+
+@functools.cache
+def _engine(name: str) -> OcrEngine:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    return PpOcrEngine() if name == "ppocr" else TesseractEngine()
+
+
+def _engine_cpu(item: tuple[str, str, OcrLanguage]) -> float:
+    name, path, model = item
+    with Image.open(path) as image:
+        page = PageImage(pixels=ocr_pixels(image), dpi=round(image.info.get("dpi", (300,))[0]))
+        started = time.process_time()
+        _engine(name).read(page, language=model, timeout_s=600)
+        return time.process_time() - started
 
 
 def _pages(documents: list[Document]) -> list[tuple[Document, Page]]:
@@ -179,67 +241,33 @@ def _by_document(documents: list[Document], texts: list[str]) -> dict[str, str]:
     return {path: "\n".join(parts) for path, parts in joined.items()}
 
 
-def tesseract_in_process(documents: list[Document]) -> tuple[dict[str, str], float]:
-    """Each page image read by Tesseract's C API (tesserocr), one process per core, each
-    model loaded once per process (the engine ingest runs, without the rest of ingest),
-    and the seconds the reading took once the processes had their models."""
-    items = [(str(page.image), MODEL[document.script]) for document, page in _pages(documents)]
-    with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_load_models) as pool:
-        list(pool.map(tesseract_read_file, items[:CORES]))
-        texts, seconds = timed(lambda: list(pool.map(tesseract_read_file, items)))
-    return _by_document(documents, texts), seconds
-
-
-def _load_models() -> None:
-    for model in MODEL.values():
-        loaded_model(find_tessdata(), model)
-
-
-def tesseract_read_file(item: tuple[str, OcrLanguage]) -> str:
-    path, model = item
-    api = loaded_model(find_tessdata(), model)
-    api.SetImageFile(path)
-    text: str = api.GetUTF8Text()
-    api.Clear()
-    return text
-
-
-def ocrmypdf(documents: list[Document], scratch: Path) -> dict[str, str]:
-    """OCRmyPDF told the language, one process per core, text from its sidecar."""
-    executable = shutil.which("ocrmypdf") or str(Path(sys.executable).parent / "ocrmypdf")
-
-    def read(document: Document) -> str:
-        sidecar = scratch / f"{document.path.name}.txt"
-        command = [executable, "-q", "-l", MODEL[document.script], "--jobs", "1",
-                   "--rasterizer", "pypdfium", "--output-type", "none",
-                   "--sidecar", str(sidecar), str(document.path), "-"]
-        if document.kind != "pdf":
-            command[1:1] = ["--image-dpi", "300"]
-        subprocess.run(command, capture_output=True, check=True,
-                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-        return sidecar.read_text(encoding="utf-8")
-
-    with ThreadPoolExecutor(CORES) as pool:
-        texts = list(pool.map(read, documents))
-    return {str(d.path): text for d, text in zip(documents, texts, strict=True)}
-
-
 def mean_cer(documents: list[Document], texts: dict[str, str]) -> float:
     rates = [character_error_rate(d.text, texts[str(d.path)], fold_width=True)
              for d in documents]
     return sum(rates) / len(rates)
 
 
+def mean_folded_cer(documents: list[Document], texts: dict[str, str]) -> float:
+    """CER as search sees text: Traditional folded to Simplified, punctuation dropped."""
+    rates = [folded_error_rate(d.text, texts[str(d.path)]) for d in documents]
+    return sum(rates) / len(rates)
+
+
+# The process's own peak, from /proc: getrusage's ru_maxrss survives exec on Linux, so a
+# fresh ``python -c`` reported this benchmark's own peak (it is large: the corpus).
+_PEAK_RSS_KB = ("print(next(int(line.split()[1]) for line in open('/proc/self/status') "
+                "if line.startswith('VmHWM')))")
+
+
 def peak_memory_mb(path: Path) -> float:
     """Max RSS of a fresh process that decodes every page of ``path`` for OCR, in MB."""
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from services.ingest.extraction.pdf import open_pdf\n"
         "with open_pdf(Path(sys.argv[1]), max_image_pixels=10**9) as pdf:\n"
         "    for page in pdf.pages(): pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+        f"{_PEAK_RSS_KB}\n")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
     return int(out.stdout.strip()) / 1024
@@ -252,13 +280,40 @@ def memory_rows(root: Path) -> list[str]:
         path = write_scanned_pdf(root / f"long-{count}.pdf", [page] * count)
         rows.append(f"| scanned PDF, {count} pages, decoded page by page | "
                     f"{peak_memory_mb(path):.0f} MB peak RSS |")
+    scan = write_scanned_pdf(root / "worker.pdf", [degraded_page(n, "traditional",
+                                                                 random.Random(n), dpi=300)[1]
+                                                   for n in range(4)])
+    for engine in ENGINES:
+        rows.append(f"| an extraction process reading 4 scanned pages with {engine} | "
+                    f"{worker_memory_mb(scan, engine):.0f} MB peak RSS |")
     return rows
+
+
+def worker_memory_mb(path: Path, engine: str) -> float:
+    """Max RSS of a fresh process that extracts ``path`` with ``engine``, in MB: what one
+    extraction worker holds (models, sessions, a page)."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from services.common.config import load_settings\n"
+        "from services.ingest.bootstrap import ocr_engine\n"
+        "from services.ingest.extraction import ExtractionLimits, extract_document\n"
+        "settings = load_settings({'ARCHIVE_OCR_ENGINE': sys.argv[2]}, env_file=None)\n"
+        "for page in extract_document(Path(sys.argv[1]), limits=ExtractionLimits(),\n"
+        "                             engine=ocr_engine(settings)): pass\n"
+        f"{_PEAK_RSS_KB}\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path), engine], capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+                         env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    return int(out.stdout.strip()) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-per-format", type=int, default=12)
     parser.add_argument("--digital-pages", type=int, default=500)
+    parser.add_argument("--engine", choices=ENGINES, action="append",
+                        help="an OCR engine ingest runs (repeatable; default: both)")
     parser.add_argument("--only", choices=["digital", *PAGES_PER_FILE],
                         help="run only this row (digital: text-layer PDFs, no OCR)")
     args = parser.parse_args()
@@ -268,59 +323,114 @@ def main() -> None:
             report_digital(root, args.digital_pages)
         else:
             kinds = [args.only] if args.only else list(PAGES_PER_FILE)
-            report(root, args.pages_per_format, args.digital_pages, kinds)
+            report(root, args.pages_per_format, args.digital_pages, kinds,
+                   engines=tuple(args.engine or ENGINES))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[str]) -> None:
-    """The rows of ``kinds``; the digital and memory rows too when that is every format."""
+Texts = dict[str, str]
+
+
+def report(root: Path, pages_per_format: int, digital_pages: int, kinds: list[str], *,
+           engines: tuple[str, ...]) -> None:
+    """The tables for ``kinds``; the digital and memory rows too when that is every format."""
     (root / "corpus").mkdir()
-    documents = corpus(root / "corpus", pages_per_format)
+    documents = corpus(root / "corpus", pages_per_format, kinds)
     print(f"corpus: {sum(len(d.pages) for d in documents)} scanned pages, {CORES} cores, "
           f"tesseract {_tesseract_version()}", file=sys.stderr)
-    archive = launch_archive_server(root / "server", ocr_workers=CORES)
+    groups = {kind: [d for d in documents if d.kind == kind] for kind in kinds}
+    ingested: dict[str, dict[str, tuple[float, Texts]]] = {}
+    for engine in engines:
+        ingested[engine] = ingest_with(engine, groups, root)
+    raw: dict[str, tuple[tuple[Texts, float], float]] = {
+        kind: timed(lambda group=group: raw_tesseract(group))  # type: ignore[misc]
+        for kind, group in groups.items()}
+    raw_cpu = {kind: cpu / sum(len(d.pages) for d in groups[kind])
+               for kind, ((_, cpu), _) in raw.items()}
+    print(accuracy_table(groups, ingested,
+                         {kind: texts for kind, ((texts, _), _) in raw.items()}))
+    print()
+    print(speed_table(groups, ingested, {kind: seconds for kind, (_, seconds) in raw.items()}))
+    print()
+    print(cpu_table(groups, engines, raw_cpu))
+    if len(kinds) < len(PAGES_PER_FILE):
+        return
+    print()
+    report_digital(root, digital_pages)
+    print()
+    for row in memory_rows(root):
+        print(row)
+
+
+def ingest_with(engine: str, groups: dict[str, list[Document]], root: Path
+                ) -> dict[str, tuple[float, Texts]]:
+    """Each format's documents filed through a server that reads with ``engine``: the
+    seconds it took and the texts."""
+    archive = launch_archive_server(root / f"server-{engine}", ocr_workers=CORES,
+                                    ocr_engine=engine)
     try:
         client = archive.client(archive.add_user("bench", "archivist"))
-        _warm_up(client, documents[0])
-        _warm_up(client, documents[1])
-        print("| format | pages | CER ingest | CER ingest (no hint) | CER tesseract | "
-              "CER OCRmyPDF | CER in-process | ingest pages/min | tesseract pages/min | "
-              "OCRmyPDF pages/min | in-process pages/min | ingest ÷ tesseract | "
-              "ingest ÷ OCRmyPDF | ingest ÷ in-process |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-              "| ---: | ---: | ---: |")
-        for kind in kinds:
-            print(_format_row(client, [d for d in documents if d.kind == kind], root))
-        if len(kinds) < len(PAGES_PER_FILE):
-            return
-        print()
-        print(_digital_row(client, root, digital_pages))
-        print()
-        for row in memory_rows(root):
-            print(row)
+        first = next(iter(groups.values()))
+        for document in first[:2]:
+            _warm_up(client, document)
+        return {kind: file_and_wait(client, group, hint=True) for kind, group in groups.items()}
     finally:
         archive.server.stop()
 
 
-def _format_row(client: httpx.Client, group: list[Document], root: Path) -> str:
-    pages = sum(len(d.pages) for d in group)
-    scratch = Path(tempfile.mkdtemp(dir=root))
-    ours_s, ours = file_and_wait(client, group, hint=True)
-    # The same bytes would be deduplicated: re-encode a copy for the run without a hint.
-    chosen = [_copy(d, root) for d in group]
-    unhinted_s, unhinted = file_and_wait(client, chosen, hint=False)
-    raw, raw_s = timed(lambda: raw_tesseract(group))
-    other, other_s = timed(lambda: ocrmypdf(group, scratch))
-    in_process, in_process_s = tesseract_in_process(group)
-    per_min = [pages * 60 / seconds for seconds in (ours_s, raw_s, other_s, in_process_s)]
-    return (f"| {group[0].kind} | {pages} | {mean_cer(group, ours):.2%} | "
-            f"{mean_cer(chosen, unhinted):.2%} ({pages * 60 / unhinted_s:.0f}/min) | "
-            f"{mean_cer(group, raw):.2%} | {mean_cer(group, other):.2%} | "
-            f"{mean_cer(group, in_process):.2%} | "
-            f"{per_min[0]:.0f} | {per_min[1]:.0f} | {per_min[2]:.0f} | {per_min[3]:.0f} | "
-            f"{per_min[0] / per_min[1]:.2f} | {per_min[0] / per_min[2]:.2f} | "
-            f"{per_min[0] / per_min[3]:.2f} |")
+def accuracy_table(groups: dict[str, list[Document]],
+                   ingested: dict[str, dict[str, tuple[float, Texts]]],
+                   raw: dict[str, Texts]) -> str:
+    engines = list(ingested)
+    header = ["format", "script", "dpi", "pages"]
+    for engine in [*engines, "raw tesseract"]:
+        header += [f"CER {engine}", f"folded CER {engine}"]
+    rows = ["| " + " | ".join(header) + " |",
+            "| --- | --- | ---: | ---: |" + " ---: |" * (len(header) - 4)]
+    for kind, group in groups.items():
+        for script in ("simplified", "traditional"):
+            for dpi in (200, 300):
+                part = [d for d in group if d.script == script and d.dpi == dpi]
+                if not part:
+                    continue
+                cells = [kind, script, str(dpi), str(sum(len(d.pages) for d in part))]
+                for texts in [*(ingested[engine][kind][1] for engine in engines), raw[kind]]:
+                    cells += [f"{mean_cer(part, texts):.2%}", f"{mean_folded_cer(part, texts):.2%}"]
+                rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def speed_table(groups: dict[str, list[Document]],
+                ingested: dict[str, dict[str, tuple[float, Texts]]],
+                raw_seconds: dict[str, float]) -> str:
+    engines = list(ingested)
+    header = ["format", "pages", *(f"{engine} pages/min" for engine in engines),
+              "raw tesseract pages/min", *(f"{engine} ÷ raw tesseract" for engine in engines)]
+    rows = ["| " + " | ".join(header) + " |",
+            "| --- |" + " ---: |" * (len(header) - 1)]
+    for kind, group in groups.items():
+        pages = sum(len(d.pages) for d in group)
+        raw = pages * 60 / raw_seconds[kind]
+        speeds = [pages * 60 / ingested[engine][kind][0] for engine in engines]
+        cells = [kind, str(pages), *(f"{speed:.0f}" for speed in speeds), f"{raw:.0f}",
+                 *(f"{speed / raw:.2f}" for speed in speeds)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def cpu_table(groups: dict[str, list[Document]], engines: tuple[str, ...],
+              raw_cpu: dict[str, float]) -> str:
+    header = ["format", *(f"{engine} CPU s/page" for engine in engines),
+              "raw tesseract CPU s/page", *(f"{engine} ÷ raw tesseract, by CPU"
+                                            for engine in engines)]
+    rows = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    for kind, group in groups.items():
+        cpu = [engine_cpu_per_page(engine, group) for engine in engines]
+        cells = [kind, *(f"{seconds:.2f}" for seconds in cpu), f"{raw_cpu[kind]:.2f}",
+                 *(f"{raw_cpu[kind] / seconds:.2f}" for seconds in cpu)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def _copy(document: Document, root: Path, *, padding: int = 1) -> Document:
@@ -329,14 +439,14 @@ def _copy(document: Document, root: Path, *, padding: int = 1) -> Document:
     path = root / f"copy-{padding}-{document.path.name}"
     data = document.path.read_bytes()
     path.write_bytes(data + (b"\n" if document.kind == "pdf" else b"\x00") * padding)
-    return Document(kind=document.kind, script=document.script, path=path,
+    return Document(kind=document.kind, script=document.script, path=path, dpi=document.dpi,
                     pages=document.pages)
 
 
 def report_digital(root: Path, digital_pages: int) -> None:
     """The digital-PDF row alone, on a server of its own."""
     print(f"digital PDFs: {digital_pages} pages, {CORES} cores", file=sys.stderr)
-    archive = launch_archive_server(root / "server", ocr_workers=CORES)
+    archive = launch_archive_server(root / "server-digital", ocr_workers=CORES)
     try:
         client = archive.client(archive.add_user("bench", "archivist"))
         warm = [_digital_pdf(root / f"warm-{n}.pdf", f"warm-{n}", pages=2)
@@ -350,7 +460,8 @@ def report_digital(root: Path, digital_pages: int) -> None:
 def _digital_pdf(path: Path, label: str, *, pages: int) -> Document:
     lines = LINES["simplified"]
     texts = [[f"第{label}-{n}页", *lines[n % 8:n % 8 + 2]] for n in range(pages)]
-    return Document(kind="digital", script="simplified", path=write_digital_pdf(path, texts))
+    return Document(kind="digital", script="simplified", dpi=0,
+                    path=write_digital_pdf(path, texts))
 
 
 def _digital_row(client: httpx.Client, root: Path, total_pages: int) -> str:

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql fonts-noto-cjk
+packages=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql fonts-noto-cjk fonts-arphic-ukai
           poppler-utils)
 missing=()
 for package in "${packages[@]}"; do

@@ -39,6 +39,7 @@ def _register() -> None:
         ingest,
         loans,
         reindex,
+        reocr,
         search,
         serve,
         stats,
@@ -56,6 +57,7 @@ def _register() -> None:
     main.add_command(sweep.sweep)
     main.add_command(search.search)
     main.add_command(reindex.reindex)
+    main.add_command(reocr.reocr)
     main.add_command(fixity.fixity)
     main.add_command(loans.loans)
     main.add_command(stats.stats)

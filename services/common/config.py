@@ -11,7 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -39,6 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     registry_url: str | None = None
     ingest_url: str | None = None
     search_url: str | None = None
+    ocr_engine: Literal["ppocr", "tesseract"] = "ppocr"
     ocr_languages: OcrLanguages = "chi_sim+chi_tra+eng"
     loan_days: PositiveInt = 7
     loan_escalation_days: PositiveInt = 15

@@ -16,7 +16,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
@@ -28,11 +28,13 @@ from services.common.web import PageLimit, PageOffset
 from services.ingest.fixity import FixityChecker, FixityRun
 from services.ingest.jobs import JobStatus
 from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
+from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader
 from services.ingest.service import IngestService, parse_metadata
 
 FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
+REREADERS = ("archivist", "admin")
 
 
 
@@ -70,8 +72,18 @@ class DocumentsController(Controller):
     async def text(self, document_id: FromPath[str], request: Request[Any, Any, Any],
                    ingest: NamedDependency[IngestService],
                    words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
-        """Each page's text, confidence and method (``words=true`` adds word boxes)."""
+        """Each page's text, confidence, method and engine (``words=true`` adds the word or
+        character boxes and the lines with their boxes and confidences)."""
         return await ingest.text(_token(request), document_id, words=words)
+
+    @post("/{document_id:str}/reocr", operation_id="rereadDocument",
+          guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
+    async def reocr(self, document_id: FromPath[str], data: JSONBody[ReocrRequest],
+                    request: Request[Any, Any, Any],
+                    rereader: NamedDependency[Rereader]) -> ReocrResult:
+        """Read the document again with an OCR engine (``archive reocr``): its text gets a
+        new version, the old one is kept; answers when done (a page takes about a second)."""
+        return await rereader.reread(principal_of(request), _token(request), document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],

@@ -35,11 +35,18 @@ from services.ingest.api import (
     JobsController,
     OriginalsController,
 )
-from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
+from services.ingest.extraction import (
+    ExtractionLimits,
+    OcrEngine,
+    OcrEngineName,
+    TesseractEngine,
+)
+from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity import FixityChecker, FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
+from services.ingest.reocr import Rereader
 from services.ingest.service import IngestService
 from services.ingest.worker import IngestWorker, Registrar
 
@@ -49,6 +56,19 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 def ocr_processes(settings: Settings) -> int:
     return settings.ocr_workers or os.cpu_count() or 1
+
+
+def engine_named(name: OcrEngineName) -> OcrEngine:
+    """An engine by name. PP-OCR's model files are looked for here: a missing one raises
+    ``DependencyUnavailable`` naming the package that carries them."""
+    if name == "tesseract":
+        return TesseractEngine()
+    return PpOcrEngine()
+
+
+def ocr_engine(settings: Settings) -> OcrEngine:
+    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up."""
+    return engine_named(settings.ocr_engine)
 
 
 @dataclass
@@ -73,20 +93,24 @@ class Workers:
     async def state(self) -> str:
         if self.task is None or self.task.done():
             return "down: the workers are not running"
-        return f"{self.pool.processes} extraction processes running"
+        return f"{self.pool.processes} extraction processes running ({self.engine_name})"
+
+    @property
+    def engine_name(self) -> str:
+        return "ppocr" if isinstance(self.worker.engine, PpOcrEngine) else "tesseract"
 
 
 def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
                   registrar: Registrar, *, engine: OcrEngine | None = None,
                   concurrency: int | None = None, stall_grace_s: float = 30.0) -> Workers:
-    """Workers over ``queue``; ``engine`` is the OCR seam (default: Tesseract)."""
+    """Workers over ``queue``; ``engine`` is the OCR seam (default: ``ocr_engine``)."""
     processes = concurrency or ocr_processes(settings)
     pool = ExtractionPool(processes)
     # One job more than processes: while a job's text is stored and registered, and the
     # next is claimed and fetched (measured: 30–50 ms, 5–7% of a one-page scan's OCR),
     # another job is already waiting in the pool, so no extraction process idles.
     worker = IngestWorker(
-        queue, store, registrar, pool, engine=engine or TesseractEngine(),
+        queue, store, registrar, pool, engine=engine or ocr_engine(settings),
         limits=ExtractionLimits.from_settings(settings), lease_s=settings.job_lease_s,
         concurrency=processes + 1, scratch_dir=settings.data_dir / "ingest" / "work",
         stall_grace_s=stall_grace_s)
@@ -110,6 +134,12 @@ def build(ctx: Context) -> ServicePart:
                            max_upload_bytes=settings.max_upload_bytes,
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
+    # Scale-out API servers have no workers: re-reading gets processes of its own there.
+    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings))
+    rereader = Rereader(store, registry, pool, ctx.clock, engine_named=engine_named,
+                        default_engine=settings.ocr_engine,
+                        limits=ExtractionLimits.from_settings(settings),
+                        scratch_dir=settings.data_dir / "ingest" / "work")
     interval = settings.fixity_interval_days
     fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, queue, ctx.clock,
                            interval=timedelta(days=interval) if interval else None)
@@ -126,6 +156,7 @@ def build(ctx: Context) -> ServicePart:
         await follower.stop()
         if workers is not None:
             await workers.stop()
+        pool.shutdown()
         await registry.close()
         await engine.dispose()
 
@@ -141,7 +172,8 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[DocumentsController, JobsController, OriginalsController,
                         FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
-                      "fixity": Provide(lambda: fixity, sync_to_thread=False)},
+                      "fixity": Provide(lambda: fixity, sync_to_thread=False),
+                      "rereader": Provide(lambda: rereader, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

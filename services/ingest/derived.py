@@ -1,30 +1,49 @@
 """Derived artifacts beside an original in the object store: the page texts (页面文本).
 
-``derived/<sha256>/pages.jsonl`` holds one ``PageText`` per line in page order. It is
-written whole before the document is registered, so whoever learns of a document from
-the registry (search, a reader) finds its text; a retried job simply replaces it.
+``derived/<sha256>/pages.jsonl`` holds the current text, one ``PageText`` per line in page
+order. It is written whole before the document is registered, so whoever learns of a
+document from the registry (search, a reader) finds its text; a retried job simply
+replaces it.
+
+The text has versions (``revise``): a re-reading by OCR, or a person's correction,
+becomes the new ``pages.jsonl``, while the text it replaces is kept as
+``pages.v<N>.jsonl`` and ``text-versions.jsonl`` records each version's engine, who, when
+and why. Every derived file of an original is under ``derived/<sha256>/``, so deleting
+them all (destruction, R6) lists that prefix (``keys``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
+from services.common.clients.registry import ExtractionSummary
 from services.common.errors import NotFound
 from services.common.objectstore import ObjectStore
-from services.ingest.extraction import PageText
-from services.ingest.models import pages_key
+from services.ingest.extraction import OcrLanguage, PageText
+from services.ingest.models import (
+    TextVersion,
+    derived_prefix,
+    older_pages_key,
+    pages_key,
+    text_versions_key,
+)
+from services.ingest.pool import summarise
 
 PAGES_CONTENT_TYPE = "application/x-ndjson"
 
 _page_decoder = msgspec.json.Decoder(PageText)
+_version_decoder = msgspec.json.Decoder(TextVersion)
 
 
-def derived_keys(sha256: str) -> list[str]:
-    """Every derived file ingest writes for an original (keep in step with the writers)."""
-    return [pages_key(sha256)]
+@dataclass(frozen=True)
+class TextSummary:
+    extraction: ExtractionSummary
+    language: OcrLanguage | None
 
 
 class DerivedText:
@@ -38,18 +57,86 @@ class DerivedText:
         await self.store.put_file(pages_key(sha256), pages_file,
                                   content_type=PAGES_CONTENT_TYPE)
 
+    async def revise(self, sha256: str, pages_file: Path, version: TextVersion) -> TextVersion:
+        """Make ``pages_file`` the current text, keeping the one it replaces; returns
+        ``version`` numbered after the current one. ``NotFound`` (``no_text``) when there
+        is no text to revise.
+
+        Safe to repeat after a crash at any step: the older text is copied only if no copy
+        of that version exists yet, and the history is written last, so a crash before it
+        leaves the old version kept and the revision simply done again.
+        """
+        history = await self.versions(sha256)
+        if not history:
+            first = await self._first_version(sha256)
+            history = [first]
+        current = history[-1].version
+        old_key = older_pages_key(sha256, current)
+        if await self.store.head(old_key) is None:
+            await self.store.put_bytes(old_key, await self.store.read(pages_key(sha256)),
+                                       content_type=PAGES_CONTENT_TYPE)
+        await self.save(sha256, pages_file)
+        new = msgspec.structs.replace(version, version=current + 1, announced=False)
+        await self._write_versions(sha256, [*history, new])
+        return new
+
+    async def _first_version(self, sha256: str) -> TextVersion:
+        # After a crash the first text may already be kept while a newer one is current.
+        kept = older_pages_key(sha256, 1)
+        key = kept if await self.store.head(kept) is not None else pages_key(sha256)
+        if await self.store.head(key) is None:
+            raise _no_text()
+        engines = {page.engine async for page in self._pages_at(key) if page.method == "ocr"}
+        engine = engines.pop() if len(engines) == 1 else None
+        return TextVersion(version=1, engine=engine, reason="read when filed", announced=True)
+
+    async def mark_announced(self, sha256: str, version: int) -> None:
+        """Record that the registry was told of ``version``."""
+        history = [msgspec.structs.replace(entry, announced=True)
+                   if entry.version == version else entry
+                   for entry in await self.versions(sha256)]
+        await self._write_versions(sha256, history)
+
+    async def _write_versions(self, sha256: str, history: list[TextVersion]) -> None:
+        lines = b"".join(msgspec.json.encode(entry) + b"\n" for entry in history)
+        await self.store.put_bytes(text_versions_key(sha256), lines,
+                                   content_type=PAGES_CONTENT_TYPE)
+
+    async def summary(self, sha256: str) -> TextSummary:
+        """How well the current text was read, and in which language, for the registry."""
+        pages = [msgspec.structs.replace(page, words=(), lines=(), text="")
+                 async for page in self.pages(sha256)]
+        languages = Counter(page.language for page in pages if page.language is not None)
+        return TextSummary(
+            extraction=summarise(pages),
+            language=languages.most_common(1)[0][0] if languages else None)
+
+    async def versions(self, sha256: str) -> list[TextVersion]:
+        """The text's versions, oldest first; empty while there is only the first."""
+        try:
+            data = await self.store.read(text_versions_key(sha256))
+        except NotFound:
+            return []
+        return [_version_decoder.decode(line) for line in data.splitlines() if line.strip()]
+
+    async def keys(self, sha256: str) -> list[str]:
+        """Every derived file stored for the original: all text versions and the history."""
+        return [key async for key in self.store.keys(derived_prefix(sha256))]
+
     async def delete(self, sha256: str) -> None:
         """Every derived file of the original; idempotent."""
-        for key in derived_keys(sha256):
+        for key in await self.keys(sha256):
             await self.store.delete(key)
 
     async def pages(self, sha256: str) -> AsyncIterator[PageText]:
         """Each page in order. ``NotFound`` (``no_text``) when nothing was extracted."""
         key = pages_key(sha256)
         if await self.store.head(key) is None:
-            raise NotFound("no text was extracted for this document (it was filed without "
-                           "going through ingest, or its job has not finished)",
-                           code="no_text")
+            raise _no_text()
+        async for page in self._pages_at(key):
+            yield page
+
+    async def _pages_at(self, key: str) -> AsyncIterator[PageText]:
         pending = b""
         async for chunk in self.store.get(key):
             pending += chunk
@@ -59,3 +146,8 @@ class DerivedText:
                     yield _page_decoder.decode(line)
         if pending.strip():
             yield _page_decoder.decode(pending)
+
+
+def _no_text() -> NotFound:
+    return NotFound("no text was extracted for this document (it was filed without going "
+                    "through ingest, or its job has not finished)", code="no_text")

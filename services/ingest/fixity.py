@@ -5,7 +5,8 @@ A run SHALL, for every catalogue record (the registry's, paged by document id):
 1. active documents: the original is in the object store and its bytes still hash to the
    record's SHA-256 and size (integrity, authenticity): else ``original_missing`` or
    ``original_altered``; its page texts are there, a line per page (usability): else
-   ``text_missing`` or ``text_incomplete``;
+   ``text_missing`` or ``text_incomplete``; every older version of the texts its history
+   lists is kept: else ``text_version_missing``;
 2. destroyed documents: the original is gone, unless its retention lock has not passed
    yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
    destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
@@ -52,8 +53,9 @@ from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.models import Struct
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
 from services.common.tasks import BackgroundTask
+from services.ingest.derived import DerivedText
 from services.ingest.jobs import JobQueue, jobs, metadata
-from services.ingest.models import pages_key
+from services.ingest.models import older_pages_key, pages_key
 
 log = logging.getLogger("archive.ingest.fixity")
 
@@ -335,6 +337,7 @@ class FixityChecker:
                 f"the stored original ({size} bytes) hashes to {digest}; the catalogue "
                 f"says {entry.sha256} ({entry.size_bytes} bytes)"))
         findings.extend(await self._check_text(entry))
+        findings.extend(await self._check_older_texts(entry))
         return findings, size
 
     async def _check_text(self, entry: FixityEntry) -> list[FixityFinding]:
@@ -354,6 +357,15 @@ class FixityChecker:
             return [_finding(entry, "text_incomplete", f"the page texts hold {lines} of "
                              f"{entry.pages} pages")]
         return []
+
+    async def _check_older_texts(self, entry: FixityEntry) -> list[FixityFinding]:
+        """Every text version the history lists as replaced is still kept (D6)."""
+        history = await DerivedText(self.store).versions(entry.sha256)
+        return [_finding(entry, "text_version_missing",
+                         f"version {version.version} of the page texts is in their history "
+                         "but no longer stored; restore it from backup")
+                for version in history[:-1]
+                if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
 
     async def _check_destroyed(self, entry: FixityEntry) -> list[FixityFinding]:
         info = await self.store.head(original_key(entry.sha256))

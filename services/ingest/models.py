@@ -17,7 +17,14 @@ import msgspec
 from services.common.clients.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
-from services.ingest.extraction import ExtractionMethod, MediaType, OcrLanguage, WordBox
+from services.ingest.extraction import (
+    ExtractionMethod,
+    MediaType,
+    OcrEngineName,
+    OcrLanguage,
+    TextLine,
+    WordBox,
+)
 from services.ingest.jobs import JobStatus
 
 FileName = Annotated[str, msgspec.Meta(max_length=255)]
@@ -29,8 +36,9 @@ class UploadMetadata(Struct):
     ``household`` and ``category`` are plain strings so that a wrong value is refused with
     a domain code (``invalid_household``, ``unknown_category``, ``household_required``)
     rather than a decode error; ``IngestService`` checks them before anything is stored.
-    ``language`` names the OCR model when the archivist knows the script (it skips the
-    per-document choice); otherwise extraction chooses.
+    ``language`` names Tesseract's model when the archivist knows the script (it skips
+    the per-document choice); otherwise extraction chooses. PP-OCR reads every script
+    with one model and needs no hint.
     """
 
     category: str
@@ -92,7 +100,9 @@ class OriginalState(Struct):
 
 
 class PageView(Struct, omit_defaults=True):
-    """One page's text (``GET /ingest/documents/{id}/text``); ``words`` only when asked."""
+    """One page's text (``GET /ingest/documents/{id}/text``); ``words`` (a box per word,
+    or per character with PP-OCR) and ``lines`` (box and confidence per line) only when
+    asked; ``engine`` and ``rotation`` for OCR pages."""
 
     number: int
     text: str
@@ -101,6 +111,29 @@ class PageView(Struct, omit_defaults=True):
     language: OcrLanguage | None
     needs_review: bool
     words: list[WordBox] | None = None
+    lines: list[TextLine] | None = None
+    engine: OcrEngineName | None = None
+    rotation: int = 0
+
+
+TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class TextVersion(Struct):
+    """One version of a document's page texts (a derived artifact; the original is never
+    touched, D6): version 1 is what ingest read when the document was filed; each
+    re-reading (``archive reocr``) or correction adds one, and the one before is kept.
+    ``engine`` is the OCR that read it (``None``: not known, or a person's correction),
+    ``recorded_by``/``recorded_at``/``reason`` who made it, when and why (``None`` for
+    version 1 when it was first recorded only as the older text of a revision).
+    ``announced``: the registry was told (``text_revised``), so search has it."""
+
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    engine: OcrEngineName | None
+    reason: TextReason
+    recorded_by: Username | None = None
+    recorded_at: datetime | None = None
+    announced: bool = False
 
 
 class DocumentText(Struct):
@@ -111,6 +144,21 @@ class DocumentText(Struct):
     """The caller may read this in the system only (B2): no download, no export."""
 
 
+def derived_prefix(sha256: str) -> str:
+    """Every derived file of an original sits under this prefix (architecture principle 2)."""
+    return validate_key(f"derived/{sha256}") + "/"
+
+
 def pages_key(sha256: str) -> str:
-    """The object key of a document's page texts (architecture principle 2)."""
+    """The object key of a document's current page texts."""
     return validate_key(f"derived/{sha256}/pages.jsonl")
+
+
+def older_pages_key(sha256: str, version: int) -> str:
+    """Where version ``version`` of the page texts is kept once a newer one replaced it."""
+    return validate_key(f"derived/{sha256}/pages.v{version}.jsonl")
+
+
+def text_versions_key(sha256: str) -> str:
+    """The history of the page texts: one ``TextVersion`` per line, oldest first."""
+    return validate_key(f"derived/{sha256}/text-versions.jsonl")

@@ -39,7 +39,7 @@ from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.tasks import BackgroundTask
-from services.ingest.derived import derived_keys
+from services.ingest.derived import DerivedText
 
 log = logging.getLogger("archive.ingest.purge")
 
@@ -145,8 +145,7 @@ class RetentionFollower:
 
     async def purge(self, sha256: str, state: FollowerState) -> None:
         """Delete the original and its derived files; a locked original is deferred."""
-        for key in derived_keys(sha256):
-            await self.store.delete(key)
+        await DerivedText(self.store).delete(sha256)
         key = original_key(sha256)
         try:
             await self.store.delete(key)

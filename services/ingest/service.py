@@ -233,7 +233,9 @@ class IngestService:
         pages = [PageView(number=page.number, text=page.text, confidence=page.confidence,
                           method=page.method, language=page.language,
                           needs_review=page.needs_review,
-                          words=list(page.words) if words else None)
+                          words=list(page.words) if words else None,
+                          lines=list(page.lines) if words else None,
+                          engine=page.engine, rotation=page.rotation)
                  async for page in self.derived.pages(answer.sha256)]
         return DocumentText(document_id=document_id, sha256=answer.sha256, pages=pages,
                             view_only=answer.view_only)

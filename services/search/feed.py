@@ -3,7 +3,8 @@
 A page of changes SHALL be applied as one batch, in this order:
 1. collapse it to the newest state of each document (``plan``): a document filed,
    corrected and destroyed within one page is only deleted; household and schedule
-   changes are skipped, since nothing they change is indexed;
+   changes are skipped, since nothing they change is indexed; a ``text_revised`` document
+   is indexed again with its new text;
 2. fetch the text of every document to index from ingest, a few at a time;
 3. upsert those documents, each with the ``seq`` of its newest event as its version,
    then delete the destroyed ones.
@@ -28,6 +29,7 @@ from services.common.clients.registry import (
     FeedDocument,
     FeedPage,
     SecurityChanged,
+    TextRevised,
 )
 from services.search.index.models import IndexedDocument
 
@@ -81,7 +83,7 @@ def plan(changes: Sequence[Change]) -> Batch:
                 batch.upserts.pop(document.document_id, None)
                 batch.deletions[document.document_id] = change.seq
             case DocumentFiled(document=document) | DocumentCorrected(document=document) \
-                    | SecurityChanged(document=document):
+                    | SecurityChanged(document=document) | TextRevised(document=document):
                 if document.status == "destroyed":
                     batch.upserts.pop(document.document_id, None)
                     batch.deletions[document.document_id] = change.seq

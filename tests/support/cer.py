@@ -39,3 +39,20 @@ def _comparable(text: str, *, fold_width: bool) -> str:
     if fold_width:
         text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
+
+
+def folded_error_rate(expected: str, actual: str) -> float:
+    """CER as search sees text (``services.common.text.fold``: NFKC, Traditional folded to
+    Simplified, case folded), with punctuation and whitespace removed: the measure the
+    OCR targets are stated in (issue 20)."""
+    reference, hypothesis = _searchable(expected), _searchable(actual)
+    if not reference:
+        raise ValueError("expected text is empty; a CER needs something to compare against")
+    return edit_distance(reference, hypothesis) / len(reference)
+
+
+def _searchable(text: str) -> str:
+    from services.common.text import fold
+
+    return "".join(char for char in fold(text)
+                   if not char.isspace() and not unicodedata.category(char).startswith("P"))

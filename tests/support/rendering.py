@@ -233,3 +233,105 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def _dpi_of(page: Image.Image) -> tuple[int, int]:
     dpi = page.info.get("dpi", (DPI, DPI))
     return round(dpi[0]), round(dpi[1])
+
+
+Box = tuple[int, int, int, int]
+"""``(left, top, right, bottom)`` in pixels."""
+
+
+def character_boxes(
+    lines: Sequence[str],
+    *,
+    script: Script = "simplified",
+    dpi: int = DPI,
+    point_size: int = POINT_SIZE,
+) -> list[tuple[str, Box]]:
+    """Each visible character of a page ``render_page`` draws from the same arguments, with
+    the box of its ink, in reading order (spaces left out)."""
+    font = ImageFont.truetype(NOTO_SANS_CJK, round(point_size * dpi / 72), index=_FACE[script])
+    boxes: list[tuple[str, Box]] = []
+    for index, line in enumerate(lines):
+        top_in, _ = line_band_in(index, point_size=point_size)
+        left, top = round(MARGIN_IN * dpi), round(top_in * dpi)
+        for position, character in enumerate(line):
+            if character.isspace():
+                continue
+            x = round(left + font.getlength(line[:position]))
+            ink = _ink_box(character, font)
+            if ink is not None:
+                boxes.append((character, (x + ink[0], top + ink[1], x + ink[2], top + ink[3])))
+    return boxes
+
+
+def _ink_box(character: str, font: ImageFont.FreeTypeFont) -> Box | None:
+    """Where ``character`` drawn at (0, 0) puts ink (a font's own bbox is its em box for
+    many CJK marks, far wider than the ink of ``，`` or ``：``)."""
+    side = round(font.size * 2)
+    mask = Image.new("L", (side, side), 0)
+    ImageDraw.Draw(mask).text((0, 0), character, font=font, fill=255)
+    return mask.point(lambda value: 255 if value > 96 else 0).getbbox()
+
+
+UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
+"""AR PL UKai (Debian ``fonts-arphic-ukai``), a brush-written Kai face: faces 0 CN
+(Simplified) and 2 TW (Traditional)."""
+_UKAI_FACE: dict[Script, int] = {"simplified": 0, "traditional": 2}
+INK_BLUE = (28, 46, 140)
+RULE_BLUE = (170, 195, 225)
+
+
+def render_handwritten_page(
+    lines: Sequence[str], *, script: Script = "simplified", dpi: int = DPI, seed: int = 0,
+) -> tuple[Image.Image, list[tuple[str, Box]]]:
+    """A page written by hand, as well as a font can fake it: blue ink on ruled paper,
+    every character in a Kai (brush) face with its own size, slant and baseline jitter, the
+    whole line drifting a little. Returns the RGB page and each character's box."""
+    import random
+
+    rng = random.Random(seed)
+    size = round(14 * dpi / 72)
+    pitch = round(size * 1.9)
+    width = round(PAGE_WIDTH_IN * dpi)
+    height = round(2 * MARGIN_IN * dpi + len(lines) * pitch)
+    page = Image.new("RGB", (width, height), (250, 248, 240))
+    draw = ImageDraw.Draw(page)
+    top_margin = round(MARGIN_IN * dpi)
+    for index in range(len(lines) + 1):
+        y = top_margin + index * pitch + round(size * 1.35)
+        draw.line([(0, y), (width, y)], fill=RULE_BLUE, width=max(1, dpi // 150))
+    boxes: list[tuple[str, Box]] = []
+    for index, line in enumerate(lines):
+        x = float(round(MARGIN_IN * dpi) + rng.uniform(-0.1, 0.1) * size)
+        baseline = top_margin + index * pitch + rng.uniform(-0.05, 0.05) * size
+        drift = rng.uniform(-0.015, 0.015)
+        for character in line:
+            if character.isspace():
+                x += size * 0.4
+                continue
+            glyph_size = round(size * rng.uniform(0.82, 1.15))
+            font = ImageFont.truetype(UKAI, glyph_size, index=_UKAI_FACE[script])
+            glyph = _glyph(character, font, slant=rng.uniform(-0.22, 0.22),
+                           turn=rng.uniform(-5, 5))
+            y = baseline + (x - MARGIN_IN * dpi) * drift + rng.uniform(-0.1, 0.1) * size
+            left, top = round(x), round(y + (size - glyph_size) * 0.8)
+            page.paste(Image.new("RGB", glyph.size, INK_BLUE), (left, top), glyph)
+            ink = glyph.getbbox()
+            if ink is not None:
+                boxes.append((character, (left + ink[0], top + ink[1], left + ink[2],
+                                          top + ink[3])))
+            x += font.getlength(character) * rng.uniform(1.0, 1.12)
+    page.info["dpi"] = (dpi, dpi)
+    return page, boxes
+
+
+def _glyph(character: str, font: ImageFont.FreeTypeFont, *, slant: float,
+           turn: float) -> Image.Image:
+    """The character's ink as a mask, sheared by ``slant`` (its top leaning right when > 0)
+    and turned ``turn`` degrees."""
+    side = round(font.size * 1.4)
+    mask = Image.new("L", (side, side), 0)
+    ImageDraw.Draw(mask).text((round(font.size * 0.2), 0), character, font=font, fill=255)
+    return mask.transform(mask.size, Image.Transform.AFFINE,
+                          (1, slant, -slant * side / 2, 0, 1, 0),
+                          resample=Image.Resampling.BICUBIC).rotate(
+        turn, resample=Image.Resampling.BICUBIC)

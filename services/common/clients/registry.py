@@ -264,6 +264,32 @@ class DocumentDestroyed(Struct, tag="document_destroyed", tag_field="kind"):
     destroyed_at: datetime
 
 
+TextEngine = Literal["ppocr", "tesseract"]
+
+
+class TextRevision(Struct):
+    """Ingest tells the registry that a document's page texts have a new version (re-read
+    by OCR with ``archive reocr``, or corrected by a person: ``engine`` null). The original
+    is untouched (D6); the older text is kept by ingest."""
+
+    text_version: Annotated[int, msgspec.Meta(ge=2)]
+    engine: TextEngine | None
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    revised_by: Username
+    language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    extraction: ExtractionSummary | None = None
+
+
+class TextRevised(Struct, tag="text_revised", tag_field="kind"):
+    """A document's page texts have a new version: search reads them again and reindexes."""
+
+    document: FeedDocument
+    text_version: int
+    engine: TextEngine | None
+    reason: str
+    revised_by: str
+
+
 class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
     """A loan (借阅, B3–B5) moved: requested, approved (one step), rejected, issued,
     acknowledged, renewed, copy_recorded, returned or escalated (B4). ``status`` is the
@@ -279,7 +305,7 @@ class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
 
 ChangeEvent = (
     DocumentFiled | DocumentCorrected | SecurityChanged | HouseholdChanged | ScheduleChanged
-    | DocumentDestroyed | LoanChanged
+    | DocumentDestroyed | LoanChanged | TextRevised
 )
 """Every event the registry appends; consumers ``match`` on it and skip what they ignore."""
 
@@ -377,6 +403,7 @@ FixityFindingKind = Literal[
     "original_missing", "original_altered", "text_missing", "text_incomplete",
     "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
     "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
+    "text_version_missing",
 ]
 
 
@@ -420,6 +447,13 @@ class RegistryClient(ServiceClient):
         response = await self.request("POST", "/registry/documents", json=new)
         record = msgspec.json.decode(response.content, type=DocumentRecord)
         return Registration(document=record, created=response.status_code == 201)
+
+    async def record_text_revision(self, document_id: str, revision: TextRevision
+                                   ) -> DocumentRecord:
+        """Record a new version of the document's page texts, with the service token; the
+        registry appends ``text_revised`` to the change feed."""
+        return await self.call("POST", f"/registry/documents/{document_id}/text-revisions",
+                               DocumentRecord, json=revision)
 
     async def get_document(self, document_id: str, *, token: str | None = None
                            ) -> DocumentRecord:

@@ -1,17 +1,20 @@
 """Extraction of page text from an original (PDF, TIFF, PNG, JPEG): framework-free, blocking.
 
 An ingest worker calls ``extract_document`` once per document, in a process of its own
-(one per core), with a ``TesseractEngine``. Per page it SHALL:
+(one per core), with the configured ``OcrEngine``: ``PpOcrEngine`` (PP-OCRv6 small, the
+default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
 
 1. tell the type from the content (``sniffing``), refusing anything else;
 2. refuse documents over ``ExtractionLimits`` (pages, pixels) before decoding a page;
 3. use a PDF page's own text when it is usable, without OCR (``pdf``);
 4. otherwise hand the page image to the ``OcrEngine`` uncompressed: a scan's embedded
    image at its native resolution, else the page rendered at 300 dpi (``pdf``, ``images``);
-5. read it with the document's Chinese model, chosen on its first Chinese page, or ``eng``
-   for mostly-English pages (``language``), and remove the spaces Tesseract puts between
-   CJK characters (``cjk``);
-6. yield a ``PageText`` (text, confidence, method, language, word boxes, ``needs_review``).
+5. with PP-OCR, read it with the one model that reads every script; with Tesseract, with
+   the document's Chinese model, chosen on its first Chinese page, or ``eng`` for
+   mostly-English pages (``language``), and remove the spaces Tesseract puts between CJK
+   characters (``cjk``);
+6. yield a ``PageText`` (text, confidence, method, language, word or character boxes,
+   lines with their confidence, engine, ``needs_review``).
 
 It MAY be stopped between pages; nothing it does outside its own process needs undoing.
 """
@@ -23,9 +26,11 @@ from services.ingest.extraction.models import (
     ExtractionLimits,
     ExtractionMethod,
     MediaType,
+    OcrEngineName,
     OcrLanguage,
     OcrReading,
     PageText,
+    TextLine,
     WordBox,
 )
 from services.ingest.extraction.sniffing import read_media_type, sniff_media_type
@@ -35,11 +40,13 @@ __all__ = [
     "ExtractionMethod",
     "MediaType",
     "OcrEngine",
+    "OcrEngineName",
     "OcrLanguage",
     "OcrReading",
     "PageImage",
     "PageText",
     "TesseractEngine",
+    "TextLine",
     "WordBox",
     "extract_document",
     "read_media_type",

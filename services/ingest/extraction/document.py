@@ -12,8 +12,16 @@ from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.engine import OcrEngine, PageImage
 from services.ingest.extraction.images import open_raster
 from services.ingest.extraction.language import LanguageChooser, mean_confidence
-from services.ingest.extraction.models import ExtractionLimits, MediaType, OcrLanguage, PageText
+from services.ingest.extraction.models import (
+    ExtractionLimits,
+    MediaType,
+    OcrEngineName,
+    OcrLanguage,
+    OcrReading,
+    PageText,
+)
 from services.ingest.extraction.pdf import TextLayer, open_pdf
+from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
 from services.ingest.extraction.sniffing import read_media_type
 
 TEXT_LAYER_CONFIDENCE = 100.0
@@ -24,6 +32,10 @@ class _PageSource(Protocol):
     def page_count(self) -> int: ...
 
     def pages(self) -> Iterator[TextLayer | PageImage]: ...
+
+
+class _PageReader(Protocol):
+    def read(self, page: PageImage) -> tuple[OcrLanguage, OcrReading]: ...
 
 
 def extract_document(
@@ -37,9 +49,10 @@ def extract_document(
 
     Blocking and CPU-bound: call it in a worker process, never on an event loop. The caller
     runs one such process per core (e.g. a ``ProcessPoolExecutor`` sized to the cores, or
-    one ``archive worker`` per core); a ``TesseractEngine`` uses one thread per page.
+    one ``archive worker`` per core); each engine uses one thread per page.
     Pages are decoded one at a time, so a 500-page PDF never has more than one page image
-    in memory. ``language`` overrides the per-document choice of OCR model.
+    in memory. ``language`` overrides Tesseract's per-document choice of model (PP-OCR
+    reads every script with one model and needs none).
 
     The type is told from the content (PDF, TIFF, PNG, JPEG), never from the file name.
     Raises, before the first page:
@@ -65,13 +78,21 @@ def extract_document(
             raise PermanentJobError(
                 "the document has no pages; upload the original file again", code="no_pages"
             )
-        chooser = LanguageChooser(engine, hint=language, timeout_s=limits.page_timeout_s,
-                                  languages=limits.languages)
+        reader, engine_name = _page_reader(engine, hint=language, limits=limits)
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):
                 yield _text_layer_page(number, content)
             else:
-                yield _ocr_page(number, content, chooser=chooser, limits=limits)
+                yield _ocr_page(number, content, reader=reader, engine_name=engine_name,
+                                limits=limits)
+
+
+def _page_reader(engine: OcrEngine, *, hint: OcrLanguage | None,
+                 limits: ExtractionLimits) -> tuple[_PageReader, OcrEngineName]:
+    if isinstance(engine, PpOcrEngine):
+        return PpOcrReader(engine, timeout_s=limits.page_timeout_s), "ppocr"
+    return LanguageChooser(engine, hint=hint, timeout_s=limits.page_timeout_s,
+                           languages=limits.languages), "tesseract"
 
 
 def _open_pages(
@@ -90,10 +111,11 @@ def _text_layer_page(number: int, layer: TextLayer) -> PageText:
 
 
 def _ocr_page(
-    number: int, page: PageImage, *, chooser: LanguageChooser, limits: ExtractionLimits
+    number: int, page: PageImage, *, reader: _PageReader, engine_name: OcrEngineName,
+    limits: ExtractionLimits,
 ) -> PageText:
     try:
-        language, reading = chooser.read(page)
+        language, reading = reader.read(page)
     except PermanentJobError as exc:
         raise PermanentJobError(
             f"page {number}: {exc.detail}", code=exc.code, extra={**exc.extra, "page": number}
@@ -107,4 +129,7 @@ def _ocr_page(
         language=language,
         words=reading.words,
         needs_review=confidence < limits.low_confidence,
+        lines=reading.lines,
+        engine=engine_name,
+        rotation=reading.rotation,
     )

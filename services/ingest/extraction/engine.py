@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Protocol
 from PIL import Image, ImageFilter
 
 from services.common.errors import DependencyUnavailable, PermanentJobError
-from services.ingest.extraction.models import OcrLanguage, OcrReading, WordBox
+from services.ingest.extraction.cjk import remove_cjk_spaces
+from services.ingest.extraction.models import OcrLanguage, OcrReading, TextLine, WordBox
 
 if TYPE_CHECKING:
     from tesserocr import PyTessBaseAPI
@@ -185,7 +186,8 @@ def parse_tsv(tsv: str) -> OcrReading:
     Raises ``PermanentJobError(ocr_bad_output)``."""
     words: list[WordBox] = []
     lines: list[str] = []
-    current: list[str] = []
+    text_lines: list[TextLine] = []
+    current: list[WordBox] = []
     line_key: tuple[str, str, str] | None = None
     for number, row in enumerate(tsv.splitlines(), start=1):
         fields = row.split("\t")
@@ -198,17 +200,32 @@ def parse_tsv(tsv: str) -> OcrReading:
             continue
         key = (fields[2], fields[3], fields[4])
         if key != line_key and current:
-            lines.append(" ".join(current))
+            lines.append(" ".join(word.text for word in current))
+            text_lines.append(_line(current))
             current = []
             if line_key is not None and key[:2] != line_key[:2]:
                 lines.append("")
         line_key = key
         word = _word(fields, number)
-        current.append(word.text)
+        current.append(word)
         words.append(word)
     if current:
-        lines.append(" ".join(current))
-    return OcrReading(text="\n".join(lines), words=tuple(words))
+        lines.append(" ".join(word.text for word in current))
+        text_lines.append(_line(current))
+    return OcrReading(text="\n".join(lines), words=tuple(words), lines=tuple(text_lines))
+
+
+def _line(words: list[WordBox]) -> TextLine:
+    """A line of Tesseract's words: its box holds theirs, its confidence is their mean."""
+    left = min(word.left for word in words)
+    top = min(word.top for word in words)
+    right = max(word.left + word.width for word in words)
+    bottom = max(word.top + word.height for word in words)
+    return TextLine(
+        text=remove_cjk_spaces(" ".join(word.text for word in words)),
+        confidence=round(sum(word.confidence for word in words) / len(words), 2),
+        left=left, top=top, width=right - left, height=bottom - top,
+    )
 
 
 def _word(fields: list[str], number: int) -> WordBox:

@@ -16,6 +16,12 @@ from services.common.models import Struct
 OcrLanguage = Literal["chi_sim", "chi_tra", "eng"]
 """A Tesseract model: Simplified or Traditional Chinese (both read Latin and digits), or English."""
 
+OcrEngineName = Literal["ppocr", "tesseract"]
+"""``ppocr``: PP-OCRv6 small on onnxruntime; ``tesseract``: Tesseract 5 (``ARCHIVE_OCR_ENGINE``)."""
+
+Rotation = Literal[0, 90, 180, 270]
+"""Degrees clockwise that turn a page image as scanned upright."""
+
 ExtractionMethod = Literal["text_layer", "ocr"]
 """``text_layer``: read from a digital PDF's own text; ``ocr``: recognised by an OcrEngine."""
 
@@ -26,7 +32,24 @@ PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
 
 
 class WordBox(Struct):
-    """One recognised word with its box, in pixels of the page image that was read."""
+    """One recognised word with its box, in pixels of the page image that was read (as
+    scanned, before any turn). PP-OCR gives one per character (its confidence is that
+    character's probability); Tesseract one per word. Either way the words' texts, in
+    order, are the page's text without its whitespace, so a match in the text maps to
+    the boxes it covers."""
+
+    text: str
+    confidence: Confidence
+    left: PixelOffset
+    top: PixelOffset
+    width: PixelOffset
+    height: PixelOffset
+
+
+class TextLine(Struct):
+    """One line as read (a row of text, or a column of vertical text), its box in the page
+    image's pixels and its confidence (0–100), so that doubtful lines can go to review.
+    Its words are the next ones in ``words`` whose texts make up ``text`` without spaces."""
 
     text: str
     confidence: Confidence
@@ -37,10 +60,13 @@ class WordBox(Struct):
 
 
 class OcrReading(Struct):
-    """What an ``OcrEngine`` read on one page image: lines joined by newlines, and the words."""
+    """What an ``OcrEngine`` read on one page image: lines joined by newlines, the words,
+    the lines, and how far the page was turned (``rotation``) to read it."""
 
     text: str
     words: tuple[WordBox, ...] = ()
+    lines: tuple[TextLine, ...] = ()
+    rotation: Rotation = 0
 
 
 class PageText(Struct):
@@ -60,6 +86,9 @@ class PageText(Struct):
     language: OcrLanguage | None
     words: tuple[WordBox, ...]
     needs_review: bool
+    lines: tuple[TextLine, ...] = ()
+    engine: OcrEngineName | None = None
+    rotation: Rotation = 0
 
 
 class ExtractionLimits(Struct):

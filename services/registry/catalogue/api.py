@@ -25,6 +25,7 @@ from services.common.clients.registry import (
     FixityResult,
     NewDocument,
     NumberingReport,
+    TextRevision,
     VisibilityQuestion,
     VisibleDocuments,
 )
@@ -73,6 +74,14 @@ class DocumentsController(Controller):
                            catalogue: NamedDependency[CatalogueService]) -> DocumentRecord:
         """The catalogue record; 404 for a document above the caller's clearance."""
         return await catalogue.read(principal_of(request), document_id)
+
+    @post("/{document_id:str}/text-revisions", operation_id="recordTextRevision",
+          guards=[allow(SERVICE_ROLE)], status_code=HTTP_200_OK)
+    async def text_revision(self, document_id: FromPath[str], data: JSONBody[TextRevision],
+                            catalogue: NamedDependency[CatalogueService]) -> DocumentRecord:
+        """Ingest stored a new version of the page texts: the record's extraction summary
+        follows it, and ``text_revised`` goes to the change feed for search."""
+        return await catalogue.record_text_revision(document_id, data)
 
     @get("/{document_id:str}/history", operation_id="getDocumentHistory")
     async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],

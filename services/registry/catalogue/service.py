@@ -22,6 +22,8 @@ import uuid
 from datetime import date, datetime
 from typing import Protocol
 
+import msgspec
+
 from services.common.auth import Principal
 from services.common.clients.registry import (
     AccessAnswer,
@@ -32,10 +34,12 @@ from services.common.clients.registry import (
     HouseholdChanged,
     NewDocument,
     Registration,
+    TextRevised,
+    TextRevision,
     feed_document,
 )
 from services.common.clock import Clock
-from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import (
     CATEGORIES,
     HOUSEHOLD_RE,
@@ -205,6 +209,35 @@ class CatalogueService:
             created = await tx.households.insert(household, label=None, at=at)
             await tx.households.lock(household)
         return created, await tx.households.occupancy_on(household, filed_at)
+
+    async def record_text_revision(self, document_id: str, revision: TextRevision
+                                   ) -> DocumentRecord:
+        """A new version of the document's page texts (D6: the original is untouched);
+        audited (O4) and sent to search through the feed. ``NotFound`` for no such
+        document, ``Conflict(destroyed)`` for a destroyed one."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            record = await tx.documents.get(document_id, lock=True)
+            if record is None:
+                raise NotFound("no such document", code="unknown_document")
+            if record.status == "destroyed":
+                raise Conflict(f"{record.archive_no} was destroyed; its text is gone",
+                               code="destroyed")
+            record = msgspec.structs.replace(
+                record, language=revision.language or record.language,
+                extraction=revision.extraction or record.extraction, updated_at=now)
+            await tx.documents.update(record)
+            await tx.emit(TextRevised(document=feed_document(record),
+                                      text_version=revision.text_version,
+                                      engine=revision.engine, reason=revision.reason,
+                                      revised_by=revision.revised_by), at=now)
+            await tx.audit(AuditEntry(
+                action="text_revised", username=revision.revised_by,
+                document_id=document_id,
+                detail={"text_version": revision.text_version,
+                        "engine": revision.engine or "person", "reason": revision.reason}),
+                at=now)
+        return record
 
     async def read(self, principal: Principal, document_id: str) -> DocumentRecord:
         """The catalogue record; reads of restricted documents are audited (O4)."""

@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from services.common.objectstore import original_key
+from services.common.objectstore import open_object_store, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
-from services.ingest.models import pages_key
+from services.ingest.derived import DerivedText
+from services.ingest.models import TextVersion, older_pages_key, pages_key
 from tests.e2e.ingest.support import digital_pdf, ingest
 from tests.fixtures.app import ArchiveServer
 
@@ -95,6 +96,22 @@ def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
     assert finding["detail"]["run_id"] == run["run_id"]
     [check] = [entry for entry in runs if entry["action"] == "fixity_check"]
     assert (check["detail"]["findings"], check["detail"]["documents_checked"]) == (3, 4)
+
+
+def test_a_lost_older_version_of_the_text_is_reported(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    document = _file(archivist, tmp_path, 1)
+    derived = DerivedText(open_object_store(archive_server.settings))
+    newer = tmp_path / "newer.jsonl"
+    newer.write_bytes(asyncio.run(derived.store.read(pages_key(document["sha256"]))))
+    asyncio.run(derived.revise(document["sha256"], newer, TextVersion(
+        version=1, engine="ppocr", reason="re-read by archive reocr", recorded_by="li")))
+    assert _check(archivist)["findings"] == []
+    asyncio.run(derived.store.delete(older_pages_key(document["sha256"], 1)))
+    run = _check(archivist)
+    assert [(finding["document_id"], finding["kind"]) for finding in run["findings"]] == [
+        (document["document_id"], "text_version_missing")]
 
 
 def test_only_the_ingest_service_may_record_a_fixity_result(

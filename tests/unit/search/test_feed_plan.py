@@ -14,6 +14,7 @@ from services.common.clients.registry import (
     FeedDocument,
     HouseholdChanged,
     SecurityChanged,
+    TextRevised,
 )
 from services.search.feed import indexed, plan
 
@@ -78,3 +79,10 @@ def test_indexed_document_carries_the_catalogue_fields_and_the_text() -> None:
     doc = indexed(document(personal_info=True), "卫生间漏水", version=7)
     assert (doc.document_id, doc.body, doc.version, doc.restricted) == (
         "d1", "卫生间漏水", 7, True)
+
+
+def test_revised_text_is_indexed_again_with_its_seq() -> None:
+    batch = plan(changes(DocumentFiled(document=document()),
+                         TextRevised(document=document(), text_version=2, engine="ppocr",
+                                     reason="re-read by archive reocr", revised_by="li")))
+    assert {key: seq for key, (seq, _) in batch.upserts.items()} == {"d1": 2}

@@ -1,0 +1,153 @@
+"""How a page lies and in which order its lines are read.
+
+- **Turned pages.** Lines are wide (horizontal text), tall (columns of vertical text, or
+  the lines of a page turned by a quarter) or about square (a lone character). Each line
+  of the page's prevailing kind is cut out turned so it runs left to right (wide lines as
+  they are, tall ones a quarter counter-clockwise); the line-orientation classifier then
+  tells, over the longest of them, whether they stand upright or upside down. Upside down
+  means the page is turned 180° (wide lines) or a quarter counter-clockwise (tall lines:
+  the page's top is on its left), and every line is cut the other way round.
+- **Reading order.** In the upright page, lines are read top to bottom in rows, left to
+  right within a row (lines whose middles are at the same height form a row); columns of
+  vertical text are read right to left, each top to bottom, as on old letters. A page
+  turned a quarter clockwise reads exactly like columns of vertical text (its lines' tops
+  are on the right), so the two are not told apart: the text and its order are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import onnxruntime
+
+from services.ingest.extraction.ppocr.detection import Quad
+from services.ingest.extraction.ppocr.recognition import TALL_RATIO, LineImage, cut_line
+
+Rotation = Literal[0, 90, 180, 270]
+"""Degrees clockwise that turn the page as scanned upright."""
+
+_VOTERS = 12
+_CLASSIFIER_SIZE = (192, 48)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """How to read a page: its ``rotation``, each line's ``quarter_turns`` (counter-
+    clockwise, to run left to right) and the lines' reading order (indexes into the quads,
+    grouped into rows or columns, each read as one text line)."""
+
+    rotation: Rotation
+    quarter_turns: tuple[int, ...]
+    order: tuple[tuple[int, ...], ...]
+
+
+def page_layout(classifier: onnxruntime.InferenceSession, page: npt.NDArray[np.uint8],
+                quads: Sequence[Quad]) -> PageLayout:
+    """The layout of ``page`` (grey) whose lines are ``quads``."""
+    shapes = [_shape(quad) for quad in quads]
+    vertical = shapes.count("tall") > shapes.count("wide")
+    prevailing = "tall" if vertical else "wide"
+    voters = sorted((index for index, shape in enumerate(shapes) if shape == prevailing),
+                    key=lambda index: -_length(quads[index]))[:_VOTERS]
+    upside_down = bool(voters) and _upside_down(
+        classifier, [cut_line(page, quads[index], quarter_turns=_turns(shapes[index], False))
+                     for index in voters])
+    rotation: Rotation = (90 if vertical else 180) if upside_down else 0
+    turns = tuple(_turns(shape, upside_down) for shape in shapes)
+    height, width = page.shape[:2]
+    centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in quads]
+    sizes = [_upright_size(quad, rotation) for quad in quads]
+    order = _columns(centres, sizes) if vertical and not upside_down else _rows(centres, sizes)
+    return PageLayout(rotation=rotation, quarter_turns=turns, order=order)
+
+
+def cut_lines(page: npt.NDArray[np.uint8], quads: Sequence[Quad],
+              layout: PageLayout) -> list[LineImage]:
+    """Every line of ``page`` cut out upright, in the quads' order."""
+    return [cut_line(page, quad, quarter_turns=turns)
+            for quad, turns in zip(quads, layout.quarter_turns, strict=True)]
+
+
+def _shape(quad: Quad) -> Literal["wide", "tall", "square"]:
+    width = float(np.linalg.norm(quad[1] - quad[0]))
+    height = float(np.linalg.norm(quad[3] - quad[0]))
+    if height >= width * TALL_RATIO:
+        return "tall"
+    return "wide" if width >= height * TALL_RATIO else "square"
+
+
+def _length(quad: Quad) -> float:
+    return max(float(np.linalg.norm(quad[1] - quad[0])), float(np.linalg.norm(quad[3] - quad[0])))
+
+
+def _turns(shape: str, upside_down: bool) -> int:
+    if shape == "tall":
+        return 3 if upside_down else 1
+    return 2 if upside_down else 0
+
+
+def _upside_down(classifier: onnxruntime.InferenceSession, lines: list[LineImage]) -> bool:
+    batch = np.stack([_classifier_input(line) for line in lines])
+    probabilities = classifier.run(None, {"x": batch})[0]
+    # Class 1 is "turned 180°"; the page is turned when most of the lines' weight says so.
+    return float(probabilities[:, 1].mean()) > 0.5
+
+
+def _classifier_input(line: LineImage) -> npt.NDArray[np.float32]:
+    width, height = _CLASSIFIER_SIZE
+    line_height, line_width = line.pixels.shape[:2]
+    scaled = min(width, max(1, round(height * line_width / line_height)))
+    tensor = np.zeros((3, height, width), dtype=np.float32)
+    resized = cv2.resize(line.pixels, (scaled, height)).astype(np.float32)
+    tensor[:, :, :scaled] = (resized / 255.0 - 0.5) / 0.5
+    return tensor
+
+
+def _upright(point: npt.NDArray[np.float32], rotation: Rotation,
+             width: int, height: int) -> tuple[float, float]:
+    x, y = float(point[0]), float(point[1])
+    if rotation == 180:
+        return width - x, height - y
+    if rotation == 90:
+        return height - y, x
+    return x, y
+
+
+def _upright_size(quad: Quad, rotation: Rotation) -> tuple[float, float]:
+    span = quad.max(axis=0) - quad.min(axis=0)
+    width, height = float(span[0]), float(span[1])
+    return (height, width) if rotation == 90 else (width, height)
+
+
+def _rows(centres: list[tuple[float, float]],
+          sizes: list[tuple[float, float]]) -> tuple[tuple[int, ...], ...]:
+    rows: list[list[int]] = []
+    for index in sorted(range(len(centres)), key=lambda i: centres[i][1]):
+        if rows and _same_band(centres[rows[-1][0]][1], sizes[rows[-1][0]][1],
+                               centres[index][1], sizes[index][1]):
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    return tuple(tuple(sorted(row, key=lambda i: centres[i][0])) for row in rows)
+
+
+def _columns(centres: list[tuple[float, float]],
+             sizes: list[tuple[float, float]]) -> tuple[tuple[int, ...], ...]:
+    columns: list[list[int]] = []
+    for index in sorted(range(len(centres)), key=lambda i: -centres[i][0]):
+        if columns and _same_band(centres[columns[-1][0]][0], sizes[columns[-1][0]][0],
+                                  centres[index][0], sizes[index][0]):
+            columns[-1].append(index)
+        else:
+            columns.append([index])
+    return tuple(tuple(sorted(column, key=lambda i: centres[i][1])) for column in columns)
+
+
+def _same_band(middle: float, extent: float, other_middle: float, other_extent: float) -> bool:
+    """Whether two lines' middles are within half the smaller one's extent of each other."""
+    return abs(middle - other_middle) < min(extent, other_extent) / 2

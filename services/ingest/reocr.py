@@ -1,0 +1,182 @@
+"""Re-reading filed documents with an OCR engine (``archive reocr``): a new text version.
+
+``Rereader.reread`` SHALL, for one document:
+1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages)
+   or its current text was already read by the engine asked for, so a re-run of
+   ``archive reocr`` continues where the last one stopped;
+2. read the original again in an extraction process, with that engine;
+3. make the reading the current page texts, keeping the text it replaces
+   (``DerivedText.revise``: the original is never touched, D6);
+4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
+   text, and the audit log, O4), then mark the version announced.
+A crash between 3 and 4 leaves a version not yet announced; the next run announces it
+instead of skipping the document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, Protocol
+
+from services.common.auth import Principal
+from services.common.clients.registry import (
+    AccessAnswer,
+    Action,
+    DocumentRecord,
+    TextRevision,
+)
+from services.common.clock import Clock
+from services.common.errors import (
+    Conflict,
+    DependencyUnavailable,
+    NotFound,
+    PermanentJobError,
+)
+from services.common.models import Struct
+from services.common.objectstore import ObjectStore, original_key
+from services.ingest.derived import DerivedText
+from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName
+from services.ingest.models import TextReason, TextVersion
+from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
+
+DEFAULT_REASON = "re-read by archive reocr"
+
+
+class ReocrRequest(Struct):
+    """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one)."""
+
+    engine: OcrEngineName | None = None
+    reason: TextReason = DEFAULT_REASON
+
+
+class ReocrResult(Struct):
+    """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
+    why (``already_read``, ``no_ocr_pages``)."""
+
+    document_id: str
+    status: Literal["reread", "skipped"]
+    engine: OcrEngineName
+    text_version: int
+    pages: int
+    skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
+
+
+class TextRecorder(Protocol):
+    """The registry: whether the caller may read the document's content (with their own
+    token, audited), and where a new text version is recorded."""
+
+    async def authorize(self, user_token: str, document_id: str, action: Action
+                        ) -> AccessAnswer: ...
+
+    async def record_text_revision(self, document_id: str, revision: TextRevision
+                                   ) -> DocumentRecord: ...
+
+
+class Rereader:
+    """Re-reads documents in the extraction processes (shared with ingest's jobs)."""
+
+    def __init__(self, store: ObjectStore, registry: TextRecorder, pool: ExtractionPool,
+                 clock: Clock, *, engine_named: Callable[[OcrEngineName], OcrEngine],
+                 default_engine: OcrEngineName, limits: ExtractionLimits,
+                 scratch_dir: Path) -> None:
+        self.store = store
+        self.registry = registry
+        self.derived = DerivedText(store)
+        self.pool = pool
+        self.clock = clock
+        self.engine_named = engine_named
+        self.default_engine = default_engine
+        self.limits = limits
+        self.scratch_dir = scratch_dir
+        # Two re-readings of one document at once would both number their text version
+        # after the same one: storing and announcing a version take turns (milliseconds).
+        self._revising = asyncio.Lock()
+
+    async def reread(self, principal: Principal, user_token: str, document_id: str,
+                     request: ReocrRequest) -> ReocrResult:
+        """Steps in the module docstring. Raises the registry's refusal when the caller may
+        not read the document's content (``NotFound`` for one they may not know of),
+        ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
+        ``DependencyUnavailable`` (engine missing, extraction process died)."""
+        engine = request.engine or self.default_engine
+        answer = await self.registry.authorize(user_token, document_id, "read_text")
+        answer.enforce()
+        if answer.document is None:
+            raise NotFound("no such document", code="unknown_document")
+        record = answer.document
+        if record.status == "destroyed":
+            raise Conflict(f"{record.archive_no} was destroyed; there is nothing to re-read",
+                           code="destroyed")
+        pages = [page async for page in self.derived.pages(record.sha256)]
+        history = await self.derived.versions(record.sha256)
+        read_by = {page.engine for page in pages if page.method == "ocr"}
+        if not read_by:
+            return self._skipped(record, engine, history, len(pages), "no_ocr_pages")
+        if read_by == {engine}:
+            if history and not history[-1].announced:
+                async with self._revising:
+                    await self._announce(record, history[-1])
+            return self._skipped(record, engine, history, len(pages), "already_read")
+        extracted_to = await self._extract(record, engine)
+        try:
+            async with self._revising:
+                version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
+                    version=1, engine=engine, reason=request.reason,
+                    recorded_by=principal.username, recorded_at=self.clock.now()))
+                new_pages = [page async for page in self.derived.pages(record.sha256)]
+                await self._announce(record, version)
+        finally:
+            await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
+        return ReocrResult(document_id=document_id, status="reread", engine=engine,
+                           text_version=version.version, pages=len(new_pages))
+
+    def _skipped(self, record: DocumentRecord, engine: OcrEngineName,
+                 history: list[TextVersion], pages: int,
+                 because: Literal["already_read", "no_ocr_pages"]) -> ReocrResult:
+        return ReocrResult(document_id=record.document_id, status="skipped", engine=engine,
+                           text_version=history[-1].version if history else 1,
+                           pages=pages, skipped_because=because)
+
+    async def _extract(self, record: DocumentRecord, engine: OcrEngineName) -> Path:
+        work = self.scratch_dir / f"reocr-{uuid.uuid4().hex}"
+        await asyncio.to_thread(work.mkdir, parents=True)
+        original = work / "original"
+        try:
+            await self._fetch(record.sha256, original)
+            task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
+                                  pid_file=work / "pid", limits=self.limits,
+                                  engine=self.engine_named(engine))
+            outcome = await self.pool.run(task)
+        except BaseException:
+            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+            raise
+        if isinstance(outcome, ExtractionFailed):
+            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+            if outcome.permanent:
+                raise PermanentJobError(outcome.detail, code=outcome.code)
+            raise DependencyUnavailable(outcome.detail, code=outcome.code)
+        return task.pages_out
+
+    async def _fetch(self, sha256: str, destination: Path) -> None:
+        key = original_key(sha256)
+        if await self.store.head(key) is None:
+            raise PermanentJobError("the original is not in the object store; run the fixity "
+                                    "check and restore it from backup", code="original_missing")
+        out = await asyncio.to_thread(destination.open, "wb")
+        try:
+            async for chunk in self.store.get(key):
+                await asyncio.to_thread(out.write, chunk)
+        finally:
+            await asyncio.to_thread(out.close)
+
+    async def _announce(self, record: DocumentRecord, version: TextVersion) -> None:
+        summary = await self.derived.summary(record.sha256)
+        await self.registry.record_text_revision(record.document_id, TextRevision(
+            text_version=version.version, engine=version.engine, reason=version.reason,
+            revised_by=version.recorded_by or "ingest", language=summary.language,
+            extraction=summary.extraction))
+        await self.derived.mark_announced(record.sha256, version.version)

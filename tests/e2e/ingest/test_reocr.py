@@ -1,0 +1,127 @@
+"""``archive reocr`` as an archivist runs it: a letter written by hand, filed when the
+archive read with Tesseract, is re-read with PP-OCR; its new text becomes a new version
+(the old one kept), search then finds a phrase the old text had wrong, and running the
+command again re-reads nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.common.objectstore import open_object_store
+from services.common.text import fold
+from services.ingest.models import older_pages_key, text_versions_key
+from tests.e2e.ingest.support import ingest, metadata
+from tests.e2e.ingest.test_cli_ingest import archive
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.rendering import LINES, render_handwritten_page, write_jpeg
+
+pytestmark = pytest.mark.ocr
+
+LETTER = LINES["traditional"][:5]
+FOUND_TIMEOUT_S = 30.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
+    archive_server = launch_archive_server(tmp_path_factory.mktemp("reocr-server"),
+                                           ocr_engine="tesseract")
+    yield archive_server
+    archive_server.server.stop()
+
+
+@pytest.fixture(scope="module")
+def token(server: ArchiveServer) -> str:
+    return server.add_user("li.archivist", "archivist")
+
+
+@pytest.fixture(scope="module")
+def filed(server: ArchiveServer, token: str, tmp_path_factory: pytest.TempPathFactory
+          ) -> dict[str, Any]:
+    """The handwritten letter filed with Tesseract, and what it read."""
+    folder = tmp_path_factory.mktemp("letters")
+    page, _ = render_handwritten_page(LETTER, script="traditional", dpi=200, seed=200)
+    path = write_jpeg(folder / "complaint.jpeg", page, quality=90)
+    job = ingest(server.client(token), path, metadata(category="complaint", title="投诉函"))
+    assert job["status"] == "done", job
+    text = server.client(token).get(f"/ingest/documents/{job['document_id']}/text").json()
+    return {"document_id": job["document_id"], "sha256": job["sha256"], "text": text}
+
+
+def misread_phrase(old_text: str) -> str:
+    """A four-character phrase of the letter that the old reading does not contain."""
+    old = fold("".join(old_text.split()))
+    for line in LETTER:
+        for start in range(len(line) - 3):
+            phrase = line[start:start + 4]
+            if all("\u4e00" <= char <= "\u9fff" for char in phrase) and fold(phrase) not in old:
+                return phrase
+    raise AssertionError(f"Tesseract read the whole letter right: {old_text}")
+
+
+def hits(server: ArchiveServer, token: str, query: str) -> list[str]:
+    answer = server.client(token).get("/search/documents", params={"q": f'"{query}"'}).json()
+    return [hit["document_id"] for hit in answer["hits"]]
+
+
+def wait_until_found(server: ArchiveServer, token: str, query: str) -> list[str]:
+    deadline = time.monotonic() + FOUND_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if found := hits(server, token, query):
+            return found
+        time.sleep(0.3)
+    return []
+
+
+def test_reocr_makes_search_find_what_the_old_text_had_wrong(
+    server: ArchiveServer, token: str, filed: dict[str, Any], tmp_path: Path
+) -> None:
+    old_text = "\n".join(page["text"] for page in filed["text"]["pages"])
+    phrase = misread_phrase(old_text)
+    assert wait_until_found(server, token, "".join(old_text.split())[:2]) == [
+        filed["document_id"]]  # the old text is indexed
+    assert hits(server, token, phrase) == []
+
+    run = archive(["reocr", "--engine", "ppocr", "--category", "complaint"], server, token,
+                  tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    assert "1 re-read" in run.stdout
+    assert wait_until_found(server, token, phrase) == [filed["document_id"]]
+    pages = server.client(token).get(f"/ingest/documents/{filed['document_id']}/text",
+                                     params={"words": "true"}).json()["pages"]
+    assert pages[0]["engine"] == "ppocr"
+    assert len(pages[0]["words"]) > 50
+
+
+def test_old_text_is_kept_as_a_version_with_its_history(
+    server: ArchiveServer, token: str, filed: dict[str, Any]
+) -> None:
+    store = open_object_store(server.settings)
+    old_lines = asyncio.run(store.read(older_pages_key(filed["sha256"], 1))).decode()
+    assert '"engine":"tesseract"' in old_lines
+    history = asyncio.run(store.read(text_versions_key(filed["sha256"]))).decode().splitlines()
+    assert len(history) == 2
+    assert '"engine":"ppocr"' in history[1]
+    assert '"recorded_by":"li.archivist"' in history[1]
+    assert '"announced":true' in history[1]
+
+
+def test_running_reocr_again_rereads_nothing(
+    server: ArchiveServer, token: str, filed: dict[str, Any], tmp_path: Path
+) -> None:
+    run = archive(["reocr", "--engine", "ppocr"], server, token, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "0 re-read, 1 already read by this engine" in run.stdout
+
+
+def test_staff_may_not_reread(server: ArchiveServer, filed: dict[str, Any]) -> None:
+    staff = server.add_user("wang.staff", "staff")
+    response = server.client(staff).post(f"/ingest/documents/{filed['document_id']}/reocr",
+                                         json={})
+    assert response.status_code == 403
