@@ -12,6 +12,7 @@ entries of such a document, the log answers none, as for a document that does no
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import assert_never
 
 import msgspec
 
@@ -22,8 +23,11 @@ from services.common.clients.registry import (
     DocumentDestroyed,
     DocumentFiled,
     FeedPage,
+    HouseholdChanged,
     LoanChanged,
+    ScheduleChanged,
     SecurityChanged,
+    TextRevised,
 )
 from services.registry.access import Catalogue, visible_to
 from services.registry.journal.audit import AuditRecord
@@ -33,12 +37,16 @@ REDACTED_DETAIL = {"redacted": True}
 
 def _named(change: Change) -> list[str]:
     match change.event:
-        case DocumentFiled() | DocumentCorrected() | SecurityChanged() | DocumentDestroyed():
+        case (DocumentFiled() | DocumentCorrected() | SecurityChanged() | DocumentDestroyed()
+              | TextRevised()):
             return [change.event.document.document_id]
         case LoanChanged():
             return list(change.event.documents)
-        case _:
+        case HouseholdChanged() | ScheduleChanged():
             return []
+        case unknown:
+            # A new kind of event must say which documents it names before people see it.
+            assert_never(unknown)
 
 
 async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage) -> FeedPage:
