@@ -20,7 +20,11 @@ so the embedded Tantivy index and Elasticsearch match the same documents:
 - other letters and digits form words as Unicode word segmentation (UAX #29) does:
   ``A-1201`` → ``a``, ``1201``; ``WX2019-0456`` → ``wx2019``, ``0456``;
   ``1,200.50`` and ``U.S.`` stay one token (``1,200.50``, ``u.s``);
-- punctuation and spaces separate tokens and are dropped.
+- punctuation and spaces separate tokens and are dropped;
+- a line break inside a CJK run does not (``更换大\n堂水牌`` → ``大堂``): a printed or OCR'd
+  Chinese page wraps its lines wherever the margin falls, mid-word, so a break between two
+  CJK characters is layout, not a word boundary. Elasticsearch gets the body with those
+  breaks removed (``joined_lines``) so that its ``cjk`` analyzer makes the same bigrams.
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
@@ -35,6 +39,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple, Protocol
 
 
@@ -128,7 +133,12 @@ _WORD_CHAR = rf"(?:[^\W{_CJK}]|[\u0300-\u036f])"
 _LETTER = rf"[^\W\d_{_CJK}]"
 # UAX #29 WB6/7 (letter·letter) and WB11/12 (digit·digit): these marks do not split a word.
 _JOINER = rf"(?:(?<={_LETTER})[.:'’](?={_LETTER})|(?<=\d)[.,;'’](?=\d))"
-_TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*)")
+LINE_WRAP = r"[ \t\u3000]*\r?\n[ \t\u3000]*"
+"""A line break with the blanks around it, as OCR and typed text leave it."""
+_TOKEN_RE = re.compile(
+    rf"(?P<cjk>[{_CJK}]+(?:{LINE_WRAP}[{_CJK}]+)*)|(?P<word>{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*)")
+_WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}]){LINE_WRAP}(?=[{_CJK}])")
+_LAYOUT = re.compile(r"\s+")
 
 
 class TokenSpan(NamedTuple):
@@ -140,12 +150,13 @@ class TokenSpan(NamedTuple):
 
 
 def _cjk_spans(run: str, start: int, *, unigrams: bool) -> Iterator[TokenSpan]:
-    if unigrams or len(run) == 1:
-        for offset, char in enumerate(run):
-            yield TokenSpan(char, start + offset, start + offset + 1)
+    chars = [(char, start + offset) for offset, char in enumerate(run) if not char.isspace()]
+    if unigrams or len(chars) == 1:
+        for char, at in chars:
+            yield TokenSpan(char, at, at + 1)
         return
-    for offset in range(len(run) - 1):
-        yield TokenSpan(run[offset : offset + 2], start + offset, start + offset + 2)
+    for (first, at), (second, last) in pairwise(chars):
+        yield TokenSpan(first + second, at, last + 1)
 
 
 def token_spans(folded: str, *, unigrams: bool = False) -> list[TokenSpan]:
@@ -166,11 +177,20 @@ def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
     for run, word in _TOKEN_RE.findall(folded):  # findall: no match objects, twice as fast
         if word:
             out.append(word)
-        elif unigrams or len(run) == 1:
+            continue
+        if "\n" in run:
+            run = _LAYOUT.sub("", run)
+        if unigrams or len(run) == 1:
             out.extend(run)
         else:
             out.extend(map(str.__add__, run[:-1], run[1:]))  # the bigrams, built in C
     return out
+
+
+def joined_lines(folded: str) -> str:
+    """``folded`` without the line breaks between CJK characters (module docstring), for
+    an analyzer that would otherwise end a run of bigrams at each one."""
+    return _WRAP_IN_CJK.sub("", folded) if "\n" in folded else folded
 
 
 def tokens(text: str, *, unigrams: bool = False) -> list[str]:

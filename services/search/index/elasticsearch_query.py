@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.text import fold
+from services.common.text import fold, joined_lines
 from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
 from services.search.partial import (
     NEAR_SCORE,
@@ -92,8 +92,8 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
         "personal_info": doc.personal_info,
         "restricted": doc.restricted,
         "deleted": False,
-        "title": fold(doc.title),
-        "body": fold(doc.body),
+        "title": joined_lines(fold(doc.title)),
+        "body": joined_lines(fold(doc.body)),
         "identifiers": [fold(value) for value in (doc.archive_no, doc.household) if value],
         "original": {"title": doc.title, "body": doc.body},
     }

@@ -21,7 +21,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from services.common.text import FoldedText, fold_mapped, is_cjk, token_spans
+from services.common.text import LINE_WRAP, FoldedText, fold_mapped, is_cjk, token_spans
 from services.search.query import QueryTerm
 
 SNIPPETS_PER_HIT = 3
@@ -100,10 +100,25 @@ class _Term:
         self.term = term
         spans = token_spans(term.text, unigrams=term.lone_cjk)
         self.typed = term.text[spans[0].start : spans[-1].end]
+        self._wrapped = re.compile("".join(
+            re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
+            for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
 
     def spans(self, text: str) -> list[Span]:
-        """Where the term matches in the folded ``text``: as typed, else by its tokens."""
-        return self._as_typed(text) or self._by_tokens(text)
+        """Where the term matches in the folded ``text``: as typed, else by its tokens,
+        else wrapped across a line break (as the index matches it: ``services.common.text``)."""
+        return (self._as_typed(text) or self._by_tokens(text)
+                or (self._across_lines(text) if "\n" in text else []))
+
+    def _across_lines(self, text: str) -> list[Span]:
+        found: list[Span] = []
+        for match in self._wrapped.finditer(text):
+            if all(_edge(text, *ends) for ends in ((match.start(), match.start() - 1),
+                                                   (match.end() - 1, match.end()))):
+                found.append(match.span())
+            if len(found) >= SPANS_PER_TERM:
+                break
+        return found
 
     def _as_typed(self, text: str) -> list[Span]:
         found: list[Span] = []

@@ -16,7 +16,19 @@ from services.search.index.protocol import SearchIndex
 from services.search.query import SearchQuery
 from tests.contract.search.conftest import ORDINARY, SECRET, doc, found
 
+
 # -- Chinese text --------------------------------------------------------------------------
+async def test_a_word_wrapped_across_lines_is_found(index: SearchIndex) -> None:
+    # A scanned page wraps wherever the margin falls: 大堂 split over two lines.
+    letter = doc(body="关于更换大\n堂水牌的申请\n本公司拟于下月更换一楼大\n堂的广告水牌。")
+    await index.upsert([letter, doc(body="大门\n堂食")])
+    assert await found(index, "更换大堂水牌") == {letter.document_id}
+    assert await found(index, '"更换大堂水牌"') == {letter.document_id}
+    result = await index.search(SearchQuery(q="大堂水牌"), SECRET)
+    assert result.hits[0].highlights[0].count("<mark>") == 1
+    assert "大 堂水牌" in result.hits[0].highlights[0]
+
+
 
 
 async def test_simplified_query_finds_traditional_text(index: SearchIndex) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.common.text import fold, fold_mapped, has_lone_cjk, token_spans, tokens
+from services.common.text import fold, fold_mapped, has_lone_cjk, joined_lines, token_spans, tokens
 
 
 def test_fold_converts_traditional_to_simplified() -> None:
@@ -76,3 +76,23 @@ def test_token_spans_point_into_the_folded_text() -> None:
 def test_lone_cjk_is_detected_next_to_latin_letters() -> None:
     assert (has_lone_cjk("a座"), has_lone_cjk("维修"), has_lone_cjk("a-1201")) == (
         True, False, False)
+
+
+def test_a_line_break_inside_a_cjk_run_is_layout_not_a_word_boundary() -> None:
+    assert tokens("更换大\n堂水牌") == ["更换", "换大", "大堂", "堂水", "水牌"]
+    assert tokens("更换大 \r\n　堂", unigrams=True) == ["更", "换", "大", "堂"]
+
+
+def test_a_line_break_still_ends_a_word_of_letters_or_digits() -> None:
+    assert tokens("A-12\n01 电话\n13812345678") == ["a", "12", "01", "电话", "13812345678"]
+    assert tokens("维修\nWX2019") == ["维修", "wx2019"]
+
+
+def test_spans_across_a_line_break_cover_both_characters() -> None:
+    folded = "请更换大\n堂水牌"
+    assert [(s.text, folded[s.start:s.end]) for s in token_spans(folded)][2:4] == [
+        ("换大", "换大"), ("大堂", "大\n堂")]
+
+
+def test_joined_lines_removes_only_breaks_between_cjk_characters() -> None:
+    assert joined_lines("更换大\n堂水牌\nA-1201\n 维修") == "更换大堂水牌\nA-1201\n 维修"
