@@ -20,7 +20,13 @@ from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, ServiceName
 from services.common.errors import ArchiveError
 from services.common.models import Struct
-from services.common.web import EXCEPTION_HANDLERS, Hook, RequestLogMiddleware, ServicePart
+from services.common.web import (
+    EXCEPTION_HANDLERS,
+    Hook,
+    RefuseNulCharacters,
+    RequestLogMiddleware,
+    ServicePart,
+)
 
 log = logging.getLogger("archive")
 
@@ -88,6 +94,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         route_handlers=[health, ready, *(part.router for part in parts)],
         middleware=[
             RequestLogMiddleware(),
+            RefuseNulCharacters(),
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
         ],
         exception_handlers=EXCEPTION_HANDLERS,

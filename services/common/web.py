@@ -25,9 +25,11 @@ from litestar.middleware import ASGIMiddleware
 from litestar.params import QueryParameter
 from litestar.router import Router
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.exc import DBAPIError
 
 from services.common.auth import PrincipalVerifier
-from services.common.errors import ArchiveError
+from services.common.db import unstorable
+from services.common.errors import ArchiveError, BadRequest
 
 log = logging.getLogger("archive.http")
 
@@ -101,11 +103,33 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     return problem(500, "internal_error", "the server failed; see its log")
 
 
+def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A value the database cannot hold (a NUL character on PostgreSQL) is bad input, on
+    every path, not only those whose repository translates it."""
+    refused = unstorable(exc)
+    if refused is None:
+        return unexpected_error_handler(request, exc)
+    return archive_error_handler(request, refused)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     ArchiveError: archive_error_handler,
     HTTPException: http_error_handler,
+    DBAPIError: database_error_handler,
     Exception: unexpected_error_handler,
 }
+
+
+class RefuseNulCharacters(ASGIMiddleware):
+    """A NUL character in a path or query string is refused before any handler runs (400
+    ``nul_character``): no identifier of ours holds one, and PostgreSQL cannot store one."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        query = scope.get("query_string", b"")
+        if "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query:
+            raise BadRequest("the request's path or query holds a NUL character (%00)",
+                             code="nul_character")
+        await next_app(scope, receive, send)
 
 
 class RequestLogMiddleware(ASGIMiddleware):

@@ -19,12 +19,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clients.registry import ChangeEvent
-from services.common.db import connect, read_only
-from services.common.errors import ValidationFailed
+from services.common.db import connect, read_only, unstorable
 from services.registry.catalogue.history import HistoryRepository
 from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.households.repository import HouseholdsRepository
@@ -70,9 +69,11 @@ class RegistryStore:
                 yield Tx(conn=conn, households=HouseholdsRepository(conn),
                          documents=DocumentsRepository(conn),
                          history=HistoryRepository(conn), schedule=ScheduleRepository(conn))
-        except (DataError, OverflowError) as exc:
-            raise ValidationFailed(f"a value cannot be stored: {_first_line(exc)}",
-                                   code="unstorable_value") from exc
+        except (DBAPIError, OverflowError) as exc:
+            refused = unstorable(exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Snapshot]:
@@ -88,6 +89,3 @@ class RegistryStore:
                 yield Snapshot(documents=DocumentsRepository(conn),
                                statistics=StatisticsRepository(conn))
 
-
-def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
