@@ -48,7 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_image_pixels: PositiveInt = 178_956_970
     page_timeout_s: PositiveInt = 180
     ocr_workers: Annotated[int, msgspec.Meta(ge=0)] = 0
-    job_lease_s: PositiveInt = 300
+    job_lease_s: PositiveInt = 30
     job_max_attempts: PositiveInt = 5
     low_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] = 60.0
     fixity_interval_days: Annotated[int, msgspec.Meta(ge=0)] = 7
