@@ -12,6 +12,7 @@ from services.common.clock import Clock
 from services.common.context import Context
 from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
+from services.common.objectstore import ObjectStore, open_object_store
 from services.common.web import ServicePart
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
@@ -29,8 +30,10 @@ from services.registry.catalogue.service import CatalogueService
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
+from services.registry.journal.anchors import AuditAnchors
 from services.registry.journal.api import AuditController, ChangesController
-from services.registry.journal.service import JournalService
+from services.registry.journal.audit import AuditKey, append_only_state
+from services.registry.journal.service import JournalService, JournalUpkeep
 from services.registry.lending.api import (
     IncidentsController,
     LoansController,
@@ -54,11 +57,15 @@ class RegistryServices:
     benchmark build them the same way)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, *,
-                 grants: GrantSource | None = None, periods: LoanPeriods | None = None
+                 grants: GrantSource | None = None, periods: LoanPeriods | None = None,
+                 audit_key: AuditKey | None = None, objects: ObjectStore | None = None
                  ) -> None:
-        self.store = RegistryStore(engine)
+        """``audit_key`` chains the audit log (``None``: ``AuditKey.well_known()``);
+        ``objects`` is where the chain's head is anchored (``None``: nowhere)."""
+        self.store = RegistryStore(engine, audit_key=audit_key)
         source = grants or LoanGrants(self.store, clock)
-        self.journal = JournalService(self.store, clock)
+        anchors = AuditAnchors(objects, self.store.audit_key) if objects is not None else None
+        self.journal = JournalService(self.store, clock, anchors=anchors)
         self.catalogue = CatalogueService(self.store, clock, grants=source,
                                           journal=self.journal)
         self.corrections = CorrectionsService(self.store, clock, grants=source,
@@ -89,11 +96,17 @@ def _provide(value: Any) -> Provide:
 def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("registry")
     engine = create_engine(url)
+    objects = open_object_store(ctx.settings)
     registry = RegistryServices(engine, ctx.clock,
-                                periods=LoanPeriods.from_settings(ctx.settings))
+                                periods=LoanPeriods.from_settings(ctx.settings),
+                                audit_key=AuditKey(ctx.settings.audit_key_bytes()),
+                                objects=objects)
+    upkeep = JournalUpkeep(registry.journal,
+                           interval_s=ctx.settings.audit_anchor_interval_s)
     accounts = AccountsService(
-        AccountsRepository(engine), ctx.codec, ctx.clock,
+        AccountsRepository(engine, audit_key=registry.store.audit_key), ctx.codec, ctx.clock,
         attempts_per_minute=ctx.settings.login_attempts_per_minute,
+        attempts_per_address_per_minute=ctx.settings.login_attempts_per_address_per_minute,
         open_loans=registry.lending.open_loans,
     )
     escalation = EscalationTask(registry.escalations, ctx.clock)
@@ -107,6 +120,9 @@ def build(ctx: Context) -> ServicePart:
     async def database() -> str:
         await ping(engine)
         return "ok"
+
+    async def audit_protection() -> str:
+        return await append_only_state(engine)
 
     router = Router(
         path="/registry",
@@ -122,7 +138,9 @@ def build(ctx: Context) -> ServicePart:
         opt={JOURNAL_OPT: RefusalRecorder(registry.journal)},
     )
     return ServicePart(
-        name="registry", router=router, on_startup=[start, escalation.start, retention.start],
-        on_shutdown=[retention.stop, escalation.stop, engine.dispose],
-        readiness={"registry.database": database}, verifier=accounts,
+        name="registry", router=router,
+        on_startup=[start, upkeep.start, escalation.start, retention.start],
+        on_shutdown=[retention.stop, escalation.stop, upkeep.stop, engine.dispose],
+        readiness={"registry.database": database, "registry.audit": audit_protection},
+        verifier=accounts,
     )

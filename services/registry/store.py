@@ -39,12 +39,13 @@ class Tx:
     documents: DocumentsRepository
     history: HistoryRepository
     schedule: ScheduleRepository
+    audit_key: audit.AuditKey
 
     async def emit(self, event: ChangeEvent, *, at: datetime) -> int:
         return await feed.append(self.conn, event, at=at)
 
     async def audit(self, entry: audit.AuditEntry, *, at: datetime) -> None:
-        await audit.record(self.conn, entry, at=at)
+        await audit.record(self.conn, entry, at=at, key=self.audit_key)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,12 @@ class Snapshot:
 
 
 class RegistryStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, audit_key: audit.AuditKey | None = None
+                 ) -> None:
+        """``audit_key`` chains the audit log (``Settings.audit_key_bytes``); without one,
+        ``AuditKey.well_known()``, for tests and tools over a database alone."""
         self.engine = engine
+        self.audit_key = audit_key or audit.AuditKey.well_known()
         self._reader = read_only(engine)
 
     @asynccontextmanager
@@ -68,7 +73,8 @@ class RegistryStore:
             async with connect(self.engine) as conn, conn.begin():
                 yield Tx(conn=conn, households=HouseholdsRepository(conn),
                          documents=DocumentsRepository(conn),
-                         history=HistoryRepository(conn), schedule=ScheduleRepository(conn))
+                         history=HistoryRepository(conn), schedule=ScheduleRepository(conn),
+                         audit_key=self.audit_key)
         except (DBAPIError, OverflowError) as exc:
             refused = unstorable(exc)
             if refused is None:
