@@ -230,9 +230,16 @@ class IngestWorker:
         return registration.document.document_id, extracted.pages
 
     async def _forget(self, sha256: str) -> None:
-        """Undo a re-upload of a destroyed original: nothing of it stays in the store."""
-        await self.store.delete(original_key(sha256))
+        """Undo a re-upload of a destroyed original: nothing of it stays in the store but
+        the original while it is locked (fixity reports it once the lock has passed)."""
         await self.derived.delete(sha256)
+        try:
+            await self.store.delete(original_key(sha256))
+        except Conflict as exc:
+            if exc.code != "object_locked":
+                raise
+            log.warning("%s: the re-uploaded original of a destroyed document stays until "
+                        "its lock passes: %s", sha256, exc.detail)
 
     async def _fetch(self, sha256: str, destination: Path) -> None:
         key = original_key(sha256)

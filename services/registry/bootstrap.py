@@ -96,7 +96,7 @@ def _provide(value: Any) -> Provide:
 def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("registry")
     engine = create_engine(url)
-    objects = open_object_store(ctx.settings)
+    objects = open_object_store(ctx.settings, clock=ctx.clock)
     registry = RegistryServices(engine, ctx.clock,
                                 periods=LoanPeriods.from_settings(ctx.settings),
                                 audit_key=AuditKey(ctx.settings.audit_key_bytes()),

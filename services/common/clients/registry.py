@@ -337,7 +337,8 @@ class NumberingReport(Struct):
 
 
 class FixityEntry(Struct):
-    """What the fixity job needs to re-hash one original against its catalogue record."""
+    """What the fixity job needs to re-hash one original against its catalogue record,
+    and to check its lock (``disposal_due`` null: permanent)."""
 
     document_id: str
     archive_no: str
@@ -346,6 +347,7 @@ class FixityEntry(Struct):
     pages: int
     size_bytes: int
     updated_at: datetime
+    disposal_due: date | None = None
 
 
 class FixityPage(Struct):
@@ -360,6 +362,7 @@ FixityFindingKind = Literal[
     "original_missing", "original_altered", "text_missing", "text_incomplete",
     "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
     "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
+    "original_unlocked",
 ]
 
 

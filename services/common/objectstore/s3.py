@@ -186,10 +186,15 @@ class S3ObjectStore:
         for key in found:
             yield key
 
+    async def write_once(self) -> bool:
+        return await self._ready()
+
     async def check(self) -> str:
         locked = await self._ready()
         await self._call("", self._client.bucket_exists, self._bucket)
-        lock = "object lock" if locked else "no object lock: retention enforced by the archive only"
+        lock = ("write-once: object lock, compliance mode" if locked else
+                "not write-once: no object lock on the bucket, retention enforced by the "
+                "archive only; create a bucket with object lock")
         return f"s3 {self._endpoint}/{self._bucket} ({lock})"
 
     async def _put(
