@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar import Litestar, Response, get
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -20,6 +20,7 @@ from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, ServiceName
 from services.common.errors import ArchiveError
 from services.common.models import Struct
+from services.common.openapi import describe_problems
 from services.common.web import (
     EXCEPTION_HANDLERS,
     Hook,
@@ -31,6 +32,8 @@ from services.common.web import (
 log = logging.getLogger("archive")
 
 READINESS_TIMEOUT_S = 5.0
+PUBLIC_OPERATIONS = frozenset({"health", "ready", "issueToken"})
+"""Operations that need no token (``services.common.auth.PUBLIC_PATHS`` and the login)."""
 
 
 class Health(Struct):
@@ -71,7 +74,8 @@ def create_app(ctx: Context) -> ArchiveApp:
         """Liveness: the process answers."""
         return Health(status="ok")
 
-    @get("/ready", operation_id="ready", tags=["operations"])
+    @get("/ready", operation_id="ready", tags=["operations"], responses={
+        503: ResponseSpec(Readiness, description="Not ready: a dependency is down")})
     async def ready() -> Response[Readiness]:
         """Readiness, with each dependency's state."""
         states = await asyncio.gather(*(_run_check(check) for check in checks.values()))
@@ -109,6 +113,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         logging_config=None,
         debug=False,
     )
+    describe_problems(asgi.openapi_schema, public=PUBLIC_OPERATIONS)
     return ArchiveApp(asgi=asgi, startup=startup, shutdown=shutdown)
 
 
