@@ -27,6 +27,7 @@ from services.common.web import (
     RefuseNulCharacters,
     RequestLogMiddleware,
     ServicePart,
+    add_security_headers,
 )
 
 log = logging.getLogger("archive")
@@ -102,6 +103,7 @@ def create_app(ctx: Context) -> ArchiveApp:
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", path="/schema",
             description="Customer archive (一户一档): ingest, search and registry services.",
