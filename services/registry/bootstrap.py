@@ -107,7 +107,7 @@ def build(ctx: Context) -> ServicePart:
         AccountsRepository(engine, audit_key=registry.store.audit_key), ctx.codec, ctx.clock,
         attempts_per_minute=ctx.settings.login_attempts_per_minute,
         attempts_per_address_per_minute=ctx.settings.login_attempts_per_address_per_minute,
-        open_loans=registry.lending.open_loans,
+        open_loans=registry.lending.open_loans, journal=registry.journal,
     )
     escalation = EscalationTask(registry.escalations, ctx.clock)
     retention = RetentionServices(registry.store, registry.journal, ctx.clock,

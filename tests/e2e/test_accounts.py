@@ -166,8 +166,8 @@ def test_new_roles_end_the_users_tokens_and_new_tokens_carry_them(
     assert (refused.status_code, refused.json()["code"]) == (401, "token_revoked")
     with archive_server.client(archive_server.login("li")) as client:
         assert client.get("/registry/auth/whoami").json()["roles"] == ["manager"]
-    assert [(entry["action"], entry["detail"]["user"]) for entry in audit] == [
-        ("user_changed", "li")]
+    assert [(entry["action"], entry["detail"].get("user")) for entry in audit] == [
+        ("login", None), ("user_changed", "li")]
 
 
 def test_the_name_me_is_reserved_for_ones_own_account(archive_server: ArchiveServer) -> None:
@@ -175,3 +175,20 @@ def test_the_name_me_is_reserved_for_ones_own_account(archive_server: ArchiveSer
     with archive_server.client(admin) as client:
         response = client.post("/registry/users", json={"username": "me", "roles": ["staff"]})
     assert (response.status_code, response.json()["code"]) == (422, "reserved_username")
+
+
+def test_logins_and_refused_logins_are_in_the_audit_log(archive_server: ArchiveServer) -> None:
+    auditor = archive_server.add_user("qian", "compliance")
+    archive_server.add_user("li", "staff")
+    with archive_server.client() as client:
+        refused = client.post("/registry/auth/token",
+                              json={"username": "li", "password": "not the password"})
+        unknown = client.post("/registry/auth/token",
+                              json={"username": "nobody", "password": "any password"})
+    with archive_server.client(auditor) as client:
+        mine = client.get("/registry/audit", params={"username": "li"}).json()
+        theirs = client.get("/registry/audit", params={"username": "nobody"}).json()
+    assert (refused.status_code, unknown.status_code) == (401, 401)
+    assert [(e["action"], e["outcome"], e["code"]) for e in mine] == [
+        ("login", "allowed", None), ("login", "refused", "invalid_credentials")]
+    assert [(e["action"], e["outcome"]) for e in theirs] == [("login", "refused")]

@@ -200,7 +200,8 @@ def test_a_storm_of_refusals_is_counted_not_written_one_by_one(
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: refused(), range(STORM)))
-    itemised = compliance.get("/registry/audit", params={"username": "li"}).json()
+    itemised = [entry for entry in compliance.get("/registry/audit", params={
+        "username": "li"}).json() if entry["action"] == "listUsers"]
     secured.clock.advance(timedelta(minutes=1))
     assert refused() == 403  # the next minute's first refusal writes the last one's count
     after = compliance.get("/registry/audit", params={"username": "li"}).json()

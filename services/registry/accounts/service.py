@@ -11,7 +11,8 @@
   then marks its attempt succeeded.
 - Password hashing runs in a thread, never on the event loop, and an unknown or disabled
   name costs one hash check as a known one does (the answer's time tells nothing).
-- Attempts older than ``ATTEMPTS_KEPT`` are pruned.
+- Attempts older than ``ATTEMPTS_KEPT`` are pruned; every login, succeeded or refused,
+  is in the audit log.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from services.registry.accounts.models import (
 )
 from services.registry.accounts.repository import Account, AccountsRepository
 from services.registry.journal.audit import AuditEntry, DetailValue
+from services.registry.journal.service import JournalService
 
 OpenLoans = Callable[[str], Awaitable[list[str]]]
 """Ids of a user's loans that are not returned; departure is refused while any (B9)."""
@@ -64,8 +66,9 @@ class AccountsService:
     def __init__(
         self, repository: AccountsRepository, codec: TokenCodec, clock: Clock, *,
         attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
-        open_loans: OpenLoans = no_open_loans,
+        open_loans: OpenLoans = no_open_loans, journal: JournalService | None = None,
     ) -> None:
+        """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
         self.repository = repository
         self.codec = codec
         self.clock = clock
@@ -73,6 +76,7 @@ class AccountsService:
         self.attempts_per_address_per_minute = \
             attempts_per_address_per_minute or 3 * attempts_per_minute
         self.open_loans = open_loans
+        self.journal = journal
         # Cheaper than the library default so a login stays ~50 ms on two cores.
         self.hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
         self._decoy_hash = self.hasher.hash(secrets.token_urlsafe(16))
@@ -174,8 +178,19 @@ class AccountsService:
 
     async def issue_token(self, username: str, password: str, *,
                           address: str | None = None) -> TokenResponse:
-        await self.check_password(username, password, address=address)
+        """A token for the right password; every login, and every refused one, is in the
+        audit log (refusals within the journal's cap a minute, the rest counted)."""
+        try:
+            await self.check_password(username, password, address=address)
+        except (Unauthorized, TooManyRequests) as exc:
+            if self.journal is not None:
+                await self.journal.refused(Principal(username=username, roles=()), "login",
+                                           exc)
+            raise
         account = await self._account(username)
+        if self.journal is not None:
+            await self.journal.record(AuditEntry(action="login", username=username,
+                                                 detail={"address": address}))
         token = self.codec.issue(principal_for(account.user,
                                                token_version=account.token_version))
         return TokenResponse(access_token=token, token_type="bearer",  # noqa: S106 - a scheme

@@ -71,6 +71,11 @@ class JournalService:
                 outcome="refused", code=code or error.code, detail={"reason": error.detail}))
         await self._write(entries)
 
+    async def record(self, entry: audit.AuditEntry) -> None:
+        """Append ``entry`` in a transaction of its own (an event with no change of its
+        own, such as a login)."""
+        await self._write([entry])
+
     async def flush_refusals(self) -> None:
         """Write the counts of refusals not itemised in minutes now over."""
         await self._write(self.refusals.summaries(self.clock.now()))
