@@ -18,6 +18,8 @@ Statuses an operation may answer, besides its own success:
 
 from __future__ import annotations
 
+import dataclasses
+
 from litestar.openapi.spec import (
     Components,
     OpenAPI,
@@ -50,7 +52,9 @@ _THROTTLED = frozenset({"issueToken", "changeOwnPassword", "witnessDestruction"}
 
 
 def describe_problems(openapi: OpenAPI, *, public: frozenset[str]) -> None:
-    """Add each operation's problem answers; ``public`` operations (by id) need no token."""
+    """Add each operation's problem answers; ``public`` operations (by id) need no token;
+    unions are ``anyOf``."""
+    _unions_as_any_of(openapi, seen=set())
     components = openapi.components if isinstance(openapi.components, Components) else None
     if components is None:
         components = openapi.components = Components()
@@ -91,3 +95,24 @@ def _describe(operation: Operation, *, public: bool) -> None:
                 schema=Reference(ref=f"#/components/schemas/{PROBLEM}"))})
     if public:
         operation.security = []
+
+
+def _unions_as_any_of(node: object, *, seen: set[int]) -> None:
+    """A msgspec union decodes as the first of its types that fits, so a value may fit
+    several (``20`` is both an integer and a number): ``anyOf``, not Litestar's ``oneOf``,
+    which would call such a value invalid."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, Schema) and node.one_of is not None:
+        node.any_of, node.one_of = [*(node.any_of or []), *node.one_of], None
+    if isinstance(node, dict):
+        children: list[object] = list(node.values())
+    elif isinstance(node, list | tuple):
+        children = list(node)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        children = [getattr(node, field.name) for field in dataclasses.fields(node)]
+    else:
+        return
+    for child in children:
+        _unions_as_any_of(child, seen=seen)
