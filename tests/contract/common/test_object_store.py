@@ -454,6 +454,19 @@ async def test_store_original_stores_nothing_its_admission_refuses(store: Object
     assert [key async for key in store.keys("originals/")] == []
 
 
+async def test_a_retention_already_past_locks_nothing_and_is_no_error(
+    locked_bucket: S3Bucket,
+) -> None:
+    """S3 refuses a lock date already past by its own clock; such a date locks nothing."""
+    past = datetime.now(UTC) - timedelta(days=1)
+    await locked_bucket.store.put_bytes("originals/late", b"contract", retain_until=past)
+    await locked_bucket.store.set_retention("originals/late", past)
+    info = await locked_bucket.store.head("originals/late")
+    assert info is not None
+    assert info.retain_until is None
+    await locked_bucket.store.delete("originals/late")
+
+
 async def test_retained_original_is_compliance_locked_in_the_bucket(
     locked_bucket: S3Bucket,
 ) -> None:
