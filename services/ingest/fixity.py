@@ -67,6 +67,8 @@ STALE_AFTER = timedelta(minutes=10)
 """A running run with no progress saved for this long lost its process."""
 DESTRUCTION_GRACE = timedelta(days=1)
 """Time the retention follower has to delete a destroyed document's files."""
+LOCK_GRACE = timedelta(days=1)
+"""Time the retention follower has to extend a new or changed document's lock."""
 SAVE_EVERY_S = 2.0
 CONCURRENT_CHECKS = 4
 """Documents checked at once: an object store's round trips overlap, and hashing runs in
@@ -362,6 +364,8 @@ class FixityChecker:
         held = info.retain_until if info is not None else None
         if info is None or (held is not None and held > now and held >= needed):
             return []  # a missing original is reported as original_missing
+        if held is not None and held > now and now - entry.updated_at < LOCK_GRACE:
+            return []  # still locked since its upload; the follower extends it shortly
         lock = "no lock" if held is None else f"a lock only until {held.isoformat()}"
         return [_finding(entry, "original_unlocked", f"the original has {lock} in a "
                          f"write-once store; it should be locked until {until}")]
