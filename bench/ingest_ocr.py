@@ -265,7 +265,8 @@ def peak_memory_mb(path: Path) -> float:
         "import sys\n"
         "from pathlib import Path\n"
         "from services.ingest.extraction.pdf import open_pdf\n"
-        "with open_pdf(Path(sys.argv[1]), max_image_pixels=10**9) as pdf:\n"
+        "with open_pdf(Path(sys.argv[1]), max_image_pixels=10**9, max_page_text_chars=10**9,\n"
+        "              max_document_text_chars=10**9) as pdf:\n"
         "    for page in pdf.pages(): pass\n"
         f"{_PEAK_RSS_KB}\n")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,

@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar import Litestar, Response, get
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -20,11 +20,21 @@ from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, ServiceName
 from services.common.errors import ArchiveError
 from services.common.models import Struct
-from services.common.web import EXCEPTION_HANDLERS, Hook, RequestLogMiddleware, ServicePart
+from services.common.openapi import describe_problems
+from services.common.web import (
+    EXCEPTION_HANDLERS,
+    Hook,
+    RefuseNulCharacters,
+    RequestLogMiddleware,
+    ServicePart,
+    add_security_headers,
+)
 
 log = logging.getLogger("archive")
 
 READINESS_TIMEOUT_S = 5.0
+PUBLIC_OPERATIONS = frozenset({"health", "ready", "issueToken"})
+"""Operations that need no token (``services.common.auth.PUBLIC_PATHS`` and the login)."""
 
 
 class Health(Struct):
@@ -65,7 +75,8 @@ def create_app(ctx: Context) -> ArchiveApp:
         """Liveness: the process answers."""
         return Health(status="ok")
 
-    @get("/ready", operation_id="ready", tags=["operations"])
+    @get("/ready", operation_id="ready", tags=["operations"], responses={
+        503: ResponseSpec(Readiness, description="Not ready: a dependency is down")})
     async def ready() -> Response[Readiness]:
         """Readiness, with each dependency's state."""
         states = await asyncio.gather(*(_run_check(check) for check in checks.values()))
@@ -88,9 +99,11 @@ def create_app(ctx: Context) -> ArchiveApp:
         route_handlers=[health, ready, *(part.router for part in parts)],
         middleware=[
             RequestLogMiddleware(),
+            RefuseNulCharacters(),
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", path="/schema",
             description="Customer archive (一户一档): ingest, search and registry services.",
@@ -102,6 +115,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         logging_config=None,
         debug=False,
     )
+    describe_problems(asgi.openapi_schema, public=PUBLIC_OPERATIONS)
     return ArchiveApp(asgi=asgi, startup=startup, shutdown=shutdown)
 
 

@@ -27,10 +27,13 @@ def ensure_port_free(host: str, port: int) -> None:
                               "or choose another with --port", code="port_taken") from exc
 
 
-def build_server(app: ArchiveApp, host: str, port: int) -> uvicorn.Server:
+def build_server(app: ArchiveApp, host: str, port: int, *,
+                 trusted_proxies: str = "127.0.0.1") -> uvicorn.Server:
+    """``trusted_proxies`` (``ARCHIVE_TRUSTED_PROXIES``): addresses whose
+    ``X-Forwarded-For`` names the client (logins are throttled per client address)."""
     return uvicorn.Server(uvicorn.Config(
         app.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="off",
-        timeout_graceful_shutdown=5))
+        timeout_graceful_shutdown=5, proxy_headers=True, forwarded_allow_ips=trusted_proxies))
 
 
 async def serve(app: ArchiveApp, server: uvicorn.Server, *,

@@ -1,8 +1,11 @@
-"""``archive audit verify``: check the audit log's hash chain on the registry's database.
+"""``archive audit verify``: check the audit log's keyed chain on the registry's database.
 
-Works on the database directly (like ``archive user add``), so it needs no running server
-and no token: whoever can read the registry's database can check it. Exits 0 when the
-chain holds, 1 with the first broken link when it does not.
+Works on the database and the object store directly (like ``archive user add``), so it
+needs no running server and no token, but it needs the audit key (``ARCHIVE_AUDIT_KEY``
+or ``<data_dir>/audit_key``): whoever holds the database alone can neither check nor
+forge the chain. The chain is checked against its newest anchor in the object store too,
+so a truncated tail is found. Exits 0 when the chain holds, 1 with the first broken link
+when it does not.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from services.common.config import Settings, load_settings
 from services.common.db import create_engine, is_sqlite
 from services.common.errors import DependencyUnavailable
-from services.registry.journal.audit import ChainReport, verify
+from services.common.objectstore import open_object_store
+from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
+from services.registry.journal.audit import AuditKey, ChainReport, verify
 
 
 @click.group()
@@ -31,9 +36,13 @@ def verify_command() -> None:
     """Recompute the audit log's hash chain; print the first broken link, if any."""
     report = asyncio.run(_verify(load_settings()))
     if report.intact:
-        click.echo(f"audit log intact: {report.entries} entries checked")
+        anchored = ("" if report.anchored_seq is None else
+                    f"; entry {report.anchored_seq} matches its anchor of "
+                    f"{report.anchored_at:%Y-%m-%d %H:%M} UTC")
+        click.echo(f"audit log intact: {report.entries} entries checked{anchored}")
         return
-    click.echo(f"audit log BROKEN at entry {report.broken_at}: {report.problem}", err=True)
+    where = f" at entry {report.broken_at}" if report.broken_at is not None else ""
+    click.echo(f"audit log BROKEN{where}: {report.problem}", err=True)
     click.echo(f"({report.entries} entries before it are intact; keep a copy of the database "
                "and tell the compliance officer)", err=True)
     sys.exit(1)
@@ -47,13 +56,19 @@ async def _verify(settings: Settings) -> ChainReport:
             f"no registry database in {settings.data_dir}; set ARCHIVE_DATA_DIR or "
             "ARCHIVE_DATABASE_URL to the archive's", code="no_database")
     engine = create_engine(url, pool_size=1)
+    key = AuditKey(settings.audit_key_bytes())
     try:
+        try:
+            anchor = await AuditAnchors(open_object_store(settings), key).latest()
+        except ForgedAnchor as exc:
+            return ChainReport(intact=False, entries=0, problem=exc.detail)
         with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True, console=Console(stderr=True),
                       disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("audit", total=None)
-            return await verify(engine, progress=lambda done, total: bar.update(
-                task, completed=done, total=total))
+            return await verify(engine, key=key, anchor=anchor,
+                                progress=lambda done, total: bar.update(
+                                    task, completed=done, total=total))
     except DBAPIError as exc:
         raise DependencyUnavailable(
             f"cannot read the audit log: {str(exc.orig).splitlines()[0]}; is the database "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import click
+from sqlalchemy.engine import make_url
 
 from services.app import create_app
 from services.common.auth import TokenCodec
@@ -38,12 +39,24 @@ def serve(host: str, port: int, service: str) -> None:
     app = create_app(build_context(settings, hosted, f"http://{local}:{port}"))
     click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
                f"(API docs at /schema)", err=True)
-    asyncio.run(run_server(app, build_server(app, host, port)))
+    asyncio.run(run_server(app, build_server(app, host, port,
+                                             trusted_proxies=settings.trusted_proxies)))
 
 
 @click.command()
 def migrate() -> None:
-    """Bring every service's tables to the newest schema (needed with ARCHIVE_DATABASE_URL)."""
+    """Bring every service's tables to the newest schema (needed with ARCHIVE_DATABASE_URL).
+
+    With ARCHIVE_MIGRATION_DATABASE_URL, migrates as that role (the tables' owner) and
+    grants the role of ARCHIVE_DATABASE_URL what the services need: on the audit log,
+    INSERT and SELECT only."""
     settings = load_settings()
-    migrate_all({name: settings.database_url_for(name) for name in SERVICE_NAMES})
-    click.echo("migrated: " + ", ".join(SERVICE_NAMES))
+    app_role = None
+    if settings.migration_database_url and settings.database_url:
+        app_role = make_url(settings.database_url).username
+        if app_role == make_url(settings.migration_database_url).username:
+            app_role = None
+    migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
+                app_role=app_role)
+    granted = f"; role {app_role} may only insert and read audit rows" if app_role else ""
+    click.echo("migrated: " + ", ".join(SERVICE_NAMES) + granted)

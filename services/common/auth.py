@@ -2,9 +2,11 @@
 
 Tokens are HS256-signed with ``ARCHIVE_SECRET_KEY``; decoding allows only that algorithm
 (never ``none``) and checks signature, ``exp``, issuer and audience. A token carries the
-user's roles, clearance and department so each service can decide without a round trip;
-whether the user is still active is checked by a ``PrincipalVerifier`` (the registry
-looks at its table; other services ask the registry, cached for a few seconds).
+user's roles, clearance and department so each service can decide without a round trip,
+and the user's token version (``ver``); whether the user is still active and the token
+still of the current version (a password change or reset, or new roles, clearance or
+department, ends every earlier token) is checked by a ``PrincipalVerifier`` (the
+registry looks at its table; other services ask the registry, cached for a few seconds).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     roles: tuple[str, ...]
     clearance: SecurityLevel = "ordinary"
     department: str | None = None
+    token_version: int = 0
+    """The user's token version when the token was issued (``ver``)."""
 
     @property
     def is_service(self) -> bool:
@@ -65,6 +69,7 @@ class TokenCodec:
             "roles": list(principal.roles),
             "clearance": principal.clearance,
             "department": principal.department,
+            "ver": principal.token_version,
             "iss": ISSUER,
             "aud": AUDIENCE,
             "iat": now,
@@ -88,10 +93,11 @@ class TokenCodec:
                 roles=tuple(claims.get("roles") or ()),
                 clearance=claims.get("clearance") or "ordinary",
                 department=claims.get("department"),
+                token_version=int(claims.get("ver") or 0),
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("the token has expired; log in again", code="token_expired") from exc
-        except (jwt.InvalidTokenError, KeyError, TypeError) as exc:
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:
             raise Unauthorized("the token is not valid", code="invalid_token") from exc
 
 
@@ -124,7 +130,8 @@ class RecentlyVerified:
 
 class PrincipalVerifier(Protocol):
     async def verify(self, principal: Principal, token: str) -> None:
-        """Raise ``Unauthorized`` if the principal's account is disabled or gone."""
+        """Raise ``Unauthorized`` if the principal's account is disabled or gone, or the
+        token is of an earlier version than the account's."""
         ...
 
 

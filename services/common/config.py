@@ -50,13 +50,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_image_pixels: PositiveInt = 178_956_970
     page_timeout_s: PositiveInt = 180
     ocr_workers: Annotated[int, msgspec.Meta(ge=0)] = 0
-    job_lease_s: PositiveInt = 300
+    job_lease_s: PositiveInt = 30
     job_max_attempts: PositiveInt = 5
     low_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] = 60.0
     fixity_interval_days: Annotated[int, msgspec.Meta(ge=0)] = 7
     token_ttl_s: PositiveInt = 8 * 3600
     login_attempts_per_minute: PositiveInt = 10
+    login_attempts_per_address_per_minute: PositiveInt = 30
+    trusted_proxies: str = "127.0.0.1"
     log_level: str = "INFO"
+    migration_database_url: str | None = None
+    audit_key: Annotated[str, msgspec.Meta(min_length=32)] | None = None
+    audit_anchor_interval_s: PositiveInt = 300
 
     @property
     def max_upload_bytes(self) -> int:
@@ -68,17 +73,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir.resolve() / (service + '.db')}"
 
+    def migration_url_for(self, service: str) -> str:
+        """Where ``archive migrate`` connects: ``ARCHIVE_MIGRATION_DATABASE_URL`` (the role
+        that owns the tables) when set, else the services' own database."""
+        return self.migration_database_url or self.database_url_for(service)
+
     def signing_key(self) -> str:
         """``ARCHIVE_SECRET_KEY``, or embedded: a random key kept in the data directory."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret_key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.secret_key or _kept_key(self.data_dir / "secret_key")
+
+    def audit_key_bytes(self) -> bytes:
+        """The key the audit log is chained with (HMAC), held outside the database:
+        ``ARCHIVE_AUDIT_KEY``, or a random key kept in ``<data_dir>/audit_key``."""
+        return (self.audit_key or _kept_key(self.data_dir / "audit_key")).encode()
+
+
+def _kept_key(path: Path) -> str:
+    """The random key in ``path``, made (readable by its owner only) on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def read_env_file(path: Path) -> dict[str, str]:

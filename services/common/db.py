@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 import msgspec
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
-from services.common.errors import DependencyUnavailable
+from services.common.errors import DependencyUnavailable, ValidationFailed
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,6 +114,22 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 async def ping(engine: AsyncEngine) -> None:
     async with connect(engine) as conn:
         await conn.execute(text("SELECT 1"))
+
+
+def unstorable(exc: DBAPIError | OverflowError) -> ValidationFailed | None:
+    """The refusal to answer when the database would not hold a value it was given: a NUL
+    character in text or an integer beyond 64 bits (SQLSTATE class 22, "data exception",
+    on PostgreSQL; ``OverflowError`` from SQLite's driver). ``None`` for any other error.
+
+    asyncpg's refusals reach SQLAlchemy as a bare ``DBAPIError``, not ``DataError``, so
+    the SQLSTATE is what tells them apart.
+    """
+    if isinstance(exc, DBAPIError):
+        sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+        if not (isinstance(exc, DataError) or sqlstate.startswith("22")):
+            return None
+    return ValidationFailed(f"a value cannot be stored: {_first_line(exc)[:200]}",
+                            code="unstorable_value")
 
 
 def _safe(engine: AsyncEngine) -> str:

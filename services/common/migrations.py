@@ -1,13 +1,31 @@
 """Start-up step shared by the services: embedded databases migrate themselves; a
-configured database must already be at the newest revision (``archive migrate``)."""
+configured database must already be at the newest revision (``archive migrate``).
+
+On PostgreSQL, ``archive migrate`` runs as the role that owns the tables
+(``ARCHIVE_MIGRATION_DATABASE_URL``) and then grants the services' own role (the user of
+``ARCHIVE_DATABASE_URL``) what they need: every table, except those a service's schema
+limits (``APP_ROLE_LIMITS`` in ``services/<name>/schema.py``: the registry's audit log,
+INSERT and SELECT only). Not owning the tables, the services' role can neither drop
+their triggers nor change them (reliability.md, promise 4).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+from collections.abc import Mapping
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.db import check_durability, migrate, migration_config
+from services.common.db import (
+    check_durability,
+    connect,
+    create_engine,
+    is_sqlite,
+    migrate,
+    migration_config,
+)
 from services.common.errors import DependencyUnavailable
 
 
@@ -38,11 +56,60 @@ async def _require_current(engine: AsyncEngine, url: str, service: str) -> None:
         )
 
 
-def migrate_all(url_for: dict[str, str]) -> None:
-    """``archive migrate``: every service's chain, in order."""
+def migrate_all(url_for: dict[str, str], *, app_role: str | None = None) -> None:
+    """``archive migrate``: every service's chain, in order, at ``url_for[service]`` (the
+    tables' owner); then, on PostgreSQL, the grants to ``app_role`` if given."""
 
     async def run() -> None:
         for service, url in url_for.items():
             await migrate(url, service)
+        if app_role is None:
+            return
+        by_url: dict[str, list[str]] = {}
+        for service, url in url_for.items():
+            by_url.setdefault(url, []).append(service)
+        for url, services in by_url.items():
+            if not is_sqlite(url):
+                await grant_app_role(url, app_role, services)
 
     asyncio.run(run())
+
+
+def app_role_limits(service: str) -> Mapping[str, tuple[str, ...]]:
+    """Tables of ``service`` its role may use only so: table → privileges."""
+    try:
+        schema = importlib.import_module(f"services.{service}.schema")
+    except ModuleNotFoundError:
+        return {}
+    limits: Mapping[str, tuple[str, ...]] = getattr(schema, "APP_ROLE_LIMITS", {})
+    return limits
+
+
+async def grant_app_role(owner_url: str, role: str, services: list[str]) -> None:
+    """Give ``role`` the use of every table in the database at ``owner_url``, as limited by
+    the ``services``' schemas; their migration versions it may only read. Idempotent: run
+    after every migration, so tables a new revision adds are granted too."""
+    engine = create_engine(owner_url, pool_size=1)
+    try:
+        async with connect(engine) as conn, conn.begin():
+            quote = conn.dialect.identifier_preparer.quote
+            schema = quote(str((await conn.execute(text("SELECT current_schema()"))
+                                ).scalar_one()))
+            grantee = quote(role)
+            statements = [
+                f"GRANT USAGE ON SCHEMA {schema} TO {grantee}",
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
+                f"TO {grantee}",
+                f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee}",
+            ]
+            for service in services:
+                limited = {**app_role_limits(service),
+                           f"alembic_version_{service}": ("SELECT",)}
+                for table, privileges in limited.items():
+                    statements += [f"REVOKE ALL ON TABLE {quote(table)} FROM {grantee}",
+                                   f"GRANT {', '.join(privileges)} ON TABLE {quote(table)} "
+                                   f"TO {grantee}"]
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()

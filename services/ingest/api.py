@@ -16,6 +16,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
@@ -51,7 +52,8 @@ class DocumentsController(Controller):
     tags = ("ingest",)
 
     @post("/", operation_id="uploadDocument", guards=[require_roles(*FILERS)],
-          status_code=HTTP_202_ACCEPTED)
+          status_code=HTTP_202_ACCEPTED, responses={HTTP_200_OK: ResponseSpec(
+              UploadReceipt, description="the same bytes, already filed: the document")})
     async def upload(
         self, data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[Any, Any, Any], ingest: NamedDependency[IngestService],

@@ -44,6 +44,7 @@ from services.ingest.extraction import (
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity import FixityChecker, FixityRuns
 from services.ingest.jobs import JobQueue
+from services.ingest.locks import lock_on_write
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
 from services.ingest.reocr import Rereader
@@ -126,12 +127,13 @@ def build(ctx: Context) -> ServicePart:
     settings = ctx.settings
     url = settings.database_url_for("ingest")
     engine, queue = open_queue(settings, ctx.clock)
-    store = open_object_store(settings)
+    store = open_object_store(settings, clock=ctx.clock)
     registry = RegistryClient(ctx.peer_url("registry"), name="registry",
                               service_token=partial(ctx.codec.service_token, "ingest"))
     workers = build_workers(settings, queue, store, registry) if ctx.embedded else None
     ingest = IngestService(queue, store, registry, catalogue=registry,
-                           max_upload_bytes=settings.max_upload_bytes,
+                           max_upload_bytes=settings.max_upload_bytes, clock=ctx.clock,
+                           lock_on_write=lock_on_write(settings),
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
     # Scale-out API servers have no workers: re-reading gets processes of its own there.

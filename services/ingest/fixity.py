@@ -4,9 +4,11 @@ archive stores still match what its catalogue says?
 A run SHALL, for every catalogue record (the registry's, paged by document id):
 1. active documents: the original is in the object store and its bytes still hash to the
    record's SHA-256 and size (integrity, authenticity): else ``original_missing`` or
-   ``original_altered``; its page texts are there, a line per page (usability): else
-   ``text_missing`` or ``text_incomplete``; every older version of the texts its history
-   lists is kept: else ``text_version_missing``;
+   ``original_altered``; on a write-once store, it is locked until its ``disposal_due``
+   (a permanent one: locked at all) (security): else ``original_unlocked``; its page
+   texts are there, a line per page (usability): else ``text_missing`` or
+   ``text_incomplete``; every older version of the texts its history lists is kept: else
+   ``text_version_missing``;
 2. destroyed documents: the original is gone, unless its retention lock has not passed
    yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
    destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
@@ -55,6 +57,7 @@ from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_
 from services.common.tasks import BackgroundTask
 from services.ingest.derived import DerivedText
 from services.ingest.jobs import JobQueue, jobs, metadata
+from services.ingest.locks import locked_until
 from services.ingest.models import older_pages_key, pages_key
 
 log = logging.getLogger("archive.ingest.fixity")
@@ -66,6 +69,8 @@ STALE_AFTER = timedelta(minutes=10)
 """A running run with no progress saved for this long lost its process."""
 DESTRUCTION_GRACE = timedelta(days=1)
 """Time the retention follower has to delete a destroyed document's files."""
+LOCK_GRACE = timedelta(days=1)
+"""Time the retention follower has to extend a new or changed document's lock."""
 SAVE_EVERY_S = 2.0
 CONCURRENT_CHECKS = 4
 """Documents checked at once: an object store's round trips overlap, and hashing runs in
@@ -231,6 +236,9 @@ class FixityChecker:
         self.tick_s = tick_s
         self._schedule = BackgroundTask("ingest-fixity-schedule", self._follow_schedule)
         self._checks: set[asyncio.Task[None]] = set()
+        self._write_once = False
+        """Whether the store locks originals against everyone (only then is a missing
+        lock a finding: the directory store says it is not write-once in /ready)."""
 
     def start_schedule(self) -> None:
         if self.interval is not None:
@@ -282,6 +290,7 @@ class FixityChecker:
         await self.runs.finish(run)
 
     async def _check(self, run: FixityRun) -> None:
+        self._write_once = await self.store.write_once()
         numbers = await self.catalogue.fixity_numbers()
         run.documents_total = numbers.documents
         run.findings.extend(numbering_findings(numbers))
@@ -336,9 +345,33 @@ class FixityChecker:
                 entry, "original_altered",
                 f"the stored original ({size} bytes) hashes to {digest}; the catalogue "
                 f"says {entry.sha256} ({entry.size_bytes} bytes)"))
+        if self._write_once:
+            findings.extend(await self._check_lock(entry))
         findings.extend(await self._check_text(entry))
         findings.extend(await self._check_older_texts(entry))
         return findings, size
+
+    async def _check_lock(self, entry: FixityEntry) -> list[FixityFinding]:
+        """A write-once store holds the original locked until its due date (issue 14,
+        item 4); a permanent one, locked at all (the follower locks it a century ahead).
+        A due date passed needs no lock: the document awaits its sweep."""
+        now = self.clock.now()
+        if entry.disposal_due is None:
+            needed, until = now, "far ahead (permanent)"
+        else:
+            needed = locked_until(entry.disposal_due, now)
+            if needed <= now:
+                return []
+            until = entry.disposal_due.isoformat()
+        info = await self.store.head(original_key(entry.sha256))
+        held = info.retain_until if info is not None else None
+        if info is None or (held is not None and held > now and held >= needed):
+            return []  # a missing original is reported as original_missing
+        if held is not None and held > now and now - entry.updated_at < LOCK_GRACE:
+            return []  # still locked since its upload; the follower extends it shortly
+        lock = "no lock" if held is None else f"a lock only until {held.isoformat()}"
+        return [_finding(entry, "original_unlocked", f"the original has {lock} in a "
+                         f"write-once store; it should be locked until {until}")]
 
     async def _check_text(self, entry: FixityEntry) -> list[FixityFinding]:
         if entry.pages == 0:

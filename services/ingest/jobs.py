@@ -3,8 +3,10 @@
 Contract (``JobQueue``):
 - ``enqueue`` is idempotent by the original's SHA-256: one job per original, ever; the
   same bytes again return the existing job (a failed one is queued again).
-- ``claim`` hands a job to exactly one worker with a lease (``lease_s``). A job whose
-  lease expired (its worker died) is claimable again; each claim counts an attempt.
+- ``claim`` hands a job to exactly one worker with a lease (``lease_s``), which the worker
+  renews while it works. A job whose lease expired (its worker died) is claimable again;
+  each claim counts an attempt. ``expire_leases`` ends at once the leases of workers
+  known to be dead (a restarted process's own), so their jobs need not wait out the lease.
   PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` so many workers never contend;
   SQLite write transactions are ``BEGIN IMMEDIATE`` and therefore already serialised;
   reads (``get``, ``list``…) take no lock, so polling a job never delays a worker.
@@ -16,6 +18,7 @@ Contract (``JobQueue``):
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -131,7 +134,7 @@ class JobQueue:
     async def _claimable(self, conn: AsyncConnection, now: datetime) -> Any:
         claimable = sa.or_(
             sa.and_(jobs.c.status == "queued", jobs.c.run_after <= now),
-            sa.and_(jobs.c.status == "running", jobs.c.lease_expires_at < now),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_expires_at <= now),
         )
         query = sa.select(jobs.c.job_id, jobs.c.status, jobs.c.attempts, jobs.c.max_attempts
                           ).where(claimable).order_by(jobs.c.run_after).limit(1)
@@ -145,6 +148,25 @@ class JobQueue:
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
                 lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now))
         return result.rowcount == 1
+
+    async def expire_leases(self, dead: Callable[[str], bool]) -> list[str]:
+        """End now the leases held by workers ``dead`` says are gone; their jobs are then
+        claimed again at once (the interrupted attempt counts, so a document that kills its
+        worker every time still ends ``failed``). Returns the jobs concerned."""
+        now = self.clock.now()
+        async with self._reader.connect() as conn:
+            held = (await conn.execute(sa.select(jobs.c.job_id, jobs.c.lease_owner).where(
+                jobs.c.status == "running", jobs.c.lease_expires_at > now))).all()
+        expired: list[str] = []
+        for job_id, owner in held:
+            if owner is None or not dead(owner):
+                continue
+            async with self.engine.begin() as conn:
+                result = await conn.execute(jobs.update().where(*self._held(job_id, owner))
+                                            .values(lease_expires_at=now, updated_at=now))
+            if result.rowcount == 1:
+                expired.append(job_id)
+        return expired
 
     async def complete(self, job_id: str, worker: str, *, document_id: str, pages: int) -> bool:
         now = self.clock.now()

@@ -1,8 +1,9 @@
 """Retention in the object store: ingest follows the registry's change feed and SHALL
 
-1. lock each filed original until its ``disposal_due`` (``set_retention``: S3 Object Lock
-   in COMPLIANCE mode where the bucket has it), and extend the lock when an appraisal
-   keeps the document (a ``document_corrected`` event naming ``disposal_due``);
+1. lock each filed original until its ``disposal_due``, a permanent one a century ahead
+   (``set_retention``: S3 Object Lock in COMPLIANCE mode where the bucket has it; see
+   ``services.ingest.locks``), and extend the lock when an appraisal keeps the document
+   (a ``document_corrected`` event naming ``disposal_due``);
 2. delete the original and every derived file of each destroyed document
    (``document_destroyed``, R6), idempotently: a missing object is already deleted;
 3. only then move its cursor past the page, so a process that dies mid-page applies the
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
@@ -40,6 +41,7 @@ from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.tasks import BackgroundTask
 from services.ingest.derived import DerivedText
+from services.ingest.locks import locked_until
 
 log = logging.getLogger("archive.ingest.purge")
 
@@ -130,16 +132,18 @@ class RetentionFollower:
                 pass
 
     async def lock(self, document_id: str, sha256: str) -> None:
-        """Keep the original at least until its ``disposal_due`` (midnight UTC)."""
+        """Keep the original at least until its ``disposal_due`` (midnight UTC), or a
+        century ahead if it is permanent."""
         try:
             record = await self.feed.get_document(document_id)
         except NotFound:
             return
-        if record.status != "active" or record.disposal_due is None:
+        if record.status != "active":
             return
-        until = datetime.combine(record.disposal_due, time.min, tzinfo=UTC)
+        now = self.clock.now()
+        until = locked_until(record.disposal_due, now)
         key = original_key(sha256)
-        if until <= self.clock.now() or await self.store.head(key) is None:
+        if until <= now or await self.store.head(key) is None:
             return  # already due, or filed without an original in this store
         await self.store.set_retention(key, until)
 

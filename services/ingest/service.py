@@ -4,8 +4,9 @@ An upload SHALL, in this order:
 1. decode and check its metadata (category D5, household D1, date, security within the
    uploader's clearance), refusing before anything is stored;
 2. tell the type from the first bytes (PDF, TIFF, PNG, JPEG), else refuse (415);
-3. stream the bytes to the object store while hashing them, refusing past the size limit
-   (413); the original is stored once, under its SHA-256 (D6);
+3. stream the bytes to a spool file while hashing them, refusing past the size limit
+   (413) and the bytes of a destroyed document (409, R6); then store the original once,
+   under its SHA-256 (D6), locked from that moment (``services.ingest.locks``);
 4. only then create the job (idempotent by SHA-256) and answer: 202 with the job, or 200
    with the existing ``document_id`` when the same bytes were already filed. Bytes whose
    job the uploader may not see are refused (409 ``already_uploaded``) without naming the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 import msgspec
@@ -33,9 +35,10 @@ from services.common.clients.registry import (
     DocumentRecord,
     FixityFinding,
 )
+from services.common.clock import Clock
 from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
-from services.common.objectstore import ObjectStore, StoredOriginal, original_key, store_original
+from services.common.objectstore import ObjectStore, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
 from services.ingest.fixity import FixityRun
@@ -126,14 +129,17 @@ def job_view(job: Job) -> JobView:
 
 class IngestService:
     def __init__(self, queue: JobQueue, store: ObjectStore, registry: AccessDecider, *,
-                 catalogue: Catalogue, max_upload_bytes: int,
-                 on_enqueued: Callable[[], None] | None = None) -> None:
+                 catalogue: Catalogue, max_upload_bytes: int, clock: Clock,
+                 lock_on_write: timedelta, on_enqueued: Callable[[], None] | None = None
+                 ) -> None:
         self.queue = queue
         self.store = store
         self.registry = registry
         self.catalogue = catalogue
         self.derived = DerivedText(store)
         self.max_upload_bytes = max_upload_bytes
+        self.clock = clock
+        self.lock_on_write = lock_on_write
         self._on_enqueued = on_enqueued
 
     async def upload(self, uploader: Principal, metadata: UploadMetadata,
@@ -147,7 +153,8 @@ class IngestService:
         media_type: MediaType = sniff_media_type(head)
         stored = await store_original(
             self.store, _prepend(head, chunks), max_bytes=self.max_upload_bytes,
-            spool_dir=self.store.spool_dir, content_type=media_type)
+            spool_dir=self.store.spool_dir, content_type=media_type,
+            retain_until=self.clock.now() + self.lock_on_write, admit=self._refuse_destroyed)
         earlier = await self.queue.by_sha256(stored.sha256)
         if earlier is not None and not await self._visible(uploader, user_token, [earlier]):
             raise Conflict("these bytes were uploaded already, as a document you may not "
@@ -156,22 +163,22 @@ class IngestService:
                              size_bytes=stored.size, uploaded_by=uploader.username,
                              original_filename=filename[-255:] if filename else None)
         job, created = await self.queue.enqueue(stored.sha256, msgspec.to_builtins(payload))
-        if job.document_id is not None:
-            await self._refuse_destroyed(job.document_id, stored)
         if created and self._on_enqueued is not None:
             self._on_enqueued()
         return UploadReceipt(job_id=job.job_id, sha256=stored.sha256, status=job.status,
                              document_id=job.document_id, duplicate=not created)
 
-    async def _refuse_destroyed(self, document_id: str, stored: StoredOriginal) -> None:
-        """R6: a destroyed document's bytes uploaded again are refused and not kept."""
-        record = await self.catalogue.get_document(document_id)
-        if record.status != "destroyed":
+    async def _refuse_destroyed(self, sha256: str) -> None:
+        """R6: a destroyed document's bytes uploaded again are refused before they are
+        stored (stored, they would be locked)."""
+        job = await self.queue.by_sha256(sha256)
+        if job is None or job.document_id is None:
             return
-        if stored.created:
-            await self.store.delete(stored.key)
-        raise Conflict(f"these bytes are {record.archive_no}, destroyed after appraisal; a "
-                       "destroyed document is never filed again", code="destroyed")
+        record = await self.catalogue.get_document(job.document_id)
+        if record.status == "destroyed":
+            # Not named: the uploader may not be cleared for the document it was.
+            raise Conflict("these bytes are a document destroyed after appraisal; a "
+                           "destroyed document is never filed again", code="destroyed")
 
     async def job(self, principal: Principal, user_token: str, job_id: str) -> JobView:
         """A job the caller may know of; otherwise the 404 of one that does not exist."""

@@ -3,12 +3,17 @@
 Per job it SHALL, in order (each step idempotent, keyed by the original's SHA-256, so a
 job run again after a crash redoes only what was lost):
 1. copy the original from the object store to a scratch directory;
-2. extract its pages in a worker process (``ExtractionPool``), keeping the job's lease
-   while pages come, and stopping the process if no page comes for
-   ``stall_limit_s`` (an engine that ignores its page timeout);
+2. extract its pages in a worker process (``ExtractionPool``), stopping the process if no
+   page comes for ``stall_limit_s`` (an engine that ignores its page timeout);
 3. store the page texts beside the original (``derived/<sha256>/pages.jsonl``);
 4. register the document with the registry (idempotent by SHA-256);
 5. complete the job with the ``document_id``, while it still holds the lease.
+
+Throughout, a heartbeat renews the job's lease every third of ``lease_s``; a lease lost
+to another worker stops the steps. The lease is short (``ARCHIVE_JOB_LEASE_S``, 30 s),
+so a job whose process died is claimed again within seconds, and a worker that starts
+first takes back at once the jobs of dead processes on its own host
+(``services.ingest.owners``), with their scratch directories.
 
 Outcomes: a ``PermanentJobError`` from extraction, or a refusal from the registry (a 4xx:
 its code and reason), fails the job with that reason. A store or registry that cannot be
@@ -21,13 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
-import socket
 import time
-import uuid
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -46,6 +49,7 @@ from services.ingest.derived import DerivedText
 from services.ingest.extraction import ExtractionLimits, OcrEngine
 from services.ingest.jobs import Job, JobQueue
 from services.ingest.models import JobPayload
+from services.ingest.owners import WorkerName, died_here
 from services.ingest.pool import (
     Extracted,
     ExtractionDied,
@@ -55,6 +59,7 @@ from services.ingest.pool import (
 )
 
 log = logging.getLogger("archive.ingest.worker")
+T = TypeVar("T")
 
 # A page may be read three times (chi_sim, chi_tra, then eng) while the model is chosen.
 READS_PER_PAGE = 3
@@ -77,10 +82,6 @@ class LeaseLost(Exception):
     """Another worker took the job over (this one was too slow); stop working on it."""
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 class IngestWorker:
     """Runs ``concurrency`` jobs at a time, each extracted in ``pool``."""
 
@@ -97,21 +98,37 @@ class IngestWorker:
         self.limits = limits
         self.lease_s = lease_s
         self.concurrency = concurrency
-        self.scratch_dir = scratch_dir
         self.poll_s = poll_s
         self.stall_limit_s = limits.page_timeout_s * READS_PER_PAGE + stall_grace_s
-        self.name = worker_name()
+        self.name = str(WorkerName.new())
+        self.scratch_root = scratch_dir
+        # Each worker its own: an extraction orphaned by a killed server may still be
+        # writing into the directory of the job it was given.
+        self.scratch_dir = scratch_dir / self.name
         self._wake = asyncio.Event()
-        self._extended_at: dict[str, float] = {}
-        """When each running job's lease was last extended (monotonic seconds)."""
 
     def wake(self) -> None:
         """A job was enqueued: look now instead of at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
-        """Claim and process jobs until cancelled."""
+        """Take back dead processes' jobs, then claim and process jobs until cancelled."""
+        await self.recover()
         await asyncio.gather(*(self._slot() for _ in range(self.concurrency)))
+
+    async def recover(self) -> None:
+        """End the leases of dead worker processes of this host (their jobs are claimed
+        again now, not once their leases run out) and remove their scratch directories."""
+        try:
+            expired = await self.queue.expire_leases(died_here)
+        except DependencyUnavailable as exc:
+            log.warning("cannot look for jobs of dead workers: %s", exc.detail)
+            return
+        if expired:
+            log.info("taking back %d job(s) of a worker process that died: %s",
+                     len(expired), ", ".join(expired))
+        for directory in await asyncio.to_thread(_dead_scratch, self.scratch_root):
+            await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
 
     async def _slot(self) -> None:
         while True:
@@ -137,10 +154,9 @@ class IngestWorker:
     async def process(self, job: Job) -> None:
         """Carry one claimed job to ``done`` or ``failed``, or hand it back for a retry."""
         work = self.scratch_dir / job.job_id
-        self._extended_at[job.job_id] = time.monotonic()
         try:
             await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
-            document_id, pages = await self._steps(job, work)
+            document_id, pages = await self._holding_lease(job, self._steps(job, work))
             if await self.queue.complete(job.job_id, self.name, document_id=document_id,
                                          pages=pages):
                 log.info("job %s done: document %s, %d pages", job.job_id, document_id, pages)
@@ -161,8 +177,34 @@ class IngestWorker:
             await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
                                    code="internal_error")
         finally:
-            self._extended_at.pop(job.job_id, None)
             await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+
+    async def _holding_lease(self, job: Job, steps: Coroutine[Any, Any, T]) -> T:
+        """Run ``steps`` while a heartbeat renews the job's lease every third of it;
+        ``LeaseLost`` (the steps cancelled) once another worker holds the job."""
+        running = asyncio.ensure_future(steps)
+        try:
+            while True:
+                done, _ = await asyncio.wait({running}, timeout=self.lease_s / 3)
+                if done:
+                    return running.result()
+                if not await self._renew(job):
+                    raise LeaseLost(job.job_id)
+        finally:
+            if not running.done():
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ArchiveError):
+                    await running
+
+    async def _renew(self, job: Job) -> bool:
+        """Renew the lease; False if another worker holds the job now. A database that
+        cannot be reached renews nothing but stops nothing: if the lease runs out, the
+        job is done again elsewhere and this worker's outcome is refused."""
+        try:
+            return await self.queue.extend_lease(job.job_id, self.name, lease_s=self.lease_s)
+        except DependencyUnavailable as exc:
+            log.warning("job %s: cannot renew its lease: %s", job.job_id, exc.detail)
+            return True
 
     async def _fail(self, job: Job, code: str, detail: str) -> None:
         log.warning("job %s failed: %s (%s)", job.job_id, detail, code)
@@ -177,7 +219,6 @@ class IngestWorker:
                               language=payload.metadata.language)
         extracted = await self._extract(job, task)
         await self.derived.save(job.sha256, task.pages_out)
-        await self._keep(job)
         registration = await self.registrar.register_document(
             _registration(job, payload, extracted))
         if registration.document.status == "destroyed":
@@ -189,9 +230,16 @@ class IngestWorker:
         return registration.document.document_id, extracted.pages
 
     async def _forget(self, sha256: str) -> None:
-        """Undo a re-upload of a destroyed original: nothing of it stays in the store."""
-        await self.store.delete(original_key(sha256))
+        """Undo a re-upload of a destroyed original: nothing of it stays in the store but
+        the original while it is locked (fixity reports it once the lock has passed)."""
         await self.derived.delete(sha256)
+        try:
+            await self.store.delete(original_key(sha256))
+        except Conflict as exc:
+            if exc.code != "object_locked":
+                raise
+            log.warning("%s: the re-uploaded original of a destroyed document stays until "
+                        "its lock passes: %s", sha256, exc.detail)
 
     async def _fetch(self, sha256: str, destination: Path) -> None:
         key = original_key(sha256)
@@ -214,7 +262,6 @@ class IngestWorker:
                 done, _ = await asyncio.wait({running}, timeout=self._tick_s)
                 if done:
                     break
-                await self._keep(job)
                 if not hung and progress.stalled_for() > self.stall_limit_s:
                     hung = True
                     log.warning("job %s: no page for %.0f s; stopping its extraction",
@@ -239,16 +286,8 @@ class IngestWorker:
 
     @property
     def _tick_s(self) -> float:
-        return min(1.0, self.lease_s / 6)
-
-    async def _keep(self, job: Job) -> None:
-        """Extend the lease (cheaply: at most every third of it); ``LeaseLost`` if gone."""
-        now = time.monotonic()
-        if now - self._extended_at.get(job.job_id, 0.0) < self.lease_s / 3:
-            return
-        if not await self.queue.extend_lease(job.job_id, self.name, lease_s=self.lease_s):
-            raise LeaseLost(job.job_id)
-        self._extended_at[job.job_id] = now
+        """How often a running extraction is watched for a stall."""
+        return min(1.0, self.stall_limit_s / 6)
 
 
 class _Progress:
@@ -267,6 +306,13 @@ class _Progress:
         if size != self.size or self.since is None:
             self.size, self.since = size, now
         return now - self.since
+
+
+def _dead_scratch(root: Path) -> list[Path]:
+    """Scratch directories of worker processes of this host that have ended."""
+    if not root.is_dir():
+        return []
+    return [path for path in root.iterdir() if path.is_dir() and died_here(path.name)]
 
 
 def _payload(job: Job) -> JobPayload:

@@ -14,6 +14,7 @@ from services.common.clock import Clock
 from services.common.context import Context
 from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
+from services.common.objectstore import ObjectStore, open_object_store
 from services.common.web import ServicePart
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
@@ -31,8 +32,10 @@ from services.registry.catalogue.service import CatalogueService, NoUploads, Upl
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
+from services.registry.journal.anchors import AuditAnchors
 from services.registry.journal.api import AuditController, ChangesController
-from services.registry.journal.service import JournalService
+from services.registry.journal.audit import AuditKey, append_only_state
+from services.registry.journal.service import JournalService, JournalUpkeep
 from services.registry.lending.api import (
     IncidentsController,
     LoansController,
@@ -58,10 +61,14 @@ class RegistryServices:
 
     def __init__(self, engine: AsyncEngine, clock: Clock, *,
                  grants: GrantSource | None = None, periods: LoanPeriods | None = None,
-                 uploads: Uploads | None = None) -> None:
-        self.store = RegistryStore(engine)
+                 uploads: Uploads | None = None, audit_key: AuditKey | None = None,
+                 objects: ObjectStore | None = None) -> None:
+        """``audit_key`` chains the audit log (``None``: ``AuditKey.well_known()``);
+        ``objects`` is where the chain's head is anchored (``None``: nowhere)."""
+        self.store = RegistryStore(engine, audit_key=audit_key)
         source = grants or LoanGrants(self.store, clock)
-        self.journal = JournalService(self.store, clock)
+        anchors = AuditAnchors(objects, self.store.audit_key) if objects is not None else None
+        self.journal = JournalService(self.store, clock, anchors=anchors)
         self.catalogue = CatalogueService(self.store, clock, grants=source,
                                           journal=self.journal, uploads=uploads or NoUploads())
         self.corrections = CorrectionsService(self.store, clock, grants=source,
@@ -94,13 +101,19 @@ def build(ctx: Context) -> ServicePart:
     engine = create_engine(url)
     ingest = IngestClient(ctx.peer_url("ingest"), name="ingest",
                           service_token=partial(ctx.codec.service_token, "registry"))
+    objects = open_object_store(ctx.settings, clock=ctx.clock)
     registry = RegistryServices(engine, ctx.clock,
                                 periods=LoanPeriods.from_settings(ctx.settings),
-                                uploads=ingest)
+                                uploads=ingest,
+                                audit_key=AuditKey(ctx.settings.audit_key_bytes()),
+                                objects=objects)
+    upkeep = JournalUpkeep(registry.journal,
+                           interval_s=ctx.settings.audit_anchor_interval_s)
     accounts = AccountsService(
-        AccountsRepository(engine), ctx.codec, ctx.clock,
+        AccountsRepository(engine, audit_key=registry.store.audit_key), ctx.codec, ctx.clock,
         attempts_per_minute=ctx.settings.login_attempts_per_minute,
-        open_loans=registry.lending.open_loans,
+        attempts_per_address_per_minute=ctx.settings.login_attempts_per_address_per_minute,
+        open_loans=registry.lending.open_loans, journal=registry.journal,
     )
     escalation = EscalationTask(registry.escalations, ctx.clock)
     retention = RetentionServices(registry.store, registry.journal, ctx.clock,
@@ -114,6 +127,9 @@ def build(ctx: Context) -> ServicePart:
     async def database() -> str:
         await ping(engine)
         return "ok"
+
+    async def audit_protection() -> str:
+        return await append_only_state(engine)
 
     router = Router(
         path="/registry",
@@ -129,7 +145,10 @@ def build(ctx: Context) -> ServicePart:
         opt={JOURNAL_OPT: RefusalRecorder(registry.journal)},
     )
     return ServicePart(
-        name="registry", router=router, on_startup=[start, escalation.start, retention.start],
-        on_shutdown=[retention.stop, escalation.stop, ingest.close, engine.dispose],
-        readiness={"registry.database": database}, verifier=accounts,
+        name="registry", router=router,
+        on_startup=[start, upkeep.start, escalation.start, retention.start],
+        on_shutdown=[retention.stop, escalation.stop, upkeep.stop, ingest.close,
+                     engine.dispose],
+        readiness={"registry.database": database, "registry.audit": audit_protection},
+        verifier=accounts,
     )

@@ -12,6 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 metadata = sa.MetaData()
 
+APP_ROLE_LIMITS: dict[str, tuple[str, ...]] = {
+    "audit_log": ("SELECT", "INSERT"),
+    "audit_chain": ("SELECT",),
+}
+"""On PostgreSQL the services' database role may only append to and read the audit log
+(reliability.md, promise 4), and only read where its keyed chain starts; ``archive
+migrate`` grants it so (``services.common.migrations``)."""
+
 
 def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
     """An INSERT with ``on_conflict_do_nothing``/``on_conflict_do_update`` for the engine.

@@ -19,12 +19,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clients.registry import ChangeEvent
-from services.common.db import connect, read_only
-from services.common.errors import ValidationFailed
+from services.common.db import connect, read_only, unstorable
 from services.registry.catalogue.history import HistoryRepository
 from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.households.repository import HouseholdsRepository
@@ -40,12 +39,13 @@ class Tx:
     documents: DocumentsRepository
     history: HistoryRepository
     schedule: ScheduleRepository
+    audit_key: audit.AuditKey
 
     async def emit(self, event: ChangeEvent, *, at: datetime) -> int:
         return await feed.append(self.conn, event, at=at)
 
     async def audit(self, entry: audit.AuditEntry, *, at: datetime) -> None:
-        await audit.record(self.conn, entry, at=at)
+        await audit.record(self.conn, entry, at=at, key=self.audit_key)
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,12 @@ class Snapshot:
 
 
 class RegistryStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, audit_key: audit.AuditKey | None = None
+                 ) -> None:
+        """``audit_key`` chains the audit log (``Settings.audit_key_bytes``); without one,
+        ``AuditKey.well_known()``, for tests and tools over a database alone."""
         self.engine = engine
+        self.audit_key = audit_key or audit.AuditKey.well_known()
         self._reader = read_only(engine)
 
     @asynccontextmanager
@@ -69,10 +73,13 @@ class RegistryStore:
             async with connect(self.engine) as conn, conn.begin():
                 yield Tx(conn=conn, households=HouseholdsRepository(conn),
                          documents=DocumentsRepository(conn),
-                         history=HistoryRepository(conn), schedule=ScheduleRepository(conn))
-        except (DataError, OverflowError) as exc:
-            raise ValidationFailed(f"a value cannot be stored: {_first_line(exc)}",
-                                   code="unstorable_value") from exc
+                         history=HistoryRepository(conn), schedule=ScheduleRepository(conn),
+                         audit_key=self.audit_key)
+        except (DBAPIError, OverflowError) as exc:
+            refused = unstorable(exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Snapshot]:
@@ -88,6 +95,3 @@ class RegistryStore:
                 yield Snapshot(documents=DocumentsRepository(conn),
                                statistics=StatisticsRepository(conn))
 
-
-def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]

@@ -107,3 +107,88 @@ def test_unknown_fields_in_a_request_are_a_400_not_a_500(archive_server: Archive
                                json={"username": "x1", "roles": ["staff"], "is_god": True})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_request"
+
+
+def test_changing_ones_own_password_ends_earlier_tokens_and_answers_a_new_one(
+        archive_server: ArchiveServer) -> None:
+    old = archive_server.add_user("li", "staff")
+    with archive_server.client(old) as client:
+        changed = client.post("/registry/users/me/password", json={
+            "current_password": "correct horse battery", "new_password": "a brand new one"})
+        refused = client.get("/registry/auth/whoami")
+    assert changed.status_code == 200, changed.text
+    assert (refused.status_code, refused.json()["code"]) == (401, "token_revoked")
+    with archive_server.client(changed.json()["access_token"]) as client:
+        assert client.get("/registry/auth/whoami").json()["username"] == "li"
+    assert archive_server.login("li", "a brand new one")
+
+
+def test_a_wrong_current_password_changes_nothing(archive_server: ArchiveServer) -> None:
+    token = archive_server.add_user("li", "staff")
+    with archive_server.client(token) as client:
+        response = client.post("/registry/users/me/password", json={
+            "current_password": "not my password", "new_password": "a brand new one"})
+        still = client.get("/registry/auth/whoami")
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_credentials")
+    assert still.status_code == 200
+
+
+def test_an_admins_reset_ends_the_users_tokens(archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    user = archive_server.add_user("li", "staff")
+    with archive_server.client(admin) as client:
+        reset = client.post("/registry/users/li/password", json={"new_password": "reset 12345"})
+    with archive_server.client(user) as client:
+        refused = client.get("/registry/auth/whoami")
+    assert reset.status_code == 200, reset.text
+    assert (refused.status_code, refused.json()["code"]) == (401, "token_revoked")
+    assert archive_server.login("li", "reset 12345")
+
+
+def test_only_an_admin_resets_a_password(archive_server: ArchiveServer) -> None:
+    archive_server.add_user("li", "staff")
+    other = archive_server.add_user("ma", "manager")
+    with archive_server.client(other) as client:
+        response = client.post("/registry/users/li/password", json={"new_password": "mine now!"})
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+
+
+def test_new_roles_end_the_users_tokens_and_new_tokens_carry_them(
+        archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    user = archive_server.add_user("li", "staff")
+    with archive_server.client(admin) as client:
+        changed = client.patch("/registry/users/li", json={"roles": ["manager"]})
+        audit = client.get("/registry/audit", params={"username": "root"}).json()
+    with archive_server.client(user) as client:
+        refused = client.get("/registry/auth/whoami")
+    assert changed.json()["roles"] == ["manager"]
+    assert (refused.status_code, refused.json()["code"]) == (401, "token_revoked")
+    with archive_server.client(archive_server.login("li")) as client:
+        assert client.get("/registry/auth/whoami").json()["roles"] == ["manager"]
+    assert [(entry["action"], entry["detail"].get("user")) for entry in audit] == [
+        ("login", None), ("user_changed", "li")]
+
+
+def test_the_name_me_is_reserved_for_ones_own_account(archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    with archive_server.client(admin) as client:
+        response = client.post("/registry/users", json={"username": "me", "roles": ["staff"]})
+    assert (response.status_code, response.json()["code"]) == (422, "reserved_username")
+
+
+def test_logins_and_refused_logins_are_in_the_audit_log(archive_server: ArchiveServer) -> None:
+    auditor = archive_server.add_user("qian", "compliance")
+    archive_server.add_user("li", "staff")
+    with archive_server.client() as client:
+        refused = client.post("/registry/auth/token",
+                              json={"username": "li", "password": "not the password"})
+        unknown = client.post("/registry/auth/token",
+                              json={"username": "nobody", "password": "any password"})
+    with archive_server.client(auditor) as client:
+        mine = client.get("/registry/audit", params={"username": "li"}).json()
+        theirs = client.get("/registry/audit", params={"username": "nobody"}).json()
+    assert (refused.status_code, unknown.status_code) == (401, 401)
+    assert [(e["action"], e["outcome"], e["code"]) for e in mine] == [
+        ("login", "allowed", None), ("login", "refused", "invalid_credentials")]
+    assert [(e["action"], e["outcome"]) for e in theirs] == [("login", "refused")]

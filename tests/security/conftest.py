@@ -1,6 +1,7 @@
 """A real ``archive serve`` for the attack tests, on each backend: SQLite with the directory
-store, and PostgreSQL with SeaweedFS S3 (Object Lock on). Each attack test takes
-``secured`` and runs once per backend; the clock is a ``FixedClock`` the test may move."""
+store, and PostgreSQL with SeaweedFS S3 (Object Lock on), migrated as the tables' owner
+and served as a role of its own, as deployed. Each attack test takes ``secured`` and runs
+once per backend; the clock is a ``FixedClock`` the test may move."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class Secured:
     server: ArchiveServer
     backend: str
     clock: FixedClock
+    owner_url: str | None = None
+    """PostgreSQL as the tables' owner (what a database administrator holds)."""
 
 
 def start_secured(request: pytest.FixtureRequest, start: StartServer, backend: str,
@@ -42,12 +45,12 @@ def start_secured(request: pytest.FixtureRequest, start: StartServer, backend: s
         return Secured(start(clock=clock, **overrides), backend, clock)
     cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
     s3: S3Server = request.getfixturevalue("seaweedfs_s3")
-    url = cluster.url(cluster.create_database())
-    migrate_all(dict.fromkeys(SERVICE_NAMES, url))
-    server = start(clock=clock, database_url=url, s3_endpoint=s3.endpoint,
+    database = cluster.create_owned_database()
+    migrate_all(dict.fromkeys(SERVICE_NAMES, database.owner_url), app_role=database.app_role)
+    server = start(clock=clock, database_url=database.app_url, s3_endpoint=s3.endpoint,
                    s3_access_key=s3.access_key, s3_secret_key=s3.secret_key,
                    s3_bucket=unique_bucket("security"), **overrides)
-    return Secured(server, backend, clock)
+    return Secured(server, backend, clock, owner_url=database.owner_url)
 
 
 @pytest.fixture(params=BACKENDS)

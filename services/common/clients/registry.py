@@ -380,7 +380,8 @@ class NumberingReport(Struct):
 
 
 class FixityEntry(Struct):
-    """What the fixity job needs to re-hash one original against its catalogue record."""
+    """What the fixity job needs to re-hash one original against its catalogue record,
+    and to check its lock (``disposal_due`` null: permanent)."""
 
     document_id: str
     archive_no: str
@@ -389,6 +390,7 @@ class FixityEntry(Struct):
     pages: int
     size_bytes: int
     updated_at: datetime
+    disposal_due: date | None = None
 
 
 class FixityPage(Struct):
@@ -404,6 +406,7 @@ FixityFindingKind = Literal[
     "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
     "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
     "text_version_missing",
+    "original_unlocked",
 ]
 
 

@@ -15,6 +15,9 @@ The contract, shared by both:
   (code ``immutable_original``). Other keys (derived artifacts) may be replaced.
 - Retention: an object with ``retain_until`` in the future cannot be deleted
   (``Conflict``, code ``object_locked``); ``set_retention`` only ever extends it.
+  ``write_once`` says whether the store itself holds everyone to that (S3 Object Lock in
+  COMPLIANCE mode, even its administrators) or only this code does (the directory, a
+  bucket without Object Lock: anyone with the machine's or bucket's keys can delete).
 - Missing objects raise ``NotFound`` (``head`` returns ``None``; ``delete`` is a no-op so
   that replaying a destruction is idempotent). An unreachable or broken store raises
   ``DependencyUnavailable`` with a message naming the endpoint or directory.
@@ -28,13 +31,14 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import msgspec
 
+from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import ConfigError, PayloadTooLarge, ValidationFailed
 
@@ -137,8 +141,14 @@ class ObjectStore(Protocol):
         search for originals nothing accounts for), not for serving requests."""
         ...
 
+    async def write_once(self) -> bool:
+        """True if the store itself refuses, to everyone, to delete or shorten a retained
+        object before its date; False if only this code refuses."""
+        ...
+
     async def check(self) -> str:
-        """Readiness: a one-line description of the store, or ``DependencyUnavailable``."""
+        """Readiness: a one-line description of the store, saying whether it is write-once,
+        or ``DependencyUnavailable``."""
         ...
 
 
@@ -176,6 +186,10 @@ def require_aware(moment: datetime) -> datetime:
     return moment
 
 
+Admit = Callable[[str], Awaitable[None]]
+"""Called with an upload's SHA-256 before it is stored; raises to refuse it."""
+
+
 async def store_original(
     store: ObjectStore,
     chunks: AsyncIterable[bytes],
@@ -183,13 +197,18 @@ async def store_original(
     max_bytes: int,
     spool_dir: Path,
     content_type: str = "application/octet-stream",
+    retain_until: datetime | None = None,
+    admit: Admit | None = None,
 ) -> StoredOriginal:
-    """Spool an upload to ``spool_dir`` while hashing it, then store it as an original.
+    """Spool an upload to ``spool_dir`` while hashing it, then store it as an original,
+    retained until ``retain_until``: locked from the moment it is written.
 
     Holds at most one chunk in memory. Over ``max_bytes`` raises ``PayloadTooLarge`` and
-    nothing is stored. The spooled file is removed in every case. ``created`` is False when
-    ``originals/<sha256>`` already existed; two concurrent uploads of the same bytes may
-    both see ``created=True`` (the store keeps one copy; the catalogue dedupes by hash).
+    nothing is stored; ``admit`` may refuse the bytes by their hash before they are
+    stored (once locked, they could not be taken back). The spooled file is removed in
+    every case. ``created`` is False when ``originals/<sha256>`` already existed; two
+    concurrent uploads of the same bytes may both see ``created=True`` (the store keeps
+    one copy; the catalogue dedupes by hash).
     """
     spooled, out = await asyncio.to_thread(_open_spool_file, spool_dir)
     try:
@@ -197,10 +216,13 @@ async def store_original(
             sha256, size = await _spool(chunks, out, max_bytes=max_bytes)
         finally:
             await asyncio.to_thread(out.close)
+        if admit is not None:
+            await admit(sha256)
         key = original_key(sha256)
         if await store.head(key) is not None:
             return StoredOriginal(sha256=sha256, size=size, created=False)
-        await store.put_file(key, spooled, content_type=content_type)
+        await store.put_file(key, spooled, content_type=content_type,
+                             retain_until=retain_until)
         return StoredOriginal(sha256=sha256, size=size, created=True)
     finally:
         await asyncio.to_thread(spooled.unlink, missing_ok=True)
@@ -243,11 +265,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_object_store(settings: Settings, *, spool_dir: Path | None = None) -> ObjectStore:
+def open_object_store(settings: Settings, *, spool_dir: Path | None = None,
+                      clock: Clock | None = None) -> ObjectStore:
     """Pick the implementation from settings: ``s3_endpoint`` set → S3, else a directory.
 
-    ``spool_dir`` defaults to ``<data_dir>/spool``. Opens no connection: the S3 bucket is
-    checked (and created, with Object Lock) on first use.
+    ``spool_dir`` defaults to ``<data_dir>/spool``; ``clock`` tells when a retention has
+    passed (the directory's own check, and S3's before it asks the store). Opens no
+    connection: the S3 bucket is checked (and created, with Object Lock) on first use.
     """
     spool = spool_dir or settings.data_dir / "spool"
     if settings.s3_endpoint:
@@ -265,7 +289,8 @@ def open_object_store(settings: Settings, *, spool_dir: Path | None = None) -> O
             bucket=settings.s3_bucket,
             region=settings.s3_region,
             spool_dir=spool,
+            clock=clock,
         )
     from services.common.objectstore.directory import DirectoryObjectStore
 
-    return DirectoryObjectStore(settings.data_dir / "objects", spool_dir=spool)
+    return DirectoryObjectStore(settings.data_dir / "objects", spool_dir=spool, clock=clock)

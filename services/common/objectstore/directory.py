@@ -10,7 +10,8 @@ Layout under ``root``::
 Every write is temp file + fsync + rename + fsync of the directory, so a crash leaves the
 old object or the new one, never a torn one. Keys are validated before a path is built,
 so no key can reach outside ``data/``. Retention is enforced by this code only (anyone
-with a shell can still remove files); S3 with Object Lock enforces it against everyone.
+with a shell can still remove files): the store is not write-once, and says so in its
+readiness check; S3 with Object Lock enforces retention against everyone.
 """
 
 from __future__ import annotations
@@ -144,10 +145,15 @@ class DirectoryObjectStore:
         for key in found:
             yield key
 
+    async def write_once(self) -> bool:
+        return False
+
     async def check(self) -> str:
         with self._translated(""):
             await asyncio.to_thread(self._check)
-        return f"directory {self._root.resolve()}"
+        return (f"directory {self._root.resolve()} (not write-once: retention is enforced "
+                "by the archive only and anyone with a shell can delete files; for "
+                "write-once originals use S3 with Object Lock, ARCHIVE_S3_ENDPOINT)")
 
     async def _put(
         self, key: str, fill: Fill, content_type: str, retain_until: datetime | None

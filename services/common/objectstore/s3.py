@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 import urllib3
@@ -186,10 +186,15 @@ class S3ObjectStore:
         for key in found:
             yield key
 
+    async def write_once(self) -> bool:
+        return await self._ready()
+
     async def check(self) -> str:
         locked = await self._ready()
         await self._call("", self._client.bucket_exists, self._bucket)
-        lock = "object lock" if locked else "no object lock: retention enforced by the archive only"
+        lock = ("write-once: object lock, compliance mode" if locked else
+                "not write-once: no object lock on the bucket, retention enforced by the "
+                "archive only; create a bucket with object lock")
         return f"s3 {self._endpoint}/{self._bucket} ({lock})"
 
     async def _put(
@@ -220,8 +225,9 @@ class S3ObjectStore:
             return
         metadata = {_META_SHA256: sha256}
         retention = None
-        if retain_until is not None and locked:
-            retention = Retention(COMPLIANCE, _utc(retain_until))
+        if locked:
+            if _lockable(retain_until):
+                retention = Retention(COMPLIANCE, _utc(retain_until))
         elif retain_until is not None:
             metadata[_META_RETAIN_UNTIL] = _utc(retain_until).isoformat()
         upload(content_type=content_type, metadata=metadata, retention=retention)
@@ -246,6 +252,8 @@ class S3ObjectStore:
     def _set_retention_sync(self, key: str, until: datetime, locked: bool) -> None:
         if not locked:
             self._record_retention(key, until)
+            return
+        if not _lockable(until):
             return
         live = [version for version, marker in self._versions(key) if not marker]
         if not live:
@@ -424,6 +432,13 @@ def _check_put(key: str, retain_until: datetime | None) -> None:
     validate_key(key)
     if retain_until is not None:
         require_aware(retain_until)
+
+
+def _lockable(until: datetime | None) -> TypeGuard[datetime]:
+    """Whether S3 takes ``until`` as a lock: a date still to come by the wall clock, the
+    one the store enforces its locks by (it refuses a date already past, which would lock
+    nothing). Not the injected clock: the store does not run on it."""
+    return until is not None and until > datetime.now(UTC)
 
 
 def _version_id(version: str | None) -> str | None:

@@ -61,8 +61,10 @@ def extract_document(
       ``PermanentJobError`` ``no_pages``          a document without pages
       ``PermanentJobError`` ``encrypted_pdf``, ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``
     and while iterating, for the page concerned (its number in ``extra["page"]``):
-      ``PermanentJobError`` ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``, or the
-      engine's ``ocr_timeout``, ``ocr_failed``, ``ocr_bad_output``
+      ``PermanentJobError`` ``corrupt_pdf``, ``corrupt_image``, ``pixel_bomb``,
+      ``text_layer_too_large`` (past ``limits.max_page_text_chars`` on a page or
+      ``max_document_text_chars`` in all), or the engine's ``ocr_timeout``,
+      ``ocr_failed``, ``ocr_bad_output``
       ``DependencyUnavailable`` the OCR engine is not installed (retrying later may help)
     """
     media_type = read_media_type(path)
@@ -81,7 +83,7 @@ def extract_document(
         reader, engine_name = _page_reader(engine, hint=language, limits=limits)
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):
-                yield _text_layer_page(number, content)
+                yield _text_layer_page(number, content, limits)
             else:
                 yield _ocr_page(number, content, reader=reader, engine_name=engine_name,
                                 limits=limits)
@@ -99,14 +101,29 @@ def _open_pages(
     path: Path, media_type: MediaType, limits: ExtractionLimits
 ) -> AbstractContextManager[_PageSource]:
     if media_type == "application/pdf":
-        return open_pdf(path, max_image_pixels=limits.max_image_pixels)
+        return open_pdf(path, max_image_pixels=limits.max_image_pixels,
+                        max_page_text_chars=limits.max_page_text_chars,
+                        max_document_text_chars=limits.max_document_text_chars)
     return open_raster(path, media_type, max_image_pixels=limits.max_image_pixels)
 
 
-def _text_layer_page(number: int, layer: TextLayer) -> PageText:
+def break_long_lines(text: str, max_line_chars: int) -> str:
+    """``text`` with every line longer than ``max_line_chars`` broken into lines of that
+    length (derived text is searched and cut into snippets line by line)."""
+    if all(len(line) <= max_line_chars for line in text.split("\n")):
+        return text
+    return "\n".join(
+        line[start:start + max_line_chars]
+        for line in text.split("\n")
+        for start in range(0, max(len(line), 1), max_line_chars)
+    )
+
+
+def _text_layer_page(number: int, layer: TextLayer, limits: ExtractionLimits) -> PageText:
     return PageText(
-        number=number, text=layer.text, confidence=TEXT_LAYER_CONFIDENCE,
-        method="text_layer", language=None, words=(), needs_review=False,
+        number=number, text=break_long_lines(layer.text, limits.max_line_chars),
+        confidence=TEXT_LAYER_CONFIDENCE, method="text_layer", language=None, words=(),
+        needs_review=False,
     )
 
 
@@ -123,7 +140,7 @@ def _ocr_page(
     confidence = round(mean_confidence(reading), 2)
     return PageText(
         number=number,
-        text=remove_cjk_spaces(reading.text).strip(),
+        text=break_long_lines(remove_cjk_spaces(reading.text).strip(), limits.max_line_chars),
         confidence=confidence,
         method="ocr",
         language=language,

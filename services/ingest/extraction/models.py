@@ -105,6 +105,14 @@ class ExtractionLimits(Struct):
     max_image_pixels: Annotated[int, msgspec.Meta(ge=1)] = 178_956_970
     page_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 180.0
     low_confidence: Confidence = 60.0
+    max_page_text_chars: Annotated[int, msgspec.Meta(ge=1)] = 100_000
+    """A PDF page's text layer: an A4 page of small print holds about 5 000 characters,
+    so more is no page a person reads, and is refused before it is held."""
+    max_document_text_chars: Annotated[int, msgspec.Meta(ge=1)] = 5_000_000
+    """A PDF's text layers together (2 000 full pages of small print hold half of it)."""
+    max_line_chars: Annotated[int, msgspec.Meta(ge=1)] = 2_000
+    """Longer lines of page text are broken, so search and snippets never walk one
+    unbounded line (a text layer without line breaks)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ExtractionLimits:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -53,9 +53,12 @@ class TextLayer:
 class PdfPages:
     """An opened PDF; ``pages()`` reads one page at a time and closes it before the next."""
 
-    def __init__(self, pdf: Any, *, max_image_pixels: int) -> None:
+    def __init__(self, pdf: Any, *, max_image_pixels: int, max_page_text_chars: int,
+                 max_document_text_chars: int) -> None:
         self._pdf = pdf  # pypdfium2 is untyped
         self._max_image_pixels = max_image_pixels
+        self._max_page_text_chars = max_page_text_chars
+        self._text_chars_left = max_document_text_chars
 
     @property
     def page_count(self) -> int:
@@ -74,17 +77,43 @@ class PdfPages:
             yield content
 
     def _content(self, page: Any, number: int) -> TextLayer | PageImage:
-        text = _text_of(page)
+        text = self._capped_text_of(page, number)
         if _is_usable(text, over_scan=_has_large_image(page)):
             return TextLayer(text)
         return _sole_scan(page, number, self._max_image_pixels) or _render(
             page, number, self._max_image_pixels
         )
 
+    def _capped_text_of(self, page: Any, number: int) -> str:
+        """The page's text layer; ``text_layer_too_large`` past a cap, counted before the
+        text is read (a text layer is not bounded by what the page shows)."""
+        textpage = page.get_textpage()
+        try:
+            chars = textpage.count_chars()
+            self._text_chars_left -= chars
+            if chars > self._max_page_text_chars:
+                _refuse_text_layer(f"page {number}'s text layer holds {chars} characters, "
+                                   f"more than a page shows ({self._max_page_text_chars})",
+                                   page=number)
+            if self._text_chars_left < 0:
+                _refuse_text_layer(f"by page {number} the text layers hold more characters "
+                                   "than the limit for one document", page=number)
+            text: str = textpage.get_text_range()
+        finally:
+            textpage.close()
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _refuse_text_layer(reason: str, *, page: int) -> NoReturn:
+    raise PermanentJobError(f"{reason}: the PDF is not a record of pages a person reads; "
+                            "print it to a PDF again or scan the paper",
+                            code="text_layer_too_large", extra={"page": page})
+
 
 @contextmanager
-def open_pdf(path: Path, *, max_image_pixels: int) -> Iterator[PdfPages]:
-    """Open the PDF at ``path``.
+def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
+             max_document_text_chars: int) -> Iterator[PdfPages]:
+    """Open the PDF at ``path``; its pages' text layers are refused past the caps.
 
     Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``)."""
     try:
@@ -102,7 +131,9 @@ def open_pdf(path: Path, *, max_image_pixels: int) -> Iterator[PdfPages]:
             code="corrupt_pdf",
         ) from exc
     try:
-        yield PdfPages(pdf, max_image_pixels=max_image_pixels)
+        yield PdfPages(pdf, max_image_pixels=max_image_pixels,
+                       max_page_text_chars=max_page_text_chars,
+                       max_document_text_chars=max_document_text_chars)
     finally:
         pdf.close()
 
@@ -117,15 +148,6 @@ def _reading(*, page: int) -> Iterator[None]:
             "upload the original file again",
             code="corrupt_pdf", extra={"page": page},
         ) from exc
-
-
-def _text_of(page: Any) -> str:
-    textpage = page.get_textpage()
-    try:
-        text: str = textpage.get_text_range()
-    finally:
-        textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _is_usable(text: str, *, over_scan: bool) -> bool:

@@ -1,18 +1,34 @@
-"""Accounts routes: token, users, whoami."""
+"""Accounts routes: token, whoami, users, their changes and passwords."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from services.common.auth import Principal, principal_of, require_roles
+from services.common.auth import principal_of
 from services.common.errors import Forbidden
-from services.registry.accounts.models import NewUser, TokenRequest, TokenResponse, User
+from services.registry.accounts.models import (
+    Identity,
+    NewUser,
+    PasswordChange,
+    PasswordReset,
+    TokenRequest,
+    TokenResponse,
+    User,
+    UserChange,
+)
 from services.registry.accounts.service import AccountsService
+from services.registry.guards import allow
+
+
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """Where the request came from (behind a proxy, as ``ARCHIVE_TRUSTED_PROXIES`` lets the
+    server read it from ``X-Forwarded-For``): logins are throttled per address too."""
+    return request.client.host if request.client is not None else None
 
 
 class AuthController(Controller):
@@ -20,27 +36,30 @@ class AuthController(Controller):
     tags = ("accounts",)
 
     @post("/token", operation_id="issueToken", status_code=HTTP_200_OK, exclude_from_auth=True)
-    async def issue_token(self, data: JSONBody[TokenRequest],
+    async def issue_token(self, data: JSONBody[TokenRequest], request: Request[Any, Any, Any],
                           accounts: NamedDependency[AccountsService]) -> TokenResponse:
         """Exchange a username and password for a bearer token."""
-        return await accounts.issue_token(data.username, data.password)
+        return await accounts.issue_token(data.username, data.password,
+                                          address=client_address(request))
 
     @get("/whoami", operation_id="whoami")
-    async def whoami(self, request: Request[Any, Any, Any]) -> Principal:
+    async def whoami(self, request: Request[Any, Any, Any]) -> Identity:
         """The caller as the token describes them; other services use it to verify tokens."""
-        return principal_of(request)
+        caller = principal_of(request)
+        return Identity(username=caller.username, roles=caller.roles,
+                        clearance=caller.clearance, department=caller.department)
 
 
 class UsersController(Controller):
     path = "/users"
     tags = ("accounts",)
 
-    @post("/", operation_id="createUser", guards=[require_roles("admin")])
-    async def create_user(self, data: JSONBody[NewUser],
+    @post("/", operation_id="createUser", guards=[allow("admin")])
+    async def create_user(self, data: JSONBody[NewUser], request: Request[Any, Any, Any],
                           accounts: NamedDependency[AccountsService]) -> User:
-        return await accounts.create_user(data)
+        return await accounts.create_user(data, by=principal_of(request).username)
 
-    @get("/", operation_id="listUsers", guards=[require_roles("admin")])
+    @get("/", operation_id="listUsers", guards=[allow("admin")])
     async def list_users(self, accounts: NamedDependency[AccountsService]) -> list[User]:
         return await accounts.list_users()
 
@@ -52,9 +71,36 @@ class UsersController(Controller):
             raise Forbidden("you may only look at your own account", code="not_your_account")
         return await accounts.get_user(username)
 
+    @patch("/{username:str}", operation_id="changeUser", guards=[allow("admin")])
+    async def change_user(self, username: FromPath[str], data: JSONBody[UserChange],
+                          request: Request[Any, Any, Any],
+                          accounts: NamedDependency[AccountsService]) -> User:
+        """New roles, clearance or department (what is not given stays); every token the
+        user holds stops working."""
+        return await accounts.change_user(username, data, by=principal_of(request).username)
+
+    @post("/me/password", operation_id="changeOwnPassword", status_code=HTTP_200_OK)
+    async def change_own_password(self, data: JSONBody[PasswordChange],
+                                  request: Request[Any, Any, Any],
+                                  accounts: NamedDependency[AccountsService]) -> TokenResponse:
+        """Change one's own password, giving the current one: every earlier token stops
+        working; the answer is a new token."""
+        return await accounts.change_own_password(
+            principal_of(request).username, data.current_password, data.new_password,
+            address=client_address(request))
+
+    @post("/{username:str}/password", operation_id="resetPassword", status_code=HTTP_200_OK,
+          guards=[allow("admin")])
+    async def reset_password(self, username: FromPath[str], data: JSONBody[PasswordReset],
+                             request: Request[Any, Any, Any],
+                             accounts: NamedDependency[AccountsService]) -> User:
+        """Reset someone's password: every token they hold stops working."""
+        return await accounts.reset_password(username, data.new_password,
+                                             by=principal_of(request).username)
+
     @post("/{username:str}/deactivate", operation_id="deactivateUser", status_code=HTTP_200_OK,
-          guards=[require_roles("admin")])
-    async def deactivate(self, username: FromPath[str],
+          guards=[allow("admin")])
+    async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
                          accounts: NamedDependency[AccountsService]) -> User:
         """Departure (B9): refused with the list while any loan is not returned."""
-        return await accounts.deactivate(username)
+        return await accounts.deactivate(username, by=principal_of(request).username)

@@ -10,6 +10,7 @@ from services.common.migrations import prepare_database
 from services.registry.accounts.models import NewUser, User
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.accounts.service import AccountsService
+from services.registry.journal.audit import AuditKey
 
 
 async def add_user(settings: Settings, new: NewUser) -> User:
@@ -18,8 +19,9 @@ async def add_user(settings: Settings, new: NewUser) -> User:
     try:
         await prepare_database(engine, url, "registry", embedded=settings.database_url is None)
         service = AccountsService(
-            AccountsRepository(engine), TokenCodec(settings.signing_key(), ttl_s=60),
-            SystemClock(), attempts_per_minute=settings.login_attempts_per_minute,
+            AccountsRepository(engine, audit_key=AuditKey(settings.audit_key_bytes())),
+            TokenCodec(settings.signing_key(), ttl_s=60), SystemClock(),
+            attempts_per_minute=settings.login_attempts_per_minute,
         )
         return await service.create_user(new)
     finally:

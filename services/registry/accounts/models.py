@@ -22,6 +22,7 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("deactivated_at", UtcDateTime, nullable=True),
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
 )
 
 login_attempts = sa.Table(
@@ -30,9 +31,12 @@ login_attempts = sa.Table(
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("succeeded", sa.Boolean, nullable=False),
+    sa.Column("address", sa.String(64), nullable=True),
 )
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
+RESERVED_USERNAMES = frozenset({"me"})
+"""``/registry/users/me/…`` is the caller's own account."""
 
 
 class NewUser(Struct):
@@ -41,6 +45,37 @@ class NewUser(Struct):
     clearance: SecurityLevel = "ordinary"
     department: Department | None = None
     password: Password | None = None
+
+
+class UserChange(Struct):
+    """What an admin changes of an account; what is not given stays. Every token the user
+    holds stops working (the new roles, clearance or department are in new tokens)."""
+
+    roles: Annotated[list[Role], msgspec.Meta(min_length=1)] | msgspec.UnsetType = msgspec.UNSET
+    clearance: SecurityLevel | msgspec.UnsetType = msgspec.UNSET
+    department: Department | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class PasswordChange(Struct):
+    """A user's own new password, with the current one (``/registry/users/me/password``)."""
+
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    new_password: Password
+
+
+class PasswordReset(Struct):
+    """An admin's reset of someone's password (``/registry/users/{username}/password``)."""
+
+    new_password: Password
+
+
+class Identity(Struct):
+    """The caller as their token describes them (``/registry/auth/whoami``)."""
+
+    username: str
+    roles: tuple[str, ...]
+    clearance: SecurityLevel
+    department: str | None
 
 
 class User(Struct):

@@ -1,24 +1,61 @@
-"""Accounts: create users, check passwords (argon2), issue tokens, rate-limit logins."""
+"""Accounts: create and change users, check passwords (argon2), issue tokens, throttle logins.
+
+- Every change of an account (created, roles, clearance or department changed,
+  deactivated, password changed or reset) is in the audit log with who made it (O4).
+- A password change or reset, and a change of roles, clearance or department, moves the
+  user's token version on: every token issued before stops working at once here (the
+  account check forgets what it remembered), in other processes within ``VERIFIED_FOR_S``.
+- Logins are throttled per account and per client address: each attempt is counted and
+  written, as failed, in one serialised step before anything is checked, so guesses sent
+  at once count as if sent in turn and no burst gets past the limit; the right password
+  then marks its attempt succeeded.
+- Password hashing runs in a thread, never on the event loop, and an unknown or disabled
+  name costs one hash check as a known one does (the answer's time tells nothing).
+- Attempts older than ``ATTEMPTS_KEPT`` are pruned; every login, succeeded or refused,
+  is in the audit log.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.common.auth import Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
-from services.common.errors import Conflict, NotFound, TooManyRequests, Unauthorized
-from services.registry.accounts.models import NewUser, TokenResponse, User
-from services.registry.accounts.repository import AccountsRepository
+from services.common.errors import (
+    Conflict,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
+from services.registry.accounts.models import (
+    RESERVED_USERNAMES,
+    NewUser,
+    TokenResponse,
+    User,
+    UserChange,
+)
+from services.registry.accounts.repository import Account, AccountsRepository
+from services.registry.journal.audit import AuditEntry, DetailValue
+from services.registry.journal.service import JournalService
 
 OpenLoans = Callable[[str], Awaitable[list[str]]]
 """Ids of a user's loans that are not returned; departure is refused while any (B9)."""
 
 RATE_WINDOW = timedelta(minutes=1)
+ATTEMPTS_KEPT = timedelta(days=1)
+PRUNE_EVERY = timedelta(minutes=10)
+CONSOLE = "console"
+"""Who made a change through ``archive user add`` on the database itself."""
 
 
 async def no_open_loans(_: str) -> list[str]:
@@ -28,93 +65,185 @@ async def no_open_loans(_: str) -> list[str]:
 class AccountsService:
     def __init__(
         self, repository: AccountsRepository, codec: TokenCodec, clock: Clock, *,
-        attempts_per_minute: int, open_loans: OpenLoans = no_open_loans,
+        attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
+        open_loans: OpenLoans = no_open_loans, journal: JournalService | None = None,
     ) -> None:
+        """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
         self.repository = repository
         self.codec = codec
         self.clock = clock
         self.attempts_per_minute = attempts_per_minute
+        self.attempts_per_address_per_minute = \
+            attempts_per_address_per_minute or 3 * attempts_per_minute
         self.open_loans = open_loans
+        self.journal = journal
         # Cheaper than the library default so a login stays ~50 ms on two cores.
         self.hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
-        # Deactivation here forgets an account at once; another registry process (scale-out)
-        # within ``VERIFIED_FOR_S``.
+        self._decoy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        """Checked for an unknown or disabled name, so it costs what a known one does."""
+        # Accounts found active, by username and token version; a change here forgets one
+        # at once, another registry process (scale-out) within ``VERIFIED_FOR_S``.
         self._active = RecentlyVerified()
-        self._deactivations = 0
+        self._changes = 0
+        self._pruned_at: datetime | None = None
 
-    async def create_user(self, new: NewUser) -> User:
+    async def create_user(self, new: NewUser, *, by: str = CONSOLE) -> User:
+        if new.username in RESERVED_USERNAMES:
+            raise ValidationFailed(f"{new.username!r} is reserved; choose another name",
+                                   code="reserved_username")
         user = User(
             username=new.username, roles=sorted(set(new.roles)), clearance=new.clearance,
             department=new.department, active=True, created_at=self.clock.now(),
         )
-        password_hash = self.hasher.hash(new.password) if new.password else None
-        await self.repository.add(user, password_hash)
+        password_hash = await self._hash(new.password) if new.password else None
+        await self.repository.add(user, password_hash, entry=_entry(
+            "user_created", by, user.username, roles=user.roles, clearance=user.clearance,
+            department=user.department, password_set=password_hash is not None))
         return user
 
     async def get_user(self, username: str) -> User:
-        found = await self.repository.get(username)
-        if found is None:
-            raise NotFound(f"no user {username!r}", code="unknown_user")
-        return found[0]
+        return (await self._account(username)).user
 
     async def list_users(self) -> list[User]:
         return await self.repository.list()
 
-    async def check_password(self, username: str, password: str) -> User:
-        """The user, if the password is right; failures count toward the rate limit."""
-        now = self.clock.now()
-        if await self.repository.failures_since(username, now - RATE_WINDOW) >= \
-                self.attempts_per_minute:
-            raise TooManyRequests(
-                f"too many failed logins for {username!r}; wait a minute and try again",
-                code="login_rate_limited",
-            )
-        found = await self.repository.get(username)
-        if found is None or found[1] is None or not found[0].active or \
-                not self._verify(found[1], password):
-            await self.repository.record_attempt(username, now, succeeded=False)
-            raise Unauthorized("wrong username or password", code="invalid_credentials")
-        await self.repository.record_attempt(username, now, succeeded=True)
-        return found[0]
+    async def change_user(self, username: str, change: UserChange, *, by: str) -> User:
+        """New roles, clearance or department: audited, and the user's tokens end."""
+        before = (await self._account(username)).user
+        values = {name: value for name, value in msgspec.structs.asdict(change).items()
+                  if value is not msgspec.UNSET}
+        if "roles" in values:
+            values["roles"] = sorted(set(values["roles"]))
+        changed = sorted(name for name, value in values.items()
+                         if getattr(before, name) != value)
+        if not changed:
+            return before
+        detail: dict[str, Any] = {"changed": changed}
+        for name in changed:
+            detail[name], detail[f"previous_{name}"] = values[name], getattr(before, name)
+        await self._changing(username, values, _entry("user_changed", by, username, **detail))
+        return await self.get_user(username)
 
-    async def issue_token(self, username: str, password: str) -> TokenResponse:
-        user = await self.check_password(username, password)
-        token = self.codec.issue(principal_for(user))
-        return TokenResponse(access_token=token, token_type="bearer",  # noqa: S106 - a scheme
-                             expires_in=self.codec.ttl_s)
+    async def reset_password(self, username: str, new_password: str, *, by: str) -> User:
+        """An admin sets someone's password: audited, and the user's tokens end."""
+        await self._account(username)
+        await self._changing(username, {"password_hash": await self._hash(new_password)},
+                             _entry("password_reset", by, username))
+        return await self.get_user(username)
 
-    async def verify(self, principal: Principal, token: str) -> None:
-        """A token outlives nothing: a deactivated or deleted user's token stops working.
+    async def change_own_password(self, username: str, current: str, new: str, *,
+                                  address: str | None) -> TokenResponse:
+        """A user's own change, proven with the current password (throttled as a login
+        is); every earlier token ends, and the answer is a token that works."""
+        await self.check_password(username, current, address=address)
+        await self._changing(username, {"password_hash": await self._hash(new)},
+                             _entry("password_changed", username, username))
+        return await self.issue_token(username, new, address=address)
 
-        Runs on every request, so an active account is remembered for ``VERIFIED_FOR_S``
-        (a database read per request was ~10% of the server's CPU while ingesting)."""
-        if principal.username in self._active:
-            return
-        checked_at = time.monotonic()
-        deactivations = self._deactivations
-        found = await self.repository.get(principal.username)
-        if found is None or not found[0].active:
-            raise Unauthorized("this account is disabled", code="account_disabled")
-        if deactivations == self._deactivations:  # none began while this read ran
-            self._active.add(principal.username, checked_at=checked_at)
-
-    async def deactivate(self, username: str) -> User:
-        user = await self.get_user(username)
+    async def deactivate(self, username: str, *, by: str = CONSOLE) -> User:
+        await self._account(username)
         loans = await self.open_loans(username)
         if loans:  # B9: every borrowed file comes back before the employee leaves.
             raise Conflict(
                 f"{username} still has {len(loans)} loan(s) not returned",
                 code="open_loans", extra={"loans": loans},
             )
-        # Before and after the write: a check that read the account in between caches nothing.
-        self._forget(username)
-        await self.repository.deactivate(username, self.clock.now())
-        self._forget(username)
-        return await self.get_user(user.username)
+        await self._changing(username, {"active": False, "deactivated_at": self.clock.now()},
+                             _entry("user_deactivated", by, username), new_tokens=False)
+        return await self.get_user(username)
 
-    def _forget(self, username: str) -> None:
-        self._deactivations += 1
-        self._active.discard(username)
+    async def check_password(self, username: str, password: str, *,
+                             address: str | None = None) -> User:
+        """The user, if the password is right; refused (429) past the limit of failed
+        attempts a minute on the account or from ``address``."""
+        now = self.clock.now()
+        await self._prune(now)
+        attempt = await self.repository.record_attempt(username, address, now,
+                                                       since=now - RATE_WINDOW)
+        if attempt.failed_before >= self.attempts_per_minute:
+            raise TooManyRequests(
+                f"too many failed logins for {username!r}; wait a minute and try again",
+                code="login_rate_limited")
+        if attempt.failed_from_address_before >= self.attempts_per_address_per_minute:
+            raise TooManyRequests("too many failed logins from this address; wait a minute "
+                                  "and try again", code="login_rate_limited")
+        found = await self.repository.get(username)
+        usable = found is not None and found.user.active and found.password_hash is not None
+        stored = found.password_hash if usable and found is not None else None
+        right = await asyncio.to_thread(self._verify, stored or self._decoy_hash, password)
+        if not (usable and right) or found is None:
+            raise Unauthorized("wrong username or password", code="invalid_credentials")
+        await self.repository.succeeded(attempt.attempt_id)
+        return found.user
+
+    async def issue_token(self, username: str, password: str, *,
+                          address: str | None = None) -> TokenResponse:
+        """A token for the right password; every login, and every refused one, is in the
+        audit log (refusals within the journal's cap a minute, the rest counted)."""
+        try:
+            await self.check_password(username, password, address=address)
+        except (Unauthorized, TooManyRequests) as exc:
+            if self.journal is not None:
+                await self.journal.refused(Principal(username=username, roles=()), "login",
+                                           exc)
+            raise
+        account = await self._account(username)
+        if self.journal is not None:
+            await self.journal.record(AuditEntry(action="login", username=username,
+                                                 detail={"address": address}))
+        token = self.codec.issue(principal_for(account.user,
+                                               token_version=account.token_version))
+        return TokenResponse(access_token=token, token_type="bearer",  # noqa: S106 - a scheme
+                             expires_in=self.codec.ttl_s)
+
+    async def verify(self, principal: Principal, token: str) -> None:
+        """A token outlives nothing: a deactivated or deleted user's token stops working,
+        and so does one issued before the account's last change (token version).
+
+        Runs on every request, so an active account is remembered for ``VERIFIED_FOR_S``
+        (a database read per request was ~10% of the server's CPU while ingesting)."""
+        remembered = f"{principal.username}:{principal.token_version}"
+        if remembered in self._active:
+            return
+        checked_at = time.monotonic()
+        changes = self._changes
+        found = await self.repository.get(principal.username)
+        if found is None or not found.user.active:
+            raise Unauthorized("this account is disabled", code="account_disabled")
+        if found.token_version != principal.token_version:
+            raise Unauthorized("this token was issued before the account's password, roles "
+                               "or clearance changed; log in again", code="token_revoked")
+        if changes == self._changes:  # no change began while this read ran
+            self._active.add(remembered, checked_at=checked_at)
+
+    async def _changing(self, username: str, values: dict[str, Any], entry: AuditEntry, *,
+                        new_tokens: bool = True) -> None:
+        # Forgotten before and after the write: a check that read the account in between
+        # remembers nothing.
+        version = (await self._account(username)).token_version
+        self._forget(username, version)
+        await self.repository.change(username, values, entry=entry, at=self.clock.now(),
+                                     new_token_version=new_tokens)
+        self._forget(username, version)
+
+    def _forget(self, username: str, version: int) -> None:
+        self._changes += 1
+        self._active.discard(f"{username}:{version}")
+
+    async def _account(self, username: str) -> Account:
+        found = await self.repository.get(username)
+        if found is None:
+            raise NotFound(f"no user {username!r}", code="unknown_user")
+        return found
+
+    async def _prune(self, now: datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        await self.repository.prune_attempts(now - ATTEMPTS_KEPT)
+
+    async def _hash(self, password: str) -> str:
+        return await asyncio.to_thread(self.hasher.hash, password)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
@@ -123,6 +252,11 @@ class AccountsService:
             return False
 
 
-def principal_for(user: User) -> Principal:
+def _entry(action: str, by: str, username: str, **detail: DetailValue) -> AuditEntry:
+    return AuditEntry(action=action, username=by, detail={"user": username, **detail})
+
+
+def principal_for(user: User, *, token_version: int = 0) -> Principal:
     return Principal(username=user.username, roles=tuple(user.roles),
-                     clearance=user.clearance, department=user.department)
+                     clearance=user.clearance, department=user.department,
+                     token_version=token_version)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, principal_of
 from services.common.clients.registry import FeedPage
 from services.registry.guards import MAX_SEQ, allow
-from services.registry.journal.audit import AuditQuery, AuditRecord, ChainReport
+from services.registry.journal.audit import Anchored, AuditQuery, AuditRecord, ChainReport
 from services.registry.journal.service import MAX_FEED_PAGE, JournalService
 
 
@@ -55,6 +56,12 @@ class AuditController(Controller):
 
     @get("/verify", operation_id="verifyAuditChain")
     async def verify(self, journal: NamedDependency[JournalService]) -> ChainReport:
-        """Recompute the hash chain; names the first broken link (as ``archive audit
-        verify`` does)."""
+        """Recompute the keyed chain and check it against its newest anchor in the object
+        store; names the first broken link (as ``archive audit verify`` does)."""
         return await journal.verify()
+
+    @post("/anchor", operation_id="anchorAuditChain", status_code=HTTP_200_OK)
+    async def anchor(self, journal: NamedDependency[JournalService]) -> Anchored:
+        """Anchor the chain's head in the object store now (as the registry does on its
+        own every ``ARCHIVE_AUDIT_ANCHOR_INTERVAL_S``), locked where the store can lock."""
+        return await journal.anchor()

@@ -1,10 +1,18 @@
-"""The audit log (审计日志, O4): append-only and hash-chained.
+"""The audit log (审计日志, O4): append-only and chained with a key kept outside the database.
 
-Each entry stores the hash of the one before it and its own hash over its content and
+Each entry stores the hash of the one before it and its own hash: an HMAC-SHA256, under
+the ``AuditKey`` (``ARCHIVE_AUDIT_KEY`` or ``<data_dir>/audit_key``), of its content and
 that link; the head row keeps the newest ``seq`` and hash. ``verify`` recomputes the
 chain and names the first broken link, so an edited, deleted, inserted or reordered row
-is found (reliability.md, promise 4). The migration adds triggers that refuse UPDATE and
-DELETE on ``audit_log`` on both engines, so the application cannot rewrite history.
+is found (reliability.md, promise 4), and a database administrator who rewrites rows
+cannot recompute the hashes without the key (promise 8). Entries written before the key
+(below ``audit_chain.keyed_from``) keep their plain SHA-256; the first keyed entry's
+HMAC covers their last hash, so they cannot be rewritten either. The chain's head is
+also anchored in the object store (``anchors``), which finds a truncated tail.
+
+The migration adds triggers that refuse UPDATE and DELETE on ``audit_log`` on both
+engines; on PostgreSQL the services' own role may only INSERT and SELECT it
+(``services.registry.schema.APP_ROLE_LIMITS``).
 
 What is recorded: filing, reads of confidential or personal documents, content reads and
 downloads, corrections, household and schedule changes, and every authorisation refusal;
@@ -14,6 +22,7 @@ features add their own actions (borrow, return, appraisal, destruction).
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
@@ -25,9 +34,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.common.db import connect
 from services.common.errors import ValidationFailed
 from services.common.models import Struct
-from services.registry.journal.tables import GENESIS, HEAD_ID, audit_log, journal_head
+from services.registry.journal.tables import (
+    CHAIN_ID,
+    GENESIS,
+    HEAD_ID,
+    audit_chain,
+    audit_log,
+    journal_head,
+)
 
 DetailValue = str | int | float | bool | None | list[str]
+WELL_KNOWN_KEY = b"archive audit chain: no key configured"
 Outcome = Literal["allowed", "refused"]
 
 
@@ -71,18 +88,43 @@ class ChainReport(Struct):
     broken_at: int | None = None
     """``seq`` of the first entry whose link does not hold."""
     problem: str | None = None
+    anchored_seq: int | None = None
+    """The newest entry anchored in the object store, when an anchor was checked."""
+    anchored_at: datetime | None = None
+
+
+class AuditKey:
+    """The secret the chain's HMACs are made with; never stored in the database."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 32:
+            raise ValueError("the audit key must be at least 32 bytes")
+        self._secret = secret
+
+    @classmethod
+    def well_known(cls) -> AuditKey:
+        """The key of code built without one (tests, benchmarks, tools over a database
+        alone): written in this source, so a chain made with it proves nothing against
+        whoever reads it. The services always chain with ``Settings.audit_key_bytes``."""
+        return cls(WELL_KNOWN_KEY)
+
+    def mac(self, message: bytes) -> str:
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
 
 def chain_hash(seq: int, at: datetime, entry: AuditEntry, detail_json: str,
-               prev_hash: str) -> str:
+               prev_hash: str, *, key: AuditKey | None) -> str:
+    """The entry's hash: an HMAC under ``key``; a plain SHA-256 for entries written before
+    the chain was keyed (``key`` None)."""
     canonical = msgspec.json.encode([
         seq, at.astimezone(UTC).isoformat(), entry.username, entry.action, entry.document_id,
         entry.outcome, entry.code, detail_json, prev_hash,
     ])
-    return hashlib.sha256(canonical).hexdigest()
+    return key.mac(canonical) if key is not None else hashlib.sha256(canonical).hexdigest()
 
 
-async def record(conn: AsyncConnection, entry: AuditEntry, *, at: datetime) -> AuditRecord:
+async def record(conn: AsyncConnection, entry: AuditEntry, *, at: datetime,
+                 key: AuditKey) -> AuditRecord:
     """Append ``entry`` in the caller's open transaction (after the change's own writes)."""
     seq, prev_hash = (await conn.execute(
         journal_head.update().where(journal_head.c.id == HEAD_ID)
@@ -90,7 +132,7 @@ async def record(conn: AsyncConnection, entry: AuditEntry, *, at: datetime) -> A
         .returning(journal_head.c.audit_seq, journal_head.c.audit_hash)
     )).one()
     detail_json = msgspec.json.encode(entry.detail, order="sorted").decode()
-    digest = chain_hash(seq, at, entry, detail_json, prev_hash)
+    digest = chain_hash(seq, at, entry, detail_json, prev_hash, key=key)
     await conn.execute(audit_log.insert().values(
         seq=seq, at=at, username=entry.username, action=entry.action,
         document_id=entry.document_id, outcome=entry.outcome, code=entry.code,
@@ -135,21 +177,25 @@ Progress = Callable[[int, int], None]
 """Called with (entries checked, entries to check) after each page."""
 
 
-async def verify(engine: AsyncEngine, *, page_size: int = 5000,
-                 progress: Progress | None = None) -> ChainReport:
+async def verify(engine: AsyncEngine, *, key: AuditKey, anchor: Anchored | None = None,
+                 page_size: int = 5000, progress: Progress | None = None) -> ChainReport:
     """Recompute the chain up to the head; the report names the first broken link.
 
     Reads page by page in short transactions, so writers are not held up; entries
     appended meanwhile are beyond the head read at the start and checked next time.
+    ``anchor`` is the newest head anchored outside the database, if any: the chain must
+    reach it and hold the anchored hash there.
     """
     async with connect(engine) as conn:
         head_seq, head_hash = await _head(conn)
+        keyed_from = await _keyed_from(conn)
         await conn.commit()
-    checked, last_seq, prev_hash = 0, 0, GENESIS
-    while last_seq < head_seq:
+    walk = _Walk(key=key, keyed_from=keyed_from,
+                 anchored_seq=anchor.seq if anchor is not None else None)
+    while walk.last_seq < head_seq:
         async with connect(engine) as conn:
             rows = (await conn.execute(
-                sa.select(audit_log).where(audit_log.c.seq > last_seq,
+                sa.select(audit_log).where(audit_log.c.seq > walk.last_seq,
                                            audit_log.c.seq <= head_seq)
                 .order_by(audit_log.c.seq).limit(page_size)
             )).mappings().all()
@@ -157,17 +203,54 @@ async def verify(engine: AsyncEngine, *, page_size: int = 5000,
         if not rows:
             break
         for row in rows:
-            problem = _link_problem(row, last_seq + 1, prev_hash)
+            problem = walk.step(row)
             if problem is not None:
-                return ChainReport(intact=False, entries=checked, broken_at=last_seq + 1,
-                                   problem=problem)
-            checked, last_seq, prev_hash = checked + 1, int(row["seq"]), row["hash"]
+                return ChainReport(intact=False, entries=walk.checked,
+                                   broken_at=walk.last_seq + 1, problem=problem)
         if progress is not None:
-            progress(checked, int(head_seq))
-    return await _check_head(engine, checked, last_seq, prev_hash, int(head_seq), head_hash)
+            progress(walk.checked, int(head_seq))
+    report = await _check_head(engine, walk, int(head_seq), head_hash)
+    if anchor is None or not report.intact:
+        return report
+    return _check_anchor(report, walk, anchor, keyed_from)
 
 
-def _link_problem(row: sa.RowMapping, expected_seq: int, prev_hash: str) -> str | None:
+class Anchored(msgspec.Struct, frozen=True, kw_only=True):
+    """A head of the chain as it was anchored outside the database (``anchors``)."""
+
+    seq: int
+    hash: str
+    keyed_from: int
+    at: datetime
+
+
+class _Walk:
+    """The chain walked so far: the last entry checked and, once passed, the anchored
+    entry's hash."""
+
+    def __init__(self, *, key: AuditKey, keyed_from: int, anchored_seq: int | None) -> None:
+        self.key = key
+        self.keyed_from = keyed_from
+        self.anchored_seq = anchored_seq
+        self.anchored_hash: str | None = None
+        self.checked = 0
+        self.last_seq = 0
+        self.prev_hash = GENESIS
+
+    def step(self, row: sa.RowMapping) -> str | None:
+        problem = _link_problem(row, self.last_seq + 1, self.prev_hash,
+                                key=self.key if int(row["seq"]) >= self.keyed_from else None)
+        if problem is not None:
+            return problem
+        self.checked, self.last_seq, self.prev_hash = self.checked + 1, int(row["seq"]), \
+            row["hash"]
+        if self.last_seq == self.anchored_seq:
+            self.anchored_hash = row["hash"]
+        return None
+
+
+def _link_problem(row: sa.RowMapping, expected_seq: int, prev_hash: str, *,
+                  key: AuditKey | None) -> str | None:
     seq = int(row["seq"])
     if seq != expected_seq:
         return f"entry {expected_seq} is missing: it was deleted or renumbered"
@@ -177,8 +260,9 @@ def _link_problem(row: sa.RowMapping, expected_seq: int, prev_hash: str) -> str 
     entry = AuditEntry(action=row["action"], username=row["username"],
                        document_id=row["document_id"], outcome=row["outcome"],
                        code=row["code"])
-    if chain_hash(seq, row["at"], entry, row["detail"], prev_hash) != row["hash"]:
-        return f"entry {seq} was edited: its content no longer matches its hash"
+    if chain_hash(seq, row["at"], entry, row["detail"], prev_hash, key=key) != row["hash"]:
+        how = "its keyed hash (HMAC)" if key is not None else "its hash"
+        return f"entry {seq} was edited: its content no longer matches {how}"
     return None
 
 
@@ -190,13 +274,48 @@ async def _head(conn: AsyncConnection) -> tuple[int, str]:
     return int(seq), str(digest)
 
 
-async def _check_head(engine: AsyncEngine, checked: int, last_seq: int, last_hash: str,
-                      head_seq: int, head_hash: str) -> ChainReport:
+async def _keyed_from(conn: AsyncConnection) -> int:
+    """The first ``seq`` chained with the key (entries before it were written before)."""
+    value = (await conn.execute(sa.select(audit_chain.c.keyed_from)
+                                .where(audit_chain.c.id == CHAIN_ID))).scalar_one()
+    return int(value)
+
+
+async def append_only_state(engine: AsyncEngine) -> str:
+    """Readiness: what keeps this database's audit rows from being rewritten."""
+    async with connect(engine) as conn:
+        if conn.dialect.name != "postgresql":
+            return ("append-only by trigger: whoever can write the database file can "
+                    "rewrite it; the keyed chain and its anchors find that")
+        may_rewrite = (await conn.execute(sa.text(
+            "SELECT has_table_privilege(current_user, 'audit_log', 'UPDATE, DELETE, "
+            "TRUNCATE') OR pg_has_role(current_user, tableowner, 'USAGE') "
+            "FROM pg_tables WHERE tablename = 'audit_log' AND schemaname = current_schema()"
+        ))).scalar_one()
+        await conn.commit()
+    if may_rewrite:
+        return ("the services' database role may rewrite audit rows: migrate as the "
+                "tables' owner (ARCHIVE_MIGRATION_DATABASE_URL) and serve as another role")
+    return "insert and select only for the services' database role"
+
+
+async def head(engine: AsyncEngine, *, at: datetime) -> Anchored:
+    """The chain's head as it stands ``at``, to anchor."""
+    async with connect(engine) as conn:
+        seq, digest = await _head(conn)
+        keyed_from = await _keyed_from(conn)
+        await conn.commit()
+    return Anchored(seq=seq, hash=digest, keyed_from=keyed_from, at=at)
+
+
+async def _check_head(engine: AsyncEngine, walk: _Walk, head_seq: int, head_hash: str
+                      ) -> ChainReport:
+    checked, last_seq = walk.checked, walk.last_seq
     if last_seq != head_seq:
         return ChainReport(intact=False, entries=checked, broken_at=last_seq + 1,
                            problem=f"the log ends at entry {last_seq} but {head_seq} entries "
                                    "were written: the newest entries were deleted")
-    if last_hash != head_hash:
+    if walk.prev_hash != head_hash:
         return ChainReport(intact=False, entries=checked, broken_at=last_seq,
                            problem=f"entry {last_seq} is not the entry the head recorded")
     async with connect(engine) as conn:
@@ -209,3 +328,26 @@ async def _check_head(engine: AsyncEngine, checked: int, last_seq: int, last_has
         return ChainReport(intact=False, entries=checked, broken_at=int(beyond),
                            problem=f"entry {beyond} was inserted after the newest entry")
     return ChainReport(intact=True, entries=checked)
+
+
+def _check_anchor(report: ChainReport, walk: _Walk, anchor: Anchored, keyed_from: int
+                  ) -> ChainReport:
+    """promise 8: the chain in the database reaches the newest anchored head and holds
+    the anchored hash there."""
+    when = anchor.at.astimezone(UTC).isoformat(timespec="seconds")
+    problem = None
+    if anchor.keyed_from != keyed_from:
+        problem = (f"the keyed chain starts at entry {keyed_from} in the database but at "
+                   f"entry {anchor.keyed_from} in the anchor of {when}: it was moved")
+    elif anchor.seq > walk.last_seq:
+        problem = (f"the log ends at entry {walk.last_seq} but entry {anchor.seq} was "
+                   f"anchored in the object store at {when}: the newest entries were "
+                   "deleted")
+    elif anchor.seq > 0 and walk.anchored_hash != anchor.hash:
+        problem = (f"entry {anchor.seq} is not the entry anchored at {when}: the log was "
+                   "rewritten")
+    if problem is not None:
+        return ChainReport(intact=False, entries=report.entries,
+                           broken_at=min(anchor.seq, walk.last_seq + 1), problem=problem,
+                           anchored_seq=anchor.seq, anchored_at=anchor.at)
+    return msgspec.structs.replace(report, anchored_seq=anchor.seq, anchored_at=anchor.at)

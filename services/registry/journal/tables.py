@@ -11,6 +11,7 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first audit entry."""
 
 HEAD_ID = 1
+CHAIN_ID = 1
 
 journal_head = sa.Table(
     "journal_head", metadata,
@@ -42,3 +43,11 @@ audit_log = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
+
+audit_chain = sa.Table(
+    "audit_chain", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("keyed_from", sa.BigInteger, nullable=False),
+)
+"""One row: the first audit ``seq`` chained with the key (entries before it were written
+before the key existed). The services' role may only read it."""

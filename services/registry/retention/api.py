@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
@@ -51,7 +52,8 @@ class SweepsController(Controller):
     path = "/sweeps"
     tags = ("retention",)
 
-    @post("/", operation_id="startSweep", guards=[allow(*SWEEP_ROLES)])
+    @post("/", operation_id="startSweep", guards=[allow(*SWEEP_ROLES)], responses={
+        HTTP_200_OK: ResponseSpec(Sweep, description="dry_run: what a sweep would list")})
     async def start(self, data: JSONBody[SweepRequest], request: Request[Any, Any, Any],
                     sweeps: NamedDependency[SweepsService]) -> Response[Sweep]:
         """List the documents past retention (登记造册, R2): 201 with the new sweep, or 200

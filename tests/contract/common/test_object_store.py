@@ -421,7 +421,50 @@ async def test_delete_removes_every_version(s3_bucket: S3Bucket) -> None:
 
 
 async def test_store_creates_its_bucket_with_object_lock(locked_bucket: S3Bucket) -> None:
-    assert "(object lock)" in await locked_bucket.store.check()
+    assert "(write-once: object lock, compliance mode)" in await locked_bucket.store.check()
+    assert await locked_bucket.store.write_once()
+
+
+async def test_the_directory_store_says_it_is_not_write_once(tmp_path: Path) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    assert not await store.write_once()
+    assert "not write-once" in await store.check()
+    assert "ARCHIVE_S3_ENDPOINT" in await store.check()
+
+
+async def test_store_original_locks_the_original_as_it_writes_it(store: ObjectStore) -> None:
+    until = in_an_hour()
+    stored = await store_original(store, pieces(b"a scan", 3), max_bytes=100,
+                                  spool_dir=store.spool_dir, retain_until=until)
+    info = await store.head(stored.key)
+    assert info is not None
+    assert info.retain_until == until
+    with pytest.raises(Conflict) as refused:
+        await store.delete(stored.key)
+    assert refused.value.code == "object_locked"
+
+
+async def test_store_original_stores_nothing_its_admission_refuses(store: ObjectStore) -> None:
+    async def refuse(sha256: str) -> None:
+        raise Conflict(f"not {sha256[:8]}", code="destroyed")
+
+    with pytest.raises(Conflict):
+        await store_original(store, pieces(b"destroyed bytes", 4), max_bytes=100,
+                             spool_dir=store.spool_dir, admit=refuse)
+    assert [key async for key in store.keys("originals/")] == []
+
+
+async def test_a_retention_already_past_locks_nothing_and_is_no_error(
+    locked_bucket: S3Bucket,
+) -> None:
+    """S3 refuses a lock date already past by its own clock; such a date locks nothing."""
+    past = datetime.now(UTC) - timedelta(days=1)
+    await locked_bucket.store.put_bytes("originals/late", b"contract", retain_until=past)
+    await locked_bucket.store.set_retention("originals/late", past)
+    info = await locked_bucket.store.head("originals/late")
+    assert info is not None
+    assert info.retain_until is None
+    await locked_bucket.store.delete("originals/late")
 
 
 async def test_retained_original_is_compliance_locked_in_the_bucket(

@@ -153,3 +153,16 @@ async def test_a_released_job_is_claimable_at_once_without_counting_the_attempt(
     again = await queue.claim("other", lease_s=300)
     assert again is not None
     assert (again.job_id, again.attempts) == (job.job_id, 1)
+
+
+async def test_the_leases_of_dead_workers_end_at_once(queue: JobQueue) -> None:
+    orphaned, _ = await queue.enqueue(sha(1), {})
+    assert await queue.claim("dead", lease_s=30) is not None
+    await queue.enqueue(sha(2), {})
+    assert await queue.claim("alive", lease_s=30) is not None
+    expired = await queue.expire_leases(lambda owner: owner == "dead")
+    taken = await queue.claim("restarted", lease_s=30)
+    assert expired == [orphaned.job_id]
+    assert taken is not None
+    assert (taken.job_id, taken.attempts) == (orphaned.job_id, 2)
+    assert await queue.claim("restarted", lease_s=30) is None

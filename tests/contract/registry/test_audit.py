@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.common.auth import Principal
 from services.common.errors import NotFound
-from services.registry.journal.audit import AuditEntry, AuditQuery, chain_hash
+from services.registry.journal.audit import AuditEntry, AuditKey, AuditQuery, chain_hash
 from services.registry.journal.tables import audit_log
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, STAFF, Registry
 
@@ -47,14 +47,15 @@ async def _rewrite(registry: Registry, seq: int, **values: object) -> None:
         await tx.conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(**values))
 
 
-async def _rehash_edit(registry: Registry) -> None:
-    """Edit entry 3 and recompute its own hash, as a careful forger would."""
+async def _rehash_edit(registry: Registry, key: AuditKey | None) -> None:
+    """Edit entry 3 and recompute its own hash with ``key``, as a careful forger would
+    (``None``: a plain SHA-256, all one can do without the audit key)."""
     row = await _row(registry, 3)
     forged = AuditEntry(action=row["action"], username="intruder",
                         document_id=row["document_id"], outcome=row["outcome"],
                         code=row["code"])
     await _rewrite(registry, 3, username="intruder", hash=chain_hash(
-        3, row["at"], forged, row["detail"], row["prev_hash"]))
+        3, row["at"], forged, row["detail"], row["prev_hash"], key=key))
 
 
 async def _swap(registry: Registry) -> None:
@@ -104,10 +105,21 @@ async def test_reordered_audit_rows_are_detected(registry: Registry) -> None:
     assert (report.intact, report.broken_at) == (False, 2)
 
 
-async def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(registry: Registry) -> None:
+async def test_an_edit_rehashed_without_the_audit_key_is_found_at_the_edited_entry(
+        registry: Registry) -> None:
     await _five_entries(registry)
     await _unprotect(registry)
-    await _rehash_edit(registry)
+    await _rehash_edit(registry, None)
+    report = await registry.services.journal.verify()
+    assert (report.intact, report.broken_at) == (False, 3)
+    assert "no longer matches its keyed hash (HMAC)" in (report.problem or "")
+
+
+async def test_an_edit_rehashed_with_the_audit_key_still_breaks_the_next_link(
+        registry: Registry) -> None:
+    await _five_entries(registry)
+    await _unprotect(registry)
+    await _rehash_edit(registry, registry.services.store.audit_key)
     report = await registry.services.journal.verify()
     assert (report.intact, report.broken_at) == (False, 4)
 

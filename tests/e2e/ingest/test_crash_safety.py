@@ -1,8 +1,16 @@
-"""Killing the server with SIGKILL in the middle of a batch loses no upload and files no
-document twice: after a restart every job completes (reliability.md, promise 3)."""
+"""Killing ``archive serve`` with SIGKILL while it reads 10 scans loses no upload, files no
+document twice, and costs seconds (reliability.md, promises 3 and 9): restarted, the
+server takes back the jobs its dead process held at once, not after their lease.
+
+Only the server's own process is killed, as ``kill -9 <pid>`` does: its extraction
+processes are orphaned and may still be reading, which must not disturb the restarted
+server (each worker has its own scratch directory). The whole session is killed at the
+end so nothing outlives the test.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,43 +31,53 @@ pytestmark = pytest.mark.ocr
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
 PASSWORD = "a good password"
-BATCH = 6
+BATCH = 10
+RESUMED_WITHIN_S = 30.0
 
 
 def _environment(data: Path) -> dict[str, str]:
+    """One OCR process, and the 5-minute job lease of old: only the restarted server's
+    taking back of its dead process's jobs can resume them within the 30 s (the default
+    lease, 30 s, would nearly do it alone and hide a recovery that does nothing)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    environment.update({"ARCHIVE_DATA_DIR": str(data), "ARCHIVE_JOB_LEASE_S": "3",
-                        "ARCHIVE_OCR_WORKERS": "1", "ARCHIVE_SECRET_KEY": "k" * 48})
+    environment.update({"ARCHIVE_DATA_DIR": str(data), "ARCHIVE_OCR_WORKERS": "1",
+                        "ARCHIVE_SECRET_KEY": "k" * 48, "ARCHIVE_JOB_LEASE_S": "300"})
     return environment
 
 
 class ServerProcess:
-    """``archive serve`` in a session of its own, so its workers die with it."""
+    """``archive serve`` in a session of its own, so everything it started can be killed."""
 
     def __init__(self, data: Path, port: int) -> None:
         self.data = data
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.sessions: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
         log = (self.data.parent / "server.log").open("ab")
-        self.process = subprocess.Popen([*ARCHIVE, "serve", "--port", str(self.port)],
-                                        env=_environment(self.data), stdout=log, stderr=log,
-                                        start_new_session=True)
+        self.sessions.append(subprocess.Popen(
+            [*ARCHIVE, "serve", "--port", str(self.port)], env=_environment(self.data),
+            stdout=log, stderr=log, start_new_session=True))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.url}/health").status_code == 200:
                     return
-            except httpx.HTTPError:
-                time.sleep(0.2)
+            time.sleep(0.2)
         raise AssertionError("the server did not start")
 
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+    def kill_server_only(self) -> None:
+        """``kill -9`` of the server's process; its extraction processes live on."""
+        process = self.sessions[-1]
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def kill_everything(self) -> None:
+        for process in self.sessions:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture
@@ -71,8 +90,7 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     process = ServerProcess(data, free_port())
     process.start()
     yield process
-    if process.process is not None and process.process.poll() is None:
-        process.kill()
+    process.kill_everything()
 
 
 def _client(server: ServerProcess) -> httpx.Client:
@@ -88,27 +106,43 @@ def _batch(directory: Path) -> list[Path]:
             for n in range(BATCH)]
 
 
-def _kill_while_jobs_run(server: ServerProcess, client: httpx.Client) -> None:
+def _kill_while_jobs_run(server: ServerProcess, client: httpx.Client) -> list[str]:
+    """Kill the server once a job is running; the ids of the jobs it was running."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if client.get("/ingest/jobs", params={"status": "running"}).json():
-            server.kill()
-            return
+        running = client.get("/ingest/jobs", params={"status": "running"}).json()
+        if running:
+            server.kill_server_only()
+            return [job["job_id"] for job in running]
         time.sleep(0.05)
     raise AssertionError("no job started running")
 
 
-def test_killed_server_completes_every_acknowledged_job_once_after_restart(
+def _first_done(client: httpx.Client, job_ids: list[str]) -> dict[str, Any]:
+    deadline = time.monotonic() + RESUMED_WITHIN_S
+    while time.monotonic() < deadline:
+        for job_id in job_ids:
+            job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
+            if job["status"] == "done":
+                return job
+        time.sleep(0.2)
+    raise AssertionError(f"none of the jobs the killed server held ({', '.join(job_ids)}) "
+                         f"was done within {RESUMED_WITHIN_S:g} s of the restart")
+
+
+def test_a_server_killed_mid_ocr_finishes_every_job_once_and_resumes_within_seconds(
         server: ServerProcess, tmp_path: Path) -> None:
     client = _client(server)
     receipts = [upload(client, path, metadata(language="chi_sim")).json()
                 for path in _batch(tmp_path)]
-    _kill_while_jobs_run(server, client)
+    interrupted = _kill_while_jobs_run(server, client)
     server.start()
     client = _client(server)
-    jobs = [wait_for_job(client, receipt["job_id"], timeout_s=120) for receipt in receipts]
-    assert [job["status"] for job in jobs] == ["done"] * BATCH
+    resumed = _first_done(client, interrupted)
+    jobs = [wait_for_job(client, receipt["job_id"], timeout_s=180) for receipt in receipts]
     filed = client.get("/registry/documents", params={"household": "A-1201"}).json()
+    assert resumed["attempts"] == 2
+    assert [job["status"] for job in jobs] == ["done"] * BATCH
     assert sorted(record["sha256"] for record in filed) == sorted(
         receipt["sha256"] for receipt in receipts)
     assert {record["document_id"] for record in filed} == {job["document_id"] for job in jobs}

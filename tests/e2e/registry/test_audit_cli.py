@@ -18,8 +18,10 @@ from services.cli import main
 from services.common.auth import Principal
 from services.common.clients.registry import NewDocument
 from services.common.clock import FixedClock
+from services.common.config import load_settings
 from services.common.db import create_engine, migrate
 from services.registry.bootstrap import RegistryServices
+from services.registry.journal.audit import AuditKey
 from tests.e2e.registry.conftest import document_body
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -32,7 +34,10 @@ def _archive_with_filings(data_dir: Path, count: int) -> Path:
     async def fill() -> None:
         await migrate(url, "registry")
         engine = create_engine(url)
-        services = RegistryServices(engine, FixedClock(datetime(2024, 6, 1, tzinfo=UTC)))
+        key = AuditKey(load_settings({"ARCHIVE_DATA_DIR": str(data_dir)},
+                                     env_file=None).audit_key_bytes())
+        services = RegistryServices(engine, FixedClock(datetime(2024, 6, 1, tzinfo=UTC)),
+                                    audit_key=key)
         for _ in range(count):
             await services.catalogue.register(INGEST, msgspec.convert(
                 document_body(), NewDocument))
@@ -65,7 +70,7 @@ def test_verify_names_the_first_broken_link_of_a_hand_edited_row_and_exits_one(
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "audit log BROKEN at entry 3: entry 3 was edited: its content no longer matches "
-        "its hash")
+        "its keyed hash (HMAC)")
 
 
 def test_verify_without_a_database_says_where_it_looked(tmp_path: Path) -> None:

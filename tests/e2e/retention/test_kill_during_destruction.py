@@ -41,6 +41,7 @@ from services.registry.accounts.models import NewUser
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.accounts.service import AccountsService
 from services.registry.bootstrap import RegistryServices
+from services.registry.journal.audit import AuditKey
 from services.registry.retention.models import (
     AppraisalRequest,
     DestructionRequest,
@@ -56,6 +57,7 @@ KILL_AFTER = 5
 RUN_S = 0.003
 PASSWORD = "correct horse battery"
 SIGNING_KEY = "kill-test-secret-key-" + "x" * 32
+AUDIT_KEY = "kill-test-audit-key-" + "y" * 32
 ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = {"qian": ("compliance", "archive"), "zhou": ("manager", "customer_service"),
           "zhao": ("director", "management"), "wang": ("archivist", "archive"),
@@ -76,9 +78,11 @@ async def _witnessed_register(url: str) -> str:
     clock = FixedClock(datetime.now(UTC) - timedelta(days=200))
     engine = create_engine(url)
     try:
-        registry = RegistryServices(engine, clock)
-        accounts = AccountsService(AccountsRepository(engine), TokenCodec(SIGNING_KEY, ttl_s=60),
-                                   clock, attempts_per_minute=100)
+        key = AuditKey(AUDIT_KEY.encode())
+        registry = RegistryServices(engine, clock, audit_key=key)
+        accounts = AccountsService(AccountsRepository(engine, audit_key=key),
+                                   TokenCodec(SIGNING_KEY, ttl_s=60), clock,
+                                   attempts_per_minute=100)
         for username, (role, department) in PEOPLE.items():
             await accounts.create_user(NewUser(username=username, roles=[role],  # type: ignore[list-item]
                                                clearance="secret", department=department,
@@ -129,7 +133,7 @@ class Registry:
         env = {key: value for key, value in os.environ.items()
                if not key.startswith("ARCHIVE_")}
         env.update(ARCHIVE_DATA_DIR=str(self.directory), ARCHIVE_SECRET_KEY=SIGNING_KEY,
-                   PYTHONPATH=str(ROOT))
+                   ARCHIVE_AUDIT_KEY=AUDIT_KEY, PYTHONPATH=str(ROOT))
         if self.database_url:
             env["ARCHIVE_DATABASE_URL"] = self.database_url
         log = (self.directory / "server.log").open("ab")

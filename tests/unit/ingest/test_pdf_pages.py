@@ -5,13 +5,16 @@ from pathlib import Path
 import msgspec
 import pypdfium2 as pdfium
 import pytest
+from fpdf import FPDF
 
+from services.common.errors import PermanentJobError
 from services.ingest.extraction import (
     ExtractionLimits,
     PageText,
     TesseractEngine,
     extract_document,
 )
+from services.ingest.extraction.document import break_long_lines
 from tests.support.cer import character_error_rate
 from tests.support.rendering import (
     SIMPLIFIED_LINES,
@@ -93,3 +96,46 @@ def test_text_under_a_redaction_box_is_not_read(tmp_path: Path) -> None:
     [page] = _extract(write_redacted_scan_pdf(tmp_path / "redacted.pdf", scan, line=2))
     assert "13800138000" not in page.text
     assert "维修申请" in page.text
+
+
+def _one_line_pdf(path: Path, pages: list[int]) -> Path:
+    """A PDF whose pages each hold one unbroken line of ``pages[i]`` Latin letters, in a
+    print too small to read (what a text-layer bomb looks like)."""
+    pdf = FPDF(unit="pt", format=(600, 800))
+    pdf.set_font("helvetica", size=1)
+    for letters in pages:
+        pdf.add_page()
+        pdf.text(10, 10, "ab" * (letters // 2))
+    pdf.output(str(path))
+    return path
+
+
+def test_a_page_whose_text_layer_is_past_the_page_cap_fails_the_document(
+        tmp_path: Path) -> None:
+    limits = ExtractionLimits(max_page_text_chars=5_000)
+    path = _one_line_pdf(tmp_path / "bomb.pdf", [1_000, 6_000])
+    pages = extract_document(path, limits=limits, engine=TesseractEngine())
+    assert next(pages).number == 1
+    with pytest.raises(PermanentJobError) as refused:
+        next(pages)
+    assert (refused.value.code, refused.value.extra["page"]) == ("text_layer_too_large", 2)
+
+
+def test_text_layers_past_the_document_cap_fail_the_document(tmp_path: Path) -> None:
+    limits = ExtractionLimits(max_page_text_chars=5_000, max_document_text_chars=9_000)
+    path = _one_line_pdf(tmp_path / "many.pdf", [4_000, 4_000, 4_000])
+    with pytest.raises(PermanentJobError) as refused:
+        list(extract_document(path, limits=limits, engine=TesseractEngine()))
+    assert (refused.value.code, refused.value.extra["page"]) == ("text_layer_too_large", 3)
+
+
+def test_a_text_layer_line_past_the_line_cap_is_broken_into_lines(tmp_path: Path) -> None:
+    limits = ExtractionLimits(max_line_chars=1_000)
+    [page] = extract_document(_one_line_pdf(tmp_path / "line.pdf", [2_500]), limits=limits,
+                              engine=TesseractEngine())
+    assert [len(line) for line in page.text.split("\n")] == [1_000, 1_000, 500]
+    assert page.text.replace("\n", "") == "ab" * 1_250
+
+
+def test_breaking_long_lines_keeps_short_lines_and_blank_lines() -> None:
+    assert break_long_lines("甲乙\n\n" + "丙" * 5, 2) == "甲乙\n\n丙丙\n丙丙\n丙"

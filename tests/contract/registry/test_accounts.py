@@ -1,0 +1,142 @@
+"""Accounts on both engines (issue 14, item 6): every change of an account is audited and
+ends the user's earlier tokens; logins are throttled per account and per address; an
+unknown name costs a password check as a known one does; old attempts are pruned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from argon2 import PasswordHasher
+
+from services.common.auth import TokenCodec
+from services.common.errors import TooManyRequests, Unauthorized
+from services.registry.accounts.models import NewUser, UserChange
+from services.registry.accounts.repository import AccountsRepository
+from services.registry.accounts.service import AccountsService
+from services.registry.journal.audit import AuditQuery
+from tests.contract.registry.conftest import Registry
+
+PASSWORD = "correct horse battery"
+
+
+class CountingHasher(PasswordHasher):
+    """argon2's hasher, counting the checks it makes."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+        self.checks = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        self.checks += 1
+        return super().verify(hash, password)
+
+
+def _accounts(registry: Registry, **limits: int) -> AccountsService:
+    accounts = AccountsService(
+        AccountsRepository(registry.engine, audit_key=registry.services.store.audit_key),
+        TokenCodec("k" * 32, ttl_s=60), registry.clock,
+        attempts_per_minute=limits.get("per_account", 3),
+        attempts_per_address_per_minute=limits.get("per_address", 5))
+    accounts.hasher = CountingHasher()
+    return accounts
+
+
+async def _person(accounts: AccountsService, username: str = "li") -> None:
+    await accounts.create_user(NewUser(username=username, roles=["staff"],
+                                       password=PASSWORD), by="root")
+
+
+async def test_every_change_of_an_account_is_audited_with_who_made_it(
+        registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _person(accounts)
+    await accounts.change_user("li", UserChange(clearance="confidential",
+                                                department="engineering"), by="root")
+    await accounts.reset_password("li", "a new password", by="root")
+    await accounts.change_own_password("li", "a new password", "another password",
+                                       address="10.0.0.7")
+    await accounts.deactivate("li", by="root")
+    entries = await registry.services.journal.entries(AuditQuery())
+    assert [(e.action, e.username, e.detail["user"]) for e in entries] == [
+        ("user_created", "root", "li"), ("user_changed", "root", "li"),
+        ("password_reset", "root", "li"), ("password_changed", "li", "li"),
+        ("user_deactivated", "root", "li")]
+    assert entries[1].detail["changed"] == ["clearance", "department"]
+    assert (entries[1].detail["previous_clearance"], entries[1].detail["clearance"]) == (
+        "ordinary", "confidential")
+    assert (await registry.services.journal.verify()).intact
+
+
+@pytest.mark.parametrize("change", ["roles", "clearance", "department", "reset", "own"])
+async def test_a_change_of_the_account_ends_every_earlier_token(
+        registry: Registry, change: str) -> None:
+    accounts = _accounts(registry)
+    await _person(accounts)
+    token = (await accounts.issue_token("li", PASSWORD)).access_token
+    principal = accounts.codec.decode(token)
+    await accounts.verify(principal, token)  # remembered as good
+    if change == "reset":
+        await accounts.reset_password("li", "a new password", by="root")
+    elif change == "own":
+        await accounts.change_own_password("li", PASSWORD, "a new password", address=None)
+    else:
+        values = {"roles": ["manager"], "clearance": "secret", "department": "archive"}
+        await accounts.change_user("li", UserChange(**{change: values[change]}), by="root")
+    with pytest.raises(Unauthorized) as refused:
+        await accounts.verify(principal, token)
+    assert refused.value.code == "token_revoked"
+
+
+async def test_a_change_that_changes_nothing_keeps_the_tokens(registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _person(accounts)
+    token = (await accounts.issue_token("li", PASSWORD)).access_token
+    await accounts.change_user("li", UserChange(roles=["staff"]), by="root")
+    await accounts.verify(accounts.codec.decode(token), token)
+
+
+async def test_failed_logins_are_throttled_per_account(registry: Registry) -> None:
+    accounts = _accounts(registry, per_account=3)
+    await _person(accounts)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            await accounts.check_password("li", "wrong guess")
+    with pytest.raises(TooManyRequests):
+        await accounts.check_password("li", PASSWORD)
+    registry.clock.advance(timedelta(minutes=1, seconds=1))
+    assert (await accounts.check_password("li", PASSWORD)).username == "li"
+
+
+async def test_failed_logins_are_throttled_per_client_address(registry: Registry) -> None:
+    accounts = _accounts(registry, per_account=3, per_address=5)
+    await _person(accounts)
+    for n in range(5):
+        with pytest.raises(Unauthorized):
+            await accounts.check_password(f"user{n}", "guess", address="10.0.0.9")
+    with pytest.raises(TooManyRequests):
+        await accounts.check_password("li", PASSWORD, address="10.0.0.9")
+    assert (await accounts.check_password("li", PASSWORD, address="10.0.0.10")).username == "li"
+
+
+async def test_an_unknown_or_disabled_name_costs_one_password_check(registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _person(accounts)
+    await _person(accounts, "wu")
+    await accounts.deactivate("wu", by="root")
+    for username in ("li", "nobody", "wu"):
+        checks = accounts.hasher.checks  # type: ignore[attr-defined]
+        with pytest.raises(Unauthorized):
+            await accounts.check_password(username, "wrong guess")
+        assert accounts.hasher.checks == checks + 1  # type: ignore[attr-defined]
+
+
+async def test_login_attempts_older_than_a_day_are_pruned(registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _person(accounts)
+    with pytest.raises(Unauthorized):
+        await accounts.check_password("li", "wrong guess")
+    registry.clock.advance(timedelta(days=1, minutes=11))
+    await accounts.check_password("li", PASSWORD)
+    [(attempts,)] = await registry.sql("SELECT count(*) FROM login_attempts")
+    assert attempts == 1

@@ -1,0 +1,213 @@
+"""Nothing deletable early (issue 14, item 4), on both backends: an original is locked from
+the moment it is written, until its ``disposal_due`` once filed (a permanent one a century
+ahead), and the store's own administrator keys cannot delete it before then on S3 with
+Object Lock. The directory store is not write-once, and says so in ``/ready``; there the
+archive's own store refuses.
+
+The tests first move the server's clock to the present: S3 enforces a lock by its own
+clock, and the fixture's start date is in the past."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from minio import Minio
+from minio.commonconfig import COMPLIANCE
+from minio.error import S3Error
+from minio.retention import Retention
+
+from services.common.errors import Conflict
+from services.common.objectstore import ObjectInfo, open_object_store, original_key
+from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
+from tests.security.conftest import Secured
+
+WAIT_S = 30.0
+
+
+@pytest.fixture
+def archivist(secured: Secured, tmp_path: Path) -> Iterator[httpx.Client]:
+    """An archivist of the server at the real present, with workers to file uploads (on
+    PostgreSQL, an ``archive worker`` of its own, as deployed)."""
+    # A minute short of the present: the worker apart claims jobs by the real clock.
+    behind = datetime.now(UTC) - secured.clock.now() - timedelta(minutes=1)
+    if behind > timedelta(0):
+        secured.clock.advance(behind)
+    token = secured.server.add_user("wang", "archivist", clearance="secret",
+                                    department="archive")
+    settings = secured.server.settings
+    worker = None
+    if settings.database_url is not None:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+        environment.update({
+            "ARCHIVE_DATABASE_URL": settings.database_url, "ARCHIVE_REGISTRY_URL":
+            secured.server.url, "ARCHIVE_SECRET_KEY": settings.signing_key(),
+            "ARCHIVE_DATA_DIR": str(tmp_path / "worker"), "ARCHIVE_S3_ENDPOINT":
+            settings.s3_endpoint or "", "ARCHIVE_S3_ACCESS_KEY": settings.s3_access_key or "",
+            "ARCHIVE_S3_SECRET_KEY": settings.s3_secret_key or "",
+            "ARCHIVE_S3_BUCKET": settings.s3_bucket})
+        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+                                   "--concurrency", "1"], env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with secured.server.client(token) as client:
+            yield client
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def head(secured: Secured, key: str) -> ObjectInfo | None:
+    async def run() -> ObjectInfo | None:
+        return await open_object_store(secured.server.settings).head(key)
+
+    return asyncio.run(run())
+
+
+def locked_until(secured: Secured, sha256: str, until: datetime) -> ObjectInfo:
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        info = head(secured, original_key(sha256))
+        if info is not None and info.retain_until is not None and info.retain_until >= until:
+            return info
+        assert time.monotonic() < deadline, f"not locked until {until}: {info}"
+        time.sleep(0.2)
+
+
+def _with_the_stores_keys(secured: Secured) -> Minio:
+    """An S3 client holding the keys the archive itself uses: the store's administrator."""
+    settings = secured.server.settings
+    assert settings.s3_endpoint is not None
+    return Minio(urlsplit(settings.s3_endpoint).netloc, access_key=settings.s3_access_key,
+                 secret_key=settings.s3_secret_key, secure=False)
+
+
+def delete_with_the_stores_own_keys(secured: Secured, key: str) -> list[str]:
+    """Every way the store's administrator keys have to remove or unlock ``key``; what each
+    answered."""
+    settings = secured.server.settings
+    if settings.s3_endpoint is None:  # the directory: the archive's own store
+        async def delete() -> str:
+            try:
+                await open_object_store(settings).delete(key)
+            except Conflict as exc:
+                return exc.code
+            return "deleted"
+
+        return [asyncio.run(delete())]
+    client = _with_the_stores_keys(secured)
+    answers = []
+    versions = [item.version_id for item in client.list_objects(
+        settings.s3_bucket, prefix=key, include_version=True)]
+    for version in versions:
+        for attempt in (
+            lambda v=version: client.remove_object(settings.s3_bucket, key, version_id=v),
+            lambda v=version: client.set_object_retention(
+                settings.s3_bucket, key, Retention(COMPLIANCE, datetime.now(UTC)
+                                                   + timedelta(days=1)), version_id=v),
+        ):
+            try:
+                attempt()
+                answers.append("done")
+            except S3Error as exc:
+                answers.append(exc.code)
+    return answers
+
+
+def _filed(client: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:
+    response = upload(client, path, metadata(**fields))
+    assert response.status_code == 202, response.text
+    job = wait_for_job(client, response.json()["job_id"])
+    assert job["status"] == "done", job
+    record: dict[str, Any] = client.get(f"/registry/documents/{job['document_id']}").json()
+    return record
+
+
+def test_an_original_never_filed_is_locked_from_the_moment_it_was_written(
+        secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + b"not a real pdf " * 100)
+    written = secured.clock.now()
+    receipt = upload(archivist, corrupt).json()
+    job = wait_for_job(archivist, receipt["job_id"])
+    wait = timedelta(days=secured.server.settings.destruction_wait_days)
+    # S3 keeps retention dates to the second.
+    info = locked_until(secured, receipt["sha256"], written + wait - timedelta(seconds=1))
+    answers = delete_with_the_stores_own_keys(secured, original_key(receipt["sha256"]))
+    assert (job["status"], job["error_code"]) == ("failed", "corrupt_pdf")
+    assert info.retain_until is not None
+    assert abs(info.retain_until - (written + wait)) < timedelta(seconds=1)
+    assert set(answers) <= {"AccessDenied", "object_locked"}
+    assert answers
+    assert head(secured, original_key(receipt["sha256"])) == info
+
+
+def test_a_filed_original_stays_locked_until_its_disposal_due(
+        secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
+    record = _filed(archivist, digital_pdf(tmp_path, pages=1), filed_at="2024-05-18")
+    due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
+    info = locked_until(secured, record["sha256"], due)
+    answers = delete_with_the_stores_own_keys(secured, original_key(record["sha256"]))
+    assert info.retain_until == due
+    assert set(answers) <= {"AccessDenied", "object_locked"}
+    assert answers
+    assert head(secured, original_key(record["sha256"])) is not None
+
+
+def test_a_permanent_original_is_locked_a_century_ahead(
+        secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
+    record = _filed(archivist, digital_pdf(tmp_path, pages=2), category="contract",
+                    title="房屋租赁合同")
+    info = locked_until(secured, record["sha256"], secured.clock.now() + timedelta(days=36500))
+    assert record["retention_class"] == "permanent"
+    assert info.retain_until is not None
+
+
+def test_ready_says_whether_originals_are_write_once(
+        secured: Secured, archivist: httpx.Client) -> None:
+    objects = archivist.get("/ready").json()["checks"]["ingest.objects"]
+    if secured.server.settings.s3_endpoint is None:
+        assert "not write-once" in objects
+        assert "ARCHIVE_S3_ENDPOINT" in objects
+    else:
+        assert "write-once: object lock, compliance mode" in objects
+
+
+def test_fixity_reports_an_original_left_without_its_lock(
+        secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
+    """On a write-once store, an original replaced by an unlocked copy (a new version put
+    with the store's keys) is reported; the directory store says it is not write-once,
+    so its originals are not expected to be locked."""
+    sound = _filed(archivist, digital_pdf(tmp_path, pages=1))
+    replaced = _filed(archivist, digital_pdf(tmp_path, pages=2))
+    for record in (sound, replaced):
+        due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
+        locked_until(secured, record["sha256"], due)
+    settings = secured.server.settings
+    if settings.s3_endpoint is not None:
+        client = _with_the_stores_keys(secured)
+        content = (tmp_path / "digital-2.pdf").read_bytes()
+        client.put_object(settings.s3_bucket, original_key(replaced["sha256"]),
+                          io.BytesIO(content), len(content))
+    run = archivist.post("/ingest/fixity").json()
+    deadline = time.monotonic() + WAIT_S
+    while run["status"] == "running":
+        assert time.monotonic() < deadline, run
+        time.sleep(0.2)
+        run = archivist.get(f"/ingest/fixity/{run['run_id']}").json()
+    unlocked = [finding["document_id"] for finding in run["findings"]
+                if finding["kind"] == "original_unlocked"]
+    assert run["status"] == "done"
+    assert unlocked == ([replaced["document_id"]] if settings.s3_endpoint else [])
