@@ -1,22 +1,59 @@
-"""A service's long-running loop (feed consumers, followers, periodic checks) as one
-named asyncio task: started at start-up, cancelled at shut-down, a crash logged."""
+"""A service's long-running work as named asyncio tasks, and the pause between retries.
+
+Every loop a service runs beside its requests (feed followers, periodic checks, a
+reindex, a fixity run, a destruction being carried out) is a ``BackgroundTask``: started
+at start-up or on request, cancelled at shut-down, a crash logged with its traceback.
+
+- ``BackgroundTask(name, run)``: one task; ``start`` does nothing while it runs.
+- ``BackgroundTask.every(name, interval_s, step)``: ``step`` every ``interval_s``.
+- ``BackgroundTasks(name)``: at most one task per key (a register, a fixity run).
+- ``Backoff``: the pauses of a loop that retries what failed, doubling, with jitter.
+- ``follow(step, ...)``: the loop of a feed follower: apply, pause when drained, back off
+  on ``ArchiveError``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+import random
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, NoReturn
+
+from services.common.errors import ArchiveError
 
 log = logging.getLogger("archive.tasks")
 
+Run = Callable[[], Coroutine[Any, Any, None]]
+
 
 class BackgroundTask:
-    def __init__(self, name: str, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    def __init__(self, name: str, run: Run) -> None:
         self.name = name
         self._run = run
         self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def every(cls, name: str, interval_s: float, step: Callable[[], Awaitable[object]]
+              ) -> BackgroundTask:
+        """A task that runs ``step`` every ``interval_s``, the first time one interval
+        after ``start`` (callers that want a run at once await ``step`` before). A step
+        that fails is logged and the next one runs on time: the task outlives a database
+        or peer that is away, and steps are written to be retried."""
+
+        async def run() -> None:
+            while True:
+                await asyncio.sleep(interval_s)
+                try:
+                    await step()
+                except ArchiveError as exc:
+                    log.warning("%s: %s (%s); trying again in %.0f s", name, exc.detail,
+                                exc.code, interval_s)
+                except Exception:
+                    log.exception("%s failed; trying again in %.0f s", name, interval_s)
+
+        return cls(name, run)
 
     @property
     def running(self) -> bool:
@@ -35,6 +72,88 @@ class BackgroundTask:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def wait(self) -> None:
+        """Until the task has ended (tests, an orderly shut-down); its crash is logged."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
     def _log_crash(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("%s stopped", self.name, exc_info=task.exception())
+
+
+class BackgroundTasks:
+    """Tasks of one kind, at most one per key, e.g. one per register being destroyed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._tasks: dict[str, BackgroundTask] = {}
+
+    def launch(self, key: str, run: Run) -> bool:
+        """Start ``run`` for ``key``; False (nothing started) while ``key``'s still runs."""
+        self._tasks = {k: task for k, task in self._tasks.items() if task.running}
+        if key in self._tasks:
+            return False
+        task = self._tasks[key] = BackgroundTask(f"{self.name}-{key}", run)
+        task.start()
+        return True
+
+    async def wait(self) -> None:
+        for task in list(self._tasks.values()):
+            await task.wait()
+
+    async def stop(self) -> None:
+        tasks, self._tasks = self._tasks, {}
+        for task in tasks.values():
+            await task.stop()
+
+
+class Backoff:
+    """Pauses between retries: ``initial_s``, doubling up to ``max_s``, with jitter."""
+
+    def __init__(self, *, initial_s: float = 0.5, max_s: float = 30.0) -> None:
+        self.initial_s = initial_s
+        self.max_s = max_s
+        self.failures = 0
+
+    def next_pause_s(self) -> float:
+        """The pause before the next try; each call counts one more failure."""
+        pause = min(self.max_s, self.initial_s * 2.0 ** self.failures)
+        self.failures += 1
+        # Jitter, so processes that lost a peer together do not come back in step.
+        return pause * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+QUIET_FAILURES = 3
+"""Failures in a row a follower logs quietly: in one process, peers answer a moment late
+at start-up."""
+
+
+async def follow(step: Callable[[], Awaitable[bool]], *, name: str, poll_s: float,
+                 backoff: Backoff, stalled: Callable[[str | None], None] | None = None
+                 ) -> NoReturn:
+    """Call ``step`` until cancelled: again at once while it says there is more (it
+    returns whether it drained its source), after ``poll_s`` once drained, and after
+    ``backoff``'s pause when it raises ``ArchiveError`` (a peer, store or database away;
+    the step retries what it had not finished). ``stalled`` is told why it is waiting to
+    retry, and None once a step succeeds."""
+    while True:
+        try:
+            drained = await step()
+        except ArchiveError as exc:
+            pause = backoff.next_pause_s()
+            reason = f"{exc.detail} ({exc.code})"
+            level = logging.INFO if backoff.failures <= QUIET_FAILURES else logging.WARNING
+            log.log(level, "%s stalled: %s; retrying in %.1f s", name, reason, pause)
+            if stalled is not None:
+                stalled(reason)
+        else:
+            backoff.reset()
+            if stalled is not None:
+                stalled(None)
+            pause = poll_s if drained else 0.0
+        if pause:
+            await asyncio.sleep(pause)

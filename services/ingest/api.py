@@ -26,7 +26,8 @@ from services.common.errors import Unauthorized
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
-from services.ingest.fixity import FixityChecker, FixityRun
+from services.ingest.fixity.checker import FixityChecker
+from services.ingest.fixity.models import FixityRun
 from services.ingest.jobs import JobStatus
 from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
 from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader

@@ -42,7 +42,9 @@ from services.ingest.extraction import (
     TesseractEngine,
 )
 from services.ingest.extraction.ppocr import PpOcrEngine
-from services.ingest.fixity import FixityChecker, FixityRuns
+from services.ingest.fixity.checker import FixityChecker
+from services.ingest.fixity.repository import FixityRuns
+from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import lock_on_write
 from services.ingest.pool import ExtractionPool
@@ -142,18 +144,23 @@ def build(ctx: Context) -> ServicePart:
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
                         scratch_dir=settings.data_dir / "ingest" / "work")
+    runs = FixityRuns(engine, ctx.clock)
+    fixity = FixityChecker(runs, registry, store, queue, ctx.clock)
     interval = settings.fixity_interval_days
-    fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, queue, ctx.clock,
-                           interval=timedelta(days=interval) if interval else None)
+    schedule = FixitySchedule(fixity, runs, ctx.clock, interval=timedelta(days=interval)
+                              ) if interval else None
 
     async def start() -> None:
         await prepare_database(engine, url, "ingest", embedded=ctx.embedded)
         if workers is not None:
             workers.start()
         follower.start()
-        fixity.start_schedule()
+        if schedule is not None:
+            await schedule.start()
 
     async def stop() -> None:
+        if schedule is not None:
+            await schedule.stop()
         await fixity.stop()
         await follower.stop()
         if workers is not None:

@@ -41,7 +41,7 @@ from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, secu
 from services.common.objectstore import ObjectStore, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
-from services.ingest.fixity import FixityRun
+from services.ingest.fixity.models import FixityRun
 from services.ingest.jobs import Job, JobQueue, JobStatus
 from services.ingest.models import (
     DocumentText,

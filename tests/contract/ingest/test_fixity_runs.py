@@ -21,13 +21,10 @@ from services.common.db import create_engine, migrate
 from services.common.errors import DependencyUnavailable, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
-from services.ingest.fixity import (
-    STALE_AFTER,
-    FixityCatalogue,
-    FixityChecker,
-    FixityRun,
-    FixityRuns,
-)
+from services.ingest.fixity.checker import FixityCatalogue, FixityChecker
+from services.ingest.fixity.models import FixityRun
+from services.ingest.fixity.repository import STALE_AFTER, FixityRuns
+from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
@@ -73,12 +70,17 @@ async def runs(database: str, clock: FixedClock) -> AsyncIterator[FixityRuns]:
 
 
 def _checker(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
-             catalogue: FixityCatalogue | None = None, store: ObjectStore | None = None,
-             interval: timedelta | None = WEEK, tick_s: float = 3600.0) -> FixityChecker:
+             catalogue: FixityCatalogue | None = None, store: ObjectStore | None = None
+             ) -> FixityChecker:
     return FixityChecker(runs, catalogue or EmptyCatalogue(),
                          store or DirectoryObjectStore(tmp_path / "objects"),
-                         JobQueue(runs.engine, clock, max_attempts=3), clock,
-                         interval=interval, tick_s=tick_s)
+                         JobQueue(runs.engine, clock, max_attempts=3), clock)
+
+
+def _schedule(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
+              tick_s: float = 3600.0) -> FixitySchedule:
+    return FixitySchedule(_checker(runs, clock, tmp_path), runs, clock, interval=WEEK,
+                          tick_s=tick_s)
 
 
 async def _finished(runs: FixityRuns, run: FixityRun) -> FixityRun:
@@ -162,22 +164,22 @@ async def test_runs_are_listed_newest_first_and_an_unknown_one_is_404(
 async def test_schedule_counts_from_the_first_upload_then_from_the_last_run(
     runs: FixityRuns, database: str, clock: FixedClock, tmp_path: Path,
 ) -> None:
-    checker = _checker(runs, clock, tmp_path)
-    assert not await checker.due()  # nothing uploaded, nothing to check
+    schedule = _schedule(runs, clock, tmp_path)
+    assert not await schedule.due()  # nothing uploaded, nothing to check
     engine = create_engine(database)
     try:
         await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
     finally:
         await engine.dispose()
     clock.advance(WEEK - timedelta(minutes=1))
-    assert not await checker.due()
+    assert not await schedule.due()
     clock.advance(timedelta(minutes=1))
-    assert await checker.due()
+    assert await schedule.due()
     run, _ = await runs.start(trigger="scheduled", started_by="schedule")
     await runs.finish(run)
-    assert not await checker.due()
+    assert not await schedule.due()
     clock.advance(WEEK)
-    assert await checker.due()
+    assert await schedule.due()
 
 
 async def test_the_schedule_starts_a_run_when_one_is_due(
@@ -189,8 +191,8 @@ async def test_the_schedule_starts_a_run_when_one_is_due(
     finally:
         await engine.dispose()
     clock.advance(WEEK)
-    checker = _checker(runs, clock, tmp_path, tick_s=0.05)
-    checker.start_schedule()
+    schedule = _schedule(runs, clock, tmp_path, tick_s=0.05)
+    await schedule.start()
     try:
         for _ in range(100):
             listed = await runs.list(limit=5, offset=0)
@@ -198,7 +200,8 @@ async def test_the_schedule_starts_a_run_when_one_is_due(
                 break
             await asyncio.sleep(0.05)
     finally:
-        await checker.stop()
+        await schedule.stop()
+        await schedule.checker.stop()
     assert [(run.trigger, run.status, run.started_by) for run in listed] == [
         ("scheduled", "done", "schedule")]
 
@@ -211,7 +214,7 @@ class UnreachableCatalogue(EmptyCatalogue):
 async def test_a_run_that_cannot_reach_the_registry_fails_saying_why(
     runs: FixityRuns, clock: FixedClock, tmp_path: Path,
 ) -> None:
-    checker = _checker(runs, clock, tmp_path, catalogue=UnreachableCatalogue(), interval=None)
+    checker = _checker(runs, clock, tmp_path, catalogue=UnreachableCatalogue())
     run = await _finished(runs, await checker.start(trigger="manual", started_by="li"))
     assert run.status == "failed"
     assert "the registry did not answer (registry_unavailable)" in (run.error or "")
@@ -227,7 +230,7 @@ async def test_an_original_no_record_or_job_names_is_reported_and_a_queued_one_i
         await store.put_bytes(original_key(sha256), b"bytes")
     await JobQueue(runs.engine, clock, max_attempts=3).enqueue(queued, {})
     catalogue = EmptyCatalogue()
-    checker = _checker(runs, clock, tmp_path, catalogue=catalogue, store=store, interval=None)
+    checker = _checker(runs, clock, tmp_path, catalogue=catalogue, store=store)
     run = await _finished(runs, await checker.start(trigger="manual", started_by="li"))
     assert [(finding.kind, original_key(stray) in finding.detail)
             for finding in run.findings] == [("original_unaccounted", True)]

@@ -1,29 +1,8 @@
-"""The fixity check (reliability.md promise 6; the 四性 checks of DA/T 70): does what the
-archive stores still match what its catalogue says?
+"""Carrying out a fixity run (the checks the package docstring lists), in this process.
 
-A run SHALL, for every catalogue record (the registry's, paged by document id):
-1. active documents: the original is in the object store and its bytes still hash to the
-   record's SHA-256 and size (integrity, authenticity): else ``original_missing`` or
-   ``original_altered``; on a write-once store, it is locked until its ``disposal_due``
-   (a permanent one: locked at all) (security): else ``original_unlocked``; its page
-   texts are there, a line per page (usability): else ``text_missing`` or
-   ``text_incomplete``; every older version of the texts its history lists is kept: else
-   ``text_version_missing``;
-2. destroyed documents: the original is gone, unless its retention lock has not passed
-   yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
-   destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
-3. archive numbers (档号, D8): each series holds 1..its counter, each once (the registry
-   checks): else ``archive_number_gap``, ``archive_number_duplicate``,
-   ``archive_counter_mismatch``, ``archive_number_malformed``;
-4. every original in the store is named by a catalogue record or an ingest job (a job
-   not yet registered, or failed): else ``original_unaccounted``.
-
-It reports every mismatch as a ``FixityFinding`` and changes nothing; the registry puts
-the outcome, and each finding on its document, in the audit log (O4). Runs are rows in ingest's
-database: one runs at a time (a unique "running" slot), progress is saved as it goes,
-and a run whose process died (no progress for ``STALE_AFTER``) is marked failed when the
-next one starts. ``FixityChecker`` starts runs on request (``POST /ingest/fixity``,
-``archive fixity``) and on a schedule (``ARCHIVE_FIXITY_INTERVAL_DAYS``).
+Each document's files are checked ``CONCURRENT_CHECKS`` at a time (an object store's
+round trips overlap, and hashing runs in threads beside them); the run's progress is
+saved every ``SAVE_EVERY_S``; a finished run's outcome goes to the registry's audit log.
 """
 
 from __future__ import annotations
@@ -32,14 +11,9 @@ import asyncio
 import hashlib
 import logging
 import time
-import uuid
-from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
-
-import msgspec
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from datetime import timedelta
+from functools import partial
+from typing import Protocol
 
 from services.common.clients.registry import (
     FixityEntry,
@@ -50,23 +24,18 @@ from services.common.clients.registry import (
     NumberingReport,
 )
 from services.common.clock import Clock
-from services.common.db import UtcDateTime, read_only, struct_of
-from services.common.errors import ArchiveError, Conflict, NotFound
-from services.common.models import Struct
+from services.common.errors import ArchiveError, NotFound
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
-from services.common.tasks import BackgroundTask
+from services.common.tasks import BackgroundTasks
 from services.ingest.derived import DerivedText
-from services.ingest.jobs import JobQueue, jobs, metadata
+from services.ingest.fixity.models import FixityRun, FixityTrigger
+from services.ingest.fixity.repository import FixityRuns
+from services.ingest.jobs import JobQueue
 from services.ingest.locks import locked_until
 from services.ingest.models import older_pages_key, pages_key
 
 log = logging.getLogger("archive.ingest.fixity")
 
-FixityStatus = Literal["running", "done", "failed"]
-FixityTrigger = Literal["manual", "scheduled"]
-
-STALE_AFTER = timedelta(minutes=10)
-"""A running run with no progress saved for this long lost its process."""
 DESTRUCTION_GRACE = timedelta(days=1)
 """Time the retention follower has to delete a destroyed document's files."""
 LOCK_GRACE = timedelta(days=1)
@@ -76,138 +45,6 @@ CONCURRENT_CHECKS = 4
 """Documents checked at once: an object store's round trips overlap, and hashing runs in
 threads beside them."""
 PAGE_SIZE = 500
-SCHEDULE_TICK_S = 3600.0
-
-fixity_runs = sa.Table(
-    "ingest_fixity_runs", metadata,
-    sa.Column("run_id", sa.String(36), primary_key=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("trigger", sa.String(16), nullable=False),
-    sa.Column("started_by", sa.String(128), nullable=False),
-    sa.Column("started_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
-    sa.Column("finished_at", UtcDateTime),
-    sa.Column("documents_total", sa.Integer, nullable=False),
-    sa.Column("documents_checked", sa.Integer, nullable=False),
-    sa.Column("bytes_hashed", sa.BigInteger, nullable=False),
-    sa.Column("findings", sa.JSON, nullable=False),
-    sa.Column("error", sa.Text),
-    # 1 while running, else NULL; unique, so a second run cannot start beside it.
-    sa.Column("running_slot", sa.Integer),
-)
-
-RUN_COLUMNS = [column for column in fixity_runs.c if column.name != "running_slot"]
-
-
-class FixityRun(Struct):
-    """A fixity check: how far it got and what it found."""
-
-    run_id: str
-    status: FixityStatus
-    trigger: FixityTrigger
-    started_by: str
-    started_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
-    documents_total: int
-    documents_checked: int
-    bytes_hashed: int
-    findings: list[FixityFinding]
-    error: str | None
-
-
-class FixityRuns:
-    """The runs, in ingest's database."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self.engine = engine
-        self._reader = read_only(engine)
-        self.clock = clock
-
-    async def start(self, *, trigger: FixityTrigger, started_by: str) -> tuple[FixityRun, bool]:
-        """A new running run, and True; or the one already running, and False."""
-        now = self.clock.now()
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                fixity_runs.update()
-                .where(fixity_runs.c.status == "running",
-                       fixity_runs.c.updated_at < now - STALE_AFTER)
-                .values(status="failed", running_slot=None, finished_at=now,
-                        error="interrupted: its process stopped; a later run checks again"))
-        for _ in range(3):  # the running one may finish between our insert and our read
-            run_id = str(uuid.uuid4())
-            try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(fixity_runs.insert().values(
-                        run_id=run_id, status="running", trigger=trigger,
-                        started_by=started_by, started_at=now, updated_at=now,
-                        documents_total=0, documents_checked=0, bytes_hashed=0, findings=[],
-                        running_slot=1))
-            except IntegrityError:
-                running = await self._running()
-                if running is not None:
-                    return running, False
-                continue
-            return await self.get(run_id), True
-        raise Conflict("fixity runs keep starting and finishing at once; try again",
-                       code="fixity_busy")
-
-    async def save(self, run: FixityRun) -> None:
-        """Progress so far (and keeps the run from looking stale)."""
-        async with self.engine.begin() as conn:
-            await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
-                               .values(**_progress(run), updated_at=self.clock.now()))
-
-    async def finish(self, run: FixityRun, *, error: str | None = None) -> None:
-        now = self.clock.now()
-        async with self.engine.begin() as conn:
-            await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
-                               .values(**_progress(run), updated_at=now, finished_at=now,
-                                       status="failed" if error else "done", error=error,
-                                       running_slot=None))
-
-    async def get(self, run_id: str) -> FixityRun:
-        async with self._reader.connect() as conn:
-            row = (await conn.execute(
-                sa.select(*RUN_COLUMNS).where(fixity_runs.c.run_id == run_id))).first()
-        if row is None:
-            raise NotFound(f"no fixity run {run_id!r}", code="unknown_fixity_run")
-        return _run(row._mapping)
-
-    async def list(self, *, limit: int, offset: int) -> list[FixityRun]:
-        """Newest first."""
-        query = (sa.select(*RUN_COLUMNS).order_by(fixity_runs.c.started_at.desc(),
-                                                 fixity_runs.c.run_id)
-                 .limit(limit).offset(offset))
-        async with self._reader.connect() as conn:
-            return [_run(row._mapping) for row in await conn.execute(query)]
-
-    async def last_check_due_from(self) -> datetime | None:
-        """When the schedule counts from: the last run's start, else the first upload's
-        (before any upload there is nothing to check)."""
-        async with self._reader.connect() as conn:
-            last = (await conn.execute(sa.select(sa.func.max(fixity_runs.c.started_at))
-                                       )).scalar_one_or_none()
-            if last is None:
-                last = (await conn.execute(sa.select(sa.func.min(jobs.c.created_at))
-                                           )).scalar_one_or_none()
-        return last if isinstance(last, datetime) else None
-
-    async def _running(self) -> FixityRun | None:
-        async with self._reader.connect() as conn:
-            row = (await conn.execute(
-                sa.select(*RUN_COLUMNS).where(fixity_runs.c.status == "running"))).first()
-        return None if row is None else _run(row._mapping)
-
-
-def _progress(run: FixityRun) -> dict[str, Any]:
-    return dict(documents_total=run.documents_total, documents_checked=run.documents_checked,
-                bytes_hashed=run.bytes_hashed,
-                findings=msgspec.to_builtins(run.findings))
-
-
-def _run(row: Any) -> FixityRun:
-    return struct_of(row, FixityRun)
 
 
 class FixityCatalogue(Protocol):
@@ -222,50 +59,30 @@ class FixityCatalogue(Protocol):
 
 
 class FixityChecker:
-    """Starts runs (one at a time) and carries them out in this process (module docstring)."""
+    """Starts runs (one at a time) and carries them out in this process."""
 
     def __init__(self, runs: FixityRuns, catalogue: FixityCatalogue, store: ObjectStore,
-                 jobs: JobQueue, clock: Clock, *, interval: timedelta | None,
-                 tick_s: float = SCHEDULE_TICK_S) -> None:
+                 jobs: JobQueue, clock: Clock) -> None:
         self.runs = runs
         self.catalogue = catalogue
         self.store = store
         self.jobs = jobs
         self.clock = clock
-        self.interval = interval
-        self.tick_s = tick_s
-        self._schedule = BackgroundTask("ingest-fixity-schedule", self._follow_schedule)
-        self._checks: set[asyncio.Task[None]] = set()
+        self._checks = BackgroundTasks("fixity")
         self._write_once = False
         """Whether the store locks originals against everyone (only then is a missing
         lock a finding: the directory store says it is not write-once in /ready)."""
 
-    def start_schedule(self) -> None:
-        if self.interval is not None:
-            self._schedule.start()
-
     async def stop(self) -> None:
-        """Stop the schedule and any run in progress (it is failed as stale, later)."""
-        await self._schedule.stop()
-        for task in list(self._checks):
-            task.cancel()
-        await asyncio.gather(*self._checks, return_exceptions=True)
+        """Stop any run in progress (it is failed as stale, later)."""
+        await self._checks.stop()
 
     async def start(self, *, trigger: FixityTrigger, started_by: str) -> FixityRun:
         """Start a run in the background, or return the one already running."""
         run, created = await self.runs.start(trigger=trigger, started_by=started_by)
         if created:
-            task = asyncio.create_task(self.carry_out(run), name=f"fixity-{run.run_id}")
-            self._checks.add(task)
-            task.add_done_callback(self._checks.discard)
+            self._checks.launch(run.run_id, partial(self.carry_out, run))
         return run
-
-    async def due(self) -> bool:
-        """Whether the schedule calls for a run now."""
-        if self.interval is None:
-            return False
-        since = await self.runs.last_check_due_from()
-        return since is not None and self.clock.now() - since >= self.interval
 
     async def carry_out(self, run: FixityRun) -> None:
         """Check everything; the run ends ``done`` (findings or not) or ``failed``."""
@@ -419,16 +236,6 @@ class FixityChecker:
             await asyncio.to_thread(digest.update, chunk)
             size += len(chunk)
         return digest.hexdigest(), size
-
-    async def _follow_schedule(self) -> None:
-        while True:
-            try:
-                if await self.due():
-                    run = await self.start(trigger="scheduled", started_by="schedule")
-                    log.info("scheduled fixity run %s started", run.run_id)
-            except ArchiveError as exc:
-                log.warning("fixity schedule: %s (%s)", exc.detail, exc.code)
-            await asyncio.sleep(self.tick_s)
 
 
 def numbering_findings(report: NumberingReport) -> list[FixityFinding]:
