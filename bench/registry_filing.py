@@ -33,8 +33,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from services.common.auth import Principal
-from services.common.clients.registry import NewDocument
 from services.common.clock import SystemClock
+from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.common.models import CATEGORIES
 from services.registry.bootstrap import RegistryServices

@@ -19,9 +19,7 @@ from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenCodec
-from services.common.clients.registry import (
-    RegistryClient,
-)
+from services.common.clients.registry import RegistryClient
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import Context

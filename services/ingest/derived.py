@@ -21,7 +21,7 @@ from pathlib import Path
 
 import msgspec
 
-from services.common.clients.registry import ExtractionSummary
+from services.common.contracts.registry import ExtractionSummary
 from services.common.errors import NotFound
 from services.common.objectstore import ObjectStore
 from services.ingest.extraction import OcrLanguage, PageText

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import msgspec
 
-from services.common.clients.registry import PaperLocation, Title
+from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
 from services.ingest.extraction import (

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import msgspec
 
-from services.common.clients.registry import ExtractionSummary
+from services.common.contracts.registry import ExtractionSummary
 from services.common.errors import ArchiveError, DependencyUnavailable
 from services.ingest.extraction import (
     ExtractionLimits,

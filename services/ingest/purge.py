@@ -28,7 +28,8 @@ from typing import Protocol
 
 import msgspec
 
-from services.common.clients.registry import (
+from services.common.clock import Clock
+from services.common.contracts.registry import (
     Change,
     DocumentCorrected,
     DocumentDestroyed,
@@ -36,7 +37,6 @@ from services.common.clients.registry import (
     DocumentRecord,
     FeedPage,
 )
-from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.tasks import BackgroundTask

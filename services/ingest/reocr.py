@@ -23,13 +23,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
-    AccessAnswer,
-    Action,
-    DocumentRecord,
-    TextRevision,
-)
 from services.common.clock import Clock
+from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,
     DependencyUnavailable,

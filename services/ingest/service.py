@@ -29,13 +29,8 @@ from typing import Protocol
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
-    AccessAnswer,
-    Action,
-    DocumentRecord,
-    FixityFinding,
-)
 from services.common.clock import Clock
+from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, FixityFinding
 from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
 from services.common.objectstore import ObjectStore, original_key, store_original

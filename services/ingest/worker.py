@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 
 import msgspec
 
-from services.common.clients.registry import NewDocument, Registration
+from services.common.contracts.registry import NewDocument, Registration
 from services.common.errors import (
     ArchiveError,
     BadRequest,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     AccessFilter,
     Action,
     Decision,

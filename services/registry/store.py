@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.common.clients.registry import ChangeEvent
+from services.common.contracts.registry import ChangeEvent
 from services.common.db import connect, read_only, unstorable
 from services.registry.catalogue.history import HistoryRepository
 from services.registry.catalogue.repository import DocumentsRepository

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from services.common.clients.registry import AccessFilter as RegistryAccessFilter
 from services.common.clients.registry import RegistryClient
+from services.common.contracts.registry import AccessFilter as RegistryAccessFilter
 from services.search.index.models import AccessFilter
 
 CACHED_TOKENS = 10_000

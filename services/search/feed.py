@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     Change,
     DocumentCorrected,
     DocumentDestroyed,

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from services.common.auth import Principal
-from services.common.clients.registry import NewDocument
+from services.common.contracts.registry import NewDocument
 
 People = Mapping[str, tuple[tuple[str, ...], str, str | None]]
 """username → (roles, clearance, department)."""

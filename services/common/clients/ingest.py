@@ -1,36 +1,13 @@
 """The ingest service's client: a document's extracted text, read by search; whether
-bytes were uploaded, asked by the registry before a user files them directly.
-
-``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
-that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
-may add fields (confidences, word boxes) without breaking its readers.
-"""
+bytes were uploaded, asked by the registry before a user files them directly."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-import msgspec
-
 from services.common.clients import ServiceClient
+from services.common.contracts.ingest import ExtractedText
 from services.common.errors import NotFound
-
-
-class TextPage(msgspec.Struct, kw_only=True):
-    number: int
-    text: str
-
-
-class ExtractedText(msgspec.Struct, kw_only=True):
-    """A document's page texts, in page order, as extracted (text layer or OCR)."""
-
-    document_id: str
-    pages: list[TextPage]
-
-    @property
-    def text(self) -> str:
-        """The pages' text, one page after another."""
-        return "\n".join(page.text for page in self.pages)
 
 
 class IngestClient(ServiceClient):

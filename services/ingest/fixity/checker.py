@@ -15,7 +15,8 @@ from datetime import timedelta
 from functools import partial
 from typing import Protocol
 
-from services.common.clients.registry import (
+from services.common.clock import Clock
+from services.common.contracts.registry import (
     FixityEntry,
     FixityFinding,
     FixityFindingKind,
@@ -23,7 +24,6 @@ from services.common.clients.registry import (
     FixityResult,
     NumberingReport,
 )
-from services.common.clock import Clock
 from services.common.errors import ArchiveError, NotFound
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
 from services.common.tasks import BackgroundTasks

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from services.common.clients.registry import FixityFinding
+from services.common.contracts.registry import FixityFinding
 from services.common.models import Struct
 
 FixityStatus = Literal["running", "done", "failed"]

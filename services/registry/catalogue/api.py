@@ -16,7 +16,7 @@ from litestar.status_codes import (
 )
 
 from services.common.auth import SERVICE_ROLE, principal_of
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
     AccessRequest,

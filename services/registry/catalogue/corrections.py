@@ -20,14 +20,14 @@ from datetime import date, datetime
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
+from services.common.clock import Clock
+from services.common.contracts.registry import (
     Decision,
     DocumentCorrected,
     DocumentRecord,
     SecurityChanged,
     feed_document,
 )
-from services.common.clock import Clock
 from services.common.errors import (
     ArchiveError,
     Conflict,

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
-from services.common.clients.registry import (
+from services.common.clock import Clock
+from services.common.contracts.registry import (
     AccessFilter,
     CounterMismatch,
     FixityPage,
@@ -22,7 +23,6 @@ from services.common.clients.registry import (
     NumberGap,
     NumberingReport,
 )
-from services.common.clock import Clock
 from services.registry.catalogue.numbers import split_archive_no
 from services.registry.catalogue.service import MAX_PAGE
 from services.registry.journal.audit import AuditEntry

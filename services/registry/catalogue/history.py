@@ -13,7 +13,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.clients.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord
 from services.registry.catalogue.models import (
     Correction,
     CorrectionStatus,

@@ -1,7 +1,7 @@
 """Catalogue: tables and the API structs that are not part of the wire contract.
 
 The record itself (``DocumentRecord``) and the registration (``NewDocument``) are shared
-with ingest and search, so they live in ``services.common.clients.registry``.
+with ingest and search, so they live in ``services.common.contracts.registry``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 import sqlalchemy as sa
 
-from services.common.clients.registry import PaperLocation, Title
+from services.common.contracts.registry import PaperLocation, Title
 from services.common.db import UtcDateTime
 from services.common.models import SecurityLevel, Struct
 from services.registry.schema import metadata

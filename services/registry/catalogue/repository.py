@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.clients.registry import AccessFilter, DocumentRecord, FixityEntry
+from services.common.contracts.registry import AccessFilter, DocumentRecord, FixityEntry
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category

@@ -25,7 +25,8 @@ from typing import Protocol
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
+from services.common.clock import Clock
+from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
     Action,
@@ -38,7 +39,6 @@ from services.common.clients.registry import (
     TextRevision,
     feed_document,
 )
-from services.common.clock import Clock
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import (
     CATEGORIES,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.common.clients.registry import HouseholdChanged
 from services.common.clock import Clock
+from services.common.contracts.registry import HouseholdChanged
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.households.models import Household, NewHousehold, NewOccupant
 from services.registry.journal.audit import AuditEntry

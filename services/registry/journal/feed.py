@@ -13,12 +13,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.clients.registry import (
-    Change,
-    ChangeEvent,
-    FeedDocument,
-    FeedPage,
-)
+from services.common.contracts.registry import Change, ChangeEvent, FeedDocument, FeedPage
 from services.registry.journal.tables import HEAD_ID, change_feed, journal_head
 
 _decoder: msgspec.json.Decoder[ChangeEvent] = msgspec.json.Decoder(ChangeEvent)

@@ -17,7 +17,7 @@ from typing import assert_never
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     Change,
     DocumentCorrected,
     DocumentDestroyed,

@@ -9,8 +9,8 @@ import logging
 from typing import NoReturn
 
 from services.common.auth import Principal
-from services.common.clients.registry import FeedPage
 from services.common.clock import Clock
+from services.common.contracts.registry import FeedPage
 from services.common.errors import ArchiveError, DependencyUnavailable
 from services.common.tasks import BackgroundTask
 from services.registry.access import visible_to

@@ -14,8 +14,8 @@ import uuid
 from datetime import datetime
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
+from services.common.contracts.registry import DocumentRecord
 from services.common.errors import (
     ArchiveError,
     Conflict,

@@ -14,7 +14,7 @@ import msgspec
 import sqlalchemy as sa
 
 from services.common.auth import Principal
-from services.common.clients.registry import LoanChanged
+from services.common.contracts.registry import LoanChanged
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import SecurityLevel, security_rank
 from services.registry.journal.audit import AuditEntry, DetailValue

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Protocol
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
+from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
 from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry

@@ -21,8 +21,8 @@ import contextlib
 import logging
 from datetime import date
 
-from services.common.clients.registry import DocumentDestroyed, DocumentRecord, feed_document
 from services.common.clock import Clock
+from services.common.contracts.registry import DocumentDestroyed, DocumentRecord, feed_document
 from services.registry.journal.audit import AuditEntry
 from services.registry.retention.loans import LoanLedger
 from services.registry.retention.models import Destruction, WithheldReason

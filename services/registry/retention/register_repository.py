@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.clients.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
 from services.common.errors import Conflict
 from services.registry.catalogue.models import documents

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.common.clients.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ValidationFailed
 from services.common.models import Category, RetentionClass
 from services.registry.retention.models import (

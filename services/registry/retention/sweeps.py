@@ -16,12 +16,8 @@ from datetime import date, datetime
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
-    DocumentCorrected,
-    DocumentRecord,
-    feed_document,
-)
 from services.common.clock import Clock
+from services.common.contracts.registry import DocumentCorrected, DocumentRecord, feed_document
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.access import visible_to
 from services.registry.journal.audit import AuditEntry

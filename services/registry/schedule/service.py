@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.common.clients.registry import ScheduleChanged
 from services.common.clock import Clock
+from services.common.contracts.registry import ScheduleChanged
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, RetentionClass
 from services.registry.journal.audit import AuditEntry

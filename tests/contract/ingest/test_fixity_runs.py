@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from services.common.clients.registry import FixityPage, FixityResult, NumberingReport
 from services.common.clock import FixedClock
+from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
 from services.common.db import create_engine, migrate
 from services.common.errors import DependencyUnavailable, NotFound
 from services.common.objectstore import ObjectStore, original_key

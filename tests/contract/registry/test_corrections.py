@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentCorrected, SecurityChanged
+from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
 from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, MANAGER, Registry

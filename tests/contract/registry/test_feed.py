@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentFiled,
     HouseholdChanged,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.common.clients.registry import DocumentFiled
+from services.common.contracts.registry import DocumentFiled
 from services.common.errors import Conflict
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
 from tests.support.registry import new_document, sha

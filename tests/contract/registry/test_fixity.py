@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from services.common.clients.registry import CounterMismatch, NumberGap, NumberingReport
+from services.common.contracts.registry import CounterMismatch, NumberGap, NumberingReport
 from services.registry.access import access_filter
 from tests.contract.registry.conftest import INGEST, Registry
 from tests.support.registry import new_document

@@ -16,9 +16,9 @@ from click.testing import CliRunner, Result
 
 from services.cli import main
 from services.common.auth import Principal
-from services.common.clients.registry import NewDocument
 from services.common.clock import FixedClock
 from services.common.config import load_settings
+from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.bootstrap import RegistryServices
 from services.registry.journal.audit import AuditKey

@@ -7,7 +7,8 @@ import asyncio
 
 import pytest
 
-from services.common.clients.registry import AccessAnswer, RegistryClient
+from services.common.clients.registry import RegistryClient
+from services.common.contracts.registry import AccessAnswer
 from services.common.errors import Forbidden
 from tests.e2e.registry.conftest import document_body
 from tests.fixtures.app import ArchiveServer

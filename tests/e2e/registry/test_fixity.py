@@ -11,7 +11,8 @@ from typing import TypeVar
 
 import pytest
 
-from services.common.clients.registry import FixityEntry, NumberGap, RegistryClient
+from services.common.clients.registry import RegistryClient
+from services.common.contracts.registry import FixityEntry, NumberGap
 from tests.e2e.registry.conftest import document_body
 from tests.e2e.search.support import destroy
 from tests.fixtures.app import ArchiveServer

@@ -20,10 +20,10 @@ import httpx
 
 from services.app import create_app
 from services.common.auth import TokenCodec
-from services.common.clients.registry import DocumentDestroyed, feed_document
 from services.common.clock import SystemClock
 from services.common.config import load_settings
 from services.common.context import Context, ServiceName
+from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
 from services.registry.store import RegistryStore
 from services.server import BackgroundServer

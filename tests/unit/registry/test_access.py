@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from services.common.auth import Principal
-from services.common.clients.registry import AccessFilter, Action, DocumentStatus
+from services.common.contracts.registry import AccessFilter, Action, DocumentStatus
 from services.common.models import ROLES, SecurityLevel
 from services.registry.access import NO_GRANTS, AccessGrants, access_filter, can, visible_to
 

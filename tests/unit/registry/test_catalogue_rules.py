@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.common.clients.registry import DocumentRecord, PaperLocation
+from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.errors import ValidationFailed
 from services.registry.catalogue.corrections import apply_changes
 from services.registry.catalogue.models import MetadataChanges

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from services.common.auth import Principal
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     AccessFilter,
     Change,
     ChangeEvent,

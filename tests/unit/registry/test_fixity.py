@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import pytest
 
-from services.common.clients.registry import CounterMismatch, NumberGap, NumberingReport
+from services.common.contracts.registry import CounterMismatch, NumberGap, NumberingReport
 from services.registry.catalogue.fixity import MAX_LISTED_GAPS, NumberingCheck
 from services.registry.catalogue.numbers import archive_no, split_archive_no
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.common.clients.registry import AccessFilter as RegistryAccessFilter
+from services.common.contracts.registry import AccessFilter as RegistryAccessFilter
 from services.search.access import index_access
 from services.search.index.models import AccessFilter
 

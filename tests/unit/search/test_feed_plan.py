@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.common.clients.registry import (
+from services.common.contracts.registry import (
     Change,
     ChangeEvent,
     DocumentCorrected,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
-from services.common.clients.registry import DocumentRecord
 from services.common.clock import FixedClock
+from services.common.contracts.registry import DocumentRecord
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import User
 from services.registry.accounts.repository import AccountsRepository

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.common.clients.registry import LoanChanged
+from services.common.contracts.registry import LoanChanged
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.audit import AuditQuery
 from services.registry.lending.models import ExternalReader

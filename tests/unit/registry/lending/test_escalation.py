@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from services.common.clients.registry import LoanChanged
 from services.common.clock import FixedClock
+from services.common.contracts.registry import LoanChanged
 from services.registry.lending.escalation import EscalationTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
 from tests.unit.registry.lending.conftest import INGEST, START, Lending, person

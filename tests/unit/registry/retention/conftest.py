@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
-from services.common.clients.registry import DocumentRecord, NewDocument
 from services.common.clock import FixedClock
+from services.common.contracts.registry import DocumentRecord, NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.accounts.repository import AccountsRepository

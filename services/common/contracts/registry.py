@@ -1,0 +1,442 @@
+"""The registry's wire contract: what it answers and what its clients send, one definition
+on both sides (the registry, ingest, search and the staff pages import it from here).
+
+The registry is the system of record (architecture principle 1): ingest registers
+documents and asks it for access decisions before serving text or originals; search pulls
+its change feed and asks it for the caller's access filter; ingest's fixity check reads
+the catalogue and reports to the audit log. The calls themselves are
+``services.common.clients.registry.RegistryClient``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.models import (
+    Category,
+    RetentionClass,
+    SecurityLevel,
+    Sha256,
+    Struct,
+    Username,
+)
+
+# --- documents ---------------------------------------------------------------------------
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+DocumentStatus = Literal["active", "destroyed"]
+
+
+class PaperLocation(Struct):
+    """Where a paper original is kept (D7): building / room / cabinet / box."""
+
+    building: Label
+    room: Label
+    cabinet: Label
+    box: Label
+
+
+class ExtractionSummary(Struct):
+    """How well the text was extracted, so readers know what to trust."""
+
+    mean_confidence: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+    pages_needing_review: list[Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]] = \
+        msgspec.field(default_factory=list)
+    method: Literal["text_layer", "ocr", "mixed"] | None = None
+
+
+class NewDocument(Struct):
+    """A registration (归档), idempotent by ``sha256``: the same bytes are the same document.
+
+    ``household`` and ``category`` are plain strings so that a wrong value is refused with
+    a domain code (422 ``invalid_household``, ``unknown_category``, ``household_required``)
+    rather than a decode error. ``filed_by`` is honoured only from a service token (ingest
+    files on behalf of the uploader); a user who registers directly is the filer.
+    ``location`` is where the paper original is kept; ``is_copy`` marks the filed item as
+    a copy of the original kept there (D7).
+    """
+
+    sha256: Sha256
+    category: str
+    title: Title
+    filed_at: date
+    media_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    size_bytes: Annotated[int, msgspec.Meta(ge=0, le=2**62)]
+    household: str | None = None
+    security: SecurityLevel = "ordinary"
+    personal_info: bool = False
+    working: bool = False
+    location: PaperLocation | None = None
+    is_copy: bool = False
+    language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    pages: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
+    extraction: ExtractionSummary | None = None
+    original_filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None
+    filed_by: Username | None = None
+
+
+class DocumentRecord(Struct):
+    """One catalogue record (目录条目): the current version of a document's metadata.
+
+    ``working`` marks a working document (工作文件, still in use by a department): its
+    metadata changes need a manager's approval (D6). ``retention_start`` is the filing
+    date, or the move-out date once the document's occupancy is closed (R1);
+    ``disposal_due`` is null for ``permanent``.
+    """
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    household: str | None
+    occupancy_id: int | None
+    category: Category
+    title: str
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+    working: bool
+    location: PaperLocation | None
+    is_copy: bool
+    language: str | None
+    pages: int
+    extraction: ExtractionSummary | None
+    media_type: str
+    size_bytes: int
+    original_filename: str | None
+    retention_class: RetentionClass
+    retention_start: date
+    disposal_due: date | None
+    status: DocumentStatus
+    version: int
+    filed_by: str
+    registered_at: datetime
+    updated_at: datetime
+
+
+# --- access decisions --------------------------------------------------------------------
+
+Action = Literal["list", "read", "read_text", "download", "correct"]
+"""``list``/``read``: the catalogue record; ``read_text``: the content (text, page images),
+possibly view-only; ``download``: the original bytes or any export; ``correct``: metadata."""
+
+DecisionCode = Literal[
+    "allowed", "not_visible", "needs_grant", "view_only", "role_required", "destroyed",
+    "above_clearance",
+]
+
+
+class Decision(Struct):
+    """The answer of ``can()``: ``not_visible`` is a 404 (existence must not leak), the
+    other refusals are 403; ``view_only`` means read in the system, no download (B2)."""
+
+    allowed: bool
+    code: DecisionCode
+    reason: str
+    view_only: bool = False
+
+    def error(self) -> ArchiveError:
+        """The error a route answers a refusal with."""
+        if self.code == "not_visible":
+            return NotFound(self.reason, code="unknown_document")
+        if self.code == "destroyed":
+            return NotFound(self.reason, code="document_destroyed")
+        return Forbidden(self.reason, code=self.code)
+
+    def enforce(self) -> None:
+        """Raise the refusal's ``error()``; do nothing if allowed."""
+        if not self.allowed:
+            raise self.error()
+
+
+class AccessRequest(Struct):
+    document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    action: Action
+
+
+class AccessAnswer(Decision):
+    """A decision, with the catalogue record when the document is visible to the caller."""
+
+    document: DocumentRecord | None = None
+
+
+MAX_VISIBILITY_IDS = 1000
+"""Document ids one visibility question may ask about."""
+
+
+class VisibilityQuestion(Struct):
+    """Which of these documents may the caller know exist?"""
+
+    document_ids: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]],
+                            msgspec.Meta(max_length=MAX_VISIBILITY_IDS)]
+
+
+class VisibleDocuments(Struct):
+    """The ids of a ``VisibilityQuestion`` the caller may know exist, in its order."""
+
+    document_ids: list[str]
+
+
+class AccessFilter(Struct):
+    """What search puts inside its query so totals and facets never count the unseen.
+
+    Visible (listed, metadata shown): ``unrestricted`` or ``security`` in
+    ``visible_levels`` or ``document_id`` in ``granted``. Content searchable (text,
+    highlights): ``unrestricted``, or ``security`` in ``readable_levels`` and not
+    ``personal_info``, or ``document_id`` in ``granted``. (Search's own filter is
+    ``clearance`` plus ``granted`` as its full-text ids.)
+    """
+
+    unrestricted: bool
+    clearance: SecurityLevel
+    visible_levels: list[SecurityLevel]
+    readable_levels: list[SecurityLevel]
+    granted: list[str]
+
+
+# --- change feed -------------------------------------------------------------------------
+
+
+class FeedDocument(Struct):
+    """The document fields an event carries: enough for search to index without a call."""
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    household: str | None
+    category: Category
+    title: str
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+    status: DocumentStatus
+    version: int
+    language: str | None
+    pages: int
+
+
+class DocumentFiled(Struct, tag="document_filed", tag_field="kind"):
+    document: FeedDocument
+
+
+class DocumentCorrected(Struct, tag="document_corrected", tag_field="kind"):
+    document: FeedDocument
+    fields: list[str]
+
+
+class SecurityChanged(Struct, tag="security_changed", tag_field="kind"):
+    """A correction that changed ``security`` or ``personal_info``: who may see it changed."""
+
+    document: FeedDocument
+    fields: list[str]
+    previous_security: SecurityLevel
+    previous_personal_info: bool
+
+
+class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
+    """Created, new occupant (D2) or move-out (D3). Closing an occupancy restarts the
+    retention clock of its documents; ``documents_recomputed`` says how many."""
+
+    household: str
+    change: Literal["created", "occupant_changed", "moved_out"]
+    label: str | None
+    occupancy_id: int | None = None
+    documents_recomputed: int = 0
+
+
+class ScheduleChanged(Struct, tag="schedule_changed", tag_field="kind"):
+    """The retention schedule changed (R1); ``disposal_due`` was recomputed."""
+
+    classes: dict[str, RetentionClass]
+    years: dict[str, int]
+    documents_recomputed: int
+
+
+class DocumentDestroyed(Struct, tag="document_destroyed", tag_field="kind"):
+    """Destroyed (R6): search drops it; ingest deletes the original and derived files."""
+
+    document: FeedDocument
+    destroyed_at: datetime
+
+
+TextEngine = Literal["ppocr", "tesseract"]
+
+
+class TextRevision(Struct):
+    """Ingest tells the registry that a document's page texts have a new version (re-read
+    by OCR with ``archive reocr``, or corrected by a person: ``engine`` null). The original
+    is untouched (D6); the older text is kept by ingest."""
+
+    text_version: Annotated[int, msgspec.Meta(ge=2)]
+    engine: TextEngine | None
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    revised_by: Username
+    language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    extraction: ExtractionSummary | None = None
+
+
+class TextRevised(Struct, tag="text_revised", tag_field="kind"):
+    """A document's page texts have a new version: search reads them again and reindexes."""
+
+    document: FeedDocument
+    text_version: int
+    engine: TextEngine | None
+    reason: str
+    revised_by: str
+
+
+class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
+    """A loan (借阅, B3–B5) moved: requested, approved (one step), rejected, issued,
+    acknowledged, renewed, copy_recorded, returned or escalated (B4). ``status`` is the
+    loan's state after the move; ``documents`` are the lent documents' ids."""
+
+    loan_id: str
+    change: Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
+                    "copy_recorded", "returned", "escalated"]
+    status: Literal["requested", "approved", "rejected", "out", "returned"]
+    borrower: str
+    documents: list[str]
+
+
+ChangeEvent = (
+    DocumentFiled | DocumentCorrected | SecurityChanged | HouseholdChanged | ScheduleChanged
+    | DocumentDestroyed | LoanChanged | TextRevised
+)
+"""Every event the registry appends; consumers ``match`` on it and skip what they ignore."""
+
+
+class Change(Struct):
+    seq: int
+    at: datetime
+    event: ChangeEvent
+
+
+class FeedPage(Struct):
+    """``changes`` after the cursor in ``seq`` order; continue from ``last_seq``
+    (the cursor itself when empty); ``head`` is the newest ``seq``, to measure lag."""
+
+    changes: list[Change]
+    last_seq: int
+    head: int
+
+
+def feed_document(record: DocumentRecord) -> FeedDocument:
+    return FeedDocument(
+        document_id=record.document_id, archive_no=record.archive_no, sha256=record.sha256,
+        household=record.household, category=record.category, title=record.title,
+        filed_at=record.filed_at, security=record.security,
+        personal_info=record.personal_info, status=record.status, version=record.version,
+        language=record.language, pages=record.pages,
+    )
+
+
+# --- fixity (reliability promise 6) ------------------------------------------------------
+
+
+class NumberGap(Struct):
+    """Archive numbers of a series (the number without its ``-NNNN``, e.g.
+    ``2024-correspondence-A-1201``) that no record holds, between 1 and the higher of its
+    counter and its highest number in use (D8: destruction keeps records, so never a gap).
+    ``missing`` lists the lowest 1 000 at most (a counter set to a billion must not answer
+    a billion numbers); ``unlisted`` counts the rest."""
+
+    series: str
+    missing: list[int]
+    unlisted: int = 0
+
+
+class CounterMismatch(Struct):
+    """A series whose counter is below its highest number in use (the next filing would
+    take a number already held), or which has a counter row and no records or records and
+    no counter row (the missing side is 0)."""
+
+    series: str
+    counter: int
+    highest: int
+
+
+class NumberingReport(Struct):
+    """The archive-number check over the whole catalogue (D8): how many ``series`` and
+    ``documents`` (catalogue records) were checked, and what is wrong. ``duplicates`` are
+    archive numbers held by more than one record (the schema's unique constraint forbids
+    them; the check does not rely on it); ``malformed`` are archive numbers that are not
+    ``{series}-{NNNN}`` at all, and count in no series."""
+
+    series: int
+    documents: int
+    gaps: list[NumberGap]
+    duplicates: list[str]
+    counter_mismatches: list[CounterMismatch]
+    malformed: list[str] = msgspec.field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.gaps or self.duplicates or self.counter_mismatches or self.malformed)
+
+
+class FixityEntry(Struct):
+    """What the fixity job needs to re-hash one original against its catalogue record,
+    and to check its lock (``disposal_due`` null: permanent)."""
+
+    document_id: str
+    archive_no: str
+    sha256: str
+    status: DocumentStatus
+    pages: int
+    size_bytes: int
+    updated_at: datetime
+    disposal_due: date | None = None
+
+
+class FixityPage(Struct):
+    """Catalogue records (destroyed ones included) in ``document_id`` order; continue with
+    ``after=next_after``, which is null on the last page."""
+
+    entries: list[FixityEntry]
+    next_after: str | None
+
+
+FixityFindingKind = Literal[
+    "original_missing", "original_altered", "text_missing", "text_incomplete",
+    "destroyed_original_kept", "archive_number_gap", "archive_number_duplicate",
+    "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
+    "text_version_missing",
+    "original_unlocked",
+]
+
+
+class FixityFinding(Struct):
+    """One mismatch a fixity run found between the store and the catalogue; ``redacted``
+    when shown to a reader not cleared for what it names (counted, not named)."""
+
+    kind: FixityFindingKind
+    detail: str
+    document_id: str | None = None
+    archive_no: str | None = None
+    redacted: bool = False
+
+
+class FixityResult(Struct):
+    """What a finished fixity run reports to the registry's audit log."""
+
+    run_id: str
+    trigger: str
+    started_by: str
+    documents_checked: int
+    bytes_hashed: int
+    findings: list[FixityFinding]
+
+
+# --- registration ------------------------------------------------------------------------
+
+
+class Registration(Struct):
+    """The answer to a filing: the record, and whether this filing created it."""
+
+    document: DocumentRecord
+    created: bool
+    """False when the same bytes were already registered: the existing record."""
