@@ -32,13 +32,15 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from services.common.auth import Principal
+from services.common.auth import Principal, TokenCodec
 from services.common.clock import SystemClock
 from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.common.models import CATEGORIES
 from services.registry.bootstrap import RegistryServices
+from services.registry.destruction.signatures import WitnessSeal
 
+BENCH_KEY = "bench-" + "k" * 32
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 READER = Principal(username="bench", roles=("staff",), clearance="confidential")
 TITLES = ["关于空调漏水的函", "二次装修申请表", "物业管理费缴费收据", "紧急联络人登记表",
@@ -96,7 +98,8 @@ async def p50_ms(reads: int, read: Callable[[], Awaitable[object]]) -> float:
 async def run(url: str, args: argparse.Namespace) -> str:
     await migrate(url, "registry")
     engine = create_engine(url)
-    services = RegistryServices(engine, SystemClock())
+    services = RegistryServices(engine, SystemClock(), codec=TokenCodec(BENCH_KEY, ttl_s=60),
+                                seal=WitnessSeal(BENCH_KEY))
     batch = documents(args.docs, args.per_household, args.seed)
     try:
         seconds = await file_all(services, batch, args.concurrency)

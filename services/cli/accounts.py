@@ -11,8 +11,8 @@ import httpx
 from services.cli.client import DEFAULT_SERVER, save_token
 from services.common.config import load_settings
 from services.common.models import ROLES, SECURITY_LEVELS
-from services.registry.accounts.local import add_user
 from services.registry.accounts.models import NewUser
+from services.registry.bootstrap import add_user
 
 
 @click.group()

@@ -19,11 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from sqlalchemy.exc import DBAPIError
 
 from services.common.config import Settings, load_settings
-from services.common.db import create_engine, is_sqlite
 from services.common.errors import DependencyUnavailable
-from services.common.objectstore import open_object_store
-from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
-from services.registry.journal.audit import AuditKey, ChainReport, verify
+from services.registry.bootstrap import verify_audit
+from services.registry.journal.models import ChainReport
 
 
 @click.group()
@@ -49,29 +47,14 @@ def verify_command() -> None:
 
 
 async def _verify(settings: Settings) -> ChainReport:
-    url = settings.database_url_for("registry")
-    if is_sqlite(url) and not (settings.data_dir / "registry.db").exists() \
-            and settings.database_url is None:
-        raise DependencyUnavailable(
-            f"no registry database in {settings.data_dir}; set ARCHIVE_DATA_DIR or "
-            "ARCHIVE_DATABASE_URL to the archive's", code="no_database")
-    engine = create_engine(url, pool_size=1)
-    key = AuditKey(settings.audit_key_bytes())
-    try:
+    with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, console=Console(stderr=True),
+                  disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("audit", total=None)
         try:
-            anchor = await AuditAnchors(open_object_store(settings), key).latest()
-        except ForgedAnchor as exc:
-            return ChainReport(intact=False, entries=0, problem=exc.detail)
-        with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True, console=Console(stderr=True),
-                      disable=not sys.stderr.isatty()) as bar:
-            task = bar.add_task("audit", total=None)
-            return await verify(engine, key=key, anchor=anchor,
-                                progress=lambda done, total: bar.update(
-                                    task, completed=done, total=total))
-    except DBAPIError as exc:
-        raise DependencyUnavailable(
-            f"cannot read the audit log: {str(exc.orig).splitlines()[0]}; is the database "
-            "migrated ('archive migrate')?", code="database_unavailable") from exc
-    finally:
-        await engine.dispose()
+            return await verify_audit(settings, progress=lambda done, total: bar.update(
+                task, completed=done, total=total))
+        except DBAPIError as exc:
+            raise DependencyUnavailable(
+                f"cannot read the audit log: {str(exc.orig).splitlines()[0]}; is the "
+                "database migrated ('archive migrate')?", code="database_unavailable") from exc

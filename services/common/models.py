@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.errors import ValidationFailed
+
 
 class Struct(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every request and response body."""
@@ -52,6 +54,37 @@ HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_lengt
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 Username = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
 Department = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+
+
+COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)
+"""Company documents (公司文件与制度) belong to no household; every other one to one (D1)."""
+
+
+def checked_category(value: str) -> Category:
+    """``value`` as a category of D5's vocabulary; 422 ``unknown_category`` if it is not."""
+    for category in CATEGORIES:
+        if category == value:
+            return category
+    raise ValidationFailed(f"unknown category {value!r}; use one of: {', '.join(CATEGORIES)}",
+                           code="unknown_category")
+
+
+def checked_household(value: str | None, category: Category) -> str | None:
+    """The household a document of ``category`` is filed to (None for a company document):
+    422 ``household_required`` or ``invalid_household`` where D1 is not kept. Ingest asks
+    at upload, the registry at filing: the same answer on both."""
+    if not value:
+        # D1: one household, one file; only company documents have none.
+        if category not in COMPANY_CATEGORIES:
+            raise ValidationFailed(
+                f"a {category} document belongs to a household; give its unit code "
+                "(e.g. A-1201); only company documents (policy) have none",
+                code="household_required")
+        return None
+    if not HOUSEHOLD_RE.match(value):
+        raise ValidationFailed(f"{value!r} is not a unit code like A-1201 (D1)",
+                               code="invalid_household")
+    return value
 
 
 def split_household(code: str) -> tuple[str, int, int]:

@@ -5,7 +5,7 @@ reindex, a fixity run, a destruction being carried out) is a ``BackgroundTask``:
 at start-up or on request, cancelled at shut-down, a crash logged with its traceback.
 
 - ``BackgroundTask(name, run)``: one task; ``start`` does nothing while it runs.
-- ``BackgroundTask.every(name, interval_s, step)``: ``step`` every ``interval_s``.
+- ``PeriodicTask(name, interval_s, step)``: ``step`` every ``interval_s``.
 - ``BackgroundTasks(name)``: at most one task per key (a register, a fixity run).
 - ``Backoff``: the pauses of a loop that retries what failed, doubling, with jitter.
 - ``follow(step, ...)``: the loop of a feed follower: apply, pause when drained, back off
@@ -34,27 +34,6 @@ class BackgroundTask:
         self._run = run
         self._task: asyncio.Task[None] | None = None
 
-    @classmethod
-    def every(cls, name: str, interval_s: float, step: Callable[[], Awaitable[object]]
-              ) -> BackgroundTask:
-        """A task that runs ``step`` every ``interval_s``, the first time one interval
-        after ``start`` (callers that want a run at once await ``step`` before). A step
-        that fails is logged and the next one runs on time: the task outlives a database
-        or peer that is away, and steps are written to be retried."""
-
-        async def run() -> None:
-            while True:
-                await asyncio.sleep(interval_s)
-                try:
-                    await step()
-                except ArchiveError as exc:
-                    log.warning("%s: %s (%s); trying again in %.0f s", name, exc.detail,
-                                exc.code, interval_s)
-                except Exception:
-                    log.exception("%s failed; trying again in %.0f s", name, interval_s)
-
-        return cls(name, run)
-
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
@@ -80,6 +59,34 @@ class BackgroundTask:
     def _log_crash(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("%s stopped", self.name, exc_info=task.exception())
+
+
+class PeriodicTask(BackgroundTask):
+    """A task that runs ``step`` every ``interval_s``, the first time one interval after
+    ``start``. A step that fails is logged and the next one runs on time: the task
+    outlives a database or peer that is away, and steps are written to be retried."""
+
+    def __init__(self, name: str, interval_s: float, step: Callable[[], Awaitable[object]]
+                 ) -> None:
+        super().__init__(name, self._every)
+        self.interval_s = interval_s
+        self.step = step
+
+    async def step_now(self) -> None:
+        """One step now, besides the schedule (at start-up: what fell due while the
+        service was down is done before it answers); a failure is logged, not raised."""
+        try:
+            await self.step()
+        except ArchiveError as exc:
+            log.warning("%s: %s (%s); trying again in %.0f s", self.name, exc.detail,
+                        exc.code, self.interval_s)
+        except Exception:
+            log.exception("%s failed; trying again in %.0f s", self.name, self.interval_s)
+
+    async def _every(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval_s)
+            await self.step_now()
 
 
 class BackgroundTasks:

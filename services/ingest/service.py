@@ -31,8 +31,13 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, FixityFinding
-from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
+from services.common.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.common.models import (
+    SecurityLevel,
+    checked_category,
+    checked_household,
+    security_rank,
+)
 from services.common.objectstore import ObjectStore, original_key, store_original
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import MediaType, sniff_media_type
@@ -47,9 +52,6 @@ from services.ingest.models import (
     UploadMetadata,
     UploadReceipt,
 )
-
-COMPANY_CATEGORIES = ("policy",)
-"""Company documents (公司文件与制度) belong to no household."""
 
 SNIFF_BYTES = 1024
 REDACTED_FINDING = "about a document you are not cleared for"
@@ -100,18 +102,7 @@ def parse_metadata(raw: str | bytes) -> UploadMetadata:
         raise BadRequest(f"metadata is not a JSON object ({exc}); send e.g. "
                          '{"household": "A-1201", "category": "repair", "title": "…", '
                          '"filed_at": "2024-05-18"}', code="invalid_metadata") from exc
-    if metadata.category not in CATEGORIES:
-        raise ValidationFailed(f"unknown category {metadata.category!r}; use one of: "
-                               f"{', '.join(CATEGORIES)}", code="unknown_category")
-    if not metadata.household:
-        if metadata.category not in COMPANY_CATEGORIES:
-            raise ValidationFailed(
-                f"a {metadata.category} document belongs to a household; give its unit "
-                "code (e.g. A-1201); only company documents (policy) have none",
-                code="household_required")
-    elif not HOUSEHOLD_RE.match(metadata.household):
-        raise ValidationFailed(f"{metadata.household!r} is not a unit code like A-1201 (D1)",
-                               code="invalid_household")
+    checked_household(metadata.household, checked_category(metadata.category))
     return metadata
 
 

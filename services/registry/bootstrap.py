@@ -1,4 +1,9 @@
-"""Builds the registry service from its context: the one place it picks implementations."""
+"""Builds the registry service from its context: the one place it picks implementations.
+
+``RegistryServices`` is every domain service over one engine; the API (``build``), the
+command line (``add_user``, ``verify_audit``), the tests and the benchmark build them the
+same way.
+"""
 
 from __future__ import annotations
 
@@ -9,85 +14,144 @@ from litestar.di import Provide
 from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.common.auth import TokenCodec
 from services.common.clients.ingest import IngestClient
-from services.common.clock import Clock
+from services.common.clock import Clock, SystemClock
+from services.common.config import Settings
 from services.common.context import Context
-from services.common.db import create_engine, ping
+from services.common.db import create_engine, is_sqlite, ping
+from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
+from services.common.tasks import PeriodicTask
 from services.common.web import ServicePart
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
-from services.registry.accounts.repository import AccountsRepository
+from services.registry.accounts.models import NewUser, User
 from services.registry.accounts.service import AccountsService
-from services.registry.catalogue.api import (
-    AccessController,
-    CorrectionsController,
-    DocumentsController,
-    FixityController,
-)
-from services.registry.catalogue.corrections import CorrectionsService
-from services.registry.catalogue.fixity import FixityService
+from services.registry.catalogue.api import AccessController, DocumentsController
 from services.registry.catalogue.service import CatalogueService, NoUploads, Uploads
+from services.registry.circulation.api import CirculationController
+from services.registry.circulation.service import ESCALATION_INTERVAL_S, CirculationService
+from services.registry.corrections.api import CorrectionsController
+from services.registry.corrections.service import CorrectionsService
+from services.registry.destruction.api import DestructionsController, TombstonesController
+from services.registry.destruction.service import DestructionService
+from services.registry.destruction.signatures import WitnessSeal
+from services.registry.fixity.api import FixityController
+from services.registry.fixity.service import FixityService
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
+from services.registry.holds.api import HoldsController
+from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
 from services.registry.journal.anchors import AuditAnchors
 from services.registry.journal.api import AuditController, ChangesController
-from services.registry.journal.audit import AuditKey, append_only_state
-from services.registry.journal.service import JournalService, JournalUpkeep
+from services.registry.journal.models import ChainReport
+from services.registry.journal.rules import AuditKey
+from services.registry.journal.service import JournalService, Progress
 from services.registry.lending.api import (
     IncidentsController,
     LoansController,
     NotificationsController,
 )
-from services.registry.lending.escalation import Escalations, EscalationTask
-from services.registry.lending.grants import LoanGrants
-from services.registry.lending.handover import HandoverService
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.service import LendingService
-from services.registry.retention.signatures import WitnessSeal
-from services.registry.retention.wiring import RetentionServices
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
 from services.registry.statistics.api import StatisticsController
 from services.registry.statistics.service import StatisticsService
 from services.registry.store import RegistryStore
+from services.registry.sweeps.api import SweepsController
+from services.registry.sweeps.service import SweepsService
+
+CONTROLLERS = (
+    AuthController, UsersController, HouseholdsController, ScheduleController,
+    DocumentsController, AccessController, CorrectionsController, FixityController,
+    ChangesController, AuditController, LoansController, CirculationController,
+    NotificationsController, IncidentsController, SweepsController, HoldsController,
+    DestructionsController, TombstonesController, StatisticsController,
+)
+DEFAULTS = Settings()
 
 
 class RegistryServices:
-    """The registry's domain services over one engine (the API, the CLI and the
-    benchmark build them the same way)."""
+    """The registry's domain services over one engine, built in their dependency order.
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, *,
-                 grants: GrantSource | None = None, periods: LoanPeriods | None = None,
-                 uploads: Uploads | None = None, audit_key: AuditKey | None = None,
-                 objects: ObjectStore | None = None) -> None:
-        """``audit_key`` chains the audit log (``None``: ``AuditKey.well_known()``);
-        ``objects`` is where the chain's head is anchored (``None``: nowhere)."""
+    ``codec`` issues tokens and ``seal`` signs witnesses (both from the secret key);
+    ``audit_key`` chains the audit log (``None``: ``AuditKey.well_known()``); ``objects``
+    is where the chain's head is anchored (``None``: nowhere); ``grants`` who may view
+    what through a loan (``None``: the lending feature's digital loans); ``uploads`` asks
+    ingest what was uploaded (``None``: nothing). ``settings`` gives the rules' periods
+    and limits."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, *, codec: TokenCodec,
+                 seal: WitnessSeal, settings: Settings = DEFAULTS,
+                 audit_key: AuditKey | None = None, objects: ObjectStore | None = None,
+                 grants: GrantSource | None = None, uploads: Uploads | None = None) -> None:
         self.store = RegistryStore(engine, audit_key=audit_key)
-        source = grants or LoanGrants(self.store, clock)
         anchors = AuditAnchors(objects, self.store.audit_key) if objects is not None else None
         self.journal = JournalService(self.store, clock, anchors=anchors)
+        periods = LoanPeriods.from_settings(settings)
+        self.lending = LendingService(self.store, clock, journal=self.journal)
+        self.circulation = CirculationService(self.store, clock, journal=self.journal,
+                                              periods=periods)
+        self.accounts = AccountsService(
+            self.store, codec, clock, attempts_per_minute=settings.login_attempts_per_minute,
+            attempts_per_address_per_minute=settings.login_attempts_per_address_per_minute,
+            open_loans=self.lending.open_loans, journal=self.journal)
+        source = grants or self.lending
+        self.households = HouseholdsService(self.store, clock)
+        self.schedule = ScheduleService(self.store, clock)
         self.catalogue = CatalogueService(self.store, clock, grants=source,
                                           journal=self.journal, uploads=uploads or NoUploads())
         self.corrections = CorrectionsService(self.store, clock, grants=source,
                                               journal=self.journal)
-        self.households = HouseholdsService(self.store, clock)
-        self.schedule = ScheduleService(self.store, clock)
-        self.lending = LendingService(self.store, clock, journal=self.journal)
-        self.handover = HandoverService(self.store, clock, journal=self.journal,
-                                        periods=periods or LoanPeriods())
-        self.escalations = Escalations(self.store, periods or LoanPeriods())
         self.fixity = FixityService(self.store, clock)
+        self.holds = HoldsService(self.store, clock)
+        self.sweeps = SweepsService(self.store, clock, self.journal,
+                                    wait_days=settings.destruction_wait_days)
+        self.destructions = DestructionService(self.store, clock, self.journal,
+                                               passwords=self.accounts, seal=seal)
         self.statistics = StatisticsService(self.store, clock)
+        self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
+                                       self.circulation.escalate_due)
+        self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
+                                   self.journal.upkeep)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine: AsyncEngine, clock: Clock, *,
+                      objects: ObjectStore | None = None, uploads: Uploads | None = None
+                      ) -> RegistryServices:
+        return cls(engine, clock, settings=settings,
+                   codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
+                   seal=WitnessSeal(settings.signing_key()),
+                   audit_key=AuditKey(settings.audit_key_bytes()), objects=objects,
+                   uploads=uploads)
+
+    async def start(self) -> None:
+        """After the database is migrated: the audit upkeep and the escalation check run
+        once now (what fell due while the registry was down is escalated before it
+        answers), then periodically; executions a crash interrupted resume."""
+        for task in (self.upkeep, self.escalation):
+            await task.step_now()
+            task.start()
+        await self.destructions.executor.resume()
+
+    async def stop(self) -> None:
+        await self.destructions.executor.stop()
+        await self.escalation.stop()
+        await self.upkeep.stop()
+        await self.upkeep.step_now()
 
     def dependencies(self) -> dict[str, Provide]:
         provided: dict[str, Any] = {
-            "catalogue": self.catalogue, "corrections": self.corrections,
-            "households": self.households, "schedule": self.schedule,
-            "journal": self.journal, "lending": self.lending, "handover": self.handover,
-            "fixity": self.fixity, "statistics": self.statistics,
+            "accounts": self.accounts, "catalogue": self.catalogue,
+            "corrections": self.corrections, "households": self.households,
+            "schedule": self.schedule, "journal": self.journal, "lending": self.lending,
+            "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
+            "sweeps": self.sweeps, "destructions": self.destructions,
+            "statistics": self.statistics,
         }
         return {name: _provide(value) for name, value in provided.items()}
 
@@ -101,54 +165,59 @@ def build(ctx: Context) -> ServicePart:
     engine = create_engine(url)
     ingest = IngestClient(ctx.peer_url("ingest"), name="ingest",
                           service_token=partial(ctx.codec.service_token, "registry"))
-    objects = open_object_store(ctx.settings, clock=ctx.clock)
-    registry = RegistryServices(engine, ctx.clock,
-                                periods=LoanPeriods.from_settings(ctx.settings),
-                                uploads=ingest,
-                                audit_key=AuditKey(ctx.settings.audit_key_bytes()),
-                                objects=objects)
-    upkeep = JournalUpkeep(registry.journal,
-                           interval_s=ctx.settings.audit_anchor_interval_s)
-    accounts = AccountsService(
-        AccountsRepository(engine, audit_key=registry.store.audit_key), ctx.codec, ctx.clock,
-        attempts_per_minute=ctx.settings.login_attempts_per_minute,
-        attempts_per_address_per_minute=ctx.settings.login_attempts_per_address_per_minute,
-        open_loans=registry.lending.open_loans, journal=registry.journal,
-    )
-    escalation = EscalationTask(registry.escalations, ctx.clock)
-    retention = RetentionServices(registry.store, registry.journal, ctx.clock,
-                                  passwords=accounts,
-                                  wait_days=ctx.settings.destruction_wait_days,
-                                  seal=WitnessSeal(ctx.settings.signing_key()))
+    registry = RegistryServices.from_settings(
+        ctx.settings, engine, ctx.clock, uploads=ingest,
+        objects=open_object_store(ctx.settings, clock=ctx.clock))
 
     async def start() -> None:
         await prepare_database(engine, url, "registry", embedded=ctx.embedded)
+        await registry.start()
 
     async def database() -> str:
         await ping(engine)
         return "ok"
 
-    async def audit_protection() -> str:
-        return await append_only_state(engine)
-
     router = Router(
-        path="/registry",
-        route_handlers=[
-            AuthController, UsersController, HouseholdsController, DocumentsController,
-            CorrectionsController, AccessController, FixityController, ScheduleController,
-            ChangesController, AuditController, LoansController, NotificationsController,
-            IncidentsController, StatisticsController,
-            *retention.controllers,
-        ],
-        dependencies={"accounts": _provide(accounts), **registry.dependencies(),
-                      **retention.dependencies()},
+        path="/registry", route_handlers=list(CONTROLLERS),
+        dependencies=registry.dependencies(),
         opt={JOURNAL_OPT: RefusalRecorder(registry.journal)},
     )
     return ServicePart(
-        name="registry", router=router,
-        on_startup=[start, upkeep.start, escalation.start, retention.start],
-        on_shutdown=[retention.stop, escalation.stop, upkeep.stop, ingest.close,
-                     engine.dispose],
-        readiness={"registry.database": database, "registry.audit": audit_protection},
-        verifier=accounts,
+        name="registry", router=router, on_startup=[start],
+        on_shutdown=[registry.stop, ingest.close, engine.dispose],
+        readiness={"registry.database": database,
+                   "registry.audit": registry.journal.append_only_state},
+        verifier=registry.accounts,
     )
+
+
+async def add_user(settings: Settings, new: NewUser) -> User:
+    """``archive user add``: create a user on the local database, no server needed."""
+    url = settings.database_url_for("registry")
+    engine = create_engine(url, pool_size=1)
+    try:
+        await prepare_database(engine, url, "registry", embedded=settings.database_url is None)
+        registry = RegistryServices.from_settings(settings, engine, SystemClock())
+        return await registry.accounts.create_user(new)
+    finally:
+        await engine.dispose()
+
+
+async def verify_audit(settings: Settings, *, progress: Progress | None = None
+                       ) -> ChainReport:
+    """``archive audit verify``: the audit chain on the registry's database, against its
+    newest anchor in the object store; needs the audit key, no server."""
+    url = settings.database_url_for("registry")
+    if is_sqlite(url) and not (settings.data_dir / "registry.db").exists() \
+            and settings.database_url is None:
+        raise DependencyUnavailable(
+            f"no registry database in {settings.data_dir}; set ARCHIVE_DATA_DIR or "
+            "ARCHIVE_DATABASE_URL to the archive's", code="no_database")
+    engine = create_engine(url, pool_size=1)
+    try:
+        store = RegistryStore(engine, audit_key=AuditKey(settings.audit_key_bytes()))
+        anchors = AuditAnchors(open_object_store(settings), store.audit_key)
+        journal = JournalService(store, SystemClock(), anchors=anchors)
+        return await journal.verify(progress=progress)
+    finally:
+        await engine.dispose()

@@ -7,15 +7,14 @@ The journal that records a refusal reaches the guard through the router's ``opt`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn, Protocol
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from services.common.auth import SERVICE_ROLE, principal_of
-from services.common.errors import Forbidden
+from services.common.auth import SERVICE_ROLE, Principal, principal_of
+from services.common.errors import ArchiveError, Forbidden
 from services.common.models import Role
-from services.registry.journal.service import JournalService
 
 JOURNAL_OPT = "registry_journal"
 
@@ -23,10 +22,17 @@ JOURNAL_OPT = "registry_journal"
 MAX_SEQ = 2**62
 
 
+class Journal(Protocol):
+    """Where refusals are audited (``JournalService``)."""
+
+    async def refuse(self, principal: Principal, action: str, error: ArchiveError
+                     ) -> NoReturn: ...
+
+
 class RefusalRecorder:
     """The journal, as the guards reach it."""
 
-    def __init__(self, journal: JournalService) -> None:
+    def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
     def __deepcopy__(self, memo: dict[int, Any]) -> RefusalRecorder:

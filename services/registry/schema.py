@@ -4,6 +4,7 @@ Table definitions here mirror the Alembic migrations in ``migrations/versions``,
 are the source of truth for the database.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,3 +30,10 @@ def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:
+    """``ids`` in pieces small enough for one statement's bound parameters (SQLite and
+    asyncpg both cap them near 32 000)."""
+    ordered = list(ids)
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)]

@@ -26,7 +26,8 @@ from sqlalchemy.exc import DBAPIError
 
 from services.cli import main
 from services.common.db import create_engine
-from services.registry.journal.audit import AuditEntry, AuditKey, chain_hash
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.rules import AuditKey, chain_hash
 from tests.security.conftest import Secured
 
 STORM = 120

@@ -1,4 +1,5 @@
-"""What registry tests share: new documents to file and principals from a table of people."""
+"""What registry tests share: the registry's services, new documents to file and principals
+from a table of people."""
 
 from __future__ import annotations
 
@@ -8,13 +9,26 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from services.common.auth import Principal
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.auth import Principal, TokenCodec
+from services.common.clock import Clock
 from services.common.contracts.registry import NewDocument
+from services.registry.bootstrap import RegistryServices
+from services.registry.destruction.signatures import WitnessSeal
 
 People = Mapping[str, tuple[tuple[str, ...], str, str | None]]
 """username → (roles, clearance, department)."""
 
 _counter = itertools.count()
+TEST_KEY = "k" * 32
+"""The secret key of registries built by tests (tokens, witness signatures)."""
+
+
+def registry_services(engine: AsyncEngine, clock: Clock, **options: Any) -> RegistryServices:
+    """The registry's services as the server builds them, over ``engine``, with test keys."""
+    return RegistryServices(engine, clock, codec=TokenCodec(TEST_KEY, ttl_s=60),
+                            seal=WitnessSeal(TEST_KEY), **options)
 
 
 def sha(text: str | None = None) -> str:

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from services.common.clock import Clock
-from services.common.tasks import BackgroundTask
+from services.common.tasks import PeriodicTask
 from services.ingest.fixity.checker import FixityChecker
 from services.ingest.fixity.repository import FixityRuns
 
@@ -24,7 +24,7 @@ class FixitySchedule:
         self.runs = runs
         self.clock = clock
         self.interval = interval
-        self._task = BackgroundTask.every("ingest-fixity-schedule", tick_s, self.start_if_due)
+        self._task = PeriodicTask("ingest-fixity-schedule", tick_s, self.start_if_due)
 
     async def due(self) -> bool:
         """Whether a run is due now."""
@@ -39,7 +39,7 @@ class FixitySchedule:
     async def start(self) -> None:
         """Look once now (a run that fell due while ingest was down starts at once), then
         every tick in the background."""
-        await self.start_if_due()
+        await self._task.step_now()
         self._task.start()
 
     async def stop(self) -> None:

@@ -1,1 +1,10 @@
-"""Accounts and tokens: users with roles, clearance and department (domain.md, People)."""
+"""Accounts and tokens (用户, domain.md, People): users with roles, clearance and
+department; passwords, tokens and throttled logins.
+
+    tables.py      users and login attempts
+    models.py      users, passwords, tokens as the API shows them
+    repository.py  ``tx.accounts``
+    service.py     ``AccountsService``: create and change users, check passwords, issue
+                   and verify tokens
+    api.py         the routes
+"""

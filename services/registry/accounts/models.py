@@ -1,4 +1,4 @@
-"""Accounts: API structs and tables."""
+"""Accounts: the API structs of users, passwords and tokens."""
 
 from __future__ import annotations
 
@@ -6,33 +6,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
-import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.common.auth import Principal
 from services.common.models import Department, Role, SecurityLevel, Struct, Username
-from services.registry.schema import metadata
-
-users = sa.Table(
-    "users", metadata,
-    sa.Column("username", sa.String(64), primary_key=True),
-    sa.Column("password_hash", sa.String(255), nullable=True),
-    sa.Column("roles", sa.JSON, nullable=False),
-    sa.Column("clearance", sa.String(16), nullable=False),
-    sa.Column("department", sa.String(64), nullable=True),
-    sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("deactivated_at", UtcDateTime, nullable=True),
-    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
-)
-
-login_attempts = sa.Table(
-    "login_attempts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("username", sa.String(64), nullable=False),
-    sa.Column("at", UtcDateTime, nullable=False),
-    sa.Column("succeeded", sa.Boolean, nullable=False),
-    sa.Column("address", sa.String(64), nullable=True),
-)
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
 RESERVED_USERNAMES = frozenset({"me"})
@@ -89,6 +65,12 @@ class User(Struct):
     created_at: datetime
     deactivated_at: datetime | None = None
 
+    def principal(self, *, token_version: int = 0) -> Principal:
+        """The user as a token of theirs describes them."""
+        return Principal(username=self.username, roles=tuple(self.roles),
+                         clearance=self.clearance, department=self.department,
+                         token_version=token_version)
+
 
 class TokenRequest(Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -99,4 +81,3 @@ class TokenResponse(Struct):
     access_token: str
     token_type: Literal["bearer"]
     expires_in: int
-

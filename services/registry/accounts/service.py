@@ -44,9 +44,10 @@ from services.registry.accounts.models import (
     User,
     UserChange,
 )
-from services.registry.accounts.repository import Account, AccountsRepository
-from services.registry.journal.audit import AuditEntry, DetailValue
+from services.registry.accounts.repository import Account
+from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
+from services.registry.store import RegistryStore
 
 OpenLoans = Callable[[str], Awaitable[list[str]]]
 """Ids of a user's loans that are not returned; departure is refused while any (B9)."""
@@ -64,12 +65,12 @@ async def no_open_loans(_: str) -> list[str]:
 
 class AccountsService:
     def __init__(
-        self, repository: AccountsRepository, codec: TokenCodec, clock: Clock, *,
+        self, store: RegistryStore, codec: TokenCodec, clock: Clock, *,
         attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
         open_loans: OpenLoans = no_open_loans, journal: JournalService | None = None,
     ) -> None:
         """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
-        self.repository = repository
+        self.store = store
         self.codec = codec
         self.clock = clock
         self.attempts_per_minute = attempts_per_minute
@@ -96,16 +97,20 @@ class AccountsService:
             department=new.department, active=True, created_at=self.clock.now(),
         )
         password_hash = await self._hash(new.password) if new.password else None
-        await self.repository.add(user, password_hash, entry=_entry(
-            "user_created", by, user.username, roles=user.roles, clearance=user.clearance,
-            department=user.department, password_set=password_hash is not None))
+        async with self.store.transaction() as tx:
+            await tx.accounts.add(user, password_hash)
+            await tx.journal.audit(_entry(
+                "user_created", by, user.username, roles=user.roles,
+                clearance=user.clearance, department=user.department,
+                password_set=password_hash is not None), at=user.created_at)
         return user
 
     async def get_user(self, username: str) -> User:
         return (await self._account(username)).user
 
     async def list_users(self) -> list[User]:
-        return await self.repository.list()
+        async with self.store.transaction() as tx:
+            return await tx.accounts.every()
 
     async def change_user(self, username: str, change: UserChange, *, by: str) -> User:
         """New roles, clearance or department: audited, and the user's tokens end."""
@@ -158,7 +163,8 @@ class AccountsService:
         attempts a minute on the account or from ``address``."""
         now = self.clock.now()
         await self._prune(now)
-        attempt = await self.repository.record_attempt(username, address, now,
+        async with self.store.transaction() as tx:
+            attempt = await tx.accounts.record_attempt(username, address, now,
                                                        since=now - RATE_WINDOW)
         if attempt.failed_before >= self.attempts_per_minute:
             raise TooManyRequests(
@@ -167,13 +173,14 @@ class AccountsService:
         if attempt.failed_from_address_before >= self.attempts_per_address_per_minute:
             raise TooManyRequests("too many failed logins from this address; wait a minute "
                                   "and try again", code="login_rate_limited")
-        found = await self.repository.get(username)
+        found = await self._found(username)
         usable = found is not None and found.user.active and found.password_hash is not None
         stored = found.password_hash if usable and found is not None else None
         right = await asyncio.to_thread(self._verify, stored or self._decoy_hash, password)
         if not (usable and right) or found is None:
             raise Unauthorized("wrong username or password", code="invalid_credentials")
-        await self.repository.succeeded(attempt.attempt_id)
+        async with self.store.transaction() as tx:
+            await tx.accounts.succeeded(attempt.attempt_id)
         return found.user
 
     async def issue_token(self, username: str, password: str, *,
@@ -191,8 +198,7 @@ class AccountsService:
         if self.journal is not None:
             await self.journal.record(AuditEntry(action="login", username=username,
                                                  detail={"address": address}))
-        token = self.codec.issue(principal_for(account.user,
-                                               token_version=account.token_version))
+        token = self.codec.issue(account.user.principal(token_version=account.token_version))
         return TokenResponse(access_token=token, token_type="bearer",  # noqa: S106 - a scheme
                              expires_in=self.codec.ttl_s)
 
@@ -207,7 +213,7 @@ class AccountsService:
             return
         checked_at = time.monotonic()
         changes = self._changes
-        found = await self.repository.get(principal.username)
+        found = await self._found(principal.username)
         if found is None or not found.user.active:
             raise Unauthorized("this account is disabled", code="account_disabled")
         if found.token_version != principal.token_version:
@@ -222,16 +228,21 @@ class AccountsService:
         # remembers nothing.
         version = (await self._account(username)).token_version
         self._forget(username, version)
-        await self.repository.change(username, values, entry=entry, at=self.clock.now(),
-                                     new_token_version=new_tokens)
+        async with self.store.transaction() as tx:
+            await tx.accounts.change(username, values, new_token_version=new_tokens)
+            await tx.journal.audit(entry, at=self.clock.now())
         self._forget(username, version)
 
     def _forget(self, username: str, version: int) -> None:
         self._changes += 1
         self._active.discard(f"{username}:{version}")
 
+    async def _found(self, username: str) -> Account | None:
+        async with self.store.transaction() as tx:
+            return await tx.accounts.get(username)
+
     async def _account(self, username: str) -> Account:
-        found = await self.repository.get(username)
+        found = await self._found(username)
         if found is None:
             raise NotFound(f"no user {username!r}", code="unknown_user")
         return found
@@ -240,7 +251,8 @@ class AccountsService:
         if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
             return
         self._pruned_at = now
-        await self.repository.prune_attempts(now - ATTEMPTS_KEPT)
+        async with self.store.transaction() as tx:
+            await tx.accounts.prune_attempts(now - ATTEMPTS_KEPT)
 
     async def _hash(self, password: str) -> str:
         return await asyncio.to_thread(self.hasher.hash, password)
@@ -254,9 +266,3 @@ class AccountsService:
 
 def _entry(action: str, by: str, username: str, **detail: DetailValue) -> AuditEntry:
     return AuditEntry(action=action, username=by, detail={"user": username, **detail})
-
-
-def principal_for(user: User, *, token_version: int = 0) -> Principal:
-    return Principal(username=user.username, roles=tuple(user.roles),
-                     clearance=user.clearance, department=user.department,
-                     token_version=token_version)

@@ -1,5 +1,5 @@
-"""Catalogue routes: registration, records, a household's file, corrections, access,
-and the registry's half of the fixity check."""
+"""Catalogue routes: registration, records, a household's file, a record's versions, and
+the access decisions the other services ask for."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import (
     HTTP_200_OK,
     HTTP_201_CREATED,
-    HTTP_202_ACCEPTED,
-    HTTP_204_NO_CONTENT,
 )
 
 from services.common.auth import SERVICE_ROLE, principal_of
@@ -21,25 +19,13 @@ from services.common.contracts.registry import (
     AccessFilter,
     AccessRequest,
     DocumentRecord,
-    FixityPage,
-    FixityResult,
     NewDocument,
-    NumberingReport,
     TextRevision,
     VisibilityQuestion,
     VisibleDocuments,
 )
-from services.common.errors import Forbidden
 from services.common.web import PageLimit, PageOffset
-from services.registry.catalogue.corrections import CorrectionsService
-from services.registry.catalogue.fixity import FixityService
-from services.registry.catalogue.models import (
-    Correction,
-    CorrectionDecision,
-    CorrectionRequest,
-    CorrectionStatus,
-    DocumentVersion,
-)
+from services.registry.catalogue.models import DocumentVersion
 from services.registry.catalogue.service import CatalogueService
 from services.registry.guards import allow
 
@@ -85,61 +71,10 @@ class DocumentsController(Controller):
 
     @get("/{document_id:str}/history", operation_id="getDocumentHistory")
     async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
-                      corrections: NamedDependency[CorrectionsService]
+                      catalogue: NamedDependency[CatalogueService]
                       ) -> list[DocumentVersion]:
         """Every version of the metadata with who, when, why and approver (D6)."""
-        return await corrections.history(principal_of(request), document_id)
-
-    @post("/{document_id:str}/corrections", operation_id="correctDocument")
-    async def correct(self, document_id: FromPath[str], data: JSONBody[CorrectionRequest],
-                      request: Request[Any, Any, Any],
-                      corrections: NamedDependency[CorrectionsService]
-                      ) -> Response[Correction]:
-        """201 with the applied correction, or 202 pending approval: a manager's when the
-        document is a working document (D6), a director's or centre head's when it lowers
-        security or clears ``personal_info`` (D10; the old level holds until then)."""
-        correction = await corrections.request(principal_of(request), document_id, data)
-        status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
-        return Response(correction, status_code=status)
-
-
-CORRECTION_DECIDERS = ("manager", "director", "center_head")
-"""Who may decide a pending correction; which of them, the correction says (D6, D10)."""
-CORRECTION_READERS = ("archivist", *CORRECTION_DECIDERS)
-
-
-class CorrectionsController(Controller):
-    path = "/corrections"
-    tags = ("catalogue",)
-
-    @get("/", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
-    async def list_corrections(
-        self, request: Request[Any, Any, Any],
-        corrections: NamedDependency[CorrectionsService],
-        status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
-        document_id: Annotated[str | None, QueryParameter()] = None,
-        limit: PageLimit = 100,
-    ) -> list[Correction]:
-        """Corrections, e.g. ``status=pending`` for a manager's queue."""
-        return await corrections.corrections(principal_of(request), status=status,
-                                             document_id=document_id, limit=limit)
-
-    @post("/{correction_id:str}/approve", operation_id="approveCorrection",
-          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
-    async def approve(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
-                      request: Request[Any, Any, Any],
-                      corrections: NamedDependency[CorrectionsService]) -> Correction:
-        """Someone other than the requester approves: a manager for a working document
-        (D6), a director or centre head when it lowers protection (D10); the new version
-        names them."""
-        return await corrections.approve(principal_of(request), correction_id, note=data.note)
-
-    @post("/{correction_id:str}/reject", operation_id="rejectCorrection",
-          status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
-    async def reject(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
-                     request: Request[Any, Any, Any],
-                     corrections: NamedDependency[CorrectionsService]) -> Correction:
-        return await corrections.reject(principal_of(request), correction_id, note=data.note)
+        return await catalogue.history(principal_of(request), document_id)
 
 
 class AccessController(Controller):
@@ -167,50 +102,3 @@ class AccessController(Controller):
                             catalogue: NamedDependency[CatalogueService]) -> AccessFilter:
         """What the caller may see and read, for search to filter inside its query."""
         return await catalogue.access_filter(principal_of(request))
-
-
-FIXITY_READERS = (SERVICE_ROLE, "admin", "archivist", "compliance")
-# Document ids are UUIDs: a cursor of anything else is refused at decode, so a NUL (which
-# PostgreSQL refuses with an error the store does not translate) never reaches it.
-PRINTABLE_ASCII = r"^[!-~]+$"
-
-
-class FixityController(Controller):
-    """What the periodic fixity job reads (reliability promise 6); read-only."""
-
-    path = "/fixity"
-    tags = ("catalogue",)
-    guards = [allow(*FIXITY_READERS)]  # noqa: RUF012 - Litestar's declared layer type
-
-    @get("/numbers", operation_id="checkArchiveNumbers")
-    async def numbers(self, request: Request[Any, Any, Any],
-                      fixity: NamedDependency[FixityService]) -> NumberingReport:
-        """Every archive number against the counters: gaps, duplicates, counters behind
-        the numbers in use (D8); ``clean`` when there is nothing to report. The report
-        names series and numbers of every security level, so a user needs ``secret``
-        clearance (403 ``above_clearance``)."""
-        principal = principal_of(request)
-        if not principal.cleared_for("secret"):
-            raise Forbidden("the archive-number check names documents of every security "
-                            "level; it needs secret clearance", code="above_clearance")
-        return await fixity.numbering()
-
-    @post("/results", operation_id="recordFixityResult", guards=[allow(SERVICE_ROLE)],
-          status_code=HTTP_204_NO_CONTENT)
-    async def results(self, data: JSONBody[FixityResult],
-                      fixity: NamedDependency[FixityService]) -> None:
-        """Ingest reports a finished fixity run; it goes into the audit log (O4)."""
-        await fixity.record(data)
-
-    @get("/documents", operation_id="listFixityDocuments")
-    async def documents(self, request: Request[Any, Any, Any],
-                        fixity: NamedDependency[FixityService],
-                        catalogue: NamedDependency[CatalogueService],
-                        after: Annotated[str | None, QueryParameter(
-                            min_length=1, max_length=36, pattern=PRINTABLE_ASCII)] = None,
-                        limit: PageLimit = 500) -> FixityPage:
-        """Every catalogue record (destroyed ones too) by ``document_id``, with what a
-        re-hash checks, as far as the caller may know it exists; continue with
-        ``after=next_after`` until it is null."""
-        access = await catalogue.access_filter(principal_of(request))
-        return await fixity.documents(after=after, limit=limit, access=access)

@@ -1,8 +1,11 @@
-"""Persistence of catalogue records, inside a registry transaction.
+"""Persistence of catalogue records and their versions, inside a registry transaction:
+``tx.documents``.
 
-Besides filing and correction, it offers what the retention and destruction features
-need: documents by ``disposal_due``, a new due date after appraisal, the destroyed mark;
-and what the fixity check reads: every archive number and counter, records by id.
+Besides filing and correction, it offers what the retention features need: documents by
+``disposal_due``, a new due date after appraisal, the destroyed mark; and what the
+fixity check reads: every archive number and counter, records by id. Versions are only
+ever inserted: version 1 is the filing, each change of the metadata adds the next, with
+who, when, why and the approver (D6).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from services.common.contracts.registry import AccessFilter, DocumentRecord, Fix
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
-from services.registry.catalogue.models import archive_counters, documents
-from services.registry.catalogue.numbers import COMPANY, series
+from services.registry.catalogue.models import DocumentVersion
+from services.registry.catalogue.rules import COMPANY, metadata_of, series
+from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules, retention_start
 from services.registry.schema import dialect_insert
 
@@ -84,6 +88,28 @@ class DocumentsRepository:
                                 .where(documents.c.document_id == record.document_id)
                                 .values(**values))
 
+    async def add_version(self, record: DocumentRecord, *, changes: dict[str, list[object]],
+                          changed_by: str, changed_at: datetime, reason: str,
+                          approved_by: str | None = None, correction_id: str | None = None
+                          ) -> None:
+        await self.conn.execute(document_versions.insert().values(
+            document_id=record.document_id, version=record.version,
+            metadata=metadata_of(record), changes=msgspec.to_builtins(changes),
+            changed_by=changed_by, changed_at=changed_at, reason=reason,
+            approved_by=approved_by, correction_id=correction_id,
+        ))
+
+    async def versions(self, document_id: str) -> list[DocumentVersion]:
+        rows = (await self.conn.execute(
+            sa.select(document_versions).where(document_versions.c.document_id == document_id)
+            .order_by(document_versions.c.version)
+        )).mappings()
+        return [DocumentVersion(
+            version=row["version"], metadata=row["metadata"], changes=row["changes"],
+            changed_by=row["changed_by"], changed_at=row["changed_at"], reason=row["reason"],
+            approved_by=row["approved_by"], correction_id=row["correction_id"],
+        ) for row in rows]
+
     async def newest_first(self, *, household: str | None, access: AccessFilter, limit: int,
                    offset: int) -> list[DocumentRecord]:
         """A household's file (or every document), newest first (D4), as far as visible."""
@@ -142,26 +168,6 @@ class DocumentsRepository:
             )
             changed += sum(int(count) for _, count in starts)
         return changed
-
-    async def due_for_disposal(self, as_of: date, *, categories: list[Category] | None = None,
-                               limit: int = 10_000) -> list[DocumentRecord]:
-        """Active documents whose ``disposal_due`` is on or before ``as_of`` (R2 sweeps)."""
-        query = sa.select(documents).where(documents.c.status == "active",
-                                           documents.c.disposal_due.is_not(None),
-                                           documents.c.disposal_due <= as_of)
-        if categories:
-            query = query.where(documents.c.category.in_(categories))
-        rows = (await self.conn.execute(
-            query.order_by(documents.c.disposal_due, documents.c.archive_no).limit(limit)
-        )).mappings()
-        return [record_of(row) for row in rows]
-
-    async def set_disposal_due(self, document_id: str, due: date | None, *, at: datetime
-                               ) -> None:
-        """A new due date decided at appraisal (R3: keep, appraise again)."""
-        await self.conn.execute(documents.update()
-                                .where(documents.c.document_id == document_id)
-                                .values(disposal_due=due, updated_at=at))
 
     async def mark_destroyed(self, document_id: str, *, at: datetime) -> DocumentRecord:
         """R6: the record stays, marked destroyed; the caller appends ``DocumentDestroyed``."""

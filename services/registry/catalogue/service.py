@@ -18,7 +18,6 @@ retention clock at move-out once that occupancy closes (D3, R1).
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Protocol
 
@@ -39,50 +38,19 @@ from services.common.contracts.registry import (
     TextRevision,
     feed_document,
 )
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import (
-    CATEGORIES,
-    HOUSEHOLD_RE,
-    Category,
-    security_rank,
-)
-from services.registry.access import GrantSource, access_filter, can, is_restricted
-from services.registry.catalogue.numbers import archive_no
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.models import Category, checked_category, checked_household, security_rank
+from services.registry.access import GrantSource, access_filter, can
+from services.registry.catalogue.models import DocumentVersion
+from services.registry.catalogue.rules import FILING_FIELDS, archive_no, audited, new_record
 from services.registry.households.models import Occupancy
-from services.registry.journal.audit import AuditEntry
+from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.schedule.rules import RetentionRules, checked_date, retention_start
+from services.registry.schedule.rules import checked_date, retention_start
 from services.registry.store import RegistryStore, Tx
 
 FILERS = ("archivist",)
-COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)
 MAX_PAGE = 1000
-
-
-def validated_category(value: str) -> Category:
-    for category in CATEGORIES:
-        if category == value:
-            return category
-    raise ValidationFailed(f"unknown category {value!r}; use one of: {', '.join(CATEGORIES)}",
-                           code="unknown_category")
-
-
-def validated_household(value: str | None, category: Category) -> str | None:
-    if not value:
-        if category not in COMPANY_CATEGORIES:
-            raise ValidationFailed(
-                f"a {category} document belongs to a household; give its unit code "
-                "(e.g. A-1201); only company documents (policy) have none",
-                code="household_required")
-        return None
-    if not HOUSEHOLD_RE.match(value):
-        raise ValidationFailed(f"{value!r} is not a unit code like A-1201",
-                               code="invalid_household")
-    return value
-
-
-FILING_FIELDS = ("category", "household", "title", "filed_at", "security", "personal_info")
-"""What a filing says about a document; a re-filing must say the same."""
 
 
 class Uploads(Protocol):
@@ -113,8 +81,8 @@ class CatalogueService:
         """File ``new`` (ingest's service token or an archivist); the same filing again
         returns the existing record with ``created`` false."""
         filer = await self._filer(principal, new)
-        category = validated_category(new.category)
-        household = validated_household(new.household, category)
+        category = checked_category(new.category)
+        household = checked_household(new.household, category)
         checked_date(new.filed_at, "filed_at")
         if not principal.is_service and await self.uploads.uploaded(new.sha256):
             await self.journal.refuse(principal, "file", Conflict(
@@ -181,20 +149,20 @@ class CatalogueService:
                                                                   now)
             number = await tx.documents.next_number(new.filed_at.year, category, household)
             start = retention_start(new.filed_at, occupancy.moved_out if occupancy else None)
-            record = _new_record(
+            record = new_record(
                 new, category, household, occupancy, filer, now,
                 number=archive_no(new.filed_at.year, category, household, number),
                 rules=rules, start=start)
             await tx.documents.insert(record)
-            await tx.history.add_version(record, changes={}, changed_by=filer, changed_at=now,
-                                         reason="filed")
+            await tx.documents.add_version(record, changes={}, changed_by=filer, changed_at=now,
+                                           reason="filed")
             if created and household is not None:
-                await tx.emit(HouseholdChanged(household=household, change="created",
-                                               label=None), at=now)
-                await tx.audit(AuditEntry(action="household_created", username=filer,
-                                          detail={"household": household}), at=now)
-            await tx.emit(DocumentFiled(document=feed_document(record)), at=now)
-            await tx.audit(AuditEntry(
+                await tx.journal.emit(HouseholdChanged(household=household, change="created",
+                                                       label=None), at=now)
+                await tx.journal.audit(AuditEntry(action="household_created", username=filer,
+                                                  detail={"household": household}), at=now)
+            await tx.journal.emit(DocumentFiled(document=feed_document(record)), at=now)
+            await tx.journal.audit(AuditEntry(
                 action="filed", username=filer, document_id=record.document_id,
                 detail={"archive_no": record.archive_no, "sha256": record.sha256}), at=now)
         return Registration(document=record, created=True)
@@ -227,11 +195,11 @@ class CatalogueService:
                 record, language=revision.language or record.language,
                 extraction=revision.extraction or record.extraction, updated_at=now)
             await tx.documents.update(record)
-            await tx.emit(TextRevised(document=feed_document(record),
-                                      text_version=revision.text_version,
-                                      engine=revision.engine, reason=revision.reason,
-                                      revised_by=revision.revised_by), at=now)
-            await tx.audit(AuditEntry(
+            await tx.journal.emit(TextRevised(document=feed_document(record),
+                                              text_version=revision.text_version,
+                                              engine=revision.engine, reason=revision.reason,
+                                              revised_by=revision.revised_by), at=now)
+            await tx.journal.audit(AuditEntry(
                 action="text_revised", username=revision.revised_by,
                 document_id=document_id,
                 detail={"text_version": revision.text_version,
@@ -255,8 +223,8 @@ class CatalogueService:
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id)
             decision = can(principal, action, record, grants)
-            if decision.allowed and record is not None and _audited(principal, action, record):
-                await tx.audit(AuditEntry(
+            if decision.allowed and record is not None and audited(principal, action, record):
+                await tx.journal.audit(AuditEntry(
                     action=action, username=principal.username, document_id=document_id,
                     detail={"view_only": decision.view_only}), at=now)
         if not decision.allowed:
@@ -288,30 +256,14 @@ class CatalogueService:
         return [document_id for document_id in dict.fromkeys(document_ids)
                 if document_id in found]
 
-    async def due_for_disposal(self, as_of: date, *, categories: list[Category] | None = None
-                               ) -> list[DocumentRecord]:
-        """Active documents due for appraisal by ``as_of`` (for retention sweeps, R2)."""
+    async def history(self, principal: Principal, document_id: str) -> list[DocumentVersion]:
+        """Every version of the record's metadata, oldest first, to whoever may read the
+        record (D6)."""
+        grants = await self.grants.grants_for(principal)
         async with self.store.transaction() as tx:
-            return await tx.documents.due_for_disposal(as_of, categories=categories)
-
-
-def _audited(principal: Principal, action: Action, record: DocumentRecord) -> bool:
-    if principal.is_service:
-        return False
-    return action in ("read_text", "download") or (action == "read" and is_restricted(record))
-
-
-def _new_record(new: NewDocument, category: Category, household: str | None,
-                occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
-                rules: RetentionRules, start: date) -> DocumentRecord:
-    return DocumentRecord(
-        document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
-        household=household, occupancy_id=occupancy.occupancy_id if occupancy else None,
-        category=category, title=new.title, filed_at=new.filed_at, security=new.security,
-        personal_info=new.personal_info, working=new.working, location=new.location,
-        is_copy=new.is_copy, language=new.language, pages=new.pages,
-        extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
-        original_filename=new.original_filename, retention_class=rules.class_of(category),
-        retention_start=start, disposal_due=rules.disposal_due(category, start),
-        status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
-    )
+            record = await tx.documents.get(document_id)
+            decision = can(principal, "read", record, grants)
+            if decision.allowed:
+                return await tx.documents.versions(document_id)
+        await self.journal.refuse(principal, "read_history", decision.error(),
+                                  document_id=document_id, code=decision.code)

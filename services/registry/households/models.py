@@ -1,4 +1,4 @@
-"""Households: tables and API structs."""
+"""Households: the API structs of a household's file and its occupants."""
 
 from __future__ import annotations
 
@@ -6,34 +6,8 @@ from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
-import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
 from services.common.models import HouseholdCode, Struct
-from services.registry.schema import metadata
-
-households = sa.Table(
-    "households", metadata,
-    sa.Column("household", sa.String(10), primary_key=True),
-    sa.Column("building", sa.String(4), nullable=False),
-    sa.Column("floor", sa.Integer, nullable=False),
-    sa.Column("unit", sa.Integer, nullable=False),
-    sa.Column("label", sa.String(200), nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
-    sa.Index("ix_households_building_floor", "building", "floor", "unit"),
-)
-
-occupancies = sa.Table(
-    "occupancies", metadata,
-    sa.Column("occupancy_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("household", sa.String(10), sa.ForeignKey("households.household"),
-              nullable=False),
-    sa.Column("occupant", sa.String(200), nullable=False),
-    sa.Column("moved_in", sa.Date, nullable=False),
-    sa.Column("moved_out", sa.Date, nullable=True),
-    sa.Index("ix_occupancies_household", "household", "moved_in"),
-)
 
 Occupant = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 

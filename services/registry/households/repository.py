@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.models import split_household
-from services.registry.households.models import Household, Occupancy, households, occupancies
+from services.registry.households.models import Household, Occupancy
+from services.registry.households.tables import households, occupancies
 from services.registry.schema import dialect_insert
 
 

@@ -13,7 +13,7 @@ from services.common.clock import Clock
 from services.common.contracts.registry import HouseholdChanged
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.households.models import Household, NewHousehold, NewOccupant
-from services.registry.journal.audit import AuditEntry
+from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
 
@@ -40,11 +40,11 @@ class HouseholdsService:
             if new.occupant is not None and new.moved_in is not None:
                 occupancy_id = await tx.households.add_occupancy(new.household, new.occupant,
                                                                  new.moved_in)
-            await tx.emit(HouseholdChanged(household=new.household, change="created",
-                                           label=new.occupant, occupancy_id=occupancy_id),
-                          at=now)
-            await tx.audit(AuditEntry(action="household_created", username=actor,
-                                      detail={"household": new.household}), at=now)
+            await tx.journal.emit(HouseholdChanged(household=new.household, change="created",
+                                                   label=new.occupant, occupancy_id=occupancy_id),
+                                  at=now)
+            await tx.journal.audit(AuditEntry(action="household_created", username=actor,
+                                              detail={"household": new.household}), at=now)
             return await _household(tx, new.household)
 
     async def get(self, household: str) -> Household:
@@ -76,10 +76,10 @@ class HouseholdsService:
             occupancy_id = await tx.households.add_occupancy(household, new.occupant,
                                                              new.moved_in)
             await tx.households.set_label(household, new.occupant, at=now)
-            await tx.emit(HouseholdChanged(
+            await tx.journal.emit(HouseholdChanged(
                 household=household, change="occupant_changed", label=new.occupant,
                 occupancy_id=occupancy_id, documents_recomputed=recomputed), at=now)
-            await tx.audit(AuditEntry(action="occupant_changed", username=actor, detail={
+            await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
                 "household": household, "occupancy_id": occupancy_id,
                 "documents_recomputed": recomputed}), at=now)
             return await _household(tx, household)
@@ -99,10 +99,10 @@ class HouseholdsService:
             recomputed = await tx.documents.restart_retention(current.occupancy_id, moved_out,
                                                               rules, at=now)
             await tx.households.set_label(household, None, at=now)
-            await tx.emit(HouseholdChanged(
+            await tx.journal.emit(HouseholdChanged(
                 household=household, change="moved_out", label=None,
                 occupancy_id=current.occupancy_id, documents_recomputed=recomputed), at=now)
-            await tx.audit(AuditEntry(action="moved_out", username=actor, detail={
+            await tx.journal.audit(AuditEntry(action="moved_out", username=actor, detail={
                 "household": household, "occupancy_id": current.occupancy_id,
                 "documents_recomputed": recomputed}), at=now)
             return await _household(tx, household)

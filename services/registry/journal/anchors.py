@@ -21,7 +21,8 @@ import msgspec
 
 from services.common.errors import ArchiveError, NotFound
 from services.common.objectstore import ObjectStore, validate_key
-from services.registry.journal.audit import Anchored, AuditKey
+from services.registry.journal.models import Anchored
+from services.registry.journal.rules import AuditKey
 
 ANCHOR_PREFIX = "audit/anchors/"
 ANCHOR_LOCK = timedelta(days=366 * 100)

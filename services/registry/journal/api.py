@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from services.common.auth import SERVICE_ROLE, principal_of
 from services.common.contracts.registry import FeedPage
 from services.registry.guards import MAX_SEQ, allow
-from services.registry.journal.audit import Anchored, AuditQuery, AuditRecord, ChainReport
+from services.registry.journal.models import Anchored, AuditQuery, AuditRecord, ChainReport
 from services.registry.journal.service import MAX_FEED_PAGE, JournalService
 
 

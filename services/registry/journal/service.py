@@ -1,27 +1,57 @@
-"""Reading the journal (feed pages, audit entries, chain verification), recording
+"""Reading the journal (feed pages, audit entries, the chain's verification), recording
 refusals, which happen outside the refused change's transaction so they are kept, and
-anchoring the audit chain's head outside the database."""
+anchoring the audit chain's head outside the database.
+
+What a person (not one of our services) reads of the feed and the log (issue 14,
+reliability promise 7) leaves out what they may not know of: the feed is for our
+services; a person reading it (``admin``) gets the page without the events of documents
+above their clearance, and loan events list only the documents they may see; ``last_seq``
+still moves past what was left out. The audit log must stay complete and countable: an
+entry about such a document stays in its place, redacted (``document_id`` null,
+``detail`` reduced to ``{"redacted": true}``); asked for the entries of such a document,
+the log answers none, as for a document that does not exist.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from typing import NoReturn
+from collections.abc import Callable, Iterable
+from typing import NoReturn, assert_never
+
+import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.registry import FeedPage
+from services.common.contracts.registry import (
+    Change,
+    DocumentCorrected,
+    DocumentDestroyed,
+    DocumentFiled,
+    FeedPage,
+    HouseholdChanged,
+    LoanChanged,
+    ScheduleChanged,
+    SecurityChanged,
+    TextRevised,
+)
 from services.common.errors import ArchiveError, DependencyUnavailable
-from services.common.tasks import BackgroundTask
-from services.registry.access import visible_to
-from services.registry.journal import audit, feed, redaction
+from services.registry.access import Catalogue, visible_to
 from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
-from services.registry.journal.refusals import RefusalBudget
+from services.registry.journal.models import (
+    Anchored,
+    AuditEntry,
+    AuditQuery,
+    AuditRecord,
+    ChainReport,
+)
+from services.registry.journal.rules import ChainWalk, RefusalBudget
 from services.registry.store import RegistryStore
 
-log = logging.getLogger("archive.registry.journal")
-
 MAX_FEED_PAGE = 5000
+VERIFY_PAGE = 5000
+REDACTED_DETAIL = {"redacted": True}
+
+Progress = Callable[[int, int], None]
+"""Called with (entries checked, entries to check) after each page."""
 
 
 class JournalService:
@@ -37,35 +67,83 @@ class JournalService:
     async def changes(self, principal: Principal, *, after: int, limit: int) -> FeedPage:
         """A feed page; a person reads it without what they may not know of."""
         async with self.store.transaction() as tx:
-            page = await feed.read(tx.conn, after=after, limit=min(limit, MAX_FEED_PAGE))
-            return await redaction.feed_for(tx.documents, principal, page)
+            page = await tx.journal.changes(after=after, limit=min(limit, MAX_FEED_PAGE))
+            return await feed_for(tx.documents, principal, page)
 
-    async def entries(self, principal: Principal, query: audit.AuditQuery
-                      ) -> list[audit.AuditRecord]:
+    async def entries(self, principal: Principal, query: AuditQuery) -> list[AuditRecord]:
         """Audit entries, those about documents the reader may not know of redacted."""
         async with self.store.transaction() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
-            found = await audit.query(tx.conn, query)
-            return await redaction.entries_for(tx.documents, principal, found)
+            found = await tx.journal.entries(query)
+            return await entries_for(tx.documents, principal, found)
 
-    async def verify(self) -> audit.ChainReport:
-        """The chain recomputed with the key, and checked against its newest anchor."""
+    async def verify(self, *, progress: Progress | None = None) -> ChainReport:
+        """The chain recomputed with the key up to the head, and checked against its
+        newest anchor; the report names the first broken link.
+
+        Reads page by page in short read-only transactions, so writers are not held up;
+        entries appended meanwhile are beyond the head read at the start and checked
+        next time. The newest anchored head, if any, must be in the chain, holding the
+        anchored hash."""
         try:
             anchor = await self.anchors.latest() if self.anchors is not None else None
         except ForgedAnchor as exc:
-            return audit.ChainReport(intact=False, entries=0, problem=exc.detail)
-        return await audit.verify(self.store.engine, key=self.store.audit_key, anchor=anchor)
+            return ChainReport(intact=False, entries=0, problem=exc.detail)
+        async with self.store.snapshot() as view:
+            head_seq, head_hash = await view.journal.audit_head()
+            keyed_from = await view.journal.keyed_from()
+        walk = ChainWalk(key=self.store.audit_key, keyed_from=keyed_from,
+                         anchored_seq=anchor.seq if anchor is not None else None)
+        while walk.last_seq < head_seq:
+            async with self.store.snapshot() as view:
+                rows = await view.journal.stored_entries(after=walk.last_seq, upto=head_seq,
+                                                         limit=VERIFY_PAGE)
+            if not rows:
+                break
+            for row in rows:
+                problem = walk.step(row)
+                if problem is not None:
+                    return walk.broken(problem)
+            if progress is not None:
+                progress(walk.checked, head_seq)
+        report = walk.at_head(head_seq, head_hash)
+        if report.intact:
+            async with self.store.snapshot() as view:
+                now_seq, _ = await view.journal.audit_head()
+                beyond = await view.journal.first_beyond(now_seq)
+            if beyond is not None:
+                return ChainReport(intact=False, entries=walk.checked, broken_at=beyond,
+                                   problem=f"entry {beyond} was inserted after the newest "
+                                           "entry")
+        if anchor is None or not report.intact:
+            return report
+        return walk.against(report, anchor, keyed_from)
 
-    async def anchor(self) -> audit.Anchored:
+    async def anchor(self) -> Anchored:
         """Anchor the chain's head now (idempotent per head)."""
         if self.anchors is None:
             raise DependencyUnavailable("this registry has no object store to anchor its "
                                         "audit chain in", code="no_anchor_store")
-        head = await audit.head(self.store.engine, at=self.clock.now())
+        async with self.store.snapshot() as view:
+            seq, digest = await view.journal.audit_head()
+            keyed_from = await view.journal.keyed_from()
+        head = Anchored(seq=seq, hash=digest, keyed_from=keyed_from, at=self.clock.now())
         await self.anchors.write(head)
         return head
+
+    async def append_only_state(self) -> str:
+        """Readiness: what keeps this database's audit rows from being rewritten."""
+        async with self.store.snapshot() as view:
+            rewritable = await view.journal.rewritable()
+        if rewritable is None:
+            return ("append-only by trigger: whoever can write the database file can "
+                    "rewrite it; the keyed chain and its anchors find that")
+        if rewritable:
+            return ("the services' database role may rewrite audit rows: migrate as the "
+                    "tables' owner (ARCHIVE_MIGRATION_DATABASE_URL) and serve as another role")
+        return "insert and select only for the services' database role"
 
     async def refused(self, principal: Principal, action: str, error: ArchiveError, *,
                       document_id: str | None = None, code: str | None = None) -> None:
@@ -75,26 +153,10 @@ class JournalService:
         now = self.clock.now()
         entries = self.refusals.summaries(now)
         if self.refusals.itemise(principal.username, action, now):
-            entries.append(audit.AuditEntry(
+            entries.append(AuditEntry(
                 action=action, username=principal.username, document_id=document_id,
                 outcome="refused", code=code or error.code, detail={"reason": error.detail}))
         await self._write(entries)
-
-    async def record(self, entry: audit.AuditEntry) -> None:
-        """Append ``entry`` in a transaction of its own (an event with no change of its
-        own, such as a login)."""
-        await self._write([entry])
-
-    async def flush_refusals(self) -> None:
-        """Write the counts of refusals not itemised in minutes now over."""
-        await self._write(self.refusals.summaries(self.clock.now()))
-
-    async def _write(self, entries: list[audit.AuditEntry]) -> None:
-        if not entries:
-            return
-        async with self.store.transaction() as tx:
-            for entry in entries:
-                await tx.audit(entry, at=self.clock.now())
 
     async def refuse(self, principal: Principal, action: str, error: ArchiveError, *,
                      document_id: str | None = None, code: str | None = None) -> NoReturn:
@@ -102,36 +164,66 @@ class JournalService:
         await self.refused(principal, action, error, document_id=document_id, code=code)
         raise error
 
+    async def record(self, entry: AuditEntry) -> None:
+        """Append ``entry`` in a transaction of its own (an event with no change of its
+        own, such as a login)."""
+        await self._write([entry])
 
-class JournalUpkeep:
-    """At start, every ``interval_s`` and at stop: the counts of refusals not itemised
-    are written, then the chain's head anchored (if it moved)."""
+    async def upkeep(self) -> None:
+        """Write the counts of refusals not itemised in minutes now over, then anchor the
+        chain's head (if it moved); the registry does it at start, every
+        ``ARCHIVE_AUDIT_ANCHOR_INTERVAL_S`` and at stop. A store or database that is away
+        fails it; the chain itself is whole meanwhile, and the next upkeep anchors it."""
+        await self._write(self.refusals.summaries(self.clock.now()))
+        if self.anchors is not None:
+            await self.anchor()
 
-    def __init__(self, journal: JournalService, *, interval_s: float) -> None:
-        self.journal = journal
-        self.interval_s = interval_s
-        self._task = BackgroundTask("audit-upkeep", self._loop)
+    async def _write(self, entries: list[AuditEntry]) -> None:
+        if not entries:
+            return
+        async with self.store.transaction() as tx:
+            for entry in entries:
+                await tx.journal.audit(entry, at=self.clock.now())
 
-    async def start(self) -> None:
-        await self.run_once()
-        self._task.start()
 
-    async def stop(self) -> None:
-        await self._task.stop()
-        await self.run_once()
+def _named(change: Change) -> list[str]:
+    match change.event:
+        case (DocumentFiled() | DocumentCorrected() | SecurityChanged() | DocumentDestroyed()
+              | TextRevised()):
+            return [change.event.document.document_id]
+        case LoanChanged():
+            return list(change.event.documents)
+        case HouseholdChanged() | ScheduleChanged():
+            return []
+        case unknown:
+            # A new kind of event must say which documents it names before people see it.
+            assert_never(unknown)
 
-    async def run_once(self) -> None:
-        try:
-            await self.journal.flush_refusals()
-            if self.journal.anchors is not None:
-                await self.journal.anchor()
-        except ArchiveError as exc:
-            # Anchoring waits for the store or database to come back; the chain itself is
-            # whole in the meantime.
-            log.warning("audit upkeep failed: %s (%s); retrying in %.0f s",
-                        exc.detail, exc.code, self.interval_s)
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval_s)
-            await self.run_once()
+async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage) -> FeedPage:
+    """``page`` as ``principal`` may read it (the module docstring)."""
+    if principal.is_service:
+        return page
+    visible = await visible_to(catalogue, principal,
+                               (d for change in page.changes for d in _named(change)))
+    kept: list[Change] = []
+    for change in page.changes:
+        event = change.event
+        if isinstance(event, LoanChanged):
+            shown = [d for d in event.documents if d in visible]
+            kept.append(msgspec.structs.replace(
+                change, event=msgspec.structs.replace(event, documents=shown)))
+        elif all(d in visible for d in _named(change)):
+            kept.append(change)
+    return msgspec.structs.replace(page, changes=kept)
+
+
+async def entries_for(catalogue: Catalogue, principal: Principal,
+                      entries: Iterable[AuditRecord]) -> list[AuditRecord]:
+    """``entries`` as ``principal`` may read them (the module docstring)."""
+    listed = list(entries)
+    visible = await visible_to(catalogue, principal,
+                               (e.document_id for e in listed if e.document_id is not None))
+    return [entry if entry.document_id is None or entry.document_id in visible
+            else msgspec.structs.replace(entry, document_id=None, detail=REDACTED_DETAIL)
+            for entry in listed]

@@ -1,4 +1,5 @@
-"""Tables of the journal: the head row, the change feed, the audit log."""
+"""Tables of the journal: the head row, the change feed, the audit log; the migrations
+``registry_0002`` and ``registry_0005_accounts_audit_key`` are their source of truth."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ import sqlalchemy as sa
 
 from services.common.db import UtcDateTime
 from services.registry.schema import metadata
-
-GENESIS = "0" * 64
-"""The ``prev_hash`` of the first audit entry."""
 
 HEAD_ID = 1
 CHAIN_ID = 1

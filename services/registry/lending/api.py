@@ -1,9 +1,10 @@
-"""Lending routes: the loan register and its moves, notifications, incidents.
+"""Lending routes: requests and approvals, the loan register, notifications, incidents
+(the desk's moves are ``circulation``'s).
 
-Who may do what is decided in the services (and refusals audited there), so each
-handler only decodes, calls and returns. The moves reserved to roles also carry a coarse
-role guard, checked before the loan is looked up, so a caller without the role learns
-nothing about a loan (not even that it exists).
+Who may do what is decided in the service (and refusals audited there), so each handler
+only decodes, calls and returns. Approvals also carry a coarse role guard, checked
+before the loan is looked up, so a caller without the role learns nothing about a loan
+(not even that it exists).
 """
 
 from __future__ import annotations
@@ -18,23 +19,19 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from services.common.auth import principal_of
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.lending.handover import DESK, HandoverService
 from services.registry.lending.models import (
     ApprovalNote,
-    CopyRequest,
     Incident,
     Loan,
     LoanQuery,
     LoanRequest,
+    LoanStatus,
     Notification,
     Rejection,
-    ReturnCheck,
 )
-from services.registry.lending.rules import LoanStatus
+from services.registry.lending.rules import REGISTER_READERS
 from services.registry.lending.service import LendingService
-from services.registry.lending.steps import REGISTER_READERS
 
-"""Bounded: a larger value would overflow SQLite's integer (a 500, not a refusal)."""
 Request_ = Request[Any, Any, Any]
 APPROVERS = ("manager", "center_head", "director", "archivist")
 """Who may give some approval step; which step is the service's to decide. Checked first
@@ -85,42 +82,6 @@ class LoansController(Controller):
     async def reject(self, loan_id: FromPath[str], data: JSONBody[Rejection],
                      request: Request_, lending: NamedDependency[LendingService]) -> Loan:
         return await lending.reject(principal_of(request), loan_id, reason=data.reason)
-
-    @post("/{loan_id:str}/issue", operation_id="issueLoan", status_code=HTTP_200_OK,
-          guards=[allow(*DESK)])
-    async def issue(self, loan_id: FromPath[str], request: Request_,
-                    handover: NamedDependency[HandoverService]) -> Loan:
-        """The archivist hands the loan over: ``out`` with ``due_at``."""
-        return await handover.issue(principal_of(request), loan_id)
-
-    @post("/{loan_id:str}/acknowledge", operation_id="acknowledgeLoan",
-          status_code=HTTP_200_OK)
-    async def acknowledge(self, loan_id: FromPath[str], request: Request_,
-                          handover: NamedDependency[HandoverService]) -> Loan:
-        """The borrower confirms receipt (B3)."""
-        return await handover.acknowledge(principal_of(request), loan_id)
-
-    @post("/{loan_id:str}/renew", operation_id="renewLoan", status_code=HTTP_200_OK)
-    async def renew(self, loan_id: FromPath[str], request: Request_,
-                    handover: NamedDependency[HandoverService]) -> Loan:
-        """续借: ``due_at`` moves on (B4)."""
-        return await handover.renew(principal_of(request), loan_id)
-
-    @post("/{loan_id:str}/copies", operation_id="recordLoanCopy",
-          status_code=HTTP_201_CREATED, guards=[allow(*DESK)])
-    async def record_copy(self, loan_id: FromPath[str], data: JSONBody[CopyRequest],
-                          request: Request_,
-                          handover: NamedDependency[HandoverService]) -> Loan:
-        """An approved copy, checked by the archivist (B6)."""
-        return await handover.record_copy(principal_of(request), loan_id, data)
-
-    @post("/{loan_id:str}/return", operation_id="returnLoan", status_code=HTTP_200_OK,
-          guards=[allow(*DESK)])
-    async def return_loan(self, loan_id: FromPath[str], data: JSONBody[ReturnCheck],
-                          request: Request_,
-                          handover: NamedDependency[HandoverService]) -> Loan:
-        """注销 (B5): ``returned``; not ``intact`` opens an incident."""
-        return await handover.return_loan(principal_of(request), loan_id, data)
 
 
 class NotificationsController(Controller):

@@ -1,14 +1,23 @@
-"""Lending: the API structs of loans (借阅), their register, notifications and incidents."""
+"""Lending: the API structs of loans (借阅), their register, notifications and incidents,
+and a loan as it is stored (``LoanRow``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from services.common.models import Category, Role, SecurityLevel, Struct, Username
-from services.registry.lending.rules import LoanKind, LoanStatus
+
+LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
+LOAN_STATUSES: tuple[LoanStatus, ...] = ("requested", "approved", "rejected", "out", "returned")
+LoanKind = Literal["paper", "digital"]
+LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
+                     "copy_recorded", "returned", "escalated"]
+"""What a ``LoanChanged`` feed event says happened."""
+Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -170,3 +179,34 @@ class Notification(Struct):
     loan_id: str
     message: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    """A loan as stored (its documents, approvals and the rest are loaded apart)."""
+
+    loan_id: str
+    kind: LoanKind
+    status: LoanStatus
+    purpose: str
+    reason: str
+    borrower: str
+    borrower_department: str
+    requested_by: str
+    requested_at: datetime
+    external: dict[str, str] | None
+    approvals_needed: list[Role]
+    rejected_by: str | None
+    rejected_at: datetime | None
+    rejection_reason: str | None
+    issued_by: str | None
+    issued_at: datetime | None
+    due_at: datetime | None
+    escalation_due_at: datetime | None
+    acknowledged_at: datetime | None
+    renewals: int
+    renewed_at: datetime | None
+    returned_by: str | None
+    returned_at: datetime | None
+    return_intact: bool | None
+    return_note: str | None

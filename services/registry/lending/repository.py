@@ -9,7 +9,7 @@ and one 409 ``invalid_transition``. Paper files that are out sit in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,18 +19,20 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
-from services.common.models import Role, SecurityLevel
-from services.registry.accounts.models import users
-from services.registry.catalogue.models import documents
+from services.common.models import SecurityLevel
+from services.registry.catalogue.repository import record_of
+from services.registry.catalogue.tables import documents
 from services.registry.lending.models import (
     Approval,
     CopyRecord,
     Incident,
+    LoanRow,
+    LoanStatus,
     Notification,
     NotificationKind,
 )
-from services.registry.lending.rules import LoanKind, LoanStatus
 from services.registry.lending.tables import (
     active_paper_loans,
     loan_approvals,
@@ -41,52 +43,10 @@ from services.registry.lending.tables import (
     loans,
     notifications,
 )
-from services.registry.schema import dialect_insert
+from services.registry.schema import chunks, dialect_insert
 
 ESCALATION_KIND = "unrenewed"
 """B4: out more than the escalation period without renewal (问责)."""
-
-
-@dataclass(frozen=True)
-class LoanRow:
-    """A loan as stored (its documents, approvals and the rest are loaded apart)."""
-
-    loan_id: str
-    kind: LoanKind
-    status: LoanStatus
-    purpose: str
-    reason: str
-    borrower: str
-    borrower_department: str
-    requested_by: str
-    requested_at: datetime
-    external: dict[str, str] | None
-    approvals_needed: list[Role]
-    rejected_by: str | None
-    rejected_at: datetime | None
-    rejection_reason: str | None
-    issued_by: str | None
-    issued_at: datetime | None
-    due_at: datetime | None
-    escalation_due_at: datetime | None
-    acknowledged_at: datetime | None
-    renewals: int
-    renewed_at: datetime | None
-    returned_by: str | None
-    returned_at: datetime | None
-    return_intact: bool | None
-    return_note: str | None
-
-
-@dataclass(frozen=True)
-class Person:
-    """A user as lending needs them: who borrows, approves, or is told."""
-
-    username: str
-    roles: tuple[str, ...]
-    clearance: SecurityLevel
-    department: str | None
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -181,6 +141,18 @@ class LoansRepository:
             sa.select(loan_documents.c.document_id).where(loan_documents.c.loan_id == loan_id)
             .order_by(loan_documents.c.position))
         return [str(document_id) for document_id in rows.scalars()]
+
+    async def on_loan(self, document_ids: Collection[str]) -> set[str]:
+        """Which of ``document_ids`` are out on a loan now, paper or digital: neither
+        swept nor destroyed (409 ``on_loan``)."""
+        found: set[str] = set()
+        for chunk in chunks(document_ids):
+            rows = await self.conn.execute(
+                sa.select(loan_documents.c.document_id).distinct()
+                .join(loans, loans.c.loan_id == loan_documents.c.loan_id)
+                .where(loans.c.status == "out", loan_documents.c.document_id.in_(chunk)))
+            found.update(row.document_id for row in rows)
+        return found
 
     async def on_paper_loan(self, document_ids: Iterable[str]) -> set[str]:
         """Which of ``document_ids`` are out on a paper loan now."""
@@ -288,19 +260,6 @@ class LoansRepository:
                              loan_id=row["loan_id"], message=row["message"],
                              created_at=row["created_at"]) for row in rows]
 
-    # --- people --------------------------------------------------------------------------
-
-    async def person(self, username: str) -> Person | None:
-        row = (await self.conn.execute(sa.select(users).where(users.c.username == username))
-               ).mappings().first()
-        return None if row is None else _person(row)
-
-    async def active_people(self) -> list[Person]:
-        rows = (await self.conn.execute(
-            sa.select(users).where(users.c.active.is_(True)).order_by(users.c.username))
-                ).mappings().all()
-        return [_person(row) for row in rows]
-
     # --- what the register shows ---------------------------------------------------------
 
     async def details(self, loan_ids: Sequence[str]) -> LoanDetails:
@@ -315,15 +274,16 @@ class LoansRepository:
             escalated_at=await self._escalations(loan_ids),
         )
 
-    async def _documents(self, loan_ids: Sequence[str]) -> dict[str, list[sa.RowMapping]]:
+    async def _documents(self, loan_ids: Sequence[str]) -> dict[str, list[DocumentRecord]]:
         rows = (await self.conn.execute(
-            sa.select(loan_documents.c.loan_id, documents)
+            sa.select(loan_documents.c.loan_id.label("lent_on"), documents)
             .join(documents, documents.c.document_id == loan_documents.c.document_id)
             .where(loan_documents.c.loan_id.in_(loan_ids))
             .order_by(loan_documents.c.loan_id, loan_documents.c.position))).mappings().all()
-        grouped: dict[str, list[sa.RowMapping]] = {}
+        grouped: dict[str, list[DocumentRecord]] = {}
         for row in rows:
-            grouped.setdefault(row["loan_id"], []).append(row)
+            record = {key: value for key, value in row.items() if key != "lent_on"}
+            grouped.setdefault(row["lent_on"], []).append(record_of(record))
         return grouped
 
     async def _approvals(self, loan_ids: Sequence[str]) -> dict[str, list[Approval]]:
@@ -349,8 +309,8 @@ class LoansRepository:
 
 @dataclass(frozen=True)
 class LoanDetails:
-    documents: dict[str, list[sa.RowMapping]]
-    """Per loan, its documents' catalogue rows in the order they were asked for."""
+    documents: dict[str, list[DocumentRecord]]
+    """Per loan, its documents' catalogue records in the order they were asked for."""
     approvals: dict[str, list[Approval]]
     copies: dict[str, list[CopyRecord]]
     incidents: dict[str, list[Incident]]
@@ -359,12 +319,6 @@ class LoanDetails:
 
 def _loan_row(row: sa.RowMapping) -> LoanRow:
     return LoanRow(**{name: row[name] for name in LoanRow.__dataclass_fields__})
-
-
-def _person(row: sa.RowMapping) -> Person:
-    return Person(username=row["username"], roles=tuple(row["roles"]),
-                  clearance=row["clearance"], department=row["department"],
-                  active=bool(row["active"]))
 
 
 def _approval(row: sa.RowMapping) -> Approval:

@@ -10,20 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Protocol
 
 from services.common.auth import Principal
 from services.common.config import Settings
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
 from services.common.models import Category, Role, SecurityLevel
-
-LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
-LOAN_STATUSES: tuple[LoanStatus, ...] = ("requested", "approved", "rejected", "out", "returned")
-LoanKind = Literal["paper", "digital"]
-LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
-                     "copy_recorded", "returned", "escalated"]
-"""What a ``LoanChanged`` feed event says happened."""
-Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
+from services.registry.lending.models import LoanRow, LoanStatus, Move
 
 MOVES: dict[Move, tuple[LoanStatus, LoanStatus]] = {
     # move: (the state it needs, the state it leaves); ``approve`` ends in ``approved``
@@ -36,9 +29,6 @@ MOVES: dict[Move, tuple[LoanStatus, LoanStatus]] = {
     "record_copy": ("out", "out"),
     "return": ("out", "returned"),
 }
-
-OPEN_STATUSES: tuple[LoanStatus, ...] = ("out",)
-"""B9: a loan whose file (or access) is still with the borrower blocks their departure."""
 
 NOT_LENDABLE_ON_PAPER: tuple[Category, ...] = ("policy",)
 """B7: document archives (文书档案, company policy) are read in place, never lent."""
@@ -145,3 +135,26 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
         return Forbidden("you approved an earlier step of this loan; each step needs "
                          "another person", code="already_approved")
     return None
+
+
+REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
+"""Who reads the whole register; anyone else sees the loans they borrow or asked for."""
+REGISTRARS = ("archivist",)
+"""Who registers a loan for someone else (the paper 出借单 brought to the archive)."""
+
+
+def may_read(principal: Principal, loan: LoanRow) -> bool:
+    """Whether ``principal`` may know ``loan`` exists (otherwise it is a 404)."""
+    return principal.has_role(*REGISTER_READERS) or principal.username in (
+        loan.borrower, loan.requested_by)
+
+
+def unseen_or(principal: Principal, loan: LoanRow, error: ArchiveError) -> ArchiveError:
+    """``error``, or 404 ``unknown_loan`` for a caller who may not know the loan exists."""
+    return error if may_read(principal, loan) else NotFound(f"no loan {loan.loan_id}",
+                                                            code="unknown_loan")
+
+
+def is_overdue(row: LoanRow, now: datetime) -> bool:
+    """B4: out and past ``due_at`` (``repository.overdue_at`` of many loans, in SQL)."""
+    return row.status == "out" and row.due_at is not None and now > row.due_at

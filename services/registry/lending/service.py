@@ -1,11 +1,17 @@
-"""Borrow requests and their approvals (B3, B7, B8), and reading the loan register.
+"""Borrow requests and their approvals (B3, B7, B8), the loan register, and loans as
+access (B2, B8).
 
-A request names documents the borrower may know exist (a document above their
-clearance stays invisible whatever the loan: 404) and that the caller may see too.
-``policy`` documents are never lent on paper (B7, 409 ``not_lendable``); a file out on
-a paper loan is not asked for again until it is back (409 ``already_on_loan``).
-Approvals follow ``rules.approvals_needed``; each is one transaction with its audit
-entries and feed event. Refusals are audited (O4) in their own transaction.
+A request names documents the borrower may know exist (a document above their clearance
+stays invisible whatever the loan: 404) and that the caller may see too. ``policy``
+documents are never lent on paper (B7, 409 ``not_lendable``); a file out on a paper loan
+is not asked for again until it is back (409 ``already_on_loan``). Approvals follow
+``rules.approvals_needed``; each is one transaction with its audit entries and feed
+event (``steps``). Refusals are audited (O4) in their own transaction.
+
+A user holds a view-only grant on each document of their ``digital`` loans that are
+``out`` and not past ``due_at``: access ends at return or at the due time, whichever
+comes first. A document above the user's clearance is never granted, so it stays
+invisible whatever the loan. Paper loans grant nothing in the system.
 """
 
 from __future__ import annotations
@@ -13,53 +19,41 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+import msgspec
+
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import (
-    ArchiveError,
-    Conflict,
-    Forbidden,
-    NotFound,
-    ValidationFailed,
-)
-from services.registry.access import can
+from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.models import SECURITY_LEVELS, security_rank
+from services.registry.access import NO_GRANTS, AccessGrants, can
+from services.registry.accounts.models import User
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import (
     Approval,
     Incident,
     Loan,
+    LoanKind,
     LoanQuery,
     LoanRequest,
+    LoanRow,
+    Move,
     Notification,
 )
-from services.registry.lending.repository import Filters, LoanRow, LoansRepository, Person
+from services.registry.lending.repository import Filters
 from services.registry.lending.rules import (
     NOT_LENDABLE_ON_PAPER,
-    LoanKind,
-    Move,
+    REGISTER_READERS,
+    REGISTRARS,
     approval_refusal,
     approvals_needed,
     check_move,
-)
-from services.registry.lending.steps import (
-    REGISTER_READERS,
-    current_view,
-    loan_for_move,
     may_read,
-    record_step,
-    views,
 )
+from services.registry.lending.steps import current_view, loan_for_move, person, record_step, views
 from services.registry.store import RegistryStore, Tx
 
-REGISTRARS = ("archivist",)
-"""Who registers a loan for someone else (the paper 出借单 brought to the archive)."""
 MAX_PAGE = 1000
-
-
-def principal_of_person(person: Person) -> Principal:
-    return Principal(username=person.username, roles=person.roles,
-                     clearance=person.clearance, department=person.department)
 
 
 class LendingService:
@@ -78,18 +72,17 @@ class LendingService:
         document_ids = list(dict.fromkeys(request.documents))
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            loans = LoansRepository(tx.conn)
-            borrower = await _borrower(loans, borrower_name)
+            borrower = await _borrower(tx, borrower_name)
             records, refused = await _documents(tx, document_ids, principal, borrower)
             if refused is None:
                 _check_lendable(request.kind, records)
-                await _check_not_out(loans, request.kind, document_ids)
+                await _check_not_out(tx, request.kind, document_ids)
                 row = _new_loan(request, principal, borrower, records, now)
-                await loans.insert(row, document_ids)
+                await tx.loans.insert(row, document_ids)
                 await record_step(tx, row, "requested", username=principal.username,
                                   status="requested", at=now,
                                   detail={"approvals_needed": list(row.approvals_needed)})
-                return (await views(loans, [row], now=now, clearance=principal.clearance))[0]
+                return (await views(tx, [row], now=now, clearance=principal.clearance))[0]
         await self.journal.refuse(principal, "request_loan", NotFound(
             "no such document", code="unknown_document"), document_id=refused)
 
@@ -98,20 +91,19 @@ class LendingService:
         """The next approval step; the last one makes the loan ``approved``."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            loans = LoansRepository(tx.conn)
-            loan, step, refusal = await self._step(loans, principal, loan_id, "approve")
+            loan, step, refusal = await _step(tx, principal, loan_id, "approve")
             if refusal is None:
                 role = loan.approvals_needed[step]
-                await loans.add_approval(loan_id, Approval(
+                await tx.loans.add_approval(loan_id, Approval(
                     step=step, role=role, approver=principal.username, note=note,
                     approved_at=now))
                 last = step + 1 == len(loan.approvals_needed)
                 if last:
-                    await loans.move(loan_id, "requested", status="approved")
+                    await tx.loans.move(loan_id, "requested", status="approved")
                 await record_step(tx, loan, "approved", username=principal.username,
                                   status="approved" if last else "requested", at=now,
                                   detail={"role": role, "step": step, "note": note})
-                return await current_view(loans, loan_id, now=now,
+                return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
         assert refusal is not None
         await self.journal.refuse(principal, "approve_loan", refusal)
@@ -120,45 +112,27 @@ class LendingService:
         """Whoever may give the awaited approval may refuse it: ``rejected``, final."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            loans = LoansRepository(tx.conn)
-            loan, step, refusal = await self._step(loans, principal, loan_id, "reject")
+            loan, step, refusal = await _step(tx, principal, loan_id, "reject")
             if refusal is None:
-                await loans.move(loan_id, "requested", status="rejected",
-                                 rejected_by=principal.username, rejected_at=now,
-                                 rejection_reason=reason)
+                await tx.loans.move(loan_id, "requested", status="rejected",
+                                    rejected_by=principal.username, rejected_at=now,
+                                    rejection_reason=reason)
                 await record_step(tx, loan, "rejected", username=principal.username,
                                   status="rejected", at=now,
                                   detail={"role": loan.approvals_needed[step],
                                           "reason": reason})
-                return await current_view(loans, loan_id, now=now,
+                return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
         assert refusal is not None
         await self.journal.refuse(principal, "reject_loan", refusal)
-
-    async def _step(self, loans: LoansRepository, principal: Principal, loan_id: str,
-                    move: Move) -> tuple[LoanRow, int, ArchiveError | None]:
-        """The locked loan, the awaited step, and why ``principal`` may not decide it."""
-        loan = await loan_for_move(loans, loan_id)
-        check_move(move, loan.status)
-        approvals = await loans.approvals(loan_id)
-        step = len(approvals)
-        refusal = approval_refusal(
-            principal, role=loan.approvals_needed[step], borrower=loan.borrower,
-            borrower_department=loan.borrower_department,
-            earlier_approvers=[approval.approver for approval in approvals])
-        return loan, step, refusal
-
-
-    # --- the register --------------------------------------------------------------------
 
     async def loan(self, principal: Principal, loan_id: str) -> Loan:
         """One loan, to its borrower, its requester or a register reader; else 404."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            loans = LoansRepository(tx.conn)
-            row = await loans.get(loan_id)
+            row = await tx.loans.get(loan_id)
             if row is not None and may_read(principal, row):
-                return (await views(loans, [row], now=now, clearance=principal.clearance))[0]
+                return (await views(tx, [row], now=now, clearance=principal.clearance))[0]
         await self.journal.refuse(principal, "read_loan", NotFound(
             f"no loan {loan_id}", code="unknown_loan"))
 
@@ -171,48 +145,72 @@ class LendingService:
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            loans = LoansRepository(tx.conn)
-            rows = await loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
-                                      offset=query.offset)
-            return await views(loans, rows, now=now, clearance=principal.clearance)
+            rows = await tx.loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
+                                         offset=query.offset)
+            return await views(tx, rows, now=now, clearance=principal.clearance)
 
     async def notifications(self, principal: Principal, *, limit: int, offset: int
                             ) -> list[Notification]:
         """The caller's notifications, newest first."""
         async with self.store.transaction() as tx:
-            return await LoansRepository(tx.conn).notifications(
-                principal.username, limit=min(limit, MAX_PAGE), offset=offset)
+            return await tx.loans.notifications(principal.username,
+                                                limit=min(limit, MAX_PAGE), offset=offset)
 
     async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first."""
         async with self.store.transaction() as tx:
-            return await LoansRepository(tx.conn).incidents(limit=min(limit, MAX_PAGE),
-                                                            offset=offset)
+            return await tx.loans.incidents(limit=min(limit, MAX_PAGE), offset=offset)
 
     async def open_loans(self, username: str) -> list[str]:
         """B9: the loans ``username`` holds; ``AccountsService`` refuses departure on any."""
         async with self.store.transaction() as tx:
-            return await LoansRepository(tx.conn).open_loans(username)
+            return await tx.loans.open_loans(username)
+
+    async def grants_for(self, principal: Principal) -> AccessGrants:
+        """The documents ``principal`` may view through their digital loans (B2, B8): the
+        registry's ``GrantSource``; read in a short transaction of its own."""
+        if principal.is_service:
+            return NO_GRANTS
+        levels = [level for level in SECURITY_LEVELS
+                  if security_rank(level) <= security_rank(principal.clearance)]
+        async with self.store.transaction() as tx:
+            granted = await tx.loans.granted_documents(
+                principal.username, now=self.clock.now(), levels=levels)
+        return AccessGrants.of(granted)
 
 
-async def _borrower(loans: LoansRepository, username: str) -> Person:
-    person = await loans.person(username)
-    if person is None:
+async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
+                ) -> tuple[LoanRow, int, ArchiveError | None]:
+    """The locked loan, the awaited approval step, and why ``principal`` may not decide it."""
+    loan = await loan_for_move(tx, loan_id)
+    check_move(move, loan.status)
+    approvals = await tx.loans.approvals(loan_id)
+    step = len(approvals)
+    refusal = approval_refusal(
+        principal, role=loan.approvals_needed[step], borrower=loan.borrower,
+        borrower_department=loan.borrower_department,
+        earlier_approvers=[approval.approver for approval in approvals])
+    return loan, step, refusal
+
+
+async def _borrower(tx: Tx, username: str) -> User:
+    found = await person(tx, username)
+    if found is None:
         raise NotFound(f"no user {username!r}", code="unknown_user")
-    if not person.active:
+    if not found.active:
         raise Conflict(f"{username} has left; a loan needs an active employee",
                        code="borrower_inactive")
-    if not person.department:
+    if not found.department:
         raise ValidationFailed(
             f"{username} has no department, so no department head can approve the loan "
             "(B3); an admin sets the department first", code="no_department")
-    return person
+    return found
 
 
 async def _documents(tx: Tx, document_ids: list[str], principal: Principal,
-                     borrower: Person) -> tuple[list[DocumentRecord], str | None]:
+                     borrower: User) -> tuple[list[DocumentRecord], str | None]:
     """The catalogue records, or the first id the caller or the borrower may not see."""
-    readers = {principal.username: principal, borrower.username: principal_of_person(borrower)}
+    readers = {principal.username: principal, borrower.username: borrower.principal()}
     records = []
     for document_id in document_ids:
         record = await tx.documents.get(document_id)
@@ -236,18 +234,17 @@ def _check_lendable(kind: LoanKind, records: list[DocumentRecord]) -> None:
                            extra={"document_id": record.document_id})
 
 
-async def _check_not_out(loans: LoansRepository, kind: LoanKind, document_ids: list[str]
-                         ) -> None:
+async def _check_not_out(tx: Tx, kind: LoanKind, document_ids: list[str]) -> None:
     if kind != "paper":
         return
-    out = await loans.on_paper_loan(document_ids)
+    out = await tx.loans.on_paper_loan(document_ids)
     if out:
         raise Conflict(f"{len(out)} of these files are out on a paper loan; ask again "
                        "once they are returned", code="already_on_loan",
                        extra={"documents": sorted(out)})
 
 
-def _new_loan(request: LoanRequest, principal: Principal, borrower: Person,
+def _new_loan(request: LoanRequest, principal: Principal, borrower: User,
               records: list[DocumentRecord], now: datetime) -> LoanRow:
     external = request.external
     return LoanRow(
@@ -255,10 +252,7 @@ def _new_loan(request: LoanRequest, principal: Principal, borrower: Person,
         purpose=request.purpose, reason=request.reason, borrower=borrower.username,
         borrower_department=borrower.department or "", requested_by=principal.username,
         requested_at=now,
-        external=None if external is None else {
-            "name": external.name, "organisation": external.organisation,
-            "id_document": external.id_document,
-            "introduction_letter": external.introduction_letter},
+        external=None if external is None else msgspec.structs.asdict(external),
         approvals_needed=approvals_needed(records), rejected_by=None, rejected_at=None,
         rejection_reason=None, issued_by=None, issued_at=None, due_at=None,
         escalation_due_at=None, acknowledged_at=None, renewals=0, renewed_at=None,

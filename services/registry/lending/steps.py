@@ -1,8 +1,11 @@
-"""What every move of a loan shares: finding it, recording the step, showing the loan.
+"""What the moves of a loan share, in lending and circulation alike: finding the loan,
+recording the step, showing the loan as the register does.
 
 A step is recorded in the move's own transaction, after the move's writes: one audit
-entry per lent document (so a document's audit trail shows who borrowed it, O4) and
-one ``LoanChanged`` event on the change feed (architecture principle 3).
+entry per lent document (so a document's audit trail shows who borrowed it, O4) and one
+``LoanChanged`` event on the change feed (architecture principle 3). A document on the
+register that the reader is not cleared for is a redacted row (issue 14): counted, with
+its category and level, but no id, archive number, household or title.
 """
 
 from __future__ import annotations
@@ -11,43 +14,30 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
-import sqlalchemy as sa
 
-from services.common.auth import Principal
-from services.common.contracts.registry import LoanChanged
-from services.common.errors import ArchiveError, NotFound
+from services.common.contracts.registry import DocumentRecord, LoanChanged
+from services.common.errors import NotFound
 from services.common.models import SecurityLevel, security_rank
-from services.registry.journal.audit import AuditEntry, DetailValue
+from services.registry.accounts.models import User
+from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.lending.models import (
     ExternalReader,
     Loan,
+    LoanChange,
     LoanDocument,
+    LoanRow,
+    LoanStatus,
     RejectionRecord,
     ReturnRecord,
 )
-from services.registry.lending.repository import LoanDetails, LoanRow, LoansRepository
-from services.registry.lending.rules import LoanChange, LoanStatus
+from services.registry.lending.repository import LoanDetails
+from services.registry.lending.rules import is_overdue
 from services.registry.store import Tx
 
-REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
-"""Who reads the whole register; anyone else sees the loans they borrow or asked for."""
 
-
-def may_read(principal: Principal, loan: LoanRow) -> bool:
-    """Whether ``principal`` may know ``loan`` exists (otherwise it is a 404)."""
-    return principal.has_role(*REGISTER_READERS) or principal.username in (
-        loan.borrower, loan.requested_by)
-
-
-def unseen_or(principal: Principal, loan: LoanRow, error: ArchiveError) -> ArchiveError:
-    """``error``, or 404 ``unknown_loan`` for a caller who may not know the loan exists."""
-    return error if may_read(principal, loan) else NotFound(f"no loan {loan.loan_id}",
-                                                            code="unknown_loan")
-
-
-async def loan_for_move(loans: LoansRepository, loan_id: str) -> LoanRow:
+async def loan_for_move(tx: Tx, loan_id: str) -> LoanRow:
     """The loan, locked until the transaction ends; 404 ``unknown_loan`` if none."""
-    loan = await loans.get(loan_id, lock=True)
+    loan = await tx.loans.get(loan_id, lock=True)
     if loan is None:
         raise NotFound(f"no loan {loan_id}", code="unknown_loan")
     return loan
@@ -56,38 +46,45 @@ async def loan_for_move(loans: LoansRepository, loan_id: str) -> LoanRow:
 async def record_step(tx: Tx, loan: LoanRow, change: LoanChange, *, username: str,
                       status: LoanStatus, at: datetime,
                       detail: dict[str, DetailValue] | None = None) -> None:
-    """Append the step's audit entries and feed event; call after the step's writes."""
-    document_ids = await LoansRepository(tx.conn).document_ids(loan.loan_id)
-    await tx.emit(LoanChanged(loan_id=loan.loan_id, change=change, status=status,
-                              borrower=loan.borrower, documents=document_ids), at=at)
+    """Append the step's audit entries and feed event; called after the step's writes."""
+    document_ids = await tx.loans.document_ids(loan.loan_id)
+    await tx.journal.emit(LoanChanged(loan_id=loan.loan_id, change=change, status=status,
+                                      borrower=loan.borrower, documents=document_ids), at=at)
     entry_detail: dict[str, DetailValue] = {
         "loan_id": loan.loan_id, "kind": loan.kind, "borrower": loan.borrower,
         "status": status, **(detail or {})}
     for document_id in document_ids:
-        await tx.audit(AuditEntry(action=f"loan_{change}", username=username,
-                                  document_id=document_id, detail=entry_detail), at=at)
+        await tx.journal.audit(AuditEntry(action=f"loan_{change}", username=username,
+                                          document_id=document_id, detail=entry_detail),
+                               at=at)
 
 
-async def views(loans: LoansRepository, rows: Sequence[LoanRow], *, now: datetime,
+async def person(tx: Tx, username: str) -> User | None:
+    """The user who borrows, approves or is told, if there is one."""
+    found = await tx.accounts.get(username)
+    return None if found is None else found.user
+
+
+async def views(tx: Tx, rows: Sequence[LoanRow], *, now: datetime,
                 clearance: SecurityLevel) -> list[Loan]:
     """The loans as the register shows them to a reader with ``clearance``."""
     if not rows:
         return []
-    details = await loans.details([row.loan_id for row in rows])
+    details = await tx.loans.details([row.loan_id for row in rows])
     return [view(row, details, now=now, clearance=clearance) for row in rows]
 
 
-async def current_view(loans: LoansRepository, loan_id: str, *, now: datetime,
-                       clearance: SecurityLevel) -> Loan:
+async def current_view(tx: Tx, loan_id: str, *, now: datetime, clearance: SecurityLevel
+                       ) -> Loan:
     """The loan as it stands in the caller's transaction (just after a move)."""
-    row = await loans.get(loan_id)
+    row = await tx.loans.get(loan_id)
     if row is None:
         raise NotFound(f"no loan {loan_id}", code="unknown_loan")
-    return (await views(loans, [row], now=now, clearance=clearance))[0]
+    return (await views(tx, [row], now=now, clearance=clearance))[0]
 
 
-def view(row: LoanRow, details: LoanDetails, *, now: datetime,
-         clearance: SecurityLevel) -> Loan:
+def view(row: LoanRow, details: LoanDetails, *, now: datetime, clearance: SecurityLevel
+         ) -> Loan:
     approvals = details.approvals.get(row.loan_id, [])
     waiting = row.status == "requested" and len(approvals) < len(row.approvals_needed)
     return Loan(
@@ -96,7 +93,7 @@ def view(row: LoanRow, details: LoanDetails, *, now: datetime,
         borrower_department=row.borrower_department, requested_by=row.requested_by,
         requested_at=row.requested_at,
         external=msgspec.convert(row.external, ExternalReader) if row.external else None,
-        documents=[_document(document, clearance)
+        documents=[document_view(document, clearance)
                    for document in details.documents.get(row.loan_id, [])],
         approvals_needed=row.approvals_needed, approvals=approvals,
         next_approval=row.approvals_needed[len(approvals)] if waiting else None,
@@ -116,19 +113,13 @@ def view(row: LoanRow, details: LoanDetails, *, now: datetime,
     )
 
 
-def is_overdue(row: LoanRow, now: datetime) -> bool:
-    """B4: out and past ``due_at``."""
-    return row.status == "out" and row.due_at is not None and now > row.due_at
-
-
-def _document(row: sa.RowMapping, clearance: SecurityLevel) -> LoanDocument:
-    if security_rank(clearance) < security_rank(row["security"]):
+def document_view(record: DocumentRecord, clearance: SecurityLevel) -> LoanDocument:
+    if security_rank(clearance) < security_rank(record.security):
         # Issue 14: the register counts the document, it does not name it.
         return LoanDocument(document_id="", archive_no="", household=None,
-                            category=row["category"], security=row["security"],
-                            personal_info=bool(row["personal_info"]), title=None,
-                            redacted=True)
+                            category=record.category, security=record.security,
+                            personal_info=record.personal_info, title=None, redacted=True)
     return LoanDocument(
-        document_id=row["document_id"], archive_no=row["archive_no"],
-        household=row["household"], category=row["category"], security=row["security"],
-        personal_info=bool(row["personal_info"]), title=row["title"])
+        document_id=record.document_id, archive_no=record.archive_no,
+        household=record.household, category=record.category, security=record.security,
+        personal_info=record.personal_info, title=record.title)

@@ -1,4 +1,4 @@
-"""Retention schedule: tables and API structs."""
+"""Retention schedule: the API structs of the schedule and its changes."""
 
 from __future__ import annotations
 
@@ -6,25 +6,8 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
 from services.common.models import Category, RetentionClass, Struct
-from services.registry.schema import metadata
-
-retention_schedule = sa.Table(
-    "retention_schedule", metadata,
-    sa.Column("category", sa.String(32), primary_key=True),
-    sa.Column("retention_class", sa.String(16), nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=True),
-    sa.Column("updated_by", sa.String(80), nullable=True),
-)
-
-retention_periods = sa.Table(
-    "retention_periods", metadata,
-    sa.Column("retention_class", sa.String(16), primary_key=True),
-    sa.Column("years", sa.Integer, nullable=False),
-)
 
 Years = Annotated[int, msgspec.Meta(ge=1, le=200)]
 

@@ -9,13 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.models import Category, RetentionClass
-from services.registry.schedule.models import (
-    RetentionSchedule,
-    RetentionYears,
-    retention_periods,
-    retention_schedule,
-)
+from services.registry.schedule.models import RetentionSchedule, RetentionYears
 from services.registry.schedule.rules import RetentionRules
+from services.registry.schedule.tables import retention_periods, retention_schedule
 
 Lock = Literal["share", "update"]
 SCHEDULE_LOCK = 7_401_000_001

@@ -6,7 +6,7 @@ from services.common.clock import Clock
 from services.common.contracts.registry import ScheduleChanged
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, RetentionClass
-from services.registry.journal.audit import AuditEntry
+from services.registry.journal.models import AuditEntry
 from services.registry.schedule.models import RetentionSchedule, ScheduleChange, ScheduleUpdate
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore
@@ -41,10 +41,12 @@ class ScheduleService:
             await tx.schedule.replace(rules, by=actor, at=now)
             recomputed = await tx.documents.recompute_disposal(
                 rules.categories_changed_from(before), rules, at=now)
-            await tx.emit(ScheduleChanged(classes={str(c): k for c, k in rules.classes.items()},
-                                          years={str(k): y for k, y in years.items()},
-                                          documents_recomputed=recomputed), at=now)
-            await tx.audit(AuditEntry(action="schedule_changed", username=actor, detail={
-                "documents_recomputed": recomputed}), at=now)
+            await tx.journal.emit(ScheduleChanged(
+                classes={str(c): k for c, k in rules.classes.items()},
+                years={str(k): y for k, y in years.items()},
+                documents_recomputed=recomputed), at=now)
+            await tx.journal.audit(AuditEntry(action="schedule_changed", username=actor,
+                                              detail={"documents_recomputed": recomputed}),
+                                   at=now)
             schedule = await tx.schedule.schedule()
         return ScheduleChange(schedule=schedule, documents_recomputed=recomputed)

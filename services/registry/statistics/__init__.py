@@ -1,9 +1,9 @@
-"""Yearly statistics (年度统计, O2), counted from what the registry records.
+"""Yearly statistics (年度统计, O2), counted from what the registry records. It owns no
+tables: the counts read the catalogue's, sweeps', destruction registers' and loans'.
 
     models.py      the report's structs
-    repository.py  the counts, SQL aggregates over the catalogue, sweeps, destruction
-                   registers and loans, read from one snapshot
-    service.py     the year's period and the report
+    repository.py  ``tx.statistics``: SQL aggregates, read from one snapshot
+    service.py     ``StatisticsService``: the year's period and the report
     api.py         the route
 
 Transfers out (移出) and organising (整理) are not recorded by the registry, so the

@@ -15,14 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.catalogue.models import documents
+from services.registry.catalogue.tables import documents
+from services.registry.destruction.tables import destruction_items
 from services.registry.lending.repository import overdue_at
 from services.registry.lending.tables import loan_documents, loans
-from services.registry.retention.tables import (
-    destruction_items,
-    retention_sweeps,
-    sweep_items,
-)
+from services.registry.sweeps.tables import retention_sweeps, sweep_items
 
 
 class StatisticsRepository:

@@ -18,7 +18,7 @@ from services.common.db import create_engine, migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document
+from tests.support.registry import new_document, registry_services
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
@@ -46,7 +46,7 @@ class Registry:
     services: RegistryServices = field(init=False)
 
     def __post_init__(self) -> None:
-        self.services = RegistryServices(self.engine, self.clock, grants=self.grants)
+        self.services = registry_services(self.engine, self.clock, grants=self.grants)
 
     @property
     def is_postgres(self) -> bool:

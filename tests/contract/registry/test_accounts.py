@@ -12,10 +12,10 @@ from argon2 import PasswordHasher
 from services.common.auth import TokenCodec
 from services.common.errors import TooManyRequests, Unauthorized
 from services.registry.accounts.models import NewUser, UserChange
-from services.registry.accounts.repository import AccountsRepository
 from services.registry.accounts.service import AccountsService
-from services.registry.journal.audit import AuditQuery
-from tests.contract.registry.conftest import Registry
+from services.registry.journal.models import AuditQuery
+from tests.contract.registry.conftest import INGEST, Registry
+from tests.support.registry import TEST_KEY
 
 PASSWORD = "correct horse battery"
 
@@ -34,8 +34,7 @@ class CountingHasher(PasswordHasher):
 
 def _accounts(registry: Registry, **limits: int) -> AccountsService:
     accounts = AccountsService(
-        AccountsRepository(registry.engine, audit_key=registry.services.store.audit_key),
-        TokenCodec("k" * 32, ttl_s=60), registry.clock,
+        registry.services.store, TokenCodec(TEST_KEY, ttl_s=60), registry.clock,
         attempts_per_minute=limits.get("per_account", 3),
         attempts_per_address_per_minute=limits.get("per_address", 5))
     accounts.hasher = CountingHasher()
@@ -57,7 +56,7 @@ async def test_every_change_of_an_account_is_audited_with_who_made_it(
     await accounts.change_own_password("li", "a new password", "another password",
                                        address="10.0.0.7")
     await accounts.deactivate("li", by="root")
-    entries = await registry.services.journal.entries(AuditQuery())
+    entries = await registry.services.journal.entries(INGEST, AuditQuery())
     assert [(e.action, e.username, e.detail["user"]) for e in entries] == [
         ("user_created", "root", "li"), ("user_changed", "root", "li"),
         ("password_reset", "root", "li"), ("password_changed", "li", "li"),

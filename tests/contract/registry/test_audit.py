@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from services.common.auth import Principal
 from services.common.errors import NotFound
-from services.registry.journal.audit import AuditEntry, AuditKey, AuditQuery, chain_hash
+from services.registry.journal.models import AuditEntry, AuditQuery
+from services.registry.journal.rules import AuditKey, chain_hash
 from services.registry.journal.tables import audit_log
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, STAFF, Registry
 
@@ -21,7 +22,7 @@ ENTRIES = 5
 async def _five_entries(registry: Registry) -> None:
     for number in range(1, ENTRIES + 1):
         async with registry.services.store.transaction() as tx:
-            await tx.audit(AuditEntry(action="read_text", username=f"user{number}",
+            await tx.journal.audit(AuditEntry(action="read_text", username=f"user{number}",
                                       document_id=f"doc-{number}", detail={"n": number}),
                            at=registry.clock.now())
         registry.clock.advance(timedelta(minutes=1))
@@ -37,14 +38,14 @@ async def _unprotect(registry: Registry) -> None:
 
 
 async def _row(registry: Registry, seq: int) -> sa.RowMapping:
-    async with registry.services.store.transaction() as tx:
-        return (await tx.conn.execute(sa.select(audit_log).where(audit_log.c.seq == seq))
+    async with registry.engine.begin() as conn:
+        return (await conn.execute(sa.select(audit_log).where(audit_log.c.seq == seq))
                 ).mappings().one()
 
 
 async def _rewrite(registry: Registry, seq: int, **values: object) -> None:
-    async with registry.services.store.transaction() as tx:
-        await tx.conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(**values))
+    async with registry.engine.begin() as conn:
+        await conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(**values))
 
 
 async def _rehash_edit(registry: Registry, key: AuditKey | None) -> None:

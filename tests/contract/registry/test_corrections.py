@@ -9,7 +9,7 @@ import pytest
 from services.common.auth import Principal
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
-from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
+from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, MANAGER, Registry
 
 
@@ -24,7 +24,7 @@ async def test_a_correction_adds_a_version_and_keeps_the_previous_one(
     registry.clock.advance(timedelta(hours=2))
     applied = await registry.services.corrections.request(
         ARCHIVIST, filed.document_id, _fix(title="关于空调漏水维修的函"))
-    versions = await registry.services.corrections.history(ARCHIVIST, filed.document_id)
+    versions = await registry.services.catalogue.history(ARCHIVIST, filed.document_id)
     assert applied.status == "applied"
     assert [(v.version, v.metadata["title"]) for v in versions] == [
         (1, "关于空调维修的函"), (2, "关于空调漏水维修的函")]
@@ -51,7 +51,7 @@ async def test_correcting_a_working_document_waits_for_a_managers_approval(
     unchanged = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
     approved = await registry.services.corrections.approve(MANAGER, pending.correction_id,
                                                            note="同意")
-    versions = await registry.services.corrections.history(ARCHIVIST, filed.document_id)
+    versions = await registry.services.catalogue.history(ARCHIVIST, filed.document_id)
     assert (pending.status, unchanged.title) == ("pending", "二装审批表")
     assert (approved.status, approved.decided_by) == ("applied", "zhou")
     assert (versions[-1].changed_by, versions[-1].approved_by) == ("wang", "zhou")

@@ -14,7 +14,7 @@ from services.common.contracts.registry import (
     HouseholdChanged,
     ScheduleChanged,
 )
-from services.registry.catalogue.models import CorrectionRequest, MetadataChanges
+from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from services.registry.households.models import NewHousehold
 from services.registry.schedule.models import RetentionYears, ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
@@ -81,7 +81,7 @@ async def test_the_feed_stays_gap_free_and_ordered_under_concurrent_writers(
 
 async def _fail_after_emitting(registry: Registry) -> None:
     async with registry.services.store.transaction() as tx:
-        await tx.emit(HouseholdChanged(household="Z-0101", change="created", label=None),
+        await tx.journal.emit(HouseholdChanged(household="Z-0101", change="created", label=None),
                       at=registry.clock.now())
         raise RuntimeError("the change fails after its event was appended")
 

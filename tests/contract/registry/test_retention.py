@@ -6,11 +6,15 @@ from datetime import date
 
 import pytest
 
+from services.common.auth import Principal
 from services.common.models import CATEGORIES, Category, RetentionClass
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.schedule.models import RetentionYears, ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
+from services.registry.sweeps.models import SweepRequest
 from tests.contract.registry.conftest import Registry
+
+COMPLIANCE = Principal(username="qian", roles=("compliance",), clearance="secret")
 
 FILED = date(2024, 2, 29)
 # category of each class → due date when the clock starts at FILED (29 Feb → 28 Feb)
@@ -103,5 +107,6 @@ async def test_documents_due_for_disposal_are_listed_by_due_date(registry: Regis
     sooner = await registry.file(category="visit", filed_at=date(2010, 3, 1))
     await registry.file(category="repair", filed_at=date(2020, 1, 1))
     await registry.file(category="contract", filed_at=date(1999, 1, 1))
-    due = await registry.services.catalogue.due_for_disposal(date(2024, 6, 1))
-    assert [d.document_id for d in due] == [sooner.document_id, later.document_id]
+    due = await registry.services.sweeps.start(
+        COMPLIANCE, SweepRequest(as_of=date(2024, 6, 1), dry_run=True))
+    assert [item.document_id for item in due.items] == [sooner.document_id, later.document_id]

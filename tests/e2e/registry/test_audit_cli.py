@@ -20,9 +20,9 @@ from services.common.clock import FixedClock
 from services.common.config import load_settings
 from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
-from services.registry.bootstrap import RegistryServices
-from services.registry.journal.audit import AuditKey
+from services.registry.journal.rules import AuditKey
 from tests.e2e.registry.conftest import document_body
+from tests.support.registry import registry_services
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 
@@ -36,8 +36,8 @@ def _archive_with_filings(data_dir: Path, count: int) -> Path:
         engine = create_engine(url)
         key = AuditKey(load_settings({"ARCHIVE_DATA_DIR": str(data_dir)},
                                      env_file=None).audit_key_bytes())
-        services = RegistryServices(engine, FixedClock(datetime(2024, 6, 1, tzinfo=UTC)),
-                                    audit_key=key)
+        services = registry_services(engine, FixedClock(datetime(2024, 6, 1, tzinfo=UTC)),
+                                     audit_key=key)
         for _ in range(count):
             await services.catalogue.register(INGEST, msgspec.convert(
                 document_body(), NewDocument))

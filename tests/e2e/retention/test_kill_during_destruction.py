@@ -35,21 +35,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
 from services.common.clock import FixedClock
+from services.common.config import Settings
 from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
-from services.registry.accounts.repository import AccountsRepository
-from services.registry.accounts.service import AccountsService
 from services.registry.bootstrap import RegistryServices
-from services.registry.journal.audit import AuditKey
-from services.registry.retention.models import (
-    AppraisalRequest,
-    DestructionRequest,
-    SweepRequest,
-    WitnessSignature,
-)
-from services.registry.retention.signatures import WitnessSeal
-from services.registry.retention.wiring import RetentionServices
+from services.registry.destruction.models import DestructionRequest, WitnessSignature
+from services.registry.destruction.signatures import WitnessSeal
+from services.registry.journal.rules import AuditKey
+from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
 
 ITEMS = 50
@@ -78,38 +72,34 @@ async def _witnessed_register(url: str) -> str:
     clock = FixedClock(datetime.now(UTC) - timedelta(days=200))
     engine = create_engine(url)
     try:
-        key = AuditKey(AUDIT_KEY.encode())
-        registry = RegistryServices(engine, clock, audit_key=key)
-        accounts = AccountsService(AccountsRepository(engine, audit_key=key),
-                                   TokenCodec(SIGNING_KEY, ttl_s=60), clock,
-                                   attempts_per_minute=100)
+        registry = RegistryServices(engine, clock, codec=TokenCodec(SIGNING_KEY, ttl_s=60),
+                                    seal=WitnessSeal(SIGNING_KEY),
+                                    audit_key=AuditKey(AUDIT_KEY.encode()),
+                                    settings=Settings(login_attempts_per_minute=100))
         for username, (role, department) in PEOPLE.items():
-            await accounts.create_user(NewUser(username=username, roles=[role],  # type: ignore[list-item]
-                                               clearance="secret", department=department,
-                                               password=PASSWORD))
-        retention = RetentionServices(registry.store, registry.journal, clock,
-                                      passwords=accounts, wait_days=183,
-                                      seal=WitnessSeal(SIGNING_KEY))
+            await registry.accounts.create_user(NewUser(
+                username=username, roles=[role],  # type: ignore[list-item]
+                clearance="secret", department=department, password=PASSWORD))
         for number in range(ITEMS):
             await registry.catalogue.register(INGEST, NewDocument(
                 sha256=f"{number:064x}", household=f"A-{1201 + number}", category="repair",
                 title="维修记录", filed_at=date(2000, 1, 1), media_type="application/pdf",
                 size_bytes=10))
-        sweep = await retention.sweeps.start(_person("qian"), SweepRequest())
+        sweep = await registry.sweeps.start(_person("qian"), SweepRequest())
         assert sweep.sweep_id is not None
         assert len(sweep.items) == ITEMS
         for item in sweep.items:
             for appraiser in ("zhou", "qian"):
-                await retention.sweeps.appraise(_person(appraiser), sweep.sweep_id,
+                await registry.sweeps.appraise(_person(appraiser), sweep.sweep_id,
                                                 AppraisalRequest(document_id=item.document_id,
                                                                  decision="destroy",
                                                                  opinion="同意销毁"))
-        await retention.sweeps.approve(_person("zhao"), sweep.sweep_id, note=None)
+        await registry.sweeps.approve(_person("zhao"), sweep.sweep_id, note=None)
         clock.advance(timedelta(days=184))
-        register = await retention.destructions.create(
+        register = await registry.destructions.create(
             _person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
         for witness in ("wang", "sun"):
-            await retention.destructions.witness(_person(witness), register.destruction_id,
+            await registry.destructions.witness(_person(witness), register.destruction_id,
                                                  WitnessSignature(password=PASSWORD))
         return register.destruction_id
     finally:

@@ -143,8 +143,8 @@ def destroy(server: ArchiveServer, document_id: str) -> None:
             now = datetime.now(UTC)
             async with RegistryStore(engine).transaction() as tx:
                 record = await tx.documents.mark_destroyed(document_id, at=now)
-                await tx.emit(DocumentDestroyed(document=feed_document(record),
-                                                destroyed_at=now), at=now)
+                await tx.journal.emit(DocumentDestroyed(document=feed_document(record),
+                                                        destroyed_at=now), at=now)
         finally:
             await engine.dispose()
 

@@ -9,10 +9,10 @@ import pytest
 
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.errors import ValidationFailed
-from services.registry.catalogue.corrections import apply_changes
-from services.registry.catalogue.models import MetadataChanges
-from services.registry.catalogue.numbers import archive_no
-from services.registry.catalogue.service import validated_category, validated_household
+from services.common.models import checked_category, checked_household
+from services.registry.catalogue.rules import archive_no
+from services.registry.corrections.models import MetadataChanges
+from services.registry.corrections.rules import apply_changes
 from services.registry.schedule.rules import DEFAULT_RULES
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
@@ -51,12 +51,12 @@ def test_a_company_archive_number_has_no_household_part() -> None:
 def test_a_bad_registration_is_refused_with_its_code(household: str | None, category: str,
                                                      code: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        validated_household(household, validated_category(category))
+        checked_household(household, checked_category(category))
     assert refused.value.code == code
 
 
 def test_a_company_document_needs_no_household() -> None:
-    assert validated_household(None, "policy") is None
+    assert checked_household(None, "policy") is None
 
 
 def test_a_correction_lists_only_the_fields_it_changes() -> None:

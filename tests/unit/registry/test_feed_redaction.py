@@ -20,7 +20,7 @@ from services.common.contracts.registry import (
     SecurityChanged,
     TextRevised,
 )
-from services.registry.journal.redaction import feed_for
+from services.registry.journal.service import feed_for
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 

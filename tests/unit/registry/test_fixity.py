@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from services.common.contracts.registry import CounterMismatch, NumberGap, NumberingReport
-from services.registry.catalogue.fixity import MAX_LISTED_GAPS, NumberingCheck
-from services.registry.catalogue.numbers import archive_no, split_archive_no
+from services.registry.catalogue.rules import archive_no, split_archive_no
+from services.registry.fixity.rules import MAX_LISTED_GAPS, NumberingCheck
 
 A = "2024-correspondence-A-1201"
 

@@ -15,12 +15,11 @@ from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import create_engine, migrate
-from services.registry.accounts.models import User
-from services.registry.accounts.repository import AccountsRepository
+from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from services.registry.lending.models import Loan, LoanRequest
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document, person_in
+from tests.support.registry import new_document, person_in, registry_services
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -50,11 +49,11 @@ class Lending:
     services: RegistryServices = field(init=False)
 
     def __post_init__(self) -> None:
-        self.services = RegistryServices(self.engine, self.clock)
+        self.services = registry_services(self.engine, self.clock)
 
     def restarted(self) -> RegistryServices:
         """The registry's services built again over the same database (a restart)."""
-        return RegistryServices(self.engine, self.clock)
+        return registry_services(self.engine, self.clock)
 
     @property
     def is_postgres(self) -> bool:
@@ -86,7 +85,7 @@ class Lending:
     async def out(self, borrower: str, documents: list[DocumentRecord], *,
                   kind: str = "paper") -> Loan:
         loan = await self.approved(borrower, documents, kind=kind)
-        return await self.services.handover.issue(person("wang"), loan.loan_id)
+        return await self.services.circulation.issue(person("wang"), loan.loan_id)
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.engine.begin() as conn:
@@ -111,12 +110,11 @@ async def _prepare(url: str) -> None:
     await migrate(url, "registry")
     engine = create_engine(url, pool_size=1)
     try:
-        repository = AccountsRepository(engine)
+        accounts = registry_services(engine, FixedClock(START)).accounts
         for username, (roles, clearance, department) in PEOPLE.items():
-            await repository.add(User(username=username, roles=list(roles),
-                                      clearance=clearance,  # type: ignore[arg-type]
-                                      department=department, active=True,
-                                      created_at=START), password_hash=None)
+            await accounts.create_user(NewUser(
+                username=username, roles=list(roles),  # type: ignore[arg-type]
+                clearance=clearance, department=department))  # type: ignore[arg-type]
     finally:
         await engine.dispose()
 

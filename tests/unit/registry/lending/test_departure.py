@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.auth import TokenCodec
 from services.common.errors import Conflict
-from services.registry.accounts.repository import AccountsRepository
 from services.registry.accounts.service import AccountsService
 from services.registry.lending.models import LoanQuery, ReturnCheck
 from tests.unit.registry.lending.conftest import Lending, person
 
 
 def _accounts(lending: Lending) -> AccountsService:
-    return AccountsService(AccountsRepository(lending.engine),
-                           TokenCodec("k" * 32, ttl_s=60), lending.clock,
-                           attempts_per_minute=10,
-                           open_loans=lending.services.lending.open_loans)
+    return lending.services.accounts
 
 
 async def test_departure_is_refused_with_the_loans_still_out(lending: Lending) -> None:
@@ -32,7 +27,7 @@ async def test_departure_is_refused_with_the_loans_still_out(lending: Lending) -
 
 async def test_departure_is_allowed_once_every_loan_is_returned(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    await lending.services.handover.return_loan(person("wang"), loan.loan_id,
+    await lending.services.circulation.return_loan(person("wang"), loan.loan_id,
                                                 ReturnCheck(intact=True))
     assert not (await _accounts(lending).deactivate("li")).active
 
@@ -50,7 +45,7 @@ async def test_a_loan_is_not_issued_to_someone_who_has_left(lending: Lending) ->
     loan = await lending.approved("li", [await lending.file()])
     await _accounts(lending).deactivate("li")
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.issue(person("wang"), loan.loan_id)
+        await lending.services.circulation.issue(person("wang"), loan.loan_id)
     assert refused.value.code == "borrower_inactive"
 
 

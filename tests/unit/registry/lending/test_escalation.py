@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from services.common.clock import FixedClock
 from services.common.contracts.registry import LoanChanged
-from services.registry.lending.escalation import EscalationTask
+from services.common.tasks import PeriodicTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
+from tests.support.registry import registry_services
 from tests.unit.registry.lending.conftest import INGEST, START, Lending, person
 
 SIXTEEN_DAYS = timedelta(days=16)
@@ -19,8 +20,8 @@ async def test_a_loan_out_sixteen_days_is_escalated_once_per_loan(lending: Lendi
     loans = [await lending.out("li", [await lending.file()]),
              await lending.out("ma", [await lending.file()], kind="digital")]
     lending.clock.advance(SIXTEEN_DAYS)
-    first = await lending.services.escalations.run_once(lending.clock.now())
-    second = await lending.services.escalations.run_once(lending.clock.now())
+    first = await lending.services.circulation.escalate_due()
+    second = await lending.services.circulation.escalate_due()
     assert (sorted(first), second) == (sorted(loan.loan_id for loan in loans), [])
     assert await lending.sql("SELECT count(*) FROM loan_escalations") == [(2,)]
 
@@ -28,9 +29,9 @@ async def test_a_loan_out_sixteen_days_is_escalated_once_per_loan(lending: Lendi
 async def test_a_restarted_registry_does_not_escalate_again(lending: Lending) -> None:
     await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
-    await lending.services.escalations.run_once(lending.clock.now())
+    await lending.services.circulation.escalate_due()
     lending.clock.advance(timedelta(days=1))
-    again = await lending.restarted().escalations.run_once(lending.clock.now())
+    again = await lending.restarted().circulation.escalate_due()
     assert again == []
     assert await lending.sql("SELECT count(*) FROM loan_notifications") == [(4,)]
 
@@ -38,16 +39,15 @@ async def test_a_restarted_registry_does_not_escalate_again(lending: Lending) ->
 async def test_two_registries_checking_at_once_escalate_once(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
-    now = lending.clock.now()
-    runs = await asyncio.gather(lending.services.escalations.run_once(now),
-                                lending.restarted().escalations.run_once(now))
+    runs = await asyncio.gather(lending.services.circulation.escalate_due(),
+                                lending.restarted().circulation.escalate_due())
     assert sorted(runs) == [[], [loan.loan_id]]
 
 
 async def test_the_department_head_and_the_archive_are_notified(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
-    await lending.services.escalations.run_once(lending.clock.now())
+    await lending.services.circulation.escalate_due()
     told = {}
     for username in ("zhou", "hu", "wang", "sun", "qian", "he", "li", "zhao"):
         found = await lending.services.lending.notifications(person(username), limit=10,
@@ -63,23 +63,23 @@ async def test_the_department_head_and_the_archive_are_notified(lending: Lending
 async def test_a_loan_within_fifteen_days_is_not_escalated(lending: Lending) -> None:
     await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=15))
-    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+    assert await lending.services.circulation.escalate_due() == []
 
 
 async def test_a_renewal_restarts_the_escalation_clock(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=6))
-    await lending.services.handover.renew(person("li"), loan.loan_id)
+    await lending.services.circulation.renew(person("li"), loan.loan_id)
     lending.clock.set(START + SIXTEEN_DAYS)
-    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+    assert await lending.services.circulation.escalate_due() == []
 
 
 async def test_a_returned_loan_is_not_escalated(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    await lending.services.handover.return_loan(person("wang"), loan.loan_id,
+    await lending.services.circulation.return_loan(person("wang"), loan.loan_id,
                                                 ReturnCheck(intact=True))
     lending.clock.advance(SIXTEEN_DAYS)
-    assert await lending.services.escalations.run_once(lending.clock.now()) == []
+    assert await lending.services.circulation.escalate_due() == []
 
 
 async def test_the_register_lists_escalated_and_overdue_loans(lending: Lending) -> None:
@@ -87,7 +87,7 @@ async def test_the_register_lists_escalated_and_overdue_loans(lending: Lending) 
     lending.clock.advance(timedelta(days=8))
     late = await lending.out("ma", [await lending.file()])
     lending.clock.advance(timedelta(days=8))
-    await lending.services.escalations.run_once(lending.clock.now())
+    await lending.services.circulation.escalate_due()
     register = lending.services.lending
     escalated = await register.loans(person("wang"), LoanQuery(escalated=True))
     overdue = await register.loans(person("wang"), LoanQuery(overdue=True))
@@ -101,7 +101,7 @@ async def test_the_register_not_overdue_lists_every_other_loan(lending: Lending)
     lending.clock.advance(timedelta(days=8))
     requested = await lending.request("li", [await lending.file()])
     returned = await lending.out("ma", [await lending.file()])
-    await lending.services.handover.return_loan(person("wang"), returned.loan_id,
+    await lending.services.circulation.return_loan(person("wang"), returned.loan_id,
                                                 ReturnCheck(intact=True))
     in_time = await lending.out("ma", [await lending.file()])
     register = lending.services.lending
@@ -115,7 +115,7 @@ async def test_the_register_not_overdue_lists_every_other_loan(lending: Lending)
 async def test_an_escalation_is_on_the_feed_and_in_the_audit_log(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
-    await lending.services.escalations.run_once(lending.clock.now())
+    await lending.services.circulation.escalate_due()
     page = await lending.services.journal.changes(INGEST, after=0, limit=100)
     last = page.changes[-1].event
     assert isinstance(last, LoanChanged)
@@ -124,19 +124,19 @@ async def test_an_escalation_is_on_the_feed_and_in_the_audit_log(lending: Lendin
     assert rows == [("service:registry",)]
 
 
-async def test_starting_the_task_escalates_what_fell_due_while_down(lending: Lending
-                                                                    ) -> None:
+async def test_a_starting_registry_escalates_what_fell_due_while_down(lending: Lending
+                                                                      ) -> None:
     loan = await lending.out("li", [await lending.file()])
-    task = EscalationTask(lending.services.escalations, FixedClock(START + SIXTEEN_DAYS))
-    await task.start()
-    await task.stop()
+    started = registry_services(lending.engine, FixedClock(START + SIXTEEN_DAYS))
+    await started.start()
+    await started.stop()
     assert await lending.sql("SELECT loan_id FROM loan_escalations") == [(loan.loan_id,)]
 
 
 async def test_the_task_escalates_a_loan_falling_due_while_it_runs(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    task = EscalationTask(lending.services.escalations, lending.clock, interval_s=0.02)
-    await task.start()
+    task = PeriodicTask("loan-escalation", 0.02, lending.services.circulation.escalate_due)
+    task.start()
     try:
         lending.clock.advance(SIXTEEN_DAYS)
         for _ in range(500):  # waits for the background run, not for time to pass

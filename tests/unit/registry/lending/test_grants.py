@@ -58,7 +58,7 @@ async def test_an_approved_loan_not_yet_issued_grants_nothing(lending: Lending) 
 async def test_access_ends_when_the_loan_is_returned(lending: Lending) -> None:
     document = await lending.file(security="confidential")
     loan = await lending.out("li", [document], kind="digital")
-    await lending.services.handover.return_loan(person("wang"), loan.loan_id,
+    await lending.services.circulation.return_loan(person("wang"), loan.loan_id,
                                                 ReturnCheck(intact=True))
     assert await _code(lending, "li", document.document_id, "read_text") == "needs_grant"
 
@@ -68,7 +68,7 @@ async def test_access_ends_at_the_due_time_and_a_renewal_extends_it(lending: Len
     loan = await lending.out("li", [document], kind="digital")
     lending.clock.advance(timedelta(days=7))
     at_due = await _code(lending, "li", document.document_id, "read_text")
-    await lending.services.handover.renew(person("li"), loan.loan_id)
+    await lending.services.circulation.renew(person("li"), loan.loan_id)
     assert (at_due, await _code(lending, "li", document.document_id, "read_text")) == (
         "needs_grant", "view")
 

@@ -20,24 +20,24 @@ async def test_issue_puts_the_loan_out_due_seven_days_later(lending: Lending) ->
 async def test_the_borrower_acknowledges_receipt_once(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(hours=1))
-    acknowledged = await lending.services.handover.acknowledge(person("li"), loan.loan_id)
+    acknowledged = await lending.services.circulation.acknowledge(person("li"), loan.loan_id)
     assert acknowledged.acknowledged_at == START + timedelta(hours=1)
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.acknowledge(person("li"), loan.loan_id)
+        await lending.services.circulation.acknowledge(person("li"), loan.loan_id)
     assert refused.value.code == "invalid_transition"
 
 
 async def test_only_the_borrower_acknowledges(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     with pytest.raises(Forbidden) as refused:
-        await lending.services.handover.acknowledge(person("wang"), loan.loan_id)
+        await lending.services.circulation.acknowledge(person("wang"), loan.loan_id)
     assert refused.value.code == "not_borrower"
 
 
 async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=6))
-    renewed = await lending.services.handover.renew(person("li"), loan.loan_id)
+    renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
     assert (renewed.due_at, renewed.renewals, renewed.renewed_at) == (
         START + timedelta(days=14), 1, START + timedelta(days=6))
 
@@ -45,9 +45,9 @@ async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> N
 async def test_a_third_renewal_is_refused(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     for _ in range(2):
-        await lending.services.handover.renew(person("li"), loan.loan_id)
+        await lending.services.circulation.renew(person("li"), loan.loan_id)
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.renew(person("li"), loan.loan_id)
+        await lending.services.circulation.renew(person("li"), loan.loan_id)
     again = await lending.services.lending.loan(person("wang"), loan.loan_id)
     assert (refused.value.code, again.renewals, again.due_at) == (
         "renewals_exhausted", 2, START + timedelta(days=21))
@@ -57,7 +57,7 @@ async def test_an_expired_loan_is_not_renewed(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=7, seconds=1))
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.renew(person("wang"), loan.loan_id)
+        await lending.services.circulation.renew(person("wang"), loan.loan_id)
     assert refused.value.code == "loan_expired"
 
 
@@ -71,7 +71,7 @@ async def test_a_loan_past_its_due_date_is_overdue(lending: Lending) -> None:
 async def test_a_manager_cannot_renew_someone_elses_loan(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     with pytest.raises(Forbidden) as refused:
-        await lending.services.handover.renew(person("zhou"), loan.loan_id)
+        await lending.services.circulation.renew(person("zhou"), loan.loan_id)
     assert refused.value.code == "not_borrower"
 
 
@@ -79,7 +79,7 @@ async def test_a_manager_cannot_renew_someone_elses_loan(lending: Lending) -> No
 async def test_a_stranger_to_the_loan_is_told_it_does_not_exist(lending: Lending, move: str
                                                                 ) -> None:
     loan = await lending.out("li", [await lending.file()])
-    attempt = getattr(lending.services.handover, move)(person("ma"), loan.loan_id)
+    attempt = getattr(lending.services.circulation, move)(person("ma"), loan.loan_id)
     with pytest.raises(NotFound) as refused:
         await attempt
     assert refused.value.code == "unknown_loan"
@@ -87,7 +87,7 @@ async def test_a_stranger_to_the_loan_is_told_it_does_not_exist(lending: Lending
 
 async def test_an_intact_return_closes_the_loan_without_an_incident(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    returned = await lending.services.handover.return_loan(
+    returned = await lending.services.circulation.return_loan(
         person("sun"), loan.loan_id, ReturnCheck(intact=True))
     assert returned.status == "returned"
     assert returned.returned is not None
@@ -98,7 +98,7 @@ async def test_an_intact_return_closes_the_loan_without_an_incident(lending: Len
 async def test_a_damaged_return_opens_an_incident_that_stays_on_the_register(
         lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    returned = await lending.services.handover.return_loan(
+    returned = await lending.services.circulation.return_loan(
         person("wang"), loan.loan_id, ReturnCheck(intact=False, note="第3页撕破"))
     incidents = await lending.services.lending.incidents(limit=10, offset=0)
     assert [(i.loan_id, i.note, i.reported_by) for i in incidents] == [
@@ -119,12 +119,12 @@ WRONG_DESK = [
                          ids=[c[0] for c in WRONG_DESK])
 async def test_the_desk_is_the_archivists_and_never_for_their_own_loan(
         lending: Lending, move: str, borrower: str, who: str, code: str) -> None:
-    handover = lending.services.handover
+    circulation = lending.services.circulation
     loan = await lending.approved(borrower, [await lending.file()])
     if move == "return":
-        loan = await handover.issue(person("sun"), loan.loan_id)
-    attempt = handover.issue(person(who), loan.loan_id) if move == "issue" else \
-        handover.return_loan(person(who), loan.loan_id, ReturnCheck(intact=True))
+        loan = await circulation.issue(person("sun"), loan.loan_id)
+    attempt = circulation.issue(person(who), loan.loan_id) if move == "issue" else \
+        circulation.return_loan(person(who), loan.loan_id, ReturnCheck(intact=True))
     with pytest.raises(Forbidden) as refused:
         await attempt
     assert refused.value.code == code
@@ -150,17 +150,17 @@ async def test_an_illegal_transition_is_a_conflict_and_changes_nothing(
     if state == "rejected":
         loan = await services.lending.reject(person("wang"), loan.loan_id, reason="不行")
     if state in ("out", "returned"):
-        loan = await services.handover.issue(person("wang"), loan.loan_id)
+        loan = await services.circulation.issue(person("wang"), loan.loan_id)
     if state == "returned":
-        loan = await services.handover.return_loan(person("wang"), loan.loan_id,
+        loan = await services.circulation.return_loan(person("wang"), loan.loan_id,
                                                    ReturnCheck(intact=True))
     moves = {
         "approve": lambda: services.lending.approve(person("wang"), loan.loan_id, note=None),
         "reject": lambda: services.lending.reject(person("wang"), loan.loan_id, reason="x"),
-        "issue": lambda: services.handover.issue(person("wang"), loan.loan_id),
-        "acknowledge": lambda: services.handover.acknowledge(person("li"), loan.loan_id),
-        "renew": lambda: services.handover.renew(person("li"), loan.loan_id),
-        "return": lambda: services.handover.return_loan(person("wang"), loan.loan_id,
+        "issue": lambda: services.circulation.issue(person("wang"), loan.loan_id),
+        "acknowledge": lambda: services.circulation.acknowledge(person("li"), loan.loan_id),
+        "renew": lambda: services.circulation.renew(person("li"), loan.loan_id),
+        "return": lambda: services.circulation.return_loan(person("wang"), loan.loan_id,
                                                         ReturnCheck(intact=True)),
     }
     with pytest.raises(Conflict) as refused:
@@ -197,9 +197,9 @@ async def test_a_file_out_on_paper_cannot_be_issued_on_a_second_loan(lending: Le
     document = await lending.file()
     first = await lending.approved("li", [document])
     second = await lending.approved("ma", [document])
-    await lending.services.handover.issue(person("wang"), first.loan_id)
+    await lending.services.circulation.issue(person("wang"), first.loan_id)
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.issue(person("wang"), second.loan_id)
+        await lending.services.circulation.issue(person("wang"), second.loan_id)
     assert refused.value.code == "already_on_loan"
     assert (await lending.services.lending.loan(person("wang"), second.loan_id)).status == \
         "approved"
@@ -208,7 +208,7 @@ async def test_a_file_out_on_paper_cannot_be_issued_on_a_second_loan(lending: Le
 async def test_a_returned_file_can_go_out_again(lending: Lending) -> None:
     document = await lending.file()
     first = await lending.out("li", [document])
-    await lending.services.handover.return_loan(person("wang"), first.loan_id,
+    await lending.services.circulation.return_loan(person("wang"), first.loan_id,
                                                 ReturnCheck(intact=True))
     second = await lending.out("ma", [document])
     assert second.status == "out"
@@ -223,7 +223,7 @@ async def test_a_digital_loan_does_not_hold_the_paper_file(lending: Lending) -> 
 async def test_an_approved_copy_is_recorded_with_who_checked_it(lending: Lending) -> None:
     document = await lending.file()
     loan = await lending.out("li", [document])
-    recorded = await lending.services.handover.record_copy(person("sun"), loan.loan_id,
+    recorded = await lending.services.circulation.record_copy(person("sun"), loan.loan_id,
                                                            CopyRequest(
         document_id=document.document_id, description="复印第1-2页", approved_by="zhou"))
     assert [(c.document_id, c.approved_by, c.checked_by) for c in recorded.copies] == [
@@ -244,7 +244,7 @@ async def test_a_copy_needs_an_approver_other_than_the_borrower(
     document = await lending.file()
     loan = await lending.out("li", [document])
     with pytest.raises(ValidationFailed) as refused:
-        await lending.services.handover.record_copy(person("wang"), loan.loan_id, CopyRequest(
+        await lending.services.circulation.record_copy(person("wang"), loan.loan_id, CopyRequest(
             document_id=document.document_id, description="复印", approved_by=approver))
     assert refused.value.code == code
 
@@ -253,7 +253,7 @@ async def test_nothing_is_copied_from_a_digital_loan(lending: Lending) -> None:
     document = await lending.file()
     loan = await lending.out("li", [document], kind="digital")
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.record_copy(person("wang"), loan.loan_id, CopyRequest(
+        await lending.services.circulation.record_copy(person("wang"), loan.loan_id, CopyRequest(
             document_id=document.document_id, description="截图", approved_by="zhou"))
     assert refused.value.code == "view_only"
 
@@ -265,5 +265,5 @@ async def test_a_document_destroyed_after_approval_is_not_handed_over(lending: L
     await lending.sql("UPDATE documents SET status = 'destroyed' WHERE document_id = :d",
                       d=document.document_id)
     with pytest.raises(Conflict) as refused:
-        await lending.services.handover.issue(person("wang"), loan.loan_id)
+        await lending.services.circulation.issue(person("wang"), loan.loan_id)
     assert refused.value.code == "document_destroyed"

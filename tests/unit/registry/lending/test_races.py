@@ -28,9 +28,9 @@ async def _outcomes(*attempts: Any) -> list[str]:
 
 async def test_issuing_one_loan_twice_at_once_has_one_winner(lending: Lending) -> None:
     loan = await lending.approved("li", [await lending.file()])
-    handover = lending.services.handover
-    outcomes = await _outcomes(handover.issue(person("wang"), loan.loan_id),
-                               handover.issue(person("sun"), loan.loan_id))
+    circulation = lending.services.circulation
+    outcomes = await _outcomes(circulation.issue(person("wang"), loan.loan_id),
+                               circulation.issue(person("sun"), loan.loan_id))
     assert outcomes == ["invalid_transition", "ok"]
 
 
@@ -39,9 +39,9 @@ async def test_the_same_paper_file_issued_on_two_loans_at_once_goes_out_once(
     shared, other = await lending.file(), await lending.file()
     first = await lending.approved("li", [other, shared])
     second = await lending.approved("ma", [shared])
-    handover = lending.services.handover
-    outcomes = await _outcomes(handover.issue(person("wang"), first.loan_id),
-                               handover.issue(person("sun"), second.loan_id))
+    circulation = lending.services.circulation
+    outcomes = await _outcomes(circulation.issue(person("wang"), first.loan_id),
+                               circulation.issue(person("sun"), second.loan_id))
     assert outcomes == ["already_on_loan", "ok"]
     assert len(await lending.sql("SELECT document_id FROM active_paper_loans "
                                  "WHERE document_id = :d", d=shared.document_id)) == 1
@@ -52,9 +52,9 @@ async def test_the_losing_issue_leaves_its_loan_approved_and_its_files_in(lendin
     shared, other = await lending.file(), await lending.file()
     first = await lending.approved("li", [other, shared])
     second = await lending.approved("ma", [shared])
-    handover = lending.services.handover
-    await asyncio.gather(handover.issue(person("wang"), first.loan_id),
-                         handover.issue(person("sun"), second.loan_id),
+    circulation = lending.services.circulation
+    await asyncio.gather(circulation.issue(person("wang"), first.loan_id),
+                         circulation.issue(person("sun"), second.loan_id),
                          return_exceptions=True)
     loans = [await lending.services.lending.loan(person("wang"), loan.loan_id)
              for loan in (first, second)]

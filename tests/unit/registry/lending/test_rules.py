@@ -10,12 +10,10 @@ import pytest
 from services.common.auth import Principal
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
+from services.registry.lending.models import LOAN_STATUSES, LoanStatus, Move
 from services.registry.lending.rules import (
-    LOAN_STATUSES,
     MOVES,
     LoanPeriods,
-    LoanStatus,
-    Move,
     approval_refusal,
     approvals_needed,
     check_move,

@@ -15,29 +15,20 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.auth import Principal, TokenCodec
+from services.common.auth import Principal
 from services.common.clock import FixedClock
+from services.common.config import Settings
 from services.common.contracts.registry import DocumentRecord, NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
-from services.registry.accounts.repository import AccountsRepository
-from services.registry.accounts.service import AccountsService
 from services.registry.bootstrap import RegistryServices
-from services.registry.journal.audit import AuditQuery, AuditRecord
+from services.registry.destruction.models import Destruction, DestructionRequest, WitnessSignature
+from services.registry.journal.models import AuditQuery, AuditRecord
 from services.registry.lending.models import Loan, LoanRequest
-from services.registry.retention.models import (
-    AppraisalRequest,
-    Destruction,
-    DestructionRequest,
-    Sweep,
-    SweepRequest,
-    WitnessSignature,
-)
-from services.registry.retention.signatures import WitnessSeal
-from services.registry.retention.wiring import RetentionServices
+from services.registry.sweeps.models import AppraisalRequest, Sweep, SweepRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import new_document as shared_new_document
-from tests.support.registry import person_in
+from tests.support.registry import person_in, registry_services
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -67,28 +58,23 @@ def new_document(**fields: Any) -> NewDocument:
                                   "filed_at": date(2012, 3, 1), **fields})
 
 
+SETTINGS = Settings(destruction_wait_days=WAIT_DAYS, login_attempts_per_minute=100)
+
+
 @dataclass
 class Retention:
-    """The registry and its retention services over one database, at ``clock``."""
+    """The registry over one database, at ``clock``."""
 
     engine: AsyncEngine
     clock: FixedClock
     registry: RegistryServices = field(init=False)
-    retention: RetentionServices = field(init=False)
 
     def __post_init__(self) -> None:
-        self.registry, self.retention = self.build()
+        self.registry = self.build()
 
-    def build(self) -> tuple[RegistryServices, RetentionServices]:
+    def build(self) -> RegistryServices:
         """The services built afresh over the same database, as a restart does."""
-        registry = RegistryServices(self.engine, self.clock)
-        accounts = AccountsService(AccountsRepository(self.engine),
-                                   TokenCodec("k" * 32, ttl_s=60), self.clock,
-                                   attempts_per_minute=100)
-        retention = RetentionServices(registry.store, registry.journal, self.clock,
-                                      passwords=accounts, wait_days=WAIT_DAYS,
-                                      seal=WitnessSeal("k" * 32))
-        return registry, retention
+        return registry_services(self.engine, self.clock, settings=SETTINGS)
 
     async def file(self, **fields: Any) -> DocumentRecord:
         registration = await self.registry.catalogue.register(INGEST, new_document(**fields))
@@ -101,13 +87,13 @@ class Retention:
         return found
 
     async def sweep(self, **fields: Any) -> Sweep:
-        return await self.retention.sweeps.start(person("qian"), SweepRequest(**fields))
+        return await self.registry.sweeps.start(person("qian"), SweepRequest(**fields))
 
     async def appraise(self, sweep: Sweep, document: DocumentRecord, decision: str,
                        *appraisers: str, opinion: str = "已无保存价值", **fields: Any) -> None:
         assert sweep.sweep_id is not None
         for appraiser in appraisers:
-            await self.retention.sweeps.appraise(person(appraiser), sweep.sweep_id,
+            await self.registry.sweeps.appraise(person(appraiser), sweep.sweep_id,
                                                  AppraisalRequest(
                 document_id=document.document_id, decision=decision,  # type: ignore[arg-type]
                 opinion=opinion, **fields))
@@ -120,7 +106,7 @@ class Retention:
         for document in documents:
             await self.appraise(sweep, document, decision, "zhou", "qian")
         assert sweep.sweep_id is not None
-        return await self.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+        return await self.registry.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
 
     async def register(self, documents: list[DocumentRecord], **fields: Any) -> Destruction:
         """Approved, waited out (R5), drawn up in a register."""
@@ -128,22 +114,22 @@ class Retention:
         assert sweep.destroy_after is not None
         self.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
         assert sweep.sweep_id is not None
-        return await self.retention.destructions.create(
+        return await self.registry.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id, **fields))
 
     async def witnessed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.register(documents)
         for witness in ("wang", "sun"):
-            register = await self.retention.destructions.witness(
+            register = await self.registry.destructions.witness(
                 person(witness), register.destruction_id,
                 WitnessSignature(password=PASSWORD))
         return register
 
     async def executed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.witnessed(documents)
-        await self.retention.destructions.execute(person("qian"), register.destruction_id)
-        await self.retention.executor.wait()
-        return await self.retention.destructions.get(person("qian"), register.destruction_id)
+        await self.registry.destructions.execute(person("qian"), register.destruction_id)
+        await self.registry.destructions.executor.wait()
+        return await self.registry.destructions.get(person("qian"), register.destruction_id)
 
     async def out_on_loan(self, documents: list[DocumentRecord]) -> Loan:
         request = LoanRequest(documents=[d.document_id for d in documents],
@@ -152,7 +138,7 @@ class Retention:
         for approver in ("zhou", "wang"):
             loan = await self.registry.lending.approve(person(approver), loan.loan_id,
                                                        note=None)
-        return await self.registry.handover.issue(person("sun"), loan.loan_id)
+        return await self.registry.circulation.issue(person("sun"), loan.loan_id)
 
     async def audit(self, **filters: Any) -> list[AuditRecord]:
         return await self.registry.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
@@ -168,8 +154,7 @@ async def _prepare(url: str) -> None:
     await migrate(url, "registry")
     engine = create_engine(url, pool_size=1)
     try:
-        accounts = AccountsService(AccountsRepository(engine), TokenCodec("k" * 32, ttl_s=60),
-                                   FixedClock(START), attempts_per_minute=100)
+        accounts = registry_services(engine, FixedClock(START), settings=SETTINGS).accounts
         for username, (roles, clearance, department) in PEOPLE.items():
             await accounts.create_user(NewUser(
                 username=username, roles=list(roles),  # type: ignore[arg-type]
@@ -191,5 +176,5 @@ async def retention(seeded_database_url: str) -> AsyncIterator[Retention]:
     try:
         yield kept
     finally:
-        await kept.retention.stop()
+        await kept.registry.destructions.executor.stop()
         await engine.dispose()

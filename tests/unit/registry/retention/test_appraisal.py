@@ -8,9 +8,9 @@ import pytest
 
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category, RetentionClass
-from services.registry.retention.models import AppraisalRequest, Sweep, SweepItem
 from services.registry.schedule.models import RetentionYears, ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
+from services.registry.sweeps.models import AppraisalRequest, Sweep, SweepItem
 from tests.unit.registry.retention.conftest import (
     START,
     WAIT_DAYS,
@@ -23,7 +23,7 @@ TODAY = START.date()
 
 async def _item(retention: Retention, sweep: Sweep) -> SweepItem:
     assert sweep.sweep_id is not None
-    [item] = (await retention.retention.sweeps.get(person("qian"), sweep.sweep_id)).items
+    [item] = (await retention.registry.sweeps.get(person("qian"), sweep.sweep_id)).items
     return item
 
 
@@ -114,7 +114,7 @@ async def test_a_reader_below_an_items_clearance_sees_it_redacted_and_counted(
     shown = await retention.file()
     sweep = await retention.sweep()
     assert sweep.sweep_id is not None
-    seen = await retention.retention.sweeps.get(person("ma"), sweep.sweep_id)
+    seen = await retention.registry.sweeps.get(person("ma"), sweep.sweep_id)
     rows = {(item.redacted, item.document_id) for item in seen.items}
     assert rows == {(True, ""), (False, shown.document_id)}
     assert hidden.document_id not in str(seen)
@@ -127,7 +127,7 @@ async def test_approval_waits_until_every_item_is_decided(retention: Retention) 
     await retention.appraise(sweep, undecided, "destroy", "zhou")
     assert sweep.sweep_id is not None
     with pytest.raises(Conflict) as refused:
-        await retention.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+        await retention.registry.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
     assert (refused.value.code, refused.value.extra) == (
         "appraisal_incomplete", {"documents": [undecided.document_id]})
 
@@ -147,7 +147,7 @@ async def test_keep_extends_the_due_date_as_a_new_version_of_the_record(
     document = await retention.file()
     await retention.approved([document], decision="keep")
     kept = await retention.document(document.document_id)
-    [_, version] = await retention.registry.corrections.history(person("qian"),
+    [_, version] = await retention.registry.catalogue.history(person("qian"),
                                                                 document.document_id)
     assert (kept.disposal_due, kept.version) == (date(2034, 6, 3), 2)
     assert (version.changes, version.approved_by) == (
@@ -164,7 +164,7 @@ async def test_keep_until_a_date_and_keep_as_permanent(retention: Retention) -> 
                              keep_until=date(2030, 12, 31))
     await retention.appraise(sweep, permanent, "keep", "zhou", "qian", keep_class="permanent")
     assert sweep.sweep_id is not None
-    await retention.retention.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+    await retention.registry.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
     first = await retention.document(until.document_id)
     second = await retention.document(permanent.document_id)
     assert (first.retention_class, first.disposal_due) == ("short", date(2030, 12, 31))
@@ -193,7 +193,7 @@ async def test_an_approved_sweep_takes_no_more_appraisals(retention: Retention) 
     sweep = await retention.approved([document])
     assert sweep.sweep_id is not None
     with pytest.raises(Conflict) as refused:
-        await retention.retention.sweeps.appraise(person("gao"), sweep.sweep_id,
+        await retention.registry.sweeps.appraise(person("gao"), sweep.sweep_id,
                                                   AppraisalRequest(
             document_id=document.document_id, decision="keep", opinion="再议"))
     assert refused.value.code == "invalid_transition"

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.errors import Conflict, Forbidden
+from services.registry.destruction.models import DestructionRequest, WitnessSignature
+from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewHousehold
-from services.registry.retention.models import DestructionRequest, HoldRequest, WitnessSignature
 from tests.unit.registry.retention.conftest import PASSWORD, Retention, person
 
 SIGNED = WitnessSignature(password=PASSWORD)
@@ -24,7 +25,7 @@ async def test_a_register_before_destroy_after_is_refused_as_not_yet_due(
     assert sweep.destroy_after is not None
     retention.clock.advance(timedelta(days=182))
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.create(
+        await retention.registry.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
     assert (refused.value.code, refused.value.extra) == (
         "not_yet_due", {"destroy_after": sweep.destroy_after.isoformat()})
@@ -35,10 +36,10 @@ async def test_execution_without_two_witnesses_is_refused(
         retention: Retention, witnesses: list[str]) -> None:
     register = await retention.register([await retention.file()])
     for witness in witnesses:
-        await retention.retention.destructions.witness(person(witness),
+        await retention.registry.destructions.witness(person(witness),
                                                        register.destruction_id, SIGNED)
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.execute(person("qian"),
+        await retention.registry.destructions.execute(person("qian"),
                                                        register.destruction_id)
     assert (refused.value.code, refused.value.extra) == (
         "witnesses_missing", {"witnesses": witnesses})
@@ -46,10 +47,10 @@ async def test_execution_without_two_witnesses_is_refused(
 
 async def test_the_same_witness_cannot_sign_twice(retention: Retention) -> None:
     register = await retention.register([await retention.file()])
-    await retention.retention.destructions.witness(person("wang"), register.destruction_id,
+    await retention.registry.destructions.witness(person("wang"), register.destruction_id,
                                                    SIGNED)
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.witness(person("wang"),
+        await retention.registry.destructions.witness(person("wang"),
                                                        register.destruction_id, SIGNED)
     assert refused.value.code == "already_signed"
 
@@ -58,12 +59,12 @@ async def test_a_witness_who_cannot_give_their_password_is_refused_and_audited(
         retention: Retention) -> None:
     register = await retention.register([await retention.file()])
     with pytest.raises(Forbidden) as refused:
-        await retention.retention.destructions.witness(person("wang"),
+        await retention.registry.destructions.witness(person("wang"),
                                                        register.destruction_id,
                                                        WitnessSignature(password="stolen"))
     refusals = [e.code for e in await retention.audit(username="wang")
                 if e.outcome == "refused"]
-    current = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+    current = await retention.registry.destructions.get(person("qian"), register.destruction_id)
     assert (refused.value.code, refusals, current.witnesses) == (
         "wrong_password", ["wrong_password"], [])
 
@@ -96,7 +97,7 @@ async def test_the_tombstone_names_the_date_the_register_and_the_witnesses(
         retention: Retention) -> None:
     document = await retention.file()
     register = await retention.executed([document])
-    tombstone = await retention.retention.destructions.tombstone(person("qian"),
+    tombstone = await retention.registry.destructions.tombstone(person("qian"),
                                                                  document.document_id)
     assert (tombstone.destruction_id, tombstone.destroyed_at, tombstone.witnesses,
             tombstone.approved_by) == (register.destruction_id, retention.clock.now(),
@@ -117,13 +118,13 @@ async def test_a_hold_placed_after_approval_refuses_the_register(retention: Rete
     sweep = await retention.approved([held, free])
     assert sweep.sweep_id is not None
     assert sweep.destroy_after is not None
-    await retention.retention.holds.place(person("qian"), HoldRequest(
+    await retention.registry.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", household="A-1201"))
     retention.clock.advance(timedelta(days=200))
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.create(
+        await retention.registry.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
-    register = await retention.retention.destructions.create(
+    register = await retention.registry.destructions.create(
         person("qian"), DestructionRequest(sweep_id=sweep.sweep_id,
                                            documents=[free.document_id]))
     assert (refused.value.code, refused.value.extra) == (
@@ -135,10 +136,10 @@ async def test_a_hold_placed_after_the_register_refuses_execution(
         retention: Retention) -> None:
     document = await retention.file()
     register = await retention.witnessed([document])
-    await retention.retention.holds.place(person("qian"), HoldRequest(
+    await retention.registry.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[document.document_id]))
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.execute(person("qian"),
+        await retention.registry.destructions.execute(person("qian"),
                                                        register.destruction_id)
     assert refused.value.code == "on_hold"
     assert (await retention.document(document.document_id)).status == "active"
@@ -154,7 +155,7 @@ async def test_a_move_out_after_approval_makes_the_document_not_yet_due(
     await retention.registry.households.move_out("wang", "B-0301", date(2024, 6, 1))
     retention.clock.advance(timedelta(days=200))
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.create(
+        await retention.registry.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
     assert (refused.value.code, refused.value.extra) == (
         "not_yet_due", {"documents": [document.document_id]})
@@ -167,11 +168,11 @@ async def test_a_document_no_longer_due_during_execution_is_withheld(
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
     register = await retention.witnessed([moving, staying])
-    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
-    await retention.retention.executor.stop()  # accepted, but not yet under way
+    await retention.registry.destructions.execute(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.stop()  # accepted, but not yet under way
     await retention.registry.households.move_out("wang", "B-0301", retention.clock.now().date())
-    await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.run(register.destruction_id)
+    done = await retention.registry.destructions.get(person("qian"), register.destruction_id)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
 
@@ -181,7 +182,7 @@ async def test_a_document_out_on_loan_is_not_destroyed(retention: Retention) -> 
     register = await retention.witnessed([document])
     await retention.out_on_loan([document])
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.execute(person("qian"),
+        await retention.registry.destructions.execute(person("qian"),
                                                        register.destruction_id)
     assert (refused.value.code, refused.value.extra) == (
         "on_loan", {"documents": [document.document_id]})
@@ -192,12 +193,12 @@ async def test_a_hold_arriving_during_execution_withholds_that_item(
     first, second = await retention.file(household="A-1201"), await retention.file(
         household="A-1202")
     register = await retention.witnessed([first, second])
-    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
-    await retention.retention.executor.stop()  # accepted, but not yet under way
-    await retention.retention.holds.place(person("qian"), HoldRequest(
+    await retention.registry.destructions.execute(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.stop()  # accepted, but not yet under way
+    await retention.registry.holds.place(person("qian"), HoldRequest(
         reason="紧急保全", documents=[second.document_id]))
-    await retention.retention.executor.run(register.destruction_id)
-    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.run(register.destruction_id)
+    done = await retention.registry.destructions.get(person("qian"), register.destruction_id)
     assert (done.status, [(i.state, i.label) for i in done.items]) == ("executed", [
         ("destroyed", "已销毁"), ("withheld", "未销毁（法律保全）")])
     assert (await retention.document(second.document_id)).status == "active"
@@ -207,14 +208,14 @@ async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
         retention: Retention) -> None:
     documents = [await retention.file(household=f"B-03{n:02d}") for n in range(6)]
     register = await retention.witnessed(documents)
-    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
-    await retention.retention.executor.stop()
+    await retention.registry.destructions.execute(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.stop()
     for _ in range(2):  # what the process did before it died
-        await retention.retention.executor.settle_next(register.destruction_id)
-    _, restarted = retention.build()
-    await restarted.start()
-    await restarted.executor.wait()
-    done = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+        await retention.registry.destructions.executor.settle_next(register.destruction_id)
+    restarted = retention.build()
+    await restarted.destructions.executor.resume()
+    await restarted.destructions.executor.wait()
+    done = await retention.registry.destructions.get(person("qian"), register.destruction_id)
     events = await retention.sql("SELECT document_id FROM change_feed "
                                  "WHERE kind = 'document_destroyed'")
     assert (done.status, {i.state for i in done.items}) == ("executed", {"destroyed"})
@@ -225,10 +226,10 @@ async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
 async def test_two_executors_at_once_destroy_each_item_once(retention: Retention) -> None:
     documents = [await retention.file(household=f"C-01{n:02d}") for n in range(8)]
     register = await retention.witnessed(documents)
-    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
-    _, other = retention.build()
-    await asyncio.gather(retention.retention.executor.wait(),
-                         other.executor.run(register.destruction_id))
+    await retention.registry.destructions.execute(person("qian"), register.destruction_id)
+    other = retention.build()
+    await asyncio.gather(retention.registry.destructions.executor.wait(),
+                         other.destructions.executor.run(register.destruction_id))
     events = await retention.sql("SELECT document_id FROM change_feed "
                                  "WHERE kind = 'document_destroyed'")
     audited = await retention.sql("SELECT document_id FROM audit_log WHERE action = "
@@ -250,9 +251,9 @@ async def test_a_cancelled_register_lets_its_items_go_into_another(
         retention: Retention) -> None:
     document = await retention.file()
     register = await retention.register([document])
-    cancelled = await retention.retention.destructions.cancel(person("qian"),
+    cancelled = await retention.registry.destructions.cancel(person("qian"),
                                                               register.destruction_id)
-    again = await retention.retention.destructions.create(
+    again = await retention.registry.destructions.create(
         person("qian"), DestructionRequest(sweep_id=register.sweep_id))
     assert ([i.state for i in cancelled.items], cancelled.status) == (["cancelled"],
                                                                      "cancelled")
@@ -263,7 +264,7 @@ async def test_an_item_is_in_one_register_at_a_time(retention: Retention) -> Non
     document = await retention.file()
     register = await retention.register([document])
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.create(
+        await retention.registry.destructions.create(
             person("qian"), DestructionRequest(sweep_id=register.sweep_id))
     assert refused.value.code == "nothing_to_destroy"
 
@@ -271,7 +272,7 @@ async def test_an_item_is_in_one_register_at_a_time(retention: Retention) -> Non
 async def test_the_registers_creator_cannot_witness_it(retention: Retention) -> None:
     register = await retention.register([await retention.file()])
     with pytest.raises(Forbidden) as refused:
-        await retention.retention.destructions.witness(person("qian"),
+        await retention.registry.destructions.witness(person("qian"),
                                                        register.destruction_id, SIGNED)
     assert refused.value.code == "own_register"
 
@@ -279,10 +280,10 @@ async def test_the_registers_creator_cannot_witness_it(retention: Retention) -> 
 async def test_a_witness_cannot_execute_the_register(retention: Retention) -> None:
     register = await retention.register([await retention.file()])
     for witness in ("he", "wang"):
-        await retention.retention.destructions.witness(person(witness),
+        await retention.registry.destructions.witness(person(witness),
                                                        register.destruction_id, SIGNED)
     with pytest.raises(Forbidden) as refused:
-        await retention.retention.destructions.execute(person("he"), register.destruction_id)
+        await retention.registry.destructions.execute(person("he"), register.destruction_id)
     assert refused.value.code == "witness_executes"
 
 
@@ -293,14 +294,14 @@ async def test_a_change_to_the_items_voids_the_signatures_until_they_sign_again(
                         "destruction_id = :id", no="2010-repair-A-1201-9999",
                         id=register.destruction_id)
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.execute(person("qian"),
+        await retention.registry.destructions.execute(person("qian"),
                                                        register.destruction_id)
     for witness in ("wang", "sun"):
-        await retention.retention.destructions.witness(person(witness),
+        await retention.registry.destructions.witness(person(witness),
                                                        register.destruction_id, SIGNED)
-    await retention.retention.destructions.execute(person("qian"), register.destruction_id)
-    await retention.retention.executor.wait()
-    executed = await retention.retention.destructions.get(person("qian"), register.destruction_id)
+    await retention.registry.destructions.execute(person("qian"), register.destruction_id)
+    await retention.registry.destructions.executor.wait()
+    executed = await retention.registry.destructions.get(person("qian"), register.destruction_id)
     assert (refused.value.code, refused.value.extra["witnesses"], executed.status) == (
         "signatures_void", ["sun", "wang"], "executed")
 
@@ -309,7 +310,7 @@ async def test_a_signature_of_a_digest_the_items_no_longer_have_is_refused(
         retention: Retention) -> None:
     register = await retention.register([await retention.file()])
     with pytest.raises(Conflict) as refused:
-        await retention.retention.destructions.witness(
+        await retention.registry.destructions.witness(
             person("wang"), register.destruction_id,
             WitnessSignature(password=PASSWORD, digest="0" * 64))
     assert (refused.value.code, refused.value.extra) == (

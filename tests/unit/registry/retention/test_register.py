@@ -13,8 +13,8 @@ import pypdfium2
 import pytest
 
 from services.common.errors import DependencyUnavailable
-from services.registry.retention import register
-from services.registry.retention.models import Destruction, RegisterItem, Witness
+from services.registry.destruction import register
+from services.registry.destruction.models import Destruction, RegisterItem, Witness
 
 AT = datetime(2024, 12, 3, 9, 30, tzinfo=UTC)
 

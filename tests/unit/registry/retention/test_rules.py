@@ -7,17 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.common.errors import ValidationFailed
-from services.registry.retention.models import Appraisal, AppraisalRequest
-from services.registry.retention.rules import (
+from services.registry.destruction.rules import register_label, witnesses_missing
+from services.registry.schedule.rules import DEFAULT_RULES
+from services.registry.sweeps.models import Appraisal, AppraisalRequest
+from services.registry.sweeps.rules import (
     Agreement,
     agreement,
     checked_request,
     destroy_after,
     new_disposal_due,
-    register_label,
-    witnesses_missing,
 )
-from services.registry.schedule.rules import DEFAULT_RULES
 
 AT = datetime(2024, 6, 3, tzinfo=UTC)
 PEOPLE = {

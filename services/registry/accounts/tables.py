@@ -1,0 +1,31 @@
+"""Tables of accounts; the migrations ``registry_0001`` and ``registry_0005_accounts_audit_key``
+are their source of truth."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from services.common.db import UtcDateTime
+from services.registry.schema import metadata
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("clearance", sa.String(16), nullable=False),
+    sa.Column("department", sa.String(64), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("deactivated_at", UtcDateTime, nullable=True),
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
+)
+
+login_attempts = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("succeeded", sa.Boolean, nullable=False),
+    sa.Column("address", sa.String(64), nullable=True),
+)

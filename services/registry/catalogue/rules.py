@@ -1,0 +1,87 @@
+"""The catalogue's rules, pure: archive numbers, what a filing says, what is audited when
+read, and a new record.
+
+Archive numbers (档号, D8) are unique, never reused, readable, by filing year:
+``{year}-{category}-{household}-{NNNN}``, e.g. ``2024-correspondence-A-1201-0007``, counted
+per (year, category, household). Company documents (no household, e.g. ``policy``) are
+``{year}-{category}-{NNNN}``, e.g. ``2024-policy-0003``: a unit code always holds a hyphen
+and a category never does, so the two forms cannot be confused. The counter row is
+incremented in the filing transaction, so a rolled-back filing leaves no gap and two
+concurrent filings wait for each other instead of taking the same number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.contracts.registry import Action, DocumentRecord, NewDocument
+from services.common.models import Category
+from services.registry.access import is_restricted
+from services.registry.households.models import Occupancy
+from services.registry.schedule.rules import RetentionRules
+
+COMPANY = ""
+"""Counter key of company documents, which belong to no household."""
+
+
+def series(year: int, category: str, household: str | None) -> str:
+    """What one counter numbers: the archive number without its ``-NNNN``, e.g.
+    ``2024-correspondence-A-1201`` (``household`` empty or None: a company series)."""
+    return "-".join([str(year), category, *([household] if household else [])])
+
+
+def archive_no(year: int, category: str, household: str | None, number: int) -> str:
+    return f"{series(year, category, household)}-{number:04d}"
+
+
+def split_archive_no(number: str) -> tuple[str, int] | None:
+    """``2024-correspondence-A-1201-0007`` → (``2024-correspondence-A-1201``, 7); None
+    for a string ``archive_no`` would not have written (no series, no number, 0, or digits
+    not written as ``archive_no`` writes them)."""
+    prefix, _, digits = number.rpartition("-")
+    if not prefix or not (digits.isascii() and digits.isdigit()):
+        return None
+    value = int(digits)
+    return (prefix, value) if value > 0 and digits == f"{value:04d}" else None
+
+
+FILING_FIELDS = ("category", "household", "title", "filed_at", "security", "personal_info")
+"""What a filing says about a document; a re-filing must say the same."""
+
+CORRECTABLE = ("title", "category", "filed_at", "security", "personal_info", "working",
+               "location", "is_copy", "language")
+"""The fields a correction may change (D6); a version records them all."""
+
+
+def metadata_of(record: DocumentRecord) -> dict[str, object]:
+    """The correctable fields of ``record``, as JSON values."""
+    values: dict[str, object] = msgspec.to_builtins(
+        {name: getattr(record, name) for name in CORRECTABLE})
+    return values
+
+
+def audited(principal: Principal, action: Action, record: DocumentRecord) -> bool:
+    """O4: a user's content reads and downloads, and reads of restricted records."""
+    if principal.is_service:
+        return False
+    return action in ("read_text", "download") or (action == "read" and is_restricted(record))
+
+
+def new_record(new: NewDocument, category: Category, household: str | None,
+               occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
+               rules: RetentionRules, start: date) -> DocumentRecord:
+    return DocumentRecord(
+        document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
+        household=household, occupancy_id=occupancy.occupancy_id if occupancy else None,
+        category=category, title=new.title, filed_at=new.filed_at, security=new.security,
+        personal_info=new.personal_info, working=new.working, location=new.location,
+        is_copy=new.is_copy, language=new.language, pages=new.pages,
+        extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
+        original_filename=new.original_filename, retention_class=rules.class_of(category),
+        retention_start=start, disposal_due=rules.disposal_due(category, start),
+        status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
+    )

@@ -1,0 +1,68 @@
+"""Tables of the catalogue: records, their versions (D6) and the archive-number counters
+(D8); the migration ``registry_0002`` is their source of truth."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from services.common.db import UtcDateTime
+from services.registry.schema import metadata
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("document_id", sa.String(36), primary_key=True),
+    sa.Column("archive_no", sa.String(80), nullable=False, unique=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("household", sa.String(10), sa.ForeignKey("households.household"),
+              nullable=True),
+    sa.Column("occupancy_id", sa.Integer, sa.ForeignKey("occupancies.occupancy_id"),
+              nullable=True, index=True),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("filed_at", sa.Date, nullable=False),
+    sa.Column("security", sa.String(16), nullable=False),
+    sa.Column("personal_info", sa.Boolean, nullable=False),
+    sa.Column("working", sa.Boolean, nullable=False),
+    sa.Column("location", sa.JSON, nullable=True),
+    sa.Column("is_copy", sa.Boolean, nullable=False),
+    sa.Column("language", sa.String(16), nullable=True),
+    sa.Column("pages", sa.Integer, nullable=False),
+    sa.Column("extraction", sa.JSON, nullable=True),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
+    sa.Column("original_filename", sa.String(255), nullable=True),
+    sa.Column("retention_class", sa.String(16), nullable=False),
+    sa.Column("retention_start", sa.Date, nullable=False),
+    sa.Column("disposal_due", sa.Date, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("filed_by", sa.String(80), nullable=False),
+    sa.Column("registered_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_documents_household_filed", "household", "filed_at"),
+    sa.Index("ix_documents_filed", "filed_at"),
+    sa.Index("ix_documents_disposal", "status", "disposal_due"),
+    sa.Index("ix_documents_category_start", "category", "retention_start"),
+)
+
+document_versions = sa.Table(
+    "document_versions", metadata,
+    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
+              primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("metadata", sa.JSON, nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("changed_by", sa.String(80), nullable=False),
+    sa.Column("changed_at", UtcDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("approved_by", sa.String(80), nullable=True),
+    sa.Column("correction_id", sa.String(36), nullable=True),
+)
+
+archive_counters = sa.Table(
+    "archive_counters", metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("category", sa.String(32), primary_key=True),
+    sa.Column("household", sa.String(10), primary_key=True),
+    sa.Column("last_no", sa.Integer, nullable=False),
+)

@@ -1,0 +1,235 @@
+"""The archive desk (B3–B6): issue (出借), acknowledgement, renewal (续借), approved copies,
+return (注销); and escalation of loans held too long (问责, B4).
+
+Issue and return are the archivist's, never on their own loan. Issuing a paper loan
+takes its files (``active_paper_loans``), so the same file cannot go out twice even when
+two archivists hand it over at the same moment (B7, 409 ``already_on_loan``). ``due_at``
+is ``loan_days`` after issue; a renewal moves it on and restarts the escalation clock
+(B4). A return that is not intact opens an incident that stays on the register (B5).
+Each move is one transaction with its audit entries and feed event (``lending.steps``).
+
+A loan out longer than the escalation period without renewal is escalated, each in its
+own transaction, to the borrower's department head and the archive: an escalation
+record, a notification to each, the audit entries and a feed event. The record's key
+(loan, kind) makes it idempotent: run it twice, after a restart, or in two processes at
+once, and each loan is escalated once. The registry runs ``escalate_due`` at start and
+every ``ESCALATION_INTERVAL_S``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.registry.circulation.rules import (
+    RENEWERS,
+    copy_approver_refusal,
+    desk_refusal,
+    escalation_recipients,
+)
+from services.registry.journal.service import JournalService
+from services.registry.lending.models import (
+    CopyRecord,
+    CopyRequest,
+    Incident,
+    Loan,
+    LoanRow,
+    ReturnCheck,
+)
+from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
+from services.registry.lending.steps import current_view, loan_for_move, person, record_step
+from services.registry.store import RegistryStore, Tx
+
+ESCALATION_ACTOR = "service:registry"
+"""Who the audit log names for an escalation: the registry itself."""
+ESCALATION_INTERVAL_S = 300.0
+
+
+class CirculationService:
+    def __init__(self, store: RegistryStore, clock: Clock, *, journal: JournalService,
+                 periods: LoanPeriods) -> None:
+        self.store = store
+        self.clock = clock
+        self.journal = journal
+        self.periods = periods
+
+    async def issue(self, principal: Principal, loan_id: str) -> Loan:
+        """Hand the approved loan over: ``out``, ``issued_at``, ``due_at`` (B3, B4)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            refusal = desk_refusal(principal, loan, "issue")
+            if refusal is None:
+                check_move("issue", loan.status)
+                borrower = await person(tx, loan.borrower)
+                if borrower is None or not borrower.active:
+                    raise Conflict(f"{loan.borrower} has left; the loan cannot be issued",
+                                   code="borrower_inactive")
+                document_ids = await tx.loans.document_ids(loan_id)
+                await _check_not_destroyed(tx, document_ids)
+                due = self.periods.due(now)
+                await tx.loans.move(loan_id, "approved", status="out",
+                                    issued_by=principal.username, issued_at=now, due_at=due,
+                                    escalation_due_at=self.periods.escalation_due(now))
+                if loan.kind == "paper":
+                    await tx.loans.take_paper_files(loan_id, document_ids)
+                await record_step(tx, loan, "issued", username=principal.username,
+                                  status="out", at=now, detail={"due_at": due.isoformat()})
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        assert refusal is not None
+        await self.journal.refuse(principal, "issue_loan", refusal)
+
+    async def acknowledge(self, principal: Principal, loan_id: str) -> Loan:
+        """The borrower confirms receipt (B3), once."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            if principal.username == loan.borrower:
+                check_move("acknowledge", loan.status)
+                if loan.acknowledged_at is not None:
+                    raise Conflict("the loan was acknowledged already",
+                                   code="invalid_transition")
+                await tx.loans.move(loan_id, "out", acknowledged_at=now)
+                await record_step(tx, loan, "acknowledged", username=principal.username,
+                                  status="out", at=now)
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        await self.journal.refuse(principal, "acknowledge_loan", unseen_or(
+            principal, loan, Forbidden("only the borrower acknowledges receipt",
+                                       code="not_borrower")))
+
+    async def renew(self, principal: Principal, loan_id: str) -> Loan:
+        """续借 (B4): ``due_at`` moves on by the renewal period; the borrower asks, or an
+        archivist registers it; at most ``max_renewals`` times, never once expired."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            if principal.username == loan.borrower or principal.has_role(*RENEWERS):
+                check_move("renew", loan.status)
+                assert loan.due_at is not None  # every loan that is out has one
+                self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,
+                                           now=now)
+                due = self.periods.renewed(loan.due_at)
+                await tx.loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
+                                    renewed_at=now,
+                                    escalation_due_at=self.periods.escalation_due(now))
+                await record_step(tx, loan, "renewed", username=principal.username,
+                                  status="out", at=now,
+                                  detail={"due_at": due.isoformat(),
+                                          "renewals": loan.renewals + 1})
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        await self.journal.refuse(principal, "renew_loan", unseen_or(
+            principal, loan, Forbidden("the borrower or an archivist renews a loan",
+                                       code="not_borrower")))
+
+    async def record_copy(self, principal: Principal, loan_id: str, copy: CopyRequest
+                          ) -> Loan:
+        """B6: an approved copy of a document on a paper loan, checked by the archivist."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            refusal = desk_refusal(principal, loan, "record_copy")
+            if refusal is None:
+                check_move("record_copy", loan.status)
+                await _check_copy(tx, loan, copy)
+                record = CopyRecord(copy_id=str(uuid.uuid4()), document_id=copy.document_id,
+                                    description=copy.description,
+                                    approved_by=copy.approved_by,
+                                    checked_by=principal.username, checked_at=now)
+                await tx.loans.add_copy(loan_id, record)
+                await record_step(tx, loan, "copy_recorded", username=principal.username,
+                                  status="out", at=now,
+                                  detail={"copy_id": record.copy_id,
+                                          "copied_document": copy.document_id,
+                                          "approved_by": copy.approved_by})
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        assert refusal is not None
+        await self.journal.refuse(principal, "record_copy", refusal)
+
+    async def return_loan(self, principal: Principal, loan_id: str, check: ReturnCheck
+                          ) -> Loan:
+        """注销 (B5): the archivist checks the file and closes the loan; not ``intact``
+        opens an incident (a loss or damage report)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            refusal = desk_refusal(principal, loan, "return")
+            if refusal is None:
+                check_move("return", loan.status)
+                await tx.loans.move(loan_id, "out", status="returned",
+                                    returned_by=principal.username, returned_at=now,
+                                    return_intact=check.intact, return_note=check.note)
+                await tx.loans.release_paper_files(loan_id)
+                incident_id = None
+                if not check.intact:
+                    incident_id = str(uuid.uuid4())
+                    await tx.loans.add_incident(Incident(
+                        incident_id=incident_id, loan_id=loan_id, note=check.note,
+                        reported_by=principal.username, reported_at=now))
+                await record_step(tx, loan, "returned", username=principal.username,
+                                  status="returned", at=now,
+                                  detail={"intact": check.intact, "note": check.note,
+                                          "incident_id": incident_id})
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        assert refusal is not None
+        await self.journal.refuse(principal, "return_loan", refusal)
+
+    # --- escalation (B4) -----------------------------------------------------------------
+
+    async def escalate_due(self) -> list[str]:
+        """Escalate every loan held too long by now; the ids escalated by this run."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            due = await tx.loans.due_for_escalation(now)
+        return [loan.loan_id for loan in due if await self._escalate(loan.loan_id, now)]
+
+    async def _escalate(self, loan_id: str, now: datetime) -> bool:
+        async with self.store.transaction() as tx:
+            loan = await tx.loans.get(loan_id, lock=True)
+            # Returned or renewed since it was listed: nothing to escalate any more.
+            if loan is None or loan.status != "out" or loan.escalation_due_at is None \
+                    or loan.escalation_due_at >= now:
+                return False
+            if not await tx.loans.escalate(loan_id, at=now):
+                return False
+            told = escalation_recipients(loan, await tx.accounts.active_people())
+            await tx.loans.notify(told, kind="loan_escalated", loan_id=loan_id,
+                                  message=self._escalation_message(loan), at=now)
+            await record_step(tx, loan, "escalated", username=ESCALATION_ACTOR,
+                              status="out", at=now, detail={"notified": told})
+        return True
+
+    def _escalation_message(self, loan: LoanRow) -> str:
+        due = f"{loan.due_at:%Y-%m-%d}" if loan.due_at else "?"
+        return (f"借阅逾期问责: loan {loan.loan_id} of {loan.borrower} "
+                f"({loan.borrower_department}) has been out more than "
+                f"{self.periods.escalation_days} days without renewal (due {due}); "
+                "have the file returned or renewed (B4)")
+
+
+async def _check_not_destroyed(tx: Tx, document_ids: list[str]) -> None:
+    """A document destroyed since the loan was asked for is not handed over (R6)."""
+    for document_id in document_ids:
+        record = await tx.documents.get(document_id)
+        if record is not None and record.status == "destroyed":
+            raise Conflict(f"{record.archive_no} was destroyed after the loan was approved; "
+                           "this loan cannot be issued: ask again without it",
+                           code="document_destroyed")
+
+
+async def _check_copy(tx: Tx, loan: LoanRow, copy: CopyRequest) -> None:
+    if loan.kind != "paper":
+        raise Conflict("a digital loan is view-only: nothing is copied from it (B2)",
+                       code="view_only")
+    if copy.document_id not in await tx.loans.document_ids(loan.loan_id):
+        raise ValidationFailed("that document is not on this loan", code="not_on_this_loan")
+    refusal = copy_approver_refusal(await person(tx, copy.approved_by), loan)
+    if refusal is not None:
+        raise refusal

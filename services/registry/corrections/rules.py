@@ -1,0 +1,128 @@
+"""The rules of a correction, pure: who must approve it (D6, D10), what it changes, and
+who may decide it.
+
+A correction that lowers protection (D10: security lowered or ``personal_info``
+cleared) waits for a ``director`` or ``center_head``; one of a working document (D6) for
+a ``manager``; one that only raises protection applies at once, working or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.contracts.registry import (
+    Decision,
+    DocumentCorrected,
+    DocumentRecord,
+    SecurityChanged,
+    feed_document,
+)
+from services.common.errors import ArchiveError, Forbidden, ValidationFailed
+from services.common.models import Role, checked_category, security_rank
+from services.registry.corrections.models import Correction, MetadataChanges
+from services.registry.schedule.rules import RetentionRules, checked_date, retention_start
+
+LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
+"""D10: who approves lowering a document's protection."""
+WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
+"""D6: who approves changes to a working document."""
+PROTECTION_FIELDS = frozenset({"security", "personal_info"})
+
+
+def lowers_protection(record: DocumentRecord, changes: MetadataChanges) -> bool:
+    """D10: the correction lowers the security level or clears ``personal_info``."""
+    lowered = (changes.security is not msgspec.UNSET
+               and security_rank(changes.security) < security_rank(record.security))
+    cleared = changes.personal_info is False and record.personal_info
+    return lowered or cleared
+
+
+def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Role, ...]:
+    """Who must approve the correction; empty when it applies at once."""
+    if lowers_protection(record, changes):
+        return LOWERING_APPROVERS
+    changed = {name for name, value in msgspec.structs.asdict(changes).items()
+               if value is not msgspec.UNSET}
+    if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
+        return ()
+    return WORKING_APPROVERS if record.working else ()
+
+
+def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
+                  closed_on: date | None, at: datetime
+                  ) -> tuple[DocumentRecord, dict[str, list[object]]]:
+    """The next version of ``record`` and the fields it changes ([before, after]).
+
+    A new category or date recomputes the retention class and ``disposal_due`` (R1).
+    Raises ``ValidationFailed`` (``no_changes``) if nothing would change.
+    """
+    wanted: dict[str, object] = {
+        name: value for name, value in msgspec.structs.asdict(changes).items()
+        if value is not msgspec.UNSET
+    }
+    if "category" in wanted:
+        wanted["category"] = checked_category(str(wanted["category"]))
+    if isinstance(changes.filed_at, date):
+        checked_date(changes.filed_at, "filed_at")
+    diff = {name: [msgspec.to_builtins(getattr(record, name)), msgspec.to_builtins(value)]
+            for name, value in wanted.items() if getattr(record, name) != value}
+    if not diff:
+        raise ValidationFailed("the correction changes nothing", code="no_changes")
+    updated = msgspec.structs.replace(record, version=record.version + 1, updated_at=at,
+                                      **{name: wanted[name] for name in diff})
+    if "category" in diff or "filed_at" in diff:
+        start = retention_start(updated.filed_at, closed_on)
+        updated = msgspec.structs.replace(
+            updated, retention_class=rules.class_of(updated.category), retention_start=start,
+            disposal_due=rules.disposal_due(updated.category, start))
+    return updated, diff
+
+
+def correction_refusal(principal: Principal, decision: Decision, changes: MetadataChanges
+             ) -> Decision | None:
+    if not decision.allowed:
+        return decision
+    if changes.security is not msgspec.UNSET and \
+            security_rank(changes.security) > security_rank(principal.clearance):
+        return Decision(allowed=False, code="above_clearance", reason=(
+            f"you may not raise a document to {changes.security}, above your clearance"))
+    return None
+
+
+def decider_refusal(principal: Principal, correction: Correction, decision: Decision,
+                    record: DocumentRecord | None) -> DeciderRefusal | None:
+    """Why ``principal`` may not approve or reject ``correction``, or None if they may."""
+    if not decision.allowed or record is None:
+        return DeciderRefusal(decision.error(), decision.code)
+    if correction.requested_by == principal.username:
+        return DeciderRefusal(Forbidden("nobody approves their own correction",
+                                        code="own_correction"), "own_correction")
+    approvers = approvers_for(record, msgspec.convert(correction.changes, MetadataChanges))
+    if not principal.has_role(*approvers):
+        why = ("it lowers the document's protection (D10)"
+               if approvers == LOWERING_APPROVERS else "the document is a working document (D6)")
+        refusal = Forbidden(f"{' or '.join(approvers) or 'nobody'} approves this correction: "
+                            f"{why}", code="role_required")
+        return DeciderRefusal(refusal, "role_required")
+    return None
+
+
+@dataclass(frozen=True)
+class DeciderRefusal:
+    """A refusal to decide a correction, and the code its audit entry records."""
+
+    error: ArchiveError
+    code: str
+
+
+def change_event(before: DocumentRecord, after: DocumentRecord, fields: list[str]
+           ) -> DocumentCorrected | SecurityChanged:
+    if "security" in fields or "personal_info" in fields:
+        return SecurityChanged(document=feed_document(after), fields=sorted(fields),
+                               previous_security=before.security,
+                               previous_personal_info=before.personal_info)
+    return DocumentCorrected(document=feed_document(after), fields=sorted(fields))

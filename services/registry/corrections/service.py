@@ -1,0 +1,182 @@
+"""Corrections (更正, D6): metadata changes never overwrite, each is a new version.
+
+An archivist corrects; the correction records who, when and why. It waits, ``pending``,
+for someone other than the requester to approve it when it lowers protection (D10:
+security lowered or ``personal_info`` cleared; a ``director`` or ``center_head``
+approves, and the old level holds until then) or when the document is a working
+document (D6: ``working``, still in use by a department; a ``manager`` approves). A
+correction that only raises protection takes effect at once, working or not. The
+approver is recorded with the version. A correction approved after the document changed
+is refused (``stale_correction``): it was written against metadata that is no longer
+there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import Conflict, NotFound
+from services.registry.access import GrantSource, can
+from services.registry.corrections.models import (
+    Correction,
+    CorrectionRequest,
+    CorrectionStatus,
+    MetadataChanges,
+)
+from services.registry.corrections.rules import (
+    apply_changes,
+    approvers_for,
+    change_event,
+    correction_refusal,
+    decider_refusal,
+)
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.schedule.rules import RetentionRules
+from services.registry.store import RegistryStore, Tx
+
+
+class CorrectionsService:
+    def __init__(self, store: RegistryStore, clock: Clock, *, grants: GrantSource,
+                 journal: JournalService) -> None:
+        self.store = store
+        self.clock = clock
+        self.grants = grants
+        self.journal = journal
+
+    async def request(self, principal: Principal, document_id: str,
+                      request: CorrectionRequest) -> Correction:
+        """Apply the correction now, or leave it pending for ``approvers_for`` it."""
+        grants = await self.grants.grants_for(principal)
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            rules = await tx.schedule.rules(lock="share")
+            record = await tx.documents.get(document_id, lock=True)
+            refusal = correction_refusal(principal, can(principal, "correct", record, grants),
+                                         request.changes)
+            if refusal is None and record is not None:
+                correction = Correction(
+                    correction_id=str(uuid.uuid4()), document_id=document_id,
+                    base_version=record.version, changes=msgspec.to_builtins(request.changes),
+                    reason=request.reason, requested_by=principal.username, requested_at=now,
+                    status="pending")
+                approvers = approvers_for(record, request.changes)
+                if not approvers:
+                    return await self._apply(tx, rules, record, correction, approver=None,
+                                             at=now)
+                # Validated now (unknown category, no change) rather than at approval.
+                apply_changes(record, request.changes, rules, closed_on=None, at=now)
+                await tx.corrections.save(correction)
+                await tx.journal.audit(AuditEntry(
+                    action="correction_requested", username=principal.username,
+                    document_id=document_id,
+                    detail={"correction_id": correction.correction_id,
+                            "approvers": list(approvers)}), at=now)
+                return correction
+        assert refusal is not None
+        await self.journal.refuse(principal, "correct", refusal.error(),
+                                  document_id=document_id, code=refusal.code)
+
+    async def approve(self, principal: Principal, correction_id: str, *, note: str | None
+                      ) -> Correction:
+        """Someone other than the requester, holding a role ``approvers_for`` names,
+        approves a pending correction (D6, D10)."""
+        grants = await self.grants.grants_for(principal)
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            rules = await tx.schedule.rules(lock="share")
+            correction = await self._pending(tx, correction_id)
+            record = await tx.documents.get(correction.document_id, lock=True)
+            refusal = decider_refusal(principal, correction,
+                                      can(principal, "read", record, grants), record)
+            if refusal is None and record is not None:
+                if record.version != correction.base_version:
+                    raise Conflict("the document changed since this correction was asked "
+                                   "for; reject it and ask again", code="stale_correction")
+                decided = msgspec.structs.replace(correction, note=note)
+                return await self._apply(tx, rules, record, decided, approver=principal.username,
+                                         at=now)
+        assert refusal is not None
+        await self.journal.refuse(principal, "approve_correction", refusal.error,
+                                  document_id=correction.document_id, code=refusal.code)
+
+    async def reject(self, principal: Principal, correction_id: str, *, note: str | None
+                     ) -> Correction:
+        """Whoever may approve the correction may reject it instead."""
+        grants = await self.grants.grants_for(principal)
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            correction = await self._pending(tx, correction_id)
+            record = await tx.documents.get(correction.document_id)
+            refusal = decider_refusal(principal, correction,
+                                      can(principal, "read", record, grants), record)
+            if refusal is None:
+                rejected = msgspec.structs.replace(correction, status="rejected",
+                                                   decided_by=principal.username,
+                                                   decided_at=now, note=note)
+                await tx.corrections.save(rejected)
+                await tx.journal.audit(AuditEntry(
+                    action="correction_rejected", username=principal.username,
+                    document_id=correction.document_id,
+                    detail={"correction_id": correction_id}), at=now)
+                return rejected
+        await self.journal.refuse(principal, "reject_correction", refusal.error,
+                                  document_id=correction.document_id, code=refusal.code)
+
+    async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
+                          document_id: str | None, limit: int) -> list[Correction]:
+        """Corrections of the documents the caller may see, oldest first."""
+        grants = await self.grants.grants_for(principal)
+        async with self.store.transaction() as tx:
+            found = await tx.corrections.list(status=status, document_id=document_id,
+                                              limit=limit)
+            visible = []
+            for correction in found:
+                record = await tx.documents.get(correction.document_id)
+                if can(principal, "read", record, grants).allowed:
+                    visible.append(correction)
+        return visible
+
+    async def _pending(self, tx: Tx, correction_id: str) -> Correction:
+        correction = await tx.corrections.get(correction_id, lock=True)
+        if correction is None:
+            raise NotFound(f"no correction {correction_id}", code="unknown_correction")
+        if correction.status != "pending":
+            raise Conflict(f"the correction is already {correction.status}",
+                           code="invalid_transition")
+        return correction
+
+    async def _apply(self, tx: Tx, rules: RetentionRules, record: DocumentRecord,
+                     correction: Correction, *, approver: str | None, at: datetime
+                     ) -> Correction:
+        closed_on = None
+        if record.occupancy_id is not None:
+            occupancy = await tx.households.occupancy(record.occupancy_id)
+            closed_on = occupancy.moved_out if occupancy else None
+        changes = msgspec.convert(correction.changes, MetadataChanges)
+        updated, diff = apply_changes(record, changes, rules, closed_on=closed_on, at=at)
+        await tx.documents.update(updated)
+        await tx.documents.add_version(
+            updated, changes=diff, changed_by=correction.requested_by, changed_at=at,
+            reason=correction.reason, approved_by=approver,
+            correction_id=correction.correction_id)
+        applied = msgspec.structs.replace(
+            correction, status="applied", version=updated.version, decided_by=approver,
+            decided_at=at if approver else None)
+        await tx.corrections.save(applied)
+        await tx.journal.emit(change_event(record, updated, list(diff)), at=at)
+        await tx.journal.audit(AuditEntry(
+            action="corrected", username=correction.requested_by,
+            document_id=record.document_id,
+            detail={"version": updated.version, "fields": sorted(diff),
+                    "approved_by": approver, "correction_id": correction.correction_id}),
+            at=at)
+        return applied
+
+

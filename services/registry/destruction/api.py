@@ -1,0 +1,117 @@
+"""Destruction register routes (R5–R7): draw one up, witness, execute, cancel, print; and
+what remains of a destroyed document."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+
+from services.common.auth import principal_of
+from services.registry.access import RETENTION_READERS
+from services.registry.destruction.models import (
+    Destruction,
+    DestructionRequest,
+    DestructionStatus,
+    DestructionSummary,
+    Tombstone,
+    WitnessSignature,
+)
+from services.registry.destruction.rules import DESTRUCTION_ROLE, WITNESS_ROLES
+from services.registry.destruction.service import DestructionService
+from services.registry.guards import allow
+
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
+
+
+class DestructionsController(Controller):
+    path = "/destructions"
+    tags = ("retention",)
+
+    @post("/", operation_id="registerDestruction", guards=[allow(DESTRUCTION_ROLE)])
+    async def create(self, data: JSONBody[DestructionRequest], request: Request[Any, Any, Any],
+                     destructions: NamedDependency[DestructionService]
+                     ) -> Response[Destruction]:
+        """A destruction register (销毁清册) of approved items past ``destroy_after``."""
+        created = await destructions.create(principal_of(request), data)
+        return Response(created, status_code=HTTP_201_CREATED)
+
+    @get("/", operation_id="listDestructions", guards=[allow(*RETENTION_READERS)])
+    async def list_destructions(
+        self, destructions: NamedDependency[DestructionService],
+        status: Annotated[DestructionStatus | None, QueryParameter()] = None,
+        limit: Limit = 100, offset: Offset = 0,
+    ) -> list[DestructionSummary]:
+        return await destructions.summaries(status=status, limit=limit, offset=offset)
+
+    @get("/{destruction_id:str}", operation_id="getDestruction",
+         guards=[allow(*RETENTION_READERS)])
+    async def get_destruction(self, destruction_id: FromPath[str],
+                              request: Request[Any, Any, Any],
+                              destructions: NamedDependency[DestructionService]
+                              ) -> Destruction:
+        """The register; an item the caller is not cleared for is a redacted row."""
+        return await destructions.get(principal_of(request), destruction_id)
+
+    @post("/{destruction_id:str}/witness", operation_id="witnessDestruction",
+          status_code=HTTP_200_OK, guards=[allow(*WITNESS_ROLES)])
+    async def witness(self, destruction_id: FromPath[str], data: JSONBody[WitnessSignature],
+                      request: Request[Any, Any, Any],
+                      destructions: NamedDependency[DestructionService]) -> Destruction:
+        """A witness (监销人) signs the items' ``digest`` with their own token and
+        re-entered password (R6); not the register's creator."""
+        return await destructions.witness(principal_of(request), destruction_id, data)
+
+    @post("/{destruction_id:str}/execute", operation_id="executeDestruction",
+          status_code=HTTP_202_ACCEPTED, guards=[allow(DESTRUCTION_ROLE)])
+    async def execute(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
+                      destructions: NamedDependency[DestructionService]) -> Destruction:
+        """202: the register is ``executing``; it carries on even across a restart.
+        Follow it with GET until ``executed``. 409 ``signatures_void`` if the items
+        changed since a witness signed; a witness does not execute (R6)."""
+        return await destructions.execute(principal_of(request), destruction_id)
+
+    @post("/{destruction_id:str}/cancel", operation_id="cancelDestruction",
+          status_code=HTTP_200_OK, guards=[allow(DESTRUCTION_ROLE)])
+    async def cancel(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
+                     destructions: NamedDependency[DestructionService]) -> Destruction:
+        """Withdraw a register not yet executing; its items wait for another."""
+        return await destructions.cancel(principal_of(request), destruction_id)
+
+    @get("/{destruction_id:str}/register.pdf", operation_id="getDestructionRegisterPdf",
+         guards=[allow(*RETENTION_READERS)], media_type="application/pdf")
+    async def register_pdf(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
+                           destructions: NamedDependency[DestructionService]
+                           ) -> Response[bytes]:
+        """The register, printable (CJK font embedded), redacted as ``GET`` is."""
+        content = await destructions.register_pdf(principal_of(request), destruction_id)
+        return Response(content, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="register-{destruction_id}.pdf"'})
+
+    @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
+         guards=[allow(*RETENTION_READERS)], media_type="text/csv")
+    async def register_csv(self, destruction_id: FromPath[str],
+                           request: Request[Any, Any, Any],
+                           destructions: NamedDependency[DestructionService]
+                           ) -> Response[bytes]:
+        """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
+        content = await destructions.register_csv(principal_of(request), destruction_id)
+        return Response(content, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="register-{destruction_id}.csv"'})
+
+
+class TombstonesController(Controller):
+    path = "/documents"
+    tags = ("retention",)
+
+    @get("/{document_id:str}/destruction", operation_id="getDocumentDestruction",
+         guards=[allow(*RETENTION_READERS)])
+    async def tombstone(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                        destructions: NamedDependency[DestructionService]) -> Tombstone:
+        """When a destroyed document was destroyed, by which register, who witnessed."""
+        return await destructions.tombstone(principal_of(request), document_id)

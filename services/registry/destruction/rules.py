@@ -1,0 +1,41 @@
+"""The rules of destruction (R6), pure: who draws up, witnesses and executes a register,
+how many witnesses it needs, when an item is still due, what a register line says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from services.common.contracts.registry import DocumentRecord
+from services.registry.destruction.models import RegisterItemState, WithheldReason
+
+DESTRUCTION_ROLE = "compliance"
+WITNESS_ROLES = ("compliance", "archivist", "manager", "center_head", "director")
+"""Employees who may witness (监销); a service or a plain staff account may not."""
+MIN_WITNESSES = 2
+
+
+def still_due(record: DocumentRecord, today: date) -> bool:
+    """Past its due date still: a move-out or a schedule change since approval may have
+    moved it on (R1), and nothing is destroyed before it is due."""
+    return record.disposal_due is not None and record.disposal_due <= today
+
+
+def witnesses_missing(witnesses: Iterable[str]) -> int:
+    """R6: how many more different witnesses must sign (0 when enough have)."""
+    return max(0, MIN_WITNESSES - len(set(witnesses)))
+
+
+LABELS: dict[RegisterItemState, str] = {
+    "pending": "待销毁", "destroyed": "已销毁", "cancelled": "已撤销",
+}
+WITHHELD_LABELS: dict[WithheldReason, str] = {
+    "on_hold": "未销毁（法律保全）", "on_loan": "未销毁（借出中）", "not_due": "未销毁（未到期）",
+}
+
+
+def register_label(state: RegisterItemState, reason: WithheldReason | None) -> str:
+    """What a register line says; R6: a destroyed item reads 已销毁."""
+    if state == "withheld":
+        return WITHHELD_LABELS[reason or "on_hold"]
+    return LABELS[state]

@@ -1,0 +1,348 @@
+"""Destruction registers (销毁清册, R5–R7): drawn up, witnessed, executed, printed.
+
+A register lists approved items past ``destroy_after`` (R5); held or lent documents are
+refused (409 ``on_hold``/``on_loan``): leave them out with ``documents``. At least two
+different witnesses (监销人) sign, each with their own token and re-entered password,
+before execution (R6, 409 ``witnesses_missing``). A witness signs the items as they
+stand (``signatures``): execution recomputes their digest and refuses if any signature
+no longer matches it (409 ``signatures_void``). Whoever drew up the register does not
+witness it (403 ``own_register``), and a witness does not execute it (403
+``witness_executes``). Execution is accepted, recorded as
+``executing`` and carried out by the ``DestructionExecutor``. Registers are never
+deleted; a register not yet executing may be cancelled, its items then wait again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Protocol
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.registry.access import visible_to
+from services.registry.destruction import register
+from services.registry.destruction.executor import DestructionExecutor
+from services.registry.destruction.models import (
+    Destruction,
+    DestructionRequest,
+    DestructionStatus,
+    DestructionSummary,
+    RegisterItem,
+    Tombstone,
+    WitnessSignature,
+)
+from services.registry.destruction.repository import StoredSignature
+from services.registry.destruction.rules import still_due, witnesses_missing
+from services.registry.destruction.signatures import WitnessSeal
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.store import RegistryStore, Tx
+
+HIDDEN = ""
+"""What a redacted row has in place of an identifier."""
+MAX_PAGE = 500
+AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
+                              "signatures_void", "witness_executes"})
+
+
+class PasswordChecker(Protocol):
+    async def check_password(self, username: str, password: str) -> object:
+        """Return if ``password`` is the active user's; raise ``Unauthorized`` if not
+        (``TooManyRequests`` once the login rate limit is reached)."""
+        ...
+
+
+class DestructionService:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
+                 passwords: PasswordChecker, seal: WitnessSeal) -> None:
+        self.store = store
+        self.seal = seal
+        self.clock = clock
+        self.journal = journal
+        self.passwords = passwords
+        self.executor = DestructionExecutor(store, clock)
+        """Carries out registers; ``bootstrap`` resumes those a crash interrupted."""
+
+    async def create(self, principal: Principal, request: DestructionRequest) -> Destruction:
+        """A register of the sweep's approved items past ``destroy_after`` (all of them
+        not yet in a register, or the ``documents`` named)."""
+        now = self.clock.now()
+        destruction_id = str(uuid.uuid4())
+        async with self._refusals_audited(principal, "register_destruction"), \
+                self.store.transaction() as tx:
+            sweep = await tx.sweeps.head(request.sweep_id, lock=True)
+            if sweep is None:
+                raise NotFound(f"no sweep {request.sweep_id}", code="unknown_sweep")
+            if sweep.status != "approved" or sweep.destroy_after is None:
+                raise Conflict(f"the sweep is {sweep.status}; only an approved sweep's "
+                               "items are destroyed (R2)", code="sweep_not_approved")
+            chosen = await self._chosen(tx, principal, request)
+            if now.date() < sweep.destroy_after:
+                raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
+                               "(R5)", code="not_yet_due",
+                               extra={"destroy_after": sweep.destroy_after.isoformat()})
+            records = await self._refuse_protected(tx, principal, chosen, now.date())
+            await tx.registers.insert(destruction_id, request.sweep_id, records,
+                                      by=principal.username, at=now)
+            await tx.journal.audit(AuditEntry(
+                action="destruction_registered", username=principal.username,
+                detail={"destruction_id": destruction_id, "sweep_id": request.sweep_id,
+                        "items": len(records)}), at=now)
+            created = await tx.registers.get(destruction_id)
+            assert created is not None
+            return await register_for(tx, principal, created)
+
+    async def _chosen(self, tx: Tx, principal: Principal,
+                      request: DestructionRequest) -> list[str]:
+        waiting = [item.document_id for item in await tx.sweeps.items(request.sweep_id)
+                   if item.state == "waiting"]
+        registered = await tx.registers.registered(waiting)
+        candidates = [document_id for document_id in waiting if document_id not in registered]
+        if request.documents is None:
+            chosen = candidates
+        else:
+            wanted = set(request.documents)
+            chosen = [document_id for document_id in candidates if document_id in wanted]
+            others = sorted(wanted - set(chosen))
+            if others:
+                raise Conflict(f"{len(others)} document(s) are not approved items of this "
+                               "sweep waiting for destruction", code="not_awaiting_destruction",
+                               extra={"documents": await _named(tx, principal, others)})
+        if not chosen:
+            raise Conflict("no approved item of this sweep is waiting for destruction",
+                           code="nothing_to_destroy")
+        return chosen
+
+    async def _refuse_protected(self, tx: Tx, principal: Principal,
+                                document_ids: Collection[str], today: date
+                                ) -> list[DocumentRecord]:
+        """The records, unless any is held (R7), lent, or no longer due (R1)."""
+        held = sorted(await tx.holds.held(document_ids))
+        if held:  # R7
+            raise Conflict(f"{len(held)} document(s) are under a legal hold and cannot be "
+                           "destroyed; leave them out or release the hold", code="on_hold",
+                           extra={"documents": await _named(tx, principal, held)})
+        lent = sorted(await tx.loans.on_loan(document_ids))
+        if lent:
+            raise Conflict(f"{len(lent)} document(s) are out on loan; they are destroyed "
+                           "only once returned", code="on_loan",
+                           extra={"documents": await _named(tx, principal, lent)})
+        records = [record for document_id in document_ids
+                   if (record := await tx.documents.get(document_id)) is not None]
+        moved = [record.document_id for record in records if not still_due(record, today)]
+        if moved:
+            raise Conflict(f"{len(moved)} document(s) are no longer due (a move-out or a "
+                           "schedule change moved their date on); leave them out",
+                           code="not_yet_due",
+                           extra={"documents": await _named(tx, principal, moved)})
+        return records
+
+    async def witness(self, principal: Principal, destruction_id: str,
+                      signature: WitnessSignature) -> Destruction:
+        """R6: a witness signs the items' digest with their own token and their password,
+        re-entered; signing again replaces their signature once the items changed."""
+        try:
+            await self.passwords.check_password(principal.username, signature.password)
+        except Unauthorized:
+            await self.journal.refuse(principal, "witness_destruction", Forbidden(
+                "that is not your password: a witness signs with their own",
+                code="wrong_password"))
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            current = await _register(tx, destruction_id, lock=True)
+            if current.status not in ("awaiting_witnesses", "witnessed"):
+                raise Conflict(f"the register is {current.status}; witnesses sign before "
+                               "execution", code="invalid_transition")
+            if principal.username != current.created_by:  # R6: not who drew it up
+                await _check_all_visible(tx, principal, destruction_id)
+                digest = await tx.registers.digest(destruction_id)
+                await self._check_signable(tx, current, principal, digest, signature)
+                await tx.registers.sign(
+                    destruction_id, principal.username, at=now, digest=digest,
+                    signature=self.seal.sign(destruction_id, principal.username, now, digest))
+                signed = {w.username for w in current.witnesses} | {principal.username}
+                if not witnesses_missing(signed):
+                    await tx.registers.set_status(destruction_id, "witnessed")
+                await tx.journal.audit(AuditEntry(
+                    action="destruction_witnessed", username=principal.username,
+                    detail={"destruction_id": destruction_id, "digest": digest}), at=now)
+                signed_register = await tx.registers.get(destruction_id)
+                assert signed_register is not None
+                return await register_for(tx, principal, signed_register)
+        await self.journal.refuse(principal, "witness_destruction", Forbidden(
+            "you drew up this register; another person witnesses it (R6)",
+            code="own_register"))
+
+    async def _check_signable(self, tx: Tx, current: Destruction,
+                              principal: Principal, digest: str,
+                              signature: WitnessSignature) -> None:
+        if signature.digest is not None and signature.digest != digest:
+            raise Conflict("the register's items changed since you checked them; check "
+                           "them again and sign their new digest", code="register_changed",
+                           extra={"digest": digest})
+        mine = [s for s in await tx.registers.signatures(current.destruction_id)
+                if s.username == principal.username]
+        if mine and self._verifies(current.destruction_id, mine[0], digest):
+            raise Conflict("you have already signed this register", code="already_signed")
+
+    def _verifies(self, destruction_id: str, stored: StoredSignature, digest: str) -> bool:
+        return (stored.digest == digest and stored.signature is not None
+                and self.seal.verifies(destruction_id, stored.username, stored.signed_at,
+                                       digest, stored.signature))
+
+    async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
+        """Accept the execution (idempotent while executing) and start it."""
+        now = self.clock.now()
+        async with self._refusals_audited(principal, "execute_destruction"), \
+                self.store.transaction() as tx:
+            current = await _register(tx, destruction_id, lock=True)
+            if current.status != "executing":
+                if principal.username in {w.username for w in current.witnesses}:
+                    # R6: whoever executes the register is not one of its witnesses.
+                    raise Forbidden("you witnessed this register; another person executes "
+                                    "it (R6)", code="witness_executes")
+                await self._check_executable(tx, principal, current, now.date())
+                await tx.registers.set_status(destruction_id, "executing",
+                                              executed_by=principal.username,
+                                              execution_started_at=now)
+                await tx.journal.audit(AuditEntry(
+                    action="destruction_started", username=principal.username,
+                    detail={"destruction_id": destruction_id,
+                            "witnesses": [w.username for w in current.witnesses]}), at=now)
+            accepted = await tx.registers.get(destruction_id)
+            assert accepted is not None
+            shown = await register_for(tx, principal, accepted)
+        self.executor.launch(destruction_id)
+        return shown
+
+    async def _check_executable(self, tx: Tx, principal: Principal,
+                                current: Destruction, today: date) -> None:
+        if current.status in ("executed", "cancelled"):
+            raise Conflict(f"the register is {current.status}", code="invalid_transition")
+        missing = witnesses_missing(w.username for w in current.witnesses)
+        if missing:  # R6: at least two different witnesses
+            raise Conflict(f"{missing} more witness(es) must sign before execution (R6)",
+                           code="witnesses_missing",
+                           extra={"witnesses": [w.username for w in current.witnesses]})
+        digest = await tx.registers.digest(current.destruction_id)
+        void = sorted(s.username for s in await tx.registers.signatures(current.destruction_id)
+                      if not self._verifies(current.destruction_id, s, digest))
+        if void:  # R6: a change to the items voids the signatures
+            raise Conflict(f"the signatures of {', '.join(void)} do not match the register's "
+                           "items as they stand; the witnesses check the items and sign again",
+                           code="signatures_void", extra={"witnesses": void, "digest": digest})
+        if current.destroy_after is not None and today < current.destroy_after:
+            raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
+                           code="not_yet_due")
+        await self._refuse_protected(tx, principal,
+                                     await tx.registers.pending(current.destruction_id),
+                                     today)
+
+    async def cancel(self, principal: Principal, destruction_id: str) -> Destruction:
+        """Withdraw a register before execution; its items wait for another one."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            current = await _register(tx, destruction_id, lock=True)
+            if current.status not in ("awaiting_witnesses", "witnessed"):
+                raise Conflict(f"the register is {current.status}; only one not yet "
+                               "executing can be cancelled", code="invalid_transition")
+            await tx.registers.cancel_items(destruction_id)
+            await tx.registers.set_status(destruction_id, "cancelled",
+                                          cancelled_by=principal.username, cancelled_at=now)
+            await tx.journal.audit(AuditEntry(action="destruction_cancelled",
+                                              username=principal.username,
+                                              detail={"destruction_id": destruction_id}), at=now)
+            cancelled = await tx.registers.get(destruction_id)
+            assert cancelled is not None
+            return await register_for(tx, principal, cancelled)
+
+    async def get(self, principal: Principal, destruction_id: str) -> Destruction:
+        """The register, its items redacted where the reader is not cleared for them."""
+        async with self.store.transaction() as tx:
+            found = await tx.registers.get(destruction_id)
+            if found is None:
+                raise NotFound(f"no destruction register {destruction_id}",
+                               code="unknown_destruction")
+            return await register_for(tx, principal, found)
+
+    async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
+                        ) -> list[DestructionSummary]:
+        async with self.store.transaction() as tx:
+            return await tx.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
+                                                offset=offset)
+
+    async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
+        """The register, printable (fonts embedded); rendering runs in a thread."""
+        found = await self.get(principal, destruction_id)
+        return await asyncio.to_thread(register.pdf, found)
+
+    async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
+        return register.csv(await self.get(principal, destruction_id))
+
+    async def tombstone(self, principal: Principal, document_id: str) -> Tombstone:
+        """What remains of a destroyed document, to those cleared for it."""
+        async with self.store.transaction() as tx:
+            record = await tx.documents.get(document_id)
+            found = await tx.registers.tombstone(document_id)
+        if record is None or not principal.cleared_for(record.security):
+            raise NotFound("no such document", code="unknown_document")
+        if found is None:
+            raise NotFound("the document has not been destroyed", code="not_destroyed")
+        return found
+
+    @asynccontextmanager
+    async def _refusals_audited(self, principal: Principal, action: str
+                                ) -> AsyncIterator[None]:
+        """Refusals that protect a document (held, lent, unwitnessed, early, signatures
+        void, a witness executing) are audited."""
+        try:
+            yield
+        except (Conflict, Forbidden) as exc:
+            if exc.code in AUDITED_REFUSALS:
+                await self.journal.refused(principal, action, exc)
+            raise
+
+
+async def _named(tx: Tx, principal: Principal, document_ids: list[str]
+                 ) -> list[str]:
+    """The ids a refusal may name to ``principal`` (the count says how many in all)."""
+    visible = await visible_to(tx.documents, principal, document_ids)
+    return [document_id for document_id in document_ids if document_id in visible]
+
+
+async def _check_all_visible(tx: Tx, principal: Principal, destruction_id: str
+                             ) -> None:
+    """R6: a witness checks every item, so they must be cleared for every one."""
+    items = [item.document_id for item in await tx.registers.signed_items(destruction_id)]
+    hidden = len(items) - len(await visible_to(tx.documents, principal, items))
+    if hidden:
+        raise Forbidden(f"a witness checks every item; you are not cleared for {hidden} of "
+                        "them", code="items_not_visible")
+
+
+async def _register(tx: Tx, destruction_id: str, *, lock: bool) -> Destruction:
+    found = await tx.registers.header(destruction_id, lock=lock)
+    if found is None:
+        raise NotFound(f"no destruction register {destruction_id}", code="unknown_destruction")
+    return found
+
+
+async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:
+    visible = await visible_to(tx.documents, principal,
+                               (item.document_id for item in register.items))
+    return msgspec.structs.replace(register, items=[
+        item if item.document_id in visible else _register_item(item)
+        for item in register.items])
+
+
+def _register_item(item: RegisterItem) -> RegisterItem:
+    return msgspec.structs.replace(item, document_id=HIDDEN, archive_no=HIDDEN, title=HIDDEN,
+                                   household=None, redacted=True)

@@ -1,0 +1,69 @@
+"""The registry's half of the fixity check (reliability promise 6): are archive numbers
+whole (``rules``), which records should ingest re-hash, and each run's outcome in the
+audit log (O4)."""
+
+from __future__ import annotations
+
+from services.common.clock import Clock
+from services.common.contracts.registry import (
+    AccessFilter,
+    FixityPage,
+    FixityResult,
+    NumberingReport,
+)
+from services.registry.catalogue.service import MAX_PAGE
+from services.registry.fixity.rules import NumberingCheck
+from services.registry.journal.models import AuditEntry
+from services.registry.store import RegistryStore
+
+MAX_AUDITED_FINDINGS = 1000
+"""Findings recorded one audit entry each per run (the run's entry counts them all)."""
+
+
+class FixityService:
+    def __init__(self, store: RegistryStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def record(self, result: FixityResult) -> None:
+        """A fixity run's outcome in the audit log (O4): one ``fixity_check`` entry, and a
+        ``fixity_finding`` entry per finding (the first ``MAX_AUDITED_FINDINGS``), on the
+        document concerned, so its audit trail shows what was found and when."""
+        kinds: list[str] = sorted({finding.kind for finding in result.findings})
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await tx.journal.audit(AuditEntry(
+                action="fixity_check", username=result.started_by,
+                detail={"run_id": result.run_id, "trigger": result.trigger,
+                        "documents_checked": result.documents_checked,
+                        "bytes_hashed": result.bytes_hashed,
+                        "findings": len(result.findings), "kinds": kinds}), at=now)
+            for finding in result.findings[:MAX_AUDITED_FINDINGS]:
+                await tx.journal.audit(AuditEntry(
+                    action="fixity_finding", username=result.started_by,
+                    document_id=finding.document_id,
+                    detail={"run_id": result.run_id, "kind": finding.kind,
+                            "archive_no": finding.archive_no, "detail": finding.detail}),
+                    at=now)
+
+    async def numbering(self) -> NumberingReport:
+        """Every archive number against the counters, read from one snapshot so a filing
+        meanwhile is either wholly seen or not at all."""
+        check = NumberingCheck()
+        async with self.store.snapshot() as view:
+            async for archive_no in view.documents.archive_numbers():
+                check.add(archive_no)
+            counters = await view.documents.counters()
+        return check.report(counters)
+
+    async def documents(self, *, after: str | None, limit: int, access: AccessFilter
+                        ) -> FixityPage:
+        """A page of records for ingest to re-hash (a user sees those ``access`` lets
+        them): ``after`` is the last id of the page before; a page shorter than ``limit``
+        is the last."""
+        limit = min(limit, MAX_PAGE)
+        async with self.store.snapshot() as view:
+            entries = await view.documents.fixity_entries(after=after, limit=limit,
+                                                          access=access)
+        return FixityPage(entries=entries,
+                          next_after=entries[-1].document_id if len(entries) == limit else None)

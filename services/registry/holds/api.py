@@ -1,0 +1,53 @@
+"""Legal hold routes (R7): place, release, list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from services.common.auth import principal_of
+from services.registry.access import RETENTION_READERS
+from services.registry.guards import allow
+from services.registry.holds.models import Hold, HoldRelease, HoldRequest, HoldStatus
+from services.registry.holds.rules import HOLD_ROLE
+from services.registry.holds.service import HoldsService
+
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
+
+
+class HoldsController(Controller):
+    path = "/holds"
+    tags = ("retention",)
+
+    @post("/", operation_id="placeHold", guards=[allow(HOLD_ROLE)])
+    async def place(self, data: JSONBody[HoldRequest], request: Request[Any, Any, Any],
+                    holds: NamedDependency[HoldsService]) -> Response[Hold]:
+        """A legal hold (R7) on documents, a household or a category."""
+        hold = await holds.place(principal_of(request), data)
+        return Response(hold, status_code=HTTP_201_CREATED)
+
+    @post("/{hold_id:str}/release", operation_id="releaseHold", status_code=HTTP_200_OK,
+          guards=[allow(HOLD_ROLE)])
+    async def release(self, hold_id: FromPath[str], request: Request[Any, Any, Any],
+                      holds: NamedDependency[HoldsService],
+                      data: JSONBody[HoldRelease | None] = None) -> Hold:
+        """Release a hold (with an optional ``note``); its documents may be swept again."""
+        return await holds.release(principal_of(request), hold_id,
+                                   note=data.note if data else None)
+
+    @get("/", operation_id="listHolds", guards=[allow(*RETENTION_READERS)])
+    async def list_holds(self, request: Request[Any, Any, Any],
+                         holds: NamedDependency[HoldsService],
+                         status: Annotated[HoldStatus | None, QueryParameter()] = None,
+                         document_id: Annotated[str | None, QueryParameter()] = None,
+                         limit: Limit = 100, offset: Offset = 0) -> list[Hold]:
+        """Holds, newest first; ``document_id``: those covering that document. Documents
+        the caller may not know of are left out of ``documents`` and counted in
+        ``documents_withheld``."""
+        return await holds.holds(principal_of(request), status=status,
+                                 document_id=document_id, limit=limit, offset=offset)

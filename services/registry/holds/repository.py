@@ -1,0 +1,128 @@
+"""Persistence of legal holds (R7), and the one definition of "held" both sweeps and
+destruction use, inside a registry transaction.
+
+A document is held while an active hold names it, or an active hold's household and/or
+category both match it (a hold on a household or category covers documents filed later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.catalogue.tables import documents
+from services.registry.holds.models import Hold, HoldStatus
+from services.registry.holds.tables import legal_hold_documents, legal_holds
+from services.registry.schema import chunks
+
+
+def held_clause(document_id: Any, household: Any, category: Any) -> sa.ColumnElement[bool]:
+    """True where an active hold covers the document these columns describe."""
+    active = legal_holds.c.status == "active"
+    by_document = sa.exists().where(
+        legal_hold_documents.c.document_id == document_id,
+        legal_hold_documents.c.hold_id == legal_holds.c.hold_id, active)
+    by_filter = sa.exists().where(active, _filter_matches(household, category))
+    return sa.or_(by_document, by_filter)
+
+
+def _filter_matches(household: Any, category: Any) -> sa.ColumnElement[bool]:
+    """A household/category hold whose given fields equal the document's."""
+    return sa.and_(
+        sa.or_(legal_holds.c.household.is_not(None), legal_holds.c.category.is_not(None)),
+        sa.or_(legal_holds.c.household.is_(None), legal_holds.c.household == household),
+        sa.or_(legal_holds.c.category.is_(None), legal_holds.c.category == category))
+
+
+class HoldsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def insert(self, hold: Hold) -> None:
+        await self.conn.execute(legal_holds.insert().values(
+            hold_id=hold.hold_id, status=hold.status, reason=hold.reason,
+            household=hold.household, category=hold.category, placed_by=hold.placed_by,
+            placed_at=hold.placed_at))
+        if hold.documents:
+            await self.conn.execute(legal_hold_documents.insert(), [
+                {"hold_id": hold.hold_id, "document_id": document_id}
+                for document_id in hold.documents])
+
+    async def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
+        query = sa.select(legal_holds).where(legal_holds.c.hold_id == hold_id)
+        row = (await self.conn.execute(query.with_for_update() if lock else query)
+               ).mappings().first()
+        if row is None:
+            return None
+        return (await self._with_documents([row]))[0]
+
+    async def holds(self, *, status: HoldStatus | None, document_id: str | None,
+                    limit: int, offset: int) -> list[Hold]:
+        query = sa.select(legal_holds)
+        if status is not None:
+            query = query.where(legal_holds.c.status == status)
+        if document_id is not None:
+            query = query.where(await self._covering(document_id))
+        rows = (await self.conn.execute(query.order_by(
+            legal_holds.c.placed_at.desc(), legal_holds.c.hold_id).limit(limit)
+            .offset(offset))).mappings().all()
+        return await self._with_documents(rows)
+
+    async def _covering(self, document_id: str) -> sa.ColumnElement[bool]:
+        """Holds that name the document or whose household and category match it."""
+        named = legal_holds.c.hold_id.in_(
+            sa.select(legal_hold_documents.c.hold_id)
+            .where(legal_hold_documents.c.document_id == document_id))
+        row = (await self.conn.execute(
+            sa.select(documents.c.household, documents.c.category)
+            .where(documents.c.document_id == document_id))).first()
+        if row is None:
+            return named
+        return sa.or_(named, _filter_matches(row.household, row.category))
+
+    async def release(self, hold_id: str, *, by: str, at: datetime, note: str | None
+                      ) -> None:
+        await self.conn.execute(legal_holds.update().where(legal_holds.c.hold_id == hold_id)
+                                .values(status="released", released_by=by, released_at=at,
+                                        release_note=note))
+
+    async def held(self, document_ids: Collection[str]) -> set[str]:
+        """The ids among ``document_ids`` that an active hold covers."""
+        found: set[str] = set()
+        for chunk in chunks(document_ids):
+            rows = await self.conn.execute(sa.select(documents.c.document_id).where(
+                documents.c.document_id.in_(chunk),
+                held_clause(documents.c.document_id, documents.c.household,
+                            documents.c.category)))
+            found.update(row.document_id for row in rows)
+        return found
+
+    async def existing(self, document_ids: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(document_ids):
+            rows = await self.conn.execute(sa.select(documents.c.document_id).where(
+                documents.c.document_id.in_(chunk)))
+            found.update(row.document_id for row in rows)
+        return found
+
+    async def _with_documents(self, rows: Collection[sa.RowMapping]) -> list[Hold]:
+        ids = [row["hold_id"] for row in rows]
+        named: dict[str, list[str]] = {hold_id: [] for hold_id in ids}
+        if ids:
+            for link in await self.conn.execute(
+                    sa.select(legal_hold_documents).where(legal_hold_documents.c.hold_id
+                                                          .in_(ids))
+                    .order_by(legal_hold_documents.c.document_id)):
+                named[link.hold_id].append(link.document_id)
+        holds = []
+        for row in rows:
+            values = {str(key): value for key, value in row.items()}
+            values["documents"] = named[row["hold_id"]]
+            holds.append(msgspec.convert(values, Hold))
+        return holds
+

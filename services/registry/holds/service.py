@@ -1,0 +1,89 @@
+"""Legal holds (法律保全, R7): placed and released by compliance, with a reason.
+
+A hold names documents, or covers a household and/or a category (including documents
+filed there later). A held document is never swept, and its destruction is refused
+(409 ``on_hold``) even when the hold arrived after approval.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.errors import Conflict, NotFound
+from services.registry.access import visible_to
+from services.registry.holds.models import Hold, HoldRequest, HoldStatus
+from services.registry.holds.rules import checked_scope
+from services.registry.journal.models import AuditEntry, DetailValue
+from services.registry.store import RegistryStore, Tx
+
+MAX_PAGE = 500
+
+
+class HoldsService:
+    def __init__(self, store: RegistryStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def place(self, principal: Principal, request: HoldRequest) -> Hold:
+        checked_scope(request)
+        now = self.clock.now()
+        named = sorted(set(request.documents or ()))
+        hold = Hold(hold_id=str(uuid.uuid4()), status="active", reason=request.reason,
+                    documents=named, household=request.household,
+                    category=request.category, placed_by=principal.username, placed_at=now)
+        async with self.store.transaction() as tx:
+            known = await visible_to(tx.documents, principal, await tx.holds.existing(named))
+            unknown = sorted(set(named) - known)
+            if unknown:
+                raise NotFound(f"{len(unknown)} of the named documents do not exist",
+                               code="unknown_document", extra={"documents": unknown})
+            await tx.holds.insert(hold)
+            detail: dict[str, DetailValue] = {
+                "hold_id": hold.hold_id, "reason": hold.reason, "household": hold.household,
+                "category": hold.category}
+            await tx.journal.audit(AuditEntry(action="hold_placed", username=principal.username,
+                                              detail={**detail, "documents": len(named)}),
+                                   at=now)
+            for document_id in named:
+                await tx.journal.audit(AuditEntry(action="hold_placed",
+                                                  username=principal.username,
+                                                  document_id=document_id, detail=detail), at=now)
+            return await hold_for(tx, principal, hold)
+
+    async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            hold = await tx.holds.get(hold_id, lock=True)
+            if hold is None:
+                raise NotFound(f"no hold {hold_id}", code="unknown_hold")
+            if hold.status != "active":
+                raise Conflict("the hold is already released", code="invalid_transition")
+            await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
+            await tx.journal.audit(AuditEntry(action="hold_released", username=principal.username,
+                                              detail={"hold_id": hold_id, "note": note}), at=now)
+            released = await tx.holds.get(hold_id)
+            assert released is not None
+            return await hold_for(tx, principal, released)
+
+    async def holds(self, principal: Principal, *, status: HoldStatus | None,
+                    document_id: str | None, limit: int, offset: int) -> list[Hold]:
+        """Holds, newest first, each listing only the documents the reader may know of;
+        asked about a document they may not, none."""
+        async with self.store.transaction() as tx:
+            if document_id is not None and not await visible_to(tx.documents, principal,
+                                                                [document_id]):
+                return []
+            found = await tx.holds.holds(status=status, document_id=document_id,
+                                         limit=min(limit, MAX_PAGE), offset=offset)
+            return [await hold_for(tx, principal, hold) for hold in found]
+
+
+async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
+    visible = await visible_to(tx.documents, principal, hold.documents)
+    shown = [document_id for document_id in hold.documents if document_id in visible]
+    return msgspec.structs.replace(hold, documents=shown,
+                                   documents_withheld=len(hold.documents) - len(shown))

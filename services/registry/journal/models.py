@@ -1,0 +1,68 @@
+"""The journal's structs: audit entries as features record them and readers get them, the
+audit log's query, the chain's verification report and its anchored head."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from services.common.models import Struct
+
+DetailValue = str | int | float | bool | None | list[str]
+Outcome = Literal["allowed", "refused"]
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """What a feature records; ``seq``, time and hashes are added as it is appended."""
+
+    action: str
+    username: str
+    document_id: str | None = None
+    outcome: Outcome = "allowed"
+    code: str | None = None
+    """For a refusal, the decision's code (``not_visible``, ``role_required``…)."""
+    detail: dict[str, DetailValue] = msgspec.field(default_factory=dict)
+
+
+class AuditRecord(Struct):
+    seq: int
+    at: datetime
+    username: str
+    action: str
+    document_id: str | None
+    outcome: Outcome
+    code: str | None
+    detail: dict[str, DetailValue]
+    prev_hash: str
+    hash: str
+
+
+class AuditQuery(Struct):
+    document_id: str | None = None
+    username: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    after_seq: int = 0
+    limit: int = 200
+
+
+class ChainReport(Struct):
+    intact: bool
+    entries: int
+    broken_at: int | None = None
+    """``seq`` of the first entry whose link does not hold."""
+    problem: str | None = None
+    anchored_seq: int | None = None
+    """The newest entry anchored in the object store, when an anchor was checked."""
+    anchored_at: datetime | None = None
+
+
+class Anchored(msgspec.Struct, frozen=True, kw_only=True):
+    """A head of the chain as it was anchored outside the database (``anchors``)."""
+
+    seq: int
+    hash: str
+    keyed_from: int
+    at: datetime

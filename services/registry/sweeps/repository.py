@@ -1,0 +1,183 @@
+"""Persistence of sweeps, their items and appraisals, inside a registry transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.contracts.registry import DocumentRecord
+from services.common.db import struct_of
+from services.common.errors import Conflict
+from services.common.models import Category
+from services.registry.catalogue.repository import record_of
+from services.registry.catalogue.tables import documents
+from services.registry.holds.repository import held_clause
+from services.registry.sweeps.models import (
+    OPEN_ITEM_STATES,
+    Appraisal,
+    ItemState,
+    Sweep,
+    SweepItem,
+    SweepStatus,
+    SweepSummary,
+)
+from services.registry.sweeps.rules import Agreement
+from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
+
+
+class SweepsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def due(self, as_of: date, *, categories: Collection[Category] | None
+                  ) -> list[DocumentRecord]:
+        """R2: active documents due by ``as_of``, leaving out permanent ones, held ones
+        (R7) and those already in a sweep; oldest due first."""
+        in_sweep = sa.exists().where(sweep_items.c.document_id == documents.c.document_id,
+                                     sweep_items.c.state.in_(OPEN_ITEM_STATES))
+        query = sa.select(documents).where(
+            documents.c.status == "active", documents.c.retention_class != "permanent",
+            documents.c.disposal_due.is_not(None), documents.c.disposal_due <= as_of,
+            ~in_sweep,
+            ~held_clause(documents.c.document_id, documents.c.household,
+                         documents.c.category))
+        if categories:
+            query = query.where(documents.c.category.in_(list(categories)))
+        rows = (await self.conn.execute(
+            query.order_by(documents.c.disposal_due, documents.c.archive_no))).mappings()
+        return [record_of(row) for row in rows]
+
+    async def insert(self, sweep: Sweep) -> None:
+        assert sweep.sweep_id is not None
+        await self.conn.execute(retention_sweeps.insert().values(
+            sweep_id=sweep.sweep_id, status=sweep.status, as_of=sweep.as_of,
+            categories=sweep.categories, created_by=sweep.created_by,
+            created_at=sweep.created_at))
+        if not sweep.items:
+            return
+        try:
+            await self.conn.execute(sweep_items.insert(), [
+                    {"sweep_id": sweep.sweep_id, "document_id": item.document_id,
+                     "position": position, "archive_no": item.archive_no,
+                     "category": item.category, "disposal_due": item.disposal_due,
+                     "state": item.state, "outcome": item.outcome}
+                for position, item in enumerate(sweep.items, start=1)])
+        except IntegrityError as exc:
+            raise Conflict("another sweep took some of these documents meanwhile; start "
+                           "the sweep again", code="sweep_race") from exc
+
+    async def get(self, sweep_id: str) -> Sweep | None:
+        """The sweep with its items and their appraisals."""
+        sweep = await self.head(sweep_id)
+        if sweep is None:
+            return None
+        return msgspec.structs.replace(sweep, items=await self.items(sweep_id))
+
+    async def head(self, sweep_id: str, *, lock: bool = False) -> Sweep | None:
+        """The sweep without its items; ``lock`` holds its row until the transaction ends
+        (appraisals, approval and registers of one sweep then take turns)."""
+        query = sa.select(retention_sweeps).where(retention_sweeps.c.sweep_id == sweep_id)
+        row = (await self.conn.execute(query.with_for_update() if lock else query)
+               ).mappings().first()
+        if row is None:
+            return None
+        return msgspec.convert({**{str(key): value for key, value in row.items()},
+                                "items": []}, Sweep)
+
+    async def items(self, sweep_id: str, *, document_ids: Collection[str] | None = None
+                    ) -> list[SweepItem]:
+        query = sa.select(sweep_items).where(sweep_items.c.sweep_id == sweep_id)
+        if document_ids is not None:
+            query = query.where(sweep_items.c.document_id.in_(list(document_ids)))
+        rows = (await self.conn.execute(query.order_by(sweep_items.c.position))).mappings()
+        opinions = await self.appraisals(
+            sweep_id, document_id=next(iter(document_ids)) if document_ids is not None
+            and len(document_ids) == 1 else None)
+        items = []
+        for row in rows:
+            values = {str(key): value for key, value in row.items()
+                      if key not in ("sweep_id", "position")}
+            values["appraisals"] = opinions.get(row["document_id"], [])
+            items.append(msgspec.convert(values, SweepItem))
+        return items
+
+    async def item(self, sweep_id: str, document_id: str, *, lock: bool = False
+                   ) -> SweepItem | None:
+        query = sa.select(sweep_items.c.document_id).where(
+            sweep_items.c.sweep_id == sweep_id, sweep_items.c.document_id == document_id)
+        if (await self.conn.execute(query.with_for_update() if lock else query)).first() \
+                is None:
+            return None
+        found = await self.items(sweep_id, document_ids=[document_id])
+        return found[0]
+
+    async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
+                        ) -> list[SweepSummary]:
+        counted = sa.select(sa.func.count()).where(
+            sweep_items.c.sweep_id == retention_sweeps.c.sweep_id).scalar_subquery()
+        query = sa.select(retention_sweeps.c.sweep_id, retention_sweeps.c.status,
+                          retention_sweeps.c.as_of, retention_sweeps.c.created_by,
+                          retention_sweeps.c.created_at, retention_sweeps.c.destroy_after,
+                          counted.label("items"))
+        if status is not None:
+            query = query.where(retention_sweeps.c.status == status)
+        rows = (await self.conn.execute(query.order_by(
+            retention_sweeps.c.created_at.desc(), retention_sweeps.c.sweep_id)
+            .limit(limit).offset(offset))).mappings()
+        return [struct_of(row, SweepSummary) for row in rows]
+
+    async def appraisals(self, sweep_id: str, *, document_id: str | None = None
+                         ) -> dict[str, list[Appraisal]]:
+        """Each item's appraisals, oldest first."""
+        query = sa.select(appraisals).where(appraisals.c.sweep_id == sweep_id)
+        if document_id is not None:
+            query = query.where(appraisals.c.document_id == document_id)
+        rows = (await self.conn.execute(
+            query.order_by(appraisals.c.at, appraisals.c.appraiser))).mappings()
+        found: dict[str, list[Appraisal]] = {}
+        for row in rows:
+            values = {str(key): value for key, value in row.items()
+                      if key not in ("sweep_id", "document_id")}
+            found.setdefault(row["document_id"], []).append(
+                msgspec.convert(values, Appraisal))
+        return found
+
+    async def save_appraisal(self, sweep_id: str, document_id: str, appraisal: Appraisal
+                             ) -> None:
+        """An appraiser's decision; a second one by the same appraiser replaces the first
+        (the audit log keeps both, verbatim)."""
+        await self.conn.execute(appraisals.delete().where(
+            appraisals.c.sweep_id == sweep_id, appraisals.c.document_id == document_id,
+            appraisals.c.appraiser == appraisal.appraiser))
+        await self.conn.execute(appraisals.insert().values(
+            sweep_id=sweep_id, document_id=document_id,
+            **msgspec.to_builtins(appraisal, builtin_types=(date, datetime))))
+
+    async def set_outcome(self, sweep_id: str, document_id: str, agreed: Agreement | None
+                          ) -> None:
+        await self.conn.execute(sweep_items.update().where(
+            sweep_items.c.sweep_id == sweep_id, sweep_items.c.document_id == document_id
+        ).values(outcome=agreed.decision if agreed else "undecided",
+                 keep_until=agreed.keep_until if agreed else None,
+                 keep_class=agreed.keep_class if agreed else None))
+
+    async def decide(self, sweep_id: str, status: SweepStatus, *, by: str, at: datetime,
+                     note: str | None, destroy_after: date | None) -> None:
+        await self.conn.execute(retention_sweeps.update()
+                                .where(retention_sweeps.c.sweep_id == sweep_id)
+                                .values(status=status, decided_by=by, decided_at=at,
+                                        note=note, destroy_after=destroy_after))
+
+    async def set_state(self, sweep_id: str, document_ids: Collection[str], state: ItemState,
+                        *, new_disposal_due: date | None = None) -> None:
+        if not document_ids:
+            return
+        await self.conn.execute(sweep_items.update().where(
+            sweep_items.c.sweep_id == sweep_id,
+            sweep_items.c.document_id.in_(list(document_ids)),
+        ).values(state=state, new_disposal_due=new_disposal_due))

@@ -1,0 +1,266 @@
+"""Retention sweeps (登记造册), appraisal (鉴定) and the director's approval (R2–R5).
+
+A sweep lists the documents due by ``as_of``; each item is then appraised by at least
+two people who must agree (``rules.agreement``). The director approves the whole list
+once every item is decided: items decided ``destroy`` wait apart until
+``destroy_after`` (R5), still readable and findable; ``keep`` and ``reappraise`` change
+the document's due date at once, as a new version of its record (D6) with a
+``document_corrected`` event, so the object store's lock follows (architecture, 2).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.contracts.registry import (
+    DocumentCorrected,
+    DocumentRecord,
+    feed_document,
+)
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.registry.access import visible_to
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.schedule.rules import RetentionRules
+from services.registry.store import RegistryStore, Tx
+from services.registry.sweeps.models import (
+    Appraisal,
+    AppraisalDecision,
+    AppraisalRequest,
+    Sweep,
+    SweepItem,
+    SweepRequest,
+    SweepStatus,
+    SweepSummary,
+)
+from services.registry.sweeps.rules import (
+    Agreement,
+    agreement,
+    checked_request,
+    destroy_after,
+    kept_class,
+    new_disposal_due,
+)
+
+HIDDEN = ""
+"""What a redacted row has in place of an identifier."""
+MAX_PAGE = 500
+
+
+class SweepsService:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
+                 wait_days: int) -> None:
+        self.store = store
+        self.clock = clock
+        self.journal = journal
+        self.wait_days = wait_days
+
+    async def start(self, principal: Principal, request: SweepRequest) -> Sweep:
+        """R2: list every document due by ``as_of`` that is not permanent, held, on loan
+        or already in a sweep; a dry run records nothing."""
+        now = self.clock.now()
+        as_of = request.as_of or now.date()
+        if as_of > now.date() and not request.dry_run:
+            raise ValidationFailed(f"as_of {as_of} is in the future; a sweep lists what is "
+                                   "due already (use dry_run to look ahead)",
+                                   code="as_of_in_future")
+        async with self.store.transaction() as tx:
+            due = await tx.sweeps.due(as_of, categories=request.categories)
+            lent = await tx.loans.on_loan([r.document_id for r in due])
+            sweep = Sweep(
+                sweep_id=None if request.dry_run else str(uuid.uuid4()),
+                status="dry_run" if request.dry_run else "appraisal", as_of=as_of,
+                categories=request.categories, created_by=principal.username, created_at=now,
+                items=[SweepItem(document_id=r.document_id, archive_no=r.archive_no,
+                                 category=r.category, disposal_due=r.disposal_due)
+                       for r in due if r.document_id not in lent and r.disposal_due])
+            if not request.dry_run:
+                await tx.sweeps.insert(sweep)
+                await tx.journal.audit(AuditEntry(
+                    action="sweep_started", username=principal.username,
+                    detail={"sweep_id": sweep.sweep_id, "as_of": as_of.isoformat(),
+                            "items": len(sweep.items)}), at=now)
+            return await sweep_for(tx, principal, sweep)
+
+    async def get(self, principal: Principal, sweep_id: str) -> Sweep:
+        """The sweep, its items redacted where the reader is not cleared for them."""
+        async with self.store.transaction() as tx:
+            sweep = await tx.sweeps.get(sweep_id)
+            if sweep is None:
+                raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
+            return await sweep_for(tx, principal, sweep)
+
+    async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
+                        ) -> list[SweepSummary]:
+        async with self.store.transaction() as tx:
+            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_PAGE),
+                                             offset=offset)
+
+    async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest
+                       ) -> SweepItem:
+        """One appraiser's decision, recorded verbatim; the item is decided once two
+        qualified appraisers agree (R2, R4). An appraiser must be cleared for the document."""
+        now = self.clock.now()
+        checked_request(request, today=now.date())
+        async with self.store.transaction() as tx:
+            await _open_sweep(tx, sweep_id)
+            item = await tx.sweeps.item(sweep_id, request.document_id, lock=True)
+            record = await tx.documents.get(request.document_id)
+            missing = NotFound(f"document {request.document_id} is not in sweep {sweep_id}",
+                               code="not_in_sweep")
+            if item is None or record is None:
+                raise missing
+            if principal.cleared_for(record.security):
+                return await self._record(tx, principal, sweep_id, item, request, now)
+        # Not cleared: answered as if the document were not in the sweep (issue 14).
+        await self.journal.refuse(principal, "appraise", missing,
+                                  document_id=request.document_id, code="not_visible")
+
+    async def _record(self, tx: Tx, principal: Principal, sweep_id: str,
+                      item: SweepItem, request: AppraisalRequest, now: datetime
+                      ) -> SweepItem:
+        appraisal = Appraisal(
+            appraiser=principal.username, roles=sorted(principal.roles),
+            department=principal.department, decision=request.decision,
+            opinion=request.opinion, at=now, keep_until=request.keep_until,
+            keep_class=request.keep_class)
+        await tx.sweeps.save_appraisal(sweep_id, item.document_id, appraisal)
+        opinions = await tx.sweeps.appraisals(sweep_id, document_id=item.document_id)
+        agreed = agreement(item.category, opinions.get(item.document_id, []))
+        await tx.sweeps.set_outcome(sweep_id, item.document_id, agreed)
+        await tx.journal.audit(AuditEntry(
+            action="appraised", username=principal.username, document_id=item.document_id,
+            detail={"sweep_id": sweep_id, "decision": request.decision,
+                    "opinion": request.opinion,
+                    "keep_until": request.keep_until.isoformat() if request.keep_until
+                    else None, "keep_class": request.keep_class,
+                    "outcome": agreed.decision if agreed else "undecided"}), at=now)
+        updated = await tx.sweeps.item(sweep_id, item.document_id)
+        assert updated is not None
+        return updated
+
+    async def approve(self, principal: Principal, sweep_id: str, *, note: str | None
+                      ) -> Sweep:
+        """R2: the director approves once every item is decided. ``destroy`` items wait
+        apart until ``destroy_after`` (R5); ``keep``/``reappraise`` get their new due date."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            rules = await tx.schedule.rules(lock="share")
+            await _open_sweep(tx, sweep_id)
+            items = await tx.sweeps.items(sweep_id)
+            undecided = [item.document_id for item in items if item.outcome == "undecided"]
+            if undecided:
+                named = await visible_to(tx.documents, principal, undecided)
+                raise Conflict(f"{len(undecided)} item(s) are not decided yet: two "
+                               "appraisers must agree on each (R2)",
+                               code="appraisal_incomplete",
+                               extra={"documents": [d for d in undecided if d in named]})
+            after = destroy_after(now.date(), wait_days=self.wait_days)
+            destroyed = [item.document_id for item in items if item.outcome == "destroy"]
+            await tx.sweeps.set_state(sweep_id, destroyed, "waiting")
+            kept = [await self._keep(tx, rules, principal, sweep_id, item, now)
+                    for item in items if item.outcome != "destroy"]
+            await tx.sweeps.decide(sweep_id, "approved", by=principal.username, at=now,
+                                   note=note, destroy_after=after)
+            await self._journal_approval(tx, principal, sweep_id, destroyed, kept, after, now)
+            approved = await tx.sweeps.get(sweep_id)
+            assert approved is not None
+            return await sweep_for(tx, principal, approved)
+
+    async def _keep(self, tx: Tx, rules: RetentionRules, principal: Principal,
+                    sweep_id: str, item: SweepItem, now: datetime
+                    ) -> tuple[DocumentRecord, DocumentRecord]:
+        """R3: the kept document's new class and due date, as a new version (D6)."""
+        record = await tx.documents.get(item.document_id, lock=True)
+        assert record is not None
+        decision: AppraisalDecision = "keep" if item.outcome == "keep" else "reappraise"
+        agreed = Agreement(decision=decision, keep_until=item.keep_until,
+                           keep_class=item.keep_class,
+                           appraisers=tuple(a.appraiser for a in item.appraisals))
+        due = new_disposal_due(agreed, record.retention_class, rules, approved_on=now.date())
+        updated = msgspec.structs.replace(
+            record, retention_class=kept_class(record.retention_class, agreed),
+            disposal_due=due, version=record.version + 1, updated_at=now)
+        changes: dict[str, list[object]] = {
+            name: [getattr(record, name), getattr(updated, name)]
+            for name in ("retention_class", "disposal_due")
+            if getattr(record, name) != getattr(updated, name)}
+        await tx.documents.update(updated)
+        await tx.documents.add_version(
+            updated, changes=changes, changed_by=principal.username, changed_at=now,
+            reason=f"appraisal (鉴定) in sweep {sweep_id}: {item.outcome}, agreed by "
+                   f"{', '.join(sorted(agreed.appraisers))}",
+            approved_by=principal.username)
+        await tx.sweeps.set_state(sweep_id, [item.document_id], "kept", new_disposal_due=due)
+        return record, updated
+
+    async def _journal_approval(self, tx: Tx, principal: Principal, sweep_id: str,
+                                destroyed: list[str],
+                                kept: list[tuple[DocumentRecord, DocumentRecord]],
+                                after: date, now: datetime) -> None:
+        # The journal is appended last in the transaction (see services.registry.journal).
+        for before, updated in kept:
+            fields = [name for name in ("retention_class", "disposal_due")
+                      if getattr(before, name) != getattr(updated, name)]
+            await tx.journal.emit(DocumentCorrected(document=feed_document(updated),
+                                                    fields=fields), at=now)
+        for document_id in destroyed:
+            await tx.journal.audit(AuditEntry(
+                action="approved_for_destruction", username=principal.username,
+                document_id=document_id,
+                detail={"sweep_id": sweep_id, "destroy_after": after.isoformat()}), at=now)
+        for _, updated in kept:
+            await tx.journal.audit(AuditEntry(
+                action="kept_after_appraisal", username=principal.username,
+                document_id=updated.document_id,
+                detail={"sweep_id": sweep_id, "retention_class": updated.retention_class,
+                        "disposal_due": updated.disposal_due.isoformat()
+                        if updated.disposal_due else None}), at=now)
+        await tx.journal.audit(AuditEntry(action="sweep_approved", username=principal.username,
+                                          detail={"sweep_id": sweep_id, "destroy": len(destroyed),
+                                             "kept": len(kept)}), at=now)
+
+    async def reject(self, principal: Principal, sweep_id: str, *, note: str | None
+                     ) -> Sweep:
+        """The director sends the list back: its items are released, swept again later."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            await _open_sweep(tx, sweep_id)
+            items = await tx.sweeps.items(sweep_id)
+            await tx.sweeps.set_state(sweep_id, [item.document_id for item in items],
+                                      "released")
+            await tx.sweeps.decide(sweep_id, "rejected", by=principal.username, at=now,
+                                   note=note, destroy_after=None)
+            await tx.journal.audit(AuditEntry(action="sweep_rejected", username=principal.username,
+                                              detail={"sweep_id": sweep_id, "note": note}), at=now)
+            rejected = await tx.sweeps.get(sweep_id)
+            assert rejected is not None
+            return await sweep_for(tx, principal, rejected)
+
+
+async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
+    """The sweep, locked, if it is still under appraisal."""
+    sweep = await tx.sweeps.head(sweep_id, lock=True)
+    if sweep is None:
+        raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
+    if sweep.status != "appraisal":
+        raise Conflict(f"the sweep is {sweep.status}; its appraisal is closed",
+                       code="invalid_transition")
+    return sweep
+
+
+async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
+    visible = await visible_to(tx.documents, principal, (item.document_id for item in sweep.items))
+    return msgspec.structs.replace(sweep, items=[
+        item if item.document_id in visible else _sweep_item(item) for item in sweep.items])
+
+
+def _sweep_item(item: SweepItem) -> SweepItem:
+    return msgspec.structs.replace(
+        item, document_id=HIDDEN, archive_no=HIDDEN, redacted=True,
+        appraisals=[msgspec.structs.replace(a, opinion=HIDDEN) for a in item.appraisals])
