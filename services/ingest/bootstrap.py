@@ -8,7 +8,6 @@ take uploads and ``archive worker`` processes extract, each claiming from the sa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,6 +25,7 @@ from services.common.context import Context
 from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
+from services.common.tasks import BackgroundTask
 from services.common.web import ServicePart
 from services.ingest.api import (
     DocumentsController,
@@ -78,21 +78,20 @@ class Workers:
 
     worker: IngestWorker
     pool: ExtractionPool
-    task: asyncio.Task[None] | None = field(default=None)
+    task: BackgroundTask = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.task = BackgroundTask("ingest-workers", self.worker.run)
 
     def start(self) -> None:
-        self.task = asyncio.create_task(self.worker.run(), name="ingest-workers")
+        self.task.start()
 
     async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
-            self.task = None
+        await self.task.stop()
         self.pool.shutdown()
 
     async def state(self) -> str:
-        if self.task is None or self.task.done():
+        if not self.task.running:
             return "down: the workers are not running"
         return f"{self.pool.processes} extraction processes running ({self.engine_name})"
 

@@ -21,7 +21,6 @@ may follow at once: every step is idempotent.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 from typing import Protocol
@@ -37,9 +36,9 @@ from services.common.contracts.registry import (
     DocumentRecord,
     FeedPage,
 )
-from services.common.errors import ArchiveError, Conflict, NotFound
+from services.common.errors import Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
-from services.common.tasks import BackgroundTask
+from services.common.tasks import BackgroundTask, Backoff, follow
 from services.ingest.derived import DerivedText
 from services.ingest.locks import locked_until
 
@@ -47,8 +46,6 @@ log = logging.getLogger("archive.ingest.purge")
 
 STATE_KEY = "state/retention-follower.json"
 PAGE_SIZE = 200
-QUIET_FAILURES = 3
-"""Failures in a row logged quietly: in one process the registry answers a moment late."""
 RETENTION_FIELDS = frozenset({"disposal_due", "retention_class"})
 
 
@@ -91,21 +88,8 @@ class RetentionFollower:
 
     async def run(self) -> None:
         """Follow the feed until cancelled; failures pause and retry the same page."""
-        failures = 0
-        while True:
-            try:
-                drained = await self.step()
-            except ArchiveError as exc:
-                failures += 1
-                pause = min(self.max_pause_s, self.poll_s * 2.0 ** failures)
-                level = logging.INFO if failures <= QUIET_FAILURES else logging.WARNING
-                log.log(level, "retention follower stalled: %s (%s); retrying in %.1f s",
-                        exc.detail, exc.code, pause)
-            else:
-                failures = 0
-                pause = self.poll_s if drained else 0.0
-            if pause:
-                await asyncio.sleep(pause)
+        await follow(self.step, name="retention follower", poll_s=self.poll_s,
+                     backoff=Backoff(initial_s=self.poll_s, max_s=self.max_pause_s))
 
     async def step(self) -> bool:
         """Apply the next page (and due deferred deletions); True when the feed is drained."""

@@ -24,12 +24,9 @@ which only moves forward; a restarted one resumes from the furthest any has reac
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 
-from services.common.errors import ArchiveError
-from services.common.tasks import BackgroundTask
+from services.common.tasks import BackgroundTask, Backoff, follow
 from services.search.feed import ChangeSource, TextSource, apply
 from services.search.index.protocol import SearchIndex
 from services.search.store import CursorStore
@@ -37,27 +34,6 @@ from services.search.store import CursorStore
 log = logging.getLogger("archive.search.consumer")
 
 PAGE_SIZE = 500
-QUIET_FAILURES = 3
-"""Failures in a row logged quietly: at start-up, in one process, peers answer a moment late."""
-
-
-class Backoff:
-    """Pauses between retries: ``initial_s``, doubling up to ``max_s``, with jitter."""
-
-    def __init__(self, *, initial_s: float = 0.5, max_s: float = 30.0) -> None:
-        self.initial_s = initial_s
-        self.max_s = max_s
-        self.failures = 0
-
-    def next_pause_s(self) -> float:
-        """The pause before the next try; each call counts one more failure."""
-        pause = min(self.max_s, self.initial_s * 2.0 ** self.failures)
-        self.failures += 1
-        # Jitter, so processes that lost a peer together do not come back in step.
-        return pause * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
-
-    def reset(self) -> None:
-        self.failures = 0
 
 
 class FeedConsumer:
@@ -90,17 +66,8 @@ class FeedConsumer:
 
     async def run(self) -> None:
         """Apply the feed until cancelled (module docstring)."""
-        while True:
-            try:
-                drained = await self.step()
-            except ArchiveError as exc:
-                pause = self._stall(exc)
-            else:
-                self.stalled = None
-                self.backoff.reset()
-                pause = self.poll_s if drained else 0.0
-            if pause:
-                await asyncio.sleep(pause)
+        await follow(self.step, name="the feed consumer", poll_s=self.poll_s,
+                     backoff=self.backoff, stalled=self._stalled)
 
     async def step(self) -> bool:
         """Apply the next page; True when the feed had nothing more after it."""
@@ -124,13 +91,8 @@ class FeedConsumer:
             self.cursor = cursor
         return self.cursor
 
-    def _stall(self, exc: ArchiveError) -> float:
-        pause = self.backoff.next_pause_s()
-        self.stalled = f"{exc.detail} ({exc.code})"
-        level = logging.INFO if self.backoff.failures <= QUIET_FAILURES else logging.WARNING
-        log.log(level, "the feed consumer stalled at seq %s: %s; retrying in %.1f s",
-                self.cursor, self.stalled, pause)
-        return pause
+    def _stalled(self, reason: str | None) -> None:
+        self.stalled = reason
 
     # -- state --------------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ import logging
 
 from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict
-from services.search.consumer import PAGE_SIZE, Backoff
+from services.common.tasks import BackgroundTask, Backoff
+from services.search.consumer import PAGE_SIZE
 from services.search.feed import ChangeSource, TextSource, apply
 from services.search.index.protocol import Rebuild, SearchIndex
 from services.search.models import ReindexStatus
@@ -48,28 +49,24 @@ class Reindexer:
         self.attempts = attempts
         self.backoff = backoff or Backoff()
         self._status = ReindexStatus(state="idle")
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("search-reindex", self._run)
 
     def status(self) -> ReindexStatus:
         return self._status
 
     def start(self) -> ReindexStatus:
         """Begin a reindex; ``Conflict`` (``reindex_running``) while one runs."""
-        if self._task is not None and not self._task.done():
+        if self._task.running:
             raise Conflict("a reindex is already running; follow it with "
                            "'GET /search/reindex' (or run 'archive reindex' again)",
                            code="reindex_running")
         self._status = ReindexStatus(state="running", started_at=self.clock.now())
-        self._task = asyncio.create_task(self._run(), name="search-reindex")
+        self._task.start()
         return self._status
 
     async def stop(self) -> None:
         """Cancel a running reindex (shut-down); its rebuild is dropped."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._task.stop()
 
     async def _run(self) -> None:
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,13 +11,14 @@ from pathlib import Path
 import httpx
 
 from tests.fixtures.postgres import free_port
+from tests.support.processes import clean_environment
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
 
 
 def run(args: list[str], tmp_path: Path, *, env: dict[str, str] | None = None,
         stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
                         "XDG_CONFIG_HOME": str(tmp_path / "config")})
     environment.update(env or {})
@@ -58,7 +58,7 @@ def test_user_add_login_and_an_authenticated_ready(tmp_path: Path) -> None:
                 stdin="a good password\n")
     assert added.returncode == 0, added.stderr
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({"ARCHIVE_DATA_DIR": str(tmp_path / "data")})
     server = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port)], cwd=tmp_path,
                               env=environment, stderr=subprocess.PIPE, text=True)

@@ -5,7 +5,6 @@ once per backend; the clock is a ``FixedClock`` the test may move."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from services.common.migrations import migrate_all
 from tests.fixtures.app import ArchiveServer, StartServer
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
+from tests.support.processes import clean_environment
 
 BACKENDS = ["sqlite-directory", "postgresql-seaweedfs"]
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def ingest_worker(secured: Secured, tmp_path: Path) -> Iterator[None]:
     if settings.database_url is None:
         yield
         return
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({
         "ARCHIVE_DATABASE_URL": settings.database_url,
         "ARCHIVE_S3_ENDPOINT": settings.s3_endpoint or "",

@@ -6,7 +6,6 @@ register, the audit log, fixity findings) keep its row, redacted."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from tests.security.support import (
     leaked,
     uploaded,
 )
+from tests.support.waiting import eventually
 
 POLL_S = 60.0
 
@@ -37,16 +37,6 @@ def _clean(response: httpx.Response, secret: dict[str, Any]) -> Any:
     assert response.status_code == 200, response.text
     assert leaked(response.text, secret) == []
     return response.json()
-
-
-def _until(check: Any, what: str) -> Any:
-    deadline = time.monotonic() + POLL_S
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(what)
 
 
 def test_the_catalogue_and_fixity_listings_leave_it_out(secured: Secured, people: People
@@ -78,8 +68,8 @@ def test_ingest_jobs_and_originals_leave_it_out(secured: Secured, people: People
 def test_fixity_findings_about_it_are_redacted_rows(secured: Secured, people: People) -> None:
     secret = _confidential(people)  # filed without an original: a finding names it
     run = people["low"].post("/ingest/fixity").json()
-    done = _until(lambda: (r := people["low"].get(f"/ingest/fixity/{run['run_id']}").json())[
-        "status"] == "done" and r, "the fixity run did not finish")
+    done = eventually(lambda: (r := people["low"].get(f"/ingest/fixity/{run['run_id']}").json())[
+        "status"] == "done" and r, timeout_s=POLL_S, what="the fixity run did not finish")
     assert leaked(str(done), secret) == []
     assert [(f["kind"], f["redacted"]) for f in done["findings"]] == [
         ("original_missing", True)]
@@ -164,8 +154,8 @@ def test_the_audit_log_redacts_its_entries_in_place(secured: Secured, people: Pe
 
 def test_search_counts_nothing_it_may_not_show(secured: Secured, people: People) -> None:
     secret = _confidential(people, category="contract")
-    _until(lambda: people["wang"].get("/search/documents", params={"q": "和解协议"}).json()[
-        "total"], "the confidential document was not indexed")
+    eventually(lambda: people["wang"].get("/search/documents", params={"q": "和解协议"}).json()[
+        "total"], timeout_s=POLL_S, what="the confidential document was not indexed")
     found = _clean(people["ma"].get("/search/documents", params={"q": "和解协议"}), secret)
     assert (found["total"], found["hits"], found["facets"]["category"]) == (0, [], {})
     listing = people["ma"].get("/search/households/A-1201/documents")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from services.common.errors import Conflict
 from services.common.objectstore import ObjectInfo, open_object_store, original_key
 from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
 from tests.security.conftest import Secured
+from tests.support.processes import clean_environment
 
 WAIT_S = 30.0
 
@@ -49,7 +49,7 @@ def archivist(secured: Secured, tmp_path: Path) -> Iterator[httpx.Client]:
     settings = secured.server.settings
     worker = None
     if settings.database_url is not None:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+        environment = clean_environment()
         environment.update({
             "ARCHIVE_DATABASE_URL": settings.database_url, "ARCHIVE_REGISTRY_URL":
             secured.server.url, "ARCHIVE_SECRET_KEY": settings.signing_key(),

@@ -3,7 +3,6 @@ uploading twice, and a non-zero exit naming the reason when a file fails."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import pytest
 
 from tests.e2e.ingest.support import digital_pdf, scanned_png
 from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.processes import clean_environment
 
 pytestmark = pytest.mark.ocr
 
@@ -35,7 +35,7 @@ def token(server: ArchiveServer) -> str:
 
 def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path
             ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
     return subprocess.run([*ARCHIVE, *args, "--server", server.url, "--token", token],
                           cwd=cwd, env=environment, capture_output=True, text=True,

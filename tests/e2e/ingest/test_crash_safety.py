@@ -25,6 +25,7 @@ import pytest
 
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.postgres import free_port
+from tests.support.processes import clean_environment
 from tests.support.rendering import SIMPLIFIED_LINES, TRADITIONAL_LINES, render_page, write_png
 
 pytestmark = pytest.mark.ocr
@@ -39,7 +40,7 @@ def _environment(data: Path) -> dict[str, str]:
     """One OCR process, and the 5-minute job lease of old: only the restarted server's
     taking back of its dead process's jobs can resume them within the 30 s (the default
     lease, 30 s, would nearly do it alone and hide a recovery that does nothing)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({"ARCHIVE_DATA_DIR": str(data), "ARCHIVE_OCR_WORKERS": "1",
                         "ARCHIVE_SECRET_KEY": "k" * 48, "ARCHIVE_JOB_LEASE_S": "300"})
     return environment

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support.cer import character_error_rate
+from tests.support.processes import clean_environment
 from tests.support.rendering import LINES
 
 pytestmark = pytest.mark.ocr
@@ -45,7 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, settings: dict[str, str]
 @pytest.fixture(scope="module")
 def worker(server: ArchiveServer, settings: dict[str, str],
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[bytes]]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({f"ARCHIVE_{k.upper()}": v for k, v in settings.items()})
     environment.update({"ARCHIVE_REGISTRY_URL": server.url,
                         "ARCHIVE_SECRET_KEY": server.settings.signing_key(),

@@ -16,7 +16,6 @@ The history, with the registry's clock moved by the test:
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ import pytest
 from tests.e2e.retention.conftest import BACKENDS, start_on
 from tests.e2e.retention.support import Archive
 from tests.fixtures.app import launch_archive_server
+from tests.support.processes import clean_environment
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
 SECOND_YEAR = datetime(2031, 2, 1, 9, 0, tzinfo=UTC)
@@ -211,7 +211,7 @@ def test_a_year_not_begun_is_refused(history: History) -> None:
 def _stats(history: History, *args: str, cwd: Path, username: str = "qian"
            ) -> subprocess.CompletedProcess[str]:
     server = history.archive.server
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = clean_environment()
     environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
     return subprocess.run([*ARCHIVE, "stats", *args, "--server", server.url,
                            "--token", server.tokens[username]],

@@ -22,6 +22,7 @@ from services.common.objectstore import ObjectInfo, ObjectStore, open_object_sto
 from services.ingest.extraction import PageText
 from services.ingest.models import pages_key
 from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.support.waiting import eventually
 
 START = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 """Ahead of the real date, so due dates in the test's past are still real future dates."""
@@ -52,18 +53,6 @@ def with_store(settings: Settings, work: Callable[[ObjectStore], Awaitable[T]]) 
 
 def head(settings: Settings, key: str) -> ObjectInfo | None:
     return with_store(settings, lambda store: store.head(key))
-
-
-def eventually(check: Callable[[], T], *, timeout_s: float = WAIT_S, what: str) -> T:
-    """``check()`` once it is truthy; fails saying ``what`` did not happen."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} within {timeout_s} s (last: {value!r})")
-        time.sleep(0.1)
 
 
 @dataclass

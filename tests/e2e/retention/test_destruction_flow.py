@@ -23,10 +23,11 @@ from services.common.migrations import migrate_all
 from services.common.objectstore import original_key
 from services.ingest.models import pages_key
 from tests.e2e.retention.conftest import BACKENDS
-from tests.e2e.retention.support import START, Archive, eventually, head
+from tests.e2e.retention.support import START, Archive, head
 from tests.fixtures.app import launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
+from tests.support.waiting import eventually
 
 TITLE = "卫生间漏水维修记录"
 

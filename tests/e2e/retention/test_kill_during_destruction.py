@@ -45,6 +45,7 @@ from services.registry.destruction.signatures import WitnessSeal
 from services.registry.journal.rules import AuditKey
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
+from tests.support.processes import clean_environment
 
 ITEMS = 50
 KILL_AFTER = 5
@@ -120,8 +121,7 @@ class Registry:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith("ARCHIVE_")}
+        env = clean_environment()
         env.update(ARCHIVE_DATA_DIR=str(self.directory), ARCHIVE_SECRET_KEY=SIGNING_KEY,
                    ARCHIVE_AUDIT_KEY=AUDIT_KEY, PYTHONPATH=str(ROOT))
         if self.database_url:

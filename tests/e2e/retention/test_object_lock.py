@@ -16,7 +16,8 @@ from services.common.errors import Conflict
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.models import pages_key
 from services.ingest.purge import STATE_KEY, FollowerState
-from tests.e2e.retention.support import Archive, eventually, head, with_store
+from tests.e2e.retention.support import Archive, head, with_store
+from tests.support.waiting import eventually
 
 FILED_RECENTLY = "2025-03-01"
 """A repair record filed then is due 2035-03-01: after the test's clock and the real date."""

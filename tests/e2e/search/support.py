@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from services.server import BackgroundServer
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.postgres import free_port
 from tests.support.rendering import Script, write_digital_pdf
+from tests.support.waiting import eventually
 
 JOB_TIMEOUT_S = 90.0
 FOUND_TIMEOUT_S = 20.0
@@ -92,19 +92,6 @@ def _done(job: dict[str, Any]) -> dict[str, Any] | None:
     return job if job["status"] in ("done", "failed") else None
 
 
-def eventually(probe: Callable[[], T | None], *, timeout_s: float = FOUND_TIMEOUT_S,
-               interval_s: float = 0.05) -> T:
-    """``probe()`` once it answers something other than None (or False)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        answer = probe()
-        if answer:
-            return answer
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {answer!r} after {timeout_s} s")
-        time.sleep(interval_s)
-
-
 def search(client: httpx.Client, **params: Any) -> dict[str, Any]:
     response = client.get("/search/documents", params={"size": 100, **params})
     assert response.status_code == 200, response.text
@@ -126,7 +113,7 @@ def wait_until_found(client: httpx.Client, expected: set[str], **params: Any) ->
         return seen == expected
 
     try:
-        eventually(probe)
+        eventually(probe, timeout_s=FOUND_TIMEOUT_S, interval_s=0.05)
     except AssertionError:
         raise AssertionError(f"search {params} found {seen}, expected {expected}") from None
     return seen

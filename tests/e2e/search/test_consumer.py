@@ -12,7 +12,6 @@ import pytest
 from tests.e2e.search.support import (
     Letter,
     destroy,
-    eventually,
     file_letters,
     found_ids,
     launch_services,
@@ -20,6 +19,7 @@ from tests.e2e.search.support import (
     wait_until_found,
 )
 from tests.fixtures.app import ArchiveServer
+from tests.support.waiting import eventually
 
 
 def letter(word: str, household: str = "A-1201") -> Letter:

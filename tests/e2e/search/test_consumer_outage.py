@@ -9,7 +9,7 @@ at the HTTP clients' transport, the seam ``services.common.clients`` documents.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,8 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.registry import RegistryClient
 from services.common.clock import SystemClock
 from services.common.db import create_engine, migrate
-from services.search.consumer import Backoff, FeedConsumer
+from services.common.tasks import Backoff
+from services.search.consumer import FeedConsumer
 from services.search.index.models import AccessFilter
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
@@ -29,6 +30,7 @@ from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import Letter, file_letters
 from tests.fixtures.app import ArchiveServer
+from tests.support.waiting import eventually_async
 
 
 class Outage(httpx.AsyncBaseTransport):
@@ -87,15 +89,6 @@ async def running(archive_server: ArchiveServer, tmp_path: Path) -> AsyncIterato
     await engine.dispose()
 
 
-async def eventually(probe: Callable[[], Awaitable[bool]], *, timeout_s: float = 20.0
-                     ) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await probe():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not so after {timeout_s} s")
-        await asyncio.sleep(0.05)
-
-
 async def file(server: ArchiveServer, tmp_path: Path, word: str) -> None:
     """File a letter through the server's ingest (in a thread: the client is blocking)."""
 
@@ -110,7 +103,7 @@ async def file(server: ArchiveServer, tmp_path: Path, word: str) -> None:
 async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
         running: Running) -> None:
     running.registry_outage.down = True
-    await eventually(lambda: _stalled(running, "registry"))
+    await eventually_async(lambda: _stalled(running, "registry"))
     assert "cannot be reached" in await running.consumer.state()
 
 
@@ -118,22 +111,22 @@ async def test_consumer_resumes_when_the_registry_is_back(
         running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
     running.registry_outage.down = True
     await file(archive_server, tmp_path, "停水")
-    await eventually(lambda: _refused_again(running.registry_outage))
+    await eventually_async(lambda: _refused_again(running.registry_outage))
     running.registry_outage.down = False
-    await eventually(lambda: _found(running, "停水", 1))
-    await eventually(lambda: _state_is(running, "lag 0 events"))  # the cursor is stored
+    await eventually_async(lambda: _found(running, "停水", 1))
+    await eventually_async(lambda: _state_is(running, "lag 0 events"))  # the cursor is stored
 
 
 async def test_unreachable_ingest_holds_the_cursor_until_it_is_back(
         running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
     running.ingest_outage.down = True
     await file(archive_server, tmp_path, "停电")
-    await eventually(lambda: _stalled(running, "ingest"))
+    await eventually_async(lambda: _stalled(running, "ingest"))
     stalled_at = running.consumer.cursor
     running.ingest_outage.down = False
-    await eventually(lambda: _found(running, "停电", 1))
+    await eventually_async(lambda: _found(running, "停电", 1))
     # The page is searchable a moment before the consumer stores its cursor past it.
-    await eventually(lambda: _cursor_past(running, stalled_at or 0))
+    await eventually_async(lambda: _cursor_past(running, stalled_at or 0))
 
 
 async def _cursor_past(running: Running, position: int) -> bool:

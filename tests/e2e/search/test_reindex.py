@@ -21,7 +21,8 @@ from services.common.clients.registry import RegistryClient
 from services.common.clock import SystemClock
 from services.common.db import create_engine, migrate
 from services.common.errors import Conflict, DependencyUnavailable
-from services.search.consumer import Backoff, FeedConsumer
+from services.common.tasks import Backoff
+from services.search.consumer import FeedConsumer
 from services.search.feed import TextSource
 from services.search.index.elasticsearch_index import ElasticsearchIndex
 from services.search.index.models import AccessFilter
@@ -34,7 +35,6 @@ from services.search.store import CursorStore
 from tests.e2e.search.support import (
     Letter,
     destroy,
-    eventually,
     file_letters,
     found_ids,
     launch_services,
@@ -43,6 +43,7 @@ from tests.e2e.search.support import (
 )
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.elasticsearch import osmem_client, unique_alias
+from tests.support.waiting import eventually, eventually_async
 
 
 def letter(word: str) -> Letter:
@@ -143,7 +144,7 @@ class Search:
         return {hit.document_id for hit in result.hits}
 
     async def until_found(self, expected: set[str]) -> None:
-        await until(lambda: _equal(self.found(), expected))
+        await eventually_async(lambda: _equal(self.found(), expected))
 
 
 @pytest.fixture
@@ -186,7 +187,7 @@ async def test_documents_filed_and_destroyed_during_a_reindex_are_right_after_th
     await asyncio.to_thread(destroy, search.server, doomed)
     await search.until_found({kept, *late})  # the consumer wrote to both indices
     gate.opened.set()
-    await until(lambda: _state(reindexer, "done"))
+    await eventually_async(lambda: _state(reindexer, "done"))
     assert await search.found() == {kept, *late}
     assert reindexer.status().documents == 2
 
@@ -195,7 +196,7 @@ async def test_finished_reindex_reports_the_feed_replayed_to_its_head(search: Se
     await search.file("停水")
     reindexer = search.reindexer(search.texts)
     reindexer.start()
-    await until(lambda: _state(reindexer, "done"))
+    await eventually_async(lambda: _state(reindexer, "done"))
     status = reindexer.status()
     assert status.replayed == status.head > 0
 
@@ -214,17 +215,9 @@ async def test_failed_reindex_leaves_the_live_index_as_it_was(search: Search) ->
     await search.until_found(filed)
     reindexer = search.reindexer(IngestAway())
     reindexer.start()
-    await until(lambda: _state(reindexer, "failed"))
+    await eventually_async(lambda: _state(reindexer, "failed"))
     assert "ingest service cannot be reached" in (reindexer.status().error or "")
     assert await search.found() == filed
-
-
-async def until(probe: Callable[[], Awaitable[bool]], *, timeout_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await probe():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not so after {timeout_s} s")
-        await asyncio.sleep(0.05)
 
 
 async def _equal(found: Awaitable[set[str]], expected: set[str]) -> bool:

@@ -1,8 +1,8 @@
-"""Pauses between the feed consumer's retries (``services.search.consumer.Backoff``)."""
+"""Pauses between the feed consumer's retries (``services.common.tasks.Backoff``)."""
 
 from __future__ import annotations
 
-from services.search.consumer import Backoff
+from services.common.tasks import Backoff
 
 
 def test_pauses_double_up_to_the_maximum_less_some_jitter() -> None:
