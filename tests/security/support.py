@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import itertools
 import json
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ import httpx
 import sqlalchemy as sa
 
 from services.common.db import create_engine
+from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import PASSWORD
 from tests.support.rendering import write_digital_pdf
 
@@ -156,23 +156,11 @@ def upload(client: httpx.Client, content: bytes, **meta: Any) -> httpx.Response:
                        files={"file": ("scan.pdf", content, "application/octet-stream")})
 
 
-def finished_job(client: httpx.Client, job_id: str, *, timeout_s: float = 90.0
-                 ) -> dict[str, Any]:
-    """The job once it is ``done`` or ``failed``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish within {timeout_s} s")
-
-
 def uploaded(client: httpx.Client, content: bytes, **meta: Any) -> dict[str, Any]:
     """Upload ``content`` and wait for its job to finish."""
     response = upload(client, content, **meta)
     assert response.status_code == 202, response.text
-    return finished_job(client, response.json()["job_id"])
+    return wait_for_job(client, response.json()["job_id"])
 
 
 def digital_pdf(directory: Path, text: str) -> bytes:

@@ -13,7 +13,6 @@ import asyncio
 import io
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from services.common.objectstore import ObjectInfo, open_object_store, original_
 from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
 from tests.security.conftest import Secured
 from tests.support.processes import clean_environment
+from tests.support.waiting import eventually
 
 WAIT_S = 30.0
 
@@ -77,13 +77,17 @@ def head(secured: Secured, key: str) -> ObjectInfo | None:
 
 
 def locked_until(secured: Secured, sha256: str, until: datetime) -> ObjectInfo:
-    deadline = time.monotonic() + WAIT_S
-    while True:
+    def locked() -> ObjectInfo | None:
         info = head(secured, original_key(sha256))
-        if info is not None and info.retain_until is not None and info.retain_until >= until:
-            return info
-        assert time.monotonic() < deadline, f"not locked until {until}: {info}"
-        time.sleep(0.2)
+        locked = info is not None and info.retain_until is not None and info.retain_until >= until
+        return info if locked else None
+
+    return eventually(locked, timeout_s=WAIT_S, interval_s=0.2,
+                      what=f"the original was not locked until {until}")
+
+
+def _unless_running(run: dict[str, Any]) -> dict[str, Any] | None:
+    return None if run["status"] == "running" else run
 
 
 def _with_the_stores_keys(secured: Secured) -> Minio:
@@ -201,12 +205,10 @@ def test_fixity_reports_an_original_left_without_its_lock(
         content = (tmp_path / "digital-2.pdf").read_bytes()
         client.put_object(settings.s3_bucket, original_key(replaced["sha256"]),
                           io.BytesIO(content), len(content))
-    run = archivist.post("/ingest/fixity").json()
-    deadline = time.monotonic() + WAIT_S
-    while run["status"] == "running":
-        assert time.monotonic() < deadline, run
-        time.sleep(0.2)
-        run = archivist.get(f"/ingest/fixity/{run['run_id']}").json()
+    started = archivist.post("/ingest/fixity").json()
+    run = eventually(lambda: _unless_running(archivist.get(
+        f"/ingest/fixity/{started['run_id']}").json()), timeout_s=WAIT_S, interval_s=0.2,
+        what="the fixity run did not finish")
     unlocked = [finding["document_id"] for finding in run["findings"]
                 if finding["kind"] == "original_unlocked"]
     assert run["status"] == "done"

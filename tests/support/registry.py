@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
@@ -51,3 +52,11 @@ def person_in(people: People, username: str) -> Principal:
     roles, clearance, department = people[username]
     return Principal(username=username, roles=roles, clearance=clearance,  # type: ignore[arg-type]
                      department=department)
+
+
+async def sql(engine: AsyncEngine, statement: str, **params: Any) -> list[Any]:
+    """Run ``statement`` in a transaction of its own (what a test checks or sets up
+    underneath the services); its rows, if it returns any."""
+    async with engine.begin() as conn:
+        result = await conn.execute(sa.text(statement), params)
+        return list(result.all()) if result.returns_rows else []

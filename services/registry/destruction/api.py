@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
 from services.registry.access import RETENTION_READERS
 from services.registry.destruction.models import (
     Destruction,
@@ -23,9 +24,6 @@ from services.registry.destruction.models import (
 from services.registry.destruction.rules import DESTRUCTION_ROLE, WITNESS_ROLES
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
-
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
 
 
 class DestructionsController(Controller):
@@ -44,7 +42,7 @@ class DestructionsController(Controller):
     async def list_destructions(
         self, destructions: NamedDependency[DestructionService],
         status: Annotated[DestructionStatus | None, QueryParameter()] = None,
-        limit: Limit = 100, offset: Offset = 0,
+        limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[DestructionSummary]:
         return await destructions.summaries(status=status, limit=limit, offset=offset)
 

@@ -10,14 +10,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
 from services.registry.access import RETENTION_READERS
 from services.registry.guards import allow
 from services.registry.holds.models import Hold, HoldRelease, HoldRequest, HoldStatus
 from services.registry.holds.rules import HOLD_ROLE
 from services.registry.holds.service import HoldsService
-
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
 
 
 class HoldsController(Controller):
@@ -45,7 +43,7 @@ class HoldsController(Controller):
                          holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
-                         limit: Limit = 100, offset: Offset = 0) -> list[Hold]:
+                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[Hold]:
         """Holds, newest first; ``document_id``: those covering that document. Documents
         the caller may not know of are left out of ``documents`` and counted in
         ``documents_withheld``."""

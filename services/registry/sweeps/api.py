@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
 from services.registry.access import RETENTION_READERS
 from services.registry.guards import allow
 from services.registry.sweeps.models import (
@@ -24,9 +25,6 @@ from services.registry.sweeps.models import (
 )
 from services.registry.sweeps.rules import APPRAISER_ROLES, APPROVER_ROLE, SWEEP_ROLES
 from services.registry.sweeps.service import SweepsService
-
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000)]
 
 
 class SweepsController(Controller):
@@ -45,7 +43,7 @@ class SweepsController(Controller):
     @get("/", operation_id="listSweeps", guards=[allow(*RETENTION_READERS)])
     async def list_sweeps(self, sweeps: NamedDependency[SweepsService],
                           status: Annotated[SweepStatus | None, QueryParameter()] = None,
-                          limit: Limit = 100, offset: Offset = 0) -> list[SweepSummary]:
+                          limit: PageLimit = 100, offset: PageOffset = 0) -> list[SweepSummary]:
         """Sweeps, newest first."""
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
@@ -18,7 +17,7 @@ from services.common.db import create_engine, migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document, registry_services
+from tests.support.registry import new_document, registry_services, sql
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
@@ -57,9 +56,7 @@ class Registry:
         return registration.document
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.engine.begin() as conn:
-            result = await conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
+        return await sql(self.engine, statement, **params)
 
 
 async def _migrate(url: str) -> None:

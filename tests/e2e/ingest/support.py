@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from tests.support.rendering import (
     write_digital_pdf,
     write_png,
 )
+from tests.support.waiting import eventually
 
 JOB_TIMEOUT_S = 90.0
 MODEL = {"simplified": "chi_sim", "traditional": "chi_tra"}
@@ -37,13 +37,13 @@ def upload(client: httpx.Client, path: Path, meta: dict[str, Any] | None = None,
 def wait_for_job(client: httpx.Client, job_id: str, *, timeout_s: float = JOB_TIMEOUT_S
                  ) -> dict[str, Any]:
     """The job once it is ``done`` or ``failed``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish within {timeout_s} s: {job}")
+    return eventually(lambda: _finished(client.get(f"/ingest/jobs/{job_id}").json()),
+                      timeout_s=timeout_s, interval_s=0.2,
+                      what=f"job {job_id} did not finish")
+
+
+def _finished(job: dict[str, Any]) -> dict[str, Any] | None:
+    return job if job["status"] in ("done", "failed") else None
 
 
 def ingest(client: httpx.Client, path: Path, meta: dict[str, Any] | None = None

@@ -6,7 +6,6 @@ command again re-reads nothing."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from tests.e2e.ingest.support import ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.support.rendering import LINES, render_handwritten_page, write_jpeg
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
 
@@ -70,12 +70,11 @@ def hits(server: ArchiveServer, token: str, query: str) -> list[str]:
 
 
 def wait_until_found(server: ArchiveServer, token: str, query: str) -> list[str]:
-    deadline = time.monotonic() + FOUND_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if found := hits(server, token, query):
-            return found
-        time.sleep(0.3)
-    return []
+    try:
+        return eventually(lambda: hits(server, token, query), timeout_s=FOUND_TIMEOUT_S,
+                          interval_s=0.3)
+    except AssertionError:
+        return []
 
 
 def test_reocr_makes_search_find_what_the_old_text_had_wrong(

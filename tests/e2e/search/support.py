@@ -26,12 +26,12 @@ from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
 from services.registry.store import RegistryStore
 from services.server import BackgroundServer
+from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.postgres import free_port
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
 
-JOB_TIMEOUT_S = 90.0
 FOUND_TIMEOUT_S = 20.0
 SIGNING_KEY = "test-secret-key-" + "x" * 32
 """The key ``launch_archive_server`` signs with, so tokens are good on every test server."""
@@ -82,14 +82,9 @@ def file_letters(client: httpx.Client, directory: Path, letters: Sequence[Letter
 
 
 def _finished(client: httpx.Client, job_id: str) -> str:
-    job = eventually(lambda: _done(client.get(f"/ingest/jobs/{job_id}").json()),
-                     timeout_s=JOB_TIMEOUT_S, interval_s=0.1)
+    job = wait_for_job(client, job_id)
     assert job["status"] == "done", job
     return str(job["document_id"])
-
-
-def _done(job: dict[str, Any]) -> dict[str, Any] | None:
-    return job if job["status"] in ("done", "failed") else None
 
 
 def search(client: httpx.Client, **params: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.support.rendering import LINES, write_digital_pdf
 
@@ -64,15 +64,9 @@ def _file_confidential(archivist: httpx.Client, directory: Path) -> str:
     response = archivist.post("/ingest/documents", data={"metadata": json.dumps(metadata)},
                               files={"file": ("lease.pdf", pdf.read_bytes(), "application/pdf")})
     assert response.status_code == 202, response.text
-    job_id = response.json()["job_id"]
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = archivist.get(f"/ingest/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            assert job["status"] == "done", job
-            return str(job["document_id"])
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish within {JOB_TIMEOUT_S} s")
+    job = wait_for_job(archivist, response.json()["job_id"], timeout_s=JOB_TIMEOUT_S)
+    assert job["status"] == "done", job
+    return str(job["document_id"])
 
 
 def _move(client: httpx.Client, loan_id: str, move: str, body: Any = None) -> dict[str, Any]:

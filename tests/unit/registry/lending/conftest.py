@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
@@ -19,7 +18,7 @@ from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from services.registry.lending.models import Loan, LoanRequest
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document, person_in, registry_services
+from tests.support.registry import new_document, person_in, registry_services, sql
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -88,9 +87,7 @@ class Lending:
         return await self.services.circulation.issue(person("wang"), loan.loan_id)
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.engine.begin() as conn:
-            result = await conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
+        return await sql(self.engine, statement, **params)
 
 
 APPROVER_FOR = {"manager": "zhou", "center_head": "chen", "director": "zhao",

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
@@ -28,7 +27,7 @@ from services.registry.lending.models import Loan, LoanRequest
 from services.registry.sweeps.models import AppraisalRequest, Sweep, SweepRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import new_document as shared_new_document
-from tests.support.registry import person_in, registry_services
+from tests.support.registry import person_in, registry_services, sql
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -144,9 +143,7 @@ class Retention:
         return await self.registry.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
-        async with self.engine.begin() as conn:
-            result = await conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
+        return await sql(self.engine, statement, **params)
 
 
 async def _prepare(url: str) -> None:
