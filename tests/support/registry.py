@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.auth import Principal, TokenCodec
 from services.common.clock import Clock
 from services.common.contracts.registry import NewDocument
+from services.common.db import create_engine, migrate
+from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.signatures import WitnessSeal
 
@@ -60,3 +62,20 @@ async def sql(engine: AsyncEngine, statement: str, **params: Any) -> list[Any]:
     async with engine.begin() as conn:
         result = await conn.execute(sa.text(statement), params)
         return list(result.all()) if result.returns_rows else []
+
+
+async def seed_people(url: str, people: People, clock: Clock, *, password: str | None = None,
+                      **options: Any) -> None:
+    """Migrate the registry's database at ``url`` and add ``people`` (with ``password``,
+    if given): the state every test of a suite starts from."""
+    await migrate(url, "registry")
+    engine = create_engine(url, pool_size=1)
+    try:
+        accounts = registry_services(engine, clock, **options).accounts
+        for username, (roles, clearance, department) in people.items():
+            await accounts.create_user(NewUser(
+                username=username, roles=list(roles),  # type: ignore[arg-type]
+                clearance=clearance, department=department,  # type: ignore[arg-type]
+                password=password))
+    finally:
+        await engine.dispose()

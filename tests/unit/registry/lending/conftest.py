@@ -13,12 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.contracts.registry import DocumentRecord
-from services.common.db import create_engine, migrate
-from services.registry.accounts.models import NewUser
+from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from services.registry.lending.models import Loan, LoanRequest
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document, person_in, registry_services, sql
+from tests.support.registry import (
+    new_document,
+    person_in,
+    registry_services,
+    seed_people,
+    sql,
+)
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
@@ -104,16 +109,7 @@ def _approvers(loan: Loan, borrower: str) -> list[str]:
 
 async def _prepare(url: str) -> None:
     """Migrate and add ``PEOPLE``: the state every test starts from."""
-    await migrate(url, "registry")
-    engine = create_engine(url, pool_size=1)
-    try:
-        accounts = registry_services(engine, FixedClock(START)).accounts
-        for username, (roles, clearance, department) in PEOPLE.items():
-            await accounts.create_user(NewUser(
-                username=username, roles=list(roles),  # type: ignore[arg-type]
-                clearance=clearance, department=department))  # type: ignore[arg-type]
-    finally:
-        await engine.dispose()
+    await seed_people(url, PEOPLE, FixedClock(START))
 
 
 @pytest.fixture(scope="session")

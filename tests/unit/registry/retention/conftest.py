@@ -18,8 +18,7 @@ from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.config import Settings
 from services.common.contracts.registry import DocumentRecord, NewDocument
-from services.common.db import create_engine, migrate
-from services.registry.accounts.models import NewUser
+from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import Destruction, DestructionRequest, WitnessSignature
 from services.registry.journal.models import AuditQuery, AuditRecord
@@ -27,7 +26,7 @@ from services.registry.lending.models import Loan, LoanRequest
 from services.registry.sweeps.models import AppraisalRequest, Sweep, SweepRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import new_document as shared_new_document
-from tests.support.registry import person_in, registry_services, sql
+from tests.support.registry import person_in, registry_services, seed_people, sql
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -148,17 +147,7 @@ class Retention:
 
 async def _prepare(url: str) -> None:
     """Migrate and add ``PEOPLE`` with their passwords: the state every test starts from."""
-    await migrate(url, "registry")
-    engine = create_engine(url, pool_size=1)
-    try:
-        accounts = registry_services(engine, FixedClock(START), settings=SETTINGS).accounts
-        for username, (roles, clearance, department) in PEOPLE.items():
-            await accounts.create_user(NewUser(
-                username=username, roles=list(roles),  # type: ignore[arg-type]
-                clearance=clearance, department=department,  # type: ignore[arg-type]
-                password=PASSWORD))
-    finally:
-        await engine.dispose()
+    await seed_people(url, PEOPLE, FixedClock(START), password=PASSWORD, settings=SETTINGS)
 
 
 @pytest.fixture(scope="session")
