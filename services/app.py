@@ -17,7 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from services.common.auth import AuthMiddleware, PrincipalVerifier
 from services.common.clients.registry import RegistryClient, RegistryVerifier
-from services.common.context import Context, ServiceName
+from services.common.context import Context, PartName
 from services.common.errors import ArchiveError
 from services.common.models import Struct
 from services.common.openapi import describe_problems
@@ -46,7 +46,7 @@ class Readiness(Struct):
     checks: dict[str, str]
 
 
-def build_part(service: ServiceName, ctx: Context) -> ServicePart:
+def build_part(service: PartName, ctx: Context) -> ServicePart:
     module = importlib.import_module(f"services.{service}.bootstrap")
     part: ServicePart = module.build(ctx)
     return part
@@ -100,7 +100,8 @@ def create_app(ctx: Context) -> ArchiveApp:
         middleware=[
             RequestLogMiddleware(),
             RefuseNulCharacters(),
-            DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
+            DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier,
+                             also_exclude=[path for part in parts for path in part.own_auth]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],

@@ -11,6 +11,10 @@ from services.common.config import Settings
 
 ServiceName = Literal["registry", "ingest", "search"]
 SERVICE_NAMES: tuple[ServiceName, ...] = ("registry", "ingest", "search")
+"""The services that own data (each its own tables and migrations)."""
+PartName = Literal["registry", "ingest", "search", "web"]
+PART_NAMES: tuple[PartName, ...] = (*SERVICE_NAMES, "web")
+"""What a process can host: the services, and the staff pages that sit on them."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Context:
     clock: Clock
     self_url: str
     """Where this process answers; peers default to it when they run in the same process."""
-    hosted: tuple[ServiceName, ...]
+    hosted: tuple[PartName, ...]
 
     def peer_url(self, service: ServiceName) -> str:
         configured = {

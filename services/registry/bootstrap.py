@@ -33,7 +33,11 @@ from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
 from services.registry.journal.anchors import AuditAnchors
-from services.registry.journal.api import AuditController, ChangesController
+from services.registry.journal.api import (
+    AuditController,
+    ChangesController,
+    DocumentTrailController,
+)
 from services.registry.journal.audit import AuditKey, append_only_state
 from services.registry.journal.service import JournalService, JournalUpkeep
 from services.registry.lending.api import (
@@ -136,8 +140,8 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[
             AuthController, UsersController, HouseholdsController, DocumentsController,
             CorrectionsController, AccessController, FixityController, ScheduleController,
-            ChangesController, AuditController, LoansController, NotificationsController,
-            IncidentsController, StatisticsController,
+            ChangesController, AuditController, DocumentTrailController, LoansController,
+            NotificationsController, IncidentsController, StatisticsController,
             *retention.controllers,
         ],
         dependencies={"accounts": _provide(accounts), **registry.dependencies(),

@@ -8,6 +8,7 @@ may add fields (confidences, word boxes) without breaking its readers.
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import quote
 
 import msgspec
@@ -33,6 +34,28 @@ class ExtractedText(msgspec.Struct, kw_only=True):
         return "\n".join(page.text for page in self.pages)
 
 
+class PageBox(msgspec.Struct, kw_only=True):
+    """A character's (PP-OCR, text layers) or word's (Tesseract) box, in the preview's
+    pixels."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+class PageBoxes(msgspec.Struct, kw_only=True):
+    """A page's boxes in reading order over its preview (``width`` × ``height`` pixels):
+    their texts, concatenated, are the page text without whitespace, so a match found in
+    the text maps to the boxes it covers."""
+
+    number: int
+    width: int
+    height: int
+    boxes: list[PageBox]
+
+
 class IngestClient(ServiceClient):
     async def document_text(self, document_id: str, *, token: str | None = None
                             ) -> ExtractedText:
@@ -49,3 +72,17 @@ class IngestClient(ServiceClient):
         except NotFound:
             return False
         return True
+
+    async def page_image(self, token: str, document_id: str, number: int, *,
+                         size: Literal["preview", "thumbnail"]) -> bytes:
+        """A page as a person reads it (WebP, turned upright): about 1 200 px wide
+        (``preview``) or 200 px (``thumbnail``), with the page text's access decision."""
+        response = await self.request(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/{size}",
+            token=token)
+        return response.content
+
+    async def page_boxes(self, token: str, document_id: str, number: int) -> PageBoxes:
+        return await self.call(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/boxes",
+            PageBoxes, token=token)

@@ -31,6 +31,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.common.clients.registry import AuditDetail
 from services.common.db import connect
 from services.common.errors import ValidationFailed
 from services.common.models import Struct
@@ -43,7 +44,7 @@ from services.registry.journal.tables import (
     journal_head,
 )
 
-DetailValue = str | int | float | bool | None | list[str]
+DetailValue = AuditDetail
 WELL_KNOWN_KEY = b"archive audit chain: no key configured"
 Outcome = Literal["allowed", "refused"]
 
@@ -80,6 +81,7 @@ class AuditQuery(Struct):
     until: datetime | None = None
     after_seq: int = 0
     limit: int = 200
+    newest_first: bool = False
 
 
 class ChainReport(Struct):
@@ -146,7 +148,8 @@ async def record(conn: AsyncConnection, entry: AuditEntry, *, at: datetime,
 
 
 async def query(conn: AsyncConnection, filters: AuditQuery) -> list[AuditRecord]:
-    """Entries matching every given filter, oldest first, from ``after_seq``."""
+    """Entries matching every given filter, from ``after_seq``, oldest first unless
+    ``newest_first``."""
     statement = sa.select(audit_log).where(audit_log.c.seq > filters.after_seq)
     if filters.document_id is not None:
         statement = statement.where(audit_log.c.document_id == filters.document_id)
@@ -156,7 +159,8 @@ async def query(conn: AsyncConnection, filters: AuditQuery) -> list[AuditRecord]
         statement = statement.where(audit_log.c.at >= _utc(filters.since))
     if filters.until is not None:
         statement = statement.where(audit_log.c.at < _utc(filters.until))
-    rows = (await conn.execute(statement.order_by(audit_log.c.seq).limit(filters.limit))
+    order = audit_log.c.seq.desc() if filters.newest_first else audit_log.c.seq
+    rows = (await conn.execute(statement.order_by(order).limit(filters.limit))
             ).mappings().all()
     return [AuditRecord(
         seq=int(row["seq"]), at=row["at"], username=row["username"], action=row["action"],

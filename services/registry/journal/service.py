@@ -9,9 +9,9 @@ import logging
 from typing import NoReturn
 
 from services.common.auth import Principal
-from services.common.clients.registry import FeedPage
+from services.common.clients.registry import AuditTrailEntry, FeedPage
 from services.common.clock import Clock
-from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
 from services.common.tasks import BackgroundTask
 from services.registry.access import visible_to
 from services.registry.journal import audit, feed, redaction
@@ -22,6 +22,9 @@ from services.registry.store import RegistryStore
 log = logging.getLogger("archive.registry.journal")
 
 MAX_FEED_PAGE = 5000
+AUDIT_READERS = ("compliance", "admin")
+"""Who reads the whole audit log; anyone else sees their own entries about a document."""
+TRAIL_LIMIT = 200
 
 
 class JournalService:
@@ -49,6 +52,22 @@ class JournalService:
                 return []
             found = await audit.query(tx.conn, query)
             return await redaction.entries_for(tx.documents, principal, found)
+
+    async def document_trail(self, principal: Principal, document_id: str
+                             ) -> list[AuditTrailEntry]:
+        """A document's audit entries, newest first, as its reader may see them: every
+        entry for those who read the whole log, a reader's own otherwise; 404 as for a
+        document that does not exist when the reader may not know it exists."""
+        async with self.store.transaction() as tx:
+            if not await visible_to(tx.documents, principal, [document_id]):
+                raise NotFound("no such document", code="unknown_document")
+            whose = None if principal.has_role(*AUDIT_READERS) else principal.username
+            found = await audit.query(tx.conn, audit.AuditQuery(
+                document_id=document_id, username=whose, limit=TRAIL_LIMIT,
+                newest_first=True))
+        return [AuditTrailEntry(seq=entry.seq, at=entry.at, username=entry.username,
+                                action=entry.action, outcome=entry.outcome, code=entry.code,
+                                detail=entry.detail) for entry in found]
 
     async def verify(self) -> audit.ChainReport:
         """The chain recomputed with the key, and checked against its newest anchor."""

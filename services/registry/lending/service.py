@@ -23,7 +23,7 @@ from services.common.errors import (
     NotFound,
     ValidationFailed,
 )
-from services.registry.access import can
+from services.registry.access import can, visible_to
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import (
     Approval,
@@ -164,13 +164,17 @@ class LendingService:
 
     async def loans(self, principal: Principal, query: LoanQuery) -> list[Loan]:
         """The register, newest request first; a reader without a register role sees the
-        loans they borrow or asked for."""
+        loans they borrow or asked for. Asked for the loans of a document the reader may
+        not know exists, it answers none, as for a document that does not exist."""
         filters = Filters(
             status=query.status, borrower=query.borrower, overdue=query.overdue,
-            escalated=query.escalated,
+            escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
         async with self.store.transaction() as tx:
+            if query.document_id is not None and not await visible_to(
+                    tx.documents, principal, [query.document_id]):
+                return []
             loans = LoansRepository(tx.conn)
             rows = await loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
                                       offset=query.offset)
