@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
+import httpx
 import msgspec
 
-from services.common.clients import ServiceClient
-from services.common.errors import NotFound
+from services.common.clients import ServiceClient, error_from
+from services.common.errors import DependencyUnavailable, NotFound
 
 
 class TextPage(msgspec.Struct, kw_only=True):
@@ -86,3 +87,21 @@ class IngestClient(ServiceClient):
         return await self.call(
             "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/boxes",
             PageBoxes, token=token)
+
+    async def original(self, token: str, document_id: str) -> httpx.Response:
+        """The original, as a response whose body is not read yet (originals run to
+        hundreds of megabytes): the caller streams it and closes it. Refused as the route
+        refuses (403 ``view_only`` for view-only access)."""
+        request = self.http.build_request(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/original",
+            headers={"Authorization": f"Bearer {token}"})
+        try:
+            response = await self.http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable(f"the {self.name} service cannot be reached: {exc}",
+                                        code=f"{self.name}_unavailable") from exc
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise error_from(response, self.name)
+        return response
