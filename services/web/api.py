@@ -56,7 +56,8 @@ class SignOut(Struct):
     _csrf_token: str = ""
 
 
-async def provide_reader(request: Request[Any, Any, Any], codec: TokenCodec) -> Reader:
+async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
+                         ) -> Reader:
     return reader_of(request, codec)
 
 

@@ -68,6 +68,14 @@
     }
   });
 
+  // The language switch returns to the page as the address bar shows it now.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var fields = document.querySelectorAll('form[action="/ui/language"] input[name="next"]');
+    for (var i = 0; i < fields.length; i += 1) {
+      fields[i].value = window.location.pathname + window.location.search;
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var input = document.querySelector("[data-search-while-typing]");
     if (input && input.form && window.htmx) {
