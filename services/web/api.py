@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Stream
 
 from services.common.auth import TokenCodec
@@ -81,7 +81,8 @@ class AccountPages(Controller):
 
     @get("/login", operation_id="loginPage")
     async def login_page(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
-                         next: str = "", reason: str = "") -> Response[str]:
+                         next: FromQuery[str] = "", reason: FromQuery[str] = ""
+                         ) -> Response[str]:
         return pages.render(request, "login.html", next=safe_next(next), reason=reason,
                             username="", **_values(request, None))
 
@@ -161,8 +162,8 @@ class ReadingPages(Controller):
     async def document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader],
-                       ingest: NamedDependency[IngestClient], q: str = "",
-                       page: int | None = None) -> Response[str]:
+                       ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
+                       page: FromQuery[int | None] = None) -> Response[str]:
         token = reader.token
         record, permissions = await asyncio.gather(
             registry.get_document(document_id, token=token),
