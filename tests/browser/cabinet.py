@@ -53,9 +53,11 @@ def _register(client: httpx.Client, number: int) -> str:
     response = client.post("/registry/documents", json={
         "sha256": hashlib.sha256(f"inspection {number}".encode()).hexdigest(),
         "household": "A-1203", "category": "repair" if number % 3 else "engineering",
-        "title": f"{PAGING_WORDS} 第{number}号", "filed_at": f"{2015 + number % 8}-03-{1 + number % 27:02d}",
+        "title": f"{PAGING_WORDS} 第{number}号",
+        "filed_at": f"{2015 + number % 8}-03-{1 + number % 27:02d}",
         "media_type": "application/pdf", "size_bytes": 1000 + number,
-        "location": {"building": "A座", "room": "档案室", "cabinet": "3号柜", "box": f"{number}盒"}})
+        "location": {"building": "A座", "room": "档案室", "cabinet": "3号柜",
+                     "box": f"{number}盒"}})
     assert response.status_code == 201, response.text
     return str(response.json()["document_id"])
 
