@@ -15,12 +15,12 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Stream
 
 from services.common.auth import TokenCodec
-from services.common.clients.ingest import IngestClient, PageBoxes
+from services.common.clients.ingest import ExtractedText, IngestClient, PageBoxes
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from services.common.models import Struct
-from services.web.document_page import chosen_page, document_page
+from services.web.document_page import chosen_page, document_history, document_page
 from services.web.failures import csrf_token
 from services.web.household_page import household_page
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
@@ -165,22 +165,31 @@ class ReadingPages(Controller):
                        ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
                        page: FromQuery[int | None] = None) -> Response[str]:
         token = reader.token
-        record, permissions = await asyncio.gather(
-            registry.get_document(document_id, token=token),
-            registry.permissions(token, document_id))
-        text_wanted = permissions.read_text.allowed and record.pages > 0
-        text, versions, loans, audit = await asyncio.gather(
-            _text_or_none(ingest, token, document_id, wanted=text_wanted),
-            registry.versions(token, document_id), registry.loans_of(token, document_id),
-            registry.audit_trail(token, document_id))
+        permissions = await registry.permissions(token, document_id)
+        record = permissions.document
+        text = None
+        if permissions.read_text.allowed and record.pages > 0:
+            text = await _text_or_none(ingest, token, document_id)
         number = chosen_page(text, q[:200], page)
         boxes = None
         if number is not None:
             boxes = await _boxes_or_none(ingest, token, document_id, number)
         view = document_page(record, permissions, q=q[:200], text=text, number=number,
-                             boxes=boxes, has_preview=boxes is not None, versions=versions,
-                             loans=loans, audit=audit)
+                             boxes=boxes, has_preview=boxes is not None)
         return pages.render(request, "document.html", view=view, **_values(request, reader))
+
+    @get("/documents/{document_id:str}/history", operation_id="documentHistory")
+    async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                      reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                      registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The document's history (versions, loans, audit entries the person may see),
+        loaded by the document page after it shows: the page itself stays fast."""
+        token = reader.token
+        versions, loans, audit = await asyncio.gather(
+            registry.versions(token, document_id), registry.loans_of(token, document_id),
+            registry.audit_trail(token, document_id))
+        return pages.render(request, "_history.html",
+                            view=document_history(versions, loans, audit))
 
     @get("/documents/{document_id:str}/original", operation_id="documentOriginal")
     async def original(self, document_id: FromPath[str], reader: NamedDependency[Reader],
@@ -207,10 +216,8 @@ class ReadingPages(Controller):
         return Response(image, media_type="image/webp")
 
 
-async def _text_or_none(ingest: IngestClient, token: str, document_id: str, *, wanted: bool
-                        ) -> Any:
-    if not wanted:
-        return None
+async def _text_or_none(ingest: IngestClient, token: str, document_id: str
+                        ) -> ExtractedText | None:
     try:
         return await ingest.document_text(document_id, token=token)
     except NotFound:

@@ -68,9 +68,20 @@ class DocumentPage:
     pages: list[PageLink]
     previous_url: str | None
     next_url: str | None
+    history_url: str
+
+
+@dataclass(frozen=True)
+class DocumentHistory:
     versions: list[VersionView]
+    """Newest first."""
     loans: list[LoanView]
     audit: list[AuditTrailEntry]
+
+
+def document_history(versions: list[VersionView], loans: list[LoanView],
+                     audit: list[AuditTrailEntry]) -> DocumentHistory:
+    return DocumentHistory(versions=list(reversed(versions)), loans=loans, audit=audit)
 
 
 def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:
@@ -96,8 +107,7 @@ def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | 
 
 def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
-                  boxes: PageBoxes | None, has_preview: bool, versions: list[VersionView],
-                  loans: list[LoanView], audit: list[AuditTrailEntry]) -> DocumentPage:
+                  boxes: PageBoxes | None, has_preview: bool) -> DocumentPage:
     words = query_words(q)
     base = f"{PAGES_PREFIX}/documents/{record.document_id}"
     shown: ShownPage | None = None
@@ -129,5 +139,5 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         page=shown, pages=links,
         previous_url=links[index - 1].url if index > 0 else None,
         next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,
-        versions=list(reversed(versions)), loans=loans, audit=audit)
+        history_url=f"{base}/history")
 

@@ -28,7 +28,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 VIEWPORT = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
+# event loop running, which the suite's other tests (asyncio.run, pytest-asyncio) cannot
+# share; it is closed when the module's tests are done.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: run 'make setup' (installs Debian's chromium)"
@@ -42,7 +45,7 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
     # In a thread of its own: Playwright's sync API keeps an event loop running in this
     # one, and filling the cabinet creates users with asyncio.run.

@@ -157,8 +157,9 @@ class Decision(Struct):
 class DocumentPermissions(Struct):
     """What the caller may do with a document they may see, asked before offering it (the
     staff pages show a download only where ``download`` allows it, and otherwise its
-    reason; ``needs_grant`` means a loan is the way)."""
+    reason; ``needs_grant`` means a loan is the way), with its catalogue record."""
 
+    document: DocumentRecord
     read_text: Decision
     download: Decision
 

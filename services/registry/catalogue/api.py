@@ -80,10 +80,11 @@ class DocumentsController(Controller):
     async def permissions(self, document_id: FromPath[str], request: Request[Any, Any, Any],
                           catalogue: NamedDependency[CatalogueService]
                           ) -> DocumentPermissions:
-        """What the caller may do with the document (read its text, download it), each
-        with its reason when refused (``needs_grant``: a loan is the way; ``view_only``:
-        read in the system only); not audited, unlike the reads themselves. 404 for a
-        document the caller may not see."""
+        """The record and what the caller may do with the document (read its text,
+        download it), each with its reason when refused (``needs_grant``: a loan is the
+        way; ``view_only``: read in the system only). The record is audited as its ``GET``
+        is; the answers are questions, not reads, and are not. 404 for a document the
+        caller may not see."""
         return await catalogue.permissions(principal_of(request), document_id)
 
     @post("/{document_id:str}/text-revisions", operation_id="recordTextRevision",

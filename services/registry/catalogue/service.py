@@ -249,18 +249,13 @@ class CatalogueService:
 
     async def permissions(self, principal: Principal, document_id: str
                           ) -> DocumentPermissions:
-        """What the caller may do with a document they may see, asked before offering it:
-        a question, not an access, so only a refusal to see the record is audited."""
+        """The record and what the caller may do with the document, asked before offering
+        it: the record is read as ``read`` reads it (audited for restricted documents);
+        the other answers are questions, not accesses, and are not audited."""
+        record = await self.read(principal, document_id)
         grants = await self.grants.grants_for(principal)
-        async with self.store.transaction() as tx:
-            record = await tx.documents.get(document_id)
-        seen = can(principal, "read", record, grants)
-        if not seen.allowed:
-            await self.journal.refused(
-                principal, "read", seen.error(), document_id=document_id,
-                code="unknown_document" if record is None else seen.code)
-            raise seen.error()
-        return DocumentPermissions(read_text=can(principal, "read_text", record, grants),
+        return DocumentPermissions(document=record,
+                                   read_text=can(principal, "read_text", record, grants),
                                    download=can(principal, "download", record, grants))
 
     async def decide(self, principal: Principal, document_id: str, action: Action
