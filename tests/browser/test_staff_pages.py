@@ -9,12 +9,15 @@ import time
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, Request, Response, expect
 
 from services.common.auth import Principal
 from tests.browser.axe import serious_violations
 from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
 from tests.browser.conftest import SignIn
+
+TEXT_RESOURCES = ("document", "stylesheet", "script", "xhr", "fetch")
+"""What counts in a page's weight: HTML (pages and htmx partials), CSS and script."""
 
 
 def _search_requests(page: Page) -> list[str]:
@@ -226,3 +229,33 @@ def test_english_comes_from_the_catalogue(sign_in: SignIn) -> None:
     expect(page.locator(".hit")).to_contain_text("May 18, 2024")
     page.get_by_role("button", name="中文").click()
     expect(page.get_by_label("检索词")).to_have_value("卫生间漏水")
+
+
+def test_no_page_loads_more_than_150_kb_of_html_css_and_script(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    weights = {}
+    for path in ("/ui/login", f"/ui/search?q={PAGING_WORDS}", "/ui/households/A-1201",
+                 f"/ui/documents/{cabinet.documents['letter']}?q=漏水"):
+        loaded: list[Response] = []
+
+        def note(response: Response, into: list[Response] = loaded) -> None:
+            into.append(response)
+
+        page.on("response", note)
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("response", note)
+        weights[path] = sum(len(response.body()) for response in loaded
+                            if response.request.resource_type in TEXT_RESOURCES)
+    assert max(weights.values()) <= 150 * 1024, weights
+
+
+def test_the_document_page_fits_a_ten_inch_tablet(
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=漏水")
+    expect(page.locator(".page-text mark").first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 800
+    page.screenshot(path=screenshots / "document-tablet.png")
