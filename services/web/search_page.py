@@ -94,6 +94,13 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
 class Hit:
     document_id: str
     url: str
@@ -123,7 +130,7 @@ class SearchView:
     previous_page: str | None = None
     next_page: str | None = None
     sorts: list[Link] = field(default_factory=list)
-    category_options: list[Link] = field(default_factory=list)
+    category_options: list[Option] = field(default_factory=list)
     error: str | None = None
     """The code of a refused search (``query_too_long``, ``invalid_date``…)."""
 
@@ -189,9 +196,9 @@ def _active_filters(form: SearchForm) -> list[Link]:
     return filters
 
 
-def _category_options(form: SearchForm) -> list[Link]:
+def _category_options(form: SearchForm) -> list[Option]:
     codes: tuple[Category, ...] = CATEGORIES
-    return [Link(CATEGORY_NAMES[code], code, active=form.category == code) for code in codes]
+    return [Option(code, CATEGORY_NAMES[code], form.category == code) for code in codes]
 
 
 def _paging(form: SearchForm, total: int) -> dict[str, Any]:
