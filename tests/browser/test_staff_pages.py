@@ -177,7 +177,8 @@ def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
     answers = {}
     for path in (f"/ui/documents/{confidential}", f"/ui/documents/{uuid.uuid4()}",
                  f"/ui/documents/{confidential}/pages/1/preview",
-                 f"/ui/documents/{confidential}/original"):
+                 f"/ui/documents/{confidential}/original",
+                 f"/ui/documents/{confidential}/history"):
         response = page.goto(path)
         assert response is not None
         answers[path] = (response.status, page.locator("h1").inner_text())
