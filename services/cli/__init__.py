@@ -35,6 +35,7 @@ def _register() -> None:
     from services.cli import (
         accounts,
         audit,
+        derive,
         fixity,
         ingest,
         loans,
@@ -58,6 +59,7 @@ def _register() -> None:
     main.add_command(search.search)
     main.add_command(reindex.reindex)
     main.add_command(reocr.reocr)
+    main.add_command(derive.derive)
     main.add_command(fixity.fixity)
     main.add_command(loans.loans)
     main.add_command(stats.stats)

@@ -35,6 +35,7 @@ from services.ingest.api import (
     JobsController,
     OriginalsController,
 )
+from services.ingest.derive import Deriver
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
@@ -142,6 +143,9 @@ def build(ctx: Context) -> ServicePart:
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
                         scratch_dir=settings.data_dir / "ingest" / "work")
+    deriver = Deriver(store, registry, pool, limits=ExtractionLimits.from_settings(settings),
+                      scratch_dir=settings.data_dir / "ingest" / "work",
+                      revising=rereader.revising)
     interval = settings.fixity_interval_days
     fixity = FixityChecker(FixityRuns(engine, ctx.clock), registry, store, queue, ctx.clock,
                            interval=timedelta(days=interval) if interval else None)
@@ -175,7 +179,8 @@ def build(ctx: Context) -> ServicePart:
                         FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
                       "fixity": Provide(lambda: fixity, sync_to_thread=False),
-                      "rereader": Provide(lambda: rereader, sync_to_thread=False)},
+                      "rereader": Provide(lambda: rereader, sync_to_thread=False),
+                      "deriver": Provide(lambda: deriver, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

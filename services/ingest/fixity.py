@@ -8,7 +8,8 @@ A run SHALL, for every catalogue record (the registry's, paged by document id):
    (a permanent one: locked at all) (security): else ``original_unlocked``; its page
    texts are there, a line per page (usability): else ``text_missing`` or
    ``text_incomplete``; every older version of the texts its history lists is kept: else
-   ``text_version_missing``;
+   ``text_version_missing``; every page's preview and thumbnail are there (usability):
+   else ``preview_missing``;
 2. destroyed documents: the original is gone, unless its retention lock has not passed
    yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
    destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
@@ -59,6 +60,7 @@ from services.ingest.derived import DerivedText
 from services.ingest.jobs import JobQueue, jobs, metadata
 from services.ingest.locks import locked_until
 from services.ingest.models import older_pages_key, pages_key
+from services.ingest.previews import DerivedPreviews
 
 log = logging.getLogger("archive.ingest.fixity")
 
@@ -349,6 +351,7 @@ class FixityChecker:
             findings.extend(await self._check_lock(entry))
         findings.extend(await self._check_text(entry))
         findings.extend(await self._check_older_texts(entry))
+        findings.extend(await self._check_previews(entry))
         return findings, size
 
     async def _check_lock(self, entry: FixityEntry) -> list[FixityFinding]:
@@ -399,6 +402,17 @@ class FixityChecker:
                          "but no longer stored; restore it from backup")
                 for version in history[:-1]
                 if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
+
+    async def _check_previews(self, entry: FixityEntry) -> list[FixityFinding]:
+        """Each page's preview and thumbnail, and their list, are stored."""
+        if entry.pages == 0:
+            return []
+        missing = await DerivedPreviews(self.store).missing(entry.sha256, entry.pages)
+        if not missing:
+            return []
+        return [_finding(entry, "preview_missing", f"{len(missing)} page preview files are "
+                         f"not stored (first: {missing[0]}); 'archive derive --missing' "
+                         "makes them again")]
 
     async def _check_destroyed(self, entry: FixityEntry) -> list[FixityFinding]:
         info = await self.store.head(original_key(entry.sha256))

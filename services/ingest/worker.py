@@ -5,7 +5,8 @@ job run again after a crash redoes only what was lost):
 1. copy the original from the object store to a scratch directory;
 2. extract its pages in a worker process (``ExtractionPool``), stopping the process if no
    page comes for ``stall_limit_s`` (an engine that ignores its page timeout);
-3. store the page texts beside the original (``derived/<sha256>/pages.jsonl``);
+3. store the page previews and the page texts beside the original
+   (``derived/<sha256>/pages/``, ``derived/<sha256>/pages.jsonl``);
 4. register the document with the registry (idempotent by SHA-256);
 5. complete the job with the ``document_id``, while it still holds the lease.
 
@@ -57,6 +58,7 @@ from services.ingest.pool import (
     ExtractionPool,
     ExtractionTask,
 )
+from services.ingest.previews import DerivedPreviews
 
 log = logging.getLogger("archive.ingest.worker")
 T = TypeVar("T")
@@ -92,6 +94,7 @@ class IngestWorker:
         self.queue = queue
         self.store = store
         self.derived = DerivedText(store)
+        self.previews = DerivedPreviews(store)
         self.registrar = registrar
         self.pool = pool
         self.engine = engine
@@ -215,9 +218,11 @@ class IngestWorker:
         original = work / "original"
         await self._fetch(job.sha256, original)
         task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
-                              pid_file=work / "pid", limits=self.limits, engine=self.engine,
+                              previews_out=work / "previews", pid_file=work / "pid",
+                              limits=self.limits, engine=self.engine,
                               language=payload.metadata.language)
         extracted = await self._extract(job, task)
+        await self.previews.save(job.sha256, task.previews_out)
         await self.derived.save(job.sha256, task.pages_out)
         registration = await self.registrar.register_document(
             _registration(job, payload, extracted))

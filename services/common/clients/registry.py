@@ -434,6 +434,7 @@ FixityFindingKind = Literal[
     "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
     "text_version_missing",
     "original_unlocked",
+    "preview_missing",
 ]
 
 
