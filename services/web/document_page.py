@@ -71,17 +71,80 @@ class DocumentPage:
     history_url: str
 
 
+ACTION_NAMES = {
+    "filed": "归档", "list": "检索", "read": "查看目录", "read_text": "阅读内容",
+    "download": "下载原件", "correct": "更正", "correction_requested": "申请更正",
+    "corrected": "更正", "correction_rejected": "驳回更正", "text_revised": "重新识别文字",
+    "fixity_finding": "四性检测发现问题",
+    "loan_requested": "申请借阅", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
+    "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
+    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
+    "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
+    "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
+    "destruction_withheld": "暂缓销毁", "destroyed": "销毁",
+}
+"""O4: the audit actions about a document by the names staff use (refusals carry the
+action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not
+named here shows as coded."""
+
+
+FIELD_NAMES = {
+    "title": "题名", "category": "类别", "filed_at": "归档日期", "security": "密级",
+    "personal_info": "含业主个人信息", "working": "在办文件", "location": "纸质原件位置",
+    "is_copy": "复印件", "language": "语言",
+}
+"""D6: the correctable fields a version changed, by the labels the record shows."""
+
+LOAN_STATUS_NAMES = {
+    "requested": "待批准", "approved": "已批准", "rejected": "已驳回", "out": "借出中",
+    "returned": "已归还",
+}
+"""The loans' statuses (B3-B5) by their Chinese names; a status not named shows as coded."""
+
+FIRST_FILING = "filed"
+"""The reason the registry gives a document's first version; later ones carry the
+corrector's own words (D6)."""
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    version: VersionView
+    reason: str
+    changes: list[str]
+    """The changed fields' names; empty for the first filing."""
+
+
+@dataclass(frozen=True)
+class LoanLine:
+    loan: LoanView
+    status: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    entry: AuditTrailEntry
+    action: str
+
+
 @dataclass(frozen=True)
 class DocumentHistory:
-    versions: list[VersionView]
+    versions: list[VersionLine]
     """Newest first."""
-    loans: list[LoanView]
-    audit: list[AuditTrailEntry]
+    loans: list[LoanLine]
+    audit: list[AuditLine]
 
 
 def document_history(versions: list[VersionView], loans: list[LoanView],
                      audit: list[AuditTrailEntry]) -> DocumentHistory:
-    return DocumentHistory(versions=list(reversed(versions)), loans=loans, audit=audit)
+    return DocumentHistory(
+        versions=[VersionLine(version, "归档" if version.reason == FIRST_FILING
+                              else version.reason,
+                              [FIELD_NAMES.get(name, name) for name in version.changes])
+                  for version in reversed(versions)],
+        loans=[LoanLine(loan, LOAN_STATUS_NAMES.get(loan.status, loan.status))
+               for loan in loans],
+        audit=[AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
+               for entry in audit])
 
 
 def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:

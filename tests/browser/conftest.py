@@ -31,13 +31,18 @@ VIEWPORT = {"width": 1280, "height": 800}
 # Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
 # event loop running, which the suite's other tests (asyncio.run, pytest-asyncio) cannot
 # share; it is closed when the module's tests are done.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: run 'make setup' (installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
+def require_browser(chromium: Path, *, ci: bool) -> None:
+    """Fails (under CI) or skips with the reason (elsewhere) when ``chromium`` is missing."""
+    if not chromium.exists():
+        message = f"{chromium} is missing: run 'make setup' (installs Debian's chromium)"
+        if ci:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_browser(CHROMIUM, ci=os.environ.get("CI") == "true")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=CHROMIUM_ARGS)

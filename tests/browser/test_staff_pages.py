@@ -145,16 +145,37 @@ def test_the_household_file_lists_documents_newest_first_with_closed_files_apart
     page.screenshot(path=screenshots / "household.png", full_page=True)
 
 
-def test_the_document_page_shows_the_page_text_with_the_search_terms_marked(
+def test_the_document_page_shows_the_scan_with_a_box_over_the_hit_beside_the_text(
         sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
     page = sign_in("wang")
     page.goto("/ui/search?q=卫生间漏水")
     page.get_by_role("link", name="關於衛生間漏水的來函").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("關於衛生間漏水的來函")
     expect(page.locator(".page-text mark").first).to_contain_text("衛生間漏水")
+    image = page.get_by_role("img", name="第 1 页的扫描图像")
+    expect(image).to_be_visible()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0",
+                         image.element_handle())
+    boxes = page.locator("svg.boxes rect")
+    expect(boxes).to_have_count(len("衛生間漏水"))  # PP-OCR: a box per character
+    shown = image.bounding_box()
+    assert shown is not None
+    drawn = [box for index in range(boxes.count()) if (box := boxes.nth(index).bounding_box())]
+    assert len(drawn) == len("衛生間漏水")
+    lefts = [box["x"] for box in drawn]
+    assert lefts == sorted(lefts)  # one line, read left to right
+    for box in drawn:
+        assert shown["x"] <= box["x"]
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"]
+        assert shown["y"] <= box["y"]
+        assert box["y"] + box["height"] <= shown["y"] + shown["height"]
+        assert box["y"] < shown["y"] + shown["height"] / 3  # the first of three lines
     expect(page.locator(".record")).to_contain_text("长期")
     expect(page.get_by_role("link", name="下载原件")).to_be_visible()
-    expect(page.locator(".history")).to_contain_text("首次归档")
+    history = page.locator(".history")
+    expect(history).to_contain_text("首次归档")
+    expect(history.locator("tbody tr", has_text="阅读内容").first).to_contain_text("允许")
+    expect(history).not_to_contain_text("read_text")  # actions by their names, never coded
     assert serious_violations(page) == []
     page.screenshot(path=screenshots / "document.png", full_page=True)
 

@@ -9,6 +9,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
+from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.render import LOCALES, TEMPLATES
 
 PO = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
@@ -31,6 +33,16 @@ def test_every_string_of_the_templates_has_an_english_translation() -> None:
         found = catalogue.get(key)
         if found is None or not found.string or found.fuzzy:
             missing.append(key)
+    assert missing == []
+
+
+def test_every_name_the_pages_translate_at_run_time_has_an_english_translation() -> None:
+    catalogue = _catalogue()
+    names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
+             *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
+             *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档"}
+    missing = sorted(name for name in names
+                     if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
 
 
