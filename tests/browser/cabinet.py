@@ -7,6 +7,7 @@ Built once per test session (OCR is the slow part: two one-page scans).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from services.common.objectstore import open_object_store
+from services.ingest.models import page_image_key, previews_key
 from tests.e2e.ingest.support import wait_for_job
 from tests.e2e.search.support import eventually
 from tests.fixtures.app import PASSWORD, ArchiveServer
@@ -60,6 +63,20 @@ def _register(client: httpx.Client, number: int) -> str:
                      "box": f"{number}盒"}})
     assert response.status_code == 201, response.text
     return str(response.json()["document_id"])
+
+
+def _as_if_filed_before_previews(server: ArchiveServer, client: httpx.Client,
+                                 document_id: str) -> None:
+    """Remove a one-page document's previews, as for one filed before they were made."""
+    sha256 = client.get(f"/registry/documents/{document_id}").json()["sha256"]
+
+    async def forget() -> None:
+        store = open_object_store(server.settings)
+        for key in (previews_key(sha256), page_image_key(sha256, 1, "preview"),
+                    page_image_key(sha256, 1, "thumbnail")):
+            await store.delete(key)
+
+    asyncio.run(forget())
 
 
 def _loan(people: dict[str, httpx.Client], document_id: str) -> None:
@@ -125,6 +142,7 @@ def fill(server: ArchiveServer, scratch: Path) -> Cabinet:
     cabinet.documents["script"] = _upload(
         wang, write_digital_pdf(scratch / "script.pdf", [["消防栓维修记录。"]]),
         household="A-1202", category="repair", title=SCRIPT_TITLE, filed_at="2022-08-08")
+    _as_if_filed_before_previews(server, wang, cabinet.documents["script"])
     for number in range(1, PAGING_RECORDS + 1):
         cabinet.documents[f"inspection-{number}"] = _register(wang, number)
     _loan(people, cabinet.documents["id_copy"])

@@ -198,6 +198,7 @@ def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
     answers = {}
     for path in (f"/ui/documents/{confidential}", f"/ui/documents/{uuid.uuid4()}",
                  f"/ui/documents/{confidential}/pages/1/preview",
+                 f"/ui/documents/{confidential}/pages/1/thumbnail",
                  f"/ui/documents/{confidential}/original",
                  f"/ui/documents/{confidential}/history"):
         response = page.goto(path)
@@ -240,6 +241,16 @@ def test_a_script_in_a_title_is_shown_as_text(sign_in: SignIn) -> None:
     page.locator(".hit h3 a").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SCRIPT_TITLE)
     assert page.evaluate("() => window.__hacked === undefined")
+
+
+def test_a_document_filed_before_page_images_shows_its_text_and_how_to_get_them(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.goto(f"/ui/documents/{cabinet.documents['script']}?q=消防栓")
+    expect(page.locator(".page-text mark")).to_have_text("消防栓")
+    expect(page.locator(".scan img")).to_have_count(0)
+    expect(page.locator(".scan")).to_contain_text("archive derive --missing")
+    assert serious_violations(page) == []
 
 
 def test_english_comes_from_the_catalogue(sign_in: SignIn) -> None:
