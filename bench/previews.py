@@ -3,7 +3,8 @@ extraction process, and what they weigh.
 
 Renders the ingest benchmark's corpus (``bench/ingest_ocr.py``: scanned PDFs, multi-page
 TIFFs, JPEGs and pages written by hand, Simplified and Traditional, 200 and 300 dpi, with
-blur and noise) and digital PDFs, then extracts every document in process, one process
+blur and noise) and digital PDFs (the ingest benchmark's, three lines a page, and full
+pages of 30 lines), then extracts every document in process, one process
 per core and one thread each (the OCR engine's models loaded before timing), twice:
 without previews and with a ``PreviewWriter``, alternately, so both see the same load.
 It reports per format the CPU seconds a page costs each way (CPU time, unlike wall time,
@@ -53,6 +54,7 @@ from services.ingest.extraction.previews import (
     preview_name,
     thumbnail_name,
 )
+from tests.support.rendering import LINES, write_digital_pdf
 
 ENGINES = ("ppocr", "tesseract")
 
@@ -103,9 +105,14 @@ def cost_table(root: Path, engine: str, pages_per_format: int, digital_pages: in
     documents = {kind: [str(d.path) for d in scanned if d.kind == kind]
                  for kind in PAGES_PER_FILE}
     per_file = 50
+    files = range(max(1, digital_pages // per_file))
     documents["digital"] = [
         str(_digital_pdf(root / f"digital-{n}.pdf", str(n), pages=per_file).path)
-        for n in range(max(1, digital_pages // per_file))]
+        for n in files]
+    documents["digital, full pages"] = [
+        str(write_digital_pdf(root / f"full-{n}.pdf", [_full_page(n, page)
+                                                       for page in range(per_file)]))
+        for n in files]
     rows = ["| format | pages | CPU s/page without previews | with previews | previews cost "
             "ms/page | preview KB/page | thumbnail KB/page |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -126,6 +133,17 @@ def cost_table(root: Path, engine: str, pages_per_format: int, digital_pages: in
                         f"{thumbnail_kb:.1f} |")
             print(rows[-1], file=sys.stderr)
     return "\n".join(rows)
+
+
+FULL_PAGE_LINES = 30
+
+
+def _full_page(document: int, page: int) -> list[str]:
+    """A letter-sized page of the request's lines (7 × 10 inches, 30 lines of ~20
+    characters), numbered so no two pages are alike."""
+    lines = LINES["simplified"]
+    return [f"第{document}-{page}页", *(lines[(page + n) % len(lines)]
+                                       for n in range(FULL_PAGE_LINES - 1))]
 
 
 FILTERS = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC,

@@ -133,6 +133,27 @@ def test_a_pdf_page_turned_by_its_rotate_key_has_its_boxes_turned_with_it(
                             boxes_in_preview(page.words, entry))
 
 
+def test_tesseract_word_boxes_spell_the_text_and_cover_its_ink_in_the_preview(
+        tmp_path: Path) -> None:
+    """Tesseract gives a box per word (not per character), measured on the 300-dpi scan;
+    scaled into the preview they spell the page's text and lie on its ink."""
+    path = write_png(tmp_path / "scan.png", render_page(SIMPLIFIED_LINES[:3]))
+    with PreviewWriter(tmp_path / "previews") as previews:
+        [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
+                                       previews=previews))
+    [entry] = _manifest(tmp_path / "previews")
+    assert page.method == "ocr"
+    assert "".join(word.text for word in page.words) == "".join(page.text.split())
+    assert len(page.words) < len("".join(page.text.split()))  # words, not characters
+    assert (entry.width, entry.source_width) == (1200, 2100)
+    preview = _opened(tmp_path / "previews" / preview_name(1))
+    shown = [msgspec.to_builtins(box) for box in boxes_in_preview(page.words, entry)]
+    assert boxes_without_ink(preview, shown) == []
+    # Tesseract's boxes of Chinese words are loose (a character's box can be narrower
+    # than its ink), so somewhat more ink is outside them than with PP-OCR's.
+    assert ink_outside_boxes(preview, shown) < 0.1
+
+
 def test_extraction_without_a_writer_makes_no_previews(tmp_path: Path) -> None:
     path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:2]])
     [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine()))
