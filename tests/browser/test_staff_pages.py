@@ -290,5 +290,6 @@ def test_the_document_page_fits_a_ten_inch_tablet(
     page.set_viewport_size({"width": 800, "height": 1280})
     page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=漏水")
     expect(page.locator(".page-text mark").first).to_be_visible()
+    expect(page.locator(".history table").first).to_be_visible()  # its partial loaded
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 800
     page.screenshot(path=screenshots / "document-tablet.png")
