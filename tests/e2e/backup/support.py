@@ -4,6 +4,7 @@ back over HTTP to compare it with another."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -16,8 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
+from services.common.objectstore import ObjectStore, original_key
+from services.ingest.extraction import PageText
+from services.ingest.models import pages_key
 from tests.e2e.ingest.support import upload, wait_for_job
+from tests.e2e.retention.support import with_store
+from tests.fixtures.app import ArchiveServer
 from tests.support.rendering import LINES, write_digital_pdf
 
 CLI_TIMEOUT_S = 300
@@ -129,3 +136,29 @@ def search_hits(client: httpx.Client, query: str) -> set[str]:
 
 def latest_generation(backup: Path) -> str:
     return str(json.loads((backup / "latest.json").read_text())["generation"])
+
+
+def file_directly(server: ArchiveServer, number: int, *, size: int = 4096,
+                  text: str = "业主来函询问停车位") -> dict[str, Any]:
+    """A document of ``size`` bytes of its own, its original and page text stored as ingest
+    stores them and then registered, without extraction: archives too big to OCR here."""
+    content = (f"%PDF-1.7 letter {number}\n".encode() + os.urandom(size))[:size]
+    sha256 = hashlib.sha256(content).hexdigest()
+    page = PageText(number=1, text=f"{text} 第{number}号", confidence=100.0,
+                    method="text_layer", language=None, words=(), needs_review=False)
+
+    async def store(objects: ObjectStore) -> None:
+        await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
+        await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                                content_type="application/x-ndjson")
+
+    with_store(server.settings, store)
+    with server.client(server.service_token()) as client:
+        response = client.post("/registry/documents", json={
+            "sha256": sha256, "household": "A-1201", "category": "correspondence",
+            "title": f"来函{number}", "filed_at": "2024-03-01",
+            "media_type": "application/pdf", "size_bytes": size, "pages": 1,
+            "filed_by": "wang"})
+    assert response.status_code == 201, response.text
+    document: dict[str, Any] = response.json()
+    return document
