@@ -19,7 +19,6 @@ from services.backup.models import (
     DatabaseDump,
     KeyFile,
     KeyName,
-    LastBackup,
     Latest,
     Manifest,
     Progress,
@@ -29,6 +28,7 @@ from services.backup.models import (
 )
 from services.backup.objects import ObjectsOut, is_content
 from services.backup.stores import BackupStore, open_backup_store
+from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import Conflict, NotFound
@@ -36,8 +36,6 @@ from services.common.objectstore import ObjectStore, file_sha256, open_object_st
 
 MAX_PASSES = 3
 """Passes taken again when objects disappear while they are copied, before giving up."""
-LAST_BACKUP_KEY = "state/last-backup.json"
-"""Where the archive's own store records its last backup (``/metrics``)."""
 KEY_VARIABLES: dict[KeyName, str] = {"audit_key": "ARCHIVE_AUDIT_KEY",
                                      "secret_key": "ARCHIVE_SECRET_KEY"}
 
@@ -111,10 +109,10 @@ class _Backup:
             keys_carried=[key.name for key in keys if key.sha256 is not None],
             keys_left_out=[key.name for key in keys if key.sha256 is None],
             altered=manifest.altered, generations_pruned=pruned[0], blobs_pruned=pruned[1])
-        await self.store.put_bytes(LAST_BACKUP_KEY, msgspec.json.encode(LastBackup(
+        await record_backup(self.store, LastBackup(
             generation=generation, finished_at=report.finished_at,
             destination=report.destination, objects=report.objects,
-            bytes=report.bytes_total)), content_type="application/json")
+            bytes=report.bytes_total))
         return report
 
     async def _snapshot(self, present: set[str]) -> list[DatabaseDump]:

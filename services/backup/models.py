@@ -85,16 +85,6 @@ class Latest(Struct):
     finished_at: datetime
 
 
-class LastBackup(Struct):
-    """What the archive's own store records of its last backup (``/metrics``)."""
-
-    generation: str
-    finished_at: datetime
-    destination: str
-    objects: int
-    bytes: int
-
-
 class BackupReport(Struct):
     generation: str
     destination: str

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import msgspec
 
-from services.backup.backup import KEY_VARIABLES, LAST_BACKUP_KEY, read_manifest
+from services.backup.backup import KEY_VARIABLES, read_manifest
 from services.backup.databases import check_empty, finish_databases, restore_database
 from services.backup.models import (
     LATEST,
     KeyFile,
-    LastBackup,
     Latest,
     Manifest,
     Progress,
@@ -39,6 +38,7 @@ from services.backup.named import named_originals
 from services.backup.objects import ObjectsIn, original_sha256
 from services.backup.stores import BackupStore, open_backup_store
 from services.backup.verify import verify_restored
+from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import ConfigError, Conflict, NotFound
@@ -85,11 +85,10 @@ class _Restore:
             original_sha256(stored.key) for stored in wanted}
         objects = ObjectsIn(self.store, self.backup, self.progress)
         await objects.restore(wanted)
-        await self.store.put_bytes(LAST_BACKUP_KEY, msgspec.json.encode(LastBackup(
+        await record_backup(self.store, LastBackup(
             generation=manifest.generation, finished_at=manifest.finished_at,
             destination=self.backup.where, objects=len(manifest.objects),
-            bytes=sum(stored.size for stored in manifest.objects))),
-            content_type="application/json")
+            bytes=sum(stored.size for stored in manifest.objects)))
         checked = await verify_restored(self.settings, clock=self.clock,
                                         progress=self.progress)
         return RestoreReport(

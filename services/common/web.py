@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest
+from services.common.metrics import Sampler
 
 log = logging.getLogger("archive.http")
 
@@ -47,6 +48,8 @@ class ServicePart:
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     verifier: PrincipalVerifier | None = None
     """The registry checks accounts itself; the other services ask it over HTTP."""
+    samplers: dict[str, Sampler] = field(default_factory=dict)
+    """Series read from the service's state at each scrape of ``/metrics``."""
 
 
 def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None
