@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from services.common.auth import TokenCodec
+from services.common.auth import SERVICE_ROLE, Principal, TokenCodec
 from services.common.errors import TooManyRequests, Unauthorized
 from services.registry.accounts.models import NewUser, UserChange
 from services.registry.accounts.repository import AccountsRepository
@@ -57,7 +57,8 @@ async def test_every_change_of_an_account_is_audited_with_who_made_it(
     await accounts.change_own_password("li", "a new password", "another password",
                                        address="10.0.0.7")
     await accounts.deactivate("li", by="root")
-    entries = await registry.services.journal.entries(AuditQuery())
+    entries = await registry.services.journal.entries(
+        Principal(username="service:tests", roles=(SERVICE_ROLE,)), AuditQuery())
     assert [(e.action, e.username, e.detail["user"]) for e in entries] == [
         ("user_created", "root", "li"), ("user_changed", "root", "li"),
         ("password_reset", "root", "li"), ("password_changed", "li", "li"),
