@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.ocr
 
 METRICS_TOKEN = "prometheus-scrape-token-" + "p" * 24
 SECRET_KEY = "test-secret-key-" + "x" * 32
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 PROMISED = {
     "archive_jobs", "archive_job_oldest_age_seconds", "archive_ocr_pages",
     "archive_extraction_failures", "archive_jobs_failed", "archive_feed_lag_events",
@@ -109,6 +111,19 @@ def test_every_promised_series_is_there_and_every_source_answered(server: Archiv
         assert value(samples, "archive_metrics_source_up", source=source) == 1.0
     for consumer in ("search", "retention"):
         assert ("archive_feed_lag_events", frozenset({("consumer", consumer)})) in samples
+
+
+def test_the_deployed_alerts_watch_only_series_the_archive_exposes(server: ArchiveServer
+                                                                   ) -> None:
+    rules = (DEPLOY / "prometheus" / "alerts.yml").read_text()
+    watched = set(re.findall(r"\barchive_[a-z_]+\b", rules))
+    assert {"archive_job_oldest_age_seconds", "archive_feed_lag_events",
+            "archive_fixity_last_run_findings",
+            "archive_backup_last_success_timestamp_seconds"} <= watched
+    assert watched - families(server.url) == set()
+    scrape_config = (DEPLOY / "prometheus" / "prometheus.yml").read_text()
+    assert "metrics_path: /metrics" in scrape_config
+    assert "/run/secrets/archive_metrics_token" in scrape_config
 
 
 def test_a_scan_read_moves_the_done_jobs_and_the_ocr_pages(server: ArchiveServer,
