@@ -35,6 +35,7 @@ def _register() -> None:
     from services.cli import (
         accounts,
         audit,
+        backup,
         derive,
         fixity,
         ingest,
@@ -63,6 +64,8 @@ def _register() -> None:
     main.add_command(fixity.fixity)
     main.add_command(loans.loans)
     main.add_command(stats.stats)
+    main.add_command(backup.backup)
+    main.add_command(backup.restore)
 
 
 _register()

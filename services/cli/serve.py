@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import click
-from sqlalchemy.engine import make_url
 
 from services.app import create_app
 from services.common.auth import TokenCodec
@@ -13,7 +12,7 @@ from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
 from services.common.context import PART_NAMES, SERVICE_NAMES, Context, PartName
 from services.common.logs import configure_logging
-from services.common.migrations import migrate_all
+from services.common.migrations import migrate_configured
 from services.server import build_server, ensure_port_free
 from services.server import serve as run_server
 
@@ -53,12 +52,6 @@ def migrate() -> None:
     grants the role of ARCHIVE_DATABASE_URL what the services need: on the audit log,
     INSERT and SELECT only."""
     settings = load_settings()
-    app_role = None
-    if settings.migration_database_url and settings.database_url:
-        app_role = make_url(settings.database_url).username
-        if app_role == make_url(settings.migration_database_url).username:
-            app_role = None
-    migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
-                app_role=app_role)
+    app_role = migrate_configured(settings)
     granted = f"; role {app_role} may only insert and read audit rows" if app_role else ""
     click.echo("migrated: " + ", ".join(SERVICE_NAMES) + granted)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from services.common.auth import TokenCodec
 from services.common.clock import Clock
 from services.common.config import Settings
+from services.common.metrics import Metrics
 
 ServiceName = Literal["registry", "ingest", "search"]
 SERVICE_NAMES: tuple[ServiceName, ...] = ("registry", "ingest", "search")
@@ -25,6 +26,8 @@ class Context:
     self_url: str
     """Where this process answers; peers default to it when they run in the same process."""
     hosted: tuple[PartName, ...]
+    metrics: Metrics = field(default_factory=Metrics)
+    """This process's metrics, which the hosted services add their series to."""
 
     def peer_url(self, service: ServiceName) -> str:
         configured = {

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest
+from services.common.metrics import Sampler
 
 log = logging.getLogger("archive.http")
 
@@ -50,6 +51,8 @@ class ServicePart:
     own_auth: list[str] = field(default_factory=list)
     """Path patterns whose requests this part authenticates itself (the staff pages sign
     people in with a cookie), left alone by the bearer-token middleware."""
+    samplers: dict[str, Sampler] = field(default_factory=dict)
+    """Series read from the service's state at each scrape of ``/metrics``."""
 
 
 def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None

@@ -35,6 +35,7 @@ import msgspec
 
 from services.common.clients.registry import ExtractionSummary
 from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.metrics import Metrics
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
@@ -89,6 +90,8 @@ class Extracted(msgspec.Struct, frozen=True, kw_only=True):
     pages: int
     summary: ExtractionSummary
     language: OcrLanguage | None
+    ocr_pages: int = 0
+    """Pages read by OCR (the others had a usable text layer)."""
 
 
 class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
@@ -126,7 +129,8 @@ def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
     except ArchiveError as exc:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
-    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages))
+    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages),
+                     ocr_pages=sum(page.method == "ocr" for page in pages))
 
 
 def derive_to_file(task: DeriveTask) -> Derived | ExtractionFailed:
@@ -182,8 +186,10 @@ def _language(pages: list[PageText]) -> OcrLanguage | None:
 class ExtractionPool:
     """A process pool sized to the cores; rebuilt when one of its processes dies."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, *, metrics: Metrics | None = None) -> None:
+        """``metrics`` counts the pages read by OCR (default: counted nowhere)."""
         self.processes = processes
+        self.metrics = metrics or Metrics()
         self._pool: ProcessPoolExecutor | None = None
         self._running: set[Path] = set()
 
@@ -197,9 +203,12 @@ class ExtractionPool:
         """Extract in a child process; raises ``ExtractionDied`` if the child dies."""
         self._running.add(task.pid_file)
         try:
-            return await self._in_child(extract_to_file, task)
+            outcome = await self._in_child(extract_to_file, task)
         finally:
             self._running.discard(task.pid_file)
+        if isinstance(outcome, Extracted):
+            self.metrics.ocr_pages.inc(outcome.ocr_pages)
+        return outcome
 
     async def derive(self, task: DeriveTask) -> Derived | ExtractionFailed:
         """Make previews in a child process; raises ``ExtractionDied`` if the child dies."""

@@ -45,6 +45,7 @@ from services.common.errors import (
     NotFound,
     PermanentJobError,
 )
+from services.common.metrics import Metrics
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import ExtractionLimits, OcrEngine
@@ -90,7 +91,9 @@ class IngestWorker:
     def __init__(self, queue: JobQueue, store: ObjectStore, registrar: Registrar,
                  pool: ExtractionPool, *, engine: OcrEngine, limits: ExtractionLimits,
                  lease_s: float, concurrency: int, scratch_dir: Path,
-                 poll_s: float = 1.0, stall_grace_s: float = 30.0) -> None:
+                 poll_s: float = 1.0, stall_grace_s: float = 30.0,
+                 metrics: Metrics | None = None) -> None:
+        """``metrics`` counts failed attempts by reason (default: counted nowhere)."""
         self.queue = queue
         self.store = store
         self.derived = DerivedText(store)
@@ -109,6 +112,7 @@ class IngestWorker:
         # writing into the directory of the job it was given.
         self.scratch_dir = scratch_dir / self.name
         self._wake = asyncio.Event()
+        self.failures = (metrics or Metrics()).extraction_failures
 
     def wake(self) -> None:
         """A job was enqueued: look now instead of at the next poll."""
@@ -174,9 +178,11 @@ class IngestWorker:
             await self._fail(job, exc.code, f"the registry refused the document: {exc.detail}")
         except ArchiveError as exc:
             log.warning("job %s will be retried: %s (%s)", job.job_id, exc.detail, exc.code)
+            self.failures.labels(reason=exc.code).inc()
             await self.queue.retry(job.job_id, self.name, error=exc.detail, code=exc.code)
         except Exception as exc:  # a bug: keep the worker alive, retry, and log it
             log.exception("job %s failed unexpectedly", job.job_id)
+            self.failures.labels(reason="internal_error").inc()
             await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
                                    code="internal_error")
         finally:
@@ -211,6 +217,7 @@ class IngestWorker:
 
     async def _fail(self, job: Job, code: str, detail: str) -> None:
         log.warning("job %s failed: %s (%s)", job.job_id, detail, code)
+        self.failures.labels(reason=code).inc()
         await self.queue.fail(job.job_id, self.name, error=detail, code=code)
 
     async def _steps(self, job: Job, work: Path) -> tuple[str, int]:

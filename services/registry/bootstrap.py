@@ -50,6 +50,7 @@ from services.registry.lending.grants import LoanGrants
 from services.registry.lending.handover import HandoverService
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.service import LendingService
+from services.registry.metrics import RegistrySampler
 from services.registry.retention.signatures import WitnessSeal
 from services.registry.retention.wiring import RetentionServices
 from services.registry.schedule.api import ScheduleController
@@ -154,5 +155,5 @@ def build(ctx: Context) -> ServicePart:
         on_shutdown=[retention.stop, escalation.stop, upkeep.stop, ingest.close,
                      engine.dispose],
         readiness={"registry.database": database, "registry.audit": audit_protection},
-        verifier=accounts,
+        verifier=accounts, samplers={"registry": RegistrySampler(engine, ctx.clock)},
     )
