@@ -55,11 +55,12 @@ class DerivedPreviews:
 
     async def save(self, sha256: str, directory: Path) -> None:
         """Store what a ``PreviewWriter`` wrote into ``directory``: every page's preview
-        and thumbnail, then the list of them. Replaces earlier previews of the pages."""
+        and thumbnail (none for a page listed ``on_view``), then the list of them.
+        Replaces earlier previews of the pages."""
         manifest = directory / MANIFEST_NAME
         pages = _decode(await asyncio.to_thread(manifest.read_bytes))
         files = [(directory / name(page.number), page_image_key(sha256, page.number, size))
-                 for page in pages for name, size in _FILES]
+                 for page in pages if not page.on_view for name, size in _FILES]
         slots = asyncio.Semaphore(CONCURRENT_PUTS)
 
         async def put(path: Path, key: str) -> None:
