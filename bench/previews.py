@@ -11,11 +11,17 @@ It reports per format the CPU seconds a page costs each way (CPU time, unlike wa
 hardly moves when other work shares the machine), the difference (what the previews
 cost), and the bytes of a page's preview and thumbnail.
 
+A digital PDF's page (text layer) only has its preview listed at ingest; its images are
+made on its first view (``page_preview_files``). The digital rows therefore show what
+listing costs, and a second table what a first view costs in CPU (render at preview
+size, encode the preview and thumbnail), per page, for the same digital PDFs.
+``--digital-only`` skips the scanned formats (no OCR engine is loaded).
+
 ``--choices`` times, on one noisy 300-dpi page, the settings the preview's encoder was
 chosen from (resampling filter × WebP method): CPU ms and KB.
 
 Run: ``.venv/bin/python bench/previews.py [--pages-per-format 12] [--engine ppocr]
-[--digital-pages 200] [--choices]``.
+[--digital-pages 200] [--digital-only] [--choices]``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +53,7 @@ from services.ingest.extraction import (
     PreviewWriter,
     TesseractEngine,
     extract_document,
+    page_preview_files,
 )
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.extraction.previews import (
@@ -100,24 +108,53 @@ def _sizes(directory: Path, name: Callable[[int], str], pages: int) -> int:
                for number in range(1, pages + 1) if (directory / name(number)).exists())
 
 
-def cost_table(root: Path, engine: str, pages_per_format: int, digital_pages: int) -> str:
-    scanned = corpus(root, pages_per_format, list(PAGES_PER_FILE))
-    documents = {kind: [str(d.path) for d in scanned if d.kind == kind]
-                 for kind in PAGES_PER_FILE}
+def first_view(path: str) -> tuple[float, int, int]:
+    """Runs in a worker process: every page of a digital PDF made as on its first view;
+    CPU seconds, pages, and the bytes of the previews."""
+    pages = len(pdfium.PdfDocument(path))
+    started = time.process_time()
+    made = [page_preview_files(Path(path), number, limits=ExtractionLimits())
+            for number in range(1, pages + 1)]
+    return time.process_time() - started, pages, sum(len(m.preview) for m in made)
+
+
+def digital_documents(root: Path, digital_pages: int) -> dict[str, list[str]]:
+    root.mkdir(parents=True, exist_ok=True)
     per_file = 50
     files = range(max(1, digital_pages // per_file))
-    documents["digital"] = [
-        str(_digital_pdf(root / f"digital-{n}.pdf", str(n), pages=per_file).path)
-        for n in files]
-    documents["digital, full pages"] = [
-        str(write_digital_pdf(root / f"full-{n}.pdf", [_full_page(n, page)
-                                                       for page in range(per_file)]))
-        for n in files]
+    return {
+        "digital": [str(_digital_pdf(root / f"digital-{n}.pdf", str(n), pages=per_file).path)
+                    for n in files],
+        "digital, full pages": [
+            str(write_digital_pdf(root / f"full-{n}.pdf", [_full_page(n, page)
+                                                           for page in range(per_file)]))
+            for n in files],
+    }
+
+
+def first_view_table(documents: dict[str, list[str]]) -> str:
+    rows = ["| format | pages | first view CPU ms/page (render at preview size, encode "
+            "preview and thumbnail) | preview KB/page |", "| --- | ---: | ---: | ---: |"]
+    with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for kind, paths in documents.items():
+            runs = list(pool.map(first_view, paths))
+            pages = sum(run[1] for run in runs)
+            rows.append(f"| {kind} | {pages} | {sum(run[0] for run in runs) * 1000 / pages:.0f}"
+                        f" | {sum(run[2] for run in runs) / pages / 1024:.0f} |")
+    return "\n".join(rows)
+
+
+def cost_table(root: Path, engine: str, pages_per_format: int, digital_pages: int, *,
+               digital_only: bool = False) -> str:
+    kinds = [] if digital_only else list(PAGES_PER_FILE)
+    scanned = corpus(root, pages_per_format, kinds) if kinds else []
+    documents = {kind: [str(d.path) for d in scanned if d.kind == kind] for kind in kinds}
+    documents.update(digital_documents(root, digital_pages))
     rows = ["| format | pages | CPU s/page without previews | with previews | previews cost "
             "ms/page | preview KB/page | thumbnail KB/page |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     with ProcessPoolExecutor(CORES, mp_context=multiprocessing.get_context("spawn")) as pool:
-        warm = documents["jpeg"][:CORES]
+        warm = documents["jpeg" if kinds else "digital"][:CORES]
         list(pool.map(extract, [(engine, path, True) for path in warm]))
         for kind, paths in documents.items():
             items = [(engine, path, previews) for path in paths for previews in (False, True)]
@@ -178,6 +215,8 @@ def main() -> None:
     parser.add_argument("--pages-per-format", type=int, default=12)
     parser.add_argument("--digital-pages", type=int, default=200)
     parser.add_argument("--engine", choices=ENGINES, default="ppocr")
+    parser.add_argument("--digital-only", action="store_true",
+                        help="only the digital PDFs' rows (no OCR), and their first views")
     parser.add_argument("--choices", action="store_true",
                         help="time the encoder settings instead")
     args = parser.parse_args()
@@ -187,7 +226,10 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-previews-"))
     try:
         print(f"{CORES} cores, engine {args.engine}", file=sys.stderr)
-        print(cost_table(root, args.engine, args.pages_per_format, args.digital_pages))
+        print(cost_table(root, args.engine, args.pages_per_format, args.digital_pages,
+                         digital_only=args.digital_only))
+        print()
+        print(first_view_table(digital_documents(root / "first-view", args.digital_pages)))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

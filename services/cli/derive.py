@@ -5,7 +5,8 @@ The command lists the documents the caller can see (the registry's catalogue), t
 ingest to make each one's previews (``POST /ingest/documents/{id}/derive``), two at a
 time so both of a small server's extraction processes stay busy. With ``--missing``
 ingest skips a document whose previews are all stored, so running the command again
-after an interruption continues where it stopped.
+after an interruption continues where it stopped. A digital PDF's pages (text layer) are
+only listed, as at ingest: their images are made on each page's first view.
 """
 
 from __future__ import annotations

@@ -141,6 +141,8 @@ def build(ctx: Context) -> ServicePart:
     ingest = IngestService(queue, store, registry, catalogue=registry,
                            max_upload_bytes=settings.max_upload_bytes, clock=ctx.clock,
                            lock_on_write=lock_on_write(settings),
+                           limits=ExtractionLimits.from_settings(settings),
+                           scratch_dir=settings.data_dir / "ingest" / "work",
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
     # Scale-out API servers have no workers: re-reading gets processes of its own there.

@@ -4,10 +4,12 @@
 1. answer as if it did not exist when the caller may not know it exists (the registry
    decides: the caller's clearance), and refuse a destroyed one (409 ``destroyed``);
 2. with ``missing``, skip it when every page's preview and thumbnail and their list are
-   stored, so a re-run of ``archive derive --missing`` continues where the last stopped;
+   stored (a text-layer page's listed ``on_view`` need not be), so a re-run of
+   ``archive derive --missing`` continues where the last stopped;
 3. decode the original's pages again in an extraction process, without OCR, writing
    each page's preview turned as its current reading turned it, and give text-layer
-   pages without character boxes their text layer's (``derive_pages``);
+   pages without character boxes their text layer's (``derive_pages``); a text-layer
+   page's preview is only listed, as at ingest, and made on its first view;
 4. store the previews and, when boxes were added, the page texts with them, both only if
    the text was not read again meanwhile (``archive reocr`` stores its own previews, with
    its own boxes). The text is the same text: no new version.

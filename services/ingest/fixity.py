@@ -8,8 +8,8 @@ A run SHALL, for every catalogue record (the registry's, paged by document id):
    (a permanent one: locked at all) (security): else ``original_unlocked``; its page
    texts are there, a line per page (usability): else ``text_missing`` or
    ``text_incomplete``; every older version of the texts its history lists is kept: else
-   ``text_version_missing``; every page's preview and thumbnail are there (usability):
-   else ``preview_missing``;
+   ``text_version_missing``; every page's preview and thumbnail are there (usability),
+   except a PDF text-layer page's, made on its first view: else ``preview_missing``;
 2. destroyed documents: the original is gone, unless its retention lock has not passed
    yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
    destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;
@@ -412,7 +412,8 @@ class FixityChecker:
                 if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
 
     async def _check_previews(self, entry: FixityEntry) -> list[FixityFinding]:
-        """Each page's preview and thumbnail, and their list, are stored."""
+        """Each page's preview and thumbnail, and their list, are stored (a page listed
+        ``on_view`` has its images made when first viewed: not missing before)."""
         if entry.pages == 0:
             return []
         missing = await DerivedPreviews(self.store).missing(entry.sha256, entry.pages)

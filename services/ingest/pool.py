@@ -4,9 +4,10 @@
 processes: the server's threads and event loop are never forked). In the child,
 ``extract_to_file`` writes each page's ``PageText`` as one JSON line to
 ``task.pages_out`` as soon as it is read, and its preview and thumbnail into
-``task.previews_out``, so memory holds one page at a time and the parent can watch
-progress by the file's size. The child's pid is written to ``task.pid_file`` so a hung
-extraction can be stopped on its own (``kill``). ``ExtractionPool.derive`` runs a
+``task.previews_out`` (a text-layer page's only listed: made on first view), so memory
+holds one page at a time and the parent can watch progress by the file's size. The
+child's pid is written to ``task.pid_file`` so a hung extraction can be stopped on its own
+(``kill``). ``ExtractionPool.derive`` runs a
 ``DeriveTask`` (``derive_to_file``): the previews of a document extracted before them.
 
 Failures reach the parent as:

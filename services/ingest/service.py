@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Protocol
 
 import msgspec
@@ -42,7 +43,13 @@ from services.common.errors import BadRequest, Conflict, Forbidden, NotFound, Va
 from services.common.models import CATEGORIES, HOUSEHOLD_RE, SecurityLevel, security_rank
 from services.common.objectstore import ObjectStore, original_key, store_original
 from services.ingest.derived import DerivedText
-from services.ingest.extraction import MediaType, PagePreview, boxes_in_preview, sniff_media_type
+from services.ingest.extraction import (
+    ExtractionLimits,
+    MediaType,
+    PagePreview,
+    boxes_in_preview,
+    sniff_media_type,
+)
 from services.ingest.fixity import FixityRun
 from services.ingest.jobs import Job, JobQueue, JobStatus
 from services.ingest.models import (
@@ -55,7 +62,7 @@ from services.ingest.models import (
     UploadMetadata,
     UploadReceipt,
 )
-from services.ingest.previews import DerivedPreviews, PreviewSize, no_preview
+from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
 
 COMPANY_CATEGORIES = ("policy",)
 """Company documents (公司文件与制度) belong to no household."""
@@ -143,14 +150,15 @@ def job_view(job: Job) -> JobView:
 class IngestService:
     def __init__(self, queue: JobQueue, store: ObjectStore, registry: AccessDecider, *,
                  catalogue: Catalogue, max_upload_bytes: int, clock: Clock,
-                 lock_on_write: timedelta, on_enqueued: Callable[[], None] | None = None
-                 ) -> None:
+                 lock_on_write: timedelta, limits: ExtractionLimits, scratch_dir: Path,
+                 on_enqueued: Callable[[], None] | None = None) -> None:
         self.queue = queue
         self.store = store
         self.registry = registry
         self.catalogue = catalogue
         self.derived = DerivedText(store)
         self.previews = DerivedPreviews(store)
+        self.on_view = PreviewsOnView(store, limits=limits, scratch_dir=scratch_dir)
         self.max_upload_bytes = max_upload_bytes
         self.clock = clock
         self.lock_on_write = lock_on_write
@@ -265,10 +273,12 @@ class IngestService:
                          size: PreviewSize) -> PageImageFile:
         """Page ``number``'s preview or thumbnail, if the registry lets the token's user
         read the content (view-only is enough); ``NotFound`` ``unknown_page`` past the
-        document, ``no_preview`` for a document filed before previews."""
+        document, ``no_preview`` for a document filed before previews. A text-layer
+        page's is made on its first view (``PreviewsOnView``)."""
         record = (await self._decided(user_token, document_id, "read_text")).record
-        await self._page_preview(record, number)
-        data = await self.previews.image(record.sha256, number, size)
+        preview = await self._page_preview(record, number)
+        data = await (self.on_view.image(record.sha256, number, size) if preview.on_view
+                      else self.previews.image(record.sha256, number, size))
         version = await self.derived.current_version(record.sha256)
         return PageImageFile(data=data, etag=f'"{record.sha256}-{number}-v{version}"')
 

@@ -17,15 +17,19 @@ default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
    lines with their confidence, engine, ``needs_review``); a text-layer page's boxes come
    from its characters (``pdf``);
 7. when given a ``PreviewWriter``, write the page's preview and thumbnail, upright, from
-   the image already decoded for it (a text-layer page is rendered small for it)
-   (``previews``). ``derive_pages`` does only this for a document read before previews
-   existed.
+   the image already decoded for it; a text-layer page's preview is only listed, and made
+   on its first view (``page_preview_files``) (``previews``). ``derive_pages`` does only
+   this for a document read before previews existed.
 
 It MAY be stopped between pages; nothing it does outside its own process needs undoing.
 """
 
 from services.ingest.extraction.cjk import remove_cjk_spaces
-from services.ingest.extraction.document import derive_pages, extract_document
+from services.ingest.extraction.document import (
+    derive_pages,
+    extract_document,
+    page_preview_files,
+)
 from services.ingest.extraction.engine import OcrEngine, PageImage, TesseractEngine
 from services.ingest.extraction.models import (
     ExtractionLimits,
@@ -42,6 +46,7 @@ from services.ingest.extraction.models import (
 from services.ingest.extraction.previews import (
     PageBox,
     PagePreview,
+    PreviewFiles,
     PreviewWriter,
     boxes_in_preview,
 )
@@ -59,6 +64,7 @@ __all__ = [
     "PageImage",
     "PagePreview",
     "PageText",
+    "PreviewFiles",
     "PreviewWriter",
     "Rotation",
     "TesseractEngine",
@@ -67,6 +73,7 @@ __all__ = [
     "boxes_in_preview",
     "derive_pages",
     "extract_document",
+    "page_preview_files",
     "read_media_type",
     "remove_cjk_spaces",
     "sniff_media_type",

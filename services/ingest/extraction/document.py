@@ -23,9 +23,9 @@ from services.ingest.extraction.models import (
     PageText,
     Rotation,
 )
-from services.ingest.extraction.pdf import TextLayer, open_pdf
+from services.ingest.extraction.pdf import TextLayer, open_pdf, render_preview
 from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
-from services.ingest.extraction.previews import PreviewWriter
+from services.ingest.extraction.previews import PreviewFiles, PreviewWriter, encoded
 from services.ingest.extraction.sniffing import read_media_type
 
 TEXT_LAYER_CONFIDENCE = 100.0
@@ -51,7 +51,8 @@ def extract_document(
     previews: PreviewWriter | None = None,
 ) -> Iterator[PageText]:
     """The text of each page of the original at ``path``, yielded as each page is done,
-    each page's preview written to ``previews`` from the image already decoded for it.
+    each page's preview written to ``previews`` from the image already decoded for it (a
+    text-layer page's only listed there, made on its first view: ``page_preview_files``).
 
     Blocking and CPU-bound: call it in a worker process, never on an event loop. The caller
     runs one such process per core (e.g. a ``ProcessPoolExecutor`` sized to the cores, or
@@ -74,7 +75,7 @@ def extract_document(
       ``DependencyUnavailable`` the OCR engine is not installed (retrying later may help)
     """
     media_type = read_media_type(path)
-    with _open_pages(path, media_type, limits, previews=previews is not None) as document:
+    with _open_pages(path, media_type, limits) as document:
         _check_page_count(document, limits)
         reader, engine_name = _page_reader(engine, hint=language, limits=limits)
         for number, content in enumerate(document.pages(), start=1):
@@ -91,7 +92,8 @@ def extract_document(
 def derive_pages(path: Path, *, limits: ExtractionLimits, pages: Iterable[PageText],
                  previews: PreviewWriter) -> Iterator[PageText]:
     """For a document extracted before previews existed: each page's preview written to
-    ``previews`` (turned as its reading in ``pages``, the current text, says), and each of
+    ``previews`` (turned as its reading in ``pages``, the current text, says; a text-layer
+    page's only listed, made on its first view as at ingest), and each of
     ``pages`` yielded back, a text-layer page without character boxes given its text
     layer's. No OCR: the text is not read again.
 
@@ -99,7 +101,7 @@ def derive_pages(path: Path, *, limits: ExtractionLimits, pages: Iterable[PageTe
     ``PermanentJobError`` ``text_mismatch`` when ``pages`` are not the original's pages.
     """
     media_type = read_media_type(path)
-    with _open_pages(path, media_type, limits, previews=True) as document:
+    with _open_pages(path, media_type, limits) as document:
         _check_page_count(document, limits)
         known = iter(pages)
         for number, content in enumerate(document.pages(), start=1):
@@ -133,8 +135,17 @@ def _write_preview(previews: PreviewWriter, number: int, content: TextLayer | Pa
                    rotation: Rotation) -> None:
     if isinstance(content, PageImage):
         previews.write(number, content.pixels, rotation=rotation)
-    elif content.preview is not None:
-        previews.write(number, content.preview, source_size=content.size)
+    else:
+        # A text-layer page's preview costs ten times its reading; most are never viewed.
+        previews.defer(number, content.size)
+
+
+def page_preview_files(path: Path, number: int, *, limits: ExtractionLimits) -> PreviewFiles:
+    """The preview and thumbnail of page ``number`` of the PDF at ``path``, a page whose
+    preview was listed ``on_view`` (its text layer was read): rendered at preview size,
+    upright as the PDF shows it. Blocking (pdfium is not thread-safe: one call at a time
+    in a process). Raises ``PermanentJobError`` as ``render_preview``."""
+    return encoded(render_preview(path, number, max_image_pixels=limits.max_image_pixels))
 
 
 def _spells(layer: TextLayer, text: str) -> bool:
@@ -157,14 +168,12 @@ def _page_reader(engine: OcrEngine, *, hint: OcrLanguage | None,
                            languages=limits.languages), "tesseract"
 
 
-def _open_pages(
-    path: Path, media_type: MediaType, limits: ExtractionLimits, *, previews: bool
-) -> AbstractContextManager[_PageSource]:
+def _open_pages(path: Path, media_type: MediaType, limits: ExtractionLimits
+                ) -> AbstractContextManager[_PageSource]:
     if media_type == "application/pdf":
         return open_pdf(path, max_image_pixels=limits.max_image_pixels,
                         max_page_text_chars=limits.max_page_text_chars,
-                        max_document_text_chars=limits.max_document_text_chars,
-                        render_previews=previews)
+                        max_document_text_chars=limits.max_document_text_chars)
     return open_raster(path, media_type, max_image_pixels=limits.max_image_pixels)
 
 

@@ -3,7 +3,8 @@
 pypdfium2 rather than pdfplumber: it reads a page's text about 50× faster, and none of
 pdfplumber's layout analysis (tables, columns) is needed to index or show page text.
 A text-layer page comes with a box per character, in the pixels of the page as rendered
-at ``RENDER_DPI`` (what OCR would have read), and, when asked, a rendering for its preview.
+at ``RENDER_DPI`` (what OCR would have read); its preview is rendered on its first view
+(``render_preview``), not while it is read.
 """
 
 from __future__ import annotations
@@ -54,25 +55,22 @@ class TextLayer:
     """A page's own text, good enough to use without OCR: ``words`` has a box per
     character (their texts in order are ``text`` without whitespace; empty if the text
     layer's characters do not spell its text) in the pixels of the page rendered at
-    ``RENDER_DPI``, which is ``size``; ``preview`` is the page rendered for its preview
-    (only when ``PdfPages`` was asked for one)."""
+    ``RENDER_DPI``, which is ``size``."""
 
     text: str
     words: tuple[WordBox, ...]
     size: tuple[int, int]
-    preview: Image.Image | None = None
 
 
 class PdfPages:
     """An opened PDF; ``pages()`` reads one page at a time and closes it before the next."""
 
     def __init__(self, pdf: Any, *, max_image_pixels: int, max_page_text_chars: int,
-                 max_document_text_chars: int, render_previews: bool = False) -> None:
+                 max_document_text_chars: int) -> None:
         self._pdf = pdf  # pypdfium2 is untyped
         self._max_image_pixels = max_image_pixels
         self._max_page_text_chars = max_page_text_chars
         self._text_chars_left = max_document_text_chars
-        self._render_previews = render_previews
 
     @property
     def page_count(self) -> int:
@@ -118,15 +116,19 @@ class PdfPages:
         return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
     def _text_layer(self, page: Any, textpage: Any, text: str, number: int) -> TextLayer:
-        width_pt, height_pt = page.get_size()
-        size = (max(1, round(width_pt * RENDER_DPI / _POINTS_PER_INCH)),
-                max(1, round(height_pt * RENDER_DPI / _POINTS_PER_INCH)))
+        size = _rendered_size(page)
         words = character_boxes(textpage, _page_to_pixels(page, size), size)
         if "".join(word.text for word in words) != "".join(text.split()):
             words = ()  # boxes that do not spell the text would mark the wrong characters
-        preview = (_render_preview(page, number, size, self._max_image_pixels)
-                   if self._render_previews else None)
-        return TextLayer(text=text, words=words, size=size, preview=preview)
+        return TextLayer(text=text, words=words, size=size)
+
+
+def _rendered_size(page: Any) -> tuple[int, int]:
+    """The page's size in pixels at ``RENDER_DPI``, as the PDF shows it (turned by its
+    ``/Rotate``)."""
+    width_pt, height_pt = page.get_size()
+    return (max(1, round(width_pt * RENDER_DPI / _POINTS_PER_INCH)),
+            max(1, round(height_pt * RENDER_DPI / _POINTS_PER_INCH)))
 
 
 def _refuse_text_layer(reason: str, *, page: int) -> NoReturn:
@@ -137,14 +139,46 @@ def _refuse_text_layer(reason: str, *, page: int) -> NoReturn:
 
 @contextmanager
 def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
-             max_document_text_chars: int, render_previews: bool = False
-             ) -> Iterator[PdfPages]:
-    """Open the PDF at ``path``; its pages' text layers are refused past the caps, and
-    rendered for their previews if ``render_previews``.
+             max_document_text_chars: int) -> Iterator[PdfPages]:
+    """Open the PDF at ``path``; its pages' text layers are refused past the caps.
 
     Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``)."""
+    pdf = _opened(path)
     try:
-        pdf = pdfium.PdfDocument(path)
+        yield PdfPages(pdf, max_image_pixels=max_image_pixels,
+                       max_page_text_chars=max_page_text_chars,
+                       max_document_text_chars=max_document_text_chars)
+    finally:
+        pdf.close()
+
+
+def render_preview(path: Path, number: int, *, max_image_pixels: int) -> Image.Image:
+    """Page ``number`` of the PDF at ``path`` rendered in colour (a red seal matters to a
+    reader) directly at its preview's size: the size ``PreviewWriter.defer`` listed for
+    it. Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``, ``pixel_bomb``)."""
+    pdf = _opened(path)
+    try:
+        if not 1 <= number <= len(pdf):
+            raise PermanentJobError(f"the PDF has {len(pdf)} pages, not a page {number}",
+                                    code="corrupt_pdf", extra={"page": number})
+        with _reading(page=number):
+            page = pdf[number - 1]
+            try:
+                width, height = preview_size(_rendered_size(page), 0)
+                refuse_pixel_bomb(width, height, limit=max_image_pixels, page=number)
+                bitmap = page.render(scale=width / page.get_size()[0])
+                # pypdfium2 rounds the bitmap's sides up: at most a pixel more than listed.
+                rendered: Image.Image = bitmap.to_pil().crop((0, 0, width, height))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return rendered
+
+
+def _opened(path: Path) -> Any:
+    try:
+        return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise PermanentJobError(
@@ -157,13 +191,6 @@ def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
             "upload the original file again",
             code="corrupt_pdf",
         ) from exc
-    try:
-        yield PdfPages(pdf, max_image_pixels=max_image_pixels,
-                       max_page_text_chars=max_page_text_chars,
-                       max_document_text_chars=max_document_text_chars,
-                       render_previews=render_previews)
-    finally:
-        pdf.close()
 
 
 @contextmanager
@@ -236,17 +263,6 @@ def _render(page: Any, number: int, max_image_pixels: int) -> PageImage:
     bitmap = page.render(scale=scale, grayscale=True)
     pixels = ocr_pixels(bitmap.to_pil().copy())
     return PageImage(pixels=pixels, dpi=RENDER_DPI)
-
-
-def _render_preview(page: Any, number: int, size: tuple[int, int],
-                    max_image_pixels: int) -> Image.Image:
-    """The page in colour (a red seal matters to a reader) at its preview's size, where
-    ``size`` is the page's at ``RENDER_DPI``."""
-    width, height = preview_size(size, 0)
-    refuse_pixel_bomb(width, height, limit=max_image_pixels, page=number)
-    bitmap = page.render(scale=width / page.get_size()[0])
-    rendered: Image.Image = bitmap.to_pil().copy()
-    return rendered
 
 
 PagePoint = Callable[[float, float], tuple[float, float]]

@@ -9,14 +9,22 @@ Per page ``PreviewWriter.write`` SHALL:
    line to ``previews.jsonl`` saying how the preview relates to the page image's pixels,
    the space the page's word boxes are in (``boxes_in_preview`` maps one onto the other).
 
+A page with a usable PDF text layer needs no image to be read, and rendering and encoding
+its preview costs ten times reading it (bench/README.md, "Page previews"): for it
+``PreviewWriter.defer`` writes only the ``PagePreview`` line, its size computed as the
+rendering would have it, marked ``on_view``; the images are made on the page's first view
+(``render_pdf_page_preview``).
+
 Nothing here decodes an image: the decompression-bomb limits have been applied by the
 decoder that produced the page image.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -56,7 +64,9 @@ class PagePreview(Struct):
 
     ``source_width`` × ``source_height`` is the page image the page's boxes are measured
     in (a scan as decoded, a PDF page as rendered at 300 dpi); the preview is that image
-    turned ``rotation`` degrees clockwise and scaled to ``width`` × ``height``."""
+    turned ``rotation`` degrees clockwise and scaled to ``width`` × ``height``. With
+    ``on_view`` (a PDF text-layer page) the images are not made at ingest but on the page's
+    first view, at this size."""
 
     number: Annotated[int, msgspec.Meta(ge=1)]
     width: Pixels
@@ -64,6 +74,15 @@ class PagePreview(Struct):
     source_width: Pixels
     source_height: Pixels
     rotation: Rotation = 0
+    on_view: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewFiles:
+    """A page's preview and thumbnail, encoded as WebP."""
+
+    preview: bytes
+    thumbnail: bytes
 
 
 class PageBox(Struct):
@@ -143,25 +162,44 @@ class PreviewWriter:
             self._manifest.close()
             self._manifest = None
 
-    def write(self, number: int, image: Image.Image, *, rotation: Rotation = 0,
-              source_size: tuple[int, int] | None = None) -> PagePreview:
-        """The preview and thumbnail of page ``number`` from ``image`` (the page image, or
-        a smaller rendering of it when ``source_size`` gives the page image's size)."""
-        if self._manifest is None:
-            raise RuntimeError("PreviewWriter.write outside its with block")
-        source = source_size or image.size
+    def write(self, number: int, image: Image.Image, *,
+              rotation: Rotation = 0) -> PagePreview:
+        """The preview and thumbnail of page ``number`` from ``image``, its page image."""
         preview = preview_image(image, rotation)
-        preview.save(self.directory / preview_name(number), format="WEBP",
-                     quality=PREVIEW_QUALITY, method=WEBP_METHOD)
-        thumbnail = _scaled(preview, preview_size(preview.size, 0, max_width=THUMBNAIL_WIDTH))
-        thumbnail.save(self.directory / thumbnail_name(number), format="WEBP",
-                       quality=THUMBNAIL_QUALITY, method=WEBP_METHOD)
-        entry = PagePreview(number=number, width=preview.width, height=preview.height,
-                            source_width=source[0], source_height=source[1],
-                            rotation=rotation)
+        files = encoded(preview)
+        (self.directory / preview_name(number)).write_bytes(files.preview)
+        (self.directory / thumbnail_name(number)).write_bytes(files.thumbnail)
+        return self._listed(PagePreview(number=number, width=preview.width,
+                                        height=preview.height, source_width=image.width,
+                                        source_height=image.height, rotation=rotation))
+
+    def defer(self, number: int, source_size: tuple[int, int]) -> PagePreview:
+        """Page ``number`` listed without images, made on its first view: a PDF
+        text-layer page, upright as the PDF shows it, ``source_size`` at 300 dpi."""
+        width, height = preview_size(source_size, 0)
+        return self._listed(PagePreview(number=number, width=width, height=height,
+                                        source_width=source_size[0],
+                                        source_height=source_size[1], on_view=True))
+
+    def _listed(self, entry: PagePreview) -> PagePreview:
+        if self._manifest is None:
+            raise RuntimeError("PreviewWriter used outside its with block")
         self._manifest.write(msgspec.json.encode(entry) + b"\n")
         self._manifest.flush()
         return entry
+
+
+def encoded(preview: Image.Image) -> PreviewFiles:
+    """``preview`` (upright, at preview size) and its thumbnail as WebP."""
+    thumbnail = _scaled(preview, preview_size(preview.size, 0, max_width=THUMBNAIL_WIDTH))
+    return PreviewFiles(preview=_webp(preview, PREVIEW_QUALITY),
+                        thumbnail=_webp(thumbnail, THUMBNAIL_QUALITY))
+
+
+def _webp(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=quality, method=WEBP_METHOD)
+    return out.getvalue()
 
 
 def preview_image(image: Image.Image, rotation: Rotation) -> Image.Image:

@@ -1,8 +1,8 @@
 """Page previews, thumbnails and boxes end to end, over HTTP, on SQLite with the directory
 store and on PostgreSQL with SeaweedFS S3: scans of known text in every format ingest
 takes go through real OCR (PP-OCR), and the previews show each page upright with its
-boxes on its characters; access is the text's; fixity notices a lost preview and
-``archive derive --missing`` makes it again."""
+boxes on its characters; a digital PDF's pages get theirs on first view; access is the
+text's; fixity notices a lost preview and ``archive derive --missing`` makes it again."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,6 +332,89 @@ def test_fixity_reports_a_lost_thumbnail(archive: Archive, tmp_path: Path) -> No
     assert "archive derive --missing" in found[0]["detail"]
 
 
+def test_a_digital_pdf_page_is_made_on_first_view_then_served_from_the_store(
+        archive: Archive, tmp_path: Path) -> None:
+    filed = _fresh_digital(archive, tmp_path, "first-view")
+    stored_at_ingest = _stored_images(archive, filed.sha256, 1)
+    boxes_before = _boxes(archive.archivist, filed.document_id, 1)
+
+    preview_response = _get(archive.archivist, filed.document_id, 1, "preview")
+    stored_after_preview = _stored_images(archive, filed.sha256, 1)
+    thumbnail_response = _get(archive.archivist, filed.document_id, 1, "thumbnail")
+    preview, thumbnail = _image(preview_response), _image(thumbnail_response)
+    etag = preview_response.headers["etag"]
+    again = _get(archive.archivist, filed.document_id, 1, "preview")
+    unchanged = _get(archive.archivist, filed.document_id, 1, "preview",
+                     **{"If-None-Match": etag})
+    thumbnail_unchanged = _get(archive.archivist, filed.document_id, 1, "thumbnail",
+                               **{"If-None-Match": thumbnail_response.headers["etag"]})
+
+    assert stored_at_ingest == [False, False]
+    assert stored_after_preview == [True, True]  # the thumbnail came with it
+    assert (preview.width, thumbnail.width) == (1200, 200)
+    assert (boxes_before["width"], boxes_before["height"]) == preview.size
+    assert _boxes(archive.archivist, filed.document_id, 1) == boxes_before
+    assert boxes_without_ink(preview, boxes_before["boxes"]) == []
+    assert ink_outside_boxes(preview, boxes_before["boxes"]) < 0.02
+    assert etag == f'"{filed.sha256}-1-v1"'
+    assert thumbnail_response.headers["etag"] == etag
+    assert again.content == preview_response.content
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert (thumbnail_unchanged.status_code, thumbnail_unchanged.content) == (304, b"")
+
+
+def test_concurrent_first_views_of_a_page_give_the_same_image(archive: Archive,
+                                                              tmp_path: Path) -> None:
+    filed = _fresh_digital(archive, tmp_path, "concurrent")
+    token = archive.server.tokens["li.archivist"]
+    asks = ["preview", "thumbnail"] * 4
+
+    def view(what: str) -> tuple[str, bytes]:
+        with archive.server.client(token) as client:
+            response = _get(client, filed.document_id, 1, what)
+            _image(response)
+            return what, response.content
+
+    with ThreadPoolExecutor(len(asks)) as views:
+        answers = list(views.map(view, asks))
+
+    assert {what: {data for asked, data in answers if asked == what} for what in asks} == {
+        what: {data} for what, data in [answers[0], answers[1]]}
+    stored = _store(archive, lambda store: store.read(
+        page_image_key(filed.sha256, 1, "preview")))
+    assert stored == answers[0][1]
+
+
+def test_a_hidden_digital_pdf_is_not_rendered_for_who_may_not_see_it(
+        archive: Archive, tmp_path: Path) -> None:
+    path = write_digital_pdf(tmp_path / "secret.pdf", [["机密电子档：", *SIMPLIFIED[:2]]])
+    job = ingest(archive.archivist, path, metadata(security="confidential", title="机密电子"))
+    assert job["status"] == "done", job
+    reader = archive.server.client(archive.server.tokens.get("qian.staff") or
+                                   archive.server.add_user("qian.staff", "staff"))
+    hidden = _get(reader, job["document_id"], 1, "preview")
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "unknown_document")
+    assert _stored_images(archive, job["sha256"], 1) == [False, False]
+
+
+def test_fixity_does_not_report_a_digital_page_not_viewed_yet(archive: Archive,
+                                                             tmp_path: Path) -> None:
+    digital = _fresh_digital(archive, tmp_path, "not-viewed")
+    scan = _scan(archive, tmp_path, "lost-preview")
+    _store(archive, lambda store: store.delete(page_image_key(scan.sha256, 1, "preview")))
+    run = _fixity(archive.archivist)
+    assert _stored_images(archive, digital.sha256, 1) == [False, False]
+    assert not [f for f in run["findings"] if f["document_id"] == digital.document_id]
+    assert [f["kind"] for f in run["findings"] if f["document_id"] == scan.document_id] == [
+        "preview_missing"]
+    _get(archive.archivist, scan.document_id, 1, "preview")  # not made on view: a scan's
+    assert _stored_images(archive, scan.sha256, 1) == [False, True]
+    run = archive.server.client(archive.server.tokens["li.archivist"])
+    derived = run.post(f"/ingest/documents/{scan.document_id}/derive", json={"missing": True})
+    assert (derived.status_code, derived.json()["status"]) == (200, "derived"), derived.text
+    assert _stored_images(archive, scan.sha256, 1) == [True, True]
+
+
 def test_derive_missing_makes_the_previews_of_a_document_filed_before_them(
         archive: Archive, tmp_path: Path) -> None:
     filed = _as_if_filed_before_previews(archive, _digital(archive, tmp_path))
@@ -383,6 +467,26 @@ def _digital(archive: Archive, directory: Path) -> Filed:
     job = ingest(archive.archivist, path, metadata(title="旧档案"))
     assert job["status"] == "done", job
     return Filed(job["document_id"], job["sha256"])
+
+
+def _fresh_digital(archive: Archive, directory: Path, label: str) -> Filed:
+    """A one-page digital PDF of its own (no one has viewed its page)."""
+    mark = hashlib.sha256(label.encode()).hexdigest()[:6]
+    path = write_digital_pdf(directory / f"{label}.pdf",
+                             [[f"电子档{mark}：", *SIMPLIFIED[:3]]])
+    job = ingest(archive.archivist, path, metadata(title=label))
+    assert job["status"] == "done", job
+    return Filed(job["document_id"], job["sha256"])
+
+
+def _stored_images(archive: Archive, sha256: str, number: int) -> list[bool]:
+    """Whether page ``number``'s preview and thumbnail are in the store."""
+
+    async def heads(store: Any) -> list[bool]:
+        return [await store.head(page_image_key(sha256, number, size)) is not None
+                for size in ("preview", "thumbnail")]
+
+    return list(_store(archive, heads))
 
 
 def _as_if_filed_before_previews(archive: Archive, filed: Filed) -> Filed:

@@ -1,14 +1,16 @@
-"""Page previews made in the extraction process: their size, their turn, and boxes that
-follow the page into the preview's pixels (scans turned every way, PDF text layers,
-pages rotated by the PDF itself)."""
+"""Page previews made in the extraction process, or on first view for PDF text-layer
+pages: their size, their turn, and boxes that follow the page into the preview's pixels
+(scans turned every way, PDF text layers, pages rotated by the PDF itself)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import msgspec
 import pypdfium2 as pdfium
 import pytest
+from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from services.common.errors import PermanentJobError
@@ -24,10 +26,22 @@ from services.ingest.extraction import (
     boxes_in_preview,
     derive_pages,
     extract_document,
+    page_preview_files,
 )
-from services.ingest.extraction.previews import MANIFEST_NAME, WEBP_MAX_SIDE, preview_name
+from services.ingest.extraction.previews import (
+    MANIFEST_NAME,
+    WEBP_MAX_SIDE,
+    preview_name,
+    thumbnail_name,
+)
 from tests.support.previews import boxes_without_ink, ink_outside_boxes
-from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_digital_pdf, write_png
+from tests.support.rendering import (
+    NOTO_SANS_CJK,
+    SIMPLIFIED_LINES,
+    render_page,
+    write_digital_pdf,
+    write_png,
+)
 
 LIMITS = ExtractionLimits()
 INK = 128
@@ -111,26 +125,76 @@ def test_digital_pdf_characters_have_boxes_that_spell_the_text_and_cover_its_ink
                                        previews=previews))
     [entry] = _manifest(tmp_path / "previews")
     assert "".join(word.text for word in page.words) == "".join(page.text.split())
-    assert (entry.source_width, entry.rotation) == (2100, 0)
-    _assert_boxes_cover_ink(_opened(tmp_path / "previews" / "0001.webp"),
-                            boxes_in_preview(page.words, entry))
+    assert (entry.source_width, entry.rotation, entry.on_view) == (2100, 0, True)
+    _assert_boxes_cover_ink(_on_view(path, entry), boxes_in_preview(page.words, entry))
 
 
+def test_a_text_layer_page_gets_no_images_at_ingest_only_its_listing(tmp_path: Path) -> None:
+    path = write_digital_pdf(tmp_path / "digital.pdf",
+                             [SIMPLIFIED_LINES[:2], SIMPLIFIED_LINES[2:4]])
+    with PreviewWriter(tmp_path / "previews") as previews:
+        list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
+                              previews=previews))
+    assert sorted(p.name for p in (tmp_path / "previews").iterdir()) == [MANIFEST_NAME]
+    assert [(e.number, e.width, e.on_view) for e in _manifest(tmp_path / "previews")] == [
+        (1, 1200, True), (2, 1200, True)]
+
+
+@pytest.mark.parametrize("points", [
+    (595.28, 841.89),   # A4
+    (612.0, 792.0),     # US letter
+    (841.89, 595.28),   # A4 landscape
+    (333.3, 1000.7),    # a sliver whose sides do not scale to whole pixels
+    (200.0, 150.0),     # smaller than a preview at 300 dpi: not enlarged past it
+])
+def test_a_page_rendered_on_view_has_the_size_listed_for_it_at_ingest(
+        tmp_path: Path, points: tuple[float, float]) -> None:
+    path = _pdf_of_one_page(tmp_path / "page.pdf", points)
+    with PreviewWriter(tmp_path / "previews") as previews:
+        list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
+                              previews=previews))
+    [entry] = _manifest(tmp_path / "previews")
+    files = page_preview_files(path, 1, limits=LIMITS)
+    preview, thumbnail = _webp(files.preview), _webp(files.thumbnail)
+    assert preview.size == (entry.width, entry.height)
+    assert entry.width == min(1200, round(points[0] * 300 / 72))
+    assert thumbnail.width == min(200, entry.width)
+    assert abs(thumbnail.height - preview.height * thumbnail.width / preview.width) <= 1
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
 def test_a_pdf_page_turned_by_its_rotate_key_has_its_boxes_turned_with_it(
-        tmp_path: Path) -> None:
+        tmp_path: Path, rotate: int) -> None:
     path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:3]])
     pdf = pdfium.PdfDocument(path)
-    pdf[0].set_rotation(90)
+    pdf[0].set_rotation(rotate)
     pdf.save(tmp_path / "turned.pdf")
     pdf.close()
     with PreviewWriter(tmp_path / "previews") as previews:
         [page] = list(extract_document(tmp_path / "turned.pdf", limits=LIMITS,
                                        engine=TesseractEngine(), previews=previews))
     [entry] = _manifest(tmp_path / "previews")
-    assert entry.height > entry.width  # shown as the PDF shows it: turned
+    # shown as the PDF shows it: turned
+    assert (entry.height > entry.width) == (rotate != 180)
     assert len(page.words) == len("".join(page.text.split()))
-    _assert_boxes_cover_ink(_opened(tmp_path / "previews" / "0001.webp"),
-                            boxes_in_preview(page.words, entry))
+    preview = _on_view(tmp_path / "turned.pdf", entry)
+    assert preview.size == (entry.width, entry.height)
+    _assert_boxes_cover_ink(preview, boxes_in_preview(page.words, entry))
+
+
+def test_rendering_on_view_keeps_the_pixel_cap(tmp_path: Path) -> None:
+    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:1]])
+    tight = msgspec.structs.replace(LIMITS, max_image_pixels=1000)
+    with pytest.raises(PermanentJobError) as refused:
+        page_preview_files(path, 1, limits=tight)
+    assert refused.value.code == "pixel_bomb"
+
+
+def test_rendering_a_page_the_pdf_does_not_have_fails_cleanly(tmp_path: Path) -> None:
+    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:1]])
+    with pytest.raises(PermanentJobError) as refused:
+        page_preview_files(path, 2, limits=LIMITS)
+    assert refused.value.code == "corrupt_pdf"
 
 
 def test_tesseract_word_boxes_spell_the_text_and_cover_its_ink_in_the_preview(
@@ -171,8 +235,10 @@ def test_deriving_an_old_document_makes_its_previews_and_its_text_layer_boxes(
         derived = list(derive_pages(path, limits=LIMITS, pages=filed_long_ago,
                                     previews=previews))
     assert derived == read_now
-    assert [entry.number for entry in _manifest(tmp_path / "previews")] == [1, 2]
-    assert (tmp_path / "previews" / "0002.thumb.webp").is_file()
+    # Listed, their images left to their first view as at ingest.
+    assert [(entry.number, entry.on_view) for entry in _manifest(tmp_path / "previews")] == [
+        (1, True), (2, True)]
+    assert not (tmp_path / "previews" / thumbnail_name(2)).exists()
 
 
 def test_deriving_turns_a_scan_as_its_current_reading_turned_it(tmp_path: Path) -> None:
@@ -193,6 +259,28 @@ def test_deriving_with_texts_of_other_pages_fails_saying_so(tmp_path: Path) -> N
             PermanentJobError) as refused:
         list(derive_pages(path, limits=LIMITS, pages=pages, previews=previews))
     assert refused.value.code == "text_mismatch"
+
+
+def _webp(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "WEBP"
+    return image
+
+
+def _on_view(path: Path, entry: PagePreview) -> Image.Image:
+    """The page's preview as its first view makes it."""
+    return _webp(page_preview_files(path, entry.number, limits=LIMITS).preview).convert("L")
+
+
+def _pdf_of_one_page(path: Path, points: tuple[float, float]) -> Path:
+    """A one-page PDF ``points`` in size with a line of text across its top."""
+    pdf = FPDF(unit="pt", format=points)
+    pdf.add_font("noto", fname=str(NOTO_SANS_CJK), collection_font_number=2)  # SC
+    pdf.set_font("noto", size=12)
+    pdf.add_page()
+    pdf.text(10, 30, SIMPLIFIED_LINES[0][:8])
+    pdf.output(str(path))
+    return path
 
 
 def _ink(image: Image.Image) -> tuple[int, int, int, int]:
