@@ -122,8 +122,14 @@ class ObjectsOut:
         if sha256 in self.present:
             await asyncio.to_thread(path.unlink, missing_ok=True)
         else:
-            await self.backup.adopt(sha256, path)
+            # Claimed before the await: a twin (same bytes under another key) downloaded
+            # meanwhile is then dropped instead of adopted a second time.
             self.present.add(sha256)
+            try:
+                await self.backup.adopt(sha256, path)
+            except BaseException:
+                self.present.discard(sha256)
+                raise
             self.objects_copied += 1
             self.bytes_copied += size
         self._record(key, msgspec.structs.replace(info, size=size), sha256)

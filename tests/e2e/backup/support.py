@@ -21,7 +21,9 @@ import msgspec
 
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.extraction import PageText
-from services.ingest.models import pages_key
+from services.ingest.extraction.previews import PagePreview
+from services.ingest.models import pages_key, previews_key
+from services.ingest.previews import MANIFEST_CONTENT_TYPE
 from tests.e2e.ingest.support import upload, wait_for_job
 from tests.e2e.retention.support import with_store
 from tests.fixtures.app import ArchiveServer
@@ -140,8 +142,9 @@ def latest_generation(backup: Path) -> str:
 
 def file_directly(server: ArchiveServer, number: int, *, size: int = 4096,
                   text: str = "业主来函询问停车位") -> dict[str, Any]:
-    """A document of ``size`` bytes of its own, its original and page text stored as ingest
-    stores them and then registered, without extraction: archives too big to OCR here."""
+    """A document of ``size`` bytes of its own, its original, page text and list of page
+    images stored as ingest stores them for a text-layer page (its images made on first
+    view), then registered, without extraction: archives too big to OCR here."""
     content = (f"%PDF-1.7 letter {number}\n".encode() + os.urandom(size))[:size]
     sha256 = hashlib.sha256(content).hexdigest()
     page = PageText(number=1, text=f"{text} 第{number}号", confidence=100.0,
@@ -151,6 +154,10 @@ def file_directly(server: ArchiveServer, number: int, *, size: int = 4096,
         await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
         await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
                                 content_type="application/x-ndjson")
+        listed = PagePreview(number=1, width=1200, height=1697, source_width=595,
+                             source_height=842, on_view=True)
+        await objects.put_bytes(previews_key(sha256), msgspec.json.encode(listed) + b"\n",
+                                content_type=MANIFEST_CONTENT_TYPE)
 
     with_store(server.settings, store)
     with server.client(server.service_token()) as client:

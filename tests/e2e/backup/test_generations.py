@@ -82,7 +82,8 @@ def test_a_second_backup_copies_only_what_changed(archive: ArchiveServer, tmp_pa
     assert {key for key in changed if key.startswith(("originals/", "derived/"))} == {
         original_key(new["sha256"]), pages_key(new["sha256"]), pages_key(revised)}
     assert second.objects_copied == len({o.sha256 for o in after.objects} - before.blobs())
-    assert _content(after) == _content(before) + 2
+    # The new document's original, page text and list of page images.
+    assert _content(after) == _content(before) + 3
     assert first.objects_copied == len({o.sha256 for o in before.objects})
 
 
