@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -470,10 +472,66 @@ def _digital_row(client: httpx.Client, root: Path, total_pages: int) -> str:
     documents = [_digital_pdf(root / f"digital-{number}.pdf", str(number), pages=per_file)
                  for number in range(max(1, total_pages // per_file))]
     pages = per_file * len(documents)
+    cpu_before = _server_cpu_s()
     seconds, texts = file_and_wait(client, documents, hint=False)
+    cpu_s = _server_cpu_s() - cpu_before
     exact = all(texts[str(d.path)] for d in documents)
+    first, again = _first_views(client, documents[0], FIRST_VIEWS)
     return (f"| digital PDF | {pages} pages in {len(documents)} files | "
-            f"{pages / seconds:.0f} pages/s end to end | text layer read: {exact} |")
+            f"{pages / seconds:.0f} pages/s end to end | "
+            f"{cpu_s * 1000 / pages:.1f} ms CPU/page (server and its processes, "
+            f"uploads and text fetches included) | text layer read: {exact} | "
+            f"page preview first view {first:.0f} ms, then {again:.0f} ms (median of "
+            f"{FIRST_VIEWS} pages of a {per_file}-page file) |")
+
+
+FIRST_VIEWS = 20
+
+
+def _first_views(client: httpx.Client, document: Document, count: int
+                 ) -> tuple[float, float]:
+    """Median wall ms of the first request of a page's preview (rendered from the
+    original and stored) and of the next (read from the store), over ``count`` pages."""
+    originals = client.get("/ingest/jobs/", params={"limit": 100}).json()
+    document_id = next(job["document_id"] for job in originals
+                       if job["document_id"] and job["sha256"] == _sha256(document.path))
+    first, again = [], []
+    for number in range(1, count + 1):
+        url = f"/ingest/documents/{document_id}/pages/{number}/preview"
+        for timings in (first, again):
+            started = time.perf_counter()
+            client.get(url).raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(first), statistics.median(again)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _server_cpu_s() -> float:
+    """CPU seconds so far of this process (the server runs in it, beside the bench's
+    client) and every process below it (the extraction processes), read from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return sum(seconds for pid, seconds in cpu.items() if ours(pid))
 
 
 def file_and_wait(client: httpx.Client, documents: list[Document], *, hint: bool

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql fonts-noto-cjk fonts-arphic-ukai
-          poppler-utils)
+          poppler-utils chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

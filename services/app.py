@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from litestar import Litestar, Response, get
+from litestar import Litestar, Request, Response, get
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -17,8 +17,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from services.common.auth import AuthMiddleware, PrincipalVerifier
 from services.common.clients.registry import RegistryClient, RegistryVerifier
-from services.common.context import Context, ServiceName
+from services.common.context import Context, PartName
 from services.common.errors import ArchiveError
+from services.common.metrics import CONTENT_TYPE, RequestTimer, authorise_scrape
 from services.common.models import Struct
 from services.common.openapi import describe_problems
 from services.common.web import (
@@ -46,7 +47,7 @@ class Readiness(Struct):
     checks: dict[str, str]
 
 
-def build_part(service: ServiceName, ctx: Context) -> ServicePart:
+def build_part(service: PartName, ctx: Context) -> ServicePart:
     module = importlib.import_module(f"services.{service}.bootstrap")
     part: ServicePart = module.build(ctx)
     return part
@@ -69,6 +70,9 @@ def create_app(ctx: Context) -> ArchiveApp:
     parts = [build_part(service, ctx) for service in ctx.hosted]
     verifier = _verifier(parts, ctx)
     checks = {name: check for part in parts for name, check in part.readiness.items()}
+    for part in parts:
+        for source, sampler in part.samplers.items():
+            ctx.metrics.add_sampler(source, sampler)
 
     @get("/health", operation_id="health", tags=["operations"])
     async def health() -> Health:
@@ -85,6 +89,16 @@ def create_app(ctx: Context) -> ArchiveApp:
         return Response(Readiness(status="ready" if healthy else "not_ready", checks=results),
                         status_code=200 if healthy else 503)
 
+    @get("/metrics", operation_id="metrics", tags=["operations"], media_type=CONTENT_TYPE,
+         opt={"exclude_from_auth": True})
+    async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+        """This process's metrics in Prometheus's text format: an ``admin``'s token, or
+        ``ARCHIVE_METRICS_TOKEN``."""
+        await authorise_scrape(request.headers.get("authorization"), codec=ctx.codec,
+                               verifier=verifier,
+                               metrics_token=ctx.settings.metrics_token)
+        return Response(await ctx.metrics.render(), media_type=CONTENT_TYPE)
+
     async def startup() -> None:
         for part in parts:
             for hook in part.on_startup:
@@ -96,11 +110,13 @@ def create_app(ctx: Context) -> ArchiveApp:
                 await hook()
 
     asgi = Litestar(
-        route_handlers=[health, ready, *(part.router for part in parts)],
+        route_handlers=[health, ready, metrics, *(part.router for part in parts)],
         middleware=[
             RequestLogMiddleware(),
+            RequestTimer(ctx.metrics),
             RefuseNulCharacters(),
-            DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier),
+            DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier,
+                             also_exclude=[path for part in parts for path in part.own_auth]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],

@@ -35,6 +35,8 @@ def _register() -> None:
     from services.cli import (
         accounts,
         audit,
+        backup,
+        derive,
         fixity,
         ingest,
         loans,
@@ -58,9 +60,12 @@ def _register() -> None:
     main.add_command(search.search)
     main.add_command(reindex.reindex)
     main.add_command(reocr.reocr)
+    main.add_command(derive.derive)
     main.add_command(fixity.fixity)
     main.add_command(loans.loans)
     main.add_command(stats.stats)
+    main.add_command(backup.backup)
+    main.add_command(backup.restore)
 
 
 _register()

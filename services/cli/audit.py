@@ -32,21 +32,27 @@ def audit() -> None:
 @audit.command("verify")
 def verify_command() -> None:
     """Recompute the audit log's hash chain; print the first broken link, if any."""
-    report = asyncio.run(_verify(load_settings()))
+    if not show_chain_report(asyncio.run(verify_audit_log(load_settings()))):
+        sys.exit(1)
+
+
+def show_chain_report(report: ChainReport) -> bool:
+    """Print what ``audit verify`` found; True if the chain holds."""
     if report.intact:
         anchored = ("" if report.anchored_seq is None else
                     f"; entry {report.anchored_seq} matches its anchor of "
                     f"{report.anchored_at:%Y-%m-%d %H:%M} UTC")
         click.echo(f"audit log intact: {report.entries} entries checked{anchored}")
-        return
+        return True
     where = f" at entry {report.broken_at}" if report.broken_at is not None else ""
     click.echo(f"audit log BROKEN{where}: {report.problem}", err=True)
     click.echo(f"({report.entries} entries before it are intact; keep a copy of the database "
                "and tell the compliance officer)", err=True)
-    sys.exit(1)
+    return False
 
 
-async def _verify(settings: Settings) -> ChainReport:
+async def verify_audit_log(settings: Settings) -> ChainReport:
+    """The audit chain of the configured archive, checked against its newest anchor."""
     with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True, console=Console(stderr=True),
                   disable=not sys.stderr.isatty()) as bar:

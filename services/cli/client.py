@@ -72,3 +72,17 @@ def api_options(command: F) -> F:
         return command(*args, api=Api(server, token or saved_token()), **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+CATALOGUE_PAGE = 1000
+
+
+def list_documents(api: Api) -> list[dict[str, Any]]:
+    """Every catalogue record the caller may see (``GET /registry/documents``, paged)."""
+    records: list[dict[str, Any]] = []
+    while True:
+        page = api.json("GET", "/registry/documents",
+                        params={"limit": CATALOGUE_PAGE, "offset": len(records)})
+        records.extend(page)
+        if len(page) < CATALOGUE_PAGE:
+            return records

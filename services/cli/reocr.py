@@ -19,11 +19,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, api_options, list_documents
 from services.common.models import CATEGORIES
 
 IN_FLIGHT = 2
-LIST_PAGE = 1000
 # A document is re-read while the request waits: allow for long ones (about 1 s a page).
 REREAD_TIMEOUT_S = 3600
 
@@ -42,7 +41,7 @@ def reocr(api: Api, engine: str | None, categories: tuple[str, ...], filed_from:
           filed_to: Any) -> None:
     """Read filed documents again with OCR (archivist, admin); each one's new text becomes
     a new version, the old one kept. Resumable: run it again to continue."""
-    documents = [record for record in _catalogue(api)
+    documents = [record for record in list_documents(api)
                  if _selected(record, categories,
                               filed_from.date() if filed_from else None,
                               filed_to.date() if filed_to else None)]
@@ -74,16 +73,6 @@ def reocr(api: Api, engine: str | None, categories: tuple[str, ...], filed_from:
         click.echo("run 'archive reocr' again with the same options to retry the failures",
                    err=True)
         sys.exit(1)
-
-
-def _catalogue(api: Api) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    while True:
-        page = api.json("GET", "/registry/documents",
-                        params={"limit": LIST_PAGE, "offset": len(records)})
-        records.extend(page)
-        if len(page) < LIST_PAGE:
-            return records
 
 
 def _selected(record: dict[str, Any], categories: tuple[str, ...], filed_from: date | None,

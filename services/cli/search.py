@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options
-from services.common.models import CATEGORIES
+from services.common.models import CATEGORIES, CATEGORY_NAMES
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -81,7 +81,8 @@ def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
             table.add_section()
         highlights = hit.get("highlights") or []
         table.add_row(Text(hit["archive_no"]), Text(hit["filed_at"]),
-                      Text(hit.get("household") or "—"), Text(hit["category"]),
+                      Text(hit.get("household") or "—"),
+                      Text(CATEGORY_NAMES.get(hit["category"], hit["category"])),
                       Text(hit["title"]), snippet(highlights[0]) if highlights else Text(""))
     console.print(table)
     if partial and not partial[0] and partial[-1]:

@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 
 import click
-from sqlalchemy.engine import make_url
 
 from services.app import create_app
 from services.common.auth import TokenCodec
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
-from services.common.context import SERVICE_NAMES, Context, ServiceName
+from services.common.context import PART_NAMES, SERVICE_NAMES, Context, PartName
 from services.common.logs import configure_logging
-from services.common.migrations import migrate_all
+from services.common.migrations import migrate_configured
 from services.server import build_server, ensure_port_free
 from services.server import serve as run_server
 
 
-def build_context(settings: Settings, hosted: tuple[ServiceName, ...], self_url: str) -> Context:
+def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: str) -> Context:
     return Context(settings=settings, clock=SystemClock(), self_url=self_url,
                    codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
                    hosted=hosted)
@@ -27,18 +26,20 @@ def build_context(settings: Settings, hosted: tuple[ServiceName, ...], self_url:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--service", type=click.Choice(["all", *SERVICE_NAMES]), default="all",
-              show_default=True, help="Run every service in one process, or just one.")
+@click.option("--service", type=click.Choice(["all", *PART_NAMES]), default="all",
+              show_default=True,
+              help="Run every service and the staff pages (web) in one process, or just one.")
 def serve(host: str, port: int, service: str) -> None:
     """Serve the archive (all services on embedded defaults unless configured)."""
     settings = load_settings()
     configure_logging(settings.log_level)
     ensure_port_free(host, port)
-    hosted: tuple[ServiceName, ...] = SERVICE_NAMES if service == "all" else (service,)  # type: ignore[assignment]
+    hosted: tuple[PartName, ...] = PART_NAMES if service == "all" else (service,)  # type: ignore[assignment]
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     app = create_app(build_context(settings, hosted, f"http://{local}:{port}"))
+    pages = "staff pages at /ui/search, " if "web" in hosted else ""
     click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
-               f"(API docs at /schema)", err=True)
+               f"({pages}API docs at /schema)", err=True)
     asyncio.run(run_server(app, build_server(app, host, port,
                                              trusted_proxies=settings.trusted_proxies)))
 
@@ -51,12 +52,6 @@ def migrate() -> None:
     grants the role of ARCHIVE_DATABASE_URL what the services need: on the audit log,
     INSERT and SELECT only."""
     settings = load_settings()
-    app_role = None
-    if settings.migration_database_url and settings.database_url:
-        app_role = make_url(settings.database_url).username
-        if app_role == make_url(settings.migration_database_url).username:
-            app_role = None
-    migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
-                app_role=app_role)
+    app_role = migrate_configured(settings)
     granted = f"; role {app_role} may only insert and read audit rows" if app_role else ""
     click.echo("migrated: " + ", ".join(SERVICE_NAMES) + granted)

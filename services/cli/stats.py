@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.common.models import CATEGORIES
+from services.common.models import CATEGORIES, CATEGORY_NAMES
 from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
 
 NOT_RECORDED = ("transferred out (移出) and organised (整理) are not recorded by the archive, "
@@ -83,6 +83,6 @@ def category_table(report: dict[str, Any]) -> Table:
     for category in CATEGORIES:
         counts = [report[section]["by_category"].get(category, 0) for section in sections]
         if any(counts):
-            table.add_row(category, *map(str, counts))
+            table.add_row(f"{category} {CATEGORY_NAMES[category]}", *map(str, counts))
     table.add_row("total", *(str(report[section]["total"]) for section in sections))
     return table

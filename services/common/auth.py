@@ -149,8 +149,10 @@ def bearer_token(header: str | None) -> str:
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     """Sets ``request.user`` to the ``Principal``; every path but ``PUBLIC_PATHS`` needs one."""
 
-    def __init__(self, app: ASGIApp, codec: TokenCodec, verifier: PrincipalVerifier) -> None:
-        super().__init__(app, exclude=[f"^{p}" for p in PUBLIC_PATHS])
+    def __init__(self, app: ASGIApp, codec: TokenCodec, verifier: PrincipalVerifier, *,
+                 also_exclude: list[str] | None = None) -> None:
+        """``also_exclude``: path patterns authenticated otherwise (the staff pages)."""
+        super().__init__(app, exclude=[f"^{p}" for p in PUBLIC_PATHS] + (also_exclude or []))
         self.codec = codec
         self.verifier = verifier
 

@@ -62,6 +62,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     migration_database_url: str | None = None
     audit_key: Annotated[str, msgspec.Meta(min_length=32)] | None = None
     audit_anchor_interval_s: PositiveInt = 300
+    backup_s3_endpoint: str | None = None
+    backup_s3_access_key: str | None = None
+    backup_s3_secret_key: str | None = None
+    metrics_token: Annotated[str, msgspec.Meta(min_length=32)] | None = None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -78,14 +82,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         that owns the tables) when set, else the services' own database."""
         return self.migration_database_url or self.database_url_for(service)
 
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the embedded signing key is kept when ``ARCHIVE_SECRET_KEY`` is unset."""
+        return self.data_dir / "secret_key"
+
+    @property
+    def audit_key_file(self) -> Path:
+        """Where the embedded audit key is kept when ``ARCHIVE_AUDIT_KEY`` is unset."""
+        return self.data_dir / "audit_key"
+
     def signing_key(self) -> str:
         """``ARCHIVE_SECRET_KEY``, or embedded: a random key kept in the data directory."""
-        return self.secret_key or _kept_key(self.data_dir / "secret_key")
+        return self.secret_key or _kept_key(self.secret_key_file)
 
     def audit_key_bytes(self) -> bytes:
         """The key the audit log is chained with (HMAC), held outside the database:
         ``ARCHIVE_AUDIT_KEY``, or a random key kept in ``<data_dir>/audit_key``."""
-        return (self.audit_key or _kept_key(self.data_dir / "audit_key")).encode()
+        return (self.audit_key or _kept_key(self.audit_key_file)).encode()
 
 
 def _kept_key(path: Path) -> str:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from services.common.auth import TokenCodec
 from services.common.clock import Clock
 from services.common.config import Settings
+from services.common.metrics import Metrics
 
 ServiceName = Literal["registry", "ingest", "search"]
 SERVICE_NAMES: tuple[ServiceName, ...] = ("registry", "ingest", "search")
+"""The services that own data (each its own tables and migrations)."""
+PartName = Literal["registry", "ingest", "search", "web"]
+PART_NAMES: tuple[PartName, ...] = (*SERVICE_NAMES, "web")
+"""What a process can host: the services, and the staff pages that sit on them."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,9 @@ class Context:
     clock: Clock
     self_url: str
     """Where this process answers; peers default to it when they run in the same process."""
-    hosted: tuple[ServiceName, ...]
+    hosted: tuple[PartName, ...]
+    metrics: Metrics = field(default_factory=Metrics)
+    """This process's metrics, which the hosted services add their series to."""
 
     def peer_url(self, service: ServiceName) -> str:
         configured = {

@@ -16,8 +16,11 @@ import importlib
 from collections.abc import Mapping
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.common.config import Settings
+from services.common.context import SERVICE_NAMES
 from services.common.db import (
     check_durability,
     connect,
@@ -73,6 +76,20 @@ def migrate_all(url_for: dict[str, str], *, app_role: str | None = None) -> None
                 await grant_app_role(url, app_role, services)
 
     asyncio.run(run())
+
+
+def migrate_configured(settings: Settings) -> str | None:
+    """``archive migrate`` on the configured databases: as the tables' owner
+    (``ARCHIVE_MIGRATION_DATABASE_URL``, else ``ARCHIVE_DATABASE_URL``); then the
+    services' own role, if it is another, is granted what they need. Returns that role."""
+    app_role = None
+    if settings.migration_database_url and settings.database_url:
+        app_role = make_url(settings.database_url).username
+        if app_role == make_url(settings.migration_database_url).username:
+            app_role = None
+    migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
+                app_role=app_role)
+    return app_role
 
 
 def app_role_limits(service: str) -> Mapping[str, tuple[str, ...]]:

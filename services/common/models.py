@@ -43,7 +43,23 @@ CATEGORIES: tuple[Category, ...] = (
     "engineering", "contract", "application", "visit", "policy",
 )
 
+CATEGORY_NAMES: dict[Category, str] = {
+    "unit_info": "客户单位资料", "payment": "缴费记录与押金", "decoration": "装修工程文件",
+    "move_in": "入住/迁入资料", "supplement": "资料补充", "contact": "联络资料",
+    "emergency_contact": "紧急联络人", "correspondence": "往来函件",
+    "violation_arrears": "违规与欠费", "repair": "维修/报修记录", "complaint": "投诉记录",
+    "engineering": "工程档案", "contract": "购/租房合同", "application": "申请单",
+    "visit": "拜访/回访记录", "policy": "公司文件与制度",
+}
+"""Each category's Chinese name (D5), as staff know it: the one table every reader uses."""
+
 RetentionClass = Literal["permanent", "long", "short"]
+RETENTION_CLASS_NAMES: dict[RetentionClass, str] = {
+    "permanent": "永久", "long": "长期", "short": "短期"}
+"""R1's retention classes by their Chinese names."""
+SECURITY_LEVEL_NAMES: dict[SecurityLevel, str] = {
+    "ordinary": "普通", "confidential": "机密", "secret": "绝密"}
+"""D9's security levels by their Chinese names."""
 
 # D1: a unit code is building letters, then floor and unit digits: A-1201 is building A,
 # floor 12, unit 01. Basement floors are written B1-0101 style (building B1).

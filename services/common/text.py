@@ -2,11 +2,14 @@
 
 Folding (``fold``) makes variants of the same text compare equal for matching:
 
-1. Traditional → Simplified with OpenCC ``t2s`` (``維修`` → ``维修``);
+1. Traditional → Simplified with OpenCC ``hk2s`` (``維修`` → ``维修``): ``t2s`` with Hong Kong's
+   variant forms first made standard (``衞生間`` → ``卫生间``, where ``t2s`` leaves ``衞``);
+   on every character ``t2s`` folds, ``hk2s`` folds the same, and it changes no Simplified
+   one (``tw2s`` would: ``著作`` → ``着作``, ``么`` → ``幺``);
 2. NFKC per character: full-width → half-width (``ＡＢＣ１２３`` → ``ABC123``, ``，`` → ``,``);
 3. case folding (``WX`` → ``wx``).
 
-Folding is length-preserving for nearly all text: OpenCC's ``t2s`` tables map a phrase to
+Folding is length-preserving for nearly all text: OpenCC's tables map a phrase to
 a phrase of the same length, and steps 2–3 are applied one character at a time. The few
 characters whose NFKC/casefold is not one character (``ß`` → ``ss``, ``㍻`` → ``平成``)
 make ``fold_mapped`` keep an offset map, so a match found in folded text always maps back
@@ -51,7 +54,7 @@ _converter: _Converter | None = None
 _converter_lock = threading.Lock()
 
 
-def _t2s() -> _Converter:
+def _to_simplified() -> _Converter:
     """The OpenCC Traditional → Simplified converter, built once on first use."""
     global _converter
     if _converter is None:
@@ -59,7 +62,7 @@ def _t2s() -> _Converter:
             if _converter is None:
                 import opencc
 
-                _converter = opencc.OpenCC("t2s")
+                _converter = opencc.OpenCC("hk2s")
     return _converter
 
 
@@ -83,11 +86,11 @@ _WIDTH_AND_CASE = _WidthAndCase()
 
 
 def _simplified(text: str) -> str:
-    simplified = _t2s().convert(text)
+    simplified = _to_simplified().convert(text)
     if len(simplified) == len(text):
         return simplified
     # Keep the 1:1 character correspondence the offset map relies on.
-    per_char = (_t2s().convert(char) for char in text)
+    per_char = (_to_simplified().convert(char) for char in text)
     return "".join(s if len(s) == 1 else c for s, c in zip(per_char, text, strict=True))
 
 

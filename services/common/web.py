@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest
+from services.common.metrics import Sampler
 
 log = logging.getLogger("archive.http")
 
@@ -47,6 +48,11 @@ class ServicePart:
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     verifier: PrincipalVerifier | None = None
     """The registry checks accounts itself; the other services ask it over HTTP."""
+    own_auth: list[str] = field(default_factory=list)
+    """Path patterns whose requests this part authenticates itself (the staff pages sign
+    people in with a cookie), left alone by the bearer-token middleware."""
+    samplers: dict[str, Sampler] = field(default_factory=dict)
+    """Series read from the service's state at each scrape of ``/metrics``."""
 
 
 def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None
@@ -128,17 +134,29 @@ SECURITY_HEADERS = (
 API_CONTENT_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 """What no answer of the API needs: scripts, styles, frames. The API reference under
 ``/schema`` loads its viewer's scripts, and is left without it."""
+PAGES_PREFIX = "/ui"
+"""Where the staff pages answer (``services.web``)."""
+PAGES_HEADERS = (
+    (b"content-security-policy", b"default-src 'self'; base-uri 'none'; object-src 'none'; "
+                                 b"form-action 'self'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+)
+"""The staff pages load their own scripts, styles and images only, never inline script,
+and are never framed (clickjacking)."""
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """A ``before_send`` hook, so errors answered outside the middleware have them too:
     headers on every answer (OWASP ASVS 3.4, 14.3): no MIME sniffing (an original is
     served as the type it was stored as), no referrer, nothing cached, and outside the API
-    reference nothing a browser would run or frame."""
+    reference nothing a browser would run or frame (the staff pages: only their own)."""
     if message["type"] != "http.response.start":
         return
     headers = list(SECURITY_HEADERS)
-    if not str(scope.get("path", "")).startswith("/schema"):
+    path = str(scope.get("path", ""))
+    if path == PAGES_PREFIX or path.startswith(f"{PAGES_PREFIX}/"):
+        headers.extend(PAGES_HEADERS)
+    elif not path.startswith("/schema"):
         headers.append(API_CONTENT_POLICY)
     message["headers"] = [*message.get("headers", []), *headers]
 

@@ -1,8 +1,8 @@
-"""Ingest routes: upload, jobs, originals by hash, a document's text and original, and
-fixity checks.
+"""Ingest routes: upload, jobs, originals by hash, a document's text, page previews and
+original, and fixity checks.
 
-Archivists file documents (档案管理员归档); they and admins follow jobs. Text and
-originals are for whoever the registry allows, asked per document with the caller's
+Archivists file documents (档案管理员归档); they and admins follow jobs. Text, previews
+and originals are for whoever the registry allows, asked per document with the caller's
 own token (reliability.md, lesson 1).
 """
 
@@ -19,25 +19,37 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
-from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_304_NOT_MODIFIED
 
 from services.common.auth import principal_of, require_roles, require_service_or
 from services.common.errors import Unauthorized
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
+from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
 from services.ingest.fixity.models import FixityRun
 from services.ingest.jobs import JobStatus
-from services.ingest.models import DocumentText, JobView, OriginalState, UploadReceipt
+from services.ingest.models import (
+    DeriveRequest,
+    DeriveResult,
+    DocumentText,
+    JobView,
+    OriginalState,
+    PageBoxes,
+    UploadReceipt,
+)
+from services.ingest.previews import WEBP
 from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader
-from services.ingest.service import IngestService, parse_metadata
+from services.ingest.service import IngestService, PageImageFile, parse_metadata
 
 FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
 REREADERS = ("archivist", "admin")
-
+# Every view is decided again (a returned loan ends access at once, B2); the entity tag
+# spares sending the same image twice.
+PAGE_IMAGE_CACHING = "private, no-cache"
 
 
 @dataclass
@@ -87,6 +99,45 @@ class DocumentsController(Controller):
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
         return await rereader.reread(principal_of(request), _token(request), document_id, data)
+
+    @get("/{document_id:str}/pages/{number:int}/preview", operation_id="getPagePreview",
+         media_type=WEBP)
+    async def preview(self, document_id: FromPath[str], number: FromPath[int],
+                      request: Request[Any, Any, Any],
+                      ingest: NamedDependency[IngestService]) -> Response[bytes]:
+        """The page as a person reads it (turned upright), about 1 200 pixels wide, as
+        WebP; for whoever may read the text, view-only included. 404 ``unknown_page``
+        past the document, ``no_preview`` for one filed before previews. A digital PDF's
+        page (text layer) is rendered on its first view, then stored."""
+        return _page_image(request, await ingest.page_image(
+            _token(request), document_id, number, size="preview"))
+
+    @get("/{document_id:str}/pages/{number:int}/thumbnail", operation_id="getPageThumbnail",
+         media_type=WEBP)
+    async def thumbnail(self, document_id: FromPath[str], number: FromPath[int],
+                        request: Request[Any, Any, Any],
+                        ingest: NamedDependency[IngestService]) -> Response[bytes]:
+        """The page's preview about 200 pixels wide, as WebP; decided as the preview."""
+        return _page_image(request, await ingest.page_image(
+            _token(request), document_id, number, size="thumbnail"))
+
+    @get("/{document_id:str}/pages/{number:int}/boxes", operation_id="getPageBoxes")
+    async def boxes(self, document_id: FromPath[str], number: FromPath[int],
+                    request: Request[Any, Any, Any],
+                    ingest: NamedDependency[IngestService]) -> PageBoxes:
+        """The page's word (Tesseract) or character (PP-OCR, text layers) boxes in its
+        preview's pixels, in reading order; their texts together are the page's text
+        without whitespace. Decided as the preview."""
+        return await ingest.page_boxes(_token(request), document_id, number)
+
+    @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",
+          guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
+    async def derive(self, document_id: FromPath[str], data: JSONBody[DeriveRequest],
+                     request: Request[Any, Any, Any],
+                     deriver: NamedDependency[Deriver]) -> DeriveResult:
+        """Make the document's page previews from its original (``archive derive``):
+        with ``missing``, only if some are not stored. Answers when done."""
+        return await deriver.derive(_token(request), document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],
@@ -177,6 +228,14 @@ class FixityController(Controller):
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",
                "image/jpeg": ".jpg"}
+
+
+def _page_image(request: Request[Any, Any, Any], image: PageImageFile) -> Response[bytes]:
+    headers = {"ETag": image.etag, "Cache-Control": PAGE_IMAGE_CACHING}
+    wanted = request.headers.get("if-none-match", "")
+    if image.etag in wanted or wanted.strip() == "*":
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(image.data, media_type=WEBP, headers=headers)
 
 
 def _token(request: Request[Any, Any, Any]) -> str:

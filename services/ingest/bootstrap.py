@@ -23,6 +23,7 @@ from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.db import create_engine, ping
+from services.common.metrics import Metrics
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import BackgroundTask
@@ -33,6 +34,7 @@ from services.ingest.api import (
     JobsController,
     OriginalsController,
 )
+from services.ingest.derive import Deriver
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
@@ -45,6 +47,7 @@ from services.ingest.fixity.repository import FixityRuns
 from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import lock_on_write
+from services.ingest.metrics import IngestSampler
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
 from services.ingest.reocr import Rereader
@@ -102,10 +105,13 @@ class Workers:
 
 def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
                   registrar: Registrar, *, engine: OcrEngine | None = None,
-                  concurrency: int | None = None, stall_grace_s: float = 30.0) -> Workers:
-    """Workers over ``queue``; ``engine`` is the OCR seam (default: ``ocr_engine``)."""
+                  concurrency: int | None = None, stall_grace_s: float = 30.0,
+                  metrics: Metrics | None = None) -> Workers:
+    """Workers over ``queue``; ``engine`` is the OCR seam (default: ``ocr_engine``);
+    ``metrics`` counts their pages and failures (default: counted nowhere)."""
     processes = concurrency or ocr_processes(settings)
-    pool = ExtractionPool(processes)
+    metrics = metrics or Metrics()
+    pool = ExtractionPool(processes, metrics=metrics)
     # One job more than processes: while a job's text is stored and registered, and the
     # next is claimed and fetched (measured: 30–50 ms, 5–7% of a one-page scan's OCR),
     # another job is already waiting in the pool, so no extraction process idles.
@@ -113,7 +119,7 @@ def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
         queue, store, registrar, pool, engine=engine or ocr_engine(settings),
         limits=ExtractionLimits.from_settings(settings), lease_s=settings.job_lease_s,
         concurrency=processes + 1, scratch_dir=settings.data_dir / "ingest" / "work",
-        stall_grace_s=stall_grace_s)
+        stall_grace_s=stall_grace_s, metrics=metrics)
     return Workers(worker=worker, pool=pool)
 
 
@@ -129,20 +135,27 @@ def build(ctx: Context) -> ServicePart:
     store = open_object_store(settings, clock=ctx.clock)
     registry = RegistryClient(ctx.peer_url("registry"), name="registry",
                               service_token=partial(ctx.codec.service_token, "ingest"))
-    workers = build_workers(settings, queue, store, registry) if ctx.embedded else None
+    workers = (build_workers(settings, queue, store, registry, metrics=ctx.metrics)
+               if ctx.embedded else None)
     ingest = IngestService(queue, store, registry, catalogue=registry,
                            max_upload_bytes=settings.max_upload_bytes, clock=ctx.clock,
                            lock_on_write=lock_on_write(settings),
+                           limits=ExtractionLimits.from_settings(settings),
+                           scratch_dir=settings.data_dir / "ingest" / "work",
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
     # Scale-out API servers have no workers: re-reading gets processes of its own there.
-    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings))
+    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings),
+                                                       metrics=ctx.metrics)
     rereader = Rereader(store, registry, pool, ctx.clock, engine_named=engine_named,
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
                         scratch_dir=settings.data_dir / "ingest" / "work")
     runs = FixityRuns(engine, ctx.clock)
     fixity = FixityChecker(runs, registry, store, queue, ctx.clock)
+    deriver = Deriver(store, registry, pool, limits=ExtractionLimits.from_settings(settings),
+                      scratch_dir=settings.data_dir / "ingest" / "work",
+                      revising=rereader.revising)
     interval = settings.fixity_interval_days
     schedule = FixitySchedule(fixity, runs, ctx.clock, interval=timedelta(days=interval)
                               ) if interval else None
@@ -179,13 +192,16 @@ def build(ctx: Context) -> ServicePart:
                         FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
                       "fixity": Provide(lambda: fixity, sync_to_thread=False),
-                      "rereader": Provide(lambda: rereader, sync_to_thread=False)},
+                      "rereader": Provide(lambda: rereader, sync_to_thread=False),
+                      "deriver": Provide(lambda: deriver, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(
         name="ingest", router=router, on_startup=[start], on_shutdown=[stop],
         readiness={"ingest.database": database, "ingest.objects": store.check,
                    "ingest.workers": worker_state},
+        samplers={"ingest": IngestSampler(queue, fixity.runs, follower, registry, store,
+                                          ctx.clock)},
     )
 
 

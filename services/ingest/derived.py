@@ -1,4 +1,5 @@
 """Derived artifacts beside an original in the object store: the page texts (页面文本).
+(Page previews are in ``services.ingest.previews``.)
 
 ``derived/<sha256>/pages.jsonl`` holds the current text, one ``PageText`` per line in page
 order. It is written whole before the document is registered, so whoever learns of a
@@ -8,22 +9,24 @@ replaces it.
 The text has versions (``revise``): a re-reading by OCR, or a person's correction,
 becomes the new ``pages.jsonl``, while the text it replaces is kept as
 ``pages.v<N>.jsonl`` and ``text-versions.jsonl`` records each version's engine, who, when
-and why. Every derived file of an original is under ``derived/<sha256>/``, so deleting
-them all (destruction, R6) lists that prefix (``keys``).
+and why. Every derived file of an original (texts, previews) is under
+``derived/<sha256>/``, so deleting them all (destruction, R6) lists that prefix (``keys``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
 from services.common.contracts.registry import ExtractionSummary
-from services.common.errors import NotFound
-from services.common.objectstore import ObjectStore
+from services.common.errors import NotFound, PermanentJobError
+from services.common.objectstore import ObjectStore, original_key
 from services.ingest.extraction import OcrLanguage, PageText
 from services.ingest.models import (
     TextVersion,
@@ -120,7 +123,8 @@ class DerivedText:
         return [_version_decoder.decode(line) for line in data.splitlines() if line.strip()]
 
     async def keys(self, sha256: str) -> list[str]:
-        """Every derived file stored for the original: all text versions and the history."""
+        """Every derived file stored for the original: all text versions, the history and
+        the page previews."""
         return [key async for key in self.store.keys(derived_prefix(sha256))]
 
     async def delete(self, sha256: str) -> None:
@@ -128,13 +132,27 @@ class DerivedText:
         for key in await self.keys(sha256):
             await self.store.delete(key)
 
-    async def pages(self, sha256: str) -> AsyncIterator[PageText]:
+    async def pages(self, sha256: str) -> AsyncGenerator[PageText, None]:
         """Each page in order. ``NotFound`` (``no_text``) when nothing was extracted."""
         key = pages_key(sha256)
         if await self.store.head(key) is None:
             raise _no_text()
         async for page in self._pages_at(key):
             yield page
+
+    async def page(self, sha256: str, number: int) -> PageText | None:
+        """Page ``number`` of the current text (read up to it); ``None`` past the last.
+        ``NotFound`` (``no_text``) when nothing was extracted."""
+        async with aclosing(self.pages(sha256)) as pages:
+            async for page in pages:
+                if page.number == number:
+                    return page
+        return None
+
+    async def current_version(self, sha256: str) -> int:
+        """The number of the current text version."""
+        history = await self.versions(sha256)
+        return history[-1].version if history else 1
 
     async def _pages_at(self, key: str) -> AsyncIterator[PageText]:
         pending = b""
@@ -146,6 +164,26 @@ class DerivedText:
                     yield _page_decoder.decode(line)
         if pending.strip():
             yield _page_decoder.decode(pending)
+
+
+async def fetch_original(store: ObjectStore, sha256: str, destination: Path) -> None:
+    """Copy a filed original to ``destination`` for an extraction process to read again;
+    ``PermanentJobError`` (``original_missing``) when the store has lost it."""
+    key = original_key(sha256)
+    if await store.head(key) is None:
+        raise PermanentJobError("the original is not in the object store; run the fixity "
+                                "check and restore it from backup", code="original_missing")
+    await copy_to_file(store, key, destination)
+
+
+async def copy_to_file(store: ObjectStore, key: str, destination: Path) -> None:
+    """Stream the object at ``key`` into a local file (``NotFound`` if there is none)."""
+    out = await asyncio.to_thread(destination.open, "wb")
+    try:
+        async for chunk in store.get(key):
+            await asyncio.to_thread(out.write, chunk)
+    finally:
+        await asyncio.to_thread(out.close)
 
 
 def _no_text() -> NotFound:

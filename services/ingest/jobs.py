@@ -248,6 +248,29 @@ class JobQueue:
             found = {str(status): int(count) for status, count in rows}
         return {status: found.get(status, 0) for status in JOB_STATUSES}
 
+    async def census(self) -> JobCensus:
+        """Per state, how many jobs and when the oldest was created; failed jobs by code
+        (``/metrics``)."""
+        async with self._reader.connect() as conn:
+            states = (await conn.execute(
+                sa.select(jobs.c.status, sa.func.count(), sa.func.min(jobs.c.created_at))
+                .group_by(jobs.c.status))).all()
+            failed = (await conn.execute(
+                sa.select(jobs.c.error_code, sa.func.count())
+                .where(jobs.c.status == "failed").group_by(jobs.c.error_code))).all()
+        return JobCensus(
+            counts={str(status): int(count) for status, count, _ in states},
+            oldest={str(status): oldest for status, _, oldest in states if oldest is not None},
+            failed={str(code or "unknown"): int(count) for code, count in failed})
+
+
+class JobCensus(msgspec.Struct, frozen=True, kw_only=True):
+    counts: dict[str, int]
+    oldest: dict[str, datetime]
+    """When the oldest job in each state was created."""
+    failed: dict[str, int]
+    """Failed jobs by ``error_code``."""
+
 
 def _job(row: sa.Row[Any]) -> Job:
     return struct_of(row._mapping, Job)

@@ -1,16 +1,17 @@
-"""Ingest's API bodies, the job payload and the derived-text artifact, as msgspec structs.
+"""Ingest's API bodies, the job payload and the derived artifacts' keys, as msgspec structs.
 
 The upload's ``metadata`` form field decodes into ``UploadMetadata``; a job carries a
 ``JobPayload`` (the metadata plus what the server learnt from the bytes) until the worker
 registers the document. Page texts are stored beside the original, keyed by its SHA-256,
 as ``derived/<sha256>/pages.jsonl``: one ``PageText`` (see ``services.ingest.extraction``)
-per line, in page order, word boxes included.
+per line, in page order, word boxes included; page previews as
+``derived/<sha256>/pages/<nnnn>.webp`` (``services.ingest.previews``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -22,9 +23,11 @@ from services.ingest.extraction import (
     MediaType,
     OcrEngineName,
     OcrLanguage,
+    PageBox,
     TextLine,
     WordBox,
 )
+from services.ingest.extraction.previews import preview_name, thumbnail_name
 from services.ingest.jobs import JobStatus
 
 FileName = Annotated[str, msgspec.Meta(max_length=255)]
@@ -144,6 +147,36 @@ class DocumentText(Struct):
     """The caller may read this in the system only (B2): no download, no export."""
 
 
+class PageBoxes(Struct):
+    """``GET /ingest/documents/{id}/pages/{number}/boxes``: the page's word or character
+    boxes in its preview's pixels (``width`` × ``height``), in reading order; their texts
+    together are the page's text without whitespace, so a match in the text maps to the
+    boxes it covers."""
+
+    number: int
+    width: int
+    height: int
+    boxes: list[PageBox]
+
+
+class DeriveRequest(Struct):
+    """``POST /ingest/documents/{id}/derive``: ``missing`` makes previews only where some
+    are not stored (``archive derive --missing``); otherwise all are made again."""
+
+    missing: bool = False
+
+
+class DeriveResult(Struct):
+    """What became of one document: its previews ``derived`` (and character boxes added
+    to ``boxes_added`` text-layer pages that had none), or ``skipped`` when ``missing``
+    was asked and nothing was."""
+
+    document_id: str
+    status: Literal["derived", "skipped"]
+    pages: int
+    boxes_added: int = 0
+
+
 def derived_prefix(sha256: str) -> str:
     """Every derived file of an original sits under this prefix (architecture principle 2)."""
     return validate_key(f"derived/{sha256}") + "/"
@@ -162,3 +195,14 @@ def older_pages_key(sha256: str, version: int) -> str:
 def text_versions_key(sha256: str) -> str:
     """The history of the page texts: one ``TextVersion`` per line, oldest first."""
     return validate_key(f"derived/{sha256}/text-versions.jsonl")
+
+
+def page_image_key(sha256: str, number: int, size: Literal["preview", "thumbnail"]) -> str:
+    """Where page ``number``'s preview or thumbnail is stored."""
+    name = preview_name(number) if size == "preview" else thumbnail_name(number)
+    return validate_key(f"derived/{sha256}/pages/{name}")
+
+
+def previews_key(sha256: str) -> str:
+    """The list of an original's page previews: one ``PagePreview`` per line."""
+    return validate_key(f"derived/{sha256}/previews.jsonl")

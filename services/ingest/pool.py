@@ -3,9 +3,12 @@
 ``ExtractionPool.run`` sends an ``ExtractionTask`` to a ``ProcessPoolExecutor`` (spawned
 processes: the server's threads and event loop are never forked). In the child,
 ``extract_to_file`` writes each page's ``PageText`` as one JSON line to
-``task.pages_out`` as soon as it is read, so memory holds one page at a time and the
-parent can watch progress by the file's size. The child's pid is written to
-``task.pid_file`` so a hung extraction can be stopped on its own (``kill``).
+``task.pages_out`` as soon as it is read, and its preview and thumbnail into
+``task.previews_out`` (a text-layer page's only listed: made on first view), so memory
+holds one page at a time and the parent can watch progress by the file's size. The
+child's pid is written to ``task.pid_file`` so a hung extraction can be stopped on its own
+(``kill``). ``ExtractionPool.derive`` runs a
+``DeriveTask`` (``derive_to_file``): the previews of a document extracted before them.
 
 Failures reach the parent as:
     ``ExtractionFailed``   returned: the document's own failure (``permanent``) or a missing
@@ -22,22 +25,30 @@ import multiprocessing
 import os
 import signal
 from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
 from services.common.contracts.registry import ExtractionSummary
 from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.metrics import Metrics
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
     OcrLanguage,
     PageText,
+    PreviewWriter,
+    derive_pages,
     extract_document,
 )
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,10 +57,32 @@ class ExtractionTask:
 
     original: Path
     pages_out: Path
+    previews_out: Path
     pid_file: Path
     limits: ExtractionLimits
     engine: OcrEngine
     language: OcrLanguage | None = None
+
+
+@dataclass(frozen=True)
+class DeriveTask:
+    """Previews for a document extracted before them, from its original and its current
+    page texts (``pages_in``); the texts come back in ``pages_out``, text-layer pages
+    with character boxes added."""
+
+    original: Path
+    pages_in: Path
+    pages_out: Path
+    previews_out: Path
+    limits: ExtractionLimits
+
+
+class Derived(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``derive_to_file`` made: previews of ``pages`` pages, and character boxes for
+    ``boxes_added`` text-layer pages that had none."""
+
+    pages: int
+    boxes_added: int
 
 
 class Extracted(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +91,8 @@ class Extracted(msgspec.Struct, frozen=True, kw_only=True):
     pages: int
     summary: ExtractionSummary
     language: OcrLanguage | None
+    ocr_pages: int = 0
+    """Pages read by OCR (the others had a usable text layer)."""
 
 
 class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,18 +118,53 @@ def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
     task.pid_file.write_text(str(os.getpid()))
     pages: list[PageText] = []
     try:
-        with task.pages_out.open("wb") as out:
+        with task.pages_out.open("wb") as out, PreviewWriter(task.previews_out) as previews:
             for page in extract_document(task.original, limits=task.limits,
-                                         engine=task.engine, language=task.language):
+                                         engine=task.engine, language=task.language,
+                                         previews=previews):
                 out.write(msgspec.json.encode(page) + b"\n")
                 out.flush()
                 # Only the small facts are kept; the words went to the file.
-                pages.append(msgspec.structs.replace(page, words=(), text=""))
+                pages.append(msgspec.structs.replace(page, words=(), lines=(), text=""))
     except DependencyUnavailable as exc:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
     except ArchiveError as exc:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
-    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages))
+    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages),
+                     ocr_pages=sum(page.method == "ocr" for page in pages))
+
+
+def derive_to_file(task: DeriveTask) -> Derived | ExtractionFailed:
+    """Runs in the child: ``task``'s previews into ``task.previews_out``, its page texts
+    (boxes added) into ``task.pages_out``. Errors come back as for ``extract_to_file``."""
+    had_boxes: list[bool] = []
+
+    def known() -> Iterator[PageText]:
+        for page in _read_pages(task.pages_in):
+            had_boxes.append(bool(page.words))
+            yield page
+
+    pages = boxes_added = 0
+    try:
+        with task.pages_out.open("wb") as out, PreviewWriter(task.previews_out) as previews:
+            for page in derive_pages(task.original, limits=task.limits, pages=known(),
+                                     previews=previews):
+                out.write(msgspec.json.encode(page) + b"\n")
+                boxes_added += bool(page.words) and not had_boxes[-1]
+                pages += 1
+    except DependencyUnavailable as exc:
+        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
+    except ArchiveError as exc:
+        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
+    return Derived(pages=pages, boxes_added=boxes_added)
+
+
+def _read_pages(path: Path) -> Iterator[PageText]:
+    decoder = msgspec.json.Decoder(PageText)
+    with path.open("rb") as lines:
+        for line in lines:
+            if line.strip():
+                yield decoder.decode(line)
 
 
 def summarise(pages: list[PageText]) -> ExtractionSummary:
@@ -117,8 +187,10 @@ def _language(pages: list[PageText]) -> OcrLanguage | None:
 class ExtractionPool:
     """A process pool sized to the cores; rebuilt when one of its processes dies."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, *, metrics: Metrics | None = None) -> None:
+        """``metrics`` counts the pages read by OCR (default: counted nowhere)."""
         self.processes = processes
+        self.metrics = metrics or Metrics()
         self._pool: ProcessPoolExecutor | None = None
         self._running: set[Path] = set()
 
@@ -130,11 +202,23 @@ class ExtractionPool:
 
     async def run(self, task: ExtractionTask) -> Extracted | ExtractionFailed:
         """Extract in a child process; raises ``ExtractionDied`` if the child dies."""
-        pool = self._current()
         self._running.add(task.pid_file)
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                pool, extract_to_file, task)
+            outcome = await self._in_child(extract_to_file, task)
+        finally:
+            self._running.discard(task.pid_file)
+        if isinstance(outcome, Extracted):
+            self.metrics.ocr_pages.inc(outcome.ocr_pages)
+        return outcome
+
+    async def derive(self, task: DeriveTask) -> Derived | ExtractionFailed:
+        """Make previews in a child process; raises ``ExtractionDied`` if the child dies."""
+        return await self._in_child(derive_to_file, task)
+
+    async def _in_child(self, work: Callable[[T], R], task: T) -> R:
+        pool = self._current()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, work, task)
         except BrokenProcessPool as exc:
             if self._pool is pool:
                 self._pool = None
@@ -142,8 +226,6 @@ class ExtractionPool:
             raise ExtractionDied(
                 "the extraction process died (killed, crashed or out of memory) before it "
                 "finished the document") from exc
-        finally:
-            self._running.discard(task.pid_file)
 
     @staticmethod
     def kill(pid_file: Path) -> None:

@@ -103,6 +103,10 @@ class RetentionFollower:
         await self._save(state)
         return len(page.changes) < self.page_size
 
+    async def position(self) -> int:
+        """The ``seq`` of the last event applied."""
+        return (await self._load()).after
+
     async def apply(self, change: Change, state: FollowerState) -> None:
         match change.event:
             case DocumentFiled(document=document):

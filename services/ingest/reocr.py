@@ -6,7 +6,8 @@
    ``archive reocr`` continues where the last one stopped;
 2. read the original again in an extraction process, with that engine;
 3. make the reading the current page texts, keeping the text it replaces
-   (``DerivedText.revise``: the original is never touched, D6);
+   (``DerivedText.revise``: the original is never touched, D6), and store the pages'
+   previews made while reading (turned as this reading turned the pages);
 4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
    text, and the audit log, O4), then mark the version announced.
 A crash between 3 and 4 leaves a version not yet announced; the next run announces it
@@ -32,11 +33,12 @@ from services.common.errors import (
     PermanentJobError,
 )
 from services.common.models import Struct
-from services.common.objectstore import ObjectStore, original_key
-from services.ingest.derived import DerivedText
+from services.common.objectstore import ObjectStore
+from services.ingest.derived import DerivedText, fetch_original
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName
 from services.ingest.models import TextReason, TextVersion
 from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
+from services.ingest.previews import DerivedPreviews
 
 DEFAULT_REASON = "re-read by archive reocr"
 
@@ -81,6 +83,7 @@ class Rereader:
         self.store = store
         self.registry = registry
         self.derived = DerivedText(store)
+        self.previews = DerivedPreviews(store)
         self.pool = pool
         self.clock = clock
         self.engine_named = engine_named
@@ -89,7 +92,8 @@ class Rereader:
         self.scratch_dir = scratch_dir
         # Two re-readings of one document at once would both number their text version
         # after the same one: storing and announcing a version take turns (milliseconds).
-        self._revising = asyncio.Lock()
+        # ``archive derive`` takes the same turns to store boxes into the current text.
+        self.revising = asyncio.Lock()
 
     async def reread(self, principal: Principal, user_token: str, document_id: str,
                      request: ReocrRequest) -> ReocrResult:
@@ -113,15 +117,16 @@ class Rereader:
             return self._skipped(record, engine, history, len(pages), "no_ocr_pages")
         if read_by == {engine}:
             if history and not history[-1].announced:
-                async with self._revising:
+                async with self.revising:
                     await self._announce(record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read")
         extracted_to = await self._extract(record, engine)
         try:
-            async with self._revising:
+            async with self.revising:
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
+                await self.previews.save(record.sha256, extracted_to.parent / "previews")
                 new_pages = [page async for page in self.derived.pages(record.sha256)]
                 await self._announce(record, version)
         finally:
@@ -141,10 +146,10 @@ class Rereader:
         await asyncio.to_thread(work.mkdir, parents=True)
         original = work / "original"
         try:
-            await self._fetch(record.sha256, original)
+            await fetch_original(self.store, record.sha256, original)
             task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
-                                  pid_file=work / "pid", limits=self.limits,
-                                  engine=self.engine_named(engine))
+                                  previews_out=work / "previews", pid_file=work / "pid",
+                                  limits=self.limits, engine=self.engine_named(engine))
             outcome = await self.pool.run(task)
         except BaseException:
             await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
@@ -155,18 +160,6 @@ class Rereader:
                 raise PermanentJobError(outcome.detail, code=outcome.code)
             raise DependencyUnavailable(outcome.detail, code=outcome.code)
         return task.pages_out
-
-    async def _fetch(self, sha256: str, destination: Path) -> None:
-        key = original_key(sha256)
-        if await self.store.head(key) is None:
-            raise PermanentJobError("the original is not in the object store; run the fixity "
-                                    "check and restore it from backup", code="original_missing")
-        out = await asyncio.to_thread(destination.open, "wb")
-        try:
-            async for chunk in self.store.get(key):
-                await asyncio.to_thread(out.write, chunk)
-        finally:
-            await asyncio.to_thread(out.close)
 
     async def _announce(self, record: DocumentRecord, version: TextVersion) -> None:
         summary = await self.derived.summary(record.sha256)

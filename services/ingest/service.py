@@ -12,8 +12,10 @@ An upload SHALL, in this order:
    job the uploader may not see are refused (409 ``already_uploaded``) without naming the
    job or the document, and their job is left as it is.
 
-Text and originals are served only after the registry (the system of record) decides
-the caller may read or download that document; it records the access in the audit log.
+Text, page previews and originals are served only after the registry (the system of
+record) decides the caller may read or download that document; it records the access in
+the audit log. Previews and boxes are content, decided as the text is (``read_text``): a
+view-only reader (B2) sees them, and never the original.
 Jobs are listed and shown only to those who may know their document exists (issue 14): a
 filed job's document as the registry decides, a job not yet filed by the security its
 upload declared; anyone else gets the 404 of a job that does not exist.
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Protocol
 
 import msgspec
@@ -40,7 +43,13 @@ from services.common.models import (
 )
 from services.common.objectstore import ObjectStore, original_key, store_original
 from services.ingest.derived import DerivedText
-from services.ingest.extraction import MediaType, sniff_media_type
+from services.ingest.extraction import (
+    ExtractionLimits,
+    MediaType,
+    PagePreview,
+    boxes_in_preview,
+    sniff_media_type,
+)
 from services.ingest.fixity.models import FixityRun
 from services.ingest.jobs import Job, JobQueue, JobStatus
 from services.ingest.models import (
@@ -48,10 +57,12 @@ from services.ingest.models import (
     JobPayload,
     JobView,
     OriginalState,
+    PageBoxes,
     PageView,
     UploadMetadata,
     UploadReceipt,
 )
+from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
 
 SNIFF_BYTES = 1024
 REDACTED_FINDING = "about a document you are not cleared for"
@@ -76,6 +87,15 @@ class AccessDecider(Protocol):
     async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
         """Those of ``document_ids`` the token's user may know exist."""
         ...
+
+
+@dataclass(frozen=True)
+class PageImageFile:
+    """A page's preview or thumbnail (WebP) and its entity tag: the original, the page
+    and the text version (a re-reading may turn the page)."""
+
+    data: bytes
+    etag: str
 
 
 @dataclass(frozen=True)
@@ -116,13 +136,15 @@ def job_view(job: Job) -> JobView:
 class IngestService:
     def __init__(self, queue: JobQueue, store: ObjectStore, registry: AccessDecider, *,
                  catalogue: Catalogue, max_upload_bytes: int, clock: Clock,
-                 lock_on_write: timedelta, on_enqueued: Callable[[], None] | None = None
-                 ) -> None:
+                 lock_on_write: timedelta, limits: ExtractionLimits, scratch_dir: Path,
+                 on_enqueued: Callable[[], None] | None = None) -> None:
         self.queue = queue
         self.store = store
         self.registry = registry
         self.catalogue = catalogue
         self.derived = DerivedText(store)
+        self.previews = DerivedPreviews(store)
+        self.on_view = PreviewsOnView(store, limits=limits, scratch_dir=scratch_dir)
         self.max_upload_bytes = max_upload_bytes
         self.clock = clock
         self.lock_on_write = lock_on_write
@@ -232,6 +254,38 @@ class IngestService:
                  async for page in self.derived.pages(answer.sha256)]
         return DocumentText(document_id=document_id, sha256=answer.sha256, pages=pages,
                             view_only=answer.view_only)
+
+    async def page_image(self, user_token: str, document_id: str, number: int, *,
+                         size: PreviewSize) -> PageImageFile:
+        """Page ``number``'s preview or thumbnail, if the registry lets the token's user
+        read the content (view-only is enough); ``NotFound`` ``unknown_page`` past the
+        document, ``no_preview`` for a document filed before previews. A text-layer
+        page's is made on its first view (``PreviewsOnView``)."""
+        record = (await self._decided(user_token, document_id, "read_text")).record
+        preview = await self._page_preview(record, number)
+        data = await (self.on_view.image(record.sha256, number, size) if preview.on_view
+                      else self.previews.image(record.sha256, number, size))
+        version = await self.derived.current_version(record.sha256)
+        return PageImageFile(data=data, etag=f'"{record.sha256}-{number}-v{version}"')
+
+    async def page_boxes(self, user_token: str, document_id: str, number: int) -> PageBoxes:
+        """Page ``number``'s word or character boxes in its preview's pixels, decided and
+        refused as ``page_image``."""
+        record = (await self._decided(user_token, document_id, "read_text")).record
+        preview = await self._page_preview(record, number)
+        page = await self.derived.page(record.sha256, number)
+        boxes = boxes_in_preview(page.words, preview) if page is not None else []
+        return PageBoxes(number=number, width=preview.width, height=preview.height,
+                         boxes=boxes)
+
+    async def _page_preview(self, record: DocumentRecord, number: int) -> PagePreview:
+        if not 1 <= number <= record.pages:
+            raise NotFound(f"the document has {record.pages} pages, not a page {number}",
+                           code="unknown_page")
+        preview = (await self.previews.pages(record.sha256)).get(number)
+        if preview is None:
+            raise no_preview()
+        return preview
 
     async def original(self, user_token: str, document_id: str) -> OriginalDownload:
         """The original's bytes, if the registry lets the token's user download them

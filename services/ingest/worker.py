@@ -5,7 +5,8 @@ job run again after a crash redoes only what was lost):
 1. copy the original from the object store to a scratch directory;
 2. extract its pages in a worker process (``ExtractionPool``), stopping the process if no
    page comes for ``stall_limit_s`` (an engine that ignores its page timeout);
-3. store the page texts beside the original (``derived/<sha256>/pages.jsonl``);
+3. store the page previews and the page texts beside the original
+   (``derived/<sha256>/pages/``, ``derived/<sha256>/pages.jsonl``);
 4. register the document with the registry (idempotent by SHA-256);
 5. complete the job with the ``document_id``, while it still holds the lease.
 
@@ -44,6 +45,7 @@ from services.common.errors import (
     NotFound,
     PermanentJobError,
 )
+from services.common.metrics import Metrics
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import ExtractionLimits, OcrEngine
@@ -57,6 +59,7 @@ from services.ingest.pool import (
     ExtractionPool,
     ExtractionTask,
 )
+from services.ingest.previews import DerivedPreviews
 
 log = logging.getLogger("archive.ingest.worker")
 T = TypeVar("T")
@@ -88,10 +91,13 @@ class IngestWorker:
     def __init__(self, queue: JobQueue, store: ObjectStore, registrar: Registrar,
                  pool: ExtractionPool, *, engine: OcrEngine, limits: ExtractionLimits,
                  lease_s: float, concurrency: int, scratch_dir: Path,
-                 poll_s: float = 1.0, stall_grace_s: float = 30.0) -> None:
+                 poll_s: float = 1.0, stall_grace_s: float = 30.0,
+                 metrics: Metrics | None = None) -> None:
+        """``metrics`` counts failed attempts by reason (default: counted nowhere)."""
         self.queue = queue
         self.store = store
         self.derived = DerivedText(store)
+        self.previews = DerivedPreviews(store)
         self.registrar = registrar
         self.pool = pool
         self.engine = engine
@@ -106,6 +112,7 @@ class IngestWorker:
         # writing into the directory of the job it was given.
         self.scratch_dir = scratch_dir / self.name
         self._wake = asyncio.Event()
+        self.failures = (metrics or Metrics()).extraction_failures
 
     def wake(self) -> None:
         """A job was enqueued: look now instead of at the next poll."""
@@ -171,9 +178,11 @@ class IngestWorker:
             await self._fail(job, exc.code, f"the registry refused the document: {exc.detail}")
         except ArchiveError as exc:
             log.warning("job %s will be retried: %s (%s)", job.job_id, exc.detail, exc.code)
+            self.failures.labels(reason=exc.code).inc()
             await self.queue.retry(job.job_id, self.name, error=exc.detail, code=exc.code)
         except Exception as exc:  # a bug: keep the worker alive, retry, and log it
             log.exception("job %s failed unexpectedly", job.job_id)
+            self.failures.labels(reason="internal_error").inc()
             await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
                                    code="internal_error")
         finally:
@@ -208,6 +217,7 @@ class IngestWorker:
 
     async def _fail(self, job: Job, code: str, detail: str) -> None:
         log.warning("job %s failed: %s (%s)", job.job_id, detail, code)
+        self.failures.labels(reason=code).inc()
         await self.queue.fail(job.job_id, self.name, error=detail, code=code)
 
     async def _steps(self, job: Job, work: Path) -> tuple[str, int]:
@@ -215,9 +225,11 @@ class IngestWorker:
         original = work / "original"
         await self._fetch(job.sha256, original)
         task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
-                              pid_file=work / "pid", limits=self.limits, engine=self.engine,
+                              previews_out=work / "previews", pid_file=work / "pid",
+                              limits=self.limits, engine=self.engine,
                               language=payload.metadata.language)
         extracted = await self._extract(job, task)
+        await self.previews.save(job.sha256, task.previews_out)
         await self.derived.save(job.sha256, task.pages_out)
         registration = await self.registrar.register_document(
             _registration(job, payload, extracted))

@@ -46,7 +46,11 @@ from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
 from services.registry.journal.anchors import AuditAnchors
-from services.registry.journal.api import AuditController, ChangesController
+from services.registry.journal.api import (
+    AuditController,
+    ChangesController,
+    DocumentTrailController,
+)
 from services.registry.journal.models import ChainReport
 from services.registry.journal.rules import AuditKey
 from services.registry.journal.service import JournalService, Progress
@@ -57,6 +61,7 @@ from services.registry.lending.api import (
 )
 from services.registry.lending.rules import LoanPeriods
 from services.registry.lending.service import LendingService
+from services.registry.metrics import RegistrySampler
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
 from services.registry.statistics.api import StatisticsController
@@ -68,9 +73,9 @@ from services.registry.sweeps.service import SweepsService
 CONTROLLERS = (
     AuthController, UsersController, HouseholdsController, ScheduleController,
     DocumentsController, AccessController, CorrectionsController, FixityController,
-    ChangesController, AuditController, LoansController, CirculationController,
-    NotificationsController, IncidentsController, SweepsController, HoldsController,
-    DestructionsController, TombstonesController, StatisticsController,
+    ChangesController, AuditController, DocumentTrailController, LoansController,
+    CirculationController, NotificationsController, IncidentsController, SweepsController,
+    HoldsController, DestructionsController, TombstonesController, StatisticsController,
 )
 DEFAULTS = Settings()
 
@@ -188,6 +193,7 @@ def build(ctx: Context) -> ServicePart:
         readiness={"registry.database": database,
                    "registry.audit": registry.journal.append_only_state},
         verifier=registry.accounts,
+        samplers={"registry": RegistrySampler(engine, ctx.clock)},
     )
 
 

@@ -26,6 +26,7 @@ from services.search.consumer import FeedConsumer
 from services.search.index.elasticsearch_index import ElasticsearchIndex
 from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
+from services.search.metrics import SearchSampler
 from services.search.reindex import Reindexer
 from services.search.service import SearchService
 from services.search.sources import SERVICE, IngestText
@@ -47,7 +48,8 @@ def build(ctx: Context) -> ServicePart:
     registry = RegistryClient(ctx.peer_url("registry"), service_token=token, name="registry")
     ingest = IngestClient(ctx.peer_url("ingest"), service_token=token, name="ingest")
     texts = IngestText(ingest)
-    consumer = FeedConsumer(registry, texts, index, CursorStore(engine, ctx.clock))
+    cursors = CursorStore(engine, ctx.clock)
+    consumer = FeedConsumer(registry, texts, index, cursors)
     reindexer = Reindexer(index, registry, texts, clock=ctx.clock)
     search = SearchService(index, RegistryAccess(registry))
 
@@ -77,6 +79,7 @@ def build(ctx: Context) -> ServicePart:
         name="search", router=router, on_startup=[start], on_shutdown=[stop],
         readiness={"search.database": database, "search.index": index.check,
                    "search.consumer": consumer.state},
+        samplers={"search": SearchSampler(cursors, registry, index)},
     )
 
 

@@ -41,8 +41,12 @@ class ServiceClient:
     async def request(
         self, method: str, path: str, *, token: str | None = None,
         json: Any = None, params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token or self.service_token()}"}
+        """``token`` "" sends none (signing in); None sends the service token."""
+        headers = dict(headers or {})
+        if token != "":
+            headers["Authorization"] = f"Bearer {token or self.service_token()}"
         body = msgspec.json.encode(json) if json is not None else None
         if body is not None:
             headers["Content-Type"] = "application/json"

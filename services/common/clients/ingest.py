@@ -3,11 +3,14 @@ bytes were uploaded, asked by the registry before a user files them directly."""
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import quote
 
-from services.common.clients import ServiceClient
-from services.common.contracts.ingest import ExtractedText
-from services.common.errors import NotFound
+import httpx
+
+from services.common.clients import ServiceClient, error_from
+from services.common.contracts.ingest import ExtractedText, PageBoxes
+from services.common.errors import DependencyUnavailable, NotFound
 
 
 class IngestClient(ServiceClient):
@@ -26,3 +29,35 @@ class IngestClient(ServiceClient):
         except NotFound:
             return False
         return True
+
+    async def page_image(self, token: str, document_id: str, number: int, *,
+                         size: Literal["preview", "thumbnail"]) -> bytes:
+        """A page as a person reads it (WebP, turned upright): about 1 200 px wide
+        (``preview``) or 200 px (``thumbnail``), with the page text's access decision."""
+        response = await self.request(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/{size}",
+            token=token)
+        return response.content
+
+    async def page_boxes(self, token: str, document_id: str, number: int) -> PageBoxes:
+        return await self.call(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/boxes",
+            PageBoxes, token=token)
+
+    async def original(self, token: str, document_id: str) -> httpx.Response:
+        """The original, as a response whose body is not read yet (originals run to
+        hundreds of megabytes): the caller streams it and closes it. Refused as the route
+        refuses (403 ``view_only`` for view-only access)."""
+        request = self.http.build_request(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/original",
+            headers={"Authorization": f"Bearer {token}"})
+        try:
+            response = await self.http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable(f"the {self.name} service cannot be reached: {exc}",
+                                        code=f"{self.name}_unavailable") from exc
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise error_from(response, self.name)
+        return response

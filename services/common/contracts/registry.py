@@ -153,6 +153,16 @@ class Decision(Struct):
             raise self.error()
 
 
+class DocumentPermissions(Struct):
+    """What the caller may do with a document they may see, asked before offering it (the
+    staff pages show a download only where ``download`` allows it, and otherwise its
+    reason; ``needs_grant`` means a loan is the way), with its catalogue record."""
+
+    document: DocumentRecord
+    read_text: Decision
+    download: Decision
+
+
 class AccessRequest(Struct):
     document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     action: Action
@@ -196,6 +206,23 @@ class AccessFilter(Struct):
     visible_levels: list[SecurityLevel]
     readable_levels: list[SecurityLevel]
     granted: list[str]
+
+
+# --- history -----------------------------------------------------------------------------
+
+AuditDetail = str | int | float | bool | None | list[str]
+
+
+class AuditTrailEntry(Struct):
+    """One audit entry about a document (O4), as its reader may see it."""
+
+    seq: int
+    at: datetime
+    username: str
+    action: str
+    outcome: Literal["allowed", "refused"]
+    code: str | None
+    detail: dict[str, AuditDetail]
 
 
 # --- change feed -------------------------------------------------------------------------
@@ -406,6 +433,7 @@ FixityFindingKind = Literal[
     "archive_counter_mismatch", "archive_number_malformed", "original_unaccounted",
     "text_version_missing",
     "original_unlocked",
+    "preview_missing",
 ]
 
 

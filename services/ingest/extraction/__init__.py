@@ -14,13 +14,22 @@ default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
    mostly-English pages (``language``), and remove the spaces Tesseract puts between CJK
    characters (``cjk``);
 6. yield a ``PageText`` (text, confidence, method, language, word or character boxes,
-   lines with their confidence, engine, ``needs_review``).
+   lines with their confidence, engine, ``needs_review``); a text-layer page's boxes come
+   from its characters (``pdf``);
+7. when given a ``PreviewWriter``, write the page's preview and thumbnail, upright, from
+   the image already decoded for it; a text-layer page's preview is only listed, and made
+   on its first view (``page_preview_files``) (``previews``). ``derive_pages`` does only
+   this for a document read before previews existed.
 
 It MAY be stopped between pages; nothing it does outside its own process needs undoing.
 """
 
 from services.ingest.extraction.cjk import remove_cjk_spaces
-from services.ingest.extraction.document import extract_document
+from services.ingest.extraction.document import (
+    derive_pages,
+    extract_document,
+    page_preview_files,
+)
 from services.ingest.extraction.engine import OcrEngine, PageImage, TesseractEngine
 from services.ingest.extraction.models import (
     ExtractionLimits,
@@ -30,8 +39,16 @@ from services.ingest.extraction.models import (
     OcrLanguage,
     OcrReading,
     PageText,
+    Rotation,
     TextLine,
     WordBox,
+)
+from services.ingest.extraction.previews import (
+    PageBox,
+    PagePreview,
+    PreviewFiles,
+    PreviewWriter,
+    boxes_in_preview,
 )
 from services.ingest.extraction.sniffing import read_media_type, sniff_media_type
 
@@ -43,12 +60,20 @@ __all__ = [
     "OcrEngineName",
     "OcrLanguage",
     "OcrReading",
+    "PageBox",
     "PageImage",
+    "PagePreview",
     "PageText",
+    "PreviewFiles",
+    "PreviewWriter",
+    "Rotation",
     "TesseractEngine",
     "TextLine",
     "WordBox",
+    "boxes_in_preview",
+    "derive_pages",
     "extract_document",
+    "page_preview_files",
     "read_media_type",
     "remove_cjk_spaces",
     "sniff_media_type",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
+
+import msgspec
 
 from services.common.errors import PermanentJobError
 from services.ingest.extraction.cjk import remove_cjk_spaces
@@ -19,9 +21,11 @@ from services.ingest.extraction.models import (
     OcrLanguage,
     OcrReading,
     PageText,
+    Rotation,
 )
-from services.ingest.extraction.pdf import TextLayer, open_pdf
+from services.ingest.extraction.pdf import TextLayer, open_pdf, render_preview
 from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
+from services.ingest.extraction.previews import PreviewFiles, PreviewWriter, encoded
 from services.ingest.extraction.sniffing import read_media_type
 
 TEXT_LAYER_CONFIDENCE = 100.0
@@ -44,8 +48,11 @@ def extract_document(
     limits: ExtractionLimits,
     engine: OcrEngine,
     language: OcrLanguage | None = None,
+    previews: PreviewWriter | None = None,
 ) -> Iterator[PageText]:
-    """The text of each page of the original at ``path``, yielded as each page is done.
+    """The text of each page of the original at ``path``, yielded as each page is done,
+    each page's preview written to ``previews`` from the image already decoded for it (a
+    text-layer page's only listed there, made on its first view: ``page_preview_files``).
 
     Blocking and CPU-bound: call it in a worker process, never on an event loop. The caller
     runs one such process per core (e.g. a ``ProcessPoolExecutor`` sized to the cores, or
@@ -69,24 +76,88 @@ def extract_document(
     """
     media_type = read_media_type(path)
     with _open_pages(path, media_type, limits) as document:
-        page_count = document.page_count
-        if page_count > limits.max_pages:
-            raise PermanentJobError(
-                f"the document has {page_count} pages, more than the limit of "
-                f"{limits.max_pages} (ARCHIVE_MAX_PAGES); split it and upload the parts",
-                code="too_many_pages", extra={"pages": page_count},
-            )
-        if page_count == 0:
-            raise PermanentJobError(
-                "the document has no pages; upload the original file again", code="no_pages"
-            )
+        _check_page_count(document, limits)
         reader, engine_name = _page_reader(engine, hint=language, limits=limits)
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):
-                yield _text_layer_page(number, content, limits)
+                page = _text_layer_page(number, content, limits)
             else:
-                yield _ocr_page(number, content, reader=reader, engine_name=engine_name,
-                                limits=limits)
+                page = _ocr_page(number, content, reader=reader, engine_name=engine_name,
+                                 limits=limits)
+            if previews is not None:
+                _write_preview(previews, number, content, page.rotation)
+            yield page
+
+
+def derive_pages(path: Path, *, limits: ExtractionLimits, pages: Iterable[PageText],
+                 previews: PreviewWriter) -> Iterator[PageText]:
+    """For a document extracted before previews existed: each page's preview written to
+    ``previews`` (turned as its reading in ``pages``, the current text, says; a text-layer
+    page's only listed, made on its first view as at ingest), and each of
+    ``pages`` yielded back, a text-layer page without character boxes given its text
+    layer's. No OCR: the text is not read again.
+
+    Raises what ``extract_document`` raises before and while decoding pages, and
+    ``PermanentJobError`` ``text_mismatch`` when ``pages`` are not the original's pages.
+    """
+    media_type = read_media_type(path)
+    with _open_pages(path, media_type, limits) as document:
+        _check_page_count(document, limits)
+        known = iter(pages)
+        for number, content in enumerate(document.pages(), start=1):
+            page = next(known, None)
+            if page is None or page.number != number:
+                raise _text_mismatch(number)
+            _write_preview(previews, number, content, page.rotation)
+            if isinstance(content, TextLayer) and page.method == "text_layer" and (
+                    not page.words and _spells(content, page.text)):
+                page = msgspec.structs.replace(page, words=content.words)
+            yield page
+        if next(known, None) is not None:
+            raise _text_mismatch(document.page_count + 1)
+
+
+def _check_page_count(document: _PageSource, limits: ExtractionLimits) -> None:
+    page_count = document.page_count
+    if page_count > limits.max_pages:
+        raise PermanentJobError(
+            f"the document has {page_count} pages, more than the limit of "
+            f"{limits.max_pages} (ARCHIVE_MAX_PAGES); split it and upload the parts",
+            code="too_many_pages", extra={"pages": page_count},
+        )
+    if page_count == 0:
+        raise PermanentJobError(
+            "the document has no pages; upload the original file again", code="no_pages"
+        )
+
+
+def _write_preview(previews: PreviewWriter, number: int, content: TextLayer | PageImage,
+                   rotation: Rotation) -> None:
+    if isinstance(content, PageImage):
+        previews.write(number, content.pixels, rotation=rotation)
+    else:
+        # A text-layer page's preview costs ten times its reading; most are never viewed.
+        previews.defer(number, content.size)
+
+
+def page_preview_files(path: Path, number: int, *, limits: ExtractionLimits) -> PreviewFiles:
+    """The preview and thumbnail of page ``number`` of the PDF at ``path``, a page whose
+    preview was listed ``on_view`` (its text layer was read): rendered at preview size,
+    upright as the PDF shows it. Blocking (pdfium is not thread-safe: one call at a time
+    in a process). Raises ``PermanentJobError`` as ``render_preview``."""
+    return encoded(render_preview(path, number, max_image_pixels=limits.max_image_pixels))
+
+
+def _spells(layer: TextLayer, text: str) -> bool:
+    return bool(layer.words) and (
+        "".join(word.text for word in layer.words) == "".join(text.split()))
+
+
+def _text_mismatch(number: int) -> PermanentJobError:
+    return PermanentJobError(
+        f"the stored page texts do not match the original's pages (page {number}); "
+        "read the document again with 'archive reocr'", code="text_mismatch",
+        extra={"page": number})
 
 
 def _page_reader(engine: OcrEngine, *, hint: OcrLanguage | None,
@@ -97,9 +168,8 @@ def _page_reader(engine: OcrEngine, *, hint: OcrLanguage | None,
                            languages=limits.languages), "tesseract"
 
 
-def _open_pages(
-    path: Path, media_type: MediaType, limits: ExtractionLimits
-) -> AbstractContextManager[_PageSource]:
+def _open_pages(path: Path, media_type: MediaType, limits: ExtractionLimits
+                ) -> AbstractContextManager[_PageSource]:
     if media_type == "application/pdf":
         return open_pdf(path, max_image_pixels=limits.max_image_pixels,
                         max_page_text_chars=limits.max_page_text_chars,
@@ -122,8 +192,8 @@ def break_long_lines(text: str, max_line_chars: int) -> str:
 def _text_layer_page(number: int, layer: TextLayer, limits: ExtractionLimits) -> PageText:
     return PageText(
         number=number, text=break_long_lines(layer.text, limits.max_line_chars),
-        confidence=TEXT_LAYER_CONFIDENCE, method="text_layer", language=None, words=(),
-        needs_review=False,
+        confidence=TEXT_LAYER_CONFIDENCE, method="text_layer", language=None,
+        words=layer.words, needs_review=False,
     )
 
 

@@ -33,9 +33,10 @@ PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
 
 class WordBox(Struct):
     """One recognised word with its box, in pixels of the page image that was read (as
-    scanned, before any turn). PP-OCR gives one per character (its confidence is that
-    character's probability); Tesseract one per word. Either way the words' texts, in
-    order, are the page's text without its whitespace, so a match in the text maps to
+    scanned, before any turn; a PDF page as rendered at 300 dpi). PP-OCR gives one per
+    character (its confidence is that character's probability); Tesseract one per word;
+    a PDF's text layer one per character (confidence 100). Either way the words' texts,
+    in order, are the page's text without its whitespace, so a match in the text maps to
     the boxes it covers."""
 
     text: str
@@ -74,9 +75,11 @@ class PageText(Struct):
 
     ``confidence`` is the mean word confidence (0–100); text-layer pages are 100, and an
     OCR page where nothing was recognised is 0. ``language`` is the OCR model used, ``None``
-    for text-layer pages. ``words`` is empty for text-layer pages. ``needs_review`` is set
-    when ``confidence`` is under ``ExtractionLimits.low_confidence``, so a person checks it
-    (a blank back side of a scan is flagged too: only a person can tell blank from unread).
+    for text-layer pages. ``words`` of a text-layer page are its characters' boxes (none
+    on pages extracted before they were kept, until ``archive derive --missing``).
+    ``needs_review`` is set when ``confidence`` is under ``ExtractionLimits.low_confidence``,
+    so a person checks it (a blank back side of a scan is flagged too: only a person can
+    tell blank from unread).
     """
 
     number: Annotated[int, msgspec.Meta(ge=1)]

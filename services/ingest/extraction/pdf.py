@@ -2,12 +2,16 @@
 
 pypdfium2 rather than pdfplumber: it reads a page's text about 50× faster, and none of
 pdfplumber's layout analysis (tables, columns) is needed to index or show page text.
+A text-layer page comes with a box per character, in the pixels of the page as rendered
+at ``RENDER_DPI`` (what OCR would have read); its preview is rendered on its first view
+(``render_preview``), not while it is read.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -16,10 +20,13 @@ from typing import Any, NoReturn
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from services.common.errors import PermanentJobError
 from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.images import ocr_pixels, refuse_pixel_bomb
+from services.ingest.extraction.models import WordBox
+from services.ingest.extraction.previews import preview_size
 
 RENDER_DPI = 300
 _POINTS_PER_INCH = 72
@@ -45,9 +52,14 @@ _LARGE_IMAGE_SHARE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class TextLayer:
-    """A page's own text, good enough to use without OCR."""
+    """A page's own text, good enough to use without OCR: ``words`` has a box per
+    character (their texts in order are ``text`` without whitespace; empty if the text
+    layer's characters do not spell its text) in the pixels of the page rendered at
+    ``RENDER_DPI``, which is ``size``."""
 
     text: str
+    words: tuple[WordBox, ...]
+    size: tuple[int, int]
 
 
 class PdfPages:
@@ -77,31 +89,46 @@ class PdfPages:
             yield content
 
     def _content(self, page: Any, number: int) -> TextLayer | PageImage:
-        text = self._capped_text_of(page, number)
-        if _is_usable(text, over_scan=_has_large_image(page)):
-            return TextLayer(text)
+        textpage = page.get_textpage()
+        try:
+            text = self._capped_text_of(textpage, number)
+            if _is_usable(text, over_scan=_has_large_image(page)):
+                return self._text_layer(page, textpage, text, number)
+        finally:
+            textpage.close()
         return _sole_scan(page, number, self._max_image_pixels) or _render(
             page, number, self._max_image_pixels
         )
 
-    def _capped_text_of(self, page: Any, number: int) -> str:
+    def _capped_text_of(self, textpage: Any, number: int) -> str:
         """The page's text layer; ``text_layer_too_large`` past a cap, counted before the
         text is read (a text layer is not bounded by what the page shows)."""
-        textpage = page.get_textpage()
-        try:
-            chars = textpage.count_chars()
-            self._text_chars_left -= chars
-            if chars > self._max_page_text_chars:
-                _refuse_text_layer(f"page {number}'s text layer holds {chars} characters, "
-                                   f"more than a page shows ({self._max_page_text_chars})",
-                                   page=number)
-            if self._text_chars_left < 0:
-                _refuse_text_layer(f"by page {number} the text layers hold more characters "
-                                   "than the limit for one document", page=number)
-            text: str = textpage.get_text_range()
-        finally:
-            textpage.close()
+        chars = textpage.count_chars()
+        self._text_chars_left -= chars
+        if chars > self._max_page_text_chars:
+            _refuse_text_layer(f"page {number}'s text layer holds {chars} characters, "
+                               f"more than a page shows ({self._max_page_text_chars})",
+                               page=number)
+        if self._text_chars_left < 0:
+            _refuse_text_layer(f"by page {number} the text layers hold more characters "
+                               "than the limit for one document", page=number)
+        text: str = textpage.get_text_range()
         return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    def _text_layer(self, page: Any, textpage: Any, text: str, number: int) -> TextLayer:
+        size = _rendered_size(page)
+        words = character_boxes(textpage, _page_to_pixels(page, size), size)
+        if "".join(word.text for word in words) != "".join(text.split()):
+            words = ()  # boxes that do not spell the text would mark the wrong characters
+        return TextLayer(text=text, words=words, size=size)
+
+
+def _rendered_size(page: Any) -> tuple[int, int]:
+    """The page's size in pixels at ``RENDER_DPI``, as the PDF shows it (turned by its
+    ``/Rotate``)."""
+    width_pt, height_pt = page.get_size()
+    return (max(1, round(width_pt * RENDER_DPI / _POINTS_PER_INCH)),
+            max(1, round(height_pt * RENDER_DPI / _POINTS_PER_INCH)))
 
 
 def _refuse_text_layer(reason: str, *, page: int) -> NoReturn:
@@ -116,8 +143,42 @@ def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
     """Open the PDF at ``path``; its pages' text layers are refused past the caps.
 
     Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``)."""
+    pdf = _opened(path)
     try:
-        pdf = pdfium.PdfDocument(path)
+        yield PdfPages(pdf, max_image_pixels=max_image_pixels,
+                       max_page_text_chars=max_page_text_chars,
+                       max_document_text_chars=max_document_text_chars)
+    finally:
+        pdf.close()
+
+
+def render_preview(path: Path, number: int, *, max_image_pixels: int) -> Image.Image:
+    """Page ``number`` of the PDF at ``path`` rendered in colour (a red seal matters to a
+    reader) directly at its preview's size: the size ``PreviewWriter.defer`` listed for
+    it. Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``, ``pixel_bomb``)."""
+    pdf = _opened(path)
+    try:
+        if not 1 <= number <= len(pdf):
+            raise PermanentJobError(f"the PDF has {len(pdf)} pages, not a page {number}",
+                                    code="corrupt_pdf", extra={"page": number})
+        with _reading(page=number):
+            page = pdf[number - 1]
+            try:
+                width, height = preview_size(_rendered_size(page), 0)
+                refuse_pixel_bomb(width, height, limit=max_image_pixels, page=number)
+                bitmap = page.render(scale=width / page.get_size()[0])
+                # pypdfium2 rounds the bitmap's sides up: at most a pixel more than listed.
+                rendered: Image.Image = bitmap.to_pil().crop((0, 0, width, height))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return rendered
+
+
+def _opened(path: Path) -> Any:
+    try:
+        return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise PermanentJobError(
@@ -130,12 +191,6 @@ def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
             "upload the original file again",
             code="corrupt_pdf",
         ) from exc
-    try:
-        yield PdfPages(pdf, max_image_pixels=max_image_pixels,
-                       max_page_text_chars=max_page_text_chars,
-                       max_document_text_chars=max_document_text_chars)
-    finally:
-        pdf.close()
 
 
 @contextmanager
@@ -209,6 +264,55 @@ def _render(page: Any, number: int, max_image_pixels: int) -> PageImage:
     pixels = ocr_pixels(bitmap.to_pil().copy())
     return PageImage(pixels=pixels, dpi=RENDER_DPI)
 
+
+PagePoint = Callable[[float, float], tuple[float, float]]
+"""A point in PDF page space (points, y up) → pixels of the page as rendered."""
+# FPDF_PageToDevice answers in whole pixels: ask it on a grid this much finer.
+_DEVICE_OVERSAMPLING = 64
+_AFFINE_SPAN = 1000.0
+
+
+def _page_to_pixels(page: Any, size: tuple[int, int]) -> PagePoint:
+    """PDFium's own mapping of page space onto the page rendered at ``size`` (its crop
+    box, and its ``/Rotate`` turn, as rendering applies them), as an affine map."""
+    x_out, y_out = ctypes.c_int(), ctypes.c_int()
+    grid = (size[0] * _DEVICE_OVERSAMPLING, size[1] * _DEVICE_OVERSAMPLING)
+
+    def device(x: float, y: float) -> tuple[float, float]:
+        pdfium_c.FPDF_PageToDevice(page, 0, 0, grid[0], grid[1], 0, x, y, x_out, y_out)
+        return x_out.value / _DEVICE_OVERSAMPLING, y_out.value / _DEVICE_OVERSAMPLING
+
+    origin_x, origin_y = device(0.0, 0.0)
+    right_x, right_y = device(_AFFINE_SPAN, 0.0)
+    up_x, up_y = device(0.0, _AFFINE_SPAN)
+    ax, ay = (right_x - origin_x) / _AFFINE_SPAN, (right_y - origin_y) / _AFFINE_SPAN
+    bx, by = (up_x - origin_x) / _AFFINE_SPAN, (up_y - origin_y) / _AFFINE_SPAN
+    return lambda x, y: (origin_x + ax * x + bx * y, origin_y + ay * x + by * y)
+
+
+def character_boxes(textpage: Any, to_pixels: PagePoint, size: tuple[int, int]
+                    ) -> tuple[WordBox, ...]:
+    """A box per visible character of the text layer, in the order of its text, in the
+    pixels ``to_pixels`` maps onto (kept inside ``size``)."""
+    width, height = size
+    boxes: list[WordBox] = []
+    for index in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        character = chr(code) if code <= _MAX_CODE_POINT else "\ufffd"
+        if character.isspace():
+            continue
+        left, bottom, right, top = textpage.get_charbox(index)
+        corners = [to_pixels(x, y) for x in (left, right) for y in (bottom, top)]
+        x0 = min(max(math.floor(min(x for x, _ in corners)), 0), width)
+        y0 = min(max(math.floor(min(y for _, y in corners)), 0), height)
+        x1 = min(max(math.ceil(max(x for x, _ in corners)), x0), width)
+        y1 = min(max(math.ceil(max(y for _, y in corners)), y0), height)
+        boxes.append(WordBox(text=character, confidence=100.0, left=x0, top=y0,
+                             width=x1 - x0, height=y1 - y0))
+    return tuple(boxes)
+
+
+_MAX_CODE_POINT = 0x10FFFF
 
 Box = tuple[float, float, float, float]
 """left, bottom, right, top in PDF points."""

@@ -33,6 +33,7 @@ from services.ingest.fixity.repository import FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import locked_until
 from services.ingest.models import older_pages_key, pages_key
+from services.ingest.previews import DerivedPreviews
 
 log = logging.getLogger("archive.ingest.fixity")
 
@@ -166,6 +167,7 @@ class FixityChecker:
             findings.extend(await self._check_lock(entry))
         findings.extend(await self._check_text(entry))
         findings.extend(await self._check_older_texts(entry))
+        findings.extend(await self._check_previews(entry))
         return findings, size
 
     async def _check_lock(self, entry: FixityEntry) -> list[FixityFinding]:
@@ -216,6 +218,18 @@ class FixityChecker:
                          "but no longer stored; restore it from backup")
                 for version in history[:-1]
                 if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
+
+    async def _check_previews(self, entry: FixityEntry) -> list[FixityFinding]:
+        """Each page's preview and thumbnail, and their list, are stored (a page listed
+        ``on_view`` has its images made when first viewed: not missing before)."""
+        if entry.pages == 0:
+            return []
+        missing = await DerivedPreviews(self.store).missing(entry.sha256, entry.pages)
+        if not missing:
+            return []
+        return [_finding(entry, "preview_missing", f"{len(missing)} page preview files are "
+                         f"not stored (first: {missing[0]}); 'archive derive --missing' "
+                         "makes them again")]
 
     async def _check_destroyed(self, entry: FixityEntry) -> list[FixityFinding]:
         info = await self.store.head(original_key(entry.sha256))

@@ -91,6 +91,14 @@ class FixityRuns:
         async with self._reader.connect() as conn:
             return [_run(row._mapping) for row in await conn.execute(query)]
 
+    async def last_finished(self) -> FixityRun | None:
+        """The newest run that finished its check (``done``), with its findings."""
+        query = (sa.select(*RUN_COLUMNS).where(fixity_runs.c.status == "done")
+                 .order_by(fixity_runs.c.finished_at.desc()).limit(1))
+        async with self._reader.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else _run(row._mapping)
+
     async def last_check_due_from(self) -> datetime | None:
         """When the schedule counts from: the last run's start, else the first upload's
         (before any upload there is nothing to check)."""

@@ -18,6 +18,7 @@ from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
     AccessRequest,
+    DocumentPermissions,
     DocumentRecord,
     NewDocument,
     TextRevision,
@@ -60,6 +61,17 @@ class DocumentsController(Controller):
                            catalogue: NamedDependency[CatalogueService]) -> DocumentRecord:
         """The catalogue record; 404 for a document above the caller's clearance."""
         return await catalogue.read(principal_of(request), document_id)
+
+    @get("/{document_id:str}/permissions", operation_id="getDocumentPermissions")
+    async def permissions(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                          catalogue: NamedDependency[CatalogueService]
+                          ) -> DocumentPermissions:
+        """The record and what the caller may do with the document (read its text,
+        download it), each with its reason when refused (``needs_grant``: a loan is the
+        way; ``view_only``: read in the system only). The record is audited as its ``GET``
+        is; the answers are questions, not reads, and are not. 404 for a document the
+        caller may not see."""
+        return await catalogue.permissions(principal_of(request), document_id)
 
     @post("/{document_id:str}/text-revisions", operation_id="recordTextRevision",
           guards=[allow(SERVICE_ROLE)], status_code=HTTP_200_OK)

@@ -30,6 +30,7 @@ from services.common.contracts.registry import (
     AccessFilter,
     Action,
     DocumentFiled,
+    DocumentPermissions,
     DocumentRecord,
     HouseholdChanged,
     NewDocument,
@@ -213,6 +214,17 @@ class CatalogueService:
         if not answer.allowed or answer.document is None:
             raise answer.error()
         return answer.document
+
+    async def permissions(self, principal: Principal, document_id: str
+                          ) -> DocumentPermissions:
+        """The record and what the caller may do with the document, asked before offering
+        it: the record is read as ``read`` reads it (audited for restricted documents);
+        the other answers are questions, not accesses, and are not audited."""
+        record = await self.read(principal, document_id)
+        grants = await self.grants.grants_for(principal)
+        return DocumentPermissions(document=record,
+                                   read_text=can(principal, "read_text", record, grants),
+                                   download=can(principal, "download", record, grants))
 
     async def decide(self, principal: Principal, document_id: str, action: Action
                      ) -> AccessAnswer:

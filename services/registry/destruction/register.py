@@ -18,6 +18,7 @@ from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
 from services.common.errors import DependencyUnavailable
+from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.spreadsheet import csv_bytes
 from services.registry.destruction.models import Destruction, RegisterItem
 
@@ -25,15 +26,6 @@ NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_FACE = 2
 """Index of Noto Sans CJK SC inside the ``.ttc`` (fc-query: 0 JP, 1 KR, 2 SC, 3 TC)."""
 
-CATEGORY_NAMES = {
-    "unit_info": "客户单位资料", "payment": "缴费记录与押金", "decoration": "装修工程文件",
-    "move_in": "入住/迁入资料", "supplement": "资料补充", "contact": "联络资料",
-    "emergency_contact": "紧急联络人", "correspondence": "往来函件",
-    "violation_arrears": "违规与欠费", "repair": "维修/报修记录", "complaint": "投诉记录",
-    "engineering": "工程档案", "contract": "购/租房合同", "application": "申请单",
-    "visit": "拜访/回访记录", "policy": "公司文件与制度",
-}
-CLASS_NAMES = {"permanent": "永久", "long": "长期", "short": "短期"}
 STATUS_NAMES = {
     "awaiting_witnesses": "待监销人签字", "witnessed": "监销人已签字", "executing": "销毁中",
     "executed": "已执行", "cancelled": "已撤销",
@@ -59,7 +51,8 @@ def _row(register: Destruction, item: RegisterItem) -> list[str]:
     destroyed = item.state == "destroyed"
     return [str(item.position), item.archive_no, item.title,
             CATEGORY_NAMES.get(item.category, item.category), item.household or "",
-            _day(item.filed_at), CLASS_NAMES[item.retention_class], _day(item.disposal_due),
+            _day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
+            _day(item.disposal_due),
             str(item.pages), item.label, _day(item.destroyed_at),
             _witnesses(register) if destroyed else "", item.document_id]
 

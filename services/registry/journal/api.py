@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, principal_of
-from services.common.contracts.registry import FeedPage
+from services.common.contracts.registry import AuditTrailEntry, FeedPage
 from services.registry.guards import MAX_SEQ, allow
 from services.registry.journal.models import Anchored, AuditQuery, AuditRecord, ChainReport
-from services.registry.journal.service import MAX_FEED_PAGE, JournalService
+from services.registry.journal.service import AUDIT_READERS, MAX_FEED_PAGE, JournalService
 
 
 class ChangesController(Controller):
@@ -35,7 +35,7 @@ class ChangesController(Controller):
 class AuditController(Controller):
     path = "/audit"
     tags = ("journal",)
-    guards = [allow("compliance", "admin")]  # noqa: RUF012 - Litestar's declared layer type
+    guards = [allow(*AUDIT_READERS)]  # noqa: RUF012 - Litestar's declared layer type
 
     @get("/", operation_id="listAuditEntries")
     async def entries(
@@ -65,3 +65,16 @@ class AuditController(Controller):
         """Anchor the chain's head in the object store now (as the registry does on its
         own every ``ARCHIVE_AUDIT_ANCHOR_INTERVAL_S``), locked where the store can lock."""
         return await journal.anchor()
+
+
+class DocumentTrailController(Controller):
+    path = "/documents/{document_id:str}/audit"
+    tags = ("journal",)
+
+    @get("/", operation_id="listDocumentAuditEntries")
+    async def trail(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                    journal: NamedDependency[JournalService]) -> list[AuditTrailEntry]:
+        """The document's audit entries, newest first (the latest 200): all of them for
+        compliance and admin, the caller's own (their reads, downloads, refusals) for
+        anyone else who may see the document; 404 ``unknown_document`` otherwise."""
+        return await journal.document_trail(principal_of(request), document_id)

@@ -8,9 +8,10 @@ from typing import Literal
 
 import msgspec
 
+from services.common.contracts.registry import AuditDetail
 from services.common.models import Struct
 
-DetailValue = str | int | float | bool | None | list[str]
+DetailValue = AuditDetail
 Outcome = Literal["allowed", "refused"]
 
 
@@ -46,6 +47,7 @@ class AuditQuery(Struct):
     until: datetime | None = None
     after_seq: int = 0
     limit: int = 200
+    newest_first: bool = False
 
 
 class ChainReport(Struct):

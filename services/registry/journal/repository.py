@@ -98,7 +98,8 @@ class JournalRepository:
                            hash=digest)
 
     async def entries(self, filters: AuditQuery) -> list[AuditRecord]:
-        """Entries matching every given filter, oldest first, from ``after_seq``."""
+        """Entries matching every given filter, from ``after_seq``, oldest first unless
+        ``newest_first``."""
         statement = sa.select(audit_log).where(audit_log.c.seq > filters.after_seq)
         if filters.document_id is not None:
             statement = statement.where(audit_log.c.document_id == filters.document_id)
@@ -108,7 +109,8 @@ class JournalRepository:
             statement = statement.where(audit_log.c.at >= _utc(filters.since))
         if filters.until is not None:
             statement = statement.where(audit_log.c.at < _utc(filters.until))
-        rows = (await self.conn.execute(statement.order_by(audit_log.c.seq)
+        order = audit_log.c.seq.desc() if filters.newest_first else audit_log.c.seq
+        rows = (await self.conn.execute(statement.order_by(order)
                                         .limit(filters.limit))).mappings().all()
         return [AuditRecord(
             seq=int(row["seq"]), at=row["at"], username=row["username"],

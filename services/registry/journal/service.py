@@ -22,6 +22,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import (
+    AuditTrailEntry,
     Change,
     DocumentCorrected,
     DocumentDestroyed,
@@ -33,7 +34,7 @@ from services.common.contracts.registry import (
     SecurityChanged,
     TextRevised,
 )
-from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
 from services.registry.access import Catalogue, visible_to
 from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
 from services.registry.journal.models import (
@@ -49,6 +50,9 @@ from services.registry.store import RegistryStore
 MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
+AUDIT_READERS = ("compliance", "admin")
+"""Who reads the whole audit log; anyone else sees their own entries about a document."""
+TRAIL_LIMIT = 200
 
 Progress = Callable[[int, int], None]
 """Called with (entries checked, entries to check) after each page."""
@@ -78,6 +82,22 @@ class JournalService:
                 return []
             found = await tx.journal.entries(query)
             return await entries_for(tx.documents, principal, found)
+
+    async def document_trail(self, principal: Principal, document_id: str
+                             ) -> list[AuditTrailEntry]:
+        """A document's audit entries, newest first, as its reader may see them: every
+        entry for those who read the whole log, a reader's own otherwise; 404 as for a
+        document that does not exist when the reader may not know it exists."""
+        async with self.store.transaction() as tx:
+            if not await visible_to(tx.documents, principal, [document_id]):
+                raise NotFound("no such document", code="unknown_document")
+            whose = None if principal.has_role(*AUDIT_READERS) else principal.username
+            found = await tx.journal.entries(AuditQuery(
+                document_id=document_id, username=whose, limit=TRAIL_LIMIT,
+                newest_first=True))
+        return [AuditTrailEntry(seq=entry.seq, at=entry.at, username=entry.username,
+                                action=entry.action, outcome=entry.outcome, code=entry.code,
+                                detail=entry.detail) for entry in found]
 
     async def verify(self, *, progress: Progress | None = None) -> ChainReport:
         """The chain recomputed with the key up to the head, and checked against its

@@ -55,13 +55,14 @@ class LoansController(Controller):
         borrower: Annotated[str | None, QueryParameter()] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         escalated: Annotated[bool | None, QueryParameter()] = None,
+        document_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Loan]:
         """The loan register, newest first: ``overdue`` past ``due_at``, ``escalated``
-        held too long without renewal (B4)."""
+        held too long without renewal (B4), ``document_id`` the loans of one document."""
         return await lending.loans(principal_of(request), LoanQuery(
             status=status, borrower=borrower, overdue=overdue, escalated=escalated,
-            limit=limit, offset=offset))
+            document_id=document_id, limit=limit, offset=offset))
 
     @get("/{loan_id:str}", operation_id="getLoan")
     async def get_loan(self, loan_id: FromPath[str], request: Request_,

@@ -166,6 +166,7 @@ class LoanQuery(Struct):
     borrower: str | None = None
     overdue: bool | None = None
     escalated: bool | None = None
+    document_id: str | None = None
     limit: int = 100
     offset: int = 0
 

@@ -57,6 +57,8 @@ class Filters:
     escalated: bool | None = None
     involving: str | None = None
     """Only loans this user borrows or asked for (a reader without a register role)."""
+    document_id: str | None = None
+    """Only loans of this document."""
 
 
 def out_at(at: datetime) -> sa.ColumnElement[bool]:
@@ -116,6 +118,10 @@ class LoansRepository:
         if filters.involving is not None:
             query = query.where(sa.or_(loans.c.borrower == filters.involving,
                                        loans.c.requested_by == filters.involving))
+        if filters.document_id is not None:
+            query = query.where(sa.exists().where(
+                loan_documents.c.loan_id == loans.c.loan_id,
+                loan_documents.c.document_id == filters.document_id))
         if filters.overdue is not None:
             late = overdue_at(now)
             query = query.where(late if filters.overdue else sa.not_(late))

@@ -26,7 +26,7 @@ from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, security_rank
-from services.registry.access import NO_GRANTS, AccessGrants, can
+from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.accounts.models import User
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import (
@@ -138,13 +138,17 @@ class LendingService:
 
     async def loans(self, principal: Principal, query: LoanQuery) -> list[Loan]:
         """The register, newest request first; a reader without a register role sees the
-        loans they borrow or asked for."""
+        loans they borrow or asked for. Asked for the loans of a document the reader may
+        not know exists, it answers none, as for a document that does not exist."""
         filters = Filters(
             status=query.status, borrower=query.borrower, overdue=query.overdue,
-            escalated=query.escalated,
+            escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
         async with self.store.transaction() as tx:
+            if query.document_id is not None and not await visible_to(
+                    tx.documents, principal, [query.document_id]):
+                return []
             rows = await tx.loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
                                          offset=query.offset)
             return await views(tx, rows, now=now, clearance=principal.clearance)

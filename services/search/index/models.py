@@ -7,9 +7,11 @@ The index is a derived view of the registry (architecture principle 1): every fi
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
+from services.common.clients.search import Facets, Match, SearchHit, SearchResult
 from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Struct, security_rank
+
+__all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
 FACET_SIZES = {"category": 16, "household": 20, "year": 50}
 """How many buckets each facet reports, most documents first (16 = every category, D5)."""
@@ -59,43 +61,3 @@ class AccessFilter(Struct):
 
     def may_read_body(self, document_id: str, *, restricted: bool) -> bool:
         return not restricted or document_id in self.full_text_ids
-
-
-Match = Literal["all", "partial"]
-"""A hit holds every term of the query (``all``) or most of it (``partial``);
-``services.search.partial``."""
-
-
-class SearchHit(Struct):
-    """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.
-
-    ``match`` says whether the document holds every term of the query or most of it;
-    every ``all`` hit comes before every ``partial`` one. ``score`` is the relevance
-    score, or None when the search was sorted by ``newest``; it orders hits within their
-    ``match`` class, and is comparable within one result only (each backend scores its
-    own way).
-    """
-
-    document_id: str
-    archive_no: str
-    title: str
-    household: str | None
-    category: Category
-    filed_at: date
-    score: float | None
-    match: Match
-    highlights: list[str]
-
-
-class Facets(Struct):
-    """Document counts per value over all matches the caller may see (``FACET_SIZES``)."""
-
-    category: dict[str, int]
-    household: dict[str, int]
-    year: dict[str, int]
-
-
-class SearchResult(Struct):
-    total: int
-    hits: list[SearchHit]
-    facets: Facets

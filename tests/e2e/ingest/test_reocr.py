@@ -18,6 +18,7 @@ from services.ingest.models import older_pages_key, text_versions_key
 from tests.e2e.ingest.support import ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
 from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.previews import boxes_on_drawn_characters, scaled
 from tests.support.rendering import LINES, render_handwritten_page, write_jpeg
 from tests.support.waiting import eventually
 
@@ -45,12 +46,13 @@ def filed(server: ArchiveServer, token: str, tmp_path_factory: pytest.TempPathFa
           ) -> dict[str, Any]:
     """The handwritten letter filed with Tesseract, and what it read."""
     folder = tmp_path_factory.mktemp("letters")
-    page, _ = render_handwritten_page(LETTER, script="traditional", dpi=200, seed=200)
+    page, drawn = render_handwritten_page(LETTER, script="traditional", dpi=200, seed=200)
     path = write_jpeg(folder / "complaint.jpeg", page, quality=90)
     job = ingest(server.client(token), path, metadata(category="complaint", title="投诉函"))
     assert job["status"] == "done", job
     text = server.client(token).get(f"/ingest/documents/{job['document_id']}/text").json()
-    return {"document_id": job["document_id"], "sha256": job["sha256"], "text": text}
+    return {"document_id": job["document_id"], "sha256": job["sha256"], "text": text,
+            "drawn": drawn, "width": page.width}
 
 
 def misread_phrase(old_text: str) -> str:
@@ -109,6 +111,22 @@ def test_old_text_is_kept_as_a_version_with_its_history(
     assert '"engine":"ppocr"' in history[1]
     assert '"recorded_by":"li.archivist"' in history[1]
     assert '"announced":true' in history[1]
+
+
+def test_the_pages_previews_and_boxes_follow_the_new_reading(
+    server: ArchiveServer, token: str, filed: dict[str, Any]
+) -> None:
+    client = server.client(token)
+    page = f"/ingest/documents/{filed['document_id']}/pages/1"
+    preview, boxes = client.get(f"{page}/preview"), client.get(f"{page}/boxes").json()
+    text = client.get(f"/ingest/documents/{filed['document_id']}/text").json()["pages"][0]
+    assert preview.headers["etag"] == f'"{filed["sha256"]}-1-v2"'
+    assert "".join(box["text"] for box in boxes["boxes"]) == "".join(text["text"].split())
+    scale = boxes["width"] / filed["width"]
+    drawn = [(character, scaled(box, scale)) for character, box in filed["drawn"]]
+    matched, on_it = boxes_on_drawn_characters(boxes["boxes"], drawn)
+    assert matched >= 0.9 * len(drawn)
+    assert on_it >= 0.95 * matched
 
 
 def test_running_reocr_again_rereads_nothing(

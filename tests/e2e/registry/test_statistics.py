@@ -231,8 +231,8 @@ def test_archive_stats_prints_the_year_as_tables(history: History, tmp_path: Pat
     assert rows["destroyed (销毁)"][0] == "1"
     assert rows["borrowed (借阅)"][0] == "1"
     assert rows["overdue (逾期)"][0] == "1"
-    assert rows["repair"] == ["0", "2", "1"]
-    assert rows["visit"] == ["1", "1", "0"]
+    assert rows["repair 维修/报修记录"] == ["0", "2", "1"]
+    assert rows["visit 拜访/回访记录"] == ["1", "1", "0"]
     assert rows["total"] == ["1", "5", "1"]
     assert "transferred out (移出) and organised (整理) are not recorded" in run.stdout
 

@@ -1,26 +1,30 @@
 """What the retention end-to-end tests share: a server at a fixed time on each backend,
-its people, documents whose original and page text are in the object store, and the
-steps of a sweep through to destruction, over HTTP."""
+its people, documents whose original, page text and page preview are in the object
+store, and the steps of a sweep through to destruction, over HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import itertools
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import msgspec
+from PIL import Image
 
 from services.common.clock import FixedClock
 from services.common.config import Settings
 from services.common.objectstore import ObjectInfo, ObjectStore, open_object_store, original_key
-from services.ingest.extraction import PageText
+from services.ingest.extraction import PageText, PreviewWriter
 from services.ingest.models import pages_key
+from services.ingest.previews import DerivedPreviews
 from tests.fixtures.app import PASSWORD, ArchiveServer
 from tests.support.waiting import eventually
 
@@ -73,7 +77,8 @@ class Archive:
 
     def file(self, *, title: str = "卫生间漏水维修记录", text: str = "业主报修卫生间漏水",
              **fields: Any) -> dict[str, Any]:
-        """Store an original and its page text as ingest does, then register it."""
+        """Store an original, its page text and page preview as ingest does, then
+        register it."""
         number = next(_numbers)
         content = f"%PDF-1.7 scan {number} {time.time_ns()}".encode()
         sha256 = hashlib.sha256(content).hexdigest()
@@ -85,6 +90,10 @@ class Archive:
                                     content_type="application/pdf")
             await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
                                     content_type="application/x-ndjson")
+            with tempfile.TemporaryDirectory() as previews:
+                with PreviewWriter(Path(previews)) as writer:
+                    writer.write(1, Image.new("L", (1400, 2000), 255))
+                await DerivedPreviews(objects).save(sha256, Path(previews))
 
         with_store(self.server.settings, store)
         body = {"sha256": sha256, "household": "A-1201", "category": "repair",

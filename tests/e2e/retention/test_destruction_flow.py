@@ -21,7 +21,7 @@ from services.common.clock import FixedClock
 from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from services.common.objectstore import original_key
-from services.ingest.models import pages_key
+from services.ingest.models import page_image_key, pages_key, previews_key
 from tests.e2e.retention.conftest import BACKENDS
 from tests.e2e.retention.support import START, Archive, head
 from tests.fixtures.app import launch_archive_server
@@ -104,10 +104,15 @@ def test_the_catalogue_keeps_a_tombstone_of_each_destroyed_document(flow: Flow) 
 def test_the_originals_and_derived_files_leave_the_object_store(flow: Flow) -> None:
     settings = flow.archive.server.settings
     for document in flow.destroyed:
-        for key in (original_key(document["sha256"]), pages_key(document["sha256"])):
+        for key in _stored_keys(document["sha256"]):
             eventually(lambda key=key: head(settings, key) is None,  # type: ignore[misc]
                        what=f"{key} was not deleted")
-    assert head(settings, original_key(flow.kept["sha256"])) is not None
+    assert all(head(settings, key) is not None for key in _stored_keys(flow.kept["sha256"]))
+
+
+def _stored_keys(sha256: str) -> list[str]:
+    return [original_key(sha256), pages_key(sha256), previews_key(sha256),
+            page_image_key(sha256, 1, "preview"), page_image_key(sha256, 1, "thumbnail")]
 
 
 def test_search_no_longer_finds_the_destroyed_documents(flow: Flow) -> None:

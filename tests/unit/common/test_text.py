@@ -9,6 +9,17 @@ def test_fold_converts_traditional_to_simplified() -> None:
     assert fold("維修申請，請於三日內處理") == "维修申请,请于三日内处理"
 
 
+def test_fold_makes_hong_kong_variant_forms_simplified_too() -> None:
+    # Letters printed in Hong Kong write 衞 (衛), 敍 (敘), 粧 (妝), 衹 (只).
+    assert fold("衞生間漏水") == fold("衛生間漏水") == "卫生间漏水"
+    assert fold("敍述 化粧 衹有") == "叙述 化妆 只有"
+
+
+def test_fold_leaves_simplified_text_as_it_is() -> None:
+    simplified = "著作权 什么 衬衫 着急 里面 干净 台风"
+    assert fold(simplified) == simplified
+
+
 def test_fold_turns_full_width_into_half_width() -> None:
     assert fold("ＡＢＣ－１２０１（急）") == "abc-1201(急)"
 

@@ -124,6 +124,7 @@ async def test_pool_is_rebuilt_after_its_process_dies(
         pool: ExtractionPool, scan: Path, tmp_path: Path) -> None:
     def task(engine: OcrEngine, name: str) -> ExtractionTask:
         return ExtractionTask(original=scan, pages_out=tmp_path / f"{name}.jsonl",
+                              previews_out=tmp_path / f"{name}-previews",
                               pid_file=tmp_path / f"{name}.pid", limits=LIMITS, engine=engine,
                               language="chi_sim")
 

@@ -1,0 +1,219 @@
+"""``archive backup DEST``: a new generation of the archive's backup, while it serves
+(the order of its steps, and why, is in the package docstring)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import msgspec
+
+from services.backup.databases import snapshot_databases
+from services.backup.models import (
+    FORMAT,
+    LATEST,
+    BackupReport,
+    DatabaseDump,
+    KeyFile,
+    KeyName,
+    Latest,
+    Manifest,
+    Progress,
+    Silent,
+    key_check,
+    manifest_name,
+)
+from services.backup.objects import ObjectsOut, is_content
+from services.backup.stores import BackupStore, open_backup_store
+from services.common.backup_record import LastBackup, record_backup
+from services.common.clock import Clock
+from services.common.config import Settings
+from services.common.errors import Conflict, NotFound
+from services.common.objectstore import ObjectStore, file_sha256, open_object_store
+
+MAX_PASSES = 3
+"""Passes taken again when objects disappear while they are copied, before giving up."""
+KEY_VARIABLES: dict[KeyName, str] = {"audit_key": "ARCHIVE_AUDIT_KEY",
+                                     "secret_key": "ARCHIVE_SECRET_KEY"}
+
+
+async def run_backup(settings: Settings, location: str, *, clock: Clock,
+                     progress: Progress | None = None) -> BackupReport:
+    """Back the archive up into ``location`` (a directory or ``s3://bucket/prefix``)."""
+    store = open_object_store(settings, clock=clock)
+    backup = open_backup_store(location, settings)
+    try:
+        async with backup.exclusive():
+            return await _Backup(settings, store, backup, clock, progress or Silent()).run()
+    finally:
+        await backup.close()
+
+
+class _Backup:
+    def __init__(self, settings: Settings, store: ObjectStore, backup: BackupStore,
+                 clock: Clock, progress: Progress) -> None:
+        self.settings = settings
+        self.store = store
+        self.backup = backup
+        self.clock = clock
+        self.progress = progress
+
+    async def run(self) -> BackupReport:
+        started = self.clock.now()
+        generation = f"{started:%Y%m%dt%H%M%Sz}-{uuid.uuid4().hex[:6]}"
+        self.progress.stage(f"reading the backup at {self.backup.where}", total=None,
+                            unit="files")
+        previous = await _latest(self.backup)
+        present = await self.backup.blobs()
+        keys = [await self._key_file(name, present) for name in KEY_VARIABLES]
+        out = ObjectsOut(self.store, self.backup, present, self.progress)
+        for attempt in range(1, MAX_PASSES + 1):
+            out.vanished.clear()
+            before = await _listing(self.store)
+            pointers = [key for key in before if not is_content(key)]
+            await out.copy(pointers, what="audit anchors and state")
+            dumps = await self._snapshot(present)
+            seen: set[str] = set()
+            while new := sorted({key for key in await _listing(self.store) if is_content(key)}
+                                - seen):
+                await out.copy(new, what="originals and derived files")
+                seen.update(new)
+            lost = {key for key in seen | {k for k in before if is_content(k)}
+                    if key not in out.entries or key in out.vanished}
+            if not lost:
+                break
+            if attempt == MAX_PASSES:
+                raise Conflict(f"{len(lost)} objects disappeared while they were copied, "
+                               f"{MAX_PASSES} times over (e.g. {min(lost)}); run the backup "
+                               "again once no destruction is being carried out",
+                               code="objects_disappearing")
+            self.progress.note(f"{len(lost)} objects were deleted while they were copied "
+                               "(a destruction?); taking the snapshot again")
+        listed = set(pointers) | seen
+        manifest = Manifest(
+            format=FORMAT, generation=generation, started_at=started,
+            finished_at=self.clock.now(), databases=dumps,
+            objects=[out.entries[key] for key in sorted(listed) if key in out.entries],
+            keys=keys, altered=sorted(out.altered & listed))
+        pruned = await self._publish(manifest, previous)
+        report = BackupReport(
+            generation=generation, destination=self.backup.where,
+            finished_at=manifest.finished_at, objects=len(manifest.objects),
+            objects_copied=out.objects_copied,
+            bytes_total=sum(stored.size for stored in manifest.objects),
+            bytes_copied=out.bytes_copied, databases=len(dumps),
+            database_bytes=sum(dump.size for dump in dumps), passes=attempt,
+            keys_carried=[key.name for key in keys if key.sha256 is not None],
+            keys_left_out=[key.name for key in keys if key.sha256 is None],
+            altered=manifest.altered, generations_pruned=pruned[0], blobs_pruned=pruned[1])
+        await record_backup(self.store, LastBackup(
+            generation=generation, finished_at=report.finished_at,
+            destination=report.destination, objects=report.objects,
+            bytes=report.bytes_total))
+        return report
+
+    async def _snapshot(self, present: set[str]) -> list[DatabaseDump]:
+        self.progress.stage("snapshotting the databases", total=None, unit="files")
+        dumps = []
+        for snapshot in await snapshot_databases(self.settings, self.backup.staging_dir):
+            sha256 = await asyncio.to_thread(file_sha256, snapshot.path)
+            size = (await asyncio.to_thread(snapshot.path.stat)).st_size
+            await self._keep(sha256, snapshot.path, present)
+            dumps.append(DatabaseDump(name=snapshot.name, kind=snapshot.kind,
+                                      services=snapshot.services, sha256=sha256, size=size))
+            self.progress.advance(1)
+        return dumps
+
+    async def _key_file(self, name: KeyName, present: set[str]) -> KeyFile:
+        """The key's check, and the key itself when it is kept in the data directory
+        (where the backup carries it); a key from the environment is left out."""
+        configured = (self.settings.audit_key if name == "audit_key"
+                      else self.settings.secret_key)
+        if configured is not None:
+            self.progress.note(f"{KEY_VARIABLES[name]} is set, so this backup does not carry "
+                               "it: keep a copy apart from the backups and set it again to "
+                               "restore" + (" (without it the audit log cannot be verified)"
+                                            if name == "audit_key" else ""))
+            return KeyFile(name=name, check=key_check(configured.encode()))
+        path = (self.settings.audit_key_file if name == "audit_key"
+                else self.settings.secret_key_file)
+        try:
+            secret = (await asyncio.to_thread(path.read_text)).strip()
+        except FileNotFoundError as exc:
+            raise NotFound(f"no {name} in {self.settings.data_dir}: start the archive once "
+                           f"(it makes one), or set {KEY_VARIABLES[name]}",
+                           code="no_key") from exc
+        staged = self.backup.staging_dir / f"{name}.part"
+        await asyncio.to_thread(_write_private, staged, secret.encode())
+        sha256 = await asyncio.to_thread(file_sha256, staged)
+        await self._keep(sha256, staged, present)
+        return KeyFile(name=name, check=key_check(secret.encode()), sha256=sha256,
+                       size=len(secret.encode()))
+
+    async def _keep(self, sha256: str, path: Path, present: set[str]) -> None:
+        """Adopt the staged file as its blob, unless the backup holds those bytes."""
+        if sha256 in present:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            return
+        await self.backup.adopt(sha256, path)
+        present.add(sha256)
+
+    async def _publish(self, manifest: Manifest, previous: Latest | None) -> tuple[int, int]:
+        """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
+        the generation before names. Returns (generations, blobs) dropped."""
+        self.progress.stage("switching to the new generation", total=None, unit="files")
+        await self.backup.sync()
+        encoded = msgspec.json.encode(manifest)
+        await self.backup.write_document(manifest_name(manifest.generation), encoded)
+        await self.backup.write_document(LATEST, msgspec.json.encode(Latest(
+            generation=manifest.generation,
+            manifest_sha256=_sha256(encoded), finished_at=manifest.finished_at)))
+        kept = {manifest_name(manifest.generation)}
+        named = manifest.blobs()
+        if previous is not None:
+            kept.add(manifest_name(previous.generation))
+            older = await read_manifest(self.backup, previous)
+            if older is not None:
+                named |= older.blobs()
+        stale = [name for name in await self.backup.documents("generations/")
+                 if name not in kept]
+        for name in stale:
+            await self.backup.delete_document(name)
+        unnamed = await self.backup.blobs() - named
+        for sha256 in unnamed:
+            await self.backup.delete_blob(sha256)
+        return len(stale), len(unnamed)
+
+
+async def _listing(store: ObjectStore) -> list[str]:
+    return [key async for key in store.keys("")]
+
+
+async def _latest(backup: BackupStore) -> Latest | None:
+    raw = await backup.read_document(LATEST)
+    return None if raw is None else msgspec.json.decode(raw, type=Latest)
+
+
+async def read_manifest(backup: BackupStore, latest: Latest) -> Manifest | None:
+    """The generation ``latest`` names, or ``None`` if its manifest is gone or does not
+    hash to what ``latest`` recorded."""
+    raw = await backup.read_document(manifest_name(latest.generation))
+    if raw is None or _sha256(raw) != latest.manifest_sha256:
+        return None
+    return msgspec.json.decode(raw, type=Manifest)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())

@@ -1,0 +1,204 @@
+"""Objects of the archive's store, copied into a backup and back, each checked by SHA-256.
+
+Out (``ObjectsOut``): each object's recorded SHA-256 (an original's is its key) says
+whether the backup holds its bytes already; only those it lacks are read, hashed as they
+are copied, and stored as blobs. An object that disappears before it is read is
+*vanished* (the caller starts its pass again); one whose bytes do not hash to what was
+recorded is *altered*, copied as it is and reported. In (``ObjectsIn``): each blob is
+hashed again before it is stored under its key with its content type and retention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+import msgspec
+
+from services.backup.models import Progress, StoredObject
+from services.backup.stores import BackupStore
+from services.common.errors import NotFound
+from services.common.objectstore import (
+    ORIGINALS_PREFIX,
+    ObjectInfo,
+    ObjectStore,
+    file_sha256,
+)
+
+CONTENT_PREFIXES = (ORIGINALS_PREFIX, "derived/")
+"""Objects the databases point to (copied after the snapshots); every other prefix points
+into the databases (copied before them)."""
+CONCURRENT = 4
+"""Objects copied at once: a store's round trips and fsyncs overlap; measured in
+``bench/backup.py``."""
+
+T = TypeVar("T")
+
+
+def is_content(key: str) -> bool:
+    return key.startswith(CONTENT_PREFIXES)
+
+
+def original_sha256(key: str) -> str | None:
+    """The SHA-256 an object belongs to: an original's own, a derived file's original's."""
+    if key.startswith(ORIGINALS_PREFIX):
+        return key.removeprefix(ORIGINALS_PREFIX)
+    if key.startswith("derived/"):
+        return key.split("/", 2)[1]
+    return None
+
+
+async def bounded(items: Iterable[T], work: Callable[[T], Awaitable[None]], *,
+                  limit: int = CONCURRENT) -> None:
+    """``work`` on every item, at most ``limit`` at once."""
+    slots = asyncio.Semaphore(limit)
+
+    async def one(item: T) -> None:
+        async with slots:
+            await work(item)
+
+    await asyncio.gather(*(one(item) for item in items))
+
+
+class ObjectsOut:
+    """Copies objects into a backup; what it stored accumulates across calls."""
+
+    def __init__(self, store: ObjectStore, backup: BackupStore, present: set[str],
+                 progress: Progress) -> None:
+        self.store = store
+        self.backup = backup
+        self.present = present
+        """SHA-256 of the blobs the backup holds (updated as blobs are added)."""
+        self.progress = progress
+        self.entries: dict[str, StoredObject] = {}
+        self.vanished: set[str] = set()
+        self.altered: set[str] = set()
+        self.objects_copied = 0
+        self.bytes_copied = 0
+
+    async def copy(self, keys: list[str], *, what: str) -> None:
+        infos: dict[str, ObjectInfo] = {}
+
+        async def look(key: str) -> None:
+            info = await self.store.head(key)
+            if info is None:
+                self.vanished.add(key)
+            else:
+                infos[key] = info
+            self.progress.advance(1)
+
+        self.progress.stage(f"looking at {what}", total=len(keys), unit="files")
+        await bounded(keys, look, limit=CONCURRENT * 4)
+        missing = []
+        for key, info in infos.items():
+            expected = _expected(key, info)
+            if expected is not None and expected in self.present:
+                self._record(key, info, expected)
+            else:
+                missing.append(key)
+        self.progress.stage(f"copying {what}", total=sum(infos[key].size for key in missing),
+                            unit="bytes")
+        await bounded(sorted(missing), lambda key: self._copy(key, infos[key]))
+
+    async def _copy(self, key: str, info: ObjectInfo) -> None:
+        expected = _expected(key, info)
+        path = self.backup.staging_dir / f"{uuid.uuid4().hex}.part"
+        try:
+            sha256, size = await self._download(key, path)
+        except NotFound:
+            self.vanished.add(key)
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            return
+        except BaseException:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            raise
+        if expected is not None and sha256 != expected:
+            self.altered.add(key)
+        if sha256 in self.present:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        else:
+            # Claimed before the await: a twin (same bytes under another key) downloaded
+            # meanwhile is then dropped instead of adopted a second time.
+            self.present.add(sha256)
+            try:
+                await self.backup.adopt(sha256, path)
+            except BaseException:
+                self.present.discard(sha256)
+                raise
+            self.objects_copied += 1
+            self.bytes_copied += size
+        self._record(key, msgspec.structs.replace(info, size=size), sha256)
+
+    async def _download(self, key: str, path: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        out = await asyncio.to_thread(path.open, "wb")
+        try:
+            async for chunk in self.store.get(key):
+                await asyncio.to_thread(_write_hashing, out, digest, chunk)
+                size += len(chunk)
+                self.progress.advance(len(chunk))
+            await asyncio.to_thread(_flush, out)
+        finally:
+            await asyncio.to_thread(out.close)
+        return digest.hexdigest(), size
+
+    def _record(self, key: str, info: ObjectInfo, sha256: str) -> None:
+        self.entries[key] = StoredObject(key=key, sha256=sha256, size=info.size,
+                                         content_type=info.content_type,
+                                         retain_until=info.retain_until)
+
+
+class ObjectsIn:
+    """Restores objects from a backup into the archive's (empty) store."""
+
+    def __init__(self, store: ObjectStore, backup: BackupStore, progress: Progress) -> None:
+        self.store = store
+        self.backup = backup
+        self.progress = progress
+        self.damaged: list[str] = []
+        self.restored = 0
+        self.bytes = 0
+
+    async def restore(self, objects: list[StoredObject]) -> None:
+        self.progress.stage("restoring objects", total=sum(o.size for o in objects),
+                            unit="bytes")
+        await bounded(objects, self._restore)
+
+    async def _restore(self, stored: StoredObject) -> None:
+        try:
+            async with self.backup.local_copy(stored.sha256) as path:
+                if await asyncio.to_thread(file_sha256, path) != stored.sha256:
+                    self.damaged.append(stored.key)
+                    return
+                await self.store.put_file(stored.key, path, content_type=stored.content_type,
+                                          retain_until=stored.retain_until)
+        except NotFound:
+            self.damaged.append(stored.key)
+            return
+        finally:
+            self.progress.advance(stored.size)
+        self.restored += 1
+        self.bytes += stored.size
+
+
+def _expected(key: str, info: ObjectInfo) -> str | None:
+    """The SHA-256 the object's bytes should have: an original's key says it."""
+    if key.startswith(ORIGINALS_PREFIX):
+        return key.removeprefix(ORIGINALS_PREFIX)
+    return info.sha256
+
+
+def _write_hashing(out: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
+    digest.update(chunk)
+    out.write(chunk)
+
+
+def _flush(out: BinaryIO) -> None:
+    out.flush()
+    os.fsync(out.fileno())

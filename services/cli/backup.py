@@ -1,0 +1,175 @@
+"""``archive backup DEST`` and ``archive restore SRC``, with progress bars.
+
+Both work on the databases and the object store directly (like ``archive audit verify``),
+with the archive's own configuration: run them where ``archive serve`` runs, with the
+same ``ARCHIVE_*`` settings. A backup runs beside the serving archive; a restore fills an
+empty one (``services.backup`` says how). Each exits 0 when all went well, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any, Literal
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from services.backup.backup import run_backup
+from services.backup.models import BackupReport, RestoreReport
+from services.backup.restore import run_restore
+from services.cli.audit import show_chain_report, verify_audit_log
+from services.common.clock import SystemClock
+from services.common.config import load_settings
+
+
+@click.command()
+@click.argument("destination")
+def backup(destination: str) -> None:
+    """Back the archive up into DESTINATION, a directory or s3://bucket/prefix, while it
+    serves: databases, originals, derived files, audit anchors and a manifest with every
+    file's SHA-256. Only what the backup lacks is copied; the previous generation stays
+    restorable until the new one is complete."""
+    settings = load_settings()
+    with Bars() as bars:
+        report = asyncio.run(run_backup(settings, destination, clock=SystemClock(),
+                                        progress=bars))
+    _show_backup(report)
+    if report.altered:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("source")
+def restore(source: str) -> None:
+    """Restore the newest backup at SOURCE (a directory or s3://bucket/prefix) into this
+    archive's empty data directory (or empty database and bucket), check every file's
+    SHA-256, rebuild the search index, run a fixity check and verify the audit log."""
+    settings = load_settings()
+    with Bars() as bars:
+        report = asyncio.run(run_restore(settings, source, clock=SystemClock(),
+                                         progress=bars))
+    restored = _show_restore(report)
+    intact = show_chain_report(asyncio.run(verify_audit_log(settings)))
+    if not (restored and intact):
+        click.echo("The restore is not clean: see above. Keep this copy for inspection and "
+                   "restore another into a new empty place.", err=True)
+        sys.exit(1)
+    click.echo("Restored: fixity clean and the audit log intact. Start it with "
+               "'archive serve'.")
+
+
+def _show_backup(report: BackupReport) -> None:
+    click.echo(f"backup {report.generation} at {report.destination}: {report.objects} "
+               f"objects ({_mb(report.bytes_total)}), {report.objects_copied} copied "
+               f"({_mb(report.bytes_copied)}), the rest already there; {report.databases} "
+               f"database snapshots ({_mb(report.database_bytes)})")
+    if report.keys_carried:
+        click.echo(f"It carries the keys kept in the data directory "
+                   f"({', '.join(report.keys_carried)}): protect it as you protect the "
+                   "data directory.")
+    if report.generations_pruned or report.blobs_pruned:
+        click.echo(f"Dropped {report.generations_pruned} older generations and "
+                   f"{report.blobs_pruned} files no kept generation needs.")
+    for key in report.altered:
+        click.echo(f"warning: {key} does not hash to the SHA-256 recorded when it was "
+                   "stored; it was copied as it is: run 'archive fixity'", err=True)
+
+
+def _show_restore(report: RestoreReport) -> bool:
+    """Print the restore's outcome; True if it is clean."""
+    click.echo(f"restored generation {report.generation} from {report.source}: "
+               f"{report.databases} databases, {report.objects} objects "
+               f"({_mb(report.bytes)}), every file's SHA-256 checked")
+    if report.left_out:
+        click.echo(f"{report.left_out} originals uploaded after the snapshot were left out "
+                   "(no restored record or job names them): upload them again")
+    for key in report.damaged:
+        click.echo(f"error: {key} is damaged or missing in the backup and was not restored",
+                   err=True)
+    if report.fixity_error is not None:
+        click.echo(f"error: {report.fixity_error}", err=True)
+        return False
+    click.echo(f"search index rebuilt: {report.documents_indexed} documents")
+    if not report.fixity_findings:
+        click.echo(f"fixity run {report.fixity_run}: every original matches the catalogue; "
+                   "archive numbers have no gaps")
+        return not report.damaged
+    table = Table(title=f"fixity run {report.fixity_run}: findings")
+    for column in ("finding", "archive number", "detail"):
+        table.add_column(column, overflow="fold")
+    for finding in report.fixity_findings:
+        table.add_row(str(finding["kind"]), str(finding.get("archive_no") or ""),
+                      str(finding["detail"]))
+    Console(stderr=True).print(table)
+    return False
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+class _Amount(ProgressColumn):
+    """Bytes with their speed for a copy, files counted otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bytes = DownloadColumn()
+        self.speed = TransferSpeedColumn()
+        self.files = MofNCompleteColumn()
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == "bytes":
+            return Text.assemble(self.bytes.render(task), " ", self.speed.render(task))
+        if task.total is None:
+            return Text(f"{int(task.completed)}")
+        return self.files.render(task)
+
+
+class Bars:
+    """``services.backup.models.Progress`` as rich progress bars on standard error."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), _Amount(),
+                                 TimeElapsedColumn(), console=Console(stderr=True))
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> Bars:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._finish()
+        self.progress.stop()
+
+    def stage(self, description: str, *, total: int | None,
+              unit: Literal["bytes", "files"]) -> None:
+        self._finish()
+        self.task = self.progress.add_task(description, total=total, unit=unit)
+
+    def advance(self, amount: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, amount)
+
+    def note(self, message: str) -> None:
+        self.progress.console.print(f"note: {message}")
+
+    def _finish(self) -> None:
+        if self.task is not None:
+            task = self.progress.tasks[-1]
+            self.progress.update(self.task, total=task.total if task.total is not None
+                                 else task.completed, completed=task.total or task.completed)

@@ -1,0 +1,175 @@
+"""Page previews beside an original in the object store (页面预览), keyed by its SHA-256.
+
+``derived/<sha256>/pages/<nnnn>.webp`` is page ``nnnn`` as a person reads it, about 1 200
+pixels wide, ``<nnnn>.thumb.webp`` its thumbnail, and ``derived/<sha256>/previews.jsonl``
+says, a ``PagePreview`` per page, how each preview relates to the pixels the page's boxes
+are in. The extraction process makes them from the page images it decodes anyway
+(``services.ingest.extraction.previews``); ``save`` stores them before the document is
+registered, the list last, so a list in the store means every image it names was
+stored, except a PDF text-layer page's (listed ``on_view``): ``PreviewsOnView`` makes
+those on the page's first view, one page at a time, and stores them under the same keys,
+so later views read them as any other. Previews belong to the original; a re-reading
+that turns a page differently stores them again. Destruction deletes them with the other
+derived files (every key under ``derived/<sha256>/``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from services.common.errors import NotFound
+from services.common.objectstore import ObjectStore
+from services.ingest.derived import fetch_original
+from services.ingest.extraction import (
+    ExtractionLimits,
+    PagePreview,
+    PreviewFiles,
+    page_preview_files,
+)
+from services.ingest.extraction.previews import MANIFEST_NAME, preview_name, thumbnail_name
+from services.ingest.models import derived_prefix, page_image_key, previews_key
+
+PreviewSize = Literal["preview", "thumbnail"]
+WEBP = "image/webp"
+MANIFEST_CONTENT_TYPE = "application/x-ndjson"
+CONCURRENT_PUTS = 8
+"""Images stored at once: an object store's round trips overlap."""
+
+_preview_decoder = msgspec.json.Decoder(PagePreview)
+_FILES: tuple[tuple[Callable[[int], str], PreviewSize], ...] = (
+    (preview_name, "preview"), (thumbnail_name, "thumbnail"))
+
+
+class DerivedPreviews:
+    """Previews and thumbnails of originals' pages, keyed by the original's SHA-256."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+
+    async def save(self, sha256: str, directory: Path) -> None:
+        """Store what a ``PreviewWriter`` wrote into ``directory``: every page's preview
+        and thumbnail (none for a page listed ``on_view``), then the list of them.
+        Replaces earlier previews of the pages."""
+        manifest = directory / MANIFEST_NAME
+        pages = _decode(await asyncio.to_thread(manifest.read_bytes))
+        files = [(directory / name(page.number), page_image_key(sha256, page.number, size))
+                 for page in pages if not page.on_view for name, size in _FILES]
+        slots = asyncio.Semaphore(CONCURRENT_PUTS)
+
+        async def put(path: Path, key: str) -> None:
+            async with slots:
+                await self.store.put_file(key, path, content_type=WEBP)
+
+        await asyncio.gather(*(put(path, key) for path, key in files))
+        await self.store.put_file(previews_key(sha256), manifest,
+                                  content_type=MANIFEST_CONTENT_TYPE)
+
+    async def pages(self, sha256: str) -> dict[int, PagePreview]:
+        """Each page's ``PagePreview`` by number; ``NotFound`` (``no_preview``) when the
+        original has none (filed before previews were made)."""
+        try:
+            data = await self.store.read(previews_key(sha256))
+        except NotFound:
+            raise no_preview() from None
+        return {page.number: page for page in _decode(data)}
+
+    async def image(self, sha256: str, number: int, size: PreviewSize) -> bytes:
+        """The WebP bytes of page ``number``'s preview or thumbnail; ``NotFound``
+        (``no_preview``) when it is not stored."""
+        try:
+            return await self.store.read(page_image_key(sha256, number, size))
+        except NotFound:
+            raise no_preview() from None
+
+    async def missing(self, sha256: str, pages: int) -> list[str]:
+        """What of pages 1…``pages``' previews is not stored (one listing of the
+        original's derived files): the keys, the list of previews first. A page listed
+        ``on_view`` misses nothing: its images are made when it is first viewed."""
+        stored = {key async for key in self.store.keys(derived_prefix(sha256))}
+        if previews_key(sha256) not in stored:
+            on_view: set[int] = set()
+        else:
+            listed = _decode(await self.store.read(previews_key(sha256)))
+            on_view = {page.number for page in listed if page.on_view}
+        wanted = [previews_key(sha256)] + [
+            page_image_key(sha256, number, size)
+            for number in range(1, pages + 1) if number not in on_view
+            for _, size in _FILES]
+        return [key for key in wanted if key not in stored]
+
+
+class PreviewsOnView:
+    """The images of pages listed ``on_view`` (PDF text-layer pages): read from the store,
+    or, on a page's first view, rendered from the original and stored.
+
+    One page is rendered once however many ask for it at once in this process (they
+    await the same task); two processes may each render it, harmlessly: the bytes are
+    the same and a store write replaces an object whole. Rendering runs on one thread
+    of its own: pdfium is not thread-safe, and the event loop must not wait for it."""
+
+    def __init__(self, store: ObjectStore, *, limits: ExtractionLimits, scratch_dir: Path
+                 ) -> None:
+        self.store = store
+        self.limits = limits
+        self.scratch_dir = scratch_dir
+        self._making: dict[tuple[str, int], asyncio.Task[PreviewFiles]] = {}
+        self._pdfium = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdfium")
+
+    async def image(self, sha256: str, number: int, size: PreviewSize) -> bytes:
+        """The WebP bytes of page ``number``'s preview or thumbnail, made now if they
+        are not stored yet. Raises ``PermanentJobError`` (``original_missing``, or the
+        original's page cannot be rendered)."""
+        try:
+            return await self.store.read(page_image_key(sha256, number, size))
+        except NotFound:
+            pass
+        made = await self._made(sha256, number)
+        return made.preview if size == "preview" else made.thumbnail
+
+    async def _made(self, sha256: str, number: int) -> PreviewFiles:
+        key = (sha256, number)
+        task = self._making.get(key)
+        if task is None:
+            task = asyncio.create_task(self._make(sha256, number))
+            self._making[key] = task
+            task.add_done_callback(lambda done: self._forget(key, done))
+        # A viewer who leaves does not stop the rendering the others wait for.
+        return await asyncio.shield(task)
+
+    def _forget(self, key: tuple[str, int], done: asyncio.Task[PreviewFiles]) -> None:
+        del self._making[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: every waiter may have left
+
+    async def _make(self, sha256: str, number: int) -> PreviewFiles:
+        original = self.scratch_dir / f"view-{uuid.uuid4().hex}"
+        await asyncio.to_thread(self.scratch_dir.mkdir, parents=True, exist_ok=True)
+        try:
+            await fetch_original(self.store, sha256, original)
+            made = await asyncio.get_running_loop().run_in_executor(
+                self._pdfium, lambda: page_preview_files(original, number,
+                                                         limits=self.limits))
+        finally:
+            await asyncio.to_thread(original.unlink, missing_ok=True)
+        await asyncio.gather(
+            self.store.put_bytes(page_image_key(sha256, number, "preview"), made.preview,
+                                 content_type=WEBP),
+            self.store.put_bytes(page_image_key(sha256, number, "thumbnail"),
+                                 made.thumbnail, content_type=WEBP))
+        return made
+
+
+def no_preview() -> NotFound:
+    return NotFound("this document has no page previews (it was filed before they were "
+                    "made); 'archive derive --missing' makes them", code="no_preview")
+
+
+def _decode(data: bytes) -> list[PagePreview]:
+    return [_preview_decoder.decode(line) for line in data.splitlines() if line.strip()]

@@ -1,0 +1,235 @@
+"""The staff pages' routes: thin, as every controller here. Each page asks the services
+with the signed-in person's token (``Reader``), arranges the answers (``*_page``) and
+renders its template; an htmx request for the search results gets the partial only."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Stream
+
+from services.common.auth import TokenCodec
+from services.common.clients.ingest import IngestClient
+from services.common.clients.reader import RegistryReader
+from services.common.clients.search import SearchClient
+from services.common.contracts.ingest import ExtractedText, PageBoxes
+from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from services.common.models import Struct
+from services.web.document_page import chosen_page, document_history, document_page
+from services.web.failures import csrf_token
+from services.web.household_page import household_page
+from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
+from services.web.search_page import SearchForm, empty_view, search_view
+from services.web.session import (
+    HOME_PATH,
+    LOGIN_PATH,
+    Reader,
+    ended_session_cookie,
+    reader_of,
+    safe_next,
+    session_cookie,
+)
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+LANGUAGE_COOKIE_S = 365 * 24 * 3600
+
+
+class SignIn(Struct):
+    username: str = ""
+    password: str = ""
+    next: str = ""
+    _csrf_token: str = ""
+
+
+class LanguageChoice(Struct):
+    language: str = "zh"
+    next: str = ""
+    _csrf_token: str = ""
+
+
+class SignOut(Struct):
+    _csrf_token: str = ""
+
+
+async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
+                         ) -> Reader:
+    return reader_of(request, codec)
+
+
+@get("/", operation_id="home", include_in_schema=False, exclude_from_auth=True)
+async def home() -> Redirect:
+    """``/`` opens the search page (which asks to sign in first when needed)."""
+    return Redirect(HOME_PATH, status_code=303)
+
+
+def _values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
+    """What the base layout shows on every page."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {"reader": reader.principal if reader else None, "here": here,
+            "csrf_token": csrf_token(request)}
+
+
+class AccountPages(Controller):
+    path = "/"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/login", operation_id="loginPage")
+    async def login_page(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
+                         next: FromQuery[str] = "", reason: FromQuery[str] = ""
+                         ) -> Response[str]:
+        return pages.render(request, "login.html", next=safe_next(next), reason=reason,
+                            username="", **_values(request, None))
+
+    @post("/login", operation_id="login")
+    async def login(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
+                    registry: NamedDependency[RegistryReader],
+                    data: Annotated[SignIn, FORM]) -> Response[Any]:
+        """Sign in: the token goes into the session cookie, the person where they were
+        going."""
+        target = safe_next(data.next)
+        try:
+            issued = await registry.issue_token(
+                data.username.strip(), data.password,
+                client_address=request.client.host if request.client else None)
+        except (Unauthorized, ValidationFailed, TooManyRequests) as exc:
+            reason = "throttled" if isinstance(exc, TooManyRequests) else "wrong_password"
+            return pages.render(request, "login.html", status_code=exc.status, next=target,
+                                reason=reason, username=data.username,
+                                **_values(request, None))
+        response: Response[Any] = Redirect(target, status_code=303)
+        response.set_cookie(session_cookie(request, issued.access_token,
+                                           max_age=issued.expires_in))
+        return response
+
+    @post("/logout", operation_id="logout")
+    async def logout(self, request: Request[Any, Any, Any],
+                     data: Annotated[SignOut, FORM]) -> Response[Any]:
+        """Sign out: the cookie is gone; the token itself runs out at its ``exp``."""
+        response: Response[Any] = Redirect(f"{LOGIN_PATH}?reason=signed_out", status_code=303)
+        response.set_cookie(ended_session_cookie(request))
+        return response
+
+    @post("/language", operation_id="chooseLanguage")
+    async def language(self, request: Request[Any, Any, Any],
+                       data: Annotated[LanguageChoice, FORM]) -> Response[Any]:
+        chosen = data.language if data.language in LANGUAGES else "zh"
+        response: Response[Any] = Redirect(safe_next(data.next), status_code=303)
+        response.set_cookie(key=LANGUAGE_COOKIE, value=chosen, path="/ui",
+                            max_age=LANGUAGE_COOKIE_S, httponly=True, samesite="strict")
+        return response
+
+
+class ReadingPages(Controller):
+    path = "/"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/search", operation_id="searchPage")
+    async def search(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                     pages: NamedDependency[Pages],
+                     search: NamedDependency[SearchClient]) -> Response[str]:
+        form = SearchForm.from_query(dict(request.query_params))
+        if not form.asked:
+            view = empty_view(form)
+        else:
+            try:
+                view = search_view(form, await search.search(reader.token, form.request()))
+            except ValidationFailed as exc:
+                view = empty_view(form, error=exc.code)
+        partial = (request.headers.get("hx-request") == "true"
+                   and request.headers.get("hx-target") == "results"
+                   and not request.headers.get("hx-history-restore-request"))
+        return pages.render(request, "_results.html" if partial else "search.html",
+                            view=view, **_values(request, reader))
+
+    @get("/households/{household:str}", operation_id="householdPage")
+    async def household(self, household: FromPath[str], request: Request[Any, Any, Any],
+                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                        registry: NamedDependency[RegistryReader]) -> Response[str]:
+        record, documents = await asyncio.gather(
+            registry.household(reader.token, household),
+            registry.household_file(reader.token, household))
+        return pages.render(request, "household.html", view=household_page(record, documents),
+                            **_values(request, reader))
+
+    @get("/documents/{document_id:str}", operation_id="documentPage")
+    async def document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                       registry: NamedDependency[RegistryReader],
+                       ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
+                       page: FromQuery[int | None] = None) -> Response[str]:
+        token = reader.token
+        permissions = await registry.permissions(token, document_id)
+        record = permissions.document
+        text = None
+        if permissions.read_text.allowed and record.pages > 0:
+            text = await _text_or_none(ingest, token, document_id)
+        number = chosen_page(text, q[:200], page)
+        boxes = None
+        if number is not None:
+            boxes = await _boxes_or_none(ingest, token, document_id, number)
+        view = document_page(record, permissions, q=q[:200], text=text, number=number,
+                             boxes=boxes, has_preview=boxes is not None)
+        return pages.render(request, "document.html", view=view, **_values(request, reader))
+
+    @get("/documents/{document_id:str}/history", operation_id="documentHistory")
+    async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                      reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                      registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The document's history (versions, loans, audit entries the person may see),
+        loaded by the document page after it shows: the page itself stays fast."""
+        token = reader.token
+        versions, loans, audit = await asyncio.gather(
+            registry.versions(token, document_id), registry.loans_of(token, document_id),
+            registry.audit_trail(token, document_id))
+        return pages.render(request, "_history.html",
+                            view=document_history(versions, loans, audit))
+
+    @get("/documents/{document_id:str}/original", operation_id="documentOriginal")
+    async def original(self, document_id: FromPath[str], reader: NamedDependency[Reader],
+                       ingest: NamedDependency[IngestClient]) -> Stream:
+        """The original through the pages (the cookie is not a bearer token); refused as
+        ingest refuses it."""
+        upstream = await ingest.original(reader.token, document_id)
+        headers = {name: upstream.headers[name] for name in ("content-disposition",)
+                   if name in upstream.headers}
+        return Stream(upstream.aiter_raw(), headers=headers,
+                      media_type=upstream.headers.get("content-type",
+                                                      "application/octet-stream"),
+                      background=BackgroundTask(upstream.aclose))
+
+    @get("/documents/{document_id:str}/pages/{number:int}/{size:str}",
+         operation_id="pageImage")
+    async def page_image(self, document_id: FromPath[str], number: FromPath[int],
+                         size: FromPath[str], reader: NamedDependency[Reader],
+                         ingest: NamedDependency[IngestClient]) -> Response[bytes]:
+        if size not in ("preview", "thumbnail"):
+            raise NotFound("no such image", code="not_found")
+        chosen: Literal["preview", "thumbnail"] = "preview" if size == "preview" else "thumbnail"
+        image = await ingest.page_image(reader.token, document_id, number, size=chosen)
+        return Response(image, media_type="image/webp")
+
+
+async def _text_or_none(ingest: IngestClient, token: str, document_id: str
+                        ) -> ExtractedText | None:
+    try:
+        return await ingest.document_text(document_id, token=token)
+    except NotFound:
+        return None
+
+
+async def _boxes_or_none(ingest: IngestClient, token: str, document_id: str, number: int
+                         ) -> PageBoxes | None:
+    """The page's boxes, or None when ingest has no preview for it (filed before previews
+    existed: ``archive derive --missing`` makes them)."""
+    try:
+        return await ingest.page_boxes(token, document_id, number)
+    except NotFound:
+        return None

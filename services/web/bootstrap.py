@@ -1,0 +1,78 @@
+"""Builds the staff pages from their context: the clients of the three services (with no
+token of their own: every call carries the signed-in person's), the renderer, CSRF."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Any
+
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.router import Router
+from litestar.static_files import create_static_files_router
+
+from services.common.clients.ingest import IngestClient
+from services.common.clients.reader import RegistryReader
+from services.common.clients.search import SearchClient
+from services.common.context import Context
+from services.common.errors import Unauthorized
+from services.common.web import PAGES_PREFIX, ServicePart
+from services.web.api import AccountPages, ReadingPages, home, provide_reader
+from services.web.failures import failure_handlers
+from services.web.render import Pages
+
+STATIC = Path(__file__).parent / "static"
+CSRF_COOKIE = "archive_csrf"
+
+
+def _no_service_token() -> str:
+    raise Unauthorized("the staff pages call the services only with a person's token",
+                       code="missing_token")
+
+
+def _provide(value: Any) -> Provide:
+    return Provide(lambda: value, sync_to_thread=False)
+
+
+def build(ctx: Context) -> ServicePart:
+    clients = {
+        "registry": RegistryReader(ctx.peer_url("registry"), name="registry",
+                                   service_token=_no_service_token),
+        "ingest": IngestClient(ctx.peer_url("ingest"), name="ingest",
+                               service_token=_no_service_token),
+        "search": SearchClient(ctx.peer_url("search"), name="search",
+                               service_token=_no_service_token),
+    }
+    pages = Pages()
+    # The CSRF tokens are signed with a key of their own, made from the token signing key.
+    csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
+                           hashlib.sha256).hexdigest()
+    csrf = CSRFConfig(secret=csrf_secret, cookie_name=CSRF_COOKIE, cookie_path=PAGES_PREFIX,
+                      cookie_httponly=True, cookie_samesite="strict")
+    pages_router = Router(
+        path=PAGES_PREFIX,
+        route_handlers=[
+            AccountPages, ReadingPages,
+            create_static_files_router(path="/static", directories=[STATIC],
+                                       include_in_schema=False, name="static"),
+        ],
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        exception_handlers=failure_handlers(pages),
+        dependencies={
+            "pages": _provide(pages), "codec": _provide(ctx.codec),
+            "reader": Provide(provide_reader),
+            **{name: _provide(client) for name, client in clients.items()},
+        },
+    )
+
+    async def close() -> None:
+        for client in clients.values():
+            await client.close()
+
+    return ServicePart(
+        name="web", router=Router(path="/", route_handlers=[home, pages_router]),
+        on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"])

@@ -1,0 +1,202 @@
+"""The document page (``/ui/documents/{document_id}``): the catalogue record, one page's
+image beside its text with the search terms marked in both, page navigation, the
+document's history, and download or the reason there is none.
+
+Every value here comes from the services' answers for the signed-in person: whether the
+text may be read and the original downloaded is the registry's decision
+(``DocumentPermissions``), shown with its reason; this module only arranges it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from services.common.clients.reader import LoanView, VersionView
+from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
+from services.common.contracts.registry import AuditTrailEntry, DocumentPermissions, DocumentRecord
+from services.common.models import (
+    CATEGORY_NAMES,
+    RETENTION_CLASS_NAMES,
+    SECURITY_LEVEL_NAMES,
+)
+from services.common.web import PAGES_PREFIX
+from services.web.household_page import location_text
+from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    active: bool
+    marked: bool
+    """The search terms stand on this page."""
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    number: int
+    runs: list[Run]
+    marks: int
+    image_url: str | None
+    """The page's preview, when ingest has one."""
+    width: int = 0
+    height: int = 0
+    boxes: list[PageBox] = field(default_factory=list)
+    """The boxes the search terms cover, in the preview's pixels."""
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    record: DocumentRecord
+    category_name: str
+    retention_name: str
+    security_name: str
+    location: str
+    household_url: str | None
+    q: str
+    permissions: DocumentPermissions
+    download_url: str | None
+    page: ShownPage | None
+    """None when the text may not be read (``permissions.read_text`` says why) or none
+    was extracted."""
+    pages: list[PageLink]
+    previous_url: str | None
+    next_url: str | None
+    history_url: str
+
+
+ACTION_NAMES = {
+    "filed": "归档", "list": "检索", "read": "查看目录", "read_text": "阅读内容",
+    "download": "下载原件", "correct": "更正", "correction_requested": "申请更正",
+    "corrected": "更正", "correction_rejected": "驳回更正", "text_revised": "重新识别文字",
+    "fixity_finding": "四性检测发现问题",
+    "loan_requested": "申请借阅", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
+    "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
+    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
+    "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
+    "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
+    "destruction_withheld": "暂缓销毁", "destroyed": "销毁",
+}
+"""O4: the audit actions about a document by the names staff use (refusals carry the
+action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not
+named here shows as coded."""
+
+
+FIELD_NAMES = {
+    "title": "题名", "category": "类别", "filed_at": "归档日期", "security": "密级",
+    "personal_info": "含业主个人信息", "working": "在办文件", "location": "纸质原件位置",
+    "is_copy": "复印件", "language": "语言",
+}
+"""D6: the correctable fields a version changed, by the labels the record shows."""
+
+LOAN_STATUS_NAMES = {
+    "requested": "待批准", "approved": "已批准", "rejected": "已驳回", "out": "借出中",
+    "returned": "已归还",
+}
+"""The loans' statuses (B3-B5) by their Chinese names; a status not named shows as coded."""
+
+FIRST_FILING = "filed"
+"""The reason the registry gives a document's first version; later ones carry the
+corrector's own words (D6)."""
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    version: VersionView
+    reason: str
+    changes: list[str]
+    """The changed fields' names; empty for the first filing."""
+
+
+@dataclass(frozen=True)
+class LoanLine:
+    loan: LoanView
+    status: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    entry: AuditTrailEntry
+    action: str
+
+
+@dataclass(frozen=True)
+class DocumentHistory:
+    versions: list[VersionLine]
+    """Newest first."""
+    loans: list[LoanLine]
+    audit: list[AuditLine]
+
+
+def document_history(versions: list[VersionView], loans: list[LoanView],
+                     audit: list[AuditTrailEntry]) -> DocumentHistory:
+    return DocumentHistory(
+        versions=[VersionLine(version, "归档" if version.reason == FIRST_FILING
+                              else version.reason,
+                              [FIELD_NAMES.get(name, name) for name in version.changes])
+                  for version in reversed(versions)],
+        loans=[LoanLine(loan, LOAN_STATUS_NAMES.get(loan.status, loan.status))
+               for loan in loans],
+        audit=[AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
+               for entry in audit])
+
+
+def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:
+    query = {key: value for key, value in (("q", q), ("page", page)) if value}
+    return f"{PAGES_PREFIX}/documents/{document_id}" + (f"?{urlencode(query)}" if query else "")
+
+
+def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
+    """The page to show: the one asked for, else the first holding a search term, else
+    the first."""
+    if text is None or not text.pages:
+        return None
+    numbers = [page.number for page in text.pages]
+    if asked in numbers:
+        return asked
+    words = query_words(q)
+    if words:
+        for page in text.pages:
+            if marked_spans(page.text, words):
+                return page.number
+    return numbers[0]
+
+
+def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
+                  q: str, text: ExtractedText | None, number: int | None,
+                  boxes: PageBoxes | None, has_preview: bool) -> DocumentPage:
+    words = query_words(q)
+    base = f"{PAGES_PREFIX}/documents/{record.document_id}"
+    shown: ShownPage | None = None
+    links: list[PageLink] = []
+    if text is not None and number is not None:
+        spans_by_page: dict[int, list[Span]] = {
+            page.number: marked_spans(page.text, words) for page in text.pages}
+        links = [PageLink(page.number, document_url(record.document_id, q=q, page=page.number),
+                          page.number == number, bool(spans_by_page[page.number]))
+                 for page in text.pages]
+        current = next(page for page in text.pages if page.number == number)
+        spans = spans_by_page[number]
+        shown = ShownPage(
+            number=number, runs=runs(current.text, spans), marks=len(spans),
+            image_url=f"{base}/pages/{number}/preview" if has_preview else None,
+            width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
+            boxes=marked_boxes(boxes.boxes, spans) if boxes else [])
+    position = [link.number for link in links]
+    index = position.index(number) if number in position else -1
+    return DocumentPage(
+        record=record, category_name=CATEGORY_NAMES[record.category],
+        retention_name=RETENTION_CLASS_NAMES[record.retention_class],
+        security_name=SECURITY_LEVEL_NAMES[record.security],
+        location=location_text(record.location),
+        household_url=f"{PAGES_PREFIX}/households/{record.household}"
+        if record.household else None,
+        q=q, permissions=permissions,
+        download_url=f"{base}/original" if permissions.download.allowed else None,
+        page=shown, pages=links,
+        previous_url=links[index - 1].url if index > 0 else None,
+        next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,
+        history_url=f"{base}/history")
+

@@ -1,0 +1,123 @@
+"""Where a query's words stand in a page's text, to mark them in the text and over the
+page image's boxes (the document page's ``?q=``).
+
+Words are found as search matches them (architecture.md, Chinese text): both sides
+folded (Traditional and Simplified, full and half width, case), whitespace ignored so a
+word a scan wraps across two lines is found, a quoted phrase as one word. A word that is
+not on the page at all is looked for by its two-character pieces, as a partial match
+finds it (README, Search).
+
+Offsets are counted in the page text without its whitespace: the texts of a page's boxes,
+concatenated, are exactly that (the previews contract), so a span maps to the boxes it
+covers as well as to the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.common.contracts.ingest import PageBox
+from services.common.text import fold_mapped, is_cjk
+
+Span = tuple[int, int]
+"""``[start, end)`` in the page text without whitespace."""
+
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+_WHITESPACE = re.compile(r"\s+")
+PIECES_FROM = 4
+"""A word of this many characters or more is also looked for by its pieces."""
+
+
+def query_words(q: str) -> list[str]:
+    """The words and quoted phrases of a query, folded, without whitespace."""
+    phrases = [next(group for group in match.groups() if group is not None)
+               for match in _QUOTED.finditer(q)]
+    words = [*phrases, *_QUOTED.sub(" ", q).split()]
+    folded = (_WHITESPACE.sub("", fold_mapped(word).text) for word in words)
+    return list(dict.fromkeys(word for word in folded if word))
+
+
+def _pieces(word: str) -> list[str]:
+    if len(word) < PIECES_FROM or not all(is_cjk(char) for char in word):
+        return []
+    return [word[index:index + 2] for index in range(len(word) - 1)]
+
+
+def _places(text: str, word: str) -> list[Span]:
+    found: list[Span] = []
+    at = text.find(word)
+    while at >= 0:
+        found.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
+    return found
+
+
+def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
+    """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
+    compact = _WHITESPACE.sub("", text)
+    folded = fold_mapped(compact)
+    spans: list[Span] = []
+    for word in words:
+        places = _places(folded.text, word) or [
+            place for piece in _pieces(word) for place in _places(folded.text, piece)]
+        spans.extend(folded.source_span(start, end) for start, end in places)
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of the page text, marked or not, as the page shows it."""
+
+    text: str
+    marked: bool
+
+
+def runs(text: str, spans: Sequence[Span]) -> list[Run]:
+    """``text`` (whitespace kept) cut into runs, the ``spans`` marked; whitespace inside
+    one span (a word wrapped across a line break) is marked with it."""
+    owner = [-1] * len(text)
+    positions = [index for index, char in enumerate(text) if not char.isspace()]
+    for number, (start, end) in enumerate(spans):
+        for compact in range(start, end):
+            owner[positions[compact]] = number
+    last = -1
+    for index in range(len(text)):
+        if not text[index].isspace():
+            last = owner[index]
+        elif last >= 0:
+            owner[index] = last if _next_owner(owner, text, index) == last else -1
+    pieces: list[Run] = []
+    for char, number in zip(text, owner, strict=True):
+        inside = number >= 0
+        if pieces and pieces[-1].marked == inside:
+            pieces[-1] = Run(pieces[-1].text + char, inside)
+        else:
+            pieces.append(Run(char, inside))
+    return pieces
+
+
+def _next_owner(owner: list[int], text: str, index: int) -> int:
+    for after in range(index + 1, len(text)):
+        if not text[after].isspace():
+            return owner[after]
+    return -1
+
+
+def marked_boxes(boxes: Sequence[PageBox], spans: Sequence[Span]) -> list[PageBox]:
+    """The boxes whose text overlaps a span."""
+    chosen: list[PageBox] = []
+    start = 0
+    for box in boxes:
+        end = start + len(_WHITESPACE.sub("", box.text))
+        if any(span_start < end and start < span_end for span_start, span_end in spans):
+            chosen.append(box)
+        start = end
+    return chosen

@@ -1,0 +1,87 @@
+"""Rendering the pages: one Jinja2 environment per language, Chinese first.
+
+The templates' strings are Chinese (the people the archive is for read Chinese); English
+comes from the message catalogue ``locale/en/LC_MESSAGES/messages.po`` (Babel; its
+``.mo`` is committed beside it, compiled with ``pybabel compile -d services/web/locale``,
+and a test checks the two agree). The language is the ``archive_language`` cookie (the
+switch on every page), else the browser's first preference.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.dates import format_date, format_datetime
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from litestar import Request, Response
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+LOCALES = HERE / "locale"
+LANGUAGE_COOKIE = "archive_language"
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+BABEL_LOCALE = {"zh": "zh_CN", "en": "en"}
+
+
+def language_of(request: Request[Any, Any, Any]) -> Language:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    for language in LANGUAGES:
+        if chosen == language:
+            return language
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "zh"
+
+
+@pass_context
+def _day(context: Context, value: date | datetime | None) -> str:
+    """2024年5月18日 in Chinese, 18 May 2024 in English."""
+    if value is None:
+        return ""
+    day = value.date() if isinstance(value, datetime) else value
+    return format_date(day, format="long", locale=context["locale"])
+
+
+@pass_context
+def _moment(context: Context, value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format="medium", locale=context["locale"])
+
+
+def _environment(translations: NullTranslations) -> Environment:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["day"] = _day
+    environment.filters["moment"] = _moment
+    return environment
+
+
+class Pages:
+    """Renders a template for the request's language into an HTML response."""
+
+    def __init__(self) -> None:
+        english = Translations.load(str(LOCALES), ["en"], domain="messages")
+        if not isinstance(english, Translations):
+            raise RuntimeError(f"the English catalogue is missing under {LOCALES}")
+        self.environments = {"zh": _environment(NullTranslations()),
+                             "en": _environment(english)}
+
+    def html(self, language: Language, template: str, values: dict[str, Any]) -> str:
+        page = self.environments[language].get_template(template)
+        return page.render(values | {"locale": BABEL_LOCALE[language],
+                                     "html_lang": HTML_LANG[language],
+                                     "language": language})
+
+    def render(self, request: Request[Any, Any, Any], template: str, *,
+               status_code: int = 200, **values: Any) -> Response[str]:
+        html = self.html(language_of(request), template, values)
+        return Response(html, status_code=status_code, media_type="text/html; charset=utf-8")

@@ -1,0 +1,215 @@
+"""The search page (``/ui/search``): what a search asked, and its answer as the page
+shows it. All state is in the URL (bookmark, back button, share); every link and filter
+is a URL built here, so the template only loops and shows."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from services.common.clients.search import SearchRequest, SearchResult, Sort
+from services.common.errors import ValidationFailed
+from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
+from services.common.web import PAGES_PREFIX
+
+SEARCH_PATH = f"{PAGES_PREFIX}/search"
+PAGE_SIZE = 20
+MAX_PAGES = 10_000 // PAGE_SIZE
+"""The search service answers no deeper than 10 000 hits."""
+PAGE_LINKS_AROUND = 2
+FIELDS = ("q", "household", "category", "filed_from", "filed_to", "sort", "page")
+"""The page's query fields (interface.md, Staff pages)."""
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """What the URL asks; every field as typed, so the page can show it back."""
+
+    q: str = ""
+    household: str = ""
+    category: str = ""
+    filed_from: str = ""
+    filed_to: str = ""
+    sort: Sort = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> SearchForm:
+        page = query.get("page", "1")
+        return cls(q=query.get("q", "").strip()[:500], household=query.get("household", "").strip(),
+                   category=query.get("category", "").strip(),
+                   filed_from=query.get("filed_from", "").strip(),
+                   filed_to=query.get("filed_to", "").strip(),
+                   sort="newest" if query.get("sort") == "newest" else "relevance",
+                   page=min(int(page), MAX_PAGES) if page.isdigit() and int(page) > 0 else 1)
+
+    @property
+    def asked(self) -> bool:
+        """Anything to search for: words or a filter (an empty form searches nothing)."""
+        return any((self.q, self.household, self.category, self.filed_from, self.filed_to))
+
+    def request(self) -> SearchRequest:
+        """The search service's request; bad dates and categories are refused here as
+        the service refuses bad input (422 with a code)."""
+        if self.category and self.category not in CATEGORIES:
+            raise ValidationFailed(f"unknown category {self.category!r}",
+                                   code="unknown_category")
+        return SearchRequest(q=self.q, household=self.household or None,
+                             category=self.category or None,
+                             filed_from=_date(self.filed_from, "filed_from"),
+                             filed_to=_date(self.filed_to, "filed_to"),
+                             sort=self.sort, page=self.page, size=PAGE_SIZE)
+
+    def url(self, **changes: Any) -> str:
+        """This search with ``changes``; a changed filter starts again at page 1."""
+        values = {name: getattr(self, name) for name in FIELDS} | {"page": 1} | changes
+        kept = {name: value for name, value in values.items()
+                if value and not (name == "sort" and value == "relevance")
+                and not (name == "page" and value == 1)}
+        return f"{SEARCH_PATH}?{urlencode(kept)}" if kept else SEARCH_PATH
+
+
+def _date(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(f"{name} is not a date (YYYY-MM-DD)", code="invalid_date") from exc
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    count: int = 0
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    document_id: str
+    url: str
+    title: str
+    archive_no: str
+    household: str | None
+    household_url: str | None
+    category_name: str
+    filed_at: date
+    highlights: list[Markup]
+    partial: bool
+    first_partial: bool
+    """The first partial hit after full ones: the page draws the line above it."""
+
+
+@dataclass(frozen=True)
+class SearchView:
+    form: SearchForm
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    only_partial: bool = False
+    categories: list[Link] = field(default_factory=list)
+    years: list[Link] = field(default_factory=list)
+    households: list[Link] = field(default_factory=list)
+    active_filters: list[Link] = field(default_factory=list)
+    pages: list[Link] = field(default_factory=list)
+    previous_page: str | None = None
+    next_page: str | None = None
+    sorts: list[Link] = field(default_factory=list)
+    category_options: list[Option] = field(default_factory=list)
+    error: str | None = None
+    """The code of a refused search (``query_too_long``, ``invalid_date``…)."""
+
+
+def empty_view(form: SearchForm, *, error: str | None = None) -> SearchView:
+    return SearchView(form=form, error=error, active_filters=_active_filters(form),
+                      category_options=_category_options(form))
+
+
+def search_view(form: SearchForm, result: SearchResult) -> SearchView:
+    with_terms = f"?{urlencode({'q': form.q})}" if form.q else ""
+    hits: list[Hit] = []
+    for index, hit in enumerate(result.hits):
+        partial = hit.match == "partial"
+        hits.append(Hit(
+            document_id=hit.document_id,
+            url=f"{PAGES_PREFIX}/documents/{hit.document_id}{with_terms}",
+            title=hit.title, archive_no=hit.archive_no, household=hit.household,
+            household_url=f"{PAGES_PREFIX}/households/{hit.household}" if hit.household else None,
+            category_name=CATEGORY_NAMES[hit.category], filed_at=hit.filed_at,
+            highlights=[snippet(text) for text in hit.highlights], partial=partial,
+            first_partial=partial and index > 0 and result.hits[index - 1].match == "all"))
+    return SearchView(
+        form=form, total=result.total, hits=hits,
+        only_partial=bool(hits) and hits[0].partial,
+        categories=[Link(CATEGORY_NAMES.get(code, code),  # type: ignore[call-overload]
+                         form.url(category=code), count, form.category == code)
+                    for code, count in result.facets.category.items()],
+        years=[Link(year, form.url(filed_from=f"{year}-01-01", filed_to=f"{year}-12-31"),
+                    count, form.filed_from == f"{year}-01-01" and form.filed_to == f"{year}-12-31")
+               for year, count in sorted(result.facets.year.items(), reverse=True)],
+        households=[Link(code, form.url(household=code), count, form.household == code)
+                    for code, count in result.facets.household.items()],
+        active_filters=_active_filters(form),
+        sorts=[Link(sort, form.url(sort=sort), active=form.sort == sort)
+               for sort in ("relevance", "newest")],
+        category_options=_category_options(form),
+        **_paging(form, result.total))
+
+
+_MARK_TAGS = re.compile(r"(</?mark>)")
+
+
+def snippet(highlight: str) -> Markup:
+    """A highlight as HTML: the search service escapes its text and adds only ``<mark>``;
+    escaped again here, piece by piece, so nothing else could ever become markup."""
+    return Markup("".join(  # noqa: S704 - every piece but our own tags is escaped here
+        piece if piece in ("<mark>", "</mark>") else html.escape(html.unescape(piece))
+        for piece in _MARK_TAGS.split(highlight)))
+
+
+def _active_filters(form: SearchForm) -> list[Link]:
+    """Each filter in force, with the URL of the search without it."""
+    filters: list[Link] = []
+    if form.category:
+        name = CATEGORY_NAMES.get(form.category, form.category)  # type: ignore[call-overload]
+        filters.append(Link(name, form.url(category="")))
+    if form.household:
+        filters.append(Link(form.household, form.url(household="")))
+    if form.filed_from or form.filed_to:
+        filters.append(Link(f"{form.filed_from}–{form.filed_to}",
+                            form.url(filed_from="", filed_to="")))
+    return filters
+
+
+def _category_options(form: SearchForm) -> list[Option]:
+    codes: tuple[Category, ...] = CATEGORIES
+    return [Option(code, CATEGORY_NAMES[code], form.category == code) for code in codes]
+
+
+def _paging(form: SearchForm, total: int) -> dict[str, Any]:
+    last = min(MAX_PAGES, max(1, math.ceil(total / PAGE_SIZE)))
+    if last == 1:
+        return {}
+    shown = sorted({1, last, *range(max(1, form.page - PAGE_LINKS_AROUND),
+                                    min(last, form.page + PAGE_LINKS_AROUND) + 1)})
+    return {
+        "pages": [Link(str(number), form.url(page=number),
+                       active=number == form.page) for number in shown],
+        "previous_page": form.url(page=form.page - 1) if form.page > 1 else None,
+        "next_page": form.url(page=form.page + 1) if form.page < last else None,
+    }

@@ -1,0 +1,99 @@
+"""Real Chromium (Debian's ``chromium``) driven by Playwright for Python, against a real
+``archive serve`` on loopback.
+
+Playwright is pinned to the release whose browser protocol matches Debian's Chromium
+(pyproject.toml) and launched with ``executable_path``: ``playwright install`` downloads a
+browser and is never used. Each launch gets a fresh, temporary profile. Without the
+browser the tests are skipped with the reason printed, except under ``CI=true``, where a
+missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.browser.cabinet import Cabinet, fill
+from tests.fixtures.app import launch_archive_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+# Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
+# event loop running, which the suite's other tests (asyncio.run, pytest-asyncio) cannot
+# share; it is closed when the module's tests are done.
+def require_browser(chromium: Path, *, ci: bool) -> None:
+    """Fails (under CI) or skips with the reason (elsewhere) when ``chromium`` is missing."""
+    if not chromium.exists():
+        message = f"{chromium} is missing: run 'make setup' (installs Debian's chromium)"
+        if ci:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_browser(CHROMIUM, ci=os.environ.get("CI") == "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this
+    # one, and filling the cabinet creates users with asyncio.run.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        server = thread.submit(launch_archive_server,
+                               tmp_path_factory.mktemp("browser-archive")).result()
+        try:
+            yield thread.submit(fill, server, tmp_path_factory.mktemp("browser-scans")).result()
+        finally:
+            server.server.stop()
+
+
+SignIn = Callable[..., Page]
+
+
+@pytest.fixture
+def sign_in(browser: Browser, cabinet: Cabinet) -> Iterator[SignIn]:
+    """A new browser context (its own cookies) signed in as ``username`` through the
+    sign-in form; the page is on the search page."""
+    contexts: list[BrowserContext] = []
+
+    def open_as(username: str, *, locale: str = "zh-CN") -> Page:
+        context = browser.new_context(base_url=cabinet.url, viewport=VIEWPORT, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/ui/login")
+        page.get_by_label("用户名" if locale.startswith("zh") else "Username").fill(username)
+        page.get_by_label("密码" if locale.startswith("zh") else "Password").fill(cabinet.password)
+        page.get_by_role("button", name="登录" if locale.startswith("zh") else "Sign in").click()
+        page.wait_for_url("**/ui/search")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: ``ARCHIVE_SCREENSHOTS`` (``docs/screenshots`` to refresh the
+    README's), else a temporary directory."""
+    chosen = os.environ.get("ARCHIVE_SCREENSHOTS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
+    return tmp_path_factory.mktemp("screenshots")

@@ -1,0 +1,295 @@
+"""The staff pages in real Chromium (issue 16): sign in and out, search, a household's
+file, a document's page beside its text, what an ordinary-clearance reader may not see,
+CSRF, escaping, and axe-core on every page."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page, Request, Response, expect
+
+from services.common.auth import Principal
+from tests.browser.axe import serious_violations
+from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
+from tests.browser.conftest import SignIn
+
+TEXT_RESOURCES = ("document", "stylesheet", "script", "xhr", "fetch")
+"""What counts in a page's weight: HTML (pages and htmx partials), CSS and script."""
+
+
+def _search_requests(page: Page) -> list[str]:
+    """The URLs of the htmx search requests the page makes from now on."""
+    seen: list[str] = []
+
+    def note(request: Request) -> None:
+        if "/ui/search" in request.url and request.headers.get("hx-request"):
+            seen.append(request.url)
+
+    page.on("request", note)
+    return seen
+
+
+def test_sign_in_keeps_the_token_from_script_and_sign_out_ends_it(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("li")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["archive_session"]
+    assert (session["httpOnly"], session["sameSite"], session["path"]) == (True, "Strict", "/ui")
+    assert "archive_session" not in page.evaluate("() => document.cookie")
+    assert page.evaluate("() => JSON.stringify(window.localStorage)") == "{}"
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_text("您已退出。")).to_be_visible()
+    page.goto("/ui/search")
+    expect(page).to_have_url(re.compile(r"/ui/login\?next=%2Fui%2Fsearch"))
+
+
+def test_an_expired_session_asks_to_sign_in_and_returns_to_the_page(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("li")
+    expired = cabinet.server.ctx.codec.issue(Principal(username="li", roles=("staff",)),
+                                             ttl_s=-60)
+    page.context.add_cookies([{"name": "archive_session", "value": expired,
+                               "domain": "127.0.0.1", "path": "/ui", "httpOnly": True,
+                               "sameSite": "Strict"}])
+    page.goto("/ui/households/A-1201")
+    expect(page.get_by_role("alert")).to_contain_text("登录已过期")
+    assert serious_violations(page) == []
+    page.get_by_label("用户名").fill("li")
+    page.get_by_label("密码").fill(cabinet.password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{cabinet.url}/ui/households/A-1201")
+
+
+def test_a_simplified_query_finds_the_traditional_letter_with_the_hit_marked(
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.get_by_label("检索词").fill("卫生间漏水")
+    page.get_by_label("检索词").press("Enter")
+    hit = page.locator(".hit", has_text="關於衛生間漏水的來函")
+    expect(hit).to_be_visible()
+    expect(hit.locator("mark").first).to_have_text(re.compile("衛生間漏水"))
+    expect(hit).to_contain_text("往来函件")
+    expect(hit).to_contain_text("2024年5月18日")
+    expect(page).to_have_url(re.compile(r"q=%E5%8D%AB%E7%94%9F%E9%97%B4"))
+    expect(page.locator("#announce")).to_contain_text("找到")
+    assert serious_violations(page) == []
+    page.screenshot(path=screenshots / "search.png")
+
+
+def test_filters_paging_and_the_back_button_keep_the_state_in_the_url(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.goto(f"/ui/search?q={PAGING_WORDS}")
+    expect(page.locator("#summary")).to_have_text(f"找到 {PAGING_RECORDS} 份文件")
+    page.get_by_role("navigation", name="分页").get_by_role("link", name="第 2 页").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert page.locator(".hit").count() == PAGING_RECORDS - 20
+    page.locator(".facets").get_by_role("link", name="工程档案").click()
+    expect(page).to_have_url(re.compile(r"category=engineering"))
+    engineering = page.locator(".hit").count()
+    assert 0 < engineering < PAGING_RECORDS
+    expect(page.locator(".hit .meta").first).to_contain_text("工程档案")
+    assert serious_violations(page) == []
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".hit")).to_have_count(PAGING_RECORDS - 20)
+    page.go_forward()
+    expect(page.locator(".hit")).to_have_count(engineering)
+
+
+def test_typing_through_an_input_method_composition_searches_once_at_its_end(
+        sign_in: SignIn) -> None:
+    page = sign_in("wang")
+    box = page.get_by_label("检索词")
+    box.focus()
+    requests = _search_requests(page)
+    page.evaluate("() => document.getElementById('q').dispatchEvent("
+                  "new CompositionEvent('compositionstart', {data: ''}))")
+    for typed in ("l", "lo", "lou", "lou s", "lou sh", "lou shu", "漏水"):
+        page.evaluate("""(typed) => {
+            const box = document.getElementById('q');
+            box.value = typed;
+            box.dispatchEvent(new InputEvent('input', {data: typed, isComposing: true,
+                                                         bubbles: true}));
+        }""", typed)
+        time.sleep(0.45)  # longer than the typing pause: a careless page would search
+    assert requests == []
+    page.evaluate("""() => {
+        const box = document.getElementById('q');
+        box.dispatchEvent(new CompositionEvent('compositionend', {data: '漏水'}));
+        box.dispatchEvent(new InputEvent('input', {data: '漏水', bubbles: true}));
+    }""")
+    expect(page.locator(".hit").first).to_be_visible()
+    time.sleep(0.5)
+    assert len(requests) == 1
+    assert "q=%E6%BC%8F%E6%B0%B4" in requests[0]
+
+
+def test_the_household_file_lists_documents_newest_first_with_closed_files_apart(
+        sign_in: SignIn, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.goto("/ui/households/A-1201")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("星海贸易有限公司")
+    current = page.locator("section", has=page.locator("#current-file"))
+    dates = current.locator("tbody tr td:first-child").all_inner_texts()
+    assert dates == ["2024年5月18日", "2023年9月12日"]
+    expect(current).to_contain_text("A座 / 档案室 / 1号柜 / 12盒")
+    closed = page.locator("section.closed")
+    expect(closed).to_contain_text("张伟")
+    expect(closed).to_contain_text("租赁合同")
+    assert serious_violations(page) == []
+    page.screenshot(path=screenshots / "household.png", full_page=True)
+
+
+def test_the_document_page_shows_the_scan_with_a_box_over_the_hit_beside_the_text(
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.goto("/ui/search?q=卫生间漏水")
+    page.get_by_role("link", name="關於衛生間漏水的來函").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("關於衛生間漏水的來函")
+    expect(page.locator(".page-text mark").first).to_contain_text("衛生間漏水")
+    image = page.get_by_role("img", name="第 1 页的扫描图像")
+    expect(image).to_be_visible()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0",
+                         image.element_handle())
+    boxes = page.locator("svg.boxes rect")
+    expect(boxes).to_have_count(len("衛生間漏水"))  # PP-OCR: a box per character
+    shown = image.bounding_box()
+    assert shown is not None
+    drawn = [box for index in range(boxes.count()) if (box := boxes.nth(index).bounding_box())]
+    assert len(drawn) == len("衛生間漏水")
+    lefts = [box["x"] for box in drawn]
+    assert lefts == sorted(lefts)  # one line, read left to right
+    for box in drawn:
+        assert shown["x"] <= box["x"]
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"]
+        assert shown["y"] <= box["y"]
+        assert box["y"] + box["height"] <= shown["y"] + shown["height"]
+        assert box["y"] < shown["y"] + shown["height"] / 3  # the first of three lines
+    expect(page.locator(".record")).to_contain_text("长期")
+    expect(page.get_by_role("link", name="下载原件")).to_be_visible()
+    history = page.locator(".history")
+    expect(history).to_contain_text("首次归档")
+    expect(history.locator("tbody tr", has_text="阅读内容").first).to_contain_text("允许")
+    expect(history).not_to_contain_text("read_text")  # actions by their names, never coded
+    assert serious_violations(page) == []
+    page.screenshot(path=screenshots / "document.png", full_page=True)
+
+
+def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
+    expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
+    page.get_by_role("link", name="下一页").click()
+    expect(page.get_by_role("heading", name="第 2 页，共 2 页")).to_be_visible()
+    expect(page.locator(".page-text")).to_contain_text("五个工作日")
+
+
+def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("li")
+    page.goto("/ui/search?q=和解协议")
+    expect(page.locator("#summary")).to_have_text("没有找到文件。")
+    confidential = cabinet.documents["confidential"]
+    answers = {}
+    for path in (f"/ui/documents/{confidential}", f"/ui/documents/{uuid.uuid4()}",
+                 f"/ui/documents/{confidential}/pages/1/preview",
+                 f"/ui/documents/{confidential}/pages/1/thumbnail",
+                 f"/ui/documents/{confidential}/original",
+                 f"/ui/documents/{confidential}/history"):
+        response = page.goto(path)
+        assert response is not None
+        answers[path] = (response.status, page.locator("h1").inner_text())
+    assert set(answers.values()) == {(404, "没有找到")}
+    assert serious_violations(page) == []
+
+
+def test_view_only_access_shows_the_text_and_no_download(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("li")
+    document = cabinet.documents["id_copy"]
+    page.goto(f"/ui/documents/{document}")
+    expect(page.locator(".page-text")).to_contain_text("业主身份证复印件")
+    expect(page.get_by_role("link", name="下载原件")).to_have_count(0)
+    expect(page.locator(".actions")).to_contain_text("只允许在系统内查看")
+    response = page.request.get(f"/ui/documents/{document}/original")
+    assert response.status == 403
+    assert serious_violations(page) == []
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(sign_in: SignIn) -> None:
+    page = sign_in("li")
+    refused = page.evaluate("""async () => {
+        const answer = await fetch('/ui/logout', {method: 'POST',
+            headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: ''});
+        return [answer.status, await answer.text()];
+    }""")
+    assert refused[0] == 403
+    assert "表单已失效" in refused[1]
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/ui/search$"))
+
+
+def test_a_script_in_a_title_is_shown_as_text(sign_in: SignIn) -> None:
+    page = sign_in("wang")
+    page.goto("/ui/search?q=消防栓")
+    expect(page.locator(".hit h3")).to_have_text(SCRIPT_TITLE)
+    page.locator(".hit h3 a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(SCRIPT_TITLE)
+    assert page.evaluate("() => window.__hacked === undefined")
+
+
+def test_a_document_filed_before_page_images_shows_its_text_and_how_to_get_them(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.goto(f"/ui/documents/{cabinet.documents['script']}?q=消防栓")
+    expect(page.locator(".page-text mark")).to_have_text("消防栓")
+    expect(page.locator(".scan img")).to_have_count(0)
+    expect(page.locator(".scan")).to_contain_text("archive derive --missing")
+    assert serious_violations(page) == []
+
+
+def test_english_comes_from_the_catalogue(sign_in: SignIn) -> None:
+    page = sign_in("wang", locale="en-GB")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    page.get_by_label("Search for").fill("卫生间漏水")
+    page.get_by_label("Search for").press("Enter")
+    expect(page.locator("#summary")).to_have_text("1 document found")
+    expect(page.locator(".hit")).to_contain_text("May 18, 2024")
+    page.get_by_role("button", name="中文").click()
+    expect(page.get_by_label("检索词")).to_have_value("卫生间漏水")
+
+
+def test_no_page_loads_more_than_150_kb_of_html_css_and_script(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    weights = {}
+    for path in ("/ui/login", f"/ui/search?q={PAGING_WORDS}", "/ui/households/A-1201",
+                 f"/ui/documents/{cabinet.documents['letter']}?q=漏水"):
+        loaded: list[Response] = []
+
+        def note(response: Response, into: list[Response] = loaded) -> None:
+            into.append(response)
+
+        page.on("response", note)
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("response", note)
+        weights[path] = sum(len(response.body()) for response in loaded
+                            if response.request.resource_type in TEXT_RESOURCES)
+    assert max(weights.values()) <= 150 * 1024, weights
+
+
+def test_the_document_page_fits_a_ten_inch_tablet(
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=漏水")
+    expect(page.locator(".page-text mark").first).to_be_visible()
+    expect(page.locator(".history table").first).to_be_visible()  # its partial loaded
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 800
+    page.screenshot(path=screenshots / "document-tablet.png")

@@ -1,0 +1,186 @@
+"""Backup generations on embedded defaults: what a second backup copies, what a killed
+one leaves, what a restore refuses and what it leaves out."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from services.backup.backup import run_backup
+from services.backup.models import BackupReport, Manifest
+from services.backup.restore import run_restore
+from services.common.clock import SystemClock
+from services.common.config import load_settings
+from services.common.objectstore import ObjectStore, original_key
+from services.ingest.models import pages_key
+from tests.e2e.backup.support import (
+    archive_cli,
+    environment,
+    file_directly,
+    latest_generation,
+    start_cli,
+)
+from tests.e2e.retention.support import with_store
+from tests.fixtures.app import ArchiveServer, StartServer
+
+SECRET_KEY = "test-secret-key-" + "x" * 32
+KILL_TIMEOUT_S = 120.0
+
+
+def _settings(root: Path, **more: str) -> dict[str, str]:
+    return {"data_dir": str(root), "secret_key": SECRET_KEY, **more}
+
+
+def _backup(archive: ArchiveServer, destination: Path) -> BackupReport:
+    return asyncio.run(run_backup(archive.settings, str(destination), clock=SystemClock()))
+
+
+def _manifest(destination: Path, generation: str) -> Manifest:
+    return msgspec.json.decode((destination / "generations" / f"{generation}.json")
+                               .read_bytes(), type=Manifest)
+
+
+def _content(manifest: Manifest) -> int:
+    return sum(o.key.startswith(("originals/", "derived/")) for o in manifest.objects)
+
+
+def _blobs(destination: Path) -> set[str]:
+    return {path.name for path in (destination / "blobs").glob("*/*")}
+
+
+@pytest.fixture
+def archive(start_archive_server: StartServer) -> ArchiveServer:
+    server = start_archive_server()
+    server.add_user("wang", "archivist")
+    return server
+
+
+def test_a_second_backup_copies_only_what_changed(archive: ArchiveServer, tmp_path: Path
+                                                  ) -> None:
+    documents = [file_directly(archive, number) for number in range(20)]
+    destination = tmp_path / "backup"
+    first = _backup(archive, destination)
+    new = file_directly(archive, 100)
+    revised = documents[0]["sha256"]
+
+    async def revise(store: ObjectStore) -> None:
+        await store.put_bytes(pages_key(revised), b'{"number":1,"text":"revised"}\n')
+
+    with_store(archive.settings, revise)
+    second = _backup(archive, destination)
+
+    before = _manifest(destination, first.generation)
+    after = _manifest(destination, second.generation)
+    changed = {o.key for o in after.objects if o.sha256 not in before.blobs()}
+    assert {key for key in changed if key.startswith(("originals/", "derived/"))} == {
+        original_key(new["sha256"]), pages_key(new["sha256"]), pages_key(revised)}
+    assert second.objects_copied == len({o.sha256 for o in after.objects} - before.blobs())
+    # The new document's original, page text and list of page images.
+    assert _content(after) == _content(before) + 3
+    assert first.objects_copied == len({o.sha256 for o in before.objects})
+
+
+def test_a_killed_backup_leaves_the_previous_one_restorable_and_the_next_run_resumes(
+        archive: ArchiveServer, tmp_path: Path) -> None:
+    early = [file_directly(archive, number) for number in range(3)]
+    destination = tmp_path / "backup"
+    first = _backup(archive, destination)
+    late = [file_directly(archive, 100 + n, size=2_000_000) for n in range(40)]
+    settings = _settings(Path(archive.settings.data_dir))
+    blobs_before = len(_blobs(destination))
+    process = start_cli(settings, "backup", str(destination))
+    deadline = time.monotonic() + KILL_TIMEOUT_S
+    # Databases first (3 blobs), then objects: kill once a few of the new ones are in.
+    while len(_blobs(destination)) < blobs_before + 6:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the backup copied nothing"
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    left = _blobs(destination)
+
+    assert latest_generation(destination) == first.generation
+    restored = _settings(tmp_path / "restored")
+    restore = archive_cli(restored, "restore", str(destination))
+    assert restore.returncode == 0, restore.stdout + restore.stderr
+    assert f"restored generation {first.generation}" in restore.stdout
+    assert "every original matches the catalogue" in restore.stdout
+
+    resumed = _backup(archive, destination)
+    manifest = _manifest(destination, resumed.generation)
+    needed = {o.sha256 for o in manifest.objects if o.key.startswith("originals/")}
+    assert {d["sha256"] for d in [*early, *late]} <= needed
+    reused = {o.sha256 for o in manifest.objects} & (left - _manifest(
+        destination, first.generation).blobs())
+    assert reused, "the killed run copied nothing the next could reuse"
+    assert resumed.objects_copied == len({o.sha256 for o in manifest.objects}
+                                         - left)
+
+
+def test_originals_nothing_names_are_left_out_of_the_restore(archive: ArchiveServer,
+                                                             tmp_path: Path) -> None:
+    """An original uploaded after the snapshot is, to the restored databases, one no
+    record or job names: an orphan stored beside the archive stands for it."""
+    file_directly(archive, 1)
+    orphan = b"%PDF-1.7 uploaded after the snapshot"
+
+    async def store_orphan(store: ObjectStore) -> None:
+        await store.put_bytes(original_key(hashlib.sha256(orphan).hexdigest()), orphan)
+
+    with_store(archive.settings, store_orphan)
+    destination = tmp_path / "backup"
+    _backup(archive, destination)
+    target = load_settings(environment(_settings(tmp_path / "restored")), env_file=None)
+    report = asyncio.run(run_restore(target, str(destination), clock=SystemClock()))
+    assert (report.left_out, report.damaged, report.fixity_findings) == (1, [], [])
+
+
+def test_a_restore_into_a_data_directory_in_use_is_refused(archive: ArchiveServer,
+                                                          tmp_path: Path) -> None:
+    file_directly(archive, 1)
+    destination = tmp_path / "backup"
+    _backup(archive, destination)
+    refused = archive_cli(_settings(Path(archive.settings.data_dir)), "restore",
+                          str(destination))
+    assert refused.returncode == 1
+    assert "restore_target_not_empty" in refused.stderr
+
+
+def test_a_damaged_file_in_the_backup_is_named_and_the_restore_is_not_clean(
+        archive: ArchiveServer, tmp_path: Path) -> None:
+    document = file_directly(archive, 1)
+    destination = tmp_path / "backup"
+    _backup(archive, destination)
+    blob = destination / "blobs" / document["sha256"][:2] / document["sha256"]
+    blob.write_bytes(b"bit rot")
+    restore = archive_cli(_settings(tmp_path / "restored"), "restore", str(destination))
+    assert restore.returncode == 1
+    assert f"originals/{document['sha256']} is damaged" in restore.stderr
+
+
+def test_a_key_the_backup_left_out_must_be_given_and_be_the_same(
+        start_archive_server: StartServer, tmp_path: Path) -> None:
+    key = "audit-key-" + "k" * 40
+    archive = start_archive_server(audit_key=key)
+    archive.add_user("wang", "archivist")
+    file_directly(archive, 1)
+    destination = tmp_path / "backup"
+    report = _backup(archive, destination)
+    without = archive_cli(_settings(tmp_path / "without"), "restore", str(destination))
+    wrong = archive_cli(_settings(tmp_path / "wrong", audit_key="another-" + "k" * 40),
+                        "restore", str(destination))
+    right = archive_cli(_settings(tmp_path / "right", audit_key=key), "restore",
+                        str(destination))
+
+    assert "audit_key" in report.keys_left_out
+    assert (without.returncode, wrong.returncode, right.returncode) == (2, 2, 0)
+    assert "set ARCHIVE_AUDIT_KEY" in without.stderr
+    assert "ARCHIVE_AUDIT_KEY is not the key this backup was made with" in wrong.stderr
+    assert not (tmp_path / "without" / "registry.db").exists()

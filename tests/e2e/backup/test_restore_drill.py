@@ -1,0 +1,267 @@
+"""The restore drill (reliability.md, promise 10), on SQLite with the directory store and
+on PostgreSQL with SeaweedFS S3 (Object Lock on; the backup in another bucket of it):
+an archive is filled (OCR'd scans, a loan, a destruction), backed up with ``archive
+backup`` while a second batch is being filed, restored with ``archive restore`` into an
+empty place and served on another port. One drill per backend (module-scoped); each test
+checks one thing the restored archive must hold.
+
+The scale-out archive has its OCR in an ``archive worker`` process, on the system clock:
+its second batch is still queued when the backup is taken (the server's clock has moved
+half a year on for the destruction), which the restore must carry over as well.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.common.clock import FixedClock
+from services.common.config import load_settings
+from services.common.context import SERVICE_NAMES
+from services.common.migrations import migrate_all
+from services.common.objectstore import original_key
+from tests.e2e.backup.support import (
+    all_pages,
+    archive_cli,
+    audit_entries,
+    environment,
+    filing,
+    search_hits,
+)
+from tests.e2e.ingest.support import ingest, metadata, scanned_png
+from tests.e2e.retention.support import Archive, eventually, head
+from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.postgres import PostgresCluster
+from tests.fixtures.s3 import S3Server, unique_bucket
+
+pytestmark = pytest.mark.ocr
+
+BACKENDS = ["sqlite-directory", "postgresql-seaweedfs"]
+SECRET_KEY = "test-secret-key-" + "x" * 32
+QUERIES = ["维修", "漏水", "来函", "卫生间", "申请"]
+
+
+class Place:
+    """Where one archive keeps its data, as ``ARCHIVE_*`` settings."""
+
+    def __init__(self, request: pytest.FixtureRequest, root: Path, backend: str) -> None:
+        self.embedded = backend == "sqlite-directory"
+        self.settings = {"data_dir": str(root), "secret_key": SECRET_KEY}
+        if self.embedded:
+            return
+        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+        s3: S3Server = request.getfixturevalue("seaweedfs_s3")
+        database = cluster.create_owned_database()
+        self.settings |= {"database_url": database.app_url,
+                          "migration_database_url": database.owner_url,
+                          "s3_endpoint": s3.endpoint, "s3_access_key": s3.access_key,
+                          "s3_secret_key": s3.secret_key, "s3_bucket": unique_bucket("drill"),
+                          "backup_s3_endpoint": s3.endpoint,
+                          "backup_s3_access_key": s3.access_key,
+                          "backup_s3_secret_key": s3.secret_key}
+        self.owner_url, self.app_role = database.owner_url, database.app_role
+
+    def migrate(self) -> None:
+        if not self.embedded:
+            migrate_all(dict.fromkeys(SERVICE_NAMES, self.owner_url), app_role=self.app_role)
+
+    def serve(self, clock: FixedClock) -> ArchiveServer:
+        overrides = {k: v for k, v in self.settings.items() if k != "data_dir"}
+        return launch_archive_server(Path(self.settings["data_dir"]), clock=clock, **overrides)
+
+
+@contextmanager
+def worker(place: Place, registry_url: str, scratch: Path) -> Iterator[None]:
+    """``archive worker``: OCR apart from the servers, as scale-out runs it."""
+    env = environment({**place.settings, "registry_url": registry_url,
+                       "data_dir": str(scratch)})
+    process = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+                                "--concurrency", "1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass
+class Drill:
+    source: Archive
+    restored: ArchiveServer
+    restored_place: Place
+    scans: list[dict[str, Any]]
+    destroyed: list[dict[str, Any]]
+    kept: dict[str, Any]
+    loan_id: str
+    register: dict[str, Any]
+    entries_before_backup: int
+    backup: subprocess.CompletedProcess[str]
+    restore: subprocess.CompletedProcess[str]
+
+    def on_source(self, username: str = "qian") -> httpx.Client:
+        return self.source.as_(username)
+
+    def on_restored(self, username: str = "qian") -> httpx.Client:
+        if username not in self.restored.tokens:
+            self.restored.login(username)
+        return self.restored.client(self.restored.tokens[username])
+
+
+def _move(client: httpx.Client, loan_id: str, move: str, body: Any = None) -> None:
+    response = client.post(f"/registry/loans/{loan_id}/{move}", json=body)
+    assert response.status_code == 200, response.text
+
+
+def _lend(archive: Archive, document_id: str) -> str:
+    """A paper loan through its approvals, issued, acknowledged and returned (B3–B5)."""
+    response = archive.as_("li").post("/registry/loans", json={
+        "documents": [document_id], "kind": "paper", "purpose": "核对维修记录",
+        "reason": "业主来电询问"})
+    assert response.status_code == 201, response.text
+    loan_id = str(response.json()["loan_id"])
+    for approver in ("zhou", "wang"):
+        _move(archive.as_(approver), loan_id, "approve", {"note": "同意"})
+    _move(archive.as_("wang"), loan_id, "issue")
+    _move(archive.as_("li"), loan_id, "acknowledge")
+    _move(archive.as_("wang"), loan_id, "return", {"intact": True})
+    return loan_id
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Drill]:
+    backend = request.param
+    root = tmp_path_factory.mktemp(f"drill-{backend}")
+    clock = FixedClock(datetime.now(UTC).replace(microsecond=0))
+    place = Place(request, root / "source", backend)
+    place.migrate()
+    with ExitStack() as stack:
+        server = place.serve(clock)
+        stack.callback(server.server.stop)
+        if not place.embedded:
+            stack.enter_context(worker(place, server.url, root / "worker"))
+        archive = Archive.open(server, clock)
+        wang = archive.as_("wang")
+        scans = [ingest(wang, scanned_png(root, script), metadata(title=f"维修申请（{script}）"))
+                 for script in ("simplified", "traditional")]
+        assert [scan["status"] for scan in scans] == ["done", "done"], scans
+        doomed = [archive.file(household=f"A-12{n:02d}") for n in range(2)]
+        kept = archive.file(household="A-1299", filed_at="2025-03-01")
+        loan_id = _lend(archive, scans[0]["document_id"])
+        sweep = archive.approved(doomed)
+        clock.advance(timedelta(days=184))
+        register = archive.executed(archive.witnessed_register(sweep))
+        entries_before = len(audit_entries(archive.as_("qian")))
+        destination = (str(root / "backup") if place.embedded
+                       else f"s3://{unique_bucket('backups')}/nightly")
+        with filing(wang, root / "second-batch"):
+            backup = archive_cli(place.settings, "backup", destination)
+        target = Place(request, root / "restored", backend)
+        restore = archive_cli(target.settings, "restore", destination)
+        restored = target.serve(FixedClock(clock.now()))
+        stack.callback(restored.server.stop)
+        yield Drill(source=archive, restored=restored, restored_place=target, scans=scans,
+                    destroyed=doomed, kept=kept, loan_id=loan_id, register=register,
+                    entries_before_backup=entries_before, backup=backup, restore=restore)
+
+
+def test_backup_and_restore_succeed_and_the_restore_says_it_is_clean(drill: Drill) -> None:
+    assert drill.backup.returncode == 0, drill.backup.stderr
+    assert drill.restore.returncode == 0, drill.restore.stdout + drill.restore.stderr
+    said = drill.restore.stdout
+    assert "every original matches the catalogue" in said
+    assert "audit log intact" in said
+
+
+def test_every_document_filed_before_the_backup_is_restored_as_it_was(drill: Drill) -> None:
+    documents = [*drill.scans, *drill.destroyed, drill.kept]
+    for document in documents:
+        path = f"/registry/documents/{document['document_id']}"
+        assert drill.on_restored().get(path).json() == drill.on_source().get(path).json()
+
+
+def test_restored_documents_are_those_of_the_snapshot_each_with_its_text(drill: Drill
+                                                                         ) -> None:
+    restored = all_pages(drill.on_restored(), "/registry/documents/")
+    source = {doc["document_id"]: doc for doc in all_pages(drill.on_source(),
+                                                           "/registry/documents/")}
+    assert {doc["document_id"] for doc in restored} <= source.keys()
+    for document in restored:
+        if document["status"] != "active" or document["pages"] == 0:
+            continue
+        path = f"/ingest/documents/{document['document_id']}/text"
+        assert drill.on_restored().get(path).json() == drill.on_source().get(path).json()
+
+
+def test_the_ocr_text_of_the_scans_is_restored(drill: Drill) -> None:
+    for scan in drill.scans:
+        text = drill.on_restored().get(f"/ingest/documents/{scan['document_id']}/text")
+        assert text.status_code == 200, text.text
+        assert "维修" in text.json()["pages"][0]["text"] or "維修" in text.json()["pages"][0][
+            "text"]
+
+
+def test_the_loan_is_restored_with_every_step(drill: Drill) -> None:
+    path = f"/registry/loans/{drill.loan_id}"
+    restored = drill.on_restored("wang").get(path).json()
+    assert restored == drill.on_source("wang").get(path).json()
+    assert restored["status"] == "returned"
+
+
+def test_the_destruction_register_is_restored_and_destroyed_originals_stay_gone(
+        drill: Drill) -> None:
+    path = f"/registry/destructions/{drill.register['destruction_id']}"
+    restored = drill.on_restored().get(path).json()
+    assert restored == drill.on_source().get(path).json()
+    assert restored["status"] == "executed"
+    settings = load_settings(environment(drill.restored_place.settings), env_file=None)
+    for document in drill.destroyed:
+        assert head(settings, original_key(document["sha256"])) is None
+
+
+def test_the_audit_log_is_restored_entry_for_entry(drill: Drill) -> None:
+    restored = audit_entries(drill.on_restored())
+    source = audit_entries(drill.on_source())
+    common = 0
+    while common < min(len(restored), len(source)) and restored[common] == source[common]:
+        common += 1
+    assert common >= drill.entries_before_backup
+    assert ("fixity_check", "service:restore") in {
+        (entry["action"], entry["username"]) for entry in restored[common:]}
+
+
+def test_search_finds_the_same_documents_in_the_restored_archive(drill: Drill) -> None:
+    restored_ids = {doc["document_id"] for doc in all_pages(drill.on_restored(),
+                                                            "/registry/documents/")}
+    eventually(lambda: httpx.get(f"{drill.source.server.url}/ready").json()["checks"][
+        "search.consumer"] == "lag 0 events", what="the source's index did not catch up")
+    eventually(lambda: httpx.get(f"{drill.restored.url}/ready").json()["checks"][
+        "search.consumer"] == "lag 0 events", what="the restored index did not catch up")
+    for query in QUERIES:
+        found = search_hits(drill.on_restored(), query)
+        assert found == search_hits(drill.on_source(), query) & restored_ids, query
+    assert search_hits(drill.on_restored(), "维修") >= {s["document_id"] for s in drill.scans}
+
+
+def test_fixity_and_audit_verify_are_clean_on_the_restored_archive(drill: Drill) -> None:
+    verify = archive_cli(drill.restored_place.settings, "audit", "verify")
+    assert verify.returncode == 0, verify.stderr
+    with drill.on_restored() as client:
+        run = client.post("/ingest/fixity").json()
+
+        def finished() -> dict[str, Any] | None:
+            current: dict[str, Any] = client.get(f"/ingest/fixity/{run['run_id']}").json()
+            return current if current["status"] != "running" else None
+
+        done = eventually(finished, what="the fixity run did not finish")
+    assert (done["status"], done["findings"]) == ("done", [])

@@ -1,0 +1,99 @@
+"""What a reader may ask of a document besides reading it (issue 16): what they may do
+with it (``permissions``, not audited), its audit entries as they may see them, and its
+loans; a document they may not see is the same 404 as one that does not exist."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.app import ArchiveServer
+
+
+@pytest.fixture
+def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
+    tokens = {
+        "wang": archive_server.add_user("wang", "archivist", clearance="secret",
+                                        department="archive"),
+        "li": archive_server.add_user("li", "staff", department="customer_service"),
+        "qin": archive_server.add_user("qin", "compliance", clearance="secret",
+                                       department="archive"),
+    }
+    return {name: archive_server.client(token) for name, token in tokens.items()}
+
+
+def _file(client: httpx.Client, title: str, **fields: Any) -> str:
+    response = client.post("/registry/documents", json={
+        "sha256": hashlib.sha256(title.encode()).hexdigest(), "household": "A-1201",
+        "category": "correspondence", "title": title, "filed_at": "2024-05-18",
+        "media_type": "application/pdf", "size_bytes": 100, **fields})
+    assert response.status_code == 201, response.text
+    return str(response.json()["document_id"])
+
+
+def _codes(answer: dict[str, Any]) -> tuple[str, str]:
+    return answer["read_text"]["code"], answer["download"]["code"]
+
+
+def test_permissions_say_what_the_reader_may_do_with_its_reason(
+        people: dict[str, httpx.Client]) -> None:
+    ordinary = _file(people["wang"], "来函")
+    personal = _file(people["wang"], "身份证复印件", personal_info=True)
+    confidential = _file(people["wang"], "和解协议", security="confidential")
+    li = people["li"]
+    assert _codes(li.get(f"/registry/documents/{ordinary}/permissions").json()) == \
+        ("allowed", "allowed")
+    assert _codes(li.get(f"/registry/documents/{personal}/permissions").json()) == \
+        ("needs_grant", "needs_grant")
+    hidden = li.get(f"/registry/documents/{confidential}/permissions")
+    missing = li.get(f"/registry/documents/{uuid.uuid4()}/permissions")
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "unknown_document")
+    assert (missing.status_code, missing.json()["code"]) == (404, "unknown_document")
+
+
+def test_asking_permissions_is_not_recorded_as_a_read(people: dict[str, httpx.Client]) -> None:
+    document = _file(people["wang"], "维修单")
+    people["li"].get(f"/registry/documents/{document}/permissions")
+    entries = people["qin"].get("/registry/audit/", params={"document_id": document}).json()
+    assert [entry["action"] for entry in entries] == ["filed"]
+
+
+def test_a_reader_sees_their_own_audit_entries_compliance_sees_all(
+        people: dict[str, httpx.Client]) -> None:
+    document = _file(people["wang"], "来函（二）")
+    assert people["li"].post("/registry/access/decide", json={
+        "document_id": document, "action": "read_text"}).status_code == 200
+    trail = f"/registry/documents/{document}/audit"
+    own = people["li"].get(trail).json()
+    every = people["qin"].get(trail).json()
+    assert [(e["username"], e["action"]) for e in own] == [("li", "read_text")]
+    assert [(e["username"], e["action"]) for e in every] == [
+        ("li", "read_text"), ("wang", "filed")]
+    assert "hash" not in every[0]
+
+
+def test_the_audit_of_a_document_above_clearance_is_a_404(
+        people: dict[str, httpx.Client]) -> None:
+    secret = _file(people["wang"], "绝密函件", security="secret")
+    answer = people["li"].get(f"/registry/documents/{secret}/audit")
+    assert (answer.status_code, answer.json()["code"]) == (404, "unknown_document")
+
+
+def test_loans_of_one_document_as_the_register_shows_them(
+        people: dict[str, httpx.Client]) -> None:
+    lent = _file(people["wang"], "装修审批")
+    other = _file(people["wang"], "缴费记录")
+    secret = _file(people["wang"], "绝密合同", security="secret")
+    for document in (lent, other, secret):
+        asked = people["wang"].post("/registry/loans", json={
+            "documents": [document], "kind": "paper", "purpose": "核对", "reason": "查询",
+            "borrower": "wang"})
+        assert asked.status_code == 201, asked.text
+    loans = people["wang"].get("/registry/loans/", params={"document_id": lent}).json()
+    assert [[d["document_id"] for d in loan["documents"]] for loan in loans] == [[lent]]
+    assert people["li"].get("/registry/loans/", params={"document_id": lent}).json() == []
+    assert people["li"].get("/registry/loans/", params={"document_id": secret}).json() == []

@@ -1,0 +1,38 @@
+"""The staff pages served on their own (``archive serve --service web``), in front of the
+services served elsewhere: they hold no data and call the services over HTTP with the
+signed-in person's token, so the split deployment shows the same pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.search.support import launch_services
+from tests.fixtures.app import PASSWORD, ArchiveServer
+
+
+def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    archive_server.add_user("wang", "archivist", department="archive")
+    services = archive_server.url
+    web = launch_services(tmp_path / "web", ("web",), registry_url=services,
+                          ingest_url=services, search_url=services)
+    try:
+        with httpx.Client(base_url=web.url, timeout=30) as browser:
+            login = browser.get("/ui/login")
+            csrf = re.search(r'name="csrf-token" content="([^"]+)"', login.text)
+            assert csrf is not None
+            signed = browser.post("/ui/login", data={
+                "username": "wang", "password": PASSWORD, "next": "/ui/search?q=漏水",
+                "_csrf_token": csrf.group(1)})
+            assert signed.status_code == 303
+            assert signed.headers["location"] == "/ui/search?q=%E6%BC%8F%E6%B0%B4"
+            found = browser.get("/ui/search", params={"q": "漏水"})
+            api = browser.get("/search/documents", params={"q": "漏水"})
+        assert found.status_code == 200
+        assert "没有找到文件。" in found.text
+        assert api.status_code == 404
+    finally:
+        web.server.stop()

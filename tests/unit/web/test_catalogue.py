@@ -1,0 +1,53 @@
+"""The English catalogue holds every string of the templates, and its committed ``.mo`` is
+the compile of its ``.po`` (so neither can drift from the other)."""
+
+from __future__ import annotations
+
+import io
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
+from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
+from services.web.render import LOCALES, TEMPLATES
+
+PO = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
+MO = LOCALES / "en" / "LC_MESSAGES" / "messages.mo"
+JINJA = [("**.html", "jinja2")]
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
+                       "lstrip_blocks": "True"}}
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    with PO.open("rb") as po:
+        return read_po(po, locale="en")
+
+
+def test_every_string_of_the_templates_has_an_english_translation() -> None:
+    catalogue = _catalogue()
+    missing = []
+    for _, _, message, _, _ in extract_from_dir(str(TEMPLATES), JINJA, OPTIONS):
+        key = message if isinstance(message, str) else message[0]
+        found = catalogue.get(key)
+        if found is None or not found.string or found.fuzzy:
+            missing.append(key)
+    assert missing == []
+
+
+def test_every_name_the_pages_translate_at_run_time_has_an_english_translation() -> None:
+    catalogue = _catalogue()
+    names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
+             *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
+             *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档"}
+    missing = sorted(name for name in names
+                     if (found := catalogue.get(name)) is None or not found.string)
+    assert missing == []
+
+
+def test_the_committed_mo_is_the_compiled_po() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue())
+    assert MO.read_bytes() == compiled.getvalue(), (
+        "run: .venv/bin/pybabel compile -d services/web/locale -D messages")

@@ -1,0 +1,49 @@
+"""The document page's history says versions, loans and audit entries as staff say them
+(services.web.document_page)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.common.clients.reader import LoanView, VersionView
+from services.common.contracts.registry import AuditTrailEntry
+from services.web.document_page import document_history
+
+AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
+
+
+def _entry(seq: int, action: str, outcome: str = "allowed") -> AuditTrailEntry:
+    return AuditTrailEntry(seq=seq, at=AT, username="wang", action=action,
+                           outcome=outcome, code=None, detail={})  # type: ignore[arg-type]
+
+
+def _version(number: int, reason: str, changes: dict[str, list[object]]) -> VersionView:
+    return VersionView(version=number, changes=changes, changed_by="wang", changed_at=AT,
+                       reason=reason, approved_by=None)
+
+
+def _loan(status: str) -> LoanView:
+    return LoanView(loan_id=f"loan-{status}", status=status, kind="paper", borrower="li",
+                    requested_at=AT, issued_at=None, due_at=None, overdue=False)
+
+
+def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -> None:
+    audit = [_entry(3, "loan_approved"), _entry(2, "download", "refused"),
+             _entry(1, "filed"), _entry(0, "something_new")]
+    history = document_history([], [], audit)
+    assert [line.action for line in history.audit] == ["批准借阅", "下载原件", "归档",
+                                                       "something_new"]
+    assert [line.entry.seq for line in history.audit] == [3, 2, 1, 0]
+
+
+def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() -> None:
+    versions = [_version(1, "filed", {}),
+                _version(2, "业主来电更正题名", {"title": ["旧", "新"], "odd_field": [1, 2]})]
+    history = document_history(versions, [], [])
+    assert [(line.version.version, line.reason, line.changes) for line in history.versions] \
+        == [(2, "业主来电更正题名", ["题名", "odd_field"]), (1, "归档", [])]
+
+
+def test_loan_statuses_show_by_their_chinese_names() -> None:
+    history = document_history([], [_loan("out"), _loan("returned"), _loan("lost")], [])
+    assert [line.status for line in history.loans] == ["借出中", "已归还", "lost"]

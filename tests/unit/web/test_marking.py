@@ -1,0 +1,44 @@
+"""Marking a query's words in a page's text and over its boxes (services.web.marking)."""
+
+from __future__ import annotations
+
+from services.common.contracts.ingest import PageBox
+from services.web.marking import Run, marked_boxes, marked_spans, query_words, runs
+
+
+def test_words_are_folded_and_quoted_phrases_kept_whole() -> None:
+    assert query_words('維修  "大堂 水牌" Ａ-1201') == ["大堂水牌", "维修", "a-1201"]
+
+
+def test_a_simplified_word_marks_the_traditional_text_across_a_line_break() -> None:
+    text = "關於大堂水\n牌更換的申請"
+    spans = marked_spans(text, query_words("水牌"))
+    assert runs(text, spans) == [Run("關於大堂", False), Run("水\n牌", True),
+                                 Run("更換的申請", False)]
+
+
+def test_a_word_not_on_the_page_is_marked_by_its_pieces() -> None:
+    text = "请更换大堂水牌"
+    marked = [run.text for run in runs(text, marked_spans(text, query_words("广告水牌更换")))
+              if run.marked]
+    assert marked == ["更换", "水牌"]
+
+
+def test_two_words_side_by_side_stay_two_marks() -> None:
+    text = "A-1201 維修"
+    assert [r for r in runs(text, marked_spans(text, query_words("a-1201 维修")))] == [
+        Run("A-1201", True), Run(" ", False), Run("維修", True)]
+
+
+def test_the_boxes_a_match_covers_are_chosen_by_their_place_in_the_text() -> None:
+    boxes = [PageBox(text=char, left=index * 10, top=0, width=10, height=10)
+             for index, char in enumerate("關於水牌")] + [
+        PageBox(text="Room", left=50, top=20, width=40, height=10)]
+    text = "關於水\n牌 Room"
+    chosen = marked_boxes(boxes, marked_spans(text, query_words("水牌 room")))
+    assert [box.text for box in chosen] == ["水", "牌", "Room"]
+
+
+def test_a_page_without_the_words_has_no_marks() -> None:
+    assert marked_spans("物业费收据", query_words("漏水")) == []
+    assert marked_spans("物业费收据", []) == []

@@ -1,0 +1,52 @@
+"""The search page's state lives in its URL (services.web.search_page)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.common.clients.search import Facets, SearchHit, SearchResult
+from services.common.errors import ValidationFailed
+from services.web.search_page import SearchForm, search_view, snippet
+
+
+def _hit(number: int, match: str = "all") -> SearchHit:
+    return SearchHit(document_id=f"d{number}", archive_no=f"2024-repair-A-1201-{number:04d}",
+                     title="漏水", household="A-1201", category="repair",
+                     filed_at=date(2024, 5, number % 28 + 1), score=1.0,
+                     match=match, highlights=[])  # type: ignore[arg-type]
+
+
+def test_a_changed_filter_starts_again_at_page_one_and_keeps_the_rest() -> None:
+    form = SearchForm.from_query({"q": "漏水", "household": "A-1201", "page": "3",
+                                  "sort": "newest"})
+    assert form.url(category="repair") == \
+        "/ui/search?q=%E6%BC%8F%E6%B0%B4&household=A-1201&category=repair&sort=newest"
+    assert form.url(household="") == "/ui/search?q=%E6%BC%8F%E6%B0%B4&sort=newest"
+
+
+def test_nonsense_in_the_url_is_read_as_the_defaults() -> None:
+    form = SearchForm.from_query({"page": "-4", "sort": "sideways"})
+    assert (form.page, form.sort, form.asked) == (1, "relevance", False)
+
+
+def test_a_bad_date_is_refused_with_a_code() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        SearchForm.from_query({"q": "x", "filed_from": "2024-13-01"}).request()
+    assert refused.value.code == "invalid_date"
+
+
+def test_pages_and_the_line_before_partial_hits_are_laid_out_by_the_view() -> None:
+    result = SearchResult(total=95, hits=[_hit(1), _hit(2, "partial"), _hit(3, "partial")],
+                          facets=Facets(category={"repair": 95}, household={}, year={"2024": 95}))
+    view = search_view(SearchForm.from_query({"q": "漏水", "page": "3"}), result)
+    assert [link.label for link in view.pages] == ["1", "2", "3", "4", "5"]
+    assert [hit.first_partial for hit in view.hits] == [False, True, False]
+    assert view.categories[0].label == "维修/报修记录"
+    assert view.years[0].url.endswith("filed_from=2024-01-01&filed_to=2024-12-31")
+
+
+def test_a_snippet_keeps_only_its_marks_as_markup() -> None:
+    assert snippet("a &lt;b&gt; <mark>漏水</mark><img src=x>") == \
+        "a &lt;b&gt; <mark>漏水</mark>&lt;img src=x&gt;"
