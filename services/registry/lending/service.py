@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from services.common.approvals import approval_refusal
 from services.common.auth import Principal
 from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
@@ -38,7 +39,6 @@ from services.registry.lending.rules import (
     NOT_LENDABLE_ON_PAPER,
     LoanKind,
     Move,
-    approval_refusal,
     approvals_needed,
     check_move,
 )

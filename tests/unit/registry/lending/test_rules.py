@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.common.approvals import approval_refusal
 from services.common.auth import Principal
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
@@ -16,7 +17,6 @@ from services.registry.lending.rules import (
     LoanPeriods,
     LoanStatus,
     Move,
-    approval_refusal,
     approvals_needed,
     check_move,
 )
