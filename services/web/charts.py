@@ -24,6 +24,8 @@ BOTTOM = 28
 MOST_TICKS = 5
 BAR_SHARE = 0.6
 """Of each bar's slot; the rest is the gap between bars."""
+WIDEST_BAR = 56
+"""A bar alone in the chart stays a bar, not a block."""
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,13 @@ def bar_chart(points: Sequence[tuple[str, int]]) -> BarChart:
         return round(baseline - plot_height * value / top, 2)
 
     slot = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
+    width = min(slot * BAR_SHARE, WIDEST_BAR)
     bars = []
     for index, (label, value) in enumerate(points):
         y = y_of(value)
         bars.append(Bar(label=label, value=value,
-                        x=round(LEFT + index * slot + slot * (1 - BAR_SHARE) / 2, 2),
-                        y=y, width=round(slot * BAR_SHARE, 2), height=round(baseline - y, 2)))
+                        x=round(LEFT + index * slot + (slot - width) / 2, 2),
+                        y=y, width=round(width, 2), height=round(baseline - y, 2)))
     ticks = [Tick(value=value, y=y_of(value)) for value in range(0, top + 1, step)]
     return BarChart(width=WIDTH, height=HEIGHT, left=LEFT, right_edge=WIDTH - RIGHT,
                     baseline=baseline, bars=bars, ticks=ticks,

@@ -89,6 +89,7 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     zhou = office.open_as("zhou")
     expect(_waiting_count(zhou)).to_contain_text("1 项待您审批")
     _nav_link(zhou, "借阅").click()
+    expect(_waiting_count(zhou)).to_contain_text("1 项待您审批")
     zhou.screenshot(path=screenshots / "loan-inbox.png", full_page=True)
     zhou.goto("/ui/search")
     _approve_from_inbox(zhou, "同意，请注意保密")

@@ -1,0 +1,77 @@
+"""The loan pages (services.web.loans_page): an inbox lists exactly the requests whose
+awaited step the person may give (B3), oldest first; the moves offered follow the
+loan's state and who is looking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.common.auth import Principal
+from services.common.clients.loans import ApprovalView, LoanRecord
+from services.web.loans_page import inbox, loan_line, moves_for
+
+AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
+ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
+OTHER_MANAGER = Principal(username="ma", roles=("manager",), department="engineering")
+ZHAO = Principal(username="zhao", roles=("director",), department="management")
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+
+
+def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "requested",
+          borrower: str = "li", minutes: int = 0, **fields: Any) -> LoanRecord:
+    chain = ["manager", "director", "archivist"]
+    approvals = [ApprovalView(step=step, role=chain[step], approver=name, note=None,
+                              approved_at=AT) for step, name in enumerate(approved_by)]
+    waiting = status == "requested" and len(approvals) < len(chain)
+    values: dict[str, Any] = {
+        "loan_id": loan_id, "status": status, "kind": "digital", "purpose": "核对",
+        "reason": "来电", "borrower": borrower, "borrower_department": "customer_service",
+        "requested_by": borrower, "requested_at": AT + timedelta(minutes=minutes),
+        "external": None, "documents": [], "approvals_needed": chain,
+        "approvals": approvals, "next_approval": chain[len(approvals)] if waiting else None,
+        "rejection": None, "issued_by": None, "issued_at": None, "acknowledged_at": None,
+        "due_at": None, "renewals": 0, "returned": None, "overdue": False,
+        "escalated_at": None} | fields
+    return LoanRecord(**values)
+
+
+def test_each_approver_sees_the_requests_at_their_step_oldest_first() -> None:
+    fresh, older = _loan("fresh", minutes=5), _loan("older")
+    at_director = _loan("director", approved_by=("zhou",))
+    at_archive = _loan("archive", approved_by=("zhou", "zhao"))
+    requested = [fresh, older, at_director, at_archive]
+    assert [loan.loan_id for loan in inbox(ZHOU, requested)] == ["older", "fresh"]
+    assert [loan.loan_id for loan in inbox(ZHAO, requested)] == ["director"]
+    assert [loan.loan_id for loan in inbox(WANG, requested)] == ["archive"]
+    assert inbox(LI, requested) == []
+
+
+def test_another_departments_head_and_the_borrower_see_nothing_to_approve() -> None:
+    assert inbox(OTHER_MANAGER, [_loan("loan")]) == []
+    own = _loan("own", borrower="zhou")
+    assert inbox(ZHOU, [own]) == []
+
+
+def test_decided_loans_wait_for_nobody() -> None:
+    approved = _loan("approved", status="approved", approved_by=("zhou", "zhao", "wang"))
+    rejected = _loan("rejected", status="rejected")
+    assert inbox(ZHOU, [approved, rejected]) == inbox(WANG, [approved]) == []
+
+
+def test_the_moves_offered_follow_the_state_and_who_looks() -> None:
+    assert moves_for(ZHOU, _loan("a")) == {"approve", "reject"}
+    assert moves_for(LI, _loan("a")) == set()
+    approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"))
+    assert moves_for(WANG, approved) == {"issue"}
+    out = _loan("c", status="out", approved_by=("zhou", "zhao", "wang"))
+    assert moves_for(LI, out) == {"acknowledge", "renew"}
+    assert moves_for(WANG, out) == {"renew", "return"}
+    assert moves_for(ZHOU, out) == set()
+
+
+def test_a_line_names_the_step_awaited_by_its_title() -> None:
+    assert loan_line(_loan("a")).waiting_for == "部门负责人"
+    assert loan_line(_loan("b", approved_by=("zhou",))).waiting_for == "总经理"
+    assert loan_line(_loan("c", status="rejected")).waiting_for == ""
