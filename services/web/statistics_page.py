@@ -10,6 +10,13 @@ from services.common.clients.loans import YearReport
 from services.common.models import CATEGORIES, CATEGORY_NAMES
 from services.web.charts import BarChart, bar_chart
 
+SERIES_TITLES = {
+    "received-month": "每月接收的文件", "destroyed-month": "每月销毁的文件",
+    "loans-month": "每月借出", "received-category": "按类别接收的文件",
+    "destroyed-category": "按类别销毁的文件",
+}
+"""The charts, in the page's order (``-month`` series are by month, the others by
+category), by their Chinese titles."""
 EARLIEST_YEAR = 1900
 """The registry's earliest year (``services.registry.statistics``)."""
 
@@ -53,15 +60,13 @@ def statistics_page(report: YearReport) -> StatisticsPage:
     def monthly(field: str) -> list[tuple[str, int]]:
         return [(str(month.month), getattr(month, field)) for month in report.months]
 
-    series = [
-        ("received-month", "每月接收的文件", True, monthly("received")),
-        ("destroyed-month", "每月销毁的文件", True, monthly("destroyed")),
-        ("loans-month", "每月借出", True, monthly("loans")),
-        ("received-category", "按类别接收的文件", False,
-         _by_category(report.received.by_category)),
-        ("destroyed-category", "按类别销毁的文件", False,
-         _by_category(report.destroyed.by_category)),
-    ]
+    counts = {
+        "received-month": monthly("received"), "destroyed-month": monthly("destroyed"),
+        "loans-month": monthly("loans"),
+        "received-category": _by_category(report.received.by_category),
+        "destroyed-category": _by_category(report.destroyed.by_category),
+    }
     return StatisticsPage(report=report, series=[
-        Series(key=key, title=title, by_month=by_month, rows=rows, chart=bar_chart(rows))
-        for key, title, by_month, rows in series])
+        Series(key=key, title=title, by_month=key.endswith("-month"), rows=rows,
+               chart=bar_chart(rows))
+        for key, title in SERIES_TITLES.items() for rows in (counts[key],)])
