@@ -163,8 +163,8 @@ def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
     _no_serious_violations(li)
 
 
-def test_someone_who_may_not_see_a_loan_gets_the_same_404(office: Office,
-                                                          documents: dict[str, Any]) -> None:
+def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_token(
+        office: Office, documents: dict[str, Any]) -> None:
     qian = office.open_as("qian")  # compliance reads the register, approves nothing
     qian.goto("/ui/loans")
     expect(qian.get_by_role("region", name=re.compile("待我审批"))).to_have_count(0)
@@ -173,3 +173,9 @@ def test_someone_who_may_not_see_a_loan_gets_the_same_404(office: Office,
     assert response is not None
     assert response.status == 404
     expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
+    li.goto("/ui/loans")
+    loan_url = li.get_by_role("region", name="我的借阅").locator("tbody tr a").first
+    forged = li.request.post(f"{loan_url.get_attribute('href')}/renew", form={"note": ""},
+                             max_redirects=0)
+    assert forged.status == 403
+    assert "表单已失效" in forged.text()
