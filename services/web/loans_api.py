@@ -124,9 +124,7 @@ class LoanPages(Controller):
                     documents=documents, kind=values["kind"], purpose=values["purpose"],
                     reason=values["reason"], external=_external(values)))
             except ArchiveError as exc:
-                if isinstance(exc, NotFound) or exc.status >= 500:
-                    raise
-                problem = exc.code
+                problem = _refusal(exc)
             else:
                 return _see_loan(loan.loan_id, done="requested")
         offered = await _offered(registry, reader.token, documents[:50],
@@ -165,10 +163,7 @@ class LoanPages(Controller):
         try:
             await registry.move_loan(reader.token, loan_id, move, body)
         except ArchiveError as exc:
-            # A loan one may not see stays the same 404; a refusal is said on the loan.
-            if isinstance(exc, NotFound) or exc.status >= 500 or exc.status == 401:
-                raise
-            return _see_loan(loan_id, refused=exc.code)
+            return _see_loan(loan_id, refused=_refusal(exc))
         return _see_loan(loan_id, done=move)
 
 
@@ -197,6 +192,15 @@ class StatisticsPages(Controller):
             problem, status = "not_a_year", 422
         return pages.render(request, "statistics.html", status_code=status, view=view,
                             problem=problem, year=year[:8], **layout_values(request, reader))
+
+
+def _refusal(exc: ArchiveError) -> str:
+    """The code of a refusal the page says in words (400, 403, 409, 422); anything else
+    is raised again: a 404 stays the same "not found" page (a loan or document one may
+    not see), a 401 goes to sign-in, a service down is the 503 page."""
+    if isinstance(exc, NotFound) or exc.status == 401 or exc.status >= 500:
+        raise exc
+    return exc.code
 
 
 def _problem(documents: list[str], values: dict[str, str]) -> str:

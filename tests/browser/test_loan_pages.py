@@ -1,10 +1,11 @@
 """Loans (借阅) in real Chromium (issue 17), each person in a browser context of their
-own: a staff member asks for a confidential document from its page, the manager, the
+own: a staff member asks for a confidential document from its page; the manager, the
 director and the archivist each find it in their inbox (the count on every page) and
-approve in turn, the archivist hands it over, the borrower renews it until the registry
-refuses; a request from a household page with an external reader is rejected with a
-note the requester reads; with the clock moved past the due date the register lists
-the loan as overdue. axe-core on every page; the inbox's screenshot is saved."""
+approve in turn; the archivist hands it over; the borrower confirms receipt and renews
+it until the registry refuses; with the clock moved past the due date the register
+lists it as overdue, and the archivist checks it back in damaged. A request from a
+household page for an external reader is rejected with a note the requester reads.
+axe-core on every page; the inbox's screenshot is saved."""
 
 from __future__ import annotations
 
@@ -110,6 +111,8 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     _no_serious_violations(li)
     li.goto(loan_url)
     expect(li.locator(".chain")).to_contain_text("zhou 已批准（同意，请注意保密）")
+    li.get_by_role("button", name="确认收到").click()
+    expect(li.get_by_role("status")).to_contain_text("已确认收到")
     li.get_by_role("button", name="续借").click()
     expect(li.get_by_role("status")).to_contain_text("已续借")
     expect(li.get_by_text("已续借 1 次")).to_be_visible()
@@ -125,6 +128,16 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(register).to_contain_text("已超期")
     expect(register).to_contain_text("li")
     _no_serious_violations(wang)
+
+    register.locator("tbody tr a").first.click()
+    wang.get_by_label("有损坏或遗失（将登记事故）").check()
+    wang.get_by_label("备注").fill("末页有折痕")
+    wang.get_by_role("button", name="归还注销").click()
+    expect(wang.get_by_role("status")).to_contain_text("已归还注销")
+    expect(wang.get_by_role("heading", level=1)).to_contain_text("已归还")
+    expect(wang.locator("dl.record")).to_contain_text("有损坏或遗失 · 末页有折痕")
+    wang.goto("/ui/loans?show=overdue")
+    expect(wang.get_by_text("没有超期的借阅。")).to_be_visible()
 
 
 def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
