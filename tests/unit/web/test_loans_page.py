@@ -9,7 +9,8 @@ from typing import Any
 
 from services.common.auth import Principal
 from services.common.clients.loans import ApprovalView, LoanRecord
-from services.web.loans_page import inbox, loan_line, moves_for
+from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
+from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
@@ -75,3 +76,25 @@ def test_a_line_names_the_step_awaited_by_its_title() -> None:
     assert loan_line(_loan("a")).waiting_for == "部门负责人"
     assert loan_line(_loan("b", approved_by=("zhou",))).waiting_for == "总经理"
     assert loan_line(_loan("c", status="rejected")).waiting_for == ""
+
+
+def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_words() -> None:
+    pages = Pages()
+    out = _loan("out", status="out", approved_by=("zhou", "zhao", "wang"), renewals=1,
+                due_at=AT + timedelta(days=7), issued_at=AT, issued_by="wang", overdue=True)
+    layout = {"reader": LI, "here": "/ui/loans", "csrf_token": "token"}
+    chinese = pages.html("zh", "loan.html", layout | {
+        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+    english = pages.html("en", "loan.html", layout | {
+        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+    assert "已经续借到最多次数" in chinese
+    assert "已续借 1 次" in chinese
+    assert "renewed as often as allowed" in english
+    assert "renewed 1 time" in english
+    assert 'action="/ui/loans/out/renew"' in english
+    listing = loans_page(ZHOU, mine=[], requested=[_loan("a")], register=[out],
+                         shown="overdue", notifications=[])
+    for language in ("zh", "en"):
+        html = pages.html(language, "loans.html", layout | {"view": listing})
+        assert html.count('href="/ui/loans/a"') == 1
+        assert "待部门负责人审批" in html or "waiting for the department head" in html
