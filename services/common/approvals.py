@@ -10,6 +10,15 @@ from services.common.auth import Principal
 from services.common.errors import Forbidden
 from services.common.models import Role
 
+APPROVERS = ("manager", "center_head", "director", "archivist")
+"""Who may give some approval step; which step is the chain's to say. The API checks
+it before looking the loan up, so that nobody else learns a loan's state."""
+REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
+"""Who reads the whole loan register; anyone else sees the loans they borrow or asked
+for."""
+DESK = ("archivist",)
+"""Who hands a loan over and checks it back in."""
+
 ROLE_NAMES: dict[str, str] = {
     "manager": "borrower's department head (部门负责人)",
     "center_head": "service-centre head (客户服务中心负责人)",

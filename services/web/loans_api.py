@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.clients.loans import ExternalReaderView, LoanRecord, NewLoan
 from services.common.clients.reader import RegistryReader
 from services.common.clients.registry import DocumentRecord
@@ -20,9 +21,7 @@ from services.common.errors import ArchiveError, Forbidden, NotFound, Validation
 from services.common.models import Struct
 from services.web.api import FORM, layout_values
 from services.web.loans_page import (
-    APPROVER_ROLES,
     MOVES,
-    REGISTER_READERS,
     REGISTERS,
     Register,
     inbox,
@@ -63,7 +62,7 @@ class LoanPages(Controller):
         escalated); my notifications."""
         token, principal = reader.token, reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
-        approver = principal.has_role(*APPROVER_ROLES)
+        approver = principal.has_role(*APPROVERS)
         register_reader = principal.has_role(*REGISTER_READERS)
 
         async def nothing() -> None:
@@ -87,7 +86,7 @@ class LoanPages(Controller):
         notifications (loaded after the page, so no page waits for it)."""
         principal = reader.principal
         requested: list[LoanRecord] = []
-        if principal.has_role(*APPROVER_ROLES):
+        if principal.has_role(*APPROVERS):
             requested = await registry.loans(reader.token, status="requested")
         notifications = await registry.notifications(reader.token)
         return pages.render(request, "_loans_badge.html",

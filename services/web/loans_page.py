@@ -13,19 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from services.common.approvals import approval_refusal
+from services.common.approvals import DESK, approval_refusal
 from services.common.auth import Principal
 from services.common.clients.loans import LoanRecord, NotificationView
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
-
-APPROVER_ROLES = ("manager", "center_head", "director", "archivist")
-REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
-"""Who reads the whole register (the registry's ``REGISTER_READERS``); anyone else
-sees their own loans."""
-DESK = ("archivist",)
-"""Who hands a loan over and checks it back in (the registry's ``DESK``)."""
 
 ROLE_STEP_NAMES = {
     "manager": "部门负责人", "center_head": "客户服务中心负责人", "director": "总经理",

@@ -15,10 +15,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.auth import principal_of
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.lending.handover import DESK, HandoverService
+from services.registry.lending.handover import HandoverService
 from services.registry.lending.models import (
     ApprovalNote,
     CopyRequest,
@@ -32,13 +33,9 @@ from services.registry.lending.models import (
 )
 from services.registry.lending.rules import LoanStatus
 from services.registry.lending.service import LendingService
-from services.registry.lending.steps import REGISTER_READERS
 
 """Bounded: a larger value would overflow SQLite's integer (a 500, not a refusal)."""
 Request_ = Request[Any, Any, Any]
-APPROVERS = ("manager", "center_head", "director", "archivist")
-"""Who may give some approval step; which step is the service's to decide. Checked first
-so that nobody else learns a loan's state from the answer."""
 
 
 class LoansController(Controller):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from services.common.approvals import DESK
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.errors import ArchiveError, Conflict, Forbidden, ValidationFailed
@@ -27,7 +28,6 @@ from services.registry.lending.steps import (
 )
 from services.registry.store import RegistryStore, Tx
 
-DESK = ("archivist",)
 """Who hands files over and takes them back (档案管理员)."""
 RENEWERS = ("archivist",)
 """Besides the borrower, who registers a renewal."""

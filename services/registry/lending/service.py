@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from services.common.approvals import approval_refusal
+from services.common.approvals import REGISTER_READERS, approval_refusal
 from services.common.auth import Principal
 from services.common.clients.registry import DocumentRecord
 from services.common.clock import Clock
@@ -43,7 +43,6 @@ from services.registry.lending.rules import (
     check_move,
 )
 from services.registry.lending.steps import (
-    REGISTER_READERS,
     current_view,
     loan_for_move,
     may_read,

@@ -13,6 +13,7 @@ from datetime import datetime
 import msgspec
 import sqlalchemy as sa
 
+from services.common.approvals import REGISTER_READERS
 from services.common.auth import Principal
 from services.common.clients.registry import LoanChanged
 from services.common.errors import ArchiveError, NotFound
@@ -28,9 +29,6 @@ from services.registry.lending.models import (
 from services.registry.lending.repository import LoanDetails, LoanRow, LoansRepository
 from services.registry.lending.rules import LoanChange, LoanStatus
 from services.registry.store import Tx
-
-REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
-"""Who reads the whole register; anyone else sees the loans they borrow or asked for."""
 
 
 def may_read(principal: Principal, loan: LoanRow) -> bool:
