@@ -71,7 +71,7 @@ class LoanPages(Controller):
         filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
         mine, requested, register, notifications = await asyncio.gather(
             registry.loans(token, borrower=principal.username),
-            registry.loans(token, status="requested") if approver else nothing(),
+            registry.requested_loans(token) if approver else nothing(),
             registry.loans(token, **filters[shown]) if register_reader else nothing(),
             registry.notifications(token))
         view = loans_page(principal, mine=mine, requested=requested, register=register,
@@ -87,7 +87,7 @@ class LoanPages(Controller):
         principal = reader.principal
         requested: list[LoanRecord] = []
         if principal.has_role(*APPROVERS):
-            requested = await registry.loans(reader.token, status="requested")
+            requested = await registry.requested_loans(reader.token)
         notifications = await registry.notifications(reader.token)
         return pages.render(request, "_loans_badge.html",
                             waiting=len(inbox(principal, requested)),

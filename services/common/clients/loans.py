@@ -158,6 +158,18 @@ class LoansReader(RegistryClient):
         return await self.call("GET", "/registry/loans", list[LoanRecord], token=token,
                                params={"limit": REGISTER_PAGE, **params})
 
+    async def requested_loans(self, token: str) -> list[LoanRecord]:
+        """Every loan waiting for an approval (an inbox must not miss the oldest), read
+        page by page; requests are decided within days, so these are few."""
+        found: list[LoanRecord] = []
+        while True:
+            page = await self.call("GET", "/registry/loans", list[LoanRecord], token=token,
+                                   params={"status": "requested", "limit": REGISTER_PAGE,
+                                           "offset": len(found)})
+            found.extend(page)
+            if len(page) < REGISTER_PAGE:
+                return found
+
     async def move_loan(self, token: str, loan_id: str, move: str,
                         body: dict[str, Any] | None = None) -> LoanRecord:
         """``approve`` ``{note}``, ``reject`` ``{reason}``, ``issue``, ``acknowledge``,

@@ -4,11 +4,16 @@ loan's state and who is looking."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
+import msgspec
+
 from services.common.auth import Principal
-from services.common.clients.loans import ApprovalView, LoanRecord
+from services.common.clients.loans import REGISTER_PAGE, ApprovalView, LoanRecord
+from services.common.clients.reader import RegistryReader
 from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
 from services.web.render import Pages
 
@@ -98,3 +103,30 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
         html = pages.html(language, "loans.html", layout | {"view": listing})
         assert html.count('href="/ui/loans/a"') == 1
         assert "待部门负责人审批" in html or "waiting for the department head" in html
+
+
+def test_the_inbox_reads_every_request_page_by_page() -> None:
+    asked: list[dict[str, str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        asked.append(params)
+        offset = int(params["offset"])
+        count = max(0, min(REGISTER_PAGE, REGISTER_PAGE + 3 - offset))
+        return httpx.Response(200, content=msgspec.json.encode(
+            [_loan(f"loan-{offset + n}") for n in range(count)]))
+
+    async def read() -> list[LoanRecord]:
+        reader = RegistryReader("http://registry", name="registry",
+                                service_token=lambda: "unused",
+                                transport=httpx.MockTransport(answer))
+        try:
+            return await reader.requested_loans("token")
+        finally:
+            await reader.close()
+
+    found = asyncio.run(read())
+    assert len(found) == REGISTER_PAGE + 3
+    assert found[-1].loan_id == f"loan-{REGISTER_PAGE + 2}"
+    assert [(params["status"], params["offset"]) for params in asked] == [
+        ("requested", "0"), ("requested", str(REGISTER_PAGE))]
