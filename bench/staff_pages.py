@@ -12,6 +12,10 @@ and as the htmx partial that typing fetches. Then it files a few digital PDFs (t
 layers, no OCR, each with its page previews and boxes) and times their document page
 with a query to mark: record and permissions (one registry call), the page text and the
 page's boxes (ingest); the history is a partial the page loads after it, not timed here.
+Last the workflow pages: a staff member asks for ``--loans`` digital loans of those
+documents, and their department head's loans page (``/ui/loans``: the inbox of all of
+them, their own loans, the register, notifications), the count every page loads
+(``/ui/loans/badge``) and the yearly statistics page with its five SVG charts are timed.
 
 Wall-clock percentiles depend on what else the machine runs; the CPU time per request
 (``time.process_time`` of this one process, which holds the server and the client, over
@@ -35,7 +39,7 @@ import httpx
 from bench.search_api import fill_and_time_bare
 from bench.search_index import _queries, letters, percentiles, query_params
 from tests.e2e.ingest.support import wait_for_job
-from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.fixtures.app import PASSWORD, ArchiveServer, launch_archive_server
 from tests.support.rendering import LINES, write_digital_pdf
 
 WARM_UP = 20
@@ -70,12 +74,12 @@ def _page_params(params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if key in ("q", "sort", "page")}
 
 
-def sign_in(url: str) -> httpx.Client:
+def sign_in(url: str, username: str = "bench") -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=60)
     login = client.get("/ui/login")
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', login.text)
     assert csrf is not None
-    signed = client.post("/ui/login", data={"username": "bench", "password": PASSWORD,
+    signed = client.post("/ui/login", data={"username": username, "password": PASSWORD,
                                             "_csrf_token": csrf.group(1), "next": "/ui/search"})
     assert signed.status_code == 303, signed.text
     return client
@@ -94,6 +98,34 @@ def file_documents(api: httpx.Client, directory: Path) -> list[str]:
     return ids
 
 
+def time_workflow_pages(archive: ArchiveServer, pages: httpx.Client, ids: list[str],
+                        loans: int) -> dict[str, dict[str, float]]:
+    """The loans page of a department head with ``loans`` requests waiting, the count
+    every page loads, and the statistics page (the bench archivist's)."""
+    staff = archive.add_user("bench-staff", "staff", clearance="confidential",
+                             department="customer_service")
+    archive.add_user("bench-head", "manager", clearance="confidential",
+                     department="customer_service")
+    with archive.client(staff) as asking:
+        for number in range(loans):
+            asked = asking.post("/registry/loans", json={
+                "documents": [ids[number % len(ids)]], "kind": "digital",
+                "purpose": "核对", "reason": f"业主来电 {number}"})
+            asked.raise_for_status()
+    head = sign_in(archive.url, "bench-head")
+    count = 5 * len(ids)
+    rows = {}
+    for name, client, path in (
+            (f"GET /ui/loans ({loans} waiting)", head, "/ui/loans"),
+            ("GET /ui/loans/badge (every page)", head, "/ui/loans/badge"),
+            ("GET /ui/statistics", pages, "/ui/statistics")):
+        for _ in range(WARM_UP):
+            client.get(path)
+        rows[name] = timed(lambda client=client, path=path: client.get(path), count)
+    head.close()
+    return rows
+
+
 def weight(client: httpx.Client, path: str) -> int:
     """Bytes of HTML, CSS and script a page loads (images apart)."""
     page = client.get(path)
@@ -107,6 +139,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--loans", type=int, default=100)
     args = parser.parse_args()
     docs = letters(args.docs, args.seed)
     queries = _queries(args.queries, args.seed, docs, "typical")
@@ -137,11 +170,13 @@ def main() -> None:
                 for _ in range(WARM_UP):
                     document_page()
                 rows["GET /ui/documents/{id}?q=维修"] = timed(document_page, 10 * len(ids))
+                rows |= time_workflow_pages(archive, pages, ids, args.loans)
                 weights = {
                     "sign-in": weight(httpx.Client(base_url=archive.url), "/ui/login"),
                     "search (20 hits)": weight(pages, f"/ui/search?q={queries[0]}"),
                     "household": weight(pages, "/ui/households/A-1201"),
                     "document": weight(pages, f"/ui/documents/{ids[0]}?q=维修"),
+                    "statistics (5 charts)": weight(pages, "/ui/statistics"),
                 }
             pages.close()
         finally:

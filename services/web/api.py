@@ -68,7 +68,7 @@ async def home() -> Redirect:
     return Redirect(HOME_PATH, status_code=303)
 
 
-def _values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
+def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
     """What the base layout shows on every page."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return {"reader": reader.principal if reader else None, "here": here,
@@ -85,7 +85,7 @@ class AccountPages(Controller):
                          next: FromQuery[str] = "", reason: FromQuery[str] = ""
                          ) -> Response[str]:
         return pages.render(request, "login.html", next=safe_next(next), reason=reason,
-                            username="", **_values(request, None))
+                            username="", **layout_values(request, None))
 
     @post("/login", operation_id="login")
     async def login(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
@@ -102,7 +102,7 @@ class AccountPages(Controller):
             reason = "throttled" if isinstance(exc, TooManyRequests) else "wrong_password"
             return pages.render(request, "login.html", status_code=exc.status, next=target,
                                 reason=reason, username=data.username,
-                                **_values(request, None))
+                                **layout_values(request, None))
         response: Response[Any] = Redirect(target, status_code=303)
         response.set_cookie(session_cookie(request, issued.access_token,
                                            max_age=issued.expires_in))
@@ -147,7 +147,7 @@ class ReadingPages(Controller):
                    and request.headers.get("hx-target") == "results"
                    and not request.headers.get("hx-history-restore-request"))
         return pages.render(request, "_results.html" if partial else "search.html",
-                            view=view, **_values(request, reader))
+                            view=view, **layout_values(request, reader))
 
     @get("/households/{household:str}", operation_id="householdPage")
     async def household(self, household: FromPath[str], request: Request[Any, Any, Any],
@@ -157,7 +157,7 @@ class ReadingPages(Controller):
             registry.household(reader.token, household),
             registry.household_file(reader.token, household))
         return pages.render(request, "household.html", view=household_page(record, documents),
-                            **_values(request, reader))
+                            **layout_values(request, reader))
 
     @get("/documents/{document_id:str}", operation_id="documentPage")
     async def document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
@@ -177,7 +177,7 @@ class ReadingPages(Controller):
             boxes = await _boxes_or_none(ingest, token, document_id, number)
         view = document_page(record, permissions, q=q[:200], text=text, number=number,
                              boxes=boxes, has_preview=boxes is not None)
-        return pages.render(request, "document.html", view=view, **_values(request, reader))
+        return pages.render(request, "document.html", view=view, **layout_values(request, reader))
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")
     async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],

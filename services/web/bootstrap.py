@@ -23,6 +23,7 @@ from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart
 from services.web.api import AccountPages, ReadingPages, home, provide_reader
 from services.web.failures import failure_handlers
+from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.render import Pages
 
 STATIC = Path(__file__).parent / "static"
@@ -56,7 +57,7 @@ def build(ctx: Context) -> ServicePart:
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
-            AccountPages, ReadingPages,
+            AccountPages, ReadingPages, LoanPages, StatisticsPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_month_names
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -55,6 +55,12 @@ def _moment(context: Context, value: datetime | None) -> str:
     return format_datetime(value, format="medium", locale=context["locale"])
 
 
+@pass_context
+def _month(context: Context, value: int | str) -> str:
+    """A month by its number: 3月 in Chinese, Mar in English."""
+    return str(get_month_names("abbreviated", locale=context["locale"])[int(value)])
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -62,6 +68,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     environment.filters["day"] = _day
     environment.filters["moment"] = _moment
+    environment.filters["month"] = _month
     return environment
 
 

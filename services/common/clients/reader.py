@@ -1,7 +1,8 @@
 """The registry as a person reads it through the staff pages (``services.web``).
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
-own token: signing in, a household's file, a document's permissions and history. The
+own token: signing in, a household's file, a document's permissions and history, and
+(``LoansReader``) loans and the yearly statistics. The
 views below are the parts of the registry's answers a page shows; like ``ExtractedText``
 they do not forbid unknown fields, so the registry may add fields without breaking them.
 """
@@ -13,7 +14,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from services.common.clients.registry import RegistryClient
+from services.common.clients.loans import LoansReader
 from services.common.contracts.registry import (
     AuditTrailEntry,
     DocumentPermissions,
@@ -75,7 +76,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(RegistryClient):
+class RegistryReader(LoansReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> IssuedToken:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

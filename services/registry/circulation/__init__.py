@@ -2,7 +2,8 @@
 approved copies, return (注销), and escalation of loans held too long (问责, B4). It owns
 no tables: a loan is ``lending``'s, reached as ``tx.loans``.
 
-    rules.py       who works the desk, who renews, who approves copies, who is told
+    rules.py       the desk's refusals (who keeps it: ``services.common.approvals.DESK``),
+                   who renews, who approves copies, who is told
     service.py     ``CirculationService``
     api.py         the routes
 """

@@ -14,8 +14,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from services.common.approvals import DESK
 from services.common.auth import principal_of
-from services.registry.circulation.rules import DESK
 from services.registry.circulation.service import CirculationService
 from services.registry.guards import allow
 from services.registry.lending.models import CopyRequest, Loan, ReturnCheck

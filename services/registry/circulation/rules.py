@@ -1,17 +1,17 @@
-"""The archive desk's rules, pure: who hands files over and takes them back, who renews,
-who may have approved a copy (B6), who is told of an escalation (B4)."""
+"""The archive desk's rules, pure: who may hand a loan over and check it back in (the
+desk, ``services.common.approvals.DESK``), who renews, who may have approved a copy (B6),
+who is told of an escalation (B4)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from services.common.approvals import DESK
 from services.common.auth import Principal
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
 from services.registry.accounts.models import User
 from services.registry.lending.models import LoanRow, Move
 
-DESK = ("archivist",)
-"""Who hands files over and takes them back (档案管理员)."""
 RENEWERS = ("archivist",)
 """Besides the borrower, who registers a renewal."""
 COPY_APPROVERS = ("manager", "center_head", "director")

@@ -6,7 +6,9 @@ loan is approved is ``circulation``'s.
                    incidents, copies, notifications (migration ``registry_0003``)
     models.py      loans as the API shows them; a loan as stored (``LoanRow``)
     repository.py  ``tx.loans``
-    rules.py       the state machine, the approval chain, the periods (B4), who reads
+    rules.py       the state machine, the approval chain, the periods (B4), who reads;
+                   who may give an approval step (B3) and the lending roles are
+                   ``services.common.approvals``, shared with the staff pages' inbox
     steps.py       what every move shares: the locked loan, its audit entries and feed
                    event, the loan as the register shows it
     service.py     ``LendingService``: request, approve, reject, read the register,

@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.auth import principal_of
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
@@ -29,13 +30,9 @@ from services.registry.lending.models import (
     Notification,
     Rejection,
 )
-from services.registry.lending.rules import REGISTER_READERS
 from services.registry.lending.service import LendingService
 
 Request_ = Request[Any, Any, Any]
-APPROVERS = ("manager", "center_head", "director", "archivist")
-"""Who may give some approval step; which step is the service's to decide. Checked first
-so that nobody else learns a loan's state from the answer."""
 
 
 class LoansController(Controller):

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from services.common.approvals import REGISTER_READERS
 from services.common.auth import Principal
 from services.common.config import Settings
-from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
+from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.models import Category, Role, SecurityLevel
 from services.registry.lending.models import LoanRow, LoanStatus, Move
 
@@ -106,39 +107,6 @@ class LoanPeriods:
         return held_since + timedelta(days=self.escalation_days)
 
 
-ROLE_NAMES: dict[str, str] = {
-    "manager": "borrower's department head (部门负责人)",
-    "center_head": "service-centre head (客户服务中心负责人)",
-    "director": "director (总经理)",
-    "archivist": "archive department (档案管理员)",
-}
-
-
-def approval_refusal(approver: Principal, *, role: Role, borrower: str,
-                     borrower_department: str, earlier_approvers: Iterable[str]
-                     ) -> Forbidden | None:
-    """Why ``approver`` may not give the ``role`` step of a loan, or None if they may.
-
-    Nobody approves their own loan; the approver holds the step's role, and for the
-    department head's step the borrower's department (B3); and no one signs two steps,
-    so every approval the loan needs is a different person's.
-    """
-    if approver.username == borrower:
-        return Forbidden("nobody approves their own loan", code="own_loan")
-    if not approver.has_role(role):
-        return Forbidden(f"this loan waits for the {ROLE_NAMES[role]}'s approval",
-                         code="role_required")
-    if role == "manager" and approver.department != borrower_department:
-        return Forbidden(f"the head of the borrower's department ({borrower_department}) "
-                         "approves this step (B3)", code="wrong_department")
-    if approver.username in set(earlier_approvers):
-        return Forbidden("you approved an earlier step of this loan; each step needs "
-                         "another person", code="already_approved")
-    return None
-
-
-REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
-"""Who reads the whole register; anyone else sees the loans they borrow or asked for."""
 REGISTRARS = ("archivist",)
 """Who registers a loan for someone else (the paper 出借单 brought to the archive)."""
 

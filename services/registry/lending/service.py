@@ -21,6 +21,7 @@ from datetime import datetime
 
 import msgspec
 
+from services.common.approvals import REGISTER_READERS, approval_refusal
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord
@@ -43,9 +44,7 @@ from services.registry.lending.models import (
 from services.registry.lending.repository import Filters
 from services.registry.lending.rules import (
     NOT_LENDABLE_ON_PAPER,
-    REGISTER_READERS,
     REGISTRARS,
-    approval_refusal,
     approvals_needed,
     check_move,
     may_read,

@@ -44,6 +44,16 @@ class Borrowed(Struct):
     digital: LoansOfKind
 
 
+class MonthCounts(Struct):
+    """One month of the year (1-12, UTC): documents registered and destroyed in it, and
+    loans handed over in it (the monthly series of the yearly report's charts)."""
+
+    month: int
+    received: int
+    destroyed: int
+    loans: int
+
+
 class YearStatistics(Struct):
     """A calendar year's statistics (年度统计, O2), counted at ``as_of``: the end of the
     year, or now while the year is not over (the year so far).
@@ -69,3 +79,6 @@ class YearStatistics(Struct):
     borrowed: Borrowed
     returned: int
     overdue: int
+    months: list[MonthCounts]
+    """The months begun by ``as_of``, January first; their counts add up to the year's
+    ``received.total``, ``destroyed.total`` and ``borrowed.loans``."""

@@ -9,6 +9,7 @@ and their items (the director's approval), destruction registers (each item's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,6 +82,34 @@ class StatisticsRepository:
         """Loans out past their due date at ``at``, as the loan register counts them (B4)."""
         return await self._count(sa.select(sa.func.count()).select_from(loans)
                                  .where(overdue_at(at)))
+
+    async def per_month(self, starts: Sequence[datetime], until: datetime
+                        ) -> dict[str, dict[int, int]]:
+        """Documents registered, register items destroyed and loans handed over in each
+        month; ``starts`` are the months' first instants (the first is the period's
+        start), ``until`` the period's end. A month is found by comparing with the
+        boundaries, so every database counts the same UTC months."""
+        since = starts[0]
+
+        def month_of(column: Any) -> Any:
+            return sa.case(*[(column < start, number)
+                             for number, start in enumerate(starts[1:], start=1)],
+                           else_=len(starts))
+
+        def counted(column: Any, table: Any, *conditions: Any) -> sa.Select[Any]:
+            bucket = month_of(column).label("month")
+            return (sa.select(bucket, sa.func.count()).select_from(table)
+                    .where(column.between(since, until), *conditions).group_by(bucket))
+
+        queries = {
+            "received": counted(documents.c.registered_at, documents),
+            "destroyed": counted(destruction_items.c.destroyed_at, destruction_items,
+                                 destruction_items.c.state == "destroyed"),
+            "loans": counted(loans.c.issued_at, loans),
+        }
+        return {name: {int(month): int(count) for month, count in
+                       await self.conn.execute(query)}
+                for name, query in queries.items()}
 
     async def _per_key(self, query: sa.Select[Any]) -> dict[str, int]:
         return {str(key): int(count) for key, count in await self.conn.execute(query)}

@@ -19,6 +19,7 @@ from services.registry.statistics.models import (
     Borrowed,
     CategoryCounts,
     LoansOfKind,
+    MonthCounts,
     YearStatistics,
 )
 from services.registry.store import RegistryStore
@@ -67,11 +68,23 @@ class StatisticsService:
             issued = await counts.issued(since, as_of)
             returned = await counts.returned(since, as_of)
             overdue = await counts.overdue(as_of)
+            starts = month_starts(period)
+            monthly = await counts.per_month(starts, as_of)
         return YearStatistics(
             year=period.year, as_of=as_of, so_far=period.so_far,
             received=_by_category(received), holdings=_by_category(held),
             appraised=_appraised(outcomes), destroyed=_by_category(destroyed),
-            borrowed=_borrowed(issued), returned=returned, overdue=overdue)
+            borrowed=_borrowed(issued), returned=returned, overdue=overdue,
+            months=[MonthCounts(month=number, received=monthly["received"].get(number, 0),
+                                destroyed=monthly["destroyed"].get(number, 0),
+                                loans=monthly["loans"].get(number, 0))
+                    for number in range(1, len(starts) + 1)])
+
+
+def month_starts(period: Period) -> list[datetime]:
+    """The first instants of the period's months begun by ``as_of``."""
+    return [datetime(period.year, month, 1, tzinfo=UTC)
+            for month in range(1, period.as_of.month + 1)]
 
 
 def _by_category(counted: dict[str, int]) -> CategoryCounts:

@@ -38,6 +38,12 @@ NOW = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
 NOTHING = {"total": 0, "by_category": {}}
 
 
+def _months(count: int, **busy: dict[str, int]) -> list[dict[str, int]]:
+    """``count`` months of counts, zero but for ``busy`` (``m1={"received": 5}``)."""
+    return [{"month": month, "received": 0, "destroyed": 0, "loans": 0,
+             **busy.get(f"m{month}", {})} for month in range(1, count + 1)]
+
+
 @dataclass
 class History:
     archive: Archive
@@ -141,6 +147,7 @@ def test_the_first_year_counts_what_was_received_appraised_and_lent(history: His
                      "digital": {"loans": 1, "documents": 2}},
         "returned": 1,
         "overdue": 1,
+        "months": _months(12, m1={"received": 5, "loans": 2}),
     }
 
 
@@ -156,6 +163,7 @@ def test_the_year_so_far_counts_up_to_now(history: History) -> None:
                      "digital": {"loans": 0, "documents": 0}},
         "returned": 1,
         "overdue": 1,
+        "months": _months(3, m2={"received": 1, "destroyed": 1, "loans": 1}),
     }
 
 
@@ -169,6 +177,7 @@ def test_a_year_before_anything_was_filed_counts_nothing(history: History) -> No
     assert (report["received"], report["holdings"], report["destroyed"]) == (
         NOTHING, NOTHING, NOTHING)
     assert (report["borrowed"]["loans"], report["returned"], report["overdue"]) == (0, 0, 0)
+    assert report["months"] == _months(12)
 
 
 def test_without_a_year_the_report_is_this_year_so_far(history: History) -> None:

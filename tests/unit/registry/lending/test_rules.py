@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.common.approvals import approval_refusal
 from services.common.auth import Principal
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
@@ -14,7 +15,6 @@ from services.registry.lending.models import LOAN_STATUSES, LoanStatus, Move
 from services.registry.lending.rules import (
     MOVES,
     LoanPeriods,
-    approval_refusal,
     approvals_needed,
     check_move,
 )

@@ -1,0 +1,50 @@
+"""Who may give a loan's approval step (B3): one rule, applied by the registry when a
+step is given and by the staff pages to show each approver the requests that wait for
+them (an inbox must list exactly what the registry would accept)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from services.common.auth import Principal
+from services.common.errors import Forbidden
+from services.common.models import Role
+
+APPROVERS = ("manager", "center_head", "director", "archivist")
+"""Who may give some approval step; which step is the chain's to say. The API checks
+it before looking the loan up, so that nobody else learns a loan's state."""
+REGISTER_READERS = ("archivist", "manager", "center_head", "director", "compliance")
+"""Who reads the whole loan register; anyone else sees the loans they borrow or asked
+for."""
+DESK = ("archivist",)
+"""Who hands a loan over and checks it back in."""
+
+ROLE_NAMES: dict[str, str] = {
+    "manager": "borrower's department head (部门负责人)",
+    "center_head": "service-centre head (客户服务中心负责人)",
+    "director": "director (总经理)",
+    "archivist": "archive department (档案管理员)",
+}
+
+
+def approval_refusal(approver: Principal, *, role: Role, borrower: str,
+                     borrower_department: str, earlier_approvers: Iterable[str]
+                     ) -> Forbidden | None:
+    """Why ``approver`` may not give the ``role`` step of a loan, or None if they may.
+
+    Nobody approves their own loan; the approver holds the step's role, and for the
+    department head's step the borrower's department (B3); and no one signs two steps,
+    so every approval the loan needs is a different person's.
+    """
+    if approver.username == borrower:
+        return Forbidden("nobody approves their own loan", code="own_loan")
+    if not approver.has_role(role):
+        return Forbidden(f"this loan waits for the {ROLE_NAMES[role]}'s approval",
+                         code="role_required")
+    if role == "manager" and approver.department != borrower_department:
+        return Forbidden(f"the head of the borrower's department ({borrower_department}) "
+                         "approves this step (B3)", code="wrong_department")
+    if approver.username in set(earlier_approvers):
+        return Forbidden("you approved an earlier step of this loan; each step needs "
+                         "another person", code="already_approved")
+    return None

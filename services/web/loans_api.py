@@ -1,0 +1,236 @@
+"""The loan and statistics pages' routes. Every action is a POST form with its CSRF
+token, answered by a redirect (post/redirect/get): to the loan with what was done, or
+with the registry's refusal code, which the page says in words with what to do next."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.approvals import APPROVERS, REGISTER_READERS
+from services.common.clients.loans import ExternalReaderView, LoanRecord, NewLoan
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
+from services.common.models import Struct
+from services.web.api import FORM, layout_values
+from services.web.loans_page import (
+    MOVES,
+    REGISTERS,
+    Register,
+    inbox,
+    loan_page,
+    loan_url,
+    loans_page,
+)
+from services.web.render import Pages
+from services.web.session import Reader
+from services.web.statistics_page import parse_year, statistics_page
+
+MAX_TEXT = 2000
+"""The registry's limit on a purpose, reason or note."""
+EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
+
+
+class MoveForm(Struct):
+    note: str = ""
+    intact: str = ""
+    _csrf_token: str = ""
+
+
+def _see_loan(loan_id: str, **query: str) -> Redirect:
+    return Redirect(f"{loan_url(loan_id)}?{urlencode(query)}", status_code=303)
+
+
+class LoanPages(Controller):
+    path = "/loans"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="loansPage")
+    async def loans(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                    pages: NamedDependency[Pages],
+                    registry: NamedDependency[RegistryReader],
+                    show: FromQuery[str] = "all") -> Response[str]:
+        """My loans; the requests waiting for my approval; the register (overdue,
+        escalated); my notifications."""
+        token, principal = reader.token, reader.principal
+        shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
+        approver = principal.has_role(*APPROVERS)
+        register_reader = principal.has_role(*REGISTER_READERS)
+
+        async def nothing() -> None:
+            return None
+
+        filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
+        mine, requested, register, notifications = await asyncio.gather(
+            registry.loans(token, borrower=principal.username),
+            registry.requested_loans(token) if approver else nothing(),
+            registry.loans(token, **filters[shown]) if register_reader else nothing(),
+            registry.notifications(token))
+        view = loans_page(principal, mine=mine, requested=requested, register=register,
+                          shown=shown, notifications=notifications)
+        return pages.render(request, "loans.html", view=view, **layout_values(request, reader))
+
+    @get("/badge", operation_id="loansBadge")
+    async def badge(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                    pages: NamedDependency[Pages],
+                    registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The count beside 借阅 on every page: requests waiting for me, and my
+        notifications (loaded after the page, so no page waits for it)."""
+        principal = reader.principal
+        requested: list[LoanRecord] = []
+        if principal.has_role(*APPROVERS):
+            requested = await registry.requested_loans(reader.token)
+        notifications = await registry.notifications(reader.token)
+        return pages.render(request, "_loans_badge.html",
+                            waiting=len(inbox(principal, requested)),
+                            notices=len(notifications))
+
+    @get("/new", operation_id="newLoanPage")
+    async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                  household: FromQuery[str] = "") -> Response[str]:
+        """The request form, for the documents named (``?document=``, from a document
+        page) or chosen among a household's (``?household=``)."""
+        asked = [value for value in request.query_params.getall("document", []) if value]
+        offered = await _offered(registry, reader.token, asked[:50], household[:64])
+        if not offered:
+            raise NotFound("nothing to borrow", code="not_found")
+        return pages.render(request, "loan_new.html", offered=offered, chosen=set(asked),
+                            household=household, values={}, problem="",
+                            **layout_values(request, reader))
+
+    @post("/", operation_id="requestLoanForm")
+    async def request_loan(self, request: Request[Any, Any, Any],
+                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                           registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        form = await request.form()
+        documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
+        values = {name: str(form.get(name, "")).strip()
+                  for name in ("kind", "purpose", "reason", "household",
+                               *(f"external_{field}" for field in EXTERNAL_FIELDS))}
+        problem = _problem(documents, values)
+        if not problem:
+            try:
+                loan = await registry.request_loan(reader.token, NewLoan(
+                    documents=documents, kind=values["kind"], purpose=values["purpose"],
+                    reason=values["reason"], external=_external(values)))
+            except ArchiveError as exc:
+                problem = _refusal(exc)
+            else:
+                return _see_loan(loan.loan_id, done="requested")
+        offered = await _offered(registry, reader.token, documents[:50],
+                                 values["household"][:64])
+        return pages.render(request, "loan_new.html", status_code=422, offered=offered,
+                            chosen=set(documents), household=values["household"],
+                            values=values, problem=problem, **layout_values(request, reader))
+
+    @get("/{loan_id:str}", operation_id="loanPage")
+    async def loan(self, loan_id: FromPath[str], request: Request[Any, Any, Any],
+                   reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                   registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
+                   refused: FromQuery[str] = "") -> Response[str]:
+        record = await registry.loan(reader.token, loan_id)
+        return pages.render(request, "loan.html", view=loan_page(reader.principal, record),
+                            done=done[:40], refused=refused[:40], **layout_values(request, reader))
+
+    @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
+    async def move(self, loan_id: FromPath[str], move: FromPath[str],
+                   reader: NamedDependency[Reader], registry: NamedDependency[RegistryReader],
+                   data: Annotated[MoveForm, FORM]) -> Redirect:
+        if move not in MOVES:
+            raise NotFound("no such move", code="not_found")
+        note = data.note.strip()[:MAX_TEXT]
+        body: dict[str, Any] | None = None
+        if move == "approve":
+            body = {"note": note or None}
+        elif move == "reject":
+            if not note:
+                return _see_loan(loan_id, refused="reason_required")
+            body = {"reason": note}
+        elif move == "return":
+            if data.intact not in ("yes", "no"):
+                return _see_loan(loan_id, refused="intact_required")
+            body = {"intact": data.intact == "yes", "note": note or None}
+        try:
+            await registry.move_loan(reader.token, loan_id, move, body)
+        except ArchiveError as exc:
+            return _see_loan(loan_id, refused=_refusal(exc))
+        return _see_loan(loan_id, done=move)
+
+
+class StatisticsPages(Controller):
+    path = "/statistics"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="statisticsPage")
+    async def statistics(self, request: Request[Any, Any, Any],
+                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                         registry: NamedDependency[RegistryReader], year: FromQuery[str] = ""
+                         ) -> Response[str]:
+        """The year's report (O2) with its charts; a year not begun, not a year, or a
+        reader without the role gets the page saying so."""
+        problem, view, status = "", None, 200
+        try:
+            view = statistics_page(await registry.year_report(reader.token, parse_year(year)))
+        except ValueError:
+            problem, status = "not_a_year", 422
+        except (ValidationFailed, Forbidden) as exc:
+            problem, status = exc.code, exc.status
+        except ArchiveError as exc:
+            if exc.status != 400:
+                raise
+            problem, status = "not_a_year", 422
+        return pages.render(request, "statistics.html", status_code=status, view=view,
+                            problem=problem, year=year[:8], **layout_values(request, reader))
+
+
+def _refusal(exc: ArchiveError) -> str:
+    """The code of a refusal the page says in words (400, 403, 409, 422); anything else
+    is raised again: a 404 stays the same "not found" page (a loan or document one may
+    not see), a 401 goes to sign-in, a service down is the 503 page."""
+    if isinstance(exc, NotFound) or exc.status == 401 or exc.status >= 500:
+        raise exc
+    return exc.code
+
+
+def _problem(documents: list[str], values: dict[str, str]) -> str:
+    """What the request form lacks, checked before asking the registry."""
+    if not documents:
+        return "no_documents"
+    if values["kind"] not in ("paper", "digital"):
+        return "kind_required"
+    if not values["purpose"] or not values["reason"]:
+        return "purpose_required"
+    if any(len(values[name]) > MAX_TEXT for name in ("purpose", "reason")):
+        return "too_long"
+    external = [values[f"external_{field}"] for field in EXTERNAL_FIELDS]
+    if any(external) and not all(external):
+        return "external_incomplete"
+    if any(len(value) > 200 for value in external):
+        return "too_long"
+    return ""
+
+
+def _external(values: dict[str, str]) -> ExternalReaderView | None:
+    if not values["external_name"]:
+        return None
+    return ExternalReaderView(**{field: values[f"external_{field}"]
+                                 for field in EXTERNAL_FIELDS})
+
+
+async def _offered(registry: RegistryReader, token: str, documents: list[str],
+                   household: str) -> list[DocumentRecord]:
+    """The documents the form offers: a household's file, or the documents named."""
+    if household:
+        return await registry.household_file(token, household)
+    return list(await asyncio.gather(*(registry.get_document(document_id, token=token)
+                                       for document_id in dict.fromkeys(documents))))

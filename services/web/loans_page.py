@@ -1,0 +1,180 @@
+"""The loan pages (``/ui/loans``, ``/ui/loans/{loan_id}``): my loans, the requests that
+wait for my approval, the register, one loan with the moves I may make.
+
+Whose turn a step is comes from the registry: the chain it computed
+(``approvals_needed``, ``next_approval``) and the one rule it applies to every approval
+(``services.common.approvals``, B3), so an inbox lists exactly the requests the registry
+would let this person decide. The buttons shown are a courtesy: the registry decides
+every move again, and its refusal is shown by its code (``REFUSALS`` in the template).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from services.common.approvals import DESK, approval_refusal
+from services.common.auth import Principal
+from services.common.clients.loans import LoanRecord, NotificationView
+from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.web import PAGES_PREFIX
+from services.web.document_page import LOAN_STATUS_NAMES
+
+ROLE_STEP_NAMES = {
+    "manager": "部门负责人", "center_head": "客户服务中心负责人", "director": "总经理",
+    "archivist": "档案管理员",
+}
+"""The approval steps (B3) by the titles of who gives them."""
+
+_CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
+_LEVELS: dict[str, str] = {str(key): name for key, name in SECURITY_LEVEL_NAMES.items()}
+
+KIND_NAMES = {"paper": "纸质借出", "digital": "电子查阅（只读）"}
+
+Register = Literal["all", "overdue", "escalated"]
+REGISTERS: tuple[Register, ...] = ("all", "overdue", "escalated")
+
+Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return"]
+MOVES: tuple[Move, ...] = ("approve", "reject", "issue", "acknowledge", "renew", "return")
+
+
+def loan_url(loan_id: str) -> str:
+    return f"{PAGES_PREFIX}/loans/{loan_id}"
+
+
+def awaits(principal: Principal, loan: LoanRecord) -> bool:
+    """Whether the step ``loan`` waits for is ``principal``'s to give (B3)."""
+    if loan.status != "requested" or loan.next_approval is None:
+        return False
+    return approval_refusal(
+        principal, role=loan.next_approval,  # type: ignore[arg-type]
+        borrower=loan.borrower, borrower_department=loan.borrower_department,
+        earlier_approvers=[approval.approver for approval in loan.approvals]) is None
+
+
+def inbox(principal: Principal, requested: list[LoanRecord]) -> list[LoanRecord]:
+    """The requests waiting for ``principal``, oldest first (first asked, first decided)."""
+    return sorted((loan for loan in requested if awaits(principal, loan)),
+                  key=lambda loan: loan.requested_at)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the approval chain, given or not."""
+
+    name: str
+    approver: str | None
+    note: str | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    url: str | None
+    """None for a document above the reader's clearance (counted, not named)."""
+    title: str
+    archive_no: str
+    category: str
+    security: str
+
+
+@dataclass(frozen=True)
+class LoanPage:
+    loan: LoanRecord
+    status: str
+    kind: str
+    steps: list[Step]
+    documents: list[DocumentLine]
+    moves: frozenset[Move]
+
+
+def _steps(loan: LoanRecord) -> list[Step]:
+    given = {approval.step: approval for approval in loan.approvals}
+    steps = []
+    for number, role in enumerate(loan.approvals_needed):
+        approval = given.get(number)
+        steps.append(Step(name=ROLE_STEP_NAMES.get(role, role),
+                          approver=approval.approver if approval else None,
+                          note=approval.note if approval else None,
+                          current=loan.status == "requested" and number == len(loan.approvals)))
+    return steps
+
+
+def moves_for(principal: Principal, loan: LoanRecord) -> frozenset[Move]:
+    """The moves to offer ``principal`` on ``loan`` (the registry checks each again)."""
+    moves: set[Move] = set()
+    mine = principal.username == loan.borrower
+    at_desk = principal.has_role(*DESK) and not mine
+    if awaits(principal, loan):
+        moves |= {"approve", "reject"}
+    if loan.status == "approved" and at_desk:
+        moves.add("issue")
+    if loan.status == "out":
+        if mine and loan.acknowledged_at is None:
+            moves.add("acknowledge")
+        if mine or at_desk:
+            moves.add("renew")
+        if at_desk:
+            moves.add("return")
+    return frozenset(moves)
+
+
+def loan_page(principal: Principal, loan: LoanRecord) -> LoanPage:
+    documents = [
+        DocumentLine(url=None if document.redacted
+                     else f"{PAGES_PREFIX}/documents/{document.document_id}",
+                     title=document.title or "", archive_no=document.archive_no,
+                     category=_CATEGORIES.get(document.category, document.category),
+                     security=_LEVELS.get(document.security, document.security))
+        for document in loan.documents]
+    return LoanPage(loan=loan, status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
+                    kind=KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
+                    documents=documents, moves=moves_for(principal, loan))
+
+
+@dataclass(frozen=True)
+class LoanLine:
+    loan: LoanRecord
+    url: str
+    status: str
+    kind: str
+    waiting_for: str
+    """The step awaited, by who gives it; empty once decided."""
+    what: str
+    """The documents, named as the reader may see them."""
+
+
+def loan_line(loan: LoanRecord) -> LoanLine:
+    named = [document.title or document.archive_no for document in loan.documents
+             if not document.redacted]
+    hidden = len(loan.documents) - len(named)
+    what = "、".join(named[:3]) + (" …" if len(named) > 3 else "")
+    if hidden:
+        what = f"{what}（+{hidden}）" if what else f"（{hidden}）"
+    return LoanLine(loan=loan, url=loan_url(loan.loan_id),
+                    status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
+                    kind=KIND_NAMES.get(loan.kind, loan.kind),
+                    waiting_for=ROLE_STEP_NAMES.get(loan.next_approval, loan.next_approval)
+                    if loan.next_approval else "", what=what)
+
+
+@dataclass(frozen=True)
+class LoansPage:
+    mine: list[LoanLine]
+    inbox: list[LoanLine] | None
+    """None for someone who approves no step."""
+    register: list[LoanLine] | None
+    """None for someone who may not read the register."""
+    shown: Register
+    notifications: list[NotificationView]
+
+
+def loans_page(principal: Principal, *, mine: list[LoanRecord],
+               requested: list[LoanRecord] | None, register: list[LoanRecord] | None,
+               shown: Register, notifications: list[NotificationView]) -> LoansPage:
+    return LoansPage(
+        mine=[loan_line(loan) for loan in mine],
+        inbox=None if requested is None
+        else [loan_line(loan) for loan in inbox(principal, requested)],
+        register=None if register is None else [loan_line(loan) for loan in register],
+        shown=shown, notifications=notifications)

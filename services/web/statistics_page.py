@@ -1,0 +1,72 @@
+"""The statistics page (``/ui/statistics?year=``): the registry's yearly report (O2) as
+figures, and a chart per series drawn on the server (``charts``), each beside a table
+of the same numbers. Nothing is counted here: every number is the registry's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.clients.loans import YearReport
+from services.common.models import CATEGORIES, CATEGORY_NAMES
+from services.web.charts import BarChart, bar_chart
+
+SERIES_TITLES = {
+    "received-month": "每月接收的文件", "destroyed-month": "每月销毁的文件",
+    "loans-month": "每月借出", "received-category": "按类别接收的文件",
+    "destroyed-category": "按类别销毁的文件",
+}
+"""The charts, in the page's order (``-month`` series are by month, the others by
+category), by their Chinese titles."""
+EARLIEST_YEAR = 1900
+"""The registry's earliest year (``services.registry.statistics``)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    """The chart's id in the page (``chart-{key}``)."""
+    title: str
+    """Chinese; translated by the template."""
+    by_month: bool
+    """The labels are month numbers (the template names them), else category names."""
+    rows: list[tuple[str, int]]
+    chart: BarChart
+
+
+@dataclass(frozen=True)
+class StatisticsPage:
+    report: YearReport
+    series: list[Series]
+
+
+def parse_year(asked: str) -> int | None:
+    """The year asked for, or None for this year; ``ValueError`` for anything but a year."""
+    asked = asked.strip()
+    if not asked:
+        return None
+    year = int(asked)
+    if year < EARLIEST_YEAR:
+        raise ValueError(asked)
+    return year
+
+
+def _by_category(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Every category the vocabulary has that the year counts, in its order (D5)."""
+    return [(CATEGORY_NAMES[category], counts[category]) for category in CATEGORIES
+            if counts.get(category)]
+
+
+def statistics_page(report: YearReport) -> StatisticsPage:
+    def monthly(field: str) -> list[tuple[str, int]]:
+        return [(str(month.month), getattr(month, field)) for month in report.months]
+
+    counts = {
+        "received-month": monthly("received"), "destroyed-month": monthly("destroyed"),
+        "loans-month": monthly("loans"),
+        "received-category": _by_category(report.received.by_category),
+        "destroyed-category": _by_category(report.destroyed.by_category),
+    }
+    return StatisticsPage(report=report, series=[
+        Series(key=key, title=title, by_month=key.endswith("-month"), rows=rows,
+               chart=bar_chart(rows))
+        for key, title in SERIES_TITLES.items() for rows in (counts[key],)])

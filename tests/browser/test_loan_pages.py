@@ -1,0 +1,194 @@
+"""Loans (借阅) in real Chromium (issue 17), each person in a browser context of their
+own: a staff member asks for a confidential document from its page; the manager, the
+director and the archivist each find it in their inbox (the count on every page) and
+approve in turn; the archivist hands it over; the borrower confirms receipt and renews
+it until the registry refuses; with the clock moved past the due date the register
+lists it as overdue, and the archivist checks it back in damaged. A request from a
+household page for an external reader is rejected with a note the requester reads.
+axe-core on every page; the inbox's screenshot is saved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+
+CONFIDENTIAL = "漏水赔偿和解协议"
+PLAIN = "阳台改造申请"
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    # One renewal allowed, so the second is past the limit.
+    with office_at(browser, tmp_path_factory.mktemp("loans"), loan_max_renewals=1) as office:
+        yield office
+
+
+@pytest.fixture(scope="module")
+def documents(office: Office) -> dict[str, Any]:
+    return {
+        "confidential": office.run(office.archive.file, title=CONFIDENTIAL,
+                                   household="A-1202", category="correspondence",
+                                   security="confidential", filed_at="2029-05-01"),
+        "plain": office.run(office.archive.file, title=PLAIN, household="A-1203",
+                            category="application", filed_at="2029-06-01"),
+    }
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _waiting_count(page: Page) -> Any:
+    """The count beside 借阅 in the top navigation (loaded after the page)."""
+    return page.get_by_role("navigation", name="主导航").locator(".count.waiting")
+
+
+def _nav_link(page: Page, name: str) -> Any:
+    return page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name=re.compile(name))
+
+
+def _approve_from_inbox(page: Page, note: str) -> None:
+    expect(_waiting_count(page)).to_contain_text("1 项待您审批")
+    _nav_link(page, "借阅").click()
+    inbox = page.get_by_role("region", name=re.compile("待我审批"))
+    expect(inbox.locator("tbody tr")).to_have_count(1)
+    expect(inbox).to_contain_text(CONFIDENTIAL)
+    _no_serious_violations(page)
+    inbox.locator("tbody tr a").first.click()
+    page.get_by_label("审批意见（可不填）").fill(note)
+    page.get_by_role("button", name="批准").click()
+    expect(page.get_by_role("status")).to_contain_text("已批准这一步")
+    _no_serious_violations(page)
+
+
+def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_limit(
+        office: Office, documents: dict[str, Any], screenshots: Path) -> None:
+    li = office.open_as("li")
+    li.goto(f"/ui/documents/{documents['confidential']['document_id']}")
+    li.get_by_role("link", name="申请借阅").click()
+    expect(li.get_by_role("checkbox", name=re.compile(CONFIDENTIAL))).to_be_checked()
+    _no_serious_violations(li)
+    li.get_by_label("借阅目的").fill("核对赔偿金额")
+    li.get_by_label("理由").fill("业主来电询问赔偿协议")
+    li.get_by_role("button", name="提交申请").click()
+    expect(li.get_by_role("status")).to_contain_text("申请已提交")
+    expect(li.get_by_role("heading", level=1)).to_contain_text("待批准")
+    expect(li.locator(".chain li")).to_have_count(3)
+    _no_serious_violations(li)
+    loan_url = li.url.split("?")[0]
+
+    zhou = office.open_as("zhou")
+    expect(_waiting_count(zhou)).to_contain_text("1 项待您审批")
+    _nav_link(zhou, "借阅").click()
+    expect(_waiting_count(zhou)).to_contain_text("1 项待您审批")
+    zhou.screenshot(path=screenshots / "loan-inbox.png", full_page=True)
+    zhou.goto("/ui/search")
+    _approve_from_inbox(zhou, "同意，请注意保密")
+    zhou.goto("/ui/loans")
+    expect(zhou.get_by_text("现在没有等待您审批的申请")).to_be_visible()
+
+    director = office.open_as("zhao")
+    _approve_from_inbox(director, "同意")
+    wang = office.open_as("wang")
+    _approve_from_inbox(wang, "同意借阅")
+    expect(wang.get_by_role("heading", level=1)).to_contain_text("已批准")
+    wang.get_by_role("button", name="借出").click()
+    expect(wang.get_by_role("status")).to_contain_text("已借出")
+
+    li.goto("/ui/loans")
+    mine = li.get_by_role("region", name="我的借阅")
+    expect(mine).to_contain_text("借出中")
+    _no_serious_violations(li)
+    li.goto(loan_url)
+    expect(li.locator(".chain")).to_contain_text("zhou 已批准（同意，请注意保密）")
+    li.get_by_role("button", name="确认收到").click()
+    expect(li.get_by_role("status")).to_contain_text("已确认收到")
+    li.get_by_role("button", name="续借").click()
+    expect(li.get_by_role("status")).to_contain_text("已续借")
+    expect(li.get_by_text("已续借 1 次")).to_be_visible()
+    li.get_by_role("button", name="续借").click()
+    expect(li.get_by_role("alert")).to_contain_text("已经续借到最多次数")
+    expect(li.get_by_role("alert")).to_contain_text("重新申请借阅")
+    _no_serious_violations(li)
+
+    office.clock.advance(timedelta(days=30))
+    wang.goto("/ui/loans?show=overdue")
+    register = wang.get_by_role("region", name="借阅登记簿")
+    expect(register.locator("tbody tr")).to_have_count(1)
+    expect(register).to_contain_text("已超期")
+    expect(register).to_contain_text("li")
+    _no_serious_violations(wang)
+
+    register.locator("tbody tr a").first.click()
+    wang.get_by_label("有损坏或遗失（将登记事故）").check()
+    wang.get_by_label("备注").fill("末页有折痕")
+    wang.get_by_role("button", name="归还注销").click()
+    expect(wang.get_by_role("status")).to_contain_text("已归还注销")
+    expect(wang.get_by_role("heading", level=1)).to_contain_text("已归还")
+    expect(wang.locator("dl.record")).to_contain_text("有损坏或遗失 · 末页有折痕")
+    wang.goto("/ui/loans?show=overdue")
+    expect(wang.get_by_text("没有超期的借阅。")).to_be_visible()
+
+
+def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
+        office: Office, documents: dict[str, Any]) -> None:
+    li = office.open_as("li")
+    li.goto("/ui/households/A-1203")
+    li.get_by_role("link", name="申请借阅这一户的文件").click()
+    li.get_by_role("checkbox", name=re.compile(PLAIN)).check()
+    li.get_by_label("纸质借出").check()
+    li.get_by_label("借阅目的").fill("业主委托查阅")
+    li.get_by_label("理由").fill("律师事务所核对改造申请")
+    li.get_by_text("为外部查阅人申请").click()
+    li.get_by_label("姓名").fill("陈律师")
+    li.get_by_role("button", name="提交申请").click()
+    expect(li.get_by_role("alert")).to_contain_text("需要全部填写")
+    li.get_by_label("单位").fill("明德律师事务所")
+    li.get_by_label("身份证件").fill("律师执业证 1101")
+    li.get_by_label("介绍信").fill("明律函〔2030〕12号")
+    li.get_by_role("button", name="提交申请").click()
+    expect(li.get_by_role("status")).to_contain_text("申请已提交")
+    expect(li.get_by_text("陈律师 · 明德律师事务所")).to_be_visible()
+
+    zhou = office.open_as("zhou")
+    zhou.goto(li.url.split("?")[0])
+    zhou.get_by_role("button", name="驳回").click()  # the reason is required first
+    expect(zhou.get_by_label("驳回理由（必填，借阅人会看到）")).to_be_focused()
+    zhou.get_by_label("驳回理由（必填，借阅人会看到）").fill("请附介绍信原件扫描件")
+    zhou.get_by_role("button", name="驳回").click()
+    expect(zhou.get_by_role("status")).to_contain_text("已驳回")
+
+    li.reload()
+    expect(li.get_by_role("heading", level=1)).to_contain_text("已驳回")
+    rejection = li.get_by_role("region", name="驳回理由")
+    expect(rejection).to_contain_text("请附介绍信原件扫描件")
+    expect(rejection).to_contain_text("zhou")
+    _no_serious_violations(li)
+
+
+def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_token(
+        office: Office, documents: dict[str, Any]) -> None:
+    qian = office.open_as("qian")  # compliance reads the register, approves nothing
+    qian.goto("/ui/loans")
+    expect(qian.get_by_role("region", name=re.compile("待我审批"))).to_have_count(0)
+    li = office.open_as("li")
+    response = li.goto("/ui/loans/no-such-loan")
+    assert response is not None
+    assert response.status == 404
+    expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
+    li.goto("/ui/loans")
+    loan_url = li.get_by_role("region", name="我的借阅").locator("tbody tr a").first
+    forged = li.request.post(f"{loan_url.get_attribute('href')}/renew", form={"note": ""},
+                             max_redirects=0)
+    assert forged.status == 403
+    assert "表单已失效" in forged.text()

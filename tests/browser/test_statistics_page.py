@@ -1,0 +1,143 @@
+"""The statistics page (O2) in real Chromium (issue 17): a year with filings in two
+months, a destruction and two loans shows the registry's numbers in each table, a
+server-drawn SVG chart per series whose bars are those numbers, a year not begun and
+a reader without the role told what to do; axe-core; the screenshot is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+from tests.e2e.retention.support import Archive
+
+MARCH = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
+AUGUST = datetime(2030, 8, 1, 9, 0, tzinfo=UTC)
+"""Past the six months a destroy item waits after the director's approval (R5)."""
+NEXT_YEAR = datetime(2031, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def _issued(archive: Archive, documents: list[dict[str, Any]], kind: str) -> None:
+    """A loan to li, approved by the manager and the archive and handed over now."""
+    with archive.as_("li") as client:
+        response = client.post("/registry/loans", json={
+            "documents": [d["document_id"] for d in documents], "kind": kind,
+            "purpose": "核对", "reason": "业主来电"})
+    assert response.status_code == 201, response.text
+    loan_id = response.json()["loan_id"]
+    for username, move in (("zhou", "approve"), ("wang", "approve"), ("sun", "issue")):
+        with archive.as_(username) as client:
+            response = client.post(f"/registry/loans/{loan_id}/{move}", json={})
+        assert response.status_code == 200, response.text
+
+
+def _a_year(archive: Archive) -> None:
+    """January: four filed (the doomed repair record, due long ago, and three recent),
+    the doomed one approved for destruction, a paper loan; March: two filed and a
+    digital loan; August: the doomed one destroyed before two witnesses."""
+    doomed = archive.file()
+    letter = archive.file(household="A-1203", category="correspondence",
+                          filed_at="2029-05-01")
+    archive.file(household="A-1204", category="contract", filed_at="2029-05-01")
+    archive.file(household="A-1205", category="contract", filed_at="2029-06-01")
+    sweep = archive.approved([doomed])
+    _issued(archive, [letter], "paper")
+    archive.clock.set(MARCH)
+    visit = archive.file(household="A-1206", category="visit", filed_at="2030-03-01")
+    archive.file(household="A-1206", category="correspondence", filed_at="2030-03-02")
+    _issued(archive, [visit], "digital")
+    archive.clock.set(AUGUST)
+    archive.executed(archive.witnessed_register(sweep))
+    archive.clock.set(NEXT_YEAR)
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("statistics")) as office:
+        office.run(_a_year, office.archive)
+        yield office
+
+
+def _table(page: Page, series: str) -> dict[str, str]:
+    rows = page.locator(f"table.numbers[data-series='{series}'] tbody tr")
+    return {row.locator("th").inner_text(): row.locator("td").inner_text()
+            for row in rows.all()}
+
+
+def _bars(page: Page, series: str) -> list[int]:
+    bars = page.locator(f"svg[data-series='{series}'] rect.bar")
+    return [int(bar.get_attribute("data-value") or "-1") for bar in bars.all()]
+
+
+def test_the_year_shows_the_registrys_numbers_in_tables_and_charts(
+        office: Office, screenshots: Path) -> None:
+    page = office.open_as("qian")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2031")  # this year so far
+    page.get_by_label("年份").fill("2030")
+    page.get_by_role("button", name="查看").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2030")
+
+    figures = page.locator("dl.figures")
+    expect(figures).to_contain_text("接收6")
+    expect(figures).to_contain_text("销毁1")
+    expect(figures).to_contain_text("借出（笔）2")
+    months = {f"{n}月": "0" for n in range(1, 13)}
+    assert _table(page, "received-month") == months | {"1月": "4", "3月": "2"}
+    assert _table(page, "destroyed-month") == months | {"8月": "1"}
+    assert _table(page, "loans-month") == months | {"1月": "1", "3月": "1"}
+    assert _table(page, "received-category") == {
+        "往来函件": "2", "维修/报修记录": "1", "购/租房合同": "2", "拜访/回访记录": "1"}
+    assert _table(page, "destroyed-category") == {"维修/报修记录": "1"}
+
+    assert _bars(page, "received-month") == [4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert _bars(page, "destroyed-month") == [0] * 7 + [1] + [0] * 4
+    assert _bars(page, "loans-month") == [1, 0, 1] + [0] * 9
+    assert _bars(page, "received-category") == [2, 1, 2, 1]
+    charts = page.locator("svg[role='img']")
+    expect(charts).to_have_count(5)
+    expect(page.locator("#chart-received-month-title")).to_have_text("每月接收的文件")
+    tallest = page.locator("svg[data-series='received-month'] rect.bar").first
+    shorter = page.locator("svg[data-series='received-month'] rect.bar").nth(2)
+    assert float(tallest.get_attribute("height") or 0) == pytest.approx(
+        2 * float(shorter.get_attribute("height") or 0))
+    assert serious_violations(page) == []
+    page.screenshot(path=screenshots / "statistics.png", full_page=True)
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator("svg[data-series='loans-month']")).to_be_visible()
+    page.emulate_media(media="screen")
+
+
+def test_an_empty_year_a_year_not_begun_and_a_reader_without_the_role(office: Office
+                                                                      ) -> None:
+    page = office.open_as("wang")
+    page.goto("/ui/statistics?year=2029")
+    expect(page.locator("svg[role='img']")).to_have_count(0)
+    expect(page.get_by_text("这一年没有。").first).to_be_visible()
+    expect(page.locator("dl.figures")).to_contain_text("接收0")
+    assert serious_violations(page) == []
+    response = page.goto("/ui/statistics?year=2032")
+    assert response is not None
+    assert response.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("这一年还没有开始")
+    response = page.goto("/ui/statistics?year=twenty")
+    assert response is not None
+    assert response.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("四位数的年份")
+
+    li = office.open_as("li")
+    expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="统计")
+           ).to_have_count(0)
+    response = li.goto("/ui/statistics")
+    assert response is not None
+    assert response.status == 403
+    expect(li.get_by_role("alert")).to_contain_text("只对档案管理员、合规、总经理和系统管理员开放")
+    assert serious_violations(li) == []

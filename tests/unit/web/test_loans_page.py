@@ -1,0 +1,132 @@
+"""The loan pages (services.web.loans_page): an inbox lists exactly the requests whose
+awaited step the person may give (B3), oldest first; the moves offered follow the
+loan's state and who is looking."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clients.loans import REGISTER_PAGE, ApprovalView, LoanRecord
+from services.common.clients.reader import RegistryReader
+from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
+from services.web.render import Pages
+
+AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
+ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
+OTHER_MANAGER = Principal(username="ma", roles=("manager",), department="engineering")
+ZHAO = Principal(username="zhao", roles=("director",), department="management")
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+
+
+def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "requested",
+          borrower: str = "li", minutes: int = 0, **fields: Any) -> LoanRecord:
+    chain = ["manager", "director", "archivist"]
+    approvals = [ApprovalView(step=step, role=chain[step], approver=name, note=None,
+                              approved_at=AT) for step, name in enumerate(approved_by)]
+    waiting = status == "requested" and len(approvals) < len(chain)
+    values: dict[str, Any] = {
+        "loan_id": loan_id, "status": status, "kind": "digital", "purpose": "核对",
+        "reason": "来电", "borrower": borrower, "borrower_department": "customer_service",
+        "requested_by": borrower, "requested_at": AT + timedelta(minutes=minutes),
+        "external": None, "documents": [], "approvals_needed": chain,
+        "approvals": approvals, "next_approval": chain[len(approvals)] if waiting else None,
+        "rejection": None, "issued_by": None, "issued_at": None, "acknowledged_at": None,
+        "due_at": None, "renewals": 0, "returned": None, "overdue": False,
+        "escalated_at": None} | fields
+    return LoanRecord(**values)
+
+
+def test_each_approver_sees_the_requests_at_their_step_oldest_first() -> None:
+    fresh, older = _loan("fresh", minutes=5), _loan("older")
+    at_director = _loan("director", approved_by=("zhou",))
+    at_archive = _loan("archive", approved_by=("zhou", "zhao"))
+    requested = [fresh, older, at_director, at_archive]
+    assert [loan.loan_id for loan in inbox(ZHOU, requested)] == ["older", "fresh"]
+    assert [loan.loan_id for loan in inbox(ZHAO, requested)] == ["director"]
+    assert [loan.loan_id for loan in inbox(WANG, requested)] == ["archive"]
+    assert inbox(LI, requested) == []
+
+
+def test_another_departments_head_and_the_borrower_see_nothing_to_approve() -> None:
+    assert inbox(OTHER_MANAGER, [_loan("loan")]) == []
+    own = _loan("own", borrower="zhou")
+    assert inbox(ZHOU, [own]) == []
+
+
+def test_decided_loans_wait_for_nobody() -> None:
+    approved = _loan("approved", status="approved", approved_by=("zhou", "zhao", "wang"))
+    rejected = _loan("rejected", status="rejected")
+    assert inbox(ZHOU, [approved, rejected]) == inbox(WANG, [approved]) == []
+
+
+def test_the_moves_offered_follow_the_state_and_who_looks() -> None:
+    assert moves_for(ZHOU, _loan("a")) == {"approve", "reject"}
+    assert moves_for(LI, _loan("a")) == set()
+    approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"))
+    assert moves_for(WANG, approved) == {"issue"}
+    out = _loan("c", status="out", approved_by=("zhou", "zhao", "wang"))
+    assert moves_for(LI, out) == {"acknowledge", "renew"}
+    assert moves_for(WANG, out) == {"renew", "return"}
+    assert moves_for(ZHOU, out) == set()
+
+
+def test_a_line_names_the_step_awaited_by_its_title() -> None:
+    assert loan_line(_loan("a")).waiting_for == "部门负责人"
+    assert loan_line(_loan("b", approved_by=("zhou",))).waiting_for == "总经理"
+    assert loan_line(_loan("c", status="rejected")).waiting_for == ""
+
+
+def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_words() -> None:
+    pages = Pages()
+    out = _loan("out", status="out", approved_by=("zhou", "zhao", "wang"), renewals=1,
+                due_at=AT + timedelta(days=7), issued_at=AT, issued_by="wang", overdue=True)
+    layout = {"reader": LI, "here": "/ui/loans", "csrf_token": "token"}
+    chinese = pages.html("zh", "loan.html", layout | {
+        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+    english = pages.html("en", "loan.html", layout | {
+        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+    assert "已经续借到最多次数" in chinese
+    assert "已续借 1 次" in chinese
+    assert "renewed as often as allowed" in english
+    assert "renewed 1 time" in english
+    assert 'action="/ui/loans/out/renew"' in english
+    listing = loans_page(ZHOU, mine=[], requested=[_loan("a")], register=[out],
+                         shown="overdue", notifications=[])
+    for language in ("zh", "en"):
+        html = pages.html(language, "loans.html", layout | {"view": listing})
+        assert html.count('href="/ui/loans/a"') == 1
+        assert "待部门负责人审批" in html or "waiting for the department head" in html
+
+
+def test_the_inbox_reads_every_request_page_by_page() -> None:
+    asked: list[dict[str, str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        asked.append(params)
+        offset = int(params["offset"])
+        count = max(0, min(REGISTER_PAGE, REGISTER_PAGE + 3 - offset))
+        return httpx.Response(200, content=msgspec.json.encode(
+            [_loan(f"loan-{offset + n}") for n in range(count)]))
+
+    async def read() -> list[LoanRecord]:
+        reader = RegistryReader("http://registry", name="registry",
+                                service_token=lambda: "unused",
+                                transport=httpx.MockTransport(answer))
+        try:
+            return await reader.requested_loans("token")
+        finally:
+            await reader.close()
+
+    found = asyncio.run(read())
+    assert len(found) == REGISTER_PAGE + 3
+    assert found[-1].loan_id == f"loan-{REGISTER_PAGE + 2}"
+    assert [(params["status"], params["offset"]) for params in asked] == [
+        ("requested", "0"), ("requested", str(REGISTER_PAGE))]
