@@ -233,8 +233,7 @@ def found_with_ties(item: Filed, ranked: Ranked) -> bool:
         return True
     if ranked.place is None:
         return False
-    words = set(folded_tokens(fold(item.paper.description)))
-    held = {word for word in words if word in _tokens(item.paper.text)}
+    held = _tokens(item.paper.description) & _tokens(item.paper.text)
     return all(held <= _tokens(other.paper.text) for other in ranked.ahead)
 
 
