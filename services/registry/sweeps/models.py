@@ -18,6 +18,10 @@ OPEN_ITEM_STATES: tuple[ItemState, ...] = ("appraisal", "waiting")
 
 AppraisalDecision = Literal["destroy", "keep", "reappraise"]
 Outcome = Literal["undecided", "destroy", "keep", "reappraise"]
+Missing = Literal["second_appraiser", "manager", "engineering", "agreement"]
+"""What an undecided item still needs (R2, R4): a second, different appraiser; a
+``manager`` among those who agree; an appraiser from ``engineering`` for an engineering
+document; or, everyone needed having appraised, the same decision."""
 Opinion = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -56,6 +60,10 @@ class SweepItem(Struct):
     new_disposal_due: date | None = None
     """The due date keep or reappraise set at approval (R3)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    missing: list[Missing] = msgspec.field(default_factory=list)
+    """Under appraisal: what the item still needs before it is decided (R2, R4)."""
+    held: bool = False
+    """A legal hold covers the document now: it will not be destroyed (R7)."""
     redacted: bool = False
     """The reader is not cleared for the document: the row is counted, not named."""
 

@@ -18,7 +18,12 @@ from datetime import date, timedelta
 from services.common.errors import ValidationFailed
 from services.common.models import Category, RetentionClass
 from services.registry.schedule.rules import RetentionRules, add_years
-from services.registry.sweeps.models import Appraisal, AppraisalDecision, AppraisalRequest
+from services.registry.sweeps.models import (
+    Appraisal,
+    AppraisalDecision,
+    AppraisalRequest,
+    Missing,
+)
 
 APPRAISER_ROLES = ("manager", "compliance")
 """Who may appraise: department heads (manager) and the compliance officer."""
@@ -81,6 +86,21 @@ def _qualifies(category: Category, group: Sequence[Appraisal]) -> bool:
     if category in TECHNICAL_CATEGORIES:  # R4
         return any(appraisal.department == ENGINEERING_DEPARTMENT for appraisal in group)
     return True
+
+
+def still_missing(category: Category, appraisals: Sequence[Appraisal]) -> list[Missing]:
+    """What an item needs before it is decided (R2, R4); empty once it is."""
+    if agreement(category, appraisals) is not None:
+        return []
+    missing: list[Missing] = []
+    if len({appraisal.appraiser for appraisal in appraisals}) < 2:
+        missing.append("second_appraiser")
+    if not any(LEAD_APPRAISER_ROLE in appraisal.roles for appraisal in appraisals):
+        missing.append("manager")
+    if category in TECHNICAL_CATEGORIES and not any(  # R4
+            appraisal.department == ENGINEERING_DEPARTMENT for appraisal in appraisals):
+        missing.append("engineering")
+    return missing or ["agreement"]
 
 
 def kept_class(current: RetentionClass, agreed: Agreement) -> RetentionClass:

@@ -45,6 +45,7 @@ from services.registry.sweeps.rules import (
     destroy_after,
     kept_class,
     new_disposal_due,
+    still_missing,
 )
 
 HIDDEN = ""
@@ -142,7 +143,8 @@ class SweepsService:
                     "outcome": agreed.decision if agreed else "undecided"}), at=now)
         updated = await tx.sweeps.item(sweep_id, item.document_id)
         assert updated is not None
-        return updated
+        return msgspec.structs.replace(
+            updated, missing=still_missing(updated.category, updated.appraisals))
 
     async def approve(self, principal: Principal, sweep_id: str, *, note: str | None
                       ) -> Sweep:
@@ -255,9 +257,17 @@ async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
 
 
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
-    visible = await visible_to(tx.documents, principal, (item.document_id for item in sweep.items))
+    """The sweep as ``principal`` may read it, each item with what it still needs (R2,
+    R4) and whether a hold covers it now (R7)."""
+    ids = [item.document_id for item in sweep.items]
+    visible = await visible_to(tx.documents, principal, ids)
+    held = await tx.holds.held(ids) if ids else set()
+    items = [msgspec.structs.replace(
+        item, held=item.document_id in held,
+        missing=still_missing(item.category, item.appraisals)
+        if item.state == "appraisal" else []) for item in sweep.items]
     return msgspec.structs.replace(sweep, items=[
-        item if item.document_id in visible else _sweep_item(item) for item in sweep.items])
+        item if item.document_id in visible else _sweep_item(item) for item in items])
 
 
 def _sweep_item(item: SweepItem) -> SweepItem:

@@ -31,7 +31,8 @@ async def test_one_appraisal_leaves_the_item_undecided(retention: Retention) -> 
     document = await retention.file()
     sweep = await retention.sweep()
     await retention.appraise(sweep, document, "destroy", "zhou")
-    assert (await _item(retention, sweep)).outcome == "undecided"
+    item = await _item(retention, sweep)
+    assert (item.outcome, item.missing) == ("undecided", ["second_appraiser"])
 
 
 async def test_two_appraisers_agreeing_decide_the_item(retention: Retention) -> None:
@@ -39,8 +40,8 @@ async def test_two_appraisers_agreeing_decide_the_item(retention: Retention) -> 
     sweep = await retention.sweep()
     await retention.appraise(sweep, document, "destroy", "zhou", "qian")
     item = await _item(retention, sweep)
-    assert (item.outcome, sorted(a.appraiser for a in item.appraisals)) == ("destroy",
-                                                                           ["qian", "zhou"])
+    assert (item.outcome, sorted(a.appraiser for a in item.appraisals), item.missing) == (
+        "destroy", ["qian", "zhou"], [])
 
 
 async def test_two_appraisers_who_disagree_leave_it_undecided(retention: Retention) -> None:
@@ -48,14 +49,16 @@ async def test_two_appraisers_who_disagree_leave_it_undecided(retention: Retenti
     sweep = await retention.sweep()
     await retention.appraise(sweep, document, "destroy", "zhou")
     await retention.appraise(sweep, document, "keep", "qian")
-    assert (await _item(retention, sweep)).outcome == "undecided"
+    item = await _item(retention, sweep)
+    assert (item.outcome, item.missing) == ("undecided", ["agreement"])
 
 
 async def test_two_appraisers_without_a_manager_do_not_decide(retention: Retention) -> None:
     document = await retention.file()
     sweep = await retention.sweep()
     await retention.appraise(sweep, document, "destroy", "qian", "he")
-    assert (await _item(retention, sweep)).outcome == "undecided"
+    item = await _item(retention, sweep)
+    assert (item.outcome, item.missing) == ("undecided", ["manager"])
 
 
 async def test_an_appraiser_who_changes_their_mind_counts_once(retention: Retention) -> None:
@@ -79,10 +82,14 @@ async def test_an_engineering_document_needs_an_appraiser_from_engineering(
     await _engineering_is_short(retention)
     document = await retention.file(category="engineering")
     sweep = await retention.sweep()
+    assert (await _item(retention, sweep)).missing == [
+        "second_appraiser", "manager", "engineering"]
     await retention.appraise(sweep, document, "destroy", "zhou", "qian")
-    assert (await _item(retention, sweep)).outcome == "undecided"
+    item = await _item(retention, sweep)
+    assert (item.outcome, item.missing) == ("undecided", ["engineering"])
     await retention.appraise(sweep, document, "destroy", "gao")
-    assert (await _item(retention, sweep)).outcome == "destroy"
+    item = await _item(retention, sweep)
+    assert (item.outcome, item.missing) == ("destroy", [])
 
 
 async def test_opinions_are_kept_verbatim_in_the_item_and_the_audit_log(

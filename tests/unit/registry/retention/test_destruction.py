@@ -120,6 +120,9 @@ async def test_a_hold_placed_after_approval_refuses_the_register(retention: Rete
     assert sweep.destroy_after is not None
     await retention.registry.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", household="A-1201"))
+    shown = await retention.registry.sweeps.get(person("qian"), sweep.sweep_id)
+    assert {item.document_id: item.held for item in shown.items} == {
+        held.document_id: True, free.document_id: False}
     retention.clock.advance(timedelta(days=200))
     with pytest.raises(Conflict) as refused:
         await retention.registry.destructions.create(
