@@ -80,7 +80,6 @@ class NoGrants:
 
 
 CORRECTORS = ("archivist",)
-RETENTION_READERS = ("compliance", "archivist", "manager", "director", "admin")
 """Who reads the retention registers: sweeps, legal holds, destruction registers."""
 SERVICE_ACTIONS: frozenset[Action] = frozenset({"list", "read", "read_text", "download"})
 

@@ -2,7 +2,8 @@
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
-(``LoansReader``) loans and the yearly statistics. The
+(``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
+destruction. The
 views below are the parts of the registry's answers a page shows; like ``ExtractedText``
 they do not forbid unknown fields, so the registry may add fields without breaking them.
 """
@@ -15,6 +16,7 @@ from urllib.parse import quote
 import msgspec
 
 from services.common.clients.loans import LoansReader
+from services.common.clients.retention import RetentionReader
 from services.common.contracts.registry import (
     AuditTrailEntry,
     DocumentPermissions,
@@ -76,7 +78,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader):
+class RegistryReader(LoansReader, RetentionReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> IssuedToken:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

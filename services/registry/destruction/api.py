@@ -11,8 +11,8 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import principal_of
+from services.common.retention import DESTRUCTION_ROLE, RETENTION_READERS, WITNESS_ROLES
 from services.common.web import PageLimit, PageOffset
-from services.registry.access import RETENTION_READERS
 from services.registry.destruction.models import (
     Destruction,
     DestructionRequest,
@@ -21,7 +21,6 @@ from services.registry.destruction.models import (
     Tombstone,
     WitnessSignature,
 )
-from services.registry.destruction.rules import DESTRUCTION_ROLE, WITNESS_ROLES
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
 

@@ -9,9 +9,6 @@ from datetime import date
 from services.common.contracts.registry import DocumentRecord
 from services.registry.destruction.models import RegisterItemState, WithheldReason
 
-DESTRUCTION_ROLE = "compliance"
-WITNESS_ROLES = ("compliance", "archivist", "manager", "center_head", "director")
-"""Employees who may witness (监销); a service or a plain staff account may not."""
 MIN_WITNESSES = 2
 
 

@@ -10,11 +10,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.retention import HOLD_ROLE, RETENTION_READERS
 from services.common.web import PageLimit, PageOffset
-from services.registry.access import RETENTION_READERS
 from services.registry.guards import allow
 from services.registry.holds.models import Hold, HoldRelease, HoldRequest, HoldStatus
-from services.registry.holds.rules import HOLD_ROLE
 from services.registry.holds.service import HoldsService
 
 

@@ -6,7 +6,6 @@ from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE
 from services.registry.holds.models import HoldRequest
 
-HOLD_ROLE = "compliance"
 MAX_DOCUMENTS = 10_000
 
 

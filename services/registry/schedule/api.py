@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.common.auth import principal_of
+from services.common.retention import SCHEDULE_EDITORS
 from services.registry.guards import allow
 from services.registry.schedule.models import RetentionSchedule, ScheduleChange, ScheduleUpdate
 from services.registry.schedule.service import ScheduleService
@@ -24,7 +25,7 @@ class ScheduleController(Controller):
         """Category → retention class, and the years of ``long`` and ``short``."""
         return await schedule.get()
 
-    @put("/", operation_id="putRetentionSchedule", guards=[allow("compliance", "admin")])
+    @put("/", operation_id="putRetentionSchedule", guards=[allow(*SCHEDULE_EDITORS)])
     async def put_schedule(self, data: JSONBody[ScheduleUpdate], request: Request[Any, Any, Any],
                            schedule: NamedDependency[ScheduleService]) -> ScheduleChange:
         """Replace the schedule; due dates of the affected documents are recomputed."""

@@ -11,8 +11,13 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.retention import (
+    APPRAISER_ROLES,
+    APPROVER_ROLE,
+    RETENTION_READERS,
+    SWEEP_ROLES,
+)
 from services.common.web import PageLimit, PageOffset
-from services.registry.access import RETENTION_READERS
 from services.registry.guards import allow
 from services.registry.sweeps.models import (
     AppraisalRequest,
@@ -23,7 +28,6 @@ from services.registry.sweeps.models import (
     SweepStatus,
     SweepSummary,
 )
-from services.registry.sweeps.rules import APPRAISER_ROLES, APPROVER_ROLE, SWEEP_ROLES
 from services.registry.sweeps.service import SweepsService
 
 

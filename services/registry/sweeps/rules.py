@@ -25,16 +25,11 @@ from services.registry.sweeps.models import (
     Missing,
 )
 
-APPRAISER_ROLES = ("manager", "compliance")
-"""Who may appraise: department heads (manager) and the compliance officer."""
 LEAD_APPRAISER_ROLE = "manager"
 """R2: the customer-service manager is one of the two who agree."""
 TECHNICAL_CATEGORIES: tuple[Category, ...] = ("engineering",)
 """R4: technical/engineering documents need the engineering department's opinion."""
 ENGINEERING_DEPARTMENT = "engineering"
-SWEEP_ROLES = ("compliance", "archivist")
-"""The compliance officer runs sweeps; archivists prepare them."""
-APPROVER_ROLE = "director"
 REAPPRAISE_AFTER_YEARS = 1
 
 
