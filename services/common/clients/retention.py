@@ -117,6 +117,8 @@ class DestructionView(msgspec.Struct, kw_only=True):
     witnesses: list[WitnessView]
     items: list[RegisterItemView]
     digest: str | None = None
+    witnesses_missing: int = 0
+    """How many more different witnesses must sign (R6), as the registry counts them."""
     approved_by: str | None = None
     destroy_after: date | None = None
     executed_by: str | None = None

@@ -81,6 +81,8 @@ class Destruction(Struct):
     witnesses: list[Witness]
     items: list[RegisterItem]
     digest: str | None = None
+    witnesses_missing: int = 0
+    """How many more different witnesses must sign before it is executed (R6)."""
     approved_by: str | None = None
     approved_at: datetime | None = None
     destroy_after: date | None = None

@@ -336,9 +336,12 @@ async def _register(tx: Tx, destruction_id: str, *, lock: bool) -> Destruction:
 
 
 async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:
+    """The register as ``principal`` may read it, with how many witnesses it lacks (R6)."""
     visible = await visible_to(tx.documents, principal,
                                (item.document_id for item in register.items))
-    return msgspec.structs.replace(register, items=[
+    missing = witnesses_missing(w.username for w in register.witnesses) if register.status in (
+        "awaiting_witnesses", "witnessed") else 0
+    return msgspec.structs.replace(register, witnesses_missing=missing, items=[
         item if item.document_id in visible else _register_item(item)
         for item in register.items])
 

@@ -65,14 +65,14 @@ async def test_a_witness_who_cannot_give_their_password_is_refused_and_audited(
     refusals = [e.code for e in await retention.audit(username="wang")
                 if e.outcome == "refused"]
     current = await retention.registry.destructions.get(person("qian"), register.destruction_id)
-    assert (refused.value.code, refusals, current.witnesses) == (
-        "wrong_password", ["wrong_password"], [])
+    assert (refused.value.code, refusals, current.witnesses, current.witnesses_missing) == (
+        "wrong_password", ["wrong_password"], [], 2)
 
 
 async def test_two_witnesses_make_the_register_ready(retention: Retention) -> None:
     register = await retention.witnessed([await retention.file()])
-    assert (register.status, [w.username for w in register.witnesses]) == (
-        "witnessed", ["sun", "wang"])
+    assert (register.status, [w.username for w in register.witnesses],
+            register.witnesses_missing) == ("witnessed", ["sun", "wang"], 0)
 
 
 async def test_execution_tombstones_each_item_with_one_event_and_one_audit_entry(
