@@ -1,0 +1,343 @@
+"""The retention pages' routes. Every action is a POST form with its CSRF token, answered
+by a redirect (post/redirect/get) to the page with what was done, or with the registry's
+refusal code, which the page says in words with what to do next. Someone whose roles do
+not read retention gets the same not-found page as for what does not exist."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.reader import RegistryReader
+from services.common.clients.retention import NewHold, SweepView
+from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.models import Struct
+from services.common.web import PAGES_PREFIX
+from services.web.api import FORM, layout_values
+from services.web.loans_api import MAX_TEXT, _refusal
+from services.web.render import Pages
+from services.web.retention_page import (
+    CATEGORIES,
+    CLASSES,
+    DECISION_NAMES,
+    DESTRUCTION_STATUS_NAMES,
+    SWEEP_STATUS_NAMES,
+    abilities,
+    destruction_page,
+    destruction_url,
+    hold_lines,
+    may_read,
+    schedule_lines,
+    sweep_page,
+    sweep_url,
+)
+from services.web.session import Reader
+
+RETENTION_URL = f"{PAGES_PREFIX}/retention"
+HOLDS_URL = f"{PAGES_PREFIX}/holds"
+DECISIONS = ("destroy", "keep", "reappraise")
+MAX_OPINION = 4000
+"""The registry's limit on an appraisal's opinion."""
+
+
+class NoteForm(Struct):
+    note: str = ""
+    _csrf_token: str = ""
+
+
+class AppraisalForm(Struct):
+    document_id: str = ""
+    decision: str = ""
+    opinion: str = ""
+    _csrf_token: str = ""
+
+
+class WitnessForm(Struct):
+    password: str = ""
+    digest: str = ""
+    _csrf_token: str = ""
+
+
+class HoldForm(Struct):
+    reason: str = ""
+    documents: str = ""
+    household: str = ""
+    category: str = ""
+    _csrf_token: str = ""
+
+
+def _see(url: str, anchor: str = "", **query: str) -> Redirect:
+    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
+
+
+def _reader_of_retention(reader: Reader) -> str:
+    """The token of someone who may read the retention pages; anyone else is told the
+    page does not exist."""
+    if not may_read(reader.principal):
+        raise NotFound("no such page", code="not_found")
+    return reader.token
+
+
+async def _read(coroutine: Any) -> Any:
+    """A registry read for a page: a refusal (403) is the same not-found page."""
+    try:
+        return await coroutine
+    except Forbidden as exc:
+        raise NotFound("no such page", code="not_found") from exc
+
+
+class RetentionPages(Controller):
+    path = "/retention"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="retentionPage")
+    async def retention(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                        preview: FromQuery[str] = "", done: FromQuery[str] = "",
+                        refused: FromQuery[str] = "") -> Response[str]:
+        """The schedule, the sweeps and registers; ``?preview=1``: what a sweep started
+        now would list (a dry run: nothing recorded)."""
+        token = _reader_of_retention(reader)
+        can = abilities(reader.principal)
+        schedule = await registry.schedule(token)
+        sweeps = await _read(registry.sweeps(token))
+        destructions = await _read(registry.destructions(token))
+        dry_run: SweepView | None = None
+        if preview and can.sweep:
+            dry_run = await registry.start_sweep(token, dry_run=True)
+        return pages.render(request, "retention.html", schedule=schedule,
+                            lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
+                            category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
+                            destruction_status_names=DESTRUCTION_STATUS_NAMES,
+                            destructions=destructions, dry_run=dry_run, can=can,
+                            done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @post("/schedule", operation_id="replaceScheduleForm")
+    async def schedule(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                       registry: NamedDependency[RegistryReader]) -> Redirect:
+        token = _reader_of_retention(reader)
+        form = await request.form()
+        classes = {category: str(form.get(f"class_{category}", ""))
+                   for category in CATEGORIES}
+        try:
+            years = {name: int(str(form.get(f"years_{name}", ""))) for name in ("long", "short")}
+        except ValueError:
+            return _see(RETENTION_URL, "#schedule", refused="years_required")
+        try:
+            await registry.replace_schedule(token, classes, years)
+        except ArchiveError as exc:
+            return _see(RETENTION_URL, "#schedule", refused=_refusal(exc))
+        return _see(RETENTION_URL, "#schedule", done="schedule")
+
+    @post("/sweeps", operation_id="startSweepForm")
+    async def start(self, reader: NamedDependency[Reader],
+                    registry: NamedDependency[RegistryReader],
+                    data: Annotated[NoteForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        try:
+            sweep = await registry.start_sweep(token, dry_run=False)
+        except ArchiveError as exc:
+            return _see(RETENTION_URL, "#sweeps", refused=_refusal(exc))
+        assert sweep.sweep_id is not None
+        return _see(sweep_url(sweep.sweep_id), done="started")
+
+
+class SweepPages(Controller):
+    path = "/sweeps"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/{sweep_id:str}", operation_id="sweepPage")
+    async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+                    reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                    registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
+                    refused: FromQuery[str] = "") -> Response[str]:
+        token = _reader_of_retention(reader)
+        record = await _read(registry.sweep(token, sweep_id))
+        return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
+                            decisions=DECISIONS, decision_names=DECISION_NAMES,
+                            done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
+    async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],
+                       registry: NamedDependency[RegistryReader],
+                       data: Annotated[AppraisalForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        anchor = f"#item-{data.document_id}" if re.fullmatch(r"[\w-]{1,64}",
+                                                            data.document_id) else ""
+        opinion = data.opinion.strip()
+        if data.decision not in DECISIONS:
+            return _see(sweep_url(sweep_id), anchor, refused="decision_required")
+        if not opinion:
+            return _see(sweep_url(sweep_id), anchor, refused="opinion_required")
+        try:
+            await registry.appraise(token, sweep_id, document_id=data.document_id,
+                                    decision=data.decision, opinion=opinion[:MAX_OPINION])
+        except ArchiveError as exc:
+            return _see(sweep_url(sweep_id), anchor, refused=_refusal(exc))
+        return _see(sweep_url(sweep_id), anchor, done="appraised")
+
+    @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
+    async def decide(self, sweep_id: FromPath[str], move: FromPath[str],
+                     reader: NamedDependency[Reader], registry: NamedDependency[RegistryReader],
+                     data: Annotated[NoteForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        if move not in ("approve", "reject"):
+            raise NotFound("no such move", code="not_found")
+        try:
+            await registry.decide_sweep(token, sweep_id, "approve" if move == "approve"
+                                        else "reject", data.note.strip()[:MAX_TEXT] or None)
+        except ArchiveError as exc:
+            return _see(sweep_url(sweep_id), refused=_refusal(exc))
+        return _see(sweep_url(sweep_id), done=move)
+
+    @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
+    async def register(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+                       reader: NamedDependency[Reader],
+                       registry: NamedDependency[RegistryReader]) -> Redirect:
+        """A destruction register of the items chosen (held ones left out by default)."""
+        token = _reader_of_retention(reader)
+        form = await request.form()
+        documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
+        if not documents:
+            return _see(sweep_url(sweep_id), "#destroy", refused="no_documents")
+        try:
+            created = await registry.create_destruction(token, sweep_id, documents)
+        except ArchiveError as exc:
+            return _see(sweep_url(sweep_id), "#destroy", refused=_refusal(exc))
+        return _see(destruction_url(created.destruction_id), done="registered")
+
+
+class DestructionPages(Controller):
+    path = "/destructions"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/{destruction_id:str}", operation_id="destructionPage")
+    async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
+                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                          registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
+                          refused: FromQuery[str] = "") -> Response[str]:
+        token = _reader_of_retention(reader)
+        record = await _read(registry.destruction(token, destruction_id))
+        return pages.render(request, "destruction.html",
+                            view=destruction_page(reader.principal, record),
+                            category_names=CATEGORIES, done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @get("/{destruction_id:str}/progress", operation_id="destructionProgress")
+    async def progress(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
+                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                       registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The items as they stand, polled while the register is executing."""
+        token = _reader_of_retention(reader)
+        record = await _read(registry.destruction(token, destruction_id))
+        return pages.render(request, "_destruction_items.html",
+                            view=destruction_page(reader.principal, record),
+                            category_names=CATEGORIES)
+
+    @get("/{destruction_id:str}/register.{kind:str}", operation_id="destructionRegisterFile")
+    async def register_file(self, destruction_id: FromPath[str], kind: FromPath[str],
+                            reader: NamedDependency[Reader],
+                            registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        """The printable register through the pages (the cookie is not a bearer token)."""
+        token = _reader_of_retention(reader)
+        if kind not in ("pdf", "csv"):
+            raise NotFound("no such file", code="not_found")
+        content, media_type = await _read(registry.register_file(
+            token, destruction_id, "pdf" if kind == "pdf" else "csv"))
+        return Response(content, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="register-{destruction_id}.{kind}"'})
+
+    @post("/{destruction_id:str}/witness", operation_id="witnessForm")
+    async def witness(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                      registry: NamedDependency[RegistryReader],
+                      data: Annotated[WitnessForm, FORM]) -> Redirect:
+        """R6: the signed-in person signs as witness with their password, re-entered."""
+        token = _reader_of_retention(reader)
+        url = destruction_url(destruction_id)
+        if not data.password:
+            return _see(url, "#sign", refused="password_required")
+        digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
+        try:
+            await registry.witness(token, destruction_id, password=data.password[:1024],
+                                   digest=digest)
+        except ArchiveError as exc:
+            return _see(url, "#sign", refused=_refusal(exc))
+        return _see(url, done="signed")
+
+    @post("/{destruction_id:str}/execute", operation_id="executeForm")
+    async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                      registry: NamedDependency[RegistryReader],
+                      data: Annotated[NoteForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        url = destruction_url(destruction_id)
+        try:
+            await registry.execute_destruction(token, destruction_id)
+        except ArchiveError as exc:
+            return _see(url, refused=_refusal(exc))
+        return _see(url, done="executing")
+
+
+class HoldPages(Controller):
+    path = "/holds"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="holdsPage")
+    async def holds(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                    pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                    document: FromQuery[str] = "", done: FromQuery[str] = "",
+                    refused: FromQuery[str] = "") -> Response[str]:
+        """Holds placed and released; ``?document=`` fills the form with that document."""
+        token = _reader_of_retention(reader)
+        holds = await _read(registry.holds(token))
+        return pages.render(request, "holds.html", lines=hold_lines(holds),
+                            can=abilities(reader.principal), categories=CATEGORIES,
+                            document=document[:64], done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @post("/", operation_id="placeHoldForm")
+    async def place(self, reader: NamedDependency[Reader],
+                    registry: NamedDependency[RegistryReader],
+                    data: Annotated[HoldForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        reason = data.reason.strip()[:MAX_TEXT]
+        documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
+        household, category = data.household.strip(), data.category.strip()
+        if not reason:
+            return _see(HOLDS_URL, "#place", refused="reason_required")
+        if bool(documents) == bool(household or category):
+            return _see(HOLDS_URL, "#place", refused="hold_scope")
+        try:
+            await registry.place_hold(token, NewHold(
+                reason=reason, documents=documents or None, household=household or None,
+                category=category or None))
+        except NotFound:
+            return _see(HOLDS_URL, "#place", refused="unknown_document")
+        except ArchiveError as exc:
+            return _see(HOLDS_URL, "#place", refused=_refusal(exc))
+        return _see(HOLDS_URL, done="placed")
+
+    @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
+    async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],
+                      registry: NamedDependency[RegistryReader],
+                      data: Annotated[NoteForm, FORM]) -> Redirect:
+        token = _reader_of_retention(reader)
+        note = data.note.strip()[:MAX_TEXT]
+        if not note:
+            return _see(HOLDS_URL, refused="release_reason_required")
+        try:
+            await registry.release_hold(token, hold_id, note)
+        except ArchiveError as exc:
+            return _see(HOLDS_URL, refused=_refusal(exc))
+        return _see(HOLDS_URL, done="released")

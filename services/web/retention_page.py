@@ -1,0 +1,186 @@
+"""The retention pages (``/ui/retention``, ``/ui/sweeps/{id}``, ``/ui/destructions/{id}``,
+``/ui/holds``): the schedule, sweeps and their appraisal, the director's approval, legal
+holds and the destruction register with its witnesses.
+
+What an item still needs and how many witnesses a register lacks come from the registry
+(its rules put them in its answers); who may do what is ``services.common.retention``,
+the list the registry's routes use. The forms shown are a courtesy: the registry decides
+every move again, and its refusal is shown by its code (``retention_refusal``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.auth import Principal
+from services.common.clients.retention import (
+    DestructionView,
+    HoldView,
+    ScheduleView,
+    SweepItemView,
+    SweepView,
+)
+from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
+from services.common.retention import (
+    APPRAISER_ROLES,
+    APPROVER_ROLE,
+    DESTRUCTION_ROLE,
+    HOLD_ROLE,
+    RETENTION_READERS,
+    SCHEDULE_EDITORS,
+    SWEEP_ROLES,
+    WITNESS_ROLES,
+)
+from services.common.web import PAGES_PREFIX
+
+CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
+CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES.items()}
+
+SWEEP_STATUS_NAMES = {"appraisal": "鉴定中", "approved": "已批准", "rejected": "已退回",
+                      "dry_run": "预览"}
+ITEM_STATE_NAMES = {"appraisal": "待鉴定", "waiting": "已批准销毁，隔离等待中",
+                    "kept": "继续保存", "released": "已退回", "destroyed": "已销毁"}
+DECISION_NAMES = {"undecided": "尚未决定", "destroy": "销毁", "keep": "继续保存",
+                  "reappraise": "下年重新鉴定"}
+MISSING_NAMES = {
+    "second_appraiser": "还需要另一位鉴定人",
+    "manager": "还需要一位部门负责人（manager）的鉴定",
+    "engineering": "还需要工程部鉴定人的意见（工程技术文件）",
+    "agreement": "鉴定意见不一致：需要两位鉴定人作出相同的决定",
+}
+"""What the registry says an item still needs (R2, R4), in words."""
+DESTRUCTION_STATUS_NAMES = {"awaiting_witnesses": "等待监销人签字",
+                            "witnessed": "监销人已签字，可以执行", "executing": "正在销毁",
+                            "executed": "已销毁", "cancelled": "已撤销"}
+HOLD_STATUS_NAMES = {"active": "保全中", "released": "已解除"}
+
+
+def may_read(principal: Principal) -> bool:
+    """Whether the retention pages exist for ``principal`` (else: the not-found page)."""
+    return principal.has_role(*RETENTION_READERS)
+
+
+def sweep_url(sweep_id: str) -> str:
+    return f"{PAGES_PREFIX}/sweeps/{sweep_id}"
+
+
+def destruction_url(destruction_id: str) -> str:
+    return f"{PAGES_PREFIX}/destructions/{destruction_id}"
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """The forms to offer ``principal`` (the registry checks each move again)."""
+
+    edit_schedule: bool
+    sweep: bool
+    appraise: bool
+    approve: bool
+    destroy: bool
+    witness: bool
+    hold: bool
+
+
+def abilities(principal: Principal) -> Abilities:
+    return Abilities(edit_schedule=principal.has_role(*SCHEDULE_EDITORS),
+                     sweep=principal.has_role(*SWEEP_ROLES),
+                     appraise=principal.has_role(*APPRAISER_ROLES),
+                     approve=principal.has_role(APPROVER_ROLE),
+                     destroy=principal.has_role(DESTRUCTION_ROLE),
+                     witness=principal.has_role(*WITNESS_ROLES),
+                     hold=principal.has_role(HOLD_ROLE))
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    category: str
+    name: str
+    retention_class: str
+
+
+def schedule_lines(schedule: ScheduleView) -> list[ScheduleLine]:
+    """Every category, in the order of the domain's list, with its class."""
+    return [ScheduleLine(category=category, name=name,
+                         retention_class=schedule.classes.get(category, "permanent"))
+            for category, name in CATEGORIES.items()]
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item: SweepItemView
+    category: str
+    state: str
+    outcome: str
+    missing: list[str]
+    mine: str | None
+    """The signed-in appraiser's decision so far, if any."""
+
+
+def item_lines(principal: Principal, sweep: SweepView) -> list[ItemLine]:
+    lines = []
+    for item in sweep.items:
+        mine = next((a.decision for a in item.appraisals
+                     if a.appraiser == principal.username), None)
+        lines.append(ItemLine(item=item, category=CATEGORIES.get(item.category, item.category),
+                              state=ITEM_STATE_NAMES.get(item.state, item.state),
+                              outcome=DECISION_NAMES.get(item.outcome, item.outcome),
+                              missing=[MISSING_NAMES.get(code, code) for code in item.missing],
+                              mine=mine))
+    return lines
+
+
+@dataclass(frozen=True)
+class SweepPage:
+    sweep: SweepView
+    status: str
+    items: list[ItemLine]
+    destroyable: list[ItemLine]
+    """Items approved for destruction, waiting apart (R5): what a register may take."""
+    undecided: int
+    can: Abilities
+
+
+def sweep_page(principal: Principal, sweep: SweepView) -> SweepPage:
+    items = item_lines(principal, sweep)
+    return SweepPage(
+        sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
+        destroyable=[line for line in items
+                     if line.item.state == "waiting" and not line.item.redacted],
+        undecided=sum(1 for line in items if line.item.outcome == "undecided"),
+        can=abilities(principal))
+
+
+@dataclass(frozen=True)
+class DestructionPage:
+    register: DestructionView
+    status: str
+    signed: bool
+    """The signed-in person has signed it."""
+    can: Abilities
+    own: bool
+    """The signed-in person drew it up (R6: they are not one of its witnesses)."""
+
+
+def destruction_page(principal: Principal, register: DestructionView) -> DestructionPage:
+    return DestructionPage(
+        register=register,
+        status=DESTRUCTION_STATUS_NAMES.get(register.status, register.status),
+        signed=any(w.username == principal.username for w in register.witnesses),
+        can=abilities(principal), own=register.created_by == principal.username)
+
+
+@dataclass(frozen=True)
+class HoldLine:
+    hold: HoldView
+    status: str
+    documents: int
+    """Documents the hold names (those the reader may not know of counted too)."""
+    category: str
+
+
+def hold_lines(holds: list[HoldView]) -> list[HoldLine]:
+    return [HoldLine(hold=hold, status=HOLD_STATUS_NAMES.get(hold.status, hold.status),
+                     documents=len(hold.documents) + hold.documents_withheld,
+                     category=CATEGORIES.get(hold.category, hold.category)
+                     if hold.category else "")
+            for hold in holds]
