@@ -1,0 +1,225 @@
+"""Retention and destruction (R1–R7) in real Chromium (issue 17), each person in a browser
+context of their own: the compliance officer makes engineering documents short-term in
+the schedule, puts a legal hold on one document, previews a sweep (the held document is
+kept out) and starts it; the manager, the compliance officer and an engineering
+appraiser appraise, the page saying what each item still needs; the director approves;
+a register drawn up before the six-month wait is refused, and — the clock moved past it
+— drawn up, signed by two witnesses in their own sessions (a wrong password refused
+first), executed item by item; the register downloads as PDF and CSV and reads back;
+the hold is released. axe-core on every page; the appraisal and the signing are saved
+as screenshots."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+from tests.fixtures.app import PASSWORD
+
+REPAIR = "卫生间漏水维修记录"
+DRAWINGS = "二次供水改造竣工图"
+COMPLAINT = "噪音投诉处理记录"
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("retention")) as office:
+        office.run(office.archive.server.add_user, "gao", "manager", clearance="secret",
+                   department="engineering")
+        yield office
+
+
+@pytest.fixture(scope="module")
+def documents(office: Office) -> dict[str, Any]:
+    return {
+        "repair": office.run(office.archive.file, title=REPAIR, category="repair",
+                             household="A-1201", filed_at="2015-03-01"),
+        "drawings": office.run(office.archive.file, title=DRAWINGS, category="engineering",
+                               household="A-1202", filed_at="2016-04-01"),
+        "complaint": office.run(office.archive.file, title=COMPLAINT, category="complaint",
+                                household="A-1203", filed_at="2015-05-01"),
+    }
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _nav_link(page: Page, name: str) -> Any:
+    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
+
+
+def _item(page: Page, document: dict[str, Any]) -> Any:
+    return page.locator(f"#item-{document['document_id']}")
+
+
+def _appraise(page: Page, document: dict[str, Any], opinion: str) -> None:
+    item = _item(page, document)
+    item.get_by_label("销毁", exact=True).check()
+    item.get_by_label(re.compile("鉴定意见")).fill(opinion)
+    item.get_by_role("button", name="提交鉴定").click()
+    expect(page.get_by_role("status")).to_contain_text("您的鉴定意见已记录")
+
+
+def _download(page: Page, name: str, target: Path) -> Path:
+    with page.expect_download() as download:
+        page.get_by_role("link", name=name).click()
+    path = target / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
+        office: Office, documents: dict[str, Any], screenshots: Path,
+        tmp_path: Path) -> None:
+    repair, drawings, complaint = (documents[name] for name in ("repair", "drawings",
+                                                               "complaint"))
+    qian = office.open_as("qian")
+    _nav_link(qian, "保管与销毁").click()
+    _no_serious_violations(qian)
+    # R1: engineering documents are permanent by default; compliance makes them short.
+    qian.get_by_role("combobox", name="工程档案").select_option("short")
+    qian.get_by_role("button", name="保存保管期限表").click()
+    expect(qian.get_by_role("status")).to_contain_text("保管期限表已保存")
+
+    # R7: a hold keeps a document out of the sweep.
+    qian.goto(f"/ui/holds?document={complaint['document_id']}")
+    qian.get_by_label("保全理由（必填）").fill("业主诉讼，保全噪音投诉材料")
+    qian.get_by_role("button", name="设置保全").click()
+    expect(qian.get_by_role("status")).to_contain_text("保全已设置")
+    expect(qian.get_by_role("region", name="保全记录")).to_contain_text("保全中")
+    _no_serious_violations(qian)
+
+    _nav_link(qian, "保管与销毁").click()
+    qian.get_by_role("button", name="预览今天到期的文件").click()
+    preview = qian.locator("#preview")
+    expect(preview).to_contain_text("将列入 2 份文件")
+    expect(preview).to_contain_text(repair["archive_no"])
+    expect(preview).to_contain_text(drawings["archive_no"])
+    expect(preview).not_to_contain_text(complaint["archive_no"])
+    _no_serious_violations(qian)
+    qian.get_by_role("button", name="开始清理，交付鉴定").click()
+    expect(qian.get_by_role("status")).to_contain_text("清理已开始")
+    sweep_url = qian.url.split("?")[0]
+    expect(_item(qian, drawings).locator(".missing")).to_contain_text("还需要工程部鉴定人的意见")
+    expect(_item(qian, repair).locator(".missing")).to_contain_text("还需要另一位鉴定人")
+    _appraise(qian, repair, "已过保管期限，无查考价值")
+    _appraise(qian, drawings, "已有新版竣工图，同意销毁")
+    expect(_item(qian, repair).locator(".missing")).to_contain_text("部门负责人")
+
+    zhou = office.open_as("zhou")
+    zhou.goto(sweep_url)
+    _appraise(zhou, repair, "同意销毁")
+    _appraise(zhou, drawings, "同意销毁")
+    expect(_item(zhou, repair).locator(".missing")).to_have_count(0)
+    expect(_item(zhou, repair)).to_contain_text("决定：销毁")
+    expect(_item(zhou, drawings).locator(".missing")).to_have_text(
+        re.compile("还需要工程部鉴定人的意见"))
+    _no_serious_violations(zhou)
+
+    gao = office.open_as("gao")
+    gao.goto(sweep_url)
+    _appraise(gao, drawings, "工程部确认：图纸已归入新版")
+    opinions = _item(gao, drawings).locator("table.opinions tbody tr")
+    expect(opinions).to_have_count(3)
+    expect(_item(gao, drawings)).to_contain_text("决定：销毁")
+    gao.screenshot(path=screenshots / "sweep-appraisal.png", full_page=True)
+
+    zhao = office.open_as("zhao")
+    zhao.goto(sweep_url)
+    zhao.get_by_label("审批意见（可不填）").fill("同意销毁")
+    zhao.get_by_role("button", name="批准清单").click()
+    expect(zhao.get_by_role("status")).to_contain_text("清单已批准")
+    expect(_item(zhao, repair)).to_contain_text("可销毁日期")
+    _no_serious_violations(zhao)
+
+    # R5: six months apart before anything is destroyed.
+    qian.goto(sweep_url)
+    qian.get_by_role("button", name="编制销毁清册").click()
+    expect(qian.get_by_role("alert")).to_contain_text("六个月的隔离等待期")
+    office.clock.advance(timedelta(days=200))
+    qian.goto(sweep_url)
+    qian.get_by_role("button", name="编制销毁清册").click()
+    expect(qian.get_by_role("status")).to_contain_text("销毁清册已编制")
+    register_url = qian.url.split("?")[0]
+    expect(qian.locator(".missing")).to_contain_text("还需要 2 位监销人签字")
+    qian.get_by_role("button", name="执行销毁").click()
+    expect(qian.get_by_role("alert")).to_contain_text("还需要两位不同的监销人签字")
+    _no_serious_violations(qian)
+
+    # R6: each witness signs in their own session with their own password.
+    wang = office.open_as("wang")
+    wang.goto(register_url)
+    wang.get_by_label("您的登录密码（签字确认）").fill("not-my-password")
+    wang.get_by_role("button", name="以监销人身份签字").click()
+    expect(wang.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
+    expect(wang.get_by_text("还没有监销人签字。")).to_be_visible()
+    wang.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
+    wang.get_by_role("button", name="以监销人身份签字").click()
+    expect(wang.get_by_role("status")).to_contain_text("您的签字已记录")
+    expect(wang.locator(".missing")).to_contain_text("还需要 1 位监销人签字")
+    _no_serious_violations(wang)
+
+    sun = office.open_as("sun")
+    sun.goto(register_url)
+    expect(sun.locator(".witnesses")).to_contain_text("wang 已签字")
+    sun.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
+    sun.screenshot(path=screenshots / "destruction-signing.png", full_page=True)
+    sun.get_by_role("button", name="以监销人身份签字").click()
+    expect(sun.get_by_role("status")).to_contain_text("您的签字已记录")
+    expect(sun.locator(".missing")).to_have_count(0)
+
+    qian.goto(register_url)
+    qian.get_by_role("button", name="执行销毁").click()
+    states = qian.locator("table.register td.item-state")
+    expect(states).to_have_count(2)
+    for number in range(2):
+        expect(states.nth(number)).to_contain_text("已销毁", timeout=30_000)
+        expect(states.nth(number)).to_contain_text("监销人：sun、wang")
+    expect(qian.locator("#progress .status-line")).to_contain_text("已销毁", timeout=30_000)
+    _no_serious_violations(qian)
+
+    pdf = _download(qian, "销毁清册（PDF）", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for needed in (repair["archive_no"], drawings["archive_no"], "wang", "sun", "已销毁"):
+        assert needed in text, needed
+    csv = _download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
+    for needed in (repair["archive_no"], drawings["archive_no"], "已销毁"):
+        assert needed in csv, needed
+
+    # The hold kept the complaint out; released, it may be swept again.
+    qian.goto("/ui/holds")
+    holds = qian.get_by_role("region", name="保全记录")
+    holds.get_by_label("解除理由").fill("诉讼已结案")
+    holds.get_by_role("button", name="解除保全").click()
+    expect(qian.get_by_role("status")).to_contain_text("保全已解除")
+    expect(holds).to_contain_text("已解除")
+    expect(holds).to_contain_text("诉讼已结案")
+    _nav_link(qian, "保管与销毁").click()
+    qian.get_by_role("button", name="预览今天到期的文件").click()
+    expect(qian.locator("#preview")).to_contain_text(complaint["archive_no"])
+
+
+def test_someone_without_a_retention_role_sees_no_entry_and_the_same_404(
+        office: Office) -> None:
+    li = office.open_as("li")
+    expect(_nav_link(li, "保管与销毁")).to_have_count(0)
+    for path in ("/ui/retention", "/ui/holds", "/ui/sweeps/any", "/ui/destructions/any"):
+        response = li.goto(path)
+        assert response is not None
+        assert response.status == 404, path
+        expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
+    qian = office.open_as("qian")
+    forged = qian.request.post("/ui/holds", form={"reason": "x", "documents": "y"},
+                               max_redirects=0)
+    assert forged.status == 403
