@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
-from services.common.clients.retention import NewHold, SweepView
+from services.common.clients.retention import NewHold, RegisterFile, SweepView
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
@@ -245,18 +245,15 @@ class DestructionPages(Controller):
                             view=destruction_page(reader.principal, record),
                             category_names=CATEGORIES)
 
-    @get("/{destruction_id:str}/register.{kind:str}", operation_id="destructionRegisterFile")
-    async def register_file(self, destruction_id: FromPath[str], kind: FromPath[str],
-                            reader: NamedDependency[Reader],
-                            registry: NamedDependency[RegistryReader]) -> Response[bytes]:
-        """The printable register through the pages (the cookie is not a bearer token)."""
-        token = _reader_of_retention(reader)
-        if kind not in ("pdf", "csv"):
-            raise NotFound("no such file", code="not_found")
-        content, media_type = await _read(registry.register_file(
-            token, destruction_id, "pdf" if kind == "pdf" else "csv"))
-        return Response(content, media_type=media_type, headers={
-            "Content-Disposition": f'attachment; filename="register-{destruction_id}.{kind}"'})
+    @get("/{destruction_id:str}/register.pdf", operation_id="destructionRegisterPdf")
+    async def register_pdf(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                           registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        return await _register_file(reader, registry, destruction_id, "pdf")
+
+    @get("/{destruction_id:str}/register.csv", operation_id="destructionRegisterCsv")
+    async def register_csv(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                           registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        return await _register_file(reader, registry, destruction_id, "csv")
 
     @post("/{destruction_id:str}/witness", operation_id="witnessForm")
     async def witness(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -286,6 +283,16 @@ class DestructionPages(Controller):
         except ArchiveError as exc:
             return _see(url, refused=_refusal(exc))
         return _see(url, done="executing")
+
+
+async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
+                         kind: RegisterFile) -> Response[bytes]:
+    """The printable register through the pages (the cookie is not a bearer token)."""
+    token = _reader_of_retention(reader)
+    content, media_type = await _read(registry.register_file(token, destruction_id, kind))
+    name = re.sub(r"[^\w-]", "", destruction_id)[:64]
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="register-{name}.{kind}"'})
 
 
 class HoldPages(Controller):
