@@ -10,9 +10,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
+from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
+from services.web.retention_page import (
+    DECISION_NAMES,
+    DESTRUCTION_STATUS_NAMES,
+    HOLD_STATUS_NAMES,
+    ITEM_STATE_NAMES,
+    MISSING_NAMES,
+    SWEEP_STATUS_NAMES,
+)
 from services.web.statistics_page import SERIES_TITLES
 
 PO = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
@@ -43,7 +52,11 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
              *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
-             *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values()}
+             *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values(),
+             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
+             *DECISION_NAMES.values(), *MISSING_NAMES.values(),
+             *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
+             *LABELS.values(), *WITHHELD_LABELS.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
