@@ -105,6 +105,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(preview).to_contain_text("将列入 2 份文件")
     expect(preview).to_contain_text(repair["archive_no"])
     expect(preview).to_contain_text(drawings["archive_no"])
+    expect(preview).to_contain_text(DRAWINGS)
     expect(preview).not_to_contain_text(complaint["archive_no"])
     _no_serious_violations(qian)
     qian.get_by_role("button", name="开始清理，交付鉴定").click()
@@ -112,6 +113,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     sweep_url = qian.url.split("?")[0]
     expect(_item(qian, drawings).locator(".missing")).to_contain_text("还需要工程部鉴定人的意见")
     expect(_item(qian, repair).locator(".missing")).to_contain_text("还需要另一位鉴定人")
+    expect(_item(qian, repair).get_by_role("heading")).to_contain_text(REPAIR)
     _appraise(qian, repair, "已过保管期限，无查考价值")
     _appraise(qian, drawings, "已有新版竣工图，同意销毁")
     expect(_item(qian, repair).locator(".missing")).to_contain_text("部门负责人")

@@ -57,6 +57,7 @@ class SweepItemView(msgspec.Struct, kw_only=True):
     state: str
     outcome: str
     new_disposal_due: date | None = None
+    title: str | None = None
     appraisals: list[AppraisalView] = msgspec.field(default_factory=list)
     missing: list[str] = msgspec.field(default_factory=list)
     """What the item still needs before it is decided, as the registry's rules say."""

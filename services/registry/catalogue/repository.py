@@ -201,6 +201,16 @@ class DocumentsRepository:
             found.update(row.document_id for row in rows)
         return found
 
+    async def titles(self, document_ids: list[str]) -> dict[str, str | None]:
+        """The titles of those of ``document_ids`` that exist (for listings)."""
+        found: dict[str, str | None] = {}
+        for start in range(0, len(document_ids), STREAMED_ROWS):
+            chunk = document_ids[start:start + STREAMED_ROWS]
+            rows = await self.conn.execute(sa.select(documents.c.document_id, documents.c.title)
+                                           .where(documents.c.document_id.in_(chunk)))
+            found.update({row.document_id: row.title for row in rows})
+        return found
+
     async def fixity_entries(self, *, after: str | None, limit: int,
                              access: AccessFilter) -> list[FixityEntry]:
         """Records, destroyed ones included, with ``document_id > after``, in id order,

@@ -60,6 +60,8 @@ class SweepItem(Struct):
     new_disposal_due: date | None = None
     """The due date keep or reappraise set at approval (R3)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    title: str | None = None
+    """The document's title as the catalogue has it now (not stored with the sweep)."""
     missing: list[Missing] = msgspec.field(default_factory=list)
     """Under appraisal: what the item still needs before it is decided (R2, R4)."""
     held: bool = False

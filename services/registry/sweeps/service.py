@@ -262,8 +262,9 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
     ids = [item.document_id for item in sweep.items]
     visible = await visible_to(tx.documents, principal, ids)
     held = await tx.holds.held(ids) if ids else set()
+    titles = await tx.documents.titles(ids) if ids else {}
     items = [msgspec.structs.replace(
-        item, held=item.document_id in held,
+        item, held=item.document_id in held, title=titles.get(item.document_id),
         missing=still_missing(item.category, item.appraisals)
         if item.state == "appraisal" else []) for item in sweep.items]
     return msgspec.structs.replace(sweep, items=[
@@ -272,5 +273,5 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
 
 def _sweep_item(item: SweepItem) -> SweepItem:
     return msgspec.structs.replace(
-        item, document_id=HIDDEN, archive_no=HIDDEN, redacted=True,
+        item, document_id=HIDDEN, archive_no=HIDDEN, title=None, redacted=True,
         appraisals=[msgspec.structs.replace(a, opinion=HIDDEN) for a in item.appraisals])

@@ -122,9 +122,10 @@ async def test_a_reader_below_an_items_clearance_sees_it_redacted_and_counted(
     sweep = await retention.sweep()
     assert sweep.sweep_id is not None
     seen = await retention.registry.sweeps.get(person("ma"), sweep.sweep_id)
-    rows = {(item.redacted, item.document_id) for item in seen.items}
-    assert rows == {(True, ""), (False, shown.document_id)}
+    rows = {(item.redacted, item.document_id, item.title) for item in seen.items}
+    assert rows == {(True, "", None), (False, shown.document_id, shown.title)}
     assert hidden.document_id not in str(seen)
+    assert "机密函件" not in str(seen)
 
 
 async def test_approval_waits_until_every_item_is_decided(retention: Retention) -> None:
