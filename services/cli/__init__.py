@@ -46,6 +46,7 @@ def _register() -> None:
         serve,
         stats,
         sweep,
+        transfer,
         worker,
     )
 
@@ -66,6 +67,7 @@ def _register() -> None:
     main.add_command(stats.stats)
     main.add_command(backup.backup)
     main.add_command(backup.restore)
+    main.add_command(transfer.transfer)
 
 
 _register()

@@ -10,7 +10,7 @@ who, when, why and the approver (D6).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -178,6 +178,28 @@ class DocumentsRepository:
         if record is None:
             raise NotFound(f"no document {document_id}", code="unknown_document")
         return record
+
+    async def mark_transferred(self, document_id: str, *, at: datetime) -> DocumentRecord:
+        """The record stays, marked transferred out (移出); the caller appends
+        ``DocumentTransferred``."""
+        await self.conn.execute(documents.update()
+                                .where(documents.c.document_id == document_id)
+                                .values(status="transferred", updated_at=at))
+        record = await self.get(document_id)
+        if record is None:
+            raise NotFound(f"no document {document_id}", code="unknown_document")
+        return record
+
+    async def of_households(self, households: Collection[str]) -> list[DocumentRecord]:
+        """Every record of ``households`` (any status), each household's newest first
+        (D4), households in the order given."""
+        found: list[DocumentRecord] = []
+        for household in dict.fromkeys(households):
+            rows = (await self.conn.execute(
+                sa.select(documents).where(documents.c.household == household)
+                .order_by(*NEWEST_FIRST))).mappings()
+            found.extend(record_of(row) for row in rows)
+        return found
 
     async def archive_numbers(self) -> AsyncIterator[str]:
         """Every record's archive number, destroyed ones included, streamed in batches."""
