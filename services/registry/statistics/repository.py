@@ -116,9 +116,10 @@ class StatisticsRepository:
         since = starts[0]
 
         def month_of(column: Any) -> Any:
-            return sa.case(*[(column < start, number)
-                             for number, start in enumerate(starts[1:], start=1)],
-                           else_=len(starts))
+            whens = [(column < start, number)
+                     for number, start in enumerate(starts[1:], start=1)]
+            # In January there is no boundary: a CASE without WHEN is a syntax error.
+            return sa.case(*whens, else_=len(starts)) if whens else sa.literal(1)
 
         def counted(column: Any, table: Any, *conditions: Any) -> sa.Select[Any]:
             bucket = month_of(column).label("month")
