@@ -38,6 +38,7 @@ def _register() -> None:
         backup,
         derive,
         fixity,
+        handover,
         ingest,
         loans,
         reindex,
@@ -68,6 +69,7 @@ def _register() -> None:
     main.add_command(backup.backup)
     main.add_command(backup.restore)
     main.add_command(transfer.transfer)
+    main.add_command(handover.handover)
 
 
 _register()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from services.cli.transfer import export
 from tests.e2e.retention.conftest import BACKENDS, start_on
 from tests.e2e.retention.support import Archive
 from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.support.processes import clean_environment
 from tests.support.waiting import eventually
 
 CENTRE = "第一客户服务中心"
@@ -121,9 +124,11 @@ def test_the_transfer_list_prints_two_copies_with_both_signatures(archive: Archi
     assert len(copies) == 2
     for text in copies:
         assert documents[0]["archive_no"] in text
-        assert "移交人：chen" in text and "接收人：sun" in text
+        assert "移交人：chen" in text
+        assert "接收人：sun" in text
         assert text.count("已签字") == 2
-    assert "第一联" in copies[0] and "第二联" in copies[1]
+    assert "第一联" in copies[0]
+    assert "第二联" in copies[1]
 
     raw = _get(archive, "sun", f"{path}/transfer-list.csv").content
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -146,6 +151,17 @@ def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive
     assert status == 403
 
 
+def _archive(archive: Archive, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``archive`` as wang, the archivist, against the server."""
+    environment = clean_environment()
+    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
+    return subprocess.run([sys.executable, "-m", "services.cli", *args,
+                           "--server", archive.server.url,
+                           "--token", archive.server.tokens["wang"]],
+                          cwd=cwd, env=environment, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
 def _found(archive: Archive, household: str) -> int:
     total: int = _get(archive, "wang", "/search/documents", q="卫生间漏水",
                       household=household).json()["total"]
@@ -158,12 +174,12 @@ def test_a_transfer_out_is_a_valid_bag_and_leaves_search(archive: Archive, tmp_p
     documents = [archive.file(household="A-1401", title=f"维修记录 {n}") for n in (1, 2)]
     eventually(lambda: _found(archive, "A-1401") == 2, what="search did not index the file")
 
-    status, transfer = _post(archive, "wang", "/registry/transfers", {
-        "household": "A-1401", "recipient": "新物业公司档案室", "reason": "业主更换物业"})
-    assert status == 201, transfer
-    assert transfer["items"] == 2
-    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
-                     tmp_path / "bag", source_organization="测试物业")
+    bag_dir = tmp_path / "bag"
+    run = _archive(archive, "transfer", "--household", "A-1401", "--to", "新物业公司档案室",
+                   "--reason", "业主更换物业", "--out", str(bag_dir),
+                   "--source-organization", "测试物业", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 document(s) to 新物业公司档案室" in run.stdout
 
     bag = bagit.Bag(str(bag_dir))
     bag.validate()
@@ -185,9 +201,28 @@ def test_a_transfer_out_is_a_valid_bag_and_leaves_search(archive: Archive, tmp_p
     assert after["transferred_out"]["total"] == before["transferred_out"]["total"] + 2
     assert after["holdings"]["total"] == before["holdings"]["total"]
 
-    status, refused = _post(archive, "wang", "/registry/transfers", {
-        "documents": [documents[0]["document_id"]], "recipient": "x", "reason": "y"})
-    assert (status, refused["code"]) == (409, "already_transferred")
+    run = _archive(archive, "transfer", "--document", documents[0]["document_id"], "--to",
+                   "x", "--reason", "y", "--out", str(tmp_path / "again"), cwd=tmp_path)
+    assert run.returncode == 1
+    assert "already_transferred" in run.stderr
+    assert not (tmp_path / "again").exists()
+
+
+def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
+        archive: Archive, tmp_path: Path) -> None:
+    document = archive.file(household="A-1402")
+    status, transfer = _post(archive, "wang", "/registry/transfers", {
+        "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
+    assert status == 201, transfer
+    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
+                     tmp_path / "bag", source_organization="测试物业")
+    bagit.Bag(str(bag_dir)).validate()
+    run = _archive(archive, "transfer", "--id", transfer["transfer_id"],
+                   "--out", str(tmp_path / "again"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    again = bagit.Bag(str(tmp_path / "again"))
+    again.validate()
+    assert again.payload_entries() == bagit.Bag(str(bag_dir)).payload_entries()
 
 
 def test_a_transfer_out_refuses_unknown_households_and_non_archivists(archive: Archive
