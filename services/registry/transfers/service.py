@@ -4,13 +4,15 @@ archive, or an owner's file to a new manager.
 The domain's rules are silent on who approves a transfer out; the archive department
 keeps the files, so an archivist records it, with the recipient and the reason (audited,
 O4). Only documents in the archive go (409 ``document_destroyed``,
-``already_transferred``); a held document (R7, 409 ``on_hold``) or one out on loan
-(409 ``on_loan``) stays. The records stay in the catalogue as ``status: transferred``
-with their audit; ``DocumentTransferred`` in the change feed drops them from search. The
-originals are kept (until a destruction, which appraises them as any other): the paper
-went away, but deleting the digital copy is destruction, and only R2-R6 destroy. The
-package itself (a BagIt bag) is made by ``archive transfer`` from the records this
-returns, the originals and the page texts.
+``already_transferred``); a held document (R7, 409 ``on_hold``) or one out on loan (409
+``on_loan``) stays; one whose original is never downloaded (B2, B8: 403
+``not_downloadable``) cannot be packed, so it is refused before anything is recorded.
+The records stay in the catalogue as ``status: transferred`` with their audit;
+``DocumentTransferred`` in the change feed drops them from search. The originals are
+kept (until a destruction, which appraises them as any other): the paper went away, but
+deleting the digital copy is destruction, and only R2-R6 destroy. The package itself (a
+BagIt bag) is made by ``archive transfer`` from the records this returns, the originals
+and the page texts.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import uuid
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
-from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.registry.access import visible_to
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.registry.access import can, visible_to
 from services.registry.handovers.service import refuse_inactive
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -98,6 +100,14 @@ async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
         raise NotFound(f"the household's file has {len(hidden)} document(s) above your "
                        "clearance; someone cleared for them transfers it",
                        code="documents_not_visible")
+    # The bag carries the originals: refuse before recording what could not be packed.
+    kept = [record.archive_no for record in chosen.values()
+            if not can(principal, "download", record).allowed]
+    if kept:
+        raise Forbidden(f"{len(kept)} document(s) are confidential or hold personal "
+                        "information (B2, B8) and their originals are never downloaded, so "
+                        "they cannot be packed for a transfer out; leave them out",
+                        code="not_downloadable", extra={"archive_numbers": kept})
     return list(chosen.values())
 
 

@@ -233,3 +233,9 @@ def test_a_transfer_out_refuses_unknown_households_and_non_archivists(archive: A
     assert (status, refused["code"]) == (404, "unknown_household")
     status, _ = _post(archive, "qian", "/registry/transfers", {**body, "household": "A-1301"})
     assert status == 403
+    confidential = archive.file(household="A-1403", security="confidential")
+    status, refused = _post(archive, "wang", "/registry/transfers",
+                            {**body, "household": "A-1403"})
+    assert (status, refused["code"]) == (403, "not_downloadable")
+    record = _get(archive, "wang", f"/registry/documents/{confidential['document_id']}")
+    assert record.json()["status"] == "active"
