@@ -8,11 +8,14 @@ Rendering is blocking work (the font is parsed and subset): callers run it in a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
+from fpdf.enums import TableCellFillMode
+from fpdf.fonts import FontFace
 
 from services.common.errors import DependencyUnavailable
 
@@ -40,3 +43,20 @@ def day(moment: datetime | date | None) -> str:
     if moment is None:
         return ""
     return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
+
+
+def items_table(document: FPDF, columns: Sequence[tuple[str, int]],
+                rows: Iterable[Sequence[str]]) -> None:
+    """A table of ``columns`` (heading, width in mm) with shaded alternate rows; the
+    heading repeats on each page."""
+    with document.table(col_widths=tuple(width for _, width in columns),
+                        cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
+                        line_height=5, text_align="LEFT",
+                        headings_style=FontFace(emphasis=None), markdown=False) as table:
+        heading = table.row()
+        for name, _ in columns:
+            heading.cell(name)
+        for values in rows:
+            row = table.row()
+            for value in values:
+                row.cell(value)

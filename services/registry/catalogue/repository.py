@@ -19,7 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.contracts.registry import AccessFilter, DocumentRecord, FixityEntry
+from services.common.contracts.registry import (
+    AccessFilter,
+    DocumentRecord,
+    DocumentStatus,
+    FixityEntry,
+)
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
@@ -171,20 +176,18 @@ class DocumentsRepository:
 
     async def mark_destroyed(self, document_id: str, *, at: datetime) -> DocumentRecord:
         """R6: the record stays, marked destroyed; the caller appends ``DocumentDestroyed``."""
-        await self.conn.execute(documents.update()
-                                .where(documents.c.document_id == document_id)
-                                .values(status="destroyed", updated_at=at))
-        record = await self.get(document_id)
-        if record is None:
-            raise NotFound(f"no document {document_id}", code="unknown_document")
-        return record
+        return await self._mark(document_id, "destroyed", at=at)
 
     async def mark_transferred(self, document_id: str, *, at: datetime) -> DocumentRecord:
         """The record stays, marked transferred out (移出); the caller appends
         ``DocumentTransferred``."""
+        return await self._mark(document_id, "transferred", at=at)
+
+    async def _mark(self, document_id: str, status: DocumentStatus, *, at: datetime
+                    ) -> DocumentRecord:
         await self.conn.execute(documents.update()
                                 .where(documents.c.document_id == document_id)
-                                .values(status="transferred", updated_at=at))
+                                .values(status=status, updated_at=at))
         record = await self.get(document_id)
         if record is None:
             raise NotFound(f"no document {document_id}", code="unknown_document")

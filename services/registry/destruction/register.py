@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
-from fpdf.fonts import FontFace
-
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.spreadsheet import csv_bytes
 from services.registry.destruction.models import Destruction, RegisterItem
-from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document
+from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, items_table
 from services.registry.printing import day as _day
 
 STATUS_NAMES = {
@@ -61,7 +57,8 @@ def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
     for line in _heading(register):
         document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
     document.ln(2)
-    _items_table(document, register)
+    items_table(document, PDF_COLUMNS, (_pdf_cells(_row(register, item))
+                                        for item in register.items))
     document.ln(4)
     document.set_font(FONT, size=10)
     for witness in register.witnesses:
@@ -83,18 +80,6 @@ def _heading(register: Destruction) -> list[str]:
     ]
 
 
-def _items_table(document: FPDF, register: Destruction) -> None:
-    with document.table(col_widths=tuple(width for _, width in PDF_COLUMNS),
-                        cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
-                        line_height=5, text_align="LEFT",
-                        headings_style=FontFace(emphasis=None), markdown=False) as table:
-        heading = table.row()
-        for name, _ in PDF_COLUMNS:
-            heading.cell(name)
-        for item in register.items:
-            values = _row(register, item)
-            cells = [values[0], values[1], values[2], values[3], values[4], values[5],
-                     values[6], values[8], values[9], values[10]]
-            row = table.row()
-            for value in cells:
-                row.cell(value)
+def _pdf_cells(values: list[str]) -> list[str]:
+    """The CSV row's cells the PDF prints (not the due date, witnesses and id)."""
+    return [*values[:7], *values[8:11]]

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
-from fpdf.fonts import FontFace
-
 from services.common.models import CATEGORY_NAMES
 from services.common.spreadsheet import csv_bytes
 from services.registry.handovers.models import Handover, HandoverItem, Side
-from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, day
+from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, day, items_table
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
 STATUS_NAMES = {"awaiting_signatures": "待双方签字", "completed": "已完成"}
@@ -53,7 +49,7 @@ def pdf(handover: Handover, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
         for line in _heading(handover):
             document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
         document.ln(2)
-        _items_table(document, handover)
+        items_table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
         document.set_font(FONT, size=10)
         for line in _signature_lines(handover):
@@ -85,17 +81,3 @@ def _signature_lines(handover: Handover) -> list[str]:
                 else "签字：________________    日期：____________")
         lines.append(f"{SIDE_NAMES[side]}：{username}    {mark}")
     return lines
-
-
-def _items_table(document: FPDF, handover: Handover) -> None:
-    with document.table(col_widths=tuple(width for _, width in COLUMNS),
-                        cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
-                        line_height=5, text_align="LEFT",
-                        headings_style=FontFace(emphasis=None), markdown=False) as table:
-        heading = table.row()
-        for name, _ in COLUMNS:
-            heading.cell(name)
-        for item in handover.items:
-            row = table.row()
-            for value in _cells(item):
-                row.cell(value)
