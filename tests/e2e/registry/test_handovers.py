@@ -151,15 +151,34 @@ def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive
     assert status == 403
 
 
-def _archive(archive: Archive, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``archive`` as wang, the archivist, against the server."""
+def _archive(archive: Archive, *args: str, cwd: Path, user: str = "wang",
+             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``archive`` as ``user`` (default wang, the archivist) against the server."""
     environment = clean_environment()
     environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
     return subprocess.run([sys.executable, "-m", "services.cli", *args,
                            "--server", archive.server.url,
-                           "--token", archive.server.tokens["wang"]],
+                           "--token", archive.server.tokens[user]],
                           cwd=cwd, env=environment, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          input=stdin, timeout=300, check=False)
+
+
+def test_archive_handover_draws_up_signs_and_prints(archive: Archive, tmp_path: Path
+                                                    ) -> None:
+    document = archive.file(household="A-1305", title="联络资料")
+    run = _archive(archive, "handover", "create", "--centre", CENTRE, "--from", "chen",
+                   "--to", "sun", "--household", "A-1305", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    handover_id = run.stdout.split()[1].rstrip(":")
+    for user in ("chen", "sun"):
+        run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
+                       cwd=tmp_path, user=user, stdin=PASSWORD + "\n")
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert "completed" in run.stdout
+    run = _archive(archive, "handover", "print", handover_id, "--out",
+                   str(tmp_path / "list.csv"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert document["archive_no"] in (tmp_path / "list.csv").read_text(encoding="utf-8-sig")
 
 
 def _found(archive: Archive, household: str) -> int:
