@@ -38,6 +38,7 @@ def _register() -> None:
         backup,
         derive,
         fixity,
+        handover,
         ingest,
         loans,
         reindex,
@@ -46,6 +47,7 @@ def _register() -> None:
         serve,
         stats,
         sweep,
+        transfer,
         worker,
     )
 
@@ -66,6 +68,8 @@ def _register() -> None:
     main.add_command(stats.stats)
     main.add_command(backup.backup)
     main.add_command(backup.restore)
+    main.add_command(transfer.transfer)
+    main.add_command(handover.handover)
 
 
 _register()

@@ -20,8 +20,8 @@ from services.cli.client import Api, api_options
 from services.common.models import CATEGORIES, CATEGORY_NAMES
 from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
 
-NOT_RECORDED = ("transferred out (移出) and organised (整理) are not recorded by the archive, "
-                "so they are not counted")
+NOT_RECORDED = ("organised (整理) is not recorded by the archive, "
+                "so it is not counted")
 
 
 @click.command()
@@ -56,12 +56,17 @@ def summary_table(report: dict[str, Any]) -> Table:
     rows = (
         ("received (接收)", report["received"]["total"], "documents registered in the year"),
         ("held (馆藏)", report["holdings"]["total"],
-         "documents registered and not destroyed"),
+         "documents registered and neither destroyed nor transferred out"),
+        ("handed over (移交接收)", report["handed_over"]["handovers"],
+         f"handovers from service centres signed by both sides, of "
+         f"{report['handed_over']['documents']} document(s)"),
         ("appraised (鉴定)", appraised["total"],
          f"documents: kept {appraised['kept']} (of which to reappraise next year "
          f"{appraised['reappraise']}), for destruction {appraised['for_destruction']}"),
         ("destroyed (销毁)", report["destroyed"]["total"],
          "documents marked 已销毁 in destruction registers"),
+        ("transferred out (移出)", report["transferred_out"]["total"],
+         "documents transferred out of the archive"),
         ("borrowed (借阅)", borrowed["loans"],
          f"loans issued, of {borrowed['documents']} document(s): paper {paper['loans']} "
          f"({paper['documents']} document(s)), digital {digital['loans']} "

@@ -4,6 +4,8 @@ catalogue, loans, retention and the audit log.
 Its features, each imported only by those above it (checked by ``lint-imports``):
 
     statistics   O2           yearly statistics, counted from the features below
+    transfers    O2           transfers out (移出): documents leave, records stay
+    handovers    O1           handovers (移交) signed by both sides, transfer lists
     destruction  R5–R7        destruction registers, two witnesses, durable execution
     sweeps       R2–R5        retention sweeps, appraisal, the director's approval
     holds        R7           legal holds
@@ -37,6 +39,8 @@ copying any other:
 
 A feature without tables of its own (statistics, fixity, circulation) reads the others'
 through ``tx``. A further module is named for the one thing it does beside those roles
-(``destruction/executor.py``, ``journal/anchors.py``, ``lending/steps.py``). Inside a
+(``destruction/executor.py``, ``journal/anchors.py``, ``lending/steps.py``); what two
+features share sits beside ``store`` (``seal.py`` for signatures by re-entered password,
+``printing.py`` for printed lists). Inside a
 feature, imports go one way: api → service → repository → rules → models → tables.
 """

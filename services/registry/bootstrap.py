@@ -37,10 +37,11 @@ from services.registry.corrections.api import CorrectionsController
 from services.registry.corrections.service import CorrectionsService
 from services.registry.destruction.api import DestructionsController, TombstonesController
 from services.registry.destruction.service import DestructionService
-from services.registry.destruction.signatures import WitnessSeal
 from services.registry.fixity.api import FixityController
 from services.registry.fixity.service import FixityService
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
+from services.registry.handovers.api import HandoversController
+from services.registry.handovers.service import HandoverService
 from services.registry.holds.api import HoldsController
 from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
@@ -64,11 +65,14 @@ from services.registry.lending.service import LendingService
 from services.registry.metrics import RegistrySampler
 from services.registry.schedule.api import ScheduleController
 from services.registry.schedule.service import ScheduleService
+from services.registry.seal import WitnessSeal
 from services.registry.statistics.api import StatisticsController
 from services.registry.statistics.service import StatisticsService
 from services.registry.store import RegistryStore
 from services.registry.sweeps.api import SweepsController
 from services.registry.sweeps.service import SweepsService
+from services.registry.transfers.api import TransfersController
+from services.registry.transfers.service import TransferService
 
 CONTROLLERS = (
     AuthController, UsersController, HouseholdsController, ScheduleController,
@@ -76,6 +80,7 @@ CONTROLLERS = (
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
+    HandoversController, TransfersController,
 )
 DEFAULTS = Settings()
 
@@ -119,6 +124,9 @@ class RegistryServices:
         self.destructions = DestructionService(self.store, clock, self.journal,
                                                passwords=self.accounts, seal=seal)
         self.statistics = StatisticsService(self.store, clock)
+        self.handovers = HandoverService(self.store, clock, self.journal,
+                                         passwords=self.accounts, seal=seal)
+        self.transfers = TransferService(self.store, clock, self.journal)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
                                        self.circulation.escalate_due)
         self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
@@ -156,7 +164,8 @@ class RegistryServices:
             "schedule": self.schedule, "journal": self.journal, "lending": self.lending,
             "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
             "sweeps": self.sweeps, "destructions": self.destructions,
-            "statistics": self.statistics,
+            "statistics": self.statistics, "handovers": self.handovers,
+            "transfers": self.transfers,
         }
         return {name: _provide(value) for name, value in provided.items()}
 

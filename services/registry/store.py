@@ -29,6 +29,7 @@ from services.registry.accounts.repository import AccountsRepository
 from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.corrections.repository import CorrectionsRepository
 from services.registry.destruction.repository import RegistersRepository
+from services.registry.handovers.repository import HandoversRepository
 from services.registry.holds.repository import HoldsRepository
 from services.registry.households.repository import HouseholdsRepository
 from services.registry.journal.repository import JournalRepository
@@ -37,6 +38,7 @@ from services.registry.lending.repository import LoansRepository
 from services.registry.schedule.repository import ScheduleRepository
 from services.registry.statistics.repository import StatisticsRepository
 from services.registry.sweeps.repository import SweepsRepository
+from services.registry.transfers.repository import TransfersRepository
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Tx:
     sweeps: SweepsRepository
     registers: RegistersRepository
     statistics: StatisticsRepository
+    handovers: HandoversRepository
+    transfers: TransfersRepository
     journal: JournalRepository
 
     @classmethod
@@ -64,6 +68,7 @@ class Tx:
             corrections=CorrectionsRepository(conn), loans=LoansRepository(conn),
             holds=HoldsRepository(conn), sweeps=SweepsRepository(conn),
             registers=RegistersRepository(conn), statistics=StatisticsRepository(conn),
+            handovers=HandoversRepository(conn), transfers=TransfersRepository(conn),
             journal=JournalRepository(conn, key),
         )
 

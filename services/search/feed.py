@@ -26,6 +26,7 @@ from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentDestroyed,
     DocumentFiled,
+    DocumentTransferred,
     FeedDocument,
     FeedPage,
     SecurityChanged,
@@ -79,12 +80,13 @@ def plan(changes: Sequence[Change]) -> Batch:
     batch = Batch()
     for change in changes:
         match change.event:
-            case DocumentDestroyed(document=document):
+            case DocumentDestroyed(document=document) \
+                    | DocumentTransferred(document=document):
                 batch.upserts.pop(document.document_id, None)
                 batch.deletions[document.document_id] = change.seq
             case DocumentFiled(document=document) | DocumentCorrected(document=document) \
                     | SecurityChanged(document=document) | TextRevised(document=document):
-                if document.status == "destroyed":
+                if document.status != "active":  # destroyed, or transferred out
                     batch.upserts.pop(document.document_id, None)
                     batch.deletions[document.document_id] = change.seq
                 else:

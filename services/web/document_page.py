@@ -77,7 +77,7 @@ ACTION_NAMES = {
     "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
-    "destruction_withheld": "暂缓销毁", "destroyed": "销毁",
+    "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
 }
 """O4: the audit actions about a document by the names staff use (refusals carry the
 action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not

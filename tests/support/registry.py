@@ -18,7 +18,7 @@ from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
-from services.registry.destruction.signatures import WitnessSeal
+from services.registry.seal import WitnessSeal
 
 People = Mapping[str, tuple[tuple[str, ...], str, str | None]]
 """username → (roles, clearance, department)."""

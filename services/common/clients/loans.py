@@ -120,6 +120,11 @@ class BorrowedView(msgspec.Struct, kw_only=True):
     documents: int
 
 
+class HandedOverView(msgspec.Struct, kw_only=True):
+    handovers: int
+    documents: int
+
+
 class MonthView(msgspec.Struct, kw_only=True):
     month: int
     received: int
@@ -137,6 +142,8 @@ class YearReport(msgspec.Struct, kw_only=True):
     holdings: CategoryCountsView
     destroyed: CategoryCountsView
     borrowed: BorrowedView
+    transferred_out: CategoryCountsView
+    handed_over: HandedOverView
     returned: int
     overdue: int
     months: list[MonthView]

@@ -29,7 +29,9 @@ from services.common.models import (
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-DocumentStatus = Literal["active", "destroyed"]
+DocumentStatus = Literal["active", "destroyed", "transferred"]
+"""``transferred``: sent out of the archive (移出); its record and audit stay, its
+original is kept until a destruction, and it leaves the active archive's search."""
 
 
 class PaperLocation(Struct):
@@ -290,6 +292,15 @@ class DocumentDestroyed(Struct, tag="document_destroyed", tag_field="kind"):
     destroyed_at: datetime
 
 
+class DocumentTransferred(Struct, tag="document_transferred", tag_field="kind"):
+    """Transferred out of the archive (移出): search drops it; the original is kept."""
+
+    document: FeedDocument
+    transfer_id: str
+    recipient: str
+    transferred_at: datetime
+
+
 TextEngine = Literal["ppocr", "tesseract"]
 
 
@@ -331,7 +342,7 @@ class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
 
 ChangeEvent = (
     DocumentFiled | DocumentCorrected | SecurityChanged | HouseholdChanged | ScheduleChanged
-    | DocumentDestroyed | LoanChanged | TextRevised
+    | DocumentDestroyed | DocumentTransferred | LoanChanged | TextRevised
 )
 """Every event the registry appends; consumers ``match`` on it and skip what they ignore."""
 

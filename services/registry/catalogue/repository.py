@@ -10,7 +10,7 @@ who, when, why and the approver (D6).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.contracts.registry import AccessFilter, DocumentRecord, FixityEntry
+from services.common.contracts.registry import (
+    AccessFilter,
+    DocumentRecord,
+    DocumentStatus,
+    FixityEntry,
+)
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
@@ -171,13 +176,33 @@ class DocumentsRepository:
 
     async def mark_destroyed(self, document_id: str, *, at: datetime) -> DocumentRecord:
         """R6: the record stays, marked destroyed; the caller appends ``DocumentDestroyed``."""
+        return await self._mark(document_id, "destroyed", at=at)
+
+    async def mark_transferred(self, document_id: str, *, at: datetime) -> DocumentRecord:
+        """The record stays, marked transferred out (移出); the caller appends
+        ``DocumentTransferred``."""
+        return await self._mark(document_id, "transferred", at=at)
+
+    async def _mark(self, document_id: str, status: DocumentStatus, *, at: datetime
+                    ) -> DocumentRecord:
         await self.conn.execute(documents.update()
                                 .where(documents.c.document_id == document_id)
-                                .values(status="destroyed", updated_at=at))
+                                .values(status=status, updated_at=at))
         record = await self.get(document_id)
         if record is None:
             raise NotFound(f"no document {document_id}", code="unknown_document")
         return record
+
+    async def of_households(self, households: Collection[str]) -> list[DocumentRecord]:
+        """Every record of ``households`` (any status), each household's newest first
+        (D4), households in the order given."""
+        found: list[DocumentRecord] = []
+        for household in dict.fromkeys(households):
+            rows = (await self.conn.execute(
+                sa.select(documents).where(documents.c.household == household)
+                .order_by(*NEWEST_FIRST))).mappings()
+            found.extend(record_of(row) for row in rows)
+        return found
 
     async def archive_numbers(self) -> AsyncIterator[str]:
         """Every record's archive number, destroyed ones included, streamed in batches."""

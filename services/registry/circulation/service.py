@@ -222,6 +222,10 @@ async def _check_not_destroyed(tx: Tx, document_ids: list[str]) -> None:
             raise Conflict(f"{record.archive_no} was destroyed after the loan was approved; "
                            "this loan cannot be issued: ask again without it",
                            code="document_destroyed")
+        if record is not None and record.status == "transferred":  # the paper went away
+            raise Conflict(f"{record.archive_no} was transferred out after the loan was "
+                           "approved; this loan cannot be issued: ask again without it",
+                           code="already_transferred")
 
 
 async def _check_copy(tx: Tx, loan: LoanRow, copy: CopyRequest) -> None:

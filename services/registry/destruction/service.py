@@ -41,9 +41,9 @@ from services.registry.destruction.models import (
 )
 from services.registry.destruction.repository import StoredSignature
 from services.registry.destruction.rules import still_due, witnesses_missing
-from services.registry.destruction.signatures import WitnessSeal
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
+from services.registry.seal import WitnessSeal
 from services.registry.store import RegistryStore, Tx
 
 HIDDEN = ""

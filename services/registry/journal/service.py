@@ -27,6 +27,7 @@ from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentDestroyed,
     DocumentFiled,
+    DocumentTransferred,
     FeedPage,
     HouseholdChanged,
     LoanChanged,
@@ -209,7 +210,7 @@ class JournalService:
 def _named(change: Change) -> list[str]:
     match change.event:
         case (DocumentFiled() | DocumentCorrected() | SecurityChanged() | DocumentDestroyed()
-              | TextRevised()):
+              | DocumentTransferred() | TextRevised()):
             return [change.event.document.document_id]
         case LoanChanged():
             return list(change.event.documents)

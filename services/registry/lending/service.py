@@ -223,6 +223,9 @@ async def _documents(tx: Tx, document_ids: list[str], principal: Principal,
         if record.status == "destroyed":
             raise NotFound(f"document {record.archive_no} was destroyed; only its record "
                            "remains", code="document_destroyed")
+        if record.status == "transferred":
+            raise Conflict(f"document {record.archive_no} was transferred out of the "
+                           "archive (移出); it is no longer lent", code="already_transferred")
         records.append(record)
     return records, None
 

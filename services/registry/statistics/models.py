@@ -44,6 +44,15 @@ class Borrowed(Struct):
     digital: LoansOfKind
 
 
+class HandedOver(Struct):
+    """Handovers (移交, O1) from service centres completed (both sides signed) in the
+    year, and the documents their transfer lists hold. The documents are already in
+    ``received`` when they were registered: a handover moves the paper, not the count."""
+
+    handovers: int
+    documents: int
+
+
 class MonthCounts(Struct):
     """One month of the year (1-12, UTC): documents registered and destroyed in it, and
     loans handed over in it (the monthly series of the yearly report's charts)."""
@@ -61,11 +70,13 @@ class YearStatistics(Struct):
     ``received``: documents registered in the year (by ``registered_at``, when the
     registry took them in, not the ``filed_at`` on the paper, which for a digitised
     cabinet may be years before); ``holdings``: documents registered by ``as_of`` and
-    not destroyed by then; ``destroyed``: documents the destruction registers (销毁清册)
-    mark destroyed in the year; ``returned``: loans returned in the year; ``overdue``:
-    loans out and past their due date at ``as_of`` (B4; a loan renewed since counts
-    with its renewed due date). Transfers out (移出) and organising (整理) are not
-    recorded by the registry, so they are not here.
+    neither destroyed nor transferred out by then; ``destroyed``: documents the
+    destruction registers (销毁清册) mark destroyed in the year; ``transferred_out``:
+    documents transferred out of the archive (移出) in the year; ``handed_over``:
+    handovers received from service centres (接收, O1); ``returned``: loans returned in
+    the year; ``overdue``: loans out and past their due date at ``as_of`` (B4; a loan
+    renewed since counts with its renewed due date). Organising (整理) is not recorded
+    by the registry, so it is not here.
     """
 
     year: int
@@ -77,6 +88,8 @@ class YearStatistics(Struct):
     appraised: Appraised
     destroyed: CategoryCounts
     borrowed: Borrowed
+    transferred_out: CategoryCounts
+    handed_over: HandedOver
     returned: int
     overdue: int
     months: list[MonthCounts]

@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.catalogue.tables import documents
 from services.registry.destruction.tables import destruction_items
+from services.registry.handovers.tables import handover_items, handovers
 from services.registry.lending.repository import overdue_at
 from services.registry.lending.tables import loan_documents, loans
 from services.registry.sweeps.tables import retention_sweeps, sweep_items
+from services.registry.transfers.tables import transfer_items, transfers
 
 
 class StatisticsRepository:
@@ -35,15 +37,37 @@ class StatisticsRepository:
             .group_by(documents.c.category))
 
     async def held(self, at: datetime) -> dict[str, int]:
-        """Documents registered by ``at`` and not destroyed by then, per category."""
+        """Documents registered by ``at`` and neither destroyed nor transferred out by
+        then, per category."""
         destroyed = sa.exists().where(
             destruction_items.c.document_id == documents.c.document_id,
             destruction_items.c.state == "destroyed",
             destruction_items.c.destroyed_at <= at)
+        transferred = sa.exists().where(
+            transfer_items.c.document_id == documents.c.document_id,
+            transfers.c.transfer_id == transfer_items.c.transfer_id,
+            transfers.c.transferred_at <= at)
         return await self._per_key(
             sa.select(documents.c.category, sa.func.count())
-            .where(documents.c.registered_at <= at, ~destroyed)
+            .where(documents.c.registered_at <= at, ~destroyed, ~transferred)
             .group_by(documents.c.category))
+
+    async def transferred(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Documents transferred out (移出) in the period, per category."""
+        return await self._per_key(
+            sa.select(transfer_items.c.category, sa.func.count())
+            .join(transfers, transfers.c.transfer_id == transfer_items.c.transfer_id)
+            .where(transfers.c.transferred_at.between(since, until))
+            .group_by(transfer_items.c.category))
+
+    async def handed_over(self, since: datetime, until: datetime) -> tuple[int, int]:
+        """Handovers (移交) completed in the period, and the documents they listed."""
+        row = (await self.conn.execute(
+            sa.select(sa.func.count(sa.distinct(handovers.c.handover_id)),
+                      sa.func.count(handover_items.c.document_id))
+            .join(handover_items, handover_items.c.handover_id == handovers.c.handover_id)
+            .where(handovers.c.completed_at.between(since, until)))).one()
+        return int(row[0]), int(row[1])
 
     async def appraisal_outcomes(self, since: datetime, until: datetime) -> dict[str, int]:
         """Items of the sweeps the director approved in the period, per agreed outcome
@@ -92,9 +116,10 @@ class StatisticsRepository:
         since = starts[0]
 
         def month_of(column: Any) -> Any:
-            return sa.case(*[(column < start, number)
-                             for number, start in enumerate(starts[1:], start=1)],
-                           else_=len(starts))
+            whens = [(column < start, number)
+                     for number, start in enumerate(starts[1:], start=1)]
+            # In January there is no boundary: a CASE without WHEN is a syntax error.
+            return sa.case(*whens, else_=len(starts)) if whens else sa.literal(1)
 
         def counted(column: Any, table: Any, *conditions: Any) -> sa.Select[Any]:
             bucket = month_of(column).label("month")

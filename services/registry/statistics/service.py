@@ -18,6 +18,7 @@ from services.registry.statistics.models import (
     Appraised,
     Borrowed,
     CategoryCounts,
+    HandedOver,
     LoansOfKind,
     MonthCounts,
     YearStatistics,
@@ -65,6 +66,8 @@ class StatisticsService:
             held = await counts.held(as_of)
             outcomes = await counts.appraisal_outcomes(since, as_of)
             destroyed = await counts.destroyed(since, as_of)
+            transferred = await counts.transferred(since, as_of)
+            handovers, handed_documents = await counts.handed_over(since, as_of)
             issued = await counts.issued(since, as_of)
             returned = await counts.returned(since, as_of)
             overdue = await counts.overdue(as_of)
@@ -74,7 +77,9 @@ class StatisticsService:
             year=period.year, as_of=as_of, so_far=period.so_far,
             received=_by_category(received), holdings=_by_category(held),
             appraised=_appraised(outcomes), destroyed=_by_category(destroyed),
-            borrowed=_borrowed(issued), returned=returned, overdue=overdue,
+            borrowed=_borrowed(issued), transferred_out=_by_category(transferred),
+            handed_over=HandedOver(handovers=handovers, documents=handed_documents),
+            returned=returned, overdue=overdue,
             months=[MonthCounts(month=number, received=monthly["received"].get(number, 0),
                                 destroyed=monthly["destroyed"].get(number, 0),
                                 loans=monthly["loans"].get(number, 0))

@@ -41,8 +41,8 @@ from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
-from services.registry.destruction.signatures import WitnessSeal
 from services.registry.journal.rules import AuditKey
+from services.registry.seal import WitnessSeal
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
 from tests.support.processes import clean_environment

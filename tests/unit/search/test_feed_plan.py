@@ -11,6 +11,7 @@ from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentDestroyed,
     DocumentFiled,
+    DocumentTransferred,
     FeedDocument,
     HouseholdChanged,
     SecurityChanged,
@@ -60,6 +61,16 @@ def test_destroyed_in_the_same_page_is_only_deleted() -> None:
                          DocumentDestroyed(document=document(status="destroyed"),
                                            destroyed_at=AT)))
     assert (batch.upserts, batch.deletions) == ({}, {"d1": 2})
+
+
+def test_transferred_out_is_deleted_and_a_later_correction_does_not_bring_it_back(
+        ) -> None:
+    sent = document(status="transferred")
+    batch = plan(changes(DocumentFiled(document=document()),
+                         DocumentTransferred(document=sent, transfer_id="t1",
+                                             recipient="新物业公司", transferred_at=AT),
+                         DocumentCorrected(document=sent, fields=["location"])))
+    assert (batch.upserts, batch.deletions) == ({}, {"d1": 3})
 
 
 def test_household_changes_write_nothing() -> None:

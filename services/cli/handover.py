@@ -1,0 +1,81 @@
+"""``archive handover``: a handover (移交, O1) from a service centre to the archive, from
+the terminal: draw one up, sign it (each side as themselves, re-entering their password),
+print its transfer list (移交清单) as PDF (two copies) or CSV."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from services.cli.client import Api, api_options
+
+
+@click.group()
+def handover() -> None:
+    """Handovers from service centres to the archive (移交)."""
+
+
+@handover.command()
+@click.option("--centre", required=True, help="The service centre handing over.")
+@click.option("--from", "handed_over_by", required=True,
+              help="Username of the person handing over.")
+@click.option("--to", "received_by", required=True,
+              help="Username of the archivist receiving.")
+@click.option("--household", "households", multiple=True,
+              help="Hand over this household's file; repeat for several.")
+@click.option("--document", "documents", multiple=True,
+              help="Hand over this document (its id); repeat for several.")
+@click.option("--location", nargs=4, default=None,
+              metavar="BUILDING ROOM CABINET BOX",
+              help="Where the archive keeps the paper once both have signed.")
+@api_options
+def create(api: Api, centre: str, handed_over_by: str, received_by: str,
+           households: tuple[str, ...], documents: tuple[str, ...],
+           location: tuple[str, str, str, str] | None) -> None:
+    """Draw up a handover; it waits for both sides' signatures."""
+    if not households and not documents:
+        raise click.UsageError("name at least one --household or --document")
+    body: dict[str, Any] = {"service_centre": centre, "handed_over_by": handed_over_by,
+                            "received_by": received_by}
+    if households:
+        body["households"] = list(households)
+    if documents:
+        body["documents"] = list(documents)
+    if location:
+        body["location"] = dict(zip(("building", "room", "cabinet", "box"), location,
+                                    strict=True))
+    created = api.json("POST", "/registry/handovers", json=body)
+    click.echo(f"handover {created['handover_id']}: {len(created['items'])} document(s), "
+               f"awaiting the signatures of {handed_over_by} and {received_by}")
+
+
+@handover.command()
+@click.argument("handover_id")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@api_options
+def sign(api: Api, handover_id: str, password_stdin: bool) -> None:
+    """Sign a handover as yourself (your token), re-entering your password."""
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else click.prompt("Password", hide_input=True))
+    signed = api.json("POST", f"/registry/handovers/{handover_id}/sign",
+                      json={"password": password})
+    click.echo(f"signed; the handover is {signed['status']}")
+
+
+@handover.command(name="print")
+@click.argument("handover_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .pdf (two copies) or .csv.")
+@api_options
+def print_list(api: Api, handover_id: str, out: Path) -> None:
+    """Write the transfer list (移交清单) as PDF or CSV."""
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "csv"):
+        raise click.UsageError("--out must end in .pdf or .csv")
+    content = api.request("GET", f"/registry/handovers/{handover_id}/transfer-list.{kind}"
+                          ).content
+    out.write_bytes(content)
+    click.echo(f"transfer list written to {out}")

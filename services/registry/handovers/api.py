@@ -1,0 +1,78 @@
+"""Handover routes (移交, O1): draw one up, each side signs, read, print."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
+from services.registry.guards import allow
+from services.registry.handovers.models import (
+    Handover,
+    HandoverRequest,
+    HandoverSignature,
+    HandoverSummary,
+)
+from services.registry.handovers.rules import CREATOR_ROLES, READER_ROLES
+from services.registry.handovers.service import HandoverService
+
+
+class HandoversController(Controller):
+    path = "/handovers"
+    tags = ("operations",)
+
+    @post("/", operation_id="createHandover", guards=[allow(*CREATOR_ROLES)])
+    async def create(self, data: JSONBody[HandoverRequest], request: Request[Any, Any, Any],
+                     handovers: NamedDependency[HandoverService]) -> Response[Handover]:
+        """A handover (移交) from a service centre to the archive, awaiting both sides'
+        signatures."""
+        created = await handovers.create(principal_of(request), data)
+        return Response(created, status_code=HTTP_201_CREATED)
+
+    @get("/", operation_id="listHandovers", guards=[allow(*READER_ROLES)])
+    async def list_handovers(self, handovers: NamedDependency[HandoverService],
+                             limit: PageLimit = 100, offset: PageOffset = 0
+                             ) -> list[HandoverSummary]:
+        return await handovers.summaries(limit=limit, offset=offset)
+
+    @get("/{handover_id:str}", operation_id="getHandover")
+    async def get_handover(self, handover_id: FromPath[str], request: Request[Any, Any, Any],
+                           handovers: NamedDependency[HandoverService]) -> Handover:
+        """The handover and its transfer list; an item the caller is not cleared for is
+        a redacted row."""
+        return await handovers.get(principal_of(request), handover_id)
+
+    @post("/{handover_id:str}/sign", operation_id="signHandover", status_code=HTTP_200_OK)
+    async def sign(self, handover_id: FromPath[str], data: JSONBody[HandoverSignature],
+                   request: Request[Any, Any, Any],
+                   handovers: NamedDependency[HandoverService]) -> Handover:
+        """The person handing over or the archivist receiving signs with their own token
+        and re-entered password (O1); both signed: ``completed``."""
+        return await handovers.sign(principal_of(request), handover_id, data)
+
+    @get("/{handover_id:str}/transfer-list.pdf", operation_id="getHandoverTransferListPdf",
+         media_type="application/pdf")
+    async def transfer_list_pdf(self, handover_id: FromPath[str],
+                                request: Request[Any, Any, Any],
+                                handovers: NamedDependency[HandoverService]
+                                ) -> Response[bytes]:
+        """The transfer list (移交清单) in two copies, printable (CJK font embedded)."""
+        content = await handovers.transfer_list_pdf(principal_of(request), handover_id)
+        return Response(content, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="transfer-list-{handover_id}.pdf"'})
+
+    @get("/{handover_id:str}/transfer-list.csv", operation_id="getHandoverTransferListCsv",
+         media_type="text/csv")
+    async def transfer_list_csv(self, handover_id: FromPath[str],
+                                request: Request[Any, Any, Any],
+                                handovers: NamedDependency[HandoverService]
+                                ) -> Response[bytes]:
+        """The transfer list as CSV (formulas neutralised)."""
+        content = await handovers.transfer_list_csv(principal_of(request), handover_id)
+        return Response(content, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="transfer-list-{handover_id}.csv"'})

@@ -1,0 +1,133 @@
+"""Persistence of handovers (移交, O1): items and both sides' signatures, inside a registry
+transaction. Handovers are never deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.contracts.registry import DocumentRecord
+from services.common.db import struct_of
+from services.registry.catalogue.tables import documents
+from services.registry.handovers.models import (
+    Handover,
+    HandoverItem,
+    HandoverRequest,
+    HandoverSummary,
+    Side,
+    Signature,
+)
+from services.registry.handovers.rules import items_digest
+from services.registry.handovers.tables import handover_items, handover_signatures, handovers
+
+
+class StoredSignature(msgspec.Struct, kw_only=True):
+    """A signature row as stored: what ``WitnessSeal.verifies`` checks."""
+
+    username: str
+    signed_at: datetime
+    digest: str
+    signature: str
+
+
+class HandoversRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def insert(self, handover_id: str, request: HandoverRequest,
+                     records: list[DocumentRecord], *, by: str, at: datetime) -> None:
+        await self.conn.execute(handovers.insert().values(
+            handover_id=handover_id, status="awaiting_signatures",
+            service_centre=request.service_centre, handed_over_by=request.handed_over_by,
+            received_by=request.received_by,
+            location=msgspec.to_builtins(request.location) if request.location else None,
+            note=request.note, created_by=by, created_at=at))
+        await self.conn.execute(handover_items.insert(), [
+            {"handover_id": handover_id, "document_id": record.document_id,
+             "position": position, "archive_no": record.archive_no, "title": record.title,
+             "category": record.category, "household": record.household,
+             "filed_at": record.filed_at, "pages": record.pages}
+            for position, record in enumerate(records, start=1)])
+
+    async def header(self, handover_id: str, *, lock: bool = False) -> Handover | None:
+        """The handover with its signatures, without its items; ``lock`` holds its row
+        until the transaction ends."""
+        query = sa.select(handovers).where(handovers.c.handover_id == handover_id)
+        row = (await self.conn.execute(query.with_for_update() if lock else query)
+               ).mappings().first()
+        if row is None:
+            return None
+        values = {str(key): value for key, value in row.items()}
+        values["signatures"] = await self.signatures(handover_id)
+        values["items"] = []
+        return msgspec.convert(values, Handover)
+
+    async def get(self, handover_id: str) -> Handover | None:
+        """The whole handover: header, signatures, items in list order and the digest."""
+        header = await self.header(handover_id)
+        if header is None:
+            return None
+        rows = (await self.conn.execute(
+            sa.select(handover_items).where(handover_items.c.handover_id == handover_id)
+            .order_by(handover_items.c.position))).mappings()
+        items = [msgspec.convert({str(k): v for k, v in row.items() if k != "handover_id"},
+                                 HandoverItem) for row in rows]
+        return msgspec.structs.replace(header, items=items,
+                                       digest=await self.digest(handover_id))
+
+    async def digest(self, handover_id: str) -> str:
+        """The digest of the items as they stand, with the SHA-256 the catalogue holds
+        for each now: what each side signs (O1)."""
+        rows = await self.conn.execute(
+            sa.select(handover_items.c.document_id, documents.c.sha256,
+                      handover_items.c.archive_no)
+            .join(documents, documents.c.document_id == handover_items.c.document_id)
+            .where(handover_items.c.handover_id == handover_id)
+            .order_by(handover_items.c.position))
+        return items_digest(handover_id, ((row.document_id, row.sha256, row.archive_no)
+                                          for row in rows))
+
+    async def signatures(self, handover_id: str) -> list[Signature]:
+        rows = (await self.conn.execute(
+            sa.select(handover_signatures.c.username, handover_signatures.c.side,
+                      handover_signatures.c.signed_at)
+            .where(handover_signatures.c.handover_id == handover_id)
+            .order_by(handover_signatures.c.signed_at))).mappings()
+        return [struct_of(row, Signature) for row in rows]
+
+    async def stored_signatures(self, handover_id: str) -> list[StoredSignature]:
+        rows = (await self.conn.execute(
+            sa.select(handover_signatures.c.username, handover_signatures.c.signed_at,
+                      handover_signatures.c.digest, handover_signatures.c.signature)
+            .where(handover_signatures.c.handover_id == handover_id))).mappings()
+        return [struct_of(row, StoredSignature) for row in rows]
+
+    async def sign(self, handover_id: str, username: str, side: Side, *, at: datetime,
+                   digest: str, signature: str) -> None:
+        """Record one side's signature, replacing an earlier one of theirs."""
+        await self.conn.execute(handover_signatures.delete().where(
+            handover_signatures.c.handover_id == handover_id,
+            handover_signatures.c.username == username))
+        await self.conn.execute(handover_signatures.insert().values(
+            handover_id=handover_id, username=username, side=side, signed_at=at,
+            digest=digest, signature=signature))
+
+    async def complete(self, handover_id: str, *, at: datetime) -> None:
+        await self.conn.execute(handovers.update()
+                                .where(handovers.c.handover_id == handover_id)
+                                .values(status="completed", completed_at=at))
+
+    async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
+        counted = sa.select(sa.func.count()).where(
+            handover_items.c.handover_id == handovers.c.handover_id).scalar_subquery()
+        rows = (await self.conn.execute(
+            sa.select(handovers.c.handover_id, handovers.c.status,
+                      handovers.c.service_centre, handovers.c.handed_over_by,
+                      handovers.c.received_by, handovers.c.created_at,
+                      handovers.c.completed_at, counted.label("items"))
+            .order_by(handovers.c.created_at.desc(), handovers.c.handover_id)
+            .limit(limit).offset(offset))).mappings()
+        return [struct_of(row, HandoverSummary) for row in rows]

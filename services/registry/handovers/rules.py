@@ -1,0 +1,39 @@
+"""The rules of handovers (O1), pure: who draws one up, who signs which side, what the
+signers sign, when it is complete."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import msgspec
+
+from services.registry.handovers.models import Handover, Side
+
+CREATOR_ROLES = ("archivist", "manager", "center_head")
+"""The archive's clerks and the service centre's heads draw up a handover."""
+RECEIVER_ROLE = "archivist"
+"""The archive receives: its archivist signs the receiving side."""
+READER_ROLES = ("archivist", "manager", "center_head", "compliance", "director", "admin")
+
+
+def items_digest(handover_id: str, items: Iterable[tuple[str, str, str]]) -> str:
+    """SHA-256 (hex) of the canonical encoding of the handover's items in order, each
+    (document id, SHA-256, archive number): what both sides sign."""
+    canonical = msgspec.json.encode({"handover_id": handover_id,
+                                     "items": [list(item) for item in items]})
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def side_of(handover: Handover, username: str) -> Side | None:
+    """Which side ``username`` signs, if any (O1: only the two people named sign)."""
+    if username == handover.handed_over_by:
+        return "handing"
+    if username == handover.received_by:
+        return "receiving"
+    return None
+
+
+def complete(sides: Iterable[Side]) -> bool:
+    """O1: signed by both sides."""
+    return {"handing", "receiving"} <= set(sides)

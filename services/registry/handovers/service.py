@@ -1,0 +1,244 @@
+"""Handovers (移交, O1): every half year a service centre hands files to the company
+archive with a transfer list (移交清单) signed by both sides.
+
+A handover lists the documents of the households named and/or the documents named (each
+once, active ones only: 409 ``document_destroyed``, ``already_transferred``). The person
+who hands over (``handed_over_by``, the service centre's) and the archivist who receives
+(``received_by``) each sign in their own session by re-entering their password, as the
+destruction witnesses do (``services.registry.seal``); only those two sign (403
+``not_a_signer``), a wrong password is 403 ``wrong_password``. Each signs the items'
+digest as they stand. Once both have signed the handover is ``completed`` and, if it
+names the archive's ``location``, each document's paper location becomes it (D7) as a
+new version of its record (D6). Creation and each signature are audited (O4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.contracts.registry import (
+    DocumentCorrected,
+    DocumentRecord,
+    PaperLocation,
+    feed_document,
+)
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from services.registry.access import visible_to
+from services.registry.destruction.service import PasswordChecker
+from services.registry.handovers import transfer_list
+from services.registry.handovers.models import (
+    Handover,
+    HandoverItem,
+    HandoverRequest,
+    HandoverSignature,
+    HandoverSummary,
+)
+from services.registry.handovers.rules import READER_ROLES, RECEIVER_ROLE, complete, side_of
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.seal import WitnessSeal
+from services.registry.store import RegistryStore, Tx
+
+MAX_PAGE = 500
+
+
+class HandoverService:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService, *,
+                 passwords: PasswordChecker, seal: WitnessSeal) -> None:
+        self.store = store
+        self.clock = clock
+        self.journal = journal
+        self.passwords = passwords
+        self.seal = seal
+
+    async def create(self, principal: Principal, request: HandoverRequest) -> Handover:
+        """A handover awaiting both sides' signatures."""
+        now = self.clock.now()
+        handover_id = str(uuid.uuid4())
+        async with self.store.transaction() as tx:
+            await _check_people(tx, request)
+            records = await _documents(tx, principal, request)
+            await tx.handovers.insert(handover_id, request, records, by=principal.username,
+                                      at=now)
+            await tx.journal.audit(AuditEntry(
+                action="handover_created", username=principal.username,
+                detail={"handover_id": handover_id, "items": len(records),
+                        "service_centre": request.service_centre,
+                        "handed_over_by": request.handed_over_by,
+                        "received_by": request.received_by}), at=now)
+            return await self._shown(tx, principal, handover_id)
+
+    async def sign(self, principal: Principal, handover_id: str,
+                   signature: HandoverSignature) -> Handover:
+        """O1: one side signs the items' digest with their own token and password."""
+        try:
+            await self.passwords.check_password(principal.username, signature.password)
+        except Unauthorized:
+            await self.journal.refuse(principal, "sign_handover", Forbidden(
+                "that is not your password: each side signs with their own",
+                code="wrong_password"))
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            current = await tx.handovers.header(handover_id, lock=True)
+            if current is None:
+                raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            side = side_of(current, principal.username)
+            if side is None:
+                raise Forbidden("only the person handing over and the archivist receiving "
+                                "sign a handover (O1)", code="not_a_signer")
+            if current.status != "awaiting_signatures":
+                raise Conflict(f"the handover is {current.status}", code="invalid_transition")
+            digest = await tx.handovers.digest(handover_id)
+            if signature.digest is not None and signature.digest != digest:
+                raise Conflict("the handover's items changed since you checked them; check "
+                               "them again and sign their new digest",
+                               code="handover_changed", extra={"digest": digest})
+            await tx.handovers.sign(
+                handover_id, principal.username, side, at=now, digest=digest,
+                signature=self.seal.sign(handover_id, principal.username, now, digest))
+            sides = {s.side for s in current.signatures
+                     if s.username != principal.username} | {side}
+            await tx.journal.audit(AuditEntry(
+                action="handover_signed", username=principal.username,
+                detail={"handover_id": handover_id, "side": side, "digest": digest}), at=now)
+            if complete(sides) and await self._all_verify(tx, handover_id, digest):
+                await self._complete(tx, current, principal)
+            return await self._shown(tx, principal, handover_id)
+
+    async def _all_verify(self, tx: Tx, handover_id: str, digest: str) -> bool:
+        return all(stored.digest == digest and self.seal.verifies(
+            handover_id, stored.username, stored.signed_at, digest, stored.signature)
+            for stored in await tx.handovers.stored_signatures(handover_id))
+
+    async def _complete(self, tx: Tx, handover: Handover, principal: Principal) -> None:
+        now = self.clock.now()
+        await tx.handovers.complete(handover.handover_id, at=now)
+        relocated: list[tuple[DocumentRecord, DocumentRecord]] = []
+        if handover.location is not None:
+            found = await tx.handovers.get(handover.handover_id)
+            assert found is not None
+            for item in found.items:
+                record = await tx.documents.get(item.document_id, lock=True)
+                if record is not None and record.location != handover.location:
+                    relocated.append(await _relocate(tx, record, handover, now))
+        # The journal is appended last in the transaction (see services.registry.journal).
+        for _, updated in relocated:
+            await tx.journal.emit(DocumentCorrected(document=feed_document(updated),
+                                                    fields=["location"]), at=now)
+        await tx.journal.audit(AuditEntry(
+            action="handover_completed", username=principal.username,
+            detail={"handover_id": handover.handover_id, "relocated": len(relocated)}),
+            at=now)
+
+    async def get(self, principal: Principal, handover_id: str) -> Handover:
+        """To the archive's readers and the two signers; to others it does not exist."""
+        async with self.store.snapshot() as tx:
+            shown = await self._shown(tx, principal, handover_id)
+        if not principal.has_role(*READER_ROLES) and side_of(shown, principal.username) is None:
+            raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+        return shown
+
+    async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
+        async with self.store.snapshot() as tx:
+            return await tx.handovers.summaries(limit=min(limit, MAX_PAGE), offset=offset)
+
+    async def transfer_list_pdf(self, principal: Principal, handover_id: str) -> bytes:
+        """The transfer list, two copies, printable; rendering runs in a thread."""
+        return await asyncio.to_thread(transfer_list.pdf, await self.get(principal, handover_id))
+
+    async def transfer_list_csv(self, principal: Principal, handover_id: str) -> bytes:
+        return transfer_list.csv(await self.get(principal, handover_id))
+
+    async def _shown(self, tx: Tx, principal: Principal, handover_id: str) -> Handover:
+        """The handover, its items redacted where the reader is not cleared for them."""
+        found = await tx.handovers.get(handover_id)
+        if found is None:
+            raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+        visible = await visible_to(tx.documents, principal,
+                                   (item.document_id for item in found.items))
+        return msgspec.structs.replace(found, items=[
+            item if item.document_id in visible else _redacted(item) for item in found.items])
+
+
+async def _check_people(tx: Tx, request: HandoverRequest) -> None:
+    if request.handed_over_by == request.received_by:
+        raise ValidationFailed("a handover has two sides: the person handing over and the "
+                               "archivist receiving are different people (O1)",
+                               code="same_person")
+    for username in (request.handed_over_by, request.received_by):
+        account = await tx.accounts.get(username)
+        if account is None or not account.user.active:
+            raise ValidationFailed(f"no active user {username!r}", code="unknown_user")
+        if username == request.received_by and RECEIVER_ROLE not in account.user.roles:
+            raise ValidationFailed(f"{username!r} is not an archivist; the archive's "
+                                   "archivist receives a handover", code="receiver_not_archivist")
+
+
+async def _documents(tx: Tx, principal: Principal, request: HandoverRequest
+                     ) -> list[DocumentRecord]:
+    """The documents handed over: the households' files, then the documents named."""
+    if not request.households and not request.documents:
+        raise ValidationFailed("name the households and/or documents handed over",
+                               code="nothing_to_hand_over")
+    for household in request.households or ():
+        if await tx.households.get(household) is None:
+            raise NotFound(f"no household {household}", code="unknown_household")
+    records = {record.document_id: record
+               for record in await tx.documents.of_households(request.households or ())
+               if record.status == "active"}
+    for document_id in request.documents or ():
+        record = await tx.documents.get(document_id)
+        if record is None or not principal.cleared_for(record.security):
+            raise NotFound(f"no document {document_id}", code="unknown_document")
+        refuse_inactive([record])
+        records.setdefault(document_id, record)
+    if not records:
+        raise Conflict("those households have no document in the archive",
+                       code="nothing_to_hand_over")
+    return list(records.values())
+
+
+def refuse_inactive(records: Iterable[DocumentRecord]) -> None:
+    """409 for a document no longer in the archive (destroyed, or transferred out)."""
+    for record in records:
+        if record.status == "destroyed":
+            raise Conflict(f"{record.archive_no} was destroyed", code="document_destroyed",
+                           extra={"document_id": record.document_id})
+        if record.status == "transferred":
+            raise Conflict(f"{record.archive_no} was already transferred out",
+                           code="already_transferred",
+                           extra={"document_id": record.document_id})
+
+
+async def _relocate(tx: Tx, record: DocumentRecord, handover: Handover, now: datetime
+                    ) -> tuple[DocumentRecord, DocumentRecord]:
+    """D7: the paper is now where the archive keeps it, a new version of the record (D6)."""
+    location: PaperLocation | None = handover.location
+    assert location is not None
+    updated = msgspec.structs.replace(record, location=location, version=record.version + 1,
+                                      updated_at=now)
+    await tx.documents.update(updated)
+    await tx.documents.add_version(
+        updated, changes={"location": [msgspec.to_builtins(record.location),
+                                       msgspec.to_builtins(location)]},
+        changed_by=handover.received_by, changed_at=now,
+        reason=f"handover (移交) {handover.handover_id} from {handover.service_centre}")
+    return record, updated
+
+
+def _redacted(item: HandoverItem) -> HandoverItem:
+    return msgspec.structs.replace(item, document_id="", archive_no="", title="",
+                                   household=None, redacted=True)

@@ -1,0 +1,83 @@
+"""The transfer list (移交清单, O1) printed: a PDF in two copies, one kept by each side,
+each with both signature lines; and CSV.
+
+Both are pure functions of a ``Handover``. The PDF is made as
+``services.registry.printing`` says (callers run it in a thread); each copy starts on a
+new page, so a printer run gives two complete lists. The CSV goes through
+``services.common.spreadsheet`` (formulas neutralised, UTF-8 with BOM).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.common.models import CATEGORY_NAMES
+from services.common.spreadsheet import csv_bytes
+from services.registry.handovers.models import Handover, HandoverItem, Side
+from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, day, items_table
+
+COPIES = ("第一联：移交方留存", "第二联：接收方留存")
+STATUS_NAMES = {"awaiting_signatures": "待双方签字", "completed": "已完成"}
+SIDE_NAMES: dict[Side, str] = {"handing": "移交人", "receiving": "接收人"}
+COLUMNS = (("序号", 10), ("档号", 52), ("题名", 58), ("类别", 24), ("户号", 16),
+           ("归档日期", 20), ("页数", 10))
+CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "页数", "document_id")
+
+
+def _cells(item: HandoverItem) -> list[str]:
+    return [str(item.position), item.archive_no, item.title,
+            CATEGORY_NAMES.get(item.category, item.category), item.household or "",
+            day(item.filed_at), str(item.pages)]
+
+
+def csv(handover: Handover) -> bytes:
+    """One line per item."""
+    return csv_bytes(CSV_HEADER, ([*_cells(item), item.document_id]
+                                  for item in handover.items))
+
+
+def pdf(handover: Handover, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
+    """Two copies on A4 portrait pages: heading, the items, both signature lines."""
+    document = cjk_document("portrait", font_path=font_path)
+    for copy in COPIES:
+        document.add_page()
+        document.set_font(FONT, size=16)
+        document.cell(0, 10, "档案移交清单", align="C", new_x="LMARGIN", new_y="NEXT",
+                      markdown=False)
+        document.set_font(FONT, size=9)
+        document.cell(0, 6, copy, align="R", new_x="LMARGIN", new_y="NEXT", markdown=False)
+        for line in _heading(handover):
+            document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
+        document.ln(2)
+        items_table(document, COLUMNS, (_cells(item) for item in handover.items))
+        document.ln(6)
+        document.set_font(FONT, size=10)
+        for line in _signature_lines(handover):
+            document.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
+    return bytes(document.output())
+
+
+def _heading(handover: Handover) -> list[str]:
+    location = handover.location
+    where = (f"{location.building} {location.room} {location.cabinet} {location.box}"
+             if location else "")
+    return [
+        f"清单编号：{handover.handover_id}",
+        f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",
+        f"编制人：{handover.created_by}    编制日期：{day(handover.created_at)}    "
+        f"状态：{STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
+        f"{sum(item.pages for item in handover.items)} 页",
+    ]
+
+
+def _signature_lines(handover: Handover) -> list[str]:
+    signed = {signature.side: signature for signature in handover.signatures}
+    sides: tuple[tuple[Side, str], ...] = (("handing", handover.handed_over_by),
+                                           ("receiving", handover.received_by))
+    lines = []
+    for side, username in sides:
+        signature = signed.get(side)
+        mark = (f"已签字（系统）    日期：{day(signature.signed_at)}" if signature
+                else "签字：________________    日期：____________")
+        lines.append(f"{SIDE_NAMES[side]}：{username}    {mark}")
+    return lines

@@ -1,0 +1,38 @@
+"""Signatures by re-entered password, bound to what was signed: the destruction
+witnesses' (监销人, R6) and both sides of a handover (移交, O1).
+
+A person signs a subject (a destruction register, a handover) as its items stand; the
+subject's feature computes the items' digest, which names the kind of subject and its
+id. The stored signature is an HMAC, under a key the database does not hold, of the
+subject's id, the signer, the signing time and that digest: a row written or edited in
+the database without the key, or any change to the items after signing, no longer
+verifies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+SEAL_CONTEXT = b"archive destruction witness signature v1"
+"""Derives the seal's key from the secret key; unchanged since the first witness signed,
+so their signatures still verify."""
+
+
+class WitnessSeal:
+    """Signs and verifies signatures with a key kept outside the database (derived from
+    the archive's secret key, for this use only)."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._key = hmac.new(secret_key.encode(), SEAL_CONTEXT, hashlib.sha256).digest()
+
+    def sign(self, subject_id: str, username: str, signed_at: datetime, digest: str) -> str:
+        moment = signed_at.astimezone(UTC).isoformat()
+        message = "\n".join((subject_id, username, moment, digest))
+        return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
+
+    def verifies(self, subject_id: str, username: str, signed_at: datetime,
+                 digest: str, signature: str) -> bool:
+        expected = self.sign(subject_id, username, signed_at, digest)
+        return hmac.compare_digest(expected, signature)

@@ -1,0 +1,9 @@
+"""Transfers out (移出): documents sent out of the archive, recorded as ``transferred``;
+the BagIt package is written by ``archive transfer`` (``services.cli.bag``).
+
+    tables.py      transfers and the documents they sent
+    models.py      a transfer as the API shows it
+    repository.py  ``tx.transfers``
+    service.py     ``TransferService``: record, read
+    api.py         the routes
+"""

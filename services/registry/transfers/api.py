@@ -1,0 +1,43 @@
+"""Transfer-out routes (移出): record one, read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
+from services.registry.guards import allow
+from services.registry.handovers.rules import READER_ROLES
+from services.registry.transfers.models import Transfer, TransferRequest, TransferSummary
+from services.registry.transfers.service import TransferService
+
+TRANSFER_ROLE = "archivist"
+
+
+class TransfersController(Controller):
+    path = "/transfers"
+    tags = ("operations",)
+
+    @post("/", operation_id="createTransfer", guards=[allow(TRANSFER_ROLE)])
+    async def create(self, data: JSONBody[TransferRequest], request: Request[Any, Any, Any],
+                     transfers: NamedDependency[TransferService]) -> Response[Transfer]:
+        """Record a transfer out: the documents become ``status: transferred`` and leave
+        search. ``archive transfer`` makes the BagIt package."""
+        created = await transfers.create(principal_of(request), data)
+        return Response(created, status_code=HTTP_201_CREATED)
+
+    @get("/", operation_id="listTransfers", guards=[allow(*READER_ROLES)])
+    async def list_transfers(self, transfers: NamedDependency[TransferService],
+                             limit: PageLimit = 100, offset: PageOffset = 0
+                             ) -> list[TransferSummary]:
+        return await transfers.summaries(limit=limit, offset=offset)
+
+    @get("/{transfer_id:str}", operation_id="getTransfer", guards=[allow(*READER_ROLES)])
+    async def get_transfer(self, transfer_id: FromPath[str], request: Request[Any, Any, Any],
+                           transfers: NamedDependency[TransferService]) -> Transfer:
+        return await transfers.get(principal_of(request), transfer_id)

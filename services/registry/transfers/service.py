@@ -1,0 +1,138 @@
+"""Transfers out of the archive (移出): a household's file or a selection sent to another
+archive, or an owner's file to a new manager.
+
+The domain's rules are silent on who approves a transfer out; the archive department
+keeps the files, so an archivist records it, with the recipient and the reason (audited,
+O4). Only documents in the archive go (409 ``document_destroyed``,
+``already_transferred``); a held document (R7, 409 ``on_hold``) or one out on loan (409
+``on_loan``) stays; one whose original is never downloaded (B2, B8: 403
+``not_downloadable``) cannot be packed, so it is refused before anything is recorded.
+The records stay in the catalogue as ``status: transferred`` with their audit;
+``DocumentTransferred`` in the change feed drops them from search. The originals are
+kept (until a destruction, which appraises them as any other): the paper went away, but
+deleting the digital copy is destruction, and only R2-R6 destroy. The package itself (a
+BagIt bag) is made by ``archive transfer`` from the records this returns, the originals
+and the page texts.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from services.common.auth import Principal
+from services.common.clock import Clock
+from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.registry.access import can, visible_to
+from services.registry.handovers.service import refuse_inactive
+from services.registry.journal.models import AuditEntry
+from services.registry.journal.service import JournalService
+from services.registry.store import RegistryStore, Tx
+from services.registry.transfers.models import Transfer, TransferRequest, TransferSummary
+
+MAX_PAGE = 500
+
+
+class TransferService:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService) -> None:
+        self.store = store
+        self.clock = clock
+        self.journal = journal
+
+    async def create(self, principal: Principal, request: TransferRequest) -> Transfer:
+        """Record the transfer: each document ``transferred``, its event and audit entry,
+        in one transaction."""
+        now = self.clock.now()
+        transfer_id = str(uuid.uuid4())
+        async with self.store.transaction() as tx:
+            chosen = await _chosen(tx, principal, request)
+            await _refuse_kept(tx, chosen)
+            await tx.transfers.insert(transfer_id, chosen, recipient=request.recipient,
+                                      reason=request.reason, by=principal.username, at=now)
+            sent = [await tx.documents.mark_transferred(record.document_id, at=now)
+                    for record in chosen]
+            # The journal is appended last in the transaction (see services.registry.journal).
+            for record in sent:
+                await tx.journal.emit(DocumentTransferred(
+                    document=feed_document(record), transfer_id=transfer_id,
+                    recipient=request.recipient, transferred_at=now), at=now)
+                await tx.journal.audit(AuditEntry(
+                    action="transferred", username=principal.username,
+                    document_id=record.document_id,
+                    detail={"transfer_id": transfer_id, "recipient": request.recipient,
+                            "archive_no": record.archive_no, "sha256": record.sha256}),
+                    at=now)
+            return await _shown(tx, principal, transfer_id)
+
+    async def get(self, principal: Principal, transfer_id: str) -> Transfer:
+        async with self.store.snapshot() as tx:
+            return await _shown(tx, principal, transfer_id)
+
+    async def summaries(self, *, limit: int, offset: int) -> list[TransferSummary]:
+        async with self.store.snapshot() as tx:
+            return await tx.transfers.summaries(limit=min(limit, MAX_PAGE), offset=offset)
+
+
+async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
+                  ) -> list[DocumentRecord]:
+    """The household's file (newest first, D4), then the documents named, each once."""
+    if request.household is None and not request.documents:
+        raise ValidationFailed("name a household or documents to transfer",
+                               code="nothing_to_transfer")
+    chosen: dict[str, DocumentRecord] = {}
+    if request.household is not None:
+        if await tx.households.get(request.household) is None:
+            raise NotFound(f"no household {request.household}", code="unknown_household")
+        file = await tx.documents.of_households([request.household])
+        chosen.update((record.document_id, record) for record in file
+                      if record.status == "active")
+        if not chosen:
+            raise Conflict(f"household {request.household} has no document in the archive",
+                           code="nothing_to_transfer")
+    for document_id in request.documents or ():
+        record = await tx.documents.get(document_id, lock=True)
+        if record is None or not principal.cleared_for(record.security):
+            raise NotFound(f"no document {document_id}", code="unknown_document")
+        refuse_inactive([record])
+        chosen.setdefault(document_id, record)
+    hidden = [record for record in chosen.values() if not principal.cleared_for(record.security)]
+    if hidden:
+        raise NotFound(f"the household's file has {len(hidden)} document(s) above your "
+                       "clearance; someone cleared for them transfers it",
+                       code="documents_not_visible")
+    # The bag carries the originals: refuse before recording what could not be packed.
+    kept = [record.archive_no for record in chosen.values()
+            if not can(principal, "download", record).allowed]
+    if kept:
+        raise Forbidden(f"{len(kept)} document(s) are confidential or hold personal "
+                        "information (B2, B8) and their originals are never downloaded, so "
+                        "they cannot be packed for a transfer out; leave them out",
+                        code="not_downloadable", extra={"archive_numbers": kept})
+    return list(chosen.values())
+
+
+async def _refuse_kept(tx: Tx, records: list[DocumentRecord]) -> None:
+    ids = [record.document_id for record in records]
+    held = sorted(await tx.holds.held(ids))
+    if held:  # R7: a held document stays in the archive
+        raise Conflict(f"{len(held)} document(s) are under a legal hold; release the hold "
+                       "or leave them out", code="on_hold", extra={"documents": held})
+    lent = sorted(await tx.loans.on_loan(ids))
+    if lent:
+        raise Conflict(f"{len(lent)} document(s) are out on loan; transfer them once "
+                       "returned", code="on_loan", extra={"documents": lent})
+
+
+async def _shown(tx: Tx, principal: Principal, transfer_id: str) -> Transfer:
+    summary = await tx.transfers.summary(transfer_id)
+    if summary is None:
+        raise NotFound(f"no transfer {transfer_id}", code="unknown_transfer")
+    ids = await tx.transfers.documents(transfer_id)
+    visible = await visible_to(tx.documents, principal, ids)
+    records = [record for document_id in ids if document_id in visible
+               if (record := await tx.documents.get(document_id)) is not None]
+    return Transfer(transfer_id=transfer_id, recipient=summary.recipient,
+                    reason=await tx.transfers.reason(transfer_id),
+                    transferred_by=summary.transferred_by,
+                    transferred_at=summary.transferred_at, items=summary.items,
+                    documents=records)

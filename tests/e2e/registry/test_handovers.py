@@ -1,0 +1,260 @@
+"""O1 end to end, on SQLite with the directory store and on PostgreSQL with SeaweedFS S3:
+a handover (移交) from a service centre signed by both sides in their own sessions, the
+transfer list read back from its PDF (two copies) and CSV; a transfer out (移出) exported
+as a BagIt bag the ``bagit`` library validates, its originals' hashes the catalogue's, the
+documents ``transferred`` and gone from search; the yearly statistics count both."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pypdfium2
+import pytest
+
+from services.cli.client import Api
+from services.cli.transfer import export
+from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.support import Archive
+from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.support.processes import clean_environment
+from tests.support.waiting import eventually
+
+CENTRE = "第一客户服务中心"
+ARCHIVE_ROOM = {"building": "A", "room": "档案室", "cabinet": "C-03", "box": "2030-01"}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[Archive]:
+    opened = start_on(request, lambda **settings: launch_archive_server(
+        tmp_path_factory.mktemp("handovers"), **settings), request.param)
+    # The service centre's clerk who hands files over (移交人).
+    opened.server.add_user("chen", "staff", clearance="secret", department="customer_service")
+    try:
+        yield opened
+    finally:
+        opened.server.server.stop()
+
+
+def _post(archive: Archive, username: str, path: str, body: dict[str, Any]
+          ) -> tuple[int, Any]:
+    with archive.as_(username) as client:
+        response = client.post(path, json=body)
+    return response.status_code, response.json()
+
+
+def _get(archive: Archive, reader: str, path: str, **params: Any) -> Any:
+    with archive.as_(reader) as client:
+        response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def _year(archive: Archive) -> dict[str, Any]:
+    report: dict[str, Any] = _get(archive, "qian", "/registry/statistics", year=2030).json()
+    return report
+
+
+def _handover(archive: Archive, documents: list[dict[str, Any]], household: str
+              ) -> dict[str, Any]:
+    status, body = _post(archive, "wang", "/registry/handovers", {
+        "service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+        "households": [household], "documents": [documents[-1]["document_id"]],
+        "location": ARCHIVE_ROOM})
+    assert status == 201, body
+    return dict(body)
+
+
+def test_a_handover_signed_by_both_sides_completes_and_moves_the_paper(archive: Archive
+                                                                       ) -> None:
+    before = _year(archive)
+    mine = [archive.file(household="A-1301", title=f"入住资料 {n}") for n in (1, 2)]
+    other = archive.file(household="A-1302", title="=HYPERLINK(\"x\") 装修申请")
+    created = _handover(archive, [*mine, other], "A-1301")
+    assert created["status"] == "awaiting_signatures"
+    assert {item["document_id"] for item in created["items"]} == {
+        d["document_id"] for d in [*mine, other]}
+    handover = f"/registry/handovers/{created['handover_id']}"
+
+    status, refused = _post(archive, "chen", f"{handover}/sign", {"password": "wrong"})
+    assert (status, refused["code"]) == (403, "wrong_password")
+    status, refused = _post(archive, "wang", f"{handover}/sign", {"password": PASSWORD})
+    assert (status, refused["code"]) == (403, "not_a_signer")
+
+    status, signed = _post(archive, "chen", f"{handover}/sign",
+                           {"password": PASSWORD, "digest": created["digest"]})
+    assert (status, signed["status"]) == (200, "awaiting_signatures"), signed
+    status, signed = _post(archive, "sun", f"{handover}/sign", {"password": PASSWORD})
+    assert (status, signed["status"]) == (200, "completed"), signed
+    assert [(s["username"], s["side"]) for s in signed["signatures"]] == [
+        ("chen", "handing"), ("sun", "receiving")]
+    status, again = _post(archive, "sun", f"{handover}/sign", {"password": PASSWORD})
+    assert (status, again["code"]) == (409, "invalid_transition")
+
+    record = _get(archive, "wang", f"/registry/documents/{other['document_id']}").json()
+    assert record["location"] == ARCHIVE_ROOM
+    history = _get(archive, "wang", f"/registry/documents/{other['document_id']}/history")
+    assert "移交" in history.text
+    trail = _get(archive, "qian", "/registry/audit", username="sun").json()
+    assert {"handover_signed", "handover_completed"} <= {e["action"] for e in trail}
+
+    after = _year(archive)
+    assert after["handed_over"]["handovers"] == before["handed_over"]["handovers"] + 1
+    assert after["handed_over"]["documents"] == before["handed_over"]["documents"] + 3
+
+
+def test_the_transfer_list_prints_two_copies_with_both_signatures(archive: Archive) -> None:
+    documents = [archive.file(household="A-1303", title="缴费记录")]
+    created = _handover(archive, documents, "A-1303")
+    path = f"/registry/handovers/{created['handover_id']}"
+    for username in ("chen", "sun"):
+        assert _post(archive, username, f"{path}/sign", {"password": PASSWORD})[0] == 200
+
+    content = _get(archive, "chen", f"{path}/transfer-list.pdf").content
+    pdf = pypdfium2.PdfDocument(content)
+    pages = [pdf[n].get_textpage().get_text_range() for n in range(len(pdf))]
+    copies = [text for text in pages if "档案移交清单" in text]
+    assert len(copies) == 2
+    for text in copies:
+        assert documents[0]["archive_no"] in text
+        assert "移交人：chen" in text
+        assert "接收人：sun" in text
+        assert text.count("已签字") == 2
+    assert "第一联" in copies[0]
+    assert "第二联" in copies[1]
+
+    raw = _get(archive, "sun", f"{path}/transfer-list.csv").content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["序号", "档号", "题名"]
+    assert [row[1] for row in rows[1:]] == [documents[0]["archive_no"]]
+
+
+def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive) -> None:
+    document = archive.file(household="A-1304")
+    body = {"service_centre": CENTRE, "documents": [document["document_id"]]}
+    status, refused = _post(archive, "wang", "/registry/handovers",
+                            {**body, "handed_over_by": "sun", "received_by": "sun"})
+    assert (status, refused["code"]) == (422, "same_person")
+    status, refused = _post(archive, "wang", "/registry/handovers",
+                            {**body, "handed_over_by": "sun", "received_by": "chen"})
+    assert (status, refused["code"]) == (422, "receiver_not_archivist")
+    status, refused = _post(archive, "li", "/registry/handovers",
+                            {**body, "handed_over_by": "chen", "received_by": "sun"})
+    assert status == 403
+
+
+def _archive(archive: Archive, *args: str, cwd: Path, user: str = "wang",
+             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``archive`` as ``user`` (default wang, the archivist) against the server."""
+    environment = clean_environment()
+    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
+    return subprocess.run([sys.executable, "-m", "services.cli", *args,
+                           "--server", archive.server.url,
+                           "--token", archive.server.tokens[user]],
+                          cwd=cwd, env=environment, capture_output=True, text=True,
+                          input=stdin, timeout=300, check=False)
+
+
+def test_archive_handover_draws_up_signs_and_prints(archive: Archive, tmp_path: Path
+                                                    ) -> None:
+    document = archive.file(household="A-1305", title="联络资料")
+    run = _archive(archive, "handover", "create", "--centre", CENTRE, "--from", "chen",
+                   "--to", "sun", "--household", "A-1305", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    handover_id = run.stdout.split()[1].rstrip(":")
+    for user in ("chen", "sun"):
+        run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
+                       cwd=tmp_path, user=user, stdin=PASSWORD + "\n")
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert "completed" in run.stdout
+    run = _archive(archive, "handover", "print", handover_id, "--out",
+                   str(tmp_path / "list.csv"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert document["archive_no"] in (tmp_path / "list.csv").read_text(encoding="utf-8-sig")
+
+
+def _found(archive: Archive, household: str) -> int:
+    total: int = _get(archive, "wang", "/search/documents", q="卫生间漏水",
+                      household=household).json()["total"]
+    return total
+
+
+def test_a_transfer_out_is_a_valid_bag_and_leaves_search(archive: Archive, tmp_path: Path
+                                                         ) -> None:
+    before = _year(archive)
+    documents = [archive.file(household="A-1401", title=f"维修记录 {n}") for n in (1, 2)]
+    eventually(lambda: _found(archive, "A-1401") == 2, what="search did not index the file")
+
+    bag_dir = tmp_path / "bag"
+    run = _archive(archive, "transfer", "--household", "A-1401", "--to", "新物业公司档案室",
+                   "--reason", "业主更换物业", "--out", str(bag_dir),
+                   "--source-organization", "测试物业", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 document(s) to 新物业公司档案室" in run.stdout
+
+    bag = bagit.Bag(str(bag_dir))
+    bag.validate()
+    assert bag.info["Source-Organization"] == "测试物业"
+    assert bag.info["Document-Count"] == "2"
+    for document in documents:
+        folder = f"data/{document['archive_no']}"
+        originals = [path for path in bag.entries if path.startswith(f"{folder}/original")]
+        assert [bag.entries[path]["sha256"] for path in originals] == [document["sha256"]]
+        assert f"{folder}/metadata.json" in bag.entries
+        assert f"{folder}/metadata.csv" in bag.entries
+        text = (bag_dir / folder / "pages" / "0001.txt").read_text()
+        assert "卫生间漏水" in text
+        record = _get(archive, "wang", f"/registry/documents/{document['document_id']}").json()
+        assert record["status"] == "transferred"
+
+    eventually(lambda: _found(archive, "A-1401") == 0, what="search still finds them")
+    after = _year(archive)
+    assert after["transferred_out"]["total"] == before["transferred_out"]["total"] + 2
+    assert after["holdings"]["total"] == before["holdings"]["total"]
+
+    run = _archive(archive, "transfer", "--document", documents[0]["document_id"], "--to",
+                   "x", "--reason", "y", "--out", str(tmp_path / "again"), cwd=tmp_path)
+    assert run.returncode == 1
+    assert "already_transferred" in run.stderr
+    assert not (tmp_path / "again").exists()
+
+
+def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
+        archive: Archive, tmp_path: Path) -> None:
+    document = archive.file(household="A-1402")
+    status, transfer = _post(archive, "wang", "/registry/transfers", {
+        "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
+    assert status == 201, transfer
+    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
+                     tmp_path / "bag", source_organization="测试物业")
+    bagit.Bag(str(bag_dir)).validate()
+    run = _archive(archive, "transfer", "--id", transfer["transfer_id"],
+                   "--out", str(tmp_path / "again"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    again = bagit.Bag(str(tmp_path / "again"))
+    again.validate()
+    assert again.payload_entries() == bagit.Bag(str(bag_dir)).payload_entries()
+
+
+def test_a_transfer_out_refuses_unknown_households_and_non_archivists(archive: Archive
+                                                                      ) -> None:
+    body = {"recipient": "新物业公司档案室", "reason": "业主更换物业"}
+    status, refused = _post(archive, "wang", "/registry/transfers",
+                            {**body, "household": "Z-9999"})
+    assert (status, refused["code"]) == (404, "unknown_household")
+    status, _ = _post(archive, "qian", "/registry/transfers", {**body, "household": "A-1301"})
+    assert status == 403
+    confidential = archive.file(household="A-1403", security="confidential")
+    status, refused = _post(archive, "wang", "/registry/transfers",
+                            {**body, "household": "A-1403"})
+    assert (status, refused["code"]) == (403, "not_downloadable")
+    record = _get(archive, "wang", f"/registry/documents/{confidential['document_id']}")
+    assert record.json()["status"] == "active"
