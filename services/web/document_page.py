@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from services.common.clients.reader import LoanView, VersionView
 from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
 from services.common.contracts.registry import AuditTrailEntry, DocumentPermissions, DocumentRecord
+from services.common.contracts.registry_views import LoanView, VersionView
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,

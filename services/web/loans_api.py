@@ -14,9 +14,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
-from services.common.clients.loans import ExternalReaderView, LoanRecord, NewLoan
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry_views import ExternalReaderView, LoanRecord, NewLoan
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
 from services.web.api import FORM, layout_values

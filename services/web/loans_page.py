@@ -15,7 +15,7 @@ from typing import Literal
 
 from services.common.approvals import DESK, approval_refusal
 from services.common.auth import Principal
-from services.common.clients.loans import LoanRecord, NotificationView
+from services.common.contracts.registry_views import LoanRecord, NotificationView
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES

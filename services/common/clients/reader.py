@@ -2,17 +2,13 @@
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
-(``LoansReader``) loans and the yearly statistics. The
-views below are the parts of the registry's answers a page shows; like ``ExtractedText``
-they do not forbid unknown fields, so the registry may add fields without breaking them.
+(``LoansReader``) loans and the yearly statistics. What it decodes is
+``services.common.contracts.registry_views``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from urllib.parse import quote
-
-import msgspec
 
 from services.common.clients.loans import LoansReader
 from services.common.contracts.registry import (
@@ -20,57 +16,12 @@ from services.common.contracts.registry import (
     DocumentPermissions,
     DocumentRecord,
 )
-
-
-class IssuedToken(msgspec.Struct, kw_only=True):
-    access_token: str
-    expires_in: int
-    """Seconds the token is good for."""
-
-
-class OccupancyView(msgspec.Struct, kw_only=True):
-    """One occupant's part of the file (入住至退租); closed once ``moved_out`` (D3)."""
-
-    occupancy_id: int
-    occupant: str
-    moved_in: date
-    moved_out: date | None
-
-
-class HouseholdView(msgspec.Struct, kw_only=True):
-    """A household: ``label`` is the current occupant (D2), ``occupants`` oldest first."""
-
-    household: str
-    building: str
-    floor: int
-    label: str | None
-    occupied: bool
-    occupants: list[OccupancyView]
-
-
-class VersionView(msgspec.Struct, kw_only=True):
-    """One version of a document's metadata (D6): who, when, why, what changed."""
-
-    version: int
-    changes: dict[str, list[object]]
-    changed_by: str
-    changed_at: datetime
-    reason: str
-    approved_by: str | None
-
-
-class LoanView(msgspec.Struct, kw_only=True):
-    """A loan (借阅) as the register lists it."""
-
-    loan_id: str
-    status: str
-    kind: str
-    borrower: str
-    requested_at: datetime
-    issued_at: datetime | None
-    due_at: datetime | None
-    overdue: bool
-
+from services.common.contracts.registry_views import (
+    HouseholdView,
+    IssuedToken,
+    LoanView,
+    VersionView,
+)
 
 HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""

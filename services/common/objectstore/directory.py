@@ -36,9 +36,11 @@ from services.common.objectstore import (
     CHUNK_BYTES,
     ObjectInfo,
     file_sha256,
+    immutable_original,
     is_original_key,
     require_aware,
     validate_key,
+    validate_put,
 )
 
 _DEFAULT_TYPE = "application/octet-stream"
@@ -158,9 +160,7 @@ class DirectoryObjectStore:
     async def _put(
         self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
     ) -> None:
-        validate_key(key)
-        if retain_until is not None:
-            require_aware(retain_until)
+        validate_put(key, retain_until)
         with self._translated(key):
             await asyncio.to_thread(self._put_sync, key, fill, content_type, retain_until)
 
@@ -187,11 +187,7 @@ class DirectoryObjectStore:
             return False
         current = self._sidecar_of(key, path)
         if current.sha256 != incoming.sha256:
-            raise Conflict(
-                f"original {key} is already stored with different bytes; originals are "
-                "never modified (D6): store the new bytes under their own hash",
-                code="immutable_original",
-            )
+            raise immutable_original(key)
         if incoming.retain_until is not None:
             self._extend(key, current, incoming.retain_until)
         return True

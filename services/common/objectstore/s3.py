@@ -49,9 +49,11 @@ from services.common.objectstore import (
     CHUNK_BYTES,
     ObjectInfo,
     file_sha256,
+    immutable_original,
     is_original_key,
     require_aware,
     validate_key,
+    validate_put,
 )
 
 P = ParamSpec("P")
@@ -115,7 +117,7 @@ class S3ObjectStore:
         content_type: str = _DEFAULT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
-        _check_put(key, retain_until)
+        validate_put(key, retain_until)
         sha256 = await asyncio.to_thread(file_sha256, path)
         upload = partial(self._client.fput_object, self._bucket, key, str(path))
         await self._put(key, sha256, upload, content_type, retain_until)
@@ -128,7 +130,7 @@ class S3ObjectStore:
         content_type: str = _DEFAULT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
-        _check_put(key, retain_until)
+        validate_put(key, retain_until)
         sha256 = hashlib.sha256(data).hexdigest()
         upload = partial(self._client.put_object, self._bucket, key, io.BytesIO(data), len(data))
         await self._put(key, sha256, upload, content_type, retain_until)
@@ -240,11 +242,7 @@ class S3ObjectStore:
         if current is None:
             return False
         if (current.sha256 or self._stored_sha256(key)) != sha256:
-            raise Conflict(
-                f"original {key} is already stored with different bytes; originals are "
-                "never modified (D6): store the new bytes under their own hash",
-                code="immutable_original",
-            )
+            raise immutable_original(key)
         if retain_until is not None:
             self._set_retention_sync(key, retain_until, locked)
         return True
@@ -426,12 +424,6 @@ def _info(stat: Object) -> ObjectInfo:
         sha256=headers.get(f"x-amz-meta-{_META_SHA256}"),
         retain_until=retain_until,
     )
-
-
-def _check_put(key: str, retain_until: datetime | None) -> None:
-    validate_key(key)
-    if retain_until is not None:
-        require_aware(retain_until)
 
 
 def _lockable(until: datetime | None) -> TypeGuard[datetime]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.common.clients.reader import LoanView, VersionView
 from services.common.contracts.registry import AuditTrailEntry
+from services.common.contracts.registry_views import LoanView, VersionView
 from services.web.document_page import document_history
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)

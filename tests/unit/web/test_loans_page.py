@@ -12,8 +12,9 @@ import httpx
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.loans import REGISTER_PAGE, ApprovalView, LoanRecord
+from services.common.clients.loans import REGISTER_PAGE
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.registry_views import ApprovalView, LoanRecord
 from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
 from services.web.render import Pages
 
