@@ -12,39 +12,35 @@ from typing import Any
 from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
-from services.common.contracts.registry_views import (
-    LoanRecord,
-    NewLoan,
-    NotificationView,
-    YearReport,
-)
+from services.common.contracts.lending import Loan, LoanRequest, Notification
+from services.common.contracts.registry_views import YearReport
 
 REGISTER_PAGE = 200
 """Loans a page lists at once (newest first)."""
 
 
 class LoansReader(RegistryClient):
-    async def request_loan(self, token: str, loan: NewLoan) -> LoanRecord:
-        return await self.call("POST", "/registry/loans", LoanRecord, token=token, json=loan)
+    async def request_loan(self, token: str, loan: LoanRequest) -> Loan:
+        return await self.call("POST", "/registry/loans", Loan, token=token, json=loan)
 
-    async def loan(self, token: str, loan_id: str) -> LoanRecord:
-        return await self.call("GET", f"/registry/loans/{_id(loan_id)}", LoanRecord,
+    async def loan(self, token: str, loan_id: str) -> Loan:
+        return await self.call("GET", f"/registry/loans/{_id(loan_id)}", Loan,
                                token=token)
 
-    async def loans(self, token: str, **filters: Any) -> list[LoanRecord]:
+    async def loans(self, token: str, **filters: Any) -> list[Loan]:
         """The register newest first (``status``, ``borrower``, ``overdue``,
         ``escalated``); without a register role, the caller's own loans."""
         params = {name: str(value).lower() if isinstance(value, bool) else value
                   for name, value in filters.items() if value is not None}
-        return await self.call("GET", "/registry/loans", list[LoanRecord], token=token,
+        return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"limit": REGISTER_PAGE, **params})
 
-    async def requested_loans(self, token: str) -> list[LoanRecord]:
+    async def requested_loans(self, token: str) -> list[Loan]:
         """Every loan waiting for an approval (an inbox must not miss the oldest), read
         page by page; requests are decided within days, so these are few."""
-        found: list[LoanRecord] = []
+        found: list[Loan] = []
         while True:
-            page = await self.call("GET", "/registry/loans", list[LoanRecord], token=token,
+            page = await self.call("GET", "/registry/loans", list[Loan], token=token,
                                    params={"status": "requested", "limit": REGISTER_PAGE,
                                            "offset": len(found)})
             found.extend(page)
@@ -52,14 +48,14 @@ class LoansReader(RegistryClient):
                 return found
 
     async def move_loan(self, token: str, loan_id: str, move: str,
-                        body: dict[str, Any] | None = None) -> LoanRecord:
+                        body: dict[str, Any] | None = None) -> Loan:
         """``approve`` ``{note}``, ``reject`` ``{reason}``, ``issue``, ``acknowledge``,
         ``renew``, ``return`` ``{intact, note}``."""
-        return await self.call("POST", f"/registry/loans/{_id(loan_id)}/{move}", LoanRecord,
+        return await self.call("POST", f"/registry/loans/{_id(loan_id)}/{move}", Loan,
                                token=token, json=body if body is not None else {})
 
-    async def notifications(self, token: str) -> list[NotificationView]:
-        return await self.call("GET", "/registry/notifications", list[NotificationView],
+    async def notifications(self, token: str) -> list[Notification]:
+        return await self.call("GET", "/registry/notifications", list[Notification],
                                token=token, params={"limit": REGISTER_PAGE})
 
     async def year_report(self, token: str, year: int | None) -> YearReport:

@@ -11,17 +11,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.common.clients.loans import LoansReader
+from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
     DocumentPermissions,
     DocumentRecord,
 )
-from services.common.contracts.registry_views import (
-    HouseholdView,
-    IssuedToken,
-    LoanView,
-    VersionView,
-)
+from services.common.contracts.registry_views import HouseholdView, IssuedToken, VersionView
 
 HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
@@ -60,8 +56,8 @@ class RegistryReader(LoansReader):
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/audit",
                                list[AuditTrailEntry], token=token)
 
-    async def loans_of(self, token: str, document_id: str) -> list[LoanView]:
-        return await self.call("GET", "/registry/loans", list[LoanView], token=token,
+    async def loans_of(self, token: str, document_id: str) -> list[Loan]:
+        return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"document_id": document_id})
 
 

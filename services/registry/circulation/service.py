@@ -24,6 +24,7 @@ from datetime import datetime
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.lending import CopyRecord, Incident, Loan
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.circulation.rules import (
     RENEWERS,
@@ -32,15 +33,7 @@ from services.registry.circulation.rules import (
     escalation_recipients,
 )
 from services.registry.journal.service import JournalService
-from services.registry.lending.models import (
-    CopyRecord,
-    CopyRequest,
-    Incident,
-    Loan,
-    LoanRow,
-    Move,
-    ReturnCheck,
-)
+from services.registry.lending.models import CopyRequest, LoanRow, Move, ReturnCheck
 from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step
 from services.registry.store import RegistryStore, Tx

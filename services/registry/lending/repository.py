@@ -19,20 +19,20 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.lending import (
+    Approval,
+    CopyRecord,
+    Incident,
+    LoanStatus,
+    Notification,
+    NotificationKind,
+)
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
-from services.registry.lending.models import (
-    Approval,
-    CopyRecord,
-    Incident,
-    LoanRow,
-    LoanStatus,
-    Notification,
-    NotificationKind,
-)
+from services.registry.lending.models import LoanRow
 from services.registry.lending.tables import (
     active_paper_loans,
     loan_approvals,
