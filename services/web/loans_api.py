@@ -51,7 +51,6 @@ def _see_loan(loan_id: str, **query: str) -> Redirect:
 class LoanPages(Controller):
     path = "/loans"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="loansPage")
     async def loans(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -170,7 +169,6 @@ class LoanPages(Controller):
 class StatisticsPages(Controller):
     path = "/statistics"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="statisticsPage")
     async def statistics(self, request: Request[Any, Any, Any],
