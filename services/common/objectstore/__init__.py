@@ -202,6 +202,15 @@ def immutable_original(key: str) -> Conflict:
     )
 
 
+def object_locked(key: str, retain_until: datetime) -> Conflict:
+    """The refusal to delete an object still retained, raised by every store."""
+    return Conflict(
+        f"object {key} is retained until {retain_until.isoformat()}; "
+        "it can be deleted after that",
+        code="object_locked",
+    )
+
+
 Admit = Callable[[str], Awaitable[None]]
 """Called with an upload's SHA-256 before it is stored; raises to refuse it."""
 

@@ -38,6 +38,7 @@ from services.common.objectstore import (
     file_sha256,
     immutable_original,
     is_original_key,
+    object_locked,
     require_aware,
     validate_key,
     validate_put,
@@ -210,11 +211,7 @@ class DirectoryObjectStore:
             if path.is_file():
                 retain_until = sidecar.retain_until if sidecar else None
                 if retain_until is not None and retain_until > self._clock.now():
-                    raise Conflict(
-                        f"object {key} is retained until {retain_until.isoformat()}; "
-                        "it can be deleted after that",
-                        code="object_locked",
-                    )
+                    raise object_locked(key, retain_until)
                 path.unlink()
                 _fsync_dir(path.parent)
             self._sidecar_path(key).unlink(missing_ok=True)

@@ -51,6 +51,7 @@ from services.common.objectstore import (
     file_sha256,
     immutable_original,
     is_original_key,
+    object_locked,
     require_aware,
     validate_key,
     validate_put,
@@ -288,11 +289,7 @@ class S3ObjectStore:
         for version, marker in versions:
             retain_until = None if marker else _info(self._stat(key, version)).retain_until
             if retain_until is not None and retain_until > now:
-                raise Conflict(
-                    f"object {key} is retained until {retain_until.isoformat()}; "
-                    "it can be deleted after that",
-                    code="object_locked",
-                )
+                raise object_locked(key, retain_until)
         for version, _ in versions:
             try:
                 self._client.remove_object(self._bucket, key, version_id=version)
