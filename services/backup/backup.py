@@ -147,7 +147,7 @@ class _Backup:
                            f"(it makes one), or set {KEY_VARIABLES[name]}",
                            code="no_key") from exc
         staged = self.backup.staging_dir / f"{name}.part"
-        await asyncio.to_thread(_write_private, staged, secret.encode())
+        await asyncio.to_thread(write_private, staged, secret.encode())
         sha256 = await asyncio.to_thread(file_sha256, staged)
         await self._keep(sha256, staged, present)
         return KeyFile(name=name, check=key_check(secret.encode()), sha256=sha256,
@@ -210,7 +210,8 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
+    """A file as the archive keeps its key: readable by its owner only, fsynced."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:

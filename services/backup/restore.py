@@ -17,12 +17,11 @@ A damaged blob stops a database's restore; a damaged object is listed and the re
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import msgspec
 
-from services.backup.backup import KEY_VARIABLES, read_manifest
+from services.backup.backup import KEY_VARIABLES, read_manifest, write_private
 from services.backup.databases import check_empty, finish_databases, restore_database
 from services.backup.models import (
     LATEST,
@@ -76,7 +75,7 @@ class _Restore:
                            code="restore_target_not_empty")
         secrets = await self._keys(manifest.keys)
         for key_file, secret in secrets:
-            await asyncio.to_thread(_write_key, self._key_path(key_file), secret)
+            await asyncio.to_thread(write_private, self._key_path(key_file), secret.encode())
         await self._databases(manifest)
         named = await named_originals(self.settings)
         wanted = [stored for stored in manifest.objects
@@ -155,13 +154,3 @@ class _Restore:
                 await restore_database(self.settings, dump, path)
             self.progress.advance(1)
         await finish_databases(self.settings)
-
-
-def _write_key(path: Path, secret: str) -> None:
-    """The key file as the archive keeps it: readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(secret)
-        out.flush()
-        os.fsync(out.fileno())

@@ -172,6 +172,15 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     return user
 
 
+def token_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The bearer token the request was authenticated with, to call a peer on the
+    caller's behalf."""
+    token = connection.scope.get("auth")
+    if not isinstance(token, str):
+        raise Unauthorized("no bearer token on this request", code="missing_token")
+    return token
+
+
 def require_roles(*roles: Role | str) -> Any:
     """A Litestar guard: the caller holds one of ``roles``."""
 

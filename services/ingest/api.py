@@ -21,8 +21,7 @@ from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_304_NOT_MODIFIED
 
-from services.common.auth import principal_of, require_roles, require_service_or
-from services.common.errors import Unauthorized
+from services.common.auth import principal_of, require_roles, require_service_or, token_of
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
@@ -77,7 +76,7 @@ class DocumentsController(Controller):
             metadata = parse_metadata(data.metadata)
             receipt = await ingest.upload(principal_of(request), metadata,
                                           _chunks(data.file), filename=data.file.filename,
-                                          user_token=_token(request))
+                                          user_token=token_of(request))
         finally:
             await data.file.close()
         status = HTTP_200_OK if receipt.status == "done" else HTTP_202_ACCEPTED
@@ -89,7 +88,7 @@ class DocumentsController(Controller):
                    words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
         """Each page's text, confidence, method and engine (``words=true`` adds the word or
         character boxes and the lines with their boxes and confidences)."""
-        return await ingest.text(_token(request), document_id, words=words)
+        return await ingest.text(token_of(request), document_id, words=words)
 
     @post("/{document_id:str}/reocr", operation_id="rereadDocument",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
@@ -98,7 +97,7 @@ class DocumentsController(Controller):
                     rereader: NamedDependency[Rereader]) -> ReocrResult:
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
-        return await rereader.reread(principal_of(request), _token(request), document_id, data)
+        return await rereader.reread(principal_of(request), token_of(request), document_id, data)
 
     @get("/{document_id:str}/pages/{number:int}/preview", operation_id="getPagePreview",
          media_type=WEBP)
@@ -110,7 +109,7 @@ class DocumentsController(Controller):
         past the document, ``no_preview`` for one filed before previews. A digital PDF's
         page (text layer) is rendered on its first view, then stored."""
         return _page_image(request, await ingest.page_image(
-            _token(request), document_id, number, size="preview"))
+            token_of(request), document_id, number, size="preview"))
 
     @get("/{document_id:str}/pages/{number:int}/thumbnail", operation_id="getPageThumbnail",
          media_type=WEBP)
@@ -119,7 +118,7 @@ class DocumentsController(Controller):
                         ingest: NamedDependency[IngestService]) -> Response[bytes]:
         """The page's preview about 200 pixels wide, as WebP; decided as the preview."""
         return _page_image(request, await ingest.page_image(
-            _token(request), document_id, number, size="thumbnail"))
+            token_of(request), document_id, number, size="thumbnail"))
 
     @get("/{document_id:str}/pages/{number:int}/boxes", operation_id="getPageBoxes")
     async def boxes(self, document_id: FromPath[str], number: FromPath[int],
@@ -128,7 +127,7 @@ class DocumentsController(Controller):
         """The page's word (Tesseract) or character (PP-OCR, text layers) boxes in its
         preview's pixels, in reading order; their texts together are the page's text
         without whitespace. Decided as the preview."""
-        return await ingest.page_boxes(_token(request), document_id, number)
+        return await ingest.page_boxes(token_of(request), document_id, number)
 
     @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
@@ -137,13 +136,13 @@ class DocumentsController(Controller):
                      deriver: NamedDependency[Deriver]) -> DeriveResult:
         """Make the document's page previews from its original (``archive derive``):
         with ``missing``, only if some are not stored. Answers when done."""
-        return await deriver.derive(_token(request), document_id, data)
+        return await deriver.derive(token_of(request), document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],
                        ingest: NamedDependency[IngestService]) -> Stream:
         """The original bytes; refused (403) for view-only access, recorded in the audit log."""
-        download = await ingest.original(_token(request), document_id)
+        download = await ingest.original(token_of(request), document_id)
         record = download.document
         # The file name is built from server-made values only (reliability.md, lesson 4).
         name = f"{record.archive_no}{_EXTENSIONS.get(record.media_type, '')}"
@@ -164,7 +163,7 @@ class JobsController(Controller):
                       ingest: NamedDependency[IngestService]) -> JobView:
         """A job's state: ``queued``, ``running``, ``done`` (with ``document_id``) or
         ``failed`` (with ``error``); 404 for a job whose document the caller may not see."""
-        return await ingest.job(principal_of(request), _token(request), job_id)
+        return await ingest.job(principal_of(request), token_of(request), job_id)
 
     @get("/", operation_id="listJobs")
     async def list_jobs(self, request: Request[Any, Any, Any],
@@ -173,7 +172,7 @@ class JobsController(Controller):
                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[JobView]:
         """Jobs, newest first, optionally only those in one ``status``; jobs whose document
         the caller may not see are left out (a page may be shorter than ``limit``)."""
-        return await ingest.jobs(principal_of(request), _token(request), status=status,
+        return await ingest.jobs(principal_of(request), token_of(request), status=status,
                                  limit=limit, offset=offset)
 
 
@@ -187,7 +186,7 @@ class OriginalsController(Controller):
                              ingest: NamedDependency[IngestService]) -> OriginalState:
         """Whether these bytes were uploaded already, and how far their job got (404 as
         if never uploaded when the caller may not see their document)."""
-        return await ingest.original_state(principal_of(request), _token(request), sha256)
+        return await ingest.original_state(principal_of(request), token_of(request), sha256)
 
 
 class FixityController(Controller):
@@ -203,7 +202,7 @@ class FixityController(Controller):
         already running; follow it with ``GET /ingest/fixity/{run_id}``."""
         principal = principal_of(request)
         run = await fixity.start(trigger="manual", started_by=principal.username)
-        return await ingest.fixity_run(principal, _token(request), run)
+        return await ingest.fixity_run(principal, token_of(request), run)
 
     @get("/{run_id:str}", operation_id="getFixityRun")
     async def get_run(self, run_id: FromPath[str], request: Request[Any, Any, Any],
@@ -212,7 +211,7 @@ class FixityController(Controller):
         """A fixity run: ``running`` (with progress), ``done`` (with its findings; none
         means the store matches the catalogue) or ``failed`` (with ``error``). A finding
         the caller is not cleared for is a redacted row (counted, not named)."""
-        return await ingest.fixity_run(principal_of(request), _token(request),
+        return await ingest.fixity_run(principal_of(request), token_of(request),
                                        await fixity.runs.get(run_id))
 
     @get("/", operation_id="listFixityRuns")
@@ -221,7 +220,7 @@ class FixityController(Controller):
                         ingest: NamedDependency[IngestService],
                         limit: PageLimit = 20, offset: PageOffset = 0) -> list[FixityRun]:
         """Fixity runs, newest first, their findings redacted as ``GET`` redacts them."""
-        principal, token = principal_of(request), _token(request)
+        principal, token = principal_of(request), token_of(request)
         return [await ingest.fixity_run(principal, token, run)
                 for run in await fixity.runs.list(limit=limit, offset=offset)]
 
@@ -236,12 +235,6 @@ def _page_image(request: Request[Any, Any, Any], image: PageImageFile) -> Respon
     if image.etag in wanted or wanted.strip() == "*":
         return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(image.data, media_type=WEBP, headers=headers)
-
-
-def _token(request: Request[Any, Any, Any]) -> str:
-    if not isinstance(request.auth, str):
-        raise Unauthorized("no bearer token on this request", code="missing_token")
-    return request.auth
 
 
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:

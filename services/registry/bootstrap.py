@@ -202,7 +202,7 @@ def build(ctx: Context) -> ServicePart:
         readiness={"registry.database": database,
                    "registry.audit": registry.journal.append_only_state},
         verifier=registry.accounts,
-        samplers={"registry": RegistrySampler(engine, ctx.clock)},
+        samplers={"registry": RegistrySampler(registry.store, ctx.clock)},
     )
 
 

@@ -14,8 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from services.common.auth import require_roles
-from services.common.errors import Unauthorized
+from services.common.auth import require_roles, token_of
 from services.common.models import Category, SecurityLevel
 from services.search.index.models import SearchResult
 from services.search.models import ReindexStatus
@@ -54,14 +53,14 @@ class SearchController(Controller):
         query = SearchQuery(q=q, household=household, category=category,
                             filed_from=filed_from, filed_to=filed_to, year=year,
                             security=security, sort=sort, page=page, size=size)
-        return await search.search(_token(request), query)
+        return await search.search(token_of(request), query)
 
     @get("/households/{household:str}/documents", operation_id="listHouseholdDocuments")
     async def household_file(self, household: FromPath[str], request: Request[Any, Any, Any],
                              search: NamedDependency[SearchService], page: Page = 1,
                              size: Size = 20) -> SearchResult:
         """A household's file (一户一档), newest first (D4), within the caller's clearance."""
-        return await search.household_file(_token(request), household, page=page, size=size)
+        return await search.household_file(token_of(request), household, page=page, size=size)
 
 
 class ReindexController(Controller):
@@ -81,7 +80,3 @@ class ReindexController(Controller):
         return reindexer.status()
 
 
-def _token(request: Request[Any, Any, Any]) -> str:
-    if not isinstance(request.auth, str):
-        raise Unauthorized("no bearer token on this request", code="missing_token")
-    return request.auth

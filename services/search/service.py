@@ -27,7 +27,6 @@ class SearchService:
     async def household_file(self, token: str, household: str, *, page: int = 1,
                              size: int = 20) -> SearchResult:
         """The household's documents the caller may see, newest first (D4)."""
-        # Built for its validation (unit code, page, size), before asking the registry.
-        SearchQuery(household=household, sort="newest", page=page, size=size)
-        access = await self.access.access_for(token)
-        return await self.index.household_documents(household, access, page=page, size=size)
+        # Built (and so validated: unit code, page, size) before asking the registry.
+        query = SearchQuery(household=household, sort="newest", page=page, size=size)
+        return await self.index.search(query, await self.access.access_for(token))

@@ -78,7 +78,6 @@ def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dic
 class AccountPages(Controller):
     path = "/"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/login", operation_id="loginPage")
     async def login_page(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
@@ -129,7 +128,6 @@ class AccountPages(Controller):
 class ReadingPages(Controller):
     path = "/"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/search", operation_id="searchPage")
     async def search(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from services.common.clients.reader import LoanView, VersionView
 from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
+from services.common.contracts.lending import Loan
 from services.common.contracts.registry import AuditTrailEntry, DocumentPermissions, DocumentRecord
+from services.common.contracts.registry_views import VersionView
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,
@@ -112,7 +113,7 @@ class VersionLine:
 
 @dataclass(frozen=True)
 class LoanLine:
-    loan: LoanView
+    loan: Loan
     status: str
 
 
@@ -130,7 +131,7 @@ class DocumentHistory:
     audit: list[AuditLine]
 
 
-def document_history(versions: list[VersionView], loans: list[LoanView],
+def document_history(versions: list[VersionView], loans: list[Loan],
                      audit: list[AuditTrailEntry]) -> DocumentHistory:
     return DocumentHistory(
         versions=[VersionLine(version, "归档" if version.reason == FIRST_FILING

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.common.clients.reader import HouseholdView, OccupancyView
 from services.common.contracts.registry import DocumentRecord, PaperLocation
+from services.common.contracts.registry_views import HouseholdView, OccupancyView
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 

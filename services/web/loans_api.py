@@ -5,7 +5,7 @@ with the registry's refusal code, which the page says in words with what to do n
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
-from services.common.clients.loans import ExternalReaderView, LoanRecord, NewLoan
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.lending import ExternalReader, Loan, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
@@ -51,7 +51,6 @@ def _see_loan(loan_id: str, **query: str) -> Redirect:
 class LoanPages(Controller):
     path = "/loans"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="loansPage")
     async def loans(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -85,7 +84,7 @@ class LoanPages(Controller):
         """The count beside 借阅 on every page: requests waiting for me, and my
         notifications (loaded after the page, so no page waits for it)."""
         principal = reader.principal
-        requested: list[LoanRecord] = []
+        requested: list[Loan] = []
         if principal.has_role(*APPROVERS):
             requested = await registry.requested_loans(reader.token)
         notifications = await registry.notifications(reader.token)
@@ -119,8 +118,9 @@ class LoanPages(Controller):
         problem = _problem(documents, values)
         if not problem:
             try:
-                loan = await registry.request_loan(reader.token, NewLoan(
-                    documents=documents, kind=values["kind"], purpose=values["purpose"],
+                loan = await registry.request_loan(reader.token, LoanRequest(
+                    documents=documents, kind=cast(LoanKind, values["kind"]),  # _problem checked it
+                    purpose=values["purpose"],
                     reason=values["reason"], external=_external(values)))
             except ArchiveError as exc:
                 problem = _refusal(exc)
@@ -169,7 +169,6 @@ class LoanPages(Controller):
 class StatisticsPages(Controller):
     path = "/statistics"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="statisticsPage")
     async def statistics(self, request: Request[Any, Any, Any],
@@ -220,10 +219,10 @@ def _problem(documents: list[str], values: dict[str, str]) -> str:
     return ""
 
 
-def _external(values: dict[str, str]) -> ExternalReaderView | None:
+def _external(values: dict[str, str]) -> ExternalReader | None:
     if not values["external_name"]:
         return None
-    return ExternalReaderView(**{field: values[f"external_{field}"]
+    return ExternalReader(**{field: values[f"external_{field}"]
                                  for field in EXTERNAL_FIELDS})
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from services.common.approvals import DESK, approval_refusal
 from services.common.auth import Principal
-from services.common.clients.loans import LoanRecord, NotificationView
+from services.common.contracts.lending import Loan, Notification
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
@@ -42,17 +42,17 @@ def loan_url(loan_id: str) -> str:
     return f"{PAGES_PREFIX}/loans/{loan_id}"
 
 
-def awaits(principal: Principal, loan: LoanRecord) -> bool:
+def awaits(principal: Principal, loan: Loan) -> bool:
     """Whether the step ``loan`` waits for is ``principal``'s to give (B3)."""
     if loan.status != "requested" or loan.next_approval is None:
         return False
     return approval_refusal(
-        principal, role=loan.next_approval,  # type: ignore[arg-type]
+        principal, role=loan.next_approval,
         borrower=loan.borrower, borrower_department=loan.borrower_department,
         earlier_approvers=[approval.approver for approval in loan.approvals]) is None
 
 
-def inbox(principal: Principal, requested: list[LoanRecord]) -> list[LoanRecord]:
+def inbox(principal: Principal, requested: list[Loan]) -> list[Loan]:
     """The requests waiting for ``principal``, oldest first (first asked, first decided)."""
     return sorted((loan for loan in requested if awaits(principal, loan)),
                   key=lambda loan: loan.requested_at)
@@ -80,7 +80,7 @@ class DocumentLine:
 
 @dataclass(frozen=True)
 class LoanPage:
-    loan: LoanRecord
+    loan: Loan
     status: str
     kind: str
     steps: list[Step]
@@ -88,7 +88,7 @@ class LoanPage:
     moves: frozenset[Move]
 
 
-def _steps(loan: LoanRecord) -> list[Step]:
+def _steps(loan: Loan) -> list[Step]:
     given = {approval.step: approval for approval in loan.approvals}
     steps = []
     for number, role in enumerate(loan.approvals_needed):
@@ -100,7 +100,7 @@ def _steps(loan: LoanRecord) -> list[Step]:
     return steps
 
 
-def moves_for(principal: Principal, loan: LoanRecord) -> frozenset[Move]:
+def moves_for(principal: Principal, loan: Loan) -> frozenset[Move]:
     """The moves to offer ``principal`` on ``loan`` (the registry checks each again)."""
     moves: set[Move] = set()
     mine = principal.username == loan.borrower
@@ -119,7 +119,7 @@ def moves_for(principal: Principal, loan: LoanRecord) -> frozenset[Move]:
     return frozenset(moves)
 
 
-def loan_page(principal: Principal, loan: LoanRecord) -> LoanPage:
+def loan_page(principal: Principal, loan: Loan) -> LoanPage:
     documents = [
         DocumentLine(url=None if document.redacted
                      else f"{PAGES_PREFIX}/documents/{document.document_id}",
@@ -134,7 +134,7 @@ def loan_page(principal: Principal, loan: LoanRecord) -> LoanPage:
 
 @dataclass(frozen=True)
 class LoanLine:
-    loan: LoanRecord
+    loan: Loan
     url: str
     status: str
     kind: str
@@ -144,7 +144,7 @@ class LoanLine:
     """The documents, named as the reader may see them."""
 
 
-def loan_line(loan: LoanRecord) -> LoanLine:
+def loan_line(loan: Loan) -> LoanLine:
     named = [document.title or document.archive_no for document in loan.documents
              if not document.redacted]
     hidden = len(loan.documents) - len(named)
@@ -166,12 +166,12 @@ class LoansPage:
     register: list[LoanLine] | None
     """None for someone who may not read the register."""
     shown: Register
-    notifications: list[NotificationView]
+    notifications: list[Notification]
 
 
-def loans_page(principal: Principal, *, mine: list[LoanRecord],
-               requested: list[LoanRecord] | None, register: list[LoanRecord] | None,
-               shown: Register, notifications: list[NotificationView]) -> LoansPage:
+def loans_page(principal: Principal, *, mine: list[Loan],
+               requested: list[Loan] | None, register: list[Loan] | None,
+               shown: Register, notifications: list[Notification]) -> LoansPage:
     return LoansPage(
         mine=[loan_line(loan) for loan in mine],
         inbox=None if requested is None

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from services.common.clients.search import SearchRequest, SearchResult, Sort
+from services.common.contracts.search import SearchRequest, SearchResult, Sort
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.web import PAGES_PREFIX

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.clients.loans import YearReport
+from services.common.contracts.registry_views import YearReport
 from services.common.models import CATEGORIES, CATEGORY_NAMES
 from services.web.charts import BarChart, bar_chart
 

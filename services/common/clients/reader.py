@@ -3,76 +3,22 @@
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction. The
-views below are the parts of the registry's answers a page shows; like ``ExtractedText``
-they do not forbid unknown fields, so the registry may add fields without breaking them.
+destruction. What it decodes is ``services.common.contracts.registry_views``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from urllib.parse import quote
-
-import msgspec
 
 from services.common.clients.loans import LoansReader
 from services.common.clients.retention import RetentionReader
+from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
     DocumentPermissions,
     DocumentRecord,
 )
-
-
-class IssuedToken(msgspec.Struct, kw_only=True):
-    access_token: str
-    expires_in: int
-    """Seconds the token is good for."""
-
-
-class OccupancyView(msgspec.Struct, kw_only=True):
-    """One occupant's part of the file (入住至退租); closed once ``moved_out`` (D3)."""
-
-    occupancy_id: int
-    occupant: str
-    moved_in: date
-    moved_out: date | None
-
-
-class HouseholdView(msgspec.Struct, kw_only=True):
-    """A household: ``label`` is the current occupant (D2), ``occupants`` oldest first."""
-
-    household: str
-    building: str
-    floor: int
-    label: str | None
-    occupied: bool
-    occupants: list[OccupancyView]
-
-
-class VersionView(msgspec.Struct, kw_only=True):
-    """One version of a document's metadata (D6): who, when, why, what changed."""
-
-    version: int
-    changes: dict[str, list[object]]
-    changed_by: str
-    changed_at: datetime
-    reason: str
-    approved_by: str | None
-
-
-class LoanView(msgspec.Struct, kw_only=True):
-    """A loan (借阅) as the register lists it."""
-
-    loan_id: str
-    status: str
-    kind: str
-    borrower: str
-    requested_at: datetime
-    issued_at: datetime | None
-    due_at: datetime | None
-    overdue: bool
-
+from services.common.contracts.registry_views import HouseholdView, IssuedToken, VersionView
 
 HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
@@ -111,8 +57,8 @@ class RegistryReader(LoansReader, RetentionReader):
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/audit",
                                list[AuditTrailEntry], token=token)
 
-    async def loans_of(self, token: str, document_id: str) -> list[LoanView]:
-        return await self.call("GET", "/registry/loans", list[LoanView], token=token,
+    async def loans_of(self, token: str, document_id: str) -> list[Loan]:
+        return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"document_id": document_id})
 
 

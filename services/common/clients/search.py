@@ -1,71 +1,12 @@
-"""The search service's wire contract and its client, used by the staff pages.
-
-The structs below are what ``GET /search/documents`` and
-``GET /search/households/{household}/documents`` answer: one definition for the service
-that answers and the readers that decode (as ``services.common.clients.registry``).
-"""
+"""The search service's client, used by the staff pages; the structs it sends and decodes
+are ``services.common.contracts.search``."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from services.common.clients import ServiceClient
-from services.common.models import Category, Struct
-
-Match = Literal["all", "partial"]
-"""A hit holds every term of the query (``all``) or most of it (``partial``)."""
-
-Sort = Literal["relevance", "newest"]
-
-
-class SearchHit(Struct):
-    """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.
-
-    ``match`` says whether the document holds every term of the query or most of it;
-    every ``all`` hit comes before every ``partial`` one. ``score`` is the relevance
-    score, or None when the search was sorted by ``newest``; it orders hits within their
-    ``match`` class, and is comparable within one result only (each backend scores its
-    own way).
-    """
-
-    document_id: str
-    archive_no: str
-    title: str
-    household: str | None
-    category: Category
-    filed_at: date
-    score: float | None
-    match: Match
-    highlights: list[str]
-
-
-class Facets(Struct):
-    """Document counts per value over all matches the caller may see."""
-
-    category: dict[str, int]
-    household: dict[str, int]
-    year: dict[str, int]
-
-
-class SearchResult(Struct):
-    total: int
-    hits: list[SearchHit]
-    facets: Facets
-
-
-class SearchRequest(Struct):
-    """What a reader may ask ``GET /search/documents``; None leaves a filter out."""
-
-    q: str = ""
-    household: str | None = None
-    category: str | None = None
-    filed_from: date | None = None
-    filed_to: date | None = None
-    year: int | None = None
-    sort: Sort = "relevance"
-    page: int = 1
-    size: int = 20
+from services.common.contracts.search import SearchRequest, SearchResult
 
 
 class SearchClient(ServiceClient):

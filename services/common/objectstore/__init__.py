@@ -40,7 +40,7 @@ import msgspec
 
 from services.common.clock import Clock
 from services.common.config import Settings
-from services.common.errors import ConfigError, PayloadTooLarge, ValidationFailed
+from services.common.errors import ConfigError, Conflict, PayloadTooLarge, ValidationFailed
 
 ORIGINALS_PREFIX = "originals/"
 CHUNK_BYTES = 256 * 1024
@@ -184,6 +184,31 @@ def require_aware(moment: datetime) -> datetime:
             code="naive_datetime",
         )
     return moment
+
+
+def validate_put(key: str, retain_until: datetime | None) -> None:
+    """What every store checks of a put before touching anything."""
+    validate_key(key)
+    if retain_until is not None:
+        require_aware(retain_until)
+
+
+def immutable_original(key: str) -> Conflict:
+    """The refusal of other bytes under an original's key (D6), raised by every store."""
+    return Conflict(
+        f"original {key} is already stored with different bytes; originals are "
+        "never modified (D6): store the new bytes under their own hash",
+        code="immutable_original",
+    )
+
+
+def object_locked(key: str, retain_until: datetime) -> Conflict:
+    """The refusal to delete an object still retained, raised by every store."""
+    return Conflict(
+        f"object {key} is retained until {retain_until.isoformat()}; "
+        "it can be deleted after that",
+        code="object_locked",
+    )
 
 
 Admit = Callable[[str], Awaitable[None]]

@@ -36,9 +36,12 @@ from services.common.objectstore import (
     CHUNK_BYTES,
     ObjectInfo,
     file_sha256,
+    immutable_original,
     is_original_key,
+    object_locked,
     require_aware,
     validate_key,
+    validate_put,
 )
 
 _DEFAULT_TYPE = "application/octet-stream"
@@ -158,9 +161,7 @@ class DirectoryObjectStore:
     async def _put(
         self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
     ) -> None:
-        validate_key(key)
-        if retain_until is not None:
-            require_aware(retain_until)
+        validate_put(key, retain_until)
         with self._translated(key):
             await asyncio.to_thread(self._put_sync, key, fill, content_type, retain_until)
 
@@ -187,11 +188,7 @@ class DirectoryObjectStore:
             return False
         current = self._sidecar_of(key, path)
         if current.sha256 != incoming.sha256:
-            raise Conflict(
-                f"original {key} is already stored with different bytes; originals are "
-                "never modified (D6): store the new bytes under their own hash",
-                code="immutable_original",
-            )
+            raise immutable_original(key)
         if incoming.retain_until is not None:
             self._extend(key, current, incoming.retain_until)
         return True
@@ -214,11 +211,7 @@ class DirectoryObjectStore:
             if path.is_file():
                 retain_until = sidecar.retain_until if sidecar else None
                 if retain_until is not None and retain_until > self._clock.now():
-                    raise Conflict(
-                        f"object {key} is retained until {retain_until.isoformat()}; "
-                        "it can be deleted after that",
-                        code="object_locked",
-                    )
+                    raise object_locked(key, retain_until)
                 path.unlink()
                 _fsync_dir(path.parent)
             self._sidecar_path(key).unlink(missing_ok=True)

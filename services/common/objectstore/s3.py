@@ -49,9 +49,12 @@ from services.common.objectstore import (
     CHUNK_BYTES,
     ObjectInfo,
     file_sha256,
+    immutable_original,
     is_original_key,
+    object_locked,
     require_aware,
     validate_key,
+    validate_put,
 )
 
 P = ParamSpec("P")
@@ -115,7 +118,7 @@ class S3ObjectStore:
         content_type: str = _DEFAULT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
-        _check_put(key, retain_until)
+        validate_put(key, retain_until)
         sha256 = await asyncio.to_thread(file_sha256, path)
         upload = partial(self._client.fput_object, self._bucket, key, str(path))
         await self._put(key, sha256, upload, content_type, retain_until)
@@ -128,7 +131,7 @@ class S3ObjectStore:
         content_type: str = _DEFAULT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
-        _check_put(key, retain_until)
+        validate_put(key, retain_until)
         sha256 = hashlib.sha256(data).hexdigest()
         upload = partial(self._client.put_object, self._bucket, key, io.BytesIO(data), len(data))
         await self._put(key, sha256, upload, content_type, retain_until)
@@ -240,11 +243,7 @@ class S3ObjectStore:
         if current is None:
             return False
         if (current.sha256 or self._stored_sha256(key)) != sha256:
-            raise Conflict(
-                f"original {key} is already stored with different bytes; originals are "
-                "never modified (D6): store the new bytes under their own hash",
-                code="immutable_original",
-            )
+            raise immutable_original(key)
         if retain_until is not None:
             self._set_retention_sync(key, retain_until, locked)
         return True
@@ -290,11 +289,7 @@ class S3ObjectStore:
         for version, marker in versions:
             retain_until = None if marker else _info(self._stat(key, version)).retain_until
             if retain_until is not None and retain_until > now:
-                raise Conflict(
-                    f"object {key} is retained until {retain_until.isoformat()}; "
-                    "it can be deleted after that",
-                    code="object_locked",
-                )
+                raise object_locked(key, retain_until)
         for version, _ in versions:
             try:
                 self._client.remove_object(self._bucket, key, version_id=version)
@@ -426,12 +421,6 @@ def _info(stat: Object) -> ObjectInfo:
         sha256=headers.get(f"x-amz-meta-{_META_SHA256}"),
         retain_until=retain_until,
     )
-
-
-def _check_put(key: str, retain_until: datetime | None) -> None:
-    validate_key(key)
-    if retain_until is not None:
-        require_aware(retain_until)
 
 
 def _lockable(until: datetime | None) -> TypeGuard[datetime]:

@@ -31,7 +31,18 @@ Confidence = Annotated[float, msgspec.Meta(ge=0, le=100)]
 PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
 
 
-class WordBox(Struct):
+class ReadBox(Struct):
+    """Text read in one box of the page image (pixels) and its confidence (0–100)."""
+
+    text: str
+    confidence: Confidence
+    left: PixelOffset
+    top: PixelOffset
+    width: PixelOffset
+    height: PixelOffset
+
+
+class WordBox(ReadBox):
     """One recognised word with its box, in pixels of the page image that was read (as
     scanned, before any turn; a PDF page as rendered at 300 dpi). PP-OCR gives one per
     character (its confidence is that character's probability); Tesseract one per word;
@@ -39,25 +50,11 @@ class WordBox(Struct):
     in order, are the page's text without its whitespace, so a match in the text maps to
     the boxes it covers."""
 
-    text: str
-    confidence: Confidence
-    left: PixelOffset
-    top: PixelOffset
-    width: PixelOffset
-    height: PixelOffset
 
-
-class TextLine(Struct):
+class TextLine(ReadBox):
     """One line as read (a row of text, or a column of vertical text), its box in the page
     image's pixels and its confidence (0–100), so that doubtful lines can go to review.
     Its words are the next ones in ``words`` whose texts make up ``text`` without spaces."""
-
-    text: str
-    confidence: Confidence
-    left: PixelOffset
-    top: PixelOffset
-    width: PixelOffset
-    height: PixelOffset
 
 
 class OcrReading(Struct):

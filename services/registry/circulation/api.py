@@ -16,9 +16,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import DESK
 from services.common.auth import principal_of
+from services.common.contracts.lending import Loan
 from services.registry.circulation.service import CirculationService
 from services.registry.guards import allow
-from services.registry.lending.models import CopyRequest, Loan, ReturnCheck
+from services.registry.lending.models import CopyRequest, ReturnCheck
 
 Request_ = Request[Any, Any, Any]
 

@@ -19,10 +19,12 @@ every ``ESCALATION_INTERVAL_S``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.lending import CopyRecord, Incident, Loan
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.circulation.rules import (
     RENEWERS,
@@ -31,14 +33,7 @@ from services.registry.circulation.rules import (
     escalation_recipients,
 )
 from services.registry.journal.service import JournalService
-from services.registry.lending.models import (
-    CopyRecord,
-    CopyRequest,
-    Incident,
-    Loan,
-    LoanRow,
-    ReturnCheck,
-)
+from services.registry.lending.models import CopyRequest, LoanRow, Move, ReturnCheck
 from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step
 from services.registry.store import RegistryStore, Tx
@@ -46,6 +41,9 @@ from services.registry.store import RegistryStore, Tx
 ESCALATION_ACTOR = "service:registry"
 """Who the audit log names for an escalation: the registry itself."""
 ESCALATION_INTERVAL_S = 300.0
+
+DeskMove = Callable[[Tx, LoanRow, datetime], Awaitable[None]]
+"""What a desk move does to the loan (locked, its move allowed) at ``now``."""
 
 
 class CirculationService:
@@ -58,30 +56,23 @@ class CirculationService:
 
     async def issue(self, principal: Principal, loan_id: str) -> Loan:
         """Hand the approved loan over: ``out``, ``issued_at``, ``due_at`` (B3, B4)."""
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            loan = await loan_for_move(tx, loan_id)
-            refusal = desk_refusal(principal, loan, "issue")
-            if refusal is None:
-                check_move("issue", loan.status)
-                borrower = await person(tx, loan.borrower)
-                if borrower is None or not borrower.active:
-                    raise Conflict(f"{loan.borrower} has left; the loan cannot be issued",
-                                   code="borrower_inactive")
-                document_ids = await tx.loans.document_ids(loan_id)
-                await _check_not_destroyed(tx, document_ids)
-                due = self.periods.due(now)
-                await tx.loans.move(loan_id, "approved", status="out",
-                                    issued_by=principal.username, issued_at=now, due_at=due,
-                                    escalation_due_at=self.periods.escalation_due(now))
-                if loan.kind == "paper":
-                    await tx.loans.take_paper_files(loan_id, document_ids)
-                await record_step(tx, loan, "issued", username=principal.username,
-                                  status="out", at=now, detail={"due_at": due.isoformat()})
-                return await current_view(tx, loan_id, now=now,
-                                          clearance=principal.clearance)
-        assert refusal is not None
-        await self.journal.refuse(principal, "issue_loan", refusal)
+        async def hand_over(tx: Tx, loan: LoanRow, now: datetime) -> None:
+            borrower = await person(tx, loan.borrower)
+            if borrower is None or not borrower.active:
+                raise Conflict(f"{loan.borrower} has left; the loan cannot be issued",
+                               code="borrower_inactive")
+            document_ids = await tx.loans.document_ids(loan_id)
+            await _check_not_destroyed(tx, document_ids)
+            due = self.periods.due(now)
+            await tx.loans.move(loan_id, "approved", status="out",
+                                issued_by=principal.username, issued_at=now, due_at=due,
+                                escalation_due_at=self.periods.escalation_due(now))
+            if loan.kind == "paper":
+                await tx.loans.take_paper_files(loan_id, document_ids)
+            await record_step(tx, loan, "issued", username=principal.username,
+                              status="out", at=now, detail={"due_at": due.isoformat()})
+
+        return await self._at_desk(principal, loan_id, "issue", "issue_loan", hand_over)
 
     async def acknowledge(self, principal: Principal, loan_id: str) -> Loan:
         """The borrower confirms receipt (B3), once."""
@@ -130,56 +121,58 @@ class CirculationService:
     async def record_copy(self, principal: Principal, loan_id: str, copy: CopyRequest
                           ) -> Loan:
         """B6: an approved copy of a document on a paper loan, checked by the archivist."""
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            loan = await loan_for_move(tx, loan_id)
-            refusal = desk_refusal(principal, loan, "record_copy")
-            if refusal is None:
-                check_move("record_copy", loan.status)
-                await _check_copy(tx, loan, copy)
-                record = CopyRecord(copy_id=str(uuid.uuid4()), document_id=copy.document_id,
-                                    description=copy.description,
-                                    approved_by=copy.approved_by,
-                                    checked_by=principal.username, checked_at=now)
-                await tx.loans.add_copy(loan_id, record)
-                await record_step(tx, loan, "copy_recorded", username=principal.username,
-                                  status="out", at=now,
-                                  detail={"copy_id": record.copy_id,
-                                          "copied_document": copy.document_id,
-                                          "approved_by": copy.approved_by})
-                return await current_view(tx, loan_id, now=now,
-                                          clearance=principal.clearance)
-        assert refusal is not None
-        await self.journal.refuse(principal, "record_copy", refusal)
+        async def check_copy(tx: Tx, loan: LoanRow, now: datetime) -> None:
+            await _check_copy(tx, loan, copy)
+            record = CopyRecord(copy_id=str(uuid.uuid4()), document_id=copy.document_id,
+                                description=copy.description, approved_by=copy.approved_by,
+                                checked_by=principal.username, checked_at=now)
+            await tx.loans.add_copy(loan_id, record)
+            await record_step(tx, loan, "copy_recorded", username=principal.username,
+                              status="out", at=now,
+                              detail={"copy_id": record.copy_id,
+                                      "copied_document": copy.document_id,
+                                      "approved_by": copy.approved_by})
+
+        return await self._at_desk(principal, loan_id, "record_copy", "record_copy",
+                                   check_copy)
 
     async def return_loan(self, principal: Principal, loan_id: str, check: ReturnCheck
                           ) -> Loan:
         """注销 (B5): the archivist checks the file and closes the loan; not ``intact``
         opens an incident (a loss or damage report)."""
+        async def check_in(tx: Tx, loan: LoanRow, now: datetime) -> None:
+            await tx.loans.move(loan_id, "out", status="returned",
+                                returned_by=principal.username, returned_at=now,
+                                return_intact=check.intact, return_note=check.note)
+            await tx.loans.release_paper_files(loan_id)
+            incident_id = None
+            if not check.intact:
+                incident_id = str(uuid.uuid4())
+                await tx.loans.add_incident(Incident(
+                    incident_id=incident_id, loan_id=loan_id, note=check.note,
+                    reported_by=principal.username, reported_at=now))
+            await record_step(tx, loan, "returned", username=principal.username,
+                              status="returned", at=now,
+                              detail={"intact": check.intact, "note": check.note,
+                                      "incident_id": incident_id})
+
+        return await self._at_desk(principal, loan_id, "return", "return_loan", check_in)
+
+    async def _at_desk(self, principal: Principal, loan_id: str, move: Move, action: str,
+                       apply: DeskMove) -> Loan:
+        """One of the archivist's moves (``desk_refusal``): in one transaction, the move
+        ``apply`` makes and the loan as it then stands; a refusal is audited as
+        ``action``."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             loan = await loan_for_move(tx, loan_id)
-            refusal = desk_refusal(principal, loan, "return")
+            refusal = desk_refusal(principal, loan, move)
             if refusal is None:
-                check_move("return", loan.status)
-                await tx.loans.move(loan_id, "out", status="returned",
-                                    returned_by=principal.username, returned_at=now,
-                                    return_intact=check.intact, return_note=check.note)
-                await tx.loans.release_paper_files(loan_id)
-                incident_id = None
-                if not check.intact:
-                    incident_id = str(uuid.uuid4())
-                    await tx.loans.add_incident(Incident(
-                        incident_id=incident_id, loan_id=loan_id, note=check.note,
-                        reported_by=principal.username, reported_at=now))
-                await record_step(tx, loan, "returned", username=principal.username,
-                                  status="returned", at=now,
-                                  detail={"intact": check.intact, "note": check.note,
-                                          "incident_id": incident_id})
+                check_move(move, loan.status)
+                await apply(tx, loan, now)
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
-        assert refusal is not None
-        await self.journal.refuse(principal, "return_loan", refusal)
+        await self.journal.refuse(principal, action, refusal)
 
     # --- escalation (B4) -----------------------------------------------------------------
 

@@ -157,10 +157,8 @@ class DestructionService:
                 code="wrong_password"))
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            current = await _register(tx, destruction_id, lock=True)
-            if current.status not in ("awaiting_witnesses", "witnessed"):
-                raise Conflict(f"the register is {current.status}; witnesses sign before "
-                               "execution", code="invalid_transition")
+            current = await _unexecuted(tx, destruction_id,
+                                        "witnesses sign before execution")
             if principal.username != current.created_by:  # R6: not who drew it up
                 await _check_all_visible(tx, principal, destruction_id)
                 digest = await tx.registers.digest(destruction_id)
@@ -250,10 +248,7 @@ class DestructionService:
         """Withdraw a register before execution; its items wait for another one."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            current = await _register(tx, destruction_id, lock=True)
-            if current.status not in ("awaiting_witnesses", "witnessed"):
-                raise Conflict(f"the register is {current.status}; only one not yet "
-                               "executing can be cancelled", code="invalid_transition")
+            await _unexecuted(tx, destruction_id, "only one not yet executing can be cancelled")
             await tx.registers.cancel_items(destruction_id)
             await tx.registers.set_status(destruction_id, "cancelled",
                                           cancelled_by=principal.username, cancelled_at=now)
@@ -333,6 +328,14 @@ async def _register(tx: Tx, destruction_id: str, *, lock: bool) -> Destruction:
     if found is None:
         raise NotFound(f"no destruction register {destruction_id}", code="unknown_destruction")
     return found
+
+
+async def _unexecuted(tx: Tx, destruction_id: str, why: str) -> Destruction:
+    """The register, locked, while its execution has not begun; else 409 saying ``why``."""
+    current = await _register(tx, destruction_id, lock=True)
+    if current.status not in ("awaiting_witnesses", "witnessed"):
+        raise Conflict(f"the register is {current.status}; {why}", code="invalid_transition")
+    return current
 
 
 async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:

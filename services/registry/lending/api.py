@@ -18,18 +18,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.auth import principal_of
+from services.common.contracts.lending import Incident, Loan, LoanRequest, LoanStatus, Notification
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.lending.models import (
-    ApprovalNote,
-    Incident,
-    Loan,
-    LoanQuery,
-    LoanRequest,
-    LoanStatus,
-    Notification,
-    Rejection,
-)
+from services.registry.lending.models import ApprovalNote, LoanQuery, Rejection
 from services.registry.lending.service import LendingService
 
 Request_ = Request[Any, Any, Any]

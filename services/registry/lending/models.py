@@ -1,50 +1,25 @@
-"""Lending: the API structs of loans (借阅), their register, notifications and incidents,
-and a loan as it is stored (``LoanRow``)."""
+"""Lending: the registry's own structs of loans (借阅): the moves' request bodies, the
+register's query, and a loan as it is stored (``LoanRow``). A loan as answered is
+``services.common.contracts.lending``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-import msgspec
+from services.common.contracts.lending import (
+    DocumentId,
+    LoanKind,
+    LoanStatus,
+    Text,
+)
+from services.common.models import Role, Struct, Username
 
-from services.common.models import Category, Role, SecurityLevel, Struct, Username
-
-LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
-LOAN_STATUSES: tuple[LoanStatus, ...] = ("requested", "approved", "rejected", "out", "returned")
-LoanKind = Literal["paper", "digital"]
 LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
                      "copy_recorded", "returned", "escalated"]
 """What a ``LoanChanged`` feed event says happened."""
 Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
-
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-MAX_DOCUMENTS = 200
-
-
-class ExternalReader(Struct):
-    """A reader who is not a user (another company's staff, an owner; domain.md, People):
-    recorded on the loan, with an employee (the ``borrower``) responsible."""
-
-    name: Name
-    organisation: Name
-    id_document: Name
-    introduction_letter: Name
-
-
-class LoanRequest(Struct):
-    """B3: purpose, documents, reason and borrower; ``borrower`` defaults to the caller."""
-
-    documents: Annotated[list[DocumentId], msgspec.Meta(min_length=1,
-                                                        max_length=MAX_DOCUMENTS)]
-    kind: LoanKind
-    purpose: Text
-    reason: Text
-    borrower: Username | None = None
-    external: ExternalReader | None = None
 
 
 class ApprovalNote(Struct):
@@ -70,97 +45,6 @@ class CopyRequest(Struct):
     approved_by: Username
 
 
-class LoanDocument(Struct):
-    """A lent document as the register shows it. For a reader whose clearance is below
-    the document's it is a redacted row (``redacted``): counted, with its category and
-    level, but no id, archive number, household or title."""
-
-    document_id: str
-    archive_no: str
-    household: str | None
-    category: Category
-    security: SecurityLevel
-    personal_info: bool
-    title: str | None
-    redacted: bool = False
-
-
-class Approval(Struct):
-    step: int
-    role: Role
-    approver: str
-    note: str | None
-    approved_at: datetime
-
-
-class RejectionRecord(Struct):
-    rejected_by: str
-    rejected_at: datetime
-    reason: str
-
-
-class ReturnRecord(Struct):
-    returned_by: str
-    returned_at: datetime
-    intact: bool
-    note: str | None
-
-
-class CopyRecord(Struct):
-    copy_id: str
-    document_id: str
-    description: str
-    approved_by: str
-    checked_by: str
-    checked_at: datetime
-
-
-class Incident(Struct):
-    """A loss or damage report (损坏/遗失) opened at a return that was not intact (B5)."""
-
-    incident_id: str
-    loan_id: str
-    note: str | None
-    reported_by: str
-    reported_at: datetime
-
-
-class Loan(Struct):
-    """A borrow permission (借阅) from request to return.
-
-    ``approvals_needed`` is the chain computed from the documents; ``next_approval`` the
-    role whose approval is awaited (null once approved or rejected). ``overdue``: out and
-    past ``due_at``; ``escalated_at``: when it was escalated for being held too long (B4).
-    """
-
-    loan_id: str
-    status: LoanStatus
-    kind: LoanKind
-    purpose: str
-    reason: str
-    borrower: str
-    borrower_department: str
-    requested_by: str
-    requested_at: datetime
-    external: ExternalReader | None
-    documents: list[LoanDocument]
-    approvals_needed: list[Role]
-    approvals: list[Approval]
-    next_approval: Role | None
-    rejection: RejectionRecord | None
-    issued_by: str | None
-    issued_at: datetime | None
-    acknowledged_at: datetime | None
-    due_at: datetime | None
-    renewals: int
-    renewed_at: datetime | None
-    returned: ReturnRecord | None
-    overdue: bool
-    escalated_at: datetime | None
-    copies: list[CopyRecord]
-    incidents: list[Incident]
-
-
 class LoanQuery(Struct):
     status: LoanStatus | None = None
     borrower: str | None = None
@@ -169,17 +53,6 @@ class LoanQuery(Struct):
     document_id: str | None = None
     limit: int = 100
     offset: int = 0
-
-
-NotificationKind = Literal["loan_escalated"]
-
-
-class Notification(Struct):
-    notification_id: int
-    kind: NotificationKind
-    loan_id: str
-    message: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,20 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.lending import (
+    Approval,
+    CopyRecord,
+    Incident,
+    LoanStatus,
+    Notification,
+    NotificationKind,
+)
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
-from services.registry.lending.models import (
-    Approval,
-    CopyRecord,
-    Incident,
-    LoanRow,
-    LoanStatus,
-    Notification,
-    NotificationKind,
-)
+from services.registry.lending.models import LoanRow
 from services.registry.lending.tables import (
     active_paper_loans,
     loan_approvals,
@@ -77,6 +77,12 @@ def overdue_at(at: datetime) -> sa.ColumnElement[bool]:
     since counts with its renewed due date.
     """
     return sa.and_(out_at(at), loans.c.due_at < at)
+
+
+def _escalated() -> sa.ColumnElement[bool]:
+    """The loan has been escalated (B4), as a condition on a row of ``loans``."""
+    return sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id,
+                             loan_escalations.c.kind == ESCALATION_KIND)
 
 
 class LoansRepository:
@@ -229,13 +235,23 @@ class LoansRepository:
 
     async def due_for_escalation(self, now: datetime) -> list[LoanRow]:
         """Loans out past their escalation time and not yet escalated (B4)."""
-        escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id,
-                                      loan_escalations.c.kind == ESCALATION_KIND)
         rows = (await self.conn.execute(
             sa.select(loans).where(loans.c.status == "out", loans.c.escalation_due_at < now,
-                                   sa.not_(escalated))
+                                   sa.not_(_escalated()))
             .order_by(loans.c.escalation_due_at))).mappings().all()
         return [_loan_row(row) for row in rows]
+
+    async def count_overdue(self, now: datetime) -> int:
+        """Loans out past their due date at ``now`` (B4)."""
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(loans).where(overdue_at(now))
+        )).scalar_one())
+
+    async def count_escalated_out(self) -> int:
+        """Loans still out that were escalated to management (B4)."""
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(loans)
+            .where(loans.c.status == "out", _escalated()))).scalar_one())
 
     async def escalate(self, loan_id: str, *, at: datetime) -> bool:
         """Record the escalation; False if the loan was escalated already (idempotent)."""

@@ -15,9 +15,10 @@ from typing import Protocol
 from services.common.approvals import REGISTER_READERS
 from services.common.auth import Principal
 from services.common.config import Settings
+from services.common.contracts.lending import LoanStatus
 from services.common.errors import ArchiveError, Conflict, NotFound
 from services.common.models import Category, Role, SecurityLevel
-from services.registry.lending.models import LoanRow, LoanStatus, Move
+from services.registry.lending.models import LoanRow, Move
 
 MOVES: dict[Move, tuple[LoanStatus, LoanStatus]] = {
     # move: (the state it needs, the state it leaves); ``approve`` ends in ``approved``

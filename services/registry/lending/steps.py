@@ -15,21 +15,20 @@ from datetime import datetime
 
 import msgspec
 
+from services.common.contracts.lending import (
+    ExternalReader,
+    Loan,
+    LoanDocument,
+    LoanStatus,
+    RejectionRecord,
+    ReturnRecord,
+)
 from services.common.contracts.registry import DocumentRecord, LoanChanged
 from services.common.errors import NotFound
 from services.common.models import SecurityLevel, security_rank
 from services.registry.accounts.models import User
 from services.registry.journal.models import AuditEntry, DetailValue
-from services.registry.lending.models import (
-    ExternalReader,
-    Loan,
-    LoanChange,
-    LoanDocument,
-    LoanRow,
-    LoanStatus,
-    RejectionRecord,
-    ReturnRecord,
-)
+from services.registry.lending.models import LoanChange, LoanRow
 from services.registry.lending.repository import LoanDetails
 from services.registry.lending.rules import is_overdue
 from services.registry.store import Tx

@@ -272,12 +272,6 @@ class ElasticsearchIndex:
         body: dict[str, Any] = response.body
         return body
 
-    async def household_documents(
-        self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
-    ) -> SearchResult:
-        query = SearchQuery(household=household, sort="newest", page=page, size=size)
-        return await self.search(query, access)
-
     async def count(self) -> int:
         with _elasticsearch_errors("count documents"):
             response = await self._client.count(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.common.clients.search import Facets, Match, SearchHit, SearchResult
+from services.common.contracts.search import Facets, Match, SearchHit, SearchResult
 from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Struct, security_rank
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]

@@ -73,12 +73,6 @@ class SearchIndex(Protocol):
         """One page of hits, the total and the facets, all within ``access``."""
         ...
 
-    async def household_documents(
-        self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
-    ) -> SearchResult:
-        """A household's file (一户一档), newest first (D4), within ``access``."""
-        ...
-
     async def start_rebuild(self) -> Rebuild:
         """Begin filling a new index beside the live one; ``Conflict`` if one is open."""
         ...

@@ -284,12 +284,6 @@ class TantivyIndex:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
         return self._live_generation().searcher()
 
-    async def household_documents(
-        self, household: str, access: AccessFilter, *, page: int = 1, size: int = 20
-    ) -> SearchResult:
-        query = SearchQuery(household=household, sort="newest", page=page, size=size)
-        return await self.search(query, access)
-
     async def count(self) -> int:
         return await asyncio.to_thread(self._count)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.common.clients.reader import LoanView, VersionView
+from services.common.contracts.lending import Loan
 from services.common.contracts.registry import AuditTrailEntry
+from services.common.contracts.registry_views import VersionView
 from services.web.document_page import document_history
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
@@ -22,9 +23,15 @@ def _version(number: int, reason: str, changes: dict[str, list[object]]) -> Vers
                        reason=reason, approved_by=None)
 
 
-def _loan(status: str) -> LoanView:
-    return LoanView(loan_id=f"loan-{status}", status=status, kind="paper", borrower="li",
-                    requested_at=AT, issued_at=None, due_at=None, overdue=False)
+def _loan(status: str) -> Loan:
+    return Loan(loan_id=f"loan-{status}", status=status,  # type: ignore[arg-type]
+                kind="paper", purpose="核对", reason="来电", borrower="li",
+                borrower_department="customer_service", requested_by="li",
+                requested_at=AT, external=None, documents=[], approvals_needed=[],
+                approvals=[], next_approval=None, rejection=None, issued_by=None,
+                issued_at=None, acknowledged_at=None, due_at=None, renewals=0,
+                renewed_at=None, returned=None, overdue=False, escalated_at=None,
+                copies=[], incidents=[])
 
 
 def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -> None:

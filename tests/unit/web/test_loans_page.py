@@ -12,8 +12,9 @@ import httpx
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clients.loans import REGISTER_PAGE, ApprovalView, LoanRecord
+from services.common.clients.loans import REGISTER_PAGE
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.lending import Approval, Loan
 from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
 from services.web.render import Pages
 
@@ -26,9 +27,9 @@ LI = Principal(username="li", roles=("staff",), department="customer_service")
 
 
 def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "requested",
-          borrower: str = "li", minutes: int = 0, **fields: Any) -> LoanRecord:
+          borrower: str = "li", minutes: int = 0, **fields: Any) -> Loan:
     chain = ["manager", "director", "archivist"]
-    approvals = [ApprovalView(step=step, role=chain[step], approver=name, note=None,
+    approvals = [Approval(step=step, role=chain[step], approver=name, note=None,
                               approved_at=AT) for step, name in enumerate(approved_by)]
     waiting = status == "requested" and len(approvals) < len(chain)
     values: dict[str, Any] = {
@@ -38,9 +39,9 @@ def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "req
         "external": None, "documents": [], "approvals_needed": chain,
         "approvals": approvals, "next_approval": chain[len(approvals)] if waiting else None,
         "rejection": None, "issued_by": None, "issued_at": None, "acknowledged_at": None,
-        "due_at": None, "renewals": 0, "returned": None, "overdue": False,
-        "escalated_at": None} | fields
-    return LoanRecord(**values)
+        "due_at": None, "renewals": 0, "renewed_at": None, "returned": None,
+        "overdue": False, "escalated_at": None, "copies": [], "incidents": []} | fields
+    return Loan(**values)
 
 
 def test_each_approver_sees_the_requests_at_their_step_oldest_first() -> None:
@@ -116,7 +117,7 @@ def test_the_inbox_reads_every_request_page_by_page() -> None:
         return httpx.Response(200, content=msgspec.json.encode(
             [_loan(f"loan-{offset + n}") for n in range(count)]))
 
-    async def read() -> list[LoanRecord]:
+    async def read() -> list[Loan]:
         reader = RegistryReader("http://registry", name="registry",
                                 service_token=lambda: "unused",
                                 transport=httpx.MockTransport(answer))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.common.clients.search import Facets, SearchHit, SearchResult
+from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
 from services.web.search_page import SearchForm, search_view, snippet
 

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
 from services.common.clock import FixedClock
+from services.common.contracts.lending import Loan, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
-from services.registry.lending.models import Loan, LoanRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import (
     new_document,

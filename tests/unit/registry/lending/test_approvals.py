@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from services.common.contracts.lending import ExternalReader
 from services.common.contracts.registry import LoanChanged
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.models import AuditQuery
-from services.registry.lending.models import ExternalReader
 from tests.unit.registry.lending.conftest import INGEST, Lending, person
 
 CHAINS = [

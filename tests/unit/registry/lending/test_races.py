@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from services.common.contracts.lending import Loan
 from services.common.errors import Conflict
-from services.registry.lending.models import Loan
 from tests.unit.registry.lending.conftest import Lending, person
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from services.common.approvals import approval_refusal
 from services.common.auth import Principal
+from services.common.contracts.lending import LOAN_STATUSES, LoanStatus
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
-from services.registry.lending.models import LOAN_STATUSES, LoanStatus, Move
+from services.registry.lending.models import Move
 from services.registry.lending.rules import (
     MOVES,
     LoanPeriods,
