@@ -15,7 +15,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
-from services.common.clients.retention import NewHold, RegisterFile, SweepView
+from services.common.clients.retention import RegisterFile
+from services.common.contracts.retention_views import NewHold, SweepView
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.auth import Principal
-from services.common.clients.retention import (
+from services.common.contracts.retention_views import (
     DestructionView,
     HoldView,
     ScheduleView,
