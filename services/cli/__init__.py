@@ -36,6 +36,7 @@ def _register() -> None:
         accounts,
         audit,
         backup,
+        catalogue,
         derive,
         fixity,
         ingest,
@@ -66,6 +67,8 @@ def _register() -> None:
     main.add_command(stats.stats)
     main.add_command(backup.backup)
     main.add_command(backup.restore)
+    main.add_command(catalogue.catalogue)
+    main.add_command(catalogue.labels)
 
 
 _register()

@@ -31,6 +31,8 @@ from services.registry.accounts.models import NewUser, User
 from services.registry.accounts.service import AccountsService
 from services.registry.catalogue.api import AccessController, DocumentsController
 from services.registry.catalogue.service import CatalogueService, NoUploads, Uploads
+from services.registry.catalogues.api import CataloguesController
+from services.registry.catalogues.service import CataloguesService
 from services.registry.circulation.api import CirculationController
 from services.registry.circulation.service import ESCALATION_INTERVAL_S, CirculationService
 from services.registry.corrections.api import CorrectionsController
@@ -76,6 +78,7 @@ CONTROLLERS = (
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
+    CataloguesController,
 )
 DEFAULTS = Settings()
 
@@ -119,6 +122,7 @@ class RegistryServices:
         self.destructions = DestructionService(self.store, clock, self.journal,
                                                passwords=self.accounts, seal=seal)
         self.statistics = StatisticsService(self.store, clock)
+        self.catalogues = CataloguesService(self.store, clock)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
                                        self.circulation.escalate_due)
         self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
@@ -156,7 +160,7 @@ class RegistryServices:
             "schedule": self.schedule, "journal": self.journal, "lending": self.lending,
             "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
             "sweeps": self.sweeps, "destructions": self.destructions,
-            "statistics": self.statistics,
+            "statistics": self.statistics, "catalogues": self.catalogues,
         }
         return {name: _provide(value) for name, value in provided.items()}
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.common.db import connect, read_only, unstorable
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.catalogue.repository import DocumentsRepository
+from services.registry.catalogues.repository import CataloguesRepository
 from services.registry.corrections.repository import CorrectionsRepository
 from services.registry.destruction.repository import RegistersRepository
 from services.registry.holds.repository import HoldsRepository
@@ -54,6 +55,7 @@ class Tx:
     sweeps: SweepsRepository
     registers: RegistersRepository
     statistics: StatisticsRepository
+    catalogues: CataloguesRepository
     journal: JournalRepository
 
     @classmethod
@@ -64,6 +66,7 @@ class Tx:
             corrections=CorrectionsRepository(conn), loans=LoansRepository(conn),
             holds=HoldsRepository(conn), sweeps=SweepsRepository(conn),
             registers=RegistersRepository(conn), statistics=StatisticsRepository(conn),
+            catalogues=CataloguesRepository(conn),
             journal=JournalRepository(conn, key),
         )
 
