@@ -160,10 +160,10 @@ def labels_pdf(labels: list[list[str]]) -> bytes:
         document.rect(x + 1, y + 1, width - 2, height - 2)
         document.set_xy(x + 4, y + 4)
         for number, line in enumerate(lines):
-            document.set_font(FONT, size=(18 if number == 0 else 14 if number == 1 else 9))
+            document.set_font(FONT, size=(22 if number == 0 else 16 if number == 1 else 11))
             document.set_x(x + 4)
-            document.multi_cell(width - 8, 8 if number < 2 else 4.5, line, markdown=False,
-                                new_x="LMARGIN", new_y="NEXT", max_line_height=8)
+            document.multi_cell(width - 8, 10 if number < 2 else 6, line, markdown=False,
+                                new_x="LMARGIN", new_y="NEXT")
     if not labels:
         document.add_page()
     return bytes(document.output())
