@@ -47,6 +47,12 @@ from services.registry.holds.api import HoldsController
 from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
+from services.registry.inventory.api import (
+    ConditionChecksController,
+    DiscrepanciesController,
+    InventoriesController,
+)
+from services.registry.inventory.service import InventoryService
 from services.registry.journal.anchors import AuditAnchors
 from services.registry.journal.api import (
     AuditController,
@@ -78,7 +84,8 @@ CONTROLLERS = (
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
-    CataloguesController,
+    CataloguesController, InventoriesController, DiscrepanciesController,
+    ConditionChecksController,
 )
 DEFAULTS = Settings()
 
@@ -123,6 +130,7 @@ class RegistryServices:
                                                passwords=self.accounts, seal=seal)
         self.statistics = StatisticsService(self.store, clock)
         self.catalogues = CataloguesService(self.store, clock)
+        self.inventory = InventoryService(self.store, clock)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
                                        self.circulation.escalate_due)
         self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
@@ -161,6 +169,7 @@ class RegistryServices:
             "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
             "sweeps": self.sweeps, "destructions": self.destructions,
             "statistics": self.statistics, "catalogues": self.catalogues,
+            "inventory": self.inventory,
         }
         return {name: _provide(value) for name, value in provided.items()}
 

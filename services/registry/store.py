@@ -32,6 +32,7 @@ from services.registry.corrections.repository import CorrectionsRepository
 from services.registry.destruction.repository import RegistersRepository
 from services.registry.holds.repository import HoldsRepository
 from services.registry.households.repository import HouseholdsRepository
+from services.registry.inventory.repository import InventoryRepository
 from services.registry.journal.repository import JournalRepository
 from services.registry.journal.rules import AuditKey
 from services.registry.lending.repository import LoansRepository
@@ -56,6 +57,7 @@ class Tx:
     registers: RegistersRepository
     statistics: StatisticsRepository
     catalogues: CataloguesRepository
+    inventory: InventoryRepository
     journal: JournalRepository
 
     @classmethod
@@ -66,7 +68,7 @@ class Tx:
             corrections=CorrectionsRepository(conn), loans=LoansRepository(conn),
             holds=HoldsRepository(conn), sweeps=SweepsRepository(conn),
             registers=RegistersRepository(conn), statistics=StatisticsRepository(conn),
-            catalogues=CataloguesRepository(conn),
+            catalogues=CataloguesRepository(conn), inventory=InventoryRepository(conn),
             journal=JournalRepository(conn, key),
         )
 

@@ -99,7 +99,7 @@ def by_box(files: list[CatalogueFile], entries: Iterable[Entry]) -> list[BoxFile
     for entry in entries:
         if entry.household is not None:
             counts[box_of(entry.location)][entry.household].append(entry)
-    boxes = sorted((box for box in counts if box is not None), key=_natural)
+    boxes = sorted((box for box in counts if box is not None), key=natural)
     ordered: list[Box | None] = [*boxes, *([None] if None in counts else [])]
     return [BoxFiles(
         location=None if box is None else PaperLocation(building=box[0], room=box[1],
@@ -116,7 +116,7 @@ def _in_box(file: CatalogueFile, entries: list[Entry]) -> CatalogueFile:
         last_filed=max(entry.filed_at for entry in entries))
 
 
-def _natural(box: Box) -> tuple[tuple[int, int | str], ...]:
+def natural(box: Box) -> tuple[tuple[int, int | str], ...]:
     """Cabinet 2 before cabinet 10."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in box)
 
