@@ -150,6 +150,9 @@ class CataloguesService:
 
 async def _floor(view: Tx, building: str, floor: int) -> FloorCatalogue:
     files = await view.catalogues.files(building=building, floor=floor)
+    if not files:
+        raise NotFound(f"no household on floor {floor} of building {building}",
+                       code="unknown_floor")
     entries = await view.catalogues.entries(building=building, floor=floor)
     return FloorCatalogue(building=building, floor=floor, files=files,
                           boxes=by_box(files, entries))

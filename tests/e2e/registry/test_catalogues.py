@@ -198,4 +198,6 @@ def test_only_the_archive_s_people_print_catalogues(shelf: Archive) -> None:
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
     with shelf.as_("wang") as client:
         missing = client.get("/registry/catalogues/households/Z-9999/items")
+        nowhere = client.get("/registry/catalogues/floors/Z/99/catalogue.pdf")
     assert (missing.status_code, missing.json()["code"]) == (404, "unknown_household")
+    assert (nowhere.status_code, nowhere.json()["code"]) == (404, "unknown_floor")
