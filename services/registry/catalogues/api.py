@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from services.common.auth import principal_of
+from services.common.models import HOUSEHOLD_PATTERN
 from services.registry.catalogues.models import (
     CatalogueFile,
     ClosedFloor,
@@ -22,6 +23,11 @@ from services.registry.guards import allow
 from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
 
 Year = Annotated[int, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
+BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
+"""A building as unit codes spell it (D1, ``HOUSEHOLD_PATTERN``): ``A`` of ``A-1201``."""
+Building = Annotated[str, PathParameter(pattern=BUILDING_PATTERN)]
+Floor = Annotated[int, PathParameter(ge=0, le=999)]
+Household = Annotated[str, PathParameter(pattern=HOUSEHOLD_PATTERN)]
 
 
 def _pdf(content: bytes, name: str) -> Response[bytes]:
@@ -57,14 +63,14 @@ class CataloguesController(Controller):
         return _csv(await catalogues.general_csv(principal_of(request)), "catalogue-general")
 
     @get("/floors/{building:str}/{floor:int}", operation_id="getFloorCatalogue")
-    async def floor(self, building: FromPath[str], floor: FromPath[int],
+    async def floor(self, building: Building, floor: Floor,
                     catalogues: NamedDependency[CataloguesService]) -> FloorCatalogue:
         """A floor's file catalogue (案卷目录): its files, and the same by box (D7)."""
         return await catalogues.floor(building, floor)
 
     @get("/floors/{building:str}/{floor:int}/catalogue.pdf",
          operation_id="getFloorCataloguePdf", media_type="application/pdf")
-    async def floor_pdf(self, building: FromPath[str], floor: FromPath[int],
+    async def floor_pdf(self, building: Building, floor: Floor,
                         request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """One page per box, to go into that box."""
@@ -73,7 +79,7 @@ class CataloguesController(Controller):
 
     @get("/floors/{building:str}/{floor:int}/catalogue.csv",
          operation_id="getFloorCatalogueCsv", media_type="text/csv")
-    async def floor_csv(self, building: FromPath[str], floor: FromPath[int],
+    async def floor_csv(self, building: Building, floor: Floor,
                         request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.floor_csv(principal_of(request), building, floor)
@@ -81,7 +87,7 @@ class CataloguesController(Controller):
 
     @get("/floors/{building:str}/{floor:int}/closed.pdf", operation_id="getClosedCataloguePdf",
          media_type="application/pdf")
-    async def closed_pdf(self, building: FromPath[str], floor: FromPath[int], year: Year,
+    async def closed_pdf(self, building: Building, floor: Floor, year: Year,
                          request: Request[Any, Any, Any],
                          catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """D3: the item lists of the floor's parts closed (moved out) in ``year``."""
@@ -95,7 +101,7 @@ class CataloguesController(Controller):
         return await catalogues.closed_floors(year)
 
     @get("/households/{household:str}/items", operation_id="getItemList")
-    async def items(self, household: FromPath[str], request: Request[Any, Any, Any],
+    async def items(self, household: Household, request: Request[Any, Any, Any],
                     catalogues: NamedDependency[CataloguesService]) -> ItemList:
         """A file's item list (卷内目录): number, date, title, pages, location, newest
         first (D4), the closed parts apart (D3). A title above the reader's clearance
@@ -104,14 +110,14 @@ class CataloguesController(Controller):
 
     @get("/households/{household:str}/items.pdf", operation_id="getItemListPdf",
          media_type="application/pdf")
-    async def items_pdf(self, household: FromPath[str], request: Request[Any, Any, Any],
+    async def items_pdf(self, household: Household, request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.items_pdf(principal_of(request), household)
         return _pdf(content, f"items-{household}")
 
     @get("/households/{household:str}/items.csv", operation_id="getItemListCsv",
          media_type="text/csv")
-    async def items_csv(self, household: FromPath[str], request: Request[Any, Any, Any],
+    async def items_csv(self, household: Household, request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.items_csv(principal_of(request), household)
         return _csv(content, f"items-{household}")
@@ -120,7 +126,8 @@ class CataloguesController(Controller):
     async def labels_pdf(self, request: Request[Any, Any, Any],
                          catalogues: NamedDependency[CataloguesService],
                          kind: Annotated[LabelKind, QueryParameter()] = "folders",
-                         building: Annotated[str | None, QueryParameter(max_length=4)] = None,
+                         building: Annotated[str | None,
+                                             QueryParameter(pattern=BUILDING_PATTERN)] = None,
                          floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
                          ) -> Response[bytes]:
         """Labels on A4 sheets, 2 × 5: ``folders`` (户号, the current occupant's name, D2)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
@@ -25,6 +25,9 @@ from services.registry.inventory.models import (
 from services.registry.inventory.rules import INVENTORY_READERS, INVENTORY_ROLES
 from services.registry.inventory.service import InventoryService
 from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+
+Item = Annotated[int, PathParameter(ge=1, le=1_000_000)]
+"""An item's number on the checklist."""
 
 
 class InventoriesController(Controller):
@@ -64,7 +67,7 @@ class InventoriesController(Controller):
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
-    async def mark(self, inventory_id: FromPath[str], item: FromPath[int],
+    async def mark(self, inventory_id: FromPath[str], item: Item,
                    data: JSONBody[ItemMark], request: Request[Any, Any, Any],
                    inventory: NamedDependency[InventoryService]) -> Inventory:
         """Mark a box ``present``, ``missing`` or ``misplaced`` (``note``: where it was
@@ -80,7 +83,7 @@ class InventoriesController(Controller):
 
     @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancy",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
-    async def resolve(self, inventory_id: FromPath[str], item: FromPath[int],
+    async def resolve(self, inventory_id: FromPath[str], item: Item,
                       data: JSONBody[ItemResolution], request: Request[Any, Any, Any],
                       inventory: NamedDependency[InventoryService]) -> Inventory:
         """Resolve a missing or misplaced box, with what was done."""
