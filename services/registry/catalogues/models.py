@@ -36,7 +36,8 @@ class BoxFiles(Struct):
 
     location: PaperLocation | None
     files: list[CatalogueFile]
-    """Counts here are those of the file's documents in this box."""
+    """Documents, pages and dates here are those of the file's documents in this box;
+    the closed parts are the whole file's."""
 
 
 class FloorCatalogue(Struct):
