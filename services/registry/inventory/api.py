@@ -14,6 +14,7 @@ from services.common.auth import principal_of
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.inventory.models import (
+    BoxDue,
     ConditionCheck,
     Discrepancy,
     Inventory,
@@ -129,3 +130,10 @@ class ConditionChecksController(Controller):
     ) -> list[ConditionCheck]:
         """Condition checks, latest first; ``year``: those checked in it."""
         return await inventory.checks(year=year, limit=limit, offset=offset)
+
+    @get("/due", operation_id="listBoxesDueForConditionCheck",
+         guards=[allow(*INVENTORY_READERS)])
+    async def due(self, inventory: NamedDependency[InventoryService]) -> list[BoxDue]:
+        """Boxes not checked in the last half year (O3: at least twice a year), never
+        checked first."""
+        return await inventory.due()

@@ -123,3 +123,11 @@ class ConditionCheck(Struct):
     note: str | None
     checked_by: str
     recorded_at: datetime
+
+
+class BoxDue(Struct):
+    """A box whose condition was last checked ``last_checked_on`` (``None``: never), too
+    long ago for two checks a year."""
+
+    location: PaperLocation
+    last_checked_on: date | None

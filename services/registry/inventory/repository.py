@@ -113,6 +113,13 @@ class InventoryRepository:
             problems=check.problems, repaired=check.repaired, copied=check.copied,
             note=check.note, checked_by=check.checked_by, recorded_at=check.recorded_at))
 
+    async def last_checked(self) -> dict[tuple[str, str, str, str], date]:
+        """Each checked box's latest ``checked_on``."""
+        place = [condition_checks.c[name] for name in PLACE]
+        rows = await self.conn.execute(
+            sa.select(*place, sa.func.max(condition_checks.c.checked_on)).group_by(*place))
+        return {(row[0], row[1], row[2], row[3]): _day(row[4]) for row in rows}
+
     async def checks(self, *, since: date | None, until: date | None, limit: int,
                      offset: int) -> list[ConditionCheck]:
         query = sa.select(condition_checks)
@@ -129,6 +136,11 @@ class InventoryRepository:
             problems=row["problems"], repaired=row["repaired"], copied=row["copied"],
             note=row["note"], checked_by=row["checked_by"], recorded_at=row["recorded_at"],
         ) for row in rows]
+
+
+def _day(value: Any) -> date:
+    """A date aggregate's value (SQLite hands back ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _location(row: Any) -> PaperLocation:

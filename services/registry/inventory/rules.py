@@ -21,6 +21,9 @@ INVENTORY_ROLES = ("archivist", "compliance")
 """Who takes an inventory, marks its boxes, resolves discrepancies, records condition."""
 INVENTORY_READERS = ("archivist", "compliance", "director", "admin")
 DISCREPANCIES = ("missing", "misplaced")
+CHECK_INTERVAL_DAYS = 182
+"""O3 asks for a condition check at least twice a year: a box is due half a year after
+its last one."""
 
 
 def checklist(placed: Iterable[tuple[PaperLocation | None, str | None]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import msgspec
 
@@ -19,6 +19,7 @@ from services.common.clock import Clock
 from services.common.errors import NotFound
 from services.registry.inventory import checklist
 from services.registry.inventory.models import (
+    BoxDue,
     ConditionCheck,
     Discrepancy,
     Inventory,
@@ -27,6 +28,7 @@ from services.registry.inventory.models import (
     NewInventory,
 )
 from services.registry.inventory.rules import (
+    CHECK_INTERVAL_DAYS,
     checked_complete,
     checked_mark,
     item_of,
@@ -140,6 +142,21 @@ class InventoryService:
                 detail={"check_id": check.check_id, "problems": problems,
                         **msgspec.to_builtins(new.location)}), at=now)
         return check
+
+    async def due(self) -> list[BoxDue]:
+        """O3: the boxes the catalogue records whose condition was not checked in the
+        last half year (never checked first, then the longest ago)."""
+        since = self.clock.now().date() - timedelta(days=CHECK_INTERVAL_DAYS)
+        async with self.store.snapshot() as view:
+            boxes, _ = checklist_of(await view.inventory.placed(None))
+            last = await view.inventory.last_checked()
+        due = []
+        for box in boxes:
+            where = box.location
+            checked = last.get((where.building, where.room, where.cabinet, where.box))
+            if checked is None or checked < since:
+                due.append(BoxDue(location=where, last_checked_on=checked))
+        return sorted(due, key=lambda box: box.last_checked_on or date.min)
 
     async def checks(self, *, year: int | None, limit: int, offset: int
                      ) -> list[ConditionCheck]:

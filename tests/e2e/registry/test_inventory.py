@@ -122,6 +122,9 @@ def test_an_inventory_with_a_box_missing_keeps_the_discrepancy_open_until_resolv
 
 
 def test_a_condition_check_records_the_seven_protections(shelf: Archive) -> None:
+    due = _ok(_call(shelf, "GET", "/condition-checks/due"))
+    assert [(box["location"]["box"], box["last_checked_on"]) for box in due] == [
+        ("3", None), ("4", None)]
     protections: dict[str, Any] = {name: {"state": "ok"} for name in SEVEN}
     protections["mould"] = {"state": "problem", "note": "盒底受潮发霉"}
     check = _ok(_call(shelf, "POST", "/condition-checks", json={
@@ -138,6 +141,8 @@ def test_a_condition_check_records_the_seven_protections(shelf: Archive) -> None
     assert [c["check_id"] for c in listed] == [check["check_id"]]
     checks = _checks(shelf)
     assert (checks["condition_checks"], checks["with_problems"]) == (1, 1)
+    assert [box["location"]["box"] for box in _ok(_call(
+        shelf, "GET", "/condition-checks/due"))] == ["4"]
 
 
 def test_only_the_archive_s_people_take_inventories(shelf: Archive) -> None:
