@@ -36,6 +36,7 @@ def _register() -> None:
         accounts,
         audit,
         backup,
+        catalogue,
         derive,
         fixity,
         handover,
@@ -70,6 +71,8 @@ def _register() -> None:
     main.add_command(backup.restore)
     main.add_command(transfer.transfer)
     main.add_command(handover.handover)
+    main.add_command(catalogue.catalogue)
+    main.add_command(catalogue.labels)
 
 
 _register()

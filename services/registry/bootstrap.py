@@ -31,6 +31,8 @@ from services.registry.accounts.models import NewUser, User
 from services.registry.accounts.service import AccountsService
 from services.registry.catalogue.api import AccessController, DocumentsController
 from services.registry.catalogue.service import CatalogueService, NoUploads, Uploads
+from services.registry.catalogues.api import CataloguesController
+from services.registry.catalogues.service import CataloguesService
 from services.registry.circulation.api import CirculationController
 from services.registry.circulation.service import ESCALATION_INTERVAL_S, CirculationService
 from services.registry.corrections.api import CorrectionsController
@@ -46,6 +48,12 @@ from services.registry.holds.api import HoldsController
 from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
 from services.registry.households.service import HouseholdsService
+from services.registry.inventory.api import (
+    ConditionChecksController,
+    DiscrepanciesController,
+    InventoriesController,
+)
+from services.registry.inventory.service import InventoryService
 from services.registry.journal.anchors import AuditAnchors
 from services.registry.journal.api import (
     AuditController,
@@ -81,6 +89,8 @@ CONTROLLERS = (
     CirculationController, NotificationsController, IncidentsController, SweepsController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
     HandoversController, TransfersController,
+    CataloguesController, InventoriesController, DiscrepanciesController,
+    ConditionChecksController,
 )
 DEFAULTS = Settings()
 
@@ -127,6 +137,8 @@ class RegistryServices:
         self.handovers = HandoverService(self.store, clock, self.journal,
                                          passwords=self.accounts, seal=seal)
         self.transfers = TransferService(self.store, clock, self.journal)
+        self.catalogues = CataloguesService(self.store, clock)
+        self.inventory = InventoryService(self.store, clock)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
                                        self.circulation.escalate_due)
         self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
@@ -165,7 +177,8 @@ class RegistryServices:
             "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
             "sweeps": self.sweeps, "destructions": self.destructions,
             "statistics": self.statistics, "handovers": self.handovers,
-            "transfers": self.transfers,
+            "transfers": self.transfers, "catalogues": self.catalogues,
+            "inventory": self.inventory,
         }
         return {name: _provide(value) for name, value in provided.items()}
 

@@ -27,11 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.common.db import connect, read_only, unstorable
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.catalogue.repository import DocumentsRepository
+from services.registry.catalogues.repository import CataloguesRepository
 from services.registry.corrections.repository import CorrectionsRepository
 from services.registry.destruction.repository import RegistersRepository
 from services.registry.handovers.repository import HandoversRepository
 from services.registry.holds.repository import HoldsRepository
 from services.registry.households.repository import HouseholdsRepository
+from services.registry.inventory.repository import InventoryRepository
 from services.registry.journal.repository import JournalRepository
 from services.registry.journal.rules import AuditKey
 from services.registry.lending.repository import LoansRepository
@@ -58,6 +60,8 @@ class Tx:
     statistics: StatisticsRepository
     handovers: HandoversRepository
     transfers: TransfersRepository
+    catalogues: CataloguesRepository
+    inventory: InventoryRepository
     journal: JournalRepository
 
     @classmethod
@@ -69,6 +73,7 @@ class Tx:
             holds=HoldsRepository(conn), sweeps=SweepsRepository(conn),
             registers=RegistersRepository(conn), statistics=StatisticsRepository(conn),
             handovers=HandoversRepository(conn), transfers=TransfersRepository(conn),
+            catalogues=CataloguesRepository(conn), inventory=InventoryRepository(conn),
             journal=JournalRepository(conn, key),
         )
 

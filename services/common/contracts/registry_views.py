@@ -71,6 +71,13 @@ class MonthView(msgspec.Struct, kw_only=True):
     loans: int
 
 
+class ChecksView(msgspec.Struct, kw_only=True):
+    """The year's inventories and condition checks (O3)."""
+
+    organised: int
+    unresolved: int
+
+
 class YearReport(msgspec.Struct, kw_only=True):
     """The yearly statistics (年度统计, O2) as the registry counts them."""
 
@@ -85,4 +92,5 @@ class YearReport(msgspec.Struct, kw_only=True):
     handed_over: HandedOverView
     returned: int
     overdue: int
+    checks: ChecksView
     months: list[MonthView]

@@ -1,8 +1,8 @@
 """The destruction register (销毁清册) printed: a PDF with the CJK font embedded, and CSV.
 
-Both are pure functions of a ``Destruction``; the PDF is made as
-``services.registry.printing`` says (callers run it in a thread). R6: each destroyed
-item reads 已销毁 with its date and the witnesses (监销人). The CSV goes through
+Both are pure functions of a ``Destruction``; the PDF is blocking work (see
+``services.common.printing``), so callers run it in a thread. R6: each destroyed item
+reads 已销毁 with its date and the witnesses (监销人). The CSV goes through
 ``services.common.spreadsheet`` (formulas neutralised).
 """
 
@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
+from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
 from services.registry.destruction.models import Destruction, RegisterItem
-from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, items_table
-from services.registry.printing import day as _day
 
 STATUS_NAMES = {
     "awaiting_witnesses": "待监销人签字", "witnessed": "监销人已签字", "executing": "销毁中",
@@ -35,9 +34,9 @@ def _row(register: Destruction, item: RegisterItem) -> list[str]:
     destroyed = item.state == "destroyed"
     return [str(item.position), item.archive_no, item.title,
             CATEGORY_NAMES.get(item.category, item.category), item.household or "",
-            _day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
-            _day(item.disposal_due),
-            str(item.pages), item.label, _day(item.destroyed_at),
+            day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
+            day(item.disposal_due),
+            str(item.pages), item.label, day(item.destroyed_at),
             _witnesses(register) if destroyed else "", item.document_id]
 
 
@@ -48,21 +47,14 @@ def csv(register: Destruction) -> bytes:
 
 def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
     """The register on A4 landscape pages: heading, approval, witnesses, the items."""
-    document = cjk_document("landscape", font_path=font_path)
+    document = cjk_pdf(orientation="landscape", font_path=font_path)
     document.add_page()
-    document.set_font(FONT, size=16)
-    document.cell(0, 10, "档案销毁清册", align="C", new_x="LMARGIN", new_y="NEXT",
-                  markdown=False)
-    document.set_font(FONT, size=9)
-    for line in _heading(register):
-        document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
-    document.ln(2)
-    items_table(document, PDF_COLUMNS, (_pdf_cells(_row(register, item))
-                                        for item in register.items))
+    heading(document, "档案销毁清册", _heading(register))
+    table(document, PDF_COLUMNS, (_printed(register, item) for item in register.items))
     document.ln(4)
     document.set_font(FONT, size=10)
     for witness in register.witnesses:
-        document.cell(0, 7, f"监销人：{witness.username}    签字时间：{_day(witness.signed_at)}",
+        document.cell(0, 7, f"监销人：{witness.username}    签字时间：{day(witness.signed_at)}",
                       new_x="LMARGIN", new_y="NEXT", markdown=False)
     return bytes(document.output())
 
@@ -71,15 +63,17 @@ def _heading(register: Destruction) -> list[str]:
     destroyed = sum(item.state == "destroyed" for item in register.items)
     return [
         f"清册编号：{register.destruction_id}    鉴定批次：{register.sweep_id}",
-        f"批准人：{register.approved_by or ''}    批准日期：{_day(register.approved_at)}    "
-        f"暂存至：{_day(register.destroy_after)}",
-        f"编制人：{register.created_by}    编制日期：{_day(register.created_at)}    "
+        f"批准人：{register.approved_by or ''}    批准日期：{day(register.approved_at)}    "
+        f"暂存至：{day(register.destroy_after)}",
+        f"编制人：{register.created_by}    编制日期：{day(register.created_at)}    "
         f"状态：{STATUS_NAMES[register.status]}",
-        f"监销人：{_witnesses(register) or '（未签字）'}    执行日期：{_day(register.executed_at)}"
+        f"监销人：{_witnesses(register) or '（未签字）'}    执行日期：{day(register.executed_at)}"
         f"    共 {len(register.items)} 件，已销毁 {destroyed} 件",
     ]
 
 
-def _pdf_cells(values: list[str]) -> list[str]:
-    """The CSV row's cells the PDF prints (not the due date, witnesses and id)."""
-    return [*values[:7], *values[8:11]]
+def _printed(register: Destruction, item: RegisterItem) -> list[str]:
+    """The PDF's columns of the item's CSV row (no due date, witnesses, id)."""
+    values = _row(register, item)
+    return [values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+            values[8], values[9], values[10]]

@@ -2,7 +2,7 @@
 each with both signature lines; and CSV.
 
 Both are pure functions of a ``Handover``. The PDF is made as
-``services.registry.printing`` says (callers run it in a thread); each copy starts on a
+``services.common.printing`` says (callers run it in a thread); each copy starts on a
 new page, so a printer run gives two complete lists. The CSV goes through
 ``services.common.spreadsheet`` (formulas neutralised, UTF-8 with BOM).
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.common.models import CATEGORY_NAMES
+from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
 from services.registry.handovers.models import Handover, HandoverItem, Side
-from services.registry.printing import FONT, NOTO_SANS_CJK, cjk_document, day, items_table
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
 STATUS_NAMES = {"awaiting_signatures": "待双方签字", "completed": "已完成"}
@@ -38,18 +38,11 @@ def csv(handover: Handover) -> bytes:
 
 def pdf(handover: Handover, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
     """Two copies on A4 portrait pages: heading, the items, both signature lines."""
-    document = cjk_document("portrait", font_path=font_path)
+    document = cjk_pdf(orientation="portrait", font_path=font_path)
     for copy in COPIES:
         document.add_page()
-        document.set_font(FONT, size=16)
-        document.cell(0, 10, "档案移交清单", align="C", new_x="LMARGIN", new_y="NEXT",
-                      markdown=False)
-        document.set_font(FONT, size=9)
-        document.cell(0, 6, copy, align="R", new_x="LMARGIN", new_y="NEXT", markdown=False)
-        for line in _heading(handover):
-            document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
-        document.ln(2)
-        items_table(document, COLUMNS, (_cells(item) for item in handover.items))
+        heading(document, "档案移交清单", [copy, *_heading(handover)])
+        table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
         document.set_font(FONT, size=10)
         for line in _signature_lines(handover):

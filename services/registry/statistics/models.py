@@ -63,6 +63,22 @@ class MonthCounts(Struct):
     loans: int
 
 
+class Checks(Struct):
+    """The year's periodic checks (O3). ``inventories``: inventories completed in the
+    year; ``organised`` (整理): the files (households) in boxes those inventories found
+    in place, each file once; ``discrepancies``: boxes they found missing or misplaced;
+    ``unresolved``: discrepancies (of any year) still open at ``as_of``;
+    ``condition_checks``: boxes' condition checks (七防) made in the year, and of them
+    ``with_problems``, those with a protection found wanting."""
+
+    inventories: int
+    organised: int
+    discrepancies: int
+    unresolved: int
+    condition_checks: int
+    with_problems: int
+
+
 class YearStatistics(Struct):
     """A calendar year's statistics (年度统计, O2), counted at ``as_of``: the end of the
     year, or now while the year is not over (the year so far).
@@ -75,8 +91,8 @@ class YearStatistics(Struct):
     documents transferred out of the archive (移出) in the year; ``handed_over``:
     handovers received from service centres (接收, O1); ``returned``: loans returned in
     the year; ``overdue``: loans out and past their due date at ``as_of`` (B4; a loan
-    renewed since counts with its renewed due date). Organising (整理) is not recorded
-    by the registry, so it is not here.
+    renewed since counts with its renewed due date); ``checks``: inventories, files
+    organised (整理) and condition checks (O3).
     """
 
     year: int
@@ -92,6 +108,7 @@ class YearStatistics(Struct):
     handed_over: HandedOver
     returned: int
     overdue: int
+    checks: Checks
     months: list[MonthCounts]
     """The months begun by ``as_of``, January first; their counts add up to the year's
     ``received.total``, ``destroyed.total`` and ``borrowed.loans``."""

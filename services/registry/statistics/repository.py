@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.registry.catalogue.tables import documents
 from services.registry.destruction.tables import destruction_items
 from services.registry.handovers.tables import handover_items, handovers
+from services.registry.inventory.rules import DISCREPANCIES
+from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.lending.repository import overdue_at
 from services.registry.lending.tables import loan_documents, loans
 from services.registry.sweeps.tables import retention_sweeps, sweep_items
@@ -135,6 +137,43 @@ class StatisticsRepository:
         return {name: {int(month): int(count) for month, count in
                        await self.conn.execute(query)}
                 for name, query in queries.items()}
+
+    async def inventoried(self, since: datetime, until: datetime
+                          ) -> tuple[int, set[str], int]:
+        """Inventories completed in the period: how many, the households in the boxes
+        they found present, and the boxes they found missing or misplaced (O3)."""
+        completed = inventories.c.completed_at.between(since, until)
+        count = await self._count(sa.select(sa.func.count()).select_from(inventories)
+                                  .where(completed))
+        items = await self.conn.execute(
+            sa.select(inventory_items.c.state, inventory_items.c.households)
+            .join(inventories, inventories.c.inventory_id == inventory_items.c.inventory_id)
+            .where(completed))
+        organised: set[str] = set()
+        discrepancies = 0
+        for state, households in items:
+            if state == "present":
+                organised.update(households)
+            elif state in DISCREPANCIES:
+                discrepancies += 1
+        return count, organised, discrepancies
+
+    async def unresolved(self, at: datetime) -> int:
+        """Boxes marked missing or misplaced by ``at`` and not resolved by then."""
+        return await self._count(
+            sa.select(sa.func.count()).select_from(inventory_items)
+            .where(inventory_items.c.state.in_(DISCREPANCIES),
+                   inventory_items.c.checked_at <= at,
+                   sa.or_(inventory_items.c.resolved_at.is_(None),
+                          inventory_items.c.resolved_at > at)))
+
+    async def condition_checked(self, since: datetime, until: datetime) -> tuple[int, int]:
+        """Condition checks made in the period, and those that found a problem."""
+        row = (await self.conn.execute(
+            sa.select(sa.func.count(),
+                      sa.func.sum(sa.case((condition_checks.c.problems > 0, 1), else_=0)))
+            .where(condition_checks.c.checked_on.between(since.date(), until.date())))).one()
+        return int(row[0]), int(row[1] or 0)
 
     async def _per_key(self, query: sa.Select[Any]) -> dict[str, int]:
         return {str(key): int(count) for key, count in await self.conn.execute(query)}

@@ -18,6 +18,7 @@ from services.registry.statistics.models import (
     Appraised,
     Borrowed,
     CategoryCounts,
+    Checks,
     HandedOver,
     LoansOfKind,
     MonthCounts,
@@ -71,6 +72,9 @@ class StatisticsService:
             issued = await counts.issued(since, as_of)
             returned = await counts.returned(since, as_of)
             overdue = await counts.overdue(as_of)
+            inventoried, organised, discrepancies = await counts.inventoried(since, as_of)
+            unresolved = await counts.unresolved(as_of)
+            checked, with_problems = await counts.condition_checked(since, as_of)
             starts = month_starts(period)
             monthly = await counts.per_month(starts, as_of)
         return YearStatistics(
@@ -80,6 +84,9 @@ class StatisticsService:
             borrowed=_borrowed(issued), transferred_out=_by_category(transferred),
             handed_over=HandedOver(handovers=handovers, documents=handed_documents),
             returned=returned, overdue=overdue,
+            checks=Checks(inventories=inventoried, organised=len(organised),
+                          discrepancies=discrepancies, unresolved=unresolved,
+                          condition_checks=checked, with_problems=with_problems),
             months=[MonthCounts(month=number, received=monthly["received"].get(number, 0),
                                 destroyed=monthly["destroyed"].get(number, 0),
                                 loans=monthly["loans"].get(number, 0))

@@ -1,0 +1,80 @@
+"""``archive catalogue`` and ``archive labels``: print catalogues (档案目录) and labels
+from a running server, as PDF (or CSV) files.
+
+``archive catalogue --closed --year Y --out DIR`` is D3's yearly run: one PDF per floor
+with parts closed (moved out) in the year, named ``closed-Y-<building>-<floor>.pdf``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from services.cli.client import Api, api_options
+from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+
+OUT = click.Path(file_okay=False, path_type=Path)
+
+
+@click.command()
+@click.option("--closed", is_flag=True,
+              help="D3's yearly catalogue of closed parts, one PDF per floor (needs --year).")
+@click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None)
+@click.option("--floor", "floor_code", default=None, metavar="BUILDING/FLOOR",
+              help="A floor's file catalogue (案卷目录), e.g. A/12.")
+@click.option("--household", default=None, help="A file's item list (卷内目录), e.g. A-1201.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of PDF.")
+@click.option("--out", type=OUT, required=True, help="Directory the files are written to.")
+@api_options
+def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
+              household: str | None, as_csv: bool, out: Path) -> None:
+    """Print catalogues: the general catalogue (总目录) by default (archivist,
+    compliance, admin)."""
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "csv" if as_csv else "pdf"
+    if closed:
+        if year is None:
+            raise click.UsageError("--closed needs --year")
+        floors = api.json("GET", "/registry/catalogues/closed", params={"year": year})
+        for floor in floors:
+            name = f"closed-{year}-{floor['building']}-{floor['floor']}.pdf"
+            _save(api, f"/registry/catalogues/floors/{floor['building']}/{floor['floor']}"
+                       f"/closed.pdf", out / name, params={"year": year})
+        click.echo(f"{len(floors)} floor(s) with parts closed in {year} → {out}")
+    elif floor_code is not None:
+        building, _, number = floor_code.partition("/")
+        if not number.isdigit():
+            raise click.BadParameter("give BUILDING/FLOOR, e.g. A/12", param_hint="--floor")
+        _save(api, f"/registry/catalogues/floors/{building}/{int(number)}/catalogue.{suffix}",
+              out / f"catalogue-{building}-{int(number)}.{suffix}")
+    elif household is not None:
+        _save(api, f"/registry/catalogues/households/{household}/items.{suffix}",
+              out / f"items-{household}.{suffix}")
+    else:
+        _save(api, f"/registry/catalogues/general.{suffix}", out / f"catalogue-general.{suffix}")
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(["folders", "boxes"]), default="folders",
+              show_default=True)
+@click.option("--building", default=None)
+@click.option("--floor", type=click.IntRange(0, 999), default=None)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF written (A4 sheets of 2 × 5 labels).")
+@api_options
+def labels(api: Api, kind: str, building: str | None, floor: int | None, out: Path) -> None:
+    """Print labels for folders (户号 and the current occupant, D2) or boxes."""
+    params: dict[str, str | int] = {"kind": kind}
+    if building is not None:
+        params["building"] = building
+    if floor is not None:
+        params["floor"] = floor
+    _save(api, "/registry/catalogues/labels.pdf", out, params=params)
+
+
+def _save(api: Api, path: str, target: Path, *, params: dict[str, str | int] | None = None
+          ) -> None:
+    content = api.request("GET", path, params=params or {}).content
+    target.write_bytes(content)
+    click.echo(f"{target} ({len(content)} bytes)")

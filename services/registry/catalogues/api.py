@@ -1,0 +1,137 @@
+"""Catalogue and label routes (档案目录, D1–D4): JSON to read, PDF to print, CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from services.common.auth import principal_of
+from services.common.models import HOUSEHOLD_PATTERN
+from services.registry.catalogues.models import (
+    CatalogueFile,
+    ClosedFloor,
+    FloorCatalogue,
+    ItemList,
+    LabelKind,
+)
+from services.registry.catalogues.rules import CATALOGUE_READERS
+from services.registry.catalogues.service import CataloguesService
+from services.registry.guards import allow
+from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+
+Year = Annotated[int, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
+BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
+"""A building as unit codes spell it (D1, ``HOUSEHOLD_PATTERN``): ``A`` of ``A-1201``."""
+Building = Annotated[str, PathParameter(pattern=BUILDING_PATTERN)]
+Floor = Annotated[int, PathParameter(ge=0, le=999)]
+Household = Annotated[str, PathParameter(pattern=HOUSEHOLD_PATTERN)]
+
+
+def _pdf(content: bytes, name: str) -> Response[bytes]:
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+
+
+def _csv(content: bytes, name: str) -> Response[bytes]:
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+class CataloguesController(Controller):
+    path = "/catalogues"
+    tags = ("catalogues",)
+    guards = [allow(*CATALOGUE_READERS)]  # noqa: RUF012 - Litestar's declared layer type
+
+    @get("/general", operation_id="getGeneralCatalogue")
+    async def general(self, catalogues: NamedDependency[CataloguesService]
+                      ) -> list[CatalogueFile]:
+        """The general catalogue (总目录): every file in cabinet order (building, floor,
+        unit), its label (the current occupant, D2), counts, closed files marked (D3)."""
+        return await catalogues.general()
+
+    @get("/general.pdf", operation_id="getGeneralCataloguePdf", media_type="application/pdf")
+    async def general_pdf(self, request: Request[Any, Any, Any],
+                          catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        return _pdf(await catalogues.general_pdf(principal_of(request)), "catalogue-general")
+
+    @get("/general.csv", operation_id="getGeneralCatalogueCsv", media_type="text/csv")
+    async def general_csv(self, request: Request[Any, Any, Any],
+                          catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        return _csv(await catalogues.general_csv(principal_of(request)), "catalogue-general")
+
+    @get("/floors/{building:str}/{floor:int}", operation_id="getFloorCatalogue")
+    async def floor(self, building: Building, floor: Floor,
+                    catalogues: NamedDependency[CataloguesService]) -> FloorCatalogue:
+        """A floor's file catalogue (案卷目录): its files, and the same by box (D7)."""
+        return await catalogues.floor(building, floor)
+
+    @get("/floors/{building:str}/{floor:int}/catalogue.pdf",
+         operation_id="getFloorCataloguePdf", media_type="application/pdf")
+    async def floor_pdf(self, building: Building, floor: Floor,
+                        request: Request[Any, Any, Any],
+                        catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        """One page per box, to go into that box."""
+        content = await catalogues.floor_pdf(principal_of(request), building, floor)
+        return _pdf(content, f"catalogue-{building}-{floor}")
+
+    @get("/floors/{building:str}/{floor:int}/catalogue.csv",
+         operation_id="getFloorCatalogueCsv", media_type="text/csv")
+    async def floor_csv(self, building: Building, floor: Floor,
+                        request: Request[Any, Any, Any],
+                        catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        content = await catalogues.floor_csv(principal_of(request), building, floor)
+        return _csv(content, f"catalogue-{building}-{floor}")
+
+    @get("/floors/{building:str}/{floor:int}/closed.pdf", operation_id="getClosedCataloguePdf",
+         media_type="application/pdf")
+    async def closed_pdf(self, building: Building, floor: Floor, year: Year,
+                         request: Request[Any, Any, Any],
+                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        """D3: the item lists of the floor's parts closed (moved out) in ``year``."""
+        content = await catalogues.closed_pdf(principal_of(request), building, floor, year)
+        return _pdf(content, f"closed-{year}-{building}-{floor}")
+
+    @get("/closed", operation_id="listClosedFloors")
+    async def closed_floors(self, year: Year, catalogues: NamedDependency[CataloguesService]
+                            ) -> list[ClosedFloor]:
+        """D3: the floors with parts closed in ``year`` (each gets its printed catalogue)."""
+        return await catalogues.closed_floors(year)
+
+    @get("/households/{household:str}/items", operation_id="getItemList")
+    async def items(self, household: Household, request: Request[Any, Any, Any],
+                    catalogues: NamedDependency[CataloguesService]) -> ItemList:
+        """A file's item list (卷内目录): number, date, title, pages, location, newest
+        first (D4), the closed parts apart (D3). A title above the reader's clearance
+        reads ``（密）``; the row stays."""
+        return await catalogues.items(principal_of(request), household)
+
+    @get("/households/{household:str}/items.pdf", operation_id="getItemListPdf",
+         media_type="application/pdf")
+    async def items_pdf(self, household: Household, request: Request[Any, Any, Any],
+                        catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        content = await catalogues.items_pdf(principal_of(request), household)
+        return _pdf(content, f"items-{household}")
+
+    @get("/households/{household:str}/items.csv", operation_id="getItemListCsv",
+         media_type="text/csv")
+    async def items_csv(self, household: Household, request: Request[Any, Any, Any],
+                        catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
+        content = await catalogues.items_csv(principal_of(request), household)
+        return _csv(content, f"items-{household}")
+
+    @get("/labels.pdf", operation_id="getLabelsPdf", media_type="application/pdf")
+    async def labels_pdf(self, request: Request[Any, Any, Any],
+                         catalogues: NamedDependency[CataloguesService],
+                         kind: Annotated[LabelKind, QueryParameter()] = "folders",
+                         building: Annotated[str | None,
+                                             QueryParameter(pattern=BUILDING_PATTERN)] = None,
+                         floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
+                         ) -> Response[bytes]:
+        """Labels on A4 sheets, 2 × 5: ``folders`` (户号, the current occupant's name, D2)
+        or ``boxes`` (the box's place and the files in it), of a building or floor."""
+        content = await catalogues.labels_pdf(principal_of(request), kind,
+                                              building=building, floor=floor)
+        return _pdf(content, f"labels-{kind}")

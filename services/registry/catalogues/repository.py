@@ -1,0 +1,116 @@
+"""What the catalogues read, inside a registry snapshot: ``tx.catalogues``.
+
+Only active documents are catalogued: a destroyed document's paper is gone from the box
+(its record stays in the destruction register, R6).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.contracts.registry import PaperLocation
+from services.registry.catalogue.repository import NEWEST_FIRST
+from services.registry.catalogue.tables import documents
+from services.registry.catalogues.models import CatalogueFile, ClosedFloor
+from services.registry.catalogues.rules import Entry
+from services.registry.households.tables import households, occupancies
+
+ACTIVE = documents.c.status == "active"
+
+
+class CataloguesRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def files(self, *, building: str | None = None, floor: int | None = None
+                    ) -> list[CatalogueFile]:
+        """Households in cabinet order (D1) with their active documents counted."""
+        closed = occupancies.c.moved_out.is_not(None)
+        counted = (
+            sa.select(documents.c.household.label("household"),
+                      sa.func.count().label("documents"),
+                      sa.func.coalesce(sa.func.sum(documents.c.pages), 0).label("pages"),
+                      sa.func.sum(sa.case((closed, 1), else_=0)).label("closed_documents"),
+                      sa.func.min(documents.c.filed_at).label("first_filed"),
+                      sa.func.max(documents.c.filed_at).label("last_filed"))
+            .select_from(documents.outerjoin(
+                occupancies, occupancies.c.occupancy_id == documents.c.occupancy_id))
+            .where(ACTIVE).group_by(documents.c.household).subquery())
+        parts = (sa.select(occupancies.c.household.label("household"),
+                           sa.func.count().label("occupancies"),
+                           sa.func.sum(sa.case((closed, 0), else_=1)).label("open_parts"))
+                 .group_by(occupancies.c.household).subquery())
+        query = (sa.select(households, counted.c.documents, counted.c.pages,
+                           counted.c.closed_documents, counted.c.first_filed,
+                           counted.c.last_filed, parts.c.occupancies, parts.c.open_parts)
+                 .select_from(households
+                              .outerjoin(counted, counted.c.household == households.c.household)
+                              .outerjoin(parts, parts.c.household == households.c.household)))
+        if building is not None:
+            query = query.where(households.c.building == building)
+        if floor is not None:
+            query = query.where(households.c.floor == floor)
+        query = query.order_by(households.c.building, households.c.floor, households.c.unit)
+        return [CatalogueFile(
+            household=row.household, building=row.building, floor=row.floor, unit=row.unit,
+            label=row.label, closed=bool(row.occupancies) and not row.open_parts,
+            documents=int(row.documents or 0), pages=int(row.pages or 0),
+            closed_parts=int(row.occupancies or 0) - int(row.open_parts or 0),
+            closed_documents=int(row.closed_documents or 0),
+            first_filed=_date(row.first_filed), last_filed=_date(row.last_filed),
+        ) for row in await self.conn.execute(query)]
+
+    async def entries(self, *, household: str | None = None, building: str | None = None,
+                      floor: int | None = None) -> list[Entry]:
+        """Active documents of a household or a floor, newest first (D4)."""
+        query = sa.select(documents.c.document_id, documents.c.archive_no,
+                          documents.c.household, documents.c.occupancy_id,
+                          documents.c.filed_at, documents.c.title, documents.c.pages,
+                          documents.c.security, documents.c.location, documents.c.is_copy
+                          ).where(ACTIVE)
+        if household is not None:
+            query = query.where(documents.c.household == household)
+        if building is not None or floor is not None:
+            query = query.join(households, households.c.household == documents.c.household)
+            if building is not None:
+                query = query.where(households.c.building == building)
+            if floor is not None:
+                query = query.where(households.c.floor == floor)
+        return [Entry(
+            document_id=row.document_id, archive_no=row.archive_no, household=row.household,
+            occupancy_id=row.occupancy_id, filed_at=_date(row.filed_at) or date.min,
+            title=row.title, pages=int(row.pages), security=row.security,
+            location=None if row.location is None else msgspec.convert(row.location,
+                                                                       PaperLocation),
+            is_copy=bool(row.is_copy),
+        ) for row in await self.conn.execute(query.order_by(*NEWEST_FIRST))]
+
+    async def closed_floors(self, since: date, until: date) -> list[ClosedFloor]:
+        """Floors where an occupancy closed between ``since`` and ``until`` (both
+        included), with the households and active documents of those parts."""
+        query = (
+            sa.select(households.c.building, households.c.floor,
+                      sa.func.count(sa.distinct(occupancies.c.household)),
+                      sa.func.count(documents.c.document_id))
+            .select_from(occupancies
+                         .join(households, households.c.household == occupancies.c.household)
+                         .outerjoin(documents, sa.and_(
+                             documents.c.occupancy_id == occupancies.c.occupancy_id, ACTIVE)))
+            .where(occupancies.c.moved_out.between(since, until))
+            .group_by(households.c.building, households.c.floor)
+            .order_by(households.c.building, households.c.floor))
+        return [ClosedFloor(building=building, floor=int(floor), households=int(count),
+                            documents=int(filed))
+                for building, floor, count, filed in await self.conn.execute(query)]
+
+
+def _date(value: Any) -> date | None:
+    """A date column's value (SQLite's aggregates hand back ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

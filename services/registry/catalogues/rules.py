@@ -1,0 +1,128 @@
+"""The rules of a catalogue, pure: a file's parts (D3), newest first (D4), the boxes a
+floor's files are in (D7), and what a reader sees of a title.
+
+A title above the reader's clearance reads ``MASKED_TITLE``: the row stays (its archive
+number, date, pages and place), so the list still matches the paper in the box.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.contracts.registry import PaperLocation
+from services.common.models import SecurityLevel
+from services.registry.catalogues.models import (
+    BoxFiles,
+    CatalogueFile,
+    CatalogueItem,
+    FilePart,
+)
+from services.registry.households.models import Occupancy
+
+MASKED_TITLE = "（密）"
+CATALOGUE_READERS = ("archivist", "compliance", "admin")
+"""Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
+档案室负责人) and the administrator. Titles still follow each reader's clearance."""
+Box = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An active document as a catalogue lists it."""
+
+    document_id: str
+    archive_no: str
+    household: str | None
+    occupancy_id: int | None
+    filed_at: date
+    title: str
+    pages: int
+    security: SecurityLevel
+    location: PaperLocation | None
+    is_copy: bool
+
+
+def item_of(principal: Principal, entry: Entry, position: int) -> CatalogueItem:
+    masked = not principal.cleared_for(entry.security)
+    return CatalogueItem(position=position, document_id=entry.document_id,
+                         archive_no=entry.archive_no, filed_at=entry.filed_at,
+                         title=MASKED_TITLE if masked else entry.title, masked=masked,
+                         pages=entry.pages, location=entry.location, is_copy=entry.is_copy)
+
+
+def parts_of(principal: Principal, occupants: list[Occupancy], entries: Iterable[Entry]
+             ) -> list[FilePart]:
+    """D3/D4: the open part(s) first, then documents of no occupancy, then the closed
+    parts, most recently closed first; inside each, ``entries``' order (newest first)."""
+    by_occupancy: dict[int | None, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_occupancy[entry.occupancy_id].append(entry)
+    open_ = [o for o in reversed(occupants) if o.moved_out is None]
+    closed = sorted((o for o in occupants if o.moved_out is not None),
+                    key=lambda o: (o.moved_out, o.moved_in), reverse=True)
+    parts = [_part(principal, o, by_occupancy[o.occupancy_id]) for o in open_]
+    if by_occupancy[None]:
+        parts.append(FilePart(occupant=None, moved_in=None, moved_out=None, closed=False,
+                              items=_items(principal, by_occupancy[None])))
+    parts += [_part(principal, o, by_occupancy[o.occupancy_id]) for o in closed]
+    return parts
+
+
+def _part(principal: Principal, occupancy: Occupancy, entries: list[Entry]) -> FilePart:
+    return FilePart(occupant=occupancy.occupant, moved_in=occupancy.moved_in,
+                    moved_out=occupancy.moved_out, closed=occupancy.moved_out is not None,
+                    items=_items(principal, entries))
+
+
+def _items(principal: Principal, entries: list[Entry]) -> list[CatalogueItem]:
+    return [item_of(principal, entry, position)
+            for position, entry in enumerate(entries, start=1)]
+
+
+def box_of(location: PaperLocation | None) -> Box | None:
+    if location is None:
+        return None
+    return (location.building, location.room, location.cabinet, location.box)
+
+
+def by_box(files: list[CatalogueFile], entries: Iterable[Entry]) -> list[BoxFiles]:
+    """The files with documents in each box, boxes in order, the unplaced (no location
+    recorded) last; a file's counts are those of its documents in that box. A file with
+    no documents is in no box."""
+    counts: dict[Box | None, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        if entry.household is not None:
+            counts[box_of(entry.location)][entry.household].append(entry)
+    boxes = sorted((box for box in counts if box is not None), key=natural)
+    ordered: list[Box | None] = [*boxes, *([None] if None in counts else [])]
+    return [BoxFiles(
+        location=None if box is None else PaperLocation(building=box[0], room=box[1],
+                                                        cabinet=box[2], box=box[3]),
+        files=[_in_box(file, counts[box][file.household])
+               for file in files if counts[box].get(file.household)],
+    ) for box in ordered]
+
+
+def _in_box(file: CatalogueFile, entries: list[Entry]) -> CatalogueFile:
+    return msgspec.structs.replace(
+        file, documents=len(entries), pages=sum(entry.pages for entry in entries),
+        first_filed=min(entry.filed_at for entry in entries),
+        last_filed=max(entry.filed_at for entry in entries))
+
+
+def natural(box: Box) -> tuple[tuple[int, int | str], ...]:
+    """Cabinet 2 before cabinet 10."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in box)
+
+
+def place(location: PaperLocation | None) -> str:
+    """Where a paper original is, as printed: ``A栋 档案室 12柜 3盒``."""
+    if location is None:
+        return "（未登记）"
+    return f"{location.building}栋 {location.room} {location.cabinet}柜 {location.box}盒"

@@ -1,0 +1,139 @@
+"""Periodic check routes (O3): inventories and their items, discrepancies, condition
+checks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from services.common.auth import principal_of
+from services.common.web import PageLimit, PageOffset
+from services.registry.guards import allow
+from services.registry.inventory.models import (
+    BoxDue,
+    ConditionCheck,
+    Discrepancy,
+    Inventory,
+    ItemMark,
+    ItemResolution,
+    NewConditionCheck,
+    NewInventory,
+)
+from services.registry.inventory.rules import INVENTORY_READERS, INVENTORY_ROLES
+from services.registry.inventory.service import InventoryService
+from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+
+Item = Annotated[int, PathParameter(ge=1, le=1_000_000)]
+"""An item's number on the checklist."""
+
+
+class InventoriesController(Controller):
+    path = "/inventories"
+    tags = ("checks",)
+
+    @post("/", operation_id="startInventory", guards=[allow(*INVENTORY_ROLES)])
+    async def start(self, data: JSONBody[NewInventory], request: Request[Any, Any, Any],
+                    inventory: NamedDependency[InventoryService]) -> Response[Inventory]:
+        """An inventory (帐物相符, O3): the checklist of every box the catalogue records
+        (of ``building``, if given), with the files and documents each should hold."""
+        started = await inventory.start(principal_of(request), data)
+        return Response(started, status_code=HTTP_201_CREATED)
+
+    @get("/", operation_id="listInventories", guards=[allow(*INVENTORY_READERS)])
+    async def list_inventories(self, inventory: NamedDependency[InventoryService],
+                               limit: PageLimit = 100, offset: PageOffset = 0
+                               ) -> list[Inventory]:
+        """Inventories, newest first, without their items."""
+        return await inventory.inventories(limit=limit, offset=offset)
+
+    @get("/{inventory_id:str}", operation_id="getInventory",
+         guards=[allow(*INVENTORY_READERS)])
+    async def get_inventory(self, inventory_id: FromPath[str],
+                            inventory: NamedDependency[InventoryService]) -> Inventory:
+        """The inventory with its checklist and the marks made."""
+        return await inventory.get(inventory_id)
+
+    @get("/{inventory_id:str}/checklist.pdf", operation_id="getInventoryChecklistPdf",
+         guards=[allow(*INVENTORY_READERS)], media_type="application/pdf")
+    async def checklist_pdf(self, inventory_id: FromPath[str],
+                            inventory: NamedDependency[InventoryService]) -> Response[bytes]:
+        """The checklist to print and tick (CJK font embedded), with any marks made."""
+        content = await inventory.checklist_pdf(inventory_id)
+        return Response(content, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="inventory-{inventory_id}.pdf"'})
+
+    @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
+          status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
+    async def mark(self, inventory_id: FromPath[str], item: Item,
+                   data: JSONBody[ItemMark], request: Request[Any, Any, Any],
+                   inventory: NamedDependency[InventoryService]) -> Inventory:
+        """Mark a box ``present``, ``missing`` or ``misplaced`` (``note``: where it was
+        found); again to correct, while the inventory is open."""
+        return await inventory.mark(principal_of(request), inventory_id, item, data)
+
+    @post("/{inventory_id:str}/complete", operation_id="completeInventory",
+          status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
+    async def complete(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
+                       inventory: NamedDependency[InventoryService]) -> Inventory:
+        """Every box marked (409 ``items_unchecked`` otherwise); the result is kept."""
+        return await inventory.complete(principal_of(request), inventory_id)
+
+    @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancy",
+          status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
+    async def resolve(self, inventory_id: FromPath[str], item: Item,
+                      data: JSONBody[ItemResolution], request: Request[Any, Any, Any],
+                      inventory: NamedDependency[InventoryService]) -> Inventory:
+        """Resolve a missing or misplaced box, with what was done."""
+        return await inventory.resolve(principal_of(request), inventory_id, item,
+                                       data.resolution)
+
+
+class DiscrepanciesController(Controller):
+    path = "/discrepancies"
+    tags = ("checks",)
+
+    @get("/", operation_id="listDiscrepancies", guards=[allow(*INVENTORY_READERS)])
+    async def list_discrepancies(
+        self, inventory: NamedDependency[InventoryService],
+        resolved: Annotated[bool, QueryParameter()] = False,
+        limit: PageLimit = 100, offset: PageOffset = 0,
+    ) -> list[Discrepancy]:
+        """Boxes found missing or misplaced across inventories, oldest first: the open
+        ones until resolved (``resolved=true``: those resolved)."""
+        return await inventory.discrepancies(resolved=resolved, limit=limit, offset=offset)
+
+
+class ConditionChecksController(Controller):
+    path = "/condition-checks"
+    tags = ("checks",)
+
+    @post("/", operation_id="recordConditionCheck", guards=[allow(*INVENTORY_ROLES)])
+    async def record(self, data: JSONBody[NewConditionCheck],
+                     request: Request[Any, Any, Any],
+                     inventory: NamedDependency[InventoryService]
+                     ) -> Response[ConditionCheck]:
+        """A box's condition check (O3) against the seven protections (七防: insects,
+        mould, dust, fire, theft, damp, heat), each ``ok`` or ``problem`` with a note,
+        and what was repaired or copied."""
+        check = await inventory.record_check(principal_of(request), data)
+        return Response(check, status_code=HTTP_201_CREATED)
+
+    @get("/", operation_id="listConditionChecks", guards=[allow(*INVENTORY_READERS)])
+    async def list_checks(
+        self, inventory: NamedDependency[InventoryService],
+        year: Annotated[int | None, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)] = None,
+        limit: PageLimit = 100, offset: PageOffset = 0,
+    ) -> list[ConditionCheck]:
+        """Condition checks, latest first; ``year``: those checked in it."""
+        return await inventory.checks(year=year, limit=limit, offset=offset)
+
+    @get("/due", operation_id="listBoxesDueForConditionCheck",
+         guards=[allow(*INVENTORY_READERS)])
+    async def due(self, inventory: NamedDependency[InventoryService]) -> list[BoxDue]:
+        """Boxes not checked in the last half year (O3: at least twice a year), never
+        checked first."""
+        return await inventory.due()

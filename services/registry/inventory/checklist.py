@@ -1,0 +1,31 @@
+"""An inventory's checklist printed (盘点清单): one line per box with the files it
+should hold and a column to tick, or the marks already made. Blocking (see
+``services.common.printing``); callers run it in a thread."""
+
+from __future__ import annotations
+
+from services.common.printing import Column, cjk_pdf, day, heading, table
+from services.registry.catalogues.rules import place
+from services.registry.inventory.models import Inventory
+
+STATE_NAMES = {"present": "在位", "missing": "缺失", "misplaced": "错位"}
+COLUMNS: tuple[Column, ...] = (("序号", 10), ("位置", 40), ("户档", 68), ("件数", 12),
+                               ("核对", 14), ("备注", 46))
+
+
+def pdf(inventory: Inventory) -> bytes:
+    document = cjk_pdf()
+    document.add_page()
+    checked = sum(item.state is not None for item in inventory.items)
+    heading(document, "档案盘点清单（帐物相符）", [
+        f"盘点编号：{inventory.inventory_id}    范围：{inventory.building or '全部'}"
+        f"    开始：{day(inventory.started_at)}    盘点人：{inventory.started_by}",
+        f"共 {len(inventory.items)} 盒，已核对 {checked} 盒    "
+        f"位置未登记的文件：{inventory.unplaced} 件    "
+        f"完成：{day(inventory.completed_at) or '（未完成）'}"])
+    table(document, COLUMNS, ([
+        str(item.item), place(item.location), "、".join(item.households),
+        str(item.documents), STATE_NAMES.get(item.state or "", "□"),
+        "；".join(part for part in (item.note, item.resolution and f"处理：{item.resolution}")
+                 if part)] for item in inventory.items))
+    return bytes(document.output())

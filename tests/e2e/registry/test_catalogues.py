@@ -1,0 +1,203 @@
+"""Catalogues and labels (档案目录, D1–D4) over HTTP, on SQLite with the directory store
+and on PostgreSQL with SeaweedFS S3: the general catalogue, a floor's file catalogue by
+box, a file's item list newest first with its closed parts apart, labels, D3's yearly
+catalogue of closed parts (also through ``archive catalogue``), read back from the PDFs.
+
+The floor, A栋 12层:
+
+    A-1201  华信贸易有限公司 2015-03-01 → 2021-07-01 (closed), then 张伟
+            2016-05-01 华信入住资料 (box 3), 2018-01-01 =SUM(A1) (box 3),
+            2022-01-15 张伟装修申请 (box 3), 2023-08-20 张伟缴费记录 (box 3),
+            2024-03-01 停车位纠纷处理 (box 4, confidential)
+    A-1203  刘洋 2019-01-01 → 2029-06-30 (moved out: the file is closed)
+            2020-02-02 刘洋报修记录 (box 3)
+    A-0801  on another floor, no documents
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pypdfium2
+import pytest
+
+from tests.e2e.registry.conftest import document_body
+from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.support import Archive
+from tests.fixtures.app import launch_archive_server
+from tests.support.processes import clean_environment
+
+ARCHIVE = [sys.executable, "-m", "services.cli"]
+BOX_3 = {"building": "A", "room": "档案室", "cabinet": "12", "box": "3"}
+BOX_4 = {**BOX_3, "box": "4"}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Archive]:
+    archive = start_on(request, lambda **settings: launch_archive_server(
+        tmp_path_factory.mktemp("catalogues"), **settings), request.param)
+    try:
+        archive.server.add_user("ma", "archivist", clearance="ordinary")
+        with archive.as_("wang") as client:
+            for body in ({"household": "A-1201", "occupant": "华信贸易有限公司",
+                          "moved_in": "2015-03-01"},
+                         {"household": "A-1203", "occupant": "刘洋", "moved_in": "2019-01-01"},
+                         {"household": "A-0801"}):
+                assert client.post("/registry/households", json=body).status_code == 201
+            assert client.post("/registry/households/A-1201/occupants", json={
+                "occupant": "张伟", "moved_in": "2021-07-01"}).status_code == 200
+        for household, title, filed_at, location, security in (
+                ("A-1201", "华信入住资料", "2016-05-01", BOX_3, "ordinary"),
+                ("A-1201", "=SUM(A1)", "2018-01-01", BOX_3, "ordinary"),
+                ("A-1201", "张伟装修申请", "2022-01-15", BOX_3, "ordinary"),
+                ("A-1201", "张伟缴费记录", "2023-08-20", BOX_3, "ordinary"),
+                ("A-1201", "停车位纠纷处理", "2024-03-01", BOX_4, "confidential"),
+                ("A-1203", "刘洋报修记录", "2020-02-02", BOX_3, "ordinary")):
+            with archive.server.client(archive.server.service_token()) as client:
+                response = client.post("/registry/documents", json=document_body(
+                    household=household, title=title, filed_at=filed_at, location=location,
+                    security=security, pages=2))
+            assert response.status_code == 201, response.text
+        with archive.as_("wang") as client:
+            assert client.post("/registry/households/A-1203/move-out", json={
+                "moved_out": "2029-06-30"}).status_code == 200
+        yield archive
+    finally:
+        archive.server.server.stop()
+
+
+def _get(archive: Archive, path: str, username: str = "wang", **params: Any
+         ) -> httpx.Response:
+    with archive.as_(username) as client:
+        response = client.get(f"/registry/catalogues{path}", params=params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def _pages(content: bytes) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(content)]
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    """Each of ``parts`` is in ``text`` after the one before it."""
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
+
+
+def test_the_general_catalogue_lists_every_file_in_cabinet_order(shelf: Archive) -> None:
+    files = _get(shelf, "/general").json()
+    assert [(f["household"], f["label"], f["closed"], f["documents"], f["closed_parts"],
+             f["closed_documents"]) for f in files] == [
+        ("A-0801", None, False, 0, 0, 0),
+        ("A-1201", "张伟", False, 5, 1, 2),
+        ("A-1203", None, True, 1, 1, 1)]
+    text = "".join(_pages(_get(shelf, "/general.pdf").content))
+    assert _in_order(text, "档案总目录", "A-0801", "A-1201", "张伟", "A-1203", "已闭卷")
+    rows = list(csv.DictReader(io.StringIO(_get(shelf, "/general.csv").content
+                                           .decode("utf-8-sig"))))
+    assert [(r["户号"], r["标牌"], r["状态"], r["件数"]) for r in rows] == [
+        ("A-0801", "（空置）", "空置", "0"), ("A-1201", "张伟", "在住", "5"),
+        ("A-1203", "（空置）", "已闭卷", "1")]
+
+
+def test_a_file_s_item_list_is_newest_first_with_closed_parts_apart(shelf: Archive) -> None:
+    items = _get(shelf, "/households/A-1201/items").json()
+    assert [(p["occupant"], p["closed"], [i["title"] for i in p["items"]])
+            for p in items["parts"]] == [
+        ("张伟", False, ["停车位纠纷处理", "张伟缴费记录", "张伟装修申请"]),
+        ("华信贸易有限公司", True, ["=SUM(A1)", "华信入住资料"])]
+    first = items["parts"][0]["items"][0]
+    assert (first["position"], first["filed_at"], first["pages"], first["location"]) == (
+        1, "2024-03-01", 2, BOX_4)
+    text = "".join(_pages(_get(shelf, "/households/A-1201/items.pdf").content))
+    assert _in_order(text, "卷内目录", "张伟", "停车位纠纷处理", "张伟缴费记录", "张伟装修申请",
+                     "华信贸易有限公司", "已闭卷", "=SUM(A1)", "华信入住资料")
+    assert "A栋 档案室 12柜 4盒" in text
+    raw = _get(shelf, "/households/A-1201/items.csv").content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [(r["部分"], r["序号"], r["题名"]) for r in rows] == [
+        ("在卷", "1", "停车位纠纷处理"), ("在卷", "2", "张伟缴费记录"),
+        ("在卷", "3", "张伟装修申请"),
+        ("已闭卷", "1", "'=SUM(A1)"), ("已闭卷", "2", "华信入住资料")]
+
+
+def test_a_title_above_the_reader_s_clearance_is_masked_not_left_out(shelf: Archive) -> None:
+    items = _get(shelf, "/households/A-1201/items", "ma").json()
+    first = items["parts"][0]["items"][0]
+    assert (first["title"], first["masked"], first["archive_no"]) == (
+        "（密）", True, "2024-correspondence-A-1201-0001")
+    assert sum(len(part["items"]) for part in items["parts"]) == 5
+    text = "".join(_pages(_get(shelf, "/households/A-1201/items.pdf", "ma").content))
+    assert "（密）" in text
+    assert "停车位纠纷处理" not in text
+
+
+def test_a_floor_s_file_catalogue_has_a_page_per_box(shelf: Archive) -> None:
+    floor = _get(shelf, "/floors/A/12").json()
+    assert [(box["location"]["box"], [(f["household"], f["documents"]) for f in box["files"]])
+            for box in floor["boxes"]] == [("3", [("A-1201", 4), ("A-1203", 1)]),
+                                           ("4", [("A-1201", 1)])]
+    pages = _pages(_get(shelf, "/floors/A/12/catalogue.pdf").content)
+    assert len(pages) == 2
+    assert _in_order(pages[0], "3盒", "A-1201", "A-1203")
+    assert _in_order(pages[1], "4盒", "A-1201")
+    assert "A-1203" not in pages[1]
+    rows = list(csv.DictReader(io.StringIO(_get(shelf, "/floors/A/12/catalogue.csv")
+                                           .content.decode("utf-8-sig"))))
+    assert [(r["盒位置"], r["户号"], r["件数"]) for r in rows] == [
+        ("A栋 档案室 12柜 3盒", "A-1201", "4"), ("A栋 档案室 12柜 3盒", "A-1203", "1"),
+        ("A栋 档案室 12柜 4盒", "A-1201", "1")]
+
+
+def test_labels_carry_the_number_and_the_current_occupant(shelf: Archive) -> None:
+    folders = _pages(_get(shelf, "/labels.pdf", building="A", floor=12).content)
+    assert len(folders) == 1
+    assert _in_order(folders[0], "A-1201", "张伟", "A-1203", "（空置）", "已闭卷")
+    boxes = "".join(_pages(_get(shelf, "/labels.pdf", kind="boxes", building="A").content))
+    assert _in_order(boxes, "A栋 档案室 12柜 3盒", "A-1201 张伟", "A栋 档案室 12柜 4盒")
+
+
+def test_the_yearly_run_prints_each_floor_s_closed_parts(shelf: Archive, tmp_path: Path
+                                                         ) -> None:
+    assert _get(shelf, "/closed", year=2029).json() == [
+        {"building": "A", "floor": 12, "households": 1, "documents": 1}]
+    assert _get(shelf, "/closed", year=2021).json() == [
+        {"building": "A", "floor": 12, "households": 1, "documents": 2}]
+    environment = clean_environment()
+    environment["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    run = subprocess.run([*ARCHIVE, "catalogue", "--closed", "--year", "2021", "--out",
+                          str(tmp_path / "out"), "--server", shelf.server.url,
+                          "--token", shelf.server.tokens["wang"]],
+                         env=environment, capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["closed-2021-A-12.pdf"]
+    text = "".join(_pages((tmp_path / "out" / "closed-2021-A-12.pdf").read_bytes()))
+    assert _in_order(text, "2021年度闭卷目录", "A-1201", "华信贸易有限公司", "=SUM(A1)",
+                     "华信入住资料")
+    assert "张伟装修申请" not in text
+
+
+def test_only_the_archive_s_people_print_catalogues(shelf: Archive) -> None:
+    with shelf.as_("li") as client:
+        response = client.get("/registry/catalogues/general")
+    assert (response.status_code, response.json()["code"]) == (403, "role_required")
+    with shelf.as_("wang") as client:
+        missing = client.get("/registry/catalogues/households/Z-9999/items")
+        nowhere = client.get("/registry/catalogues/floors/Z/99/catalogue.pdf")
+    assert (missing.status_code, missing.json()["code"]) == (404, "unknown_household")
+    assert (nowhere.status_code, nowhere.json()["code"]) == (404, "unknown_floor")

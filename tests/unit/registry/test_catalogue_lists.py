@@ -1,0 +1,74 @@
+"""The catalogues' and inventory's pure rules: a file's parts (D3) newest first (D4),
+masked titles, boxes in natural order (D7), the inventory's checklist."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.common.auth import Principal
+from services.common.contracts.registry import PaperLocation
+from services.registry.catalogues.models import CatalogueFile
+from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of
+from services.registry.households.models import Occupancy
+from services.registry.inventory.rules import checklist
+
+READER = Principal(username="ma", roles=("archivist",), clearance="ordinary")
+
+
+def _box(cabinet: str, box: str) -> PaperLocation:
+    return PaperLocation(building="A", room="档案室", cabinet=cabinet, box=box)
+
+
+def _entry(number: int, occupancy: int | None, *, location: PaperLocation | None = None,
+           security: str = "ordinary", household: str = "A-1201") -> Entry:
+    return Entry(document_id=f"d{number}", archive_no=f"2024-repair-{household}-{number:04d}",
+                 household=household, occupancy_id=occupancy, filed_at=date(2024, 1, number),
+                 title=f"title {number}", pages=1, security=security,  # type: ignore[arg-type]
+                 location=location, is_copy=False)
+
+
+def _file(household: str) -> CatalogueFile:
+    return CatalogueFile(household=household, building="A", floor=12,
+                         unit=int(household[-2:]), label=None, closed=False, documents=0,
+                         pages=0, closed_parts=0, closed_documents=0, first_filed=None,
+                         last_filed=None)
+
+
+def test_the_open_part_comes_first_then_the_unattached_then_the_closed_latest_first() -> None:
+    occupants = [Occupancy(occupancy_id=1, occupant="甲", moved_in=date(2010, 1, 1),
+                           moved_out=date(2015, 1, 1)),
+                 Occupancy(occupancy_id=2, occupant="乙", moved_in=date(2015, 1, 1),
+                           moved_out=date(2020, 1, 1)),
+                 Occupancy(occupancy_id=3, occupant="丙", moved_in=date(2020, 1, 1),
+                           moved_out=None)]
+    entries = [_entry(9, 3), _entry(8, None), _entry(7, 1), _entry(6, 2), _entry(5, 1)]
+    parts = parts_of(READER, occupants, entries)
+    assert [(p.occupant, p.closed, [i.document_id for i in p.items]) for p in parts] == [
+        ("丙", False, ["d9"]), (None, False, ["d8"]), ("乙", True, ["d6"]),
+        ("甲", True, ["d7", "d5"])]
+    assert [i.position for i in parts[3].items] == [1, 2]
+
+
+def test_a_title_above_the_clearance_is_masked_and_the_row_kept() -> None:
+    parts = parts_of(READER, [], [_entry(2, None, security="secret"), _entry(1, None)])
+    assert [(i.title, i.masked, i.archive_no) for i in parts[0].items] == [
+        (MASKED_TITLE, True, "2024-repair-A-1201-0002"), ("title 1", False,
+                                                         "2024-repair-A-1201-0001")]
+
+
+def test_boxes_come_in_natural_order_with_the_unplaced_last() -> None:
+    entries = [_entry(1, None, location=_box("10", "1")), _entry(2, None, location=_box("2", "1")),
+               _entry(3, None), _entry(4, None, location=_box("2", "1"), household="A-1203")]
+    boxes = by_box([_file("A-1201"), _file("A-1203")], entries)
+    assert [(b.location and b.location.cabinet, [(f.household, f.documents) for f in b.files])
+            for b in boxes] == [("2", [("A-1201", 1), ("A-1203", 1)]),
+                                ("10", [("A-1201", 1)]), (None, [("A-1201", 1)])]
+
+
+def test_the_checklist_has_a_box_per_item_and_counts_the_unplaced() -> None:
+    items, unplaced = checklist([(_box("2", "1"), "A-1201"), (_box("2", "1"), "A-1203"),
+                                 (_box("2", "1"), "A-1201"), (None, "A-1205"),
+                                 (_box("1", "9"), None)])
+    assert [(i.item, i.location.cabinet, i.households, i.documents) for i in items] == [
+        (1, "1", [], 1), (2, "2", ["A-1201", "A-1203"], 3)]
+    assert unplaced == 1
