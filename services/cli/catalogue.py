@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from services.cli.client import Api, api_options
-from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 
 OUT = click.Path(file_okay=False, path_type=Path)
 

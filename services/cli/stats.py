@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.common.models import CATEGORIES, CATEGORY_NAMES
-from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
+from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, LATEST_YEAR
 
 
 @click.command()

@@ -107,3 +107,8 @@ def split_household(code: str) -> tuple[str, int, int]:
     """``A-1201`` → (building ``A``, floor 12, unit 1): catalogues are ordered by floor (D1)."""
     building, digits = code.split("-", 1)
     return building, int(digits[:-2]), int(digits[-2:])
+
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+"""The calendar years a report, catalogue or check may be asked for."""

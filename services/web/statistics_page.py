@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.contracts.registry_views import YearReport
-from services.common.models import CATEGORIES, CATEGORY_NAMES
+from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR
 from services.web.charts import BarChart, bar_chart
 
 SERIES_TITLES = {
@@ -17,7 +17,6 @@ SERIES_TITLES = {
 }
 """The charts, in the page's order (``-month`` series are by month, the others by
 category), by their Chinese titles."""
-EARLIEST_YEAR = 1900
 """The registry's earliest year (``services.registry.statistics``)."""
 
 

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from services.common.auth import principal_of
-from services.common.models import HOUSEHOLD_PATTERN
+from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
 from services.registry.catalogues.models import (
     CatalogueFile,
     ClosedFloor,
@@ -20,7 +20,6 @@ from services.registry.catalogues.models import (
 from services.registry.catalogues.rules import CATALOGUE_READERS
 from services.registry.catalogues.service import CataloguesService
 from services.registry.guards import allow
-from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
 
 Year = Annotated[int, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.inventory.models import (
@@ -25,7 +26,6 @@ from services.registry.inventory.models import (
 )
 from services.registry.inventory.rules import INVENTORY_READERS, INVENTORY_ROLES
 from services.registry.inventory.service import InventoryService
-from services.registry.statistics.service import EARLIEST_YEAR, LATEST_YEAR
 
 Item = Annotated[int, PathParameter(ge=1, le=1_000_000)]
 """An item's number on the checklist."""

@@ -9,11 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.common.auth import SERVICE_ROLE
+from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 from services.registry.guards import allow
 from services.registry.statistics.models import YearStatistics
 from services.registry.statistics.service import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
     StatisticsService,
 )
 

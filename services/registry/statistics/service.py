@@ -26,9 +26,6 @@ from services.registry.statistics.models import (
 )
 from services.registry.store import RegistryStore
 
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-
 
 @dataclass(frozen=True)
 class Period:
