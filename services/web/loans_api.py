@@ -20,6 +20,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
 from services.web.api import FORM, layout_values
+from services.web.failures import MAX_TEXT, refusal_code
 from services.web.loans_page import (
     MOVES,
     REGISTERS,
@@ -33,7 +34,6 @@ from services.web.render import Pages
 from services.web.session import Reader
 from services.web.statistics_page import parse_year, statistics_page
 
-MAX_TEXT = 2000
 """The registry's limit on a purpose, reason or note."""
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
@@ -123,7 +123,7 @@ class LoanPages(Controller):
                     purpose=values["purpose"],
                     reason=values["reason"], external=_external(values)))
             except ArchiveError as exc:
-                problem = _refusal(exc)
+                problem = refusal_code(exc)
             else:
                 return _see_loan(loan.loan_id, done="requested")
         offered = await _offered(registry, reader.token, documents[:50],
@@ -162,7 +162,7 @@ class LoanPages(Controller):
         try:
             await registry.move_loan(reader.token, loan_id, move, body)
         except ArchiveError as exc:
-            return _see_loan(loan_id, refused=_refusal(exc))
+            return _see_loan(loan_id, refused=refusal_code(exc))
         return _see_loan(loan_id, done=move)
 
 
@@ -190,15 +190,6 @@ class StatisticsPages(Controller):
             problem, status = "not_a_year", 422
         return pages.render(request, "statistics.html", status_code=status, view=view,
                             problem=problem, year=year[:8], **layout_values(request, reader))
-
-
-def _refusal(exc: ArchiveError) -> str:
-    """The code of a refusal the page says in words (400, 403, 409, 422); anything else
-    is raised again: a 404 stays the same "not found" page (a loan or document one may
-    not see), a 401 goes to sign-in, a service down is the 503 page."""
-    if isinstance(exc, NotFound) or exc.status == 401 or exc.status >= 500:
-        raise exc
-    return exc.code
 
 
 def _problem(documents: list[str], values: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
 from services.web.api import FORM, layout_values
-from services.web.loans_api import MAX_TEXT, _refusal
+from services.web.failures import MAX_TEXT, refusal_code
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
@@ -135,7 +135,7 @@ class RetentionPages(Controller):
         try:
             await registry.replace_schedule(token, classes, years)
         except ArchiveError as exc:
-            return _see(RETENTION_URL, "#schedule", refused=_refusal(exc))
+            return _see(RETENTION_URL, "#schedule", refused=refusal_code(exc))
         return _see(RETENTION_URL, "#schedule", done="schedule")
 
     @post("/sweeps", operation_id="startSweepForm")
@@ -146,7 +146,7 @@ class RetentionPages(Controller):
         try:
             sweep = await registry.start_sweep(token, dry_run=False)
         except ArchiveError as exc:
-            return _see(RETENTION_URL, "#sweeps", refused=_refusal(exc))
+            return _see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
         assert sweep.sweep_id is not None
         return _see(sweep_url(sweep.sweep_id), done="started")
 
@@ -184,7 +184,7 @@ class SweepPages(Controller):
             await registry.appraise(token, sweep_id, document_id=data.document_id,
                                     decision=data.decision, opinion=opinion[:MAX_OPINION])
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), anchor, refused=_refusal(exc))
+            return _see(sweep_url(sweep_id), anchor, refused=refusal_code(exc))
         return _see(sweep_url(sweep_id), anchor, done="appraised")
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
@@ -198,7 +198,7 @@ class SweepPages(Controller):
             await registry.decide_sweep(token, sweep_id, "approve" if move == "approve"
                                         else "reject", data.note.strip()[:MAX_TEXT] or None)
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), refused=_refusal(exc))
+            return _see(sweep_url(sweep_id), refused=refusal_code(exc))
         return _see(sweep_url(sweep_id), done=move)
 
     @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
@@ -214,7 +214,7 @@ class SweepPages(Controller):
         try:
             created = await registry.create_destruction(token, sweep_id, documents)
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), "#destroy", refused=_refusal(exc))
+            return _see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
         return _see(destruction_url(created.destruction_id), done="registered")
 
 
@@ -270,7 +270,7 @@ class DestructionPages(Controller):
             await registry.witness(token, destruction_id, password=data.password[:1024],
                                    digest=digest)
         except ArchiveError as exc:
-            return _see(url, "#sign", refused=_refusal(exc))
+            return _see(url, "#sign", refused=refusal_code(exc))
         return _see(url, done="signed")
 
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
@@ -282,7 +282,7 @@ class DestructionPages(Controller):
         try:
             await registry.execute_destruction(token, destruction_id)
         except ArchiveError as exc:
-            return _see(url, refused=_refusal(exc))
+            return _see(url, refused=refusal_code(exc))
         return _see(url, done="executing")
 
 
@@ -333,7 +333,7 @@ class HoldPages(Controller):
         except NotFound:
             return _see(HOLDS_URL, "#place", refused="unknown_document")
         except ArchiveError as exc:
-            return _see(HOLDS_URL, "#place", refused=_refusal(exc))
+            return _see(HOLDS_URL, "#place", refused=refusal_code(exc))
         return _see(HOLDS_URL, done="placed")
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
@@ -347,5 +347,5 @@ class HoldPages(Controller):
         try:
             await registry.release_hold(token, hold_id, note)
         except ArchiveError as exc:
-            return _see(HOLDS_URL, refused=_refusal(exc))
+            return _see(HOLDS_URL, refused=refusal_code(exc))
         return _see(HOLDS_URL, done="released")
