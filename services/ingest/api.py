@@ -22,10 +22,12 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_304_NOT_MODIFIED
 
 from services.common.auth import principal_of, require_roles, require_service_or
+from services.common.contracts.ingest import PageCorrected, PageCorrection
 from services.common.errors import Unauthorized
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
+from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
 from services.ingest.fixity.models import FixityRun
@@ -47,6 +49,7 @@ FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
 REREADERS = ("archivist", "admin")
+CORRECTORS = ("archivist", "admin")
 # Every view is decided again (a returned loan ends access at once, B2); the entity tag
 # spares sending the same image twice.
 PAGE_IMAGE_CACHING = "private, no-cache"
@@ -99,6 +102,19 @@ class DocumentsController(Controller):
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
         return await rereader.reread(principal_of(request), _token(request), document_id, data)
+
+    @post("/{document_id:str}/pages/{number:int}/text", operation_id="correctPageText",
+          guards=[require_roles(*CORRECTORS)], status_code=HTTP_200_OK)
+    async def correct_page_text(self, document_id: FromPath[str], number: FromPath[int],
+                                data: JSONBody[PageCorrection],
+                                request: Request[Any, Any, Any],
+                                corrector: NamedDependency[PageCorrector]) -> PageCorrected:
+        """A person's reading of the page (the review page): a new text version with who,
+        when and ``reason``; the OCR's reading is kept in the history, search follows.
+        404 ``unknown_page`` past the document, and as for a missing document when the
+        caller may not read its text."""
+        return await corrector.correct(principal_of(request), _token(request), document_id,
+                                       number, data)
 
     @get("/{document_id:str}/pages/{number:int}/preview", operation_id="getPagePreview",
          media_type=WEBP)

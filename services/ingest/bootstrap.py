@@ -34,6 +34,7 @@ from services.ingest.api import (
     JobsController,
     OriginalsController,
 )
+from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.extraction import (
     ExtractionLimits,
@@ -151,6 +152,9 @@ def build(ctx: Context) -> ServicePart:
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
                         scratch_dir=settings.data_dir / "ingest" / "work")
+    corrector = PageCorrector(store, registry, ctx.clock,
+                              scratch_dir=settings.data_dir / "ingest" / "work",
+                              revising=rereader.revising)
     runs = FixityRuns(engine, ctx.clock)
     fixity = FixityChecker(runs, registry, store, queue, ctx.clock)
     deriver = Deriver(store, registry, pool, limits=ExtractionLimits.from_settings(settings),
@@ -193,7 +197,8 @@ def build(ctx: Context) -> ServicePart:
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
                       "fixity": Provide(lambda: fixity, sync_to_thread=False),
                       "rereader": Provide(lambda: rereader, sync_to_thread=False),
-                      "deriver": Provide(lambda: deriver, sync_to_thread=False)},
+                      "deriver": Provide(lambda: deriver, sync_to_thread=False),
+                      "corrector": Provide(lambda: corrector, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.ingest import TextReason
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -117,9 +118,6 @@ class PageView(Struct, omit_defaults=True):
     lines: list[TextLine] | None = None
     engine: OcrEngineName | None = None
     rotation: int = 0
-
-
-TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
 class TextVersion(Struct):

@@ -9,7 +9,12 @@ from urllib.parse import quote
 import httpx
 
 from services.common.clients import ServiceClient, error_from
-from services.common.contracts.ingest import ExtractedText, PageBoxes
+from services.common.contracts.ingest import (
+    ExtractedText,
+    PageBoxes,
+    PageCorrected,
+    PageCorrection,
+)
 from services.common.errors import DependencyUnavailable, NotFound
 
 
@@ -61,3 +66,10 @@ class IngestClient(ServiceClient):
             await response.aclose()
             raise error_from(response, self.name)
         return response
+
+    async def correct_page_text(self, token: str, document_id: str, number: int,
+                                correction: PageCorrection) -> PageCorrected:
+        """Record a person's reading of a page as a new text version (archivists)."""
+        return await self.call(
+            "POST", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/text",
+            PageCorrected, token=token, json=correction)

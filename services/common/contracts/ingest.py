@@ -1,5 +1,6 @@
 """What ingest answers that other services read: a document's extracted text (search
-indexes it) and a page's boxes (the staff pages draw them over the preview).
+indexes it), a page's boxes (the staff pages draw them over the preview), and a person's
+correction of a page's text (the review page sends it).
 
 ``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
 that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
@@ -8,7 +9,15 @@ may add fields (confidences, word boxes) without breaking its readers.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+
+from services.common.models import Struct
+
+TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+"""Why a text version was made (a re-reading, a person's correction)."""
+PageTextBody = Annotated[str, msgspec.Meta(max_length=200_000)]
 
 
 class TextPage(msgspec.Struct, kw_only=True):
@@ -48,3 +57,21 @@ class PageBoxes(msgspec.Struct, kw_only=True):
     width: int
     height: int
     boxes: list[PageBox]
+
+
+class PageCorrection(Struct):
+    """``POST /ingest/documents/{id}/pages/{number}/text``: the page's text as a person
+    reads it, and why it was corrected."""
+
+    text: PageTextBody
+    reason: TextReason
+
+
+class PageCorrected(msgspec.Struct, kw_only=True):
+    """The corrected page, the text version it is now part of, and the document's pages
+    that still need a person."""
+
+    document_id: str
+    number: int
+    text_version: int
+    pages_needing_review: list[int]
