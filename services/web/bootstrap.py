@@ -25,6 +25,7 @@ from services.web.api import AccountPages, ReadingPages, home, provide_reader
 from services.web.failures import failure_handlers
 from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.render import Pages
+from services.web.review_api import ReviewPages
 
 STATIC = Path(__file__).parent / "static"
 CSRF_COOKIE = "archive_csrf"
@@ -57,7 +58,7 @@ def build(ctx: Context) -> ServicePart:
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
-            AccountPages, ReadingPages, LoanPages, StatisticsPages,
+            AccountPages, ReadingPages, LoanPages, StatisticsPages, ReviewPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],

@@ -23,6 +23,7 @@ PageTextBody = Annotated[str, msgspec.Meta(max_length=200_000)]
 class TextPage(msgspec.Struct, kw_only=True):
     number: int
     text: str
+    confidence: float = 100.0
 
 
 class ExtractedText(msgspec.Struct, kw_only=True):
