@@ -90,6 +90,10 @@ class JobView(Struct):
     error: str | None = None
     error_code: str | None = None
     pages: int | None = None
+    pages_read: int | None = None
+    """While ``running``: pages read so far."""
+    review_pages: int | None = None
+    """Once ``done``: pages whose reading needs a person (``/ui/review``)."""
     finished_at: datetime | None = None
 
 

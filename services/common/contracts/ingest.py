@@ -1,6 +1,7 @@
 """What ingest answers that other services read: a document's extracted text (search
-indexes it), a page's boxes (the staff pages draw them over the preview), and a person's
-correction of a page's text (the review page sends it).
+indexes it), a page's boxes (the staff pages draw them over the preview), a person's
+correction of a page's text (the review page sends it), and upload batches (the
+digitising page shows them).
 
 ``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
 that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
@@ -9,7 +10,8 @@ may add fields (confidences, word boxes) without breaking its readers.
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -76,3 +78,58 @@ class PageCorrected(msgspec.Struct, kw_only=True):
     number: int
     text_version: int
     pages_needing_review: list[int]
+
+
+BatchFileStatus = Literal["queued", "running", "done", "failed", "duplicate", "refused"]
+
+
+class BatchFile(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One file of an upload batch and how far it got: its job's state (``running`` with
+    ``pages_read``), ``duplicate`` (the same bytes were filed already: ``document_id`` is
+    that document) or ``refused`` (the upload was refused: ``error_code``, ``error``)."""
+
+    position: int
+    filename: str
+    status: BatchFileStatus
+    job_id: str | None = None
+    document_id: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    pages: int | None = None
+    pages_read: int | None = None
+    review_pages: int | None = None
+
+
+class BatchSummary(msgspec.Struct, kw_only=True):
+    files: int
+    waiting: int
+    """Queued or being read."""
+    done: int
+    duplicates: int
+    failed: int
+    """Failed jobs and refused uploads."""
+    pages: int
+    review_pages: int
+    """Pages of the done files whose reading needs a person."""
+    finished: bool
+
+
+class Batch(msgspec.Struct, kw_only=True):
+    """``GET /ingest/batches/{batch_id}``: an upload batch (上传批次), each file's state and
+    the sums."""
+
+    batch_id: str
+    created_by: str
+    created_at: datetime
+    files: list[BatchFile]
+    summary: BatchSummary
+
+
+class RefusedFile(Struct):
+    """``POST /ingest/batches/{batch_id}/files``: a file of the batch that was never
+    uploaded, and why (a manifest row that cannot be read, a file the manifest names
+    but that was not sent); the batch then shows it as ``refused``."""
+
+    filename: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    error_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
