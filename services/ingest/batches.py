@@ -116,6 +116,7 @@ def _file(row: sa.RowMapping, job: Job | None) -> BatchFile:
     return msgspec.structs.replace(
         base, status=status, document_id=job.document_id, pages=job.pages,
         pages_read=job.pages_read if job.status == "running" else None,
+        pages_total=job.pages_total if job.status == "running" else None,
         review_pages=job.review_pages,
         error=job.error if job.status == "failed" else None,
         error_code=job.error_code if job.status == "failed" else None)

@@ -51,6 +51,7 @@ jobs = sa.Table(
     sa.Column("document_id", sa.String(36)),
     sa.Column("pages", sa.Integer),
     sa.Column("pages_read", sa.Integer),
+    sa.Column("pages_total", sa.Integer),
     sa.Column("review_pages", sa.Integer),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
@@ -77,6 +78,8 @@ class Job(msgspec.Struct, kw_only=True):
     pages: int | None = None
     pages_read: int | None = None
     """Pages read so far while ``running``."""
+    pages_total: int | None = None
+    """The document's page count, once the running extraction has opened it."""
     review_pages: int | None = None
     """Once ``done``: how many pages need a person (confidence under ``low_confidence``)."""
     created_at: datetime
@@ -185,11 +188,13 @@ class JobQueue:
                 finished_at=now))
         return result.rowcount == 1
 
-    async def progress(self, job_id: str, worker: str, *, pages_read: int) -> None:
-        """How many pages the running extraction has read (the digitising page shows it)."""
+    async def progress(self, job_id: str, worker: str, *, pages_read: int,
+                       pages_total: int | None) -> None:
+        """How many pages the running extraction has read, of how many (the digitising
+        page shows it)."""
         async with self.engine.begin() as conn:
             await conn.execute(jobs.update().where(*self._held(job_id, worker))
-                               .values(pages_read=pages_read))
+                               .values(pages_read=pages_read, pages_total=pages_total))
 
     async def many(self, job_ids: list[str]) -> dict[str, Job]:
         """The jobs of ``job_ids`` that exist, by id."""

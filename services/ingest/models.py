@@ -92,6 +92,8 @@ class JobView(Struct):
     pages: int | None = None
     pages_read: int | None = None
     """While ``running``: pages read so far."""
+    pages_total: int | None = None
+    """While ``running``: the document's page count, once known."""
     review_pages: int | None = None
     """Once ``done``: pages whose reading needs a person (``/ui/review``)."""
     finished_at: datetime | None = None

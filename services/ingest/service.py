@@ -131,6 +131,7 @@ def job_view(job: Job) -> JobView:
                    attempts=job.attempts, created_at=job.created_at,
                    updated_at=job.updated_at, document_id=job.document_id, error=job.error,
                    error_code=job.error_code, pages=job.pages, pages_read=job.pages_read,
+                   pages_total=job.pages_total,
                    review_pages=job.review_pages, finished_at=job.finished_at)
 
 

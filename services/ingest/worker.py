@@ -58,6 +58,7 @@ from services.ingest.pool import (
     ExtractionFailed,
     ExtractionPool,
     ExtractionTask,
+    page_count_file,
 )
 from services.ingest.previews import DerivedPreviews
 
@@ -300,12 +301,14 @@ class IngestWorker:
         return outcome
 
     async def _report(self, job: Job, progress: _Progress) -> None:
-        """Record how many pages were read, when that changed (a page takes ~1 s)."""
-        before = progress.pages_read
-        read = await asyncio.to_thread(progress.count_pages)
-        if read != before:
+        """Record how many pages were read of how many, when that changed (a page takes
+        about a second)."""
+        before = (progress.pages_read, progress.pages_total)
+        read, total = await asyncio.to_thread(progress.count_pages)
+        if (read, total) != before:
             try:
-                await self.queue.progress(job.job_id, self.name, pages_read=read)
+                await self.queue.progress(job.job_id, self.name, pages_read=read,
+                                          pages_total=total)
             except DependencyUnavailable as exc:
                 log.warning("job %s: cannot record its progress: %s", job.job_id, exc.detail)
 
@@ -323,18 +326,23 @@ class _Progress:
         self.size = -1
         self.since: float | None = None
         self.pages_read = 0
+        self.pages_total: int | None = None
         self._counted_bytes = 0
 
-    def count_pages(self) -> int:
-        """Pages written so far (one line each), reading only what was added since."""
-        if not self.task.pages_out.exists():
-            return self.pages_read
-        with self.task.pages_out.open("rb") as pages:
-            pages.seek(self._counted_bytes)
-            added = pages.read()
-        self._counted_bytes += len(added)
-        self.pages_read += added.count(b"\n")
-        return self.pages_read
+    def count_pages(self) -> tuple[int, int | None]:
+        """Pages written so far (one line each, reading only what was added since), and
+        the document's page count once the child has told it."""
+        if self.pages_total is None:
+            count = page_count_file(self.task)
+            if count.exists() and (written := count.read_text().strip()).isdigit():
+                self.pages_total = int(written)
+        if self.task.pages_out.exists():
+            with self.task.pages_out.open("rb") as pages:
+                pages.seek(self._counted_bytes)
+                added = pages.read()
+            self._counted_bytes += len(added)
+            self.pages_read += added.count(b"\n")
+        return self.pages_read, self.pages_total
 
     def stalled_for(self) -> float:
         if not self.task.pid_file.exists():

@@ -116,6 +116,14 @@ class FileLine:
     file: BatchFile
     status: str
     document_url: str | None
+    reading: tuple[int, int] | None
+    """While read: the page being read and how many there are (once known)."""
+
+
+def reading(file: BatchFile) -> tuple[int, int] | None:
+    if file.status != "running" or not file.pages_total:
+        return None
+    return min((file.pages_read or 0) + 1, file.pages_total), file.pages_total
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class BatchView:
 def batch_view(batch: Batch) -> BatchView:
     lines = [FileLine(file=file, status=STATUS_NAMES.get(file.status, file.status),
                       document_url=f"{PAGES_PREFIX}/documents/{file.document_id}"
-                      if file.document_id else None)
+                      if file.document_id else None, reading=reading(file))
              for file in batch.files]
     return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",
                      fragment_url=f"{INGEST_PATH}/batches/{batch.batch_id}", lines=lines)

@@ -85,8 +85,9 @@ BatchFileStatus = Literal["queued", "running", "done", "failed", "duplicate", "r
 
 class BatchFile(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One file of an upload batch and how far it got: its job's state (``running`` with
-    ``pages_read``), ``duplicate`` (the same bytes were filed already: ``document_id`` is
-    that document) or ``refused`` (the upload was refused: ``error_code``, ``error``)."""
+    ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
+    ``document_id`` is that document) or ``refused`` (the upload was refused:
+    ``error_code``, ``error``)."""
 
     position: int
     filename: str
@@ -97,6 +98,7 @@ class BatchFile(msgspec.Struct, kw_only=True, omit_defaults=True):
     error_code: str | None = None
     pages: int | None = None
     pages_read: int | None = None
+    pages_total: int | None = None
     review_pages: int | None = None
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.ingest.support import metadata, scanned_png
 from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.support.rendering import render_page, write_scanned_pdf
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
@@ -92,3 +93,24 @@ def test_a_batch_is_its_creators_alone(server: ArchiveServer, archivist: httpx.C
     assert (sent.status_code, sent.json()["code"]) == (404, "unknown_batch")
     staff = server.client(server.add_user("wang.staff", "staff"))
     assert staff.post("/ingest/batches").status_code == 403
+
+
+def test_a_running_job_says_which_page_it_reads_of_how_many(
+        server: ArchiveServer, archivist: httpx.Client, tmp_path: Path) -> None:
+    pages = [render_page([f"第{number}页：业主报修记录"]) for number in range(1, 5)]
+    path = write_scanned_pdf(tmp_path / "four-pages.pdf", pages)
+    sent = archivist.post("/ingest/documents", data={"metadata": json.dumps(metadata())},
+                          files={"file": (path.name, path.read_bytes())})
+    job_id = sent.json()["job_id"]
+    seen: set[tuple[int | None, int | None]] = set()
+
+    def finished_job() -> dict[str, Any] | None:
+        job = archivist.get(f"/ingest/jobs/{job_id}").json()
+        if job["status"] == "running":
+            seen.add((job.get("pages_read"), job.get("pages_total")))
+        return job if job["status"] in ("done", "failed") else None
+
+    job = eventually(finished_job, timeout_s=120, interval_s=0.05, what="the job did not end")
+    assert job["status"] == "done", job
+    assert {total for _, total in seen} & {4}, seen  # the count was known while reading
+    assert any(read for read, _ in seen if read), seen  # pages were counted as read

@@ -34,12 +34,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ingest_jobs") as table:
         table.add_column(sa.Column("pages_read", sa.Integer, nullable=True))
+        table.add_column(sa.Column("pages_total", sa.Integer, nullable=True))
         table.add_column(sa.Column("review_pages", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("ingest_jobs") as table:
         table.drop_column("review_pages")
+        table.drop_column("pages_total")
         table.drop_column("pages_read")
     op.drop_table("ingest_batch_files")
     op.drop_index("ix_ingest_batches_creator", "ingest_batches")
