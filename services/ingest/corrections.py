@@ -22,12 +22,12 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import PageCorrected, PageCorrection
-from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.errors import NotFound, ValidationFailed
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import PageText
 from services.ingest.models import TextVersion
-from services.ingest.reocr import TextRecorder, announce
+from services.ingest.reocr import TextRecorder, announce, text_reader_record
 
 READ_BY_A_PERSON = 100.0
 
@@ -52,14 +52,7 @@ class PageCorrector:
         ``ValidationFailed`` (``reason_required``)."""
         if not correction.reason.strip():
             raise ValidationFailed("say why the text was corrected", code="reason_required")
-        answer = await self.registry.authorize(user_token, document_id, "read_text")
-        answer.enforce()
-        if answer.document is None:
-            raise NotFound("no such document", code="unknown_document")
-        record = answer.document
-        if record.status == "destroyed":
-            raise Conflict(f"{record.archive_no} was destroyed; its text is gone",
-                           code="destroyed")
+        record = await text_reader_record(self.registry, user_token, document_id)
         work = self.scratch_dir / f"correct-{uuid.uuid4().hex}"
         await asyncio.to_thread(work.mkdir, parents=True)
         try:

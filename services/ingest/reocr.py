@@ -103,14 +103,7 @@ class Rereader:
         ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
         ``DependencyUnavailable`` (engine missing, extraction process died)."""
         engine = request.engine or self.default_engine
-        answer = await self.registry.authorize(user_token, document_id, "read_text")
-        answer.enforce()
-        if answer.document is None:
-            raise NotFound("no such document", code="unknown_document")
-        record = answer.document
-        if record.status == "destroyed":
-            raise Conflict(f"{record.archive_no} was destroyed; there is nothing to re-read",
-                           code="destroyed")
+        record = await text_reader_record(self.registry, user_token, document_id)
         pages = [page async for page in self.derived.pages(record.sha256)]
         history = await self.derived.versions(record.sha256)
         read_by = {page.engine for page in pages if page.method == "ocr"}
@@ -162,6 +155,21 @@ class Rereader:
             raise DependencyUnavailable(outcome.detail, code=outcome.code)
         return task.pages_out
 
+
+
+async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str
+                             ) -> DocumentRecord:
+    """The record of a document whose text the caller may read (the registry's refusal
+    otherwise: ``NotFound`` for one they may not know of), not destroyed (``Conflict``)."""
+    answer = await registry.authorize(user_token, document_id, "read_text")
+    answer.enforce()
+    if answer.document is None:
+        raise NotFound("no such document", code="unknown_document")
+    record = answer.document
+    if record.status == "destroyed":
+        raise Conflict(f"{record.archive_no} was destroyed; its text is gone",
+                       code="destroyed")
+    return record
 
 
 async def announce(registry: TextRecorder, derived: DerivedText, record: DocumentRecord,
