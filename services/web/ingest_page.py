@@ -70,13 +70,16 @@ def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Default
     used: set[int] = set()
     for row in rows or []:
         name = row.path or f"line {row.line}"
+        index = next((index for index, chosen in enumerate(filenames)
+                      if index not in used and _names_match(chosen, row.path)), None)
         if row.problem:
+            # The file its row describes badly is not sent with the defaults either.
+            if index is not None:
+                used.add(index)
             planned.append(Planned(filename=name, upload=None, metadata={},
                                    error_code="manifest_row",
                                    error=f"manifest line {row.line}: {row.problem}"))
             continue
-        index = next((index for index, chosen in enumerate(filenames)
-                      if index not in used and _names_match(chosen, row.path)), None)
         if index is None:
             planned.append(Planned(filename=name, upload=None, metadata={},
                                    error_code="missing_file",
