@@ -115,10 +115,12 @@ class IngestPages(Controller):
     def _render(self, request: Request[Any, Any, Any], pages: Pages, reader: Reader, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
                 status_code: int = 200) -> Response[str]:
+        # The batch shown is followed live above; the list holds the others.
+        others = [batch for batch in recent if shown is None or batch.batch_id != shown.batch_id]
         return pages.render(
             request, "ingest.html", status_code=status_code,
             shown=batch_view(shown) if shown else None,
-            recent=[batch_view(batch) for batch in recent], problem=problem,
+            recent=[batch_view(batch) for batch in others], problem=problem,
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
             today=date.today().isoformat(), **layout_values(request, reader))
 

@@ -111,7 +111,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
 
     wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
     expect(wang.locator("#batch-summary")).to_contain_text("完成 18，失败 2")
-    expect(wang.get_by_role("heading", name="最近的批次")).to_be_visible()
+    expect(wang.get_by_role("row", name=re.compile("damaged.pdf"))).to_contain_text("失败")
 
 
 def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
@@ -130,6 +130,9 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
                                                            timeout=FINISH_TIMEOUT_S * 1000)
     expect(wang.get_by_role("row", name=re.compile("repair-01.png"))).to_contain_text("重复")
     expect(wang.get_by_role("row", name=re.compile("visit.png"))).to_contain_text("完成")
+    earlier = wang.get_by_role("heading", name="其他最近的批次")
+    expect(earlier).to_be_visible()
+    expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
 
 
 def test_staff_are_not_offered_digitising(office: Office) -> None:
