@@ -9,7 +9,6 @@ the command exits 1 if any failed.
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -32,15 +31,18 @@ from rich.table import Table
 
 from services.cli.client import Api, api_options
 from services.common.errors import ArchiveError, NotFound
+from services.common.manifest import (
+    MANIFEST_COLUMNS,
+    OPTIONAL_COLUMNS,
+    ManifestRefused,
+    read_manifest_rows,
+    upload_metadata,
+)
 from services.common.models import CATEGORIES, SECURITY_LEVELS
 from services.common.objectstore import file_sha256
 
-MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
-OPTIONAL_COLUMNS = ("personal_info", "location", "language")
 POLL_S = 0.5
 POLL_WINDOW = 8
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 
 
 @dataclass
@@ -87,7 +89,7 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
         if category is None:
             raise click.UsageError("--category is needed when uploading files directly")
         day = (filed_at.date() if filed_at else date.today()).isoformat()
-        items = [Item(path=path, label=str(path), metadata=_metadata(
+        items = [Item(path=path, label=str(path), metadata=upload_metadata(
             household=household, category=category, title=title or path.stem,
             filed_at=day, security=security)) for path in walk(paths)]
     if not items:
@@ -116,55 +118,20 @@ def walk(paths: tuple[Path, ...]) -> list[Path]:
 def read_manifest(manifest: Path) -> list[Item]:
     """The batch a manifest describes; a bad row becomes a failed item, not an abort."""
     with manifest.open(encoding="utf-8-sig", newline="") as source:
-        reader = csv.DictReader(source)
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise click.UsageError(f"{manifest}: the header lacks {', '.join(missing)}; it "
-                                   f"must be {','.join(MANIFEST_COLUMNS)}")
-        rows = list(reader)
-    items = []
-    for line, row in enumerate(rows, start=2):
-        path = manifest.parent / row["path"].strip()
-        item = Item(path=path, label=row["path"].strip() or f"line {line}", metadata={})
         try:
-            item.metadata = _row_metadata(row)
-        except ValueError as exc:
-            item.failed(f"{manifest.name} line {line}: {exc}")
-        if item.status != "failed" and not path.is_file():
-            item.failed(f"{manifest.name} line {line}: no such file {path}")
+            rows = read_manifest_rows(source)
+        except ManifestRefused as exc:
+            raise click.UsageError(f"{manifest}: {exc}") from exc
+    items = []
+    for row in rows:
+        path = manifest.parent / row.path
+        item = Item(path=path, label=row.path or f"line {row.line}", metadata=row.metadata)
+        if row.problem:
+            item.failed(f"{manifest.name} line {row.line}: {row.problem}")
+        elif not path.is_file():
+            item.failed(f"{manifest.name} line {row.line}: no such file {path}")
         items.append(item)
     return items
-
-
-def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
-    values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
-                                                          *OPTIONAL_COLUMNS)}
-    metadata = _metadata(household=values["household"] or None, category=values["category"],
-                         title=values["title"], filed_at=values["filed_at"],
-                         security=values["security"] or "ordinary")
-    flag = values["personal_info"].lower()
-    if flag not in TRUE_WORDS | FALSE_WORDS:
-        raise ValueError(f"personal_info must be true or false, not {flag!r}")
-    metadata["personal_info"] = flag in TRUE_WORDS
-    if values["location"]:
-        parts = [part.strip() for part in values["location"].split("/")]
-        if len(parts) != 4 or not all(parts):
-            raise ValueError("location must be building/room/cabinet/box, e.g. "
-                             "A栋/档案室/3/12")
-        metadata["location"] = dict(zip(("building", "room", "cabinet", "box"), parts,
-                                        strict=True))
-    if values["language"]:
-        metadata["language"] = values["language"]
-    return metadata
-
-
-def _metadata(*, household: str | None, category: str, title: str, filed_at: str,
-              security: str) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"category": category, "title": title, "filed_at": filed_at,
-                                "security": security}
-    if household:
-        metadata["household"] = household
-    return metadata
 
 
 def _progress(console: Console) -> Progress:

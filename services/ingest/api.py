@@ -19,12 +19,21 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
-from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_304_NOT_MODIFIED
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_304_NOT_MODIFIED,
+)
 
 from services.common.auth import principal_of, require_roles, require_service_or, token_of
+from services.common.contracts.ingest import Batch, PageCorrected, PageCorrection, RefusedFile
+from services.common.errors import ArchiveError
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
+from services.ingest.batches import Batches
+from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
 from services.ingest.fixity.models import FixityRun
@@ -46,6 +55,7 @@ FILERS = ("archivist",)
 JOB_READERS = ("archivist", "admin")
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
 REREADERS = ("archivist", "admin")
+CORRECTORS = ("archivist", "admin")
 # Every view is decided again (a returned loan ends access at once, B2); the entity tag
 # spares sending the same image twice.
 PAGE_IMAGE_CACHING = "private, no-cache"
@@ -57,6 +67,8 @@ class UploadForm:
 
     file: UploadFile
     metadata: str
+    batch: str | None = None
+    """The batch (``POST /ingest/batches``) this file belongs to, if any."""
 
 
 class DocumentsController(Controller):
@@ -69,16 +81,29 @@ class DocumentsController(Controller):
     async def upload(
         self, data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[Any, Any, Any], ingest: NamedDependency[IngestService],
+        batches: NamedDependency[Batches],
     ) -> Response[UploadReceipt]:
         """Store an original and queue its extraction: 202 with the job, or 200 with the
-        existing ``document_id`` when the same bytes were already filed."""
+        existing ``document_id`` when the same bytes were already filed. With ``batch``,
+        the file joins that batch of the caller's, refused or not."""
+        principal, filename = principal_of(request), data.file.filename
         try:
-            metadata = parse_metadata(data.metadata)
-            receipt = await ingest.upload(principal_of(request), metadata,
-                                          _chunks(data.file), filename=data.file.filename,
-                                          user_token=token_of(request))
+            if data.batch is not None:
+                await batches.check(principal, data.batch)
+            try:
+                metadata = parse_metadata(data.metadata)
+                receipt = await ingest.upload(principal, metadata, _chunks(data.file),
+                                              filename=filename, user_token=token_of(request))
+            except ArchiveError as exc:
+                if data.batch is not None:
+                    await batches.add_file(data.batch, filename, error_code=exc.code,
+                                           error=exc.detail)
+                raise
         finally:
             await data.file.close()
+        if data.batch is not None:
+            await batches.add_file(data.batch, filename, job_id=receipt.job_id,
+                                   duplicate=receipt.duplicate)
         status = HTTP_200_OK if receipt.status == "done" else HTTP_202_ACCEPTED
         return Response(receipt, status_code=status)
 
@@ -98,6 +123,19 @@ class DocumentsController(Controller):
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
         return await rereader.reread(principal_of(request), token_of(request), document_id, data)
+
+    @post("/{document_id:str}/pages/{number:int}/text", operation_id="correctPageText",
+          guards=[require_roles(*CORRECTORS)], status_code=HTTP_200_OK)
+    async def correct_page_text(self, document_id: FromPath[str], number: FromPath[int],
+                                data: JSONBody[PageCorrection],
+                                request: Request[Any, Any, Any],
+                                corrector: NamedDependency[PageCorrector]) -> PageCorrected:
+        """A person's reading of the page (the review page): a new text version with who,
+        when and ``reason``; the OCR's reading is kept in the history, search follows.
+        404 ``unknown_page`` past the document, and as for a missing document when the
+        caller may not read its text."""
+        return await corrector.correct(principal_of(request), token_of(request), document_id,
+                                       number, data)
 
     @get("/{document_id:str}/pages/{number:int}/preview", operation_id="getPagePreview",
          media_type=WEBP)
@@ -151,6 +189,45 @@ class DocumentsController(Controller):
             "Content-Disposition": f'attachment; filename="{name}"',
             "X-Content-SHA256": record.sha256,
         })
+
+
+class BatchesController(Controller):
+    path = "/batches"
+    tags = ("ingest",)
+    guards = [require_roles(*FILERS)]  # noqa: RUF012 - Litestar reads a list
+
+    @post("/", operation_id="createBatch", status_code=HTTP_201_CREATED)
+    async def create(self, request: Request[Any, Any, Any],
+                     batches: NamedDependency[Batches]) -> Batch:
+        """A new, empty batch of the caller's; uploads name it in their ``batch`` field."""
+        return await batches.create(principal_of(request))
+
+    @get("/", operation_id="listBatches")
+    async def recent(self, request: Request[Any, Any, Any],
+                     batches: NamedDependency[Batches]) -> list[Batch]:
+        """The caller's latest batches, newest first, each file with its job's state."""
+        return await batches.recent(principal_of(request))
+
+    @post("/{batch_id:str}/files", operation_id="addRefusedFile",
+          status_code=HTTP_201_CREATED)
+    async def add_refused(self, batch_id: FromPath[str], data: JSONBody[RefusedFile],
+                          request: Request[Any, Any, Any],
+                          batches: NamedDependency[Batches]) -> Batch:
+        """Record a file of the batch that was never uploaded, with why (uploads join
+        their batch themselves)."""
+        principal = principal_of(request)
+        await batches.check(principal, batch_id)
+        await batches.add_file(batch_id, data.filename, error_code=data.error_code,
+                               error=data.error)
+        return await batches.get(principal, batch_id)
+
+    @get("/{batch_id:str}", operation_id="getBatch")
+    async def get_batch(self, batch_id: FromPath[str], request: Request[Any, Any, Any],
+                        batches: NamedDependency[Batches]) -> Batch:
+        """One batch of the caller's (404 for anyone else's): each file queued, running
+        (with the pages read so far), done, failed or refused (with the reason), or a
+        duplicate; and the sums."""
+        return await batches.get(principal_of(request), batch_id)
 
 
 class JobsController(Controller):

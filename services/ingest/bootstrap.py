@@ -29,11 +29,14 @@ from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import BackgroundTask
 from services.common.web import ServicePart
 from services.ingest.api import (
+    BatchesController,
     DocumentsController,
     FixityController,
     JobsController,
     OriginalsController,
 )
+from services.ingest.batches import Batches
+from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.extraction import (
     ExtractionLimits,
@@ -151,6 +154,10 @@ def build(ctx: Context) -> ServicePart:
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
                         scratch_dir=settings.data_dir / "ingest" / "work")
+    corrector = PageCorrector(store, registry, ctx.clock,
+                              scratch_dir=settings.data_dir / "ingest" / "work",
+                              revising=rereader.revising)
+    batches = Batches(engine, queue, ctx.clock)
     runs = FixityRuns(engine, ctx.clock)
     fixity = FixityChecker(runs, registry, store, queue, ctx.clock)
     deriver = Deriver(store, registry, pool, limits=ExtractionLimits.from_settings(settings),
@@ -188,12 +195,14 @@ def build(ctx: Context) -> ServicePart:
 
     router = Router(
         path="/ingest",
-        route_handlers=[DocumentsController, JobsController, OriginalsController,
-                        FixityController],
+        route_handlers=[DocumentsController, BatchesController, JobsController,
+                        OriginalsController, FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
                       "fixity": Provide(lambda: fixity, sync_to_thread=False),
                       "rereader": Provide(lambda: rereader, sync_to_thread=False),
-                      "deriver": Provide(lambda: deriver, sync_to_thread=False)},
+                      "deriver": Provide(lambda: deriver, sync_to_thread=False),
+                      "corrector": Provide(lambda: corrector, sync_to_thread=False),
+                      "batches": Provide(lambda: batches, sync_to_thread=False)},
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

@@ -50,6 +50,9 @@ jobs = sa.Table(
     sa.Column("error_code", sa.String(64)),
     sa.Column("document_id", sa.String(36)),
     sa.Column("pages", sa.Integer),
+    sa.Column("pages_read", sa.Integer),
+    sa.Column("pages_total", sa.Integer),
+    sa.Column("review_pages", sa.Integer),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("finished_at", UtcDateTime),
@@ -73,6 +76,12 @@ class Job(msgspec.Struct, kw_only=True):
     error_code: str | None = None
     document_id: str | None = None
     pages: int | None = None
+    pages_read: int | None = None
+    """Pages read so far while ``running``."""
+    pages_total: int | None = None
+    """The document's page count, once the running extraction has opened it."""
+    review_pages: int | None = None
+    """Once ``done``: how many pages need a person (confidence under ``low_confidence``)."""
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
@@ -168,14 +177,32 @@ class JobQueue:
                 expired.append(job_id)
         return expired
 
-    async def complete(self, job_id: str, worker: str, *, document_id: str, pages: int) -> bool:
+    async def complete(self, job_id: str, worker: str, *, document_id: str, pages: int,
+                       review_pages: int = 0) -> bool:
         now = self.clock.now()
         async with self.engine.begin() as conn:
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
-                status="done", document_id=document_id, pages=pages, lease_owner=None,
+                status="done", document_id=document_id, pages=pages, pages_read=pages,
+                review_pages=review_pages, lease_owner=None,
                 lease_expires_at=None, error=None, error_code=None, updated_at=now,
                 finished_at=now))
         return result.rowcount == 1
+
+    async def progress(self, job_id: str, worker: str, *, pages_read: int,
+                       pages_total: int | None) -> None:
+        """How many pages the running extraction has read, of how many (the digitising
+        page shows it)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(jobs.update().where(*self._held(job_id, worker))
+                               .values(pages_read=pages_read, pages_total=pages_total))
+
+    async def many(self, job_ids: list[str]) -> dict[str, Job]:
+        """The jobs of ``job_ids`` that exist, by id."""
+        if not job_ids:
+            return {}
+        async with self._reader.connect() as conn:
+            rows = await conn.execute(sa.select(jobs).where(jobs.c.job_id.in_(job_ids)))
+            return {row.job_id: _job(row) for row in rows}
 
     async def retry(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
         """A transient failure: back off and try again, or fail after the last attempt."""

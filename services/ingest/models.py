@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.ingest import TextReason
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -89,6 +90,12 @@ class JobView(Struct):
     error: str | None = None
     error_code: str | None = None
     pages: int | None = None
+    pages_read: int | None = None
+    """While ``running``: pages read so far."""
+    pages_total: int | None = None
+    """While ``running``: the document's page count, once known."""
+    review_pages: int | None = None
+    """Once ``done``: pages whose reading needs a person (``/ui/review``)."""
     finished_at: datetime | None = None
 
 
@@ -117,9 +124,6 @@ class PageView(Struct, omit_defaults=True):
     lines: list[TextLine] | None = None
     engine: OcrEngineName | None = None
     rotation: int = 0
-
-
-TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
 class TextVersion(Struct):

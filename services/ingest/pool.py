@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -109,6 +110,16 @@ class ExtractionDied(DependencyUnavailable):
     default_code = "extraction_process_died"
 
 
+def page_count_file(task: ExtractionTask) -> Path:
+    """Where the child writes the document's page count once it is known (the worker
+    shows "reading page n of m")."""
+    return task.pages_out.with_suffix(".count")
+
+
+def _write_page_count(task: ExtractionTask, count: int) -> None:
+    page_count_file(task).write_text(str(count))
+
+
 def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
     """Runs in the child: extract ``task.original`` page by page into ``task.pages_out``.
 
@@ -121,7 +132,8 @@ def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
         with task.pages_out.open("wb") as out, PreviewWriter(task.previews_out) as previews:
             for page in extract_document(task.original, limits=task.limits,
                                          engine=task.engine, language=task.language,
-                                         previews=previews):
+                                         previews=previews,
+                                         on_page_count=partial(_write_page_count, task)):
                 out.write(msgspec.json.encode(page) + b"\n")
                 out.flush()
                 # Only the small facts are kept; the words went to the file.

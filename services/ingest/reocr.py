@@ -25,6 +25,7 @@ from typing import Literal, Protocol
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.ingest import TextReason
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,
@@ -36,7 +37,7 @@ from services.common.models import Struct
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, fetch_original
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName
-from services.ingest.models import TextReason, TextVersion
+from services.ingest.models import TextVersion
 from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
 from services.ingest.previews import DerivedPreviews
 
@@ -102,14 +103,7 @@ class Rereader:
         ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
         ``DependencyUnavailable`` (engine missing, extraction process died)."""
         engine = request.engine or self.default_engine
-        answer = await self.registry.authorize(user_token, document_id, "read_text")
-        answer.enforce()
-        if answer.document is None:
-            raise NotFound("no such document", code="unknown_document")
-        record = answer.document
-        if record.status == "destroyed":
-            raise Conflict(f"{record.archive_no} was destroyed; there is nothing to re-read",
-                           code="destroyed")
+        record = await text_reader_record(self.registry, user_token, document_id)
         pages = [page async for page in self.derived.pages(record.sha256)]
         history = await self.derived.versions(record.sha256)
         read_by = {page.engine for page in pages if page.method == "ocr"}
@@ -118,7 +112,7 @@ class Rereader:
         if read_by == {engine}:
             if history and not history[-1].announced:
                 async with self.revising:
-                    await self._announce(record, history[-1])
+                    await announce(self.registry, self.derived, record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read")
         extracted_to = await self._extract(record, engine)
         try:
@@ -128,7 +122,7 @@ class Rereader:
                     recorded_by=principal.username, recorded_at=self.clock.now()))
                 await self.previews.save(record.sha256, extracted_to.parent / "previews")
                 new_pages = [page async for page in self.derived.pages(record.sha256)]
-                await self._announce(record, version)
+                await announce(self.registry, self.derived, record, version)
         finally:
             await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
@@ -161,10 +155,30 @@ class Rereader:
             raise DependencyUnavailable(outcome.detail, code=outcome.code)
         return task.pages_out
 
-    async def _announce(self, record: DocumentRecord, version: TextVersion) -> None:
-        summary = await self.derived.summary(record.sha256)
-        await self.registry.record_text_revision(record.document_id, TextRevision(
-            text_version=version.version, engine=version.engine, reason=version.reason,
-            revised_by=version.recorded_by or "ingest", language=summary.language,
-            extraction=summary.extraction))
-        await self.derived.mark_announced(record.sha256, version.version)
+
+
+async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str
+                             ) -> DocumentRecord:
+    """The record of a document whose text the caller may read (the registry's refusal
+    otherwise: ``NotFound`` for one they may not know of), not destroyed (``Conflict``)."""
+    answer = await registry.authorize(user_token, document_id, "read_text")
+    answer.enforce()
+    if answer.document is None:
+        raise NotFound("no such document", code="unknown_document")
+    record = answer.document
+    if record.status == "destroyed":
+        raise Conflict(f"{record.archive_no} was destroyed; its text is gone",
+                       code="destroyed")
+    return record
+
+
+async def announce(registry: TextRecorder, derived: DerivedText, record: DocumentRecord,
+                   version: TextVersion) -> None:
+    """Tell the registry of a new text version (``text_revised``: search reindexes it, the
+    audit log records it, O4), then mark the version announced."""
+    summary = await derived.summary(record.sha256)
+    await registry.record_text_revision(record.document_id, TextRevision(
+        text_version=version.version, engine=version.engine, reason=version.reason,
+        revised_by=version.recorded_by or "ingest", language=summary.language,
+        extraction=summary.extraction))
+    await derived.mark_announced(record.sha256, version.version)

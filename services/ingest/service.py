@@ -130,7 +130,9 @@ def job_view(job: Job) -> JobView:
     return JobView(job_id=job.job_id, status=job.status, sha256=job.sha256,
                    attempts=job.attempts, created_at=job.created_at,
                    updated_at=job.updated_at, document_id=job.document_id, error=job.error,
-                   error_code=job.error_code, pages=job.pages, finished_at=job.finished_at)
+                   error_code=job.error_code, pages=job.pages, pages_read=job.pages_read,
+                   pages_total=job.pages_total,
+                   review_pages=job.review_pages, finished_at=job.finished_at)
 
 
 class IngestService:

@@ -58,6 +58,7 @@ from services.ingest.pool import (
     ExtractionFailed,
     ExtractionPool,
     ExtractionTask,
+    page_count_file,
 )
 from services.ingest.previews import DerivedPreviews
 
@@ -163,9 +164,10 @@ class IngestWorker:
         work = self.scratch_dir / job.job_id
         try:
             await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
-            document_id, pages = await self._holding_lease(job, self._steps(job, work))
+            document_id, pages, review_pages = await self._holding_lease(
+                job, self._steps(job, work))
             if await self.queue.complete(job.job_id, self.name, document_id=document_id,
-                                         pages=pages):
+                                         pages=pages, review_pages=review_pages):
                 log.info("job %s done: document %s, %d pages", job.job_id, document_id, pages)
         except asyncio.CancelledError:
             await asyncio.shield(self.queue.release(job.job_id, self.name))
@@ -220,7 +222,7 @@ class IngestWorker:
         self.failures.labels(reason=code).inc()
         await self.queue.fail(job.job_id, self.name, error=detail, code=code)
 
-    async def _steps(self, job: Job, work: Path) -> tuple[str, int]:
+    async def _steps(self, job: Job, work: Path) -> tuple[str, int, int]:
         payload = _payload(job)
         original = work / "original"
         await self._fetch(job.sha256, original)
@@ -239,7 +241,8 @@ class IngestWorker:
                 f"these bytes are {registration.document.archive_no}, destroyed after "
                 "appraisal (R6); a destroyed document is never filed again",
                 code="destroyed")
-        return registration.document.document_id, extracted.pages
+        return (registration.document.document_id, extracted.pages,
+                len(extracted.summary.pages_needing_review))
 
     async def _forget(self, sha256: str) -> None:
         """Undo a re-upload of a destroyed original: nothing of it stays in the store but
@@ -274,6 +277,7 @@ class IngestWorker:
                 done, _ = await asyncio.wait({running}, timeout=self._tick_s)
                 if done:
                     break
+                await self._report(job, progress)
                 if not hung and progress.stalled_for() > self.stall_limit_s:
                     hung = True
                     log.warning("job %s: no page for %.0f s; stopping its extraction",
@@ -296,6 +300,18 @@ class IngestWorker:
             raise DependencyUnavailable(outcome.detail, code=outcome.code)
         return outcome
 
+    async def _report(self, job: Job, progress: _Progress) -> None:
+        """Record how many pages were read of how many, when that changed (a page takes
+        about a second)."""
+        before = (progress.pages_read, progress.pages_total)
+        read, total = await asyncio.to_thread(progress.count_pages)
+        if (read, total) != before:
+            try:
+                await self.queue.progress(job.job_id, self.name, pages_read=read,
+                                          pages_total=total)
+            except DependencyUnavailable as exc:
+                log.warning("job %s: cannot record its progress: %s", job.job_id, exc.detail)
+
     @property
     def _tick_s(self) -> float:
         """How often a running extraction is watched for a stall."""
@@ -309,6 +325,24 @@ class _Progress:
         self.task = task
         self.size = -1
         self.since: float | None = None
+        self.pages_read = 0
+        self.pages_total: int | None = None
+        self._counted_bytes = 0
+
+    def count_pages(self) -> tuple[int, int | None]:
+        """Pages written so far (one line each, reading only what was added since), and
+        the document's page count once the child has told it."""
+        if self.pages_total is None:
+            count = page_count_file(self.task)
+            if count.exists() and (written := count.read_text().strip()).isdigit():
+                self.pages_total = int(written)
+        if self.task.pages_out.exists():
+            with self.task.pages_out.open("rb") as pages:
+                pages.seek(self._counted_bytes)
+                added = pages.read()
+            self._counted_bytes += len(added)
+            self.pages_read += added.count(b"\n")
+        return self.pages_read, self.pages_total
 
     def stalled_for(self) -> float:
         if not self.task.pid_file.exists():

@@ -23,9 +23,11 @@ from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart
 from services.web.api import AccountPages, ReadingPages, home, provide_reader
 from services.web.failures import failure_handlers
+from services.web.ingest_api import IngestPages
 from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
+from services.web.review_api import ReviewPages
 
 STATIC = Path(__file__).parent / "static"
 CSRF_COOKIE = "archive_csrf"
@@ -59,7 +61,8 @@ def build(ctx: Context) -> ServicePart:
         path=PAGES_PREFIX,
         route_handlers=[
             AccountPages, ReadingPages, LoanPages, StatisticsPages,
-            RetentionPages, SweepPages, DestructionPages, HoldPages,
+            RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
+            IngestPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],

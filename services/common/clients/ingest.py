@@ -3,13 +3,21 @@ bytes were uploaded, asked by the registry before a user files them directly."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import IO, Any, Literal
 from urllib.parse import quote
 
 import httpx
 
 from services.common.clients import ServiceClient, error_from
-from services.common.contracts.ingest import ExtractedText, PageBoxes
+from services.common.contracts.ingest import (
+    Batch,
+    ExtractedText,
+    PageBoxes,
+    PageCorrected,
+    PageCorrection,
+    RefusedFile,
+)
 from services.common.errors import DependencyUnavailable, NotFound
 
 
@@ -61,3 +69,40 @@ class IngestClient(ServiceClient):
             await response.aclose()
             raise error_from(response, self.name)
         return response
+
+    async def correct_page_text(self, token: str, document_id: str, number: int,
+                                correction: PageCorrection) -> PageCorrected:
+        """Record a person's reading of a page as a new text version (archivists)."""
+        return await self.call(
+            "POST", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/text",
+            PageCorrected, token=token, json=correction)
+
+    async def create_batch(self, token: str) -> Batch:
+        return await self.call("POST", "/ingest/batches", Batch, token=token)
+
+    async def batch(self, token: str, batch_id: str) -> Batch:
+        return await self.call("GET", f"/ingest/batches/{quote(batch_id, safe='')}", Batch,
+                               token=token)
+
+    async def recent_batches(self, token: str) -> list[Batch]:
+        return await self.call("GET", "/ingest/batches", list[Batch], token=token)
+
+    async def add_refused_file(self, token: str, batch_id: str, refused: RefusedFile
+                               ) -> Batch:
+        return await self.call("POST", f"/ingest/batches/{quote(batch_id, safe='')}/files",
+                               Batch, token=token, json=refused)
+
+    async def upload(self, token: str, *, batch_id: str, filename: str, content: IO[bytes],
+                     metadata: dict[str, Any]) -> None:
+        """Upload one file into the batch; ingest records it there, refused or not (the
+        refusal is also raised here)."""
+        try:
+            response = await self.http.post(
+                "/ingest/documents", headers={"Authorization": f"Bearer {token}"},
+                data={"metadata": json.dumps(metadata, ensure_ascii=False), "batch": batch_id},
+                files={"file": (filename, content, "application/octet-stream")})
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable(f"the {self.name} service cannot be reached: {exc}",
+                                        code=f"{self.name}_unavailable") from exc
+        if response.status_code >= 400:
+            raise error_from(response, self.name)

@@ -45,6 +45,12 @@ class RegistryReader(LoansReader, RetentionReader):
                                token=token, params={"household": household,
                                                     "limit": HOUSEHOLD_FILE_LIMIT})
 
+    async def review_queue(self, token: str, *, limit: int) -> list[DocumentRecord]:
+        """The documents with pages whose reading needs a person, oldest first, as far as
+        the user may know they exist."""
+        return await self.call("GET", "/registry/documents", list[DocumentRecord],
+                               token=token, params={"needs_review": "true", "limit": limit})
+
     async def permissions(self, token: str, document_id: str) -> DocumentPermissions:
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/permissions",
                                DocumentPermissions, token=token)

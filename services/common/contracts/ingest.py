@@ -1,5 +1,7 @@
 """What ingest answers that other services read: a document's extracted text (search
-indexes it) and a page's boxes (the staff pages draw them over the preview).
+indexes it), a page's boxes (the staff pages draw them over the preview), a person's
+correction of a page's text (the review page sends it), and upload batches (the
+digitising page shows them).
 
 ``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
 that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
@@ -8,12 +10,22 @@ may add fields (confidences, word boxes) without breaking its readers.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated, Literal
+
 import msgspec
+
+from services.common.models import Struct
+
+TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+"""Why a text version was made (a re-reading, a person's correction)."""
+PageTextBody = Annotated[str, msgspec.Meta(max_length=200_000)]
 
 
 class TextPage(msgspec.Struct, kw_only=True):
     number: int
     text: str
+    confidence: float = 100.0
 
 
 class ExtractedText(msgspec.Struct, kw_only=True):
@@ -48,3 +60,78 @@ class PageBoxes(msgspec.Struct, kw_only=True):
     width: int
     height: int
     boxes: list[PageBox]
+
+
+class PageCorrection(Struct):
+    """``POST /ingest/documents/{id}/pages/{number}/text``: the page's text as a person
+    reads it, and why it was corrected."""
+
+    text: PageTextBody
+    reason: TextReason
+
+
+class PageCorrected(msgspec.Struct, kw_only=True):
+    """The corrected page, the text version it is now part of, and the document's pages
+    that still need a person."""
+
+    document_id: str
+    number: int
+    text_version: int
+    pages_needing_review: list[int]
+
+
+BatchFileStatus = Literal["queued", "running", "done", "failed", "duplicate", "refused"]
+
+
+class BatchFile(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One file of an upload batch and how far it got: its job's state (``running`` with
+    ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
+    ``document_id`` is that document) or ``refused`` (the upload was refused:
+    ``error_code``, ``error``)."""
+
+    position: int
+    filename: str
+    status: BatchFileStatus
+    job_id: str | None = None
+    document_id: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    pages: int | None = None
+    pages_read: int | None = None
+    pages_total: int | None = None
+    review_pages: int | None = None
+
+
+class BatchSummary(msgspec.Struct, kw_only=True):
+    files: int
+    waiting: int
+    """Queued or being read."""
+    done: int
+    duplicates: int
+    failed: int
+    """Failed jobs and refused uploads."""
+    pages: int
+    review_pages: int
+    """Pages of the done files whose reading needs a person."""
+    finished: bool
+
+
+class Batch(msgspec.Struct, kw_only=True):
+    """``GET /ingest/batches/{batch_id}``: an upload batch (上传批次), each file's state and
+    the sums."""
+
+    batch_id: str
+    created_by: str
+    created_at: datetime
+    files: list[BatchFile]
+    summary: BatchSummary
+
+
+class RefusedFile(Struct):
+    """``POST /ingest/batches/{batch_id}/files``: a file of the batch that was never
+    uploaded, and why (a manifest row that cannot be read, a file the manifest names
+    but that was not sent); the batch then shows it as ``refused``."""
+
+    filename: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    error_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +49,7 @@ def extract_document(
     engine: OcrEngine,
     language: OcrLanguage | None = None,
     previews: PreviewWriter | None = None,
+    on_page_count: Callable[[int], None] | None = None,
 ) -> Iterator[PageText]:
     """The text of each page of the original at ``path``, yielded as each page is done,
     each page's preview written to ``previews`` from the image already decoded for it (a
@@ -57,6 +58,7 @@ def extract_document(
     Blocking and CPU-bound: call it in a worker process, never on an event loop. The caller
     runs one such process per core (e.g. a ``ProcessPoolExecutor`` sized to the cores, or
     one ``archive worker`` per core); each engine uses one thread per page.
+    ``on_page_count`` is told how many pages there are once the document is opened.
     Pages are decoded one at a time, so a 500-page PDF never has more than one page image
     in memory. ``language`` overrides Tesseract's per-document choice of model (PP-OCR
     reads every script with one model and needs none).
@@ -77,6 +79,8 @@ def extract_document(
     media_type = read_media_type(path)
     with _open_pages(path, media_type, limits) as document:
         _check_page_count(document, limits)
+        if on_page_count is not None:
+            on_page_count(document.page_count)
         reader, engine_name = _page_reader(engine, hint=language, limits=limits)
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):

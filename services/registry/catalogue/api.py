@@ -49,10 +49,16 @@ class DocumentsController(Controller):
     async def list_documents(
         self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService],
         household: Annotated[str | None, QueryParameter()] = None,
+        needs_review: Annotated[bool, QueryParameter()] = False,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[DocumentRecord]:
         """A household's file newest first (D4); without ``household``, every document.
-        Documents the caller may not know exist are left out."""
+        ``needs_review=true``: instead, the documents with pages whose reading needs a
+        person (``extraction.pages_needing_review``), oldest first. Documents the caller
+        may not know exist are left out."""
+        if needs_review:
+            return await catalogue.review_queue(principal_of(request), limit=limit,
+                                                offset=offset)
         return await catalogue.list_file(principal_of(request), household=household,
                                          limit=limit, offset=offset)
 

@@ -36,6 +36,7 @@ from services.registry.schema import dialect_insert
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
                 documents.c.document_id.desc())
+OLDEST_FIRST = (documents.c.registered_at, documents.c.document_id)
 STREAMED_ROWS = 5000
 """Rows fetched at a time when a read walks the whole catalogue."""
 
@@ -123,6 +124,16 @@ class DocumentsRepository:
             query = query.where(documents.c.household == household)
         query = query.where(visible_to(access))
         rows = (await self.conn.execute(query.order_by(*NEWEST_FIRST).limit(limit)
+                                        .offset(offset))).mappings()
+        return [record_of(row) for row in rows]
+
+    async def needing_review(self, *, access: AccessFilter, limit: int, offset: int
+                             ) -> list[DocumentRecord]:
+        """Active documents with pages whose reading needs a person, oldest first, as far
+        as visible (the review queue)."""
+        query = sa.select(documents).where(
+            documents.c.review_pages > 0, documents.c.status == "active", visible_to(access))
+        rows = (await self.conn.execute(query.order_by(*OLDEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]
 
@@ -250,11 +261,19 @@ class DocumentsRepository:
 
 
 def record_of(row: Any) -> DocumentRecord:
-    return struct_of(row, DocumentRecord)
+    values = dict(row)
+    values.pop("review_pages", None)
+    return struct_of(values, DocumentRecord)
 
 
 def _row_of(record: DocumentRecord) -> dict[str, Any]:
     values: dict[str, Any] = msgspec.structs.asdict(record)
     values["location"] = msgspec.to_builtins(record.location)
     values["extraction"] = msgspec.to_builtins(record.extraction)
+    values["review_pages"] = review_pages(record)
     return values
+
+
+def review_pages(record: DocumentRecord) -> int:
+    """How many pages of the record's current text need a person."""
+    return len(record.extraction.pages_needing_review) if record.extraction else 0

@@ -256,6 +256,15 @@ class CatalogueService:
             return await tx.documents.newest_first(household=household, access=access,
                                            limit=min(limit, MAX_PAGE), offset=offset)
 
+    async def review_queue(self, principal: Principal, *, limit: int, offset: int
+                           ) -> list[DocumentRecord]:
+        """Documents with pages whose reading needs a person, oldest first, leaving out
+        what the caller may not know exists."""
+        access = await self.access_filter(principal)
+        async with self.store.transaction() as tx:
+            return await tx.documents.needing_review(access=access, limit=min(limit, MAX_PAGE),
+                                                     offset=offset)
+
     async def access_filter(self, principal: Principal) -> AccessFilter:
         return access_filter(principal, await self.grants.grants_for(principal))
 

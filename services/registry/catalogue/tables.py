@@ -1,5 +1,6 @@
 """Tables of the catalogue: records, their versions (D6) and the archive-number counters
-(D8); the migration ``registry_0002`` is their source of truth."""
+(D8); the migrations ``registry_0002`` and ``registry_0008_review_queue`` are their
+source of truth."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ documents = sa.Table(
     sa.Column("language", sa.String(16), nullable=True),
     sa.Column("pages", sa.Integer, nullable=False),
     sa.Column("extraction", sa.JSON, nullable=True),
+    # How many pages of the current text need a person (``extraction``'s list, counted
+    # so the review queue is one indexed query on either engine): ``registry_0006``.
+    sa.Column("review_pages", sa.Integer, nullable=False, server_default="0"),
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("size_bytes", sa.BigInteger, nullable=False),
     sa.Column("original_filename", sa.String(255), nullable=True),
@@ -43,6 +47,7 @@ documents = sa.Table(
     sa.Index("ix_documents_filed", "filed_at"),
     sa.Index("ix_documents_disposal", "status", "disposal_due"),
     sa.Index("ix_documents_category_start", "category", "retention_start"),
+    sa.Index("ix_documents_review", "review_pages", "registered_at"),
 )
 
 document_versions = sa.Table(

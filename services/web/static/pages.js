@@ -76,7 +76,27 @@
     }
   });
 
+  // Review (校对): Ctrl+Enter (⌘+Enter) saves the page, Alt+N goes to the next one.
+  function reviewKeys(form) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      } else if (event.altKey && (event.key === "n" || event.key === "N" || event.code === "KeyN")) {
+        var next = document.querySelector("[data-review-next]");
+        if (next) {
+          event.preventDefault();
+          window.location.assign(next.getAttribute("href"));
+        }
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var review = document.querySelector("[data-review-form]");
+    if (review) {
+      reviewKeys(review);
+    }
     var input = document.querySelector("[data-search-while-typing]");
     if (input && input.form && window.htmx) {
       searchWhileTyping(input);

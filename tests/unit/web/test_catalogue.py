@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
+from services.web.ingest_page import STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
 from services.web.retention_page import (
@@ -56,7 +57,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
              *DECISION_NAMES.values(), *MISSING_NAMES.values(),
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
-             *LABELS.values(), *WITHHELD_LABELS.values()}
+             *LABELS.values(), *WITHHELD_LABELS.values(),
+             *STATUS_NAMES.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []

@@ -1,0 +1,146 @@
+"""The digitising page's routes. The upload goes through the pages' server: the browser
+posts one form (the files, the manifest, the defaults, its CSRF token) with the session
+cookie, and this server sends each file to ``POST /ingest/documents`` with the person's
+own token, so the token never reaches page script (it stays in the HttpOnly cookie) and
+the form is protected like every other. Each file joins the batch; the page then polls
+the batch's fragment until every file is done or failed."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.ingest import IngestClient
+from services.common.contracts.ingest import Batch, RefusedFile
+from services.common.errors import ArchiveError, Forbidden
+from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
+from services.web.api import layout_values
+from services.web.ingest_page import (
+    CATEGORY_CHOICES,
+    FILERS,
+    INGEST_PATH,
+    SECURITY_CHOICES,
+    Defaults,
+    batch_view,
+    hidden,
+    plan,
+)
+from services.web.render import Pages
+from services.web.session import Reader
+
+MAX_BATCH_BYTES = 8 * 1024**3
+"""One form's files together; each file is held to ingest's own limit as it is sent."""
+MAX_MANIFEST_BYTES = 5 * 1024**2
+
+
+class IngestPages(Controller):
+    path = "/ingest"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="ingestPage")
+    async def ingest_page(self, request: Request[Any, Any, Any],
+                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                          ingest: NamedDependency[IngestClient],
+                          batch: FromQuery[str] = "") -> Response[str]:
+        """The upload form, the batch asked for (else the latest) with its files'
+        progress, and the person's recent batches."""
+        _require_filer(reader)
+        recent = await ingest.recent_batches(reader.token)
+        shown = await ingest.batch(reader.token, batch) if batch else (
+            recent[0] if recent else None)
+        return self._render(request, pages, reader, recent=recent, shown=shown)
+
+    @get("/batches/{batch_id:str}", operation_id="ingestBatchFragment")
+    async def batch_fragment(self, batch_id: FromPath[str], request: Request[Any, Any, Any],
+                             reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                             ingest: NamedDependency[IngestClient]) -> Response[str]:
+        """One batch's files and sums (htmx polls it while files are waiting)."""
+        _require_filer(reader)
+        return pages.render(request, "_batch.html",
+                            view=batch_view(await ingest.batch(reader.token, batch_id)))
+
+    @post("/", operation_id="uploadBatchForm", request_max_body_size=MAX_BATCH_BYTES)
+    async def upload(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                     pages: NamedDependency[Pages],
+                     ingest: NamedDependency[IngestClient]) -> Response[Any]:
+        """Send the chosen files into a new batch, then show it."""
+        _require_filer(reader)
+        form = await request.form()
+        files = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
+                 and value.filename and not hidden(value.filename)]
+        manifest = form.get("manifest")
+        rows: list[ManifestRow] | None = None
+        problem = ""
+        if isinstance(manifest, UploadFile) and manifest.filename:
+            rows, problem = await _manifest_rows(manifest)
+        if not problem and not files and not rows:
+            problem = "no_files"
+        if problem:
+            recent = await ingest.recent_batches(reader.token)
+            return self._render(request, pages, reader, recent=recent, shown=None,
+                                problem=problem, status_code=422)
+        defaults = Defaults(**{name: str(form.get(name, "")).strip()
+                               for name in ("household", "category", "filed_at", "security",
+                                            "location")})
+        batch = await ingest.create_batch(reader.token)
+        for planned in plan([file.filename for file in files], rows, defaults):
+            if planned.upload is None:
+                await ingest.add_refused_file(reader.token, batch.batch_id, RefusedFile(
+                    filename=planned.filename[-255:], error_code=planned.error_code,
+                    error=planned.error[:2000]))
+                continue
+            chosen = files[planned.upload]
+            try:
+                await ingest.upload(reader.token, batch_id=batch.batch_id,
+                                    filename=planned.filename,
+                                    content=io.BytesIO(await chosen.read()),
+                                    metadata=planned.metadata)
+            except ArchiveError as exc:
+                # Ingest recorded the refusal in the batch, with its reason; a service
+                # away stops the batch here (what was sent stays in it).
+                if exc.status >= 500:
+                    raise
+            finally:
+                await chosen.close()
+        return Redirect(f"{INGEST_PATH}?batch={batch.batch_id}", status_code=303)
+
+    def _render(self, request: Request[Any, Any, Any], pages: Pages, reader: Reader, *,
+                recent: list[Batch], shown: Batch | None, problem: str = "",
+                status_code: int = 200) -> Response[str]:
+        # The batch shown is followed live above; the list holds the others.
+        others = [batch for batch in recent if shown is None or batch.batch_id != shown.batch_id]
+        return pages.render(
+            request, "ingest.html", status_code=status_code,
+            shown=batch_view(shown) if shown else None,
+            recent=[batch_view(batch) for batch in others], problem=problem,
+            categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
+            today=date.today().isoformat(), **layout_values(request, reader))
+
+
+def _require_filer(reader: Reader) -> None:
+    if not reader.principal.has_role(*FILERS):
+        raise Forbidden("only archivists file documents", code="role_required")
+
+
+async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None, str]:
+    """The manifest's rows, or why it cannot be read at all."""
+    data = await manifest.read(MAX_MANIFEST_BYTES + 1)
+    await manifest.close()
+    if len(data) > MAX_MANIFEST_BYTES:
+        return None, "manifest_too_large"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "manifest_not_utf8"
+    try:
+        return read_manifest_rows(io.StringIO(text, newline="")), ""
+    except ManifestRefused:
+        return None, "manifest_header"

@@ -1,0 +1,146 @@
+"""The digitising page (``/ui/ingest``): files, a folder or a manifest with its files,
+uploaded into a batch (上传批次) that ingest keeps, then each file's progress.
+
+``plan`` decides what each chosen file is filed as: its manifest row when the manifest
+names it (the manifest parser is the command line's, ``services.common.manifest``), else
+the form's defaults (household, category, date, security, location; the title is the
+file's name). What cannot be uploaded at all (a bad row, a file the manifest names but
+that was not chosen) is recorded in the batch as refused, with the reason, so the batch
+tells the whole story when someone comes back to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from services.common.contracts.ingest import Batch, BatchFile
+from services.common.manifest import ManifestRow, location_of, upload_metadata
+from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.web import PAGES_PREFIX
+
+FILERS = ("archivist",)
+"""Who may upload (ingest's rule; the page only offers it to them)."""
+INGEST_PATH = f"{PAGES_PREFIX}/ingest"
+
+STATUS_NAMES = {"queued": "排队中", "running": "正在识别", "done": "完成", "failed": "失败",
+                "duplicate": "重复（已归档）", "refused": "未接收"}
+"""A file's state, in words."""
+
+CATEGORY_CHOICES = [(str(code), name) for code, name in CATEGORY_NAMES.items()]
+SECURITY_CHOICES = [(str(code), name) for code, name in SECURITY_LEVEL_NAMES.items()]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The form's values for files the manifest does not describe."""
+
+    household: str = ""
+    category: str = ""
+    filed_at: str = ""
+    security: str = "ordinary"
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A chosen file to upload (``upload`` is its index among the files sent) with its
+    metadata, or a file refused before upload (``error_code``, ``error``)."""
+
+    filename: str
+    upload: int | None
+    metadata: dict[str, Any]
+    error_code: str = ""
+    error: str = ""
+
+
+def _names_match(chosen: str, listed: str) -> bool:
+    """A folder's files arrive named by their path under the chosen folder
+    (``scans/a/1.png``); a manifest names them relative to itself (``a/1.png``)."""
+    chosen_path, listed_path = PurePosixPath(chosen), PurePosixPath(listed.lstrip("./"))
+    return chosen_path == listed_path or chosen_path.parts[-len(listed_path.parts):] == \
+        listed_path.parts
+
+
+def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Defaults
+         ) -> list[Planned]:
+    """What to do with each chosen file (and each manifest row), in order."""
+    planned: list[Planned] = []
+    used: set[int] = set()
+    for row in rows or []:
+        name = row.path or f"line {row.line}"
+        index = next((index for index, chosen in enumerate(filenames)
+                      if index not in used and _names_match(chosen, row.path)), None)
+        if row.problem:
+            # The file its row describes badly is not sent with the defaults either.
+            if index is not None:
+                used.add(index)
+            planned.append(Planned(filename=name, upload=None, metadata={},
+                                   error_code="manifest_row",
+                                   error=f"manifest line {row.line}: {row.problem}"))
+            continue
+        if index is None:
+            planned.append(Planned(filename=name, upload=None, metadata={},
+                                   error_code="missing_file",
+                                   error=f"manifest line {row.line} names {row.path}, "
+                                         "which was not among the chosen files"))
+            continue
+        used.add(index)
+        planned.append(Planned(filename=filenames[index], upload=index,
+                               metadata=row.metadata))
+    for index, filename in enumerate(filenames):
+        if index not in used:
+            planned.append(_with_defaults(index, filename, defaults))
+    return planned
+
+
+def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
+    metadata = upload_metadata(household=defaults.household.strip() or None,
+                               category=defaults.category,
+                               title=PurePosixPath(filename).stem or filename,
+                               filed_at=defaults.filed_at, security=defaults.security)
+    if defaults.location.strip():
+        try:
+            metadata["location"] = location_of(defaults.location)
+        except ValueError as exc:
+            return Planned(filename=filename, upload=None, metadata={},
+                           error_code="invalid_location", error=str(exc))
+    return Planned(filename=filename, upload=index, metadata=metadata)
+
+
+def hidden(filename: str) -> bool:
+    """A hidden file or one in a hidden folder (``.DS_Store``, ``.git/…``): not sent."""
+    return any(part.startswith(".") for part in PurePosixPath(filename).parts)
+
+
+@dataclass(frozen=True)
+class FileLine:
+    file: BatchFile
+    status: str
+    document_url: str | None
+    reading: tuple[int, int] | None
+    """While read: the page being read and how many there are (once known)."""
+
+
+def reading(file: BatchFile) -> tuple[int, int] | None:
+    if file.status != "running" or not file.pages_total:
+        return None
+    return min((file.pages_read or 0) + 1, file.pages_total), file.pages_total
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: Batch
+    url: str
+    fragment_url: str
+    lines: list[FileLine]
+
+
+def batch_view(batch: Batch) -> BatchView:
+    lines = [FileLine(file=file, status=STATUS_NAMES.get(file.status, file.status),
+                      document_url=f"{PAGES_PREFIX}/documents/{file.document_id}"
+                      if file.document_id else None, reading=reading(file))
+             for file in batch.files]
+    return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",
+                     fragment_url=f"{INGEST_PATH}/batches/{batch.batch_id}", lines=lines)

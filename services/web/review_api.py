@@ -1,0 +1,127 @@
+"""The review page's routes: the queue with the page to correct, and the correction (a
+POST form with its CSRF token, answered by a redirect to the next page in the queue)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.ingest import IngestClient
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.ingest import ExtractedText, PageCorrection
+from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.models import Struct
+from services.web.api import FORM, layout_values
+from services.web.render import Pages
+from services.web.review_page import (
+    CORRECTORS,
+    QUEUE_DOCUMENTS,
+    Correcting,
+    ReviewItem,
+    ReviewPage,
+    chosen_index,
+    correcting,
+    correction_problem,
+    document_page_url,
+    review_items,
+    saved_url,
+)
+from services.web.session import Reader
+
+TRIED_ITEMS = 20
+"""Pages whose text is tried before the page says there is nothing the person may read."""
+
+
+class CorrectionForm(Struct):
+    document_id: str = ""
+    number: str = ""
+    text: str = ""
+    reason: str = ""
+    _csrf_token: str = ""
+
+
+class ReviewPages(Controller):
+    path = "/review"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    @get("/", operation_id="reviewPage")
+    async def review(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                     ingest: NamedDependency[IngestClient], document: FromQuery[str] = "",
+                     page: FromQuery[int | None] = None, saved: FromQuery[str] = "",
+                     saved_page: FromQuery[int | None] = None,
+                     problem: FromQuery[str] = "") -> Response[str]:
+        """The queue, and the page asked for (else the oldest) beside its text."""
+        _require_corrector(reader)
+        items = review_items(await registry.review_queue(reader.token, limit=QUEUE_DOCUMENTS))
+        current = await _first_readable(ingest, reader.token, items,
+                                        chosen_index(items, document, page))
+        view = ReviewPage(
+            items=items, current=current, problem=problem[:40], reason="",
+            saved=document_page_url(saved, saved_page) if saved and saved_page else "")
+        return pages.render(request, "review.html", view=view,
+                            **layout_values(request, reader))
+
+    @post("/", operation_id="correctPageForm")
+    async def correct(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                      pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                      ingest: NamedDependency[IngestClient],
+                      data: Annotated[CorrectionForm, FORM]) -> Response[Any]:
+        """Save a person's reading of the page: a new text version (ingest keeps the
+        OCR's); then the next page in the queue."""
+        _require_corrector(reader)
+        number = int(data.number) if data.number.isdigit() else 0
+        # Browsers send a textarea's line breaks as CRLF; the text keeps LF as OCR wrote it.
+        text = data.text.replace("\r\n", "\n")
+        problem = correction_problem(text, data.reason)
+        if not problem:
+            try:
+                await ingest.correct_page_text(reader.token, data.document_id, number,
+                                               PageCorrection(text=text,
+                                                              reason=data.reason.strip()))
+            except ArchiveError as exc:
+                if exc.status >= 500 or isinstance(exc, NotFound | Forbidden):
+                    raise
+                problem = exc.code
+            else:
+                return Redirect(saved_url(data.document_id, number), status_code=303)
+        items = review_items(await registry.review_queue(reader.token, limit=QUEUE_DOCUMENTS))
+        index = chosen_index(items, data.document_id, number)
+        current = await _first_readable(ingest, reader.token, items, index)
+        if current is not None and (current.item.document_id, current.item.number) == (
+                data.document_id, number):
+            current = Correcting(item=current.item, text=text,
+                                 confidence=current.confidence, next=current.next)
+        view = ReviewPage(items=items, current=current, problem=problem,
+                          reason=data.reason[:500], saved="")
+        return pages.render(request, "review.html", status_code=422, view=view,
+                            **layout_values(request, reader))
+
+
+def _require_corrector(reader: Reader) -> None:
+    if not reader.principal.has_role(*CORRECTORS):
+        raise Forbidden("only archivists correct page texts", code="role_required")
+
+
+async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewItem],
+                          start: int) -> Correcting | None:
+    """The item at ``start`` with its text, or the next whose text the person may read
+    (a confidential document without a grant is listed by the registry, not readable)."""
+    for index in [*range(start, len(items)), *range(start)][:TRIED_ITEMS]:
+        text = await _text_or_none(ingest, token, items[index].document_id)
+        if text is not None and (current := correcting(items, index, text)) is not None:
+            return current
+    return None
+
+
+async def _text_or_none(ingest: IngestClient, token: str, document_id: str
+                        ) -> ExtractedText | None:
+    try:
+        return await ingest.document_text(document_id, token=token)
+    except (NotFound, Forbidden):
+        return None

@@ -1,0 +1,125 @@
+"""The review page (``/ui/review``): pages whose OCR needs a person (校对), oldest first.
+
+The queue is the registry's (documents whose current text has pages under the
+``low_confidence`` threshold, as far as the person may know they exist); each of those
+pages is one item, in the documents' filing order, then page order. A correction goes to
+ingest, which keeps the OCR's reading as the older text version; the page then leaves the
+queue because the registry's record of the text no longer lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from services.common.contracts.ingest import ExtractedText
+from services.common.contracts.registry import DocumentRecord
+from services.common.models import CATEGORY_NAMES
+from services.common.web import PAGES_PREFIX
+
+CORRECTORS = ("archivist", "admin")
+"""Who may correct a page's text (ingest's rule; the page only offers it to them)."""
+REVIEW_PATH = f"{PAGES_PREFIX}/review"
+QUEUE_DOCUMENTS = 200
+"""Documents asked of the registry at once: the oldest, which the queue shows first."""
+MAX_REASON = 500
+MAX_TEXT = 200_000
+"""Ingest's limits on a correction's reason and text."""
+
+_CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One page waiting for a person."""
+
+    document_id: str
+    archive_no: str
+    title: str
+    category: str
+    number: int
+    registered_at: datetime
+
+    @property
+    def url(self) -> str:
+        return f"{REVIEW_PATH}?{urlencode({'document': self.document_id, 'page': self.number})}"
+
+    @property
+    def image_url(self) -> str:
+        return (f"{PAGES_PREFIX}/documents/{quote(self.document_id, safe='')}"
+                f"/pages/{self.number}/preview")
+
+    @property
+    def document_url(self) -> str:
+        return document_page_url(self.document_id, self.number)
+
+
+def document_page_url(document_id: str, number: int) -> str:
+    return f"{PAGES_PREFIX}/documents/{quote(document_id, safe='')}?page={number}"
+
+
+def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:
+    """Each page needing review, the oldest filed first, then in page order."""
+    return [ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
+                       title=record.title,
+                       category=_CATEGORIES.get(record.category, record.category),
+                       number=number, registered_at=record.registered_at)
+            for record in records if record.extraction is not None
+            for number in sorted(record.extraction.pages_needing_review)]
+
+
+def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) -> int:
+    """The item asked for, else the first (the oldest)."""
+    for index, item in enumerate(items):
+        if item.document_id == document_id and item.number == number:
+            return index
+    return 0
+
+
+@dataclass(frozen=True)
+class Correcting:
+    """The page shown for correction: its reading and the item after it."""
+
+    item: ReviewItem
+    text: str
+    confidence: float
+    next: ReviewItem | None
+
+
+def correcting(items: list[ReviewItem], index: int, text: ExtractedText) -> Correcting | None:
+    """The item at ``index`` with its page's text; None when the text has no such page
+    (the queue was read before a newer reading)."""
+    item = items[index]
+    page = next((page for page in text.pages if page.number == item.number), None)
+    if page is None:
+        return None
+    following = items[index + 1] if index + 1 < len(items) else (
+        items[0] if len(items) > 1 else None)
+    return Correcting(item=item, text=page.text, confidence=page.confidence, next=following)
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    items: list[ReviewItem]
+    current: Correcting | None
+    saved: str
+    """The document page of the page just saved, or empty."""
+    problem: str
+    """Why the last correction was refused (a code the template says in words)."""
+    reason: str
+    """The reason typed last (kept when a correction is refused)."""
+
+
+def correction_problem(text: str, reason: str) -> str:
+    """What is wrong with a correction before it is sent, as a code; empty if nothing."""
+    if not reason.strip():
+        return "reason_required"
+    if len(reason) > MAX_REASON or len(text) > MAX_TEXT:
+        return "too_long"
+    return ""
+
+
+def saved_url(document_id: str, number: int) -> str:
+    """Back to the queue, saying which page was saved."""
+    return f"{REVIEW_PATH}?{urlencode({'saved': document_id, 'saved_page': number})}"

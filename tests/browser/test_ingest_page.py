@@ -1,0 +1,142 @@
+"""The digitising page (``/ui/ingest``) in real Chromium: an archivist uploads a batch of
+20 scans with a manifest, sees each file's progress move live, one corrupt PDF fail and
+one row with a wrong household refused, each with its reason in plain words; the batch's
+summary; and the batch still there after leaving the page and coming back.
+
+The scans are small one-line pages (Tesseract reads each in about a second). axe-core on
+the page; its screenshot is saved."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+from tests.support.rendering import render_page, write_png
+
+pytestmark = pytest.mark.ocr
+
+SCANS = 18
+FINISH_TIMEOUT_S = 240
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("ingest"), ocr_engine="tesseract") as office:
+        yield office
+
+
+@pytest.fixture(scope="module")
+def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """18 one-line scans, a corrupt PDF and a scan whose row names a wrong household,
+    with the manifest describing all 20."""
+    folder = tmp_path_factory.mktemp("batch")
+    rows, paths = [], []
+    for number in range(1, SCANS + 1):
+        path = write_png(folder / f"repair-{number:02d}.png",
+                         render_page([f"业主报修记录第{number}号：卫生间漏水"]))
+        paths.append(path)
+        rows.append([path.name, f"A-{1200 + number}", "repair", f"报修记录 {number}",
+                     "2024-05-18", "ordinary"])
+    corrupt = folder / "damaged.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog" + os.urandom(100))
+    paths.append(corrupt)
+    rows.append([corrupt.name, "B-0301", "correspondence", "来函", "2024-06-01", "ordinary"])
+    wrong = write_png(folder / "wrong-household.png", render_page(["投诉记录：噪音扰民"]))
+    paths.append(wrong)
+    rows.append([wrong.name, "12楼01", "complaint", "投诉记录", "2024-06-02", "ordinary"])
+    manifest = folder / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["path", "household", "category", "title", "filed_at", "security"])
+        writer.writerows(rows)
+    return manifest, paths
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _summary(page: Page) -> str:
+    return page.locator("#batch-summary").inner_text().strip()
+
+
+def test_a_batch_with_a_manifest_is_followed_live_and_kept(
+        office: Office, batch_files: tuple[Path, list[Path]], screenshots: Path) -> None:
+    manifest, paths = batch_files
+    wang = office.open_as("wang")
+    wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
+    expect(wang.get_by_role("heading", name="数字化", exact=True)).to_be_visible()
+    _no_serious_violations(wang)
+
+    wang.get_by_label("文件（可多选）").set_input_files(paths)
+    wang.get_by_label("清单（CSV，可选）").set_input_files(manifest)
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    seen = [_summary(wang)]
+    deadline = FINISH_TIMEOUT_S * 1000
+    while "全部处理完毕" not in seen[-1] and deadline > 0:
+        wang.wait_for_timeout(250)  # htmx swaps the batch in every second
+        deadline -= 250
+        if (summary := _summary(wang)) != seen[-1]:
+            seen.append(summary)
+    assert "全部处理完毕" in seen[-1], seen
+    assert len(seen) >= 3, seen  # the counts moved while the files were read
+    assert "处理中 0" not in seen[0]
+
+    expect(wang.locator("#batch-summary")).to_contain_text(
+        "20 个文件：完成 18，失败 2，重复 0，处理中 0")
+    expect(wang.locator("#batch-summary")).to_contain_text("共 18 页")
+    failed = wang.get_by_role("row", name=re.compile("damaged.pdf"))
+    expect(failed).to_contain_text("失败")
+    expect(failed).to_contain_text("文件已损坏或不完整")
+    refused = wang.get_by_role("row", name=re.compile("wrong-household.png"))
+    expect(refused).to_contain_text("未接收")
+    expect(refused).to_contain_text("户号格式不对")
+    done = wang.get_by_role("row", name=re.compile("repair-07.png"))
+    expect(done).to_contain_text("完成")
+    _no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "ingest.png", full_page=True)
+
+    done.get_by_role("link", name="查看文件").click()
+    expect(wang.get_by_role("heading", name=re.compile("报修记录 7"))).to_be_visible()
+
+    wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
+    expect(wang.locator("#batch-summary")).to_contain_text("完成 18，失败 2")
+    expect(wang.get_by_role("row", name=re.compile("damaged.pdf"))).to_contain_text("失败")
+
+
+def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    _, paths = batch_files
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    fresh = write_png(paths[0].parent / "visit.png", render_page(["回访记录：业主满意"]))
+    wang.get_by_label("文件（可多选）").set_input_files([fresh, paths[0]])
+    wang.get_by_label("户号").fill("C-0502")
+    wang.get_by_label("类别").select_option("visit")
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    expect(wang.get_by_role("row", name=re.compile("repair-01.png"))).to_contain_text("重复")
+    expect(wang.get_by_role("row", name=re.compile("visit.png"))).to_contain_text("完成")
+    earlier = wang.get_by_role("heading", name="其他最近的批次")
+    expect(earlier).to_be_visible()
+    expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
+
+
+def test_staff_are_not_offered_digitising(office: Office) -> None:
+    li = office.open_as("li")
+    expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化")
+           ).to_have_count(0)
+    assert li.goto("/ui/ingest").status == 403  # type: ignore[union-attr]

@@ -1,0 +1,57 @@
+"""What the digitising page files each chosen file as: its manifest row (matched by the
+path the manifest gives, as a folder's files arrive named by their path under it), else
+the form's defaults; what cannot be uploaded is planned as refused, with the reason."""
+
+from __future__ import annotations
+
+import io
+
+from services.common.manifest import read_manifest_rows
+from services.web.ingest_page import Defaults, hidden, plan
+
+HEADER = "path,household,category,title,filed_at,security\n"
+DEFAULTS = Defaults(household="C-0502", category="visit", filed_at="2024-07-01",
+                    security="ordinary", location="C栋/档案室/2/5")
+
+
+def rows(text: str, header: str = HEADER):  # type: ignore[no-untyped-def]
+    return read_manifest_rows(io.StringIO(header + text, newline=""))
+
+
+def test_a_folders_files_match_the_manifests_relative_paths() -> None:
+    planned = plan(["scans/a/1.png", "scans/2.png"],
+                   rows("a/1.png,A-1201,repair,报修,2024-05-18,\n2.png,,policy,制度,2024-05-19,\n"),
+                   DEFAULTS)
+    assert [(p.filename, p.upload, p.metadata["title"]) for p in planned] == [
+        ("scans/a/1.png", 0, "报修"), ("scans/2.png", 1, "制度")]
+    assert "household" not in planned[1].metadata
+
+
+def test_files_the_manifest_does_not_list_take_the_defaults() -> None:
+    [planned] = plan(["回访记录.png"], None, DEFAULTS)
+    assert planned.metadata == {
+        "category": "visit", "title": "回访记录", "filed_at": "2024-07-01",
+        "security": "ordinary", "household": "C-0502",
+        "location": {"building": "C栋", "room": "档案室", "cabinet": "2", "box": "5"}}
+
+
+def test_a_bad_row_and_a_missing_file_are_refused_with_the_line() -> None:
+    header = HEADER.replace("\n", ",personal_info\n")
+    planned = plan(["1.png", "3.png"], rows("1.png,A-1201,repair,报修,2024-05-18,,\n"
+                                            "2.png,A-1201,repair,报修,2024-05-18,,\n"
+                                            "3.png,A-1201,repair,报修,2024-05-18,,maybe\n",
+                                            header), DEFAULTS)
+    assert [(p.filename, p.upload, p.error_code) for p in planned] == [
+        ("1.png", 0, ""), ("2.png", None, "missing_file"), ("3.png", None, "manifest_row")]
+    assert "line 4" in planned[2].error
+
+
+def test_a_default_location_that_is_not_four_parts_is_refused() -> None:
+    [planned] = plan(["x.png"], None, Defaults(category="visit", location="A栋/3"))
+    assert (planned.upload, planned.error_code) == (None, "invalid_location")
+
+
+def test_hidden_files_are_not_sent() -> None:
+    assert hidden(".DS_Store")
+    assert hidden("scans/.git/config")
+    assert not hidden("scans/1.png")
