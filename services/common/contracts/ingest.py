@@ -48,3 +48,10 @@ class PageBoxes(msgspec.Struct, kw_only=True):
     width: int
     height: int
     boxes: list[PageBox]
+
+
+class DocumentReading(ExtractedText, kw_only=True):
+    """ingest's ``GET /ingest/documents/{id}/reading?page=``: the page texts and the asked
+    page's boxes (None when the page has no preview)."""
+
+    boxes: PageBoxes | None = None
