@@ -30,6 +30,15 @@ def csrf_token(request: Request[Any, Any, Any]) -> str:
     return str(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
 
 
+def refusal_code(exc: ArchiveError) -> str:
+    """The code of a refusal a page says in words (400, 403, 409, 422); anything else
+    is raised again: a 404 stays the same "not found" page (a loan or document one may
+    not see), a 401 goes to sign-in, a service down is the 503 page."""
+    if exc.status in (404, 401) or exc.status >= 500:
+        raise exc
+    return exc.code
+
+
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str
                   ) -> Response[str]:
     user = request.scope.get("user")

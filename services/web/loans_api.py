@@ -20,6 +20,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
 from services.web.api import FORM, layout_values
+from services.web.failures import refusal_code as _refusal
 from services.web.loans_page import (
     MOVES,
     REGISTERS,
@@ -191,15 +192,6 @@ class StatisticsPages(Controller):
             problem, status = "not_a_year", 422
         return pages.render(request, "statistics.html", status_code=status, view=view,
                             problem=problem, year=year[:8], **layout_values(request, reader))
-
-
-def _refusal(exc: ArchiveError) -> str:
-    """The code of a refusal the page says in words (400, 403, 409, 422); anything else
-    is raised again: a 404 stays the same "not found" page (a loan or document one may
-    not see), a 401 goes to sign-in, a service down is the 503 page."""
-    if isinstance(exc, NotFound) or exc.status == 401 or exc.status >= 500:
-        raise exc
-    return exc.code
 
 
 def _problem(documents: list[str], values: dict[str, str]) -> str:

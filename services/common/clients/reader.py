@@ -2,7 +2,7 @@
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
-(``LoansReader``) loans and the yearly statistics. The
+(``LoansReader``) loans and the yearly statistics, (``AccountsReader``) the accounts. The
 views below are the parts of the registry's answers a page shows; like ``ExtractedText``
 they do not forbid unknown fields, so the registry may add fields without breaking them.
 """
@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import msgspec
 
+from services.common.clients.accounts import AccountsReader
 from services.common.clients.loans import LoansReader
 from services.common.contracts.registry import (
     AuditTrailEntry,
@@ -76,7 +77,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader):
+class RegistryReader(LoansReader, AccountsReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> IssuedToken:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

@@ -10,6 +10,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
+from services.web.accounts_page import ROLE_NAMES
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
@@ -43,7 +44,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
              *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
-             *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values()}
+             *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values(),
+             *ROLE_NAMES.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
