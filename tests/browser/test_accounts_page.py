@@ -102,7 +102,8 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     chen = office.open_as("chen")
     expect(chen.locator(".who")).to_have_text("chen")
     response = chen.goto("/ui/admin/users")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(chen.get_by_role("heading", name="没有找到")).to_be_visible()
 
     loan_id = _issued_loan(office, "chen")
