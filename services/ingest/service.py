@@ -293,7 +293,10 @@ class IngestService:
         boxes = None
         shown = next((page for page in pages if page.number == number), None)
         if shown is not None:
-            preview = (await self.previews.pages(record.sha256)).get(number)
+            try:
+                preview = (await self.previews.pages(record.sha256)).get(number)
+            except NotFound:  # filed before previews: the text alone
+                preview = None
             if preview is not None:
                 boxes = PageBoxes(number=number, width=preview.width, height=preview.height,
                                   boxes=boxes_in_preview(shown.words, preview))
