@@ -134,13 +134,51 @@ def weight(client: httpx.Client, path: str) -> int:
                                    for asset in set(ASSETS.findall(page.text)))
 
 
+def time_document_page(pages: httpx.Client, ids: list[str], views: int) -> dict[str, float]:
+    """``GET /ui/documents/{id}?q=维修`` round the documents, ``views`` times each."""
+    position = iter(range(views * len(ids) + WARM_UP))
+
+    def document_page() -> httpx.Response:
+        return pages.get(f"/ui/documents/{ids[next(position) % len(ids)]}",
+                         params={"q": "维修"})
+
+    for _ in range(WARM_UP):
+        document_page()
+    return timed(document_page, views * len(ids))
+
+
+def time_document_page_alone(views: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-staff-pages-") as root:
+        archive = launch_archive_server(Path(root) / "data")
+        try:
+            token = archive.add_user("bench", "archivist", clearance="confidential",
+                                     department="archive")
+            pages = sign_in(archive.url)
+            with archive.client(token) as api:
+                row = time_document_page(pages, file_documents(api, Path(root)), views)
+            pages.close()
+        finally:
+            archive.server.stop()
+    print("| request | p50 ms | p95 ms | CPU ms per request |\n| --- | ---: | ---: | ---: |")
+    print(f"| GET /ui/documents/{{id}}?q=维修 | {row['p50']:.1f} | {row['p95']:.1f} "
+          f"| {row['cpu']:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--loans", type=int, default=100)
+    parser.add_argument("--document-only", action="store_true",
+                        help="time the document page alone (no index, no other page): "
+                             "quick, to compare two versions")
+    parser.add_argument("--views", type=int, default=10,
+                        help="requests of the document page per document")
     args = parser.parse_args()
+    if args.document_only:
+        time_document_page_alone(args.views)
+        return
     docs = letters(args.docs, args.seed)
     queries = _queries(args.queries, args.seed, docs, "typical")
     with tempfile.TemporaryDirectory(prefix="bench-staff-pages-") as root:
@@ -161,15 +199,7 @@ def main() -> None:
                         pages, "/ui/search", queries, headers=PARTIAL),
                 }
                 ids = file_documents(api, Path(root))
-                position = iter(range(10 * len(ids) + WARM_UP))
-
-                def document_page() -> httpx.Response:
-                    return pages.get(f"/ui/documents/{ids[next(position) % len(ids)]}",
-                                     params={"q": "维修"})
-
-                for _ in range(WARM_UP):
-                    document_page()
-                rows["GET /ui/documents/{id}?q=维修"] = timed(document_page, 10 * len(ids))
+                rows["GET /ui/documents/{id}?q=维修"] = time_document_page(pages, ids, 10)
                 rows |= time_workflow_pages(archive, pages, ids, args.loans)
                 weights = {
                     "sign-in": weight(httpx.Client(base_url=archive.url), "/ui/login"),

@@ -45,6 +45,7 @@ from services.ingest.models import (
     JobView,
     OriginalState,
     PageBoxes,
+    PageReading,
     UploadReceipt,
 )
 from services.ingest.previews import WEBP
@@ -166,6 +167,15 @@ class DocumentsController(Controller):
         preview's pixels, in reading order; their texts together are the page's text
         without whitespace. Decided as the preview."""
         return await ingest.page_boxes(token_of(request), document_id, number)
+
+    @get("/{document_id:str}/reading", operation_id="getDocumentReading")
+    async def reading(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+                      ingest: NamedDependency[IngestService],
+                      page: Annotated[int, QueryParameter(ge=1)] = 1) -> PageReading:
+        """Every page's text and page ``page``'s boxes (null without a preview) in one
+        answer, as the staff pages show a document; decided as the text, and journaled
+        once per viewing (``VIEWING_WINDOW`` in the registry)."""
+        return await ingest.reading(token_of(request), document_id, page)
 
     @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)

@@ -163,6 +163,20 @@ class PageBoxes(Struct):
     boxes: list[PageBox]
 
 
+class ReadingPage(Struct):
+    number: int
+    text: str
+
+
+class PageReading(Struct):
+    """``GET /ingest/documents/{id}/reading?page=``: every page's text and one page's
+    boxes (None when it has no preview), what a person's viewing shows at once."""
+
+    document_id: str
+    pages: list[ReadingPage]
+    boxes: PageBoxes | None
+
+
 class DeriveRequest(Struct):
     """``POST /ingest/documents/{id}/derive``: ``missing`` makes previews only where some
     are not stored (``archive derive --missing``); otherwise all are made again."""

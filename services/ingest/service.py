@@ -58,7 +58,9 @@ from services.ingest.models import (
     JobView,
     OriginalState,
     PageBoxes,
+    PageReading,
     PageView,
+    ReadingPage,
     UploadMetadata,
     UploadReceipt,
 )
@@ -79,9 +81,10 @@ class Catalogue(Protocol):
 class AccessDecider(Protocol):
     """The registry's access decisions (``RegistryClient`` implements it)."""
 
-    async def authorize(self, user_token: str, document_id: str, action: Action
-                        ) -> AccessAnswer:
-        """Whether the token's user may do ``action``; the registry audits the answer."""
+    async def authorize(self, user_token: str, document_id: str, action: Action, *,
+                        viewing: bool = False) -> AccessAnswer:
+        """Whether the token's user may do ``action``; the registry audits the answer
+        (``viewing``: as part of a viewing in the staff pages, ``AccessRequest``)."""
         ...
 
     async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
@@ -263,7 +266,8 @@ class IngestService:
         read the content (view-only is enough); ``NotFound`` ``unknown_page`` past the
         document, ``no_preview`` for a document filed before previews. A text-layer
         page's is made on its first view (``PreviewsOnView``)."""
-        record = (await self._decided(user_token, document_id, "read_text")).record
+        record = (await self._decided(user_token, document_id, "read_text",
+                                      viewing=True)).record
         preview = await self._page_preview(record, number)
         data = await (self.on_view.image(record.sha256, number, size) if preview.on_view
                       else self.previews.image(record.sha256, number, size))
@@ -273,12 +277,34 @@ class IngestService:
     async def page_boxes(self, user_token: str, document_id: str, number: int) -> PageBoxes:
         """Page ``number``'s word or character boxes in its preview's pixels, decided and
         refused as ``page_image``."""
-        record = (await self._decided(user_token, document_id, "read_text")).record
+        record = (await self._decided(user_token, document_id, "read_text",
+                                      viewing=True)).record
         preview = await self._page_preview(record, number)
         page = await self.derived.page(record.sha256, number)
         boxes = boxes_in_preview(page.words, preview) if page is not None else []
         return PageBoxes(number=number, width=preview.width, height=preview.height,
                          boxes=boxes)
+
+    async def reading(self, user_token: str, document_id: str, number: int) -> PageReading:
+        """What the staff pages show of a document at once: every page's text and page
+        ``number``'s boxes (None without a preview), on one access decision asked as part
+        of a viewing (journaled once per viewing, ``AccessRequest.viewing``)."""
+        record = (await self._decided(user_token, document_id, "read_text",
+                                      viewing=True)).record
+        pages = [page async for page in self.derived.pages(record.sha256)]
+        boxes = None
+        shown = next((page for page in pages if page.number == number), None)
+        if shown is not None:
+            try:
+                preview = (await self.previews.pages(record.sha256)).get(number)
+            except NotFound:  # filed before previews: the text alone
+                preview = None
+            if preview is not None:
+                boxes = PageBoxes(number=number, width=preview.width, height=preview.height,
+                                  boxes=boxes_in_preview(shown.words, preview))
+        return PageReading(document_id=document_id,
+                           pages=[ReadingPage(number=page.number, text=page.text)
+                                  for page in pages], boxes=boxes)
 
     async def _page_preview(self, record: DocumentRecord, number: int) -> PagePreview:
         if not 1 <= number <= record.pages:
@@ -301,9 +327,10 @@ class IngestService:
         return OriginalDownload(document=record, size_bytes=info.size,
                                 chunks=self.store.get(key))
 
-    async def _decided(self, user_token: str, document_id: str, action: Action
-                       ) -> _Allowed:
-        answer = await self.registry.authorize(user_token, document_id, action)
+    async def _decided(self, user_token: str, document_id: str, action: Action, *,
+                       viewing: bool = False) -> _Allowed:
+        answer = await self.registry.authorize(user_token, document_id, action,
+                                               viewing=viewing)
         answer.enforce()
         if answer.document is None:
             raise NotFound("no such document", code="unknown_document")

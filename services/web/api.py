@@ -18,7 +18,7 @@ from services.common.auth import TokenCodec
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
-from services.common.contracts.ingest import ExtractedText, PageBoxes
+from services.common.contracts.ingest import DocumentReading, PageBoxes
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from services.common.models import Struct
 from services.web.document_page import chosen_page, document_history, document_page
@@ -166,14 +166,16 @@ class ReadingPages(Controller):
         token = reader.token
         permissions = await registry.permissions(token, document_id)
         record = permissions.document
-        text = None
+        reading = None
+        asked = page if page is not None and page >= 1 else 1
         if permissions.read_text.allowed and record.pages > 0:
-            text = await _text_or_none(ingest, token, document_id)
-        number = chosen_page(text, q[:200], page)
-        boxes = None
-        if number is not None:
+            reading = await _reading_or_none(ingest, token, document_id, asked)
+        number = chosen_page(reading, q[:200], page)
+        boxes = reading.boxes if reading is not None else None
+        if number is not None and number != asked:
+            # The search terms stand on another page than the one whose boxes came along.
             boxes = await _boxes_or_none(ingest, token, document_id, number)
-        view = document_page(record, permissions, q=q[:200], text=text, number=number,
+        view = document_page(record, permissions, q=q[:200], text=reading, number=number,
                              boxes=boxes, has_preview=boxes is not None)
         return pages.render(request, "document.html", view=view, **layout_values(request, reader))
 
@@ -215,10 +217,10 @@ class ReadingPages(Controller):
         return Response(image, media_type="image/webp")
 
 
-async def _text_or_none(ingest: IngestClient, token: str, document_id: str
-                        ) -> ExtractedText | None:
+async def _reading_or_none(ingest: IngestClient, token: str, document_id: str, page: int
+                           ) -> DocumentReading | None:
     try:
-        return await ingest.document_text(document_id, token=token)
+        return await ingest.reading(token, document_id, page)
     except NotFound:
         return None
 

@@ -21,6 +21,7 @@ from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart
+from services.web.accounts_api import AccountsPages
 from services.web.api import AccountPages, ReadingPages, home, provide_reader
 from services.web.failures import failure_handlers
 from services.web.ingest_api import IngestPages
@@ -62,7 +63,7 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[
             AccountPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages,
+            IngestPages, AccountsPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],

@@ -18,7 +18,7 @@ from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from services.common.auth import Principal
-from services.common.errors import ArchiveError, NotFound, Unauthorized
+from services.common.errors import ArchiveError, Unauthorized
 from services.web.render import Pages
 from services.web.session import to_sign_in
 
@@ -31,6 +31,15 @@ MAX_TEXT = 2000
 def csrf_token(request: Request[Any, Any, Any]) -> str:
     """The CSRF token the middleware set for this request (forms and htmx send it back)."""
     return str(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
+
+
+def refusal_code(exc: ArchiveError) -> str:
+    """The code of a refusal a page says in words (400, 403, 409, 422); anything else
+    is raised again: a 404 stays the same "not found" page (a loan or document one may
+    not see), a 401 goes to sign-in, a service down is the 503 page."""
+    if exc.status in (404, 401) or exc.status >= 500:
+        raise exc
+    return exc.code
 
 
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str
@@ -64,12 +73,3 @@ def failure_handlers(pages: Pages) -> dict[Any, Any]:
         return _failure_page(pages, request, 500, "internal_error")
 
     return {ArchiveError: archive_error, HTTPException: http_error, Exception: unexpected}
-
-
-def refusal_code(exc: ArchiveError) -> str:
-    """The code of a refusal the page says in words (400, 403, 409, 422); anything else
-    is raised again: a 404 stays the same "not found" page (a loan or document one may
-    not see), a 401 goes to sign-in, a service down is the 503 page."""
-    if isinstance(exc, NotFound) or exc.status == 401 or exc.status >= 500:
-        raise exc
-    return exc.code

@@ -12,6 +12,7 @@ import httpx
 from services.common.clients import ServiceClient, error_from
 from services.common.contracts.ingest import (
     Batch,
+    DocumentReading,
     ExtractedText,
     PageBoxes,
     PageCorrected,
@@ -51,6 +52,13 @@ class IngestClient(ServiceClient):
         return await self.call(
             "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/boxes",
             PageBoxes, token=token)
+
+    async def reading(self, token: str, document_id: str, page: int) -> DocumentReading:
+        """Every page's text and page ``page``'s boxes in one call, as a person's viewing
+        in the staff pages (journaled once per viewing, not once per call)."""
+        return await self.call(
+            "GET", f"/ingest/documents/{quote(document_id, safe='')}/reading",
+            DocumentReading, token=token, params={"page": page})
 
     async def original(self, token: str, document_id: str) -> httpx.Response:
         """The original, as a response whose body is not read yet (originals run to

@@ -3,13 +3,15 @@
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction. What it decodes is ``services.common.contracts.registry_views``.
+destruction, (``AccountsReader``) the accounts. What it decodes is
+``services.common.contracts.registry_views``.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from services.common.clients.accounts import AccountsReader
 from services.common.clients.loans import LoansReader
 from services.common.clients.retention import RetentionReader
 from services.common.contracts.lending import Loan
@@ -24,7 +26,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader, RetentionReader):
+class RegistryReader(LoansReader, RetentionReader, AccountsReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> IssuedToken:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

@@ -53,15 +53,17 @@ class RegistryClient(ServiceClient):
         return await self.call("GET", f"/registry/documents/{document_id}", DocumentRecord,
                                token=token)
 
-    async def authorize(self, user_token: str, document_id: str, action: Action
-                        ) -> AccessAnswer:
-        """Ask whether the token's user may do ``action``; the registry audits the answer.
+    async def authorize(self, user_token: str, document_id: str, action: Action, *,
+                        viewing: bool = False) -> AccessAnswer:
+        """Ask whether the token's user may do ``action``; the registry audits the answer
+        (``viewing``: part of a viewing in the staff pages, see ``AccessRequest``).
 
         Never raises for a refusal: call ``answer.enforce()`` to turn it into the error.
         """
         return await self.call("POST", "/registry/access/decide", AccessAnswer,
                                token=user_token,
-                               json=AccessRequest(document_id=document_id, action=action))
+                               json=AccessRequest(document_id=document_id, action=action,
+                                                  viewing=viewing))
 
     async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
         """Those of ``document_ids`` the token's user may know exist (not audited: a

@@ -135,3 +135,10 @@ class RefusedFile(Struct):
     filename: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     error_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class DocumentReading(ExtractedText, kw_only=True):
+    """ingest's ``GET /ingest/documents/{id}/reading?page=``: the page texts and the asked
+    page's boxes (None when the page has no preview)."""
+
+    boxes: PageBoxes | None = None

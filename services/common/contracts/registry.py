@@ -168,6 +168,11 @@ class DocumentPermissions(Struct):
 class AccessRequest(Struct):
     document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     action: Action
+    viewing: bool = False
+    """The ask is part of a person's viewing of the document in the staff pages (a page
+    turned, its image, its boxes): a ``read_text`` then joins the read already in the audit
+    log for the same person and document within the viewing window, instead of another
+    entry. Reads through the API (``/text``, ``/original``) never set it."""
 
 
 class AccessAnswer(Decision):

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from services.common.models import SecurityLevel
+
 
 class IssuedToken(msgspec.Struct, kw_only=True):
     access_token: str
@@ -94,3 +96,23 @@ class YearReport(msgspec.Struct, kw_only=True):
     overdue: int
     checks: ChecksView
     months: list[MonthView]
+
+
+class UserView(msgspec.Struct, kw_only=True):
+    """An employee's account as the registry lists it."""
+
+    username: str
+    roles: list[str]
+    clearance: SecurityLevel
+    department: str | None
+    active: bool
+    created_at: datetime
+    deactivated_at: datetime | None = None
+
+
+class NewAccount(msgspec.Struct, kw_only=True, omit_defaults=True):
+    username: str
+    roles: list[str]
+    clearance: str = "ordinary"
+    department: str | None = None
+    password: str | None = None

@@ -104,7 +104,8 @@ class AccessController(Controller):
                      catalogue: NamedDependency[CatalogueService]) -> AccessAnswer:
         """May the caller (a user's forwarded token) do ``action``? Always 200: a refusal
         is an answer, audited here; the asking service enforces it."""
-        return await catalogue.decide(principal_of(request), data.document_id, data.action)
+        return await catalogue.decide(principal_of(request), data.document_id, data.action,
+                                     viewing=data.viewing)
 
     @post("/visible", operation_id="listVisibleDocuments", status_code=HTTP_200_OK)
     async def visible(self, data: JSONBody[VisibilityQuestion],

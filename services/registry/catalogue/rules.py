@@ -13,7 +13,7 @@ concurrent filings wait for each other instead of taking the same number.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import msgspec
 
@@ -62,6 +62,11 @@ def metadata_of(record: DocumentRecord) -> dict[str, object]:
     values: dict[str, object] = msgspec.to_builtins(
         {name: getattr(record, name) for name in CORRECTABLE})
     return values
+
+
+VIEWING_WINDOW = timedelta(minutes=10)
+"""O4: the reads of one document's content by one person within this window, asked as
+part of a viewing in the staff pages (``AccessRequest.viewing``), are one entry."""
 
 
 def audited(principal: Principal, action: Action, record: DocumentRecord) -> bool:

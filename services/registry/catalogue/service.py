@@ -43,7 +43,13 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.models import Category, checked_category, checked_household, security_rank
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.models import DocumentVersion
-from services.registry.catalogue.rules import FILING_FIELDS, archive_no, audited, new_record
+from services.registry.catalogue.rules import (
+    FILING_FIELDS,
+    VIEWING_WINDOW,
+    archive_no,
+    audited,
+    new_record,
+)
 from services.registry.households.models import Occupancy
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -226,16 +232,22 @@ class CatalogueService:
                                    read_text=can(principal, "read_text", record, grants),
                                    download=can(principal, "download", record, grants))
 
-    async def decide(self, principal: Principal, document_id: str, action: Action
-                     ) -> AccessAnswer:
+    async def decide(self, principal: Principal, document_id: str, action: Action, *,
+                     viewing: bool = False) -> AccessAnswer:
         """``can()`` on the stored record, audited: refusals always, and a user's content
-        reads and downloads, and reads of confidential or personal records."""
+        reads and downloads, and reads of confidential or personal records; a content
+        read that is part of a viewing (``viewing``) joins the same person's read of the
+        document within ``VIEWING_WINDOW``."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id)
             decision = can(principal, action, record, grants)
-            if decision.allowed and record is not None and audited(principal, action, record):
+            if (decision.allowed and record is not None and audited(principal, action, record)
+                    and not (viewing and action == "read_text"
+                             and await tx.journal.allowed_since(
+                                 username=principal.username, document_id=document_id,
+                                 action=action, since=now - VIEWING_WINDOW))):
                 await tx.journal.audit(AuditEntry(
                     action=action, username=principal.username, document_id=document_id,
                     detail={"view_only": decision.view_only}), at=now)

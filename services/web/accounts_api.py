@@ -1,0 +1,132 @@
+"""The accounts page's routes (``/ui/admin/users``), for ``admin`` only: anyone else gets
+the same "not found" page as for anything they may not see. Every action is a POST form
+with its CSRF token; done, it redirects to the list saying what was done; refused, the
+page is shown again saying why and what to do (a departure with open loans lists them)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.registry_views import NewAccount
+from services.common.errors import ArchiveError, NotFound
+from services.common.web import PAGES_PREFIX
+from services.web.accounts_page import (
+    accounts_page,
+    loan_links,
+    new_user_problem,
+    password_problem,
+)
+from services.web.api import layout_values
+from services.web.failures import refusal_code
+from services.web.render import Pages
+from services.web.session import Reader
+
+ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
+NEW_USER_FIELDS = ("username", "clearance", "department")
+
+
+def _admin(reader: Reader) -> str:
+    """The admin's token; anyone else is answered as if the page did not exist."""
+    if not reader.principal.has_role("admin"):
+        raise NotFound("no such page", code="not_found")
+    return reader.token
+
+
+def _done(done: str, username: str) -> Redirect:
+    return Redirect(f"{ACCOUNTS_PATH}?{urlencode({'done': done, 'user': username})}",
+                    status_code=303)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+class AccountsPages(Controller):
+    path = "/admin/users"
+    include_in_schema = False
+    exclude_from_auth = True
+
+    async def _page(self, request: Request[Any, Any, Any], reader: Reader, pages: Pages,
+                    registry: RegistryReader, *, status_code: int = 200,
+                    **values: Any) -> Response[str]:
+        users = await registry.users(reader.token)
+        shown: dict[str, Any] = {"done": "", "about": "", "problem": "", "loans": [],
+                                 "values": {}, "roles_chosen": set()}
+        return pages.render(request, "admin_users.html", status_code=status_code,
+                            view=accounts_page(users), **(shown | values),
+                            **layout_values(request, reader))
+
+    @get("/", operation_id="accountsPage")
+    async def accounts(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                       pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                       done: FromQuery[str] = "", user: FromQuery[str] = ""
+                       ) -> Response[str]:
+        _admin(reader)
+        return await self._page(request, reader, pages, registry, done=done[:40],
+                                about=user[:64])
+
+    @post("/", operation_id="addUserForm")
+    async def add(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
+                  ) -> Response[Any]:
+        token = _admin(reader)
+        form = await request.form()
+        values = {name: _field(form, name).strip() for name in NEW_USER_FIELDS}
+        roles = [role for role in form.getall("roles", []) if isinstance(role, str)]
+        password = _field(form, "password")
+        problem = new_user_problem(values["username"], roles, values["clearance"],
+                                   values["department"], password,
+                                   _field(form, "password_again"))
+        if not problem:
+            try:
+                await registry.create_user(token, NewAccount(
+                    username=values["username"], roles=roles, clearance=values["clearance"],
+                    department=values["department"] or None, password=password))
+            except ArchiveError as exc:
+                problem = refusal_code(exc)
+            else:
+                return _done("created", values["username"])
+        return await self._page(request, reader, pages, registry, status_code=422,
+                                problem=problem, about="", values=values,
+                                roles_chosen=set(roles))
+
+    @post("/{username:str}/password", operation_id="resetPasswordForm")
+    async def reset_password(self, username: FromPath[str], request: Request[Any, Any, Any],
+                             reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                             registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = _admin(reader)
+        form = await request.form()
+        password = _field(form, "new_password")
+        problem = password_problem(password, _field(form, "new_password_again"))
+        if not problem:
+            try:
+                await registry.reset_password(token, username, password)
+            except ArchiveError as exc:
+                problem = refusal_code(exc)
+            else:
+                return _done("password", username)
+        return await self._page(request, reader, pages, registry, status_code=422,
+                                problem=problem, about=username)
+
+    @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
+    async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
+                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                         registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = _admin(reader)
+        try:
+            await registry.deactivate_user(token, username)
+        except ArchiveError as exc:
+            problem = refusal_code(exc)
+            # B9: the registry names the loans still out; the page links each.
+            return await self._page(request, reader, pages, registry, status_code=exc.status,
+                                    problem=problem, about=username,
+                                    loans=loan_links(exc.extra.get("loans")))
+        return _done("deactivated", username)

@@ -1,0 +1,93 @@
+"""The accounts page (``/ui/admin/users``): the users, the form to add one, a password
+reset and a departure per user.
+
+Only ``admin`` manages accounts; the registry decides every call again. What a form
+lacks is found here first (``new_user_problem``, ``password_problem``) so the page can say
+it in words before asking the registry; the registry's own refusals come back by their
+codes (``account_refusal`` in the template says them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.common.contracts.registry_views import UserView
+from services.common.models import ROLES, SECURITY_LEVEL_NAMES
+from services.web.loans_page import loan_url
+
+ROLE_NAMES = {
+    "archivist": "档案员", "staff": "员工", "manager": "部门经理",
+    "center_head": "中心负责人", "compliance": "合规专员", "director": "总经理",
+    "admin": "系统管理员",
+}
+"""The registry's roles by the names staff use; a role not named shows as coded."""
+
+USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
+DEPARTMENT = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+"""The registry's patterns for a username and a department code."""
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+"""The registry's limits on a password."""
+
+
+@dataclass(frozen=True)
+class UserLine:
+    user: UserView
+    roles: list[str]
+    """The roles by their names."""
+    clearance: str
+
+
+@dataclass(frozen=True)
+class AccountsPage:
+    users: list[UserLine]
+    roles: list[tuple[str, str]]
+    """Every role the registry knows, as (code, name), for the form."""
+    clearances: list[tuple[str, str]]
+    departments: list[str]
+    """The departments already in use, offered as the form's suggestions."""
+
+
+def accounts_page(users: list[UserView]) -> AccountsPage:
+    """The active users first, each group by username."""
+    ordered = sorted(users, key=lambda user: (not user.active, user.username))
+    return AccountsPage(
+        users=[UserLine(user=user, roles=[ROLE_NAMES.get(role, role) for role in user.roles],
+                        clearance=SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance))
+               for user in ordered],
+        roles=[(role, ROLE_NAMES[role]) for role in ROLES],
+        clearances=[(str(level), name) for level, name in SECURITY_LEVEL_NAMES.items()],
+        departments=sorted({user.department for user in users if user.department}))
+
+
+def password_problem(password: str, again: str) -> str:
+    """What is wrong with a new password entered twice ("" when nothing)."""
+    if len(password) < MIN_PASSWORD:
+        return "password_too_short"
+    if len(password) > MAX_PASSWORD:
+        return "too_long"
+    if password != again:
+        return "passwords_differ"
+    return ""
+
+
+def new_user_problem(username: str, roles: list[str], clearance: str, department: str,
+                     password: str, again: str) -> str:
+    """What the form to add a user lacks ("" when nothing)."""
+    if not USERNAME.match(username):
+        return "bad_username"
+    if not roles or any(role not in ROLE_NAMES for role in roles):
+        return "roles_required"
+    if clearance not in SECURITY_LEVEL_NAMES:
+        return "clearance_required"
+    if department and not DEPARTMENT.match(department):
+        return "bad_department"
+    return password_problem(password, again)
+
+
+def loan_links(loans: object) -> list[tuple[str, str]]:
+    """The open loans a refused departure names (the registry's ``loans``), as
+    (loan id, its page)."""
+    if not isinstance(loans, list):
+        return []
+    return [(loan, loan_url(loan)) for loan in loans if isinstance(loan, str)]

@@ -1,0 +1,142 @@
+"""Accounts (``/ui/admin/users``, issue 17) in real Chromium: the admin adds a user, who
+then signs in; the admin tries to deactivate a user who still holds a loan and is
+refused with the loan listed and linked (B9); once the archivist has taken it back the
+departure goes through and the user can no longer sign in; a password reset ends the old
+password; anyone but an admin gets the "not found" page. axe-core on the page; its
+screenshot is saved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+from tests.fixtures.app import PASSWORD
+
+APPROVERS = {"manager": "zhou", "director": "zhao", "archivist": "wang"}
+"""Who of the office gives each approval step."""
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("accounts")) as office:
+        office.run(office.archive.server.add_user, "root", "admin", department="it")
+        yield office
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _issued_loan(office: Office, borrower: str) -> str:
+    """A paper loan ``borrower`` asked for, approved along its chain and handed over."""
+    server = office.archive.server
+    document = office.run(office.archive.file, title="阳台改造申请", household="A-1203",
+                          category="application", filed_at="2029-06-01")
+    token = office.run(server.login, borrower)
+    with server.client(token) as client:
+        asked = client.post("/registry/loans", json={
+            "documents": [document["document_id"]], "kind": "paper",
+            "purpose": "核对", "reason": "业主来电"})
+        assert asked.status_code == 201, asked.text
+    loan: dict[str, Any] = asked.json()
+    while loan["status"] == "requested":
+        with office.archive.as_(APPROVERS[loan["next_approval"]]) as client:
+            approved = client.post(f"/registry/loans/{loan['loan_id']}/approve", json={})
+        assert approved.status_code == 200, approved.text
+        loan = approved.json()
+    with office.archive.as_("wang") as client:
+        assert client.post(f"/registry/loans/{loan['loan_id']}/issue").status_code == 200
+    return str(loan["loan_id"])
+
+
+def _signs_in(office: Office, username: str, password: str) -> bool:
+    context = office.browser.new_context(base_url=office.archive.server.url, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto("/ui/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state()
+        return "/ui/search" in page.url
+    finally:
+        context.close()
+
+
+def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
+        office: Office, screenshots: Path) -> None:
+    root = office.open_as("root")
+    root.get_by_role("navigation", name="主导航").get_by_role("link", name="账号").click()
+    expect(root.get_by_role("heading", level=1)).to_have_text("账号")
+    users = root.get_by_role("region", name=re.compile("个用户"))
+    expect(users.get_by_role("row", name=re.compile("zhou"))).to_contain_text("customer_service")
+    _no_serious_violations(root)
+
+    form = root.get_by_role("region", name="添加用户")
+    form.get_by_label("用户名").fill("chen")
+    form.get_by_role("checkbox", name="员工").check()
+    form.get_by_label("部门代码").fill("customer_service")
+    form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
+    form.get_by_label("再输入一次初始密码").fill(PASSWORD + "x")
+    form.get_by_role("button", name="添加用户").click()
+    expect(root.get_by_role("alert")).to_contain_text("两次输入的密码不一样")
+    form = root.get_by_role("region", name="添加用户")
+    expect(form.get_by_label("用户名")).to_have_value("chen")
+    expect(form.get_by_role("checkbox", name="员工")).to_be_checked()
+    form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
+    form.get_by_label("再输入一次初始密码").fill(PASSWORD)
+    form.get_by_role("button", name="添加用户").click()
+    expect(root.get_by_role("status")).to_contain_text("已添加用户 chen")
+    row = root.get_by_role("row", name=re.compile("^chen"))
+    expect(row).to_contain_text("员工")
+    expect(row).to_contain_text("在用")
+    _no_serious_violations(root)
+
+    chen = office.open_as("chen")
+    expect(chen.locator(".who")).to_have_text("chen")
+    response = chen.goto("/ui/admin/users")
+    assert response is not None
+    assert response.status == 404
+    expect(chen.get_by_role("heading", name="没有找到")).to_be_visible()
+
+    loan_id = _issued_loan(office, "chen")
+    root.get_by_role("button", name="停用 chen").click()
+    refusal = root.get_by_role("alert")
+    expect(refusal).to_contain_text("还有借阅没有归还")
+    expect(refusal.get_by_role("link", name=f"借阅 {loan_id}")).to_have_attribute(
+        "href", f"/ui/loans/{loan_id}")
+    _no_serious_violations(root)
+    root.screenshot(path=screenshots / "accounts.png", full_page=True)
+
+    with office.archive.as_("wang") as client:
+        returned = client.post(f"/registry/loans/{loan_id}/return", json={"intact": True})
+        assert returned.status_code == 200, returned.text
+    root.goto("/ui/admin/users")
+    root.get_by_role("button", name="停用 chen").click()
+    expect(root.get_by_role("status")).to_contain_text("已停用 chen 的账号")
+    expect(root.get_by_role("row", name=re.compile("^chen"))).to_contain_text("已停用")
+    assert not _signs_in(office, "chen", PASSWORD)
+    chen.goto("/ui/search")  # the session of someone who left ends too
+    chen.wait_for_url(re.compile("/ui/login"))
+
+
+def test_a_password_reset_ends_the_old_password(office: Office) -> None:
+    root = office.open_as("root")
+    root.goto("/ui/admin/users")
+    row = root.get_by_role("row", name=re.compile("^li"))
+    row.locator("summary").click()
+    row.get_by_label("新密码（至少 8 个字符）").fill("新的密码 2030")
+    row.get_by_label("再输入一次新密码").fill("新的密码 2030")
+    row.get_by_role("button", name="保存新密码").click()
+    expect(root.get_by_role("status")).to_contain_text("已重设 li 的密码")
+    assert not _signs_in(office, "li", PASSWORD)
+    assert _signs_in(office, "li", "新的密码 2030")
+    forged = root.request.post("/ui/admin/users/li/deactivate", form={}, max_redirects=0)
+    assert forged.status == 403
