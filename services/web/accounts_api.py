@@ -49,7 +49,7 @@ def _field(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-class AccountsPages(Controller):
+class UserAdminPages(Controller):
     path = "/admin/users"
     include_in_schema = False
     exclude_from_auth = True

@@ -75,7 +75,7 @@ def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dic
             "csrf_token": csrf_token(request)}
 
 
-class AccountPages(Controller):
+class SignInPages(Controller):
     path = "/"
     include_in_schema = False
 

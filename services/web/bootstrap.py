@@ -21,8 +21,8 @@ from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart
-from services.web.accounts_api import AccountsPages
-from services.web.api import AccountPages, ReadingPages, home, provide_reader
+from services.web.accounts_api import UserAdminPages
+from services.web.api import ReadingPages, SignInPages, home, provide_reader
 from services.web.failures import failure_handlers
 from services.web.ingest_api import IngestPages
 from services.web.loans_api import LoanPages, StatisticsPages
@@ -61,9 +61,9 @@ def build(ctx: Context) -> ServicePart:
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
-            AccountPages, ReadingPages, LoanPages, StatisticsPages,
+            SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages, AccountsPages,
+            IngestPages, UserAdminPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],
