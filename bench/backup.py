@@ -40,7 +40,7 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.registry.journal.audit import AuditKey
+from services.registry.journal.rules import AuditKey
 
 from services.backup.backup import run_backup
 from services.backup.models import BackupReport
