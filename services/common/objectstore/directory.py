@@ -8,7 +8,10 @@ Layout under ``root``::
     .lock             flock'd while an object's metadata is read and rewritten
 
 Every write is temp file + fsync + rename + fsync of the directory, so a crash leaves the
-old object or the new one, never a torn one. Keys are validated before a path is built,
+old object or the new one, never a torn one. A put holds the lock only for its renames:
+the file and sidecar are written and fsynced before it, their directories fsynced after
+it, and the put returns only then (so concurrent puts overlap their fsyncs, and an
+acknowledged put, or one that found the object already stored, is on disk). Keys are validated before a path is built,
 so no key can reach outside ``data/``. Retention is enforced by this code only (anyone
 with a shell can still remove files): the store is not write-once, and says so in its
 readiness check; S3 with Object Lock enforces retention against everyone.
@@ -168,17 +171,27 @@ class DirectoryObjectStore:
         self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
     ) -> None:
         staged, sha256 = self._stage(fill)
+        staged_sidecar: Path | None = None
         try:
             incoming = _Sidecar(content_type=content_type, sha256=sha256, retain_until=retain_until)
+            staged_sidecar, _ = self._stage(partial(_write_hashing, msgspec.json.encode(incoming)))
+            if is_original_key(key):
+                staged.chmod(0o444)  # D6: originals are never modified
+            target, sidecar = self._data_path(key), self._sidecar_path(key)
+            _make_dirs(target.parent)
+            _make_dirs(sidecar.parent)
             with self._exclusive():
-                if is_original_key(key) and self._admit_existing_original(key, incoming):
-                    return
-                self._write_sidecar(key, incoming)
-                if is_original_key(key):
-                    staged.chmod(0o444)  # D6: originals are never modified
-                self._publish(staged, self._data_path(key))
+                if not (is_original_key(key) and self._admit_existing_original(key, incoming)):
+                    os.replace(staged_sidecar, sidecar)
+                    os.replace(staged, target)
+            # Whoever renamed them (this put, or a concurrent one of the same original),
+            # the entries are durable before this put returns.
+            _fsync_dir(sidecar.parent)
+            _fsync_dir(target.parent)
         finally:
             staged.unlink(missing_ok=True)
+            if staged_sidecar is not None:
+                staged_sidecar.unlink(missing_ok=True)
 
     def _admit_existing_original(self, key: str, incoming: _Sidecar) -> bool:
         """True if identical bytes are already stored (their retention is extended)."""
