@@ -141,6 +141,14 @@ class ObjectStore(Protocol):
         search for originals nothing accounts for), not for serving requests."""
         ...
 
+    def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        """Every object under ``prefix`` with what ``head`` would say of it, in no promised
+        order; an object deleted while it is listed may be left out. One pass over the
+        store for a backup, instead of a ``head`` per key: the directory reads its
+        sidecars in one scan; S3 lists once, then asks each object's retention and
+        recorded SHA-256 (which a LIST does not return)."""
+        ...
+
     async def write_once(self) -> bool:
         """True if the store itself refuses, to everyone, to delete or shorten a retained
         object before its date; False if only this code refuses."""

@@ -148,6 +148,14 @@ class DirectoryObjectStore:
         for key in found:
             yield key
 
+    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        if prefix:
+            validate_key(prefix.rstrip("/"))
+        with self._translated(prefix):
+            found = await asyncio.to_thread(self._listing, prefix)
+        for key, info in found:
+            yield key, info
+
     async def write_once(self) -> bool:
         return False
 
@@ -311,6 +319,10 @@ class DirectoryObjectStore:
             return []
         return sorted(key for path in start.rglob("*") if path.is_file()
                       if (key := path.relative_to(data).as_posix()).startswith(prefix))
+
+    def _listing(self, prefix: str) -> list[tuple[str, ObjectInfo]]:
+        return [(key, info) for key in self._keys(prefix)
+                if (info := self._head(key)) is not None]
 
     def _data_path(self, key: str) -> Path:
         return self._root / "data" / validate_key(key)

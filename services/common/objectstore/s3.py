@@ -64,6 +64,8 @@ _LOCK_UNTIL_HEADER = "x-amz-object-lock-retain-until-date"
 _MISSING = frozenset({"NoSuchKey", "NoSuchVersion", "ResourceNotFound"})
 _REFUSED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
 _MAX_PRESIGN_S = 7 * 24 * 3600  # S3 signature v4 limit
+_LISTING_HEADS = 16
+"""HEADs in flight at once while ``listing`` asks each listed object's metadata."""
 
 Upload = Callable[..., object]
 """A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
@@ -185,6 +187,15 @@ class S3ObjectStore:
         found = await self._call(prefix, self._keys_sync, prefix)
         for key in found:
             yield key
+
+    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        keys = [key async for key in self.keys(prefix)]
+        for start in range(0, len(keys), _LISTING_HEADS):
+            batch = keys[start:start + _LISTING_HEADS]
+            infos = await asyncio.gather(*(self.head(key) for key in batch))
+            for key, info in zip(batch, infos, strict=True):
+                if info is not None:
+                    yield key, info
 
     async def write_once(self) -> bool:
         return await self._ready()
