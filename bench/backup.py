@@ -40,8 +40,6 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.registry.journal.rules import AuditKey
-
 from services.backup.backup import run_backup
 from services.backup.models import BackupReport
 from services.backup.restore import run_restore
@@ -55,6 +53,7 @@ from services.ingest.extraction import PageText
 from services.ingest.models import pages_key
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.signatures import WitnessSeal
+from services.registry.journal.rules import AuditKey
 from tests.fixtures.app import launch_archive_server
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")

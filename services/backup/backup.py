@@ -74,13 +74,24 @@ class _Backup:
             out.vanished.clear()
             before = await _listing(self.store)
             pointers = [key for key in before if not is_content(key)]
-            await out.copy(pointers, what="audit anchors and state")
+            await out.copy(await out.describe(pointers, what="audit anchors and state"),
+                           what="audit anchors and state")
             dumps = await self._snapshot(present)
+            # One pass over the store says what every object is (no HEAD of each); later
+            # passes look only at objects filed since.
+            self.progress.stage("listing originals and derived files", total=None,
+                                unit="files")
+            found = {key: info async for key, info in self.store.listing("")
+                     if is_content(key)}
             seen: set[str] = set()
-            while new := sorted({key for key in await _listing(self.store) if is_content(key)}
-                                - seen):
-                await out.copy(new, what="originals and derived files")
-                seen.update(new)
+            while found:
+                await out.copy(found, what="originals and derived files")
+                seen.update(found)
+                new = sorted({key for key in await _listing(self.store) if is_content(key)}
+                             - seen)
+                seen.update(new)  # one that vanishes before it is looked at is lost too
+                found = await out.describe(new, what="originals and derived files filed "
+                                                     "meanwhile") if new else {}
             lost = {key for key in seen | {k for k in before if is_content(k)}
                     if key not in out.entries or key in out.vanished}
             if not lost:

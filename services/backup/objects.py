@@ -81,7 +81,8 @@ class ObjectsOut:
         self.objects_copied = 0
         self.bytes_copied = 0
 
-    async def copy(self, keys: list[str], *, what: str) -> None:
+    async def describe(self, keys: list[str], *, what: str) -> dict[str, ObjectInfo]:
+        """What ``head`` says of each key; a key gone meanwhile is *vanished*."""
         infos: dict[str, ObjectInfo] = {}
 
         async def look(key: str) -> None:
@@ -94,6 +95,10 @@ class ObjectsOut:
 
         self.progress.stage(f"looking at {what}", total=len(keys), unit="files")
         await bounded(keys, look, limit=CONCURRENT * 4)
+        return infos
+
+    async def copy(self, infos: dict[str, ObjectInfo], *, what: str) -> None:
+        """Record each object; copy those whose bytes the backup does not hold yet."""
         missing = []
         for key, info in infos.items():
             expected = _expected(key, info)

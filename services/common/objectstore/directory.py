@@ -11,10 +11,11 @@ Every write is temp file + fsync + rename + fsync of the directory, so a crash l
 old object or the new one, never a torn one. A put holds the lock only for its renames:
 the file and sidecar are written and fsynced before it, their directories fsynced after
 it, and the put returns only then (so concurrent puts overlap their fsyncs, and an
-acknowledged put, or one that found the object already stored, is on disk). Keys are validated before a path is built,
-so no key can reach outside ``data/``. Retention is enforced by this code only (anyone
-with a shell can still remove files): the store is not write-once, and says so in its
-readiness check; S3 with Object Lock enforces retention against everyone.
+acknowledged put, or one that found the object already stored, is on disk). Keys are
+validated before a path is built, so no key can reach outside ``data/``. Retention is
+enforced by this code only (anyone with a shell can still remove files): the store is
+not write-once, and says so in its readiness check; S3 with Object Lock enforces
+retention against everyone.
 """
 
 from __future__ import annotations
