@@ -26,7 +26,7 @@ from services.backup.models import (
     key_check,
     manifest_name,
 )
-from services.backup.objects import ObjectsOut, is_content
+from services.backup.objects import ObjectsOut, is_content, use_io_threads
 from services.backup.stores import BackupStore, open_backup_store
 from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
@@ -43,6 +43,7 @@ KEY_VARIABLES: dict[KeyName, str] = {"audit_key": "ARCHIVE_AUDIT_KEY",
 async def run_backup(settings: Settings, location: str, *, clock: Clock,
                      progress: Progress | None = None) -> BackupReport:
     """Back the archive up into ``location`` (a directory or ``s3://bucket/prefix``)."""
+    use_io_threads()
     store = open_object_store(settings, clock=clock)
     backup = open_backup_store(location, settings)
     try:

@@ -116,6 +116,13 @@ class ObjectStore(Protocol):
         """The whole object; only for small derived artifacts. ``NotFound`` if missing."""
         ...
 
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        """Write the object's bytes into the new local file ``path``, fsynced, and return
+        their SHA-256 (as read, not as recorded) and size; ``NotFound`` if missing. For
+        copying whole objects out (a backup): the directory copies in one thread, with no
+        round trip through the event loop per chunk."""
+        ...
+
     async def head(self, key: str) -> ObjectInfo | None:
         """Size, content type, SHA-256 and retention; ``None`` if there is no such object."""
         ...

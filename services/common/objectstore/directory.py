@@ -46,6 +46,8 @@ from services.common.objectstore import (
 )
 
 _DEFAULT_TYPE = "application/octet-stream"
+COPY_CHUNK_BYTES = 1024 * 1024
+"""Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 
 Fill = Callable[[BinaryIO], str]
 """Writes an object's bytes into the staging file and returns their hex SHA-256."""
@@ -113,6 +115,11 @@ class DirectoryObjectStore:
         validate_key(key)
         with self._translated(key):
             return await asyncio.to_thread(self._read, key)
+
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        validate_key(key)
+        with self._translated(key):
+            return await asyncio.to_thread(self._download, key, path)
 
     async def head(self, key: str) -> ObjectInfo | None:
         validate_key(key)
@@ -261,6 +268,18 @@ class DirectoryObjectStore:
         with self._open_for_read(key) as source:
             return source.read()
 
+    def _download(self, key: str, path: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        with self._open_for_read(key) as source, path.open("xb") as out:
+            while chunk := source.read(COPY_CHUNK_BYTES):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return digest.hexdigest(), size
+
     def _open_for_read(self, key: str) -> BinaryIO:
         try:
             return self._data_path(key).open("rb")
@@ -370,7 +389,7 @@ class DirectoryObjectStore:
 def _copy_hashing(path: Path, out: BinaryIO) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
-        while chunk := source.read(CHUNK_BYTES):
+        while chunk := source.read(COPY_CHUNK_BYTES):
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest()

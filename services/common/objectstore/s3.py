@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -144,6 +145,11 @@ class S3ObjectStore:
                 yield chunk
         finally:
             await asyncio.to_thread(_release, response)
+
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        validate_key(key)
+        await self._ready()
+        return await self._call(key, self._download_sync, key, path)
 
     async def read(self, key: str) -> bytes:
         validate_key(key)
@@ -345,6 +351,22 @@ class S3ObjectStore:
             return data
         finally:
             _release(response)
+
+    def _download_sync(self, key: str, path: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        response = self._client.get_object(self._bucket, key)
+        try:
+            with path.open("xb") as out:
+                for chunk in response.stream(CHUNK_BYTES):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        finally:
+            _release(response)
+        return digest.hexdigest(), size
 
     def _stored_sha256(self, key: str) -> str:
         """Hash the stored bytes when the object carries no recorded SHA-256."""

@@ -219,6 +219,24 @@ async def test_concurrent_puts_each_store_their_object(store: ObjectStore) -> No
     assert [await store.read(f"text/{n}") for n in range(12)] == [b"%d" % n for n in range(12)]
 
 
+async def test_download_writes_the_bytes_to_a_file_and_says_their_hash(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    await store.put_bytes("scans/big", data)
+    sha256, size = await store.download("scans/big", tmp_path / "copy")
+    assert (tmp_path / "copy").read_bytes() == data
+    assert (sha256, size) == (hashlib.sha256(data).hexdigest(), len(data))
+
+
+async def test_download_of_a_missing_key_raises_not_found_and_writes_nothing(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    with pytest.raises(NotFound):
+        await store.download("scans/missing", tmp_path / "copy")
+    assert not (tmp_path / "copy").exists()
+
+
 async def test_multi_megabyte_object_streams_in_bounded_chunks(
     store: ObjectStore, tmp_path: Path
 ) -> None:
