@@ -145,7 +145,8 @@ def _page(text: str) -> bytes:
 
 
 def wait_until_indexed(url: str) -> None:
-    while httpx.get(f"{url}/ready", timeout=60).json()["checks"].get("search.consumer") != "lag 0 events":
+    while httpx.get(f"{url}/ready", timeout=60.0).json()["checks"].get(
+            "search.consumer") != "lag 0 events":
         time.sleep(1.0)
 
 
