@@ -26,7 +26,7 @@ from services.backup.models import (
     key_check,
     manifest_name,
 )
-from services.backup.objects import ObjectsOut, is_content
+from services.backup.objects import ObjectsOut, is_content, use_io_threads
 from services.backup.stores import BackupStore, open_backup_store
 from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
@@ -43,6 +43,7 @@ KEY_VARIABLES: dict[KeyName, str] = {"audit_key": "ARCHIVE_AUDIT_KEY",
 async def run_backup(settings: Settings, location: str, *, clock: Clock,
                      progress: Progress | None = None) -> BackupReport:
     """Back the archive up into ``location`` (a directory or ``s3://bucket/prefix``)."""
+    use_io_threads()
     store = open_object_store(settings, clock=clock)
     backup = open_backup_store(location, settings)
     try:
@@ -74,13 +75,24 @@ class _Backup:
             out.vanished.clear()
             before = await _listing(self.store)
             pointers = [key for key in before if not is_content(key)]
-            await out.copy(pointers, what="audit anchors and state")
+            await out.copy(await out.describe(pointers, what="audit anchors and state"),
+                           what="audit anchors and state")
             dumps = await self._snapshot(present)
+            # One pass over the store says what every object is (no HEAD of each); later
+            # passes look only at objects filed since.
+            self.progress.stage("listing originals and derived files", total=None,
+                                unit="files")
+            found = {key: info async for key, info in self.store.listing("")
+                     if is_content(key)}
             seen: set[str] = set()
-            while new := sorted({key for key in await _listing(self.store) if is_content(key)}
-                                - seen):
-                await out.copy(new, what="originals and derived files")
-                seen.update(new)
+            while found:
+                await out.copy(found, what="originals and derived files")
+                seen.update(found)
+                new = sorted({key for key in await _listing(self.store) if is_content(key)}
+                             - seen)
+                seen.update(new)  # one that vanishes before it is looked at is lost too
+                found = await out.describe(new, what="originals and derived files filed "
+                                                     "meanwhile") if new else {}
             lost = {key for key in seen | {k for k in before if is_content(k)}
                     if key not in out.entries or key in out.vanished}
             if not lost:

@@ -11,12 +11,11 @@ hashed again before it is stored under its key with its content type and retenti
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import os
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 
 import msgspec
 
@@ -33,11 +32,23 @@ from services.common.objectstore import (
 CONTENT_PREFIXES = (ORIGINALS_PREFIX, "derived/")
 """Objects the databases point to (copied after the snapshots); every other prefix points
 into the databases (copied before them)."""
-CONCURRENT = 4
-"""Objects copied at once: a store's round trips and fsyncs overlap; measured in
-``bench/backup.py``."""
+CONCURRENT = 16
+"""Objects copied at once: most of an object's time is waiting, for a store's round
+trip or for a fsync (concurrent fsyncs share the filesystem's journal commits), so
+copies overlap; measured in ``bench/backup.py``."""
+IO_THREADS = 2 * CONCURRENT
+"""Threads for a run's blocking file work (``use_io_threads``); asyncio's default pool
+has only the cores + 4, which capped the copies at about 6 at once, however many ran."""
 
 T = TypeVar("T")
+
+
+def use_io_threads() -> None:
+    """Give the running loop a default thread pool wide enough for ``CONCURRENT`` copies,
+    each of which may wait on a file's fsync and the store's (``asyncio.to_thread``). The
+    loop keeps it; ``asyncio.run`` shuts it down with the loop."""
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(IO_THREADS, thread_name_prefix="backup-io"))
 
 
 def is_content(key: str) -> bool:
@@ -81,7 +92,8 @@ class ObjectsOut:
         self.objects_copied = 0
         self.bytes_copied = 0
 
-    async def copy(self, keys: list[str], *, what: str) -> None:
+    async def describe(self, keys: list[str], *, what: str) -> dict[str, ObjectInfo]:
+        """What ``head`` says of each key; a key gone meanwhile is *vanished*."""
         infos: dict[str, ObjectInfo] = {}
 
         async def look(key: str) -> None:
@@ -94,6 +106,10 @@ class ObjectsOut:
 
         self.progress.stage(f"looking at {what}", total=len(keys), unit="files")
         await bounded(keys, look, limit=CONCURRENT * 4)
+        return infos
+
+    async def copy(self, infos: dict[str, ObjectInfo], *, what: str) -> None:
+        """Record each object; copy those whose bytes the backup does not hold yet."""
         missing = []
         for key, info in infos.items():
             expected = _expected(key, info)
@@ -135,18 +151,9 @@ class ObjectsOut:
         self._record(key, msgspec.structs.replace(info, size=size), sha256)
 
     async def _download(self, key: str, path: Path) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        out = await asyncio.to_thread(path.open, "wb")
-        try:
-            async for chunk in self.store.get(key):
-                await asyncio.to_thread(_write_hashing, out, digest, chunk)
-                size += len(chunk)
-                self.progress.advance(len(chunk))
-            await asyncio.to_thread(_flush, out)
-        finally:
-            await asyncio.to_thread(out.close)
-        return digest.hexdigest(), size
+        sha256, size = await self.store.download(key, path)
+        self.progress.advance(size)
+        return sha256, size
 
     def _record(self, key: str, info: ObjectInfo, sha256: str) -> None:
         self.entries[key] = StoredObject(key=key, sha256=sha256, size=info.size,
@@ -192,13 +199,3 @@ def _expected(key: str, info: ObjectInfo) -> str | None:
     if key.startswith(ORIGINALS_PREFIX):
         return key.removeprefix(ORIGINALS_PREFIX)
     return info.sha256
-
-
-def _write_hashing(out: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
-    digest.update(chunk)
-    out.write(chunk)
-
-
-def _flush(out: BinaryIO) -> None:
-    out.flush()
-    os.fsync(out.fileno())

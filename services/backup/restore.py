@@ -34,7 +34,7 @@ from services.backup.models import (
     key_check,
 )
 from services.backup.named import named_originals
-from services.backup.objects import ObjectsIn, original_sha256
+from services.backup.objects import ObjectsIn, original_sha256, use_io_threads
 from services.backup.stores import BackupStore, open_backup_store
 from services.backup.verify import verify_restored
 from services.common.backup_record import LastBackup, record_backup
@@ -47,6 +47,7 @@ from services.common.objectstore import ObjectStore, file_sha256, open_object_st
 async def run_restore(settings: Settings, location: str, *, clock: Clock,
                       progress: Progress | None = None) -> RestoreReport:
     """Restore the newest generation at ``location`` into the configured, empty archive."""
+    use_io_threads()
     backup = open_backup_store(location, settings)
     try:
         async with backup.exclusive():

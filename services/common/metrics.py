@@ -3,13 +3,15 @@
 One ``Metrics`` per process (on the ``Context``), whatever services it hosts; in
 scale-out each service's process answers ``/metrics`` with its own. Two kinds of series:
 
-- moved by events in this process: request latency by route (``RequestTimer``), pages
-  read by OCR and extraction failures by reason (the extraction pool and the workers);
-  counters start at zero when the process does, as Prometheus expects;
+- moved by events in this process: request latency by route (``RequestTimer``) and
+  extraction failures by reason (the workers); counters start at zero when the process
+  does, as Prometheus expects;
 - read at each scrape from a service's own state (``Sampler``): jobs by state and their
-  age, the change feed's lag per consumer, the index's size, loans overdue and escalated,
-  the last fixity run, the last backup. A sampler that fails or is slow leaves its
-  series out and ``archive_metrics_source_up{source}`` at 0 (the scrape still answers).
+  age, pages read by OCR (counted in ingest's database by every process that reads
+  them, ``services.ingest.ocr_tally``), the change feed's lag per consumer, the index's
+  size, loans overdue and escalated, the last fixity run, the last backup. A sampler
+  that fails or is slow leaves its series out and ``archive_metrics_source_up{source}``
+  at 0 (the scrape still answers).
 
 Who may read it: an ``admin``'s token, or ``ARCHIVE_METRICS_TOKEN`` (a fixed bearer
 token for the Prometheus server, which cannot log in).
@@ -69,9 +71,6 @@ class Metrics:
             "archive_http_request_duration_seconds",
             "Time to answer a request, by route (the path template) and method.",
             ["route", "method"], buckets=LATENCY_BUCKETS_S, registry=self.registry)
-        self.ocr_pages = Counter(
-            "archive_ocr_pages", "Pages read by OCR (filing and re-reading) in this process.",
-            registry=self.registry)
         self.extraction_failures = Counter(
             "archive_extraction_failures",
             "Extraction attempts that failed in this process, by reason (the job's error "

@@ -51,6 +51,7 @@ from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import lock_on_write
 from services.ingest.metrics import IngestSampler
+from services.ingest.ocr_tally import OcrTally
 from services.ingest.pool import ExtractionPool
 from services.ingest.purge import RetentionFollower
 from services.ingest.reocr import Rereader
@@ -111,10 +112,11 @@ def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
                   concurrency: int | None = None, stall_grace_s: float = 30.0,
                   metrics: Metrics | None = None) -> Workers:
     """Workers over ``queue``; ``engine`` is the OCR seam (default: ``ocr_engine``);
-    ``metrics`` counts their pages and failures (default: counted nowhere)."""
+    their pages read by OCR are counted in the queue's database (every process's reach
+    ``/metrics``), their failures in ``metrics`` (default: counted nowhere)."""
     processes = concurrency or ocr_processes(settings)
     metrics = metrics or Metrics()
-    pool = ExtractionPool(processes, metrics=metrics)
+    pool = ExtractionPool(processes, tally=OcrTally(queue.engine))
     # One job more than processes: while a job's text is stored and registered, and the
     # next is claimed and fetched (measured: 30–50 ms, 5–7% of a one-page scan's OCR),
     # another job is already waiting in the pool, so no extraction process idles.
@@ -148,8 +150,8 @@ def build(ctx: Context) -> ServicePart:
                            on_enqueued=workers.worker.wake if workers else None)
     follower = RetentionFollower(registry, store, ctx.clock)
     # Scale-out API servers have no workers: re-reading gets processes of its own there.
-    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings),
-                                                       metrics=ctx.metrics)
+    tally = OcrTally(engine)
+    pool = workers.pool if workers else ExtractionPool(ocr_processes(settings), tally=tally)
     rereader = Rereader(store, registry, pool, ctx.clock, engine_named=engine_named,
                         default_engine=settings.ocr_engine,
                         limits=ExtractionLimits.from_settings(settings),
@@ -210,7 +212,7 @@ def build(ctx: Context) -> ServicePart:
         readiness={"ingest.database": database, "ingest.objects": store.check,
                    "ingest.workers": worker_state},
         samplers={"ingest": IngestSampler(queue, fixity.runs, follower, registry, store,
-                                          ctx.clock)},
+                                          ctx.clock, tally)},
     )
 
 

@@ -3,13 +3,15 @@ jobs by state and the age of the oldest still waiting or running, failed jobs by
 the retention follower's lag behind the change feed's head, the last fixity run, and the last
 backup (recorded in the object store, ``services.common.backup_record``).
 
-Pages read by OCR and failed extraction attempts are counted as they happen, by the
-extraction pool and the workers (``Metrics.ocr_pages``, ``Metrics.extraction_failures``).
+Pages read by OCR are counted in the ingest database by whichever process read them
+(``OcrTally``: the server's pool, an ``archive worker``, a re-reading) and read here;
+failed extraction attempts are counted as they happen, by the workers of this process
+(``Metrics.extraction_failures``).
 """
 
 from __future__ import annotations
 
-from prometheus_client.metrics_core import Metric
+from prometheus_client.metrics_core import CounterMetricFamily, Metric
 
 from services.common.backup_record import last_backup
 from services.common.clock import Clock
@@ -17,6 +19,7 @@ from services.common.metrics import epoch_seconds, gauge
 from services.common.objectstore import ObjectStore
 from services.ingest.fixity.repository import FixityRuns
 from services.ingest.jobs import JOB_STATUSES, JobQueue
+from services.ingest.ocr_tally import OcrTally
 from services.ingest.purge import RetentionFeed, RetentionFollower
 
 UNFINISHED = ("queued", "running")
@@ -24,17 +27,19 @@ UNFINISHED = ("queued", "running")
 
 class IngestSampler:
     def __init__(self, queue: JobQueue, runs: FixityRuns, follower: RetentionFollower,
-                 feed: RetentionFeed, store: ObjectStore, clock: Clock) -> None:
+                 feed: RetentionFeed, store: ObjectStore, clock: Clock, tally: OcrTally
+                 ) -> None:
         self.queue = queue
         self.runs = runs
         self.follower = follower
         self.feed = feed
         self.store = store
         self.clock = clock
+        self.tally = tally
 
     async def __call__(self) -> list[Metric]:
-        return [*await self._jobs(), await self._lag(), *await self._fixity(),
-                *await self._backup()]
+        return [*await self._jobs(), await self._ocr_pages(), await self._lag(),
+                *await self._fixity(), *await self._backup()]
 
     async def _jobs(self) -> list[Metric]:
         census = await self.queue.census()
@@ -50,6 +55,11 @@ class IngestSampler:
                   labels=["reason"],
                   values=[([reason], count) for reason, count in sorted(census.failed.items())]),
         ]
+
+    async def _ocr_pages(self) -> Metric:
+        return CounterMetricFamily(
+            "archive_ocr_pages", "Pages read by OCR (filing and re-reading), by every "
+            "process: the servers' and the workers'.", value=await self.tally.total())
 
     async def _lag(self) -> Metric:
         """Behind the feed's head as the registry has it now (a stalled follower learns

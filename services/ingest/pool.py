@@ -37,7 +37,6 @@ import msgspec
 
 from services.common.contracts.registry import ExtractionSummary
 from services.common.errors import ArchiveError, DependencyUnavailable
-from services.common.metrics import Metrics
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
@@ -47,6 +46,7 @@ from services.ingest.extraction import (
     derive_pages,
     extract_document,
 )
+from services.ingest.ocr_tally import OcrTally
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -199,10 +199,10 @@ def _language(pages: list[PageText]) -> OcrLanguage | None:
 class ExtractionPool:
     """A process pool sized to the cores; rebuilt when one of its processes dies."""
 
-    def __init__(self, processes: int, *, metrics: Metrics | None = None) -> None:
-        """``metrics`` counts the pages read by OCR (default: counted nowhere)."""
+    def __init__(self, processes: int, *, tally: OcrTally | None = None) -> None:
+        """``tally`` counts the pages read by OCR (default: counted nowhere)."""
         self.processes = processes
-        self.metrics = metrics or Metrics()
+        self.tally = tally
         self._pool: ProcessPoolExecutor | None = None
         self._running: set[Path] = set()
 
@@ -219,8 +219,8 @@ class ExtractionPool:
             outcome = await self._in_child(extract_to_file, task)
         finally:
             self._running.discard(task.pid_file)
-        if isinstance(outcome, Extracted):
-            self.metrics.ocr_pages.inc(outcome.ocr_pages)
+        if isinstance(outcome, Extracted) and self.tally is not None:
+            await self.tally.add(outcome.ocr_pages)
         return outcome
 
     async def derive(self, task: DeriveTask) -> Derived | ExtractionFailed:

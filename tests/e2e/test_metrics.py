@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +33,7 @@ from tests.e2e.ingest.support import ingest, scanned_png, upload
 from tests.e2e.retention.support import eventually, with_store
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import free_port
+from tests.support.processes import clean_environment
 
 pytestmark = pytest.mark.ocr
 
@@ -170,6 +173,37 @@ def test_a_waiting_job_ages_with_the_clock(tmp_path: Path, postgres_url: str) ->
     assert value(waiting, "archive_jobs", state="queued") == 1
     assert value(later, "archive_job_oldest_age_seconds", state="queued") == value(
         waiting, "archive_job_oldest_age_seconds", state="queued") + 7200
+
+
+def test_pages_read_by_a_separate_worker_process_are_counted(tmp_path: Path,
+                                                            postgres_url: str) -> None:
+    """Scale-out: the API server reads no page itself; ``archive worker`` does, in a
+    process that serves no ``/metrics``, and the server's series counts its page."""
+    migrate_all(dict.fromkeys(SERVICE_NAMES, postgres_url))
+    archive = launch_archive_server(tmp_path / "api", database_url=postgres_url,
+                                    metrics_token=METRICS_TOKEN)
+    worker = None
+    try:
+        archive.add_user("wang", "archivist")
+        before = scrape(archive.url)
+        environment = clean_environment()
+        environment.update({"ARCHIVE_DATABASE_URL": postgres_url,
+                            "ARCHIVE_DATA_DIR": str(tmp_path / "api"),
+                            "ARCHIVE_REGISTRY_URL": archive.url,
+                            "ARCHIVE_SECRET_KEY": archive.settings.signing_key()})
+        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+                                   "--concurrency", "1"], env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        job = ingest(as_(archive, "wang"), scanned_png(tmp_path, "simplified"))
+        after = scrape(archive.url)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        archive.server.stop()
+    assert job["status"] == "done", job
+    assert value(after, "archive_ocr_pages_total") == value(
+        before, "archive_ocr_pages_total") + 1
 
 
 def test_requests_are_timed_by_route(server: ArchiveServer) -> None:

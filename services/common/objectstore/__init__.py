@@ -116,6 +116,13 @@ class ObjectStore(Protocol):
         """The whole object; only for small derived artifacts. ``NotFound`` if missing."""
         ...
 
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        """Write the object's bytes into the new local file ``path``, fsynced, and return
+        their SHA-256 (as read, not as recorded) and size; ``NotFound`` if missing. For
+        copying whole objects out (a backup): the directory copies in one thread, with no
+        round trip through the event loop per chunk."""
+        ...
+
     async def head(self, key: str) -> ObjectInfo | None:
         """Size, content type, SHA-256 and retention; ``None`` if there is no such object."""
         ...
@@ -139,6 +146,14 @@ class ObjectStore(Protocol):
         """Every key that starts with ``prefix`` (``originals/``, ``derived/<sha256>/``), in
         no promised order; nothing for a prefix no key has. For audits (the fixity check's
         search for originals nothing accounts for), not for serving requests."""
+        ...
+
+    def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        """Every object under ``prefix`` with what ``head`` would say of it, in no promised
+        order; an object deleted while it is listed may be left out. One pass over the
+        store for a backup, instead of a ``head`` per key: the directory reads its
+        sidecars in one scan; S3 lists once, then asks each object's retention and
+        recorded SHA-256 (which a LIST does not return)."""
         ...
 
     async def write_once(self) -> bool:

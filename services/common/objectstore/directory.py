@@ -8,10 +8,14 @@ Layout under ``root``::
     .lock             flock'd while an object's metadata is read and rewritten
 
 Every write is temp file + fsync + rename + fsync of the directory, so a crash leaves the
-old object or the new one, never a torn one. Keys are validated before a path is built,
-so no key can reach outside ``data/``. Retention is enforced by this code only (anyone
-with a shell can still remove files): the store is not write-once, and says so in its
-readiness check; S3 with Object Lock enforces retention against everyone.
+old object or the new one, never a torn one. A put holds the lock only for its renames:
+the file and sidecar are written and fsynced before it, their directories fsynced after
+it, and the put returns only then (so concurrent puts overlap their fsyncs, and an
+acknowledged put, or one that found the object already stored, is on disk). Keys are
+validated before a path is built, so no key can reach outside ``data/``. Retention is
+enforced by this code only (anyone with a shell can still remove files): the store is
+not write-once, and says so in its readiness check; S3 with Object Lock enforces
+retention against everyone.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from services.common.objectstore import (
 )
 
 _DEFAULT_TYPE = "application/octet-stream"
+COPY_CHUNK_BYTES = 1024 * 1024
+"""Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 
 Fill = Callable[[BinaryIO], str]
 """Writes an object's bytes into the staging file and returns their hex SHA-256."""
@@ -113,6 +119,11 @@ class DirectoryObjectStore:
         with self._translated(key):
             return await asyncio.to_thread(self._read, key)
 
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        validate_key(key)
+        with self._translated(key):
+            return await asyncio.to_thread(self._download, key, path)
+
     async def head(self, key: str) -> ObjectInfo | None:
         validate_key(key)
         with self._translated(key):
@@ -148,6 +159,14 @@ class DirectoryObjectStore:
         for key in found:
             yield key
 
+    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        if prefix:
+            validate_key(prefix.rstrip("/"))
+        with self._translated(prefix):
+            found = await asyncio.to_thread(self._listing, prefix)
+        for key, info in found:
+            yield key, info
+
     async def write_once(self) -> bool:
         return False
 
@@ -169,17 +188,27 @@ class DirectoryObjectStore:
         self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
     ) -> None:
         staged, sha256 = self._stage(fill)
+        staged_sidecar: Path | None = None
         try:
             incoming = _Sidecar(content_type=content_type, sha256=sha256, retain_until=retain_until)
+            staged_sidecar, _ = self._stage(partial(_write_hashing, msgspec.json.encode(incoming)))
+            if is_original_key(key):
+                staged.chmod(0o444)  # D6: originals are never modified
+            target, sidecar = self._data_path(key), self._sidecar_path(key)
+            _make_dirs(target.parent)
+            _make_dirs(sidecar.parent)
             with self._exclusive():
-                if is_original_key(key) and self._admit_existing_original(key, incoming):
-                    return
-                self._write_sidecar(key, incoming)
-                if is_original_key(key):
-                    staged.chmod(0o444)  # D6: originals are never modified
-                self._publish(staged, self._data_path(key))
+                if not (is_original_key(key) and self._admit_existing_original(key, incoming)):
+                    os.replace(staged_sidecar, sidecar)
+                    os.replace(staged, target)
+            # Whoever renamed them (this put, or a concurrent one of the same original),
+            # the entries are durable before this put returns.
+            _fsync_dir(sidecar.parent)
+            _fsync_dir(target.parent)
         finally:
             staged.unlink(missing_ok=True)
+            if staged_sidecar is not None:
+                staged_sidecar.unlink(missing_ok=True)
 
     def _admit_existing_original(self, key: str, incoming: _Sidecar) -> bool:
         """True if identical bytes are already stored (their retention is extended)."""
@@ -231,6 +260,18 @@ class DirectoryObjectStore:
     def _read(self, key: str) -> bytes:
         with self._open_for_read(key) as source:
             return source.read()
+
+    def _download(self, key: str, path: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        with self._open_for_read(key) as source, path.open("xb") as out:
+            while chunk := source.read(COPY_CHUNK_BYTES):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return digest.hexdigest(), size
 
     def _open_for_read(self, key: str) -> BinaryIO:
         try:
@@ -284,13 +325,36 @@ class DirectoryObjectStore:
             staged.unlink(missing_ok=True)
 
     def _keys(self, prefix: str) -> list[str]:
-        data = self._root / "data"
-        # Walk only the directory the prefix names (its part up to the last "/").
-        start = data / prefix.rpartition("/")[0]
-        if not start.is_dir():
-            return []
-        return sorted(key for path in start.rglob("*") if path.is_file()
-                      if (key := path.relative_to(data).as_posix()).startswith(prefix))
+        return sorted(key for key, _ in self._walk(prefix))
+
+    def _listing(self, prefix: str) -> list[tuple[str, ObjectInfo]]:
+        found = []
+        for key, size in self._walk(prefix):
+            sidecar = self._read_sidecar(key)
+            found.append((key, ObjectInfo(
+                size=size, content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
+                sha256=sidecar.sha256 if sidecar else None,
+                retain_until=sidecar.retain_until if sidecar else None)))
+        return found
+
+    def _walk(self, prefix: str) -> Iterator[tuple[str, int]]:
+        """Each stored key under ``prefix`` with its size. Walks only the directory the
+        prefix names (its part up to the last "/"), with ``os.scandir``: a backup walks
+        every object more than once, and ``pathlib`` costs several times as much."""
+        data = str(self._root / "data")
+        pending = [prefix.rpartition("/")[0]]
+        while pending:
+            relative = pending.pop()
+            try:
+                entries = list(os.scandir(os.path.join(data, relative)))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                key = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(key)
+                elif entry.is_file(follow_symlinks=False) and key.startswith(prefix):
+                    yield key, entry.stat(follow_symlinks=False).st_size
 
     def _data_path(self, key: str) -> Path:
         return self._root / "data" / validate_key(key)
@@ -337,7 +401,7 @@ class DirectoryObjectStore:
 def _copy_hashing(path: Path, out: BinaryIO) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
-        while chunk := source.read(CHUNK_BYTES):
+        while chunk := source.read(COPY_CHUNK_BYTES):
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -67,6 +68,8 @@ _LOCK_UNTIL_HEADER = "x-amz-object-lock-retain-until-date"
 _MISSING = frozenset({"NoSuchKey", "NoSuchVersion", "ResourceNotFound"})
 _REFUSED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
 _MAX_PRESIGN_S = 7 * 24 * 3600  # S3 signature v4 limit
+_LISTING_HEADS = 16
+"""HEADs in flight at once while ``listing`` asks each listed object's metadata."""
 
 Upload = Callable[..., object]
 """A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
@@ -146,6 +149,11 @@ class S3ObjectStore:
         finally:
             await asyncio.to_thread(_release, response)
 
+    async def download(self, key: str, path: Path) -> tuple[str, int]:
+        validate_key(key)
+        await self._ready()
+        return await self._call(key, self._download_sync, key, path)
+
     async def read(self, key: str) -> bytes:
         validate_key(key)
         await self._ready()
@@ -188,6 +196,15 @@ class S3ObjectStore:
         found = await self._call(prefix, self._keys_sync, prefix)
         for key in found:
             yield key
+
+    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+        keys = [key async for key in self.keys(prefix)]
+        for start in range(0, len(keys), _LISTING_HEADS):
+            batch = keys[start:start + _LISTING_HEADS]
+            infos = await asyncio.gather(*(self.head(key) for key in batch))
+            for key, info in zip(batch, infos, strict=True):
+                if info is not None:
+                    yield key, info
 
     async def write_once(self) -> bool:
         return await self._ready()
@@ -329,6 +346,22 @@ class S3ObjectStore:
             return data
         finally:
             _release(response)
+
+    def _download_sync(self, key: str, path: Path) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        size = 0
+        response = self._client.get_object(self._bucket, key)
+        try:
+            with path.open("xb") as out:
+                for chunk in response.stream(CHUNK_BYTES):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        finally:
+            _release(response)
+        return digest.hexdigest(), size
 
     def _stored_sha256(self, key: str) -> str:
         """Hash the stored bytes when the object carries no recorded SHA-256."""

@@ -181,6 +181,62 @@ async def test_keys_of_a_prefix_nothing_has_is_empty(store: ObjectStore) -> None
     assert await _keys(store, "originals/") == []
 
 
+async def test_listing_says_of_every_object_under_a_prefix_what_head_says(
+    store: ObjectStore,
+) -> None:
+    until = in_an_hour()
+    sha = hashlib.sha256(b"scan").hexdigest()
+    await store.put_bytes(original_key(sha), b"scan", content_type="application/pdf",
+                          retain_until=until)
+    await store.put_bytes(f"derived/{sha}/pages.jsonl", b"{}", content_type="application/x-ndjson")
+    await store.put_bytes("derived-not/abc", b"a sibling, not under the prefix")
+    await store.set_retention(original_key(sha), until + timedelta(days=1))
+    listed = {key: info async for key, info in store.listing("")}
+    assert set(listed) == {original_key(sha), f"derived/{sha}/pages.jsonl", "derived-not/abc"}
+    for key, info in listed.items():
+        assert info == await store.head(key)
+    assert listed[original_key(sha)].retain_until == until + timedelta(days=1)
+    assert [key async for key, _ in store.listing("derived/")] == [f"derived/{sha}/pages.jsonl"]
+
+
+async def test_listing_leaves_out_deleted_objects(store: ObjectStore) -> None:
+    await store.put_bytes("text/kept", b"x")
+    await store.put_bytes("text/gone", b"x")
+    await store.delete("text/gone")
+    assert [key async for key, _ in store.listing("text/")] == ["text/kept"]
+
+
+async def test_concurrent_puts_each_store_their_object(store: ObjectStore) -> None:
+    contents = {original_key(hashlib.sha256(data).hexdigest()): data
+                for data in (os.urandom(30_000) for _ in range(12))}
+    await asyncio.gather(*(store.put_bytes(key, data) for key, data in contents.items()),
+                         *(store.put_bytes(f"text/{n}", b"%d" % n) for n in range(12)))
+    for key, data in contents.items():
+        assert await store.read(key) == data
+        info = await store.head(key)
+        assert info is not None
+        assert info.sha256 == key.removeprefix("originals/")
+    assert [await store.read(f"text/{n}") for n in range(12)] == [b"%d" % n for n in range(12)]
+
+
+async def test_download_writes_the_bytes_to_a_file_and_says_their_hash(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    await store.put_bytes("scans/big", data)
+    sha256, size = await store.download("scans/big", tmp_path / "copy")
+    assert (tmp_path / "copy").read_bytes() == data
+    assert (sha256, size) == (hashlib.sha256(data).hexdigest(), len(data))
+
+
+async def test_download_of_a_missing_key_raises_not_found_and_writes_nothing(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    with pytest.raises(NotFound):
+        await store.download("scans/missing", tmp_path / "copy")
+    assert not (tmp_path / "copy").exists()
+
+
 async def test_multi_megabyte_object_streams_in_bounded_chunks(
     store: ObjectStore, tmp_path: Path
 ) -> None:
@@ -521,6 +577,7 @@ async def test_directory_original_is_read_only_on_disk(tmp_path: Path) -> None:
 
 async def test_directory_put_leaves_no_staging_file(tmp_path: Path) -> None:
     store = DirectoryObjectStore(tmp_path / "objects")
+    await store.put_bytes("originals/abc", b"scan", retain_until=in_an_hour())
     await store.put_bytes("originals/abc", b"scan", retain_until=in_an_hour())
     await store.put_bytes("text/abc", b"text")
     assert list((tmp_path / "objects" / "tmp").iterdir()) == []
