@@ -1,13 +1,13 @@
 """Ingest: pages read by OCR, counted by every process that reads them (``/metrics``).
 
-Revision ID: ingest_0003
+Revision ID: ingest_0004_ocr_tally
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "ingest_0003"
-down_revision = "ingest_0002"
+revision = "ingest_0004_ocr_tally"
+down_revision = "ingest_0003_batches"
 branch_labels = None
 depends_on = None
 
