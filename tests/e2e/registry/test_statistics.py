@@ -83,21 +83,6 @@ def _approved_sweep(archive: Archive, decisions: list[tuple[dict[str, Any], str]
     return approved
 
 
-def _issued(archive: Archive, documents: list[dict[str, Any]], kind: str) -> str:
-    """A loan to li of ``documents``, approved (manager, archive) and handed over now."""
-    with archive.as_("li") as client:
-        response = client.post("/registry/loans", json={
-            "documents": [d["document_id"] for d in documents], "kind": kind,
-            "purpose": "核对维修记录", "reason": "业主投诉"})
-    assert response.status_code == 201, response.text
-    loan_id = str(response.json()["loan_id"])
-    for username, move in (("zhou", "approve"), ("wang", "approve"), ("sun", "issue")):
-        with archive.as_(username) as client:
-            response = client.post(f"/registry/loans/{loan_id}/{move}", json={})
-        assert response.status_code == 200, response.text
-    return loan_id
-
-
 def _returned(archive: Archive, loan_id: str) -> None:
     with archive.as_("sun") as client:
         response = client.post(f"/registry/loans/{loan_id}/return", json={"intact": True})
@@ -118,8 +103,8 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
                                 filed_at="2029-05-01")
         sweep = _approved_sweep(archive, [(doomed, "destroy"), (kept, "keep"),
                                           (reappraised, "reappraise")])
-        paper = _issued(archive, [letter], "paper")
-        digital = _issued(archive, [contract, kept], "digital")
+        paper = archive.issued_loan([letter], "paper")
+        digital = archive.issued_loan([contract, kept], "digital")
         archive.clock.advance(timedelta(days=1))
         _returned(archive, digital)
 
@@ -127,7 +112,7 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         archive.executed(archive.witnessed_register(sweep))
         _returned(archive, paper)
         archive.file(household="A-1206", category="visit", filed_at="2030-12-20")
-        _issued(archive, [kept], "paper")
+        archive.issued_loan([kept], "paper")
         archive.clock.set(NOW)
         yield History(archive=archive)
     finally:
