@@ -414,6 +414,9 @@ def test_fixity_does_not_report_a_digital_page_not_viewed_yet(archive: Archive,
     assert _stored_images(archive, scan.sha256, 1) == [True, True]
 
 
+# ``archive derive --missing`` is an HTTP client of ``POST …/derive``, which the fixity test
+# above drives on each backend: the command's drill runs on the embedded one.
+@pytest.mark.parametrize("archive", ["sqlite-directory"], indirect=True)
 def test_derive_missing_makes_the_previews_of_a_document_filed_before_them(
         archive: Archive, tmp_path: Path) -> None:
     filed = _as_if_filed_before_previews(archive, _digital(archive, tmp_path))
