@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -23,20 +22,6 @@ AUGUST = datetime(2030, 8, 1, 9, 0, tzinfo=UTC)
 NEXT_YEAR = datetime(2031, 2, 1, 9, 0, tzinfo=UTC)
 
 
-def _issued(archive: Archive, documents: list[dict[str, Any]], kind: str) -> None:
-    """A loan to li, approved by the manager and the archive and handed over now."""
-    with archive.as_("li") as client:
-        response = client.post("/registry/loans", json={
-            "documents": [d["document_id"] for d in documents], "kind": kind,
-            "purpose": "核对", "reason": "业主来电"})
-    assert response.status_code == 201, response.text
-    loan_id = response.json()["loan_id"]
-    for username, move in (("zhou", "approve"), ("wang", "approve"), ("sun", "issue")):
-        with archive.as_(username) as client:
-            response = client.post(f"/registry/loans/{loan_id}/{move}", json={})
-        assert response.status_code == 200, response.text
-
-
 def _a_year(archive: Archive) -> None:
     """January: four filed (the doomed repair record, due long ago, and three recent),
     the doomed one approved for destruction, a paper loan; March: two filed and a
@@ -47,11 +32,11 @@ def _a_year(archive: Archive) -> None:
     archive.file(household="A-1204", category="contract", filed_at="2029-05-01")
     archive.file(household="A-1205", category="contract", filed_at="2029-06-01")
     sweep = archive.approved([doomed])
-    _issued(archive, [letter], "paper")
+    archive.issued_loan([letter], "paper")
     archive.clock.set(MARCH)
     visit = archive.file(household="A-1206", category="visit", filed_at="2030-03-01")
     archive.file(household="A-1206", category="correspondence", filed_at="2030-03-02")
-    _issued(archive, [visit], "digital")
+    archive.issued_loan([visit], "digital")
     archive.clock.set(AUGUST)
     archive.executed(archive.witnessed_register(sweep))
     archive.clock.set(NEXT_YEAR)

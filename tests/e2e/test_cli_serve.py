@@ -5,13 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.fixtures.postgres import free_port
-from tests.support.processes import clean_environment
+from tests.support.processes import clean_environment, wait_until_serving
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
 
@@ -64,13 +63,8 @@ def test_user_add_login_and_an_authenticated_ready(tmp_path: Path) -> None:
                               env=environment, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until_serving(url, server, log=lambda: "" if server.poll() is None
+                           else server.communicate()[1])
         logged_in = run(["login", "chen", "--server", url, "--password-stdin"], tmp_path,
                         stdin="a good password\n")
         assert logged_in.returncode == 0, logged_in.stderr

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 
 from tests.fixtures.app import ArchiveServer
+from tests.support.waiting import eventually
 
 WAIT_S = 30.0
 
@@ -20,11 +20,9 @@ def _request_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, dict[str
 
 
 def _wait_for_a_poll(caplog: pytest.LogCaptureFixture) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not any(str(line["user"]).startswith("service:") for _, line in
-                  _request_lines(caplog)):
-        assert time.monotonic() < deadline, "no service polled another within the wait"
-        time.sleep(0.1)
+    eventually(lambda: any(str(line["user"]).startswith("service:")
+                           for _, line in _request_lines(caplog)),
+               timeout_s=WAIT_S, what="no service polled another")
 
 
 def test_service_polling_is_debug_and_a_persons_request_is_info(

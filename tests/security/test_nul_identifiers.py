@@ -5,9 +5,11 @@ store one in text, and once answered 500 for it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.security.conftest import Secured
 
@@ -30,34 +32,37 @@ def _refused_cleanly(response: httpx.Response) -> str | None:
     return None
 
 
-def test_a_nul_in_any_path_identifier_is_a_clean_4xx(secured: Secured) -> None:
+@pytest.fixture
+def client(secured: Secured) -> Iterator[httpx.Client]:
+    """Someone holding every role, who may call every route."""
     token = secured.server.add_user("nul", *EVERY_ROLE, clearance="secret",
                                     department="archive")
-    failures: dict[str, str] = {}
     with secured.server.client(token) as client:
-        for method, path, _ in _operations(client):
-            if "{" not in path:
-                continue
-            url = re.sub(r"\{[^}]+\}", NUL_ID, path)
-            response = client.request(method, url, json={} if method != "GET" else None)
-            if (problem := _refused_cleanly(response)) is not None:
-                failures[f"{method} {path}"] = problem
+        yield client
+
+
+def test_a_nul_in_any_path_identifier_is_a_clean_4xx(client: httpx.Client) -> None:
+    failures: dict[str, str] = {}
+    for method, path, _ in _operations(client):
+        if "{" not in path:
+            continue
+        url = re.sub(r"\{[^}]+\}", NUL_ID, path)
+        response = client.request(method, url, json={} if method != "GET" else None)
+        if (problem := _refused_cleanly(response)) is not None:
+            failures[f"{method} {path}"] = problem
     assert failures == {}
 
 
-def test_a_nul_in_any_query_parameter_is_a_clean_4xx(secured: Secured) -> None:
-    token = secured.server.add_user("nul", *EVERY_ROLE, clearance="secret",
-                                    department="archive")
+def test_a_nul_in_any_query_parameter_is_a_clean_4xx(client: httpx.Client) -> None:
     failures: dict[str, str] = {}
-    with secured.server.client(token) as client:
-        for method, path, operation in _operations(client):
-            names = [parameter["name"] for parameter in operation.get("parameters", [])
-                     if parameter["in"] == "query"]
-            if method != "GET" or "{" in path or not names:
-                continue
-            response = client.get(path, params=dict.fromkeys(names, "x\x00y"))
-            if (problem := _refused_cleanly(response)) is not None:
-                failures[f"{method} {path}"] = problem
+    for method, path, operation in _operations(client):
+        names = [parameter["name"] for parameter in operation.get("parameters", [])
+                 if parameter["in"] == "query"]
+        if method != "GET" or "{" in path or not names:
+            continue
+        response = client.get(path, params=dict.fromkeys(names, "x\x00y"))
+        if (problem := _refused_cleanly(response)) is not None:
+            failures[f"{method} {path}"] = problem
     assert len(failures) == 0, failures
 
 
@@ -71,15 +76,12 @@ BODIES: list[tuple[str, dict[str, Any]]] = [
 
 
 def test_a_nul_in_an_identifier_of_a_json_body_is_answered_without_a_server_error(
-        secured: Secured) -> None:
-    token = secured.server.add_user("nul", *EVERY_ROLE, clearance="secret",
-                                    department="archive")
+        client: httpx.Client) -> None:
     failures: dict[str, str] = {}
-    with secured.server.client(token) as client:
-        for path, body in BODIES:
-            response = client.post(path, json=body)
-            if response.status_code < 400 and path == "/registry/access/decide":
-                assert response.json()["allowed"] is False
-            elif (problem := _refused_cleanly(response)) is not None:
-                failures[path] = problem
+    for path, body in BODIES:
+        response = client.post(path, json=body)
+        if response.status_code < 400 and path == "/registry/access/decide":
+            assert response.json()["allowed"] is False
+        elif (problem := _refused_cleanly(response)) is not None:
+            failures[path] = problem
     assert failures == {}

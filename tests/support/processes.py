@@ -1,11 +1,17 @@
-"""The environment of an ``archive`` process a test launches: the test runner's own,
-without any ``ARCHIVE_*`` setting of the developer's shell (it would change what the
-process under test does), plus the settings the test gives."""
+"""An ``archive`` process a test launches: its environment (the test runner's own,
+without any ``ARCHIVE_*`` setting of the developer's shell, which would change what the
+process under test does, plus the settings the test gives), and waiting until it serves."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import subprocess
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from tests.support.waiting import eventually
 
 
 def clean_environment(settings: Mapping[str, str] | None = None, /, **more: str
@@ -15,3 +21,22 @@ def clean_environment(settings: Mapping[str, str] | None = None, /, **more: str
     environment.update(settings or {})
     environment.update(more)
     return environment
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[Any], *,
+                       log: Callable[[], str] = str, timeout_s: float = 60.0) -> None:
+    """Wait until the server ``process`` launched answers ``/health`` at ``url``; else fail
+    with the end of its ``log()`` (called once it exits, or when the wait is over)."""
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"the server at {url} exited with {process.returncode}")
+        try:
+            return httpx.get(f"{url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        eventually(healthy, timeout_s=timeout_s, what=f"the server at {url} did not start")
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n{log()}") from None

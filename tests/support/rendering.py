@@ -156,25 +156,27 @@ def write_scanned_pdf(path: Path, pages: Sequence[Image.Image]) -> Path:
     return path
 
 
-def write_framed_scan_pdf(path: Path, page: Image.Image, *, margin_in: float = 1.0) -> Path:
-    """A PDF page with ``page`` placed inside a white margin, so it is not a full-page scan."""
+def _image_pdf(page: Image.Image, *, margin_pt: float = 0.0) -> tuple[FPDF, float, float]:
+    """A one-page PDF showing ``page`` at its resolution inside a white ``margin_pt``, and
+    the image's width and height in points."""
     dpi = _dpi_of(page)[0]
     width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
-    margin_pt = margin_in * 72
     pdf = FPDF(unit="pt", format=(width_pt + 2 * margin_pt, height_pt + 2 * margin_pt))
     pdf.add_page()
     pdf.image(page, x=margin_pt, y=margin_pt, w=width_pt, h=height_pt)
+    return pdf, width_pt, height_pt
+
+
+def write_framed_scan_pdf(path: Path, page: Image.Image, *, margin_in: float = 1.0) -> Path:
+    """A PDF page with ``page`` placed inside a white margin, so it is not a full-page scan."""
+    pdf, _, _ = _image_pdf(page, margin_pt=margin_in * 72)
     pdf.output(str(path))
     return path
 
 
 def write_redacted_scan_pdf(path: Path, page: Image.Image, *, line: int) -> Path:
     """A full-page scan with a black box drawn over line ``line``, as a redaction tool does."""
-    dpi = _dpi_of(page)[0]
-    width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
-    pdf = FPDF(unit="pt", format=(width_pt, height_pt))
-    pdf.add_page()
-    pdf.image(page, x=0, y=0, w=width_pt, h=height_pt)
+    pdf, width_pt, _ = _image_pdf(page)
     top_in, bottom_in = line_band_in(line)
     pdf.set_fill_color(0, 0, 0)
     pdf.rect(0, (top_in - 0.05) * 72, width_pt, (bottom_in - top_in + 0.1) * 72, style="F")
@@ -184,12 +186,8 @@ def write_redacted_scan_pdf(path: Path, page: Image.Image, *, line: int) -> Path
 
 def write_stamped_scan_pdf(path: Path, page: Image.Image, *, stamp: str) -> Path:
     """A full-page scan with a few words of real text on top, as a page-numbering tool adds."""
-    dpi = _dpi_of(page)[0]
-    width_pt, height_pt = page.width * 72 / dpi, page.height * 72 / dpi
-    pdf = FPDF(unit="pt", format=(width_pt, height_pt))
+    pdf, width_pt, height_pt = _image_pdf(page)
     pdf.add_font("noto", fname=str(NOTO_SANS_CJK), collection_font_number=_FACE["simplified"])
-    pdf.add_page()
-    pdf.image(page, x=0, y=0, w=width_pt, h=height_pt)
     pdf.set_font("noto", size=8)
     pdf.text(width_pt - 72, height_pt - 12, stamp)
     pdf.output(str(path))

@@ -27,6 +27,7 @@ from services.ingest.fixity.repository import STALE_AFTER, FixityRuns
 from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
+from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
 
@@ -84,12 +85,12 @@ def _schedule(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
 
 
 async def _finished(runs: FixityRuns, run: FixityRun) -> FixityRun:
-    for _ in range(200):
-        run = await runs.get(run.run_id)
-        if run.status != "running":
-            return run
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"fixity run {run.run_id} did not finish")
+    async def finished() -> FixityRun | None:
+        now = await runs.get(run.run_id)
+        return None if now.status == "running" else now
+
+    return await eventually_async(finished, timeout_s=4, interval_s=0.02,
+                                  what=f"fixity run {run.run_id} did not finish")
 
 
 async def test_a_second_run_cannot_start_beside_a_running_one(runs: FixityRuns) -> None:
@@ -194,11 +195,11 @@ async def test_the_schedule_starts_a_run_when_one_is_due(
     schedule = _schedule(runs, clock, tmp_path, tick_s=0.05)
     await schedule.start()
     try:
-        for _ in range(100):
-            listed = await runs.list(limit=5, offset=0)
-            if listed and listed[0].status == "done":
-                break
-            await asyncio.sleep(0.05)
+        async def one_done() -> bool:
+            return any(run.status == "done" for run in await runs.list(limit=5, offset=0))
+
+        await eventually_async(one_done, timeout_s=5, what="the scheduled run was not done")
+        listed = await runs.list(limit=5, offset=0)
     finally:
         await schedule.stop()
         await schedule.checker.stop()

@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import os
 import signal
-import time
 from pathlib import Path
 
 import msgspec
@@ -29,6 +28,7 @@ from tests.e2e.backup.support import (
 )
 from tests.e2e.retention.support import with_store
 from tests.fixtures.app import ArchiveServer, StartServer
+from tests.support.waiting import eventually
 
 SECRET_KEY = "test-secret-key-" + "x" * 32
 KILL_TIMEOUT_S = 120.0
@@ -96,12 +96,14 @@ def test_a_killed_backup_leaves_the_previous_one_restorable_and_the_next_run_res
     settings = _settings(Path(archive.settings.data_dir))
     blobs_before = len(_blobs(destination))
     process = start_cli(settings, "backup", str(destination))
-    deadline = time.monotonic() + KILL_TIMEOUT_S
-    # Databases first (3 blobs), then objects: kill once a few of the new ones are in.
-    while len(_blobs(destination)) < blobs_before + 6:
+
+    def copied_a_few() -> bool:
         assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the backup copied nothing"
-        time.sleep(0.005)
+        return len(_blobs(destination)) >= blobs_before + 6
+
+    # Databases first (3 blobs), then objects: kill once a few of the new ones are in.
+    eventually(copied_a_few, timeout_s=KILL_TIMEOUT_S, interval_s=0.005,
+               what="the backup copied nothing")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     left = _blobs(destination)

@@ -38,12 +38,22 @@ def wait_for_job(client: httpx.Client, job_id: str, *, timeout_s: float = JOB_TI
                  ) -> dict[str, Any]:
     """The job once it is ``done`` or ``failed``."""
     return eventually(lambda: _finished(client.get(f"/ingest/jobs/{job_id}").json()),
-                      timeout_s=timeout_s, interval_s=0.2,
+                      timeout_s=timeout_s, interval_s=0.05,
                       what=f"job {job_id} did not finish")
 
 
 def _finished(job: dict[str, Any]) -> dict[str, Any] | None:
     return job if job["status"] in ("done", "failed") else None
+
+
+def finished_fixity_run(client: httpx.Client, run_id: str, *, timeout_s: float
+                        ) -> dict[str, Any]:
+    """The fixity run once it is no longer ``running``."""
+    def finished() -> dict[str, Any] | None:
+        run: dict[str, Any] = client.get(f"/ingest/fixity/{run_id}").json()
+        return None if run["status"] == "running" else run
+
+    return eventually(finished, timeout_s=timeout_s, what=f"fixity run {run_id} did not finish")
 
 
 def ingest(client: httpx.Client, path: Path, meta: dict[str, Any] | None = None

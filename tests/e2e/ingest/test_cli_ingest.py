@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.ingest.support import digital_pdf, scanned_png
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.processes import clean_environment
 
 pytestmark = pytest.mark.ocr
@@ -21,11 +20,7 @@ ARCHIVE = [sys.executable, "-m", "services.cli"]
 HEADER = "path,household,category,title,filed_at,security,personal_info,location,language\n"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive = launch_archive_server(tmp_path_factory.mktemp("cli-server"))
-    yield archive
-    archive.server.stop()
+server = module_archive_server()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ import pytest
 
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.postgres import free_port
-from tests.support.processes import clean_environment
+from tests.support.processes import clean_environment, wait_until_serving
 from tests.support.rendering import SIMPLIFIED_LINES, TRADITIONAL_LINES, render_page, write_png
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
 
@@ -56,17 +56,13 @@ class ServerProcess:
         self.sessions: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
-        log = (self.data.parent / "server.log").open("ab")
-        self.sessions.append(subprocess.Popen(
-            [*ARCHIVE, "serve", "--port", str(self.port)], env=_environment(self.data),
-            stdout=log, stderr=log, start_new_session=True))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/health").status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise AssertionError("the server did not start")
+        log = self.data.parent / "server.log"
+        with log.open("ab") as output:
+            self.sessions.append(subprocess.Popen(
+                [*ARCHIVE, "serve", "--port", str(self.port)], env=_environment(self.data),
+                stdout=output, stderr=output, start_new_session=True))
+        wait_until_serving(self.url, self.sessions[-1],
+                           log=lambda: log.read_text(errors="replace")[-3000:])
 
     def kill_server_only(self) -> None:
         """``kill -9`` of the server's process; its extraction processes live on."""
@@ -109,26 +105,21 @@ def _batch(directory: Path) -> list[Path]:
 
 def _kill_while_jobs_run(server: ServerProcess, client: httpx.Client) -> list[str]:
     """Kill the server once a job is running; the ids of the jobs it was running."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        running = client.get("/ingest/jobs", params={"status": "running"}).json()
-        if running:
-            server.kill_server_only()
-            return [job["job_id"] for job in running]
-        time.sleep(0.05)
-    raise AssertionError("no job started running")
+    running: list[dict[str, Any]] = eventually(
+        lambda: client.get("/ingest/jobs", params={"status": "running"}).json(),
+        timeout_s=60, interval_s=0.05, what="no job started running")
+    server.kill_server_only()
+    return [job["job_id"] for job in running]
 
 
 def _first_done(client: httpx.Client, job_ids: list[str]) -> dict[str, Any]:
-    deadline = time.monotonic() + RESUMED_WITHIN_S
-    while time.monotonic() < deadline:
-        for job_id in job_ids:
-            job: dict[str, Any] = client.get(f"/ingest/jobs/{job_id}").json()
-            if job["status"] == "done":
-                return job
-        time.sleep(0.2)
-    raise AssertionError(f"none of the jobs the killed server held ({', '.join(job_ids)}) "
-                         f"was done within {RESUMED_WITHIN_S:g} s of the restart")
+    def one_done() -> dict[str, Any] | None:
+        jobs = [client.get(f"/ingest/jobs/{job_id}").json() for job_id in job_ids]
+        return next((job for job in jobs if job["status"] == "done"), None)
+
+    return eventually(one_done, timeout_s=RESUMED_WITHIN_S, interval_s=0.2,
+                      what=f"none of the jobs the killed server held ({', '.join(job_ids)}) "
+                           "was done after the restart")
 
 
 def test_a_server_killed_mid_ocr_finishes_every_job_once_and_resumes_within_seconds(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from tests.e2e.ingest.support import (
     upload,
     wait_for_job,
 )
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.cer import character_error_rate
 from tests.support.rendering import LINES, Script, write_png
 
@@ -30,11 +29,7 @@ pytestmark = pytest.mark.ocr
 MAX_CER = 0.03
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive = launch_archive_server(tmp_path_factory.mktemp("ingest-server"))
-    yield archive
-    archive.server.stop()
+server = module_archive_server()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from services.common.objectstore import open_object_store, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.derived import DerivedText
 from services.ingest.models import TextVersion, older_pages_key, pages_key
-from tests.e2e.ingest.support import digital_pdf, ingest
+from tests.e2e.ingest.support import digital_pdf, finished_fixity_run, ingest
 from tests.fixtures.app import ArchiveServer
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
@@ -43,13 +42,8 @@ def _file(client: httpx.Client, directory: Path, pages: int) -> dict[str, Any]:
 def _check(client: httpx.Client) -> dict[str, Any]:
     response = client.post("/ingest/fixity")
     assert response.status_code == 202, response.text
-    run: dict[str, Any] = response.json()
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    while run["status"] == "running":
-        assert time.monotonic() < deadline, run
-        time.sleep(0.1)
-        run = client.get(f"/ingest/fixity/{run['run_id']}").json()
-    return run
+    run_id = response.json()["run_id"]
+    return finished_fixity_run(client, run_id, timeout_s=RUN_TIMEOUT_S)
 
 
 def _stored(server: ArchiveServer, key: str) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import ingest, metadata, scanned_png, upload
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.rendering import (
     SIMPLIFIED_LINES,
     render_page,
@@ -24,12 +23,7 @@ from tests.support.rendering import (
 MAX_PAGES = 2
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive = launch_archive_server(tmp_path_factory.mktemp("refusals"), max_upload_mb=1,
-                                    max_pages=MAX_PAGES)
-    yield archive
-    archive.server.stop()
+server = module_archive_server(max_upload_mb=1, max_pages=MAX_PAGES)
 
 
 @pytest.fixture(scope="module")

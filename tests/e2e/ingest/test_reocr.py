@@ -6,7 +6,6 @@ command again re-reads nothing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from services.common.text import fold
 from services.ingest.models import older_pages_key, text_versions_key
 from tests.e2e.ingest.support import ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.previews import boxes_on_drawn_characters, scaled
 from tests.support.rendering import LINES, render_handwritten_page, write_jpeg
 from tests.support.waiting import eventually
@@ -28,12 +27,7 @@ LETTER = LINES["traditional"][:5]
 FOUND_TIMEOUT_S = 30.0
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive_server = launch_archive_server(tmp_path_factory.mktemp("reocr-server"),
-                                           ocr_engine="tesseract")
-    yield archive_server
-    archive_server.server.stop()
+server = module_archive_server(ocr_engine="tesseract")
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +67,7 @@ def hits(server: ArchiveServer, token: str, query: str) -> list[str]:
 
 def wait_until_found(server: ArchiveServer, token: str, query: str) -> list[str]:
     try:
-        return eventually(lambda: hits(server, token, query), timeout_s=FOUND_TIMEOUT_S,
-                          interval_s=0.3)
+        return eventually(lambda: hits(server, token, query), timeout_s=FOUND_TIMEOUT_S)
     except AssertionError:
         return []
 

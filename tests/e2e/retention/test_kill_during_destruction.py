@@ -20,13 +20,13 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -45,7 +45,8 @@ from services.registry.journal.rules import AuditKey
 from services.registry.seal import WitnessSeal
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
-from tests.support.processes import clean_environment
+from tests.support.processes import clean_environment, wait_until_serving
+from tests.support.waiting import eventually
 
 ITEMS = 50
 KILL_AFTER = 5
@@ -131,17 +132,7 @@ class Registry:
             [sys.executable, "-m", "services.cli", "serve", "--service", "registry",
              "--port", str(self.port)], cwd=self.directory, env=env, stdout=log,
             stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the registry exited: {self.log()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"the registry did not start: {self.log()}")
+        wait_until_serving(self.url, self.process, log=self.log)
 
     def kill(self) -> None:
         assert self.process is not None
@@ -252,12 +243,14 @@ def test_a_destruction_killed_half_way_finishes_after_restart_each_item_once(
     assert accepted.status_code == 202, accepted.text
 
     registry.start()
-    deadline = time.monotonic() + 60
     with registry.client("qian") as client:
-        while (register := client.get(f"/registry/destructions/{destruction_id}").json()
-               )["status"] != "executed":
-            assert time.monotonic() < deadline, registry.log()
-            time.sleep(0.2)
+        def executed() -> dict[str, Any] | None:
+            register: dict[str, Any] = client.get(
+                f"/registry/destructions/{destruction_id}").json()
+            return register if register["status"] == "executed" else None
+
+        register = eventually(executed, timeout_s=60, interval_s=0.2,
+                              what=f"the destruction was not executed ({registry.log()})")
         printed = client.get(f"/registry/destructions/{destruction_id}/register.csv")
         chain = client.get("/registry/audit/verify").json()
     rows = list(csv.DictReader(io.StringIO(printed.content.decode("utf-8-sig"))))

@@ -11,7 +11,6 @@ proxy. Each server gets a fresh osmem, since every server uses the same index al
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ import uvicorn
 from osmem_server import OsmemServer
 
 from tests.fixtures.postgres import free_port
+from tests.support.waiting import eventually
 
 BACKENDS = ["tantivy", "elasticsearch-osmem"]
 _COMPATIBLE = "; compatible-with=8"
@@ -70,11 +70,8 @@ class CompatibilityProxy:
 
     def start(self) -> None:
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the osmem proxy did not start")
-            time.sleep(0.01)
+        eventually(lambda: self.server.started, timeout_s=10, interval_s=0.01,
+                   what="the osmem proxy did not start")
 
     def stop(self) -> None:
         self.server.should_exit = True

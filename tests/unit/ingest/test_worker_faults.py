@@ -95,29 +95,22 @@ async def test_job_whose_process_dies_is_retried_with_backoff(
     assert (job.status, job.error_code) == ("queued", "extraction_process_died")
 
 
-async def test_job_whose_process_dies_every_time_fails_with_a_readable_reason(
+@pytest.mark.parametrize(("engine", "code", "reason"), [
+    (ProcessKillingEngine, "extraction_process_died", "extraction process died"),
+    (HangingEngine, "extraction_hung", "the OCR engine hung"),
+], ids=["process-dies-every-time", "engine-hangs"])
+async def test_job_whose_extraction_never_ends_fails_after_its_attempts_with_a_reason(
         queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
-        tmp_path: Path, clock: FixedClock) -> None:
-    worker = _worker(queue, store, pool, ProcessKillingEngine(), tmp_path / "work")
+        tmp_path: Path, clock: FixedClock, engine: type[OcrEngine], code: str,
+        reason: str) -> None:
+    worker = _worker(queue, store, pool, engine(), tmp_path / "work")
     await _enqueue(queue, store, scan)
     await _claim_and_process(worker, queue)
     clock.advance(backoff(1))
     job = await _claim_and_process(worker, queue)
-    assert (job.status, job.error_code, job.attempts) == ("failed", "extraction_process_died", 2)
-    assert "extraction process died" in (job.error or "")
+    assert (job.status, job.error_code, job.attempts) == ("failed", code, 2)
+    assert reason in (job.error or "")
     assert "gave up after 2 attempts" in (job.error or "")
-
-
-async def test_hanging_engine_is_stopped_and_its_job_failed_after_its_attempts(
-        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
-        tmp_path: Path, clock: FixedClock) -> None:
-    worker = _worker(queue, store, pool, HangingEngine(), tmp_path / "work")
-    await _enqueue(queue, store, scan)
-    await _claim_and_process(worker, queue)
-    clock.advance(backoff(1))
-    job = await _claim_and_process(worker, queue)
-    assert (job.status, job.error_code) == ("failed", "extraction_hung")
-    assert "the OCR engine hung" in (job.error or "")
 
 
 async def test_pool_is_rebuilt_after_its_process_dies(

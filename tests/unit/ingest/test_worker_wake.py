@@ -21,6 +21,7 @@ from services.ingest.jobs import Job, JobQueue
 from services.ingest.pool import ExtractionPool
 from services.ingest.worker import IngestWorker
 from tests.fixtures.postgres import free_port
+from tests.support.waiting import eventually_async
 
 POLL_S = 60.0
 PATIENCE_S = 1.5
@@ -87,9 +88,11 @@ async def _run_until_claimed(queue: LateArrivals, tmp_path: Path, *, concurrency
     queue.worker = worker
     running = asyncio.create_task(worker.run())
     try:
-        async with asyncio.timeout(PATIENCE_S * 2):
-            while len(queue.claimed) < jobs:
-                await asyncio.sleep(0.02)
+        async def all_claimed() -> bool:
+            return len(queue.claimed) >= jobs
+
+        await eventually_async(all_claimed, timeout_s=PATIENCE_S * 2, interval_s=0.02,
+                               what=f"the worker did not claim {jobs} jobs")
         return queue.claimed
     finally:
         running.cancel()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,13 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import wait_for_job
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.rendering import LINES, write_digital_pdf
 
 JOB_TIMEOUT_S = 90.0
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive = launch_archive_server(tmp_path_factory.mktemp("lending-server"))
-    yield archive
-    archive.server.stop()
+server = module_archive_server()
 
 
 @pytest.fixture(scope="module")

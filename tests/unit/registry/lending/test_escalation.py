@@ -11,6 +11,7 @@ from services.common.contracts.registry import LoanChanged
 from services.common.tasks import PeriodicTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
 from tests.support.registry import registry_services
+from tests.support.waiting import eventually_async
 from tests.unit.registry.lending.conftest import INGEST, START, Lending, person
 
 SIXTEEN_DAYS = timedelta(days=16)
@@ -139,10 +140,9 @@ async def test_the_task_escalates_a_loan_falling_due_while_it_runs(lending: Lend
     task.start()
     try:
         lending.clock.advance(SIXTEEN_DAYS)
-        for _ in range(500):  # waits for the background run, not for time to pass
-            if await lending.sql("SELECT loan_id FROM loan_escalations"):
-                break
-            await asyncio.sleep(0.02)
+        # waits for the background run, not for time to pass
+        await eventually_async(lambda: lending.sql("SELECT loan_id FROM loan_escalations"),
+                               timeout_s=10, interval_s=0.02, what="no loan was escalated")
     finally:
         await task.stop()
     assert await lending.sql("SELECT loan_id FROM loan_escalations") == [(loan.loan_id,)]
