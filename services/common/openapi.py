@@ -47,7 +47,8 @@ _MEANINGS = {
     "429": "Too many failed logins; wait a minute",
     "503": "A store, index or peer service cannot be reached",
 }
-_THROTTLED = frozenset({"issueToken", "changeOwnPassword", "witnessDestruction"})
+_THROTTLED = frozenset({"issueToken", "changeOwnPassword", "witnessDestruction",
+                        "signHandover"})
 """Operations that check a password, throttled as logins are."""
 
 
