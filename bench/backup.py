@@ -52,8 +52,8 @@ from services.common.objectstore import ObjectStore, open_object_store, original
 from services.ingest.extraction import PageText
 from services.ingest.models import pages_key
 from services.registry.bootstrap import RegistryServices
-from services.registry.destruction.signatures import WitnessSeal
 from services.registry.journal.rules import AuditKey
+from services.registry.seal import WitnessSeal
 from tests.fixtures.app import launch_archive_server
 
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")

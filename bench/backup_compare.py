@@ -16,6 +16,7 @@ checkout's root, ``RUN`` a number different for each run).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import resource
@@ -42,8 +43,13 @@ def measured(run: Callable[[], T]) -> tuple[T, float, float]:
 
 
 def main() -> None:
-    code, source, work, number = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(
-        sys.argv[4])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("code", help="the checkout whose code runs (its root)")
+    parser.add_argument("source", type=Path, help="the archive made by backup.py --keep DIR")
+    parser.add_argument("work", type=Path, help="a directory for this run's copies")
+    parser.add_argument("run", type=int, help="a number different for each run")
+    arguments = parser.parse_args()
+    code, source, work, number = arguments.code, arguments.source, arguments.work, arguments.run
     sys.path[:0] = [code, f"{code}/bench"]
     import backup as bench  # that checkout's bench/backup.py
 

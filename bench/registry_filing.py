@@ -38,7 +38,7 @@ from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.common.models import CATEGORIES
 from services.registry.bootstrap import RegistryServices
-from services.registry.destruction.signatures import WitnessSeal
+from services.registry.seal import WitnessSeal
 
 BENCH_KEY = "bench-" + "k" * 32
 INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
