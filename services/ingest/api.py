@@ -26,8 +26,21 @@ from litestar.status_codes import (
     HTTP_304_NOT_MODIFIED,
 )
 
-from services.common.auth import principal_of, require_roles, require_service_or, token_of
-from services.common.contracts.ingest import Batch, PageCorrected, PageCorrection, RefusedFile
+from services.common.auth import (
+    SERVICE_ROLE,
+    principal_of,
+    require_roles,
+    require_service_or,
+    token_of,
+)
+from services.common.contracts.ingest import (
+    Batch,
+    PageCorrected,
+    PageCorrection,
+    RefusedFile,
+    Texts,
+    TextsRequest,
+)
 from services.common.errors import ArchiveError
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
@@ -274,6 +287,20 @@ class OriginalsController(Controller):
         """Whether these bytes were uploaded already, and how far their job got (404 as
         if never uploaded when the caller may not see their document)."""
         return await ingest.original_state(principal_of(request), token_of(request), sha256)
+
+
+class TextsController(Controller):
+    path = "/texts"
+    tags = ("ingest",)
+    guards = [require_roles(SERVICE_ROLE)]  # noqa: RUF012 - Litestar reads a list
+
+    @post("/", operation_id="readTexts", status_code=HTTP_200_OK)
+    async def texts(self, data: JSONBody[TextsRequest],
+                    ingest: NamedDependency[IngestService]) -> Texts:
+        """Up to 500 documents' texts in one call, for the search index (services only,
+        403 for any person): each document's pages joined, or its id in ``missing`` when
+        no text was derived (filed without ingest, or destroyed)."""
+        return await ingest.texts(data)
 
 
 class FixityController(Controller):

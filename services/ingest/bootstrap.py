@@ -34,6 +34,7 @@ from services.ingest.api import (
     FixityController,
     JobsController,
     OriginalsController,
+    TextsController,
 )
 from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
@@ -198,7 +199,7 @@ def build(ctx: Context) -> ServicePart:
     router = Router(
         path="/ingest",
         route_handlers=[DocumentsController, BatchesController, JobsController,
-                        OriginalsController, FixityController],
+                        OriginalsController, TextsController, FixityController],
         dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
                       "fixity": Provide(lambda: fixity, sync_to_thread=False),
                       "rereader": Provide(lambda: rereader, sync_to_thread=False),

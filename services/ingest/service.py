@@ -23,6 +23,7 @@ upload declared; anyone else gets the 404 of a job that does not exist.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +34,13 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.ingest import (
+    DocumentBody,
+    FiledOriginal,
+    Texts,
+    TextsRequest,
+    joined,
+)
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, FixityFinding
 from services.common.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.common.models import (
@@ -67,6 +75,8 @@ from services.ingest.models import (
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
 
 SNIFF_BYTES = 1024
+TEXT_READS = 16
+"""Derived texts read from the object store at once by one ``texts`` call."""
 REDACTED_FINDING = "about a document you are not cleared for"
 NUMBERING_FINDINGS = frozenset({"archive_number_gap", "archive_number_duplicate",
                                 "archive_counter_mismatch", "archive_number_malformed"})
@@ -259,6 +269,27 @@ class IngestService:
                  async for page in self.derived.pages(answer.sha256)]
         return DocumentText(document_id=document_id, sha256=answer.sha256, pages=pages,
                             view_only=answer.view_only)
+
+    async def texts(self, request: TextsRequest) -> Texts:
+        """Many documents' joined texts, for the search index; the caller is a service (the
+        route's guard) naming each document's original from the change feed, so no access
+        decision is asked. A document with no derived text is ``missing``."""
+        gate = asyncio.Semaphore(TEXT_READS)
+
+        async def one(document: FiledOriginal) -> str | None:
+            async with gate:
+                try:
+                    return joined([page.text async for page in
+                                   self.derived.pages(document.sha256)])
+                except NotFound:
+                    return None
+
+        bodies = await asyncio.gather(*(one(document) for document in request.documents))
+        return Texts(texts=[DocumentBody(document_id=document.document_id, text=body)
+                            for document, body in zip(request.documents, bodies, strict=True)
+                            if body is not None],
+                     missing=[document.document_id for document, body
+                              in zip(request.documents, bodies, strict=True) if body is None])
 
     async def page_image(self, user_token: str, document_id: str, number: int, *,
                          size: PreviewSize) -> PageImageFile:

@@ -5,7 +5,7 @@ A page of changes SHALL be applied as one batch, in this order:
    corrected and destroyed within one page is only deleted; household and schedule
    changes are skipped, since nothing they change is indexed; a ``text_revised`` document
    is indexed again with its new text;
-2. fetch the text of every document to index from ingest, a few at a time;
+2. fetch the text of every document to index from ingest, in bulk (a few calls a page);
 3. upsert those documents, each with the ``seq`` of its newest event as its version,
    then delete the destroyed ones.
 
@@ -16,7 +16,6 @@ nothing: the index ignores a write whose version is not above the one it holds
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -34,9 +33,6 @@ from services.common.contracts.registry import (
 )
 from services.search.index.models import IndexedDocument
 
-TEXT_FETCHES = 8
-"""Texts fetched from ingest at once: enough to hide its latency, few enough to be polite."""
-
 
 class ChangeSource(Protocol):
     """The registry's change feed (``GET /registry/changes``)."""
@@ -50,10 +46,10 @@ class ChangeSource(Protocol):
 class TextSource(Protocol):
     """Documents' extracted text (ingest)."""
 
-    async def text(self, document_id: str) -> str:
-        """The text of every page, in order; empty when nothing was extracted (a document
-        filed without going through ingest). ``DependencyUnavailable`` when ingest
-        cannot be reached."""
+    async def texts(self, documents: Sequence[FeedDocument]) -> dict[str, str]:
+        """document_id → the text of every page, in order, for each of ``documents``;
+        empty when nothing was extracted (a document filed without going through ingest).
+        ``DependencyUnavailable`` when ingest cannot be reached."""
         ...
 
 
@@ -108,17 +104,9 @@ def indexed(document: FeedDocument, body: str, *, version: int) -> IndexedDocume
 
 async def _with_text(texts: TextSource, upserts: dict[str, tuple[int, FeedDocument]]
                      ) -> list[IndexedDocument]:
-    gate = asyncio.Semaphore(TEXT_FETCHES)
-
-    async def one(seq: int, document: FeedDocument) -> IndexedDocument:
-        async with gate:
-            body = await texts.text(document.document_id)
-        return indexed(document, body, version=seq)
-
-    # A task group cancels the other fetches as soon as one fails (ingest went away).
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(seq, document)) for seq, document in upserts.values()]
-    return [task.result() for task in tasks]
+    bodies = await texts.texts([document for _, document in upserts.values()])
+    return [indexed(document, bodies.get(document.document_id, ""), version=seq)
+            for seq, document in upserts.values()]
 
 
 async def apply(changes: Sequence[Change], writer: IndexWriter, texts: TextSource) -> None:
@@ -129,11 +117,7 @@ async def apply(changes: Sequence[Change], writer: IndexWriter, texts: TextSourc
     """
     batch = plan(changes)
     if batch.upserts:
-        try:
-            documents = await _with_text(texts, batch.upserts)
-        except ExceptionGroup as group:
-            raise group.exceptions[0] from None  # the first failure says what went wrong
-        await writer.upsert(documents)
+        await writer.upsert(await _with_text(texts, batch.upserts))
     if batch.deletions:
         # One tombstone version for all: the newest destruction in the page. It is above
         # each document's own destruction seq and below any later event, since the

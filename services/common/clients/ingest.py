@@ -14,10 +14,13 @@ from services.common.contracts.ingest import (
     Batch,
     DocumentReading,
     ExtractedText,
+    FiledOriginal,
     PageBoxes,
     PageCorrected,
     PageCorrection,
     RefusedFile,
+    Texts,
+    TextsRequest,
 )
 from services.common.errors import DependencyUnavailable, NotFound
 
@@ -29,6 +32,12 @@ class IngestClient(ServiceClient):
         read the content. ``NotFound`` (code ``no_text``) when nothing was extracted."""
         return await self.call("GET", f"/ingest/documents/{quote(document_id, safe='')}/text",
                                ExtractedText, token=token)
+
+    async def texts(self, documents: list[FiledOriginal]) -> Texts:
+        """Up to ``TEXTS_AT_ONCE`` documents' joined texts in one call, with this service's
+        token (no person may ask); documents with no derived text come back ``missing``."""
+        return await self.call("POST", "/ingest/texts", Texts,
+                               json=TextsRequest(documents=documents))
 
     async def uploaded(self, sha256: str) -> bool:
         """Whether ingest holds an upload (a job, in any state) of these bytes; asked

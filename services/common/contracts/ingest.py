@@ -10,12 +10,13 @@ may add fields (confidences, word boxes) without breaking its readers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.models import Struct
+from services.common.models import Sha256, Struct
 
 TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 """Why a text version was made (a re-reading, a person's correction)."""
@@ -37,7 +38,12 @@ class ExtractedText(msgspec.Struct, kw_only=True):
     @property
     def text(self) -> str:
         """The pages' text, one page after another."""
-        return "\n".join(page.text for page in self.pages)
+        return joined(page.text for page in self.pages)
+
+
+def joined(page_texts: Iterable[str]) -> str:
+    """A document's text as search indexes it: its pages' texts, one after another."""
+    return "\n".join(page_texts)
 
 
 class PageBox(msgspec.Struct, kw_only=True):
@@ -142,3 +148,37 @@ class DocumentReading(ExtractedText, kw_only=True):
     page's boxes (None when the page has no preview)."""
 
     boxes: PageBoxes | None = None
+
+
+TEXTS_AT_ONCE = 500
+"""Documents one ``POST /ingest/texts`` asks for at most."""
+
+
+class FiledOriginal(Struct):
+    """A document and the sha256 of its original, as the registry's change feed says."""
+
+    document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    sha256: Sha256
+
+
+class TextsRequest(Struct):
+    """``POST /ingest/texts`` (services only): many documents' texts in one call, for the
+    search index; the caller names each document's original, so ingest asks no one."""
+
+    documents: Annotated[list[FiledOriginal], msgspec.Meta(min_length=1,
+                                                            max_length=TEXTS_AT_ONCE)]
+
+
+class DocumentBody(Struct):
+    document_id: str
+    text: str
+    """Every page's text, joined as ``ExtractedText.text`` joins them."""
+
+
+class Texts(Struct):
+    """The answer to ``POST /ingest/texts``: the text of each document that has one, and
+    the ids of those with none (filed without going through ingest, or its derived text
+    is gone)."""
+
+    texts: list[DocumentBody]
+    missing: list[str]

@@ -9,7 +9,7 @@ text source waits at a gate) while documents are filed and destroyed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,6 +19,7 @@ import pytest
 from services.common.clients.ingest import IngestClient
 from services.common.clients.registry import RegistryClient
 from services.common.clock import SystemClock
+from services.common.contracts.registry import FeedDocument
 from services.common.db import create_engine, migrate
 from services.common.errors import Conflict, DependencyUnavailable
 from services.common.tasks import Backoff
@@ -102,15 +103,15 @@ class Gate:
         self.inner = inner
         self.opened = asyncio.Event()
 
-    async def text(self, document_id: str) -> str:
+    async def texts(self, documents: Sequence[FeedDocument]) -> dict[str, str]:
         await self.opened.wait()
-        return await self.inner.text(document_id)
+        return await self.inner.texts(documents)
 
 
 class IngestAway:
     """A text source whose ingest never answers."""
 
-    async def text(self, document_id: str) -> str:
+    async def texts(self, documents: Sequence[FeedDocument]) -> dict[str, str]:
         raise DependencyUnavailable("the ingest service cannot be reached (test)",
                                     code="ingest_unavailable")
 
