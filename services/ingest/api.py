@@ -3,7 +3,8 @@ original, and fixity checks.
 
 Archivists file documents (档案管理员归档); they and admins follow jobs. Text, previews
 and originals are for whoever the registry allows, asked per document with the caller's
-own token (reliability.md, lesson 1).
+own token (reliability.md, lesson 1); only the bulk read of texts for the search index
+(``POST /ingest/texts``) asks nothing, and no person may call it.
 """
 
 from __future__ import annotations
