@@ -52,7 +52,6 @@ def _field(form: Any, name: str) -> str:
 class UserAdminPages(Controller):
     path = "/admin/users"
     include_in_schema = False
-    exclude_from_auth = True
 
     async def _page(self, request: Request[Any, Any, Any], reader: Reader, pages: Pages,
                     registry: RegistryReader, *, status_code: int = 200,

@@ -96,7 +96,6 @@ async def _read(coroutine: Any) -> Any:
 class RetentionPages(Controller):
     path = "/retention"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="retentionPage")
     async def retention(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -154,7 +153,6 @@ class RetentionPages(Controller):
 class SweepPages(Controller):
     path = "/sweeps"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
@@ -221,7 +219,6 @@ class SweepPages(Controller):
 class DestructionPages(Controller):
     path = "/destructions"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/{destruction_id:str}", operation_id="destructionPage")
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
@@ -299,7 +296,6 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
 class HoldPages(Controller):
     path = "/holds"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="holdsPage")
     async def holds(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

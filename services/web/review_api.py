@@ -47,7 +47,6 @@ class CorrectionForm(Struct):
 class ReviewPages(Controller):
     path = "/review"
     include_in_schema = False
-    exclude_from_auth = True
 
     @get("/", operation_id="reviewPage")
     async def review(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
