@@ -64,6 +64,7 @@ from tests.support.rendering import (
     Script,
     render_handwritten_page,
     render_page,
+    sensor_noise,
     write_digital_pdf,
     write_jpeg,
     write_scanned_pdf,
@@ -107,8 +108,7 @@ def degraded_page(index: int, script: Script, rng: random.Random, *, dpi: int
     page = page.rotate(rng.uniform(-1.0, 1.0), resample=Image.Resampling.BICUBIC,
                        expand=True, fillcolor=255)
     page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
-    noise = Image.effect_noise(page.size, 18)
-    page = ImageChops.add(page, noise, scale=1.0, offset=-128)
+    page = ImageChops.add(page, sensor_noise(page.size, rng, sigma=18), scale=1.0, offset=-128)
     page.info["dpi"] = (dpi, dpi)
     return "\n".join(chosen), page
 

@@ -110,17 +110,20 @@ def scanned(page: Image.Image, rng: random.Random, *, colour: bool = False) -> I
     page = page.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC,
                        expand=True, fillcolor=255)
     page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
-    page = ImageChops.add(page, _noise(page.size, rng), scale=1.0, offset=-128)
+    page = ImageChops.add(page, sensor_noise(page.size, rng), scale=1.0, offset=-128)
     if colour:
         page = ImageOps.colorize(page, black=INK_RGB, white=PAPER_RGB)
     page.info["dpi"] = (dpi, dpi)
     return page
 
 
-def _noise(size: tuple[int, int], rng: random.Random) -> Image.Image:
-    """Gaussian sensor noise around grey 128, drawn from ``rng`` (``Image.effect_noise``
-    draws from the C library's generator, so the same seed would give other pages)."""
-    normal = statistics.NormalDist(128, rng.uniform(10, 20))
+def sensor_noise(size: tuple[int, int], rng: random.Random, *, sigma: float | None = None
+                 ) -> Image.Image:
+    """Gaussian sensor noise around grey 128 (``sigma`` drawn from ``rng`` when not given),
+    drawn from ``rng``. Not ``Image.effect_noise``: it draws from the C library's generator,
+    which other libraries in the process (pdfium) also draw from, so the same seed would give
+    other pages from one run to the next."""
+    normal = statistics.NormalDist(128, sigma if sigma is not None else rng.uniform(10, 20))
     quantiles = [min(255, max(0, round(normal.inv_cdf((level + 0.5) / 256))))
                  for level in range(256)]
     uniform = Image.frombytes("L", size, rng.randbytes(size[0] * size[1]))

@@ -36,6 +36,7 @@ from tests.support.rendering import (
     character_boxes,
     render_handwritten_page,
     render_page,
+    sensor_noise,
     write_jpeg,
     write_png,
     write_scanned_pdf,
@@ -64,7 +65,7 @@ def scanned(lines: Sequence[str], script: Script, dpi: int, seed: int) -> Image.
     page = page.rotate(rng.uniform(-1.0, 1.0), resample=Image.Resampling.BICUBIC,
                        expand=True, fillcolor=255)
     page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7) * dpi / 300))
-    page = ImageChops.add(page, Image.effect_noise(page.size, 18), scale=1.0, offset=-128)
+    page = ImageChops.add(page, sensor_noise(page.size, rng, sigma=18), scale=1.0, offset=-128)
     page.info["dpi"] = (dpi, dpi)
     return page
 
