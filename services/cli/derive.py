@@ -11,18 +11,11 @@ only listed, as at ingest: their images are made on each page's first view.
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.client import Api, api_options, list_documents
+from services.cli.each_document import exit_on_failures, post_each
 
-IN_FLIGHT = 2
 # Pages are decoded again while the request waits (a scan takes about 0.1 s a page).
 DERIVE_TIMEOUT_S = 3600
 
@@ -36,28 +29,10 @@ def derive(api: Api, missing: bool) -> None:
     """Make the page previews and thumbnails of filed documents from their originals
     (archivist, admin). With --missing it is resumable: run it again to continue."""
     documents = [record for record in list_documents(api) if record["status"] == "active"]
-    outcomes: Counter[str] = Counter()
-    failures: list[str] = []
-    with Progress(TextColumn("making previews"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("documents"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
-        task = progress.add_task("derive", total=len(documents))
-
-        def one(record: dict[str, Any]) -> None:
-            try:
-                result = api.json("POST", f"/ingest/documents/{record['document_id']}/derive",
-                                  json={"missing": missing}, timeout=DERIVE_TIMEOUT_S)
-                outcomes[result["status"]] += 1
-            except click.ClickException as exc:
-                failures.append(f"{record['archive_no']}: {exc.message}")
-            progress.advance(task)
-
-        with ThreadPoolExecutor(IN_FLIGHT) as pool:
-            list(pool.map(one, documents))
+    outcomes, failures = post_each(api, documents, action="derive", body={"missing": missing},
+                                   timeout_s=DERIVE_TIMEOUT_S, doing="making previews",
+                                   outcome=lambda result: str(result["status"]))
     click.echo(f"{outcomes['derived']} derived, {outcomes['skipped']} already complete, "
                f"{len(failures)} failed")
-    for failure in failures:
-        click.echo(f"failed: {failure}", err=True)
-    if failures:
-        click.echo("run 'archive derive --missing' again to retry the failures", err=True)
-        sys.exit(1)
+    exit_on_failures(failures,
+                     to_retry="run 'archive derive --missing' again to retry the failures")

@@ -9,20 +9,15 @@ read, so running the command again after an interruption continues where it stop
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.client import Api, api_options, list_documents
+from services.cli.each_document import exit_on_failures, post_each
 from services.common.models import CATEGORIES
 
-IN_FLIGHT = 2
 # A document is re-read while the request waits: allow for long ones (about 1 s a page).
 REREAD_TIMEOUT_S = 3600
 
@@ -45,34 +40,15 @@ def reocr(api: Api, engine: str | None, categories: tuple[str, ...], filed_from:
                  if _selected(record, categories,
                               filed_from.date() if filed_from else None,
                               filed_to.date() if filed_to else None)]
-    outcomes: Counter[str] = Counter()
-    failures: list[str] = []
-    with Progress(TextColumn("re-reading"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("documents"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
-        task = progress.add_task("reocr", total=len(documents))
-
-        def one(record: dict[str, Any]) -> None:
-            try:
-                result = api.json("POST", f"/ingest/documents/{record['document_id']}/reocr",
-                                  json={"engine": engine} if engine else {},
-                                  timeout=REREAD_TIMEOUT_S)
-                outcomes[result["skipped_because"] or result["status"]] += 1
-            except click.ClickException as exc:
-                failures.append(f"{record['archive_no']}: {exc.message}")
-            progress.advance(task)
-
-        with ThreadPoolExecutor(IN_FLIGHT) as pool:
-            list(pool.map(one, documents))
+    outcomes, failures = post_each(
+        api, documents, action="reocr", body={"engine": engine} if engine else {},
+        timeout_s=REREAD_TIMEOUT_S, doing="re-reading",
+        outcome=lambda result: str(result["skipped_because"] or result["status"]))
     click.echo(f"{outcomes['reread']} re-read, {outcomes['already_read']} already read by "
                f"this engine, {outcomes['no_ocr_pages']} without scanned pages, "
                f"{len(failures)} failed")
-    for failure in failures:
-        click.echo(f"failed: {failure}", err=True)
-    if failures:
-        click.echo("run 'archive reocr' again with the same options to retry the failures",
-                   err=True)
-        sys.exit(1)
+    exit_on_failures(failures, to_retry="run 'archive reocr' again with the same options to "
+                                        "retry the failures")
 
 
 def _selected(record: dict[str, Any], categories: tuple[str, ...], filed_from: date | None,

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Protocol
 
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import Conflict, DependencyUnavailable, NotFound, PermanentJobError
+from services.common.errors import Conflict, NotFound
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, copy_to_file, fetch_original
 from services.ingest.extraction import ExtractionLimits
 from services.ingest.models import DeriveRequest, DeriveResult, pages_key
-from services.ingest.pool import Derived, DeriveTask, ExtractionFailed, ExtractionPool
+from services.ingest.pool import DeriveTask, ExtractionFailed, ExtractionPool
 from services.ingest.previews import DerivedPreviews
 
 
@@ -91,7 +91,9 @@ class Deriver:
                           limits=self.limits)
         await fetch_original(self.store, sha256, task.original)
         await copy_to_file(self.store, pages_key(sha256), task.pages_in)
-        derived = _outcome(await self.pool.derive(task))
+        derived = await self.pool.derive(task)
+        if isinstance(derived, ExtractionFailed):
+            raise derived.error()
         async with self.revising:
             if await self.texts.current_version(sha256) == version:
                 await self.previews.save(sha256, task.previews_out)
@@ -100,10 +102,3 @@ class Deriver:
         return DeriveResult(document_id=record.document_id, status="derived",
                             pages=derived.pages, boxes_added=derived.boxes_added)
 
-
-def _outcome(outcome: Derived | ExtractionFailed) -> Derived:
-    if isinstance(outcome, ExtractionFailed):
-        if outcome.permanent:
-            raise PermanentJobError(outcome.detail, code=outcome.code)
-        raise DependencyUnavailable(outcome.detail, code=outcome.code)
-    return outcome

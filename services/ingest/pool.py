@@ -36,7 +36,7 @@ from typing import TypeVar
 import msgspec
 
 from services.common.contracts.registry import ExtractionSummary
-from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable, PermanentJobError
 from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
@@ -102,6 +102,12 @@ class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
     code: str
     detail: str
     permanent: bool
+
+    def error(self) -> PermanentJobError | DependencyUnavailable:
+        """What the caller raises: the job fails (``permanent``) or is tried again."""
+        if self.permanent:
+            return PermanentJobError(self.detail, code=self.code)
+        return DependencyUnavailable(self.detail, code=self.code)
 
 
 class ExtractionDied(DependencyUnavailable):

@@ -29,9 +29,7 @@ from services.common.contracts.ingest import TextReason
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,
-    DependencyUnavailable,
     NotFound,
-    PermanentJobError,
 )
 from services.common.models import Struct
 from services.common.objectstore import ObjectStore
@@ -150,9 +148,7 @@ class Rereader:
             raise
         if isinstance(outcome, ExtractionFailed):
             await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
-            if outcome.permanent:
-                raise PermanentJobError(outcome.detail, code=outcome.code)
-            raise DependencyUnavailable(outcome.detail, code=outcome.code)
+            raise outcome.error()
         return task.pages_out
 
 

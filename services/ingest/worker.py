@@ -47,7 +47,7 @@ from services.common.errors import (
 )
 from services.common.metrics import Metrics
 from services.common.objectstore import ObjectStore, original_key
-from services.ingest.derived import DerivedText
+from services.ingest.derived import DerivedText, copy_to_file
 from services.ingest.extraction import ExtractionLimits, OcrEngine
 from services.ingest.jobs import Job, JobQueue
 from services.ingest.models import JobPayload
@@ -261,12 +261,7 @@ class IngestWorker:
         if await self.store.head(key) is None:
             raise PermanentJobError("the original is not in the object store; upload the "
                                     "file again", code="original_missing")
-        out = await asyncio.to_thread(destination.open, "wb")
-        try:
-            async for chunk in self.store.get(key):
-                await asyncio.to_thread(out.write, chunk)
-        finally:
-            await asyncio.to_thread(out.close)
+        await copy_to_file(self.store, key, destination)
 
     async def _extract(self, job: Job, task: ExtractionTask) -> Extracted:
         running = asyncio.ensure_future(self.pool.run(task))
@@ -295,9 +290,7 @@ class IngestWorker:
                 self.pool.kill(task.pid_file)
                 running.cancel()
         if isinstance(outcome, ExtractionFailed):
-            if outcome.permanent:
-                raise PermanentJobError(outcome.detail, code=outcome.code)
-            raise DependencyUnavailable(outcome.detail, code=outcome.code)
+            raise outcome.error()
         return outcome
 
     async def _report(self, job: Job, progress: _Progress) -> None:

@@ -6,12 +6,10 @@ page is shown again saying why and what to do (a departure with open loans lists
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry_views import NewAccount
@@ -24,7 +22,7 @@ from services.web.accounts_page import (
     password_problem,
 )
 from services.web.api import layout_values
-from services.web.failures import refusal_code
+from services.web.failures import refusal_code, see
 from services.web.render import Pages
 from services.web.session import Reader
 
@@ -37,11 +35,6 @@ def _admin(reader: Reader) -> str:
     if not reader.principal.has_role("admin"):
         raise NotFound("no such page", code="not_found")
     return reader.token
-
-
-def _done(done: str, username: str) -> Redirect:
-    return Redirect(f"{ACCOUNTS_PATH}?{urlencode({'done': done, 'user': username})}",
-                    status_code=303)
 
 
 def _field(form: Any, name: str) -> str:
@@ -92,7 +85,7 @@ class UserAdminPages(Controller):
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
-                return _done("created", values["username"])
+                return see(ACCOUNTS_PATH, done="created", user=values["username"])
         return await self._page(request, reader, pages, registry, status_code=422,
                                 problem=problem, about="", values=values,
                                 roles_chosen=set(roles))
@@ -111,7 +104,7 @@ class UserAdminPages(Controller):
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
-                return _done("password", username)
+                return see(ACCOUNTS_PATH, done="password", user=username)
         return await self._page(request, reader, pages, registry, status_code=422,
                                 problem=problem, about=username)
 
@@ -128,4 +121,4 @@ class UserAdminPages(Controller):
             return await self._page(request, reader, pages, registry, status_code=exc.status,
                                     problem=problem, about=username,
                                     loans=loan_links(exc.extra.get("loans")))
-        return _done("deactivated", username)
+        return see(ACCOUNTS_PATH, done="deactivated", user=username)

@@ -10,10 +10,13 @@ services give are shown, never their English details or a stack trace.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.response import Redirect
 from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
@@ -40,6 +43,29 @@ def refusal_code(exc: ArchiveError) -> str:
     if exc.status in (404, 401) or exc.status >= 500:
         raise exc
     return exc.code
+
+
+def see(url: str, anchor: str = "", **query: str) -> Redirect:
+    """The redirect that answers a form (post/redirect/get): to ``url`` with ``query``
+    (``done=`` what was done, ``refused=`` a refusal's code) and the ``anchor`` to show."""
+    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
+
+
+async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = ""
+                   ) -> Redirect:
+    """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
+    the registry's refusal (``refusal_code``: other failures are the failure page)."""
+    try:
+        await action
+    except ArchiveError as exc:
+        return see(url, anchor, refused=refusal_code(exc))
+    return see(url, anchor, done=done)
+
+
+def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """What the last form did (``?done=``) or why it was refused (``?refused=``), for the
+    page it redirected to: codes the page says in words."""
+    return {name: request.query_params.get(name, "")[:40] for name in ("done", "refused")}
 
 
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str

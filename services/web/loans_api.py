@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any, cast
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -20,7 +19,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, refusal_code
+from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
 from services.web.loans_page import (
     MOVES,
     REGISTERS,
@@ -42,10 +41,6 @@ class MoveForm(Struct):
     note: str = ""
     intact: str = ""
     _csrf_token: str = ""
-
-
-def _see_loan(loan_id: str, **query: str) -> Redirect:
-    return Redirect(f"{loan_url(loan_id)}?{urlencode(query)}", status_code=303)
 
 
 class LoanPages(Controller):
@@ -125,7 +120,7 @@ class LoanPages(Controller):
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
-                return _see_loan(loan.loan_id, done="requested")
+                return see(loan_url(loan.loan_id), done="requested")
         offered = await _offered(registry, reader.token, documents[:50],
                                  values["household"][:64])
         return pages.render(request, "loan_new.html", status_code=422, offered=offered,
@@ -135,11 +130,10 @@ class LoanPages(Controller):
     @get("/{loan_id:str}", operation_id="loanPage")
     async def loan(self, loan_id: FromPath[str], request: Request[Any, Any, Any],
                    reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                   registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
-                   refused: FromQuery[str] = "") -> Response[str]:
+                   registry: NamedDependency[RegistryReader]) -> Response[str]:
         record = await registry.loan(reader.token, loan_id)
         return pages.render(request, "loan.html", view=loan_page(reader.principal, record),
-                            done=done[:40], refused=refused[:40], **layout_values(request, reader))
+                            **outcome_values(request), **layout_values(request, reader))
 
     @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
     async def move(self, loan_id: FromPath[str], move: FromPath[str],
@@ -153,17 +147,14 @@ class LoanPages(Controller):
             body = {"note": note or None}
         elif move == "reject":
             if not note:
-                return _see_loan(loan_id, refused="reason_required")
+                return see(loan_url(loan_id), refused="reason_required")
             body = {"reason": note}
         elif move == "return":
             if data.intact not in ("yes", "no"):
-                return _see_loan(loan_id, refused="intact_required")
+                return see(loan_url(loan_id), refused="intact_required")
             body = {"intact": data.intact == "yes", "note": note or None}
-        try:
-            await registry.move_loan(reader.token, loan_id, move, body)
-        except ArchiveError as exc:
-            return _see_loan(loan_id, refused=refusal_code(exc))
-        return _see_loan(loan_id, done=move)
+        return await answered(registry.move_loan(reader.token, loan_id, move, body),
+                              loan_url(loan_id), done=move)
 
 
 class StatisticsPages(Controller):

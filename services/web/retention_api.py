@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -21,7 +20,7 @@ from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, refusal_code
+from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
@@ -73,10 +72,6 @@ class HoldForm(Struct):
     _csrf_token: str = ""
 
 
-def _see(url: str, anchor: str = "", **query: str) -> Redirect:
-    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
-
-
 def _reader_of_retention(reader: Reader) -> str:
     """The token of someone who may read the retention pages; anyone else is told the
     page does not exist."""
@@ -100,8 +95,7 @@ class RetentionPages(Controller):
     @get("/", operation_id="retentionPage")
     async def retention(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                         pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
-                        preview: FromQuery[str] = "", done: FromQuery[str] = "",
-                        refused: FromQuery[str] = "") -> Response[str]:
+                        preview: FromQuery[str] = "") -> Response[str]:
         """The schedule, the sweeps and registers; ``?preview=1``: what a sweep started
         now would list (a dry run: nothing recorded)."""
         token = _reader_of_retention(reader)
@@ -117,8 +111,7 @@ class RetentionPages(Controller):
                             category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
                             destruction_status_names=DESTRUCTION_STATUS_NAMES,
                             destructions=destructions, dry_run=dry_run, can=can,
-                            done=done[:40], refused=refused[:40],
-                            **layout_values(request, reader))
+                            **outcome_values(request), **layout_values(request, reader))
 
     @post("/schedule", operation_id="replaceScheduleForm")
     async def schedule(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -130,12 +123,9 @@ class RetentionPages(Controller):
         try:
             years = {name: int(str(form.get(f"years_{name}", ""))) for name in ("long", "short")}
         except ValueError:
-            return _see(RETENTION_URL, "#schedule", refused="years_required")
-        try:
-            await registry.replace_schedule(token, classes, years)
-        except ArchiveError as exc:
-            return _see(RETENTION_URL, "#schedule", refused=refusal_code(exc))
-        return _see(RETENTION_URL, "#schedule", done="schedule")
+            return see(RETENTION_URL, "#schedule", refused="years_required")
+        return await answered(registry.replace_schedule(token, classes, years), RETENTION_URL,
+                              anchor="#schedule", done="schedule")
 
     @post("/sweeps", operation_id="startSweepForm")
     async def start(self, reader: NamedDependency[Reader],
@@ -145,9 +135,9 @@ class RetentionPages(Controller):
         try:
             sweep = await registry.start_sweep(token, dry_run=False)
         except ArchiveError as exc:
-            return _see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
+            return see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
         assert sweep.sweep_id is not None
-        return _see(sweep_url(sweep.sweep_id), done="started")
+        return see(sweep_url(sweep.sweep_id), done="started")
 
 
 class SweepPages(Controller):
@@ -157,14 +147,12 @@ class SweepPages(Controller):
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
                     reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                    registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
-                    refused: FromQuery[str] = "") -> Response[str]:
+                    registry: NamedDependency[RegistryReader]) -> Response[str]:
         token = _reader_of_retention(reader)
         record = await _read(registry.sweep(token, sweep_id))
         return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
                             decisions=DECISIONS, decision_names=DECISION_NAMES,
-                            done=done[:40], refused=refused[:40],
-                            **layout_values(request, reader))
+                            **outcome_values(request), **layout_values(request, reader))
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],
@@ -175,15 +163,12 @@ class SweepPages(Controller):
                                                             data.document_id) else ""
         opinion = data.opinion.strip()
         if data.decision not in DECISIONS:
-            return _see(sweep_url(sweep_id), anchor, refused="decision_required")
+            return see(sweep_url(sweep_id), anchor, refused="decision_required")
         if not opinion:
-            return _see(sweep_url(sweep_id), anchor, refused="opinion_required")
-        try:
-            await registry.appraise(token, sweep_id, document_id=data.document_id,
-                                    decision=data.decision, opinion=opinion[:MAX_OPINION])
-        except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), anchor, refused=refusal_code(exc))
-        return _see(sweep_url(sweep_id), anchor, done="appraised")
+            return see(sweep_url(sweep_id), anchor, refused="opinion_required")
+        return await answered(registry.appraise(
+            token, sweep_id, document_id=data.document_id, decision=data.decision,
+            opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), anchor=anchor, done="appraised")
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],
@@ -192,12 +177,9 @@ class SweepPages(Controller):
         token = _reader_of_retention(reader)
         if move not in ("approve", "reject"):
             raise NotFound("no such move", code="not_found")
-        try:
-            await registry.decide_sweep(token, sweep_id, "approve" if move == "approve"
-                                        else "reject", data.note.strip()[:MAX_TEXT] or None)
-        except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), refused=refusal_code(exc))
-        return _see(sweep_url(sweep_id), done=move)
+        return await answered(registry.decide_sweep(
+            token, sweep_id, "approve" if move == "approve" else "reject",
+            data.note.strip()[:MAX_TEXT] or None), sweep_url(sweep_id), done=move)
 
     @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
     async def register(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
@@ -208,12 +190,12 @@ class SweepPages(Controller):
         form = await request.form()
         documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
         if not documents:
-            return _see(sweep_url(sweep_id), "#destroy", refused="no_documents")
+            return see(sweep_url(sweep_id), "#destroy", refused="no_documents")
         try:
             created = await registry.create_destruction(token, sweep_id, documents)
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
-        return _see(destruction_url(created.destruction_id), done="registered")
+            return see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
+        return see(destruction_url(created.destruction_id), done="registered")
 
 
 class DestructionPages(Controller):
@@ -223,13 +205,12 @@ class DestructionPages(Controller):
     @get("/{destruction_id:str}", operation_id="destructionPage")
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                          registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
-                          refused: FromQuery[str] = "") -> Response[str]:
+                          registry: NamedDependency[RegistryReader]) -> Response[str]:
         token = _reader_of_retention(reader)
         record = await _read(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
                             view=destruction_page(reader.principal, record),
-                            category_names=CATEGORIES, done=done[:40], refused=refused[:40],
+                            category_names=CATEGORIES, **outcome_values(request),
                             **layout_values(request, reader))
 
     @get("/{destruction_id:str}/progress", operation_id="destructionProgress")
@@ -261,26 +242,22 @@ class DestructionPages(Controller):
         token = _reader_of_retention(reader)
         url = destruction_url(destruction_id)
         if not data.password:
-            return _see(url, "#sign", refused="password_required")
+            return see(url, "#sign", refused="password_required")
         digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
         try:
             await registry.witness(token, destruction_id, password=data.password[:1024],
                                    digest=digest)
         except ArchiveError as exc:
-            return _see(url, "#sign", refused=refusal_code(exc))
-        return _see(url, done="signed")
+            return see(url, "#sign", refused=refusal_code(exc))
+        return see(url, done="signed")
 
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[NoteForm, FORM]) -> Redirect:
         token = _reader_of_retention(reader)
-        url = destruction_url(destruction_id)
-        try:
-            await registry.execute_destruction(token, destruction_id)
-        except ArchiveError as exc:
-            return _see(url, refused=refusal_code(exc))
-        return _see(url, done="executing")
+        return await answered(registry.execute_destruction(token, destruction_id),
+                              destruction_url(destruction_id), done="executing")
 
 
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
@@ -300,14 +277,13 @@ class HoldPages(Controller):
     @get("/", operation_id="holdsPage")
     async def holds(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
-                    document: FromQuery[str] = "", done: FromQuery[str] = "",
-                    refused: FromQuery[str] = "") -> Response[str]:
+                    document: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
         token = _reader_of_retention(reader)
         holds = await _read(registry.holds(token))
         return pages.render(request, "holds.html", lines=hold_lines(holds),
                             can=abilities(reader.principal), categories=CATEGORIES,
-                            document=document[:64], done=done[:40], refused=refused[:40],
+                            document=document[:64], **outcome_values(request),
                             **layout_values(request, reader))
 
     @post("/", operation_id="placeHoldForm")
@@ -319,18 +295,18 @@ class HoldPages(Controller):
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = data.household.strip(), data.category.strip()
         if not reason:
-            return _see(HOLDS_URL, "#place", refused="reason_required")
+            return see(HOLDS_URL, "#place", refused="reason_required")
         if bool(documents) == bool(household or category):
-            return _see(HOLDS_URL, "#place", refused="hold_scope")
+            return see(HOLDS_URL, "#place", refused="hold_scope")
         try:
             await registry.place_hold(token, NewHold(
                 reason=reason, documents=documents or None, household=household or None,
                 category=category or None))
         except NotFound:
-            return _see(HOLDS_URL, "#place", refused="unknown_document")
+            return see(HOLDS_URL, "#place", refused="unknown_document")
         except ArchiveError as exc:
-            return _see(HOLDS_URL, "#place", refused=refusal_code(exc))
-        return _see(HOLDS_URL, done="placed")
+            return see(HOLDS_URL, "#place", refused=refusal_code(exc))
+        return see(HOLDS_URL, done="placed")
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],
@@ -339,9 +315,6 @@ class HoldPages(Controller):
         token = _reader_of_retention(reader)
         note = data.note.strip()[:MAX_TEXT]
         if not note:
-            return _see(HOLDS_URL, refused="release_reason_required")
-        try:
-            await registry.release_hold(token, hold_id, note)
-        except ArchiveError as exc:
-            return _see(HOLDS_URL, refused=refusal_code(exc))
-        return _see(HOLDS_URL, done="released")
+            return see(HOLDS_URL, refused="release_reason_required")
+        return await answered(registry.release_hold(token, hold_id, note), HOLDS_URL,
+                              done="released")

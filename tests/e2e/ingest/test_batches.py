@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,14 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import metadata, scanned_png
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.rendering import render_page, write_scanned_pdf
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive_server = launch_archive_server(tmp_path_factory.mktemp("batches-server"),
-                                           ocr_engine="tesseract", low_confidence=99.9)
-    yield archive_server
-    archive_server.server.stop()
+server = module_archive_server(ocr_engine="tesseract", low_confidence=99.9)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ confidences are Tesseract's own), so one small scan makes a queue."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from services.common.objectstore import open_object_store
 from services.ingest.models import older_pages_key, text_versions_key
 from tests.e2e.ingest.support import ingest, metadata, scanned_png
-from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
@@ -26,12 +25,7 @@ CORRECTED = "业主来函：琥珀色窗帘褪色，请物业处理。"
 WORD = "琥珀色窗帘"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveServer]:
-    archive_server = launch_archive_server(tmp_path_factory.mktemp("corrections-server"),
-                                           ocr_engine="tesseract", low_confidence=99.9)
-    yield archive_server
-    archive_server.server.stop()
+server = module_archive_server(ocr_engine="tesseract", low_confidence=99.9)
 
 
 @pytest.fixture(scope="module")

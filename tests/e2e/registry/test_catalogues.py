@@ -29,9 +29,8 @@ import pypdfium2
 import pytest
 
 from tests.e2e.registry.conftest import document_body
-from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.fixtures.app import launch_archive_server
 from tests.support.processes import clean_environment
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
@@ -42,9 +41,7 @@ BOX_4 = {**BOX_3, "box": "4"}
 @pytest.fixture(scope="module", params=BACKENDS)
 def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[Archive]:
-    archive = start_on(request, lambda **settings: launch_archive_server(
-        tmp_path_factory.mktemp("catalogues"), **settings), request.param)
-    try:
+    with served_on(request, tmp_path_factory, "catalogues") as archive:
         archive.server.add_user("ma", "archivist", clearance="ordinary")
         with archive.as_("wang") as client:
             for body in ({"household": "A-1201", "occupant": "华信贸易有限公司",
@@ -70,8 +67,6 @@ def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             assert client.post("/registry/households/A-1203/move-out", json={
                 "moved_out": "2029-06-30"}).status_code == 200
         yield archive
-    finally:
-        archive.server.server.stop()
 
 
 def _get(archive: Archive, path: str, username: str = "wang", **params: Any

@@ -20,9 +20,9 @@ import pytest
 
 from services.cli.client import Api
 from services.cli.transfer import export
-from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.fixtures.app import PASSWORD
 from tests.support.processes import clean_environment
 from tests.support.waiting import eventually
 
@@ -33,14 +33,11 @@ ARCHIVE_ROOM = {"building": "A", "room": "档案室", "cabinet": "C-03", "box": 
 @pytest.fixture(scope="module", params=BACKENDS)
 def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[Archive]:
-    opened = start_on(request, lambda **settings: launch_archive_server(
-        tmp_path_factory.mktemp("handovers"), **settings), request.param)
-    # The service centre's clerk who hands files over (移交人).
-    opened.server.add_user("chen", "staff", clearance="secret", department="customer_service")
-    try:
+    with served_on(request, tmp_path_factory, "handovers") as opened:
+        # The service centre's clerk who hands files over (移交人).
+        opened.server.add_user("chen", "staff", clearance="secret",
+                               department="customer_service")
         yield opened
-    finally:
-        opened.server.server.stop()
 
 
 def _post(archive: Archive, username: str, path: str, body: dict[str, Any]

@@ -17,9 +17,8 @@ import pypdfium2
 import pytest
 
 from tests.e2e.registry.conftest import document_body
-from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.fixtures.app import launch_archive_server
 
 BOX_3 = {"building": "A", "room": "档案室", "cabinet": "12", "box": "3"}
 BOX_4 = {**BOX_3, "box": "4"}
@@ -29,9 +28,7 @@ SEVEN = ("insects", "mould", "dust", "fire", "theft", "damp", "heat")
 @pytest.fixture(scope="module", params=BACKENDS)
 def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[Archive]:
-    archive = start_on(request, lambda **settings: launch_archive_server(
-        tmp_path_factory.mktemp("inventory"), **settings), request.param)
-    try:
+    with served_on(request, tmp_path_factory, "inventory") as archive:
         for household, location in (("A-1201", BOX_3), ("A-1201", BOX_3),
                                     ("A-1203", BOX_3), ("A-1201", BOX_4), ("A-1205", None)):
             with archive.server.client(archive.server.service_token()) as client:
@@ -39,8 +36,6 @@ def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                     household=household, location=location))
             assert response.status_code == 201, response.text
         yield archive
-    finally:
-        archive.server.server.stop()
 
 
 def _call(archive: Archive, method: str, path: str, username: str = "wang",

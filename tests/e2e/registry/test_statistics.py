@@ -27,9 +27,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.retention.conftest import BACKENDS, start_on
+from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.fixtures.app import launch_archive_server
 from tests.support.processes import clean_environment
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
@@ -94,9 +93,7 @@ def _returned(archive: Archive, loan_id: str) -> None:
 @pytest.fixture(scope="module", params=BACKENDS)
 def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[History]:
-    archive = start_on(request, lambda **settings: launch_archive_server(
-        tmp_path_factory.mktemp("statistics"), **settings), request.param)
-    try:
+    with served_on(request, tmp_path_factory, "statistics") as archive:
         archive.server.add_user("root", "admin")
         doomed, kept, reappraised = (archive.file(household=f"A-120{n}") for n in (1, 2, 5))
         letter = archive.file(household="A-1203", category="correspondence",
@@ -117,8 +114,6 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         archive.issued_loan([kept], "paper")
         archive.clock.set(NOW)
         yield History(archive=archive)
-    finally:
-        archive.server.server.stop()
 
 
 def test_the_first_year_counts_what_was_received_appraised_and_lent(history: History

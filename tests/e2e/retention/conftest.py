@@ -3,13 +3,16 @@ SQLite with the directory store, and PostgreSQL with SeaweedFS S3 (Object Lock o
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 
 from services.common.clock import FixedClock
 from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from tests.e2e.retention.support import START, Archive
-from tests.fixtures.app import StartServer
+from tests.fixtures.app import StartServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
 
@@ -28,6 +31,19 @@ def start_on(request: pytest.FixtureRequest, start: StartServer, backend: str) -
                    s3_access_key=s3.access_key, s3_secret_key=s3.secret_key,
                    s3_bucket=unique_bucket("retention"))
     return Archive.open(server, clock)
+
+
+@contextlib.contextmanager
+def served_on(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              name: str) -> Iterator[Archive]:
+    """``start_on`` for a module-scoped fixture parametrised over ``BACKENDS``: a server of
+    its own in a directory named after ``name``, stopped when the block ends."""
+    archive = start_on(request, lambda **settings: launch_archive_server(
+        tmp_path_factory.mktemp(name), **settings), request.param)
+    try:
+        yield archive
+    finally:
+        archive.server.server.stop()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -76,8 +76,7 @@ def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archiv
 def test_execution_with_one_witness_answers_409_witnesses_missing(archive: Archive) -> None:
     sweep = archive.approved([archive.file()])
     archive.clock.advance(timedelta(days=183))
-    register = _post(archive, "qian", "/registry/destructions",
-                     {"sweep_id": sweep["sweep_id"]}).json()
+    register = archive.register(sweep)
     path = f"/registry/destructions/{register['destruction_id']}"
     signed = _post(archive, "wang", f"{path}/witness", {"password": "correct horse battery"})
     response = _post(archive, "qian", f"{path}/execute")
@@ -88,8 +87,7 @@ def test_execution_with_one_witness_answers_409_witnesses_missing(archive: Archi
 def test_a_witness_must_re_enter_their_own_password(archive: Archive) -> None:
     sweep = archive.approved([archive.file()])
     archive.clock.advance(timedelta(days=183))
-    register = _post(archive, "qian", "/registry/destructions",
-                     {"sweep_id": sweep["sweep_id"]}).json()
+    register = archive.register(sweep)
     response = _post(archive, "wang", f"/registry/destructions/{register['destruction_id']}"
                      "/witness", {"password": "stolen token is not enough"})
     assert (response.status_code, response.json()["code"]) == (403, "wrong_password")

@@ -62,7 +62,9 @@ def page_layout(classifier: onnxruntime.InferenceSession, page: npt.NDArray[np.u
     height, width = page.shape[:2]
     centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in quads]
     sizes = [_upright_size(quad, rotation) for quad in quads]
-    order = _columns(centres, sizes) if vertical and not upside_down else _rows(centres, sizes)
+    # Vertical text reads in columns from right to left; horizontal text in rows.
+    order = (_bands(centres, sizes, axis=0, descending=True) if vertical and not upside_down
+             else _bands(centres, sizes, axis=1, descending=False))
     return PageLayout(rotation=rotation, quarter_turns=turns, order=order)
 
 
@@ -124,28 +126,20 @@ def _upright_size(quad: Quad, rotation: Rotation) -> tuple[float, float]:
     return (height, width) if rotation == 90 else (width, height)
 
 
-def _rows(centres: list[tuple[float, float]],
-          sizes: list[tuple[float, float]]) -> tuple[tuple[int, ...], ...]:
-    rows: list[list[int]] = []
-    for index in sorted(range(len(centres)), key=lambda i: centres[i][1]):
-        if rows and _same_band(centres[rows[-1][0]][1], sizes[rows[-1][0]][1],
-                               centres[index][1], sizes[index][1]):
-            rows[-1].append(index)
+def _bands(centres: list[tuple[float, float]], sizes: list[tuple[float, float]], *,
+           axis: int, descending: bool) -> tuple[tuple[int, ...], ...]:
+    """The lines grouped into bands across ``axis`` (1: rows, top down; 0: columns, right
+    to left when ``descending``), each band's lines in order along the other axis."""
+    along = 1 - axis
+    sign = -1 if descending else 1
+    bands: list[list[int]] = []
+    for index in sorted(range(len(centres)), key=lambda i: sign * centres[i][axis]):
+        if bands and _same_band(centres[bands[-1][0]][axis], sizes[bands[-1][0]][axis],
+                                centres[index][axis], sizes[index][axis]):
+            bands[-1].append(index)
         else:
-            rows.append([index])
-    return tuple(tuple(sorted(row, key=lambda i: centres[i][0])) for row in rows)
-
-
-def _columns(centres: list[tuple[float, float]],
-             sizes: list[tuple[float, float]]) -> tuple[tuple[int, ...], ...]:
-    columns: list[list[int]] = []
-    for index in sorted(range(len(centres)), key=lambda i: -centres[i][0]):
-        if columns and _same_band(centres[columns[-1][0]][0], sizes[columns[-1][0]][0],
-                                  centres[index][0], sizes[index][0]):
-            columns[-1].append(index)
-        else:
-            columns.append([index])
-    return tuple(tuple(sorted(column, key=lambda i: centres[i][1])) for column in columns)
+            bands.append([index])
+    return tuple(tuple(sorted(band, key=lambda i: centres[i][along])) for band in bands)
 
 
 def _same_band(middle: float, extent: float, other_middle: float, other_extent: float) -> bool:

@@ -64,6 +64,14 @@ def _file_confidential(archivist: httpx.Client, directory: Path) -> str:
     return str(job["document_id"])
 
 
+def _requested(client: httpx.Client, document_id: str, kind: str) -> dict[str, Any]:
+    response = client.post("/registry/loans", json={
+        "documents": [document_id], "kind": kind, "purpose": "核对", "reason": "查询"})
+    assert response.status_code == 201, response.text
+    loan: dict[str, Any] = response.json()
+    return loan
+
+
 def _move(client: httpx.Client, loan_id: str, move: str, body: Any = None) -> dict[str, Any]:
     response = client.post(f"/registry/loans/{loan_id}/{move}", json=body)
     assert response.status_code == 200, response.text
@@ -126,27 +134,21 @@ def test_a_digital_loan_opens_a_confidential_text_view_only_until_returned(
 
 def test_an_illegal_move_over_http_is_a_409_with_its_code(
         people: dict[str, httpx.Client], registered: str) -> None:
-    loan = people["li"].post("/registry/loans", json={
-        "documents": [registered], "kind": "digital", "purpose": "核对",
-        "reason": "查询"}).json()
+    loan = _requested(people["li"], registered, "digital")
     response = people["wang"].post(f"/registry/loans/{loan['loan_id']}/issue")
     assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")
 
 
 def test_approving_ones_own_loan_over_http_is_a_403(
         people: dict[str, httpx.Client], registered: str) -> None:
-    loan = people["zhou"].post("/registry/loans", json={
-        "documents": [registered], "kind": "paper", "purpose": "核对",
-        "reason": "查询"}).json()
+    loan = _requested(people["zhou"], registered, "paper")
     response = people["zhou"].post(f"/registry/loans/{loan['loan_id']}/approve")
     assert (response.status_code, response.json()["code"]) == (403, "own_loan")
 
 
 def test_someone_elses_loan_reveals_nothing_to_a_staff_member(
         people: dict[str, httpx.Client], registered: str) -> None:
-    loan = people["li"].post("/registry/loans", json={
-        "documents": [registered], "kind": "digital", "purpose": "核对",
-        "reason": "查询"}).json()
+    loan = _requested(people["li"], registered, "digital")
     loan_path = f"/registry/loans/{loan['loan_id']}"
     answers = [people["ma"].get(loan_path), people["ma"].post(f"{loan_path}/approve"),
                people["ma"].post(f"{loan_path}/issue")]
