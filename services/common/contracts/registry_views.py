@@ -11,8 +11,6 @@ from datetime import date, datetime
 
 import msgspec
 
-from services.common.models import SecurityLevel
-
 
 class IssuedToken(msgspec.Struct, kw_only=True):
     access_token: str
@@ -97,17 +95,6 @@ class YearReport(msgspec.Struct, kw_only=True):
     checks: ChecksView
     months: list[MonthView]
 
-
-class UserView(msgspec.Struct, kw_only=True):
-    """An employee's account as the registry lists it."""
-
-    username: str
-    roles: list[str]
-    clearance: SecurityLevel
-    department: str | None
-    active: bool
-    created_at: datetime
-    deactivated_at: datetime | None = None
 
 
 class NewAccount(msgspec.Struct, kw_only=True, omit_defaults=True):
