@@ -16,8 +16,7 @@ from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
-from services.common.contracts.retention import Sweep
-from services.common.contracts.retention_views import NewHold
+from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX

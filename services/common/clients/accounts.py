@@ -7,8 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.common.clients import ServiceClient
-from services.common.contracts.accounts import User
-from services.common.contracts.registry_views import NewAccount
+from services.common.contracts.accounts import NewAccount, User
 
 
 class AccountsReader(ServiceClient):

@@ -16,13 +16,13 @@ from services.common.contracts.retention import (
     Destruction,
     DestructionSummary,
     Hold,
+    NewHold,
     RetentionSchedule,
     ScheduleChange,
     Sweep,
     SweepItem,
     SweepSummary,
 )
-from services.common.contracts.retention_views import NewHold
 
 LIST_PAGE = 100
 """Sweeps, registers or holds a page lists at once (newest first)."""

@@ -198,3 +198,14 @@ class Hold(Struct):
     release_note: str | None = None
     documents_withheld: int = 0
     """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
+
+
+class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A legal hold as the staff pages send it: the form's words as typed, which the
+    registry judges against its own request body (``registry.holds.models.HoldRequest``;
+    an unknown category is its 400)."""
+
+    reason: str
+    documents: list[str] | None = None
+    household: str | None = None
+    category: str | None = None

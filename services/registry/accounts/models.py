@@ -4,7 +4,7 @@ bodies and the caller's identity. A user as answered is
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
@@ -59,8 +59,3 @@ class TokenRequest(Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
-
-class TokenResponse(Struct):
-    access_token: str
-    token_type: Literal["bearer"]
-    expires_in: int

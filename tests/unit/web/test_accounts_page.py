@@ -19,8 +19,8 @@ GOOD = "correct horse battery"
 def _user(username: str, *, active: bool = True, department: str | None = "archive"
           ) -> User:
     return User(username=username, roles=["archivist", "admin"], clearance="secret",
-                    department=department, active=active,
-                    created_at=datetime(2030, 1, 1, tzinfo=UTC))
+                department=department, active=active,
+                created_at=datetime(2030, 1, 1, tzinfo=UTC))
 
 
 def test_a_password_is_long_enough_and_entered_twice_alike() -> None:
