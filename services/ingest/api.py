@@ -36,6 +36,7 @@ from services.common.auth import (
 )
 from services.common.contracts.ingest import (
     Batch,
+    JobStatus,
     PageCorrected,
     PageCorrection,
     RefusedFile,
@@ -51,7 +52,6 @@ from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
 from services.ingest.fixity.models import FixityRun
-from services.ingest.jobs import JobStatus
 from services.ingest.models import (
     DeriveRequest,
     DeriveResult,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 import sqlalchemy as sa
@@ -28,11 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clock import Clock
+from services.common.contracts.ingest import JOB_STATUSES, JobProgress, JobStatus
 from services.common.db import UtcDateTime, read_only, struct_of
 from services.common.errors import NotFound
-
-JobStatus = Literal["queued", "running", "done", "failed"]
-JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "done", "failed")
 
 metadata = sa.MetaData()
 jobs = sa.Table(
@@ -62,7 +60,7 @@ BACKOFF_BASE_S = 5.0
 BACKOFF_MAX_S = 600.0
 
 
-class Job(msgspec.Struct, kw_only=True):
+class Job(JobProgress, kw_only=True):
     job_id: str
     sha256: str
     payload: dict[str, Any]
@@ -72,16 +70,6 @@ class Job(msgspec.Struct, kw_only=True):
     run_after: datetime
     lease_owner: str | None = None
     lease_expires_at: datetime | None = None
-    error: str | None = None
-    error_code: str | None = None
-    document_id: str | None = None
-    pages: int | None = None
-    pages_read: int | None = None
-    """Pages read so far while ``running``."""
-    pages_total: int | None = None
-    """The document's page count, once the running extraction has opened it."""
-    review_pages: int | None = None
-    """Once ``done``: how many pages need a person (confidence under ``low_confidence``)."""
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None

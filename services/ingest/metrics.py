@@ -15,10 +15,11 @@ from prometheus_client.metrics_core import CounterMetricFamily, Metric
 
 from services.common.backup_record import last_backup
 from services.common.clock import Clock
+from services.common.contracts.ingest import JOB_STATUSES
 from services.common.metrics import epoch_seconds, gauge
 from services.common.objectstore import ObjectStore
 from services.ingest.fixity.repository import FixityRuns
-from services.ingest.jobs import JOB_STATUSES, JobQueue
+from services.ingest.jobs import JobQueue
 from services.ingest.ocr_tally import OcrTally
 from services.ingest.purge import RetentionFeed, RetentionFollower
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.ingest import TextReason
+from services.common.contracts.ingest import JobProgress, JobStatus, TextReason
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -29,7 +29,6 @@ from services.ingest.extraction import (
     WordBox,
 )
 from services.ingest.extraction.previews import preview_name, thumbnail_name
-from services.ingest.jobs import JobStatus
 
 FileName = Annotated[str, msgspec.Meta(max_length=255)]
 
@@ -76,7 +75,7 @@ class UploadReceipt(Struct):
     duplicate: bool = False
 
 
-class JobView(Struct):
+class JobView(JobProgress, Struct):
     """A job as the API shows it; ``error``/``error_code`` say why it failed (or why it is
     being retried); ``pages`` once the document is extracted."""
 
@@ -86,16 +85,6 @@ class JobView(Struct):
     attempts: int
     created_at: datetime
     updated_at: datetime
-    document_id: str | None = None
-    error: str | None = None
-    error_code: str | None = None
-    pages: int | None = None
-    pages_read: int | None = None
-    """While ``running``: pages read so far."""
-    pages_total: int | None = None
-    """While ``running``: the document's page count, once known."""
-    review_pages: int | None = None
-    """Once ``done``: pages whose reading needs a person (``/ui/review``)."""
     finished_at: datetime | None = None
 
 

@@ -37,6 +37,7 @@ from services.common.clock import Clock
 from services.common.contracts.ingest import (
     DocumentBody,
     FiledOriginal,
+    JobStatus,
     Texts,
     TextsRequest,
     joined,
@@ -59,7 +60,7 @@ from services.ingest.extraction import (
     sniff_media_type,
 )
 from services.ingest.fixity.models import FixityRun
-from services.ingest.jobs import Job, JobQueue, JobStatus
+from services.ingest.jobs import Job, JobQueue
 from services.ingest.models import (
     DocumentText,
     JobPayload,

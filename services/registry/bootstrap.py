@@ -19,6 +19,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.clock import Clock, SystemClock
 from services.common.config import Settings
 from services.common.context import Context
+from services.common.contracts.accounts import User
 from services.common.db import create_engine, is_sqlite, ping
 from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
@@ -27,7 +28,7 @@ from services.common.tasks import PeriodicTask
 from services.common.web import ServicePart
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
-from services.registry.accounts.models import NewUser, User
+from services.registry.accounts.models import NewUser
 from services.registry.accounts.service import AccountsService
 from services.registry.catalogue.api import AccessController, DocumentsController
 from services.registry.catalogue.service import CatalogueService, NoUploads, Uploads

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.registry_views import NewAccount
+from services.common.contracts.accounts import NewAccount
 from services.common.errors import ArchiveError, NotFound
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (

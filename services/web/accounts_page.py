@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from services.common.contracts.registry_views import UserView
+from services.common.contracts.accounts import User
 from services.common.models import ROLES, SECURITY_LEVEL_NAMES
 from services.web.loans_page import loan_url
 
@@ -32,7 +32,7 @@ MIN_PASSWORD, MAX_PASSWORD = 8, 256
 
 @dataclass(frozen=True)
 class UserLine:
-    user: UserView
+    user: User
     roles: list[str]
     """The roles by their names."""
     clearance: str
@@ -48,7 +48,7 @@ class AccountsPage:
     """The departments already in use, offered as the form's suggestions."""
 
 
-def accounts_page(users: list[UserView]) -> AccountsPage:
+def accounts_page(users: list[User]) -> AccountsPage:
     """The active users first, each group by username."""
     ordered = sorted(users, key=lambda user: (not user.active, user.username))
     return AccountsPage(

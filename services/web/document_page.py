@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import AuditTrailEntry, DocumentPermissions, DocumentRecord
-from services.common.contracts.registry_views import VersionView
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,
@@ -105,7 +105,7 @@ corrector's own words (D6)."""
 
 @dataclass(frozen=True)
 class VersionLine:
-    version: VersionView
+    version: DocumentVersion
     reason: str
     changes: list[str]
     """The changed fields' names; empty for the first filing."""
@@ -131,7 +131,7 @@ class DocumentHistory:
     audit: list[AuditLine]
 
 
-def document_history(versions: list[VersionView], loans: list[Loan],
+def document_history(versions: list[DocumentVersion], loans: list[Loan],
                      audit: list[AuditTrailEntry]) -> DocumentHistory:
     return DocumentHistory(
         versions=[VersionLine(version, "归档" if version.reason == FIRST_FILING

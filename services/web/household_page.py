@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
-from services.common.contracts.registry_views import HouseholdView, OccupancyView
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 
@@ -36,14 +36,14 @@ class CategoryGroup:
 class FilePart:
     """The current part of the file (``occupancy`` None) or a closed occupant's (D3)."""
 
-    occupancy: OccupancyView | None
+    occupancy: Occupancy | None
     groups: list[CategoryGroup]
 
 
 @dataclass(frozen=True)
 class HouseholdPage:
-    household: HouseholdView
-    occupants: list[OccupancyView]
+    household: Household
+    occupants: list[Occupancy]
     """Newest first."""
     current: FilePart
     closed: list[FilePart]
@@ -76,7 +76,7 @@ def _grouped(records: list[DocumentRecord]) -> list[CategoryGroup]:
             for category, entries in groups.items()]
 
 
-def household_page(household: HouseholdView, records: list[DocumentRecord]) -> HouseholdPage:
+def household_page(household: Household, records: list[DocumentRecord]) -> HouseholdPage:
     closed = sorted((o for o in household.occupants if o.moved_out is not None),
                     key=lambda o: (o.moved_out, o.occupancy_id), reverse=True)
     closed_ids = {occupancy.occupancy_id for occupancy in closed}

@@ -15,7 +15,7 @@ from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
-from services.common.contracts.retention_views import NewHold, SweepView
+from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
@@ -103,7 +103,7 @@ class RetentionPages(Controller):
         schedule = await registry.schedule(token)
         sweeps = await _read(registry.sweeps(token))
         destructions = await _read(registry.destructions(token))
-        dry_run: SweepView | None = None
+        dry_run: Sweep | None = None
         if preview and can.sweep:
             dry_run = await registry.start_sweep(token, dry_run=True)
         return pages.render(request, "retention.html", schedule=schedule,

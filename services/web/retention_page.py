@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.auth import Principal
-from services.common.contracts.retention_views import (
-    DestructionView,
-    HoldView,
-    ScheduleView,
-    SweepItemView,
-    SweepView,
+from services.common.contracts.retention import (
+    Destruction,
+    Hold,
+    RetentionSchedule,
+    Sweep,
+    SweepItem,
 )
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.retention import (
@@ -98,16 +98,16 @@ class ScheduleLine:
     retention_class: str
 
 
-def schedule_lines(schedule: ScheduleView) -> list[ScheduleLine]:
+def schedule_lines(schedule: RetentionSchedule) -> list[ScheduleLine]:
     """Every category, in the order of the domain's list, with its class."""
     return [ScheduleLine(category=category, name=name,
                          retention_class=schedule.classes.get(category, "permanent"))
-            for category, name in CATEGORIES.items()]
+            for category, name in CATEGORY_NAMES.items()]
 
 
 @dataclass(frozen=True)
 class ItemLine:
-    item: SweepItemView
+    item: SweepItem
     category: str
     state: str
     outcome: str
@@ -116,7 +116,7 @@ class ItemLine:
     """The signed-in appraiser's decision so far, if any."""
 
 
-def item_lines(principal: Principal, sweep: SweepView) -> list[ItemLine]:
+def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
     lines = []
     for item in sweep.items:
         mine = next((a.decision for a in item.appraisals
@@ -131,7 +131,7 @@ def item_lines(principal: Principal, sweep: SweepView) -> list[ItemLine]:
 
 @dataclass(frozen=True)
 class SweepPage:
-    sweep: SweepView
+    sweep: Sweep
     status: str
     items: list[ItemLine]
     destroyable: list[ItemLine]
@@ -140,7 +140,7 @@ class SweepPage:
     can: Abilities
 
 
-def sweep_page(principal: Principal, sweep: SweepView) -> SweepPage:
+def sweep_page(principal: Principal, sweep: Sweep) -> SweepPage:
     items = item_lines(principal, sweep)
     return SweepPage(
         sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
@@ -152,7 +152,7 @@ def sweep_page(principal: Principal, sweep: SweepView) -> SweepPage:
 
 @dataclass(frozen=True)
 class DestructionPage:
-    register: DestructionView
+    register: Destruction
     status: str
     signed: bool
     """The signed-in person has signed it."""
@@ -161,7 +161,7 @@ class DestructionPage:
     """The signed-in person drew it up (R6: they are not one of its witnesses)."""
 
 
-def destruction_page(principal: Principal, register: DestructionView) -> DestructionPage:
+def destruction_page(principal: Principal, register: Destruction) -> DestructionPage:
     return DestructionPage(
         register=register,
         status=DESTRUCTION_STATUS_NAMES.get(register.status, register.status),
@@ -171,14 +171,14 @@ def destruction_page(principal: Principal, register: DestructionView) -> Destruc
 
 @dataclass(frozen=True)
 class HoldLine:
-    hold: HoldView
+    hold: Hold
     status: str
     documents: int
     """Documents the hold names (those the reader may not know of counted too)."""
     category: str
 
 
-def hold_lines(holds: list[HoldView]) -> list[HoldLine]:
+def hold_lines(holds: list[Hold]) -> list[HoldLine]:
     return [HoldLine(hold=hold, status=HOLD_STATUS_NAMES.get(hold.status, hold.status),
                      documents=len(hold.documents) + hold.documents_withheld,
                      category=CATEGORIES.get(hold.category, hold.category)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.contracts.registry_views import YearReport
-from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR
+from services.common.contracts.statistics import YearStatistics
+from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, Category
 from services.web.charts import BarChart, bar_chart
 
 SERIES_TITLES = {
@@ -34,7 +34,7 @@ class Series:
 
 @dataclass(frozen=True)
 class StatisticsPage:
-    report: YearReport
+    report: YearStatistics
     series: list[Series]
 
 
@@ -49,13 +49,13 @@ def parse_year(asked: str) -> int | None:
     return year
 
 
-def _by_category(counts: dict[str, int]) -> list[tuple[str, int]]:
+def _by_category(counts: dict[Category, int]) -> list[tuple[str, int]]:
     """Every category the vocabulary has that the year counts, in its order (D5)."""
     return [(CATEGORY_NAMES[category], counts[category]) for category in CATEGORIES
             if counts.get(category)]
 
 
-def statistics_page(report: YearReport) -> StatisticsPage:
+def statistics_page(report: YearStatistics) -> StatisticsPage:
     def monthly(field: str) -> list[tuple[str, int]]:
         return [(str(month.month), getattr(month, field)) for month in report.months]
 

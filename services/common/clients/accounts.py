@@ -7,27 +7,27 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.common.clients import ServiceClient
-from services.common.contracts.registry_views import NewAccount, UserView
+from services.common.contracts.accounts import NewAccount, User
 
 
 class AccountsReader(ServiceClient):
-    async def users(self, token: str) -> list[UserView]:
-        return await self.call("GET", "/registry/users", list[UserView], token=token)
+    async def users(self, token: str) -> list[User]:
+        return await self.call("GET", "/registry/users", list[User], token=token)
 
-    async def create_user(self, token: str, new: NewAccount) -> UserView:
-        return await self.call("POST", "/registry/users", UserView, token=token, json=new)
+    async def create_user(self, token: str, new: NewAccount) -> User:
+        return await self.call("POST", "/registry/users", User, token=token, json=new)
 
     async def reset_password(self, token: str, username: str, new_password: str
-                             ) -> UserView:
+                             ) -> User:
         """Every token the user held stops working."""
         return await self.call("POST", f"/registry/users/{_name(username)}/password",
-                               UserView, token=token, json={"new_password": new_password})
+                               User, token=token, json={"new_password": new_password})
 
-    async def deactivate_user(self, token: str, username: str) -> UserView:
+    async def deactivate_user(self, token: str, username: str) -> User:
         """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids)
         while any loan of theirs is not returned."""
         return await self.call("POST", f"/registry/users/{_name(username)}/deactivate",
-                               UserView, token=token)
+                               User, token=token)
 
 
 def _name(username: str) -> str:

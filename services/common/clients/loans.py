@@ -1,9 +1,8 @@
 """Loans (借阅) and the yearly statistics (O2) as a person works them through the staff
 pages, with the signed-in person's own token.
 
-Every move answers the loan as it now stands (a view of
-``services.common.contracts.registry_views``), or the registry's refusal (an
-``ArchiveError`` with its code).
+Every move answers the loan as it now stands (``services.common.contracts.lending``), or
+the registry's refusal (an ``ArchiveError`` with its code).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.lending import Loan, LoanRequest, Notification
-from services.common.contracts.registry_views import YearReport
+from services.common.contracts.statistics import YearStatistics
 
 REGISTER_PAGE = 200
 """Loans a page lists at once (newest first)."""
@@ -58,9 +57,9 @@ class LoansReader(RegistryClient):
         return await self.call("GET", "/registry/notifications", list[Notification],
                                token=token, params={"limit": REGISTER_PAGE})
 
-    async def year_report(self, token: str, year: int | None) -> YearReport:
+    async def year_report(self, token: str, year: int | None) -> YearStatistics:
         params = {"year": year} if year is not None else None
-        return await self.call("GET", "/registry/statistics", YearReport, token=token,
+        return await self.call("GET", "/registry/statistics", YearStatistics, token=token,
                                params=params)
 
 

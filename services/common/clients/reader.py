@@ -3,8 +3,8 @@
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction, (``AccountsReader``) the accounts. What it decodes is
-``services.common.contracts.registry_views``.
+destruction, (``AccountsReader``) the accounts. What it decodes are the registry's own
+answers, defined once in ``services.common.contracts``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from urllib.parse import quote
 from services.common.clients.accounts import AccountsReader
 from services.common.clients.loans import LoansReader
 from services.common.clients.retention import RetentionReader
+from services.common.contracts.accounts import TokenResponse
+from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.households import Household
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
     DocumentPermissions,
     DocumentRecord,
 )
-from services.common.contracts.registry_views import HouseholdView, IssuedToken, VersionView
 
 HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
@@ -28,18 +30,18 @@ HOUSEHOLD_FILE_LIMIT = 1000
 
 class RegistryReader(LoansReader, RetentionReader, AccountsReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
-                          ) -> IssuedToken:
+                          ) -> TokenResponse:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed
         sign-ins per person's address, not per staff-pages server (it trusts this
         server's ``X-Forwarded-For`` as a proxy's: ``ARCHIVE_TRUSTED_PROXIES``)."""
         headers = {"X-Forwarded-For": client_address} if client_address else None
-        return await self.call("POST", "/registry/auth/token", IssuedToken, token="",
+        return await self.call("POST", "/registry/auth/token", TokenResponse, token="",
                                json={"username": username, "password": password},
                                headers=headers)
 
-    async def household(self, token: str, household: str) -> HouseholdView:
+    async def household(self, token: str, household: str) -> Household:
         return await self.call("GET", f"/registry/households/{quote(household, safe='')}",
-                               HouseholdView, token=token)
+                               Household, token=token)
 
     async def household_file(self, token: str, household: str) -> list[DocumentRecord]:
         """The household's documents the user may know exist, newest first (D4)."""
@@ -57,9 +59,9 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader):
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/permissions",
                                DocumentPermissions, token=token)
 
-    async def versions(self, token: str, document_id: str) -> list[VersionView]:
+    async def versions(self, token: str, document_id: str) -> list[DocumentVersion]:
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/history",
-                               list[VersionView], token=token)
+                               list[DocumentVersion], token=token)
 
     async def audit_trail(self, token: str, document_id: str) -> list[AuditTrailEntry]:
         return await self.call("GET", f"/registry/documents/{_id(document_id)}/audit",

@@ -2,7 +2,7 @@
 with the signed-in person's own token: the schedule, sweeps and their appraisal, legal
 holds, destruction registers and their witnesses.
 
-What it decodes is ``services.common.contracts.retention_views``. Every move answers the
+What it decodes is ``services.common.contracts.retention``. Every move answers the
 record as it now stands, or the registry's refusal (an ``ArchiveError`` with its code).
 """
 
@@ -12,16 +12,16 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
-from services.common.contracts.retention_views import (
-    DestructionSummaryView,
-    DestructionView,
-    HoldView,
+from services.common.contracts.retention import (
+    Destruction,
+    DestructionSummary,
+    Hold,
     NewHold,
-    ScheduleChangeView,
-    ScheduleView,
-    SweepItemView,
-    SweepSummaryView,
-    SweepView,
+    RetentionSchedule,
+    ScheduleChange,
+    Sweep,
+    SweepItem,
+    SweepSummary,
 )
 
 LIST_PAGE = 100
@@ -33,57 +33,57 @@ RegisterFile = Literal["pdf", "csv"]
 
 
 class RetentionReader(RegistryClient):
-    async def schedule(self, token: str) -> ScheduleView:
-        return await self.call("GET", "/registry/retention/schedule", ScheduleView,
+    async def schedule(self, token: str) -> RetentionSchedule:
+        return await self.call("GET", "/registry/retention/schedule", RetentionSchedule,
                                token=token)
 
     async def replace_schedule(self, token: str, classes: dict[str, str], years: dict[str, int]
-                               ) -> ScheduleChangeView:
-        return await self.call("PUT", "/registry/retention/schedule", ScheduleChangeView,
+                               ) -> ScheduleChange:
+        return await self.call("PUT", "/registry/retention/schedule", ScheduleChange,
                                token=token, json={"classes": classes, "years": years})
 
-    async def sweeps(self, token: str) -> list[SweepSummaryView]:
-        return await self.call("GET", "/registry/sweeps", list[SweepSummaryView], token=token,
+    async def sweeps(self, token: str) -> list[SweepSummary]:
+        return await self.call("GET", "/registry/sweeps", list[SweepSummary], token=token,
                                params={"limit": LIST_PAGE})
 
-    async def start_sweep(self, token: str, *, dry_run: bool) -> SweepView:
-        return await self.call("POST", "/registry/sweeps", SweepView, token=token,
+    async def start_sweep(self, token: str, *, dry_run: bool) -> Sweep:
+        return await self.call("POST", "/registry/sweeps", Sweep, token=token,
                                json={"dry_run": dry_run})
 
-    async def sweep(self, token: str, sweep_id: str) -> SweepView:
-        return await self.call("GET", f"/registry/sweeps/{_id(sweep_id)}", SweepView,
+    async def sweep(self, token: str, sweep_id: str) -> Sweep:
+        return await self.call("GET", f"/registry/sweeps/{_id(sweep_id)}", Sweep,
                                token=token)
 
     async def appraise(self, token: str, sweep_id: str, *, document_id: str, decision: str,
-                       opinion: str) -> SweepItemView:
+                       opinion: str) -> SweepItem:
         return await self.call("POST", f"/registry/sweeps/{_id(sweep_id)}/appraisals",
-                               SweepItemView, token=token,
+                               SweepItem, token=token,
                                json={"document_id": document_id, "decision": decision,
                                      "opinion": opinion})
 
     async def decide_sweep(self, token: str, sweep_id: str, move: SweepMove,
-                           note: str | None) -> SweepView:
-        return await self.call("POST", f"/registry/sweeps/{_id(sweep_id)}/{move}", SweepView,
+                           note: str | None) -> Sweep:
+        return await self.call("POST", f"/registry/sweeps/{_id(sweep_id)}/{move}", Sweep,
                                token=token, json={"note": note} if note else {})
 
-    async def destructions(self, token: str) -> list[DestructionSummaryView]:
-        return await self.call("GET", "/registry/destructions", list[DestructionSummaryView],
+    async def destructions(self, token: str) -> list[DestructionSummary]:
+        return await self.call("GET", "/registry/destructions", list[DestructionSummary],
                                token=token, params={"limit": LIST_PAGE})
 
     async def create_destruction(self, token: str, sweep_id: str,
-                                 documents: list[str] | None) -> DestructionView:
+                                 documents: list[str] | None) -> Destruction:
         body: dict[str, Any] = {"sweep_id": sweep_id}
         if documents is not None:
             body["documents"] = documents
-        return await self.call("POST", "/registry/destructions", DestructionView,
+        return await self.call("POST", "/registry/destructions", Destruction,
                                token=token, json=body)
 
-    async def destruction(self, token: str, destruction_id: str) -> DestructionView:
+    async def destruction(self, token: str, destruction_id: str) -> Destruction:
         return await self.call("GET", f"/registry/destructions/{_id(destruction_id)}",
-                               DestructionView, token=token)
+                               Destruction, token=token)
 
     async def witness(self, token: str, destruction_id: str, *, password: str,
-                      digest: str | None) -> DestructionView:
+                      digest: str | None) -> Destruction:
         """The signed-in person signs as witness (R6), re-entering their password;
         ``digest`` is the items as they were shown (a change since is refused)."""
         body: dict[str, Any] = {"password": password}
@@ -91,12 +91,12 @@ class RetentionReader(RegistryClient):
             body["digest"] = digest
         return await self.call("POST",
                                f"/registry/destructions/{_id(destruction_id)}/witness",
-                               DestructionView, token=token, json=body)
+                               Destruction, token=token, json=body)
 
-    async def execute_destruction(self, token: str, destruction_id: str) -> DestructionView:
+    async def execute_destruction(self, token: str, destruction_id: str) -> Destruction:
         return await self.call("POST",
                                f"/registry/destructions/{_id(destruction_id)}/execute",
-                               DestructionView, token=token)
+                               Destruction, token=token)
 
     async def register_file(self, token: str, destruction_id: str, kind: RegisterFile
                             ) -> tuple[bytes, str]:
@@ -106,15 +106,15 @@ class RetentionReader(RegistryClient):
             token=token)
         return response.content, response.headers.get("content-type", "")
 
-    async def holds(self, token: str) -> list[HoldView]:
-        return await self.call("GET", "/registry/holds", list[HoldView], token=token,
+    async def holds(self, token: str) -> list[Hold]:
+        return await self.call("GET", "/registry/holds", list[Hold], token=token,
                                params={"limit": LIST_PAGE})
 
-    async def place_hold(self, token: str, hold: NewHold) -> HoldView:
-        return await self.call("POST", "/registry/holds", HoldView, token=token, json=hold)
+    async def place_hold(self, token: str, hold: NewHold) -> Hold:
+        return await self.call("POST", "/registry/holds", Hold, token=token, json=hold)
 
-    async def release_hold(self, token: str, hold_id: str, note: str | None) -> HoldView:
-        return await self.call("POST", f"/registry/holds/{_id(hold_id)}/release", HoldView,
+    async def release_hold(self, token: str, hold_id: str, note: str | None) -> Hold:
+        return await self.call("POST", f"/registry/holds/{_id(hold_id)}/release", Hold,
                                token=token, json={"note": note} if note else {})
 
 

@@ -1,7 +1,7 @@
 """What ingest answers that other services read: a document's extracted text (search
 indexes it), a page's boxes (the staff pages draw them over the preview), a person's
 correction of a page's text (the review page sends it), and upload batches (the
-digitising page shows them).
+digitising page shows them), whose files report their jobs' progress as a job does.
 
 ``ExtractedText`` is the part of ingest's answer to ``GET /ingest/documents/{id}/text``
 that its readers need. Unlike request bodies it does not forbid unknown fields: ingest
@@ -86,26 +86,40 @@ class PageCorrected(msgspec.Struct, kw_only=True):
     pages_needing_review: list[int]
 
 
+JobStatus = Literal["queued", "running", "done", "failed"]
+JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "done", "failed")
 BatchFileStatus = Literal["queued", "running", "done", "failed", "duplicate", "refused"]
+"""A job's status, or ``duplicate`` (its bytes were filed already) or ``refused`` (never
+uploaded)."""
 
 
-class BatchFile(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """One file of an upload batch and how far it got: its job's state (``running`` with
-    ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
-    ``document_id`` is that document) or ``refused`` (the upload was refused:
-    ``error_code``, ``error``)."""
+class JobProgress(msgspec.Struct, kw_only=True):
+    """How far an ingest job got, as the job itself, its API view and a batch's file all
+    say it: the document it filed, why it failed (or is being retried), and its pages."""
 
-    position: int
-    filename: str
-    status: BatchFileStatus
-    job_id: str | None = None
     document_id: str | None = None
     error: str | None = None
     error_code: str | None = None
     pages: int | None = None
     pages_read: int | None = None
+    """While ``running``: pages read so far."""
     pages_total: int | None = None
+    """While ``running``: the document's page count, once known."""
     review_pages: int | None = None
+    """Once ``done``: pages whose reading needs a person (``/ui/review``)."""
+
+
+# Not kw_only: msgspec puts a class's positional fields before the keyword-only ones it
+# inherits, so the file's own fields stay first in the JSON, as they always were.
+class BatchFile(JobProgress, omit_defaults=True):
+    """One file of an upload batch and how far it got: its job's state (``running`` with
+    ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
+    ``document_id`` is that document) or ``refused`` (the upload was refused:
+    ``error_code``, ``error``)."""
+    position: int
+    filename: str
+    status: BatchFileStatus
+    job_id: str | None = None
 
 
 class BatchSummary(msgspec.Struct, kw_only=True):

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import principal_of
+from services.common.contracts.accounts import TokenResponse, User
 from services.common.errors import Forbidden
 from services.registry.accounts.models import (
     Identity,
@@ -17,8 +18,6 @@ from services.registry.accounts.models import (
     PasswordChange,
     PasswordReset,
     TokenRequest,
-    TokenResponse,
-    User,
     UserChange,
 )
 from services.registry.accounts.service import AccountsService

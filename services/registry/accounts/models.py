@@ -1,13 +1,13 @@
-"""Accounts: the API structs of users, passwords and tokens."""
+"""Accounts: the registry's own structs of users, passwords and tokens: the request
+bodies and the caller's identity. A user as answered is
+``services.common.contracts.accounts``."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
-from services.common.auth import Principal
 from services.common.models import Department, Role, SecurityLevel, Struct, Username
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
@@ -54,30 +54,8 @@ class Identity(Struct):
     department: str | None
 
 
-class User(Struct):
-    """An employee with an account (用户)."""
-
-    username: str
-    roles: list[str]
-    clearance: SecurityLevel
-    department: str | None
-    active: bool
-    created_at: datetime
-    deactivated_at: datetime | None = None
-
-    def principal(self, *, token_version: int = 0) -> Principal:
-        """The user as a token of theirs describes them."""
-        return Principal(username=self.username, roles=tuple(self.roles),
-                         clearance=self.clearance, department=self.department,
-                         token_version=token_version)
-
 
 class TokenRequest(Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
-
-class TokenResponse(Struct):
-    access_token: str
-    token_type: Literal["bearer"]
-    expires_in: int

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.accounts import User
 from services.common.errors import Conflict, NotFound
-from services.registry.accounts.models import User
 from services.registry.accounts.tables import login_attempts, users
 
 

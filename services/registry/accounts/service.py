@@ -30,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.common.auth import Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
+from services.common.contracts.accounts import TokenResponse, User
 from services.common.errors import (
     Conflict,
     NotFound,
@@ -37,13 +38,7 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from services.registry.accounts.models import (
-    RESERVED_USERNAMES,
-    NewUser,
-    TokenResponse,
-    User,
-    UserChange,
-)
+from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService

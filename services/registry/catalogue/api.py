@@ -14,6 +14,7 @@ from litestar.status_codes import (
 )
 
 from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
@@ -26,7 +27,6 @@ from services.common.contracts.registry import (
     VisibleDocuments,
 )
 from services.common.web import PageLimit, PageOffset
-from services.registry.catalogue.models import DocumentVersion
 from services.registry.catalogue.service import CatalogueService
 from services.registry.guards import allow
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.registry import (
     AccessFilter,
     DocumentRecord,
@@ -28,7 +29,6 @@ from services.common.contracts.registry import (
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
-from services.registry.catalogue.models import DocumentVersion
 from services.registry.catalogue.rules import COMPANY, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules, retention_start

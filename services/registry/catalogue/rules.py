@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 import msgspec
 
 from services.common.auth import Principal
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import Action, DocumentRecord, NewDocument
 from services.common.models import Category
 from services.registry.access import is_restricted
-from services.registry.households.models import Occupancy
 from services.registry.schedule.rules import RetentionRules
 
 COMPANY = ""

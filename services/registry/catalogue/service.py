@@ -25,6 +25,8 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
@@ -42,7 +44,6 @@ from services.common.contracts.registry import (
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.models import Category, checked_category, checked_household, security_rank
 from services.registry.access import GrantSource, access_filter, can
-from services.registry.catalogue.models import DocumentVersion
 from services.registry.catalogue.rules import (
     FILING_FIELDS,
     VIEWING_WINDOW,
@@ -50,7 +51,6 @@ from services.registry.catalogue.rules import (
     audited,
     new_record,
 )
-from services.registry.households.models import Occupancy
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import checked_date, retention_start

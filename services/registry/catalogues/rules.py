@@ -15,6 +15,7 @@ from datetime import date
 import msgspec
 
 from services.common.auth import Principal
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import PaperLocation
 from services.common.models import SecurityLevel
 from services.registry.catalogues.models import (
@@ -23,7 +24,6 @@ from services.registry.catalogues.models import (
     CatalogueItem,
     FilePart,
 )
-from services.registry.households.models import Occupancy
 
 MASKED_TITLE = "（密）"
 CATALOGUE_READERS = ("archivist", "compliance", "admin")

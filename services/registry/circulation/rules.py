@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from services.common.approvals import DESK
 from services.common.auth import Principal
+from services.common.contracts.accounts import User
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
-from services.registry.accounts.models import User
 from services.registry.lending.models import LoanRow, Move
 
 RENEWERS = ("archivist",)

@@ -11,16 +11,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import principal_of
+from services.common.contracts.retention import Destruction, DestructionStatus, DestructionSummary
 from services.common.retention import DESTRUCTION_ROLE, RETENTION_READERS, WITNESS_ROLES
 from services.common.web import PageLimit, PageOffset
-from services.registry.destruction.models import (
-    Destruction,
-    DestructionRequest,
-    DestructionStatus,
-    DestructionSummary,
-    Tombstone,
-    WitnessSignature,
-)
+from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
 

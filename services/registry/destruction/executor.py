@@ -23,8 +23,8 @@ from functools import partial
 
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentDestroyed, DocumentRecord, feed_document
+from services.common.contracts.retention import Destruction, WithheldReason
 from services.common.tasks import BackgroundTasks, Backoff
-from services.registry.destruction.models import Destruction, WithheldReason
 from services.registry.destruction.rules import still_due
 from services.registry.journal.models import AuditEntry
 from services.registry.store import RegistryStore, Tx

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.common.contracts.retention import Destruction, RegisterItem
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
-from services.registry.destruction.models import Destruction, RegisterItem
 
 STATUS_NAMES = {
     "awaiting_witnesses": "待监销人签字", "witnessed": "监销人已签字", "executing": "销毁中",

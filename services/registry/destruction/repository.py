@@ -13,18 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
-from services.common.db import struct_of
-from services.common.errors import Conflict
-from services.registry.catalogue.tables import documents
-from services.registry.destruction.models import (
+from services.common.contracts.retention import (
     Destruction,
     DestructionStatus,
     DestructionSummary,
     RegisterItem,
-    Tombstone,
     WithheldReason,
     Witness,
 )
+from services.common.db import struct_of
+from services.common.errors import Conflict
+from services.registry.catalogue.tables import documents
+from services.registry.destruction.models import Tombstone
 from services.registry.destruction.rules import register_label
 from services.registry.destruction.signatures import SignedItem, items_digest
 from services.registry.destruction.tables import (

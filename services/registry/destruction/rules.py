@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from services.common.contracts.registry import DocumentRecord
-from services.registry.destruction.models import RegisterItemState, WithheldReason
+from services.common.contracts.retention import RegisterItemState, WithheldReason
 
 MIN_WITNESSES = 2
 

@@ -26,19 +26,17 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.retention import (
+    Destruction,
+    DestructionStatus,
+    DestructionSummary,
+    RegisterItem,
+)
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
 from services.registry.access import visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
-from services.registry.destruction.models import (
-    Destruction,
-    DestructionRequest,
-    DestructionStatus,
-    DestructionSummary,
-    RegisterItem,
-    Tombstone,
-    WitnessSignature,
-)
+from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
 from services.registry.destruction.repository import StoredSignature
 from services.registry.destruction.rules import still_due, witnesses_missing
 from services.registry.journal.models import AuditEntry

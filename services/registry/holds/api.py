@@ -10,10 +10,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.contracts.retention import Hold, HoldStatus
 from services.common.retention import HOLD_ROLE, RETENTION_READERS
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.holds.models import Hold, HoldRelease, HoldRequest, HoldStatus
+from services.registry.holds.models import HoldRelease, HoldRequest
 from services.registry.holds.service import HoldsService
 
 

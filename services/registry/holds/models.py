@@ -1,15 +1,14 @@
-"""Legal holds: the API structs of a hold (R7) and its release."""
+"""Legal holds: the registry's own structs of a hold (R7): the request bodies of a hold
+and its release. A hold as answered is ``services.common.contracts.retention``."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 from services.common.models import Category, Struct
 
-HoldStatus = Literal["active", "released"]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -26,19 +25,3 @@ class HoldRequest(Struct):
 
 class HoldRelease(Struct):
     note: Note | None = None
-
-
-class Hold(Struct):
-    hold_id: str
-    status: HoldStatus
-    reason: str
-    documents: list[str]
-    household: str | None
-    category: Category | None
-    placed_by: str
-    placed_at: datetime
-    released_by: str | None = None
-    released_at: datetime | None = None
-    release_note: str | None = None
-    documents_withheld: int = 0
-    """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""

@@ -15,8 +15,8 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.retention import Hold, HoldStatus
 from services.registry.catalogue.tables import documents
-from services.registry.holds.models import Hold, HoldStatus
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.schema import chunks
 

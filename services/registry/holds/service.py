@@ -13,9 +13,10 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
 from services.registry.access import visible_to
-from services.registry.holds.models import Hold, HoldRequest, HoldStatus
+from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx

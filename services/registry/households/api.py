@@ -10,9 +10,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import principal_of
+from services.common.contracts.households import Household
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.households.models import Household, MoveOut, NewHousehold, NewOccupant
+from services.registry.households.models import MoveOut, NewHousehold, NewOccupant
 from services.registry.households.service import HouseholdsService
 
 

@@ -1,8 +1,10 @@
-"""Households: the API structs of a household's file and its occupants."""
+"""Households: the registry's own structs of a household's file: the request bodies of a
+new file, a move-in and a move-out. A household as answered is
+``services.common.contracts.households``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import msgspec
@@ -30,26 +32,3 @@ class NewOccupant(Struct):
 class MoveOut(Struct):
     moved_out: date
 
-
-class Occupancy(Struct):
-    """One occupant's part of the file (入住至退租)."""
-
-    occupancy_id: int
-    occupant: str
-    moved_in: date
-    moved_out: date | None
-
-
-class Household(Struct):
-    """A household's file (户档). ``label`` is the current occupant's name or company (D2),
-    ``None`` while vacant; ``occupants`` is the history, oldest first."""
-
-    household: str
-    building: str
-    floor: int
-    unit: int
-    label: str | None
-    occupied: bool
-    occupants: list[Occupancy]
-    created_at: datetime
-    updated_at: datetime

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.households import Household, Occupancy
 from services.common.models import split_household
-from services.registry.households.models import Household, Occupancy
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import dialect_insert
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.clock import Clock
+from services.common.contracts.households import Household
 from services.common.contracts.registry import HouseholdChanged
 from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.registry.households.models import Household, NewHousehold, NewOccupant
+from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx

@@ -24,6 +24,7 @@ import msgspec
 from services.common.approvals import REGISTER_READERS, approval_refusal
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.accounts import User
 from services.common.contracts.lending import (
     Approval,
     Incident,
@@ -36,7 +37,6 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, security_rank
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
-from services.registry.accounts.models import User
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import LoanQuery, LoanRow, Move
 from services.registry.lending.repository import Filters

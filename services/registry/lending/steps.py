@@ -15,6 +15,7 @@ from datetime import datetime
 
 import msgspec
 
+from services.common.contracts.accounts import User
 from services.common.contracts.lending import (
     ExternalReader,
     Loan,
@@ -26,7 +27,6 @@ from services.common.contracts.lending import (
 from services.common.contracts.registry import DocumentRecord, LoanChanged
 from services.common.errors import NotFound
 from services.common.models import SecurityLevel, security_rank
-from services.registry.accounts.models import User
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.lending.models import LoanChange, LoanRow
 from services.registry.lending.repository import LoanDetails

@@ -9,9 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.common.auth import principal_of
+from services.common.contracts.retention import RetentionSchedule, ScheduleChange
 from services.common.retention import SCHEDULE_EDITORS
 from services.registry.guards import allow
-from services.registry.schedule.models import RetentionSchedule, ScheduleChange, ScheduleUpdate
+from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.service import ScheduleService
 
 

@@ -8,8 +8,8 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.contracts.retention import RetentionSchedule, RetentionYears
 from services.common.models import Category, RetentionClass
-from services.registry.schedule.models import RetentionSchedule, RetentionYears
 from services.registry.schedule.rules import RetentionRules
 from services.registry.schedule.tables import retention_periods, retention_schedule
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from services.common.clock import Clock
 from services.common.contracts.registry import ScheduleChanged
+from services.common.contracts.retention import RetentionSchedule, ScheduleChange
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, RetentionClass
 from services.registry.journal.models import AuditEntry
-from services.registry.schedule.models import RetentionSchedule, ScheduleChange, ScheduleUpdate
+from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore
 

@@ -9,9 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.common.auth import SERVICE_ROLE
+from services.common.contracts.statistics import YearStatistics
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 from services.registry.guards import allow
-from services.registry.statistics.models import YearStatistics
 from services.registry.statistics.service import (
     StatisticsService,
 )

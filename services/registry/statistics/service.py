@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.common.clock import Clock
-from services.common.errors import ValidationFailed
-from services.common.models import CATEGORIES, Category
-from services.registry.statistics.models import (
+from services.common.contracts.statistics import (
     Appraised,
     Borrowed,
     CategoryCounts,
@@ -24,6 +22,8 @@ from services.registry.statistics.models import (
     MonthCounts,
     YearStatistics,
 )
+from services.common.errors import ValidationFailed
+from services.common.models import CATEGORIES, Category
 from services.registry.store import RegistryStore
 
 

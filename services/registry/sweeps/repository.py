@@ -11,14 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
-from services.common.db import struct_of
-from services.common.errors import Conflict
-from services.common.models import Category
-from services.registry.catalogue.repository import record_of
-from services.registry.catalogue.tables import documents
-from services.registry.holds.repository import held_clause
-from services.registry.sweeps.models import (
-    OPEN_ITEM_STATES,
+from services.common.contracts.retention import (
     Appraisal,
     ItemState,
     Sweep,
@@ -26,6 +19,13 @@ from services.registry.sweeps.models import (
     SweepStatus,
     SweepSummary,
 )
+from services.common.db import struct_of
+from services.common.errors import Conflict
+from services.common.models import Category
+from services.registry.catalogue.repository import record_of
+from services.registry.catalogue.tables import documents
+from services.registry.holds.repository import held_clause
+from services.registry.sweeps.models import OPEN_ITEM_STATES
 from services.registry.sweeps.rules import Agreement
 from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
 

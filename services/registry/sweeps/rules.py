@@ -15,15 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from services.common.contracts.retention import Appraisal, AppraisalDecision, Missing
 from services.common.errors import ValidationFailed
 from services.common.models import Category, RetentionClass
 from services.registry.schedule.rules import RetentionRules, add_years
-from services.registry.sweeps.models import (
-    Appraisal,
-    AppraisalDecision,
-    AppraisalRequest,
-    Missing,
-)
+from services.registry.sweeps.models import AppraisalRequest
 
 LEAD_APPRAISER_ROLE = "manager"
 """R2: the customer-service manager is one of the two who agree."""

@@ -22,22 +22,21 @@ from services.common.contracts.registry import (
     DocumentRecord,
     feed_document,
 )
+from services.common.contracts.retention import (
+    Appraisal,
+    AppraisalDecision,
+    Sweep,
+    SweepItem,
+    SweepStatus,
+    SweepSummary,
+)
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.access import visible_to
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
-from services.registry.sweeps.models import (
-    Appraisal,
-    AppraisalDecision,
-    AppraisalRequest,
-    Sweep,
-    SweepItem,
-    SweepRequest,
-    SweepStatus,
-    SweepSummary,
-)
+from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from services.registry.sweeps.rules import (
     Agreement,
     agreement,

@@ -14,9 +14,10 @@ from services.common.contracts.registry import (
     HouseholdChanged,
     ScheduleChanged,
 )
+from services.common.contracts.retention import RetentionYears
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from services.registry.households.models import NewHousehold
-from services.registry.schedule.models import RetentionYears, ScheduleUpdate
+from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
 from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
 

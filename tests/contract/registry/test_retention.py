@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from services.common.auth import Principal
+from services.common.contracts.retention import RetentionYears
 from services.common.models import CATEGORIES, Category, RetentionClass
 from services.registry.households.models import NewHousehold, NewOccupant
-from services.registry.schedule.models import RetentionYears, ScheduleUpdate
+from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
 from services.registry.sweeps.models import SweepRequest
 from tests.contract.registry.conftest import Registry

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.auth import Principal
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import PaperLocation
 from services.registry.catalogues.models import CatalogueFile
 from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of
-from services.registry.households.models import Occupancy
 from services.registry.inventory.rules import checklist
 
 READER = Principal(username="ma", roles=("archivist",), clearance="ordinary")

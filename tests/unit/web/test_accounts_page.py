@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.common.contracts.registry_views import UserView
+from services.common.contracts.accounts import User
 from services.web.accounts_page import (
     accounts_page,
     loan_links,
@@ -17,10 +17,10 @@ GOOD = "correct horse battery"
 
 
 def _user(username: str, *, active: bool = True, department: str | None = "archive"
-          ) -> UserView:
-    return UserView(username=username, roles=["archivist", "admin"], clearance="secret",
-                    department=department, active=active,
-                    created_at=datetime(2030, 1, 1, tzinfo=UTC))
+          ) -> User:
+    return User(username=username, roles=["archivist", "admin"], clearance="secret",
+                department=department, active=active,
+                created_at=datetime(2030, 1, 1, tzinfo=UTC))
 
 
 def test_a_password_is_long_enough_and_entered_twice_alike() -> None:

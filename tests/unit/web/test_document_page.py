@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import AuditTrailEntry
-from services.common.contracts.registry_views import VersionView
 from services.web.document_page import document_history
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
@@ -18,9 +18,9 @@ def _entry(seq: int, action: str, outcome: str = "allowed") -> AuditTrailEntry:
                            outcome=outcome, code=None, detail={})  # type: ignore[arg-type]
 
 
-def _version(number: int, reason: str, changes: dict[str, list[object]]) -> VersionView:
-    return VersionView(version=number, changes=changes, changed_by="wang", changed_at=AT,
-                       reason=reason, approved_by=None)
+def _version(number: int, reason: str, changes: dict[str, list[object]]) -> DocumentVersion:
+    return DocumentVersion(version=number, metadata={}, changes=changes, changed_by="wang",
+                           changed_at=AT, reason=reason, approved_by=None, correction_id=None)
 
 
 def _loan(status: str) -> Loan:

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.common.contracts.retention import RetentionYears, Sweep, SweepItem
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category, RetentionClass
-from services.registry.schedule.models import RetentionYears, ScheduleUpdate
+from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from services.registry.sweeps.models import AppraisalRequest, Sweep, SweepItem
+from services.registry.sweeps.models import AppraisalRequest
 from tests.unit.registry.retention.conftest import (
     START,
     WAIT_DAYS,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from services.common.contracts.retention import Destruction, RegisterItem, Witness
 from services.common.errors import DependencyUnavailable
 from services.registry.destruction import register
-from services.registry.destruction.models import Destruction, RegisterItem, Witness
 
 AT = datetime(2024, 12, 3, 9, 30, tzinfo=UTC)
 

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.common.contracts.retention import Appraisal
 from services.common.errors import ValidationFailed
 from services.registry.destruction.rules import register_label, witnesses_missing
 from services.registry.schedule.rules import DEFAULT_RULES
-from services.registry.sweeps.models import Appraisal, AppraisalRequest
+from services.registry.sweeps.models import AppraisalRequest
 from services.registry.sweeps.rules import (
     Agreement,
     agreement,

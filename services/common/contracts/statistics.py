@@ -1,4 +1,6 @@
-"""The yearly statistics report (O2) as the API returns it."""
+"""The registry's statistics wire contract: the yearly statistics report (年度统计, O2) as
+the registry answers it; one definition for the registry and the staff pages that decode
+it (``services.common.clients.loans``)."""
 
 from __future__ import annotations
 

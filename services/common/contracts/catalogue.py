@@ -1,8 +1,6 @@
-"""Catalogue: the API structs of the catalogue that are not part of the wire contract.
-
-The record itself (``DocumentRecord``) and the registration (``NewDocument``) are shared
-with ingest and search, so they live in ``services.common.contracts.registry``.
-"""
+"""The registry's catalogue wire contract beside the record (``contracts.registry``): a
+version of a document's metadata (D6) as the registry answers it; one definition for the
+registry and the staff pages that decode it (``services.common.clients.reader``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,49 @@
+"""The registry's accounts wire contract: an employee's account (用户) and an issued token
+as the registry answers them; one definition for the registry and the staff pages that
+decode them (``services.common.clients.accounts`` and ``.reader``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.models import SecurityLevel, Struct
+
+
+class User(Struct):
+    """An employee with an account (用户)."""
+
+    username: str
+    roles: list[str]
+    clearance: SecurityLevel
+    department: str | None
+    active: bool
+    created_at: datetime
+    deactivated_at: datetime | None = None
+
+    def principal(self, *, token_version: int = 0) -> Principal:
+        """The user as a token of theirs describes them."""
+        return Principal(username=self.username, roles=tuple(self.roles),
+                         clearance=self.clearance, department=self.department,
+                         token_version=token_version)
+
+
+class TokenResponse(Struct):
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_in: int
+    """Seconds the token is good for."""
+
+
+class NewAccount(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A new account as the staff pages send it: the form's words as typed, which the
+    registry judges against its own request body (``registry.accounts.models.NewUser``)."""
+
+    username: str
+    roles: list[str]
+    clearance: str = "ordinary"
+    department: str | None = None
+    password: str | None = None

@@ -1,0 +1,211 @@
+"""The registry's retention wire contract (R1–R7): the schedule, sweeps (登记造册) and
+their appraisals (鉴定), destruction registers (销毁清册) and their witnesses (监销人), and
+legal holds, as the registry answers them; one definition for the registry and the staff
+pages that decode it (``services.common.clients.retention``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from services.common.models import Category, RetentionClass, SecurityLevel, Struct
+
+Years = Annotated[int, msgspec.Meta(ge=1, le=200)]
+
+
+class RetentionYears(Struct):
+    """Years of the limited classes: ``long`` 长期 (default 30), ``short`` 短期 (default 10)."""
+
+    long: Years
+    short: Years
+
+
+class RetentionSchedule(Struct):
+    classes: dict[Category, RetentionClass]
+    years: RetentionYears
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+class ScheduleChange(Struct):
+    schedule: RetentionSchedule
+    documents_recomputed: int
+
+
+SweepStatus = Literal["appraisal", "approved", "rejected"]
+ItemState = Literal["appraisal", "waiting", "kept", "released", "destroyed"]
+"""A sweep item: under ``appraisal``; approved for destruction and ``waiting`` apart (R5);
+``kept`` (keep or reappraise applied); ``released`` (sweep rejected); ``destroyed``."""
+AppraisalDecision = Literal["destroy", "keep", "reappraise"]
+Outcome = Literal["undecided", "destroy", "keep", "reappraise"]
+Missing = Literal["second_appraiser", "manager", "engineering", "agreement"]
+"""What an undecided item still needs (R2, R4): a second, different appraiser; a
+``manager`` among those who agree; an appraiser from ``engineering`` for an engineering
+document; or, everyone needed having appraised, the same decision."""
+
+
+class Appraisal(Struct):
+    """One appraiser's decision on one item, with the opinion exactly as written."""
+
+    appraiser: str
+    roles: list[str]
+    department: str | None
+    decision: AppraisalDecision
+    opinion: str
+    at: datetime
+    keep_until: date | None = None
+    keep_class: RetentionClass | None = None
+
+
+class SweepItem(Struct):
+    document_id: str
+    archive_no: str
+    category: Category
+    disposal_due: date
+    state: ItemState = "appraisal"
+    outcome: Outcome = "undecided"
+    keep_until: date | None = None
+    keep_class: RetentionClass | None = None
+    new_disposal_due: date | None = None
+    """The due date keep or reappraise set at approval (R3)."""
+    appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    title: str | None = None
+    """The document's title as the catalogue has it now (not stored with the sweep)."""
+    missing: list[Missing] = msgspec.field(default_factory=list)
+    """Under appraisal: what the item still needs before it is decided (R2, R4)."""
+    held: bool = False
+    """A legal hold covers the document now: it will not be destroyed (R7)."""
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
+
+
+class Sweep(Struct):
+    """A retention sweep; ``sweep_id`` is null for a dry run (nothing recorded)."""
+
+    sweep_id: str | None
+    status: SweepStatus | Literal["dry_run"]
+    as_of: date
+    categories: list[Category] | None
+    items: list[SweepItem]
+    created_by: str
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
+    destroy_after: date | None = None
+    """Set at approval: items decided ``destroy`` wait apart until then (R5)."""
+
+
+class SweepSummary(Struct):
+    sweep_id: str
+    status: SweepStatus
+    as_of: date
+    created_by: str
+    created_at: datetime
+    items: int
+    destroy_after: date | None = None
+
+
+DestructionStatus = Literal[
+    "awaiting_witnesses", "witnessed", "executing", "executed", "cancelled",
+]
+RegisterItemState = Literal["pending", "destroyed", "withheld", "cancelled"]
+"""An item of a register: ``pending`` until executed; ``withheld`` when a hold or loan
+arrived, or its due date moved on (a move-out), while the register was executing (R7);
+``cancelled`` with its register."""
+WithheldReason = Literal["on_hold", "on_loan", "not_due"]
+
+
+class Witness(Struct):
+    """A witness's signature (R6): who, when, and the digest of the items they signed."""
+
+    username: str
+    signed_at: datetime
+    digest: str | None = None
+
+
+class RegisterItem(Struct):
+    """One line of the destruction register (销毁清册); ``label`` is what it prints."""
+
+    position: int
+    document_id: str
+    archive_no: str
+    title: str
+    category: Category
+    household: str | None
+    filed_at: date
+    retention_class: RetentionClass
+    disposal_due: date | None
+    pages: int
+    security: SecurityLevel
+    state: RegisterItemState
+    label: str
+    destroyed_at: datetime | None = None
+    withheld_reason: WithheldReason | None = None
+    redacted: bool = False
+    """The reader is not cleared for the document: the row is counted, not named."""
+
+
+class Destruction(Struct):
+    """A destruction register (销毁清册), kept forever. ``digest`` is what a witness signs:
+    the SHA-256 of the items' document ids, SHA-256s and archive numbers (R6)."""
+
+    destruction_id: str
+    sweep_id: str
+    status: DestructionStatus
+    created_by: str
+    created_at: datetime
+    witnesses: list[Witness]
+    items: list[RegisterItem]
+    digest: str | None = None
+    witnesses_missing: int = 0
+    """How many more different witnesses must sign before it is executed (R6)."""
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    destroy_after: date | None = None
+    executed_by: str | None = None
+    execution_started_at: datetime | None = None
+    executed_at: datetime | None = None
+    cancelled_by: str | None = None
+    cancelled_at: datetime | None = None
+
+
+class DestructionSummary(Struct):
+    destruction_id: str
+    sweep_id: str
+    status: DestructionStatus
+    created_at: datetime
+    items: int
+    executed_at: datetime | None = None
+
+
+HoldStatus = Literal["active", "released"]
+
+
+class Hold(Struct):
+    hold_id: str
+    status: HoldStatus
+    reason: str
+    documents: list[str]
+    household: str | None
+    category: Category | None
+    placed_by: str
+    placed_at: datetime
+    released_by: str | None = None
+    released_at: datetime | None = None
+    release_note: str | None = None
+    documents_withheld: int = 0
+    """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
+
+
+class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A legal hold as the staff pages send it: the form's words as typed, which the
+    registry judges against its own request body (``registry.holds.models.HoldRequest``;
+    an unknown category is its 400)."""
+
+    reason: str
+    documents: list[str] | None = None
+    household: str | None = None
+    category: str | None = None
