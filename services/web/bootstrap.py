@@ -71,7 +71,8 @@ def build(ctx: Context) -> ServicePart:
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=failure_handlers(pages),
         dependencies={
-            "pages": _provide(pages), "codec": _provide(ctx.codec), "clock": _provide(ctx.clock),
+            "pages": _provide(pages), "codec": _provide(ctx.codec),
+            "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
             "reader": Provide(provide_reader),
             **{name: _provide(client) for name, client in clients.items()},
         },

@@ -19,7 +19,6 @@ from litestar.response import Redirect
 
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
-from services.common.clock import Clock
 from services.common.contracts.operations_views import LocationView, NewHandover
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
@@ -239,14 +238,13 @@ class CataloguePages(Controller):
     @get("/", operation_id="cataloguesPage")
     async def catalogues(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                          pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
-                         clock: NamedDependency[Clock], year: FromQuery[str] = "",
+                         this_year: NamedDependency[int], year: FromQuery[str] = "",
                          household: FromQuery[str] = "") -> Response[str]:
         """The general catalogue, each floor's file catalogue and labels, the floors with
         parts closed in ``year`` (D3), and a household's item list (``?household=``)."""
         if not abilities(reader.principal).catalogues:
             raise _not_found()
         problem = ""
-        this_year = clock.now().year
         chosen = int(year) if year.strip().isdigit() else this_year
         if year and not year.strip().isdigit():
             problem = "not_a_year"

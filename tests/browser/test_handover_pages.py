@@ -221,4 +221,5 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     expect(_nav_link(lin, "目录")).to_have_count(0)
     _not_found(lin, "/ui/catalogues")
     _not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
-    _not_found(sun, "/ui/catalogues/print/../../registry/users")
+    _not_found(sun, "/ui/catalogues/print/households/A-1301")
+    _not_found(sun, "/ui/catalogues/print/%2E%2E%2F%2E%2E%2Fusers")
