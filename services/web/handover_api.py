@@ -19,7 +19,6 @@ from litestar.response import Redirect
 
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.operations_views import LocationView, NewHandover
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE, Struct
@@ -27,20 +26,19 @@ from services.web.api import FORM, layout_values
 from services.web.failures import MAX_TEXT, refusal_code
 from services.web.handover_page import (
     CATEGORIES,
+    HANDOVER_FIELDS,
     SIDE_NAMES,
     TRANSFER_COMMAND,
     abilities,
     floors_of,
     handover_lines,
     handover_page,
+    handover_request,
     handover_url,
 )
 from services.web.render import Pages
 from services.web.session import Reader
 
-HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
-                   "building", "room", "cabinet", "box")
-LOCATION_FIELDS = ("building", "room", "cabinet", "box")
 MAX_OFFERED = 50
 """Documents named in the address (``?document=``) a form offers at most."""
 PRINTABLE = re.compile(
@@ -119,7 +117,7 @@ class HandoverPages(Controller):
         offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
         values = {name: str(form.get(name, "")).strip()[:MAX_TEXT] for name in HANDOVER_FIELDS}
         household = str(form.get("household", "")).strip()[:64]
-        handover, problem = _handover(values, household, chosen, offered_ids)
+        handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:
                 created = await registry.create_handover(reader.token, handover)
@@ -190,34 +188,6 @@ def _form(request: Request[Any, Any, Any], reader: Reader, pages: Pages, *,
                         offered=[record for record in offered if record.status == "active"],
                         chosen=chosen, household=household, values=values, problem=problem,
                         **layout_values(request, reader))
-
-
-def _handover(values: dict[str, str], household: str, chosen: list[str],
-              offered: list[str]) -> tuple[NewHandover | None, str]:
-    """The registry's request from the form, or the code of what the form lacks. A
-    household whose every document is ticked is handed over as the household's file."""
-    for name in ("service_centre", "handed_over_by", "received_by"):
-        if not values[name]:
-            return None, f"{name}_required"
-    typed = [part for part in re.split(r"[\s,，、]+", values["households"]) if part]
-    if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
-        return None, "invalid_household"
-    households = list(dict.fromkeys(typed))
-    documents = list(dict.fromkeys(chosen))
-    if household and offered and set(offered) <= set(documents):
-        households.append(household)
-        documents = [document for document in documents if document not in offered]
-    if not households and not documents:
-        return None, "nothing_to_hand_over"
-    place = [values[name] for name in LOCATION_FIELDS]
-    if any(place) and not all(place):
-        return None, "location_incomplete"
-    return NewHandover(
-        service_centre=values["service_centre"], handed_over_by=values["handed_over_by"],
-        received_by=values["received_by"], households=households or None,
-        documents=documents or None, note=values["note"] or None,
-        location=LocationView(building=place[0], room=place[1], cabinet=place[2],
-                              box=place[3]) if all(place) else None), ""
 
 
 async def _offered(registry: RegistryReader, token: str, documents: list[str],

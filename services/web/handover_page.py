@@ -9,6 +9,7 @@ is shown by its code (``handover_refusal``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,8 +18,10 @@ from services.common.contracts.operations_views import (
     CatalogueFileView,
     HandoverSummaryView,
     HandoverView,
+    LocationView,
+    NewHandover,
 )
-from services.common.models import CATEGORY_NAMES
+from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
 from services.common.operations import (
     CATALOGUE_READERS,
     HANDOVER_CREATORS,
@@ -32,6 +35,9 @@ HANDOVER_STATUS_NAMES = {"awaiting_signatures": "等待双方签字", "completed
 SIDE_NAMES = {"handing": "移交人", "receiving": "接收人"}
 SIDES = ("handing", "receiving")
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
+HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
+                   "building", "room", "cabinet", "box")
+LOCATION_FIELDS = ("building", "room", "cabinet", "box")
 TRANSFER_COMMAND = "archive transfer --id {transfer_id} --out DIR"
 """How the archivist writes a recorded transfer's BagIt bag (``services.cli.transfer``)."""
 
@@ -122,3 +128,31 @@ def floors_of(files: list[CatalogueFileView]) -> list[FloorLine]:
     return [FloorLine(building=building, floor=floor, files=len(on_floor),
                       documents=sum(file.documents for file in on_floor))
             for (building, floor), on_floor in sorted(floors.items())]
+
+
+def handover_request(values: dict[str, str], household: str, chosen: list[str],
+                     offered: list[str]) -> tuple[NewHandover | None, str]:
+    """The registry's request from the form, or the code of what the form lacks. A
+    household whose every document is ticked is handed over as the household's file."""
+    for name in ("service_centre", "handed_over_by", "received_by"):
+        if not values[name]:
+            return None, f"{name}_required"
+    typed = [part.upper() for part in re.split(r"[\s,，、]+", values["households"]) if part]
+    if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
+        return None, "invalid_household"
+    households = list(dict.fromkeys(typed))
+    documents = list(dict.fromkeys(chosen))
+    if household and offered and set(offered) <= set(documents):
+        households.append(household)
+        documents = [document for document in documents if document not in offered]
+    if not households and not documents:
+        return None, "nothing_to_hand_over"
+    place = [values[name] for name in LOCATION_FIELDS]
+    if any(place) and not all(place):
+        return None, "location_incomplete"
+    return NewHandover(
+        service_centre=values["service_centre"], handed_over_by=values["handed_over_by"],
+        received_by=values["received_by"], households=households or None,
+        documents=documents or None, note=values["note"] or None,
+        location=LocationView(building=place[0], room=place[1], cabinet=place[2],
+                              box=place[3]) if all(place) else None), ""
