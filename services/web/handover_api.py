@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -20,10 +19,10 @@ from litestar.response import Redirect
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.errors import ArchiveError, NotFound
 from services.common.models import HOUSEHOLD_RE, Struct
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, refusal_code
+from services.web.failures import MAX_TEXT, hidden_if_refused, refusal_code, see
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -54,20 +53,8 @@ class SignForm(Struct):
     _csrf_token: str = ""
 
 
-def _see(url: str, anchor: str = "", **query: str) -> Redirect:
-    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
-
-
 def _not_found() -> NotFound:
     return NotFound("no such page", code="not_found")
-
-
-async def _read(coroutine: Any) -> Any:
-    """A registry read for a page: a refusal (403) is the same not-found page."""
-    try:
-        return await coroutine
-    except Forbidden as exc:
-        raise _not_found() from exc
 
 
 def _attachment(content: bytes, media_type: str, name: str) -> Response[bytes]:
@@ -87,8 +74,9 @@ class HandoverPages(Controller):
         can = abilities(reader.principal)
         if not can.read_handovers:
             raise _not_found()
-        summaries, transfers = await asyncio.gather(_read(registry.handovers(reader.token)),
-                                                    _read(registry.transfers(reader.token)))
+        summaries, transfers = await asyncio.gather(
+            hidden_if_refused(registry.handovers(reader.token)),
+            hidden_if_refused(registry.transfers(reader.token)))
         return pages.render(request, "handovers.html", lines=handover_lines(summaries),
                             transfers=transfers, command=TRANSFER_COMMAND, can=can,
                             **layout_values(request, reader))
@@ -126,7 +114,7 @@ class HandoverPages(Controller):
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
-                return _see(handover_url(created.handover_id), done="created")
+                return see(handover_url(created.handover_id), done="created")
         offered = await _offered(registry, reader.token, offered_ids[:MAX_OFFERED], household)
         return _form(request, reader, pages, offered=offered, chosen=set(chosen),
                      household=household, values=values, problem=problem, status_code=422)
@@ -136,7 +124,7 @@ class HandoverPages(Controller):
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                        refused: FromQuery[str] = "") -> Response[str]:
-        record = await _read(registry.handover(reader.token, handover_id))
+        record = await hidden_if_refused(registry.handover(reader.token, handover_id))
         return pages.render(request, "handover.html",
                             view=handover_page(reader.principal, record),
                             can=abilities(reader.principal), side_names=SIDE_NAMES,
@@ -150,14 +138,14 @@ class HandoverPages(Controller):
         """O1: the signed-in person signs their side with their password, re-entered."""
         url = handover_url(handover_id)
         if not data.password:
-            return _see(url, "#sign", refused="password_required")
+            return see(url, "#sign", refused="password_required")
         digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
         try:
             await registry.sign_handover(reader.token, handover_id,
                                          password=data.password[:1024], digest=digest)
         except ArchiveError as exc:
-            return _see(url, "#sign", refused=refusal_code(exc))
-        return _see(url, done="signed")
+            return see(url, "#sign", refused=refusal_code(exc))
+        return see(url, done="signed")
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="handoverTransferListPdf")
     async def transfer_list_pdf(self, handover_id: FromPath[str],
@@ -175,7 +163,8 @@ class HandoverPages(Controller):
 async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: str,
                          kind: PrintedFile) -> Response[bytes]:
     """The transfer list through the pages (the cookie is not a bearer token)."""
-    content, media_type = await _read(registry.transfer_list(reader.token, handover_id, kind))
+    content, media_type = await hidden_if_refused(
+        registry.transfer_list(reader.token, handover_id, kind))
     name = re.sub(r"[^\w-]", "", handover_id)[:64]
     return _attachment(content, media_type, f"transfer-list-{name}.{kind}")
 
@@ -221,9 +210,9 @@ class CataloguePages(Controller):
         household = household.strip().upper()[:16]
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
-        files = await _read(registry.general_catalogue(reader.token))
+        files = await hidden_if_refused(registry.general_catalogue(reader.token))
         try:
-            closed = await _read(registry.closed_floors(reader.token, chosen))
+            closed = await hidden_if_refused(registry.closed_floors(reader.token, chosen))
         except ArchiveError as exc:
             problem, closed = refusal_code(exc), []
         return pages.render(request, "catalogues.html", status_code=422 if problem else 200,
@@ -244,7 +233,7 @@ class CataloguePages(Controller):
             raise _not_found()
         params = {name: str(request.query_params[name])[:16] for name in PRINT_PARAMETERS
                   if name in request.query_params}
-        content, media_type = await _read(registry.catalogue_file(reader.token, wanted,
+        content, media_type = await hidden_if_refused(registry.catalogue_file(reader.token, wanted,
                                                                   params))
         return _attachment(content, media_type, wanted.replace("/", "-"))
 

@@ -5,9 +5,10 @@ account, not cleared for one secret document: its row reads （密）) signs in 
 session, a wrong password refused first; the archivist who receives finds it awaiting
 him in the list and signs; the transfer list downloads as PDF and CSV and reads back
 with the archive numbers and both names. A transfer out is listed with the command that
-writes its bag. The archivist prints a floor's file catalogue from the catalogue page;
-people whose roles do not read these pages get the not-found page. axe-core on every
-page; the signing and the catalogue page are saved as screenshots."""
+writes its bag. From the catalogue page the archivist prints a floor's file catalogue and
+labels, the year's catalogue of closed files (D3) and a household's item list; people
+whose roles do not read these pages get the not-found page. axe-core on every page; the
+signing and the catalogue page are saved as screenshots."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.office import Office, download, nav_link, office_at
 from tests.fixtures.app import PASSWORD
 
 CENTRE = "第一客户服务中心"
@@ -55,18 +56,6 @@ def documents(office: Office) -> dict[str, Any]:
 
 def _no_serious_violations(page: Page) -> None:
     assert serious_violations(page) == [], page.url
-
-
-def _nav_link(page: Page, name: str) -> Any:
-    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
-
-
-def _download(page: Page, name: str, target: Path) -> Path:
-    with page.expect_download() as download:
-        page.get_by_role("link", name=name).click()
-    path = target / download.value.suggested_filename
-    download.value.save_as(path)
-    return path
 
 
 def _pdf_text(path: Path) -> str:
@@ -118,7 +107,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
 
     # O1: the clerk who hands over signs in his own session, with his own password.
     chen = office.open_as("chen")
-    expect(_nav_link(chen, "移交")).to_have_count(0)
+    expect(nav_link(chen, "移交")).to_have_count(0)
     chen.goto(handover_url)
     expect(chen.locator("table.transfer-list")).to_contain_text("（密）")
     expect(chen.locator("table.transfer-list")).not_to_contain_text(SECRET)
@@ -137,7 +126,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
 
     # The archivist finds it awaiting his signature in the list.
     sun = office.open_as("sun")
-    _nav_link(sun, "移交").click()
+    nav_link(sun, "移交").click()
     line = sun.locator("table.loans tbody tr").filter(has_text=CENTRE)
     expect(line).to_contain_text("等待双方签字")
     expect(line).to_contain_text("接收人 sun 签字")
@@ -153,12 +142,12 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(sun.locator(".missing")).to_have_count(0)
     _no_serious_violations(sun)
 
-    text = _pdf_text(_download(sun, "移交清单（PDF）", tmp_path))
+    text = _pdf_text(download(sun, "移交清单（PDF）", tmp_path))
     for needed in (move_in["archive_no"], repair["archive_no"], secret["archive_no"],
                    "chen", "sun", CENTRE):
         assert needed in text, needed
     assert text.count(move_in["archive_no"]) == 2  # two copies, one for each side
-    csv = _download(sun, "移交清单（CSV）", tmp_path).read_text(encoding="utf-8-sig")
+    csv = download(sun, "移交清单（CSV）", tmp_path).read_text(encoding="utf-8-sig")
     for needed in (move_in["archive_no"], repair["archive_no"], MOVE_IN):
         assert needed in csv, needed
 
@@ -178,7 +167,7 @@ def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
     assert response.status_code == 201, response.text
     transfer_id = response.json()["transfer_id"]
     wang = office.open_as("wang")
-    _nav_link(wang, "移交").click()
+    nav_link(wang, "移交").click()
     transfers = wang.get_by_role("region", name="移出记录")
     expect(transfers).to_contain_text("新物业公司")
     expect(transfers).to_contain_text("已移出")
@@ -186,7 +175,7 @@ def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
         f"archive transfer --id {transfer_id} --out DIR")
     _no_serious_violations(wang)
     zhao = office.open_as("zhao")  # the director reads them, writes no bag
-    _nav_link(zhao, "移交").click()
+    nav_link(zhao, "移交").click()
     expect(zhao.get_by_role("region", name="移出记录")).to_contain_text("新物业公司")
     expect(zhao.get_by_role("region", name="移出记录").locator("code")).to_have_count(0)
 
@@ -194,23 +183,31 @@ def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
 def test_the_archivist_prints_a_floors_catalogue_and_labels(
         office: Office, documents: dict[str, Any], screenshots: Path,
         tmp_path: Path) -> None:
+    with office.archive.as_("wang") as client:  # D3: the occupant moves out this year
+        for path, body in (("occupants", {"occupant": "周敏", "moved_in": "2016-01-15"}),
+                           ("move-out", {"moved_out": "2030-01-05"})):
+            response = client.post(f"/registry/households/A-1301/{path}", json=body)
+            assert response.status_code == 200, response.text
     sun = office.open_as("sun")
-    _nav_link(sun, "目录").click()
+    nav_link(sun, "目录").click()
+    closed = _pdf_text(download(sun, "A 栋 13 层 2030 年闭卷目录（PDF）", tmp_path))
+    assert "A-1301" in closed
+    assert "周敏" in closed
     floor = sun.locator("#floor-A-13")
     expect(floor).to_contain_text("A 栋 13 层")
     _no_serious_violations(sun)
     sun.screenshot(path=screenshots / "catalogues.png", full_page=True)
-    text = _pdf_text(_download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
+    text = _pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
     assert "A-1301" in text
-    labels = _pdf_text(_download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
+    labels = _pdf_text(download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
     assert "A-1301" in labels
     sun.get_by_label("户号（如 A-1201）").fill("A-1301")
     sun.get_by_role("button", name="查看").nth(1).click()
-    items = _pdf_text(_download(sun, "A-1301 卷内目录（PDF）", tmp_path))
+    items = _pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
     for document in ("move_in", "repair", "secret"):
         assert documents[document]["archive_no"] in items, document
     sun.goto("/ui/households/A-1301")
-    items_again = _pdf_text(_download(sun, "卷内目录（PDF）", tmp_path))
+    items_again = _pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
     assert documents["repair"]["archive_no"] in items_again
     sun.goto("/ui/catalogues?household=A-12")
     expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")
@@ -218,7 +215,7 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
 
     # Catalogues are the archive's own: a service centre head gets the not-found page.
     lin = office.open_as("lin")
-    expect(_nav_link(lin, "目录")).to_have_count(0)
+    expect(nav_link(lin, "目录")).to_have_count(0)
     _not_found(lin, "/ui/catalogues")
     _not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
     _not_found(sun, "/ui/catalogues/print/households/A-1301")

@@ -10,18 +10,23 @@ from typing import Any
 from services.common.auth import Principal
 from services.common.contracts.operations_views import (
     CatalogueFileView,
+    HandoverItemView,
     HandoverSummaryView,
     HandoverView,
     LocationView,
     SignatureView,
 )
 from services.web.handover_page import (
+    CATEGORIES,
     HANDOVER_FIELDS,
+    SIDE_NAMES,
+    abilities,
     floors_of,
     handover_lines,
     handover_page,
     handover_request,
 )
+from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 OFFERED = ["d1", "d2", "d3"]
@@ -110,3 +115,36 @@ def test_floors_are_listed_in_cabinet_order_with_their_counts() -> None:
     floors = floors_of(files)
     assert [(f.building, f.floor, f.files, f.documents) for f in floors] == [
         ("A", 2, 1, 0), ("A", 13, 2, 5), ("B", 5, 1, 1)]
+
+
+def test_the_handover_pages_render_in_chinese_and_english() -> None:
+    pages = Pages()
+    sun = Principal(username="sun", roles=("archivist",))
+    layout = {"reader": sun, "here": "/ui/handovers/h1", "csrf_token": "token"}
+    handover = _handover(signatures=[SignatureView(username="chen", side="handing",
+                                                   signed_at=AT)],
+                         items=[HandoverItemView(position=1, document_id="d1",
+                                                 archive_no="2019-repair-A-1301-0001",
+                                                 title="厨房漏水维修记录", category="repair",
+                                                 household="A-1301", filed_at=AT.date(),
+                                                 pages=2),
+                                HandoverItemView(position=2, document_id="", archive_no="",
+                                                 title="", category="complaint",
+                                                 household=None, filed_at=AT.date(),
+                                                 pages=1, redacted=True)])
+    values = layout | {"view": handover_page(sun, handover), "can": abilities(sun),
+                       "side_names": SIDE_NAMES, "category_names": CATEGORIES,
+                       "done": "", "refused": "wrong_password"}
+    chinese = pages.html("zh", "handover.html", values)
+    english = pages.html("en", "handover.html", values)
+    assert "还需要接收人 sun 签字。" in chinese
+    assert "密码不正确，签字没有记录" in chinese
+    assert "Still needs the signature of sun (Receiving)." in english
+    assert "Sign as the person receiving" in english
+    assert "1 of them is above your clearance" in english
+    assert 'action="/ui/handovers/h1/sign"' in english
+    listing = layout | {"lines": [], "transfers": [], "command": "", "can": abilities(sun)}
+    assert "No handover yet." in pages.html("en", "handovers.html", listing)
+    catalogue = layout | {"floors": [], "closed": [], "year": 2030, "household": "A-1301",
+                          "problem": ""}
+    assert "A-1301 item list (PDF)" in pages.html("en", "catalogues.html", catalogue)
