@@ -52,13 +52,17 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
     return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
 
 
+def no_such_page() -> NotFound:
+    """What a page answers for what one may not see: the same as for what does not exist."""
+    return NotFound("no such page", code="not_found")
+
+
 async def hidden_if_refused(read: Awaitable[T]) -> T:
-    """A registry read for a page: a refusal (403) is the same not-found page as for what
-    does not exist."""
+    """A registry read for a page: a refusal (403) is the not-found page."""
     try:
         return await read
     except Forbidden as exc:
-        raise NotFound("no such page", code="not_found") from exc
+        raise no_such_page() from exc
 
 
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str

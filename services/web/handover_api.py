@@ -22,7 +22,13 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import HOUSEHOLD_RE, Struct
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, hidden_if_refused, refusal_code, see
+from services.web.failures import (
+    MAX_TEXT,
+    hidden_if_refused,
+    no_such_page,
+    refusal_code,
+    see,
+)
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -53,10 +59,6 @@ class SignForm(Struct):
     _csrf_token: str = ""
 
 
-def _not_found() -> NotFound:
-    return NotFound("no such page", code="not_found")
-
-
 def _attachment(content: bytes, media_type: str, name: str) -> Response[bytes]:
     return Response(content, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"'})
@@ -73,7 +75,7 @@ class HandoverPages(Controller):
         """Handovers open and completed, and the transfers out (移出) recorded."""
         can = abilities(reader.principal)
         if not can.read_handovers:
-            raise _not_found()
+            raise no_such_page()
         summaries, transfers = await asyncio.gather(
             hidden_if_refused(registry.handovers(reader.token)),
             hidden_if_refused(registry.transfers(reader.token)))
@@ -88,7 +90,7 @@ class HandoverPages(Controller):
         """The form: a household's documents (``?household=``) or those named
         (``?document=``, e.g. from search results) to choose from, or households typed."""
         if not abilities(reader.principal).create:
-            raise _not_found()
+            raise no_such_page()
         asked = [value for value in request.query_params.getall("document", []) if value]
         offered = await _offered(registry, reader.token, asked[:MAX_OFFERED], household[:64])
         return _form(request, reader, pages, offered=offered, chosen=set(asked) or None,
@@ -99,7 +101,7 @@ class HandoverPages(Controller):
                      pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
                      ) -> Response[Any]:
         if not abilities(reader.principal).create:
-            raise _not_found()
+            raise no_such_page()
         form = await request.form()
         chosen = [value for value in form.getall("documents", []) if isinstance(value, str)]
         offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
@@ -184,7 +186,7 @@ async def _offered(registry: RegistryReader, token: str, documents: list[str],
     """The documents the form offers: a household's file, or the documents named."""
     if household:
         if not HOUSEHOLD_RE.match(household):
-            raise _not_found()
+            raise no_such_page()
         return await registry.household_file(token, household)
     return list(await asyncio.gather(*(registry.get_document(document_id, token=token)
                                        for document_id in dict.fromkeys(documents))))
@@ -202,7 +204,7 @@ class CataloguePages(Controller):
         """The general catalogue, each floor's file catalogue and labels, the floors with
         parts closed in ``year`` (D3), and a household's item list (``?household=``)."""
         if not abilities(reader.principal).catalogues:
-            raise _not_found()
+            raise no_such_page()
         problem = ""
         chosen = int(year) if year.strip().isdigit() else this_year
         if year and not year.strip().isdigit():
@@ -227,10 +229,10 @@ class CataloguePages(Controller):
         """A catalogue or label sheet through the pages (the cookie is not a bearer
         token); anything but the registry's printable files is not found."""
         if not abilities(reader.principal).catalogues:
-            raise _not_found()
+            raise no_such_page()
         wanted = path.lstrip("/")
         if not PRINTABLE.fullmatch(wanted):
-            raise _not_found()
+            raise no_such_page()
         params = {name: str(request.query_params[name])[:16] for name in PRINT_PARAMETERS
                   if name in request.query_params}
         content, media_type = await hidden_if_refused(registry.catalogue_file(reader.token, wanted,
