@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Request, Response
@@ -21,11 +21,12 @@ from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from services.common.auth import Principal
-from services.common.errors import ArchiveError, Unauthorized
+from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.render import Pages
 from services.web.session import to_sign_in
 
 log = logging.getLogger("archive.web")
+T = TypeVar("T")
 
 MAX_TEXT = 2000
 """The longest note, reason or opinion a form takes (longer is cut)."""
@@ -66,6 +67,19 @@ def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """What the last form did (``?done=``) or why it was refused (``?refused=``), for the
     page it redirected to: codes the page says in words."""
     return {name: request.query_params.get(name, "")[:40] for name in ("done", "refused")}
+
+
+def no_such_page() -> NotFound:
+    """What a page answers for what one may not see: the same as for what does not exist."""
+    return NotFound("no such page", code="not_found")
+
+
+async def hidden_if_refused(read: Awaitable[T]) -> T:
+    """A registry read for a page: a refusal (403) is the not-found page."""
+    try:
+        return await read
+    except Forbidden as exc:
+        raise no_such_page() from exc
 
 
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str

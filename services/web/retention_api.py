@@ -16,11 +16,18 @@ from litestar.response import Redirect
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
-from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
+from services.web.failures import (
+    MAX_TEXT,
+    answered,
+    hidden_if_refused,
+    outcome_values,
+    refusal_code,
+    see,
+)
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
@@ -80,14 +87,6 @@ def _reader_of_retention(reader: Reader) -> str:
     return reader.token
 
 
-async def _read(coroutine: Any) -> Any:
-    """A registry read for a page: a refusal (403) is the same not-found page."""
-    try:
-        return await coroutine
-    except Forbidden as exc:
-        raise NotFound("no such page", code="not_found") from exc
-
-
 class RetentionPages(Controller):
     path = "/retention"
     include_in_schema = False
@@ -101,8 +100,8 @@ class RetentionPages(Controller):
         token = _reader_of_retention(reader)
         can = abilities(reader.principal)
         schedule = await registry.schedule(token)
-        sweeps = await _read(registry.sweeps(token))
-        destructions = await _read(registry.destructions(token))
+        sweeps = await hidden_if_refused(registry.sweeps(token))
+        destructions = await hidden_if_refused(registry.destructions(token))
         dry_run: Sweep | None = None
         if preview and can.sweep:
             dry_run = await registry.start_sweep(token, dry_run=True)
@@ -149,7 +148,7 @@ class SweepPages(Controller):
                     reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
         token = _reader_of_retention(reader)
-        record = await _read(registry.sweep(token, sweep_id))
+        record = await hidden_if_refused(registry.sweep(token, sweep_id))
         return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
                             decisions=DECISIONS, decision_names=DECISION_NAMES,
                             **outcome_values(request), **layout_values(request, reader))
@@ -207,7 +206,7 @@ class DestructionPages(Controller):
                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
         token = _reader_of_retention(reader)
-        record = await _read(registry.destruction(token, destruction_id))
+        record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
                             view=destruction_page(reader.principal, record),
                             category_names=CATEGORIES, **outcome_values(request),
@@ -219,7 +218,7 @@ class DestructionPages(Controller):
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
         token = _reader_of_retention(reader)
-        record = await _read(registry.destruction(token, destruction_id))
+        record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "_destruction_items.html",
                             view=destruction_page(reader.principal, record),
                             category_names=CATEGORIES)
@@ -264,7 +263,8 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
                          kind: RegisterFile) -> Response[bytes]:
     """The printable register through the pages (the cookie is not a bearer token)."""
     token = _reader_of_retention(reader)
-    content, media_type = await _read(registry.register_file(token, destruction_id, kind))
+    content, media_type = await hidden_if_refused(
+        registry.register_file(token, destruction_id, kind))
     name = re.sub(r"[^\w-]", "", destruction_id)[:64]
     return Response(content, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="register-{name}.{kind}"'})
@@ -280,7 +280,7 @@ class HoldPages(Controller):
                     document: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
         token = _reader_of_retention(reader)
-        holds = await _read(registry.holds(token))
+        holds = await hidden_if_refused(registry.holds(token))
         return pages.render(request, "holds.html", lines=hold_lines(holds),
                             can=abilities(reader.principal), categories=CATEGORIES,
                             document=document[:64], **outcome_values(request),

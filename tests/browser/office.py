@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 from services.common.clock import FixedClock
 from tests.browser.conftest import VIEWPORT
@@ -68,3 +68,17 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
                 context.close()
         finally:
             server.server.stop()
+
+
+def nav_link(page: Page, name: str) -> Locator:
+    """The main navigation's link ``name``."""
+    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
+
+
+def download(page: Page, link: str, target: Path) -> Path:
+    """Click the link ``link``, save what it downloads into ``target``."""
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name=link).click()
+    path = target / downloaded.value.suggested_filename
+    downloaded.value.save_as(path)
+    return path

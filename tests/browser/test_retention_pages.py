@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.office import Office, download, nav_link, office_at
 from tests.fixtures.app import PASSWORD
 
 REPAIR = "卫生间漏水维修记录"
@@ -54,10 +54,6 @@ def _no_serious_violations(page: Page) -> None:
     assert serious_violations(page) == [], page.url
 
 
-def _nav_link(page: Page, name: str) -> Any:
-    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
-
-
 def _item(page: Page, document: dict[str, Any]) -> Any:
     return page.locator(f"#item-{document['document_id']}")
 
@@ -70,21 +66,13 @@ def _appraise(page: Page, document: dict[str, Any], opinion: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("您的鉴定意见已记录")
 
 
-def _download(page: Page, name: str, target: Path) -> Path:
-    with page.expect_download() as download:
-        page.get_by_role("link", name=name).click()
-    path = target / download.value.suggested_filename
-    download.value.save_as(path)
-    return path
-
-
 def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
         office: Office, documents: dict[str, Any], screenshots: Path,
         tmp_path: Path) -> None:
     repair, drawings, complaint = (documents[name] for name in ("repair", "drawings",
                                                                "complaint"))
     qian = office.open_as("qian")
-    _nav_link(qian, "保管与销毁").click()
+    nav_link(qian, "保管与销毁").click()
     _no_serious_violations(qian)
     # R1: engineering documents are permanent by default; compliance makes them short.
     qian.get_by_role("combobox", name="工程档案").select_option("short")
@@ -99,7 +87,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.get_by_role("region", name="保全记录")).to_contain_text("保全中")
     _no_serious_violations(qian)
 
-    _nav_link(qian, "保管与销毁").click()
+    nav_link(qian, "保管与销毁").click()
     qian.get_by_role("button", name="预览今天到期的文件").click()
     preview = qian.locator("#preview")
     expect(preview).to_contain_text("将列入 2 份文件")
@@ -190,12 +178,12 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.locator("#progress .status-line")).to_contain_text("已销毁", timeout=30_000)
     _no_serious_violations(qian)
 
-    pdf = _download(qian, "销毁清册（PDF）", tmp_path)
+    pdf = download(qian, "销毁清册（PDF）", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     for needed in (repair["archive_no"], drawings["archive_no"], "wang", "sun", "已销毁"):
         assert needed in text, needed
-    csv = _download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
+    csv = download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
     for needed in (repair["archive_no"], drawings["archive_no"], "已销毁"):
         assert needed in csv, needed
 
@@ -207,7 +195,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.get_by_role("status")).to_contain_text("保全已解除")
     expect(holds).to_contain_text("已解除")
     expect(holds).to_contain_text("诉讼已结案")
-    _nav_link(qian, "保管与销毁").click()
+    nav_link(qian, "保管与销毁").click()
     qian.get_by_role("button", name="预览今天到期的文件").click()
     expect(qian.locator("#preview")).to_contain_text(complaint["archive_no"])
 
@@ -215,7 +203,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
 def test_someone_without_a_retention_role_sees_no_entry_and_the_same_404(
         office: Office) -> None:
     li = office.open_as("li")
-    expect(_nav_link(li, "保管与销毁")).to_have_count(0)
+    expect(nav_link(li, "保管与销毁")).to_have_count(0)
     for path in ("/ui/retention", "/ui/holds", "/ui/sweeps/any", "/ui/destructions/any"):
         response = li.goto(path)
         assert response is not None

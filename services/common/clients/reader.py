@@ -3,8 +3,9 @@
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction, (``AccountsReader``) the accounts. What it decodes are the registry's own
-answers, defined once in ``services.common.contracts``.
+destruction, (``AccountsReader``) the accounts, (``OperationsReader``) handovers,
+transfers out and catalogues. What it decodes are the registry's own answers, defined once
+in ``services.common.contracts``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from services.common.clients.accounts import AccountsReader
 from services.common.clients.loans import LoansReader
+from services.common.clients.operations import OperationsReader
 from services.common.clients.retention import RetentionReader
 from services.common.contracts.accounts import TokenResponse
 from services.common.contracts.catalogue import DocumentVersion
@@ -28,7 +30,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader, RetentionReader, AccountsReader):
+class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> TokenResponse:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

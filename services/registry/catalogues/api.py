@@ -10,6 +10,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from services.common.auth import principal_of
 from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
+from services.common.operations import CATALOGUE_READERS
 from services.registry.catalogues.models import (
     CatalogueFile,
     ClosedFloor,
@@ -17,7 +18,6 @@ from services.registry.catalogues.models import (
     ItemList,
     LabelKind,
 )
-from services.registry.catalogues.rules import CATALOGUE_READERS
 from services.registry.catalogues.service import CataloguesService
 from services.registry.guards import allow
 

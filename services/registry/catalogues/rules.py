@@ -26,9 +26,6 @@ from services.registry.catalogues.models import (
 )
 
 MASKED_TITLE = "（密）"
-CATALOGUE_READERS = ("archivist", "compliance", "admin")
-"""Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
-档案室负责人) and the administrator. Titles still follow each reader's clearance."""
 Box = tuple[str, str, str, str]
 
 

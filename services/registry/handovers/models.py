@@ -92,3 +92,5 @@ class HandoverSummary(Struct):
     created_at: datetime
     items: int
     completed_at: datetime | None = None
+    signed: list[Side] = msgspec.field(default_factory=list)
+    """The sides that have signed so far: what a list says is still awaited."""

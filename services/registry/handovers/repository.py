@@ -130,4 +130,14 @@ class HandoversRepository:
                       handovers.c.completed_at, counted.label("items"))
             .order_by(handovers.c.created_at.desc(), handovers.c.handover_id)
             .limit(limit).offset(offset))).mappings()
-        return [struct_of(row, HandoverSummary) for row in rows]
+        found = [struct_of(row, HandoverSummary) for row in rows]
+        signed = (await self.conn.execute(
+            sa.select(handover_signatures.c.handover_id, handover_signatures.c.side)
+            .where(handover_signatures.c.handover_id.in_(
+                [summary.handover_id for summary in found])))).all()
+        sides: dict[str, list[Side]] = {}
+        for handover_id, side in signed:
+            sides.setdefault(handover_id, []).append(side)
+        return [msgspec.structs.replace(summary, signed=sorted(sides.get(summary.handover_id,
+                                                                         [])))
+                for summary in found]

@@ -8,13 +8,12 @@ from collections.abc import Iterable
 
 import msgspec
 
+from services.common.operations import HANDOVER_CREATORS, HANDOVER_READERS, HANDOVER_RECEIVER
 from services.registry.handovers.models import Handover, Side
 
-CREATOR_ROLES = ("archivist", "manager", "center_head")
-"""The archive's clerks and the service centre's heads draw up a handover."""
-RECEIVER_ROLE = "archivist"
-"""The archive receives: its archivist signs the receiving side."""
-READER_ROLES = ("archivist", "manager", "center_head", "compliance", "director", "admin")
+CREATOR_ROLES = HANDOVER_CREATORS
+RECEIVER_ROLE = HANDOVER_RECEIVER
+READER_ROLES = HANDOVER_READERS
 
 
 def items_digest(handover_id: str, items: Iterable[tuple[str, str, str]]) -> str:

@@ -88,6 +88,8 @@ def test_a_handover_signed_by_both_sides_completes_and_moves_the_paper(archive: 
     status, signed = _post(archive, "chen", f"{handover}/sign",
                            {"password": PASSWORD, "digest": created["digest"]})
     assert (status, signed["status"]) == (200, "awaiting_signatures"), signed
+    listed = {h["handover_id"]: h for h in _get(archive, "qian", "/registry/handovers").json()}
+    assert listed[created["handover_id"]]["signed"] == ["handing"]
     status, signed = _post(archive, "sun", f"{handover}/sign", {"password": PASSWORD})
     assert (status, signed["status"]) == (200, "completed"), signed
     assert [(s["username"], s["side"]) for s in signed["signatures"]] == [

@@ -13,6 +13,7 @@ from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURI
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.accounts_page import ROLE_NAMES
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
+from services.web.handover_page import HANDOVER_STATUS_NAMES, SIDE_NAMES
 from services.web.ingest_page import STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
@@ -59,7 +60,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *DECISION_NAMES.values(), *MISSING_NAMES.values(),
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
              *LABELS.values(), *WITHHELD_LABELS.values(),
-             *STATUS_NAMES.values(), *ROLE_NAMES.values()}
+             *STATUS_NAMES.values(), *ROLE_NAMES.values(),
+             *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []

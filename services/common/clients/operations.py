@@ -1,0 +1,78 @@
+"""Handovers (移交, O1), transfers out (移出) and catalogues (D3) as a person works them
+through the staff pages, with the signed-in person's own token.
+
+What it decodes is ``services.common.contracts.operations_views``; the printable files
+(transfer lists, catalogues, labels) come back as bytes with their content type.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote
+
+from services.common.clients.registry import RegistryClient
+from services.common.contracts.operations_views import (
+    CatalogueFileView,
+    ClosedFloorView,
+    HandoverSummaryView,
+    HandoverView,
+    NewHandover,
+    TransferSummaryView,
+)
+
+LIST_PAGE = 100
+"""Handovers or transfers a page lists at once (newest first)."""
+PrintedFile = Literal["pdf", "csv"]
+
+
+class OperationsReader(RegistryClient):
+    async def handovers(self, token: str) -> list[HandoverSummaryView]:
+        return await self.call("GET", "/registry/handovers", list[HandoverSummaryView],
+                               token=token, params={"limit": LIST_PAGE})
+
+    async def handover(self, token: str, handover_id: str) -> HandoverView:
+        return await self.call("GET", f"/registry/handovers/{_id(handover_id)}",
+                               HandoverView, token=token)
+
+    async def create_handover(self, token: str, handover: NewHandover) -> HandoverView:
+        return await self.call("POST", "/registry/handovers", HandoverView, token=token,
+                               json=handover)
+
+    async def sign_handover(self, token: str, handover_id: str, *, password: str,
+                            digest: str | None) -> HandoverView:
+        """The signed-in person signs their side (O1), re-entering their password;
+        ``digest`` is the items as they were shown (a change since is refused)."""
+        body = {"password": password, **({"digest": digest} if digest else {})}
+        return await self.call("POST", f"/registry/handovers/{_id(handover_id)}/sign",
+                               HandoverView, token=token, json=body)
+
+    async def transfer_list(self, token: str, handover_id: str, kind: PrintedFile
+                            ) -> tuple[bytes, str]:
+        """The transfer list (移交清单) as PDF or CSV, and its content type."""
+        response = await self.request(
+            "GET", f"/registry/handovers/{_id(handover_id)}/transfer-list.{kind}", token=token)
+        return response.content, response.headers.get("content-type", "")
+
+    async def transfers(self, token: str) -> list[TransferSummaryView]:
+        return await self.call("GET", "/registry/transfers", list[TransferSummaryView],
+                               token=token, params={"limit": LIST_PAGE})
+
+    async def general_catalogue(self, token: str) -> list[CatalogueFileView]:
+        return await self.call("GET", "/registry/catalogues/general", list[CatalogueFileView],
+                               token=token)
+
+    async def closed_floors(self, token: str, year: int) -> list[ClosedFloorView]:
+        return await self.call("GET", "/registry/catalogues/closed", list[ClosedFloorView],
+                               token=token, params={"year": year})
+
+    async def catalogue_file(self, token: str, path: str, params: dict[str, str]
+                             ) -> tuple[bytes, str]:
+        """A printable catalogue or label sheet under ``/registry/catalogues/`` (``path``
+        already checked by the caller), and its content type."""
+        response = await self.request("GET", f"/registry/catalogues/{path}", token=token,
+                                      params=params)
+        return response.content, response.headers.get("content-type", "")
+
+
+def _id(identifier: str) -> str:
+    return quote(identifier, safe="")

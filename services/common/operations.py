@@ -1,0 +1,18 @@
+"""Who does what in handovers (移交, O1), transfers out (移出) and catalogues (D3): one
+list of roles, applied by the registry's routes and by the staff pages to decide which
+pages, forms and navigation entries a person sees (the registry decides every move
+again)."""
+
+from __future__ import annotations
+
+HANDOVER_CREATORS = ("archivist", "manager", "center_head")
+"""The archive's clerks and the service centre's heads draw up a handover."""
+HANDOVER_RECEIVER = "archivist"
+"""The archive receives: its archivist signs the receiving side."""
+HANDOVER_READERS = ("archivist", "manager", "center_head", "compliance", "director", "admin")
+"""Who lists handovers and transfers out; the two people named also read their own."""
+TRANSFER_ROLE = "archivist"
+"""Who records a transfer out (and writes its bag with ``archive transfer``)."""
+CATALOGUE_READERS = ("archivist", "compliance", "admin")
+"""Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
+档案室负责人) and the administrator. Titles still follow each reader's clearance."""

@@ -1,0 +1,241 @@
+"""The handover and catalogue pages' routes. Every action is a POST form with its CSRF
+token, answered by a redirect (post/redirect/get) to the page with what was done, or with
+the registry's refusal code, which the page says in words with what to do next. Someone
+whose roles do not read handovers or catalogues gets the same not-found page as for what
+does not exist; a handover's two signers read it whatever their roles (the registry
+decides)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.operations import PrintedFile
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import ArchiveError, NotFound
+from services.common.models import HOUSEHOLD_RE, Struct
+from services.web.api import FORM, layout_values
+from services.web.failures import (
+    MAX_TEXT,
+    hidden_if_refused,
+    no_such_page,
+    refusal_code,
+    see,
+)
+from services.web.handover_page import (
+    CATEGORIES,
+    HANDOVER_FIELDS,
+    SIDE_NAMES,
+    TRANSFER_COMMAND,
+    abilities,
+    floors_of,
+    handover_lines,
+    handover_page,
+    handover_request,
+    handover_url,
+)
+from services.web.render import Pages
+from services.web.session import Reader
+
+MAX_OFFERED = 50
+"""Documents named in the address (``?document=``) a form offers at most."""
+PRINTABLE = re.compile(
+    r"general\.(pdf|csv)|floors/[A-Z][A-Z0-9]{0,3}/[0-9]{1,3}/(catalogue\.(pdf|csv)|closed\.pdf)"
+    r"|households/[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}/items\.(pdf|csv)|labels\.pdf")
+"""The registry's printable catalogues and label sheets (``/registry/catalogues/...``)."""
+PRINT_PARAMETERS = ("year", "kind", "building", "floor")
+
+
+class SignForm(Struct):
+    password: str = ""
+    digest: str = ""
+    _csrf_token: str = ""
+
+
+def _attachment(content: bytes, media_type: str, name: str) -> Response[bytes]:
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class HandoverPages(Controller):
+    path = "/handovers"
+    include_in_schema = False
+
+    @get("/", operation_id="handoversPage")
+    async def handovers(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
+                        ) -> Response[str]:
+        """Handovers open and completed, and the transfers out (移出) recorded."""
+        can = abilities(reader.principal)
+        if not can.read_handovers:
+            raise no_such_page()
+        summaries, transfers = await asyncio.gather(
+            hidden_if_refused(registry.handovers(reader.token)),
+            hidden_if_refused(registry.transfers(reader.token)))
+        return pages.render(request, "handovers.html", lines=handover_lines(summaries),
+                            transfers=transfers, command=TRANSFER_COMMAND, can=can,
+                            **layout_values(request, reader))
+
+    @get("/new", operation_id="newHandoverPage")
+    async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                  household: FromQuery[str] = "") -> Response[str]:
+        """The form: a household's documents (``?household=``) or those named
+        (``?document=``, e.g. from search results) to choose from, or households typed."""
+        if not abilities(reader.principal).create:
+            raise no_such_page()
+        asked = [value for value in request.query_params.getall("document", []) if value]
+        offered = await _offered(registry, reader.token, asked[:MAX_OFFERED], household[:64])
+        return _form(request, reader, pages, offered=offered, chosen=set(asked) or None,
+                     household=household[:64], values={}, problem="")
+
+    @post("/", operation_id="createHandoverForm")
+    async def create(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
+                     ) -> Response[Any]:
+        if not abilities(reader.principal).create:
+            raise no_such_page()
+        form = await request.form()
+        chosen = [value for value in form.getall("documents", []) if isinstance(value, str)]
+        offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
+        values = {name: str(form.get(name, "")).strip()[:MAX_TEXT] for name in HANDOVER_FIELDS}
+        household = str(form.get("household", "")).strip()[:64]
+        handover, problem = handover_request(values, household, chosen, offered_ids)
+        if handover is not None:
+            try:
+                created = await registry.create_handover(reader.token, handover)
+            except NotFound as exc:
+                problem = exc.code
+            except ArchiveError as exc:
+                problem = refusal_code(exc)
+            else:
+                return see(handover_url(created.handover_id), done="created")
+        offered = await _offered(registry, reader.token, offered_ids[:MAX_OFFERED], household)
+        return _form(request, reader, pages, offered=offered, chosen=set(chosen),
+                     household=household, values=values, problem=problem, status_code=422)
+
+    @get("/{handover_id:str}", operation_id="handoverPage")
+    async def handover(self, handover_id: FromPath[str], request: Request[Any, Any, Any],
+                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                       registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
+                       refused: FromQuery[str] = "") -> Response[str]:
+        record = await hidden_if_refused(registry.handover(reader.token, handover_id))
+        return pages.render(request, "handover.html",
+                            view=handover_page(reader.principal, record),
+                            can=abilities(reader.principal), side_names=SIDE_NAMES,
+                            category_names=CATEGORIES, done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @post("/{handover_id:str}/sign", operation_id="signHandoverForm")
+    async def sign(self, handover_id: FromPath[str], reader: NamedDependency[Reader],
+                   registry: NamedDependency[RegistryReader],
+                   data: Annotated[SignForm, FORM]) -> Redirect:
+        """O1: the signed-in person signs their side with their password, re-entered."""
+        url = handover_url(handover_id)
+        if not data.password:
+            return see(url, "#sign", refused="password_required")
+        digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
+        try:
+            await registry.sign_handover(reader.token, handover_id,
+                                         password=data.password[:1024], digest=digest)
+        except ArchiveError as exc:
+            return see(url, "#sign", refused=refusal_code(exc))
+        return see(url, done="signed")
+
+    @get("/{handover_id:str}/transfer-list.pdf", operation_id="handoverTransferListPdf")
+    async def transfer_list_pdf(self, handover_id: FromPath[str],
+                                reader: NamedDependency[Reader],
+                                registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        return await _transfer_list(reader, registry, handover_id, "pdf")
+
+    @get("/{handover_id:str}/transfer-list.csv", operation_id="handoverTransferListCsv")
+    async def transfer_list_csv(self, handover_id: FromPath[str],
+                                reader: NamedDependency[Reader],
+                                registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        return await _transfer_list(reader, registry, handover_id, "csv")
+
+
+async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: str,
+                         kind: PrintedFile) -> Response[bytes]:
+    """The transfer list through the pages (the cookie is not a bearer token)."""
+    content, media_type = await hidden_if_refused(
+        registry.transfer_list(reader.token, handover_id, kind))
+    name = re.sub(r"[^\w-]", "", handover_id)[:64]
+    return _attachment(content, media_type, f"transfer-list-{name}.{kind}")
+
+
+def _form(request: Request[Any, Any, Any], reader: Reader, pages: Pages, *,
+          offered: list[DocumentRecord], chosen: set[str] | None, household: str,
+          values: dict[str, str], problem: str, status_code: int = 200) -> Response[str]:
+    """``chosen`` None: every document offered is ticked."""
+    return pages.render(request, "handover_new.html", status_code=status_code,
+                        offered=[record for record in offered if record.status == "active"],
+                        chosen=chosen, household=household, values=values, problem=problem,
+                        **layout_values(request, reader))
+
+
+async def _offered(registry: RegistryReader, token: str, documents: list[str],
+                   household: str) -> list[DocumentRecord]:
+    """The documents the form offers: a household's file, or the documents named."""
+    if household:
+        if not HOUSEHOLD_RE.match(household):
+            raise no_such_page()
+        return await registry.household_file(token, household)
+    return list(await asyncio.gather(*(registry.get_document(document_id, token=token)
+                                       for document_id in dict.fromkeys(documents))))
+
+
+class CataloguePages(Controller):
+    path = "/catalogues"
+    include_in_schema = False
+
+    @get("/", operation_id="cataloguesPage")
+    async def catalogues(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                         pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                         this_year: NamedDependency[int], year: FromQuery[str] = "",
+                         household: FromQuery[str] = "") -> Response[str]:
+        """The general catalogue, each floor's file catalogue and labels, the floors with
+        parts closed in ``year`` (D3), and a household's item list (``?household=``)."""
+        if not abilities(reader.principal).catalogues:
+            raise no_such_page()
+        problem = ""
+        chosen = int(year) if year.strip().isdigit() else this_year
+        if year and not year.strip().isdigit():
+            problem = "not_a_year"
+        household = household.strip().upper()[:16]
+        if household and not HOUSEHOLD_RE.match(household):
+            problem, household = "invalid_household", ""
+        files = await hidden_if_refused(registry.general_catalogue(reader.token))
+        try:
+            closed = await hidden_if_refused(registry.closed_floors(reader.token, chosen))
+        except ArchiveError as exc:
+            problem, closed = refusal_code(exc), []
+        return pages.render(request, "catalogues.html", status_code=422 if problem else 200,
+                            floors=floors_of(files), closed=closed, year=chosen,
+                            household=household, problem=problem,
+                            **layout_values(request, reader))
+
+    @get("/print/{path:path}", operation_id="cataloguePrint")
+    async def printed(self, path: FromPath[str], request: Request[Any, Any, Any],
+                      reader: NamedDependency[Reader],
+                      registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        """A catalogue or label sheet through the pages (the cookie is not a bearer
+        token); anything but the registry's printable files is not found."""
+        if not abilities(reader.principal).catalogues:
+            raise no_such_page()
+        wanted = path.lstrip("/")
+        if not PRINTABLE.fullmatch(wanted):
+            raise no_such_page()
+        params = {name: str(request.query_params[name])[:16] for name in PRINT_PARAMETERS
+                  if name in request.query_params}
+        content, media_type = await hidden_if_refused(registry.catalogue_file(reader.token, wanted,
+                                                                  params))
+        return _attachment(content, media_type, wanted.replace("/", "-"))
+

@@ -1,0 +1,158 @@
+"""The handover and catalogue pages (``/ui/handovers``, ``/ui/handovers/{id}``,
+``/ui/catalogues``): handovers (移交, O1) with both sides' signatures, transfers out
+(移出), and the catalogues and labels the archive prints (D3).
+
+Who may do what is ``services.common.operations``, the lists the registry's routes use.
+The forms shown are a courtesy: the registry decides every move again, and its refusal
+is shown by its code (``handover_refusal``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from services.common.auth import Principal
+from services.common.contracts.operations_views import (
+    CatalogueFileView,
+    HandoverSummaryView,
+    HandoverView,
+    LocationView,
+    NewHandover,
+)
+from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
+from services.common.operations import (
+    CATALOGUE_READERS,
+    HANDOVER_CREATORS,
+    HANDOVER_READERS,
+    TRANSFER_ROLE,
+)
+from services.common.web import PAGES_PREFIX
+
+HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
+HANDOVER_STATUS_NAMES = {"awaiting_signatures": "等待双方签字", "completed": "已完成"}
+SIDE_NAMES = {"handing": "移交人", "receiving": "接收人"}
+SIDES = ("handing", "receiving")
+CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
+HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
+                   "building", "room", "cabinet", "box")
+LOCATION_FIELDS = ("building", "room", "cabinet", "box")
+TRANSFER_COMMAND = "archive transfer --id {transfer_id} --out DIR"
+"""How the archivist writes a recorded transfer's BagIt bag (``services.cli.transfer``)."""
+
+
+def handover_url(handover_id: str) -> str:
+    return f"{HANDOVERS_URL}/{handover_id}"
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """The pages, forms and links to offer ``principal`` (the registry checks again)."""
+
+    read_handovers: bool
+    create: bool
+    catalogues: bool
+    transfer: bool
+
+
+def abilities(principal: Principal) -> Abilities:
+    return Abilities(read_handovers=principal.has_role(*HANDOVER_READERS),
+                     create=principal.has_role(*HANDOVER_CREATORS),
+                     catalogues=principal.has_role(*CATALOGUE_READERS),
+                     transfer=principal.has_role(TRANSFER_ROLE))
+
+
+def awaited(people: dict[str, str], signed: Iterable[str]) -> list[tuple[str, str]]:
+    """The (side's name, username) of each side that has not signed yet (O1)."""
+    done = set(signed)
+    return [(SIDE_NAMES[side], people[side]) for side in SIDES if side not in done]
+
+
+@dataclass(frozen=True)
+class HandoverLine:
+    handover: HandoverSummaryView
+    status: str
+    awaited: list[tuple[str, str]]
+
+
+def handover_lines(summaries: list[HandoverSummaryView]) -> list[HandoverLine]:
+    return [HandoverLine(
+        handover=summary, status=HANDOVER_STATUS_NAMES.get(summary.status, summary.status),
+        awaited=awaited({"handing": summary.handed_over_by,
+                         "receiving": summary.received_by}, summary.signed)
+        if summary.status == "awaiting_signatures" else [])
+        for summary in summaries]
+
+
+@dataclass(frozen=True)
+class HandoverPage:
+    handover: HandoverView
+    status: str
+    awaited: list[tuple[str, str]]
+    side: str | None
+    """The side the signed-in person signs, if they are one of the two named."""
+    signed: bool
+    """The signed-in person has signed it."""
+    redacted: int
+    """Items the reader is not cleared for (counted, not named)."""
+
+
+def handover_page(principal: Principal, handover: HandoverView) -> HandoverPage:
+    side = ("handing" if principal.username == handover.handed_over_by else
+            "receiving" if principal.username == handover.received_by else None)
+    return HandoverPage(
+        handover=handover,
+        status=HANDOVER_STATUS_NAMES.get(handover.status, handover.status),
+        awaited=awaited({"handing": handover.handed_over_by,
+                         "receiving": handover.received_by},
+                        (s.side for s in handover.signatures))
+        if handover.status == "awaiting_signatures" else [],
+        side=side, signed=any(s.username == principal.username for s in handover.signatures),
+        redacted=sum(1 for item in handover.items if item.redacted))
+
+
+@dataclass(frozen=True)
+class FloorLine:
+    building: str
+    floor: int
+    files: int
+    documents: int
+
+
+def floors_of(files: list[CatalogueFileView]) -> list[FloorLine]:
+    """The floors the general catalogue has files on, in cabinet order."""
+    floors: dict[tuple[str, int], list[CatalogueFileView]] = {}
+    for file in files:
+        floors.setdefault((file.building, file.floor), []).append(file)
+    return [FloorLine(building=building, floor=floor, files=len(on_floor),
+                      documents=sum(file.documents for file in on_floor))
+            for (building, floor), on_floor in sorted(floors.items())]
+
+
+def handover_request(values: dict[str, str], household: str, chosen: list[str],
+                     offered: list[str]) -> tuple[NewHandover | None, str]:
+    """The registry's request from the form, or the code of what the form lacks. A
+    household whose every document is ticked is handed over as the household's file."""
+    for name in ("service_centre", "handed_over_by", "received_by"):
+        if not values[name]:
+            return None, f"{name}_required"
+    typed = [part.upper() for part in re.split(r"[\s,，、]+", values["households"]) if part]
+    if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
+        return None, "invalid_household"
+    households = list(dict.fromkeys(typed))
+    documents = list(dict.fromkeys(chosen))
+    if household and offered and set(offered) <= set(documents):
+        households.append(household)
+        documents = [document for document in documents if document not in offered]
+    if not households and not documents:
+        return None, "nothing_to_hand_over"
+    place = [values[name] for name in LOCATION_FIELDS]
+    if any(place) and not all(place):
+        return None, "location_incomplete"
+    return NewHandover(
+        service_centre=values["service_centre"], handed_over_by=values["handed_over_by"],
+        received_by=values["received_by"], households=households or None,
+        documents=documents or None, note=values["note"] or None,
+        location=LocationView(building=place[0], room=place[1], cabinet=place[2],
+                              box=place[3]) if all(place) else None), ""

@@ -1,0 +1,222 @@
+"""Handovers (移交, O1), transfers out and catalogues (D3) in real Chromium (issue 18),
+each person in a browser context of their own: the service centre's head draws up the
+handover of a household's file from its page; the clerk who hands over (a plain staff
+account, not cleared for one secret document: its row reads （密）) signs in his own
+session, a wrong password refused first; the archivist who receives finds it awaiting
+him in the list and signs; the transfer list downloads as PDF and CSV and reads back
+with the archive numbers and both names. A transfer out is listed with the command that
+writes its bag. From the catalogue page the archivist prints a floor's file catalogue and
+labels, the year's catalogue of closed files (D3) and a household's item list; people
+whose roles do not read these pages get the not-found page. axe-core on every page; the
+signing and the catalogue page are saved as screenshots."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, download, nav_link, office_at
+from tests.fixtures.app import PASSWORD
+
+CENTRE = "第一客户服务中心"
+MOVE_IN = "入住资料登记表"
+REPAIR = "厨房漏水维修记录"
+SECRET = "业主纠纷调解协议"
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("handovers")) as office:
+        office.run(office.archive.server.add_user, "lin", "center_head", clearance="secret",
+                   department="customer_service")
+        office.run(office.archive.server.add_user, "chen", "staff", clearance="ordinary",
+                   department="customer_service")
+        yield office
+
+
+@pytest.fixture(scope="module")
+def documents(office: Office) -> dict[str, Any]:
+    return {
+        "move_in": office.run(office.archive.file, title=MOVE_IN, category="move_in",
+                              household="A-1301", filed_at="2016-02-01"),
+        "repair": office.run(office.archive.file, title=REPAIR, category="repair",
+                             household="A-1301", filed_at="2019-06-01"),
+        "secret": office.run(office.archive.file, title=SECRET, category="complaint",
+                             household="A-1301", filed_at="2020-03-01", security="secret"),
+        "elsewhere": office.run(office.archive.file, title="装修申请", category="decoration",
+                                household="B-0502", filed_at="2018-05-01"),
+    }
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _not_found(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None, url
+    assert response.status == 404, url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("没有找到")
+
+
+def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
+        office: Office, documents: dict[str, Any], screenshots: Path,
+        tmp_path: Path) -> None:
+    move_in, repair, secret = (documents[name] for name in ("move_in", "repair", "secret"))
+    lin = office.open_as("lin")
+    lin.goto("/ui/households/A-1301")
+    lin.get_by_role("link", name="移交这一户的文件").click()
+    form = lin.get_by_role("group", name="移交的文件（A-1301）")
+    expect(form.get_by_role("checkbox")).to_have_count(3)
+    _no_serious_violations(lin)
+    lin.get_by_label("移交单位（客户服务中心）").fill(CENTRE)
+    lin.get_by_label("移交人（用户名）").fill("chen")
+    lin.get_by_label("接收人（档案管理员的用户名）").fill("li")
+    lin.get_by_role("button", name="编制移交清单").click()
+    # The registry refuses a receiver who is not an archivist; the form keeps what was typed.
+    expect(lin.get_by_role("alert")).to_contain_text("接收人必须是档案管理员")
+    expect(lin.get_by_label("移交单位（客户服务中心）")).to_have_value(CENTRE)
+    lin.get_by_label("接收人（档案管理员的用户名）").fill("sun")
+    lin.get_by_label("楼栋").fill("A")
+    lin.get_by_role("button", name="编制移交清单").click()
+    expect(lin.get_by_role("alert")).to_contain_text("全部填写")
+    for label, value in (("档案室", "档案室"), ("柜", "C-03"), ("盒", "2030-01")):
+        lin.get_by_label(label, exact=True).fill(value)
+    lin.get_by_role("button", name="编制移交清单").click()
+    expect(lin.get_by_role("status")).to_contain_text("移交清单已编制")
+    handover_url = lin.url.split("?")[0]
+    rows = lin.locator("table.transfer-list tbody tr")
+    expect(rows).to_have_count(3)
+    for document in (move_in, repair, secret):
+        expect(lin.locator("table.transfer-list")).to_contain_text(document["archive_no"])
+    expect(lin.locator(".missing")).to_contain_text("还需要移交人 chen 签字")
+    expect(lin.locator(".missing")).to_contain_text("还需要接收人 sun 签字")
+    expect(lin.get_by_label("您的登录密码（签字确认）")).to_have_count(0)
+    _no_serious_violations(lin)
+
+    # O1: the clerk who hands over signs in his own session, with his own password.
+    chen = office.open_as("chen")
+    expect(nav_link(chen, "移交")).to_have_count(0)
+    chen.goto(handover_url)
+    expect(chen.locator("table.transfer-list")).to_contain_text("（密）")
+    expect(chen.locator("table.transfer-list")).not_to_contain_text(SECRET)
+    expect(chen.locator("table.transfer-list")).not_to_contain_text(secret["archive_no"])
+    expect(chen.get_by_text("其中 1 份文件的密级高于您的权限")).to_be_visible()
+    chen.get_by_label("您的登录密码（签字确认）").fill("not-my-password")
+    chen.get_by_role("button", name="以移交人身份签字").click()
+    expect(chen.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
+    expect(chen.get_by_text("双方都还没有签字。")).to_be_visible()
+    chen.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
+    chen.get_by_role("button", name="以移交人身份签字").click()
+    expect(chen.get_by_role("status")).to_contain_text("您的签字已记录")
+    expect(chen.locator(".witnesses")).to_contain_text("移交人 chen 已签字")
+    expect(chen.locator(".missing")).to_have_text("还需要接收人 sun 签字。")
+    _no_serious_violations(chen)
+
+    # The archivist finds it awaiting his signature in the list.
+    sun = office.open_as("sun")
+    nav_link(sun, "移交").click()
+    line = sun.locator("table.loans tbody tr").filter(has_text=CENTRE)
+    expect(line).to_contain_text("等待双方签字")
+    expect(line).to_contain_text("接收人 sun 签字")
+    expect(line).not_to_contain_text("移交人 chen 签字")
+    expect(line).to_contain_text("3 份文件")
+    _no_serious_violations(sun)
+    line.get_by_role("link").click()
+    sun.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
+    sun.screenshot(path=screenshots / "handover-signing.png", full_page=True)
+    sun.get_by_role("button", name="以接收人身份签字").click()
+    expect(sun.get_by_role("status")).to_contain_text("双方都已签字，移交已完成")
+    expect(sun.get_by_role("heading", level=1)).to_contain_text("已完成")
+    expect(sun.locator(".missing")).to_have_count(0)
+    _no_serious_violations(sun)
+
+    text = _pdf_text(download(sun, "移交清单（PDF）", tmp_path))
+    for needed in (move_in["archive_no"], repair["archive_no"], secret["archive_no"],
+                   "chen", "sun", CENTRE):
+        assert needed in text, needed
+    assert text.count(move_in["archive_no"]) == 2  # two copies, one for each side
+    csv = download(sun, "移交清单（CSV）", tmp_path).read_text(encoding="utf-8-sig")
+    for needed in (move_in["archive_no"], repair["archive_no"], MOVE_IN):
+        assert needed in csv, needed
+
+    # Someone neither reading handovers nor named in this one: the not-found page.
+    li = office.open_as("li")
+    _not_found(li, handover_url)
+    _not_found(li, f"{handover_url}/transfer-list.pdf")
+    _not_found(li, "/ui/handovers")
+    _not_found(li, "/ui/handovers/new?household=A-1301")
+
+
+def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
+        office: Office, documents: dict[str, Any]) -> None:
+    with office.archive.as_("wang") as client:
+        response = client.post("/registry/transfers", json={
+            "recipient": "新物业公司", "reason": "业主委员会更换物业", "household": "B-0502"})
+    assert response.status_code == 201, response.text
+    transfer_id = response.json()["transfer_id"]
+    wang = office.open_as("wang")
+    nav_link(wang, "移交").click()
+    transfers = wang.get_by_role("region", name="移出记录")
+    expect(transfers).to_contain_text("新物业公司")
+    expect(transfers).to_contain_text("已移出")
+    expect(transfers.locator("code")).to_have_text(
+        f"archive transfer --id {transfer_id} --out DIR")
+    _no_serious_violations(wang)
+    zhao = office.open_as("zhao")  # the director reads them, writes no bag
+    nav_link(zhao, "移交").click()
+    expect(zhao.get_by_role("region", name="移出记录")).to_contain_text("新物业公司")
+    expect(zhao.get_by_role("region", name="移出记录").locator("code")).to_have_count(0)
+
+
+def test_the_archivist_prints_a_floors_catalogue_and_labels(
+        office: Office, documents: dict[str, Any], screenshots: Path,
+        tmp_path: Path) -> None:
+    with office.archive.as_("wang") as client:  # D3: the occupant moves out this year
+        for path, body in (("occupants", {"occupant": "周敏", "moved_in": "2016-01-15"}),
+                           ("move-out", {"moved_out": "2030-01-05"})):
+            response = client.post(f"/registry/households/A-1301/{path}", json=body)
+            assert response.status_code == 200, response.text
+    sun = office.open_as("sun")
+    nav_link(sun, "目录").click()
+    closed = _pdf_text(download(sun, "A 栋 13 层 2030 年闭卷目录（PDF）", tmp_path))
+    assert "A-1301" in closed
+    assert "周敏" in closed
+    floor = sun.locator("#floor-A-13")
+    expect(floor).to_contain_text("A 栋 13 层")
+    _no_serious_violations(sun)
+    sun.screenshot(path=screenshots / "catalogues.png", full_page=True)
+    text = _pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
+    assert "A-1301" in text
+    labels = _pdf_text(download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
+    assert "A-1301" in labels
+    sun.get_by_label("户号（如 A-1201）").fill("A-1301")
+    sun.get_by_role("button", name="查看").nth(1).click()
+    items = _pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
+    for document in ("move_in", "repair", "secret"):
+        assert documents[document]["archive_no"] in items, document
+    sun.goto("/ui/households/A-1301")
+    items_again = _pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
+    assert documents["repair"]["archive_no"] in items_again
+    sun.goto("/ui/catalogues?household=A-12")
+    expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")
+    _no_serious_violations(sun)
+
+    # Catalogues are the archive's own: a service centre head gets the not-found page.
+    lin = office.open_as("lin")
+    expect(nav_link(lin, "目录")).to_have_count(0)
+    _not_found(lin, "/ui/catalogues")
+    _not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
+    _not_found(sun, "/ui/catalogues/print/households/A-1301")
+    _not_found(sun, "/ui/catalogues/print/%2E%2E%2F%2E%2E%2Fusers")
