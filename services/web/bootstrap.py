@@ -25,6 +25,7 @@ from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home, provide_reader
 from services.web.failures import failure_handlers
 from services.web.ingest_api import IngestPages
+from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
@@ -63,7 +64,7 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[
             SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages, UserAdminPages,
+            IngestPages, UserAdminPages, InventoryPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],
@@ -71,6 +72,7 @@ def build(ctx: Context) -> ServicePart:
         exception_handlers=failure_handlers(pages),
         dependencies={
             "pages": _provide(pages), "codec": _provide(ctx.codec),
+            "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
             "reader": Provide(provide_reader),
             **{name: _provide(client) for name, client in clients.items()},
         },

@@ -3,8 +3,8 @@
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction, (``AccountsReader``) the accounts. What it decodes is
-``services.common.contracts.registry_views``.
+destruction, (``AccountsReader``) the accounts, (``InventoryReader``) the periodic
+checks. What it decodes is ``services.common.contracts.registry_views``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.common.clients.accounts import AccountsReader
+from services.common.clients.inventory import InventoryReader
 from services.common.clients.loans import LoansReader
 from services.common.clients.retention import RetentionReader
 from services.common.contracts.lending import Loan
@@ -26,7 +27,7 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader, RetentionReader, AccountsReader):
+class RegistryReader(LoansReader, RetentionReader, AccountsReader, InventoryReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> IssuedToken:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

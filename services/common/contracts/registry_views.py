@@ -78,6 +78,10 @@ class ChecksView(msgspec.Struct, kw_only=True):
 
     organised: int
     unresolved: int
+    inventories: int = 0
+    discrepancies: int = 0
+    condition_checks: int = 0
+    with_problems: int = 0
 
 
 class YearReport(msgspec.Struct, kw_only=True):
