@@ -185,20 +185,19 @@ class InventoryPages(Controller):
 
         where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
                                                             "box")}
-        back = f"{CONDITIONS_URL}?{urlencode(where)}"
         if not all(where.values()):
-            return _see(back, "#record", refused="location_required")
+            return _see(CONDITIONS_URL, "#record", **where, refused="location_required")
         try:
             checked_on = date.fromisoformat(field("checked_on", 10))
         except ValueError:
-            return _see(back, "#record", refused="date_required")
+            return _see(CONDITIONS_URL, "#record", **where, refused="date_required")
         protections = {}
         for name in PROTECTIONS:
             state, note = field(f"{name}_state"), field(f"{name}_note")
             if state not in ("ok", "problem"):
-                return _see(back, "#record", refused="protections_required")
+                return _see(CONDITIONS_URL, "#record", **where, refused="protections_required")
             if state == "problem" and not note:
-                return _see(back, "#record", refused="finding_required")
+                return _see(CONDITIONS_URL, "#record", **where, refused="finding_required")
             protections[name] = ProtectionCheckView(state=state, note=note or None)
         try:
             await registry.record_condition_check(token, NewConditionCheckView(
@@ -206,7 +205,7 @@ class InventoryPages(Controller):
                 protections=protections, repaired=field("repaired") or None,
                 copied=field("copied") or None, note=field("note") or None))
         except ArchiveError as exc:
-            return _see(back, "#record", refused=refusal_code(exc))
+            return _see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
         return _see(CONDITIONS_URL, "#history", done="recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
