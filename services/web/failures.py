@@ -10,19 +10,23 @@ services give are shown, never their English details or a stack trace.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.response import Redirect
 from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from services.common.auth import Principal
-from services.common.errors import ArchiveError, Unauthorized
+from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.render import Pages
 from services.web.session import to_sign_in
 
 log = logging.getLogger("archive.web")
+T = TypeVar("T")
 
 MAX_TEXT = 2000
 """The longest note, reason or opinion a form takes (longer is cut)."""
@@ -40,6 +44,21 @@ def refusal_code(exc: ArchiveError) -> str:
     if exc.status in (404, 401) or exc.status >= 500:
         raise exc
     return exc.code
+
+
+def see(url: str, anchor: str = "", **query: str) -> Redirect:
+    """After a form (post/redirect/get): the page at ``url`` with what was done or the
+    refusal's code in its query, at ``anchor``."""
+    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
+
+
+async def read_for_page(coroutine: Awaitable[T]) -> T:
+    """A service read for a page: a refusal (403) is the same not-found page as for what
+    does not exist."""
+    try:
+        return await coroutine
+    except Forbidden as exc:
+        raise NotFound("no such page", code="not_found") from exc
 
 
 def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str

@@ -11,7 +11,6 @@ import asyncio
 import re
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -27,10 +26,10 @@ from services.common.contracts.inventory_views import (
     ProtectionCheckView,
 )
 from services.common.contracts.registry import PaperLocation
-from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, refusal_code
+from services.web.failures import MAX_TEXT, read_for_page, refusal_code, see
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -77,24 +76,12 @@ class CompleteForm(Struct):
     _csrf_token: str = ""
 
 
-def _see(url: str, anchor: str = "", **query: str) -> Redirect:
-    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
-
-
 def _checker_token(reader: Reader) -> str:
     """The token of someone who may read the checks; anyone else is told the page does
     not exist."""
     if not may_read(reader.principal):
         raise NotFound("no such page", code="not_found")
     return reader.token
-
-
-async def _read(coroutine: Any) -> Any:
-    """A registry read for a page: a refusal (403) is the same not-found page."""
-    try:
-        return await coroutine
-    except Forbidden as exc:
-        raise NotFound("no such page", code="not_found") from exc
 
 
 class InventoryPages(Controller):
@@ -111,7 +98,8 @@ class InventoryPages(Controller):
         discrepancies still open across inventories."""
         token = _checker_token(reader)
         listed, open_discrepancies = await asyncio.gather(
-            _read(registry.inventories(token)), _read(registry.discrepancies(token)))
+            read_for_page(registry.inventories(token)),
+            read_for_page(registry.discrepancies(token)))
         return pages.render(request, "inventories.html", inventories=listed,
                             started_this_month=this_month(listed, today),
                             discrepancies=open_discrepancies, status_names=STATUS_NAMES,
@@ -126,13 +114,13 @@ class InventoryPages(Controller):
         token = _checker_token(reader)
         building = data.building.strip()
         if len(building) > MAX_LABEL:
-            return _see(INVENTORIES_URL, "#start", refused="too_long")
+            return see(INVENTORIES_URL, "#start", refused="too_long")
         try:
             started = await registry.start_inventory(token, NewInventoryView(
                 building=building or None, note=data.note.strip()[:MAX_TEXT] or None))
         except ArchiveError as exc:
-            return _see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
-        return _see(inventory_url(started.inventory_id), done="started")
+            return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
+        return see(inventory_url(started.inventory_id), done="started")
 
     @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancyForm")
     async def resolve(self, inventory_id: FromPath[str], item: FromPath[int],
@@ -143,12 +131,12 @@ class InventoryPages(Controller):
         token = _checker_token(reader)
         resolution = data.resolution.strip()[:MAX_TEXT]
         if not resolution:
-            return _see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
+            return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
         try:
             await registry.resolve_discrepancy(token, inventory_id, item, resolution)
         except ArchiveError as exc:
-            return _see(INVENTORIES_URL, "#discrepancies", refused=refusal_code(exc))
-        return _see(INVENTORIES_URL, "#discrepancies", done="resolved")
+            return see(INVENTORIES_URL, "#discrepancies", refused=refusal_code(exc))
+        return see(INVENTORIES_URL, "#discrepancies", done="resolved")
 
     @get("/conditions", operation_id="conditionChecksPage")
     async def conditions(self, request: Request[Any, Any, Any],
@@ -162,8 +150,8 @@ class InventoryPages(Controller):
         them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
         made."""
         token = _checker_token(reader)
-        due, checks = await asyncio.gather(_read(registry.boxes_due(token)),
-                                           _read(registry.condition_checks(token)))
+        due, checks = await asyncio.gather(read_for_page(registry.boxes_due(token)),
+                                           read_for_page(registry.condition_checks(token)))
         chosen = chosen_box(due, *(value.strip()[:MAX_LABEL]
                                    for value in (building, room, cabinet, box)))
         return pages.render(request, "conditions.html", due=due, chosen=chosen,
@@ -186,18 +174,18 @@ class InventoryPages(Controller):
         where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
                                                             "box")}
         if not all(where.values()):
-            return _see(CONDITIONS_URL, "#record", **where, refused="location_required")
+            return see(CONDITIONS_URL, "#record", **where, refused="location_required")
         try:
             checked_on = date.fromisoformat(field("checked_on", 10))
         except ValueError:
-            return _see(CONDITIONS_URL, "#record", **where, refused="date_required")
+            return see(CONDITIONS_URL, "#record", **where, refused="date_required")
         protections = {}
         for name in PROTECTIONS:
             state, note = field(f"{name}_state"), field(f"{name}_note")
             if state not in ("ok", "problem"):
-                return _see(CONDITIONS_URL, "#record", **where, refused="protections_required")
+                return see(CONDITIONS_URL, "#record", **where, refused="protections_required")
             if state == "problem" and not note:
-                return _see(CONDITIONS_URL, "#record", **where, refused="finding_required")
+                return see(CONDITIONS_URL, "#record", **where, refused="finding_required")
             protections[name] = ProtectionCheckView(state=state, note=note or None)
         try:
             await registry.record_condition_check(token, NewConditionCheckView(
@@ -205,8 +193,8 @@ class InventoryPages(Controller):
                 protections=protections, repaired=field("repaired") or None,
                 copied=field("copied") or None, note=field("note") or None))
         except ArchiveError as exc:
-            return _see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
-        return _see(CONDITIONS_URL, "#history", done="recorded")
+            return see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
+        return see(CONDITIONS_URL, "#history", done="recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
     async def inventory(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
@@ -215,7 +203,7 @@ class InventoryPages(Controller):
                         refused: FromQuery[str] = "") -> Response[str]:
         """The checklist by cabinet, each box to mark present, missing or misplaced."""
         token = _checker_token(reader)
-        record: InventoryView = await _read(registry.inventory(token, inventory_id))
+        record: InventoryView = await read_for_page(registry.inventory(token, inventory_id))
         return pages.render(request, "inventory.html", inventory=record,
                             cabinets=cabinets(record), **_checklist_values(reader),
                             done=done[:40], refused=refused[:40],
@@ -227,7 +215,7 @@ class InventoryPages(Controller):
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The progress and the completion form, reloaded after each mark saved."""
         token = _checker_token(reader)
-        record = await _read(registry.inventory(token, inventory_id))
+        record = await read_for_page(registry.inventory(token, inventory_id))
         return pages.render(request, "_inventory_progress.html", inventory=record,
                             **_checklist_values(reader), **layout_values(request, reader))
 
@@ -237,7 +225,7 @@ class InventoryPages(Controller):
                             registry: NamedDependency[RegistryReader]) -> Response[bytes]:
         """The checklist to print (the cookie is not a bearer token)."""
         token = _checker_token(reader)
-        content = await _read(registry.checklist_pdf(token, inventory_id))
+        content = await read_for_page(registry.checklist_pdf(token, inventory_id))
         name = re.sub(r"[^\w-]", "", inventory_id)[:64]
         return Response(content, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="inventory-{name}.pdf"'})
@@ -265,13 +253,13 @@ class InventoryPages(Controller):
                 refused = refusal_code(exc)
         if request.headers.get("hx-request") != "true":
             if refused:
-                return _see(inventory_url(inventory_id), f"#item-{item}", refused=refused)
+                return see(inventory_url(inventory_id), f"#item-{item}", refused=refused)
             assert record is not None
             following = next_item(record, item)
-            return _see(inventory_url(inventory_id),
+            return see(inventory_url(inventory_id),
                         f"#item-{following}" if following else "#progress", done="marked")
         if record is None:
-            record = await _read(registry.inventory(token, inventory_id))
+            record = await read_for_page(registry.inventory(token, inventory_id))
         row = next((found for found in record.items if found.item == item), None)
         if row is None:
             raise NotFound("no such box on the checklist", code="not_found")
@@ -292,8 +280,8 @@ class InventoryPages(Controller):
         try:
             await registry.complete_inventory(token, inventory_id)
         except ArchiveError as exc:
-            return _see(url, "#progress", refused=refusal_code(exc))
-        return _see(url, done="completed")
+            return see(url, "#progress", refused=refusal_code(exc))
+        return see(url, done="completed")
 
 
 def _checklist_values(reader: Reader) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -17,11 +16,11 @@ from litestar.response import Redirect
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention_views import NewHold, SweepView
-from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
 from services.common.web import PAGES_PREFIX
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, refusal_code
+from services.web.failures import MAX_TEXT, read_for_page, refusal_code, see
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
@@ -73,24 +72,12 @@ class HoldForm(Struct):
     _csrf_token: str = ""
 
 
-def _see(url: str, anchor: str = "", **query: str) -> Redirect:
-    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
-
-
 def _reader_of_retention(reader: Reader) -> str:
     """The token of someone who may read the retention pages; anyone else is told the
     page does not exist."""
     if not may_read(reader.principal):
         raise NotFound("no such page", code="not_found")
     return reader.token
-
-
-async def _read(coroutine: Any) -> Any:
-    """A registry read for a page: a refusal (403) is the same not-found page."""
-    try:
-        return await coroutine
-    except Forbidden as exc:
-        raise NotFound("no such page", code="not_found") from exc
 
 
 class RetentionPages(Controller):
@@ -107,8 +94,8 @@ class RetentionPages(Controller):
         token = _reader_of_retention(reader)
         can = abilities(reader.principal)
         schedule = await registry.schedule(token)
-        sweeps = await _read(registry.sweeps(token))
-        destructions = await _read(registry.destructions(token))
+        sweeps = await read_for_page(registry.sweeps(token))
+        destructions = await read_for_page(registry.destructions(token))
         dry_run: SweepView | None = None
         if preview and can.sweep:
             dry_run = await registry.start_sweep(token, dry_run=True)
@@ -130,12 +117,12 @@ class RetentionPages(Controller):
         try:
             years = {name: int(str(form.get(f"years_{name}", ""))) for name in ("long", "short")}
         except ValueError:
-            return _see(RETENTION_URL, "#schedule", refused="years_required")
+            return see(RETENTION_URL, "#schedule", refused="years_required")
         try:
             await registry.replace_schedule(token, classes, years)
         except ArchiveError as exc:
-            return _see(RETENTION_URL, "#schedule", refused=refusal_code(exc))
-        return _see(RETENTION_URL, "#schedule", done="schedule")
+            return see(RETENTION_URL, "#schedule", refused=refusal_code(exc))
+        return see(RETENTION_URL, "#schedule", done="schedule")
 
     @post("/sweeps", operation_id="startSweepForm")
     async def start(self, reader: NamedDependency[Reader],
@@ -145,9 +132,9 @@ class RetentionPages(Controller):
         try:
             sweep = await registry.start_sweep(token, dry_run=False)
         except ArchiveError as exc:
-            return _see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
+            return see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
         assert sweep.sweep_id is not None
-        return _see(sweep_url(sweep.sweep_id), done="started")
+        return see(sweep_url(sweep.sweep_id), done="started")
 
 
 class SweepPages(Controller):
@@ -160,7 +147,7 @@ class SweepPages(Controller):
                     registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                     refused: FromQuery[str] = "") -> Response[str]:
         token = _reader_of_retention(reader)
-        record = await _read(registry.sweep(token, sweep_id))
+        record = await read_for_page(registry.sweep(token, sweep_id))
         return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
                             decisions=DECISIONS, decision_names=DECISION_NAMES,
                             done=done[:40], refused=refused[:40],
@@ -175,15 +162,15 @@ class SweepPages(Controller):
                                                             data.document_id) else ""
         opinion = data.opinion.strip()
         if data.decision not in DECISIONS:
-            return _see(sweep_url(sweep_id), anchor, refused="decision_required")
+            return see(sweep_url(sweep_id), anchor, refused="decision_required")
         if not opinion:
-            return _see(sweep_url(sweep_id), anchor, refused="opinion_required")
+            return see(sweep_url(sweep_id), anchor, refused="opinion_required")
         try:
             await registry.appraise(token, sweep_id, document_id=data.document_id,
                                     decision=data.decision, opinion=opinion[:MAX_OPINION])
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), anchor, refused=refusal_code(exc))
-        return _see(sweep_url(sweep_id), anchor, done="appraised")
+            return see(sweep_url(sweep_id), anchor, refused=refusal_code(exc))
+        return see(sweep_url(sweep_id), anchor, done="appraised")
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],
@@ -196,8 +183,8 @@ class SweepPages(Controller):
             await registry.decide_sweep(token, sweep_id, "approve" if move == "approve"
                                         else "reject", data.note.strip()[:MAX_TEXT] or None)
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), refused=refusal_code(exc))
-        return _see(sweep_url(sweep_id), done=move)
+            return see(sweep_url(sweep_id), refused=refusal_code(exc))
+        return see(sweep_url(sweep_id), done=move)
 
     @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
     async def register(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
@@ -208,12 +195,12 @@ class SweepPages(Controller):
         form = await request.form()
         documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
         if not documents:
-            return _see(sweep_url(sweep_id), "#destroy", refused="no_documents")
+            return see(sweep_url(sweep_id), "#destroy", refused="no_documents")
         try:
             created = await registry.create_destruction(token, sweep_id, documents)
         except ArchiveError as exc:
-            return _see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
-        return _see(destruction_url(created.destruction_id), done="registered")
+            return see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
+        return see(destruction_url(created.destruction_id), done="registered")
 
 
 class DestructionPages(Controller):
@@ -226,7 +213,7 @@ class DestructionPages(Controller):
                           registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                           refused: FromQuery[str] = "") -> Response[str]:
         token = _reader_of_retention(reader)
-        record = await _read(registry.destruction(token, destruction_id))
+        record = await read_for_page(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
                             view=destruction_page(reader.principal, record),
                             category_names=CATEGORIES, done=done[:40], refused=refused[:40],
@@ -238,7 +225,7 @@ class DestructionPages(Controller):
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
         token = _reader_of_retention(reader)
-        record = await _read(registry.destruction(token, destruction_id))
+        record = await read_for_page(registry.destruction(token, destruction_id))
         return pages.render(request, "_destruction_items.html",
                             view=destruction_page(reader.principal, record),
                             category_names=CATEGORIES)
@@ -261,14 +248,14 @@ class DestructionPages(Controller):
         token = _reader_of_retention(reader)
         url = destruction_url(destruction_id)
         if not data.password:
-            return _see(url, "#sign", refused="password_required")
+            return see(url, "#sign", refused="password_required")
         digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
         try:
             await registry.witness(token, destruction_id, password=data.password[:1024],
                                    digest=digest)
         except ArchiveError as exc:
-            return _see(url, "#sign", refused=refusal_code(exc))
-        return _see(url, done="signed")
+            return see(url, "#sign", refused=refusal_code(exc))
+        return see(url, done="signed")
 
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -279,15 +266,15 @@ class DestructionPages(Controller):
         try:
             await registry.execute_destruction(token, destruction_id)
         except ArchiveError as exc:
-            return _see(url, refused=refusal_code(exc))
-        return _see(url, done="executing")
+            return see(url, refused=refusal_code(exc))
+        return see(url, done="executing")
 
 
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
                          kind: RegisterFile) -> Response[bytes]:
     """The printable register through the pages (the cookie is not a bearer token)."""
     token = _reader_of_retention(reader)
-    content, media_type = await _read(registry.register_file(token, destruction_id, kind))
+    content, media_type = await read_for_page(registry.register_file(token, destruction_id, kind))
     name = re.sub(r"[^\w-]", "", destruction_id)[:64]
     return Response(content, media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="register-{name}.{kind}"'})
@@ -304,7 +291,7 @@ class HoldPages(Controller):
                     refused: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
         token = _reader_of_retention(reader)
-        holds = await _read(registry.holds(token))
+        holds = await read_for_page(registry.holds(token))
         return pages.render(request, "holds.html", lines=hold_lines(holds),
                             can=abilities(reader.principal), categories=CATEGORIES,
                             document=document[:64], done=done[:40], refused=refused[:40],
@@ -319,18 +306,18 @@ class HoldPages(Controller):
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = data.household.strip(), data.category.strip()
         if not reason:
-            return _see(HOLDS_URL, "#place", refused="reason_required")
+            return see(HOLDS_URL, "#place", refused="reason_required")
         if bool(documents) == bool(household or category):
-            return _see(HOLDS_URL, "#place", refused="hold_scope")
+            return see(HOLDS_URL, "#place", refused="hold_scope")
         try:
             await registry.place_hold(token, NewHold(
                 reason=reason, documents=documents or None, household=household or None,
                 category=category or None))
         except NotFound:
-            return _see(HOLDS_URL, "#place", refused="unknown_document")
+            return see(HOLDS_URL, "#place", refused="unknown_document")
         except ArchiveError as exc:
-            return _see(HOLDS_URL, "#place", refused=refusal_code(exc))
-        return _see(HOLDS_URL, done="placed")
+            return see(HOLDS_URL, "#place", refused=refusal_code(exc))
+        return see(HOLDS_URL, done="placed")
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],
@@ -339,9 +326,9 @@ class HoldPages(Controller):
         token = _reader_of_retention(reader)
         note = data.note.strip()[:MAX_TEXT]
         if not note:
-            return _see(HOLDS_URL, refused="release_reason_required")
+            return see(HOLDS_URL, refused="release_reason_required")
         try:
             await registry.release_hold(token, hold_id, note)
         except ArchiveError as exc:
-            return _see(HOLDS_URL, refused=refusal_code(exc))
-        return _see(HOLDS_URL, done="released")
+            return see(HOLDS_URL, refused=refusal_code(exc))
+        return see(HOLDS_URL, done="released")

@@ -68,3 +68,12 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
                 context.close()
         finally:
             server.server.stop()
+
+
+def download(page: Page, link: str, target: Path) -> Path:
+    """What the link named ``link`` downloads, saved under ``target``."""
+    with page.expect_download() as started:
+        page.get_by_role("link", name=link).click()
+    path = target / started.value.suggested_filename
+    started.value.save_as(path)
+    return path

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.office import Office, download, office_at
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 TABLET = {"width": 800, "height": 1100}
@@ -129,7 +129,7 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     expect(wang.get_by_role("status")).to_contain_text("盘点已完成")
     expect(_mark(wang, "3", "在位")).to_have_count(0)
 
-    pdf = _download(wang, "盘点清单（PDF）", tmp_path)
+    pdf = download(wang, "盘点清单（PDF）", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     for needed in ("A栋 档案室 12柜 3盒", "A栋 档案室 12柜 4盒", "A-1203", "缺失", "在位"):
@@ -215,11 +215,3 @@ def test_who_may_not_read_the_checks_sees_no_entry_and_the_same_404(office: Offi
     forged = office.open_as("wang").request.post("/ui/inventories", form={"building": "A"},
                                                  max_redirects=0)
     assert forged.status == 403
-
-
-def _download(page: Page, name: str, target: Path) -> Path:
-    with page.expect_download() as download:
-        page.get_by_role("link", name=name).click()
-    path = target / download.value.suggested_filename
-    download.value.save_as(path)
-    return path

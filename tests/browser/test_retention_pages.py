@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.office import Office, download, office_at
 from tests.fixtures.app import PASSWORD
 
 REPAIR = "卫生间漏水维修记录"
@@ -69,13 +69,6 @@ def _appraise(page: Page, document: dict[str, Any], opinion: str) -> None:
     item.get_by_role("button", name="提交鉴定").click()
     expect(page.get_by_role("status")).to_contain_text("您的鉴定意见已记录")
 
-
-def _download(page: Page, name: str, target: Path) -> Path:
-    with page.expect_download() as download:
-        page.get_by_role("link", name=name).click()
-    path = target / download.value.suggested_filename
-    download.value.save_as(path)
-    return path
 
 
 def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
@@ -190,12 +183,12 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.locator("#progress .status-line")).to_contain_text("已销毁", timeout=30_000)
     _no_serious_violations(qian)
 
-    pdf = _download(qian, "销毁清册（PDF）", tmp_path)
+    pdf = download(qian, "销毁清册（PDF）", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     for needed in (repair["archive_no"], drawings["archive_no"], "wang", "sun", "已销毁"):
         assert needed in text, needed
-    csv = _download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
+    csv = download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
     for needed in (repair["archive_no"], drawings["archive_no"], "已销毁"):
         assert needed in csv, needed
 
