@@ -26,6 +26,7 @@ from services.web.api import ReadingPages, SignInPages, home, provide_reader
 from services.web.failures import failure_handlers
 from services.web.handover_api import CataloguePages, HandoverPages
 from services.web.ingest_api import IngestPages
+from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
@@ -64,7 +65,7 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[
             SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages, UserAdminPages, HandoverPages, CataloguePages,
+            IngestPages, UserAdminPages, HandoverPages, CataloguePages, InventoryPages,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False, name="static"),
         ],
@@ -73,6 +74,7 @@ def build(ctx: Context) -> ServicePart:
         dependencies={
             "pages": _provide(pages), "codec": _provide(ctx.codec),
             "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
+            "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
             "reader": Provide(provide_reader),
             **{name: _provide(client) for name, client in clients.items()},
         },

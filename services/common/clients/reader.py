@@ -4,8 +4,8 @@
 own token: signing in, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
 destruction, (``AccountsReader``) the accounts, (``OperationsReader``) handovers,
-transfers out and catalogues. What it decodes are the registry's own answers, defined once
-in ``services.common.contracts``.
+transfers out and catalogues, (``InventoryReader``) the periodic checks. What it decodes are
+the registry's own answers, defined once in ``services.common.contracts``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.common.clients.accounts import AccountsReader
+from services.common.clients.inventory import InventoryReader
 from services.common.clients.loans import LoansReader
 from services.common.clients.operations import OperationsReader
 from services.common.clients.retention import RetentionReader
@@ -30,7 +31,8 @@ HOUSEHOLD_FILE_LIMIT = 1000
 """Documents of one household a page lists (the registry's largest page)."""
 
 
-class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader):
+class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader,
+                     InventoryReader):
     async def issue_token(self, username: str, password: str, *, client_address: str | None
                           ) -> TokenResponse:
         """Sign in; ``client_address`` is the person's, so the registry throttles failed

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
@@ -24,7 +25,6 @@ from services.registry.inventory.models import (
     NewConditionCheck,
     NewInventory,
 )
-from services.registry.inventory.rules import INVENTORY_READERS, INVENTORY_ROLES
 from services.registry.inventory.service import InventoryService
 
 Item = Annotated[int, PathParameter(ge=1, le=1_000_000)]

@@ -53,9 +53,19 @@ class InventoryItem(Struct):
     resolved_at: datetime | None
 
 
+class InventoryTally(Struct):
+    """An inventory's progress: its boxes, those marked, and of them the discrepancies."""
+
+    boxes: int
+    checked: int
+    missing: int
+    misplaced: int
+
+
 class Inventory(Struct):
     """``unplaced``: active documents with no location recorded (D7), which no box on
-    the checklist can account for."""
+    the checklist can account for; ``tally``: its progress (also in a list, which
+    leaves out the items)."""
 
     inventory_id: str
     status: InventoryStatus
@@ -66,6 +76,7 @@ class Inventory(Struct):
     started_at: datetime
     completed_by: str | None
     completed_at: datetime | None
+    tally: InventoryTally
     items: list[InventoryItem]
 
 

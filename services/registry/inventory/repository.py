@@ -17,10 +17,11 @@ from services.registry.inventory.models import (
     Discrepancy,
     Inventory,
     InventoryItem,
+    InventoryTally,
     ItemMark,
     Protections,
 )
-from services.registry.inventory.rules import DISCREPANCIES
+from services.registry.inventory.rules import DISCREPANCIES, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 
 PLACE = ("building", "room", "cabinet", "box")
@@ -63,15 +64,33 @@ class InventoryRepository:
         items = [_item(item) for item in (await self.conn.execute(
             sa.select(inventory_items).where(inventory_items.c.inventory_id == inventory_id)
             .order_by(inventory_items.c.item))).mappings()]
-        return _inventory(row, items)
+        return _inventory(row, items, tally_of(items))
 
     async def newest_first(self, *, limit: int, offset: int) -> list[Inventory]:
-        """Inventories without their items (``GET`` one for them)."""
-        rows = (await self.conn.execute(
+        """Inventories without their items (``GET`` one for them), with their tally."""
+        rows = list((await self.conn.execute(
             sa.select(inventories).order_by(inventories.c.started_at.desc(),
                                             inventories.c.inventory_id)
-            .limit(limit).offset(offset))).mappings()
-        return [_inventory(row, []) for row in rows]
+            .limit(limit).offset(offset))).mappings())
+        tallies = await self._tallies([row["inventory_id"] for row in rows])
+        empty = InventoryTally(boxes=0, checked=0, missing=0, misplaced=0)
+        return [_inventory(row, [], tallies.get(row["inventory_id"], empty)) for row in rows]
+
+    async def _tallies(self, inventory_ids: list[str]) -> dict[str, InventoryTally]:
+        if not inventory_ids:
+            return {}
+        state = inventory_items.c.state
+
+        def counted(value: str) -> Any:
+            return sa.func.sum(sa.case((state == value, 1), else_=0))
+
+        rows = await self.conn.execute(
+            sa.select(inventory_items.c.inventory_id, sa.func.count(), sa.func.count(state),
+                      counted("missing"), counted("misplaced"))
+            .where(inventory_items.c.inventory_id.in_(inventory_ids))
+            .group_by(inventory_items.c.inventory_id))
+        return {row[0]: InventoryTally(boxes=row[1], checked=row[2], missing=int(row[3] or 0),
+                                       misplaced=int(row[4] or 0)) for row in rows}
 
     async def mark(self, inventory_id: str, item: int, mark: ItemMark, *, by: str,
                    at: datetime) -> None:
@@ -156,9 +175,9 @@ def _item(row: Any) -> InventoryItem:
         resolved_at=row["resolved_at"])
 
 
-def _inventory(row: Any, items: list[InventoryItem]) -> Inventory:
+def _inventory(row: Any, items: list[InventoryItem], tally: InventoryTally) -> Inventory:
     return Inventory(
         inventory_id=row["inventory_id"], status=row["status"], building=row["building"],
         note=row["note"], unplaced=row["unplaced"], started_by=row["started_by"],
         started_at=row["started_at"], completed_by=row["completed_by"],
-        completed_at=row["completed_at"], items=items)
+        completed_at=row["completed_at"], tally=tally, items=items)

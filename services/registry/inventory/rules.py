@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import Conflict, ValidationFailed
 from services.registry.catalogues.rules import Box, box_of, natural
-from services.registry.inventory.models import Inventory, InventoryItem, ItemMark
+from services.registry.inventory.models import (
+    Inventory,
+    InventoryItem,
+    InventoryTally,
+    ItemMark,
+)
 
-INVENTORY_ROLES = ("archivist", "compliance")
-"""Who takes an inventory, marks its boxes, resolves discrepancies, records condition."""
-INVENTORY_READERS = ("archivist", "compliance", "director", "admin")
 DISCREPANCIES = ("missing", "misplaced")
 CHECK_INTERVAL_DAYS = 182
 """O3 asks for a condition check at least twice a year: a box is due half a year after
@@ -48,6 +50,12 @@ def checklist(placed: Iterable[tuple[PaperLocation | None, str | None]]
         note=None, checked_by=None, checked_at=None, resolution=None, resolved_by=None,
         resolved_at=None) for number, box in enumerate(sorted(documents, key=natural), 1)]
     return items, unplaced
+
+
+def tally_of(items: Iterable[InventoryItem]) -> InventoryTally:
+    states = [item.state for item in items]
+    return InventoryTally(boxes=len(states), checked=sum(s is not None for s in states),
+                          missing=states.count("missing"), misplaced=states.count("misplaced"))
 
 
 def checked_mark(mark: ItemMark) -> ItemMark:

@@ -34,6 +34,7 @@ from services.registry.inventory.rules import (
     item_of,
     open_item,
     resolvable,
+    tally_of,
 )
 from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
@@ -56,7 +57,8 @@ class InventoryService:
             inventory = Inventory(
                 inventory_id=str(uuid.uuid4()), status="open", building=new.building,
                 note=new.note, unplaced=unplaced, started_by=principal.username,
-                started_at=now, completed_by=None, completed_at=None, items=items)
+                started_at=now, completed_by=None, completed_at=None, tally=tally_of(items),
+                items=items)
             await tx.inventory.insert(inventory)
             await tx.journal.audit(AuditEntry(
                 action="inventory_started", username=principal.username,

@@ -92,7 +92,93 @@
     });
   }
 
+  // Inventory (盘点): each mark is saved as it is made (htmx answers the row); the row
+  // says whether it was saved, a screen reader hears it, and focus moves to the next box.
+  // A mark lost to the network is said on its row, to be made again.
+  function checklistRow(event) {
+    var config = event.detail.requestConfig;
+    var form = config && config.elt ? config.elt : event.detail.elt;
+    var id = form && form.getAttribute ? form.getAttribute("data-row") : null;
+    return id ? { id: id, row: document.getElementById(id) } : null;
+  }
+
+  function sayOnRow(row, text, unsaved) {
+    var cell = row && row.querySelector(".saved");
+    if (cell) {
+      cell.textContent = text;
+      row.classList.toggle("unsaved", unsaved);
+    }
+    var live = document.getElementById("announce");
+    if (live) {
+      live.textContent = text;
+    }
+  }
+
+  function checklistMarks(list) {
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var found = checklistRow(event);
+      if (found) {
+        sayOnRow(found.row, list.getAttribute("data-saving"), false);
+      }
+    });
+    function lost(event) {
+      var found = checklistRow(event);
+      if (found) {
+        sayOnRow(found.row, list.getAttribute("data-unsaved"), true);
+        var button = found.row && found.row.querySelector("button[aria-pressed]");
+        if (button) {
+          button.focus();
+        }
+      }
+    }
+    document.addEventListener("htmx:sendError", lost);
+    document.addEventListener("htmx:responseError", lost);
+    // After settling: until then the new row still wears the old row's attributes.
+    document.addEventListener("htmx:afterSettle", function (event) {
+      var found = checklistRow(event);
+      if (!found) {
+        return;
+      }
+      var row = document.getElementById(found.id);
+      if (!row) {
+        return;
+      }
+      var live = document.getElementById("announce");
+      var saved = row.querySelector(".saved");
+      if (live && saved) {
+        live.textContent = row.querySelector("th").textContent.trim() + "：" +
+          saved.textContent.replace(/\s+/g, " ").trim();
+      }
+      var target = row.classList.contains("refused") ? row.querySelector("input[name=note]") : null;
+      if (!target) {
+        var next = row.getAttribute("data-next");
+        var nextRow = next ? document.getElementById(next) : null;
+        target = nextRow ? nextRow.querySelector("button.mark") : null;
+      }
+      if (target) {
+        target.focus();
+        if (target.scrollIntoView) {
+          target.scrollIntoView({ block: "center" });
+        }
+      }
+    });
+    // Enter in a row's note is "misplaced" (the note says where the box was found).
+    list.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.name === "note") {
+        var button = event.target.form.querySelector("button[value=misplaced]");
+        if (button) {
+          event.preventDefault();
+          button.click();
+        }
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var checklist = document.querySelector("[data-unsaved]");
+    if (checklist && window.htmx) {
+      checklistMarks(checklist);
+    }
     var review = document.querySelector("[data-review-form]");
     if (review) {
       reviewKeys(review);

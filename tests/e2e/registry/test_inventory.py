@@ -86,7 +86,12 @@ def test_an_inventory_with_a_box_missing_keeps_the_discrepancy_open_until_resolv
     assert (late.status_code, late.json()["code"]) == (409, "inventory_completed")
 
     # A later inventory does not close it: the discrepancy stays listed until resolved.
-    _ok(_call(shelf, "POST", "/inventories", json={}))
+    later = _ok(_call(shelf, "POST", "/inventories", json={}))
+    assert later["tally"] == {"boxes": 2, "checked": 0, "missing": 0, "misplaced": 0}
+    listed = _ok(_call(shelf, "GET", "/inventories", "zhao"))
+    assert {i["inventory_id"]: (i["items"], i["tally"]) for i in listed} == {
+        later["inventory_id"]: ([], later["tally"]),
+        inventory_id: ([], {"boxes": 2, "checked": 2, "missing": 1, "misplaced": 0})}
     open_ = _ok(_call(shelf, "GET", "/discrepancies", "qian"))
     assert [(d["inventory_id"], d["item"]["item"], d["item"]["state"], d["item"]["note"])
             for d in open_] == [(inventory_id, 2, "missing", "柜内未见")]

@@ -15,6 +15,8 @@ from services.web.accounts_page import ROLE_NAMES
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.handover_page import HANDOVER_STATUS_NAMES, SIDE_NAMES
 from services.web.ingest_page import STATUS_NAMES
+from services.web.inventory_page import PROTECTION_NAMES, STATE_NAMES
+from services.web.inventory_page import STATUS_NAMES as INVENTORY_STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
 from services.web.retention_page import (
@@ -61,7 +63,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
              *LABELS.values(), *WITHHELD_LABELS.values(),
              *STATUS_NAMES.values(), *ROLE_NAMES.values(),
-             *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values()}
+             *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *STATE_NAMES.values(),
+             *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []

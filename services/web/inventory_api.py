@@ -1,0 +1,289 @@
+"""The periodic check pages' routes (O3). Every action is a POST form with its CSRF token,
+answered by a redirect (post/redirect/get) to the page with what was done, or with the
+registry's refusal code, which the page says in words with what to do next. A mark on
+the checklist sent by the page's script (htmx) is answered by its row alone, saved or
+refused, so each mark is saved the moment it is made. Someone whose roles do not read
+the checks gets the same not-found page as for what does not exist."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.inventory_views import (
+    PROTECTIONS,
+    InventoryView,
+    NewConditionCheckView,
+    NewInventoryView,
+    ProtectionCheckView,
+)
+from services.common.contracts.registry import PaperLocation
+from services.common.errors import ArchiveError, NotFound
+from services.common.models import Struct
+from services.web.api import FORM, layout_values
+from services.web.failures import MAX_TEXT, hidden_if_refused, refusal_code, see
+from services.web.inventory_page import (
+    CONDITIONS_URL,
+    INVENTORIES_URL,
+    MARKS,
+    PROTECTION_NAMES,
+    STATE_NAMES,
+    STATUS_NAMES,
+    cabinets,
+    chosen_box,
+    inventory_url,
+    may_check,
+    may_read,
+    next_item,
+    protection_lines,
+    this_month,
+)
+from services.web.render import Pages
+from services.web.session import Reader
+
+MAX_LABEL = 64
+"""The registry's longest building, room, cabinet or box label."""
+HX_MARKED = "inventoryMarked"
+"""The event a saved mark triggers, on which the page reloads its progress."""
+
+
+class StartForm(Struct):
+    building: str = ""
+    note: str = ""
+    _csrf_token: str = ""
+
+
+class MarkForm(Struct):
+    state: str = ""
+    note: str = ""
+    _csrf_token: str = ""
+
+
+class ResolveForm(Struct):
+    resolution: str = ""
+    _csrf_token: str = ""
+
+
+class CompleteForm(Struct):
+    _csrf_token: str = ""
+
+
+def _checker_token(reader: Reader) -> str:
+    """The token of someone who may read the checks; anyone else is told the page does
+    not exist."""
+    if not may_read(reader.principal):
+        raise NotFound("no such page", code="not_found")
+    return reader.token
+
+
+class InventoryPages(Controller):
+    path = "/inventories"
+    include_in_schema = False
+
+    @get("/", operation_id="inventoriesPage")
+    async def inventories(self, request: Request[Any, Any, Any],
+                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                          registry: NamedDependency[RegistryReader],
+                          today: NamedDependency[date], done: FromQuery[str] = "",
+                          refused: FromQuery[str] = "") -> Response[str]:
+        """The inventories with their progress, the form to start this month's, and the
+        discrepancies still open across inventories."""
+        token = _checker_token(reader)
+        listed, open_discrepancies = await asyncio.gather(
+            hidden_if_refused(registry.inventories(token)),
+            hidden_if_refused(registry.discrepancies(token)))
+        return pages.render(request, "inventories.html", inventories=listed,
+                            started_this_month=this_month(listed, today),
+                            discrepancies=open_discrepancies, status_names=STATUS_NAMES,
+                            state_names=STATE_NAMES, can=may_check(reader.principal),
+                            done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @post("/", operation_id="startInventoryForm")
+    async def start(self, reader: NamedDependency[Reader],
+                    registry: NamedDependency[RegistryReader],
+                    data: Annotated[StartForm, FORM]) -> Redirect:
+        token = _checker_token(reader)
+        building = data.building.strip()
+        if len(building) > MAX_LABEL:
+            return see(INVENTORIES_URL, "#start", refused="too_long")
+        try:
+            started = await registry.start_inventory(token, NewInventoryView(
+                building=building or None, note=data.note.strip()[:MAX_TEXT] or None))
+        except ArchiveError as exc:
+            return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
+        return see(inventory_url(started.inventory_id), done="started")
+
+    @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancyForm")
+    async def resolve(self, inventory_id: FromPath[str], item: FromPath[int],
+                      reader: NamedDependency[Reader],
+                      registry: NamedDependency[RegistryReader],
+                      data: Annotated[ResolveForm, FORM]) -> Redirect:
+        """A discrepancy resolved with what was done (found, put back, reported lost…)."""
+        token = _checker_token(reader)
+        resolution = data.resolution.strip()[:MAX_TEXT]
+        if not resolution:
+            return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
+        try:
+            await registry.resolve_discrepancy(token, inventory_id, item, resolution)
+        except ArchiveError as exc:
+            return see(INVENTORIES_URL, "#discrepancies", refused=refusal_code(exc))
+        return see(INVENTORIES_URL, "#discrepancies", done="resolved")
+
+    @get("/conditions", operation_id="conditionChecksPage")
+    async def conditions(self, request: Request[Any, Any, Any],
+                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                         registry: NamedDependency[RegistryReader],
+                         today: NamedDependency[date], building: FromQuery[str] = "",
+                         room: FromQuery[str] = "", cabinet: FromQuery[str] = "",
+                         box: FromQuery[str] = "", done: FromQuery[str] = "",
+                         refused: FromQuery[str] = "") -> Response[str]:
+        """The boxes due for a condition check (O3: twice a year), the form for one of
+        them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
+        made."""
+        token = _checker_token(reader)
+        due, checks = await asyncio.gather(hidden_if_refused(registry.boxes_due(token)),
+                                           hidden_if_refused(registry.condition_checks(token)))
+        chosen = chosen_box(due, *(value.strip()[:MAX_LABEL]
+                                   for value in (building, room, cabinet, box)))
+        return pages.render(request, "conditions.html", due=due, chosen=chosen,
+                            checks=[(check, protection_lines(check)) for check in checks],
+                            protection_names=PROTECTION_NAMES, today=today,
+                            can=may_check(reader.principal), done=done[:40],
+                            refused=refused[:40], **layout_values(request, reader))
+
+    @post("/conditions", operation_id="recordConditionCheckForm")
+    async def record(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                     registry: NamedDependency[RegistryReader]) -> Redirect:
+        """A box's condition against each of the seven protections: ok, or a finding
+        (its note says what was found); what was repaired or copied."""
+        token = _checker_token(reader)
+        form = await request.form()
+
+        def field(name: str, limit: int = MAX_TEXT) -> str:
+            return str(form.get(name, "")).strip()[:limit]
+
+        where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
+                                                            "box")}
+        if not all(where.values()):
+            return see(CONDITIONS_URL, "#record", **where, refused="location_required")
+        try:
+            checked_on = date.fromisoformat(field("checked_on", 10))
+        except ValueError:
+            return see(CONDITIONS_URL, "#record", **where, refused="date_required")
+        protections = {}
+        for name in PROTECTIONS:
+            state, note = field(f"{name}_state"), field(f"{name}_note")
+            if state not in ("ok", "problem"):
+                return see(CONDITIONS_URL, "#record", **where, refused="protections_required")
+            if state == "problem" and not note:
+                return see(CONDITIONS_URL, "#record", **where, refused="finding_required")
+            protections[name] = ProtectionCheckView(state=state, note=note or None)
+        try:
+            await registry.record_condition_check(token, NewConditionCheckView(
+                location=PaperLocation(**where), checked_on=checked_on,
+                protections=protections, repaired=field("repaired") or None,
+                copied=field("copied") or None, note=field("note") or None))
+        except ArchiveError as exc:
+            return see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
+        return see(CONDITIONS_URL, "#history", done="recorded")
+
+    @get("/{inventory_id:str}", operation_id="inventoryPage")
+    async def inventory(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
+                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                        registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
+                        refused: FromQuery[str] = "") -> Response[str]:
+        """The checklist by cabinet, each box to mark present, missing or misplaced."""
+        token = _checker_token(reader)
+        record: InventoryView = await hidden_if_refused(registry.inventory(token, inventory_id))
+        return pages.render(request, "inventory.html", inventory=record,
+                            cabinets=cabinets(record), **_checklist_values(reader),
+                            done=done[:40], refused=refused[:40],
+                            **layout_values(request, reader))
+
+    @get("/{inventory_id:str}/progress", operation_id="inventoryProgress")
+    async def progress(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
+                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+                       registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The progress and the completion form, reloaded after each mark saved."""
+        token = _checker_token(reader)
+        record = await hidden_if_refused(registry.inventory(token, inventory_id))
+        return pages.render(request, "_inventory_progress.html", inventory=record,
+                            **_checklist_values(reader), **layout_values(request, reader))
+
+    @get("/{inventory_id:str}/checklist.pdf", operation_id="inventoryChecklistPdf")
+    async def checklist_pdf(self, inventory_id: FromPath[str],
+                            reader: NamedDependency[Reader],
+                            registry: NamedDependency[RegistryReader]) -> Response[bytes]:
+        """The checklist to print (the cookie is not a bearer token)."""
+        token = _checker_token(reader)
+        content = await hidden_if_refused(registry.checklist_pdf(token, inventory_id))
+        name = re.sub(r"[^\w-]", "", inventory_id)[:64]
+        return Response(content, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="inventory-{name}.pdf"'})
+
+    @post("/{inventory_id:str}/items/{item:int}", operation_id="markItemForm")
+    async def mark(self, inventory_id: FromPath[str], item: FromPath[int],
+                   request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                   pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                   data: Annotated[MarkForm, FORM]) -> Response[Any]:
+        """One box marked, saved at once: the page's script gets the row back (saved, or
+        why not) and moves on to the next box; without the script, the page again at
+        the next box."""
+        token = _checker_token(reader)
+        note = data.note.strip()[:MAX_TEXT] or None
+        refused = ""
+        record: InventoryView | None = None
+        if data.state not in MARKS:
+            refused = "mark_required"
+        elif data.state == "misplaced" and not note:
+            refused = "note_required"
+        else:
+            try:
+                record = await registry.mark_item(token, inventory_id, item, data.state, note)
+            except ArchiveError as exc:
+                refused = refusal_code(exc)
+        if request.headers.get("hx-request") != "true":
+            if refused:
+                return see(inventory_url(inventory_id), f"#item-{item}", refused=refused)
+            assert record is not None
+            following = next_item(record, item)
+            return see(inventory_url(inventory_id),
+                        f"#item-{following}" if following else "#progress", done="marked")
+        if record is None:
+            record = await hidden_if_refused(registry.inventory(token, inventory_id))
+        row = next((found for found in record.items if found.item == item), None)
+        if row is None:
+            raise NotFound("no such box on the checklist", code="not_found")
+        response = pages.render(request, "_inventory_row.html", inventory=record, entry=row,
+                                following=next_item(record, item), refused=refused,
+                                just_saved=not refused, **_checklist_values(reader),
+                                **layout_values(request, reader))
+        if not refused:
+            response.headers["HX-Trigger"] = HX_MARKED
+        return response
+
+    @post("/{inventory_id:str}/complete", operation_id="completeInventoryForm")
+    async def complete(self, inventory_id: FromPath[str], reader: NamedDependency[Reader],
+                       registry: NamedDependency[RegistryReader],
+                       data: Annotated[CompleteForm, FORM]) -> Redirect:
+        token = _checker_token(reader)
+        url = inventory_url(inventory_id)
+        try:
+            await registry.complete_inventory(token, inventory_id)
+        except ArchiveError as exc:
+            return see(url, "#progress", refused=refusal_code(exc))
+        return see(url, done="completed")
+
+
+def _checklist_values(reader: Reader) -> dict[str, Any]:
+    return {"can": may_check(reader.principal), "marks": MARKS, "state_names": STATE_NAMES,
+            "status_names": STATUS_NAMES, "marked_event": HX_MARKED}

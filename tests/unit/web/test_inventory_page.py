@@ -1,0 +1,86 @@
+"""How the inventory pages arrange the registry's answers: the checklist by cabinet, the
+box a mark moves on to, this month's inventories, the box the condition form is for, and
+the seven protections of a check in the regulations' order."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.common.contracts.inventory_views import (
+    BoxDueView,
+    ConditionCheckView,
+    InventoryItemView,
+    InventoryTallyView,
+    InventoryView,
+    ProtectionCheckView,
+)
+from services.common.contracts.registry import PaperLocation
+from services.web.inventory_page import (
+    cabinets,
+    chosen_box,
+    next_item,
+    protection_lines,
+    this_month,
+)
+
+
+def _box(cabinet: str, box: str) -> PaperLocation:
+    return PaperLocation(building="A", room="档案室", cabinet=cabinet, box=box)
+
+
+def _inventory(*states: tuple[str, str, str | None], started: datetime | None = None
+               ) -> InventoryView:
+    items = [InventoryItemView(item=number, location=_box(cabinet, box), households=[],
+                               documents=1, state=state)
+             for number, (cabinet, box, state) in enumerate(states, 1)]
+    return InventoryView(
+        inventory_id="i", status="open", building=None, note=None, unplaced=0,
+        started_by="wang", started_at=started or datetime(2030, 1, 10, tzinfo=UTC),
+        tally=InventoryTallyView(boxes=len(items), checked=0, missing=0, misplaced=0),
+        items=items)
+
+
+def test_the_checklist_stands_by_cabinet_in_its_order() -> None:
+    grouped = cabinets(_inventory(("2", "1", None), ("2", "2", None), ("10", "1", None)))
+    assert [(c.cabinet, [i.item for i in c.items]) for c in grouped] == [
+        ("2", [1, 2]), ("10", [3])]
+
+
+def test_a_mark_moves_on_to_the_next_box_not_marked_yet() -> None:
+    inventory = _inventory(("1", "1", "present"), ("1", "2", "present"), ("1", "3", None),
+                           ("1", "4", None))
+    assert next_item(inventory, 1) == 3
+    assert next_item(inventory, 3) == 4
+    # Past the last box not marked: the next box, else back to the first.
+    assert next_item(_inventory(("1", "1", None), ("1", "2", "missing")), 1) == 2
+    assert next_item(_inventory(("1", "1", "present"), ("1", "2", "missing")), 2) == 1
+    assert next_item(_inventory(), 1) is None
+
+
+def test_this_months_inventories_are_those_started_in_the_month() -> None:
+    january = _inventory(started=datetime(2030, 1, 2, tzinfo=UTC))
+    december = _inventory(started=datetime(2029, 12, 31, 23, tzinfo=UTC))
+    assert this_month([january, december], date(2030, 1, 31)) == [january]
+    assert this_month([january, december], date(2030, 2, 1)) == []
+
+
+def test_the_condition_form_is_for_the_box_asked_else_the_first_due() -> None:
+    due = [BoxDueView(location=_box("1", "7"), last_checked_on=None)]
+    assert chosen_box(due, "B", "库房", "3", "9") == PaperLocation(
+        building="B", room="库房", cabinet="3", box="9")
+    assert chosen_box(due, "B", "", "3", "9") == _box("1", "7")
+    assert chosen_box([], "", "", "", "") is None
+
+
+def test_a_checks_protections_come_in_the_regulations_order() -> None:
+    check = ConditionCheckView(
+        check_id="c", location=_box("1", "1"), checked_on=date(2030, 1, 10),
+        protections={"heat": ProtectionCheckView(state="ok"),
+                     "damp": ProtectionCheckView(state="problem", note="盒底受潮")},
+        problems=1, checked_by="sun", recorded_at=datetime(2030, 1, 10, tzinfo=UTC))
+    lines = protection_lines(check)
+    assert [line.title for line in lines] == ["防虫", "防霉", "防尘", "防火", "防盗", "防潮",
+                                               "防高温"]
+    assert [(line.state, line.note) for line in lines][-2:] == [("problem", "盒底受潮"),
+                                                                ("ok", None)]
+    assert lines[0].state == ""
