@@ -112,7 +112,7 @@ class _Backup:
             finished_at=self.clock.now(), databases=dumps,
             objects=[out.entries[key] for key in sorted(listed) if key in out.entries],
             keys=keys, altered=sorted(out.altered & listed))
-        pruned = await self._publish(manifest, previous, older)
+        pruned = await self._publish(manifest, previous, older, present)
         report = BackupReport(
             generation=generation, destination=self.backup.where,
             finished_at=manifest.finished_at, objects=len(manifest.objects),
@@ -179,7 +179,7 @@ class _Backup:
         present.add(sha256)
 
     async def _publish(self, manifest: Manifest, previous: Latest | None,
-                       older: Manifest | None) -> tuple[int, int]:
+                       older: Manifest | None, present: set[str]) -> tuple[int, int]:
         """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
         the generation before names. Returns (generations, blobs) dropped."""
         self.progress.stage("switching to the new generation", total=None, unit="files")
@@ -199,7 +199,9 @@ class _Backup:
                  if name not in kept]
         for name in stale:
             await self.backup.delete_document(name)
-        unnamed = await self.backup.blobs() - named
+        # What the backup held when this run began and what it added: not listed again
+        # (one run at a time holds a backup).
+        unnamed = present - named
         for sha256 in unnamed:
             await self.backup.delete_blob(sha256)
         return len(stale), len(unnamed)
