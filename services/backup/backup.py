@@ -11,7 +11,7 @@ from pathlib import Path
 
 import msgspec
 
-from services.backup.databases import snapshot_databases
+from services.backup.databases import Snapshot, snapshot_databases
 from services.backup.models import (
     FORMAT,
     LATEST,
@@ -32,7 +32,7 @@ from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import Conflict, NotFound
-from services.common.objectstore import ObjectStore, file_sha256, open_object_store
+from services.common.objectstore import Listed, ObjectStore, file_sha256, open_object_store
 
 MAX_PASSES = 3
 """Passes taken again when objects disappear while they are copied, before giving up."""
@@ -68,6 +68,7 @@ class _Backup:
         self.progress.stage(f"reading the backup at {self.backup.where}", total=None,
                             unit="files")
         previous = await _latest(self.backup)
+        older = None if previous is None else await read_manifest(self.backup, previous)
         present = await self.backup.blobs()
         keys = [await self._key_file(name, present) for name in KEY_VARIABLES]
         out = ObjectsOut(self.store, self.backup, present, self.progress)
@@ -78,12 +79,13 @@ class _Backup:
             await out.copy(await out.describe(pointers, what="audit anchors and state"),
                            what="audit anchors and state")
             dumps = await self._snapshot(present)
-            # One pass over the store says what every object is (no HEAD of each); later
-            # passes look only at objects filed since.
+            # One pass over the store says what every object is (no HEAD of each, and no
+            # metadata read again where the previous generation's marker still holds);
+            # later passes look only at objects filed since.
             self.progress.stage("listing originals and derived files", total=None,
                                 unit="files")
-            found = {key: info async for key, info in self.store.listing("")
-                     if is_content(key)}
+            found = {listed.key: listed async for listed in self.store.listing(
+                "", known=_known(older)) if is_content(listed.key)}
             seen: set[str] = set()
             while found:
                 await out.copy(found, what="originals and derived files")
@@ -110,7 +112,7 @@ class _Backup:
             finished_at=self.clock.now(), databases=dumps,
             objects=[out.entries[key] for key in sorted(listed) if key in out.entries],
             keys=keys, altered=sorted(out.altered & listed))
-        pruned = await self._publish(manifest, previous)
+        pruned = await self._publish(manifest, previous, older, present)
         report = BackupReport(
             generation=generation, destination=self.backup.where,
             finished_at=manifest.finished_at, objects=len(manifest.objects),
@@ -129,15 +131,17 @@ class _Backup:
 
     async def _snapshot(self, present: set[str]) -> list[DatabaseDump]:
         self.progress.stage("snapshotting the databases", total=None, unit="files")
-        dumps = []
-        for snapshot in await snapshot_databases(self.settings, self.backup.staging_dir):
+
+        async def keep(snapshot: Snapshot) -> DatabaseDump:
             sha256 = await asyncio.to_thread(file_sha256, snapshot.path)
             size = (await asyncio.to_thread(snapshot.path.stat)).st_size
             await self._keep(sha256, snapshot.path, present)
-            dumps.append(DatabaseDump(name=snapshot.name, kind=snapshot.kind,
-                                      services=snapshot.services, sha256=sha256, size=size))
             self.progress.advance(1)
-        return dumps
+            return DatabaseDump(name=snapshot.name, kind=snapshot.kind,
+                                services=snapshot.services, sha256=sha256, size=size)
+
+        snapshots = await snapshot_databases(self.settings, self.backup.staging_dir)
+        return list(await asyncio.gather(*(keep(snapshot) for snapshot in snapshots)))
 
     async def _key_file(self, name: KeyName, present: set[str]) -> KeyFile:
         """The key's check, and the key itself when it is kept in the data directory
@@ -158,10 +162,11 @@ class _Backup:
             raise NotFound(f"no {name} in {self.settings.data_dir}: start the archive once "
                            f"(it makes one), or set {KEY_VARIABLES[name]}",
                            code="no_key") from exc
-        staged = self.backup.staging_dir / f"{name}.part"
-        await asyncio.to_thread(write_private, staged, secret.encode())
-        sha256 = await asyncio.to_thread(file_sha256, staged)
-        await self._keep(sha256, staged, present)
+        sha256 = _sha256(secret.encode())
+        if sha256 not in present:  # the same key as last time is not written again
+            staged = self.backup.staging_dir / f"{name}.part"
+            await asyncio.to_thread(write_private, staged, secret.encode())
+            await self._keep(sha256, staged, present)
         return KeyFile(name=name, check=key_check(secret.encode()), sha256=sha256,
                        size=len(secret.encode()))
 
@@ -173,7 +178,8 @@ class _Backup:
         await self.backup.adopt(sha256, path)
         present.add(sha256)
 
-    async def _publish(self, manifest: Manifest, previous: Latest | None) -> tuple[int, int]:
+    async def _publish(self, manifest: Manifest, previous: Latest | None,
+                       older: Manifest | None, present: set[str]) -> tuple[int, int]:
         """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
         the generation before names. Returns (generations, blobs) dropped."""
         self.progress.stage("switching to the new generation", total=None, unit="files")
@@ -187,17 +193,28 @@ class _Backup:
         named = manifest.blobs()
         if previous is not None:
             kept.add(manifest_name(previous.generation))
-            older = await read_manifest(self.backup, previous)
-            if older is not None:
-                named |= older.blobs()
+        if older is not None:
+            named |= older.blobs()
         stale = [name for name in await self.backup.documents("generations/")
                  if name not in kept]
         for name in stale:
             await self.backup.delete_document(name)
-        unnamed = await self.backup.blobs() - named
+        # What the backup held when this run began and what it added: not listed again
+        # (one run at a time holds a backup).
+        unnamed = present - named
         for sha256 in unnamed:
             await self.backup.delete_blob(sha256)
         return len(stale), len(unnamed)
+
+
+def _known(older: Manifest | None) -> dict[str, Listed]:
+    """The previous generation's objects with their markers, for the listing to reuse;
+    not those whose bytes did not match their record (they are read again each time)."""
+    if older is None:
+        return {}
+    altered = set(older.altered)
+    return {stored.key: stored.as_listed() for stored in older.objects
+            if stored.marker is not None and stored.key not in altered}
 
 
 async def _listing(store: ObjectStore) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 import msgspec
 
 from services.common.models import Sha256, Struct
+from services.common.objectstore import Listed, ObjectInfo
 
 FORMAT = 1
 LATEST = "latest.json"
@@ -39,6 +40,16 @@ class StoredObject(Struct):
     size: int
     content_type: str
     retain_until: datetime | None = None
+    marker: str | None = None
+    """The archive's store's change marker for the object when it was listed (see
+    ``ObjectStore.listing``): the next backup reads the object's metadata again only if
+    the store's marker differs."""
+
+    def as_listed(self) -> Listed:
+        """The object as the listing found it, for the next listing's ``known``."""
+        return Listed(key=self.key, marker=self.marker, info=ObjectInfo(
+            size=self.size, content_type=self.content_type, sha256=self.sha256,
+            retain_until=self.retain_until))
 
 
 class KeyFile(Struct):

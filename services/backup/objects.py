@@ -24,6 +24,7 @@ from services.backup.stores import BackupStore
 from services.common.errors import NotFound
 from services.common.objectstore import (
     ORIGINALS_PREFIX,
+    Listed,
     ObjectInfo,
     ObjectStore,
     file_sha256,
@@ -92,37 +93,38 @@ class ObjectsOut:
         self.objects_copied = 0
         self.bytes_copied = 0
 
-    async def describe(self, keys: list[str], *, what: str) -> dict[str, ObjectInfo]:
+    async def describe(self, keys: list[str], *, what: str) -> dict[str, Listed]:
         """What ``head`` says of each key; a key gone meanwhile is *vanished*."""
-        infos: dict[str, ObjectInfo] = {}
+        infos: dict[str, Listed] = {}
 
         async def look(key: str) -> None:
             info = await self.store.head(key)
             if info is None:
                 self.vanished.add(key)
             else:
-                infos[key] = info
+                infos[key] = Listed(key=key, info=info)
             self.progress.advance(1)
 
         self.progress.stage(f"looking at {what}", total=len(keys), unit="files")
         await bounded(keys, look, limit=CONCURRENT * 4)
         return infos
 
-    async def copy(self, infos: dict[str, ObjectInfo], *, what: str) -> None:
+    async def copy(self, listed: dict[str, Listed], *, what: str) -> None:
         """Record each object; copy those whose bytes the backup does not hold yet."""
         missing = []
-        for key, info in infos.items():
-            expected = _expected(key, info)
+        for key, found in listed.items():
+            expected = _expected(key, found.info)
             if expected is not None and expected in self.present:
-                self._record(key, info, expected)
+                self._record(found, expected)
             else:
                 missing.append(key)
-        self.progress.stage(f"copying {what}", total=sum(infos[key].size for key in missing),
-                            unit="bytes")
-        await bounded(sorted(missing), lambda key: self._copy(key, infos[key]))
+        self.progress.stage(f"copying {what}",
+                            total=sum(listed[key].info.size for key in missing), unit="bytes")
+        await bounded(sorted(missing), lambda key: self._copy(listed[key]))
 
-    async def _copy(self, key: str, info: ObjectInfo) -> None:
-        expected = _expected(key, info)
+    async def _copy(self, found: Listed) -> None:
+        key = found.key
+        expected = _expected(key, found.info)
         path = self.backup.staging_dir / f"{uuid.uuid4().hex}.part"
         try:
             sha256, size = await self._download(key, path)
@@ -148,17 +150,19 @@ class ObjectsOut:
                 raise
             self.objects_copied += 1
             self.bytes_copied += size
-        self._record(key, msgspec.structs.replace(info, size=size), sha256)
+        self._record(msgspec.structs.replace(
+            found, info=msgspec.structs.replace(found.info, size=size)), sha256)
 
     async def _download(self, key: str, path: Path) -> tuple[str, int]:
         sha256, size = await self.store.download(key, path)
         self.progress.advance(size)
         return sha256, size
 
-    def _record(self, key: str, info: ObjectInfo, sha256: str) -> None:
-        self.entries[key] = StoredObject(key=key, sha256=sha256, size=info.size,
-                                         content_type=info.content_type,
-                                         retain_until=info.retain_until)
+    def _record(self, found: Listed, sha256: str) -> None:
+        self.entries[found.key] = StoredObject(
+            key=found.key, sha256=sha256, size=found.info.size,
+            content_type=found.info.content_type, retain_until=found.info.retain_until,
+            marker=found.marker)
 
 
 class ObjectsIn:

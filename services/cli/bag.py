@@ -60,8 +60,11 @@ class Payload:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-        self.hashes[str(relative)] = hashlib.sha256(content).hexdigest()
-        self.octets += len(content)
+        self.written(relative, hashlib.sha256(content).hexdigest(), len(content))
+
+    def written(self, relative: PurePosixPath, sha256: str, size: int) -> None:
+        self.hashes[str(relative)] = sha256
+        self.octets += size
 
 
 def write_bag(api: Api, info: BagInfo, out: Path, *,
@@ -85,13 +88,15 @@ def write_bag(api: Api, info: BagInfo, out: Path, *,
 
 def _document(api: Api, root: Path, payload: Payload, record: dict[str, Any]) -> None:
     folder = PurePosixPath("data", UNSAFE.sub("_", record["archive_no"]))
-    original = api.request("GET", f"/ingest/documents/{record['document_id']}/original"
-                           ).content
-    if hashlib.sha256(original).hexdigest() != record["sha256"]:
+    original = folder / f"original{_extension(record)}"
+    (root / original).parent.mkdir(parents=True, exist_ok=True)
+    sha256, size = api.download(f"/ingest/documents/{record['document_id']}/original",
+                                root / original)
+    if sha256 != record["sha256"]:
         raise click.ClickException(
             f"the original of {record['archive_no']} does not match the catalogue's SHA-256; "
             "run 'archive fixity' and resolve it before transferring")
-    payload.add(root, folder / f"original{_extension(record)}", original)
+    payload.written(original, sha256, size)
     text = api.json("GET", f"/ingest/documents/{record['document_id']}/text")
     for page in text["pages"]:
         payload.add(root, folder / "pages" / f"{int(page['number']):04d}.txt",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from services.common.clients import error_from
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
+DOWNLOAD_CHUNK_BYTES = 1024 * 1024
 
 
 def token_file() -> Path:
@@ -49,12 +51,34 @@ class Api:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
-            raise click.ClickException(
-                f"cannot reach {self.server} ({exc}); is 'archive serve' running? "
-                "Pass --server to use another") from exc
+            raise self._unreachable(exc) from exc
         if response.status_code >= 400:
             raise error_from(response, "server")
         return response
+
+    def download(self, path: str, target: Path) -> tuple[str, int]:
+        """GET ``path`` into the new file ``target`` in pieces of ``DOWNLOAD_CHUNK_BYTES``
+        (an original may be larger than memory allows), hashed as they are written;
+        returns their SHA-256 and size."""
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with self.http.stream("GET", path) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise error_from(response, "server")
+                with target.open("xb") as out:
+                    for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+        except httpx.HTTPError as exc:
+            raise self._unreachable(exc) from exc
+        return digest.hexdigest(), size
+
+    def _unreachable(self, exc: httpx.HTTPError) -> click.ClickException:
+        return click.ClickException(f"cannot reach {self.server} ({exc}); is 'archive serve' "
+                                    "running? Pass --server to use another")
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.request(method, path, **kwargs).json()

@@ -31,7 +31,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -57,6 +57,17 @@ class ObjectInfo(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str | None
     """Hex SHA-256 recorded at put time; ``None`` for objects written by other tools."""
     retain_until: datetime | None
+
+
+class Listed(msgspec.Struct, frozen=True, kw_only=True):
+    """An object as ``listing`` found it."""
+
+    key: str
+    info: ObjectInfo
+    marker: str | None = None
+    """A value that changes whenever the object's bytes or metadata (content type,
+    recorded SHA-256, retention) change, so that a later listing given it back can skip
+    reading them; ``None`` where the store cannot promise that for this object yet."""
 
 
 class StoredOriginal(msgspec.Struct, frozen=True, kw_only=True):
@@ -148,12 +159,14 @@ class ObjectStore(Protocol):
         search for originals nothing accounts for), not for serving requests."""
         ...
 
-    def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+    def listing(self, prefix: str, *, known: Mapping[str, Listed] | None = None
+                ) -> AsyncIterator[Listed]:
         """Every object under ``prefix`` with what ``head`` would say of it, in no promised
         order; an object deleted while it is listed may be left out. One pass over the
-        store for a backup, instead of a ``head`` per key: the directory reads its
-        sidecars in one scan; S3 lists once, then asks each object's retention and
-        recorded SHA-256 (which a LIST does not return)."""
+        store for a backup, instead of a ``head`` per key. An object whose change marker
+        is still that of ``known[key]`` (a previous listing's) is yielded as it was then,
+        its metadata not read again: the directory then reads no sidecar, S3 sends no
+        HEAD (see each store for what its marker is)."""
         ...
 
     async def write_once(self) -> bool:

@@ -25,7 +25,8 @@ import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
@@ -38,6 +39,7 @@ from services.common.clock import Clock, SystemClock
 from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
+    Listed,
     ObjectInfo,
     file_sha256,
     immutable_original,
@@ -49,6 +51,10 @@ from services.common.objectstore import (
 )
 
 _DEFAULT_TYPE = "application/octet-stream"
+SETTLE_NS = 2_000_000_000
+"""How long before a listing a file must have last changed for its marker to be trusted:
+well above the timestamp granularity of the filesystems an archive runs on (ext4, XFS,
+Btrfs: a clock tick, a few ms). The filesystem's clock, not the injected one."""
 COPY_CHUNK_BYTES = 1024 * 1024
 """Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 
@@ -66,11 +72,13 @@ class DirectoryObjectStore:
     """``ObjectStore`` over a local directory; see the module docstring for the layout."""
 
     def __init__(
-        self, root: Path, *, spool_dir: Path | None = None, clock: Clock | None = None
+        self, root: Path, *, spool_dir: Path | None = None, clock: Clock | None = None,
+        settle_ns: int = SETTLE_NS,
     ) -> None:
         self._root = root
         self._spool_dir = spool_dir or root / "spool"
         self._clock: Clock = clock or SystemClock()
+        self._settle_ns = settle_ns
 
     @property
     def root(self) -> Path:
@@ -159,13 +167,14 @@ class DirectoryObjectStore:
         for key in found:
             yield key
 
-    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
+    async def listing(self, prefix: str, *, known: Mapping[str, Listed] | None = None
+                      ) -> AsyncIterator[Listed]:
         if prefix:
             validate_key(prefix.rstrip("/"))
         with self._translated(prefix):
-            found = await asyncio.to_thread(self._listing, prefix)
-        for key, info in found:
-            yield key, info
+            found = await asyncio.to_thread(self._listing, prefix, known or {})
+        for listed in found:
+            yield listed
 
     async def write_once(self) -> bool:
         return False
@@ -327,20 +336,33 @@ class DirectoryObjectStore:
     def _keys(self, prefix: str) -> list[str]:
         return sorted(key for key, _ in self._walk(prefix))
 
-    def _listing(self, prefix: str) -> list[tuple[str, ObjectInfo]]:
+    def _listing(self, prefix: str, known: Mapping[str, Listed]) -> list[Listed]:
+        # Markers trusted from here on are those of files last changed before this.
+        settled_ns = time.time_ns() - self._settle_ns
+        meta = str(self._root / "meta")
         found = []
-        for key, size in self._walk(prefix):
+        for key, entry in self._walk(prefix):
+            data = entry.stat(follow_symlinks=False)
+            # The stat comes before the read: a sidecar replaced between the two is then
+            # recorded with the older marker, and read again next time.
+            marker = _marker(data, os.path.join(meta, key + ".json"), settled_ns)
+            previous = known.get(key)
+            if marker is not None and previous is not None and previous.marker == marker:
+                found.append(previous)
+                continue
             sidecar = self._read_sidecar(key)
-            found.append((key, ObjectInfo(
-                size=size, content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
+            found.append(Listed(key=key, marker=marker, info=ObjectInfo(
+                size=data.st_size,
+                content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
                 sha256=sidecar.sha256 if sidecar else None,
                 retain_until=sidecar.retain_until if sidecar else None)))
         return found
 
-    def _walk(self, prefix: str) -> Iterator[tuple[str, int]]:
-        """Each stored key under ``prefix`` with its size. Walks only the directory the
-        prefix names (its part up to the last "/"), with ``os.scandir``: a backup walks
-        every object more than once, and ``pathlib`` costs several times as much."""
+    def _walk(self, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Each stored key under ``prefix`` with its file's entry. Walks only the
+        directory the prefix names (its part up to the last "/"), with ``os.scandir``: a
+        backup walks every object more than once, and ``pathlib`` costs several times as
+        much."""
         data = str(self._root / "data")
         pending = [prefix.rpartition("/")[0]]
         while pending:
@@ -354,7 +376,7 @@ class DirectoryObjectStore:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(key)
                 elif entry.is_file(follow_symlinks=False) and key.startswith(prefix):
-                    yield key, entry.stat(follow_symlinks=False).st_size
+                    yield key, entry
 
     def _data_path(self, key: str) -> Path:
         return self._root / "data" / validate_key(key)
@@ -396,6 +418,23 @@ class DirectoryObjectStore:
         path = Path(exc.filename)
         trees = (self._root / "data", self._root / "meta")
         return any(path != tree and path.is_relative_to(tree) for tree in trees)
+
+
+def _marker(data: os.stat_result, sidecar_path: str, settled_ns: int) -> str | None:
+    """The object's change marker: its file's and its sidecar's inode, change time and
+    size. Every write of either is a new file renamed into place (a new inode, a new
+    ctime, which nobody can set back), so a change shows in the marker, unless it fell
+    in the same clock tick as the marker was taken: a file changed less than
+    ``SETTLE_NS`` before the listing began gets none (its sidecar is read next time
+    too), as git does for files as new as its index."""
+    try:
+        sidecar = os.stat(sidecar_path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no sidecar: nothing to skip reading
+    if max(data.st_ctime_ns, sidecar.st_ctime_ns) >= settled_ns:
+        return None
+    return (f"{data.st_ino}.{data.st_ctime_ns}.{data.st_size}."
+            f"{sidecar.st_ino}.{sidecar.st_ctime_ns}.{sidecar.st_size}")
 
 
 def _copy_hashing(path: Path, out: BinaryIO) -> str:

@@ -21,12 +21,12 @@ import asyncio
 import hashlib
 import io
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, ParamSpec, TypeGuard, TypeVar
+from typing import Any, ParamSpec, TypeGuard, TypeVar, cast
 from urllib.parse import urlsplit
 
 import urllib3
@@ -48,6 +48,7 @@ from services.common.errors import (
 )
 from services.common.objectstore import (
     CHUNK_BYTES,
+    Listed,
     ObjectInfo,
     file_sha256,
     immutable_original,
@@ -68,6 +69,9 @@ _LOCK_UNTIL_HEADER = "x-amz-object-lock-retain-until-date"
 _MISSING = frozenset({"NoSuchKey", "NoSuchVersion", "ResourceNotFound"})
 _REFUSED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
 _MAX_PRESIGN_S = 7 * 24 * 3600  # S3 signature v4 limit
+LISTING_SETTLE = timedelta(minutes=2)
+"""How long before a LIST an object must have last been written for its listed marker to
+be trusted: Last-Modified is in whole seconds, and the server's clock may differ."""
 _LISTING_HEADS = 16
 """HEADs in flight at once while ``listing`` asks each listed object's metadata."""
 
@@ -88,6 +92,7 @@ class S3ObjectStore:
         region: str = "us-east-1",
         spool_dir: Path,
         clock: Clock | None = None,
+        listing_settle: timedelta = LISTING_SETTLE,
     ) -> None:
         url = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
         if url.scheme not in ("http", "https") or not url.netloc or url.path.strip("/"):
@@ -106,6 +111,7 @@ class S3ObjectStore:
         self._bucket = bucket
         self._spool_dir = spool_dir
         self._clock: Clock = clock or SystemClock()
+        self._listing_settle = listing_settle
         self._object_lock: bool | None = None
         self._opening = asyncio.Lock()
 
@@ -197,14 +203,42 @@ class S3ObjectStore:
         for key in found:
             yield key
 
-    async def listing(self, prefix: str) -> AsyncIterator[tuple[str, ObjectInfo]]:
-        keys = [key async for key in self.keys(prefix)]
-        for start in range(0, len(keys), _LISTING_HEADS):
-            batch = keys[start:start + _LISTING_HEADS]
-            infos = await asyncio.gather(*(self.head(key) for key in batch))
-            for key, info in zip(batch, infos, strict=True):
+    async def listing(self, prefix: str, *, known: Mapping[str, Listed] | None = None
+                      ) -> AsyncIterator[Listed]:
+        """One LIST, asking for each object's metadata too (MinIO's ``metadata=true``;
+        other servers, SeaweedFS among them, ignore it). Without Object Lock, an object
+        is then described by the LIST alone when it carried the metadata, or is the
+        ``known`` one while its marker (ETag, Last-Modified, size: a retention change
+        rewrites the object, so Last-Modified moves) holds; any other object gets a
+        HEAD. With Object Lock a retention change shows in no listing, so every object
+        gets a HEAD."""
+        if prefix:
+            validate_key(prefix.rstrip("/"))
+        locked = await self._ready()
+        # Markers trusted are of objects last written well before the LIST (its dates
+        # are in whole seconds, by the server's clock).
+        settled = datetime.now(UTC) - self._listing_settle
+        items = await self._call(prefix, self._list_sync, prefix)
+        known = known or {}
+        unknown: list[tuple[str, str | None]] = []
+        for item in items:
+            key = cast(str, item.object_name)
+            marker = None if locked else _marker(item, settled)
+            previous = known.get(key)
+            if marker is not None and previous is not None and previous.marker == marker:
+                yield previous
+                continue
+            info = None if locked else _listed_info(item)
+            if info is not None:
+                yield Listed(key=key, info=info, marker=marker)
+            else:
+                unknown.append((key, marker))
+        for start in range(0, len(unknown), _LISTING_HEADS):
+            batch = unknown[start:start + _LISTING_HEADS]
+            infos = await asyncio.gather(*(self.head(key) for key, _ in batch))
+            for (key, marker), info in zip(batch, infos, strict=True):
                 if info is not None:
-                    yield key, info
+                    yield Listed(key=key, info=info, marker=marker)
 
     async def write_once(self) -> bool:
         return await self._ready()
@@ -374,6 +408,11 @@ class S3ObjectStore:
             _release(response)
         return digest.hexdigest()
 
+    def _list_sync(self, prefix: str) -> list[Object]:
+        listed = self._client.list_objects(self._bucket, prefix=prefix, recursive=True,
+                                           include_user_meta=True)
+        return [item for item in listed if item.object_name is not None]
+
     def _keys_sync(self, prefix: str) -> list[str]:
         listed = self._client.list_objects(self._bucket, prefix=prefix, recursive=True)
         return [item.object_name for item in listed if item.object_name is not None]
@@ -454,6 +493,29 @@ def _info(stat: Object) -> ObjectInfo:
         sha256=headers.get(f"x-amz-meta-{_META_SHA256}"),
         retain_until=retain_until,
     )
+
+
+def _listed_info(item: Object) -> ObjectInfo | None:
+    """What a HEAD would say, from a LIST that carried the object's metadata (MinIO's
+    ``metadata=true``); ``None`` when it did not (the recorded SHA-256 is missing)."""
+    listed = {name.lower(): value for name, value in (item.metadata or {}).items()}
+    sha256 = listed.get(f"x-amz-meta-{_META_SHA256}")
+    if not sha256:
+        return None
+    recorded_until = listed.get(f"x-amz-meta-{_META_RETAIN_UNTIL}")
+    return ObjectInfo(
+        size=int(item.size or 0),
+        content_type=listed.get("content-type") or _DEFAULT_TYPE,
+        sha256=sha256,
+        retain_until=datetime.fromisoformat(recorded_until) if recorded_until else None,
+    )
+
+
+def _marker(item: Object, settled: datetime) -> str | None:
+    """The listed object's change marker, once it was last written before ``settled``."""
+    if item.last_modified is None or item.last_modified >= settled:
+        return None
+    return f"{item.etag}.{item.last_modified.isoformat()}.{item.size}"
 
 
 def _lockable(until: datetime | None) -> TypeGuard[datetime]:

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import os
 import signal
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -69,9 +70,12 @@ def test_a_second_backup_copies_only_what_changed(archive: ArchiveServer, tmp_pa
     first = _backup(archive, destination)
     new = file_directly(archive, 100)
     revised = documents[0]["sha256"]
+    kept_longer = original_key(documents[1]["sha256"])
+    until = datetime(2090, 1, 1, tzinfo=UTC)
 
     async def revise(store: ObjectStore) -> None:
         await store.put_bytes(pages_key(revised), b'{"number":1,"text":"revised"}\n')
+        await store.set_retention(kept_longer, until)  # as a disposal date put off does
 
     with_store(archive.settings, revise)
     second = _backup(archive, destination)
@@ -85,6 +89,8 @@ def test_a_second_backup_copies_only_what_changed(archive: ArchiveServer, tmp_pa
     # The new document's original, page text and list of page images.
     assert _content(after) == _content(before) + 3
     assert first.objects_copied == len({o.sha256 for o in before.objects})
+    [extended] = [o for o in after.objects if o.key == kept_longer]
+    assert extended.retain_until == until
 
 
 def test_a_killed_backup_leaves_the_previous_one_restorable_and_the_next_run_resumes(

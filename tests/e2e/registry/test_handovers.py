@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import bagit
 import pypdfium2
 import pytest
 
-from services.cli.client import Api
+from services.cli.client import DOWNLOAD_CHUNK_BYTES, Api
 from services.cli.transfer import export
 from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
@@ -241,6 +242,23 @@ def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
     again = bagit.Bag(str(tmp_path / "again"))
     again.validate()
     assert again.payload_entries() == bagit.Bag(str(bag_dir)).payload_entries()
+
+
+def test_an_original_larger_than_a_download_chunk_is_written_whole(archive: Archive,
+                                                                   tmp_path: Path) -> None:
+    content = b"%PDF-1.7\n" + os.urandom(2 * DOWNLOAD_CHUNK_BYTES + 12_345)
+    document = archive.file(household="A-1403", content=content)
+    status, transfer = _post(archive, "wang", "/registry/transfers", {
+        "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
+    assert status == 201, transfer
+    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
+                     tmp_path / "bag", source_organization="测试物业")
+    bag = bagit.Bag(str(bag_dir))
+    bag.validate()
+    [original] = [path for path in bag.entries
+                  if path.startswith(f"data/{document['archive_no']}/original")]
+    assert bag.entries[original]["sha256"] == document["sha256"]
+    assert (bag_dir / original).read_bytes() == content  # validate() checked Payload-Oxum
 
 
 def test_a_transfer_out_refuses_unknown_households_and_non_archivists(archive: Archive

@@ -76,11 +76,11 @@ class Archive:
         return self.server.client(self.server.tokens[username])
 
     def file(self, *, title: str = "卫生间漏水维修记录", text: str = "业主报修卫生间漏水",
-             **fields: Any) -> dict[str, Any]:
-        """Store an original, its page text and page preview as ingest does, then
-        register it."""
+             content: bytes | None = None, **fields: Any) -> dict[str, Any]:
+        """Store an original (``content``, or a few bytes of its own), its page text and
+        page preview as ingest does, then register it."""
         number = next(_numbers)
-        content = f"%PDF-1.7 scan {number} {time.time_ns()}".encode()
+        content = content or f"%PDF-1.7 scan {number} {time.time_ns()}".encode()
         sha256 = hashlib.sha256(content).hexdigest()
         page = PageText(number=1, text=f"{text} 编号{number}", confidence=100.0,
                         method="text_layer", language=None, words=(), needs_review=False)
