@@ -1,7 +1,8 @@
 """The digitising page (``/ui/ingest``) in real Chromium: an archivist uploads a batch of
 20 scans with a manifest, sees each file's progress move live, one corrupt PDF fail and
 one row with a wrong household refused, each with its reason in plain words; the batch's
-summary; and the batch still there after leaving the page and coming back.
+summary; and the batch still there after closing the tab while it is read, and after
+leaving the page and coming back.
 
 The scans are small one-line pages (Tesseract reads each in about a second). axe-core on
 the page; its screenshot is saved."""
@@ -83,15 +84,26 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
 
     seen = [_summary(wang)]
+    states = set(wang.locator("tbody tr td:nth-child(2)").all_inner_texts())
+    # Closing the tab loses nothing: the jobs are the server's; a new tab shows the batch.
+    wang.close()
+    wang = office.contexts[-1].new_page()
+    wang.goto("/ui/ingest")
+    assert wang.url.endswith("/ui/ingest")
+    expect(wang.locator("#batch-summary")).to_contain_text("20 个文件")
     deadline = FINISH_TIMEOUT_S * 1000
     while "全部处理完毕" not in seen[-1] and deadline > 0:
         wang.wait_for_timeout(250)  # htmx swaps the batch in every second
         deadline -= 250
         if (summary := _summary(wang)) != seen[-1]:
             seen.append(summary)
+            states.update(wang.locator("tbody tr td:nth-child(2)").all_inner_texts())
     assert "全部处理完毕" in seen[-1], seen
     assert len(seen) >= 3, seen  # the counts moved while the files were read
     assert "处理中 0" not in seen[0]
+    # Each file's own state moved too: waiting, then read, page by page.
+    assert "排队中" in states or any(state.startswith("正在识别") for state in states), states
+    assert "完成" in states, states
 
     expect(wang.locator("#batch-summary")).to_contain_text(
         "20 个文件：完成 18，失败 2，重复 0，处理中 0")
@@ -176,6 +188,12 @@ def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
     expect(zone).to_be_visible()
     chosen = wang.locator("#chosen")
     expect(chosen).to_have_text(re.compile("还没有选择文件"))
+    zone.focus()  # from the keyboard, the zone opens the files' picker
+    with wang.expect_file_chooser() as picker:
+        wang.keyboard.press("Enter")
+    assert picker.value.element.get_attribute("id") == "files"
+    assert picker.value.is_multiple()
+    picker.value.set_files([])
 
     transfer = wang.evaluate_handle(DROP, _dropped({**scans, "manifest.csv": manifest}))
     zone.dispatch_event("dragenter", {"dataTransfer": transfer})
