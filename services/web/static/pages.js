@@ -236,10 +236,11 @@
         chosen.textContent = chosen.getAttribute("data-unreadable");
       });
     });
-    // A file dropped beside the zone is not opened by the browser in place of the page.
+    // A file dropped beside the zone is not opened by the browser in place of the page
+    // (one dropped on a picker is still the picker's, as browsers do it).
     ["dragover", "drop"].forEach(function (type) {
       document.addEventListener(type, function (event) {
-        if (!zone.contains(event.target)) {
+        if (!zone.contains(event.target) && event.target.type !== "file") {
           event.preventDefault();
         }
       });
