@@ -188,12 +188,14 @@ def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
     expect(zone).to_be_visible()
     chosen = wang.locator("#chosen")
     expect(chosen).to_have_text(re.compile("还没有选择文件"))
-    zone.focus()  # from the keyboard, the zone opens the files' picker
-    with wang.expect_file_chooser() as picker:
-        wang.keyboard.press("Enter")
-    assert picker.value.element.get_attribute("id") == "files"
-    assert picker.value.is_multiple()
-    picker.value.set_files([])
+    # From the keyboard the zone opens the files' picker (the click is stopped here
+    # before the browser's own dialog, which is not the page's to test).
+    wang.locator("#files").evaluate("""input => input.addEventListener("click", event => {
+        event.preventDefault();
+        input.dataset.opened = "yes";
+    })""")
+    zone.press("Enter")
+    expect(wang.locator("#files")).to_have_attribute("data-opened", "yes")
 
     transfer = wang.evaluate_handle(DROP, _dropped({**scans, "manifest.csv": manifest}))
     zone.dispatch_event("dragenter", {"dataTransfer": transfer})
