@@ -97,7 +97,9 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     wang.get_by_label("校对理由").fill("人工校对：识别有误")
     wang.get_by_label("页面文字").press("Control+Enter")
 
-    expect(wang.get_by_text("已保存。")).to_be_visible()
+    # The save is a text version written and announced; on a loaded machine it can take
+    # longer than expect's default five seconds.
+    expect(wang.get_by_text("已保存。")).to_be_visible(timeout=30_000)
     expect(wang.get_by_text("待校对页面：1")).to_be_visible()
     expect(wang.get_by_role("heading", name=re.compile("來函"))).to_be_visible()
     _no_serious_violations(wang)
