@@ -18,5 +18,10 @@ DESTRUCTION_ROLE = "compliance"
 """Who draws up a destruction register and executes it."""
 WITNESS_ROLES = ("compliance", "archivist", "manager", "center_head", "director")
 """Employees who may witness (监销, R6); a service or a plain staff account may not."""
+REGISTER_READERS = tuple(dict.fromkeys(RETENTION_READERS + WITNESS_ROLES))
+"""Who reads one destruction register (its items, digest, signatures; PDF and CSV): the
+retention readers, and every witness — R6: a witness checks the items they sign. A
+witness who is not a retention reader (``center_head``) reads nothing else of
+retention: neither the list of registers nor sweeps, holds or the schedule."""
 HOLD_ROLE = "compliance"
 """Who places and releases legal holds (R7)."""

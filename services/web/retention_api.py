@@ -40,6 +40,7 @@ from services.web.retention_page import (
     destruction_url,
     hold_lines,
     may_read,
+    may_read_register,
     schedule_lines,
     sweep_page,
     sweep_url,
@@ -83,6 +84,14 @@ def _reader_of_retention(reader: Reader) -> str:
     """The token of someone who may read the retention pages; anyone else is told the
     page does not exist."""
     if not may_read(reader.principal):
+        raise NotFound("no such page", code="not_found")
+    return reader.token
+
+
+def _reader_of_register(reader: Reader) -> str:
+    """The token of someone who may read a destruction register: retention's readers and
+    every witness (R6); anyone else is told the page does not exist."""
+    if not may_read_register(reader.principal):
         raise NotFound("no such page", code="not_found")
     return reader.token
 
@@ -205,7 +214,7 @@ class DestructionPages(Controller):
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
-        token = _reader_of_retention(reader)
+        token = _reader_of_register(reader)
         record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
                             view=destruction_page(reader.principal, record),
@@ -217,7 +226,7 @@ class DestructionPages(Controller):
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
-        token = _reader_of_retention(reader)
+        token = _reader_of_register(reader)
         record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "_destruction_items.html",
                             view=destruction_page(reader.principal, record),
@@ -238,7 +247,7 @@ class DestructionPages(Controller):
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[WitnessForm, FORM]) -> Redirect:
         """R6: the signed-in person signs as witness with their password, re-entered."""
-        token = _reader_of_retention(reader)
+        token = _reader_of_register(reader)
         url = destruction_url(destruction_id)
         if not data.password:
             return see(url, "#sign", refused="password_required")
@@ -262,7 +271,7 @@ class DestructionPages(Controller):
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
                          kind: RegisterFile) -> Response[bytes]:
     """The printable register through the pages (the cookie is not a bearer token)."""
-    token = _reader_of_retention(reader)
+    token = _reader_of_register(reader)
     content, media_type = await hidden_if_refused(
         registry.register_file(token, destruction_id, kind))
     name = re.sub(r"[^\w-]", "", destruction_id)[:64]

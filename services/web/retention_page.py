@@ -26,6 +26,7 @@ from services.common.retention import (
     APPROVER_ROLE,
     DESTRUCTION_ROLE,
     HOLD_ROLE,
+    REGISTER_READERS,
     RETENTION_READERS,
     SCHEDULE_EDITORS,
     SWEEP_ROLES,
@@ -58,6 +59,12 @@ HOLD_STATUS_NAMES = {"active": "保全中", "released": "已解除"}
 def may_read(principal: Principal) -> bool:
     """Whether the retention pages exist for ``principal`` (else: the not-found page)."""
     return principal.has_role(*RETENTION_READERS)
+
+
+def may_read_register(principal: Principal) -> bool:
+    """Whether a destruction register's page exists for ``principal``: the retention
+    pages' readers, and every witness (R6), who sees the register and nothing else."""
+    return principal.has_role(*REGISTER_READERS)
 
 
 def sweep_url(sweep_id: str) -> str:
@@ -159,6 +166,8 @@ class DestructionPage:
     can: Abilities
     own: bool
     """The signed-in person drew it up (R6: they are not one of its witnesses)."""
+    retention: bool
+    """The signed-in person reads the other retention pages (a witness only may not)."""
 
 
 def destruction_page(principal: Principal, register: Destruction) -> DestructionPage:
@@ -166,7 +175,8 @@ def destruction_page(principal: Principal, register: Destruction) -> Destruction
         register=register,
         status=DESTRUCTION_STATUS_NAMES.get(register.status, register.status),
         signed=any(w.username == principal.username for w in register.witnesses),
-        can=abilities(principal), own=register.created_by == principal.username)
+        can=abilities(principal), own=register.created_by == principal.username,
+        retention=may_read(principal))
 
 
 @dataclass(frozen=True)

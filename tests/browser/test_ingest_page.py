@@ -1,13 +1,15 @@
 """The digitising page (``/ui/ingest``) in real Chromium: an archivist uploads a batch of
 20 scans with a manifest, sees each file's progress move live, one corrupt PDF fail and
 one row with a wrong household refused, each with its reason in plain words; the batch's
-summary; and the batch still there after leaving the page and coming back.
+summary; and the batch still there after closing the tab while it is read, and after
+leaving the page and coming back.
 
 The scans are small one-line pages (Tesseract reads each in about a second). axe-core on
 the page; its screenshot is saved."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import os
 import re
@@ -82,15 +84,26 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
 
     seen = [_summary(wang)]
+    states = set(wang.locator("tbody tr td:nth-child(2)").all_inner_texts())
+    # Closing the tab loses nothing: the jobs are the server's; a new tab shows the batch.
+    wang.close()
+    wang = office.contexts[-1].new_page()
+    wang.goto("/ui/ingest")
+    assert wang.url.endswith("/ui/ingest")
+    expect(wang.locator("#batch-summary")).to_contain_text("20 个文件")
     deadline = FINISH_TIMEOUT_S * 1000
     while "全部处理完毕" not in seen[-1] and deadline > 0:
         wang.wait_for_timeout(250)  # htmx swaps the batch in every second
         deadline -= 250
         if (summary := _summary(wang)) != seen[-1]:
             seen.append(summary)
+            states.update(wang.locator("tbody tr td:nth-child(2)").all_inner_texts())
     assert "全部处理完毕" in seen[-1], seen
     assert len(seen) >= 3, seen  # the counts moved while the files were read
     assert "处理中 0" not in seen[0]
+    # Each file's own state moved too: waiting, then read, page by page.
+    assert "排队中" in states or any(state.startswith("正在识别") for state in states), states
+    assert "完成" in states, states
 
     expect(wang.locator("#batch-summary")).to_contain_text(
         "20 个文件：完成 18，失败 2，重复 0，处理中 0")
@@ -133,6 +146,75 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     earlier = wang.get_by_role("heading", name="其他最近的批次")
     expect(earlier).to_be_visible()
     expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
+
+
+DROP = """files => {
+    const transfer = new DataTransfer();
+    for (const file of files) {
+        const bytes = Uint8Array.from(atob(file.data), c => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], file.name, {type: file.type}));
+    }
+    return transfer;
+}"""
+"""A DataTransfer built in the page, as a drop of files from the desktop carries."""
+
+
+def _dropped(paths: dict[str, Path]) -> list[dict[str, str]]:
+    return [{"name": name, "type": "text/csv" if name.endswith(".csv") else "image/png",
+             "data": base64.b64encode(path.read_bytes()).decode()}
+            for name, path in paths.items()]
+
+
+def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
+        office: Office, tmp_path: Path, screenshots: Path) -> None:
+    """Three scans and their manifest dropped together (one scan named by its path in a
+    folder, as a dropped folder's files are); the manifest files them."""
+    scans = {f"inspection-{number}.png": write_png(
+        tmp_path / f"inspection-{number}.png",
+        render_page([f"电梯巡检记录第{number}号：运行正常"])) for number in (1, 2)}
+    scans["lifts/north/inspection-3.png"] = write_png(
+        tmp_path / "inspection-3.png", render_page(["电梯巡检记录第3号：门机异响"]))
+    manifest = tmp_path / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["path", "household", "category", "title", "filed_at", "security"])
+        for number, name in enumerate(["inspection-1.png", "inspection-2.png",
+                                       "north/inspection-3.png"], start=1):
+            writer.writerow([name, "D-0101", "repair", f"电梯巡检 {number}", "2024-07-0"
+                             f"{number}", "ordinary"])
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    zone = wang.get_by_role("button", name="把文件、文件夹或清单拖到这里")
+    expect(zone).to_be_visible()
+    chosen = wang.locator("#chosen")
+    expect(chosen).to_have_text(re.compile("还没有选择文件"))
+    # From the keyboard the zone opens the files' picker (the click is stopped here
+    # before the browser's own dialog, which is not the page's to test).
+    wang.locator("#files").evaluate("""input => input.addEventListener("click", event => {
+        event.preventDefault();
+        input.dataset.opened = "yes";
+    })""")
+    zone.press("Enter")
+    expect(wang.locator("#files")).to_have_attribute("data-opened", "yes")
+
+    transfer = wang.evaluate_handle(DROP, _dropped({**scans, "manifest.csv": manifest}))
+    zone.dispatch_event("dragenter", {"dataTransfer": transfer})
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
+    expect(chosen).to_contain_text("已选择 3 个文件")
+    expect(chosen).to_contain_text("清单：manifest.csv")
+    _no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "ingest-dropped.png", full_page=True)
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    expect(wang.locator("#batch-summary")).to_contain_text(
+        "3 个文件：完成 3，失败 0，重复 0，处理中 0")
+    nested = wang.locator("tr", has_text="lifts/north/inspection-3.png")
+    nested.get_by_role("link", name="查看文件").click()
+    expect(wang.get_by_role("heading", name=re.compile("电梯巡检 3"))).to_be_visible()
+    expect(wang.get_by_text("D-0101").first).to_be_visible()
 
 
 def test_staff_are_not_offered_digitising(office: Office) -> None:

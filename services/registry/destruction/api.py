@@ -12,7 +12,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 
 from services.common.auth import principal_of
 from services.common.contracts.retention import Destruction, DestructionStatus, DestructionSummary
-from services.common.retention import DESTRUCTION_ROLE, RETENTION_READERS, WITNESS_ROLES
+from services.common.retention import (
+    DESTRUCTION_ROLE,
+    REGISTER_READERS,
+    RETENTION_READERS,
+    WITNESS_ROLES,
+)
 from services.common.web import PageLimit, PageOffset
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
 from services.registry.destruction.service import DestructionService
@@ -40,12 +45,13 @@ class DestructionsController(Controller):
         return await destructions.summaries(status=status, limit=limit, offset=offset)
 
     @get("/{destruction_id:str}", operation_id="getDestruction",
-         guards=[allow(*RETENTION_READERS)])
+         guards=[allow(*REGISTER_READERS)])
     async def get_destruction(self, destruction_id: FromPath[str],
                               request: Request[Any, Any, Any],
                               destructions: NamedDependency[DestructionService]
                               ) -> Destruction:
-        """The register; an item the caller is not cleared for is a redacted row."""
+        """The register; an item the caller is not cleared for is a redacted row. Every
+        witness reads it (R6: they check what they sign), not only retention's readers."""
         return await destructions.get(principal_of(request), destruction_id)
 
     @post("/{destruction_id:str}/witness", operation_id="witnessDestruction",
@@ -74,7 +80,7 @@ class DestructionsController(Controller):
         return await destructions.cancel(principal_of(request), destruction_id)
 
     @get("/{destruction_id:str}/register.pdf", operation_id="getDestructionRegisterPdf",
-         guards=[allow(*RETENTION_READERS)], media_type="application/pdf")
+         guards=[allow(*REGISTER_READERS)], media_type="application/pdf")
     async def register_pdf(self, destruction_id: FromPath[str],
                            request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]
@@ -84,7 +90,7 @@ class DestructionsController(Controller):
         return _attachment(content, "application/pdf", f"register-{destruction_id}.pdf")
 
     @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
-         guards=[allow(*RETENTION_READERS)], media_type="text/csv")
+         guards=[allow(*REGISTER_READERS)], media_type="text/csv")
     async def register_csv(self, destruction_id: FromPath[str],
                            request: Request[Any, Any, Any],
                            destructions: NamedDependency[DestructionService]

@@ -174,10 +174,180 @@
     });
   }
 
+  // Digitising (数字化): files and folders dropped on the drop zone join the form's files
+  // as if chosen with the pickers (a folder's files named by their path in it, as the
+  // folder picker names them); a dropped CSV is the manifest. The pickers stay for the
+  // keyboard and screen readers; the zone is shown only where this script runs.
+  function isHidden(path) {
+    return path.split("/").some(function (part) { return part.charAt(0) === "."; });
+  }
+
+  function isManifest(path) {
+    return /\.csv$/i.test(path);
+  }
+
+  function depth(path) {
+    return path.split("/").length;
+  }
+
+  // Every file under a dropped entry, each with its path from the dropped item.
+  function filesUnder(entry) {
+    var path = entry.fullPath.replace(/^\/+/, "");
+    if (entry.isFile) {
+      return new Promise(function (resolve, reject) {
+        entry.file(function (file) { resolve([{file: file, path: path}]); }, reject);
+      });
+    }
+    var reader = entry.createReader();
+    var children = [];
+    // readEntries answers in batches (100 in Chromium) until it answers none.
+    function readAll() {
+      return new Promise(function (resolve, reject) {
+        reader.readEntries(function (batch) {
+          if (!batch.length) {
+            resolve(children);
+            return;
+          }
+          children = children.concat(Array.prototype.slice.call(batch));
+          resolve(readAll());
+        }, reject);
+      });
+    }
+    return readAll().then(function (entries) {
+      return Promise.all(entries.map(filesUnder));
+    }).then(function (lists) {
+      return [].concat.apply([], lists);
+    });
+  }
+
+  // What a drop carries: entries (files and folders) where the browser gives them, else
+  // its plain files. Read while the drop event runs: the items are emptied after it.
+  function dropped(transfer) {
+    var waiting = [];
+    var items = transfer.items ? Array.prototype.slice.call(transfer.items) : [];
+    items.forEach(function (item) {
+      if (item.kind !== "file") {
+        return;
+      }
+      var entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+      if (entry) {
+        waiting.push(filesUnder(entry));
+        return;
+      }
+      var file = item.getAsFile();
+      if (file) {
+        waiting.push(Promise.resolve([{file: file, path: file.name}]));
+      }
+    });
+    if (!items.length) {
+      Array.prototype.slice.call(transfer.files).forEach(function (file) {
+        waiting.push(Promise.resolve([{file: file, path: file.name}]));
+      });
+    }
+    return Promise.all(waiting).then(function (lists) { return [].concat.apply([], lists); });
+  }
+
+  function named(chosen) {
+    if (chosen.file.name === chosen.path) {
+      return chosen.file;
+    }
+    return new File([chosen.file], chosen.path,
+                    {type: chosen.file.type, lastModified: chosen.file.lastModified});
+  }
+
+  function ingestDropZone(zone) {
+    var form = zone.closest("form");
+    var files = form.querySelector("#files");
+    var folder = form.querySelector("#folder");
+    var manifest = form.querySelector("#manifest");
+    var chosen = document.getElementById("chosen");
+
+    function sendable(input) {
+      return Array.prototype.filter.call(input.files, function (file) {
+        return !isHidden(file.webkitRelativePath || file.name);
+      }).length;
+    }
+
+    function announce() {
+      var count = sendable(files) + sendable(folder);
+      var text = count ? chosen.getAttribute("data-files").replace("{files}", count)
+        : chosen.getAttribute("data-none");
+      if (manifest.files.length) {
+        text += " " + chosen.getAttribute("data-manifest").replace("{name}", manifest.files[0].name);
+      }
+      chosen.textContent = text;
+    }
+
+    function add(list) {
+      list = list.filter(function (chosen) { return !isHidden(chosen.path); });
+      // The manifest is the dropped CSV nearest the top; another CSV is sent as a file
+      // (and refused with its reason in the batch, like any file that is not a scan).
+      var manifests = list.filter(function (chosen) { return isManifest(chosen.path); })
+        .sort(function (a, b) { return depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1); });
+      var all = new DataTransfer();
+      Array.prototype.forEach.call(files.files, function (file) { all.items.add(file); });
+      list.forEach(function (chosen) {
+        if (chosen !== manifests[0]) {
+          all.items.add(named(chosen));
+        }
+      });
+      files.files = all.files;
+      if (manifests.length) {
+        var one = new DataTransfer();
+        one.items.add(manifests[0].file);
+        manifest.files = one.files;
+      }
+      announce();
+    }
+
+    zone.hidden = false;
+    ["dragenter", "dragover"].forEach(function (type) {
+      zone.addEventListener(type, function (event) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        zone.classList.add("drop-over");
+      });
+    });
+    zone.addEventListener("dragleave", function () {
+      zone.classList.remove("drop-over");
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("drop-over");
+      dropped(event.dataTransfer).then(add, function () {
+        chosen.textContent = chosen.getAttribute("data-unreadable");
+      });
+    });
+    // A file dropped beside the zone is not opened by the browser in place of the page
+    // (one dropped on a picker is still the picker's, as browsers do it).
+    ["dragover", "drop"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        if (!zone.contains(event.target) && event.target.type !== "file") {
+          event.preventDefault();
+        }
+      });
+    });
+    zone.addEventListener("click", function () { files.click(); });
+    zone.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        files.click();
+      }
+    });
+    [files, folder, manifest].forEach(function (input) {
+      input.addEventListener("change", announce);
+    });
+    announce();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var checklist = document.querySelector("[data-unsaved]");
     if (checklist && window.htmx) {
       checklistMarks(checklist);
+    }
+    var zone = document.getElementById("drop-zone");
+    if (zone) {
+      ingestDropZone(zone);
     }
     var review = document.querySelector("[data-review-form]");
     if (review) {

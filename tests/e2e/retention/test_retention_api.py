@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from services.cli import main
 from services.common.clock import FixedClock
 from tests.e2e.retention.support import START, Archive
-from tests.fixtures.app import StartServer
+from tests.fixtures.app import PASSWORD, StartServer
 
 
 @pytest.fixture
@@ -91,6 +91,40 @@ def test_a_witness_must_re_enter_their_own_password(archive: Archive) -> None:
     response = _post(archive, "wang", f"/registry/destructions/{register['destruction_id']}"
                      "/witness", {"password": "stolen token is not enough"})
     assert (response.status_code, response.json()["code"]) == (403, "wrong_password")
+
+
+def test_a_witness_without_retention_reads_the_register_they_sign_and_nothing_else(
+        archive: Archive) -> None:
+    """R6: whoever may witness checks the items they sign. A center head (a witness who
+    reads no other retention record) reads the register, its digest and its printouts,
+    and signs; the list of registers, sweeps, holds and tombstones stay closed."""
+    archive.server.add_user("ma", "center_head", clearance="secret",
+                            department="customer_service")
+    document = archive.file(title="漏水维修记录（监销核对）")
+    sweep = archive.approved([document])
+    archive.clock.advance(timedelta(days=183))
+    register = _post(archive, "qian", "/registry/destructions",
+                     {"sweep_id": sweep["sweep_id"]}).json()
+    path = f"/registry/destructions/{register['destruction_id']}"
+    with archive.as_("ma") as ma:
+        read = ma.get(path)
+        assert read.status_code == 200, read.text
+        assert read.json()["digest"] == register["digest"]
+        assert [item["archive_no"] for item in read.json()["items"]] == [
+            document["archive_no"]]
+        pdf, csv = ma.get(f"{path}/register.pdf"), ma.get(f"{path}/register.csv")
+        assert (pdf.status_code, pdf.headers["content-type"]) == (200, "application/pdf")
+        assert document["archive_no"] in csv.text
+        signed = ma.post(f"{path}/witness", json={"password": PASSWORD,
+                                                   "digest": read.json()["digest"]})
+        assert signed.status_code == 200, signed.text
+        assert [w["username"] for w in signed.json()["witnesses"]] == ["ma"]
+        for closed in ("/registry/destructions", "/registry/sweeps",
+                       f"/registry/sweeps/{sweep['sweep_id']}", "/registry/holds",
+                       f"/registry/documents/{document['document_id']}/destruction"):
+            assert ma.get(closed).status_code == 403, closed
+    with archive.as_("li") as li:
+        assert li.get(path).status_code == 403
 
 
 def test_a_held_document_answers_409_on_hold(archive: Archive) -> None:
