@@ -137,8 +137,28 @@ NotificationKind = Literal["loan_escalated"]
 
 
 class Notification(Struct):
+    """One recipient's notice; ``read_at`` is when they read it (null while unread)."""
+
     notification_id: int
     kind: NotificationKind
     loan_id: str
     message: str
     created_at: datetime
+    read_at: datetime | None = None
+
+
+MAX_MARKED = 1000
+
+
+class MarkRead(Struct):
+    """Which of the caller's notifications to mark read: ``ids``, or ``all`` of them."""
+
+    ids: Annotated[list[int], msgspec.Meta(max_length=MAX_MARKED)] = msgspec.field(
+        default_factory=list)
+    all: bool = False
+
+
+class UnreadCount(Struct):
+    """The caller's unread notifications (the count on every page)."""
+
+    unread: int

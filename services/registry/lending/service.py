@@ -21,7 +21,7 @@ from datetime import datetime
 
 import msgspec
 
-from services.common.approvals import REGISTER_READERS, approval_refusal
+from services.common.approvals import REGISTER_READERS, approval_refusal, is_awaited_from
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.lending import (
@@ -30,7 +30,9 @@ from services.common.contracts.lending import (
     Loan,
     LoanKind,
     LoanRequest,
+    MarkRead,
     Notification,
+    UnreadCount,
 )
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
@@ -136,26 +138,56 @@ class LendingService:
     async def loans(self, principal: Principal, query: LoanQuery) -> list[Loan]:
         """The register, newest request first; a reader without a register role sees the
         loans they borrow or asked for. Asked for the loans of a document the reader may
-        not know exists, it answers none, as for a document that does not exist."""
+        not know exists, it answers none, as for a document that does not exist.
+        ``awaiting="me"``: the requests whose next step is the reader's to give, oldest
+        first (the approver's inbox)."""
         filters = Filters(
             status=query.status, borrower=query.borrower, overdue=query.overdue,
             escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
+        limit = min(query.limit, MAX_PAGE)
         async with self.store.transaction() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
-            rows = await tx.loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
-                                         offset=query.offset)
+            if query.awaiting == "me":
+                rows = [row for row, approvers in await tx.loans.requested(filters, now=now)
+                        if is_awaited_from(
+                            principal, status=row.status,
+                            approvals_needed=row.approvals_needed, borrower=row.borrower,
+                            borrower_department=row.borrower_department,
+                            earlier_approvers=approvers)]
+                rows = rows[query.offset:query.offset + limit]
+            else:
+                rows = await tx.loans.search(filters, now=now, limit=limit,
+                                             offset=query.offset)
             return await views(tx, rows, now=now, clearance=principal.clearance)
 
-    async def notifications(self, principal: Principal, *, limit: int, offset: int
-                            ) -> list[Notification]:
-        """The caller's notifications, newest first."""
+    async def notifications(self, principal: Principal, *, unread: bool | None, limit: int,
+                            offset: int) -> list[Notification]:
+        """The caller's notifications, newest first (``unread``: only those not read)."""
         async with self.store.transaction() as tx:
-            return await tx.loans.notifications(principal.username,
+            return await tx.loans.notifications(principal.username, unread=unread,
                                                 limit=min(limit, MAX_PAGE), offset=offset)
+
+    async def unread(self, principal: Principal) -> UnreadCount:
+        async with self.store.transaction() as tx:
+            return UnreadCount(unread=await tx.loans.count_unread(principal.username))
+
+    async def mark_read(self, principal: Principal, marked: MarkRead) -> UnreadCount:
+        """Mark the caller's notifications ``ids`` (or ``all``) read; the count left.
+
+        Only the caller's own are touched: another person's id is not theirs to mark,
+        and is passed over as one already read (no one learns it exists)."""
+        if marked.all == bool(marked.ids):
+            raise ValidationFailed("name the notifications to mark read (ids) or ask for "
+                                   "all of them (all: true), not both",
+                                   code="ids_or_all")
+        async with self.store.transaction() as tx:
+            await tx.loans.mark_read(principal.username, None if marked.all else marked.ids,
+                                     at=self.clock.now())
+            return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
     async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first."""
