@@ -133,6 +133,18 @@ class Loan(Struct):
     incidents: list[Incident]
 
 
+class OpenLoan(Struct):
+    """A loan not yet returned, as a refused departure (B9) lists it: its documents by
+    archive number (档号) as far as the asker's clearance reaches, the others counted."""
+
+    loan_id: str
+    status: LoanStatus
+    kind: LoanKind
+    due_at: datetime | None
+    archive_nos: list[str]
+    hidden: int = 0
+
+
 NotificationKind = Literal["loan_escalated"]
 
 

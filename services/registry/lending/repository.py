@@ -163,22 +163,12 @@ class LoansRepository:
                 found[loan_id][1].append(row["step_approver"])
         return list(found.values())
 
-    async def get_many(self, loan_ids: Collection[str]) -> list[LoanRow]:
-        """The loans of ``loan_ids`` there are, in no particular order."""
-        found: list[LoanRow] = []
-        for chunk in chunks(loan_ids):
-            rows = (await self.conn.execute(
-                sa.select(loans).where(loans.c.loan_id.in_(chunk)))).mappings().all()
-            found.extend(_loan_row(row) for row in rows)
-        return found
-
-    async def open_loans(self, username: str) -> list[str]:
-        """B9: ids of the loans ``username`` still holds."""
-        rows = await self.conn.execute(
-            sa.select(loans.c.loan_id).where(loans.c.borrower == username,
-                                             loans.c.status == "out")
-            .order_by(loans.c.issued_at))
-        return [str(loan_id) for loan_id in rows.scalars()]
+    async def open_loans(self, username: str) -> list[LoanRow]:
+        """B9: the loans ``username`` still holds, first issued first."""
+        rows = (await self.conn.execute(
+            sa.select(loans).where(loans.c.borrower == username, loans.c.status == "out")
+            .order_by(loans.c.issued_at))).mappings().all()
+        return [_loan_row(row) for row in rows]
 
     # --- documents and paper files -------------------------------------------------------
 

@@ -32,11 +32,12 @@ from services.common.contracts.lending import (
     LoanRequest,
     MarkRead,
     Notification,
+    OpenLoan,
     UnreadCount,
 )
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import SECURITY_LEVELS, security_rank
+from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.accounts.models import User
 from services.registry.journal.service import JournalService
@@ -194,10 +195,19 @@ class LendingService:
         async with self.store.transaction() as tx:
             return await tx.loans.incidents(limit=min(limit, MAX_PAGE), offset=offset)
 
-    async def open_loans(self, username: str) -> list[str]:
-        """B9: the loans ``username`` holds; ``AccountsService`` refuses departure on any."""
+    async def open_loans(self, username: str, clearance: SecurityLevel) -> list[OpenLoan]:
+        """B9: the loans ``username`` holds, their documents named as far as
+        ``clearance`` reaches; ``AccountsService`` refuses departure on any."""
+        now = self.clock.now()
         async with self.store.transaction() as tx:
-            return await tx.loans.open_loans(username)
+            loans = await views(tx, await tx.loans.open_loans(username), now=now,
+                                clearance=clearance)
+        return [OpenLoan(loan_id=loan.loan_id, status=loan.status, kind=loan.kind,
+                         due_at=loan.due_at,
+                         archive_nos=[document.archive_no for document in loan.documents
+                                      if not document.redacted],
+                         hidden=sum(document.redacted for document in loan.documents))
+                for loan in loans]
 
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
