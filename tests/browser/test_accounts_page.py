@@ -111,7 +111,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     root.get_by_role("button", name="停用 chen").click()
     refusal = root.get_by_role("alert")
     expect(refusal).to_contain_text("还有借阅没有归还")
-    expect(refusal).to_contain_text("请先让借阅人归还")
+    expect(refusal).to_contain_text("请先让他归还下列借阅")
     listed = refusal.locator(".open-loans li")
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("借出中")
