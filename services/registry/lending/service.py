@@ -153,6 +153,7 @@ class LendingService:
                     tx.documents, principal, [query.document_id]):
                 return []
             if query.awaiting == "me":
+                # B3: the rule ``approve`` applies, on every waiting request's chain.
                 rows = [row for row, approvers in await tx.loans.requested(filters, now=now)
                         if is_awaited_from(
                             principal, status=row.status,
@@ -183,7 +184,7 @@ class LendingService:
         and is passed over as one already read (no one learns it exists)."""
         if marked.all == bool(marked.ids):
             raise ValidationFailed("name the notifications to mark read (ids) or ask for "
-                                   "all of them (all: true), not both",
+                                   "all of them (all: true): one of the two",
                                    code="ids_or_all")
         async with self.store.transaction() as tx:
             await tx.loans.mark_read(principal.username, None if marked.all else marked.ids,
