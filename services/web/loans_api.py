@@ -91,7 +91,7 @@ class LoanPages(Controller):
         async def waiting() -> int:
             if not reader.principal.has_role(*APPROVERS):
                 return 0
-            return len(await registry.awaiting_loans(reader.token))
+            return await registry.awaiting_count(reader.token)
 
         awaiting, unread = await asyncio.gather(
             waiting(), registry.unread_notifications(reader.token))

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.lending import (
+    AwaitingCount,
     Incident,
     Loan,
     LoanRequest,
@@ -55,6 +56,11 @@ class LoansReader(RegistryClient):
             found.extend(page)
             if len(page) < REGISTER_PAGE:
                 return found
+
+    async def awaiting_count(self, token: str) -> int:
+        """How many requests wait for the caller's approval (without reading them)."""
+        return (await self.call("GET", "/registry/loans/awaiting-count", AwaitingCount,
+                                token=token)).awaiting
 
     async def move_loan(self, token: str, loan_id: str, move: str,
                         body: dict[str, Any] | None = None) -> Loan:

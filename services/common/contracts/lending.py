@@ -170,6 +170,12 @@ class MarkRead(Struct):
     all: bool = False
 
 
+class AwaitingCount(Struct):
+    """How many requests wait for an approval step the caller may give (B3)."""
+
+    awaiting: int
+
+
 class UnreadCount(Struct):
     """The caller's unread notifications (the count on every page)."""
 

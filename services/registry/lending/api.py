@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.auth import principal_of
 from services.common.contracts.lending import (
+    AwaitingCount,
     Incident,
     Loan,
     LoanRequest,
@@ -63,6 +64,12 @@ class LoansController(Controller):
         return await lending.loans(principal_of(request), LoanQuery(
             status=status, borrower=borrower, overdue=overdue, escalated=escalated,
             document_id=document_id, awaiting=awaiting, limit=limit, offset=offset))
+
+    @get("/awaiting-count", operation_id="countAwaitingLoans")
+    async def count_awaiting(self, request: Request_, lending: NamedDependency[LendingService]
+                             ) -> AwaitingCount:
+        """How many requests ``awaiting=me`` would list (the count on every page)."""
+        return await lending.awaiting_count(principal_of(request))
 
     @get("/{loan_id:str}", operation_id="getLoan")
     async def get_loan(self, loan_id: FromPath[str], request: Request_,

@@ -26,6 +26,7 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.lending import (
     Approval,
+    AwaitingCount,
     Incident,
     Loan,
     LoanKind,
@@ -153,18 +154,21 @@ class LendingService:
                     tx.documents, principal, [query.document_id]):
                 return []
             if query.awaiting == "me":
-                # B3: the rule ``approve`` applies, on every waiting request's chain.
-                rows = [row for row, approvers in await tx.loans.requested(filters, now=now)
-                        if is_awaited_from(
-                            principal, status=row.status,
-                            approvals_needed=row.approvals_needed, borrower=row.borrower,
-                            borrower_department=row.borrower_department,
-                            earlier_approvers=approvers)]
+                rows = await _awaiting(tx, principal, filters, now=now)
                 rows = rows[query.offset:query.offset + limit]
             else:
                 rows = await tx.loans.search(filters, now=now, limit=limit,
                                              offset=query.offset)
             return await views(tx, rows, now=now, clearance=principal.clearance)
+
+    async def awaiting_count(self, principal: Principal) -> AwaitingCount:
+        """How many requests wait for a step ``principal`` may give (``awaiting=me``
+        counted, without reading the loans' documents)."""
+        filters = Filters(involving=None if principal.has_role(*REGISTER_READERS)
+                          else principal.username)
+        async with self.store.transaction() as tx:
+            return AwaitingCount(awaiting=len(await _awaiting(tx, principal, filters,
+                                                              now=self.clock.now())))
 
     async def notifications(self, principal: Principal, *, unread: bool | None, limit: int,
                             offset: int) -> list[Notification]:
@@ -221,6 +225,18 @@ class LendingService:
             granted = await tx.loans.granted_documents(
                 principal.username, now=self.clock.now(), levels=levels)
         return AccessGrants.of(granted)
+
+
+async def _awaiting(tx: Tx, principal: Principal, filters: Filters, *, now: datetime
+                    ) -> list[LoanRow]:
+    """The waiting requests matching ``filters`` whose next step ``principal`` may give,
+    oldest first."""
+    # B3: the rule ``approve`` applies, on every waiting request's chain.
+    return [row for row, approvers in await tx.loans.requested(filters, now=now)
+            if is_awaited_from(principal, status=row.status,
+                               approvals_needed=row.approvals_needed, borrower=row.borrower,
+                               borrower_department=row.borrower_department,
+                               earlier_approvers=approvers)]
 
 
 async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move

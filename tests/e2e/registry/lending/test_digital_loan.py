@@ -93,6 +93,8 @@ def test_a_digital_loan_opens_a_confidential_text_view_only_until_returned(
             inbox = client.get("/registry/loans/", params={"awaiting": "me"}).json()
             assert (loan_id in [found["loan_id"] for found in inbox]) == (
                 username == approver), username
+            counted = client.get("/registry/loans/awaiting-count").json()
+            assert counted == {"awaiting": len(inbox)}, username
         loan = _move(people[approver], loan_id, "approve", {"note": "同意"})
     assert loan["status"] == "approved"
     loan = _move(wang, loan_id, "issue")

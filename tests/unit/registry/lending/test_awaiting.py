@@ -11,8 +11,13 @@ from tests.unit.registry.lending.conftest import Lending, person
 
 
 async def _inbox(lending: Lending, username: str, **query: object) -> list[str]:
-    found = await lending.services.lending.loans(person(username),
-                                                 LoanQuery(awaiting="me", **query))  # type: ignore[arg-type]
+    """The inbox as listed, checked against the inbox as counted."""
+    service = lending.services.lending
+    found = await service.loans(person(username),
+                                LoanQuery(awaiting="me", **query))  # type: ignore[arg-type]
+    if not query:
+        count = await service.awaiting_count(person(username))
+        assert count.awaiting == len(found), username
     return [loan.loan_id for loan in found]
 
 
@@ -21,8 +26,10 @@ async def test_each_approver_is_listed_the_requests_at_their_step_oldest_first(
     older = await lending.request("li", [await lending.file()])
     lending.clock.advance(timedelta(minutes=5))
     fresh = await lending.request("ma", [await lending.file()])
+    lending.clock.advance(timedelta(minutes=5))
     confidential = await lending.request("li", [await lending.file(security="confidential")])
     at_director = await lending.approve_all(confidential, "zhou")
+    lending.clock.advance(timedelta(minutes=5))
     at_archive = await lending.approve_all(await lending.request(
         "li", [await lending.file()]), "zhou")
     assert await _inbox(lending, "zhou") == [older.loan_id, fresh.loan_id]
