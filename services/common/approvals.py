@@ -4,7 +4,7 @@ them (an inbox must list exactly what the registry would accept)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from services.common.auth import Principal
 from services.common.errors import Forbidden
@@ -48,3 +48,17 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
         return Forbidden("you approved an earlier step of this loan; each step needs "
                          "another person", code="already_approved")
     return None
+
+
+def is_awaited_from(approver: Principal, *, status: str, approvals_needed: Sequence[Role],
+                    borrower: str, borrower_department: str,
+                    earlier_approvers: Sequence[str]) -> bool:
+    """Whether a loan in ``status`` with ``earlier_approvers`` (in step order) waits for a
+    step ``approver`` may give: the registry's inbox filter (``awaiting=me``) and the
+    staff pages' buttons ask this one question."""
+    step = len(earlier_approvers)
+    if status != "requested" or step >= len(approvals_needed):
+        return False
+    return approval_refusal(approver, role=approvals_needed[step], borrower=borrower,
+                            borrower_department=borrower_department,
+                            earlier_approvers=earlier_approvers) is None

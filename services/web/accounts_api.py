@@ -17,8 +17,8 @@ from services.common.errors import ArchiveError, NotFound
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
-    loan_links,
     new_user_problem,
+    open_loan_lines,
     password_problem,
 )
 from services.web.api import layout_values
@@ -120,5 +120,5 @@ class UserAdminPages(Controller):
             # B9: the registry names the loans still out; the page links each.
             return await self._page(request, reader, pages, registry, status_code=exc.status,
                                     problem=problem, about=username,
-                                    loans=loan_links(exc.extra.get("loans")))
+                                    loans=open_loan_lines(exc.extra.get("open_loans")))
         return see(ACCOUNTS_PATH, done="deactivated", user=username)

@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import msgspec
+
 from services.common.contracts.accounts import User
+from services.common.contracts.lending import OpenLoan
 from services.common.models import ROLES, SECURITY_LEVEL_NAMES
+from services.web.document_page import LOAN_STATUS_NAMES
 from services.web.loans_page import loan_url
 
 ROLE_NAMES = {
@@ -85,9 +89,20 @@ def new_user_problem(username: str, roles: list[str], clearance: str, department
     return password_problem(password, again)
 
 
-def loan_links(loans: object) -> list[tuple[str, str]]:
-    """The open loans a refused departure names (the registry's ``loans``), as
-    (loan id, its page)."""
-    if not isinstance(loans, list):
+@dataclass(frozen=True)
+class OpenLoanLine:
+    loan: OpenLoan
+    url: str
+    status: str
+
+
+def open_loan_lines(listed: object) -> list[OpenLoanLine]:
+    """The open loans a refused departure names (the registry's ``open_loans``): each
+    with its documents' archive numbers, status and due date, linked to its page."""
+    try:
+        loans = msgspec.convert(listed, list[OpenLoan])
+    except msgspec.ValidationError:
         return []
-    return [(loan, loan_url(loan)) for loan in loans if isinstance(loan, str)]
+    return [OpenLoanLine(loan=loan, url=loan_url(loan.loan_id),
+                         status=LOAN_STATUS_NAMES.get(loan.status, loan.status))
+            for loan in loans]

@@ -12,9 +12,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from services.common.approvals import APPROVERS, REGISTER_READERS
+from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.lending import ExternalReader, Loan, LoanKind, LoanRequest
+from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
@@ -23,8 +23,9 @@ from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_co
 from services.web.loans_page import (
     MOVES,
     REGISTERS,
+    IncidentLine,
     Register,
-    inbox,
+    incident_lines,
     loan_page,
     loan_url,
     loans_page,
@@ -53,39 +54,43 @@ class LoanPages(Controller):
                     registry: NamedDependency[RegistryReader],
                     show: FromQuery[str] = "all") -> Response[str]:
         """My loans; the requests waiting for my approval; the register (overdue,
-        escalated); my notifications."""
+        escalated); my notifications, marked read once shown; the desk's incidents."""
         token, principal = reader.token, reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
-        approver = principal.has_role(*APPROVERS)
         register_reader = principal.has_role(*REGISTER_READERS)
 
         async def nothing() -> None:
             return None
 
         filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
-        mine, requested, register, notifications = await asyncio.gather(
+        mine, awaiting, register, notifications, incidents = await asyncio.gather(
             registry.loans(token, borrower=principal.username),
-            registry.requested_loans(token) if approver else nothing(),
+            registry.awaiting_loans(token) if principal.has_role(*APPROVERS) else nothing(),
             registry.loans(token, **filters[shown]) if register_reader else nothing(),
-            registry.notifications(token))
-        view = loans_page(principal, mine=mine, requested=requested, register=register,
-                          shown=shown, notifications=notifications)
+            registry.notifications(token),
+            _incidents(registry, token) if principal.has_role(*DESK) else nothing())
+        unread = [notice.notification_id for notice in notifications if notice.read_at is None]
+        if unread:
+            # Shown is read: the page marks them, and the count on every page drops.
+            await registry.mark_read(token, unread)
+        view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
+                          notifications=notifications, incidents=incidents)
         return pages.render(request, "loans.html", view=view, **layout_values(request, reader))
 
     @get("/badge", operation_id="loansBadge")
     async def badge(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                     pages: NamedDependency[Pages],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
-        """The count beside 借阅 on every page: requests waiting for me, and my
+        """The count beside 借阅 on every page: requests waiting for me, and my unread
         notifications (loaded after the page, so no page waits for it)."""
-        principal = reader.principal
-        requested: list[Loan] = []
-        if principal.has_role(*APPROVERS):
-            requested = await registry.requested_loans(reader.token)
-        notifications = await registry.notifications(reader.token)
-        return pages.render(request, "_loans_badge.html",
-                            waiting=len(inbox(principal, requested)),
-                            notices=len(notifications))
+        async def waiting() -> int:
+            if not reader.principal.has_role(*APPROVERS):
+                return 0
+            return await registry.awaiting_count(reader.token)
+
+        awaiting, unread = await asyncio.gather(
+            waiting(), registry.unread_notifications(reader.token))
+        return pages.render(request, "_loans_badge.html", waiting=awaiting, notices=unread)
 
     @get("/new", operation_id="newLoanPage")
     async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -206,6 +211,14 @@ def _external(values: dict[str, str]) -> ExternalReader | None:
         return None
     return ExternalReader(**{field: values[f"external_{field}"]
                                  for field in EXTERNAL_FIELDS})
+
+
+async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]:
+    """The latest incidents, each with its loan's documents (one call per loan)."""
+    incidents = await registry.incidents(token)
+    loan_ids = list(dict.fromkeys(incident.loan_id for incident in incidents))
+    loans = await asyncio.gather(*(registry.loan(token, loan_id) for loan_id in loan_ids))
+    return incident_lines(incidents, {loan.loan_id: loan for loan in loans})
 
 
 async def _offered(registry: RegistryReader, token: str, documents: list[str],

@@ -1,10 +1,11 @@
 """The loan pages (``/ui/loans``, ``/ui/loans/{loan_id}``): my loans, the requests that
-wait for my approval, the register, one loan with the moves I may make.
+wait for my approval, the register, my notifications, the desk's incidents, one loan
+with the moves I may make.
 
-Whose turn a step is comes from the registry: the chain it computed
-(``approvals_needed``, ``next_approval``) and the one rule it applies to every approval
-(``services.common.approvals``, B3), so an inbox lists exactly the requests the registry
-would let this person decide. The buttons shown are a courtesy: the registry decides
+Whose turn a step is comes from the registry: the inbox is its ``awaiting=me`` list,
+and the buttons of one loan ask the one rule it applies to every approval
+(``services.common.approvals``, B3), so both show exactly what the registry would let
+this person decide. The buttons shown are a courtesy: the registry decides
 every move again, and its refusal is shown by its code (``REFUSALS`` in the template).
 """
 
@@ -13,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from services.common.approvals import DESK, approval_refusal
+from services.common.approvals import DESK, is_awaited_from
 from services.common.auth import Principal
-from services.common.contracts.lending import Loan, Notification
+from services.common.contracts.lending import Incident, Loan, Notification
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
@@ -44,18 +45,11 @@ def loan_url(loan_id: str) -> str:
 
 def awaits(principal: Principal, loan: Loan) -> bool:
     """Whether the step ``loan`` waits for is ``principal``'s to give (B3)."""
-    if loan.status != "requested" or loan.next_approval is None:
-        return False
-    return approval_refusal(
-        principal, role=loan.next_approval,
+    return is_awaited_from(
+        principal, status=loan.status, approvals_needed=loan.approvals_needed,
         borrower=loan.borrower, borrower_department=loan.borrower_department,
-        earlier_approvers=[approval.approver for approval in loan.approvals]) is None
-
-
-def inbox(principal: Principal, requested: list[Loan]) -> list[Loan]:
-    """The requests waiting for ``principal``, oldest first (first asked, first decided)."""
-    return sorted((loan for loan in requested if awaits(principal, loan)),
-                  key=lambda loan: loan.requested_at)
+        earlier_approvers=[approval.approver
+                           for approval in sorted(loan.approvals, key=lambda a: a.step)])
 
 
 @dataclass(frozen=True)
@@ -159,6 +153,32 @@ def loan_line(loan: Loan) -> LoanLine:
 
 
 @dataclass(frozen=True)
+class IncidentLine:
+    """A loss or damage report (B5) on the archivist's desk, with the loan it came from."""
+
+    incident: Incident
+    loan_url: str
+    borrower: str
+    archive_nos: list[str]
+    """The loan's documents by archive number (档号), as the reader may see them."""
+    hidden: int
+    """The loan's documents above the reader's clearance (counted, not named)."""
+
+
+def incident_lines(incidents: list[Incident], loans: dict[str, Loan]) -> list[IncidentLine]:
+    lines = []
+    for incident in incidents:
+        loan = loans.get(incident.loan_id)
+        documents = loan.documents if loan else []
+        named = [document.archive_no for document in documents if not document.redacted]
+        lines.append(IncidentLine(
+            incident=incident, loan_url=loan_url(incident.loan_id),
+            borrower=loan.borrower if loan else "", archive_nos=named,
+            hidden=len(documents) - len(named)))
+    return lines
+
+
+@dataclass(frozen=True)
 class LoansPage:
     mine: list[LoanLine]
     inbox: list[LoanLine] | None
@@ -167,14 +187,22 @@ class LoansPage:
     """None for someone who may not read the register."""
     shown: Register
     notifications: list[Notification]
+    """Read or not; those unread when the page was asked for have ``read_at`` None."""
+    incidents: list[IncidentLine] | None
+    """None for someone who does not work the desk."""
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for notice in self.notifications if notice.read_at is None)
 
 
-def loans_page(principal: Principal, *, mine: list[Loan],
-               requested: list[Loan] | None, register: list[Loan] | None,
-               shown: Register, notifications: list[Notification]) -> LoansPage:
+def loans_page(*, mine: list[Loan], awaiting: list[Loan] | None,
+               register: list[Loan] | None, shown: Register,
+               notifications: list[Notification],
+               incidents: list[IncidentLine] | None = None) -> LoansPage:
+    """``awaiting``: the requests waiting for the reader, as the registry chose them."""
     return LoansPage(
         mine=[loan_line(loan) for loan in mine],
-        inbox=None if requested is None
-        else [loan_line(loan) for loan in inbox(principal, requested)],
+        inbox=None if awaiting is None else [loan_line(loan) for loan in awaiting],
         register=None if register is None else [loan_line(loan) for loan in register],
-        shown=shown, notifications=notifications)
+        shown=shown, notifications=notifications, incidents=incidents)

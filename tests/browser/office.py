@@ -9,6 +9,7 @@ its own: Playwright's sync API keeps an event loop running in the test's thread.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from typing import Any, TypeVar
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 from services.common.clock import FixedClock
+from services.common.db import create_engine
+from services.registry.bootstrap import RegistryServices
 from tests.browser.conftest import VIEWPORT
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import PASSWORD, launch_archive_server
@@ -40,6 +43,22 @@ class Office:
     def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``work`` in the office's own thread (it may run an event loop)."""
         return self.thread.submit(work, *args, **kwargs).result()
+
+    def escalate(self) -> list[str]:
+        """Run the registry's escalation check (B4) at the office's clock now, as a second
+        registry process over the same database would (the server runs it every five
+        minutes); the ids of the loans it escalated."""
+
+        async def check() -> list[str]:
+            settings = self.archive.server.settings
+            engine = create_engine(settings.database_url_for("registry"))
+            try:
+                registry = RegistryServices.from_settings(settings, engine, self.clock)
+                return await registry.circulation.escalate_due()
+            finally:
+                await engine.dispose()
+
+        return self.run(asyncio.run, check())
 
     def open_as(self, username: str) -> Page:
         """A browser context of ``username``'s own, signed in; on the search page."""

@@ -34,8 +34,9 @@ def _no_serious_violations(page: Page) -> None:
     assert serious_violations(page) == [], page.url
 
 
-def _issued_loan(office: Office, borrower: str) -> str:
-    """A paper loan ``borrower`` asked for, approved along its chain and handed over."""
+def _issued_loan(office: Office, borrower: str) -> tuple[str, str]:
+    """A paper loan ``borrower`` asked for, approved along its chain and handed over: its
+    id and its document's archive number."""
     server = office.archive.server
     document = office.run(office.archive.file, title="阳台改造申请", household="A-1203",
                           category="application", filed_at="2029-06-01")
@@ -53,7 +54,7 @@ def _issued_loan(office: Office, borrower: str) -> str:
         loan = approved.json()
     with office.archive.as_("wang") as client:
         assert client.post(f"/registry/loans/{loan['loan_id']}/issue").status_code == 200
-    return str(loan["loan_id"])
+    return str(loan["loan_id"]), str(document["archive_no"])
 
 
 def _signs_in(office: Office, username: str, password: str) -> bool:
@@ -106,11 +107,16 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     assert response.status == 404
     expect(chen.get_by_role("heading", name="没有找到")).to_be_visible()
 
-    loan_id = _issued_loan(office, "chen")
+    loan_id, archive_no = _issued_loan(office, "chen")
     root.get_by_role("button", name="停用 chen").click()
     refusal = root.get_by_role("alert")
     expect(refusal).to_contain_text("还有借阅没有归还")
-    expect(refusal.get_by_role("link", name=f"借阅 {loan_id}")).to_have_attribute(
+    expect(refusal).to_contain_text("请先让他归还下列借阅")
+    listed = refusal.locator(".open-loans li")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("借出中")
+    expect(listed).to_contain_text("应还 ")
+    expect(refusal.get_by_role("link", name=archive_no)).to_have_attribute(
         "href", f"/ui/loans/{loan_id}")
     _no_serious_violations(root)
     root.screenshot(path=screenshots / "accounts.png", full_page=True)

@@ -24,7 +24,8 @@ class AccountsReader(ServiceClient):
                                User, token=token, json={"new_password": new_password})
 
     async def deactivate_user(self, token: str, username: str) -> User:
-        """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids)
+        """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids) and
+        ``extra["open_loans"]`` (each an ``OpenLoan``: archive numbers, status, due date)
         while any loan of theirs is not returned."""
         return await self.call("POST", f"/registry/users/{_name(username)}/deactivate",
                                User, token=token)

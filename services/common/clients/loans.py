@@ -11,11 +11,21 @@ from typing import Any
 from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
-from services.common.contracts.lending import Loan, LoanRequest, Notification
+from services.common.contracts.lending import (
+    AwaitingCount,
+    Incident,
+    Loan,
+    LoanRequest,
+    MarkRead,
+    Notification,
+    UnreadCount,
+)
 from services.common.contracts.statistics import YearStatistics
 
 REGISTER_PAGE = 200
 """Loans a page lists at once (newest first)."""
+INCIDENTS_PAGE = 50
+"""Incidents the archivist's desk lists (newest first)."""
 
 
 class LoansReader(RegistryClient):
@@ -34,17 +44,22 @@ class LoansReader(RegistryClient):
         return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"limit": REGISTER_PAGE, **params})
 
-    async def requested_loans(self, token: str) -> list[Loan]:
-        """Every loan waiting for an approval (an inbox must not miss the oldest), read
-        page by page; requests are decided within days, so these are few."""
+    async def awaiting_loans(self, token: str) -> list[Loan]:
+        """The requests whose next approval step is the caller's (``awaiting=me``),
+        oldest first, read page by page: an inbox must not miss the oldest."""
         found: list[Loan] = []
         while True:
             page = await self.call("GET", "/registry/loans", list[Loan], token=token,
-                                   params={"status": "requested", "limit": REGISTER_PAGE,
+                                   params={"awaiting": "me", "limit": REGISTER_PAGE,
                                            "offset": len(found)})
             found.extend(page)
             if len(page) < REGISTER_PAGE:
                 return found
+
+    async def awaiting_count(self, token: str) -> int:
+        """How many requests wait for the caller's approval (without reading them)."""
+        return (await self.call("GET", "/registry/loans/awaiting-count", AwaitingCount,
+                                token=token)).awaiting
 
     async def move_loan(self, token: str, loan_id: str, move: str,
                         body: dict[str, Any] | None = None) -> Loan:
@@ -54,8 +69,23 @@ class LoansReader(RegistryClient):
                                token=token, json=body if body is not None else {})
 
     async def notifications(self, token: str) -> list[Notification]:
+        """The caller's latest notifications, read or not, newest first."""
         return await self.call("GET", "/registry/notifications", list[Notification],
                                token=token, params={"limit": REGISTER_PAGE})
+
+    async def unread_notifications(self, token: str) -> int:
+        return (await self.call("GET", "/registry/notifications/unread", UnreadCount,
+                                token=token)).unread
+
+    async def mark_read(self, token: str, ids: list[int]) -> int:
+        """Mark the caller's notifications ``ids`` read; the unread count left."""
+        return (await self.call("POST", "/registry/notifications/read", UnreadCount,
+                                token=token, json=MarkRead(ids=ids))).unread
+
+    async def incidents(self, token: str) -> list[Incident]:
+        """Loss and damage reports (B5), newest first (register readers only)."""
+        return await self.call("GET", "/registry/incidents", list[Incident], token=token,
+                               params={"limit": INCIDENTS_PAGE})
 
     async def year_report(self, token: str, year: int | None) -> YearStatistics:
         params = {"year": year} if year is not None else None

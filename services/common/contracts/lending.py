@@ -133,12 +133,50 @@ class Loan(Struct):
     incidents: list[Incident]
 
 
+class OpenLoan(Struct):
+    """A loan not yet returned, as a refused departure (B9) lists it: its documents by
+    archive number (档号) as far as the asker's clearance reaches, the others counted."""
+
+    loan_id: str
+    status: LoanStatus
+    kind: LoanKind
+    due_at: datetime | None
+    archive_nos: list[str]
+    hidden: int = 0
+
+
 NotificationKind = Literal["loan_escalated"]
 
 
 class Notification(Struct):
+    """One recipient's notice; ``read_at`` is when they read it (null while unread)."""
+
     notification_id: int
     kind: NotificationKind
     loan_id: str
     message: str
     created_at: datetime
+    read_at: datetime | None = None
+
+
+MAX_MARKED = 1000
+
+
+class MarkRead(Struct):
+    """Which of the caller's notifications to mark read: ``ids``, or ``all`` of them."""
+
+    ids: Annotated[list[int], msgspec.Meta(max_length=MAX_MARKED)] = msgspec.field(
+        default_factory=list)
+    all: bool = False
+
+
+class AwaitingCount(Struct):
+    """How many requests wait for an approval step the caller may give (B3)."""
+
+    awaiting: int
+
+
+class UnreadCount(Struct):
+    """The caller's unread notifications (the count on every page)."""
+
+    unread: int

@@ -102,4 +102,6 @@ class UsersController(Controller):
     async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
                          accounts: NamedDependency[AccountsService]) -> User:
         """Departure (B9): refused with the list while any loan is not returned."""
-        return await accounts.deactivate(username, by=principal_of(request).username)
+        principal = principal_of(request)
+        return await accounts.deactivate(username, by=principal.username,
+                                         clearance=principal.clearance)

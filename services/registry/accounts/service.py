@@ -31,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from services.common.auth import Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
 from services.common.contracts.accounts import TokenResponse, User
+from services.common.contracts.lending import OpenLoan
 from services.common.errors import (
     Conflict,
     NotFound,
@@ -38,14 +39,16 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from services.common.models import SecurityLevel
 from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore
 
-OpenLoans = Callable[[str], Awaitable[list[str]]]
-"""Ids of a user's loans that are not returned; departure is refused while any (B9)."""
+OpenLoans = Callable[[str, SecurityLevel], Awaitable[list[OpenLoan]]]
+"""A user's loans that are not returned, their documents named as far as a clearance
+reaches; departure is refused while any (B9)."""
 
 RATE_WINDOW = timedelta(minutes=1)
 ATTEMPTS_KEPT = timedelta(days=1)
@@ -54,7 +57,7 @@ CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
 
 
-async def no_open_loans(_: str) -> list[str]:
+async def no_open_loans(_: str, __: SecurityLevel) -> list[OpenLoan]:
     return []
 
 
@@ -140,13 +143,16 @@ class AccountsService:
                              _entry("password_changed", username, username))
         return await self.issue_token(username, new, address=address)
 
-    async def deactivate(self, username: str, *, by: str = CONSOLE) -> User:
+    async def deactivate(self, username: str, *, by: str = CONSOLE,
+                         clearance: SecurityLevel = "secret") -> User:
+        """``clearance``: the asker's, as far as a refusal names the loans' documents."""
         await self._account(username)
-        loans = await self.open_loans(username)
+        loans = await self.open_loans(username, clearance)
         if loans:  # B9: every borrowed file comes back before the employee leaves.
             raise Conflict(
                 f"{username} still has {len(loans)} loan(s) not returned",
-                code="open_loans", extra={"loans": loans},
+                code="open_loans", extra={"loans": [loan.loan_id for loan in loans],
+                                          "open_loans": msgspec.to_builtins(loans)},
             )
         await self._changing(username, {"active": False, "deactivated_at": self.clock.now()},
                              _entry("user_deactivated", by, username), new_tokens=False)

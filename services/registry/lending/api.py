@@ -9,7 +9,7 @@ before the loan is looked up, so a caller without the role learns nothing about 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -18,7 +18,16 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.auth import principal_of
-from services.common.contracts.lending import Incident, Loan, LoanRequest, LoanStatus, Notification
+from services.common.contracts.lending import (
+    AwaitingCount,
+    Incident,
+    Loan,
+    LoanRequest,
+    LoanStatus,
+    MarkRead,
+    Notification,
+    UnreadCount,
+)
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.lending.models import ApprovalNote, LoanQuery, Rejection
@@ -45,13 +54,22 @@ class LoansController(Controller):
         overdue: Annotated[bool | None, QueryParameter()] = None,
         escalated: Annotated[bool | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        awaiting: Annotated[Literal["me"] | None, QueryParameter()] = None,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Loan]:
         """The loan register, newest first: ``overdue`` past ``due_at``, ``escalated``
-        held too long without renewal (B4), ``document_id`` the loans of one document."""
+        held too long without renewal (B4), ``document_id`` the loans of one document;
+        ``awaiting=me`` the requests whose next approval step is the caller's to give
+        (the rule ``approve`` applies, B3), oldest first."""
         return await lending.loans(principal_of(request), LoanQuery(
             status=status, borrower=borrower, overdue=overdue, escalated=escalated,
-            document_id=document_id, limit=limit, offset=offset))
+            document_id=document_id, awaiting=awaiting, limit=limit, offset=offset))
+
+    @get("/awaiting-count", operation_id="countAwaitingLoans")
+    async def count_awaiting(self, request: Request_, lending: NamedDependency[LendingService]
+                             ) -> AwaitingCount:
+        """How many requests ``awaiting=me`` would list (the count on every page)."""
+        return await lending.awaiting_count(principal_of(request))
 
     @get("/{loan_id:str}", operation_id="getLoan")
     async def get_loan(self, loan_id: FromPath[str], request: Request_,
@@ -79,12 +97,28 @@ class NotificationsController(Controller):
     tags = ("lending",)
 
     @get("/", operation_id="listNotifications")
-    async def list_notifications(self, request: Request_,
-                                 lending: NamedDependency[LendingService],
-                                 limit: PageLimit = 100, offset: PageOffset = 0
-                                 ) -> list[Notification]:
-        """The caller's notifications (escalated loans, B4), newest first."""
-        return await lending.notifications(principal_of(request), limit=limit, offset=offset)
+    async def list_notifications(
+        self, request: Request_, lending: NamedDependency[LendingService],
+        unread: Annotated[bool | None, QueryParameter()] = None,
+        limit: PageLimit = 100, offset: PageOffset = 0,
+    ) -> list[Notification]:
+        """The caller's notifications (escalated loans, B4), newest first; ``unread=true``
+        only those not read yet (``read_at`` null)."""
+        return await lending.notifications(principal_of(request), unread=unread,
+                                           limit=limit, offset=offset)
+
+    @get("/unread", operation_id="countUnreadNotifications")
+    async def count_unread(self, request: Request_, lending: NamedDependency[LendingService]
+                           ) -> UnreadCount:
+        """How many of the caller's notifications are unread (the count on every page)."""
+        return await lending.unread(principal_of(request))
+
+    @post("/read", operation_id="markNotificationsRead", status_code=HTTP_200_OK)
+    async def mark_read(self, data: JSONBody[MarkRead], request: Request_,
+                        lending: NamedDependency[LendingService]) -> UnreadCount:
+        """Mark the caller's notifications ``ids`` read, or ``all`` of them; answers the
+        unread count left. 422 ``ids_or_all`` for neither or both."""
+        return await lending.mark_read(principal_of(request), data)
 
 
 class IncidentsController(Controller):

@@ -51,6 +51,7 @@ class LoanQuery(Struct):
     overdue: bool | None = None
     escalated: bool | None = None
     document_id: str | None = None
+    awaiting: Literal["me"] | None = None
     limit: int = 100
     offset: int = 0
 

@@ -85,6 +85,28 @@ def _escalated() -> sa.ColumnElement[bool]:
                              loan_escalations.c.kind == ESCALATION_KIND)
 
 
+def _filtered(query: sa.Select[Any], filters: Filters, *, now: datetime) -> sa.Select[Any]:
+    """``query`` (over ``loans``) narrowed to the loans matching every filter."""
+    if filters.status is not None:
+        query = query.where(loans.c.status == filters.status)
+    if filters.borrower is not None:
+        query = query.where(loans.c.borrower == filters.borrower)
+    if filters.involving is not None:
+        query = query.where(sa.or_(loans.c.borrower == filters.involving,
+                                   loans.c.requested_by == filters.involving))
+    if filters.document_id is not None:
+        query = query.where(sa.exists().where(
+            loan_documents.c.loan_id == loans.c.loan_id,
+            loan_documents.c.document_id == filters.document_id))
+    if filters.overdue is not None:
+        late = overdue_at(now)
+        query = query.where(late if filters.overdue else sa.not_(late))
+    if filters.escalated is not None:
+        escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id)
+        query = query.where(escalated if filters.escalated else sa.not_(escalated))
+    return query
+
+
 class LoansRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -116,35 +138,37 @@ class LoansRepository:
     async def search(self, filters: Filters, *, now: datetime, limit: int, offset: int
                      ) -> list[LoanRow]:
         """Loans matching every filter, newest request first."""
-        query = sa.select(loans)
-        if filters.status is not None:
-            query = query.where(loans.c.status == filters.status)
-        if filters.borrower is not None:
-            query = query.where(loans.c.borrower == filters.borrower)
-        if filters.involving is not None:
-            query = query.where(sa.or_(loans.c.borrower == filters.involving,
-                                       loans.c.requested_by == filters.involving))
-        if filters.document_id is not None:
-            query = query.where(sa.exists().where(
-                loan_documents.c.loan_id == loans.c.loan_id,
-                loan_documents.c.document_id == filters.document_id))
-        if filters.overdue is not None:
-            late = overdue_at(now)
-            query = query.where(late if filters.overdue else sa.not_(late))
-        if filters.escalated is not None:
-            escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id)
-            query = query.where(escalated if filters.escalated else sa.not_(escalated))
+        query = _filtered(sa.select(loans), filters, now=now)
         query = query.order_by(loans.c.requested_at.desc(), loans.c.loan_id)
         rows = (await self.conn.execute(query.limit(limit).offset(offset))).mappings().all()
         return [_loan_row(row) for row in rows]
 
-    async def open_loans(self, username: str) -> list[str]:
-        """B9: ids of the loans ``username`` still holds."""
-        rows = await self.conn.execute(
-            sa.select(loans.c.loan_id).where(loans.c.borrower == username,
-                                             loans.c.status == "out")
-            .order_by(loans.c.issued_at))
-        return [str(loan_id) for loan_id in rows.scalars()]
+    async def requested(self, filters: Filters, *, now: datetime
+                        ) -> list[tuple[LoanRow, list[str]]]:
+        """Every loan waiting for an approval that matches ``filters``, oldest request
+        first, each with who gave its earlier steps (in step order): what decides whose
+        turn it is (B3), in one query."""
+        query = _filtered(
+            sa.select(loans, loan_approvals.c.approver.label("step_approver"))
+            .outerjoin(loan_approvals, loan_approvals.c.loan_id == loans.c.loan_id)
+            .where(loans.c.status == "requested"), filters, now=now)
+        rows = (await self.conn.execute(query.order_by(
+            loans.c.requested_at, loans.c.loan_id, loan_approvals.c.step))).mappings().all()
+        found: dict[str, tuple[LoanRow, list[str]]] = {}
+        for row in rows:
+            loan_id = row["loan_id"]
+            if loan_id not in found:
+                found[loan_id] = (_loan_row(row), [])
+            if row["step_approver"] is not None:
+                found[loan_id][1].append(row["step_approver"])
+        return list(found.values())
+
+    async def open_loans(self, username: str) -> list[LoanRow]:
+        """B9: the loans ``username`` still holds, first issued first."""
+        rows = (await self.conn.execute(
+            sa.select(loans).where(loans.c.borrower == username, loans.c.status == "out")
+            .order_by(loans.c.issued_at))).mappings().all()
+        return [_loan_row(row) for row in rows]
 
     # --- documents and paper files -------------------------------------------------------
 
@@ -271,16 +295,39 @@ class LoansRepository:
                         created_at=at)
                 .on_conflict_do_nothing(index_elements=["username", "kind", "loan_id"]))
 
-    async def notifications(self, username: str, *, limit: int, offset: int
-                            ) -> list[Notification]:
+    async def notifications(self, username: str, *, unread: bool | None, limit: int,
+                            offset: int) -> list[Notification]:
+        """``username``'s notifications, newest first; ``unread`` True only those not read
+        yet, False only those read."""
+        query = sa.select(notifications).where(notifications.c.username == username)
+        if unread is not None:
+            query = query.where(notifications.c.read_at.is_(None) if unread
+                                else notifications.c.read_at.is_not(None))
         rows = (await self.conn.execute(
-            sa.select(notifications).where(notifications.c.username == username)
-            .order_by(notifications.c.created_at.desc(),
-                      notifications.c.notification_id.desc())
+            query.order_by(notifications.c.created_at.desc(),
+                           notifications.c.notification_id.desc())
             .limit(limit).offset(offset))).mappings().all()
         return [Notification(notification_id=int(row["notification_id"]), kind=row["kind"],
                              loan_id=row["loan_id"], message=row["message"],
-                             created_at=row["created_at"]) for row in rows]
+                             created_at=row["created_at"], read_at=row["read_at"])
+                for row in rows]
+
+    async def count_unread(self, username: str) -> int:
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(notifications)
+            .where(notifications.c.username == username,
+                   notifications.c.read_at.is_(None)))).scalar_one())
+
+    async def mark_read(self, username: str, ids: Collection[int] | None, *, at: datetime
+                        ) -> int:
+        """Mark ``username``'s unread notifications ``ids`` (all of them for None) read at
+        ``at``; how many were marked. Another person's ids are left alone."""
+        query = notifications.update().where(notifications.c.username == username,
+                                             notifications.c.read_at.is_(None))
+        if ids is not None:
+            query = query.where(notifications.c.notification_id.in_(list(ids)))
+        result = await self.conn.execute(query.values(read_at=at))
+        return int(result.rowcount)
 
     # --- what the register shows ---------------------------------------------------------
 

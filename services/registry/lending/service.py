@@ -21,21 +21,25 @@ from datetime import datetime
 
 import msgspec
 
-from services.common.approvals import REGISTER_READERS, approval_refusal
+from services.common.approvals import REGISTER_READERS, approval_refusal, is_awaited_from
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.accounts import User
 from services.common.contracts.lending import (
     Approval,
+    AwaitingCount,
     Incident,
     Loan,
     LoanKind,
     LoanRequest,
+    MarkRead,
     Notification,
+    OpenLoan,
+    UnreadCount,
 )
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import SECURITY_LEVELS, security_rank
+from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import LoanQuery, LoanRow, Move
@@ -136,36 +140,79 @@ class LendingService:
     async def loans(self, principal: Principal, query: LoanQuery) -> list[Loan]:
         """The register, newest request first; a reader without a register role sees the
         loans they borrow or asked for. Asked for the loans of a document the reader may
-        not know exists, it answers none, as for a document that does not exist."""
+        not know exists, it answers none, as for a document that does not exist.
+        ``awaiting="me"``: the requests whose next step is the reader's to give, oldest
+        first (the approver's inbox)."""
         filters = Filters(
             status=query.status, borrower=query.borrower, overdue=query.overdue,
             escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
+        limit = min(query.limit, MAX_PAGE)
         async with self.store.transaction() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
-            rows = await tx.loans.search(filters, now=now, limit=min(query.limit, MAX_PAGE),
-                                         offset=query.offset)
+            if query.awaiting == "me":
+                rows = await _awaiting(tx, principal, filters, now=now)
+                rows = rows[query.offset:query.offset + limit]
+            else:
+                rows = await tx.loans.search(filters, now=now, limit=limit,
+                                             offset=query.offset)
             return await views(tx, rows, now=now, clearance=principal.clearance)
 
-    async def notifications(self, principal: Principal, *, limit: int, offset: int
-                            ) -> list[Notification]:
-        """The caller's notifications, newest first."""
+    async def awaiting_count(self, principal: Principal) -> AwaitingCount:
+        """How many requests wait for a step ``principal`` may give (``awaiting=me``
+        counted, without reading the loans' documents)."""
+        filters = Filters(involving=None if principal.has_role(*REGISTER_READERS)
+                          else principal.username)
         async with self.store.transaction() as tx:
-            return await tx.loans.notifications(principal.username,
+            return AwaitingCount(awaiting=len(await _awaiting(tx, principal, filters,
+                                                              now=self.clock.now())))
+
+    async def notifications(self, principal: Principal, *, unread: bool | None, limit: int,
+                            offset: int) -> list[Notification]:
+        """The caller's notifications, newest first (``unread``: only those not read)."""
+        async with self.store.transaction() as tx:
+            return await tx.loans.notifications(principal.username, unread=unread,
                                                 limit=min(limit, MAX_PAGE), offset=offset)
+
+    async def unread(self, principal: Principal) -> UnreadCount:
+        async with self.store.transaction() as tx:
+            return UnreadCount(unread=await tx.loans.count_unread(principal.username))
+
+    async def mark_read(self, principal: Principal, marked: MarkRead) -> UnreadCount:
+        """Mark the caller's notifications ``ids`` (or ``all``) read; the count left.
+
+        Only the caller's own are touched: another person's id is not theirs to mark,
+        and is passed over as one already read (no one learns it exists)."""
+        if marked.all == bool(marked.ids):
+            raise ValidationFailed("name the notifications to mark read (ids) or ask for "
+                                   "all of them (all: true): one of the two",
+                                   code="ids_or_all")
+        async with self.store.transaction() as tx:
+            await tx.loans.mark_read(principal.username, None if marked.all else marked.ids,
+                                     at=self.clock.now())
+            return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
     async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first."""
         async with self.store.transaction() as tx:
             return await tx.loans.incidents(limit=min(limit, MAX_PAGE), offset=offset)
 
-    async def open_loans(self, username: str) -> list[str]:
-        """B9: the loans ``username`` holds; ``AccountsService`` refuses departure on any."""
+    async def open_loans(self, username: str, clearance: SecurityLevel) -> list[OpenLoan]:
+        """B9: the loans ``username`` holds, their documents named as far as
+        ``clearance`` reaches; ``AccountsService`` refuses departure on any."""
+        now = self.clock.now()
         async with self.store.transaction() as tx:
-            return await tx.loans.open_loans(username)
+            loans = await views(tx, await tx.loans.open_loans(username), now=now,
+                                clearance=clearance)
+        return [OpenLoan(loan_id=loan.loan_id, status=loan.status, kind=loan.kind,
+                         due_at=loan.due_at,
+                         archive_nos=[document.archive_no for document in loan.documents
+                                      if not document.redacted],
+                         hidden=sum(document.redacted for document in loan.documents))
+                for loan in loans]
 
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
@@ -178,6 +225,18 @@ class LendingService:
             granted = await tx.loans.granted_documents(
                 principal.username, now=self.clock.now(), levels=levels)
         return AccessGrants.of(granted)
+
+
+async def _awaiting(tx: Tx, principal: Principal, filters: Filters, *, now: datetime
+                    ) -> list[LoanRow]:
+    """The waiting requests matching ``filters`` whose next step ``principal`` may give,
+    oldest first."""
+    # B3: the rule ``approve`` applies, on every waiting request's chain.
+    return [row for row, approvers in await tx.loans.requested(filters, now=now)
+            if is_awaited_from(principal, status=row.status,
+                               approvals_needed=row.approvals_needed, borrower=row.borrower,
+                               borrower_department=row.borrower_department,
+                               earlier_approvers=approvers)]
 
 
 async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move

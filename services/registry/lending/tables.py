@@ -5,6 +5,8 @@ paper loan is issued, deleted when it is returned. Its primary key is what makes
 "one paper loan at a time" hold when two archivists hand out the same file at once.
 ``loan_escalations`` has one row per (loan, kind), so the periodic check can run any
 number of times, in any number of processes, and escalate each loan once.
+``loan_notifications`` has one row per recipient, so its ``read_at`` (null while unread,
+``registry_0009``) is that person's read state.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ notifications = sa.Table(
     sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("read_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("username", "kind", "loan_id", name="uq_loan_notifications_once"),
     sa.Index("ix_loan_notifications_username", "username", "created_at"),
+    sa.Index("ix_loan_notifications_unread", "username", "read_at"),
 )

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from services.common.contracts.accounts import User
 from services.web.accounts_page import (
     accounts_page,
-    loan_links,
     new_user_problem,
+    open_loan_lines,
     password_problem,
 )
 
@@ -52,6 +52,12 @@ def test_the_list_puts_active_users_first_with_roles_by_name() -> None:
     assert ("center_head", "中心负责人") in page.roles
 
 
-def test_the_loans_of_a_refused_departure_link_to_their_pages() -> None:
-    assert loan_links(["L-1", 3, "L 2"]) == [("L-1", "/ui/loans/L-1"), ("L 2", "/ui/loans/L 2")]
-    assert loan_links(None) == []
+def test_the_loans_of_a_refused_departure_link_to_their_pages_by_archive_number() -> None:
+    listed = [{"loan_id": "L-1", "status": "out", "kind": "paper",
+               "due_at": "2030-01-17T09:00:00Z", "archive_nos": ["A-1201-WS-2029-001"],
+               "hidden": 1}]
+    [line] = open_loan_lines(listed)
+    assert (line.url, line.status, line.loan.archive_nos, line.loan.hidden) == (
+        "/ui/loans/L-1", "借出中", ["A-1201-WS-2029-001"], 1)
+    assert line.loan.due_at == datetime(2030, 1, 17, 9, 0, tzinfo=UTC)
+    assert open_loan_lines(None) == open_loan_lines([{"loan_id": 3}]) == []

@@ -1,6 +1,6 @@
-"""The loan pages (services.web.loans_page): an inbox lists exactly the requests whose
-awaited step the person may give (B3), oldest first; the moves offered follow the
-loan's state and who is looking."""
+"""The loan pages (services.web.loans_page): approve and reject are offered exactly on
+the requests whose awaited step the person may give (B3); the moves offered follow the
+loan's state and who is looking; notifications show which are new."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clients.loans import REGISTER_PAGE
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.lending import Approval, Loan
-from services.web.loans_page import inbox, loan_line, loan_page, loans_page, moves_for
+from services.common.contracts.lending import Approval, Loan, Notification
+from services.web.loans_page import awaits, loan_line, loan_page, loans_page, moves_for
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
@@ -44,27 +44,28 @@ def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "req
     return Loan(**values)
 
 
-def test_each_approver_sees_the_requests_at_their_step_oldest_first() -> None:
-    fresh, older = _loan("fresh", minutes=5), _loan("older")
-    at_director = _loan("director", approved_by=("zhou",))
-    at_archive = _loan("archive", approved_by=("zhou", "zhao"))
-    requested = [fresh, older, at_director, at_archive]
-    assert [loan.loan_id for loan in inbox(ZHOU, requested)] == ["older", "fresh"]
-    assert [loan.loan_id for loan in inbox(ZHAO, requested)] == ["director"]
-    assert [loan.loan_id for loan in inbox(WANG, requested)] == ["archive"]
-    assert inbox(LI, requested) == []
+def _awaiting(principal: Principal, loans: list[Loan]) -> list[str]:
+    return [loan.loan_id for loan in loans if awaits(principal, loan)]
 
 
-def test_another_departments_head_and_the_borrower_see_nothing_to_approve() -> None:
-    assert inbox(OTHER_MANAGER, [_loan("loan")]) == []
-    own = _loan("own", borrower="zhou")
-    assert inbox(ZHOU, [own]) == []
+def test_each_approver_is_awaited_at_their_step() -> None:
+    requested = [_loan("fresh"), _loan("director", approved_by=("zhou",)),
+                 _loan("archive", approved_by=("zhou", "zhao"))]
+    assert _awaiting(ZHOU, requested) == ["fresh"]
+    assert _awaiting(ZHAO, requested) == ["director"]
+    assert _awaiting(WANG, requested) == ["archive"]
+    assert _awaiting(LI, requested) == []
+
+
+def test_another_departments_head_and_the_borrower_are_not_awaited() -> None:
+    assert _awaiting(OTHER_MANAGER, [_loan("loan")]) == []
+    assert _awaiting(ZHOU, [_loan("own", borrower="zhou")]) == []
 
 
 def test_decided_loans_wait_for_nobody() -> None:
     approved = _loan("approved", status="approved", approved_by=("zhou", "zhao", "wang"))
     rejected = _loan("rejected", status="rejected")
-    assert inbox(ZHOU, [approved, rejected]) == inbox(WANG, [approved]) == []
+    assert _awaiting(ZHOU, [approved, rejected]) == _awaiting(WANG, [approved]) == []
 
 
 def test_the_moves_offered_follow_the_state_and_who_looks() -> None:
@@ -98,12 +99,18 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
     assert "renewed as often as allowed" in english
     assert "renewed 1 time" in english
     assert 'action="/ui/loans/out/renew"' in english
-    listing = loans_page(ZHOU, mine=[], requested=[_loan("a")], register=[out],
-                         shown="overdue", notifications=[])
+    notices = [Notification(notification_id=1, kind="loan_escalated", loan_id="out",
+                            message="", created_at=AT),
+               Notification(notification_id=2, kind="loan_escalated", loan_id="old",
+                            message="", created_at=AT, read_at=AT)]
+    listing = loans_page(mine=[], awaiting=[_loan("a")], register=[out],
+                         shown="overdue", notifications=notices)
+    assert listing.unread == 1
     for language in ("zh", "en"):
         html = pages.html(language, "loans.html", layout | {"view": listing})
         assert html.count('href="/ui/loans/a"') == 1
         assert "待部门负责人审批" in html or "waiting for the department head" in html
+        assert html.count('class="unread"') == 1
 
 
 def test_the_inbox_reads_every_request_page_by_page() -> None:
@@ -122,12 +129,12 @@ def test_the_inbox_reads_every_request_page_by_page() -> None:
                                 service_token=lambda: "unused",
                                 transport=httpx.MockTransport(answer))
         try:
-            return await reader.requested_loans("token")
+            return await reader.awaiting_loans("token")
         finally:
             await reader.close()
 
     found = asyncio.run(read())
     assert len(found) == REGISTER_PAGE + 3
     assert found[-1].loan_id == f"loan-{REGISTER_PAGE + 2}"
-    assert [(params["status"], params["offset"]) for params in asked] == [
-        ("requested", "0"), ("requested", str(REGISTER_PAGE))]
+    assert [(params["awaiting"], params["offset"]) for params in asked] == [
+        ("me", "0"), ("me", str(REGISTER_PAGE))]

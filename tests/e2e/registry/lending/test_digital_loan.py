@@ -96,6 +96,13 @@ def test_a_digital_loan_opens_a_confidential_text_view_only_until_returned(
         "requested", ["manager", "director", "archivist"])
     loan_id = loan["loan_id"]
     for approver in ("zhou", "zhao", "wang"):
+        for username, client in people.items():
+            # Each step is in its approver's inbox, and in nobody else's.
+            inbox = client.get("/registry/loans/", params={"awaiting": "me"}).json()
+            assert (loan_id in [found["loan_id"] for found in inbox]) == (
+                username == approver), username
+            counted = client.get("/registry/loans/awaiting-count").json()
+            assert counted == {"awaiting": len(inbox)}, username
         loan = _move(people[approver], loan_id, "approve", {"note": "同意"})
     assert loan["status"] == "approved"
     loan = _move(wang, loan_id, "issue")

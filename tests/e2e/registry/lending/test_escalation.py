@@ -92,6 +92,32 @@ def test_the_department_head_and_the_archive_are_notified(escalated: Escalated,
     assert [(n["kind"], n["loan_id"]) for n in found] == expected
 
 
+def test_the_notification_is_unread_until_its_recipient_marks_it_read(
+        escalated: Escalated) -> None:
+    qian, zhou = escalated.client("qian"), escalated.client("zhou")
+    unread = zhou.get("/registry/notifications/", params={"unread": "true"}).json()
+    assert [(n["loan_id"], n["read_at"]) for n in unread] == [
+        (escalated.loan["loan_id"], None)]
+    assert zhou.get("/registry/notifications/unread").json() == {"unread": 1}
+    ids = [n["notification_id"] for n in unread]
+    # Someone else's id is not theirs to mark: nothing changes.
+    assert qian.post("/registry/notifications/read", json={"ids": ids}).json() == {
+        "unread": 0}
+    assert zhou.get("/registry/notifications/unread").json() == {"unread": 1}
+    for body in ({}, {"ids": ids, "all": True}):
+        refused = zhou.post("/registry/notifications/read", json=body)
+        assert (refused.status_code, refused.json()["code"]) == (422, "ids_or_all")
+    assert zhou.post("/registry/notifications/read", json={"ids": ids}).json() == {
+        "unread": 0}
+    assert zhou.get("/registry/notifications/", params={"unread": "true"}).json() == []
+    read = zhou.get("/registry/notifications/", params={"unread": "false"}).json()
+    assert [n["notification_id"] for n in read] == ids
+    assert read[0]["read_at"] is not None
+    # wang's copy of the same notice is wang's own, still unread.
+    assert escalated.client("wang").get("/registry/notifications/unread").json() == {
+        "unread": 1}
+
+
 def test_archive_loans_escalated_prints_the_register(escalated: Escalated) -> None:
     result = CliRunner().invoke(main, [
         "loans", "--escalated", "--server", escalated.server.url,

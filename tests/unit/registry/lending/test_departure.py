@@ -20,9 +20,26 @@ async def test_departure_is_refused_with_the_loans_still_out(lending: Lending) -
                                kind="digital")
     with pytest.raises(Conflict) as refused:
         await _accounts(lending).deactivate("li")
-    assert (refused.value.code, refused.value.extra) == (
-        "open_loans", {"loans": [first.loan_id, second.loan_id]})
+    assert (refused.value.code, refused.value.extra["loans"]) == (
+        "open_loans", [first.loan_id, second.loan_id])
+    listed = refused.value.extra["open_loans"]
+    assert [(loan["loan_id"], loan["status"], loan["kind"], loan["due_at"] is not None,
+             loan["archive_nos"], loan["hidden"]) for loan in listed] == [
+        (first.loan_id, "out", "paper", True, [first.documents[0].archive_no], 0),
+        (second.loan_id, "out", "digital", True, [second.documents[0].archive_no], 0)]
     assert (await _accounts(lending).get_user("li")).active
+
+
+async def test_a_refusal_names_no_document_above_the_askers_clearance(
+        lending: Lending) -> None:
+    plain = await lending.out("li", [await lending.file(),
+                                     await lending.file(security="confidential")],
+                              kind="digital")
+    with pytest.raises(Conflict) as refused:
+        await _accounts(lending).deactivate("li", clearance="ordinary")
+    [listed] = refused.value.extra["open_loans"]
+    ordinary = next(d for d in plain.documents if d.security == "ordinary")
+    assert (listed["archive_nos"], listed["hidden"]) == ([ordinary.archive_no], 1)
 
 
 async def test_departure_is_allowed_once_every_loan_is_returned(lending: Lending) -> None:

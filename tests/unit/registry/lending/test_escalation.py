@@ -51,8 +51,8 @@ async def test_the_department_head_and_the_archive_are_notified(lending: Lending
     await lending.services.circulation.escalate_due()
     told = {}
     for username in ("zhou", "hu", "wang", "sun", "qian", "he", "li", "zhao"):
-        found = await lending.services.lending.notifications(person(username), limit=10,
-                                                            offset=0)
+        found = await lending.services.lending.notifications(
+            person(username), unread=None, limit=10, offset=0)
         told[username] = [(n.kind, n.loan_id) for n in found]
     escalated = [("loan_escalated", loan.loan_id)]
     # hu is a manager of customer_service and an archivist; qian and he head other

@@ -1,0 +1,137 @@
+"""The register's escalations and the archivist's desk in real Chromium (issue 17): a
+paper loan held past the escalation period without renewal (B4) is escalated by the
+registry's own check, with the clock moved (never a sleep); the register lists it as
+escalated; the borrower's department head and the archivists find the notification
+unread — the count beside 借阅 on every page says so — and opening their notifications
+marks it read; the borrower is not told. Returned damaged, the loan's incident is on
+the archivist's desk with its documents' archive numbers. axe-core on every page; the
+desk's screenshot is saved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.office import Office, office_at
+
+TITLE = "二次装修押金收据"
+
+
+@pytest.fixture(scope="module")
+def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    with office_at(browser, tmp_path_factory.mktemp("desk")) as office:
+        yield office
+
+
+@pytest.fixture(scope="module")
+def loan(office: Office) -> dict[str, Any]:
+    """li's paper loan of one receipt, approved and handed over at the office's start."""
+    document = office.run(office.archive.file, title=TITLE, household="B-0305",
+                          category="decoration", filed_at="2029-04-01")
+
+    def lend() -> dict[str, Any]:
+        with office.archive.as_("li") as li:
+            asked = li.post("/registry/loans", json={
+                "documents": [document["document_id"]], "kind": "paper",
+                "purpose": "核对押金", "reason": "业主申请退还装修押金"})
+        assert asked.status_code == 201, asked.text
+        loan_id = asked.json()["loan_id"]
+        for person, move in (("zhou", "approve"), ("wang", "approve"), ("wang", "issue")):
+            with office.archive.as_(person) as client:
+                moved = client.post(f"/registry/loans/{loan_id}/{move}", json={})
+            assert moved.status_code == 200, moved.text
+        return {"loan_id": loan_id, "archive_no": document["archive_no"]}
+
+    return office.run(lend)
+
+
+def _no_serious_violations(page: Page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def _count(page: Page, kind: str) -> Any:
+    """A count beside 借阅 in the top navigation (loaded after the page)."""
+    return page.get_by_role("navigation", name="主导航").locator(f".count.{kind}")
+
+
+def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
+        office: Office, loan: dict[str, Any]) -> None:
+    sun = office.open_as("sun")
+    sun.goto("/ui/loans?show=escalated")
+    expect(sun.get_by_role("region", name="借阅登记簿")).to_contain_text("没有超期的借阅。")
+    expect(sun.get_by_role("region", name="通知")).to_contain_text("没有通知。")
+    expect(sun.get_by_role("region", name=re.compile("借阅事故"))).to_contain_text(
+        "没有借阅事故")
+    _no_serious_violations(sun)
+
+    office.clock.advance(timedelta(days=16))
+    assert office.escalate() == [loan["loan_id"]]
+
+    zhou = office.open_as("zhou")
+    expect(_count(zhou, "notices")).to_contain_text("1 条未读通知")
+    zhou.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name=re.compile("借阅")).click()
+    notices = zhou.get_by_role("region", name=re.compile("通知"))
+    expect(notices).to_contain_text("1 条新通知")
+    expect(notices.locator("li.unread")).to_have_count(1)
+    expect(notices.locator("li.unread")).to_contain_text("一笔借阅超期未还，已上报。")
+    _no_serious_violations(zhou)
+    # Opened, the notice is read: the count is gone and the notice is no longer new.
+    expect(_count(zhou, "notices")).to_have_count(0)
+    zhou.reload()
+    expect(notices.locator("li")).to_have_count(1)
+    expect(notices.locator("li.unread")).to_have_count(0)
+    notices.get_by_role("link", name="查看借阅").click()
+    expect(zhou.get_by_role("heading", level=1)).to_contain_text("借出中")
+
+    li = office.open_as("li")  # the borrower is not told (B4: management is)
+    li.goto("/ui/loans")
+    expect(li.get_by_role("region", name="通知")).to_contain_text("没有通知。")
+    expect(_count(li, "notices")).to_have_count(0)
+
+    sun.goto("/ui/search")
+    expect(_count(sun, "notices")).to_contain_text("1 条未读通知")
+    sun.goto("/ui/loans?show=escalated")
+    register = sun.get_by_role("region", name="借阅登记簿")
+    expect(register.locator("tbody tr")).to_have_count(1)
+    expect(register).to_contain_text("已上报")
+    expect(register).to_contain_text("已超期")
+    expect(register).to_contain_text(TITLE)
+    _no_serious_violations(sun)
+
+
+def test_a_damaged_return_puts_its_incident_on_the_archivists_desk(
+        office: Office, loan: dict[str, Any], screenshots: Path) -> None:
+    wang = office.open_as("wang")
+    wang.goto(f"/ui/loans/{loan['loan_id']}")
+    wang.get_by_label("有损坏或遗失（将登记事故）").check()
+    wang.get_by_label("备注").fill("收据右下角缺损")
+    wang.get_by_role("button", name="归还注销").click()
+    expect(wang.get_by_role("status")).to_contain_text("已归还注销")
+
+    wang.goto("/ui/loans")
+    desk = wang.get_by_role("region", name=re.compile("借阅事故"))
+    expect(desk.locator("tbody tr")).to_have_count(1)
+    row = desk.locator("tbody tr")
+    expect(row).to_contain_text(loan["archive_no"])
+    expect(row).to_contain_text("收据右下角缺损")
+    expect(row).to_contain_text("wang")
+    expect(desk).to_contain_text("不能在这里关闭")
+    _no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "loan-desk.png", full_page=True)
+    # Keyboard: the incident's loan is reached by tabbing to its link.
+    link = row.get_by_role("link")
+    link.focus()
+    wang.keyboard.press("Enter")
+    expect(wang.get_by_role("heading", level=1)).to_contain_text("已归还")
+
+    qian = office.open_as("qian")  # compliance reads the register, works no desk
+    qian.goto("/ui/loans")
+    expect(qian.get_by_role("region", name=re.compile("借阅事故"))).to_have_count(0)
