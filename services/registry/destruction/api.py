@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 
 from services.common.auth import principal_of
 from services.common.retention import DESTRUCTION_ROLE, RETENTION_READERS, WITNESS_ROLES
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.destruction.models import (
     Destruction,
     DestructionRequest,
@@ -87,7 +87,7 @@ class DestructionsController(Controller):
                            ) -> Response[bytes]:
         """The register, printable (CJK font embedded), redacted as ``GET`` is."""
         content = await destructions.register_pdf(principal_of(request), destruction_id)
-        return _attachment(content, "application/pdf", f"register-{destruction_id}.pdf")
+        return attachment(content, f"register-{destruction_id}", "pdf")
 
     @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
          guards=[allow(*RETENTION_READERS)], media_type="text/csv")
@@ -97,7 +97,7 @@ class DestructionsController(Controller):
                            ) -> Response[bytes]:
         """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
         content = await destructions.register_csv(principal_of(request), destruction_id)
-        return _attachment(content, "text/csv; charset=utf-8", f"register-{destruction_id}.csv")
+        return attachment(content, f"register-{destruction_id}", "csv")
 
 
 class TombstonesController(Controller):
@@ -110,8 +110,3 @@ class TombstonesController(Controller):
                         destructions: NamedDependency[DestructionService]) -> Tombstone:
         """When a destroyed document was destroyed, by which register, who witnessed."""
         return await destructions.tombstone(principal_of(request), document_id)
-
-
-def _attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
 from services.registry.inventory.models import (
     BoxDue,
@@ -63,8 +63,7 @@ class InventoriesController(Controller):
                             inventory: NamedDependency[InventoryService]) -> Response[bytes]:
         """The checklist to print and tick (CJK font embedded), with any marks made."""
         content = await inventory.checklist_pdf(inventory_id)
-        return Response(content, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="inventory-{inventory_id}.pdf"'})
+        return attachment(content, f"inventory-{inventory_id}", "pdf")
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
