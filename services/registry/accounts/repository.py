@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.common.errors import Conflict, NotFound
 from services.registry.accounts.models import User
 from services.registry.accounts.tables import login_attempts, users
+from services.registry.schema import first_row
 
 
 class Account(NamedTuple):
@@ -43,9 +44,7 @@ class AccountsRepository:
             raise Conflict(f"user {user.username!r} already exists", code="user_exists") from exc
 
     async def get(self, username: str) -> Account | None:
-        row = (await self.conn.execute(
-            sa.select(users).where(users.c.username == username)
-        )).mappings().first()
+        row = await first_row(self.conn, sa.select(users).where(users.c.username == username))
         if row is None:
             return None
         return Account(_user(row), row["password_hash"], int(row["token_version"]))

@@ -32,7 +32,7 @@ from services.registry.catalogue.models import DocumentVersion
 from services.registry.catalogue.rules import COMPANY, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules, retention_start
-from services.registry.schema import dialect_insert
+from services.registry.schema import dialect_insert, first_row
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
                 documents.c.document_id.desc())
@@ -56,14 +56,11 @@ class DocumentsRepository:
 
     async def get(self, document_id: str, *, lock: bool = False) -> DocumentRecord | None:
         query = sa.select(documents).where(documents.c.document_id == document_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         return None if row is None else record_of(row)
 
     async def by_sha256(self, sha256: str) -> DocumentRecord | None:
-        row = (await self.conn.execute(
-            sa.select(documents).where(documents.c.sha256 == sha256)
-        )).mappings().first()
+        row = await first_row(self.conn, sa.select(documents).where(documents.c.sha256 == sha256))
         return None if row is None else record_of(row)
 
     async def next_number(self, year: int, category: str, household: str | None) -> int:

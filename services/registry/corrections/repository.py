@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.corrections.models import Correction, CorrectionStatus
 from services.registry.corrections.tables import corrections
+from services.registry.schema import first_row
 
 
 class CorrectionsRepository:
@@ -31,8 +32,7 @@ class CorrectionsRepository:
 
     async def get(self, correction_id: str, *, lock: bool = False) -> Correction | None:
         query = sa.select(corrections).where(corrections.c.correction_id == correction_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         return None if row is None else _correction(row)
 
     async def list(self, *, status: CorrectionStatus | None, document_id: str | None,

@@ -22,6 +22,7 @@ from services.registry.handovers.models import (
 )
 from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
+from services.registry.schema import first_row
 
 
 class StoredSignature(msgspec.Struct, kw_only=True):
@@ -56,8 +57,7 @@ class HandoversRepository:
         """The handover with its signatures, without its items; ``lock`` holds its row
         until the transaction ends."""
         query = sa.select(handovers).where(handovers.c.handover_id == handover_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         if row is None:
             return None
         values = {str(key): value for key, value in row.items()}

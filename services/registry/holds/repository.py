@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.registry.catalogue.tables import documents
 from services.registry.holds.models import Hold, HoldStatus
 from services.registry.holds.tables import legal_hold_documents, legal_holds
-from services.registry.schema import chunks
+from services.registry.schema import chunks, first_row
 
 
 def held_clause(document_id: Any, household: Any, category: Any) -> sa.ColumnElement[bool]:
@@ -55,8 +55,7 @@ class HoldsRepository:
 
     async def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
         query = sa.select(legal_holds).where(legal_holds.c.hold_id == hold_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         if row is None:
             return None
         return (await self._with_documents([row]))[0]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.common.models import split_household
 from services.registry.households.models import Household, Occupancy
 from services.registry.households.tables import households, occupancies
-from services.registry.schema import dialect_insert
+from services.registry.schema import dialect_insert, first_row
 
 
 class HouseholdsRepository:
@@ -57,27 +57,22 @@ class HouseholdsRepository:
         return await self._households(query.limit(limit).offset(offset))
 
     async def open_occupancy(self, code: str) -> Occupancy | None:
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(occupancies.c.household == code,
-                                         occupancies.c.moved_out.is_(None))
-        )).mappings().first()
+        row = await first_row(self.conn, sa.select(occupancies).where(
+            occupancies.c.household == code, occupancies.c.moved_out.is_(None)))
         return None if row is None else _occupancy(row)
 
     async def occupancy_on(self, code: str, day: date) -> Occupancy | None:
         """The occupancy a document dated ``day`` belongs to: the latest that had begun
         and had not ended before it; ``None`` if the unit was vacant then."""
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(
-                occupancies.c.household == code, occupancies.c.moved_in <= day,
-                sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
-            ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1)
-        )).mappings().first()
+        row = await first_row(self.conn, sa.select(occupancies).where(
+            occupancies.c.household == code, occupancies.c.moved_in <= day,
+            sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
+        ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1))
         return None if row is None else _occupancy(row)
 
     async def occupancy(self, occupancy_id: int) -> Occupancy | None:
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(occupancies.c.occupancy_id == occupancy_id)
-        )).mappings().first()
+        row = await first_row(self.conn, sa.select(occupancies).where(
+            occupancies.c.occupancy_id == occupancy_id))
         return None if row is None else _occupancy(row)
 
     async def add_occupancy(self, code: str, occupant: str, moved_in: date) -> int:

@@ -22,6 +22,7 @@ from services.registry.inventory.models import (
 )
 from services.registry.inventory.rules import DISCREPANCIES
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
+from services.registry.schema import first_row
 
 PLACE = ("building", "room", "cabinet", "box")
 
@@ -56,8 +57,7 @@ class InventoryRepository:
 
     async def get(self, inventory_id: str, *, lock: bool = False) -> Inventory | None:
         query = sa.select(inventories).where(inventories.c.inventory_id == inventory_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         if row is None:
             return None
         items = [_item(item) for item in (await self.conn.execute(

@@ -43,7 +43,7 @@ from services.registry.lending.tables import (
     loans,
     notifications,
 )
-from services.registry.schema import chunks, dialect_insert
+from services.registry.schema import chunks, dialect_insert, first_row
 
 ESCALATION_KIND = "unrenewed"
 """B4: out more than the escalation period without renewal (问责)."""
@@ -100,8 +100,7 @@ class LoansRepository:
 
     async def get(self, loan_id: str, *, lock: bool = False) -> LoanRow | None:
         query = sa.select(loans).where(loans.c.loan_id == loan_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         return None if row is None else _loan_row(row)
 
     async def move(self, loan_id: str, needed: LoanStatus, **values: Any) -> None:

@@ -17,6 +17,7 @@ from services.common.models import Category
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.repository import held_clause
+from services.registry.schema import first_row
 from services.registry.sweeps.models import (
     OPEN_ITEM_STATES,
     Appraisal,
@@ -82,8 +83,7 @@ class SweepsRepository:
         """The sweep without its items; ``lock`` holds its row until the transaction ends
         (appraisals, approval and registers of one sweep then take turns)."""
         query = sa.select(retention_sweeps).where(retention_sweeps.c.sweep_id == sweep_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await first_row(self.conn, query, lock=lock)
         if row is None:
             return None
         return msgspec.convert({**{str(key): value for key, value in row.items()},
