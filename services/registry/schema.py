@@ -33,13 +33,20 @@ def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
-async def first_row(conn: AsyncConnection, query: sa.Select[Any], *, lock: bool = False
-                    ) -> RowMapping | None:
-    """The first row ``query`` selects, or ``None``; ``lock`` holds it until the
-    transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
-    result = await conn.execute(query.with_for_update() if lock else query)
-    row: RowMapping | None = result.mappings().first()
-    return row
+class Repository:
+    """A registry feature's persistence, on the connection of the unit of work that built
+    it (``services.registry.store``)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def first_row(self, query: sa.Select[Any], *, lock: bool = False
+                        ) -> RowMapping | None:
+        """The first row ``query`` selects, or ``None``; ``lock`` holds it until the
+        transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
+        result = await self.conn.execute(query.with_for_update() if lock else query)
+        row: RowMapping | None = result.mappings().first()
+        return row
 
 
 def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:

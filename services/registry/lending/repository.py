@@ -17,7 +17,6 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.lending import (
     Approval,
@@ -43,7 +42,7 @@ from services.registry.lending.tables import (
     loans,
     notifications,
 )
-from services.registry.schema import chunks, dialect_insert, first_row
+from services.registry.schema import Repository, chunks, dialect_insert
 
 ESCALATION_KIND = "unrenewed"
 """B4: out more than the escalation period without renewal (问责)."""
@@ -85,10 +84,7 @@ def _escalated() -> sa.ColumnElement[bool]:
                              loan_escalations.c.kind == ESCALATION_KIND)
 
 
-class LoansRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class LoansRepository(Repository):
     # --- loans ---------------------------------------------------------------------------
 
     async def insert(self, loan: LoanRow, document_ids: Sequence[str]) -> None:
@@ -100,7 +96,7 @@ class LoansRepository:
 
     async def get(self, loan_id: str, *, lock: bool = False) -> LoanRow | None:
         query = sa.select(loans).where(loans.c.loan_id == loan_id)
-        row = await first_row(self.conn, query, lock=lock)
+        row = await self.first_row(query, lock=lock)
         return None if row is None else _loan_row(row)
 
     async def move(self, loan_id: str, needed: LoanStatus, **values: Any) -> None:
