@@ -29,13 +29,12 @@ class DestructionsController(Controller):
     path = "/destructions"
     tags = ("retention",)
 
-    @post("/", operation_id="registerDestruction", guards=[allow(DESTRUCTION_ROLE)])
+    @post("/", operation_id="registerDestruction", status_code=HTTP_201_CREATED,
+          guards=[allow(DESTRUCTION_ROLE)])
     async def create(self, data: JSONBody[DestructionRequest], request: Request[Any, Any, Any],
-                     destructions: NamedDependency[DestructionService]
-                     ) -> Response[Destruction]:
+                     destructions: NamedDependency[DestructionService]) -> Destruction:
         """A destruction register (销毁清册) of approved items past ``destroy_after``."""
-        created = await destructions.create(principal_of(request), data)
-        return Response(created, status_code=HTTP_201_CREATED)
+        return await destructions.create(principal_of(request), data)
 
     @get("/", operation_id="listDestructions", guards=[allow(*RETENTION_READERS)])
     async def list_destructions(

@@ -26,13 +26,13 @@ class HandoversController(Controller):
     path = "/handovers"
     tags = ("operations",)
 
-    @post("/", operation_id="createHandover", guards=[allow(*CREATOR_ROLES)])
+    @post("/", operation_id="createHandover", status_code=HTTP_201_CREATED,
+          guards=[allow(*CREATOR_ROLES)])
     async def create(self, data: JSONBody[HandoverRequest], request: Request[Any, Any, Any],
-                     handovers: NamedDependency[HandoverService]) -> Response[Handover]:
+                     handovers: NamedDependency[HandoverService]) -> Handover:
         """A handover (移交) from a service centre to the archive, awaiting both sides'
         signatures."""
-        created = await handovers.create(principal_of(request), data)
-        return Response(created, status_code=HTTP_201_CREATED)
+        return await handovers.create(principal_of(request), data)
 
     @get("/", operation_id="listHandovers", guards=[allow(*READER_ROLES)])
     async def list_handovers(self, handovers: NamedDependency[HandoverService],
