@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -225,3 +225,13 @@ MAX_OFFSET = 1_000_000_000
 
 PageLimit = Annotated[int, QueryParameter(ge=1, le=1000)]
 PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
+
+
+_ATTACHMENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+def attachment(content: bytes, name: str, kind: Literal["pdf", "csv"]) -> Response[bytes]:
+    """``content`` to save as ``<name>.<kind>``: a list to print, or the same to open in a
+    spreadsheet. ``name`` is built from server-made values only (reliability.md, lesson 4)."""
+    return Response(content, media_type=_ATTACHMENT_TYPES[kind], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})

@@ -30,12 +30,14 @@ copying any other:
     api.py         Litestar controllers: decode, call the service, return a struct
     service.py     the domain logic, ``<Feature>Service`` over ``RegistryStore``: no SQL,
                    no Litestar; each change is one ``store.transaction()``
-    repository.py  persistence over one connection; built only by the unit of work
-                   (``store.Tx``) and reached as ``tx.<name>``
+    repository.py  persistence over one connection, a ``schema.Repository``; built only
+                   by the unit of work (``store.Tx``) and reached as ``tx.<name>``
     rules.py       pure rules: no storage, no clock
     models.py      msgspec structs (what the API shows; contract types shared with
                    other services are in ``services.common.contracts.registry``)
-    tables.py      SQLAlchemy tables, mirroring the migrations (the source of truth)
+    tables.py      SQLAlchemy tables, mirroring the migrations (the source of truth); the
+                   columns every feature has (ids, references, who and when, status,
+                   notes) come from ``columns.py``
 
 A feature without tables of its own (statistics, fixity, circulation) reads the others'
 through ``tx``. A further module is named for the one thing it does beside those roles

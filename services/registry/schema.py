@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 metadata = sa.MetaData()
@@ -30,6 +31,22 @@ def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+class Repository:
+    """A registry feature's persistence, on the connection of the unit of work that built
+    it (``services.registry.store``)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def first_row(self, query: sa.Select[Any], *, lock: bool = False
+                        ) -> RowMapping | None:
+        """The first row ``query`` selects, or ``None``; ``lock`` holds it until the
+        transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
+        result = await self.conn.execute(query.with_for_update() if lock else query)
+        row: RowMapping | None = result.mappings().first()
+        return row
 
 
 def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:

@@ -8,11 +8,11 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.accounts import User
 from services.common.errors import Conflict, NotFound
 from services.registry.accounts.tables import login_attempts, users
+from services.registry.schema import Repository
 
 
 class Account(NamedTuple):
@@ -28,10 +28,7 @@ class Attempt(NamedTuple):
     failed_from_address_before: int
 
 
-class AccountsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class AccountsRepository(Repository):
     async def add(self, user: User, password_hash: str | None) -> None:
         try:
             await self.conn.execute(users.insert().values(
@@ -43,9 +40,7 @@ class AccountsRepository:
             raise Conflict(f"user {user.username!r} already exists", code="user_exists") from exc
 
     async def get(self, username: str) -> Account | None:
-        row = (await self.conn.execute(
-            sa.select(users).where(users.c.username == username)
-        )).mappings().first()
+        row = await self.first_row(sa.select(users).where(users.c.username == username))
         if row is None:
             return None
         return Account(_user(row), row["password_hash"], int(row["token_version"]))

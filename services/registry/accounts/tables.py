@@ -28,4 +28,7 @@ login_attempts = sa.Table(
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("succeeded", sa.Boolean, nullable=False),
     sa.Column("address", sa.String(64), nullable=True),
+    sa.Index("ix_login_attempts_username", "username"),
+    sa.Index("ix_login_attempts_at", "at"),
+    sa.Index("ix_login_attempts_address", "address", "at"),
 )

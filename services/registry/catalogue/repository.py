@@ -17,7 +17,6 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.registry import (
@@ -32,7 +31,7 @@ from services.common.models import Category
 from services.registry.catalogue.rules import COMPANY, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules, retention_start
-from services.registry.schema import dialect_insert
+from services.registry.schema import Repository, dialect_insert
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
                 documents.c.document_id.desc())
@@ -50,20 +49,14 @@ def visible_to(access: AccessFilter) -> sa.ColumnElement[bool]:
                   documents.c.document_id.in_(access.granted))
 
 
-class DocumentsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class DocumentsRepository(Repository):
     async def get(self, document_id: str, *, lock: bool = False) -> DocumentRecord | None:
         query = sa.select(documents).where(documents.c.document_id == document_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         return None if row is None else record_of(row)
 
     async def by_sha256(self, sha256: str) -> DocumentRecord | None:
-        row = (await self.conn.execute(
-            sa.select(documents).where(documents.c.sha256 == sha256)
-        )).mappings().first()
+        row = await self.first_row(sa.select(documents).where(documents.c.sha256 == sha256))
         return None if row is None else record_of(row)
 
     async def next_number(self, year: int, category: str, household: str | None) -> int:

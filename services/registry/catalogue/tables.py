@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import actor, moment, reference, stamp, status, uuid_key
 from services.registry.schema import metadata
 
 documents = sa.Table(
     "documents", metadata,
-    sa.Column("document_id", sa.String(36), primary_key=True),
+    uuid_key("document_id"),
     sa.Column("archive_no", sa.String(80), nullable=False, unique=True),
     sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("household", sa.String(10), sa.ForeignKey("households.household"),
@@ -38,11 +38,11 @@ documents = sa.Table(
     sa.Column("retention_class", sa.String(16), nullable=False),
     sa.Column("retention_start", sa.Date, nullable=False),
     sa.Column("disposal_due", sa.Date, nullable=True),
-    sa.Column("status", sa.String(16), nullable=False),
+    status(16),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("filed_by", sa.String(80), nullable=False),
-    sa.Column("registered_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    actor("filed_by"),
+    moment("registered_at"),
+    moment("updated_at"),
     sa.Index("ix_documents_household_filed", "household", "filed_at"),
     sa.Index("ix_documents_filed", "filed_at"),
     sa.Index("ix_documents_disposal", "status", "disposal_due"),
@@ -52,15 +52,13 @@ documents = sa.Table(
 
 document_versions = sa.Table(
     "document_versions", metadata,
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              primary_key=True),
+    reference("documents.document_id", primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("metadata", sa.JSON, nullable=False),
     sa.Column("changes", sa.JSON, nullable=False),
-    sa.Column("changed_by", sa.String(80), nullable=False),
-    sa.Column("changed_at", UtcDateTime, nullable=False),
+    *stamp("changed"),
     sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("approved_by", sa.String(80), nullable=True),
+    actor("approved_by", nullable=True),
     sa.Column("correction_id", sa.String(36), nullable=True),
 )
 

@@ -11,6 +11,7 @@ from litestar.params import PathParameter, QueryParameter
 from services.common.auth import principal_of
 from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
 from services.common.operations import CATALOGUE_READERS
+from services.common.web import attachment
 from services.registry.catalogues.models import (
     CatalogueFile,
     ClosedFloor,
@@ -29,16 +30,6 @@ Floor = Annotated[int, PathParameter(ge=0, le=999)]
 Household = Annotated[str, PathParameter(pattern=HOUSEHOLD_PATTERN)]
 
 
-def _pdf(content: bytes, name: str) -> Response[bytes]:
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
-
-
-def _csv(content: bytes, name: str) -> Response[bytes]:
-    return Response(content, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-
-
 class CataloguesController(Controller):
     path = "/catalogues"
     tags = ("catalogues",)
@@ -54,12 +45,14 @@ class CataloguesController(Controller):
     @get("/general.pdf", operation_id="getGeneralCataloguePdf", media_type="application/pdf")
     async def general_pdf(self, request: Request[Any, Any, Any],
                           catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        return _pdf(await catalogues.general_pdf(principal_of(request)), "catalogue-general")
+        content = await catalogues.general_pdf(principal_of(request))
+        return attachment(content, "catalogue-general", "pdf")
 
     @get("/general.csv", operation_id="getGeneralCatalogueCsv", media_type="text/csv")
     async def general_csv(self, request: Request[Any, Any, Any],
                           catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        return _csv(await catalogues.general_csv(principal_of(request)), "catalogue-general")
+        content = await catalogues.general_csv(principal_of(request))
+        return attachment(content, "catalogue-general", "csv")
 
     @get("/floors/{building:str}/{floor:int}", operation_id="getFloorCatalogue")
     async def floor(self, building: Building, floor: Floor,
@@ -74,7 +67,7 @@ class CataloguesController(Controller):
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """One page per box, to go into that box."""
         content = await catalogues.floor_pdf(principal_of(request), building, floor)
-        return _pdf(content, f"catalogue-{building}-{floor}")
+        return attachment(content, f"catalogue-{building}-{floor}", "pdf")
 
     @get("/floors/{building:str}/{floor:int}/catalogue.csv",
          operation_id="getFloorCatalogueCsv", media_type="text/csv")
@@ -82,7 +75,7 @@ class CataloguesController(Controller):
                         request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.floor_csv(principal_of(request), building, floor)
-        return _csv(content, f"catalogue-{building}-{floor}")
+        return attachment(content, f"catalogue-{building}-{floor}", "csv")
 
     @get("/floors/{building:str}/{floor:int}/closed.pdf", operation_id="getClosedCataloguePdf",
          media_type="application/pdf")
@@ -91,7 +84,7 @@ class CataloguesController(Controller):
                          catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """D3: the item lists of the floor's parts closed (moved out) in ``year``."""
         content = await catalogues.closed_pdf(principal_of(request), building, floor, year)
-        return _pdf(content, f"closed-{year}-{building}-{floor}")
+        return attachment(content, f"closed-{year}-{building}-{floor}", "pdf")
 
     @get("/closed", operation_id="listClosedFloors")
     async def closed_floors(self, year: Year, catalogues: NamedDependency[CataloguesService]
@@ -112,14 +105,14 @@ class CataloguesController(Controller):
     async def items_pdf(self, household: Household, request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.items_pdf(principal_of(request), household)
-        return _pdf(content, f"items-{household}")
+        return attachment(content, f"items-{household}", "pdf")
 
     @get("/households/{household:str}/items.csv", operation_id="getItemListCsv",
          media_type="text/csv")
     async def items_csv(self, household: Household, request: Request[Any, Any, Any],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         content = await catalogues.items_csv(principal_of(request), household)
-        return _csv(content, f"items-{household}")
+        return attachment(content, f"items-{household}", "csv")
 
     @get("/labels.pdf", operation_id="getLabelsPdf", media_type="application/pdf")
     async def labels_pdf(self, request: Request[Any, Any, Any],
@@ -133,4 +126,4 @@ class CataloguesController(Controller):
         or ``boxes`` (the box's place and the files in it), of a building or floor."""
         content = await catalogues.labels_pdf(principal_of(request), kind,
                                               building=building, floor=floor)
-        return _pdf(content, f"labels-{kind}")
+        return attachment(content, f"labels-{kind}", "pdf")

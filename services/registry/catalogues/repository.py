@@ -11,7 +11,6 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import PaperLocation
 from services.registry.catalogue.repository import NEWEST_FIRST
@@ -19,14 +18,12 @@ from services.registry.catalogue.tables import documents
 from services.registry.catalogues.models import CatalogueFile, ClosedFloor
 from services.registry.catalogues.rules import Entry
 from services.registry.households.tables import households, occupancies
+from services.registry.schema import Repository
 
 ACTIVE = documents.c.status == "active"
 
 
-class CataloguesRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class CataloguesRepository(Repository):
     async def files(self, *, building: str | None = None, floor: int | None = None
                     ) -> list[CatalogueFile]:
         """Households in cabinet order (D1) with their active documents counted."""

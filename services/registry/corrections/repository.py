@@ -6,16 +6,13 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.corrections.models import Correction, CorrectionStatus
 from services.registry.corrections.tables import corrections
+from services.registry.schema import Repository
 
 
-class CorrectionsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class CorrectionsRepository(Repository):
     async def save(self, correction: Correction) -> None:
         """Insert ``correction``, or write its decision if it is already stored."""
         values = msgspec.structs.asdict(correction)
@@ -31,8 +28,7 @@ class CorrectionsRepository:
 
     async def get(self, correction_id: str, *, lock: bool = False) -> Correction | None:
         query = sa.select(corrections).where(corrections.c.correction_id == correction_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         return None if row is None else _correction(row)
 
     async def list(self, *, status: CorrectionStatus | None, document_id: str | None,

@@ -18,7 +18,7 @@ from services.common.retention import (
     RETENTION_READERS,
     WITNESS_ROLES,
 )
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
@@ -28,13 +28,12 @@ class DestructionsController(Controller):
     path = "/destructions"
     tags = ("retention",)
 
-    @post("/", operation_id="registerDestruction", guards=[allow(DESTRUCTION_ROLE)])
+    @post("/", operation_id="registerDestruction", status_code=HTTP_201_CREATED,
+          guards=[allow(DESTRUCTION_ROLE)])
     async def create(self, data: JSONBody[DestructionRequest], request: Request[Any, Any, Any],
-                     destructions: NamedDependency[DestructionService]
-                     ) -> Response[Destruction]:
+                     destructions: NamedDependency[DestructionService]) -> Destruction:
         """A destruction register (销毁清册) of approved items past ``destroy_after``."""
-        created = await destructions.create(principal_of(request), data)
-        return Response(created, status_code=HTTP_201_CREATED)
+        return await destructions.create(principal_of(request), data)
 
     @get("/", operation_id="listDestructions", guards=[allow(*RETENTION_READERS)])
     async def list_destructions(
@@ -87,7 +86,7 @@ class DestructionsController(Controller):
                            ) -> Response[bytes]:
         """The register, printable (CJK font embedded), redacted as ``GET`` is."""
         content = await destructions.register_pdf(principal_of(request), destruction_id)
-        return _attachment(content, "application/pdf", f"register-{destruction_id}.pdf")
+        return attachment(content, f"register-{destruction_id}", "pdf")
 
     @get("/{destruction_id:str}/register.csv", operation_id="getDestructionRegisterCsv",
          guards=[allow(*REGISTER_READERS)], media_type="text/csv")
@@ -97,7 +96,7 @@ class DestructionsController(Controller):
                            ) -> Response[bytes]:
         """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
         content = await destructions.register_csv(principal_of(request), destruction_id)
-        return _attachment(content, "text/csv; charset=utf-8", f"register-{destruction_id}.csv")
+        return attachment(content, f"register-{destruction_id}", "csv")
 
 
 class TombstonesController(Controller):
@@ -110,8 +109,3 @@ class TombstonesController(Controller):
                         destructions: NamedDependency[DestructionService]) -> Tombstone:
         """When a destroyed document was destroyed, by which register, who witnessed."""
         return await destructions.tombstone(principal_of(request), document_id)
-
-
-def _attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -10,7 +10,6 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import (
@@ -32,7 +31,7 @@ from services.registry.destruction.tables import (
     destruction_witnesses,
     destructions,
 )
-from services.registry.schema import chunks
+from services.registry.schema import Repository, chunks
 from services.registry.sweeps.tables import retention_sweeps
 
 LIVE_ITEM_STATES = ("pending", "destroyed")
@@ -48,10 +47,7 @@ class StoredSignature(msgspec.Struct, kw_only=True):
     signature: str | None
 
 
-class RegistersRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class RegistersRepository(Repository):
     async def insert(self, destruction_id: str, sweep_id: str, records: list[DocumentRecord],
                      *, by: str, at: datetime) -> None:
         await self.conn.execute(destructions.insert().values(

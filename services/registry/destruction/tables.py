@@ -6,53 +6,50 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import (
+    actor,
+    document_snapshot,
+    moment,
+    reference,
+    sealed_signature,
+    stamp,
+    status,
+    uuid_key,
+)
 from services.registry.schema import metadata
 
 destructions = sa.Table(
     "destructions", metadata,
-    sa.Column("destruction_id", sa.String(36), primary_key=True),
-    sa.Column("sweep_id", sa.String(36), sa.ForeignKey("retention_sweeps.sweep_id"),
-              nullable=False, index=True),
-    sa.Column("status", sa.String(20), nullable=False, index=True),
-    sa.Column("created_by", sa.String(80), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("executed_by", sa.String(80), nullable=True),
-    sa.Column("execution_started_at", UtcDateTime, nullable=True),
-    sa.Column("executed_at", UtcDateTime, nullable=True),
-    sa.Column("cancelled_by", sa.String(80), nullable=True),
-    sa.Column("cancelled_at", UtcDateTime, nullable=True),
+    uuid_key("destruction_id"),
+    reference("retention_sweeps.sweep_id", index=True),
+    status(20, index=True),
+    *stamp("created"),
+    actor("executed_by", nullable=True),
+    moment("execution_started_at", nullable=True),
+    moment("executed_at", nullable=True),
+    *stamp("cancelled", nullable=True),
 )
 
 destruction_witnesses = sa.Table(
     "destruction_witnesses", metadata,
-    sa.Column("destruction_id", sa.String(36), sa.ForeignKey("destructions.destruction_id"),
-              primary_key=True),
+    reference("destructions.destruction_id", primary_key=True),
     sa.Column("username", sa.String(80), primary_key=True),
-    sa.Column("signed_at", UtcDateTime, nullable=False),
-    # R6: what the witness signed, and the HMAC binding witness, time and digest.
-    sa.Column("digest", sa.String(64), nullable=True),
-    sa.Column("signature", sa.String(64), nullable=True),
+    # R6: what the witness signed, and the HMAC binding witness, time and digest (none on
+    # registers witnessed before ``registry_0005_witness_digests``).
+    *sealed_signature(required=False),
 )
 
 destruction_items = sa.Table(
     "destruction_items", metadata,
-    sa.Column("destruction_id", sa.String(36), sa.ForeignKey("destructions.destruction_id"),
-              primary_key=True),
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("archive_no", sa.String(80), nullable=False),
-    sa.Column("title", sa.String(500), nullable=False),
-    sa.Column("category", sa.String(32), nullable=False),
-    sa.Column("household", sa.String(10), nullable=True),
-    sa.Column("filed_at", sa.Date, nullable=False),
+    reference("destructions.destruction_id", primary_key=True),
+    reference("documents.document_id", primary_key=True),
+    *document_snapshot(),
     sa.Column("retention_class", sa.String(16), nullable=False),
     sa.Column("disposal_due", sa.Date, nullable=True),
     sa.Column("pages", sa.Integer, nullable=False),
     sa.Column("security", sa.String(16), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("destroyed_at", UtcDateTime, nullable=True),
+    moment("destroyed_at", nullable=True),
     sa.Column("withheld_reason", sa.String(16), nullable=True),
     # R6: a document is in at most one live register, so it is destroyed at most once.
     sa.Index("ux_destruction_items_live_document", "document_id", unique=True,

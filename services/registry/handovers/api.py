@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
 from services.registry.handovers.models import (
     Handover,
@@ -26,13 +26,13 @@ class HandoversController(Controller):
     path = "/handovers"
     tags = ("operations",)
 
-    @post("/", operation_id="createHandover", guards=[allow(*CREATOR_ROLES)])
+    @post("/", operation_id="createHandover", status_code=HTTP_201_CREATED,
+          guards=[allow(*CREATOR_ROLES)])
     async def create(self, data: JSONBody[HandoverRequest], request: Request[Any, Any, Any],
-                     handovers: NamedDependency[HandoverService]) -> Response[Handover]:
+                     handovers: NamedDependency[HandoverService]) -> Handover:
         """A handover (移交) from a service centre to the archive, awaiting both sides'
         signatures."""
-        created = await handovers.create(principal_of(request), data)
-        return Response(created, status_code=HTTP_201_CREATED)
+        return await handovers.create(principal_of(request), data)
 
     @get("/", operation_id="listHandovers", guards=[allow(*READER_ROLES)])
     async def list_handovers(self, handovers: NamedDependency[HandoverService],
@@ -63,8 +63,7 @@ class HandoversController(Controller):
                                 ) -> Response[bytes]:
         """The transfer list (移交清单) in two copies, printable (CJK font embedded)."""
         content = await handovers.transfer_list_pdf(principal_of(request), handover_id)
-        return Response(content, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="transfer-list-{handover_id}.pdf"'})
+        return attachment(content, f"transfer-list-{handover_id}", "pdf")
 
     @get("/{handover_id:str}/transfer-list.csv", operation_id="getHandoverTransferListCsv",
          media_type="text/csv")
@@ -74,5 +73,4 @@ class HandoversController(Controller):
                                 ) -> Response[bytes]:
         """The transfer list as CSV (formulas neutralised)."""
         content = await handovers.transfer_list_csv(principal_of(request), handover_id)
-        return Response(content, media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="transfer-list-{handover_id}.csv"'})
+        return attachment(content, f"transfer-list-{handover_id}", "csv")

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
@@ -22,6 +21,7 @@ from services.registry.handovers.models import (
 )
 from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
+from services.registry.schema import Repository
 
 
 class StoredSignature(msgspec.Struct, kw_only=True):
@@ -33,10 +33,7 @@ class StoredSignature(msgspec.Struct, kw_only=True):
     signature: str
 
 
-class HandoversRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class HandoversRepository(Repository):
     async def insert(self, handover_id: str, request: HandoverRequest,
                      records: list[DocumentRecord], *, by: str, at: datetime) -> None:
         await self.conn.execute(handovers.insert().values(
@@ -56,8 +53,7 @@ class HandoversRepository:
         """The handover with its signatures, without its items; ``lock`` holds its row
         until the transaction ends."""
         query = sa.select(handovers).where(handovers.c.handover_id == handover_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         if row is None:
             return None
         values = {str(key): value for key, value in row.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -22,12 +22,12 @@ class HoldsController(Controller):
     path = "/holds"
     tags = ("retention",)
 
-    @post("/", operation_id="placeHold", guards=[allow(HOLD_ROLE)])
+    @post("/", operation_id="placeHold", status_code=HTTP_201_CREATED,
+          guards=[allow(HOLD_ROLE)])
     async def place(self, data: JSONBody[HoldRequest], request: Request[Any, Any, Any],
-                    holds: NamedDependency[HoldsService]) -> Response[Hold]:
+                    holds: NamedDependency[HoldsService]) -> Hold:
         """A legal hold (R7) on documents, a household or a category."""
-        hold = await holds.place(principal_of(request), data)
-        return Response(hold, status_code=HTTP_201_CREATED)
+        return await holds.place(principal_of(request), data)
 
     @post("/{hold_id:str}/release", operation_id="releaseHold", status_code=HTTP_200_OK,
           guards=[allow(HOLD_ROLE)])

@@ -13,12 +13,11 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.retention import Hold, HoldStatus
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
-from services.registry.schema import chunks
+from services.registry.schema import Repository, chunks
 
 
 def held_clause(document_id: Any, household: Any, category: Any) -> sa.ColumnElement[bool]:
@@ -39,10 +38,7 @@ def _filter_matches(household: Any, category: Any) -> sa.ColumnElement[bool]:
         sa.or_(legal_holds.c.category.is_(None), legal_holds.c.category == category))
 
 
-class HoldsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class HoldsRepository(Repository):
     async def insert(self, hold: Hold) -> None:
         await self.conn.execute(legal_holds.insert().values(
             hold_id=hold.hold_id, status=hold.status, reason=hold.reason,
@@ -55,8 +51,7 @@ class HoldsRepository:
 
     async def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
         query = sa.select(legal_holds).where(legal_holds.c.hold_id == hold_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         if row is None:
             return None
         return (await self._with_documents([row]))[0]

@@ -7,18 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.households import Household, Occupancy
 from services.common.models import split_household
 from services.registry.households.tables import households, occupancies
-from services.registry.schema import dialect_insert
+from services.registry.schema import Repository, dialect_insert
 
 
-class HouseholdsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class HouseholdsRepository(Repository):
     async def insert(self, code: str, *, label: str | None, at: datetime) -> bool:
         """Create the household unless it exists; True if this call created it."""
         building, floor, unit = split_household(code)
@@ -57,27 +53,22 @@ class HouseholdsRepository:
         return await self._households(query.limit(limit).offset(offset))
 
     async def open_occupancy(self, code: str) -> Occupancy | None:
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(occupancies.c.household == code,
-                                         occupancies.c.moved_out.is_(None))
-        )).mappings().first()
+        row = await self.first_row(sa.select(occupancies).where(
+            occupancies.c.household == code, occupancies.c.moved_out.is_(None)))
         return None if row is None else _occupancy(row)
 
     async def occupancy_on(self, code: str, day: date) -> Occupancy | None:
         """The occupancy a document dated ``day`` belongs to: the latest that had begun
         and had not ended before it; ``None`` if the unit was vacant then."""
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(
-                occupancies.c.household == code, occupancies.c.moved_in <= day,
-                sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
-            ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1)
-        )).mappings().first()
+        row = await self.first_row(sa.select(occupancies).where(
+            occupancies.c.household == code, occupancies.c.moved_in <= day,
+            sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
+        ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1))
         return None if row is None else _occupancy(row)
 
     async def occupancy(self, occupancy_id: int) -> Occupancy | None:
-        row = (await self.conn.execute(
-            sa.select(occupancies).where(occupancies.c.occupancy_id == occupancy_id)
-        )).mappings().first()
+        row = await self.first_row(sa.select(occupancies).where(
+            occupancies.c.occupancy_id == occupancy_id))
         return None if row is None else _occupancy(row)
 
     async def add_occupancy(self, code: str, occupant: str, moved_in: date) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import moment
 from services.registry.schema import metadata
 
 households = sa.Table(
@@ -15,8 +15,8 @@ households = sa.Table(
     sa.Column("floor", sa.Integer, nullable=False),
     sa.Column("unit", sa.Integer, nullable=False),
     sa.Column("label", sa.String(200), nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    moment("created_at"),
+    moment("updated_at"),
     sa.Index("ix_households_building_floor", "building", "floor", "unit"),
 )
 

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from services.common.auth import principal_of
 from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
 from services.registry.inventory.models import (
     BoxDue,
@@ -35,13 +35,13 @@ class InventoriesController(Controller):
     path = "/inventories"
     tags = ("checks",)
 
-    @post("/", operation_id="startInventory", guards=[allow(*INVENTORY_ROLES)])
+    @post("/", operation_id="startInventory", status_code=HTTP_201_CREATED,
+          guards=[allow(*INVENTORY_ROLES)])
     async def start(self, data: JSONBody[NewInventory], request: Request[Any, Any, Any],
-                    inventory: NamedDependency[InventoryService]) -> Response[Inventory]:
+                    inventory: NamedDependency[InventoryService]) -> Inventory:
         """An inventory (帐物相符, O3): the checklist of every box the catalogue records
         (of ``building``, if given), with the files and documents each should hold."""
-        started = await inventory.start(principal_of(request), data)
-        return Response(started, status_code=HTTP_201_CREATED)
+        return await inventory.start(principal_of(request), data)
 
     @get("/", operation_id="listInventories", guards=[allow(*INVENTORY_READERS)])
     async def list_inventories(self, inventory: NamedDependency[InventoryService],
@@ -63,8 +63,7 @@ class InventoriesController(Controller):
                             inventory: NamedDependency[InventoryService]) -> Response[bytes]:
         """The checklist to print and tick (CJK font embedded), with any marks made."""
         content = await inventory.checklist_pdf(inventory_id)
-        return Response(content, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="inventory-{inventory_id}.pdf"'})
+        return attachment(content, f"inventory-{inventory_id}", "pdf")
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
@@ -111,16 +110,15 @@ class ConditionChecksController(Controller):
     path = "/condition-checks"
     tags = ("checks",)
 
-    @post("/", operation_id="recordConditionCheck", guards=[allow(*INVENTORY_ROLES)])
+    @post("/", operation_id="recordConditionCheck", status_code=HTTP_201_CREATED,
+          guards=[allow(*INVENTORY_ROLES)])
     async def record(self, data: JSONBody[NewConditionCheck],
                      request: Request[Any, Any, Any],
-                     inventory: NamedDependency[InventoryService]
-                     ) -> Response[ConditionCheck]:
+                     inventory: NamedDependency[InventoryService]) -> ConditionCheck:
         """A box's condition check (O3) against the seven protections (七防: insects,
         mould, dust, fire, theft, damp, heat), each ``ok`` or ``problem`` with a note,
         and what was repaired or copied."""
-        check = await inventory.record_check(principal_of(request), data)
-        return Response(check, status_code=HTTP_201_CREATED)
+        return await inventory.record_check(principal_of(request), data)
 
     @get("/", operation_id="listConditionChecks", guards=[allow(*INVENTORY_READERS)])
     async def list_checks(

@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import PaperLocation
 from services.registry.catalogue.tables import documents
@@ -23,14 +22,12 @@ from services.registry.inventory.models import (
 )
 from services.registry.inventory.rules import DISCREPANCIES, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
+from services.registry.schema import Repository
 
 PLACE = ("building", "room", "cabinet", "box")
 
 
-class InventoryRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class InventoryRepository(Repository):
     async def placed(self, building: str | None) -> list[tuple[PaperLocation | None,
                                                                 str | None]]:
         """Each active document's location and household (of one building, if given;
@@ -57,8 +54,7 @@ class InventoryRepository:
 
     async def get(self, inventory_id: str, *, lock: bool = False) -> Inventory | None:
         query = sa.select(inventories).where(inventories.c.inventory_id == inventory_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         if row is None:
             return None
         items = [_item(item) for item in (await self.conn.execute(

@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import actor, moment, note, reference, stamp, status, uuid_key
 from services.registry.schema import metadata
 
 inventories = sa.Table(
     "inventories", metadata,
-    sa.Column("inventory_id", sa.String(36), primary_key=True),
-    sa.Column("status", sa.String(16), nullable=False),
+    uuid_key("inventory_id"),
+    status(16),
     sa.Column("building", sa.String(64), nullable=True),
     sa.Column("unplaced", sa.Integer, nullable=False),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("started_by", sa.String(80), nullable=False),
-    sa.Column("started_at", UtcDateTime, nullable=False),
-    sa.Column("completed_by", sa.String(80), nullable=True),
-    sa.Column("completed_at", UtcDateTime, nullable=True, index=True),
+    note(),
+    *stamp("started"),
+    actor("completed_by", nullable=True),
+    moment("completed_at", nullable=True, index=True),
 )
 
 inventory_items = sa.Table(
     "inventory_items", metadata,
-    sa.Column("inventory_id", sa.String(36), sa.ForeignKey("inventories.inventory_id"),
-              primary_key=True),
+    reference("inventories.inventory_id", primary_key=True),
     sa.Column("item", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("building", sa.String(64), nullable=False),
     sa.Column("room", sa.String(64), nullable=False),
@@ -33,18 +31,16 @@ inventory_items = sa.Table(
     sa.Column("households", sa.JSON, nullable=False),
     sa.Column("documents", sa.Integer, nullable=False),
     sa.Column("state", sa.String(16), nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("checked_by", sa.String(80), nullable=True),
-    sa.Column("checked_at", UtcDateTime, nullable=True),
-    sa.Column("resolution", sa.Text, nullable=True),
-    sa.Column("resolved_by", sa.String(80), nullable=True),
-    sa.Column("resolved_at", UtcDateTime, nullable=True),
+    note(),
+    *stamp("checked", nullable=True),
+    note("resolution"),
+    *stamp("resolved", nullable=True),
     sa.Index("ix_inventory_items_state", "state", "resolved_at"),
 )
 
 condition_checks = sa.Table(
     "condition_checks", metadata,
-    sa.Column("check_id", sa.String(36), primary_key=True),
+    uuid_key("check_id"),
     sa.Column("building", sa.String(64), nullable=False),
     sa.Column("room", sa.String(64), nullable=False),
     sa.Column("cabinet", sa.String(64), nullable=False),
@@ -52,9 +48,7 @@ condition_checks = sa.Table(
     sa.Column("checked_on", sa.Date, nullable=False, index=True),
     sa.Column("protections", sa.JSON, nullable=False),
     sa.Column("problems", sa.Integer, nullable=False),
-    sa.Column("repaired", sa.Text, nullable=True),
-    sa.Column("copied", sa.Text, nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("checked_by", sa.String(80), nullable=False),
-    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    note("repaired"), note("copied"), note(),
+    actor("checked_by"),
+    moment("recorded_at"),
 )

@@ -30,6 +30,7 @@ from services.registry.journal.tables import (
     change_feed,
     journal_head,
 )
+from services.registry.schema import Repository
 
 _decoder: msgspec.json.Decoder[ChangeEvent] = msgspec.json.Decoder(ChangeEvent)
 
@@ -38,9 +39,9 @@ def kind_of(event: ChangeEvent) -> str:
     return str(type(event).__struct_config__.tag)
 
 
-class JournalRepository:
+class JournalRepository(Repository):
     def __init__(self, conn: AsyncConnection, key: AuditKey) -> None:
-        self.conn = conn
+        super().__init__(conn)
         self.key = key
 
     # --- the change feed (变更流) --------------------------------------------------------

@@ -17,7 +17,6 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.lending import (
     Approval,
@@ -43,7 +42,7 @@ from services.registry.lending.tables import (
     loans,
     notifications,
 )
-from services.registry.schema import chunks, dialect_insert
+from services.registry.schema import Repository, chunks, dialect_insert
 
 ESCALATION_KIND = "unrenewed"
 """B4: out more than the escalation period without renewal (问责)."""
@@ -107,10 +106,7 @@ def _filtered(query: sa.Select[Any], filters: Filters, *, now: datetime) -> sa.S
     return query
 
 
-class LoansRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class LoansRepository(Repository):
     # --- loans ---------------------------------------------------------------------------
 
     async def insert(self, loan: LoanRow, document_ids: Sequence[str]) -> None:
@@ -122,8 +118,7 @@ class LoansRepository:
 
     async def get(self, loan_id: str, *, lock: bool = False) -> LoanRow | None:
         query = sa.select(loans).where(loans.c.loan_id == loan_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         return None if row is None else _loan_row(row)
 
     async def move(self, loan_id: str, needed: LoanStatus, **values: Any) -> None:

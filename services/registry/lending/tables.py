@@ -13,36 +13,32 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import actor, moment, note, reference, stamp, status, uuid_key
 from services.registry.schema import metadata
 
 loans = sa.Table(
     "loans", metadata,
-    sa.Column("loan_id", sa.String(36), primary_key=True),
+    uuid_key("loan_id"),
     sa.Column("kind", sa.String(8), nullable=False),
-    sa.Column("status", sa.String(12), nullable=False),
+    status(12),
     sa.Column("purpose", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("borrower", sa.String(64), nullable=False),
     sa.Column("borrower_department", sa.String(64), nullable=False),
-    sa.Column("requested_by", sa.String(64), nullable=False),
-    sa.Column("requested_at", UtcDateTime, nullable=False),
+    *stamp("requested", width=64),
     sa.Column("external", sa.JSON, nullable=True),
     sa.Column("approvals_needed", sa.JSON, nullable=False),
-    sa.Column("rejected_by", sa.String(64), nullable=True),
-    sa.Column("rejected_at", UtcDateTime, nullable=True),
-    sa.Column("rejection_reason", sa.Text, nullable=True),
-    sa.Column("issued_by", sa.String(64), nullable=True),
-    sa.Column("issued_at", UtcDateTime, nullable=True),
-    sa.Column("due_at", UtcDateTime, nullable=True),
-    sa.Column("escalation_due_at", UtcDateTime, nullable=True),
-    sa.Column("acknowledged_at", UtcDateTime, nullable=True),
+    *stamp("rejected", nullable=True, width=64),
+    note("rejection_reason"),
+    *stamp("issued", nullable=True, width=64),
+    moment("due_at", nullable=True),
+    moment("escalation_due_at", nullable=True),
+    moment("acknowledged_at", nullable=True),
     sa.Column("renewals", sa.Integer, nullable=False),
-    sa.Column("renewed_at", UtcDateTime, nullable=True),
-    sa.Column("returned_by", sa.String(64), nullable=True),
-    sa.Column("returned_at", UtcDateTime, nullable=True),
+    moment("renewed_at", nullable=True),
+    *stamp("returned", nullable=True, width=64),
     sa.Column("return_intact", sa.Boolean, nullable=True),
-    sa.Column("return_note", sa.Text, nullable=True),
+    note("return_note"),
     sa.Index("ix_loans_borrower_status", "borrower", "status"),
     sa.Index("ix_loans_status_due", "status", "due_at"),
     sa.Index("ix_loans_status_escalation", "status", "escalation_due_at"),
@@ -51,58 +47,51 @@ loans = sa.Table(
 
 loan_documents = sa.Table(
     "loan_documents", metadata,
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), primary_key=True),
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              primary_key=True),
+    reference("loans.loan_id", primary_key=True),
+    reference("documents.document_id", primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Index("ix_loan_documents_document_id", "document_id"),
 )
 
 loan_approvals = sa.Table(
     "loan_approvals", metadata,
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), primary_key=True),
+    reference("loans.loan_id", primary_key=True),
     sa.Column("step", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("approver", sa.String(64), nullable=False),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("approved_at", UtcDateTime, nullable=False),
+    actor("approver", width=64),
+    note(),
+    moment("approved_at"),
 )
 
 active_paper_loans = sa.Table(
     "active_paper_loans", metadata,
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              primary_key=True),
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=False),
+    reference("documents.document_id", primary_key=True),
+    reference("loans.loan_id"),
 )
 
 loan_escalations = sa.Table(
     "loan_escalations", metadata,
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), primary_key=True),
+    reference("loans.loan_id", primary_key=True),
     sa.Column("kind", sa.String(16), primary_key=True),
-    sa.Column("escalated_at", UtcDateTime, nullable=False),
+    moment("escalated_at"),
 )
 
 loan_incidents = sa.Table(
     "loan_incidents", metadata,
-    sa.Column("incident_id", sa.String(36), primary_key=True),
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=False,
-              index=True),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("reported_by", sa.String(64), nullable=False),
-    sa.Column("reported_at", UtcDateTime, nullable=False),
+    uuid_key("incident_id"),
+    reference("loans.loan_id", index=True),
+    note(),
+    *stamp("reported", width=64),
 )
 
 loan_copies = sa.Table(
     "loan_copies", metadata,
-    sa.Column("copy_id", sa.String(36), primary_key=True),
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=False,
-              index=True),
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              nullable=False),
+    uuid_key("copy_id"),
+    reference("loans.loan_id", index=True),
+    reference("documents.document_id"),
     sa.Column("description", sa.Text, nullable=False),
-    sa.Column("approved_by", sa.String(64), nullable=False),
-    sa.Column("checked_by", sa.String(64), nullable=False),
-    sa.Column("checked_at", UtcDateTime, nullable=False),
+    actor("approved_by", width=64),
+    *stamp("checked", width=64),
 )
 
 notifications = sa.Table(
@@ -110,10 +99,10 @@ notifications = sa.Table(
     sa.Column("notification_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("kind", sa.String(24), nullable=False),
-    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=False),
+    reference("loans.loan_id"),
     sa.Column("message", sa.Text, nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("read_at", UtcDateTime, nullable=True),
+    moment("created_at"),
+    moment("read_at", nullable=True),
     sa.UniqueConstraint("username", "kind", "loan_id", name="uq_loan_notifications_once"),
     sa.Index("ix_loan_notifications_username", "username", "created_at"),
     sa.Index("ix_loan_notifications_unread", "username", "read_at"),

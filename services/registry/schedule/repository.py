@@ -6,22 +6,19 @@ from datetime import datetime
 from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.retention import RetentionSchedule, RetentionYears
 from services.common.models import Category, RetentionClass
 from services.registry.schedule.rules import RetentionRules
 from services.registry.schedule.tables import retention_periods, retention_schedule
+from services.registry.schema import Repository
 
 Lock = Literal["share", "update"]
 SCHEDULE_LOCK = 7_401_000_001
 """Key of the PostgreSQL advisory lock that stands for the whole schedule."""
 
 
-class ScheduleRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class ScheduleRepository(Repository):
     async def rules(self, *, lock: Lock | None = None) -> RetentionRules:
         """The schedule; ``lock`` holds it until the transaction ends.
 

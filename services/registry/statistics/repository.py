@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.catalogue.tables import documents
 from services.registry.destruction.tables import destruction_items
@@ -23,14 +22,12 @@ from services.registry.inventory.rules import DISCREPANCIES
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.lending.repository import overdue_at
 from services.registry.lending.tables import loan_documents, loans
+from services.registry.schema import Repository
 from services.registry.sweeps.tables import retention_sweeps, sweep_items
 from services.registry.transfers.tables import transfer_items, transfers
 
 
-class StatisticsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class StatisticsRepository(Repository):
     async def registered(self, since: datetime, until: datetime) -> dict[str, int]:
         """Documents registered in the period, per category (destroyed ones too)."""
         return await self._per_key(

@@ -8,7 +8,6 @@ from datetime import date, datetime
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import (
@@ -25,15 +24,13 @@ from services.common.models import Category
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.repository import held_clause
+from services.registry.schema import Repository
 from services.registry.sweeps.models import OPEN_ITEM_STATES
 from services.registry.sweeps.rules import Agreement
 from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
 
 
-class SweepsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class SweepsRepository(Repository):
     async def due(self, as_of: date, *, categories: Collection[Category] | None
                   ) -> list[DocumentRecord]:
         """R2: active documents due by ``as_of``, leaving out permanent ones, held ones
@@ -82,8 +79,7 @@ class SweepsRepository:
         """The sweep without its items; ``lock`` holds its row until the transaction ends
         (appraisals, approval and registers of one sweep then take turns)."""
         query = sa.select(retention_sweeps).where(retention_sweeps.c.sweep_id == sweep_id)
-        row = (await self.conn.execute(query.with_for_update() if lock else query)
-               ).mappings().first()
+        row = await self.first_row(query, lock=lock)
         if row is None:
             return None
         return msgspec.convert({**{str(key): value for key, value in row.items()},

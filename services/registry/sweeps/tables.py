@@ -5,29 +5,25 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.common.db import UtcDateTime
+from services.registry.columns import moment, note, reference, stamp, status, uuid_key
 from services.registry.schema import metadata
 
 retention_sweeps = sa.Table(
     "retention_sweeps", metadata,
-    sa.Column("sweep_id", sa.String(36), primary_key=True),
-    sa.Column("status", sa.String(16), nullable=False),
+    uuid_key("sweep_id"),
+    status(16),
     sa.Column("as_of", sa.Date, nullable=False),
     sa.Column("categories", sa.JSON, nullable=True),
-    sa.Column("created_by", sa.String(80), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("decided_by", sa.String(80), nullable=True),
-    sa.Column("decided_at", UtcDateTime, nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
+    *stamp("created"),
+    *stamp("decided", nullable=True),
+    note(),
     sa.Column("destroy_after", sa.Date, nullable=True),
 )
 
 sweep_items = sa.Table(
     "sweep_items", metadata,
-    sa.Column("sweep_id", sa.String(36), sa.ForeignKey("retention_sweeps.sweep_id"),
-              primary_key=True),
-    sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.document_id"),
-              primary_key=True),
+    reference("retention_sweeps.sweep_id", primary_key=True),
+    reference("documents.document_id", primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("archive_no", sa.String(80), nullable=False),
     sa.Column("category", sa.String(32), nullable=False),
@@ -55,7 +51,7 @@ appraisals = sa.Table(
     sa.Column("keep_until", sa.Date, nullable=True),
     sa.Column("keep_class", sa.String(16), nullable=True),
     sa.Column("opinion", sa.Text, nullable=False),
-    sa.Column("at", UtcDateTime, nullable=False),
+    moment("at"),
     sa.ForeignKeyConstraint(["sweep_id", "document_id"],
                             ["sweep_items.sweep_id", "sweep_items.document_id"]),
 )

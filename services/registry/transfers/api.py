@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
@@ -22,13 +22,13 @@ class TransfersController(Controller):
     path = "/transfers"
     tags = ("operations",)
 
-    @post("/", operation_id="createTransfer", guards=[allow(TRANSFER_ROLE)])
+    @post("/", operation_id="createTransfer", status_code=HTTP_201_CREATED,
+          guards=[allow(TRANSFER_ROLE)])
     async def create(self, data: JSONBody[TransferRequest], request: Request[Any, Any, Any],
-                     transfers: NamedDependency[TransferService]) -> Response[Transfer]:
+                     transfers: NamedDependency[TransferService]) -> Transfer:
         """Record a transfer out: the documents become ``status: transferred`` and leave
         search. ``archive transfer`` makes the BagIt package."""
-        created = await transfers.create(principal_of(request), data)
-        return Response(created, status_code=HTTP_201_CREATED)
+        return await transfers.create(principal_of(request), data)
 
     @get("/", operation_id="listTransfers", guards=[allow(*READER_ROLES)])
     async def list_transfers(self, transfers: NamedDependency[TransferService],

@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
+from services.registry.schema import Repository
 from services.registry.transfers.models import TransferSummary
 from services.registry.transfers.tables import transfer_items, transfers
 
 
-class TransfersRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
+class TransfersRepository(Repository):
     async def insert(self, transfer_id: str, records: list[DocumentRecord], *,
                      recipient: str, reason: str, by: str, at: datetime) -> None:
         await self.conn.execute(transfers.insert().values(

@@ -7,11 +7,16 @@ container (skipped, saying why, without Docker), each time on a fresh, empty dat
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
+import services.registry.store  # noqa: F401 - declares every registry table on ``metadata``
 from services.common.db import UtcDateTime, check_durability, create_engine, migrate, ping
+from services.registry.schema import metadata
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
@@ -26,6 +31,29 @@ async def test_registry_migrations_create_their_tables(database_url: str) -> Non
         assert {"users", "login_attempts", "alembic_version_registry"} <= set(tables)
     finally:
         await engine.dispose()
+
+
+async def test_registry_tables_match_their_migrations(database_url: str) -> None:
+    """The tables the code declares are the ones the migrations make (the migrations are
+    the source of truth; ``services.registry.columns`` must build the same columns)."""
+    await migrate(database_url, "registry")
+    engine = create_engine(database_url)
+
+    def differences(sync: sa.Connection) -> list[Any]:
+        context = MigrationContext.configure(sync, opts={"compare_type": True})
+        return [difference for difference in compare_metadata(context, metadata)
+                if not _is_version_table(difference)]
+
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+
+
+def _is_version_table(difference: Any) -> bool:
+    return (isinstance(difference, tuple) and difference[0] == "remove_table"
+            and difference[1].name == "alembic_version_registry")
 
 
 async def test_migrating_twice_changes_nothing(database_url: str) -> None:
