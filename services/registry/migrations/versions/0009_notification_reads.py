@@ -3,17 +3,17 @@
 state; indexed with the recipient so the unread count of every page is one index range.
 
 Revision ID: registry_0009_notification_reads
-Revises: registry_0008_review_queue (and needs registry_0003, lending's)
+Revises: registry_0008_review_queue, registry_0003 (lending's chain, which made the table:
+this revision joins the two)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "registry_0009_notification_reads"
-down_revision = "registry_0008_review_queue"
+down_revision = ("registry_0008_review_queue", "registry_0003")
 branch_labels = None
-depends_on = ("registry_0003",)
-"""The lending chain, which made ``loan_notifications``."""
+depends_on = None
 
 
 def upgrade() -> None:
