@@ -9,10 +9,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.contracts.registry import DocumentRecord
-from services.common.db import struct_of
-from services.registry.catalogue.tables import documents
-from services.registry.handovers.models import (
+from services.common.contracts.operations import (
     Handover,
     HandoverItem,
     HandoverRequest,
@@ -20,6 +17,9 @@ from services.registry.handovers.models import (
     Side,
     Signature,
 )
+from services.common.contracts.registry import DocumentRecord
+from services.common.db import struct_of
+from services.registry.catalogue.tables import documents
 from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 
