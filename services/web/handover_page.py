@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.common.auth import Principal
-from services.common.contracts.operations_views import (
-    CatalogueFileView,
-    HandoverSummaryView,
-    HandoverView,
-    LocationView,
-    NewHandover,
+from services.common.contracts.operations import (
+    CatalogueFile,
+    Handover,
+    HandoverRequest,
+    HandoverSummary,
 )
+from services.common.contracts.registry import PaperLocation
 from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
 from services.common.operations import (
     CATALOGUE_READERS,
@@ -71,12 +71,12 @@ def awaited(people: dict[str, str], signed: Iterable[str]) -> list[tuple[str, st
 
 @dataclass(frozen=True)
 class HandoverLine:
-    handover: HandoverSummaryView
+    handover: HandoverSummary
     status: str
     awaited: list[tuple[str, str]]
 
 
-def handover_lines(summaries: list[HandoverSummaryView]) -> list[HandoverLine]:
+def handover_lines(summaries: list[HandoverSummary]) -> list[HandoverLine]:
     return [HandoverLine(
         handover=summary, status=HANDOVER_STATUS_NAMES.get(summary.status, summary.status),
         awaited=awaited({"handing": summary.handed_over_by,
@@ -87,7 +87,7 @@ def handover_lines(summaries: list[HandoverSummaryView]) -> list[HandoverLine]:
 
 @dataclass(frozen=True)
 class HandoverPage:
-    handover: HandoverView
+    handover: Handover
     status: str
     awaited: list[tuple[str, str]]
     side: str | None
@@ -98,7 +98,7 @@ class HandoverPage:
     """Items the reader is not cleared for (counted, not named)."""
 
 
-def handover_page(principal: Principal, handover: HandoverView) -> HandoverPage:
+def handover_page(principal: Principal, handover: Handover) -> HandoverPage:
     side = ("handing" if principal.username == handover.handed_over_by else
             "receiving" if principal.username == handover.received_by else None)
     return HandoverPage(
@@ -120,9 +120,9 @@ class FloorLine:
     documents: int
 
 
-def floors_of(files: list[CatalogueFileView]) -> list[FloorLine]:
+def floors_of(files: list[CatalogueFile]) -> list[FloorLine]:
     """The floors the general catalogue has files on, in cabinet order."""
-    floors: dict[tuple[str, int], list[CatalogueFileView]] = {}
+    floors: dict[tuple[str, int], list[CatalogueFile]] = {}
     for file in files:
         floors.setdefault((file.building, file.floor), []).append(file)
     return [FloorLine(building=building, floor=floor, files=len(on_floor),
@@ -131,7 +131,7 @@ def floors_of(files: list[CatalogueFileView]) -> list[FloorLine]:
 
 
 def handover_request(values: dict[str, str], household: str, chosen: list[str],
-                     offered: list[str]) -> tuple[NewHandover | None, str]:
+                     offered: list[str]) -> tuple[HandoverRequest | None, str]:
     """The registry's request from the form, or the code of what the form lacks. A
     household whose every document is ticked is handed over as the household's file."""
     for name in ("service_centre", "handed_over_by", "received_by"):
@@ -150,9 +150,9 @@ def handover_request(values: dict[str, str], household: str, chosen: list[str],
     place = [values[name] for name in LOCATION_FIELDS]
     if any(place) and not all(place):
         return None, "location_incomplete"
-    return NewHandover(
+    return HandoverRequest(
         service_centre=values["service_centre"], handed_over_by=values["handed_over_by"],
         received_by=values["received_by"], households=households or None,
         documents=documents or None, note=values["note"] or None,
-        location=LocationView(building=place[0], room=place[1], cabinet=place[2],
+        location=PaperLocation(building=place[0], room=place[1], cabinet=place[2],
                               box=place[3]) if all(place) else None), ""

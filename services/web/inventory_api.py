@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -18,12 +18,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.inventory_views import (
+from services.common.contracts.inventory import (
     PROTECTIONS,
-    InventoryView,
-    NewConditionCheckView,
-    NewInventoryView,
-    ProtectionCheckView,
+    Inventory,
+    NewConditionCheck,
+    NewInventory,
+    ProtectionCheck,
+    Protections,
+    ProtectionState,
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ArchiveError, NotFound
@@ -53,6 +55,9 @@ MAX_LABEL = 64
 """The registry's longest building, room, cabinet or box label."""
 HX_MARKED = "inventoryMarked"
 """The event a saved mark triggers, on which the page reloads its progress."""
+PROTECTION_STATES: dict[str, ProtectionState] = {state: state for state in
+                                                 get_args(ProtectionState)}
+"""The condition form's states, as the registry takes them."""
 
 
 class StartForm(Struct):
@@ -116,7 +121,7 @@ class InventoryPages(Controller):
         if len(building) > MAX_LABEL:
             return see(INVENTORIES_URL, "#start", refused="too_long")
         try:
-            started = await registry.start_inventory(token, NewInventoryView(
+            started = await registry.start_inventory(token, NewInventory(
                 building=building or None, note=data.note.strip()[:MAX_TEXT] or None))
         except ArchiveError as exc:
             return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
@@ -181,16 +186,16 @@ class InventoryPages(Controller):
             return see(CONDITIONS_URL, "#record", **where, refused="date_required")
         protections = {}
         for name in PROTECTIONS:
-            state, note = field(f"{name}_state"), field(f"{name}_note")
-            if state not in ("ok", "problem"):
+            state, note = PROTECTION_STATES.get(field(f"{name}_state")), field(f"{name}_note")
+            if state is None:
                 return see(CONDITIONS_URL, "#record", **where, refused="protections_required")
             if state == "problem" and not note:
                 return see(CONDITIONS_URL, "#record", **where, refused="finding_required")
-            protections[name] = ProtectionCheckView(state=state, note=note or None)
+            protections[name] = ProtectionCheck(state=state, note=note or None)
         try:
-            await registry.record_condition_check(token, NewConditionCheckView(
+            await registry.record_condition_check(token, NewConditionCheck(
                 location=PaperLocation(**where), checked_on=checked_on,
-                protections=protections, repaired=field("repaired") or None,
+                protections=Protections(**protections), repaired=field("repaired") or None,
                 copied=field("copied") or None, note=field("note") or None))
         except ArchiveError as exc:
             return see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
@@ -203,7 +208,7 @@ class InventoryPages(Controller):
                         refused: FromQuery[str] = "") -> Response[str]:
         """The checklist by cabinet, each box to mark present, missing or misplaced."""
         token = _checker_token(reader)
-        record: InventoryView = await hidden_if_refused(registry.inventory(token, inventory_id))
+        record: Inventory = await hidden_if_refused(registry.inventory(token, inventory_id))
         return pages.render(request, "inventory.html", inventory=record,
                             cabinets=cabinets(record), **_checklist_values(reader),
                             done=done[:40], refused=refused[:40],
@@ -241,7 +246,7 @@ class InventoryPages(Controller):
         token = _checker_token(reader)
         note = data.note.strip()[:MAX_TEXT] or None
         refused = ""
-        record: InventoryView | None = None
+        record: Inventory | None = None
         if data.state not in MARKS:
             refused = "mark_required"
         elif data.state == "misplaced" and not note:

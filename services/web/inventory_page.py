@@ -15,12 +15,13 @@ from datetime import date
 from itertools import groupby
 
 from services.common.auth import Principal
-from services.common.contracts.inventory_views import (
+from services.common.contracts.inventory import (
     PROTECTIONS,
-    BoxDueView,
-    ConditionCheckView,
-    InventoryItemView,
-    InventoryView,
+    BoxDue,
+    ConditionCheck,
+    Inventory,
+    InventoryItem,
+    ProtectionCheck,
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
@@ -57,18 +58,18 @@ class Cabinet:
     building: str
     room: str
     cabinet: str
-    items: list[InventoryItemView]
+    items: list[InventoryItem]
 
 
-def cabinets(inventory: InventoryView) -> list[Cabinet]:
-    def key(item: InventoryItemView) -> tuple[str, str, str]:
+def cabinets(inventory: Inventory) -> list[Cabinet]:
+    def key(item: InventoryItem) -> tuple[str, str, str]:
         return item.location.building, item.location.room, item.location.cabinet
 
     return [Cabinet(building=building, room=room, cabinet=cabinet, items=list(items))
             for (building, room, cabinet), items in groupby(inventory.items, key=key)]
 
 
-def next_item(inventory: InventoryView, item: int) -> int | None:
+def next_item(inventory: Inventory, item: int) -> int | None:
     """The item after ``item`` on the checklist not marked yet (else the next one)."""
     numbers = [found.item for found in inventory.items]
     later = [found for found in inventory.items if found.item > item]
@@ -78,7 +79,7 @@ def next_item(inventory: InventoryView, item: int) -> int | None:
     return later[0].item if later else (numbers[0] if numbers else None)
 
 
-def this_month(inventories: list[InventoryView], today: date) -> list[InventoryView]:
+def this_month(inventories: list[Inventory], today: date) -> list[Inventory]:
     """Inventories started in ``today``'s month (the monthly one may already be under
     way)."""
     return [inventory for inventory in inventories
@@ -94,18 +95,17 @@ class ProtectionLine:
     note: str | None
 
 
-def protection_lines(check: ConditionCheckView) -> list[ProtectionLine]:
+def protection_lines(check: ConditionCheck) -> list[ProtectionLine]:
     """The seven protections of a check, in the regulations' order."""
     lines = []
     for name in PROTECTIONS:
-        found = check.protections.get(name)
+        found: ProtectionCheck = getattr(check.protections, name)
         lines.append(ProtectionLine(name=name, title=PROTECTION_NAMES[name],
-                                    state=found.state if found else "",
-                                    note=found.note if found else None))
+                                    state=found.state, note=found.note))
     return lines
 
 
-def chosen_box(due: list[BoxDueView], building: str, room: str, cabinet: str, box: str
+def chosen_box(due: list[BoxDue], building: str, room: str, cabinet: str, box: str
                ) -> PaperLocation | None:
     """The box the condition form is for: the one asked (``?building=&room=…``), else
     the first due."""

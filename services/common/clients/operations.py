@@ -1,7 +1,7 @@
 """Handovers (移交, O1), transfers out (移出) and catalogues (D3) as a person works them
 through the staff pages, with the signed-in person's own token.
 
-What it decodes is ``services.common.contracts.operations_views``; the printable files
+What it decodes is ``services.common.contracts.operations``; the printable files
 (transfer lists, catalogues, labels) come back as bytes with their content type.
 """
 
@@ -11,13 +11,13 @@ from typing import Literal
 from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
-from services.common.contracts.operations_views import (
-    CatalogueFileView,
-    ClosedFloorView,
-    HandoverSummaryView,
-    HandoverView,
-    NewHandover,
-    TransferSummaryView,
+from services.common.contracts.operations import (
+    CatalogueFile,
+    ClosedFloor,
+    Handover,
+    HandoverRequest,
+    HandoverSummary,
+    TransferSummary,
 )
 
 LIST_PAGE = 100
@@ -26,25 +26,25 @@ PrintedFile = Literal["pdf", "csv"]
 
 
 class OperationsReader(RegistryClient):
-    async def handovers(self, token: str) -> list[HandoverSummaryView]:
-        return await self.call("GET", "/registry/handovers", list[HandoverSummaryView],
+    async def handovers(self, token: str) -> list[HandoverSummary]:
+        return await self.call("GET", "/registry/handovers", list[HandoverSummary],
                                token=token, params={"limit": LIST_PAGE})
 
-    async def handover(self, token: str, handover_id: str) -> HandoverView:
+    async def handover(self, token: str, handover_id: str) -> Handover:
         return await self.call("GET", f"/registry/handovers/{_id(handover_id)}",
-                               HandoverView, token=token)
+                               Handover, token=token)
 
-    async def create_handover(self, token: str, handover: NewHandover) -> HandoverView:
-        return await self.call("POST", "/registry/handovers", HandoverView, token=token,
+    async def create_handover(self, token: str, handover: HandoverRequest) -> Handover:
+        return await self.call("POST", "/registry/handovers", Handover, token=token,
                                json=handover)
 
     async def sign_handover(self, token: str, handover_id: str, *, password: str,
-                            digest: str | None) -> HandoverView:
+                            digest: str | None) -> Handover:
         """The signed-in person signs their side (O1), re-entering their password;
         ``digest`` is the items as they were shown (a change since is refused)."""
         body = {"password": password, **({"digest": digest} if digest else {})}
         return await self.call("POST", f"/registry/handovers/{_id(handover_id)}/sign",
-                               HandoverView, token=token, json=body)
+                               Handover, token=token, json=body)
 
     async def transfer_list(self, token: str, handover_id: str, kind: PrintedFile
                             ) -> tuple[bytes, str]:
@@ -53,16 +53,16 @@ class OperationsReader(RegistryClient):
             "GET", f"/registry/handovers/{_id(handover_id)}/transfer-list.{kind}", token=token)
         return response.content, response.headers.get("content-type", "")
 
-    async def transfers(self, token: str) -> list[TransferSummaryView]:
-        return await self.call("GET", "/registry/transfers", list[TransferSummaryView],
+    async def transfers(self, token: str) -> list[TransferSummary]:
+        return await self.call("GET", "/registry/transfers", list[TransferSummary],
                                token=token, params={"limit": LIST_PAGE})
 
-    async def general_catalogue(self, token: str) -> list[CatalogueFileView]:
-        return await self.call("GET", "/registry/catalogues/general", list[CatalogueFileView],
+    async def general_catalogue(self, token: str) -> list[CatalogueFile]:
+        return await self.call("GET", "/registry/catalogues/general", list[CatalogueFile],
                                token=token)
 
-    async def closed_floors(self, token: str, year: int) -> list[ClosedFloorView]:
-        return await self.call("GET", "/registry/catalogues/closed", list[ClosedFloorView],
+    async def closed_floors(self, token: str, year: int) -> list[ClosedFloor]:
+        return await self.call("GET", "/registry/catalogues/closed", list[ClosedFloor],
                                token=token, params={"year": year})
 
     async def catalogue_file(self, token: str, path: str, params: dict[str, str]

@@ -9,16 +9,16 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from services.common.auth import principal_of
-from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
-from services.common.operations import CATALOGUE_READERS
-from services.common.web import attachment
-from services.registry.catalogues.models import (
+from services.common.contracts.operations import (
     CatalogueFile,
     ClosedFloor,
     FloorCatalogue,
     ItemList,
-    LabelKind,
 )
+from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
+from services.common.operations import CATALOGUE_READERS
+from services.common.web import attachment
+from services.registry.catalogues.models import LabelKind
 from services.registry.catalogues.service import CataloguesService
 from services.registry.guards import allow
 

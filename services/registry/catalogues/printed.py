@@ -11,15 +11,15 @@ from collections.abc import Iterable
 
 from fpdf import FPDF
 
-from services.common.printing import FONT, Column, cjk_pdf, day, heading, table
-from services.common.spreadsheet import csv_bytes
-from services.registry.catalogues.models import (
+from services.common.contracts.operations import (
     BoxFiles,
     CatalogueFile,
     FilePart,
     FloorCatalogue,
     ItemList,
 )
+from services.common.printing import FONT, Column, cjk_pdf, day, heading, table
+from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
 
 VACANT = "（空置）"

@@ -12,10 +12,10 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
+from services.common.contracts.operations import CatalogueFile, ClosedFloor
 from services.common.contracts.registry import PaperLocation
 from services.registry.catalogue.repository import NEWEST_FIRST
 from services.registry.catalogue.tables import documents
-from services.registry.catalogues.models import CatalogueFile, ClosedFloor
 from services.registry.catalogues.rules import Entry
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository

@@ -16,14 +16,9 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
+from services.common.contracts.operations import BoxFiles, CatalogueFile, CatalogueItem, FilePart
 from services.common.contracts.registry import PaperLocation
 from services.common.models import SecurityLevel
-from services.registry.catalogues.models import (
-    BoxFiles,
-    CatalogueFile,
-    CatalogueItem,
-    FilePart,
-)
 
 MASKED_TITLE = "（密）"
 Box = tuple[str, str, str, str]

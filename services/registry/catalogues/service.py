@@ -9,16 +9,16 @@ from datetime import date
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.registry import PaperLocation
-from services.common.errors import NotFound
-from services.registry.catalogues import printed
-from services.registry.catalogues.models import (
+from services.common.contracts.operations import (
     CatalogueFile,
     ClosedFloor,
     FloorCatalogue,
     ItemList,
-    LabelKind,
 )
+from services.common.contracts.registry import PaperLocation
+from services.common.errors import NotFound
+from services.registry.catalogues import printed
+from services.registry.catalogues.models import LabelKind
 from services.registry.catalogues.rules import by_box, parts_of, place
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx

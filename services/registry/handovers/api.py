@@ -10,14 +10,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
+from services.common.contracts.operations import Handover, HandoverRequest, HandoverSummary
 from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
-from services.registry.handovers.models import (
-    Handover,
-    HandoverRequest,
-    HandoverSignature,
-    HandoverSummary,
-)
+from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import CREATOR_ROLES, READER_ROLES
 from services.registry.handovers.service import HandoverService
 

@@ -8,10 +8,7 @@ from datetime import datetime
 import msgspec
 import sqlalchemy as sa
 
-from services.common.contracts.registry import DocumentRecord
-from services.common.db import struct_of
-from services.registry.catalogue.tables import documents
-from services.registry.handovers.models import (
+from services.common.contracts.operations import (
     Handover,
     HandoverItem,
     HandoverRequest,
@@ -19,6 +16,9 @@ from services.registry.handovers.models import (
     Side,
     Signature,
 )
+from services.common.contracts.registry import DocumentRecord
+from services.common.db import struct_of
+from services.registry.catalogue.tables import documents
 from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 from services.registry.schema import Repository

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import msgspec
 
+from services.common.contracts.operations import Handover, Side
 from services.common.operations import HANDOVER_CREATORS, HANDOVER_READERS, HANDOVER_RECEIVER
-from services.registry.handovers.models import Handover, Side
 
 CREATOR_ROLES = HANDOVER_CREATORS
 RECEIVER_ROLE = HANDOVER_RECEIVER

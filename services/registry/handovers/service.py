@@ -23,6 +23,12 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.operations import (
+    Handover,
+    HandoverItem,
+    HandoverRequest,
+    HandoverSummary,
+)
 from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentRecord,
@@ -39,13 +45,7 @@ from services.common.errors import (
 from services.registry.access import visible_to
 from services.registry.destruction.service import PasswordChecker
 from services.registry.handovers import transfer_list
-from services.registry.handovers.models import (
-    Handover,
-    HandoverItem,
-    HandoverRequest,
-    HandoverSignature,
-    HandoverSummary,
-)
+from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import READER_ROLES, RECEIVER_ROLE, complete, side_of
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService

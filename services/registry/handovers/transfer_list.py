@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.common.contracts.operations import Handover, HandoverItem, Side
 from services.common.models import CATEGORY_NAMES
 from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
-from services.registry.handovers.models import Handover, HandoverItem, Side
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
 STATUS_NAMES = {"awaiting_signatures": "待双方签字", "completed": "已完成"}

@@ -11,20 +11,19 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import principal_of
-from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
-from services.common.models import EARLIEST_YEAR, LATEST_YEAR
-from services.common.web import PageLimit, PageOffset, attachment
-from services.registry.guards import allow
-from services.registry.inventory.models import (
+from services.common.contracts.inventory import (
     BoxDue,
     ConditionCheck,
     Discrepancy,
     Inventory,
-    ItemMark,
-    ItemResolution,
     NewConditionCheck,
     NewInventory,
 )
+from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
+from services.common.models import EARLIEST_YEAR, LATEST_YEAR
+from services.common.web import PageLimit, PageOffset, attachment
+from services.registry.guards import allow
+from services.registry.inventory.models import ItemMark, ItemResolution
 from services.registry.inventory.service import InventoryService
 
 Item = Annotated[int, PathParameter(ge=1, le=1_000_000)]

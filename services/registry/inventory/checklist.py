@@ -4,9 +4,9 @@ should hold and a column to tick, or the marks already made. Blocking (see
 
 from __future__ import annotations
 
+from services.common.contracts.inventory import Inventory
 from services.common.printing import Column, cjk_pdf, day, heading, table
 from services.registry.catalogues.rules import place
-from services.registry.inventory.models import Inventory
 
 STATE_NAMES = {"present": "在位", "missing": "缺失", "misplaced": "错位"}
 COLUMNS: tuple[Column, ...] = (("序号", 10), ("位置", 40), ("户档", 68), ("件数", 12),

@@ -9,17 +9,17 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
-from services.common.contracts.registry import PaperLocation
-from services.registry.catalogue.tables import documents
-from services.registry.inventory.models import (
+from services.common.contracts.inventory import (
     ConditionCheck,
     Discrepancy,
     Inventory,
     InventoryItem,
     InventoryTally,
-    ItemMark,
     Protections,
 )
+from services.common.contracts.registry import PaperLocation
+from services.registry.catalogue.tables import documents
+from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import DISCREPANCIES, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.schema import Repository

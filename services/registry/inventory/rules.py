@@ -12,15 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from services.common.contracts.inventory import Inventory, InventoryItem, InventoryTally
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import Conflict, ValidationFailed
 from services.registry.catalogues.rules import Box, box_of, natural
-from services.registry.inventory.models import (
-    Inventory,
-    InventoryItem,
-    InventoryTally,
-    ItemMark,
-)
+from services.registry.inventory.models import ItemMark
 
 DISCREPANCIES = ("missing", "misplaced")
 CHECK_INTERVAL_DAYS = 182

@@ -16,17 +16,17 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.errors import NotFound
-from services.registry.inventory import checklist
-from services.registry.inventory.models import (
+from services.common.contracts.inventory import (
     BoxDue,
     ConditionCheck,
     Discrepancy,
     Inventory,
-    ItemMark,
     NewConditionCheck,
     NewInventory,
 )
+from services.common.errors import NotFound
+from services.registry.inventory import checklist
+from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import (
     CHECK_INTERVAL_DAYS,
     checked_complete,

@@ -1,16 +1,14 @@
-"""Transfers out (移出): the API structs of a transfer and the documents it sent."""
+"""Transfers out (移出): the registry's own struct of a transfer (its request body). A
+transfer as answered is ``services.common.contracts.operations``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
 
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.operations import DocumentId
 from services.common.models import Struct
-
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
 class TransferRequest(Struct):
@@ -21,24 +19,3 @@ class TransferRequest(Struct):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     household: Annotated[str, msgspec.Meta(min_length=1, max_length=10)] | None = None
     documents: list[DocumentId] | None = None
-
-
-class Transfer(Struct):
-    """A transfer out (移出), kept forever. ``documents`` are the catalogue records
-    (``status: transferred``) the caller is cleared for; ``items`` counts them all."""
-
-    transfer_id: str
-    recipient: str
-    reason: str
-    transferred_by: str
-    transferred_at: datetime
-    items: int
-    documents: list[DocumentRecord]
-
-
-class TransferSummary(Struct):
-    transfer_id: str
-    recipient: str
-    transferred_by: str
-    transferred_at: datetime
-    items: int

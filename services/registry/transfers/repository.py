@@ -6,10 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from services.common.contracts.operations import TransferSummary
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
 from services.registry.schema import Repository
-from services.registry.transfers.models import TransferSummary
 from services.registry.transfers.tables import transfer_items, transfers
 
 

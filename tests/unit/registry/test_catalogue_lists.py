@@ -7,8 +7,8 @@ from datetime import date
 
 from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
+from services.common.contracts.operations import CatalogueFile
 from services.common.contracts.registry import PaperLocation
-from services.registry.catalogues.models import CatalogueFile
 from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of
 from services.registry.inventory.rules import checklist
 

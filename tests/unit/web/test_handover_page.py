@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.common.auth import Principal
-from services.common.contracts.operations_views import (
-    CatalogueFileView,
-    HandoverItemView,
-    HandoverSummaryView,
-    HandoverView,
-    LocationView,
-    SignatureView,
+from services.common.contracts.operations import (
+    CatalogueFile,
+    Handover,
+    HandoverItem,
+    HandoverSummary,
+    Signature,
 )
+from services.common.contracts.registry import PaperLocation
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -69,20 +69,20 @@ def test_a_location_given_whole_goes_with_the_request() -> None:
                                           box="2030-01", note="半年移交"),
                                   "", ["d1"], [])
     assert request is not None
-    assert request.location == LocationView(building="A", room="档案室", cabinet="C-03",
+    assert request.location == PaperLocation(building="A", room="档案室", cabinet="C-03",
                                             box="2030-01")
     assert request.note == "半年移交"
 
 
-def _handover(**fields: Any) -> HandoverView:
-    return HandoverView(**{
+def _handover(**fields: Any) -> Handover:
+    return Handover(**{
         "handover_id": "h1", "status": "awaiting_signatures", "service_centre": "中心",
         "handed_over_by": "chen", "received_by": "sun", "created_by": "lin",
         "created_at": AT, "signatures": [], "items": []} | fields)
 
 
 def test_a_handover_awaits_the_sides_not_signed_and_offers_the_form_to_them_only() -> None:
-    handover = _handover(signatures=[SignatureView(username="chen", side="handing",
+    handover = _handover(signatures=[Signature(username="chen", side="handing",
                                                    signed_at=AT)])
     chen = handover_page(Principal(username="chen", roles=("staff",)), handover)
     assert chen.side == "handing"
@@ -99,7 +99,7 @@ def test_a_handover_awaits_the_sides_not_signed_and_offers_the_form_to_them_only
 
 
 def test_the_list_says_who_is_awaited_from_the_sides_signed() -> None:
-    summary = HandoverSummaryView(handover_id="h1", status="awaiting_signatures",
+    summary = HandoverSummary(handover_id="h1", status="awaiting_signatures",
                                   service_centre="中心", handed_over_by="chen",
                                   received_by="sun", created_at=AT, items=3,
                                   signed=["receiving"])
@@ -109,7 +109,9 @@ def test_the_list_says_who_is_awaited_from_the_sides_signed() -> None:
 
 
 def test_floors_are_listed_in_cabinet_order_with_their_counts() -> None:
-    files = [CatalogueFileView(household=unit, building=unit[0], floor=floor, documents=n)
+    files = [CatalogueFile(household=unit, building=unit[0], floor=floor, unit=1,
+                           label=None, closed=False, documents=n, pages=n, closed_parts=0,
+                           closed_documents=0, first_filed=None, last_filed=None)
              for unit, floor, n in (("B-0502", 5, 1), ("A-1301", 13, 3), ("A-1302", 13, 2),
                                     ("A-0201", 2, 0))]
     floors = floors_of(files)
@@ -121,14 +123,14 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     pages = Pages()
     sun = Principal(username="sun", roles=("archivist",))
     layout = {"reader": sun, "here": "/ui/handovers/h1", "csrf_token": "token"}
-    handover = _handover(signatures=[SignatureView(username="chen", side="handing",
+    handover = _handover(signatures=[Signature(username="chen", side="handing",
                                                    signed_at=AT)],
-                         items=[HandoverItemView(position=1, document_id="d1",
+                         items=[HandoverItem(position=1, document_id="d1",
                                                  archive_no="2019-repair-A-1301-0001",
                                                  title="厨房漏水维修记录", category="repair",
                                                  household="A-1301", filed_at=AT.date(),
                                                  pages=2),
-                                HandoverItemView(position=2, document_id="", archive_no="",
+                                HandoverItem(position=2, document_id="", archive_no="",
                                                  title="", category="complaint",
                                                  household=None, filed_at=AT.date(),
                                                  pages=1, redacted=True)])

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from services.common.contracts.inventory_views import (
-    BoxDueView,
-    ConditionCheckView,
-    InventoryItemView,
-    InventoryTallyView,
-    InventoryView,
-    ProtectionCheckView,
+from services.common.contracts.inventory import (
+    PROTECTIONS,
+    BoxDue,
+    ConditionCheck,
+    Inventory,
+    InventoryItem,
+    InventoryTally,
+    ProtectionCheck,
+    Protections,
 )
 from services.common.contracts.registry import PaperLocation
 from services.web.inventory_page import (
@@ -29,14 +31,17 @@ def _box(cabinet: str, box: str) -> PaperLocation:
 
 
 def _inventory(*states: tuple[str, str, str | None], started: datetime | None = None
-               ) -> InventoryView:
-    items = [InventoryItemView(item=number, location=_box(cabinet, box), households=[],
-                               documents=1, state=state)
+               ) -> Inventory:
+    items = [InventoryItem(item=number, location=_box(cabinet, box), households=[],
+                           documents=1, state=state,  # type: ignore[arg-type]
+                           note=None, checked_by=None, checked_at=None, resolution=None,
+                           resolved_by=None, resolved_at=None)
              for number, (cabinet, box, state) in enumerate(states, 1)]
-    return InventoryView(
+    return Inventory(
         inventory_id="i", status="open", building=None, note=None, unplaced=0,
         started_by="wang", started_at=started or datetime(2030, 1, 10, tzinfo=UTC),
-        tally=InventoryTallyView(boxes=len(items), checked=0, missing=0, misplaced=0),
+        completed_by=None, completed_at=None,
+        tally=InventoryTally(boxes=len(items), checked=0, missing=0, misplaced=0),
         items=items)
 
 
@@ -65,7 +70,7 @@ def test_this_months_inventories_are_those_started_in_the_month() -> None:
 
 
 def test_the_condition_form_is_for_the_box_asked_else_the_first_due() -> None:
-    due = [BoxDueView(location=_box("1", "7"), last_checked_on=None)]
+    due = [BoxDue(location=_box("1", "7"), last_checked_on=None)]
     assert chosen_box(due, "B", "库房", "3", "9") == PaperLocation(
         building="B", room="库房", cabinet="3", box="9")
     assert chosen_box(due, "B", "", "3", "9") == _box("1", "7")
@@ -73,14 +78,14 @@ def test_the_condition_form_is_for_the_box_asked_else_the_first_due() -> None:
 
 
 def test_a_checks_protections_come_in_the_regulations_order() -> None:
-    check = ConditionCheckView(
+    found = {name: ProtectionCheck(state="ok") for name in PROTECTIONS} | {
+        "damp": ProtectionCheck(state="problem", note="盒底受潮")}
+    check = ConditionCheck(
         check_id="c", location=_box("1", "1"), checked_on=date(2030, 1, 10),
-        protections={"heat": ProtectionCheckView(state="ok"),
-                     "damp": ProtectionCheckView(state="problem", note="盒底受潮")},
-        problems=1, checked_by="sun", recorded_at=datetime(2030, 1, 10, tzinfo=UTC))
+        protections=Protections(**found), problems=1, repaired=None, copied=None,
+        note=None, checked_by="sun", recorded_at=datetime(2030, 1, 10, tzinfo=UTC))
     lines = protection_lines(check)
     assert [line.title for line in lines] == ["防虫", "防霉", "防尘", "防火", "防盗", "防潮",
                                                "防高温"]
-    assert [(line.state, line.note) for line in lines][-2:] == [("problem", "盒底受潮"),
-                                                                ("ok", None)]
-    assert lines[0].state == ""
+    assert [(line.state, line.note) for line in lines][-3:] == [
+        ("ok", None), ("problem", "盒底受潮"), ("ok", None)]
