@@ -1,9 +1,11 @@
 """Loans (借阅) in real Chromium (issue 17), each person in a browser context of their
 own: a staff member asks for a confidential document from its page; the manager, the
 director and the archivist each find it in their inbox (the count on every page) and
-approve in turn; the archivist hands it over; the borrower confirms receipt and renews
+approve in turn; the archivist hands it over; the borrower confirms receipt, reads it
+view-only (the text, never the original's download) and renews
 it until the registry refuses; with the clock moved past the due date the register
-lists it as overdue, and the archivist checks it back in damaged. A request from a
+lists it as overdue, and the archivist checks it back in damaged, after which the
+borrower's text is refused again. A request from a
 household page for an external reader is rejected with a note the requester reads.
 axe-core on every page; the inbox's screenshot is saved."""
 
@@ -71,6 +73,16 @@ def _approve_from_inbox(page: Page, note: str) -> None:
     _no_serious_violations(page)
 
 
+def _reads_view_only(page: Page, document_url: str) -> None:
+    """A digital loan out: the page's text and image are shown, the original is not
+    offered for download."""
+    page.goto(document_url)
+    expect(page.locator(".page-text .text")).not_to_be_empty()
+    expect(page.get_by_role("link", name="下载原件")).to_have_count(0)
+    expect(page.get_by_text("不能下载原件")).to_be_visible()
+    _no_serious_violations(page)
+
+
 def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_limit(
         office: Office, documents: dict[str, Any], screenshots: Path) -> None:
     li = office.open_as("li")
@@ -113,6 +125,9 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(li.locator(".chain")).to_contain_text("zhou 已批准（同意，请注意保密）")
     li.get_by_role("button", name="确认收到").click()
     expect(li.get_by_role("status")).to_contain_text("已确认收到")
+    document_url = f"/ui/documents/{documents['confidential']['document_id']}"
+    _reads_view_only(li, document_url)
+    li.goto(loan_url)
     li.get_by_role("button", name="续借").click()
     expect(li.get_by_role("status")).to_contain_text("已续借")
     expect(li.get_by_text("已续借 1 次")).to_be_visible()
@@ -138,6 +153,11 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(wang.locator("dl.record")).to_contain_text("有损坏或遗失 · 末页有折痕")
     wang.goto("/ui/loans?show=overdue")
     expect(wang.get_by_text("没有超期的借阅。")).to_be_visible()
+    # Returned: the borrower's view-only reading ends with the loan (B6).
+    li.goto(document_url)
+    expect(li.locator(".page-text")).to_have_count(0)
+    expect(li.locator("#page-heading + .refusal")).to_be_visible()
+    expect(li.get_by_role("link", name="下载原件")).to_have_count(0)
 
 
 def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
