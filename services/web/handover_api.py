@@ -21,6 +21,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import HOUSEHOLD_RE, Struct
+from services.common.web import attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
@@ -57,11 +58,6 @@ class SignForm(Struct):
     password: str = ""
     digest: str = ""
     _csrf_token: str = ""
-
-
-def _attachment(content: bytes, media_type: str, name: str) -> Response[bytes]:
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 class HandoverPages(Controller):
@@ -165,10 +161,9 @@ class HandoverPages(Controller):
 async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: str,
                          kind: PrintedFile) -> Response[bytes]:
     """The transfer list through the pages (the cookie is not a bearer token)."""
-    content, media_type = await hidden_if_refused(
-        registry.transfer_list(reader.token, handover_id, kind))
+    content, _ = await hidden_if_refused(registry.transfer_list(reader.token, handover_id, kind))
     name = re.sub(r"[^\w-]", "", handover_id)[:64]
-    return _attachment(content, media_type, f"transfer-list-{name}.{kind}")
+    return attachment(content, f"transfer-list-{name}", kind)
 
 
 def _form(request: Request[Any, Any, Any], reader: Reader, pages: Pages, *,
@@ -235,7 +230,7 @@ class CataloguePages(Controller):
             raise no_such_page()
         params = {name: str(request.query_params[name])[:16] for name in PRINT_PARAMETERS
                   if name in request.query_params}
-        content, media_type = await hidden_if_refused(registry.catalogue_file(reader.token, wanted,
-                                                                  params))
-        return _attachment(content, media_type, wanted.replace("/", "-"))
+        content, _ = await hidden_if_refused(registry.catalogue_file(reader.token, wanted, params))
+        stem, kind = wanted.replace("/", "-").rsplit(".", 1)
+        return attachment(content, stem, "csv" if kind == "csv" else "pdf")  # PRINTABLE
 

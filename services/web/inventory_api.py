@@ -30,6 +30,7 @@ from services.common.contracts.inventory import (
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
+from services.common.web import attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import MAX_TEXT, hidden_if_refused, refusal_code, see
 from services.web.inventory_page import (
@@ -232,8 +233,7 @@ class InventoryPages(Controller):
         token = _checker_token(reader)
         content = await hidden_if_refused(registry.checklist_pdf(token, inventory_id))
         name = re.sub(r"[^\w-]", "", inventory_id)[:64]
-        return Response(content, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="inventory-{name}.pdf"'})
+        return attachment(content, f"inventory-{name}", "pdf")
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markItemForm")
     async def mark(self, inventory_id: FromPath[str], item: FromPath[int],

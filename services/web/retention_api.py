@@ -18,7 +18,7 @@ from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
-from services.common.web import PAGES_PREFIX
+from services.common.web import PAGES_PREFIX, attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
@@ -272,11 +272,9 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
                          kind: RegisterFile) -> Response[bytes]:
     """The printable register through the pages (the cookie is not a bearer token)."""
     token = _reader_of_register(reader)
-    content, media_type = await hidden_if_refused(
-        registry.register_file(token, destruction_id, kind))
+    content, _ = await hidden_if_refused(registry.register_file(token, destruction_id, kind))
     name = re.sub(r"[^\w-]", "", destruction_id)[:64]
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="register-{name}.{kind}"'})
+    return attachment(content, f"register-{name}", kind)
 
 
 class HoldPages(Controller):
