@@ -27,13 +27,19 @@ def ensure_port_free(host: str, port: int) -> None:
                               "or choose another with --port", code="port_taken") from exc
 
 
+# Longer than a fronting proxy keeps its idle upstream connections (nginx's and most load
+# balancers' 60 s), so the server is never the side that closes one a client is reusing.
+KEEP_ALIVE_S = 75
+
+
 def build_server(app: ArchiveApp, host: str, port: int, *,
                  trusted_proxies: str = "127.0.0.1") -> uvicorn.Server:
     """``trusted_proxies`` (``ARCHIVE_TRUSTED_PROXIES``): addresses whose
     ``X-Forwarded-For`` names the client (logins are throttled per client address)."""
     return uvicorn.Server(uvicorn.Config(
         app.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="off",
-        timeout_graceful_shutdown=5, proxy_headers=True, forwarded_allow_ips=trusted_proxies))
+        timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE_S, proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies))
 
 
 async def serve(app: ArchiveApp, server: uvicorn.Server, *,

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.cabinet import Cabinet, fill
 from tests.fixtures.app import launch_archive_server
@@ -26,6 +26,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 800}
+
+# Playwright's 5 s default is short for two cores running three test workers, each with its
+# server, OCR and a browser: a page that answers in 6 s there is slow, not wrong.
+expect.set_options(timeout=15_000)
 
 
 # Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an

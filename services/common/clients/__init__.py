@@ -29,6 +29,13 @@ _BY_STATUS: dict[int, type[errors.ArchiveError]] = {
 }
 
 
+# An idle connection is dropped by the client before any server or proxy would close it:
+# reusing one the peer closed at the same instant fails with an empty ReadError (uvicorn and
+# httpx both default to 5 s, a race that failed a page under load). See ``KEEP_ALIVE_S``.
+_POOL = httpx.Limits(keepalive_expiry=2.0)
+_IDEMPOTENT = frozenset({"GET", "HEAD"})
+
+
 @cache
 def _tls() -> ssl.SSLContext:
     """httpx's default TLS context, made once for every client: each client made its own,
@@ -45,7 +52,7 @@ class ServiceClient:
         self.name = name
         self.service_token = service_token
         self.http = httpx.AsyncClient(base_url=base_url, transport=transport,
-                                      timeout=timeout_s, verify=_tls())
+                                      timeout=timeout_s, verify=_tls(), limits=_POOL)
 
     async def request(
         self, method: str, path: str, *, token: str | None = None,
@@ -60,16 +67,32 @@ class ServiceClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
-            response = await self.http.request(method, path, content=body, params=params,
-                                               headers=headers)
+            response = await self._send(method, path, body, params, headers)
         except httpx.HTTPError as exc:
-            raise errors.DependencyUnavailable(
-                f"the {self.name} service at {self.http.base_url} cannot be reached: {exc}",
-                code=f"{self.name}_unavailable",
-            ) from exc
+            raise self.unreachable(exc) from exc
         if response.status_code >= 400:
             raise error_from(response, self.name)
         return response
+
+    def unreachable(self, exc: httpx.HTTPError) -> errors.DependencyUnavailable:
+        """The error for a peer that did not answer; httpx's own message is often empty."""
+        return errors.DependencyUnavailable(
+            f"the {self.name} service at {self.http.base_url} cannot be reached: "
+            f"{type(exc).__name__} {exc}".rstrip(), code=f"{self.name}_unavailable")
+
+    async def _send(self, method: str, path: str, body: bytes | None,
+                    params: Mapping[str, Any] | None, headers: dict[str, str]
+                    ) -> httpx.Response:
+        """A read that failed on the connection (not a timeout) is sent once more, on a new
+        one: the peer may have closed a pooled connection as the request went out."""
+        try:
+            return await self.http.request(method, path, content=body, params=params,
+                                           headers=headers)
+        except httpx.TransportError as exc:
+            if method not in _IDEMPOTENT or isinstance(exc, httpx.TimeoutException):
+                raise
+        return await self.http.request(method, path, content=body, params=params,
+                                       headers=headers)
 
     async def call(self, method: str, path: str, result: type[T], **kwargs: Any) -> T:
         response = await self.request(method, path, **kwargs)

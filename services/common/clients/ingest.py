@@ -22,7 +22,7 @@ from services.common.contracts.ingest import (
     Texts,
     TextsRequest,
 )
-from services.common.errors import DependencyUnavailable, NotFound
+from services.common.errors import NotFound
 
 
 class IngestClient(ServiceClient):
@@ -79,8 +79,7 @@ class IngestClient(ServiceClient):
         try:
             response = await self.http.send(request, stream=True)
         except httpx.HTTPError as exc:
-            raise DependencyUnavailable(f"the {self.name} service cannot be reached: {exc}",
-                                        code=f"{self.name}_unavailable") from exc
+            raise self.unreachable(exc) from exc
         if response.status_code >= 400:
             await response.aread()
             await response.aclose()
@@ -119,7 +118,6 @@ class IngestClient(ServiceClient):
                 data={"metadata": json.dumps(metadata, ensure_ascii=False), "batch": batch_id},
                 files={"file": (filename, content, "application/octet-stream")})
         except httpx.HTTPError as exc:
-            raise DependencyUnavailable(f"the {self.name} service cannot be reached: {exc}",
-                                        code=f"{self.name}_unavailable") from exc
+            raise self.unreachable(exc) from exc
         if response.status_code >= 400:
             raise error_from(response, self.name)

@@ -1,0 +1,54 @@
+"""A peer that closes a pooled connection as a request goes out (a keep-alive race).
+
+The server is a real socket server: it answers the first request on each connection with a
+keep-alive response, then reads the next one and hangs up without answering, which is what
+a client sees when the server's idle timer fires as it reuses the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from services.common.clients import ServiceClient
+from services.common.errors import DependencyUnavailable
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+
+async def _answer_once_then_hang_up(reader: asyncio.StreamReader,
+                                    writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(OK)
+    await writer.drain()
+    await reader.readuntil(b"\r\n\r\n")
+    writer.close()
+
+
+@pytest.fixture
+async def flaky_peer() -> AsyncIterator[ServiceClient]:
+    server = await asyncio.start_server(_answer_once_then_hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
+                           name="registry")
+    yield client
+    await client.close()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_read_on_a_connection_the_peer_dropped_is_sent_again(
+        flaky_peer: ServiceClient) -> None:
+    for _ in range(3):
+        assert (await flaky_peer.request("GET", "/registry/x")).json() == {}
+
+
+async def test_a_write_is_not_sent_twice_and_the_error_names_what_happened(
+        flaky_peer: ServiceClient) -> None:
+    await flaky_peer.request("GET", "/registry/x")
+    with pytest.raises(DependencyUnavailable) as raised:
+        await flaky_peer.request("POST", "/registry/x", json={})
+    assert raised.value.code == "registry_unavailable"
+    assert "RemoteProtocolError" in raised.value.detail
