@@ -34,6 +34,7 @@ _BY_STATUS: dict[int, type[errors.ArchiveError]] = {
 # httpx both default to 5 s, a race that failed a page under load). See ``KEEP_ALIVE_S``.
 _POOL = httpx.Limits(keepalive_expiry=2.0)
 _IDEMPOTENT = frozenset({"GET", "HEAD"})
+_STALE_CONNECTION = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 @cache
@@ -83,13 +84,14 @@ class ServiceClient:
     async def _send(self, method: str, path: str, body: bytes | None,
                     params: Mapping[str, Any] | None, headers: dict[str, str]
                     ) -> httpx.Response:
-        """A read that failed on the connection (not a timeout) is sent once more, on a new
-        one: the peer may have closed a pooled connection as the request went out."""
+        """A read that failed on an open connection is sent once more, on a new one: the
+        peer may have closed a pooled connection as the request went out. A refused
+        connection or a timeout is not retried here (the caller's backoff decides)."""
         try:
             return await self.http.request(method, path, content=body, params=params,
                                            headers=headers)
-        except httpx.TransportError as exc:
-            if method not in _IDEMPOTENT or isinstance(exc, httpx.TimeoutException):
+        except _STALE_CONNECTION:
+            if method not in _IDEMPOTENT:
                 raise
         return await self.http.request(method, path, content=body, params=params,
                                        headers=headers)

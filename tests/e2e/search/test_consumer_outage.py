@@ -9,6 +9,8 @@ at the HTTP clients' transport, the seam ``services.common.clients`` documents.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
@@ -39,11 +41,13 @@ class Outage(httpx.AsyncBaseTransport):
     def __init__(self) -> None:
         self.down = False
         self.refused = 0
+        self.refused_at: list[float] = []
         self._real = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             self.refused += 1
+            self.refused_at.append(time.monotonic())
             raise httpx.ConnectError("connection refused (test outage)", request=request)
         return await self._real.handle_async_request(request)
 
@@ -134,10 +138,14 @@ async def _cursor_past(running: Running, position: int) -> bool:
 
 
 async def test_retries_back_off(running: Running) -> None:
-    running.registry_outage.down = True
-    await asyncio.sleep(1.0)
-    # Pauses of 0.05, 0.1, then 0.2 s (less jitter): far fewer tries than polls every 0.05 s.
-    assert 3 <= running.registry_outage.refused <= 10
+    outage = running.registry_outage
+    outage.down = True
+    await eventually_async(lambda: _refused_times(outage, 5))
+    # Pauses of 0.05, 0.1, then 0.2 s, less up to a quarter of jitter: a busy machine can
+    # only stretch them, so each gap is at least its pause, and soon longer than a poll.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(outage.refused_at)]
+    for gap, pause in zip(gaps, (0.05, 0.1, 0.2, 0.2), strict=False):
+        assert gap >= 0.75 * pause - 0.005
 
 
 async def _stalled(running: Running, peer: str) -> bool:
@@ -146,6 +154,10 @@ async def _stalled(running: Running, peer: str) -> bool:
 
 async def _refused_again(outage: Outage) -> bool:
     return outage.refused >= 2
+
+
+async def _refused_times(outage: Outage, times: int) -> bool:
+    return outage.refused >= times
 
 
 async def _found(running: Running, q: str, total: int) -> bool:
