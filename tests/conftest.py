@@ -1,4 +1,12 @@
-"""Fixtures shared by the whole suite live in tests/fixtures, registered here."""
+"""Fixtures shared by the whole suite live in tests/fixtures, registered here.
+
+The files run longest first. xdist (``--dist loadfile``) hands out files in collection
+order; a long file handed out last leaves one worker running it while the others wait.
+"""
+
+from __future__ import annotations
+
+import pytest
 
 pytest_plugins = [
     "tests.fixtures.postgres",
@@ -6,3 +14,34 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.elasticsearch",
 ]
+
+LONGEST_FILES = (
+    "tests/e2e/retention/test_kill_during_destruction.py",
+    "tests/browser/test_retention_pages.py",
+    "tests/e2e/backup/test_restore_drill.py",
+    "tests/e2e/test_fuzz_api.py",
+    "tests/browser/test_handover_pages.py",
+    "tests/e2e/registry/test_handovers.py",
+    "tests/browser/test_accounts_page.py",
+    "tests/e2e/test_cli_serve.py",
+)
+"""Measured with ``--durations`` (a full run's slowest files); a hint, never a rule: a
+file missing here only runs in its directory's turn."""
+DIRECTORIES_BY_LENGTH = ("browser", "e2e", "security", "contract", "unit")
+"""Real browsers and servers first, unit tests (a second or less a file) at the end."""
+
+
+def _turn(item: pytest.Item) -> tuple[int, int]:
+    path = item.path.relative_to(item.config.rootpath).as_posix()
+    first = LONGEST_FILES.index(path) if path in LONGEST_FILES else len(LONGEST_FILES)
+    directory = path.split("/")[1] if path.count("/") > 1 else ""
+    rank = DIRECTORIES_BY_LENGTH.index(directory) if directory in DIRECTORIES_BY_LENGTH \
+        else len(DIRECTORIES_BY_LENGTH)
+    return first, rank
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A stable sort on the file alone: each file's tests keep their order (and the
+    # grouping of their module-scoped fixtures).
+    items.sort(key=_turn)

@@ -4,7 +4,9 @@ Every printout the archive makes (destruction registers, catalogues, labels, che
 starts from ``cjk_pdf`` and writes its rows with ``table``. What users typed (titles,
 names) is printed as plain text: fpdf2's markdown is off (``**``, ``--`` and ``__`` stay
 as typed; fpdf2 escapes the PDF string syntax itself). Rendering parses and subsets the
-font, which is blocking work: callers run it in a thread.
+font, which is blocking work: callers run it in a thread. fpdf2 is imported on first
+print, not with the module: it is a quarter of the import time of every ``archive``
+command and server start, and most of them print nothing.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
-
-from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING, Literal
 
 from services.common.errors import DependencyUnavailable
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_FACE = 2
@@ -37,6 +38,8 @@ def cjk_pdf(*, orientation: Literal["portrait", "landscape"] = "portrait",
         raise DependencyUnavailable(
             f"the CJK font {font_path} is missing; install fonts-noto-cjk to print",
             code="font_missing")
+    from fpdf import FPDF
+
     document = FPDF(orientation=orientation, format="A4")
     document.set_auto_page_break(auto=auto_page_break, margin=15)
     document.add_font(FONT, fname=str(font_path), collection_font_number=SIMPLIFIED_FACE)
@@ -55,6 +58,9 @@ def heading(document: FPDF, title: str, lines: Iterable[str] = ()) -> None:
 
 def table(document: FPDF, columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> None:
     """A table with a heading row, rows shaded in turn, repeated headings on new pages."""
+    from fpdf.enums import TableCellFillMode
+    from fpdf.fonts import FontFace
+
     with document.table(col_widths=tuple(width for _, width in columns),
                         cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
                         line_height=5, text_align="LEFT",

@@ -8,8 +8,7 @@ them in a thread.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from services.common.contracts.operations import (
     BoxFiles,
@@ -21,6 +20,9 @@ from services.common.contracts.operations import (
 from services.common.printing import FONT, Column, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 VACANT = "（空置）"
 FILE_COLUMNS: tuple[Column, ...] = (
