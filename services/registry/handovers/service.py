@@ -119,9 +119,8 @@ class HandoverService:
             return await self._shown(tx, principal, handover_id)
 
     async def _all_verify(self, tx: Tx, handover_id: str, digest: str) -> bool:
-        return all(stored.digest == digest and self.seal.verifies(
-            handover_id, stored.username, stored.signed_at, digest, stored.signature)
-            for stored in await tx.handovers.stored_signatures(handover_id))
+        return all(self.seal.holds(handover_id, stored, digest)
+                   for stored in await tx.handovers.stored_signatures(handover_id))
 
     async def _complete(self, tx: Tx, handover: Handover, principal: Principal) -> None:
         now = self.clock.now()
