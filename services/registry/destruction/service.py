@@ -33,6 +33,7 @@ from services.common.contracts.retention import (
     RegisterItem,
 )
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
@@ -45,7 +46,6 @@ from services.registry.store import RegistryStore, Tx
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
-MAX_PAGE = 500
 AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
                               "signatures_void", "witness_executes"})
 
@@ -263,7 +263,7 @@ class DestructionService:
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
         async with self.store.transaction() as tx:
-            return await tx.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
+            return await tx.registers.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
                                                 offset=offset)
 
     async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:

@@ -15,13 +15,12 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 500
 
 
 class HoldsService:
@@ -79,7 +78,7 @@ class HoldsService:
                                                                 [document_id]):
                 return []
             found = await tx.holds.holds(status=status, document_id=document_id,
-                                         limit=min(limit, MAX_PAGE), offset=offset)
+                                         limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
 
 

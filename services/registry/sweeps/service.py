@@ -31,6 +31,7 @@ from services.common.contracts.retention import (
     SweepSummary,
 )
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -49,7 +50,6 @@ from services.registry.sweeps.rules import (
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
-MAX_PAGE = 500
 
 
 class SweepsService:
@@ -98,7 +98,7 @@ class SweepsService:
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:
         async with self.store.transaction() as tx:
-            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_PAGE),
+            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
                                              offset=offset)
 
     async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest
