@@ -47,6 +47,7 @@ from services.registry.sweeps.rules import (
     new_disposal_due,
     still_missing,
 )
+from services.registry.transitions import in_state
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
@@ -246,13 +247,9 @@ class SweepsService:
 
 async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
     """The sweep, locked, if it is still under appraisal."""
-    sweep = await tx.sweeps.head(sweep_id, lock=True)
-    if sweep is None:
-        raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
-    if sweep.status != "appraisal":
-        raise Conflict(f"the sweep is {sweep.status}; its appraisal is closed",
-                       code="invalid_transition")
-    return sweep
+    return in_state(await tx.sweeps.head(sweep_id, lock=True), "appraisal",
+                    missing=NotFound(f"no sweep {sweep_id}", code="unknown_sweep"),
+                    refusal="the sweep is {status}; its appraisal is closed")
 
 
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
