@@ -13,6 +13,7 @@ import click
 import httpx
 
 from services.common.clients import error_from
+from services.common.paging import MAX_PAGE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,15 +99,12 @@ def api_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-CATALOGUE_PAGE = 1000
-
-
 def list_documents(api: Api) -> list[dict[str, Any]]:
     """Every catalogue record the caller may see (``GET /registry/documents``, paged)."""
     records: list[dict[str, Any]] = []
     while True:
         page = api.json("GET", "/registry/documents",
-                        params={"limit": CATALOGUE_PAGE, "offset": len(records)})
+                        params={"limit": MAX_PAGE, "offset": len(records)})
         records.extend(page)
-        if len(page) < CATALOGUE_PAGE:
+        if len(page) < MAX_PAGE:
             return records

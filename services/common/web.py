@@ -31,6 +31,7 @@ from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest
 from services.common.metrics import Sampler
+from services.common.paging import MAX_PAGE
 
 log = logging.getLogger("archive.http")
 
@@ -223,7 +224,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 MAX_OFFSET = 1_000_000_000
 """Far beyond any listing we hold, and small enough for every database's integers."""
 
-PageLimit = Annotated[int, QueryParameter(ge=1, le=1000)]
+PageLimit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
 
 

@@ -15,9 +15,21 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
+import msgspec
+
 SEAL_CONTEXT = b"archive destruction witness signature v1"
 """Derives the seal's key from the secret key; unchanged since the first witness signed,
 so their signatures still verify."""
+
+
+class StoredSignature(msgspec.Struct, kw_only=True):
+    """A signature row as stored (a witness's, a handover side's): what ``holds`` checks.
+    ``digest`` and ``signature`` are null in witness rows that predate the seal."""
+
+    username: str
+    signed_at: datetime
+    digest: str | None
+    signature: str | None
 
 
 class WitnessSeal:
@@ -36,3 +48,10 @@ class WitnessSeal:
                  digest: str, signature: str) -> bool:
         expected = self.sign(subject_id, username, signed_at, digest)
         return hmac.compare_digest(expected, signature)
+
+    def holds(self, subject_id: str, stored: StoredSignature, digest: str) -> bool:
+        """The stored signature was made with this key over ``digest``, the digest of the
+        subject's items as they stand now."""
+        return (stored.digest == digest and stored.signature is not None
+                and self.verifies(subject_id, stored.username, stored.signed_at, digest,
+                                  stored.signature))

@@ -11,9 +11,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
+from services.common.auth import Principal
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.accounts import NewAccount
-from services.common.errors import ArchiveError, NotFound
+from services.common.errors import ArchiveError
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
@@ -22,7 +23,7 @@ from services.web.accounts_page import (
     password_problem,
 )
 from services.web.api import layout_values
-from services.web.failures import refusal_code, see
+from services.web.failures import page_token, refusal_code, see
 from services.web.render import Pages
 from services.web.session import Reader
 
@@ -30,16 +31,13 @@ ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
 NEW_USER_FIELDS = ("username", "clearance", "department")
 
 
-def _admin(reader: Reader) -> str:
-    """The admin's token; anyone else is answered as if the page did not exist."""
-    if not reader.principal.has_role("admin"):
-        raise NotFound("no such page", code="not_found")
-    return reader.token
-
-
 def _field(form: Any, name: str) -> str:
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
+
+
+def _is_admin(principal: Principal) -> bool:
+    return principal.has_role("admin")
 
 
 class UserAdminPages(Controller):
@@ -61,7 +59,7 @@ class UserAdminPages(Controller):
                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
                        done: FromQuery[str] = "", user: FromQuery[str] = ""
                        ) -> Response[str]:
-        _admin(reader)
+        page_token(reader, _is_admin)
         return await self._page(request, reader, pages, registry, done=done[:40],
                                 about=user[:64])
 
@@ -69,7 +67,7 @@ class UserAdminPages(Controller):
     async def add(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                   pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
                   ) -> Response[Any]:
-        token = _admin(reader)
+        token = page_token(reader, _is_admin)
         form = await request.form()
         values = {name: _field(form, name).strip() for name in NEW_USER_FIELDS}
         roles = [role for role in form.getall("roles", []) if isinstance(role, str)]
@@ -94,7 +92,7 @@ class UserAdminPages(Controller):
     async def reset_password(self, username: FromPath[str], request: Request[Any, Any, Any],
                              reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                              registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = _admin(reader)
+        token = page_token(reader, _is_admin)
         form = await request.form()
         password = _field(form, "new_password")
         problem = password_problem(password, _field(form, "new_password_again"))
@@ -112,7 +110,7 @@ class UserAdminPages(Controller):
     async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                          registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = _admin(reader)
+        token = page_token(reader, _is_admin)
         try:
             await registry.deactivate_user(token, username)
         except ArchiveError as exc:

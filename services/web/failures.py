@@ -10,7 +10,7 @@ services give are shown, never their English details or a stack trace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -23,7 +23,7 @@ from litestar.utils.scope.state import ScopeState
 from services.common.auth import Principal
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.render import Pages
-from services.web.session import to_sign_in
+from services.web.session import Reader, to_sign_in
 
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
@@ -72,6 +72,14 @@ def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
 def no_such_page() -> NotFound:
     """What a page answers for what one may not see: the same as for what does not exist."""
     return NotFound("no such page", code="not_found")
+
+
+def page_token(reader: Reader, may_see: Callable[[Principal], bool]) -> str:
+    """The reader's token, if ``may_see`` lets them see the page; anyone else is answered
+    as if the page did not exist."""
+    if not may_see(reader.principal):
+        raise no_such_page()
+    return reader.token
 
 
 async def hidden_if_refused(read: Awaitable[T]) -> T:

@@ -32,7 +32,7 @@ from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
 from services.common.web import attachment
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, hidden_if_refused, refusal_code, see
+from services.web.failures import MAX_TEXT, hidden_if_refused, page_token, refusal_code, see
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -82,14 +82,6 @@ class CompleteForm(Struct):
     _csrf_token: str = ""
 
 
-def _checker_token(reader: Reader) -> str:
-    """The token of someone who may read the checks; anyone else is told the page does
-    not exist."""
-    if not may_read(reader.principal):
-        raise NotFound("no such page", code="not_found")
-    return reader.token
-
-
 class InventoryPages(Controller):
     path = "/inventories"
     include_in_schema = False
@@ -102,7 +94,7 @@ class InventoryPages(Controller):
                           refused: FromQuery[str] = "") -> Response[str]:
         """The inventories with their progress, the form to start this month's, and the
         discrepancies still open across inventories."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         listed, open_discrepancies = await asyncio.gather(
             hidden_if_refused(registry.inventories(token)),
             hidden_if_refused(registry.discrepancies(token)))
@@ -117,7 +109,7 @@ class InventoryPages(Controller):
     async def start(self, reader: NamedDependency[Reader],
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[StartForm, FORM]) -> Redirect:
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         building = data.building.strip()
         if len(building) > MAX_LABEL:
             return see(INVENTORIES_URL, "#start", refused="too_long")
@@ -134,7 +126,7 @@ class InventoryPages(Controller):
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[ResolveForm, FORM]) -> Redirect:
         """A discrepancy resolved with what was done (found, put back, reported lost…)."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         resolution = data.resolution.strip()[:MAX_TEXT]
         if not resolution:
             return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
@@ -155,7 +147,7 @@ class InventoryPages(Controller):
         """The boxes due for a condition check (O3: twice a year), the form for one of
         them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
         made."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         due, checks = await asyncio.gather(hidden_if_refused(registry.boxes_due(token)),
                                            hidden_if_refused(registry.condition_checks(token)))
         chosen = chosen_box(due, *(value.strip()[:MAX_LABEL]
@@ -171,7 +163,7 @@ class InventoryPages(Controller):
                      registry: NamedDependency[RegistryReader]) -> Redirect:
         """A box's condition against each of the seven protections: ok, or a finding
         (its note says what was found); what was repaired or copied."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         form = await request.form()
 
         def field(name: str, limit: int = MAX_TEXT) -> str:
@@ -208,7 +200,7 @@ class InventoryPages(Controller):
                         registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                         refused: FromQuery[str] = "") -> Response[str]:
         """The checklist by cabinet, each box to mark present, missing or misplaced."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         record: Inventory = await hidden_if_refused(registry.inventory(token, inventory_id))
         return pages.render(request, "inventory.html", inventory=record,
                             cabinets=cabinets(record), **_checklist_values(reader),
@@ -220,7 +212,7 @@ class InventoryPages(Controller):
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The progress and the completion form, reloaded after each mark saved."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         record = await hidden_if_refused(registry.inventory(token, inventory_id))
         return pages.render(request, "_inventory_progress.html", inventory=record,
                             **_checklist_values(reader), **layout_values(request, reader))
@@ -230,7 +222,7 @@ class InventoryPages(Controller):
                             reader: NamedDependency[Reader],
                             registry: NamedDependency[RegistryReader]) -> Response[bytes]:
         """The checklist to print (the cookie is not a bearer token)."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         content = await hidden_if_refused(registry.checklist_pdf(token, inventory_id))
         name = re.sub(r"[^\w-]", "", inventory_id)[:64]
         return attachment(content, f"inventory-{name}", "pdf")
@@ -243,7 +235,7 @@ class InventoryPages(Controller):
         """One box marked, saved at once: the page's script gets the row back (saved, or
         why not) and moves on to the next box; without the script, the page again at
         the next box."""
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         note = data.note.strip()[:MAX_TEXT] or None
         refused = ""
         record: Inventory | None = None
@@ -280,7 +272,7 @@ class InventoryPages(Controller):
     async def complete(self, inventory_id: FromPath[str], reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader],
                        data: Annotated[CompleteForm, FORM]) -> Redirect:
-        token = _checker_token(reader)
+        token = page_token(reader, may_read)
         url = inventory_url(inventory_id)
         try:
             await registry.complete_inventory(token, inventory_id)

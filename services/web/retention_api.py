@@ -25,6 +25,7 @@ from services.web.failures import (
     answered,
     hidden_if_refused,
     outcome_values,
+    page_token,
     refusal_code,
     see,
 )
@@ -80,22 +81,6 @@ class HoldForm(Struct):
     _csrf_token: str = ""
 
 
-def _reader_of_retention(reader: Reader) -> str:
-    """The token of someone who may read the retention pages; anyone else is told the
-    page does not exist."""
-    if not may_read(reader.principal):
-        raise NotFound("no such page", code="not_found")
-    return reader.token
-
-
-def _reader_of_register(reader: Reader) -> str:
-    """The token of someone who may read a destruction register: retention's readers and
-    every witness (R6); anyone else is told the page does not exist."""
-    if not may_read_register(reader.principal):
-        raise NotFound("no such page", code="not_found")
-    return reader.token
-
-
 class RetentionPages(Controller):
     path = "/retention"
     include_in_schema = False
@@ -106,7 +91,7 @@ class RetentionPages(Controller):
                         preview: FromQuery[str] = "") -> Response[str]:
         """The schedule, the sweeps and registers; ``?preview=1``: what a sweep started
         now would list (a dry run: nothing recorded)."""
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         can = abilities(reader.principal)
         schedule = await registry.schedule(token)
         sweeps = await hidden_if_refused(registry.sweeps(token))
@@ -124,7 +109,7 @@ class RetentionPages(Controller):
     @post("/schedule", operation_id="replaceScheduleForm")
     async def schedule(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         form = await request.form()
         classes = {category: str(form.get(f"class_{category}", ""))
                    for category in CATEGORIES}
@@ -139,7 +124,7 @@ class RetentionPages(Controller):
     async def start(self, reader: NamedDependency[Reader],
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[NoteForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         try:
             sweep = await registry.start_sweep(token, dry_run=False)
         except ArchiveError as exc:
@@ -156,7 +141,7 @@ class SweepPages(Controller):
     async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
                     reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
                             decisions=DECISIONS, decision_names=DECISION_NAMES,
@@ -166,7 +151,7 @@ class SweepPages(Controller):
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader],
                        data: Annotated[AppraisalForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         anchor = f"#item-{data.document_id}" if re.fullmatch(r"[\w-]{1,64}",
                                                             data.document_id) else ""
         opinion = data.opinion.strip()
@@ -182,7 +167,7 @@ class SweepPages(Controller):
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],
                      reader: NamedDependency[Reader], registry: NamedDependency[RegistryReader],
                      data: Annotated[NoteForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         if move not in ("approve", "reject"):
             raise NotFound("no such move", code="not_found")
         return await answered(registry.decide_sweep(
@@ -194,7 +179,7 @@ class SweepPages(Controller):
                        reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader]) -> Redirect:
         """A destruction register of the items chosen (held ones left out by default)."""
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         form = await request.form()
         documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
         if not documents:
@@ -214,7 +199,7 @@ class DestructionPages(Controller):
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
-        token = _reader_of_register(reader)
+        token = page_token(reader, may_read_register)
         record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
                             view=destruction_page(reader.principal, record),
@@ -226,7 +211,7 @@ class DestructionPages(Controller):
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
-        token = _reader_of_register(reader)
+        token = page_token(reader, may_read_register)
         record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "_destruction_items.html",
                             view=destruction_page(reader.principal, record),
@@ -247,7 +232,7 @@ class DestructionPages(Controller):
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[WitnessForm, FORM]) -> Redirect:
         """R6: the signed-in person signs as witness with their password, re-entered."""
-        token = _reader_of_register(reader)
+        token = page_token(reader, may_read_register)
         url = destruction_url(destruction_id)
         if not data.password:
             return see(url, "#sign", refused="password_required")
@@ -263,7 +248,7 @@ class DestructionPages(Controller):
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[NoteForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         return await answered(registry.execute_destruction(token, destruction_id),
                               destruction_url(destruction_id), done="executing")
 
@@ -271,7 +256,7 @@ class DestructionPages(Controller):
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
                          kind: RegisterFile) -> Response[bytes]:
     """The printable register through the pages (the cookie is not a bearer token)."""
-    token = _reader_of_register(reader)
+    token = page_token(reader, may_read_register)
     content, _ = await hidden_if_refused(registry.register_file(token, destruction_id, kind))
     name = re.sub(r"[^\w-]", "", destruction_id)[:64]
     return attachment(content, f"register-{name}", kind)
@@ -286,7 +271,7 @@ class HoldPages(Controller):
                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
                     document: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         holds = await hidden_if_refused(registry.holds(token))
         return pages.render(request, "holds.html", lines=hold_lines(holds),
                             can=abilities(reader.principal), categories=CATEGORIES,
@@ -297,7 +282,7 @@ class HoldPages(Controller):
     async def place(self, reader: NamedDependency[Reader],
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[HoldForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         reason = data.reason.strip()[:MAX_TEXT]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = data.household.strip(), data.category.strip()
@@ -319,7 +304,7 @@ class HoldPages(Controller):
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[NoteForm, FORM]) -> Redirect:
-        token = _reader_of_retention(reader)
+        token = page_token(reader, may_read)
         note = data.note.strip()[:MAX_TEXT]
         if not note:
             return see(HOLDS_URL, refused="release_reason_required")

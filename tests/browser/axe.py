@@ -30,3 +30,8 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     return [{"id": violation["id"], "impact": violation["impact"],
              "nodes": [node["html"][:200] for node in violation["nodes"][:3]]}
             for violation in result["violations"] if violation["impact"] in BLOCKING]
+
+
+def expect_no_serious_violations(page: Page) -> None:
+    """The page as it stands has no serious or critical axe violation."""
+    assert serious_violations(page) == [], page.url

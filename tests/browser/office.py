@@ -10,13 +10,14 @@ its own: Playwright's sync API keeps an event loop running in the test's thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 from services.common.clock import FixedClock
@@ -43,6 +44,14 @@ class Office:
     def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``work`` in the office's own thread (it may run an event loop)."""
         return self.thread.submit(work, *args, **kwargs).result()
+
+    def add_user(self, username: str, *roles: str, **fields: Any) -> str:
+        """A person of the office's (``ArchiveServer.add_user``); their bearer token."""
+        return self.run(self.archive.server.add_user, username, *roles, **fields)
+
+    def file(self, **fields: Any) -> dict[str, Any]:
+        """A document filed in the archive (``Archive.file``); its catalogue record."""
+        return self.run(self.archive.file, **fields)
 
     def escalate(self) -> list[str]:
         """Run the registry's escalation check (B4) at the office's clock now, as a second
@@ -87,6 +96,31 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
                 context.close()
         finally:
             server.server.stop()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a test module adds to the retention tests' people."""
+
+    username: str
+    role: str
+    clearance: str = "ordinary"
+    department: str | None = None
+
+
+def office_fixture(name: str, people: Sequence[Person] = (), **settings: Any) -> Any:
+    """A module's ``office`` fixture: an office of the module's own (its files under a
+    folder ``name``, the server started with ``settings``) with ``people`` added."""
+
+    @pytest.fixture(scope="module")
+    def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+        with office_at(browser, tmp_path_factory.mktemp(name), **settings) as office:
+            for person in people:
+                office.add_user(person.username, person.role, clearance=person.clearance,
+                                department=person.department)
+            yield office
+
+    return office
 
 
 def nav_link(page: Page, name: str) -> Locator:

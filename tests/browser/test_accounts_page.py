@@ -8,38 +8,28 @@ screenshot is saved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, Person, office_fixture
 from tests.fixtures.app import PASSWORD
 
 APPROVERS = {"manager": "zhou", "director": "zhao", "archivist": "wang"}
 """Who of the office gives each approval step."""
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("accounts")) as office:
-        office.run(office.archive.server.add_user, "root", "admin", department="it")
-        yield office
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
+office = office_fixture("accounts", [Person("root", "admin", department="it")])
 
 
 def _issued_loan(office: Office, borrower: str) -> tuple[str, str]:
     """A paper loan ``borrower`` asked for, approved along its chain and handed over: its
     id and its document's archive number."""
     server = office.archive.server
-    document = office.run(office.archive.file, title="阳台改造申请", household="A-1203",
-                          category="application", filed_at="2029-06-01")
+    document = office.file(title="阳台改造申请", household="A-1203",
+                           category="application", filed_at="2029-06-01")
     token = office.run(server.login, borrower)
     with server.client(token) as client:
         asked = client.post("/registry/loans", json={
@@ -78,7 +68,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     expect(root.get_by_role("heading", level=1)).to_have_text("账号")
     users = root.get_by_role("region", name=re.compile("个用户"))
     expect(users.get_by_role("row", name=re.compile("zhou"))).to_contain_text("customer_service")
-    _no_serious_violations(root)
+    expect_no_serious_violations(root)
 
     form = root.get_by_role("region", name="添加用户")
     form.get_by_label("用户名").fill("chen")
@@ -98,7 +88,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     row = root.get_by_role("row", name=re.compile("^chen"))
     expect(row).to_contain_text("员工")
     expect(row).to_contain_text("在用")
-    _no_serious_violations(root)
+    expect_no_serious_violations(root)
 
     chen = office.open_as("chen")
     expect(chen.locator(".who")).to_have_text("chen")
@@ -118,7 +108,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     expect(listed).to_contain_text("应还 ")
     expect(refusal.get_by_role("link", name=archive_no)).to_have_attribute(
         "href", f"/ui/loans/{loan_id}")
-    _no_serious_violations(root)
+    expect_no_serious_violations(root)
     root.screenshot(path=screenshots / "accounts.png", full_page=True)
 
     with office.archive.as_("wang") as client:

@@ -13,15 +13,14 @@ signing and the catalogue page are saved as screenshots."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, download, nav_link, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, Person, download, nav_link, office_fixture
 from tests.fixtures.app import PASSWORD
 
 CENTRE = "第一客户服务中心"
@@ -30,32 +29,24 @@ REPAIR = "厨房漏水维修记录"
 SECRET = "业主纠纷调解协议"
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("handovers")) as office:
-        office.run(office.archive.server.add_user, "lin", "center_head", clearance="secret",
-                   department="customer_service")
-        office.run(office.archive.server.add_user, "chen", "staff", clearance="ordinary",
-                   department="customer_service")
-        yield office
+office = office_fixture("handovers", [
+    Person("lin", "center_head", clearance="secret", department="customer_service"),
+    Person("chen", "staff", clearance="ordinary", department="customer_service"),
+])
 
 
 @pytest.fixture(scope="module")
 def documents(office: Office) -> dict[str, Any]:
     return {
-        "move_in": office.run(office.archive.file, title=MOVE_IN, category="move_in",
-                              household="A-1301", filed_at="2016-02-01"),
-        "repair": office.run(office.archive.file, title=REPAIR, category="repair",
-                             household="A-1301", filed_at="2019-06-01"),
-        "secret": office.run(office.archive.file, title=SECRET, category="complaint",
-                             household="A-1301", filed_at="2020-03-01", security="secret"),
-        "elsewhere": office.run(office.archive.file, title="装修申请", category="decoration",
-                                household="B-0502", filed_at="2018-05-01"),
+        "move_in": office.file(title=MOVE_IN, category="move_in",
+                               household="A-1301", filed_at="2016-02-01"),
+        "repair": office.file(title=REPAIR, category="repair",
+                              household="A-1301", filed_at="2019-06-01"),
+        "secret": office.file(title=SECRET, category="complaint",
+                              household="A-1301", filed_at="2020-03-01", security="secret"),
+        "elsewhere": office.file(title="装修申请", category="decoration",
+                                 household="B-0502", filed_at="2018-05-01"),
     }
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
 
 
 def _pdf_text(path: Path) -> str:
@@ -79,7 +70,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     lin.get_by_role("link", name="移交这一户的文件").click()
     form = lin.get_by_role("group", name="移交的文件（A-1301）")
     expect(form.get_by_role("checkbox")).to_have_count(3)
-    _no_serious_violations(lin)
+    expect_no_serious_violations(lin)
     lin.get_by_label("移交单位（客户服务中心）").fill(CENTRE)
     lin.get_by_label("移交人（用户名）").fill("chen")
     lin.get_by_label("接收人（档案管理员的用户名）").fill("li")
@@ -103,7 +94,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(lin.locator(".missing")).to_contain_text("还需要移交人 chen 签字")
     expect(lin.locator(".missing")).to_contain_text("还需要接收人 sun 签字")
     expect(lin.get_by_label("您的登录密码（签字确认）")).to_have_count(0)
-    _no_serious_violations(lin)
+    expect_no_serious_violations(lin)
 
     # O1: the clerk who hands over signs in his own session, with his own password.
     chen = office.open_as("chen")
@@ -122,7 +113,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(chen.get_by_role("status")).to_contain_text("您的签字已记录")
     expect(chen.locator(".witnesses")).to_contain_text("移交人 chen 已签字")
     expect(chen.locator(".missing")).to_have_text("还需要接收人 sun 签字。")
-    _no_serious_violations(chen)
+    expect_no_serious_violations(chen)
 
     # The archivist finds it awaiting his signature in the list.
     sun = office.open_as("sun")
@@ -132,7 +123,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(line).to_contain_text("接收人 sun 签字")
     expect(line).not_to_contain_text("移交人 chen 签字")
     expect(line).to_contain_text("3 份文件")
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
     line.get_by_role("link").click()
     sun.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
     sun.screenshot(path=screenshots / "handover-signing.png", full_page=True)
@@ -140,7 +131,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(sun.get_by_role("status")).to_contain_text("双方都已签字，移交已完成")
     expect(sun.get_by_role("heading", level=1)).to_contain_text("已完成")
     expect(sun.locator(".missing")).to_have_count(0)
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
 
     text = _pdf_text(download(sun, "移交清单（PDF）", tmp_path))
     for needed in (move_in["archive_no"], repair["archive_no"], secret["archive_no"],
@@ -173,7 +164,7 @@ def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
     expect(transfers).to_contain_text("已移出")
     expect(transfers.locator("code")).to_have_text(
         f"archive transfer --id {transfer_id} --out DIR")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     zhao = office.open_as("zhao")  # the director reads them, writes no bag
     nav_link(zhao, "移交").click()
     expect(zhao.get_by_role("region", name="移出记录")).to_contain_text("新物业公司")
@@ -195,7 +186,7 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     assert "周敏" in closed
     floor = sun.locator("#floor-A-13")
     expect(floor).to_contain_text("A 栋 13 层")
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
     sun.screenshot(path=screenshots / "catalogues.png", full_page=True)
     text = _pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
     assert "A-1301" in text
@@ -211,7 +202,7 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     assert documents["repair"]["archive_no"] in items_again
     sun.goto("/ui/catalogues?household=A-12")
     expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
 
     # Catalogues are the archive's own: a service centre head gets the not-found page.
     lin = office.open_as("lin")

@@ -13,14 +13,13 @@ import base64
 import csv
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, office_fixture
 from tests.support.rendering import render_page, write_png
 
 pytestmark = pytest.mark.ocr
@@ -29,10 +28,7 @@ SCANS = 18
 FINISH_TIMEOUT_S = 240
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("ingest"), ocr_engine="tesseract") as office:
-        yield office
+office = office_fixture("ingest", ocr_engine="tesseract")
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +58,6 @@ def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pa
     return manifest, paths
 
 
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
-
-
 def _summary(page: Page) -> str:
     return page.locator("#batch-summary").inner_text().strip()
 
@@ -76,7 +68,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     wang = office.open_as("wang")
     wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
     expect(wang.get_by_role("heading", name="数字化", exact=True)).to_be_visible()
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
 
     wang.get_by_label("文件（可多选）").set_input_files(paths)
     wang.get_by_label("清单（CSV，可选）").set_input_files(manifest)
@@ -116,7 +108,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     expect(refused).to_contain_text("户号格式不对")
     done = wang.get_by_role("row", name=re.compile("repair-07.png"))
     expect(done).to_contain_text("完成")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "ingest.png", full_page=True)
 
     done.get_by_role("link", name="查看文件").click()
@@ -202,7 +194,7 @@ def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
     zone.dispatch_event("drop", {"dataTransfer": transfer})
     expect(chosen).to_contain_text("已选择 3 个文件")
     expect(chosen).to_contain_text("清单：manifest.csv")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "ingest-dropped.png", full_page=True)
     wang.get_by_role("button", name="上传").click()
     wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))

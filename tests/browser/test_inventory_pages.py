@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, download, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, download, nav_link, office_at
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 TABLET = {"width": 800, "height": 1100}
@@ -30,18 +30,9 @@ def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with office_at(browser, tmp_path_factory.mktemp("inventory")) as office:
         for household, box in (("A-1201", "3"), ("A-1202", "3"), ("A-1203", "4"),
                                ("A-1205", "5")):
-            office.run(office.archive.file, household=household,
-                       location={**SHELF, "box": box})
-        office.run(office.archive.file, household="A-1206")  # no location: not on the list
+            office.file(household=household, location={**SHELF, "box": box})
+        office.file(household="A-1206")  # no location: not on the list
         yield office
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
-
-
-def _nav_link(page: Page, name: str) -> Locator:
-    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
 
 
 def _row(page: Page, box: str) -> Locator:
@@ -68,10 +59,10 @@ def _figure(page: Page, name: str) -> str:
 def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_resolved(
         office: Office, screenshots: Path, tmp_path: Path) -> None:
     wang = office.open_as("wang")
-    _nav_link(wang, "盘点").click()
+    nav_link(wang, "盘点").click()
     expect(wang.get_by_text("还没有盘点。用上面的表单开始第一次盘点。")).to_be_visible()
     expect(wang.get_by_text("没有未处理的帐物不符。")).to_be_visible()
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.get_by_label("楼栋（留空：盘点全部楼栋）").fill("A")
     wang.get_by_role("button", name="开始盘点，生成清单").click()
     expect(wang.get_by_role("status")).to_contain_text("盘点已开始")
@@ -81,7 +72,7 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     expect(wang.get_by_role("button", name="完成盘点")).to_be_disabled()
     expect(wang.get_by_role("heading", name="A栋 档案室 12柜")).to_be_visible()
     expect(_row(wang, "3")).to_contain_text("A-1201、A-1202")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
 
     # From the keyboard: the mark is saved and focus moves on to the next box.
     _mark(wang, "3", "在位").focus()
@@ -109,7 +100,7 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     expect(_row(wang, "5").locator(".saved")).to_contain_text("已保存：在位")
     expect(progress).to_contain_text("已核对 3 / 3 盒 · 缺失 1 · 错位 0")
     expect(wang.get_by_text("全部盒已核对。请完成盘点")).to_be_visible()
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "inventory-checklist.png", full_page=True)
 
     # The marks were saved one by one: a reload shows them.
@@ -136,14 +127,14 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
         assert needed in text, needed
 
     # The discrepancy is listed across inventories until resolved.
-    _nav_link(wang, "盘点").click()
+    nav_link(wang, "盘点").click()
     discrepancies = wang.get_by_role("region", name="帐物不符（未处理）")
     expect(discrepancies).to_contain_text("A栋 档案室 12柜 4盒")
     expect(discrepancies).to_contain_text("A-1203")
     listed = wang.get_by_role("region", name="盘点记录")
     expect(listed).to_contain_text("已核对 3 / 3 盒")
     expect(listed).to_contain_text("已完成")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
 
     # The statistics count it as the registry does.
     registry = _registry_checks(office)
@@ -155,7 +146,7 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     assert _figure(wang, "整理（卷）") == str(registry["organised"]) == "3"
     assert _figure(wang, "盘点（次）") == str(registry["inventories"]) == "1"
 
-    _nav_link(wang, "盘点").click()
+    nav_link(wang, "盘点").click()
     discrepancies.get_by_label(re.compile("处理说明")).fill("在 13 柜找到，已归位")
     discrepancies.get_by_role("button", name="标记为已处理").click()
     expect(wang.get_by_role("status")).to_contain_text("帐物不符已处理")
@@ -175,7 +166,7 @@ def test_a_condition_check_takes_a_due_box_off_the_due_list(office: Office,
     expect(due.locator("tbody tr")).to_have_count(3)
     expect(due).to_contain_text("从未检查")
     expect(sun.get_by_text("还没有检查记录。")).to_be_visible()
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
     sun.get_by_role("link", name="记录检查：A栋 档案室 12柜 4盒").click()
     form = sun.get_by_role("region", name="记录检查")
     expect(form.get_by_role("textbox", name="盒", exact=True)).to_have_value("4")
@@ -195,12 +186,12 @@ def test_a_condition_check_takes_a_due_box_off_the_due_list(office: Office,
     expect(history).to_contain_text("1 项有问题")
     expect(history).to_contain_text("防潮（盒底受潮）")
     expect(history).to_contain_text("修复：更换档案盒，放入干燥剂")
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
 
 
 def test_who_may_not_read_the_checks_sees_no_entry_and_the_same_404(office: Office) -> None:
     li = office.open_as("li")
-    expect(_nav_link(li, "盘点")).to_have_count(0)
+    expect(nav_link(li, "盘点")).to_have_count(0)
     for path in ("/ui/inventories", "/ui/inventories/conditions", "/ui/inventories/any",
                  "/ui/inventories/any/checklist.pdf"):
         response = li.goto(path)
@@ -209,7 +200,7 @@ def test_who_may_not_read_the_checks_sees_no_entry_and_the_same_404(office: Offi
         expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
     # The director reads them, without the forms.
     zhao = office.open_as("zhao")
-    _nav_link(zhao, "盘点").click()
+    nav_link(zhao, "盘点").click()
     expect(zhao.get_by_role("heading", name="盘点（帐物相符）")).to_be_visible()
     expect(zhao.get_by_role("button", name="开始盘点，生成清单")).to_have_count(0)
     forged = office.open_as("wang").request.post("/ui/inventories", form={"building": "A"},

@@ -10,31 +10,27 @@ desk's screenshot is saved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, office_fixture
 
 TITLE = "二次装修押金收据"
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("desk")) as office:
-        yield office
+office = office_fixture("desk")
 
 
 @pytest.fixture(scope="module")
 def loan(office: Office) -> dict[str, Any]:
     """li's paper loan of one receipt, approved and handed over at the office's start."""
-    document = office.run(office.archive.file, title=TITLE, household="B-0305",
-                          category="decoration", filed_at="2029-04-01")
+    document = office.file(title=TITLE, household="B-0305",
+                           category="decoration", filed_at="2029-04-01")
 
     def lend() -> dict[str, Any]:
         with office.archive.as_("li") as li:
@@ -52,10 +48,6 @@ def loan(office: Office) -> dict[str, Any]:
     return office.run(lend)
 
 
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
-
-
 def _count(page: Page, kind: str) -> Any:
     """A count beside 借阅 in the top navigation (loaded after the page)."""
     return page.get_by_role("navigation", name="主导航").locator(f".count.{kind}")
@@ -69,7 +61,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(sun.get_by_role("region", name="通知")).to_contain_text("没有通知。")
     expect(sun.get_by_role("region", name=re.compile("借阅事故"))).to_contain_text(
         "没有借阅事故")
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
 
     office.clock.advance(timedelta(days=16))
     assert office.escalate() == [loan["loan_id"]]
@@ -82,7 +74,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(notices).to_contain_text("1 条新通知")
     expect(notices.locator("li.unread")).to_have_count(1)
     expect(notices.locator("li.unread")).to_contain_text("一笔借阅超期未还，已上报。")
-    _no_serious_violations(zhou)
+    expect_no_serious_violations(zhou)
     # Opened, the notice is read: the count is gone and the notice is no longer new.
     expect(_count(zhou, "notices")).to_have_count(0)
     zhou.reload()
@@ -104,7 +96,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(register).to_contain_text("已上报")
     expect(register).to_contain_text("已超期")
     expect(register).to_contain_text(TITLE)
-    _no_serious_violations(sun)
+    expect_no_serious_violations(sun)
 
 
 def test_a_damaged_return_puts_its_incident_on_the_archivists_desk(
@@ -124,7 +116,7 @@ def test_a_damaged_return_puts_its_incident_on_the_archivists_desk(
     expect(row).to_contain_text("收据右下角缺损")
     expect(row).to_contain_text("wang")
     expect(desk).to_contain_text("不能在这里关闭")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "loan-desk.png", full_page=True)
     # Keyboard: the incident's loan is reached by tabbing to its link.
     link = row.get_by_role("link")

@@ -12,41 +12,33 @@ axe-core on every page; the inbox's screenshot is saved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, office_fixture
 
 CONFIDENTIAL = "漏水赔偿和解协议"
 PLAIN = "阳台改造申请"
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    # One renewal allowed, so the second is past the limit.
-    with office_at(browser, tmp_path_factory.mktemp("loans"), loan_max_renewals=1) as office:
-        yield office
+office = office_fixture("loans", loan_max_renewals=1)
+"""One renewal allowed, so the second is past the limit."""
 
 
 @pytest.fixture(scope="module")
 def documents(office: Office) -> dict[str, Any]:
     return {
-        "confidential": office.run(office.archive.file, title=CONFIDENTIAL,
-                                   household="A-1202", category="correspondence",
-                                   security="confidential", filed_at="2029-05-01"),
-        "plain": office.run(office.archive.file, title=PLAIN, household="A-1203",
-                            category="application", filed_at="2029-06-01"),
+        "confidential": office.file(title=CONFIDENTIAL,
+                                    household="A-1202", category="correspondence",
+                                    security="confidential", filed_at="2029-05-01"),
+        "plain": office.file(title=PLAIN, household="A-1203",
+                             category="application", filed_at="2029-06-01"),
     }
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
 
 
 def _waiting_count(page: Page) -> Any:
@@ -65,12 +57,12 @@ def _approve_from_inbox(page: Page, note: str) -> None:
     inbox = page.get_by_role("region", name=re.compile("待我审批"))
     expect(inbox.locator("tbody tr")).to_have_count(1)
     expect(inbox).to_contain_text(CONFIDENTIAL)
-    _no_serious_violations(page)
+    expect_no_serious_violations(page)
     inbox.locator("tbody tr a").first.click()
     page.get_by_label("审批意见（可不填）").fill(note)
     page.get_by_role("button", name="批准").click()
     expect(page.get_by_role("status")).to_contain_text("已批准这一步")
-    _no_serious_violations(page)
+    expect_no_serious_violations(page)
 
 
 def _reads_view_only(page: Page, document_url: str) -> None:
@@ -80,7 +72,7 @@ def _reads_view_only(page: Page, document_url: str) -> None:
     expect(page.locator(".page-text .text")).not_to_be_empty()
     expect(page.get_by_role("link", name="下载原件")).to_have_count(0)
     expect(page.get_by_text("不能下载原件")).to_be_visible()
-    _no_serious_violations(page)
+    expect_no_serious_violations(page)
 
 
 def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_limit(
@@ -89,14 +81,14 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     li.goto(f"/ui/documents/{documents['confidential']['document_id']}")
     li.get_by_role("link", name="申请借阅").click()
     expect(li.get_by_role("checkbox", name=re.compile(CONFIDENTIAL))).to_be_checked()
-    _no_serious_violations(li)
+    expect_no_serious_violations(li)
     li.get_by_label("借阅目的").fill("核对赔偿金额")
     li.get_by_label("理由").fill("业主来电询问赔偿协议")
     li.get_by_role("button", name="提交申请").click()
     expect(li.get_by_role("status")).to_contain_text("申请已提交")
     expect(li.get_by_role("heading", level=1)).to_contain_text("待批准")
     expect(li.locator(".chain li")).to_have_count(3)
-    _no_serious_violations(li)
+    expect_no_serious_violations(li)
     loan_url = li.url.split("?")[0]
 
     zhou = office.open_as("zhou")
@@ -120,7 +112,7 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     li.goto("/ui/loans")
     mine = li.get_by_role("region", name="我的借阅")
     expect(mine).to_contain_text("借出中")
-    _no_serious_violations(li)
+    expect_no_serious_violations(li)
     li.goto(loan_url)
     expect(li.locator(".chain")).to_contain_text("zhou 已批准（同意，请注意保密）")
     li.get_by_role("button", name="确认收到").click()
@@ -134,7 +126,7 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     li.get_by_role("button", name="续借").click()
     expect(li.get_by_role("alert")).to_contain_text("已经续借到最多次数")
     expect(li.get_by_role("alert")).to_contain_text("重新申请借阅")
-    _no_serious_violations(li)
+    expect_no_serious_violations(li)
 
     office.clock.advance(timedelta(days=30))
     wang.goto("/ui/loans?show=overdue")
@@ -142,7 +134,7 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(register.locator("tbody tr")).to_have_count(1)
     expect(register).to_contain_text("已超期")
     expect(register).to_contain_text("li")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
 
     register.locator("tbody tr a").first.click()
     wang.get_by_label("有损坏或遗失（将登记事故）").check()
@@ -193,7 +185,7 @@ def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
     rejection = li.get_by_role("region", name="驳回理由")
     expect(rejection).to_contain_text("请附介绍信原件扫描件")
     expect(rejection).to_contain_text("zhou")
-    _no_serious_violations(li)
+    expect_no_serious_violations(li)
 
 
 def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_token(

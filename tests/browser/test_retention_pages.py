@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, download, nav_link, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, Person, download, nav_link, office_fixture
 from tests.fixtures.app import PASSWORD
 
 REPAIR = "卫生间漏水维修记录"
@@ -31,30 +30,22 @@ DRAWINGS = "二次供水改造竣工图"
 COMPLAINT = "噪音投诉处理记录"
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("retention")) as office:
-        office.run(office.archive.server.add_user, "gao", "manager", clearance="secret",
-                   department="engineering")
-        office.run(office.archive.server.add_user, "ma", "center_head", clearance="secret",
-                   department="customer_service")
-        yield office
+office = office_fixture("retention", [
+    Person("gao", "manager", clearance="secret", department="engineering"),
+    Person("ma", "center_head", clearance="secret", department="customer_service"),
+])
 
 
 @pytest.fixture(scope="module")
 def documents(office: Office) -> dict[str, Any]:
     return {
-        "repair": office.run(office.archive.file, title=REPAIR, category="repair",
-                             household="A-1201", filed_at="2015-03-01"),
-        "drawings": office.run(office.archive.file, title=DRAWINGS, category="engineering",
-                               household="A-1202", filed_at="2016-04-01"),
-        "complaint": office.run(office.archive.file, title=COMPLAINT, category="complaint",
-                                household="A-1203", filed_at="2015-05-01"),
+        "repair": office.file(title=REPAIR, category="repair",
+                              household="A-1201", filed_at="2015-03-01"),
+        "drawings": office.file(title=DRAWINGS, category="engineering",
+                                household="A-1202", filed_at="2016-04-01"),
+        "complaint": office.file(title=COMPLAINT, category="complaint",
+                                 household="A-1203", filed_at="2015-05-01"),
     }
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
 
 
 def _item(page: Page, document: dict[str, Any]) -> Any:
@@ -76,7 +67,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
                                                                "complaint"))
     qian = office.open_as("qian")
     nav_link(qian, "保管与销毁").click()
-    _no_serious_violations(qian)
+    expect_no_serious_violations(qian)
     # R1: engineering documents are permanent by default; compliance makes them short.
     qian.get_by_role("combobox", name="工程档案").select_option("short")
     qian.get_by_role("button", name="保存保管期限表").click()
@@ -88,7 +79,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     qian.get_by_role("button", name="设置保全").click()
     expect(qian.get_by_role("status")).to_contain_text("保全已设置")
     expect(qian.get_by_role("region", name="保全记录")).to_contain_text("保全中")
-    _no_serious_violations(qian)
+    expect_no_serious_violations(qian)
 
     nav_link(qian, "保管与销毁").click()
     qian.get_by_role("button", name="预览今天到期的文件").click()
@@ -98,7 +89,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(preview).to_contain_text(drawings["archive_no"])
     expect(preview).to_contain_text(DRAWINGS)
     expect(preview).not_to_contain_text(complaint["archive_no"])
-    _no_serious_violations(qian)
+    expect_no_serious_violations(qian)
     qian.get_by_role("button", name="开始清理，交付鉴定").click()
     expect(qian.get_by_role("status")).to_contain_text("清理已开始")
     sweep_url = qian.url.split("?")[0]
@@ -117,7 +108,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(_item(zhou, repair)).to_contain_text("决定：销毁")
     expect(_item(zhou, drawings).locator(".missing")).to_have_text(
         re.compile("还需要工程部鉴定人的意见"))
-    _no_serious_violations(zhou)
+    expect_no_serious_violations(zhou)
 
     gao = office.open_as("gao")
     gao.goto(sweep_url)
@@ -133,7 +124,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     zhao.get_by_role("button", name="批准清单").click()
     expect(zhao.get_by_role("status")).to_contain_text("清单已批准")
     expect(_item(zhao, repair)).to_contain_text("可销毁日期")
-    _no_serious_violations(zhao)
+    expect_no_serious_violations(zhao)
 
     # R5: six months apart before anything is destroyed.
     qian.goto(sweep_url)
@@ -147,7 +138,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.locator(".missing")).to_contain_text("还需要 2 位监销人签字")
     qian.get_by_role("button", name="执行销毁").click()
     expect(qian.get_by_role("alert")).to_contain_text("还需要两位不同的监销人签字")
-    _no_serious_violations(qian)
+    expect_no_serious_violations(qian)
 
     # R6: each witness signs in their own session with their own password.
     wang = office.open_as("wang")
@@ -160,7 +151,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     wang.get_by_role("button", name="以监销人身份签字").click()
     expect(wang.get_by_role("status")).to_contain_text("您的签字已记录")
     expect(wang.locator(".missing")).to_contain_text("还需要 1 位监销人签字")
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
 
     # A center head witnesses: they read the register they sign, and no other retention
     # page (R6; services.common.retention.REGISTER_READERS).
@@ -174,7 +165,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(ma.locator("table.register")).to_contain_text(repair["archive_no"])
     expect(ma.locator(".witnesses")).to_contain_text("wang 已签字")
     ma.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
-    _no_serious_violations(ma)
+    expect_no_serious_violations(ma)
     ma.screenshot(path=screenshots / "destruction-signing.png", full_page=True)
     ma.get_by_role("button", name="以监销人身份签字").click()
     expect(ma.get_by_role("status")).to_contain_text("您的签字已记录")
@@ -189,7 +180,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
         expect(states.nth(number)).to_contain_text("已销毁", timeout=30_000)
         expect(states.nth(number)).to_contain_text("监销人：ma、wang")
     expect(qian.locator("#progress .status-line")).to_contain_text("已销毁", timeout=30_000)
-    _no_serious_violations(qian)
+    expect_no_serious_violations(qian)
 
     pdf = download(qian, "销毁清册（PDF）", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,

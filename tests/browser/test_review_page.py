@@ -10,16 +10,15 @@ on the page; its screenshot is saved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.axe import expect_no_serious_violations
+from tests.browser.office import Office, office_fixture
 from tests.e2e.ingest.support import ingest, metadata, scanned_png
 
 pytestmark = pytest.mark.ocr
@@ -31,11 +30,7 @@ REPLACED = "工程部"
 TITLE = "窗帘维修申请"
 
 
-@pytest.fixture(scope="module")
-def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with office_at(browser, tmp_path_factory.mktemp("review"), ocr_engine="tesseract",
-                   low_confidence=99.9) as office:
-        yield office
+office = office_fixture("review", ocr_engine="tesseract", low_confidence=99.9)
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +45,6 @@ def scans(office: Office, tmp_path_factory: pytest.TempPathFactory) -> list[dict
                         metadata(title="來函", category="correspondence")))
     assert [job["status"] for job in filed] == ["done", "done"], filed
     return filed
-
-
-def _no_serious_violations(page: Page) -> None:
-    assert serious_violations(page) == [], page.url
 
 
 def _search_finds(page: Page, word: str) -> bool:
@@ -84,7 +75,7 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     assert scan.evaluate("image => image.naturalWidth") > 0
     text = wang.get_by_label("页面文字")
     assert text.input_value().strip()  # the OCR's reading, to correct
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "review.png", full_page=True)
 
     text.press("Alt+n")  # the next page, without saving
@@ -102,7 +93,7 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     expect(wang.get_by_text("已保存。")).to_be_visible(timeout=30_000)
     expect(wang.get_by_text("待校对页面：1")).to_be_visible()
     expect(wang.get_by_role("heading", name=re.compile("來函"))).to_be_visible()
-    _no_serious_violations(wang)
+    expect_no_serious_violations(wang)
     wang.get_by_role("link", name="查看这一页").click()
     expect(wang.get_by_text(CORRECTED)).to_be_visible()
 

@@ -26,9 +26,7 @@ from services.common.contracts.registry import (
     DocumentPermissions,
     DocumentRecord,
 )
-
-HOUSEHOLD_FILE_LIMIT = 1000
-"""Documents of one household a page lists (the registry's largest page)."""
+from services.common.paging import MAX_PAGE
 
 
 class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader,
@@ -51,7 +49,7 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         """The household's documents the user may know exist, newest first (D4)."""
         return await self.call("GET", "/registry/documents", list[DocumentRecord],
                                token=token, params={"household": household,
-                                                    "limit": HOUSEHOLD_FILE_LIMIT})
+                                                    "limit": MAX_PAGE})
 
     async def review_queue(self, token: str, *, limit: int) -> list[DocumentRecord]:
         """The documents with pages whose reading needs a person, oldest first, as far as

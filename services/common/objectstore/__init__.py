@@ -45,6 +45,7 @@ from services.common.errors import ConfigError, Conflict, PayloadTooLarge, Valid
 ORIGINALS_PREFIX = "originals/"
 CHUNK_BYTES = 256 * 1024
 """Size of the pieces ``get`` yields and uploads are hashed in."""
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9/_.-]*$")
 
@@ -95,7 +96,7 @@ class ObjectStore(Protocol):
         key: str,
         path: Path,
         *,
-        content_type: str = "application/octet-stream",
+        content_type: str = DEFAULT_CONTENT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
         """Store the file's bytes under ``key``, atomically: readers see all or nothing.
@@ -109,7 +110,7 @@ class ObjectStore(Protocol):
         key: str,
         data: bytes,
         *,
-        content_type: str = "application/octet-stream",
+        content_type: str = DEFAULT_CONTENT_TYPE,
         retain_until: datetime | None = None,
     ) -> None:
         """``put_file`` for small in-memory artifacts (page text, word boxes, previews)."""
@@ -221,6 +222,25 @@ def validate_put(key: str, retain_until: datetime | None) -> None:
         require_aware(retain_until)
 
 
+class PutEitherWay:
+    """``put_file`` and ``put_bytes`` of every store: the checks every put makes, then the
+    store's own ``_put_source``, which takes a local file or in-memory bytes alike."""
+
+    async def put_file(self, key: str, path: Path, *, content_type: str = DEFAULT_CONTENT_TYPE,
+                       retain_until: datetime | None = None) -> None:
+        validate_put(key, retain_until)
+        await self._put_source(key, path, content_type, retain_until)
+
+    async def put_bytes(self, key: str, data: bytes, *, content_type: str = DEFAULT_CONTENT_TYPE,
+                        retain_until: datetime | None = None) -> None:
+        validate_put(key, retain_until)
+        await self._put_source(key, data, content_type, retain_until)
+
+    async def _put_source(self, key: str, source: Path | bytes, content_type: str,
+                          retain_until: datetime | None) -> None:
+        raise NotImplementedError
+
+
 def immutable_original(key: str) -> Conflict:
     """The refusal of other bytes under an original's key (D6), raised by every store."""
     return Conflict(
@@ -249,7 +269,7 @@ async def store_original(
     *,
     max_bytes: int,
     spool_dir: Path,
-    content_type: str = "application/octet-stream",
+    content_type: str = DEFAULT_CONTENT_TYPE,
     retain_until: datetime | None = None,
     admit: Admit | None = None,
 ) -> StoredOriginal:

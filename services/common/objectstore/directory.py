@@ -39,18 +39,18 @@ from services.common.clock import Clock, SystemClock
 from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
+    DEFAULT_CONTENT_TYPE,
     Listed,
     ObjectInfo,
+    PutEitherWay,
     file_sha256,
     immutable_original,
     is_original_key,
     object_locked,
     require_aware,
     validate_key,
-    validate_put,
 )
 
-_DEFAULT_TYPE = "application/octet-stream"
 SETTLE_NS = 2_000_000_000
 """How long before a listing a file must have last changed for its marker to be trusted:
 well above the timestamp granularity of the filesystems an archive runs on (ext4, XFS,
@@ -68,7 +68,7 @@ class _Sidecar(msgspec.Struct, frozen=True, kw_only=True):
     retain_until: datetime | None = None
 
 
-class DirectoryObjectStore:
+class DirectoryObjectStore(PutEitherWay):
     """``ObjectStore`` over a local directory; see the module docstring for the layout."""
 
     def __init__(
@@ -87,26 +87,6 @@ class DirectoryObjectStore:
     @property
     def spool_dir(self) -> Path:
         return self._spool_dir
-
-    async def put_file(
-        self,
-        key: str,
-        path: Path,
-        *,
-        content_type: str = _DEFAULT_TYPE,
-        retain_until: datetime | None = None,
-    ) -> None:
-        await self._put(key, partial(_copy_hashing, path), content_type, retain_until)
-
-    async def put_bytes(
-        self,
-        key: str,
-        data: bytes,
-        *,
-        content_type: str = _DEFAULT_TYPE,
-        retain_until: datetime | None = None,
-    ) -> None:
-        await self._put(key, partial(_write_hashing, data), content_type, retain_until)
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
         validate_key(key)
@@ -186,10 +166,11 @@ class DirectoryObjectStore:
                 "by the archive only and anyone with a shell can delete files; for "
                 "write-once originals use S3 with Object Lock, ARCHIVE_S3_ENDPOINT)")
 
-    async def _put(
-        self, key: str, fill: Fill, content_type: str, retain_until: datetime | None
+    async def _put_source(
+        self, key: str, source: Path | bytes, content_type: str, retain_until: datetime | None
     ) -> None:
-        validate_put(key, retain_until)
+        fill = (partial(_copy_hashing, source) if isinstance(source, Path)
+                else partial(_write_hashing, source))
         with self._translated(key):
             await asyncio.to_thread(self._put_sync, key, fill, content_type, retain_until)
 
@@ -261,7 +242,7 @@ class DirectoryObjectStore:
         sidecar = self._read_sidecar(key)
         return ObjectInfo(
             size=path.stat().st_size,
-            content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
+            content_type=sidecar.content_type if sidecar else DEFAULT_CONTENT_TYPE,
             sha256=sidecar.sha256 if sidecar else None,
             retain_until=sidecar.retain_until if sidecar else None,
         )
@@ -316,7 +297,7 @@ class DirectoryObjectStore:
     def _sidecar_of(self, key: str, path: Path) -> _Sidecar:
         """The recorded sidecar, or one rebuilt from the file when none was written."""
         return self._read_sidecar(key) or _Sidecar(
-            content_type=_DEFAULT_TYPE, sha256=file_sha256(path)
+            content_type=DEFAULT_CONTENT_TYPE, sha256=file_sha256(path)
         )
 
     def _read_sidecar(self, key: str) -> _Sidecar | None:
@@ -353,7 +334,7 @@ class DirectoryObjectStore:
             sidecar = self._read_sidecar(key)
             found.append(Listed(key=key, marker=marker, info=ObjectInfo(
                 size=data.st_size,
-                content_type=sidecar.content_type if sidecar else _DEFAULT_TYPE,
+                content_type=sidecar.content_type if sidecar else DEFAULT_CONTENT_TYPE,
                 sha256=sidecar.sha256 if sidecar else None,
                 retain_until=sidecar.retain_until if sidecar else None)))
         return found

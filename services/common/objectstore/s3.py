@@ -48,21 +48,21 @@ from services.common.errors import (
 )
 from services.common.objectstore import (
     CHUNK_BYTES,
+    DEFAULT_CONTENT_TYPE,
     Listed,
     ObjectInfo,
+    PutEitherWay,
     file_sha256,
     immutable_original,
     is_original_key,
     object_locked,
     require_aware,
     validate_key,
-    validate_put,
 )
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_DEFAULT_TYPE = "application/octet-stream"
 _META_SHA256 = "sha256"
 _META_RETAIN_UNTIL = "retain-until"
 _LOCK_UNTIL_HEADER = "x-amz-object-lock-retain-until-date"
@@ -79,7 +79,7 @@ Upload = Callable[..., object]
 """A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
 
 
-class S3ObjectStore:
+class S3ObjectStore(PutEitherWay):
     """``ObjectStore`` over one S3 bucket; see the module docstring for locking."""
 
     def __init__(
@@ -118,32 +118,6 @@ class S3ObjectStore:
     @property
     def spool_dir(self) -> Path:
         return self._spool_dir
-
-    async def put_file(
-        self,
-        key: str,
-        path: Path,
-        *,
-        content_type: str = _DEFAULT_TYPE,
-        retain_until: datetime | None = None,
-    ) -> None:
-        validate_put(key, retain_until)
-        sha256 = await asyncio.to_thread(file_sha256, path)
-        upload = partial(self._client.fput_object, self._bucket, key, str(path))
-        await self._put(key, sha256, upload, content_type, retain_until)
-
-    async def put_bytes(
-        self,
-        key: str,
-        data: bytes,
-        *,
-        content_type: str = _DEFAULT_TYPE,
-        retain_until: datetime | None = None,
-    ) -> None:
-        validate_put(key, retain_until)
-        sha256 = hashlib.sha256(data).hexdigest()
-        upload = partial(self._client.put_object, self._bucket, key, io.BytesIO(data), len(data))
-        await self._put(key, sha256, upload, content_type, retain_until)
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
         validate_key(key)
@@ -251,14 +225,18 @@ class S3ObjectStore:
                 "archive only; create a bucket with object lock")
         return f"s3 {self._endpoint}/{self._bucket} ({lock})"
 
-    async def _put(
-        self,
-        key: str,
-        sha256: str,
-        upload: Upload,
-        content_type: str,
-        retain_until: datetime | None,
+    async def _put_source(
+        self, key: str, source: Path | bytes, content_type: str, retain_until: datetime | None
     ) -> None:
+        upload: Upload
+        if isinstance(source, Path):
+            sha256 = await asyncio.to_thread(file_sha256, source)
+            upload = partial(self._client.fput_object, self._bucket, key, str(source))
+        else:
+            sha256 = hashlib.sha256(source).hexdigest()
+            upload = partial(
+                self._client.put_object, self._bucket, key, io.BytesIO(source), len(source)
+            )
         locked = await self._ready()
         await self._call(
             key, self._put_sync, key, sha256, upload, content_type, retain_until, locked
@@ -489,7 +467,7 @@ def _info(stat: Object) -> ObjectInfo:
         retain_until = datetime.fromisoformat(recorded_until)
     return ObjectInfo(
         size=int(stat.size or 0),
-        content_type=stat.content_type or _DEFAULT_TYPE,
+        content_type=stat.content_type or DEFAULT_CONTENT_TYPE,
         sha256=headers.get(f"x-amz-meta-{_META_SHA256}"),
         retain_until=retain_until,
     )
@@ -505,7 +483,7 @@ def _listed_info(item: Object) -> ObjectInfo | None:
     recorded_until = listed.get(f"x-amz-meta-{_META_RETAIN_UNTIL}")
     return ObjectInfo(
         size=int(item.size or 0),
-        content_type=listed.get("content-type") or _DEFAULT_TYPE,
+        content_type=listed.get("content-type") or DEFAULT_CONTENT_TYPE,
         sha256=sha256,
         retain_until=datetime.fromisoformat(recorded_until) if recorded_until else None,
     )

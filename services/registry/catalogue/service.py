@@ -43,6 +43,7 @@ from services.common.contracts.registry import (
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.models import Category, checked_category, checked_household, security_rank
+from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
     FILING_FIELDS,
@@ -57,7 +58,6 @@ from services.registry.schedule.rules import checked_date, retention_start
 from services.registry.store import RegistryStore, Tx
 
 FILERS = ("archivist",)
-MAX_PAGE = 1000
 
 
 class Uploads(Protocol):

@@ -40,6 +40,7 @@ from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
+from services.registry.transitions import in_state
 
 
 class CorrectionsService:
@@ -144,13 +145,10 @@ class CorrectionsService:
         return visible
 
     async def _pending(self, tx: Tx, correction_id: str) -> Correction:
-        correction = await tx.corrections.get(correction_id, lock=True)
-        if correction is None:
-            raise NotFound(f"no correction {correction_id}", code="unknown_correction")
-        if correction.status != "pending":
-            raise Conflict(f"the correction is already {correction.status}",
-                           code="invalid_transition")
-        return correction
+        return in_state(await tx.corrections.get(correction_id, lock=True), "pending",
+                        missing=NotFound(f"no correction {correction_id}",
+                                         code="unknown_correction"),
+                        refusal="the correction is already {status}")
 
     async def _apply(self, tx: Tx, rules: RetentionRules, record: DocumentRecord,
                      correction: Correction, *, approver: str | None, at: datetime

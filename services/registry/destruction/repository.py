@@ -32,19 +32,11 @@ from services.registry.destruction.tables import (
     destructions,
 )
 from services.registry.schema import Repository, chunks
+from services.registry.seal import StoredSignature
 from services.registry.sweeps.tables import retention_sweeps
 
 LIVE_ITEM_STATES = ("pending", "destroyed")
 """Items of a register that count: a document is in at most one register this way."""
-
-
-class StoredSignature(msgspec.Struct, kw_only=True):
-    """A witness row as stored: what ``WitnessSeal.verifies`` checks."""
-
-    username: str
-    signed_at: datetime
-    digest: str | None
-    signature: str | None
 
 
 class RegistersRepository(Repository):

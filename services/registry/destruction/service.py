@@ -33,11 +33,11 @@ from services.common.contracts.retention import (
     RegisterItem,
 )
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
-from services.registry.destruction.repository import StoredSignature
 from services.registry.destruction.rules import still_due, witnesses_missing
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -46,7 +46,6 @@ from services.registry.store import RegistryStore, Tx
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
-MAX_PAGE = 500
 AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
                               "signatures_void", "witness_executes"})
 
@@ -186,13 +185,8 @@ class DestructionService:
                            extra={"digest": digest})
         mine = [s for s in await tx.registers.signatures(current.destruction_id)
                 if s.username == principal.username]
-        if mine and self._verifies(current.destruction_id, mine[0], digest):
+        if mine and self.seal.holds(current.destruction_id, mine[0], digest):
             raise Conflict("you have already signed this register", code="already_signed")
-
-    def _verifies(self, destruction_id: str, stored: StoredSignature, digest: str) -> bool:
-        return (stored.digest == digest and stored.signature is not None
-                and self.seal.verifies(destruction_id, stored.username, stored.signed_at,
-                                       digest, stored.signature))
 
     async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
         """Accept the execution (idempotent while executing) and start it."""
@@ -230,7 +224,7 @@ class DestructionService:
                            extra={"witnesses": [w.username for w in current.witnesses]})
         digest = await tx.registers.digest(current.destruction_id)
         void = sorted(s.username for s in await tx.registers.signatures(current.destruction_id)
-                      if not self._verifies(current.destruction_id, s, digest))
+                      if not self.seal.holds(current.destruction_id, s, digest))
         if void:  # R6: a change to the items voids the signatures
             raise Conflict(f"the signatures of {', '.join(void)} do not match the register's "
                            "items as they stand; the witnesses check the items and sign again",
@@ -269,7 +263,7 @@ class DestructionService:
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
         async with self.store.transaction() as tx:
-            return await tx.registers.summaries(status=status, limit=min(limit, MAX_PAGE),
+            return await tx.registers.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
                                                 offset=offset)
 
     async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:

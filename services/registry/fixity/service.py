@@ -11,7 +11,7 @@ from services.common.contracts.registry import (
     FixityResult,
     NumberingReport,
 )
-from services.registry.catalogue.service import MAX_PAGE
+from services.common.paging import MAX_PAGE
 from services.registry.fixity.rules import NumberingCheck
 from services.registry.journal.models import AuditEntry
 from services.registry.store import RegistryStore

@@ -22,15 +22,7 @@ from services.registry.catalogue.tables import documents
 from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 from services.registry.schema import Repository
-
-
-class StoredSignature(msgspec.Struct, kw_only=True):
-    """A signature row as stored: what ``WitnessSeal.verifies`` checks."""
-
-    username: str
-    signed_at: datetime
-    digest: str
-    signature: str
+from services.registry.seal import StoredSignature
 
 
 class HandoversRepository(Repository):

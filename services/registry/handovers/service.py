@@ -42,6 +42,7 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.destruction.service import PasswordChecker
 from services.registry.handovers import transfer_list
@@ -51,8 +52,6 @@ from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import WitnessSeal
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 500
 
 
 class HandoverService:
@@ -119,9 +118,8 @@ class HandoverService:
             return await self._shown(tx, principal, handover_id)
 
     async def _all_verify(self, tx: Tx, handover_id: str, digest: str) -> bool:
-        return all(stored.digest == digest and self.seal.verifies(
-            handover_id, stored.username, stored.signed_at, digest, stored.signature)
-            for stored in await tx.handovers.stored_signatures(handover_id))
+        return all(self.seal.holds(handover_id, stored, digest)
+                   for stored in await tx.handovers.stored_signatures(handover_id))
 
     async def _complete(self, tx: Tx, handover: Handover, principal: Principal) -> None:
         now = self.clock.now()
@@ -153,7 +151,7 @@ class HandoverService:
 
     async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
         async with self.store.snapshot() as tx:
-            return await tx.handovers.summaries(limit=min(limit, MAX_PAGE), offset=offset)
+            return await tx.handovers.summaries(limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
     async def transfer_list_pdf(self, principal: Principal, handover_id: str) -> bytes:
         """The transfer list, two copies, printable; rendering runs in a thread."""

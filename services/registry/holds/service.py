@@ -14,14 +14,14 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
-from services.common.errors import Conflict, NotFound
+from services.common.errors import NotFound
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 500
+from services.registry.transitions import in_state
 
 
 class HoldsService:
@@ -58,11 +58,9 @@ class HoldsService:
     async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            hold = await tx.holds.get(hold_id, lock=True)
-            if hold is None:
-                raise NotFound(f"no hold {hold_id}", code="unknown_hold")
-            if hold.status != "active":
-                raise Conflict("the hold is already released", code="invalid_transition")
+            in_state(await tx.holds.get(hold_id, lock=True), "active",
+                     missing=NotFound(f"no hold {hold_id}", code="unknown_hold"),
+                     refusal="the hold is already released")
             await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
             await tx.journal.audit(AuditEntry(action="hold_released", username=principal.username,
                                               detail={"hold_id": hold_id, "note": note}), at=now)
@@ -79,7 +77,7 @@ class HoldsService:
                                                                 [document_id]):
                 return []
             found = await tx.holds.holds(status=status, document_id=document_id,
-                                         limit=min(limit, MAX_PAGE), offset=offset)
+                                         limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
 
 

@@ -13,12 +13,11 @@ from services.common.clock import Clock
 from services.common.contracts.households import Household
 from services.common.contracts.registry import HouseholdChanged
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.paging import MAX_PAGE
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 1000
 
 
 class HouseholdsService:

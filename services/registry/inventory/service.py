@@ -25,6 +25,7 @@ from services.common.contracts.inventory import (
     NewInventory,
 )
 from services.common.errors import NotFound
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.inventory import checklist
 from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import (
@@ -40,8 +41,6 @@ from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 500
 
 
 class InventoryService:
@@ -72,7 +71,7 @@ class InventoryService:
 
     async def inventories(self, *, limit: int, offset: int) -> list[Inventory]:
         async with self.store.snapshot() as view:
-            return await view.inventory.newest_first(limit=min(limit, MAX_PAGE),
+            return await view.inventory.newest_first(limit=min(limit, MAX_SUMMARY_PAGE),
                                                      offset=offset)
 
     async def mark(self, principal: Principal, inventory_id: str, item: int, mark: ItemMark
@@ -119,7 +118,7 @@ class InventoryService:
                             ) -> list[Discrepancy]:
         async with self.store.snapshot() as view:
             return await view.inventory.discrepancies(
-                resolved=resolved, limit=min(limit, MAX_PAGE), offset=offset)
+                resolved=resolved, limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
     async def checklist_pdf(self, inventory_id: str) -> bytes:
         return await asyncio.to_thread(checklist.pdf, await self.get(inventory_id))
@@ -166,7 +165,7 @@ class InventoryService:
         until = None if year is None else date(year, 12, 31)
         async with self.store.snapshot() as view:
             return await view.inventory.checks(since=since, until=until,
-                                               limit=min(limit, MAX_PAGE), offset=offset)
+                                               limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
 
 async def _inventory(tx: Tx, inventory_id: str, *, lock: bool = False) -> Inventory:

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, principal_of
 from services.common.contracts.registry import AuditTrailEntry, FeedPage
+from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
 from services.registry.journal.models import Anchored, AuditQuery, AuditRecord, ChainReport
 from services.registry.journal.service import AUDIT_READERS, MAX_FEED_PAGE, JournalService
@@ -45,7 +46,7 @@ class AuditController(Controller):
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
         after_seq: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+        limit: PageLimit = 200,
     ) -> list[AuditRecord]:
         """Audit entries oldest first, by document, user and time (``since`` ≤ at <
         ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about

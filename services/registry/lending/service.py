@@ -40,6 +40,7 @@ from services.common.contracts.lending import (
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
+from services.common.paging import MAX_PAGE
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import LoanQuery, LoanRow, Move
@@ -53,8 +54,6 @@ from services.registry.lending.rules import (
 )
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step, views
 from services.registry.store import RegistryStore, Tx
-
-MAX_PAGE = 1000
 
 
 class LendingService:

@@ -31,6 +31,7 @@ from services.common.contracts.retention import (
     SweepSummary,
 )
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -46,10 +47,10 @@ from services.registry.sweeps.rules import (
     new_disposal_due,
     still_missing,
 )
+from services.registry.transitions import in_state
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
-MAX_PAGE = 500
 
 
 class SweepsService:
@@ -98,7 +99,7 @@ class SweepsService:
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:
         async with self.store.transaction() as tx:
-            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_PAGE),
+            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
                                              offset=offset)
 
     async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest
@@ -246,13 +247,9 @@ class SweepsService:
 
 async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
     """The sweep, locked, if it is still under appraisal."""
-    sweep = await tx.sweeps.head(sweep_id, lock=True)
-    if sweep is None:
-        raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
-    if sweep.status != "appraisal":
-        raise Conflict(f"the sweep is {sweep.status}; its appraisal is closed",
-                       code="invalid_transition")
-    return sweep
+    return in_state(await tx.sweeps.head(sweep_id, lock=True), "appraisal",
+                    missing=NotFound(f"no sweep {sweep_id}", code="unknown_sweep"),
+                    refusal="the sweep is {status}; its appraisal is closed")
 
 
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:

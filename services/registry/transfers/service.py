@@ -24,14 +24,13 @@ from services.common.clock import Clock
 from services.common.contracts.operations import Transfer, TransferSummary
 from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import can, visible_to
 from services.registry.handovers.service import refuse_inactive
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
 from services.registry.transfers.models import TransferRequest
-
-MAX_PAGE = 500
 
 
 class TransferService:
@@ -71,7 +70,7 @@ class TransferService:
 
     async def summaries(self, *, limit: int, offset: int) -> list[TransferSummary]:
         async with self.store.snapshot() as tx:
-            return await tx.transfers.summaries(limit=min(limit, MAX_PAGE), offset=offset)
+            return await tx.transfers.summaries(limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
 
 async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
