@@ -133,7 +133,7 @@ class IncidentsController(Controller):
     @get("/", operation_id="listIncidents", guards=[allow(*REGISTER_READERS)])
     async def list_incidents(
         self, lending: NamedDependency[LendingService],
-        open_only: Annotated[bool | None, QueryParameter(query="open")] = None,
+        open_only: Annotated[bool | None, QueryParameter(name="open")] = None,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first; ``open=true``
