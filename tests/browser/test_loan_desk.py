@@ -69,7 +69,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(sun.get_by_role("region", name="借阅登记簿")).to_contain_text("没有超期的借阅。")
     expect(sun.get_by_role("region", name="通知")).to_contain_text("没有通知。")
     expect(sun.get_by_role("region", name=re.compile("借阅事故"))).to_contain_text(
-        "没有借阅事故")
+        "没有未处理的借阅事故")
     _no_serious_violations(sun)
 
     office.clock.advance(timedelta(days=16))

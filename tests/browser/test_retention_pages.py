@@ -170,6 +170,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
         assert ma.goto(closed).status == 404, closed  # type: ignore[union-attr]
     # The center head finds the register waiting for them, not from a typed address:
     # the count beside 借阅 on every page, then the list on the loans page.
+    ma.goto("/ui/search")
     signatures = ma.get_by_role("navigation", name="主导航").locator(".count.signatures")
     expect(signatures).to_contain_text("1")
     expect(signatures).to_contain_text("1 份销毁清册待您监销签字")
