@@ -196,7 +196,7 @@ class LendingService:
                                      at=self.clock.now())
             return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
-    async def incidents(self, *, open_only: bool | None, limit: int, offset: int
+    async def incidents(self, *, limit: int, offset: int, open_only: bool | None = None
                         ) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first; ``open_only``
         true: those not resolved yet, false: those resolved."""
