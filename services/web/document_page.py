@@ -76,6 +76,7 @@ ACTION_NAMES = {
     "loan_requested": "申请借阅", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
     "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
     "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
+    "loan_incident_resolved": "借阅事故已处理",
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",

@@ -16,11 +16,14 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.retention import DestructionSummary
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
+from services.common.retention import WITNESS_ROLES
 from services.web.api import FORM, layout_values
 from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
 from services.web.loans_page import (
+    LOANS_URL,
     MOVES,
     REGISTERS,
     IncidentLine,
@@ -53,8 +56,9 @@ class LoanPages(Controller):
                     pages: NamedDependency[Pages],
                     registry: NamedDependency[RegistryReader],
                     show: FromQuery[str] = "all") -> Response[str]:
-        """My loans; the requests waiting for my approval; the register (overdue,
-        escalated); my notifications, marked read once shown; the desk's incidents."""
+        """My loans; the requests waiting for my approval; the destruction registers
+        waiting for my signature as a witness (R6); the register (overdue, escalated); my
+        notifications, marked read once shown; the desk's open incidents to resolve."""
         token, principal = reader.token, reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
         register_reader = principal.has_role(*REGISTER_READERS)
@@ -63,9 +67,10 @@ class LoanPages(Controller):
             return None
 
         filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
-        mine, awaiting, register, notifications, incidents = await asyncio.gather(
+        mine, awaiting, to_witness, register, notifications, incidents = await asyncio.gather(
             registry.loans(token, borrower=principal.username),
             registry.awaiting_loans(token) if principal.has_role(*APPROVERS) else nothing(),
+            _to_witness(registry, token) if principal.has_role(*WITNESS_ROLES) else nothing(),
             registry.loans(token, **filters[shown]) if register_reader else nothing(),
             registry.notifications(token),
             _incidents(registry, token) if principal.has_role(*DESK) else nothing())
@@ -74,23 +79,44 @@ class LoanPages(Controller):
             # Shown is read: the page marks them, and the count on every page drops.
             await registry.mark_read(token, unread)
         view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
-                          notifications=notifications, incidents=incidents)
-        return pages.render(request, "loans.html", view=view, **layout_values(request, reader))
+                          notifications=notifications, incidents=incidents,
+                          to_witness=to_witness)
+        return pages.render(request, "loans.html", view=view, **outcome_values(request),
+                            **layout_values(request, reader))
 
     @get("/badge", operation_id="loansBadge")
     async def badge(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
                     pages: NamedDependency[Pages],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
-        """The count beside 借阅 on every page: requests waiting for me, and my unread
-        notifications (loaded after the page, so no page waits for it)."""
+        """The count beside 借阅 on every page: requests waiting for my approval,
+        destruction registers waiting for my signature, and my unread notifications
+        (loaded after the page, so no page waits for it)."""
         async def waiting() -> int:
             if not reader.principal.has_role(*APPROVERS):
                 return 0
             return await registry.awaiting_count(reader.token)
 
-        awaiting, unread = await asyncio.gather(
-            waiting(), registry.unread_notifications(reader.token))
-        return pages.render(request, "_loans_badge.html", waiting=awaiting, notices=unread)
+        async def to_sign() -> int:
+            if not reader.principal.has_role(*WITNESS_ROLES):
+                return 0
+            return await registry.awaiting_signature_count(reader.token)
+
+        awaiting, signatures, unread = await asyncio.gather(
+            waiting(), to_sign(), registry.unread_notifications(reader.token))
+        return pages.render(request, "_loans_badge.html", waiting=awaiting,
+                            signatures=signatures, notices=unread)
+
+    @post("/incidents/{incident_id:str}/resolve", operation_id="resolveIncidentForm")
+    async def resolve_incident(self, incident_id: FromPath[str],
+                               reader: NamedDependency[Reader],
+                               registry: NamedDependency[RegistryReader],
+                               data: Annotated[MoveForm, FORM]) -> Redirect:
+        """B5: the desk closes a loss or damage report with what was done."""
+        note = data.note.strip()[:MAX_TEXT]
+        if not note:
+            return see(LOANS_URL, "#incidents", refused="resolution_required")
+        return await answered(registry.resolve_incident(reader.token, incident_id, note),
+                              LOANS_URL, done="resolved", anchor="#incidents")
 
     @get("/new", operation_id="newLoanPage")
     async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -214,11 +240,15 @@ def _external(values: dict[str, str]) -> ExternalReader | None:
 
 
 async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]:
-    """The latest incidents, each with its loan's documents (one call per loan)."""
-    incidents = await registry.incidents(token)
+    """The latest open incidents, each with its loan's documents (one call per loan)."""
+    incidents = await registry.incidents(token, open_only=True)
     loan_ids = list(dict.fromkeys(incident.loan_id for incident in incidents))
     loans = await asyncio.gather(*(registry.loan(token, loan_id) for loan_id in loan_ids))
     return incident_lines(incidents, {loan.loan_id: loan for loan in loans})
+
+
+async def _to_witness(registry: RegistryReader, token: str) -> list[DestructionSummary]:
+    return await registry.awaiting_signature(token)
 
 
 async def _offered(registry: RegistryReader, token: str, documents: list[str],

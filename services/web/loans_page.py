@@ -17,9 +17,11 @@ from typing import Literal
 from services.common.approvals import DESK, is_awaited_from
 from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
+from services.common.contracts.retention import DestructionSummary
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
+from services.web.retention_page import DESTRUCTION_STATUS_NAMES, destruction_url
 
 ROLE_STEP_NAMES = {
     "manager": "部门负责人", "center_head": "客户服务中心负责人", "director": "总经理",
@@ -37,6 +39,9 @@ REGISTERS: tuple[Register, ...] = ("all", "overdue", "escalated")
 
 Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return"]
 MOVES: tuple[Move, ...] = ("approve", "reject", "issue", "acknowledge", "renew", "return")
+
+
+LOANS_URL = f"{PAGES_PREFIX}/loans"
 
 
 def loan_url(loan_id: str) -> str:
@@ -179,6 +184,15 @@ def incident_lines(incidents: list[Incident], loans: dict[str, Loan]) -> list[In
 
 
 @dataclass(frozen=True)
+class WitnessLine:
+    """A destruction register waiting for the reader's signature as a witness (R6)."""
+
+    register: DestructionSummary
+    url: str
+    status: str
+
+
+@dataclass(frozen=True)
 class LoansPage:
     mine: list[LoanLine]
     inbox: list[LoanLine] | None
@@ -189,7 +203,9 @@ class LoansPage:
     notifications: list[Notification]
     """Read or not; those unread when the page was asked for have ``read_at`` None."""
     incidents: list[IncidentLine] | None
-    """None for someone who does not work the desk."""
+    """None for someone who does not work the desk; else the open ones."""
+    to_witness: list[WitnessLine] | None = None
+    """None for someone who may not witness (R6); else the registers awaiting them."""
 
     @property
     def unread(self) -> int:
@@ -199,10 +215,17 @@ class LoansPage:
 def loans_page(*, mine: list[Loan], awaiting: list[Loan] | None,
                register: list[Loan] | None, shown: Register,
                notifications: list[Notification],
-               incidents: list[IncidentLine] | None = None) -> LoansPage:
-    """``awaiting``: the requests waiting for the reader, as the registry chose them."""
+               incidents: list[IncidentLine] | None = None,
+               to_witness: list[DestructionSummary] | None = None) -> LoansPage:
+    """``awaiting``: the requests waiting for the reader, ``to_witness`` the registers
+    waiting for their signature, each as the registry chose them."""
     return LoansPage(
         mine=[loan_line(loan) for loan in mine],
         inbox=None if awaiting is None else [loan_line(loan) for loan in awaiting],
         register=None if register is None else [loan_line(loan) for loan in register],
-        shown=shown, notifications=notifications, incidents=incidents)
+        shown=shown, notifications=notifications, incidents=incidents,
+        to_witness=None if to_witness is None else [
+            WitnessLine(register=summary,
+                        url=destruction_url(summary.destruction_id),
+                        status=DESTRUCTION_STATUS_NAMES.get(summary.status, summary.status))
+            for summary in to_witness])

@@ -4,8 +4,9 @@ registry's own check, with the clock moved (never a sleep); the register lists i
 escalated; the borrower's department head and the archivists find the notification
 unread — the count beside 借阅 on every page says so — and opening their notifications
 marks it read; the borrower is not told. Returned damaged, the loan's incident is on
-the archivist's desk with its documents' archive numbers. axe-core on every page; the
-desk's screenshot is saved."""
+the archivist's desk with its documents' archive numbers, where another archivist
+resolves it with what was done, which the loan's page then shows (B5). axe-core on
+every page; the desk's screenshots are saved."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(sun.get_by_role("region", name="借阅登记簿")).to_contain_text("没有超期的借阅。")
     expect(sun.get_by_role("region", name="通知")).to_contain_text("没有通知。")
     expect(sun.get_by_role("region", name=re.compile("借阅事故"))).to_contain_text(
-        "没有借阅事故")
+        "没有未处理的借阅事故")
     expect_no_serious_violations(sun)
 
     office.clock.advance(timedelta(days=16))
@@ -115,14 +116,35 @@ def test_a_damaged_return_puts_its_incident_on_the_archivists_desk(
     expect(row).to_contain_text(loan["archive_no"])
     expect(row).to_contain_text("收据右下角缺损")
     expect(row).to_contain_text("wang")
-    expect(desk).to_contain_text("不能在这里关闭")
     expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "loan-desk.png", full_page=True)
-    # Keyboard: the incident's loan is reached by tabbing to its link.
+    # Keyboard: the incident's loan is reached by tabbing to its link; open, it says so.
     link = row.get_by_role("link")
     link.focus()
     wang.keyboard.press("Enter")
     expect(wang.get_by_role("heading", level=1)).to_contain_text("已归还")
+    incidents = wang.get_by_role("region", name=re.compile("借阅事故"))
+    expect(incidents).to_contain_text("收据右下角缺损")
+    expect(incidents).to_contain_text("未处理")
+
+    # B5: another archivist resolves it at the desk with what was done.
+    sun = office.open_as("sun")
+    sun.goto("/ui/loans")
+    desk = sun.get_by_role("region", name=re.compile("借阅事故"))
+    desk.get_by_label(re.compile("处理结果")).fill("已送修复，借阅人签字确认")
+    desk.get_by_role("button", name="处理完毕，关闭事故").click()
+    expect(sun.get_by_role("status")).to_contain_text("事故已关闭")
+    expect(desk.locator("tbody tr")).to_have_count(0)
+    expect(desk).to_contain_text("没有未处理的借阅事故")
+    expect_no_serious_violations(sun)
+    # The resolution stays readable on the loan's page: who, when, what was done.
+    sun.goto(f"/ui/loans/{loan['loan_id']}")
+    resolved = sun.get_by_role("region", name=re.compile("借阅事故"))
+    expect(resolved).to_contain_text("已处理")
+    expect(resolved).to_contain_text("sun 处理：已送修复，借阅人签字确认")
+    expect(resolved).to_contain_text("收据右下角缺损")
+    expect_no_serious_violations(sun)
+    sun.screenshot(path=screenshots / "loan-incident-resolved.png", full_page=True)
 
     qian = office.open_as("qian")  # compliance reads the register, works no desk
     qian.goto("/ui/loans")

@@ -159,7 +159,21 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(nav_link(ma, "保管与销毁")).to_have_count(0)
     for closed in ("/ui/retention", "/ui/holds", sweep_url):
         assert ma.goto(closed).status == 404, closed  # type: ignore[union-attr]
-    ma.goto(register_url)
+    # The center head finds the register waiting for them, not from a typed address:
+    # the count beside 借阅 on every page, then the list on the loans page.
+    ma.goto("/ui/search")
+    signatures = ma.get_by_role("navigation", name="主导航").locator(".count.signatures")
+    expect(signatures).to_contain_text("1")
+    expect(signatures).to_contain_text("1 份销毁清册待您监销签字")
+    nav = ma.get_by_role("navigation", name="主导航")
+    nav.get_by_role("link", name=re.compile("^借阅")).click()
+    to_witness = ma.get_by_role("region", name=re.compile("待我监销签字"))
+    expect(to_witness.locator("tbody tr")).to_have_count(1)
+    expect(to_witness.locator("tbody tr")).to_contain_text("2 件")
+    _no_serious_violations(ma)
+    ma.screenshot(path=screenshots / "witness-list.png", full_page=True)
+    to_witness.get_by_role("link").click()
+    assert ma.url.split("?")[0] == register_url
     expect(ma.get_by_role("heading", name=re.compile("销毁清册"))).to_be_visible()
     expect(ma.get_by_role("link", name="保管与销毁")).to_have_count(0)
     expect(ma.locator("table.register")).to_contain_text(repair["archive_no"])
@@ -171,6 +185,11 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(ma.get_by_role("status")).to_contain_text("您的签字已记录")
     expect(ma.locator(".missing")).to_have_count(0)
     expect(ma.get_by_role("button", name="执行销毁")).to_have_count(0)
+    # Signed: the register no longer waits for them, nor for anyone (two signatures).
+    ma.goto("/ui/loans")
+    expect(ma.get_by_role("region", name=re.compile("待我监销签字"))).to_contain_text(
+        "现在没有等待您监销签字的销毁清册")
+    expect(ma.locator(".count.signatures")).to_have_count(0)
 
     qian.goto(register_url)
     qian.get_by_role("button", name="执行销毁").click()

@@ -82,10 +82,19 @@ class LoansReader(RegistryClient):
         return (await self.call("POST", "/registry/notifications/read", UnreadCount,
                                 token=token, json=MarkRead(ids=ids))).unread
 
-    async def incidents(self, token: str) -> list[Incident]:
-        """Loss and damage reports (B5), newest first (register readers only)."""
+    async def incidents(self, token: str, *, open_only: bool) -> list[Incident]:
+        """Loss and damage reports (B5), newest first (register readers only);
+        ``open_only``: those not resolved yet."""
+        params: dict[str, Any] = {"limit": INCIDENTS_PAGE}
+        if open_only:
+            params["open"] = "true"
         return await self.call("GET", "/registry/incidents", list[Incident], token=token,
-                               params={"limit": INCIDENTS_PAGE})
+                               params=params)
+
+    async def resolve_incident(self, token: str, incident_id: str, note: str) -> Incident:
+        """B5: an archivist closes the incident with what was done."""
+        return await self.call("POST", f"/registry/incidents/{_id(incident_id)}/resolve",
+                               Incident, token=token, json={"note": note})
 
     async def year_report(self, token: str, year: int | None) -> YearStatistics:
         params = {"year": year} if year is not None else None

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from services.common.clients.registry import RegistryClient
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import (
     Destruction,
     DestructionSummary,
@@ -69,6 +70,16 @@ class RetentionReader(RegistryClient):
     async def destructions(self, token: str) -> list[DestructionSummary]:
         return await self.call("GET", "/registry/destructions", list[DestructionSummary],
                                token=token, params={"limit": LIST_PAGE})
+
+    async def awaiting_signature(self, token: str) -> list[DestructionSummary]:
+        """The registers waiting for the caller's signature as a witness (R6), oldest
+        first."""
+        return await self.call("GET", "/registry/destructions/awaiting",
+                               list[DestructionSummary], token=token)
+
+    async def awaiting_signature_count(self, token: str) -> int:
+        return (await self.call("GET", "/registry/destructions/awaiting-count",
+                                AwaitingCount, token=token)).awaiting
 
     async def create_destruction(self, token: str, sweep_id: str,
                                  documents: list[str] | None) -> Destruction:

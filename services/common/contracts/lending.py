@@ -88,13 +88,17 @@ class CopyRecord(Struct):
 
 
 class Incident(Struct):
-    """A loss or damage report (损坏/遗失) opened at a return that was not intact (B5)."""
+    """A loss or damage report (损坏/遗失) opened at a return that was not intact (B5);
+    open until an archivist resolves it with what was done (``resolution``)."""
 
     incident_id: str
     loan_id: str
     note: str | None
     reported_by: str
     reported_at: datetime
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
 
 
 class Loan(Struct):

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import principal_of
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import Destruction, DestructionStatus, DestructionSummary
 from services.common.retention import (
     DESTRUCTION_ROLE,
@@ -42,6 +43,26 @@ class DestructionsController(Controller):
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[DestructionSummary]:
         return await destructions.summaries(status=status, limit=limit, offset=offset)
+
+    @get("/awaiting", operation_id="listDestructionsAwaitingMe",
+         guards=[allow(*WITNESS_ROLES)])
+    async def awaiting(self, request: Request[Any, Any, Any],
+                       destructions: NamedDependency[DestructionService]
+                       ) -> list[DestructionSummary]:
+        """The registers waiting for the caller's signature as a witness (R6): not
+        executing or done, not drawn up by them, not signed by them (or their signature
+        voided by a change of the items), every item one they are cleared for; oldest
+        first."""
+        return await destructions.awaiting_signature(principal_of(request))
+
+    @get("/awaiting-count", operation_id="countDestructionsAwaitingMe",
+         guards=[allow(*WITNESS_ROLES)])
+    async def awaiting_count(self, request: Request[Any, Any, Any],
+                             destructions: NamedDependency[DestructionService]
+                             ) -> AwaitingCount:
+        """How many registers ``/awaiting`` lists (the count on every page)."""
+        return AwaitingCount(awaiting=len(
+            await destructions.awaiting_signature(principal_of(request))))
 
     @get("/{destruction_id:str}", operation_id="getDestruction",
          guards=[allow(*REGISTER_READERS)])

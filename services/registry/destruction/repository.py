@@ -130,17 +130,20 @@ class RegistersRepository(Repository):
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
-        counted = sa.select(sa.func.count()).where(
-            destruction_items.c.destruction_id == destructions.c.destruction_id
-        ).scalar_subquery()
-        query = sa.select(destructions.c.destruction_id, destructions.c.sweep_id,
-                          destructions.c.status, destructions.c.created_at,
-                          destructions.c.executed_at, counted.label("items"))
+        query = _summaries()
         if status is not None:
             query = query.where(destructions.c.status == status)
         rows = (await self.conn.execute(query.order_by(
             destructions.c.created_at.desc(), destructions.c.destruction_id)
             .limit(limit).offset(offset))).mappings()
+        return [struct_of(row, DestructionSummary) for row in rows]
+
+    async def in_statuses(self, statuses: Collection[DestructionStatus]
+                          ) -> list[DestructionSummary]:
+        """Every register in one of ``statuses``, oldest first."""
+        rows = (await self.conn.execute(
+            _summaries().where(destructions.c.status.in_(list(statuses)))
+            .order_by(destructions.c.created_at, destructions.c.destruction_id))).mappings()
         return [struct_of(row, DestructionSummary) for row in rows]
 
     async def sign(self, destruction_id: str, username: str, *, at: datetime, digest: str,
@@ -227,6 +230,15 @@ class RegistersRepository(Repository):
         values = {str(key): value for key, value in row.items()}
         values["witnesses"] = [w.username for w in await self.witnesses(row["destruction_id"])]
         return msgspec.convert(values, Tombstone)
+
+
+def _summaries() -> sa.Select[Any]:
+    counted = sa.select(sa.func.count()).where(
+        destruction_items.c.destruction_id == destructions.c.destruction_id
+    ).scalar_subquery()
+    return sa.select(destructions.c.destruction_id, destructions.c.sweep_id,
+                     destructions.c.status, destructions.c.created_at,
+                     destructions.c.executed_at, counted.label("items"))
 
 
 def _item(row: sa.RowMapping) -> RegisterItem:

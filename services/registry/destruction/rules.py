@@ -3,13 +3,19 @@ how many witnesses it needs, when an item is still due, what a register line say
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from services.common.contracts.registry import DocumentRecord
-from services.common.contracts.retention import RegisterItemState, WithheldReason
+from services.common.contracts.retention import (
+    DestructionStatus,
+    RegisterItemState,
+    WithheldReason,
+)
 
 MIN_WITNESSES = 2
+SIGNABLE: tuple[DestructionStatus, ...] = ("awaiting_witnesses", "witnessed")
+"""A register is signed before its execution begins."""
 
 
 def still_due(record: DocumentRecord, today: date) -> bool:
@@ -21,6 +27,18 @@ def still_due(record: DocumentRecord, today: date) -> bool:
 def witnesses_missing(witnesses: Iterable[str]) -> int:
     """R6: how many more different witnesses must sign (0 when enough have)."""
     return max(0, MIN_WITNESSES - len(set(witnesses)))
+
+
+def awaits_signature_from(username: str, *, status: DestructionStatus, created_by: str,
+                          signers: Collection[str], valid: Collection[str]) -> bool:
+    """R6: whether the register waits for ``username``'s signature. Not once its execution
+    began, never from whoever drew it up, nor from a witness whose signature still holds
+    (``valid``: it matches the items as they stand). While it lacks witnesses anyone else
+    may sign; once enough signatures hold, only a witness whose signature a change of
+    the items voided (in ``signers``, not ``valid``) is asked to sign again."""
+    if status not in SIGNABLE or username == created_by or username in valid:
+        return False
+    return witnesses_missing(valid) > 0 or username in signers
 
 
 LABELS: dict[RegisterItemState, str] = {

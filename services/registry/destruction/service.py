@@ -38,7 +38,12 @@ from services.registry.access import visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
-from services.registry.destruction.rules import still_due, witnesses_missing
+from services.registry.destruction.rules import (
+    SIGNABLE,
+    awaits_signature_from,
+    still_due,
+    witnesses_missing,
+)
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import WitnessSeal
@@ -266,6 +271,26 @@ class DestructionService:
             return await tx.registers.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
                                                 offset=offset)
 
+    async def awaiting_signature(self, principal: Principal) -> list[DestructionSummary]:
+        """The registers waiting for ``principal``'s signature (R6, ``awaits_signature_from``)
+        whose every item they are cleared to check, oldest first."""
+        waiting = []
+        async with self.store.transaction() as tx:
+            for summary in await tx.registers.in_statuses(SIGNABLE):
+                destruction_id = summary.destruction_id
+                header = await _register(tx, destruction_id, lock=False)
+                digest = await tx.registers.digest(destruction_id)
+                signatures = await tx.registers.signatures(destruction_id)
+                if awaits_signature_from(
+                        principal.username, status=header.status,
+                        created_by=header.created_by,
+                        signers=[s.username for s in signatures],
+                        valid=[s.username for s in signatures
+                               if self.seal.holds(destruction_id, s, digest)]) \
+                        and not await _hidden_items(tx, principal, destruction_id):
+                    waiting.append(summary)
+        return waiting
+
     async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
         """The register, printable (fonts embedded); rendering runs in a thread."""
         found = await self.get(principal, destruction_id)
@@ -308,11 +333,16 @@ async def _named(tx: Tx, principal: Principal, document_ids: list[str]
 async def _check_all_visible(tx: Tx, principal: Principal, destruction_id: str
                              ) -> None:
     """R6: a witness checks every item, so they must be cleared for every one."""
-    items = [item.document_id for item in await tx.registers.signed_items(destruction_id)]
-    hidden = len(items) - len(await visible_to(tx.documents, principal, items))
+    hidden = await _hidden_items(tx, principal, destruction_id)
     if hidden:
         raise Forbidden(f"a witness checks every item; you are not cleared for {hidden} of "
                         "them", code="items_not_visible")
+
+
+async def _hidden_items(tx: Tx, principal: Principal, destruction_id: str) -> int:
+    """How many of the register's items ``principal`` is not cleared for."""
+    items = [item.document_id for item in await tx.registers.signed_items(destruction_id)]
+    return len(items) - len(await visible_to(tx.documents, principal, items))
 
 
 async def _register(tx: Tx, destruction_id: str, *, lock: bool) -> Destruction:
@@ -325,7 +355,7 @@ async def _register(tx: Tx, destruction_id: str, *, lock: bool) -> Destruction:
 async def _unexecuted(tx: Tx, destruction_id: str, why: str) -> Destruction:
     """The register, locked, while its execution has not begun; else 409 saying ``why``."""
     current = await _register(tx, destruction_id, lock=True)
-    if current.status not in ("awaiting_witnesses", "witnessed"):
+    if current.status not in SIGNABLE:
         raise Conflict(f"the register is {current.status}; {why}", code="invalid_transition")
     return current
 

@@ -30,7 +30,12 @@ from services.common.contracts.lending import (
 )
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.lending.models import ApprovalNote, LoanQuery, Rejection
+from services.registry.lending.models import (
+    ApprovalNote,
+    IncidentResolution,
+    LoanQuery,
+    Rejection,
+)
 from services.registry.lending.service import LendingService
 
 Request_ = Request[Any, Any, Any]
@@ -126,7 +131,20 @@ class IncidentsController(Controller):
     tags = ("lending",)
 
     @get("/", operation_id="listIncidents", guards=[allow(*REGISTER_READERS)])
-    async def list_incidents(self, lending: NamedDependency[LendingService],
-                             limit: PageLimit = 100, offset: PageOffset = 0) -> list[Incident]:
-        """Loss and damage reports opened at returns (B5), newest first."""
-        return await lending.incidents(limit=limit, offset=offset)
+    async def list_incidents(
+        self, lending: NamedDependency[LendingService],
+        open_only: Annotated[bool | None, QueryParameter(name="open")] = None,
+        limit: PageLimit = 100, offset: PageOffset = 0,
+    ) -> list[Incident]:
+        """Loss and damage reports opened at returns (B5), newest first; ``open=true``
+        those not resolved yet, ``open=false`` those resolved."""
+        return await lending.incidents(open_only=open_only, limit=limit, offset=offset)
+
+    @post("/{incident_id:str}/resolve", operation_id="resolveIncident",
+          status_code=HTTP_200_OK)
+    async def resolve(self, incident_id: FromPath[str], data: JSONBody[IncidentResolution],
+                      request: Request_, lending: NamedDependency[LendingService]
+                      ) -> Incident:
+        """B5: an archivist closes the incident with what was done (``note``): 403
+        ``role_required``, 404 ``unknown_incident``, 409 ``incident_resolved``."""
+        return await lending.resolve_incident(principal_of(request), incident_id, data)

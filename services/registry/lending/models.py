@@ -17,7 +17,7 @@ from services.common.contracts.lending import (
 from services.common.models import Role, Struct, Username
 
 LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
-                     "copy_recorded", "returned", "escalated"]
+                     "copy_recorded", "returned", "escalated", "incident_resolved"]
 """What a ``LoanChanged`` feed event says happened."""
 Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
 
@@ -35,6 +35,12 @@ class ReturnCheck(Struct):
 
     intact: bool
     note: Text | None = None
+
+
+class IncidentResolution(Struct):
+    """B5: what was done about a loss or damage report (repaired, compensated, …)."""
+
+    note: Text
 
 
 class CopyRequest(Struct):

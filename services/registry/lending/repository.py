@@ -243,12 +243,34 @@ class LoansRepository(Repository):
         await self.conn.execute(loan_copies.insert().values(
             loan_id=loan_id, **msgspec.structs.asdict(copy)))
 
-    async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
+    async def incidents(self, *, open_only: bool | None, limit: int, offset: int
+                        ) -> list[Incident]:
+        """Newest first; ``open_only`` true: those not resolved, false: those resolved."""
+        query = sa.select(loan_incidents)
+        if open_only is not None:
+            resolved = loan_incidents.c.resolved_at
+            query = query.where(resolved.is_(None) if open_only else resolved.is_not(None))
         rows = (await self.conn.execute(
-            sa.select(loan_incidents).order_by(loan_incidents.c.reported_at.desc(),
-                                               loan_incidents.c.incident_id)
+            query.order_by(loan_incidents.c.reported_at.desc(), loan_incidents.c.incident_id)
             .limit(limit).offset(offset))).mappings().all()
         return [_incident(row) for row in rows]
+
+    async def incident(self, incident_id: str, *, lock: bool = False) -> Incident | None:
+        row = await self.first_row(
+            sa.select(loan_incidents).where(loan_incidents.c.incident_id == incident_id),
+            lock=lock)
+        return None if row is None else _incident(row)
+
+    async def resolve_incident(self, incident_id: str, *, by: str, at: datetime,
+                               resolution: str) -> None:
+        """Resolve the incident only if it is still open; else 409 ``incident_resolved``."""
+        result = await self.conn.execute(
+            loan_incidents.update().where(loan_incidents.c.incident_id == incident_id,
+                                          loan_incidents.c.resolved_at.is_(None))
+            .values(resolved_by=by, resolved_at=at, resolution=resolution))
+        if result.rowcount != 1:
+            raise Conflict("the incident was just resolved by someone else; reload it",
+                           code="incident_resolved")
 
     # --- escalation and notifications ----------------------------------------------------
 
@@ -398,4 +420,6 @@ def _copy(row: sa.RowMapping) -> CopyRecord:
 
 def _incident(row: sa.RowMapping) -> Incident:
     return Incident(incident_id=row["incident_id"], loan_id=row["loan_id"], note=row["note"],
-                    reported_by=row["reported_by"], reported_at=row["reported_at"])
+                    reported_by=row["reported_by"], reported_at=row["reported_at"],
+                    resolved_by=row["resolved_by"], resolved_at=row["resolved_at"],
+                    resolution=row["resolution"])

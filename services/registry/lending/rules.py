@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from services.common.approvals import REGISTER_READERS
+from services.common.approvals import DESK, REGISTER_READERS
 from services.common.auth import Principal
 from services.common.config import Settings
-from services.common.contracts.lending import LoanStatus
-from services.common.errors import ArchiveError, Conflict, NotFound
+from services.common.contracts.lending import Incident, LoanStatus
+from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
 from services.common.models import Category, Role, SecurityLevel
 from services.registry.lending.models import LoanRow, Move
 
@@ -127,3 +127,19 @@ def unseen_or(principal: Principal, loan: LoanRow, error: ArchiveError) -> Archi
 def is_overdue(row: LoanRow, now: datetime) -> bool:
     """B4: out and past ``due_at`` (``repository.overdue_at`` of many loans, in SQL)."""
     return row.status == "out" and row.due_at is not None and now > row.due_at
+
+
+def resolution_refusal(principal: Principal, incident: Incident | None, incident_id: str
+                       ) -> ArchiveError | None:
+    """B5: why ``principal`` may not resolve the incident, or None if they may. The
+    archive department (the desk) closes a loss or damage report, once; the role is
+    checked first, so anyone else learns nothing about the incident."""
+    if not principal.has_role(*DESK):
+        return Forbidden("an archivist resolves a loss or damage report (B5)",
+                         code="role_required")
+    if incident is None:
+        return NotFound(f"no incident {incident_id}", code="unknown_incident")
+    if incident.resolved_at is not None:
+        return Conflict(f"the incident was resolved by {incident.resolved_by} on "
+                        f"{incident.resolved_at:%Y-%m-%d %H:%M} UTC", code="incident_resolved")
+    return None

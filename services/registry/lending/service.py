@@ -21,7 +21,7 @@ from datetime import datetime
 
 import msgspec
 
-from services.common.approvals import REGISTER_READERS, approval_refusal, is_awaited_from
+from services.common.approvals import DESK, REGISTER_READERS, approval_refusal, is_awaited_from
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.accounts import User
@@ -43,7 +43,7 @@ from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
 from services.common.paging import MAX_PAGE
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
-from services.registry.lending.models import LoanQuery, LoanRow, Move
+from services.registry.lending.models import IncidentResolution, LoanQuery, LoanRow, Move
 from services.registry.lending.repository import Filters
 from services.registry.lending.rules import (
     NOT_LENDABLE_ON_PAPER,
@@ -51,6 +51,7 @@ from services.registry.lending.rules import (
     approvals_needed,
     check_move,
     may_read,
+    resolution_refusal,
 )
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step, views
 from services.registry.store import RegistryStore, Tx
@@ -194,10 +195,41 @@ class LendingService:
                                      at=self.clock.now())
             return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
-    async def incidents(self, *, limit: int, offset: int) -> list[Incident]:
-        """Loss and damage reports opened at returns (B5), newest first."""
+    async def incidents(self, *, limit: int, offset: int, open_only: bool | None = None
+                        ) -> list[Incident]:
+        """Loss and damage reports opened at returns (B5), newest first; ``open_only``
+        true: those not resolved yet, false: those resolved."""
         async with self.store.transaction() as tx:
-            return await tx.loans.incidents(limit=min(limit, MAX_PAGE), offset=offset)
+            return await tx.loans.incidents(open_only=open_only, limit=min(limit, MAX_PAGE),
+                                            offset=offset)
+
+    async def resolve_incident(self, principal: Principal, incident_id: str,
+                               resolution: IncidentResolution) -> Incident:
+        """B5: an archivist closes a loss or damage report with what was done; recorded
+        as a step of its loan (audited on each of its documents, O4)."""
+        done = resolution.note.strip()
+        if not done:
+            raise ValidationFailed("say what was done about the loss or damage (repaired, "
+                                   "compensated, reported…)", code="resolution_required")
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            incident = None
+            if principal.has_role(*DESK):
+                incident = await tx.loans.incident(incident_id, lock=True)
+            refusal = resolution_refusal(principal, incident, incident_id)
+            if refusal is None:
+                assert incident is not None
+                loan = await loan_for_move(tx, incident.loan_id)
+                await tx.loans.resolve_incident(incident_id, by=principal.username, at=now,
+                                                resolution=done)
+                await record_step(tx, loan, "incident_resolved", username=principal.username,
+                                  status=loan.status, at=now,
+                                  detail={"incident_id": incident_id, "resolution": done})
+                resolved = await tx.loans.incident(incident_id)
+                assert resolved is not None
+                return resolved
+        assert refusal is not None
+        await self.journal.refuse(principal, "resolve_incident", refusal)
 
     async def open_loans(self, username: str, clearance: SecurityLevel) -> list[OpenLoan]:
         """B9: the loans ``username`` holds, their documents named as far as

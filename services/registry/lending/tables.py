@@ -6,7 +6,8 @@ paper loan is issued, deleted when it is returned. Its primary key is what makes
 ``loan_escalations`` has one row per (loan, kind), so the periodic check can run any
 number of times, in any number of processes, and escalate each loan once.
 ``loan_notifications`` has one row per recipient, so its ``read_at`` (null while unread,
-``registry_0009``) is that person's read state.
+``registry_0009``) is that person's read state. An incident's ``resolved_*`` and
+``resolution`` (``registry_0010``) are null while it is open.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ loan_incidents = sa.Table(
     reference("loans.loan_id", index=True),
     note(),
     *stamp("reported", width=64),
+    *stamp("resolved", nullable=True, width=64),
+    note("resolution"),
 )
 
 loan_copies = sa.Table(

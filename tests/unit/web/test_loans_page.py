@@ -14,8 +14,16 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clients.loans import REGISTER_PAGE
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.lending import Approval, Loan, Notification
-from services.web.loans_page import awaits, loan_line, loan_page, loans_page, moves_for
+from services.common.contracts.lending import Approval, Incident, Loan, Notification
+from services.common.contracts.retention import DestructionSummary
+from services.web.loans_page import (
+    awaits,
+    incident_lines,
+    loan_line,
+    loan_page,
+    loans_page,
+    moves_for,
+)
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
@@ -107,7 +115,8 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
                          shown="overdue", notifications=notices)
     assert listing.unread == 1
     for language in ("zh", "en"):
-        html = pages.html(language, "loans.html", layout | {"view": listing})
+        html = pages.html(language, "loans.html",
+                          layout | {"view": listing, "done": "", "refused": ""})
         assert html.count('href="/ui/loans/a"') == 1
         assert "待部门负责人审批" in html or "waiting for the department head" in html
         assert html.count('class="unread"') == 1
@@ -138,3 +147,52 @@ def test_the_inbox_reads_every_request_page_by_page() -> None:
     assert found[-1].loan_id == f"loan-{REGISTER_PAGE + 2}"
     assert [(params["awaiting"], params["offset"]) for params in asked] == [
         ("me", "0"), ("me", str(REGISTER_PAGE))]
+
+
+def test_the_desk_resolves_open_incidents_and_the_loan_page_keeps_the_resolution() -> None:
+    pages = Pages()
+    open_one = Incident(incident_id="i1", loan_id="back", note="封皮破损", reported_by="wang",
+                        reported_at=AT)
+    returned = _loan("back", status="returned", approved_by=("zhou", "zhao", "wang"),
+                     incidents=[msgspec.structs.replace(
+                         open_one, resolved_by="sun", resolved_at=AT + timedelta(days=1),
+                         resolution="已修复")])
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
+                         notifications=[], incidents=incident_lines([open_one], {}))
+    layout = {"reader": WANG, "here": "/ui/loans", "csrf_token": "token"}
+    for language in ("zh", "en"):
+        desk = pages.html(language, "loans.html", layout | {
+            "view": listing, "done": "", "refused": "resolution_required"})
+        assert 'action="/ui/loans/incidents/i1/resolve"' in desk
+        assert 'name="_csrf_token" value="token"' in desk
+        assert "写明处理结果" in desk or "Write what was done" in desk
+        loan = pages.html(language, "loan.html", layout | {
+            "view": loan_page(WANG, returned), "done": "", "refused": ""})
+        assert "已修复" in loan
+        assert "sun" in loan
+        assert "封皮破损" in loan
+
+
+def test_a_witness_sees_the_registers_awaiting_their_signature_with_links() -> None:
+    pages = Pages()
+    waiting = DestructionSummary(destruction_id="d1", sweep_id="s1",
+                                 status="awaiting_witnesses", created_at=AT, items=3)
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
+                         notifications=[], to_witness=[waiting])
+    layout = {"reader": ZHAO, "here": "/ui/loans", "csrf_token": "token"}
+    chinese = pages.html("zh", "loans.html", layout | {"view": listing, "done": "",
+                                                      "refused": ""})
+    english = pages.html("en", "loans.html", layout | {"view": listing, "done": "",
+                                                      "refused": ""})
+    assert 'href="/ui/destructions/d1"' in chinese
+    assert "待我监销签字" in chinese
+    assert "3 件" in chinese
+    assert "Awaiting my signature as witness" in english
+    assert "3 items" in english
+    nobody = loans_page(mine=[], awaiting=None, register=None, shown="all",
+                        notifications=[], to_witness=[])
+    assert "现在没有等待您监销签字" in pages.html("zh", "loans.html", layout | {
+        "view": nobody, "done": "", "refused": ""})
+    badge = pages.html("zh", "_loans_badge.html", {"waiting": 0, "signatures": 2,
+                                                   "notices": 0})
+    assert "2 份销毁清册待您监销签字" in badge
