@@ -43,7 +43,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import TextPage
 from services.common.contracts.operations import Transfer
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
 from services.common.spreadsheet import csv_bytes
 
 log = logging.getLogger("archive.bagit")
@@ -188,33 +188,41 @@ class IngestSource:
 async def tar_stream(info: BagInfo, source: Source) -> AsyncIterator[bytes]:
     """The bag as one tar, sent as ``source`` gives it: never more than one piece of an
     original in memory. An original that is not the catalogue's raises
-    ``OriginalMismatch`` before its tar entry is complete and before any manifest:
-    whoever reads the stream gets a broken download, never a bag."""
+    ``OriginalMismatch`` before its tar entry is complete and before any manifest, as
+    does any failure to read from ``source``: whoever reads the stream gets a broken
+    download, never a bag."""
     bag = Bag(info)
     top = PurePosixPath(bag.name)
     yield _header(top, 0, tarfile.DIRTYPE)
-    for record in info.transfer.documents:
-        yield _header(top / bag.original_path(record), record.size_bytes)
-        digest, size = hashlib.sha256(), 0
-        async with aclosing(source.original(record)) as pieces:
-            async for piece in pieces:
-                size += len(piece)
-                if size > record.size_bytes:
-                    break  # more than the catalogue says: mismatched, and the entry's size
-                digest.update(piece)
-                yield piece
-        try:
-            bag.original_written(record, digest.hexdigest(), size)
-        except OriginalMismatch as exc:
-            log.error("transfer %s: bag download stopped: %s", info.transfer.transfer_id,
-                      exc.detail)
-            raise
-        yield _padding(size)
-        for path, content in bag.document_files(record, await source.pages(record)):
-            yield _entry(top / path, content)
+    try:
+        for record in info.transfer.documents:
+            async with aclosing(_document(bag, top, record, source)) as pieces:
+                async for piece in pieces:
+                    yield piece
+    except ArchiveError as exc:
+        log.error("transfer %s: bag download stopped (%s): %s", info.transfer.transfer_id,
+                  exc.code, exc.detail)
+        raise
     for name, content in bag.tag_files():
         yield _entry(top / name, content)
     yield bytes(2 * TAR_BLOCK)
+
+
+async def _document(bag: Bag, top: PurePosixPath, record: DocumentRecord, source: Source
+                    ) -> AsyncGenerator[bytes]:
+    yield _header(top / bag.original_path(record), record.size_bytes)
+    digest, size = hashlib.sha256(), 0
+    async with aclosing(source.original(record)) as pieces:
+        async for piece in pieces:
+            size += len(piece)
+            if size > record.size_bytes:
+                break  # more than the catalogue says: mismatched, and the entry's size
+            digest.update(piece)
+            yield piece
+    bag.original_written(record, digest.hexdigest(), size)
+    yield _padding(size)
+    for path, content in bag.document_files(record, await source.pages(record)):
+        yield _entry(top / path, content)
 
 
 def _header(path: PurePosixPath, size: int, kind: bytes = tarfile.REGTYPE) -> bytes:
