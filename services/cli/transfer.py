@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from services.cli.bag import BagInfo, write_bag
+from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
-
-DEFAULT_ORGANIZATION = "客户档案室 (customer archive)"
+from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
+from services.common.contracts.operations import Transfer
+from services.common.errors import Forbidden
 
 
 @click.command()
@@ -70,12 +72,11 @@ def _record(api: Api, household: str | None, documents: tuple[str, ...],
 def export(api: Api, recorded: dict[str, Any], out: Path, *, source_organization: str
            ) -> Path:
     """Write the bag of ``recorded`` (a transfer as the registry returns it) at ``out``."""
-    if len(recorded["documents"]) < recorded["items"]:
-        raise click.ClickException(
-            f"{recorded['items'] - len(recorded['documents'])} document(s) of this transfer "
-            "are above your clearance; someone cleared for them writes the bag")
-    info = BagInfo(source_organization=source_organization, transfer=recorded,
-                   bagging_date=datetime.now(UTC).date())
+    try:
+        info = bag_info(msgspec.convert(recorded, Transfer), datetime.now(UTC).date(),
+                        source_organization=source_organization)
+    except Forbidden as exc:
+        raise click.ClickException(exc.detail) from exc
     with Progress(TextColumn("writing the bag"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("documents"), TimeElapsedColumn(),
                   console=Console(stderr=True)) as progress:

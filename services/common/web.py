@@ -10,7 +10,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -23,6 +23,7 @@ from litestar.exceptions import (
 )
 from litestar.middleware import ASGIMiddleware
 from litestar.params import QueryParameter
+from litestar.response import Stream
 from litestar.router import Router
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
@@ -228,11 +229,24 @@ PageLimit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
 
 
-_ATTACHMENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+_ATTACHMENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+                     "tar": "application/x-tar"}
 
 
 def attachment(content: bytes, name: str, kind: Literal["pdf", "csv"]) -> Response[bytes]:
     """``content`` to save as ``<name>.<kind>``: a list to print, or the same to open in a
     spreadsheet. ``name`` is built from server-made values only (reliability.md, lesson 4)."""
-    return Response(content, media_type=_ATTACHMENT_TYPES[kind], headers={
-        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+    return Response(content, media_type=_ATTACHMENT_TYPES[kind],
+                    headers=_disposition(name, kind))
+
+
+def streamed_attachment(pieces: AsyncIterable[bytes], name: str, kind: Literal["tar"]
+                        ) -> Stream:
+    """``pieces`` sent as they come, to save as ``<name>.<kind>`` (a package larger than
+    memory); ``name`` as for ``attachment``. If ``pieces`` raises, the download ends
+    unfinished (no last chunk), which every browser and HTTP client reports as failed."""
+    return Stream(pieces, media_type=_ATTACHMENT_TYPES[kind], headers=_disposition(name, kind))
+
+
+def _disposition(name: str, kind: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}.{kind}"'}

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Stream
 
+from services.common.bagit import Bag, IngestSource, bag_info, tar_stream
+from services.common.clients.ingest import IngestClient
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import ArchiveError, NotFound
+from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE, Struct
-from services.common.web import attachment
+from services.common.web import attachment, streamed_attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
@@ -33,8 +36,8 @@ from services.web.failures import (
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
+    HANDOVERS_URL,
     SIDE_NAMES,
-    TRANSFER_COMMAND,
     abilities,
     floors_of,
     handover_lines,
@@ -66,9 +69,10 @@ class HandoverPages(Controller):
 
     @get("/", operation_id="handoversPage")
     async def handovers(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
-                        ) -> Response[str]:
-        """Handovers open and completed, and the transfers out (移出) recorded."""
+                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                        refused: FromQuery[str] = "") -> Response[str]:
+        """Handovers open and completed, and the transfers out (移出) recorded, each with
+        its bag to download (archivists)."""
         can = abilities(reader.principal)
         if not can.read_handovers:
             raise no_such_page()
@@ -76,8 +80,26 @@ class HandoverPages(Controller):
             hidden_if_refused(registry.handovers(reader.token)),
             hidden_if_refused(registry.transfers(reader.token)))
         return pages.render(request, "handovers.html", lines=handover_lines(summaries),
-                            transfers=transfers, command=TRANSFER_COMMAND, can=can,
+                            transfers=transfers, can=can, refused=refused[:40],
                             **layout_values(request, reader))
+
+    @get("/transfers/{transfer_id:str}/bag.tar", operation_id="transferBagTar")
+    async def transfer_bag(self, transfer_id: FromPath[str], reader: NamedDependency[Reader],
+                           registry: NamedDependency[RegistryReader],
+                           ingest: NamedDependency[IngestClient],
+                           today: NamedDependency[date]) -> Stream | Redirect:
+        """O1: a transfer out's BagIt bag as one tar, streamed as ingest sends each
+        original (``services.common.bagit``), for the archivist as ``archive transfer``
+        writes it; refused with the reason if some document is above their clearance."""
+        if not abilities(reader.principal).transfer:
+            raise no_such_page()
+        transfer = await hidden_if_refused(registry.transfer(reader.token, transfer_id))
+        try:
+            info = bag_info(transfer, today)
+        except Forbidden as exc:
+            return see(HANDOVERS_URL, f"#transfer-{transfer.transfer_id}", refused=exc.code)
+        return streamed_attachment(tar_stream(info, IngestSource(ingest, reader.token)),
+                                   Bag(info).name, "tar")
 
     @get("/new", operation_id="newHandoverPage")
     async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

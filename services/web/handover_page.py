@@ -38,8 +38,6 @@ CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.ite
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
                    "building", "room", "cabinet", "box")
 LOCATION_FIELDS = ("building", "room", "cabinet", "box")
-TRANSFER_COMMAND = "archive transfer --id {transfer_id} --out DIR"
-"""How the archivist writes a recorded transfer's BagIt bag (``services.cli.transfer``)."""
 
 
 def handover_url(handover_id: str) -> str:

@@ -4,21 +4,25 @@ handover of a household's file from its page; the clerk who hands over (a plain 
 account, not cleared for one secret document: its row reads （密）) signs in his own
 session, a wrong password refused first; the archivist who receives finds it awaiting
 him in the list and signs; the transfer list downloads as PDF and CSV and reads back
-with the archive numbers and both names. A transfer out is listed with the command that
-writes its bag. From the catalogue page the archivist prints a floor's file catalogue and
-labels, the year's catalogue of closed files (D3) and a household's item list; people
-whose roles do not read these pages get the not-found page. axe-core on every page; the
-signing and the catalogue page are saved as screenshots."""
+with the archive numbers and both names. A transfer out is listed with its BagIt bag,
+downloaded from the keyboard and validated by the ``bagit`` library. From the catalogue
+page the archivist prints a floor's file catalogue and labels, the year's catalogue of
+closed files (D3) and a household's item list; people whose roles do not read these
+pages get the not-found page. axe-core on every page; the signing, the transfers out and
+the catalogue page are saved as screenshots."""
 
 from __future__ import annotations
 
 import subprocess
+import tarfile
 from pathlib import Path
 from typing import Any
 
+import bagit
 import pytest
 from playwright.sync_api import Page, expect
 
+from services.common.objectstore import original_key
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, Person, download, nav_link, office_fixture
 from tests.fixtures.app import PASSWORD
@@ -150,8 +154,8 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     _not_found(li, "/ui/handovers/new?household=A-1301")
 
 
-def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
-        office: Office, documents: dict[str, Any]) -> None:
+def test_a_transfer_out_is_listed_with_its_bag_to_download(
+        office: Office, documents: dict[str, Any], screenshots: Path, tmp_path: Path) -> None:
     with office.archive.as_("wang") as client:
         response = client.post("/registry/transfers", json={
             "recipient": "新物业公司", "reason": "业主委员会更换物业", "household": "B-0502"})
@@ -162,13 +166,50 @@ def test_a_transfer_out_is_listed_with_the_command_that_writes_its_bag(
     transfers = wang.get_by_role("region", name="移出记录")
     expect(transfers).to_contain_text("新物业公司")
     expect(transfers).to_contain_text("已移出")
-    expect(transfers.locator("code")).to_have_text(
-        f"archive transfer --id {transfer_id} --out DIR")
     expect_no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "transfers.png", full_page=True)
+    link = transfers.locator(f"#transfer-{transfer_id}").get_by_role("link", name="下载移出包")
+    link.focus()  # reached and followed from the keyboard
+    with wang.expect_download() as downloaded:
+        wang.keyboard.press("Enter")
+    assert downloaded.value.failure() is None
+    assert downloaded.value.suggested_filename == f"transfer-{transfer_id}.tar"
+    saved = tmp_path / downloaded.value.suggested_filename
+    downloaded.value.save_as(saved)
+    with tarfile.open(saved) as tar:
+        tar.extractall(tmp_path, filter="data")
+    bag = bagit.Bag(str(tmp_path / f"transfer-{transfer_id}"))
+    bag.validate()
+    elsewhere = documents["elsewhere"]
+    [original] = [path for path in bag.entries
+                  if path.startswith(f"data/{elsewhere['archive_no']}/original")]
+    assert bag.entries[original]["sha256"] == elsewhere["sha256"]
+
     zhao = office.open_as("zhao")  # the director reads them, writes no bag
     nav_link(zhao, "移交").click()
     expect(zhao.get_by_role("region", name="移出记录")).to_contain_text("新物业公司")
-    expect(zhao.get_by_role("region", name="移出记录").locator("code")).to_have_count(0)
+    expect(zhao.get_by_role("link", name="下载移出包")).to_have_count(0)
+    _not_found(zhao, f"/ui/handovers/transfers/{transfer_id}/bag.tar")
+
+
+def test_a_bag_whose_original_is_not_the_catalogues_fails_to_download(office: Office
+                                                                      ) -> None:
+    document = office.file(title="维修验收单", household="B-0503")
+    with office.archive.as_("wang") as client:
+        response = client.post("/registry/transfers", json={
+            "recipient": "业主", "reason": "业主自管", "documents": [document["document_id"]]})
+    assert response.status_code == 201, response.text
+    transfer_id = response.json()["transfer_id"]
+    stored = office.archive.server.settings.data_dir / "objects" / "data" / original_key(
+        document["sha256"])
+    stored.chmod(0o644)  # one byte changed, as bit rot leaves it
+    stored.write_bytes(stored.read_bytes().replace(b"%PDF", b"%PDX"))
+    wang = office.open_as("wang")
+    nav_link(wang, "移交").click()
+    row = wang.get_by_role("region", name="移出记录").locator(f"#transfer-{transfer_id}")
+    with wang.expect_download() as downloaded:
+        row.get_by_role("link", name="下载移出包").click()
+    assert downloaded.value.failure() is not None  # the browser says the download failed
 
 
 def test_the_archivist_prints_a_floors_catalogue_and_labels(

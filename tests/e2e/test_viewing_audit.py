@@ -6,7 +6,6 @@ downloading the original are each an entry of their own, always."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,17 +14,8 @@ import httpx
 from services.common.clock import FixedClock
 from services.registry.catalogue.rules import VIEWING_WINDOW
 from tests.e2e.ingest.support import digital_pdf, ingest, metadata
-from tests.fixtures.app import PASSWORD, StartServer
-
-
-def _signed_in(url: str, username: str) -> httpx.Client:
-    browser = httpx.Client(base_url=url, timeout=60)
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/ui/login").text)
-    assert csrf is not None
-    signed = browser.post("/ui/login", data={"username": username, "password": PASSWORD,
-                                             "_csrf_token": csrf.group(1)})
-    assert signed.status_code == 303, signed.text
-    return browser
+from tests.fixtures.app import StartServer
+from tests.support.pages import signed_in
 
 
 def _view(browser: httpx.Client, document_id: str, pages: int) -> None:
@@ -57,7 +47,7 @@ def test_a_viewing_is_one_read_entry_and_api_reads_and_downloads_their_own(
         return [entry["at"] for entry in trail
                 if entry["action"] == action and entry["username"] == "li"]
 
-    browser = _signed_in(archive.url, "li")
+    browser = signed_in(archive.url, "li")
     try:
         _view(browser, document_id, pages=3)
         assert len(entries("read_text")) == 1

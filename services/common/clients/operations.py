@@ -17,6 +17,7 @@ from services.common.contracts.operations import (
     Handover,
     HandoverRequest,
     HandoverSummary,
+    Transfer,
     TransferSummary,
 )
 
@@ -56,6 +57,12 @@ class OperationsReader(RegistryClient):
     async def transfers(self, token: str) -> list[TransferSummary]:
         return await self.call("GET", "/registry/transfers", list[TransferSummary],
                                token=token, params={"limit": LIST_PAGE})
+
+    async def transfer(self, token: str, transfer_id: str) -> Transfer:
+        """A transfer out with the catalogue records of the documents ``token``'s user is
+        cleared for (``items`` counts them all)."""
+        return await self.call("GET", f"/registry/transfers/{_id(transfer_id)}", Transfer,
+                               token=token)
 
     async def general_catalogue(self, token: str) -> list[CatalogueFile]:
         return await self.call("GET", "/registry/catalogues/general", list[CatalogueFile],

@@ -1,5 +1,6 @@
 """Transfers out (移出): documents sent out of the archive, recorded as ``transferred``;
-the BagIt package is written by ``archive transfer`` (``services.cli.bag``).
+the BagIt package (``services.common.bagit``) is written by ``archive transfer`` or
+downloaded from the staff pages.
 
     tables.py      transfers and the documents they sent
     models.py      a transfer as the API shows it

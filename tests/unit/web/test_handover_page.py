@@ -14,6 +14,7 @@ from services.common.contracts.operations import (
     HandoverItem,
     HandoverSummary,
     Signature,
+    TransferSummary,
 )
 from services.common.contracts.registry import PaperLocation
 from services.web.handover_page import (
@@ -145,8 +146,18 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     assert "Sign as the person receiving" in english
     assert "1 of them is above your clearance" in english
     assert 'action="/ui/handovers/h1/sign"' in english
-    listing = layout | {"lines": [], "transfers": [], "command": "", "can": abilities(sun)}
+    listing = layout | {"lines": [], "transfers": [], "refused": "", "can": abilities(sun)}
     assert "No handover yet." in pages.html("en", "handovers.html", listing)
+    transfer = TransferSummary(transfer_id="t1", recipient="新物业公司", transferred_by="sun",
+                               transferred_at=AT, items=2)
+    listing |= {"transfers": [transfer], "refused": "above_clearance"}
+    chinese, english = (pages.html(lang, "handovers.html", listing) for lang in ("zh", "en"))
+    assert 'href="/ui/handovers/transfers/t1/bag.tar"' in chinese
+    assert "下载移出包" in chinese
+    assert "您不能下载它的移出包" in chinese
+    assert "Download the package" in english
+    assert " (transferred to 新物业公司, " in english
+    assert "so you cannot download its package" in english
     catalogue = layout | {"floors": [], "closed": [], "year": 2030, "household": "A-1301",
                           "problem": ""}
     assert "A-1301 item list (PDF)" in pages.html("en", "catalogues.html", catalogue)
