@@ -177,9 +177,11 @@ class _Backup:
         """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
         the generation before names. Returns (generations, blobs) dropped."""
         self.progress.stage("switching to the new generation", total=None, unit="files")
-        await self.backup.sync()
         encoded = msgspec.json.encode(manifest)
-        await self.backup.write_document(manifest_name(manifest.generation), encoded)
+        # The manifest may land before its blobs are durable (nothing reads it until
+        # latest.json names it), so their fsyncs overlap.
+        await asyncio.gather(self.backup.sync(), self.backup.write_document(
+            manifest_name(manifest.generation), encoded))
         await self.backup.write_document(LATEST, msgspec.json.encode(Latest(
             generation=manifest.generation,
             manifest_sha256=_sha256(encoded), finished_at=manifest.finished_at)))

@@ -376,9 +376,18 @@ class S3ObjectStore:
                     code="object_locked",
                 ) from exc
         if self._object_lock:
-            note = RETENTION_NOTES + key
-            for version, _ in self._versions(note):
+            self._delete_notes(key)
+
+    def _delete_notes(self, key: str) -> None:
+        """Remove ``key``'s retention notes; one a bucket's default retention keeps is
+        left (harmless: an object put again under the key has a marker of its own)."""
+        note = RETENTION_NOTES + key
+        for version, _ in self._versions(note):
+            try:
                 self._client.remove_object(self._bucket, note, version_id=version)
+            except S3Error as exc:
+                if exc.code != "AccessDenied":
+                    raise
 
     def _versions(self, key: str) -> list[tuple[str | None, bool]]:
         """(version id, is delete marker) of every version of ``key``, newest first."""
