@@ -10,10 +10,11 @@ object its database snapshots name is in it. It SHALL, in order (``backup.py``):
 2. snapshot each service's database: SQLite through its online backup API (ingest, then
    search, then registry, so a job the ingest snapshot calls done names a document the
    registry snapshot holds); PostgreSQL with one ``pg_dump``, one transaction for all;
-3. copy the objects the databases point to (``originals/``, ``derived/``), listing the
-   store again until a listing shows nothing new, so whatever the snapshots name is
-   there (objects filed later are simply extra: restore leaves them out). An object that
-   disappears meanwhile (a destruction being carried out) starts the pass again from 1;
+3. copy the objects the databases point to (``originals/``, ``derived/``), found by one
+   listing of the store after the snapshots: an object is stored before a database names
+   it, so whatever the snapshots name is there (objects filed later are simply extra:
+   restore leaves them out). An object that disappears meanwhile (a destruction being
+   carried out) starts the pass again from 1;
 4. write the generation's manifest (every file's SHA-256, size, and each object's
    content type and retention), then switch ``latest.json`` to it: the previous
    generation stays restorable until that one write, and is kept beside the new one.

@@ -79,22 +79,16 @@ class _Backup:
             await out.copy(await out.describe(pointers, what="audit anchors and state"),
                            what="audit anchors and state")
             dumps = await self._snapshot(present)
-            # One pass over the store says what every object is (no HEAD of each, and no
-            # metadata read again where the previous generation's marker still holds);
-            # later passes look only at objects filed since.
+            # One pass over the store, after the snapshots, finds every object they name
+            # (each was stored before a database named it) and says what it is (no HEAD
+            # of each; no metadata read again where the previous generation's marker
+            # still holds). Objects filed later are extra, and need no second pass.
             self.progress.stage("listing originals and derived files", total=None,
                                 unit="files")
             found = {listed.key: listed async for listed in self.store.listing(
                 "", known=_known(older)) if is_content(listed.key)}
-            seen: set[str] = set()
-            while found:
-                await out.copy(found, what="originals and derived files")
-                seen.update(found)
-                new = sorted({key for key in await _listing(self.store) if is_content(key)}
-                             - seen)
-                seen.update(new)  # one that vanishes before it is looked at is lost too
-                found = await out.describe(new, what="originals and derived files filed "
-                                                     "meanwhile") if new else {}
+            await out.copy(found, what="originals and derived files")
+            seen = set(found)
             lost = {key for key in seen | {k for k in before if is_content(k)}
                     if key not in out.entries or key in out.vanished}
             if not lost:
@@ -183,9 +177,11 @@ class _Backup:
         """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
         the generation before names. Returns (generations, blobs) dropped."""
         self.progress.stage("switching to the new generation", total=None, unit="files")
-        await self.backup.sync()
         encoded = msgspec.json.encode(manifest)
-        await self.backup.write_document(manifest_name(manifest.generation), encoded)
+        # The manifest may land before its blobs are durable (nothing reads it until
+        # latest.json names it), so their fsyncs overlap.
+        await asyncio.gather(self.backup.sync(), self.backup.write_document(
+            manifest_name(manifest.generation), encoded))
         await self.backup.write_document(LATEST, msgspec.json.encode(Latest(
             generation=manifest.generation,
             manifest_sha256=_sha256(encoded), finished_at=manifest.finished_at)))

@@ -323,17 +323,17 @@ class DirectoryObjectStore(PutEitherWay):
         meta = str(self._root / "meta")
         found = []
         for key, entry in self._walk(prefix):
-            data = entry.stat(follow_symlinks=False)
             # The stat comes before the read: a sidecar replaced between the two is then
             # recorded with the older marker, and read again next time.
-            marker = _marker(data, os.path.join(meta, key + ".json"), settled_ns)
+            marker = _marker(entry.inode(), os.path.join(meta, key + ".json"), settled_ns)
             previous = known.get(key)
             if marker is not None and previous is not None and previous.marker == marker:
                 found.append(previous)
                 continue
+            size = entry.stat(follow_symlinks=False).st_size
             sidecar = self._read_sidecar(key)
             found.append(Listed(key=key, marker=marker, info=ObjectInfo(
-                size=data.st_size,
+                size=size,
                 content_type=sidecar.content_type if sidecar else DEFAULT_CONTENT_TYPE,
                 sha256=sidecar.sha256 if sidecar else None,
                 retain_until=sidecar.retain_until if sidecar else None)))
@@ -401,21 +401,22 @@ class DirectoryObjectStore(PutEitherWay):
         return any(path != tree and path.is_relative_to(tree) for tree in trees)
 
 
-def _marker(data: os.stat_result, sidecar_path: str, settled_ns: int) -> str | None:
-    """The object's change marker: its file's and its sidecar's inode, change time and
-    size. Every write of either is a new file renamed into place (a new inode, a new
-    ctime, which nobody can set back), so a change shows in the marker, unless it fell
-    in the same clock tick as the marker was taken: a file changed less than
-    ``SETTLE_NS`` before the listing began gets none (its sidecar is read next time
-    too), as git does for files as new as its index."""
+def _marker(inode: int, sidecar_path: str, settled_ns: int) -> str | None:
+    """The object's change marker: its file's inode (which the directory entry gives
+    without a stat) and its sidecar's inode, change time and size. Every put writes both
+    and every retention change the sidecar, each a new file renamed into place (a new
+    inode, a new ctime, which nobody can set back), so a change shows in the marker,
+    unless it fell in the same clock tick as the marker was taken: a sidecar changed less
+    than ``SETTLE_NS`` before the listing began gives none (it is read next time too), as
+    git does for files as new as its index. A put renames the sidecar first: one listed
+    between the two renames has the old file's inode, which the next listing sees move."""
     try:
         sidecar = os.stat(sidecar_path)
     except (FileNotFoundError, NotADirectoryError):
         return None  # no sidecar: nothing to skip reading
-    if max(data.st_ctime_ns, sidecar.st_ctime_ns) >= settled_ns:
+    if sidecar.st_ctime_ns >= settled_ns:
         return None
-    return (f"{data.st_ino}.{data.st_ctime_ns}.{data.st_size}."
-            f"{sidecar.st_ino}.{sidecar.st_ctime_ns}.{sidecar.st_size}")
+    return f"{inode}.{sidecar.st_ino}.{sidecar.st_ctime_ns}.{sidecar.st_size}"
 
 
 def _copy_hashing(path: Path, out: BinaryIO) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import itertools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -74,6 +75,12 @@ LISTING_SETTLE = timedelta(minutes=2)
 be trusted: Last-Modified is in whole seconds, and the server's clock may differ."""
 _LISTING_HEADS = 16
 """HEADs in flight at once while ``listing`` asks each listed object's metadata."""
+RETENTION_NOTES = "_retention/"
+"""In a bucket with Object Lock, where each retention change leaves a note: a small
+object named after the key, written again on each change. A retention change shows in
+no LIST, but its note's does, so ``listing`` HEADs only objects whose note moved. Outside
+the keys ``validate_key`` admits, so it never names an archive object; ``keys`` and
+``listing`` leave the notes out."""
 
 Upload = Callable[..., object]
 """A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
@@ -180,24 +187,28 @@ class S3ObjectStore(PutEitherWay):
     async def listing(self, prefix: str, *, known: Mapping[str, Listed] | None = None
                       ) -> AsyncIterator[Listed]:
         """One LIST, asking for each object's metadata too (MinIO's ``metadata=true``;
-        other servers, SeaweedFS among them, ignore it). Without Object Lock, an object
-        is then described by the LIST alone when it carried the metadata, or is the
-        ``known`` one while its marker (ETag, Last-Modified, size: a retention change
-        rewrites the object, so Last-Modified moves) holds; any other object gets a
-        HEAD. With Object Lock a retention change shows in no listing, so every object
-        gets a HEAD."""
+        other servers, SeaweedFS among them, ignore it). An object is the ``known`` one
+        while its marker holds: its ETag, Last-Modified and size (without Object Lock a
+        retention change rewrites the object, so Last-Modified moves), with Object Lock
+        also its retention note's (``RETENTION_NOTES``; the bucket's notes are listed
+        too). Otherwise, without Object Lock, it is described by the LIST alone when
+        that carried the metadata; any other object gets a HEAD."""
         if prefix:
             validate_key(prefix.rstrip("/"))
         locked = await self._ready()
         # Markers trusted are of objects last written well before the LIST (its dates
         # are in whole seconds, by the server's clock).
         settled = datetime.now(UTC) - self._listing_settle
-        items = await self._call(prefix, self._list_sync, prefix)
+        items, notes = await self._call(prefix, self._list_sync, prefix, locked)
         known = known or {}
         unknown: list[tuple[str, str | None]] = []
         for item in items:
             key = cast(str, item.object_name)
-            marker = None if locked else _marker(item, settled)
+            marker = _marker(item, settled)
+            if locked and marker is not None:
+                note = notes.get(key)
+                noted = "-" if note is None else _marker(note, settled)
+                marker = None if noted is None else f"{marker}.{noted}"
             previous = known.get(key)
             if marker is not None and previous is not None and previous.marker == marker:
                 yield previous
@@ -286,12 +297,24 @@ class S3ObjectStore(PutEitherWay):
         live = [version for version, marker in self._versions(key) if not marker]
         if not live:
             raise NotFound(f"object {key} not found")
-        for version in live:
-            current = _info(self._stat(key, version)).retain_until
-            if current is None or until > current:
-                self._client.set_object_retention(
-                    self._bucket, key, Retention(COMPLIANCE, _utc(until)), version_id=version
-                )
+        shorter = [version for version in live
+                   if (current := _info(self._stat(key, version)).retain_until) is None
+                   or until > current]
+        if not shorter:
+            return
+        # Noted before (a listing in between HEADs the object, as one after a crash
+        # here does) and after (one that read the old retention sees the note move).
+        self._note_retention(key, until)
+        for version in shorter:
+            self._client.set_object_retention(
+                self._bucket, key, Retention(COMPLIANCE, _utc(until)), version_id=version
+            )
+        self._note_retention(key, until)
+
+    def _note_retention(self, key: str, until: datetime) -> None:
+        note = _utc(until).isoformat().encode()
+        self._client.put_object(self._bucket, RETENTION_NOTES + key, io.BytesIO(note),
+                                len(note), content_type="text/plain")
 
     def _record_retention(self, key: str, until: datetime) -> None:
         """Without Object Lock, retention lives in metadata, rewritten by a self-copy."""
@@ -330,6 +353,19 @@ class S3ObjectStore(PutEitherWay):
                     f"it is under retention ({exc.message})",
                     code="object_locked",
                 ) from exc
+        if self._object_lock:
+            self._delete_notes(key)
+
+    def _delete_notes(self, key: str) -> None:
+        """Remove ``key``'s retention notes; one a bucket's default retention keeps is
+        left (harmless: an object put again under the key has a marker of its own)."""
+        note = RETENTION_NOTES + key
+        for version, _ in self._versions(note):
+            try:
+                self._client.remove_object(self._bucket, note, version_id=version)
+            except S3Error as exc:
+                if exc.code != "AccessDenied":
+                    raise
 
     def _versions(self, key: str) -> list[tuple[str | None, bool]]:
         """(version id, is delete marker) of every version of ``key``, newest first."""
@@ -386,14 +422,30 @@ class S3ObjectStore(PutEitherWay):
             _release(response)
         return digest.hexdigest()
 
-    def _list_sync(self, prefix: str) -> list[Object]:
+    def _list_sync(self, prefix: str, locked: bool) -> tuple[list[Object], dict[str, Object]]:
+        """The objects under ``prefix``, and (with Object Lock) their retention notes by
+        key: in the same LIST for the whole bucket, else in one of their own."""
+        items: list[Object] = []
+        notes: dict[str, Object] = {}
         listed = self._client.list_objects(self._bucket, prefix=prefix, recursive=True,
                                            include_user_meta=True)
-        return [item for item in listed if item.object_name is not None]
+        if locked and prefix:
+            listed = itertools.chain(listed, self._client.list_objects(
+                self._bucket, prefix=RETENTION_NOTES + prefix, recursive=True))
+        for item in listed:
+            name = item.object_name
+            if name is None:
+                continue
+            if name.startswith(RETENTION_NOTES):
+                notes[name.removeprefix(RETENTION_NOTES)] = item
+            else:
+                items.append(item)
+        return items, notes
 
     def _keys_sync(self, prefix: str) -> list[str]:
         listed = self._client.list_objects(self._bucket, prefix=prefix, recursive=True)
-        return [item.object_name for item in listed if item.object_name is not None]
+        return [item.object_name for item in listed if item.object_name is not None
+                and not item.object_name.startswith(RETENTION_NOTES)]
 
     async def _ready(self) -> bool:
         """Open the bucket once (creating it with Object Lock); True if it has Object Lock."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -44,7 +45,7 @@ from services.common.objectstore import (
     store_original,
 )
 from services.common.objectstore.directory import DirectoryObjectStore
-from services.common.objectstore.s3 import LISTING_SETTLE, S3ObjectStore
+from services.common.objectstore.s3 import LISTING_SETTLE, RETENTION_NOTES, S3ObjectStore
 from tests.fixtures.s3 import S3Server, unique_bucket
 
 S3_STORES = ["s3-seaweedfs-locked", "s3-seaweedfs-unlocked", "s3-minio"]
@@ -234,11 +235,9 @@ async def test_a_listing_given_the_previous_one_reuses_what_did_not_change(
     assert set(again) == set(first)
     for key, found in again.items():
         assert found.info == await marking_store.head(key)
-    if await marking_store.write_once():
-        # Object Lock: a retention change shows in no listing, so nothing is reused.
-        assert all(found.marker is None for found in again.values())
-    else:
-        assert all(again[key] is first[key] for key in first)
+    # Reused as they were: no sidecar read, no HEAD (with Object Lock too, where the
+    # retention notes stand for what a listing does not show).
+    assert all(again[key] is first[key] for key in first)
 
 
 async def test_a_listing_given_the_previous_one_sees_every_change(
@@ -249,6 +248,31 @@ async def test_a_listing_given_the_previous_one_sees_every_change(
 
 async def test_directory_markers_tell_apart_changes_in_one_clock_tick(tmp_path: Path) -> None:
     await _sees_every_change(DirectoryObjectStore(tmp_path / "objects", settle_ns=0))
+
+
+async def test_a_locked_bucket_listing_sees_a_retention_change_by_its_note(
+    request: pytest.FixtureRequest, tmp_path: Path,
+) -> None:
+    bucket = _s3_bucket(request, "s3-seaweedfs-locked", tmp_path, listing_settle=timedelta(0))
+    await _sees_every_change(bucket.store)
+
+
+async def test_retention_notes_are_not_objects_and_go_with_their_object(
+    locked_bucket: S3Bucket,
+) -> None:
+    store = locked_bucket.store
+    sha = hashlib.sha256(b"scan").hexdigest()
+    await store.put_bytes(original_key(sha), b"scan", retain_until=in_an_hour())
+    await store.set_retention(original_key(sha), in_an_hour() + timedelta(days=1))
+    await store.put_bytes("text/noted", b"x")
+    locked_bucket.client.put_object(locked_bucket.name, RETENTION_NOTES + "text/noted",
+                                    io.BytesIO(b"-"), 1)
+    assert [key async for key in store.keys("")] == [original_key(sha), "text/noted"]
+    assert set(await _listing(store, "")) == {original_key(sha), "text/noted"}
+    await store.delete("text/noted")
+    notes = [item.object_name for item in locked_bucket.client.list_objects(
+        locked_bucket.name, prefix=RETENTION_NOTES, recursive=True, include_version=True)]
+    assert notes == [RETENTION_NOTES + original_key(sha)] * len(notes)
 
 
 async def test_directory_gives_no_marker_to_a_file_changed_just_before_the_listing(

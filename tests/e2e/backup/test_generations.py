@@ -29,6 +29,7 @@ from tests.e2e.backup.support import (
 )
 from tests.e2e.retention.support import with_store
 from tests.fixtures.app import ArchiveServer, StartServer
+from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support.waiting import eventually
 
 SECRET_KEY = "test-secret-key-" + "x" * 32
@@ -65,8 +66,23 @@ def archive(start_archive_server: StartServer) -> ArchiveServer:
 
 def test_a_second_backup_copies_only_what_changed(archive: ArchiveServer, tmp_path: Path
                                                   ) -> None:
+    _second_backup_copies_only_what_changed(archive, tmp_path / "backup")
+
+
+def test_a_second_backup_of_a_locked_bucket_sees_an_extended_retention(
+        start_archive_server: StartServer, seaweedfs_s3: S3Server, tmp_path: Path) -> None:
+    """Object Lock: a retention change shows in no listing; the store's retention notes
+    say which objects to look at again."""
+    archive = start_archive_server(
+        s3_endpoint=seaweedfs_s3.endpoint, s3_access_key=seaweedfs_s3.access_key,
+        s3_secret_key=seaweedfs_s3.secret_key, s3_bucket=unique_bucket("generations"))
+    assert with_store(archive.settings, lambda store: store.write_once())
+    _second_backup_copies_only_what_changed(archive, tmp_path / "backup")
+
+
+def _second_backup_copies_only_what_changed(archive: ArchiveServer, destination: Path
+                                            ) -> None:
     documents = [file_directly(archive, number) for number in range(20)]
-    destination = tmp_path / "backup"
     first = _backup(archive, destination)
     new = file_directly(archive, 100)
     revised = documents[0]["sha256"]
