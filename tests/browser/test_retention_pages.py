@@ -170,7 +170,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     to_witness = ma.get_by_role("region", name=re.compile("待我监销签字"))
     expect(to_witness.locator("tbody tr")).to_have_count(1)
     expect(to_witness.locator("tbody tr")).to_contain_text("2 件")
-    _no_serious_violations(ma)
+    expect_no_serious_violations(ma)
     ma.screenshot(path=screenshots / "witness-list.png", full_page=True)
     to_witness.get_by_role("link").click()
     assert ma.url.split("?")[0] == register_url
