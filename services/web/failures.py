@@ -52,14 +52,18 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
     return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
 
 
-async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = ""
-                   ) -> Redirect:
+async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",
+                   refused_anchor: str | None = None) -> Redirect:
     """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
-    the registry's refusal (``refusal_code``: other failures are the failure page)."""
+    the registry's refusal (``refusal_code``: other failures are the failure page).
+
+    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``.
+    """
     try:
         await action
     except ArchiveError as exc:
-        return see(url, anchor, refused=refusal_code(exc))
+        return see(url, anchor if refused_anchor is None else refused_anchor,
+                   refused=refusal_code(exc))
     return see(url, anchor, done=done)
 
 

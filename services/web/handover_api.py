@@ -28,6 +28,7 @@ from services.common.web import attachment, streamed_attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
+    answered,
     hidden_if_refused,
     no_such_page,
     refusal_code,
@@ -160,12 +161,10 @@ class HandoverPages(Controller):
         if not data.password:
             return see(url, "#sign", refused="password_required")
         digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
-        try:
-            await registry.sign_handover(reader.token, handover_id,
-                                         password=data.password[:1024], digest=digest)
-        except ArchiveError as exc:
-            return see(url, "#sign", refused=refusal_code(exc))
-        return see(url, done="signed")
+        return await answered(registry.sign_handover(reader.token, handover_id,
+                                                     password=data.password[:1024],
+                                                     digest=digest),
+                              url, done="signed", refused_anchor="#sign")
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="handoverTransferListPdf")
     async def transfer_list_pdf(self, handover_id: FromPath[str],

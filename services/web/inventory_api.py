@@ -32,7 +32,14 @@ from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
 from services.common.web import attachment
 from services.web.api import FORM, layout_values
-from services.web.failures import MAX_TEXT, hidden_if_refused, page_token, refusal_code, see
+from services.web.failures import (
+    MAX_TEXT,
+    answered,
+    hidden_if_refused,
+    page_token,
+    refusal_code,
+    see,
+)
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -130,11 +137,9 @@ class InventoryPages(Controller):
         resolution = data.resolution.strip()[:MAX_TEXT]
         if not resolution:
             return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
-        try:
-            await registry.resolve_discrepancy(token, inventory_id, item, resolution)
-        except ArchiveError as exc:
-            return see(INVENTORIES_URL, "#discrepancies", refused=refusal_code(exc))
-        return see(INVENTORIES_URL, "#discrepancies", done="resolved")
+        return await answered(registry.resolve_discrepancy(token, inventory_id, item,
+                                                           resolution),
+                              INVENTORIES_URL, anchor="#discrepancies", done="resolved")
 
     @get("/conditions", operation_id="conditionChecksPage")
     async def conditions(self, request: Request[Any, Any, Any],
@@ -273,12 +278,9 @@ class InventoryPages(Controller):
                        registry: NamedDependency[RegistryReader],
                        data: Annotated[CompleteForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        url = inventory_url(inventory_id)
-        try:
-            await registry.complete_inventory(token, inventory_id)
-        except ArchiveError as exc:
-            return see(url, "#progress", refused=refusal_code(exc))
-        return see(url, done="completed")
+        return await answered(registry.complete_inventory(token, inventory_id),
+                              inventory_url(inventory_id), done="completed",
+                              refused_anchor="#progress")
 
 
 def _checklist_values(reader: Reader) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from services.web.retention_page import (
     DECISION_NAMES,
     DESTRUCTION_STATUS_NAMES,
     SWEEP_STATUS_NAMES,
+    DestructionPage,
     abilities,
     destruction_page,
     destruction_url,
@@ -199,10 +200,8 @@ class DestructionPages(Controller):
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
-        token = page_token(reader, may_read_register)
-        record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "destruction.html",
-                            view=destruction_page(reader.principal, record),
+                            view=await _destruction_view(reader, registry, destruction_id),
                             category_names=CATEGORIES, **outcome_values(request),
                             **layout_values(request, reader))
 
@@ -211,10 +210,8 @@ class DestructionPages(Controller):
                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
-        token = page_token(reader, may_read_register)
-        record = await hidden_if_refused(registry.destruction(token, destruction_id))
         return pages.render(request, "_destruction_items.html",
-                            view=destruction_page(reader.principal, record),
+                            view=await _destruction_view(reader, registry, destruction_id),
                             category_names=CATEGORIES)
 
     @get("/{destruction_id:str}/register.pdf", operation_id="destructionRegisterPdf")
@@ -237,12 +234,9 @@ class DestructionPages(Controller):
         if not data.password:
             return see(url, "#sign", refused="password_required")
         digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
-        try:
-            await registry.witness(token, destruction_id, password=data.password[:1024],
-                                   digest=digest)
-        except ArchiveError as exc:
-            return see(url, "#sign", refused=refusal_code(exc))
-        return see(url, done="signed")
+        return await answered(registry.witness(token, destruction_id,
+                                               password=data.password[:1024], digest=digest),
+                              url, done="signed", refused_anchor="#sign")
 
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -251,6 +245,14 @@ class DestructionPages(Controller):
         token = page_token(reader, may_read)
         return await answered(registry.execute_destruction(token, destruction_id),
                               destruction_url(destruction_id), done="executing")
+
+
+async def _destruction_view(reader: Reader, registry: RegistryReader,
+                            destruction_id: str) -> DestructionPage:
+    """The register as the reader sees it: the page and its polled items show the same."""
+    token = page_token(reader, may_read_register)
+    record = await hidden_if_refused(registry.destruction(token, destruction_id))
+    return destruction_page(reader.principal, record)
 
 
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
