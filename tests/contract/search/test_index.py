@@ -29,24 +29,31 @@ async def test_a_word_wrapped_across_lines_is_found(index: SearchIndex) -> None:
     assert "大 堂水牌" in result.hits[0].highlights[0]
 
 
+# The query finds the letter and not its near neighbour.
+NEIGHBOURS = [
+    pytest.param("業主申請維修門鎖", "缴纳物业费", "维修",
+                 id="simplified_query_finds_traditional_text"),
+    pytest.param("业主申请维修门锁", "繳納物業費", "維修",
+                 id="traditional_query_finds_simplified_text"),
+    pytest.param("工单 wx2019-0456 已处理", "工单 WX2020-0001", "ＷＸ２０１９－０４５６",
+                 id="full_width_and_upper_case_query_finds_half_width_text"),
+    pytest.param("维修A座十二层电梯", "B座十二层", "A座",
+                 id="mixed_term_with_lone_character_matches"),
+    pytest.param("紧急联系人 王先生 电话13812345678", "电话13812345679", "13812345678",
+                 id="phone_number_query_matches"),
+    pytest.param("报修单号WX2019-0456，已派单", "报修单号WX2019-0457", "WX2019-0456",
+                 id="ticket_number_query_matches"),
+    pytest.param("维修申请", "维修", "维修 || 申请* ( ~",
+                 id="query_syntax_characters_are_plain_text"),
+]
 
 
-async def test_simplified_query_finds_traditional_text(index: SearchIndex) -> None:
-    letter = doc(body="業主申請維修門鎖")
-    await index.upsert([letter, doc(body="缴纳物业费")])
-    assert await found(index, "维修") == {letter.document_id}
-
-
-async def test_traditional_query_finds_simplified_text(index: SearchIndex) -> None:
-    letter = doc(body="业主申请维修门锁")
-    await index.upsert([letter, doc(body="繳納物業費")])
-    assert await found(index, "維修") == {letter.document_id}
-
-
-async def test_full_width_and_upper_case_query_finds_half_width_text(index: SearchIndex) -> None:
-    letter = doc(body="工单 wx2019-0456 已处理")
-    await index.upsert([letter, doc(body="工单 WX2020-0001")])
-    assert await found(index, "ＷＸ２０１９－０４５６") == {letter.document_id}
+@pytest.mark.parametrize(("body", "neighbour", "query"), NEIGHBOURS)
+async def test_query_finds_the_letter_not_its_neighbour(index: SearchIndex, body: str,
+                                                        neighbour: str, query: str) -> None:
+    letter = doc(body=body)
+    await index.upsert([letter, doc(body=neighbour)])
+    assert await found(index, query) == {letter.document_id}
 
 
 async def test_chinese_words_match_after_folding_regression_paperless_12860(
@@ -67,12 +74,6 @@ async def test_single_character_query_matches_inside_words(index: SearchIndex) -
     assert await found(index, "修") == {letters[0].document_id}
 
 
-async def test_mixed_term_with_lone_character_matches(index: SearchIndex) -> None:
-    letter = doc(body="维修A座十二层电梯")
-    await index.upsert([letter, doc(body="B座十二层")])
-    assert await found(index, "A座") == {letter.document_id}
-
-
 async def test_unit_code_query_matches_the_code(index: SearchIndex) -> None:
     letter = doc(body="住户A-1201反映漏水", household=None, archive_no="2024-policy-0001")
     await index.upsert([letter, doc(body="住户B-1201反映漏水", household=None,
@@ -91,18 +92,6 @@ async def test_household_code_finds_its_documents_by_identifier(index: SearchInd
     await index.upsert([own, doc(title="缴费通知", household="C-0303",
                                  archive_no="2024-payment-C-0303-0001")])
     assert await found(index, "C-0302") == {own.document_id}
-
-
-async def test_phone_number_query_matches(index: SearchIndex) -> None:
-    letter = doc(body="紧急联系人 王先生 电话13812345678")
-    await index.upsert([letter, doc(body="电话13812345679")])
-    assert await found(index, "13812345678") == {letter.document_id}
-
-
-async def test_ticket_number_query_matches(index: SearchIndex) -> None:
-    letter = doc(body="报修单号WX2019-0456，已派单")
-    await index.upsert([letter, doc(body="报修单号WX2019-0457")])
-    assert await found(index, "WX2019-0456") == {letter.document_id}
 
 
 async def test_term_matches_only_adjacent_bigrams(index: SearchIndex) -> None:
@@ -131,12 +120,6 @@ async def test_phrase_does_not_run_from_the_title_into_the_body(index: SearchInd
     await index.upsert([doc(title="业主来函", body="维修申请")])
     assert (await found(index, '"来函 维修"'), await found(index, "维修")) == (
         set(), await found(index, "来函"))
-
-
-async def test_query_syntax_characters_are_plain_text(index: SearchIndex) -> None:
-    letter = doc(body="维修申请")
-    await index.upsert([letter, doc(body="维修")])
-    assert await found(index, "维修 || 申请* ( ~") == {letter.document_id}
 
 
 # -- filters, sorting, pages, facets -----------------------------------------------------
