@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
 from services.common.clock import Clock
-from services.common.contracts.registry import NewDocument
+from services.common.contracts.registry import DocumentRecord, NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
@@ -26,6 +26,8 @@ People = Mapping[str, tuple[tuple[str, ...], str, str | None]]
 _counter = itertools.count()
 TEST_KEY = "k" * 32
 """The secret key of registries built by tests (tokens, witness signatures)."""
+INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
+"""Ingest's service principal: who files documents."""
 
 
 def registry_services(engine: AsyncEngine, clock: Clock, **options: Any) -> RegistryServices:
@@ -48,6 +50,12 @@ def new_document(**fields: Any) -> NewDocument:
     }
     values.update(fields)
     return NewDocument(**values)
+
+
+async def file_document(services: RegistryServices, new: NewDocument) -> DocumentRecord:
+    """File ``new`` as ingest does; the record filed."""
+    registration = await services.catalogue.register(INGEST, new)
+    return registration.document
 
 
 def person_in(people: People, username: str) -> Principal:

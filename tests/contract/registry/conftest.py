@@ -17,9 +17,8 @@ from services.common.db import create_engine, migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
-from tests.support.registry import new_document, registry_services, sql
+from tests.support.registry import file_document, new_document, registry_services, sql
 
-INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
 MANAGER = Principal(username="zhou", roles=("manager",), clearance="secret")
 STAFF = Principal(username="li", roles=("staff",), clearance="ordinary")
@@ -52,8 +51,7 @@ class Registry:
         return self.engine.dialect.name == "postgresql"
 
     async def file(self, **fields: Any) -> DocumentRecord:
-        registration = await self.services.catalogue.register(INGEST, new_document(**fields))
-        return registration.document
+        return await file_document(self.services, new_document(**fields))
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         return await sql(self.engine, statement, **params)

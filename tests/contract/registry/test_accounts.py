@@ -14,8 +14,8 @@ from services.common.errors import TooManyRequests, Unauthorized
 from services.registry.accounts.models import NewUser, UserChange
 from services.registry.accounts.service import AccountsService
 from services.registry.journal.models import AuditQuery
-from tests.contract.registry.conftest import INGEST, Registry
-from tests.support.registry import TEST_KEY
+from tests.contract.registry.conftest import Registry
+from tests.support.registry import INGEST, TEST_KEY
 
 PASSWORD = "correct horse battery"
 

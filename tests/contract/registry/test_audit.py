@@ -14,7 +14,8 @@ from services.common.errors import NotFound
 from services.registry.journal.models import AuditEntry, AuditQuery
 from services.registry.journal.rules import AuditKey, chain_hash
 from services.registry.journal.tables import audit_log
-from tests.contract.registry.conftest import ARCHIVIST, INGEST, STAFF, Registry
+from tests.contract.registry.conftest import ARCHIVIST, STAFF, Registry
+from tests.support.registry import INGEST
 
 ENTRIES = 5
 

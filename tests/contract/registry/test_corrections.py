@@ -10,7 +10,8 @@ from services.common.auth import Principal
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
-from tests.contract.registry.conftest import ARCHIVIST, INGEST, MANAGER, Registry
+from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
+from tests.support.registry import INGEST
 
 
 def _fix(reason: str = "扫描时标题录错", **changes: object) -> CorrectionRequest:

@@ -19,7 +19,8 @@ from services.registry.corrections.models import CorrectionRequest, MetadataChan
 from services.registry.households.models import NewHousehold
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
+from tests.contract.registry.conftest import ARCHIVIST, Registry
+from tests.support.registry import INGEST
 
 
 async def test_every_change_appends_an_event_in_the_order_made(registry: Registry) -> None:

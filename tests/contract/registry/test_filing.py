@@ -9,8 +9,8 @@ import pytest
 
 from services.common.contracts.registry import DocumentFiled
 from services.common.errors import Conflict
-from tests.contract.registry.conftest import ARCHIVIST, INGEST, Registry
-from tests.support.registry import new_document, sha
+from tests.contract.registry.conftest import ARCHIVIST, Registry
+from tests.support.registry import INGEST, new_document, sha
 
 
 async def test_twenty_concurrent_filings_get_unique_gap_free_archive_numbers(

@@ -8,8 +8,8 @@ from datetime import date
 
 from services.common.contracts.registry import CounterMismatch, NumberGap, NumberingReport
 from services.registry.access import access_filter
-from tests.contract.registry.conftest import INGEST, Registry
-from tests.support.registry import new_document
+from tests.contract.registry.conftest import Registry
+from tests.support.registry import INGEST, new_document
 
 UNRESTRICTED = access_filter(INGEST)
 

@@ -15,16 +15,13 @@ import msgspec
 from click.testing import CliRunner, Result
 
 from services.cli import main
-from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.config import load_settings
 from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.journal.rules import AuditKey
 from tests.e2e.registry.conftest import document_body
-from tests.support.registry import registry_services
-
-INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
+from tests.support.registry import INGEST, registry_services
 
 
 def _archive_with_filings(data_dir: Path, count: int) -> Path:

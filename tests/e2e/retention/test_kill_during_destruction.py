@@ -46,6 +46,7 @@ from services.registry.seal import WitnessSeal
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
 from tests.support.processes import clean_environment, wait_until_serving
+from tests.support.registry import INGEST
 from tests.support.waiting import eventually
 
 ITEMS = 50
@@ -58,7 +59,6 @@ ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = {"qian": ("compliance", "archive"), "zhou": ("manager", "customer_service"),
           "zhao": ("director", "management"), "wang": ("archivist", "archive"),
           "sun": ("archivist", "archive")}
-INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 
 
 def _person(username: str) -> Principal:

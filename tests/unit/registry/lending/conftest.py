@@ -18,6 +18,7 @@ from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
 from tests.support.registry import (
+    file_document,
     new_document,
     person_in,
     registry_services,
@@ -26,7 +27,6 @@ from tests.support.registry import (
 )
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
-INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 
 # username: roles, clearance, department
 PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -64,8 +64,7 @@ class Lending:
         return self.engine.dialect.name == "postgresql"
 
     async def file(self, **fields: Any) -> DocumentRecord:
-        registration = await self.services.catalogue.register(INGEST, new_document(**fields))
-        return registration.document
+        return await file_document(self.services, new_document(**fields))
 
     async def request(self, caller: str, documents: list[DocumentRecord], *,
                       kind: str = "paper", **fields: Any) -> Loan:

@@ -10,7 +10,8 @@ from services.common.contracts.lending import ExternalReader
 from services.common.contracts.registry import LoanChanged
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.models import AuditQuery
-from tests.unit.registry.lending.conftest import INGEST, Lending, person
+from tests.support.registry import INGEST
+from tests.unit.registry.lending.conftest import Lending, person
 
 CHAINS = [
     # the documents' (security, personal_info), the approvers in order

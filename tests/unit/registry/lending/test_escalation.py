@@ -10,9 +10,9 @@ from services.common.clock import FixedClock
 from services.common.contracts.registry import LoanChanged
 from services.common.tasks import PeriodicTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
-from tests.support.registry import registry_services
+from tests.support.registry import INGEST, registry_services
 from tests.support.waiting import eventually_async
-from tests.unit.registry.lending.conftest import INGEST, START, Lending, person
+from tests.unit.registry.lending.conftest import START, Lending, person
 
 SIXTEEN_DAYS = timedelta(days=16)
 

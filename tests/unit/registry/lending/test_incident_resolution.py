@@ -13,7 +13,8 @@ from services.common.errors import Conflict, Forbidden, NotFound, ValidationFail
 from services.registry.journal.models import AuditQuery
 from services.registry.lending.models import IncidentResolution, ReturnCheck
 from services.registry.lending.rules import resolution_refusal
-from tests.unit.registry.lending.conftest import INGEST, START, Lending, person
+from tests.support.registry import INGEST
+from tests.unit.registry.lending.conftest import START, Lending, person
 
 
 async def _damaged(lending: Lending, borrower: str = "li") -> Incident:

@@ -26,13 +26,19 @@ from services.registry.destruction.models import DestructionRequest, WitnessSign
 from services.registry.journal.models import AuditQuery, AuditRecord
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import Seed
+from tests.support.registry import (
+    INGEST,
+    file_document,
+    person_in,
+    registry_services,
+    seed_people,
+    sql,
+)
 from tests.support.registry import new_document as shared_new_document
-from tests.support.registry import person_in, registry_services, seed_people, sql
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
 PASSWORD = "correct horse battery"
-INGEST = Principal(username="service:ingest", roles=("service",), clearance="secret")
 
 # username: roles, clearance, department
 PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -76,8 +82,7 @@ class Retention:
         return registry_services(self.engine, self.clock, settings=SETTINGS)
 
     async def file(self, **fields: Any) -> DocumentRecord:
-        registration = await self.registry.catalogue.register(INGEST, new_document(**fields))
-        return registration.document
+        return await file_document(self.registry, new_document(**fields))
 
     async def document(self, document_id: str) -> DocumentRecord:
         async with self.registry.store.transaction() as tx:
