@@ -24,11 +24,6 @@ pytestmark = pytest.mark.ocr
 server = module_archive_server(ocr_engine="tesseract", low_confidence=99.9)
 
 
-@pytest.fixture(scope="module")
-def archivist(server: ArchiveServer) -> httpx.Client:
-    return server.client(server.add_user("li.archivist", "archivist"))
-
-
 def send(client: httpx.Client, batch_id: str, name: str, data: bytes,
          meta: dict[str, Any]) -> httpx.Response:
     return client.post("/ingest/documents", data={"metadata": json.dumps(meta),

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import ingest, metadata, scanned_png, upload
-from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.fixtures.app import module_archive_server
 from tests.support.rendering import (
     SIMPLIFIED_LINES,
     render_page,
@@ -24,11 +24,6 @@ MAX_PAGES = 2
 
 
 server = module_archive_server(max_upload_mb=1, max_pages=MAX_PAGES)
-
-
-@pytest.fixture(scope="module")
-def archivist(server: ArchiveServer) -> httpx.Client:
-    return server.client(server.add_user("li.archivist", "archivist"))
 
 
 @pytest.fixture(scope="module")

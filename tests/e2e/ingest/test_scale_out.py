@@ -59,11 +59,6 @@ def worker(server: ArchiveServer, settings: dict[str, str],
 
 
 @pytest.fixture(scope="module")
-def archivist(server: ArchiveServer) -> httpx.Client:
-    return server.client(server.add_user("li.archivist", "archivist"))
-
-
-@pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("files")
 
