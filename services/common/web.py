@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable
@@ -238,6 +239,12 @@ def attachment(content: bytes, name: str, kind: Literal["pdf", "csv"]) -> Respon
     spreadsheet. ``name`` is built from server-made values only (reliability.md, lesson 4)."""
     return Response(content, media_type=_ATTACHMENT_TYPES[kind],
                     headers=_disposition(name, kind))
+
+
+def name_part(value: str) -> str:
+    """``value`` (an identifier a URL gave) cut to word characters and hyphens, 64 at
+    most, to stand in an ``attachment``'s name."""
+    return re.sub(r"[^\w-]", "", value)[:64]
 
 
 def streamed_attachment(pieces: AsyncIterable[bytes], name: str, kind: Literal["tar"]

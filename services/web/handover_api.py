@@ -23,12 +23,11 @@ from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.models import HOUSEHOLD_RE, Struct
-from services.common.web import attachment, streamed_attachment
+from services.common.models import HOUSEHOLD_RE
+from services.common.web import attachment, name_part, streamed_attachment
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
-    answered,
     hidden_if_refused,
     no_such_page,
     refusal_code,
@@ -48,6 +47,7 @@ from services.web.handover_page import (
 )
 from services.web.render import Pages
 from services.web.session import Reader
+from services.web.signing import SignatureForm, signed
 
 MAX_OFFERED = 50
 """Documents named in the address (``?document=``) a form offers at most."""
@@ -56,12 +56,6 @@ PRINTABLE = re.compile(
     r"|households/[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}/items\.(pdf|csv)|labels\.pdf")
 """The registry's printable catalogues and label sheets (``/registry/catalogues/...``)."""
 PRINT_PARAMETERS = ("year", "kind", "building", "floor")
-
-
-class SignForm(Struct):
-    password: str = ""
-    digest: str = ""
-    _csrf_token: str = ""
 
 
 class HandoverPages(Controller):
@@ -155,16 +149,11 @@ class HandoverPages(Controller):
     @post("/{handover_id:str}/sign", operation_id="signHandoverForm")
     async def sign(self, handover_id: FromPath[str], reader: NamedDependency[Reader],
                    registry: NamedDependency[RegistryReader],
-                   data: Annotated[SignForm, FORM]) -> Redirect:
+                   data: Annotated[SignatureForm, FORM]) -> Redirect:
         """O1: the signed-in person signs their side with their password, re-entered."""
-        url = handover_url(handover_id)
-        if not data.password:
-            return see(url, "#sign", refused="password_required")
-        digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
-        return await answered(registry.sign_handover(reader.token, handover_id,
-                                                     password=data.password[:1024],
-                                                     digest=digest),
-                              url, done="signed", refused_anchor="#sign")
+        return await signed(data, handover_url(handover_id), lambda password, digest:
+                            registry.sign_handover(reader.token, handover_id,
+                                                   password=password, digest=digest))
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="handoverTransferListPdf")
     async def transfer_list_pdf(self, handover_id: FromPath[str],
@@ -183,8 +172,7 @@ async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: 
                          kind: PrintedFile) -> Response[bytes]:
     """The transfer list through the pages (the cookie is not a bearer token)."""
     content, _ = await hidden_if_refused(registry.transfer_list(reader.token, handover_id, kind))
-    name = re.sub(r"[^\w-]", "", handover_id)[:64]
-    return attachment(content, f"transfer-list-{name}", kind)
+    return attachment(content, f"transfer-list-{name_part(handover_id)}", kind)
 
 
 def _form(request: Request[Any, Any, Any], reader: Reader, pages: Pages, *,

@@ -8,7 +8,6 @@ the checks gets the same not-found page as for what does not exist."""
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import date
 from typing import Annotated, Any, get_args
 
@@ -30,7 +29,7 @@ from services.common.contracts.inventory import (
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
-from services.common.web import attachment
+from services.common.web import attachment, name_part
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
@@ -229,8 +228,7 @@ class InventoryPages(Controller):
         """The checklist to print (the cookie is not a bearer token)."""
         token = page_token(reader, may_read)
         content = await hidden_if_refused(registry.checklist_pdf(token, inventory_id))
-        name = re.sub(r"[^\w-]", "", inventory_id)[:64]
-        return attachment(content, f"inventory-{name}", "pdf")
+        return attachment(content, f"inventory-{name_part(inventory_id)}", "pdf")
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markItemForm")
     async def mark(self, inventory_id: FromPath[str], item: FromPath[int],

@@ -18,7 +18,7 @@ from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
 from services.common.models import Struct
-from services.common.web import PAGES_PREFIX, attachment
+from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
@@ -48,6 +48,7 @@ from services.web.retention_page import (
     sweep_url,
 )
 from services.web.session import Reader
+from services.web.signing import SignatureForm, signed
 
 RETENTION_URL = f"{PAGES_PREFIX}/retention"
 HOLDS_URL = f"{PAGES_PREFIX}/holds"
@@ -65,12 +66,6 @@ class AppraisalForm(Struct):
     document_id: str = ""
     decision: str = ""
     opinion: str = ""
-    _csrf_token: str = ""
-
-
-class WitnessForm(Struct):
-    password: str = ""
-    digest: str = ""
     _csrf_token: str = ""
 
 
@@ -227,16 +222,12 @@ class DestructionPages(Controller):
     @post("/{destruction_id:str}/witness", operation_id="witnessForm")
     async def witness(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
                       registry: NamedDependency[RegistryReader],
-                      data: Annotated[WitnessForm, FORM]) -> Redirect:
+                      data: Annotated[SignatureForm, FORM]) -> Redirect:
         """R6: the signed-in person signs as witness with their password, re-entered."""
         token = page_token(reader, may_read_register)
-        url = destruction_url(destruction_id)
-        if not data.password:
-            return see(url, "#sign", refused="password_required")
-        digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
-        return await answered(registry.witness(token, destruction_id,
-                                               password=data.password[:1024], digest=digest),
-                              url, done="signed", refused_anchor="#sign")
+        return await signed(data, destruction_url(destruction_id), lambda password, digest:
+                            registry.witness(token, destruction_id, password=password,
+                                             digest=digest))
 
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -260,8 +251,7 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
     """The printable register through the pages (the cookie is not a bearer token)."""
     token = page_token(reader, may_read_register)
     content, _ = await hidden_if_refused(registry.register_file(token, destruction_id, kind))
-    name = re.sub(r"[^\w-]", "", destruction_id)[:64]
-    return attachment(content, f"register-{name}", kind)
+    return attachment(content, f"register-{name_part(destruction_id)}", kind)
 
 
 class HoldPages(Controller):
