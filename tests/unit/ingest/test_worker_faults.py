@@ -21,6 +21,7 @@ from services.ingest.pool import Extracted, ExtractionDied, ExtractionPool, Extr
 from services.ingest.worker import IngestWorker
 from tests.fixtures.postgres import free_port
 from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
+from tests.support.waiting import eventually_async
 from tests.unit.ingest.faulty_engines import HangingEngine, ProcessKillingEngine
 
 LIMITS = ExtractionLimits(page_timeout_s=1.0)
@@ -137,7 +138,14 @@ async def test_lease_is_kept_while_a_long_extraction_runs(
     assert claimed is not None
     running = asyncio.create_task(worker.process(claimed))
     clock.advance(timedelta(seconds=worker.lease_s - 1))
-    await asyncio.sleep(worker.lease_s / 3 + 1.2)  # one heartbeat
+    first_expiry = claimed.lease_expires_at
+    assert first_expiry is not None
+
+    async def renewed() -> bool:  # one heartbeat, however late a busy machine runs it
+        expiry = (await queue.get(claimed.job_id)).lease_expires_at
+        return expiry is not None and expiry > first_expiry
+
+    await eventually_async(renewed, what="the heartbeat did not renew the lease")
     clock.advance(timedelta(seconds=2))  # past the lease the job was claimed with
     taken_over = await queue.claim("another-worker", lease_s=worker.lease_s)
     await running
