@@ -31,6 +31,7 @@ import hashlib
 import os
 import re
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -222,7 +223,7 @@ def validate_put(key: str, retain_until: datetime | None) -> None:
         require_aware(retain_until)
 
 
-class PutEitherWay:
+class PutEitherWay(ABC):
     """``put_file`` and ``put_bytes`` of every store: the checks every put makes, then the
     store's own ``_put_source``, which takes a local file or in-memory bytes alike."""
 
@@ -236,9 +237,9 @@ class PutEitherWay:
         validate_put(key, retain_until)
         await self._put_source(key, data, content_type, retain_until)
 
+    @abstractmethod
     async def _put_source(self, key: str, source: Path | bytes, content_type: str,
-                          retain_until: datetime | None) -> None:
-        raise NotImplementedError
+                          retain_until: datetime | None) -> None: ...
 
 
 def immutable_original(key: str) -> Conflict:
