@@ -16,7 +16,6 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
-from services.common.contracts.retention import DestructionSummary
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.models import Struct
 from services.common.retention import WITNESS_ROLES
@@ -70,7 +69,8 @@ class LoanPages(Controller):
         mine, awaiting, to_witness, register, notifications, incidents = await asyncio.gather(
             registry.loans(token, borrower=principal.username),
             registry.awaiting_loans(token) if principal.has_role(*APPROVERS) else nothing(),
-            _to_witness(registry, token) if principal.has_role(*WITNESS_ROLES) else nothing(),
+            registry.awaiting_signature(token) if principal.has_role(*WITNESS_ROLES)
+            else nothing(),
             registry.loans(token, **filters[shown]) if register_reader else nothing(),
             registry.notifications(token),
             _incidents(registry, token) if principal.has_role(*DESK) else nothing())
@@ -245,10 +245,6 @@ async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]
     loan_ids = list(dict.fromkeys(incident.loan_id for incident in incidents))
     loans = await asyncio.gather(*(registry.loan(token, loan_id) for loan_id in loan_ids))
     return incident_lines(incidents, {loan.loan_id: loan for loan in loans})
-
-
-async def _to_witness(registry: RegistryReader, token: str) -> list[DestructionSummary]:
-    return await registry.awaiting_signature(token)
 
 
 async def _offered(registry: RegistryReader, token: str, documents: list[str],

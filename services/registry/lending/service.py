@@ -225,9 +225,8 @@ class LendingService:
                 await record_step(tx, loan, "incident_resolved", username=principal.username,
                                   status=loan.status, at=now,
                                   detail={"incident_id": incident_id, "resolution": done})
-                resolved = await tx.loans.incident(incident_id)
-                assert resolved is not None
-                return resolved
+                return msgspec.structs.replace(incident, resolved_by=principal.username,
+                                               resolved_at=now, resolution=done)
         assert refusal is not None
         await self.journal.refuse(principal, "resolve_incident", refusal)
 
