@@ -14,7 +14,13 @@ object its database snapshots name is in it. It SHALL, in order (``backup.py``):
    listing of the store after the snapshots: an object is stored before a database names
    it, so whatever the snapshots name is there (objects filed later are simply extra:
    restore leaves them out). An object that disappears meanwhile (a destruction being
-   carried out) starts the pass again from 1;
+   carried out) starts the pass again from 1. Where the store keeps a journal of its
+   changes (the embedded directory) and the previous generation recorded how far it had
+   read it, the listing is replaced by the keys the journal names since, read up to just
+   after the snapshots: those are looked at (pointers before the snapshots, content
+   after), every other object is taken as the previous generation recorded it (its
+   bytes are in the backup), and a content key the journal names during the snapshots
+   that is gone afterwards starts the pass again;
 4. write the generation's manifest (every file's SHA-256, size, and each object's
    content type and retention), then switch ``latest.json`` to it: the previous
    generation stays restorable until that one write, and is kept beside the new one.

@@ -32,8 +32,16 @@ from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import Conflict, NotFound
-from services.common.objectstore import Listed, ObjectStore, file_sha256, open_object_store
+from services.common.objectstore import (
+    Listed,
+    ObjectStore,
+    file_sha256,
+    open_object_store,
+)
 
+Pass = tuple[list[DatabaseDump], set[str], set[str]]
+"""A pass's database snapshots, the keys of the objects it found, and those it lost
+(deleted while it ran, perhaps named by the snapshots: the pass is taken again)."""
 MAX_PASSES = 3
 """Passes taken again when objects disappear while they are copied, before giving up."""
 KEY_VARIABLES: dict[KeyName, str] = {"audit_key": "ARCHIVE_AUDIT_KEY",
@@ -74,23 +82,14 @@ class _Backup:
         out = ObjectsOut(self.store, self.backup, present, self.progress)
         for attempt in range(1, MAX_PASSES + 1):
             out.vanished.clear()
-            before = await _listing(self.store)
-            pointers = [key for key in before if not is_content(key)]
-            await out.copy(await out.describe(pointers, what="audit anchors and state"),
-                           what="audit anchors and state")
-            dumps = await self._snapshot(present)
-            # One pass over the store, after the snapshots, finds every object they name
-            # (each was stored before a database named it) and says what it is (no HEAD
-            # of each; no metadata read again where the previous generation's marker
-            # still holds). Objects filed later are extra, and need no second pass.
-            self.progress.stage("listing originals and derived files", total=None,
-                                unit="files")
-            found = {listed.key: listed async for listed in self.store.listing(
-                "", known=_known(older)) if is_content(listed.key)}
-            await out.copy(found, what="originals and derived files")
-            seen = set(found)
-            lost = {key for key in seen | {k for k in before if is_content(k)}
-                    if key not in out.entries or key in out.vanished}
+            journal = await self.store.changes(None if older is None else older.journal)
+            passed = None
+            if older is not None and journal is not None and journal.keys is not None:
+                passed = await self._pass_from_journal(out, older, journal.keys,
+                                                       journal.position)
+            if passed is None:
+                passed = await self._pass_by_listing(out, older)
+            dumps, listed, lost = passed
             if not lost:
                 break
             if attempt == MAX_PASSES:
@@ -100,12 +99,12 @@ class _Backup:
                                code="objects_disappearing")
             self.progress.note(f"{len(lost)} objects were deleted while they were copied "
                                "(a destruction?); taking the snapshot again")
-        listed = set(pointers) | seen
         manifest = Manifest(
             format=FORMAT, generation=generation, started_at=started,
             finished_at=self.clock.now(), databases=dumps,
             objects=[out.entries[key] for key in sorted(listed) if key in out.entries],
-            keys=keys, altered=sorted(out.altered & listed))
+            keys=keys, altered=sorted(out.altered & listed),
+            journal=None if journal is None else journal.position)
         pruned = await self._publish(manifest, previous, older, present)
         report = BackupReport(
             generation=generation, destination=self.backup.where,
@@ -122,6 +121,55 @@ class _Backup:
             destination=report.destination, objects=report.objects,
             bytes=report.bytes_total))
         return report
+
+    async def _pass_by_listing(self, out: ObjectsOut, older: Manifest | None) -> Pass:
+        """One pass over the whole store: what is there before the snapshots, then one
+        listing after them (each object's metadata read again only where its marker
+        moved since ``older``)."""
+        before = await _listing(self.store)
+        pointers = [key for key in before if not is_content(key)]
+        await out.copy(await out.describe(pointers, what="audit anchors and state"),
+                       what="audit anchors and state")
+        dumps = await self._snapshot(out.present)
+        # One pass over the store, after the snapshots, finds every object they name
+        # (each was stored before a database named it) and says what it is (no HEAD
+        # of each; no metadata read again where the previous generation's marker
+        # still holds). Objects filed later are extra, and need no second pass.
+        self.progress.stage("listing originals and derived files", total=None, unit="files")
+        found = {listed.key: listed async for listed in self.store.listing(
+            "", known=_known(older)) if is_content(listed.key)}
+        await out.copy(found, what="originals and derived files")
+        lost = {key for key in set(found) | {k for k in before if is_content(k)}
+                if key not in out.entries or key in out.vanished}
+        return dumps, set(pointers) | set(found), lost
+
+    async def _pass_from_journal(self, out: ObjectsOut, older: Manifest,
+                                 changed: frozenset[str], position: str) -> Pass | None:
+        """One pass that looks only at the objects the store's journal says ``changed``
+        since ``older`` was taken, up to ``position``; every other object is as ``older``
+        recorded it, its bytes in the backup already. ``None`` if the journal was started
+        again meanwhile."""
+        reread = changed | set(older.altered) | {
+            stored.key for stored in older.objects if stored.sha256 not in out.present}
+        pointers = await out.describe(
+            sorted(key for key in reread if not is_content(key)), what="audit anchors and state")
+        await out.copy(pointers, what="audit anchors and state")
+        dumps = await self._snapshot(out.present)
+        during = await self.store.changes(position)
+        if during is None or during.keys is None:
+            return None
+        # What changed while the snapshots were taken is looked at too: an object deleted
+        # then (a destruction) may be named by them, and the pass is taken again.
+        looked_at = sorted(key for key in reread | during.keys if is_content(key))
+        found = await out.describe(looked_at, what="originals and derived files changed "
+                                                   "since the last backup")
+        await out.copy(found, what="originals and derived files")
+        carried = [stored for stored in older.objects if stored.key not in reread
+                   and not (is_content(stored.key) and stored.key in during.keys)]
+        out.carry(carried)
+        lost = ({key for key in during.keys if is_content(key) and key not in found}
+                | (set(found) & out.vanished))
+        return dumps, {stored.key for stored in carried} | set(pointers) | set(found), lost
 
     async def _snapshot(self, present: set[str]) -> list[DatabaseDump]:
         self.progress.stage("snapshotting the databases", total=None, unit="files")

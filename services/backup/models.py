@@ -80,6 +80,10 @@ class Manifest(Struct):
     altered: list[str] = msgspec.field(default_factory=list)
     """Keys of objects whose bytes did not match the SHA-256 recorded when they were
     stored: copied as they are (a fixity run names them)."""
+    journal: str | None = None
+    """The archive's store's change-journal position taken as this generation's pass
+    began (``ObjectStore.changes``): the next backup looks only at the objects changed
+    after it, and takes every other one as this generation recorded it."""
 
     def blobs(self) -> set[str]:
         named = {dump.sha256 for dump in self.databases}

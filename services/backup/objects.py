@@ -109,6 +109,12 @@ class ObjectsOut:
         await bounded(keys, look, limit=CONCURRENT * 4)
         return infos
 
+    def carry(self, objects: Iterable[StoredObject]) -> None:
+        """Record objects as an earlier generation did (unchanged since; their bytes are
+        in the backup)."""
+        for stored in objects:
+            self.entries[stored.key] = stored
+
     async def copy(self, listed: dict[str, Listed], *, what: str) -> None:
         """Record each object; copy those whose bytes the backup does not hold yet."""
         missing = []

@@ -72,6 +72,18 @@ class Listed(msgspec.Struct, frozen=True, kw_only=True):
     reading them; ``None`` where the store cannot promise that for this object yet."""
 
 
+class Changes(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``changes`` says: where the store's change journal ends, and what changed."""
+
+    position: str
+    """Where the journal ends now: every change the store made before the call is
+    before it. Give it back as ``since`` to learn what changed after."""
+    keys: frozenset[str] | None
+    """Every key put, given a longer retention or deleted since ``since`` (a key may be
+    named though nothing came of it, a refused put say); ``None`` when no ``since`` was
+    given or the journal no longer reaches back to it."""
+
+
 class StoredOriginal(msgspec.Struct, frozen=True, kw_only=True):
     """Result of ``store_original``: ``created`` is False when the bytes were already stored."""
 
@@ -169,6 +181,13 @@ class ObjectStore(Protocol):
         is still that of ``known[key]`` (a previous listing's) is yielded as it was then,
         its metadata not read again: the directory then reads no sidecar, S3 sends no
         HEAD (see each store for what its marker is)."""
+        ...
+
+    async def changes(self, since: str | None) -> Changes | None:
+        """The keys changed since the journal position ``since`` (an earlier call's), so
+        that a backup reads only those instead of listing the store; ``None`` where the
+        store keeps no journal (S3: several servers write a bucket, none appends to one
+        file), and the caller lists instead."""
         ...
 
     async def write_once(self) -> bool:

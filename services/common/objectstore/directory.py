@@ -6,6 +6,8 @@ Layout under ``root``::
     meta/<key>.json   sidecar: content type, SHA-256, retain_until
     tmp/              staging on the same filesystem, so a rename publishes atomically
     .lock             flock'd while an object's metadata is read and rewritten
+    changes.log       the journal: every key changed, a line each, appended under the lock
+                      before the change and durable before the change returns (``changes``)
 
 Every write is temp file + fsync + rename + fsync of the directory, so a crash leaves the
 old object or the new one, never a torn one. A put holds the lock only for its renames:
@@ -26,6 +28,7 @@ import hashlib
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -36,10 +39,11 @@ from typing import BinaryIO
 import msgspec
 
 from services.common.clock import Clock, SystemClock
-from services.common.errors import Conflict, DependencyUnavailable, NotFound
+from services.common.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
 from services.common.objectstore import (
     CHUNK_BYTES,
     DEFAULT_CONTENT_TYPE,
+    Changes,
     Listed,
     ObjectInfo,
     PutEitherWay,
@@ -56,6 +60,14 @@ SETTLE_NS = 2_000_000_000
 well above the timestamp granularity of the filesystems an archive runs on (ext4, XFS,
 Btrfs: a clock tick, a few ms). The filesystem's clock, not the injected one."""
 COPY_CHUNK_BYTES = 1024 * 1024
+JOURNAL = "changes.log"
+JOURNAL_HEADER = b"archive object store changes "
+"""The journal's first line: this, then the journal's own id (a new one each time it is
+started again, so that a position in an older journal is never read in a newer one)."""
+JOURNAL_ROTATE_BYTES = 64 * 1024 * 1024
+"""A journal longer than this is started again when its end is asked for: the next
+``changes`` given a position in the old one says ``None`` (its caller lists the store
+once). About 800 000 changes, years of filing between two such listings."""
 """Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 
 Fill = Callable[[BinaryIO], str]
@@ -73,9 +85,10 @@ class DirectoryObjectStore(PutEitherWay):
 
     def __init__(
         self, root: Path, *, spool_dir: Path | None = None, clock: Clock | None = None,
-        settle_ns: int = SETTLE_NS,
+        settle_ns: int = SETTLE_NS, journal_rotate_bytes: int = JOURNAL_ROTATE_BYTES,
     ) -> None:
         self._root = root
+        self._journal_rotate_bytes = journal_rotate_bytes
         self._spool_dir = spool_dir or root / "spool"
         self._clock: Clock = clock or SystemClock()
         self._settle_ns = settle_ns
@@ -156,6 +169,10 @@ class DirectoryObjectStore(PutEitherWay):
         for listed in found:
             yield listed
 
+    async def changes(self, since: str | None) -> Changes:
+        with self._translated(JOURNAL):
+            return await asyncio.to_thread(self._changes, since)
+
     async def write_once(self) -> bool:
         return False
 
@@ -187,7 +204,7 @@ class DirectoryObjectStore(PutEitherWay):
             target, sidecar = self._data_path(key), self._sidecar_path(key)
             _make_dirs(target.parent)
             _make_dirs(sidecar.parent)
-            with self._exclusive():
+            with self._changing(key):
                 if not (is_original_key(key) and self._admit_existing_original(key, incoming)):
                     os.replace(staged_sidecar, sidecar)
                     os.replace(staged, target)
@@ -213,7 +230,7 @@ class DirectoryObjectStore(PutEitherWay):
         return True
 
     def _set_retention(self, key: str, until: datetime) -> None:
-        with self._exclusive():
+        with self._changing(key):
             path = self._data_path(key)
             if not path.is_file():
                 raise NotFound(f"object {key} not found")
@@ -224,7 +241,7 @@ class DirectoryObjectStore(PutEitherWay):
             self._write_sidecar(key, msgspec.structs.replace(current, retain_until=until))
 
     def _delete(self, key: str) -> None:
-        with self._exclusive():
+        with self._changing(key):
             path = self._data_path(key)
             sidecar = self._read_sidecar(key)
             if path.is_file():
@@ -377,6 +394,73 @@ class DirectoryObjectStore(PutEitherWay):
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextmanager
+    def _changing(self, key: str) -> Iterator[None]:
+        """The lock, held while ``key`` changes, with the key noted in the journal first:
+        whoever reads the journal's end under the lock (``changes``) finds every change
+        made before it noted there. The note is made durable once the lock is left,
+        before the change's own directories are fsynced, so no change outlives a crash
+        without its note (a note without its change, a refused put's, costs a look)."""
+        journal = -1
+        try:
+            with self._exclusive():
+                journal = self._open_journal()
+                os.write(journal, key.encode() + b"\n")
+                yield
+            os.fdatasync(journal)
+        finally:
+            if journal >= 0:
+                os.close(journal)
+
+    def _changes(self, since: str | None) -> Changes:
+        with self._exclusive():
+            journal_id, end = self._journal_end()
+            keys = None if since is None else self._changed_between(since, journal_id, end)
+            if end > self._journal_rotate_bytes:
+                journal_id, end = self._start_journal()
+        return Changes(position=f"{journal_id}:{end}", keys=keys)
+
+    def _changed_between(self, since: str, journal_id: str, end: int) -> frozenset[str] | None:
+        since_id, _, offset = since.rpartition(":")
+        if since_id != journal_id or not offset.isdigit() or int(offset) > end:
+            return None
+        with (self._root / JOURNAL).open("rb") as journal:
+            journal.seek(int(offset))
+            noted = journal.read(end - int(offset))
+        # A line torn by a crash while it was appended is no key: left out.
+        return frozenset(key for key in noted.decode(errors="replace").split()
+                         if _well_formed(key))
+
+    def _journal_end(self) -> tuple[str, int]:
+        """The journal's id and length, started if there is none (under the lock)."""
+        try:
+            with (self._root / JOURNAL).open("rb") as journal:
+                header = journal.readline()
+                end = os.fstat(journal.fileno()).st_size
+        except FileNotFoundError:
+            return self._start_journal()
+        if not header.startswith(JOURNAL_HEADER) or not header.endswith(b"\n"):
+            return self._start_journal()  # torn by a crash while it was started
+        return header.removeprefix(JOURNAL_HEADER).strip().decode(), end
+
+    def _start_journal(self) -> tuple[str, int]:
+        """A new, empty journal with a new id in place of the old one (under the lock)."""
+        journal_id = uuid.uuid4().hex
+        header = JOURNAL_HEADER + journal_id.encode() + b"\n"
+        self._root.mkdir(parents=True, exist_ok=True)
+        staged, _ = self._stage(partial(_write_hashing, header))
+        os.replace(staged, self._root / JOURNAL)
+        _fsync_dir(self._root)
+        return journal_id, len(header)
+
+    def _open_journal(self) -> int:
+        """The journal open for appending (under the lock), started if there is none."""
+        try:
+            return os.open(self._root / JOURNAL, os.O_WRONLY | os.O_APPEND)
+        except FileNotFoundError:
+            self._start_journal()
+            return os.open(self._root / JOURNAL, os.O_WRONLY | os.O_APPEND)
+
+    @contextmanager
     def _translated(self, key: str) -> Iterator[None]:
         try:
             yield
@@ -417,6 +501,14 @@ def _marker(inode: int, sidecar_path: str, settled_ns: int) -> str | None:
     if sidecar.st_ctime_ns >= settled_ns:
         return None
     return f"{inode}.{sidecar.st_ino}.{sidecar.st_ctime_ns}.{sidecar.st_size}"
+
+
+def _well_formed(key: str) -> bool:
+    try:
+        validate_key(key)
+    except ValidationFailed:
+        return False
+    return True
 
 
 def _copy_hashing(path: Path, out: BinaryIO) -> str:

@@ -225,6 +225,11 @@ class S3ObjectStore(PutEitherWay):
                 if info is not None:
                     yield Listed(key=key, info=info, marker=marker)
 
+    async def changes(self, since: str | None) -> None:
+        """No journal: several servers write a bucket and none appends to one object;
+        ``listing`` with the previous markers is how a backup finds what changed."""
+        return None
+
     async def write_once(self) -> bool:
         return await self._ready()
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import httpx
+import msgspec
 import pytest
 from minio import Minio
 from minio.commonconfig import COMPLIANCE
@@ -44,7 +45,7 @@ from services.common.objectstore import (
     original_key,
     store_original,
 )
-from services.common.objectstore.directory import DirectoryObjectStore
+from services.common.objectstore.directory import JOURNAL, DirectoryObjectStore
 from services.common.objectstore.s3 import LISTING_SETTLE, RETENTION_NOTES, S3ObjectStore
 from tests.fixtures.s3 import S3Server, unique_bucket
 
@@ -255,6 +256,65 @@ async def test_a_locked_bucket_listing_sees_a_retention_change_by_its_note(
 ) -> None:
     bucket = _s3_bucket(request, "s3-seaweedfs-locked", tmp_path, listing_settle=timedelta(0))
     await _sees_every_change(bucket.store)
+
+
+async def test_changes_name_every_key_put_retained_or_deleted_since_a_position(
+    store: ObjectStore,
+) -> None:
+    """A store either keeps a journal that names every change, or says it keeps none
+    (``None``: a backup lists it instead)."""
+    sha = hashlib.sha256(b"scan").hexdigest()
+    await store.put_bytes(original_key(sha), b"scan")
+    await store.put_bytes("text/gone", b"x")
+    start = await store.changes(None)
+    if start is None:
+        assert isinstance(store, S3ObjectStore)  # several writers, no one file to append
+        return
+    assert start.keys is None
+    await store.put_bytes("text/new", b"x")
+    await store.set_retention(original_key(sha), in_an_hour())
+    await store.delete("text/gone")
+    later = await store.changes(start.position)
+    assert later is not None
+    assert later.keys == {"text/new", original_key(sha), "text/gone"}
+    assert (await store.changes(later.position)) == msgspec.structs.replace(
+        later, keys=frozenset())
+
+
+async def test_changes_since_a_position_the_journal_does_not_hold_are_unknown(
+    tmp_path: Path,
+) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    other = DirectoryObjectStore(tmp_path / "other")
+    await store.put_bytes("text/a", b"x")
+    elsewhere = await other.changes(None)
+    now = await store.changes(None)
+    journal_id, _, end = now.position.rpartition(":")
+    for since in (elsewhere.position, f"{journal_id}:{int(end) + 1}", "not a position"):
+        assert (await store.changes(since)).keys is None
+
+
+async def test_a_long_journal_is_started_again_and_older_positions_become_unknown(
+    tmp_path: Path,
+) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects", journal_rotate_bytes=100)
+    first = await store.changes(None)
+    for number in range(10):
+        await store.put_bytes(f"text/{number}", b"x")
+    rotated = await store.changes(first.position)
+    assert rotated.keys == {f"text/{number}" for number in range(10)}
+    assert (await store.changes(first.position)).keys is None
+    await store.put_bytes("text/after", b"x")
+    assert (await store.changes(rotated.position)).keys == {"text/after"}
+
+
+async def test_a_journal_line_torn_by_a_crash_is_no_key(tmp_path: Path) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    start = await store.changes(None)
+    await store.put_bytes("text/whole", b"x")
+    with (tmp_path / "objects" / JOURNAL).open("ab") as journal:
+        journal.write(b"text/\xff\x00torn")
+    assert (await store.changes(start.position)).keys == {"text/whole"}
 
 
 async def test_retention_notes_are_not_objects_and_go_with_their_object(

@@ -7,17 +7,19 @@ import asyncio
 import hashlib
 import os
 import signal
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 import pytest
 
 from services.backup.backup import run_backup
-from services.backup.models import BackupReport, Manifest
+from services.backup.models import BackupReport, Manifest, Silent
 from services.backup.restore import run_restore
 from services.common.clock import SystemClock
-from services.common.config import load_settings
+from services.common.config import Settings, load_settings
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.models import pages_key
 from tests.e2e.backup.support import (
@@ -107,6 +109,84 @@ def _second_backup_copies_only_what_changed(archive: ArchiveServer, destination:
     assert first.objects_copied == len({o.sha256 for o in before.objects})
     [extended] = [o for o in after.objects if o.key == kept_longer]
     assert extended.retain_until == until
+
+
+def test_an_incremental_from_the_journal_records_what_a_whole_listing_would(
+        archive: ArchiveServer, tmp_path: Path) -> None:
+    """The embedded store's journal names what changed since the last backup; every
+    other object is taken as that backup recorded it. The generation must say of every
+    object what a backup listing the whole store says."""
+    documents = [file_directly(archive, number) for number in range(6)]
+    incremental = tmp_path / "incremental"
+    _backup(archive, incremental)
+    file_directly(archive, 100)
+
+    async def change(store: ObjectStore) -> None:
+        await store.put_bytes(pages_key(documents[0]["sha256"]), b'{"number":1}\n')
+        await store.set_retention(original_key(documents[1]["sha256"]),
+                                  datetime(2090, 1, 1, tzinfo=UTC))
+        await store.delete(pages_key(documents[2]["sha256"]))
+
+    with_store(archive.settings, change)
+    progress = _Stages()
+    report = asyncio.run(run_backup(archive.settings, str(incremental), clock=SystemClock(),
+                                    progress=progress))
+    whole = _backup(archive, tmp_path / "whole")
+
+    def described(destination: Path, generation: str) -> set[tuple[object, ...]]:
+        # Content only: the incremental's own record of itself (state/) is newer in whole.
+        return {(o.key, o.sha256, o.size, o.content_type, o.retain_until)
+                for o in _manifest(destination, generation).objects
+                if o.key.startswith(("originals/", "derived/"))}
+
+    assert "looking at originals and derived files changed since the last backup" in (
+        progress.stages)
+    assert "listing originals and derived files" not in progress.stages
+    assert described(incremental, report.generation) == described(tmp_path / "whole",
+                                                                  whole.generation)
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["listing", "journal"])
+def test_an_object_deleted_while_the_snapshots_are_taken_starts_the_pass_again(
+        archive: ArchiveServer, tmp_path: Path, earlier: bool) -> None:
+    """A destruction carried out meanwhile may delete what the snapshots name: the pass
+    is taken again, whether the store was listed (a first backup) or its journal read."""
+    documents = [file_directly(archive, number) for number in range(3)]
+    destination = tmp_path / "backup"
+    if earlier:
+        _backup(archive, destination)
+    doomed = pages_key(documents[0]["sha256"])
+    progress = _Stages(delete_at_snapshots=(archive.settings, doomed))
+    report = asyncio.run(run_backup(archive.settings, str(destination), clock=SystemClock(),
+                                    progress=progress))
+
+    assert report.passes == 2
+    assert any("taking the snapshot again" in note for note in progress.notes)
+    kept = {o.key for o in _manifest(destination, report.generation).objects}
+    assert doomed not in kept
+    assert {pages_key(d["sha256"]) for d in documents[1:]} <= kept
+
+
+class _Stages(Silent):
+    """Remembers the stages; deletes one object as the snapshots are first taken (the
+    databases' snapshot stage begins), as a destruction running meanwhile would."""
+
+    def __init__(self, delete_at_snapshots: tuple[Settings, str] | None = None) -> None:
+        super().__init__()
+        self.stages: list[str] = []
+        self.delete_at_snapshots = delete_at_snapshots
+
+    def stage(self, description: str, *, total: int | None,
+              unit: Literal["bytes", "files"]) -> None:
+        self.stages.append(description)
+        if description.startswith("snapshotting") and self.delete_at_snapshots:
+            settings, key = self.delete_at_snapshots
+            self.delete_at_snapshots = None
+            # The backup's own loop runs this: the deletion goes through a store of its own.
+            deleting = threading.Thread(
+                target=with_store, args=(settings, lambda store: store.delete(key)))
+            deleting.start()
+            deleting.join()
 
 
 def test_a_killed_backup_leaves_the_previous_one_restorable_and_the_next_run_resumes(
