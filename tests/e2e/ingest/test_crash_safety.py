@@ -92,7 +92,8 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 def _client(server: ServerProcess) -> httpx.Client:
     token = httpx.post(f"{server.url}/registry/auth/token",
-                       json={"username": "li", "password": PASSWORD}).json()["access_token"]
+                       json={"username": "li", "password": PASSWORD},
+                       timeout=60).json()["access_token"]
     return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
                         timeout=60)
 

@@ -152,7 +152,7 @@ class Registry:
 
     def client(self, username: str) -> httpx.Client:
         token = httpx.post(f"{self.url}/registry/auth/token",
-                           json={"username": username, "password": PASSWORD}).json()
+                           json={"username": username, "password": PASSWORD}, timeout=60).json()
         return httpx.Client(base_url=self.url, timeout=30, headers={
             "Authorization": f"Bearer {token['access_token']}"})
 
