@@ -25,7 +25,7 @@ from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from tests.browser.conftest import VIEWPORT
 from tests.e2e.retention.support import START, Archive
-from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.fixtures.app import PASSWORD, Person, launch_archive_server
 
 T = TypeVar("T")
 
@@ -96,16 +96,6 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
                 context.close()
         finally:
             server.server.stop()
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone a test module adds to the retention tests' people."""
-
-    username: str
-    role: str
-    clearance: str = "ordinary"
-    department: str | None = None
 
 
 def office_fixture(name: str, people: Sequence[Person] = (), **settings: Any) -> Any:
