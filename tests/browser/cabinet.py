@@ -20,7 +20,7 @@ from services.common.objectstore import open_object_store
 from services.ingest.models import page_image_key, previews_key
 from tests.e2e.ingest.support import wait_for_job
 from tests.e2e.search.support import eventually
-from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.fixtures.app import PASSWORD, ArchiveServer, Person
 from tests.support.rendering import LINES, render_page, write_digital_pdf, write_png
 
 TRADITIONAL_LETTER = "關於衛生間漏水的來函"
@@ -97,17 +97,13 @@ def _loan(people: dict[str, httpx.Client], document_id: str) -> None:
 
 
 def fill(server: ArchiveServer, scratch: Path) -> Cabinet:
-    tokens = {
-        "wang": server.add_user("wang", "archivist", clearance="secret", department="archive"),
-        "li": server.add_user("li", "staff", department="customer_service"),
-        "zhou": server.add_user("zhou", "manager", clearance="secret",
-                                department="customer_service"),
-        "sun": server.add_user("sun", "center_head", clearance="secret",
-                               department="customer_service"),
-        "zhao": server.add_user("zhao", "director", clearance="secret",
-                                department="management"),
-    }
-    people = {name: server.client(token) for name, token in tokens.items()}
+    people = server.clients(
+        Person("wang", "archivist", clearance="secret", department="archive"),
+        Person("li", "staff", department="customer_service"),
+        Person("zhou", "manager", clearance="secret", department="customer_service"),
+        Person("sun", "center_head", clearance="secret", department="customer_service"),
+        Person("zhao", "director", clearance="secret", department="management"),
+    )
     wang = people["wang"]
     cabinet = Cabinet(server=server)
     created = wang.post("/registry/households", json={

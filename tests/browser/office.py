@@ -10,6 +10,7 @@ its own: Playwright's sync API keeps an event loop running in the test's thread.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from tests.browser.conftest import VIEWPORT
 from tests.e2e.retention.support import START, Archive
-from tests.fixtures.app import PASSWORD, launch_archive_server
+from tests.fixtures.app import PASSWORD, Person, launch_archive_server
 
 T = TypeVar("T")
 
@@ -98,16 +99,6 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
             server.server.stop()
 
 
-@dataclass(frozen=True)
-class Person:
-    """Someone a test module adds to the retention tests' people."""
-
-    username: str
-    role: str
-    clearance: str = "ordinary"
-    department: str | None = None
-
-
 def office_fixture(name: str, people: Sequence[Person] = (), **settings: Any) -> Any:
     """A module's ``office`` fixture: an office of the module's own (its files under a
     folder ``name``, the server started with ``settings``) with ``people`` added."""
@@ -123,6 +114,17 @@ def office_fixture(name: str, people: Sequence[Person] = (), **settings: Any) ->
     return office
 
 
+def documents_fixture(**papers: dict[str, Any]) -> Any:
+    """A module's ``documents`` fixture: each of ``papers`` (the fields ``Office.file``
+    takes) filed in the module's office once; their catalogue records by name."""
+
+    @pytest.fixture(scope="module")
+    def documents(office: Office) -> dict[str, Any]:
+        return {name: office.file(**fields) for name, fields in papers.items()}
+
+    return documents
+
+
 def nav_link(page: Page, name: str) -> Locator:
     """The main navigation's link ``name``."""
     return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
@@ -135,3 +137,9 @@ def download(page: Page, link: str, target: Path) -> Path:
     path = target / downloaded.value.suggested_filename
     downloaded.value.save_as(path)
     return path
+
+
+def pdf_text(path: Path) -> str:
+    """The text of the PDF at ``path``, laid out as printed (``pdftotext -layout``)."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout

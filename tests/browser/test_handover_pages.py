@@ -13,18 +13,24 @@ the catalogue page are saved as screenshots."""
 
 from __future__ import annotations
 
-import subprocess
 import tarfile
 from pathlib import Path
 from typing import Any
 
 import bagit
-import pytest
 from playwright.sync_api import Page, expect
 
 from services.common.objectstore import original_key
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, Person, download, nav_link, office_fixture
+from tests.browser.office import (
+    Office,
+    Person,
+    documents_fixture,
+    download,
+    nav_link,
+    office_fixture,
+    pdf_text,
+)
 from tests.fixtures.app import PASSWORD
 
 CENTRE = "第一客户服务中心"
@@ -39,23 +45,14 @@ office = office_fixture("handovers", [
 ])
 
 
-@pytest.fixture(scope="module")
-def documents(office: Office) -> dict[str, Any]:
-    return {
-        "move_in": office.file(title=MOVE_IN, category="move_in",
-                               household="A-1301", filed_at="2016-02-01"),
-        "repair": office.file(title=REPAIR, category="repair",
-                              household="A-1301", filed_at="2019-06-01"),
-        "secret": office.file(title=SECRET, category="complaint",
-                              household="A-1301", filed_at="2020-03-01", security="secret"),
-        "elsewhere": office.file(title="装修申请", category="decoration",
-                                 household="B-0502", filed_at="2018-05-01"),
-    }
-
-
-def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+documents = documents_fixture(
+    move_in=dict(title=MOVE_IN, category="move_in", household="A-1301", filed_at="2016-02-01"),
+    repair=dict(title=REPAIR, category="repair", household="A-1301", filed_at="2019-06-01"),
+    secret=dict(title=SECRET, category="complaint", household="A-1301", filed_at="2020-03-01",
+                security="secret"),
+    elsewhere=dict(title="装修申请", category="decoration", household="B-0502",
+                   filed_at="2018-05-01"),
+)
 
 
 def _not_found(page: Page, url: str) -> None:
@@ -137,7 +134,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(sun.locator(".missing")).to_have_count(0)
     expect_no_serious_violations(sun)
 
-    text = _pdf_text(download(sun, "移交清单（PDF）", tmp_path))
+    text = pdf_text(download(sun, "移交清单（PDF）", tmp_path))
     for needed in (move_in["archive_no"], repair["archive_no"], secret["archive_no"],
                    "chen", "sun", CENTRE):
         assert needed in text, needed
@@ -222,24 +219,24 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
             assert response.status_code == 200, response.text
     sun = office.open_as("sun")
     nav_link(sun, "目录").click()
-    closed = _pdf_text(download(sun, "A 栋 13 层 2030 年闭卷目录（PDF）", tmp_path))
+    closed = pdf_text(download(sun, "A 栋 13 层 2030 年闭卷目录（PDF）", tmp_path))
     assert "A-1301" in closed
     assert "周敏" in closed
     floor = sun.locator("#floor-A-13")
     expect(floor).to_contain_text("A 栋 13 层")
     expect_no_serious_violations(sun)
     sun.screenshot(path=screenshots / "catalogues.png", full_page=True)
-    text = _pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
+    text = pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
     assert "A-1301" in text
-    labels = _pdf_text(download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
+    labels = pdf_text(download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
     assert "A-1301" in labels
     sun.get_by_label("户号（如 A-1201）").fill("A-1301")
     sun.get_by_role("button", name="查看").nth(1).click()
-    items = _pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
+    items = pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
     for document in ("move_in", "repair", "secret"):
         assert documents[document]["archive_no"] in items, document
     sun.goto("/ui/households/A-1301")
-    items_again = _pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
+    items_again = pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
     assert documents["repair"]["archive_no"] in items_again
     sun.goto("/ui/catalogues?household=A-12")
     expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")

@@ -11,7 +11,6 @@ tablet width) and the condition form are saved as screenshots."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, download, nav_link, office_at
+from tests.browser.office import Office, download, nav_link, office_at, pdf_text
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 TABLET = {"width": 800, "height": 1100}
@@ -120,9 +119,7 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     expect(wang.get_by_role("status")).to_contain_text("盘点已完成")
     expect(_mark(wang, "3", "在位")).to_have_count(0)
 
-    pdf = download(wang, "盘点清单（PDF）", tmp_path)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(download(wang, "盘点清单（PDF）", tmp_path))
     for needed in ("A栋 档案室 12柜 3盒", "A栋 档案室 12柜 4盒", "A-1203", "缺失", "在位"):
         assert needed in text, needed
 

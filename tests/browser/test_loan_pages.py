@@ -16,11 +16,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, office_fixture
+from tests.browser.office import Office, documents_fixture, office_fixture
 
 CONFIDENTIAL = "漏水赔偿和解协议"
 PLAIN = "阳台改造申请"
@@ -30,15 +29,11 @@ office = office_fixture("loans", loan_max_renewals=1)
 """One renewal allowed, so the second is past the limit."""
 
 
-@pytest.fixture(scope="module")
-def documents(office: Office) -> dict[str, Any]:
-    return {
-        "confidential": office.file(title=CONFIDENTIAL,
-                                    household="A-1202", category="correspondence",
-                                    security="confidential", filed_at="2029-05-01"),
-        "plain": office.file(title=PLAIN, household="A-1203",
-                             category="application", filed_at="2029-06-01"),
-    }
+documents = documents_fixture(
+    confidential=dict(title=CONFIDENTIAL, household="A-1202", category="correspondence",
+                      security="confidential", filed_at="2029-05-01"),
+    plain=dict(title=PLAIN, household="A-1203", category="application", filed_at="2029-06-01"),
+)
 
 
 def _waiting_count(page: Page) -> Any:

@@ -13,16 +13,22 @@ as screenshots."""
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, Person, download, nav_link, office_fixture
+from tests.browser.office import (
+    Office,
+    Person,
+    documents_fixture,
+    download,
+    nav_link,
+    office_fixture,
+    pdf_text,
+)
 from tests.fixtures.app import PASSWORD
 
 REPAIR = "卫生间漏水维修记录"
@@ -36,16 +42,13 @@ office = office_fixture("retention", [
 ])
 
 
-@pytest.fixture(scope="module")
-def documents(office: Office) -> dict[str, Any]:
-    return {
-        "repair": office.file(title=REPAIR, category="repair",
-                              household="A-1201", filed_at="2015-03-01"),
-        "drawings": office.file(title=DRAWINGS, category="engineering",
-                                household="A-1202", filed_at="2016-04-01"),
-        "complaint": office.file(title=COMPLAINT, category="complaint",
-                                 household="A-1203", filed_at="2015-05-01"),
-    }
+documents = documents_fixture(
+    repair=dict(title=REPAIR, category="repair", household="A-1201", filed_at="2015-03-01"),
+    drawings=dict(title=DRAWINGS, category="engineering", household="A-1202",
+                  filed_at="2016-04-01"),
+    complaint=dict(title=COMPLAINT, category="complaint", household="A-1203",
+                   filed_at="2015-05-01"),
+)
 
 
 def _item(page: Page, document: dict[str, Any]) -> Any:
@@ -201,9 +204,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.locator("#progress .status-line")).to_contain_text("已销毁", timeout=30_000)
     expect_no_serious_violations(qian)
 
-    pdf = download(qian, "销毁清册（PDF）", tmp_path)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(download(qian, "销毁清册（PDF）", tmp_path))
     for needed in (repair["archive_no"], drawings["archive_no"], "wang", "ma", "已销毁"):
         assert needed in text, needed
     csv = download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")

@@ -1,11 +1,12 @@
-"""What registry tests share: the registry's services, new documents to file and principals
-from a table of people."""
+"""What registry tests share: the registry's services (alone, or over a test database as
+``LocalRegistry``), new documents to file and principals from a table of people."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
-from services.common.clock import Clock
+from services.common.clock import Clock, FixedClock
 from services.common.contracts.registry import DocumentRecord, NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
@@ -87,3 +88,34 @@ async def seed_people(url: str, people: People, clock: Clock, *, password: str |
                 password=password))
     finally:
         await engine.dispose()
+
+
+@dataclass
+class LocalRegistry:
+    """The registry's services in the test's process over one test database, at a clock
+    the test moves: what each registry suite's fixture builds on."""
+
+    engine: AsyncEngine
+    clock: FixedClock
+    services: RegistryServices = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.services = self.build()
+
+    def build(self) -> RegistryServices:
+        """The services built afresh over the same database, as a restart does."""
+        return registry_services(self.engine, self.clock)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def new_document(self, **fields: Any) -> NewDocument:
+        """What ``file`` files unless told otherwise; ``fields`` override."""
+        return new_document(**fields)
+
+    async def file(self, **fields: Any) -> DocumentRecord:
+        return await file_document(self.services, self.new_document(**fields))
+
+    async def sql(self, statement: str, **params: Any) -> list[Any]:
+        return await sql(self.engine, statement, **params)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
 from services.common.clock import FixedClock
-from services.common.contracts.registry import DocumentRecord
-from services.common.db import create_engine, migrate
+from services.common.db import migrate
 from services.registry.access import AccessGrants
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
-from tests.support.registry import file_document, new_document, registry_services, sql
+from tests.support.registry import LocalRegistry, registry_services
 
 ARCHIVIST = Principal(username="wang", roles=("archivist",), clearance="secret")
 MANAGER = Principal(username="zhou", roles=("manager",), clearance="secret")
@@ -37,24 +34,13 @@ class StaticGrants:
 
 
 @dataclass
-class Registry:
-    engine: AsyncEngine
-    clock: FixedClock
-    grants: StaticGrants
-    services: RegistryServices = field(init=False)
+class Registry(LocalRegistry):
+    """The registry over one database, at ``clock``, its grants set by the test."""
 
-    def __post_init__(self) -> None:
-        self.services = registry_services(self.engine, self.clock, grants=self.grants)
+    grants: StaticGrants = field(default_factory=StaticGrants)
 
-    @property
-    def is_postgres(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
-
-    async def file(self, **fields: Any) -> DocumentRecord:
-        return await file_document(self.services, new_document(**fields))
-
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        return await sql(self.engine, statement, **params)
+    def build(self) -> RegistryServices:
+        return registry_services(self.engine, self.clock, grants=self.grants)
 
 
 async def _migrate(url: str) -> None:
@@ -67,10 +53,6 @@ def database_seed() -> Seed:
 
 
 @pytest.fixture
-async def registry(seeded_database_url: str) -> AsyncIterator[Registry]:
-    engine = create_engine(seeded_database_url)
+def registry(seeded_engine: AsyncEngine) -> Registry:
     clock = FixedClock(datetime(2024, 6, 1, 9, 0, tzinfo=UTC))
-    try:
-        yield Registry(engine=engine, clock=clock, grants=StaticGrants())
-    finally:
-        await engine.dispose()
+    return Registry(engine=seeded_engine, clock=clock)

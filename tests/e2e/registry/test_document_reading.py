@@ -11,19 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, Person
 
 
 @pytest.fixture
 def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
-    tokens = {
-        "wang": archive_server.add_user("wang", "archivist", clearance="secret",
-                                        department="archive"),
-        "li": archive_server.add_user("li", "staff", department="customer_service"),
-        "qin": archive_server.add_user("qin", "compliance", clearance="secret",
-                                       department="archive"),
-    }
-    return {name: archive_server.client(token) for name, token in tokens.items()}
+    return archive_server.clients(
+        Person("wang", "archivist", clearance="secret", department="archive"),
+        Person("li", "staff", department="customer_service"),
+        Person("qin", "compliance", clearance="secret", department="archive"),
+    )
 
 
 def _file(client: httpx.Client, title: str, **fields: Any) -> str:

@@ -35,8 +35,13 @@ ARCHIVE = [sys.executable, "-m", "services.cli"]
 SECOND_YEAR = datetime(2031, 2, 1, 9, 0, tzinfo=UTC)
 NOW = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
 NOTHING = {"total": 0, "by_category": {}}
-NO_CHECKS = {"inventories": 0, "organised": 0, "discrepancies": 0, "unresolved": 0,
-             "condition_checks": 0, "with_problems": 0}
+NOT_IN_THE_HISTORY = {
+    "transferred_out": NOTHING,
+    "handed_over": {"handovers": 0, "documents": 0},
+    "checks": {"inventories": 0, "organised": 0, "discrepancies": 0, "unresolved": 0,
+               "condition_checks": 0, "with_problems": 0},
+}
+"""What the history never does (transfers out, handovers, inventories): none in any year."""
 
 
 def _months(count: int, **busy: dict[str, int]) -> list[dict[str, int]]:
@@ -127,11 +132,9 @@ def test_the_first_year_counts_what_was_received_appraised_and_lent(history: His
         "destroyed": NOTHING,
         "borrowed": {"loans": 2, "documents": 3, "paper": {"loans": 1, "documents": 1},
                      "digital": {"loans": 1, "documents": 2}},
-        "transferred_out": NOTHING,
-        "handed_over": {"handovers": 0, "documents": 0},
         "returned": 1,
         "overdue": 1,
-        "checks": NO_CHECKS,
+        **NOT_IN_THE_HISTORY,
         "months": _months(12, m1={"received": 5, "loans": 2}),
     }
 
@@ -146,11 +149,9 @@ def test_the_year_so_far_counts_up_to_now(history: History) -> None:
         "destroyed": {"total": 1, "by_category": {"repair": 1}},
         "borrowed": {"loans": 1, "documents": 1, "paper": {"loans": 1, "documents": 1},
                      "digital": {"loans": 0, "documents": 0}},
-        "transferred_out": NOTHING,
-        "handed_over": {"handovers": 0, "documents": 0},
         "returned": 1,
         "overdue": 1,
-        "checks": NO_CHECKS,
+        **NOT_IN_THE_HISTORY,
         "months": _months(3, m2={"received": 1, "destroyed": 1, "loans": 1}),
     }
 

@@ -63,6 +63,11 @@ class Letter:
         return values
 
 
+def notice(word: str) -> Letter:
+    """A one-line notice about ``word``: ``停水`` gives ``停水通知``, ``关于停水的通知。``."""
+    return Letter(title=f"{word}通知", lines=[f"关于{word}的通知。"])
+
+
 def file_letters(client: httpx.Client, directory: Path, letters: Sequence[Letter]
                  ) -> list[str]:
     """Upload every letter, then wait for their jobs; the document ids, in order."""

@@ -10,20 +10,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.search.support import (
-    Letter,
     destroy,
     file_letters,
     found_ids,
     launch_services,
+    notice,
     readiness,
     wait_until_found,
 )
 from tests.fixtures.app import ArchiveServer
 from tests.support.waiting import eventually
-
-
-def letter(word: str, household: str = "A-1201") -> Letter:
-    return Letter(title=f"{word}通知", household=household, lines=[f"关于{word}的通知。"])
 
 
 @pytest.fixture
@@ -44,7 +40,7 @@ def test_filed_document_is_found_within_two_seconds(
     launched.append(server)
     archivist = server.client(server.add_user("wang", "archivist"))
     staff = server.client(server.add_user("li", "staff"))
-    (document_id,) = file_letters(archivist, tmp_path, [letter("电梯年检")])
+    (document_id,) = file_letters(archivist, tmp_path, [notice("电梯年检")])
     filed = time.monotonic()  # the job is done once the registry has filed it
     eventually(lambda: found_ids(staff, q="年检") == {document_id}, timeout_s=5)
     assert time.monotonic() - filed <= 2.0
@@ -61,12 +57,12 @@ def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhil
     launched.append(search)
     archivist = registry.client(registry.add_user("wang", "archivist"))
     staff_token = registry.add_user("li", "staff")
-    kept, doomed = file_letters(archivist, tmp_path, [letter("停水"), letter("停电")])
+    kept, doomed = file_letters(archivist, tmp_path, [notice("停水"), notice("停电")])
     wait_until_found(search.client(staff_token), {kept, doomed}, q="通知")
 
     search.server.stop()
     late_kept, late_doomed = file_letters(archivist, tmp_path,
-                                          [letter("消防演习"), letter("绿化修剪")])
+                                          [notice("消防演习"), notice("绿化修剪")])
     destroy(registry, doomed)
     destroy(registry, late_doomed)
     restarted = launch_services(tmp_path / "search", ("search",), **peers)

@@ -30,7 +30,7 @@ from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
 from services.search.sources import IngestText
 from services.search.store import CursorStore
-from tests.e2e.search.support import Letter, file_letters
+from tests.e2e.search.support import file_letters, notice
 from tests.fixtures.app import ArchiveServer
 from tests.support.waiting import eventually_async
 
@@ -98,8 +98,7 @@ async def file(server: ArchiveServer, tmp_path: Path, word: str) -> None:
 
     def upload() -> None:
         with server.client(server.add_user("wang", "archivist")) as archivist:
-            file_letters(archivist, tmp_path, [Letter(title=f"{word}通知",
-                                                      lines=[f"关于{word}的通知。"])])
+            file_letters(archivist, tmp_path, [notice(word)])
 
     await asyncio.to_thread(upload)
 

@@ -34,22 +34,17 @@ from services.search.reindex import Reindexer
 from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import (
-    Letter,
     destroy,
     file_letters,
     found_ids,
     launch_services,
+    notice,
     readiness,
     wait_until_found,
 )
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.elasticsearch import osmem_client, unique_alias
 from tests.support.waiting import eventually, eventually_async
-
-
-def letter(word: str) -> Letter:
-    return Letter(title=f"{word}通知", lines=[f"关于{word}的通知。"])
-
 
 # -- through HTTP --------------------------------------------------------------------------
 
@@ -69,7 +64,7 @@ def test_reindex_builds_a_new_index_with_every_live_document(
     staff = server.client(server.add_user("li", "staff"))
     admin = server.client(server.add_user("root", "admin"))
     kept, destroyed, also_kept = file_letters(
-        archivist, tmp_path, [letter("停水"), letter("停电"), letter("消防演习")])
+        archivist, tmp_path, [notice("停水"), notice("停电"), notice("消防演习")])
     destroy(server, destroyed)
     wait_until_found(staff, {kept, also_kept}, q="通知")
     index_before = readiness(admin)["search.index"]
@@ -135,7 +130,7 @@ class Search:
     async def file(self, *words: str) -> list[str]:
         def upload() -> list[str]:
             with self.server.client(self.archivist_token) as archivist:
-                return file_letters(archivist, self.directory, [letter(w) for w in words])
+                return file_letters(archivist, self.directory, [notice(w) for w in words])
 
         return await asyncio.to_thread(upload)
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import wait_for_job
-from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.fixtures.app import ArchiveServer, Person, module_archive_server
 from tests.support.rendering import LINES, write_digital_pdf
 
 JOB_TIMEOUT_S = 90.0
@@ -25,18 +25,14 @@ server = module_archive_server()
 
 @pytest.fixture(scope="module")
 def people(server: ArchiveServer) -> dict[str, httpx.Client]:
-    tokens = {
-        "li": server.add_user("li", "staff", clearance="confidential",
-                              department="customer_service"),
-        "ma": server.add_user("ma", "staff", department="customer_service"),
-        "zhou": server.add_user("zhou", "manager", clearance="secret",
-                                department="customer_service"),
-        "zhao": server.add_user("zhao", "director", clearance="secret",
-                                department="management"),
-        "wang": server.add_user("wang", "archivist", clearance="secret", department="archive"),
-        "qin": server.add_user("qin", "compliance", clearance="secret", department="archive"),
-    }
-    return {name: server.client(token) for name, token in tokens.items()}
+    return server.clients(
+        Person("li", "staff", clearance="confidential", department="customer_service"),
+        Person("ma", "staff", department="customer_service"),
+        Person("zhou", "manager", clearance="secret", department="customer_service"),
+        Person("zhao", "director", clearance="secret", department="management"),
+        Person("wang", "archivist", clearance="secret", department="archive"),
+        Person("qin", "compliance", clearance="secret", department="archive"),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -10,21 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.fixtures.app import ArchiveServer, Person, module_archive_server
 
 server = module_archive_server()
 
 
 @pytest.fixture(scope="module")
 def people(server: ArchiveServer) -> dict[str, httpx.Client]:
-    tokens = {
-        "li": server.add_user("li", "staff", department="customer_service"),
-        "zhou": server.add_user("zhou", "manager", department="customer_service"),
-        "wang": server.add_user("wang", "archivist", department="archive"),
-        "sun": server.add_user("sun", "archivist", department="archive"),
-        "qin": server.add_user("qin", "compliance", clearance="secret", department="archive"),
-    }
-    return {name: server.client(token) for name, token in tokens.items()}
+    return server.clients(
+        Person("li", "staff", department="customer_service"),
+        Person("zhou", "manager", department="customer_service"),
+        Person("wang", "archivist", department="archive"),
+        Person("sun", "archivist", department="archive"),
+        Person("qin", "compliance", clearance="secret", department="archive"),
+    )
 
 
 def _ok(response: httpx.Response, status: int = 200) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,16 +12,11 @@ from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.contracts.lending import Loan, LoanRequest
 from services.common.contracts.registry import DocumentRecord
-from services.common.db import create_engine
-from services.registry.bootstrap import RegistryServices
 from tests.fixtures.postgres import Seed
 from tests.support.registry import (
-    file_document,
-    new_document,
+    LocalRegistry,
     person_in,
-    registry_services,
     seed_people,
-    sql,
 )
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
@@ -46,25 +39,8 @@ def person(username: str) -> Principal:
     return person_in(PEOPLE, username)
 
 
-@dataclass
-class Lending:
-    engine: AsyncEngine
-    clock: FixedClock
-    services: RegistryServices = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.services = registry_services(self.engine, self.clock)
-
-    def restarted(self) -> RegistryServices:
-        """The registry's services built again over the same database (a restart)."""
-        return registry_services(self.engine, self.clock)
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
-
-    async def file(self, **fields: Any) -> DocumentRecord:
-        return await file_document(self.services, new_document(**fields))
+class Lending(LocalRegistry):
+    """The registry over one database, at ``clock``, with the loans' steps."""
 
     async def request(self, caller: str, documents: list[DocumentRecord], *,
                       kind: str = "paper", **fields: Any) -> Loan:
@@ -90,9 +66,6 @@ class Lending:
         loan = await self.approved(borrower, documents, kind=kind)
         return await self.services.circulation.issue(person("wang"), loan.loan_id)
 
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        return await sql(self.engine, statement, **params)
-
 
 APPROVER_FOR = {"manager": "zhou", "center_head": "chen", "director": "zhao",
                 "archivist": "wang"}
@@ -117,9 +90,5 @@ def database_seed() -> Seed:
 
 
 @pytest.fixture
-async def lending(seeded_database_url: str) -> AsyncIterator[Lending]:
-    engine = create_engine(seeded_database_url)
-    try:
-        yield Lending(engine=engine, clock=FixedClock(START))
-    finally:
-        await engine.dispose()
+def lending(seeded_engine: AsyncEngine) -> Lending:
+    return Lending(engine=seeded_engine, clock=FixedClock(START))

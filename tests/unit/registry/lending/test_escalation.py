@@ -32,7 +32,7 @@ async def test_a_restarted_registry_does_not_escalate_again(lending: Lending) ->
     lending.clock.advance(SIXTEEN_DAYS)
     await lending.services.circulation.escalate_due()
     lending.clock.advance(timedelta(days=1))
-    again = await lending.restarted().circulation.escalate_due()
+    again = await lending.build().circulation.escalate_due()
     assert again == []
     assert await lending.sql("SELECT count(*) FROM loan_notifications") == [(4,)]
 
@@ -41,7 +41,7 @@ async def test_two_registries_checking_at_once_escalate_once(lending: Lending) -
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
     runs = await asyncio.gather(lending.services.circulation.escalate_due(),
-                                lending.restarted().circulation.escalate_due())
+                                lending.build().circulation.escalate_due())
     assert sorted(runs) == [[], [loan.loan_id]]
 
 

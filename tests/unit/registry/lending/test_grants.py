@@ -3,9 +3,13 @@ decision route once loans supply the grants, on both engines."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import pytest
+
 from services.common.auth import Principal
+from services.common.contracts.lending import Loan
 from services.registry.lending.models import ReturnCheck
 from tests.unit.registry.lending.conftest import Lending, person
 
@@ -49,10 +53,16 @@ async def test_personal_information_is_read_through_a_digital_loan(lending: Lend
         "needs_grant", "view")
 
 
-async def test_an_approved_loan_not_yet_issued_grants_nothing(lending: Lending) -> None:
+@pytest.mark.parametrize(("lend", "kind", "reader"), [
+    pytest.param(Lending.approved, "digital", "li", id="an_approved_loan_not_yet_issued"),
+    pytest.param(Lending.out, "paper", "li", id="a_paper_loan_in_the_system"),
+    pytest.param(Lending.out, "digital", "zhou", id="a_loan_to_anyone_but_its_borrower"),
+])
+async def test_grants_nothing(lending: Lending, lend: Callable[..., Awaitable[Loan]],
+                              kind: str, reader: str) -> None:
     document = await lending.file(security="confidential")
-    await lending.approved("li", [document], kind="digital")
-    assert await _code(lending, "li", document.document_id, "read_text") == "needs_grant"
+    await lend(lending, "li", [document], kind=kind)
+    assert await _code(lending, reader, document.document_id, "read_text") == "needs_grant"
 
 
 async def test_access_ends_when_the_loan_is_returned(lending: Lending) -> None:
@@ -71,18 +81,6 @@ async def test_access_ends_at_the_due_time_and_a_renewal_extends_it(lending: Len
     await lending.services.circulation.renew(person("li"), loan.loan_id)
     assert (at_due, await _code(lending, "li", document.document_id, "read_text")) == (
         "needs_grant", "view")
-
-
-async def test_a_paper_loan_grants_nothing_in_the_system(lending: Lending) -> None:
-    document = await lending.file(security="confidential")
-    await lending.out("li", [document], kind="paper")
-    assert await _code(lending, "li", document.document_id, "read_text") == "needs_grant"
-
-
-async def test_a_loan_grants_nothing_to_anyone_but_its_borrower(lending: Lending) -> None:
-    document = await lending.file(security="confidential")
-    await lending.out("li", [document], kind="digital")
-    assert await _code(lending, "zhou", document.document_id, "read_text") == "needs_grant"
 
 
 async def test_a_document_above_the_borrowers_clearance_stays_invisible_whatever_the_loan(

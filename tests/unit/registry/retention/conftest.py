@@ -7,7 +7,6 @@ once per session and copied for each test, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,7 +19,6 @@ from services.common.config import Settings
 from services.common.contracts.lending import Loan, LoanRequest
 from services.common.contracts.registry import DocumentRecord, NewDocument
 from services.common.contracts.retention import Destruction, Sweep
-from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.journal.models import AuditQuery, AuditRecord
@@ -28,13 +26,11 @@ from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import (
     INGEST,
-    file_document,
+    LocalRegistry,
     person_in,
     registry_services,
     seed_people,
-    sql,
 )
-from tests.support.registry import new_document as shared_new_document
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 WAIT_DAYS = 183
@@ -57,47 +53,34 @@ def person(username: str) -> Principal:
     return person_in(PEOPLE, username)
 
 
-def new_document(**fields: Any) -> NewDocument:
-    """A repair record filed in 2012 (long past its retention); ``fields`` override."""
-    return shared_new_document(**{"category": "repair", "title": "卫生间漏水维修记录",
-                                  "filed_at": date(2012, 3, 1), **fields})
-
-
 SETTINGS = Settings(destruction_wait_days=WAIT_DAYS, login_attempts_per_minute=100)
 
 
-@dataclass
-class Retention:
-    """The registry over one database, at ``clock``."""
-
-    engine: AsyncEngine
-    clock: FixedClock
-    registry: RegistryServices = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.registry = self.build()
+class Retention(LocalRegistry):
+    """The registry over one database, at ``clock``, with the steps to a destruction."""
 
     def build(self) -> RegistryServices:
-        """The services built afresh over the same database, as a restart does."""
         return registry_services(self.engine, self.clock, settings=SETTINGS)
 
-    async def file(self, **fields: Any) -> DocumentRecord:
-        return await file_document(self.registry, new_document(**fields))
+    def new_document(self, **fields: Any) -> NewDocument:
+        """A repair record filed in 2012 (long past its retention); ``fields`` override."""
+        return super().new_document(**{"category": "repair", "title": "卫生间漏水维修记录",
+                                       "filed_at": date(2012, 3, 1), **fields})
 
     async def document(self, document_id: str) -> DocumentRecord:
-        async with self.registry.store.transaction() as tx:
+        async with self.services.store.transaction() as tx:
             found = await tx.documents.get(document_id)
         assert found is not None
         return found
 
     async def sweep(self, **fields: Any) -> Sweep:
-        return await self.registry.sweeps.start(person("qian"), SweepRequest(**fields))
+        return await self.services.sweeps.start(person("qian"), SweepRequest(**fields))
 
     async def appraise(self, sweep: Sweep, document: DocumentRecord, decision: str,
                        *appraisers: str, opinion: str = "已无保存价值", **fields: Any) -> None:
         assert sweep.sweep_id is not None
         for appraiser in appraisers:
-            await self.registry.sweeps.appraise(person(appraiser), sweep.sweep_id,
+            await self.services.sweeps.appraise(person(appraiser), sweep.sweep_id,
                                                  AppraisalRequest(
                 document_id=document.document_id, decision=decision,  # type: ignore[arg-type]
                 opinion=opinion, **fields))
@@ -110,7 +93,7 @@ class Retention:
         for document in documents:
             await self.appraise(sweep, document, decision, "zhou", "qian")
         assert sweep.sweep_id is not None
-        return await self.registry.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+        return await self.services.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
 
     async def register(self, documents: list[DocumentRecord], **fields: Any) -> Destruction:
         """Approved, waited out (R5), drawn up in a register."""
@@ -118,37 +101,42 @@ class Retention:
         assert sweep.destroy_after is not None
         self.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
         assert sweep.sweep_id is not None
-        return await self.registry.destructions.create(
+        return await self.services.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id, **fields))
 
     async def witnessed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.register(documents)
         for witness in ("wang", "sun"):
-            register = await self.registry.destructions.witness(
+            register = await self.services.destructions.witness(
                 person(witness), register.destruction_id,
                 WitnessSignature(password=PASSWORD))
         return register
 
     async def executed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.witnessed(documents)
-        await self.registry.destructions.execute(person("qian"), register.destruction_id)
-        await self.registry.destructions.executor.wait()
-        return await self.registry.destructions.get(person("qian"), register.destruction_id)
+        await self.services.destructions.execute(person("qian"), register.destruction_id)
+        await self.services.destructions.executor.wait()
+        return await self.services.destructions.get(person("qian"), register.destruction_id)
+
+    async def tamper_with_items(self, register: Destruction) -> None:
+        """Rewrite an item's archive number behind the register's back (in SQL), which
+        voids every signature given so far."""
+        await self.sql("UPDATE destruction_items SET archive_no = :no WHERE "
+                       "destruction_id = :id", no="2010-repair-A-1201-9999",
+                       id=register.destruction_id)
 
     async def out_on_loan(self, documents: list[DocumentRecord]) -> Loan:
         request = LoanRequest(documents=[d.document_id for d in documents],
                               kind="paper", purpose="核对维修记录", reason="业主投诉")
-        loan = await self.registry.lending.request(person("li"), request)
+        loan = await self.services.lending.request(person("li"), request)
         for approver in ("zhou", "wang"):
-            loan = await self.registry.lending.approve(person(approver), loan.loan_id,
+            loan = await self.services.lending.approve(person(approver), loan.loan_id,
                                                        note=None)
-        return await self.registry.circulation.issue(person("sun"), loan.loan_id)
+        return await self.services.circulation.issue(person("sun"), loan.loan_id)
 
     async def audit(self, **filters: Any) -> list[AuditRecord]:
-        return await self.registry.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
+        return await self.services.journal.entries(INGEST, AuditQuery(limit=1000, **filters))
 
-    async def sql(self, statement: str, **params: Any) -> list[Any]:
-        return await sql(self.engine, statement, **params)
 
 
 async def _prepare(url: str) -> None:
@@ -162,11 +150,9 @@ def database_seed() -> Seed:
 
 
 @pytest.fixture
-async def retention(seeded_database_url: str) -> AsyncIterator[Retention]:
-    engine = create_engine(seeded_database_url)
-    kept = Retention(engine=engine, clock=FixedClock(START))
+async def retention(seeded_engine: AsyncEngine) -> AsyncIterator[Retention]:
+    kept = Retention(engine=seeded_engine, clock=FixedClock(START))
     try:
         yield kept
     finally:
-        await kept.registry.destructions.executor.stop()
-        await engine.dispose()
+        await kept.services.destructions.executor.stop()

@@ -18,7 +18,7 @@ WITNESSES = ("qian", "he", "zhou", "gao", "ma", "zhao", "wang", "sun")
 async def _awaiting(retention: Retention) -> dict[str, list[str]]:
     """Each witness's waiting registers, by id."""
     return {username: [summary.destruction_id for summary in
-                       await retention.registry.destructions.awaiting_signature(
+                       await retention.services.destructions.awaiting_signature(
                            person(username))]
             for username in WITNESSES}
 
@@ -33,13 +33,13 @@ async def test_a_register_waits_for_every_cleared_witness_but_its_creator_until_
         "he", "zhou", "gao", "zhao", "wang", "sun"}
     assert awaiting["qian"] == awaiting["ma"] == []
 
-    await retention.registry.destructions.witness(person("wang"), register.destruction_id,
+    await retention.services.destructions.witness(person("wang"), register.destruction_id,
                                                    SIGNED)
     awaiting = await _awaiting(retention)
     assert awaiting["wang"] == []
     assert awaiting["sun"] == awaiting["zhou"] == one
 
-    await retention.registry.destructions.witness(person("sun"), register.destruction_id,
+    await retention.services.destructions.witness(person("sun"), register.destruction_id,
                                                    SIGNED)
     assert all(ids == [] for ids in (await _awaiting(retention)).values())
 
@@ -47,9 +47,7 @@ async def test_a_register_waits_for_every_cleared_witness_but_its_creator_until_
 async def test_a_voided_signature_puts_the_register_back_before_its_witnesses(
         retention: Retention) -> None:
     register = await retention.witnessed([await retention.file()])
-    await retention.sql("UPDATE destruction_items SET archive_no = :no WHERE "
-                        "destruction_id = :id", no="2010-repair-A-1201-9999",
-                        id=register.destruction_id)
+    await retention.tamper_with_items(register)
     awaiting = await _awaiting(retention)
     assert awaiting["wang"] == awaiting["sun"] == [register.destruction_id]
     assert awaiting["zhou"] == [register.destruction_id]  # no signature holds: anyone may
@@ -60,7 +58,7 @@ async def test_registers_executing_executed_or_cancelled_wait_for_no_one(
         retention: Retention) -> None:
     executed = await retention.executed([await retention.file()])
     cancelled = await retention.register([await retention.file(household="B-0202")])
-    await retention.registry.destructions.cancel(person("qian"), cancelled.destruction_id)
+    await retention.services.destructions.cancel(person("qian"), cancelled.destruction_id)
     assert executed.status == "executed"
     assert all(ids == [] for ids in (await _awaiting(retention)).values())
 

@@ -15,43 +15,43 @@ from tests.unit.registry.retention.conftest import Retention, person
 async def test_a_hold_names_documents_or_gives_a_household_or_category(
         retention: Retention, fields: dict[str, object]) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        await retention.registry.holds.place(person("qian"),
+        await retention.services.holds.place(person("qian"),
                                               HoldRequest(reason="保全", **fields))  # type: ignore[arg-type]
     assert refused.value.code == "hold_scope"
 
 
 async def test_a_hold_on_documents_that_do_not_exist_is_refused(retention: Retention) -> None:
     with pytest.raises(NotFound) as refused:
-        await retention.registry.holds.place(person("qian"), HoldRequest(
+        await retention.services.holds.place(person("qian"), HoldRequest(
             reason="保全", documents=["no-such-document"]))
     assert refused.value.extra == {"documents": ["no-such-document"]}
 
 
 async def test_the_holds_covering_a_document_are_listed(retention: Retention) -> None:
     document = await retention.file(household="A-1201", category="repair")
-    named = await retention.registry.holds.place(person("qian"), HoldRequest(
+    named = await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼", documents=[document.document_id]))
-    by_household = await retention.registry.holds.place(person("qian"), HoldRequest(
+    by_household = await retention.services.holds.place(person("qian"), HoldRequest(
         reason="审计", household="A-1201"))
-    await retention.registry.holds.place(person("qian"), HoldRequest(
+    await retention.services.holds.place(person("qian"), HoldRequest(
         reason="其他楼层", household="B-0301"))
-    covering = await retention.registry.holds.holds(person("qian"),
+    covering = await retention.services.holds.holds(person("qian"),
         status="active", document_id=document.document_id, limit=10, offset=0)
     assert {h.hold_id for h in covering} == {named.hold_id, by_household.hold_id}
 
 
 async def test_a_released_hold_cannot_be_released_again(retention: Retention) -> None:
-    hold = await retention.registry.holds.place(person("qian"), HoldRequest(
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
         reason="保全", category="complaint"))
-    await retention.registry.holds.release(person("qian"), hold.hold_id, note=None)
+    await retention.services.holds.release(person("qian"), hold.hold_id, note=None)
     with pytest.raises(Conflict) as refused:
-        await retention.registry.holds.release(person("qian"), hold.hold_id, note=None)
+        await retention.services.holds.release(person("qian"), hold.hold_id, note=None)
     assert refused.value.code == "invalid_transition"
 
 
 async def test_placing_a_hold_is_audited_on_each_named_document(retention: Retention) -> None:
     document = await retention.file()
-    hold = await retention.registry.holds.place(person("qian"), HoldRequest(
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[document.document_id]))
     [entry] = await retention.audit(document_id=document.document_id, username="qian")
     assert (entry.action, entry.detail["hold_id"], entry.detail["reason"]) == (

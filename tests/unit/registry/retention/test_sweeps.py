@@ -37,15 +37,15 @@ async def test_a_sweep_lists_exactly_the_documents_past_retention_for_each_class
 
 async def test_a_closed_occupancys_documents_are_due_from_the_move_out(
         retention: Retention) -> None:
-    await retention.registry.households.create("wang", NewHousehold(
+    await retention.services.households.create("wang", NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2000, 1, 1)))
-    await retention.registry.households.create("wang", NewHousehold(
+    await retention.services.households.create("wang", NewHousehold(
         household="B-0302", occupant="李娜", moved_in=date(2000, 1, 1)))
     recent_move = await retention.file(household="B-0301", filed_at=date(2005, 5, 1))
     old_move = await retention.file(household="B-0302", filed_at=date(2005, 5, 1))
     still_open = await retention.file(household="C-0101", filed_at=date(2005, 5, 1))
-    await retention.registry.households.move_out("wang", "B-0301", date(2020, 1, 31))
-    await retention.registry.households.move_out("wang", "B-0302", date(2012, 8, 31))
+    await retention.services.households.move_out("wang", "B-0301", date(2020, 1, 31))
+    await retention.services.households.move_out("wang", "B-0302", date(2012, 8, 31))
     sweep = await retention.sweep()
     assert _ids(sweep) == {old_move.document_id, still_open.document_id}
     assert recent_move.document_id not in _ids(sweep)
@@ -56,7 +56,7 @@ async def test_a_dry_run_lists_what_a_sweep_would_and_records_nothing(
     document = await retention.file()
     dry = await retention.sweep(dry_run=True)
     assert (dry.sweep_id, dry.status, _ids(dry)) == (None, "dry_run", {document.document_id})
-    assert await retention.registry.sweeps.summaries(status=None, limit=10, offset=0) == []
+    assert await retention.services.sweeps.summaries(status=None, limit=10, offset=0) == []
     assert await retention.audit(username="qian") == []
     assert _ids(await retention.sweep()) == {document.document_id}
 
@@ -83,7 +83,7 @@ async def test_a_rejected_sweep_releases_its_documents_to_the_next(
     document = await retention.file()
     sweep = await retention.sweep()
     assert sweep.sweep_id is not None
-    rejected = await retention.registry.sweeps.reject(person("zhao"), sweep.sweep_id,
+    rejected = await retention.services.sweeps.reject(person("zhao"), sweep.sweep_id,
                                                        note="清单不全，重新登记")
     assert (rejected.status, [i.state for i in rejected.items]) == ("rejected", ["released"])
     assert _ids(await retention.sweep()) == {document.document_id}
@@ -106,12 +106,12 @@ async def test_a_held_document_is_not_swept(retention: Retention, scope: str) ->
         "category": HoldRequest(reason="诉讼保全", category="repair"),
         "both": HoldRequest(reason="诉讼保全", household="A-1201", category="repair"),
     }[scope]
-    await retention.registry.holds.place(person("qian"), request)
+    await retention.services.holds.place(person("qian"), request)
     assert _ids(await retention.sweep()) == {free.document_id}
 
 
 async def test_a_hold_covers_documents_filed_after_it(retention: Retention) -> None:
-    await retention.registry.holds.place(person("qian"), HoldRequest(
+    await retention.services.holds.place(person("qian"), HoldRequest(
         reason="审计调阅", household="A-1201"))
     later = await retention.file(household="A-1201")
     assert later.document_id not in _ids(await retention.sweep())
@@ -119,9 +119,9 @@ async def test_a_hold_covers_documents_filed_after_it(retention: Retention) -> N
 
 async def test_a_released_hold_lets_the_document_be_swept(retention: Retention) -> None:
     document = await retention.file()
-    hold = await retention.registry.holds.place(person("qian"), HoldRequest(
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[document.document_id]))
-    released = await retention.registry.holds.release(person("qian"), hold.hold_id,
+    released = await retention.services.holds.release(person("qian"), hold.hold_id,
                                                        note="案件已结")
     assert (released.status, released.released_by) == ("released", "qian")
     assert _ids(await retention.sweep()) == {document.document_id}
