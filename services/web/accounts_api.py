@@ -42,7 +42,6 @@ def _is_admin(principal: Principal) -> bool:
 
 class UserAdminPages(Controller):
     path = "/admin/users"
-    include_in_schema = False
 
     async def _page(self, request: Request[Any, Any, Any], reader: Reader, pages: Pages,
                     registry: RegistryReader, *, status_code: int = 200,

@@ -10,8 +10,7 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream
 
 from services.common.auth import TokenCodec
@@ -20,9 +19,9 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.contracts.ingest import DocumentReading, PageBoxes
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
-from services.common.models import Struct
 from services.web.document_page import chosen_page, document_history, document_page
 from services.web.failures import csrf_token
+from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
 from services.web.search_page import SearchForm, empty_view, search_view
@@ -36,25 +35,18 @@ from services.web.session import (
     session_cookie,
 )
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 LANGUAGE_COOKIE_S = 365 * 24 * 3600
 
 
-class SignIn(Struct):
+class SignIn(PageForm):
     username: str = ""
     password: str = ""
     next: str = ""
-    _csrf_token: str = ""
 
 
-class LanguageChoice(Struct):
+class LanguageChoice(PageForm):
     language: str = "zh"
     next: str = ""
-    _csrf_token: str = ""
-
-
-class SignOut(Struct):
-    _csrf_token: str = ""
 
 
 async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
@@ -62,7 +54,7 @@ async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency
     return reader_of(request, codec)
 
 
-@get("/", operation_id="home", include_in_schema=False, exclude_from_auth=True)
+@get("/", operation_id="home", exclude_from_auth=True)
 async def home() -> Redirect:
     """``/`` opens the search page (which asks to sign in first when needed)."""
     return Redirect(HOME_PATH, status_code=303)
@@ -77,7 +69,6 @@ def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dic
 
 class SignInPages(Controller):
     path = "/"
-    include_in_schema = False
 
     @get("/login", operation_id="loginPage")
     async def login_page(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
@@ -109,7 +100,7 @@ class SignInPages(Controller):
 
     @post("/logout", operation_id="logout")
     async def logout(self, request: Request[Any, Any, Any],
-                     data: Annotated[SignOut, FORM]) -> Response[Any]:
+                     data: Annotated[PageForm, FORM]) -> Response[Any]:
         """Sign out: the cookie is gone; the token itself runs out at its ``exp``."""
         response: Response[Any] = Redirect(f"{LOGIN_PATH}?reason=signed_out", status_code=303)
         response.set_cookie(ended_session_cookie(request))
@@ -127,7 +118,6 @@ class SignInPages(Controller):
 
 class ReadingPages(Controller):
     path = "/"
-    include_in_schema = False
 
     @get("/search", operation_id="searchPage")
     async def search(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

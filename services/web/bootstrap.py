@@ -66,8 +66,7 @@ def build(ctx: Context) -> ServicePart:
             SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
             IngestPages, UserAdminPages, HandoverPages, CataloguePages, InventoryPages,
-            create_static_files_router(path="/static", directories=[STATIC],
-                                       include_in_schema=False, name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=failure_handlers(pages),
@@ -85,5 +84,7 @@ def build(ctx: Context) -> ServicePart:
             await client.close()
 
     return ServicePart(
-        name="web", router=Router(path="/", route_handlers=[home, pages_router]),
+        # The pages are for people: none of their routes is in the API's schema.
+        name="web", router=Router(path="/", route_handlers=[home, pages_router],
+                                  include_in_schema=False),
         on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"])

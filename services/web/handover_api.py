@@ -25,7 +25,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE
 from services.common.web import attachment, name_part, streamed_attachment
-from services.web.api import FORM, layout_values
+from services.web.api import layout_values
 from services.web.failures import (
     MAX_TEXT,
     hidden_if_refused,
@@ -33,6 +33,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
+from services.web.forms import FORM
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -60,7 +61,6 @@ PRINT_PARAMETERS = ("year", "kind", "building", "floor")
 
 class HandoverPages(Controller):
     path = "/handovers"
-    include_in_schema = False
 
     @get("/", operation_id="handoversPage")
     async def handovers(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -198,7 +198,6 @@ async def _offered(registry: RegistryReader, token: str, documents: list[str],
 
 class CataloguePages(Controller):
     path = "/catalogues"
-    include_in_schema = False
 
     @get("/", operation_id="cataloguesPage")
     async def catalogues(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

@@ -42,7 +42,6 @@ MAX_MANIFEST_BYTES = 5 * 1024**2
 
 class IngestPages(Controller):
     path = "/ingest"
-    include_in_schema = False
 
     @get("/", operation_id="ingestPage")
     async def ingest_page(self, request: Request[Any, Any, Any],

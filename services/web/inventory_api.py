@@ -28,9 +28,8 @@ from services.common.contracts.inventory import (
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ArchiveError, NotFound
-from services.common.models import Struct
 from services.common.web import attachment, name_part
-from services.web.api import FORM, layout_values
+from services.web.api import layout_values
 from services.web.failures import (
     MAX_TEXT,
     answered,
@@ -39,6 +38,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
+from services.web.forms import FORM, PageForm
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -67,30 +67,22 @@ PROTECTION_STATES: dict[str, ProtectionState] = {state: state for state in
 """The condition form's states, as the registry takes them."""
 
 
-class StartForm(Struct):
+class StartForm(PageForm):
     building: str = ""
     note: str = ""
-    _csrf_token: str = ""
 
 
-class MarkForm(Struct):
+class MarkForm(PageForm):
     state: str = ""
     note: str = ""
-    _csrf_token: str = ""
 
 
-class ResolveForm(Struct):
+class ResolveForm(PageForm):
     resolution: str = ""
-    _csrf_token: str = ""
-
-
-class CompleteForm(Struct):
-    _csrf_token: str = ""
 
 
 class InventoryPages(Controller):
     path = "/inventories"
-    include_in_schema = False
 
     @get("/", operation_id="inventoriesPage")
     async def inventories(self, request: Request[Any, Any, Any],
@@ -274,7 +266,7 @@ class InventoryPages(Controller):
     @post("/{inventory_id:str}/complete", operation_id="completeInventoryForm")
     async def complete(self, inventory_id: FromPath[str], reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader],
-                       data: Annotated[CompleteForm, FORM]) -> Redirect:
+                       data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         return await answered(registry.complete_inventory(token, inventory_id),
                               inventory_url(inventory_id), done="completed",

@@ -17,10 +17,10 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
-from services.common.models import Struct
 from services.common.retention import WITNESS_ROLES
-from services.web.api import FORM, layout_values
+from services.web.api import layout_values
 from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
+from services.web.forms import FORM, PageForm
 from services.web.loans_page import (
     LOANS_URL,
     MOVES,
@@ -40,15 +40,13 @@ from services.web.statistics_page import parse_year, statistics_page
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
 
-class MoveForm(Struct):
+class MoveForm(PageForm):
     note: str = ""
     intact: str = ""
-    _csrf_token: str = ""
 
 
 class LoanPages(Controller):
     path = "/loans"
-    include_in_schema = False
 
     @get("/", operation_id="loansPage")
     async def loans(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -190,7 +188,6 @@ class LoanPages(Controller):
 
 class StatisticsPages(Controller):
     path = "/statistics"
-    include_in_schema = False
 
     @get("/", operation_id="statisticsPage")
     async def statistics(self, request: Request[Any, Any, Any],

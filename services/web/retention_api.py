@@ -17,9 +17,8 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
-from services.common.models import Struct
 from services.common.web import PAGES_PREFIX, attachment, name_part
-from services.web.api import FORM, layout_values
+from services.web.api import layout_values
 from services.web.failures import (
     MAX_TEXT,
     answered,
@@ -29,6 +28,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
+from services.web.forms import FORM, PageForm
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
@@ -57,29 +57,25 @@ MAX_OPINION = 4000
 """The registry's limit on an appraisal's opinion."""
 
 
-class NoteForm(Struct):
+class NoteForm(PageForm):
     note: str = ""
-    _csrf_token: str = ""
 
 
-class AppraisalForm(Struct):
+class AppraisalForm(PageForm):
     document_id: str = ""
     decision: str = ""
     opinion: str = ""
-    _csrf_token: str = ""
 
 
-class HoldForm(Struct):
+class HoldForm(PageForm):
     reason: str = ""
     documents: str = ""
     household: str = ""
     category: str = ""
-    _csrf_token: str = ""
 
 
 class RetentionPages(Controller):
     path = "/retention"
-    include_in_schema = False
 
     @get("/", operation_id="retentionPage")
     async def retention(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -131,7 +127,6 @@ class RetentionPages(Controller):
 
 class SweepPages(Controller):
     path = "/sweeps"
-    include_in_schema = False
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
@@ -189,7 +184,6 @@ class SweepPages(Controller):
 
 class DestructionPages(Controller):
     path = "/destructions"
-    include_in_schema = False
 
     @get("/{destruction_id:str}", operation_id="destructionPage")
     async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
@@ -256,7 +250,6 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
 
 class HoldPages(Controller):
     path = "/holds"
-    include_in_schema = False
 
     @get("/", operation_id="holdsPage")
     async def holds(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],

@@ -14,8 +14,8 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.models import Struct
-from services.web.api import FORM, layout_values
+from services.web.api import layout_values
+from services.web.forms import FORM, PageForm
 from services.web.render import Pages
 from services.web.review_page import (
     CORRECTORS,
@@ -36,17 +36,15 @@ TRIED_ITEMS = 20
 """Pages whose text is tried before the page says there is nothing the person may read."""
 
 
-class CorrectionForm(Struct):
+class CorrectionForm(PageForm):
     document_id: str = ""
     number: str = ""
     text: str = ""
     reason: str = ""
-    _csrf_token: str = ""
 
 
 class ReviewPages(Controller):
     path = "/review"
-    include_in_schema = False
 
     @get("/", operation_id="reviewPage")
     async def review(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
