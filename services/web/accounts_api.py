@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
@@ -22,10 +22,8 @@ from services.web.accounts_page import (
     open_loan_lines,
     password_problem,
 )
-from services.web.api import layout_values
 from services.web.failures import page_token, refusal_code, see
-from services.web.render import Pages
-from services.web.session import Reader
+from services.web.page import Page
 
 ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
 NEW_USER_FIELDS = ("username", "clearance", "department")
@@ -42,33 +40,27 @@ def _is_admin(principal: Principal) -> bool:
 
 class UserAdminPages(Controller):
     path = "/admin/users"
-    include_in_schema = False
 
-    async def _page(self, request: Request[Any, Any, Any], reader: Reader, pages: Pages,
-                    registry: RegistryReader, *, status_code: int = 200,
+    async def _page(self, page: Page, registry: RegistryReader, *, status_code: int = 200,
                     **values: Any) -> Response[str]:
-        users = await registry.users(reader.token)
+        users = await registry.users(page.reader.token)
         shown: dict[str, Any] = {"done": "", "about": "", "problem": "", "loans": [],
                                  "values": {}, "roles_chosen": set()}
-        return pages.render(request, "admin_users.html", status_code=status_code,
-                            view=accounts_page(users), **(shown | values),
-                            **layout_values(request, reader))
+        return page.render("admin_users.html", status_code=status_code,
+                           view=accounts_page(users), **(shown | values))
 
     @get("/", operation_id="accountsPage")
-    async def accounts(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                       pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
-                       done: FromQuery[str] = "", user: FromQuery[str] = ""
-                       ) -> Response[str]:
-        page_token(reader, _is_admin)
-        return await self._page(request, reader, pages, registry, done=done[:40],
+    async def accounts(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
+                       done: FromQuery[str] = "", user: FromQuery[str] = "") -> Response[str]:
+        page_token(page.reader, _is_admin)
+        return await self._page(page, registry, done=done[:40],
                                 about=user[:64])
 
     @post("/", operation_id="addUserForm")
-    async def add(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
-                  ) -> Response[Any]:
-        token = page_token(reader, _is_admin)
-        form = await request.form()
+    async def add(self, page: NamedDependency[Page],
+                  registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = page_token(page.reader, _is_admin)
+        form = await page.request.form()
         values = {name: _field(form, name).strip() for name in NEW_USER_FIELDS}
         roles = [role for role in form.getall("roles", []) if isinstance(role, str)]
         password = _field(form, "password")
@@ -84,16 +76,15 @@ class UserAdminPages(Controller):
                 problem = refusal_code(exc)
             else:
                 return see(ACCOUNTS_PATH, done="created", user=values["username"])
-        return await self._page(request, reader, pages, registry, status_code=422,
+        return await self._page(page, registry, status_code=422,
                                 problem=problem, about="", values=values,
                                 roles_chosen=set(roles))
 
     @post("/{username:str}/password", operation_id="resetPasswordForm")
-    async def reset_password(self, username: FromPath[str], request: Request[Any, Any, Any],
-                             reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def reset_password(self, username: FromPath[str], page: NamedDependency[Page],
                              registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = page_token(reader, _is_admin)
-        form = await request.form()
+        token = page_token(page.reader, _is_admin)
+        form = await page.request.form()
         password = _field(form, "new_password")
         problem = password_problem(password, _field(form, "new_password_again"))
         if not problem:
@@ -103,20 +94,19 @@ class UserAdminPages(Controller):
                 problem = refusal_code(exc)
             else:
                 return see(ACCOUNTS_PATH, done="password", user=username)
-        return await self._page(request, reader, pages, registry, status_code=422,
+        return await self._page(page, registry, status_code=422,
                                 problem=problem, about=username)
 
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
-    async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
-                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = page_token(reader, _is_admin)
+        token = page_token(page.reader, _is_admin)
         try:
             await registry.deactivate_user(token, username)
         except ArchiveError as exc:
             problem = refusal_code(exc)
             # B9: the registry names the loans still out; the page links each.
-            return await self._page(request, reader, pages, registry, status_code=exc.status,
+            return await self._page(page, registry, status_code=exc.status,
                                     problem=problem, about=username,
                                     loans=open_loan_lines(exc.extra.get("open_loans")))
         return see(ACCOUNTS_PATH, done="deactivated", user=username)

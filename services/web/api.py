@@ -10,20 +10,18 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream
 
-from services.common.auth import TokenCodec
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.contracts.ingest import DocumentReading, PageBoxes
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
-from services.common.models import Struct
 from services.web.document_page import chosen_page, document_history, document_page
-from services.web.failures import csrf_token
+from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
+from services.web.page import Page, PageNumber, layout_values
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
 from services.web.search_page import SearchForm, empty_view, search_view
 from services.web.session import (
@@ -31,53 +29,32 @@ from services.web.session import (
     LOGIN_PATH,
     Reader,
     ended_session_cookie,
-    reader_of,
     safe_next,
     session_cookie,
 )
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 LANGUAGE_COOKIE_S = 365 * 24 * 3600
 
 
-class SignIn(Struct):
+class SignIn(PageForm):
     username: str = ""
     password: str = ""
     next: str = ""
-    _csrf_token: str = ""
 
 
-class LanguageChoice(Struct):
+class LanguageChoice(PageForm):
     language: str = "zh"
     next: str = ""
-    _csrf_token: str = ""
 
 
-class SignOut(Struct):
-    _csrf_token: str = ""
-
-
-async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
-                         ) -> Reader:
-    return reader_of(request, codec)
-
-
-@get("/", operation_id="home", include_in_schema=False, exclude_from_auth=True)
+@get("/", operation_id="home", exclude_from_auth=True)
 async def home() -> Redirect:
     """``/`` opens the search page (which asks to sign in first when needed)."""
     return Redirect(HOME_PATH, status_code=303)
 
 
-def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
-    """What the base layout shows on every page."""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return {"reader": reader.principal if reader else None, "here": here,
-            "csrf_token": csrf_token(request)}
-
-
 class SignInPages(Controller):
     path = "/"
-    include_in_schema = False
 
     @get("/login", operation_id="loginPage")
     async def login_page(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
@@ -109,7 +86,7 @@ class SignInPages(Controller):
 
     @post("/logout", operation_id="logout")
     async def logout(self, request: Request[Any, Any, Any],
-                     data: Annotated[SignOut, FORM]) -> Response[Any]:
+                     data: Annotated[PageForm, FORM]) -> Response[Any]:
         """Sign out: the cookie is gone; the token itself runs out at its ``exp``."""
         response: Response[Any] = Redirect(f"{LOGIN_PATH}?reason=signed_out", status_code=303)
         response.set_cookie(ended_session_cookie(request))
@@ -127,70 +104,62 @@ class SignInPages(Controller):
 
 class ReadingPages(Controller):
     path = "/"
-    include_in_schema = False
 
     @get("/search", operation_id="searchPage")
-    async def search(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                     pages: NamedDependency[Pages],
+    async def search(self, page: NamedDependency[Page],
                      search: NamedDependency[SearchClient]) -> Response[str]:
-        form = SearchForm.from_query(dict(request.query_params))
+        form = SearchForm.from_query(dict(page.request.query_params))
         if not form.asked:
             view = empty_view(form)
         else:
             try:
-                view = search_view(form, await search.search(reader.token, form.request()))
+                view = search_view(form, await search.search(page.reader.token, form.request()))
             except ValidationFailed as exc:
                 view = empty_view(form, error=exc.code)
-        partial = (request.headers.get("hx-request") == "true"
-                   and request.headers.get("hx-target") == "results"
-                   and not request.headers.get("hx-history-restore-request"))
-        return pages.render(request, "_results.html" if partial else "search.html",
-                            view=view, **layout_values(request, reader))
+        partial = (page.request.headers.get("hx-request") == "true"
+                   and page.request.headers.get("hx-target") == "results"
+                   and not page.request.headers.get("hx-history-restore-request"))
+        return page.render("_results.html" if partial else "search.html", view=view)
 
     @get("/households/{household:str}", operation_id="householdPage")
-    async def household(self, household: FromPath[str], request: Request[Any, Any, Any],
-                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def household(self, household: FromPath[str], page: NamedDependency[Page],
                         registry: NamedDependency[RegistryReader]) -> Response[str]:
         record, documents = await asyncio.gather(
-            registry.household(reader.token, household),
-            registry.household_file(reader.token, household))
-        return pages.render(request, "household.html", view=household_page(record, documents),
-                            **layout_values(request, reader))
+            registry.household(page.reader.token, household),
+            registry.household_file(page.reader.token, household))
+        return page.render("household.html", view=household_page(record, documents))
 
     @get("/documents/{document_id:str}", operation_id="documentPage")
-    async def document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
-                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def document(self, document_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader],
                        ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
-                       page: FromQuery[int | None] = None) -> Response[str]:
-        token = reader.token
+                       page_number: PageNumber = None) -> Response[str]:
+        token = page.reader.token
         permissions = await registry.permissions(token, document_id)
         record = permissions.document
         reading = None
-        asked = page if page is not None and page >= 1 else 1
+        asked = page_number if page_number is not None and page_number >= 1 else 1
         if permissions.read_text.allowed and record.pages > 0:
             reading = await _reading_or_none(ingest, token, document_id, asked)
-        number = chosen_page(reading, q[:200], page)
+        number = chosen_page(reading, q[:200], page_number)
         boxes = reading.boxes if reading is not None else None
         if number is not None and number != asked:
             # The search terms stand on another page than the one whose boxes came along.
             boxes = await _boxes_or_none(ingest, token, document_id, number)
         view = document_page(record, permissions, q=q[:200], text=reading, number=number,
                              boxes=boxes, has_preview=boxes is not None)
-        return pages.render(request, "document.html", view=view, **layout_values(request, reader))
+        return page.render("document.html", view=view)
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")
-    async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
-                      reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def history(self, document_id: FromPath[str], page: NamedDependency[Page],
                       registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The document's history (versions, loans, audit entries the person may see),
         loaded by the document page after it shows: the page itself stays fast."""
-        token = reader.token
+        token = page.reader.token
         versions, loans, audit = await asyncio.gather(
             registry.versions(token, document_id), registry.loans_of(token, document_id),
             registry.audit_trail(token, document_id))
-        return pages.render(request, "_history.html",
-                            view=document_history(versions, loans, audit))
+        return page.render("_history.html", view=document_history(versions, loans, audit))
 
     @get("/documents/{document_id:str}/original", operation_id="documentOriginal")
     async def original(self, document_id: FromPath[str], reader: NamedDependency[Reader],

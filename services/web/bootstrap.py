@@ -22,12 +22,13 @@ from services.common.context import Context
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart
 from services.web.accounts_api import UserAdminPages
-from services.web.api import ReadingPages, SignInPages, home, provide_reader
+from services.web.api import ReadingPages, SignInPages, home
 from services.web.failures import failure_handlers
 from services.web.handover_api import CataloguePages, HandoverPages
 from services.web.ingest_api import IngestPages
 from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
+from services.web.page import provide_page, provide_reader
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
 from services.web.review_api import ReviewPages
@@ -66,8 +67,7 @@ def build(ctx: Context) -> ServicePart:
             SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
             IngestPages, UserAdminPages, HandoverPages, CataloguePages, InventoryPages,
-            create_static_files_router(path="/static", directories=[STATIC],
-                                       include_in_schema=False, name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=failure_handlers(pages),
@@ -75,7 +75,7 @@ def build(ctx: Context) -> ServicePart:
             "pages": _provide(pages), "codec": _provide(ctx.codec),
             "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
             "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
-            "reader": Provide(provide_reader),
+            "reader": Provide(provide_reader), "page": Provide(provide_page),
             **{name: _provide(client) for name, client in clients.items()},
         },
     )
@@ -85,5 +85,7 @@ def build(ctx: Context) -> ServicePart:
             await client.close()
 
     return ServicePart(
-        name="web", router=Router(path="/", route_handlers=[home, pages_router]),
+        # The pages are for people: none of their routes is in the API's schema.
+        name="web", router=Router(path="/", route_handlers=[home, pages_router],
+                                  include_in_schema=False),
         on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"])

@@ -25,7 +25,6 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE
 from services.common.web import attachment, name_part, streamed_attachment
-from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
     hidden_if_refused,
@@ -33,6 +32,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
+from services.web.forms import FORM
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -45,7 +45,7 @@ from services.web.handover_page import (
     handover_request,
     handover_url,
 )
-from services.web.render import Pages
+from services.web.page import Page
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
 
@@ -60,23 +60,21 @@ PRINT_PARAMETERS = ("year", "kind", "building", "floor")
 
 class HandoverPages(Controller):
     path = "/handovers"
-    include_in_schema = False
 
     @get("/", operation_id="handoversPage")
-    async def handovers(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def handovers(self, page: NamedDependency[Page],
+                        registry: NamedDependency[RegistryReader],
                         refused: FromQuery[str] = "") -> Response[str]:
         """Handovers open and completed, and the transfers out (移出) recorded, each with
         its bag to download (archivists)."""
-        can = abilities(reader.principal)
+        can = abilities(page.reader.principal)
         if not can.read_handovers:
             raise no_such_page()
         summaries, transfers = await asyncio.gather(
-            hidden_if_refused(registry.handovers(reader.token)),
-            hidden_if_refused(registry.transfers(reader.token)))
-        return pages.render(request, "handovers.html", lines=handover_lines(summaries),
-                            transfers=transfers, can=can, refused=refused[:40],
-                            **layout_values(request, reader))
+            hidden_if_refused(registry.handovers(page.reader.token)),
+            hidden_if_refused(registry.transfers(page.reader.token)))
+        return page.render("handovers.html", lines=handover_lines(summaries),
+                           transfers=transfers, can=can, refused=refused[:40])
 
     @get("/transfers/{transfer_id:str}/bag.tar", operation_id="transferBagTar")
     async def transfer_bag(self, transfer_id: FromPath[str], reader: NamedDependency[Reader],
@@ -97,25 +95,23 @@ class HandoverPages(Controller):
                                    Bag(info).name, "tar")
 
     @get("/new", operation_id="newHandoverPage")
-    async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def new(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                   household: FromQuery[str] = "") -> Response[str]:
         """The form: a household's documents (``?household=``) or those named
         (``?document=``, e.g. from search results) to choose from, or households typed."""
-        if not abilities(reader.principal).create:
+        if not abilities(page.reader.principal).create:
             raise no_such_page()
-        asked = [value for value in request.query_params.getall("document", []) if value]
-        offered = await _offered(registry, reader.token, asked[:MAX_OFFERED], household[:64])
-        return _form(request, reader, pages, offered=offered, chosen=set(asked) or None,
+        asked = [value for value in page.request.query_params.getall("document", []) if value]
+        offered = await _offered(registry, page.reader.token, asked[:MAX_OFFERED], household[:64])
+        return _form(page, offered=offered, chosen=set(asked) or None,
                      household=household[:64], values={}, problem="")
 
     @post("/", operation_id="createHandoverForm")
-    async def create(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader]
-                     ) -> Response[Any]:
-        if not abilities(reader.principal).create:
+    async def create(self, page: NamedDependency[Page],
+                     registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        if not abilities(page.reader.principal).create:
             raise no_such_page()
-        form = await request.form()
+        form = await page.request.form()
         chosen = [value for value in form.getall("documents", []) if isinstance(value, str)]
         offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
         values = {name: str(form.get(name, "")).strip()[:MAX_TEXT] for name in HANDOVER_FIELDS}
@@ -123,28 +119,26 @@ class HandoverPages(Controller):
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:
-                created = await registry.create_handover(reader.token, handover)
+                created = await registry.create_handover(page.reader.token, handover)
             except NotFound as exc:
                 problem = exc.code
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
                 return see(handover_url(created.handover_id), done="created")
-        offered = await _offered(registry, reader.token, offered_ids[:MAX_OFFERED], household)
-        return _form(request, reader, pages, offered=offered, chosen=set(chosen),
+        offered = await _offered(registry, page.reader.token, offered_ids[:MAX_OFFERED], household)
+        return _form(page, offered=offered, chosen=set(chosen),
                      household=household, values=values, problem=problem, status_code=422)
 
     @get("/{handover_id:str}", operation_id="handoverPage")
-    async def handover(self, handover_id: FromPath[str], request: Request[Any, Any, Any],
-                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def handover(self, handover_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                        refused: FromQuery[str] = "") -> Response[str]:
-        record = await hidden_if_refused(registry.handover(reader.token, handover_id))
-        return pages.render(request, "handover.html",
-                            view=handover_page(reader.principal, record),
-                            can=abilities(reader.principal), side_names=SIDE_NAMES,
-                            category_names=CATEGORIES, done=done[:40], refused=refused[:40],
-                            **layout_values(request, reader))
+        record = await hidden_if_refused(registry.handover(page.reader.token, handover_id))
+        return page.render("handover.html",
+                           view=handover_page(page.reader.principal, record),
+                           can=abilities(page.reader.principal), side_names=SIDE_NAMES,
+                           category_names=CATEGORIES, done=done[:40], refused=refused[:40])
 
     @post("/{handover_id:str}/sign", operation_id="signHandoverForm")
     async def sign(self, handover_id: FromPath[str], reader: NamedDependency[Reader],
@@ -175,14 +169,13 @@ async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: 
     return attachment(content, f"transfer-list-{name_part(handover_id)}", kind)
 
 
-def _form(request: Request[Any, Any, Any], reader: Reader, pages: Pages, *,
+def _form(page: Page, *,
           offered: list[DocumentRecord], chosen: set[str] | None, household: str,
           values: dict[str, str], problem: str, status_code: int = 200) -> Response[str]:
     """``chosen`` None: every document offered is ticked."""
-    return pages.render(request, "handover_new.html", status_code=status_code,
-                        offered=[record for record in offered if record.status == "active"],
-                        chosen=chosen, household=household, values=values, problem=problem,
-                        **layout_values(request, reader))
+    return page.render("handover_new.html", status_code=status_code,
+                       offered=[record for record in offered if record.status == "active"],
+                       chosen=chosen, household=household, values=values, problem=problem)
 
 
 async def _offered(registry: RegistryReader, token: str, documents: list[str],
@@ -198,16 +191,15 @@ async def _offered(registry: RegistryReader, token: str, documents: list[str],
 
 class CataloguePages(Controller):
     path = "/catalogues"
-    include_in_schema = False
 
     @get("/", operation_id="cataloguesPage")
-    async def catalogues(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                         pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
-                         this_year: NamedDependency[int], year: FromQuery[str] = "",
+    async def catalogues(self, page: NamedDependency[Page],
+                         registry: NamedDependency[RegistryReader], this_year: NamedDependency[int],
+                         year: FromQuery[str] = "",
                          household: FromQuery[str] = "") -> Response[str]:
         """The general catalogue, each floor's file catalogue and labels, the floors with
         parts closed in ``year`` (D3), and a household's item list (``?household=``)."""
-        if not abilities(reader.principal).catalogues:
+        if not abilities(page.reader.principal).catalogues:
             raise no_such_page()
         problem = ""
         chosen = int(year) if year.strip().isdigit() else this_year
@@ -216,15 +208,14 @@ class CataloguePages(Controller):
         household = household.strip().upper()[:16]
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
-        files = await hidden_if_refused(registry.general_catalogue(reader.token))
+        files = await hidden_if_refused(registry.general_catalogue(page.reader.token))
         try:
-            closed = await hidden_if_refused(registry.closed_floors(reader.token, chosen))
+            closed = await hidden_if_refused(registry.closed_floors(page.reader.token, chosen))
         except ArchiveError as exc:
             problem, closed = refusal_code(exc), []
-        return pages.render(request, "catalogues.html", status_code=422 if problem else 200,
-                            floors=floors_of(files), closed=closed, year=chosen,
-                            household=household, problem=problem,
-                            **layout_values(request, reader))
+        return page.render("catalogues.html", status_code=422 if problem else 200,
+                           floors=floors_of(files), closed=closed, year=chosen,
+                           household=household, problem=problem)
 
     @get("/print/{path:path}", operation_id="cataloguePrint")
     async def printed(self, path: FromPath[str], request: Request[Any, Any, Any],

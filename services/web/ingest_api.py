@@ -11,7 +11,7 @@ import io
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -21,7 +21,6 @@ from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError, Forbidden
 from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
-from services.web.api import layout_values
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
     FILERS,
@@ -32,7 +31,7 @@ from services.web.ingest_page import (
     hidden,
     plan,
 )
-from services.web.render import Pages
+from services.web.page import Page
 from services.web.session import Reader
 
 MAX_BATCH_BYTES = 8 * 1024**3
@@ -42,37 +41,32 @@ MAX_MANIFEST_BYTES = 5 * 1024**2
 
 class IngestPages(Controller):
     path = "/ingest"
-    include_in_schema = False
 
     @get("/", operation_id="ingestPage")
-    async def ingest_page(self, request: Request[Any, Any, Any],
-                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                          ingest: NamedDependency[IngestClient],
+    async def ingest_page(self, page: NamedDependency[Page], ingest: NamedDependency[IngestClient],
                           batch: FromQuery[str] = "") -> Response[str]:
         """The upload form, the batch asked for (else the latest) with its files'
         progress, and the person's recent batches."""
-        _require_filer(reader)
-        recent = await ingest.recent_batches(reader.token)
-        shown = await ingest.batch(reader.token, batch) if batch else (
+        _require_filer(page.reader)
+        recent = await ingest.recent_batches(page.reader.token)
+        shown = await ingest.batch(page.reader.token, batch) if batch else (
             recent[0] if recent else None)
-        return self._render(request, pages, reader, recent=recent, shown=shown)
+        return self._render(page, recent=recent, shown=shown)
 
     @get("/batches/{batch_id:str}", operation_id="ingestBatchFragment")
-    async def batch_fragment(self, batch_id: FromPath[str], request: Request[Any, Any, Any],
-                             reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def batch_fragment(self, batch_id: FromPath[str], page: NamedDependency[Page],
                              ingest: NamedDependency[IngestClient]) -> Response[str]:
         """One batch's files and sums (htmx polls it while files are waiting)."""
-        _require_filer(reader)
-        return pages.render(request, "_batch.html",
-                            view=batch_view(await ingest.batch(reader.token, batch_id)))
+        _require_filer(page.reader)
+        return page.render("_batch.html",
+                           view=batch_view(await ingest.batch(page.reader.token, batch_id)))
 
     @post("/", operation_id="uploadBatchForm", request_max_body_size=MAX_BATCH_BYTES)
-    async def upload(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                     pages: NamedDependency[Pages],
+    async def upload(self, page: NamedDependency[Page],
                      ingest: NamedDependency[IngestClient]) -> Response[Any]:
         """Send the chosen files into a new batch, then show it."""
-        _require_filer(reader)
-        form = await request.form()
+        _require_filer(page.reader)
+        form = await page.request.form()
         files = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
                  and value.filename and not hidden(value.filename)]
         manifest = form.get("manifest")
@@ -83,22 +77,22 @@ class IngestPages(Controller):
         if not problem and not files and not rows:
             problem = "no_files"
         if problem:
-            recent = await ingest.recent_batches(reader.token)
-            return self._render(request, pages, reader, recent=recent, shown=None,
+            recent = await ingest.recent_batches(page.reader.token)
+            return self._render(page, recent=recent, shown=None,
                                 problem=problem, status_code=422)
         defaults = Defaults(**{name: str(form.get(name, "")).strip()
                                for name in ("household", "category", "filed_at", "security",
                                             "location")})
-        batch = await ingest.create_batch(reader.token)
+        batch = await ingest.create_batch(page.reader.token)
         for planned in plan([file.filename for file in files], rows, defaults):
             if planned.upload is None:
-                await ingest.add_refused_file(reader.token, batch.batch_id, RefusedFile(
+                await ingest.add_refused_file(page.reader.token, batch.batch_id, RefusedFile(
                     filename=planned.filename[-255:], error_code=planned.error_code,
                     error=planned.error[:2000]))
                 continue
             chosen = files[planned.upload]
             try:
-                await ingest.upload(reader.token, batch_id=batch.batch_id,
+                await ingest.upload(page.reader.token, batch_id=batch.batch_id,
                                     filename=planned.filename,
                                     content=io.BytesIO(await chosen.read()),
                                     metadata=planned.metadata)
@@ -111,17 +105,17 @@ class IngestPages(Controller):
                 await chosen.close()
         return Redirect(f"{INGEST_PATH}?batch={batch.batch_id}", status_code=303)
 
-    def _render(self, request: Request[Any, Any, Any], pages: Pages, reader: Reader, *,
+    def _render(self, page: Page, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
                 status_code: int = 200) -> Response[str]:
         # The batch shown is followed live above; the list holds the others.
         others = [batch for batch in recent if shown is None or batch.batch_id != shown.batch_id]
-        return pages.render(
-            request, "ingest.html", status_code=status_code,
+        return page.render(
+            "ingest.html", status_code=status_code,
             shown=batch_view(shown) if shown else None,
             recent=[batch_view(batch) for batch in others], problem=problem,
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
-            today=date.today().isoformat(), **layout_values(request, reader))
+            today=date.today().isoformat())
 
 
 def _require_filer(reader: Reader) -> None:

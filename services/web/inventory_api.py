@@ -28,9 +28,7 @@ from services.common.contracts.inventory import (
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ArchiveError, NotFound
-from services.common.models import Struct
 from services.common.web import attachment, name_part
-from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
     answered,
@@ -39,6 +37,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
+from services.web.forms import FORM, PageForm
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -55,7 +54,7 @@ from services.web.inventory_page import (
     protection_lines,
     this_month,
 )
-from services.web.render import Pages
+from services.web.page import Page
 from services.web.session import Reader
 
 MAX_LABEL = 64
@@ -67,49 +66,38 @@ PROTECTION_STATES: dict[str, ProtectionState] = {state: state for state in
 """The condition form's states, as the registry takes them."""
 
 
-class StartForm(Struct):
+class StartForm(PageForm):
     building: str = ""
     note: str = ""
-    _csrf_token: str = ""
 
 
-class MarkForm(Struct):
+class MarkForm(PageForm):
     state: str = ""
     note: str = ""
-    _csrf_token: str = ""
 
 
-class ResolveForm(Struct):
+class ResolveForm(PageForm):
     resolution: str = ""
-    _csrf_token: str = ""
-
-
-class CompleteForm(Struct):
-    _csrf_token: str = ""
 
 
 class InventoryPages(Controller):
     path = "/inventories"
-    include_in_schema = False
 
     @get("/", operation_id="inventoriesPage")
-    async def inventories(self, request: Request[Any, Any, Any],
-                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                          registry: NamedDependency[RegistryReader],
-                          today: NamedDependency[date], done: FromQuery[str] = "",
-                          refused: FromQuery[str] = "") -> Response[str]:
+    async def inventories(self, page: NamedDependency[Page],
+                          registry: NamedDependency[RegistryReader], today: NamedDependency[date],
+                          done: FromQuery[str] = "", refused: FromQuery[str] = "") -> Response[str]:
         """The inventories with their progress, the form to start this month's, and the
         discrepancies still open across inventories."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         listed, open_discrepancies = await asyncio.gather(
             hidden_if_refused(registry.inventories(token)),
             hidden_if_refused(registry.discrepancies(token)))
-        return pages.render(request, "inventories.html", inventories=listed,
-                            started_this_month=this_month(listed, today),
-                            discrepancies=open_discrepancies, status_names=STATUS_NAMES,
-                            state_names=STATE_NAMES, can=may_check(reader.principal),
-                            done=done[:40], refused=refused[:40],
-                            **layout_values(request, reader))
+        return page.render("inventories.html", inventories=listed,
+                           started_this_month=this_month(listed, today),
+                           discrepancies=open_discrepancies, status_names=STATUS_NAMES,
+                           state_names=STATE_NAMES, can=may_check(page.reader.principal),
+                           done=done[:40], refused=refused[:40])
 
     @post("/", operation_id="startInventoryForm")
     async def start(self, reader: NamedDependency[Reader],
@@ -141,26 +129,24 @@ class InventoryPages(Controller):
                               INVENTORIES_URL, anchor="#discrepancies", done="resolved")
 
     @get("/conditions", operation_id="conditionChecksPage")
-    async def conditions(self, request: Request[Any, Any, Any],
-                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                         registry: NamedDependency[RegistryReader],
-                         today: NamedDependency[date], building: FromQuery[str] = "",
-                         room: FromQuery[str] = "", cabinet: FromQuery[str] = "",
-                         box: FromQuery[str] = "", done: FromQuery[str] = "",
-                         refused: FromQuery[str] = "") -> Response[str]:
+    async def conditions(self, page: NamedDependency[Page],
+                         registry: NamedDependency[RegistryReader], today: NamedDependency[date],
+                         building: FromQuery[str] = "", room: FromQuery[str] = "",
+                         cabinet: FromQuery[str] = "", box: FromQuery[str] = "",
+                         done: FromQuery[str] = "", refused: FromQuery[str] = "") -> Response[str]:
         """The boxes due for a condition check (O3: twice a year), the form for one of
         them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
         made."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         due, checks = await asyncio.gather(hidden_if_refused(registry.boxes_due(token)),
                                            hidden_if_refused(registry.condition_checks(token)))
         chosen = chosen_box(due, *(value.strip()[:MAX_LABEL]
                                    for value in (building, room, cabinet, box)))
-        return pages.render(request, "conditions.html", due=due, chosen=chosen,
-                            checks=[(check, protection_lines(check)) for check in checks],
-                            protection_names=PROTECTION_NAMES, today=today,
-                            can=may_check(reader.principal), done=done[:40],
-                            refused=refused[:40], **layout_values(request, reader))
+        return page.render("conditions.html", due=due, chosen=chosen,
+                           checks=[(check, protection_lines(check)) for check in checks],
+                           protection_names=PROTECTION_NAMES, today=today,
+                           can=may_check(page.reader.principal), done=done[:40],
+                           refused=refused[:40])
 
     @post("/conditions", operation_id="recordConditionCheckForm")
     async def record(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -199,27 +185,24 @@ class InventoryPages(Controller):
         return see(CONDITIONS_URL, "#history", done="recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
-    async def inventory(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
-                        reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def inventory(self, inventory_id: FromPath[str], page: NamedDependency[Page],
                         registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
                         refused: FromQuery[str] = "") -> Response[str]:
         """The checklist by cabinet, each box to mark present, missing or misplaced."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         record: Inventory = await hidden_if_refused(registry.inventory(token, inventory_id))
-        return pages.render(request, "inventory.html", inventory=record,
-                            cabinets=cabinets(record), **_checklist_values(reader),
-                            done=done[:40], refused=refused[:40],
-                            **layout_values(request, reader))
+        return page.render("inventory.html", inventory=record,
+                           cabinets=cabinets(record), **_checklist_values(page.reader),
+                           done=done[:40], refused=refused[:40])
 
     @get("/{inventory_id:str}/progress", operation_id="inventoryProgress")
-    async def progress(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
-                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def progress(self, inventory_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The progress and the completion form, reloaded after each mark saved."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.inventory(token, inventory_id))
-        return pages.render(request, "_inventory_progress.html", inventory=record,
-                            **_checklist_values(reader), **layout_values(request, reader))
+        return page.render("_inventory_progress.html", inventory=record,
+                           **_checklist_values(page.reader))
 
     @get("/{inventory_id:str}/checklist.pdf", operation_id="inventoryChecklistPdf")
     async def checklist_pdf(self, inventory_id: FromPath[str],
@@ -232,13 +215,12 @@ class InventoryPages(Controller):
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markItemForm")
     async def mark(self, inventory_id: FromPath[str], item: FromPath[int],
-                   request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                   pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+                   page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                    data: Annotated[MarkForm, FORM]) -> Response[Any]:
         """One box marked, saved at once: the page's script gets the row back (saved, or
         why not) and moves on to the next box; without the script, the page again at
         the next box."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         note = data.note.strip()[:MAX_TEXT] or None
         refused = ""
         record: Inventory | None = None
@@ -251,7 +233,7 @@ class InventoryPages(Controller):
                 record = await registry.mark_item(token, inventory_id, item, data.state, note)
             except ArchiveError as exc:
                 refused = refusal_code(exc)
-        if request.headers.get("hx-request") != "true":
+        if page.request.headers.get("hx-request") != "true":
             if refused:
                 return see(inventory_url(inventory_id), f"#item-{item}", refused=refused)
             assert record is not None
@@ -263,10 +245,9 @@ class InventoryPages(Controller):
         row = next((found for found in record.items if found.item == item), None)
         if row is None:
             raise NotFound("no such box on the checklist", code="not_found")
-        response = pages.render(request, "_inventory_row.html", inventory=record, entry=row,
-                                following=next_item(record, item), refused=refused,
-                                just_saved=not refused, **_checklist_values(reader),
-                                **layout_values(request, reader))
+        response = page.render("_inventory_row.html", inventory=record, entry=row,
+                               following=next_item(record, item), refused=refused,
+                               just_saved=not refused, **_checklist_values(page.reader))
         if not refused:
             response.headers["HX-Trigger"] = HX_MARKED
         return response
@@ -274,7 +255,7 @@ class InventoryPages(Controller):
     @post("/{inventory_id:str}/complete", operation_id="completeInventoryForm")
     async def complete(self, inventory_id: FromPath[str], reader: NamedDependency[Reader],
                        registry: NamedDependency[RegistryReader],
-                       data: Annotated[CompleteForm, FORM]) -> Redirect:
+                       data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         return await answered(registry.complete_inventory(token, inventory_id),
                               inventory_url(inventory_id), done="completed",

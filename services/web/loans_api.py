@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, cast
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
@@ -17,10 +17,9 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
-from services.common.models import Struct
 from services.common.retention import WITNESS_ROLES
-from services.web.api import FORM, layout_values
 from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
+from services.web.forms import FORM, PageForm
 from services.web.loans_page import (
     LOANS_URL,
     MOVES,
@@ -32,7 +31,7 @@ from services.web.loans_page import (
     loan_url,
     loans_page,
 )
-from services.web.render import Pages
+from services.web.page import Page
 from services.web.session import Reader
 from services.web.statistics_page import parse_year, statistics_page
 
@@ -40,25 +39,21 @@ from services.web.statistics_page import parse_year, statistics_page
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
 
-class MoveForm(Struct):
+class MoveForm(PageForm):
     note: str = ""
     intact: str = ""
-    _csrf_token: str = ""
 
 
 class LoanPages(Controller):
     path = "/loans"
-    include_in_schema = False
 
     @get("/", operation_id="loansPage")
-    async def loans(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                    pages: NamedDependency[Pages],
-                    registry: NamedDependency[RegistryReader],
+    async def loans(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                     show: FromQuery[str] = "all") -> Response[str]:
         """My loans; the requests waiting for my approval; the destruction registers
         waiting for my signature as a witness (R6); the register (overdue, escalated); my
         notifications, marked read once shown; the desk's open incidents to resolve."""
-        token, principal = reader.token, reader.principal
+        token, principal = page.reader.token, page.reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
         register_reader = principal.has_role(*REGISTER_READERS)
 
@@ -81,30 +76,28 @@ class LoanPages(Controller):
         view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
                           notifications=notifications, incidents=incidents,
                           to_witness=to_witness)
-        return pages.render(request, "loans.html", view=view, **outcome_values(request),
-                            **layout_values(request, reader))
+        return page.render("loans.html", view=view, **outcome_values(page.request))
 
     @get("/badge", operation_id="loansBadge")
-    async def badge(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                    pages: NamedDependency[Pages],
+    async def badge(self, page: NamedDependency[Page],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The count beside 借阅 on every page: requests waiting for my approval,
         destruction registers waiting for my signature, and my unread notifications
         (loaded after the page, so no page waits for it)."""
         async def waiting() -> int:
-            if not reader.principal.has_role(*APPROVERS):
+            if not page.reader.principal.has_role(*APPROVERS):
                 return 0
-            return await registry.awaiting_count(reader.token)
+            return await registry.awaiting_count(page.reader.token)
 
         async def to_sign() -> int:
-            if not reader.principal.has_role(*WITNESS_ROLES):
+            if not page.reader.principal.has_role(*WITNESS_ROLES):
                 return 0
-            return await registry.awaiting_signature_count(reader.token)
+            return await registry.awaiting_signature_count(page.reader.token)
 
         awaiting, signatures, unread = await asyncio.gather(
-            waiting(), to_sign(), registry.unread_notifications(reader.token))
-        return pages.render(request, "_loans_badge.html", waiting=awaiting,
-                            signatures=signatures, notices=unread)
+            waiting(), to_sign(), registry.unread_notifications(page.reader.token))
+        return page.render("_loans_badge.html", waiting=awaiting,
+                           signatures=signatures, notices=unread)
 
     @post("/incidents/{incident_id:str}/resolve", operation_id="resolveIncidentForm")
     async def resolve_incident(self, incident_id: FromPath[str],
@@ -119,24 +112,21 @@ class LoanPages(Controller):
                               LOANS_URL, done="resolved", anchor="#incidents")
 
     @get("/new", operation_id="newLoanPage")
-    async def new(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                  pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def new(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                   household: FromQuery[str] = "") -> Response[str]:
         """The request form, for the documents named (``?document=``, from a document
         page) or chosen among a household's (``?household=``)."""
-        asked = [value for value in request.query_params.getall("document", []) if value]
-        offered = await _offered(registry, reader.token, asked[:50], household[:64])
+        asked = [value for value in page.request.query_params.getall("document", []) if value]
+        offered = await _offered(registry, page.reader.token, asked[:50], household[:64])
         if not offered:
             raise NotFound("nothing to borrow", code="not_found")
-        return pages.render(request, "loan_new.html", offered=offered, chosen=set(asked),
-                            household=household, values={}, problem="",
-                            **layout_values(request, reader))
+        return page.render("loan_new.html", offered=offered, chosen=set(asked),
+                           household=household, values={}, problem="")
 
     @post("/", operation_id="requestLoanForm")
-    async def request_loan(self, request: Request[Any, Any, Any],
-                           reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def request_loan(self, page: NamedDependency[Page],
                            registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        form = await request.form()
+        form = await page.request.form()
         documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
         values = {name: str(form.get(name, "")).strip()
                   for name in ("kind", "purpose", "reason", "household",
@@ -144,7 +134,7 @@ class LoanPages(Controller):
         problem = _problem(documents, values)
         if not problem:
             try:
-                loan = await registry.request_loan(reader.token, LoanRequest(
+                loan = await registry.request_loan(page.reader.token, LoanRequest(
                     documents=documents, kind=cast(LoanKind, values["kind"]),  # _problem checked it
                     purpose=values["purpose"],
                     reason=values["reason"], external=_external(values)))
@@ -152,19 +142,18 @@ class LoanPages(Controller):
                 problem = refusal_code(exc)
             else:
                 return see(loan_url(loan.loan_id), done="requested")
-        offered = await _offered(registry, reader.token, documents[:50],
+        offered = await _offered(registry, page.reader.token, documents[:50],
                                  values["household"][:64])
-        return pages.render(request, "loan_new.html", status_code=422, offered=offered,
-                            chosen=set(documents), household=values["household"],
-                            values=values, problem=problem, **layout_values(request, reader))
+        return page.render("loan_new.html", status_code=422, offered=offered,
+                           chosen=set(documents), household=values["household"],
+                           values=values, problem=problem)
 
     @get("/{loan_id:str}", operation_id="loanPage")
-    async def loan(self, loan_id: FromPath[str], request: Request[Any, Any, Any],
-                   reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def loan(self, loan_id: FromPath[str], page: NamedDependency[Page],
                    registry: NamedDependency[RegistryReader]) -> Response[str]:
-        record = await registry.loan(reader.token, loan_id)
-        return pages.render(request, "loan.html", view=loan_page(reader.principal, record),
-                            **outcome_values(request), **layout_values(request, reader))
+        record = await registry.loan(page.reader.token, loan_id)
+        return page.render("loan.html", view=loan_page(page.reader.principal, record),
+                           **outcome_values(page.request))
 
     @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
     async def move(self, loan_id: FromPath[str], move: FromPath[str],
@@ -190,18 +179,16 @@ class LoanPages(Controller):
 
 class StatisticsPages(Controller):
     path = "/statistics"
-    include_in_schema = False
 
     @get("/", operation_id="statisticsPage")
-    async def statistics(self, request: Request[Any, Any, Any],
-                         reader: NamedDependency[Reader], pages: NamedDependency[Pages],
-                         registry: NamedDependency[RegistryReader], year: FromQuery[str] = ""
-                         ) -> Response[str]:
+    async def statistics(self, page: NamedDependency[Page],
+                         registry: NamedDependency[RegistryReader],
+                         year: FromQuery[str] = "") -> Response[str]:
         """The year's report (O2) with its charts; a year not begun, not a year, or a
         reader without the role gets the page saying so."""
         problem, view, status = "", None, 200
         try:
-            view = statistics_page(await registry.year_report(reader.token, parse_year(year)))
+            view = statistics_page(await registry.year_report(page.reader.token, parse_year(year)))
         except ValueError:
             problem, status = "not_a_year", 422
         except (ValidationFailed, Forbidden) as exc:
@@ -210,8 +197,8 @@ class StatisticsPages(Controller):
             if exc.status != 400:
                 raise
             problem, status = "not_a_year", 422
-        return pages.render(request, "statistics.html", status_code=status, view=view,
-                            problem=problem, year=year[:8], **layout_values(request, reader))
+        return page.render("statistics.html", status_code=status, view=view,
+                           problem=problem, year=year[:8])
 
 
 def _problem(documents: list[str], values: dict[str, str]) -> str:

@@ -17,9 +17,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
-from services.common.models import Struct
 from services.common.web import PAGES_PREFIX, attachment, name_part
-from services.web.api import FORM, layout_values
 from services.web.failures import (
     MAX_TEXT,
     answered,
@@ -29,7 +27,8 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.render import Pages
+from services.web.forms import FORM, PageForm
+from services.web.page import Page
 from services.web.retention_page import (
     CATEGORIES,
     CLASSES,
@@ -57,50 +56,46 @@ MAX_OPINION = 4000
 """The registry's limit on an appraisal's opinion."""
 
 
-class NoteForm(Struct):
+class NoteForm(PageForm):
     note: str = ""
-    _csrf_token: str = ""
 
 
-class AppraisalForm(Struct):
+class AppraisalForm(PageForm):
     document_id: str = ""
     decision: str = ""
     opinion: str = ""
-    _csrf_token: str = ""
 
 
-class HoldForm(Struct):
+class HoldForm(PageForm):
     reason: str = ""
     documents: str = ""
     household: str = ""
     category: str = ""
-    _csrf_token: str = ""
 
 
 class RetentionPages(Controller):
     path = "/retention"
-    include_in_schema = False
 
     @get("/", operation_id="retentionPage")
-    async def retention(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                        pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def retention(self, page: NamedDependency[Page],
+                        registry: NamedDependency[RegistryReader],
                         preview: FromQuery[str] = "") -> Response[str]:
         """The schedule, the sweeps and registers; ``?preview=1``: what a sweep started
         now would list (a dry run: nothing recorded)."""
-        token = page_token(reader, may_read)
-        can = abilities(reader.principal)
+        token = page_token(page.reader, may_read)
+        can = abilities(page.reader.principal)
         schedule = await registry.schedule(token)
         sweeps = await hidden_if_refused(registry.sweeps(token))
         destructions = await hidden_if_refused(registry.destructions(token))
         dry_run: Sweep | None = None
         if preview and can.sweep:
             dry_run = await registry.start_sweep(token, dry_run=True)
-        return pages.render(request, "retention.html", schedule=schedule,
-                            lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
-                            category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
-                            destruction_status_names=DESTRUCTION_STATUS_NAMES,
-                            destructions=destructions, dry_run=dry_run, can=can,
-                            **outcome_values(request), **layout_values(request, reader))
+        return page.render("retention.html", schedule=schedule,
+                           lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
+                           category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
+                           destruction_status_names=DESTRUCTION_STATUS_NAMES,
+                           destructions=destructions, dry_run=dry_run, can=can,
+                           **outcome_values(page.request))
 
     @post("/schedule", operation_id="replaceScheduleForm")
     async def schedule(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -131,17 +126,15 @@ class RetentionPages(Controller):
 
 class SweepPages(Controller):
     path = "/sweeps"
-    include_in_schema = False
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
-    async def sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
-                    reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def sweep(self, sweep_id: FromPath[str], page: NamedDependency[Page],
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
-        return pages.render(request, "sweep.html", view=sweep_page(reader.principal, record),
-                            decisions=DECISIONS, decision_names=DECISION_NAMES,
-                            **outcome_values(request), **layout_values(request, reader))
+        return page.render("sweep.html", view=sweep_page(page.reader.principal, record),
+                           decisions=DECISIONS, decision_names=DECISION_NAMES,
+                           **outcome_values(page.request))
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],
@@ -189,25 +182,21 @@ class SweepPages(Controller):
 
 class DestructionPages(Controller):
     path = "/destructions"
-    include_in_schema = False
 
     @get("/{destruction_id:str}", operation_id="destructionPage")
-    async def destruction(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
-                          reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def destruction(self, destruction_id: FromPath[str], page: NamedDependency[Page],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
-        return pages.render(request, "destruction.html",
-                            view=await _destruction_view(reader, registry, destruction_id),
-                            category_names=CATEGORIES, **outcome_values(request),
-                            **layout_values(request, reader))
+        return page.render("destruction.html",
+                           view=await _destruction_view(page.reader, registry, destruction_id),
+                           category_names=CATEGORIES, **outcome_values(page.request))
 
     @get("/{destruction_id:str}/progress", operation_id="destructionProgress")
-    async def progress(self, destruction_id: FromPath[str], request: Request[Any, Any, Any],
-                       reader: NamedDependency[Reader], pages: NamedDependency[Pages],
+    async def progress(self, destruction_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
-        return pages.render(request, "_destruction_items.html",
-                            view=await _destruction_view(reader, registry, destruction_id),
-                            category_names=CATEGORIES)
+        return page.render("_destruction_items.html",
+                           view=await _destruction_view(page.reader, registry, destruction_id),
+                           category_names=CATEGORIES)
 
     @get("/{destruction_id:str}/register.pdf", operation_id="destructionRegisterPdf")
     async def register_pdf(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -256,19 +245,16 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
 
 class HoldPages(Controller):
     path = "/holds"
-    include_in_schema = False
 
     @get("/", operation_id="holdsPage")
-    async def holds(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                    pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def holds(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                     document: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
-        token = page_token(reader, may_read)
+        token = page_token(page.reader, may_read)
         holds = await hidden_if_refused(registry.holds(token))
-        return pages.render(request, "holds.html", lines=hold_lines(holds),
-                            can=abilities(reader.principal), categories=CATEGORIES,
-                            document=document[:64], **outcome_values(request),
-                            **layout_values(request, reader))
+        return page.render("holds.html", lines=hold_lines(holds),
+                           can=abilities(page.reader.principal), categories=CATEGORIES,
+                           document=document[:64], **outcome_values(page.request))
 
     @post("/", operation_id="placeHoldForm")
     async def place(self, reader: NamedDependency[Reader],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect
@@ -14,9 +14,8 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.models import Struct
-from services.web.api import FORM, layout_values
-from services.web.render import Pages
+from services.web.forms import FORM, PageForm
+from services.web.page import Page, PageNumber
 from services.web.review_page import (
     CORRECTORS,
     QUEUE_DOCUMENTS,
@@ -36,51 +35,46 @@ TRIED_ITEMS = 20
 """Pages whose text is tried before the page says there is nothing the person may read."""
 
 
-class CorrectionForm(Struct):
+class CorrectionForm(PageForm):
     document_id: str = ""
     number: str = ""
     text: str = ""
     reason: str = ""
-    _csrf_token: str = ""
 
 
 class ReviewPages(Controller):
     path = "/review"
-    include_in_schema = False
 
     @get("/", operation_id="reviewPage")
-    async def review(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                     pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def review(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                      ingest: NamedDependency[IngestClient], document: FromQuery[str] = "",
-                     page: FromQuery[int | None] = None, saved: FromQuery[str] = "",
+                     page_number: PageNumber = None, saved: FromQuery[str] = "",
                      saved_page: FromQuery[int | None] = None,
                      problem: FromQuery[str] = "") -> Response[str]:
         """The queue, and the page asked for (else the oldest) beside its text."""
-        _require_corrector(reader)
-        items = review_items(await registry.review_queue(reader.token, limit=QUEUE_DOCUMENTS))
-        current = await _first_readable(ingest, reader.token, items,
-                                        chosen_index(items, document, page))
+        _require_corrector(page.reader)
+        items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
+        current = await _first_readable(ingest, page.reader.token, items,
+                                        chosen_index(items, document, page_number))
         view = ReviewPage(
             items=items, current=current, problem=problem[:40], reason="",
             saved=document_page_url(saved, saved_page) if saved and saved_page else "")
-        return pages.render(request, "review.html", view=view,
-                            **layout_values(request, reader))
+        return page.render("review.html", view=view)
 
     @post("/", operation_id="correctPageForm")
-    async def correct(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                      pages: NamedDependency[Pages], registry: NamedDependency[RegistryReader],
+    async def correct(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                       ingest: NamedDependency[IngestClient],
                       data: Annotated[CorrectionForm, FORM]) -> Response[Any]:
         """Save a person's reading of the page: a new text version (ingest keeps the
         OCR's); then the next page in the queue."""
-        _require_corrector(reader)
+        _require_corrector(page.reader)
         number = int(data.number) if data.number.isdigit() else 0
         # Browsers send a textarea's line breaks as CRLF; the text keeps LF as OCR wrote it.
         text = data.text.replace("\r\n", "\n")
         problem = correction_problem(text, data.reason)
         if not problem:
             try:
-                await ingest.correct_page_text(reader.token, data.document_id, number,
+                await ingest.correct_page_text(page.reader.token, data.document_id, number,
                                                PageCorrection(text=text,
                                                               reason=data.reason.strip()))
             except ArchiveError as exc:
@@ -89,17 +83,16 @@ class ReviewPages(Controller):
                 problem = exc.code
             else:
                 return Redirect(saved_url(data.document_id, number), status_code=303)
-        items = review_items(await registry.review_queue(reader.token, limit=QUEUE_DOCUMENTS))
+        items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
         index = chosen_index(items, data.document_id, number)
-        current = await _first_readable(ingest, reader.token, items, index)
+        current = await _first_readable(ingest, page.reader.token, items, index)
         if current is not None and (current.item.document_id, current.item.number) == (
                 data.document_id, number):
             current = Correcting(item=current.item, text=text,
                                  confidence=current.confidence, next=current.next)
         view = ReviewPage(items=items, current=current, problem=problem,
                           reason=data.reason[:500], saved="")
-        return pages.render(request, "review.html", status_code=422, view=view,
-                            **layout_values(request, reader))
+        return page.render("review.html", status_code=422, view=view)
 
 
 def _require_corrector(reader: Reader) -> None:

@@ -9,17 +9,16 @@ from collections.abc import Awaitable, Callable
 
 from litestar.response import Redirect
 
-from services.common.models import Struct
 from services.web.failures import answered, see
+from services.web.forms import PageForm
 
 MAX_PASSWORD = 1024
 """What a signature form passes on of a password (the registry checks it)."""
 
 
-class SignatureForm(Struct):
+class SignatureForm(PageForm):
     password: str = ""
     digest: str = ""
-    _csrf_token: str = ""
 
 
 async def signed(data: SignatureForm, url: str,

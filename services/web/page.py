@@ -1,0 +1,51 @@
+"""One request for a page: the request, the signed-in person (``Reader``) and the
+renderer, so that a route renders its template with the base layout's values (who is
+signed in, where they are, the CSRF token) without naming them each time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Request, Response
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from services.common.auth import TokenCodec
+from services.web.failures import csrf_token
+from services.web.render import Pages
+from services.web.session import Reader, reader_of
+
+PageNumber = Annotated[int | None, QueryParameter(name="page")]
+"""``?page=``: a document's page; the route's own ``page`` is the ``Page`` it renders."""
+
+
+def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
+    """What the base layout shows on every page."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {"reader": reader.principal if reader else None, "here": here,
+            "csrf_token": csrf_token(request)}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page for the signed-in person (every page but sign-in)."""
+
+    request: Request[Any, Any, Any]
+    reader: Reader
+    pages: Pages
+
+    def render(self, template: str, *, status_code: int = 200, **values: Any
+               ) -> Response[str]:
+        return self.pages.render(self.request, template, status_code=status_code, **values,
+                                 **layout_values(self.request, self.reader))
+
+
+async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
+                         ) -> Reader:
+    return reader_of(request, codec)
+
+
+async def provide_page(request: Request[Any, Any, Any], reader: NamedDependency[Reader],
+                       pages: NamedDependency[Pages]) -> Page:
+    return Page(request=request, reader=reader, pages=pages)
