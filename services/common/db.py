@@ -10,7 +10,7 @@ Scale-out: PostgreSQL through asyncpg; ``fsync`` and ``synchronous_commit`` must
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,7 +221,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 S = TypeVar("S", bound=msgspec.Struct)
 
 
-def struct_of(row: Any, kind: type[S]) -> S:
-    """A row (a ``RowMapping``) as the struct ``kind``, validated."""
+def struct_of(row: Any, kind: type[S], *, omit: Collection[str] = (), **extra: object) -> S:
+    """A row (a ``RowMapping``) as the struct ``kind``, validated: without the columns in
+    ``omit`` (a parent's key the struct does not repeat), with the fields in ``extra``
+    (read from other tables) added or replaced."""
     # Column keys are SQLAlchemy's ``quoted_name``, a str subclass msgspec refuses as a key.
-    return msgspec.convert({str(key): value for key, value in row.items()}, kind)
+    values = {str(key): value for key, value in row.items() if key not in omit}
+    return msgspec.convert({**values, **extra}, kind)

@@ -5,12 +5,17 @@ are the source of truth for the database.
 """
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.common.db import struct_of
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 metadata = sa.MetaData()
 
@@ -47,6 +52,15 @@ class Repository:
         result = await self.conn.execute(query.with_for_update() if lock else query)
         row: RowMapping | None = result.mappings().first()
         return row
+
+    async def newest_page(self, query: sa.Select[Any], kind: type[S], *,
+                          created: sa.Column[Any], key: sa.Column[Any], limit: int,
+                          offset: int) -> list[S]:
+        """A page of the rows ``query`` selects as ``kind``, newest ``created`` first;
+        ``key`` orders those made at the same instant, so pages neither overlap nor skip."""
+        rows = (await self.conn.execute(query.order_by(created.desc(), key)
+                                        .limit(limit).offset(offset))).mappings()
+        return [struct_of(row, kind) for row in rows]
 
 
 def chunks(ids: Collection[str], size: int = 1000) -> list[list[str]]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 import sqlalchemy as sa
 
+from services.common.db import struct_of
 from services.registry.corrections.models import Correction, CorrectionStatus
 from services.registry.corrections.tables import corrections
 from services.registry.schema import Repository
@@ -29,7 +28,7 @@ class CorrectionsRepository(Repository):
     async def get(self, correction_id: str, *, lock: bool = False) -> Correction | None:
         query = sa.select(corrections).where(corrections.c.correction_id == correction_id)
         row = await self.first_row(query, lock=lock)
-        return None if row is None else _correction(row)
+        return None if row is None else struct_of(row, Correction)
 
     async def list(self, *, status: CorrectionStatus | None, document_id: str | None,
                    limit: int) -> list[Correction]:
@@ -41,8 +40,4 @@ class CorrectionsRepository(Repository):
         rows = (await self.conn.execute(
             query.order_by(corrections.c.requested_at, corrections.c.correction_id).limit(limit)
         )).mappings()
-        return [_correction(row) for row in rows]
-
-
-def _correction(row: Any) -> Correction:
-    return msgspec.convert({str(key): value for key, value in row.items()}, Correction)
+        return [struct_of(row, Correction) for row in rows]

@@ -74,10 +74,8 @@ class RegistersRepository(Repository):
         row = (await self.conn.execute(query)).mappings().first()
         if row is None:
             return None
-        values = {str(key): value for key, value in row.items()}
-        values["witnesses"] = await self.witnesses(destruction_id)
-        values["items"] = []
-        return msgspec.convert(values, Destruction)
+        return struct_of(row, Destruction, witnesses=await self.witnesses(destruction_id),
+                         items=[])
 
     async def get(self, destruction_id: str) -> Destruction | None:
         """The whole register: header, witnesses and items in register order."""
@@ -133,10 +131,9 @@ class RegistersRepository(Repository):
         query = _summaries()
         if status is not None:
             query = query.where(destructions.c.status == status)
-        rows = (await self.conn.execute(query.order_by(
-            destructions.c.created_at.desc(), destructions.c.destruction_id)
-            .limit(limit).offset(offset))).mappings()
-        return [struct_of(row, DestructionSummary) for row in rows]
+        return await self.newest_page(query, DestructionSummary, created=destructions.c.created_at,
+                                      key=destructions.c.destruction_id, limit=limit,
+                                      offset=offset)
 
     async def in_statuses(self, statuses: Collection[DestructionStatus]
                           ) -> list[DestructionSummary]:
@@ -227,9 +224,8 @@ class RegistersRepository(Repository):
                    destruction_items.c.state == "destroyed"))).mappings().first()
         if row is None:
             return None
-        values = {str(key): value for key, value in row.items()}
-        values["witnesses"] = [w.username for w in await self.witnesses(row["destruction_id"])]
-        return msgspec.convert(values, Tombstone)
+        witnesses = await self.witnesses(row["destruction_id"])
+        return struct_of(row, Tombstone, witnesses=[w.username for w in witnesses])
 
 
 def _summaries() -> sa.Select[Any]:
@@ -242,6 +238,5 @@ def _summaries() -> sa.Select[Any]:
 
 
 def _item(row: sa.RowMapping) -> RegisterItem:
-    values = {str(key): value for key, value in row.items() if key != "destruction_id"}
-    values["label"] = register_label(row["state"], row["withheld_reason"])
-    return msgspec.convert(values, RegisterItem)
+    return struct_of(row, RegisterItem, omit={"destruction_id"},
+                     label=register_label(row["state"], row["withheld_reason"]))

@@ -48,10 +48,8 @@ class HandoversRepository(Repository):
         row = await self.first_row(query, lock=lock)
         if row is None:
             return None
-        values = {str(key): value for key, value in row.items()}
-        values["signatures"] = await self.signatures(handover_id)
-        values["items"] = []
-        return msgspec.convert(values, Handover)
+        return struct_of(row, Handover, signatures=await self.signatures(handover_id),
+                         items=[])
 
     async def get(self, handover_id: str) -> Handover | None:
         """The whole handover: header, signatures, items in list order and the digest."""
@@ -61,8 +59,7 @@ class HandoversRepository(Repository):
         rows = (await self.conn.execute(
             sa.select(handover_items).where(handover_items.c.handover_id == handover_id)
             .order_by(handover_items.c.position))).mappings()
-        items = [msgspec.convert({str(k): v for k, v in row.items() if k != "handover_id"},
-                                 HandoverItem) for row in rows]
+        items = [struct_of(row, HandoverItem, omit={"handover_id"}) for row in rows]
         return msgspec.structs.replace(header, items=items,
                                        digest=await self.digest(handover_id))
 
@@ -111,14 +108,13 @@ class HandoversRepository(Repository):
     async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
         counted = sa.select(sa.func.count()).where(
             handover_items.c.handover_id == handovers.c.handover_id).scalar_subquery()
-        rows = (await self.conn.execute(
+        found = await self.newest_page(
             sa.select(handovers.c.handover_id, handovers.c.status,
                       handovers.c.service_centre, handovers.c.handed_over_by,
                       handovers.c.received_by, handovers.c.created_at,
-                      handovers.c.completed_at, counted.label("items"))
-            .order_by(handovers.c.created_at.desc(), handovers.c.handover_id)
-            .limit(limit).offset(offset))).mappings()
-        found = [struct_of(row, HandoverSummary) for row in rows]
+                      handovers.c.completed_at, counted.label("items")),
+            HandoverSummary, created=handovers.c.created_at, key=handovers.c.handover_id,
+            limit=limit, offset=offset)
         signed = (await self.conn.execute(
             sa.select(handover_signatures.c.handover_id, handover_signatures.c.side)
             .where(handover_signatures.c.handover_id.in_(

@@ -11,10 +11,10 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-import msgspec
 import sqlalchemy as sa
 
 from services.common.contracts.retention import Hold, HoldStatus
+from services.common.db import struct_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.schema import Repository, chunks
@@ -114,10 +114,5 @@ class HoldsRepository(Repository):
                                                           .in_(ids))
                     .order_by(legal_hold_documents.c.document_id)):
                 named[link.hold_id].append(link.document_id)
-        holds = []
-        for row in rows:
-            values = {str(key): value for key, value in row.items()}
-            values["documents"] = named[row["hold_id"]]
-            holds.append(msgspec.convert(values, Hold))
-        return holds
+        return [struct_of(row, Hold, documents=named[row["hold_id"]]) for row in rows]
 

@@ -82,8 +82,7 @@ class SweepsRepository(Repository):
         row = await self.first_row(query, lock=lock)
         if row is None:
             return None
-        return msgspec.convert({**{str(key): value for key, value in row.items()},
-                                "items": []}, Sweep)
+        return struct_of(row, Sweep, items=[])
 
     async def items(self, sweep_id: str, *, document_ids: Collection[str] | None = None
                     ) -> list[SweepItem]:
@@ -94,13 +93,8 @@ class SweepsRepository(Repository):
         opinions = await self.appraisals(
             sweep_id, document_id=next(iter(document_ids)) if document_ids is not None
             and len(document_ids) == 1 else None)
-        items = []
-        for row in rows:
-            values = {str(key): value for key, value in row.items()
-                      if key not in ("sweep_id", "position")}
-            values["appraisals"] = opinions.get(row["document_id"], [])
-            items.append(msgspec.convert(values, SweepItem))
-        return items
+        return [struct_of(row, SweepItem, omit={"sweep_id", "position"},
+                          appraisals=opinions.get(row["document_id"], [])) for row in rows]
 
     async def item(self, sweep_id: str, document_id: str, *, lock: bool = False
                    ) -> SweepItem | None:
@@ -122,10 +116,9 @@ class SweepsRepository(Repository):
                           counted.label("items"))
         if status is not None:
             query = query.where(retention_sweeps.c.status == status)
-        rows = (await self.conn.execute(query.order_by(
-            retention_sweeps.c.created_at.desc(), retention_sweeps.c.sweep_id)
-            .limit(limit).offset(offset))).mappings()
-        return [struct_of(row, SweepSummary) for row in rows]
+        return await self.newest_page(query, SweepSummary, created=retention_sweeps.c.created_at,
+                                      key=retention_sweeps.c.sweep_id, limit=limit,
+                                      offset=offset)
 
     async def appraisals(self, sweep_id: str, *, document_id: str | None = None
                          ) -> dict[str, list[Appraisal]]:
@@ -137,10 +130,8 @@ class SweepsRepository(Repository):
             query.order_by(appraisals.c.at, appraisals.c.appraiser))).mappings()
         found: dict[str, list[Appraisal]] = {}
         for row in rows:
-            values = {str(key): value for key, value in row.items()
-                      if key not in ("sweep_id", "document_id")}
             found.setdefault(row["document_id"], []).append(
-                msgspec.convert(values, Appraisal))
+                struct_of(row, Appraisal, omit={"sweep_id", "document_id"}))
         return found
 
     async def save_appraisal(self, sweep_id: str, document_id: str, appraisal: Appraisal

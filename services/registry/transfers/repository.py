@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from services.common.contracts.operations import TransferSummary
 from services.common.contracts.registry import DocumentRecord
-from services.common.db import struct_of
 from services.registry.schema import Repository
 from services.registry.transfers.tables import transfer_items, transfers
 
@@ -48,11 +47,9 @@ class TransfersRepository(Repository):
                          offset: int = 0) -> list[TransferSummary]:
         counted = sa.select(sa.func.count()).where(
             transfer_items.c.transfer_id == transfers.c.transfer_id).scalar_subquery()
-        rows = (await self.conn.execute(
-            sa.select(transfers.c.transfer_id, transfers.c.recipient,
-                      transfers.c.transferred_by, transfers.c.transferred_at,
-                      counted.label("items"))
-            .where(condition)
-            .order_by(transfers.c.transferred_at.desc(), transfers.c.transfer_id)
-            .limit(limit).offset(offset))).mappings()
-        return [struct_of(row, TransferSummary) for row in rows]
+        query = sa.select(transfers.c.transfer_id, transfers.c.recipient,
+                          transfers.c.transferred_by, transfers.c.transferred_at,
+                          counted.label("items")).where(condition)
+        return await self.newest_page(query, TransferSummary,
+                                      created=transfers.c.transferred_at,
+                                      key=transfers.c.transfer_id, limit=limit, offset=offset)
