@@ -5,7 +5,7 @@ summary; and the batch still there after closing the tab while it is read, and a
 leaving the page and coming back.
 
 The scans are small one-line pages (Tesseract reads each in about a second). axe-core on
-the page; its screenshot is saved."""
+the page; its screenshot is saved, at a desktop's width and a phone's."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
+from tests.browser.conftest import VIEWPORT
 from tests.browser.office import Office, office_fixture
+from tests.browser.phone import PHONE, expect_fits_a_phone
 from tests.support.rendering import render_page, write_png
 
 pytestmark = pytest.mark.ocr
@@ -110,6 +112,10 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     expect(done).to_contain_text("完成")
     expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "ingest.png", full_page=True)
+    wang.set_viewport_size(PHONE)
+    expect_fits_a_phone(wang)
+    wang.screenshot(path=screenshots / "phone-ingest.png", full_page=True)
+    wang.set_viewport_size(VIEWPORT)
 
     done.get_by_role("link", name="查看文件").click()
     expect(wang.get_by_role("heading", name=re.compile("报修记录 7"))).to_be_visible()
