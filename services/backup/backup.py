@@ -32,12 +32,7 @@ from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import Conflict, NotFound
-from services.common.objectstore import (
-    Listed,
-    ObjectStore,
-    file_sha256,
-    open_object_store,
-)
+from services.common.objectstore import Listed, ObjectStore, file_sha256, open_object_store
 
 Pass = tuple[list[DatabaseDump], set[str], set[str]]
 """A pass's database snapshots, the keys of the objects it found, and those it lost

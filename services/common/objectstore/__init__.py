@@ -201,14 +201,14 @@ class ObjectStore(Protocol):
         ...
 
 
+def is_well_formed_key(key: str) -> bool:
+    return (bool(_KEY_RE.fullmatch(key)) and ".." not in key
+            and not any(segment in ("", ".") for segment in key.split("/")))
+
+
 def validate_key(key: str) -> str:
     """Return ``key`` if it is a well-formed object key, else raise ``ValidationFailed``."""
-    segments = key.split("/")
-    if (
-        not _KEY_RE.fullmatch(key)
-        or ".." in key
-        or any(segment in ("", ".") for segment in segments)
-    ):
+    if not is_well_formed_key(key):
         raise ValidationFailed(
             f"invalid object key {key!r}: keys are built from server-made values only",
             code="invalid_object_key",

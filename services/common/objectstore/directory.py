@@ -39,7 +39,7 @@ from typing import BinaryIO
 import msgspec
 
 from services.common.clock import Clock, SystemClock
-from services.common.errors import Conflict, DependencyUnavailable, NotFound, ValidationFailed
+from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
     DEFAULT_CONTENT_TYPE,
@@ -50,6 +50,7 @@ from services.common.objectstore import (
     file_sha256,
     immutable_original,
     is_original_key,
+    is_well_formed_key,
     object_locked,
     require_aware,
     validate_key,
@@ -60,6 +61,7 @@ SETTLE_NS = 2_000_000_000
 well above the timestamp granularity of the filesystems an archive runs on (ext4, XFS,
 Btrfs: a clock tick, a few ms). The filesystem's clock, not the injected one."""
 COPY_CHUNK_BYTES = 1024 * 1024
+"""Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 JOURNAL = "changes.log"
 JOURNAL_HEADER = b"archive object store changes "
 """The journal's first line: this, then the journal's own id (a new one each time it is
@@ -68,7 +70,6 @@ JOURNAL_ROTATE_BYTES = 64 * 1024 * 1024
 """A journal longer than this is started again when its end is asked for: the next
 ``changes`` given a position in the old one says ``None`` (its caller lists the store
 once). About 800 000 changes, years of filing between two such listings."""
-"""Pieces a whole file is copied in (``put_file``, ``download``): read, hashed, written."""
 
 Fill = Callable[[BinaryIO], str]
 """Writes an object's bytes into the staging file and returns their hex SHA-256."""
@@ -241,6 +242,7 @@ class DirectoryObjectStore(PutEitherWay):
             self._write_sidecar(key, msgspec.structs.replace(current, retain_until=until))
 
     def _delete(self, key: str) -> None:
+        removed_from: Path | None = None
         with self._changing(key):
             path = self._data_path(key)
             sidecar = self._read_sidecar(key)
@@ -249,8 +251,11 @@ class DirectoryObjectStore(PutEitherWay):
                 if retain_until is not None and retain_until > self._clock.now():
                     raise object_locked(key, retain_until)
                 path.unlink()
-                _fsync_dir(path.parent)
+                removed_from = path.parent
             self._sidecar_path(key).unlink(missing_ok=True)
+        # After the note is durable (leaving ``_changing``), as a put's renames are.
+        if removed_from is not None:
+            _fsync_dir(removed_from)
 
     def _head(self, key: str) -> ObjectInfo | None:
         path = self._data_path(key)
@@ -428,7 +433,7 @@ class DirectoryObjectStore(PutEitherWay):
             noted = journal.read(end - int(offset))
         # A line torn by a crash while it was appended is no key: left out.
         return frozenset(key for key in noted.decode(errors="replace").split()
-                         if _well_formed(key))
+                         if is_well_formed_key(key))
 
     def _journal_end(self) -> tuple[str, int]:
         """The journal's id and length, started if there is none (under the lock)."""
@@ -501,14 +506,6 @@ def _marker(inode: int, sidecar_path: str, settled_ns: int) -> str | None:
     if sidecar.st_ctime_ns >= settled_ns:
         return None
     return f"{inode}.{sidecar.st_ino}.{sidecar.st_ctime_ns}.{sidecar.st_size}"
-
-
-def _well_formed(key: str) -> bool:
-    try:
-        validate_key(key)
-    except ValidationFailed:
-        return False
-    return True
 
 
 def _copy_hashing(path: Path, out: BinaryIO) -> str:
