@@ -7,6 +7,9 @@ id. The stored signature is an HMAC, under a key the database does not hold, of 
 subject's id, the signer, the signing time and that digest: a row written or edited in
 the database without the key, or any change to the items after signing, no longer
 verifies.
+
+Before signing, the signer re-enters their password (``check_signers_password``): a wrong
+one is refused and audited (403 ``wrong_password``) whatever they sign.
 """
 
 from __future__ import annotations
@@ -14,12 +17,42 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
+from typing import NoReturn, Protocol
 
 import msgspec
+
+from services.common.auth import Principal
+from services.common.errors import ArchiveError, Forbidden, Unauthorized
 
 SEAL_CONTEXT = b"archive destruction witness signature v1"
 """Derives the seal's key from the secret key; unchanged since the first witness signed,
 so their signatures still verify."""
+
+
+class PasswordChecker(Protocol):
+    async def check_password(self, username: str, password: str) -> object:
+        """Return if ``password`` is the active user's; raise ``Unauthorized`` if not
+        (``TooManyRequests`` once the login rate limit is reached)."""
+        ...
+
+
+class RefusalJournal(Protocol):
+    async def refuse(self, principal: Principal, action: str, error: ArchiveError) -> NoReturn:
+        """Record the refusal in the audit log (O4), then raise ``error``."""
+        ...
+
+
+async def check_signers_password(passwords: PasswordChecker, journal: RefusalJournal,
+                                 principal: Principal, password: str, *, action: str,
+                                 who_signs: str) -> None:
+    """Return if ``password``, re-entered to sign, is ``principal``'s own; else refuse
+    ``action`` (403 ``wrong_password``, audited) saying ``who_signs`` with their own."""
+    try:
+        await passwords.check_password(principal.username, password)
+    except Unauthorized:
+        await journal.refuse(principal, action, Forbidden(
+            f"that is not your password: {who_signs} signs with their own",
+            code="wrong_password"))
 
 
 class StoredSignature(msgspec.Struct, kw_only=True):

@@ -19,7 +19,6 @@ import uuid
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Protocol
 
 import msgspec
 
@@ -32,7 +31,7 @@ from services.common.contracts.retention import (
     DestructionSummary,
     RegisterItem,
 )
-from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized
+from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.destruction import register
@@ -46,20 +45,13 @@ from services.registry.destruction.rules import (
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.seal import WitnessSeal
+from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
 from services.registry.store import RegistryStore, Tx
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
 AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
                               "signatures_void", "witness_executes"})
-
-
-class PasswordChecker(Protocol):
-    async def check_password(self, username: str, password: str) -> object:
-        """Return if ``password`` is the active user's; raise ``Unauthorized`` if not
-        (``TooManyRequests`` once the login rate limit is reached)."""
-        ...
 
 
 class DestructionService:
@@ -151,12 +143,9 @@ class DestructionService:
                       signature: WitnessSignature) -> Destruction:
         """R6: a witness signs the items' digest with their own token and their password,
         re-entered; signing again replaces their signature once the items changed."""
-        try:
-            await self.passwords.check_password(principal.username, signature.password)
-        except Unauthorized:
-            await self.journal.refuse(principal, "witness_destruction", Forbidden(
-                "that is not your password: a witness signs with their own",
-                code="wrong_password"))
+        await check_signers_password(self.passwords, self.journal, principal,
+                                     signature.password, action="witness_destruction",
+                                     who_signs="a witness")
         now = self.clock.now()
         async with self.store.transaction() as tx:
             current = await _unexecuted(tx, destruction_id,

@@ -39,18 +39,16 @@ from services.common.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    Unauthorized,
     ValidationFailed,
 )
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
-from services.registry.destruction.service import PasswordChecker
 from services.registry.handovers import transfer_list
 from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import READER_ROLES, RECEIVER_ROLE, complete, side_of
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.seal import WitnessSeal
+from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
 from services.registry.store import RegistryStore, Tx
 
 
@@ -83,12 +81,9 @@ class HandoverService:
     async def sign(self, principal: Principal, handover_id: str,
                    signature: HandoverSignature) -> Handover:
         """O1: one side signs the items' digest with their own token and password."""
-        try:
-            await self.passwords.check_password(principal.username, signature.password)
-        except Unauthorized:
-            await self.journal.refuse(principal, "sign_handover", Forbidden(
-                "that is not your password: each side signs with their own",
-                code="wrong_password"))
+        await check_signers_password(self.passwords, self.journal, principal,
+                                     signature.password, action="sign_handover",
+                                     who_signs="each side")
         now = self.clock.now()
         async with self.store.transaction() as tx:
             current = await tx.handovers.header(handover_id, lock=True)
