@@ -34,8 +34,7 @@ if [[ -z "$uv" ]]; then
     uv=.venv-tools/bin/uv
 fi
 # Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (it is on our build
-# machines), every
-# process would otherwise compile SQLAlchemy, NumPy and Litestar from source as it starts,
-# which was a third of the test suite's CPU.
+# machines), every process would otherwise compile SQLAlchemy, NumPy and Litestar from
+# source as it starts, which was a third of the test suite's CPU.
 "$uv" sync --locked --quiet --compile-bytecode
 .venv/bin/python -m compileall -q -j 0 services >/dev/null
