@@ -32,6 +32,9 @@ def test_service_polling_is_debug_and_a_persons_request_is_info(
     caplog.clear()
     with archive_server.client(token) as client:
         assert client.get("/registry/auth/whoami").status_code == 200
+    # A request's line is written once its response has gone: wait for it, not only a poll.
+    eventually(lambda: any(line["user"] == "wang" for _, line in _request_lines(caplog)),
+               timeout_s=WAIT_S, what="wang's request was not logged")
     _wait_for_a_poll(caplog)
     polls = {level for level, line in _request_lines(caplog)
              if str(line["user"]).startswith("service:")}
