@@ -16,14 +16,18 @@ pytest_plugins = [
 ]
 
 LONGEST_FILES = (
-    "tests/e2e/retention/test_kill_during_destruction.py",
-    "tests/browser/test_retention_pages.py",
-    "tests/e2e/backup/test_restore_drill.py",
+    "tests/security/test_listings_redacted.py",
+    "tests/e2e/search/test_reindex.py",
+    "tests/e2e/retention/test_retention_api.py",
     "tests/e2e/test_fuzz_api.py",
-    "tests/browser/test_handover_pages.py",
     "tests/e2e/registry/test_handovers.py",
-    "tests/browser/test_accounts_page.py",
-    "tests/e2e/test_cli_serve.py",
+    "tests/e2e/backup/test_restore_drill.py",
+    "tests/browser/test_staff_pages.py",
+    "tests/e2e/ingest/test_previews.py",
+    "tests/security/test_audit_chain.py",
+    "tests/e2e/backup/test_generations.py",
+    "tests/e2e/test_accounts.py",
+    "tests/security/test_locked_originals.py",
 )
 """Measured with ``--durations`` (a full run's slowest files); a hint, never a rule: a
 file missing here only runs in its directory's turn."""
