@@ -27,8 +27,9 @@ from minio.error import S3Error
 from minio.retention import Retention
 
 from services.common.errors import Conflict
-from services.common.objectstore import ObjectInfo, open_object_store, original_key
+from services.common.objectstore import open_object_store, original_key
 from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
+from tests.e2e.retention.support import head, locked_original
 from tests.security.conftest import Secured
 from tests.support.processes import clean_environment
 from tests.support.waiting import eventually
@@ -67,23 +68,6 @@ def archivist(secured: Secured, tmp_path: Path) -> Iterator[httpx.Client]:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-
-
-def head(secured: Secured, key: str) -> ObjectInfo | None:
-    async def run() -> ObjectInfo | None:
-        return await open_object_store(secured.server.settings).head(key)
-
-    return asyncio.run(run())
-
-
-def locked_until(secured: Secured, sha256: str, until: datetime) -> ObjectInfo:
-    def locked() -> ObjectInfo | None:
-        info = head(secured, original_key(sha256))
-        locked = info is not None and info.retain_until is not None and info.retain_until >= until
-        return info if locked else None
-
-    return eventually(locked, timeout_s=WAIT_S, interval_s=0.2,
-                      what=f"the original was not locked until {until}")
 
 
 def _unless_running(run: dict[str, Any]) -> dict[str, Any] | None:
@@ -148,33 +132,35 @@ def test_an_original_never_filed_is_locked_from_the_moment_it_was_written(
     job = wait_for_job(archivist, receipt["job_id"])
     wait = timedelta(days=secured.server.settings.destruction_wait_days)
     # S3 keeps retention dates to the second.
-    info = locked_until(secured, receipt["sha256"], written + wait - timedelta(seconds=1))
+    info = locked_original(secured.server.settings, receipt["sha256"],
+                           until=written + wait - timedelta(seconds=1))
     answers = delete_with_the_stores_own_keys(secured, original_key(receipt["sha256"]))
     assert (job["status"], job["error_code"]) == ("failed", "corrupt_pdf")
     assert info.retain_until is not None
     assert abs(info.retain_until - (written + wait)) < timedelta(seconds=1)
     assert set(answers) <= {"AccessDenied", "object_locked"}
     assert answers
-    assert head(secured, original_key(receipt["sha256"])) == info
+    assert head(secured.server.settings, original_key(receipt["sha256"])) == info
 
 
 def test_a_filed_original_stays_locked_until_its_disposal_due(
         secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
     record = _filed(archivist, digital_pdf(tmp_path, pages=1), filed_at="2024-05-18")
     due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
-    info = locked_until(secured, record["sha256"], due)
+    info = locked_original(secured.server.settings, record["sha256"], until=due)
     answers = delete_with_the_stores_own_keys(secured, original_key(record["sha256"]))
     assert info.retain_until == due
     assert set(answers) <= {"AccessDenied", "object_locked"}
     assert answers
-    assert head(secured, original_key(record["sha256"])) is not None
+    assert head(secured.server.settings, original_key(record["sha256"])) is not None
 
 
 def test_a_permanent_original_is_locked_a_century_ahead(
         secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
     record = _filed(archivist, digital_pdf(tmp_path, pages=2), category="contract",
                     title="房屋租赁合同")
-    info = locked_until(secured, record["sha256"], secured.clock.now() + timedelta(days=36500))
+    info = locked_original(secured.server.settings, record["sha256"],
+                           until=secured.clock.now() + timedelta(days=36500))
     assert record["retention_class"] == "permanent"
     assert info.retain_until is not None
 
@@ -198,7 +184,7 @@ def test_fixity_reports_an_original_left_without_its_lock(
     replaced = _filed(archivist, digital_pdf(tmp_path, pages=2))
     for record in (sound, replaced):
         due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
-        locked_until(secured, record["sha256"], due)
+        locked_original(secured.server.settings, record["sha256"], until=due)
     settings = secured.server.settings
     if settings.s3_endpoint is not None:
         client = _with_the_stores_keys(secured)

@@ -10,7 +10,7 @@ import signal
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 import pytest
@@ -29,7 +29,7 @@ from tests.e2e.backup.support import (
     latest_generation,
     start_cli,
 )
-from tests.e2e.retention.support import head, with_store
+from tests.e2e.retention.support import locked_original, with_store
 from tests.fixtures.app import ArchiveServer, StartServer
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support.waiting import eventually
@@ -57,16 +57,6 @@ def _content(manifest: Manifest) -> int:
 
 def _blobs(destination: Path) -> set[str]:
     return {path.name for path in (destination / "blobs").glob("*/*")}
-
-
-def _wait_until_locked(archive: ArchiveServer, documents: list[dict[str, Any]]) -> None:
-    """Ingest's follower locks a filed original a moment after filing: a test comparing two
-    backups waits for it, or a lock landing between them would tell them apart."""
-    for document in documents:
-        key = original_key(document["sha256"])
-        eventually(lambda key=key: (found := head(archive.settings, key)) is not None
-                   and found.retain_until is not None,
-                   what=f"ingest's follower did not lock {key}")
 
 
 @pytest.fixture
@@ -127,10 +117,12 @@ def test_an_incremental_from_the_journal_records_what_a_whole_listing_would(
     other object is taken as that backup recorded it. The generation must say of every
     object what a backup listing the whole store says."""
     documents = [file_directly(archive, number) for number in range(6)]
-    _wait_until_locked(archive, documents)
+    # A lock landing between the two backups compared below would tell them apart.
+    for document in documents:
+        locked_original(archive.settings, document["sha256"])
     incremental = tmp_path / "incremental"
     _backup(archive, incremental)
-    _wait_until_locked(archive, [file_directly(archive, 100)])
+    locked_original(archive.settings, file_directly(archive, 100)["sha256"])
 
     async def change(store: ObjectStore) -> None:
         await store.put_bytes(pages_key(documents[0]["sha256"]), b'{"number":1}\n')

@@ -59,6 +59,20 @@ def head(settings: Settings, key: str) -> ObjectInfo | None:
     return with_store(settings, lambda store: store.head(key))
 
 
+def locked_original(settings: Settings, sha256: str, *, until: datetime | None = None
+                    ) -> ObjectInfo:
+    """The original once it is locked (until ``until`` or later, when given): ingest's
+    follower locks a filed original a moment after filing."""
+    def locked() -> ObjectInfo | None:
+        info = head(settings, original_key(sha256))
+        if info is None or info.retain_until is None:
+            return None
+        return info if until is None or info.retain_until >= until else None
+
+    return eventually(locked, timeout_s=WAIT_S, interval_s=0.2,
+                      what=f"the original {sha256} was not locked until {until or 'a date'}")
+
+
 @dataclass
 class Archive:
     """A server at ``clock``, with ``PEOPLE`` signed in."""
