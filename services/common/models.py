@@ -21,6 +21,12 @@ Role = Literal["archivist", "staff", "manager", "center_head", "compliance", "di
 ROLES: tuple[Role, ...] = (
     "archivist", "staff", "manager", "center_head", "compliance", "director", "admin",
 )
+ROLE_NAMES: dict[str, str] = {
+    "archivist": "档案员", "staff": "员工", "manager": "部门经理",
+    "center_head": "中心负责人", "compliance": "合规专员", "director": "总经理",
+    "admin": "系统管理员",
+}
+"""The roles by the names staff use on the pages; a role not named shows as coded."""
 
 # D9 and the People table: ordered, a user reads a level only if their clearance is at least it.
 SecurityLevel = Literal["ordinary", "confidential", "secret"]

@@ -16,16 +16,9 @@ import msgspec
 
 from services.common.contracts.accounts import User
 from services.common.contracts.lending import OpenLoan
-from services.common.models import ROLES, SECURITY_LEVEL_NAMES
+from services.common.models import ROLE_NAMES, ROLES, SECURITY_LEVEL_NAMES
 from services.web.document_page import LOAN_STATUS_NAMES
 from services.web.loans_page import loan_url
-
-ROLE_NAMES = {
-    "archivist": "档案员", "staff": "员工", "manager": "部门经理",
-    "center_head": "中心负责人", "compliance": "合规专员", "director": "总经理",
-    "admin": "系统管理员",
-}
-"""The registry's roles by the names staff use; a role not named shows as coded."""
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 DEPARTMENT = re.compile(r"^[a-z][a-z0-9_]{1,63}$")

@@ -17,8 +17,8 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
+from services.common.models import ROLE_NAMES
 from services.common.web import PAGES_PREFIX, attachment, name_part
-from services.web.accounts_page import ROLE_NAMES
 from services.web.failures import (
     MAX_TEXT,
     answered,

@@ -9,9 +9,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES, SECURITY_LEVEL_NAMES
+from services.common.models import (
+    CATEGORY_NAMES,
+    RETENTION_CLASS_NAMES,
+    ROLE_NAMES,
+    SECURITY_LEVEL_NAMES,
+)
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
-from services.web.accounts_page import ROLE_NAMES
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.handover_page import HANDOVER_STATUS_NAMES, SIDE_NAMES
 from services.web.ingest_page import STATUS_NAMES
