@@ -32,9 +32,6 @@ VIEWPORT = {"width": 1280, "height": 800}
 expect.set_options(timeout=15_000)
 
 
-# Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
-# event loop running, which the suite's other tests (asyncio.run, pytest-asyncio) cannot
-# share; it is closed when the module's tests are done.
 def require_browser(chromium: Path, *, ci: bool) -> None:
     """Fails (under CI) or skips with the reason (elsewhere) when ``chromium`` is missing."""
     if not chromium.exists():
@@ -44,6 +41,9 @@ def require_browser(chromium: Path, *, ci: bool) -> None:
         pytest.skip(message)
 
 
+# Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
+# event loop running, which the suite's other tests (asyncio.run, pytest-asyncio) cannot
+# share; it is closed when the module's tests are done.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     require_browser(CHROMIUM, ci=os.environ.get("CI") == "true")
