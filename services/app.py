@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -121,7 +121,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
-            title="archive", version="0.1.0", path="/schema",
+            title="archive", version="0.1.0", openapi_router=_schema_router(),
             description="Customer archive (一户一档): ingest, search and registry services.",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
             components=Components(security_schemes={"bearer": SecurityScheme(
@@ -131,8 +131,23 @@ def create_app(ctx: Context) -> ArchiveApp:
         logging_config=None,
         debug=False,
     )
-    describe_problems(asgi.openapi_schema, public=PUBLIC_OPERATIONS)
     return ArchiveApp(asgi=asgi, startup=startup, shutdown=shutdown)
+
+
+def _schema_router() -> Router:
+    """``/schema``, whose first request builds the OpenAPI schema and adds what Litestar does
+    not derive (``describe_problems``): built at start-up it was a quarter of every
+    start's CPU, for a page few processes ever serve."""
+    described = False
+
+    async def describe_once(request: Request[Any, Any, Any]) -> None:
+        nonlocal described
+        if not described:
+            describe_problems(request.app.openapi_schema, public=PUBLIC_OPERATIONS)
+            described = True
+
+    return Router("/schema", route_handlers=[], include_in_schema=False,
+                  before_request=describe_once)
 
 
 def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:
