@@ -120,7 +120,8 @@ class RegistryServices:
         self.accounts = AccountsService(
             self.store, codec, clock, attempts_per_minute=settings.login_attempts_per_minute,
             attempts_per_address_per_minute=settings.login_attempts_per_address_per_minute,
-            open_loans=self.lending.open_loans, journal=self.journal)
+            open_loans=self.lending.open_loans, journal=self.journal,
+            password_hash_memory_kib=settings.password_hash_memory_kib)
         source = grants or self.lending
         self.households = HouseholdsService(self.store, clock)
         self.schedule = ScheduleService(self.store, clock)

@@ -27,6 +27,7 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_LOW_CONFIDENCE", "101"),
     ("ARCHIVE_OCR_LANGUAGES", "chi_sim+klingon"),
     ("ARCHIVE_OCR_LANGUAGES", "chi_sim,chi_tra"),
+    ("ARCHIVE_PASSWORD_HASH_MEMORY_KIB", "512"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:

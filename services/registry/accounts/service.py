@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.common.auth import Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
+from services.common.config import PASSWORD_HASH_MEMORY_KIB
 from services.common.contracts.accounts import TokenResponse, User
 from services.common.contracts.lending import OpenLoan
 from services.common.errors import (
@@ -57,6 +59,20 @@ CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
 
 
+@functools.cache
+def password_hasher(memory_kib: int) -> PasswordHasher:
+    """argon2id with ``memory_kib`` (``ARCHIVE_PASSWORD_HASH_MEMORY_KIB``) and two passes.
+    A stored hash carries its own parameters, so a change applies to passwords set after."""
+    return PasswordHasher(time_cost=2, memory_cost=memory_kib, parallelism=1)
+
+
+@functools.cache
+def decoy_hash(memory_kib: int) -> str:
+    """Checked for an unknown or disabled name, so it costs what a known one does; made
+    once per process (it costs a login's time, and tests start many services in one)."""
+    return password_hasher(memory_kib).hash(secrets.token_urlsafe(16))
+
+
 async def no_open_loans(_: str, __: SecurityLevel) -> list[OpenLoan]:
     return []
 
@@ -66,6 +82,7 @@ class AccountsService:
         self, store: RegistryStore, codec: TokenCodec, clock: Clock, *,
         attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
         open_loans: OpenLoans = no_open_loans, journal: JournalService | None = None,
+        password_hash_memory_kib: int = PASSWORD_HASH_MEMORY_KIB,
     ) -> None:
         """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
         self.store = store
@@ -76,10 +93,8 @@ class AccountsService:
             attempts_per_address_per_minute or 3 * attempts_per_minute
         self.open_loans = open_loans
         self.journal = journal
-        # Cheaper than the library default so a login stays ~50 ms on two cores.
-        self.hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
-        self._decoy_hash = self.hasher.hash(secrets.token_urlsafe(16))
-        """Checked for an unknown or disabled name, so it costs what a known one does."""
+        self.hasher = password_hasher(password_hash_memory_kib)
+        self._decoy_hash = decoy_hash(password_hash_memory_kib)
         # Accounts found active, by username and token version; a change here forgets one
         # at once, another registry process (scale-out) within ``VERIFIED_FOR_S``.
         self._active = RecentlyVerified()

@@ -139,3 +139,29 @@ async def test_login_attempts_older_than_a_day_are_pruned(registry: Registry) ->
     await accounts.check_password("li", PASSWORD)
     [(attempts,)] = await registry.sql("SELECT count(*) FROM login_attempts")
     assert attempts == 1
+
+
+async def test_a_password_keeps_the_hash_settings_it_was_set_under(registry: Registry) -> None:
+    """``ARCHIVE_PASSWORD_HASH_MEMORY_KIB`` applies to passwords set after it changes; one set
+    before still signs in (a stored hash carries its own parameters)."""
+    def accounts(memory_kib: int) -> AccountsService:
+        return AccountsService(registry.services.store, TokenCodec(TEST_KEY, ttl_s=60),
+                               registry.clock, attempts_per_minute=3,
+                               password_hash_memory_kib=memory_kib)
+
+    async def stored_hash() -> str:
+        async with registry.services.store.transaction() as tx:
+            account = await tx.accounts.get("li")
+        assert account is not None
+        assert account.password_hash is not None
+        return account.password_hash
+
+    await _person(accounts(32 * 1024))
+    assert "$m=32768,t=2," in await stored_hash()
+    later = accounts(1024)
+    assert (await later.issue_token("li", PASSWORD)).access_token
+    await later.reset_password("li", "a new password", by="root")
+    assert "$m=1024,t=2," in await stored_hash()
+    assert (await later.issue_token("li", "a new password")).access_token
+    with pytest.raises(Unauthorized):
+        await later.issue_token("li", PASSWORD)
