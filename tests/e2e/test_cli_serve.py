@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-
 from tests.fixtures.postgres import free_port
+from tests.support import loopback
 from tests.support.processes import clean_environment, wait_until_serving
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]
@@ -69,10 +68,10 @@ def test_user_add_login_and_an_authenticated_ready(tmp_path: Path) -> None:
                         stdin="a good password\n")
         assert logged_in.returncode == 0, logged_in.stderr
         token = (tmp_path / "config" / "archive" / "token").read_text()
-        ready = httpx.get(f"{url}/ready", headers={"Authorization": f"Bearer {token}"})
+        ready = loopback.get(f"{url}/ready", headers={"Authorization": f"Bearer {token}"})
         assert ready.status_code == 200
         assert ready.json()["status"] == "ready"
-        assert httpx.get(f"{url}/registry/users",
+        assert loopback.get(f"{url}/registry/users",
                          headers={"Authorization": f"Bearer {token}"}).status_code == 200
     finally:
         server.terminate()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
-
 from tests.fixtures.app import ArchiveServer
+from tests.support import loopback
 
 PUBLIC = {("GET", "/health"), ("GET", "/ready"), ("POST", "/registry/auth/token")}
 
@@ -36,7 +35,7 @@ def concrete(path: str, schema: dict[str, Any]) -> str:
 
 def test_every_operation_but_the_public_ones_answers_401_without_a_token(
         archive_server: ArchiveServer) -> None:
-    schema = httpx.get(f"{archive_server.url}/schema/openapi.json").json()
+    schema = loopback.get(f"{archive_server.url}/schema/openapi.json").json()
     guarded = [op for op in operations(schema) if op not in PUBLIC]
     assert len(guarded) >= 5
     with archive_server.client() as client:
@@ -45,7 +44,7 @@ def test_every_operation_but_the_public_ones_answers_401_without_a_token(
 
 
 def test_every_operation_answers_401_with_a_garbage_token(archive_server: ArchiveServer) -> None:
-    schema = httpx.get(f"{archive_server.url}/schema/openapi.json").json()
+    schema = loopback.get(f"{archive_server.url}/schema/openapi.json").json()
     guarded = [op for op in operations(schema) if op not in PUBLIC]
     with archive_server.client("not.a.token") as client:
         answers = {op: client.request(op[0], concrete(op[1], schema)).status_code for op in guarded}

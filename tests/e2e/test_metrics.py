@@ -33,6 +33,7 @@ from tests.e2e.ingest.support import ingest, scanned_png, upload
 from tests.e2e.retention.support import eventually, with_store
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import free_port
+from tests.support import loopback
 from tests.support.processes import clean_environment
 
 pytestmark = pytest.mark.ocr
@@ -53,7 +54,7 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 def scrape(url: str, token: str = METRICS_TOKEN) -> Samples:
-    response = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"})
+    response = loopback.get(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     return {(sample.name, frozenset(sample.labels.items())): sample.value
@@ -66,7 +67,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 def families(url: str) -> set[str]:
-    response = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    response = loopback.get(f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     return {family.name for family in text_string_to_metric_families(response.text)}
 
 
@@ -101,7 +102,7 @@ def test_metrics_need_the_admin_role_or_the_metrics_token(server: ArchiveServer)
     assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
     with as_(server, "root") as admin:
         assert admin.get("/metrics").status_code == 200
-    assert httpx.get(f"{server.url}/metrics",
+    assert loopback.get(f"{server.url}/metrics",
                      headers={"Authorization": "Bearer " + "p" * 48}).status_code == 401
     scrape(server.url)
 
@@ -310,7 +311,7 @@ def test_the_feed_lag_grows_while_a_consumer_cannot_keep_up(server: ArchiveServe
     try:
         url = f"http://127.0.0.1:{port}"
         file_directly(server, 99)
-        eventually(lambda: "stalled" in httpx.get(f"{url}/ready").json()["checks"][
+        eventually(lambda: "stalled" in loopback.get(f"{url}/ready").json()["checks"][
             "search.consumer"], what="the consumer did not stall without ingest")
         before = value(scrape(url), "archive_feed_lag_events", consumer="search")
         for number in range(3):

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
-
 from tests.e2e.search.support import launch_services
 from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.support import loopback
 
 
 def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
@@ -20,7 +19,7 @@ def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
     web = launch_services(tmp_path / "web", ("web",), registry_url=services,
                           ingest_url=services, search_url=services)
     try:
-        with httpx.Client(base_url=web.url, timeout=30) as browser:
+        with loopback.client(web.url, timeout=30) as browser:
             login = browser.get("/ui/login")
             csrf = re.search(r'name="csrf-token" content="([^"]+)"', login.text)
             assert csrf is not None

@@ -11,12 +11,12 @@ import json
 import time
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 
 from tests.fixtures.app import PASSWORD
 from tests.security.conftest import Secured
+from tests.support import loopback
 
 PROTECTED = "/registry/users"
 """An admin's route: what every forgery below claims the right to."""
@@ -41,7 +41,7 @@ def _tampered(token: str) -> str:
 
 
 def _answer(secured: Secured, token: str, path: str = PROTECTED) -> tuple[int, str]:
-    with httpx.Client(base_url=secured.server.url,
+    with loopback.client(secured.server.url,
                       headers={"Authorization": f"Bearer {token}"}) as client:
         response = client.get(path)
     body = response.json()

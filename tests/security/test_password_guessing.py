@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-
 from tests.fixtures.app import PASSWORD
 from tests.security.conftest import Secured
+from tests.support import loopback
 
 GUESSES = 40
 
 
 def _guess(secured: Secured, username: str, password: str) -> int:
-    response = httpx.post(f"{secured.server.url}/registry/auth/token",
+    response = loopback.post(f"{secured.server.url}/registry/auth/token",
                           json={"username": username, "password": password}, timeout=60)
     return response.status_code
 

@@ -7,11 +7,12 @@ import re
 import httpx
 
 from tests.fixtures.app import PASSWORD
+from tests.support import loopback
 
 
 def signed_in(url: str, username: str) -> httpx.Client:
     """A client signed in to the pages at ``url`` as ``username`` (its session cookie)."""
-    browser = httpx.Client(base_url=url, timeout=60)
+    browser = loopback.client(url, timeout=60)
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/ui/login").text)
     assert csrf is not None
     signed = browser.post("/ui/login", data={"username": username, "password": PASSWORD,

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tests.support import loopback
 from tests.support.waiting import eventually
 
 
@@ -32,7 +33,7 @@ def wait_until_serving(url: str, process: subprocess.Popen[Any], *,
         if process.poll() is not None:
             raise AssertionError(f"the server at {url} exited with {process.returncode}")
         try:
-            return httpx.get(f"{url}/health", timeout=1).status_code == 200
+            return loopback.get(f"{url}/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import httpx
 import msgspec
 import pytest
 from minio import Minio
@@ -48,6 +47,7 @@ from services.common.objectstore import (
 from services.common.objectstore.directory import JOURNAL, DirectoryObjectStore
 from services.common.objectstore.s3 import LISTING_SETTLE, RETENTION_NOTES, S3ObjectStore
 from tests.fixtures.s3 import S3Server, unique_bucket
+from tests.support import loopback
 
 S3_STORES = ["s3-seaweedfs-locked", "s3-seaweedfs-unlocked", "s3-minio"]
 LOCKED_S3_STORES = ["s3-seaweedfs-locked", "s3-minio"]
@@ -413,7 +413,7 @@ async def test_presigned_url_reads_the_object(store: ObjectStore) -> None:
     if url.startswith("file://"):
         body = Path(url2pathname(urlsplit(url).path)).read_bytes()
     else:
-        body = httpx.get(url).content
+        body = loopback.get(url).content
     assert body == b"preview"
 
 

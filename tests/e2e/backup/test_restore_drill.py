@@ -42,6 +42,7 @@ from tests.e2e.retention.support import Archive, eventually, head
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
+from tests.support import loopback
 
 pytestmark = pytest.mark.ocr
 
@@ -248,9 +249,9 @@ def test_the_audit_log_is_restored_entry_for_entry(drill: Drill) -> None:
 
 
 def test_search_finds_the_same_documents_in_the_restored_archive(drill: Drill) -> None:
-    eventually(lambda: httpx.get(f"{drill.source.server.url}/ready").json()["checks"][
+    eventually(lambda: loopback.get(f"{drill.source.server.url}/ready").json()["checks"][
         "search.consumer"] == "lag 0 events", what="the source's index did not catch up")
-    eventually(lambda: httpx.get(f"{drill.restored.url}/ready").json()["checks"][
+    eventually(lambda: loopback.get(f"{drill.restored.url}/ready").json()["checks"][
         "search.consumer"] == "lag 0 events", what="the restored index did not catch up")
 
     def agree(query: str) -> bool:

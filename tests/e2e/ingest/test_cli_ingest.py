@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.e2e.ingest.support import digital_pdf, scanned_png
 from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support import loopback
 from tests.support.processes import clean_environment
 
 pytestmark = pytest.mark.ocr
@@ -123,7 +123,7 @@ def test_folder_is_walked_and_uploaded_with_the_options(
                       "correspondence", "--filed-at", "2022-11-30", "--wait"], server, token,
                      tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    records = httpx.get(f"{server.url}/registry/documents", params={"household": "A-0801"},
+    records = loopback.get(f"{server.url}/registry/documents", params={"household": "A-0801"},
                         headers={"Authorization": f"Bearer {token}"}).json()
     assert [(r["title"], r["filed_at"]) for r in records] == [
         ("scan-traditional-1", "2022-11-30")]

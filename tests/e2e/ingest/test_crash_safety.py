@@ -24,6 +24,7 @@ import pytest
 
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.postgres import free_port
+from tests.support import loopback
 from tests.support.processes import clean_environment, wait_until_serving
 from tests.support.rendering import SIMPLIFIED_LINES, TRADITIONAL_LINES, render_page, write_png
 from tests.support.waiting import eventually
@@ -91,10 +92,10 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def _client(server: ServerProcess) -> httpx.Client:
-    token = httpx.post(f"{server.url}/registry/auth/token",
+    token = loopback.post(f"{server.url}/registry/auth/token",
                        json={"username": "li", "password": PASSWORD},
                        timeout=60).json()["access_token"]
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
+    return loopback.client(server.url, headers={"Authorization": f"Bearer {token}"},
                         timeout=60)
 
 

@@ -45,6 +45,7 @@ from services.registry.journal.rules import AuditKey
 from services.registry.seal import WitnessSeal
 from services.registry.sweeps.models import AppraisalRequest, SweepRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
+from tests.support import loopback
 from tests.support.processes import clean_environment, wait_until_serving
 from tests.support.registry import INGEST
 from tests.support.waiting import eventually
@@ -151,9 +152,9 @@ class Registry:
         return (self.directory / "server.log").read_text(errors="replace")[-3000:]
 
     def client(self, username: str) -> httpx.Client:
-        token = httpx.post(f"{self.url}/registry/auth/token",
+        token = loopback.post(f"{self.url}/registry/auth/token",
                            json={"username": username, "password": PASSWORD}, timeout=60).json()
-        return httpx.Client(base_url=self.url, timeout=30, headers={
+        return loopback.client(self.url, timeout=30, headers={
             "Authorization": f"Bearer {token['access_token']}"})
 
 

@@ -20,6 +20,7 @@ import uvicorn
 from osmem_server import OsmemServer
 
 from tests.fixtures.postgres import free_port
+from tests.support import loopback
 from tests.support.waiting import eventually
 
 BACKENDS = ["tantivy", "elasticsearch-osmem"]
@@ -47,7 +48,7 @@ class CompatibilityProxy:
 
     async def _app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if self._client is None:
-            self._client = httpx.AsyncClient(base_url=self.upstream, timeout=30)
+            self._client = loopback.async_client(self.upstream, timeout=30)
         body = b""
         while True:
             message = await receive()
