@@ -121,6 +121,10 @@ class BackupReport(Struct):
 class RestoreReport(Struct):
     generation: str
     source: str
+    began_at: datetime
+    """When the backup began: what was filed after it may be missing."""
+    unfinished_uploads: int
+    """Uploads still being read at the snapshot: read and filed when the archive starts."""
     databases: int
     objects: int
     bytes: int

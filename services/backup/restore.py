@@ -33,7 +33,7 @@ from services.backup.models import (
     Silent,
     key_check,
 )
-from services.backup.named import named_originals
+from services.backup.named import named_originals, unfinished_uploads
 from services.backup.objects import ObjectsIn, original_sha256, use_io_threads
 from services.backup.stores import BackupStore, open_backup_store
 from services.backup.verify import verify_restored
@@ -93,6 +93,8 @@ class _Restore:
                                         progress=self.progress)
         return RestoreReport(
             generation=latest.generation, source=self.backup.where,
+            began_at=manifest.started_at,
+            unfinished_uploads=await unfinished_uploads(self.settings),
             databases=len(manifest.databases), objects=objects.restored, bytes=objects.bytes,
             left_out=len(left_out), damaged=sorted(objects.damaged),
             documents_indexed=checked.documents_indexed, fixity_run=checked.fixity_run,

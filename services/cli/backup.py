@@ -95,9 +95,15 @@ def _show_restore(report: RestoreReport) -> bool:
     click.echo(f"restored generation {report.generation} from {report.source}: "
                f"{report.databases} databases, {report.objects} objects "
                f"({_mb(report.bytes)}), every file's SHA-256 checked")
+    click.echo(f"the archive as it was when that backup began, "
+               f"{report.began_at:%Y-%m-%d %H:%M} UTC: file again what was filed after it")
     if report.left_out:
         click.echo(f"{report.left_out} originals uploaded after the snapshot were left out "
                    "(no restored record or job names them): upload them again")
+    if report.unfinished_uploads:
+        click.echo(f"{report.unfinished_uploads} uploads were still being read: the archive's "
+                   "OCR reads and files them once it runs, each under the archive number it "
+                   "gives then")
     for key in report.damaged:
         click.echo(f"error: {key} is damaged or missing in the backup and was not restored",
                    err=True)

@@ -12,6 +12,7 @@ half a year on for the destruction), which the restore must carry over as well.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -182,6 +183,18 @@ def test_backup_and_restore_succeed_and_the_restore_says_it_is_clean(drill: Dril
     said = drill.restore.stdout
     assert "every original matches the catalogue" in said
     assert "audit log intact" in said
+
+
+def test_the_restore_says_when_the_backup_began_and_how_many_uploads_are_still_unread(
+        drill: Drill) -> None:
+    said = drill.restore.stdout
+    assert "the archive as it was when that backup began, " in said
+    unread = re.search(r"^(\d+) uploads were still being read", said, re.MULTILINE)
+    if not drill.restored_place.embedded:
+        # The worker, on the system clock, claims none of the second batch: at least the
+        # two letters acknowledged before the backup began are queued in its snapshot.
+        assert unread is not None, said
+        assert int(unread.group(1)) >= 2
 
 
 def test_every_document_filed_before_the_backup_is_restored_as_it_was(drill: Drill) -> None:
