@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, Person, office_fixture
-from tests.browser.phone import PHONE, expect_fits_a_phone
+from tests.browser.phone import BEYOND_THE_EDGE, PHONE, expect_fits_a_phone
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 LONG_TITLE = "关于二〇二九年度A座十二层公共区域卫生间漏水及楼上住户装修防水层破损的维修记录"
@@ -41,7 +41,7 @@ def filed(office: Office) -> dict[str, Any]:
     def set_up() -> dict[str, Any]:
         sweep = archive.approved([due])
         damaged = archive.issued_loan([placed[0]], "paper")
-        archive.issued_loan([placed[1]], "digital")
+        lent = archive.issued_loan([placed[1]], "digital")
         with archive.as_("wang") as wang:
             for path, body in (
                     (f"/registry/loans/{damaged}/return",
@@ -70,6 +70,7 @@ def filed(office: Office) -> dict[str, Any]:
         with archive.as_("qian") as qian:
             handovers = qian.get("/registry/handovers").json()
         return {"sweep": sweep["sweep_id"], "register": register["destruction_id"],
+                "loan": lent,
                 "inventory": inventory["inventory_id"],
                 "handover": handovers[0]["handover_id"]}
 
@@ -129,3 +130,15 @@ def test_a_row_read_on_a_phone_keeps_its_header_for_a_screen_reader(
     row.get_by_role("link").focus()
     wang.keyboard.press("Tab")
     expect(row.get_by_role("textbox")).to_be_focused()
+
+
+def test_a_loans_page_with_its_note_box_fits_a_phone(
+        office: Office, filed: dict[str, Any], screenshots: Path) -> None:
+    wang = office.open_as("wang")
+    wang.set_viewport_size(PHONE)
+    wang.goto(f"/ui/loans/{filed['loan']}")
+    expect(wang.locator("main textarea").first).to_be_visible()
+    wang.wait_for_load_state("networkidle")
+    assert wang.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+        wang.evaluate(BEYOND_THE_EDGE)
+    wang.screenshot(path=screenshots / "phone-loan.png", full_page=True)
