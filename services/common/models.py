@@ -28,6 +28,15 @@ ROLE_NAMES: dict[str, str] = {
 }
 """The roles by the names staff use on the pages; a role not named shows as coded."""
 
+DEPARTMENT_NAMES: dict[str, str] = {
+    "customer_service": "客服部", "engineering": "工程部", "archive": "档案室",
+    "management": "综合管理部", "finance": "财务部", "security": "秩序维护部",
+    "environment": "环境部", "it": "信息技术部",
+}
+"""A property-management company's usual departments by the names staff use. A user's
+department is a code an admin types (``customer_service``); one not named here shows as
+typed."""
+
 # D9 and the People table: ordered, a user reads a level only if their clearance is at least it.
 SecurityLevel = Literal["ordinary", "confidential", "secret"]
 SECURITY_LEVELS: tuple[SecurityLevel, ...] = ("ordinary", "confidential", "secret")

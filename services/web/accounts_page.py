@@ -16,7 +16,7 @@ import msgspec
 
 from services.common.contracts.accounts import User
 from services.common.contracts.lending import OpenLoan
-from services.common.models import ROLE_NAMES, ROLES, SECURITY_LEVEL_NAMES
+from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES, ROLES, SECURITY_LEVEL_NAMES
 from services.web.document_page import LOAN_STATUS_NAMES
 from services.web.loans_page import loan_url
 
@@ -42,7 +42,8 @@ class AccountsPage:
     """Every role the registry knows, as (code, name), for the form."""
     clearances: list[tuple[str, str]]
     departments: list[str]
-    """The departments already in use, offered as the form's suggestions."""
+    """The named departments and those already in use, offered as the form's
+    suggestions."""
 
 
 def accounts_page(users: list[User]) -> AccountsPage:
@@ -54,7 +55,8 @@ def accounts_page(users: list[User]) -> AccountsPage:
                for user in ordered],
         roles=[(role, ROLE_NAMES[role]) for role in ROLES],
         clearances=[(str(level), name) for level, name in SECURITY_LEVEL_NAMES.items()],
-        departments=sorted({user.department for user in users if user.department}))
+        departments=sorted({*DEPARTMENT_NAMES, *(user.department for user in users
+                                                  if user.department)}))
 
 
 def password_problem(password: str, again: str) -> str:

@@ -19,6 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from litestar import Request, Response
 
+from services.common.models import DEPARTMENT_NAMES
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 LOCALES = HERE / "locale"
@@ -61,6 +63,11 @@ def _month(context: Context, value: int | str) -> str:
     return str(get_month_names("abbreviated", locale=context["locale"])[int(value)])
 
 
+def _department(code: str | None) -> str:
+    """A department by its name (for ``_()`` to translate), else as its code was typed."""
+    return DEPARTMENT_NAMES.get(code, code) if code else ""
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -69,6 +76,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["day"] = _day
     environment.filters["moment"] = _moment
     environment.filters["month"] = _month
+    environment.filters["department"] = _department
     return environment
 
 

@@ -67,7 +67,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     root.get_by_role("navigation", name="主导航").get_by_role("link", name="账号").click()
     expect(root.get_by_role("heading", level=1)).to_have_text("账号")
     users = root.get_by_role("region", name=re.compile("个用户"))
-    expect(users.get_by_role("row", name=re.compile("zhou"))).to_contain_text("customer_service")
+    expect(users.get_by_role("row", name=re.compile("zhou"))).to_contain_text("客服部")
     expect_no_serious_violations(root)
 
     form = root.get_by_role("region", name="添加用户")
@@ -87,6 +87,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     expect(root.get_by_role("status")).to_contain_text("已添加用户 chen")
     row = root.get_by_role("row", name=re.compile("^chen"))
     expect(row).to_contain_text("员工")
+    expect(row).to_contain_text("客服部")
     expect(row).to_contain_text("在用")
     expect_no_serious_violations(root)
 

@@ -83,6 +83,7 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(li.get_by_role("status")).to_contain_text("申请已提交")
     expect(li.get_by_role("heading", level=1)).to_contain_text("待批准")
     expect(li.locator(".chain li")).to_have_count(3)
+    expect(li.locator("main")).to_contain_text("li（客服部）")  # the department by its name
     expect_no_serious_violations(li)
     loan_url = li.url.split("?")[0]
 

@@ -91,7 +91,7 @@ def _pages(filed: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("holds", "qian", "/ui/holds", "诉讼保全：漏水纠纷"),
         ("handovers", "wang", "/ui/handovers", "新物业公司"),
         ("handover", "wang", f"/ui/handovers/{filed['handover']}", "入住资料"),
-        ("accounts", "root", "/ui/admin/users", "customer_service"),
+        ("accounts", "root", "/ui/admin/users", "客服部"),
         ("catalogues", "wang", "/ui/catalogues", "案卷目录（PDF）"),
         ("statistics", "wang", "/ui/statistics?year=2030", "合计"),
         ("inventories", "wang", "/ui/inventories", "柜内未见"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.common.contracts.accounts import User
+from services.common.models import DEPARTMENT_NAMES
 from services.web.accounts_page import (
     accounts_page,
     new_user_problem,
@@ -48,7 +49,10 @@ def test_the_list_puts_active_users_first_with_roles_by_name() -> None:
     assert [line.user.username for line in page.users] == ["mm", "zz", "aa"]
     assert page.users[0].roles == ["档案员", "系统管理员"]
     assert page.users[0].clearance == "绝密"
-    assert page.departments == ["archive"]
+    # The named departments and those in use, each once, as the form's suggestions.
+    assert page.departments == sorted(DEPARTMENT_NAMES)
+    assert accounts_page([_user("ll", department="legal")]).departments == sorted(
+        [*DEPARTMENT_NAMES, "legal"])
     assert ("center_head", "中心负责人") in page.roles
 
 

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from services.common.models import (
     CATEGORY_NAMES,
+    DEPARTMENT_NAMES,
     RETENTION_CLASS_NAMES,
     ROLE_NAMES,
     SECURITY_LEVEL_NAMES,
@@ -68,7 +69,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *LABELS.values(), *WITHHELD_LABELS.values(),
              *STATUS_NAMES.values(), *ROLE_NAMES.values(),
              *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *STATE_NAMES.values(),
-             *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values()}
+             *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values(),
+             *DEPARTMENT_NAMES.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
