@@ -1,5 +1,5 @@
-"""Which originals the restored databases name: a catalogue record (of any status) or an
-ingest job; and how many uploads they hold still unread. A backup copies whatever the
+"""Which originals the restored databases name (a catalogue record of any status, or an
+ingest job), and how many uploads they hold still unread. A backup copies whatever the
 store held after its snapshots, so originals uploaded later are in it too; restoring them
 would leave originals nothing accounts for (the fixity check's ``original_unaccounted``),
 so the restore leaves them out.
@@ -10,6 +10,9 @@ tool that restores their databases may: the services themselves never do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import sqlalchemy as sa
 
 from services.common.config import Settings
@@ -18,25 +21,31 @@ from services.ingest.jobs import jobs
 from services.registry.catalogue.tables import documents
 
 
-async def named_originals(settings: Settings) -> set[str]:
-    return (await _sha256s(settings, "registry", documents.c.sha256)
-            | await _sha256s(settings, "ingest", jobs.c.sha256))
+@dataclass(frozen=True)
+class Named:
+    originals: set[str]
+    """The SHA-256 of every original a catalogue record or an ingest job names."""
+    unfinished_uploads: int
+    """Uploads whose job is queued or running and which no record files yet: the restored
+    archive reads and files them once it runs, as the source would have."""
 
 
-async def unfinished_uploads(settings: Settings) -> int:
-    """Uploads whose job the snapshot holds queued or running, not yet filed: the restored
-    archive reads and files them when it starts, as the source would have."""
-    unread = await _sha256s(settings, "ingest", jobs.c.sha256,
-                            jobs.c.status.in_(("queued", "running")))
-    return len(unread - await _sha256s(settings, "registry", documents.c.sha256))
+async def named_originals(settings: Settings) -> Named:
+    """Read from the restored databases before the archive first runs (which reads the
+    unfinished uploads)."""
+    filed = {str(row.sha256) for row in await _rows(settings, "registry",
+                                                    sa.select(documents.c.sha256))}
+    uploads = await _rows(settings, "ingest", sa.select(jobs.c.sha256, jobs.c.status))
+    unread = {str(row.sha256) for row in uploads if row.status in ("queued", "running")}
+    return Named(originals=filed | {str(row.sha256) for row in uploads},
+                 unfinished_uploads=len(unread - filed))
 
 
-async def _sha256s(settings: Settings, service: str, column: sa.Column[str],
-                   *where: sa.ColumnElement[bool]) -> set[str]:
+async def _rows(settings: Settings, service: str, query: sa.Select[Any]
+                ) -> list[sa.Row[Any]]:
     engine = create_engine(settings.database_url_for(service), pool_size=1)
     try:
         async with connect(engine) as conn:
-            rows = await conn.execute(sa.select(column).where(*where).distinct())
-            return {str(sha256) for sha256 in rows.scalars()}
+            return list(await conn.execute(query))
     finally:
         await engine.dispose()

@@ -33,7 +33,7 @@ from services.backup.models import (
     Silent,
     key_check,
 )
-from services.backup.named import named_originals, unfinished_uploads
+from services.backup.named import named_originals
 from services.backup.objects import ObjectsIn, original_sha256, use_io_threads
 from services.backup.stores import BackupStore, open_backup_store
 from services.backup.verify import verify_restored
@@ -80,7 +80,8 @@ class _Restore:
         await self._databases(manifest)
         named = await named_originals(self.settings)
         wanted = [stored for stored in manifest.objects
-                  if (sha256 := original_sha256(stored.key)) is None or sha256 in named]
+                  if (sha256 := original_sha256(stored.key)) is None
+                  or sha256 in named.originals]
         left_out = {original_sha256(stored.key) for stored in manifest.objects} - {
             original_sha256(stored.key) for stored in wanted}
         objects = ObjectsIn(self.store, self.backup, self.progress)
@@ -94,7 +95,7 @@ class _Restore:
         return RestoreReport(
             generation=latest.generation, source=self.backup.where,
             began_at=manifest.started_at,
-            unfinished_uploads=await unfinished_uploads(self.settings),
+            unfinished_uploads=named.unfinished_uploads,
             databases=len(manifest.databases), objects=objects.restored, bytes=objects.bytes,
             left_out=len(left_out), damaged=sorted(objects.damaged),
             documents_indexed=checked.documents_indexed, fixity_run=checked.fixity_run,
