@@ -19,12 +19,14 @@ for."""
 DESK = ("archivist",)
 """Who hands a loan over and checks it back in."""
 
-ROLE_NAMES: dict[str, str] = {
+STEP_NAMES: dict[str, str] = {
     "manager": "borrower's department head (部门负责人)",
     "center_head": "service-centre head (客户服务中心负责人)",
     "director": "director (总经理)",
     "archivist": "archive department (档案管理员)",
 }
+"""Each approval step by who gives it, for the API's refusals (the pages name roles by
+``common.models.ROLE_NAMES``)."""
 
 
 def approval_refusal(approver: Principal, *, role: Role, borrower: str,
@@ -39,7 +41,7 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
     if approver.username == borrower:
         return Forbidden("nobody approves their own loan", code="own_loan")
     if not approver.has_role(role):
-        return Forbidden(f"this loan waits for the {ROLE_NAMES[role]}'s approval",
+        return Forbidden(f"this loan waits for the {STEP_NAMES[role]}'s approval",
                          code="role_required")
     if role == "manager" and approver.department != borrower_department:
         return Forbidden(f"the head of the borrower's department ({borrower_department}) "
