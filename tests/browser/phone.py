@@ -37,12 +37,17 @@ TABLE_ROLES = """() => [...document.querySelectorAll("main table")].every(table 
   && [...table.querySelectorAll("td")].every(cell => cell.getAttribute("role") === "cell"))"""
 
 
+def expect_no_sideways_scroll(page: Page) -> None:
+    """The page as it stands, with what htmx loads after it, is no wider than the window."""
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        page.url, page.evaluate(BEYOND_THE_EDGE))
+
+
 def expect_fits_a_phone(page: Page) -> None:
     """The page as it stands reads at a phone's width without scrolling sideways, its
     tables stacked into labelled cards with their roles kept."""
-    page.wait_for_load_state("networkidle")  # the parts htmx loads after the page
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        page.url, page.evaluate(BEYOND_THE_EDGE))
+    expect_no_sideways_scroll(page)
     assert page.locator("main tbody tr").count() > 0, page.url
     assert page.evaluate(UNLABELLED_CELLS) == [], page.url
     assert page.evaluate(TABLE_ROLES), page.url

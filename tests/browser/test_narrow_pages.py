@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, Person, office_fixture
-from tests.browser.phone import BEYOND_THE_EDGE, PHONE, expect_fits_a_phone
+from tests.browser.phone import PHONE, expect_fits_a_phone, expect_no_sideways_scroll
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 LONG_TITLE = "关于二〇二九年度A座十二层公共区域卫生间漏水及楼上住户装修防水层破损的维修记录"
@@ -138,7 +138,5 @@ def test_a_loans_page_with_its_note_box_fits_a_phone(
     wang.set_viewport_size(PHONE)
     wang.goto(f"/ui/loans/{filed['loan']}")
     expect(wang.locator("main textarea").first).to_be_visible()
-    wang.wait_for_load_state("networkidle")
-    assert wang.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
-        wang.evaluate(BEYOND_THE_EDGE)
+    expect_no_sideways_scroll(wang)
     wang.screenshot(path=screenshots / "phone-loan.png", full_page=True)

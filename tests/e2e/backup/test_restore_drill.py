@@ -270,9 +270,8 @@ def test_search_finds_the_same_documents_in_the_restored_archive(drill: Drill) -
     def agree(query: str) -> bool:
         """Both find the same bytes (a refiled letter has a new id; see above) among those
         the restored archive holds."""
-        ours = hit_sha256s(drill.on_restored(), query)
-        theirs = hit_sha256s(drill.on_source(), query)
-        held = {doc["sha256"] for doc in all_pages(drill.on_restored(), "/registry/documents/")}
+        ours, held = found(drill.on_restored(), query)
+        theirs, _ = found(drill.on_source(), query)
         return ours == theirs & held
 
     # The second batch's last letters may still be read after the cursors caught up (their
@@ -283,10 +282,13 @@ def test_search_finds_the_same_documents_in_the_restored_archive(drill: Drill) -
     assert search_hits(drill.on_restored(), "维修") >= {s["document_id"] for s in drill.scans}
 
 
-def hit_sha256s(client: httpx.Client, query: str) -> set[str]:
+def found(client: httpx.Client, query: str) -> tuple[set[str], set[str]]:
+    """The SHA-256s of the documents ``query`` finds, and of every document held (listed
+    after the search, so it names every hit)."""
     hits = search_hits(client, query)
-    return {doc["sha256"] for doc in all_pages(client, "/registry/documents/")
-            if doc["document_id"] in hits}
+    held = {doc["document_id"]: doc["sha256"]
+            for doc in all_pages(client, "/registry/documents/")}
+    return {held[hit] for hit in hits}, set(held.values())
 
 
 def test_fixity_and_audit_verify_are_clean_on_the_restored_archive(drill: Drill) -> None:
