@@ -4,8 +4,7 @@
 Playwright is pinned to the release whose browser protocol matches Debian's Chromium
 (pyproject.toml) and launched with ``executable_path``: ``playwright install`` downloads a
 browser and is never used. Each launch gets a fresh, temporary profile. Without the
-browser the tests are skipped with the reason printed, except under ``CI=true``, where a
-missing browser fails the run.
+browser each test fails with the reason and what to run: they never skip.
 """
 
 from __future__ import annotations
@@ -32,13 +31,10 @@ VIEWPORT = {"width": 1280, "height": 800}
 expect.set_options(timeout=15_000)
 
 
-def require_browser(chromium: Path, *, ci: bool) -> None:
-    """Fails (under CI) or skips with the reason (elsewhere) when ``chromium`` is missing."""
+def require_browser(chromium: Path) -> None:
+    """Fails with the reason when ``chromium`` is missing: the browser tests never skip."""
     if not chromium.exists():
-        message = f"{chromium} is missing: run 'make setup' (installs Debian's chromium)"
-        if ci:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{chromium} is missing: run 'make setup' (installs Debian's chromium)")
 
 
 # Module-scoped, not session-scoped: while Playwright's sync API runs, this thread has an
@@ -46,7 +42,7 @@ def require_browser(chromium: Path, *, ci: bool) -> None:
 # share; it is closed when the module's tests are done.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    require_browser(CHROMIUM, ci=os.environ.get("CI") == "true")
+    require_browser(CHROMIUM)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=CHROMIUM_ARGS)
