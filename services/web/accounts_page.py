@@ -30,8 +30,6 @@ MIN_PASSWORD, MAX_PASSWORD = 8, 256
 @dataclass(frozen=True)
 class UserLine:
     user: User
-    roles: list[str]
-    """The roles by their names."""
     clearance: str
 
 
@@ -50,8 +48,7 @@ def accounts_page(users: list[User]) -> AccountsPage:
     """The active users first, each group by username."""
     ordered = sorted(users, key=lambda user: (not user.active, user.username))
     return AccountsPage(
-        users=[UserLine(user=user, roles=[ROLE_NAMES.get(role, role) for role in user.roles],
-                        clearance=SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance))
+        users=[UserLine(user, SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance))
                for user in ordered],
         roles=[(role, ROLE_NAMES[role]) for role in ROLES],
         clearances=[(str(level), name) for level, name in SECURITY_LEVEL_NAMES.items()],

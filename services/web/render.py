@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from litestar import Request, Response
 
-from services.common.models import DEPARTMENT_NAMES
+from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -68,6 +68,11 @@ def _department(code: str | None) -> str:
     return DEPARTMENT_NAMES.get(code, code) if code else ""
 
 
+def _role(code: str) -> str:
+    """A role by its name (for ``_()`` to translate), else by its code."""
+    return ROLE_NAMES.get(code, code)
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -77,6 +82,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["moment"] = _moment
     environment.filters["month"] = _month
     environment.filters["department"] = _department
+    environment.filters["role"] = _role
     return environment
 
 

@@ -17,7 +17,6 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
-from services.common.models import ROLE_NAMES
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
     MAX_TEXT,
@@ -135,7 +134,7 @@ class SweepPages(Controller):
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         return page.render("sweep.html", view=sweep_page(page.reader.principal, record),
                            decisions=DECISIONS, decision_names=DECISION_NAMES,
-                           role_names=ROLE_NAMES, **outcome_values(page.request))
+                           **outcome_values(page.request))
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],

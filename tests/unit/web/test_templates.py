@@ -1,11 +1,12 @@
 """The pages draw each kind of thing one way: a table of records through ``table_of`` in
-``macros.html``, which gives every table its ARIA roles and screen-reader caption."""
+``macros.html``, which gives every table its ARIA roles and screen-reader caption; a role or
+a department by its name through one filter each."""
 
 from __future__ import annotations
 
 import re
 
-from services.web.render import TEMPLATES
+from services.web.render import TEMPLATES, Pages
 
 OWN_TABLES = {
     "macros.html": "table_of itself",
@@ -21,3 +22,12 @@ def test_every_table_of_records_is_drawn_by_table_of() -> None:
     }
     assert {name: count for name, count in drawn_by_hand.items() if count} == {}
 
+
+
+def test_roles_and_departments_are_named_by_one_filter_each_in_both_languages() -> None:
+    pages = Pages()
+    named = "{{ _('archivist' | role) }} {{ _('customer_service' | department) }} " \
+            "{{ _('auditor' | role) }} {{ _('legal' | department) }}"
+    assert pages.environments["zh"].from_string(named).render() == "档案员 客服部 auditor legal"
+    assert pages.environments["en"].from_string(named).render() == \
+        "archivist Customer service auditor legal"
