@@ -31,3 +31,15 @@ def test_roles_and_departments_are_named_by_one_filter_each_in_both_languages() 
     assert pages.environments["zh"].from_string(named).render() == "档案员 客服部 auditor legal"
     assert pages.environments["en"].from_string(named).render() == \
         "archivist Customer service auditor legal"
+
+
+def test_a_page_says_what_the_move_did_or_why_it_was_refused_and_nothing_for_an_unknown_code(
+        ) -> None:
+    said = Pages().environments["zh"].from_string(
+        '{% from "macros.html" import outcome %}'
+        '{% call outcome(refused) %}{% if done == "placed" %}保全已设置。{% endif %}{% endcall %}')
+    assert said.render(done="placed", refused="").strip() == \
+        '<p class="notice" role="status">保全已设置。</p>'
+    assert said.render(done="", refused="请写明保全的理由。").strip() == \
+        '<p class="refusal" role="alert">请写明保全的理由。</p>'
+    assert said.render(done="forged", refused="").strip() == ""
