@@ -17,13 +17,15 @@ pools are ordinary property-management paperwork.
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Literal
+from pathlib import Path
+from typing import Literal, cast
 
 import opencc
 
@@ -49,95 +51,20 @@ class Topic:
     details: tuple[str, ...]
 
 
-def _topic(category: Category, kind: Kind, title: str, subject: str, words: str, absent: str,
-           *details: str) -> Topic:
-    return Topic(category, kind, title, subject, tuple(words.split()), tuple(absent.split()),
-                 details)
+TOPICS_CSV = Path(__file__).with_name("topics.csv")
+"""The topics, a row each: ``words`` and ``absent`` split at spaces, ``details`` (the
+sentences the paper says about it) at ``|``."""
 
 
-TOPICS: tuple[Topic, ...] = (
-    _topic("application", "form", "申请单", "更换大堂水牌", "更换 大堂 水牌", "广告 招牌",
-           "公司已更名，原水牌上的名称需要同步修改。", "新水牌样式与大堂现有水牌保持一致。"),
-    _topic("application", "form", "申请单", "周末加班使用空调", "加班 空调 周末", "延时 费用",
-           "本周六、周日两天需要加班，请开放{floor}层空调。", "加班期间的能耗费用由本单位承担。"),
-    _topic("application", "form", "申请单", "租用地下停车位", "停车位 租用 地下", "车库 月租",
-           "车牌号为粤B{digits}，希望安排在靠近电梯的位置。", "租期暂定一年，到期后优先续租。"),
-    _topic("application", "form", "申请单", "更换入户门锁", "门锁 更换 入户", "钥匙 防盗",
-           "原门锁已损坏，无法正常开启。", "更换后请将备用钥匙交管理处登记。"),
-    _topic("application", "form", "申请单", "开通电话线路", "电话 线路 开通", "宽带 安装",
-           "办公室需要新开两条电话线路。", "请协调电信公司于本周内上门安装。"),
-    _topic("complaint", "form", "投诉登记表", "楼上装修噪音扰民", "装修 噪音 楼上", "吵闹 投诉",
-           "楼上单元每天早上七点开始施工，影响休息。", "要求物业督促施工方遵守装修时间规定。"),
-    _topic("complaint", "form", "投诉登记表", "电梯经常停运", "电梯 停运 经常", "故障 维保",
-           "电梯在{floor}层经常停运，有人被困十余分钟。", "希望尽快联系维保单位彻底检修。"),
-    _topic("complaint", "letter", "投诉信", "垃圾清运不及时", "垃圾 清运 及时", "卫生 臭味",
-           "楼下垃圾桶已满三天仍无人清理，气味难闻。", "请加强保洁管理，按时清运。"),
-    _topic("complaint", "letter", "投诉信", "停车位被他人占用", "停车位 占用 他人", "车位 霸占",
-           "本人购买的车位连续多日被陌生车辆占用。", "请管理处查明车主并处理。"),
-    _topic("complaint", "form", "投诉登记表", "宠物狗夜间吠叫", "宠物 吠叫 夜间", "养狗 扰民",
-           "邻居饲养的宠物狗每晚吠叫到深夜。", "请物业上门沟通，提醒文明养犬。"),
-    _topic("repair", "form", "报修单", "卫生间天花板漏水", "卫生间 漏水 天花板", "渗水 维修",
-           "卫生间天花板出现大面积水渍，并持续滴水。", "怀疑楼上防水层破损，请派人检查。"),
-    _topic("repair", "form", "报修单", "厨房下水道堵塞", "下水道 堵塞 厨房", "疏通 排水",
-           "厨房水槽排水缓慢，已完全堵塞。", "请工程部携带疏通设备上门处理。"),
-    _topic("repair", "form", "报修单", "客厅空调不制冷", "空调 制冷 客厅", "冷气 维修",
-           "客厅空调开机后只吹风不制冷。", "室外机运转声音异常，请尽快检修。"),
-    _topic("repair", "form", "报修单", "走廊照明灯损坏", "照明 走廊 灯", "灯泡 电灯",
-           "{floor}层走廊照明灯闪烁后熄灭。", "夜间通行不便，存在安全隐患。"),
-    _topic("repair", "form", "报修单", "阳台窗户密封条老化", "窗户 密封条 阳台", "漏风 雨水",
-           "阳台窗户密封条老化开裂，下雨时雨水渗入室内。", "请更换密封条并检查窗框。"),
-    _topic("decoration", "form", "装修审批表", "拆除非承重墙", "拆除 非承重墙", "装修 改造",
-           "拟拆除客厅与书房之间的非承重墙。", "已附结构图纸及施工单位资质证明。"),
-    _topic("decoration", "form", "装修审批表", "二次装修铺设木地板", "木地板 装修 铺设",
-           "地面 翻新",
-           "施工单位为{name}装饰公司，工期三十天。", "装修押金{amount}元已缴纳。"),
-    _topic("engineering", "contract", "工程合同", "中央空调末端改造", "中央空调 改造 末端",
-           "暖通 工程",
-           "改造范围为{floor}层全部风机盘管及管道。", "工程质保期为两年，自验收合格之日起计算。"),
-    _topic("engineering", "contract", "工程合同", "消防喷淋系统更新", "消防 喷淋 更新", "灭火 管网",
-           "更换老化的喷淋头及报警阀组。", "施工期间须保证其余楼层消防系统正常运行。"),
-    _topic("engineering", "notice", "工程通知", "外墙清洗及翻新", "外墙 清洗 翻新", "粉刷 高空",
-           "施工期间请关好门窗，勿在阳台晾晒衣物。", "高空作业区域下方将设置警戒线。"),
-    _topic("contract", "contract", "租赁合同", "商铺租赁", "商铺 租赁 租金", "出租 店面",
-           "租赁面积为{area}平方米，月租金{amount}元。", "租赁期限为三年，租金每年递增百分之五。"),
-    _topic("contract", "contract", "租赁合同", "写字楼办公室租赁", "办公室 租赁 写字楼",
-           "出租 办公",
-           "租赁单元为{unit}，建筑面积{area}平方米。", "乙方须按季度预付租金及物业管理费。"),
-    _topic("payment", "form", "缴费单", "缴纳物业管理费", "物业管理费 缴纳", "收费 账单",
-           "本季度物业管理费共计{amount}元。", "收据编号{ticket}，请妥善保管。"),
-    _topic("payment", "letter", "函件", "退还装修押金", "押金 退还 装修", "保证金 退款",
-           "装修已于上月完工并通过验收。", "请将押金{amount}元退回原付款账户。"),
-    _topic("violation_arrears", "notice", "催缴通知", "拖欠物业费催缴", "欠费 催缴 物业费",
-           "逾期 滞纳金",
-           "截至本月底，贵户累计拖欠物业费{amount}元。", "请于十五日内缴清，逾期将按规定处理。"),
-    _topic("violation_arrears", "notice", "整改通知", "违规搭建阳台雨棚", "违规 搭建 雨棚",
-           "违建 拆除",
-           "贵户在阳台外侧私自搭建雨棚，影响外立面。", "请于七日内自行拆除并恢复原状。"),
-    _topic("correspondence", "letter", "函件", "调整停车收费标准", "停车 收费 调整", "涨价 车费",
-           "根据物价部门批复，停车收费标准将作调整。", "新标准自下月一日起执行。"),
-    _topic("correspondence", "letter", "函件", "大堂增设快递柜", "快递柜 大堂 增设", "包裹 智能",
-           "为方便住户收取包裹，拟在大堂增设快递柜。", "如有意见，请于两周内书面反馈。"),
-    _topic("move_in", "form", "入住登记表", "新业主办理入住", "入住 办理 业主", "交房 钥匙",
-           "业主已验收房屋并领取钥匙三把。", "水电表读数已当场确认。"),
-    _topic("emergency_contact", "form", "紧急联络人登记表", "登记紧急联络人", "紧急 联络人 登记",
-           "亲属 电话",
-           "紧急联络人{name}，与业主为父子关系。", "联系电话{phone}，二十四小时可接听。"),
-    _topic("contact", "form", "联络资料", "更新联系电话", "联系电话 更新", "手机 号码",
-           "原登记电话已停用，新号码为{phone}。", "请同步更新业主通讯录。"),
-    _topic("supplement", "form", "资料补充", "补交营业执照复印件", "营业执照 复印件 补交",
-           "证件 公司",
-           "本单位营业执照已换发新证。", "复印件已加盖公章，请归档。"),
-    _topic("unit_info", "form", "客户资料", "单位名称变更", "名称 变更 单位", "更名 公司",
-           "本单位已于今年完成工商变更登记。", "请将客户资料及铭牌一并更新。"),
-    _topic("visit", "form", "回访记录", "维修完成后回访", "回访 维修 满意", "跟进 电话",
-           "客户对维修结果表示满意。", "客户建议缩短报修响应时间。"),
-    _topic("visit", "form", "拜访记录", "节前走访商户", "走访 商户 节前", "拜访 慰问",
-           "了解商户经营情况及对物业服务的意见。", "商户反映停车位紧张，已记录。"),
-    _topic("policy", "notice", "公司文件", "加强消防安全管理", "消防安全 管理 加强", "防火 检查",
-           "各部门须每月开展一次消防安全检查。", "楼道内严禁堆放杂物，保持疏散通道畅通。"),
-    _topic("policy", "notice", "公司文件", "档案借阅管理规定", "档案 借阅 规定", "借出 归还",
-           "借阅档案须填写借阅登记表，经部门负责人审批。", "借阅期限不超过七日，到期须归还。"),
-)
+def _topics(path: Path) -> tuple[Topic, ...]:
+    with path.open(encoding="utf-8", newline="") as rows:
+        return tuple(Topic(cast(Category, row["category"]), cast(Kind, row["kind"]),
+                           row["title"], row["subject"], tuple(row["words"].split()),
+                           tuple(row["absent"].split()), tuple(row["details"].split("|")))
+                     for row in csv.DictReader(rows))
+
+
+TOPICS = _topics(TOPICS_CSV)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁谢宋郑韩冯邓曹彭"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰志国建文"
