@@ -1,7 +1,7 @@
-"""Who does what in handovers (移交, O1), transfers out (移出) and catalogues (D3): one
-list of roles, applied by the registry's routes and by the staff pages to decide which
-pages, forms and navigation entries a person sees (the registry decides every move
-again)."""
+"""Who does what in handovers (移交, O1), transfers out (移出), the yearly statistics (O2)
+and catalogues (D3): one list of roles, applied by the registry's routes and by the staff
+pages to decide which pages, forms and navigation entries a person sees (the registry
+decides every move again)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ HANDOVER_READERS = ("archivist", "manager", "center_head", "compliance", "direct
 """Who lists handovers and transfers out; the two people named also read their own."""
 TRANSFER_ROLE = "archivist"
 """Who records a transfer out (and writes its bag with ``archive transfer``)."""
+STATISTICS_READERS = ("archivist", "compliance", "director", "admin")
+"""Who reads the yearly statistics (O2). Counts still tell things: per category they
+include confidential documents."""
 CATALOGUE_READERS = ("archivist", "compliance", "admin")
 """Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
 档案室负责人) and the administrator. Titles still follow each reader's clearance."""

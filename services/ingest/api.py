@@ -44,6 +44,13 @@ from services.common.contracts.ingest import (
     TextsRequest,
 )
 from services.common.errors import ArchiveError
+from services.common.filing import (
+    FILERS,
+    FIXITY_CHECKERS,
+    JOB_READERS,
+    REREADERS,
+    TEXT_CORRECTORS,
+)
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
@@ -66,11 +73,6 @@ from services.ingest.previews import WEBP
 from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader
 from services.ingest.service import IngestService, PageImageFile, parse_metadata
 
-FILERS = ("archivist",)
-JOB_READERS = ("archivist", "admin")
-FIXITY_CHECKERS = ("archivist", "compliance", "admin")
-REREADERS = ("archivist", "admin")
-CORRECTORS = ("archivist", "admin")
 # Every view is decided again (a returned loan ends access at once, B2); the entity tag
 # spares sending the same image twice.
 PAGE_IMAGE_CACHING = "private, no-cache"
@@ -140,7 +142,7 @@ class DocumentsController(Controller):
         return await rereader.reread(principal_of(request), token_of(request), document_id, data)
 
     @post("/{document_id:str}/pages/{number:int}/text", operation_id="correctPageText",
-          guards=[require_roles(*CORRECTORS)], status_code=HTTP_200_OK)
+          guards=[require_roles(*TEXT_CORRECTORS)], status_code=HTTP_200_OK)
     async def correct_page_text(self, document_id: FromPath[str], number: FromPath[int],
                                 data: JSONBody[PageCorrection],
                                 request: Request[Any, Any, Any],

@@ -30,6 +30,7 @@ from services.common.contracts.registry import (
     DecisionCode,
     DocumentStatus,
 )
+from services.common.filing import RECORD_CORRECTORS
 from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
 
 
@@ -79,8 +80,6 @@ class NoGrants:
         return NO_GRANTS
 
 
-CORRECTORS = ("archivist",)
-"""Who reads the retention registers: sweeps, legal holds, destruction registers."""
 SERVICE_ACTIONS: frozenset[Action] = frozenset({"list", "read", "read_text", "download"})
 
 ALLOWED = Decision(allowed=True, code="allowed", reason="allowed")
@@ -110,7 +109,7 @@ def can(principal: Principal, action: Action, document: Guarded | None,
     if document.status == "destroyed":
         return _refuse("destroyed", "the document was destroyed; only its record remains")
     if action == "correct":
-        if principal.has_role(*CORRECTORS):
+        if principal.has_role(*RECORD_CORRECTORS):
             return ALLOWED
         return _refuse("role_required", "metadata is corrected by an archivist (D6)")
     if not is_restricted(document):

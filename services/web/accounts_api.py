@@ -11,13 +11,13 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from services.common.auth import Principal
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.accounts import NewAccount
 from services.common.errors import ArchiveError
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
+    may_administer,
     new_user_problem,
     open_loan_lines,
     password_problem,
@@ -34,10 +34,6 @@ def _field(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _is_admin(principal: Principal) -> bool:
-    return principal.has_role("admin")
-
-
 class UserAdminPages(Controller):
     path = "/admin/users"
 
@@ -52,14 +48,14 @@ class UserAdminPages(Controller):
     @get("/", operation_id="accountsPage")
     async def accounts(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                        done: FromQuery[str] = "", user: FromQuery[str] = "") -> Response[str]:
-        page_token(page.reader, _is_admin)
+        page_token(page.reader, may_administer)
         return await self._page(page, registry, done=done[:40],
                                 about=user[:64])
 
     @post("/", operation_id="addUserForm")
     async def add(self, page: NamedDependency[Page],
                   registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = page_token(page.reader, _is_admin)
+        token = page_token(page.reader, may_administer)
         form = await page.request.form()
         values = {name: _field(form, name).strip() for name in NEW_USER_FIELDS}
         roles = [role for role in form.getall("roles", []) if isinstance(role, str)]
@@ -83,7 +79,7 @@ class UserAdminPages(Controller):
     @post("/{username:str}/password", operation_id="resetPasswordForm")
     async def reset_password(self, username: FromPath[str], page: NamedDependency[Page],
                              registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = page_token(page.reader, _is_admin)
+        token = page_token(page.reader, may_administer)
         form = await page.request.form()
         password = _field(form, "new_password")
         problem = password_problem(password, _field(form, "new_password_again"))
@@ -100,7 +96,7 @@ class UserAdminPages(Controller):
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        token = page_token(page.reader, _is_admin)
+        token = page_token(page.reader, may_administer)
         try:
             await registry.deactivate_user(token, username)
         except ArchiveError as exc:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import msgspec
 
+from services.common.auth import Principal
 from services.common.contracts.accounts import User
 from services.common.contracts.lending import OpenLoan
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES, ROLES, SECURITY_LEVEL_NAMES
@@ -26,6 +27,12 @@ DEPARTMENT = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 """The registry's limits on a password."""
 
+
+
+def may_administer(principal: Principal) -> bool:
+    """Accounts are the administrator's (the registry's rule; the pages offer them to
+    nobody else)."""
+    return principal.has_role("admin")
 
 @dataclass(frozen=True)
 class UserLine:

@@ -127,7 +127,8 @@ class ReadingPages(Controller):
         record, documents = await asyncio.gather(
             registry.household(page.reader.token, household),
             registry.household_file(page.reader.token, household))
-        return page.render("household.html", view=household_page(record, documents))
+        return page.render("household.html", view=household_page(page.reader.principal, record,
+                                                                 documents))
 
     @get("/documents/{document_id:str}", operation_id="documentPage")
     async def document(self, document_id: FromPath[str], page: NamedDependency[Page],

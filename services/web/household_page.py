@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS
 from services.common.web import PAGES_PREFIX
 
 
@@ -48,6 +50,10 @@ class HouseholdPage:
     current: FilePart
     closed: list[FilePart]
     documents: int
+    may_hand_over: bool
+    """The page offers to hand the household's documents over (O1)."""
+    may_print: bool
+    """The page offers the household's item list (卷内目录, D3) to print."""
 
 
 def location_text(location: PaperLocation | None) -> str:
@@ -76,7 +82,8 @@ def _grouped(records: list[DocumentRecord]) -> list[CategoryGroup]:
             for category, entries in groups.items()]
 
 
-def household_page(household: Household, records: list[DocumentRecord]) -> HouseholdPage:
+def household_page(principal: Principal, household: Household, records: list[DocumentRecord]
+                   ) -> HouseholdPage:
     closed = sorted((o for o in household.occupants if o.moved_out is not None),
                     key=lambda o: (o.moved_out, o.occupancy_id), reverse=True)
     closed_ids = {occupancy.occupancy_id for occupancy in closed}
@@ -87,4 +94,5 @@ def household_page(household: Household, records: list[DocumentRecord]) -> House
         closed=[FilePart(occupancy=occupancy, groups=_grouped(
                     [r for r in records if r.occupancy_id == occupancy.occupancy_id]))
                 for occupancy in closed],
-        documents=len(records))
+        documents=len(records), may_hand_over=principal.has_role(*HANDOVER_CREATORS),
+        may_print=principal.has_role(*CATALOGUE_READERS))

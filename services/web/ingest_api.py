@@ -20,10 +20,10 @@ from litestar.response import Redirect
 from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError, Forbidden
+from services.common.filing import FILERS
 from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
-    FILERS,
     INGEST_PATH,
     SECURITY_CHOICES,
     Defaults,

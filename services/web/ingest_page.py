@@ -20,8 +20,6 @@ from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 
-FILERS = ("archivist",)
-"""Who may upload (ingest's rule; the page only offers it to them)."""
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
 
 STATUS_NAMES = {"queued": "排队中", "running": "正在识别", "done": "完成", "failed": "失败",

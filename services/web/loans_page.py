@@ -85,6 +85,8 @@ class LoanPage:
     steps: list[Step]
     documents: list[DocumentLine]
     moves: frozenset[Move]
+    at_desk: bool
+    """The reader works the loan desk, where open incidents are resolved."""
 
 
 def _steps(loan: Loan) -> list[Step]:
@@ -128,7 +130,8 @@ def loan_page(principal: Principal, loan: Loan) -> LoanPage:
         for document in loan.documents]
     return LoanPage(loan=loan, status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
                     kind=KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
-                    documents=documents, moves=moves_for(principal, loan))
+                    documents=documents, moves=moves_for(principal, loan),
+                    at_desk=principal.has_role(*DESK))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """One request for a page: the request, the signed-in person (``Reader``) and the
 renderer, so that a route renders its template with the base layout's values (who is
-signed in, where they are, the CSRF token) without naming them each time."""
+signed in, the parts of the archive they may open, where they are, the CSRF token) without
+naming them each time."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from services.common.auth import TokenCodec
+from services.common.auth import Principal, TokenCodec
 from services.web.failures import csrf_token
+from services.web.navigation import navigation
 from services.web.render import Pages
 from services.web.session import Reader, reader_of
 
@@ -23,8 +25,13 @@ PageNumber = Annotated[int | None, QueryParameter(name="page")]
 def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
     """What the base layout shows on every page."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return {"reader": reader.principal if reader else None, "here": here,
-            "csrf_token": csrf_token(request)}
+    return layout(reader.principal if reader else None, here, csrf_token(request))
+
+
+def layout(principal: Principal | None, here: str, token: str) -> dict[str, Any]:
+    """The base layout's values for ``principal`` (None: nobody is signed in) at ``here``."""
+    return {"reader": principal, "here": here, "csrf_token": token,
+            "navigation": navigation(principal) if principal else None}
 
 
 @dataclass(frozen=True)

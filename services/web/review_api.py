@@ -14,10 +14,10 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.filing import TEXT_CORRECTORS
 from services.web.forms import FORM, PageForm
 from services.web.page import Page, PageNumber
 from services.web.review_page import (
-    CORRECTORS,
     QUEUE_DOCUMENTS,
     Correcting,
     ReviewItem,
@@ -96,7 +96,7 @@ class ReviewPages(Controller):
 
 
 def _require_corrector(reader: Reader) -> None:
-    if not reader.principal.has_role(*CORRECTORS):
+    if not reader.principal.has_role(*TEXT_CORRECTORS):
         raise Forbidden("only archivists correct page texts", code="role_required")
 
 

@@ -18,8 +18,6 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
 
-CORRECTORS = ("archivist", "admin")
-"""Who may correct a page's text (ingest's rule; the page only offers it to them)."""
 REVIEW_PATH = f"{PAGES_PREFIX}/review"
 QUEUE_DOCUMENTS = 200
 """Documents asked of the registry at once: the oldest, which the queue shows first."""

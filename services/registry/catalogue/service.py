@@ -42,6 +42,7 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.filing import FILERS
 from services.common.models import Category, checked_category, checked_household, security_rank
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
@@ -56,8 +57,6 @@ from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import checked_date, retention_start
 from services.registry.store import RegistryStore, Tx
-
-FILERS = ("archivist",)
 
 
 class Uploads(Protocol):

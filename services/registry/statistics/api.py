@@ -11,19 +11,15 @@ from litestar.params import QueryParameter
 from services.common.auth import SERVICE_ROLE
 from services.common.contracts.statistics import YearStatistics
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
+from services.common.operations import STATISTICS_READERS
 from services.registry.guards import allow
-from services.registry.statistics.service import (
-    StatisticsService,
-)
-
-STATISTICS_READERS = (SERVICE_ROLE, "archivist", "compliance", "director", "admin")
-"""Counts still tell things: per category they include confidential documents."""
+from services.registry.statistics.service import StatisticsService
 
 
 class StatisticsController(Controller):
     path = "/statistics"
     tags = ("statistics",)
-    guards = [allow(*STATISTICS_READERS)]  # noqa: RUF012 - Litestar's declared layer type
+    guards = [allow(SERVICE_ROLE, *STATISTICS_READERS)]  # noqa: RUF012 - Litestar's layer type
 
     @get("/", operation_id="getYearStatistics")
     async def year(self, statistics: NamedDependency[StatisticsService],

@@ -27,6 +27,7 @@ from services.web.handover_page import (
     handover_page,
     handover_request,
 )
+from services.web.page import layout as page_layout
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
@@ -123,7 +124,7 @@ def test_floors_are_listed_in_cabinet_order_with_their_counts() -> None:
 def test_the_handover_pages_render_in_chinese_and_english() -> None:
     pages = Pages()
     sun = Principal(username="sun", roles=("archivist",))
-    layout = {"reader": sun, "here": "/ui/handovers/h1", "csrf_token": "token"}
+    layout = page_layout(sun, "/ui/handovers/h1", "token")
     handover = _handover(signatures=[Signature(username="chen", side="handing",
                                                    signed_at=AT)],
                          items=[HandoverItem(position=1, document_id="d1",

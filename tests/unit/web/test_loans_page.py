@@ -24,6 +24,7 @@ from services.web.loans_page import (
     loans_page,
     moves_for,
 )
+from services.web.page import layout as page_layout
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
@@ -97,7 +98,7 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
     pages = Pages()
     out = _loan("out", status="out", approved_by=("zhou", "zhao", "wang"), renewals=1,
                 due_at=AT + timedelta(days=7), issued_at=AT, issued_by="wang", overdue=True)
-    layout = {"reader": LI, "here": "/ui/loans", "csrf_token": "token"}
+    layout = page_layout(LI, "/ui/loans", "token")
     chinese = pages.html("zh", "loan.html", layout | {
         "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
     english = pages.html("en", "loan.html", layout | {
@@ -159,7 +160,7 @@ def test_the_desk_resolves_open_incidents_and_the_loan_page_keeps_the_resolution
                          resolution="已修复")])
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
                          notifications=[], incidents=incident_lines([open_one], {}))
-    layout = {"reader": WANG, "here": "/ui/loans", "csrf_token": "token"}
+    layout = page_layout(WANG, "/ui/loans", "token")
     for language in ("zh", "en"):
         desk = pages.html(language, "loans.html", layout | {
             "view": listing, "done": "", "refused": "resolution_required"})
@@ -179,7 +180,7 @@ def test_a_witness_sees_the_registers_awaiting_their_signature_with_links() -> N
                                  status="awaiting_witnesses", created_at=AT, items=3)
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
                          notifications=[], to_witness=[waiting])
-    layout = {"reader": ZHAO, "here": "/ui/loans", "csrf_token": "token"}
+    layout = page_layout(ZHAO, "/ui/loans", "token")
     chinese = pages.html("zh", "loans.html", layout | {"view": listing, "done": "",
                                                       "refused": ""})
     english = pages.html("en", "loans.html", layout | {"view": listing, "done": "",

@@ -1,11 +1,13 @@
 """The pages draw each kind of thing one way: a table of records through ``table_of`` in
 ``macros.html``, which gives every table its ARIA roles and screen-reader caption; a role or
-a department by its name through one filter each."""
+a department by its name through one filter each; who may do what decided in Python from
+the services' role lists, never by a role named in a template."""
 
 from __future__ import annotations
 
 import re
 
+from services.common.models import ROLES
 from services.web.render import TEMPLATES, Pages
 
 OWN_TABLES = {
@@ -22,6 +24,13 @@ def test_every_table_of_records_is_drawn_by_table_of() -> None:
     }
     assert {name: count for name, count in drawn_by_hand.items() if count} == {}
 
+
+
+def test_no_template_decides_by_the_readers_roles() -> None:
+    role_named = re.compile(r"\breader\.roles\b|[\"'](?:" + "|".join(ROLES) + r")[\"']")
+    deciding = [page.name for page in sorted(TEMPLATES.glob("*.html"))
+                if role_named.search(page.read_text(encoding="utf-8"))]
+    assert deciding == []
 
 
 def test_roles_and_departments_are_named_by_one_filter_each_in_both_languages() -> None:
