@@ -29,10 +29,12 @@ MIN_PASSWORD, MAX_PASSWORD = 8, 256
 
 
 
+ACCOUNT_ADMINS = ("admin",)
+"""Who manages accounts (the registry's rule; the pages offer them to nobody else)."""
+
+
 def may_administer(principal: Principal) -> bool:
-    """Accounts are the administrator's (the registry's rule; the pages offer them to
-    nobody else)."""
-    return principal.has_role("admin")
+    return principal.has_role(*ACCOUNT_ADMINS)
 
 @dataclass(frozen=True)
 class UserLine:
