@@ -83,8 +83,10 @@ HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
 HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=10)]
 
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
-Username = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
-Department = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+USERNAME_PATTERN = r"^[a-z][a-z0-9_.-]{1,63}$"
+Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
+DEPARTMENT_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
+Department = Annotated[str, msgspec.Meta(pattern=DEPARTMENT_PATTERN)]
 
 
 COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)

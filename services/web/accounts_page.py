@@ -15,17 +15,21 @@ from dataclasses import dataclass
 import msgspec
 
 from services.common.auth import Principal
-from services.common.contracts.accounts import User
+from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD, User
 from services.common.contracts.lending import OpenLoan
-from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES, ROLES, SECURITY_LEVEL_NAMES
+from services.common.models import (
+    DEPARTMENT_NAMES,
+    DEPARTMENT_PATTERN,
+    ROLE_NAMES,
+    ROLES,
+    SECURITY_LEVEL_NAMES,
+    USERNAME_PATTERN,
+)
 from services.web.document_page import LOAN_STATUS_NAMES
 from services.web.loans_page import loan_url
 
-USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
-DEPARTMENT = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
-"""The registry's patterns for a username and a department code."""
-MIN_PASSWORD, MAX_PASSWORD = 8, 256
-"""The registry's limits on a password."""
+USERNAME = re.compile(USERNAME_PATTERN)
+DEPARTMENT = re.compile(DEPARTMENT_PATTERN)
 
 
 

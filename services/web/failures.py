@@ -28,8 +28,6 @@ from services.web.session import Reader, to_sign_in
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
 
-MAX_TEXT = 2000
-"""The longest note, reason or opinion a form takes (longer is cut)."""
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:

@@ -21,12 +21,12 @@ from services.common.bagit import Bag, IngestSource, bag_info, tar_stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE
 from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
-    MAX_TEXT,
     hidden_if_refused,
     no_such_page,
     refusal_code,
@@ -114,7 +114,7 @@ class HandoverPages(Controller):
         form = await page.request.form()
         chosen = [value for value in form.getall("documents", []) if isinstance(value, str)]
         offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
-        values = {name: str(form.get(name, "")).strip()[:MAX_TEXT] for name in HANDOVER_FIELDS}
+        values = {name: str(form.get(name, "")).strip()[:MAX_NOTE] for name in HANDOVER_FIELDS}
         household = str(form.get("household", "")).strip()[:64]
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:

@@ -17,6 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.inventory import (
     PROTECTIONS,
     Inventory,
@@ -26,11 +27,10 @@ from services.common.contracts.inventory import (
     Protections,
     ProtectionState,
 )
-from services.common.contracts.registry import PaperLocation
+from services.common.contracts.registry import MAX_LABEL, PaperLocation
 from services.common.errors import ArchiveError, NotFound
 from services.common.web import attachment, name_part
 from services.web.failures import (
-    MAX_TEXT,
     answered,
     hidden_if_refused,
     page_token,
@@ -57,8 +57,6 @@ from services.web.inventory_page import (
 from services.web.page import Page
 from services.web.session import Reader
 
-MAX_LABEL = 64
-"""The registry's longest building, room, cabinet or box label."""
 HX_MARKED = "inventoryMarked"
 """The event a saved mark triggers, on which the page reloads its progress."""
 PROTECTION_STATES: dict[str, ProtectionState] = {state: state for state in
@@ -109,7 +107,7 @@ class InventoryPages(Controller):
             return see(INVENTORIES_URL, "#start", refused="too_long")
         try:
             started = await registry.start_inventory(token, NewInventory(
-                building=building or None, note=data.note.strip()[:MAX_TEXT] or None))
+                building=building or None, note=data.note.strip()[:MAX_NOTE] or None))
         except ArchiveError as exc:
             return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
         return see(inventory_url(started.inventory_id), done="started")
@@ -121,7 +119,7 @@ class InventoryPages(Controller):
                       data: Annotated[ResolveForm, FORM]) -> Redirect:
         """A discrepancy resolved with what was done (found, put back, reported lost…)."""
         token = page_token(reader, may_read)
-        resolution = data.resolution.strip()[:MAX_TEXT]
+        resolution = data.resolution.strip()[:MAX_NOTE]
         if not resolution:
             return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
         return await answered(registry.resolve_discrepancy(token, inventory_id, item,
@@ -156,7 +154,7 @@ class InventoryPages(Controller):
         token = page_token(reader, may_read)
         form = await request.form()
 
-        def field(name: str, limit: int = MAX_TEXT) -> str:
+        def field(name: str, limit: int = MAX_NOTE) -> str:
             return str(form.get(name, "")).strip()[:limit]
 
         where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
@@ -221,7 +219,7 @@ class InventoryPages(Controller):
         why not) and moves on to the next box; without the script, the page again at
         the next box."""
         token = page_token(page.reader, may_read)
-        note = data.note.strip()[:MAX_TEXT] or None
+        note = data.note.strip()[:MAX_NOTE] or None
         refused = ""
         record: Inventory | None = None
         if data.state not in MARKS:

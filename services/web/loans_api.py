@@ -14,11 +14,12 @@ from litestar.response import Redirect
 
 from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
+from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
-from services.web.failures import MAX_TEXT, answered, outcome_values, refusal_code, see
+from services.web.failures import answered, outcome_values, refusal_code, see
 from services.web.forms import FORM, PageForm
 from services.web.loans_page import (
     LOANS_URL,
@@ -35,7 +36,6 @@ from services.web.page import Page
 from services.web.session import Reader
 from services.web.statistics_page import parse_year, statistics_page
 
-"""The registry's limit on a purpose, reason or note."""
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
 
@@ -105,7 +105,7 @@ class LoanPages(Controller):
                                registry: NamedDependency[RegistryReader],
                                data: Annotated[MoveForm, FORM]) -> Redirect:
         """B5: the desk closes a loss or damage report with what was done."""
-        note = data.note.strip()[:MAX_TEXT]
+        note = data.note.strip()[:MAX_NOTE]
         if not note:
             return see(LOANS_URL, "#incidents", refused="resolution_required")
         return await answered(registry.resolve_incident(reader.token, incident_id, note),
@@ -161,7 +161,7 @@ class LoanPages(Controller):
                    data: Annotated[MoveForm, FORM]) -> Redirect:
         if move not in MOVES:
             raise NotFound("no such move", code="not_found")
-        note = data.note.strip()[:MAX_TEXT]
+        note = data.note.strip()[:MAX_NOTE]
         body: dict[str, Any] | None = None
         if move == "approve":
             body = {"note": note or None}
@@ -209,7 +209,7 @@ def _problem(documents: list[str], values: dict[str, str]) -> str:
         return "kind_required"
     if not values["purpose"] or not values["reason"]:
         return "purpose_required"
-    if any(len(values[name]) > MAX_TEXT for name in ("purpose", "reason")):
+    if any(len(values[name]) > MAX_NOTE for name in ("purpose", "reason")):
         return "too_long"
     external = [values[f"external_{field}"] for field in EXTERNAL_FIELDS]
     if any(external) and not all(external):

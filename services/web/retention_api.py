@@ -15,11 +15,11 @@ from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
+from services.common.contracts.fields import MAX_NOTE, MAX_OPINION
 from services.common.contracts.retention import NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
-    MAX_TEXT,
     answered,
     hidden_if_refused,
     outcome_values,
@@ -52,8 +52,6 @@ from services.web.signing import SignatureForm, signed
 RETENTION_URL = f"{PAGES_PREFIX}/retention"
 HOLDS_URL = f"{PAGES_PREFIX}/holds"
 DECISIONS = ("destroy", "keep", "reappraise")
-MAX_OPINION = 4000
-"""The registry's limit on an appraisal's opinion."""
 
 
 class NoteForm(PageForm):
@@ -161,7 +159,7 @@ class SweepPages(Controller):
             raise NotFound("no such move", code="not_found")
         return await answered(registry.decide_sweep(
             token, sweep_id, "approve" if move == "approve" else "reject",
-            data.note.strip()[:MAX_TEXT] or None), sweep_url(sweep_id), done=move)
+            data.note.strip()[:MAX_NOTE] or None), sweep_url(sweep_id), done=move)
 
     @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
     async def register(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
@@ -261,7 +259,7 @@ class HoldPages(Controller):
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[HoldForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        reason = data.reason.strip()[:MAX_TEXT]
+        reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = data.household.strip(), data.category.strip()
         if not reason:
@@ -283,7 +281,7 @@ class HoldPages(Controller):
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[NoteForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        note = data.note.strip()[:MAX_TEXT]
+        note = data.note.strip()[:MAX_NOTE]
         if not note:
             return see(HOLDS_URL, refused="release_reason_required")
         return await answered(registry.release_hold(token, hold_id, note), HOLDS_URL,

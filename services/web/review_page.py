@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from services.common.contracts.ingest import ExtractedText
+from services.common.contracts.ingest import MAX_PAGE_TEXT, MAX_TEXT_REASON, ExtractedText
 from services.common.contracts.registry import DocumentRecord
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
@@ -21,9 +21,6 @@ from services.common.web import PAGES_PREFIX
 REVIEW_PATH = f"{PAGES_PREFIX}/review"
 QUEUE_DOCUMENTS = 200
 """Documents asked of the registry at once: the oldest, which the queue shows first."""
-MAX_REASON = 500
-MAX_TEXT = 200_000
-"""Ingest's limits on a correction's reason and text."""
 
 _CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 
@@ -113,7 +110,7 @@ def correction_problem(text: str, reason: str) -> str:
     """What is wrong with a correction before it is sent, as a code; empty if nothing."""
     if not reason.strip():
         return "reason_required"
-    if len(reason) > MAX_REASON or len(text) > MAX_TEXT:
+    if len(reason) > MAX_TEXT_REASON or len(text) > MAX_PAGE_TEXT:
         return "too_long"
     return ""
 

@@ -9,11 +9,9 @@ from collections.abc import Awaitable, Callable
 
 from litestar.response import Redirect
 
+from services.common.contracts.fields import MAX_SIGNING_PASSWORD
 from services.web.failures import answered, see
 from services.web.forms import PageForm
-
-MAX_PASSWORD = 1024
-"""What a signature form passes on of a password (the registry checks it)."""
 
 
 class SignatureForm(PageForm):
@@ -29,5 +27,5 @@ async def signed(data: SignatureForm, url: str,
     if not data.password:
         return see(url, "#sign", refused="password_required")
     digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
-    return await answered(sign(data.password[:MAX_PASSWORD], digest), url, done="signed",
+    return await answered(sign(data.password[:MAX_SIGNING_PASSWORD], digest), url, done="signed",
                           refused_anchor="#sign")

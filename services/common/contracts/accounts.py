@@ -12,6 +12,9 @@ import msgspec
 from services.common.auth import Principal
 from services.common.models import SecurityLevel, Struct
 
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+"""An account's password: long enough to resist guessing, short enough to hash at once."""
+
 
 class User(Struct):
     """An employee with an account (用户)."""

@@ -18,9 +18,11 @@ import msgspec
 
 from services.common.models import Sha256, Struct
 
-TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+MAX_TEXT_REASON = 500
+TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TEXT_REASON)]
 """Why a text version was made (a re-reading, a person's correction)."""
-PageTextBody = Annotated[str, msgspec.Meta(max_length=200_000)]
+MAX_PAGE_TEXT = 200_000
+PageTextBody = Annotated[str, msgspec.Meta(max_length=MAX_PAGE_TEXT)]
 
 
 class TextPage(msgspec.Struct, kw_only=True):

@@ -7,10 +7,9 @@ registry and the staff pages that decode it (``services.common.clients.inventory
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-import msgspec
-
+from services.common.contracts.fields import Note
 from services.common.contracts.registry import Label, PaperLocation
 from services.common.models import Struct
 
@@ -18,7 +17,6 @@ InventoryStatus = Literal["open", "completed"]
 ItemState = Literal["present", "missing", "misplaced"]
 """Found in its place; not found; found elsewhere (the note says where)."""
 ProtectionState = Literal["ok", "problem"]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class NewInventory(Struct):

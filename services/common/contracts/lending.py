@@ -9,14 +9,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.fields import DocumentId, Name, Text
 from services.common.models import Category, Role, SecurityLevel, Struct, Username
 
 LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
 LOAN_STATUSES: tuple[LoanStatus, ...] = ("requested", "approved", "rejected", "out", "returned")
 LoanKind = Literal["paper", "digital"]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 MAX_DOCUMENTS = 200
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.fields import DocumentId
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import Category, Struct
 
@@ -17,7 +18,6 @@ HandoverStatus = Literal["awaiting_signatures", "completed"]
 Side = Literal["handing", "receiving"]
 """``handing``: the service centre's person who hands over (移交人); ``receiving``: the
 archivist who receives (接收人)."""
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
 

@@ -28,7 +28,9 @@ from services.common.models import (
 # --- documents ---------------------------------------------------------------------------
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-Label = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+MAX_LABEL = 64
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_LABEL)]
+"""A paper location's building, room, cabinet or box (D7)."""
 DocumentStatus = Literal["active", "destroyed", "transferred"]
 """``transferred``: sent out of the archive (移出); its record and audit stay, its
 original is kept until a destruction, and it leaves the active archive's search."""

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import msgspec
 
+from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
 from services.common.models import Department, Role, SecurityLevel, Struct, Username
 
-Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
+Password = Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
 RESERVED_USERNAMES = frozenset({"me"})
 """``/registry/users/me/…`` is the caller's own account."""
 
@@ -35,7 +36,7 @@ class UserChange(Struct):
 class PasswordChange(Struct):
     """A user's own new password, with the current one (``/registry/users/me/password``)."""
 
-    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD)]
     new_password: Password
 
 
@@ -57,5 +58,5 @@ class Identity(Struct):
 
 class TokenRequest(Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD)]
 

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.fields import Text
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct
 
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
 
@@ -34,7 +34,7 @@ class CorrectionRequest(Struct):
     """D6: a correction says why; on a working document it waits for a manager."""
 
     changes: MetadataChanges
-    reason: Reason
+    reason: Text
 
 
 CorrectionStatus = Literal["pending", "applied", "rejected"]

@@ -9,10 +9,8 @@ from typing import Annotated
 
 import msgspec
 
+from services.common.contracts.fields import DocumentId, SigningPassword
 from services.common.models import Struct
-
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
 class DestructionRequest(Struct):
@@ -28,7 +26,7 @@ class WitnessSignature(Struct):
     ``digest`` is the register's ``digest`` as the witness checked it: if the items
     changed since, the signature is refused (409 ``register_changed``)."""
 
-    password: Password
+    password: SigningPassword
     digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
 
 

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from services.common.contracts.fields import SigningPassword
 from services.common.models import Struct
-
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
 class HandoverSignature(Struct):
@@ -18,5 +17,5 @@ class HandoverSignature(Struct):
     ``digest`` is the handover's ``digest`` as the signer checked it (409
     ``handover_changed`` if it no longer is)."""
 
-    password: Password
+    password: SigningPassword
     digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None

@@ -4,14 +4,9 @@ the requests that start or record them are ``services.common.contracts.inventory
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import msgspec
-
-from services.common.contracts.inventory import ItemState, Note
+from services.common.contracts.fields import Note, Text
+from services.common.contracts.inventory import ItemState
 from services.common.models import Struct
-
-Resolution = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
 class ItemMark(Struct):
@@ -21,5 +16,5 @@ class ItemMark(Struct):
 
 
 class ItemResolution(Struct):
-    resolution: Resolution
+    resolution: Text
     """What was done: found, put back, reported lost…"""

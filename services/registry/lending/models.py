@@ -8,12 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from services.common.contracts.lending import (
-    DocumentId,
-    LoanKind,
-    LoanStatus,
-    Text,
-)
+from services.common.contracts.fields import DocumentId, Text
+from services.common.contracts.lending import LoanKind, LoanStatus
 from services.common.models import Role, Struct, Username
 
 LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",

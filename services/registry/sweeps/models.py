@@ -5,19 +5,14 @@ of a sweep and an appraisal (鉴定). A sweep as answered is
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-import msgspec
-
+from services.common.contracts.fields import DocumentId, Note, Opinion
 from services.common.contracts.retention import AppraisalDecision, ItemState
 from services.common.models import Category, RetentionClass, Struct
 
 OPEN_ITEM_STATES: tuple[ItemState, ...] = ("appraisal", "waiting")
 """A document with an item in these states is already in a sweep."""
 
-Opinion = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
-DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
 class SweepRequest(Struct):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from services.common.contracts.operations import DocumentId
+from services.common.contracts.fields import DocumentId
 from services.common.models import Struct
 
 
