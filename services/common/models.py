@@ -80,12 +80,14 @@ SECURITY_LEVEL_NAMES: dict[SecurityLevel, str] = {
 # floor 12, unit 01. Basement floors are written B1-0101 style (building B1).
 HOUSEHOLD_PATTERN = r"^[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}$"
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
-HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=10)]
+MAX_HOUSEHOLD = 10
+HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=MAX_HOUSEHOLD)]
 
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
-USERNAME_PATTERN = r"^[a-z][a-z0-9_.-]{1,63}$"
+MAX_USERNAME = MAX_DEPARTMENT = 64
+USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{1,{MAX_USERNAME - 1}}}$"
 Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
-DEPARTMENT_PATTERN = r"^[a-z][a-z0-9_]{1,63}$"
+DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}$"
 Department = Annotated[str, msgspec.Meta(pattern=DEPARTMENT_PATTERN)]
 
 

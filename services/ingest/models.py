@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.ingest import JobProgress, JobStatus, TextReason
+from services.common.contracts.fields import TextReason
+from services.common.contracts.ingest import JobProgress, JobStatus
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key

@@ -25,7 +25,7 @@ from typing import Literal, Protocol
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.ingest import TextReason
+from services.common.contracts.fields import TextReason
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,

@@ -15,10 +15,11 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from services.common.auth import require_roles, token_of
+from services.common.contracts.search import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Sort
 from services.common.models import Category, SecurityLevel
 from services.search.index.models import SearchResult
 from services.search.models import ReindexStatus
-from services.search.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchQuery, Sort
+from services.search.query import SearchQuery
 from services.search.reindex import Reindexer
 from services.search.service import SearchService
 

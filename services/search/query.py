@@ -26,20 +26,18 @@ Validation (``ValidationFailed``, HTTP 422) with stable codes:
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 import msgspec
 
+from services.common.contracts.search import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW,
+    Sort,
+)
 from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
 from services.common.text import fold, folded_tokens, has_lone_cjk
-
-MAX_QUERY_CHARS = 200
-MAX_PAGE_SIZE = 100
-MAX_RESULT_WINDOW = 10_000
-"""Elasticsearch's default ``index.max_result_window``; deeper pages are refused in both."""
-
-Sort = Literal["relevance", "newest"]
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _CLOSING_ONLY = frozenset("”」』")

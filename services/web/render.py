@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from litestar import Request, Response
 
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
+from services.web.limits import LIMITS
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -83,6 +84,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["month"] = _month
     environment.filters["department"] = _department
     environment.filters["role"] = _role
+    environment.globals["limits"] = LIMITS
     return environment
 
 

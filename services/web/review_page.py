@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from services.common.contracts.ingest import MAX_PAGE_TEXT, MAX_TEXT_REASON, ExtractedText
+from services.common.contracts.fields import MAX_TEXT_REASON
+from services.common.contracts.ingest import MAX_PAGE_TEXT, ExtractedText
 from services.common.contracts.registry import DocumentRecord
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX

@@ -14,15 +14,15 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from services.common.contracts.search import SearchRequest, SearchResult, Sort
+from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, SearchResult, Sort
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.web import PAGES_PREFIX
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
 PAGE_SIZE = 20
-MAX_PAGES = 10_000 // PAGE_SIZE
-"""The search service answers no deeper than 10 000 hits."""
+MAX_PAGES = MAX_RESULT_WINDOW // PAGE_SIZE
+"""The search service answers no deeper than its result window."""
 PAGE_LINKS_AROUND = 2
 FIELDS = ("q", "household", "category", "filed_from", "filed_to", "sort", "page")
 """The page's query fields (interface.md, Staff pages)."""

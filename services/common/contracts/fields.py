@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from services.common.models import MAX_HOUSEHOLD
+
 MAX_IDENTIFIER = 64
 """The longest identifier a caller names (a document id)."""
 MAX_NAME = 200
@@ -15,15 +17,21 @@ MAX_NOTE = 2000
 """The longest note, reason, purpose or resolution a person writes."""
 MAX_OPINION = 4000
 """The longest appraisal opinion (R3)."""
+MAX_TEXT_REASON = 500
+"""The longest reason given for a page text's new version (a re-reading, a correction)."""
 MAX_SIGNING_PASSWORD = 1024
 """The longest password re-entered to sign (a witness, a handover's side); it is checked
 against the account's, so only bounded here."""
 
+TypedHousehold = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HOUSEHOLD)]
+"""A household code as a person typed it: the service checks it against the pattern and
+names what is wrong (``invalid_household``), which a pattern here would not."""
 DocumentId = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_IDENTIFIER)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTE)]
 """Text a person must write: a reason, a purpose, a resolution."""
 Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 """Text a person may leave empty."""
+TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TEXT_REASON)]
 Opinion = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_OPINION)]
 SigningPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_SIGNING_PASSWORD)]

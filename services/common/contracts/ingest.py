@@ -16,11 +16,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.fields import DocumentId, TextReason
 from services.common.models import Sha256, Struct
 
-MAX_TEXT_REASON = 500
-TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TEXT_REASON)]
-"""Why a text version was made (a re-reading, a person's correction)."""
 MAX_PAGE_TEXT = 200_000
 PageTextBody = Annotated[str, msgspec.Meta(max_length=MAX_PAGE_TEXT)]
 
@@ -173,7 +171,7 @@ TEXTS_AT_ONCE = 500
 class FiledOriginal(Struct):
     """A document and the sha256 of its original, as the registry's change feed says."""
 
-    document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    document_id: DocumentId
     sha256: Sha256
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId
+from services.common.contracts.fields import DocumentId, Name, Note, TypedHousehold
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import Category, Struct
 
@@ -27,13 +27,13 @@ class HandoverRequest(Struct):
     ``received_by``, an archivist). ``location``: where the archive keeps the paper from
     now on; each document's location becomes it when both have signed (D7)."""
 
-    service_centre: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    service_centre: Name
     handed_over_by: Username
     received_by: Username
-    households: list[Annotated[str, msgspec.Meta(min_length=1, max_length=10)]] | None = None
+    households: list[TypedHousehold] | None = None
     documents: list[DocumentId] | None = None
     location: PaperLocation | None = None
-    note: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    note: Note | None = None
 
 
 class Signature(Struct):

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.contracts.fields import DocumentId, TextReason
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import (
     Category,
@@ -168,7 +169,7 @@ class DocumentPermissions(Struct):
 
 
 class AccessRequest(Struct):
-    document_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    document_id: DocumentId
     action: Action
     viewing: bool = False
     """The ask is part of a person's viewing of the document in the staff pages (a page
@@ -190,8 +191,7 @@ MAX_VISIBILITY_IDS = 1000
 class VisibilityQuestion(Struct):
     """Which of these documents may the caller know exist?"""
 
-    document_ids: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]],
-                            msgspec.Meta(max_length=MAX_VISIBILITY_IDS)]
+    document_ids: Annotated[list[DocumentId], msgspec.Meta(max_length=MAX_VISIBILITY_IDS)]
 
 
 class VisibleDocuments(Struct):
@@ -318,7 +318,7 @@ class TextRevision(Struct):
 
     text_version: Annotated[int, msgspec.Meta(ge=2)]
     engine: TextEngine | None
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    reason: TextReason
     revised_by: Username
     language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     extraction: ExtractionSummary | None = None

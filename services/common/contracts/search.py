@@ -16,6 +16,12 @@ Match = Literal["all", "partial"]
 
 Sort = Literal["relevance", "newest"]
 
+MAX_QUERY_CHARS = 200
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000
+"""Elasticsearch's default ``index.max_result_window``; deeper pages are refused in both
+backends."""
+
 
 class SearchHit(Struct):
     """One hit; ``highlights`` are HTML: escaped original text with ``<mark>`` around matches.

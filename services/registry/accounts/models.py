@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
-from services.common.models import Department, Role, SecurityLevel, Struct, Username
+from services.common.models import MAX_USERNAME, Department, Role, SecurityLevel, Struct, Username
 
 Password = Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
 RESERVED_USERNAMES = frozenset({"me"})
@@ -57,6 +57,6 @@ class Identity(Struct):
 
 
 class TokenRequest(Struct):
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_USERNAME)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD)]
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import Text
+from services.common.contracts.fields import Note, Text
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct
 
@@ -59,4 +59,4 @@ class Correction(Struct):
 
 
 class CorrectionDecision(Struct):
-    note: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    note: Note | None = None

@@ -5,13 +5,12 @@ new file, a move-in and a move-out. A household as answered is
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-import msgspec
-
+from services.common.contracts.fields import Name
 from services.common.models import HouseholdCode, Struct
 
-Occupant = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Occupant = Name
+"""A person's or a company's name."""
 
 
 class NewHousehold(Struct):

@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
 from services.common.auth import principal_of
+from services.common.contracts.fields import MAX_IDENTIFIER
 from services.common.contracts.lending import (
     AwaitingCount,
     Incident,
@@ -58,7 +59,7 @@ class LoansController(Controller):
         borrower: Annotated[str | None, QueryParameter()] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
         escalated: Annotated[bool | None, QueryParameter()] = None,
-        document_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        document_id: Annotated[str | None, QueryParameter(max_length=MAX_IDENTIFIER)] = None,
         awaiting: Annotated[Literal["me"] | None, QueryParameter()] = None,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Loan]:

@@ -3,11 +3,7 @@ transfer as answered is ``services.common.contracts.operations``."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import msgspec
-
-from services.common.contracts.fields import DocumentId
+from services.common.contracts.fields import DocumentId, Name, Text, TypedHousehold
 from services.common.models import Struct
 
 
@@ -15,7 +11,7 @@ class TransferRequest(Struct):
     """Send a household's file and/or the documents named out of the archive to
     ``recipient`` (another archive, or the owner's file to a new manager)."""
 
-    recipient: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-    household: Annotated[str, msgspec.Meta(min_length=1, max_length=10)] | None = None
+    recipient: Name
+    reason: Text
+    household: TypedHousehold | None = None
     documents: list[DocumentId] | None = None

@@ -52,3 +52,9 @@ def test_a_page_says_what_the_move_did_or_why_it_was_refused_and_nothing_for_an_
     assert said.render(done="", refused="请写明保全的理由。").strip() == \
         '<p class="refusal" role="alert">请写明保全的理由。</p>'
     assert said.render(done="forged", refused="").strip() == ""
+
+
+def test_every_field_length_the_forms_allow_is_a_limit_the_contracts_state() -> None:
+    written = [f"{page.name}: {found}" for page in sorted(TEMPLATES.glob("*.html"))
+               for found in re.findall(r"(?:max|min)length[=(]\"?\d+", page.read_text("utf-8"))]
+    assert written == []

@@ -1,0 +1,37 @@
+"""How long a form's field may be (its ``maxlength``): each the limit a contract states,
+so that a form never takes more than the service accepts. The templates read them as
+``limits`` (``maxlength="{{ limits.note }}"``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
+from services.common.contracts.fields import MAX_NAME, MAX_NOTE, MAX_OPINION, MAX_TEXT_REASON
+from services.common.contracts.ingest import MAX_PAGE_TEXT
+from services.common.contracts.registry import MAX_LABEL
+from services.common.contracts.search import MAX_QUERY_CHARS
+from services.common.models import MAX_DEPARTMENT, MAX_HOUSEHOLD, MAX_USERNAME
+
+
+@dataclass(frozen=True)
+class Limits:
+    household: int = MAX_HOUSEHOLD
+    username: int = MAX_USERNAME
+    department: int = MAX_DEPARTMENT
+    password: int = MAX_PASSWORD
+    shortest_password: int = MIN_PASSWORD
+    name: int = MAX_NAME
+    """A person's or an organisation's name."""
+    label: int = MAX_LABEL
+    """A building, room, cabinet or box."""
+    location: int = 4 * MAX_LABEL + 3
+    """The four labels in one line, parted by ``/``."""
+    note: int = MAX_NOTE
+    opinion: int = MAX_OPINION
+    query: int = MAX_QUERY_CHARS
+    page_text: int = MAX_PAGE_TEXT
+    text_reason: int = MAX_TEXT_REASON
+
+
+LIMITS = Limits()
