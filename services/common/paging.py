@@ -8,3 +8,7 @@ MAX_SUMMARY_PAGE = 500
 """Lists whose rows each cost further reads (a handover's signatures, a register's or an
 inventory's item counts, the document a hold names): handovers, transfers, sweeps,
 destruction registers, holds, inventories."""
+
+LIST_PAGE = 100
+"""What a staff page lists at once of a list read newest first (handovers, transfers,
+sweeps, registers, holds, inventories, discrepancies, condition checks)."""

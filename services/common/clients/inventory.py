@@ -19,9 +19,7 @@ from services.common.contracts.inventory import (
     NewConditionCheck,
     NewInventory,
 )
-
-LIST_PAGE = 100
-"""Inventories, discrepancies or condition checks a page lists at once."""
+from services.common.paging import LIST_PAGE
 
 
 class InventoryReader(RegistryClient):

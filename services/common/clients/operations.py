@@ -20,9 +20,8 @@ from services.common.contracts.operations import (
     Transfer,
     TransferSummary,
 )
+from services.common.paging import LIST_PAGE
 
-LIST_PAGE = 100
-"""Handovers or transfers a page lists at once (newest first)."""
 PrintedFile = Literal["pdf", "csv"]
 
 

@@ -24,10 +24,7 @@ from services.common.contracts.retention import (
     SweepItem,
     SweepSummary,
 )
-
-LIST_PAGE = 100
-"""Sweeps, registers or holds a page lists at once (newest first)."""
-
+from services.common.paging import LIST_PAGE
 
 SweepMove = Literal["approve", "reject"]
 RegisterFile = Literal["pdf", "csv"]

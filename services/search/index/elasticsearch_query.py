@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.text import fold, joined_lines
-from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
+from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     NEAR_SCORE,
     PIECE_SCORE,
@@ -43,7 +43,6 @@ from services.search.partial import (
 )
 from services.search.query import QueryTerm, SearchQuery
 
-TITLE_BOOST = 2.0
 SOURCE_FIELDS = [
     "document_id", "archive_no", "household", "category", "filed_at", "restricted", "original",
 ]

@@ -13,6 +13,8 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
+TITLE_BOOST = 2.0
+"""A term found in the title weighs twice what it weighs in the text, in both backends."""
 FACET_SIZES = {"category": 16, "household": 20, "year": 50}
 """How many buckets each facet reports, most documents first (16 = every category, D5)."""
 

@@ -39,7 +39,7 @@ import tantivy
 
 from services.common.models import SECURITY_LEVELS, Category, Struct
 from services.common.text import FoldedText, fold, fold_mapped, folded_tokens
-from services.search.index.models import FACET_SIZES, AccessFilter, IndexedDocument
+from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     PIECE_SCORE,
     PROXIMITY_SLOP,
@@ -48,8 +48,6 @@ from services.search.partial import (
     PartialMatch,
 )
 from services.search.query import QueryTerm, SearchQuery
-
-TITLE_BOOST = 2.0
 
 
 class Display(Struct):
