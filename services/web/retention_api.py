@@ -112,7 +112,7 @@ class RetentionPages(Controller):
     @post("/sweeps", operation_id="startSweepForm")
     async def start(self, reader: NamedDependency[Reader],
                     registry: NamedDependency[RegistryReader],
-                    data: Annotated[NoteForm, FORM]) -> Redirect:
+                    data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         try:
             sweep = await registry.start_sweep(token, dry_run=False)
@@ -219,7 +219,7 @@ class DestructionPages(Controller):
     @post("/{destruction_id:str}/execute", operation_id="executeForm")
     async def execute(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
                       registry: NamedDependency[RegistryReader],
-                      data: Annotated[NoteForm, FORM]) -> Redirect:
+                      data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         return await answered(registry.execute_destruction(token, destruction_id),
                               destruction_url(destruction_id), done="executing")
