@@ -22,6 +22,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.fields import MAX_NOTE
+from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE
@@ -37,7 +38,6 @@ from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
     HANDOVERS_URL,
-    SIDE_NAMES,
     abilities,
     floors_of,
     handover_lines,

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 from services.common.auth import Principal
 from services.common.contracts.operations import (
+    HANDOVER_STATUS_NAMES,
+    SIDE_NAMES,
     CatalogueFile,
     Handover,
     HandoverRequest,
     HandoverSummary,
+    Side,
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
@@ -31,9 +34,7 @@ from services.common.operations import (
 from services.common.web import PAGES_PREFIX
 
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
-HANDOVER_STATUS_NAMES = {"awaiting_signatures": "等待双方签字", "completed": "已完成"}
-SIDE_NAMES = {"handing": "移交人", "receiving": "接收人"}
-SIDES = ("handing", "receiving")
+SIDES: tuple[Side, ...] = ("handing", "receiving")
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
                    "building", "room", "cabinet", "box")

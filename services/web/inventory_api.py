@@ -19,6 +19,9 @@ from litestar.response import Redirect
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.inventory import (
+    BOX_STATE_NAMES,
+    INVENTORY_STATUS_NAMES,
+    PROTECTION_NAMES,
     PROTECTIONS,
     Inventory,
     NewConditionCheck,
@@ -42,9 +45,6 @@ from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
     MARKS,
-    PROTECTION_NAMES,
-    STATE_NAMES,
-    STATUS_NAMES,
     cabinets,
     chosen_box,
     inventory_url,
@@ -93,8 +93,8 @@ class InventoryPages(Controller):
             hidden_if_refused(registry.discrepancies(token)))
         return page.render("inventories.html", inventories=listed,
                            started_this_month=this_month(listed, today),
-                           discrepancies=open_discrepancies, status_names=STATUS_NAMES,
-                           state_names=STATE_NAMES, can=may_check(page.reader.principal),
+                           discrepancies=open_discrepancies, status_names=INVENTORY_STATUS_NAMES,
+                           state_names=BOX_STATE_NAMES, can=may_check(page.reader.principal),
                            done=done[:40], refused=refused[:40])
 
     @post("/", operation_id="startInventoryForm")
@@ -261,5 +261,5 @@ class InventoryPages(Controller):
 
 
 def _checklist_values(reader: Reader) -> dict[str, Any]:
-    return {"can": may_check(reader.principal), "marks": MARKS, "state_names": STATE_NAMES,
-            "status_names": STATUS_NAMES, "marked_event": HX_MARKED}
+    return {"can": may_check(reader.principal), "marks": MARKS, "state_names": BOX_STATE_NAMES,
+            "status_names": INVENTORY_STATUS_NAMES, "marked_event": HX_MARKED}

@@ -16,6 +16,7 @@ from itertools import groupby
 
 from services.common.auth import Principal
 from services.common.contracts.inventory import (
+    PROTECTION_NAMES,
     PROTECTIONS,
     BoxDue,
     ConditionCheck,
@@ -30,10 +31,6 @@ from services.common.web import PAGES_PREFIX
 INVENTORIES_URL = f"{PAGES_PREFIX}/inventories"
 CONDITIONS_URL = f"{INVENTORIES_URL}/conditions"
 MARKS = ("present", "missing", "misplaced")
-STATE_NAMES = {"present": "在位", "missing": "缺失", "misplaced": "错位"}
-STATUS_NAMES = {"open": "进行中", "completed": "已完成"}
-PROTECTION_NAMES = {"insects": "防虫", "mould": "防霉", "dust": "防尘", "fire": "防火",
-                    "theft": "防盗", "damp": "防潮", "heat": "防高温"}
 
 
 def may_read(principal: Principal) -> bool:

@@ -17,11 +17,11 @@ from typing import Literal
 from services.common.approvals import DESK, is_awaited_from
 from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
-from services.common.contracts.retention import DestructionSummary
+from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
-from services.web.retention_page import DESTRUCTION_STATUS_NAMES, destruction_url
+from services.web.retention_page import destruction_url
 
 ROLE_STEP_NAMES = {
     "manager": "部门负责人", "center_head": "客户服务中心负责人", "director": "总经理",

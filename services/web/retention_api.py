@@ -16,7 +16,7 @@ from litestar.response import Redirect
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.fields import MAX_NOTE, MAX_OPINION
-from services.common.contracts.retention import NewHold, Sweep
+from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, NewHold, Sweep
 from services.common.errors import ArchiveError, NotFound
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
@@ -33,7 +33,6 @@ from services.web.retention_page import (
     CATEGORIES,
     CLASSES,
     DECISION_NAMES,
-    DESTRUCTION_STATUS_NAMES,
     SWEEP_STATUS_NAMES,
     DestructionPage,
     abilities,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from services.common.auth import Principal
 from services.common.contracts.retention import (
+    DESTRUCTION_STATUS_NAMES,
     Destruction,
     Hold,
     RetentionSchedule,
@@ -50,9 +51,6 @@ MISSING_NAMES = {
     "agreement": "鉴定意见不一致：需要两位鉴定人作出相同的决定",
 }
 """What the registry says an item still needs (R2, R4), in words."""
-DESTRUCTION_STATUS_NAMES = {"awaiting_witnesses": "等待监销人签字",
-                            "witnessed": "监销人已签字，可以执行", "executing": "正在销毁",
-                            "executed": "已销毁", "cancelled": "已撤销"}
 HOLD_STATUS_NAMES = {"active": "保全中", "released": "已解除"}
 
 

@@ -14,9 +14,15 @@ from services.common.contracts.registry import Label, PaperLocation
 from services.common.models import Struct
 
 InventoryStatus = Literal["open", "completed"]
+INVENTORY_STATUS_NAMES: dict[InventoryStatus, str] = {"open": "进行中", "completed": "已完成"}
 ItemState = Literal["present", "missing", "misplaced"]
 """Found in its place; not found; found elsewhere (the note says where)."""
+BOX_STATE_NAMES: dict[ItemState, str] = {"present": "在位", "missing": "缺失", "misplaced": "错位"}
+"""An inventory item's (a box's) state in words, on the checklist printed and on the pages alike."""
 ProtectionState = Literal["ok", "problem"]
+PROTECTION_NAMES = {"insects": "防虫", "mould": "防霉", "dust": "防尘", "fire": "防火",
+                    "theft": "防盗", "damp": "防潮", "heat": "防高温"}
+"""The seven protections (七防) by their fields of ``Protections``."""
 
 
 class NewInventory(Struct):

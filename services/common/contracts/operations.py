@@ -15,9 +15,13 @@ from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import Category, Struct
 
 HandoverStatus = Literal["awaiting_signatures", "completed"]
+HANDOVER_STATUS_NAMES: dict[HandoverStatus, str] = {"awaiting_signatures": "等待双方签字",
+                                                    "completed": "已完成"}
+"""A handover's status in words, on the transfer list printed and on the pages alike."""
 Side = Literal["handing", "receiving"]
 """``handing``: the service centre's person who hands over (移交人); ``receiving``: the
 archivist who receives (接收人)."""
+SIDE_NAMES: dict[Side, str] = {"handing": "移交人", "receiving": "接收人"}
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
 

@@ -111,6 +111,11 @@ class SweepSummary(Struct):
 DestructionStatus = Literal[
     "awaiting_witnesses", "witnessed", "executing", "executed", "cancelled",
 ]
+DESTRUCTION_STATUS_NAMES: dict[DestructionStatus, str] = {
+    "awaiting_witnesses": "等待监销人签字", "witnessed": "监销人已签字", "executing": "正在销毁",
+    "executed": "已销毁", "cancelled": "已撤销",
+}
+"""A register's status in words, on the register printed and on the pages alike."""
 RegisterItemState = Literal["pending", "destroyed", "withheld", "cancelled"]
 """An item of a register: ``pending`` until executed; ``withheld`` when a hold or loan
 arrived, or its due date moved on (a move-out), while the register was executing (R7);

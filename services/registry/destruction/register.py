@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.common.contracts.retention import Destruction, RegisterItem
+from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
 
-STATUS_NAMES = {
-    "awaiting_witnesses": "待监销人签字", "witnessed": "监销人已签字", "executing": "销毁中",
-    "executed": "已执行", "cancelled": "已撤销",
-}
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "保管期限", "到期日期",
               "页数", "状态", "销毁日期", "监销人", "document_id")
 PDF_COLUMNS = (("序号", 10), ("档号", 54), ("题名", 70), ("类别", 26), ("户号", 17),
@@ -66,7 +62,7 @@ def _heading(register: Destruction) -> list[str]:
         f"批准人：{register.approved_by or ''}    批准日期：{day(register.approved_at)}    "
         f"暂存至：{day(register.destroy_after)}",
         f"编制人：{register.created_by}    编制日期：{day(register.created_at)}    "
-        f"状态：{STATUS_NAMES[register.status]}",
+        f"状态：{DESTRUCTION_STATUS_NAMES[register.status]}",
         f"监销人：{_witnesses(register) or '（未签字）'}    执行日期：{day(register.executed_at)}"
         f"    共 {len(register.items)} 件，已销毁 {destroyed} 件",
     ]

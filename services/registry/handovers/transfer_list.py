@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.common.contracts.operations import Handover, HandoverItem, Side
+from services.common.contracts.operations import (
+    HANDOVER_STATUS_NAMES,
+    SIDE_NAMES,
+    Handover,
+    HandoverItem,
+    Side,
+)
 from services.common.models import CATEGORY_NAMES
 from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
 from services.common.spreadsheet import csv_bytes
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
-STATUS_NAMES = {"awaiting_signatures": "待双方签字", "completed": "已完成"}
-SIDE_NAMES: dict[Side, str] = {"handing": "移交人", "receiving": "接收人"}
 COLUMNS = (("序号", 10), ("档号", 52), ("题名", 58), ("类别", 24), ("户号", 16),
            ("归档日期", 20), ("页数", 10))
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "页数", "document_id")
@@ -58,7 +62,7 @@ def _heading(handover: Handover) -> list[str]:
         f"清单编号：{handover.handover_id}",
         f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",
         f"编制人：{handover.created_by}    编制日期：{day(handover.created_at)}    "
-        f"状态：{STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
+        f"状态：{HANDOVER_STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
         f"{sum(item.pages for item in handover.items)} 页",
     ]
 

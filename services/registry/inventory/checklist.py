@@ -4,11 +4,10 @@ should hold and a column to tick, or the marks already made. Blocking (see
 
 from __future__ import annotations
 
-from services.common.contracts.inventory import Inventory
+from services.common.contracts.inventory import BOX_STATE_NAMES, Inventory
 from services.common.printing import Column, cjk_pdf, day, heading, table
 from services.registry.catalogues.rules import place
 
-STATE_NAMES = {"present": "在位", "missing": "缺失", "misplaced": "错位"}
 COLUMNS: tuple[Column, ...] = (("序号", 10), ("位置", 40), ("户档", 68), ("件数", 12),
                                ("核对", 14), ("备注", 46))
 
@@ -25,7 +24,7 @@ def pdf(inventory: Inventory) -> bytes:
         f"完成：{day(inventory.completed_at) or '（未完成）'}"])
     table(document, COLUMNS, ([
         str(item.item), place(item.location), "、".join(item.households),
-        str(item.documents), STATE_NAMES.get(item.state or "", "□"),
+        str(item.documents), BOX_STATE_NAMES[item.state] if item.state else "□",
         "；".join(part for part in (item.note, item.resolution and f"处理：{item.resolution}")
                  if part)] for item in inventory.items))
     return bytes(document.output())

@@ -9,6 +9,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from services.common.contracts.inventory import (
+    BOX_STATE_NAMES,
+    INVENTORY_STATUS_NAMES,
+    PROTECTION_NAMES,
+)
+from services.common.contracts.operations import HANDOVER_STATUS_NAMES, SIDE_NAMES
+from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES
 from services.common.models import (
     CATEGORY_NAMES,
     DEPARTMENT_NAMES,
@@ -18,15 +25,11 @@ from services.common.models import (
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
-from services.web.handover_page import HANDOVER_STATUS_NAMES, SIDE_NAMES
 from services.web.ingest_page import STATUS_NAMES
-from services.web.inventory_page import PROTECTION_NAMES, STATE_NAMES
-from services.web.inventory_page import STATUS_NAMES as INVENTORY_STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES
 from services.web.retention_page import (
     DECISION_NAMES,
-    DESTRUCTION_STATUS_NAMES,
     HOLD_STATUS_NAMES,
     ITEM_STATE_NAMES,
     MISSING_NAMES,
@@ -68,7 +71,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
              *LABELS.values(), *WITHHELD_LABELS.values(),
              *STATUS_NAMES.values(), *ROLE_NAMES.values(),
-             *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *STATE_NAMES.values(),
+             *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *BOX_STATE_NAMES.values(),
              *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values(),
              *DEPARTMENT_NAMES.values()}
     missing = sorted(name for name in names
