@@ -29,6 +29,8 @@ ALGORITHM = "HS256"
 ISSUER = "archive"
 AUDIENCE = "archive"
 SERVICE_ROLE = "service"
+ACCOUNT_ADMINS = ("admin",)
+"""Who creates, changes and deactivates accounts and resets passwords."""
 PUBLIC_PATHS = ("/health", "/ready", "/schema")
 
 

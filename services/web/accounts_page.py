@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from services.common.auth import Principal
+from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD, User
 from services.common.contracts.lending import OpenLoan
 from services.common.models import (
@@ -32,13 +32,10 @@ USERNAME = re.compile(USERNAME_PATTERN)
 DEPARTMENT = re.compile(DEPARTMENT_PATTERN)
 
 
-
-ACCOUNT_ADMINS = ("admin",)
-"""Who manages accounts (the registry's rule; the pages offer them to nobody else)."""
-
-
 def may_administer(principal: Principal) -> bool:
+    """The accounts pages exist for the account administrators only (the registry's rule)."""
     return principal.has_role(*ACCOUNT_ADMINS)
+
 
 @dataclass(frozen=True)
 class UserLine:

@@ -4,12 +4,11 @@ everybody's."""
 
 from __future__ import annotations
 
-from services.common.auth import Principal
+from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.filing import FILERS, TEXT_CORRECTORS
 from services.common.inventory import INVENTORY_READERS
 from services.common.operations import CATALOGUE_READERS, HANDOVER_READERS, STATISTICS_READERS
 from services.common.retention import RETENTION_READERS
-from services.web.accounts_page import ACCOUNT_ADMINS
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "ingest": FILERS,

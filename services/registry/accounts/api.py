@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from services.common.auth import principal_of
+from services.common.auth import ACCOUNT_ADMINS, principal_of
 from services.common.contracts.accounts import TokenResponse, User
 from services.common.errors import Forbidden
 from services.registry.accounts.models import (
@@ -53,12 +53,12 @@ class UsersController(Controller):
     path = "/users"
     tags = ("accounts",)
 
-    @post("/", operation_id="createUser", guards=[allow("admin")])
+    @post("/", operation_id="createUser", guards=[allow(*ACCOUNT_ADMINS)])
     async def create_user(self, data: JSONBody[NewUser], request: Request[Any, Any, Any],
                           accounts: NamedDependency[AccountsService]) -> User:
         return await accounts.create_user(data, by=principal_of(request).username)
 
-    @get("/", operation_id="listUsers", guards=[allow("admin")])
+    @get("/", operation_id="listUsers", guards=[allow(*ACCOUNT_ADMINS)])
     async def list_users(self, accounts: NamedDependency[AccountsService]) -> list[User]:
         return await accounts.list_users()
 
@@ -70,7 +70,7 @@ class UsersController(Controller):
             raise Forbidden("you may only look at your own account", code="not_your_account")
         return await accounts.get_user(username)
 
-    @patch("/{username:str}", operation_id="changeUser", guards=[allow("admin")])
+    @patch("/{username:str}", operation_id="changeUser", guards=[allow(*ACCOUNT_ADMINS)])
     async def change_user(self, username: FromPath[str], data: JSONBody[UserChange],
                           request: Request[Any, Any, Any],
                           accounts: NamedDependency[AccountsService]) -> User:
@@ -89,7 +89,7 @@ class UsersController(Controller):
             address=client_address(request))
 
     @post("/{username:str}/password", operation_id="resetPassword", status_code=HTTP_200_OK,
-          guards=[allow("admin")])
+          guards=[allow(*ACCOUNT_ADMINS)])
     async def reset_password(self, username: FromPath[str], data: JSONBody[PasswordReset],
                              request: Request[Any, Any, Any],
                              accounts: NamedDependency[AccountsService]) -> User:
@@ -98,7 +98,7 @@ class UsersController(Controller):
                                              by=principal_of(request).username)
 
     @post("/{username:str}/deactivate", operation_id="deactivateUser", status_code=HTTP_200_OK,
-          guards=[allow("admin")])
+          guards=[allow(*ACCOUNT_ADMINS)])
     async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
                          accounts: NamedDependency[AccountsService]) -> User:
         """Departure (B9): refused with the list while any loan is not returned."""
