@@ -25,8 +25,9 @@ class Limits:
     """A person's or an organisation's name."""
     label: int = MAX_LABEL
     """A building, room, cabinet or box."""
-    location: int = 4 * MAX_LABEL + 3
-    """The four labels in one line, parted by ``/``."""
+    location: int = 300
+    """The four labels in one line, parted by ``/``: each label is checked against its limit
+    once the parts are stripped, so the line leaves room for spaces around the ``/``."""
     note: int = MAX_NOTE
     opinion: int = MAX_OPINION
     query: int = MAX_QUERY_CHARS
