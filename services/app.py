@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from services.common.auth import AuthMiddleware, PrincipalVerifier
+from services.common.auth import CALLER, AuthMiddleware, PrincipalVerifier
 from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, PartName
 from services.common.errors import ArchiveError
@@ -118,6 +118,7 @@ def create_app(ctx: Context) -> ArchiveApp:
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier,
                              also_exclude=[path for part in parts for path in part.own_auth]),
         ],
+        dependencies=CALLER,
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(

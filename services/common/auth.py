@@ -17,7 +17,9 @@ from typing import Any, Protocol
 
 import jwt
 import msgspec
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
@@ -181,6 +183,21 @@ def token_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     if not isinstance(token, str):
         raise Unauthorized("no bearer token on this request", code="missing_token")
     return token
+
+
+def _caller(request: Request[Any, Any, Any]) -> Principal:
+    return principal_of(request)
+
+
+def _callers_token(request: Request[Any, Any, Any]) -> str:
+    return token_of(request)
+
+
+CALLER = {"principal": Provide(_caller, sync_to_thread=False),
+          "token": Provide(_callers_token, sync_to_thread=False)}
+"""The app's dependencies by which a handler knows its caller: ``principal:
+NamedDependency[Principal]``, and ``token: NamedDependency[str]`` to call a peer on the
+caller's behalf."""
 
 
 def require_roles(*roles: Role | str) -> Any:

@@ -29,10 +29,9 @@ from litestar.status_codes import (
 
 from services.common.auth import (
     SERVICE_ROLE,
-    principal_of,
+    Principal,
     require_roles,
     require_service_or,
-    token_of,
 )
 from services.common.contracts.ingest import (
     Batch,
@@ -97,20 +96,21 @@ class DocumentsController(Controller):
               UploadReceipt, description="the same bytes, already filed: the document")})
     async def upload(
         self, data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-        request: Request[Any, Any, Any], ingest: NamedDependency[IngestService],
+        principal: NamedDependency[Principal], token: NamedDependency[str],
+        ingest: NamedDependency[IngestService],
         batches: NamedDependency[Batches],
     ) -> Response[UploadReceipt]:
         """Store an original and queue its extraction: 202 with the job, or 200 with the
         existing ``document_id`` when the same bytes were already filed. With ``batch``,
         the file joins that batch of the caller's, refused or not."""
-        principal, filename = principal_of(request), data.file.filename
+        filename = data.file.filename
         try:
             if data.batch is not None:
                 await batches.check(principal, data.batch)
             try:
                 metadata = parse_metadata(data.metadata)
                 receipt = await ingest.upload(principal, metadata, _chunks(data.file),
-                                              filename=filename, user_token=token_of(request))
+                                              filename=filename, user_token=token)
             except ArchiveError as exc:
                 if data.batch is not None:
                     await batches.add_file(data.batch, filename, error_code=exc.code,
@@ -125,88 +125,88 @@ class DocumentsController(Controller):
         return Response(receipt, status_code=status)
 
     @get("/{document_id:str}/text", operation_id="getDocumentText")
-    async def text(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def text(self, document_id: FromPath[str], token: NamedDependency[str],
                    ingest: NamedDependency[IngestService],
                    words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
         """Each page's text, confidence, method and engine (``words=true`` adds the word or
         character boxes and the lines with their boxes and confidences)."""
-        return await ingest.text(token_of(request), document_id, words=words)
+        return await ingest.text(token, document_id, words=words)
 
     @post("/{document_id:str}/reocr", operation_id="rereadDocument",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
     async def reocr(self, document_id: FromPath[str], data: JSONBody[ReocrRequest],
-                    request: Request[Any, Any, Any],
+                    principal: NamedDependency[Principal], token: NamedDependency[str],
                     rereader: NamedDependency[Rereader]) -> ReocrResult:
         """Read the document again with an OCR engine (``archive reocr``): its text gets a
         new version, the old one is kept; answers when done (a page takes about a second)."""
-        return await rereader.reread(principal_of(request), token_of(request), document_id, data)
+        return await rereader.reread(principal, token, document_id, data)
 
     @post("/{document_id:str}/pages/{number:int}/text", operation_id="correctPageText",
           guards=[require_roles(*TEXT_CORRECTORS)], status_code=HTTP_200_OK)
     async def correct_page_text(self, document_id: FromPath[str], number: FromPath[int],
                                 data: JSONBody[PageCorrection],
-                                request: Request[Any, Any, Any],
+                                principal: NamedDependency[Principal], token: NamedDependency[str],
                                 corrector: NamedDependency[PageCorrector]) -> PageCorrected:
         """A person's reading of the page (the review page): a new text version with who,
         when and ``reason``; the OCR's reading is kept in the history, search follows.
         404 ``unknown_page`` past the document, and as for a missing document when the
         caller may not read its text."""
-        return await corrector.correct(principal_of(request), token_of(request), document_id,
+        return await corrector.correct(principal, token, document_id,
                                        number, data)
 
     @get("/{document_id:str}/pages/{number:int}/preview", operation_id="getPagePreview",
          media_type=WEBP)
     async def preview(self, document_id: FromPath[str], number: FromPath[int],
-                      request: Request[Any, Any, Any],
+                      request: Request[Any, Any, Any], token: NamedDependency[str],
                       ingest: NamedDependency[IngestService]) -> Response[bytes]:
         """The page as a person reads it (turned upright), about 1 200 pixels wide, as
         WebP; for whoever may read the text, view-only included. 404 ``unknown_page``
         past the document, ``no_preview`` for one filed before previews. A digital PDF's
         page (text layer) is rendered on its first view, then stored."""
         return _page_image(request, await ingest.page_image(
-            token_of(request), document_id, number, size="preview"))
+            token, document_id, number, size="preview"))
 
     @get("/{document_id:str}/pages/{number:int}/thumbnail", operation_id="getPageThumbnail",
          media_type=WEBP)
     async def thumbnail(self, document_id: FromPath[str], number: FromPath[int],
-                        request: Request[Any, Any, Any],
+                        request: Request[Any, Any, Any], token: NamedDependency[str],
                         ingest: NamedDependency[IngestService]) -> Response[bytes]:
         """The page's preview about 200 pixels wide, as WebP; decided as the preview."""
         return _page_image(request, await ingest.page_image(
-            token_of(request), document_id, number, size="thumbnail"))
+            token, document_id, number, size="thumbnail"))
 
     @get("/{document_id:str}/pages/{number:int}/boxes", operation_id="getPageBoxes")
     async def boxes(self, document_id: FromPath[str], number: FromPath[int],
-                    request: Request[Any, Any, Any],
+                    token: NamedDependency[str],
                     ingest: NamedDependency[IngestService]) -> PageBoxes:
         """The page's word (Tesseract) or character (PP-OCR, text layers) boxes in its
         preview's pixels, in reading order; their texts together are the page's text
         without whitespace. Decided as the preview."""
-        return await ingest.page_boxes(token_of(request), document_id, number)
+        return await ingest.page_boxes(token, document_id, number)
 
     @get("/{document_id:str}/reading", operation_id="getDocumentReading")
-    async def reading(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def reading(self, document_id: FromPath[str], token: NamedDependency[str],
                       ingest: NamedDependency[IngestService],
                       page: Annotated[int, QueryParameter(ge=1)] = 1) -> PageReading:
         """Every page's text and page ``page``'s boxes (null without a preview) in one
         answer, as the staff pages show a document; decided as the text, and journaled
         once per viewing (``VIEWING_WINDOW`` in the registry)."""
-        return await ingest.reading(token_of(request), document_id, page)
+        return await ingest.reading(token, document_id, page)
 
     @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)
     async def derive(self, document_id: FromPath[str], data: JSONBody[DeriveRequest],
-                     request: Request[Any, Any, Any],
+                     token: NamedDependency[str],
                      deriver: NamedDependency[Deriver]) -> DeriveResult:
         """Make the document's page previews from its original (``archive derive``):
         with ``missing``, only if some are not stored. Answers when done."""
-        return await deriver.derive(token_of(request), document_id, data)
+        return await deriver.derive(token, document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
-    async def original(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def original(self, document_id: FromPath[str], token: NamedDependency[str],
                        ingest: NamedDependency[IngestService]) -> Stream:
         """The original bytes; refused (403) for view-only access, recorded in the audit log."""
-        download = await ingest.original(token_of(request), document_id)
+        download = await ingest.original(token, document_id)
         record = download.document
         # The file name is built from server-made values only (reliability.md, lesson 4).
         name = f"{record.archive_no}{_EXTENSIONS.get(record.media_type, '')}"
@@ -223,37 +223,36 @@ class BatchesController(Controller):
     guards = [require_roles(*FILERS)]  # noqa: RUF012 - Litestar reads a list
 
     @post("/", operation_id="createBatch", status_code=HTTP_201_CREATED)
-    async def create(self, request: Request[Any, Any, Any],
+    async def create(self, principal: NamedDependency[Principal],
                      batches: NamedDependency[Batches]) -> Batch:
         """A new, empty batch of the caller's; uploads name it in their ``batch`` field."""
-        return await batches.create(principal_of(request))
+        return await batches.create(principal)
 
     @get("/", operation_id="listBatches")
-    async def recent(self, request: Request[Any, Any, Any],
+    async def recent(self, principal: NamedDependency[Principal],
                      batches: NamedDependency[Batches]) -> list[Batch]:
         """The caller's latest batches, newest first, each file with its job's state."""
-        return await batches.recent(principal_of(request))
+        return await batches.recent(principal)
 
     @post("/{batch_id:str}/files", operation_id="addRefusedFile",
           status_code=HTTP_201_CREATED)
     async def add_refused(self, batch_id: FromPath[str], data: JSONBody[RefusedFile],
-                          request: Request[Any, Any, Any],
+                          principal: NamedDependency[Principal],
                           batches: NamedDependency[Batches]) -> Batch:
         """Record a file of the batch that was never uploaded, with why (uploads join
         their batch themselves)."""
-        principal = principal_of(request)
         await batches.check(principal, batch_id)
         await batches.add_file(batch_id, data.filename, error_code=data.error_code,
                                error=data.error)
         return await batches.get(principal, batch_id)
 
     @get("/{batch_id:str}", operation_id="getBatch")
-    async def get_batch(self, batch_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_batch(self, batch_id: FromPath[str], principal: NamedDependency[Principal],
                         batches: NamedDependency[Batches]) -> Batch:
         """One batch of the caller's (404 for anyone else's): each file queued, running
         (with the pages read so far), done, failed or refused (with the reason), or a
         duplicate; and the sums."""
-        return await batches.get(principal_of(request), batch_id)
+        return await batches.get(principal, batch_id)
 
 
 class JobsController(Controller):
@@ -262,20 +261,21 @@ class JobsController(Controller):
     guards = [require_service_or(*JOB_READERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{job_id:str}", operation_id="getJob")
-    async def get_job(self, job_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_job(self, job_id: FromPath[str], principal: NamedDependency[Principal],
+                      token: NamedDependency[str],
                       ingest: NamedDependency[IngestService]) -> JobView:
         """A job's state: ``queued``, ``running``, ``done`` (with ``document_id``) or
         ``failed`` (with ``error``); 404 for a job whose document the caller may not see."""
-        return await ingest.job(principal_of(request), token_of(request), job_id)
+        return await ingest.job(principal, token, job_id)
 
     @get("/", operation_id="listJobs")
-    async def list_jobs(self, request: Request[Any, Any, Any],
+    async def list_jobs(self, principal: NamedDependency[Principal], token: NamedDependency[str],
                         ingest: NamedDependency[IngestService],
                         status: Annotated[JobStatus | None, QueryParameter()] = None,
                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[JobView]:
         """Jobs, newest first, optionally only those in one ``status``; jobs whose document
         the caller may not see are left out (a page may be shorter than ``limit``)."""
-        return await ingest.jobs(principal_of(request), token_of(request), status=status,
+        return await ingest.jobs(principal, token, status=status,
                                  limit=limit, offset=offset)
 
 
@@ -285,11 +285,12 @@ class OriginalsController(Controller):
     guards = [require_service_or(*FILERS)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/{sha256:str}", operation_id="getOriginalState")
-    async def original_state(self, sha256: FromPath[Sha256], request: Request[Any, Any, Any],
+    async def original_state(self, sha256: FromPath[Sha256], principal: NamedDependency[Principal],
+                             token: NamedDependency[str],
                              ingest: NamedDependency[IngestService]) -> OriginalState:
         """Whether these bytes were uploaded already, and how far their job got (404 as
         if never uploaded when the caller may not see their document)."""
-        return await ingest.original_state(principal_of(request), token_of(request), sha256)
+        return await ingest.original_state(principal, token, sha256)
 
 
 class TextsController(Controller):
@@ -312,32 +313,31 @@ class FixityController(Controller):
     guards = [require_roles(*FIXITY_CHECKERS)]  # noqa: RUF012 - Litestar reads a list
 
     @post("/", operation_id="startFixityRun", status_code=HTTP_202_ACCEPTED)
-    async def start(self, request: Request[Any, Any, Any],
+    async def start(self, principal: NamedDependency[Principal], token: NamedDependency[str],
                     fixity: NamedDependency[FixityChecker],
                     ingest: NamedDependency[IngestService]) -> FixityRun:
         """Start a fixity check of every original against the catalogue, or get the one
         already running; follow it with ``GET /ingest/fixity/{run_id}``."""
-        principal = principal_of(request)
         run = await fixity.start(trigger="manual", started_by=principal.username)
-        return await ingest.fixity_run(principal, token_of(request), run)
+        return await ingest.fixity_run(principal, token, run)
 
     @get("/{run_id:str}", operation_id="getFixityRun")
-    async def get_run(self, run_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_run(self, run_id: FromPath[str], principal: NamedDependency[Principal],
+                      token: NamedDependency[str],
                       fixity: NamedDependency[FixityChecker],
                       ingest: NamedDependency[IngestService]) -> FixityRun:
         """A fixity run: ``running`` (with progress), ``done`` (with its findings; none
         means the store matches the catalogue) or ``failed`` (with ``error``). A finding
         the caller is not cleared for is a redacted row (counted, not named)."""
-        return await ingest.fixity_run(principal_of(request), token_of(request),
+        return await ingest.fixity_run(principal, token,
                                        await fixity.runs.get(run_id))
 
     @get("/", operation_id="listFixityRuns")
-    async def list_runs(self, request: Request[Any, Any, Any],
+    async def list_runs(self, principal: NamedDependency[Principal], token: NamedDependency[str],
                         fixity: NamedDependency[FixityChecker],
                         ingest: NamedDependency[IngestService],
                         limit: PageLimit = 20, offset: PageOffset = 0) -> list[FixityRun]:
         """Fixity runs, newest first, their findings redacted as ``GET`` redacts them."""
-        principal, token = principal_of(request), token_of(request)
         return [await ingest.fixity_run(principal, token, run)
                 for run in await fixity.runs.list(limit=limit, offset=offset)]
 

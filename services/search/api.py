@@ -7,14 +7,14 @@ caller's own token; bad query input is a 422 with a stable code (``services.sear
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from services.common.auth import require_roles, token_of
+from services.common.auth import require_roles
 from services.common.contracts.search import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Sort
 from services.common.models import Category, SecurityLevel
 from services.search.index.models import SearchResult
@@ -33,7 +33,7 @@ class SearchController(Controller):
 
     @get("/documents", operation_id="searchDocuments")
     async def search(
-        self, request: Request[Any, Any, Any], search: NamedDependency[SearchService],
+        self, token: NamedDependency[str], search: NamedDependency[SearchService],
         q: Annotated[str, QueryParameter(
             description=f"Words and quoted phrases, at most {MAX_QUERY_CHARS} characters; "
                         "Simplified and Traditional match each other. Documents holding "
@@ -54,14 +54,14 @@ class SearchController(Controller):
         query = SearchQuery(q=q, household=household, category=category,
                             filed_from=filed_from, filed_to=filed_to, year=year,
                             security=security, sort=sort, page=page, size=size)
-        return await search.search(token_of(request), query)
+        return await search.search(token, query)
 
     @get("/households/{household:str}/documents", operation_id="listHouseholdDocuments")
-    async def household_file(self, household: FromPath[str], request: Request[Any, Any, Any],
+    async def household_file(self, household: FromPath[str], token: NamedDependency[str],
                              search: NamedDependency[SearchService], page: Page = 1,
                              size: Size = 20) -> SearchResult:
         """A household's file (一户一档), newest first (D4), within the caller's clearance."""
-        return await search.household_file(token_of(request), household, page=page, size=size)
+        return await search.household_file(token, household, page=page, size=size)
 
 
 class ReindexController(Controller):

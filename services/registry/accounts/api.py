@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from services.common.auth import ACCOUNT_ADMINS, principal_of
+from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.contracts.accounts import TokenResponse, User
 from services.common.errors import Forbidden
 from services.registry.accounts.models import (
@@ -42,11 +42,10 @@ class AuthController(Controller):
                                           address=client_address(request))
 
     @get("/whoami", operation_id="whoami")
-    async def whoami(self, request: Request[Any, Any, Any]) -> Identity:
+    async def whoami(self, principal: NamedDependency[Principal]) -> Identity:
         """The caller as the token describes them; other services use it to verify tokens."""
-        caller = principal_of(request)
-        return Identity(username=caller.username, roles=caller.roles,
-                        clearance=caller.clearance, department=caller.department)
+        return Identity(username=principal.username, roles=principal.roles,
+                        clearance=principal.clearance, department=principal.department)
 
 
 class UsersController(Controller):
@@ -54,54 +53,53 @@ class UsersController(Controller):
     tags = ("accounts",)
 
     @post("/", operation_id="createUser", guards=[allow(*ACCOUNT_ADMINS)])
-    async def create_user(self, data: JSONBody[NewUser], request: Request[Any, Any, Any],
+    async def create_user(self, data: JSONBody[NewUser], principal: NamedDependency[Principal],
                           accounts: NamedDependency[AccountsService]) -> User:
-        return await accounts.create_user(data, by=principal_of(request).username)
+        return await accounts.create_user(data, by=principal.username)
 
     @get("/", operation_id="listUsers", guards=[allow(*ACCOUNT_ADMINS)])
     async def list_users(self, accounts: NamedDependency[AccountsService]) -> list[User]:
         return await accounts.list_users()
 
     @get("/{username:str}", operation_id="getUser")
-    async def get_user(self, username: FromPath[str], request: Request[Any, Any, Any],
+    async def get_user(self, username: FromPath[str], principal: NamedDependency[Principal],
                        accounts: NamedDependency[AccountsService]) -> User:
-        caller = principal_of(request)
-        if caller.username != username and not caller.has_role("admin", "archivist"):
+        if principal.username != username and not principal.has_role("admin", "archivist"):
             raise Forbidden("you may only look at your own account", code="not_your_account")
         return await accounts.get_user(username)
 
     @patch("/{username:str}", operation_id="changeUser", guards=[allow(*ACCOUNT_ADMINS)])
     async def change_user(self, username: FromPath[str], data: JSONBody[UserChange],
-                          request: Request[Any, Any, Any],
+                          principal: NamedDependency[Principal],
                           accounts: NamedDependency[AccountsService]) -> User:
         """New roles, clearance or department (what is not given stays); every token the
         user holds stops working."""
-        return await accounts.change_user(username, data, by=principal_of(request).username)
+        return await accounts.change_user(username, data, by=principal.username)
 
     @post("/me/password", operation_id="changeOwnPassword", status_code=HTTP_200_OK)
     async def change_own_password(self, data: JSONBody[PasswordChange],
                                   request: Request[Any, Any, Any],
+                                  principal: NamedDependency[Principal],
                                   accounts: NamedDependency[AccountsService]) -> TokenResponse:
         """Change one's own password, giving the current one: every earlier token stops
         working; the answer is a new token."""
         return await accounts.change_own_password(
-            principal_of(request).username, data.current_password, data.new_password,
+            principal.username, data.current_password, data.new_password,
             address=client_address(request))
 
     @post("/{username:str}/password", operation_id="resetPassword", status_code=HTTP_200_OK,
           guards=[allow(*ACCOUNT_ADMINS)])
     async def reset_password(self, username: FromPath[str], data: JSONBody[PasswordReset],
-                             request: Request[Any, Any, Any],
+                             principal: NamedDependency[Principal],
                              accounts: NamedDependency[AccountsService]) -> User:
         """Reset someone's password: every token they hold stops working."""
         return await accounts.reset_password(username, data.new_password,
-                                             by=principal_of(request).username)
+                                             by=principal.username)
 
     @post("/{username:str}/deactivate", operation_id="deactivateUser", status_code=HTTP_200_OK,
           guards=[allow(*ACCOUNT_ADMINS)])
-    async def deactivate(self, username: FromPath[str], request: Request[Any, Any, Any],
+    async def deactivate(self, username: FromPath[str], principal: NamedDependency[Principal],
                          accounts: NamedDependency[AccountsService]) -> User:
         """Departure (B9): refused with the list while any loan is not returned."""
-        principal = principal_of(request)
         return await accounts.deactivate(username, by=principal.username,
                                          clearance=principal.clearance)

@@ -3,9 +3,9 @@ the access decisions the other services ask for."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import (
@@ -13,7 +13,7 @@ from litestar.status_codes import (
     HTTP_201_CREATED,
 )
 
-from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.auth import SERVICE_ROLE, Principal
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.registry import (
     AccessAnswer,
@@ -36,18 +36,18 @@ class DocumentsController(Controller):
     tags = ("catalogue",)
 
     @post("/", operation_id="registerDocument", guards=[allow(SERVICE_ROLE, "archivist")])
-    async def register(self, data: JSONBody[NewDocument], request: Request[Any, Any, Any],
+    async def register(self, data: JSONBody[NewDocument], principal: NamedDependency[Principal],
                        catalogue: NamedDependency[CatalogueService]
                        ) -> Response[DocumentRecord]:
         """File a document: 201 with its new record, or 200 with the record the same
         bytes (same ``sha256``) already have."""
-        registration = await catalogue.register(principal_of(request), data)
+        registration = await catalogue.register(principal, data)
         return Response(registration.document,
                         status_code=HTTP_201_CREATED if registration.created else HTTP_200_OK)
 
     @get("/", operation_id="listDocuments")
     async def list_documents(
-        self, request: Request[Any, Any, Any], catalogue: NamedDependency[CatalogueService],
+        self, principal: NamedDependency[Principal], catalogue: NamedDependency[CatalogueService],
         household: Annotated[str | None, QueryParameter()] = None,
         needs_review: Annotated[bool, QueryParameter()] = False,
         limit: PageLimit = 100, offset: PageOffset = 0,
@@ -57,19 +57,19 @@ class DocumentsController(Controller):
         person (``extraction.pages_needing_review``), oldest first. Documents the caller
         may not know exist are left out."""
         if needs_review:
-            return await catalogue.review_queue(principal_of(request), limit=limit,
+            return await catalogue.review_queue(principal, limit=limit,
                                                 offset=offset)
-        return await catalogue.list_file(principal_of(request), household=household,
+        return await catalogue.list_file(principal, household=household,
                                          limit=limit, offset=offset)
 
     @get("/{document_id:str}", operation_id="getDocument")
-    async def get_document(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_document(self, document_id: FromPath[str], principal: NamedDependency[Principal],
                            catalogue: NamedDependency[CatalogueService]) -> DocumentRecord:
         """The catalogue record; 404 for a document above the caller's clearance."""
-        return await catalogue.read(principal_of(request), document_id)
+        return await catalogue.read(principal, document_id)
 
     @get("/{document_id:str}/permissions", operation_id="getDocumentPermissions")
-    async def permissions(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def permissions(self, document_id: FromPath[str], principal: NamedDependency[Principal],
                           catalogue: NamedDependency[CatalogueService]
                           ) -> DocumentPermissions:
         """The record and what the caller may do with the document (read its text,
@@ -77,7 +77,7 @@ class DocumentsController(Controller):
         way; ``view_only``: read in the system only). The record is audited as its ``GET``
         is; the answers are questions, not reads, and are not. 404 for a document the
         caller may not see."""
-        return await catalogue.permissions(principal_of(request), document_id)
+        return await catalogue.permissions(principal, document_id)
 
     @post("/{document_id:str}/text-revisions", operation_id="recordTextRevision",
           guards=[allow(SERVICE_ROLE)], status_code=HTTP_200_OK)
@@ -88,11 +88,11 @@ class DocumentsController(Controller):
         return await catalogue.record_text_revision(document_id, data)
 
     @get("/{document_id:str}/history", operation_id="getDocumentHistory")
-    async def history(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def history(self, document_id: FromPath[str], principal: NamedDependency[Principal],
                       catalogue: NamedDependency[CatalogueService]
                       ) -> list[DocumentVersion]:
         """Every version of the metadata with who, when, why and approver (D6)."""
-        return await catalogue.history(principal_of(request), document_id)
+        return await catalogue.history(principal, document_id)
 
 
 class AccessController(Controller):
@@ -100,24 +100,24 @@ class AccessController(Controller):
     tags = ("access",)
 
     @post("/decide", operation_id="decideAccess", status_code=HTTP_200_OK)
-    async def decide(self, data: JSONBody[AccessRequest], request: Request[Any, Any, Any],
+    async def decide(self, data: JSONBody[AccessRequest], principal: NamedDependency[Principal],
                      catalogue: NamedDependency[CatalogueService]) -> AccessAnswer:
         """May the caller (a user's forwarded token) do ``action``? Always 200: a refusal
         is an answer, audited here; the asking service enforces it."""
-        return await catalogue.decide(principal_of(request), data.document_id, data.action,
+        return await catalogue.decide(principal, data.document_id, data.action,
                                      viewing=data.viewing)
 
     @post("/visible", operation_id="listVisibleDocuments", status_code=HTTP_200_OK)
     async def visible(self, data: JSONBody[VisibilityQuestion],
-                      request: Request[Any, Any, Any],
+                      principal: NamedDependency[Principal],
                       catalogue: NamedDependency[CatalogueService]) -> VisibleDocuments:
         """Which of these documents the caller may know exist: what the other services
         keep in their listings (ingest's jobs and fixity findings)."""
         return VisibleDocuments(document_ids=await catalogue.visible(
-            principal_of(request), data.document_ids))
+            principal, data.document_ids))
 
     @get("/filter", operation_id="getAccessFilter")
-    async def access_filter(self, request: Request[Any, Any, Any],
+    async def access_filter(self, principal: NamedDependency[Principal],
                             catalogue: NamedDependency[CatalogueService]) -> AccessFilter:
         """What the caller may see and read, for search to filter inside its query."""
-        return await catalogue.access_filter(principal_of(request))
+        return await catalogue.access_filter(principal)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.operations import (
     CatalogueFile,
     ClosedFloor,
@@ -43,15 +43,15 @@ class CataloguesController(Controller):
         return await catalogues.general()
 
     @get("/general.pdf", operation_id="getGeneralCataloguePdf", media_type="application/pdf")
-    async def general_pdf(self, request: Request[Any, Any, Any],
+    async def general_pdf(self, principal: NamedDependency[Principal],
                           catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        content = await catalogues.general_pdf(principal_of(request))
+        content = await catalogues.general_pdf(principal)
         return attachment(content, "catalogue-general", "pdf")
 
     @get("/general.csv", operation_id="getGeneralCatalogueCsv", media_type="text/csv")
-    async def general_csv(self, request: Request[Any, Any, Any],
+    async def general_csv(self, principal: NamedDependency[Principal],
                           catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        content = await catalogues.general_csv(principal_of(request))
+        content = await catalogues.general_csv(principal)
         return attachment(content, "catalogue-general", "csv")
 
     @get("/floors/{building:str}/{floor:int}", operation_id="getFloorCatalogue")
@@ -63,27 +63,27 @@ class CataloguesController(Controller):
     @get("/floors/{building:str}/{floor:int}/catalogue.pdf",
          operation_id="getFloorCataloguePdf", media_type="application/pdf")
     async def floor_pdf(self, building: Building, floor: Floor,
-                        request: Request[Any, Any, Any],
+                        principal: NamedDependency[Principal],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """One page per box, to go into that box."""
-        content = await catalogues.floor_pdf(principal_of(request), building, floor)
+        content = await catalogues.floor_pdf(principal, building, floor)
         return attachment(content, f"catalogue-{building}-{floor}", "pdf")
 
     @get("/floors/{building:str}/{floor:int}/catalogue.csv",
          operation_id="getFloorCatalogueCsv", media_type="text/csv")
     async def floor_csv(self, building: Building, floor: Floor,
-                        request: Request[Any, Any, Any],
+                        principal: NamedDependency[Principal],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        content = await catalogues.floor_csv(principal_of(request), building, floor)
+        content = await catalogues.floor_csv(principal, building, floor)
         return attachment(content, f"catalogue-{building}-{floor}", "csv")
 
     @get("/floors/{building:str}/{floor:int}/closed.pdf", operation_id="getClosedCataloguePdf",
          media_type="application/pdf")
     async def closed_pdf(self, building: Building, floor: Floor, year: Year,
-                         request: Request[Any, Any, Any],
+                         principal: NamedDependency[Principal],
                          catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
         """D3: the item lists of the floor's parts closed (moved out) in ``year``."""
-        content = await catalogues.closed_pdf(principal_of(request), building, floor, year)
+        content = await catalogues.closed_pdf(principal, building, floor, year)
         return attachment(content, f"closed-{year}-{building}-{floor}", "pdf")
 
     @get("/closed", operation_id="listClosedFloors")
@@ -93,29 +93,29 @@ class CataloguesController(Controller):
         return await catalogues.closed_floors(year)
 
     @get("/households/{household:str}/items", operation_id="getItemList")
-    async def items(self, household: Household, request: Request[Any, Any, Any],
+    async def items(self, household: Household, principal: NamedDependency[Principal],
                     catalogues: NamedDependency[CataloguesService]) -> ItemList:
         """A file's item list (卷内目录): number, date, title, pages, location, newest
         first (D4), the closed parts apart (D3). A title above the reader's clearance
         reads ``（密）``; the row stays."""
-        return await catalogues.items(principal_of(request), household)
+        return await catalogues.items(principal, household)
 
     @get("/households/{household:str}/items.pdf", operation_id="getItemListPdf",
          media_type="application/pdf")
-    async def items_pdf(self, household: Household, request: Request[Any, Any, Any],
+    async def items_pdf(self, household: Household, principal: NamedDependency[Principal],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        content = await catalogues.items_pdf(principal_of(request), household)
+        content = await catalogues.items_pdf(principal, household)
         return attachment(content, f"items-{household}", "pdf")
 
     @get("/households/{household:str}/items.csv", operation_id="getItemListCsv",
          media_type="text/csv")
-    async def items_csv(self, household: Household, request: Request[Any, Any, Any],
+    async def items_csv(self, household: Household, principal: NamedDependency[Principal],
                         catalogues: NamedDependency[CataloguesService]) -> Response[bytes]:
-        content = await catalogues.items_csv(principal_of(request), household)
+        content = await catalogues.items_csv(principal, household)
         return attachment(content, f"items-{household}", "csv")
 
     @get("/labels.pdf", operation_id="getLabelsPdf", media_type="application/pdf")
-    async def labels_pdf(self, request: Request[Any, Any, Any],
+    async def labels_pdf(self, principal: NamedDependency[Principal],
                          catalogues: NamedDependency[CataloguesService],
                          kind: Annotated[LabelKind, QueryParameter()] = "folders",
                          building: Annotated[str | None,
@@ -124,6 +124,6 @@ class CataloguesController(Controller):
                          ) -> Response[bytes]:
         """Labels on A4 sheets, 2 × 5: ``folders`` (户号, the current occupant's name, D2)
         or ``boxes`` (the box's place and the files in it), of a building or floor."""
-        content = await catalogues.labels_pdf(principal_of(request), kind,
+        content = await catalogues.labels_pdf(principal, kind,
                                               building=building, floor=floor)
         return attachment(content, f"labels-{kind}", "pdf")

@@ -7,21 +7,17 @@ up, so a caller without the role learns nothing about a loan (not even that it e
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import DESK
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.lending import Loan
 from services.registry.circulation.service import CirculationService
 from services.registry.guards import allow
 from services.registry.lending.models import CopyRequest, ReturnCheck
-
-Request_ = Request[Any, Any, Any]
 
 
 class CirculationController(Controller):
@@ -30,36 +26,36 @@ class CirculationController(Controller):
 
     @post("/{loan_id:str}/issue", operation_id="issueLoan", status_code=HTTP_200_OK,
           guards=[allow(*DESK)])
-    async def issue(self, loan_id: FromPath[str], request: Request_,
+    async def issue(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
                     circulation: NamedDependency[CirculationService]) -> Loan:
         """The archivist hands the loan over: ``out`` with ``due_at``."""
-        return await circulation.issue(principal_of(request), loan_id)
+        return await circulation.issue(principal, loan_id)
 
     @post("/{loan_id:str}/acknowledge", operation_id="acknowledgeLoan",
           status_code=HTTP_200_OK)
-    async def acknowledge(self, loan_id: FromPath[str], request: Request_,
+    async def acknowledge(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
                           circulation: NamedDependency[CirculationService]) -> Loan:
         """The borrower confirms receipt (B3)."""
-        return await circulation.acknowledge(principal_of(request), loan_id)
+        return await circulation.acknowledge(principal, loan_id)
 
     @post("/{loan_id:str}/renew", operation_id="renewLoan", status_code=HTTP_200_OK)
-    async def renew(self, loan_id: FromPath[str], request: Request_,
+    async def renew(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
                     circulation: NamedDependency[CirculationService]) -> Loan:
         """续借: ``due_at`` moves on (B4)."""
-        return await circulation.renew(principal_of(request), loan_id)
+        return await circulation.renew(principal, loan_id)
 
     @post("/{loan_id:str}/copies", operation_id="recordLoanCopy",
           status_code=HTTP_201_CREATED, guards=[allow(*DESK)])
     async def record_copy(self, loan_id: FromPath[str], data: JSONBody[CopyRequest],
-                          request: Request_,
+                          principal: NamedDependency[Principal],
                           circulation: NamedDependency[CirculationService]) -> Loan:
         """An approved copy, checked by the archivist (B6)."""
-        return await circulation.record_copy(principal_of(request), loan_id, data)
+        return await circulation.record_copy(principal, loan_id, data)
 
     @post("/{loan_id:str}/return", operation_id="returnLoan", status_code=HTTP_200_OK,
           guards=[allow(*DESK)])
     async def return_loan(self, loan_id: FromPath[str], data: JSONBody[ReturnCheck],
-                          request: Request_,
+                          principal: NamedDependency[Principal],
                           circulation: NamedDependency[CirculationService]) -> Loan:
         """注销 (B5): ``returned``; not ``intact`` opens an incident."""
-        return await circulation.return_loan(principal_of(request), loan_id, data)
+        return await circulation.return_loan(principal, loan_id, data)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.web import PageLimit
 from services.registry.corrections.models import (
     Correction,
@@ -31,41 +31,41 @@ class CorrectionsController(Controller):
 
     @post("/documents/{document_id:str}/corrections", operation_id="correctDocument")
     async def correct(self, document_id: FromPath[str], data: JSONBody[CorrectionRequest],
-                      request: Request[Any, Any, Any],
+                      principal: NamedDependency[Principal],
                       corrections: NamedDependency[CorrectionsService]
                       ) -> Response[Correction]:
         """201 with the applied correction, or 202 pending approval: a manager's when the
         document is a working document (D6), a director's or centre head's when it lowers
         security or clears ``personal_info`` (D10; the old level holds until then)."""
-        correction = await corrections.request(principal_of(request), document_id, data)
+        correction = await corrections.request(principal, document_id, data)
         status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
         return Response(correction, status_code=status)
 
     @get("/corrections", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
     async def list_corrections(
-        self, request: Request[Any, Any, Any],
+        self, principal: NamedDependency[Principal],
         corrections: NamedDependency[CorrectionsService],
         status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter()] = None,
         limit: PageLimit = 100,
     ) -> list[Correction]:
         """Corrections, e.g. ``status=pending`` for a manager's queue."""
-        return await corrections.corrections(principal_of(request), status=status,
+        return await corrections.corrections(principal, status=status,
                                              document_id=document_id, limit=limit)
 
     @post("/corrections/{correction_id:str}/approve", operation_id="approveCorrection",
           status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def approve(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
-                      request: Request[Any, Any, Any],
+                      principal: NamedDependency[Principal],
                       corrections: NamedDependency[CorrectionsService]) -> Correction:
         """Someone other than the requester approves: a manager for a working document
         (D6), a director or centre head when it lowers protection (D10); the new version
         names them."""
-        return await corrections.approve(principal_of(request), correction_id, note=data.note)
+        return await corrections.approve(principal, correction_id, note=data.note)
 
     @post("/corrections/{correction_id:str}/reject", operation_id="rejectCorrection",
           status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])
     async def reject(self, correction_id: FromPath[str], data: JSONBody[CorrectionDecision],
-                     request: Request[Any, Any, Any],
+                     principal: NamedDependency[Principal],
                      corrections: NamedDependency[CorrectionsService]) -> Correction:
-        return await corrections.reject(principal_of(request), correction_id, note=data.note)
+        return await corrections.reject(principal, correction_id, note=data.note)

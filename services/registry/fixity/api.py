@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.auth import SERVICE_ROLE, Principal
 from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
 from services.common.errors import Forbidden
 from services.common.web import PageLimit
@@ -31,13 +31,12 @@ class FixityController(Controller):
     guards = [allow(*FIXITY_READERS)]  # noqa: RUF012 - Litestar's declared layer type
 
     @get("/numbers", operation_id="checkArchiveNumbers")
-    async def numbers(self, request: Request[Any, Any, Any],
+    async def numbers(self, principal: NamedDependency[Principal],
                       fixity: NamedDependency[FixityService]) -> NumberingReport:
         """Every archive number against the counters: gaps, duplicates, counters behind
         the numbers in use (D8); ``clean`` when there is nothing to report. The report
         names series and numbers of every security level, so a user needs ``secret``
         clearance (403 ``above_clearance``)."""
-        principal = principal_of(request)
         if not principal.cleared_for("secret"):
             raise Forbidden("the archive-number check names documents of every security "
                             "level; it needs secret clearance", code="above_clearance")
@@ -51,7 +50,7 @@ class FixityController(Controller):
         await fixity.record(data)
 
     @get("/documents", operation_id="listFixityDocuments")
-    async def documents(self, request: Request[Any, Any, Any],
+    async def documents(self, principal: NamedDependency[Principal],
                         fixity: NamedDependency[FixityService],
                         catalogue: NamedDependency[CatalogueService],
                         after: Annotated[str | None, QueryParameter(
@@ -60,5 +59,5 @@ class FixityController(Controller):
         """Every catalogue record (destroyed ones too) by ``document_id``, with what a
         re-hash checks, as far as the caller may know it exists; continue with
         ``after=next_after`` until it is null."""
-        access = await catalogue.access_filter(principal_of(request))
+        access = await catalogue.access_filter(principal)
         return await fixity.documents(after=after, limit=limit, access=access)

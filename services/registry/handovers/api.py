@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.operations import Handover, HandoverRequest, HandoverSummary
 from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
@@ -24,11 +22,11 @@ class HandoversController(Controller):
 
     @post("/", operation_id="createHandover", status_code=HTTP_201_CREATED,
           guards=[allow(*CREATOR_ROLES)])
-    async def create(self, data: JSONBody[HandoverRequest], request: Request[Any, Any, Any],
+    async def create(self, data: JSONBody[HandoverRequest], principal: NamedDependency[Principal],
                      handovers: NamedDependency[HandoverService]) -> Handover:
         """A handover (移交) from a service centre to the archive, awaiting both sides'
         signatures."""
-        return await handovers.create(principal_of(request), data)
+        return await handovers.create(principal, data)
 
     @get("/", operation_id="listHandovers", guards=[allow(*READER_ROLES)])
     async def list_handovers(self, handovers: NamedDependency[HandoverService],
@@ -37,36 +35,36 @@ class HandoversController(Controller):
         return await handovers.summaries(limit=limit, offset=offset)
 
     @get("/{handover_id:str}", operation_id="getHandover")
-    async def get_handover(self, handover_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_handover(self, handover_id: FromPath[str], principal: NamedDependency[Principal],
                            handovers: NamedDependency[HandoverService]) -> Handover:
         """The handover and its transfer list; an item the caller is not cleared for is
         a redacted row."""
-        return await handovers.get(principal_of(request), handover_id)
+        return await handovers.get(principal, handover_id)
 
     @post("/{handover_id:str}/sign", operation_id="signHandover", status_code=HTTP_200_OK)
     async def sign(self, handover_id: FromPath[str], data: JSONBody[HandoverSignature],
-                   request: Request[Any, Any, Any],
+                   principal: NamedDependency[Principal],
                    handovers: NamedDependency[HandoverService]) -> Handover:
         """The person handing over or the archivist receiving signs with their own token
         and re-entered password (O1); both signed: ``completed``."""
-        return await handovers.sign(principal_of(request), handover_id, data)
+        return await handovers.sign(principal, handover_id, data)
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="getHandoverTransferListPdf",
          media_type="application/pdf")
     async def transfer_list_pdf(self, handover_id: FromPath[str],
-                                request: Request[Any, Any, Any],
+                                principal: NamedDependency[Principal],
                                 handovers: NamedDependency[HandoverService]
                                 ) -> Response[bytes]:
         """The transfer list (移交清单) in two copies, printable (CJK font embedded)."""
-        content = await handovers.transfer_list_pdf(principal_of(request), handover_id)
+        content = await handovers.transfer_list_pdf(principal, handover_id)
         return attachment(content, f"transfer-list-{handover_id}", "pdf")
 
     @get("/{handover_id:str}/transfer-list.csv", operation_id="getHandoverTransferListCsv",
          media_type="text/csv")
     async def transfer_list_csv(self, handover_id: FromPath[str],
-                                request: Request[Any, Any, Any],
+                                principal: NamedDependency[Principal],
                                 handovers: NamedDependency[HandoverService]
                                 ) -> Response[bytes]:
         """The transfer list as CSV (formulas neutralised)."""
-        content = await handovers.transfer_list_csv(principal_of(request), handover_id)
+        content = await handovers.transfer_list_csv(principal, handover_id)
         return attachment(content, f"transfer-list-{handover_id}", "csv")

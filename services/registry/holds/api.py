@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.retention import HOLD_ROLE, RETENTION_READERS
 from services.common.web import PageLimit, PageOffset
@@ -24,22 +24,22 @@ class HoldsController(Controller):
 
     @post("/", operation_id="placeHold", status_code=HTTP_201_CREATED,
           guards=[allow(HOLD_ROLE)])
-    async def place(self, data: JSONBody[HoldRequest], request: Request[Any, Any, Any],
+    async def place(self, data: JSONBody[HoldRequest], principal: NamedDependency[Principal],
                     holds: NamedDependency[HoldsService]) -> Hold:
         """A legal hold (R7) on documents, a household or a category."""
-        return await holds.place(principal_of(request), data)
+        return await holds.place(principal, data)
 
     @post("/{hold_id:str}/release", operation_id="releaseHold", status_code=HTTP_200_OK,
           guards=[allow(HOLD_ROLE)])
-    async def release(self, hold_id: FromPath[str], request: Request[Any, Any, Any],
+    async def release(self, hold_id: FromPath[str], principal: NamedDependency[Principal],
                       holds: NamedDependency[HoldsService],
                       data: JSONBody[HoldRelease | None] = None) -> Hold:
         """Release a hold (with an optional ``note``); its documents may be swept again."""
-        return await holds.release(principal_of(request), hold_id,
+        return await holds.release(principal, hold_id,
                                    note=data.note if data else None)
 
     @get("/", operation_id="listHolds", guards=[allow(*RETENTION_READERS)])
-    async def list_holds(self, request: Request[Any, Any, Any],
+    async def list_holds(self, principal: NamedDependency[Principal],
                          holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
@@ -47,5 +47,5 @@ class HoldsController(Controller):
         """Holds, newest first; ``document_id``: those covering that document. Documents
         the caller may not know of are left out of ``documents`` and counted in
         ``documents_withheld``."""
-        return await holds.holds(principal_of(request), status=status,
+        return await holds.holds(principal, status=status,
                                  document_id=document_id, limit=limit, offset=offset)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.households import Household
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
@@ -22,10 +22,10 @@ class HouseholdsController(Controller):
     tags = ("households",)
 
     @post("/", operation_id="createHousehold", guards=[allow("archivist")])
-    async def create(self, data: JSONBody[NewHousehold], request: Request[Any, Any, Any],
+    async def create(self, data: JSONBody[NewHousehold], principal: NamedDependency[Principal],
                      households: NamedDependency[HouseholdsService]) -> Household:
         """Open a household's file (一户一档, D1), with its first occupant if known."""
-        return await households.create(principal_of(request).username, data)
+        return await households.create(principal.username, data)
 
     @get("/", operation_id="listHouseholds")
     async def list_households(
@@ -47,17 +47,17 @@ class HouseholdsController(Controller):
     @post("/{household:str}/occupants", operation_id="changeOccupant",
           status_code=HTTP_200_OK, guards=[allow("archivist")])
     async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
-                              request: Request[Any, Any, Any],
+                              principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
         """A new occupant moves in (D2); the previous one's part of the file closes."""
-        return await households.change_occupant(principal_of(request).username, household,
+        return await households.change_occupant(principal.username, household,
                                                 data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
           guards=[allow("archivist")])
     async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
-                       request: Request[Any, Any, Any],
+                       principal: NamedDependency[Principal],
                        households: NamedDependency[HouseholdsService]) -> Household:
         """Move-out (退租, D3): the occupant's part of the file closes."""
-        return await households.move_out(principal_of(request).username, household,
+        return await households.move_out(principal.username, household,
                                          data.moved_out)

@@ -3,14 +3,14 @@ checks."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.inventory import (
     BoxDue,
     ConditionCheck,
@@ -36,11 +36,11 @@ class InventoriesController(Controller):
 
     @post("/", operation_id="startInventory", status_code=HTTP_201_CREATED,
           guards=[allow(*INVENTORY_ROLES)])
-    async def start(self, data: JSONBody[NewInventory], request: Request[Any, Any, Any],
+    async def start(self, data: JSONBody[NewInventory], principal: NamedDependency[Principal],
                     inventory: NamedDependency[InventoryService]) -> Inventory:
         """An inventory (帐物相符, O3): the checklist of every box the catalogue records
         (of ``building``, if given), with the files and documents each should hold."""
-        return await inventory.start(principal_of(request), data)
+        return await inventory.start(principal, data)
 
     @get("/", operation_id="listInventories", guards=[allow(*INVENTORY_READERS)])
     async def list_inventories(self, inventory: NamedDependency[InventoryService],
@@ -67,26 +67,26 @@ class InventoriesController(Controller):
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
     async def mark(self, inventory_id: FromPath[str], item: Item,
-                   data: JSONBody[ItemMark], request: Request[Any, Any, Any],
+                   data: JSONBody[ItemMark], principal: NamedDependency[Principal],
                    inventory: NamedDependency[InventoryService]) -> Inventory:
         """Mark a box ``present``, ``missing`` or ``misplaced`` (``note``: where it was
         found); again to correct, while the inventory is open."""
-        return await inventory.mark(principal_of(request), inventory_id, item, data)
+        return await inventory.mark(principal, inventory_id, item, data)
 
     @post("/{inventory_id:str}/complete", operation_id="completeInventory",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
-    async def complete(self, inventory_id: FromPath[str], request: Request[Any, Any, Any],
+    async def complete(self, inventory_id: FromPath[str], principal: NamedDependency[Principal],
                        inventory: NamedDependency[InventoryService]) -> Inventory:
         """Every box marked (409 ``items_unchecked`` otherwise); the result is kept."""
-        return await inventory.complete(principal_of(request), inventory_id)
+        return await inventory.complete(principal, inventory_id)
 
     @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancy",
           status_code=HTTP_200_OK, guards=[allow(*INVENTORY_ROLES)])
     async def resolve(self, inventory_id: FromPath[str], item: Item,
-                      data: JSONBody[ItemResolution], request: Request[Any, Any, Any],
+                      data: JSONBody[ItemResolution], principal: NamedDependency[Principal],
                       inventory: NamedDependency[InventoryService]) -> Inventory:
         """Resolve a missing or misplaced box, with what was done."""
-        return await inventory.resolve(principal_of(request), inventory_id, item,
+        return await inventory.resolve(principal, inventory_id, item,
                                        data.resolution)
 
 
@@ -112,12 +112,12 @@ class ConditionChecksController(Controller):
     @post("/", operation_id="recordConditionCheck", status_code=HTTP_201_CREATED,
           guards=[allow(*INVENTORY_ROLES)])
     async def record(self, data: JSONBody[NewConditionCheck],
-                     request: Request[Any, Any, Any],
+                     principal: NamedDependency[Principal],
                      inventory: NamedDependency[InventoryService]) -> ConditionCheck:
         """A box's condition check (O3) against the seven protections (七防: insects,
         mould, dust, fire, theft, damp, heat), each ``ok`` or ``problem`` with a note,
         and what was repaired or copied."""
-        return await inventory.record_check(principal_of(request), data)
+        return await inventory.record_check(principal, data)
 
     @get("/", operation_id="listConditionChecks", guards=[allow(*INVENTORY_READERS)])
     async def list_checks(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from services.common.auth import SERVICE_ROLE, principal_of
+from services.common.auth import SERVICE_ROLE, Principal
 from services.common.contracts.registry import AuditTrailEntry, FeedPage
 from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
@@ -24,13 +24,13 @@ class ChangesController(Controller):
 
     @get("/", operation_id="listChanges", guards=[allow(SERVICE_ROLE, "admin")])
     async def changes(
-        self, request: Request[Any, Any, Any], journal: NamedDependency[JournalService],
+        self, principal: NamedDependency[Principal], journal: NamedDependency[JournalService],
         after: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_FEED_PAGE)] = 500,
     ) -> FeedPage:
         """Events with ``seq > after`` in order; continue from ``last_seq``. A person
         (``admin``) does not get the events of documents above their clearance."""
-        return await journal.changes(principal_of(request), after=after, limit=limit)
+        return await journal.changes(principal, after=after, limit=limit)
 
 
 class AuditController(Controller):
@@ -40,7 +40,7 @@ class AuditController(Controller):
 
     @get("/", operation_id="listAuditEntries")
     async def entries(
-        self, request: Request[Any, Any, Any], journal: NamedDependency[JournalService],
+        self, principal: NamedDependency[Principal], journal: NamedDependency[JournalService],
         document_id: Annotated[str | None, QueryParameter()] = None,
         username: Annotated[str | None, QueryParameter()] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
@@ -51,7 +51,7 @@ class AuditController(Controller):
         """Audit entries oldest first, by document, user and time (``since`` ≤ at <
         ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
         documents above the caller's clearance are redacted (counted, not named)."""
-        return await journal.entries(principal_of(request), AuditQuery(
+        return await journal.entries(principal, AuditQuery(
             document_id=document_id, username=username, since=since, until=until,
             after_seq=after_seq, limit=limit))
 
@@ -73,9 +73,9 @@ class DocumentTrailController(Controller):
     tags = ("journal",)
 
     @get("/", operation_id="listDocumentAuditEntries")
-    async def trail(self, document_id: FromPath[str], request: Request[Any, Any, Any],
+    async def trail(self, document_id: FromPath[str], principal: NamedDependency[Principal],
                     journal: NamedDependency[JournalService]) -> list[AuditTrailEntry]:
         """The document's audit entries, newest first (the latest 200): all of them for
         compliance and admin, the caller's own (their reads, downloads, refusals) for
         anyone else who may see the document; 404 ``unknown_document`` otherwise."""
-        return await journal.document_trail(principal_of(request), document_id)
+        return await journal.document_trail(principal, document_id)

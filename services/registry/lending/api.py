@@ -9,15 +9,15 @@ before the loan is looked up, so a caller without the role learns nothing about 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.approvals import APPROVERS, REGISTER_READERS
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.fields import MAX_IDENTIFIER
 from services.common.contracts.lending import (
     AwaitingCount,
@@ -39,22 +39,20 @@ from services.registry.lending.models import (
 )
 from services.registry.lending.service import LendingService
 
-Request_ = Request[Any, Any, Any]
-
 
 class LoansController(Controller):
     path = "/loans"
     tags = ("lending",)
 
     @post("/", operation_id="requestLoan", status_code=HTTP_201_CREATED)
-    async def request_loan(self, data: JSONBody[LoanRequest], request: Request_,
+    async def request_loan(self, data: JSONBody[LoanRequest], principal: NamedDependency[Principal],
                            lending: NamedDependency[LendingService]) -> Loan:
         """Ask to borrow (B3): 201 ``requested`` with ``approvals_needed``."""
-        return await lending.request(principal_of(request), data)
+        return await lending.request(principal, data)
 
     @get("/", operation_id="listLoans")
     async def list_loans(
-        self, request: Request_, lending: NamedDependency[LendingService],
+        self, principal: NamedDependency[Principal], lending: NamedDependency[LendingService],
         status: Annotated[LoanStatus | None, QueryParameter()] = None,
         borrower: Annotated[str | None, QueryParameter()] = None,
         overdue: Annotated[bool | None, QueryParameter()] = None,
@@ -67,35 +65,37 @@ class LoansController(Controller):
         held too long without renewal (B4), ``document_id`` the loans of one document;
         ``awaiting=me`` the requests whose next approval step is the caller's to give
         (the rule ``approve`` applies, B3), oldest first."""
-        return await lending.loans(principal_of(request), LoanQuery(
+        return await lending.loans(principal, LoanQuery(
             status=status, borrower=borrower, overdue=overdue, escalated=escalated,
             document_id=document_id, awaiting=awaiting, limit=limit, offset=offset))
 
     @get("/awaiting-count", operation_id="countAwaitingLoans")
-    async def count_awaiting(self, request: Request_, lending: NamedDependency[LendingService]
+    async def count_awaiting(self, principal: NamedDependency[Principal],
+                             lending: NamedDependency[LendingService]
                              ) -> AwaitingCount:
         """How many requests ``awaiting=me`` would list (the count on every page)."""
-        return await lending.awaiting_count(principal_of(request))
+        return await lending.awaiting_count(principal)
 
     @get("/{loan_id:str}", operation_id="getLoan")
-    async def get_loan(self, loan_id: FromPath[str], request: Request_,
+    async def get_loan(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
                        lending: NamedDependency[LendingService]) -> Loan:
-        return await lending.loan(principal_of(request), loan_id)
+        return await lending.loan(principal, loan_id)
 
     @post("/{loan_id:str}/approve", operation_id="approveLoan", status_code=HTTP_200_OK,
           guards=[allow(*APPROVERS)])
-    async def approve(self, loan_id: FromPath[str], request: Request_,
+    async def approve(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
                       lending: NamedDependency[LendingService],
                       data: JSONBody[ApprovalNote | None] = None) -> Loan:
         """The awaited approval step; 403 for the wrong role or one's own loan."""
-        return await lending.approve(principal_of(request), loan_id,
+        return await lending.approve(principal, loan_id,
                                      note=data.note if data else None)
 
     @post("/{loan_id:str}/reject", operation_id="rejectLoan", status_code=HTTP_200_OK,
           guards=[allow(*APPROVERS)])
     async def reject(self, loan_id: FromPath[str], data: JSONBody[Rejection],
-                     request: Request_, lending: NamedDependency[LendingService]) -> Loan:
-        return await lending.reject(principal_of(request), loan_id, reason=data.reason)
+                     principal: NamedDependency[Principal],
+                     lending: NamedDependency[LendingService]) -> Loan:
+        return await lending.reject(principal, loan_id, reason=data.reason)
 
 
 class NotificationsController(Controller):
@@ -104,27 +104,28 @@ class NotificationsController(Controller):
 
     @get("/", operation_id="listNotifications")
     async def list_notifications(
-        self, request: Request_, lending: NamedDependency[LendingService],
+        self, principal: NamedDependency[Principal], lending: NamedDependency[LendingService],
         unread: Annotated[bool | None, QueryParameter()] = None,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Notification]:
         """The caller's notifications (escalated loans, B4), newest first; ``unread=true``
         only those not read yet (``read_at`` null)."""
-        return await lending.notifications(principal_of(request), unread=unread,
+        return await lending.notifications(principal, unread=unread,
                                            limit=limit, offset=offset)
 
     @get("/unread", operation_id="countUnreadNotifications")
-    async def count_unread(self, request: Request_, lending: NamedDependency[LendingService]
+    async def count_unread(self, principal: NamedDependency[Principal],
+                           lending: NamedDependency[LendingService]
                            ) -> UnreadCount:
         """How many of the caller's notifications are unread (the count on every page)."""
-        return await lending.unread(principal_of(request))
+        return await lending.unread(principal)
 
     @post("/read", operation_id="markNotificationsRead", status_code=HTTP_200_OK)
-    async def mark_read(self, data: JSONBody[MarkRead], request: Request_,
+    async def mark_read(self, data: JSONBody[MarkRead], principal: NamedDependency[Principal],
                         lending: NamedDependency[LendingService]) -> UnreadCount:
         """Mark the caller's notifications ``ids`` read, or ``all`` of them; answers the
         unread count left. 422 ``ids_or_all`` for neither or both."""
-        return await lending.mark_read(principal_of(request), data)
+        return await lending.mark_read(principal, data)
 
 
 class IncidentsController(Controller):
@@ -144,8 +145,9 @@ class IncidentsController(Controller):
     @post("/{incident_id:str}/resolve", operation_id="resolveIncident",
           status_code=HTTP_200_OK)
     async def resolve(self, incident_id: FromPath[str], data: JSONBody[IncidentResolution],
-                      request: Request_, lending: NamedDependency[LendingService]
+                      principal: NamedDependency[Principal],
+                      lending: NamedDependency[LendingService]
                       ) -> Incident:
         """B5: an archivist closes the incident with what was done (``note``): 403
         ``role_required``, 404 ``unknown_incident``, 409 ``incident_resolved``."""
-        return await lending.resolve_incident(principal_of(request), incident_id, data)
+        return await lending.resolve_incident(principal, incident_id, data)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.retention import RetentionSchedule, ScheduleChange
 from services.common.retention import SCHEDULE_EDITORS
 from services.registry.guards import allow
@@ -27,7 +25,8 @@ class ScheduleController(Controller):
         return await schedule.get()
 
     @put("/", operation_id="putRetentionSchedule", guards=[allow(*SCHEDULE_EDITORS)])
-    async def put_schedule(self, data: JSONBody[ScheduleUpdate], request: Request[Any, Any, Any],
+    async def put_schedule(self, data: JSONBody[ScheduleUpdate],
+                           principal: NamedDependency[Principal],
                            schedule: NamedDependency[ScheduleService]) -> ScheduleChange:
         """Replace the schedule; due dates of the affected documents are recomputed."""
-        return await schedule.replace(principal_of(request).username, data)
+        return await schedule.replace(principal.username, data)

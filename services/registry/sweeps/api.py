@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.retention import Sweep, SweepItem, SweepStatus, SweepSummary
 from services.common.retention import (
     APPRAISER_ROLES,
@@ -30,11 +30,11 @@ class SweepsController(Controller):
 
     @post("/", operation_id="startSweep", guards=[allow(*SWEEP_ROLES)], responses={
         HTTP_200_OK: ResponseSpec(Sweep, description="dry_run: what a sweep would list")})
-    async def start(self, data: JSONBody[SweepRequest], request: Request[Any, Any, Any],
+    async def start(self, data: JSONBody[SweepRequest], principal: NamedDependency[Principal],
                     sweeps: NamedDependency[SweepsService]) -> Response[Sweep]:
         """List the documents past retention (登记造册, R2): 201 with the new sweep, or 200
         with what a sweep would list when ``dry_run`` (nothing recorded)."""
-        sweep = await sweeps.start(principal_of(request), data)
+        sweep = await sweeps.start(principal, data)
         return Response(sweep, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/", operation_id="listSweeps", guards=[allow(*RETENTION_READERS)])
@@ -45,34 +45,34 @@ class SweepsController(Controller):
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
 
     @get("/{sweep_id:str}", operation_id="getSweep", guards=[allow(*RETENTION_READERS)])
-    async def get_sweep(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_sweep(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
                         sweeps: NamedDependency[SweepsService]) -> Sweep:
         """The sweep with every item, its appraisals and outcome; an item the caller is
         not cleared for is a redacted row (``redacted``: counted, not named)."""
-        return await sweeps.get(principal_of(request), sweep_id)
+        return await sweeps.get(principal, sweep_id)
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseSweepItem",
           status_code=HTTP_200_OK, guards=[allow(*APPRAISER_ROLES)])
     async def appraise(self, sweep_id: FromPath[str], data: JSONBody[AppraisalRequest],
-                       request: Request[Any, Any, Any], sweeps: NamedDependency[SweepsService]
+                       principal: NamedDependency[Principal], sweeps: NamedDependency[SweepsService]
                        ) -> SweepItem:
         """One appraiser's decision (R2–R4); the item, decided once two agree."""
-        return await sweeps.appraise(principal_of(request), sweep_id, data)
+        return await sweeps.appraise(principal, sweep_id, data)
 
     @post("/{sweep_id:str}/approve", operation_id="approveSweep", status_code=HTTP_200_OK,
           guards=[allow(APPROVER_ROLE)])
-    async def approve(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+    async def approve(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
                       sweeps: NamedDependency[SweepsService],
                       data: JSONBody[SweepDecision | None] = None) -> Sweep:
         """The director approves: destroy items wait until ``destroy_after`` (R5)."""
-        return await sweeps.approve(principal_of(request), sweep_id,
+        return await sweeps.approve(principal, sweep_id,
                                     note=data.note if data else None)
 
     @post("/{sweep_id:str}/reject", operation_id="rejectSweep", status_code=HTTP_200_OK,
           guards=[allow(APPROVER_ROLE)])
-    async def reject(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],
+    async def reject(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
                      sweeps: NamedDependency[SweepsService],
                      data: JSONBody[SweepDecision | None] = None) -> Sweep:
         """The director sends the list back; its documents are swept again later."""
-        return await sweeps.reject(principal_of(request), sweep_id,
+        return await sweeps.reject(principal, sweep_id,
                                    note=data.note if data else None)

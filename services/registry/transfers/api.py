@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from services.common.auth import principal_of
+from services.common.auth import Principal
 from services.common.contracts.operations import Transfer, TransferSummary
 from services.common.operations import TRANSFER_ROLE
 from services.common.web import PageLimit, PageOffset
@@ -25,11 +23,11 @@ class TransfersController(Controller):
 
     @post("/", operation_id="createTransfer", status_code=HTTP_201_CREATED,
           guards=[allow(TRANSFER_ROLE)])
-    async def create(self, data: JSONBody[TransferRequest], request: Request[Any, Any, Any],
+    async def create(self, data: JSONBody[TransferRequest], principal: NamedDependency[Principal],
                      transfers: NamedDependency[TransferService]) -> Transfer:
         """Record a transfer out: the documents become ``status: transferred`` and leave
         search. ``archive transfer`` makes the BagIt package."""
-        return await transfers.create(principal_of(request), data)
+        return await transfers.create(principal, data)
 
     @get("/", operation_id="listTransfers", guards=[allow(*READER_ROLES)])
     async def list_transfers(self, transfers: NamedDependency[TransferService],
@@ -38,6 +36,6 @@ class TransfersController(Controller):
         return await transfers.summaries(limit=limit, offset=offset)
 
     @get("/{transfer_id:str}", operation_id="getTransfer", guards=[allow(*READER_ROLES)])
-    async def get_transfer(self, transfer_id: FromPath[str], request: Request[Any, Any, Any],
+    async def get_transfer(self, transfer_id: FromPath[str], principal: NamedDependency[Principal],
                            transfers: NamedDependency[TransferService]) -> Transfer:
-        return await transfers.get(principal_of(request), transfer_id)
+        return await transfers.get(principal, transfer_id)
