@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from litestar import Request, Response
+from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -56,6 +57,16 @@ class ServicePart:
     people in with a cookie), left alone by the bearer-token middleware."""
     samplers: dict[str, Sampler] = field(default_factory=dict)
     """Series read from the service's state at each scrape of ``/metrics``."""
+
+
+def provided(**values: object) -> dict[str, Provide]:
+    """Dependencies that hand every handler naming them the same object: a part's services,
+    built once at start-up."""
+    return {name: Provide(_giving(value), sync_to_thread=False) for name, value in values.items()}
+
+
+def _giving(value: object) -> Callable[[], object]:
+    return lambda: value
 
 
 def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None

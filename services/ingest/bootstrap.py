@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
-from litestar.di import Provide
 from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,7 +26,7 @@ from services.common.metrics import Metrics
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import BackgroundTask
-from services.common.web import ServicePart
+from services.common.web import ServicePart, provided
 from services.ingest.api import (
     BatchesController,
     DocumentsController,
@@ -200,12 +199,8 @@ def build(ctx: Context) -> ServicePart:
         path="/ingest",
         route_handlers=[DocumentsController, BatchesController, JobsController,
                         OriginalsController, TextsController, FixityController],
-        dependencies={"ingest": Provide(lambda: ingest, sync_to_thread=False),
-                      "fixity": Provide(lambda: fixity, sync_to_thread=False),
-                      "rereader": Provide(lambda: rereader, sync_to_thread=False),
-                      "deriver": Provide(lambda: deriver, sync_to_thread=False),
-                      "corrector": Provide(lambda: corrector, sync_to_thread=False),
-                      "batches": Provide(lambda: batches, sync_to_thread=False)},
+        dependencies=provided(ingest=ingest, fixity=fixity, rereader=rereader,
+                              deriver=deriver, corrector=corrector, batches=batches),
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

@@ -8,7 +8,6 @@ same way.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from litestar.di import Provide
 from litestar.router import Router
@@ -25,7 +24,7 @@ from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import PeriodicTask
-from services.common.web import ServicePart
+from services.common.web import ServicePart, provided
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, UsersController
 from services.registry.accounts.models import NewUser
@@ -172,21 +171,13 @@ class RegistryServices:
         await self.upkeep.step_now()
 
     def dependencies(self) -> dict[str, Provide]:
-        provided: dict[str, Any] = {
-            "accounts": self.accounts, "catalogue": self.catalogue,
-            "corrections": self.corrections, "households": self.households,
-            "schedule": self.schedule, "journal": self.journal, "lending": self.lending,
-            "circulation": self.circulation, "fixity": self.fixity, "holds": self.holds,
-            "sweeps": self.sweeps, "destructions": self.destructions,
-            "statistics": self.statistics, "handovers": self.handovers,
-            "transfers": self.transfers, "catalogues": self.catalogues,
-            "inventory": self.inventory,
-        }
-        return {name: _provide(value) for name, value in provided.items()}
-
-
-def _provide(value: Any) -> Provide:
-    return Provide(lambda: value, sync_to_thread=False)
+        return provided(
+            accounts=self.accounts, catalogue=self.catalogue, corrections=self.corrections,
+            households=self.households, schedule=self.schedule, journal=self.journal,
+            lending=self.lending, circulation=self.circulation, fixity=self.fixity,
+            holds=self.holds, sweeps=self.sweeps, destructions=self.destructions,
+            statistics=self.statistics, handovers=self.handovers, transfers=self.transfers,
+            catalogues=self.catalogues, inventory=self.inventory)
 
 
 def build(ctx: Context) -> ServicePart:

@@ -8,9 +8,7 @@ the index object whose rebuild bookkeeping they share (``services.search.reindex
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
-from litestar.di import Provide
 from litestar.router import Router
 
 from services.common.clients.ingest import IngestClient
@@ -19,7 +17,7 @@ from services.common.config import Settings
 from services.common.context import Context
 from services.common.db import create_engine, ping
 from services.common.migrations import prepare_database
-from services.common.web import ServicePart
+from services.common.web import ServicePart, provided
 from services.search.access import RegistryAccess
 from services.search.api import ReindexController, SearchController
 from services.search.consumer import FeedConsumer
@@ -73,7 +71,7 @@ def build(ctx: Context) -> ServicePart:
     router = Router(
         path="/search",
         route_handlers=[SearchController, ReindexController],
-        dependencies={"search": _provide(search), "reindexer": _provide(reindexer)},
+        dependencies=provided(search=search, reindexer=reindexer),
     )
     return ServicePart(
         name="search", router=router, on_startup=[start], on_shutdown=[stop],
@@ -81,7 +79,3 @@ def build(ctx: Context) -> ServicePart:
                    "search.consumer": consumer.state},
         samplers={"search": SearchSampler(cursors, registry, index)},
     )
-
-
-def _provide(value: Any) -> Provide:
-    return Provide(lambda: value, sync_to_thread=False)

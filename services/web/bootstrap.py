@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from pathlib import Path
-from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
@@ -20,7 +19,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
-from services.common.web import PAGES_PREFIX, ServicePart
+from services.common.web import PAGES_PREFIX, ServicePart, provided
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
 from services.web.failures import failure_handlers
@@ -40,10 +39,6 @@ CSRF_COOKIE = "archive_csrf"
 def _no_service_token() -> str:
     raise Unauthorized("the staff pages call the services only with a person's token",
                        code="missing_token")
-
-
-def _provide(value: Any) -> Provide:
-    return Provide(lambda: value, sync_to_thread=False)
 
 
 def build(ctx: Context) -> ServicePart:
@@ -72,11 +67,10 @@ def build(ctx: Context) -> ServicePart:
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=failure_handlers(pages),
         dependencies={
-            "pages": _provide(pages), "codec": _provide(ctx.codec),
+            **provided(pages=pages, codec=ctx.codec, **clients),
             "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
             "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
             "reader": Provide(provide_reader), "page": Provide(provide_page),
-            **{name: _provide(client) for name, client in clients.items()},
         },
     )
 
