@@ -44,14 +44,15 @@ class IngestPages(Controller):
 
     @get("/", operation_id="ingestPage")
     async def ingest_page(self, page: NamedDependency[Page], ingest: NamedDependency[IngestClient],
-                          batch: FromQuery[str] = "") -> Response[str]:
+                          today: NamedDependency[date], batch: FromQuery[str] = ""
+                          ) -> Response[str]:
         """The upload form, the batch asked for (else the latest) with its files'
         progress, and the person's recent batches."""
         _require_filer(page.reader)
         recent = await ingest.recent_batches(page.reader.token)
         shown = await ingest.batch(page.reader.token, batch) if batch else (
             recent[0] if recent else None)
-        return self._render(page, recent=recent, shown=shown)
+        return self._render(page, today, recent=recent, shown=shown)
 
     @get("/batches/{batch_id:str}", operation_id="ingestBatchFragment")
     async def batch_fragment(self, batch_id: FromPath[str], page: NamedDependency[Page],
@@ -62,8 +63,8 @@ class IngestPages(Controller):
                            view=batch_view(await ingest.batch(page.reader.token, batch_id)))
 
     @post("/", operation_id="uploadBatchForm", request_max_body_size=MAX_BATCH_BYTES)
-    async def upload(self, page: NamedDependency[Page],
-                     ingest: NamedDependency[IngestClient]) -> Response[Any]:
+    async def upload(self, page: NamedDependency[Page], ingest: NamedDependency[IngestClient],
+                     today: NamedDependency[date]) -> Response[Any]:
         """Send the chosen files into a new batch, then show it."""
         _require_filer(page.reader)
         form = await page.request.form()
@@ -78,7 +79,7 @@ class IngestPages(Controller):
             problem = "no_files"
         if problem:
             recent = await ingest.recent_batches(page.reader.token)
-            return self._render(page, recent=recent, shown=None,
+            return self._render(page, today, recent=recent, shown=None,
                                 problem=problem, status_code=422)
         defaults = Defaults(**{name: str(form.get(name, "")).strip()
                                for name in ("household", "category", "filed_at", "security",
@@ -105,7 +106,7 @@ class IngestPages(Controller):
                 await chosen.close()
         return Redirect(f"{INGEST_PATH}?batch={batch.batch_id}", status_code=303)
 
-    def _render(self, page: Page, *,
+    def _render(self, page: Page, today: date, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
                 status_code: int = 200) -> Response[str]:
         # The batch shown is followed live above; the list holds the others.
@@ -115,7 +116,7 @@ class IngestPages(Controller):
             shown=batch_view(shown) if shown else None,
             recent=[batch_view(batch) for batch in others], problem=problem,
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
-            today=date.today().isoformat())
+            today=today.isoformat())
 
 
 def _require_filer(reader: Reader) -> None:

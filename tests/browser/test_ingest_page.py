@@ -22,6 +22,7 @@ from tests.browser.axe import expect_no_serious_violations
 from tests.browser.conftest import VIEWPORT
 from tests.browser.office import Office, office_fixture
 from tests.browser.phone import PHONE, expect_fits_a_phone
+from tests.e2e.retention.support import START
 from tests.support.rendering import render_page, write_png
 
 pytestmark = pytest.mark.ocr
@@ -132,6 +133,8 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     wang.goto("/ui/ingest")
     fresh = write_png(paths[0].parent / "visit.png", render_page(["回访记录：业主满意"]))
     wang.get_by_label("文件（可多选）").set_input_files([fresh, paths[0]])
+    # The filing date is the archive's today (its clock), not the host's.
+    expect(wang.get_by_label("归档日期")).to_have_value(START.date().isoformat())
     wang.get_by_label("户号").fill("C-0502")
     wang.get_by_label("类别").select_option("visit")
     wang.get_by_role("button", name="上传").click()
