@@ -10,7 +10,6 @@ text may be read and the original downloaded is the registry's decision
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
@@ -21,8 +20,8 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.common.web import PAGES_PREFIX
 from services.web.household_page import location_text
+from services.web.links import document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
 
 
@@ -145,11 +144,6 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
                for entry in audit])
 
 
-def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:
-    query = {key: value for key, value in (("q", q), ("page", page)) if value}
-    return f"{PAGES_PREFIX}/documents/{document_id}" + (f"?{urlencode(query)}" if query else "")
-
-
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
     """The page to show: the one asked for, else the first holding a search term, else
     the first."""
@@ -170,7 +164,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
                   boxes: PageBoxes | None, has_preview: bool) -> DocumentPage:
     words = query_words(q)
-    base = f"{PAGES_PREFIX}/documents/{record.document_id}"
+    base = document_url(record.document_id)
     shown: ShownPage | None = None
     links: list[PageLink] = []
     if text is not None and number is not None:
@@ -183,7 +177,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         spans = spans_by_page[number]
         shown = ShownPage(
             number=number, runs=runs(current.text, spans), marks=len(spans),
-            image_url=f"{base}/pages/{number}/preview" if has_preview else None,
+            image_url=page_image_url(record.document_id, number) if has_preview else None,
             width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
             boxes=marked_boxes(boxes.boxes, spans) if boxes else [])
     position = [link.number for link in links]
@@ -193,8 +187,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         retention_name=RETENTION_CLASS_NAMES[record.retention_class],
         security_name=SECURITY_LEVEL_NAMES[record.security],
         location=location_text(record.location),
-        household_url=f"{PAGES_PREFIX}/households/{record.household}"
-        if record.household else None,
+        household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
         download_url=f"{base}/original" if permissions.download.allowed else None,
         page=shown, pages=links,

@@ -13,7 +13,7 @@ from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS
-from services.common.web import PAGES_PREFIX
+from services.web.links import document_url
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def location_text(location: PaperLocation | None) -> str:
 
 
 def _entry(record: DocumentRecord) -> FileEntry:
-    return FileEntry(url=f"{PAGES_PREFIX}/documents/{record.document_id}",
+    return FileEntry(url=document_url(record.document_id),
                      title=record.title, archive_no=record.archive_no,
                      filed_at=record.filed_at,
                      security="" if record.security == "ordinary"

@@ -19,6 +19,7 @@ from services.common.contracts.ingest import Batch, BatchFile
 from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
+from services.web.links import document_url
 
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
 
@@ -137,7 +138,7 @@ class BatchView:
 
 def batch_view(batch: Batch) -> BatchView:
     lines = [FileLine(file=file, status=STATUS_NAMES.get(file.status, file.status),
-                      document_url=f"{PAGES_PREFIX}/documents/{file.document_id}"
+                      document_url=document_url(file.document_id)
                       if file.document_id else None, reading=reading(file))
              for file in batch.files]
     return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",

@@ -21,6 +21,7 @@ from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destru
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_STATUS_NAMES
+from services.web.links import document_url
 from services.web.retention_page import destruction_url
 
 ROLE_STEP_NAMES = {
@@ -123,7 +124,7 @@ def moves_for(principal: Principal, loan: Loan) -> frozenset[Move]:
 def loan_page(principal: Principal, loan: Loan) -> LoanPage:
     documents = [
         DocumentLine(url=None if document.redacted
-                     else f"{PAGES_PREFIX}/documents/{document.document_id}",
+                     else document_url(document.document_id),
                      title=document.title or "", archive_no=document.archive_no,
                      category=_CATEGORIES.get(document.category, document.category),
                      security=_LEVELS.get(document.security, document.security))

@@ -21,6 +21,7 @@ from litestar import Request, Response
 
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.web.limits import LIMITS
+from services.web.links import document_url, household_url
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -85,6 +86,8 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["department"] = _department
     environment.filters["role"] = _role
     environment.globals["limits"] = LIMITS
+    environment.globals["document_url"] = document_url
+    environment.globals["household_url"] = household_url
     return environment
 
 

@@ -16,6 +16,7 @@ from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.filing import TEXT_CORRECTORS
 from services.web.forms import FORM, PageForm
+from services.web.links import document_url
 from services.web.page import Page, PageNumber
 from services.web.review_page import (
     QUEUE_DOCUMENTS,
@@ -25,7 +26,6 @@ from services.web.review_page import (
     chosen_index,
     correcting,
     correction_problem,
-    document_page_url,
     review_items,
     saved_url,
 )
@@ -58,7 +58,7 @@ class ReviewPages(Controller):
                                         chosen_index(items, document, page_number))
         view = ReviewPage(
             items=items, current=current, problem=problem[:40], reason="",
-            saved=document_page_url(saved, saved_page) if saved and saved_page else "")
+            saved=document_url(saved, page=saved_page) if saved and saved_page else "")
         return page.render("review.html", view=view)
 
     @post("/", operation_id="correctPageForm")

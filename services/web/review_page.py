@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from services.common.contracts.fields import MAX_TEXT_REASON
 from services.common.contracts.ingest import MAX_PAGE_TEXT, ExtractedText
 from services.common.contracts.registry import DocumentRecord
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
+from services.web.links import document_url, page_image_url
 
 REVIEW_PATH = f"{PAGES_PREFIX}/review"
 QUEUE_DOCUMENTS = 200
@@ -43,16 +44,11 @@ class ReviewItem:
 
     @property
     def image_url(self) -> str:
-        return (f"{PAGES_PREFIX}/documents/{quote(self.document_id, safe='')}"
-                f"/pages/{self.number}/preview")
+        return page_image_url(self.document_id, self.number)
 
     @property
     def document_url(self) -> str:
-        return document_page_url(self.document_id, self.number)
-
-
-def document_page_url(document_id: str, number: int) -> str:
-    return f"{PAGES_PREFIX}/documents/{quote(document_id, safe='')}?page={number}"
+        return document_url(self.document_id, page=self.number)
 
 
 def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:

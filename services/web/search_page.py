@@ -18,6 +18,7 @@ from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, S
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.web import PAGES_PREFIX
+from services.web.links import document_url, household_url
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
 PAGE_SIZE = 20
@@ -141,15 +142,14 @@ def empty_view(form: SearchForm, *, error: str | None = None) -> SearchView:
 
 
 def search_view(form: SearchForm, result: SearchResult) -> SearchView:
-    with_terms = f"?{urlencode({'q': form.q})}" if form.q else ""
     hits: list[Hit] = []
     for index, hit in enumerate(result.hits):
         partial = hit.match == "partial"
         hits.append(Hit(
             document_id=hit.document_id,
-            url=f"{PAGES_PREFIX}/documents/{hit.document_id}{with_terms}",
+            url=document_url(hit.document_id, q=form.q),
             title=hit.title, archive_no=hit.archive_no, household=hit.household,
-            household_url=f"{PAGES_PREFIX}/households/{hit.household}" if hit.household else None,
+            household_url=household_url(hit.household) if hit.household else None,
             category_name=CATEGORY_NAMES[hit.category], filed_at=hit.filed_at,
             highlights=[snippet(text) for text in hit.highlights], partial=partial,
             first_partial=partial and index > 0 and result.hits[index - 1].match == "all"))
