@@ -11,10 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.client import Api
+from services.cli.progress import counting
 
 IN_FLIGHT = 2
 """Documents in ingest's hands at once: both of a small server's extraction processes
@@ -29,9 +28,7 @@ def post_each(api: Api, documents: list[dict[str, Any]], *, action: str,
     (``archive_no: why``)."""
     outcomes: Counter[str] = Counter()
     failures: list[str] = []
-    with Progress(TextColumn(doing), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("documents"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
+    with counting(doing, "documents") as progress:
         task = progress.add_task(action, total=len(documents))
 
         def one(record: dict[str, Any]) -> None:

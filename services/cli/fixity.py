@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-
-POLL_S = 1.0
+from services.cli.progress import follow
 
 
 @click.command()
@@ -29,29 +26,17 @@ POLL_S = 1.0
 def fixity(api: Api, as_json: bool) -> None:
     """Re-hash every original and check archive numbers against the catalogue
     (archivist, compliance, admin); exits 1 on any finding."""
-    run = follow(api, api.json("POST", "/ingest/fixity"))
+    started = api.json("POST", "/ingest/fixity")
+    run = follow(started, lambda: api.json("GET", f"/ingest/fixity/{started['run_id']}"),
+                 doing="checking originals", unit="documents",
+                 running=lambda run: run["status"] == "running",
+                 done="documents_checked", total="documents_total")
     if as_json:
         click.echo(json.dumps(run, ensure_ascii=False, indent=2))
     else:
         print_report(run)
     if run["status"] == "failed" or run["findings"]:
         sys.exit(1)
-
-
-def follow(api: Api, run: dict[str, Any]) -> dict[str, Any]:
-    """Poll the run until it is done or failed, showing the documents checked so far."""
-    with Progress(TextColumn("checking originals"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("documents"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
-        task = progress.add_task("fixity", total=None)
-        while run["status"] == "running":
-            progress.update(task, completed=run["documents_checked"],
-                            total=run["documents_total"] or None)
-            time.sleep(POLL_S)
-            run = api.json("GET", f"/ingest/fixity/{run['run_id']}")
-        progress.update(task, completed=run["documents_checked"],
-                        total=run["documents_checked"] or None)
-    return run
 
 
 def print_report(run: dict[str, Any]) -> None:

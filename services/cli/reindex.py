@@ -9,17 +9,12 @@ throughout; the new index replaces the old one only once it is complete.
 from __future__ import annotations
 
 import sys
-import time
-from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.client import Api, api_options
+from services.cli.progress import follow
 from services.common.errors import Conflict
-
-POLL_S = 0.5
 
 
 @click.command()
@@ -33,7 +28,10 @@ def reindex(api: Api) -> None:
             raise
         click.echo("A reindex is already running; following it.", err=True)
         status = api.json("GET", "/search/reindex")
-    status = follow(api, status)
+    status = follow(status, lambda: api.json("GET", "/search/reindex"),
+                    doing="replaying the change feed", unit="events",
+                    running=lambda status: status["state"] == "running",
+                    done="replayed", total="head")
     if status["state"] == "failed":
         click.echo(f"error: the reindex failed: {status['error']}", err=True)
         click.echo("The live index is unchanged and searches keep working; fix the cause "
@@ -43,15 +41,3 @@ def reindex(api: Api) -> None:
                f"(change feed replayed to event {status['replayed']})")
 
 
-def follow(api: Api, status: dict[str, Any]) -> dict[str, Any]:
-    """Poll the reindex until it is done or failed, showing the feed replayed so far."""
-    with Progress(TextColumn("replaying the change feed"), BarColumn(),
-                  MofNCompleteColumn(), TextColumn("events"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
-        task = progress.add_task("reindex", total=None)
-        while status["state"] == "running":
-            progress.update(task, completed=status["replayed"], total=status["head"] or None)
-            time.sleep(POLL_S)
-            status = api.json("GET", "/search/reindex")
-        progress.update(task, completed=status["replayed"], total=status["replayed"] or None)
-    return status

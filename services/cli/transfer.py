@@ -16,11 +16,10 @@ from typing import Any
 
 import click
 import msgspec
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
+from services.cli.progress import counting
 from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
 from services.common.contracts.operations import Transfer
 from services.common.errors import Forbidden
@@ -77,8 +76,6 @@ def export(api: Api, recorded: dict[str, Any], out: Path, *, source_organization
                         source_organization=source_organization)
     except Forbidden as exc:
         raise click.ClickException(exc.detail) from exc
-    with Progress(TextColumn("writing the bag"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("documents"), TimeElapsedColumn(),
-                  console=Console(stderr=True)) as progress:
+    with counting("writing the bag", "documents") as progress:
         task = progress.add_task("bag", total=len(recorded["documents"]))
         return write_bag(api, info, out, advance=lambda: progress.advance(task))

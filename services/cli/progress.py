@@ -1,0 +1,35 @@
+"""How a command shows long work (style habit 11): one bar on standard error, what is being
+done, done of total in its unit, time elapsed; and following work a service does (a
+fixity run, a reindex) by asking how far it has come until it ends."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+POLL_S = 0.5
+
+Status = dict[str, Any]
+
+
+def counting(doing: str, unit: str) -> Progress:
+    return Progress(TextColumn(doing), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                    TimeElapsedColumn(), console=Console(stderr=True))
+
+
+def follow(status: Status, again: Callable[[], Status], *, doing: str, unit: str,
+           running: Callable[[Status], bool], done: str, total: str) -> Status:
+    """Ask ``again`` every ``POLL_S`` while ``running(status)``, the bar showing the
+    status's fields ``done`` of ``total`` (unknown while 0); the last status."""
+    with counting(doing, unit) as progress:
+        task = progress.add_task(doing, total=None)
+        while running(status):
+            progress.update(task, completed=status[done], total=status[total] or None)
+            time.sleep(POLL_S)
+            status = again()
+        progress.update(task, completed=status[done], total=status[done] or None)
+    return status
