@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from services.cli.client import Api
-from services.cli.progress import counting
+from services.cli.terminal import counting
 
 IN_FLIGHT = 2
 """Documents in ingest's hands at once: both of a small server's extraction processes

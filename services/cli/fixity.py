@@ -13,11 +13,10 @@ import sys
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.cli.progress import follow
+from services.cli.terminal import follow, tables
 
 
 @click.command()
@@ -40,7 +39,7 @@ def fixity(api: Api, as_json: bool) -> None:
 
 
 def print_report(run: dict[str, Any]) -> None:
-    console = Console(width=200 if not Console().is_terminal else None)
+    console = tables()
     if run["status"] == "failed":
         console.print(f"error: the fixity run {run['run_id']} failed: {run['error']}")
         return

@@ -30,6 +30,7 @@ from rich.progress import (
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.terminal import tables
 from services.common.errors import ArchiveError, NotFound
 from services.common.manifest import (
     MANIFEST_COLUMNS,
@@ -250,7 +251,7 @@ def print_summary(items: list[Item]) -> None:
     for item in items:
         table.add_row(item.label, item.status, "" if item.pages is None else str(item.pages),
                       item.document_id or item.job_id or "", item.reason)
-    console = Console(width=200 if not Console().is_terminal else None)
+    console = tables()
     console.print(table)
     counts: dict[str, int] = {}
     for item in items:

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.terminal import tables
 
 PAGE = 500
 STATUSES = ("requested", "approved", "rejected", "out", "returned")
@@ -44,7 +44,7 @@ def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
         return
-    Console().print(register_table(found))
+    tables().print(register_table(found))
 
 
 REDACTED = "(not cleared)"

@@ -13,7 +13,7 @@ import sys
 import click
 
 from services.cli.client import Api, api_options
-from services.cli.progress import follow
+from services.cli.terminal import follow
 from services.common.errors import Conflict
 
 

@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options
+from services.cli.terminal import tables
 from services.common.models import CATEGORIES, CATEGORY_NAMES
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -64,7 +64,7 @@ PARTIAL_BELOW = "Below the line: documents that hold most of your words, not all
 
 
 def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
-    console = Console(width=None if Console().is_terminal else 200)
+    console = tables()
     total = int(result["total"])
     if not total:
         console.print(Text("No documents match; try fewer words, or fewer filters."))

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.terminal import tables
 from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, LATEST_YEAR
 
 
@@ -32,7 +32,7 @@ def stats(api: Api, year: int | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    console = Console(width=None if Console().is_terminal else 200)
+    console = tables()
     console.print(summary_table(report))
     console.print(category_table(report))
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.terminal import tables
 from services.common.models import CATEGORIES
 
 
@@ -35,9 +35,7 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[str, ...],
         body["categories"] = list(categories)
     result: dict[str, Any] = api.json("POST", "/registry/sweeps", json=body)
     items: list[dict[str, Any]] = result["items"]
-    console = Console()
-    if not console.is_terminal:  # piped or captured: keep each row on one line
-        console = Console(width=200)
+    console = tables()
     if items:
         console.print(_table(items))
     if dry_run:

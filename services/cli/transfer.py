@@ -19,7 +19,7 @@ import msgspec
 
 from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
-from services.cli.progress import counting
+from services.cli.terminal import counting
 from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
 from services.common.contracts.operations import Transfer
 from services.common.errors import Forbidden

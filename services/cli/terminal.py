@@ -1,6 +1,8 @@
-"""How a command shows long work (style habit 11): one bar on standard error, what is being
-done, done of total in its unit, time elapsed; and following work a service does (a
-fixity run, a reindex) by asking how far it has come until it ends."""
+"""How a command shows what it does: tables on standard output, as wide as the terminal or,
+piped or captured, wide enough to keep each row on one line; long work (style habit 11)
+as one bar on standard error (what is being done, done of total in its unit, time
+elapsed), and work a service does (a fixity run, a reindex) followed by asking how far it
+has come until it ends."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 POLL_S = 0.5
+PIPED_WIDTH = 200
 
 Status = dict[str, Any]
+
+
+def tables() -> Console:
+    """Standard output, for tables."""
+    return Console() if Console().is_terminal else Console(width=PIPED_WIDTH)
 
 
 def counting(doing: str, unit: str) -> Progress:

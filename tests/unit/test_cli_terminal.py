@@ -1,0 +1,26 @@
+"""Every command prints its tables one way: piped or captured, wide enough that a row of a
+loan register, a search hit or a sweep's item stays on one line for the script reading it."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from rich.table import Table
+
+from services.cli.terminal import PIPED_WIDTH, tables
+
+ROW = ("2024-repair-A-1201-0001", "卫生间漏水维修记录（含业主签字确认单及维修费用结算单）",
+       "A-1201", "2024-05-18", "wang（客服部）", "逾期未还")
+
+
+def test_a_table_printed_into_a_pipe_keeps_each_row_on_one_line() -> None:
+    def command() -> None:
+        table = Table(*("no", "title", "household", "filed", "borrower", "status"))
+        table.add_row(*ROW)
+        tables().print(table)
+
+    with CliRunner().isolation() as (out, _, _):
+        command()
+    printed = out.getvalue().decode()
+    assert tables().width == PIPED_WIDTH
+    assert [line for line in printed.splitlines() if ROW[1] in line] != []
+    assert all(ROW[0] in line for line in printed.splitlines() if ROW[1] in line)
