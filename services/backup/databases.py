@@ -47,7 +47,7 @@ class Snapshot:
 
 async def snapshot_databases(settings: Settings, staging: Path) -> list[Snapshot]:
     """Copy every service's database into ``staging``, in ``SNAPSHOT_ORDER``."""
-    if settings.database_url is not None:
+    if not settings.embedded:
         path = staging / "archive.pgdump"
         await _pg_tool("pg_dump", settings.migration_url_for("registry"),
                        "--format=custom", "--no-owner", "--no-privileges", f"--file={path}")
@@ -76,10 +76,10 @@ async def check_empty(settings: Settings, dumps: list[DatabaseDump]) -> None:
     """Refuse to restore over anything: the databases must not exist yet (embedded) or
     hold no table (PostgreSQL), and be of the backup's kind."""
     postgres = any(dump.kind == "pg_dump" for dump in dumps)
-    if postgres and settings.database_url is None:
+    if postgres and settings.embedded:
         raise ConfigError("this backup holds a PostgreSQL dump: set ARCHIVE_DATABASE_URL "
                           "(and ARCHIVE_MIGRATION_DATABASE_URL) to an empty database")
-    if not postgres and settings.database_url is not None:
+    if not postgres and not settings.embedded:
         raise ConfigError("this backup holds the embedded SQLite databases: unset "
                           "ARCHIVE_DATABASE_URL and restore into an empty ARCHIVE_DATA_DIR")
     if not postgres:

@@ -76,9 +76,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 
+    @property
+    def embedded(self) -> bool:
+        """No database URL: SQLite files in the data directory, migrated at start-up."""
+        return self.database_url is None
+
     def database_url_for(self, service: str) -> str:
         """Each service owns its tables; embedded, each gets its own SQLite file."""
-        if self.database_url:
+        if self.database_url is not None:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir.resolve() / (service + '.db')}"
 

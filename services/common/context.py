@@ -36,8 +36,3 @@ class Context:
             "search": self.settings.search_url,
         }[service]
         return (configured or self.self_url).rstrip("/")
-
-    @property
-    def embedded(self) -> bool:
-        """No database URL: SQLite files in the data directory, migrated at start-up."""
-        return self.settings.database_url is None

@@ -141,7 +141,7 @@ def build(ctx: Context) -> ServicePart:
     registry = RegistryClient(ctx.peer_url("registry"), name="registry",
                               service_token=partial(ctx.codec.service_token, "ingest"))
     workers = (build_workers(settings, queue, store, registry, metrics=ctx.metrics)
-               if ctx.embedded else None)
+               if ctx.settings.embedded else None)
     ingest = IngestService(queue, store, registry, catalogue=registry,
                            max_upload_bytes=settings.max_upload_bytes, clock=ctx.clock,
                            lock_on_write=lock_on_write(settings),
@@ -170,7 +170,7 @@ def build(ctx: Context) -> ServicePart:
                               ) if interval else None
 
     async def start() -> None:
-        await prepare_database(engine, url, "ingest", embedded=ctx.embedded)
+        await prepare_database(engine, url, "ingest", embedded=ctx.settings.embedded)
         if workers is not None:
             workers.start()
         follower.start()
@@ -221,7 +221,7 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
     registry = RegistryClient(registry_url, name="registry",
                               service_token=partial(codec.service_token, "ingest"))
     try:
-        await prepare_database(engine, url, "ingest", embedded=settings.database_url is None)
+        await prepare_database(engine, url, "ingest", embedded=settings.embedded)
         workers = build_workers(settings, queue, open_object_store(settings),
                                 registry, concurrency=concurrency)
         workers.start()

@@ -190,7 +190,7 @@ def build(ctx: Context) -> ServicePart:
         objects=open_object_store(ctx.settings, clock=ctx.clock))
 
     async def start() -> None:
-        await prepare_database(engine, url, "registry", embedded=ctx.embedded)
+        await prepare_database(engine, url, "registry", embedded=ctx.settings.embedded)
         await registry.start()
 
     async def database() -> str:
@@ -217,7 +217,7 @@ async def add_user(settings: Settings, new: NewUser) -> User:
     url = settings.database_url_for("registry")
     engine = create_engine(url, pool_size=1)
     try:
-        await prepare_database(engine, url, "registry", embedded=settings.database_url is None)
+        await prepare_database(engine, url, "registry", embedded=settings.embedded)
         registry = RegistryServices.from_settings(settings, engine, SystemClock())
         return await registry.accounts.create_user(new)
     finally:
@@ -230,7 +230,7 @@ async def verify_audit(settings: Settings, *, progress: Progress | None = None
     newest anchor in the object store; needs the audit key, no server."""
     url = settings.database_url_for("registry")
     if is_sqlite(url) and not (settings.data_dir / "registry.db").exists() \
-            and settings.database_url is None:
+            and settings.embedded:
         raise DependencyUnavailable(
             f"no registry database in {settings.data_dir}; set ARCHIVE_DATA_DIR or "
             "ARCHIVE_DATABASE_URL to the archive's", code="no_database")

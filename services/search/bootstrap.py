@@ -52,7 +52,7 @@ def build(ctx: Context) -> ServicePart:
     search = SearchService(index, RegistryAccess(registry))
 
     async def start() -> None:
-        await prepare_database(engine, url, "search", embedded=ctx.embedded)
+        await prepare_database(engine, url, "search", embedded=ctx.settings.embedded)
         await index.ensure()
         consumer.start()
 
