@@ -1,12 +1,13 @@
 """Signatures by re-entered password, bound to what was signed: the destruction
 witnesses' (监销人, R6) and both sides of a handover (移交, O1).
 
-A person signs a subject (a destruction register, a handover) as its items stand; the
-subject's feature computes the items' digest, which names the kind of subject and its
-id. The stored signature is an HMAC, under a key the database does not hold, of the
-subject's id, the signer, the signing time and that digest: a row written or edited in
-the database without the key, or any change to the items after signing, no longer
-verifies.
+A person signs a subject (a destruction register, a handover) as its items stand: the
+``items_digest`` of the subject's kind and id and, per item in order, its document id,
+SHA-256 and archive number (canonical JSON, SHA-256). The stored signature is an HMAC,
+under a key the database does not hold, of the subject's id, the signer, the signing time
+and that digest: a row written or edited in the database without the key, or any change
+to the items after signing, no longer verifies (a register so signed is not executed:
+409 ``signatures_void``).
 
 Before signing, the signer re-enters their password (``check_signers_password``): a wrong
 one is refused and audited (403 ``wrong_password``) whatever they sign.
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NoReturn, Protocol
+from typing import Literal, NoReturn, Protocol
 
 import msgspec
 
@@ -27,6 +30,27 @@ from services.common.errors import ArchiveError, Forbidden, Unauthorized
 SEAL_CONTEXT = b"archive destruction witness signature v1"
 """Derives the seal's key from the secret key; unchanged since the first witness signed,
 so their signatures still verify."""
+
+
+@dataclass(frozen=True)
+class SignedItem:
+    """What a signer checks of one item (R6, O1)."""
+
+    document_id: str
+    sha256: str
+    archive_no: str
+
+
+def items_digest(subject: Literal["destruction", "handover"], subject_id: str,
+                 items: Iterable[SignedItem]) -> str:
+    """SHA-256 (hex) of the canonical encoding of the subject's items, in order; the key
+    names the kind of subject (``destruction_id``, ``handover_id``), so one kind's digest
+    never stands for another's."""
+    canonical = msgspec.json.encode({
+        f"{subject}_id": subject_id,
+        "items": [[item.document_id, item.sha256, item.archive_no] for item in items],
+    })
+    return hashlib.sha256(canonical).hexdigest()
 
 
 class PasswordChecker(Protocol):

@@ -25,14 +25,13 @@ from services.common.errors import Conflict
 from services.registry.catalogue.tables import documents
 from services.registry.destruction.models import Tombstone
 from services.registry.destruction.rules import register_label
-from services.registry.destruction.signatures import SignedItem, items_digest
 from services.registry.destruction.tables import (
     destruction_items,
     destruction_witnesses,
     destructions,
 )
 from services.registry.schema import Repository, chunks
-from services.registry.seal import StoredSignature
+from services.registry.seal import SignedItem, StoredSignature, items_digest
 from services.registry.sweeps.tables import retention_sweeps
 
 LIVE_ITEM_STATES = ("pending", "destroyed")
@@ -87,7 +86,8 @@ class RegistersRepository(Repository):
 
     async def digest(self, destruction_id: str) -> str:
         """The digest of the items as they stand: what a witness signs (R6)."""
-        return items_digest(destruction_id, await self.signed_items(destruction_id))
+        return items_digest("destruction", destruction_id,
+                            await self.signed_items(destruction_id))
 
     async def items(self, destruction_id: str) -> list[RegisterItem]:
         rows = (await self.conn.execute(

@@ -19,10 +19,9 @@ from services.common.contracts.operations import (
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
 from services.registry.catalogue.tables import documents
-from services.registry.handovers.rules import items_digest
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 from services.registry.schema import Repository
-from services.registry.seal import StoredSignature
+from services.registry.seal import SignedItem, StoredSignature, items_digest
 
 
 class HandoversRepository(Repository):
@@ -72,8 +71,8 @@ class HandoversRepository(Repository):
             .join(documents, documents.c.document_id == handover_items.c.document_id)
             .where(handover_items.c.handover_id == handover_id)
             .order_by(handover_items.c.position))
-        return items_digest(handover_id, ((row.document_id, row.sha256, row.archive_no)
-                                          for row in rows))
+        return items_digest("handover", handover_id, (
+            SignedItem(row.document_id, row.sha256, row.archive_no) for row in rows))
 
     async def signatures(self, handover_id: str) -> list[Signature]:
         rows = (await self.conn.execute(

@@ -3,10 +3,7 @@ signers sign, when it is complete."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-
-import msgspec
 
 from services.common.contracts.operations import Handover, Side
 from services.common.operations import HANDOVER_CREATORS, HANDOVER_READERS, HANDOVER_RECEIVER
@@ -14,14 +11,6 @@ from services.common.operations import HANDOVER_CREATORS, HANDOVER_READERS, HAND
 CREATOR_ROLES = HANDOVER_CREATORS
 RECEIVER_ROLE = HANDOVER_RECEIVER
 READER_ROLES = HANDOVER_READERS
-
-
-def items_digest(handover_id: str, items: Iterable[tuple[str, str, str]]) -> str:
-    """SHA-256 (hex) of the canonical encoding of the handover's items in order, each
-    (document id, SHA-256, archive number): what both sides sign."""
-    canonical = msgspec.json.encode({"handover_id": handover_id,
-                                     "items": [list(item) for item in items]})
-    return hashlib.sha256(canonical).hexdigest()
 
 
 def side_of(handover: Handover, username: str) -> Side | None:
