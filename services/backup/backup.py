@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import uuid
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from services.backup.stores import BackupStore, open_backup_store
 from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
+from services.common.durable import write_durably
 from services.common.errors import Conflict, NotFound
 from services.common.objectstore import Listed, ObjectStore, file_sha256, open_object_store
 
@@ -202,7 +202,7 @@ class _Backup:
         sha256 = _sha256(secret.encode())
         if sha256 not in present:  # the same key as last time is not written again
             staged = self.backup.staging_dir / f"{name}.part"
-            await asyncio.to_thread(write_private, staged, secret.encode())
+            await asyncio.to_thread(write_durably, staged, secret.encode())
             await self._keep(sha256, staged, present)
         return KeyFile(name=name, check=key_check(secret.encode()), sha256=sha256,
                        size=len(secret.encode()))
@@ -278,11 +278,3 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """A file as the archive keeps its key: readable by its owner only, fsynced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())

@@ -27,6 +27,7 @@ from services.backup.models import DatabaseDump, DatabaseKind
 from services.common.config import Settings
 from services.common.context import SERVICE_NAMES
 from services.common.db import connect, create_engine
+from services.common.durable import fsync_file, replace_durably
 from services.common.errors import ConfigError, Conflict, DependencyUnavailable, NotFound
 from services.common.migrations import migrate_configured
 
@@ -51,7 +52,7 @@ async def snapshot_databases(settings: Settings, staging: Path) -> list[Snapshot
         path = staging / "archive.pgdump"
         await _pg_tool("pg_dump", settings.migration_url_for("registry"),
                        "--format=custom", "--no-owner", "--no-privileges", f"--file={path}")
-        await asyncio.to_thread(_fsync, path)
+        await asyncio.to_thread(fsync_file, path)
         return [Snapshot(name=POSTGRES_DUMP, kind="pg_dump", services=list(SERVICE_NAMES),
                          path=path)]
     snapshots = []
@@ -68,7 +69,7 @@ async def snapshot_databases(settings: Settings, staging: Path) -> list[Snapshot
         snapshots.append(Snapshot(name=service, kind="sqlite", services=[service],
                                   path=target))
     # Made durable together, after the copies in SNAPSHOT_ORDER: their fsyncs overlap.
-    await asyncio.gather(*(asyncio.to_thread(_fsync, snapshot.path) for snapshot in snapshots))
+    await asyncio.gather(*(asyncio.to_thread(fsync_file, snapshot.path) for snapshot in snapshots))
     return snapshots
 
 
@@ -135,13 +136,8 @@ def _copy_durably(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(target.name + ".part")
     shutil.copyfile(source, staged)
-    _fsync(staged)
-    os.replace(staged, target)
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as file:
-        os.fsync(file.fileno())
+    fsync_file(staged)
+    replace_durably(staged, target)
 
 
 async def _pg_tool(tool: str, url: str, *arguments: str) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import msgspec
 
-from services.backup.backup import KEY_VARIABLES, read_manifest, write_private
+from services.backup.backup import KEY_VARIABLES, read_manifest
 from services.backup.databases import check_empty, finish_databases, restore_database
 from services.backup.models import (
     LATEST,
@@ -40,6 +40,7 @@ from services.backup.verify import verify_restored
 from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
+from services.common.durable import write_durably
 from services.common.errors import ConfigError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, file_sha256, open_object_store
 
@@ -76,7 +77,7 @@ class _Restore:
                            code="restore_target_not_empty")
         secrets = await self._keys(manifest.keys)
         for key_file, secret in secrets:
-            await asyncio.to_thread(write_private, self._key_path(key_file), secret.encode())
+            await asyncio.to_thread(write_durably, self._key_path(key_file), secret.encode())
         await self._databases(manifest)
         named = await named_originals(self.settings)
         wanted = [stored for stored in manifest.objects

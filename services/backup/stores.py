@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Protocol
 
 from services.common.config import Settings
+from services.common.durable import fsync_directory
 from services.common.errors import (
     ConfigError,
     Conflict,
@@ -167,8 +168,9 @@ class DirectoryBackup:
         # At once, not one after the other: concurrent fsyncs share the filesystem's
         # journal commits (one a new blob's directory each, for a small backup).
         with self._translated():
-            await asyncio.gather(*(asyncio.to_thread(_fsync_dir, directory)
-                                   for directory in [*sorted(dirty), self.root / "blobs"]))
+            await asyncio.gather(*(asyncio.to_thread(fsync_directory, directory)
+                                   for directory in [*sorted(dirty), self.root / "blobs"]
+                                   if directory.is_dir()))
 
     async def write_document(self, name: str, data: bytes) -> None:
         target = self.root / validate_key(name)
@@ -225,7 +227,7 @@ class DirectoryBackup:
             out.flush()
             os.fsync(out.fileno())
         _move_into(staged, target)
-        _fsync_dir(target.parent)
+        fsync_directory(target.parent)
 
     @contextlib.contextmanager
     def _translated(self) -> Iterator[None]:
@@ -246,16 +248,6 @@ def _names(directory: Path) -> list[str]:
     if not directory.is_dir():
         return []
     return [entry.name for entry in os.scandir(directory) if entry.is_file()]
-
-
-def _fsync_dir(directory: Path) -> None:
-    if not directory.is_dir():
-        return
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _s3_store(location: str, settings: Settings) -> S3Backup:

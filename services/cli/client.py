@@ -13,6 +13,7 @@ import click
 import httpx
 
 from services.common.clients import error_from
+from services.common.durable import write_durably
 from services.common.paging import MAX_PAGE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,10 +34,7 @@ def saved_token() -> str | None:
 
 def save_token(token: str) -> Path:
     path = token_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(token)
+    write_durably(path, token.encode())
     return path
 
 

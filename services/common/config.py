@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.durable import create_durably
 from services.common.errors import ConfigError
 
 PREFIX = "ARCHIVE_"
@@ -115,14 +116,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 def _kept_key(path: Path) -> str:
     """The random key in ``path``, made (readable by its owner only) on first use."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        create_durably(path, secrets.token_urlsafe(48).encode())
+    key = path.read_text().strip()
+    if not key:
+        raise ConfigError(f"{path} is empty: an archive never writes it so (it was cut short "
+                          "or edited); restore it from the last backup, or set the key's "
+                          "ARCHIVE_* variable")
+    return key
 
 
 def read_env_file(path: Path) -> dict[str, str]:

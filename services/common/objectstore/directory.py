@@ -39,6 +39,7 @@ from typing import BinaryIO
 import msgspec
 
 from services.common.clock import Clock, SystemClock
+from services.common.durable import fsync_directory, replace_durably
 from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
@@ -211,8 +212,8 @@ class DirectoryObjectStore(PutEitherWay):
                     os.replace(staged, target)
             # Whoever renamed them (this put, or a concurrent one of the same original),
             # the entries are durable before this put returns.
-            _fsync_dir(sidecar.parent)
-            _fsync_dir(target.parent)
+            fsync_directory(sidecar.parent)
+            fsync_directory(target.parent)
         finally:
             staged.unlink(missing_ok=True)
             if staged_sidecar is not None:
@@ -255,7 +256,7 @@ class DirectoryObjectStore(PutEitherWay):
             self._sidecar_path(key).unlink(missing_ok=True)
         # After the note is durable (leaving ``_changing``), as a put's renames are.
         if removed_from is not None:
-            _fsync_dir(removed_from)
+            fsync_directory(removed_from)
 
     def _head(self, key: str) -> ObjectInfo | None:
         path = self._data_path(key)
@@ -313,8 +314,7 @@ class DirectoryObjectStore(PutEitherWay):
 
     def _publish(self, staged: Path, target: Path) -> None:
         _make_dirs(target.parent)
-        os.replace(staged, target)
-        _fsync_dir(target.parent)
+        replace_durably(staged, target)
 
     def _sidecar_of(self, key: str, path: Path) -> _Sidecar:
         """The recorded sidecar, or one rebuilt from the file when none was written."""
@@ -454,7 +454,7 @@ class DirectoryObjectStore(PutEitherWay):
         self._root.mkdir(parents=True, exist_ok=True)
         staged, _ = self._stage(partial(_write_hashing, header))
         os.replace(staged, self._root / JOURNAL)
-        _fsync_dir(self._root)
+        fsync_directory(self._root)
         return journal_id, len(header)
 
     def _open_journal(self) -> int:
@@ -530,12 +530,4 @@ def _make_dirs(directory: Path) -> None:
         directory = directory.parent
     for created in reversed(missing):
         created.mkdir(exist_ok=True)
-        _fsync_dir(created.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_directory(created.parent)

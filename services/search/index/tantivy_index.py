@@ -3,7 +3,7 @@ searching: ``tantivy_search``).
 
 Layout of the directory given to ``TantivyIndex``::
 
-    CURRENT          the name of the live generation, replaced atomically (os.replace)
+    CURRENT          the name of the live generation, replaced whole and durably
     gen-000001/      a Tantivy index: the live one, or a rebuild being filled
 
 A rebuild fills a new ``gen-*`` beside the live one; ``commit`` rewrites ``CURRENT`` and
@@ -20,7 +20,6 @@ returns, so what was written is found immediately. One process owns the director
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import tantivy
 
+from services.common.durable import write_durably
 from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.models import AccessFilter, IndexedDocument, SearchResult
 from services.search.index.protocol import Rebuild
@@ -191,12 +191,7 @@ class TantivyIndex:
         return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
 
     def _point_current_at(self, name: str) -> None:
-        temporary = self._directory / (CURRENT + ".tmp")
-        with temporary.open("w") as out:
-            out.write(name + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, self._directory / CURRENT)
+        write_durably(self._directory / CURRENT, f"{name}\n".encode())
 
     def _live_generation(self) -> _Generation:
         live = self._live
