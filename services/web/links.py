@@ -4,15 +4,16 @@ the identifier quoted, so no page writes a link its own way."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
+from services.common.clients import segment
 from services.common.web import PAGES_PREFIX
 
 
 def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:
     """The document page, with the search terms to mark and the page to open."""
     query = {key: value for key, value in (("q", q), ("page", page)) if value}
-    return (f"{PAGES_PREFIX}/documents/{quote(document_id, safe='')}"
+    return (f"{PAGES_PREFIX}/documents/{segment(document_id)}"
             + (f"?{urlencode(query)}" if query else ""))
 
 
@@ -22,4 +23,4 @@ def page_image_url(document_id: str, number: int) -> str:
 
 
 def household_url(household: str) -> str:
-    return f"{PAGES_PREFIX}/households/{quote(household, safe='')}"
+    return f"{PAGES_PREFIX}/households/{segment(household)}"

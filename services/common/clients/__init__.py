@@ -13,6 +13,7 @@ import ssl
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -102,6 +103,11 @@ class ServiceClient:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+def segment(identifier: str) -> str:
+    """``identifier`` as one segment of a path (a ``/`` or ``?`` in it is quoted)."""
+    return quote(identifier, safe="")
 
 
 def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:

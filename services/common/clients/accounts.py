@@ -4,9 +4,7 @@ call carries the admin's own token; the registry decides (only ``admin`` may).""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from services.common.clients import ServiceClient
+from services.common.clients import ServiceClient, segment
 from services.common.contracts.accounts import NewAccount, User
 
 
@@ -20,16 +18,13 @@ class AccountsReader(ServiceClient):
     async def reset_password(self, token: str, username: str, new_password: str
                              ) -> User:
         """Every token the user held stops working."""
-        return await self.call("POST", f"/registry/users/{_name(username)}/password",
+        return await self.call("POST", f"/registry/users/{segment(username)}/password",
                                User, token=token, json={"new_password": new_password})
 
     async def deactivate_user(self, token: str, username: str) -> User:
         """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids) and
         ``extra["open_loans"]`` (each an ``OpenLoan``: archive numbers, status, due date)
         while any loan of theirs is not returned."""
-        return await self.call("POST", f"/registry/users/{_name(username)}/deactivate",
+        return await self.call("POST", f"/registry/users/{segment(username)}/deactivate",
                                User, token=token)
 
-
-def _name(username: str) -> str:
-    return quote(username, safe="")

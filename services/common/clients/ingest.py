@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 from typing import IO, Any, Literal
-from urllib.parse import quote
 
 import httpx
 
-from services.common.clients import ServiceClient, error_from
+from services.common.clients import ServiceClient, error_from, segment
 from services.common.contracts.ingest import (
     Batch,
     DocumentReading,
@@ -30,7 +29,7 @@ class IngestClient(ServiceClient):
                             ) -> ExtractedText:
         """The page texts, if the registry lets ``token``'s user (default: this service)
         read the content. ``NotFound`` (code ``no_text``) when nothing was extracted."""
-        return await self.call("GET", f"/ingest/documents/{quote(document_id, safe='')}/text",
+        return await self.call("GET", f"/ingest/documents/{segment(document_id)}/text",
                                ExtractedText, token=token)
 
     async def texts(self, documents: list[FiledOriginal]) -> Texts:
@@ -43,7 +42,7 @@ class IngestClient(ServiceClient):
         """Whether ingest holds an upload (a job, in any state) of these bytes; asked
         with this service's token."""
         try:
-            await self.request("GET", f"/ingest/originals/{quote(sha256, safe='')}")
+            await self.request("GET", f"/ingest/originals/{segment(sha256)}")
         except NotFound:
             return False
         return True
@@ -53,20 +52,20 @@ class IngestClient(ServiceClient):
         """A page as a person reads it (WebP, turned upright): about 1 200 px wide
         (``preview``) or 200 px (``thumbnail``), with the page text's access decision."""
         response = await self.request(
-            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/{size}",
+            "GET", f"/ingest/documents/{segment(document_id)}/pages/{number}/{size}",
             token=token)
         return response.content
 
     async def page_boxes(self, token: str, document_id: str, number: int) -> PageBoxes:
         return await self.call(
-            "GET", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/boxes",
+            "GET", f"/ingest/documents/{segment(document_id)}/pages/{number}/boxes",
             PageBoxes, token=token)
 
     async def reading(self, token: str, document_id: str, page: int) -> DocumentReading:
         """Every page's text and page ``page``'s boxes in one call, as a person's viewing
         in the staff pages (journaled once per viewing, not once per call)."""
         return await self.call(
-            "GET", f"/ingest/documents/{quote(document_id, safe='')}/reading",
+            "GET", f"/ingest/documents/{segment(document_id)}/reading",
             DocumentReading, token=token, params={"page": page})
 
     async def original(self, token: str, document_id: str) -> httpx.Response:
@@ -74,7 +73,7 @@ class IngestClient(ServiceClient):
         hundreds of megabytes): the caller streams it and closes it. Refused as the route
         refuses (403 ``view_only`` for view-only access)."""
         request = self.http.build_request(
-            "GET", f"/ingest/documents/{quote(document_id, safe='')}/original",
+            "GET", f"/ingest/documents/{segment(document_id)}/original",
             headers={"Authorization": f"Bearer {token}"})
         try:
             response = await self.http.send(request, stream=True)
@@ -90,14 +89,14 @@ class IngestClient(ServiceClient):
                                 correction: PageCorrection) -> PageCorrected:
         """Record a person's reading of a page as a new text version (archivists)."""
         return await self.call(
-            "POST", f"/ingest/documents/{quote(document_id, safe='')}/pages/{number}/text",
+            "POST", f"/ingest/documents/{segment(document_id)}/pages/{number}/text",
             PageCorrected, token=token, json=correction)
 
     async def create_batch(self, token: str) -> Batch:
         return await self.call("POST", "/ingest/batches", Batch, token=token)
 
     async def batch(self, token: str, batch_id: str) -> Batch:
-        return await self.call("GET", f"/ingest/batches/{quote(batch_id, safe='')}", Batch,
+        return await self.call("GET", f"/ingest/batches/{segment(batch_id)}", Batch,
                                token=token)
 
     async def recent_batches(self, token: str) -> list[Batch]:
@@ -105,7 +104,7 @@ class IngestClient(ServiceClient):
 
     async def add_refused_file(self, token: str, batch_id: str, refused: RefusedFile
                                ) -> Batch:
-        return await self.call("POST", f"/ingest/batches/{quote(batch_id, safe='')}/files",
+        return await self.call("POST", f"/ingest/batches/{segment(batch_id)}/files",
                                Batch, token=token, json=refused)
 
     async def upload(self, token: str, *, batch_id: str, filename: str, content: IO[bytes],

@@ -8,8 +8,7 @@ record as it now stands, or the registry's refusal (an ``ArchiveError`` with its
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from services.common.clients import segment
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.inventory import (
     BoxDue,
@@ -33,29 +32,29 @@ class InventoryReader(RegistryClient):
                                json=new)
 
     async def inventory(self, token: str, inventory_id: str) -> Inventory:
-        return await self.call("GET", f"/registry/inventories/{_id(inventory_id)}",
+        return await self.call("GET", f"/registry/inventories/{segment(inventory_id)}",
                                Inventory, token=token)
 
     async def mark_item(self, token: str, inventory_id: str, item: int, state: str,
                         note: str | None) -> Inventory:
         body = {"state": state, **({"note": note} if note else {})}
         return await self.call("POST",
-                               f"/registry/inventories/{_id(inventory_id)}/items/{item}",
+                               f"/registry/inventories/{segment(inventory_id)}/items/{item}",
                                Inventory, token=token, json=body)
 
     async def complete_inventory(self, token: str, inventory_id: str) -> Inventory:
-        return await self.call("POST", f"/registry/inventories/{_id(inventory_id)}/complete",
+        return await self.call("POST", f"/registry/inventories/{segment(inventory_id)}/complete",
                                Inventory, token=token)
 
     async def resolve_discrepancy(self, token: str, inventory_id: str, item: int,
                                   resolution: str) -> Inventory:
         return await self.call(
-            "POST", f"/registry/inventories/{_id(inventory_id)}/items/{item}/resolve",
+            "POST", f"/registry/inventories/{segment(inventory_id)}/items/{item}/resolve",
             Inventory, token=token, json={"resolution": resolution})
 
     async def checklist_pdf(self, token: str, inventory_id: str) -> bytes:
         response = await self.request(
-            "GET", f"/registry/inventories/{_id(inventory_id)}/checklist.pdf", token=token)
+            "GET", f"/registry/inventories/{segment(inventory_id)}/checklist.pdf", token=token)
         return response.content
 
     async def discrepancies(self, token: str) -> list[Discrepancy]:
@@ -77,6 +76,3 @@ class InventoryReader(RegistryClient):
         return await self.call("POST", "/registry/condition-checks", ConditionCheck,
                                token=token, json=check)
 
-
-def _id(identifier: str) -> str:
-    return quote(identifier, safe="")

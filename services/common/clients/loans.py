@@ -8,8 +8,8 @@ the registry's refusal (an ``ArchiveError`` with its code).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
+from services.common.clients import segment
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.lending import (
     AwaitingCount,
@@ -33,7 +33,7 @@ class LoansReader(RegistryClient):
         return await self.call("POST", "/registry/loans", Loan, token=token, json=loan)
 
     async def loan(self, token: str, loan_id: str) -> Loan:
-        return await self.call("GET", f"/registry/loans/{_id(loan_id)}", Loan,
+        return await self.call("GET", f"/registry/loans/{segment(loan_id)}", Loan,
                                token=token)
 
     async def loans(self, token: str, **filters: Any) -> list[Loan]:
@@ -65,7 +65,7 @@ class LoansReader(RegistryClient):
                         body: dict[str, Any] | None = None) -> Loan:
         """``approve`` ``{note}``, ``reject`` ``{reason}``, ``issue``, ``acknowledge``,
         ``renew``, ``return`` ``{intact, note}``."""
-        return await self.call("POST", f"/registry/loans/{_id(loan_id)}/{move}", Loan,
+        return await self.call("POST", f"/registry/loans/{segment(loan_id)}/{move}", Loan,
                                token=token, json=body if body is not None else {})
 
     async def notifications(self, token: str) -> list[Notification]:
@@ -93,7 +93,7 @@ class LoansReader(RegistryClient):
 
     async def resolve_incident(self, token: str, incident_id: str, note: str) -> Incident:
         """B5: an archivist closes the incident with what was done."""
-        return await self.call("POST", f"/registry/incidents/{_id(incident_id)}/resolve",
+        return await self.call("POST", f"/registry/incidents/{segment(incident_id)}/resolve",
                                Incident, token=token, json={"note": note})
 
     async def year_report(self, token: str, year: int | None) -> YearStatistics:
@@ -101,6 +101,3 @@ class LoansReader(RegistryClient):
         return await self.call("GET", "/registry/statistics", YearStatistics, token=token,
                                params=params)
 
-
-def _id(loan_id: str) -> str:
-    return quote(loan_id, safe="")

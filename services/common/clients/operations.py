@@ -8,8 +8,8 @@ What it decodes is ``services.common.contracts.operations``; the printable files
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote
 
+from services.common.clients import segment
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.operations import (
     CatalogueFile,
@@ -31,7 +31,7 @@ class OperationsReader(RegistryClient):
                                token=token, params={"limit": LIST_PAGE})
 
     async def handover(self, token: str, handover_id: str) -> Handover:
-        return await self.call("GET", f"/registry/handovers/{_id(handover_id)}",
+        return await self.call("GET", f"/registry/handovers/{segment(handover_id)}",
                                Handover, token=token)
 
     async def create_handover(self, token: str, handover: HandoverRequest) -> Handover:
@@ -43,14 +43,14 @@ class OperationsReader(RegistryClient):
         """The signed-in person signs their side (O1), re-entering their password;
         ``digest`` is the items as they were shown (a change since is refused)."""
         body = {"password": password, **({"digest": digest} if digest else {})}
-        return await self.call("POST", f"/registry/handovers/{_id(handover_id)}/sign",
+        return await self.call("POST", f"/registry/handovers/{segment(handover_id)}/sign",
                                Handover, token=token, json=body)
 
     async def transfer_list(self, token: str, handover_id: str, kind: PrintedFile
                             ) -> tuple[bytes, str]:
         """The transfer list (移交清单) as PDF or CSV, and its content type."""
         response = await self.request(
-            "GET", f"/registry/handovers/{_id(handover_id)}/transfer-list.{kind}", token=token)
+            "GET", f"/registry/handovers/{segment(handover_id)}/transfer-list.{kind}", token=token)
         return response.content, response.headers.get("content-type", "")
 
     async def transfers(self, token: str) -> list[TransferSummary]:
@@ -60,7 +60,7 @@ class OperationsReader(RegistryClient):
     async def transfer(self, token: str, transfer_id: str) -> Transfer:
         """A transfer out with the catalogue records of the documents ``token``'s user is
         cleared for (``items`` counts them all)."""
-        return await self.call("GET", f"/registry/transfers/{_id(transfer_id)}", Transfer,
+        return await self.call("GET", f"/registry/transfers/{segment(transfer_id)}", Transfer,
                                token=token)
 
     async def general_catalogue(self, token: str) -> list[CatalogueFile]:
@@ -79,6 +79,3 @@ class OperationsReader(RegistryClient):
                                       params=params)
         return response.content, response.headers.get("content-type", "")
 
-
-def _id(identifier: str) -> str:
-    return quote(identifier, safe="")

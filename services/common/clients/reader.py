@@ -10,8 +10,7 @@ the registry's own answers, defined once in ``services.common.contracts``.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from services.common.clients import segment
 from services.common.clients.accounts import AccountsReader
 from services.common.clients.inventory import InventoryReader
 from services.common.clients.loans import LoansReader
@@ -42,7 +41,7 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                headers=headers)
 
     async def household(self, token: str, household: str) -> Household:
-        return await self.call("GET", f"/registry/households/{quote(household, safe='')}",
+        return await self.call("GET", f"/registry/households/{segment(household)}",
                                Household, token=token)
 
     async def household_file(self, token: str, household: str) -> list[DocumentRecord]:
@@ -58,21 +57,18 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                token=token, params={"needs_review": "true", "limit": limit})
 
     async def permissions(self, token: str, document_id: str) -> DocumentPermissions:
-        return await self.call("GET", f"/registry/documents/{_id(document_id)}/permissions",
+        return await self.call("GET", f"/registry/documents/{segment(document_id)}/permissions",
                                DocumentPermissions, token=token)
 
     async def versions(self, token: str, document_id: str) -> list[DocumentVersion]:
-        return await self.call("GET", f"/registry/documents/{_id(document_id)}/history",
+        return await self.call("GET", f"/registry/documents/{segment(document_id)}/history",
                                list[DocumentVersion], token=token)
 
     async def audit_trail(self, token: str, document_id: str) -> list[AuditTrailEntry]:
-        return await self.call("GET", f"/registry/documents/{_id(document_id)}/audit",
+        return await self.call("GET", f"/registry/documents/{segment(document_id)}/audit",
                                list[AuditTrailEntry], token=token)
 
     async def loans_of(self, token: str, document_id: str) -> list[Loan]:
         return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"document_id": document_id})
 
-
-def _id(document_id: str) -> str:
-    return quote(document_id, safe="")

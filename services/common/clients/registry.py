@@ -9,7 +9,7 @@ import time
 import msgspec
 
 from services.common.auth import VERIFIED_FOR_S, Principal, RecentlyVerified
-from services.common.clients import ServiceClient
+from services.common.clients import ServiceClient, segment
 from services.common.contracts.registry import (
     MAX_VISIBILITY_IDS,
     AccessAnswer,
@@ -44,13 +44,13 @@ class RegistryClient(ServiceClient):
                                    ) -> DocumentRecord:
         """Record a new version of the document's page texts, with the service token; the
         registry appends ``text_revised`` to the change feed."""
-        return await self.call("POST", f"/registry/documents/{document_id}/text-revisions",
+        return await self.call("POST", f"/registry/documents/{segment(document_id)}/text-revisions",
                                DocumentRecord, json=revision)
 
     async def get_document(self, document_id: str, *, token: str | None = None
                            ) -> DocumentRecord:
         """The catalogue record; ``NotFound`` if missing or invisible to ``token``'s user."""
-        return await self.call("GET", f"/registry/documents/{document_id}", DocumentRecord,
+        return await self.call("GET", f"/registry/documents/{segment(document_id)}", DocumentRecord,
                                token=token)
 
     async def authorize(self, user_token: str, document_id: str, action: Action, *,

@@ -9,8 +9,8 @@ record as it now stands, or the registry's refusal (an ``ArchiveError`` with its
 from __future__ import annotations
 
 from typing import Any, Literal
-from urllib.parse import quote
 
+from services.common.clients import segment
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import (
@@ -49,19 +49,19 @@ class RetentionReader(RegistryClient):
                                json={"dry_run": dry_run})
 
     async def sweep(self, token: str, sweep_id: str) -> Sweep:
-        return await self.call("GET", f"/registry/sweeps/{_id(sweep_id)}", Sweep,
+        return await self.call("GET", f"/registry/sweeps/{segment(sweep_id)}", Sweep,
                                token=token)
 
     async def appraise(self, token: str, sweep_id: str, *, document_id: str, decision: str,
                        opinion: str) -> SweepItem:
-        return await self.call("POST", f"/registry/sweeps/{_id(sweep_id)}/appraisals",
+        return await self.call("POST", f"/registry/sweeps/{segment(sweep_id)}/appraisals",
                                SweepItem, token=token,
                                json={"document_id": document_id, "decision": decision,
                                      "opinion": opinion})
 
     async def decide_sweep(self, token: str, sweep_id: str, move: SweepMove,
                            note: str | None) -> Sweep:
-        return await self.call("POST", f"/registry/sweeps/{_id(sweep_id)}/{move}", Sweep,
+        return await self.call("POST", f"/registry/sweeps/{segment(sweep_id)}/{move}", Sweep,
                                token=token, json={"note": note} if note else {})
 
     async def destructions(self, token: str) -> list[DestructionSummary]:
@@ -87,7 +87,7 @@ class RetentionReader(RegistryClient):
                                token=token, json=body)
 
     async def destruction(self, token: str, destruction_id: str) -> Destruction:
-        return await self.call("GET", f"/registry/destructions/{_id(destruction_id)}",
+        return await self.call("GET", f"/registry/destructions/{segment(destruction_id)}",
                                Destruction, token=token)
 
     async def witness(self, token: str, destruction_id: str, *, password: str,
@@ -98,19 +98,19 @@ class RetentionReader(RegistryClient):
         if digest:
             body["digest"] = digest
         return await self.call("POST",
-                               f"/registry/destructions/{_id(destruction_id)}/witness",
+                               f"/registry/destructions/{segment(destruction_id)}/witness",
                                Destruction, token=token, json=body)
 
     async def execute_destruction(self, token: str, destruction_id: str) -> Destruction:
         return await self.call("POST",
-                               f"/registry/destructions/{_id(destruction_id)}/execute",
+                               f"/registry/destructions/{segment(destruction_id)}/execute",
                                Destruction, token=token)
 
     async def register_file(self, token: str, destruction_id: str, kind: RegisterFile
                             ) -> tuple[bytes, str]:
         """The printable register (PDF or CSV) and its content type."""
         response = await self.request(
-            "GET", f"/registry/destructions/{_id(destruction_id)}/register.{kind}",
+            "GET", f"/registry/destructions/{segment(destruction_id)}/register.{kind}",
             token=token)
         return response.content, response.headers.get("content-type", "")
 
@@ -122,9 +122,6 @@ class RetentionReader(RegistryClient):
         return await self.call("POST", "/registry/holds", Hold, token=token, json=hold)
 
     async def release_hold(self, token: str, hold_id: str, note: str | None) -> Hold:
-        return await self.call("POST", f"/registry/holds/{_id(hold_id)}/release", Hold,
+        return await self.call("POST", f"/registry/holds/{segment(hold_id)}/release", Hold,
                                token=token, json={"note": note} if note else {})
 
-
-def _id(identifier: str) -> str:
-    return quote(identifier, safe="")

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from services.common.clients import ServiceClient
+from services.common.clients import ServiceClient, segment
 from services.common.errors import DependencyUnavailable
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -52,3 +52,10 @@ async def test_a_write_is_not_sent_twice_and_the_error_names_what_happened(
         await flaky_peer.request("POST", "/registry/x", json={})
     assert raised.value.code == "registry_unavailable"
     assert "RemoteProtocolError" in raised.value.detail
+
+
+def test_an_identifier_in_a_path_is_one_segment_whatever_it_holds() -> None:
+    assert segment("3f2a-91") == "3f2a-91"
+    assert segment("A-1201") == "A-1201"
+    assert segment("../registry/users?x=1#y") == "..%2Fregistry%2Fusers%3Fx%3D1%23y"
+    assert segment("黄 1/2") == "%E9%BB%84%201%2F2"
