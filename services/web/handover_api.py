@@ -45,11 +45,11 @@ from services.web.handover_page import (
     handover_request,
     handover_url,
 )
+from services.web.offered import offered_documents
 from services.web.page import Page
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
 
-MAX_OFFERED = 50
 """Documents named in the address (``?document=``) a form offers at most."""
 PRINTABLE = re.compile(
     r"general\.(pdf|csv)|floors/[A-Z][A-Z0-9]{0,3}/[0-9]{1,3}/(catalogue\.(pdf|csv)|closed\.pdf)"
@@ -102,7 +102,8 @@ class HandoverPages(Controller):
         if not abilities(page.reader.principal).create:
             raise no_such_page()
         asked = [value for value in page.request.query_params.getall("document", []) if value]
-        offered = await _offered(registry, page.reader.token, asked[:MAX_OFFERED], household[:64])
+        offered = await offered_documents(registry, page.reader.token, household=household[:64],
+                                          named=asked)
         return _form(page, offered=offered, chosen=set(asked) or None,
                      household=household[:64], values={}, problem="")
 
@@ -126,7 +127,8 @@ class HandoverPages(Controller):
                 problem = refusal_code(exc)
             else:
                 return see(handover_url(created.handover_id), done="created")
-        offered = await _offered(registry, page.reader.token, offered_ids[:MAX_OFFERED], household)
+        offered = await offered_documents(registry, page.reader.token, household=household,
+                                          named=offered_ids)
         return _form(page, offered=offered, chosen=set(chosen),
                      household=household, values=values, problem=problem, status_code=422)
 
@@ -176,17 +178,6 @@ def _form(page: Page, *,
     return page.render("handover_new.html", status_code=status_code,
                        offered=[record for record in offered if record.status == "active"],
                        chosen=chosen, household=household, values=values, problem=problem)
-
-
-async def _offered(registry: RegistryReader, token: str, documents: list[str],
-                   household: str) -> list[DocumentRecord]:
-    """The documents the form offers: a household's file, or the documents named."""
-    if household:
-        if not HOUSEHOLD_RE.match(household):
-            raise no_such_page()
-        return await registry.household_file(token, household)
-    return list(await asyncio.gather(*(registry.get_document(document_id, token=token)
-                                       for document_id in dict.fromkeys(documents))))
 
 
 class CataloguePages(Controller):

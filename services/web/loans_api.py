@@ -16,7 +16,6 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
-from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, outcome_values, refusal_code, see
@@ -32,6 +31,7 @@ from services.web.loans_page import (
     loan_url,
     loans_page,
 )
+from services.web.offered import offered_documents
 from services.web.page import Page
 from services.web.session import Reader
 from services.web.statistics_page import parse_year, statistics_page
@@ -117,7 +117,8 @@ class LoanPages(Controller):
         """The request form, for the documents named (``?document=``, from a document
         page) or chosen among a household's (``?household=``)."""
         asked = [value for value in page.request.query_params.getall("document", []) if value]
-        offered = await _offered(registry, page.reader.token, asked[:50], household[:64])
+        offered = await offered_documents(registry, page.reader.token, household=household[:64],
+                                          named=asked)
         if not offered:
             raise NotFound("nothing to borrow", code="not_found")
         return page.render("loan_new.html", offered=offered, chosen=set(asked),
@@ -142,8 +143,8 @@ class LoanPages(Controller):
                 problem = refusal_code(exc)
             else:
                 return see(loan_url(loan.loan_id), done="requested")
-        offered = await _offered(registry, page.reader.token, documents[:50],
-                                 values["household"][:64])
+        offered = await offered_documents(registry, page.reader.token,
+                                          household=values["household"][:64], named=documents)
         return page.render("loan_new.html", status_code=422, offered=offered,
                            chosen=set(documents), household=values["household"],
                            values=values, problem=problem)
@@ -232,12 +233,3 @@ async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]
     loan_ids = list(dict.fromkeys(incident.loan_id for incident in incidents))
     loans = await asyncio.gather(*(registry.loan(token, loan_id) for loan_id in loan_ids))
     return incident_lines(incidents, {loan.loan_id: loan for loan in loans})
-
-
-async def _offered(registry: RegistryReader, token: str, documents: list[str],
-                   household: str) -> list[DocumentRecord]:
-    """The documents the form offers: a household's file, or the documents named."""
-    if household:
-        return await registry.household_file(token, household)
-    return list(await asyncio.gather(*(registry.get_document(document_id, token=token)
-                                       for document_id in dict.fromkeys(documents))))
