@@ -40,17 +40,16 @@ class UserAdminPages(Controller):
     async def _page(self, page: Page, registry: RegistryReader, *, status_code: int = 200,
                     **values: Any) -> Response[str]:
         users = await registry.users(page.reader.token)
-        shown: dict[str, Any] = {"done": "", "about": "", "problem": "", "loans": [],
+        shown: dict[str, Any] = {"about": "", "problem": "", "loans": [],
                                  "values": {}, "roles_chosen": set()}
         return page.render("admin_users.html", status_code=status_code,
                            view=accounts_page(users), **(shown | values))
 
     @get("/", operation_id="accountsPage")
     async def accounts(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
-                       done: FromQuery[str] = "", user: FromQuery[str] = "") -> Response[str]:
+                       user: FromQuery[str] = "") -> Response[str]:
         page_token(page.reader, may_administer)
-        return await self._page(page, registry, done=done[:40],
-                                about=user[:64])
+        return await self._page(page, registry, about=user[:64])
 
     @post("/", operation_id="addUserForm")
     async def add(self, page: NamedDependency[Page],

@@ -63,8 +63,7 @@ class HandoverPages(Controller):
 
     @get("/", operation_id="handoversPage")
     async def handovers(self, page: NamedDependency[Page],
-                        registry: NamedDependency[RegistryReader],
-                        refused: FromQuery[str] = "") -> Response[str]:
+                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """Handovers open and completed, and the transfers out (移出) recorded, each with
         its bag to download (archivists)."""
         can = abilities(page.reader.principal)
@@ -74,7 +73,7 @@ class HandoverPages(Controller):
             hidden_if_refused(registry.handovers(page.reader.token)),
             hidden_if_refused(registry.transfers(page.reader.token)))
         return page.render("handovers.html", lines=handover_lines(summaries),
-                           transfers=transfers, can=can, refused=refused[:40])
+                           transfers=transfers, can=can)
 
     @get("/transfers/{transfer_id:str}/bag.tar", operation_id="transferBagTar")
     async def transfer_bag(self, transfer_id: FromPath[str], reader: NamedDependency[Reader],
@@ -134,13 +133,12 @@ class HandoverPages(Controller):
 
     @get("/{handover_id:str}", operation_id="handoverPage")
     async def handover(self, handover_id: FromPath[str], page: NamedDependency[Page],
-                       registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
-                       refused: FromQuery[str] = "") -> Response[str]:
+                       registry: NamedDependency[RegistryReader]) -> Response[str]:
         record = await hidden_if_refused(registry.handover(page.reader.token, handover_id))
         return page.render("handover.html",
                            view=handover_page(page.reader.principal, record),
                            can=abilities(page.reader.principal), side_names=SIDE_NAMES,
-                           category_names=CATEGORIES, done=done[:40], refused=refused[:40])
+                           category_names=CATEGORIES)
 
     @post("/{handover_id:str}/sign", operation_id="signHandoverForm")
     async def sign(self, handover_id: FromPath[str], reader: NamedDependency[Reader],

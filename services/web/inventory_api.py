@@ -83,8 +83,8 @@ class InventoryPages(Controller):
 
     @get("/", operation_id="inventoriesPage")
     async def inventories(self, page: NamedDependency[Page],
-                          registry: NamedDependency[RegistryReader], today: NamedDependency[date],
-                          done: FromQuery[str] = "", refused: FromQuery[str] = "") -> Response[str]:
+                          registry: NamedDependency[RegistryReader], today: NamedDependency[date]
+                          ) -> Response[str]:
         """The inventories with their progress, the form to start this month's, and the
         discrepancies still open across inventories."""
         token = page_token(page.reader, may_read)
@@ -94,8 +94,7 @@ class InventoryPages(Controller):
         return page.render("inventories.html", inventories=listed,
                            started_this_month=this_month(listed, today),
                            discrepancies=open_discrepancies, status_names=INVENTORY_STATUS_NAMES,
-                           state_names=BOX_STATE_NAMES, can=may_check(page.reader.principal),
-                           done=done[:40], refused=refused[:40])
+                           state_names=BOX_STATE_NAMES, can=may_check(page.reader.principal))
 
     @post("/", operation_id="startInventoryForm")
     async def start(self, reader: NamedDependency[Reader],
@@ -130,8 +129,8 @@ class InventoryPages(Controller):
     async def conditions(self, page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader], today: NamedDependency[date],
                          building: FromQuery[str] = "", room: FromQuery[str] = "",
-                         cabinet: FromQuery[str] = "", box: FromQuery[str] = "",
-                         done: FromQuery[str] = "", refused: FromQuery[str] = "") -> Response[str]:
+                         cabinet: FromQuery[str] = "", box: FromQuery[str] = ""
+                         ) -> Response[str]:
         """The boxes due for a condition check (O3: twice a year), the form for one of
         them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
         made."""
@@ -143,8 +142,7 @@ class InventoryPages(Controller):
         return page.render("conditions.html", due=due, chosen=chosen,
                            checks=[(check, protection_lines(check)) for check in checks],
                            protection_names=PROTECTION_NAMES, today=today,
-                           can=may_check(page.reader.principal), done=done[:40],
-                           refused=refused[:40])
+                           can=may_check(page.reader.principal))
 
     @post("/conditions", operation_id="recordConditionCheckForm")
     async def record(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -184,14 +182,12 @@ class InventoryPages(Controller):
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
     async def inventory(self, inventory_id: FromPath[str], page: NamedDependency[Page],
-                        registry: NamedDependency[RegistryReader], done: FromQuery[str] = "",
-                        refused: FromQuery[str] = "") -> Response[str]:
+                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The checklist by cabinet, each box to mark present, missing or misplaced."""
         token = page_token(page.reader, may_read)
         record: Inventory = await hidden_if_refused(registry.inventory(token, inventory_id))
         return page.render("inventory.html", inventory=record,
-                           cabinets=cabinets(record), **_checklist_values(page.reader),
-                           done=done[:40], refused=refused[:40])
+                           cabinets=cabinets(record), **_checklist_values(page.reader))
 
     @get("/{inventory_id:str}/progress", operation_id="inventoryProgress")
     async def progress(self, inventory_id: FromPath[str], page: NamedDependency[Page],

@@ -18,7 +18,7 @@ from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
-from services.web.failures import answered, outcome_values, refusal_code, see
+from services.web.failures import answered, refusal_code, see
 from services.web.forms import FORM, PageForm
 from services.web.loans_page import (
     LOANS_URL,
@@ -76,7 +76,7 @@ class LoanPages(Controller):
         view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
                           notifications=notifications, incidents=incidents,
                           to_witness=to_witness)
-        return page.render("loans.html", view=view, **outcome_values(page.request))
+        return page.render("loans.html", view=view)
 
     @get("/badge", operation_id="loansBadge")
     async def badge(self, page: NamedDependency[Page],
@@ -153,8 +153,7 @@ class LoanPages(Controller):
     async def loan(self, loan_id: FromPath[str], page: NamedDependency[Page],
                    registry: NamedDependency[RegistryReader]) -> Response[str]:
         record = await registry.loan(page.reader.token, loan_id)
-        return page.render("loan.html", view=loan_page(page.reader.principal, record),
-                           **outcome_values(page.request))
+        return page.render("loan.html", view=loan_page(page.reader.principal, record))
 
     @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
     async def move(self, loan_id: FromPath[str], move: FromPath[str],

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.common.auth import Principal, TokenCodec
-from services.web.failures import csrf_token
+from services.web.failures import csrf_token, outcome_values
 from services.web.navigation import navigation
 from services.web.render import Pages
 from services.web.session import Reader, reader_of
@@ -44,7 +44,10 @@ class Page:
 
     def render(self, template: str, *, status_code: int = 200, **values: Any
                ) -> Response[str]:
-        return self.pages.render(self.request, template, status_code=status_code, **values,
+        """``template`` with ``values``, what the last form did or why it was refused
+        (unless ``values`` say) and the base layout's values."""
+        return self.pages.render(self.request, template, status_code=status_code,
+                                 **{**outcome_values(self.request), **values},
                                  **layout_values(self.request, self.reader))
 
 

@@ -22,7 +22,6 @@ from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
     answered,
     hidden_if_refused,
-    outcome_values,
     page_token,
     refusal_code,
     see,
@@ -91,8 +90,7 @@ class RetentionPages(Controller):
                            lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
                            category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
                            destruction_status_names=DESTRUCTION_STATUS_NAMES,
-                           destructions=destructions, dry_run=dry_run, can=can,
-                           **outcome_values(page.request))
+                           destructions=destructions, dry_run=dry_run, can=can)
 
     @post("/schedule", operation_id="replaceScheduleForm")
     async def schedule(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
@@ -130,8 +128,7 @@ class SweepPages(Controller):
         token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         return page.render("sweep.html", view=sweep_page(page.reader.principal, record),
-                           decisions=DECISIONS, decision_names=DECISION_NAMES,
-                           **outcome_values(page.request))
+                           decisions=DECISIONS, decision_names=DECISION_NAMES)
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],
@@ -185,7 +182,7 @@ class DestructionPages(Controller):
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
         return page.render("destruction.html",
                            view=await _destruction_view(page.reader, registry, destruction_id),
-                           category_names=CATEGORIES, **outcome_values(page.request))
+                           category_names=CATEGORIES)
 
     @get("/{destruction_id:str}/progress", operation_id="destructionProgress")
     async def progress(self, destruction_id: FromPath[str], page: NamedDependency[Page],
@@ -251,7 +248,7 @@ class HoldPages(Controller):
         holds = await hidden_if_refused(registry.holds(token))
         return page.render("holds.html", lines=hold_lines(holds),
                            can=abilities(page.reader.principal), categories=CATEGORIES,
-                           document=document[:64], **outcome_values(page.request))
+                           document=document[:64])
 
     @post("/", operation_id="placeHoldForm")
     async def place(self, reader: NamedDependency[Reader],
