@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from services.common.auth import Principal
 from services.common.contracts.registry import (
@@ -30,6 +30,7 @@ from services.common.contracts.registry import (
     DecisionCode,
     DocumentStatus,
 )
+from services.common.errors import NotFound
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
 
@@ -48,6 +49,9 @@ class Guarded(Protocol):
 
     @property
     def status(self) -> DocumentStatus: ...
+
+
+GuardedT = TypeVar("GuardedT", bound=Guarded)
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,15 @@ def can(principal: Principal, action: Action, document: Guarded | None,
         return VIEW_ONLY
     return _refuse("view_only", "this document may be viewed in the system only, not "
                    "downloaded (B2)")
+
+
+def known_to(principal: Principal, document: GuardedT | None, document_id: str) -> GuardedT:
+    """``document`` if ``principal`` may know it exists (``can``'s ``list``); else the
+    ``NotFound`` of a document that does not exist: one above the reader's clearance is
+    no different."""
+    if document is None or not can(principal, "list", document).allowed:
+        raise NotFound(f"no document {document_id}", code="unknown_document")
+    return document
 
 
 def access_filter(principal: Principal, grants: AccessGrants = NO_GRANTS) -> AccessFilter:

@@ -33,7 +33,7 @@ from services.common.contracts.retention import (
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
-from services.registry.access import visible_to
+from services.registry.access import known_to, visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
@@ -293,8 +293,7 @@ class DestructionService:
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id)
             found = await tx.registers.tombstone(document_id)
-        if record is None or not principal.cleared_for(record.security):
-            raise NotFound("no such document", code="unknown_document")
+        known_to(principal, record, document_id)
         if found is None:
             raise NotFound("the document has not been destroyed", code="not_destroyed")
         return found

@@ -42,7 +42,7 @@ from services.common.errors import (
     ValidationFailed,
 )
 from services.common.paging import MAX_SUMMARY_PAGE
-from services.registry.access import visible_to
+from services.registry.access import known_to, visible_to
 from services.registry.handovers import transfer_list
 from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import READER_ROLES, RECEIVER_ROLE, complete, side_of
@@ -193,9 +193,7 @@ async def _documents(tx: Tx, principal: Principal, request: HandoverRequest
                for record in await tx.documents.of_households(request.households or ())
                if record.status == "active"}
     for document_id in request.documents or ():
-        record = await tx.documents.get(document_id)
-        if record is None or not principal.cleared_for(record.security):
-            raise NotFound(f"no document {document_id}", code="unknown_document")
+        record = known_to(principal, await tx.documents.get(document_id), document_id)
         refuse_inactive([record])
         records.setdefault(document_id, record)
     if not records:

@@ -25,7 +25,7 @@ from services.common.contracts.operations import Transfer, TransferSummary
 from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.paging import MAX_SUMMARY_PAGE
-from services.registry.access import can, visible_to
+from services.registry.access import can, known_to, visible_to
 from services.registry.handovers.service import refuse_inactive
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
@@ -90,9 +90,7 @@ async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
             raise Conflict(f"household {request.household} has no document in the archive",
                            code="nothing_to_transfer")
     for document_id in request.documents or ():
-        record = await tx.documents.get(document_id, lock=True)
-        if record is None or not principal.cleared_for(record.security):
-            raise NotFound(f"no document {document_id}", code="unknown_document")
+        record = known_to(principal, await tx.documents.get(document_id, lock=True), document_id)
         refuse_inactive([record])
         chosen.setdefault(document_id, record)
     hidden = [record for record in chosen.values() if not principal.cleared_for(record.security)]

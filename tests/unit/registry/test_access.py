@@ -9,8 +9,16 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.registry import AccessFilter, Action, DocumentStatus
+from services.common.errors import NotFound
 from services.common.models import ROLES, SecurityLevel
-from services.registry.access import NO_GRANTS, AccessGrants, access_filter, can, visible_to
+from services.registry.access import (
+    NO_GRANTS,
+    AccessGrants,
+    access_filter,
+    can,
+    known_to,
+    visible_to,
+)
 
 # Expected outcome per action; roles other than the archivist's ``correct`` change nothing.
 #   allowed: yes · view: yes, view-only · hidden: not_visible (a 404) · other: refusal code
@@ -192,3 +200,19 @@ async def test_visible_to_a_service_is_everything_without_asking() -> None:
     service = Principal(username="service:ingest", roles=("service",), clearance="secret")
     assert (await visible_to(catalogue, service, ["a", "b"]), catalogue.asked) == (
         {"a", "b"}, [])
+
+
+@pytest.mark.parametrize("clearance", ["ordinary", "confidential", "secret"])
+def test_a_document_above_the_readers_clearance_is_as_unknown_as_none(
+        clearance: SecurityLevel) -> None:
+    reader = Principal(username="u", roles=("archivist",), clearance=clearance)
+    for security in ("ordinary", "confidential", "secret"):
+        doc = Doc(document_id="d1", security=security, personal_info=True)
+        if can(reader, "list", doc).allowed:
+            assert known_to(reader, doc, "d1") is doc
+            continue
+        with pytest.raises(NotFound, match="no document d1") as above:
+            known_to(reader, doc, "d1")
+        with pytest.raises(NotFound, match="no document d1") as missing:
+            known_to(reader, None, "d1")
+        assert above.value.code == missing.value.code == "unknown_document"
