@@ -42,9 +42,7 @@ class CataloguesService:
     async def items(self, principal: Principal, household: str) -> ItemList:
         """A file's item list (卷内目录), newest first (D4), closed parts apart (D3)."""
         async with self.store.snapshot() as view:
-            found = await view.households.get(household)
-            if found is None:
-                raise NotFound(f"no household {household}", code="unknown_household")
+            found = await view.households.existing(household)
             entries = await view.catalogues.entries(household=household)
         return ItemList(household=household, label=found.label,
                         parts=parts_of(principal, found.occupants, entries))

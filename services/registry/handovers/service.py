@@ -187,8 +187,7 @@ async def _documents(tx: Tx, principal: Principal, request: HandoverRequest
         raise ValidationFailed("name the households and/or documents handed over",
                                code="nothing_to_hand_over")
     for household in request.households or ():
-        if await tx.households.get(household) is None:
-            raise NotFound(f"no household {household}", code="unknown_household")
+        await tx.households.existing(household)
     records = {record.document_id: record
                for record in await tx.documents.of_households(request.households or ())
                if record.status == "active"}

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.common.contracts.households import Household, Occupancy
+from services.common.errors import NotFound
 from services.common.models import split_household
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository, dialect_insert
@@ -40,6 +41,13 @@ class HouseholdsRepository(Repository):
         query = sa.select(households).where(households.c.household == code)
         found = await self._households(query)
         return found[0] if found else None
+
+    async def existing(self, code: str) -> Household:
+        """The household, or ``NotFound`` (``unknown_household``)."""
+        found = await self.get(code)
+        if found is None:
+            raise NotFound(f"no household {code}", code="unknown_household")
+        return found
 
     async def in_cabinet_order(self, *, building: str | None, floor: int | None, limit: int,
                                offset: int) -> list[Household]:

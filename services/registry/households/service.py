@@ -45,11 +45,11 @@ class HouseholdsService:
                                   at=now)
             await tx.journal.audit(AuditEntry(action="household_created", username=actor,
                                               detail={"household": new.household}), at=now)
-            return await _household(tx, new.household)
+            return await tx.households.existing(new.household)
 
     async def get(self, household: str) -> Household:
         async with self.store.transaction() as tx:
-            return await _household(tx, household)
+            return await tx.households.existing(household)
 
     async def list_households(self, *, building: str | None, floor: int | None, limit: int,
                               offset: int) -> list[Household]:
@@ -82,7 +82,7 @@ class HouseholdsService:
             await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
                 "household": household, "occupancy_id": occupancy_id,
                 "documents_recomputed": recomputed}), at=now)
-            return await _household(tx, household)
+            return await tx.households.existing(household)
 
     async def move_out(self, actor: str, household: str, moved_out: date) -> Household:
         """D3: the occupant's part of the file closes; the unit is vacant, without label."""
@@ -105,19 +105,12 @@ class HouseholdsService:
             await tx.journal.audit(AuditEntry(action="moved_out", username=actor, detail={
                 "household": household, "occupancy_id": current.occupancy_id,
                 "documents_recomputed": recomputed}), at=now)
-            return await _household(tx, household)
+            return await tx.households.existing(household)
 
 
 async def _lock(tx: Tx, household: str) -> None:
     if not await tx.households.lock(household):
         raise NotFound(f"no household {household}", code="unknown_household")
-
-
-async def _household(tx: Tx, household: str) -> Household:
-    found = await tx.households.get(household)
-    if found is None:
-        raise NotFound(f"no household {household}", code="unknown_household")
-    return found
 
 
 def _check_order(moved_in: date, day: date, field: str) -> None:

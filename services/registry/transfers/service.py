@@ -81,8 +81,7 @@ async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
                                code="nothing_to_transfer")
     chosen: dict[str, DocumentRecord] = {}
     if request.household is not None:
-        if await tx.households.get(request.household) is None:
-            raise NotFound(f"no household {request.household}", code="unknown_household")
+        await tx.households.existing(request.household)
         file = await tx.documents.of_households([request.household])
         chosen.update((record.document_id, record) for record in file
                       if record.status == "active")
