@@ -23,15 +23,11 @@ from services.web.accounts_page import (
     password_problem,
 )
 from services.web.failures import page_token, refusal_code, see
+from services.web.forms import text, texts
 from services.web.page import Page
 
 ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
 NEW_USER_FIELDS = ("username", "clearance", "department")
-
-
-def _field(form: Any, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
 
 
 class UserAdminPages(Controller):
@@ -56,12 +52,12 @@ class UserAdminPages(Controller):
                   registry: NamedDependency[RegistryReader]) -> Response[Any]:
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
-        values = {name: _field(form, name).strip() for name in NEW_USER_FIELDS}
-        roles = [role for role in form.getall("roles", []) if isinstance(role, str)]
-        password = _field(form, "password")
+        values = {name: text(form, name) for name in NEW_USER_FIELDS}
+        roles = texts(form, "roles")
+        password = text(form, "password", trim=False)
         problem = new_user_problem(values["username"], roles, values["clearance"],
                                    values["department"], password,
-                                   _field(form, "password_again"))
+                                   text(form, "password_again", trim=False))
         if not problem:
             try:
                 await registry.create_user(token, NewAccount(
@@ -80,8 +76,8 @@ class UserAdminPages(Controller):
                              registry: NamedDependency[RegistryReader]) -> Response[Any]:
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
-        password = _field(form, "new_password")
-        problem = password_problem(password, _field(form, "new_password_again"))
+        password = text(form, "new_password", trim=False)
+        problem = password_problem(password, text(form, "new_password_again", trim=False))
         if not problem:
             try:
                 await registry.reset_password(token, username, password)

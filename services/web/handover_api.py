@@ -33,7 +33,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM
+from services.web.forms import FORM, text, texts
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -112,10 +112,9 @@ class HandoverPages(Controller):
         if not abilities(page.reader.principal).create:
             raise no_such_page()
         form = await page.request.form()
-        chosen = [value for value in form.getall("documents", []) if isinstance(value, str)]
-        offered_ids = [value for value in form.getall("offered", []) if isinstance(value, str)]
-        values = {name: str(form.get(name, "")).strip()[:MAX_NOTE] for name in HANDOVER_FIELDS}
-        household = str(form.get("household", "")).strip()[:64]
+        chosen, offered_ids = texts(form, "documents"), texts(form, "offered")
+        values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
+        household = text(form, "household", limit=64)
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:

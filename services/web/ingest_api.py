@@ -22,6 +22,7 @@ from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError, Forbidden
 from services.common.filing import FILERS
 from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
+from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
     INGEST_PATH,
@@ -81,7 +82,7 @@ class IngestPages(Controller):
             recent = await ingest.recent_batches(page.reader.token)
             return self._render(page, today, recent=recent, shown=None,
                                 problem=problem, status_code=422)
-        defaults = Defaults(**{name: str(form.get(name, "")).strip()
+        defaults = Defaults(**{name: text(form, name)
                                for name in ("household", "category", "filed_at", "security",
                                             "location")})
         batch = await ingest.create_batch(page.reader.token)

@@ -40,7 +40,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, PageForm
+from services.web.forms import FORM, PageForm, text
 from services.web.inventory_page import (
     CONDITIONS_URL,
     INVENTORIES_URL,
@@ -153,7 +153,7 @@ class InventoryPages(Controller):
         form = await request.form()
 
         def field(name: str, limit: int = MAX_NOTE) -> str:
-            return str(form.get(name, "")).strip()[:limit]
+            return text(form, name, limit=limit)
 
         where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
                                                             "box")}

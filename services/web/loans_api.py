@@ -19,7 +19,7 @@ from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequ
 from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, refusal_code, see
-from services.web.forms import FORM, PageForm
+from services.web.forms import FORM, PageForm, text, texts
 from services.web.loans_page import (
     LOANS_URL,
     MOVES,
@@ -128,8 +128,8 @@ class LoanPages(Controller):
     async def request_loan(self, page: NamedDependency[Page],
                            registry: NamedDependency[RegistryReader]) -> Response[Any]:
         form = await page.request.form()
-        documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
-        values = {name: str(form.get(name, "")).strip()
+        documents = texts(form, "documents")
+        values = {name: text(form, name)
                   for name in ("kind", "purpose", "reason", "household",
                                *(f"external_{field}" for field in EXTERNAL_FIELDS))}
         problem = _problem(documents, values)

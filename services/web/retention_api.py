@@ -26,7 +26,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, PageForm
+from services.web.forms import FORM, PageForm, text, texts
 from services.web.page import Page
 from services.web.retention_page import (
     CATEGORIES,
@@ -97,10 +97,9 @@ class RetentionPages(Controller):
                        registry: NamedDependency[RegistryReader]) -> Redirect:
         token = page_token(reader, may_read)
         form = await request.form()
-        classes = {category: str(form.get(f"class_{category}", ""))
-                   for category in CATEGORIES}
+        classes = {category: text(form, f"class_{category}") for category in CATEGORIES}
         try:
-            years = {name: int(str(form.get(f"years_{name}", ""))) for name in ("long", "short")}
+            years = {name: int(text(form, f"years_{name}")) for name in ("long", "short")}
         except ValueError:
             return see(RETENTION_URL, "#schedule", refused="years_required")
         return await answered(registry.replace_schedule(token, classes, years), RETENTION_URL,
@@ -164,7 +163,7 @@ class SweepPages(Controller):
         """A destruction register of the items chosen (held ones left out by default)."""
         token = page_token(reader, may_read)
         form = await request.form()
-        documents = [value for value in form.getall("documents", []) if isinstance(value, str)]
+        documents = texts(form, "documents")
         if not documents:
             return see(sweep_url(sweep_id), "#destroy", refused="no_documents")
         try:
