@@ -45,7 +45,7 @@ from services.web.handover_page import (
     handover_request,
     handover_url,
 )
-from services.web.offered import offered_documents
+from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
@@ -100,7 +100,7 @@ class HandoverPages(Controller):
         (``?document=``, e.g. from search results) to choose from, or households typed."""
         if not abilities(page.reader.principal).create:
             raise no_such_page()
-        asked = [value for value in page.request.query_params.getall("document", []) if value]
+        asked = named_in(page.request)
         offered = await offered_documents(registry, page.reader.token, household=household[:64],
                                           named=asked)
         return _form(page, offered=offered, chosen=set(asked) or None,

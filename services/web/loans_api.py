@@ -31,7 +31,7 @@ from services.web.loans_page import (
     loan_url,
     loans_page,
 )
-from services.web.offered import offered_documents
+from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
 from services.web.statistics_page import parse_year, statistics_page
@@ -116,7 +116,7 @@ class LoanPages(Controller):
                   household: FromQuery[str] = "") -> Response[str]:
         """The request form, for the documents named (``?document=``, from a document
         page) or chosen among a household's (``?household=``)."""
-        asked = [value for value in page.request.query_params.getall("document", []) if value]
+        asked = named_in(page.request)
         offered = await offered_documents(registry, page.reader.token, household=household[:64],
                                           named=asked)
         if not offered:

@@ -4,6 +4,9 @@ file, or the documents named in the address (from search results or a document p
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+from litestar import Request
 
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.registry import DocumentRecord
@@ -12,6 +15,11 @@ from services.web.failures import no_such_page
 
 MAX_OFFERED = 50
 """Documents named at most (a household's file is offered whole)."""
+
+
+def named_in(request: Request[Any, Any, Any]) -> list[str]:
+    """The documents named in the address (``?document=``, repeated)."""
+    return [value for value in request.query_params.getall("document", []) if value]
 
 
 async def offered_documents(registry: RegistryReader, token: str, *, household: str,
