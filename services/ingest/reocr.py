@@ -29,7 +29,6 @@ from services.common.contracts.fields import TextReason
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,
-    NotFound,
 )
 from services.common.models import Struct
 from services.common.objectstore import ObjectStore
@@ -157,11 +156,7 @@ async def text_reader_record(registry: TextRecorder, user_token: str, document_i
                              ) -> DocumentRecord:
     """The record of a document whose text the caller may read (the registry's refusal
     otherwise: ``NotFound`` for one they may not know of), not destroyed (``Conflict``)."""
-    answer = await registry.authorize(user_token, document_id, "read_text")
-    answer.enforce()
-    if answer.document is None:
-        raise NotFound("no such document", code="unknown_document")
-    record = answer.document
+    record = (await registry.authorize(user_token, document_id, "read_text")).allowed_document()
     if record.status == "destroyed":
         raise Conflict(f"{record.archive_no} was destroyed; its text is gone",
                        code="destroyed")

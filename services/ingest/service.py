@@ -363,10 +363,7 @@ class IngestService:
                        viewing: bool = False) -> _Allowed:
         answer = await self.registry.authorize(user_token, document_id, action,
                                                viewing=viewing)
-        answer.enforce()
-        if answer.document is None:
-            raise NotFound("no such document", code="unknown_document")
-        return _Allowed(record=answer.document, view_only=answer.view_only)
+        return _Allowed(record=answer.allowed_document(), view_only=answer.view_only)
 
 
 @dataclass(frozen=True)

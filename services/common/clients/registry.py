@@ -58,7 +58,7 @@ class RegistryClient(ServiceClient):
         """Ask whether the token's user may do ``action``; the registry audits the answer
         (``viewing``: part of a viewing in the staff pages, see ``AccessRequest``).
 
-        Never raises for a refusal: call ``answer.enforce()`` to turn it into the error.
+        Never raises for a refusal: ``answer.allowed_document()`` turns one into its error.
         """
         return await self.call("POST", "/registry/access/decide", AccessAnswer,
                                token=user_token,

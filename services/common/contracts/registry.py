@@ -183,6 +183,13 @@ class AccessAnswer(Decision):
 
     document: DocumentRecord | None = None
 
+    def allowed_document(self) -> DocumentRecord:
+        """The record, if the decision allows; else the refusal's ``error()``."""
+        self.enforce()
+        if self.document is None:
+            raise NotFound("no such document", code="unknown_document")
+        return self.document
+
 
 MAX_VISIBILITY_IDS = 1000
 """Document ids one visibility question may ask about."""

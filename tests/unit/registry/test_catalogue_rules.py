@@ -1,5 +1,5 @@
 """Catalogue rules, pure: archive number format (D8), registration validation codes,
-corrections as a diff (D6)."""
+corrections as a diff (D6), the record an access answer hands over."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.common.contracts.registry import DocumentRecord, PaperLocation
-from services.common.errors import ValidationFailed
+from services.common.contracts.registry import AccessAnswer, DocumentRecord, PaperLocation
+from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.models import checked_category, checked_household
 from services.registry.catalogue.rules import archive_no
 from services.registry.corrections.models import MetadataChanges
@@ -83,3 +83,18 @@ def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_st
                                closed_on=date(2022, 1, 1), at=NOW)
     assert (updated.retention_start, updated.disposal_due) == (date(2022, 1, 1),
                                                                date(2032, 1, 1))
+
+
+def test_an_answer_gives_its_record_only_when_it_allows() -> None:
+    record = _record()
+    allowed = AccessAnswer(allowed=True, code="allowed", reason="allowed", document=record)
+    assert allowed.allowed_document() is record
+    refused = AccessAnswer(allowed=False, code="needs_grant", reason="needs a loan",
+                           document=record)
+    with pytest.raises(Forbidden, match="needs a loan"):
+        refused.allowed_document()
+    for answer in (AccessAnswer(allowed=False, code="not_visible", reason="no such document"),
+                   AccessAnswer(allowed=True, code="allowed", reason="allowed")):
+        with pytest.raises(NotFound) as unknown:
+            answer.allowed_document()
+        assert unknown.value.code == "unknown_document"
