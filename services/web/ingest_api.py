@@ -19,9 +19,9 @@ from litestar.response import Redirect
 
 from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
-from services.common.errors import ArchiveError, Forbidden
-from services.common.filing import FILERS
+from services.common.errors import ArchiveError
 from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
+from services.web.failures import page_token
 from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
@@ -30,10 +30,10 @@ from services.web.ingest_page import (
     Defaults,
     batch_view,
     hidden,
+    may_file,
     plan,
 )
 from services.web.page import Page
-from services.web.session import Reader
 
 MAX_BATCH_BYTES = 8 * 1024**3
 """One form's files together; each file is held to ingest's own limit as it is sent."""
@@ -49,7 +49,7 @@ class IngestPages(Controller):
                           ) -> Response[str]:
         """The upload form, the batch asked for (else the latest) with its files'
         progress, and the person's recent batches."""
-        _require_filer(page.reader)
+        page_token(page.reader, may_file)
         recent = await ingest.recent_batches(page.reader.token)
         shown = await ingest.batch(page.reader.token, batch) if batch else (
             recent[0] if recent else None)
@@ -59,7 +59,7 @@ class IngestPages(Controller):
     async def batch_fragment(self, batch_id: FromPath[str], page: NamedDependency[Page],
                              ingest: NamedDependency[IngestClient]) -> Response[str]:
         """One batch's files and sums (htmx polls it while files are waiting)."""
-        _require_filer(page.reader)
+        page_token(page.reader, may_file)
         return page.render("_batch.html",
                            view=batch_view(await ingest.batch(page.reader.token, batch_id)))
 
@@ -67,7 +67,7 @@ class IngestPages(Controller):
     async def upload(self, page: NamedDependency[Page], ingest: NamedDependency[IngestClient],
                      today: NamedDependency[date]) -> Response[Any]:
         """Send the chosen files into a new batch, then show it."""
-        _require_filer(page.reader)
+        page_token(page.reader, may_file)
         form = await page.request.form()
         files = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
                  and value.filename and not hidden(value.filename)]
@@ -118,11 +118,6 @@ class IngestPages(Controller):
             recent=[batch_view(batch) for batch in others], problem=problem,
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
             today=today.isoformat())
-
-
-def _require_filer(reader: Reader) -> None:
-    if not reader.principal.has_role(*FILERS):
-        raise Forbidden("only archivists file documents", code="role_required")
 
 
 async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None, str]:

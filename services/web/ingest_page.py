@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile
+from services.common.filing import FILERS
 from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.web import PAGES_PREFIX
@@ -106,6 +108,11 @@ def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
             return Planned(filename=filename, upload=None, metadata={},
                            error_code="invalid_location", error=str(exc))
     return Planned(filename=filename, upload=index, metadata=metadata)
+
+
+def may_file(principal: Principal) -> bool:
+    """Whether the digitising page exists for ``principal`` (else: the not-found page)."""
+    return principal.has_role(*FILERS)
 
 
 def hidden(filename: str) -> bool:

@@ -16,9 +16,9 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
-from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
+from services.common.errors import ArchiveError, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
-from services.web.failures import answered, refusal_code, see
+from services.web.failures import answered, page_token, refusal_code, see
 from services.web.forms import FORM, PageForm, text, texts
 from services.web.loans_page import (
     LOANS_URL,
@@ -34,6 +34,7 @@ from services.web.loans_page import (
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
+from services.web.statistics_page import may_read as may_read_statistics
 from services.web.statistics_page import parse_year, statistics_page
 
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
@@ -184,14 +185,15 @@ class StatisticsPages(Controller):
     async def statistics(self, page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader],
                          year: FromQuery[str] = "") -> Response[str]:
-        """The year's report (O2) with its charts; a year not begun, not a year, or a
-        reader without the role gets the page saying so."""
+        """The year's report (O2) with its charts; a year not begun, or not a year, gets the
+        page saying so."""
+        token = page_token(page.reader, may_read_statistics)
         problem, view, status = "", None, 200
         try:
-            view = statistics_page(await registry.year_report(page.reader.token, parse_year(year)))
+            view = statistics_page(await registry.year_report(token, parse_year(year)))
         except ValueError:
             problem, status = "not_a_year", 422
-        except (ValidationFailed, Forbidden) as exc:
+        except ValidationFailed as exc:
             problem, status = exc.code, exc.status
         except ArchiveError as exc:
             if exc.status != 400:

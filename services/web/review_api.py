@@ -14,7 +14,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.filing import TEXT_CORRECTORS
+from services.web.failures import page_token
 from services.web.forms import FORM, PageForm
 from services.web.links import document_url
 from services.web.page import Page, PageNumber
@@ -26,10 +26,10 @@ from services.web.review_page import (
     chosen_index,
     correcting,
     correction_problem,
+    may_correct,
     review_items,
     saved_url,
 )
-from services.web.session import Reader
 
 TRIED_ITEMS = 20
 """Pages whose text is tried before the page says there is nothing the person may read."""
@@ -52,7 +52,7 @@ class ReviewPages(Controller):
                      saved_page: FromQuery[int | None] = None,
                      problem: FromQuery[str] = "") -> Response[str]:
         """The queue, and the page asked for (else the oldest) beside its text."""
-        _require_corrector(page.reader)
+        page_token(page.reader, may_correct)
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
         current = await _first_readable(ingest, page.reader.token, items,
                                         chosen_index(items, document, page_number))
@@ -67,7 +67,7 @@ class ReviewPages(Controller):
                       data: Annotated[CorrectionForm, FORM]) -> Response[Any]:
         """Save a person's reading of the page: a new text version (ingest keeps the
         OCR's); then the next page in the queue."""
-        _require_corrector(page.reader)
+        page_token(page.reader, may_correct)
         number = int(data.number) if data.number.isdigit() else 0
         # Browsers send a textarea's line breaks as CRLF; the text keeps LF as OCR wrote it.
         text = data.text.replace("\r\n", "\n")
@@ -93,11 +93,6 @@ class ReviewPages(Controller):
         view = ReviewPage(items=items, current=current, problem=problem,
                           reason=data.reason[:500], saved="")
         return page.render("review.html", status_code=422, view=view)
-
-
-def _require_corrector(reader: Reader) -> None:
-    if not reader.principal.has_role(*TEXT_CORRECTORS):
-        raise Forbidden("only archivists correct page texts", code="role_required")
 
 
 async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewItem],

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from services.common.auth import Principal
 from services.common.contracts.fields import MAX_TEXT_REASON
 from services.common.contracts.ingest import MAX_PAGE_TEXT, ExtractedText
 from services.common.contracts.registry import DocumentRecord
+from services.common.filing import TEXT_CORRECTORS
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.links import document_url, page_image_url
@@ -49,6 +51,11 @@ class ReviewItem:
     @property
     def document_url(self) -> str:
         return document_url(self.document_id, page=self.number)
+
+
+def may_correct(principal: Principal) -> bool:
+    """Whether the review page exists for ``principal`` (else: the not-found page)."""
+    return principal.has_role(*TEXT_CORRECTORS)
 
 
 def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:

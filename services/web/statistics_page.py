@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.common.auth import Principal
 from services.common.contracts.statistics import YearStatistics
 from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, Category
+from services.common.operations import STATISTICS_READERS
 from services.web.charts import BarChart, bar_chart
 
 SERIES_TITLES = {
@@ -36,6 +38,11 @@ class Series:
 class StatisticsPage:
     report: YearStatistics
     series: list[Series]
+
+
+def may_read(principal: Principal) -> bool:
+    """Whether the statistics page exists for ``principal`` (else: the not-found page)."""
+    return principal.has_role(*STATISTICS_READERS)
 
 
 def parse_year(asked: str) -> int | None:

@@ -222,4 +222,4 @@ def test_staff_are_not_offered_digitising(office: Office) -> None:
     li = office.open_as("li")
     expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化")
            ).to_have_count(0)
-    assert li.goto("/ui/ingest").status == 403  # type: ignore[union-attr]
+    assert li.goto("/ui/ingest").status == 404  # type: ignore[union-attr]

@@ -116,9 +116,9 @@ def test_a_reason_is_required_and_the_typed_text_is_kept(
     expect(sun.get_by_label("页面文字")).to_have_value("来函正文")
 
 
-def test_staff_are_not_offered_review_and_are_refused_it(
+def test_staff_are_not_offered_review_and_find_no_such_page(
         office: Office, scans: list[dict[str, Any]]) -> None:
     li = office.open_as("li")
     expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="校对")
            ).to_have_count(0)
-    assert li.goto("/ui/review").status == 403  # type: ignore[union-attr]
+    assert li.goto("/ui/review").status == 404  # type: ignore[union-attr]
