@@ -58,3 +58,17 @@ def test_every_field_length_the_forms_allow_is_a_limit_the_contracts_state() -> 
     written = [f"{page.name}: {found}" for page in sorted(TEMPLATES.glob("*.html"))
                for found in re.findall(r"(?:max|min)length[=(]\"?\d+", page.read_text("utf-8"))]
     assert written == []
+
+
+def test_every_area_says_the_common_refusals_in_the_same_words() -> None:
+    environment = Pages().environments["zh"]
+    macros = environment.get_template("macros.html").module
+
+    def said(area: str, code: str) -> str:
+        return " ".join(str(getattr(macros, area)(code)).split())
+
+    areas = ("loan_refusal", "retention_refusal", "handover_refusal", "inventory_refusal")
+    for code in ("no_documents", "invalid_household", "a_code_nobody_knows"):
+        assert {said(area, code) for area in areas} == {said("common_refusal", code)}
+    assert said("account_refusal", "too_long") == said("common_refusal", "too_long")
+    assert "系统管理员" in said("account_refusal", "a_code_nobody_knows")
