@@ -19,6 +19,7 @@ from services.common.clients.search import SearchClient
 from services.common.contracts.ingest import DocumentReading, PageBoxes
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from services.web.document_page import chosen_page, document_history, document_page
+from services.web.failures import see
 from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
 from services.web.page import Page, PageNumber, layout_values
@@ -50,7 +51,7 @@ class LanguageChoice(PageForm):
 @get("/", operation_id="home", exclude_from_auth=True)
 async def home() -> Redirect:
     """``/`` opens the search page (which asks to sign in first when needed)."""
-    return Redirect(HOME_PATH, status_code=303)
+    return see(HOME_PATH)
 
 
 class SignInPages(Controller):
@@ -79,7 +80,7 @@ class SignInPages(Controller):
             return pages.render(request, "login.html", status_code=exc.status, next=target,
                                 reason=reason, username=data.username,
                                 **layout_values(request, None))
-        response: Response[Any] = Redirect(target, status_code=303)
+        response: Response[Any] = see(target)
         response.set_cookie(session_cookie(request, issued.access_token,
                                            max_age=issued.expires_in))
         return response
@@ -88,7 +89,7 @@ class SignInPages(Controller):
     async def logout(self, request: Request[Any, Any, Any],
                      data: Annotated[PageForm, FORM]) -> Response[Any]:
         """Sign out: the cookie is gone; the token itself runs out at its ``exp``."""
-        response: Response[Any] = Redirect(f"{LOGIN_PATH}?reason=signed_out", status_code=303)
+        response: Response[Any] = see(LOGIN_PATH, reason="signed_out")
         response.set_cookie(ended_session_cookie(request))
         return response
 
@@ -96,7 +97,7 @@ class SignInPages(Controller):
     async def language(self, request: Request[Any, Any, Any],
                        data: Annotated[LanguageChoice, FORM]) -> Response[Any]:
         chosen = data.language if data.language in LANGUAGES else "zh"
-        response: Response[Any] = Redirect(safe_next(data.next), status_code=303)
+        response: Response[Any] = see(safe_next(data.next))
         response.set_cookie(key=LANGUAGE_COOKIE, value=chosen, path="/ui",
                             max_age=LANGUAGE_COOKIE_S, httponly=True, samesite="strict")
         return response

@@ -45,9 +45,11 @@ def refusal_code(exc: ArchiveError) -> str:
 
 
 def see(url: str, anchor: str = "", **query: str) -> Redirect:
-    """The redirect that answers a form (post/redirect/get): to ``url`` with ``query``
-    (``done=`` what was done, ``refused=`` a refusal's code) and the ``anchor`` to show."""
-    return Redirect(f"{url}?{urlencode(query)}{anchor}", status_code=303)
+    """The redirect that answers a form (post/redirect/get) or sends a person on: to
+    ``url`` with ``query`` (``done=`` what was done, ``refused=`` a refusal's code) and the
+    ``anchor`` to show."""
+    return Redirect(f"{url}{f'?{urlencode(query)}' if query else ''}{anchor}",
+                    status_code=303)
 
 
 async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",

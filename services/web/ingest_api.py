@@ -15,13 +15,12 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
 
 from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError
 from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
-from services.web.failures import page_token
+from services.web.failures import page_token, see
 from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
@@ -105,7 +104,7 @@ class IngestPages(Controller):
                     raise
             finally:
                 await chosen.close()
-        return Redirect(f"{INGEST_PATH}?batch={batch.batch_id}", status_code=303)
+        return see(INGEST_PATH, batch=batch.batch_id)
 
     def _render(self, page: Page, today: date, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",

@@ -8,18 +8,18 @@ from typing import Annotated, Any
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from litestar.response import Redirect
 
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import ExtractedText, PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.web.failures import page_token
+from services.web.failures import page_token, see
 from services.web.forms import FORM, PageForm
 from services.web.links import document_url
 from services.web.page import Page, PageNumber
 from services.web.review_page import (
     QUEUE_DOCUMENTS,
+    REVIEW_PATH,
     Correcting,
     ReviewItem,
     ReviewPage,
@@ -28,7 +28,6 @@ from services.web.review_page import (
     correction_problem,
     may_correct,
     review_items,
-    saved_url,
 )
 
 TRIED_ITEMS = 20
@@ -82,7 +81,7 @@ class ReviewPages(Controller):
                     raise
                 problem = exc.code
             else:
-                return Redirect(saved_url(data.document_id, number), status_code=303)
+                return see(REVIEW_PATH, saved=data.document_id, saved_page=str(number))
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
         index = chosen_index(items, data.document_id, number)
         current = await _first_readable(ingest, page.reader.token, items, index)

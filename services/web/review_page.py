@@ -117,8 +117,3 @@ def correction_problem(text: str, reason: str) -> str:
     if len(reason) > MAX_TEXT_REASON or len(text) > MAX_PAGE_TEXT:
         return "too_long"
     return ""
-
-
-def saved_url(document_id: str, number: int) -> str:
-    """Back to the queue, saying which page was saved."""
-    return f"{REVIEW_PATH}?{urlencode({'saved': document_id, 'saved_page': number})}"
