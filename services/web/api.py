@@ -16,10 +16,9 @@ from litestar.response import Redirect, Stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
-from services.common.contracts.ingest import DocumentReading, PageBoxes
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from services.web.document_page import chosen_page, document_history, document_page
-from services.web.failures import see
+from services.web.failures import none_if, see
 from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
 from services.web.page import Page, PageNumber, layout_values
@@ -142,12 +141,13 @@ class ReadingPages(Controller):
         reading = None
         asked = page_number if page_number is not None and page_number >= 1 else 1
         if permissions.read_text.allowed and record.pages > 0:
-            reading = await _reading_or_none(ingest, token, document_id, asked)
+            reading = await none_if(ingest.reading(token, document_id, asked), NotFound)
         number = chosen_page(reading, q[:200], page_number)
         boxes = reading.boxes if reading is not None else None
         if number is not None and number != asked:
             # The search terms stand on another page than the one whose boxes came along.
-            boxes = await _boxes_or_none(ingest, token, document_id, number)
+            # None: no preview (filed before previews: ``archive derive --missing``).
+            boxes = await none_if(ingest.page_boxes(token, document_id, number), NotFound)
         view = document_page(record, permissions, q=q[:200], text=reading, number=number,
                              boxes=boxes, has_preview=boxes is not None)
         return page.render("document.html", view=view)
@@ -186,21 +186,3 @@ class ReadingPages(Controller):
         chosen: Literal["preview", "thumbnail"] = "preview" if size == "preview" else "thumbnail"
         image = await ingest.page_image(reader.token, document_id, number, size=chosen)
         return Response(image, media_type="image/webp")
-
-
-async def _reading_or_none(ingest: IngestClient, token: str, document_id: str, page: int
-                           ) -> DocumentReading | None:
-    try:
-        return await ingest.reading(token, document_id, page)
-    except NotFound:
-        return None
-
-
-async def _boxes_or_none(ingest: IngestClient, token: str, document_id: str, number: int
-                         ) -> PageBoxes | None:
-    """The page's boxes, or None when ingest has no preview for it (filed before previews
-    existed: ``archive derive --missing`` makes them)."""
-    try:
-        return await ingest.page_boxes(token, document_id, number)
-    except NotFound:
-        return None

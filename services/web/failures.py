@@ -86,6 +86,15 @@ def page_token(reader: Reader, may_see: Callable[[Principal], bool]) -> str:
     return reader.token
 
 
+async def none_if(read: Awaitable[T], *errors: type[ArchiveError]) -> T | None:
+    """A read a page does without when it fails with one of ``errors`` (no text yet, no
+    preview, not readable): None, which the page shows as such."""
+    try:
+        return await read
+    except errors:
+        return None
+
+
 async def hidden_if_refused(read: Awaitable[T]) -> T:
     """A registry read for a page: a refusal (403) is the not-found page."""
     try:

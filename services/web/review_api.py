@@ -11,9 +11,9 @@ from litestar.params import FromQuery
 
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.ingest import ExtractedText, PageCorrection
+from services.common.contracts.ingest import PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.web.failures import page_token, see
+from services.web.failures import none_if, page_token, see
 from services.web.forms import FORM, PageForm
 from services.web.links import document_url
 from services.web.page import Page, PageNumber
@@ -99,15 +99,8 @@ async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewIt
     """The item at ``start`` with its text, or the next whose text the person may read
     (a confidential document without a grant is listed by the registry, not readable)."""
     for index in [*range(start, len(items)), *range(start)][:TRIED_ITEMS]:
-        text = await _text_or_none(ingest, token, items[index].document_id)
+        text = await none_if(ingest.document_text(items[index].document_id, token=token),
+                             NotFound, Forbidden)
         if text is not None and (current := correcting(items, index, text)) is not None:
             return current
     return None
-
-
-async def _text_or_none(ingest: IngestClient, token: str, document_id: str
-                        ) -> ExtractedText | None:
-    try:
-        return await ingest.document_text(document_id, token=token)
-    except (NotFound, Forbidden):
-        return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.errors import Conflict, NotFound
-from services.web.failures import answered
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.web.failures import answered, none_if
 
 
 async def _done() -> None:
@@ -45,3 +45,20 @@ async def test_without_a_refused_anchor_both_go_to_the_anchor() -> None:
 async def test_what_one_may_not_see_stays_the_not_found_page() -> None:
     with pytest.raises(NotFound):
         await answered(_unknown(), "/ui/destructions/d1", done="signed", refused_anchor="#sign")
+
+
+async def test_a_read_the_page_does_without_is_none_only_for_the_errors_named() -> None:
+    async def found() -> str:
+        return "page text"
+
+    async def missing() -> str:
+        raise NotFound("no preview", code="no_preview")
+
+    async def refused() -> str:
+        raise Forbidden("needs a loan", code="needs_grant")
+
+    assert await none_if(found(), NotFound) == "page text"
+    assert await none_if(missing(), NotFound) is None
+    assert await none_if(refused(), NotFound, Forbidden) is None
+    with pytest.raises(Forbidden):
+        await none_if(refused(), NotFound)
