@@ -46,14 +46,20 @@ def cjk_pdf(*, orientation: Literal["portrait", "landscape"] = "portrait",
     return document
 
 
-def heading(document: FPDF, title: str, lines: Iterable[str] = ()) -> None:
+def heading(document: FPDF, title: str, under: Iterable[str] = ()) -> None:
     """A centred title and the lines under it."""
     document.set_font(FONT, size=16)
     document.cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT", markdown=False)
-    document.set_font(FONT, size=9)
-    for line in lines:
-        document.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
+    lines(document, under, size=9, height=6)
     document.ln(2)
+
+
+def lines(document: FPDF, texts: Iterable[str], *, size: float, height: float) -> None:
+    """Each of ``texts`` on a line of its own, in the CJK font at ``size`` points, each
+    line ``height`` millimetres high (text as written: no markdown)."""
+    document.set_font(FONT, size=size)
+    for text in texts:
+        document.cell(0, height, text, new_x="LMARGIN", new_y="NEXT", markdown=False)
 
 
 def table(document: FPDF, columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> None:

@@ -17,7 +17,7 @@ from services.common.contracts.operations import (
     FloorCatalogue,
     ItemList,
 )
-from services.common.printing import FONT, Column, cjk_pdf, day, heading, table
+from services.common.printing import FONT, Column, cjk_pdf, day, heading, lines, table
 from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
 
@@ -137,9 +137,7 @@ def items_pdf(lists: Iterable[ItemList], *, title: str, printed_on: str) -> byte
 
 
 def _part_table(document: FPDF, part: FilePart) -> None:
-    document.set_font(FONT, size=11)
-    document.cell(0, 8, _part_name(part) + f"    共 {len(part.items)} 件",
-                  new_x="LMARGIN", new_y="NEXT", markdown=False)
+    lines(document, [_part_name(part) + f"    共 {len(part.items)} 件"], size=11, height=8)
     document.set_font(FONT, size=9)
     table(document, ITEM_COLUMNS, ([
         str(item.position), item.archive_no + ("（复印件）" if item.is_copy else ""),
@@ -153,7 +151,7 @@ def labels_pdf(labels: list[list[str]]) -> bytes:
     with its lines: the first large (the number), the second bold-sized (the name)."""
     document = cjk_pdf(auto_page_break=False)
     width, height, left, top = 95.0, 54.0, 10.0, 13.5
-    for index, lines in enumerate(labels):
+    for index, label in enumerate(labels):
         slot = index % (LABEL_COLUMNS * LABEL_ROWS)
         if slot == 0:
             document.add_page()
@@ -161,7 +159,7 @@ def labels_pdf(labels: list[list[str]]) -> bytes:
         y = top + (slot // LABEL_COLUMNS) * height
         document.rect(x + 1, y + 1, width - 2, height - 2)
         document.set_xy(x + 4, y + 4)
-        for number, line in enumerate(lines):
+        for number, line in enumerate(label):
             document.set_font(FONT, size=(22 if number == 0 else 16 if number == 1 else 11))
             document.set_x(x + 4)
             document.multi_cell(width - 8, 10 if number < 2 else 6, line, markdown=False,

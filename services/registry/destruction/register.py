@@ -12,7 +12,7 @@ from pathlib import Path
 
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
-from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
+from services.common.printing import NOTO_SANS_CJK, cjk_pdf, day, heading, lines, table
 from services.common.spreadsheet import csv_bytes
 
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "保管期限", "到期日期",
@@ -48,10 +48,8 @@ def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
     heading(document, "档案销毁清册", _heading(register))
     table(document, PDF_COLUMNS, (_printed(register, item) for item in register.items))
     document.ln(4)
-    document.set_font(FONT, size=10)
-    for witness in register.witnesses:
-        document.cell(0, 7, f"监销人：{witness.username}    签字时间：{day(witness.signed_at)}",
-                      new_x="LMARGIN", new_y="NEXT", markdown=False)
+    lines(document, (f"监销人：{witness.username}    签字时间：{day(witness.signed_at)}"
+                     for witness in register.witnesses), size=10, height=7)
     return bytes(document.output())
 
 

@@ -19,7 +19,7 @@ from services.common.contracts.operations import (
     Side,
 )
 from services.common.models import CATEGORY_NAMES
-from services.common.printing import FONT, NOTO_SANS_CJK, cjk_pdf, day, heading, table
+from services.common.printing import NOTO_SANS_CJK, cjk_pdf, day, heading, lines, table
 from services.common.spreadsheet import csv_bytes
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
@@ -48,9 +48,7 @@ def pdf(handover: Handover, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
         heading(document, "档案移交清单", [copy, *_heading(handover)])
         table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
-        document.set_font(FONT, size=10)
-        for line in _signature_lines(handover):
-            document.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT", markdown=False)
+        lines(document, _signature_lines(handover), size=10, height=8)
     return bytes(document.output())
 
 
