@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
@@ -22,12 +21,12 @@ from litestar.utils.scope.state import ScopeState
 
 from services.common.auth import Principal
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
+from services.web.links import address
 from services.web.render import Pages
 from services.web.session import Reader, to_sign_in
 
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
-
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
@@ -48,8 +47,7 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
     """The redirect that answers a form (post/redirect/get) or sends a person on: to
     ``url`` with ``query`` (``done=`` what was done, ``refused=`` a refusal's code) and the
     ``anchor`` to show."""
-    return Redirect(f"{url}{f'?{urlencode(query)}' if query else ''}{anchor}",
-                    status_code=303)
+    return Redirect(address(url, query) + anchor, status_code=303)
 
 
 async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",

@@ -1,20 +1,26 @@
-"""Addresses of the pages other pages link to: a document's (from search, a household, a
-loan, a batch, the review queue, a handover, a sweep) and a household's. Built only here,
-the identifier quoted, so no page writes a link its own way."""
+"""Addresses of the pages: any page with its query (``address``), and those other pages
+link to, a document's (from search, a household, a loan, a batch, the review queue, a
+handover, a sweep) and a household's. Built only here, the identifier quoted, so no page
+writes a link its own way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from services.common.clients import segment
 from services.common.web import PAGES_PREFIX
 
 
+def address(path: str, query: Mapping[str, object]) -> str:
+    """``path`` with ``query`` (no ``?`` when there is none)."""
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 def document_url(document_id: str, *, q: str = "", page: int | None = None) -> str:
     """The document page, with the search terms to mark and the page to open."""
-    query = {key: value for key, value in (("q", q), ("page", page)) if value}
-    return (f"{PAGES_PREFIX}/documents/{segment(document_id)}"
-            + (f"?{urlencode(query)}" if query else ""))
+    return address(f"{PAGES_PREFIX}/documents/{segment(document_id)}",
+                   {key: value for key, value in (("q", q), ("page", page)) if value})
 
 
 def page_image_url(document_id: str, number: int) -> str:

@@ -16,7 +16,7 @@ from services.common.auth import Principal, TokenCodec
 from services.web.failures import csrf_token, outcome_values
 from services.web.navigation import navigation
 from services.web.render import Pages
-from services.web.session import Reader, reader_of
+from services.web.session import Reader, reader_of, requested
 
 PageNumber = Annotated[int | None, QueryParameter(name="page")]
 """``?page=``: a document's page; the route's own ``page`` is the ``Page`` it renders."""
@@ -24,8 +24,7 @@ PageNumber = Annotated[int | None, QueryParameter(name="page")]
 
 def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
     """What the base layout shows on every page."""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return layout(reader.principal if reader else None, here, csrf_token(request))
+    return layout(reader.principal if reader else None, requested(request), csrf_token(request))
 
 
 def layout(principal: Principal | None, here: str, token: str) -> dict[str, Any]:

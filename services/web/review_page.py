@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
 from services.common.auth import Principal
 from services.common.contracts.fields import MAX_TEXT_REASON
@@ -20,7 +19,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.filing import TEXT_CORRECTORS
 from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
-from services.web.links import document_url, page_image_url
+from services.web.links import address, document_url, page_image_url
 
 REVIEW_PATH = f"{PAGES_PREFIX}/review"
 QUEUE_DOCUMENTS = 200
@@ -42,7 +41,7 @@ class ReviewItem:
 
     @property
     def url(self) -> str:
-        return f"{REVIEW_PATH}?{urlencode({'document': self.document_id, 'page': self.number})}"
+        return address(REVIEW_PATH, {"document": self.document_id, "page": self.number})
 
     @property
     def image_url(self) -> str:

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -18,7 +17,7 @@ from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, S
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.web import PAGES_PREFIX
-from services.web.links import document_url, household_url
+from services.web.links import address, document_url, household_url
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
 PAGE_SIZE = 20
@@ -74,7 +73,7 @@ class SearchForm:
         kept = {name: value for name, value in values.items()
                 if value and not (name == "sort" and value == "relevance")
                 and not (name == "page" and value == 1)}
-        return f"{SEARCH_PATH}?{urlencode(kept)}" if kept else SEARCH_PATH
+        return address(SEARCH_PATH, kept)
 
 
 def _date(value: str, name: str) -> date | None:

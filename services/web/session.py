@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -19,6 +18,7 @@ from litestar.datastructures import Cookie
 from services.common.auth import Principal, TokenCodec
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX
+from services.web.links import address
 
 SESSION_COOKIE = "archive_session"
 LOGIN_PATH = f"{PAGES_PREFIX}/login"
@@ -61,14 +61,19 @@ def safe_next(target: str | None) -> str:
     return HOME_PATH
 
 
+def requested(request: Request[Any, Any, Any]) -> str:
+    """The address this request asked for: its path and query."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def to_sign_in(request: Request[Any, Any, Any], *, reason: str) -> Response[Any]:
     """Send the person to sign-in, to come back to this page (for an htmx request, the
     page it was made from); ``reason`` is ``expired`` or empty."""
-    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = requested(request)
     if request.headers.get("hx-request"):
         back = request.headers.get("hx-current-url", "").partition(request.url.netloc)[2]
     query = {"next": safe_next(back)} | ({"reason": reason} if reason else {})
-    location = f"{LOGIN_PATH}?{urlencode(query)}"
+    location = address(LOGIN_PATH, query)
     if request.headers.get("hx-request"):
         response: Response[Any] = Response(b"", status_code=200,
                                            headers={"HX-Redirect": location})

@@ -41,3 +41,9 @@ def test_no_page_module_or_template_writes_a_document_or_household_address_itsel
                for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
                if pattern.search(line)]
     assert written == []
+
+
+def test_an_address_carries_its_query_and_no_bare_question_mark() -> None:
+    assert links.address("/ui/search", {}) == "/ui/search"
+    assert links.address("/ui/search", {"q": "漏水", "page": 2}) == \
+        "/ui/search?q=%E6%BC%8F%E6%B0%B4&page=2"
