@@ -22,6 +22,7 @@ from litestar.utils.scope.state import ScopeState
 from services.common.auth import Principal
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.links import address
+from services.web.navigation import layout
 from services.web.render import Pages
 from services.web.session import Reader, to_sign_in
 
@@ -105,8 +106,8 @@ def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, co
                   ) -> Response[str]:
     user = request.scope.get("user")
     return pages.render(request, "failure.html", status_code=status, status=status, code=code,
-                        reader=user if isinstance(user, Principal) else None,
-                        here=request.url.path, csrf_token=csrf_token(request))
+                        **layout(user if isinstance(user, Principal) else None,
+                                 request.url.path, csrf_token(request)))
 
 
 def failure_handlers(pages: Pages) -> dict[Any, Any]:

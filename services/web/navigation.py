@@ -1,8 +1,11 @@
-"""The top bar's entries: the parts of the archive a person may open, decided from the same
-role lists the services check (the template only shows them). Search and loans are
-everybody's."""
+"""The top bar: the parts of the archive a person may open, decided from the same role
+lists the services check (the template only shows them; search and loans are
+everybody's), and the values every page's base layout is drawn with, a failure page's
+too (``layout``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.filing import FILERS, TEXT_CORRECTORS
@@ -21,6 +24,13 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "accounts": ACCOUNT_ADMINS,
 }
 """Each part and who opens it (``retention`` is retention and destruction, and legal holds)."""
+
+
+def layout(principal: Principal | None, here: str, token: str) -> dict[str, Any]:
+    """The base layout's values for ``principal`` (None: nobody is signed in) at ``here``:
+    the top bar, where the person is, the CSRF token its forms send."""
+    return {"reader": principal, "here": here, "csrf_token": token,
+            "navigation": navigation(principal) if principal else None}
 
 
 def navigation(principal: Principal) -> frozenset[str]:

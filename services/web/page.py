@@ -12,9 +12,9 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from services.common.auth import Principal, TokenCodec
+from services.common.auth import TokenCodec
 from services.web.failures import csrf_token, outcome_values
-from services.web.navigation import navigation
+from services.web.navigation import layout
 from services.web.render import Pages
 from services.web.session import Reader, reader_of, requested
 
@@ -25,12 +25,6 @@ PageNumber = Annotated[int | None, QueryParameter(name="page")]
 def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
     """What the base layout shows on every page."""
     return layout(reader.principal if reader else None, requested(request), csrf_token(request))
-
-
-def layout(principal: Principal | None, here: str, token: str) -> dict[str, Any]:
-    """The base layout's values for ``principal`` (None: nobody is signed in) at ``here``."""
-    return {"reader": principal, "here": here, "csrf_token": token,
-            "navigation": navigation(principal) if principal else None}
 
 
 @dataclass(frozen=True)

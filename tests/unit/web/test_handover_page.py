@@ -27,7 +27,7 @@ from services.web.handover_page import (
     handover_page,
     handover_request,
 )
-from services.web.page import layout as page_layout
+from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)

@@ -24,7 +24,7 @@ from services.web.loans_page import (
     loans_page,
     moves_for,
 )
-from services.web.page import layout as page_layout
+from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from services.common.auth import Principal
-from services.web.navigation import SECTIONS, navigation
-from services.web.render import TEMPLATES
+from services.web.navigation import SECTIONS, layout, navigation
+from services.web.render import TEMPLATES, Pages
 
 
 @pytest.mark.parametrize(("roles", "offered"), [
@@ -32,3 +32,15 @@ def test_the_bar_offers_the_parts_each_role_opens(roles: tuple[str, ...],
 def test_the_bar_shows_each_part_by_the_name_navigation_gives_it() -> None:
     bar = (TEMPLATES / "base.html").read_text(encoding="utf-8")
     assert set(re.findall(r'{% if "(\w+)" in navigation %}', bar)) == set(SECTIONS)
+
+
+def test_a_failure_page_is_drawn_with_the_layout_every_page_has() -> None:
+    wang = Principal(username="wang", roles=("archivist",), clearance="secret")
+    page = Pages().html("zh", "failure.html",
+                        layout(wang, "/ui/ingest", "t") | {"status": 404, "code": "not_found"})
+    assert "没有找到" in page
+    assert 'href="/ui/ingest"' in page
+    assert "wang" in page
+    signed_out = Pages().html("zh", "failure.html",
+                              layout(None, "/ui/x", "t") | {"status": 404, "code": "not_found"})
+    assert "主导航" not in signed_out
