@@ -15,7 +15,8 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from services.common.auth import CALLER, AuthMiddleware, PrincipalVerifier
+from services.common.auth import PrincipalVerifier
+from services.common.callers import CALLER, AuthMiddleware
 from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, PartName
 from services.common.errors import ArchiveError

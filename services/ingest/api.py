@@ -27,20 +27,24 @@ from litestar.status_codes import (
     HTTP_304_NOT_MODIFIED,
 )
 
-from services.common.auth import (
-    SERVICE_ROLE,
-    Principal,
-    require_roles,
-    require_service_or,
-)
+from services.common.auth import SERVICE_ROLE, Principal
+from services.common.callers import require_roles, require_service_or
 from services.common.contracts.ingest import (
     Batch,
+    DeriveRequest,
+    DeriveResult,
+    FixityRun,
     JobStatus,
+    JobView,
+    OriginalState,
     PageCorrected,
     PageCorrection,
     RefusedFile,
+    ReocrRequest,
+    ReocrResult,
     Texts,
     TextsRequest,
+    UploadReceipt,
 )
 from services.common.errors import ArchiveError
 from services.common.filing import (
@@ -57,19 +61,9 @@ from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
-from services.ingest.fixity.models import FixityRun
-from services.ingest.models import (
-    DeriveRequest,
-    DeriveResult,
-    DocumentText,
-    JobView,
-    OriginalState,
-    PageBoxes,
-    PageReading,
-    UploadReceipt,
-)
+from services.ingest.models import DocumentText, PageBoxes, PageReading
 from services.ingest.previews import WEBP
-from services.ingest.reocr import ReocrRequest, ReocrResult, Rereader
+from services.ingest.reocr import Rereader
 from services.ingest.service import IngestService, PageImageFile, parse_metadata
 
 # Every view is decided again (a returned loan ends access at once, B2); the entity tag

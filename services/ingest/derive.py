@@ -23,12 +23,13 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
+from services.common.contracts.ingest import DeriveRequest, DeriveResult
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, copy_to_file, fetch_original
 from services.ingest.extraction import ExtractionLimits
-from services.ingest.models import DeriveRequest, DeriveResult, pages_key
+from services.ingest.models import pages_key
 from services.ingest.pool import DeriveTask, ExtractionFailed, ExtractionPool
 from services.ingest.previews import DerivedPreviews
 

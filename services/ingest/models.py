@@ -16,7 +16,6 @@ from typing import Annotated, Literal
 import msgspec
 
 from services.common.contracts.fields import TextReason
-from services.common.contracts.ingest import JobProgress, JobStatus
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -63,40 +62,6 @@ class JobPayload(Struct):
     size_bytes: Annotated[int, msgspec.Meta(ge=0)]
     uploaded_by: Username
     original_filename: FileName | None = None
-
-
-class UploadReceipt(Struct):
-    """The answer to an upload: 202 with a new (or still running) job, 200 with the
-    existing ``document_id`` when the same bytes were already filed (``duplicate``)."""
-
-    job_id: str
-    sha256: str
-    status: JobStatus
-    document_id: str | None = None
-    duplicate: bool = False
-
-
-class JobView(JobProgress, Struct):
-    """A job as the API shows it; ``error``/``error_code`` say why it failed (or why it is
-    being retried); ``pages`` once the document is extracted."""
-
-    job_id: str
-    status: JobStatus
-    sha256: str
-    attempts: int
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None = None
-
-
-class OriginalState(Struct):
-    """Whether the archive holds an original with this SHA-256, and its job's state; the
-    CLI asks before uploading so a re-run batch sends nothing twice."""
-
-    sha256: str
-    job_id: str
-    status: JobStatus
-    document_id: str | None = None
 
 
 class PageView(Struct, omit_defaults=True):
@@ -165,24 +130,6 @@ class PageReading(Struct):
     document_id: str
     pages: list[ReadingPage]
     boxes: PageBoxes | None
-
-
-class DeriveRequest(Struct):
-    """``POST /ingest/documents/{id}/derive``: ``missing`` makes previews only where some
-    are not stored (``archive derive --missing``); otherwise all are made again."""
-
-    missing: bool = False
-
-
-class DeriveResult(Struct):
-    """What became of one document: its previews ``derived`` (and character boxes added
-    to ``boxes_added`` text-layer pages that had none), or ``skipped`` when ``missing``
-    was asked and nothing was."""
-
-    document_id: str
-    status: Literal["derived", "skipped"]
-    pages: int
-    boxes_added: int = 0
 
 
 def derived_prefix(sha256: str) -> str:

@@ -25,39 +25,17 @@ from typing import Literal, Protocol
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.fields import TextReason
+from services.common.contracts.ingest import ReocrRequest, ReocrResult
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
 from services.common.errors import (
     Conflict,
 )
-from services.common.models import Struct
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, fetch_original
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName
 from services.ingest.models import TextVersion
 from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
 from services.ingest.previews import DerivedPreviews
-
-DEFAULT_REASON = "re-read by archive reocr"
-
-
-class ReocrRequest(Struct):
-    """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one)."""
-
-    engine: OcrEngineName | None = None
-    reason: TextReason = DEFAULT_REASON
-
-
-class ReocrResult(Struct):
-    """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
-    why (``already_read``, ``no_ocr_pages``)."""
-
-    document_id: str
-    status: Literal["reread", "skipped"]
-    engine: OcrEngineName
-    text_version: int
-    pages: int
-    skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
 
 
 class TextRecorder(Protocol):

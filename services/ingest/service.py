@@ -37,9 +37,13 @@ from services.common.clock import Clock
 from services.common.contracts.ingest import (
     DocumentBody,
     FiledOriginal,
+    FixityRun,
     JobStatus,
+    JobView,
+    OriginalState,
     Texts,
     TextsRequest,
+    UploadReceipt,
     joined,
 )
 from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, FixityFinding
@@ -59,19 +63,15 @@ from services.ingest.extraction import (
     boxes_in_preview,
     sniff_media_type,
 )
-from services.ingest.fixity.models import FixityRun
 from services.ingest.jobs import Job, JobQueue
 from services.ingest.models import (
     DocumentText,
     JobPayload,
-    JobView,
-    OriginalState,
     PageBoxes,
     PageReading,
     PageView,
     ReadingPage,
     UploadMetadata,
-    UploadReceipt,
 )
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
 

@@ -12,7 +12,8 @@ from typing import Any, NoReturn, Protocol
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from services.common.auth import SERVICE_ROLE, Principal, principal_of
+from services.common.auth import SERVICE_ROLE, Principal
+from services.common.callers import principal_of
 from services.common.errors import ArchiveError, Forbidden
 from services.common.models import Role
 

@@ -14,11 +14,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from services.common.auth import require_roles
-from services.common.contracts.search import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Sort
+from services.common.callers import require_roles
+from services.common.contracts.search import MAX_PAGE_SIZE, MAX_QUERY_CHARS, ReindexStatus, Sort
 from services.common.models import Category, SecurityLevel
 from services.search.index.models import SearchResult
-from services.search.models import ReindexStatus
 from services.search.query import SearchQuery
 from services.search.reindex import Reindexer
 from services.search.service import SearchService

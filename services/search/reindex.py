@@ -25,12 +25,12 @@ import contextlib
 import logging
 
 from services.common.clock import Clock
+from services.common.contracts.search import ReindexStatus
 from services.common.errors import ArchiveError, Conflict
 from services.common.tasks import BackgroundTask, Backoff
 from services.search.consumer import PAGE_SIZE
 from services.search.feed import ChangeSource, TextSource, apply
 from services.search.index.protocol import Rebuild, SearchIndex
-from services.search.models import ReindexStatus
 
 log = logging.getLogger("archive.search.reindex")
 

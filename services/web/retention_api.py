@@ -16,7 +16,12 @@ from litestar.response import Redirect
 from services.common.clients.reader import RegistryReader
 from services.common.clients.retention import RegisterFile
 from services.common.contracts.fields import MAX_NOTE, MAX_OPINION
-from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, NewHold, Sweep
+from services.common.contracts.retention import (
+    DESTRUCTION_STATUS_NAMES,
+    NewHold,
+    Sweep,
+    SweepRequest,
+)
 from services.common.errors import ArchiveError, NotFound
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
@@ -85,7 +90,7 @@ class RetentionPages(Controller):
         destructions = await hidden_if_refused(registry.destructions(token))
         dry_run: Sweep | None = None
         if preview and can.sweep:
-            dry_run = await registry.start_sweep(token, dry_run=True)
+            dry_run = await registry.start_sweep(token, SweepRequest(dry_run=True))
         return page.render("retention.html", schedule=schedule,
                            lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
                            category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
@@ -111,7 +116,7 @@ class RetentionPages(Controller):
                     data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         try:
-            sweep = await registry.start_sweep(token, dry_run=False)
+            sweep = await registry.start_sweep(token, SweepRequest())
         except ArchiveError as exc:
             return see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
         assert sweep.sweep_id is not None

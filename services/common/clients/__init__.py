@@ -59,9 +59,11 @@ class ServiceClient:
     async def request(
         self, method: str, path: str, *, token: str | None = None,
         json: Any = None, params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None, timeout_s: float | None = None,
     ) -> httpx.Response:
-        """``token`` "" sends none (signing in); None sends the service token."""
+        """``token`` "" sends none (signing in); None sends the service token.
+        ``timeout_s`` is for a call that answers only when its work is done (the client's
+        own timeout otherwise)."""
         headers = dict(headers or {})
         if token != "":
             headers["Authorization"] = f"Bearer {token or self.service_token()}"
@@ -69,7 +71,7 @@ class ServiceClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
-            response = await self._send(method, path, body, params, headers)
+            response = await self._send(method, path, body, params, headers, timeout_s)
         except httpx.HTTPError as exc:
             raise self.unreachable(exc) from exc
         if response.status_code >= 400:
@@ -83,23 +85,37 @@ class ServiceClient:
             f"{type(exc).__name__} {exc}".rstrip(), code=f"{self.name}_unavailable")
 
     async def _send(self, method: str, path: str, body: bytes | None,
-                    params: Mapping[str, Any] | None, headers: dict[str, str]
-                    ) -> httpx.Response:
+                    params: Mapping[str, Any] | None, headers: dict[str, str],
+                    timeout_s: float | None) -> httpx.Response:
         """A read that failed on an open connection is sent once more, on a new one: the
         peer may have closed a pooled connection as the request went out. A refused
         connection or a timeout is not retried here (the caller's backoff decides)."""
+        timeout = httpx.USE_CLIENT_DEFAULT if timeout_s is None else timeout_s
         try:
             return await self.http.request(method, path, content=body, params=params,
-                                           headers=headers)
+                                           headers=headers, timeout=timeout)
         except _STALE_CONNECTION:
             if method not in _IDEMPOTENT:
                 raise
         return await self.http.request(method, path, content=body, params=params,
-                                       headers=headers)
+                                       headers=headers, timeout=timeout)
 
     async def call(self, method: str, path: str, result: type[T], **kwargs: Any) -> T:
         response = await self.request(method, path, **kwargs)
         return msgspec.json.decode(response.content, type=result)
+
+    async def every(self, path: str, rows: type[list[T]], *, page_size: int,
+                    token: str | None = None, params: Mapping[str, Any] | None = None
+                    ) -> list[T]:
+        """Every row of a list the route gives a page at a time (``limit``, ``offset``)."""
+        found: list[T] = []
+        while True:
+            page = await self.call("GET", path, rows, token=token,
+                                   params={**(params or {}), "limit": page_size,
+                                           "offset": len(found)})
+            found.extend(page)
+            if len(page) < page_size:
+                return found
 
     async def close(self) -> None:
         await self.http.aclose()

@@ -1,5 +1,7 @@
 """The ingest service's client: a document's extracted text, read by search; whether
-bytes were uploaded, asked by the registry before a user files them directly."""
+bytes were uploaded, asked by the registry before a user files them directly; and, with a
+person's token, what the staff pages and the command line ask of ingest (uploads and their
+jobs, page images and texts, originals, re-reading, previews, fixity runs)."""
 
 from __future__ import annotations
 
@@ -7,21 +9,33 @@ import json
 from typing import IO, Any, Literal
 
 import httpx
+import msgspec
 
 from services.common.clients import ServiceClient, error_from, segment
 from services.common.contracts.ingest import (
     Batch,
+    DeriveRequest,
+    DeriveResult,
     DocumentReading,
     ExtractedText,
     FiledOriginal,
+    FixityRun,
+    JobView,
+    OriginalState,
     PageBoxes,
     PageCorrected,
     PageCorrection,
     RefusedFile,
+    ReocrRequest,
+    ReocrResult,
     Texts,
     TextsRequest,
+    UploadReceipt,
 )
 from services.common.errors import NotFound
+
+WHOLE_DOCUMENT_S = 3600.0
+"""How long a call that works through a whole document may take before it answers."""
 
 
 class IngestClient(ServiceClient):
@@ -41,11 +55,41 @@ class IngestClient(ServiceClient):
     async def uploaded(self, sha256: str) -> bool:
         """Whether ingest holds an upload (a job, in any state) of these bytes; asked
         with this service's token."""
+        return await self.original_state(sha256) is not None
+
+    async def original_state(self, sha256: str, *, token: str | None = None
+                             ) -> OriginalState | None:
+        """Ingest's upload of these bytes (its job, in any state), or None, asked as
+        ``token``'s user (default: this service)."""
         try:
-            await self.request("GET", f"/ingest/originals/{segment(sha256)}")
+            return await self.call("GET", f"/ingest/originals/{segment(sha256)}",
+                                   OriginalState, token=token)
         except NotFound:
-            return False
-        return True
+            return None
+
+    async def job(self, token: str, job_id: str) -> JobView:
+        return await self.call("GET", f"/ingest/jobs/{segment(job_id)}", JobView, token=token)
+
+    async def reread(self, token: str, document_id: str, request: ReocrRequest) -> ReocrResult:
+        """Read the document again with OCR; answers when done (about a second a page)."""
+        return await self.call("POST", f"/ingest/documents/{segment(document_id)}/reocr",
+                               ReocrResult, token=token, json=request,
+                               timeout_s=WHOLE_DOCUMENT_S)
+
+    async def derive(self, token: str, document_id: str, request: DeriveRequest
+                     ) -> DeriveResult:
+        """Make the document's page previews; answers when done (about 0.1 s a page)."""
+        return await self.call("POST", f"/ingest/documents/{segment(document_id)}/derive",
+                               DeriveResult, token=token, json=request,
+                               timeout_s=WHOLE_DOCUMENT_S)
+
+    async def start_fixity(self, token: str) -> FixityRun:
+        """Start a fixity run, or answer the one already running."""
+        return await self.call("POST", "/ingest/fixity", FixityRun, token=token)
+
+    async def fixity_run(self, token: str, run_id: str) -> FixityRun:
+        return await self.call("GET", f"/ingest/fixity/{segment(run_id)}", FixityRun,
+                               token=token)
 
     async def page_image(self, token: str, document_id: str, number: int, *,
                          size: Literal["preview", "thumbnail"]) -> bytes:
@@ -107,16 +151,20 @@ class IngestClient(ServiceClient):
         return await self.call("POST", f"/ingest/batches/{segment(batch_id)}/files",
                                Batch, token=token, json=refused)
 
-    async def upload(self, token: str, *, batch_id: str, filename: str, content: IO[bytes],
-                     metadata: dict[str, Any]) -> None:
-        """Upload one file into the batch; ingest records it there, refused or not (the
-        refusal is also raised here)."""
+    async def upload(self, token: str, *, filename: str, content: IO[bytes],
+                     metadata: dict[str, Any], batch_id: str | None = None) -> UploadReceipt:
+        """Upload one file: its job, or the document if the same bytes were filed already.
+        Into a batch, ingest records the file there, refused or not (the refusal is also
+        raised here)."""
+        form = {"metadata": json.dumps(metadata, ensure_ascii=False)}
+        if batch_id is not None:
+            form["batch"] = batch_id
         try:
             response = await self.http.post(
-                "/ingest/documents", headers={"Authorization": f"Bearer {token}"},
-                data={"metadata": json.dumps(metadata, ensure_ascii=False), "batch": batch_id},
+                "/ingest/documents", headers={"Authorization": f"Bearer {token}"}, data=form,
                 files={"file": (filename, content, "application/octet-stream")})
         except httpx.HTTPError as exc:
             raise self.unreachable(exc) from exc
         if response.status_code >= 400:
             raise error_from(response, self.name)
+        return msgspec.json.decode(response.content, type=UploadReceipt)

@@ -38,23 +38,20 @@ class LoansReader(RegistryClient):
 
     async def loans(self, token: str, **filters: Any) -> list[Loan]:
         """The register newest first (``status``, ``borrower``, ``overdue``,
-        ``escalated``); without a register role, the caller's own loans."""
-        params = {name: str(value).lower() if isinstance(value, bool) else value
-                  for name, value in filters.items() if value is not None}
+        ``escalated``), its first page; without a register role, the caller's own loans."""
         return await self.call("GET", "/registry/loans", list[Loan], token=token,
-                               params={"limit": REGISTER_PAGE, **params})
+                               params={"limit": REGISTER_PAGE, **_loan_filters(filters)})
+
+    async def register(self, token: str, **filters: Any) -> list[Loan]:
+        """The whole register as ``loans`` filters it, read page by page."""
+        return await self.every("/registry/loans", list[Loan], page_size=REGISTER_PAGE,
+                                token=token, params=_loan_filters(filters))
 
     async def awaiting_loans(self, token: str) -> list[Loan]:
         """The requests whose next approval step is the caller's (``awaiting=me``),
         oldest first, read page by page: an inbox must not miss the oldest."""
-        found: list[Loan] = []
-        while True:
-            page = await self.call("GET", "/registry/loans", list[Loan], token=token,
-                                   params={"awaiting": "me", "limit": REGISTER_PAGE,
-                                           "offset": len(found)})
-            found.extend(page)
-            if len(page) < REGISTER_PAGE:
-                return found
+        return await self.every("/registry/loans", list[Loan], page_size=REGISTER_PAGE,
+                                token=token, params={"awaiting": "me"})
 
     async def awaiting_count(self, token: str) -> int:
         """How many requests wait for the caller's approval (without reading them)."""
@@ -101,3 +98,7 @@ class LoansReader(RegistryClient):
         return await self.call("GET", "/registry/statistics", YearStatistics, token=token,
                                params=params)
 
+
+def _loan_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    return {name: str(value).lower() if isinstance(value, bool) else value
+            for name, value in filters.items() if value is not None}

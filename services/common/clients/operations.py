@@ -18,6 +18,7 @@ from services.common.contracts.operations import (
     HandoverRequest,
     HandoverSummary,
     Transfer,
+    TransferRequest,
     TransferSummary,
 )
 from services.common.paging import LIST_PAGE
@@ -56,6 +57,11 @@ class OperationsReader(RegistryClient):
     async def transfers(self, token: str) -> list[TransferSummary]:
         return await self.call("GET", "/registry/transfers", list[TransferSummary],
                                token=token, params={"limit": LIST_PAGE})
+
+    async def record_transfer(self, token: str, request: TransferRequest) -> Transfer:
+        """Record a transfer out (the documents leave search); the bag is written after."""
+        return await self.call("POST", "/registry/transfers", Transfer, token=token,
+                               json=request)
 
     async def transfer(self, token: str, transfer_id: str) -> Transfer:
         """A transfer out with the catalogue records of the documents ``token``'s user is

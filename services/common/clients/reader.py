@@ -1,4 +1,5 @@
-"""The registry as a person reads it through the staff pages (``services.web``).
+"""The registry as a person reads it through the staff pages (``services.web``) and the
+command line (``services.cli``).
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
 own token: signing in, a household's file, a document's permissions and history, and
@@ -49,6 +50,11 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("GET", "/registry/documents", list[DocumentRecord],
                                token=token, params={"household": household,
                                                     "limit": MAX_PAGE})
+
+    async def catalogue(self, token: str) -> list[DocumentRecord]:
+        """Every catalogue record the user may know exists, read page by page."""
+        return await self.every("/registry/documents", list[DocumentRecord],
+                                page_size=MAX_PAGE, token=token)
 
     async def review_queue(self, token: str, *, limit: int) -> list[DocumentRecord]:
         """The documents with pages whose reading needs a person, oldest first, as far as

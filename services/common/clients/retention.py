@@ -22,6 +22,7 @@ from services.common.contracts.retention import (
     ScheduleChange,
     Sweep,
     SweepItem,
+    SweepRequest,
     SweepSummary,
 )
 from services.common.paging import LIST_PAGE
@@ -44,9 +45,8 @@ class RetentionReader(RegistryClient):
         return await self.call("GET", "/registry/sweeps", list[SweepSummary], token=token,
                                params={"limit": LIST_PAGE})
 
-    async def start_sweep(self, token: str, *, dry_run: bool) -> Sweep:
-        return await self.call("POST", "/registry/sweeps", Sweep, token=token,
-                               json={"dry_run": dry_run})
+    async def start_sweep(self, token: str, request: SweepRequest) -> Sweep:
+        return await self.call("POST", "/registry/sweeps", Sweep, token=token, json=request)
 
     async def sweep(self, token: str, sweep_id: str) -> Sweep:
         return await self.call("GET", f"/registry/sweeps/{segment(sweep_id)}", Sweep,

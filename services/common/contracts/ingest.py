@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from services.common.contracts.fields import DocumentId, TextReason
+from services.common.contracts.registry import FixityFinding
 from services.common.models import Sha256, Struct
 
 MAX_PAGE_TEXT = 200_000
@@ -196,3 +197,105 @@ class Texts(Struct):
 
     texts: list[DocumentBody]
     missing: list[str]
+
+
+# What the ingest API answers its other callers (the command line, scripts): an upload,
+# a job, an original's state, a document read again or its previews made, a fixity run.
+
+OcrEngineName = Literal["ppocr", "tesseract"]
+"""``ppocr``: PP-OCRv6 small on onnxruntime; ``tesseract``: Tesseract 5 (``ARCHIVE_OCR_ENGINE``)."""
+
+
+class UploadReceipt(Struct):
+    """The answer to an upload: 202 with a new (or still running) job, 200 with the
+    existing ``document_id`` when the same bytes were already filed (``duplicate``)."""
+
+    job_id: str
+    sha256: str
+    status: JobStatus
+    document_id: str | None = None
+    duplicate: bool = False
+
+
+class JobView(JobProgress, Struct):
+    """A job as the API shows it; ``error``/``error_code`` say why it failed (or why it is
+    being retried); ``pages`` once the document is extracted."""
+
+    job_id: str
+    status: JobStatus
+    sha256: str
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+
+class OriginalState(Struct):
+    """Whether the archive holds an original with this SHA-256, and its job's state; the
+    CLI asks before uploading so a re-run batch sends nothing twice."""
+
+    sha256: str
+    job_id: str
+    status: JobStatus
+    document_id: str | None = None
+
+
+class DeriveRequest(Struct):
+    """``POST /ingest/documents/{id}/derive``: ``missing`` makes previews only where some
+    are not stored (``archive derive --missing``); otherwise all are made again."""
+
+    missing: bool = False
+
+
+class DeriveResult(Struct):
+    """What became of one document: its previews ``derived`` (and character boxes added
+    to ``boxes_added`` text-layer pages that had none), or ``skipped`` when ``missing``
+    was asked and nothing was."""
+
+    document_id: str
+    status: Literal["derived", "skipped"]
+    pages: int
+    boxes_added: int = 0
+
+
+DEFAULT_REASON = "re-read by archive reocr"
+
+
+class ReocrRequest(Struct):
+    """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one)."""
+
+    engine: OcrEngineName | None = None
+    reason: TextReason = DEFAULT_REASON
+
+
+class ReocrResult(Struct):
+    """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
+    why (``already_read``, ``no_ocr_pages``)."""
+
+    document_id: str
+    status: Literal["reread", "skipped"]
+    engine: OcrEngineName
+    text_version: int
+    pages: int
+    skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
+
+
+FixityStatus = Literal["running", "done", "failed"]
+FixityTrigger = Literal["manual", "scheduled"]
+
+
+class FixityRun(Struct):
+    """A fixity check: how far it got and what it found."""
+
+    run_id: str
+    status: FixityStatus
+    trigger: FixityTrigger
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    documents_total: int
+    documents_checked: int
+    bytes_hashed: int
+    findings: list[FixityFinding]
+    error: str | None

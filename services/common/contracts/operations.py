@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, Name, Note, TypedHousehold
+from services.common.contracts.fields import DocumentId, Name, Note, Text, TypedHousehold
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import Category, Struct
 
@@ -91,6 +91,16 @@ class HandoverSummary(Struct):
     completed_at: datetime | None = None
     signed: list[Side] = msgspec.field(default_factory=list)
     """The sides that have signed so far: what a list says is still awaited."""
+
+
+class TransferRequest(Struct):
+    """Send a household's file and/or the documents named out of the archive to
+    ``recipient`` (another archive, or the owner's file to a new manager)."""
+
+    recipient: Name
+    reason: Text
+    household: TypedHousehold | None = None
+    documents: list[DocumentId] | None = None
 
 
 class Transfer(Struct):

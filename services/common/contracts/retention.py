@@ -81,6 +81,14 @@ class SweepItem(Struct):
     """The reader is not cleared for the document: the row is counted, not named."""
 
 
+class SweepRequest(Struct):
+    """Start a sweep (登记造册): documents due by ``as_of`` (default today)."""
+
+    as_of: date | None = None
+    categories: list[Category] | None = None
+    dry_run: bool = False
+
+
 class Sweep(Struct):
     """A retention sweep; ``sweep_id`` is null for a dry run (nothing recorded)."""
 

@@ -6,7 +6,7 @@ that answers and the staff pages that decode it. The call is
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from services.common.models import Category, Struct
@@ -70,3 +70,23 @@ class SearchRequest(Struct):
     sort: Sort = "relevance"
     page: int = 1
     size: int = 20
+
+
+ReindexState = Literal["idle", "running", "done", "failed"]
+
+
+class ReindexStatus(Struct):
+    """Where ``archive reindex`` stands (``GET /search/reindex``).
+
+    ``replayed`` is the feed position the new index has reached and ``head`` the newest
+    event seen; ``documents`` is what the index holds once the new one is live. A failed
+    reindex leaves the live index as it was; ``error`` says why.
+    """
+
+    state: ReindexState
+    replayed: int = 0
+    head: int = 0
+    documents: int | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None

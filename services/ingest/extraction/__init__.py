@@ -24,6 +24,7 @@ default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
 It MAY be stopped between pages; nothing it does outside its own process needs undoing.
 """
 
+from services.common.contracts.ingest import OcrEngineName
 from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.document import (
     derive_pages,
@@ -35,7 +36,6 @@ from services.ingest.extraction.models import (
     ExtractionLimits,
     ExtractionMethod,
     MediaType,
-    OcrEngineName,
     OcrLanguage,
     OcrReading,
     PageText,

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import msgspec
 
+from services.common.contracts.ingest import OcrEngineName
 from services.common.errors import PermanentJobError
 from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.engine import OcrEngine, PageImage
@@ -17,7 +18,6 @@ from services.ingest.extraction.language import LanguageChooser, mean_confidence
 from services.ingest.extraction.models import (
     ExtractionLimits,
     MediaType,
-    OcrEngineName,
     OcrLanguage,
     OcrReading,
     PageText,

@@ -11,13 +11,11 @@ from typing import Annotated, Literal, cast
 import msgspec
 
 from services.common.config import Settings
+from services.common.contracts.ingest import OcrEngineName
 from services.common.models import Struct
 
 OcrLanguage = Literal["chi_sim", "chi_tra", "eng"]
 """A Tesseract model: Simplified or Traditional Chinese (both read Latin and digits), or English."""
-
-OcrEngineName = Literal["ppocr", "tesseract"]
-"""``ppocr``: PP-OCRv6 small on onnxruntime; ``tesseract``: Tesseract 5 (``ARCHIVE_OCR_ENGINE``)."""
 
 Rotation = Literal[0, 90, 180, 270]
 """Degrees clockwise that turn a page image as scanned upright."""

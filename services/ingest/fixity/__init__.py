@@ -27,7 +27,6 @@ when the next one starts. Runs start on request (``POST /ingest/fixity``, ``arch
 fixity``) and on a schedule (``ARCHIVE_FIXITY_INTERVAL_DAYS``).
 
     tables.py      the runs' table in ingest's database (migration ``ingest_0002``)
-    models.py      ``FixityRun``, as the API shows it
     repository.py  ``FixityRuns``: starting, saving, finishing and reading runs
     checker.py     ``FixityChecker``: carries out a run in this process
     schedule.py    ``FixitySchedule``: starts a run when one is due

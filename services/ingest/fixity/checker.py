@@ -16,6 +16,7 @@ from functools import partial
 from typing import Protocol
 
 from services.common.clock import Clock
+from services.common.contracts.ingest import FixityRun, FixityTrigger
 from services.common.contracts.registry import (
     FixityEntry,
     FixityFinding,
@@ -28,7 +29,6 @@ from services.common.errors import ArchiveError, NotFound
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
 from services.common.tasks import BackgroundTasks
 from services.ingest.derived import DerivedText
-from services.ingest.fixity.models import FixityRun, FixityTrigger
 from services.ingest.fixity.repository import FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import locked_until

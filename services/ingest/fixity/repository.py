@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.clock import Clock
+from services.common.contracts.ingest import FixityRun, FixityTrigger
 from services.common.db import read_only, struct_of
 from services.common.errors import Conflict, NotFound
-from services.ingest.fixity.models import FixityRun, FixityTrigger
 from services.ingest.fixity.tables import fixity_runs
 from services.ingest.jobs import jobs
 

@@ -11,7 +11,13 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
-from services.common.contracts.retention import Sweep, SweepItem, SweepStatus, SweepSummary
+from services.common.contracts.retention import (
+    Sweep,
+    SweepItem,
+    SweepRequest,
+    SweepStatus,
+    SweepSummary,
+)
 from services.common.retention import (
     APPRAISER_ROLES,
     APPROVER_ROLE,
@@ -20,7 +26,7 @@ from services.common.retention import (
 )
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
-from services.registry.sweeps.models import AppraisalRequest, SweepDecision, SweepRequest
+from services.registry.sweeps.models import AppraisalRequest, SweepDecision
 from services.registry.sweeps.service import SweepsService
 
 

@@ -1,5 +1,5 @@
-"""Retention sweeps: the registry's own structs of sweeps (登记造册): the request bodies
-of a sweep and an appraisal (鉴定). A sweep as answered is
+"""Retention sweeps: the registry's own structs of sweeps (登记造册): the request body of
+an appraisal (鉴定) and of a decision. A sweep as asked for and as answered is
 ``services.common.contracts.retention``."""
 
 from __future__ import annotations
@@ -8,19 +8,11 @@ from datetime import date
 
 from services.common.contracts.fields import DocumentId, Note, Opinion
 from services.common.contracts.retention import AppraisalDecision, ItemState
-from services.common.models import Category, RetentionClass, Struct
+from services.common.models import RetentionClass, Struct
 
 OPEN_ITEM_STATES: tuple[ItemState, ...] = ("appraisal", "waiting")
 """A document with an item in these states is already in a sweep."""
 
-
-
-class SweepRequest(Struct):
-    """Start a sweep (登记造册): documents due by ``as_of`` (default today)."""
-
-    as_of: date | None = None
-    categories: list[Category] | None = None
-    dry_run: bool = False
 
 
 class AppraisalRequest(Struct):

@@ -27,6 +27,7 @@ from services.common.contracts.retention import (
     AppraisalDecision,
     Sweep,
     SweepItem,
+    SweepRequest,
     SweepStatus,
     SweepSummary,
 )
@@ -37,7 +38,7 @@ from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
-from services.registry.sweeps.models import AppraisalRequest, SweepRequest
+from services.registry.sweeps.models import AppraisalRequest
 from services.registry.sweeps.rules import (
     Agreement,
     agreement,

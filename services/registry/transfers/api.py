@@ -8,12 +8,11 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from services.common.auth import Principal
-from services.common.contracts.operations import Transfer, TransferSummary
+from services.common.contracts.operations import Transfer, TransferRequest, TransferSummary
 from services.common.operations import TRANSFER_ROLE
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.handovers.rules import READER_ROLES
-from services.registry.transfers.models import TransferRequest
 from services.registry.transfers.service import TransferService
 
 

@@ -21,7 +21,7 @@ import uuid
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.operations import Transfer, TransferSummary
+from services.common.contracts.operations import Transfer, TransferRequest, TransferSummary
 from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.paging import MAX_SUMMARY_PAGE
@@ -30,7 +30,6 @@ from services.registry.handovers.service import refuse_inactive
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
-from services.registry.transfers.models import TransferRequest
 
 
 class TransferService:

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from services.common.clock import FixedClock
+from services.common.contracts.ingest import FixityRun
 from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
 from services.common.db import create_engine, migrate
 from services.common.errors import DependencyUnavailable, NotFound
 from services.common.objectstore import ObjectStore, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.fixity.checker import FixityCatalogue, FixityChecker
-from services.ingest.fixity.models import FixityRun
 from services.ingest.fixity.repository import STALE_AFTER, FixityRuns
 from services.ingest.fixity.schedule import FixitySchedule
 from services.ingest.jobs import JobQueue

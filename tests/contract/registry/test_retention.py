@@ -7,12 +7,11 @@ from datetime import date
 import pytest
 
 from services.common.auth import Principal
-from services.common.contracts.retention import RetentionYears
+from services.common.contracts.retention import RetentionYears, SweepRequest
 from services.common.models import CATEGORIES, Category, RetentionClass
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from services.registry.sweeps.models import SweepRequest
 from tests.contract.registry.conftest import Registry
 
 COMPLIANCE = Principal(username="qian", roles=("compliance",), clearance="secret")

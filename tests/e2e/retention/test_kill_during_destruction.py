@@ -37,13 +37,14 @@ from services.common.auth import Principal, TokenCodec
 from services.common.clock import FixedClock
 from services.common.config import Settings
 from services.common.contracts.registry import NewDocument
+from services.common.contracts.retention import SweepRequest
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.journal.rules import AuditKey
 from services.registry.seal import WitnessSeal
-from services.registry.sweeps.models import AppraisalRequest, SweepRequest
+from services.registry.sweeps.models import AppraisalRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
 from tests.support import loopback
 from tests.support.processes import clean_environment, wait_until_serving

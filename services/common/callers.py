@@ -1,0 +1,92 @@
+"""Who calls a route: the middleware that authenticates every request but the public
+ones (``AuthMiddleware``), the caller as a handler's dependency (``CALLER``), and the role
+guards. The tokens and principals themselves are ``services.common.auth``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from services.common.auth import (
+    PUBLIC_PATHS,
+    SERVICE_ROLE,
+    Principal,
+    PrincipalVerifier,
+    TokenCodec,
+    bearer_token,
+)
+from services.common.errors import Forbidden, Unauthorized
+from services.common.models import Role
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets ``request.user`` to the ``Principal``; every path but ``PUBLIC_PATHS`` needs one."""
+
+    def __init__(self, app: ASGIApp, codec: TokenCodec, verifier: PrincipalVerifier, *,
+                 also_exclude: list[str] | None = None) -> None:
+        """``also_exclude``: path patterns authenticated otherwise (the staff pages)."""
+        super().__init__(app, exclude=[f"^{p}" for p in PUBLIC_PATHS] + (also_exclude or []))
+        self.codec = codec
+        self.verifier = verifier
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]
+                                   ) -> AuthenticationResult:
+        token = bearer_token(connection.headers.get("authorization"))
+        principal = self.codec.decode(token)
+        if not principal.is_service:
+            await self.verifier.verify(principal, token)
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    user = connection.scope.get("user")
+    if not isinstance(user, Principal):
+        raise Unauthorized("no principal on this request", code="missing_token")
+    return user
+
+
+def token_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The bearer token the request was authenticated with, to call a peer on the
+    caller's behalf."""
+    token = connection.scope.get("auth")
+    if not isinstance(token, str):
+        raise Unauthorized("no bearer token on this request", code="missing_token")
+    return token
+
+
+def _caller(request: Request[Any, Any, Any]) -> Principal:
+    return principal_of(request)
+
+
+def _callers_token(request: Request[Any, Any, Any]) -> str:
+    return token_of(request)
+
+
+CALLER = {"principal": Provide(_caller, sync_to_thread=False),
+          "token": Provide(_callers_token, sync_to_thread=False)}
+"""The app's dependencies by which a handler knows its caller: ``principal:
+NamedDependency[Principal]``, and ``token: NamedDependency[str]`` to call a peer on the
+caller's behalf."""
+
+
+def require_roles(*roles: Role | str) -> Any:
+    """A Litestar guard: the caller holds one of ``roles``."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        if principal.has_role(*roles):
+            return
+        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", code="role_required")
+
+    return guard
+
+
+def require_service_or(*roles: Role | str) -> Any:
+    return require_roles(SERVICE_ROLE, *roles)
