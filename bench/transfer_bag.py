@@ -25,11 +25,14 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import msgspec
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.cli.client import Api
 from services.cli.transfer import export
 from services.common.clock import FixedClock
+from services.common.contracts.operations import Transfer
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import launch_archive_server
 from tests.support.pages import signed_in
@@ -97,8 +100,9 @@ def main() -> None:
                 return size
 
             def cli() -> int:
-                out = export(Api(server.url, server.tokens["wang"]), transfer, root / "bag",
-                             source_organization="基准")
+                with Api(server.url, server.tokens["wang"]) as api:
+                    out = export(api, msgspec.convert(transfer, Transfer), root / "bag",
+                                 source_organization="基准")
                 return sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
 
             rows = [("pages: tar streamed (`bag.tar`)", *measured(page)),

@@ -1,6 +1,6 @@
 """A transfer out (移出) as a BagIt bag written into a directory (``archive transfer``);
 the layout, metadata and manifests are ``services.common.bagit``'s, which the staff pages
-stream as a tar.
+stream as a tar, and so is where the contents are read from (``IngestSource``).
 
 The bag is written into ``<out>.partial`` and renamed to ``out`` once complete, so an
 interrupted export never leaves something that looks like a finished bag; run it again.
@@ -8,32 +8,34 @@ interrupted export never leaves something that looks like a finished bag; run it
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from pathlib import Path
+from typing import BinaryIO
 
 import click
-import msgspec
 
 from services.cli.client import Api
-from services.common.bagit import Bag, BagInfo, OriginalMismatch
-from services.common.contracts.ingest import ExtractedText
+from services.common.bagit import Bag, BagInfo, IngestSource, OriginalMismatch, Source
 from services.common.contracts.registry import DocumentRecord
 
 
 def write_bag(api: Api, info: BagInfo, out: Path, *,
               advance: Callable[[], None] = lambda: None) -> Path:
-    """Fetch each document of ``info.transfer`` (original and page texts) and write the
-    bag at ``out``; refuses if ``out`` exists or an original's SHA-256 is not the
-    catalogue's."""
+    """Read each document of ``info.transfer`` (original and page texts) as ingest gives
+    it to the caller and write the bag at ``out``; refuses if ``out`` exists or an
+    original's SHA-256 is not the catalogue's."""
     if out.exists():
         raise click.ClickException(f"{out} already exists; choose another --out directory")
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     bag = Bag(info)
+    source = IngestSource(api.ingest, api.token)
     for record in info.transfer.documents:
-        _document(api, partial, bag, record)
+        _document(api, source, partial, bag, record)
         advance()
     for name, content in bag.tag_files():
         (partial / name).write_bytes(content)
@@ -41,17 +43,28 @@ def write_bag(api: Api, info: BagInfo, out: Path, *,
     return out
 
 
-def _document(api: Api, root: Path, bag: Bag, record: DocumentRecord) -> None:
+def _document(api: Api, source: Source, root: Path, bag: Bag, record: DocumentRecord) -> None:
     original = root / bag.original_path(record)
     original.parent.mkdir(parents=True, exist_ok=True)
-    sha256, size = api.download(f"/ingest/documents/{record.document_id}/original", original)
+    with original.open("xb") as written:
+        sha256, size = api.run(_copy(source.original(record), written))
     try:
         bag.original_written(record, sha256, size)
     except OriginalMismatch as exc:
         raise click.ClickException(exc.detail) from exc
-    text = msgspec.convert(api.json("GET", f"/ingest/documents/{record.document_id}/text"),
-                           ExtractedText)
-    for path, content in bag.document_files(record, text.pages):
+    for path, content in bag.document_files(record, api.run(source.pages(record))):
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+
+
+async def _copy(pieces: AsyncGenerator[bytes], into: BinaryIO) -> tuple[str, int]:
+    """``pieces`` written into ``into`` as they come (an original may be larger than
+    memory allows), hashed as they go: their SHA-256 and size."""
+    digest, size = hashlib.sha256(), 0
+    async with aclosing(pieces):
+        async for piece in pieces:
+            digest.update(piece)
+            into.write(piece)
+            size += len(piece)
+    return digest.hexdigest(), size

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from services.cli.client import Api, api_options
+from services.common.clients import segment
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 
 OUT = click.Path(file_okay=False, path_type=Path)
@@ -36,23 +37,23 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
     if closed:
         if year is None:
             raise click.UsageError("--closed needs --year")
-        floors = api.json("GET", "/registry/catalogues/closed", params={"year": year})
+        floors = api.run(api.registry.closed_floors(api.token, year))
         for floor in floors:
-            name = f"closed-{year}-{floor['building']}-{floor['floor']}.pdf"
-            _save(api, f"/registry/catalogues/floors/{floor['building']}/{floor['floor']}"
-                       f"/closed.pdf", out / name, params={"year": year})
+            _save(api, f"floors/{segment(floor.building)}/{floor.floor}/closed.pdf",
+                  out / f"closed-{year}-{floor.building}-{floor.floor}.pdf",
+                  params={"year": str(year)})
         click.echo(f"{len(floors)} floor(s) with parts closed in {year} → {out}")
     elif floor_code is not None:
         building, _, number = floor_code.partition("/")
         if not number.isdigit():
             raise click.BadParameter("give BUILDING/FLOOR, e.g. A/12", param_hint="--floor")
-        _save(api, f"/registry/catalogues/floors/{building}/{int(number)}/catalogue.{suffix}",
+        _save(api, f"floors/{segment(building)}/{int(number)}/catalogue.{suffix}",
               out / f"catalogue-{building}-{int(number)}.{suffix}")
     elif household is not None:
-        _save(api, f"/registry/catalogues/households/{household}/items.{suffix}",
+        _save(api, f"households/{segment(household)}/items.{suffix}",
               out / f"items-{household}.{suffix}")
     else:
-        _save(api, f"/registry/catalogues/general.{suffix}", out / f"catalogue-general.{suffix}")
+        _save(api, f"general.{suffix}", out / f"catalogue-general.{suffix}")
 
 
 @click.command()
@@ -65,16 +66,17 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
 @api_options
 def labels(api: Api, kind: str, building: str | None, floor: int | None, out: Path) -> None:
     """Print labels for folders (户号 and the current occupant, D2) or boxes."""
-    params: dict[str, str | int] = {"kind": kind}
+    params = {"kind": kind}
     if building is not None:
         params["building"] = building
     if floor is not None:
-        params["floor"] = floor
-    _save(api, "/registry/catalogues/labels.pdf", out, params=params)
+        params["floor"] = str(floor)
+    _save(api, "labels.pdf", out, params=params)
 
 
-def _save(api: Api, path: str, target: Path, *, params: dict[str, str | int] | None = None
+def _save(api: Api, path: str, target: Path, *, params: dict[str, str] | None = None
           ) -> None:
-    content = api.request("GET", path, params=params or {}).content
+    """The printable file at ``path`` under ``/registry/catalogues/`` into ``target``."""
+    content, _ = api.run(api.registry.catalogue_file(api.token, path, params or {}))
     target.write_bytes(content)
     click.echo(f"{target} ({len(content)} bytes)")

@@ -1,25 +1,32 @@
-"""What the client commands share: server and token options, the saved token, errors."""
+"""What the client commands share: server and token options, the saved token, and the
+clients they call the archive with."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
-import hashlib
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import httpx
+import msgspec
 
-from services.common.clients import error_from
+from services.common.clients.ingest import IngestClient
+from services.common.clients.reader import RegistryReader
+from services.common.clients.search import SearchClient
 from services.common.durable import write_durably
-from services.common.paging import MAX_PAGE
+from services.common.errors import DependencyUnavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
-DOWNLOAD_CHUNK_BYTES = 1024 * 1024
+TIMEOUT_S = 120.0
+"""A printed catalogue of a large floor or a sweep over many documents takes a while."""
 
 
 def token_file() -> Path:
@@ -39,48 +46,44 @@ def save_token(token: str) -> Path:
 
 
 class Api:
-    """An authenticated HTTP client for one command run."""
+    """The archive as one command run calls it: the clients the staff pages use
+    (``registry``, ``ingest``, ``search``), all at ``server`` and with the caller's
+    ``token``, their calls run by ``run`` on one event loop kept for the run."""
 
     def __init__(self, server: str, token: str | None) -> None:
         self.server = server.rstrip("/")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=self.server, headers=headers, timeout=120)
+        self.token = token or ""
+        """Empty when there is none: no header is sent, and the server says one is needed."""
+        self._loop = asyncio.Runner()
+        self.registry = RegistryReader(self.server, name="registry", timeout_s=TIMEOUT_S,
+                                       service_token=self._own_token)
+        self.ingest = IngestClient(self.server, name="ingest", timeout_s=TIMEOUT_S,
+                                   service_token=self._own_token)
+        self.search = SearchClient(self.server, name="search", timeout_s=TIMEOUT_S,
+                                   service_token=self._own_token)
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def run(self, call: Coroutine[Any, Any, T]) -> T:
+        """What ``call`` answers; a server that cannot be reached is said as such."""
         try:
-            response = self.http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        if response.status_code >= 400:
-            raise error_from(response, "server")
-        return response
+            return self._loop.run(call)
+        except DependencyUnavailable as exc:
+            if isinstance(exc.__cause__, httpx.HTTPError):
+                raise click.ClickException(
+                    f"cannot reach {self.server} ({exc.__cause__}); is 'archive serve' "
+                    "running? Pass --server to use another") from exc
+            raise
 
-    def download(self, path: str, target: Path) -> tuple[str, int]:
-        """GET ``path`` into the new file ``target`` in pieces of ``DOWNLOAD_CHUNK_BYTES``
-        (an original may be larger than memory allows), hashed as they are written;
-        returns their SHA-256 and size."""
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            with self.http.stream("GET", path) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise error_from(response, "server")
-                with target.open("xb") as out:
-                    for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
-                        digest.update(chunk)
-                        out.write(chunk)
-                        size += len(chunk)
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        return digest.hexdigest(), size
+    def _own_token(self) -> str:
+        """A command has no token of its own: a call made "for the service" is the caller's."""
+        return self.token
 
-    def _unreachable(self, exc: httpx.HTTPError) -> click.ClickException:
-        return click.ClickException(f"cannot reach {self.server} ({exc}); is 'archive serve' "
-                                    "running? Pass --server to use another")
+    def __enter__(self) -> Api:
+        return self
 
-    def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self.request(method, path, **kwargs).json()
+    def __exit__(self, *exc_info: object) -> None:
+        for client in (self.registry, self.ingest, self.search):
+            self._loop.run(client.close())
+        self._loop.close()
 
 
 def api_options(command: F) -> F:
@@ -92,17 +95,12 @@ def api_options(command: F) -> F:
                   help="Bearer token (default: the one 'archive login' saved).")
     @functools.wraps(command)
     def wrapper(*args: Any, server: str, token: str | None, **kwargs: Any) -> Any:
-        return command(*args, api=Api(server, token or saved_token()), **kwargs)
+        with Api(server, token or saved_token()) as api:
+            return command(*args, api=api, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-def list_documents(api: Api) -> list[dict[str, Any]]:
-    """Every catalogue record the caller may see (``GET /registry/documents``, paged)."""
-    records: list[dict[str, Any]] = []
-    while True:
-        page = api.json("GET", "/registry/documents",
-                        params={"limit": MAX_PAGE, "offset": len(records)})
-        records.extend(page)
-        if len(page) < MAX_PAGE:
-            return records
+def echo_json(answer: object, *, indent: int | None = 2) -> None:
+    """An answer as JSON, as the API gave it (its fields in the same order)."""
+    click.echo(json.dumps(msgspec.to_builtins(answer), ensure_ascii=False, indent=indent))

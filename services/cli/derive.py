@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import click
 
-from services.cli.client import Api, api_options, list_documents
-from services.cli.each_document import exit_on_failures, post_each
-
-# Pages are decoded again while the request waits (a scan takes about 0.1 s a page).
-DERIVE_TIMEOUT_S = 3600
+from services.cli.client import Api, api_options
+from services.cli.each_document import ask_each, exit_on_failures
+from services.common.contracts.ingest import DeriveRequest
 
 
 @click.command()
@@ -28,10 +26,13 @@ DERIVE_TIMEOUT_S = 3600
 def derive(api: Api, missing: bool) -> None:
     """Make the page previews and thumbnails of filed documents from their originals
     (archivist, admin). With --missing it is resumable: run it again to continue."""
-    documents = [record for record in list_documents(api) if record["status"] == "active"]
-    outcomes, failures = post_each(api, documents, action="derive", body={"missing": missing},
-                                   timeout_s=DERIVE_TIMEOUT_S, doing="making previews",
-                                   outcome=lambda result: str(result["status"]))
+    documents = [record for record in api.run(api.registry.catalogue(api.token))
+                 if record.status == "active"]
+    request = DeriveRequest(missing=missing)
+    outcomes, failures = ask_each(
+        api, documents, action="derive", doing="making previews",
+        ask=lambda record: api.ingest.derive(api.token, record.document_id, request),
+        outcome=lambda result: result.status)
     click.echo(f"{outcomes['derived']} derived, {outcomes['skipped']} already complete, "
                f"{len(failures)} failed")
     exit_on_failures(failures,

@@ -4,44 +4,50 @@ retry it."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import click
 
 from services.cli.client import Api
 from services.cli.terminal import counting
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import ArchiveError
 
 IN_FLIGHT = 2
 """Documents in ingest's hands at once: both of a small server's extraction processes
 stay busy."""
 
+R = TypeVar("R")
 
-def post_each(api: Api, documents: list[dict[str, Any]], *, action: str,
-              body: dict[str, Any], timeout_s: float, doing: str,
-              outcome: Callable[[dict[str, Any]], str]) -> tuple[Counter[str], list[str]]:
-    """``POST /ingest/documents/{id}/{action}`` with ``body`` for each of ``documents``,
-    shown as ``doing``: how many answers had each ``outcome``, and the failures
-    (``archive_no: why``)."""
+
+def ask_each(api: Api, documents: list[DocumentRecord], *, action: str, doing: str,
+             ask: Callable[[DocumentRecord], Awaitable[R]], outcome: Callable[[R], str]
+             ) -> tuple[Counter[str], list[str]]:
+    """``ask`` ingest about each of ``documents``, ``IN_FLIGHT`` at a time, shown as
+    ``doing``: how many answers had each ``outcome``, and the documents refused or failed
+    (``archive_no: why``), the others carried on."""
     outcomes: Counter[str] = Counter()
     failures: list[str] = []
     with counting(doing, "documents") as progress:
         task = progress.add_task(action, total=len(documents))
+        in_flight = asyncio.Semaphore(IN_FLIGHT)
 
-        def one(record: dict[str, Any]) -> None:
-            try:
-                result = api.json("POST", f"/ingest/documents/{record['document_id']}/{action}",
-                                  json=body, timeout=timeout_s)
-                outcomes[outcome(result)] += 1
-            except click.ClickException as exc:
-                failures.append(f"{record['archive_no']}: {exc.message}")
+        async def one(record: DocumentRecord) -> None:
+            async with in_flight:
+                try:
+                    outcomes[outcome(await ask(record))] += 1
+                except ArchiveError as exc:
+                    failures.append(f"{record.archive_no}: {exc.detail} ({exc.code})")
             progress.advance(task)
 
-        with ThreadPoolExecutor(IN_FLIGHT) as pool:
-            list(pool.map(one, documents))
+        async def every() -> None:
+            await asyncio.gather(*(one(record) for record in documents))
+
+        api.run(every())
     return outcomes, failures
 
 

@@ -8,15 +8,14 @@ run failed, so a cron job or monitoring script can alert on it.
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Any
 
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, api_options, echo_json
 from services.cli.terminal import follow, tables
+from services.common.contracts.ingest import FixityRun
 
 
 @click.command()
@@ -25,35 +24,35 @@ from services.cli.terminal import follow, tables
 def fixity(api: Api, as_json: bool) -> None:
     """Re-hash every original and check archive numbers against the catalogue
     (archivist, compliance, admin); exits 1 on any finding."""
-    started = api.json("POST", "/ingest/fixity")
-    run = follow(started, lambda: api.json("GET", f"/ingest/fixity/{started['run_id']}"),
+    started = api.run(api.ingest.start_fixity(api.token))
+    run = follow(started, lambda: api.run(api.ingest.fixity_run(api.token, started.run_id)),
                  doing="checking originals", unit="documents",
-                 running=lambda run: run["status"] == "running",
-                 done="documents_checked", total="documents_total")
+                 running=lambda run: run.status == "running",
+                 counts=lambda run: (run.documents_checked, run.documents_total))
     if as_json:
-        click.echo(json.dumps(run, ensure_ascii=False, indent=2))
+        echo_json(run)
     else:
         print_report(run)
-    if run["status"] == "failed" or run["findings"]:
+    if run.status == "failed" or run.findings:
         sys.exit(1)
 
 
-def print_report(run: dict[str, Any]) -> None:
+def print_report(run: FixityRun) -> None:
     console = tables()
-    if run["status"] == "failed":
-        console.print(f"error: the fixity run {run['run_id']} failed: {run['error']}")
+    if run.status == "failed":
+        console.print(f"error: the fixity run {run.run_id} failed: {run.error}")
         return
-    megabytes = run["bytes_hashed"] / 1_000_000
-    checked = run["documents_checked"]
-    console.print(f"fixity run {run['run_id']}: {checked} document{'' if checked == 1 else 's'},"
-                  f" {megabytes:.1f} MB re-hashed, {len(run['findings'])} findings")
-    if not run["findings"]:
+    megabytes = run.bytes_hashed / 1_000_000
+    checked = run.documents_checked
+    console.print(f"fixity run {run.run_id}: {checked} document{'' if checked == 1 else 's'},"
+                  f" {megabytes:.1f} MB re-hashed, {len(run.findings)} findings")
+    if not run.findings:
         console.print("Every original matches the catalogue; archive numbers have no gaps.")
         return
     table = Table(title="fixity findings")
     for column in ("finding", "archive number", "document", "detail"):
         table.add_column(column, overflow="fold")
-    for finding in run["findings"]:
-        table.add_row(finding["kind"], finding.get("archive_no") or "",
-                      finding.get("document_id") or "", finding["detail"])
+    for finding in run.findings:
+        table.add_row(finding.kind, finding.archive_no or "", finding.document_id or "",
+                      finding.detail)
     console.print(table)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from services.cli.client import Api, api_options
+from services.common.clients.operations import PrintedFile
+from services.common.contracts.operations import HandoverRequest
+from services.common.contracts.registry import PaperLocation
+
+PRINTED: dict[str, PrintedFile] = {".pdf": "pdf", ".csv": "csv"}
 
 
 @click.group()
@@ -38,18 +42,17 @@ def create(api: Api, centre: str, handed_over_by: str, received_by: str,
     """Draw up a handover; it waits for both sides' signatures."""
     if not households and not documents:
         raise click.UsageError("name at least one --household or --document")
-    body: dict[str, Any] = {"service_centre": centre, "handed_over_by": handed_over_by,
-                            "received_by": received_by}
-    if households:
-        body["households"] = list(households)
-    if documents:
-        body["documents"] = list(documents)
-    if location:
-        body["location"] = dict(zip(("building", "room", "cabinet", "box"), location,
-                                    strict=True))
-    created = api.json("POST", "/registry/handovers", json=body)
-    click.echo(f"handover {created['handover_id']}: {len(created['items'])} document(s), "
+    request = HandoverRequest(
+        service_centre=centre, handed_over_by=handed_over_by, received_by=received_by,
+        households=list(households) or None, documents=list(documents) or None,
+        location=_location(*location) if location else None)
+    created = api.run(api.registry.create_handover(api.token, request))
+    click.echo(f"handover {created.handover_id}: {len(created.items)} document(s), "
                f"awaiting the signatures of {handed_over_by} and {received_by}")
+
+
+def _location(building: str, room: str, cabinet: str, box: str) -> PaperLocation:
+    return PaperLocation(building=building, room=room, cabinet=cabinet, box=box)
 
 
 @handover.command()
@@ -60,9 +63,9 @@ def sign(api: Api, handover_id: str, password_stdin: bool) -> None:
     """Sign a handover as yourself (your token), re-entering your password."""
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else click.prompt("Password", hide_input=True))
-    signed = api.json("POST", f"/registry/handovers/{handover_id}/sign",
-                      json={"password": password})
-    click.echo(f"signed; the handover is {signed['status']}")
+    signed = api.run(api.registry.sign_handover(api.token, handover_id, password=password,
+                                                digest=None))
+    click.echo(f"signed; the handover is {signed.status}")
 
 
 @handover.command(name="print")
@@ -72,10 +75,9 @@ def sign(api: Api, handover_id: str, password_stdin: bool) -> None:
 @api_options
 def print_list(api: Api, handover_id: str, out: Path) -> None:
     """Write the transfer list (移交清单) as PDF or CSV."""
-    kind = out.suffix.lower().lstrip(".")
-    if kind not in ("pdf", "csv"):
+    kind = PRINTED.get(out.suffix.lower())
+    if kind is None:
         raise click.UsageError("--out must end in .pdf or .csv")
-    content = api.request("GET", f"/registry/handovers/{handover_id}/transfer-list.{kind}"
-                          ).content
+    content, _ = api.run(api.registry.transfer_list(api.token, handover_id, kind))
     out.write_bytes(content)
     click.echo(f"transfer list written to {out}")

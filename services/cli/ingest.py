@@ -9,7 +9,6 @@ the command exits 1 if any failed.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,8 @@ from rich.table import Table
 
 from services.cli.client import Api, api_options
 from services.cli.terminal import tables
-from services.common.errors import ArchiveError, NotFound
+from services.common.contracts.ingest import JobStatus, JobView
+from services.common.errors import ArchiveError
 from services.common.manifest import (
     MANIFEST_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -163,35 +163,33 @@ def upload_one(api: Api, item: Item) -> None:
     """Upload ``item`` unless the server already holds its bytes."""
     sha256 = file_sha256(item.path)
     try:
-        known = api.json("GET", f"/ingest/originals/{sha256}")
-    except NotFound:
-        known = None
+        known = api.run(api.ingest.original_state(sha256, token=api.token))
     except ArchiveError as exc:
         item.failed(f"{exc.detail} ({exc.code})")
         return
-    if known is not None and known["status"] != "failed":
-        _record(item, known, duplicate=True)
+    if known is not None and known.status != "failed":
+        _record(item, known.job_id, known.status, known.document_id, duplicate=True)
         return
     try:
         with item.path.open("rb") as original:
-            receipt = api.json("POST", "/ingest/documents", data={
-                "metadata": json.dumps(item.metadata, ensure_ascii=False)},
-                files={"file": (item.path.name, original, "application/octet-stream")})
+            receipt = api.run(api.ingest.upload(api.token, filename=item.path.name,
+                                                content=original, metadata=item.metadata))
     except ArchiveError as exc:
         item.failed(f"{exc.detail} ({exc.code})")
         return
-    _record(item, receipt, duplicate=bool(receipt.get("duplicate")))
+    _record(item, receipt.job_id, receipt.status, receipt.document_id,
+            duplicate=receipt.duplicate)
 
 
-def _record(item: Item, state: dict[str, Any], *, duplicate: bool) -> None:
-    item.job_id = state["job_id"]
-    item.document_id = state.get("document_id")
-    job_status = state["status"]
-    if job_status == "failed":
-        item.failed(state.get("error") or "the job failed")
+def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None, *,
+            duplicate: bool) -> None:
+    item.job_id = job_id
+    item.document_id = document_id
+    if status == "failed":
+        item.failed("the job failed")
         return
-    item.status = "duplicate" if duplicate else job_status
-    item.waiting = job_status in ("queued", "running")
+    item.status = "duplicate" if duplicate else status
+    item.waiting = status in ("queued", "running")
 
 
 def wait_for_jobs(api: Api, items: list[Item], console: Console) -> None:
@@ -204,24 +202,24 @@ def wait_for_jobs(api: Api, items: list[Item], console: Console) -> None:
     pages = 0
     with _progress(console) as progress:
         task = progress.add_task("extracting", total=len(waiting), pages=0, rate="")
-        jobs = finished_jobs(lambda job_id: api.json("GET", f"/ingest/jobs/{job_id}"),
+        jobs = finished_jobs(lambda job_id: api.run(api.ingest.job(api.token, job_id)),
                              list(waiting))
         for done, job in enumerate(jobs, start=1):
-            pages += job.get("pages") or 0
-            for item in waiting[job["job_id"]]:
+            pages += job.pages or 0
+            for item in waiting[job.job_id]:
                 item.waiting = False
-                item.pages = job.get("pages")
-                if job["status"] == "failed":
-                    item.failed(f"{job.get('error')} ({job.get('error_code')})")
+                item.pages = job.pages
+                if job.status == "failed":
+                    item.failed(f"{job.error} ({job.error_code})")
                 else:
-                    item.document_id = job["document_id"]
+                    item.document_id = job.document_id
                     item.status = "duplicate" if item.status == "duplicate" else "done"
             progress.update(task, advance=1, pages=pages, rate=_rate(done, started))
 
 
 def finished_jobs(
-    get_job: Callable[[str], dict[str, Any]], job_ids: list[str], *, poll_s: float = POLL_S
-) -> Iterator[dict[str, Any]]:
+    get_job: Callable[[str], JobView], job_ids: list[str], *, poll_s: float = POLL_S
+) -> Iterator[JobView]:
     """Each of the jobs ``job_ids`` once it is done or failed, asked about every ``poll_s``.
 
     Workers take jobs in the order they were queued, so each round asks about the waiting
@@ -233,7 +231,7 @@ def finished_jobs(
         unfinished = 0
         for job_id in list(waiting):
             job = get_job(job_id)
-            if job["status"] in ("done", "failed"):
+            if job.status in ("done", "failed"):
                 waiting.remove(job_id)
                 yield job
                 continue

@@ -7,17 +7,15 @@ loans they borrow or asked for.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, api_options, echo_json
 from services.cli.terminal import tables
+from services.common.contracts.lending import Loan
 
-PAGE = 500
 STATUSES = ("requested", "approved", "rejected", "out", "returned")
 
 
@@ -32,17 +30,11 @@ STATUSES = ("requested", "approved", "rejected", "out", "returned")
 def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
           borrower: str | None, as_json: bool) -> None:
     """Print the loan register, newest request first."""
-    params: dict[str, Any] = {"limit": PAGE}
-    for name, value in (("overdue", overdue), ("escalated", escalated)):
-        if value:
-            params[name] = "true"
-    if status:
-        params["status"] = status
-    if borrower:
-        params["borrower"] = borrower
-    found = _all(api, params)
+    found = api.run(api.registry.register(api.token, overdue=overdue or None,
+                                          escalated=escalated or None, status=status,
+                                          borrower=borrower))
     if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False))
+        echo_json(found, indent=None)
         return
     tables().print(register_table(found))
 
@@ -51,16 +43,7 @@ REDACTED = "(not cleared)"
 """Printed for a document above the reader's clearance: counted, not named."""
 
 
-def _all(api: Api, params: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    while True:
-        page = api.json("GET", "/registry/loans", params={**params, "offset": len(found)})
-        found.extend(page)
-        if len(page) < PAGE:
-            return found
-
-
-def register_table(found: list[dict[str, Any]]) -> Table:
+def register_table(found: list[Loan]) -> Table:
     """One row per loan: who, what, when it is due, and whether it is late."""
     table = Table(title=f"loan register (借阅登记): {len(found)} loan(s)", title_justify="left")
     for column in ("loan", "status", "kind", "borrower", "documents", "issued", "due",
@@ -68,33 +51,30 @@ def register_table(found: list[dict[str, Any]]) -> Table:
         table.add_column(column, overflow="fold")
     for loan in found:
         table.add_row(
-            loan["loan_id"][:8], loan["status"], loan["kind"], _borrower(loan),
-            "\n".join(REDACTED if d.get("redacted") else d["archive_no"]
-                      for d in loan["documents"]),
-            _day(loan["issued_at"]), _day(loan["due_at"]), str(loan["renewals"]),
-            _flags(loan))
+            loan.loan_id[:8], loan.status, loan.kind, _borrower(loan),
+            "\n".join(REDACTED if d.redacted else d.archive_no for d in loan.documents),
+            _day(loan.issued_at), _day(loan.due_at), str(loan.renewals), _flags(loan))
     return table
 
 
-def _borrower(loan: dict[str, Any]) -> str:
-    external = loan.get("external")
-    if external:
-        return f"{external['name']} ({external['organisation']}) for {loan['borrower']}"
-    return f"{loan['borrower']} ({loan['borrower_department']})"
+def _borrower(loan: Loan) -> str:
+    if loan.external:
+        return (f"{loan.external.name} ({loan.external.organisation}) for {loan.borrower}")
+    return f"{loan.borrower} ({loan.borrower_department})"
 
 
-def _day(value: str | None) -> str:
-    return datetime.fromisoformat(value).strftime("%Y-%m-%d") if value else ""
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
 
 
-def _flags(loan: dict[str, Any]) -> str:
+def _flags(loan: Loan) -> str:
     flags = []
-    if loan["overdue"]:
+    if loan.overdue:
         flags.append("[red]overdue[/red]")
-    if loan["escalated_at"]:
+    if loan.escalated_at:
         flags.append("[bold red]escalated[/bold red]")
-    if loan["incidents"]:
+    if loan.incidents:
         flags.append("[yellow]incident[/yellow]")
-    if loan["status"] == "requested" and loan["next_approval"]:
-        flags.append(f"awaits {loan['next_approval']}")
+    if loan.status == "requested" and loan.next_approval:
+        flags.append(f"awaits {loan.next_approval}")
     return ", ".join(flags)

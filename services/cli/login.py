@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-import httpx
 
-from services.cli.client import DEFAULT_SERVER, save_token
-from services.common.clients import error_from
+from services.cli.client import DEFAULT_SERVER, Api, save_token
 
 
 @click.command()
@@ -21,13 +19,7 @@ def login(name: str, server: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True)
-    try:
-        response = httpx.post(f"{server.rstrip('/')}/registry/auth/token",
-                              json={"username": name, "password": password}, timeout=30)
-    except httpx.HTTPError as exc:
-        raise click.ClickException(f"cannot reach {server} ({exc}); is 'archive serve' "
-                                   "running?") from exc
-    if response.status_code >= 400:
-        raise error_from(response, "registry")
-    path = save_token(response.json()["access_token"])
+    with Api(server, None) as api:
+        issued = api.run(api.registry.issue_token(name, password, client_address=None))
+    path = save_token(issued.access_token)
     click.echo(f"logged in as {name}; token saved to {path}")

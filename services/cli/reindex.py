@@ -22,22 +22,20 @@ from services.common.errors import Conflict
 def reindex(api: Api) -> None:
     """Rebuild the search index from the registry (admin); searches keep working."""
     try:
-        status = api.json("POST", "/search/reindex")
+        status = api.run(api.search.start_reindex(api.token))
     except Conflict as exc:
         if exc.code != "reindex_running":
             raise
         click.echo("A reindex is already running; following it.", err=True)
-        status = api.json("GET", "/search/reindex")
-    status = follow(status, lambda: api.json("GET", "/search/reindex"),
+        status = api.run(api.search.reindex_status(api.token))
+    status = follow(status, lambda: api.run(api.search.reindex_status(api.token)),
                     doing="replaying the change feed", unit="events",
-                    running=lambda status: status["state"] == "running",
-                    done="replayed", total="head")
-    if status["state"] == "failed":
-        click.echo(f"error: the reindex failed: {status['error']}", err=True)
+                    running=lambda status: status.state == "running",
+                    counts=lambda status: (status.replayed, status.head))
+    if status.state == "failed":
+        click.echo(f"error: the reindex failed: {status.error}", err=True)
         click.echo("The live index is unchanged and searches keep working; fix the cause "
                    "(see the search service's log) and run 'archive reindex' again.", err=True)
         sys.exit(1)
-    click.echo(f"reindexed: {status['documents']} documents in the new index "
-               f"(change feed replayed to event {status['replayed']})")
-
-
+    click.echo(f"reindexed: {status.documents} documents in the new index "
+               f"(change feed replayed to event {status.replayed})")

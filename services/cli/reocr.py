@@ -9,17 +9,15 @@ read, so running the command again after an interruption continues where it stop
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 import click
 
-from services.cli.client import Api, api_options, list_documents
-from services.cli.each_document import exit_on_failures, post_each
+from services.cli.client import Api, api_options
+from services.cli.each_document import ask_each, exit_on_failures
+from services.common.contracts.ingest import OcrEngineName, ReocrRequest
+from services.common.contracts.registry import DocumentRecord
 from services.common.models import CATEGORIES
-
-# A document is re-read while the request waits: allow for long ones (about 1 s a page).
-REREAD_TIMEOUT_S = 3600
 
 
 @click.command()
@@ -32,18 +30,19 @@ REREAD_TIMEOUT_S = 3600
 @click.option("--filed-to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only documents filed on or before this date.")
 @api_options
-def reocr(api: Api, engine: str | None, categories: tuple[str, ...], filed_from: Any,
-          filed_to: Any) -> None:
+def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
+          filed_from: datetime | None, filed_to: datetime | None) -> None:
     """Read filed documents again with OCR (archivist, admin); each one's new text becomes
     a new version, the old one kept. Resumable: run it again to continue."""
-    documents = [record for record in list_documents(api)
+    documents = [record for record in api.run(api.registry.catalogue(api.token))
                  if _selected(record, categories,
                               filed_from.date() if filed_from else None,
                               filed_to.date() if filed_to else None)]
-    outcomes, failures = post_each(
-        api, documents, action="reocr", body={"engine": engine} if engine else {},
-        timeout_s=REREAD_TIMEOUT_S, doing="re-reading",
-        outcome=lambda result: str(result["skipped_because"] or result["status"]))
+    request = ReocrRequest(engine=engine)
+    outcomes, failures = ask_each(
+        api, documents, action="reocr", doing="re-reading",
+        ask=lambda record: api.ingest.reread(api.token, record.document_id, request),
+        outcome=lambda result: result.skipped_because or result.status)
     click.echo(f"{outcomes['reread']} re-read, {outcomes['already_read']} already read by "
                f"this engine, {outcomes['no_ocr_pages']} without scanned pages, "
                f"{len(failures)} failed")
@@ -51,12 +50,11 @@ def reocr(api: Api, engine: str | None, categories: tuple[str, ...], filed_from:
                                         "retry the failures")
 
 
-def _selected(record: dict[str, Any], categories: tuple[str, ...], filed_from: date | None,
+def _selected(record: DocumentRecord, categories: tuple[str, ...], filed_from: date | None,
               filed_to: date | None) -> bool:
-    if record["status"] != "active":
+    if record.status != "active":
         return False
-    if categories and record["category"] not in categories:
+    if categories and record.category not in categories:
         return False
-    filed_at = date.fromisoformat(record["filed_at"])
-    return (filed_from is None or filed_at >= filed_from) and (
-        filed_to is None or filed_at <= filed_to)
+    return (filed_from is None or record.filed_at >= filed_from) and (
+        filed_to is None or record.filed_at <= filed_to)

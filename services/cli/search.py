@@ -9,18 +9,17 @@ not all (``match: partial``, always after the others) are said to be so.
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from datetime import datetime
-from typing import Any
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, api_options, echo_json
 from services.cli.terminal import tables
+from services.common.contracts.search import SearchRequest, SearchResult
 from services.common.models import CATEGORIES, CATEGORY_NAMES
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -45,15 +44,13 @@ def search(api: Api, query: str, household: str | None, category: str | None,
     """Search the archive: words and "quoted phrases"; Simplified and Traditional
     characters find each other. Documents holding every word come first; when few do,
     documents holding most of them follow, marked as such."""
-    params: dict[str, Any] = {"q": query, "page": page, "size": size}
-    for name, value in (("household", household), ("category", category),
-                        ("filed_from", filed_from and filed_from.date().isoformat()),
-                        ("filed_to", filed_to and filed_to.date().isoformat())):
-        if value:
-            params[name] = value
-    result = api.json("GET", "/search/documents", params=params)
+    request = SearchRequest(q=query, household=household, category=category,
+                            filed_from=filed_from.date() if filed_from else None,
+                            filed_to=filed_to.date() if filed_to else None, page=page,
+                            size=size)
+    result = api.run(api.search.search(api.token, request))
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        echo_json(result)
         return
     print_results(result, page=page, size=size)
 
@@ -63,14 +60,14 @@ PARTIAL_PAGE = "These documents hold most of your words, not all."
 PARTIAL_BELOW = "Below the line: documents that hold most of your words, not all."
 
 
-def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
+def print_results(result: SearchResult, *, page: int, size: int) -> None:
     console = tables()
-    total = int(result["total"])
+    total = result.total
     if not total:
         console.print(Text("No documents match; try fewer words, or fewer filters."))
         return
-    hits = result["hits"]
-    partial = [hit.get("match") == "partial" for hit in hits]
+    hits = result.hits
+    partial = [hit.match == "partial" for hit in hits]
     if partial and partial[0]:
         console.print(Text(NO_FULL_MATCH if page == 1 else PARTIAL_PAGE))
     table = Table(title=f"archive search: {total} documents")
@@ -79,11 +76,10 @@ def print_results(result: dict[str, Any], *, page: int, size: int) -> None:
     for index, hit in enumerate(hits):
         if index and partial[index] and not partial[index - 1]:
             table.add_section()
-        highlights = hit.get("highlights") or []
-        table.add_row(Text(hit["archive_no"]), Text(hit["filed_at"]),
-                      Text(hit.get("household") or "—"),
-                      Text(CATEGORY_NAMES.get(hit["category"], hit["category"])),
-                      Text(hit["title"]), snippet(highlights[0]) if highlights else Text(""))
+        table.add_row(Text(hit.archive_no), Text(hit.filed_at.isoformat()),
+                      Text(hit.household or "—"),
+                      Text(CATEGORY_NAMES.get(hit.category, hit.category)),
+                      Text(hit.title), snippet(hit.highlights[0]) if hit.highlights else Text(""))
     console.print(table)
     if partial and not partial[0] and partial[-1]:
         console.print(Text(PARTIAL_BELOW))

@@ -8,15 +8,12 @@ recorded by the archive, so they are not counted.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
-
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, api_options, echo_json
 from services.cli.terminal import tables
+from services.common.contracts.statistics import YearStatistics
 from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, LATEST_YEAR
 
 
@@ -27,68 +24,67 @@ from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, LA
 @api_options
 def stats(api: Api, year: int | None, as_json: bool) -> None:
     """Print a year's statistics (archivist, compliance, director, admin)."""
-    report: dict[str, Any] = api.json("GET", "/registry/statistics",
-                                      params={} if year is None else {"year": year})
+    report = api.run(api.registry.year_report(api.token, year))
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(report)
         return
     console = tables()
     console.print(summary_table(report))
     console.print(category_table(report))
 
 
-def summary_table(report: dict[str, Any]) -> Table:
+def summary_table(report: YearStatistics) -> Table:
     """One row per number of O2, saying what it counts."""
-    as_of = datetime.fromisoformat(report["as_of"])
-    when = f"{as_of:%Y-%m-%d %H:%M} UTC, so far" if report["so_far"] else f"{as_of:%Y-%m-%d}"
-    table = Table(title=f"archive statistics {report['year']} (年度统计), as of {when}",
+    as_of = report.as_of
+    when = f"{as_of:%Y-%m-%d %H:%M} UTC, so far" if report.so_far else f"{as_of:%Y-%m-%d}"
+    table = Table(title=f"archive statistics {report.year} (年度统计), as of {when}",
                   title_justify="left")
     for column in ("", "count", "what is counted"):
         table.add_column(column, justify="right" if column == "count" else "left",
                          overflow="fold")
-    appraised, borrowed, checks = report["appraised"], report["borrowed"], report["checks"]
-    paper, digital = borrowed["paper"], borrowed["digital"]
+    appraised, borrowed, checks = report.appraised, report.borrowed, report.checks
+    paper, digital = borrowed.paper, borrowed.digital
     rows = (
-        ("received (接收)", report["received"]["total"], "documents registered in the year"),
-        ("held (馆藏)", report["holdings"]["total"],
+        ("received (接收)", report.received.total, "documents registered in the year"),
+        ("held (馆藏)", report.holdings.total,
          "documents registered and neither destroyed nor transferred out"),
-        ("handed over (移交接收)", report["handed_over"]["handovers"],
+        ("handed over (移交接收)", report.handed_over.handovers,
          f"handovers from service centres signed by both sides, of "
-         f"{report['handed_over']['documents']} document(s)"),
-        ("appraised (鉴定)", appraised["total"],
-         f"documents: kept {appraised['kept']} (of which to reappraise next year "
-         f"{appraised['reappraise']}), for destruction {appraised['for_destruction']}"),
-        ("destroyed (销毁)", report["destroyed"]["total"],
+         f"{report.handed_over.documents} document(s)"),
+        ("appraised (鉴定)", appraised.total,
+         f"documents: kept {appraised.kept} (of which to reappraise next year "
+         f"{appraised.reappraise}), for destruction {appraised.for_destruction}"),
+        ("destroyed (销毁)", report.destroyed.total,
          "documents marked 已销毁 in destruction registers"),
-        ("transferred out (移出)", report["transferred_out"]["total"],
+        ("transferred out (移出)", report.transferred_out.total,
          "documents transferred out of the archive"),
-        ("borrowed (借阅)", borrowed["loans"],
-         f"loans issued, of {borrowed['documents']} document(s): paper {paper['loans']} "
-         f"({paper['documents']} document(s)), digital {digital['loans']} "
-         f"({digital['documents']} document(s))"),
-        ("returned (归还)", report["returned"], "loans returned (注销)"),
-        ("overdue (逾期)", report["overdue"], "loans out past their due date"),
-        ("organised (整理)", checks["organised"],
-         f"files found in place by the {checks['inventories']} inventory(ies) completed; "
-         f"{checks['discrepancies']} box(es) missing or misplaced, "
-         f"{checks['unresolved']} unresolved"),
-        ("condition checks (七防)", checks["condition_checks"],
-         f"boxes checked, {checks['with_problems']} with a problem"),
+        ("borrowed (借阅)", borrowed.loans,
+         f"loans issued, of {borrowed.documents} document(s): paper {paper.loans} "
+         f"({paper.documents} document(s)), digital {digital.loans} "
+         f"({digital.documents} document(s))"),
+        ("returned (归还)", report.returned, "loans returned (注销)"),
+        ("overdue (逾期)", report.overdue, "loans out past their due date"),
+        ("organised (整理)", checks.organised,
+         f"files found in place by the {checks.inventories} inventory(ies) completed; "
+         f"{checks.discrepancies} box(es) missing or misplaced, "
+         f"{checks.unresolved} unresolved"),
+        ("condition checks (七防)", checks.condition_checks,
+         f"boxes checked, {checks.with_problems} with a problem"),
     )
     for label, count, counted in rows:
         table.add_row(label, str(count), counted)
     return table
 
 
-def category_table(report: dict[str, Any]) -> Table:
+def category_table(report: YearStatistics) -> Table:
     """Documents received, held and destroyed, per category (D5)."""
-    sections = ("received", "holdings", "destroyed")
+    sections = (report.received, report.holdings, report.destroyed)
     table = Table(title="by category", title_justify="left")
     for column in ("category", "received", "held", "destroyed"):
         table.add_column(column, justify="left" if column == "category" else "right")
     for category in CATEGORIES:
-        counts = [report[section]["by_category"].get(category, 0) for section in sections]
+        counts = [section.by_category.get(category, 0) for section in sections]
         if any(counts):
             table.add_row(f"{category} {CATEGORY_NAMES[category]}", *map(str, counts))
-    table.add_row("total", *(str(report[section]["total"]) for section in sections))
+    table.add_row("total", *(str(section.total) for section in sections))
     return table

@@ -8,14 +8,14 @@ The items are then appraised and approved through the API (``/registry/sweeps/�
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options
 from services.cli.terminal import tables
-from services.common.models import CATEGORIES
+from services.common.contracts.retention import SweepItem, SweepRequest
+from services.common.models import CATEGORIES, Category
 
 
 @click.command()
@@ -25,39 +25,35 @@ from services.common.models import CATEGORIES
               help="Only these categories; repeat for several.")
 @click.option("--dry-run", is_flag=True, help="Show what would be swept; record nothing.")
 @api_options
-def sweep(api: Api, as_of: datetime | None, categories: tuple[str, ...],
+def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
           dry_run: bool) -> None:
     """Start a retention sweep and print its items as a table."""
-    body: dict[str, Any] = {"dry_run": dry_run}
-    if as_of is not None:
-        body["as_of"] = as_of.date().isoformat()
-    if categories:
-        body["categories"] = list(categories)
-    result: dict[str, Any] = api.json("POST", "/registry/sweeps", json=body)
-    items: list[dict[str, Any]] = result["items"]
+    request = SweepRequest(as_of=as_of.date() if as_of is not None else None,
+                           categories=list(categories) or None, dry_run=dry_run)
+    result = api.run(api.registry.start_sweep(api.token, request))
     console = tables()
-    if items:
-        console.print(_table(items))
+    if result.items:
+        console.print(_table(result.items))
+    count = len(result.items)
     if dry_run:
-        click.echo(f"dry run: {len(items)} document(s) due by {result['as_of']} would be "
+        click.echo(f"dry run: {count} document(s) due by {result.as_of} would be "
                    "swept; nothing was recorded")
-    elif items:
-        click.echo(f"sweep {result['sweep_id']}: {len(items)} document(s) due by "
-                   f"{result['as_of']} await appraisal (POST /registry/sweeps/"
-                   f"{result['sweep_id']}/appraisals)")
+    elif result.items:
+        click.echo(f"sweep {result.sweep_id}: {count} document(s) due by "
+                   f"{result.as_of} await appraisal (POST /registry/sweeps/"
+                   f"{result.sweep_id}/appraisals)")
     else:
-        click.echo(f"sweep {result['sweep_id']}: nothing is due by {result['as_of']}")
+        click.echo(f"sweep {result.sweep_id}: nothing is due by {result.as_of}")
 
 
 REDACTED = "(not cleared)"
 """Printed for a document above the reader's clearance: counted, not named."""
 
 
-def _table(items: list[dict[str, Any]]) -> Table:
+def _table(items: list[SweepItem]) -> Table:
     table = Table("#", "archive number (档号)", "category", "disposal due", "document id")
     for number, item in enumerate(items, start=1):
-        hidden = item.get("redacted", False)
-        table.add_row(str(number), REDACTED if hidden else item["archive_no"],
-                      item["category"], item["disposal_due"],
-                      "" if hidden else item["document_id"])
+        table.add_row(str(number), REDACTED if item.redacted else item.archive_no,
+                      item.category, item.disposal_due.isoformat(),
+                      "" if item.redacted else item.document_id)
     return table

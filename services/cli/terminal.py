@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 POLL_S = 0.5
 PIPED_WIDTH = 200
 
-Status = dict[str, Any]
+S = TypeVar("S")
 
 
 def tables() -> Console:
@@ -29,15 +29,17 @@ def counting(doing: str, unit: str) -> Progress:
                     TimeElapsedColumn(), console=Console(stderr=True))
 
 
-def follow(status: Status, again: Callable[[], Status], *, doing: str, unit: str,
-           running: Callable[[Status], bool], done: str, total: str) -> Status:
+def follow(status: S, again: Callable[[], S], *, doing: str, unit: str,
+           running: Callable[[S], bool], counts: Callable[[S], tuple[int, int]]) -> S:
     """Ask ``again`` every ``POLL_S`` while ``running(status)``, the bar showing the
-    status's fields ``done`` of ``total`` (unknown while 0); the last status."""
+    status's ``counts``, done of total (the total unknown while 0); the last status."""
     with counting(doing, unit) as progress:
         task = progress.add_task(doing, total=None)
         while running(status):
-            progress.update(task, completed=status[done], total=status[total] or None)
+            done, total = counts(status)
+            progress.update(task, completed=done, total=total or None)
             time.sleep(POLL_S)
             status = again()
-        progress.update(task, completed=status[done], total=status[done] or None)
+        done, _ = counts(status)
+        progress.update(task, completed=done, total=done or None)
     return status

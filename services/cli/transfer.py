@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
-import msgspec
 
 from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
 from services.cli.terminal import counting
 from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
-from services.common.contracts.operations import Transfer
+from services.common.contracts.operations import Transfer, TransferRequest
 from services.common.errors import Forbidden
 
 
@@ -45,37 +43,33 @@ def transfer(api: Api, household: str | None, documents: tuple[str, ...],
     if out.exists():
         raise click.UsageError(f"{out} already exists; choose another --out directory")
     if transfer_id is not None:
-        recorded = api.json("GET", f"/registry/transfers/{transfer_id}")
+        recorded = api.run(api.registry.transfer(api.token, transfer_id))
     else:
         recorded = _record(api, household, documents, recipient, reason)
-        click.echo(f"transfer {recorded['transfer_id']} recorded: "
-                   f"{recorded['items']} document(s) to {recorded['recipient']}")
+        click.echo(f"transfer {recorded.transfer_id} recorded: "
+                   f"{recorded.items} document(s) to {recorded.recipient}")
     export(api, recorded, out, source_organization=source_organization)
-    click.echo(f"bag written to {out} ({len(recorded['documents'])} document(s))")
+    click.echo(f"bag written to {out} ({len(recorded.documents)} document(s))")
 
 
 def _record(api: Api, household: str | None, documents: tuple[str, ...],
-            recipient: str | None, reason: str | None) -> Any:
+            recipient: str | None, reason: str | None) -> Transfer:
     if household is None and not documents:
         raise click.UsageError("name a --household or one or more --document to transfer")
     if not recipient or not reason:
         raise click.UsageError("--to and --reason are required to record a transfer")
-    body: dict[str, Any] = {"recipient": recipient, "reason": reason}
-    if household is not None:
-        body["household"] = household
-    if documents:
-        body["documents"] = list(documents)
-    return api.json("POST", "/registry/transfers", json=body)
+    request = TransferRequest(recipient=recipient, reason=reason, household=household,
+                              documents=list(documents) or None)
+    return api.run(api.registry.record_transfer(api.token, request))
 
 
-def export(api: Api, recorded: dict[str, Any], out: Path, *, source_organization: str
-           ) -> Path:
-    """Write the bag of ``recorded`` (a transfer as the registry returns it) at ``out``."""
+def export(api: Api, recorded: Transfer, out: Path, *, source_organization: str) -> Path:
+    """Write the bag of ``recorded`` at ``out``."""
     try:
-        info = bag_info(msgspec.convert(recorded, Transfer), datetime.now(UTC).date(),
+        info = bag_info(recorded, datetime.now(UTC).date(),
                         source_organization=source_organization)
     except Forbidden as exc:
         raise click.ClickException(exc.detail) from exc
     with counting("writing the bag", "documents") as progress:
-        task = progress.add_task("bag", total=len(recorded["documents"]))
+        task = progress.add_task("bag", total=len(recorded.documents))
         return write_bag(api, info, out, advance=lambda: progress.advance(task))

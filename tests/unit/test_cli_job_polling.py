@@ -1,9 +1,17 @@
 """``archive ingest --wait`` follows a batch's jobs with a few requests a round, not one per
 file, and still reports every job, failed ones included."""
 
-from typing import Any
+from datetime import UTC, datetime
 
 from services.cli.ingest import POLL_WINDOW, finished_jobs
+from services.common.contracts.ingest import JobStatus, JobView
+
+QUEUED_AT = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+
+
+def _job(job_id: str, status: JobStatus) -> JobView:
+    return JobView(job_id=job_id, status=status, sha256="0" * 64, attempts=1,
+                   created_at=QUEUED_AT, updated_at=QUEUED_AT)
 
 
 class Jobs:
@@ -17,7 +25,7 @@ class Jobs:
         self.finished = 0
         self.asked: list[list[str]] = []
 
-    def get(self, job_id: str) -> dict[str, Any]:
+    def get(self, job_id: str) -> JobView:
         position = self.ids.index(job_id)
         if not self.asked or position <= self.ids.index(self.asked[-1][-1]):
             if self.asked:
@@ -25,19 +33,19 @@ class Jobs:
             self.asked.append([])
         self.asked[-1].append(job_id)
         if position >= self.finished:
-            return {"job_id": job_id, "status": "running"}
-        return {"job_id": job_id, "status": "failed" if job_id == self.failing else "done"}
+            return _job(job_id, "running")
+        return _job(job_id, "failed" if job_id == self.failing else "done")
 
 
-def _follow(jobs: Jobs) -> list[dict[str, Any]]:
+def _follow(jobs: Jobs) -> list[JobView]:
     return list(finished_jobs(jobs.get, jobs.ids, poll_s=0))
 
 
 def test_every_job_is_reported_once_in_queue_order() -> None:
     jobs = Jobs(50, per_round=3, failing="job-007")
     reported = _follow(jobs)
-    assert [job["job_id"] for job in reported] == jobs.ids
-    assert [job["job_id"] for job in reported if job["status"] == "failed"] == ["job-007"]
+    assert [job.job_id for job in reported] == jobs.ids
+    assert [job.job_id for job in reported if job.status == "failed"] == ["job-007"]
 
 
 def test_a_round_asks_about_at_most_the_window_of_unfinished_jobs() -> None:

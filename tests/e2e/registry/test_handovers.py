@@ -19,12 +19,14 @@ from typing import Any
 
 import bagit
 import httpx
+import msgspec
 import pypdfium2
 import pytest
 
-from services.cli.client import DOWNLOAD_CHUNK_BYTES, Api
+from services.cli.client import Api
 from services.cli.transfer import export
-from services.common.objectstore import original_key
+from services.common.contracts.operations import Transfer
+from services.common.objectstore import CHUNK_BYTES, original_key
 from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
 from tests.fixtures.app import PASSWORD
@@ -238,8 +240,9 @@ def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
     status, transfer = _post(archive, "wang", "/registry/transfers", {
         "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
     assert status == 201, transfer
-    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
-                     tmp_path / "bag", source_organization="测试物业")
+    with Api(archive.server.url, archive.server.tokens["wang"]) as api:
+        bag_dir = export(api, msgspec.convert(transfer, Transfer), tmp_path / "bag",
+                         source_organization="测试物业")
     bagit.Bag(str(bag_dir)).validate()
     run = _archive(archive, "transfer", "--id", transfer["transfer_id"],
                    "--out", str(tmp_path / "again"), cwd=tmp_path)
@@ -251,13 +254,14 @@ def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
 
 def test_an_original_larger_than_a_download_chunk_is_written_whole(archive: Archive,
                                                                    tmp_path: Path) -> None:
-    content = b"%PDF-1.7\n" + os.urandom(2 * DOWNLOAD_CHUNK_BYTES + 12_345)
+    content = b"%PDF-1.7\n" + os.urandom(4 * CHUNK_BYTES + 12_345)
     document = archive.file(household="A-1403", content=content)
     status, transfer = _post(archive, "wang", "/registry/transfers", {
         "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
     assert status == 201, transfer
-    bag_dir = export(Api(archive.server.url, archive.server.tokens["wang"]), transfer,
-                     tmp_path / "bag", source_organization="测试物业")
+    with Api(archive.server.url, archive.server.tokens["wang"]) as api:
+        bag_dir = export(api, msgspec.convert(transfer, Transfer), tmp_path / "bag",
+                         source_organization="测试物业")
     bag = bagit.Bag(str(bag_dir))
     bag.validate()
     [original] = [path for path in bag.entries
@@ -296,7 +300,7 @@ def _transferred(archive: Archive, documents: list[dict[str, Any]]) -> dict[str,
 
 def test_an_archivist_downloads_the_transfers_bag_from_the_pages(archive: Archive,
                                                                  tmp_path: Path) -> None:
-    large = b"%PDF-1.7\n" + os.urandom(2 * DOWNLOAD_CHUNK_BYTES + 12_345)
+    large = b"%PDF-1.7\n" + os.urandom(4 * CHUNK_BYTES + 12_345)
     documents = [archive.file(household="A-1404", content=large),
                  archive.file(household="A-1404", title="入住资料登记表")]
     transfer = _transferred(archive, documents)
