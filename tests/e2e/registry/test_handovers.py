@@ -234,6 +234,20 @@ def test_a_transfer_out_is_a_valid_bag_and_leaves_search(archive: Archive, tmp_p
     assert not (tmp_path / "again").exists()
 
 
+def test_a_document_with_nothing_extracted_goes_into_the_bag_without_page_texts(
+        archive: Archive, tmp_path: Path) -> None:
+    document = archive.file(household="A-1405", text=None)
+    run = _archive(archive, "transfer", "--document", document["document_id"], "--to", "业主",
+                   "--reason", "业主自管", "--out", str(tmp_path / "bag"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    bag = bagit.Bag(str(tmp_path / "bag"))
+    bag.validate()
+    folder = f"data/{document['archive_no']}"
+    [original] = [path for path in bag.entries if path.startswith(f"{folder}/original")]
+    assert bag.entries[original]["sha256"] == document["sha256"]
+    assert not [path for path in bag.entries if path.startswith(f"{folder}/pages/")]
+
+
 def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
         archive: Archive, tmp_path: Path) -> None:
     document = archive.file(household="A-1402")

@@ -89,21 +89,24 @@ class Archive:
     def as_(self, username: str) -> httpx.Client:
         return self.server.client(self.server.tokens[username])
 
-    def file(self, *, title: str = "卫生间漏水维修记录", text: str = "业主报修卫生间漏水",
+    def file(self, *, title: str = "卫生间漏水维修记录", text: str | None = "业主报修卫生间漏水",
              content: bytes | None = None, **fields: Any) -> dict[str, Any]:
-        """Store an original (``content``, or a few bytes of its own), its page text and
-        page preview as ingest does, then register it."""
+        """Store an original (``content``, or a few bytes of its own), its page text (none
+        for ``text`` None: nothing was extracted) and page preview as ingest does, then
+        register it."""
         number = next(_numbers)
         content = content or f"%PDF-1.7 scan {number} {time.time_ns()}".encode()
         sha256 = hashlib.sha256(content).hexdigest()
-        page = PageText(number=1, text=f"{text} 编号{number}", confidence=100.0,
-                        method="text_layer", language=None, words=(), needs_review=False)
 
         async def store(objects: ObjectStore) -> None:
             await objects.put_bytes(original_key(sha256), content,
                                     content_type="application/pdf")
-            await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
-                                    content_type="application/x-ndjson")
+            if text is not None:
+                page = PageText(number=1, text=f"{text} 编号{number}", confidence=100.0,
+                                method="text_layer", language=None, words=(),
+                                needs_review=False)
+                await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                                        content_type="application/x-ndjson")
             with tempfile.TemporaryDirectory() as previews:
                 with PreviewWriter(Path(previews)) as writer:
                     writer.write(1, Image.new("L", (1400, 2000), 255))
