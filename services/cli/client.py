@@ -18,6 +18,7 @@ import msgspec
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
+from services.common.config import SERVER_VARIABLE, TOKEN_VARIABLE
 from services.common.durable import write_durably
 from services.common.errors import DependencyUnavailable
 
@@ -89,9 +90,9 @@ class Api:
 def api_options(command: F) -> F:
     """``--server`` and ``--token`` (default: ``ARCHIVE_TOKEN``, then the saved login)."""
 
-    @click.option("--server", envvar="ARCHIVE_SERVER", default=DEFAULT_SERVER,
+    @click.option("--server", envvar=SERVER_VARIABLE, default=DEFAULT_SERVER,
                   show_default=True, help="Base URL of the archive.")
-    @click.option("--token", envvar="ARCHIVE_TOKEN", default=None,
+    @click.option("--token", envvar=TOKEN_VARIABLE, default=None,
                   help="Bearer token (default: the one 'archive login' saved).")
     @functools.wraps(command)
     def wrapper(*args: Any, server: str, token: str | None, **kwargs: Any) -> Any:

@@ -7,11 +7,12 @@ import sys
 import click
 
 from services.cli.client import DEFAULT_SERVER, Api, save_token
+from services.common.config import SERVER_VARIABLE
 
 
 @click.command()
 @click.argument("name")
-@click.option("--server", envvar="ARCHIVE_SERVER", default=DEFAULT_SERVER, show_default=True)
+@click.option("--server", envvar=SERVER_VARIABLE, default=DEFAULT_SERVER, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def login(name: str, server: str, password_stdin: bool) -> None:
     """Get a token and save it for the other commands (or export it as ARCHIVE_TOKEN)."""

@@ -19,6 +19,11 @@ from services.common.durable import create_durably
 from services.common.errors import ConfigError
 
 PREFIX = "ARCHIVE_"
+SERVER_VARIABLE = "ARCHIVE_SERVER"
+TOKEN_VARIABLE = "ARCHIVE_TOKEN"  # noqa: S105 - a variable's name
+CLIENT_VARIABLES = frozenset({SERVER_VARIABLE, TOKEN_VARIABLE})
+"""The client commands' own (``--server``, ``--token``), not settings: a shell that set
+them for ``archive search`` may also run ``archive serve`` or ``archive user add``."""
 
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
 OcrLanguages = Annotated[str, msgspec.Meta(
@@ -150,7 +155,7 @@ def load_settings(
     fields = {f.name: f for f in msgspec.structs.fields(Settings)}
     raw: dict[str, str] = {}
     for key, value in merged.items():
-        if not key.startswith(PREFIX):
+        if not key.startswith(PREFIX) or key in CLIENT_VARIABLES:
             continue
         name = key[len(PREFIX):].lower()
         if name not in fields:

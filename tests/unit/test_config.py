@@ -41,6 +41,13 @@ def test_an_unknown_archive_variable_is_refused() -> None:
         load_settings({"ARCHIVE_LAON_DAYS": "3"}, env_file=None)
 
 
+def test_the_client_commands_variables_are_not_settings() -> None:
+    """``export ARCHIVE_TOKEN=…`` for ``archive search`` must not stop ``archive serve``."""
+    settings = load_settings({"ARCHIVE_SERVER": "http://archive.example:8000",
+                              "ARCHIVE_TOKEN": "a-token"}, env_file=None)
+    assert settings == load_settings({}, env_file=None)
+
+
 def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("# comment\nARCHIVE_LOAN_DAYS=9\nARCHIVE_S3_BUCKET='files'\n")
