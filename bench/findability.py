@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 from osmem_server import OsmemServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,6 +58,7 @@ from bench.ingest_ocr import (
     raw_tesseract,
 )
 from services.cli.ingest import finished_jobs
+from services.common.contracts.ingest import JobView
 from services.common.text import fold, folded_tokens
 from services.ingest.extraction.cjk import script_evidence
 from tests.e2e.search.conftest import CompatibilityProxy
@@ -181,12 +183,12 @@ def file_cabinet(client: httpx.Client, cabinet_: list[Filed]) -> float:
                                files={"file": (path.name, path.read_bytes())})
         response.raise_for_status()
         pending[response.json()["job_id"]] = item
-    for job in finished_jobs(lambda job_id: client.get(f"/ingest/jobs/{job_id}").json(),
+    for job in finished_jobs(lambda job_id: _job(client, job_id),
                              list(pending)):
-        item = pending[job["job_id"]]
-        if job["status"] == "failed":
-            raise RuntimeError(f"{item.document.path.name}: {job['error']}")
-        item.document_id = job["document_id"]
+        item = pending[job.job_id]
+        if job.status == "failed":
+            raise RuntimeError(f"{item.document.path.name}: {job.error}")
+        item.document_id = job.document_id
     seconds = time.perf_counter() - started
     for item in cabinet_:
         body = client.get(f"/ingest/documents/{item.document_id}/text").json()
@@ -310,6 +312,11 @@ def _written_in(text: str) -> str | None:
     if evidence.simplified == evidence.traditional:
         return None
     return "simplified" if evidence.simplified > evidence.traditional else "traditional"
+
+
+
+def _job(client: httpx.Client, job_id: str) -> JobView:
+    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
 
 
 def main() -> None:

@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.cli.ingest import finished_jobs
+from services.common.contracts.ingest import JobView
 from tests.fixtures.app import launch_archive_server
 from tests.fixtures.s3 import running_seaweedfs, unique_bucket
 from tests.support.rendering import LINES, write_digital_pdf
@@ -57,10 +59,10 @@ def file_all(client: httpx.Client, paths: list[Path]) -> None:
                                files={"file": (path.name, path.read_bytes())})
         response.raise_for_status()
         job_ids.append(response.json()["job_id"])
-    for job in finished_jobs(lambda job_id: client.get(f"/ingest/jobs/{job_id}").json(),
+    for job in finished_jobs(lambda job_id: _job(client, job_id),
                              job_ids):
-        if job["status"] != "done":
-            raise RuntimeError(f"job {job['job_id']} failed: {job.get('error')}")
+        if job.status != "done":
+            raise RuntimeError(f"job {job.job_id} failed: {job.error}")
 
 
 def wait_until_indexed(client: httpx.Client) -> None:
@@ -76,6 +78,11 @@ def timed_run(client: httpx.Client) -> tuple[dict[str, Any], float]:
         time.sleep(0.05)
         run = client.get(f"/ingest/fixity/{run['run_id']}").json()
     return run, time.perf_counter() - started
+
+
+
+def _job(client: httpx.Client, job_id: str) -> JobView:
+    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
 
 
 def main() -> None:

@@ -43,17 +43,18 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
+import msgspec
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.cli.ingest import finished_jobs
+from services.common.contracts.ingest import JobView
 from services.ingest.extraction import OcrEngine, OcrLanguage, PageImage, TesseractEngine
 from services.ingest.extraction.images import ocr_pixels
 from services.ingest.extraction.ppocr import PpOcrEngine
@@ -311,6 +312,11 @@ def worker_memory_mb(path: Path, engine: str) -> float:
     return int(out.stdout.strip()) / 1024
 
 
+
+def _job(client: httpx.Client, job_id: str) -> JobView:
+    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-per-format", type=int, default=12)
@@ -554,17 +560,17 @@ def file_and_wait(client: httpx.Client, documents: list[Document], *, hint: bool
                                files={"file": (document.path.name, document.path.read_bytes())})
         response.raise_for_status()
         pending[response.json()["job_id"]] = document
-    finished: dict[str, dict[str, Any]] = {}
-    for job in finished_jobs(lambda job_id: client.get(f"/ingest/jobs/{job_id}").json(),
+    finished: dict[str, JobView] = {}
+    for job in finished_jobs(lambda job_id: _job(client, job_id),
                              list(pending)):
-        if job["status"] == "failed":
-            raise RuntimeError(f"{pending[job['job_id']].path.name}: {job['error']}")
-        finished[job["job_id"]] = job
-    last_done = max(datetime.fromisoformat(job["finished_at"]).timestamp()
-                    for job in finished.values())
+        if job.status == "failed":
+            raise RuntimeError(f"{pending[job.job_id].path.name}: {job.error}")
+        finished[job.job_id] = job
+    last_done = max(job.finished_at.timestamp() for job in finished.values()
+                    if job.finished_at is not None)
     texts = {}
     for job_id, job in finished.items():
-        pages = client.get(f"/ingest/documents/{job['document_id']}/text").json()["pages"]
+        pages = client.get(f"/ingest/documents/{job.document_id}/text").json()["pages"]
         texts[str(pending[job_id].path)] = "\n".join(page["text"] for page in pages)
     return last_done - started, texts
 
