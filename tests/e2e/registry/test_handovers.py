@@ -250,13 +250,8 @@ def test_a_document_with_nothing_extracted_goes_into_the_bag_without_page_texts(
 
 def test_an_interrupted_export_is_written_again_from_the_recorded_transfer(
         archive: Archive, tmp_path: Path) -> None:
-    document = archive.file(household="A-1402")
-    status, transfer = _post(archive, "wang", "/registry/transfers", {
-        "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
-    assert status == 201, transfer
-    with Api(archive.server.url, archive.server.tokens["wang"]) as api:
-        bag_dir = export(api, msgspec.convert(transfer, Transfer), tmp_path / "bag",
-                         source_organization="测试物业")
+    transfer = _transferred(archive, [archive.file(household="A-1402")])
+    bag_dir = _exported(archive, transfer, tmp_path / "bag")
     bagit.Bag(str(bag_dir)).validate()
     run = _archive(archive, "transfer", "--id", transfer["transfer_id"],
                    "--out", str(tmp_path / "again"), cwd=tmp_path)
@@ -270,12 +265,7 @@ def test_an_original_larger_than_a_download_chunk_is_written_whole(archive: Arch
                                                                    tmp_path: Path) -> None:
     content = b"%PDF-1.7\n" + os.urandom(4 * CHUNK_BYTES + 12_345)
     document = archive.file(household="A-1403", content=content)
-    status, transfer = _post(archive, "wang", "/registry/transfers", {
-        "documents": [document["document_id"]], "recipient": "业主", "reason": "业主自管"})
-    assert status == 201, transfer
-    with Api(archive.server.url, archive.server.tokens["wang"]) as api:
-        bag_dir = export(api, msgspec.convert(transfer, Transfer), tmp_path / "bag",
-                         source_organization="测试物业")
+    bag_dir = _exported(archive, _transferred(archive, [document]), tmp_path / "bag")
     bag = bagit.Bag(str(bag_dir))
     bag.validate()
     [original] = [path for path in bag.entries
@@ -310,6 +300,13 @@ def _transferred(archive: Archive, documents: list[dict[str, Any]]) -> dict[str,
         "recipient": "新物业公司档案室", "reason": "业主更换物业"})
     assert status == 201, transfer
     return transfer
+
+
+def _exported(archive: Archive, transfer: dict[str, Any], out: Path) -> Path:
+    """The bag of ``transfer`` as the CLI's export writes it for wang, the archivist."""
+    with Api(archive.server.url, archive.server.tokens["wang"]) as api:
+        return export(api, msgspec.convert(transfer, Transfer), out,
+                      source_organization="测试物业")
 
 
 def test_an_archivist_downloads_the_transfers_bag_from_the_pages(archive: Archive,
