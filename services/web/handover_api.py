@@ -30,6 +30,7 @@ from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
     hidden_if_refused,
     no_such_page,
+    page_token,
     refusal_code,
     see,
 )
@@ -44,13 +45,16 @@ from services.web.handover_page import (
     handover_page,
     handover_request,
     handover_url,
+    may_hand_over,
+    may_print_catalogues,
+    may_read_handovers,
+    may_transfer,
 )
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
 
-"""Documents named in the address (``?document=``) a form offers at most."""
 PRINTABLE = re.compile(
     r"general\.(pdf|csv)|floors/[A-Z][A-Z0-9]{0,3}/[0-9]{1,3}/(catalogue\.(pdf|csv)|closed\.pdf)"
     r"|households/[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}/items\.(pdf|csv)|labels\.pdf")
@@ -66,14 +70,12 @@ class HandoverPages(Controller):
                         registry: NamedDependency[RegistryReader]) -> Response[str]:
         """Handovers open and completed, and the transfers out (移出) recorded, each with
         its bag to download (archivists)."""
-        can = abilities(page.reader.principal)
-        if not can.read_handovers:
-            raise no_such_page()
+        token = page_token(page.reader, may_read_handovers)
         summaries, transfers = await asyncio.gather(
-            hidden_if_refused(registry.handovers(page.reader.token)),
-            hidden_if_refused(registry.transfers(page.reader.token)))
+            hidden_if_refused(registry.handovers(token)),
+            hidden_if_refused(registry.transfers(token)))
         return page.render("handovers.html", lines=handover_lines(summaries),
-                           transfers=transfers, can=can)
+                           transfers=transfers, can=abilities(page.reader.principal))
 
     @get("/transfers/{transfer_id:str}/bag.tar", operation_id="transferBagTar")
     async def transfer_bag(self, transfer_id: FromPath[str], reader: NamedDependency[Reader],
@@ -83,14 +85,13 @@ class HandoverPages(Controller):
         """O1: a transfer out's BagIt bag as one tar, streamed as ingest sends each
         original (``services.common.bagit``), for the archivist as ``archive transfer``
         writes it; refused with the reason if some document is above their clearance."""
-        if not abilities(reader.principal).transfer:
-            raise no_such_page()
-        transfer = await hidden_if_refused(registry.transfer(reader.token, transfer_id))
+        token = page_token(reader, may_transfer)
+        transfer = await hidden_if_refused(registry.transfer(token, transfer_id))
         try:
             info = bag_info(transfer, today)
         except Forbidden as exc:
             return see(HANDOVERS_URL, f"#transfer-{transfer.transfer_id}", refused=exc.code)
-        return streamed_attachment(tar_stream(info, IngestSource(ingest, reader.token)),
+        return streamed_attachment(tar_stream(info, IngestSource(ingest, token)),
                                    Bag(info).name, "tar")
 
     @get("/new", operation_id="newHandoverPage")
@@ -98,10 +99,9 @@ class HandoverPages(Controller):
                   household: FromQuery[str] = "") -> Response[str]:
         """The form: a household's documents (``?household=``) or those named
         (``?document=``, e.g. from search results) to choose from, or households typed."""
-        if not abilities(page.reader.principal).create:
-            raise no_such_page()
+        token = page_token(page.reader, may_hand_over)
         asked = named_in(page.request)
-        offered = await offered_documents(registry, page.reader.token, household=household[:64],
+        offered = await offered_documents(registry, token, household=household[:64],
                                           named=asked)
         return _form(page, offered=offered, chosen=set(asked) or None,
                      household=household[:64], values={}, problem="")
@@ -109,8 +109,7 @@ class HandoverPages(Controller):
     @post("/", operation_id="createHandoverForm")
     async def create(self, page: NamedDependency[Page],
                      registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        if not abilities(page.reader.principal).create:
-            raise no_such_page()
+        token = page_token(page.reader, may_hand_over)
         form = await page.request.form()
         chosen, offered_ids = texts(form, "documents"), texts(form, "offered")
         values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
@@ -118,14 +117,14 @@ class HandoverPages(Controller):
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:
-                created = await registry.create_handover(page.reader.token, handover)
+                created = await registry.create_handover(token, handover)
             except NotFound as exc:
                 problem = exc.code
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
                 return see(handover_url(created.handover_id), done="created")
-        offered = await offered_documents(registry, page.reader.token, household=household,
+        offered = await offered_documents(registry, token, household=household,
                                           named=offered_ids)
         return _form(page, offered=offered, chosen=set(chosen),
                      household=household, values=values, problem=problem, status_code=422)
@@ -187,8 +186,7 @@ class CataloguePages(Controller):
                          household: FromQuery[str] = "") -> Response[str]:
         """The general catalogue, each floor's file catalogue and labels, the floors with
         parts closed in ``year`` (D3), and a household's item list (``?household=``)."""
-        if not abilities(page.reader.principal).catalogues:
-            raise no_such_page()
+        token = page_token(page.reader, may_print_catalogues)
         problem = ""
         chosen = int(year) if year.strip().isdigit() else this_year
         if year and not year.strip().isdigit():
@@ -196,9 +194,9 @@ class CataloguePages(Controller):
         household = household.strip().upper()[:16]
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
-        files = await hidden_if_refused(registry.general_catalogue(page.reader.token))
+        files = await hidden_if_refused(registry.general_catalogue(token))
         try:
-            closed = await hidden_if_refused(registry.closed_floors(page.reader.token, chosen))
+            closed = await hidden_if_refused(registry.closed_floors(token, chosen))
         except ArchiveError as exc:
             problem, closed = refusal_code(exc), []
         return page.render("catalogues.html", status_code=422 if problem else 200,
@@ -211,14 +209,13 @@ class CataloguePages(Controller):
                       registry: NamedDependency[RegistryReader]) -> Response[bytes]:
         """A catalogue or label sheet through the pages (the cookie is not a bearer
         token); anything but the registry's printable files is not found."""
-        if not abilities(reader.principal).catalogues:
-            raise no_such_page()
+        token = page_token(reader, may_print_catalogues)
         wanted = path.lstrip("/")
         if not PRINTABLE.fullmatch(wanted):
             raise no_such_page()
         params = {name: str(request.query_params[name])[:16] for name in PRINT_PARAMETERS
                   if name in request.query_params}
-        content, _ = await hidden_if_refused(registry.catalogue_file(reader.token, wanted, params))
+        content, _ = await hidden_if_refused(registry.catalogue_file(token, wanted, params))
         stem, kind = wanted.replace("/", "-").rsplit(".", 1)
         return attachment(content, stem, "csv" if kind == "csv" else "pdf")  # PRINTABLE
 

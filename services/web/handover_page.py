@@ -55,11 +55,31 @@ class Abilities:
     transfer: bool
 
 
+def may_read_handovers(principal: Principal) -> bool:
+    """Whether the handovers page exists for ``principal`` (else: the not-found page)."""
+    return principal.has_role(*HANDOVER_READERS)
+
+
+def may_hand_over(principal: Principal) -> bool:
+    """Whether the form that draws up a handover exists for ``principal``."""
+    return principal.has_role(*HANDOVER_CREATORS)
+
+
+def may_print_catalogues(principal: Principal) -> bool:
+    """Whether the catalogues page and its printouts exist for ``principal`` (D3)."""
+    return principal.has_role(*CATALOGUE_READERS)
+
+
+def may_transfer(principal: Principal) -> bool:
+    """Whether a transfer's bag may be downloaded by ``principal`` (an archivist)."""
+    return principal.has_role(TRANSFER_ROLE)
+
+
 def abilities(principal: Principal) -> Abilities:
-    return Abilities(read_handovers=principal.has_role(*HANDOVER_READERS),
-                     create=principal.has_role(*HANDOVER_CREATORS),
-                     catalogues=principal.has_role(*CATALOGUE_READERS),
-                     transfer=principal.has_role(TRANSFER_ROLE))
+    return Abilities(read_handovers=may_read_handovers(principal),
+                     create=may_hand_over(principal),
+                     catalogues=may_print_catalogues(principal),
+                     transfer=may_transfer(principal))
 
 
 def awaited(people: dict[str, str], signed: Iterable[str]) -> list[tuple[str, str]]:
