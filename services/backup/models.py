@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 
 import msgspec
 
+from services.common.contracts.registry import FixityFinding
 from services.common.models import Sha256, Struct
 from services.common.objectstore import Listed, ObjectInfo
 
@@ -135,7 +136,7 @@ class RestoreReport(Struct):
     """Files of the backup whose bytes no longer hash to the manifest's SHA-256."""
     documents_indexed: int | None
     fixity_run: str | None
-    fixity_findings: list[dict[str, object]]
+    fixity_findings: list[FixityFinding]
     fixity_error: str | None
 
 

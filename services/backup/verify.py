@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
 
-import httpx
 import msgspec
 
 from services.app import create_app
 from services.backup.models import Progress
 from services.common.auth import SERVICE_ROLE, Principal, TokenCodec
-from services.common.clients import error_from
+from services.common.clients.ingest import IngestClient
+from services.common.clients.search import SearchClient
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import SERVICE_NAMES, Context
+from services.common.contracts.ingest import FixityRun
+from services.common.contracts.registry import FixityFinding
+from services.common.contracts.search import ReindexStatus
 from services.common.models import Struct
 from services.server import BackgroundServer
 
@@ -35,7 +37,7 @@ TOKEN_TTL_S = 24 * 3600
 class Verification(Struct):
     documents_indexed: int | None
     fixity_run: str | None
-    fixity_findings: list[dict[str, Any]]
+    fixity_findings: list[FixityFinding]
     error: str | None
     """Why the index could not be rebuilt or the fixity run did not finish."""
 
@@ -49,58 +51,51 @@ async def verify_restored(settings: Settings, *, clock: Clock, progress: Progres
     url = f"http://127.0.0.1:{port}"
     ctx = Context(settings=local, codec=codec, clock=clock, self_url=url,
                   hosted=SERVICE_NAMES)
+    token = codec.issue(RESTORE_PRINCIPAL)
+    search = SearchClient(url, name="search", service_token=lambda: token, timeout_s=120)
+    ingest = IngestClient(url, name="ingest", service_token=lambda: token, timeout_s=120)
     progress.stage("starting the restored archive", total=None, unit="files")
     server = BackgroundServer(create_app(ctx), "127.0.0.1", port)
     await asyncio.to_thread(server.start)
     try:
-        headers = {"Authorization": f"Bearer {codec.issue(RESTORE_PRINCIPAL)}"}
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as http:
-            reindex = await _reindex(http, progress)
-            if reindex["state"] != "done":
-                return Verification(documents_indexed=None, fixity_run=None,
-                                    fixity_findings=[],
-                                    error=f"the search index was not rebuilt: "
-                                          f"{reindex.get('error')}")
-            run = await _fixity(http, progress)
+        reindex = await _reindex(search, token, progress)
+        if reindex.state != "done":
+            return Verification(documents_indexed=None, fixity_run=None, fixity_findings=[],
+                                error=f"the search index was not rebuilt: {reindex.error}")
+        run = await _fixity(ingest, token, progress)
     finally:
+        await search.close()
+        await ingest.close()
         await asyncio.to_thread(server.stop)
-    return Verification(documents_indexed=reindex.get("documents"), fixity_run=run["run_id"],
-                        fixity_findings=run["findings"],
-                        error=f"the fixity run failed: {run['error']}"
-                        if run["status"] == "failed" else None)
+    return Verification(documents_indexed=reindex.documents, fixity_run=run.run_id,
+                        fixity_findings=run.findings,
+                        error=f"the fixity run failed: {run.error}"
+                        if run.status == "failed" else None)
 
 
-async def _reindex(http: httpx.AsyncClient, progress: Progress) -> dict[str, Any]:
-    status = await _json(http, "POST", "/search/reindex")
+async def _reindex(search: SearchClient, token: str, progress: Progress) -> ReindexStatus:
+    status = await search.start_reindex(token)
     progress.stage("rebuilding the search index (change feed events)", total=None,
                    unit="files")
     done = 0
-    while status["state"] == "running":
+    while status.state == "running":
         await asyncio.sleep(POLL_S)
-        status = await _json(http, "GET", "/search/reindex")
-        progress.advance(status["replayed"] - done)
-        done = status["replayed"]
+        status = await search.reindex_status(token)
+        progress.advance(status.replayed - done)
+        done = status.replayed
     return status
 
 
-async def _fixity(http: httpx.AsyncClient, progress: Progress) -> dict[str, Any]:
-    run = await _json(http, "POST", "/ingest/fixity")
+async def _fixity(ingest: IngestClient, token: str, progress: Progress) -> FixityRun:
+    run = await ingest.start_fixity(token)
     progress.stage("checking fixity (documents)", total=None, unit="files")
     done = 0
-    while run["status"] == "running":
+    while run.status == "running":
         await asyncio.sleep(POLL_S)
-        run = await _json(http, "GET", f"/ingest/fixity/{run['run_id']}")
-        progress.advance(run["documents_checked"] - done)
-        done = run["documents_checked"]
+        run = await ingest.fixity_run(token, run.run_id)
+        progress.advance(run.documents_checked - done)
+        done = run.documents_checked
     return run
-
-
-async def _json(http: httpx.AsyncClient, method: str, path: str) -> dict[str, Any]:
-    response = await http.request(method, path)
-    if response.status_code >= 400:
-        raise error_from(response, "restored archive")
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _free_port() -> int:

@@ -119,8 +119,7 @@ def _show_restore(report: RestoreReport) -> bool:
     for column in ("finding", "archive number", "detail"):
         table.add_column(column, overflow="fold")
     for finding in report.fixity_findings:
-        table.add_row(str(finding["kind"]), str(finding.get("archive_no") or ""),
-                      str(finding["detail"]))
+        table.add_row(finding.kind, finding.archive_no or "", finding.detail)
     Console(stderr=True).print(table)
     return False
 
