@@ -65,7 +65,7 @@ def build(ctx: Context) -> ServicePart:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
-        exception_handlers=failure_handlers(pages),
+        exception_handlers=failure_handlers(pages, ctx.codec),
         dependencies={
             **provided(pages=pages, codec=ctx.codec, **clients),
             "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),

@@ -19,12 +19,12 @@ from litestar.response import Redirect
 from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
-from services.common.auth import Principal
+from services.common.auth import Principal, TokenCodec
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.links import address
 from services.web.navigation import layout
 from services.web.render import Pages
-from services.web.session import Reader, to_sign_in
+from services.web.session import Reader, reader_of, to_sign_in
 
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
@@ -102,34 +102,41 @@ async def hidden_if_refused(read: Awaitable[T]) -> T:
         raise no_such_page() from exc
 
 
-def _failure_page(pages: Pages, request: Request[Any, Any, Any], status: int, code: str
-                  ) -> Response[str]:
-    user = request.scope.get("user")
-    return pages.render(request, "failure.html", status_code=status, status=status, code=code,
-                        **layout(user if isinstance(user, Principal) else None,
-                                 request.url.path, csrf_token(request)))
+def _signed_in(request: Request[Any, Any, Any], codec: TokenCodec) -> Principal | None:
+    """Who the session says is reading, as every page knows them (``reader_of``); nobody
+    when there is no session or it has ended."""
+    try:
+        return reader_of(request, codec).principal
+    except Unauthorized:
+        return None
 
 
-def failure_handlers(pages: Pages) -> dict[Any, Any]:
+def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
+    def failure_page(request: Request[Any, Any, Any], status: int, code: str
+                      ) -> Response[str]:
+        return pages.render(request, "failure.html", status_code=status, status=status,
+                            code=code, **layout(_signed_in(request, codec), request.url.path,
+                                                csrf_token(request)))
+
     def archive_error(request: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
         if isinstance(exc, Unauthorized):
             return to_sign_in(request, reason="expired" if exc.code != "missing_token" else "")
         if exc.status >= 500:
             log.warning("page %s: %s (%s)", request.url.path, exc.detail, exc.code)
-        return _failure_page(pages, request, exc.status, exc.code)
+        return failure_page(request, exc.status, exc.code)
 
     def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, PermissionDeniedException):
-            return _failure_page(pages, request, 403, "csrf_failed")
+            return failure_page(request, 403, "csrf_failed")
         if isinstance(exc, NotFoundException):
-            return _failure_page(pages, request, 404, "not_found")
+            return failure_page(request, 404, "not_found")
         if exc.status_code >= 500:
             log.error("page %s: %s", request.url.path, exc.detail)
-            return _failure_page(pages, request, 500, "internal_error")
-        return _failure_page(pages, request, exc.status_code, "bad_request")
+            return failure_page(request, 500, "internal_error")
+        return failure_page(request, exc.status_code, "bad_request")
 
     def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         log.exception("page %s failed", request.url.path, exc_info=exc)
-        return _failure_page(pages, request, 500, "internal_error")
+        return failure_page(request, 500, "internal_error")
 
     return {ArchiveError: archive_error, HTTPException: http_error, Exception: unexpected}

@@ -97,6 +97,8 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     assert response is not None
     assert response.status == 404
     expect(chen.get_by_role("heading", name="没有找到")).to_be_visible()
+    expect(chen.locator(".who")).to_have_text("chen")  # still signed in, and the bar says so
+    expect(chen.get_by_role("navigation", name="主导航")).to_be_visible()
 
     loan_id, archive_no = _issued_loan(office, "chen")
     root.get_by_role("button", name="停用 chen").click()
