@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
-from tests.support.processes import clean_environment, wait_until_serving
-
-ARCHIVE = [sys.executable, "-m", "services.cli"]
+from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
 
 
 def run(args: list[str], tmp_path: Path, *, env: dict[str, str] | None = None,

@@ -9,7 +9,6 @@ import asyncio
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +33,7 @@ from tests.e2e.retention.support import eventually, with_store
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
-from tests.support.processes import clean_environment
+from tests.support.processes import ARCHIVE, clean_environment
 
 pytestmark = pytest.mark.ocr
 
@@ -192,7 +191,7 @@ def test_pages_read_by_a_separate_worker_process_are_counted(tmp_path: Path,
                             "ARCHIVE_DATA_DIR": str(tmp_path / "api"),
                             "ARCHIVE_REGISTRY_URL": archive.url,
                             "ARCHIVE_SECRET_KEY": archive.settings.signing_key()})
-        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+        worker = subprocess.Popen([*ARCHIVE, "worker",
                                    "--concurrency", "1"], env=environment,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         job = ingest(as_(archive, "wang"), scanned_png(tmp_path, "simplified"))

@@ -6,7 +6,6 @@ once per backend; the clock is a ``FixedClock`` the test may move."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from services.common.migrations import migrate_all
 from tests.fixtures.app import ArchiveServer, StartServer
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
-from tests.support.processes import clean_environment
+from tests.support.processes import ARCHIVE, clean_environment
 
 BACKENDS = ["sqlite-directory", "postgresql-seaweedfs"]
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -86,7 +85,7 @@ def ingest_worker(secured: Secured, tmp_path: Path) -> Iterator[None]:
         "ARCHIVE_REGISTRY_URL": secured.server.url,
         "ARCHIVE_SECRET_KEY": settings.signing_key(),
         "ARCHIVE_DATA_DIR": str(tmp_path / "worker")})
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+    process = subprocess.Popen([*ARCHIVE, "worker",
                                 "--concurrency", "1"], env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield

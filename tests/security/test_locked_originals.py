@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import io
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from services.common.objectstore import open_object_store, original_key
 from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
 from tests.e2e.retention.support import head, locked_original
 from tests.security.conftest import Secured
-from tests.support.processes import clean_environment
+from tests.support.processes import ARCHIVE, clean_environment
 from tests.support.waiting import eventually
 
 WAIT_S = 30.0
@@ -58,7 +57,7 @@ def archivist(secured: Secured, tmp_path: Path) -> Iterator[httpx.Client]:
             settings.s3_endpoint or "", "ARCHIVE_S3_ACCESS_KEY": settings.s3_access_key or "",
             "ARCHIVE_S3_SECRET_KEY": settings.s3_secret_key or "",
             "ARCHIVE_S3_BUCKET": settings.s3_bucket})
-        worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+        worker = subprocess.Popen([*ARCHIVE, "worker",
                                    "--concurrency", "1"], env=environment,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

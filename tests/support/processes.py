@@ -1,12 +1,15 @@
-"""An ``archive`` process a test launches: its environment (the test runner's own,
-without any ``ARCHIVE_*`` setting of the developer's shell, which would change what the
-process under test does, plus the settings the test gives), and waiting until it serves."""
+"""An ``archive`` process a test launches: the command (``ARCHIVE``), its environment (the
+test runner's own, without any ``ARCHIVE_*`` setting of the developer's shell, which would
+change what the process under test does, plus the settings the test gives), a client
+command run as a person runs it (``run_client``), and waiting until a server serves."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +25,21 @@ def clean_environment(settings: Mapping[str, str] | None = None, /, **more: str
     environment.update(settings or {})
     environment.update(more)
     return environment
+
+
+ARCHIVE = [sys.executable, "-m", "services.cli"]
+"""The ``archive`` command, run by this interpreter."""
+
+
+def run_client(server_url: str, token: str, *args: str, cwd: Path, timeout_s: float = 180,
+               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``archive ARGS`` as a person runs it against the server at ``server_url`` with
+    ``token``: a process of its own, a clean environment, a configuration directory of its
+    own under ``cwd``, a terminal 200 columns wide."""
+    environment = clean_environment(XDG_CONFIG_HOME=str(cwd / "config"), COLUMNS="200")
+    return subprocess.run([*ARCHIVE, *args, "--server", server_url, "--token", token],
+                          cwd=cwd, env=environment, capture_output=True, text=True,
+                          input=stdin, timeout=timeout_s, check=False)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[Any], *,

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from services.ingest.previews import MANIFEST_CONTENT_TYPE
 from tests.e2e.ingest.support import upload, wait_for_job
 from tests.e2e.retention.support import with_store
 from tests.fixtures.app import ArchiveServer
+from tests.support.processes import ARCHIVE
 from tests.support.rendering import LINES, write_digital_pdf
 
 CLI_TIMEOUT_S = 300
@@ -41,13 +41,13 @@ def environment(settings: dict[str, str]) -> dict[str, str]:
 
 def archive_cli(settings: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     """``archive …`` in a process of its own, configured by ``settings``."""
-    return subprocess.run([sys.executable, "-m", "services.cli", *arguments],
+    return subprocess.run([*ARCHIVE, *arguments],
                           env=environment(settings), capture_output=True, text=True,
                           timeout=CLI_TIMEOUT_S, check=False)
 
 
 def start_cli(settings: dict[str, str], *arguments: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "services.cli", *arguments],
+    return subprocess.Popen([*ARCHIVE, *arguments],
                             env=environment(settings), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 

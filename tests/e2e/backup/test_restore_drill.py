@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
+from tests.support.processes import ARCHIVE
 
 pytestmark = pytest.mark.ocr
 
@@ -86,7 +86,7 @@ def worker(place: Place, registry_url: str, scratch: Path) -> Iterator[None]:
     """``archive worker``: OCR apart from the servers, as scale-out runs it."""
     env = environment({**place.settings, "registry_url": registry_url,
                        "data_dir": str(scratch)})
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+    process = subprocess.Popen([*ARCHIVE, "worker",
                                 "--concurrency", "1"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -4,7 +4,6 @@ uploading twice, and a non-zero exit naming the reason when a file fails."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,10 @@ import pytest
 from tests.e2e.ingest.support import digital_pdf, scanned_png
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support import loopback
-from tests.support.processes import clean_environment
+from tests.support.processes import run_client
 
 pytestmark = pytest.mark.ocr
 
-ARCHIVE = [sys.executable, "-m", "services.cli"]
 HEADER = "path,household,category,title,filed_at,security,personal_info,location,language\n"
 
 
@@ -30,11 +28,7 @@ def token(server: ArchiveServer) -> str:
 
 def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path
             ) -> subprocess.CompletedProcess[str]:
-    environment = clean_environment()
-    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
-    return subprocess.run([*ARCHIVE, *args, "--server", server.url, "--token", token],
-                          cwd=cwd, env=environment, capture_output=True, text=True,
-                          timeout=180, check=False)
+    return run_client(server.url, token, *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +24,12 @@ import pytest
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
-from tests.support.processes import clean_environment, wait_until_serving
+from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
 from tests.support.rendering import SIMPLIFIED_LINES, TRADITIONAL_LINES, render_page, write_png
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
 
-ARCHIVE = [sys.executable, "-m", "services.cli"]
 PASSWORD = "a good password"
 BATCH = 10
 RESUMED_WITHIN_S = 30.0

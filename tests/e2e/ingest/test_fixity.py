@@ -9,7 +9,6 @@ import asyncio
 import hashlib
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,8 @@ from services.ingest.derived import DerivedText
 from services.ingest.models import TextVersion, older_pages_key, pages_key
 from tests.e2e.ingest.support import digital_pdf, finished_fixity_run, ingest
 from tests.fixtures.app import ArchiveServer
+from tests.support.processes import run_client
 
-ARCHIVE = [sys.executable, "-m", "services.cli"]
 RUN_TIMEOUT_S = 60.0
 
 
@@ -162,9 +161,8 @@ def test_archivists_compliance_and_admins_may_check_others_may_not(
             "unknown_fixity_run")
 
 
-def _cli(server: ArchiveServer, token: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ARCHIVE, "fixity", *args, "--server", server.url, "--token", token],
-                          capture_output=True, text=True, timeout=120, check=False)
+def _cli(server: ArchiveServer, token: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_client(server.url, token, "fixity", cwd=cwd)
 
 
 def test_cli_reports_a_sound_archive_and_exits_1_on_findings(
@@ -172,12 +170,12 @@ def test_cli_reports_a_sound_archive_and_exits_1_on_findings(
 ) -> None:
     token = archive_server.tokens["li"]
     document = _file(archivist, tmp_path, 2)
-    sound = _cli(archive_server, token)
+    sound = _cli(archive_server, token, tmp_path)
     assert sound.returncode == 0, sound.stderr
     assert "1 document," in sound.stdout
     assert "Every original matches the catalogue" in sound.stdout
     _stored(archive_server, original_key(document["sha256"])).unlink()
-    damaged = _cli(archive_server, token)
+    damaged = _cli(archive_server, token, tmp_path)
     assert damaged.returncode == 1
     assert "original_missing" in damaged.stdout
     assert document["archive_no"] in damaged.stdout

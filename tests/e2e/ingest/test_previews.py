@@ -12,7 +12,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +28,6 @@ from services.common.migrations import migrate_all
 from services.common.objectstore import open_object_store
 from services.ingest.models import page_image_key, pages_key, previews_key
 from tests.e2e.ingest.support import finished_fixity_run, ingest, metadata
-from tests.e2e.ingest.test_cli_ingest import archive as run_archive
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
@@ -39,6 +37,7 @@ from tests.support.previews import (
     ink_outside_boxes,
     scaled,
 )
+from tests.support.processes import ARCHIVE, run_client
 from tests.support.rendering import (
     DPI,
     LINES,
@@ -134,7 +133,7 @@ def _running(request: pytest.FixtureRequest, root: Path, backend: str
     environment.update({"ARCHIVE_REGISTRY_URL": server.url,
                         "ARCHIVE_SECRET_KEY": server.settings.signing_key(),
                         "ARCHIVE_DATA_DIR": str(root / "worker")})
-    worker = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+    worker = subprocess.Popen([*ARCHIVE, "worker",
                                "--concurrency", "1"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -425,8 +424,8 @@ def test_derive_missing_makes_the_previews_of_a_document_filed_before_them(
     assert "archive derive --missing" in before.json()["detail"]
     token = archive.server.tokens["li.archivist"]
 
-    run = run_archive(["derive", "--missing"], archive.server, token, tmp_path)
-    again = run_archive(["derive", "--missing"], archive.server, token, tmp_path)
+    run = run_client(archive.server.url, token, "derive", "--missing", cwd=tmp_path)
+    again = run_client(archive.server.url, token, "derive", "--missing", cwd=tmp_path)
 
     assert run.returncode == 0, run.stderr
     assert "0 failed" in run.stdout

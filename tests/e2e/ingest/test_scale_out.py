@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
 from tests.support.cer import character_error_rate
-from tests.support.processes import clean_environment
+from tests.support.processes import ARCHIVE, clean_environment
 from tests.support.rendering import LINES
 
 pytestmark = pytest.mark.ocr
@@ -51,7 +50,7 @@ def worker(server: ArchiveServer, settings: dict[str, str],
     environment.update({"ARCHIVE_REGISTRY_URL": server.url,
                         "ARCHIVE_SECRET_KEY": server.settings.signing_key(),
                         "ARCHIVE_DATA_DIR": str(tmp_path_factory.mktemp("worker"))})
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "worker",
+    process = subprocess.Popen([*ARCHIVE, "worker",
                                 "--concurrency", "1"], env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield process

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +29,8 @@ import pytest
 from tests.e2e.registry.conftest import document_body
 from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.support.processes import clean_environment
+from tests.support.processes import run_client
 
-ARCHIVE = [sys.executable, "-m", "services.cli"]
 BOX_3 = {"building": "A", "room": "档案室", "cabinet": "12", "box": "3"}
 BOX_4 = {**BOX_3, "box": "4"}
 
@@ -172,13 +169,8 @@ def test_the_yearly_run_prints_each_floor_s_closed_parts(shelf: Archive, tmp_pat
         {"building": "A", "floor": 12, "households": 1, "documents": 1}]
     assert _get(shelf, "/closed", year=2021).json() == [
         {"building": "A", "floor": 12, "households": 1, "documents": 2}]
-    environment = clean_environment()
-    environment["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    run = subprocess.run([*ARCHIVE, "catalogue", "--closed", "--year", "2021", "--out",
-                          str(tmp_path / "out"), "--server", shelf.server.url,
-                          "--token", shelf.server.tokens["wang"]],
-                         env=environment, capture_output=True, text=True, timeout=120,
-                         check=False)
+    run = run_client(shelf.server.url, shelf.server.tokens["wang"], "catalogue", "--closed",
+                     "--year", "2021", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["closed-2021-A-12.pdf"]
     text = "".join(_pages((tmp_path / "out" / "closed-2021-A-12.pdf").read_bytes()))

@@ -10,7 +10,6 @@ import csv
 import io
 import os
 import subprocess
-import sys
 import tarfile
 from collections.abc import Iterator
 from contextlib import closing
@@ -31,7 +30,7 @@ from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
 from tests.fixtures.app import PASSWORD
 from tests.support.pages import signed_in
-from tests.support.processes import clean_environment
+from tests.support.processes import run_client
 from tests.support.waiting import eventually
 
 CENTRE = "第一客户服务中心"
@@ -161,13 +160,8 @@ def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive
 def _archive(archive: Archive, *args: str, cwd: Path, user: str = "wang",
              stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``archive`` as ``user`` (default wang, the archivist) against the server."""
-    environment = clean_environment()
-    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
-    return subprocess.run([sys.executable, "-m", "services.cli", *args,
-                           "--server", archive.server.url,
-                           "--token", archive.server.tokens[user]],
-                          cwd=cwd, env=environment, capture_output=True, text=True,
-                          input=stdin, timeout=300, check=False)
+    return run_client(archive.server.url, archive.server.tokens[user], *args, cwd=cwd,
+                      stdin=stdin, timeout_s=300)
 
 
 def test_archive_handover_draws_up_signs_and_prints(archive: Archive, tmp_path: Path

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,9 +28,8 @@ import pytest
 
 from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive
-from tests.support.processes import clean_environment
+from tests.support.processes import run_client
 
-ARCHIVE = [sys.executable, "-m", "services.cli"]
 SECOND_YEAR = datetime(2031, 2, 1, 9, 0, tzinfo=UTC)
 NOW = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
 NOTHING = {"total": 0, "by_category": {}}
@@ -214,12 +212,7 @@ EMBEDDED_ONLY = pytest.mark.parametrize("history", ["sqlite-directory"], indirec
 def _stats(history: History, *args: str, cwd: Path, username: str = "qian"
            ) -> subprocess.CompletedProcess[str]:
     server = history.archive.server
-    environment = clean_environment()
-    environment.update({"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "200"})
-    return subprocess.run([*ARCHIVE, "stats", *args, "--server", server.url,
-                           "--token", server.tokens[username]],
-                          cwd=cwd, env=environment, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return run_client(server.url, server.tokens[username], "stats", *args, cwd=cwd)
 
 
 @EMBEDDED_ONLY

@@ -18,7 +18,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +46,7 @@ from services.registry.seal import WitnessSeal
 from services.registry.sweeps.models import AppraisalRequest
 from tests.fixtures.postgres import PostgresCluster, free_port
 from tests.support import loopback
-from tests.support.processes import clean_environment, wait_until_serving
+from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
 from tests.support.registry import INGEST
 from tests.support.waiting import eventually
 
@@ -131,7 +130,7 @@ class Registry:
             env["ARCHIVE_DATABASE_URL"] = self.database_url
         log = (self.directory / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "serve", "--service", "registry",
+            [*ARCHIVE, "serve", "--service", "registry",
              "--port", str(self.port)], cwd=self.directory, env=env, stdout=log,
             stderr=subprocess.STDOUT)
         wait_until_serving(self.url, self.process, log=self.log)
