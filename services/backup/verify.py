@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import msgspec
 
@@ -22,9 +24,7 @@ from services.common.clients.search import SearchClient
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import SERVICE_NAMES, Context
-from services.common.contracts.ingest import FixityRun
 from services.common.contracts.registry import FixityFinding
-from services.common.contracts.search import ReindexStatus
 from services.common.models import Struct
 from services.server import BackgroundServer
 
@@ -32,6 +32,7 @@ RESTORE_PRINCIPAL = Principal(username="service:restore", roles=(SERVICE_ROLE, "
                               clearance="secret")
 POLL_S = 0.2
 TOKEN_TTL_S = 24 * 3600
+S = TypeVar("S")
 
 
 class Verification(Struct):
@@ -58,11 +59,19 @@ async def verify_restored(settings: Settings, *, clock: Clock, progress: Progres
     server = BackgroundServer(create_app(ctx), "127.0.0.1", port)
     await asyncio.to_thread(server.start)
     try:
-        reindex = await _reindex(search, token, progress)
+        reindex = await _followed(
+            await search.start_reindex(token), lambda: search.reindex_status(token),
+            progress=progress, stage="rebuilding the search index (change feed events)",
+            running=lambda status: status.state == "running",
+            done=lambda status: status.replayed)
         if reindex.state != "done":
             return Verification(documents_indexed=None, fixity_run=None, fixity_findings=[],
                                 error=f"the search index was not rebuilt: {reindex.error}")
-        run = await _fixity(ingest, token, progress)
+        started = await ingest.start_fixity(token)
+        run = await _followed(
+            started, lambda: ingest.fixity_run(token, started.run_id), progress=progress,
+            stage="checking fixity (documents)", running=lambda run: run.status == "running",
+            done=lambda run: run.documents_checked)
     finally:
         await search.close()
         await ingest.close()
@@ -73,29 +82,18 @@ async def verify_restored(settings: Settings, *, clock: Clock, progress: Progres
                         if run.status == "failed" else None)
 
 
-async def _reindex(search: SearchClient, token: str, progress: Progress) -> ReindexStatus:
-    status = await search.start_reindex(token)
-    progress.stage("rebuilding the search index (change feed events)", total=None,
-                   unit="files")
-    done = 0
-    while status.state == "running":
+async def _followed(status: S, again: Callable[[], Awaitable[S]], *, progress: Progress,
+                    stage: str, running: Callable[[S], bool], done: Callable[[S], int]) -> S:
+    """Work the restored archive does, asked about ``again`` every ``POLL_S`` while
+    ``running``, shown as ``stage`` advancing by what is ``done``; its last status."""
+    progress.stage(stage, total=None, unit="files")
+    counted = 0
+    while running(status):
         await asyncio.sleep(POLL_S)
-        status = await search.reindex_status(token)
-        progress.advance(status.replayed - done)
-        done = status.replayed
+        status = await again()
+        progress.advance(done(status) - counted)
+        counted = done(status)
     return status
-
-
-async def _fixity(ingest: IngestClient, token: str, progress: Progress) -> FixityRun:
-    run = await ingest.start_fixity(token)
-    progress.stage("checking fixity (documents)", total=None, unit="files")
-    done = 0
-    while run.status == "running":
-        await asyncio.sleep(POLL_S)
-        run = await ingest.fixity_run(token, run.run_id)
-        progress.advance(run.documents_checked - done)
-        done = run.documents_checked
-    return run
 
 
 def _free_port() -> int:
