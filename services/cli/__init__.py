@@ -47,7 +47,7 @@ class ArchiveGroup(click.Group):
             click.echo(f"error: {exc.detail}", err=True)
             sys.exit(2)
         except ArchiveError as exc:
-            click.echo(f"error: {exc.detail} ({exc.code})", err=True)
+            click.echo(f"error: {exc.explained}", err=True)
             sys.exit(1)
 
 

@@ -41,7 +41,7 @@ def ask_each(api: Api, documents: list[DocumentRecord], *, action: str, doing: s
                 try:
                     outcomes[outcome(await ask(record))] += 1
                 except ArchiveError as exc:
-                    failures.append(f"{record.archive_no}: {exc.detail} ({exc.code})")
+                    failures.append(f"{record.archive_no}: {exc.explained}")
             progress.advance(task)
 
         async def every() -> None:

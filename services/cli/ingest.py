@@ -165,7 +165,7 @@ def upload_one(api: Api, item: Item) -> None:
     try:
         known = api.run(api.ingest.original_state(sha256, token=api.token))
     except ArchiveError as exc:
-        item.failed(f"{exc.detail} ({exc.code})")
+        item.failed(exc.explained)
         return
     if known is not None and known.status != "failed":
         _record(item, known.job_id, known.status, known.document_id, duplicate=True)
@@ -175,7 +175,7 @@ def upload_one(api: Api, item: Item) -> None:
             receipt = api.run(api.ingest.upload(api.token, filename=item.path.name,
                                                 content=original, metadata=item.metadata))
     except ArchiveError as exc:
-        item.failed(f"{exc.detail} ({exc.code})")
+        item.failed(exc.explained)
         return
     _record(item, receipt.job_id, receipt.status, receipt.document_id,
             duplicate=receipt.duplicate)

@@ -38,6 +38,11 @@ class ArchiveError(Exception):
         self.code = code or self.default_code
         self.extra = extra or {}
 
+    @property
+    def explained(self) -> str:
+        """The detail and its code, as a terminal, a job's status or a log line says it."""
+        return f"{self.detail} ({self.code})"
+
 
 class ConfigError(ArchiveError):
     default_code = "bad_configuration"

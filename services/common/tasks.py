@@ -152,7 +152,7 @@ async def follow(step: Callable[[], Awaitable[bool]], *, name: str, poll_s: floa
             drained = await step()
         except ArchiveError as exc:
             pause = backoff.next_pause_s()
-            reason = f"{exc.detail} ({exc.code})"
+            reason = exc.explained
             level = logging.INFO if backoff.failures <= QUIET_FAILURES else logging.WARNING
             log.log(level, "%s stalled: %s; retrying in %.1f s", name, reason, pause)
             if stalled is not None:

@@ -72,7 +72,7 @@ class Reindexer:
         try:
             rebuild = await self.index.start_rebuild()
         except ArchiveError as exc:
-            self._finish(error=f"{exc.detail} ({exc.code})")
+            self._finish(error=exc.explained)
             return
         try:
             await self._replay(rebuild)
@@ -81,7 +81,7 @@ class Reindexer:
             await _abort(rebuild)
             if not isinstance(exc, ArchiveError):
                 raise
-            self._finish(error=f"{exc.detail} ({exc.code})")
+            self._finish(error=exc.explained)
             return
         documents: int | None = None
         with contextlib.suppress(ArchiveError):  # the swap is done; the count is a courtesy

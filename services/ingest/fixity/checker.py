@@ -95,7 +95,7 @@ class FixityChecker:
                 findings=run.findings))
         except ArchiveError as exc:
             log.warning("fixity run %s failed: %s (%s)", run.run_id, exc.detail, exc.code)
-            await self.runs.finish(run, error=f"{exc.detail} ({exc.code}); start it again")
+            await self.runs.finish(run, error=f"{exc.explained}; start it again")
             return
         except Exception as exc:  # a run must end, whatever broke; the log has the trace
             log.exception("fixity run %s failed", run.run_id)
