@@ -10,7 +10,8 @@ from pathlib import Path
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 CALLERS = ("cli", "backup", "web")
 """The parts that call the services' APIs rather than serve them."""
-ROUTE = re.compile(r"""["'](/(registry|ingest|search)/)""")
+ROUTE = re.compile(r"""["'}]/(registry|ingest|search)/""")
+"""A path of the services' routes, at the start of a string or after a base address."""
 
 
 def test_only_the_clients_write_the_services_paths() -> None:
@@ -24,4 +25,5 @@ def test_only_the_clients_write_the_services_paths() -> None:
 def test_the_check_sees_a_path_written_by_hand() -> None:
     assert ROUTE.search('api.json("GET", f"/registry/transfers/{transfer_id}")')
     assert ROUTE.search("status = api.json('POST', '/search/reindex')")
+    assert ROUTE.search('httpx.post(f"{server}/registry/auth/token", json=body)')
     assert not ROUTE.search('redirect("/ui/search")')
