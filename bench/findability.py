@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 from osmem_server import OsmemServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,13 +56,12 @@ from bench.ingest_ocr import (
     mean_folded_cer,
     raw_tesseract,
 )
-from services.cli.ingest import finished_jobs
-from services.common.contracts.ingest import JobView
 from services.common.text import fold, folded_tokens
 from services.ingest.extraction.cjk import script_evidence
 from tests.e2e.search.conftest import CompatibilityProxy
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.support.documents import ArchivePaper, paper
+from tests.support.jobs import finished_jobs_of
 from tests.support.rendering import (
     render_page,
     scanned,
@@ -183,8 +181,7 @@ def file_cabinet(client: httpx.Client, cabinet_: list[Filed]) -> float:
                                files={"file": (path.name, path.read_bytes())})
         response.raise_for_status()
         pending[response.json()["job_id"]] = item
-    for job in finished_jobs(lambda job_id: _job(client, job_id),
-                             list(pending)):
+    for job in finished_jobs_of(client, list(pending)):
         item = pending[job.job_id]
         if job.status == "failed":
             raise RuntimeError(f"{item.document.path.name}: {job.error}")
@@ -312,11 +309,6 @@ def _written_in(text: str) -> str | None:
     if evidence.simplified == evidence.traditional:
         return None
     return "simplified" if evidence.simplified > evidence.traditional else "traditional"
-
-
-
-def _job(client: httpx.Client, job_id: str) -> JobView:
-    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
 
 
 def main() -> None:

@@ -25,14 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.cli.ingest import finished_jobs
-from services.common.contracts.ingest import JobView
 from tests.fixtures.app import launch_archive_server
 from tests.fixtures.s3 import running_seaweedfs, unique_bucket
+from tests.support.jobs import finished_jobs_of
 from tests.support.rendering import LINES, write_digital_pdf
 
 
@@ -59,8 +57,7 @@ def file_all(client: httpx.Client, paths: list[Path]) -> None:
                                files={"file": (path.name, path.read_bytes())})
         response.raise_for_status()
         job_ids.append(response.json()["job_id"])
-    for job in finished_jobs(lambda job_id: _job(client, job_id),
-                             job_ids):
+    for job in finished_jobs_of(client, job_ids):
         if job.status != "done":
             raise RuntimeError(f"job {job.job_id} failed: {job.error}")
 
@@ -78,11 +75,6 @@ def timed_run(client: httpx.Client) -> tuple[dict[str, Any], float]:
         time.sleep(0.05)
         run = client.get(f"/ingest/fixity/{run['run_id']}").json()
     return run, time.perf_counter() - started
-
-
-
-def _job(client: httpx.Client, job_id: str) -> JobView:
-    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
 
 
 def main() -> None:

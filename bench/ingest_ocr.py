@@ -47,19 +47,18 @@ from pathlib import Path
 from typing import TypeVar
 
 import httpx
-import msgspec
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.cli.ingest import finished_jobs
 from services.common.contracts.ingest import JobView
 from services.ingest.extraction import OcrEngine, OcrLanguage, PageImage, TesseractEngine
 from services.ingest.extraction.images import ocr_pixels
 from services.ingest.extraction.ppocr import PpOcrEngine
 from tests.fixtures.app import launch_archive_server
 from tests.support.cer import character_error_rate, folded_error_rate
+from tests.support.jobs import finished_jobs_of
 from tests.support.rendering import (
     LINES,
     Script,
@@ -312,11 +311,6 @@ def worker_memory_mb(path: Path, engine: str) -> float:
     return int(out.stdout.strip()) / 1024
 
 
-
-def _job(client: httpx.Client, job_id: str) -> JobView:
-    return msgspec.json.decode(client.get(f"/ingest/jobs/{job_id}").content, type=JobView)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-per-format", type=int, default=12)
@@ -561,8 +555,7 @@ def file_and_wait(client: httpx.Client, documents: list[Document], *, hint: bool
         response.raise_for_status()
         pending[response.json()["job_id"]] = document
     finished: dict[str, JobView] = {}
-    for job in finished_jobs(lambda job_id: _job(client, job_id),
-                             list(pending)):
+    for job in finished_jobs_of(client, list(pending)):
         if job.status == "failed":
             raise RuntimeError(f"{pending[job.job_id].path.name}: {job.error}")
         finished[job.job_id] = job
