@@ -113,7 +113,7 @@ def _signed_in(request: Request[Any, Any, Any], codec: TokenCodec) -> Principal 
 
 def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
     def failure_page(request: Request[Any, Any, Any], status: int, code: str
-                      ) -> Response[str]:
+                     ) -> Response[str]:
         return pages.render(request, "failure.html", status_code=status, status=status,
                             code=code, **layout(_signed_in(request, codec), request.url.path,
                                                 csrf_token(request)))
