@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -45,6 +46,15 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class Form:
+    """A multipart body: text ``fields`` and ``files`` as httpx takes them
+    (name → (filename, stream, content type))."""
+
+    fields: dict[str, str]
+    files: dict[str, tuple[str, IO[bytes], str]]
+
+
 class ServiceClient:
     """Base of the clients: one ``httpx.AsyncClient`` per peer, a service token by default."""
 
@@ -58,23 +68,36 @@ class ServiceClient:
 
     async def request(
         self, method: str, path: str, *, token: str | None = None,
-        json: Any = None, params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None, timeout_s: float | None = None,
+        json: Any = None, form: Form | None = None,
+        params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+        timeout_s: float | None = None, stream: bool = False,
     ) -> httpx.Response:
         """``token`` "" sends none (signing in); None sends the service token.
-        ``timeout_s`` is for a call that answers only when its work is done (the client's
-        own timeout otherwise)."""
+        ``form`` is a multipart body (an upload) instead of ``json``. ``timeout_s`` is for
+        a call that answers only when its work is done (the client's own timeout
+        otherwise). With ``stream`` the body is not read yet: the caller reads and closes
+        it (an original runs to hundreds of megabytes)."""
         headers = dict(headers or {})
         if token != "":
             headers["Authorization"] = f"Bearer {token or self.service_token()}"
         body = msgspec.json.encode(json) if json is not None else None
         if body is not None:
             headers["Content-Type"] = "application/json"
+        timeout = httpx.USE_CLIENT_DEFAULT if timeout_s is None else timeout_s
+
+        def build() -> httpx.Request:
+            return self.http.build_request(
+                method, path, content=body, data=form.fields if form else None,
+                files=form.files if form else None, params=params, headers=headers,
+                timeout=timeout)
+
         try:
-            response = await self._send(method, path, body, params, headers, timeout_s)
+            response = await self._send(build, stream=stream)
         except httpx.HTTPError as exc:
             raise self.unreachable(exc) from exc
         if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
             raise error_from(response, self.name)
         return response
 
@@ -84,21 +107,18 @@ class ServiceClient:
             f"the {self.name} service at {self.http.base_url} cannot be reached: "
             f"{type(exc).__name__} {exc}".rstrip(), code=f"{self.name}_unavailable")
 
-    async def _send(self, method: str, path: str, body: bytes | None,
-                    params: Mapping[str, Any] | None, headers: dict[str, str],
-                    timeout_s: float | None) -> httpx.Response:
+    async def _send(self, build: Callable[[], httpx.Request], *, stream: bool
+                    ) -> httpx.Response:
         """A read that failed on an open connection is sent once more, on a new one: the
         peer may have closed a pooled connection as the request went out. A refused
         connection or a timeout is not retried here (the caller's backoff decides)."""
-        timeout = httpx.USE_CLIENT_DEFAULT if timeout_s is None else timeout_s
+        request = build()
         try:
-            return await self.http.request(method, path, content=body, params=params,
-                                           headers=headers, timeout=timeout)
+            return await self.http.send(request, stream=stream)
         except _STALE_CONNECTION:
-            if method not in _IDEMPOTENT:
+            if request.method not in _IDEMPOTENT:
                 raise
-        return await self.http.request(method, path, content=body, params=params,
-                                       headers=headers, timeout=timeout)
+        return await self.http.send(build(), stream=stream)
 
     async def call(self, method: str, path: str, result: type[T], **kwargs: Any) -> T:
         response = await self.request(method, path, **kwargs)

@@ -9,9 +9,8 @@ import json
 from typing import IO, Any, Literal
 
 import httpx
-import msgspec
 
-from services.common.clients import ServiceClient, error_from, segment
+from services.common.clients import Form, ServiceClient, segment
 from services.common.contracts.ingest import (
     Batch,
     DeriveRequest,
@@ -116,18 +115,9 @@ class IngestClient(ServiceClient):
         """The original, as a response whose body is not read yet (originals run to
         hundreds of megabytes): the caller streams it and closes it. Refused as the route
         refuses (403 ``view_only`` for view-only access)."""
-        request = self.http.build_request(
-            "GET", f"/ingest/documents/{segment(document_id)}/original",
-            headers={"Authorization": f"Bearer {token}"})
-        try:
-            response = await self.http.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise self.unreachable(exc) from exc
-        if response.status_code >= 400:
-            await response.aread()
-            await response.aclose()
-            raise error_from(response, self.name)
-        return response
+        return await self.request(
+            "GET", f"/ingest/documents/{segment(document_id)}/original", token=token,
+            stream=True)
 
     async def correct_page_text(self, token: str, document_id: str, number: int,
                                 correction: PageCorrection) -> PageCorrected:
@@ -156,15 +146,9 @@ class IngestClient(ServiceClient):
         """Upload one file: its job, or the document if the same bytes were filed already.
         Into a batch, ingest records the file there, refused or not (the refusal is also
         raised here)."""
-        form = {"metadata": json.dumps(metadata, ensure_ascii=False)}
+        fields = {"metadata": json.dumps(metadata, ensure_ascii=False)}
         if batch_id is not None:
-            form["batch"] = batch_id
-        try:
-            response = await self.http.post(
-                "/ingest/documents", headers={"Authorization": f"Bearer {token}"}, data=form,
-                files={"file": (filename, content, "application/octet-stream")})
-        except httpx.HTTPError as exc:
-            raise self.unreachable(exc) from exc
-        if response.status_code >= 400:
-            raise error_from(response, self.name)
-        return msgspec.json.decode(response.content, type=UploadReceipt)
+            fields["batch"] = batch_id
+        form = Form(fields, {"file": (filename, content, "application/octet-stream")})
+        return await self.call("POST", "/ingest/documents", UploadReceipt, token=token,
+                               form=form)

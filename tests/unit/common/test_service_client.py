@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from services.common.clients import ServiceClient, segment
-from services.common.errors import DependencyUnavailable
+from services.common.errors import DependencyUnavailable, Forbidden
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -52,6 +52,39 @@ async def test_a_write_is_not_sent_twice_and_the_error_names_what_happened(
         await flaky_peer.request("POST", "/registry/x", json={})
     assert raised.value.code == "registry_unavailable"
     assert "RemoteProtocolError" in raised.value.detail
+
+
+async def test_a_streamed_read_is_sent_again_too_and_read_by_its_caller(
+        flaky_peer: ServiceClient) -> None:
+    for _ in range(3):
+        response = await flaky_peer.request("GET", "/ingest/x/original", stream=True)
+        assert not response.is_stream_consumed
+        assert await response.aread() == b"{}"
+        await response.aclose()
+
+
+async def test_a_streamed_refusal_is_read_and_raised_with_its_code() -> None:
+    refusal = (b'{"status":403,"code":"view_only","detail":"this loan lets you view it only"}')
+
+    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/problem+json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(refusal), refusal))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(refuse, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t", name="ingest")
+    try:
+        with pytest.raises(Forbidden) as raised:
+            await client.request("GET", "/ingest/x/original", token="person", stream=True)
+    finally:
+        await client.close()
+        server.close()
+        await server.wait_closed()
+    assert raised.value.code == "view_only"
+    assert raised.value.detail == "this loan lets you view it only"
 
 
 def test_an_identifier_in_a_path_is_one_segment_whatever_it_holds() -> None:
