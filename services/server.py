@@ -43,13 +43,15 @@ def build_server(app: ArchiveApp, host: str, port: int, *,
 
 
 async def serve(app: ArchiveApp, server: uvicorn.Server, *,
-                started: threading.Event | None = None) -> None:
-    """Start the services, serve until told to stop, then shut the services down."""
+                started: threading.Event | None = None,
+                listener: socket.socket | None = None) -> None:
+    """Start the services, serve until told to stop, then shut the services down.
+    ``listener``: a socket bound already (the server binds its host and port otherwise)."""
     await app.startup()
     try:
         if started is not None:
             asyncio.get_running_loop().call_soon(_signal_when_started, server, started)
-        await server.serve()
+        await server.serve(sockets=None if listener is None else [listener])
     finally:
         await app.shutdown()
 
@@ -61,11 +63,28 @@ def _signal_when_started(server: uvicorn.Server, started: threading.Event) -> No
         asyncio.get_running_loop().call_later(0.01, _signal_when_started, server, started)
 
 
-class BackgroundServer:
-    """The app on its own event loop in a daemon thread; for tests and tools."""
+def loopback_listener() -> socket.socket:
+    """A socket bound to a free loopback port, for a server in this process. Held from
+    here on: a port found free and bound later can be taken in between (another server,
+    or any connection's own port), and the server then fails to start."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
-    def __init__(self, app: ArchiveApp, host: str, port: int) -> None:
+
+def url_of(listener: socket.socket) -> str:
+    host, port = listener.getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+class BackgroundServer:
+    """The app on its own event loop in a daemon thread, on ``listener`` (from
+    ``loopback_listener``, closed when the server stops); for tests and tools."""
+
+    def __init__(self, app: ArchiveApp, listener: socket.socket) -> None:
         self.app = app
+        self.listener = listener
+        host, port = listener.getsockname()[:2]
         self.server = build_server(app, host, port)
         self.started = threading.Event()
         self.error: BaseException | None = None
@@ -73,9 +92,12 @@ class BackgroundServer:
 
     def _run(self) -> None:
         try:
-            asyncio.run(serve(self.app, self.server, started=self.started))
+            asyncio.run(serve(self.app, self.server, started=self.started,
+                              listener=self.listener))
         except BaseException as exc:  # handed over to the thread that waits in start()
             self.error = exc
+        finally:
+            self.listener.close()
 
     def start(self, *, timeout_s: float = 60.0) -> None:
         self.thread.start()

@@ -10,7 +10,6 @@ role (no account to check) and ``admin`` (the reindex and fixity routes ask for 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -26,7 +25,7 @@ from services.common.config import Settings
 from services.common.context import SERVICE_NAMES, Context
 from services.common.contracts.registry import FixityFinding
 from services.common.models import Struct
-from services.server import BackgroundServer
+from services.server import BackgroundServer, loopback_listener, url_of
 
 RESTORE_PRINCIPAL = Principal(username="service:restore", roles=(SERVICE_ROLE, "admin"),
                               clearance="secret")
@@ -45,18 +44,18 @@ class Verification(Struct):
 
 async def verify_restored(settings: Settings, *, clock: Clock, progress: Progress
                           ) -> Verification:
-    port = _free_port()
+    listener = loopback_listener()
     local = msgspec.structs.replace(settings, registry_url=None, ingest_url=None,
                                     search_url=None)
     codec = TokenCodec(local.signing_key(), ttl_s=TOKEN_TTL_S)
-    url = f"http://127.0.0.1:{port}"
+    url = url_of(listener)
     ctx = Context(settings=local, codec=codec, clock=clock, self_url=url,
                   hosted=SERVICE_NAMES)
     token = codec.issue(RESTORE_PRINCIPAL)
     search = SearchClient(url, name="search", service_token=lambda: token, timeout_s=120)
     ingest = IngestClient(url, name="ingest", service_token=lambda: token, timeout_s=120)
     progress.stage("starting the restored archive", total=None, unit="files")
-    server = BackgroundServer(create_app(ctx), "127.0.0.1", port)
+    server = BackgroundServer(create_app(ctx), listener)
     await asyncio.to_thread(server.start)
     try:
         reindex = await _followed(
@@ -95,8 +94,3 @@ async def _followed(status: S, again: Callable[[], Awaitable[S]], *, progress: P
         counted = done(status)
     return status
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

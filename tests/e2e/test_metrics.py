@@ -26,7 +26,7 @@ from services.common.context import SERVICE_NAMES, Context
 from services.common.migrations import migrate_all
 from services.common.objectstore import ObjectStore
 from services.ingest.models import pages_key
-from services.server import BackgroundServer
+from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.backup.support import file_directly
 from tests.e2e.ingest.support import ingest, scanned_png, upload
 from tests.e2e.retention.support import eventually, with_store
@@ -301,14 +301,13 @@ def test_the_feed_lag_grows_while_a_consumer_cannot_keep_up(server: ArchiveServe
         "ARCHIVE_REGISTRY_URL": server.url,
         "ARCHIVE_INGEST_URL": f"http://127.0.0.1:{free_port()}",
         "ARCHIVE_METRICS_TOKEN": METRICS_TOKEN}, env_file=None)
-    port = free_port()
+    listener = loopback_listener()
+    url = url_of(listener)
     ctx = Context(settings=settings, codec=TokenCodec(SECRET_KEY, ttl_s=3600),
-                  clock=server.ctx.clock, self_url=f"http://127.0.0.1:{port}",
-                  hosted=("search",))
-    search = BackgroundServer(create_app(ctx), "127.0.0.1", port)
+                  clock=server.ctx.clock, self_url=url, hosted=("search",))
+    search = BackgroundServer(create_app(ctx), listener)
     search.start()
     try:
-        url = f"http://127.0.0.1:{port}"
         file_directly(server, 99)
         eventually(lambda: "stalled" in loopback.get(f"{url}/ready").json()["checks"][
             "search.consumer"], what="the consumer did not stall without ingest")

@@ -25,10 +25,9 @@ from services.common.context import Context, ServiceName
 from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
 from services.registry.store import RegistryStore
-from services.server import BackgroundServer
+from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import ArchiveServer
-from tests.fixtures.postgres import free_port
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
 
@@ -147,15 +146,15 @@ def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: st
                     ) -> ArchiveServer:
     """Serve only ``hosted`` (scale-out style), data under ``root``, with the signing key
     of ``launch_archive_server`` so tokens from one server are good on the other."""
-    port = free_port()
+    listener = loopback_listener()
     env = {"ARCHIVE_DATA_DIR": str(root), "ARCHIVE_SECRET_KEY": SIGNING_KEY,
            "ARCHIVE_OCR_WORKERS": "1"}
     env.update({f"ARCHIVE_{key.upper()}": value for key, value in overrides.items()})
     settings = load_settings(env, env_file=None)
-    url = f"http://127.0.0.1:{port}"
+    url = url_of(listener)
     ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
                   codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
                   hosted=hosted)
-    server = BackgroundServer(create_app(ctx), "127.0.0.1", port)
+    server = BackgroundServer(create_app(ctx), listener)
     server.start()
     return ArchiveServer(url=url, ctx=ctx, server=server)
