@@ -45,11 +45,12 @@ class Repository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def first_row(self, query: sa.Select[Any], *, lock: bool = False
-                        ) -> RowMapping | None:
+    async def first_row(self, query: sa.Select[Any], *, lock: bool = False,
+                        of: sa.Table | None = None) -> RowMapping | None:
         """The first row ``query`` selects, or ``None``; ``lock`` holds it until the
-        transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock already does)."""
-        result = await self.conn.execute(query.with_for_update() if lock else query)
+        transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock already does),
+        only ``of``'s row when the query joins other tables."""
+        result = await self.conn.execute(query.with_for_update(of=of) if lock else query)
         row: RowMapping | None = result.mappings().first()
         return row
 

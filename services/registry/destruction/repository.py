@@ -68,9 +68,7 @@ class RegistersRepository(Repository):
             retention_sweeps.c.destroy_after,
         ).join(retention_sweeps, retention_sweeps.c.sweep_id == destructions.c.sweep_id
                ).where(destructions.c.destruction_id == destruction_id)
-        if lock:
-            query = query.with_for_update(of=destructions)
-        row = (await self.conn.execute(query)).mappings().first()
+        row = await self.first_row(query, lock=lock, of=destructions)
         if row is None:
             return None
         return struct_of(row, Destruction, witnesses=await self.witnesses(destruction_id),
@@ -212,7 +210,7 @@ class RegistersRepository(Repository):
         return [row.destruction_id for row in rows]
 
     async def tombstone(self, document_id: str) -> Tombstone | None:
-        row = (await self.conn.execute(
+        row = await self.first_row(
             sa.select(destruction_items.c.document_id, destruction_items.c.archive_no,
                       destruction_items.c.destruction_id, destruction_items.c.destroyed_at,
                       destructions.c.sweep_id,
@@ -221,7 +219,7 @@ class RegistersRepository(Repository):
                   == destruction_items.c.destruction_id)
             .join(retention_sweeps, retention_sweeps.c.sweep_id == destructions.c.sweep_id)
             .where(destruction_items.c.document_id == document_id,
-                   destruction_items.c.state == "destroyed"))).mappings().first()
+                   destruction_items.c.state == "destroyed"))
         if row is None:
             return None
         witnesses = await self.witnesses(row["destruction_id"])

@@ -73,12 +73,12 @@ class HoldsRepository(Repository):
         named = legal_holds.c.hold_id.in_(
             sa.select(legal_hold_documents.c.hold_id)
             .where(legal_hold_documents.c.document_id == document_id))
-        row = (await self.conn.execute(
+        row = await self.first_row(
             sa.select(documents.c.household, documents.c.category)
-            .where(documents.c.document_id == document_id))).first()
+            .where(documents.c.document_id == document_id))
         if row is None:
             return named
-        return sa.or_(named, _filter_matches(row.household, row.category))
+        return sa.or_(named, _filter_matches(row["household"], row["category"]))
 
     async def release(self, hold_id: str, *, by: str, at: datetime, note: str | None
                       ) -> None:

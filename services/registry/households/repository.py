@@ -31,11 +31,8 @@ class HouseholdsRepository(Repository):
 
         Filing and move-out both take it first, so a document filed while its occupancy
         closes is either seen by the move-out or files against the closed occupancy."""
-        found = (await self.conn.execute(
-            sa.select(households.c.household).where(households.c.household == code)
-            .with_for_update()
-        )).first()
-        return found is not None
+        query = sa.select(households.c.household).where(households.c.household == code)
+        return await self.first_row(query, lock=True) is not None
 
     async def get(self, code: str) -> Household | None:
         query = sa.select(households).where(households.c.household == code)

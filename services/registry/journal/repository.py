@@ -102,13 +102,12 @@ class JournalRepository(Repository):
                             since: datetime) -> bool:
         """Whether ``username`` was allowed ``action`` on the document at or after
         ``since`` (an entry is in the log)."""
-        found = (await self.conn.execute(
+        return await self.first_row(
             sa.select(audit_log.c.seq)
             .where(audit_log.c.document_id == document_id, audit_log.c.username == username,
                    audit_log.c.action == action, audit_log.c.outcome == "allowed",
                    audit_log.c.at >= _utc(since))
-            .limit(1))).first()
-        return found is not None
+            .limit(1)) is not None
 
     async def entries(self, filters: AuditQuery) -> list[AuditRecord]:
         """Entries matching every given filter, from ``after_seq``, oldest first unless

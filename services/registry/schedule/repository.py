@@ -47,16 +47,15 @@ class ScheduleRepository(Repository):
 
     async def schedule(self) -> RetentionSchedule:
         rules = await self.rules()
-        latest = (await self.conn.execute(
+        latest = await self.first_row(
             sa.select(retention_schedule.c.updated_at, retention_schedule.c.updated_by)
             .where(retention_schedule.c.updated_at.is_not(None))
-            .order_by(retention_schedule.c.updated_at.desc()).limit(1)
-        )).first()
+            .order_by(retention_schedule.c.updated_at.desc()).limit(1))
         return RetentionSchedule(
             classes=dict(sorted(rules.classes.items())),
             years=RetentionYears(long=rules.years["long"], short=rules.years["short"]),
-            updated_at=latest.updated_at if latest else None,
-            updated_by=latest.updated_by if latest else None,
+            updated_at=latest["updated_at"] if latest else None,
+            updated_by=latest["updated_by"] if latest else None,
         )
 
     async def replace(self, rules: RetentionRules, *, by: str, at: datetime) -> None:

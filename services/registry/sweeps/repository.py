@@ -100,8 +100,7 @@ class SweepsRepository(Repository):
                    ) -> SweepItem | None:
         query = sa.select(sweep_items.c.document_id).where(
             sweep_items.c.sweep_id == sweep_id, sweep_items.c.document_id == document_id)
-        if (await self.conn.execute(query.with_for_update() if lock else query)).first() \
-                is None:
+        if await self.first_row(query, lock=lock) is None:
             return None
         found = await self.items(sweep_id, document_ids=[document_id])
         return found[0]
