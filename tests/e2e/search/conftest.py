@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from osmem_server import OsmemServer
 
-from tests.fixtures.postgres import free_port
+from services.server import loopback_listener, url_of
 from tests.support import loopback
 from tests.support.waiting import eventually
 
@@ -38,13 +38,13 @@ class CompatibilityProxy:
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        listener = loopback_listener()
+        self.url = url_of(listener)
         self._client: httpx.AsyncClient | None = None
         self.server = uvicorn.Server(uvicorn.Config(
-            self._app, host="127.0.0.1", port=self.port, interface="asgi3", log_config=None,
-            access_log=False, lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, name="osmem-proxy", daemon=True)
+            self._app, interface="asgi3", log_config=None, access_log=False, lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, args=([listener],),
+                                       name="osmem-proxy", daemon=True)
 
     async def _app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if self._client is None:
