@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from services.common.config import PREFIX
 from tests.support import loopback
 from tests.support.waiting import eventually
 
@@ -21,10 +22,16 @@ from tests.support.waiting import eventually
 def clean_environment(settings: Mapping[str, str] | None = None, /, **more: str
                       ) -> dict[str, str]:
     """``os.environ`` without ``ARCHIVE_*``, then ``settings`` and ``more`` on top."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
     environment.update(settings or {})
     environment.update(more)
     return environment
+
+
+def setting_variables(settings: Mapping[str, object]) -> dict[str, str]:
+    """Settings by their names (``data_dir``) as the variables that give them
+    (``ARCHIVE_DATA_DIR``)."""
+    return {PREFIX + name.upper(): str(value) for name, value in settings.items()}
 
 
 ARCHIVE = [sys.executable, "-m", "services.cli"]

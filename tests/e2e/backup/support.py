@@ -26,7 +26,7 @@ from services.ingest.previews import MANIFEST_CONTENT_TYPE
 from tests.e2e.ingest.support import upload, wait_for_job
 from tests.e2e.retention.support import with_store
 from tests.fixtures.app import ArchiveServer
-from tests.support.processes import ARCHIVE
+from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.rendering import LINES, write_digital_pdf
 
 CLI_TIMEOUT_S = 300
@@ -34,9 +34,7 @@ CLI_TIMEOUT_S = 300
 
 def environment(settings: dict[str, str]) -> dict[str, str]:
     """This process's environment without its ``ARCHIVE_*``, with ``settings`` instead."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    env.update({f"ARCHIVE_{key.upper()}": value for key, value in settings.items()})
-    return env
+    return clean_environment(setting_variables(settings))
 
 
 def archive_cli(settings: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:

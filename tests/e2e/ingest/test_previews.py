@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import io
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +36,7 @@ from tests.support.previews import (
     ink_outside_boxes,
     scaled,
 )
-from tests.support.processes import ARCHIVE, run_client
+from tests.support.processes import ARCHIVE, clean_environment, run_client, setting_variables
 from tests.support.rendering import (
     DPI,
     LINES,
@@ -128,11 +127,9 @@ def _running(request: pytest.FixtureRequest, root: Path, backend: str
                 "s3_access_key": s3.access_key, "s3_secret_key": s3.secret_key,
                 "s3_bucket": unique_bucket("previews")}
     server = launch_archive_server(root / "server", **settings)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    environment.update({f"ARCHIVE_{k.upper()}": v for k, v in settings.items()})
-    environment.update({"ARCHIVE_REGISTRY_URL": server.url,
-                        "ARCHIVE_SECRET_KEY": server.settings.signing_key(),
-                        "ARCHIVE_DATA_DIR": str(root / "worker")})
+    environment = clean_environment(
+        setting_variables(settings), ARCHIVE_REGISTRY_URL=server.url,
+        ARCHIVE_SECRET_KEY=server.settings.signing_key(), ARCHIVE_DATA_DIR=str(root / "worker"))
     worker = subprocess.Popen([*ARCHIVE, "worker",
                                "--concurrency", "1"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -19,7 +19,7 @@ from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
 from tests.support.cer import character_error_rate
-from tests.support.processes import ARCHIVE, clean_environment
+from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.rendering import LINES
 
 pytestmark = pytest.mark.ocr
@@ -45,11 +45,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, settings: dict[str, str]
 @pytest.fixture(scope="module")
 def worker(server: ArchiveServer, settings: dict[str, str],
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[bytes]]:
-    environment = clean_environment()
-    environment.update({f"ARCHIVE_{k.upper()}": v for k, v in settings.items()})
-    environment.update({"ARCHIVE_REGISTRY_URL": server.url,
-                        "ARCHIVE_SECRET_KEY": server.settings.signing_key(),
-                        "ARCHIVE_DATA_DIR": str(tmp_path_factory.mktemp("worker"))})
+    environment = clean_environment(
+        setting_variables(settings), ARCHIVE_REGISTRY_URL=server.url,
+        ARCHIVE_SECRET_KEY=server.settings.signing_key(),
+        ARCHIVE_DATA_DIR=str(tmp_path_factory.mktemp("worker")))
     process = subprocess.Popen([*ARCHIVE, "worker",
                                 "--concurrency", "1"], env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

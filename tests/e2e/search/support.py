@@ -28,6 +28,7 @@ from services.registry.store import RegistryStore
 from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import ArchiveServer
+from tests.support.processes import setting_variables
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
 
@@ -149,7 +150,7 @@ def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: st
     listener = loopback_listener()
     env = {"ARCHIVE_DATA_DIR": str(root), "ARCHIVE_SECRET_KEY": SIGNING_KEY,
            "ARCHIVE_OCR_WORKERS": "1"}
-    env.update({f"ARCHIVE_{key.upper()}": value for key, value in overrides.items()})
+    env.update(setting_variables(overrides))
     settings = load_settings(env, env_file=None)
     url = url_of(listener)
     ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
