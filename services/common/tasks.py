@@ -135,8 +135,9 @@ class Backoff:
 
 
 QUIET_FAILURES = 3
-"""Failures in a row a follower logs quietly: in one process, peers answer a moment late
-at start-up."""
+"""Failures in a row a follower logs at debug level only: in one process, the peers answer
+once the server listens, a moment after the followers start (every ``archive serve``
+began by saying that two followers had stalled)."""
 
 
 async def follow(step: Callable[[], Awaitable[bool]], *, name: str, poll_s: float,
@@ -153,7 +154,7 @@ async def follow(step: Callable[[], Awaitable[bool]], *, name: str, poll_s: floa
         except ArchiveError as exc:
             pause = backoff.next_pause_s()
             reason = exc.explained
-            level = logging.INFO if backoff.failures <= QUIET_FAILURES else logging.WARNING
+            level = logging.DEBUG if backoff.failures <= QUIET_FAILURES else logging.WARNING
             log.log(level, "%s stalled: %s; retrying in %.1f s", name, reason, pause)
             if stalled is not None:
                 stalled(reason)
