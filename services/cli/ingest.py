@@ -36,7 +36,7 @@ from services.common.manifest import (
     MANIFEST_COLUMNS,
     OPTIONAL_COLUMNS,
     ManifestRefused,
-    read_manifest_rows,
+    manifest_rows,
     upload_metadata,
 )
 from services.common.models import CATEGORIES, SECURITY_LEVELS
@@ -118,11 +118,10 @@ def walk(paths: tuple[Path, ...]) -> list[Path]:
 
 def read_manifest(manifest: Path) -> list[Item]:
     """The batch a manifest describes; a bad row becomes a failed item, not an abort."""
-    with manifest.open(encoding="utf-8-sig", newline="") as source:
-        try:
-            rows = read_manifest_rows(source)
-        except ManifestRefused as exc:
-            raise click.UsageError(f"{manifest}: {exc}") from exc
+    try:
+        rows = manifest_rows(manifest.read_bytes())
+    except ManifestRefused as exc:
+        raise click.UsageError(f"{manifest}: {exc}") from exc
     items = []
     for row in rows:
         path = manifest.parent / row.path

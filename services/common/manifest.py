@@ -3,13 +3,20 @@
 ``personal_info,location,language``), one file a row. Read here for every caller, the
 command line (``archive ingest --manifest``) and the digitising page alike.
 
+Read as a manifest comes out of Excel too: GBK when UTF-8 does not decode (Excel on
+Chinese Windows saves "CSV (逗号分隔)" so), and a filing date Excel rewrote in the
+Chinese short form (2024/5/18) read as the date it is.
+
 A bad row is that row's problem (a sentence naming the line), never the batch's; only a
-header without the needed columns refuses the whole manifest (``ManifestRefused``).
+header without the needed columns, or bytes that are no text, refuse the whole manifest
+(``ManifestRefused``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +27,20 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 
 
+ENCODINGS = ("utf-8-sig", "gb18030")
+"""UTF-8 (with or without Excel's byte-order mark), else GB18030, of which Excel's GBK
+is a part."""
+EXCEL_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+"""A date as Excel shows and saves it in a Chinese locale (year first: no ambiguity)."""
+
+
 class ManifestRefused(ValueError):
-    """The header lacks a needed column; the message names them."""
+    """The header lacks a needed column (the message names them), or the bytes are no
+    text (``ManifestUnreadable``)."""
+
+
+class ManifestUnreadable(ManifestRefused):
+    """Neither UTF-8 nor GBK."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,21 @@ class ManifestRow:
     path: str
     metadata: dict[str, Any]
     problem: str = ""
+
+
+def manifest_rows(data: bytes) -> list[ManifestRow]:
+    """The rows of a manifest file's bytes."""
+    return read_manifest_rows(io.StringIO(manifest_text(data), newline=""))
+
+
+def manifest_text(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ManifestUnreadable("it is neither UTF-8 nor GBK text; save it as CSV (in Excel: "
+                             "CSV UTF-8, or CSV 逗号分隔) and use that")
 
 
 def read_manifest_rows(lines: Iterable[str]) -> list[ManifestRow]:
@@ -75,7 +109,7 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
                                                           *OPTIONAL_COLUMNS)}
     metadata = upload_metadata(household=values["household"] or None,
                                category=values["category"], title=values["title"],
-                               filed_at=values["filed_at"],
+                               filed_at=_iso_date(values["filed_at"]),
                                security=values["security"] or "ordinary")
     flag = values["personal_info"].lower()
     if flag not in TRUE_WORDS | FALSE_WORDS:
@@ -86,3 +120,12 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     if values["language"]:
         metadata["language"] = values["language"]
     return metadata
+
+
+def _iso_date(text: str) -> str:
+    """``text``, or the ISO form of a date Excel wrote as 2024/5/18."""
+    excel = EXCEL_DATE.fullmatch(text)
+    if excel is None:
+        return text
+    year, month, day = excel.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"

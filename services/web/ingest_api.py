@@ -19,7 +19,12 @@ from litestar.params import FromPath, FromQuery
 from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError
-from services.common.manifest import ManifestRefused, ManifestRow, read_manifest_rows
+from services.common.manifest import (
+    ManifestRefused,
+    ManifestRow,
+    ManifestUnreadable,
+    manifest_rows,
+)
 from services.web.failures import page_token, see
 from services.web.forms import text
 from services.web.ingest_page import (
@@ -126,10 +131,8 @@ async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None
     if len(data) > MAX_MANIFEST_BYTES:
         return None, "manifest_too_large"
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, "manifest_not_utf8"
-    try:
-        return read_manifest_rows(io.StringIO(text, newline="")), ""
+        return manifest_rows(data), ""
+    except ManifestUnreadable:
+        return None, "manifest_not_text"
     except ManifestRefused:
         return None, "manifest_header"

@@ -37,7 +37,7 @@ office = office_fixture("ingest", ocr_engine="tesseract")
 @pytest.fixture(scope="module")
 def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     """18 one-line scans, a corrupt PDF and a scan whose row names a wrong household,
-    with the manifest describing all 20."""
+    with the manifest describing all 20, in GBK as Excel on a Chinese desktop saves it."""
     folder = tmp_path_factory.mktemp("batch")
     rows, paths = [], []
     for number in range(1, SCANS + 1):
@@ -54,7 +54,7 @@ def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pa
     paths.append(wrong)
     rows.append([wrong.name, "12楼01", "complaint", "投诉记录", "2024-06-02", "ordinary"])
     manifest = folder / "manifest.csv"
-    with manifest.open("w", encoding="utf-8", newline="") as out:
+    with manifest.open("w", encoding="gbk", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["path", "household", "category", "title", "filed_at", "security"])
         writer.writerows(rows)

@@ -107,6 +107,29 @@ def test_missing_file_in_a_manifest_is_reported_not_uploaded(
     assert "no such file" in result.stdout
 
 
+def test_a_manifest_excel_saved_in_gbk_is_filed_as_written(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    digital_pdf(tmp_path, pages=1)
+    manifest = tmp_path / "清单.csv"
+    manifest.write_bytes((HEADER + "digital-1.pdf,C-0802,decoration,裝修申請表,2024/5/8,"
+                          "ordinary,,,\r\n").encode("gbk"))
+    result = archive(["ingest", "--manifest", str(manifest), "--wait"], server, token, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = loopback.get(f"{server.url}/registry/documents", params={"household": "C-0802"},
+                           headers={"Authorization": f"Bearer {token}"}).json()
+    assert [(r["title"], r["filed_at"]) for r in records] == [("裝修申請表", "2024-05-08")]
+
+
+def test_a_manifest_that_is_no_text_is_one_clear_message(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_bytes(HEADER.encode() + b"\x80\xff\xfe,\x00\n")
+    result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
+    assert result.returncode == 2
+    assert "neither UTF-8 nor GBK" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_folder_is_walked_and_uploaded_with_the_options(
         server: ArchiveServer, token: str, tmp_path: Path) -> None:
     folder = tmp_path / "A-0801"

@@ -1,0 +1,47 @@
+"""A manifest as it comes out of Excel on a Chinese desktop: "CSV (逗号分隔)" writes GBK,
+"CSV UTF-8" writes a byte-order mark, and a filing date edited there is saved as 2024/5/18.
+Each reads as the UTF-8 manifest of interface.md does; bytes that are no text are refused
+as a whole, with what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.manifest import ManifestUnreadable, manifest_rows
+
+MANIFEST = (
+    "path,household,category,title,filed_at,security\r\n"
+    "a.png,C-0802,decoration,裝修申請表（拆除廚房非承重牆）,2024-05-18,ordinary\r\n"
+    "b.pdf,B-1703,repair,吊顶渗水报修函,2024/5/8,confidential\r\n")
+
+
+def _read(data: bytes) -> list[tuple[str, str, str]]:
+    return [(row.path, row.metadata["title"], row.metadata["filed_at"])
+            for row in manifest_rows(data)]
+
+
+EXPECTED = [("a.png", "裝修申請表（拆除廚房非承重牆）", "2024-05-18"),
+            ("b.pdf", "吊顶渗水报修函", "2024-05-08")]
+
+
+@pytest.mark.parametrize("encoded", [
+    MANIFEST.encode("utf-8"),
+    b"\xef\xbb\xbf" + MANIFEST.encode("utf-8"),
+    MANIFEST.encode("gbk"),
+], ids=["utf-8", "utf-8 with Excel's BOM", "gbk (Excel's CSV on Chinese Windows)"])
+def test_a_manifest_reads_alike_in_each_encoding_excel_writes(encoded: bytes) -> None:
+    assert _read(encoded) == EXPECTED
+
+
+def test_only_a_year_first_excel_date_is_rewritten() -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            "a.png,A-1201,repair,t,2024/12/31,ordinary\n"
+            "b.png,A-1201,repair,t,18/5/2024,ordinary\n"
+            "c.png,A-1201,repair,t,2024-05-18,ordinary\n")
+    assert [row.metadata["filed_at"] for row in manifest_rows(rows.encode())] == [
+        "2024-12-31", "18/5/2024", "2024-05-18"]  # the server refuses the second's row
+
+
+def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
+    with pytest.raises(ManifestUnreadable, match="save it as CSV"):
+        manifest_rows(b"path,household\n\x80\xff\xfe\x00")
