@@ -4,8 +4,8 @@
 command line (``archive ingest --manifest``) and the digitising page alike.
 
 Read as a manifest comes out of Excel too: GBK when UTF-8 does not decode (Excel on
-Chinese Windows saves "CSV (逗号分隔)" so), and a filing date Excel rewrote in the
-Chinese short form (2024/5/18) read as the date it is.
+Chinese Windows saves "CSV (逗号分隔)" so), a filing date Excel rewrote in the Chinese
+short form (2024/5/18) read as the date it is, and a path typed with Windows' backslashes.
 
 A bad row is that row's problem (a sentence naming the line), never the batch's; only a
 header without the needed columns, or bytes that are no text, refuse the whole manifest
@@ -78,7 +78,8 @@ def read_manifest_rows(lines: Iterable[str]) -> list[ManifestRow]:
                               f"{','.join(MANIFEST_COLUMNS)}")
     rows = []
     for line, row in enumerate(reader, start=2):
-        path = (row.get("path") or "").strip()
+        # A path typed on Windows (扫描\0001.pdf) names the same file as with "/".
+        path = (row.get("path") or "").strip().replace("\\", "/")
         try:
             rows.append(ManifestRow(line=line, path=path, metadata=_row_metadata(row)))
         except ValueError as exc:

@@ -42,6 +42,12 @@ def test_only_a_year_first_excel_date_is_rewritten() -> None:
         "2024-12-31", "18/5/2024", "2024-05-18"]  # the server refuses the second's row
 
 
+def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            "扫描\\2024\\0001.pdf,A-1201,repair,t,2024-05-18,ordinary\n")
+    assert [row.path for row in manifest_rows(rows.encode())] == ["扫描/2024/0001.pdf"]
+
+
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
     with pytest.raises(ManifestUnreadable, match="save it as CSV"):
         manifest_rows(b"path,household\n\x80\xff\xfe\x00")
