@@ -59,7 +59,7 @@ class Planned:
 def _names_match(chosen: str, listed: str) -> bool:
     """A folder's files arrive named by their path under the chosen folder
     (``scans/a/1.png``); a manifest names them relative to itself (``a/1.png``)."""
-    chosen_path, listed_path = PurePosixPath(chosen), PurePosixPath(listed.lstrip("./"))
+    chosen_path, listed_path = PurePosixPath(chosen), PurePosixPath(listed)
     return chosen_path == listed_path or chosen_path.parts[-len(listed_path.parts):] == \
         listed_path.parts
 

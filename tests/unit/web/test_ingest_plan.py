@@ -27,6 +27,18 @@ def test_a_folders_files_match_the_manifests_relative_paths() -> None:
     assert "household" not in planned[1].metadata
 
 
+def test_a_path_written_from_the_manifests_folder_or_on_windows_matches_too() -> None:
+    planned = plan(["scans/a/1.png", "scans/a/2.png", "scans/3.png"],
+                   rows("./a/1.png,A-1201,repair,报修,2024-05-18,\n"
+                        "a\\2.png,A-1201,repair,来函,2024-05-18,\n"
+                        "../3.png,A-1201,repair,投诉,2024-05-18,\n"),
+                   DEFAULTS)
+    assert [(p.filename, p.upload, p.error_code) for p in planned] == [
+        ("scans/a/1.png", 0, ""), ("scans/a/2.png", 1, ""),
+        ("../3.png", None, "missing_file"),  # outside the manifest's folder: not that file
+        ("scans/3.png", 2, "")]
+
+
 def test_files_the_manifest_does_not_list_take_the_defaults() -> None:
     [planned] = plan(["回访记录.png"], None, DEFAULTS)
     assert planned.metadata == {
