@@ -48,6 +48,36 @@ def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
     assert [row.path for row in manifest_rows(rows.encode())] == ["扫描/2024/0001.pdf"]
 
 
+@pytest.mark.parametrize(("category", "security", "expected"), [
+    ("repair", "ordinary", ("repair", "ordinary")),
+    ("维修/报修记录", "机密", ("repair", "confidential")),
+    ("维修", "绝密", ("repair", "secret")),
+    ("投訴", "機密", ("complaint", "confidential")),  # Traditional, as some staff type
+    ("Decoration", "普通", ("decoration", "ordinary")),
+])
+def test_a_category_and_security_may_be_written_as_staff_know_them(
+        category: str, security: str, expected: tuple[str, str]) -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            f"a.png,A-1201,{category},t,2024-05-18,{security}\n")
+    [row] = manifest_rows(rows.encode())
+    assert (row.problem, row.metadata["category"], row.metadata["security"]) == ("", *expected)
+
+
+@pytest.mark.parametrize(("category", "security", "problem"), [
+    ("合同", "普通", "category '合同' is none of the categories"),  # 购/租房合同 ends so
+    ("维", "普通", "category '维' is none of the categories"),  # one character: too little
+    ("repair", "秘密", "security '秘密' is none of ordinary (普通), confidential (机密)"),
+])
+def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
+        category: str, security: str, problem: str) -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            f"a.png,A-1201,{category},t,2024-05-18,{security}\n"
+            "b.png,A-1201,repair,t,2024-05-18,ordinary\n")
+    bad, good = manifest_rows(rows.encode())
+    assert problem in bad.problem
+    assert good.problem == ""
+
+
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
     with pytest.raises(ManifestUnreadable, match="save it as CSV"):
         manifest_rows(b"path,household\n\x80\xff\xfe\x00")
