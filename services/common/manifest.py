@@ -61,7 +61,7 @@ class ManifestRow:
 
 def manifest_rows(data: bytes) -> list[ManifestRow]:
     """The rows of a manifest file's bytes."""
-    return read_manifest_rows(io.StringIO(manifest_text(data), newline=""))
+    return _read_rows(io.StringIO(manifest_text(data), newline=""))
 
 
 def manifest_text(data: bytes) -> str:
@@ -74,7 +74,7 @@ def manifest_text(data: bytes) -> str:
                              "CSV UTF-8, or CSV 逗号分隔) and use that")
 
 
-def read_manifest_rows(lines: Iterable[str]) -> list[ManifestRow]:
+def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
     """The manifest's rows, in order (``lines`` as a CSV reader takes them)."""
     reader = csv.DictReader(lines)
     missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
@@ -143,8 +143,9 @@ def _category(text: str) -> str:
     if not text or text in CATEGORY_NAMES:
         return text  # none: the service says the category is required
     typed = fold(text)
-    named = [code for code, name in CATEGORY_NAMES.items()
-             if typed in (code, fold(name)) or (len(typed) >= 2 and fold(name).startswith(typed))]
+    named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
+        or [code for code, name in CATEGORY_NAMES.items()
+            if len(typed) >= 2 and fold(name).startswith(typed)]
     if len(named) != 1:
         raise ValueError(f"category {text!r} is none of the categories; write its code or "
                          "its name, e.g. repair or 维修/报修记录")

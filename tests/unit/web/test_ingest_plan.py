@@ -4,9 +4,7 @@ the form's defaults; what cannot be uploaded is planned as refused, with the rea
 
 from __future__ import annotations
 
-import io
-
-from services.common.manifest import read_manifest_rows
+from services.common.manifest import manifest_rows
 from services.web.ingest_page import Defaults, hidden, plan
 
 HEADER = "path,household,category,title,filed_at,security\n"
@@ -15,7 +13,7 @@ DEFAULTS = Defaults(household="C-0502", category="visit", filed_at="2024-07-01",
 
 
 def rows(text: str, header: str = HEADER):  # type: ignore[no-untyped-def]
-    return read_manifest_rows(io.StringIO(header + text, newline=""))
+    return manifest_rows((header + text).encode())
 
 
 def test_a_folders_files_match_the_manifests_relative_paths() -> None:
