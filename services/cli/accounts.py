@@ -7,8 +7,9 @@ import sys
 
 import click
 
+from services.cli.named import SECURITY_LEVEL
 from services.common.config import load_settings
-from services.common.models import ROLES, SECURITY_LEVELS
+from services.common.models import ROLES
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import add_user
 
@@ -22,7 +23,7 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
               help="Repeat for several roles.")
-@click.option("--clearance", type=click.Choice(SECURITY_LEVELS), default="ordinary",
+@click.option("--clearance", type=SECURITY_LEVEL, default="ordinary",
               show_default=True)
 @click.option("--department", default=None, help="e.g. customer_service, engineering, archive")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

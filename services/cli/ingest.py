@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.named import CATEGORY, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.contracts.ingest import JobStatus, JobView
 from services.common.errors import ArchiveError
@@ -39,7 +40,6 @@ from services.common.manifest import (
     manifest_rows,
     upload_metadata,
 )
-from services.common.models import CATEGORIES, SECURITY_LEVELS
 from services.common.objectstore import file_sha256
 
 POLL_S = 0.5
@@ -71,10 +71,11 @@ class Item:
               help="CSV (UTF-8) with columns " + ",".join(MANIFEST_COLUMNS)
               + " (+ " + ",".join(OPTIONAL_COLUMNS) + "); paths relative to it.")
 @click.option("--household", help="Unit code, e.g. A-1201 (empty for policy documents).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="Category code (D5).")
+@click.option("--category", type=CATEGORY,
+              help="Category (D5): its code, or its Chinese name (维修/报修记录, 维修).")
 @click.option("--title", help="Title (default: the file name without its extension).")
 @click.option("--filed-at", type=click.DateTime(["%Y-%m-%d"]), help="Filing date (default: today).")
-@click.option("--security", type=click.Choice(SECURITY_LEVELS), default="ordinary",
+@click.option("--security", type=SECURITY_LEVEL, default="ordinary",
               show_default=True)
 @click.option("--wait", is_flag=True, help="Wait until every file is extracted and filed.")
 @api_options

@@ -15,15 +15,15 @@ import click
 
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
+from services.cli.named import CATEGORY
 from services.common.contracts.ingest import OcrEngineName, ReocrRequest
 from services.common.contracts.registry import DocumentRecord
-from services.common.models import CATEGORIES
 
 
 @click.command()
 @click.option("--engine", type=click.Choice(["ppocr", "tesseract"]), default=None,
               help="OCR engine (default: the server's ARCHIVE_OCR_ENGINE).")
-@click.option("--category", "categories", multiple=True, type=click.Choice(CATEGORIES),
+@click.option("--category", "categories", multiple=True, type=CATEGORY,
               help="Only documents of this category (repeatable).")
 @click.option("--filed-from", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only documents filed on or after this date.")

@@ -18,9 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json
+from services.cli.named import CATEGORY
 from services.cli.terminal import tables
 from services.common.contracts.search import SearchRequest, SearchResult
-from services.common.models import CATEGORIES, CATEGORY_NAMES
+from services.common.models import CATEGORY_NAMES
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -28,7 +29,7 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 @click.command()
 @click.argument("query")
 @click.option("--household", help="Only this household's documents (unit code, e.g. A-1201).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="Only this category (D5).")
+@click.option("--category", type=CATEGORY, help="Only this category (D5).")
 @click.option("--from", "filed_from", type=click.DateTime(["%Y-%m-%d"]),
               help="Filed on or after this date (YYYY-MM-DD).")
 @click.option("--to", "filed_to", type=click.DateTime(["%Y-%m-%d"]),

@@ -13,15 +13,16 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options
+from services.cli.named import CATEGORY
 from services.cli.terminal import tables
 from services.common.contracts.retention import SweepItem, SweepRequest
-from services.common.models import CATEGORIES, Category
+from services.common.models import Category
 
 
 @click.command()
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="List documents due on or before this date (default: today).")
-@click.option("--category", "categories", multiple=True, type=click.Choice(CATEGORIES),
+@click.option("--category", "categories", multiple=True, type=CATEGORY,
               help="Only these categories; repeat for several.")
 @click.option("--dry-run", is_flag=True, help="Show what would be swept; record nothing.")
 @api_options

@@ -6,8 +6,7 @@ command line (``archive ingest --manifest``) and the digitising page alike.
 Read as a manifest comes out of Excel too: GBK when UTF-8 does not decode (Excel on
 Chinese Windows saves "CSV (逗号分隔)" so), a filing date Excel rewrote in the Chinese
 short form (2024/5/18) read as the date it is, and a path typed with Windows' backslashes.
-A category or security level may be written as staff know it: its Chinese name (维修/报修记录,
-机密), the start of a category's name that only it has (维修, 投诉), Traditional too.
+A category or security level may be written as staff know it (``services.common.names``).
 
 A bad row is that row's problem (a sentence naming the line), never the batch's; only a
 header without the needed columns, or bytes that are no text, refuse the whole manifest
@@ -23,8 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
-from services.common.text import fold
+from services.common.names import category_named, security_level_named
 
 MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
 OPTIONAL_COLUMNS = ("personal_info", "location", "language")
@@ -114,9 +112,10 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
     metadata = upload_metadata(household=values["household"] or None,
-                               category=_category(values["category"]), title=values["title"],
+                               category=category_named(values["category"])
+                               if values["category"] else "", title=values["title"],
                                filed_at=_iso_date(values["filed_at"]),
-                               security=_security(values["security"] or "ordinary"))
+                               security=security_level_named(values["security"] or "ordinary"))
     flag = values["personal_info"].lower()
     if flag not in TRUE_WORDS | FALSE_WORDS:
         raise ValueError(f"personal_info must be true or false, not {flag!r}")
@@ -136,26 +135,3 @@ def _iso_date(text: str) -> str:
     year, month, day = excel.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
-
-def _category(text: str) -> str:
-    """The category ``text`` names: its code, its name, or the start of its name only it
-    has (at least two characters)."""
-    if not text or text in CATEGORY_NAMES:
-        return text  # none: the service says the category is required
-    typed = fold(text)
-    named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
-        or [code for code, name in CATEGORY_NAMES.items()
-            if len(typed) >= 2 and fold(name).startswith(typed)]
-    if len(named) != 1:
-        raise ValueError(f"category {text!r} is none of the categories; write its code or "
-                         "its name, e.g. repair or 维修/报修记录")
-    return named[0]
-
-
-def _security(text: str) -> str:
-    typed = fold(text)
-    for level, name in SECURITY_LEVEL_NAMES.items():
-        if typed in (level, fold(name)):
-            return level
-    raise ValueError(f"security {text!r} is none of ordinary (普通), confidential (机密), "
-                     "secret (绝密)")

@@ -1,0 +1,39 @@
+"""Options that take a category or a security level as staff type them: the code
+(``repair``) or the Chinese name (维修/报修记录, 维修, 机密), read as the manifest reads them
+(``services.common.names``); ``--help`` lists the codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from services.common.models import CATEGORIES, SECURITY_LEVELS
+from services.common.names import category_named, security_level_named
+
+
+class Named(click.ParamType[str]):
+    def __init__(self, name: str, read: Callable[[str], str], codes: Sequence[str]) -> None:
+        self.name = name
+        self.read = read
+        self.codes = tuple(codes)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        try:
+            return self.read(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(self.codes) + "]"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[click.shell_completion.CompletionItem]:
+        return [click.shell_completion.CompletionItem(code) for code in self.codes
+                if code.startswith(incomplete)]
+
+
+CATEGORY = Named("category", category_named, CATEGORIES)
+SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)

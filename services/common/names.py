@@ -1,0 +1,35 @@
+"""A category (D5) or a security level (D9) as a person types it: its code (``repair``,
+``confidential``), its Chinese name (维修/报修记录, 机密), or, for a category, the start of
+its name that no other has (维修, 投诉); Traditional, full-width and capitals alike. One
+reading for the manifest and the command line's options."""
+
+from __future__ import annotations
+
+from services.common.models import (
+    CATEGORY_NAMES,
+    SECURITY_LEVEL_NAMES,
+    Category,
+    SecurityLevel,
+)
+from services.common.text import fold
+
+
+def category_named(text: str) -> Category:
+    """The category ``text`` names; ``ValueError`` saying how to write one otherwise."""
+    typed = fold(text.strip())
+    named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
+        or [code for code, name in CATEGORY_NAMES.items()
+            if len(typed) >= 2 and fold(name).startswith(typed)]
+    if len(named) != 1:
+        raise ValueError(f"category {text!r} is none of the categories; write its code or "
+                         "its name, e.g. repair or 维修/报修记录")
+    return named[0]
+
+
+def security_level_named(text: str) -> SecurityLevel:
+    typed = fold(text.strip())
+    for level, name in SECURITY_LEVEL_NAMES.items():
+        if typed in (level, fold(name)):
+            return level
+    raise ValueError(f"security {text!r} is none of ordinary (普通), confidential (机密), "
+                     "secret (绝密)")
