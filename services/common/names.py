@@ -1,7 +1,8 @@
 """A category (D5) or a security level (D9) as a person types it: its code (``repair``,
-``confidential``), its Chinese name (维修/报修记录, 机密), or, for a category, the start of
-its name that no other has (维修, 投诉); Traditional, full-width and capitals alike. One
-reading for the manifest and the command line's options."""
+``confidential``), its Chinese name (维修/报修记录, 机密), or, for a category, the start or
+the end of its name that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several
+share); Traditional, full-width and capitals alike. One reading for the manifest and the
+command line's options."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def category_named(text: str) -> Category:
     typed = fold(text.strip())
     named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
         or [code for code, name in CATEGORY_NAMES.items()
-            if len(typed) >= 2 and fold(name).startswith(typed)]
+            if len(typed) >= 2 and (fold(name).startswith(typed) or fold(name).endswith(typed))]
     if len(named) != 1:
         raise ValueError(f"category {text!r} is none of the categories; write its code or "
                          "its name, e.g. repair or 维修/报修记录")

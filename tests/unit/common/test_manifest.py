@@ -52,6 +52,7 @@ def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
     ("repair", "ordinary", ("repair", "ordinary")),
     ("维修/报修记录", "机密", ("repair", "confidential")),
     ("维修", "绝密", ("repair", "secret")),
+    ("合同", "普通", ("contract", "ordinary")),  # the end of 购/租房合同
     ("投訴", "機密", ("complaint", "confidential")),  # Traditional, as some staff type
     ("Decoration", "普通", ("decoration", "ordinary")),
 ])
@@ -64,7 +65,7 @@ def test_a_category_and_security_may_be_written_as_staff_know_them(
 
 
 @pytest.mark.parametrize(("category", "security", "problem"), [
-    ("合同", "普通", "category '合同' is none of the categories"),  # 购/租房合同 ends so
+    ("资料", "普通", "category '资料' is none of the categories"),  # four names start or end so
     ("维", "普通", "category '维' is none of the categories"),  # one character: too little
     ("repair", "秘密", "security '秘密' is none of ordinary (普通), confidential (机密)"),
 ])
