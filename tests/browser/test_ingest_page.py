@@ -149,6 +149,20 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
 
 
+def test_a_manifest_that_is_no_text_is_refused_saying_how_to_save_it(
+        office: Office, batch_files: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    _, paths = batch_files
+    garbled = tmp_path / "清单.csv"
+    garbled.write_bytes(b"path,household,category,title,filed_at,security\n\x80\xff\xfe,\x00\n")
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files(paths[:1])
+    wang.get_by_label("清单（CSV，可选）").set_input_files(garbled)
+    wang.get_by_role("button", name="上传").click()
+    expect(wang.get_by_text("清单既不是 UTF-8 也不是 GBK 编码的文字")).to_be_visible()
+    assert "batch=" not in wang.url  # nothing was uploaded
+
+
 DROP = """files => {
     const transfer = new DataTransfer();
     for (const file of files) {
