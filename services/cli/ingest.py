@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.cli.named import CATEGORY, SECURITY_LEVEL
+from services.cli.named import CATEGORY, DAY, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.contracts.ingest import JobStatus, JobView
 from services.common.errors import ArchiveError
@@ -74,7 +74,7 @@ class Item:
 @click.option("--category", type=CATEGORY,
               help="Category (D5): its code, or its Chinese name (维修/报修记录, 维修).")
 @click.option("--title", help="Title (default: the file name without its extension).")
-@click.option("--filed-at", type=click.DateTime(["%Y-%m-%d"]), help="Filing date (default: today).")
+@click.option("--filed-at", type=DAY, help="Filing date (default: today).")
 @click.option("--security", type=SECURITY_LEVEL, default="ordinary",
               show_default=True)
 @click.option("--wait", is_flag=True, help="Wait until every file is extracted and filed.")

@@ -1,6 +1,7 @@
 """Options that take a category or a security level as staff type them: the code
 (``repair``) or the Chinese name (维修/报修记录, 维修, 机密), read as the manifest reads them
-(``services.common.names``); ``--help`` lists the codes."""
+(``services.common.names``; ``--help`` lists the codes), and a day as the manifest takes
+it too (2024-05-18, or 2024/5/18 as Excel writes it)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,6 @@ class Named(click.ParamType[str]):
 
 CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
+
+
+DAY = click.DateTime(["%Y-%m-%d", "%Y/%m/%d"])

@@ -15,7 +15,7 @@ import click
 
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
-from services.cli.named import CATEGORY
+from services.cli.named import CATEGORY, DAY
 from services.common.contracts.ingest import OcrEngineName, ReocrRequest
 from services.common.contracts.registry import DocumentRecord
 
@@ -25,9 +25,9 @@ from services.common.contracts.registry import DocumentRecord
               help="OCR engine (default: the server's ARCHIVE_OCR_ENGINE).")
 @click.option("--category", "categories", multiple=True, type=CATEGORY,
               help="Only documents of this category (repeatable).")
-@click.option("--filed-from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--filed-from", type=DAY, default=None,
               help="Only documents filed on or after this date.")
-@click.option("--filed-to", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--filed-to", type=DAY, default=None,
               help="Only documents filed on or before this date.")
 @api_options
 def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json
-from services.cli.named import CATEGORY
+from services.cli.named import CATEGORY, DAY
 from services.cli.terminal import tables
 from services.common.contracts.search import SearchRequest, SearchResult
 from services.common.models import CATEGORY_NAMES
@@ -30,9 +30,9 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 @click.argument("query")
 @click.option("--household", help="Only this household's documents (unit code, e.g. A-1201).")
 @click.option("--category", type=CATEGORY, help="Only this category (D5).")
-@click.option("--from", "filed_from", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--from", "filed_from", type=DAY,
               help="Filed on or after this date (YYYY-MM-DD).")
-@click.option("--to", "filed_to", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--to", "filed_to", type=DAY,
               help="Filed on or before this date (YYYY-MM-DD).")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--size", type=click.IntRange(1, 100), default=20, show_default=True,

@@ -13,14 +13,14 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.cli.named import CATEGORY
+from services.cli.named import CATEGORY, DAY
 from services.cli.terminal import tables
 from services.common.contracts.retention import SweepItem, SweepRequest
 from services.common.models import Category
 
 
 @click.command()
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="List documents due on or before this date (default: today).")
 @click.option("--category", "categories", multiple=True, type=CATEGORY,
               help="Only these categories; repeat for several.")

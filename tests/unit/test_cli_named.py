@@ -1,14 +1,16 @@
 """A command's category or security level typed as staff know it (维修, 機密) is the code
-the manifest would read; anything else is refused with how to write one, before any call
-to the archive."""
+the manifest would read, and a day typed as Excel writes it (2024/5/8) is that day;
+anything else is refused with how to write one, before any call to the archive."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from services.cli.named import CATEGORY, SECURITY_LEVEL
+from services.cli.named import CATEGORY, DAY, SECURITY_LEVEL
 
 
 @click.command()
@@ -40,3 +42,15 @@ def test_help_lists_the_codes() -> None:
     result = CliRunner().invoke(echo, ["--help"])
     assert "[ordinary|confidential|secret]" in result.output
     assert "|repair|" in result.output
+
+
+@pytest.mark.parametrize("typed", ["2024-05-08", "2024/5/8", "2024/05/08"])
+def test_a_day_is_read_as_typed_or_as_excel_writes_it(typed: str) -> None:
+    @click.command()
+    @click.option("--filed-at", type=DAY)
+    def filed(filed_at: datetime) -> None:
+        click.echo(filed_at.date().isoformat())
+
+    result = CliRunner().invoke(filed, ["--filed-at", typed])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2024-05-08"
