@@ -179,7 +179,7 @@ class IngestWorker:
         except REGISTRY_REFUSALS as exc:
             await self._fail(job, exc.code, f"the registry refused the document: {exc.detail}")
         except ArchiveError as exc:
-            log.warning("job %s will be retried: %s (%s)", job.job_id, exc.detail, exc.code)
+            log.warning("job %s will be retried: %s", job.job_id, exc.explained)
             self.failures.labels(reason=exc.code).inc()
             await self.queue.retry(job.job_id, self.name, error=exc.detail, code=exc.code)
         except Exception as exc:  # a bug: keep the worker alive, retry, and log it

@@ -122,7 +122,7 @@ def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
         if isinstance(exc, Unauthorized):
             return to_sign_in(request, reason="expired" if exc.code != "missing_token" else "")
         if exc.status >= 500:
-            log.warning("page %s: %s (%s)", request.url.path, exc.detail, exc.code)
+            log.warning("page %s: %s", request.url.path, exc.explained)
         return failure_page(request, exc.status, exc.code)
 
     def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

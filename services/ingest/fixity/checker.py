@@ -94,7 +94,7 @@ class FixityChecker:
                 documents_checked=run.documents_checked, bytes_hashed=run.bytes_hashed,
                 findings=run.findings))
         except ArchiveError as exc:
-            log.warning("fixity run %s failed: %s (%s)", run.run_id, exc.detail, exc.code)
+            log.warning("fixity run %s failed: %s", run.run_id, exc.explained)
             await self.runs.finish(run, error=f"{exc.explained}; start it again")
             return
         except Exception as exc:  # a run must end, whatever broke; the log has the trace
