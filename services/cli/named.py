@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from services.common.models import CATEGORIES, SECURITY_LEVELS
-from services.common.names import category_named, security_level_named
+from services.common.names import category_named, iso_day, security_level_named
 
 
 class Named(click.ParamType[str]):
@@ -40,4 +40,12 @@ CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 
 
-DAY = click.DateTime(["%Y-%m-%d", "%Y/%m/%d"])
+class Day(click.DateTime):
+    """An ISO day, or one Excel wrote (``iso_day``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        return super().convert(iso_day(value) if isinstance(value, str) else value, param, ctx)
+
+
+DAY = Day(["%Y-%m-%d"])

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.names import category_named, security_level_named
+from services.common.names import category_named, iso_day, security_level_named
 
 MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
 OPTIONAL_COLUMNS = ("personal_info", "location", "language")
@@ -33,8 +32,6 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 ENCODINGS = ("utf-8-sig", "gb18030")
 """UTF-8 (with or without Excel's byte-order mark), else GB18030, of which Excel's GBK
 is a part."""
-EXCEL_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-"""A date as Excel shows and saves it in a Chinese locale (year first: no ambiguity)."""
 
 
 class ManifestRefused(ValueError):
@@ -59,10 +56,10 @@ class ManifestRow:
 
 def manifest_rows(data: bytes) -> list[ManifestRow]:
     """The rows of a manifest file's bytes."""
-    return _read_rows(io.StringIO(manifest_text(data), newline=""))
+    return _read_rows(io.StringIO(_decoded(data), newline=""))
 
 
-def manifest_text(data: bytes) -> str:
+def _decoded(data: bytes) -> str:
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -114,7 +111,7 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     metadata = upload_metadata(household=values["household"] or None,
                                category=category_named(values["category"])
                                if values["category"] else "", title=values["title"],
-                               filed_at=_iso_date(values["filed_at"]),
+                               filed_at=iso_day(values["filed_at"]),
                                security=security_level_named(values["security"] or "ordinary"))
     flag = values["personal_info"].lower()
     if flag not in TRUE_WORDS | FALSE_WORDS:
@@ -125,13 +122,4 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     if values["language"]:
         metadata["language"] = values["language"]
     return metadata
-
-
-def _iso_date(text: str) -> str:
-    """``text``, or the ISO form of a date Excel wrote as 2024/5/18."""
-    excel = EXCEL_DATE.fullmatch(text)
-    if excel is None:
-        return text
-    year, month, day = excel.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
