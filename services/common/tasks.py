@@ -115,8 +115,16 @@ class BackgroundTasks:
             await task.stop()
 
 
+def retry_pause_s(failures: int, *, initial_s: float, max_s: float) -> float:
+    """The pause after ``failures`` failures in a row: ``initial_s`` after the first,
+    doubling up to ``max_s``, less up to a quarter at random, so that processes (or jobs)
+    that lost a peer together do not all come back in step."""
+    longest = min(max_s, initial_s * 2.0 ** max(0, failures - 1))
+    return longest * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
+
+
 class Backoff:
-    """Pauses between retries: ``initial_s``, doubling up to ``max_s``, with jitter."""
+    """Pauses between a loop's retries (``retry_pause_s``), counting its failures."""
 
     def __init__(self, *, initial_s: float = 0.5, max_s: float = 30.0) -> None:
         self.initial_s = initial_s
@@ -125,10 +133,8 @@ class Backoff:
 
     def next_pause_s(self) -> float:
         """The pause before the next try; each call counts one more failure."""
-        pause = min(self.max_s, self.initial_s * 2.0 ** self.failures)
         self.failures += 1
-        # Jitter, so processes that lost a peer together do not come back in step.
-        return pause * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
+        return retry_pause_s(self.failures, initial_s=self.initial_s, max_s=self.max_s)
 
     def reset(self) -> None:
         self.failures = 0

@@ -12,7 +12,8 @@ Contract (``JobQueue``):
   reads (``get``, ``list``…) take no lock, so polling a job never delays a worker.
 - ``complete``/``retry``/``fail`` act only while the caller still holds the lease, so a
   worker that lost its lease cannot overwrite the outcome of the one that took over.
-- ``retry`` puts a job back with exponential backoff; after ``max_attempts`` it fails.
+- ``retry`` puts a job back after a pause (``retry_pause_s``: doubling, with jitter);
+  after ``max_attempts`` it fails.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from services.common.clock import Clock
 from services.common.contracts.ingest import JOB_STATUSES, JobProgress, JobStatus
 from services.common.db import UtcDateTime, read_only, struct_of
 from services.common.errors import NotFound
+from services.common.tasks import retry_pause_s
 
 metadata = sa.MetaData()
 jobs = sa.Table(
@@ -56,8 +58,8 @@ jobs = sa.Table(
     sa.Column("finished_at", UtcDateTime),
 )
 
-BACKOFF_BASE_S = 5.0
-BACKOFF_MAX_S = 600.0
+RETRY_INITIAL_S = 5.0
+RETRY_MAX_S = 600.0
 
 
 class Job(JobProgress, kw_only=True):
@@ -73,10 +75,6 @@ class Job(JobProgress, kw_only=True):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1)))
 
 
 class JobQueue:
@@ -202,7 +200,7 @@ class JobQueue:
                                                  error=f"{error} (gave up after "
                                                        f"{job.attempts} attempts)")
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
-                status="queued", run_after=now + backoff(job.attempts), lease_owner=None,
+                status="queued", run_after=now + _retry_pause(job.attempts), lease_owner=None,
                 lease_expires_at=None, error=error, error_code=code, updated_at=now))
         return result.rowcount == 1
 
@@ -289,3 +287,8 @@ class JobCensus(msgspec.Struct, frozen=True, kw_only=True):
 
 def _job(row: sa.Row[Any]) -> Job:
     return struct_of(row._mapping, Job)
+
+
+def _retry_pause(attempts: int) -> timedelta:
+    return timedelta(seconds=retry_pause_s(attempts, initial_s=RETRY_INITIAL_S,
+                                           max_s=RETRY_MAX_S))

@@ -14,7 +14,7 @@ import pytest
 
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
-from services.ingest.jobs import JobQueue, backoff
+from services.ingest.jobs import RETRY_INITIAL_S, JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
@@ -86,10 +86,25 @@ async def test_a_transient_failure_backs_off_then_runs_again(
     await queue.claim("w", lease_s=30)
     assert await queue.retry(job.job_id, "w", error="store timed out", code="timeout")
     assert await queue.claim("w", lease_s=30) is None
-    clock.advance(backoff(1))
+    clock.advance(timedelta(seconds=RETRY_INITIAL_S))
     again = await queue.claim("w", lease_s=30)
     assert again is not None
     assert again.attempts == 2
+
+
+async def test_jobs_that_failed_together_do_not_all_come_back_together(
+        queue: JobQueue, clock: FixedClock) -> None:
+    """A peer away fails a whole batch at once; its retries are spread over the last
+    quarter of the pause, not all due at the same instant."""
+    due = set()
+    for n in range(8):
+        job, _ = await queue.enqueue(f"{n:064x}", {})
+        assert await queue.claim("w", lease_s=30) is not None
+        assert await queue.retry(job.job_id, "w", error="registry away", code="unavailable")
+        due.add((await queue.get(job.job_id)).run_after - clock.now())
+    assert len(due) > 1
+    assert all(timedelta(seconds=0.75 * RETRY_INITIAL_S) <= pause
+               <= timedelta(seconds=RETRY_INITIAL_S) for pause in due)
 
 
 async def test_the_last_attempt_fails_the_job_with_its_reason(

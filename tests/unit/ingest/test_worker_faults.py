@@ -16,7 +16,7 @@ from services.common.db import create_engine, migrate
 from services.common.objectstore import ObjectStore, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
-from services.ingest.jobs import Job, JobQueue, backoff
+from services.ingest.jobs import RETRY_INITIAL_S, Job, JobQueue
 from services.ingest.pool import Extracted, ExtractionDied, ExtractionPool, ExtractionTask
 from services.ingest.worker import IngestWorker
 from tests.fixtures.postgres import free_port
@@ -107,7 +107,7 @@ async def test_job_whose_extraction_never_ends_fails_after_its_attempts_with_a_r
     worker = _worker(queue, store, pool, engine(), tmp_path / "work")
     await _enqueue(queue, store, scan)
     await _claim_and_process(worker, queue)
-    clock.advance(backoff(1))
+    clock.advance(timedelta(seconds=RETRY_INITIAL_S))
     job = await _claim_and_process(worker, queue)
     assert (job.status, job.error_code, job.attempts) == ("failed", code, 2)
     assert reason in (job.error or "")
