@@ -2,11 +2,13 @@
 
 The index is Elasticsearch when ``ARCHIVE_ELASTICSEARCH_URL`` is set, else Tantivy under
 ``<data_dir>/index``. The feed consumer and the reindexer run in this process, beside
-the index object whose rebuild bookkeeping they share (``services.search.reindex``).
+the index object whose rebuild bookkeeping they share (``services.search.reindex``); an
+index made by an earlier version's analysis is rebuilt at start (``ANALYSIS``).
 """
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from litestar.router import Router
@@ -29,6 +31,8 @@ from services.search.reindex import Reindexer
 from services.search.service import SearchService
 from services.search.sources import SERVICE, IngestText
 from services.search.store import CursorStore
+
+log = logging.getLogger("archive.search")
 
 
 def open_index(settings: Settings) -> SearchIndex:
@@ -55,6 +59,11 @@ def build(ctx: Context) -> ServicePart:
         await prepare_database(engine, url, "search", embedded=ctx.settings.embedded)
         await index.ensure()
         consumer.start()
+        if await index.outdated():
+            log.info("the search index was made by an earlier version of the archive; "
+                     "rebuilding it in the background (searches use it until the new one "
+                     "is ready; follow with 'GET /search/reindex')")
+            reindexer.start()
 
     async def stop() -> None:
         await reindexer.stop()

@@ -37,7 +37,7 @@ from services.common.contracts.search import (
 )
 from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
-from services.common.text import fold, folded_tokens, has_lone_cjk
+from services.common.text import digits_of, fold, folded_tokens, has_lone_cjk
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _CLOSING_ONLY = frozenset("”」』")
@@ -51,6 +51,8 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``lone_cjk`` is set and ``unigrams`` are matched against the unigram fields instead.
     Identifiers (archive number, household code) are always matched with ``unigrams``.
     ``quoted``: the term was a quoted phrase, which a partial match never loosens.
+    ``number``: the term is a number written in groups (``138-1234-5678``), also matched
+    as this one token of its digits (``services.common.text.number_spans``).
     """
 
     text: str
@@ -58,6 +60,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     unigrams: tuple[str, ...]
     lone_cjk: bool
     quoted: bool = False
+    number: str | None = None
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -81,6 +84,7 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         unigrams=tuple(folded_tokens(folded, unigrams=True)),
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
+        number=digits_of(bigrams),
     )
 
 

@@ -4,7 +4,8 @@ Layout: an index template ``<alias>`` for ``<alias>-v*`` (settings and mappings 
 ``elasticsearch_query``), versioned indices ``<alias>-v1``, ``<alias>-v2``, … and the alias
 ``<alias>`` (default ``archive-documents``) on exactly one of them, which every search and
 write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves the alias
-(atomic: searches never see no index), and the old index is deleted.
+(atomic: searches never see no index), and the old index is deleted. Each index records
+in its mapping's ``_meta`` the ``ANALYSIS`` version that made it.
 
 Writes go through the bulk API with ``version_type=external`` and the change-feed
 sequence number as version; Elasticsearch answers 409 to a version not above the held
@@ -39,6 +40,7 @@ from services.search.index.elasticsearch_query import (
 )
 from services.search.index.highlight import Highlighter
 from services.search.index.models import (
+    ANALYSIS,
     FACET_SIZES,
     AccessFilter,
     Facets,
@@ -119,9 +121,11 @@ def _tombstone_operations(document_ids: Sequence[str], version: int) -> list[Ope
 class ElasticsearchIndex:
     """``SearchIndex`` on Elasticsearch (module docstring)."""
 
-    def __init__(self, client: AsyncElasticsearch, *, alias: str = ALIAS) -> None:
+    def __init__(self, client: AsyncElasticsearch, *, alias: str = ALIAS,
+                 analysis: int = ANALYSIS) -> None:
         self._client = client
         self.alias = alias
+        self._analysis = analysis
         self._rebuild: str | None = None
 
     @classmethod
@@ -136,7 +140,8 @@ class ElasticsearchIndex:
         with _elasticsearch_errors("create the index template"):
             await self._client.indices.put_index_template(
                 name=self.alias, index_patterns=[f"{self.alias}-v*"],
-                template={"settings": INDEX_SETTINGS, "mappings": MAPPINGS},
+                template={"settings": INDEX_SETTINGS,
+                          "mappings": {**MAPPINGS, "_meta": {"analysis": self._analysis}}},
             )
         with _elasticsearch_errors("look up the index alias"):
             if await self._client.indices.exists_alias(name=self.alias):
@@ -148,6 +153,14 @@ class ElasticsearchIndex:
             if not isinstance(exc.__cause__, BadRequestError) or \
                     exc.__cause__.message != "resource_already_exists_exception":
                 raise
+
+    async def outdated(self) -> bool:
+        with _elasticsearch_errors("read the index mapping"):
+            found = await self._client.indices.get_mapping(index=self.alias)
+        # An index made before the analysis was recorded has no _meta: version 1.
+        made_by = {mapping["mappings"].get("_meta", {}).get("analysis", 1)
+                   for mapping in found.body.values()}
+        return made_by != {self._analysis}
 
     async def _next_index_name(self) -> str:
         with _elasticsearch_errors("list the versioned indices"):

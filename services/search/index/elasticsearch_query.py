@@ -11,6 +11,10 @@ Mappings are explicit (``dynamic: strict``): keyword fields for identifiers and 
   for queries with a lone CJK character;
 - ``identifiers`` (archive number, household code): ``standard``.
 
+``title`` and ``body`` have a second value when the text writes numbers in groups: their
+joined digits (``services.common.text.number_spans``), so ``13812345678`` finds
+``138 1234 5678``.
+
 The folded copies are excluded from ``_source``; the original title and body are kept in
 ``original`` (stored, not indexed) for display and highlighting. A deleted document is
 kept as a tombstone (``deleted: true``, no text) carrying its external version, because
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.text import fold, joined_lines
+from services.common.text import fold, joined_lines, number_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     NEAR_SCORE,
@@ -91,11 +95,18 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
         "personal_info": doc.personal_info,
         "restricted": doc.restricted,
         "deleted": False,
-        "title": joined_lines(fold(doc.title)),
-        "body": joined_lines(fold(doc.body)),
+        "title": _with_numbers(fold(doc.title)),
+        "body": _with_numbers(fold(doc.body)),
         "identifiers": [fold(value) for value in (doc.archive_no, doc.household) if value],
         "original": {"title": doc.title, "body": doc.body},
     }
+
+
+def _with_numbers(folded: str) -> list[str]:
+    """The text to analyse, and its numbers written in groups as a value of their own
+    (``number_keys``; the position gap between values keeps phrases from reaching them)."""
+    keys = number_keys(folded)
+    return [joined_lines(folded), " ".join(keys)] if keys else [joined_lines(folded)]
 
 
 def tombstone_source(document_id: str) -> dict[str, Any]:
@@ -115,10 +126,13 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     suffix = ".chars" if term.lone_cjk else ""
+    # A number written in groups is also found as its digits (``number_keys``).
+    texts = [term.text] if term.number is None else [term.text, term.number]
     return {"bool": {"minimum_should_match": 1, "should": [
-        _phrase(f"title{suffix}", term.text, boost=TITLE_BOOST),
+        *(_phrase(f"title{suffix}", text, boost=TITLE_BOOST) for text in texts),
         _phrase("identifiers", term.text),
-        {"bool": {"must": [_phrase(f"body{suffix}", term.text)], "filter": [body_readable]}},
+        *({"bool": {"must": [_phrase(f"body{suffix}", text)], "filter": [body_readable]}}
+          for text in texts),
     ]}}
 
 

@@ -21,7 +21,15 @@ import html
 import re
 from collections.abc import Sequence
 
-from services.common.text import LINE_WRAP, FoldedText, fold_mapped, is_cjk, token_spans
+from services.common.text import (
+    LINE_WRAP,
+    MIN_NUMBER_DIGITS,
+    FoldedText,
+    fold_mapped,
+    is_cjk,
+    number_spans,
+    token_spans,
+)
 from services.search.query import QueryTerm
 
 SNIPPETS_PER_HIT = 3
@@ -93,6 +101,14 @@ def _edge(text: str, inside: int, outside: int) -> bool | None:
     return not (neighbour.isalnum() or neighbour == "_")
 
 
+def _long_number(tokens: tuple[str, ...]) -> str | None:
+    """A term that is one number long enough to be written in groups in a document."""
+    if len(tokens) == 1 and tokens[0].isascii() and tokens[0].isdigit() \
+            and len(tokens[0]) >= MIN_NUMBER_DIGITS:
+        return tokens[0]
+    return None
+
+
 class _Term:
     """A query term prepared for finding: its folded text as typed, between its tokens."""
 
@@ -103,12 +119,26 @@ class _Term:
         self._wrapped = re.compile("".join(
             re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
             for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
+        self._digits = term.number or _long_number(term.tokens)
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
-        else wrapped across a line break (as the index matches it: ``services.common.text``)."""
+        else wrapped across a line break, else as a number written with or without its
+        groups (as the index matches it: ``services.common.text``)."""
         return (self._as_typed(text) or self._by_tokens(text)
-                or (self._across_lines(text) if "\n" in text else []))
+                or (self._across_lines(text) if "\n" in text else [])
+                or (self._as_number(text) if self._digits else []))
+
+    def _as_number(self, text: str) -> list[Span]:
+        digits = self._digits or ""
+        found = [(span.start, span.end) for span in number_spans(text) if span.text == digits]
+        at = text.find(digits)
+        while at >= 0 and len(found) < SPANS_PER_TERM:
+            end = at + len(digits)
+            if _edge(text, at, at - 1) and _edge(text, end - 1, end):
+                found.append((at, end))
+            at = text.find(digits, at + 1)
+        return sorted(found)[:SPANS_PER_TERM]
 
     def _across_lines(self, text: str) -> list[Span]:
         found: list[Span] = []

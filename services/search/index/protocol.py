@@ -77,6 +77,11 @@ class SearchIndex(Protocol):
         """Begin filling a new index beside the live one; ``Conflict`` if one is open."""
         ...
 
+    async def outdated(self) -> bool:
+        """Whether the live index was made by another ``ANALYSIS`` than this version's:
+        it still answers, but finds what that version indexed; a rebuild makes it current."""
+        ...
+
     async def count(self) -> int:
         """How many documents the index holds (deleted ones not counted)."""
         ...

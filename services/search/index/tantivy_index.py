@@ -5,6 +5,7 @@ Layout of the directory given to ``TantivyIndex``::
 
     CURRENT          the name of the live generation, replaced whole and durably
     gen-000001/      a Tantivy index: the live one, or a rebuild being filled
+      ANALYSIS       the ``ANALYSIS`` version that made it (none: version 1)
 
 A rebuild fills a new ``gen-*`` beside the live one; ``commit`` rewrites ``CURRENT`` and
 swaps the in-memory index, so searches never stop; the old generation is then deleted.
@@ -30,7 +31,7 @@ import tantivy
 
 from services.common.durable import write_durably
 from services.common.errors import Conflict, DependencyUnavailable
-from services.search.index.models import AccessFilter, IndexedDocument, SearchResult
+from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument, SearchResult
 from services.search.index.protocol import Rebuild
 from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
 from services.search.index.tantivy_search import hit_count, search_page
@@ -38,6 +39,8 @@ from services.search.query import SearchQuery
 
 CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
+ANALYSIS_FILE = "ANALYSIS"
+"""In a generation: Tantivy deletes only the files it manages, so this one stays."""
 
 Changes = dict[str, tuple[int, tantivy.Document]]
 """document_id → (version, the document or its tombstone) for one write batch."""
@@ -53,13 +56,27 @@ def _tantivy_errors(path: Path, action: str) -> Iterator[None]:
             "check the disk, or rebuild it with 'archive reindex'") from exc
 
 
+def _analysis_of(generation: Path) -> int:
+    """The ``ANALYSIS`` that made a generation: 1 without a record (made before there was
+    one), 0 (rebuild it) for a record that cannot be read."""
+    try:
+        return int((generation / ANALYSIS_FILE).read_text())
+    except FileNotFoundError:
+        return 1
+    except ValueError:
+        return 0
+
+
 class _Generation:
     """One Tantivy index directory and its single writer."""
 
-    def __init__(self, path: Path, *, heap_bytes: int) -> None:
+    def __init__(self, path: Path, *, heap_bytes: int, analysis: int) -> None:
         self.path = path
         with _tantivy_errors(path, "open"):
-            path.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.mkdir(parents=True)
+                write_durably(path / ANALYSIS_FILE, f"{analysis}\n".encode())
+            self.analysis = _analysis_of(path)
             try:
                 self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
             except ValueError as exc:
@@ -152,12 +169,16 @@ class TantivyRebuild:
 class TantivyIndex:
     """``SearchIndex`` over a local directory (module docstring); nothing opens before ``ensure``.
 
-    ``writer_heap_bytes`` is Tantivy's indexing memory budget per generation.
+    ``writer_heap_bytes`` is Tantivy's indexing memory budget per generation; ``analysis``
+    the version recorded in the generations it makes (``ANALYSIS``; another only in tests
+    of an upgrade).
     """
 
-    def __init__(self, directory: Path, *, writer_heap_bytes: int = 50_000_000) -> None:
+    def __init__(self, directory: Path, *, writer_heap_bytes: int = 50_000_000,
+                 analysis: int = ANALYSIS) -> None:
         self._directory = directory
         self._heap_bytes = writer_heap_bytes
+        self._analysis = analysis
         self._lock = threading.Lock()
         self._live: _Generation | None = None
         self._rebuild: _Generation | None = None
@@ -181,7 +202,11 @@ class TantivyIndex:
                 for stale in self._generation_dirs():
                     if stale.name != name:
                         shutil.rmtree(stale)
-            self._live = _Generation(self._directory / name, heap_bytes=self._heap_bytes)
+            self._live = self._generation(name)
+
+    def _generation(self, name: str) -> _Generation:
+        return _Generation(self._directory / name, heap_bytes=self._heap_bytes,
+                           analysis=self._analysis)
 
     def _generation_dirs(self) -> list[Path]:
         return sorted(p for p in self._directory.glob(GENERATION_PREFIX + "*") if p.is_dir())
@@ -239,8 +264,7 @@ class TantivyIndex:
             if self._rebuild is not None:
                 raise Conflict("a rebuild of the search index is already running",
                                code="rebuild_in_progress")
-            path = self._directory / self._next_generation_name()
-            self._rebuild = _Generation(path, heap_bytes=self._heap_bytes)
+            self._rebuild = self._generation(self._next_generation_name())
             return self._rebuild
 
     def _still_rebuilding(self, generation: _Generation) -> None:
@@ -278,6 +302,9 @@ class TantivyIndex:
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
         return self._live_generation().searcher()
+
+    async def outdated(self) -> bool:
+        return self._live_generation().analysis != self._analysis
 
     async def count(self) -> int:
         return await asyncio.to_thread(self._count)

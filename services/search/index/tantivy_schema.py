@@ -10,10 +10,12 @@ loan: its title, its archive number and household code, and its body unless the
 document is restricted; ``restricted_body`` holds a restricted document's body, found
 only by callers it is lent to. Each is a separate value of the field, and Tantivy leaves
 a position gap between values, so a phrase never runs from the title into the body.
-The ``_chars`` twins hold unigrams (for single CJK characters). ``title``/``title_chars``
-only add the title boost to the score; matching needs nothing but ``text``, so a term is
-one phrase query, not a union of one per field (a union is evaluated 4 096 documents at a
-time, which made a selective filter no cheaper than none: 5.5 ms for 210 hits).
+A text's numbers written in groups (``services.common.text.number_spans``) are one more
+value of its field, their joined digits. The ``_chars`` twins hold unigrams (for single
+CJK characters). ``title``/``title_chars`` only add the title boost to the score;
+matching needs nothing but ``text``, so a term is one phrase query, not a union of one
+per field (a union is evaluated 4 096 documents at a time, which made a selective filter
+no cheaper than none: 5.5 ms for 210 hits).
 
 Filters and facets use raw (untokenised) fast fields; ``newest`` (``filed_at|document_id``)
 is the sort key, descending, the same order as Elasticsearch's ``filed_at``,
@@ -38,7 +40,7 @@ import msgspec
 import tantivy
 
 from services.common.models import SECURITY_LEVELS, Category, Struct
-from services.common.text import FoldedText, fold, fold_mapped, folded_tokens
+from services.common.text import FoldedText, fold, fold_mapped, folded_tokens, number_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     PIECE_SCORE,
@@ -128,7 +130,15 @@ def to_document(doc: IndexedDocument) -> tantivy.Document:
     for identifier in (doc.archive_no, doc.household):
         if identifier:
             _add_tokens(out, "text", fold(identifier))
-    _add_tokens(out, "restricted_body" if doc.restricted else "text", body.text)
+    body_field = "restricted_body" if doc.restricted else "text"
+    _add_tokens(out, body_field, body.text)
+    # Numbers written in groups, joined (``number_keys``), as values of their own: the
+    # position gap between values keeps phrases from reaching them.
+    title_numbers, body_numbers = number_keys(title), number_keys(body.text)
+    for field, numbers in (("title", title_numbers), ("text", title_numbers),
+                           (body_field, body_numbers)):
+        if numbers:
+            out.add_text(field, " ".join(numbers))
     out.add_bytes("display", _display(doc, body))
     return out
 
@@ -148,6 +158,19 @@ def _matching(field: str, tokens: tuple[str, ...]) -> tantivy.Query:
     return tantivy.Query.phrase_query(SCHEMA, field, list(tokens))
 
 
+def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
+    """The term's tokens at consecutive positions in ``field`` (or its ``_chars`` twin),
+    or, for a number written in groups, its digits as one token."""
+    if term.lone_cjk:
+        return _matching(f"{field}_chars", term.tokens)
+    found = _matching(field, term.tokens)
+    if term.number is None:
+        return found
+    return tantivy.Query.boolean_query([
+        (tantivy.Occur.Should, found),
+        (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, field, term.number))])
+
+
 def _filter(query: tantivy.Query) -> tantivy.Query:
     """A filter restricts the matches without changing their scores."""
     return tantivy.Query.const_score_query(query, 0.0)
@@ -155,12 +178,11 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
 
 def _found(term: QueryTerm, access: AccessFilter) -> tantivy.Query:
     """The term in ``text`` (title, identifiers, readable body) or in a lent restricted body."""
-    suffix = "_chars" if term.lone_cjk else ""
-    found = _matching(f"text{suffix}", term.tokens)
+    found = _term_in("text", term)
     if not access.full_text_ids:
         return found
     lent = tantivy.Query.boolean_query([
-        (tantivy.Occur.Must, _matching(f"restricted_body{suffix}", term.tokens)),
+        (tantivy.Occur.Must, _term_in("restricted_body", term)),
         (tantivy.Occur.Must, _filter(tantivy.Query.term_set_query(
             SCHEMA, "document_id", sorted(access.full_text_ids)))),
     ])
@@ -171,10 +193,9 @@ def _found(term: QueryTerm, access: AccessFilter) -> tantivy.Query:
 def _term_clauses(term: QueryTerm, access: AccessFilter
                   ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     """The term must be found (``_found``); a title match scores more."""
-    suffix = "_chars" if term.lone_cjk else ""
     # A Should beside Musts only scores: Tantivy seeks it for the documents the Musts
     # match, and skips it where nothing is scored (counts, facets).
-    title = tantivy.Query.boost_query(_matching(f"title{suffix}", term.tokens), TITLE_BOOST)
+    title = tantivy.Query.boost_query(_term_in("title", term), TITLE_BOOST)
     return [(tantivy.Occur.Must, _found(term, access)), (tantivy.Occur.Should, title)]
 
 

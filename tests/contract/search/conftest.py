@@ -9,7 +9,7 @@ queries everywhere, so assertions are on exact sets of document ids.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import pytest
 from elasticsearch import AsyncElasticsearch
 
 from services.search.index.elasticsearch_index import ElasticsearchIndex
-from services.search.index.models import AccessFilter, IndexedDocument
+from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument
 from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
@@ -29,31 +29,54 @@ SECRET = AccessFilter(clearance="secret")
 ORDINARY = AccessFilter(clearance="ordinary")
 
 
+IndexOpener = Callable[..., SearchIndex]
+"""Opens (does not ensure) an index of the test's backend on the test's storage, made by
+the given ``analysis`` version (default: this version's)."""
+
+
 @pytest.fixture(params=BACKENDS)
-async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SearchIndex]:
-    """A fresh, ensured index of the parametrised backend, closed afterwards."""
-    opened: SearchIndex
-    if request.param == "tantivy":
-        opened = TantivyIndex(tmp_path / "index")
-    elif request.param == "elasticsearch-osmem":
-        url = request.getfixturevalue("osmem_elasticsearch_url")
-        opened = ElasticsearchIndex(osmem_client(url), alias=unique_alias())
-    else:
+async def open_index(request: pytest.FixtureRequest, tmp_path: Path
+                     ) -> AsyncIterator[IndexOpener]:
+    """Indexes of the parametrised backend, all on one storage (a directory, an alias) as
+    the archive opens it again after an upgrade; each is closed afterwards."""
+    alias = unique_alias()
+    opened: list[SearchIndex] = []
+    servers: set[str] = set()
+
+    def client() -> AsyncElasticsearch:
+        if request.param == "elasticsearch-osmem":
+            url = request.getfixturevalue("osmem_elasticsearch_url")
+            servers.add(url)
+            return osmem_client(url)
         url = request.getfixturevalue("elasticsearch_container_url")
-        opened = ElasticsearchIndex.from_url(url, alias=unique_alias())
+        servers.add(url)
+        return AsyncElasticsearch(url)
+
+    def opener(analysis: int = ANALYSIS) -> SearchIndex:
+        made = (TantivyIndex(tmp_path / "index", analysis=analysis)
+                if request.param == "tantivy"
+                else ElasticsearchIndex(client(), alias=alias, analysis=analysis))
+        opened.append(made)
+        return made
+
+    yield opener
+    for made in opened:
+        await made.close()
+    for url in servers:
+        await _drop_indices(osmem_client(url) if request.param == "elasticsearch-osmem"
+                            else AsyncElasticsearch(url), alias)
+
+
+@pytest.fixture
+async def index(open_index: IndexOpener) -> SearchIndex:
+    """A fresh, ensured index of the parametrised backend, closed afterwards."""
+    opened = open_index()
     await opened.ensure()
-    yield opened
-    await opened.close()
-    if isinstance(opened, ElasticsearchIndex):
-        await _drop_indices(request, opened.alias)
+    return opened
 
 
-async def _drop_indices(request: pytest.FixtureRequest, alias: str) -> None:
+async def _drop_indices(client: AsyncElasticsearch, alias: str) -> None:
     """Delete a test's indices by name (Elasticsearch 8 refuses wildcard deletes)."""
-    if request.param == "elasticsearch-osmem":
-        client = osmem_client(request.getfixturevalue("osmem_elasticsearch_url"))
-    else:
-        client = AsyncElasticsearch(request.getfixturevalue("elasticsearch_container_url"))
     async with client:
         names = (await client.indices.get(index=f"{alias}-v*", allow_no_indices=True)).body
         for name in names:

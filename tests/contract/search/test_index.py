@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 
 from services.common.errors import Conflict
-from services.search.index.models import AccessFilter
+from services.search.index.models import ANALYSIS, AccessFilter
 from services.search.index.protocol import SearchIndex
 from services.search.query import SearchQuery
-from tests.contract.search.conftest import ORDINARY, SECRET, doc, found
+from tests.contract.search.conftest import ORDINARY, SECRET, IndexOpener, doc, found
 
 
 # -- Chinese text --------------------------------------------------------------------------
@@ -109,6 +109,56 @@ async def test_phrase_does_not_run_from_the_title_into_the_body(index: SearchInd
     await index.upsert([doc(title="业主来函", body="维修申请")])
     assert (await found(index, '"来函 维修"'), await found(index, "维修")) == (
         set(), await found(index, "来函"))
+
+
+# -- numbers written in groups --------------------------------------------------------------
+
+
+async def test_a_number_is_found_written_with_or_without_its_groups(index: SearchIndex) -> None:
+    spaced = doc(body="联系电话：138 1234 5678，请回电")
+    plain = doc(body="紧急联系人电话13812345678")
+    hyphens = doc(body="管理处电话0755-8888-1234")
+    other = doc(body="电话139 1234 5678")
+    await index.upsert([spaced, plain, hyphens, other])
+    both = {spaced.document_id, plain.document_id}
+    assert await found(index, "13812345678") == both
+    assert await found(index, "138-1234-5678") == both
+    assert await found(index, "075588881234") == {hyphens.document_id}
+    # The groups are still words of their own.
+    assert await found(index, "1234") == {spaced.document_id, hyphens.document_id,
+                                          other.document_id}
+
+
+async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> None:
+    letter = doc(body="业主 138 1234 5678 139 8765 4321")
+    await index.upsert([letter])
+    assert await found(index, "13987654321") == {letter.document_id}
+    assert await found(index, "13812345678") == {letter.document_id}
+
+
+async def test_short_digit_groups_are_not_joined(index: SearchIndex) -> None:
+    await index.upsert([doc(body="第 12 34 号")])
+    assert await found(index, "1234") == set()
+
+
+async def test_a_phrase_does_not_reach_the_joined_number(index: SearchIndex) -> None:
+    await index.upsert([doc(title="来电记录", body="电话138 1234 5678")])
+    assert await found(index, '"5678 13812345678"') == set()
+    assert await found(index, '"来电记录 13812345678"') == set()
+
+
+async def test_a_number_in_a_restricted_body_is_found_only_on_loan(index: SearchIndex) -> None:
+    lent = doc(body="业主电话138 1234 5678", security="confidential")
+    await index.upsert([lent])
+    on_loan = AccessFilter(clearance="confidential", full_text_ids=frozenset({lent.document_id}))
+    assert await found(index, "13812345678", SECRET) == set()
+    assert await found(index, "13812345678", on_loan) == {lent.document_id}
+
+
+async def test_the_number_is_marked_as_the_document_writes_it(index: SearchIndex) -> None:
+    await index.upsert([doc(body="联系电话：138 1234 5678，请回电")])
+    result = await index.search(SearchQuery(q="13812345678"), SECRET)
+    assert "<mark>138 1234 5678</mark>" in result.hits[0].highlights[0]
 
 
 # -- filters, sorting, pages, facets -----------------------------------------------------
@@ -371,6 +421,26 @@ async def test_write_during_rebuild_survives_the_swap(index: SearchIndex) -> Non
     await index.upsert([late])
     await rebuild.commit()
     assert await found(index, "重建") == {"d-5", late.document_id}
+
+
+async def test_a_new_index_is_made_by_this_versions_analysis(index: SearchIndex) -> None:
+    assert not await index.outdated()
+
+
+async def test_an_index_made_by_an_earlier_analysis_is_outdated_until_rebuilt(
+        open_index: IndexOpener) -> None:
+    earlier = open_index(analysis=ANALYSIS - 1)
+    await earlier.ensure()
+    await earlier.upsert([doc(body="升级前归档")])
+    await earlier.close()
+    upgraded = open_index()
+    await upgraded.ensure()
+    assert await upgraded.outdated()
+    assert await found(upgraded, "升级前") != set()  # it still answers meanwhile
+    rebuild = await upgraded.start_rebuild()
+    await rebuild.upsert([doc(body="升级后重建")])
+    await rebuild.commit()
+    assert not await upgraded.outdated()
 
 
 async def test_aborted_rebuild_leaves_the_live_index(index: SearchIndex) -> None:

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from elasticsearch import AsyncElasticsearch
 
 from services.common.clients.ingest import IngestClient
 from services.common.clients.registry import RegistryClient
@@ -25,7 +26,7 @@ from services.common.errors import Conflict, DependencyUnavailable
 from services.common.tasks import Backoff
 from services.search.consumer import FeedConsumer
 from services.search.feed import TextSource
-from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.elasticsearch_index import ALIAS, ElasticsearchIndex
 from services.search.index.models import AccessFilter
 from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
@@ -76,6 +77,40 @@ def test_reindex_builds_a_new_index_with_every_live_document(
     assert (finished["state"], finished["documents"]) == ("done", 2)
     assert found_ids(staff, q="通知") == {kept, also_kept}
     assert readiness(admin)["search.index"] != index_before
+
+
+def test_an_index_made_by_an_earlier_version_is_rebuilt_when_the_archive_starts(
+        backend: str, backend_settings: Callable[[str], dict[str, str]], tmp_path: Path) -> None:
+    settings = backend_settings(backend)
+    server = launch_services(tmp_path / "data", ("registry", "ingest", "search"), **settings)
+    archivist = server.client(server.add_user("wang", "archivist"))
+    staff_token = server.add_user("li", "staff")
+    staff = server.client(staff_token)
+    admin_token = server.add_user("root", "admin")
+    filed = file_letters(archivist, tmp_path, [notice("停水"), notice("停电")])
+    wait_until_found(staff, set(filed), q="通知")
+    asyncio.run(_as_if_made_by_analysis_1(backend, settings, tmp_path / "data"))
+    server.server.stop()
+
+    upgraded = launch_services(tmp_path / "data", ("registry", "ingest", "search"), **settings)
+    try:
+        admin = upgraded.client(admin_token)
+        rebuilt = eventually(lambda: _finished(admin.get("/search/reindex").json()))
+        assert (rebuilt["state"], rebuilt["documents"]) == ("done", 2)
+        assert found_ids(upgraded.client(staff_token), q="通知") == set(filed)
+    finally:
+        upgraded.server.stop()
+
+
+async def _as_if_made_by_analysis_1(backend: str, settings: dict[str, str], data: Path
+                                    ) -> None:
+    """Record on the live index that an earlier version's analysis made it."""
+    if backend == "tantivy":
+        for record in (data / "index").glob("gen-*/ANALYSIS"):
+            record.write_text("1\n")
+        return
+    async with AsyncElasticsearch(settings["elasticsearch_url"]) as client:
+        await client.indices.put_mapping(index=ALIAS, meta={"analysis": 1})
 
 
 def test_reindex_is_for_admins_only(server: ArchiveServer) -> None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from services.common.text import fold, fold_mapped, has_lone_cjk, joined_lines, token_spans, tokens
+from services.common.text import (
+    digits_of,
+    fold,
+    fold_mapped,
+    has_lone_cjk,
+    joined_lines,
+    number_keys,
+    number_spans,
+    token_spans,
+    tokens,
+)
 
 
 def test_fold_converts_traditional_to_simplified() -> None:
@@ -107,3 +117,33 @@ def test_spans_across_a_line_break_cover_both_characters() -> None:
 
 def test_joined_lines_removes_only_breaks_between_cjk_characters() -> None:
     assert joined_lines("更换大\n堂水牌\nA-1201\n 维修") == "更换大堂水牌\nA-1201\n 维修"
+
+
+def _numbers(text: str) -> list[tuple[str, str]]:
+    folded = fold(text)
+    return [(span.text, folded[span.start:span.end]) for span in number_spans(folded)]
+
+
+def test_a_number_written_in_groups_is_also_its_joined_digits() -> None:
+    assert ("13812345678", "138 1234 5678") in _numbers("联系电话：138 1234 5678。")
+    assert ("075588881234", "0755-8888-1234") in _numbers("电话0755-8888-1234")
+    assert ("13812345678", "138 1234 5678") in _numbers("１３８ １２３４ ５６７８")  # full width
+
+
+def test_every_run_of_groups_is_a_key_so_two_numbers_on_a_line_are_each_found() -> None:
+    keys = number_keys("138 1234 5678 139 8765 4321")
+    assert {"13812345678", "13987654321"} <= set(keys)
+    assert len(keys) == len(set(keys))
+
+
+def test_groups_are_not_joined_across_other_words_or_into_short_numbers() -> None:
+    assert _numbers("2023年9月1日 12 34") == []
+    assert _numbers("a1380 1234 5678") == [("12345678", "1234 5678")]  # a1380 is one word
+    assert _numbers("1,200 3400") == []
+    assert _numbers("138\n1234 5678") == [("12345678", "1234 5678")]  # not across lines
+
+
+def test_a_query_term_of_digit_groups_is_a_number() -> None:
+    assert digits_of(("138", "1234", "5678")) == "13812345678"
+    assert (digits_of(("13812345678",)), digits_of(("12", "34")),
+            digits_of(("a", "1234567"))) == (None, None, None)

@@ -95,3 +95,10 @@ def test_term_split_by_other_punctuation_is_still_marked() -> None:
 
 def test_bigrams_following_one_another_across_punctuation_are_marked_as_indexed() -> None:
     assert highlights("消防，防安全", "消防安全") == ["<mark>消防，防安全</mark>"]
+
+
+def test_a_number_is_marked_as_the_body_writes_it() -> None:
+    assert highlights("联系电话：138 1234 5678，请回电", "13812345678") == [
+        "联系电话：<mark>138 1234 5678</mark>，请回电"]
+    assert highlights("电话13812345678。", "138-1234-5678") == ["电话<mark>13812345678</mark>。"]
+    assert "<mark>" not in "".join(highlights("电话 138 1234 56789", "13812345678"))
