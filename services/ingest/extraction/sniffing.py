@@ -25,10 +25,17 @@ _RECOGNISED_OTHERS: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
     (b"GIF8", "a GIF image"),
     (b"BM", "a BMP image"),
-    (b"RIFF", "a WebP image or other RIFF file"),
     (b"%!PS", "a PostScript file"),
     (b"{\\rtf", "an RTF document"),
+    (b"RIFF", "a RIFF file (audio or video)"),
 )
+CONVERT = "convert it to PDF or scan it to an image and upload that"
+PHONE_PHOTO = ("save it as JPEG and upload that (an iPhone takes JPEG photos after "
+               "Settings › Camera › Formats › Most Compatible, 设置 › 相机 › 格式 › 兼容性最佳)")
+# ISO base media files say what they hold in the brand after "ftyp" (bytes 8-12).
+_PHOTO_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"heim": "HEIC", b"heis": "HEIC",
+                 b"hevc": "HEIC", b"hevx": "HEIC", b"mif1": "HEIF", b"msf1": "HEIF",
+                 b"avif": "AVIF", b"avis": "AVIF"}
 
 
 def sniff_media_type(head: bytes) -> MediaType:
@@ -41,9 +48,9 @@ def sniff_media_type(head: bytes) -> MediaType:
             return media_type
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"%PDF-"):
         return "application/pdf"
+    described, advice = _describe(head)
     raise UnsupportedMediaType(
-        f"the file is {_describe(head)}, not a PDF, TIFF, PNG or JPEG; "
-        "convert it to PDF or scan it to an image and upload that",
+        f"the file is {described}, not a PDF, TIFF, PNG or JPEG; {advice}",
         extra={"first_bytes": head[:HEAD_BYTES].hex(" ")},
     )
 
@@ -55,15 +62,23 @@ def read_media_type(path: Path) -> MediaType:
     return sniff_media_type(head)
 
 
-def _describe(head: bytes) -> str:
+def _describe(head: bytes) -> tuple[str, str]:
+    """What a refused file seems to be, and what to do instead."""
     if not head:
-        return "empty"
+        return "empty", CONVERT
+    if head[4:8] == b"ftyp":
+        photo = _PHOTO_BRANDS.get(head[8:12])
+        if photo:
+            return f"a {photo} photo (as phones save them)", PHONE_PHOTO
+        return "a video (MP4 or QuickTime)", "take a photo or scan of the page instead"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "a WebP image", PHONE_PHOTO
     for magic, description in _RECOGNISED_OTHERS:
         if head.startswith(magic):
-            return description
+            return description, CONVERT
     if _looks_like_text(head):
-        return "plain text"
-    return f"of an unknown type (it starts with {head[:8].hex(' ')})"
+        return "plain text", CONVERT
+    return f"of an unknown type (it starts with {head[:8].hex(' ')})", CONVERT
 
 
 def _looks_like_text(head: bytes) -> bool:

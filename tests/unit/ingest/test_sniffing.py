@@ -38,6 +38,10 @@ REFUSED = [
     (b"GIF89a\x01\x00\x01\x00", "GIF image"),
     (b"", "empty"),
     (b"\x00\x01\x02\x03\xfe\xfd", "unknown type"),
+    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC photo"),
+    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "AVIF photo"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP image"),
+    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2", "video"),
 ]
 
 
@@ -50,6 +54,13 @@ def test_other_content_is_refused_saying_what_it_seems_to_be(
     assert refused.value.code == "unsupported_media_type"
     assert described_as in refused.value.detail
     assert "PDF, TIFF, PNG or JPEG" in refused.value.detail
+
+
+def test_a_phone_photo_is_refused_saying_how_to_get_a_jpeg() -> None:
+    with pytest.raises(UnsupportedMediaType) as refused:
+        sniff_media_type(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+    assert "save it as JPEG" in refused.value.detail
+    assert "兼容性最佳" in refused.value.detail
 
 
 def test_a_png_named_pdf_is_a_png(tmp_path: Path) -> None:
