@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from services.cli.client import Api, api_options
+from services.cli.named import HOUSEHOLD
 from services.common.clients import segment
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 
@@ -24,7 +25,8 @@ OUT = click.Path(file_okay=False, path_type=Path)
 @click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None)
 @click.option("--floor", "floor_code", default=None, metavar="BUILDING/FLOOR",
               help="A floor's file catalogue (案卷目录), e.g. A/12.")
-@click.option("--household", default=None, help="A file's item list (卷内目录), e.g. A-1201.")
+@click.option("--household", type=HOUSEHOLD, default=None,
+              help="A file's item list (卷内目录), e.g. A-1201.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of PDF.")
 @click.option("--out", type=OUT, required=True, help="Directory the files are written to.")
 @api_options

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from services.cli.client import Api, api_options
+from services.cli.named import HOUSEHOLD
 from services.common.clients.operations import PrintedFile
 from services.common.contracts.operations import HandoverRequest
 from services.common.contracts.registry import PaperLocation
@@ -28,7 +29,7 @@ def handover() -> None:
               help="Username of the person handing over.")
 @click.option("--to", "received_by", required=True,
               help="Username of the archivist receiving.")
-@click.option("--household", "households", multiple=True,
+@click.option("--household", "households", type=HOUSEHOLD, multiple=True,
               help="Hand over this household's file; repeat for several.")
 @click.option("--document", "documents", multiple=True,
               help="Hand over this document (its id); repeat for several.")

@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from services.cli.client import Api, api_options
-from services.cli.named import CATEGORY, DAY, SECURITY_LEVEL
+from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.contracts.ingest import JobStatus, JobView
 from services.common.errors import ArchiveError
@@ -68,9 +68,11 @@ class Item:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV (UTF-8) with columns " + ",".join(MANIFEST_COLUMNS)
-              + " (+ " + ",".join(OPTIONAL_COLUMNS) + "); paths relative to it.")
-@click.option("--household", help="Unit code, e.g. A-1201 (empty for policy documents).")
+              help="CSV (UTF-8, or GBK as Excel saves it) with columns "
+              + ",".join(MANIFEST_COLUMNS) + " (+ " + ",".join(OPTIONAL_COLUMNS)
+              + "); paths relative to it.")
+@click.option("--household", type=HOUSEHOLD,
+              help="Unit code, e.g. A-1201 (empty for policy documents).")
 @click.option("--category", type=CATEGORY,
               help="Category (D5): its code, or its Chinese name (维修/报修记录, 维修).")
 @click.option("--title", help="Title (default: the file name without its extension).")

@@ -1,7 +1,7 @@
 """Options that take a category or a security level as staff type them: the code
 (``repair``) or the Chinese name (维修/报修记录, 维修, 机密), read as the manifest reads them
-(``services.common.names``; ``--help`` lists the codes), and a day as the manifest takes
-it too (2024-05-18, or 2024/5/18 as Excel writes it)."""
+(``services.common.names``; ``--help`` lists the codes); a unit code (a0301 is A-0301) and
+a day as the manifest takes them too (2024-05-18, or 2024/5/18 as Excel writes it)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from services.common.models import CATEGORIES, SECURITY_LEVELS
-from services.common.names import category_named, iso_day, security_level_named
+from services.common.names import category_named, household_named, iso_day, security_level_named
 
 
 class Named(click.ParamType[str]):
@@ -28,7 +28,7 @@ class Named(click.ParamType[str]):
             self.fail(str(exc), param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
-        return "[" + "|".join(self.codes) + "]"
+        return "[" + "|".join(self.codes) + "]" if self.codes else self.name.upper()
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str
                        ) -> list[click.shell_completion.CompletionItem]:
@@ -36,6 +36,7 @@ class Named(click.ParamType[str]):
                 if code.startswith(incomplete)]
 
 
+HOUSEHOLD = Named("unit", household_named, ())
 CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 

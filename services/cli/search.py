@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json
-from services.cli.named import CATEGORY, DAY
+from services.cli.named import CATEGORY, DAY, HOUSEHOLD
 from services.cli.terminal import tables
 from services.common.contracts.search import SearchRequest, SearchResult
 from services.common.models import CATEGORY_NAMES
@@ -28,7 +28,8 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 @click.command()
 @click.argument("query")
-@click.option("--household", help="Only this household's documents (unit code, e.g. A-1201).")
+@click.option("--household", type=HOUSEHOLD,
+              help="Only this household's documents (unit code, e.g. A-1201).")
 @click.option("--category", type=CATEGORY, help="Only this category (D5).")
 @click.option("--from", "filed_from", type=DAY,
               help="Filed on or after this date (YYYY-MM-DD).")

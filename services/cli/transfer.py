@@ -17,6 +17,7 @@ import click
 
 from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
+from services.cli.named import HOUSEHOLD
 from services.cli.terminal import counting
 from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
 from services.common.contracts.operations import Transfer, TransferRequest
@@ -24,7 +25,8 @@ from services.common.errors import Forbidden
 
 
 @click.command()
-@click.option("--household", help="Transfer this household's file (unit code, e.g. A-1201).")
+@click.option("--household", type=HOUSEHOLD,
+              help="Transfer this household's file (unit code, e.g. A-1201).")
 @click.option("--document", "documents", multiple=True,
               help="Transfer this document (its id); repeat for several.")
 @click.option("--to", "recipient", help="Who receives the files (an archive, a manager).")

@@ -1,17 +1,20 @@
-"""A category (D5), a security level (D9) or a day as a person types it. A category or
-a level: its code (``repair``,
-``confidential``), its Chinese name (维修/报修记录, 机密), or, for a category, the start or
-the end of its name that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several
-share); Traditional, full-width and capitals alike. A day: ISO (2024-05-18), or year
-first with slashes as Excel writes it in a Chinese locale (2024/5/18). One reading for the
-manifest and the command line's options."""
+"""A category (D5), a security level (D9), a unit code (D1) or a day as a person types it.
+A category or a level: its code (``repair``, ``confidential``), its Chinese name
+(维修/报修记录, 机密), or, for a category, the start or the end of its name that no other
+has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional, full-width and
+capitals alike. A unit code: any case and width, with any dash or a space for its hyphen,
+or none after a building of letters (a0301, Ａ－0301, A 0301 are A-0301). A day: ISO
+(2024-05-18), or year first with slashes as Excel writes it in a Chinese locale
+(2024/5/18). One reading for the manifest, the command line's options and the pages."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from services.common.models import (
     CATEGORY_NAMES,
+    HOUSEHOLD_RE,
     SECURITY_LEVEL_NAMES,
     Category,
     SecurityLevel,
@@ -38,6 +41,27 @@ def security_level_named(text: str) -> SecurityLevel:
             return level
     raise ValueError(f"security {text!r} is none of ordinary (普通), confidential (机密), "
                      "secret (绝密)")
+
+
+_UNIT_HYPHEN = re.compile(r"\s*[-\u2010-\u2015\u2212\u30fc]\s*|\s+")
+"""Any dash (hyphen, en and em dash, minus, the long vowel mark an IME gives for ー) or
+blanks between building and number."""
+_UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
+"""Without a hyphen: a building of letters and a floor and unit of up to four digits
+(A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
+
+
+def household_named(text: str) -> str:
+    """The unit code ``text`` names (module docstring); ``ValueError`` saying how to write
+    one otherwise."""
+    typed = unicodedata.normalize("NFKC", text).strip().upper()
+    code = _UNIT_HYPHEN.sub("-", typed, count=1)
+    if unhyphenated := _UNHYPHENATED_UNIT.fullmatch(code):
+        code = f"{unhyphenated[1]}-{unhyphenated[2]}"
+    if not HOUSEHOLD_RE.match(code):
+        raise ValueError(f"{text!r} is not a unit code like A-1201 (building, hyphen, floor "
+                         "and unit)")
+    return code
 
 
 EXCEL_DAY = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")

@@ -34,7 +34,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, text, texts
+from services.web.forms import FORM, text, texts, typed_household
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -101,10 +101,10 @@ class HandoverPages(Controller):
         (``?document=``, e.g. from search results) to choose from, or households typed."""
         token = page_token(page.reader, may_hand_over)
         asked = named_in(page.request)
-        offered = await offered_documents(registry, token, household=household[:64],
-                                          named=asked)
+        household = typed_household(household[:64])
+        offered = await offered_documents(registry, token, household=household, named=asked)
         return _form(page, offered=offered, chosen=set(asked) or None,
-                     household=household[:64], values={}, problem="")
+                     household=household, values={}, problem="")
 
     @post("/", operation_id="createHandoverForm")
     async def create(self, page: NamedDependency[Page],
@@ -113,7 +113,7 @@ class HandoverPages(Controller):
         form = await page.request.form()
         chosen, offered_ids = texts(form, "documents"), texts(form, "offered")
         values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
-        household = text(form, "household", limit=64)
+        household = typed_household(text(form, "household", limit=64))
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:
@@ -191,7 +191,7 @@ class CataloguePages(Controller):
         chosen = int(year) if year.strip().isdigit() else this_year
         if year and not year.strip().isdigit():
             problem = "not_a_year"
-        household = household.strip().upper()[:16]
+        household = typed_household(household[:64])
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
         files = await hidden_if_refused(registry.general_catalogue(token))

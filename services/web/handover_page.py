@@ -32,6 +32,7 @@ from services.common.operations import (
     TRANSFER_ROLE,
 )
 from services.common.web import PAGES_PREFIX
+from services.web.forms import typed_household
 
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
 SIDES: tuple[Side, ...] = ("handing", "receiving")
@@ -156,7 +157,8 @@ def handover_request(values: dict[str, str], household: str, chosen: list[str],
     for name in ("service_centre", "handed_over_by", "received_by"):
         if not values[name]:
             return None, f"{name}_required"
-    typed = [part.upper() for part in re.split(r"[\s,，、]+", values["households"]) if part]
+    typed = [typed_household(part) for part in re.split(r"[\s,，、]+", values["households"])
+             if part]
     if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
         return None, "invalid_household"
     households = list(dict.fromkeys(typed))

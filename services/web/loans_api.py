@@ -19,7 +19,7 @@ from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequ
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, page_token, refusal_code, see
-from services.web.forms import FORM, PageForm, text, texts
+from services.web.forms import FORM, PageForm, text, texts, typed_household
 from services.web.loans_page import (
     LOANS_URL,
     MOVES,
@@ -118,7 +118,8 @@ class LoanPages(Controller):
         """The request form, for the documents named (``?document=``, from a document
         page) or chosen among a household's (``?household=``)."""
         asked = named_in(page.request)
-        offered = await offered_documents(registry, page.reader.token, household=household[:64],
+        household = typed_household(household[:64])
+        offered = await offered_documents(registry, page.reader.token, household=household,
                                           named=asked)
         if not offered:
             raise NotFound("nothing to borrow", code="not_found")

@@ -31,7 +31,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, PageForm, text, texts
+from services.web.forms import FORM, PageForm, text, texts, typed_household
 from services.web.page import Page
 from services.web.retention_page import (
     CATEGORIES,
@@ -261,7 +261,7 @@ class HoldPages(Controller):
         token = page_token(reader, may_read)
         reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
-        household, category = data.household.strip(), data.category.strip()
+        household, category = typed_household(data.household), data.category.strip()
         if not reason:
             return see(HOLDS_URL, "#place", refused="reason_required")
         if bool(documents) == bool(household or category):

@@ -17,6 +17,7 @@ from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, S
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.web import PAGES_PREFIX
+from services.web.forms import typed_household
 from services.web.links import address, document_url, household_url
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
@@ -43,7 +44,8 @@ class SearchForm:
     @classmethod
     def from_query(cls, query: dict[str, str]) -> SearchForm:
         page = query.get("page", "1")
-        return cls(q=query.get("q", "").strip()[:500], household=query.get("household", "").strip(),
+        return cls(q=query.get("q", "").strip()[:500],
+                   household=typed_household(query.get("household", "")),
                    category=query.get("category", "").strip(),
                    filed_from=query.get("filed_from", "").strip(),
                    filed_to=query.get("filed_to", "").strip(),

@@ -1,6 +1,7 @@
 """A command's category or security level typed as staff know it (维修, 機密) is the code
-the manifest would read, and a day typed as Excel writes it (2024/5/8) is that day;
-anything else is refused with how to write one, before any call to the archive."""
+the manifest would read, a unit code typed a0301 is A-0301, and a day typed as Excel
+writes it (2024/5/8) is that day; anything else is refused with how to write one, before
+any call to the archive."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from services.cli.named import CATEGORY, DAY, SECURITY_LEVEL
+from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 
 
 @click.command()
@@ -54,3 +55,21 @@ def test_a_day_is_read_as_typed_or_as_excel_writes_it(typed: str) -> None:
     result = CliRunner().invoke(filed, ["--filed-at", typed])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "2024-05-08"
+
+
+@click.command()
+@click.option("--household", type=HOUSEHOLD)
+def unit(household: str) -> None:
+    click.echo(household)
+
+
+def test_a_unit_code_is_read_as_the_manifest_reads_it() -> None:
+    result = CliRunner().invoke(unit, ["--household", "a0301"])
+    assert (result.exit_code, result.output.strip()) == (0, "A-0301")
+
+
+def test_an_ambiguous_unit_code_is_a_usage_error_saying_how_to_write_one() -> None:
+    result = CliRunner().invoke(unit, ["--household", "B10101"])
+    assert result.exit_code == 2
+    assert "'B10101' is not a unit code like A-1201" in result.output
+    assert "UNIT" in CliRunner().invoke(unit, ["--help"]).output

@@ -79,6 +79,28 @@ def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
     assert good.problem == ""
 
 
+@pytest.mark.parametrize(("typed", "household"), [
+    ("A-1201", "A-1201"),
+    ("a-1201", "A-1201"),
+    ("A1201", "A-1201"),  # no hyphen after a building of letters
+    ("Ａ－１２０１", "A-1201"),  # full width, as a Chinese IME types it
+    ("A–1201", "A-1201"),  # an en dash, as Word turns a hyphen
+    ("A 1201", "A-1201"),
+    ("b1-0101", "B1-0101"),
+])
+def test_a_unit_code_may_be_written_as_staff_type_it(typed: str, household: str) -> None:
+    rows = f"path,household,category,title,filed_at,security\na.png,{typed},repair,t,2024-05-18,\n"
+    [row] = manifest_rows(rows.encode())
+    assert (row.problem, row.metadata["household"]) == ("", household)
+
+
+@pytest.mark.parametrize("typed", ["B10101", "A-12O1", "甲-1201", "1201"])
+def test_a_unit_code_that_is_none_or_ambiguous_is_that_rows_problem(typed: str) -> None:
+    rows = f"path,household,category,title,filed_at,security\na.png,{typed},repair,t,2024-05-18,\n"
+    [row] = manifest_rows(rows.encode())
+    assert f"{typed!r} is not a unit code like A-1201" in row.problem
+
+
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
     with pytest.raises(ManifestUnreadable, match="save it as CSV"):
         manifest_rows(b"path,household\n\x80\xff\xfe\x00")

@@ -50,7 +50,7 @@ def test_every_document_of_the_household_ticked_hands_over_the_household() -> No
 
 
 def test_a_partial_choice_hands_over_the_documents_ticked_and_the_households_typed() -> None:
-    request, problem = handover_request(_values(households="b-0502，C-1101 b-0502"),
+    request, problem = handover_request(_values(households="b-0502，C1101 Ｂ－０５０２"),
                                         "A-1301", ["d3", "d1"], OFFERED)
     assert problem == ""
     assert request is not None

@@ -45,6 +45,12 @@ def test_files_the_manifest_does_not_list_take_the_defaults() -> None:
         "location": {"building": "C栋", "room": "档案室", "cabinet": "2", "box": "5"}}
 
 
+def test_a_default_unit_code_is_read_as_staff_type_it() -> None:
+    [planned] = plan(["x.png"], None, Defaults(household="ｃ０５０２", category="visit"))
+    assert planned.metadata is not None
+    assert planned.metadata["household"] == "C-0502"
+
+
 def test_a_bad_row_and_a_missing_file_are_refused_with_the_line() -> None:
     header = HEADER.replace("\n", ",personal_info\n")
     planned = plan(["1.png", "3.png"], rows("1.png,A-1201,repair,报修,2024-05-18,,\n"

@@ -26,6 +26,12 @@ def test_a_changed_filter_starts_again_at_page_one_and_keeps_the_rest() -> None:
     assert form.url(household="") == "/ui/search?q=%E6%BC%8F%E6%B0%B4&sort=newest"
 
 
+def test_a_unit_code_typed_as_staff_type_it_filters_by_that_household() -> None:
+    form = SearchForm.from_query({"household": "a1201"})
+    assert (form.household, form.request().household) == ("A-1201", "A-1201")
+    assert SearchForm.from_query({"household": "12楼"}).household == "12楼"  # refused later
+
+
 def test_nonsense_in_the_url_is_read_as_the_defaults() -> None:
     form = SearchForm.from_query({"page": "-4", "sort": "sideways"})
     assert (form.page, form.sort, form.asked) == (1, "relevance", False)
