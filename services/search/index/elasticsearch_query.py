@@ -126,11 +126,11 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     suffix = ".chars" if term.lone_cjk else ""
-    # A number written in groups is also found as its digits (``number_keys``).
-    texts = [term.text] if term.number is None else [term.text, term.number]
+    # Another spelling (``QueryTerm.also``): a number's digits, a unit code's hyphen.
+    texts = [term.text] if term.also is None else [term.text, term.also]
     return {"bool": {"minimum_should_match": 1, "should": [
         *(_phrase(f"title{suffix}", text, boost=TITLE_BOOST) for text in texts),
-        _phrase("identifiers", term.text),
+        *(_phrase("identifiers", text) for text in texts),
         *({"bool": {"must": [_phrase(f"body{suffix}", text)], "filter": [body_readable]}}
           for text in texts),
     ]}}

@@ -30,7 +30,7 @@ from services.common.text import (
     number_spans,
     token_spans,
 )
-from services.search.query import QueryTerm
+from services.search.query import QueryTerm, make_term
 
 SNIPPETS_PER_HIT = 3
 CONTEXT_BEFORE = 20
@@ -119,7 +119,7 @@ class _Term:
         self._wrapped = re.compile("".join(
             re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
             for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
-        self._digits = term.number or _long_number(term.tokens)
+        self._digits = _long_number(term.tokens)
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
@@ -224,7 +224,8 @@ class Highlighter:
     """Snippets for one query's terms: prepared once per search, applied to each hit."""
 
     def __init__(self, terms: Sequence[QueryTerm]) -> None:
-        self._terms = [_Term(term) for term in terms]
+        also = [make_term(term.also) for term in terms if term.also]
+        self._terms = [_Term(term) for term in (*terms, *also) if term is not None]
 
     def snippets(self, body: str, *, folded: FoldedText | None = None) -> list[str]:
         """Up to ``SNIPPETS_PER_HIT`` HTML snippets of ``body`` with the terms marked.

@@ -160,15 +160,15 @@ def _matching(field: str, tokens: tuple[str, ...]) -> tantivy.Query:
 
 def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
     """The term's tokens at consecutive positions in ``field`` (or its ``_chars`` twin),
-    or, for a number written in groups, its digits as one token."""
+    or those of its other spelling (``QueryTerm.also``)."""
     if term.lone_cjk:
         return _matching(f"{field}_chars", term.tokens)
     found = _matching(field, term.tokens)
-    if term.number is None:
+    if term.also is None:
         return found
     return tantivy.Query.boolean_query([
         (tantivy.Occur.Should, found),
-        (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, field, term.number))])
+        (tantivy.Occur.Should, _matching(field, term.also_tokens))])
 
 
 def _filter(query: tantivy.Query) -> tantivy.Query:

@@ -98,6 +98,18 @@ async def test_household_code_finds_its_documents_by_identifier(index: SearchInd
     assert await found(index, "C-0302") == {own.document_id}
 
 
+async def test_a_unit_code_typed_without_its_hyphen_finds_the_household(
+        index: SearchIndex) -> None:
+    own = doc(title="缴费通知", household="C-0302", archive_no="2024-payment-C-0302-0001")
+    letter = doc(body="住户C-0302反映漏水", household=None, archive_no="2024-policy-0009")
+    await index.upsert([own, letter, doc(title="缴费通知", household="C-0303",
+                                         archive_no="2024-payment-C-0303-0001")])
+    assert await found(index, "c0302") == {own.document_id, letter.document_id}
+    assert await found(index, "C0302 漏水") == {letter.document_id}
+    result = await index.search(SearchQuery(q="c0302 漏水"), SECRET)
+    assert "<mark>C-0302</mark>" in result.hits[0].highlights[0]
+
+
 async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
     together = doc(body="我是中国人")
     apart = doc(body="中国的外国人")

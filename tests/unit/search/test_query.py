@@ -93,3 +93,18 @@ def test_term_with_a_lone_character_is_matched_by_unigrams() -> None:
 def test_operators_are_ordinary_text() -> None:
     assert [t.tokens for t in parse_terms("维修 AND -申请 title:x*")] == [
         ("维修",), ("and",), ("申请",), ("title:x",)]
+
+
+@pytest.mark.parametrize(("typed", "also"), [
+    ("138-1234-5678", "13812345678"),  # a number in groups: also its digits
+    ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
+    ("Ａ０３０１", "a-0301"),
+    ("13812345678", None),
+    ("A-0301", None),
+    ("b10101", None),  # ambiguous: B1-0101 or B-10101
+    ("维修", None),
+])
+def test_a_term_written_another_way_is_also_matched_that_way(typed: str, also: str | None
+                                                             ) -> None:
+    [term] = parse_terms(typed)
+    assert term.also == also
