@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.names import category_named, household_named, iso_day, security_level_named
+from services.common.names import category_named, iso_day, security_level_named, tidied_household
 
 MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
 OPTIONAL_COLUMNS = ("personal_info", "location", "language")
@@ -108,8 +108,7 @@ def location_of(text: str) -> dict[str, str]:
 def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
-    metadata = upload_metadata(household=household_named(values["household"])
-                               if values["household"] else None,
+    metadata = upload_metadata(household=tidied_household(values["household"]) or None,
                                category=category_named(values["category"])
                                if values["category"] else "", title=values["title"],
                                filed_at=iso_day(values["filed_at"]),

@@ -64,6 +64,15 @@ def household_named(text: str) -> str:
     return code
 
 
+def tidied_household(text: str) -> str:
+    """``household_named(text)``, or ``text`` trimmed when it names no unit code: the
+    service refuses that as every ill-formed code (``invalid_household``), in its words."""
+    try:
+        return household_named(text)
+    except ValueError:
+        return text.strip()
+
+
 EXCEL_DAY = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 """Year first: no ambiguity between month and day."""
 

@@ -1,7 +1,7 @@
 """The forms the staff pages post: URL-encoded (``FORM``), each decoded into a
 ``PageForm``, whose unknown fields are refused as every body's are; a form whose fields
 are named by data (a category's class, a ticked document) is read with ``text`` and
-``texts``; a unit code a person typed with ``typed_household``."""
+``texts``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from services.common.models import Struct
-from services.common.names import household_named
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -30,15 +29,6 @@ def text(form: FormMultiDict, name: str, *, limit: int | None = None, trim: bool
     if not isinstance(value, str):
         return ""
     return (value.strip() if trim else value)[:limit]
-
-
-def typed_household(value: str) -> str:
-    """The unit code a person typed (``household_named``: a0301, Ａ－0301 are A-0301), or
-    what they typed, trimmed, for the page or the registry to refuse as ill-formed."""
-    try:
-        return household_named(value)
-    except ValueError:
-        return value.strip()
 
 
 def texts(form: FormMultiDict, name: str) -> list[str]:

@@ -26,6 +26,7 @@ from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import HOUSEHOLD_RE
+from services.common.names import tidied_household
 from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
     hidden_if_refused,
@@ -34,7 +35,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, text, texts, typed_household
+from services.web.forms import FORM, text, texts
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
@@ -101,7 +102,7 @@ class HandoverPages(Controller):
         (``?document=``, e.g. from search results) to choose from, or households typed."""
         token = page_token(page.reader, may_hand_over)
         asked = named_in(page.request)
-        household = typed_household(household[:64])
+        household = tidied_household(household[:64])
         offered = await offered_documents(registry, token, household=household, named=asked)
         return _form(page, offered=offered, chosen=set(asked) or None,
                      household=household, values={}, problem="")
@@ -113,7 +114,7 @@ class HandoverPages(Controller):
         form = await page.request.form()
         chosen, offered_ids = texts(form, "documents"), texts(form, "offered")
         values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
-        household = typed_household(text(form, "household", limit=64))
+        household = tidied_household(text(form, "household", limit=64))
         handover, problem = handover_request(values, household, chosen, offered_ids)
         if handover is not None:
             try:
@@ -191,7 +192,7 @@ class CataloguePages(Controller):
         chosen = int(year) if year.strip().isdigit() else this_year
         if year and not year.strip().isdigit():
             problem = "not_a_year"
-        household = typed_household(household[:64])
+        household = tidied_household(household[:64])
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
         files = await hidden_if_refused(registry.general_catalogue(token))

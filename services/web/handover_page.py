@@ -25,6 +25,7 @@ from services.common.contracts.operations import (
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
+from services.common.names import tidied_household
 from services.common.operations import (
     CATALOGUE_READERS,
     HANDOVER_CREATORS,
@@ -32,7 +33,6 @@ from services.common.operations import (
     TRANSFER_ROLE,
 )
 from services.common.web import PAGES_PREFIX
-from services.web.forms import typed_household
 
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
 SIDES: tuple[Side, ...] = ("handing", "receiving")
@@ -157,7 +157,7 @@ def handover_request(values: dict[str, str], household: str, chosen: list[str],
     for name in ("service_centre", "handed_over_by", "received_by"):
         if not values[name]:
             return None, f"{name}_required"
-    typed = [typed_household(part) for part in re.split(r"[\s,，、]+", values["households"])
+    typed = [tidied_household(part) for part in re.split(r"[\s,，、]+", values["households"])
              if part]
     if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
         return None, "invalid_household"

@@ -20,8 +20,8 @@ from services.common.contracts.ingest import Batch, BatchFile
 from services.common.filing import FILERS
 from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX
-from services.web.forms import typed_household
 from services.web.links import document_url
 
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
@@ -98,7 +98,7 @@ def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Default
 
 
 def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
-    metadata = upload_metadata(household=typed_household(defaults.household) or None,
+    metadata = upload_metadata(household=tidied_household(defaults.household) or None,
                                category=defaults.category,
                                title=PurePosixPath(filename).stem or filename,
                                filed_at=defaults.filed_at, security=defaults.security)

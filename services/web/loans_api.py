@@ -17,9 +17,10 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
+from services.common.names import tidied_household
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, page_token, refusal_code, see
-from services.web.forms import FORM, PageForm, text, texts, typed_household
+from services.web.forms import FORM, PageForm, text, texts
 from services.web.loans_page import (
     LOANS_URL,
     MOVES,
@@ -118,7 +119,7 @@ class LoanPages(Controller):
         """The request form, for the documents named (``?document=``, from a document
         page) or chosen among a household's (``?household=``)."""
         asked = named_in(page.request)
-        household = typed_household(household[:64])
+        household = tidied_household(household[:64])
         offered = await offered_documents(registry, page.reader.token, household=household,
                                           named=asked)
         if not offered:

@@ -23,6 +23,7 @@ from services.common.contracts.retention import (
     SweepRequest,
 )
 from services.common.errors import ArchiveError, NotFound
+from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
     answered,
@@ -31,7 +32,7 @@ from services.web.failures import (
     refusal_code,
     see,
 )
-from services.web.forms import FORM, PageForm, text, texts, typed_household
+from services.web.forms import FORM, PageForm, text, texts
 from services.web.page import Page
 from services.web.retention_page import (
     CATEGORIES,
@@ -261,7 +262,7 @@ class HoldPages(Controller):
         token = page_token(reader, may_read)
         reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
-        household, category = typed_household(data.household), data.category.strip()
+        household, category = tidied_household(data.household), data.category.strip()
         if not reason:
             return see(HOLDS_URL, "#place", refused="reason_required")
         if bool(documents) == bool(household or category):

@@ -16,8 +16,8 @@ from markupsafe import Markup
 from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, SearchResult, Sort
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
+from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX
-from services.web.forms import typed_household
 from services.web.links import address, document_url, household_url
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
@@ -45,7 +45,7 @@ class SearchForm:
     def from_query(cls, query: dict[str, str]) -> SearchForm:
         page = query.get("page", "1")
         return cls(q=query.get("q", "").strip()[:500],
-                   household=typed_household(query.get("household", "")),
+                   household=tidied_household(query.get("household", "")),
                    category=query.get("category", "").strip(),
                    filed_from=query.get("filed_from", "").strip(),
                    filed_to=query.get("filed_to", "").strip(),
