@@ -19,7 +19,7 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import fold
+from services.common.text import digits_of, fold, folded_tokens
 
 
 def category_named(text: str) -> Category:
@@ -62,6 +62,23 @@ def household_named(text: str) -> str:
         raise ValueError(f"{text!r} is not a unit code like A-1201 (building, hyphen, floor "
                          "and unit)")
     return code
+
+
+_UNHYPHENATED_WORD = re.compile(r"[a-z]+[0-9]{3,4}")
+
+
+def spelled_otherwise(folded: str) -> str | None:
+    """Another way a (folded) search word is written, which finds it too: a number written
+    in groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
+    (``a0301``) as the code (``a-0301``); None for most words."""
+    if digits := digits_of(tuple(folded_tokens(folded))):
+        return digits
+    if _UNHYPHENATED_WORD.fullmatch(folded):
+        try:
+            return fold(household_named(folded))
+        except ValueError:
+            return None
+    return None
 
 
 def tidied_household(text: str) -> str:

@@ -25,7 +25,6 @@ Validation (``ValidationFailed``, HTTP 422) with stable codes:
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import msgspec
@@ -38,10 +37,9 @@ from services.common.contracts.search import (
 )
 from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
-from services.common.names import household_named
-from services.common.text import digits_of, fold, folded_tokens, has_lone_cjk
+from services.common.names import spelled_otherwise
+from services.common.text import fold, folded_tokens, has_lone_cjk
 
-_UNHYPHENATED = re.compile(r"[a-z]+[0-9]{3,4}")
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _CLOSING_ONLY = frozenset("”」』")
 
@@ -54,10 +52,10 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``lone_cjk`` is set and ``unigrams`` are matched against the unigram fields instead.
     Identifiers (archive number, household code) are always matched with ``unigrams``.
     ``quoted``: the term was a quoted phrase, which a partial match never loosens.
-    ``also``: another way the term is written, matched too (folded): a number written in
-    groups (``138-1234-5678``) as its digits, one token (``services.common.text.number_spans``);
-    a unit code typed without its hyphen (``a0301``) as the code (``a-0301``,
-    ``services.common.names.household_named``).
+    ``also``: another way the term is written, matched too (``spelled_otherwise``): a
+    number written in groups (``138-1234-5678``) as its digits, one token, as the index
+    keeps them (``services.common.text.number_spans``); a unit code typed without its
+    hyphen (``a0301``) as the code (``a-0301``).
     """
 
     text: str
@@ -94,18 +92,8 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         unigrams=tuple(folded_tokens(folded, unigrams=True)),
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
-        also=digits_of(bigrams) or _unit_code(folded),
+        also=spelled_otherwise(folded),
     )
-
-
-def _unit_code(folded: str) -> str | None:
-    """The unit code a word names when typed without its hyphen (``a0301``), folded."""
-    if not _UNHYPHENATED.fullmatch(folded):
-        return None
-    try:
-        return fold(household_named(folded))
-    except ValueError:
-        return None
 
 
 def _chunks(folded: str) -> list[tuple[str, bool]]:

@@ -5,7 +5,7 @@ Words are found as search matches them (architecture.md, Chinese text): both sid
 folded (Traditional and Simplified, full and half width, case), whitespace ignored so a
 word a scan wraps across two lines is found, a quoted phrase as one word. A word that is
 not on the page at all is looked for by its two-character pieces, as a partial match
-finds it (README, Search).
+finds it (README, Search), and by its other spelling (``spelled_otherwise``).
 
 Offsets are counted in the page text without its whitespace: the texts of a page's boxes,
 concatenated, are exactly that (the previews contract), so a span maps to the boxes it
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.common.contracts.ingest import PageBox
+from services.common.names import spelled_otherwise
 from services.common.text import fold_mapped, is_cjk
 
 Span = tuple[int, int]
@@ -34,9 +35,15 @@ def query_words(q: str) -> list[str]:
     """The words and quoted phrases of a query, folded, without whitespace."""
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
-    words = [*phrases, *_QUOTED.sub(" ", q).split()]
-    folded = (_WHITESPACE.sub("", fold_mapped(word).text) for word in words)
-    return list(dict.fromkeys(word for word in folded if word))
+    words = [fold_mapped(word).text for word in (*phrases, *_QUOTED.sub(" ", q).split())]
+    # A word's other spelling is marked too, as search finds it: 13812345678 on a page
+    # that writes 138 1234 5678 (its blanks are not counted), a0301 where it says A-0301.
+    spelled = [*words, *(other for word in words if (other := spelled_otherwise(word)))]
+    return list(dict.fromkeys(word for word in map(_unspaced, spelled) if word))
+
+
+def _unspaced(text: str) -> str:
+    return _WHITESPACE.sub("", text)
 
 
 def _pieces(word: str) -> list[str]:

@@ -42,3 +42,10 @@ def test_the_boxes_a_match_covers_are_chosen_by_their_place_in_the_text() -> Non
 def test_a_page_without_the_words_has_no_marks() -> None:
     assert marked_spans("物业费收据", query_words("漏水")) == []
     assert marked_spans("物业费收据", []) == []
+
+
+def test_a_number_or_unit_code_is_marked_as_the_page_writes_it() -> None:
+    text = "住户A-0301\n联系电话：138 1234 5678"
+    marked = [run.text for run in runs(text, marked_spans(text, query_words("a0301 13812345678")))
+              if run.marked]
+    assert marked == ["A-0301", "138 1234 5678"]
