@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from services.cli.client import Api, api_options
-from services.cli.named import HOUSEHOLD
+from services.cli.named import BUILDING, HOUSEHOLD
 from services.common.clients import segment
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
+from services.common.names import building_named
 
 OUT = click.Path(file_okay=False, path_type=Path)
 
@@ -46,11 +47,16 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
                   params={"year": str(year)})
         click.echo(f"{len(floors)} floor(s) with parts closed in {year} → {out}")
     elif floor_code is not None:
-        building, _, number = floor_code.partition("/")
-        if not number.isdigit():
+        typed, _, number = floor_code.partition("/")
+        if not number.strip().isdigit():
             raise click.BadParameter("give BUILDING/FLOOR, e.g. A/12", param_hint="--floor")
-        _save(api, f"floors/{segment(building)}/{int(number)}/catalogue.{suffix}",
-              out / f"catalogue-{building}-{int(number)}.{suffix}")
+        try:
+            building = building_named(typed)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--floor") from exc
+        floor_number = int(number)
+        _save(api, f"floors/{segment(building)}/{floor_number}/catalogue.{suffix}",
+              out / f"catalogue-{building}-{floor_number}.{suffix}")
     elif household is not None:
         _save(api, f"households/{segment(household)}/items.{suffix}",
               out / f"items-{household}.{suffix}")
@@ -61,7 +67,8 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
 @click.command()
 @click.option("--kind", type=click.Choice(["folders", "boxes"]), default="folders",
               show_default=True)
-@click.option("--building", default=None)
+@click.option("--building", type=BUILDING, default=None,
+              help="Only this building (A, B1; A栋 too).")
 @click.option("--floor", type=click.IntRange(0, 999), default=None)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The PDF written (A4 sheets of 2 × 5 labels).")

@@ -11,7 +11,13 @@ from typing import Any
 import click
 
 from services.common.models import CATEGORIES, SECURITY_LEVELS
-from services.common.names import category_named, household_named, iso_day, security_level_named
+from services.common.names import (
+    building_named,
+    category_named,
+    household_named,
+    iso_day,
+    security_level_named,
+)
 
 
 class Named(click.ParamType[str]):
@@ -37,6 +43,7 @@ class Named(click.ParamType[str]):
 
 
 HOUSEHOLD = Named("unit", household_named, ())
+BUILDING = Named("building", building_named, ())
 CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 

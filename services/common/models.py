@@ -79,6 +79,8 @@ SECURITY_LEVEL_NAMES: dict[SecurityLevel, str] = {
 # D1: a unit code is building letters, then floor and unit digits: A-1201 is building A,
 # floor 12, unit 01. Basement floors are written B1-0101 style (building B1).
 HOUSEHOLD_PATTERN = r"^[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}$"
+BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
+"""A building as unit codes spell it: ``A`` of ``A-1201``."""
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
 MAX_HOUSEHOLD = 10
 HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=MAX_HOUSEHOLD)]

@@ -1,11 +1,12 @@
-"""A category (D5), a security level (D9), a unit code (D1) or a day as a person types it.
-A category or a level: its code (``repair``, ``confidential``), its Chinese name
-(维修/报修记录, 机密), or, for a category, the start or the end of its name that no other
-has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional, full-width and
-capitals alike. A unit code: any case and width, with any dash or a space for its hyphen,
-or none after a building of letters (a0301, Ａ－0301, A 0301 are A-0301). A day: ISO
-(2024-05-18), or year first with slashes as Excel writes it in a Chinese locale
-(2024/5/18). One reading for the manifest, the command line's options and the pages."""
+"""A category (D5), a security level (D9), a building, a unit code (D1) or a day as a
+person types it. A category or a level: its code (``repair``, ``confidential``), its
+Chinese name (维修/报修记录, 机密), or, for a category, the start or the end of its name
+that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional,
+full-width and capitals alike. A building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any
+case and width, with any dash or a space for its hyphen, or none after a building of
+letters (a0301, Ａ－0301, A 0301 are A-0301). A day: ISO (2024-05-18), or year first with
+slashes as Excel writes it in a Chinese locale (2024/5/18). One reading for the manifest,
+the command line's options and the pages."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 import unicodedata
 
 from services.common.models import (
+    BUILDING_PATTERN,
     CATEGORY_NAMES,
     HOUSEHOLD_RE,
     SECURITY_LEVEL_NAMES,
@@ -43,12 +45,26 @@ def security_level_named(text: str) -> SecurityLevel:
                      "secret (绝密)")
 
 
+BUILDING_RE = re.compile(BUILDING_PATTERN)
 _UNIT_HYPHEN = re.compile(r"\s*[-\u2010-\u2015\u2212\u30fc]\s*|\s+")
 """Any dash (hyphen, en and em dash, minus, the long vowel mark an IME gives for ー) or
 blanks between building and number."""
 _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 """Without a hyphen: a building of letters and a floor and unit of up to four digits
 (A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
+
+
+_BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
+"""What follows a building's letter when staff write it in Chinese (A栋, B座)."""
+
+
+def building_named(text: str) -> str:
+    """The building ``text`` names as unit codes spell it: any case and width, A栋 or B座
+    too (``A``); ``ValueError`` saying how to write one otherwise."""
+    building = _BUILDING_WORD.sub("", fold(text).strip()).strip().upper()
+    if not BUILDING_RE.match(building):
+        raise ValueError(f"{text!r} is not a building like A or B1 (as in A-1201, B1-0101)")
+    return building
 
 
 def household_named(text: str) -> str:

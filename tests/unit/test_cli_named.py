@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
+from services.cli.named import BUILDING, CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 
 
 @click.command()
@@ -73,3 +73,18 @@ def test_an_ambiguous_unit_code_is_a_usage_error_saying_how_to_write_one() -> No
     assert result.exit_code == 2
     assert "'B10101' is not a unit code like A-1201" in result.output
     assert "UNIT" in CliRunner().invoke(unit, ["--help"]).output
+
+
+@pytest.mark.parametrize(("typed", "building"), [("a", "A"), ("Ａ", "A"), ("A栋", "A"),
+                                                  ("b1座", "B1"), ("C棟", "C")])
+def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None:
+    @click.command()
+    @click.option("--building", type=BUILDING)
+    def echo_building(building: str) -> None:
+        click.echo(building)
+
+    result = CliRunner().invoke(echo_building, ["--building", typed])
+    assert (result.exit_code, result.output.strip()) == (0, building)
+    refused = CliRunner().invoke(echo_building, ["--building", "甲"])
+    assert refused.exit_code == 2
+    assert "'甲' is not a building like A or B1" in refused.output

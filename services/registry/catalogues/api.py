@@ -15,7 +15,12 @@ from services.common.contracts.operations import (
     FloorCatalogue,
     ItemList,
 )
-from services.common.models import EARLIEST_YEAR, HOUSEHOLD_PATTERN, LATEST_YEAR
+from services.common.models import (
+    BUILDING_PATTERN,
+    EARLIEST_YEAR,
+    HOUSEHOLD_PATTERN,
+    LATEST_YEAR,
+)
 from services.common.operations import CATALOGUE_READERS
 from services.common.web import attachment
 from services.registry.catalogues.models import LabelKind
@@ -23,8 +28,6 @@ from services.registry.catalogues.service import CataloguesService
 from services.registry.guards import allow
 
 Year = Annotated[int, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
-BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
-"""A building as unit codes spell it (D1, ``HOUSEHOLD_PATTERN``): ``A`` of ``A-1201``."""
 Building = Annotated[str, PathParameter(pattern=BUILDING_PATTERN)]
 Floor = Annotated[int, PathParameter(ge=0, le=999)]
 Household = Annotated[str, PathParameter(pattern=HOUSEHOLD_PATTERN)]
