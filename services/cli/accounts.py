@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 
 import click
 
-from services.cli.named import SECURITY_LEVEL
+from services.cli.named import DEPARTMENT, SECURITY_LEVEL
 from services.common.config import load_settings
-from services.common.models import ROLES
+from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
+from services.common.models import ROLES, USERNAME_PATTERN
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import add_user
+
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 
 
 @click.group()
@@ -25,15 +29,25 @@ def user() -> None:
               help="Repeat for several roles.")
 @click.option("--clearance", type=SECURITY_LEVEL, default="ordinary",
               show_default=True)
-@click.option("--department", default=None, help="e.g. customer_service, engineering, archive")
+@click.option("--department", type=DEPARTMENT, default=None,
+              help="Its code, or a usual one's name: customer_service or 客服部, engineering or "
+                   "工程部, archive or 档案室.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add(name: str, roles: tuple[str, ...], clearance: str, department: str | None,
         password_stdin: bool) -> None:
     """Create a user in the local database (works without a running server)."""
+    if not USERNAME_RE.match(name):
+        raise click.BadParameter(
+            f"{name!r} is not a user name: lower-case letters, digits and . _ -, starting with "
+            f"a letter (e.g. {name.lower() if USERNAME_RE.match(name.lower()) else 'wang.wu'})",
+            param_hint="NAME")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise click.BadParameter(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
+                                 f"this one has {len(password)}", param_hint="password")
     import msgspec
 
     try:

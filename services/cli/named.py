@@ -14,6 +14,7 @@ from services.common.models import CATEGORIES, SECURITY_LEVELS
 from services.common.names import (
     building_named,
     category_named,
+    department_named,
     household_named,
     iso_day,
     security_level_named,
@@ -44,6 +45,7 @@ class Named(click.ParamType[str]):
 
 HOUSEHOLD = Named("unit", household_named, ())
 BUILDING = Named("building", building_named, ())
+DEPARTMENT = Named("department", department_named, ())
 CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 

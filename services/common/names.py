@@ -1,12 +1,13 @@
-"""A category (D5), a security level (D9), a building, a unit code (D1) or a day as a
-person types it. A category or a level: its code (``repair``, ``confidential``), its
-Chinese name (维修/报修记录, 机密), or, for a category, the start or the end of its name
+"""A category (D5), a security level (D9), a department, a building, a unit code (D1) or a
+day as a person types it. A category or a level: its code (``repair``, ``confidential``),
+its Chinese name (维修/报修记录, 机密), or, for a category, the start or the end of its name
 that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional,
-full-width and capitals alike. A building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any
-case and width, with any dash or a space for its hyphen, or none after a building of
-letters (a0301, Ａ－0301, A 0301 are A-0301). A day: ISO (2024-05-18), or year first with
-slashes as Excel writes it in a Chinese locale (2024/5/18). One reading for the manifest,
-the command line's options and the pages."""
+full-width and capitals alike. A department: its code, or a usual one's name (客服部). A
+building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any case and width, with any dash or a
+space for its hyphen, or none after a building of letters (a0301, Ａ－0301, A 0301 are
+A-0301). A day: ISO (2024-05-18), or year first with slashes as Excel writes it in a
+Chinese locale (2024/5/18). One reading for the manifest, the command line's options and
+the pages."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import unicodedata
 from services.common.models import (
     BUILDING_PATTERN,
     CATEGORY_NAMES,
+    DEPARTMENT_NAMES,
+    DEPARTMENT_PATTERN,
     HOUSEHOLD_RE,
     SECURITY_LEVEL_NAMES,
     Category,
@@ -95,6 +98,32 @@ def spelled_otherwise(folded: str) -> str | None:
         except ValueError:
             return None
     return None
+
+
+DEPARTMENT_RE = re.compile(DEPARTMENT_PATTERN)
+
+
+def department_named(text: str) -> str:
+    """A department's code, or the code of a usual department typed by its Chinese name
+    (客服部 is customer_service); ``ValueError`` saying how to write one otherwise."""
+    typed = fold(text.strip())
+    for code, name in DEPARTMENT_NAMES.items():
+        if typed == fold(name):
+            return code
+    if not DEPARTMENT_RE.match(typed):
+        usual = ", ".join(f"{code} ({name})" for code, name in DEPARTMENT_NAMES.items())
+        raise ValueError(f"{text!r} is not a department: write its code (lower-case letters, "
+                         f"digits and _) or a usual one's name; the usual ones: {usual}")
+    return typed
+
+
+def tidied_department(text: str) -> str:
+    """``department_named(text)``, or ``text`` trimmed when it names none, for the form or
+    the service to refuse in its words."""
+    try:
+        return department_named(text) if text.strip() else ""
+    except ValueError:
+        return text.strip()
 
 
 def tidied_household(text: str) -> str:

@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.accounts import NewAccount
 from services.common.errors import ArchiveError
+from services.common.names import tidied_department
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
@@ -53,6 +54,7 @@ class UserAdminPages(Controller):
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
         values = {name: text(form, name) for name in NEW_USER_FIELDS}
+        values["department"] = tidied_department(values["department"])
         roles = texts(form, "roles")
         password = text(form, "password", trim=False)
         problem = new_user_problem(values["username"], roles, values["clearance"],

@@ -73,7 +73,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     form = root.get_by_role("region", name="添加用户")
     form.get_by_label("用户名").fill("chen")
     form.get_by_role("checkbox", name="员工").check()
-    form.get_by_label("部门代码").fill("customer_service")
+    form.get_by_label(re.compile("^部门（")).fill("客服部")  # a usual department by its name
     form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
     form.get_by_label("再输入一次初始密码").fill(PASSWORD + "x")
     form.get_by_role("button", name="添加用户").click()
@@ -81,6 +81,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     form = root.get_by_role("region", name="添加用户")
     expect(form.get_by_label("用户名")).to_have_value("chen")
     expect(form.get_by_role("checkbox", name="员工")).to_be_checked()
+    expect(form.get_by_label(re.compile("^部门（"))).to_have_value("customer_service")
     form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
     form.get_by_label("再输入一次初始密码").fill(PASSWORD)
     form.get_by_role("button", name="添加用户").click()

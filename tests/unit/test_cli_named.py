@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from services.cli.named import BUILDING, CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
+from services.cli.named import BUILDING, CATEGORY, DAY, DEPARTMENT, HOUSEHOLD, SECURITY_LEVEL
 
 
 @click.command()
@@ -88,3 +88,21 @@ def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None
     refused = CliRunner().invoke(echo_building, ["--building", "甲"])
     assert refused.exit_code == 2
     assert "'甲' is not a building like A or B1" in refused.output
+
+
+@pytest.mark.parametrize(("typed", "department"), [
+    ("客服部", "customer_service"), ("工程部", "engineering"),
+    ("Customer_Service", "customer_service"),
+    ("legal", "legal"),  # a code of the company's own
+])
+def test_a_department_is_its_code_or_a_usual_ones_name(typed: str, department: str) -> None:
+    @click.command()
+    @click.option("--department", type=DEPARTMENT)
+    def echo_department(department: str) -> None:
+        click.echo(department)
+
+    result = CliRunner().invoke(echo_department, ["--department", typed])
+    assert (result.exit_code, result.output.strip()) == (0, department)
+    refused = CliRunner().invoke(echo_department, ["--department", "客服"])
+    assert refused.exit_code == 2
+    assert "customer_service (客服部)" in refused.output

@@ -1,0 +1,28 @@
+"""``archive user add`` refuses a name or a password it cannot take in words an admin can
+act on, before touching the database (it said "Expected `str` matching regex …")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli.accounts import user
+
+
+@pytest.mark.parametrize(("arguments", "password", "said"), [
+    (["Wang"], "Pw-2026-long!x", "'Wang' is not a user name"),
+    (["Wang"], "Pw-2026-long!x", "(e.g. wang)"),
+    (["王五"], "Pw-2026-long!x", "(e.g. wang.wu)"),
+    (["li"], "short", "a password has 8 to 256 characters; this one has 5"),
+])
+def test_a_name_or_password_it_cannot_take_is_refused_saying_how_to_write_one(
+        arguments: list[str], password: str, said: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        user, ["add", *arguments, "--role", "staff", "--password-stdin"], input=password + "\n",
+        env={"ARCHIVE_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "regex" not in result.output
+    assert not any(tmp_path.iterdir())  # nothing was created
