@@ -19,9 +19,8 @@ from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD
-from services.cli.terminal import tables
+from services.cli.terminal import category_name, tables
 from services.common.contracts.search import SearchRequest, SearchResult
-from services.common.models import CATEGORY_NAMES
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -80,7 +79,7 @@ def print_results(result: SearchResult, *, page: int, size: int) -> None:
             table.add_section()
         table.add_row(Text(hit.archive_no), Text(hit.filed_at.isoformat()),
                       Text(hit.household or "—"),
-                      Text(CATEGORY_NAMES.get(hit.category, hit.category)),
+                      Text(category_name(hit.category)),
                       Text(hit.title), snippet(hit.highlights[0]) if hit.highlights else Text(""))
     console.print(table)
     if partial and not partial[0] and partial[-1]:

@@ -12,9 +12,9 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json
-from services.cli.terminal import tables
+from services.cli.terminal import category_name, tables
 from services.common.contracts.statistics import YearStatistics
-from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, LATEST_YEAR
+from services.common.models import CATEGORIES, EARLIEST_YEAR, LATEST_YEAR
 
 
 @click.command()
@@ -85,6 +85,6 @@ def category_table(report: YearStatistics) -> Table:
     for category in CATEGORIES:
         counts = [section.by_category.get(category, 0) for section in sections]
         if any(counts):
-            table.add_row(f"{category} {CATEGORY_NAMES[category]}", *map(str, counts))
+            table.add_row(f"{category} {category_name(category)}", *map(str, counts))
     table.add_row("total", *(str(section.total) for section in sections))
     return table

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from services.cli.client import Api, api_options
 from services.cli.named import CATEGORY, DAY
-from services.cli.terminal import tables
+from services.cli.terminal import category_name, tables
 from services.common.contracts.retention import SweepItem, SweepRequest
 from services.common.models import Category
 
@@ -55,6 +55,6 @@ def _table(items: list[SweepItem]) -> Table:
     table = Table("#", "archive number (档号)", "category", "disposal due", "document id")
     for number, item in enumerate(items, start=1):
         table.add_row(str(number), REDACTED if item.redacted else item.archive_no,
-                      item.category, item.disposal_due.isoformat(),
+                      category_name(item.category), item.disposal_due.isoformat(),
                       "" if item.redacted else item.document_id)
     return table

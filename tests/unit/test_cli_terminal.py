@@ -3,10 +3,14 @@ loan register, a search hit or a sweep's item stays on one line for the script r
 
 from __future__ import annotations
 
+from datetime import date
+
 from click.testing import CliRunner
 from rich.table import Table
 
+from services.cli.sweep import _table as sweep_table
 from services.cli.terminal import PIPED_WIDTH, tables
+from services.common.contracts.retention import SweepItem
 
 ROW = ("2024-repair-A-1201-0001", "卫生间漏水维修记录（含业主签字确认单及维修费用结算单）",
        "A-1201", "2024-05-18", "wang（客服部）", "逾期未还")
@@ -24,3 +28,11 @@ def test_a_table_printed_into_a_pipe_keeps_each_row_on_one_line() -> None:
     assert tables().width == PIPED_WIDTH
     assert [line for line in printed.splitlines() if ROW[1] in line] != []
     assert all(ROW[0] in line for line in printed.splitlines() if ROW[1] in line)
+
+
+def test_a_category_is_shown_by_its_chinese_name_in_every_table() -> None:
+    table = sweep_table([SweepItem(document_id="d1", archive_no="2019-repair-A-0301-0001",
+                                   category="repair", disposal_due=date(2029, 7, 14))])
+    with CliRunner().isolation() as (out, _, _):
+        tables().print(table)
+    assert "维修/报修记录" in out.getvalue().decode()
