@@ -6,7 +6,9 @@ command line (``archive ingest --manifest``) and the digitising page alike.
 Read as a manifest comes out of Excel too: GBK when UTF-8 does not decode (Excel on
 Chinese Windows saves "CSV (逗号分隔)" so), a filing date Excel rewrote in the Chinese
 short form (2024/5/18) read as the date it is, and a path typed with Windows' backslashes.
-A category or security level may be written as staff know it (``services.common.names``).
+A category or security level may be written as staff know it (``services.common.names``),
+and the header in Chinese as an archivist titles the columns (文件, 户号, 类别, 标题,
+归档日期, 密级; ``HEADER_NAMES``).
 
 A bad row is that row's problem (a sentence naming the line), never the batch's; only a
 header without the needed columns, or bytes that are no text, refuse the whole manifest
@@ -22,9 +24,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.common.names import category_named, iso_day, security_level_named, tidied_household
+from services.common.text import fold
 
 MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
 OPTIONAL_COLUMNS = ("personal_info", "location", "language")
+HEADER_NAMES: dict[str, str] = {
+    "文件": "path", "文件名": "path", "路径": "path", "文件路径": "path",
+    "户号": "household", "房号": "household",
+    "类别": "category", "分类": "category", "档案类别": "category",
+    "标题": "title", "题名": "title",
+    "归档日期": "filed_at", "日期": "filed_at",
+    "密级": "security",
+    "个人信息": "personal_info", "含个人信息": "personal_info",
+    "位置": "location", "存放位置": "location", "原件位置": "location",
+    "语言": "language", "文种": "language",
+}
+"""Column titles in Chinese (Simplified; Traditional folds to them) and the column each is."""
+CHINESE_HEADER = "文件,户号,类别,标题,归档日期,密级"
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 
@@ -72,10 +88,11 @@ def _decoded(data: bytes) -> str:
 def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
     """The manifest's rows, in order (``lines`` as a CSV reader takes them)."""
     reader = csv.DictReader(lines)
-    missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
+    reader.fieldnames = [_column(title) for title in reader.fieldnames or []]
+    missing = [c for c in MANIFEST_COLUMNS if c not in reader.fieldnames]
     if missing:
         raise ManifestRefused(f"the header lacks {', '.join(missing)}; it must be "
-                              f"{','.join(MANIFEST_COLUMNS)}")
+                              f"{','.join(MANIFEST_COLUMNS)} (or in Chinese {CHINESE_HEADER})")
     rows = []
     for line, row in enumerate(reader, start=2):
         # A path typed on Windows (扫描\0001.pdf) names the same file as with "/".
@@ -85,6 +102,12 @@ def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
         except ValueError as exc:
             rows.append(ManifestRow(line=line, path=path, metadata={}, problem=str(exc)))
     return rows
+
+
+def _column(title: str) -> str:
+    """The column a header cell titles: its name in any case, or its Chinese title."""
+    folded = fold(title.strip())
+    return HEADER_NAMES.get(folded, folded)
 
 
 def upload_metadata(*, household: str | None, category: str, title: str, filed_at: str,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.manifest import ManifestUnreadable, manifest_rows
+from services.common.manifest import ManifestRefused, ManifestUnreadable, manifest_rows
 
 MANIFEST = (
     "path,household,category,title,filed_at,security\r\n"
@@ -101,6 +101,24 @@ def test_a_unit_code_that_names_none_or_is_ambiguous_goes_as_typed_for_ingest_to
     rows = f"path,household,category,title,filed_at,security\na.png,{typed} ,repair,t,2024-05-18,\n"
     [row] = manifest_rows(rows.encode())
     assert (row.problem, row.metadata["household"]) == ("", typed)
+
+
+@pytest.mark.parametrize("header", [
+    "文件,户号,类别,标题,归档日期,密级",  # as an archivist titles the columns
+    "文件,戶號,類別,標題,歸檔日期,密級",  # in Traditional
+    "Path, Household ,CATEGORY,Title,Filed_At,Security",  # the names in any case
+])
+def test_the_header_may_title_the_columns_in_chinese(header: str) -> None:
+    [row] = manifest_rows(f"{header}\na.png,A-1201,维修,漏水,2024/5/8,普通\n".encode("gb18030"))
+    assert (row.problem, row.path, row.metadata["category"], row.metadata["filed_at"]) == (
+        "", "a.png", "repair", "2024-05-08")
+
+
+def test_a_header_without_the_needed_columns_names_them_both_ways() -> None:
+    with pytest.raises(ManifestRefused) as refused:
+        manifest_rows("文件,户号,说明\na.png,A-1201,x\n".encode())
+    assert "lacks category, title, filed_at, security" in str(refused.value)
+    assert "文件,户号,类别,标题,归档日期,密级" in str(refused.value)
 
 
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
