@@ -9,7 +9,7 @@ from datetime import datetime
 
 import click
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from services.cli.named import BUILDING, CATEGORY, DAY, DEPARTMENT, HOUSEHOLD, SECURITY_LEVEL
 
@@ -57,52 +57,46 @@ def test_a_day_is_read_as_typed_or_as_excel_writes_it(typed: str) -> None:
     assert result.output.strip() == "2024-05-08"
 
 
-@click.command()
-@click.option("--household", type=HOUSEHOLD)
-def unit(household: str) -> None:
-    click.echo(household)
+def read_as(option: click.ParamType, typed: str) -> Result:
+    """What a command with one option of type ``option`` makes of ``typed``."""
+    @click.command()
+    @click.option("--value", type=option)
+    def echo_value(value: str) -> None:
+        click.echo(value)
+
+    return CliRunner().invoke(echo_value, ["--value", typed])
 
 
-def test_a_unit_code_is_read_as_the_manifest_reads_it() -> None:
-    result = CliRunner().invoke(unit, ["--household", "a0301"])
-    assert (result.exit_code, result.output.strip()) == (0, "A-0301")
+@pytest.mark.parametrize(("option", "typed", "read"), [
+    (HOUSEHOLD, "a0301", "A-0301"),
+    (BUILDING, "a", "A"), (BUILDING, "Ａ", "A"), (BUILDING, "A栋", "A"),
+    (BUILDING, "b1座", "B1"), (BUILDING, "C棟", "C"),
+    (DEPARTMENT, "客服部", "customer_service"), (DEPARTMENT, "工程部", "engineering"),
+    (DEPARTMENT, "Customer_Service", "customer_service"),
+    (DEPARTMENT, "legal", "legal"),  # a code of the company's own
+], ids=lambda value: value if isinstance(value, str) else value.name)
+def test_a_unit_building_or_department_is_read_as_staff_write_it(
+        option: click.ParamType, typed: str, read: str) -> None:
+    result = read_as(option, typed)
+    assert (result.exit_code, result.output.strip()) == (0, read)
 
 
-def test_an_ambiguous_unit_code_is_a_usage_error_saying_how_to_write_one() -> None:
-    result = CliRunner().invoke(unit, ["--household", "B10101"])
+@pytest.mark.parametrize(("option", "typed", "said"), [
+    (HOUSEHOLD, "B10101", "'B10101' is not a unit code like A-1201"),  # B1-0101 or B-10101?
+    (BUILDING, "甲", "'甲' is not a building like A or B1"),
+    (DEPARTMENT, "客服", "customer_service (客服部)"),  # the usual ones, listed
+], ids=["ambiguous unit", "building", "department"])
+def test_one_it_cannot_read_is_a_usage_error_saying_how_to_write_one(
+        option: click.ParamType, typed: str, said: str) -> None:
+    result = read_as(option, typed)
     assert result.exit_code == 2
-    assert "'B10101' is not a unit code like A-1201" in result.output
-    assert "UNIT" in CliRunner().invoke(unit, ["--help"]).output
+    assert said in result.output
 
 
-@pytest.mark.parametrize(("typed", "building"), [("a", "A"), ("Ａ", "A"), ("A栋", "A"),
-                                                  ("b1座", "B1"), ("C棟", "C")])
-def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None:
+def test_help_says_what_an_option_without_a_list_of_codes_takes() -> None:
     @click.command()
-    @click.option("--building", type=BUILDING)
-    def echo_building(building: str) -> None:
-        click.echo(building)
+    @click.option("--household", type=HOUSEHOLD)
+    def filed(household: str) -> None:
+        click.echo(household)
 
-    result = CliRunner().invoke(echo_building, ["--building", typed])
-    assert (result.exit_code, result.output.strip()) == (0, building)
-    refused = CliRunner().invoke(echo_building, ["--building", "甲"])
-    assert refused.exit_code == 2
-    assert "'甲' is not a building like A or B1" in refused.output
-
-
-@pytest.mark.parametrize(("typed", "department"), [
-    ("客服部", "customer_service"), ("工程部", "engineering"),
-    ("Customer_Service", "customer_service"),
-    ("legal", "legal"),  # a code of the company's own
-])
-def test_a_department_is_its_code_or_a_usual_ones_name(typed: str, department: str) -> None:
-    @click.command()
-    @click.option("--department", type=DEPARTMENT)
-    def echo_department(department: str) -> None:
-        click.echo(department)
-
-    result = CliRunner().invoke(echo_department, ["--department", typed])
-    assert (result.exit_code, result.output.strip()) == (0, department)
-    refused = CliRunner().invoke(echo_department, ["--department", "客服"])
-    assert refused.exit_code == 2
-    assert "customer_service (客服部)" in refused.output
+    assert "--household UNIT" in CliRunner().invoke(filed, ["--help"]).output
