@@ -61,13 +61,27 @@ def _places(text: str, word: str) -> list[Span]:
     return found
 
 
+_HYPHEN_IN_NUMBER = re.compile(r"(?<=[0-9])-(?=[0-9])")
+
+
+def _places_across_hyphens(text: str, word: str) -> list[Span]:
+    """A number's places where the page writes it in groups with hyphens (0755-8888-1234
+    for 075588881234), as search finds it; a page's blanks are already left out."""
+    if not (word.isascii() and word.isdigit()) or "-" not in text:
+        return []
+    hyphens = {match.start() for match in _HYPHEN_IN_NUMBER.finditer(text)}
+    kept = [at for at in range(len(text)) if at not in hyphens]
+    joined = "".join(text[at] for at in kept)
+    return [(kept[start], kept[end - 1] + 1) for start, end in _places(joined, word)]
+
+
 def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
     """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
     compact = _WHITESPACE.sub("", text)
     folded = fold_mapped(compact)
     spans: list[Span] = []
     for word in words:
-        places = _places(folded.text, word) or [
+        places = _places(folded.text, word) or _places_across_hyphens(folded.text, word) or [
             place for piece in _pieces(word) for place in _places(folded.text, piece)]
         spans.extend(folded.source_span(start, end) for start, end in places)
     merged: list[Span] = []

@@ -49,3 +49,10 @@ def test_a_number_or_unit_code_is_marked_as_the_page_writes_it() -> None:
     marked = [run.text for run in runs(text, marked_spans(text, query_words("a0301 13812345678")))
               if run.marked]
     assert marked == ["A-0301", "138 1234 5678"]
+
+
+def test_a_number_is_marked_where_the_page_writes_it_with_hyphens() -> None:
+    text = "管理处电话0755-8888-1234，或 138-1234-5678"
+    marked = [run.text for run in runs(text, marked_spans(text, query_words(
+        "075588881234 13812345678"))) if run.marked]
+    assert marked == ["0755-8888-1234", "138-1234-5678"]
