@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from services.common.models import (
     BUILDING_PATTERN,
@@ -115,6 +116,30 @@ def department_named(text: str) -> str:
         raise ValueError(f"{text!r} is not a department: write its code (lower-case letters, "
                          f"digits and _) or a usual one's name; the usual ones: {usual}")
     return typed
+
+
+PHONE_NUMBER = re.compile(r"1[3-9][0-9]{9}|0[0-9]{9,11}")
+"""A mainland mobile number (11 digits), or a landline number with its area code (10-12)."""
+
+
+def phone_numbers_rejoined(words: Sequence[str]) -> list[str]:
+    """``words`` with each run of two to four digit-only words that together make a phone
+    number (``138 1234 5678``, ``0755 8888 1234``) as one word, its groups apart: a number
+    pasted with its spaces is one thing looked for, not three words found anywhere."""
+    rejoined: list[str] = []
+    at = 0
+    while at < len(words):
+        for size in (4, 3, 2):
+            run = words[at : at + size]
+            if len(run) == size and all(word.isascii() and word.isdigit() for word in run) \
+                    and PHONE_NUMBER.fullmatch("".join(run)):
+                rejoined.append(" ".join(run))
+                at += size
+                break
+        else:
+            rejoined.append(words[at])
+            at += 1
+    return rejoined
 
 
 def tidied_department(text: str) -> str:

@@ -37,7 +37,7 @@ from services.common.contracts.search import (
 )
 from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
-from services.common.names import spelled_otherwise
+from services.common.names import phone_numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -110,7 +110,7 @@ def _chunks(folded: str) -> list[tuple[str, bool]]:
             else:
                 buffer.append(char)
         elif char in _PHRASE_QUOTES:
-            chunks.extend((word, False) for word in "".join(buffer).split())
+            chunks.extend(_words("".join(buffer)))
             buffer, closer = [], _PHRASE_QUOTES[char]
         elif char in _CLOSING_ONLY:
             raise ValidationFailed(f"the query has a closing {char} without an opening one",
@@ -120,8 +120,13 @@ def _chunks(folded: str) -> list[tuple[str, bool]]:
     if closer is not None:
         raise ValidationFailed(f"the query has a quote that is not closed with {closer}",
                                code="unbalanced_query")
-    chunks.extend((word, False) for word in "".join(buffer).split())
+    chunks.extend(_words("".join(buffer)))
     return chunks
+
+
+def _words(unquoted: str) -> list[tuple[str, bool]]:
+    """The words of unquoted text; a phone number typed in groups is one."""
+    return [(word, False) for word in phone_numbers_rejoined(unquoted.split())]
 
 
 def parse_terms(q: str) -> tuple[QueryTerm, ...]:

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.common.contracts.ingest import PageBox
-from services.common.names import spelled_otherwise
-from services.common.text import fold_mapped, is_cjk
+from services.common.names import phone_numbers_rejoined, spelled_otherwise
+from services.common.text import fold, fold_mapped, is_cjk
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
@@ -35,7 +35,8 @@ def query_words(q: str) -> list[str]:
     """The words and quoted phrases of a query, folded, without whitespace."""
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
-    words = [fold_mapped(word).text for word in (*phrases, *_QUOTED.sub(" ", q).split())]
+    unquoted = phone_numbers_rejoined([fold(word) for word in _QUOTED.sub(" ", q).split()])
+    words = [*(fold(phrase) for phrase in phrases), *unquoted]
     # A word's other spelling is marked too, as search finds it: 13812345678 on a page
     # that writes 138 1234 5678 (its blanks are not counted), a0301 where it says A-0301.
     spelled = [*words, *(other for word in words if (other := spelled_otherwise(word)))]

@@ -135,6 +135,7 @@ async def test_a_number_is_found_written_with_or_without_its_groups(index: Searc
     both = {spaced.document_id, plain.document_id}
     assert await found(index, "13812345678") == both
     assert await found(index, "138-1234-5678") == both
+    assert await found(index, "138 1234 5678") == both  # pasted with its spaces
     assert await found(index, "075588881234") == {hyphens.document_id}
     # The groups are still words of their own.
     assert await found(index, "1234") == {spaced.document_id, hyphens.document_id,

@@ -97,6 +97,8 @@ def test_operators_are_ordinary_text() -> None:
 
 @pytest.mark.parametrize(("typed", "also"), [
     ("138-1234-5678", "13812345678"),  # a number in groups: also its digits
+    ("138 1234 5678", "13812345678"),  # a phone number pasted with its spaces: one term
+    ("0755 8888 1234", "075588881234"),
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("13812345678", None),
@@ -108,3 +110,7 @@ def test_a_term_written_another_way_is_also_matched_that_way(typed: str, also: s
                                                              ) -> None:
     [term] = parse_terms(typed)
     assert term.also == also
+
+
+def test_digit_words_that_make_no_phone_number_stay_words_of_their_own() -> None:
+    assert [term.text for term in parse_terms("2019 2020 1234")] == ["2019", "2020", "1234"]

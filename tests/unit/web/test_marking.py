@@ -56,3 +56,10 @@ def test_a_number_is_marked_where_the_page_writes_it_with_hyphens() -> None:
     marked = [run.text for run in runs(text, marked_spans(text, query_words(
         "075588881234 13812345678"))) if run.marked]
     assert marked == ["0755-8888-1234", "138-1234-5678"]
+
+
+def test_a_phone_number_pasted_with_its_spaces_is_marked_as_one() -> None:
+    text = "紧急联系人电话13812345678"
+    marked = [run.text for run in runs(text, marked_spans(text, query_words("138 1234 5678")))
+              if run.marked]
+    assert marked == ["13812345678"]
