@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.common.contracts.ingest import PageBox
 from services.web.marking import Run, marked_boxes, marked_spans, query_words, runs
 
@@ -17,11 +19,13 @@ def test_a_simplified_word_marks_the_traditional_text_across_a_line_break() -> N
                                  Run("更換的申請", False)]
 
 
+def marked(text: str, q: str) -> list[str]:
+    """The pieces of ``text`` the query ``q`` marks, in order."""
+    return [run.text for run in runs(text, marked_spans(text, query_words(q))) if run.marked]
+
+
 def test_a_word_not_on_the_page_is_marked_by_its_pieces() -> None:
-    text = "请更换大堂水牌"
-    marked = [run.text for run in runs(text, marked_spans(text, query_words("广告水牌更换")))
-              if run.marked]
-    assert marked == ["更换", "水牌"]
+    assert marked("请更换大堂水牌", "广告水牌更换") == ["更换", "水牌"]
 
 
 def test_two_words_side_by_side_stay_two_marks() -> None:
@@ -44,22 +48,12 @@ def test_a_page_without_the_words_has_no_marks() -> None:
     assert marked_spans("物业费收据", []) == []
 
 
-def test_a_number_or_unit_code_is_marked_as_the_page_writes_it() -> None:
-    text = "住户A-0301\n联系电话：138 1234 5678"
-    marked = [run.text for run in runs(text, marked_spans(text, query_words("a0301 13812345678")))
-              if run.marked]
-    assert marked == ["A-0301", "138 1234 5678"]
-
-
-def test_a_number_is_marked_where_the_page_writes_it_with_hyphens() -> None:
-    text = "管理处电话0755-8888-1234，或 138-1234-5678"
-    marked = [run.text for run in runs(text, marked_spans(text, query_words(
-        "075588881234 13812345678"))) if run.marked]
-    assert marked == ["0755-8888-1234", "138-1234-5678"]
-
-
-def test_a_phone_number_pasted_with_its_spaces_is_marked_as_one() -> None:
-    text = "紧急联系人电话13812345678"
-    marked = [run.text for run in runs(text, marked_spans(text, query_words("138 1234 5678")))
-              if run.marked]
-    assert marked == ["13812345678"]
+@pytest.mark.parametrize(("text", "q", "shown"), [
+    ("住户A-0301\n联系电话：138 1234 5678", "a0301 13812345678", ["A-0301", "138 1234 5678"]),
+    ("管理处电话0755-8888-1234，或 138-1234-5678", "075588881234 13812345678",
+     ["0755-8888-1234", "138-1234-5678"]),  # hyphens
+    ("紧急联系人电话13812345678", "138 1234 5678", ["13812345678"]),  # pasted with spaces
+], ids=["spaced and unit code", "hyphenated", "plain"])
+def test_a_number_or_unit_code_is_marked_as_the_page_writes_it(
+        text: str, q: str, shown: list[str]) -> None:
+    assert marked(text, q) == shown
