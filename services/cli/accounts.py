@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 
 import click
@@ -11,11 +10,9 @@ import click
 from services.cli.named import DEPARTMENT, SECURITY_LEVEL
 from services.common.config import load_settings
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
-from services.common.models import ROLES, USERNAME_PATTERN
+from services.common.models import ROLES, USERNAME_RE
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import add_user
-
-USERNAME_RE = re.compile(USERNAME_PATTERN)
 
 
 @click.group()

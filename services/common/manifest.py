@@ -145,4 +145,3 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     if values["language"]:
         metadata["language"] = values["language"]
     return metadata
-

@@ -82,14 +82,17 @@ HOUSEHOLD_PATTERN = r"^[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}$"
 BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
 """A building as unit codes spell it: ``A`` of ``A-1201``."""
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
+BUILDING_RE = re.compile(BUILDING_PATTERN)
 MAX_HOUSEHOLD = 10
 HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=MAX_HOUSEHOLD)]
 
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 MAX_USERNAME = MAX_DEPARTMENT = 64
 USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{1,{MAX_USERNAME - 1}}}$"
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
 DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}$"
+DEPARTMENT_RE = re.compile(DEPARTMENT_PATTERN)
 Department = Annotated[str, msgspec.Meta(pattern=DEPARTMENT_PATTERN)]
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from services.common.models import (
-    BUILDING_PATTERN,
+    BUILDING_RE,
     CATEGORY_NAMES,
     DEPARTMENT_NAMES,
-    DEPARTMENT_PATTERN,
+    DEPARTMENT_RE,
     HOUSEHOLD_RE,
     SECURITY_LEVEL_NAMES,
     Category,
@@ -49,15 +49,12 @@ def security_level_named(text: str) -> SecurityLevel:
                      "secret (绝密)")
 
 
-BUILDING_RE = re.compile(BUILDING_PATTERN)
 _UNIT_HYPHEN = re.compile(r"\s*[-\u2010-\u2015\u2212\u30fc]\s*|\s+")
 """Any dash (hyphen, en and em dash, minus, the long vowel mark an IME gives for ー) or
 blanks between building and number."""
 _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 """Without a hyphen: a building of letters and a floor and unit of up to four digits
 (A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
-
-
 _BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
 """What follows a building's letter when staff write it in Chinese (A栋, B座)."""
 
@@ -84,24 +81,18 @@ def household_named(text: str) -> str:
     return code
 
 
-_UNHYPHENATED_WORD = re.compile(r"[a-z]+[0-9]{3,4}")
-
-
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a number written
     in groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
     (``a0301``) as the code (``a-0301``); None for most words."""
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits
-    if _UNHYPHENATED_WORD.fullmatch(folded):
+    if _UNHYPHENATED_UNIT.fullmatch(folded.upper()):
         try:
             return fold(household_named(folded))
         except ValueError:
             return None
     return None
-
-
-DEPARTMENT_RE = re.compile(DEPARTMENT_PATTERN)
 
 
 def department_named(text: str) -> str:
@@ -142,22 +133,23 @@ def phone_numbers_rejoined(words: Sequence[str]) -> list[str]:
     return rejoined
 
 
+def _named_or_as_typed(read: Callable[[str], str], text: str) -> str:
+    try:
+        return read(text)
+    except ValueError:
+        return text.strip()
+
+
 def tidied_department(text: str) -> str:
     """``department_named(text)``, or ``text`` trimmed when it names none, for the form or
     the service to refuse in its words."""
-    try:
-        return department_named(text) if text.strip() else ""
-    except ValueError:
-        return text.strip()
+    return _named_or_as_typed(department_named, text)
 
 
 def tidied_household(text: str) -> str:
     """``household_named(text)``, or ``text`` trimmed when it names no unit code: the
     service refuses that as every ill-formed code (``invalid_household``), in its words."""
-    try:
-        return household_named(text)
-    except ValueError:
-        return text.strip()
+    return _named_or_as_typed(household_named, text)
 
 
 EXCEL_DAY = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")

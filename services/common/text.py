@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple, Protocol
@@ -228,13 +228,19 @@ def number_keys(folded: str) -> list[str]:
     return list(dict.fromkeys(span.text for span in number_spans(folded)))
 
 
-def digits_of(tokens: tuple[str, ...]) -> str | None:
-    """The joined digits of a query term written as two or more digit groups
-    (``138-1234-5678``), long enough to be a number (module docstring); else None."""
-    if len(tokens) < 2 or not all(token.isascii() and token.isdigit() for token in tokens):
+def joined_digits(tokens: Sequence[str]) -> str | None:
+    """The digits of tokens that are all digit groups, joined, when long enough to be a
+    number (``MIN_NUMBER_DIGITS``); else None."""
+    if not all(token.isascii() and token.isdigit() for token in tokens):
         return None
     digits = "".join(tokens)
     return digits if len(digits) >= MIN_NUMBER_DIGITS else None
+
+
+def digits_of(tokens: Sequence[str]) -> str | None:
+    """The joined digits of a query term written as two or more digit groups
+    (``138-1234-5678``), long enough to be a number (module docstring); else None."""
+    return joined_digits(tokens) if len(tokens) >= 2 else None
 
 
 def joined_lines(folded: str) -> str:

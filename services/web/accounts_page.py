@@ -9,7 +9,6 @@ codes (``account_refusal`` in the template says them).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import msgspec
@@ -19,17 +18,14 @@ from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD, User
 from services.common.contracts.lending import OpenLoan
 from services.common.models import (
     DEPARTMENT_NAMES,
-    DEPARTMENT_PATTERN,
+    DEPARTMENT_RE,
     ROLE_NAMES,
     ROLES,
     SECURITY_LEVEL_NAMES,
-    USERNAME_PATTERN,
+    USERNAME_RE,
 )
 from services.web.document_page import LOAN_STATUS_NAMES
 from services.web.loans_page import loan_url
-
-USERNAME = re.compile(USERNAME_PATTERN)
-DEPARTMENT = re.compile(DEPARTMENT_PATTERN)
 
 
 def may_administer(principal: Principal) -> bool:
@@ -80,13 +76,13 @@ def password_problem(password: str, again: str) -> str:
 def new_user_problem(username: str, roles: list[str], clearance: str, department: str,
                      password: str, again: str) -> str:
     """What the form to add a user lacks ("" when nothing)."""
-    if not USERNAME.match(username):
+    if not USERNAME_RE.match(username):
         return "bad_username"
     if not roles or any(role not in ROLE_NAMES for role in roles):
         return "roles_required"
     if clearance not in SECURITY_LEVEL_NAMES:
         return "clearance_required"
-    if department and not DEPARTMENT.match(department):
+    if department and not DEPARTMENT_RE.match(department):
         return "bad_department"
     return password_problem(password, again)
 

@@ -23,10 +23,10 @@ from collections.abc import Sequence
 
 from services.common.text import (
     LINE_WRAP,
-    MIN_NUMBER_DIGITS,
     FoldedText,
     fold_mapped,
     is_cjk,
+    joined_digits,
     number_spans,
     token_spans,
 )
@@ -101,14 +101,6 @@ def _edge(text: str, inside: int, outside: int) -> bool | None:
     return not (neighbour.isalnum() or neighbour == "_")
 
 
-def _long_number(tokens: tuple[str, ...]) -> str | None:
-    """A term that is one number long enough to be written in groups in a document."""
-    if len(tokens) == 1 and tokens[0].isascii() and tokens[0].isdigit() \
-            and len(tokens[0]) >= MIN_NUMBER_DIGITS:
-        return tokens[0]
-    return None
-
-
 class _Term:
     """A query term prepared for finding: its folded text as typed, between its tokens."""
 
@@ -119,7 +111,7 @@ class _Term:
         self._wrapped = re.compile("".join(
             re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
             for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
-        self._digits = _long_number(term.tokens)
+        self._digits = joined_digits(term.tokens)
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
