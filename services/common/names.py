@@ -109,21 +109,22 @@ def department_named(text: str) -> str:
     return typed
 
 
-PHONE_NUMBER = re.compile(r"1[3-9][0-9]{9}|0[0-9]{9,11}")
-"""A mainland mobile number (11 digits), or a landline number with its area code (10-12)."""
+PASTED_NUMBER = re.compile(r"1[3-9][0-9]{9}|0[0-9]{9,11}|[0-9]{17}[0-9x]", re.ASCII)
+"""A number people paste in groups: a mainland mobile number (11 digits), a landline number
+with its area code (10-12), a resident ID number (17 digits and a check digit or x; folded)."""
 
 
-def phone_numbers_rejoined(words: Sequence[str]) -> list[str]:
-    """``words`` with each run of two to four digit-only words that together make a phone
-    number (``138 1234 5678``, ``0755 8888 1234``) as one word, its groups apart: a number
-    pasted with its spaces is one thing looked for, not three words found anywhere."""
+def numbers_rejoined(words: Sequence[str]) -> list[str]:
+    """``words`` (folded) with each run of two to five words that together make a phone or
+    ID number (``138 1234 5678``, ``0755 8888 1234``, ``440301 19800101 123x``) as one word,
+    its groups apart: a number pasted with its spaces is one thing looked for, not several
+    words found anywhere."""
     rejoined: list[str] = []
     at = 0
     while at < len(words):
-        for size in (4, 3, 2):
+        for size in (5, 4, 3, 2):
             run = words[at : at + size]
-            if len(run) == size and all(word.isascii() and word.isdigit() for word in run) \
-                    and PHONE_NUMBER.fullmatch("".join(run)):
+            if len(run) == size and PASTED_NUMBER.fullmatch("".join(run)):
                 rejoined.append(" ".join(run))
                 at += size
                 break

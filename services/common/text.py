@@ -34,7 +34,8 @@ ID card number in blocks) is also found written without them, and the other way 
 ``number_spans`` gives every run of two or more digit groups, joined by single spaces or
 hyphens, of at least ``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``); the
 index adds those keys to the text, and a query term made of digit groups is also matched
-as its joined digits (``digits_of``).
+as its joined digits (``digits_of``). A resident ID number's last group may end in its
+check letter X (``440301 19800101 123X`` is ``44030119800101123x``).
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
@@ -203,9 +204,12 @@ are not worth joining."""
 MAX_NUMBER_GROUPS = 5
 """``+86 138 1234 5678`` is four groups; a longer run is a table of figures, not a number."""
 # \b before the look-behind: checked first, it is what makes the scan cheap (7 µs a letter).
+# The last group may end in x, a resident ID number's check letter (folded to lower case).
 _DIGIT_GROUPS = re.compile(
-    r"\b(?<![.,;'’])[0-9]+(?:(?: {1,2}|-)[0-9]+)+(?![\w]|[.,;'’][0-9])", re.ASCII)
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+    r"\b(?<![.,;'’])[0-9]+(?:(?: {1,2}|-)[0-9]+)+x?(?![\w]|[.,;'’][0-9])", re.ASCII)
+_GROUP = re.compile(r"[0-9]+x?", re.ASCII)
+_NUMBER_KEY = re.compile(rf"[0-9]{{{MIN_NUMBER_DIGITS},}}|[0-9]{{17}}x", re.ASCII)
+"""Joined groups worth a key: enough digits, or a resident ID number (17 digits and X)."""
 
 
 def number_spans(folded: str) -> Iterator[TokenSpan]:
@@ -213,12 +217,12 @@ def number_spans(folded: str) -> Iterator[TokenSpan]:
     neighbouring groups, its digits joined, and where it stands. Every run counts, so two
     numbers on one line (``138 1234 5678 139 8765 4321``) are each found."""
     for match in _DIGIT_GROUPS.finditer(folded):
-        groups = list(_DIGITS.finditer(match.group()))
+        groups = list(_GROUP.finditer(match.group()))
         for first in range(len(groups)):
             for last in range(first + 1, min(first + MAX_NUMBER_GROUPS, len(groups))):
                 run = groups[first : last + 1]
                 digits = "".join(group.group() for group in run)
-                if len(digits) >= MIN_NUMBER_DIGITS:
+                if _NUMBER_KEY.fullmatch(digits):
                     yield TokenSpan(digits, match.start() + run[0].start(),
                                     match.start() + run[-1].end())
 
@@ -230,11 +234,9 @@ def number_keys(folded: str) -> list[str]:
 
 def joined_digits(tokens: Sequence[str]) -> str | None:
     """The digits of tokens that are all digit groups, joined, when long enough to be a
-    number (``MIN_NUMBER_DIGITS``); else None."""
-    if not all(token.isascii() and token.isdigit() for token in tokens):
-        return None
+    number (``MIN_NUMBER_DIGITS``) or a resident ID number ending in x; else None."""
     digits = "".join(tokens)
-    return digits if len(digits) >= MIN_NUMBER_DIGITS else None
+    return digits if _NUMBER_KEY.fullmatch(digits) else None
 
 
 def digits_of(tokens: Sequence[str]) -> str | None:

@@ -37,7 +37,7 @@ from services.common.contracts.search import (
 )
 from services.common.errors import ValidationFailed
 from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
-from services.common.names import phone_numbers_rejoined, spelled_otherwise
+from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -126,7 +126,7 @@ def _chunks(folded: str) -> list[tuple[str, bool]]:
 
 def _words(unquoted: str) -> list[tuple[str, bool]]:
     """The words of unquoted text; a phone number typed in groups is one."""
-    return [(word, False) for word in phone_numbers_rejoined(unquoted.split())]
+    return [(word, False) for word in numbers_rejoined(unquoted.split())]
 
 
 def parse_terms(q: str) -> tuple[QueryTerm, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.common.contracts.ingest import PageBox
-from services.common.names import phone_numbers_rejoined, spelled_otherwise
+from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, fold_mapped, is_cjk
 
 Span = tuple[int, int]
@@ -35,7 +35,7 @@ def query_words(q: str) -> list[str]:
     """The words and quoted phrases of a query, folded, without whitespace."""
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
-    unquoted = phone_numbers_rejoined([fold(word) for word in _QUOTED.sub(" ", q).split()])
+    unquoted = numbers_rejoined([fold(word) for word in _QUOTED.sub(" ", q).split()])
     words = [*(fold(phrase) for phrase in phrases), *unquoted]
     # A word's other spelling is marked too, as search finds it: 13812345678 on a page
     # that writes 138 1234 5678 (its blanks are not counted), a0301 where it says A-0301.

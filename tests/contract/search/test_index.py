@@ -142,6 +142,18 @@ async def test_a_number_is_found_written_with_or_without_its_groups(index: Searc
                                           other.document_id}
 
 
+async def test_an_id_number_is_found_with_or_without_its_groups_and_check_letter(
+        index: SearchIndex) -> None:
+    grouped = doc(body="乙方身份证号：440301 19800101 123X")
+    plain = doc(body="身份证号码44030119800101123x")
+    other = doc(body="身份证号：440301 19800101 1234")
+    await index.upsert([grouped, plain, other])
+    both = {grouped.document_id, plain.document_id}
+    assert await found(index, "44030119800101123X") == both
+    assert await found(index, "440301 19800101 123X") == both  # pasted with its spaces
+    assert await found(index, "440301-19800101-123x") == both
+
+
 async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> None:
     letter = doc(body="业主 138 1234 5678 139 8765 4321")
     await index.upsert([letter])

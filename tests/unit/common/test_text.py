@@ -7,6 +7,7 @@ from services.common.text import (
     fold,
     fold_mapped,
     has_lone_cjk,
+    joined_digits,
     joined_lines,
     number_keys,
     number_spans,
@@ -128,6 +129,15 @@ def test_a_number_written_in_groups_is_also_its_joined_digits() -> None:
     assert ("13812345678", "138 1234 5678") in _numbers("联系电话：138 1234 5678。")
     assert ("075588881234", "0755-8888-1234") in _numbers("电话0755-8888-1234")
     assert ("13812345678", "138 1234 5678") in _numbers("１３８ １２３４ ５６７８")  # full width
+
+
+def test_an_id_number_in_groups_keeps_its_check_letter() -> None:
+    assert ("44030119800101123x", "440301 19800101 123x") in _numbers(
+        "身份证号 440301 19800101 123X")
+    assert ("44030119800101123x", "4403 0119 8001 0112 3x") in _numbers("4403 0119 8001 0112 3X")
+    assert [key for key, _ in _numbers("编号 1234 5678x")] == []  # x ends only an ID number
+    assert joined_digits(("440301", "19800101", "123x")) == "44030119800101123x"
+    assert joined_digits(("12x", "3456789")) is None
 
 
 def test_every_run_of_groups_is_a_key_so_two_numbers_on_a_line_are_each_found() -> None:

@@ -99,6 +99,8 @@ def test_operators_are_ordinary_text() -> None:
     ("138-1234-5678", "13812345678"),  # a number in groups: also its digits
     ("138 1234 5678", "13812345678"),  # a phone number pasted with its spaces: one term
     ("0755 8888 1234", "075588881234"),
+    ("440301 19800101 123X", "44030119800101123x"),  # an ID number: its check letter too
+    ("4403-0119-8001-0112-3x", "44030119800101123x"),
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("13812345678", None),
