@@ -66,7 +66,7 @@ class CirculationService:
             due = self.periods.due(now)
             await tx.loans.move(loan_id, "approved", status="out",
                                 issued_by=principal.username, issued_at=now, due_at=due,
-                                escalation_due_at=self.periods.escalation_due(now))
+                                escalation_due_at=self.periods.escalation_due(now, due))
             if loan.kind == "paper":
                 await tx.loans.take_paper_files(loan_id, document_ids)
             await record_step(tx, loan, "issued", username=principal.username,
@@ -107,7 +107,7 @@ class CirculationService:
                 due = self.periods.renewed(loan.due_at)
                 await tx.loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
                                     renewed_at=now,
-                                    escalation_due_at=self.periods.escalation_due(now))
+                                    escalation_due_at=self.periods.escalation_due(now, due))
                 await record_step(tx, loan, "renewed", username=principal.username,
                                   status="out", at=now,
                                   detail={"due_at": due.isoformat(),

@@ -103,9 +103,10 @@ class LoanPeriods:
             raise Conflict(f"the loan was renewed {renewals} times, the most allowed; return "
                            "it and ask for a new loan (B4)", code="renewals_exhausted")
 
-    def escalation_due(self, held_since: datetime) -> datetime:
-        """B4: out more than ``escalation_days`` since issue or the last renewal."""
-        return held_since + timedelta(days=self.escalation_days)
+    def escalation_due(self, held_since: datetime, due_at: datetime) -> datetime:
+        """B4: out more than ``escalation_days`` since issue or the last renewal, and never
+        before the loan is due (two renewals on the first day make it due after 21 days)."""
+        return max(held_since + timedelta(days=self.escalation_days), due_at)
 
 
 REGISTRARS = ("archivist",)

@@ -75,6 +75,19 @@ async def test_a_renewal_restarts_the_escalation_clock(lending: Lending) -> None
     assert await lending.services.circulation.escalate_due() == []
 
 
+async def test_a_loan_renewed_twice_at_once_is_not_escalated_before_it_is_due(
+        lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.advance(timedelta(days=1))
+    for _ in range(2):
+        renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
+    assert renewed.due_at == START + timedelta(days=21)
+    lending.clock.set(START + timedelta(days=20))
+    assert await lending.services.circulation.escalate_due() == []
+    lending.clock.set(START + timedelta(days=21, seconds=1))
+    assert await lending.services.circulation.escalate_due() == [loan.loan_id]
+
+
 async def test_a_returned_loan_is_not_escalated(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     await lending.services.circulation.return_loan(person("wang"), loan.loan_id,

@@ -105,5 +105,8 @@ def test_who_may_approve_a_step(approver: Principal, role: str, earlier: list[st
 def test_a_loan_is_due_seven_days_after_issue_and_escalated_after_fifteen() -> None:
     issued = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
     periods = LoanPeriods()
-    assert (periods.due(issued), periods.renewed(issued), periods.escalation_due(issued)) == (
-        issued + timedelta(days=7), issued + timedelta(days=7), issued + timedelta(days=15))
+    due = periods.due(issued)
+    assert (due, periods.renewed(due), periods.escalation_due(issued, due)) == (
+        issued + timedelta(days=7), issued + timedelta(days=14), issued + timedelta(days=15))
+    # Renewed twice on the first day: due after 21 days, and not escalated before then.
+    assert periods.escalation_due(issued, due + timedelta(days=14)) == due + timedelta(days=14)
