@@ -66,6 +66,10 @@ class Step:
     approver: str | None
     note: str | None
     current: bool
+    rejected_by: str | None = None
+    """Who turned the request down at this step."""
+    moot: bool = False
+    """A step after the one that turned the request down: never reached."""
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,17 @@ class LoanPage:
 
 def _steps(loan: Loan) -> list[Step]:
     given = {approval.step: approval for approval in loan.approvals}
+    reached = len(loan.approvals)
+    rejected_by = loan.rejection.rejected_by if loan.rejection else None
     steps = []
     for number, role in enumerate(loan.approvals_needed):
         approval = given.get(number)
         steps.append(Step(name=ROLE_STEP_NAMES.get(role, role),
                           approver=approval.approver if approval else None,
                           note=approval.note if approval else None,
-                          current=loan.status == "requested" and number == len(loan.approvals)))
+                          current=loan.status == "requested" and number == reached,
+                          rejected_by=rejected_by if number == reached else None,
+                          moot=rejected_by is not None and number > reached))
     return steps
 
 
@@ -144,17 +152,16 @@ class LoanLine:
     waiting_for: str
     """The step awaited, by who gives it; empty once decided."""
     what: str
-    """The documents, named as the reader may see them."""
+    """The documents the reader may see, named."""
+    hidden: int
+    """The documents above the reader's clearance (counted, not named)."""
 
 
 def loan_line(loan: Loan) -> LoanLine:
     named = [document.title or document.archive_no for document in loan.documents
              if not document.redacted]
-    hidden = len(loan.documents) - len(named)
     what = "、".join(named[:3]) + (" …" if len(named) > 3 else "")
-    if hidden:
-        what = f"{what}（+{hidden}）" if what else f"（{hidden}）"
-    return LoanLine(loan=loan, url=loan_url(loan.loan_id),
+    return LoanLine(hidden=len(loan.documents) - len(named), loan=loan, url=loan_url(loan.loan_id),
                     status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
                     kind=KIND_NAMES.get(loan.kind, loan.kind),
                     waiting_for=ROLE_STEP_NAMES.get(loan.next_approval, loan.next_approval)

@@ -14,7 +14,14 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clients.loans import REGISTER_PAGE
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.lending import Approval, Incident, Loan, Notification
+from services.common.contracts.lending import (
+    Approval,
+    Incident,
+    Loan,
+    LoanDocument,
+    Notification,
+    RejectionRecord,
+)
 from services.common.contracts.retention import DestructionSummary
 from services.web.loans_page import (
     awaits,
@@ -121,6 +128,39 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
         assert html.count('href="/ui/loans/a"') == 1
         assert "待部门负责人审批" in html or "waiting for the department head" in html
         assert html.count('class="unread"') == 1
+
+
+def test_a_rejected_request_shows_who_turned_it_down_at_which_step() -> None:
+    rejected = _loan("no", status="rejected", approved_by=("zhou",), rejection=RejectionRecord(
+        rejected_by="zhao", rejected_at=AT, reason="用途不明"))
+    pages = Pages()
+    layout = page_layout(LI, "/ui/loans", "token")
+    chinese, english = (pages.html(language, "loan.html", layout | {
+        "view": loan_page(LI, rejected), "done": "", "refused": ""}) for language in ("zh", "en"))
+    chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
+    assert [" ".join(step.replace("</li>", "").split()) for step in chain.split("<li>")[1:]] == [
+        "部门负责人： zhou 已批准", "总经理： zhao 驳回", "档案管理员： 已驳回，无需审批"]
+    assert "未到" not in chain
+    assert "turned down by zhao" in english
+
+
+def test_documents_above_the_readers_clearance_are_counted_in_words() -> None:
+    def document(title: str | None, *, redacted: bool = False) -> LoanDocument:
+        return LoanDocument(document_id="" if redacted else title or "", archive_no="",
+                            household=None, category="contract", security="confidential",
+                            personal_info=False, title=title, redacted=redacted)
+    pages = Pages()
+    layout = page_layout(ZHOU, "/ui/loans", "token")
+    register = [_loan("hidden", documents=[document(None, redacted=True)]),
+                _loan("mixed", documents=[document("租赁合同"), document(None, redacted=True)])]
+    listing = loans_page(mine=[], awaiting=None, register=register, shown="all",
+                         notifications=[])
+    chinese, english = (pages.html(language, "loans.html", layout | {
+        "view": listing, "done": "", "refused": ""}) for language in ("zh", "en"))
+    assert "1 件密级高于您权限的文件" in chinese
+    assert "租赁合同（另 1 件密级高于您的权限）" in chinese
+    assert "（1）" not in chinese
+    assert "1 document above your clearance" in english
 
 
 def test_the_inbox_reads_every_request_page_by_page() -> None:
