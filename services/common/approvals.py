@@ -52,6 +52,20 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
     return None
 
 
+def step_nobody_gives(approvals_needed: Sequence[Role], *, borrower: str,
+                      borrower_department: str, people: Iterable[Principal]) -> Role | None:
+    """The first step of a new loan that none of ``people`` (the active users) may give,
+    or None: a request nobody could approve would wait for ever (a department head's own
+    loan when the department has no other head)."""
+    everyone = list(people)
+    for role in approvals_needed:
+        if not any(approval_refusal(approver, role=role, borrower=borrower,
+                                    borrower_department=borrower_department,
+                                    earlier_approvers=()) is None for approver in everyone):
+            return role
+    return None
+
+
 def is_awaited_from(approver: Principal, *, status: str, approvals_needed: Sequence[Role],
                     borrower: str, borrower_department: str,
                     earlier_approvers: Sequence[str]) -> bool:

@@ -122,7 +122,8 @@ def test_a_hold_lists_only_what_the_reader_may_know_and_counts_the_rest(
 def test_the_loan_register_counts_it_without_naming_it(secured: Secured, people: People
                                                        ) -> None:
     secret = _confidential(people)
-    people["li"]
+    for username in ("li", "zhou", "zhao"):
+        people[username]  # the borrower and the approvers exist before the request
     response = people["wang"].post("/registry/loans", json={
         "documents": [secret["document_id"]], "kind": "digital", "purpose": "核对",
         "reason": "客户查询", "borrower": "li"})

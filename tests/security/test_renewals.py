@@ -13,7 +13,8 @@ from tests.security.support import People, file_document
 
 def _digital_loan_out(people: People, document_id: str) -> str:
     """A digital loan of a confidential document for ``li``, approved and issued."""
-    people["li"]  # the borrower exists before the request names them
+    for username in ("li", "zhou", "zhao", "sun"):
+        people[username]  # the borrower and the approvers exist before the request
     loan = people["wang"].post("/registry/loans", json={
         "documents": [document_id], "kind": "digital", "purpose": "核对", "reason": "客户查询",
         "borrower": "li"}).json()

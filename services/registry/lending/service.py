@@ -21,7 +21,14 @@ from datetime import datetime
 
 import msgspec
 
-from services.common.approvals import DESK, REGISTER_READERS, approval_refusal, is_awaited_from
+from services.common.approvals import (
+    DESK,
+    REGISTER_READERS,
+    STEP_NAMES,
+    approval_refusal,
+    is_awaited_from,
+    step_nobody_gives,
+)
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.accounts import User
@@ -79,6 +86,7 @@ class LendingService:
                 _check_lendable(request.kind, records)
                 await _check_not_out(tx, request.kind, document_ids)
                 row = _new_loan(request, principal, borrower, records, now)
+                await _check_someone_approves(tx, row)
                 await tx.loans.insert(row, document_ids)
                 await record_step(tx, row, "requested", username=principal.username,
                                   status="requested", at=now,
@@ -295,6 +303,22 @@ async def _borrower(tx: Tx, username: str) -> User:
             f"{username} has no department, so no department head can approve the loan "
             "(B3); an admin sets the department first", code="no_department")
     return found
+
+
+async def _check_someone_approves(tx: Tx, row: LoanRow) -> None:
+    """B3: every step the loan needs has someone, not the borrower, to give it."""
+    people = [user.principal() for user in await tx.accounts.active_people()]
+    role = step_nobody_gives(row.approvals_needed, borrower=row.borrower,
+                             borrower_department=row.borrower_department, people=people)
+    if role == "manager":
+        raise Conflict(f"nobody but {row.borrower} heads the department "
+                       f"{row.borrower_department}, so nobody could give the loan's first "
+                       "approval (B3); an admin gives the department another head (a "
+                       "manager) first", code="no_approver", extra={"step": role})
+    if role is not None:
+        raise Conflict(f"nobody but {row.borrower} could give the {STEP_NAMES[role]}'s "
+                       f"approval this loan needs; an admin gives someone that role first",
+                       code="no_approver", extra={"step": role})
 
 
 async def _documents(tx: Tx, document_ids: list[str], principal: Principal,

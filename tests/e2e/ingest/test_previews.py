@@ -292,14 +292,14 @@ def test_a_view_only_loan_shows_the_pages_but_never_the_original(
     sun = server.client(server.add_user("sun.staff", "staff", clearance="confidential",
                                         department="customer_service"))
     before = _get(sun, document_id, 1, "preview")
-    loan = sun.post("/registry/loans", json={
-        "documents": [document_id], "kind": "digital", "purpose": "核对", "reason": "业主来电"})
-    assert loan.status_code == 201, loan.text
-    loan_id = loan.json()["loan_id"]
     approvers = [server.add_user("zhou.manager", "manager", clearance="secret",
                                  department="customer_service"),
                  server.add_user("zhao.director", "director", clearance="secret",
                                  department="management")]
+    loan = sun.post("/registry/loans", json={
+        "documents": [document_id], "kind": "digital", "purpose": "核对", "reason": "业主来电"})
+    assert loan.status_code == 201, loan.text
+    loan_id = loan.json()["loan_id"]
     for token in [*approvers, server.tokens["li.archivist"]]:
         answer = server.client(token).post(f"/registry/loans/{loan_id}/approve", json={})
         assert answer.status_code == 200, answer.text

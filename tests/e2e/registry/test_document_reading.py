@@ -20,6 +20,11 @@ def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
         Person("wang", "archivist", clearance="secret", department="archive"),
         Person("li", "staff", department="customer_service"),
         Person("qin", "compliance", clearance="secret", department="archive"),
+        # Someone to give each step of wang's loans (a request nobody could approve is
+        # refused).
+        Person("he", "manager", department="archive"),
+        Person("zhao", "director", clearance="secret", department="management"),
+        Person("sun", "archivist", department="archive"),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.common.contracts.lending import ExternalReader
 from services.common.contracts.registry import LoanChanged
-from services.common.errors import ArchiveError, Forbidden, NotFound, ValidationFailed
+from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.models import AuditQuery
 from tests.support.registry import INGEST
 from tests.unit.registry.lending.conftest import Lending, person
@@ -93,6 +93,32 @@ async def test_a_borrower_without_a_department_is_refused(lending: Lending) -> N
     with pytest.raises(ValidationFailed) as refused:
         await lending.request("li", [await lending.file()])
     assert refused.value.code == "no_department"
+
+
+@pytest.mark.parametrize(("borrower", "security", "step"), [
+    ("qian", "ordinary", "manager"),  # the only head of engineering
+    ("zhao", "ordinary", "manager"),  # management has no head but the director
+    ("chen", "ordinary", None),  # customer_service has other heads
+    ("li", "confidential", None),
+])
+async def test_a_request_nobody_could_approve_is_refused_at_once(
+        lending: Lending, borrower: str, security: str, step: str | None) -> None:
+    document = await lending.file(security=security)
+    if step is None:
+        assert (await lending.request(borrower, [document])).status == "requested"
+        return
+    with pytest.raises(Conflict) as refused:
+        await lending.request(borrower, [document])
+    assert (refused.value.code, refused.value.extra) == ("no_approver", {"step": step})
+    assert await lending.sql("SELECT count(*) FROM loans") == [(0,)]
+
+
+async def test_a_step_nobody_else_holds_is_refused(lending: Lending) -> None:
+    # chen is the only service-centre head: a document with personal information needs
+    # that step, which chen cannot give to chen.
+    with pytest.raises(Conflict) as refused:
+        await lending.request("chen", [await lending.file(personal_info=True)])
+    assert (refused.value.code, refused.value.extra) == ("no_approver", {"step": "center_head"})
 
 
 REFUSED_APPROVALS: list[tuple[str, str, str, str]] = [
