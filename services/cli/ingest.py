@@ -37,6 +37,7 @@ from services.common.manifest import (
     MANIFEST_COLUMNS,
     OPTIONAL_COLUMNS,
     ManifestRefused,
+    left_out,
     manifest_rows,
     upload_metadata,
 )
@@ -108,12 +109,16 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
 
 
 def walk(paths: tuple[Path, ...]) -> list[Path]:
-    """Files under ``paths`` in a stable order, skipping hidden files and folders."""
+    """Files under ``paths`` in a stable order, leaving out of a folder what is no
+    document (``manifest.left_out``: hidden files, its manifest)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                part.startswith(".") for part in p.relative_to(path).parts))
+            found += sorted(p for p in path.rglob("*") if p.is_file()
+                            and not left_out(p.relative_to(path).as_posix()))
+        elif path.suffix.lower() == ".csv":
+            raise click.UsageError(f"{path} is a CSV, not a scan; give a manifest with "
+                                   f"--manifest {path}")
         else:
             found.append(path)
     return found

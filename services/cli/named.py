@@ -1,7 +1,7 @@
 """Options that take a category or a security level as staff type them: the code
 (``repair``) or the Chinese name (维修/报修记录, 维修, 机密), read as the manifest reads them
 (``services.common.names``; ``--help`` lists the codes); a unit code (a0301 is A-0301) and
-a day as the manifest takes them too (2024-05-18, or 2024/5/18 as Excel writes it)."""
+a day as the manifest takes them too (2024-05-18, 2024/5/18 as Excel writes it, 2024年5月18日)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from services.common.models import CATEGORIES, SECURITY_LEVELS
 from services.common.names import (
     building_named,
     category_named,
+    day_named,
     department_named,
     household_named,
-    iso_day,
     security_level_named,
 )
 
@@ -51,11 +51,16 @@ SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 
 
 class Day(click.DateTime):
-    """An ISO day, or one Excel wrote (``iso_day``)."""
+    """A day written year first as the manifest takes it (``day_named``)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> Any:
-        return super().convert(iso_day(value) if isinstance(value, str) else value, param, ctx)
+        if isinstance(value, str):
+            try:
+                value = day_named(value)
+            except ValueError as exc:
+                self.fail(str(exc), param, ctx)
+        return super().convert(value, param, ctx)
 
 
 DAY = Day(["%Y-%m-%d"])

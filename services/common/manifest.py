@@ -5,12 +5,14 @@ command line (``archive ingest --manifest``) and the digitising page alike.
 
 Read as a manifest comes out of Excel too: GBK when UTF-8 does not decode (Excel on
 Chinese Windows saves "CSV (逗号分隔)" so), a filing date Excel rewrote in the Chinese
-short form (2024/5/18) read as the date it is, and a path typed with Windows' backslashes.
+short form (2024/5/18) or typed 2024年5月18日 read as the date it is, a path typed with
+Windows' backslashes, and the blank rows Excel leaves below a table skipped.
 A category or security level may be written as staff know it (``services.common.names``),
 and the header in Chinese as an archivist titles the columns (文件, 户号, 类别, 标题,
 归档日期, 密级; ``HEADER_NAMES``).
 
-A bad row is that row's problem (a sentence naming the line), never the batch's; only a
+A bad row is that row's problem (a sentence, and a code naming what is wrong), never the
+batch's; only a
 header without the needed columns, or bytes that are no text, refuse the whole manifest
 (``ManifestRefused``).
 """
@@ -19,11 +21,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
-from services.common.names import category_named, iso_day, security_level_named, tidied_household
+from services.common.names import (
+    category_named,
+    day_named,
+    language_named,
+    security_level_named,
+    tidied_household,
+)
 from services.common.text import fold
 
 MANIFEST_COLUMNS = ("path", "household", "category", "title", "filed_at", "security")
@@ -45,6 +54,8 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 
 
+T = TypeVar("T")
+
 ENCODINGS = ("utf-8-sig", "gb18030")
 """UTF-8 (with or without Excel's byte-order mark), else GB18030, of which Excel's GBK
 is a part."""
@@ -59,15 +70,35 @@ class ManifestUnreadable(ManifestRefused):
     """Neither UTF-8 nor GBK."""
 
 
+class RowProblem(ValueError):
+    """A row's value that cannot be read: the message says how to write it; ``code``
+    names which (``unknown_category``, ``invalid_date``, …) for a page to say it in its
+    words."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class ManifestRow:
     """One row: the file's path as written (relative to the manifest), the upload
-    ``metadata`` (the form field's JSON object), or ``problem`` when the row is bad."""
+    ``metadata`` (the form field's JSON object), or ``problem`` (and its ``problem_code``)
+    when the row is bad."""
 
     line: int
     path: str
     metadata: dict[str, Any]
     problem: str = ""
+    problem_code: str = ""
+
+
+def left_out(relative_path: str) -> bool:
+    """A file in a chosen folder that is not sent as a document: hidden (``.DS_Store``,
+    ``.git/…``), or a CSV, the folder's own manifest (documents are PDFs and images; a
+    manifest is given as one)."""
+    parts = PurePosixPath(relative_path).parts
+    return any(part.startswith(".") for part in parts) or relative_path.lower().endswith(".csv")
 
 
 def manifest_rows(data: bytes) -> list[ManifestRow]:
@@ -95,12 +126,15 @@ def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
                               f"{','.join(MANIFEST_COLUMNS)} (or in Chinese {CHINESE_HEADER})")
     rows = []
     for line, row in enumerate(reader, start=2):
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue  # a blank row, as Excel leaves below a table (,,,,,)
         # A path typed on Windows (扫描\0001.pdf) names the same file as with "/".
         path = (row.get("path") or "").strip().replace("\\", "/")
         try:
             rows.append(ManifestRow(line=line, path=path, metadata=_row_metadata(row)))
-        except ValueError as exc:
-            rows.append(ManifestRow(line=line, path=path, metadata={}, problem=str(exc)))
+        except RowProblem as problem:
+            rows.append(ManifestRow(line=line, path=path, metadata={}, problem=str(problem),
+                                    problem_code=problem.code))
     return rows
 
 
@@ -128,20 +162,36 @@ def location_of(text: str) -> dict[str, str]:
     return dict(zip(("building", "room", "cabinet", "box"), parts, strict=True))
 
 
+def _read(code: str, read: Callable[[str], T], text: str) -> T:
+    try:
+        return read(text)
+    except ValueError as exc:
+        raise RowProblem(str(exc), code=code) from exc
+
+
+def _flag(text: str) -> bool:
+    flag = text.lower()
+    if flag not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError(f"personal_info must be true or false (是 or 否), not {text!r}")
+    return flag in TRUE_WORDS
+
+
 def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
-    metadata = upload_metadata(household=tidied_household(values["household"]) or None,
-                               category=category_named(values["category"])
-                               if values["category"] else "", title=values["title"],
-                               filed_at=iso_day(values["filed_at"]),
-                               security=security_level_named(values["security"] or "ordinary"))
-    flag = values["personal_info"].lower()
-    if flag not in TRUE_WORDS | FALSE_WORDS:
-        raise ValueError(f"personal_info must be true or false, not {flag!r}")
-    metadata["personal_info"] = flag in TRUE_WORDS
+    if not values["category"]:
+        raise RowProblem("the row has no category", code="category_required")
+    if not values["filed_at"]:
+        raise RowProblem("the row has no filing date (filed_at)", code="date_required")
+    metadata = upload_metadata(
+        household=tidied_household(values["household"]) or None,
+        category=_read("unknown_category", category_named, values["category"]),
+        title=values["title"], filed_at=_read("invalid_date", day_named, values["filed_at"]),
+        security=_read("invalid_security", security_level_named,
+                       values["security"] or "ordinary"))
+    metadata["personal_info"] = _read("invalid_personal_info", _flag, values["personal_info"])
     if values["location"]:
-        metadata["location"] = location_of(values["location"])
+        metadata["location"] = _read("invalid_location", location_of, values["location"])
     if values["language"]:
-        metadata["language"] = values["language"]
+        metadata["language"] = _read("invalid_language", language_named, values["language"])
     return metadata

@@ -25,18 +25,23 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import digits_of, fold, folded_tokens
+from services.common.text import day_key, digits_of, fold, folded_tokens
 
 
 def category_named(text: str) -> Category:
-    """The category ``text`` names; ``ValueError`` saying how to write one otherwise."""
+    """The category ``text`` names: its code, its name, or the start or end of its name or
+    of a part of it (维修/报修记录 is 维修 or 报修) that no other category's has; ``ValueError``
+    listing the categories otherwise."""
     typed = fold(text.strip())
     named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
-        or [code for code, name in CATEGORY_NAMES.items()
-            if len(typed) >= 2 and (fold(name).startswith(typed) or fold(name).endswith(typed))]
+        or list(dict.fromkeys(
+            code for code, name in CATEGORY_NAMES.items() if len(typed) >= 2
+            for part in (fold(name), *fold(name).split("/"))
+            if part.startswith(typed) or part.endswith(typed)))
     if len(named) != 1:
         raise ValueError(f"category {text!r} is none of the categories; write its code or "
-                         "its name, e.g. repair or 维修/报修记录")
+                         f"its name ({'、'.join(CATEGORY_NAMES.values())}), e.g. repair or "
+                         "维修")
     return named[0]
 
 
@@ -82,9 +87,12 @@ def household_named(text: str) -> str:
 
 
 def spelled_otherwise(folded: str) -> str | None:
-    """Another way a (folded) search word is written, which finds it too: a number written
-    in groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
+    """Another way a (folded) search word is written, which finds it too: a day as its
+    ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in
+    groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
     (``a0301``) as the code (``a-0301``); None for most words."""
+    if key := day_key(folded):
+        return key
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits
     if _UNHYPHENATED_UNIT.fullmatch(folded.upper()):
@@ -153,14 +161,30 @@ def tidied_household(text: str) -> str:
     return _named_or_as_typed(household_named, text)
 
 
-EXCEL_DAY = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-"""Year first: no ambiguity between month and day."""
+def day_named(text: str) -> str:
+    """The ISO day (2024-05-18) of a day written year first as people write it: 2024-05-18,
+    2024/5/18 (as Excel saves it), 2024.5.18, 2024年5月18日; ``ValueError`` otherwise."""
+    key = day_key(fold(text))
+    if key is None:
+        raise ValueError(f"{text!r} is not a day; write it year first, e.g. 2024-05-18, "
+                         "2024/5/18 or 2024年5月18日")
+    return f"{key[:4]}-{key[4:6]}-{key[6:]}"
 
 
-def iso_day(text: str) -> str:
-    """``text``, or the ISO form of a day Excel wrote as 2024/5/18."""
-    excel = EXCEL_DAY.fullmatch(text.strip())
-    if excel is None:
-        return text
-    year, month, day = excel.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+LANGUAGE_NAMES: dict[str, str] = {
+    "简体": "chi_sim", "简体中文": "chi_sim", "中文简体": "chi_sim", "简": "chi_sim",
+    "中文": "chi_sim", "繁体": "chi_tra", "繁体中文": "chi_tra", "中文繁体": "chi_tra",
+    "繁": "chi_tra", "英文": "eng", "英语": "eng", "english": "eng"}
+"""A page's script as staff name it (folded: 繁體 is 繁体), and the OCR model that reads it."""
+
+
+def language_named(text: str) -> str:
+    """The OCR model (chi_sim, chi_tra, eng) for a language typed as its code or its name
+    (简体, 繁體, 英文); ``ValueError`` otherwise."""
+    typed = fold(text.strip())
+    if typed in LANGUAGE_NAMES.values():
+        return typed
+    if typed in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[typed]
+    raise ValueError(f"language {text!r} is none of 简体 (chi_sim), 繁体 (chi_tra), "
+                     "英文 (eng)")

@@ -35,7 +35,9 @@ ID card number in blocks) is also found written without them, and the other way 
 hyphens, of at least ``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``); the
 index adds those keys to the text, and a query term made of digit groups is also matched
 as its joined digits (``digits_of``). A resident ID number's last group may end in its
-check letter X (``440301 19800101 123X`` is ``44030119800101123x``).
+check letter X (``440301 19800101 123X`` is ``44030119800101123x``). A day written as
+people write it (``2023年12月8日``, ``2023-12-08``, ``2023/12/8``, ``2023.12.8``) is one
+more such key, its ISO digits (``20231208``), so each way of writing it finds the others.
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
@@ -50,6 +52,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 from typing import NamedTuple, Protocol
 
@@ -212,10 +215,37 @@ _NUMBER_KEY = re.compile(rf"[0-9]{{{MIN_NUMBER_DIGITS},}}|[0-9]{{17}}x", re.ASCI
 """Joined groups worth a key: enough digits, or a resident ID number (17 digits and X)."""
 
 
+_WRITTEN_DAY = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2})(?:"
+    r" ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?[日号]"
+    r"|([-/.])([0-9]{1,2})\4([0-9]{1,2})(?![0-9]|[.,][0-9]))", re.ASCII)
+"""A day, year first: 2023年12月8日 (or 号), 2023-12-08, 2023/12/8, 2023.12.8 (folded)."""
+
+
+def _day_key(match: re.Match[str]) -> str | None:
+    year, month, day = match.group(1), match.group(2) or match.group(5), \
+        match.group(3) or match.group(6)
+    try:
+        return date(int(year), int(month), int(day)).strftime("%Y%m%d")
+    except ValueError:  # 2023-13-40 is no day
+        return None
+
+
+def day_key(folded: str) -> str | None:
+    """The ISO digits (``20231208``) of a day that is all of ``folded``; else None."""
+    match = _WRITTEN_DAY.fullmatch(folded.strip())
+    return _day_key(match) if match else None
+
+
 def number_spans(folded: str) -> Iterator[TokenSpan]:
     """The numbers written in groups in ``folded`` (module docstring): each run of
     neighbouring groups, its digits joined, and where it stands. Every run counts, so two
-    numbers on one line (``138 1234 5678 139 8765 4321``) are each found."""
+    numbers on one line (``138 1234 5678 139 8765 4321``) are each found. Each day written
+    in it (``_WRITTEN_DAY``) is one too, as its ISO digits."""
+    if "19" in folded or "20" in folded:  # most pages name a year; a quick test otherwise
+        for match in _WRITTEN_DAY.finditer(folded):
+            if key := _day_key(match):
+                yield TokenSpan(key, match.start(), match.end())
     for match in _DIGIT_GROUPS.finditer(folded):
         groups = list(_GROUP.finditer(match.group()))
         for first in range(len(groups)):

@@ -23,6 +23,7 @@ from services.common.manifest import (
     ManifestRefused,
     ManifestRow,
     ManifestUnreadable,
+    left_out,
     manifest_rows,
 )
 from services.web.failures import page_token, see
@@ -33,7 +34,6 @@ from services.web.ingest_page import (
     SECURITY_CHOICES,
     Defaults,
     batch_view,
-    hidden,
     may_file,
     plan,
 )
@@ -74,7 +74,7 @@ class IngestPages(Controller):
         page_token(page.reader, may_file)
         form = await page.request.form()
         files = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
-                 and value.filename and not hidden(value.filename)]
+                 and value.filename and not left_out(value.filename)]
         manifest = form.get("manifest")
         rows: list[ManifestRow] | None = None
         problem = ""

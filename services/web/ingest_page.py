@@ -79,7 +79,7 @@ def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Default
             if index is not None:
                 used.add(index)
             planned.append(Planned(filename=name, upload=None, metadata={},
-                                   error_code="manifest_row",
+                                   error_code=row.problem_code or "manifest_row",
                                    error=f"manifest line {row.line}: {row.problem}"))
             continue
         if index is None:
@@ -98,6 +98,9 @@ def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Default
 
 
 def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
+    if not defaults.category:
+        return Planned(filename=filename, upload=None, metadata={},
+                       error_code="category_required", error="no category was chosen")
     metadata = upload_metadata(household=tidied_household(defaults.household) or None,
                                category=defaults.category,
                                title=PurePosixPath(filename).stem or filename,
@@ -114,11 +117,6 @@ def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
 def may_file(principal: Principal) -> bool:
     """Whether the digitising page exists for ``principal`` (else: the not-found page)."""
     return principal.has_role(*FILERS)
-
-
-def hidden(filename: str) -> bool:
-    """A hidden file or one in a hidden folder (``.DS_Store``, ``.git/…``): not sent."""
-    return any(part.startswith(".") for part in PurePosixPath(filename).parts)
 
 
 @dataclass(frozen=True)

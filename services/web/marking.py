@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk
+from services.common.text import fold, fold_mapped, is_cjk, number_spans
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
@@ -62,18 +62,13 @@ def _places(text: str, word: str) -> list[Span]:
     return found
 
 
-_HYPHEN_IN_NUMBER = re.compile(r"(?<=[0-9])-(?=[0-9])")
-
-
-def _places_across_hyphens(text: str, word: str) -> list[Span]:
-    """A number's places where the page writes it in groups with hyphens (0755-8888-1234
-    for 075588881234), as search finds it; a page's blanks are already left out."""
-    if not (word.isascii() and word.isdigit()) or "-" not in text:
+def _places_as_number(text: str, word: str) -> list[Span]:
+    """A number's or a day's places where the page writes it otherwise, as search finds it
+    (``number_spans``): 0755-8888-1234 for 075588881234, 2023年12月8日 for 20231208; a page's
+    blanks are already left out, so 138 1234 5678 is found as written."""
+    if not (word.isascii() and word.isdigit()):
         return []
-    hyphens = {match.start() for match in _HYPHEN_IN_NUMBER.finditer(text)}
-    kept = [at for at in range(len(text)) if at not in hyphens]
-    joined = "".join(text[at] for at in kept)
-    return [(kept[start], kept[end - 1] + 1) for start, end in _places(joined, word)]
+    return [(span.start, span.end) for span in number_spans(text) if span.text == word]
 
 
 def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
@@ -82,7 +77,7 @@ def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
     folded = fold_mapped(compact)
     spans: list[Span] = []
     for word in words:
-        places = _places(folded.text, word) or _places_across_hyphens(folded.text, word) or [
+        places = _places(folded.text, word) or _places_as_number(folded.text, word) or [
             place for piece in _pieces(word) for place in _places(folded.text, piece)]
         spans.extend(folded.source_span(start, end) for start, end in places)
     merged: list[Span] = []

@@ -125,14 +125,16 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
-    suffix = ".chars" if term.lone_cjk else ""
-    # Another spelling (``QueryTerm.also``): a number's digits, a unit code's hyphen.
-    texts = [term.text] if term.also is None else [term.text, term.also]
+    # Another spelling (``QueryTerm.also``): a number's or a day's digits, a unit code's
+    # hyphen; never a lone character, so matched where the keys stand (no ``.chars``).
+    spellings = [(term.text, ".chars" if term.lone_cjk else "")]
+    if term.also is not None:
+        spellings.append((term.also, ""))
     return {"bool": {"minimum_should_match": 1, "should": [
-        *(_phrase(f"title{suffix}", text, boost=TITLE_BOOST) for text in texts),
-        *(_phrase("identifiers", text) for text in texts),
+        *(_phrase(f"title{suffix}", text, boost=TITLE_BOOST) for text, suffix in spellings),
+        *(_phrase("identifiers", text) for text, _ in spellings),
         *({"bool": {"must": [_phrase(f"body{suffix}", text)], "filter": [body_readable]}}
-          for text in texts),
+          for text, suffix in spellings),
     ]}}
 
 

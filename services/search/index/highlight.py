@@ -111,7 +111,9 @@ class _Term:
         self._wrapped = re.compile("".join(
             re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
             for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
-        self._digits = joined_digits(term.tokens)
+        # A day's key (2023/12/8 is 20231208) is its other spelling, not its digits joined.
+        self._digits = term.also if term.also and term.also.isdigit() \
+            else joined_digits(term.tokens)
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
@@ -130,7 +132,7 @@ class _Term:
             if _edge(text, at, at - 1) and _edge(text, end - 1, end):
                 found.append((at, end))
             at = text.find(digits, at + 1)
-        return sorted(found)[:SPANS_PER_TERM]
+        return sorted(set(found))[:SPANS_PER_TERM]
 
     def _across_lines(self, text: str) -> list[Span]:
         found: list[Span] = []

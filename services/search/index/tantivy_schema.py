@@ -160,10 +160,9 @@ def _matching(field: str, tokens: tuple[str, ...]) -> tantivy.Query:
 
 def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
     """The term's tokens at consecutive positions in ``field`` (or its ``_chars`` twin),
-    or those of its other spelling (``QueryTerm.also``)."""
-    if term.lone_cjk:
-        return _matching(f"{field}_chars", term.tokens)
-    found = _matching(field, term.tokens)
+    or those of its other spelling (``QueryTerm.also``), which is never a lone character
+    (the keys of numbers and days stand in ``field``)."""
+    found = _matching(f"{field}_chars" if term.lone_cjk else field, term.tokens)
     if term.also is None:
         return found
     return tantivy.Query.boolean_query([

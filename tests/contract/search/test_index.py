@@ -154,6 +154,22 @@ async def test_an_id_number_is_found_with_or_without_its_groups_and_check_letter
     assert await found(index, "440301-19800101-123x") == both
 
 
+async def test_a_day_is_found_however_it_is_written(index: SearchIndex) -> None:
+    chinese = doc(body="登记日期：2023年12月8日")
+    iso = doc(body="报修时间 2023-12-08 上午")
+    dotted = doc(body="截止2023.12.8")
+    other = doc(body="登记日期：2023年12月9日")
+    await index.upsert([chinese, iso, dotted, other])
+    every = {chinese.document_id, iso.document_id, dotted.document_id}
+    for typed in ("2023-12-08", "2023/12/8", "2023.12.8", "2023年12月8日", "20231208"):
+        result = await index.search(SearchQuery(q=typed, size=100), SECRET)
+        assert {hit.document_id for hit in result.hits if hit.match == "all"} == every, typed
+    result = await index.search(SearchQuery(q="2023/12/8"), SECRET)
+    marked = {hit.document_id: hit.highlights[0] for hit in result.hits}
+    assert "<mark>2023年12月8日</mark>" in marked[chinese.document_id]
+    assert "<mark>2023-12-08</mark>" in marked[iso.document_id]
+
+
 async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> None:
     letter = doc(body="业主 138 1234 5678 139 8765 4321")
     await index.upsert([letter])

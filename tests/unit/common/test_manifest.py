@@ -33,13 +33,46 @@ def test_a_manifest_reads_alike_in_each_encoding_excel_writes(encoded: bytes) ->
     assert _read(encoded) == EXPECTED
 
 
-def test_only_a_year_first_excel_date_is_rewritten() -> None:
+@pytest.mark.parametrize("typed", [
+    "2024-05-18", "2024/5/18", "2024-5-18", "2024.5.18", "2024年5月18日", "２０２４年５月１８日"])
+def test_a_filing_date_is_read_as_people_write_it_year_first(typed: str) -> None:
     rows = ("path,household,category,title,filed_at,security\n"
-            "a.png,A-1201,repair,t,2024/12/31,ordinary\n"
-            "b.png,A-1201,repair,t,18/5/2024,ordinary\n"
-            "c.png,A-1201,repair,t,2024-05-18,ordinary\n")
-    assert [row.metadata["filed_at"] for row in manifest_rows(rows.encode())] == [
-        "2024-12-31", "18/5/2024", "2024-05-18"]  # the server refuses the second's row
+            f"a.png,A-1201,repair,t,{typed},ordinary\n")
+    [row] = manifest_rows(rows.encode())
+    assert (row.problem, row.metadata["filed_at"]) == ("", "2024-05-18")
+
+
+@pytest.mark.parametrize(("filed_at", "language", "code"), [
+    ("18/5/2024", "", "invalid_date"),  # day or month first? not guessed
+    ("2024-02-30", "", "invalid_date"),
+    ("", "", "date_required"),
+    ("2024-05-18", "法文", "invalid_language"),
+])
+def test_a_date_or_language_that_cannot_be_read_is_that_rows_problem_with_its_line(
+        filed_at: str, language: str, code: str) -> None:
+    rows = ("path,household,category,title,filed_at,security,language\n"
+            f"a.png,A-1201,repair,t,{filed_at},ordinary,{language}\n")
+    [row] = manifest_rows(rows.encode())
+    assert (row.line, row.problem_code, row.metadata) == (2, code, {})
+    assert row.problem
+
+
+@pytest.mark.parametrize(("typed", "model"), [
+    ("chi_tra", "chi_tra"), ("繁體", "chi_tra"), ("繁体中文", "chi_tra"), ("简体", "chi_sim"),
+    ("英文", "eng"), ("ENG", "eng")])
+def test_a_language_is_its_ocr_model_or_its_name(typed: str, model: str) -> None:
+    rows = ("文件,户号,类别,标题,归档日期,密级,语言\n"
+            f"a.png,A-1201,往来函件,致业主的一封信,2024-05-18,普通,{typed}\n")
+    [row] = manifest_rows(rows.encode("gbk"))
+    assert (row.problem, row.metadata["language"]) == ("", model)
+
+
+def test_the_blank_rows_excel_leaves_below_the_table_are_skipped() -> None:
+    rows = ("path,household,category,title,filed_at,security\r\n"
+            "a.png,A-1201,repair,t,2024-05-18,ordinary\r\n"
+            ",,,,,\r\n"
+            " , ,,,,\r\n")
+    assert [(row.line, row.problem) for row in manifest_rows(rows.encode())] == [(2, "")]
 
 
 def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
@@ -55,6 +88,9 @@ def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
     ("合同", "普通", ("contract", "ordinary")),  # the end of 购/租房合同
     ("投訴", "機密", ("complaint", "confidential")),  # Traditional, as some staff type
     ("Decoration", "普通", ("decoration", "ordinary")),
+    ("报修", "普通", ("repair", "ordinary")),  # the start of a part of 维修/报修记录
+    ("回访", "普通", ("visit", "ordinary")),  # of 拜访/回访记录
+    ("迁入", "普通", ("move_in", "ordinary")),  # of 入住/迁入资料
 ])
 def test_a_category_and_security_may_be_written_as_staff_know_them(
         category: str, security: str, expected: tuple[str, str]) -> None:
@@ -76,6 +112,8 @@ def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
             "b.png,A-1201,repair,t,2024-05-18,ordinary\n")
     bad, good = manifest_rows(rows.encode())
     assert problem in bad.problem
+    assert bad.problem_code == ("unknown_category" if "category" in problem
+                                else "invalid_security")
     assert good.problem == ""
 
 

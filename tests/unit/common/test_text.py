@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.common.text import (
+    day_key,
     digits_of,
     fold,
     fold_mapped,
@@ -131,6 +134,20 @@ def test_a_number_written_in_groups_is_also_its_joined_digits() -> None:
     assert ("13812345678", "138 1234 5678") in _numbers("１３８ １２３４ ５６７８")  # full width
 
 
+@pytest.mark.parametrize("written", [
+    "2023年12月8日", "2023 年 12 月 8 号", "2023-12-08", "2023/12/8", "2023.12.8",
+    "２０２３年１２月８日"])
+def test_a_day_as_people_write_it_is_one_key_its_iso_digits(written: str) -> None:
+    assert _numbers(f"登记日期：{written}。")[0] == ("20231208", fold(written))
+    assert day_key(fold(written)) == "20231208"
+
+
+@pytest.mark.parametrize("text", ["2023-13-40", "2023.12.80元", "v2019.1.2.3", "12/8/2023"])
+def test_what_is_no_day_year_first_is_no_day_key(text: str) -> None:
+    assert day_key(fold(text)) is None
+    assert _numbers("金额2023.12.80元，版本v2019.1.2.3，12/8/2023") == []
+
+
 def test_an_id_number_in_groups_keeps_its_check_letter() -> None:
     assert ("44030119800101123x", "440301 19800101 123x") in _numbers(
         "身份证号 440301 19800101 123X")
@@ -147,7 +164,7 @@ def test_every_run_of_groups_is_a_key_so_two_numbers_on_a_line_are_each_found() 
 
 
 def test_groups_are_not_joined_across_other_words_or_into_short_numbers() -> None:
-    assert _numbers("2023年9月1日 12 34") == []
+    assert _numbers("2023年9月1日 12 34") == [("20230901", "2023年9月1日")]  # a day (below)
     assert _numbers("a1380 1234 5678") == [("12345678", "1234 5678")]  # a1380 is one word
     assert _numbers("1,200 3400") == []
     assert _numbers("138\n1234 5678") == [("12345678", "1234 5678")]  # not across lines

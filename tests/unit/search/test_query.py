@@ -101,6 +101,9 @@ def test_operators_are_ordinary_text() -> None:
     ("0755 8888 1234", "075588881234"),
     ("440301 19800101 123X", "44030119800101123x"),  # an ID number: its check letter too
     ("4403-0119-8001-0112-3x", "44030119800101123x"),
+    ("2023/12/8", "20231208"),  # a day: its ISO digits, however it is written
+    ("2023年12月8日", "20231208"),
+    ("2023-12-08", "20231208"),
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("13812345678", None),

@@ -4,8 +4,8 @@ the form's defaults; what cannot be uploaded is planned as refused, with the rea
 
 from __future__ import annotations
 
-from services.common.manifest import manifest_rows
-from services.web.ingest_page import Defaults, hidden, plan
+from services.common.manifest import left_out, manifest_rows
+from services.web.ingest_page import Defaults, plan
 
 HEADER = "path,household,category,title,filed_at,security\n"
 DEFAULTS = Defaults(household="C-0502", category="visit", filed_at="2024-07-01",
@@ -58,8 +58,14 @@ def test_a_bad_row_and_a_missing_file_are_refused_with_the_line() -> None:
                                             "3.png,A-1201,repair,报修,2024-05-18,,maybe\n",
                                             header), DEFAULTS)
     assert [(p.filename, p.upload, p.error_code) for p in planned] == [
-        ("1.png", 0, ""), ("2.png", None, "missing_file"), ("3.png", None, "manifest_row")]
+        ("1.png", 0, ""), ("2.png", None, "missing_file"),
+        ("3.png", None, "invalid_personal_info")]  # the page says which value, in Chinese
     assert "line 4" in planned[2].error
+
+
+def test_a_file_sent_without_a_category_is_refused_for_that() -> None:
+    [planned] = plan(["x.png"], None, Defaults(category=""))
+    assert (planned.upload, planned.error_code) == (None, "category_required")
 
 
 def test_a_default_location_that_is_not_four_parts_is_refused() -> None:
@@ -67,7 +73,8 @@ def test_a_default_location_that_is_not_four_parts_is_refused() -> None:
     assert (planned.upload, planned.error_code) == (None, "invalid_location")
 
 
-def test_hidden_files_are_not_sent() -> None:
-    assert hidden(".DS_Store")
-    assert hidden("scans/.git/config")
-    assert not hidden("scans/1.png")
+def test_hidden_files_and_the_folders_manifest_are_not_sent() -> None:
+    assert left_out(".DS_Store")
+    assert left_out("scans/.git/config")
+    assert left_out("cab2/清单.CSV")
+    assert not left_out("scans/1.png")

@@ -54,7 +54,8 @@ def test_a_page_without_the_words_has_no_marks() -> None:
      ["0755-8888-1234", "138-1234-5678"]),  # hyphens
     ("紧急联系人电话13812345678", "138 1234 5678", ["13812345678"]),  # pasted with spaces
     ("乙方身份证号：440301 19800101 123X", "44030119800101123x", ["440301 19800101 123X"]),
-], ids=["spaced and unit code", "hyphenated", "plain", "ID number"])
+    ("登记日期：2023年12月8日；截止 2023-12-08", "2023/12/8", ["2023年12月8日", "2023-12-08"]),
+], ids=["spaced and unit code", "hyphenated", "plain", "ID number", "day"])
 def test_a_number_or_unit_code_is_marked_as_the_page_writes_it(
         text: str, q: str, shown: list[str]) -> None:
     assert marked(text, q) == shown
