@@ -20,7 +20,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.config import SERVER_VARIABLE, TOKEN_VARIABLE
 from services.common.durable import write_durably
-from services.common.errors import DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -100,6 +100,27 @@ def api_options(command: F) -> F:
             return command(*args, api=api, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def json_option(help_text: str) -> Callable[[F], F]:
+    """``--json`` (``as_json``): the answer as JSON on standard output, and a refusal too,
+    as the API's problem (``code``, ``detail``, ``status``; exit 1), so a script reads one
+    format either way. Above ``api_options``, so that it sees every refusal."""
+    def decorate(command: F) -> F:
+        @click.option("--json", "as_json", is_flag=True, help=help_text)
+        @functools.wraps(command)
+        def run(*args: Any, as_json: bool, **kwargs: Any) -> Any:
+            try:
+                return command(*args, as_json=as_json, **kwargs)
+            except ArchiveError as exc:
+                if not as_json:
+                    raise
+                echo_json({"code": exc.code, "detail": exc.detail, "status": exc.status})
+                raise SystemExit(1) from None
+
+        return run  # type: ignore[return-value]
+
+    return decorate
 
 
 def echo_json(answer: object, *, indent: int | None = 2) -> None:

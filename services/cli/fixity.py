@@ -13,13 +13,13 @@ import sys
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options, echo_json
+from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import follow, tables
 from services.common.contracts.ingest import FixityRun
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="print the finished run as JSON")
+@json_option("Print the finished run as JSON.")
 @api_options
 def fixity(api: Api, as_json: bool) -> None:
     """Re-hash every original and check archive numbers against the catalogue

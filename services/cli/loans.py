@@ -12,7 +12,7 @@ from datetime import datetime
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options, echo_json
+from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import tables
 from services.common.contracts.lending import Loan
 
@@ -25,7 +25,7 @@ STATUSES = ("requested", "approved", "rejected", "out", "returned")
               help="Only loans escalated for being held too long without renewal.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only loans in this state.")
 @click.option("--borrower", help="Only this borrower's loans (username).")
-@click.option("--json", "as_json", is_flag=True, help="Print the loans as JSON.")
+@json_option("Print the loans as JSON.")
 @api_options
 def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
           borrower: str | None, as_json: bool) -> None:

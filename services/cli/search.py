@@ -17,7 +17,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from services.cli.client import Api, api_options, echo_json
+from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD
 from services.cli.terminal import category_name, tables
 from services.common.contracts.search import SearchRequest, SearchResult
@@ -37,7 +37,7 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--size", type=click.IntRange(1, 100), default=20, show_default=True,
               help="Hits per page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@json_option("Print the answer as JSON.")
 @api_options
 def search(api: Api, query: str, household: str | None, category: str | None,
            filed_from: datetime | None, filed_to: datetime | None, page: int, size: int,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from services.cli.client import Api, api_options, echo_json
+from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import category_name, tables
 from services.common.contracts.statistics import YearStatistics
 from services.common.models import CATEGORIES, EARLIEST_YEAR, LATEST_YEAR
@@ -20,7 +20,7 @@ from services.common.models import CATEGORIES, EARLIEST_YEAR, LATEST_YEAR
 @click.command()
 @click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None,
               help="Calendar year (UTC; default: this year, so far).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("Print the report as JSON.")
 @api_options
 def stats(api: Api, year: int | None, as_json: bool) -> None:
     """Print a year's statistics (archivist, compliance, director, admin)."""

@@ -17,13 +17,15 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from services.common.names import tidied_household
 from services.web.document_page import chosen_page, document_history, document_page
 from services.web.failures import none_if, see
 from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
+from services.web.links import household_url
 from services.web.page import Page, PageNumber, layout_values
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
-from services.web.search_page import SearchForm, empty_view, search_view
+from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view
 from services.web.session import (
     HOME_PATH,
     LOGIN_PATH,
@@ -113,9 +115,13 @@ class ReadingPages(Controller):
             view = empty_view(form)
         else:
             try:
-                view = search_view(form, await search.search(page.reader.token, form.request()))
+                result = await search.search(page.reader.token, form.request())
             except ValidationFailed as exc:
                 view = empty_view(form, error=exc.code)
+            else:
+                if last := page_past_the_end(form, result):
+                    return Redirect(last)
+                view = search_view(form, result)
         partial = (page.request.headers.get("hx-request") == "true"
                    and page.request.headers.get("hx-target") == "results"
                    and not page.request.headers.get("hx-history-restore-request"))
@@ -123,7 +129,10 @@ class ReadingPages(Controller):
 
     @get("/households/{household:str}", operation_id="householdPage")
     async def household(self, household: FromPath[str], page: NamedDependency[Page],
-                        registry: NamedDependency[RegistryReader]) -> Response[str]:
+                        registry: NamedDependency[RegistryReader]
+                        ) -> Response[str] | Redirect:
+        if (code := tidied_household(household)) != household:
+            return Redirect(household_url(code))  # a0906 typed in the address is A-0906
         record, documents = await asyncio.gather(
             registry.household(page.reader.token, household),
             registry.household_file(page.reader.token, household))

@@ -202,8 +202,20 @@ def _category_options(form: SearchForm) -> list[Option]:
     return [Option(code, CATEGORY_NAMES[code], form.category == code) for code in codes]
 
 
+def last_page(total: int) -> int:
+    return min(MAX_PAGES, max(1, math.ceil(total / PAGE_SIZE)))
+
+
+def page_past_the_end(form: SearchForm, result: SearchResult) -> str | None:
+    """The last page's address when ``form`` asks for a page after it (an old bookmark,
+    an address typed by hand, documents gone since), else None."""
+    if result.hits or not result.total or form.page <= last_page(result.total):
+        return None
+    return form.url(page=last_page(result.total))
+
+
 def _paging(form: SearchForm, total: int) -> dict[str, Any]:
-    last = min(MAX_PAGES, max(1, math.ceil(total / PAGE_SIZE)))
+    last = last_page(total)
     if last == 1:
         return {}
     shown = sorted({1, last, *range(max(1, form.page - PAGE_LINKS_AROUND),

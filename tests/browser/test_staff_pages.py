@@ -134,9 +134,10 @@ def test_typing_through_an_input_method_composition_searches_once_at_its_end(
 
 
 def test_the_household_file_lists_documents_newest_first_with_closed_files_apart(
-        sign_in: SignIn, screenshots: Path) -> None:
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
     page = sign_in("wang")
-    page.goto("/ui/households/A-1201")
+    page.goto("/ui/households/a1201")  # typed in the address as staff type unit codes
+    expect(page).to_have_url(f"{cabinet.url}/ui/households/A-1201")
     expect(page.get_by_role("heading", level=1)).to_contain_text("星海贸易有限公司")
     current = page.locator("section", has=page.locator("#current-file"))
     dates = current.locator("tbody tr td:first-child").all_inner_texts()

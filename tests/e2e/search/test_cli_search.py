@@ -113,3 +113,12 @@ def test_reindex_by_staff_is_refused_with_the_reason(server: ArchiveServer, staf
     run = archive(["reindex"], server, staff, tmp_path)
     assert run.exit_code == 1
     assert "(role_required)" in run.stderr
+
+
+def test_a_refusal_asked_for_as_json_is_json(server: ArchiveServer, staff: str,
+                                             tmp_path: Path) -> None:
+    run = archive(["search", '"维修', "--json"], server, staff, tmp_path)
+    assert run.exit_code == 1
+    assert json.loads(run.stdout) == {
+        "code": "unbalanced_query", "status": 422,
+        "detail": 'the query has a quote that is not closed with "'}

@@ -8,7 +8,7 @@ import pytest
 
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
-from services.web.search_page import SearchForm, search_view, snippet
+from services.web.search_page import SearchForm, page_past_the_end, search_view, snippet
 
 
 def _hit(number: int, match: str = "all") -> SearchHit:
@@ -51,6 +51,15 @@ def test_pages_and_the_line_before_partial_hits_are_laid_out_by_the_view() -> No
     assert [hit.first_partial for hit in view.hits] == [False, True, False]
     assert view.categories[0].label == "维修/报修记录"
     assert view.years[0].url.endswith("filed_from=2024-01-01&filed_to=2024-12-31")
+
+
+def test_a_page_after_the_last_leads_to_the_last() -> None:
+    empty = SearchResult(total=26, hits=[], facets=Facets(category={}, household={}, year={}))
+    past = page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "99"}), empty)
+    assert past is not None and past.endswith("page=2")
+    assert page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "2"}), empty) is None
+    nothing = SearchResult(total=0, hits=[], facets=empty.facets)
+    assert page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "3"}), nothing) is None
 
 
 def test_a_snippet_keeps_only_its_marks_as_markup() -> None:
