@@ -175,7 +175,8 @@ def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
 
 def _request(query: SearchQuery, terms: tuple[QueryTerm, ...], bool_query: dict[str, Any],
              *, offset: int, size: int) -> dict[str, Any]:
-    newest = [{"filed_at": "desc"}, {"document_id": "desc"}]
+    # Filed the same day: the later archive number first, as the household page lists them.
+    newest = [{"filed_at": "desc"}, {"archive_no": "desc"}, {"document_id": "desc"}]
     return {
         "query": {"bool": bool_query},
         "sort": newest if query.sort == "newest" or not terms else ["_score", *newest],

@@ -19,7 +19,8 @@ tokens, numbers written in groups; the two schemas). An index made by another ve
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
 an upgrade finds old documents as a new one finds new ones. 1: before numbers written in
 groups were joined; 2: since (December 2026); 3: an ID number's check letter X joined too,
-and each day written in a text one more key (2023年12月8日 is 20231208)."""
+and each day written in a text one more key (2023年12月8日 is 20231208); newest first
+orders a day's documents by archive number."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""

@@ -17,9 +17,9 @@ matching needs nothing but ``text``, so a term is one phrase query, not a union 
 per field (a union is evaluated 4 096 documents at a time, which made a selective filter
 no cheaper than none: 5.5 ms for 210 hits).
 
-Filters and facets use raw (untokenised) fast fields; ``newest`` (``filed_at|document_id``)
-is the sort key, descending, the same order as Elasticsearch's ``filed_at``,
-``document_id``. A deleted document is kept as a tombstone (``deleted``, ``version``, no
+Filters and facets use raw (untokenised) fast fields; ``newest``
+(``filed_at|archive_no|document_id``) is the sort key, descending, the same order as
+Elasticsearch's ``filed_at``, ``archive_no``, ``document_id``. A deleted document is kept as a tombstone (``deleted``, ``version``, no
 text) so an older write arriving later cannot revive it. Tombstones and the security
 levels above the caller's clearance are excluded (``MustNot``): the excluded sets are
 small, where requiring the visible ones intersected every match with a posting list of
@@ -120,7 +120,7 @@ def to_document(doc: IndexedDocument) -> tantivy.Document:
     out.add_text("category", doc.category)
     if doc.household is not None:
         out.add_text("household", doc.household)
-    out.add_text("newest", f"{doc.filed_at.isoformat()}|{doc.document_id}")
+    out.add_text("newest", f"{doc.filed_at.isoformat()}|{doc.archive_no}|{doc.document_id}")
     out.add_integer("year", doc.filed_at.year)
     out.add_integer("filed_day", doc.filed_at.toordinal())
     title = fold(doc.title)

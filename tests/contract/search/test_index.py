@@ -245,6 +245,17 @@ async def test_sort_newest_lists_latest_filing_first(index: SearchIndex) -> None
     assert [hit.filed_at.day for hit in result.hits] == [3, 2, 1]
 
 
+async def test_documents_filed_the_same_day_come_newest_archive_number_first(
+        index: SearchIndex) -> None:
+    slips = [doc(body="漏水", archive_no=f"2024-repair-F-0101-{number:04d}", category="repair")
+             for number in (9, 25, 6, 14, 1)]
+    await index.upsert(slips)
+    for q in ("漏水", ""):
+        result = await index.search(SearchQuery(q=q, household="A-1201", sort="newest"), SECRET)
+        assert [hit.archive_no[-4:] for hit in result.hits] == ["0025", "0014", "0009", "0006",
+                                                                "0001"], q
+
+
 async def test_pages_split_the_hits_without_overlap(index: SearchIndex) -> None:
     letters = [doc(body="漏水", filed_at=date(2020, 1, day)) for day in range(1, 8)]
     await index.upsert(letters)
