@@ -56,7 +56,8 @@ def test_pages_and_the_line_before_partial_hits_are_laid_out_by_the_view() -> No
 def test_a_page_after_the_last_leads_to_the_last() -> None:
     empty = SearchResult(total=26, hits=[], facets=Facets(category={}, household={}, year={}))
     past = page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "99"}), empty)
-    assert past is not None and past.endswith("page=2")
+    assert past is not None
+    assert past.endswith("page=2")
     assert page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "2"}), empty) is None
     nothing = SearchResult(total=0, hits=[], facets=empty.facets)
     assert page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "3"}), nothing) is None
