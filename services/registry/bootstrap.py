@@ -119,7 +119,7 @@ class RegistryServices:
         self.accounts = AccountsService(
             self.store, codec, clock, attempts_per_minute=settings.login_attempts_per_minute,
             attempts_per_address_per_minute=settings.login_attempts_per_address_per_minute,
-            open_loans=self.lending.open_loans, journal=self.journal,
+            departure=self.lending.depart, journal=self.journal,
             password_hash_memory_kib=settings.password_hash_memory_kib)
         source = grants or self.lending
         self.households = HouseholdsService(self.store, clock)

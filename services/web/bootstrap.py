@@ -70,6 +70,8 @@ def build(ctx: Context) -> ServicePart:
             **provided(pages=pages, codec=ctx.codec, **clients),
             "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
             "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
+            "now": Provide(ctx.clock.now, sync_to_thread=False),
+            "settings": Provide(lambda: ctx.settings, sync_to_thread=False),
             "reader": Provide(provide_reader), "page": Provide(provide_page),
         },
     )

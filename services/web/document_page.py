@@ -75,7 +75,7 @@ ACTION_NAMES = {
     "loan_requested": "申请借阅", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
     "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
     "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
-    "loan_incident_resolved": "借阅事故已处理",
+    "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
@@ -97,6 +97,15 @@ LOAN_STATUS_NAMES = {
     "returned": "已归还",
 }
 """The loans' statuses (B3-B5) by their Chinese names; a status not named shows as coded."""
+WITHDRAWN_NAME = "已撤回"
+
+
+def loan_status_name(loan: Loan) -> str:
+    """The loan's status by its Chinese name; a request withdrawn (``rejected``, closed by
+    its applicant or at the borrower's departure) is named apart from one refused."""
+    if loan.rejection is not None and loan.rejection.withdrawn:
+        return WITHDRAWN_NAME
+    return LOAN_STATUS_NAMES.get(loan.status, loan.status)
 
 FIRST_FILING = "filed"
 """The reason the registry gives a document's first version; later ones carry the
@@ -138,7 +147,7 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
                               else version.reason,
                               [FIELD_NAMES.get(name, name) for name in version.changes])
                   for version in reversed(versions)],
-        loans=[LoanLine(loan, LOAN_STATUS_NAMES.get(loan.status, loan.status))
+        loans=[LoanLine(loan, loan_status_name(loan))
                for loan in loans],
         audit=[AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
                for entry in audit])

@@ -5,6 +5,7 @@ with the registry's refusal code, which the page says in words with what to do n
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Annotated, Any, cast
 
 from litestar import Controller, Response, get, post
@@ -14,6 +15,7 @@ from litestar.response import Redirect
 
 from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
+from services.common.config import Settings
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
@@ -154,9 +156,13 @@ class LoanPages(Controller):
 
     @get("/{loan_id:str}", operation_id="loanPage")
     async def loan(self, loan_id: FromPath[str], page: NamedDependency[Page],
-                   registry: NamedDependency[RegistryReader]) -> Response[str]:
+                   registry: NamedDependency[RegistryReader],
+                   now: NamedDependency[datetime], settings: NamedDependency[Settings]
+                   ) -> Response[str]:
         record = await registry.loan(page.reader.token, loan_id)
-        return page.render("loan.html", view=loan_page(page.reader.principal, record))
+        return page.render("loan.html", view=loan_page(
+            page.reader.principal, record, now=now,
+            max_renewals=settings.loan_max_renewals))
 
     @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
     async def move(self, loan_id: FromPath[str], move: FromPath[str],
@@ -175,6 +181,8 @@ class LoanPages(Controller):
         elif move == "return":
             if data.intact not in ("yes", "no"):
                 return see(loan_url(loan_id), refused="intact_required")
+            if data.intact == "no" and not note:
+                return see(loan_url(loan_id), refused="damage_note_required")
             body = {"intact": data.intact == "yes", "note": note or None}
         return await answered(registry.move_loan(reader.token, loan_id, move, body),
                               loan_url(loan_id), done=move)

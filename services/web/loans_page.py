@@ -12,6 +12,7 @@ every move again, and its refusal is shown by its code (``REFUSALS`` in the temp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from services.common.approvals import DESK, is_awaited_from
@@ -19,8 +20,9 @@ from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.renewals import renewal_refusal
 from services.common.web import PAGES_PREFIX
-from services.web.document_page import LOAN_STATUS_NAMES
+from services.web.document_page import loan_status_name
 from services.web.links import document_url
 from services.web.retention_page import destruction_url
 
@@ -38,8 +40,9 @@ KIND_NAMES = {"paper": "纸质借出", "digital": "电子查阅（只读）"}
 Register = Literal["all", "overdue", "escalated"]
 REGISTERS: tuple[Register, ...] = ("all", "overdue", "escalated")
 
-Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return"]
-MOVES: tuple[Move, ...] = ("approve", "reject", "issue", "acknowledge", "renew", "return")
+Move = Literal["approve", "reject", "withdraw", "issue", "acknowledge", "renew", "return"]
+MOVES: tuple[Move, ...] = ("approve", "reject", "withdraw", "issue", "acknowledge", "renew",
+                           "return")
 
 
 LOANS_URL = f"{PAGES_PREFIX}/loans"
@@ -69,7 +72,8 @@ class Step:
     rejected_by: str | None = None
     """Who turned the request down at this step."""
     moot: bool = False
-    """A step after the one that turned the request down: never reached."""
+    """A step never reached: after the one that turned the request down, or not given
+    before the request was withdrawn."""
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,18 @@ class LoanPage:
     moves: frozenset[Move]
     at_desk: bool
     """The reader works the loan desk, where open incidents are resolved."""
+    renewal_refused: str = ""
+    """Why 续借 is not offered to someone who could otherwise renew (B4: renewed as often
+    as allowed, or expired), as the registry's refusal code; empty when it is offered or
+    not theirs."""
 
 
 def _steps(loan: Loan) -> list[Step]:
     given = {approval.step: approval for approval in loan.approvals}
     reached = len(loan.approvals)
-    rejected_by = loan.rejection.rejected_by if loan.rejection else None
+    rejection = loan.rejection
+    withdrawn = rejection is not None and rejection.withdrawn
+    rejected_by = rejection.rejected_by if rejection and not withdrawn else None
     steps = []
     for number, role in enumerate(loan.approvals_needed):
         approval = given.get(number)
@@ -106,7 +116,8 @@ def _steps(loan: Loan) -> list[Step]:
                           note=approval.note if approval else None,
                           current=loan.status == "requested" and number == reached,
                           rejected_by=rejected_by if number == reached else None,
-                          moot=rejected_by is not None and number > reached))
+                          moot=(rejected_by is not None and number > reached)
+                          or (withdrawn and number >= reached)))
     return steps
 
 
@@ -117,6 +128,9 @@ def moves_for(principal: Principal, loan: Loan) -> frozenset[Move]:
     at_desk = principal.has_role(*DESK) and not mine
     if awaits(principal, loan):
         moves |= {"approve", "reject"}
+    if loan.status in ("requested", "approved") and principal.username in (
+            loan.borrower, loan.requested_by):
+        moves.add("withdraw")
     if loan.status == "approved" and at_desk:
         moves.add("issue")
     if loan.status == "out":
@@ -129,7 +143,10 @@ def moves_for(principal: Principal, loan: Loan) -> frozenset[Move]:
     return frozenset(moves)
 
 
-def loan_page(principal: Principal, loan: Loan) -> LoanPage:
+def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: int
+              ) -> LoanPage:
+    """``now`` and ``max_renewals`` (``ARCHIVE_LOAN_MAX_RENEWALS``): whether a renewal
+    would be accepted, by the registry's rule (``services.common.renewals``)."""
     documents = [
         DocumentLine(url=None if document.redacted
                      else document_url(document.document_id),
@@ -137,10 +154,17 @@ def loan_page(principal: Principal, loan: Loan) -> LoanPage:
                      category=_CATEGORIES.get(document.category, document.category),
                      security=_LEVELS.get(document.security, document.security))
         for document in loan.documents]
-    return LoanPage(loan=loan, status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
+    moves = moves_for(principal, loan)
+    refusal = None
+    if "renew" in moves and loan.due_at is not None:
+        refusal = renewal_refusal(renewals=loan.renewals, due_at=loan.due_at, now=now,
+                                  max_renewals=max_renewals)
+    return LoanPage(loan=loan, status=loan_status_name(loan),
                     kind=KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
-                    documents=documents, moves=moves_for(principal, loan),
-                    at_desk=principal.has_role(*DESK))
+                    documents=documents,
+                    moves=moves - {"renew"} if refusal is not None else moves,
+                    at_desk=principal.has_role(*DESK),
+                    renewal_refused=refusal.code if refusal is not None else "")
 
 
 @dataclass(frozen=True)
@@ -162,7 +186,7 @@ def loan_line(loan: Loan) -> LoanLine:
              if not document.redacted]
     what = "、".join(named[:3]) + (" …" if len(named) > 3 else "")
     return LoanLine(hidden=len(loan.documents) - len(named), loan=loan, url=loan_url(loan.loan_id),
-                    status=LOAN_STATUS_NAMES.get(loan.status, loan.status),
+                    status=loan_status_name(loan),
                     kind=KIND_NAMES.get(loan.kind, loan.kind),
                     waiting_for=ROLE_STEP_NAMES.get(loan.next_approval, loan.next_approval)
                     if loan.next_approval else "", what=what)

@@ -3,8 +3,9 @@ own: a staff member asks for a confidential document from its page; the manager,
 director and the archivist each find it in their inbox (the count on every page) and
 approve in turn; the archivist hands it over; the borrower confirms receipt, reads it
 view-only (the text, never the original's download) and renews
-it until the registry refuses; with the clock moved past the due date the register
-lists it as overdue, and the archivist checks it back in damaged, after which the
+it to the limit, where the page stops offering 续借 and says why; with the clock moved
+past the due date the register lists it as overdue, and the archivist checks it back in
+(a plain return: a view-only loan has no paper to damage), after which the
 borrower's text is refused again. A request from a
 household page for an external reader is rejected with a note the requester reads.
 axe-core on every page; the inbox's screenshot is saved."""
@@ -119,9 +120,11 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     li.get_by_role("button", name="续借").click()
     expect(li.get_by_role("status")).to_contain_text("已续借")
     expect(li.get_by_text("已续借 1 次")).to_be_visible()
-    li.get_by_role("button", name="续借").click()
-    expect(li.get_by_role("alert")).to_contain_text("已经续借到最多次数")
-    expect(li.get_by_role("alert")).to_contain_text("重新申请借阅")
+    # At the limit the page no longer offers 续借 and says why beside where it was.
+    expect(li.get_by_role("button", name="续借")).to_have_count(0)
+    expect(li.locator(".loan-actions")).to_contain_text("不能续借：")
+    expect(li.locator(".loan-actions")).to_contain_text("已经续借到最多次数")
+    expect(li.locator(".loan-actions")).to_contain_text("重新申请借阅")
     expect_no_serious_violations(li)
 
     office.clock.advance(timedelta(days=30))
@@ -133,12 +136,12 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect_no_serious_violations(wang)
 
     register.locator("tbody tr a").first.click()
-    wang.get_by_label("有损坏或遗失（将登记事故）").check()
-    wang.get_by_label("备注").fill("末页有折痕")
+    # A view-only loan has no paper to damage: a plain return, no damage check.
+    expect(wang.get_by_label("有损坏或遗失（将登记事故）")).to_have_count(0)
     wang.get_by_role("button", name="归还注销").click()
     expect(wang.get_by_role("status")).to_contain_text("已归还注销")
     expect(wang.get_by_role("heading", level=1)).to_contain_text("已归还")
-    expect(wang.locator("dl.record")).to_contain_text("有损坏或遗失 · 末页有折痕")
+    expect(wang.locator("dl.record")).to_contain_text("完好")
     wang.goto("/ui/loans?show=overdue")
     expect(wang.get_by_text("没有超期的借阅。")).to_be_visible()
     # Returned: the borrower's view-only reading ends with the loan (B6).

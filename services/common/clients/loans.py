@@ -60,8 +60,8 @@ class LoansReader(RegistryClient):
 
     async def move_loan(self, token: str, loan_id: str, move: str,
                         body: dict[str, Any] | None = None) -> Loan:
-        """``approve`` ``{note}``, ``reject`` ``{reason}``, ``issue``, ``acknowledge``,
-        ``renew``, ``return`` ``{intact, note}``."""
+        """``approve`` ``{note}``, ``reject`` ``{reason}``, ``withdraw``, ``issue``,
+        ``acknowledge``, ``renew``, ``return`` ``{intact, note}``."""
         return await self.call("POST", f"/registry/loans/{segment(loan_id)}/{move}", Loan,
                                token=token, json=body if body is not None else {})
 

@@ -64,9 +64,13 @@ class Approval(Struct):
 
 
 class RejectionRecord(Struct):
+    """Why a request ended ``rejected``: refused at an approval step, or ``withdrawn``
+    (撤回) before anything was lent, by its applicant or because the borrower left (B9)."""
+
     rejected_by: str
     rejected_at: datetime
     reason: str
+    withdrawn: bool = False
 
 
 class ReturnRecord(Struct):

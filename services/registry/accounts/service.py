@@ -23,7 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from argon2 import PasswordHasher
@@ -46,11 +46,17 @@ from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserC
 from services.registry.accounts.repository import Account
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
-from services.registry.store import RegistryStore
+from services.registry.store import RegistryStore, Tx
 
-OpenLoans = Callable[[str, SecurityLevel], Awaitable[list[OpenLoan]]]
-"""A user's loans that are not returned, their documents named as far as a clearance
-reaches; departure is refused while any (B9)."""
+
+class Departure(Protocol):
+    """B9, run in the deactivation's transaction ``tx``: the loans ``username`` has not
+    returned, their documents named as far as ``clearance`` reaches (the departure is
+    refused while any, and the transaction undone); and whatever else ends with the
+    employee (their requests not yet out are closed, by ``by``)."""
+
+    async def __call__(self, tx: Tx, username: str, *, by: str, clearance: SecurityLevel
+                      ) -> list[OpenLoan]: ...
 
 RATE_WINDOW = timedelta(minutes=1)
 ATTEMPTS_KEPT = timedelta(days=1)
@@ -73,7 +79,8 @@ def decoy_hash(memory_kib: int) -> str:
     return password_hasher(memory_kib).hash(secrets.token_urlsafe(16))
 
 
-async def no_open_loans(_: str, __: SecurityLevel) -> list[OpenLoan]:
+async def no_loans(tx: Tx, username: str, *, by: str, clearance: SecurityLevel
+                   ) -> list[OpenLoan]:
     return []
 
 
@@ -81,7 +88,7 @@ class AccountsService:
     def __init__(
         self, store: RegistryStore, codec: TokenCodec, clock: Clock, *,
         attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
-        open_loans: OpenLoans = no_open_loans, journal: JournalService | None = None,
+        departure: Departure = no_loans, journal: JournalService | None = None,
         password_hash_memory_kib: int = PASSWORD_HASH_MEMORY_KIB,
     ) -> None:
         """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
@@ -91,7 +98,7 @@ class AccountsService:
         self.attempts_per_minute = attempts_per_minute
         self.attempts_per_address_per_minute = \
             attempts_per_address_per_minute or 3 * attempts_per_minute
-        self.open_loans = open_loans
+        self.departure = departure
         self.journal = journal
         self.hasher = password_hasher(password_hash_memory_kib)
         self._decoy_hash = decoy_hash(password_hash_memory_kib)
@@ -160,17 +167,22 @@ class AccountsService:
 
     async def deactivate(self, username: str, *, by: str = CONSOLE,
                          clearance: SecurityLevel = "secret") -> User:
-        """``clearance``: the asker's, as far as a refusal names the loans' documents."""
+        """Departure (B9), with what ends with it (``Departure``) in one transaction;
+        ``clearance``: the asker's, as far as a refusal names the loans' documents."""
         await self._account(username)
-        loans = await self.open_loans(username, clearance)
-        if loans:  # B9: every borrowed file comes back before the employee leaves.
-            raise Conflict(
-                f"{username} still has {len(loans)} loan(s) not returned",
-                code="open_loans", extra={"loans": [loan.loan_id for loan in loans],
-                                          "open_loans": msgspec.to_builtins(loans)},
-            )
+
+        async def clear(tx: Tx) -> None:
+            loans = await self.departure(tx, username, by=by, clearance=clearance)
+            if loans:  # B9: every borrowed file comes back before the employee leaves.
+                raise Conflict(
+                    f"{username} still has {len(loans)} loan(s) not returned",
+                    code="open_loans", extra={"loans": [loan.loan_id for loan in loans],
+                                              "open_loans": msgspec.to_builtins(loans)},
+                )
+
         await self._changing(username, {"active": False, "deactivated_at": self.clock.now()},
-                             _entry("user_deactivated", by, username), new_tokens=False)
+                             _entry("user_deactivated", by, username), new_tokens=False,
+                             within=clear)
         return await self.get_user(username)
 
     async def check_password(self, username: str, password: str, *,
@@ -239,12 +251,16 @@ class AccountsService:
             self._active.add(remembered, checked_at=checked_at)
 
     async def _changing(self, username: str, values: dict[str, Any], entry: AuditEntry, *,
-                        new_tokens: bool = True) -> None:
+                        new_tokens: bool = True,
+                        within: Callable[[Tx], Awaitable[None]] | None = None) -> None:
+        """``within``: what else the change does, first, in its transaction."""
         # Forgotten before and after the write: a check that read the account in between
         # remembers nothing.
         version = (await self._account(username)).token_version
         self._forget(username, version)
         async with self.store.transaction() as tx:
+            if within is not None:
+                await within(tx)
             await tx.accounts.change(username, values, new_token_version=new_tokens)
             await tx.journal.audit(entry, at=self.clock.now())
         self._forget(username, version)

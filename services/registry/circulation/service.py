@@ -139,7 +139,12 @@ class CirculationService:
     async def return_loan(self, principal: Principal, loan_id: str, check: ReturnCheck
                           ) -> Loan:
         """注销 (B5): the archivist checks the file and closes the loan; not ``intact``
-        opens an incident (a loss or damage report)."""
+        opens an incident (a loss or damage report), which says what is wrong: 422
+        ``damage_note_required`` without a note."""
+        if not check.intact and not (check.note or "").strip():
+            raise ValidationFailed("say what is damaged or missing (the note): the incident "
+                                   "is resolved from it", code="damage_note_required")
+
         async def check_in(tx: Tx, loan: LoanRow, now: datetime) -> None:
             await tx.loans.move(loan_id, "out", status="returned",
                                 returned_by=principal.username, returned_at=now,

@@ -97,6 +97,14 @@ class LoansController(Controller):
                      lending: NamedDependency[LendingService]) -> Loan:
         return await lending.reject(principal, loan_id, reason=data.reason)
 
+    @post("/{loan_id:str}/withdraw", operation_id="withdrawLoan", status_code=HTTP_200_OK)
+    async def withdraw(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
+                       lending: NamedDependency[LendingService]) -> Loan:
+        """撤回: the borrower, or whoever registered the request, closes it before it is
+        out: ``rejected`` with ``rejection.withdrawn``; 403 ``not_applicant``, 409
+        ``invalid_transition`` once out or closed."""
+        return await lending.withdraw(principal, loan_id)
+
 
 class NotificationsController(Controller):
     path = "/notifications"

@@ -13,9 +13,11 @@ from services.common.contracts.lending import LoanKind, LoanStatus
 from services.common.models import Role, Struct, Username
 
 LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
-                     "copy_recorded", "returned", "escalated", "incident_resolved"]
+                     "copy_recorded", "returned", "escalated", "incident_resolved",
+                     "withdrawn"]
 """What a ``LoanChanged`` feed event says happened."""
-Move = Literal["approve", "reject", "issue", "acknowledge", "renew", "return", "record_copy"]
+Move = Literal["approve", "reject", "withdraw", "issue", "acknowledge", "renew", "return",
+               "record_copy"]
 
 
 class ApprovalNote(Struct):
@@ -76,6 +78,8 @@ class LoanRow:
     rejected_by: str | None
     rejected_at: datetime | None
     rejection_reason: str | None
+    withdrawn: bool
+    """Closed before anything was lent (撤回), not refused at an approval step."""
     issued_by: str | None
     issued_at: datetime | None
     due_at: datetime | None

@@ -29,6 +29,7 @@ from services.common.contracts.lending import (
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
 from services.common.models import SecurityLevel
+from services.registry.accounts.tables import users
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.lending.models import LoanRow
@@ -142,11 +143,15 @@ class LoansRepository(Repository):
                         ) -> list[tuple[LoanRow, list[str]]]:
         """Every loan waiting for an approval that matches ``filters``, oldest request
         first, each with who gave its earlier steps (in step order): what decides whose
-        turn it is (B3), in one query."""
+        turn it is (B3), in one query. A borrower who has left waits for nothing (their
+        requests are closed at departure, B9)."""
         query = _filtered(
             sa.select(loans, loan_approvals.c.approver.label("step_approver"))
             .outerjoin(loan_approvals, loan_approvals.c.loan_id == loans.c.loan_id)
-            .where(loans.c.status == "requested"), filters, now=now)
+            .where(loans.c.status == "requested",
+                   loans.c.borrower.in_(sa.select(users.c.username)
+                                        .where(users.c.active.is_(True)))),
+            filters, now=now)
         rows = (await self.conn.execute(query.order_by(
             loans.c.requested_at, loans.c.loan_id, loan_approvals.c.step))).mappings().all()
         found: dict[str, tuple[LoanRow, list[str]]] = {}
@@ -157,6 +162,16 @@ class LoansRepository(Repository):
             if row["step_approver"] is not None:
                 found[loan_id][1].append(row["step_approver"])
         return list(found.values())
+
+    async def pending(self, username: str) -> list[LoanRow]:
+        """``username``'s requests not yet out (``requested`` or ``approved``), locked
+        until the transaction ends, oldest first."""
+        rows = (await self.conn.execute(
+            sa.select(loans).where(loans.c.borrower == username,
+                                   loans.c.status.in_(["requested", "approved"]))
+            .order_by(loans.c.requested_at, loans.c.loan_id).with_for_update()
+        )).mappings().all()
+        return [_loan_row(row) for row in rows]
 
     async def open_loans(self, username: str) -> list[LoanRow]:
         """B9: the loans ``username`` still holds, first issued first."""

@@ -1,8 +1,9 @@
 """The rules of a loan, pure: its states and moves, the approvals it needs, its periods.
 
-A loan moves ``requested → approved → out → returned``, or ``requested → rejected``
-(interface.md, Lending). Every move is listed once in ``MOVES``; anything else is refused
-with 409 ``invalid_transition``, never silently ignored.
+A loan moves ``requested → approved → out → returned``, or ends ``rejected`` before it is
+out: refused at an approval step, or withdrawn (撤回) by its applicant or because the
+borrower left (B9) (interface.md, Lending). Every move is listed once in ``MOVES``;
+anything else is refused with 409 ``invalid_transition``, never silently ignored.
 """
 
 from __future__ import annotations
@@ -18,19 +19,29 @@ from services.common.config import Settings
 from services.common.contracts.lending import Incident, LoanStatus
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
 from services.common.models import Category, Role, SecurityLevel
+from services.common.renewals import renewal_refusal
 from services.registry.lending.models import LoanRow, Move
 
-MOVES: dict[Move, tuple[LoanStatus, LoanStatus]] = {
-    # move: (the state it needs, the state it leaves); ``approve`` ends in ``approved``
-    # only at the last approval the loan needs, until then the loan stays ``requested``.
-    "approve": ("requested", "approved"),
-    "reject": ("requested", "rejected"),
-    "issue": ("approved", "out"),
-    "acknowledge": ("out", "out"),
-    "renew": ("out", "out"),
-    "record_copy": ("out", "out"),
-    "return": ("out", "returned"),
+MOVES: dict[Move, tuple[tuple[LoanStatus, ...], LoanStatus]] = {
+    # move: (the states it may start from, the state it leaves); ``approve`` ends in
+    # ``approved`` only at the last approval the loan needs, until then it stays
+    # ``requested``.
+    "approve": (("requested",), "approved"),
+    "reject": (("requested",), "rejected"),
+    # Closed before anything is lent: by its applicant, or when the borrower leaves (B9).
+    "withdraw": (("requested", "approved"), "rejected"),
+    "issue": (("approved",), "out"),
+    "acknowledge": (("out",), "out"),
+    "renew": (("out",), "out"),
+    "record_copy": (("out",), "out"),
+    "return": (("out",), "returned"),
 }
+
+WITHDRAWN_BY_APPLICANT = "申请人撤回"
+"""The reason recorded when the borrower, or the archivist who registered the request,
+withdraws it."""
+BORROWER_LEFT = "借阅人已离职"
+"""The reason recorded on the requests closed when their borrower is deactivated (B9)."""
 
 NOT_LENDABLE_ON_PAPER: tuple[Category, ...] = ("policy",)
 """B7: document archives (文书档案, company policy) are read in place, never lent."""
@@ -40,9 +51,10 @@ def check_move(move: Move, status: LoanStatus) -> LoanStatus:
     """The state ``move`` leads to from ``status``; ``Conflict`` (``invalid_transition``)
     if the loan is not in the state the move needs."""
     needed, reached = MOVES[move]
-    if status != needed:
+    if status not in needed:
         raise Conflict(f"a loan that is {status} cannot {move.replace('_', ' ')}: "
-                       f"that needs a loan that is {needed}", code="invalid_transition")
+                       f"that needs a loan that is {' or '.join(needed)}",
+                       code="invalid_transition")
     return reached
 
 
@@ -93,15 +105,11 @@ class LoanPeriods:
         return due_at + timedelta(days=self.renewal_days)
 
     def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime) -> None:
-        """B4: a loan is renewed at most ``max_renewals`` times and never once it has
-        expired; after that the documents need a new request through the approvals."""
-        if now > due_at:
-            raise Conflict(f"the loan expired on {due_at:%Y-%m-%d %H:%M} UTC and cannot be "
-                           "renewed; return it and ask for a new loan (B4)",
-                           code="loan_expired")
-        if renewals >= self.max_renewals:
-            raise Conflict(f"the loan was renewed {renewals} times, the most allowed; return "
-                           "it and ask for a new loan (B4)", code="renewals_exhausted")
+        """B4: ``Conflict`` unless the loan may be renewed (``renewal_refusal``)."""
+        refusal = renewal_refusal(renewals=renewals, due_at=due_at, now=now,
+                                  max_renewals=self.max_renewals)
+        if refusal is not None:
+            raise refusal
 
     def escalation_due(self, held_since: datetime, due_at: datetime) -> datetime:
         """B4: out more than ``escalation_days`` since issue or the last renewal, and never
@@ -117,6 +125,16 @@ def may_read(principal: Principal, loan: LoanRow) -> bool:
     """Whether ``principal`` may know ``loan`` exists (otherwise it is a 404)."""
     return principal.has_role(*REGISTER_READERS) or principal.username in (
         loan.borrower, loan.requested_by)
+
+
+def withdrawal_refusal(principal: Principal, loan: LoanRow) -> ArchiveError | None:
+    """Why ``principal`` may not withdraw ``loan``, or None: the borrower withdraws their
+    request, and so does whoever registered it for them."""
+    if principal.username in (loan.borrower, loan.requested_by):
+        return None
+    return unseen_or(principal, loan, Forbidden(
+        "only the borrower, or whoever registered the request, withdraws it",
+        code="not_applicant"))
 
 
 def unseen_or(principal: Principal, loan: LoanRow, error: ArchiveError) -> ArchiveError:

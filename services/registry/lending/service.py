@@ -6,7 +6,9 @@ stays invisible whatever the loan: 404) and that the caller may see too. ``polic
 documents are never lent on paper (B7, 409 ``not_lendable``); a file out on a paper loan
 is not asked for again until it is back (409 ``already_on_loan``). Approvals follow
 ``rules.approvals_needed``; each is one transaction with its audit entries and feed
-event (``steps``). Refusals are audited (O4) in their own transaction.
+event (``steps``). Refusals are audited (O4) in their own transaction. A request not yet
+out is withdrawn (撤回) by its borrower or whoever registered it, and closed the same way
+when the borrower leaves (``depart``, B9): ``rejected``, marked ``withdrawn``.
 
 A user holds a view-only grant on each document of their ``digital`` loans that are
 ``out`` and not past ``due_at``: access ends at return or at the due time, whichever
@@ -53,12 +55,15 @@ from services.registry.journal.service import JournalService
 from services.registry.lending.models import IncidentResolution, LoanQuery, LoanRow, Move
 from services.registry.lending.repository import Filters
 from services.registry.lending.rules import (
+    BORROWER_LEFT,
     NOT_LENDABLE_ON_PAPER,
     REGISTRARS,
+    WITHDRAWN_BY_APPLICANT,
     approvals_needed,
     check_move,
     may_read,
     resolution_refusal,
+    withdrawal_refusal,
 )
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step, views
 from services.registry.store import RegistryStore, Tx
@@ -134,6 +139,20 @@ class LendingService:
                                           clearance=principal.clearance)
         assert refusal is not None
         await self.journal.refuse(principal, "reject_loan", refusal)
+
+    async def withdraw(self, principal: Principal, loan_id: str) -> Loan:
+        """撤回: the borrower, or whoever registered the request, closes it before it is
+        out: ``rejected``, ``withdrawn``, with the reason ``WITHDRAWN_BY_APPLICANT``."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            loan = await loan_for_move(tx, loan_id)
+            refusal = withdrawal_refusal(principal, loan)
+            if refusal is None:
+                await _withdraw(tx, loan, by=principal.username, reason=WITHDRAWN_BY_APPLICANT,
+                                at=now)
+                return await current_view(tx, loan_id, now=now,
+                                          clearance=principal.clearance)
+        await self.journal.refuse(principal, "withdraw_loan", refusal)
 
     async def loan(self, principal: Principal, loan_id: str) -> Loan:
         """One loan, to its borrower, its requester or a register reader; else 404."""
@@ -238,13 +257,20 @@ class LendingService:
         assert refusal is not None
         await self.journal.refuse(principal, "resolve_incident", refusal)
 
-    async def open_loans(self, username: str, clearance: SecurityLevel) -> list[OpenLoan]:
-        """B9: the loans ``username`` holds, their documents named as far as
-        ``clearance`` reaches; ``AccountsService`` refuses departure on any."""
+    async def depart(self, tx: Tx, username: str, *, by: str, clearance: SecurityLevel
+                     ) -> list[OpenLoan]:
+        """B9, in the deactivation's transaction ``tx``: the loans ``username`` still
+        holds, their documents named as far as ``clearance`` reaches (``AccountsService``
+        refuses the departure on any, which undoes the rest); and their requests not yet
+        out, closed as withdrawn by ``by`` with the reason ``BORROWER_LEFT``, so none
+        waits for an approval or a hand-over that can never come."""
         now = self.clock.now()
-        async with self.store.transaction() as tx:
-            loans = await views(tx, await tx.loans.open_loans(username), now=now,
-                                clearance=clearance)
+        # Closed first: taking their rows waits for a hand-over under way, so the loans
+        # read next include one issued meanwhile.
+        for loan in await tx.loans.pending(username):
+            await _withdraw(tx, loan, by=by, reason=BORROWER_LEFT, at=now)
+        loans = await views(tx, await tx.loans.open_loans(username), now=now,
+                            clearance=clearance)
         return [OpenLoan(loan_id=loan.loan_id, status=loan.status, kind=loan.kind,
                          due_at=loan.due_at,
                          archive_nos=[document.archive_no for document in loan.documents
@@ -275,6 +301,15 @@ async def _awaiting(tx: Tx, principal: Principal, filters: Filters, *, now: date
                                approvals_needed=row.approvals_needed, borrower=row.borrower,
                                borrower_department=row.borrower_department,
                                earlier_approvers=approvers)]
+
+
+async def _withdraw(tx: Tx, loan: LoanRow, *, by: str, reason: str, at: datetime) -> None:
+    """Close ``loan`` (locked) before it is out: ``rejected``, ``withdrawn``, by ``by``."""
+    reached = check_move("withdraw", loan.status)
+    await tx.loans.move(loan.loan_id, loan.status, status=reached, rejected_by=by,
+                        rejected_at=at, rejection_reason=reason, withdrawn=True)
+    await record_step(tx, loan, "withdrawn", username=by, status=reached, at=at,
+                      detail={"reason": reason, "was": loan.status})
 
 
 async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
@@ -371,7 +406,7 @@ def _new_loan(request: LoanRequest, principal: Principal, borrower: User,
         requested_at=now,
         external=None if external is None else msgspec.structs.asdict(external),
         approvals_needed=approvals_needed(records), rejected_by=None, rejected_at=None,
-        rejection_reason=None, issued_by=None, issued_at=None, due_at=None,
+        rejection_reason=None, withdrawn=False, issued_by=None, issued_at=None, due_at=None,
         escalation_due_at=None, acknowledged_at=None, renewals=0, renewed_at=None,
         returned_by=None, returned_at=None, return_intact=None, return_note=None,
     )

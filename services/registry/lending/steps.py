@@ -97,7 +97,8 @@ def view(row: LoanRow, details: LoanDetails, *, now: datetime, clearance: Securi
         approvals_needed=row.approvals_needed, approvals=approvals,
         next_approval=row.approvals_needed[len(approvals)] if waiting else None,
         rejection=RejectionRecord(rejected_by=row.rejected_by, rejected_at=row.rejected_at,
-                                  reason=row.rejection_reason or "")
+                                  reason=row.rejection_reason or "",
+                                  withdrawn=row.withdrawn)
         if row.rejected_by and row.rejected_at else None,
         issued_by=row.issued_by, issued_at=row.issued_at,
         acknowledged_at=row.acknowledged_at, due_at=row.due_at, renewals=row.renewals,

@@ -7,7 +7,8 @@ paper loan is issued, deleted when it is returned. Its primary key is what makes
 number of times, in any number of processes, and escalate each loan once.
 ``loan_notifications`` has one row per recipient, so its ``read_at`` (null while unread,
 ``registry_0009``) is that person's read state. An incident's ``resolved_*`` and
-``resolution`` (``registry_0010``) are null while it is open.
+``resolution`` (``registry_0010``) are null while it is open. A loan's ``withdrawn``
+(``registry_0011``) tells a request closed before anything was lent from one refused.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ loans = sa.Table(
     sa.Column("approvals_needed", sa.JSON, nullable=False),
     *stamp("rejected", nullable=True, width=64),
     note("rejection_reason"),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
     *stamp("issued", nullable=True, width=64),
     moment("due_at", nullable=True),
     moment("escalation_due_at", nullable=True),

@@ -24,6 +24,7 @@ from services.common.contracts.lending import (
 )
 from services.common.contracts.retention import DestructionSummary
 from services.web.loans_page import (
+    LoanPage,
     awaits,
     incident_lines,
     loan_line,
@@ -60,6 +61,11 @@ def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "req
     return Loan(**values)
 
 
+def _view(principal: Principal, loan: Loan) -> LoanPage:
+    """The loan's page at ``AT``, with renewals allowed twice (the default setting)."""
+    return loan_page(principal, loan, now=AT, max_renewals=2)
+
+
 def _awaiting(principal: Principal, loans: list[Loan]) -> list[str]:
     return [loan.loan_id for loan in loans if awaits(principal, loan)]
 
@@ -86,9 +92,12 @@ def test_decided_loans_wait_for_nobody() -> None:
 
 def test_the_moves_offered_follow_the_state_and_who_looks() -> None:
     assert moves_for(ZHOU, _loan("a")) == {"approve", "reject"}
-    assert moves_for(LI, _loan("a")) == set()
+    assert moves_for(LI, _loan("a")) == {"withdraw"}
     approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"))
     assert moves_for(WANG, approved) == {"issue"}
+    assert moves_for(LI, approved) == {"withdraw"}
+    registered = _loan("r", requested_by="wang")
+    assert moves_for(WANG, registered) == {"withdraw"}
     out = _loan("c", status="out", approved_by=("zhou", "zhao", "wang"))
     assert moves_for(LI, out) == {"acknowledge", "renew"}
     assert moves_for(WANG, out) == {"renew", "return"}
@@ -107,9 +116,9 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
                 due_at=AT + timedelta(days=7), issued_at=AT, issued_by="wang", overdue=True)
     layout = page_layout(LI, "/ui/loans", "token")
     chinese = pages.html("zh", "loan.html", layout | {
-        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+        "view": _view(LI, out), "done": "", "refused": "renewals_exhausted"})
     english = pages.html("en", "loan.html", layout | {
-        "view": loan_page(LI, out), "done": "", "refused": "renewals_exhausted"})
+        "view": _view(LI, out), "done": "", "refused": "renewals_exhausted"})
     assert "已经续借到最多次数" in chinese
     assert "已续借 1 次" in chinese
     assert "renewed as often as allowed" in english
@@ -136,12 +145,84 @@ def test_a_rejected_request_shows_who_turned_it_down_at_which_step() -> None:
     pages = Pages()
     layout = page_layout(LI, "/ui/loans", "token")
     chinese, english = (pages.html(language, "loan.html", layout | {
-        "view": loan_page(LI, rejected), "done": "", "refused": ""}) for language in ("zh", "en"))
+        "view": _view(LI, rejected), "done": "", "refused": ""}) for language in ("zh", "en"))
     chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
     assert [" ".join(step.replace("</li>", "").split()) for step in chain.split("<li>")[1:]] == [
         "部门负责人： zhou 已批准", "总经理： zhao 驳回", "档案管理员： 已驳回，无需审批"]
     assert "未到" not in chain
     assert "turned down by zhao" in english
+
+
+def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
+    withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
+                      rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,
+                                                reason="借阅人已离职", withdrawn=True))
+    assert moves_for(LI, withdrawn) == set()
+    assert loan_line(withdrawn).status == "已撤回"
+    pages = Pages()
+    layout = page_layout(LI, "/ui/loans", "token")
+    chinese, english = (pages.html(language, "loan.html", layout | {
+        "view": _view(LI, withdrawn), "done": "withdraw", "refused": ""})
+        for language in ("zh", "en"))
+    chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
+    assert [" ".join(step.replace("</li>", "").split()) for step in chain.split("<li>")[1:]] == [
+        "部门负责人： zhou 已批准", "总经理： 已撤回，无需审批", "档案管理员： 已撤回，无需审批"]
+    assert "admin 于" in chinese
+    assert "借阅人已离职" in chinese
+    assert "驳回" not in chinese
+    assert "Withdrawn by admin" in english
+    assert "Request withdrawn." in english
+
+
+def test_the_applicant_is_offered_to_withdraw_a_request() -> None:
+    html = Pages().html("zh", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, _loan("a")), "done": "", "refused": "not_applicant"})
+    assert 'action="/ui/loans/a/withdraw"' in html
+    assert "撤回申请" in html
+    assert "只有借阅人" in html
+
+
+def _out(**fields: Any) -> Loan:
+    return _loan("out", status="out", approved_by=("zhou", "zhao", "wang"), issued_at=AT,
+                 issued_by="wang", **{"due_at": AT + timedelta(days=7)} | fields)
+
+
+def test_renewal_is_offered_only_when_the_registry_would_accept_it() -> None:
+    pages = Pages()
+    layout = page_layout(LI, "/ui/loans", "token")
+    cases = [(_out(renewals=1), ""), (_out(renewals=2), "renewals_exhausted"),
+             (_out(due_at=AT - timedelta(minutes=1), overdue=True), "loan_expired")]
+    for loan, refused in cases:
+        view = _view(LI, loan)
+        assert ("renew" in view.moves, view.renewal_refused) == (not refused, refused)
+        html = pages.html("zh", "loan.html", layout | {"view": view, "done": "",
+                                                       "refused": ""})
+        assert ('action="/ui/loans/out/renew"' in html) == (not refused)
+    exhausted = pages.html("zh", "loan.html", layout | {
+        "view": _view(LI, _out(renewals=2)), "done": "",
+        "refused": ""})
+    assert "不能续借：" in exhausted
+    assert "已经续借到最多次数" in exhausted
+    assert "renew" in loan_page(LI, _out(renewals=2), now=AT, max_renewals=3).moves
+
+
+def test_a_digital_loan_is_returned_without_a_damage_check() -> None:
+    pages = Pages()
+    layout = page_layout(WANG, "/ui/loans", "token")
+    for kind, offered in (("digital", False), ("paper", True)):
+        html = pages.html("zh", "loan.html", layout | {
+            "view": _view(WANG, _out(kind=kind)), "done": "",
+            "refused": ""})
+        assert 'action="/ui/loans/out/return"' in html
+        assert ("有损坏或遗失（将登记事故）" in html) == offered
+        assert ('name="intact" value="yes">' in html) == (not offered)
+
+
+def test_a_damaged_return_without_a_note_is_said_in_words() -> None:
+    html = Pages().html("en", "loan.html", page_layout(WANG, "/ui/loans", "token") | {
+        "view": _view(WANG, _out(kind="paper")), "done": "",
+        "refused": "damage_note_required"})
+    assert "say in the note what is wrong" in html
 
 
 def test_documents_above_the_readers_clearance_are_counted_in_words() -> None:
@@ -208,7 +289,7 @@ def test_the_desk_resolves_open_incidents_and_the_loan_page_keeps_the_resolution
         assert 'name="_csrf_token" value="token"' in desk
         assert "写明处理结果" in desk or "Write what was done" in desk
         loan = pages.html(language, "loan.html", layout | {
-            "view": loan_page(WANG, returned), "done": "", "refused": ""})
+            "view": _view(WANG, returned), "done": "", "refused": ""})
         assert "已修复" in loan
         assert "sun" in loan
         assert "封皮破损" in loan

@@ -1,12 +1,18 @@
-"""Departure clearance (B9) on both engines: no account closes while a loan is out."""
+"""Departure clearance (B9) on both engines: no account closes while a loan is out, and
+the requests not yet out close with it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from services.common.contracts.registry import LoanChanged
 from services.common.errors import Conflict
 from services.registry.accounts.service import AccountsService
+from services.registry.journal.models import AuditQuery
 from services.registry.lending.models import LoanQuery, ReturnCheck
+from tests.support.registry import INGEST
 from tests.unit.registry.lending.conftest import Lending, person
 
 
@@ -58,12 +64,71 @@ async def test_the_register_shows_a_users_open_loans(lending: Lending) -> None:
     assert [loan.loan_id for loan in found] == [out.loan_id]
 
 
-async def test_a_loan_is_not_issued_to_someone_who_has_left(lending: Lending) -> None:
-    loan = await lending.approved("li", [await lending.file()])
-    await _accounts(lending).deactivate("li")
+async def test_departure_closes_the_requests_not_yet_out_as_withdrawn(
+        lending: Lending) -> None:
+    waiting = await lending.request("li", [await lending.file()])
+    approved = await lending.approved("li", [await lending.file()])
+    await _accounts(lending).deactivate("li", by="admin")
+    for loan_id in (waiting.loan_id, approved.loan_id):
+        closed = await lending.services.lending.loan(person("wang"), loan_id)
+        assert closed.status == "rejected"
+        assert closed.rejection is not None
+        assert (closed.rejection.rejected_by, closed.rejection.reason,
+                closed.rejection.withdrawn) == ("admin", "借阅人已离职", True)
     with pytest.raises(Conflict) as refused:
-        await lending.services.circulation.issue(person("wang"), loan.loan_id)
-    assert refused.value.code == "borrower_inactive"
+        await lending.services.circulation.issue(person("wang"), approved.loan_id)
+    assert refused.value.code == "invalid_transition"
+
+
+async def test_a_request_closed_at_departure_is_audited_and_on_the_feed(
+        lending: Lending) -> None:
+    document = await lending.file()
+    loan = await lending.request("li", [document])
+    await _accounts(lending).deactivate("li", by="admin")
+    entries = await lending.services.journal.entries(
+        INGEST, AuditQuery(document_id=document.document_id))
+    [withdrawn] = [e for e in entries if e.action == "loan_withdrawn"]
+    assert (withdrawn.username, withdrawn.detail["loan_id"], withdrawn.detail["reason"]
+            ) == ("admin", loan.loan_id, "借阅人已离职")
+    page = await lending.services.journal.changes(INGEST, after=0, limit=100)
+    assert [(c.event.change, c.event.status) for c in page.changes
+            if isinstance(c.event, LoanChanged)][-1] == ("withdrawn", "rejected")
+    assert (await lending.services.journal.verify()).intact
+
+
+async def test_a_refused_departure_leaves_the_requests_waiting(lending: Lending) -> None:
+    await lending.out("li", [await lending.file()])
+    waiting = await lending.request("li", [await lending.file()])
+    with pytest.raises(Conflict):
+        await _accounts(lending).deactivate("li")
+    still = await lending.services.lending.loan(person("wang"), waiting.loan_id)
+    assert (still.status, still.rejection) == ("requested", None)
+
+
+async def test_departure_and_a_hand_over_at_once_never_both_succeed(
+        lending: Lending) -> None:
+    loan = await lending.approved("li", [await lending.file()])
+    issued, departed = await asyncio.gather(
+        lending.services.circulation.issue(person("wang"), loan.loan_id),
+        _accounts(lending).deactivate("li"), return_exceptions=True)
+    after = await lending.services.lending.loan(person("wang"), loan.loan_id)
+    if isinstance(issued, Conflict):
+        assert (issued.code, after.status) == ("invalid_transition", "rejected")
+        assert not isinstance(departed, BaseException)
+    else:
+        assert isinstance(departed, Conflict)
+        assert departed.code == "open_loans"
+        assert after.status == "out"
+
+
+async def test_the_inbox_never_lists_a_request_of_someone_who_has_left(
+        lending: Lending) -> None:
+    # A request left waiting by a departure recorded before requests were closed at it.
+    await lending.request("li", [await lending.file()])
+    await lending.sql("UPDATE users SET active = false WHERE username = 'li'")
+    service = lending.services.lending
+    assert await service.loans(person("zhou"), LoanQuery(awaiting="me")) == []
+    assert (await service.awaiting_count(person("zhou"))).awaiting == 0
 
 
 async def test_staff_see_only_their_own_loans_in_the_register(lending: Lending) -> None:

@@ -106,6 +106,17 @@ async def test_a_damaged_return_opens_an_incident_that_stays_on_the_register(
     assert returned.incidents == incidents
 
 
+@pytest.mark.parametrize("note", [None, "", "  "])
+async def test_a_damaged_return_says_what_is_wrong(lending: Lending, note: str | None) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    with pytest.raises(ValidationFailed) as refused:
+        await lending.services.circulation.return_loan(
+            person("wang"), loan.loan_id, ReturnCheck(intact=False, note=note))
+    assert (refused.value.status, refused.value.code) == (422, "damage_note_required")
+    still = await lending.services.lending.loan(person("wang"), loan.loan_id)
+    assert (still.status, still.incidents) == ("out", [])
+
+
 WRONG_DESK = [
     # move, borrower, who tries, refusal code
     ("staff issues", "issue", "li", "ma", "role_required"),

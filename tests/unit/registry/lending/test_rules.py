@@ -49,6 +49,7 @@ def test_the_approval_chain_follows_the_documents(documents: list[Doc], chain: l
 # Every (move, state) pair: the state reached, or "409" for an illegal transition.
 ALLOWED: dict[tuple[Move, LoanStatus], LoanStatus] = {
     ("approve", "requested"): "approved", ("reject", "requested"): "rejected",
+    ("withdraw", "requested"): "rejected", ("withdraw", "approved"): "rejected",
     ("issue", "approved"): "out", ("acknowledge", "out"): "out", ("renew", "out"): "out",
     ("record_copy", "out"): "out", ("return", "out"): "returned",
 }
