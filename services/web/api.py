@@ -25,6 +25,7 @@ from services.web.household_page import household_page
 from services.web.links import household_url
 from services.web.page import Page, PageNumber, layout_values
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
+from services.web.review_page import may_correct
 from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view
 from services.web.session import (
     HOME_PATH,
@@ -158,7 +159,8 @@ class ReadingPages(Controller):
             # None: no preview (filed before previews: ``archive derive --missing``).
             boxes = await none_if(ingest.page_boxes(token, document_id, number), NotFound)
         view = document_page(record, permissions, q=q[:200], text=reading, number=number,
-                             boxes=boxes, has_preview=boxes is not None)
+                             boxes=boxes, has_preview=boxes is not None,
+                             may_correct=may_correct(page.reader.principal))
         return page.render("document.html", view=view)
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")

@@ -21,8 +21,9 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.web.household_page import location_text
-from services.web.links import document_url, household_url, page_image_url
+from services.web.links import address, document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
+from services.web.review_page import REVIEW_PATH
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class DocumentPage:
     previous_url: str | None
     next_url: str | None
     history_url: str
+    correct_url: str | None = None
+    """The review page for the page shown, to a reader who corrects text (校对)."""
 
 
 ACTION_NAMES = {
@@ -130,6 +133,8 @@ class LoanLine:
 class AuditLine:
     entry: AuditTrailEntry
     action: str
+    note: str = ""
+    """What the entry says beside its action: why a text was revised."""
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,14 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
                   for version in reversed(versions)],
         loans=[LoanLine(loan, loan_status_name(loan))
                for loan in loans],
-        audit=[AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
-               for entry in audit])
+        audit=[_audit_line(entry) for entry in audit])
+
+
+def _audit_line(entry: AuditTrailEntry) -> AuditLine:
+    if entry.action == "text_revised" and entry.detail.get("engine") == "person":
+        # A person's reading (校对), with the reason they gave, not another OCR run.
+        return AuditLine(entry, "人工校对文字", str(entry.detail.get("reason") or ""))
+    return AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
 
 
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
@@ -171,7 +182,9 @@ def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | 
 
 def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
-                  boxes: PageBoxes | None, has_preview: bool) -> DocumentPage:
+                  boxes: PageBoxes | None, has_preview: bool,
+                  may_correct: bool = False) -> DocumentPage:
+    """``may_correct``: the reader corrects text (校对), so the page shown links there."""
     words = query_words(q)
     base = document_url(record.document_id)
     shown: ShownPage | None = None
@@ -202,5 +215,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         page=shown, pages=links,
         previous_url=links[index - 1].url if index > 0 else None,
         next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,
-        history_url=f"{base}/history")
+        history_url=f"{base}/history",
+        correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})
+        if may_correct and shown is not None else None)
 

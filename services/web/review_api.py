@@ -23,6 +23,7 @@ from services.web.review_page import (
     Correcting,
     ReviewItem,
     ReviewPage,
+    asked_item,
     chosen_index,
     correcting,
     correction_problem,
@@ -53,8 +54,9 @@ class ReviewPages(Controller):
         """The queue, and the page asked for (else the oldest) beside its text."""
         page_token(page.reader, may_correct)
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
-        current = await _first_readable(ingest, page.reader.token, items,
-                                        chosen_index(items, document, page_number))
+        pages = await _with_asked(registry, page.reader.token, items, document, page_number)
+        current = await _first_readable(ingest, page.reader.token, pages,
+                                        chosen_index(pages, document, page_number))
         view = ReviewPage(
             items=items, current=current, problem=problem[:40], reason="",
             saved=document_url(saved, page=saved_page) if saved and saved_page else "")
@@ -83,8 +85,9 @@ class ReviewPages(Controller):
             else:
                 return see(REVIEW_PATH, saved=data.document_id, saved_page=str(number))
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
-        index = chosen_index(items, data.document_id, number)
-        current = await _first_readable(ingest, page.reader.token, items, index)
+        pages = await _with_asked(registry, page.reader.token, items, data.document_id, number)
+        index = chosen_index(pages, data.document_id, number)
+        current = await _first_readable(ingest, page.reader.token, pages, index)
         if current is not None and (current.item.document_id, current.item.number) == (
                 data.document_id, number):
             current = Correcting(item=current.item, text=text,
@@ -92,6 +95,17 @@ class ReviewPages(Controller):
         view = ReviewPage(items=items, current=current, problem=problem,
                           reason=data.reason[:500], saved="")
         return page.render("review.html", status_code=422, view=view)
+
+
+async def _with_asked(registry: RegistryReader, token: str, items: list[ReviewItem],
+                      document_id: str, number: int | None) -> list[ReviewItem]:
+    """The queue, after the page asked for when it is not in it (``asked_item``)."""
+    if not document_id or number is None or any(
+            (item.document_id, item.number) == (document_id, number) for item in items):
+        return items
+    permissions = await none_if(registry.permissions(token, document_id), NotFound)
+    asked = asked_item(permissions.document, number) if permissions is not None else None
+    return [asked, *items] if asked is not None else items
 
 
 async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewItem],

@@ -1,4 +1,6 @@
-"""The review page (``/ui/review``): pages whose OCR needs a person (校对), oldest first.
+"""The review page (``/ui/review``): pages whose OCR needs a person (校对), oldest first;
+and any page asked for by address (``?document=&page=``, the document page's link), which
+a person may correct though the OCR was confident.
 
 The queue is the registry's (documents whose current text has pages under the
 ``low_confidence`` threshold, as far as the person may know they exist); each of those
@@ -65,6 +67,17 @@ def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:
                        number=number, registered_at=record.registered_at)
             for record in records if record.extraction is not None
             for number in sorted(record.extraction.pages_needing_review)]
+
+
+def asked_item(record: DocumentRecord, number: int | None) -> ReviewItem | None:
+    """A page of ``record`` asked for by address (the document page's 更正文字), to be
+    corrected though its reading was confident; None for a page it does not have."""
+    if number is None or not 1 <= number <= record.pages:
+        return None
+    return ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
+                      title=record.title,
+                      category=_CATEGORIES.get(record.category, record.category),
+                      number=number, registered_at=record.registered_at)
 
 
 def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) -> int:

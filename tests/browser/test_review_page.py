@@ -96,6 +96,12 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     expect_no_serious_violations(wang)
     wang.get_by_role("link", name="查看这一页").click()
     expect(wang.get_by_text(CORRECTED)).to_be_visible()
+    # The history says a person corrected it, and why (not "read again by OCR").
+    expect(wang.locator("section.history")).to_contain_text("人工校对文字：人工校对：识别有误")
+    # A page the queue no longer lists is corrected again from the document page.
+    wang.get_by_role("link", name="更正这一页的文字").click()
+    expect(wang.get_by_role("heading", name=re.compile("窗帘维修申请"))).to_be_visible()
+    expect(wang.get_by_label("页面文字")).to_have_value(CORRECTED)
 
     _eventually_finds(wang, WORD)
     expect(wang.locator(".hit mark").first).to_contain_text(WORD[:2])

@@ -43,6 +43,18 @@ def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -
     assert [line.entry.seq for line in history.audit] == [3, 2, 1, 0]
 
 
+def test_a_persons_correction_says_so_with_its_reason() -> None:
+    by_hand = AuditTrailEntry(seq=2, at=AT, username="wu", action="text_revised",
+                              outcome="allowed", code=None,
+                              detail={"engine": "person", "reason": "扫描模糊，按原件录入"})
+    by_ocr = AuditTrailEntry(seq=1, at=AT, username="wu", action="text_revised",
+                             outcome="allowed", code=None,
+                             detail={"engine": "ppocr", "reason": "reocr"})
+    history = document_history([], [], [by_hand, by_ocr])
+    assert [(line.action, line.note) for line in history.audit] == [
+        ("人工校对文字", "扫描模糊，按原件录入"), ("重新识别文字", "")]
+
+
 def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() -> None:
     versions = [_version(1, "filed", {}),
                 _version(2, "业主来电更正题名", {"title": ["旧", "新"], "odd_field": [1, 2]})]
