@@ -119,7 +119,9 @@ class RetentionPages(Controller):
         try:
             sweep = await registry.start_sweep(token, SweepRequest())
         except ArchiveError as exc:
-            return see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
+            # At the top, where the page says the refusal: a nothing_due from a preview
+            # gone stale (the documents swept since) must not scroll past it.
+            return see(RETENTION_URL, refused=refusal_code(exc))
         assert sweep.sweep_id is not None
         return see(sweep_url(sweep.sweep_id), done="started")
 
