@@ -227,6 +227,15 @@ class DestructionPages(Controller):
         return await answered(registry.execute_destruction(token, destruction_id),
                               destruction_url(destruction_id), done="executing")
 
+    @post("/{destruction_id:str}/cancel", operation_id="cancelDestructionForm")
+    async def cancel(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                     registry: NamedDependency[RegistryReader],
+                     data: Annotated[PageForm, FORM]) -> Redirect:
+        """Withdraw the register (撤回清册): its items wait on their sweep for another."""
+        token = page_token(reader, may_read)
+        return await answered(registry.cancel_destruction(token, destruction_id),
+                              destruction_url(destruction_id), done="cancelled")
+
 
 async def _destruction_view(reader: Reader, registry: RegistryReader,
                             destruction_id: str) -> DestructionPage:
