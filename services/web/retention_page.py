@@ -47,7 +47,7 @@ DECISION_NAMES = {"undecided": "尚未决定", "destroy": "销毁", "keep": "继
                   "reappraise": "下年重新鉴定"}
 MISSING_NAMES = {
     "second_appraiser": "还需要另一位鉴定人",
-    "manager": "还需要一位部门负责人（manager）的鉴定",
+    "manager": "还需要一位部门负责人的鉴定",
     "engineering": "还需要工程部鉴定人的意见（工程技术文件）",
     "agreement": "鉴定意见不一致：需要两位鉴定人作出相同的决定",
 }

@@ -3,6 +3,7 @@ only retention's readers the other pages (and the register page's way to them)."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import msgspec
@@ -15,6 +16,7 @@ from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 from services.web.retention_page import (
     CATEGORIES,
+    MISSING_NAMES,
     destruction_page,
     may_read,
     may_read_register,
@@ -71,3 +73,7 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(witness, register).cancellable
     executing = msgspec.structs.replace(register, status="executing")
     assert not destruction_page(compliance, executing).cancellable
+
+
+def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
+    assert [name for name in MISSING_NAMES.values() if re.search(r"[a-z]", name)] == []
