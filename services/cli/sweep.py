@@ -1,8 +1,9 @@
 """``archive sweep``: start a retention sweep (登记造册, R2) and print its items.
 
 The items are every document due by ``--as-of`` (default today) that is not permanent,
-held, on loan or already in a sweep. ``--dry-run`` shows the list and records nothing.
-The items are then appraised and approved through the API (``/registry/sweeps/…``).
+held, on loan or already in a sweep. ``--dry-run`` shows the list and records nothing;
+nor is anything recorded when nothing is due, which the command says. The items are
+then appraised and approved through the API (``/registry/sweeps/…``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from services.cli.client import Api, api_options
 from services.cli.named import CATEGORY, DAY
 from services.cli.terminal import category_name, tables
 from services.common.contracts.retention import SweepItem, SweepRequest
+from services.common.errors import Conflict
 from services.common.models import Category
 
 
@@ -31,7 +33,13 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
     """Start a retention sweep and print its items as a table."""
     request = SweepRequest(as_of=as_of.date() if as_of is not None else None,
                            categories=list(categories) or None, dry_run=dry_run)
-    result = api.run(api.registry.start_sweep(api.token, request))
+    try:
+        result = api.run(api.registry.start_sweep(api.token, request))
+    except Conflict as exc:
+        if exc.code != "nothing_due":
+            raise
+        click.echo(f"nothing is due by {exc.extra['as_of']}; no sweep was recorded")
+        return
     console = tables()
     if result.items:
         console.print(_table(result.items))
@@ -39,12 +47,10 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
     if dry_run:
         click.echo(f"dry run: {count} document(s) due by {result.as_of} would be "
                    "swept; nothing was recorded")
-    elif result.items:
+    else:
         click.echo(f"sweep {result.sweep_id}: {count} document(s) due by "
                    f"{result.as_of} await appraisal (POST /registry/sweeps/"
                    f"{result.sweep_id}/appraisals)")
-    else:
-        click.echo(f"sweep {result.sweep_id}: nothing is due by {result.as_of}")
 
 
 REDACTED = "(not cleared)"

@@ -155,6 +155,12 @@ def tidied_department(text: str) -> str:
     return _named_or_as_typed(department_named, text)
 
 
+def tidied_building(text: str) -> str:
+    """``building_named(text)``, or ``text`` trimmed when it names none: how a paper
+    location's building (A栋, a, 档案楼) compares with the building asked for."""
+    return _named_or_as_typed(building_named, text)
+
+
 def tidied_household(text: str) -> str:
     """``household_named(text)``, or ``text`` trimmed when it names no unit code: the
     service refuses that as every ill-formed code (``invalid_household``), in its words."""

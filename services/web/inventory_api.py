@@ -32,6 +32,7 @@ from services.common.contracts.inventory import (
 )
 from services.common.contracts.registry import MAX_LABEL, PaperLocation
 from services.common.errors import ArchiveError, NotFound
+from services.common.names import tidied_building
 from services.common.web import attachment, name_part
 from services.web.failures import (
     answered,
@@ -101,12 +102,10 @@ class InventoryPages(Controller):
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[StartForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        building = data.building.strip()
-        if len(building) > MAX_LABEL:
-            return see(INVENTORIES_URL, "#start", refused="too_long")
+        building = tidied_building(data.building) if data.building.strip() else None
         try:
             started = await registry.start_inventory(token, NewInventory(
-                building=building or None, note=data.note.strip()[:MAX_NOTE] or None))
+                building=building, note=data.note.strip()[:MAX_NOTE] or None))
         except ArchiveError as exc:
             return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
         return see(inventory_url(started.inventory_id), done="started")

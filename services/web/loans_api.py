@@ -37,8 +37,8 @@ from services.web.loans_page import (
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
+from services.web.statistics_page import YEARS, parse_year, statistics_page
 from services.web.statistics_page import may_read as may_read_statistics
-from services.web.statistics_page import parse_year, statistics_page
 
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
@@ -210,7 +210,7 @@ class StatisticsPages(Controller):
                 raise
             problem, status = "not_a_year", 422
         return page.render("statistics.html", status_code=status, view=view,
-                           problem=problem, year=year[:8])
+                           problem=problem, year=year[:8], years=YEARS)
 
 
 def _problem(documents: list[str], values: dict[str, str]) -> str:

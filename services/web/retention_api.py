@@ -119,7 +119,9 @@ class RetentionPages(Controller):
         try:
             sweep = await registry.start_sweep(token, SweepRequest())
         except ArchiveError as exc:
-            return see(RETENTION_URL, "#sweeps", refused=refusal_code(exc))
+            # At the top, where the page says the refusal: a nothing_due from a preview
+            # gone stale (the documents swept since) must not scroll past it.
+            return see(RETENTION_URL, refused=refusal_code(exc))
         assert sweep.sweep_id is not None
         return see(sweep_url(sweep.sweep_id), done="started")
 
@@ -224,6 +226,15 @@ class DestructionPages(Controller):
         token = page_token(reader, may_read)
         return await answered(registry.execute_destruction(token, destruction_id),
                               destruction_url(destruction_id), done="executing")
+
+    @post("/{destruction_id:str}/cancel", operation_id="cancelDestructionForm")
+    async def cancel(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
+                     registry: NamedDependency[RegistryReader],
+                     data: Annotated[PageForm, FORM]) -> Redirect:
+        """Withdraw the register (撤回清册): its items wait on their sweep for another."""
+        token = page_token(reader, may_read)
+        return await answered(registry.cancel_destruction(token, destruction_id),
+                              destruction_url(destruction_id), done="cancelled")
 
 
 async def _destruction_view(reader: Reader, registry: RegistryReader,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from services.common.auth import Principal
 from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
+    SIGNABLE,
     Destruction,
     Hold,
     RetentionSchedule,
@@ -46,12 +47,15 @@ DECISION_NAMES = {"undecided": "尚未决定", "destroy": "销毁", "keep": "继
                   "reappraise": "下年重新鉴定"}
 MISSING_NAMES = {
     "second_appraiser": "还需要另一位鉴定人",
-    "manager": "还需要一位部门负责人（manager）的鉴定",
+    "manager": "还需要一位部门负责人的鉴定",
     "engineering": "还需要工程部鉴定人的意见（工程技术文件）",
     "agreement": "鉴定意见不一致：需要两位鉴定人作出相同的决定",
 }
 """What the registry says an item still needs (R2, R4), in words."""
 HOLD_STATUS_NAMES = {"active": "保全中", "released": "已解除"}
+STOP_NAMES = {"on_hold": "处于法律保全中，不能销毁", "on_loan": "正在借出，归还后才能销毁",
+              "not_due": "已不再到期（例如业主迁出后重新起算），不能销毁"}
+"""What the registry says stops a register's item being destroyed now, in words."""
 
 
 def may_read(principal: Principal) -> bool:
@@ -166,6 +170,10 @@ class DestructionPage:
     """The signed-in person drew it up (R6: they are not one of its witnesses)."""
     retention: bool
     """The signed-in person reads the other retention pages (a witness only may not)."""
+    stops: dict[int, str]
+    """What stops each pending item being destroyed now, in words, by its position."""
+    cancellable: bool
+    """The signed-in person may withdraw it (撤回清册): it is not executing yet."""
 
 
 def destruction_page(principal: Principal, register: Destruction) -> DestructionPage:
@@ -174,7 +182,10 @@ def destruction_page(principal: Principal, register: Destruction) -> Destruction
         status=DESTRUCTION_STATUS_NAMES.get(register.status, register.status),
         signed=any(w.username == principal.username for w in register.witnesses),
         can=abilities(principal), own=register.created_by == principal.username,
-        retention=may_read(principal))
+        retention=may_read(principal),
+        stops={item.position: STOP_NAMES.get(item.stopped_by, item.stopped_by)
+               for item in register.items if item.stopped_by},
+        cancellable=principal.has_role(DESTRUCTION_ROLE) and register.status in SIGNABLE)
 
 
 @dataclass(frozen=True)

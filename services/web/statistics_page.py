@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from services.common.auth import Principal
 from services.common.contracts.statistics import YearStatistics
-from services.common.models import CATEGORIES, CATEGORY_NAMES, EARLIEST_YEAR, Category
+from services.common.models import (
+    CATEGORIES,
+    CATEGORY_NAMES,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Category,
+)
 from services.common.operations import STATISTICS_READERS
 from services.web.charts import BarChart, bar_chart
 
@@ -19,7 +25,8 @@ SERIES_TITLES = {
 }
 """The charts, in the page's order (``-month`` series are by month, the others by
 category), by their Chinese titles."""
-"""The registry's earliest year (``services.registry.statistics``)."""
+YEARS = (EARLIEST_YEAR, LATEST_YEAR)
+"""The first and last year the registry counts, which the page names when asked another."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,13 @@ def may_read(principal: Principal) -> bool:
 
 
 def parse_year(asked: str) -> int | None:
-    """The year asked for, or None for this year; ``ValueError`` for anything but a year."""
+    """The year asked for, or None for this year; ``ValueError`` for anything but a year
+    the registry counts (``YEARS``)."""
     asked = asked.strip()
     if not asked:
         return None
     year = int(asked)
-    if year < EARLIEST_YEAR:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValueError(asked)
     return year
 

@@ -64,7 +64,14 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     expect(wang.get_by_text("还没有盘点。用上面的表单开始第一次盘点。")).to_be_visible()
     expect(wang.get_by_text("没有未处理的帐物不符。")).to_be_visible()
     expect_no_serious_violations(wang)
-    wang.get_by_label("楼栋（留空：盘点全部楼栋）").fill("A")
+    building = wang.get_by_label("楼栋（留空：盘点全部楼栋）")
+    for typed, refusal in (("不存在的楼", "没有找到要盘点的档案盒"),
+                           ("Z", "没有找到要盘点的档案盒")):
+        building.fill(typed)
+        wang.get_by_role("button", name="开始盘点，生成清单").click()
+        expect(wang.get_by_role("alert")).to_contain_text(refusal)
+        expect(wang.get_by_text("还没有盘点。用上面的表单开始第一次盘点。")).to_be_visible()
+    building.fill("a")  # as staff type it: building A
     wang.get_by_role("button", name="开始盘点，生成清单").click()
     expect(wang.get_by_role("status")).to_contain_text("盘点已开始")
     checklist_url = wang.url.split("?")[0]

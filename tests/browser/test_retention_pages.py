@@ -223,6 +223,17 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     qian.get_by_role("button", name="预览今天到期的文件").click()
     expect(qian.locator("#preview")).to_contain_text(complaint["archive_no"])
 
+    # Swept from another tab, the preview is stale: starting it records nothing.
+    other_tab = office.open_as("qian")
+    other_tab.goto("/ui/retention?preview=1#preview")
+    other_tab.get_by_role("button", name="开始清理，交付鉴定").click()
+    expect(other_tab.get_by_role("status")).to_contain_text("清理已开始")
+    other_tab.goto("/ui/retention")
+    sweeps = other_tab.locator("a[href^='/ui/sweeps/']").count()
+    qian.get_by_role("button", name="开始清理，交付鉴定").click()
+    expect(qian.get_by_role("alert")).to_contain_text("今天没有到期的文件")
+    expect(qian.locator("a[href^='/ui/sweeps/']")).to_have_count(sweeps)
+
 
 def test_someone_without_a_retention_role_sees_no_entry_and_the_same_404(
         office: Office) -> None:

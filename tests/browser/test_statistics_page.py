@@ -116,7 +116,11 @@ def test_an_empty_year_a_year_not_begun_and_a_reader_without_the_role(office: Of
     response = page.goto("/ui/statistics?year=twenty")
     assert response is not None
     assert response.status == 422
-    expect(page.get_by_role("alert")).to_contain_text("四位数的年份")
+    expect(page.get_by_role("alert")).to_contain_text("请输入 1900 至 2200 之间的年份")
+    response = page.goto("/ui/statistics?year=1800")
+    assert response is not None
+    assert response.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("请输入 1900 至 2200 之间的年份")
 
     li = office.open_as("li")
     expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="统计")

@@ -106,6 +106,12 @@ class RetentionReader(RegistryClient):
                                f"/registry/destructions/{segment(destruction_id)}/execute",
                                Destruction, token=token)
 
+    async def cancel_destruction(self, token: str, destruction_id: str) -> Destruction:
+        """Withdraw a register not yet executing; its items wait for another one."""
+        return await self.call("POST",
+                               f"/registry/destructions/{segment(destruction_id)}/cancel",
+                               Destruction, token=token)
+
     async def register_file(self, token: str, destruction_id: str, kind: RegisterFile
                             ) -> tuple[bytes, str]:
         """The printable register (PDF or CSV) and its content type."""

@@ -124,6 +124,8 @@ DESTRUCTION_STATUS_NAMES: dict[DestructionStatus, str] = {
     "executed": "已销毁", "cancelled": "已撤销",
 }
 """A register's status in words, on the register printed and on the pages alike."""
+SIGNABLE: tuple[DestructionStatus, ...] = ("awaiting_witnesses", "witnessed")
+"""A register is signed, and may be cancelled, before its execution begins."""
 RegisterItemState = Literal["pending", "destroyed", "withheld", "cancelled"]
 """An item of a register: ``pending`` until executed; ``withheld`` when a hold or loan
 arrived, or its due date moved on (a move-out), while the register was executing (R7);
@@ -157,6 +159,10 @@ class RegisterItem(Struct):
     label: str
     destroyed_at: datetime | None = None
     withheld_reason: WithheldReason | None = None
+    stopped_by: WithheldReason | None = None
+    """Until the register's execution begins: what stops this pending item being
+    destroyed today (a legal hold, a loan, a due date moved on). While any item is
+    stopped the execution is refused (409); the register may be cancelled instead."""
     redacted: bool = False
     """The reader is not cleared for the document: the row is counted, not named."""
 

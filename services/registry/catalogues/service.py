@@ -130,6 +130,13 @@ class CataloguesService:
     async def labels_pdf(self, principal: Principal, kind: LabelKind, *,
                          building: str | None, floor: int | None) -> bytes:
         labels = await self.labels(kind, building=building, floor=floor)
+        if not labels:
+            where = " ".join(part for part in (
+                f"on floor {floor}" if floor is not None else "",
+                f"of building {building}" if building is not None else "") if part)
+            what = "household" if kind == "folders" else "box recorded for a household"
+            raise NotFound(f"no {what} {where or 'in the archive'}: nothing to label",
+                           code="nothing_to_label")
         await self._printed(principal, f"labels_{kind}", labels=len(labels))
         return await asyncio.to_thread(printed.labels_pdf, labels)
 

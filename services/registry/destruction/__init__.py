@@ -6,6 +6,7 @@ A witness's signature is bound to the items they checked by ``services.registry.
     models.py      a register and a tombstone as the API shows them
     repository.py  ``tx.registers``
     rules.py       how many witnesses, still due, what a register line says
+    protection.py  what stops an item being destroyed today (a hold, a loan, not due)
     executor.py    ``DestructionExecutor``: carries a register out, durably
     register.py    the register as PDF and CSV
     service.py     ``DestructionService``: draw up, witness, execute, cancel, read

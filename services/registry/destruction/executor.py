@@ -25,7 +25,7 @@ from services.common.clock import Clock
 from services.common.contracts.registry import DocumentDestroyed, DocumentRecord, feed_document
 from services.common.contracts.retention import Destruction, WithheldReason
 from services.common.tasks import BackgroundTasks, Backoff
-from services.registry.destruction.rules import still_due
+from services.registry.destruction.protection import stopped
 from services.registry.journal.models import AuditEntry
 from services.registry.store import RegistryStore, Tx
 
@@ -125,13 +125,7 @@ class DestructionExecutor:
                         ) -> WithheldReason | None:
         if record is None:
             return None
-        if await tx.holds.held([record.document_id]):  # R7: never destroyed while held
-            return "on_hold"
-        if await tx.loans.on_loan([record.document_id]):
-            return "on_loan"
-        if not still_due(record, today):  # R1: a move-out since approval restarted it
-            return "not_due"
-        return None
+        return (await stopped(tx, [record], today)).get(record.document_id)
 
     async def wait(self) -> None:
         """Until every launched register is done (tests, orderly shut-down)."""

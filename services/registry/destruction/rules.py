@@ -8,14 +8,13 @@ from datetime import date
 
 from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import (
+    SIGNABLE,
     DestructionStatus,
     RegisterItemState,
     WithheldReason,
 )
 
 MIN_WITNESSES = 2
-SIGNABLE: tuple[DestructionStatus, ...] = ("awaiting_witnesses", "witnessed")
-"""A register is signed before its execution begins."""
 
 
 def still_due(record: DocumentRecord, today: date) -> bool:

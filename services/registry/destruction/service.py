@@ -26,10 +26,12 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import (
+    SIGNABLE,
     Destruction,
     DestructionStatus,
     DestructionSummary,
     RegisterItem,
+    WithheldReason,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
@@ -37,10 +39,9 @@ from services.registry.access import known_to, visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
 from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
+from services.registry.destruction.protection import stopped
 from services.registry.destruction.rules import (
-    SIGNABLE,
     awaits_signature_from,
-    still_due,
     witnesses_missing,
 )
 from services.registry.journal.models import AuditEntry
@@ -50,6 +51,15 @@ from services.registry.store import RegistryStore, Tx
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
+PROTECTION_REFUSALS: dict[WithheldReason, tuple[str, str]] = {
+    "on_hold": ("on_hold", "are under a legal hold and cannot be destroyed (R7); leave "
+                "them out or release the hold"),
+    "on_loan": ("on_loan", "are out on loan; they are destroyed only once returned"),
+    "not_due": ("not_yet_due", "are no longer due (a move-out or a schedule change moved "
+                "their date on); leave them out"),
+}
+"""What stops a register being drawn up or executed, by the code of its refusal (409);
+a register drawn up already leaves them out by being cancelled and drawn up again."""
 AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
                               "signatures_void", "witness_executes"})
 
@@ -92,7 +102,7 @@ class DestructionService:
                         "items": len(records)}), at=now)
             created = await tx.registers.get(destruction_id)
             assert created is not None
-            return await register_for(tx, principal, created)
+            return await register_for(tx, principal, created, today=now.date())
 
     async def _chosen(self, tx: Tx, principal: Principal,
                       request: DestructionRequest) -> list[str]:
@@ -119,24 +129,14 @@ class DestructionService:
                                 document_ids: Collection[str], today: date
                                 ) -> list[DocumentRecord]:
         """The records, unless any is held (R7), lent, or no longer due (R1)."""
-        held = sorted(await tx.holds.held(document_ids))
-        if held:  # R7
-            raise Conflict(f"{len(held)} document(s) are under a legal hold and cannot be "
-                           "destroyed; leave them out or release the hold", code="on_hold",
-                           extra={"documents": await _named(tx, principal, held)})
-        lent = sorted(await tx.loans.on_loan(document_ids))
-        if lent:
-            raise Conflict(f"{len(lent)} document(s) are out on loan; they are destroyed "
-                           "only once returned", code="on_loan",
-                           extra={"documents": await _named(tx, principal, lent)})
-        records = [record for document_id in document_ids
-                   if (record := await tx.documents.get(document_id)) is not None]
-        moved = [record.document_id for record in records if not still_due(record, today)]
-        if moved:
-            raise Conflict(f"{len(moved)} document(s) are no longer due (a move-out or a "
-                           "schedule change moved their date on); leave them out",
-                           code="not_yet_due",
-                           extra={"documents": await _named(tx, principal, moved)})
+        records = await _records(tx, document_ids)
+        reasons = await stopped(tx, records, today)
+        for reason, (code, why) in PROTECTION_REFUSALS.items():
+            refused = sorted(document_id for document_id, stop in reasons.items()
+                             if stop == reason)
+            if refused:
+                raise Conflict(f"{len(refused)} document(s) {why}", code=code,
+                               extra={"documents": await _named(tx, principal, refused)})
         return records
 
     async def witness(self, principal: Principal, destruction_id: str,
@@ -165,7 +165,7 @@ class DestructionService:
                     detail={"destruction_id": destruction_id, "digest": digest}), at=now)
                 signed_register = await tx.registers.get(destruction_id)
                 assert signed_register is not None
-                return await register_for(tx, principal, signed_register)
+                return await register_for(tx, principal, signed_register, today=now.date())
         await self.journal.refuse(principal, "witness_destruction", Forbidden(
             "you drew up this register; another person witnesses it (R6)",
             code="own_register"))
@@ -203,7 +203,7 @@ class DestructionService:
                             "witnesses": [w.username for w in current.witnesses]}), at=now)
             accepted = await tx.registers.get(destruction_id)
             assert accepted is not None
-            shown = await register_for(tx, principal, accepted)
+            shown = await register_for(tx, principal, accepted, today=now.date())
         self.executor.launch(destruction_id)
         return shown
 
@@ -243,16 +243,17 @@ class DestructionService:
                                               detail={"destruction_id": destruction_id}), at=now)
             cancelled = await tx.registers.get(destruction_id)
             assert cancelled is not None
-            return await register_for(tx, principal, cancelled)
+            return await register_for(tx, principal, cancelled, today=now.date())
 
     async def get(self, principal: Principal, destruction_id: str) -> Destruction:
         """The register, its items redacted where the reader is not cleared for them."""
+        today = self.clock.now().date()
         async with self.store.transaction() as tx:
             found = await tx.registers.get(destruction_id)
             if found is None:
                 raise NotFound(f"no destruction register {destruction_id}",
                                code="unknown_destruction")
-            return await register_for(tx, principal, found)
+            return await register_for(tx, principal, found, today=today)
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
@@ -348,15 +349,27 @@ async def _unexecuted(tx: Tx, destruction_id: str, why: str) -> Destruction:
     return current
 
 
-async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:
-    """The register as ``principal`` may read it, with how many witnesses it lacks (R6)."""
+async def register_for(tx: Tx, principal: Principal, register: Destruction, *,
+                       today: date) -> Destruction:
+    """The register as ``principal`` may read it, with how many witnesses it lacks (R6)
+    and, until its execution begins, what stops each pending item being destroyed
+    ``today`` (``stopped_by``)."""
     visible = await visible_to(tx.documents, principal,
                                (item.document_id for item in register.items))
-    missing = witnesses_missing(w.username for w in register.witnesses) if register.status in (
-        "awaiting_witnesses", "witnessed") else 0
+    missing, stops = 0, {}
+    if register.status in SIGNABLE:
+        missing = witnesses_missing(w.username for w in register.witnesses)
+        stops = await stopped(tx, await _records(tx, [
+            item.document_id for item in register.items if item.state == "pending"]), today)
     return msgspec.structs.replace(register, witnesses_missing=missing, items=[
-        item if item.document_id in visible else _register_item(item)
+        msgspec.structs.replace(item, stopped_by=stops.get(item.document_id))
+        if item.document_id in visible else _register_item(item)
         for item in register.items])
+
+
+async def _records(tx: Tx, document_ids: Collection[str]) -> list[DocumentRecord]:
+    return [record for document_id in document_ids
+            if (record := await tx.documents.get(document_id)) is not None]
 
 
 def _register_item(item: RegisterItem) -> RegisterItem:

@@ -18,6 +18,7 @@ from services.common.contracts.inventory import (
     Protections,
 )
 from services.common.contracts.registry import PaperLocation
+from services.common.names import tidied_building
 from services.registry.catalogue.tables import documents
 from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import DISCREPANCIES, tally_of
@@ -30,14 +31,16 @@ PLACE = ("building", "room", "cabinet", "box")
 class InventoryRepository(Repository):
     async def placed(self, building: str | None) -> list[tuple[PaperLocation | None,
                                                                 str | None]]:
-        """Each active document's location and household (of one building, if given;
+        """Each active document's location and household (of one ``building`` as unit
+        codes spell it, if given, whichever way the location writes it: A栋 or a is A;
         the unplaced are counted whatever their household's building)."""
         rows = await self.conn.execute(sa.select(documents.c.location, documents.c.household)
                                        .where(documents.c.status == "active"))
         placed = []
         for location, household in rows:
             where = None if location is None else msgspec.convert(location, PaperLocation)
-            if building is None or where is None or where.building == building:
+            if (building is None or where is None
+                    or tidied_building(where.building) == building):
                 placed.append((where, household))
         return placed
 

@@ -24,7 +24,8 @@ from services.common.contracts.inventory import (
     NewConditionCheck,
     NewInventory,
 )
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
+from services.common.names import tidied_building
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.inventory import checklist
 from services.registry.inventory.models import ItemMark
@@ -49,12 +50,21 @@ class InventoryService:
         self.clock = clock
 
     async def start(self, principal: Principal, new: NewInventory) -> Inventory:
-        """The checklist of every box (of ``building``) as the catalogue has it now."""
+        """The checklist of every box (of ``building``, read as staff type it: c or C栋
+        is C; a building of another name, 档案楼, as written) as the catalogue has it now;
+        refused when it would list no box (a building nothing is placed in), for an empty
+        checklist would be completed at once and counted as an inventory."""
         now = self.clock.now()
+        building = None if new.building is None else tidied_building(new.building)
         async with self.store.transaction() as tx:
-            items, unplaced = checklist_of(await tx.inventory.placed(new.building))
+            items, unplaced = checklist_of(await tx.inventory.placed(building))
+            if not items:
+                where = f"in building {building}" if building else "anywhere"
+                raise Conflict(f"no box is recorded {where} (no active document's paper "
+                               "location names it); no inventory was started",
+                               code="no_boxes", extra={"building": building})
             inventory = Inventory(
-                inventory_id=str(uuid.uuid4()), status="open", building=new.building,
+                inventory_id=str(uuid.uuid4()), status="open", building=building,
                 note=new.note, unplaced=unplaced, started_by=principal.username,
                 started_at=now, completed_by=None, completed_at=None, tally=tally_of(items),
                 items=items)
@@ -173,3 +183,4 @@ async def _inventory(tx: Tx, inventory_id: str, *, lock: bool = False) -> Invent
     if found is None:
         raise NotFound(f"no inventory {inventory_id}", code="unknown_inventory")
     return found
+

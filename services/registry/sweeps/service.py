@@ -64,7 +64,9 @@ class SweepsService:
 
     async def start(self, principal: Principal, request: SweepRequest) -> Sweep:
         """R2: list every document due by ``as_of`` that is not permanent, held, on loan
-        or already in a sweep; a dry run records nothing."""
+        or already in a sweep; a dry run records nothing, and neither does a sweep that
+        would list nothing (``Conflict`` ``nothing_due``): it would wait for an appraisal
+        and an approval of nothing."""
         now = self.clock.now()
         as_of = request.as_of or now.date()
         if as_of > now.date() and not request.dry_run:
@@ -81,12 +83,18 @@ class SweepsService:
                 items=[SweepItem(document_id=r.document_id, archive_no=r.archive_no,
                                  category=r.category, disposal_due=r.disposal_due)
                        for r in due if r.document_id not in lent and r.disposal_due])
-            if not request.dry_run:
-                await tx.sweeps.insert(sweep)
-                await tx.journal.audit(AuditEntry(
-                    action="sweep_started", username=principal.username,
-                    detail={"sweep_id": sweep.sweep_id, "as_of": as_of.isoformat(),
-                            "items": len(sweep.items)}), at=now)
+            if request.dry_run:
+                return await sweep_for(tx, principal, sweep)
+            if not sweep.items:
+                raise Conflict(f"nothing is due by {as_of} (permanent, held and lent "
+                               "documents and those already in a sweep are not listed); "
+                               "no sweep was recorded", code="nothing_due",
+                               extra={"as_of": as_of.isoformat()})
+            await tx.sweeps.insert(sweep)
+            await tx.journal.audit(AuditEntry(
+                action="sweep_started", username=principal.username,
+                detail={"sweep_id": sweep.sweep_id, "as_of": as_of.isoformat(),
+                        "items": len(sweep.items)}), at=now)
             return await sweep_for(tx, principal, sweep)
 
     async def get(self, principal: Principal, sweep_id: str) -> Sweep:

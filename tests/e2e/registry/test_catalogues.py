@@ -163,6 +163,19 @@ def test_labels_carry_the_number_and_the_current_occupant(shelf: Archive) -> Non
     assert _in_order(boxes, "A栋 档案室 12柜 3盒", "A-1201 张伟", "A栋 档案室 12柜 4盒")
 
 
+@pytest.mark.parametrize(("options", "said"), [
+    (["--kind", "boxes", "--building", "Z"], "no box recorded for a household of building Z"),
+    (["--floor", "99"], "no household on floor 99"),
+    (["--building", "A", "--floor", "9"], "no household on floor 9 of building A")])
+def test_labels_of_a_building_or_floor_with_nothing_are_refused(
+        shelf: Archive, tmp_path: Path, options: list[str], said: str) -> None:
+    run = run_client(shelf.server.url, shelf.server.tokens["wang"], "labels", *options,
+                     "--out", str(tmp_path / "labels.pdf"), cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{said}: nothing to label (nothing_to_label)" in run.stderr
+    assert not (tmp_path / "labels.pdf").exists()
+
+
 def test_the_yearly_run_prints_each_floor_s_closed_parts(shelf: Archive, tmp_path: Path
                                                          ) -> None:
     assert _get(shelf, "/closed", year=2029).json() == [

@@ -150,3 +150,17 @@ def test_only_the_archive_s_people_take_inventories(shelf: Archive) -> None:
     assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
     unknown = _call(shelf, "GET", "/inventories/nope")
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_inventory")
+
+
+@pytest.mark.parametrize("typed", ["a", "Ａ栋", " A座 "])
+def test_a_building_is_read_as_staff_type_it(shelf: Archive, typed: str) -> None:
+    inventory = _ok(_call(shelf, "POST", "/inventories", json={"building": typed}))
+    assert (inventory["building"], inventory["tally"]["boxes"]) == ("A", 2)
+
+
+def test_an_inventory_of_a_building_with_no_box_is_refused(shelf: Archive) -> None:
+    listed = _ok(_call(shelf, "GET", "/inventories"))
+    for typed in ("Z", "不存在的楼"):  # a building of another name is taken as written
+        empty = _call(shelf, "POST", "/inventories", json={"building": typed})
+        assert (empty.status_code, empty.json()["code"]) == (409, "no_boxes")
+    assert _ok(_call(shelf, "GET", "/inventories")) == listed

@@ -168,3 +168,20 @@ def test_archive_sweep_refused_says_why(archive: Archive) -> None:
         "sweep", "--server", archive.server.url, "--token", archive.server.tokens["li"]])
     assert result.exit_code == 1
     assert "role_required" in result.output
+
+
+def test_a_sweep_with_nothing_due_is_409_and_archive_sweep_says_nothing_is_due(
+        archive: Archive) -> None:
+    archive.file(category="contract")  # permanent
+    response = _post(archive, "qian", "/registry/sweeps", {})
+    assert (response.status_code, response.json()["code"]) == (409, "nothing_due")
+    result = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"]])
+    assert result.exit_code == 0, result.output
+    assert result.output == "nothing is due by 2030-01-10; no sweep was recorded\n"
+    dry_run = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
+        "--dry-run"])
+    assert "dry run: 0 document(s) due by 2030-01-10 would be swept" in dry_run.output
+    with archive.as_("qian") as client:
+        assert client.get("/registry/sweeps").json() == []

@@ -4,9 +4,14 @@ the seven protections of a check in the regulations' order."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
+import msgspec
+
+from services.common.auth import Principal
 from services.common.contracts.inventory import (
+    BOX_STATE_NAMES,
     PROTECTIONS,
     BoxDue,
     ConditionCheck,
@@ -18,12 +23,17 @@ from services.common.contracts.inventory import (
 )
 from services.common.contracts.registry import PaperLocation
 from services.web.inventory_page import (
+    MARKS,
     cabinets,
     chosen_box,
     next_item,
     protection_lines,
     this_month,
 )
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
+
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
 
 def _box(cabinet: str, box: str) -> PaperLocation:
@@ -89,3 +99,17 @@ def test_a_checks_protections_come_in_the_regulations_order() -> None:
                                                "防高温"]
     assert [(line.state, line.note) for line in lines][-3:] == [
         ("ok", None), ("problem", "盒底受潮"), ("ok", None)]
+
+
+def test_a_saved_rows_mark_and_who_checked_it_are_heard_apart() -> None:
+    checked = _inventory(("12", "3", "present"))
+    entry = msgspec.structs.replace(checked.items[0], checked_by="wu",
+                                    checked_at=datetime(2030, 1, 10, 9, tzinfo=UTC))
+    html = Pages().html("zh", "_inventory_row.html", page_layout(WANG, "/ui/inventories/i",
+                                                                 "token") | {
+        "inventory": checked, "entry": entry, "following": None, "refused": "",
+        "just_saved": True, "can": True, "marks": MARKS, "state_names": BOX_STATE_NAMES})
+    saved = html[html.index('class="saved">'):].split("</td>")[0]
+    # As the page's script reads it out: the text, its spaces squeezed.
+    heard = " ".join(re.sub(r"<[^>]+>", "", saved.removeprefix('class="saved">')).split())
+    assert heard.startswith("已保存：在位（wu 于 ")

@@ -3,14 +3,24 @@ only retention's readers the other pages (and the register page's way to them)."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
+import msgspec
 import pytest
 
 from services.common.auth import Principal
-from services.common.contracts.retention import Destruction
+from services.common.contracts.retention import Destruction, RegisterItem
 from services.common.retention import WITNESS_ROLES
-from services.web.retention_page import destruction_page, may_read, may_read_register
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
+from services.web.retention_page import (
+    CATEGORIES,
+    MISSING_NAMES,
+    destruction_page,
+    may_read,
+    may_read_register,
+)
 
 REGISTER = Destruction(destruction_id="d1", sweep_id="s1", status="awaiting_witnesses",
                        created_by="qian", created_at=datetime(2030, 7, 29, tzinfo=UTC),
@@ -39,3 +49,31 @@ def test_a_center_head_reads_the_register_but_no_other_retention_page() -> None:
 @pytest.mark.parametrize("roles", [("staff",), ()])
 def test_someone_who_may_not_witness_reads_no_register(roles: tuple[str, ...]) -> None:
     assert not may_read_register(_person(*roles))
+
+
+def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawal() -> None:
+    held = RegisterItem(
+        position=1, document_id="doc-1", archive_no="2015-WX-A-1201-0001", title="漏水维修记录",
+        category="repair", household="A-1201", filed_at=date(2015, 3, 1),
+        retention_class="short", disposal_due=date(2025, 3, 1), pages=1, security="internal",
+        state="pending", label="待销毁", stopped_by="on_hold")
+    free = msgspec.structs.replace(held, position=2, document_id="doc-2", stopped_by=None)
+    register = msgspec.structs.replace(REGISTER, status="witnessed", items=[held, free])
+    compliance = _person("compliance")
+    html = Pages().html("zh", "destruction.html", page_layout(
+        compliance, "/ui/destructions/d1", "token") | {
+        "view": destruction_page(compliance, register), "category_names": CATEGORIES,
+        "done": "", "refused": "on_hold"})
+    assert html.count("处于法律保全中，不能销毁") == 1
+    assert "撤回这份清册" in html
+    assert "请不选这些文件" not in html
+    withdraw = html[html.index('action="/ui/destructions/d1/cancel"'):]
+    assert withdraw.index('name="_csrf_token" value="token"') < withdraw.index("撤回清册")
+    witness = _person("archivist")
+    assert not destruction_page(witness, register).cancellable
+    executing = msgspec.structs.replace(register, status="executing")
+    assert not destruction_page(compliance, executing).cancellable
+
+
+def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
+    assert [name for name in MISSING_NAMES.values() if re.search(r"[a-z]", name)] == []

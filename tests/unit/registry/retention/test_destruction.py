@@ -148,6 +148,27 @@ async def test_a_hold_placed_after_the_register_refuses_execution(
     assert (await retention.document(document.document_id)).status == "active"
 
 
+async def test_the_register_marks_each_item_a_hold_a_loan_or_a_move_out_stops(
+        retention: Retention) -> None:
+    await retention.services.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    held, lent, moved, free = [await retention.file(household=household) for household in
+                               ("A-1201", "A-1202", "B-0301", "A-1203")]
+    register = await retention.witnessed([held, lent, moved, free])
+    assert {item.stopped_by for item in register.items} == {None}
+    await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[held.document_id]))
+    await retention.out_on_loan([lent])
+    await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
+    shown = await retention.services.destructions.get(person("wang"), register.destruction_id)
+    assert {item.document_id: item.stopped_by for item in shown.items} == {
+        held.document_id: "on_hold", lent.document_id: "on_loan",
+        moved.document_id: "not_due", free.document_id: None}
+    cancelled = await retention.services.destructions.cancel(person("qian"),
+                                                              register.destruction_id)
+    assert {item.stopped_by for item in cancelled.items} == {None}
+
+
 async def test_a_move_out_after_approval_makes_the_document_not_yet_due(
         retention: Retention) -> None:
     await retention.services.households.create("wang", NewHousehold(

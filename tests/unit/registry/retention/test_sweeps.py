@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.common.errors import ValidationFailed
+from services.common.errors import Conflict, ValidationFailed
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewHousehold
 from tests.unit.registry.retention.conftest import START, Retention, person
@@ -114,7 +114,7 @@ async def test_a_hold_covers_documents_filed_after_it(retention: Retention) -> N
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="审计调阅", household="A-1201"))
     later = await retention.file(household="A-1201")
-    assert later.document_id not in _ids(await retention.sweep())
+    assert later.document_id not in _ids(await retention.sweep(dry_run=True))
 
 
 async def test_a_released_hold_lets_the_document_be_swept(retention: Retention) -> None:
@@ -140,3 +140,18 @@ async def test_starting_a_sweep_is_audited(retention: Retention) -> None:
     [entry] = await retention.audit(username="qian")
     assert (entry.action, entry.detail) == ("sweep_started", {
         "sweep_id": sweep.sweep_id, "as_of": TODAY.isoformat(), "items": 1})
+
+
+async def test_a_sweep_with_nothing_due_is_refused_and_nothing_is_recorded(
+        retention: Retention) -> None:
+    await retention.file(category="contract")  # permanent
+    lent = await retention.file()
+    await retention.out_on_loan([lent])
+    with pytest.raises(Conflict) as refused:
+        await retention.sweep()
+    assert (refused.value.code, refused.value.extra) == (
+        "nothing_due", {"as_of": TODAY.isoformat()})
+    assert await retention.services.sweeps.summaries(status=None, limit=10, offset=0) == []
+    assert await retention.audit(username="qian") == []
+    dry = await retention.sweep(dry_run=True)
+    assert (dry.status, dry.items) == ("dry_run", [])
