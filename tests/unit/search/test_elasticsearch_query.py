@@ -77,4 +77,4 @@ def test_partial_request_ranked_by_relevance_rescores_without_a_sort() -> None:
 def test_partial_request_sorted_by_newest_keeps_its_sort_and_no_rescore() -> None:
     body = partial_body("中央空调改造", AccessFilter(clearance="secret"), sort="newest")
     assert (body["sort"], "rescore" in body) == (
-        [{"filed_at": "desc"}, {"document_id": "desc"}], False)
+        [{"filed_at": "desc"}, {"archive_no": "desc"}, {"document_id": "desc"}], False)
