@@ -151,7 +151,11 @@ class OpenLoan(Struct):
     hidden: int = 0
 
 
-NotificationKind = Literal["loan_escalated"]
+NotificationKind = Literal["loan_escalated", "loan_overdue", "loan_approved", "loan_rejected"]
+"""``loan_escalated``: to the borrower's department heads and the archive (B4);
+``loan_overdue``: the same escalation, to the borrower, who must return it;
+``loan_approved`` / ``loan_rejected``: the request decided, to its borrower and whoever
+asked for it."""
 
 
 class Notification(Struct):

@@ -200,6 +200,9 @@ class CirculationService:
             told = escalation_recipients(loan, await tx.accounts.active_people())
             await tx.loans.notify(told, kind="loan_escalated", loan_id=loan_id,
                                   message=self._escalation_message(loan), at=now)
+            # The borrower is who can end it: told that it is overdue and reported.
+            await tx.loans.notify([loan.borrower], kind="loan_overdue", loan_id=loan_id,
+                                  message=self._escalation_message(loan), at=now)
             await record_step(tx, loan, "escalated", username=ESCALATION_ACTOR,
                               status="out", at=now, detail={"notified": told})
         return True

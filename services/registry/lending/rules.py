@@ -121,6 +121,11 @@ REGISTRARS = ("archivist",)
 """Who registers a loan for someone else (the paper 出借单 brought to the archive)."""
 
 
+def applicants(loan: LoanRow) -> set[str]:
+    """Who is told a request's decision: its borrower, and whoever asked for it."""
+    return {loan.borrower, loan.requested_by}
+
+
 def may_read(principal: Principal, loan: LoanRow) -> bool:
     """Whether ``principal`` may know ``loan`` exists (otherwise it is a 404)."""
     return principal.has_role(*REGISTER_READERS) or principal.username in (

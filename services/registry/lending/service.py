@@ -59,6 +59,7 @@ from services.registry.lending.rules import (
     NOT_LENDABLE_ON_PAPER,
     REGISTRARS,
     WITHDRAWN_BY_APPLICANT,
+    applicants,
     approvals_needed,
     check_move,
     may_read,
@@ -114,6 +115,9 @@ class LendingService:
                 last = step + 1 == len(loan.approvals_needed)
                 if last:
                     await tx.loans.move(loan_id, "requested", status="approved")
+                    await tx.loans.notify(
+                        applicants(loan), kind="loan_approved", loan_id=loan_id, at=now,
+                        message=f"loan {loan_id} is approved; the archive hands it over")
                 await record_step(tx, loan, "approved", username=principal.username,
                                   status="approved" if last else "requested", at=now,
                                   detail={"role": role, "step": step, "note": note})
@@ -131,6 +135,9 @@ class LendingService:
                 await tx.loans.move(loan_id, "requested", status="rejected",
                                     rejected_by=principal.username, rejected_at=now,
                                     rejection_reason=reason)
+                await tx.loans.notify(
+                    applicants(loan), kind="loan_rejected", loan_id=loan_id, at=now,
+                    message=f"loan {loan_id} was turned down by {principal.username}: {reason}")
                 await record_step(tx, loan, "rejected", username=principal.username,
                                   status="rejected", at=now,
                                   detail={"role": loan.approvals_needed[step],

@@ -244,6 +244,19 @@ def test_documents_above_the_readers_clearance_are_counted_in_words() -> None:
     assert "1 document above your clearance" in english
 
 
+def test_each_notice_says_what_happened_to_whom_it_is_for() -> None:
+    notices = [Notification(notification_id=n, kind=kind, loan_id="a", message="in the API",
+                            created_at=AT)
+               for n, kind in enumerate(("loan_approved", "loan_rejected", "loan_overdue"))]
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
+                         notifications=notices)
+    html = Pages().html("zh", "loans.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": listing, "done": "", "refused": ""})
+    for said in ("您的借阅申请已全部批准", "您的借阅申请被驳回", "您的借阅已超期未还"):
+        assert said in html
+    assert "in the API" not in html
+
+
 def test_the_inbox_reads_every_request_page_by_page() -> None:
     asked: list[dict[str, str]] = []
 

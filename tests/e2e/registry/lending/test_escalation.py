@@ -83,13 +83,15 @@ def test_a_loan_held_sixteen_days_is_escalated_once_across_restarts(escalated: E
             if c["event"]["kind"] == "loan_changed"].count("escalated") == 1
 
 
-@pytest.mark.parametrize(("username", "told"), [
-    ("zhou", True), ("wang", True), ("qian", False), ("li", False)])
-def test_the_department_head_and_the_archive_are_notified(escalated: Escalated,
-                                                          username: str, told: bool) -> None:
+@pytest.mark.parametrize(("username", "kinds"), [
+    ("zhou", ["loan_escalated"]), ("wang", ["loan_escalated"]), ("qian", []),
+    # The borrower was told of the approval, and is told to return the file.
+    ("li", ["loan_approved", "loan_overdue"])])
+def test_the_department_head_the_archive_and_the_borrower_are_notified(
+        escalated: Escalated, username: str, kinds: list[str]) -> None:
     found = escalated.client(username).get("/registry/notifications/").json()
-    expected = [("loan_escalated", escalated.loan["loan_id"])] if told else []
-    assert [(n["kind"], n["loan_id"]) for n in found] == expected
+    assert sorted((n["kind"], n["loan_id"]) for n in found) == [
+        (kind, escalated.loan["loan_id"]) for kind in kinds]
 
 
 def test_the_notification_is_unread_until_its_recipient_marks_it_read(

@@ -34,7 +34,9 @@ async def test_a_restarted_registry_does_not_escalate_again(lending: Lending) ->
     lending.clock.advance(timedelta(days=1))
     again = await lending.build().circulation.escalate_due()
     assert again == []
-    assert await lending.sql("SELECT count(*) FROM loan_notifications") == [(4,)]
+    # Four heads and archivists told of the escalation, the borrower of it and, before,
+    # of the approval: each once.
+    assert await lending.sql("SELECT count(*) FROM loan_notifications") == [(6,)]
 
 
 async def test_two_registries_checking_at_once_escalate_once(lending: Lending) -> None:
@@ -45,7 +47,8 @@ async def test_two_registries_checking_at_once_escalate_once(lending: Lending) -
     assert sorted(runs) == [[], [loan.loan_id]]
 
 
-async def test_the_department_head_and_the_archive_are_notified(lending: Lending) -> None:
+async def test_the_department_heads_the_archive_and_the_borrower_are_notified(
+        lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(SIXTEEN_DAYS)
     await lending.services.circulation.escalate_due()
@@ -53,12 +56,14 @@ async def test_the_department_head_and_the_archive_are_notified(lending: Lending
     for username in ("zhou", "hu", "wang", "sun", "qian", "he", "li", "zhao"):
         found = await lending.services.lending.notifications(
             person(username), unread=None, limit=10, offset=0)
-        told[username] = [(n.kind, n.loan_id) for n in found]
+        told[username] = sorted((n.kind, n.loan_id) for n in found)
     escalated = [("loan_escalated", loan.loan_id)]
     # hu is a manager of customer_service and an archivist; qian and he head other
-    # departments; the borrower and the director are not told.
+    # departments; the director is not told; the borrower is told to return it (and was
+    # told of the approval).
     assert told == {"zhou": escalated, "hu": escalated, "wang": escalated, "sun": escalated,
-                    "qian": [], "he": [], "li": [], "zhao": []}
+                    "qian": [], "he": [], "zhao": [],
+                    "li": [("loan_approved", loan.loan_id), ("loan_overdue", loan.loan_id)]}
 
 
 async def test_a_loan_within_fifteen_days_is_not_escalated(lending: Lending) -> None:
@@ -86,6 +91,18 @@ async def test_a_loan_renewed_twice_at_once_is_not_escalated_before_it_is_due(
     assert await lending.services.circulation.escalate_due() == []
     lending.clock.set(START + timedelta(days=21, seconds=1))
     assert await lending.services.circulation.escalate_due() == [loan.loan_id]
+
+
+async def test_the_borrower_is_told_the_decision_of_a_request(lending: Lending) -> None:
+    document = await lending.file()
+    approved = await lending.approved("li", [document])
+    refused = await lending.request("li", [await lending.file()])
+    await lending.services.lending.reject(person("zhou"), refused.loan_id, reason="用途不明")
+    found = await lending.services.lending.notifications(person("li"), unread=True, limit=10,
+                                                         offset=0)
+    assert sorted((n.kind, n.loan_id) for n in found) == sorted([
+        ("loan_approved", approved.loan_id), ("loan_rejected", refused.loan_id)])
+    assert "用途不明" in next(n.message for n in found if n.kind == "loan_rejected")
 
 
 async def test_a_returned_loan_is_not_escalated(lending: Lending) -> None:
