@@ -26,6 +26,12 @@ def category_name(category: Category) -> str:
     return CATEGORY_NAMES[category]
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 document``, ``2 documents``: a number with its noun (``plural`` when adding an
+    s will not do: ``box``, ``boxes``)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def tables() -> Console:
     """Standard output, for tables."""
     return Console() if Console().is_terminal else Console(width=PIPED_WIDTH)
