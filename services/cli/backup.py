@@ -22,7 +22,6 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TaskID,
-    TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
 )
@@ -33,7 +32,7 @@ from services.backup.backup import run_backup
 from services.backup.models import BackupReport, RestoreReport
 from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
-from services.cli.terminal import counted
+from services.cli.terminal import BAR_WIDTH, Doing, counted, whole
 from services.common.clock import SystemClock
 from services.common.config import load_settings
 
@@ -139,7 +138,7 @@ class _Amount(ProgressColumn):
     """Bytes with their speed for a copy, files counted otherwise."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(table_column=whole())
         self.bytes = DownloadColumn()
         self.speed = TransferSpeedColumn()
         self.files = MofNCompleteColumn()
@@ -153,11 +152,13 @@ class _Amount(ProgressColumn):
 
 
 class Bars:
-    """``services.backup.models.Progress`` as rich progress bars on standard error."""
+    """``services.backup.models.Progress`` as rich progress bars on standard error (or
+    ``console``)."""
 
-    def __init__(self) -> None:
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), _Amount(),
-                                 TimeElapsedColumn(), console=Console(stderr=True))
+    def __init__(self, *, console: Console | None = None) -> None:
+        self.progress = Progress(Doing(), BarColumn(bar_width=BAR_WIDTH), _Amount(),
+                                 TimeElapsedColumn(table_column=whole()),
+                                 console=console or Console(stderr=True))
         self.task: TaskID | None = None
 
     def __enter__(self) -> Bars:
