@@ -123,17 +123,17 @@ class _Backup:
         moved since ``older``)."""
         before = await _listing(self.store)
         pointers = [key for key in before if not is_content(key)]
-        await out.copy(await out.describe(pointers, what="audit anchors and state"),
-                       what="audit anchors and state")
+        await out.copy(await out.describe(pointers, what="anchors and state"),
+                       what="anchors and state")
         dumps = await self._snapshot(out.present)
         # One pass over the store, after the snapshots, finds every object they name
         # (each was stored before a database named it) and says what it is (no HEAD
         # of each; no metadata read again where the previous generation's marker
         # still holds). Objects filed later are extra, and need no second pass.
-        self.progress.stage("listing originals and derived files", total=None, unit="files")
+        self.progress.stage("listing stored files", total=None, unit="files")
         found = {listed.key: listed async for listed in self.store.listing(
             "", known=_known(older)) if is_content(listed.key)}
-        await out.copy(found, what="originals and derived files")
+        await out.copy(found, what="stored files")
         lost = {key for key in set(found) | {k for k in before if is_content(k)}
                 if key not in out.entries or key in out.vanished}
         return dumps, set(pointers) | set(found), lost
@@ -147,8 +147,8 @@ class _Backup:
         reread = changed | set(older.altered) | {
             stored.key for stored in older.objects if stored.sha256 not in out.present}
         pointers = await out.describe(
-            sorted(key for key in reread if not is_content(key)), what="audit anchors and state")
-        await out.copy(pointers, what="audit anchors and state")
+            sorted(key for key in reread if not is_content(key)), what="anchors and state")
+        await out.copy(pointers, what="anchors and state")
         dumps = await self._snapshot(out.present)
         during = await self.store.changes(position)
         if during is None or during.keys is None:
@@ -156,9 +156,8 @@ class _Backup:
         # What changed while the snapshots were taken is looked at too: an object deleted
         # then (a destruction) may be named by them, and the pass is taken again.
         looked_at = sorted(key for key in reread | during.keys if is_content(key))
-        found = await out.describe(looked_at, what="originals and derived files changed "
-                                                   "since the last backup")
-        await out.copy(found, what="originals and derived files")
+        found = await out.describe(looked_at, what="changed files")
+        await out.copy(found, what="stored files")
         carried = [stored for stored in older.objects if stored.key not in reread
                    and not (is_content(stored.key) and stored.key in during.keys)]
         out.carry(carried)
@@ -219,7 +218,7 @@ class _Backup:
                        older: Manifest | None, present: set[str]) -> tuple[int, int]:
         """Write the manifest, switch ``latest.json`` to it, then drop what neither it nor
         the generation before names. Returns (generations, blobs) dropped."""
-        self.progress.stage("switching to the new generation", total=None, unit="files")
+        self.progress.stage("completing the generation", total=None, unit="files")
         encoded = msgspec.json.encode(manifest)
         # The manifest may land before its blobs are durable (nothing reads it until
         # latest.json names it), so their fsyncs overlap.

@@ -105,7 +105,7 @@ class ObjectsOut:
                 infos[key] = Listed(key=key, info=info)
             self.progress.advance(1)
 
-        self.progress.stage(f"looking at {what}", total=len(keys), unit="files")
+        self.progress.stage(f"checking {what}", total=len(keys), unit="files")
         await bounded(keys, look, limit=CONCURRENT * 4)
         return infos
 

@@ -54,13 +54,13 @@ async def verify_restored(settings: Settings, *, clock: Clock, progress: Progres
     token = codec.issue(RESTORE_PRINCIPAL)
     search = SearchClient(url, name="search", service_token=lambda: token, timeout_s=120)
     ingest = IngestClient(url, name="ingest", service_token=lambda: token, timeout_s=120)
-    progress.stage("starting the restored archive", total=None, unit="files")
+    progress.stage("starting the archive", total=None, unit="files")
     server = BackgroundServer(create_app(ctx), listener)
     await asyncio.to_thread(server.start)
     try:
         reindex = await _followed(
             await search.start_reindex(token), lambda: search.reindex_status(token),
-            progress=progress, stage="rebuilding the search index (change feed events)",
+            progress=progress, stage="rebuilding search (events)",
             running=lambda status: status.state == "running",
             done=lambda status: status.replayed)
         if reindex.state != "done":
@@ -69,7 +69,7 @@ async def verify_restored(settings: Settings, *, clock: Clock, progress: Progres
         started = await ingest.start_fixity(token)
         run = await _followed(
             started, lambda: ingest.fixity_run(token, started.run_id), progress=progress,
-            stage="checking fixity (documents)", running=lambda run: run.status == "running",
+            stage="fixity check (documents)", running=lambda run: run.status == "running",
             done=lambda run: run.documents_checked)
     finally:
         await search.close()

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from sqlalchemy.exc import DBAPIError
 
+from services.cli.terminal import counted
 from services.common.config import Settings, load_settings
 from services.common.errors import DependencyUnavailable
 from services.registry.bootstrap import verify_audit
@@ -42,12 +43,15 @@ def show_chain_report(report: ChainReport) -> bool:
         anchored = ("" if report.anchored_seq is None else
                     f"; entry {report.anchored_seq} matches its anchor of "
                     f"{report.anchored_at:%Y-%m-%d %H:%M} UTC")
-        click.echo(f"audit log intact: {report.entries} entries checked{anchored}")
+        click.echo(f"audit log intact: {counted(report.entries, 'entry', 'entries')} "
+                   f"checked{anchored}")
         return True
     where = f" at entry {report.broken_at}" if report.broken_at is not None else ""
     click.echo(f"audit log BROKEN{where}: {report.problem}", err=True)
-    click.echo(f"({report.entries} entries before it are intact; keep a copy of the database "
-               "and tell the compliance officer)", err=True)
+    before = ("the entry before it is" if report.entries == 1 else
+              f"the {report.entries} entries before it are")
+    click.echo(f"({before} intact; keep a copy of the database and tell the compliance "
+               "officer)", err=True)
     return False
 
 

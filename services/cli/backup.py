@@ -22,7 +22,6 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TaskID,
-    TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
 )
@@ -33,6 +32,7 @@ from services.backup.backup import run_backup
 from services.backup.models import BackupReport, RestoreReport
 from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
+from services.cli.terminal import BAR_WIDTH, Doing, counted, whole
 from services.common.clock import SystemClock
 from services.common.config import load_settings
 
@@ -74,17 +74,18 @@ def restore(source: str) -> None:
 
 
 def _show_backup(report: BackupReport) -> None:
-    click.echo(f"backup {report.generation} at {report.destination}: {report.objects} "
-               f"objects ({_mb(report.bytes_total)}), {report.objects_copied} copied "
-               f"({_mb(report.bytes_copied)}), the rest already there; {report.databases} "
-               f"database snapshots ({_mb(report.database_bytes)})")
+    click.echo(f"backup {report.generation} at {report.destination}: "
+               f"{counted(report.objects, 'object')} ({_mb(report.bytes_total)}), "
+               f"{report.objects_copied} copied ({_mb(report.bytes_copied)}), the rest "
+               f"already there; {counted(report.databases, 'database snapshot')} "
+               f"({_mb(report.database_bytes)})")
     if report.keys_carried:
         click.echo(f"It carries the keys kept in the data directory "
                    f"({', '.join(report.keys_carried)}): protect it as you protect the "
                    "data directory.")
     if report.generations_pruned or report.blobs_pruned:
-        click.echo(f"Dropped {report.generations_pruned} older generations and "
-                   f"{report.blobs_pruned} files no kept generation needs.")
+        click.echo(f"Dropped {counted(report.generations_pruned, 'older generation')} and "
+                   f"{counted(report.blobs_pruned, 'file')} no kept generation needs.")
     for key in report.altered:
         click.echo(f"warning: {key} does not hash to the SHA-256 recorded when it was "
                    "stored; it was copied as it is: run 'archive fixity'", err=True)
@@ -93,24 +94,29 @@ def _show_backup(report: BackupReport) -> None:
 def _show_restore(report: RestoreReport) -> bool:
     """Print the restore's outcome; True if it is clean."""
     click.echo(f"restored generation {report.generation} from {report.source}: "
-               f"{report.databases} databases, {report.objects} objects "
-               f"({_mb(report.bytes)}), every file's SHA-256 checked")
+               f"{counted(report.databases, 'database')}, "
+               f"{counted(report.objects, 'object')} ({_mb(report.bytes)}), every file's "
+               "SHA-256 checked")
     click.echo(f"the archive as it was when that backup began, "
                f"{report.began_at:%Y-%m-%d %H:%M} UTC: file again what was filed after it")
     if report.left_out:
-        click.echo(f"{report.left_out} originals uploaded after the snapshot were left out "
-                   "(no restored record or job names them): upload them again")
+        one = report.left_out == 1
+        them = "it" if one else "them"
+        click.echo(f"{counted(report.left_out, 'original')} uploaded after the snapshot "
+                   f"{'was' if one else 'were'} left out (no restored record or job names "
+                   f"{them}): upload {them} again")
     if report.unfinished_uploads:
-        click.echo(f"{report.unfinished_uploads} uploads were still being read: the archive's "
-                   "OCR reads and files them once it runs, each under the archive number it "
-                   "gives then")
+        click.echo(f"{counted(report.unfinished_uploads, 'upload')} "
+                   f"{'was' if report.unfinished_uploads == 1 else 'were'} still being read: the "
+                   "archive's OCR reads and files each once it runs, under the archive number "
+                   "it gives then")
     for key in report.damaged:
         click.echo(f"error: {key} is damaged or missing in the backup and was not restored",
                    err=True)
     if report.fixity_error is not None:
         click.echo(f"error: {report.fixity_error}", err=True)
         return False
-    click.echo(f"search index rebuilt: {report.documents_indexed} documents")
+    click.echo(f"search index rebuilt: {counted(report.documents_indexed or 0, 'document')}")
     if not report.fixity_findings:
         click.echo(f"fixity run {report.fixity_run}: every original matches the catalogue; "
                    "archive numbers have no gaps")
@@ -132,7 +138,7 @@ class _Amount(ProgressColumn):
     """Bytes with their speed for a copy, files counted otherwise."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(table_column=whole())
         self.bytes = DownloadColumn()
         self.speed = TransferSpeedColumn()
         self.files = MofNCompleteColumn()
@@ -146,11 +152,13 @@ class _Amount(ProgressColumn):
 
 
 class Bars:
-    """``services.backup.models.Progress`` as rich progress bars on standard error."""
+    """``services.backup.models.Progress`` as rich progress bars on standard error (or
+    ``console``)."""
 
-    def __init__(self) -> None:
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), _Amount(),
-                                 TimeElapsedColumn(), console=Console(stderr=True))
+    def __init__(self, *, console: Console | None = None) -> None:
+        self.progress = Progress(Doing(), BarColumn(bar_width=BAR_WIDTH), _Amount(),
+                                 TimeElapsedColumn(table_column=whole()),
+                                 console=console or Console(stderr=True))
         self.task: TaskID | None = None
 
     def __enter__(self) -> Bars:

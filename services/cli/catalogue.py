@@ -13,6 +13,7 @@ import click
 
 from services.cli.client import Api, api_options
 from services.cli.named import BUILDING, HOUSEHOLD
+from services.cli.terminal import counted
 from services.common.clients import segment
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
 from services.common.names import building_named
@@ -45,7 +46,7 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
             _save(api, f"floors/{segment(floor.building)}/{floor.floor}/closed.pdf",
                   out / f"closed-{year}-{floor.building}-{floor.floor}.pdf",
                   params={"year": str(year)})
-        click.echo(f"{len(floors)} floor(s) with parts closed in {year} → {out}")
+        click.echo(f"{counted(len(floors), 'floor')} with parts closed in {year} → {out}")
     elif floor_code is not None:
         typed, _, number = floor_code.partition("/")
         if not number.strip().isdigit():

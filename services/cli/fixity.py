@@ -14,7 +14,7 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
-from services.cli.terminal import follow, tables
+from services.cli.terminal import counted, follow, tables
 from services.common.contracts.ingest import FixityRun
 
 
@@ -44,8 +44,8 @@ def print_report(run: FixityRun) -> None:
         return
     megabytes = run.bytes_hashed / 1_000_000
     checked = run.documents_checked
-    console.print(f"fixity run {run.run_id}: {checked} document{'' if checked == 1 else 's'},"
-                  f" {megabytes:.1f} MB re-hashed, {len(run.findings)} findings")
+    console.print(f"fixity run {run.run_id}: {counted(checked, 'document')}, "
+                  f"{megabytes:.1f} MB re-hashed, {counted(len(run.findings), 'finding')}")
     if not run.findings:
         console.print("Every original matches the catalogue; archive numbers have no gaps.")
         return

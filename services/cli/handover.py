@@ -11,11 +11,14 @@ import click
 
 from services.cli.client import Api, api_options
 from services.cli.named import HOUSEHOLD
+from services.cli.terminal import counted
 from services.common.clients.operations import PrintedFile
-from services.common.contracts.operations import HandoverRequest
+from services.common.contracts.operations import SIDE_NAMES, Handover, HandoverRequest, Side
 from services.common.contracts.registry import PaperLocation
+from services.common.operations import unsigned
 
 PRINTED: dict[str, PrintedFile] = {".pdf": "pdf", ".csv": "csv"}
+SIDE_WORDS: dict[Side, str] = {"handing": "handing over", "receiving": "receiving"}
 
 
 @click.group()
@@ -48,7 +51,7 @@ def create(api: Api, centre: str, handed_over_by: str, received_by: str,
         households=list(households) or None, documents=list(documents) or None,
         location=_location(*location) if location else None)
     created = api.run(api.registry.create_handover(api.token, request))
-    click.echo(f"handover {created.handover_id}: {len(created.items)} document(s), "
+    click.echo(f"handover {created.handover_id}: {counted(len(created.items), 'document')}, "
                f"awaiting the signatures of {handed_over_by} and {received_by}")
 
 
@@ -64,9 +67,33 @@ def sign(api: Api, handover_id: str, password_stdin: bool) -> None:
     """Sign a handover as yourself (your token), re-entering your password."""
     password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else click.prompt("Password", hide_input=True))
+    me = api.run(api.registry.whoami(api.token)).username
+    before = api.run(api.registry.handover(api.token, handover_id))
     signed = api.run(api.registry.sign_handover(api.token, handover_id, password=password,
                                                 digest=None))
-    click.echo(f"signed; the handover is {signed.status}")
+    again = any(signature.username == me for signature in before.signatures)
+    click.echo(signing_told(signed, me, again=again))
+
+
+def signing_told(handover: Handover, me: str, *, again: bool) -> str:
+    """What signing did, said to the person who signed (``me``): whether they had signed
+    before (the registry then replaces their signature with one of the items as they are
+    now), and the handover's status in words with whoever must still sign (O1)."""
+    done = ("you had already signed this handover; your signature is renewed for its "
+            "items as they are now" if again else "signed")
+    if handover.status == "completed":
+        return f"{done}; the handover is complete (已完成): both sides have signed"
+    people: dict[Side, str] = {"handing": handover.handed_over_by,
+                               "receiving": handover.received_by}
+    waiting = unsigned(people, (signature.side for signature in handover.signatures))
+    if not waiting:
+        # Both signed, yet not complete: the other side signed items that have changed
+        # since (a signature covers the items' digest), so theirs no longer holds.
+        waiting = [(side, username) for side, username in people.items() if username != me]
+        done += "; the items changed since the other side signed"
+    named = " and ".join(f"{username}, {SIDE_WORDS[side]} ({SIDE_NAMES[side]})"
+                         for side, username in waiting)
+    return f"{done}; the handover awaits the signature of {named}"
 
 
 @handover.command(name="print")

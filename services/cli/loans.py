@@ -13,7 +13,7 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
-from services.cli.terminal import tables
+from services.cli.terminal import counted, tables
 from services.common.contracts.lending import Loan
 
 STATUSES = ("requested", "approved", "rejected", "out", "returned")
@@ -45,7 +45,8 @@ REDACTED = "(not cleared)"
 
 def register_table(found: list[Loan]) -> Table:
     """One row per loan: who, what, when it is due, and whether it is late."""
-    table = Table(title=f"loan register (借阅登记): {len(found)} loan(s)", title_justify="left")
+    table = Table(title=f"loan register (借阅登记): {counted(len(found), 'loan')}",
+                  title_justify="left")
     for column in ("loan", "status", "kind", "borrower", "documents", "issued", "due",
                    "renewals", "flags"):
         table.add_column(column, overflow="fold")

@@ -13,7 +13,7 @@ import sys
 import click
 
 from services.cli.client import Api, api_options
-from services.cli.terminal import follow
+from services.cli.terminal import counted, follow
 from services.common.errors import Conflict
 
 
@@ -37,5 +37,5 @@ def reindex(api: Api) -> None:
         click.echo("The live index is unchanged and searches keep working; fix the cause "
                    "(see the search service's log) and run 'archive reindex' again.", err=True)
         sys.exit(1)
-    click.echo(f"reindexed: {status.documents} documents in the new index "
+    click.echo(f"reindexed: {counted(status.documents or 0, 'document')} in the new index "
                f"(change feed replayed to event {status.replayed})")

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD
-from services.cli.terminal import category_name, tables
+from services.cli.terminal import category_name, counted, tables
 from services.common.contracts.search import SearchRequest, SearchResult
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -71,7 +71,7 @@ def print_results(result: SearchResult, *, page: int, size: int) -> None:
     partial = [hit.match == "partial" for hit in hits]
     if partial and partial[0]:
         console.print(Text(NO_FULL_MATCH if page == 1 else PARTIAL_PAGE))
-    table = Table(title=f"archive search: {total} documents")
+    table = Table(title=f"archive search: {counted(total, 'document')}")
     for column in ("archive no", "filed", "household", "category", "title", "snippet"):
         table.add_column(column, overflow="fold")
     for index, hit in enumerate(hits):

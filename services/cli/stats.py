@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
-from services.cli.terminal import category_name, tables
+from services.cli.terminal import category_name, counted, tables
 from services.common.contracts.statistics import YearStatistics
 from services.common.models import CATEGORIES, EARLIEST_YEAR, LATEST_YEAR
 
@@ -50,7 +50,7 @@ def summary_table(report: YearStatistics) -> Table:
          "documents registered and neither destroyed nor transferred out"),
         ("handed over (移交接收)", report.handed_over.handovers,
          f"handovers from service centres signed by both sides, of "
-         f"{report.handed_over.documents} document(s)"),
+         f"{counted(report.handed_over.documents, 'document')}"),
         ("appraised (鉴定)", appraised.total,
          f"documents: kept {appraised.kept} (of which to reappraise next year "
          f"{appraised.reappraise}), for destruction {appraised.for_destruction}"),
@@ -59,20 +59,20 @@ def summary_table(report: YearStatistics) -> Table:
         ("transferred out (移出)", report.transferred_out.total,
          "documents transferred out of the archive"),
         ("borrowed (借阅)", borrowed.loans,
-         f"loans issued, of {borrowed.documents} document(s): paper {paper.loans} "
-         f"({paper.documents} document(s)), digital {digital.loans} "
-         f"({digital.documents} document(s))"),
+         f"loans issued, of {counted(borrowed.documents, 'document')}: paper "
+         f"{paper.loans} ({counted(paper.documents, 'document')}), digital {digital.loans} "
+         f"({counted(digital.documents, 'document')})"),
         ("returned (归还)", report.returned, "loans returned (注销)"),
         ("overdue (逾期)", report.overdue, "loans out past their due date"),
         ("organised (整理)", checks.organised,
-         f"files found in place by the {checks.inventories} inventory(ies) completed; "
-         f"{checks.discrepancies} box(es) missing or misplaced, "
+         f"files found in place by the {counted(checks.inventories, 'inventory', 'inventories')}"
+         f" completed; {counted(checks.discrepancies, 'box', 'boxes')} missing or misplaced, "
          f"{checks.unresolved} unresolved"),
         ("condition checks (七防)", checks.condition_checks,
          f"boxes checked, {checks.with_problems} with a problem"),
     )
-    for label, count, counted in rows:
-        table.add_row(label, str(count), counted)
+    for label, count, what in rows:
+        table.add_row(label, str(count), what)
     return table
 
 

@@ -3,7 +3,7 @@
 The items are every document due by ``--as-of`` (default today) that is not permanent,
 held, on loan or already in a sweep. ``--dry-run`` shows the list and records nothing;
 nor is anything recorded when nothing is due, which the command says. The items are
-then appraised and approved through the API (``/registry/sweeps/…``).
+then appraised and approved on the sweep's page (``/ui/sweeps/{sweep_id}``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.table import Table
 
 from services.cli.client import Api, api_options
 from services.cli.named import CATEGORY, DAY
-from services.cli.terminal import category_name, tables
+from services.cli.terminal import category_name, counted, tables
 from services.common.contracts.retention import SweepItem, SweepRequest
 from services.common.errors import Conflict
 from services.common.models import Category
@@ -43,14 +43,14 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
     console = tables()
     if result.items:
         console.print(_table(result.items))
-    count = len(result.items)
+    due = counted(len(result.items), "document")
     if dry_run:
-        click.echo(f"dry run: {count} document(s) due by {result.as_of} would be "
-                   "swept; nothing was recorded")
+        click.echo(f"dry run: {due} due by {result.as_of} would be swept; nothing was "
+                   "recorded")
     else:
-        click.echo(f"sweep {result.sweep_id}: {count} document(s) due by "
-                   f"{result.as_of} await appraisal (POST /registry/sweeps/"
-                   f"{result.sweep_id}/appraisals)")
+        click.echo(f"sweep {result.sweep_id}: {due} due by {result.as_of} "
+                   f"{'awaits' if len(result.items) == 1 else 'await'} appraisal: "
+                   f"appraise on {api.server}/ui/sweeps/{result.sweep_id}")
 
 
 REDACTED = "(not cleared)"

@@ -11,7 +11,17 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Column
+from rich.text import Text
 
 from services.common.models import CATEGORY_NAMES, Category
 
@@ -26,14 +36,47 @@ def category_name(category: Category) -> str:
     return CATEGORY_NAMES[category]
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 document``, ``2 documents``: a number with its noun (``plural`` when adding an
+    s will not do: ``box``, ``boxes``)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def tables() -> Console:
     """Standard output, for tables."""
     return Console() if Console().is_terminal else Console(width=PIPED_WIDTH)
 
 
+class Doing(ProgressColumn):
+    """What a bar is doing (``label``, else its task's description) on one line, cut short
+    with an ellipsis where the line is too narrow. Rich narrows every column of a bar too
+    wide for its line: at 80 columns (standard error not a terminal) a long label squeezed
+    the counts and time beside it into "0… 0:0…". This column and the bar give way; the
+    columns made with ``whole()`` do not."""
+
+    def __init__(self, label: str | None = None) -> None:
+        super().__init__()
+        self.label = label
+
+    def render(self, task: Task) -> Text:
+        return Text(self.label or task.description, no_wrap=True, overflow="ellipsis")
+
+
+def whole() -> Column:
+    """The table column of a bar's numbers or time: never narrowed nor wrapped."""
+    return Column(no_wrap=True)
+
+
+BAR_WIDTH = 20
+"""Narrower than rich's 40, so a label of about 26 characters fits beside the numbers
+and time at 80 columns."""
+
+
 def counting(doing: str, unit: str) -> Progress:
-    return Progress(TextColumn(doing), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-                    TimeElapsedColumn(), console=Console(stderr=True))
+    return Progress(Doing(doing), BarColumn(bar_width=BAR_WIDTH),
+                    MofNCompleteColumn(table_column=whole()),
+                    TextColumn(unit, table_column=whole()),
+                    TimeElapsedColumn(table_column=whole()), console=Console(stderr=True))
 
 
 def follow(status: S, again: Callable[[], S], *, doing: str, unit: str,

@@ -18,7 +18,7 @@ import click
 from services.cli.bag import write_bag
 from services.cli.client import Api, api_options
 from services.cli.named import HOUSEHOLD
-from services.cli.terminal import counting
+from services.cli.terminal import counted, counting
 from services.common.bagit import DEFAULT_ORGANIZATION, bag_info
 from services.common.contracts.operations import Transfer, TransferRequest
 from services.common.errors import Forbidden
@@ -49,9 +49,9 @@ def transfer(api: Api, household: str | None, documents: tuple[str, ...],
     else:
         recorded = _record(api, household, documents, recipient, reason)
         click.echo(f"transfer {recorded.transfer_id} recorded: "
-                   f"{recorded.items} document(s) to {recorded.recipient}")
+                   f"{counted(recorded.items, 'document')} to {recorded.recipient}")
     export(api, recorded, out, source_organization=source_organization)
-    click.echo(f"bag written to {out} ({len(recorded.documents)} document(s))")
+    click.echo(f"bag written to {out} ({counted(len(recorded.documents), 'document')})")
 
 
 def _record(api: Api, household: str | None, documents: tuple[str, ...],

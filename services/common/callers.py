@@ -5,6 +5,7 @@ guards. The tokens and principals themselves are ``services.common.auth``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request
@@ -23,7 +24,7 @@ from services.common.auth import (
     bearer_token,
 )
 from services.common.errors import Forbidden, Unauthorized
-from services.common.models import Role
+from services.common.models import ROLE_NAMES, Role
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -83,9 +84,25 @@ def require_roles(*roles: Role | str) -> Any:
         principal = principal_of(connection)
         if principal.has_role(*roles):
             return
-        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", code="role_required")
+        raise role_required(principal, roles)
 
     return guard
+
+
+def role_required(principal: Principal, roles: Sequence[Role | str]) -> Forbidden:
+    """The refusal of ``principal``, who holds none of ``roles``: it names the roles that
+    may, by the names staff use too, and the caller's own. The services' own role is left
+    out: the person refused cannot hold it, so it would tell them nothing."""
+    people = [_role_named(role) for role in roles if role != SERVICE_ROLE]
+    if not people:
+        return Forbidden("only the archive's own services do this", code="role_required")
+    may = people[0] if len(people) == 1 else f"{', '.join(people[:-1])} or {people[-1]}"
+    yours = ", ".join(_role_named(role) for role in principal.roles) or "none"
+    return Forbidden(f"only {may} may do this; your role: {yours}", code="role_required")
+
+
+def _role_named(role: str) -> str:
+    return f"{role} ({ROLE_NAMES[role]})" if role in ROLE_NAMES else role
 
 
 def require_service_or(*roles: Role | str) -> Any:

@@ -5,6 +5,10 @@ decides every move again)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from services.common.contracts.operations import Side
+
 HANDOVER_CREATORS = ("archivist", "manager", "center_head")
 """The archive's clerks and the service centre's heads draw up a handover."""
 HANDOVER_RECEIVER = "archivist"
@@ -19,3 +23,12 @@ include confidential documents."""
 CATALOGUE_READERS = ("archivist", "compliance", "admin")
 """Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
 档案室负责人) and the administrator. Titles still follow each reader's clearance."""
+
+SIDES: tuple[Side, ...] = ("handing", "receiving")
+"""The two sides that sign a handover (O1), in the order the transfer list names them."""
+
+
+def unsigned(people: Mapping[Side, str], signed: Iterable[Side]) -> list[tuple[Side, str]]:
+    """Each side of a handover that has not signed yet (O1), with who signs it."""
+    done = set(signed)
+    return [(side, people[side]) for side in SIDES if side not in done]

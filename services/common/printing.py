@@ -11,23 +11,33 @@ command and server start, and most of them print nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from services.common.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_FACE = 2
 """Index of Noto Sans CJK SC inside the ``.ttc`` (fc-query: 0 JP, 1 KR, 2 SC, 3 TC)."""
 FONT = "cjk"
 
-Column = tuple[str, float]
-"""A table column: its heading and its width in millimetres."""
+
+class Column(NamedTuple):
+    """A table column: its heading, its width in millimetres, and whether its values are
+    codes printed whole (``unbroken``): an archive number (档号) or unit code split over two
+    lines is misread on paper, so a word too wide for such a column is printed smaller
+    instead of being broken. A value may still wrap at its spaces."""
+
+    heading: str
+    width_mm: float
+    unbroken: bool = False
 
 
 def cjk_pdf(*, orientation: Literal["portrait", "landscape"] = "portrait",
@@ -67,17 +77,30 @@ def table(document: FPDF, columns: Sequence[Column], rows: Iterable[Sequence[str
     from fpdf.enums import TableCellFillMode
     from fpdf.fonts import FontFace
 
-    with document.table(col_widths=tuple(width for _, width in columns),
+    with document.table(col_widths=tuple(column.width_mm for column in columns),
                         cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
                         line_height=5, text_align="LEFT",
                         headings_style=FontFace(emphasis=None), markdown=False) as printed:
         top = printed.row()
-        for name, _ in columns:
-            top.cell(name)
+        for column in columns:
+            top.cell(column.heading)
         for values in rows:
             row = printed.row()
-            for value in values:
-                row.cell(value)
+            for column, value in zip(columns, values, strict=True):
+                row.cell(value, style=_whole(document, column, value))
+
+
+def _whole(document: FPDF, column: Column, value: str) -> FontFace | None:
+    """The font, smaller than the table's, at which every word of ``value`` fits within
+    ``column`` on one line; None when it fits already or the column may break words."""
+    from fpdf.fonts import FontFace
+
+    room = column.width_mm - 2 * document.c_margin
+    widest = max((document.get_string_width(word) for word in value.split()), default=0.0)
+    if not column.unbroken or widest <= room:
+        return None
+    # Widths scale with the size; rounding down to a tenth of a point keeps the fit.
+    return FontFace(size_pt=math.floor(document.font_size_pt * room / widest * 10) / 10)
 
 
 def day(moment: datetime | date | None) -> str:

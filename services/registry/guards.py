@@ -12,9 +12,9 @@ from typing import Any, NoReturn, Protocol
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from services.common.auth import SERVICE_ROLE, Principal
-from services.common.callers import principal_of
-from services.common.errors import ArchiveError, Forbidden
+from services.common.auth import Principal
+from services.common.callers import principal_of, role_required
+from services.common.errors import ArchiveError
 from services.common.models import Role
 
 JOURNAL_OPT = "registry_journal"
@@ -53,8 +53,6 @@ def allow(*roles: Role | str) -> Any:
         recorder: RefusalRecorder = handler.opt[JOURNAL_OPT]
         operation = getattr(handler, "operation_id", None)
         action = operation if isinstance(operation, str) else connection.url.path
-        names = ", ".join("a service token" if role == SERVICE_ROLE else role for role in roles)
-        await recorder.journal.refuse(principal, action, Forbidden(
-            f"this needs one of: {names}", code="role_required"))
+        await recorder.journal.refuse(principal, action, role_required(principal, roles))
 
     return guard

@@ -31,11 +31,11 @@ from services.common.operations import (
     HANDOVER_CREATORS,
     HANDOVER_READERS,
     TRANSFER_ROLE,
+    unsigned,
 )
 from services.common.web import PAGES_PREFIX
 
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
-SIDES: tuple[Side, ...] = ("handing", "receiving")
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
                    "building", "room", "cabinet", "box")
@@ -83,10 +83,9 @@ def abilities(principal: Principal) -> Abilities:
                      transfer=may_transfer(principal))
 
 
-def awaited(people: dict[str, str], signed: Iterable[str]) -> list[tuple[str, str]]:
+def awaited(people: dict[Side, str], signed: Iterable[Side]) -> list[tuple[str, str]]:
     """The (side's name, username) of each side that has not signed yet (O1)."""
-    done = set(signed)
-    return [(SIDE_NAMES[side], people[side]) for side in SIDES if side not in done]
+    return [(SIDE_NAMES[side], username) for side, username in unsigned(people, signed)]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rich.table import Table
 
 from services.cli.sweep import _table as sweep_table
-from services.cli.terminal import PIPED_WIDTH, tables
+from services.cli.terminal import PIPED_WIDTH, counted, tables
 from services.common.contracts.retention import SweepItem
 
 ROW = ("2024-repair-A-1201-0001", "卫生间漏水维修记录（含业主签字确认单及维修费用结算单）",
@@ -36,3 +36,10 @@ def test_a_category_is_shown_by_its_chinese_name_in_every_table() -> None:
     with CliRunner().isolation() as (out, _, _):
         tables().print(table)
     assert "维修/报修记录" in out.getvalue().decode()
+
+
+def test_a_count_says_one_thing_in_the_singular_and_others_in_the_plural() -> None:
+    assert [counted(n, "document") for n in (0, 1, 2)] == [
+        "0 documents", "1 document", "2 documents"]
+    assert counted(1, "box", "boxes") == "1 box"
+    assert counted(3, "box", "boxes") == "3 boxes"

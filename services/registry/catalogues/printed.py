@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 
 VACANT = "（空置）"
 FILE_COLUMNS: tuple[Column, ...] = (
-    ("序号", 10), ("户号", 18), ("标牌（现住户）", 50), ("状态", 14), ("件数", 12),
-    ("页数", 12), ("闭卷部分", 16), ("闭卷件数", 16), ("起止日期", 42))
+    Column("序号", 10), Column("户号", 18, unbroken=True), Column("标牌（现住户）", 50),
+    Column("状态", 14), Column("件数", 12), Column("页数", 12), Column("闭卷部分", 16),
+    Column("闭卷件数", 16), Column("起止日期", 42))
 FILE_CSV = ("序号", "户号", "楼栋", "楼层", "单元", "标牌", "状态", "件数", "页数",
             "闭卷部分", "闭卷件数", "最早日期", "最新日期")
 ITEM_COLUMNS: tuple[Column, ...] = (
-    ("序号", 10), ("档号", 56), ("日期", 20), ("题名", 62), ("页数", 10), ("位置", 32))
+    Column("序号", 10), Column("档号", 60, unbroken=True), Column("日期", 20),
+    Column("题名", 58), Column("页数", 10), Column("位置", 32))
 ITEM_CSV = ("部分", "住户", "入住", "退租", "序号", "档号", "日期", "题名", "页数",
             "位置", "复印件", "document_id")
 LABEL_COLUMNS, LABEL_ROWS = 2, 5
@@ -140,7 +142,7 @@ def _part_table(document: FPDF, part: FilePart) -> None:
     lines(document, [_part_name(part) + f"    共 {len(part.items)} 件"], size=11, height=8)
     document.set_font(FONT, size=9)
     table(document, ITEM_COLUMNS, ([
-        str(item.position), item.archive_no + ("（复印件）" if item.is_copy else ""),
+        str(item.position), item.archive_no + (" （复印件）" if item.is_copy else ""),
         day(item.filed_at), item.title, str(item.pages), place(item.location)]
         for item in part.items))
     document.ln(3)

@@ -12,14 +12,23 @@ from pathlib import Path
 
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
-from services.common.printing import NOTO_SANS_CJK, cjk_pdf, day, heading, lines, table
+from services.common.printing import (
+    NOTO_SANS_CJK,
+    Column,
+    cjk_pdf,
+    day,
+    heading,
+    lines,
+    table,
+)
 from services.common.spreadsheet import csv_bytes
 
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "保管期限", "到期日期",
               "页数", "状态", "销毁日期", "监销人", "document_id")
-PDF_COLUMNS = (("序号", 10), ("档号", 54), ("题名", 70), ("类别", 26), ("户号", 17),
-               ("归档日期", 21), ("保管期限", 18), ("页数", 10), ("状态", 26),
-               ("销毁日期", 21))
+PDF_COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 63),
+               Column("类别", 26), Column("户号", 18, unbroken=True), Column("归档日期", 21),
+               Column("保管期限", 18), Column("页数", 10), Column("状态", 26),
+               Column("销毁日期", 21))
 
 
 def _witnesses(register: Destruction) -> str:

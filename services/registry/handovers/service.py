@@ -94,7 +94,8 @@ class HandoverService:
                 raise Forbidden("only the person handing over and the archivist receiving "
                                 "sign a handover (O1)", code="not_a_signer")
             if current.status != "awaiting_signatures":
-                raise Conflict(f"the handover is {current.status}", code="invalid_transition")
+                raise Conflict("the handover is complete: both sides have signed it, and "
+                               "it is not signed again", code="invalid_transition")
             digest = await tx.handovers.digest(handover_id)
             if signature.digest is not None and signature.digest != digest:
                 raise Conflict("the handover's items changed since you checked them; check "

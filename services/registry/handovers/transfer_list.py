@@ -19,12 +19,21 @@ from services.common.contracts.operations import (
     Side,
 )
 from services.common.models import CATEGORY_NAMES
-from services.common.printing import NOTO_SANS_CJK, cjk_pdf, day, heading, lines, table
+from services.common.printing import (
+    NOTO_SANS_CJK,
+    Column,
+    cjk_pdf,
+    day,
+    heading,
+    lines,
+    table,
+)
 from services.common.spreadsheet import csv_bytes
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
-COLUMNS = (("序号", 10), ("档号", 52), ("题名", 58), ("类别", 24), ("户号", 16),
-           ("归档日期", 20), ("页数", 10))
+COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 48),
+           Column("类别", 24), Column("户号", 18, unbroken=True), Column("归档日期", 20),
+           Column("页数", 10))
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "页数", "document_id")
 
 

@@ -8,8 +8,8 @@ from services.common.contracts.inventory import BOX_STATE_NAMES, Inventory
 from services.common.printing import Column, cjk_pdf, day, heading, table
 from services.registry.catalogues.rules import place
 
-COLUMNS: tuple[Column, ...] = (("序号", 10), ("位置", 40), ("户档", 68), ("件数", 12),
-                               ("核对", 14), ("备注", 46))
+COLUMNS: tuple[Column, ...] = (Column("序号", 10), Column("位置", 40), Column("户档", 68),
+                               Column("件数", 12), Column("核对", 14), Column("备注", 46))
 
 
 def pdf(inventory: Inventory) -> bytes:

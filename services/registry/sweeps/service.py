@@ -71,8 +71,8 @@ class SweepsService:
         as_of = request.as_of or now.date()
         if as_of > now.date() and not request.dry_run:
             raise ValidationFailed(f"as_of {as_of} is in the future; a sweep lists what is "
-                                   "due already (use dry_run to look ahead)",
-                                   code="as_of_in_future")
+                                   "due already, and only a dry run (archive sweep --dry-run, "
+                                   "or dry_run=true) looks ahead", code="as_of_in_future")
         async with self.store.transaction() as tx:
             due = await tx.sweeps.due(as_of, categories=request.categories)
             lent = await tx.loans.on_loan([r.document_id for r in due])

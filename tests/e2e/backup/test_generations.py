@@ -142,9 +142,8 @@ def test_an_incremental_from_the_journal_records_what_a_whole_listing_would(
                 for o in _manifest(destination, generation).objects
                 if o.key.startswith(("originals/", "derived/"))}
 
-    assert "looking at originals and derived files changed since the last backup" in (
-        progress.stages)
-    assert "listing originals and derived files" not in progress.stages
+    assert "checking changed files" in progress.stages
+    assert "listing stored files" not in progress.stages
     assert described(incremental, report.generation) == described(tmp_path / "whole",
                                                                   whole.generation)
 

@@ -170,12 +170,23 @@ def test_archive_handover_draws_up_signs_and_prints(archive: Archive, tmp_path: 
     run = _archive(archive, "handover", "create", "--centre", CENTRE, "--from", "chen",
                    "--to", "sun", "--household", "A-1305", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert ": 1 document, awaiting the signatures of chen and sun" in run.stdout
     handover_id = run.stdout.split()[1].rstrip(":")
-    for user in ("chen", "sun"):
+    told = []
+    for user in ("chen", "chen", "sun"):
         run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
                        cwd=tmp_path, user=user, stdin=PASSWORD + "\n")
         assert run.returncode == 0, run.stdout + run.stderr
-    assert "completed" in run.stdout
+        told.append(run.stdout.strip())
+    assert told == [
+        "signed; the handover awaits the signature of sun, receiving (接收人)",
+        "you had already signed this handover; your signature is renewed for its items as "
+        "they are now; the handover awaits the signature of sun, receiving (接收人)",
+        "signed; the handover is complete (已完成): both sides have signed"]
+    run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
+                   cwd=tmp_path, user="sun", stdin=PASSWORD + "\n")
+    assert run.returncode == 1
+    assert "the handover is complete: both sides have signed it" in run.stderr
     run = _archive(archive, "handover", "print", handover_id, "--out",
                    str(tmp_path / "list.csv"), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -199,7 +210,7 @@ def test_a_transfer_out_is_a_valid_bag_and_leaves_search(archive: Archive, tmp_p
                    "--reason", "业主更换物业", "--out", str(bag_dir),
                    "--source-organization", "测试物业", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 document(s) to 新物业公司档案室" in run.stdout
+    assert "2 documents to 新物业公司档案室" in run.stdout
 
     bag = bagit.Bag(str(bag_dir))
     bag.validate()

@@ -3,6 +3,7 @@ document, holds, and ``archive sweep``."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from services.cli import main
 from services.common.clock import FixedClock
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import PASSWORD, StartServer
+from tests.support.pages import signed_in
 
 
 @pytest.fixture
@@ -160,7 +162,30 @@ def test_archive_sweep_prints_the_due_documents_as_a_table(archive: Archive) -> 
     assert result.exit_code == 0, result.output
     assert all(d["archive_no"] in result.output and d["document_id"] in result.output
                for d in documents)
-    assert "dry run: 2 document(s) due by 2030-01-10 would be swept" in result.output
+    assert "dry run: 2 documents due by 2030-01-10 would be swept" in result.output
+
+
+def test_archive_sweep_points_to_the_sweeps_page_to_appraise_it(archive: Archive) -> None:
+    archive.file(household="A-1201")
+    result = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
+        "--category", "repair"])
+    assert result.exit_code == 0, result.output
+    sweep_id = result.output.splitlines()[-1].split()[1].rstrip(":")
+    assert result.output.splitlines()[-1] == (
+        f"sweep {sweep_id}: 1 document due by 2030-01-10 awaits appraisal: appraise on "
+        f"{archive.server.url}/ui/sweeps/{sweep_id}")
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        assert browser.get(f"/ui/sweeps/{sweep_id}").status_code == 200
+
+
+def test_archive_sweep_ahead_of_today_says_a_dry_run_looks_ahead(archive: Archive) -> None:
+    result = CliRunner().invoke(main, [
+        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
+        "--as-of", "2031-01-01"])
+    assert result.exit_code == 1
+    assert "archive sweep --dry-run" in result.output
+    assert "use dry_run" not in result.output
 
 
 def test_archive_sweep_refused_says_why(archive: Archive) -> None:
@@ -182,6 +207,6 @@ def test_a_sweep_with_nothing_due_is_409_and_archive_sweep_says_nothing_is_due(
     dry_run = CliRunner().invoke(main, [
         "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
         "--dry-run"])
-    assert "dry run: 0 document(s) due by 2030-01-10 would be swept" in dry_run.output
+    assert "dry run: 0 documents due by 2030-01-10 would be swept" in dry_run.output
     with archive.as_("qian") as client:
         assert client.get("/registry/sweeps").json() == []

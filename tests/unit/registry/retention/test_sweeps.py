@@ -68,6 +68,8 @@ async def test_a_dry_run_may_look_ahead_but_a_sweep_may_not(retention: Retention
     with pytest.raises(ValidationFailed) as refused:
         await retention.sweep(as_of=date(2025, 6, 3))
     assert refused.value.code == "as_of_in_future"
+    assert "a dry run (archive sweep --dry-run, or dry_run=true) looks ahead" in (
+        refused.value.detail)
 
 
 async def test_a_document_already_in_a_sweep_is_not_swept_again(retention: Retention) -> None:
