@@ -84,10 +84,13 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     notices.get_by_role("link", name="查看借阅").click()
     expect(zhou.get_by_role("heading", level=1)).to_contain_text("借出中")
 
-    li = office.open_as("li")  # the borrower is not told (B4: management is)
+    li = office.open_as("li")  # the borrower is told to return it, and was of the approval
+    expect(_count(li, "notices")).to_contain_text("2 条未读通知")
     li.goto("/ui/loans")
-    expect(li.get_by_role("region", name="通知")).to_contain_text("没有通知。")
-    expect(_count(li, "notices")).to_have_count(0)
+    told = li.get_by_role("region", name="通知")
+    expect(told).to_contain_text("您的借阅已超期未还，已上报部门负责人和档案室。请尽快归还。")
+    expect(told).to_contain_text("您的借阅申请已全部批准。")
+    expect(told).not_to_contain_text("请联系借阅人")  # the heads' advice is not theirs
 
     sun.goto("/ui/search")
     expect(_count(sun, "notices")).to_contain_text("1 条未读通知")
