@@ -60,6 +60,7 @@ blanks between building and number."""
 _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 """Without a hyphen: a building of letters and a floor and unit of up to four digits
 (A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
+_AMBIGUOUS_UNIT = re.compile(r"([A-Z]+)([0-9]{5})")
 _BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
 """What follows a building's letter when staff write it in Chinese (A栋, B座)."""
 
@@ -80,6 +81,10 @@ def household_named(text: str) -> str:
     code = _UNIT_HYPHEN.sub("-", typed, count=1)
     if unhyphenated := _UNHYPHENATED_UNIT.fullmatch(code):
         code = f"{unhyphenated[1]}-{unhyphenated[2]}"
+    if ambiguous := _AMBIGUOUS_UNIT.fullmatch(code):
+        letters, digits = ambiguous.groups()
+        raise ValueError(f"{text!r} could be {letters}{digits[0]}-{digits[1:]} or "
+                         f"{letters}-{digits}; write it with its hyphen")
     if not HOUSEHOLD_RE.match(code):
         raise ValueError(f"{text!r} is not a unit code like A-1201 (building, hyphen, floor "
                          "and unit)")

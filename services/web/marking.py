@@ -26,6 +26,7 @@ Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+_STRAY_QUOTES = re.compile(r'["“”「」『』]')
 _WHITESPACE = re.compile(r"\s+")
 PIECES_FROM = 4
 """A word of this many characters or more is also looked for by its pieces."""
@@ -35,7 +36,9 @@ def query_words(q: str) -> list[str]:
     """The words and quoted phrases of a query, folded, without whitespace."""
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
-    unquoted = numbers_rejoined([fold(word) for word in _QUOTED.sub(" ", q).split()])
+    # A quote left open (a query search refuses) marks its words all the same.
+    rest = _STRAY_QUOTES.sub(" ", _QUOTED.sub(" ", q))
+    unquoted = numbers_rejoined([fold(word) for word in rest.split()])
     words = [*(fold(phrase) for phrase in phrases), *unquoted]
     # A word's other spelling is marked too, as search finds it: 13812345678 on a page
     # that writes 138 1234 5678 (its blanks are not counted), a0301 where it says A-0301.

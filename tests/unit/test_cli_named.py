@@ -82,7 +82,7 @@ def test_a_unit_building_or_department_is_read_as_staff_write_it(
 
 
 @pytest.mark.parametrize(("option", "typed", "said"), [
-    (HOUSEHOLD, "B10101", "'B10101' is not a unit code like A-1201"),  # B1-0101 or B-10101?
+    (HOUSEHOLD, "B10101", "'B10101' could be B1-0101 or B-10101; write it with its hyphen"),
     (BUILDING, "甲", "'甲' is not a building like A or B1"),
     (DEPARTMENT, "客服", "customer_service (客服部)"),  # the usual ones, listed
 ], ids=["ambiguous unit", "building", "department"])

@@ -43,6 +43,10 @@ def test_the_boxes_a_match_covers_are_chosen_by_their_place_in_the_text() -> Non
     assert [box.text for box in chosen] == ["水", "牌", "Room"]
 
 
+def test_a_quote_left_open_still_marks_its_words() -> None:
+    assert marked("卫生间漏水，请维修", '"漏水') == ["漏水"]
+
+
 def test_a_page_without_the_words_has_no_marks() -> None:
     assert marked_spans("物业费收据", query_words("漏水")) == []
     assert marked_spans("物业费收据", []) == []
