@@ -97,12 +97,20 @@ class HoldsRepository(Repository):
             found.update(row.document_id for row in rows)
         return found
 
-    async def existing(self, document_ids: Collection[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in chunks(document_ids):
-            rows = await self.conn.execute(sa.select(documents.c.document_id).where(
-                documents.c.document_id.in_(chunk)))
-            found.update(row.document_id for row in rows)
+    async def named(self, typed: Collection[str]) -> dict[str, str]:
+        """Each of ``typed`` that names a document, by its id or by its archive number
+        (档号, in any case, as staff copy it from a folder), with the document's id."""
+        found: dict[str, str] = {}
+        for chunk in chunks(typed):
+            lowered = [text.lower() for text in chunk]
+            rows = await self.conn.execute(
+                sa.select(documents.c.document_id, documents.c.archive_no).where(sa.or_(
+                    documents.c.document_id.in_(chunk),
+                    sa.func.lower(documents.c.archive_no).in_(lowered))))
+            for row in rows:
+                for text in chunk:
+                    if text == row.document_id or text.lower() == row.archive_no.lower():
+                        found[text] = row.document_id
         return found
 
     async def _with_documents(self, rows: Collection[sa.RowMapping]) -> list[Hold]:

@@ -32,16 +32,20 @@ class HoldsService:
     async def place(self, principal: Principal, request: HoldRequest) -> Hold:
         checked_scope(request)
         now = self.clock.now()
-        named = sorted(set(request.documents or ()))
-        hold = Hold(hold_id=str(uuid.uuid4()), status="active", reason=request.reason,
-                    documents=named, household=request.household,
-                    category=request.category, placed_by=principal.username, placed_at=now)
+        typed = sorted(set(request.documents or ()))
         async with self.store.transaction() as tx:
-            known = await visible_to(tx.documents, principal, await tx.holds.existing(named))
-            unknown = sorted(set(named) - known)
+            ids = await tx.holds.named(typed)
+            known = await visible_to(tx.documents, principal, set(ids.values()))
+            unknown = sorted(text for text in typed if ids.get(text) not in known)
             if unknown:
-                raise NotFound(f"{len(unknown)} of the named documents do not exist",
+                raise NotFound(f"{len(unknown)} of the named documents do not exist (name "
+                               "each by its id or its archive number)",
                                code="unknown_document", extra={"documents": unknown})
+            named = sorted(set(ids.values()))
+            hold = Hold(hold_id=str(uuid.uuid4()), status="active", reason=request.reason,
+                        documents=named, household=request.household,
+                        category=request.category, placed_by=principal.username,
+                        placed_at=now)
             await tx.holds.insert(hold)
             detail: dict[str, DetailValue] = {
                 "hold_id": hold.hold_id, "reason": hold.reason, "household": hold.household,

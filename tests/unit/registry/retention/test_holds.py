@@ -27,6 +27,19 @@ async def test_a_hold_on_documents_that_do_not_exist_is_refused(retention: Reten
     assert refused.value.extra == {"documents": ["no-such-document"]}
 
 
+async def test_a_hold_names_documents_by_id_or_by_archive_number_in_any_case(
+        retention: Retention) -> None:
+    by_id = await retention.file(household="A-1201", category="repair")
+    by_number = await retention.file(household="A-1201", category="repair")
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼", documents=[by_id.document_id, by_number.archive_no.lower()]))
+    assert hold.documents == sorted([by_id.document_id, by_number.document_id])
+    with pytest.raises(NotFound) as refused:
+        await retention.services.holds.place(person("qian"), HoldRequest(
+            reason="诉讼", documents=[by_id.archive_no, "2015-repair-A-1201-9999"]))
+    assert refused.value.extra == {"documents": ["2015-repair-A-1201-9999"]}
+
+
 async def test_the_holds_covering_a_document_are_listed(retention: Retention) -> None:
     document = await retention.file(household="A-1201", category="repair")
     named = await retention.services.holds.place(person("qian"), HoldRequest(
