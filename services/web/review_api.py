@@ -27,6 +27,7 @@ from services.web.review_page import (
     chosen_index,
     correcting,
     correction_problem,
+    listed_at,
     may_correct,
     review_items,
 )
@@ -100,8 +101,7 @@ class ReviewPages(Controller):
 async def _with_asked(registry: RegistryReader, token: str, items: list[ReviewItem],
                       document_id: str, number: int | None) -> list[ReviewItem]:
     """The queue, after the page asked for when it is not in it (``asked_item``)."""
-    if not document_id or number is None or any(
-            (item.document_id, item.number) == (document_id, number) for item in items):
+    if not document_id or number is None or listed_at(items, document_id, number) is not None:
         return items
     permissions = await none_if(registry.permissions(token, document_id), NotFound)
     asked = asked_item(permissions.document, number) if permissions is not None else None

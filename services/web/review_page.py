@@ -59,13 +59,16 @@ def may_correct(principal: Principal) -> bool:
     return principal.has_role(*TEXT_CORRECTORS)
 
 
+def _item(record: DocumentRecord, number: int) -> ReviewItem:
+    return ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
+                      title=record.title,
+                      category=_CATEGORIES.get(record.category, record.category),
+                      number=number, registered_at=record.registered_at)
+
+
 def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:
     """Each page needing review, the oldest filed first, then in page order."""
-    return [ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
-                       title=record.title,
-                       category=_CATEGORIES.get(record.category, record.category),
-                       number=number, registered_at=record.registered_at)
-            for record in records if record.extraction is not None
+    return [_item(record, number) for record in records if record.extraction is not None
             for number in sorted(record.extraction.pages_needing_review)]
 
 
@@ -74,18 +77,20 @@ def asked_item(record: DocumentRecord, number: int | None) -> ReviewItem | None:
     corrected though its reading was confident; None for a page it does not have."""
     if number is None or not 1 <= number <= record.pages:
         return None
-    return ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
-                      title=record.title,
-                      category=_CATEGORIES.get(record.category, record.category),
-                      number=number, registered_at=record.registered_at)
+    return _item(record, number)
+
+
+def listed_at(items: list[ReviewItem], document_id: str, number: int | None) -> int | None:
+    """Where the page asked for stands in ``items``, or None."""
+    for index, item in enumerate(items):
+        if item.document_id == document_id and item.number == number:
+            return index
+    return None
 
 
 def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) -> int:
     """The item asked for, else the first (the oldest)."""
-    for index, item in enumerate(items):
-        if item.document_id == document_id and item.number == number:
-            return index
-    return 0
+    return listed_at(items, document_id, number) or 0
 
 
 @dataclass(frozen=True)

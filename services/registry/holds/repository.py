@@ -107,10 +107,12 @@ class HoldsRepository(Repository):
                 sa.select(documents.c.document_id, documents.c.archive_no).where(sa.or_(
                     documents.c.document_id.in_(chunk),
                     sa.func.lower(documents.c.archive_no).in_(lowered))))
+            by_id, by_number = {}, {}
             for row in rows:
-                for text in chunk:
-                    if text == row.document_id or text.lower() == row.archive_no.lower():
-                        found[text] = row.document_id
+                by_id[row.document_id] = row.document_id
+                by_number[row.archive_no.lower()] = row.document_id
+            found.update((text, document_id) for text in chunk
+                         if (document_id := by_id.get(text) or by_number.get(text.lower())))
         return found
 
     async def _with_documents(self, rows: Collection[sa.RowMapping]) -> list[Hold]:

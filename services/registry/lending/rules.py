@@ -128,14 +128,13 @@ def applicants(loan: LoanRow) -> set[str]:
 
 def may_read(principal: Principal, loan: LoanRow) -> bool:
     """Whether ``principal`` may know ``loan`` exists (otherwise it is a 404)."""
-    return principal.has_role(*REGISTER_READERS) or principal.username in (
-        loan.borrower, loan.requested_by)
+    return principal.has_role(*REGISTER_READERS) or principal.username in applicants(loan)
 
 
 def withdrawal_refusal(principal: Principal, loan: LoanRow) -> ArchiveError | None:
     """Why ``principal`` may not withdraw ``loan``, or None: the borrower withdraws their
     request, and so does whoever registered it for them."""
-    if principal.username in (loan.borrower, loan.requested_by):
+    if principal.username in applicants(loan):
         return None
     return unseen_or(principal, loan, Forbidden(
         "only the borrower, or whoever registered the request, withdraws it",
