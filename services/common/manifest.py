@@ -12,9 +12,8 @@ and the header in Chinese as an archivist titles the columns (文件, 户号, �
 归档日期, 密级; ``HEADER_NAMES``).
 
 A bad row is that row's problem (a sentence, and a code naming what is wrong), never the
-batch's; only a
-header without the needed columns, or bytes that are no text, refuse the whole manifest
-(``ManifestRefused``).
+batch's; only a header without the needed columns, or bytes that are no text, refuse the
+whole manifest (``ManifestRefused``).
 """
 
 from __future__ import annotations

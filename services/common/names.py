@@ -5,9 +5,10 @@ that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several 
 full-width and capitals alike. A department: its code, or a usual one's name (客服部). A
 building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any case and width, with any dash or a
 space for its hyphen, or none after a building of letters (a0301, Ａ－0301, A 0301 are
-A-0301). A day: ISO (2024-05-18), or year first with slashes as Excel writes it in a
-Chinese locale (2024/5/18). One reading for the manifest, the command line's options and
-the pages."""
+A-0301). A day: year first as people write it (2024-05-18, 2024/5/18 as Excel writes it
+in a Chinese locale, 2024.5.18, 2024年5月18日). A language: the OCR model or its name
+(繁體 is chi_tra). One reading for the manifest, the command line's options and the
+pages."""
 
 from __future__ import annotations
 

@@ -52,10 +52,11 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``lone_cjk`` is set and ``unigrams`` are matched against the unigram fields instead.
     Identifiers (archive number, household code) are always matched with ``unigrams``.
     ``quoted``: the term was a quoted phrase, which a partial match never loosens.
-    ``also``: another way the term is written, matched too (``spelled_otherwise``): a
-    number written in groups (``138-1234-5678``) as its digits, one token, as the index
-    keeps them (``services.common.text.number_spans``); a unit code typed without its
-    hyphen (``a0301``) as the code (``a-0301``).
+    ``also``: another way the term is written, matched too (``spelled_otherwise``): a day
+    as its ISO digits (``2023/12/8`` is ``20231208``) and a number written in groups
+    (``138-1234-5678``) as its digits, each one token, as the index keeps them
+    (``services.common.text.number_spans``); a unit code typed without its hyphen
+    (``a0301``) as the code (``a-0301``).
     """
 
     text: str
@@ -125,7 +126,7 @@ def _chunks(folded: str) -> list[tuple[str, bool]]:
 
 
 def _words(unquoted: str) -> list[tuple[str, bool]]:
-    """The words of unquoted text; a phone number typed in groups is one."""
+    """The words of unquoted text; a phone or ID number pasted in groups is one."""
     return [(word, False) for word in numbers_rejoined(unquoted.split())]
 
 

@@ -21,10 +21,10 @@ Filters and facets use raw (untokenised) fast fields; ``newest``
 (``filed_at|archive_no|document_id``) is the sort key, descending, the same order as
 Elasticsearch's ``filed_at``, ``archive_no``, ``document_id``. A deleted document is kept
 as a tombstone (``deleted``, ``version``, no text) so an older write arriving later cannot
-revive it. Tombstones and the security
-levels above the caller's clearance are excluded (``MustNot``): the excluded sets are
-small, where requiring the visible ones intersected every match with a posting list of
-nearly the whole index (half the query time for a common word).
+revive it. Tombstones and the security levels above the caller's clearance are excluded
+(``MustNot``): the excluded sets are small, where requiring the visible ones intersected
+every match with a posting list of nearly the whole index (half the query time for a
+common word).
 
 Queries are built from ``QueryTerm`` tokens with ``Query`` constructors only; no user
 text is ever given to ``Index.parse_query``. Partial matches (``services.search.partial``)
