@@ -46,8 +46,8 @@ def backup(destination: str) -> None:
     restorable until the new one is complete."""
     settings = load_settings()
     with Bars() as bars:
-        report = asyncio.run(run_backup(settings, destination, clock=SystemClock(),
-                                        progress=bars))
+        report = asyncio.run(run_backup(settings, destination,
+                                        clock=SystemClock(settings.time_zone), progress=bars))
     _show_backup(report)
     if report.altered:
         sys.exit(1)
@@ -61,8 +61,8 @@ def restore(source: str) -> None:
     SHA-256, rebuild the search index, run a fixity check and verify the audit log."""
     settings = load_settings()
     with Bars() as bars:
-        report = asyncio.run(run_restore(settings, source, clock=SystemClock(),
-                                         progress=bars))
+        report = asyncio.run(run_restore(settings, source,
+                                         clock=SystemClock(settings.time_zone), progress=bars))
     restored = _show_restore(report)
     intact = show_chain_report(asyncio.run(verify_audit_log(settings)))
     if not (restored and intact):

@@ -7,13 +7,14 @@ loans they borrow or asked for.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import counted, tables
+from services.common.config import load_settings
 from services.common.contracts.lending import Loan
 
 STATUSES = ("requested", "approved", "rejected", "out", "returned")
@@ -36,15 +37,16 @@ def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
     if as_json:
         echo_json(found, indent=None)
         return
-    tables().print(register_table(found))
+    tables().print(register_table(found, load_settings().time_zone))
 
 
 REDACTED = "(not cleared)"
 """Printed for a document above the reader's clearance: counted, not named."""
 
 
-def register_table(found: list[Loan]) -> Table:
-    """One row per loan: who, what, when it is due, and whether it is late."""
+def register_table(found: list[Loan], zone: tzinfo) -> Table:
+    """One row per loan: who, what, when it is due (the day in ``zone``, the company's),
+    and whether it is late."""
     table = Table(title=f"loan register (借阅登记): {counted(len(found), 'loan')}",
                   title_justify="left")
     for column in ("loan", "status", "kind", "borrower", "documents", "issued", "due",
@@ -54,7 +56,7 @@ def register_table(found: list[Loan]) -> Table:
         table.add_row(
             loan.loan_id[:8], loan.status, loan.kind, _borrower(loan),
             "\n".join(REDACTED if d.redacted else d.archive_no for d in loan.documents),
-            _day(loan.issued_at), _day(loan.due_at), str(loan.renewals), _flags(loan))
+            _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals), _flags(loan))
     return table
 
 
@@ -64,8 +66,8 @@ def _borrower(loan: Loan) -> str:
     return f"{loan.borrower} ({loan.borrower_department})"
 
 
-def _day(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+def _day(value: datetime | None, zone: tzinfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d") if value else ""
 
 
 def _flags(loan: Loan) -> str:

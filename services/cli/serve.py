@@ -18,7 +18,7 @@ from services.server import serve as run_server
 
 
 def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: str) -> Context:
-    return Context(settings=settings, clock=SystemClock(), self_url=self_url,
+    return Context(settings=settings, clock=SystemClock(settings.time_zone), self_url=self_url,
                    codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
                    hosted=hosted)
 

@@ -38,7 +38,7 @@ def worker(concurrency: int | None) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await run_workers(settings, codec, SystemClock(), registry_url=registry_url,
-                          stop=stop, concurrency=concurrency)
+        await run_workers(settings, codec, SystemClock(settings.time_zone),
+                          registry_url=registry_url, stop=stop, concurrency=concurrency)
 
     asyncio.run(main())

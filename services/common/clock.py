@@ -1,26 +1,51 @@
-"""Time as a seam: services take a ``Clock`` so tests move time instead of sleeping."""
+"""Time as a seam: services take a ``Clock`` so tests move time instead of sleeping.
+
+Instants are UTC everywhere they are kept. A day is the company's: ``today`` and
+``day_of`` read an instant in the company's time zone (``ARCHIVE_TIME_ZONE``), so a loan
+issued at 07:30 in Shanghai is on that day's register, not the day before's (23:30 UTC).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from abc import ABC, abstractmethod
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
+"""The time zone a day is counted in unless ``ARCHIVE_TIME_ZONE`` names another."""
 
 
-class Clock(Protocol):
+class Clock(ABC):
+    def __init__(self, zone: tzinfo = COMPANY_ZONE) -> None:
+        self.zone = zone
+
+    @abstractmethod
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
-        ...
+
+    def today(self) -> date:
+        """The company's day now."""
+        return self.day_of(self.now())
+
+    def day_of(self, moment: datetime) -> date:
+        """The company's day at ``moment``."""
+        return self.local(moment).date()
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the company's clocks, to show people."""
+        return moment.astimezone(self.zone)
 
 
-class SystemClock:
+class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class FixedClock:
+class FixedClock(Clock):
     """A clock tests set and advance; public test switch, not a mock."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, zone: tzinfo = COMPANY_ZONE) -> None:
+        super().__init__(zone)
         self._now = start
 
     def now(self) -> datetime:

@@ -12,9 +12,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from services.common.clock import COMPANY_ZONE
 from services.common.durable import create_durably
 from services.common.errors import ConfigError
 
@@ -77,6 +79,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     backup_s3_access_key: str | None = None
     backup_s3_secret_key: str | None = None
     metrics_token: Annotated[str, msgspec.Meta(min_length=32)] | None = None
+    time_zone: ZoneInfo = COMPANY_ZONE
 
     @property
     def max_upload_bytes(self) -> int:
@@ -164,18 +167,25 @@ def load_settings(
         if value != "":
             raw[name] = value
     try:
-        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decoded)
     except msgspec.ValidationError as exc:
         message = str(exc)
         variable = _variable_in(message)
         raise ConfigError(f"{variable}: {message.split(' - at ')[0]}") from exc
 
 
-def _decode_path(kind: type, value: object) -> object:
-    """msgspec's ``dec_hook``: it converts ``Path``; raising NotImplementedError is how a
-    hook declines any other type (msgspec then reports the value as invalid)."""
+def _decoded(kind: type, value: object) -> object:
+    """msgspec's ``dec_hook``: it converts ``Path`` and ``ZoneInfo`` (an IANA name such as
+    ``Asia/Shanghai``); raising NotImplementedError is how a hook declines any other type
+    (msgspec then reports the value as invalid)."""
     if kind is Path and isinstance(value, str):
         return Path(value)
+    if kind is ZoneInfo and isinstance(value, str):
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"not a time zone (an IANA name such as Asia/Shanghai): {value!r}"
+                             ) from exc
     raise NotImplementedError(kind)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -103,8 +103,12 @@ def _whole(document: FPDF, column: Column, value: str) -> FontFace | None:
     return FontFace(size_pt=math.floor(document.font_size_pt * room / widest * 10) / 10)
 
 
-def day(moment: datetime | date | None) -> str:
-    """The ISO date of ``moment``; empty for none."""
-    if moment is None:
-        return ""
-    return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
+def day(value: date | None) -> str:
+    """The ISO date ``value`` (a day, not an instant: see ``day_at``); empty for none."""
+    return "" if value is None else value.isoformat()
+
+
+def day_at(moment: datetime | None, zone: tzinfo) -> str:
+    """The ISO date of ``moment`` on the clocks of ``zone`` (the company's); empty for
+    none."""
+    return "" if moment is None else moment.astimezone(zone).date().isoformat()

@@ -218,7 +218,7 @@ async def add_user(settings: Settings, new: NewUser) -> User:
     engine = create_engine(url, pool_size=1)
     try:
         await prepare_database(engine, url, "registry", embedded=settings.embedded)
-        registry = RegistryServices.from_settings(settings, engine, SystemClock())
+        registry = RegistryServices.from_settings(settings, engine, SystemClock(settings.time_zone))
         return await registry.accounts.create_user(new)
     finally:
         await engine.dispose()
@@ -238,7 +238,7 @@ async def verify_audit(settings: Settings, *, progress: Progress | None = None
     try:
         store = RegistryStore(engine, audit_key=AuditKey(settings.audit_key_bytes()))
         anchors = AuditAnchors(open_object_store(settings), store.audit_key)
-        journal = JournalService(store, SystemClock(), anchors=anchors)
+        journal = JournalService(store, SystemClock(settings.time_zone), anchors=anchors)
         return await journal.verify(progress=progress)
     finally:
         await engine.dispose()

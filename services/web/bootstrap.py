@@ -50,7 +50,7 @@ def build(ctx: Context) -> ServicePart:
         "search": SearchClient(ctx.peer_url("search"), name="search",
                                service_token=_no_service_token),
     }
-    pages = Pages()
+    pages = Pages(ctx.clock.zone)
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()
@@ -68,8 +68,8 @@ def build(ctx: Context) -> ServicePart:
         exception_handlers=failure_handlers(pages, ctx.codec),
         dependencies={
             **provided(pages=pages, codec=ctx.codec, **clients),
-            "this_year": Provide(lambda: ctx.clock.now().year, sync_to_thread=False),
-            "today": Provide(lambda: ctx.clock.now().date(), sync_to_thread=False),
+            "this_year": Provide(lambda: ctx.clock.today().year, sync_to_thread=False),
+            "today": Provide(lambda: ctx.clock.today(), sync_to_thread=False),
             # A lambda, as for today: given the bound method, Litestar kept a copy of the
             # clock, and a test's clock moved on without the pages (they offered 续借 on
             # a loan the registry called expired).

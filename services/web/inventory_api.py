@@ -93,7 +93,7 @@ class InventoryPages(Controller):
             hidden_if_refused(registry.inventories(token)),
             hidden_if_refused(registry.discrepancies(token)))
         return page.render("inventories.html", inventories=listed,
-                           started_this_month=this_month(listed, today),
+                           started_this_month=this_month(listed, today, page.pages.zone),
                            discrepancies=open_discrepancies, status_names=INVENTORY_STATUS_NAMES,
                            state_names=BOX_STATE_NAMES, can=may_check(page.reader.principal))
 

@@ -11,7 +11,7 @@ shown by its code (``inventory_refusal``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from itertools import groupby
 
 from services.common.auth import Principal
@@ -76,12 +76,12 @@ def next_item(inventory: Inventory, item: int) -> int | None:
     return later[0].item if later else (numbers[0] if numbers else None)
 
 
-def this_month(inventories: list[Inventory], today: date) -> list[Inventory]:
-    """Inventories started in ``today``'s month (the monthly one may already be under
-    way)."""
-    return [inventory for inventory in inventories
-            if (inventory.started_at.year, inventory.started_at.month)
-            == (today.year, today.month)]
+def this_month(inventories: list[Inventory], today: date, zone: tzinfo) -> list[Inventory]:
+    """Inventories started in ``today``'s month on the clocks of ``zone``, the company's
+    (the monthly one may already be under way)."""
+    started = ((inventory, inventory.started_at.astimezone(zone)) for inventory in inventories)
+    return [inventory for inventory, at in started
+            if (at.year, at.month) == (today.year, today.month)]
 
 
 @dataclass(frozen=True)

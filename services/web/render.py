@@ -9,7 +9,7 @@ switch on every page), else the browser's first preference.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from litestar import Request, Response
 
+from services.common.clock import COMPANY_ZONE
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.web.limits import LIMITS
 from services.web.links import document_url, household_url
@@ -45,18 +46,27 @@ def language_of(request: Request[Any, Any, Any]) -> Language:
 
 @pass_context
 def _day(context: Context, value: date | datetime | None) -> str:
-    """2024年5月18日 in Chinese, 18 May 2024 in English."""
+    """2024年5月18日 in Chinese, 18 May 2024 in English; an instant on its day on the
+    company's clocks."""
     if value is None:
         return ""
-    day = value.date() if isinstance(value, datetime) else value
+    day = value.astimezone(context["zone"]).date() if isinstance(value, datetime) else value
     return format_date(day, format="long", locale=context["locale"])
 
 
 @pass_context
 def _moment(context: Context, value: datetime | None) -> str:
+    """An instant on the company's clocks (``ARCHIVE_TIME_ZONE``), as people read them."""
     if value is None:
         return ""
-    return format_datetime(value, format="medium", locale=context["locale"])
+    return format_datetime(value, format="medium", tzinfo=context["zone"],
+                           locale=context["locale"])
+
+
+@pass_context
+def _local(context: Context, value: datetime) -> datetime:
+    """An instant on the company's clocks, for its year or month."""
+    return value.astimezone(context["zone"])
 
 
 @pass_context
@@ -83,6 +93,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["day"] = _day
     environment.filters["moment"] = _moment
     environment.filters["month"] = _month
+    environment.filters["local"] = _local
     environment.filters["department"] = _department
     environment.filters["role"] = _role
     environment.globals["limits"] = LIMITS
@@ -92,9 +103,11 @@ def _environment(translations: NullTranslations) -> Environment:
 
 
 class Pages:
-    """Renders a template for the request's language into an HTML response."""
+    """Renders a template for the request's language into an HTML response; times are
+    shown in ``zone``, the company's."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: tzinfo = COMPANY_ZONE) -> None:
+        self.zone = zone
         english = Translations.load(str(LOCALES), ["en"], domain="messages")
         if not isinstance(english, Translations):
             raise RuntimeError(f"the English catalogue is missing under {LOCALES}")
@@ -105,7 +118,7 @@ class Pages:
         page = self.environments[language].get_template(template)
         return page.render(values | {"locale": BABEL_LOCALE[language],
                                      "html_lang": HTML_LANG[language],
-                                     "language": language})
+                                     "language": language, "zone": self.zone})
 
     def render(self, request: Request[Any, Any, Any], template: str, *,
                status_code: int = 200, **values: Any) -> Response[str]:

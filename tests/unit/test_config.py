@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,12 +29,20 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_OCR_LANGUAGES", "chi_sim+klingon"),
     ("ARCHIVE_OCR_LANGUAGES", "chi_sim,chi_tra"),
     ("ARCHIVE_PASSWORD_HASH_MEMORY_KIB", "512"),
+    ("ARCHIVE_TIME_ZONE", "Beijing"),
+    ("ARCHIVE_TIME_ZONE", "../../etc/passwd"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({variable: value}, env_file=None)
     assert str(caught.value).startswith(f"{variable}:")
     assert "\n" not in str(caught.value)
+
+
+def test_the_company_time_zone_is_shanghai_unless_named() -> None:
+    assert load_settings({}, env_file=None).time_zone == ZoneInfo("Asia/Shanghai")
+    named = load_settings({"ARCHIVE_TIME_ZONE": "Asia/Hong_Kong"}, env_file=None)
+    assert named.time_zone == ZoneInfo("Asia/Hong_Kong")
 
 
 def test_an_unknown_archive_variable_is_refused() -> None:

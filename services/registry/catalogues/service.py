@@ -150,7 +150,7 @@ class CataloguesService:
                                    at=self.clock.now())
 
     def _today(self) -> str:
-        return self.clock.now().date().isoformat()
+        return self.clock.today().isoformat()
 
 
 async def _floor(view: Tx, building: str, floor: int) -> FloorCatalogue:

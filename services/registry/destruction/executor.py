@@ -80,7 +80,7 @@ class DestructionExecutor:
             if register is None or register.status != "executing" or document_id is None:
                 return False
             record = await tx.documents.get(document_id, lock=True)
-            withheld = await self._withheld(tx, record, now.date())
+            withheld = await self._withheld(tx, record, self.clock.day_of(now))
             if record is None or not await tx.registers.settle(
                     destruction_id, document_id, at=now, withheld=withheld):
                 return True

@@ -8,6 +8,7 @@ reads 已销毁 with its date and the witnesses (监销人). The CSV goes throug
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
@@ -17,6 +18,7 @@ from services.common.printing import (
     Column,
     cjk_pdf,
     day,
+    day_at,
     heading,
     lines,
     table,
@@ -35,48 +37,52 @@ def _witnesses(register: Destruction) -> str:
     return "、".join(w.username for w in register.witnesses)
 
 
-def _row(register: Destruction, item: RegisterItem) -> list[str]:
+def _row(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
     destroyed = item.state == "destroyed"
     return [str(item.position), item.archive_no, item.title,
             CATEGORY_NAMES.get(item.category, item.category), item.household or "",
             day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
             day(item.disposal_due),
-            str(item.pages), item.label, day(item.destroyed_at),
+            str(item.pages), item.label, day_at(item.destroyed_at, zone),
             _witnesses(register) if destroyed else "", item.document_id]
 
 
-def csv(register: Destruction) -> bytes:
-    """One line per item."""
-    return csv_bytes(CSV_HEADER, (_row(register, item) for item in register.items))
+def csv(register: Destruction, zone: tzinfo) -> bytes:
+    """One line per item; days on the clocks of ``zone``, the company's."""
+    return csv_bytes(CSV_HEADER, (_row(register, item, zone) for item in register.items))
 
 
-def pdf(register: Destruction, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
-    """The register on A4 landscape pages: heading, approval, witnesses, the items."""
+def pdf(register: Destruction, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
+    """The register on A4 landscape pages: heading, approval, witnesses, the items; days
+    on the clocks of ``zone``, the company's."""
     document = cjk_pdf(orientation="landscape", font_path=font_path)
     document.add_page()
-    heading(document, "档案销毁清册", _heading(register))
-    table(document, PDF_COLUMNS, (_printed(register, item) for item in register.items))
+    heading(document, "档案销毁清册", _heading(register, zone))
+    table(document, PDF_COLUMNS, (_printed(register, item, zone)
+                                  for item in register.items))
     document.ln(4)
-    lines(document, (f"监销人：{witness.username}    签字时间：{day(witness.signed_at)}"
+    lines(document, (f"监销人：{witness.username}    签字时间：{day_at(witness.signed_at, zone)}"
                      for witness in register.witnesses), size=10, height=7)
     return bytes(document.output())
 
 
-def _heading(register: Destruction) -> list[str]:
+def _heading(register: Destruction, zone: tzinfo) -> list[str]:
     destroyed = sum(item.state == "destroyed" for item in register.items)
     return [
         f"清册编号：{register.destruction_id}    鉴定批次：{register.sweep_id}",
-        f"批准人：{register.approved_by or ''}    批准日期：{day(register.approved_at)}    "
+        f"批准人：{register.approved_by or ''}    "
+        f"批准日期：{day_at(register.approved_at, zone)}    "
         f"暂存至：{day(register.destroy_after)}",
-        f"编制人：{register.created_by}    编制日期：{day(register.created_at)}    "
+        f"编制人：{register.created_by}    编制日期：{day_at(register.created_at, zone)}    "
         f"状态：{DESTRUCTION_STATUS_NAMES[register.status]}",
-        f"监销人：{_witnesses(register) or '（未签字）'}    执行日期：{day(register.executed_at)}"
+        f"监销人：{_witnesses(register) or '（未签字）'}    "
+        f"执行日期：{day_at(register.executed_at, zone)}"
         f"    共 {len(register.items)} 件，已销毁 {destroyed} 件",
     ]
 
 
-def _printed(register: Destruction, item: RegisterItem) -> list[str]:
+def _printed(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
     """The PDF's columns of the item's CSV row (no due date, witnesses, id)."""
-    values = _row(register, item)
+    values = _row(register, item, zone)
     return [values[0], values[1], values[2], values[3], values[4], values[5], values[6],
             values[8], values[9], values[10]]

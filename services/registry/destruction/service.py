@@ -89,11 +89,11 @@ class DestructionService:
                 raise Conflict(f"the sweep is {sweep.status}; only an approved sweep's "
                                "items are destroyed (R2)", code="sweep_not_approved")
             chosen = await self._chosen(tx, principal, request)
-            if now.date() < sweep.destroy_after:
+            if self.clock.day_of(now) < sweep.destroy_after:
                 raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
                                "(R5)", code="not_yet_due",
                                extra={"destroy_after": sweep.destroy_after.isoformat()})
-            records = await self._refuse_protected(tx, principal, chosen, now.date())
+            records = await self._refuse_protected(tx, principal, chosen, self.clock.day_of(now))
             await tx.registers.insert(destruction_id, request.sweep_id, records,
                                       by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
@@ -102,7 +102,7 @@ class DestructionService:
                         "items": len(records)}), at=now)
             created = await tx.registers.get(destruction_id)
             assert created is not None
-            return await register_for(tx, principal, created, today=now.date())
+            return await register_for(tx, principal, created, today=self.clock.day_of(now))
 
     async def _chosen(self, tx: Tx, principal: Principal,
                       request: DestructionRequest) -> list[str]:
@@ -165,7 +165,8 @@ class DestructionService:
                     detail={"destruction_id": destruction_id, "digest": digest}), at=now)
                 signed_register = await tx.registers.get(destruction_id)
                 assert signed_register is not None
-                return await register_for(tx, principal, signed_register, today=now.date())
+                return await register_for(tx, principal, signed_register,
+                                          today=self.clock.day_of(now))
         await self.journal.refuse(principal, "witness_destruction", Forbidden(
             "you drew up this register; another person witnesses it (R6)",
             code="own_register"))
@@ -193,7 +194,7 @@ class DestructionService:
                     # R6: whoever executes the register is not one of its witnesses.
                     raise Forbidden("you witnessed this register; another person executes "
                                     "it (R6)", code="witness_executes")
-                await self._check_executable(tx, principal, current, now.date())
+                await self._check_executable(tx, principal, current, self.clock.day_of(now))
                 await tx.registers.set_status(destruction_id, "executing",
                                               executed_by=principal.username,
                                               execution_started_at=now)
@@ -203,7 +204,7 @@ class DestructionService:
                             "witnesses": [w.username for w in current.witnesses]}), at=now)
             accepted = await tx.registers.get(destruction_id)
             assert accepted is not None
-            shown = await register_for(tx, principal, accepted, today=now.date())
+            shown = await register_for(tx, principal, accepted, today=self.clock.day_of(now))
         self.executor.launch(destruction_id)
         return shown
 
@@ -243,11 +244,11 @@ class DestructionService:
                                               detail={"destruction_id": destruction_id}), at=now)
             cancelled = await tx.registers.get(destruction_id)
             assert cancelled is not None
-            return await register_for(tx, principal, cancelled, today=now.date())
+            return await register_for(tx, principal, cancelled, today=self.clock.day_of(now))
 
     async def get(self, principal: Principal, destruction_id: str) -> Destruction:
         """The register, its items redacted where the reader is not cleared for them."""
-        today = self.clock.now().date()
+        today = self.clock.today()
         async with self.store.transaction() as tx:
             found = await tx.registers.get(destruction_id)
             if found is None:
@@ -284,10 +285,10 @@ class DestructionService:
     async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
         """The register, printable (fonts embedded); rendering runs in a thread."""
         found = await self.get(principal, destruction_id)
-        return await asyncio.to_thread(register.pdf, found)
+        return await asyncio.to_thread(register.pdf, found, self.clock.zone)
 
     async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
-        return register.csv(await self.get(principal, destruction_id))
+        return register.csv(await self.get(principal, destruction_id), self.clock.zone)
 
     async def tombstone(self, principal: Principal, document_id: str) -> Tombstone:
         """What remains of a destroyed document, to those cleared for it."""

@@ -151,7 +151,8 @@ class HandoverService:
 
     async def transfer_list_pdf(self, principal: Principal, handover_id: str) -> bytes:
         """The transfer list, two copies, printable; rendering runs in a thread."""
-        return await asyncio.to_thread(transfer_list.pdf, await self.get(principal, handover_id))
+        return await asyncio.to_thread(transfer_list.pdf, await self.get(principal, handover_id),
+                                       self.clock.zone)
 
     async def transfer_list_csv(self, principal: Principal, handover_id: str) -> bytes:
         return transfer_list.csv(await self.get(principal, handover_id))

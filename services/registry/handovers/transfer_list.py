@@ -9,6 +9,7 @@ new page, so a printer run gives two complete lists. The CSV goes through
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 
 from services.common.contracts.operations import (
@@ -24,6 +25,7 @@ from services.common.printing import (
     Column,
     cjk_pdf,
     day,
+    day_at,
     heading,
     lines,
     table,
@@ -49,39 +51,40 @@ def csv(handover: Handover) -> bytes:
                                   for item in handover.items))
 
 
-def pdf(handover: Handover, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
-    """Two copies on A4 portrait pages: heading, the items, both signature lines."""
+def pdf(handover: Handover, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
+    """Two copies on A4 portrait pages: heading, the items, both signature lines; days on
+    the clocks of ``zone``, the company's."""
     document = cjk_pdf(orientation="portrait", font_path=font_path)
     for copy in COPIES:
         document.add_page()
-        heading(document, "档案移交清单", [copy, *_heading(handover)])
+        heading(document, "档案移交清单", [copy, *_heading(handover, zone)])
         table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
-        lines(document, _signature_lines(handover), size=10, height=8)
+        lines(document, _signature_lines(handover, zone), size=10, height=8)
     return bytes(document.output())
 
 
-def _heading(handover: Handover) -> list[str]:
+def _heading(handover: Handover, zone: tzinfo) -> list[str]:
     location = handover.location
     where = (f"{location.building} {location.room} {location.cabinet} {location.box}"
              if location else "")
     return [
         f"清单编号：{handover.handover_id}",
         f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",
-        f"编制人：{handover.created_by}    编制日期：{day(handover.created_at)}    "
+        f"编制人：{handover.created_by}    编制日期：{day_at(handover.created_at, zone)}    "
         f"状态：{HANDOVER_STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
         f"{sum(item.pages for item in handover.items)} 页",
     ]
 
 
-def _signature_lines(handover: Handover) -> list[str]:
+def _signature_lines(handover: Handover, zone: tzinfo) -> list[str]:
     signed = {signature.side: signature for signature in handover.signatures}
     sides: tuple[tuple[Side, str], ...] = (("handing", handover.handed_over_by),
                                            ("receiving", handover.received_by))
     lines = []
     for side, username in sides:
         signature = signed.get(side)
-        mark = (f"已签字（系统）    日期：{day(signature.signed_at)}" if signature
+        mark = (f"已签字（系统）    日期：{day_at(signature.signed_at, zone)}" if signature
                 else "签字：________________    日期：____________")
         lines.append(f"{SIDE_NAMES[side]}：{username}    {mark}")
     return lines

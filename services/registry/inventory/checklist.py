@@ -4,24 +4,27 @@ should hold and a column to tick, or the marks already made. Blocking (see
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from services.common.contracts.inventory import BOX_STATE_NAMES, Inventory
-from services.common.printing import Column, cjk_pdf, day, heading, table
+from services.common.printing import Column, cjk_pdf, day_at, heading, table
 from services.registry.catalogues.rules import place
 
 COLUMNS: tuple[Column, ...] = (Column("序号", 10), Column("位置", 40), Column("户档", 68),
                                Column("件数", 12), Column("核对", 14), Column("备注", 46))
 
 
-def pdf(inventory: Inventory) -> bytes:
+def pdf(inventory: Inventory, zone: tzinfo) -> bytes:
+    """Days on the clocks of ``zone``, the company's."""
     document = cjk_pdf()
     document.add_page()
     checked = sum(item.state is not None for item in inventory.items)
     heading(document, "档案盘点清单（帐物相符）", [
         f"盘点编号：{inventory.inventory_id}    范围：{inventory.building or '全部'}"
-        f"    开始：{day(inventory.started_at)}    盘点人：{inventory.started_by}",
+        f"    开始：{day_at(inventory.started_at, zone)}    盘点人：{inventory.started_by}",
         f"共 {len(inventory.items)} 盒，已核对 {checked} 盒    "
         f"位置未登记的文件：{inventory.unplaced} 件    "
-        f"完成：{day(inventory.completed_at) or '（未完成）'}"])
+        f"完成：{day_at(inventory.completed_at, zone) or '（未完成）'}"])
     table(document, COLUMNS, ([
         str(item.item), place(item.location), "、".join(item.households),
         str(item.documents), BOX_STATE_NAMES[item.state] if item.state else "□",

@@ -131,7 +131,8 @@ class InventoryService:
                 resolved=resolved, limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
     async def checklist_pdf(self, inventory_id: str) -> bytes:
-        return await asyncio.to_thread(checklist.pdf, await self.get(inventory_id))
+        return await asyncio.to_thread(checklist.pdf, await self.get(inventory_id),
+                                       self.clock.zone)
 
     async def record_check(self, principal: Principal, new: NewConditionCheck
                            ) -> ConditionCheck:
@@ -157,7 +158,7 @@ class InventoryService:
     async def due(self) -> list[BoxDue]:
         """O3: the boxes the catalogue records whose condition was not checked in the
         last half year (never checked first, then the longest ago)."""
-        since = self.clock.now().date() - timedelta(days=CHECK_INTERVAL_DAYS)
+        since = self.clock.today() - timedelta(days=CHECK_INTERVAL_DAYS)
         async with self.store.snapshot() as view:
             boxes, _ = checklist_of(await view.inventory.placed(None))
             last = await view.inventory.last_checked()

@@ -26,11 +26,10 @@ class StatisticsController(Controller):
                    year: Annotated[int | None, QueryParameter(
                        ge=EARLIEST_YEAR, le=LATEST_YEAR)] = None) -> YearStatistics:
         """A calendar year's statistics (年度统计, O2); without ``year``, this year so far.
-        Documents received (registered), held at ``as_of``, appraised, destroyed; loans
-        issued (paper, digital) with the documents they covered, returned, and overdue
-        at ``as_of``; inventories, files organised (整理) and condition checks (O3). Years
-        are UTC calendar years; ``as_of`` is the year's last instant, or now while it is
-        not over. Transfers out (移出) are not recorded by the archive, so they are not
-        reported. 422
-        ``year_in_future`` for a year not begun."""
+        Documents received (registered), held at ``as_of``, appraised, destroyed,
+        transferred out (移出); handovers; loans issued (paper, digital) with the documents
+        they covered, returned, and overdue at ``as_of``; inventories, files organised
+        (整理) and condition checks (O3). Years are calendar years on the company's clocks
+        (``ARCHIVE_TIME_ZONE``); ``as_of`` is the year's last instant, or now while it is
+        not over. 422 ``year_in_future`` for a year not begun."""
         return await statistics.year(year)

@@ -4,7 +4,7 @@ snapshot (``RegistryStore.snapshot``), so every count sees the same commits.
 Each count reads the features' own tables: the catalogue (``registered_at``), sweeps
 and their items (the director's approval), destruction registers (each item's
 ``destroyed_at``) and loans (``issued_at``, ``returned_at``, ``due_at``). A period is
-``since``..``until``, both included; timestamps are UTC.
+``since``..``until``, both included; timestamps are kept in UTC.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class StatisticsRepository(Repository):
         """Documents registered, register items destroyed and loans handed over in each
         month; ``starts`` are the months' first instants (the first is the period's
         start), ``until`` the period's end. A month is found by comparing with the
-        boundaries, so every database counts the same UTC months."""
+        boundaries, so every database counts the same months, in the company's time zone."""
         since = starts[0]
 
         def month_of(column: Any) -> Any:

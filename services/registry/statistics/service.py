@@ -1,15 +1,16 @@
 """The yearly statistics (O2): the year's period, and its report from one snapshot.
 
-A year is a calendar year in UTC, as the registry's other date rules take the date
-(a sweep's ``as_of`` or a destruction's wait are UTC dates too); the code base defines
-no local time zone. The report is counted at ``as_of``: the last instant of the year,
-or now while the year is not over. A year that has not begun is refused.
+A year is a calendar year on the company's clocks (``ARCHIVE_TIME_ZONE``), as the
+registry's other date rules take the day (a sweep's ``as_of``, a destruction's wait):
+a loan issued at 07:30 on 1 January in Shanghai counts in the new year. The report is
+counted at ``as_of``: the last instant of the year, or now while the year is not over. A
+year that has not begun is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from services.common.clock import Clock
 from services.common.contracts.statistics import (
@@ -37,14 +38,16 @@ class Period:
     so_far: bool
 
 
-def period_of(year: int, now: datetime) -> Period:
-    """The year's period as seen at ``now``; 422 ``year_in_future`` before it begins."""
-    since = datetime(year, 1, 1, tzinfo=UTC)
+def period_of(year: int, now: datetime, zone: tzinfo) -> Period:
+    """The year's period in ``zone`` as seen at ``now``; 422 ``year_in_future`` before it
+    begins."""
+    since = datetime(year, 1, 1, tzinfo=zone)
     if now < since:
-        raise ValidationFailed(f"{year} has not begun; ask for {now.year} (so far) or an "
-                               "earlier year", code="year_in_future")
-    end = datetime(year + 1, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
-    return Period(year=year, since=since, as_of=min(now, end), so_far=now < end)
+        raise ValidationFailed(f"{year} has not begun; ask for {now.astimezone(zone).year} "
+                               "(so far) or an earlier year", code="year_in_future")
+    end = datetime(year + 1, 1, 1, tzinfo=zone) - timedelta(microseconds=1)
+    return Period(year=year, since=since, as_of=min(now, end).astimezone(UTC),
+                  so_far=now < end)
 
 
 class StatisticsService:
@@ -56,7 +59,8 @@ class StatisticsService:
         """The report of ``year`` (default: this year, so far), every count read from one
         snapshot, so a filing or return meanwhile is in all of them or in none."""
         now = self.clock.now()
-        period = period_of(now.year if year is None else year, now)
+        zone = self.clock.zone
+        period = period_of(self.clock.today().year if year is None else year, now, zone)
         since, as_of = period.since, period.as_of
         async with self.store.snapshot() as view:
             counts = view.statistics
@@ -72,7 +76,7 @@ class StatisticsService:
             inventoried, organised, discrepancies = await counts.inventoried(since, as_of)
             unresolved = await counts.unresolved(as_of)
             checked, with_problems = await counts.condition_checked(since, as_of)
-            starts = month_starts(period)
+            starts = month_starts(period, zone)
             monthly = await counts.per_month(starts, as_of)
         return YearStatistics(
             year=period.year, as_of=as_of, so_far=period.so_far,
@@ -90,10 +94,10 @@ class StatisticsService:
                     for number in range(1, len(starts) + 1)])
 
 
-def month_starts(period: Period) -> list[datetime]:
-    """The first instants of the period's months begun by ``as_of``."""
-    return [datetime(period.year, month, 1, tzinfo=UTC)
-            for month in range(1, period.as_of.month + 1)]
+def month_starts(period: Period, zone: tzinfo) -> list[datetime]:
+    """The first instants, in ``zone``, of the period's months begun by ``as_of``."""
+    return [datetime(period.year, month, 1, tzinfo=zone)
+            for month in range(1, period.as_of.astimezone(zone).month + 1)]
 
 
 def _by_category(counted: dict[str, int]) -> CategoryCounts:

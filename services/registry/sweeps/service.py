@@ -68,8 +68,9 @@ class SweepsService:
         would list nothing (``Conflict`` ``nothing_due``): it would wait for an appraisal
         and an approval of nothing."""
         now = self.clock.now()
-        as_of = request.as_of or now.date()
-        if as_of > now.date() and not request.dry_run:
+        today = self.clock.day_of(now)
+        as_of = request.as_of or today
+        if as_of > today and not request.dry_run:
             raise ValidationFailed(f"as_of {as_of} is in the future; a sweep lists what is "
                                    "due already, and only a dry run (archive sweep --dry-run, "
                                    "or dry_run=true) looks ahead", code="as_of_in_future")
@@ -116,7 +117,7 @@ class SweepsService:
         """One appraiser's decision, recorded verbatim; the item is decided once two
         qualified appraisers agree (R2, R4). An appraiser must be cleared for the document."""
         now = self.clock.now()
-        checked_request(request, today=now.date())
+        checked_request(request, today=self.clock.day_of(now))
         async with self.store.transaction() as tx:
             await _open_sweep(tx, sweep_id)
             item = await tx.sweeps.item(sweep_id, request.document_id, lock=True)
@@ -171,7 +172,7 @@ class SweepsService:
                                "appraisers must agree on each (R2)",
                                code="appraisal_incomplete",
                                extra={"documents": [d for d in undecided if d in named]})
-            after = destroy_after(now.date(), wait_days=self.wait_days)
+            after = destroy_after(self.clock.day_of(now), wait_days=self.wait_days)
             destroyed = [item.document_id for item in items if item.outcome == "destroy"]
             await tx.sweeps.set_state(sweep_id, destroyed, "waiting")
             kept = [await self._keep(tx, rules, principal, sweep_id, item, now)
@@ -193,7 +194,8 @@ class SweepsService:
         agreed = Agreement(decision=decision, keep_until=item.keep_until,
                            keep_class=item.keep_class,
                            appraisers=tuple(a.appraiser for a in item.appraisals))
-        due = new_disposal_due(agreed, record.retention_class, rules, approved_on=now.date())
+        due = new_disposal_due(agreed, record.retention_class, rules,
+                               approved_on=self.clock.day_of(now))
         updated = msgspec.structs.replace(
             record, retention_class=kept_class(record.retention_class, agreed),
             disposal_due=due, version=record.version + 1, updated_at=now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -74,9 +75,13 @@ def test_a_mark_moves_on_to_the_next_box_not_marked_yet() -> None:
 
 def test_this_months_inventories_are_those_started_in_the_month() -> None:
     january = _inventory(started=datetime(2030, 1, 2, tzinfo=UTC))
-    december = _inventory(started=datetime(2029, 12, 31, 23, tzinfo=UTC))
-    assert this_month([january, december], date(2030, 1, 31)) == [january]
-    assert this_month([january, december], date(2030, 2, 1)) == []
+    december = _inventory(started=datetime(2029, 12, 31, 15, tzinfo=UTC))
+    # 1 January 01:30 in Shanghai is still 31 December in UTC: the company's month counts.
+    new_year = _inventory(started=datetime(2029, 12, 31, 17, 30, tzinfo=UTC))
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert this_month([january, december, new_year], date(2030, 1, 31), shanghai) == [
+        january, new_year]
+    assert this_month([january, december, new_year], date(2030, 2, 1), shanghai) == []
 
 
 def test_the_condition_form_is_for_the_box_asked_else_the_first_due() -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.statistics import (
@@ -50,3 +53,14 @@ def test_the_years_appraisals_are_figures_like_the_others() -> None:
     english = _figures("en")
     assert english["Kept after appraisal"] == "3"
     assert english["Appraised for destruction"] == "5"
+
+
+def test_times_are_shown_on_the_companys_clocks() -> None:
+    """01:30 UTC is 09:30 in Shanghai: the page says 09:30, in either language."""
+    so_far = msgspec.structs.replace(REPORT, so_far=True,
+                                     as_of=datetime(2030, 6, 1, 1, 30, tzinfo=UTC))
+    pages = Pages(ZoneInfo("Asia/Shanghai"))
+    values = page_layout(QIAN, "/ui/statistics", "token") | {
+        "view": statistics_page(so_far), "problem": "", "year": ""}
+    assert "截至 2030年6月1日 09:30:00" in pages.html("zh", "statistics.html", values)
+    assert "Jun 1, 2030, 9:30:00\u202fAM" in pages.html("en", "statistics.html", values)

@@ -8,10 +8,12 @@ import io
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
 
+from services.common.clock import COMPANY_ZONE
 from services.common.contracts.retention import Destruction, RegisterItem, Witness
 from services.common.errors import DependencyUnavailable
 from services.registry.destruction import register
@@ -44,7 +46,7 @@ REGISTER = Destruction(
 
 
 def test_the_csv_has_a_line_per_item_with_state_date_and_witnesses() -> None:
-    content = register.csv(REGISTER)
+    content = register.csv(REGISTER, COMPANY_ZONE)
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert content.startswith(b"\xef\xbb\xbf")
     assert [(r["档号"], r["状态"], r["销毁日期"], r["监销人"]) for r in rows] == [
@@ -55,8 +57,25 @@ def test_the_csv_has_a_line_per_item_with_state_date_and_witnesses() -> None:
     assert rows[1]["题名"] == "关于《装修押金》退还的说明, 含\"引号\""
 
 
+def test_a_day_is_printed_as_the_company_counts_it() -> None:
+    """Destroyed at 23:30 UTC on 3 December: 4 December in Shanghai, the 3rd in London."""
+    late = datetime(2024, 12, 3, 23, 30, tzinfo=UTC)
+    evening = Destruction(**{**{f: getattr(REGISTER, f) for f in REGISTER.__struct_fields__},
+                             "items": [_item(1, destroyed_at=late)], "executed_at": late})
+
+    def destroyed_on(zone: ZoneInfo) -> str:
+        rows = csv.DictReader(io.StringIO(register.csv(evening, zone).decode("utf-8-sig")))
+        return next(rows)["销毁日期"]
+
+    assert destroyed_on(ZoneInfo("Asia/Shanghai")) == "2024-12-04"
+    assert destroyed_on(ZoneInfo("Europe/London")) == "2024-12-03"
+    text = "".join(page.get_textpage().get_text_range()
+                   for page in pypdfium2.PdfDocument(register.pdf(evening, COMPANY_ZONE)))
+    assert "执行日期：2024-12-04" in text
+
+
 def test_the_pdf_lists_every_item_as_text_with_its_font_embedded() -> None:
-    content = register.pdf(REGISTER)
+    content = register.pdf(REGISTER, COMPANY_ZONE)
     text = "".join(page.get_textpage().get_text_range()
                    for page in pypdfium2.PdfDocument(content))
     assert re.search(rb"/FontFile[23]?", content)
@@ -70,10 +89,10 @@ def test_the_pdf_lists_every_item_as_text_with_its_font_embedded() -> None:
 def test_a_register_of_many_items_runs_over_several_pages() -> None:
     many = Destruction(**{**{f: getattr(REGISTER, f) for f in REGISTER.__struct_fields__},
                           "items": [_item(n) for n in range(1, 61)]})
-    assert len(pypdfium2.PdfDocument(register.pdf(many))) > 1
+    assert len(pypdfium2.PdfDocument(register.pdf(many, COMPANY_ZONE))) > 1
 
 
 def test_a_missing_font_is_reported_with_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(DependencyUnavailable) as failed:
-        register.pdf(REGISTER, font_path=tmp_path / "none.ttc")
+        register.pdf(REGISTER, COMPANY_ZONE, font_path=tmp_path / "none.ttc")
     assert "fonts-noto-cjk" in failed.value.detail
