@@ -123,7 +123,7 @@ def test_the_first_year_counts_what_was_received_appraised_and_lent(history: His
                                                                       ) -> None:
     filed = {"repair": 3, "correspondence": 1, "contract": 1}
     assert history.year(2030) == {
-        "year": 2030, "as_of": "2030-12-31T23:59:59.999999Z", "so_far": False,
+        "year": 2030, "as_of": "2030-12-31T15:59:59.999999Z", "so_far": False,  # in Shanghai
         "received": {"total": 5, "by_category": filed},
         "holdings": {"total": 5, "by_category": filed},
         "appraised": {"total": 3, "kept": 2, "reappraise": 1, "for_destruction": 1},
