@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -153,11 +154,18 @@ def upload_metadata(*, household: str | None, category: str, title: str, filed_a
     return metadata
 
 
+LOCATION_PATTERN = r"[^\/]*[^\/\s][^\/]*(?:\/[^\/]*[^\/\s][^\/]*){3}"
+"""A paper location as typed (D7): ``building/room/cabinet/box``, four parts none blank.
+The digitising form gives it to the browser as its location field's ``pattern`` (a
+JavaScript expression with the ``v`` flag, hence each ``/`` escaped), so a typo stops the
+form before its files are sent."""
+
+
 def location_of(text: str) -> dict[str, str]:
     """``building/room/cabinet/box`` (D7) as the metadata's ``location``."""
-    parts = [part.strip() for part in text.split("/")]
-    if len(parts) != 4 or not all(parts):
+    if not re.fullmatch(LOCATION_PATTERN, text):
         raise ValueError("location must be building/room/cabinet/box, e.g. A栋/档案室/3/12")
+    parts = [part.strip() for part in text.split("/")]
     return dict(zip(("building", "room", "cabinet", "box"), parts, strict=True))
 
 

@@ -20,6 +20,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import Batch, RefusedFile
 from services.common.errors import ArchiveError
 from services.common.manifest import (
+    LOCATION_PATTERN,
     ManifestRefused,
     ManifestRow,
     ManifestUnreadable,
@@ -30,10 +31,11 @@ from services.web.failures import page_token, see
 from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
+    DEFAULT_FIELDS,
     INGEST_PATH,
     SECURITY_CHOICES,
-    Defaults,
     batch_view,
+    defaults_of,
     may_file,
     plan,
 )
@@ -82,13 +84,15 @@ class IngestPages(Controller):
             rows, problem = await _manifest_rows(manifest)
         if not problem and not files and not rows:
             problem = "no_files"
+        values = {name: text(form, name) for name in DEFAULT_FIELDS}
+        try:
+            defaults = defaults_of(values)
+        except ValueError:
+            problem = problem or "invalid_location"
         if problem:
             recent = await ingest.recent_batches(page.reader.token)
-            return self._render(page, today, recent=recent, shown=None,
+            return self._render(page, today, recent=recent, shown=None, values=values,
                                 problem=problem, status_code=422)
-        defaults = Defaults(**{name: text(form, name)
-                               for name in ("household", "category", "filed_at", "security",
-                                            "location")})
         batch = await ingest.create_batch(page.reader.token)
         for planned in plan([file.filename for file in files], rows, defaults):
             if planned.upload is None:
@@ -113,7 +117,9 @@ class IngestPages(Controller):
 
     def _render(self, page: Page, today: date, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
-                status_code: int = 200) -> Response[str]:
+                values: dict[str, str] | None = None, status_code: int = 200
+                ) -> Response[str]:
+        """The page; ``values``: the defaults as typed, shown again with a refusal."""
         # The batch shown is followed live above; the list holds the others.
         others = [batch for batch in recent if shown is None or batch.batch_id != shown.batch_id]
         return page.render(
@@ -121,7 +127,8 @@ class IngestPages(Controller):
             shown=batch_view(shown) if shown else None,
             recent=[batch_view(batch) for batch in others], problem=problem,
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
-            today=today.isoformat())
+            values=values or dict.fromkeys(DEFAULT_FIELDS, "") | {"filed_at": today.isoformat()},
+            location_pattern=LOCATION_PATTERN)
 
 
 async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None, str]:

@@ -11,6 +11,7 @@ tells the whole story when someone comes back to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -34,6 +35,10 @@ CATEGORY_CHOICES = [(str(code), name) for code, name in CATEGORY_NAMES.items()]
 SECURITY_CHOICES = [(str(code), name) for code, name in SECURITY_LEVEL_NAMES.items()]
 
 
+DEFAULT_FIELDS = ("household", "category", "filed_at", "security", "location")
+"""The form's fields that ``Defaults`` are read from."""
+
+
 @dataclass(frozen=True)
 class Defaults:
     """The form's values for files the manifest does not describe."""
@@ -42,7 +47,20 @@ class Defaults:
     category: str = ""
     filed_at: str = ""
     security: str = "ordinary"
-    location: str = ""
+    location: dict[str, str] | None = None
+    """The paper location (D7), read once from the form (``defaults_of``)."""
+
+
+def defaults_of(values: Mapping[str, str]) -> Defaults:
+    """The form's defaults from its ``DEFAULT_FIELDS`` as typed; ``ValueError`` for a
+    paper location that is not ``building/room/cabinet/box``: the form is refused once,
+    before any file is sent, not each file after."""
+    location = values.get("location", "").strip()
+    return Defaults(household=values.get("household", ""),
+                    category=values.get("category", ""),
+                    filed_at=values.get("filed_at", ""),
+                    security=values.get("security", "") or "ordinary",
+                    location=location_of(location) if location else None)
 
 
 @dataclass(frozen=True)
@@ -105,12 +123,8 @@ def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
                                category=defaults.category,
                                title=PurePosixPath(filename).stem or filename,
                                filed_at=defaults.filed_at, security=defaults.security)
-    if defaults.location.strip():
-        try:
-            metadata["location"] = location_of(defaults.location)
-        except ValueError as exc:
-            return Planned(filename=filename, upload=None, metadata={},
-                           error_code="invalid_location", error=str(exc))
+    if defaults.location:
+        metadata["location"] = dict(defaults.location)
     return Planned(filename=filename, upload=index, metadata=metadata)
 
 

@@ -49,6 +49,7 @@ from services.web.retention_page import (
     schedule_lines,
     sweep_page,
     sweep_url,
+    waiting_for_filing,
 )
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
@@ -253,6 +254,17 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
     return attachment(content, f"register-{name_part(destruction_id)}", kind)
 
 
+async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
+                      refused: str | None = None, status_code: int = 200) -> Response[str]:
+    """The holds page, its form filled with ``form`` (what was typed, when refused)."""
+    token = page_token(page.reader, may_read)
+    holds = await hidden_if_refused(registry.holds(token))
+    shown = {} if refused is None else {"refused": refused, "done": ""}
+    return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
+                       can=abilities(page.reader.principal), categories=CATEGORIES,
+                       form=form, **shown)
+
+
 class HoldPages(Controller):
     path = "/holds"
 
@@ -260,33 +272,34 @@ class HoldPages(Controller):
     async def holds(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                     document: FromQuery[str] = "") -> Response[str]:
         """Holds placed and released; ``?document=`` fills the form with that document."""
-        token = page_token(page.reader, may_read)
-        holds = await hidden_if_refused(registry.holds(token))
-        return page.render("holds.html", lines=hold_lines(holds),
-                           can=abilities(page.reader.principal), categories=CATEGORIES,
-                           document=document[:64])
+        return await _holds_page(page, registry, HoldForm(documents=document[:64]))
 
     @post("/", operation_id="placeHoldForm")
-    async def place(self, reader: NamedDependency[Reader],
+    async def place(self, page: NamedDependency[Page],
                     registry: NamedDependency[RegistryReader],
-                    data: Annotated[HoldForm, FORM]) -> Redirect:
-        token = page_token(reader, may_read)
+                    data: Annotated[HoldForm, FORM]) -> Response[Any]:
+        """Place a hold; refused, the form comes back as typed with the reason (422)."""
+        token = page_token(page.reader, may_read)
         reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = tidied_household(data.household), data.category.strip()
         if not reason:
-            return see(HOLDS_URL, "#place", refused="reason_required")
-        if bool(documents) == bool(household or category):
-            return see(HOLDS_URL, "#place", refused="hold_scope")
-        try:
-            await registry.place_hold(token, NewHold(
-                reason=reason, documents=documents or None, household=household or None,
-                category=category or None))
-        except NotFound:
-            return see(HOLDS_URL, "#place", refused="unknown_document")
-        except ArchiveError as exc:
-            return see(HOLDS_URL, "#place", refused=refusal_code(exc))
-        return see(HOLDS_URL, done="placed")
+            problem = "reason_required"
+        elif bool(documents) == bool(household or category):
+            problem = "hold_scope"
+        else:
+            try:
+                hold = await registry.place_hold(token, NewHold(
+                    reason=reason, documents=documents or None, household=household or None,
+                    category=category or None))
+            except NotFound:
+                problem = "unknown_document"
+            except ArchiveError as exc:
+                problem = refusal_code(exc)
+            else:
+                return see(HOLDS_URL, done="placed_waiting" if waiting_for_filing(hold)
+                           else "placed")
+        return await _holds_page(page, registry, data, refused=problem, status_code=422)
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],

@@ -195,11 +195,20 @@ class HoldLine:
     documents: int
     """Documents the hold names (those the reader may not know of counted too)."""
     category: str
+    waiting: bool
+    """It covers no document yet, only those to be filed (``waiting_for_filing``)."""
+
+
+def waiting_for_filing(hold: Hold) -> bool:
+    """An active household or category hold that covers no document now: R7 holds those
+    filed there later, so it stands, and the page says it holds nothing yet (a typo in the
+    household would show here)."""
+    return hold.status == "active" and not hold.documents and hold.covers_now == 0
 
 
 def hold_lines(holds: list[Hold]) -> list[HoldLine]:
     return [HoldLine(hold=hold, status=HOLD_STATUS_NAMES.get(hold.status, hold.status),
                      documents=len(hold.documents) + hold.documents_withheld,
                      category=CATEGORIES.get(hold.category, hold.category)
-                     if hold.category else "")
+                     if hold.category else "", waiting=waiting_for_filing(hold))
             for hold in holds]

@@ -16,15 +16,16 @@ from services.common.models import (
     Category,
 )
 from services.common.operations import STATISTICS_READERS
-from services.web.charts import BarChart, bar_chart
+from services.web.charts import BarChart, bar_chart, horizontal_bar_chart
 
 SERIES_TITLES = {
     "received-month": "每月接收的文件", "destroyed-month": "每月销毁的文件",
     "loans-month": "每月借出", "received-category": "按类别接收的文件",
     "destroyed-category": "按类别销毁的文件",
 }
-"""The charts, in the page's order (``-month`` series are by month, the others by
-category), by their Chinese titles."""
+"""The charts, in the page's order (``-month`` series are by month, drawn upright, the
+others by category, drawn horizontal: a category's name is too long to share a row with
+fifteen others), by their Chinese titles."""
 YEARS = (EARLIEST_YEAR, LATEST_YEAR)
 """The first and last year the registry counts, which the page names when asked another."""
 
@@ -80,7 +81,10 @@ def statistics_page(report: YearStatistics) -> StatisticsPage:
         "received-category": _by_category(report.received.by_category),
         "destroyed-category": _by_category(report.destroyed.by_category),
     }
-    return StatisticsPage(report=report, series=[
-        Series(key=key, title=title, by_month=key.endswith("-month"), rows=rows,
-               chart=bar_chart(rows))
-        for key, title in SERIES_TITLES.items() for rows in (counts[key],)])
+    series = []
+    for key, title in SERIES_TITLES.items():
+        rows, by_month = counts[key], key.endswith("-month")
+        series.append(Series(
+            key=key, title=title, by_month=by_month, rows=rows,
+            chart=bar_chart(rows) if by_month else horizontal_bar_chart(rows)))
+    return StatisticsPage(report=report, series=series)

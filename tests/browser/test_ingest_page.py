@@ -163,6 +163,44 @@ def test_a_manifest_that_is_no_text_is_refused_saying_how_to_save_it(
     assert "batch=" not in wang.url  # nothing was uploaded
 
 
+def _batches(office: Office) -> int:
+    with office.archive.as_("wang") as client:
+        return len(client.get("/ingest/batches").json())
+
+
+def test_a_mistyped_default_location_stops_the_form_before_any_file_is_sent(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    _, paths = batch_files
+    batches = _batches(office)
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files(paths[:3])
+    wang.get_by_label("户号").fill("C-0503")
+    wang.get_by_label("类别").select_option("visit")
+    location = wang.get_by_label("纸质原件位置")
+    location.fill("C栋/档案室/2/5")
+    assert location.evaluate("field => field.validity.valid")  # the pattern compiles
+    location.fill("C栋/档案室 2/5")
+    wang.get_by_role("button", name="上传").click()
+    # The browser holds the form with the rule's words; the files stay chosen.
+    assert location.evaluate("field => field.validity.patternMismatch")
+    expect(location).to_have_attribute("title", "楼栋/房间/柜/盒，例如 A栋/档案室/3/12")
+    assert wang.url.endswith("/ui/ingest")
+
+    # A browser that does not check (here: the rule taken off) is refused by the server
+    # once, with the form as typed, and nothing is uploaded.
+    location.evaluate("field => field.removeAttribute('pattern')")
+    wang.get_by_role("button", name="上传").click()
+    expect(wang.get_by_role("alert")).to_contain_text("纸质原件位置格式不对，文件都没有上传")
+    expect(wang.get_by_label("纸质原件位置")).to_have_value("C栋/档案室 2/5")
+    expect(wang.get_by_label("纸质原件位置")).to_have_attribute("aria-invalid", "true")
+    expect(wang.get_by_label("户号")).to_have_value("C-0503")
+    expect(wang.get_by_label("类别")).to_have_value("visit")
+    assert "batch=" not in wang.url
+    assert _batches(office) == batches
+    expect_no_serious_violations(wang)
+
+
 DROP = """files => {
     const transfer = new DataTransfer();
     for (const file of files) {

@@ -55,7 +55,7 @@ def _count(page: Page, kind: str) -> Any:
 
 
 def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
-        office: Office, loan: dict[str, Any]) -> None:
+        office: Office, loan: dict[str, Any], screenshots: Path) -> None:
     sun = office.open_as("sun")
     sun.goto("/ui/loans?show=escalated")
     expect(sun.get_by_role("region", name="借阅登记簿")).to_contain_text("没有超期的借阅。")
@@ -74,21 +74,27 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     notices = zhou.get_by_role("region", name=re.compile("通知"))
     expect(notices).to_contain_text("1 条新通知")
     expect(notices.locator("li.unread")).to_have_count(1)
-    expect(notices.locator("li.unread")).to_contain_text("一笔借阅超期未还，已上报。")
+    # B4: the notice names whose loan, when it was due and which documents.
+    expect(notices.locator("li.unread")).to_contain_text(re.compile(
+        r"li（客服部）的借阅超期未还，已上报；应还日期是 2030年\d+月\d+日。"))
+    expect(notices.locator("li.unread")).to_contain_text(f"文件：{loan['archive_no']}")
     expect_no_serious_violations(zhou)
+    notices.screenshot(path=screenshots / "loan-escalation-notice.png")
     # Opened, the notice is read: the count is gone and the notice is no longer new.
     expect(_count(zhou, "notices")).to_have_count(0)
     zhou.reload()
     expect(notices.locator("li")).to_have_count(1)
     expect(notices.locator("li.unread")).to_have_count(0)
-    notices.get_by_role("link", name="查看借阅").click()
+    notices.get_by_role("link", name="查看 li 的借阅").click()
     expect(zhou.get_by_role("heading", level=1)).to_contain_text("借出中")
 
     li = office.open_as("li")  # the borrower is told to return it, and was of the approval
     expect(_count(li, "notices")).to_contain_text("2 条未读通知")
     li.goto("/ui/loans")
     told = li.get_by_role("region", name="通知")
-    expect(told).to_contain_text("您的借阅已超期未还，已上报部门负责人和档案室。请尽快归还。")
+    expect(told).to_contain_text(re.compile(
+        r"您的借阅已超期未还（应还日期是 2030年\d+月\d+日），"
+        r"已上报部门负责人和档案室。请尽快归还。"))
     expect(told).to_contain_text("您的借阅申请已全部批准。")
     expect(told).not_to_contain_text("请联系借阅人")  # the heads' advice is not theirs
 

@@ -5,6 +5,7 @@ a reader without the role told what to do; axe-core; the screenshot is saved."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from services.common.models import CATEGORIES, CATEGORY_NAMES, COMPANY_CATEGORIES
 from tests.browser.axe import serious_violations
 from tests.browser.office import Office, office_at
 from tests.e2e.retention.support import Archive
@@ -42,10 +44,18 @@ def _a_year(archive: Archive) -> None:
     archive.clock.set(NEXT_YEAR)
 
 
+def _every_category(archive: Archive) -> None:
+    """This year (2031) so far: a document of each of the sixteen categories (D5)."""
+    for category in CATEGORIES:
+        archive.file(category=category,
+                     household=None if category in COMPANY_CATEGORIES else "A-1207")
+
+
 @pytest.fixture(scope="module")
 def office(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     with office_at(browser, tmp_path_factory.mktemp("statistics")) as office:
         office.run(_a_year, office.archive)
+        office.run(_every_category, office.archive)
         yield office
 
 
@@ -99,6 +109,26 @@ def test_the_year_shows_the_registrys_numbers_in_tables_and_charts(
     expect(page.locator("header.top")).to_be_hidden()
     expect(page.locator("svg[data-series='loans-month']")).to_be_visible()
     page.emulate_media(media="screen")
+
+
+def test_sixteen_category_names_under_a_chart_each_stand_clear_of_the_others(
+        office: Office, screenshots: Path) -> None:
+    page = office.open_as("qian")
+    page.goto("/ui/statistics?year=2031")
+    chart = page.locator("svg[data-series='received-category']")
+    expect(chart.locator("rect.bar")).to_have_count(len(CATEGORIES))
+    labels = chart.locator("text.label")
+    assert labels.all_text_contents() == [CATEGORY_NAMES[c] for c in CATEGORIES]
+    boxes = [box for box in (label.bounding_box() for label in labels.all()) if box]
+    overlapping = [(first, second) for first, second in itertools.combinations(boxes, 2)
+                   if first["x"] < second["x"] + second["width"]
+                   and second["x"] < first["x"] + first["width"]
+                   and first["y"] < second["y"] + second["height"]
+                   and second["y"] < first["y"] + first["height"]]
+    assert overlapping == []
+    assert min(box["height"] for box in boxes) >= 12  # readable, not shrunk to fit
+    assert serious_violations(page) == []
+    chart.screenshot(path=screenshots / "statistics-categories.png")
 
 
 def test_an_empty_year_a_year_not_begun_and_a_reader_without_the_role(office: Office

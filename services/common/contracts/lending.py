@@ -158,8 +158,21 @@ NotificationKind = Literal["loan_escalated", "loan_overdue", "loan_approved", "l
 asked for it."""
 
 
+class NoticeLoan(Struct):
+    """The loan a notification is about, as it stands when the notice is read (a renewal
+    since shows its new due date): whose it is, when it is due, and its documents by
+    archive number (档号) as far as the reader's clearance reaches, the others counted."""
+
+    borrower: str
+    borrower_department: str
+    due_at: datetime | None
+    archive_nos: list[str]
+    hidden: int = 0
+
+
 class Notification(Struct):
-    """One recipient's notice; ``read_at`` is when they read it (null while unread)."""
+    """One recipient's notice; ``read_at`` is when they read it (null while unread).
+    ``loan``: the loan it is about, null where the reader may no longer read it."""
 
     notification_id: int
     kind: NotificationKind
@@ -167,6 +180,7 @@ class Notification(Struct):
     message: str
     created_at: datetime
     read_at: datetime | None = None
+    loan: NoticeLoan | None = None
 
 
 MAX_MARKED = 1000

@@ -217,6 +217,11 @@ class Hold(Struct):
     release_note: str | None = None
     documents_withheld: int = 0
     """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
+    covers_now: int = 0
+    """The archive's documents (not destroyed, not transferred out) an active hold covers
+    as answered: those it names, or those of its household and/or category, whether or
+    not the reader may see them; 0 for a released hold. A household or category hold also
+    covers documents filed there later (R7), so 0 there is a hold waiting for them."""
 
 
 class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):

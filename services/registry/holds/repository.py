@@ -124,5 +124,31 @@ class HoldsRepository(Repository):
                                                           .in_(ids))
                     .order_by(legal_hold_documents.c.document_id)):
                 named[link.hold_id].append(link.document_id)
-        return [struct_of(row, Hold, documents=named[row["hold_id"]]) for row in rows]
+        covered = await self._covered_now(
+            [row["hold_id"] for row in rows if row["status"] == "active"])
+        return [struct_of(row, Hold, documents=named[row["hold_id"]],
+                          covers_now=covered.get(row["hold_id"], 0)) for row in rows]
+
+    async def _covered_now(self, active: Collection[str]) -> dict[str, int]:
+        """How many of the archive's documents each of the ``active`` holds covers now (a
+        document destroyed or transferred out is no longer the archive's to hold)."""
+        if not active:
+            return {}
+        present = documents.c.status == "active"
+        by_name = (sa.select(legal_hold_documents.c.hold_id, sa.func.count())
+                   .join(documents,
+                         documents.c.document_id == legal_hold_documents.c.document_id)
+                   .where(legal_hold_documents.c.hold_id.in_(active), present)
+                   .group_by(legal_hold_documents.c.hold_id))
+        by_filter = (sa.select(legal_holds.c.hold_id, sa.func.count())
+                     .join(documents, sa.and_(
+                         present, _filter_matches(documents.c.household,
+                                                  documents.c.category)))
+                     .where(legal_holds.c.hold_id.in_(active))
+                     .group_by(legal_holds.c.hold_id))
+        counts: dict[str, int] = {}
+        for query in (by_name, by_filter):
+            counts.update((hold_id, count) for hold_id, count in
+                          await self.conn.execute(query))
+        return counts
 

@@ -1,8 +1,9 @@
 """Legal holds (法律保全, R7): placed and released by compliance, with a reason.
 
 A hold names documents, or covers a household and/or a category (including documents
-filed there later). A held document is never swept, and its destruction is refused
-(409 ``on_hold``) even when the hold arrived after approval.
+filed there later, so such a hold is placed even while it covers none; its answer's
+``covers_now`` says how many it covers). A held document is never swept, and its
+destruction is refused (409 ``on_hold``) even when the hold arrived after approval.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class HoldsService:
                 await tx.journal.audit(AuditEntry(action="hold_placed",
                                                   username=principal.username,
                                                   document_id=document_id, detail=detail), at=now)
-            return await hold_for(tx, principal, hold)
+            placed = await tx.holds.get(hold.hold_id)
+            assert placed is not None
+            return await hold_for(tx, principal, placed)
 
     async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
         now = self.clock.now()

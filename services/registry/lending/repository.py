@@ -122,6 +122,14 @@ class LoansRepository(Repository):
         row = await self.first_row(query, lock=lock)
         return None if row is None else _loan_row(row)
 
+    async def rows(self, loan_ids: Collection[str]) -> list[LoanRow]:
+        """The loans ``loan_ids`` that exist, in no particular order."""
+        found: list[LoanRow] = []
+        for chunk in chunks(loan_ids):
+            rows = await self.conn.execute(sa.select(loans).where(loans.c.loan_id.in_(chunk)))
+            found.extend(_loan_row(row) for row in rows.mappings())
+        return found
+
     async def move(self, loan_id: str, needed: LoanStatus, **values: Any) -> None:
         """Update the loan only if it is still ``needed``; else 409 ``invalid_transition``."""
         result = await self.conn.execute(

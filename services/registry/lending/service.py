@@ -42,6 +42,7 @@ from services.common.contracts.lending import (
     LoanKind,
     LoanRequest,
     MarkRead,
+    NoticeLoan,
     Notification,
     OpenLoan,
     UnreadCount,
@@ -206,10 +207,19 @@ class LendingService:
 
     async def notifications(self, principal: Principal, *, unread: bool | None, limit: int,
                             offset: int) -> list[Notification]:
-        """The caller's notifications, newest first (``unread``: only those not read)."""
+        """The caller's notifications, newest first (``unread``: only those not read),
+        each with its loan as it stands now, so a notice names whose loan it is, which
+        documents and when it is due (B4: the head told of an escalation need not look
+        it up); a loan the caller may no longer read is left out (``loan`` null)."""
         async with self.store.transaction() as tx:
-            return await tx.loans.notifications(principal.username, unread=unread,
-                                                limit=min(limit, MAX_PAGE), offset=offset)
+            found = await tx.loans.notifications(principal.username, unread=unread,
+                                                 limit=min(limit, MAX_PAGE), offset=offset)
+            rows = await tx.loans.rows({notice.loan_id for notice in found})
+            loans = {loan.loan_id: loan for loan in await views(
+                tx, [row for row in rows if may_read(principal, row)], now=self.clock.now(),
+                clearance=principal.clearance)}
+        return [msgspec.structs.replace(notice, loan=_notice_loan(loans[notice.loan_id]))
+                if notice.loan_id in loans else notice for notice in found]
 
     async def unread(self, principal: Principal) -> UnreadCount:
         async with self.store.transaction() as tx:
@@ -278,12 +288,12 @@ class LendingService:
             await _withdraw(tx, loan, by=by, reason=BORROWER_LEFT, at=now)
         loans = await views(tx, await tx.loans.open_loans(username), now=now,
                             clearance=clearance)
-        return [OpenLoan(loan_id=loan.loan_id, status=loan.status, kind=loan.kind,
-                         due_at=loan.due_at,
-                         archive_nos=[document.archive_no for document in loan.documents
-                                      if not document.redacted],
-                         hidden=sum(document.redacted for document in loan.documents))
-                for loan in loans]
+        held = []
+        for view in loans:
+            named, hidden = _by_archive_number(view)
+            held.append(OpenLoan(loan_id=view.loan_id, status=view.status, kind=view.kind,
+                                 due_at=view.due_at, archive_nos=named, hidden=hidden))
+        return held
 
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
@@ -417,3 +427,16 @@ def _new_loan(request: LoanRequest, principal: Principal, borrower: User,
         escalation_due_at=None, acknowledged_at=None, renewals=0, renewed_at=None,
         returned_by=None, returned_at=None, return_intact=None, return_note=None,
     )
+
+
+def _by_archive_number(loan: Loan) -> tuple[list[str], int]:
+    """The loan's documents by archive number as its viewer may see them, and how many
+    are above the viewer's clearance (``Loan`` redacts those for that viewer)."""
+    named = [document.archive_no for document in loan.documents if not document.redacted]
+    return named, len(loan.documents) - len(named)
+
+
+def _notice_loan(loan: Loan) -> NoticeLoan:
+    named, hidden = _by_archive_number(loan)
+    return NoticeLoan(borrower=loan.borrower, borrower_department=loan.borrower_department,
+                      due_at=loan.due_at, archive_nos=named, hidden=hidden)

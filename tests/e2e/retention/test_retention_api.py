@@ -3,10 +3,12 @@ document, holds, and ``archive sweep``."""
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -152,6 +154,58 @@ def test_a_hold_is_listed_until_compliance_releases_it(archive: Archive) -> None
     assert [h["hold_id"] for h in active] == [hold["hold_id"]]
     assert refused.status_code == 403
     assert (released.status_code, released.json()["status"]) == (200, "released")
+
+
+def test_a_household_hold_covers_nothing_until_a_document_is_filed_there(
+        archive: Archive) -> None:
+    """R7: a household hold covers the documents filed there later, so a household with
+    none yet is held, and the answer says it covers none now."""
+    archive.file(household="A-1201")
+    placed = _post(archive, "qian", "/registry/holds",
+                   {"reason": "诉讼保全", "household": "A-1299"})
+    assert (placed.status_code, placed.json()["covers_now"]) == (201, 0)
+    filed = archive.file(household="A-1299")
+    with archive.as_("qian") as client:
+        [hold] = client.get("/registry/holds",
+                            params={"document_id": filed["document_id"]}).json()
+    assert (hold["hold_id"], hold["covers_now"]) == (placed.json()["hold_id"], 1)
+    released = _post(archive, "qian", f"/registry/holds/{hold['hold_id']}/release")
+    assert released.json()["covers_now"] == 0
+
+
+def _hold_form(browser: httpx.Client, **fields: str) -> httpx.Response:
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/ui/holds").text)
+    assert csrf is not None
+    return browser.post("/ui/holds", data={"_csrf_token": csrf.group(1), **fields})
+
+
+def test_a_refused_hold_form_comes_back_as_it_was_typed(archive: Archive) -> None:
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        unknown = _hold_form(browser, reason="业主起诉，保全相关文件",
+                             documents="2015-repair-A-1201-9999")
+        bad_household = _hold_form(browser, reason="审计调阅", household="A-12O1",
+                                   category="repair")
+    assert unknown.status_code == 422
+    assert "有的档号不存在" in unknown.text
+    assert ">业主起诉，保全相关文件</textarea>" in unknown.text
+    assert ">2015-repair-A-1201-9999</textarea>" in unknown.text
+    assert bad_household.status_code == 422
+    assert "户号的格式应当像 A-1201" in bad_household.text
+    assert 'name="household" maxlength="10" value="A-12O1"' in bad_household.text
+    assert '<option value="repair" selected>' in bad_household.text
+    assert ">审计调阅</textarea>" in bad_household.text
+
+
+def test_a_hold_placed_on_a_household_without_documents_says_it_holds_none_yet(
+        archive: Archive) -> None:
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        placed = _hold_form(browser, reason="诉讼保全", household="A-1299",
+                            category="repair")
+        assert placed.status_code == 303
+        assert placed.headers["location"].endswith("done=placed_waiting")
+        page = browser.get(placed.headers["location"]).text
+    assert "目前没有符合这个户号和类别的文件，所以它现在不保全任何文件" in page
+    assert "目前没有文件；以后归入的文件会被保全" in page
 
 
 def test_archive_sweep_prints_the_due_documents_as_a_table(archive: Archive) -> None:

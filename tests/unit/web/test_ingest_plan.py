@@ -4,12 +4,14 @@ the form's defaults; what cannot be uploaded is planned as refused, with the rea
 
 from __future__ import annotations
 
+import pytest
+
 from services.common.manifest import left_out, manifest_rows
-from services.web.ingest_page import Defaults, plan
+from services.web.ingest_page import Defaults, defaults_of, plan
 
 HEADER = "path,household,category,title,filed_at,security\n"
-DEFAULTS = Defaults(household="C-0502", category="visit", filed_at="2024-07-01",
-                    security="ordinary", location="C栋/档案室/2/5")
+DEFAULTS = defaults_of({"household": "C-0502", "category": "visit", "filed_at": "2024-07-01",
+                       "security": "ordinary", "location": " C栋 /档案室/2/5"})
 
 
 def rows(text: str, header: str = HEADER):  # type: ignore[no-untyped-def]
@@ -68,9 +70,12 @@ def test_a_file_sent_without_a_category_is_refused_for_that() -> None:
     assert (planned.upload, planned.error_code) == (None, "category_required")
 
 
-def test_a_default_location_that_is_not_four_parts_is_refused() -> None:
-    [planned] = plan(["x.png"], None, Defaults(category="visit", location="A栋/3"))
-    assert (planned.upload, planned.error_code) == (None, "invalid_location")
+@pytest.mark.parametrize("typed", [
+    "A栋/3", "A栋/档案室//12", "A栋/档案室/3/12/1", "A栋/档案室/3/ "])
+def test_a_default_location_that_is_not_four_parts_refuses_the_form_once(typed: str) -> None:
+    with pytest.raises(ValueError, match="building/room/cabinet/box"):
+        defaults_of({"category": "visit", "location": typed})
+    assert defaults_of({"category": "visit", "location": " "}).location is None
 
 
 def test_hidden_files_and_the_folders_manifest_are_not_sent() -> None:

@@ -19,6 +19,7 @@ from services.common.contracts.lending import (
     Incident,
     Loan,
     LoanDocument,
+    NoticeLoan,
     Notification,
     RejectionRecord,
 )
@@ -255,6 +256,30 @@ def test_each_notice_says_what_happened_to_whom_it_is_for() -> None:
     for said in ("您的借阅申请已全部批准", "您的借阅申请被驳回", "您的借阅已超期未还"):
         assert said in html
     assert "in the API" not in html
+
+
+def test_an_escalation_notice_names_the_borrower_the_documents_and_the_due_date() -> None:
+    out = NoticeLoan(borrower="li", borrower_department="customer_service",
+                     due_at=AT + timedelta(days=10), archive_nos=["2024-repair-A-1201-0001"],
+                     hidden=1)
+    notices = [Notification(notification_id=1, kind="loan_escalated", loan_id="out",
+                            message="in the API", created_at=AT, loan=out),
+               Notification(notification_id=2, kind="loan_overdue", loan_id="out",
+                            message="in the API", created_at=AT, loan=out)]
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
+                         notifications=notices)
+    chinese, english = (Pages().html(language, "loans.html", page_layout(
+        ZHOU, "/ui/loans", "token") | {"view": listing, "done": "", "refused": ""})
+        for language in ("zh", "en"))
+    assert "li（客服部）的借阅超期未还，已上报；应还日期是 2030年1月20日。" in chinese
+    assert "您的借阅已超期未还（应还日期是 2030年1月20日）" in chinese
+    assert chinese.count("文件：2024-repair-A-1201-0001（另 1 件密级高于您的权限）") == 2
+    assert '<a href="/ui/loans/out">查看 li 的借阅</a>' in chinese
+    assert "li's loan (Customer service) is overdue and was reported; it was due on " \
+           "January 20, 2030." in english
+    assert "Documents: 2024-repair-A-1201-0001 (and 1 document above your clearance)" \
+           in english
+    assert "in the API" not in chinese
 
 
 def test_the_inbox_reads_every_request_page_by_page() -> None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import msgspec
+
 from services.common.clock import FixedClock
+from services.common.contracts.lending import NoticeLoan
 from services.common.contracts.registry import LoanChanged
 from services.common.tasks import PeriodicTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
@@ -64,6 +67,24 @@ async def test_the_department_heads_the_archive_and_the_borrower_are_notified(
     assert told == {"zhou": escalated, "hu": escalated, "wang": escalated, "sun": escalated,
                     "qian": [], "he": [], "zhao": [],
                     "li": [("loan_approved", loan.loan_id), ("loan_overdue", loan.loan_id)]}
+
+
+async def test_the_escalation_notice_names_the_borrower_the_documents_and_the_due_date(
+        lending: Lending) -> None:
+    documents = [await lending.file(), await lending.file()]
+    loan = await lending.out("li", documents)
+    lending.clock.advance(SIXTEEN_DAYS)
+    await lending.services.circulation.escalate_due()
+    expected = NoticeLoan(borrower="li", borrower_department="customer_service",
+                          due_at=loan.due_at,
+                          archive_nos=sorted(document.archive_no for document in documents))
+    for username, kind in (("zhou", "loan_escalated"), ("wang", "loan_escalated"),
+                           ("li", "loan_overdue")):
+        [notice] = [notice for notice in await lending.services.lending.notifications(
+            person(username), unread=None, limit=10, offset=0) if notice.kind == kind]
+        assert notice.loan is not None
+        assert msgspec.structs.replace(notice.loan, archive_nos=sorted(
+            notice.loan.archive_nos)) == expected
 
 
 async def test_a_loan_within_fifteen_days_is_not_escalated(lending: Lending) -> None:

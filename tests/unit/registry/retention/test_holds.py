@@ -69,3 +69,30 @@ async def test_placing_a_hold_is_audited_on_each_named_document(retention: Reten
     [entry] = await retention.audit(document_id=document.document_id, username="qian")
     assert (entry.action, entry.detail["hold_id"], entry.detail["reason"]) == (
         "hold_placed", hold.hold_id, "诉讼保全")
+
+
+async def test_each_active_hold_counts_the_documents_it_covers_now(
+        retention: Retention) -> None:
+    repair = await retention.file(household="A-1201", category="repair")
+    await retention.file(household="A-1201", category="complaint")
+    await retention.file(household="B-0301", category="repair")
+    asked = {
+        "named": HoldRequest(reason="诉讼", documents=[repair.document_id]),
+        "household": HoldRequest(reason="审计", household="A-1201"),
+        "both": HoldRequest(reason="审计", household="A-1201", category="repair"),
+        "category": HoldRequest(reason="审计", category="repair"),
+        "none_yet": HoldRequest(reason="诉讼", household="C-0101"),
+    }
+    placed = {name: await retention.services.holds.place(person("qian"), request)
+              for name, request in asked.items()}
+    counts = {"named": 1, "household": 2, "both": 1, "category": 2, "none_yet": 0}
+    assert {name: hold.covers_now for name, hold in placed.items()} == counts
+    await retention.file(household="C-0101", category="repair")  # R7: filed later, held
+    listed = await retention.services.holds.holds(person("qian"), status=None,
+                                                  document_id=None, limit=10, offset=0)
+    by_id = {hold.hold_id: hold.covers_now for hold in listed}
+    assert {name: by_id[hold.hold_id] for name, hold in placed.items()} == counts | {
+        "category": 3, "none_yet": 1}
+    released = await retention.services.holds.release(person("qian"),
+                                                      placed["household"].hold_id, note=None)
+    assert released.covers_now == 0
