@@ -46,6 +46,8 @@ class ShownPage:
     height: int = 0
     boxes: list[PageBox] = field(default_factory=list)
     """The boxes the search terms cover, in the preview's pixels."""
+    blank: bool = False
+    """No text was found on the page (a blank scan, or a page corrected to empty)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
             number=number, runs=runs(current.text, spans), marks=len(spans),
             image_url=page_image_url(record.document_id, number) if has_preview else None,
             width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
-            boxes=marked_boxes(boxes.boxes, spans) if boxes else [])
+            boxes=marked_boxes(boxes.boxes, spans) if boxes else [],
+            blank=not current.text.strip())
     position = [link.number for link in links]
     index = position.index(number) if number in position else -1
     return DocumentPage(
