@@ -166,6 +166,17 @@ def _audit_line(entry: AuditTrailEntry) -> AuditLine:
     return AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
 
 
+def page_out_of_range(permissions: DocumentPermissions, q: str, asked: int | None
+                      ) -> str | None:
+    """The address of the nearest page when ``asked`` is none of the document's (an old
+    bookmark, an address typed by hand): the last after the end, the first below 1, as
+    the search page leads a page past its end to the last; else None."""
+    pages = permissions.document.pages
+    if asked is None or not permissions.read_text.allowed or not pages or 1 <= asked <= pages:
+        return None
+    return document_url(permissions.document.document_id, q=q, page=min(max(asked, 1), pages))
+
+
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
     """The page to show: the one asked for, else the first holding a search term, else
     the first."""

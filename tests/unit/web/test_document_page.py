@@ -15,7 +15,7 @@ from services.common.contracts.registry import (
     DocumentPermissions,
     DocumentRecord,
 )
-from services.web.document_page import document_history, document_page
+from services.web.document_page import document_history, document_page, page_out_of_range
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
@@ -89,6 +89,17 @@ def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() ->
 def test_loan_statuses_show_by_their_chinese_names() -> None:
     history = document_history([], [_loan("out"), _loan("returned"), _loan("lost")], [])
     assert [line.status for line in history.loans] == ["借出中", "已归还", "lost"]
+
+
+def test_a_page_past_the_last_leads_to_the_last_and_one_below_1_to_the_first() -> None:
+    readable = DocumentPermissions(document=RECORD, read_text=ALLOWED, download=ALLOWED)
+    assert page_out_of_range(readable, "漏水", 99) == "/ui/documents/d1?q=%E6%BC%8F%E6%B0%B4&page=2"
+    assert page_out_of_range(readable, "", -1) == "/ui/documents/d1?page=1"
+    assert page_out_of_range(readable, "", 0) == "/ui/documents/d1?page=1"
+    assert [page_out_of_range(readable, "", asked) for asked in (None, 1, 2)] == [None] * 3
+    refused = Decision(allowed=False, code="needs_grant", reason="")
+    assert page_out_of_range(DocumentPermissions(document=RECORD, read_text=refused,
+                                                 download=refused), "", 99) is None
 
 
 def _shown(reader: Principal, number: int, language: str = "zh") -> str:
