@@ -182,9 +182,10 @@ class DocumentsController(Controller):
     async def reading(self, document_id: FromPath[str], token: NamedDependency[str],
                       ingest: NamedDependency[IngestService],
                       page: Annotated[int, QueryParameter(ge=1)] = 1) -> PageReading:
-        """Every page's text and page ``page``'s boxes (null without a preview) in one
-        answer, as the staff pages show a document; decided as the text, and journaled
-        once per viewing (``VIEWING_WINDOW`` in the registry)."""
+        """Every page's text and confidence, and page ``page``'s boxes (null without a
+        preview) in one answer, as the staff pages show a document (the document page and
+        the review page); decided as the text, and journaled once per viewing
+        (``VIEWING_WINDOW`` in the registry)."""
         return await ingest.reading(token, document_id, page)
 
     @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",

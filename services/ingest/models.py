@@ -121,6 +121,8 @@ class PageBoxes(Struct):
 class ReadingPage(Struct):
     number: int
     text: str
+    confidence: float
+    """As in ``/text``: the review page shows it beside the page it offers to correct."""
 
 
 class PageReading(Struct):

@@ -318,9 +318,10 @@ class IngestService:
                          boxes=boxes)
 
     async def reading(self, user_token: str, document_id: str, number: int) -> PageReading:
-        """What the staff pages show of a document at once: every page's text and page
-        ``number``'s boxes (None without a preview), on one access decision asked as part
-        of a viewing (journaled once per viewing, ``AccessRequest.viewing``)."""
+        """What the staff pages show of a document at once: every page's text and
+        confidence (the review page shows it) and page ``number``'s boxes (None without a
+        preview), on one access decision asked as part of a viewing (journaled once per
+        viewing, ``AccessRequest.viewing``)."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
         pages = [page async for page in self.derived.pages(record.sha256)]
@@ -335,7 +336,8 @@ class IngestService:
                 boxes = PageBoxes(number=number, width=preview.width, height=preview.height,
                                   boxes=boxes_in_preview(shown.words, preview))
         return PageReading(document_id=document_id,
-                           pages=[ReadingPage(number=page.number, text=page.text)
+                           pages=[ReadingPage(number=page.number, text=page.text,
+                                              confidence=page.confidence)
                                   for page in pages], boxes=boxes)
 
     async def _page_preview(self, record: DocumentRecord, number: int) -> PagePreview:

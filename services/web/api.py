@@ -18,7 +18,12 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from services.common.names import tidied_household
-from services.web.document_page import chosen_page, document_history, document_page
+from services.web.document_page import (
+    chosen_page,
+    document_history,
+    document_page,
+    page_out_of_range,
+)
 from services.web.failures import none_if, see
 from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
@@ -144,12 +149,14 @@ class ReadingPages(Controller):
     async def document(self, document_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader],
                        ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
-                       page_number: PageNumber = None) -> Response[str]:
+                       page_number: PageNumber = None) -> Response[str] | Redirect:
         token = page.reader.token
         permissions = await registry.permissions(token, document_id)
+        if nearest := page_out_of_range(permissions, q[:200], page_number):
+            return Redirect(nearest)
         record = permissions.document
         reading = None
-        asked = page_number if page_number is not None and page_number >= 1 else 1
+        asked = page_number or 1
         if permissions.read_text.allowed and record.pages > 0:
             reading = await none_if(ingest.reading(token, document_id, asked), NotFound)
         number = chosen_page(reading, q[:200], page_number)

@@ -46,6 +46,8 @@ class ShownPage:
     height: int = 0
     boxes: list[PageBox] = field(default_factory=list)
     """The boxes the search terms cover, in the preview's pixels."""
+    blank: bool = False
+    """No text was found on the page (a blank scan, or a page corrected to empty)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,17 @@ def _audit_line(entry: AuditTrailEntry) -> AuditLine:
     return AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
 
 
+def page_out_of_range(permissions: DocumentPermissions, q: str, asked: int | None
+                      ) -> str | None:
+    """The address of the nearest page when ``asked`` is none of the document's (an old
+    bookmark, an address typed by hand): the last after the end, the first below 1, as
+    the search page leads a page past its end to the last; else None."""
+    pages = permissions.document.pages
+    if asked is None or not permissions.read_text.allowed or not pages or 1 <= asked <= pages:
+        return None
+    return document_url(permissions.document.document_id, q=q, page=min(max(asked, 1), pages))
+
+
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
     """The page to show: the one asked for, else the first holding a search term, else
     the first."""
@@ -201,7 +214,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
             number=number, runs=runs(current.text, spans), marks=len(spans),
             image_url=page_image_url(record.document_id, number) if has_preview else None,
             width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
-            boxes=marked_boxes(boxes.boxes, spans) if boxes else [])
+            boxes=marked_boxes(boxes.boxes, spans) if boxes else [],
+            blank=not current.text.strip())
     position = [link.number for link in links]
     index = position.index(number) if number in position else -1
     return DocumentPage(

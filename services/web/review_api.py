@@ -111,9 +111,12 @@ async def _with_asked(registry: RegistryReader, token: str, items: list[ReviewIt
 async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewItem],
                           start: int) -> Correcting | None:
     """The item at ``start`` with its text, or the next whose text the person may read
-    (a confidential document without a grant is listed by the registry, not readable)."""
+    (a confidential document without a grant is listed by the registry, not readable).
+    Read as the document page reads it, as part of a viewing: the page loaded again, or
+    the same document's other pages, join one 阅读内容 entry (``VIEWING_WINDOW``)."""
     for index in [*range(start, len(items)), *range(start)][:TRIED_ITEMS]:
-        text = await none_if(ingest.document_text(items[index].document_id, token=token),
+        item = items[index]
+        text = await none_if(ingest.reading(token, item.document_id, item.number),
                              NotFound, Forbidden)
         if text is not None and (current := correcting(items, index, text)) is not None:
             return current

@@ -1,12 +1,14 @@
-"""The review page (``/ui/review``): pages whose OCR needs a person (校对), oldest first;
-and any page asked for by address (``?document=&page=``, the document page's link), which
-a person may correct though the OCR was confident.
+"""The review page (``/ui/review``): pages whose OCR needs a person (校对), the earliest
+registered first; and any page asked for by address (``?document=&page=``, the document
+page's link), which a person may correct though the OCR was confident.
 
 The queue is the registry's (documents whose current text has pages under the
 ``low_confidence`` threshold, as far as the person may know they exist); each of those
-pages is one item, in the documents' filing order, then page order. A correction goes to
-ingest, which keeps the OCR's reading as the older text version; the page then leaves the
-queue because the registry's record of the text no longer lists it.
+pages is one item, in the order the documents were registered, then page order. Registered
+(登记), not filed (归档日期): a scan waits for a person from the day it arrives, and a batch
+of old papers digitised today would otherwise go ahead of pages waiting for weeks. A
+correction goes to ingest, which keeps the OCR's reading as the older text version; the
+page then leaves the queue because the registry's record of the text no longer lists it.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _item(record: DocumentRecord, number: int) -> ReviewItem:
 
 
 def review_items(records: list[DocumentRecord]) -> list[ReviewItem]:
-    """Each page needing review, the oldest filed first, then in page order."""
+    """Each page needing review, the earliest registered first, then in page order."""
     return [_item(record, number) for record in records if record.extraction is not None
             for number in sorted(record.extraction.pages_needing_review)]
 

@@ -192,6 +192,13 @@ def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet
     page.get_by_role("link", name="下一页").click()
     expect(page.get_by_role("heading", name="第 2 页，共 2 页")).to_be_visible()
     expect(page.locator(".page-text")).to_contain_text("五个工作日")
+    # A page past the last (an old bookmark) leads to the last, one below 1 to the first.
+    page.goto(f"/ui/documents/{cabinet.documents['old_contract']}?page=99")
+    expect(page).to_have_url(re.compile(r"page=2$"))
+    expect(page.get_by_role("heading", name="第 2 页，共 2 页")).to_be_visible()
+    page.goto(f"/ui/documents/{cabinet.documents['old_contract']}?page=-1")
+    expect(page).to_have_url(re.compile(r"page=1$"))
+    expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(

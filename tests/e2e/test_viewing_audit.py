@@ -1,8 +1,9 @@
 """One viewing of a document in the staff pages is one entry in the audit log (O4), not
 one per request its page makes: the page, its text and boxes, each page turned and each
 page image join the read journaled for the same person and document within the viewing
-window. A viewing later is another entry; reading the text through the API and
-downloading the original are each an entry of their own, always."""
+window, and so does the same document opened on the review page. A viewing later is
+another entry; reading the text through the API and downloading the original are each an
+entry of their own, always."""
 
 from __future__ import annotations
 
@@ -72,3 +73,30 @@ def test_a_viewing_is_one_read_entry_and_api_reads_and_downloads_their_own(
     for _ in range(2):
         assert li_api.get(f"/ingest/documents/{document_id}/text").status_code == 200
     assert len(entries("read_text")) == 4
+
+
+def test_the_review_page_loaded_again_joins_the_viewing_of_its_document(
+        start_archive_server: StartServer, tmp_path: Path) -> None:
+    archive = start_archive_server()
+    wang = archive.client(archive.add_user("wang", "archivist", department="archive"))
+    qin = archive.client(archive.add_user("qin", "compliance", department="archive"))
+    job = ingest(wang, digital_pdf(tmp_path, pages=2), metadata())
+    assert job["status"] == "done", job
+    document_id = job["document_id"]
+
+    browser = signed_in(archive.url, "wang")
+    try:
+        for number in (1, 1, 2, 1):  # loaded again, the next page, back
+            review = browser.get("/ui/review", params={"document": document_id,
+                                                       "page": number})
+            assert review.status_code == 200, review.text
+            assert f'name="number" value="{number}"' in review.text
+            assert browser.get(f"/ui/documents/{document_id}/pages/{number}/preview"
+                               ).status_code == 200
+        _view(browser, document_id, pages=1)
+    finally:
+        browser.close()
+
+    trail = qin.get("/registry/audit/", params={"document_id": document_id}).json()
+    assert [entry["action"] for entry in trail
+            if entry["action"] == "read_text" and entry["username"] == "wang"] == ["read_text"]

@@ -39,10 +39,15 @@ _PHOTO_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"heim": "HEIC", b"heis": "HE
 
 
 def sniff_media_type(head: bytes) -> MediaType:
-    """The media type whose magic number ``head`` starts with; raises ``UnsupportedMediaType``.
+    """The media type whose magic number ``head`` starts with; raises ``UnsupportedMediaType``
+    (code ``empty_file`` for no bytes at all: a copy or a scan cut short, not a wrong type).
 
     A UTF-8 byte-order mark or whitespace before ``%PDF-`` is tolerated, as PDF readers do.
     """
+    if not head:
+        raise UnsupportedMediaType(
+            "the file is empty (0 bytes): it was cut short when it was copied or saved; "
+            "upload the file again from where it was scanned", code="empty_file")
     for magic, media_type in _ACCEPTED:
         if head.startswith(magic):
             return media_type
@@ -64,8 +69,6 @@ def read_media_type(path: Path) -> MediaType:
 
 def _describe(head: bytes) -> tuple[str, str]:
     """What a refused file seems to be, and what to do instead."""
-    if not head:
-        return "empty", CONVERT
     if head[4:8] == b"ftyp":
         photo = _PHOTO_BRANDS.get(head[8:12])
         if photo:

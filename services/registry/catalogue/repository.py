@@ -122,8 +122,8 @@ class DocumentsRepository(Repository):
 
     async def needing_review(self, *, access: AccessFilter, limit: int, offset: int
                              ) -> list[DocumentRecord]:
-        """Active documents with pages whose reading needs a person, oldest first, as far
-        as visible (the review queue)."""
+        """Active documents with pages whose reading needs a person, the earliest
+        registered first, as far as visible (the review queue)."""
         query = sa.select(documents).where(
             documents.c.review_pages > 0, documents.c.status == "active", visible_to(access))
         rows = (await self.conn.execute(query.order_by(*OLDEST_FIRST).limit(limit)

@@ -269,8 +269,8 @@ class CatalogueService:
 
     async def review_queue(self, principal: Principal, *, limit: int, offset: int
                            ) -> list[DocumentRecord]:
-        """Documents with pages whose reading needs a person, oldest first, leaving out
-        what the caller may not know exists."""
+        """Documents with pages whose reading needs a person, the earliest registered
+        first, leaving out what the caller may not know exists."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
             return await tx.documents.needing_review(access=access, limit=min(limit, MAX_PAGE),

@@ -98,6 +98,19 @@ def test_a_households_file_is_newest_first_without_what_the_caller_may_not_see(
     assert [d["document_id"] for d in listed] == [newer["document_id"], older["document_id"]]
 
 
+def test_the_review_queue_is_the_earliest_registered_first_whatever_the_filing_date(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    waiting = _register(archive_server, filed_at="2024-03-01")
+    old_paper = _register(archive_server, filed_at="2009-06-30")
+    _register(archive_server, extraction={"mean_confidence": 99.0, "pages_needing_review": [],
+                                          "method": "ocr"})
+    with archive_server.client(archivist) as client:
+        queue = client.get("/registry/documents", params={"needs_review": "true"}).json()
+    assert [d["document_id"] for d in queue] == [waiting["document_id"],
+                                                 old_paper["document_id"]]
+
+
 def test_correcting_a_working_document_is_202_until_a_manager_approves(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist", clearance="secret")

@@ -36,7 +36,6 @@ REFUSED = [
     (_zip_bytes(), "ZIP archive"),
     ("维修申请：卫生间漏水\n".encode(), "plain text"),
     (b"GIF89a\x01\x00\x01\x00", "GIF image"),
-    (b"", "empty"),
     (b"\x00\x01\x02\x03\xfe\xfd", "unknown type"),
     (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC photo"),
     (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "AVIF photo"),
@@ -54,6 +53,14 @@ def test_other_content_is_refused_saying_what_it_seems_to_be(
     assert refused.value.code == "unsupported_media_type"
     assert described_as in refused.value.detail
     assert "PDF, TIFF, PNG or JPEG" in refused.value.detail
+
+
+def test_an_empty_file_is_refused_as_empty_not_as_a_wrong_type() -> None:
+    with pytest.raises(UnsupportedMediaType) as refused:
+        sniff_media_type(b"")
+    assert refused.value.code == "empty_file"
+    assert "the file is empty (0 bytes)" in refused.value.detail
+    assert "JPEG" not in refused.value.detail
 
 
 def test_a_phone_photo_is_refused_saying_how_to_get_a_jpeg() -> None:

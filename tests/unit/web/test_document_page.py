@@ -1,16 +1,39 @@
-"""The document page's history says versions, loans and audit entries as staff say them
-(services.web.document_page)."""
+"""The document page (services.web.document_page): its history says versions, loans and
+audit entries as staff say them; a page with no text says so and what to do."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from services.common.auth import Principal
 from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.ingest import ExtractedText, TextPage
 from services.common.contracts.lending import Loan
-from services.common.contracts.registry import AuditTrailEntry
-from services.web.document_page import document_history
+from services.common.contracts.registry import (
+    AuditTrailEntry,
+    Decision,
+    DocumentPermissions,
+    DocumentRecord,
+)
+from services.web.document_page import document_history, document_page, page_out_of_range
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+ALLOWED = Decision(allowed=True, code="allowed", reason="")
+RECORD = DocumentRecord(
+    document_id="d1", archive_no="2024-repair-A-1201-0001", sha256="0" * 64,
+    household="A-1201", occupancy_id=None, category="repair", title="报修单",
+    filed_at=date(2024, 5, 1), security="ordinary", personal_info=False, working=False,
+    location=None, is_copy=False, language="zh", pages=2, extraction=None,
+    media_type="application/pdf", size_bytes=10, original_filename=None,
+    retention_class="short", retention_start=date(2024, 5, 1),
+    disposal_due=date(2034, 5, 1), status="active", version=1, filed_by="wang",
+    registered_at=AT, updated_at=AT)
+TEXT = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏水"),
+                                              TextPage(number=2, text=" \n")])
 
 
 def _entry(seq: int, action: str, outcome: str = "allowed") -> AuditTrailEntry:
@@ -66,3 +89,39 @@ def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() ->
 def test_loan_statuses_show_by_their_chinese_names() -> None:
     history = document_history([], [_loan("out"), _loan("returned"), _loan("lost")], [])
     assert [line.status for line in history.loans] == ["借出中", "已归还", "lost"]
+
+
+def test_a_page_past_the_last_leads_to_the_last_and_one_below_1_to_the_first() -> None:
+    readable = DocumentPermissions(document=RECORD, read_text=ALLOWED, download=ALLOWED)
+    assert page_out_of_range(readable, "漏水", 99) == "/ui/documents/d1?q=%E6%BC%8F%E6%B0%B4&page=2"
+    assert page_out_of_range(readable, "", -1) == "/ui/documents/d1?page=1"
+    assert page_out_of_range(readable, "", 0) == "/ui/documents/d1?page=1"
+    assert [page_out_of_range(readable, "", asked) for asked in (None, 1, 2)] == [None] * 3
+    refused = Decision(allowed=False, code="needs_grant", reason="")
+    assert page_out_of_range(DocumentPermissions(document=RECORD, read_text=refused,
+                                                 download=refused), "", 99) is None
+
+
+def _shown(reader: Principal, number: int, language: str = "zh") -> str:
+    view = document_page(RECORD, DocumentPermissions(document=RECORD, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="", text=TEXT, number=number, boxes=None, has_preview=True,
+                         may_correct=reader is WANG)
+    return Pages().html(language, "document.html",  # type: ignore[arg-type]
+                        page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
+
+
+def test_a_page_with_no_text_says_so_and_where_to_correct_it() -> None:
+    archivist = _shown(WANG, 2)
+    assert "这一页没有识别出文字" in archivist
+    assert "请在校对页录入这一页的文字" in archivist
+    assert 'href="/ui/review?document=d1&amp;page=2"' in archivist
+    assert "No text was found on this page" in _shown(WANG, 2, "en")
+    assert "这一页没有识别出文字" not in _shown(WANG, 1)
+
+
+def test_a_reader_who_does_not_correct_is_told_to_read_the_scan_or_ask_an_archivist() -> None:
+    staff = _shown(LI, 2)
+    assert "这一页没有识别出文字" in staff
+    assert "请联系档案员录入这一页的文字" in staff
+    assert "/ui/review" not in staff

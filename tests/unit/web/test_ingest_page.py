@@ -1,0 +1,32 @@
+"""The digitising page's batch (``_batch.html``) says each refused file's reason in words,
+by the code ingest refused it with."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.common.auth import Principal
+from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
+from services.web.ingest_page import batch_view
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
+
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+
+
+def _refused(code: str, error: str) -> Batch:
+    return Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
+                 files=[BatchFile(position=1, filename="empty.pdf", status="refused",
+                                  error_code=code, error=error)],
+                 summary=BatchSummary(files=1, waiting=0, done=0, duplicates=0, failed=1,
+                                      pages=0, review_pages=0, finished=True))
+
+
+def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
+    batch = _refused("empty_file", "the file is empty (0 bytes)")
+    layout = page_layout(WANG, "/ui/ingest", "token")
+    chinese, english = (Pages().html(language, "_batch.html", layout | {"view": batch_view(batch)})
+                        for language in ("zh", "en"))
+    assert "文件是空的（0 字节）" in chinese
+    assert "不支持这种文件" not in chinese
+    assert "The file is empty (0 bytes)" in english

@@ -1,0 +1,31 @@
+"""The review page (services.web.review_page) says its queue's order as the registry keeps
+it: the earliest registered first, each page with its registration date (登记日期), not
+the filing date (归档日期) the document page shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.common.auth import Principal
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
+from services.web.review_page import Correcting, ReviewItem, ReviewPage
+
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
+                  category="维修/报修记录", number=1,
+                  registered_at=datetime(2024, 5, 18, 9, 0, tzinfo=UTC))
+
+
+def test_the_queue_is_said_earliest_registered_first_with_each_registration_date() -> None:
+    view = ReviewPage(items=[ITEM], current=Correcting(item=ITEM, text="漏水", confidence=41.0,
+                                                       next=None),
+                      saved="", problem="", reason="")
+    layout = page_layout(WANG, "/ui/review", "token")
+    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
+                        for language in ("zh", "en"))
+    assert "最早登记的在前" in chinese
+    assert "最早归档" not in chinese
+    assert "登记日期：2024年5月18日" in chinese
+    assert "the earliest registered first" in english
+    assert "registered May 18, 2024" in english
