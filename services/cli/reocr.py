@@ -5,6 +5,8 @@ here by category and filing date), then asks ingest to re-read each one
 (``POST /ingest/documents/{id}/reocr``), two at a time so both of a small server's
 extraction processes stay busy. Ingest skips a document whose text that engine already
 read, so running the command again after an interruption continues where it stopped.
+Pages people corrected keep their text unless ``--replace-corrected`` is given; the
+command says how many it kept.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import click
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
 from services.cli.named import CATEGORY, DAY
-from services.common.contracts.ingest import OcrEngineName, ReocrRequest
+from services.common.contracts.ingest import OcrEngineName, ReocrRequest, ReocrResult
 from services.common.contracts.registry import DocumentRecord
 
 
@@ -29,23 +31,38 @@ from services.common.contracts.registry import DocumentRecord
               help="Only documents filed on or after this date.")
 @click.option("--filed-to", type=DAY, default=None,
               help="Only documents filed on or before this date.")
+@click.option("--replace-corrected", is_flag=True,
+              help="Replace the pages people corrected too (kept as they wrote them "
+                   "otherwise).")
 @api_options
 def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
-          filed_from: datetime | None, filed_to: datetime | None) -> None:
+          filed_from: datetime | None, filed_to: datetime | None,
+          replace_corrected: bool) -> None:
     """Read filed documents again with OCR (archivist, admin); each one's new text becomes
-    a new version, the old one kept. Resumable: run it again to continue."""
+    a new version, the old one kept; pages people corrected keep their text unless
+    --replace-corrected. Resumable: run it again to continue."""
     documents = [record for record in api.run(api.registry.catalogue(api.token))
                  if _selected(record, categories,
                               filed_from.date() if filed_from else None,
                               filed_to.date() if filed_to else None)]
-    request = ReocrRequest(engine=engine)
+    request = ReocrRequest(engine=engine, replace_corrected=replace_corrected)
+    kept = 0
+
+    async def reread(record: DocumentRecord) -> ReocrResult:
+        nonlocal kept
+        result = await api.ingest.reread(api.token, record.document_id, request)
+        kept += result.kept_corrected
+        return result
+
     outcomes, failures = ask_each(
-        api, documents, action="reocr", doing="re-reading",
-        ask=lambda record: api.ingest.reread(api.token, record.document_id, request),
+        api, documents, action="reocr", doing="re-reading", ask=reread,
         outcome=lambda result: result.skipped_because or result.status)
     click.echo(f"{outcomes['reread']} re-read, {outcomes['already_read']} already read by "
-               f"this engine, {outcomes['no_ocr_pages']} without scanned pages, "
+               f"this engine, {outcomes['no_ocr_pages']} without scanned pages to read, "
                f"{len(failures)} failed")
+    if kept:
+        click.echo(f"pages people corrected, kept as they wrote them: {kept} "
+                   "(--replace-corrected replaces them too)")
     exit_on_failures(failures, to_retry="run 'archive reocr' again with the same options to "
                                         "retry the failures")
 

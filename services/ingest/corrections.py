@@ -4,10 +4,15 @@
 1. refuse it as the registry refuses reading the document's text with the caller's own
    token (``NotFound`` for a document the caller may not know of, as for a missing one),
    and refuse a destroyed document, a page past the last and a reason of only spaces;
-2. make the corrected text the page's current text, read by a person (confidence 100, no
-   longer needing review; the OCR's word boxes describe the old reading and stay with it),
-   keeping the text it replaces as the older version (``DerivedText.revise``, D6);
-3. tell the registry (``announce``: the review queue and search follow it, O4 audits it).
+2. refuse it (``Conflict``, ``page_changed``, naming who changed the page and when) when
+   the page's text is no longer the one the person started from (``base_version``): two
+   people correcting one page at once, the second would otherwise silently replace the
+   first's correction with their edit of the older text;
+3. make the corrected text the page's current text, written by a person (confidence 100,
+   no longer needing review, ``corrected_by``/``corrected_at``; the OCR's word boxes
+   describe the old reading and stay with it), keeping the text it replaces as the older
+   version (``DerivedText.revise``, D6);
+4. tell the registry (``announce``: the review queue and search follow it, O4 audits it).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -22,7 +28,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import PageCorrected, PageCorrection
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import PageText
@@ -48,7 +54,7 @@ class PageCorrector:
     async def correct(self, principal: Principal, user_token: str, document_id: str,
                       number: int, correction: PageCorrection) -> PageCorrected:
         """Steps in the module docstring. Raises ``NotFound`` (``unknown_document``,
-        ``unknown_page``, ``no_text``), ``Conflict`` (``destroyed``) and
+        ``unknown_page``, ``no_text``), ``Conflict`` (``destroyed``, ``page_changed``) and
         ``ValidationFailed`` (``reason_required``)."""
         if not correction.reason.strip():
             raise ValidationFailed("say why the text was corrected", code="reason_required")
@@ -58,11 +64,16 @@ class PageCorrector:
         try:
             async with self.revising:
                 pages = [page async for page in self.derived.pages(record.sha256)]
-                if not any(page.number == number for page in pages):
+                page = next((page for page in pages if page.number == number), None)
+                if page is None:
                     raise NotFound(f"the document has {len(pages)} pages, not a page {number}",
                                    code="unknown_page")
-                corrected = [_corrected(page, correction.text) if page.number == number
-                             else page for page in pages]
+                await self._refuse_if_changed(record.sha256, page, correction.base_version)
+                written = msgspec.structs.replace(
+                    page, text=correction.text, confidence=READ_BY_A_PERSON,
+                    needs_review=False, words=(), lines=(),
+                    corrected_by=principal.username, corrected_at=self.clock.now())
+                corrected = [written if each.number == number else each for each in pages]
                 pages_file = work / "pages.jsonl"
                 await asyncio.to_thread(pages_file.write_bytes, b"".join(
                     msgspec.json.encode(page) + b"\n" for page in corrected))
@@ -74,10 +85,37 @@ class PageCorrector:
             await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
         return PageCorrected(document_id=document_id, number=number,
                              text_version=version.version,
-                             pages_needing_review=[page.number for page in corrected
-                                                   if page.needs_review])
+                             pages_needing_review=[each.number for each in corrected
+                                                   if each.needs_review])
+
+    async def _refuse_if_changed(self, sha256: str, page: PageText, base_version: int
+                                 ) -> None:
+        """``Conflict(page_changed)`` unless ``page`` has the text it had in version
+        ``base_version``; a change to the document's other pages meanwhile is no conflict."""
+        history = await self.derived.versions(sha256)
+        current = history[-1].version if history else 1
+        if base_version == current:
+            return
+        started_from = await self.derived.older_page(sha256, base_version, page.number)
+        if started_from is not None and started_from.text == page.text:
+            return
+        by, at = _changed_by(page, [entry for entry in history
+                                    if entry.version > base_version])
+        who = f" by {by}" if by else ""
+        when = f" at {at.isoformat()}" if at else ""
+        raise Conflict(
+            f"page {page.number} was changed{who}{when} after text version {base_version}, "
+            f"which the correction started from; read the current text (version {current}), "
+            f"merge yours into it and send that with base_version {current}",
+            code="page_changed",
+            extra={"text_version": current, "changed_by": by,
+                   "changed_at": at.isoformat() if at else None})
 
 
-def _corrected(page: PageText, text: str) -> PageText:
-    return msgspec.structs.replace(page, text=text, confidence=READ_BY_A_PERSON,
-                                   needs_review=False, words=(), lines=())
+def _changed_by(page: PageText, later: list[TextVersion]) -> tuple[str | None, datetime | None]:
+    """Who gave ``page`` its current text, and when: the person who wrote it, else the
+    latest re-reading by OCR among the ``later`` versions; ``None`` when not known."""
+    if page.corrected_by is not None:
+        return page.corrected_by, page.corrected_at
+    reading = next((entry for entry in reversed(later) if entry.engine is not None), None)
+    return (reading.recorded_by, reading.recorded_at) if reading else (None, None)

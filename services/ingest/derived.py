@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,12 +149,25 @@ class DerivedText:
                     return page
         return None
 
+    async def older_page(self, sha256: str, version: int, number: int) -> PageText | None:
+        """Page ``number`` of version ``version`` kept once a newer one replaced it; ``None``
+        when that version is not kept (it is the current one, or none such) or has no such
+        page."""
+        key = older_pages_key(sha256, version)
+        if await self.store.head(key) is None:
+            return None
+        async with aclosing(self._pages_at(key)) as pages:
+            async for page in pages:
+                if page.number == number:
+                    return page
+        return None
+
     async def current_version(self, sha256: str) -> int:
         """The number of the current text version."""
         history = await self.versions(sha256)
         return history[-1].version if history else 1
 
-    async def _pages_at(self, key: str) -> AsyncIterator[PageText]:
+    async def _pages_at(self, key: str) -> AsyncGenerator[PageText, None]:
         pending = b""
         async for chunk in self.store.get(key):
             pending += chunk

@@ -99,8 +99,12 @@ class TextVersion(Struct):
 
 
 class DocumentText(Struct):
+    """``GET /ingest/documents/{id}/text``: the current page texts and their text version
+    (a correction names it as ``base_version``)."""
+
     document_id: str
     sha256: str
+    text_version: int
     pages: list[PageView]
     view_only: bool = False
     """The caller may read this in the system only (B2): no download, no export."""

@@ -1,15 +1,19 @@
 """Re-reading filed documents with an OCR engine (``archive reocr``): a new text version.
 
 ``Rereader.reread`` SHALL, for one document:
-1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages)
-   or its current text was already read by the engine asked for, so a re-run of
-   ``archive reocr`` continues where the last one stopped;
+1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages
+   and pages people corrected) or its current text was already read by the engine asked
+   for, so a re-run of ``archive reocr`` continues where the last one stopped;
 2. read the original again in an extraction process, with that engine;
-3. make the reading the current page texts, keeping the text it replaces
-   (``DerivedText.revise``: the original is never touched, D6), and store the pages'
-   previews made while reading (turned as this reading turned the pages);
+3. make the reading the current page texts, except the pages a person wrote
+   (``PageText.written_by_a_person``, as they are when the reading is stored), which
+   stay as written unless ``replace_corrected`` is asked: an engine's reading is no
+   reason to undo a person's correction. The text it replaces is kept
+   (``DerivedText.revise``: the original is never touched, D6), and the pages' previews
+   made while reading are stored (turned as this reading turned the pages);
 4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
-   text, and the audit log, O4), then mark the version announced.
+   text, and the audit log, O4), then mark the version announced;
+5. answer how many pages people corrected it left as they were (``kept_corrected``).
 A crash between 3 and 4 leaves a version not yet announced; the next run announces it
 instead of skipping the document.
 """
@@ -23,6 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, Protocol
 
+import msgspec
+
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import ReocrRequest, ReocrResult
@@ -32,10 +38,12 @@ from services.common.errors import (
 )
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, fetch_original
-from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName
+from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName, PageText
 from services.ingest.models import TextVersion
 from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
 from services.ingest.previews import DerivedPreviews
+
+_page_decoder = msgspec.json.Decoder(PageText)
 
 
 class TextRecorder(Protocol):
@@ -81,17 +89,23 @@ class Rereader:
         record = await text_reader_record(self.registry, user_token, document_id)
         pages = [page async for page in self.derived.pages(record.sha256)]
         history = await self.derived.versions(record.sha256)
-        read_by = {page.engine for page in pages if page.method == "ocr"}
-        if not read_by:
-            return self._skipped(record, engine, history, len(pages), "no_ocr_pages")
-        if read_by == {engine}:
+        by_people = sum(page.written_by_a_person for page in pages)
+        kept = 0 if request.replace_corrected else by_people
+        replacing = request.replace_corrected and by_people > 0
+        read_by = {page.engine for page in pages
+                   if page.method == "ocr" and not page.written_by_a_person}
+        if not read_by and not replacing:
+            return self._skipped(record, engine, history, len(pages), "no_ocr_pages", kept)
+        if read_by == {engine} and not replacing:
             if history and not history[-1].announced:
                 async with self.revising:
                     await announce(self.registry, self.derived, record, history[-1])
-            return self._skipped(record, engine, history, len(pages), "already_read")
+            return self._skipped(record, engine, history, len(pages), "already_read", kept)
         extracted_to = await self._extract(record, engine)
         try:
             async with self.revising:
+                if not request.replace_corrected:
+                    kept = await self._keep_corrected(record.sha256, extracted_to)
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
@@ -101,14 +115,25 @@ class Rereader:
         finally:
             await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
-                           text_version=version.version, pages=len(new_pages))
+                           text_version=version.version, pages=len(new_pages),
+                           kept_corrected=kept)
 
     def _skipped(self, record: DocumentRecord, engine: OcrEngineName,
                  history: list[TextVersion], pages: int,
-                 because: Literal["already_read", "no_ocr_pages"]) -> ReocrResult:
+                 because: Literal["already_read", "no_ocr_pages"], kept: int) -> ReocrResult:
         return ReocrResult(document_id=record.document_id, status="skipped", engine=engine,
                            text_version=history[-1].version if history else 1,
-                           pages=pages, skipped_because=because)
+                           pages=pages, skipped_because=because, kept_corrected=kept)
+
+    async def _keep_corrected(self, sha256: str, reading: Path) -> int:
+        """Put the current pages a person wrote in place of the same pages of ``reading``
+        (a pages file), read now, while revisions take turns, so a correction saved
+        during the reading is kept too; how many were put back."""
+        written = {page.number: page async for page in self.derived.pages(sha256)
+                   if page.written_by_a_person}
+        if not written:
+            return 0
+        return await asyncio.to_thread(_put_back, reading, written)
 
     async def _extract(self, record: DocumentRecord, engine: OcrEngineName) -> Path:
         work = self.scratch_dir / f"reocr-{uuid.uuid4().hex}"
@@ -128,6 +153,26 @@ class Rereader:
             raise outcome.error()
         return task.pages_out
 
+
+def _put_back(reading: Path, written: dict[int, PageText]) -> int:
+    """Replace ``reading``'s pages numbered in ``written`` by those pages, line by line
+    (a reading's word boxes run to megabytes); how many were replaced. A kept page takes
+    the reading's ``rotation``: the previews stored with the reading are turned by it."""
+    merged = reading.with_name("merged-pages.jsonl")
+    replaced = 0
+    with reading.open("rb") as lines, merged.open("wb") as out:
+        for line in lines:
+            if not line.strip():
+                continue
+            page = _page_decoder.decode(line)
+            if page.number not in written:
+                out.write(line)
+                continue
+            kept = msgspec.structs.replace(written[page.number], rotation=page.rotation)
+            out.write(msgspec.json.encode(kept) + b"\n")
+            replaced += 1
+    merged.replace(reading)
+    return replaced
 
 
 async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str

@@ -261,6 +261,10 @@ class IngestService:
     async def text(self, user_token: str, document_id: str, *, words: bool) -> DocumentText:
         """The page texts, if the registry lets the token's user read the content."""
         answer = await self._decided(user_token, document_id, "read_text")
+        # The version before the pages: a revision between the two reads then makes the
+        # version older than the text, so a correction based on it is refused, never
+        # accepted over a text its author did not see.
+        text_version = await self.derived.current_version(answer.sha256)
         pages = [PageView(number=page.number, text=page.text, confidence=page.confidence,
                           method=page.method, language=page.language,
                           needs_review=page.needs_review,
@@ -268,7 +272,8 @@ class IngestService:
                           lines=list(page.lines) if words else None,
                           engine=page.engine, rotation=page.rotation)
                  async for page in self.derived.pages(answer.sha256)]
-        return DocumentText(document_id=document_id, sha256=answer.sha256, pages=pages,
+        return DocumentText(document_id=document_id, sha256=answer.sha256,
+                            text_version=text_version, pages=pages,
                             view_only=answer.view_only)
 
     async def texts(self, request: TextsRequest) -> Texts:

@@ -23,6 +23,7 @@ from services.web.review_page import (
     Correcting,
     ReviewItem,
     ReviewPage,
+    as_typed,
     asked_item,
     chosen_index,
     correcting,
@@ -39,6 +40,7 @@ TRIED_ITEMS = 20
 class CorrectionForm(PageForm):
     document_id: str = ""
     number: str = ""
+    base_version: str = ""
     text: str = ""
     reason: str = ""
 
@@ -68,21 +70,25 @@ class ReviewPages(Controller):
                       ingest: NamedDependency[IngestClient],
                       data: Annotated[CorrectionForm, FORM]) -> Response[Any]:
         """Save a person's reading of the page: a new text version (ingest keeps the
-        OCR's); then the next page in the queue."""
+        OCR's); then the next page in the queue. Refused, the page again with the typed
+        text kept (and the current text beside it when someone changed the page meanwhile)."""
         page_token(page.reader, may_correct)
         number = int(data.number) if data.number.isdigit() else 0
+        base_version = int(data.base_version) if data.base_version.isdigit() else 0
         # Browsers send a textarea's line breaks as CRLF; the text keeps LF as OCR wrote it.
         text = data.text.replace("\r\n", "\n")
-        problem = correction_problem(text, data.reason)
+        problem = correction_problem(text, data.reason, base_version)
+        refusal: dict[str, Any] = {}
         if not problem:
             try:
-                await ingest.correct_page_text(page.reader.token, data.document_id, number,
-                                               PageCorrection(text=text,
-                                                              reason=data.reason.strip()))
+                await ingest.correct_page_text(
+                    page.reader.token, data.document_id, number,
+                    PageCorrection(text=text, reason=data.reason.strip(),
+                                   base_version=base_version))
             except ArchiveError as exc:
                 if exc.status >= 500 or isinstance(exc, NotFound | Forbidden):
                     raise
-                problem = exc.code
+                problem, refusal = exc.code, exc.extra
             else:
                 return see(REVIEW_PATH, saved=data.document_id, saved_page=str(number))
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
@@ -91,8 +97,7 @@ class ReviewPages(Controller):
         current = await _first_readable(ingest, page.reader.token, pages, index)
         if current is not None and (current.item.document_id, current.item.number) == (
                 data.document_id, number):
-            current = Correcting(item=current.item, text=text,
-                                 confidence=current.confidence, next=current.next)
+            current = as_typed(current, text, problem, refusal)
         view = ReviewPage(items=items, current=current, problem=problem,
                           reason=data.reason[:500], saved="")
         return page.render("review.html", status_code=422, view=view)

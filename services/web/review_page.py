@@ -9,16 +9,20 @@ pages is one item, in the order the documents were registered, then page order. 
 of old papers digitised today would otherwise go ahead of pages waiting for weeks. A
 correction goes to ingest, which keeps the OCR's reading as the older text version; the
 page then leaves the queue because the registry's record of the text no longer lists it.
+The correction names the text version the page showed; when someone else changed the page
+meanwhile, ingest refuses it and the page shows their text beside the person's own, which
+is kept to merge.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from services.common.auth import Principal
 from services.common.contracts.fields import MAX_TEXT_REASON
-from services.common.contracts.ingest import MAX_PAGE_TEXT, ExtractedText
+from services.common.contracts.ingest import MAX_PAGE_TEXT, CurrentText
 from services.common.contracts.registry import DocumentRecord
 from services.common.filing import TEXT_CORRECTORS
 from services.common.models import CATEGORY_NAMES
@@ -96,16 +100,31 @@ def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) 
 
 
 @dataclass(frozen=True)
+class ChangedMeanwhile:
+    """The page's text as someone else saved it while the person was correcting it, shown
+    read-only above the person's text; ``by`` and ``at`` as ingest's refusal names them
+    (empty, ``None`` when it could not)."""
+
+    text: str
+    by: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
 class Correcting:
-    """The page shown for correction: its reading and the item after it."""
+    """The page shown for correction: its reading (or what the person typed), the text
+    version it shows (the correction's base) and the item after it; ``changed`` when the
+    person's correction was refused because the page changed meanwhile."""
 
     item: ReviewItem
     text: str
     confidence: float
     next: ReviewItem | None
+    text_version: int
+    changed: ChangedMeanwhile | None = None
 
 
-def correcting(items: list[ReviewItem], index: int, text: ExtractedText) -> Correcting | None:
+def correcting(items: list[ReviewItem], index: int, text: CurrentText) -> Correcting | None:
     """The item at ``index`` with its page's text; None when the text has no such page
     (the queue was read before a newer reading)."""
     item = items[index]
@@ -114,7 +133,21 @@ def correcting(items: list[ReviewItem], index: int, text: ExtractedText) -> Corr
         return None
     following = items[index + 1] if index + 1 < len(items) else (
         items[0] if len(items) > 1 else None)
-    return Correcting(item=item, text=page.text, confidence=page.confidence, next=following)
+    return Correcting(item=item, text=page.text, confidence=page.confidence, next=following,
+                      text_version=text.text_version)
+
+
+def as_typed(current: Correcting, typed: str, problem: str, refusal: dict[str, Any]
+             ) -> Correcting:
+    """The page after a refused correction: the person's ``typed`` text in the box, and,
+    when the page changed meanwhile (``page_changed``), its current text and who changed it
+    when (``refusal``: ingest's answer) beside it. Saving again sends the current version."""
+    changed = None
+    if problem == "page_changed":
+        at = refusal.get("changed_at")
+        changed = ChangedMeanwhile(text=current.text, by=str(refusal.get("changed_by") or ""),
+                                   at=datetime.fromisoformat(at) if isinstance(at, str) else None)
+    return replace(current, text=typed, changed=changed)
 
 
 @dataclass(frozen=True)
@@ -129,8 +162,12 @@ class ReviewPage:
     """The reason typed last (kept when a correction is refused)."""
 
 
-def correction_problem(text: str, reason: str) -> str:
-    """What is wrong with a correction before it is sent, as a code; empty if nothing."""
+def correction_problem(text: str, reason: str, base_version: int) -> str:
+    """What is wrong with a correction before it is sent, as a code; empty if nothing. A
+    form that does not say which text version it showed (one loaded before the page sent
+    it) is taken as showing an old one: the person sees the current text beside theirs."""
+    if base_version < 1:
+        return "page_changed"
     if not reason.strip():
         return "reason_required"
     if len(reason) > MAX_TEXT_REASON or len(text) > MAX_PAGE_TEXT:

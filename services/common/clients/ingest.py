@@ -13,10 +13,10 @@ import httpx
 from services.common.clients import Form, ServiceClient, segment
 from services.common.contracts.ingest import (
     Batch,
+    CurrentText,
     DeriveRequest,
     DeriveResult,
     DocumentReading,
-    ExtractedText,
     FiledOriginal,
     FixityRun,
     JobView,
@@ -39,11 +39,12 @@ WHOLE_DOCUMENT_S = 3600.0
 
 class IngestClient(ServiceClient):
     async def document_text(self, document_id: str, *, token: str | None = None
-                            ) -> ExtractedText:
-        """The page texts, if the registry lets ``token``'s user (default: this service)
-        read the content. ``NotFound`` (code ``no_text``) when nothing was extracted."""
+                            ) -> CurrentText:
+        """The page texts and their text version, if the registry lets ``token``'s user
+        (default: this service) read the content. ``NotFound`` (code ``no_text``) when
+        nothing was extracted."""
         return await self.call("GET", f"/ingest/documents/{segment(document_id)}/text",
-                               ExtractedText, token=token)
+                               CurrentText, token=token)
 
     async def texts(self, documents: list[FiledOriginal]) -> Texts:
         """Up to ``TEXTS_AT_ONCE`` documents' joined texts in one call, with this service's
@@ -121,7 +122,9 @@ class IngestClient(ServiceClient):
 
     async def correct_page_text(self, token: str, document_id: str, number: int,
                                 correction: PageCorrection) -> PageCorrected:
-        """Record a person's reading of a page as a new text version (archivists)."""
+        """Record a person's reading of a page as a new text version (archivists);
+        ``Conflict`` (``page_changed``; ``extra``: ``text_version``, ``changed_by``,
+        ``changed_at``) when the page changed after ``correction.base_version``."""
         return await self.call(
             "POST", f"/ingest/documents/{segment(document_id)}/pages/{number}/text",
             PageCorrected, token=token, json=correction)

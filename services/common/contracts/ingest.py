@@ -42,6 +42,14 @@ class ExtractedText(msgspec.Struct, kw_only=True):
         return joined(page.text for page in self.pages)
 
 
+class CurrentText(ExtractedText, kw_only=True):
+    """ingest's ``GET /ingest/documents/{id}/text``: the current page texts and the number
+    of their text version, which a correction names as the text it started from
+    (``PageCorrection.base_version``)."""
+
+    text_version: int
+
+
 def joined(page_texts: Iterable[str]) -> str:
     """A document's text as search indexes it: its pages' texts, one after another."""
     return "\n".join(page_texts)
@@ -71,10 +79,14 @@ class PageBoxes(msgspec.Struct, kw_only=True):
 
 class PageCorrection(Struct):
     """``POST /ingest/documents/{id}/pages/{number}/text``: the page's text as a person
-    reads it, and why it was corrected."""
+    reads it, why it was corrected, and the text version the person started from
+    (``CurrentText.text_version``). Ingest refuses it (409 ``page_changed``) when the
+    page's text changed after that version, so no one's correction is silently replaced
+    by another made from an older text."""
 
     text: PageTextBody
     reason: TextReason
+    base_version: Annotated[int, msgspec.Meta(ge=1)]
 
 
 class PageCorrected(msgspec.Struct, kw_only=True):
@@ -262,15 +274,19 @@ DEFAULT_REASON = "re-read by archive reocr"
 
 
 class ReocrRequest(Struct):
-    """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one)."""
+    """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one);
+    ``replace_corrected`` replaces the pages people corrected too (otherwise they are
+    kept as the people wrote them)."""
 
     engine: OcrEngineName | None = None
     reason: TextReason = DEFAULT_REASON
+    replace_corrected: bool = False
 
 
 class ReocrResult(Struct):
     """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
-    why (``already_read``, ``no_ocr_pages``)."""
+    why (``already_read``; ``no_ocr_pages``: no scanned page left to read but those people
+    corrected); ``kept_corrected``: its pages people corrected, left as they wrote them."""
 
     document_id: str
     status: Literal["reread", "skipped"]
@@ -278,6 +294,7 @@ class ReocrResult(Struct):
     text_version: int
     pages: int
     skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
+    kept_corrected: int = 0
 
 
 FixityStatus = Literal["running", "done", "failed"]

@@ -6,13 +6,14 @@ every struct here round-trips through JSON.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal, cast
 
 import msgspec
 
 from services.common.config import Settings
 from services.common.contracts.ingest import OcrEngineName
-from services.common.models import Struct
+from services.common.models import Struct, Username
 
 OcrLanguage = Literal["chi_sim", "chi_tra", "eng"]
 """A Tesseract model: Simplified or Traditional Chinese (both read Latin and digits), or English."""
@@ -74,7 +75,8 @@ class PageText(Struct):
     on pages extracted before they were kept, until ``archive derive --missing``).
     ``needs_review`` is set when ``confidence`` is under ``ExtractionLimits.low_confidence``,
     so a person checks it (a blank back side of a scan is flagged too: only a person can
-    tell blank from unread).
+    tell blank from unread). ``corrected_by``/``corrected_at``: the person who wrote the
+    text (校对) and when; ``None`` for a reading.
     """
 
     number: Annotated[int, msgspec.Meta(ge=1)]
@@ -87,6 +89,16 @@ class PageText(Struct):
     lines: tuple[TextLine, ...] = ()
     engine: OcrEngineName | None = None
     rotation: Rotation = 0
+    corrected_by: Username | None = None
+    corrected_at: datetime | None = None
+
+    @property
+    def written_by_a_person(self) -> bool:
+        """Whether a person wrote this text, which a re-reading keeps. A correction made
+        before ``corrected_by`` was recorded is known by what it left: an OCR page read
+        with full confidence from no words (OCR of no words is confidence 0)."""
+        return self.corrected_by is not None or (
+            self.method == "ocr" and self.confidence == 100 and not self.words)
 
 
 class ExtractionLimits(Struct):

@@ -1,6 +1,8 @@
 """A person's correction of a page's text (``POST /ingest/documents/{id}/pages/{n}/text``),
 as the review page sends it: a new text version with who and why, the OCR's reading kept,
-the page out of the review queue, and search finding the corrected word.
+the page out of the review queue, and search finding the corrected word. Two people
+correcting one page at once: the second, made from the older text, is refused (409
+``page_changed``) and the review page shows the current text beside the typed one.
 
 The server flags every page for review (``low_confidence`` 99.9 is configuration; the
 confidences are Tesseract's own), so one small scan makes a queue."""
@@ -8,6 +10,9 @@ confidences are Tesseract's own), so one small scan makes a queue."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +20,9 @@ import pytest
 
 from services.common.objectstore import open_object_store
 from services.ingest.models import older_pages_key, text_versions_key
-from tests.e2e.ingest.support import ingest, metadata, scanned_png
+from tests.e2e.ingest.support import digital_pdf, ingest, metadata, scanned_png
 from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
@@ -54,6 +60,13 @@ def correct(server: ArchiveServer, token: str, document_id: str, number: int,
         f"/ingest/documents/{document_id}/pages/{number}/text", json=body)
 
 
+def current_text(server: ArchiveServer, token: str, document_id: str) -> dict[str, Any]:
+    answer = server.client(token).get(f"/ingest/documents/{document_id}/text")
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
 def test_a_low_confidence_page_is_in_the_review_queue(
     server: ArchiveServer, token: str, filed: dict[str, Any]
 ) -> None:
@@ -65,21 +78,27 @@ def test_a_low_confidence_page_is_in_the_review_queue(
 def test_refusals_are_clean_4xx(server: ArchiveServer, token: str, filed: dict[str, Any],
                                 tmp_path: Path) -> None:
     document_id = filed["document_id"]
-    unknown = correct(server, token, document_id, 9, {"text": "x", "reason": "校对"})
+    unknown = correct(server, token, document_id, 9,
+                      {"text": "x", "reason": "校对", "base_version": 1})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_page")
-    empty = correct(server, token, document_id, 1, {"text": "x", "reason": ""})
+    empty = correct(server, token, document_id, 1, {"text": "x", "reason": "", "base_version": 1})
     assert empty.status_code == 400
-    blank = correct(server, token, document_id, 1, {"text": "x", "reason": "   "})
+    blank = correct(server, token, document_id, 1,
+                    {"text": "x", "reason": "   ", "base_version": 1})
     assert (blank.status_code, blank.json()["code"]) == (422, "reason_required")
+    unbased = correct(server, token, document_id, 1, {"text": "x", "reason": "校对"})
+    assert unbased.status_code == 400
+    assert "base_version" in unbased.json()["detail"]
     staff = server.add_user("wang.staff", "staff")
     assert correct(server, staff, document_id, 1,
-                   {"text": "x", "reason": "校对"}).status_code == 403
+                   {"text": "x", "reason": "校对", "base_version": 1}).status_code == 403
     secret = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=1),
                     metadata(security="secret", title="机密函件"))
     ordinary = server.add_user("zhou.archivist", "archivist")
-    hidden = correct(server, ordinary, secret["document_id"], 1, {"text": "x", "reason": "校对"})
+    hidden = correct(server, ordinary, secret["document_id"], 1,
+                     {"text": "x", "reason": "校对", "base_version": 1})
     missing = correct(server, ordinary, "00000000-0000-0000-0000-000000000000", 1,
-                      {"text": "x", "reason": "校对"})
+                      {"text": "x", "reason": "校对", "base_version": 1})
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json()["code"] == missing.json()["code"]
     assert secret["document_id"] not in queue(server, ordinary)
@@ -90,13 +109,17 @@ def test_a_correction_is_a_new_version_found_by_search_and_leaves_the_queue(
     server: ArchiveServer, token: str, filed: dict[str, Any]
 ) -> None:
     document_id = filed["document_id"]
-    answer = correct(server, token, document_id, 1, {"text": CORRECTED, "reason": "人工校对"})
+    assert current_text(server, token, document_id)["text_version"] == 1
+    answer = correct(server, token, document_id, 1,
+                     {"text": CORRECTED, "reason": "人工校对", "base_version": 1})
 
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"document_id": document_id, "number": 1, "text_version": 2,
                              "pages_needing_review": []}
-    page = server.client(token).get(f"/ingest/documents/{document_id}/text").json()["pages"][0]
+    text = current_text(server, token, document_id)
+    page = text["pages"][0]
     assert (page["text"], page["needs_review"], page["confidence"]) == (CORRECTED, False, 100)
+    assert text["text_version"] == 2
     assert document_id not in queue(server, token)
     store = open_object_store(server.settings)
     history = asyncio.run(store.read(text_versions_key(filed["sha256"]))).decode().splitlines()
@@ -109,3 +132,94 @@ def test_a_correction_is_a_new_version_found_by_search_and_leaves_the_queue(
         "/search/documents", params={"q": f'"{WORD}"'}).json()["hits"], timeout_s=30,
         interval_s=0.3, what="search did not find the corrected word")
     assert [hit["document_id"] for hit in found] == [document_id]
+
+
+def test_a_correction_made_from_an_older_text_is_refused_naming_who_changed_the_page(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), scanned_png(tmp_path, "simplified", lines=3))
+    document_id = filed["document_id"]
+    wang = server.add_user("wang.archivist", "archivist")
+    zhao = server.add_user("zhao.archivist", "archivist")
+    seen = current_text(server, zhao, document_id)  # both open the page at version 1
+    assert seen["text_version"] == current_text(server, wang, document_id)["text_version"] == 1
+
+    saved = correct(server, wang, document_id, 1,
+                    {"text": CORRECTED, "reason": "人工校对", "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    stale = seen["pages"][0]["text"] + "\n补一行"
+    refused = correct(server, zhao, document_id, 1,
+                      {"text": stale, "reason": "补充", "base_version": 1})
+
+    assert refused.status_code == 409, refused.text
+    problem = refused.json()
+    assert (problem["code"], problem["changed_by"], problem["text_version"]) == (
+        "page_changed", "wang.archivist", 2)
+    assert problem["changed_at"]
+    assert "wang.archivist" in problem["detail"]
+    text = current_text(server, zhao, document_id)
+    assert (text["pages"][0]["text"], text["text_version"]) == (CORRECTED, 2)
+    # Merged and sent from the version now current, it is accepted.
+    merged = correct(server, zhao, document_id, 1,
+                     {"text": CORRECTED + "\n补一行", "reason": "补充", "base_version": 2})
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["text_version"] == 3
+
+
+def test_a_change_to_another_page_meanwhile_is_no_conflict(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), digital_pdf(tmp_path, pages=2))
+    document_id = filed["document_id"]
+    first = correct(server, token, document_id, 1,
+                    {"text": "第一页", "reason": "人工校对", "base_version": 1})
+    second = correct(server, token, document_id, 2,
+                     {"text": "第二页", "reason": "人工校对", "base_version": 1})
+    assert (first.status_code, second.status_code) == (200, 200), second.text
+    text = current_text(server, token, document_id)
+    assert [page["text"] for page in text["pages"]] == ["第一页", "第二页"]
+    assert text["text_version"] == 3
+
+
+def _review_form(page: str) -> dict[str, str]:
+    """The review page's form fields as the browser would send them back."""
+    form = re.search(r'<form method="post" action="/ui/review".*?</form>', page, re.S)
+    assert form is not None, page
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                             form.group(0)))
+    typed = re.search(r'<textarea id="text" name="text"[^>]*>(.*?)</textarea>', form.group(0),
+                      re.S)
+    assert typed is not None
+    return fields | {"text": html.unescape(typed.group(1)), "reason": "人工校对"}
+
+
+def test_the_review_page_refused_shows_the_current_text_and_keeps_the_typed_one(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=2))
+    document_id = filed["document_id"]
+    server.add_user("sun.archivist", "archivist")
+    server.add_user("qian.archivist", "archivist")
+    address = f"/ui/review?document={document_id}&page=1"
+    with closing(signed_in(server.url, "sun.archivist")) as sun, \
+            closing(signed_in(server.url, "qian.archivist")) as qian:
+        sun_form, qian_form = _review_form(sun.get(address).text), \
+            _review_form(qian.get(address).text)
+        assert sun_form["base_version"] == qian_form["base_version"] == "1"
+        saved = sun.post("/ui/review", data=sun_form | {"text": CORRECTED})
+        assert saved.status_code == 303, saved.text
+        typed = qian_form["text"] + "\n钱的补充"
+        refused = qian.post("/ui/review", data=qian_form | {"text": typed})
+
+    assert refused.status_code == 422
+    page = refused.text
+    alert = re.search(r'<p class="refusal" role="alert" id="problem">(.*?)</p>', page, re.S)
+    assert alert is not None
+    assert "你编辑期间，sun.archivist 于" in alert.group(1)
+    assert "你的文字没有保存" in alert.group(1)
+    current = re.search(r'<textarea id="current-text" rows="8" readonly>(.*?)</textarea>',
+                        page, re.S)
+    assert current is not None
+    assert html.unescape(current.group(1)) == CORRECTED
+    assert _review_form(page)["text"] == typed
+    assert _review_form(page)["base_version"] == "2"  # saving the merge again is accepted

@@ -1,7 +1,8 @@
 """``archive reocr`` as an archivist runs it: a letter written by hand, filed when the
 archive read with Tesseract, is re-read with PP-OCR; its new text becomes a new version
 (the old one kept), search then finds a phrase the old text had wrong, and running the
-command again re-reads nothing."""
+command again re-reads nothing. A page a person corrected keeps its text through a
+re-reading, unless the re-reading is asked to replace it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from tests.e2e.ingest.support import ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.previews import boxes_on_drawn_characters, scaled
-from tests.support.rendering import LINES, render_handwritten_page, write_jpeg
+from tests.support.rendering import (
+    LINES,
+    render_handwritten_page,
+    render_page,
+    write_jpeg,
+    write_tiff,
+)
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
@@ -135,3 +142,63 @@ def test_staff_may_not_reread(server: ArchiveServer, filed: dict[str, Any]) -> N
     response = server.client(staff).post(f"/ingest/documents/{filed['document_id']}/reocr",
                                          json={})
     assert response.status_code == 403
+
+
+PERSON = "业主来函：琥珀色窗帘褪色，请物业处理。"
+"""A person's reading of the second page of ``corrected``."""
+
+
+@pytest.fixture(scope="module")
+def corrected(server: ArchiveServer, token: str, tmp_path_factory: pytest.TempPathFactory
+              ) -> dict[str, Any]:
+    """A two-page letter filed with Tesseract (category ``correspondence``) whose second
+    page a person corrected."""
+    folder = tmp_path_factory.mktemp("corrected")
+    lines = LINES["simplified"]
+    path = write_tiff(folder / "letter.tiff", [render_page(lines[:2]), render_page(lines[2:4])])
+    job = ingest(server.client(token), path, metadata(category="correspondence", title="来函"))
+    assert job["status"] == "done", job
+    page = f"/ingest/documents/{job['document_id']}/pages/2/text"
+    saved = server.client(token).post(page, json={"text": PERSON, "reason": "人工校对",
+                                                  "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    return job
+
+
+def pages_of(server: ArchiveServer, token: str, document_id: str) -> list[dict[str, Any]]:
+    answer = server.client(token).get(f"/ingest/documents/{document_id}/text")
+    assert answer.status_code == 200, answer.text
+    pages: list[dict[str, Any]] = answer.json()["pages"]
+    return pages
+
+
+def test_reocr_keeps_the_page_a_person_corrected_and_says_how_many_it_kept(
+    server: ArchiveServer, token: str, corrected: dict[str, Any], tmp_path: Path
+) -> None:
+    run = archive(["reocr", "--engine", "ppocr", "--category", "correspondence"], server,
+                  token, tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    assert "1 re-read" in run.stdout
+    assert "pages people corrected, kept as they wrote them: 1" in run.stdout
+    first, second = pages_of(server, token, corrected["document_id"])
+    assert first["engine"] == "ppocr"
+    assert (second["text"], second["confidence"], second["needs_review"]) == (
+        PERSON, 100, False)
+    again = archive(["reocr", "--engine", "ppocr", "--category", "correspondence"], server,
+                    token, tmp_path)
+    assert "0 re-read, 1 already read by this engine" in again.stdout
+
+
+def test_reocr_asked_to_replace_corrected_pages_replaces_them(
+    server: ArchiveServer, token: str, corrected: dict[str, Any]
+) -> None:
+    answer = server.client(token).post(
+        f"/ingest/documents/{corrected['document_id']}/reocr",
+        json={"engine": "ppocr", "replace_corrected": True})
+
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["kept_corrected"]) == ("reread", 0)
+    second = pages_of(server, token, corrected["document_id"])[1]
+    assert second["text"] != PERSON
+    assert second["engine"] == "ppocr"

@@ -106,3 +106,16 @@ async def test_revising_a_document_without_text_is_refused(derived: DerivedText,
                                                            tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         await derived.revise(SHA, page_file(tmp_path / "v2.jsonl", "二", "ppocr"), reread())
+
+
+def test_a_page_a_person_wrote_is_known_also_when_corrected_before_it_was_recorded() -> None:
+    read = PageText(number=1, text="役诉", confidence=88.0, method="ocr", language="chi_sim",
+                    words=(), needs_review=True, engine="tesseract")
+    corrected = msgspec.structs.replace(read, text="投诉", confidence=100.0,
+                                        needs_review=False, corrected_by="li", corrected_at=AT)
+    # What a correction left before ``corrected_by``: full confidence from no words.
+    earlier = msgspec.structs.replace(corrected, corrected_by=None, corrected_at=None)
+    layer = msgspec.structs.replace(read, confidence=100.0, method="text_layer",
+                                    language=None, engine=None)
+    assert [page.written_by_a_person for page in (read, corrected, earlier, layer)] == [
+        False, True, True, False]
