@@ -131,9 +131,11 @@ class ReadingPage(Struct):
 
 class PageReading(Struct):
     """``GET /ingest/documents/{id}/reading?page=``: every page's text and one page's
-    boxes (None when it has no preview), what a person's viewing shows at once."""
+    boxes (None when it has no preview), what a person's viewing shows at once, with the
+    number of the text version, which a correction names (``PageCorrection.base_version``)."""
 
     document_id: str
+    text_version: int
     pages: list[ReadingPage]
     boxes: PageBoxes | None
 

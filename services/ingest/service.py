@@ -329,6 +329,7 @@ class IngestService:
         viewing, ``AccessRequest.viewing``)."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
+        text_version = await self.derived.current_version(record.sha256)  # before, as in text
         pages = [page async for page in self.derived.pages(record.sha256)]
         boxes = None
         shown = next((page for page in pages if page.number == number), None)
@@ -340,7 +341,7 @@ class IngestService:
             if preview is not None:
                 boxes = PageBoxes(number=number, width=preview.width, height=preview.height,
                                   boxes=boxes_in_preview(shown.words, preview))
-        return PageReading(document_id=document_id,
+        return PageReading(document_id=document_id, text_version=text_version,
                            pages=[ReadingPage(number=page.number, text=page.text,
                                               confidence=page.confidence)
                                   for page in pages], boxes=boxes)

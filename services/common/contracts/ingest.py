@@ -170,9 +170,9 @@ class RefusedFile(Struct):
     error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
-class DocumentReading(ExtractedText, kw_only=True):
-    """ingest's ``GET /ingest/documents/{id}/reading?page=``: the page texts and the asked
-    page's boxes (None when the page has no preview)."""
+class DocumentReading(CurrentText, kw_only=True):
+    """ingest's ``GET /ingest/documents/{id}/reading?page=``: the page texts, their text
+    version and the asked page's boxes (None when the page has no preview)."""
 
     boxes: PageBoxes | None = None
 

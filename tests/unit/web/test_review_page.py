@@ -18,8 +18,8 @@ ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title=
 
 
 def test_the_queue_is_said_earliest_registered_first_with_each_registration_date() -> None:
-    view = ReviewPage(items=[ITEM], current=Correcting(item=ITEM, text="漏水", confidence=41.0,
-                                                       next=None),
+    current = Correcting(item=ITEM, text="漏水", confidence=41.0, next=None, text_version=1)
+    view = ReviewPage(items=[ITEM], current=current,
                       saved="", problem="", reason="")
     layout = page_layout(WANG, "/ui/review", "token")
     chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
