@@ -84,6 +84,7 @@ ACTION_NAMES = {
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
+    "attached_to_part": "归入住户部分",
 }
 """O4: the audit actions about a document by the names staff use (refusals carry the
 action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not
@@ -93,9 +94,11 @@ named here shows as coded."""
 FIELD_NAMES = {
     "title": "题名", "category": "类别", "filed_at": "归档日期", "security": "密级",
     "personal_info": "含业主个人信息", "working": "在办文件", "location": "纸质原件位置",
-    "is_copy": "复印件", "language": "语言",
+    "is_copy": "复印件", "language": "语言", "occupancy_id": "所属住户部分",
+    "retention_class": "保管期限", "retention_start": "保管起算日", "disposal_due": "到期日期",
 }
-"""D6: the correctable fields a version changed, by the labels the record shows."""
+"""D6: the fields a version changed, by the labels the record shows: the correctable
+ones, and those an appraisal (R3) or a change of the occupants history (D3) sets."""
 
 LOAN_STATUS_NAMES = {
     "requested": "待批准", "approved": "已批准", "rejected": "已驳回", "out": "借出中",

@@ -282,13 +282,16 @@ class SecurityChanged(Struct, tag="security_changed", tag_field="kind"):
 
 class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
     """Created, new occupant (D2) or move-out (D3). Closing an occupancy restarts the
-    retention clock of its documents; ``documents_recomputed`` says how many."""
+    retention clock of its documents, and documents filed within an occupancy move into
+    its part (each with its own ``DocumentCorrected``); ``documents_recomputed`` says
+    how many clocks were recomputed, ``documents_attached`` how many documents moved."""
 
     household: str
     change: Literal["created", "occupant_changed", "moved_out"]
     label: str | None
     occupancy_id: int | None = None
     documents_recomputed: int = 0
+    documents_attached: int = 0
 
 
 class ScheduleChanged(Struct, tag="schedule_changed", tag_field="kind"):

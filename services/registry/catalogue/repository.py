@@ -11,7 +11,7 @@ who, when, why and the approver (D6).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -30,7 +30,7 @@ from services.common.errors import Conflict, NotFound
 from services.common.models import Category
 from services.registry.catalogue.rules import COMPANY, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
-from services.registry.schedule.rules import RetentionRules, retention_start
+from services.registry.schedule.rules import RetentionRules
 from services.registry.schema import Repository, dialect_insert
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
@@ -130,27 +130,14 @@ class DocumentsRepository(Repository):
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]
 
-    async def restart_retention(self, occupancy_id: int, closed_on: date,
-                                rules: RetentionRules, *, at: datetime) -> int:
-        """D3/R1: the occupancy closed on ``closed_on``; its documents' clocks restart."""
+    async def active_of(self, household: str) -> list[DocumentRecord]:
+        """The household's active documents, newest first (D4), their rows held until the
+        transaction ends (a destruction settling one of them waits, and sees the change)."""
         rows = (await self.conn.execute(
-            sa.select(documents.c.document_id, documents.c.category, documents.c.filed_at)
-            .where(documents.c.occupancy_id == occupancy_id, documents.c.status == "active")
-        )).all()
-        if not rows:
-            return 0
-        updates = []
-        for row in rows:
-            start = retention_start(row.filed_at, closed_on)
-            updates.append({"b_id": row.document_id, "b_start": start,
-                            "b_due": rules.disposal_due(row.category, start)})
-        await self.conn.execute(
-            documents.update().where(documents.c.document_id == sa.bindparam("b_id"))
-            .values(retention_start=sa.bindparam("b_start"),
-                    disposal_due=sa.bindparam("b_due"), updated_at=at),
-            updates,
-        )
-        return len(updates)
+            sa.select(documents).where(documents.c.household == household,
+                                       documents.c.status == "active")
+            .order_by(*NEWEST_FIRST).with_for_update())).mappings()
+        return [record_of(row) for row in rows]
 
     async def recompute_disposal(self, categories: list[Category], rules: RetentionRules,
                                  *, at: datetime) -> int:

@@ -13,7 +13,7 @@ concurrent filings wait for each other instead of taking the same number.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -22,6 +22,7 @@ from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import Action, DocumentRecord, NewDocument
 from services.common.models import Category
 from services.registry.access import is_restricted
+from services.registry.households.rules import placed
 from services.registry.schedule.rules import RetentionRules
 
 COMPANY = ""
@@ -78,15 +79,17 @@ def audited(principal: Principal, action: Action, record: DocumentRecord) -> boo
 
 def new_record(new: NewDocument, category: Category, household: str | None,
                occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
-               rules: RetentionRules, start: date) -> DocumentRecord:
-    return DocumentRecord(
+               rules: RetentionRules) -> DocumentRecord:
+    """The first version of a filed document, in ``occupancy``'s part of the file."""
+    record = DocumentRecord(
         document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
-        household=household, occupancy_id=occupancy.occupancy_id if occupancy else None,
+        household=household, occupancy_id=None,
         category=category, title=new.title, filed_at=new.filed_at, security=new.security,
         personal_info=new.personal_info, working=new.working, location=new.location,
         is_copy=new.is_copy, language=new.language, pages=new.pages,
         extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
         original_filename=new.original_filename, retention_class=rules.class_of(category),
-        retention_start=start, disposal_due=rules.disposal_due(category, start),
+        retention_start=new.filed_at, disposal_due=None,  # both set by placed(), below
         status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
     )
+    return placed(record, occupancy, rules)

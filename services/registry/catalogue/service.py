@@ -13,7 +13,8 @@ filed to an unknown household creates it (building and floor parsed from the uni
 code, no label, no occupant) so that digitising an old cabinet never stops on a file
 that was not set up first; the archivist sets the occupant afterwards (D2).
 A document belongs to the occupancy in force on its ``filed_at`` date, which starts its
-retention clock at move-out once that occupancy closes (D3, R1).
+retention clock at move-out once that occupancy closes (D3, R1); an occupancy entered
+after the document moves it there (``services.registry.households.rules``).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from services.registry.catalogue.rules import (
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.schedule.rules import checked_date, retention_start
+from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
 
 
@@ -154,11 +155,10 @@ class CatalogueService:
             created, occupancy = await self._household_for_filing(tx, household, new.filed_at,
                                                                   now)
             number = await tx.documents.next_number(new.filed_at.year, category, household)
-            start = retention_start(new.filed_at, occupancy.moved_out if occupancy else None)
             record = new_record(
                 new, category, household, occupancy, filer, now,
                 number=archive_no(new.filed_at.year, category, household, number),
-                rules=rules, start=start)
+                rules=rules)
             await tx.documents.insert(record)
             await tx.documents.add_version(record, changes={}, changed_by=filer, changed_at=now,
                                            reason="filed")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from services.common.contracts.households import Household, Occupancy
 from services.common.errors import NotFound
 from services.common.models import split_household
+from services.registry.households.rules import occupancy_on
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository, dialect_insert
 
@@ -63,13 +64,15 @@ class HouseholdsRepository(Repository):
         return None if row is None else _occupancy(row)
 
     async def occupancy_on(self, code: str, day: date) -> Occupancy | None:
-        """The occupancy a document dated ``day`` belongs to: the latest that had begun
-        and had not ended before it; ``None`` if the unit was vacant then."""
-        row = await self.first_row(sa.select(occupancies).where(
-            occupancies.c.household == code, occupancies.c.moved_in <= day,
-            sa.or_(occupancies.c.moved_out.is_(None), occupancies.c.moved_out >= day),
-        ).order_by(occupancies.c.moved_in.desc(), occupancies.c.occupancy_id.desc()).limit(1))
-        return None if row is None else _occupancy(row)
+        """The occupancy a document dated ``day`` belongs to (``rules.occupancy_on``)."""
+        return occupancy_on(await self.occupants(code), day)
+
+    async def occupants(self, code: str) -> list[Occupancy]:
+        """The household's occupants history, oldest first."""
+        rows = (await self.conn.execute(
+            sa.select(occupancies).where(occupancies.c.household == code)
+            .order_by(occupancies.c.moved_in, occupancies.c.occupancy_id))).mappings()
+        return [_occupancy(row) for row in rows]
 
     async def occupancy(self, occupancy_id: int) -> Occupancy | None:
         row = await self.first_row(sa.select(occupancies).where(

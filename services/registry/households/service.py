@@ -3,20 +3,42 @@
 Closing an occupancy (a move-out, or a new occupant moving in) restarts the retention
 clock of that occupancy's documents at the move-out date (R1); they keep their link to
 the occupancy, which stays in the history.
+
+The occupants history is often entered after the documents (an old cabinet is digitised
+first), so each change of it also places the household's documents by the rules filing
+uses (``rules.occupancy_on``, ``rules.placed``): a document filed within an occupancy
+but not in its part is moved into it, with its retention clock recomputed, as a new
+version that says why (D6), a feed event and an audit entry (O4). Documents in a sweep
+or on a destruction register are placed too: a destruction withholds an item whose due
+date has moved on (``still_due``), and a legal hold (R7) stops destruction, not placing.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import msgspec
 
 from services.common.clock import Clock
 from services.common.contracts.households import Household
-from services.common.contracts.registry import HouseholdChanged
+from services.common.contracts.registry import (
+    DocumentCorrected,
+    DocumentRecord,
+    HouseholdChanged,
+    feed_document,
+)
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.paging import MAX_PAGE
 from services.registry.households.models import NewHousehold, NewOccupant
+from services.registry.households.rules import (
+    attachment_reason,
+    occupancy_on,
+    placed,
+    placement_changes,
+)
 from services.registry.journal.models import AuditEntry
-from services.registry.schedule.rules import checked_date
+from services.registry.schedule.rules import RetentionRules, checked_date
 from services.registry.store import RegistryStore, Tx
 
 
@@ -67,21 +89,24 @@ class HouseholdsService:
             rules = await tx.schedule.rules(lock="share")
             await _lock(tx, household)
             current = await tx.households.open_occupancy(household)
-            recomputed = 0
             if current is not None:
                 _check_order(current.moved_in, new.moved_in, "moved_in")
                 await tx.households.close_occupancy(current.occupancy_id, new.moved_in)
-                recomputed = await tx.documents.restart_retention(
-                    current.occupancy_id, new.moved_in, rules, at=now)
             occupancy_id = await tx.households.add_occupancy(household, new.occupant,
                                                              new.moved_in)
             await tx.households.set_label(household, new.occupant, at=now)
+            placing = await _place_documents(
+                tx, household, rules, closed=current.occupancy_id if current else None,
+                actor=actor, at=now)
             await tx.journal.emit(HouseholdChanged(
                 household=household, change="occupant_changed", label=new.occupant,
-                occupancy_id=occupancy_id, documents_recomputed=recomputed), at=now)
+                occupancy_id=occupancy_id, documents_recomputed=placing.recomputed,
+                documents_attached=len(placing.attached)), at=now)
             await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
                 "household": household, "occupancy_id": occupancy_id,
-                "documents_recomputed": recomputed}), at=now)
+                "documents_recomputed": placing.recomputed,
+                "documents_attached": len(placing.attached)}), at=now)
+            await _journal_attached(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
     async def move_out(self, actor: str, household: str, moved_out: date) -> Household:
@@ -96,16 +121,72 @@ class HouseholdsService:
                 raise Conflict(f"{household} is vacant: nobody to move out", code="vacant")
             _check_order(current.moved_in, moved_out, "moved_out")
             await tx.households.close_occupancy(current.occupancy_id, moved_out)
-            recomputed = await tx.documents.restart_retention(current.occupancy_id, moved_out,
-                                                              rules, at=now)
             await tx.households.set_label(household, None, at=now)
+            placing = await _place_documents(tx, household, rules, closed=current.occupancy_id,
+                                             actor=actor, at=now)
             await tx.journal.emit(HouseholdChanged(
                 household=household, change="moved_out", label=None,
-                occupancy_id=current.occupancy_id, documents_recomputed=recomputed), at=now)
+                occupancy_id=current.occupancy_id, documents_recomputed=placing.recomputed,
+                documents_attached=len(placing.attached)), at=now)
             await tx.journal.audit(AuditEntry(action="moved_out", username=actor, detail={
                 "household": household, "occupancy_id": current.occupancy_id,
-                "documents_recomputed": recomputed}), at=now)
+                "documents_recomputed": placing.recomputed,
+                "documents_attached": len(placing.attached)}), at=now)
+            await _journal_attached(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
+
+
+@dataclass(frozen=True)
+class Placing:
+    """What a change of the occupants history did to the household's documents."""
+
+    recomputed: int
+    """Documents whose retention clock was recomputed: the closed part's and those moved."""
+    attached: list[tuple[DocumentRecord, DocumentRecord]]
+    """The documents moved into another part, before and after."""
+
+
+async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
+                           closed: int | None, actor: str, at: datetime) -> Placing:
+    """Place each active document of ``household`` in the part its ``filed_at`` falls in
+    (D3): the occupancy ``closed`` just now restarts its documents' clocks (R1); a
+    document in another part than its own moves, as a new version (D6)."""
+    occupants = await tx.households.occupants(household)
+    recomputed = 0
+    attached = []
+    for record in await tx.documents.active_of(household):
+        occupancy = occupancy_on(occupants, record.filed_at)
+        in_place = placed(record, occupancy, rules)
+        if in_place.occupancy_id == record.occupancy_id:
+            if closed is not None and record.occupancy_id == closed:
+                recomputed += 1
+                await tx.documents.update(msgspec.structs.replace(in_place, updated_at=at))
+            continue
+        moved = msgspec.structs.replace(in_place, version=record.version + 1, updated_at=at)
+        await tx.documents.update(moved)
+        await tx.documents.add_version(
+            moved, changes=placement_changes(record, moved), changed_by=actor, changed_at=at,
+            reason=attachment_reason(occupancy))
+        recomputed += 1
+        attached.append((record, moved))
+    return Placing(recomputed=recomputed, attached=attached)
+
+
+async def _journal_attached(tx: Tx, placing: Placing, *, actor: str, at: datetime) -> None:
+    """A feed event (search's version, the original's lock until its new due date) and
+    an audit entry (O4) for each document moved into another part."""
+    for before, after in placing.attached:
+        await tx.journal.emit(DocumentCorrected(document=feed_document(after),
+                                                fields=list(placement_changes(before, after))),
+                              at=at)
+        await tx.journal.audit(AuditEntry(
+            action="attached_to_part", username=actor, document_id=after.document_id,
+            detail={"household": after.household, "version": after.version,
+                    "occupancy_id": after.occupancy_id,
+                    "previous_occupancy_id": before.occupancy_id,
+                    "retention_start": after.retention_start.isoformat(),
+                    "disposal_due": after.disposal_due.isoformat()
+                    if after.disposal_due else None}), at=at)
 
 
 async def _lock(tx: Tx, household: str) -> None:

@@ -12,7 +12,7 @@ from services.common.models import CATEGORIES, Category, RetentionClass
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from tests.contract.registry.conftest import Registry
+from tests.contract.registry.conftest import ARCHIVIST, Registry
 
 COMPLIANCE = Principal(username="qian", roles=("compliance",), clearance="secret")
 
@@ -73,6 +73,65 @@ async def test_a_document_filed_for_a_closed_occupancy_starts_at_its_move_out(
     await registry.services.households.move_out("wang", "A-1201", date(2011, 6, 30))
     late = await registry.file(category="payment", filed_at=date(2009, 9, 9))
     assert (late.retention_start, late.disposal_due) == (date(2011, 6, 30), date(2041, 6, 30))
+
+
+async def _occupants_entered(registry: Registry, household: str) -> None:
+    """甲公司 2018-01-01 → 2020-12-31, then 乙公司 from 2021-01-01 (D2, D3)."""
+    households = registry.services.households
+    await households.change_occupant("wang", household, NewOccupant(
+        occupant="甲公司", moved_in=date(2018, 1, 1)))
+    await households.move_out("wang", household, date(2020, 12, 31))
+    await households.change_occupant("wang", household, NewOccupant(
+        occupant="乙公司", moved_in=date(2021, 1, 1)))
+
+
+async def _placed(registry: Registry, household: str
+                  ) -> list[tuple[date, str | None, date, date | None]]:
+    """Each document's filing date, occupant, retention start and due date, newest first."""
+    file = await registry.services.catalogue.list_file(ARCHIVIST, household=household,
+                                                       limit=100, offset=0)
+    occupants = {o.occupancy_id: o.occupant
+                 for o in (await registry.services.households.get(household)).occupants}
+    return [(d.filed_at, occupants.get(d.occupancy_id or 0), d.retention_start,
+             d.disposal_due) for d in file]
+
+
+async def test_documents_are_placed_alike_before_or_after_the_occupants_history(
+        registry: Registry) -> None:
+    days = (date(2017, 5, 5), date(2019, 6, 1), date(2020, 12, 31), date(2021, 1, 1),
+            date(2023, 3, 3))
+    await registry.services.households.create("wang", NewHousehold(household="F-0201"))
+    await _occupants_entered(registry, "F-0201")
+    for day in days:
+        await registry.file(household="F-0201", category="payment", filed_at=day)
+    for day in days:
+        await registry.file(household="F-0202", category="payment", filed_at=day)
+    await _occupants_entered(registry, "F-0202")
+    assert await _placed(registry, "F-0202") == await _placed(registry, "F-0201") == [
+        (date(2023, 3, 3), "乙公司", date(2023, 3, 3), date(2053, 3, 3)),
+        (date(2021, 1, 1), "乙公司", date(2021, 1, 1), date(2051, 1, 1)),
+        (date(2020, 12, 31), "甲公司", date(2020, 12, 31), date(2050, 12, 31)),
+        (date(2019, 6, 1), "甲公司", date(2020, 12, 31), date(2050, 12, 31)),
+        (date(2017, 5, 5), None, date(2017, 5, 5), date(2047, 5, 5))]
+
+
+async def test_each_move_into_a_part_is_a_version_saying_who_and_why(
+        registry: Registry) -> None:
+    filed = await registry.file(household="F-0202", category="payment",
+                                filed_at=date(2023, 3, 3))
+    await _occupants_entered(registry, "F-0202")
+    async with registry.services.store.transaction() as tx:
+        versions = await tx.documents.versions(filed.document_id)
+    feed = await registry.sql("SELECT kind FROM change_feed WHERE document_id = :d "
+                              "ORDER BY seq", d=filed.document_id)
+    assert [(v.version, v.changed_by, sorted(v.changes)) for v in versions] == [
+        (1, "service:ingest", []),
+        (2, "wang", ["occupancy_id"]),
+        (3, "wang", ["occupancy_id"]),
+        (4, "wang", ["occupancy_id"])]
+    assert ["甲公司" in versions[1].reason, "vacant" in versions[2].reason,
+            "乙公司" in versions[3].reason] == [True, True, True]
+    assert [kind for (kind,) in feed] == ["document_filed"] + ["document_corrected"] * 3
 
 
 async def test_a_schedule_change_recomputes_class_and_disposal_due(registry: Registry) -> None:

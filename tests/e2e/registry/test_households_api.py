@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
+
+from tests.e2e.registry.conftest import document_body
 from tests.fixtures.app import ArchiveServer
 
 
@@ -55,3 +60,55 @@ def test_only_an_archivist_changes_a_household(archive_server: ArchiveServer) ->
     with archive_server.client(staff) as client:
         response = client.post("/registry/households", json={"household": "A-1201"})
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
+
+
+def _filed(server: ArchiveServer, title: str, filed_at: str) -> dict[str, Any]:
+    with server.client(server.service_token()) as ingest:
+        response = ingest.post("/registry/documents", json=document_body(
+            household="F-0201", category="payment", title=title, filed_at=filed_at))
+    assert response.status_code == 201, response.text
+    filed: dict[str, Any] = response.json()
+    return filed
+
+
+def _occupants_entered(client: httpx.Client) -> None:
+    """甲公司 2018-01-01 → 2020-12-31, then 乙公司 from 2021-01-01 (D2, D3)."""
+    for path, body in (("occupants", {"occupant": "甲公司", "moved_in": "2018-01-01"}),
+                       ("move-out", {"moved_out": "2020-12-31"}),
+                       ("occupants", {"occupant": "乙公司", "moved_in": "2021-01-01"})):
+        response = client.post(f"/registry/households/F-0201/{path}", json=body)
+        assert response.status_code == 200, response.text
+
+
+def test_a_document_filed_before_the_occupants_history_joins_its_occupant_s_part(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    early = _filed(archive_server, "2019年6月物业费收据", "2019-06-01")
+    with archive_server.client(archivist) as client:
+        _occupants_entered(client)
+    _filed(archive_server, "2019年7月物业费收据", "2019-07-01")
+    with archive_server.client(archivist) as client:
+        household = client.get("/registry/households/F-0201").json()
+        documents = client.get("/registry/documents", params={"household": "F-0201"}).json()
+        items = client.get("/registry/catalogues/households/F-0201/items").json()
+        general = client.get("/registry/catalogues/general").json()
+        history = client.get(f"/registry/documents/{early['document_id']}/history").json()
+        trail = client.get(f"/registry/documents/{early['document_id']}/audit").json()
+    first = household["occupants"][0]
+    assert first["occupant"] == "甲公司"
+    assert [(d["title"], d["occupancy_id"], d["retention_start"], d["disposal_due"])
+            for d in documents] == [
+        ("2019年7月物业费收据", first["occupancy_id"], "2020-12-31", "2050-12-31"),
+        ("2019年6月物业费收据", first["occupancy_id"], "2020-12-31", "2050-12-31")]
+    assert [(p["occupant"], p["closed"], [i["title"] for i in p["items"]])
+            for p in items["parts"]] == [
+        ("乙公司", False, []),
+        ("甲公司", True, ["2019年7月物业费收据", "2019年6月物业费收据"])]
+    assert [(f["closed_parts"], f["closed_documents"]) for f in general
+            if f["household"] == "F-0201"] == [(1, 2)]
+    moved = history[-1]
+    assert (moved["version"], moved["changed_by"], moved["changes"]) == (2, "wang", {
+        "occupancy_id": [None, first["occupancy_id"]]})
+    assert "甲公司" in moved["reason"]
+    assert [e["action"] for e in trail].count("attached_to_part") == 1
+

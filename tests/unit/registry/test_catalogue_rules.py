@@ -1,5 +1,6 @@
 """Catalogue rules, pure: archive number format (D8), registration validation codes,
-corrections as a diff (D6), the record an access answer hands over."""
+corrections as a diff (D6), the record an access answer hands over, the part of the file
+a document is placed in (D3, R1)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import AccessAnswer, DocumentRecord, PaperLocation
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.models import checked_category, checked_household
 from services.registry.catalogue.rules import archive_no
 from services.registry.corrections.models import MetadataChanges
 from services.registry.corrections.rules import apply_changes
+from services.registry.households.rules import occupancy_on, placed
 from services.registry.schedule.rules import DEFAULT_RULES
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
@@ -30,6 +33,28 @@ def _record(**fields: object) -> DocumentRecord:
         registered_at=NOW, updated_at=NOW)
     values.update(fields)
     return DocumentRecord(**values)  # type: ignore[arg-type]
+
+
+JIA = Occupancy(occupancy_id=1, occupant="甲公司", moved_in=date(2018, 1, 1),
+                moved_out=date(2021, 1, 1))
+YI = Occupancy(occupancy_id=2, occupant="乙公司", moved_in=date(2021, 1, 1), moved_out=None)
+
+
+@pytest.mark.parametrize(("day", "part"), [
+    (date(2017, 12, 31), None), (date(2018, 1, 1), JIA), (date(2020, 12, 31), JIA),
+    (date(2021, 1, 1), YI), (date(2030, 1, 1), YI)])
+def test_a_document_belongs_to_the_occupancy_in_force_on_its_date_the_new_one_on_move_day(
+        day: date, part: Occupancy | None) -> None:
+    assert occupancy_on([YI, JIA], day) == part
+
+
+def test_a_document_placed_in_a_closed_part_starts_its_clock_at_the_move_out() -> None:
+    moved = placed(_record(), JIA, DEFAULT_RULES)
+    vacant = placed(_record(occupancy_id=1), None, DEFAULT_RULES)
+    assert (moved.occupancy_id, moved.retention_start, moved.disposal_due) == (
+        1, date(2021, 1, 1), date(2031, 1, 1))
+    assert (vacant.occupancy_id, vacant.retention_start, vacant.disposal_due) == (
+        None, date(2020, 5, 1), date(2030, 5, 1))
 
 
 def test_an_archive_number_names_year_category_household_and_sequence() -> None:

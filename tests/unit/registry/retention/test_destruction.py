@@ -11,7 +11,7 @@ import pytest
 from services.common.errors import Conflict, Forbidden
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
-from services.registry.households.models import NewHousehold
+from services.registry.households.models import NewHousehold, NewOccupant
 from tests.unit.registry.retention.conftest import PASSWORD, Retention, person
 
 SIGNED = WitnessSignature(password=PASSWORD)
@@ -194,6 +194,22 @@ async def test_a_document_no_longer_due_during_execution_is_withheld(
     register = await retention.witnessed([moving, staying])
     await retention.services.destructions.execute(person("qian"), register.destruction_id)
     await retention.services.destructions.executor.stop()  # accepted, but not yet under way
+    await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
+    await retention.services.destructions.executor.run(register.destruction_id)
+    done = await retention.services.destructions.get(person("qian"), register.destruction_id)
+    assert {i.document_id: i.label for i in done.items} == {
+        moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
+
+
+async def test_a_document_moved_into_a_closed_part_during_execution_is_withheld(
+        retention: Retention) -> None:
+    moving, staying = await retention.file(household="B-0301"), await retention.file(
+        household="A-1201")
+    register = await retention.witnessed([moving, staying])
+    await retention.services.destructions.execute(person("qian"), register.destruction_id)
+    await retention.services.destructions.executor.stop()  # accepted, but not yet under way
+    await retention.services.households.change_occupant("wang", "B-0301", NewOccupant(
+        occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
     await retention.services.destructions.executor.run(register.destruction_id)
     done = await retention.services.destructions.get(person("qian"), register.destruction_id)

@@ -1,0 +1,59 @@
+"""The rules of a household's file, pure: which occupant's part a document belongs to
+(D2, D3) and when its retention clock starts there (R1).
+
+A document belongs to the occupancy in force on its ``filed_at`` date, whatever the order
+in which the document and the occupants history were entered: filing asks these rules,
+and so does every change of the occupants history, which moves the documents it
+concerns into their part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import msgspec
+
+from services.common.contracts.households import Occupancy
+from services.common.contracts.registry import DocumentRecord
+from services.registry.schedule.rules import RetentionRules, retention_start
+
+PLACEMENT_FIELDS = ("occupancy_id", "retention_start", "disposal_due")
+"""What placing a document in a part of its file sets."""
+
+
+def occupancy_on(occupants: Iterable[Occupancy], day: date) -> Occupancy | None:
+    """The occupancy a document dated ``day`` belongs to: the latest that had begun and
+    had not ended before it (on a change of occupant, the day goes to the new one);
+    ``None`` if the unit was vacant then."""
+    return max((occupancy for occupancy in occupants if occupancy.moved_in <= day
+                and (occupancy.moved_out is None or occupancy.moved_out >= day)),
+               key=lambda occupancy: (occupancy.moved_in, occupancy.occupancy_id),
+               default=None)
+
+
+def placed(record: DocumentRecord, occupancy: Occupancy | None, rules: RetentionRules
+           ) -> DocumentRecord:
+    """``record`` in ``occupancy``'s part of its file (``None``: no occupant's), its
+    retention clock started at filing, or at move-out once that part is closed (D3, R1)."""
+    start = retention_start(record.filed_at, occupancy.moved_out if occupancy else None)
+    return msgspec.structs.replace(
+        record, occupancy_id=occupancy.occupancy_id if occupancy else None,
+        retention_start=start, disposal_due=rules.disposal_due(record.category, start))
+
+
+def placement_changes(before: DocumentRecord, after: DocumentRecord
+                      ) -> dict[str, list[object]]:
+    """The placement fields a move changed, [before, after], as a version records them."""
+    return {name: [getattr(before, name), getattr(after, name)] for name in PLACEMENT_FIELDS
+            if getattr(before, name) != getattr(after, name)}
+
+
+def attachment_reason(occupancy: Occupancy | None) -> str:
+    """Why a change of the occupants history moved a document (its version's reason, D6)."""
+    if occupancy is None:
+        return ("occupants history changed (住户变更): filed while the unit was vacant, "
+                "in no occupant's part (D3)")
+    until = occupancy.moved_out.isoformat() if occupancy.moved_out else "now"
+    return (f"occupants history changed (住户变更): attached to {occupancy.occupant}'s part, "
+            f"{occupancy.moved_in.isoformat()} to {until} (D3)")
