@@ -80,7 +80,8 @@ def audited(principal: Principal, action: Action, record: DocumentRecord) -> boo
 def new_record(new: NewDocument, category: Category, household: str | None,
                occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
                rules: RetentionRules) -> DocumentRecord:
-    """The first version of a filed document, in ``occupancy``'s part of the file."""
+    """The first version of a filed document, in ``occupancy``'s part of the file (its
+    retention start and due date as the schedule gives them there, ``placed``)."""
     record = DocumentRecord(
         document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
         household=household, occupancy_id=None,
@@ -89,7 +90,7 @@ def new_record(new: NewDocument, category: Category, household: str | None,
         is_copy=new.is_copy, language=new.language, pages=new.pages,
         extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
         original_filename=new.original_filename, retention_class=rules.class_of(category),
-        retention_start=new.filed_at, disposal_due=None,  # both set by placed(), below
+        retention_start=new.filed_at, disposal_due=rules.disposal_due(category, new.filed_at),
         status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
     )
     return placed(record, occupancy, rules)

@@ -35,11 +35,17 @@ def occupancy_on(occupants: Iterable[Occupancy], day: date) -> Occupancy | None:
 def placed(record: DocumentRecord, occupancy: Occupancy | None, rules: RetentionRules
            ) -> DocumentRecord:
     """``record`` in ``occupancy``'s part of its file (``None``: no occupant's), its
-    retention clock started at filing, or at move-out once that part is closed (D3, R1)."""
+    retention clock started at filing, or at move-out once that part is closed (D3, R1).
+    Its due date follows the new start while it is the schedule's; a due date the
+    appraisers set (R3: kept longer, permanent, or to be appraised again) stands."""
     start = retention_start(record.filed_at, occupancy.moved_out if occupancy else None)
+    scheduled = record.disposal_due == rules.disposal_due(record.category,
+                                                          record.retention_start)
     return msgspec.structs.replace(
         record, occupancy_id=occupancy.occupancy_id if occupancy else None,
-        retention_start=start, disposal_due=rules.disposal_due(record.category, start))
+        retention_start=start,
+        disposal_due=rules.disposal_due(record.category, start) if scheduled
+        else record.disposal_due)
 
 
 def placement_changes(before: DocumentRecord, after: DocumentRecord

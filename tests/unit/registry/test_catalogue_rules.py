@@ -57,6 +57,15 @@ def test_a_document_placed_in_a_closed_part_starts_its_clock_at_the_move_out() -
         None, date(2020, 5, 1), date(2030, 5, 1))
 
 
+def test_a_due_date_the_appraisers_set_stands_when_the_document_moves() -> None:
+    """R3 outranks the schedule: kept permanently, or until a day, or to be appraised
+    again; only the start of its clock moves with the part."""
+    for due in (None, date(2040, 1, 1), date(2029, 6, 1)):
+        moved = placed(_record(disposal_due=due), JIA, DEFAULT_RULES)
+        assert (moved.occupancy_id, moved.retention_start, moved.disposal_due) == (
+            1, date(2021, 1, 1), due)
+
+
 def test_an_archive_number_names_year_category_household_and_sequence() -> None:
     assert archive_no(2024, "correspondence", "A-1201", 7) == "2024-correspondence-A-1201-0007"
 
