@@ -24,12 +24,12 @@ from services.common.metrics import CONTENT_TYPE, RequestTimer, authorise_scrape
 from services.common.models import Struct
 from services.common.openapi import describe_problems
 from services.common.web import (
-    EXCEPTION_HANDLERS,
     Hook,
     RefuseNulCharacters,
     RequestLogMiddleware,
     ServicePart,
     add_security_headers,
+    exception_handlers,
 )
 
 log = logging.getLogger("archive")
@@ -120,7 +120,8 @@ def create_app(ctx: Context) -> ArchiveApp:
                              also_exclude=[path for part in parts for path in part.own_auth]),
         ],
         dependencies=CALLER,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=exception_handlers(
+            {prefix: handler for part in parts for prefix, handler in part.unrouted.items()}),
         before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", openapi_router=_schema_router(),

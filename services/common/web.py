@@ -39,6 +39,7 @@ from services.common.paging import MAX_PAGE
 log = logging.getLogger("archive.http")
 
 Hook = Callable[[], Awaitable[None]]
+HTTPErrorHandler = Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]
 ReadinessCheck = Callable[[], Awaitable[str]]
 """Returns a short state ("ok", "lag 3 events"); raises ``ArchiveError`` when not ready."""
 
@@ -57,6 +58,10 @@ class ServicePart:
     people in with a cookie), left alone by the bearer-token middleware."""
     samplers: dict[str, Sampler] = field(default_factory=dict)
     """Series read from the service's state at each scrape of ``/metrics``."""
+    unrouted: dict[str, HTTPErrorHandler] = field(default_factory=dict)
+    """How the part answers, under a path prefix of its own, an address no route takes
+    (404) or a method none takes there (405): routing raises those before any router's
+    exception handlers apply (the staff pages answer with a page, not problem details)."""
 
 
 def provided(**values: object) -> dict[str, Provide]:
@@ -140,11 +145,30 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 }
 
 
+def exception_handlers(unrouted: dict[str, HTTPErrorHandler]) -> dict[Any, Any]:
+    """The application's handlers: ``EXCEPTION_HANDLERS``, but an HTTP error on a path
+    under a prefix of ``unrouted`` (``ServicePart.unrouted``) is answered by its handler.
+    Only what no router's handlers caught gets here: routing's 404 and 405."""
+
+    def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+        for prefix, handler in unrouted.items():
+            if is_under(request.url.path, prefix):
+                return handler(request, exc)
+        return http_error_handler(request, exc)
+
+    return {**EXCEPTION_HANDLERS, HTTPException: http_error}
+
+
+def is_under(path: str, prefix: str) -> bool:
+    """Whether ``path`` is ``prefix`` or below it (``/ui``, ``/ui/...``; not ``/uix``)."""
+    return path == prefix or path.startswith(f"{prefix}/")
+
+
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),
 )
+NO_REFERRER = (b"referrer-policy", b"no-referrer")
 API_CONTENT_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 """What no answer of the API needs: scripts, styles, frames. The API reference under
 ``/schema`` loads its viewer's scripts, and is left without it."""
@@ -154,24 +178,30 @@ PAGES_HEADERS = (
     (b"content-security-policy", b"default-src 'self'; base-uri 'none'; object-src 'none'; "
                                  b"form-action 'self'; frame-ancestors 'none'"),
     (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
 )
 """The staff pages load their own scripts, styles and images only, never inline script,
-and are never framed (clickjacking)."""
+and are never framed (clickjacking). They tell only themselves where a request came from
+(``same-origin``: no other site learns an address, and its search terms): a form sent
+after the session ended returns, after sign-in, to the page the form was on."""
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """A ``before_send`` hook, so errors answered outside the middleware have them too:
     headers on every answer (OWASP ASVS 3.4, 14.3): no MIME sniffing (an original is
-    served as the type it was stored as), no referrer, nothing cached, and outside the API
-    reference nothing a browser would run or frame (the staff pages: only their own)."""
+    served as the type it was stored as), no referrer to another site, nothing cached,
+    and outside the API reference nothing a browser would run or frame (the staff pages:
+    only their own)."""
     if message["type"] != "http.response.start":
         return
     headers = list(SECURITY_HEADERS)
     path = str(scope.get("path", ""))
-    if path == PAGES_PREFIX or path.startswith(f"{PAGES_PREFIX}/"):
+    if is_under(path, PAGES_PREFIX):
         headers.extend(PAGES_HEADERS)
-    elif not path.startswith("/schema"):
-        headers.append(API_CONTENT_POLICY)
+    else:
+        headers.append(NO_REFERRER)
+        if not path.startswith("/schema"):
+            headers.append(API_CONTENT_POLICY)
     message["headers"] = [*message.get("headers", []), *headers]
 
 
@@ -212,6 +242,11 @@ class RequestLogMiddleware(ASGIMiddleware):
         except ArchiveError as exc:
             status = exc.status
             raise
+        except HTTPException as exc:
+            # Raised by a middleware inside this one (the pages' CSRF check: 403) and
+            # answered outside it.
+            status = exc.status_code
+            raise
         finally:
             user = scope.get("user")
             quiet = getattr(user, "is_service", False) and status < 400
@@ -241,7 +276,7 @@ PageLimit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
 
 
-_ATTACHMENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+_ATTACHMENT_TYPES = {"pdf": "application/pdf", "csv": "text/csv",
                      "tar": "application/x-tar"}
 
 

@@ -28,7 +28,8 @@ from services.web.failures import none_if, see
 from services.web.forms import FORM, PageForm
 from services.web.household_page import household_page
 from services.web.links import household_url
-from services.web.page import Page, PageNumber, layout_values
+from services.web.navigation import layout_values
+from services.web.page import Page, PageNumber
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
 from services.web.review_page import may_correct
 from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.router import Router
@@ -23,6 +24,7 @@ from services.common.web import PAGES_PREFIX, ServicePart, provided
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
 from services.web.failures import failure_handlers
+from services.web.forms import CSRF_COOKIE
 from services.web.handover_api import CataloguePages, HandoverPages
 from services.web.ingest_api import IngestPages
 from services.web.inventory_api import InventoryPages
@@ -33,7 +35,6 @@ from services.web.retention_api import DestructionPages, HoldPages, RetentionPag
 from services.web.review_api import ReviewPages
 
 STATIC = Path(__file__).parent / "static"
-CSRF_COOKIE = "archive_csrf"
 
 
 def _no_service_token() -> str:
@@ -51,6 +52,7 @@ def build(ctx: Context) -> ServicePart:
                                service_token=_no_service_token),
     }
     pages = Pages(ctx.clock.zone)
+    failures = failure_handlers(pages, ctx.codec)
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()
@@ -65,7 +67,7 @@ def build(ctx: Context) -> ServicePart:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
-        exception_handlers=failure_handlers(pages, ctx.codec),
+        exception_handlers=failures,
         dependencies={
             **provided(pages=pages, codec=ctx.codec, **clients),
             "this_year": Provide(lambda: ctx.clock.today().year, sync_to_thread=False),
@@ -87,4 +89,5 @@ def build(ctx: Context) -> ServicePart:
         # The pages are for people: none of their routes is in the API's schema.
         name="web", router=Router(path="/", route_handlers=[home, pages_router],
                                   include_in_schema=False),
-        on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"])
+        on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
+        unrouted={PAGES_PREFIX: failures[HTTPException]})

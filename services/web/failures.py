@@ -3,8 +3,10 @@
 A session that ended (no cookie, an expired or revoked token) goes to sign-in and back;
 a document or household the person may not see is the same 404 page as one that does not
 exist (the services answer both alike); a form posted without its CSRF token is refused
-with a page that says to reload; a service that is down is a 503 page. The codes the
-services give are shown, never their English details or a stack trace.
+with a page that says to reload; a service that is down is a 503 page; an address no
+route takes, or a form's address opened as a page, is the not-found page. Each failure
+page offers only ways on that work (``ways_on``). The codes the services give are shown
+as a hint for support staff, never their English details or a stack trace.
 """
 
 from __future__ import annotations
@@ -14,25 +16,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.response import Redirect
-from litestar.utils.empty import value_or_default
-from litestar.utils.scope.state import ScopeState
 
 from services.common.auth import Principal, TokenCodec
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.web.links import address
-from services.web.navigation import layout
+from services.web.navigation import layout_values
 from services.web.render import Pages
-from services.web.session import Reader, reader_of, to_sign_in
+from services.web.session import HOME_PATH, Reader, reader_of, sends_form, to_sign_in
 
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
-
-
-def csrf_token(request: Request[Any, Any, Any]) -> str:
-    """The CSRF token the middleware set for this request (forms and htmx send it back)."""
-    return str(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
 
 
 def refusal_code(exc: ArchiveError) -> str:
@@ -112,15 +112,19 @@ def _signed_in(request: Request[Any, Any, Any], codec: TokenCodec) -> Principal 
 
 
 def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
+    """The pages' answers to what a route raised, and (``HTTPException``) to an address
+    under the pages that no route takes: ``services.app`` hands it routing's 404 and 405,
+    which never reach a router's handlers."""
+
     def failure_page(request: Request[Any, Any, Any], status: int, code: str
                      ) -> Response[str]:
+        values = layout_values(request, _signed_in(request, codec))
         return pages.render(request, "failure.html", status_code=status, status=status,
-                            code=code, **layout(_signed_in(request, codec), request.url.path,
-                                                csrf_token(request)))
+                            code=code, **values, **ways_on(request, status, values["here"]))
 
     def archive_error(request: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
         if isinstance(exc, Unauthorized):
-            return to_sign_in(request, reason="expired" if exc.code != "missing_token" else "")
+            return to_sign_in(request, code=exc.code)
         if exc.status >= 500:
             log.warning("page %s: %s", request.url.path, exc.explained)
         return failure_page(request, exc.status, exc.code)
@@ -130,6 +134,9 @@ def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
             return failure_page(request, 403, "csrf_failed")
         if isinstance(exc, NotFoundException):
             return failure_page(request, 404, "not_found")
+        if isinstance(exc, MethodNotAllowedException):
+            # A form's POST-only address opened as a page (typed, or from history).
+            return failure_page(request, 405, "method_not_allowed")
         if exc.status_code >= 500:
             log.error("page %s: %s", request.url.path, exc.detail)
             return failure_page(request, 500, "internal_error")
@@ -140,3 +147,13 @@ def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
         return failure_page(request, 500, "internal_error")
 
     return {ArchiveError: archive_error, HTTPException: http_error, Exception: unexpected}
+
+
+def ways_on(request: Request[Any, Any, Any], status: int, here: str) -> dict[str, str | None]:
+    """The links a failure page offers, only ones that work: ``retry`` the page when a
+    service was down, ``back`` to the page a form was on (to send it again from there),
+    ``home`` (the search page) unless it is the page that failed (search is down)."""
+    form = sends_form(request)
+    return {"retry": here if status == 503 and not form else None,
+            "back": here if form and here != HOME_PATH else None,
+            "home": HOME_PATH if request.url.path != HOME_PATH else None}

@@ -1,17 +1,31 @@
 """The forms the staff pages post: URL-encoded (``FORM``), each decoded into a
 ``PageForm``, whose unknown fields are refused as every body's are; a form whose fields
 are named by data (a category's class, a ticked document) is read with ``text`` and
-``texts``."""
+``texts``; every form sends the CSRF token (``csrf_token``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
 
 from services.common.models import Struct
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+CSRF_COOKIE = "archive_csrf"
+
+
+def csrf_token(request: Request[Any, Any, Any]) -> str:
+    """The CSRF token the forms and htmx send back: the one the middleware set for this
+    request, else the browser's cookie (an address no route takes is answered before the
+    middleware runs, and its page's forms still work)."""
+    return str(value_or_default(ScopeState.from_scope(request.scope).csrf_token,
+                                request.cookies.get(CSRF_COOKIE, "")))
 
 
 class PageForm(Struct):

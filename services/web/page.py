@@ -13,18 +13,13 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.common.auth import TokenCodec
-from services.web.failures import csrf_token, outcome_values
-from services.web.navigation import layout
+from services.web.failures import outcome_values
+from services.web.navigation import layout_values
 from services.web.render import Pages
-from services.web.session import Reader, reader_of, requested
+from services.web.session import Reader, reader_of
 
 PageNumber = Annotated[int | None, QueryParameter(name="page")]
 """``?page=``: a document's page; the route's own ``page`` is the ``Page`` it renders."""
-
-
-def layout_values(request: Request[Any, Any, Any], reader: Reader | None) -> dict[str, Any]:
-    """What the base layout shows on every page."""
-    return layout(reader.principal if reader else None, requested(request), csrf_token(request))
 
 
 @dataclass(frozen=True)
@@ -41,7 +36,7 @@ class Page:
         (unless ``values`` say) and the base layout's values."""
         return self.pages.render(self.request, template, status_code=status_code,
                                  **{**outcome_values(self.request), **values},
-                                 **layout_values(self.request, self.reader))
+                                 **layout_values(self.request, self.reader.principal))
 
 
 async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]

@@ -123,4 +123,5 @@ class Pages:
     def render(self, request: Request[Any, Any, Any], template: str, *,
                status_code: int = 200, **values: Any) -> Response[str]:
         html = self.html(language_of(request), template, values)
-        return Response(html, status_code=status_code, media_type="text/html; charset=utf-8")
+        # Litestar adds "; charset=utf-8" to every text/ type.
+        return Response(html, status_code=status_code, media_type="text/html")

@@ -4,13 +4,15 @@ The cookie is HttpOnly (no page script reads it), SameSite=Strict (no other site
 sends it), scoped to the pages' path (the API never receives it) and Secure when the page
 was reached over https; it lasts as long as the token. Nothing else keeps the token: not
 page script, not local storage, never a URL. An expired or ended session sends the person
-to sign-in, and back to the page they were on.
+to sign-in, told why (and that a form they sent was not sent), and back to the page they
+were on: for a form, the page the form was on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -53,12 +55,20 @@ def ended_session_cookie(request: Request[Any, Any, Any]) -> Cookie:
                   httponly=True, samesite="strict", secure=request.url.scheme == "https")
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a page of ours, never another site (``//host``)."""
+def ours(target: str | None) -> str | None:
+    """``target`` if it is one of our pages' addresses (``/ui/...``), never another
+    site's (``//host``)."""
     if (target and target.startswith(f"{PAGES_PREFIX}/") and not target.startswith("//")
-            and "\\" not in target and not target.startswith(LOGIN_PATH)):
+            and "\\" not in target):
         return target
-    return HOME_PATH
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in (or switching language): a page of ours other than
+    sign-in, else the home page."""
+    page = ours(target)
+    return page if page and not page.startswith(LOGIN_PATH) else HOME_PATH
 
 
 def requested(request: Request[Any, Any, Any]) -> str:
@@ -66,13 +76,57 @@ def requested(request: Request[Any, Any, Any]) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def to_sign_in(request: Request[Any, Any, Any], *, reason: str) -> Response[Any]:
-    """Send the person to sign-in, to come back to this page (for an htmx request, the
-    page it was made from); ``reason`` is ``expired`` or empty."""
-    back = requested(request)
+def sends_form(request: Request[Any, Any, Any]) -> bool:
+    """Whether the request sends something (a form, an htmx mark), not asks for a page."""
+    return request.method not in ("GET", "HEAD")
+
+
+def page_of(request: Request[Any, Any, Any]) -> str | None:
+    """The page of ours this request belongs to, which answers a GET (path and query): a
+    page's own address; for an htmx request, the page it was made from; for a form sent,
+    the page the form was on (its ``Referer``: the pages send theirs to themselves only),
+    never the form's POST-only address. None when that is not one of our pages."""
     if request.headers.get("hx-request"):
-        back = request.headers.get("hx-current-url", "").partition(request.url.netloc)[2]
-    query = {"next": safe_next(back)} | ({"reason": reason} if reason else {})
+        return _local(request.headers.get("hx-current-url", ""))
+    if not sends_form(request):
+        return requested(request)
+    return _local(request.headers.get("referer", ""))
+
+
+def _local(url: str) -> str | None:
+    """The path and query of ``url`` when they are one of our pages'. Its host is not
+    compared (behind a proxy the request's is the proxy's): taking only the path, a
+    foreign address sends nobody anywhere but to our pages."""
+    parts = urlsplit(url)
+    return ours(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def sign_in_reason(request: Request[Any, Any, Any], code: str) -> str:
+    """What the sign-in page says about the session that ended (``Unauthorized``'s
+    ``code``): ``revoked`` (an administrator changed the password or roles) or
+    ``expired``, with ``_form`` when the request sent a form, which was not sent; "" when
+    there was no session to end (a first visit, a bookmark)."""
+    if code == "missing_token" and not _had_session(request):
+        return ""
+    ended = "revoked" if code == "token_revoked" else "expired"
+    return f"{ended}_form" if sends_form(request) else ended
+
+
+def _had_session(request: Request[Any, Any, Any]) -> bool:
+    """Whether a request without the session cookie comes from a page that was read
+    signed in: the cookie lasts as long as the token, so it is gone once the token has
+    run out, and a form, an htmx request or a link followed from a page of ours other
+    than sign-in says the session was there."""
+    came_from = _local(request.headers.get("referer", ""))
+    return (sends_form(request) or bool(request.headers.get("hx-request"))
+            or (came_from is not None and not came_from.startswith(LOGIN_PATH)))
+
+
+def to_sign_in(request: Request[Any, Any, Any], *, code: str) -> Response[Any]:
+    """Send the person to sign-in, to come back to the page they were on (``page_of``),
+    told why (``sign_in_reason`` of the ``Unauthorized`` ``code``)."""
+    reason = sign_in_reason(request, code)
+    query = {"next": safe_next(page_of(request))} | ({"reason": reason} if reason else {})
     location = address(LOGIN_PATH, query)
     if request.headers.get("hx-request"):
         response: Response[Any] = Response(b"", status_code=200,

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, documents_fixture, office_fixture
+from tests.fixtures.app import PASSWORD
 
 CONFIDENTIAL = "漏水赔偿和解协议"
 PLAIN = "阳台改造申请"
@@ -203,3 +204,40 @@ def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_t
                              max_redirects=0)
     assert forged.status == 403
     assert "表单已失效" in forged.text()
+
+
+def test_a_request_sent_after_the_session_ended_is_there_again_after_signing_in(
+        office: Office, documents: dict[str, Any]) -> None:
+    li = office.open_as("li")
+    li.goto("/ui/households/A-1203")
+    li.get_by_role("link", name="申请借阅这一户的文件").click()
+    form_page = li.url
+    li.get_by_role("checkbox", name=re.compile(PLAIN)).check()
+    li.get_by_label("纸质借出").check()
+    li.get_by_label("借阅目的").fill("业主委托查阅")
+    li.get_by_label("理由").fill("律师事务所核对改造申请")
+    li.get_by_text("为外部查阅人申请").click()
+    li.get_by_label("姓名").fill("陈律师")
+    li.get_by_role("button", name="提交申请").click()
+    expect(li.get_by_role("alert")).to_contain_text("需要全部填写")
+    # Shown at the form's POST address, the refusal stands for the form's page.
+    expect(li).to_have_url(form_page)
+    li.get_by_label("单位").fill("明德律师事务所")
+
+    li.context.clear_cookies(name="archive_session")  # the session ran out with its cookie
+    li.get_by_role("button", name="提交申请").click()
+    expect(li.get_by_role("alert")).to_contain_text("刚才的表单没有提交")
+    expect_no_serious_violations(li)
+    li.get_by_label("用户名").fill("li")
+    li.get_by_label("密码").fill(PASSWORD)
+    li.get_by_role("button", name="登录").click()
+
+    expect(li).to_have_url(form_page)
+    expect(li.get_by_role("checkbox", name=re.compile(PLAIN))).to_be_checked()
+    expect(li.get_by_label("纸质借出")).to_be_checked()
+    expect(li.get_by_label("借阅目的")).to_have_value("业主委托查阅")
+    expect(li.get_by_label("理由")).to_have_value("律师事务所核对改造申请")
+    expect(li.get_by_label("姓名")).to_have_value("陈律师")
+    expect(li.get_by_label("单位")).to_have_value("明德律师事务所")
+    li.reload()  # kept until the next page only
+    expect(li.get_by_label("借阅目的")).to_have_value("")

@@ -1,6 +1,6 @@
 """Every answer carries the headers a browser needs not to misread it (OWASP ASVS 3.4.3-6,
-14.3.2): an original is never sniffed into HTML, nothing is cached, framed or referred,
-and no API answer may run a script."""
+14.3.2): an original is never sniffed into HTML, nothing is cached, framed or referred to
+another site, and no API answer may run a script."""
 
 from __future__ import annotations
 
@@ -35,3 +35,14 @@ def test_the_api_reference_may_load_its_viewer(archive_server: ArchiveServer) ->
     assert page.status_code == 200
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in page.headers
+
+
+def test_the_pages_refer_only_to_themselves_and_are_never_framed(
+        archive_server: ArchiveServer) -> None:
+    with archive_server.client() as browser:
+        answers = [browser.get("/ui/login"), browser.get("/ui/no-such-page")]
+    for page in answers:
+        assert page.headers["referrer-policy"] == "same-origin"
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

@@ -76,6 +76,115 @@
     }
   });
 
+  // A page answering a form (a refusal, a form to correct) is shown at the form's
+  // POST-only address; the address bar gets the page's own, so that reloading, the
+  // language switch and sign-in come back to a page that opens.
+  function restateAddress() {
+    var address = document.body.getAttribute("data-address");
+    if (address && address !== window.location.pathname + window.location.search) {
+      window.history.replaceState(window.history.state, "", address);
+    }
+  }
+
+  // A form sent after the session ended was not sent: the sign-in page says so and
+  // returns to the form's page, where what was typed is put back, for the same person
+  // only (a colleague signing in at the same desk sees none of it). Kept in this tab's
+  // sessionStorage from the submit to the next page, and no further; never a password,
+  // a file or a hidden field (those the page gives); dropped on signing out.
+  var UNSENT = "archive.unsent-form";
+  var KEPT_TYPES = /^(text|search|number|date|month|email|tel|url|checkbox|radio|select-one|select-multiple|textarea)$/;
+  var NOT_KEPT = ["/ui/login", "/ui/logout", "/ui/language"];
+
+  // Storage may be refused (switched off, full): the form is sent all the same.
+  function storage(use) {
+    try {
+      return use(window.sessionStorage);
+    } catch (ignored) {
+      return null;
+    }
+  }
+
+  function reader() {
+    var who = document.querySelector(".account .who");
+    return who ? who.textContent : null;
+  }
+
+  function kept(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && KEPT_TYPES.test(field.type) && !field.disabled;
+    });
+  }
+
+  function keepTyped(event) {
+    var form = event.target;
+    if (form && form.getAttribute("action") === "/ui/logout") {
+      storage(function (store) { store.removeItem(UNSENT); });
+    }
+    if (!form || (form.method || "").toLowerCase() !== "post" || !reader() ||
+        NOT_KEPT.indexOf(form.getAttribute("action")) >= 0) {
+      return;
+    }
+    var forms = Array.prototype.slice.call(document.forms);
+    var values = kept(form).map(function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked;
+      }
+      if (field.type === "select-multiple") {
+        return Array.prototype.filter.call(field.options, function (option) {
+          return option.selected;
+        }).map(function (option) { return option.value; });
+      }
+      return field.value;
+    });
+    var saved = JSON.stringify({
+      page: window.location.pathname + window.location.search, who: reader(),
+      form: forms.indexOf(form), action: form.getAttribute("action"),
+      values: values, unsent: false });
+    storage(function (store) { store.setItem(UNSENT, saved); });
+  }
+
+  function putBack(saved) {
+    var form = document.forms[saved.form];
+    if (!form || form.getAttribute("action") !== saved.action) {
+      return;
+    }
+    var fields = kept(form);
+    if (fields.length !== saved.values.length) {
+      return;
+    }
+    fields.forEach(function (field, index) {
+      var value = saved.values[index];
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = value === true;
+      } else if (field.type === "select-multiple") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = value.indexOf(option.value) >= 0;
+        });
+      } else {
+        field.value = value;
+      }
+    });
+  }
+
+  function unsentForm() {
+    var saved = storage(function (store) { return JSON.parse(store.getItem(UNSENT) || "null"); });
+    if (!saved) {
+      return;
+    }
+    if (window.location.pathname === "/ui/login") {
+      if (document.querySelector("[data-form-unsent]")) {
+        saved.unsent = true;
+        storage(function (store) { store.setItem(UNSENT, JSON.stringify(saved)); });
+      }
+      return;
+    }
+    storage(function (store) { store.removeItem(UNSENT); });
+    if (saved.unsent && saved.who === reader() &&
+        saved.page === window.location.pathname + window.location.search) {
+      putBack(saved);
+    }
+  }
+
   // Review (校对): Ctrl+Enter (⌘+Enter) saves the page, Alt+N goes to the next one.
   function reviewKeys(form) {
     document.addEventListener("keydown", function (event) {
@@ -340,7 +449,11 @@
     announce();
   }
 
+  document.addEventListener("submit", keepTyped, true);
+
   document.addEventListener("DOMContentLoaded", function () {
+    restateAddress();
+    unsentForm();
     var checklist = document.querySelector("[data-unsaved]");
     if (checklist && window.htmx) {
       checklistMarks(checklist);

@@ -36,11 +36,11 @@ def test_the_bar_shows_each_part_by_the_name_navigation_gives_it() -> None:
 
 def test_a_failure_page_is_drawn_with_the_layout_every_page_has() -> None:
     wang = Principal(username="wang", roles=("archivist",), clearance="secret")
-    page = Pages().html("zh", "failure.html",
-                        layout(wang, "/ui/ingest", "t") | {"status": 404, "code": "not_found"})
+    failed = {"status": 404, "code": "not_found", "retry": None, "back": None,
+              "home": "/ui/search"}
+    page = Pages().html("zh", "failure.html", layout(wang, "/ui/ingest", "t") | failed)
     assert "没有找到" in page
     assert 'href="/ui/ingest"' in page
     assert "wang" in page
-    signed_out = Pages().html("zh", "failure.html",
-                              layout(None, "/ui/x", "t") | {"status": 404, "code": "not_found"})
+    signed_out = Pages().html("zh", "failure.html", layout(None, "/ui/x", "t") | failed)
     assert "主导航" not in signed_out

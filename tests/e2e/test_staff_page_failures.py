@@ -1,0 +1,113 @@
+"""The staff pages when something ends or fails, over HTTP as a browser reaches them: a
+form sent after the session ended goes to sign-in, which says the form was not sent and
+returns to the form's page; an address under the pages that no route takes is the
+Chinese not-found page (the API keeps answering problem details); a refused CSRF check
+is logged with the status it was answered with; pages say their charset once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
+from tests.support.waiting import eventually
+
+server = module_archive_server()
+
+LOAN_FORM = "/ui/loans/new?household=A-1203"
+
+
+@pytest.fixture(scope="module")
+def wang(server: ArchiveServer) -> Iterator[httpx.Client]:
+    """An archivist's browser, signed in."""
+    server.add_user("wang", "archivist")
+    browser = signed_in(server.url, "wang")
+    yield browser
+    browser.close()
+
+
+def _sign_in_query(answer: httpx.Response) -> dict[str, str]:
+    assert answer.status_code == 303, answer.text
+    location = urlsplit(answer.headers["location"])
+    assert location.path == "/ui/login"
+    return {name: values[0] for name, values in parse_qs(location.query).items()}
+
+
+def test_after_an_admins_reset_a_form_returns_to_its_page_said_not_sent(
+        server: ArchiveServer) -> None:
+    admin = server.add_user("root.reset", "admin")
+    server.add_user("li.reset", "staff")
+    on_the_form, reading = signed_in(server.url, "li.reset"), signed_in(server.url, "li.reset")
+    try:
+        with server.client(admin) as api:
+            assert api.post("/registry/users/li.reset/password",
+                            json={"new_password": "reset 12345"}).status_code == 200
+        sent = on_the_form.post("/ui/loans", headers={"referer": f"{server.url}{LOAN_FORM}"},
+                                data={"_csrf_token": on_the_form.cookies["archive_csrf"],
+                                      "documents": "d-1", "kind": "digital",
+                                      "purpose": "核对", "reason": "业主来电"})
+        told = on_the_form.get(sent.headers["location"])
+        back = on_the_form.post("/ui/login", data={
+            "username": "li.reset", "password": "reset 12345", "next": LOAN_FORM,
+            "_csrf_token": on_the_form.cookies["archive_csrf"]})
+        read = reading.get("/ui/loans")
+    finally:
+        on_the_form.close()
+        reading.close()
+    assert _sign_in_query(sent) == {"next": LOAN_FORM, "reason": "revoked_form"}
+    assert "管理员更改了您的密码或权限，您的登录已结束，刚才的表单没有提交" in told.text
+    assert (back.status_code, back.headers["location"]) == (303, LOAN_FORM)
+    assert _sign_in_query(read) == {"next": "/ui/loans", "reason": "revoked"}
+
+
+@pytest.mark.parametrize(("address", "status"), [
+    ("/ui/nonexistent", 404), ("/ui/households/", 404), ("/ui", 404),
+    ("/ui/logout", 405), ("/ui/admin/users/zhao.eng/password", 405)])
+def test_an_address_no_route_takes_under_the_pages_is_the_not_found_page(
+        wang: httpx.Client, address: str, status: int) -> None:
+    answer = wang.get(address)
+    csrf = wang.cookies["archive_csrf"]
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<h1>没有找到</h1>" in answer.text
+    assert '<a href="/ui/search">回到检索</a>' in answer.text
+    assert f'name="_csrf_token" value="{csrf}"' in answer.text  # its forms still work
+
+
+def test_the_api_still_answers_an_unknown_address_with_problem_details(
+        server: ArchiveServer) -> None:
+    with server.client() as client:
+        answers = [client.get("/registry/nonexistent"), client.get("/registry/auth/token"),
+                   client.get("/search/nonexistent")]
+    assert [(answer.status_code, answer.headers["content-type"]) for answer in answers] == [
+        (404, "application/problem+json"), (405, "application/problem+json"),
+        (404, "application/problem+json")]
+
+
+def test_a_refused_csrf_check_is_logged_with_the_403_it_was_answered_with(
+        server: ArchiveServer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="archive.http")
+    with server.client() as browser:
+        refused = browser.post("/ui/logout", data={"_csrf_token": "forged"})
+    assert refused.status_code == 403
+
+    def logged() -> list[object]:
+        return [line["status"] for record in caplog.records if record.name == "archive.http"
+                if (line := json.loads(record.getMessage()))["route"] == "/ui/logout"]
+
+    assert eventually(logged, what="the refused form was not logged") == [403]
+
+
+def test_pages_and_lists_say_their_charset_once(server: ArchiveServer) -> None:
+    token = server.add_user("wang.csv", "archivist")
+    with server.client() as browser, server.client(token) as client:
+        page = browser.get("/ui/login")
+        listing = client.get("/registry/catalogues/general.csv")
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert listing.headers["content-type"] == "text/csv; charset=utf-8"
