@@ -36,6 +36,8 @@ def test_repeated_failed_logins_are_rate_limited(archive_server: ArchiveServer) 
     assert codes[:limit] == [401] * limit
     assert codes[limit] == 429
     assert correct.status_code == 429
+    # The attempts were made within a second or so: the window frees a minute after.
+    assert 55 <= int(correct.headers["Retry-After"]) <= 61
 
 
 def test_a_forged_token_is_refused(archive_server: ArchiveServer) -> None:

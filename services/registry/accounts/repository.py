@@ -82,6 +82,17 @@ class AccountsRepository(Repository):
         return Attempt(int(attempt_id), failed_before=int(by_account),
                        failed_from_address_before=int(by_address))
 
+    async def failed_at(self, nth: int, *, since: datetime, username: str | None = None,
+                        address: str | None = None) -> datetime | None:
+        """When the ``nth`` latest failed attempt since ``since`` on the account ``username``
+        (or from ``address``) was made; ``None`` if there were fewer."""
+        whose = (login_attempts.c.username == username if username is not None
+                 else login_attempts.c.address == address)
+        return (await self.conn.execute(
+            sa.select(login_attempts.c.at)
+            .where(whose, login_attempts.c.at >= since, login_attempts.c.succeeded.is_(False))
+            .order_by(login_attempts.c.at.desc()).offset(nth - 1).limit(1))).scalar_one_or_none()
+
     async def succeeded(self, attempt_id: int) -> None:
         await self.conn.execute(login_attempts.update()
                                 .where(login_attempts.c.id == attempt_id)

@@ -8,7 +8,7 @@
 - Logins are throttled per account and per client address: each attempt is counted and
   written, as failed, in one serialised step before anything is checked, so guesses sent
   at once count as if sent in turn and no burst gets past the limit; the right password
-  then marks its attempt succeeded.
+  then marks its attempt succeeded. A refusal says when the window frees (Retry-After).
 - Password hashing runs in a thread, never on the event loop, and an unknown or disabled
   name costs one hash check as a known one does (the answer's time tells nothing).
 - Attempts older than ``ATTEMPTS_KEPT`` are pruned; every login, succeeded or refused,
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -197,10 +198,14 @@ class AccountsService:
         if attempt.failed_before >= self.attempts_per_minute:
             raise TooManyRequests(
                 f"too many failed logins for {username!r}; wait a minute and try again",
-                code="login_rate_limited")
+                code="login_rate_limited", retry_after_s=await self._frees_in(
+                    now, self.attempts_per_minute, username=username))
         if attempt.failed_from_address_before >= self.attempts_per_address_per_minute:
             raise TooManyRequests("too many failed logins from this address; wait a minute "
-                                  "and try again", code="login_rate_limited")
+                                  "and try again", code="login_rate_limited",
+                                  retry_after_s=await self._frees_in(
+                                      now, self.attempts_per_address_per_minute,
+                                      address=address))
         found = await self._found(username)
         usable = found is not None and found.user.active and found.password_hash is not None
         stored = found.password_hash if usable and found is not None else None
@@ -249,6 +254,19 @@ class AccountsService:
                                "or clearance changed; log in again", code="token_revoked")
         if changes == self._changes:  # no change began while this read ran
             self._active.add(remembered, checked_at=checked_at)
+
+    async def _frees_in(self, now: datetime, limit: int, *, username: str | None = None,
+                        address: str | None = None) -> int:
+        """Whole seconds until fewer than ``limit`` failed attempts on the account (or from
+        the address) are left in the window, if no other is made: a refused attempt counts
+        as failed, so one sent sooner puts the time off."""
+        async with self.store.snapshot() as tx:
+            counted = await tx.accounts.failed_at(limit, since=now - RATE_WINDOW,
+                                                  username=username, address=address)
+        if counted is None:
+            return math.ceil(RATE_WINDOW.total_seconds())
+        # An attempt made exactly a window ago still counts: one second past it.
+        return max(1, math.floor((counted + RATE_WINDOW - now).total_seconds()) + 1)
 
     async def _changing(self, username: str, values: dict[str, Any], entry: AuditEntry, *,
                         new_tokens: bool = True,

@@ -1,6 +1,7 @@
 """Accounts on both engines (issue 14, item 6): every change of an account is audited and
-ends the user's earlier tokens; logins are throttled per account and per address; an
-unknown name costs a password check as a known one does; old attempts are pruned."""
+ends the user's earlier tokens; logins are throttled per account and per address, a refusal
+saying when to try again; an unknown name costs a password check as a known one does; old
+attempts are pruned."""
 
 from __future__ import annotations
 
@@ -104,6 +105,22 @@ async def test_failed_logins_are_throttled_per_account(registry: Registry) -> No
     with pytest.raises(TooManyRequests):
         await accounts.check_password("li", PASSWORD)
     registry.clock.advance(timedelta(minutes=1, seconds=1))
+    assert (await accounts.check_password("li", PASSWORD)).username == "li"
+
+
+async def test_a_throttled_login_says_when_the_window_frees(registry: Registry) -> None:
+    accounts = _accounts(registry, per_account=3)
+    await _person(accounts)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            await accounts.check_password("li", "wrong guess")
+        registry.clock.advance(timedelta(seconds=10))
+    with pytest.raises(TooManyRequests) as refused:
+        await accounts.check_password("li", PASSWORD)
+    # Failed at 0, 10 and 20 s and refused (a failure too) at 30 s: the one at 10 s counts
+    # until 70 s inclusive, so fewer than three are left from 71 s.
+    assert refused.value.retry_after_s == 41
+    registry.clock.advance(timedelta(seconds=41))
     assert (await accounts.check_password("li", PASSWORD)).username == "li"
 
 
