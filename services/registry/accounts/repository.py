@@ -3,6 +3,7 @@ Every change of an account is written with its audit entry in the same transacti
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -109,6 +110,15 @@ class AccountsRepository(Repository):
             sa.select(users).where(users.c.active.is_(True)).order_by(users.c.username)
         )).mappings()
         return [_user(row) for row in rows]
+
+    async def active_holding(self, roles: Collection[str]) -> list[str]:
+        """The active users holding any of ``roles``, by name, holding the table against
+        other changes until the transaction ends on PostgreSQL (SQLite's write transactions
+        are serial already): two admins removing each other at once are checked in turn."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(sa.text("LOCK TABLE users IN EXCLUSIVE MODE"))
+        return [user.username for user in await self.active_people()
+                if any(role in roles for role in user.roles)]
 
 
 def _user(row: Any) -> User:

@@ -1,20 +1,25 @@
 """Accounts on both engines (issue 14, item 6): every change of an account is audited and
-ends the user's earlier tokens; logins are throttled per account and per address, a refusal
-saying when to try again; an unknown name costs a password check as a known one does; old
+ends the user's earlier tokens; no change leaves the archive without an active admin, not
+even two made at once; logins are throttled per account and per address, a refusal saying
+when to try again; an unknown name costs a password check as a known one does; old
 attempts are pruned."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
 
 from services.common.auth import TokenCodec
-from services.common.errors import TooManyRequests, Unauthorized
+from services.common.contracts.lending import OpenLoan
+from services.common.errors import Conflict, TooManyRequests, Unauthorized
+from services.common.models import SecurityLevel
 from services.registry.accounts.models import NewUser, UserChange
-from services.registry.accounts.service import AccountsService
+from services.registry.accounts.service import CONSOLE, AccountsService
 from services.registry.journal.models import AuditQuery
+from services.registry.store import Tx
 from tests.contract.registry.conftest import Registry
 from tests.support.registry import INGEST, TEST_KEY
 
@@ -182,3 +187,50 @@ async def test_a_password_keeps_the_hash_settings_it_was_set_under(registry: Reg
     assert (await later.issue_token("li", "a new password")).access_token
     with pytest.raises(Unauthorized):
         await later.issue_token("li", PASSWORD)
+
+
+async def _admins(accounts: AccountsService, *usernames: str) -> None:
+    for username in usernames:
+        await accounts.create_user(NewUser(username=username, roles=["admin"],
+                                           password=PASSWORD))
+
+
+async def test_no_change_leaves_the_archive_without_an_active_admin(registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _admins(accounts, "root")
+    with pytest.raises(Conflict) as demoted:
+        await accounts.change_user("root", UserChange(roles=["staff"]), by=CONSOLE)
+    with pytest.raises(Conflict) as departed:
+        await accounts.deactivate("root", by=CONSOLE)
+    assert demoted.value.code == departed.value.code == "last_admin"
+    root = await accounts.get_user("root")
+    assert (root.roles, root.active) == (["admin"], True)
+    await _admins(accounts, "root2")
+    await accounts.change_user("root", UserChange(roles=["admin", "staff"]), by="root2")
+    await accounts.deactivate("root", by="root2")
+    assert not (await accounts.get_user("root")).active
+
+
+async def test_an_admin_removed_while_another_leaves_is_refused_not_both(
+        registry: Registry) -> None:
+    """Two admins removing each other at once: the second change is checked once the
+    first is written, so one admin is left."""
+    accounts = _accounts(registry)
+    await _admins(accounts, "root", "root2")
+    leaving = asyncio.Event()
+
+    async def slow_departure(tx: Tx, username: str, *, by: str, clearance: SecurityLevel
+                             ) -> list[OpenLoan]:
+        leaving.set()
+        await asyncio.sleep(0.5)  # the other change arrives while this one is open
+        return []
+
+    accounts.departure = slow_departure
+    departure = asyncio.create_task(accounts.deactivate("root2", by="root"))
+    await leaving.wait()
+    with pytest.raises(Conflict) as refused:
+        await accounts.change_user("root", UserChange(roles=["staff"]), by="root2")
+    await departure
+    assert refused.value.code == "last_admin"
+    root, root2 = await accounts.get_user("root"), await accounts.get_user("root2")
+    assert (root.roles, root.active, root2.active) == (["admin"], True, False)
