@@ -10,7 +10,7 @@
     ├── Conflict (409)              state forbids it; ``code`` says which rule
     ├── PayloadTooLarge (413)       upload over ``ARCHIVE_MAX_UPLOAD_MB``
     ├── UnsupportedMediaType (415)  content is not PDF, TIFF, PNG or JPEG
-    ├── TooManyRequests (429)       login rate limit
+    ├── TooManyRequests (429)       login rate limit; ``retry_after_s`` is its Retry-After
     ├── DependencyUnavailable (503) a store, index or peer service cannot be reached
     └── PermanentJobError           an ingest job input that will never succeed (no HTTP status)
 
@@ -91,6 +91,12 @@ class UnsupportedMediaType(ArchiveError):
 class TooManyRequests(ArchiveError):
     status = 429
     default_code = "too_many_requests"
+
+    def __init__(self, detail: str, *, code: str | None = None,
+                 extra: dict[str, Any] | None = None, retry_after_s: int | None = None) -> None:
+        """``retry_after_s``: when to ask again, the answer's ``Retry-After`` header."""
+        super().__init__(detail, code=code, extra=extra)
+        self.retry_after_s = retry_after_s
 
 
 class DependencyUnavailable(ArchiveError):

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
-from services.common.errors import ArchiveError, BadRequest
+from services.common.errors import ArchiveError, BadRequest, TooManyRequests
 from services.common.metrics import Sampler
 from services.common.paging import MAX_PAGE
 
@@ -89,7 +89,10 @@ def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = 
 
 
 def archive_error_handler(_: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
-    return problem(exc.status, exc.code, exc.detail, exc.extra)
+    answer = problem(exc.status, exc.code, exc.detail, exc.extra)
+    if isinstance(exc, TooManyRequests) and exc.retry_after_s is not None:
+        answer.headers["Retry-After"] = str(exc.retry_after_s)
+    return answer
 
 
 _HTTP_CODES = {

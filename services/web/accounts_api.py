@@ -1,7 +1,8 @@
 """The accounts page's routes (``/ui/admin/users``), for ``admin`` only: anyone else gets
 the same "not found" page as for anything they may not see. Every action is a POST form
-with its CSRF token; done, it redirects to the list saying what was done; refused, the
-page is shown again saying why and what to do (a departure with open loans lists them)."""
+with its CSRF token (a departure's behind a second button saying what it does); done, it
+redirects to the list saying what was done; refused, the page is shown again saying why
+and what to do (a departure with open loans lists them)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,14 @@ class UserAdminPages(Controller):
                                     problem=problem, about=username,
                                     loans=open_loan_lines(exc.extra.get("open_loans")))
         return see(ACCOUNTS_PATH, done="deactivated", user=username)
+
+    @post("/{username:str}/activate", operation_id="activateUserForm")
+    async def activate(self, username: FromPath[str], page: NamedDependency[Page],
+                       registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = page_token(page.reader, may_administer)
+        try:
+            await registry.activate_user(token, username)
+        except ArchiveError as exc:
+            return await self._page(page, registry, status_code=exc.status,
+                                    problem=refusal_code(exc), about=username)
+        return see(ACCOUNTS_PATH, done="activated", user=username)

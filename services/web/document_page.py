@@ -77,7 +77,7 @@ ACTION_NAMES = {
     "download": "下载原件", "correct": "更正", "correction_requested": "申请更正",
     "corrected": "更正", "correction_rejected": "驳回更正", "text_revised": "重新识别文字",
     "fixity_finding": "四性检测发现问题",
-    "loan_requested": "申请借阅", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
+    "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
     "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
     "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
     "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",

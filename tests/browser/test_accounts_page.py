@@ -1,9 +1,10 @@
 """Accounts (``/ui/admin/users``, issue 17) in real Chromium: the admin adds a user, who
 then signs in; the admin tries to deactivate a user who still holds a loan and is
 refused with the loan listed and linked (B9); once the archivist has taken it back the
-departure goes through and the user can no longer sign in; a password reset ends the old
-password; anyone but an admin gets the "not found" page. axe-core on the page; its
-screenshot is saved."""
+departure, confirmed by a second button, goes through and the user can no longer sign in
+until the admin takes them back; a password reset ends the old password; an admin's own
+departure is refused in words; anyone but an admin gets the "not found" page. axe-core on
+the page; its screenshot is saved."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, Person, office_fixture
@@ -45,6 +46,18 @@ def _issued_loan(office: Office, borrower: str) -> tuple[str, str]:
     with office.archive.as_("wang") as client:
         assert client.post(f"/registry/loans/{loan['loan_id']}/issue").status_code == 200
     return str(loan["loan_id"]), str(document["archive_no"])
+
+
+def _deactivate(admin: Page, username: str) -> None:
+    """A departure takes two steps: the row's 停用（离职） opens what it will do, and a
+    second button, naming the person, does it."""
+    row = admin.get_by_role("row", name=re.compile(f"^{re.escape(username)}"))
+    opening = row.locator("summary", has_text="停用（离职）")
+    expect(opening).to_have_accessible_name(f"停用（离职） {username}")
+    opening.click()
+    expect(row).to_contain_text("不能再登录")
+    expect(row).to_contain_text("借阅申请会被撤回")
+    row.get_by_role("button", name=f"确认停用 {username}").click()
 
 
 def _signs_in(office: Office, username: str, password: str) -> bool:
@@ -102,7 +115,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     expect(chen.get_by_role("navigation", name="主导航")).to_be_visible()
 
     loan_id, archive_no = _issued_loan(office, "chen")
-    root.get_by_role("button", name="停用 chen").click()
+    _deactivate(root, "chen")
     refusal = root.get_by_role("alert")
     expect(refusal).to_contain_text("还有借阅没有归还")
     expect(refusal).to_contain_text("请先让他归还下列借阅")
@@ -119,19 +132,26 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
         returned = client.post(f"/registry/loans/{loan_id}/return", json={"intact": True})
         assert returned.status_code == 200, returned.text
     root.goto("/ui/admin/users")
-    root.get_by_role("button", name="停用 chen").click()
+    _deactivate(root, "chen")
     expect(root.get_by_role("status")).to_contain_text("已停用 chen 的账号")
     expect(root.get_by_role("row", name=re.compile("^chen"))).to_contain_text("已停用")
     assert not _signs_in(office, "chen", PASSWORD)
     chen.goto("/ui/search")  # the session of someone who left ends too
     chen.wait_for_url(re.compile("/ui/login"))
 
+    root.get_by_role("button", name="重新启用 chen").click()
+    expect(root.get_by_role("status")).to_contain_text("已重新启用 chen 的账号")
+    expect(root.get_by_role("row", name=re.compile("^chen"))).to_contain_text("在用")
+    assert _signs_in(office, "chen", PASSWORD)  # the same password; no earlier sign-in
+
 
 def test_a_password_reset_ends_the_old_password(office: Office) -> None:
     root = office.open_as("root")
     root.goto("/ui/admin/users")
     row = root.get_by_role("row", name=re.compile("^li"))
-    row.locator("summary").click()
+    # Each row's link says whose password it resets (WCAG 2.4.6, 2.5.3).
+    expect(row.locator("summary", has_text="重设密码")).to_have_accessible_name("重设密码 li")
+    row.locator("summary", has_text="重设密码").click()
     row.get_by_label("新密码（至少 8 个字符）").fill("新的密码 2030")
     row.get_by_label("再输入一次新密码").fill("新的密码 2030")
     row.get_by_role("button", name="保存新密码").click()
@@ -140,3 +160,18 @@ def test_a_password_reset_ends_the_old_password(office: Office) -> None:
     assert _signs_in(office, "li", "新的密码 2030")
     forged = root.request.post("/ui/admin/users/li/deactivate", form={}, max_redirects=0)
     assert forged.status == 403
+
+
+def test_an_admin_is_told_why_their_own_departure_is_refused(office: Office) -> None:
+    """The page offers no departure of one's own account; asked all the same, the registry
+    refuses and the page says why in Chinese."""
+    root = office.open_as("root")
+    root.goto("/ui/admin/users")
+    mine = root.get_by_role("row", name=re.compile("^root"))
+    expect(mine.locator("summary", has_text="停用（离职）")).to_have_count(0)
+    token = root.locator('meta[name="csrf-token"]').get_attribute("content")
+    assert token is not None
+    asked = root.request.post("/ui/admin/users/root/deactivate",
+                              form={"_csrf_token": token}, max_redirects=0)
+    assert asked.status == 403
+    assert "不能更改自己的角色或密级权限，也不能停用自己的账号" in asked.text()

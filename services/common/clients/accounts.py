@@ -1,6 +1,7 @@
 """The registry's accounts as an admin manages them through the staff pages
-(``/ui/admin/users``): the users, a new one, a password reset, a departure (B9). Every
-call carries the admin's own token; the registry decides (only ``admin`` may)."""
+(``/ui/admin/users``): the users, a new one, a password reset, a departure (B9) and a
+return. Every call carries the admin's own token; the registry decides (only ``admin``
+may)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ class AccountsReader(ServiceClient):
     async def deactivate_user(self, token: str, username: str) -> User:
         """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids) and
         ``extra["open_loans"]`` (each an ``OpenLoan``: archive numbers, status, due date)
-        while any loan of theirs is not returned."""
+        while any loan of theirs is not returned; ``Forbidden`` ``own_account`` for the
+        caller's own account, ``Conflict`` ``last_admin`` for the last active admin."""
         return await self.call("POST", f"/registry/users/{segment(username)}/deactivate",
+                               User, token=token)
+
+    async def activate_user(self, token: str, username: str) -> User:
+        """Someone who left is taken back: the same password, no token from before."""
+        return await self.call("POST", f"/registry/users/{segment(username)}/activate",
                                User, token=token)
 

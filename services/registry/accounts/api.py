@@ -73,7 +73,8 @@ class UsersController(Controller):
                           principal: NamedDependency[Principal],
                           accounts: NamedDependency[AccountsService]) -> User:
         """New roles, clearance or department (what is not given stays); every token the
-        user holds stops working."""
+        user holds stops working. Refused for one's own roles or clearance, and for the
+        last active admin's role."""
         return await accounts.change_user(username, data, by=principal.username)
 
     @post("/me/password", operation_id="changeOwnPassword", status_code=HTTP_200_OK)
@@ -100,6 +101,14 @@ class UsersController(Controller):
           guards=[allow(*ACCOUNT_ADMINS)])
     async def deactivate(self, username: FromPath[str], principal: NamedDependency[Principal],
                          accounts: NamedDependency[AccountsService]) -> User:
-        """Departure (B9): refused with the list while any loan is not returned."""
+        """Departure (B9): refused with the list while any loan is not returned, for one's
+        own account and for the last active admin."""
         return await accounts.deactivate(username, by=principal.username,
                                          clearance=principal.clearance)
+
+    @post("/{username:str}/activate", operation_id="activateUser", status_code=HTTP_200_OK,
+          guards=[allow(*ACCOUNT_ADMINS)])
+    async def activate(self, username: FromPath[str], principal: NamedDependency[Principal],
+                       accounts: NamedDependency[AccountsService]) -> User:
+        """Take back someone who left: the same password, none of the tokens from before."""
+        return await accounts.activate(username, by=principal.username)

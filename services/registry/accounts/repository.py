@@ -3,6 +3,7 @@ Every change of an account is written with its audit entry in the same transacti
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -82,6 +83,17 @@ class AccountsRepository(Repository):
         return Attempt(int(attempt_id), failed_before=int(by_account),
                        failed_from_address_before=int(by_address))
 
+    async def failed_at(self, nth: int, *, since: datetime, username: str | None = None,
+                        address: str | None = None) -> datetime | None:
+        """When the ``nth`` latest failed attempt since ``since`` on the account ``username``
+        (or from ``address``) was made; ``None`` if there were fewer."""
+        whose = (login_attempts.c.username == username if username is not None
+                 else login_attempts.c.address == address)
+        return (await self.conn.execute(
+            sa.select(login_attempts.c.at)
+            .where(whose, login_attempts.c.at >= since, login_attempts.c.succeeded.is_(False))
+            .order_by(login_attempts.c.at.desc()).offset(nth - 1).limit(1))).scalar_one_or_none()
+
     async def succeeded(self, attempt_id: int) -> None:
         await self.conn.execute(login_attempts.update()
                                 .where(login_attempts.c.id == attempt_id)
@@ -98,6 +110,15 @@ class AccountsRepository(Repository):
             sa.select(users).where(users.c.active.is_(True)).order_by(users.c.username)
         )).mappings()
         return [_user(row) for row in rows]
+
+    async def active_holding(self, roles: Collection[str]) -> list[str]:
+        """The active users holding any of ``roles``, by name, holding the table against
+        other changes until the transaction ends on PostgreSQL (SQLite's write transactions
+        are serial already): two admins removing each other at once are checked in turn."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(sa.text("LOCK TABLE users IN EXCLUSIVE MODE"))
+        return [user.username for user in await self.active_people()
+                if any(role in roles for role in user.roles)]
 
 
 def _user(row: Any) -> User:

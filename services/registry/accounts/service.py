@@ -1,14 +1,20 @@
 """Accounts: create and change users, check passwords (argon2), issue tokens, throttle logins.
 
 - Every change of an account (created, roles, clearance or department changed,
-  deactivated, password changed or reset) is in the audit log with who made it (O4).
+  deactivated, reactivated, password changed or reset) is in the audit log with who made
+  it (O4).
+- Nobody changes their own roles or clearance, nor deactivates themselves (``own_account``:
+  another admin does it; an admin has no implicit right to read confidential files, so
+  raising one's own clearance is not theirs to do), and no change leaves the archive
+  without an active admin (``last_admin``); both refusals are audited.
+- A reactivated account keeps its password, but every token issued before stays revoked.
 - A password change or reset, and a change of roles, clearance or department, moves the
   user's token version on: every token issued before stops working at once here (the
   account check forgets what it remembered), in other processes within ``VERIFIED_FOR_S``.
 - Logins are throttled per account and per client address: each attempt is counted and
   written, as failed, in one serialised step before anything is checked, so guesses sent
   at once count as if sent in turn and no burst gets past the limit; the right password
-  then marks its attempt succeeded.
+  then marks its attempt succeeded. A refusal says when the window frees (Retry-After).
 - Password hashing runs in a thread, never on the event loop, and an unknown or disabled
   name costs one hash check as a known one does (the answer's time tells nothing).
 - Attempts older than ``ATTEMPTS_KEPT`` are pruned; every login, succeeded or refused,
@@ -19,9 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -29,13 +37,14 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from services.common.auth import Principal, RecentlyVerified, TokenCodec
+from services.common.auth import ACCOUNT_ADMINS, Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
 from services.common.config import PASSWORD_HASH_MEMORY_KIB
 from services.common.contracts.accounts import TokenResponse, User
 from services.common.contracts.lending import OpenLoan
 from services.common.errors import (
     Conflict,
+    Forbidden,
     NotFound,
     TooManyRequests,
     Unauthorized,
@@ -63,6 +72,7 @@ ATTEMPTS_KEPT = timedelta(days=1)
 PRUNE_EVERY = timedelta(minutes=10)
 CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
+AUDITED_REFUSALS = frozenset({"own_account", "last_admin"})
 
 
 @functools.cache
@@ -146,7 +156,18 @@ class AccountsService:
         detail: dict[str, Any] = {"changed": changed}
         for name in changed:
             detail[name], detail[f"previous_{name}"] = values[name], getattr(before, name)
-        await self._changing(username, values, _entry("user_changed", by, username, **detail))
+        async with self._refusals_audited(by, "change_user"):
+            if by == username and {"roles", "clearance"} & set(changed):
+                raise Forbidden("nobody changes their own roles or clearance; another admin "
+                                "does it", code="own_account")
+
+            async def keep_an_admin(tx: Tx) -> None:
+                if "roles" in changed and not _administers(values["roles"]):
+                    await _another_admin(tx, username)
+
+            await self._changing(username, values,
+                                 _entry("user_changed", by, username, **detail),
+                                 within=keep_an_admin)
         return await self.get_user(username)
 
     async def reset_password(self, username: str, new_password: str, *, by: str) -> User:
@@ -172,6 +193,7 @@ class AccountsService:
         await self._account(username)
 
         async def clear(tx: Tx) -> None:
+            await _another_admin(tx, username)
             loans = await self.departure(tx, username, by=by, clearance=clearance)
             if loans:  # B9: every borrowed file comes back before the employee leaves.
                 raise Conflict(
@@ -180,9 +202,26 @@ class AccountsService:
                                               "open_loans": msgspec.to_builtins(loans)},
                 )
 
-        await self._changing(username, {"active": False, "deactivated_at": self.clock.now()},
-                             _entry("user_deactivated", by, username), new_tokens=False,
-                             within=clear)
+        async with self._refusals_audited(by, "deactivate_user"):
+            if by == username:
+                raise Forbidden("nobody deactivates their own account; another admin does it",
+                                code="own_account")
+            await self._changing(username,
+                                 {"active": False, "deactivated_at": self.clock.now()},
+                                 _entry("user_deactivated", by, username), new_tokens=False,
+                                 within=clear)
+        return await self.get_user(username)
+
+    async def activate(self, username: str, *, by: str = CONSOLE) -> User:
+        """Take back someone who left: they sign in again with the password they had (an
+        admin may reset it); every token issued before stays revoked, and nothing ended by
+        the departure (their requests closed) comes back. An active account is left as
+        it is."""
+        before = (await self._account(username)).user
+        if before.active:
+            return before
+        await self._changing(username, {"active": True, "deactivated_at": None},
+                             _entry("user_reactivated", by, username))
         return await self.get_user(username)
 
     async def check_password(self, username: str, password: str, *,
@@ -197,10 +236,14 @@ class AccountsService:
         if attempt.failed_before >= self.attempts_per_minute:
             raise TooManyRequests(
                 f"too many failed logins for {username!r}; wait a minute and try again",
-                code="login_rate_limited")
+                code="login_rate_limited", retry_after_s=await self._frees_in(
+                    now, self.attempts_per_minute, username=username))
         if attempt.failed_from_address_before >= self.attempts_per_address_per_minute:
             raise TooManyRequests("too many failed logins from this address; wait a minute "
-                                  "and try again", code="login_rate_limited")
+                                  "and try again", code="login_rate_limited",
+                                  retry_after_s=await self._frees_in(
+                                      now, self.attempts_per_address_per_minute,
+                                      address=address))
         found = await self._found(username)
         usable = found is not None and found.user.active and found.password_hash is not None
         stored = found.password_hash if usable and found is not None else None
@@ -250,6 +293,30 @@ class AccountsService:
         if changes == self._changes:  # no change began while this read ran
             self._active.add(remembered, checked_at=checked_at)
 
+    async def _frees_in(self, now: datetime, limit: int, *, username: str | None = None,
+                        address: str | None = None) -> int:
+        """Whole seconds until fewer than ``limit`` failed attempts on the account (or from
+        the address) are left in the window, if no other is made: a refused attempt counts
+        as failed, so one sent sooner puts the time off."""
+        async with self.store.snapshot() as tx:
+            counted = await tx.accounts.failed_at(limit, since=now - RATE_WINDOW,
+                                                  username=username, address=address)
+        if counted is None:
+            return math.ceil(RATE_WINDOW.total_seconds())
+        # An attempt made exactly a window ago still counts: one second past it.
+        return max(1, math.floor((counted + RATE_WINDOW - now).total_seconds()) + 1)
+
+    @asynccontextmanager
+    async def _refusals_audited(self, by: str, action: str) -> AsyncIterator[None]:
+        """Refusals that keep the archive's own safeguards (``AUDITED_REFUSALS``) are
+        audited, after the refused change's transaction has ended."""
+        try:
+            yield
+        except (Conflict, Forbidden) as exc:
+            if exc.code in AUDITED_REFUSALS and self.journal is not None:
+                await self.journal.refused(Principal(username=by, roles=()), action, exc)
+            raise
+
     async def _changing(self, username: str, values: dict[str, Any], entry: AuditEntry, *,
                         new_tokens: bool = True,
                         within: Callable[[Tx], Awaitable[None]] | None = None) -> None:
@@ -294,6 +361,19 @@ class AccountsService:
             return self.hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def _administers(roles: list[str]) -> bool:
+    return any(role in ACCOUNT_ADMINS for role in roles)
+
+
+async def _another_admin(tx: Tx, username: str) -> None:
+    """``username`` stops being an active admin in ``tx``: refused (``last_admin``) unless
+    another one is left, or nobody could manage the accounts any more."""
+    admins = await tx.accounts.active_holding(ACCOUNT_ADMINS)
+    if username in admins and len(admins) == 1:
+        raise Conflict(f"{username} is the last active admin; make another user admin first",
+                       code="last_admin")
 
 
 def _entry(action: str, by: str, username: str, **detail: DetailValue) -> AuditEntry:

@@ -1,19 +1,25 @@
 """Accounts on both engines (issue 14, item 6): every change of an account is audited and
-ends the user's earlier tokens; logins are throttled per account and per address; an
-unknown name costs a password check as a known one does; old attempts are pruned."""
+ends the user's earlier tokens; no change leaves the archive without an active admin, not
+even two made at once; logins are throttled per account and per address, a refusal saying
+when to try again; an unknown name costs a password check as a known one does; old
+attempts are pruned."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
 
 from services.common.auth import TokenCodec
-from services.common.errors import TooManyRequests, Unauthorized
+from services.common.contracts.lending import OpenLoan
+from services.common.errors import Conflict, TooManyRequests, Unauthorized
+from services.common.models import SecurityLevel
 from services.registry.accounts.models import NewUser, UserChange
-from services.registry.accounts.service import AccountsService
+from services.registry.accounts.service import CONSOLE, AccountsService
 from services.registry.journal.models import AuditQuery
+from services.registry.store import Tx
 from tests.contract.registry.conftest import Registry
 from tests.support.registry import INGEST, TEST_KEY
 
@@ -107,6 +113,22 @@ async def test_failed_logins_are_throttled_per_account(registry: Registry) -> No
     assert (await accounts.check_password("li", PASSWORD)).username == "li"
 
 
+async def test_a_throttled_login_says_when_the_window_frees(registry: Registry) -> None:
+    accounts = _accounts(registry, per_account=3)
+    await _person(accounts)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            await accounts.check_password("li", "wrong guess")
+        registry.clock.advance(timedelta(seconds=10))
+    with pytest.raises(TooManyRequests) as refused:
+        await accounts.check_password("li", PASSWORD)
+    # Failed at 0, 10 and 20 s and refused (a failure too) at 30 s: the one at 10 s counts
+    # until 70 s inclusive, so fewer than three are left from 71 s.
+    assert refused.value.retry_after_s == 41
+    registry.clock.advance(timedelta(seconds=41))
+    assert (await accounts.check_password("li", PASSWORD)).username == "li"
+
+
 async def test_failed_logins_are_throttled_per_client_address(registry: Registry) -> None:
     accounts = _accounts(registry, per_account=3, per_address=5)
     await _person(accounts)
@@ -165,3 +187,50 @@ async def test_a_password_keeps_the_hash_settings_it_was_set_under(registry: Reg
     assert (await later.issue_token("li", "a new password")).access_token
     with pytest.raises(Unauthorized):
         await later.issue_token("li", PASSWORD)
+
+
+async def _admins(accounts: AccountsService, *usernames: str) -> None:
+    for username in usernames:
+        await accounts.create_user(NewUser(username=username, roles=["admin"],
+                                           password=PASSWORD))
+
+
+async def test_no_change_leaves_the_archive_without_an_active_admin(registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _admins(accounts, "root")
+    with pytest.raises(Conflict) as demoted:
+        await accounts.change_user("root", UserChange(roles=["staff"]), by=CONSOLE)
+    with pytest.raises(Conflict) as departed:
+        await accounts.deactivate("root", by=CONSOLE)
+    assert demoted.value.code == departed.value.code == "last_admin"
+    root = await accounts.get_user("root")
+    assert (root.roles, root.active) == (["admin"], True)
+    await _admins(accounts, "root2")
+    await accounts.change_user("root", UserChange(roles=["admin", "staff"]), by="root2")
+    await accounts.deactivate("root", by="root2")
+    assert not (await accounts.get_user("root")).active
+
+
+async def test_an_admin_removed_while_another_leaves_is_refused_not_both(
+        registry: Registry) -> None:
+    """Two admins removing each other at once: the second change is checked once the
+    first is written, so one admin is left."""
+    accounts = _accounts(registry)
+    await _admins(accounts, "root", "root2")
+    leaving = asyncio.Event()
+
+    async def slow_departure(tx: Tx, username: str, *, by: str, clearance: SecurityLevel
+                             ) -> list[OpenLoan]:
+        leaving.set()
+        await asyncio.sleep(0.5)  # the other change arrives while this one is open
+        return []
+
+    accounts.departure = slow_departure
+    departure = asyncio.create_task(accounts.deactivate("root2", by="root"))
+    await leaving.wait()
+    with pytest.raises(Conflict) as refused:
+        await accounts.change_user("root", UserChange(roles=["staff"]), by="root2")
+    await departure
+    assert refused.value.code == "last_admin"
+    root, root2 = await accounts.get_user("root"), await accounts.get_user("root2")
+    assert (root.roles, root.active, root2.active) == (["admin"], True, False)

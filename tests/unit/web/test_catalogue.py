@@ -27,7 +27,7 @@ from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
 from services.web.ingest_page import STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
-from services.web.render import LOCALES, TEMPLATES
+from services.web.render import LOCALES, TEMPLATES, Pages
 from services.web.retention_page import (
     DECISION_NAMES,
     HOLD_STATUS_NAMES,
@@ -77,6 +77,15 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
+
+
+def test_asking_for_a_loan_and_a_loan_asked_for_read_apart_in_english() -> None:
+    """The document page's button and the new-loan page's title ask; the history's step
+    tells what happened."""
+    english = Pages().environments["en"]
+    assert english.from_string('{{ _("申请借阅") }}').render() == "Request a loan"
+    assert english.from_string("{{ _(step) }}").render(
+        step=ACTION_NAMES["loan_requested"]) == "loan requested"
 
 
 def test_the_committed_mo_is_the_compiled_po() -> None:

@@ -60,6 +60,21 @@ def test_every_field_length_the_forms_allow_is_a_limit_the_contracts_state() -> 
     assert written == []
 
 
+def test_every_password_field_is_masked_and_open_to_password_managers() -> None:
+    """ASVS 6.2.6 and 6.2.7: each is type=password with the autocomplete token a password
+    manager reads, and no page or script of ours stops pasting into it."""
+    fields = [(page.name, tag) for page in sorted(TEMPLATES.glob("*.html"))
+              for tag in re.findall(r"<input\b[^>]*>", page.read_text(encoding="utf-8"))
+              if "password" in tag]
+    assert {name for name, _ in fields} == {"admin_users.html", "login.html", "macros.html"}
+    unmasked = [(name, tag) for name, tag in fields
+                if 'type="password"' not in tag
+                or not re.search(r'autocomplete="(?:current|new)-password"', tag)]
+    assert unmasked == []
+    scripts = [*TEMPLATES.glob("*.html"), *(TEMPLATES.parent / "static").glob("*.js")]
+    assert [path.name for path in scripts if "paste" in path.read_text(encoding="utf-8")] == []
+
+
 def test_every_area_says_the_common_refusals_in_the_same_words() -> None:
     environment = Pages().environments["zh"]
     macros = environment.get_template("macros.html").module
