@@ -58,8 +58,8 @@ from bench.ingest_ocr import (
 )
 from services.common.text import fold, folded_tokens
 from services.ingest.extraction.cjk import script_evidence
-from tests.e2e.search.conftest import CompatibilityProxy
 from tests.fixtures.app import ArchiveServer, launch_archive_server
+from tests.fixtures.elasticsearch import CompatibilityProxy
 from tests.support.documents import ArchivePaper, paper
 from tests.support.jobs import finished_jobs_of
 from tests.support.rendering import (

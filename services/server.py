@@ -10,6 +10,7 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 
@@ -43,24 +44,25 @@ def build_server(app: ArchiveApp, host: str, port: int, *,
 
 
 async def serve(app: ArchiveApp, server: uvicorn.Server, *,
-                started: threading.Event | None = None,
+                on_started: Callable[[], object] | None = None,
                 listener: socket.socket | None = None) -> None:
     """Start the services, serve until told to stop, then shut the services down.
+    ``on_started`` is called once the server listens, its services started;
     ``listener``: a socket bound already (the server binds its host and port otherwise)."""
     await app.startup()
     try:
-        if started is not None:
-            asyncio.get_running_loop().call_soon(_signal_when_started, server, started)
+        if on_started is not None:
+            asyncio.get_running_loop().call_soon(_when_started, server, on_started)
         await server.serve(sockets=None if listener is None else [listener])
     finally:
         await app.shutdown()
 
 
-def _signal_when_started(server: uvicorn.Server, started: threading.Event) -> None:
+def _when_started(server: uvicorn.Server, then: Callable[[], object]) -> None:
     if server.started:
-        started.set()
+        then()
     else:
-        asyncio.get_running_loop().call_later(0.01, _signal_when_started, server, started)
+        asyncio.get_running_loop().call_later(0.01, _when_started, server, then)
 
 
 def loopback_listener() -> socket.socket:
@@ -95,7 +97,7 @@ class BackgroundServer:
 
     def _run(self) -> None:
         try:
-            asyncio.run(serve(self.app, self.server, started=self.started,
+            asyncio.run(serve(self.app, self.server, on_started=self.started.set,
                               listener=self.listener))
         except BaseException as exc:  # handed over to the thread that waits in start()
             self.error = exc

@@ -266,11 +266,25 @@ async def _latest(backup: BackupStore) -> Latest | None:
 
 async def read_manifest(backup: BackupStore, latest: Latest) -> Manifest | None:
     """The generation ``latest`` names, or ``None`` if its manifest is gone or does not
-    hash to what ``latest`` recorded."""
+    hash to what ``latest`` recorded; ``Conflict`` if it is in a format this release
+    does not read."""
     raw = await backup.read_document(manifest_name(latest.generation))
     if raw is None or _sha256(raw) != latest.manifest_sha256:
         return None
+    written_in = msgspec.json.decode(raw, type=_Format).format
+    if written_in != FORMAT:
+        raise Conflict(f"the backup at {backup.where} is in format {written_in}; this release "
+                       f"of archive reads format {FORMAT} only: use the release that made it "
+                       "(and back up this archive to another place)",
+                       code="backup_format_unknown")
     return msgspec.json.decode(raw, type=Manifest)
+
+
+class _Format(msgspec.Struct):
+    """A manifest's format alone: read before the rest, which another format may lay out
+    otherwise."""
+
+    format: int
 
 
 def _sha256(data: bytes) -> str:

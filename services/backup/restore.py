@@ -1,30 +1,43 @@
 """``archive restore SRC``: the newest generation of a backup, into an empty archive.
 
-A restore SHALL, in order:
-1. read ``latest.json`` and the manifest it names (its SHA-256 checked);
-2. refuse unless the databases and the object store are empty and of the backup's kind;
-3. check the keys: one the backup carries is written to the data directory (unless the
-   environment sets it, which must then be the backup's, by its check); one the backup
-   left out must be set in the environment;
-4. load each database from its file, hashed first; migrate to this release's schema;
+A restore SHALL, in order, checking before it writes anything:
+1. read ``latest.json`` and the manifest it names (its SHA-256 checked, its format one
+   this release reads);
+2. refuse unless the databases, the object store and the search index are empty and the
+   databases of the backup's kind (an Elasticsearch index is shared by whoever names it:
+   filling one that holds documents would take a live archive's alias over);
+3. check the keys: one the backup carries is to be written to the data directory
+   (unless the environment sets it, which must then be the backup's, by its check); one
+   the backup left out must be set in the environment;
+4. hash every database file of the backup; then write the keys, load each database and
+   migrate it to this release's schema;
 5. store every object with its content type and retention, each blob hashed first,
    leaving out originals (and their derived files) no restored record or job names;
 6. record the backup as the archive's last, then rebuild the search index and run a
    fixity check in the restored archive (``verify.py``).
-A damaged blob stops a database's restore; a damaged object is listed and the rest go on.
+A damaged database file stops the restore before it writes; a damaged object is listed
+and the rest go on. A restore stopped after it began writing removes what it wrote in the
+data directory and names what it cannot remove (a PostgreSQL database's tables, objects
+in S3 under Object Lock, an Elasticsearch index) so the next attempt finds an empty place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Literal
 
 import msgspec
+from sqlalchemy.engine import make_url
 
 from services.backup.backup import KEY_VARIABLES, read_manifest
 from services.backup.databases import check_empty, finish_databases, restore_database
 from services.backup.models import (
     LATEST,
+    DatabaseDump,
     KeyFile,
     Latest,
     Manifest,
@@ -41,8 +54,9 @@ from services.common.backup_record import LastBackup, record_backup
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.durable import write_durably
-from services.common.errors import ConfigError, Conflict, NotFound
+from services.common.errors import ArchiveError, ConfigError, Conflict, NotFound
 from services.common.objectstore import ObjectStore, file_sha256, open_object_store
+from services.search.bootstrap import open_index
 
 
 async def run_restore(settings: Settings, location: str, *, clock: Clock,
@@ -60,6 +74,8 @@ async def run_restore(settings: Settings, location: str, *, clock: Clock,
 class _Restore:
     def __init__(self, settings: Settings, backup: BackupStore, clock: Clock,
                  progress: Progress) -> None:
+        self.written: set[Literal["databases", "objects", "index"]] = set()
+        """Which places outside the data directory this restore has begun to fill."""
         self.settings = settings
         self.backup = backup
         self.clock = clock
@@ -67,18 +83,27 @@ class _Restore:
         self.store: ObjectStore = open_object_store(settings, clock=clock)
 
     async def run(self) -> RestoreReport:
-        self.progress.stage(f"reading the backup at {self.backup.where}", total=None,
-                            unit="files")
+        self.progress.stage("reading the backup", total=None, unit="files")
         latest, manifest = await self._manifest()
-        await check_empty(self.settings, manifest.databases)
-        async for stored in self.store.keys(""):
-            raise Conflict(f"the object store already holds {stored}: a restore fills an empty "
-                           "one; choose another ARCHIVE_DATA_DIR or ARCHIVE_S3_BUCKET",
-                           code="restore_target_not_empty")
+        await self._check_target(manifest)
         secrets = await self._keys(manifest.keys)
+        async with AsyncExitStack() as copies:
+            dumps = await self._checked_databases(manifest, copies)
+            before = await asyncio.to_thread(_entries, self.settings.data_dir)
+            try:
+                return await self._fill(latest, manifest, secrets, dumps)
+            except Exception as exc:
+                left = await asyncio.to_thread(self._undo, before)
+                if not isinstance(exc, ArchiveError):
+                    raise
+                raise type(exc)(f"{exc.detail}; {left}", code=exc.code) from exc
+
+    async def _fill(self, latest: Latest, manifest: Manifest,
+                    secrets: list[tuple[KeyFile, str]],
+                    dumps: list[tuple[DatabaseDump, Path]]) -> RestoreReport:
         for key_file, secret in secrets:
             await asyncio.to_thread(write_durably, self._key_path(key_file), secret.encode())
-        await self._databases(manifest)
+        await self._databases(dumps)
         named = await named_originals(self.settings)
         wanted = [stored for stored in manifest.objects
                   if (sha256 := original_sha256(stored.key)) is None
@@ -86,11 +111,13 @@ class _Restore:
         left_out = {original_sha256(stored.key) for stored in manifest.objects} - {
             original_sha256(stored.key) for stored in wanted}
         objects = ObjectsIn(self.store, self.backup, self.progress)
+        self.written.add("objects")
         await objects.restore(wanted)
         await record_backup(self.store, LastBackup(
             generation=manifest.generation, finished_at=manifest.finished_at,
             destination=self.backup.where, objects=len(manifest.objects),
             bytes=sum(stored.size for stored in manifest.objects)))
+        self.written.add("index")
         checked = await verify_restored(self.settings, clock=self.clock,
                                         progress=self.progress)
         return RestoreReport(
@@ -101,6 +128,32 @@ class _Restore:
             left_out=len(left_out), damaged=sorted(objects.damaged),
             documents_indexed=checked.documents_indexed, fixity_run=checked.fixity_run,
             fixity_findings=checked.fixity_findings, fixity_error=checked.error)
+
+    async def _check_target(self, manifest: Manifest) -> None:
+        """Refuse anything not empty: the databases, the object store, the search index."""
+        await check_empty(self.settings, manifest.databases)
+        async for stored in self.store.keys(""):
+            raise Conflict(f"the object store already holds {stored}: a restore fills an empty "
+                           "one; choose another ARCHIVE_DATA_DIR or ARCHIVE_S3_BUCKET",
+                           code="restore_target_not_empty")
+        index = open_index(self.settings)
+        try:
+            held = await index.held()
+        finally:
+            await index.close()
+        if not held:
+            return
+        if self.settings.elasticsearch_url:
+            raise Conflict(
+                f"the Elasticsearch index {self.settings.elasticsearch_index} at "
+                f"ARCHIVE_ELASTICSEARCH_URL already holds {held} documents, another "
+                "archive's: the restore would take it over; set ARCHIVE_ELASTICSEARCH_INDEX "
+                "to a new name (or ARCHIVE_ELASTICSEARCH_URL to another cluster) for the "
+                "restored archive, and keep it so when it serves",
+                code="restore_target_not_empty")
+        raise Conflict(f"{self.settings.data_dir / 'index'} already holds {held} documents: a "
+                       "restore fills an empty data directory; choose another ARCHIVE_DATA_DIR",
+                       code="restore_target_not_empty")
 
     async def _manifest(self) -> tuple[Latest, Manifest]:
         raw = await self.backup.read_document(LATEST)
@@ -147,15 +200,58 @@ class _Restore:
         return (self.settings.audit_key_file if key.name == "audit_key"
                 else self.settings.secret_key_file)
 
-    async def _databases(self, manifest: Manifest) -> None:
-        self.progress.stage("restoring the databases", total=len(manifest.databases),
+    async def _checked_databases(self, manifest: Manifest, copies: AsyncExitStack
+                                 ) -> list[tuple[DatabaseDump, Path]]:
+        """Every database file of the backup, local and hashed, kept until the restore
+        ends: a damaged one stops the restore before it writes anything."""
+        self.progress.stage("checking the database files", total=len(manifest.databases),
                             unit="files")
+        checked = []
         for dump in manifest.databases:
-            async with self.backup.local_copy(dump.sha256) as path:
-                if await asyncio.to_thread(file_sha256, path) != dump.sha256:
-                    raise Conflict(f"the {dump.name} database in the backup is damaged: its "
-                                   "bytes no longer hash to the manifest's SHA-256",
-                                   code="backup_damaged")
-                await restore_database(self.settings, dump, path)
+            path = await copies.enter_async_context(self.backup.local_copy(dump.sha256))
+            if await asyncio.to_thread(file_sha256, path) != dump.sha256:
+                raise Conflict(f"the {dump.name} database in the backup is damaged: its "
+                               "bytes no longer hash to the manifest's SHA-256; nothing was "
+                               "written: restore an older backup", code="backup_damaged")
+            checked.append((dump, path))
+            self.progress.advance(1)
+        return checked
+
+    async def _databases(self, dumps: list[tuple[DatabaseDump, Path]]) -> None:
+        self.progress.stage("restoring the databases", total=len(dumps), unit="files")
+        self.written.add("databases")
+        for dump, path in dumps:
+            await restore_database(self.settings, dump, path)
             self.progress.advance(1)
         await finish_databases(self.settings)
+
+    def _undo(self, before: set[str]) -> str:
+        """Remove what this restore wrote in the data directory (it began with none of
+        it); what it says names what it could not remove, and what to do."""
+        data_dir = self.settings.data_dir
+        for name in sorted(_entries(data_dir) - before):
+            path = data_dir / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        left = []
+        if "databases" in self.written and not self.settings.embedded:
+            database = make_url(self.settings.migration_url_for("registry")).database
+            left.append(f"drop the database {database} and create it again, empty (it holds "
+                        "what the restore loaded)")
+        if "objects" in self.written and self.settings.s3_endpoint:
+            left.append(f"set ARCHIVE_S3_BUCKET to a new bucket (the bucket "
+                        f"{self.settings.s3_bucket} holds what the restore stored)")
+        if "index" in self.written and self.settings.elasticsearch_url:
+            left.append(f"delete the Elasticsearch index {self.settings.elasticsearch_index}"
+                        "-v* (or set ARCHIVE_ELASTICSEARCH_INDEX to a new name)")
+        said = f"the restore stopped and removed what it had written in {data_dir}"
+        if not left:
+            return said + "; restore again once the cause is fixed"
+        return f"{said}; before restoring again, {'; '.join(left)}"
+
+
+def _entries(directory: Path) -> set[str]:
+    """The names in ``directory`` (none if it does not exist)."""
+    return set(os.listdir(directory)) if directory.is_dir() else set()

@@ -27,7 +27,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from services.common.config import Settings
 from services.common.durable import fsync_directory
@@ -39,6 +39,9 @@ from services.common.errors import (
     ValidationFailed,
 )
 from services.common.objectstore import validate_key
+
+if TYPE_CHECKING:
+    from services.common.objectstore.s3 import S3Variables
 
 BLOBS = "blobs/"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -269,16 +272,23 @@ def _s3_store(location: str, settings: Settings) -> S3Backup:
         raise ConfigError(f"{location}: set ARCHIVE_BACKUP_S3_ENDPOINT, "
                           "ARCHIVE_BACKUP_S3_ACCESS_KEY and ARCHIVE_BACKUP_S3_SECRET_KEY (or "
                           "the archive's own ARCHIVE_S3_*) to reach the bucket")
+    from services.common.objectstore.s3 import S3Variables
+
+    variables = S3Variables(**{
+        name: f"ARCHIVE_{'BACKUP_' if backup_setting else ''}S3_{name.upper()}"
+        for name, backup_setting in (("endpoint", settings.backup_s3_endpoint),
+                                     ("access_key", settings.backup_s3_access_key),
+                                     ("secret_key", settings.backup_s3_secret_key))})
     return S3Backup(endpoint=endpoint, access_key=access_key, secret_key=secret_key,
                     bucket=bucket, prefix=f"{prefix}/" if prefix else "",
-                    region=settings.s3_region)
+                    region=settings.s3_region, variables=variables)
 
 
 class S3Backup:
     """A backup in an S3 bucket, under a prefix. The bucket is made if missing."""
 
     def __init__(self, *, endpoint: str, access_key: str, secret_key: str, bucket: str,
-                 prefix: str, region: str) -> None:
+                 prefix: str, region: str, variables: S3Variables) -> None:
         from services.common.objectstore.s3 import S3ObjectStore
 
         self.location = f"s3://{bucket}/{prefix}".rstrip("/")
@@ -287,7 +297,7 @@ class S3Backup:
         self._staging = Path(tempfile.mkdtemp(prefix="archive-backup-"))
         self.store = S3ObjectStore(endpoint=endpoint, access_key=access_key,
                                    secret_key=secret_key, bucket=bucket, region=region,
-                                   spool_dir=self._staging)
+                                   spool_dir=self._staging, variables=variables)
 
     @property
     def where(self) -> str:

@@ -38,10 +38,14 @@ def serve(host: str, port: int, service: str) -> None:
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     app = create_app(build_context(settings, hosted, f"http://{local}:{port}"))
     pages = "staff pages at /ui/search, " if "web" in hosted else ""
-    click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
-               f"({pages}API docs at /schema)", err=True)
+
+    def announce() -> None:
+        click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
+                   f"({pages}API docs at /schema)", err=True)
+
     asyncio.run(run_server(app, build_server(app, host, port,
-                                             trusted_proxies=settings.trusted_proxies)))
+                                             trusted_proxies=settings.trusted_proxies),
+                           on_started=announce))
 
 
 @click.command()

@@ -32,6 +32,24 @@ OcrLanguages = Annotated[str, msgspec.Meta(
     pattern=r"^(chi_sim|chi_tra|eng)(\+(chi_sim|chi_tra|eng))*$",
     description="Tesseract models joined by '+': chi_sim, chi_tra, eng",
 )]
+DatabaseUrl = Annotated[str, msgspec.Meta(
+    pattern=r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://",
+    description="a database URL, postgresql+asyncpg://user:password@host:port/database "
+                "(or sqlite+aiosqlite:///path); no other database or driver is supported",
+)]
+LogLevel = Annotated[str, msgspec.Meta(
+    pattern=r"^(?i:debug|info|warning|error|critical)$",
+    description="a log level: DEBUG, INFO, WARNING, ERROR or CRITICAL",
+)]
+ELASTICSEARCH_INDEX = "archive-documents"
+ElasticsearchIndexName = Annotated[str, msgspec.Meta(
+    pattern=r"^[a-z0-9][a-z0-9_-]{0,199}$",
+    description="an index name: lowercase letters, digits, '-' and '_'",
+)]
+Key = Annotated[str, msgspec.Meta(
+    min_length=32,
+    description="a key of at least 32 characters (make one with: openssl rand -base64 48)",
+)]
 
 PASSWORD_HASH_MEMORY_KIB = 32 * 1024
 """argon2id's memory per password hash and check: a login ~50–100 ms on two cores. OWASP
@@ -40,14 +58,15 @@ asks at least 19 MiB (with two passes) of an archive that faces a network."""
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     data_dir: Path = Path("./archive-data")
-    database_url: str | None = None
+    database_url: DatabaseUrl | None = None
     s3_endpoint: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
     s3_bucket: str = "archive"
     s3_region: str = "us-east-1"
     elasticsearch_url: str | None = None
-    secret_key: str | None = None
+    elasticsearch_index: ElasticsearchIndexName = ELASTICSEARCH_INDEX
+    secret_key: Key | None = None
     registry_url: str | None = None
     ingest_url: str | None = None
     search_url: str | None = None
@@ -71,14 +90,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     login_attempts_per_address_per_minute: PositiveInt = 30
     password_hash_memory_kib: Annotated[int, msgspec.Meta(ge=1024)] = PASSWORD_HASH_MEMORY_KIB
     trusted_proxies: str = "127.0.0.1"
-    log_level: str = "INFO"
-    migration_database_url: str | None = None
-    audit_key: Annotated[str, msgspec.Meta(min_length=32)] | None = None
+    log_level: LogLevel = "INFO"
+    migration_database_url: DatabaseUrl | None = None
+    audit_key: Key | None = None
     audit_anchor_interval_s: PositiveInt = 300
     backup_s3_endpoint: str | None = None
     backup_s3_access_key: str | None = None
     backup_s3_secret_key: str | None = None
-    metrics_token: Annotated[str, msgspec.Meta(min_length=32)] | None = None
+    metrics_token: Key | None = None
     time_zone: ZoneInfo = COMPANY_ZONE
 
     @property
@@ -167,11 +186,28 @@ def load_settings(
         if value != "":
             raw[name] = value
     try:
-        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decoded)
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decoded)
     except msgspec.ValidationError as exc:
         message = str(exc)
         variable = _variable_in(message)
-        raise ConfigError(f"{variable}: {message.split(' - at ')[0]}") from exc
+        described = _description(variable)
+        # The value is left out: it may be a password or a key.
+        said = f"expected {described}" if described else message.split(" - at ")[0]
+        raise ConfigError(f"{variable}: {said}") from exc
+    _check_data_dir(settings.data_dir)
+    return settings
+
+
+def _check_data_dir(path: Path) -> None:
+    """Refuse a data directory that is a file or lies under one: every command would
+    stop at its first write with ``NotADirectoryError`` otherwise."""
+    for place in (path, *path.absolute().parents):
+        if place.exists():
+            if not place.is_dir():
+                where = "" if place == path else f"lies under {place}, which "
+                raise ConfigError(f"ARCHIVE_DATA_DIR: {path} {where}is not a directory; set "
+                                  "it to a directory (one that is missing is made)")
+            return
 
 
 def _decoded(kind: type, value: object) -> object:
@@ -187,6 +223,20 @@ def _decoded(kind: type, value: object) -> object:
             raise ValueError(f"not a time zone (an IANA name such as Asia/Shanghai): {value!r}"
                              ) from exc
     raise NotImplementedError(kind)
+
+
+def _description(variable: str) -> str | None:
+    """The ``description`` of the setting's ``Meta``, if it has one: what a value must be
+    said in words (a regular expression says it to nobody)."""
+    fields = msgspec.inspect.type_info(Settings).fields  # type: ignore[attr-defined]
+    for field in fields:
+        if PREFIX + field.name.upper() == variable:
+            kinds = getattr(field.type, "types", (field.type,))  # a union: ``X | None``
+            for kind in kinds:
+                schema = getattr(kind, "extra_json_schema", None) or {}
+                if "description" in schema:
+                    return str(schema["description"])
+    return None
 
 
 def _variable_in(message: str) -> str:

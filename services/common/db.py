@@ -23,7 +23,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
-from services.common.errors import DependencyUnavailable, ValidationFailed
+from services.common.errors import Conflict, DependencyUnavailable, ValidationFailed
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,6 +105,14 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
             code="database_unavailable",
         ) from exc
+    except DBAPIError as exc:
+        # asyncpg's refusals (a wrong password, a database that does not exist) reach
+        # SQLAlchemy as a bare ``DBAPIError``.
+        raise DependencyUnavailable(
+            f"the database at {_safe(engine)} refused the connection: {_first_line(exc)}; "
+            "check the user, password and database name in ARCHIVE_DATABASE_URL (and "
+            "ARCHIVE_MIGRATION_DATABASE_URL)", code="database_refused",
+        ) from exc
     try:
         yield conn
     finally:
@@ -154,8 +162,10 @@ def migration_config(url: str, service: str) -> Any:
 
 
 async def migrate(url: str, service: str) -> None:
-    """Bring ``service``'s tables to the newest revision (every head; feature chains may fork)."""
+    """Bring ``service``'s tables to the newest revision (every head; feature chains may fork).
+    ``Conflict`` if a newer release wrote the database (a revision this one does not know)."""
     from alembic import command
+    from alembic.util.exc import CommandError
 
     config = migration_config(url, service)
     try:
@@ -165,6 +175,40 @@ async def migrate(url: str, service: str) -> None:
             f"cannot migrate the {service} database: {_first_line(exc)}",
             code="database_unavailable",
         ) from exc
+    except CommandError as exc:
+        engine = create_engine(url, pool_size=1)
+        try:
+            await require_known_revisions(engine, service)
+        finally:
+            await engine.dispose()
+        raise DependencyUnavailable(f"cannot migrate the {service} database: {exc}",
+                                    code="migration_failed") from exc
+
+
+async def current_revisions(engine: AsyncEngine, service: str) -> set[str]:
+    """The revisions ``service``'s version table holds (none in an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    async with connect(engine) as conn:
+        return await conn.run_sync(lambda sync: set(MigrationContext.configure(
+            sync, opts={"version_table": f"alembic_version_{service}"}).get_current_heads()))
+
+
+async def require_known_revisions(engine: AsyncEngine, service: str) -> set[str]:
+    """The database's revisions of ``service``; ``Conflict`` if this release does not know
+    one (a newer release migrated the database: its schema is not this release's)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migration_config(str(engine.url), service))
+    known = {revision.revision for revision in script.walk_revisions()}
+    current = await current_revisions(engine, service)
+    unknown = sorted(current - known)
+    if unknown:
+        raise Conflict(
+            f"the {service} database was written by a newer release of archive (revision "
+            f"{', '.join(unknown)}); run that release or restore a backup made by this one",
+            code="database_from_newer_release")
+    return current
 
 
 def run_migrations_online() -> None:
@@ -189,7 +233,7 @@ def run_migrations_online() -> None:
     async def run() -> None:
         engine = create_engine(url, pool_size=1)
         try:
-            async with engine.connect() as conn:
+            async with connect(engine) as conn:
                 await conn.run_sync(do_run)
                 await conn.commit()
         finally:

@@ -28,6 +28,7 @@ from services.common.db import (
     is_sqlite,
     migrate,
     migration_config,
+    require_known_revisions,
 )
 from services.common.errors import DependencyUnavailable
 
@@ -42,17 +43,10 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
 
 
 async def _require_current(engine: AsyncEngine, url: str, service: str) -> None:
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from services.common.db import connect
-
     script = ScriptDirectory.from_config(migration_config(url, service))
-    heads = set(script.get_heads())
-    async with connect(engine) as conn:
-        current = await conn.run_sync(lambda sync: set(MigrationContext.configure(
-            sync, opts={"version_table": f"alembic_version_{service}"}).get_current_heads()))
-    if current != heads:
+    if await require_known_revisions(engine, service) != set(script.get_heads()):
         raise DependencyUnavailable(
             f"the {service} database is not at the newest schema; run 'archive migrate'",
             code="migration_needed",

@@ -1,9 +1,10 @@
 """Builds the search service from its context: the one place it picks implementations.
 
-The index is Elasticsearch when ``ARCHIVE_ELASTICSEARCH_URL`` is set, else Tantivy under
-``<data_dir>/index``. The feed consumer and the reindexer run in this process, beside
-the index object whose rebuild bookkeeping they share (``services.search.reindex``); an
-index made by an earlier version's analysis is rebuilt at start (``ANALYSIS``).
+The index is Elasticsearch when ``ARCHIVE_ELASTICSEARCH_URL`` is set (its alias
+``ARCHIVE_ELASTICSEARCH_INDEX``), else Tantivy under ``<data_dir>/index``. The feed
+consumer and the reindexer run in this process, beside the index object whose rebuild
+bookkeeping they share (``services.search.reindex``); an index made by an earlier
+version's analysis is rebuilt at start (``ANALYSIS``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ log = logging.getLogger("archive.search")
 def open_index(settings: Settings) -> SearchIndex:
     """The configured index; opens nothing until ``ensure``."""
     if settings.elasticsearch_url:
-        return ElasticsearchIndex.from_url(settings.elasticsearch_url)
+        return ElasticsearchIndex.from_url(settings.elasticsearch_url,
+                                           alias=settings.elasticsearch_index)
     return TantivyIndex(settings.data_dir / "index")
 
 

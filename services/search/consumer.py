@@ -84,8 +84,10 @@ class FeedConsumer:
         if self.cursor is None:
             cursor = await self.cursors.position()
             if cursor > 0 and await self.index.count() == 0:
-                log.warning("the search index is empty but the feed cursor is at %d; "
-                            "filling it again from the start of the feed", cursor)
+                # Info, not a warning: every index made afresh (a restore, a new
+                # ARCHIVE_ELASTICSEARCH_INDEX, a deleted index directory) fills itself so.
+                log.info("the search index is empty but the feed cursor is at %d; "
+                         "filling it again from the start of the feed", cursor)
                 await self.cursors.reset()
                 cursor = 0
             self.cursor = cursor

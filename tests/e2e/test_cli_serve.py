@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
-from tests.fixtures.postgres import free_port
+import pytest
+
+from tests.fixtures.postgres import PostgresCluster, free_port
 from tests.support import loopback
 from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
 
@@ -26,6 +30,79 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(tmp_path: Pat
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: ARCHIVE_LOAN_DAYS: Expected `int`, got `str`"]
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("ARCHIVE_SECRET_KEY", "short"),
+    ("ARCHIVE_DATABASE_URL", "notaurl"),
+    ("ARCHIVE_DATABASE_URL", "mysql://archive@127.0.0.1/archive"),
+    ("ARCHIVE_DATABASE_URL", "postgres://archive@127.0.0.1/archive"),
+    ("ARCHIVE_LOG_LEVEL", "verbose"),
+    ("ARCHIVE_DATA_DIR", "/dev/null/x"),
+])
+def test_a_bad_value_that_once_ended_in_a_traceback_is_one_line(
+        tmp_path: Path, variable: str, value: str) -> None:
+    result = run(["serve", "--port", str(free_port())], tmp_path, env={variable: value})
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {variable}: ")
+
+
+def _one_line_naming(result: subprocess.CompletedProcess[str], *said: str) -> str:
+    """The one line a failed command printed, holding each of ``said``."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "archive: serving" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    for words in said:
+        assert words in line
+    return line
+
+
+def test_a_database_that_refuses_the_connection_is_one_line_in_serve_and_migrate(
+        tmp_path: Path, postgres_cluster: PostgresCluster) -> None:
+    database = postgres_cluster.create_database()
+    missing = postgres_cluster.url("no_such_database")
+    stranger = postgres_cluster.url(database).replace("postgres@", "nobody:wrong@")
+    for url, cause in ((missing, 'database "no_such_database" does not exist'),
+                       (stranger, 'role "nobody" does not exist')):
+        env = {"ARCHIVE_DATABASE_URL": url}
+        served = run(["serve", "--port", str(free_port())], tmp_path, env=env)
+        migrated = run(["migrate"], tmp_path, env=env)
+        for result in (served, migrated):
+            _one_line_naming(result, "refused the connection", cause, "ARCHIVE_DATABASE_URL")
+            assert "wrong" not in result.stderr  # the password is never shown
+
+
+def test_a_database_of_a_newer_release_is_one_line_in_serve_and_migrate(tmp_path: Path
+                                                                        ) -> None:
+    assert run(["migrate"], tmp_path).returncode == 0
+    with closing(sqlite3.connect(tmp_path / "data" / "registry.db")) as db, db:
+        db.execute("DELETE FROM alembic_version_registry")
+        db.execute("INSERT INTO alembic_version_registry VALUES ('registry_0012_future')")
+    for result in (run(["serve", "--port", str(free_port())], tmp_path),
+                   run(["migrate"], tmp_path)):
+        _one_line_naming(result, "the registry database was written by a newer release of "
+                         "archive (revision registry_0012_future); run that release or "
+                         "restore a backup made by this one")
+
+
+def test_serve_says_it_serves_once_it_does(tmp_path: Path) -> None:
+    port = free_port()
+    environment = clean_environment({"ARCHIVE_DATA_DIR": str(tmp_path / "data")})
+    server = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port)], cwd=tmp_path,
+                              env=environment, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:  # uvicorn's own log lines come first
+            if line.startswith("archive: serving"):
+                break
+        assert line.startswith(f"archive: serving registry, ingest, search, web at "
+                               f"http://127.0.0.1:{port}"), line
+        assert loopback.get(f"http://127.0.0.1:{port}/health").status_code == 200
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
 
 
 def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:

@@ -31,6 +31,11 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_PASSWORD_HASH_MEMORY_KIB", "512"),
     ("ARCHIVE_TIME_ZONE", "Beijing"),
     ("ARCHIVE_TIME_ZONE", "../../etc/passwd"),
+    ("ARCHIVE_SECRET_KEY", "short"),
+    ("ARCHIVE_LOG_LEVEL", "verbose"),
+    ("ARCHIVE_DATABASE_URL", "notaurl"),
+    ("ARCHIVE_MIGRATION_DATABASE_URL", "postgres://owner@db/archive"),
+    ("ARCHIVE_ELASTICSEARCH_INDEX", "Archive Documents"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
@@ -71,3 +76,41 @@ def test_embedded_signing_key_is_created_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 32
     assert settings.signing_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("url", [
+    "notaurl", "mysql://archive:pw@db/archive", "postgres://archive:pw@db/archive",
+    "postgresql+psycopg2://archive:pw@db/archive", "sqlite:///archive.db"])
+def test_a_database_url_of_another_kind_says_which_are_supported(url: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"ARCHIVE_DATABASE_URL": url}, env_file=None)
+    said = str(caught.value)
+    assert said.startswith("ARCHIVE_DATABASE_URL: expected")
+    assert "postgresql+asyncpg://" in said
+    assert "sqlite+aiosqlite://" in said
+    assert "pw" not in said  # a password is never echoed
+
+
+def test_the_supported_database_urls_and_any_case_of_a_log_level_are_taken() -> None:
+    settings = load_settings({
+        "ARCHIVE_DATABASE_URL": "postgresql+asyncpg://archive:pw@db:5432/archive",
+        "ARCHIVE_MIGRATION_DATABASE_URL": "sqlite+aiosqlite:///archive.db",
+        "ARCHIVE_LOG_LEVEL": "debug"}, env_file=None)
+    assert settings.log_level == "debug"
+
+
+def test_a_short_secret_key_says_how_long_a_key_must_be() -> None:
+    with pytest.raises(ConfigError, match="ARCHIVE_SECRET_KEY: expected a key of at least 32"):
+        load_settings({"ARCHIVE_SECRET_KEY": "short"}, env_file=None)
+
+
+def test_a_data_directory_that_is_a_file_or_under_one_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for data_dir in (a_file, a_file / "data", Path("/dev/null/x")):
+        with pytest.raises(ConfigError) as caught:
+            load_settings({"ARCHIVE_DATA_DIR": str(data_dir)}, env_file=None)
+        assert str(caught.value).startswith("ARCHIVE_DATA_DIR: ")
+        assert "is not a directory" in str(caught.value)
+    missing = tmp_path / "not-yet" / "data"
+    assert load_settings({"ARCHIVE_DATA_DIR": str(missing)}, env_file=None).data_dir == missing

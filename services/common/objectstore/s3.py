@@ -24,6 +24,7 @@ import itertools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -86,6 +87,16 @@ Upload = Callable[..., object]
 """A bound ``put_object``/``fput_object`` still missing content type, metadata, retention."""
 
 
+@dataclass(frozen=True)
+class S3Variables:
+    """The settings a store was configured by, as its errors name them (a backup's store
+    may be set by ``ARCHIVE_BACKUP_S3_*``)."""
+
+    endpoint: str = "ARCHIVE_S3_ENDPOINT"
+    access_key: str = "ARCHIVE_S3_ACCESS_KEY"
+    secret_key: str = "ARCHIVE_S3_SECRET_KEY"  # noqa: S105 - a variable's name
+
+
 class S3ObjectStore(PutEitherWay):
     """``ObjectStore`` over one S3 bucket; see the module docstring for locking."""
 
@@ -100,11 +111,13 @@ class S3ObjectStore(PutEitherWay):
         spool_dir: Path,
         clock: Clock | None = None,
         listing_settle: timedelta = LISTING_SETTLE,
+        variables: S3Variables = S3Variables(),
     ) -> None:
+        self._variables = variables
         url = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
         if url.scheme not in ("http", "https") or not url.netloc or url.path.strip("/"):
             raise ConfigError(
-                f"ARCHIVE_S3_ENDPOINT {endpoint!r}: expected http(s)://host:port"
+                f"{variables.endpoint} {endpoint!r}: expected http(s)://host:port"
             )
         self._endpoint = f"{url.scheme}://{url.netloc}"
         self._client = Minio(
@@ -484,6 +497,7 @@ class S3ObjectStore(PutEitherWay):
     @contextmanager
     def _translated(self, key: str) -> Iterator[None]:
         where = f"S3 at {self._endpoint} (bucket {self._bucket})"
+        named = self._variables
         try:
             yield
         except S3Error as exc:
@@ -491,14 +505,14 @@ class S3ObjectStore(PutEitherWay):
                 raise NotFound(f"object {key} not found") from exc
             if exc.code in _REFUSED:
                 raise DependencyUnavailable(
-                    f"{where} refused access ({exc.code}); check ARCHIVE_S3_ACCESS_KEY, "
-                    "ARCHIVE_S3_SECRET_KEY and the bucket policy"
+                    f"{where} refused access ({exc.code}); check {named.access_key}, "
+                    f"{named.secret_key} and the bucket policy"
                 ) from exc
             raise DependencyUnavailable(f"{where} answered {exc.code}: {exc.message}") from exc
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise DependencyUnavailable(
                 f"{where} cannot be reached ({type(exc).__name__}); check "
-                "ARCHIVE_S3_ENDPOINT and that the server is running"
+                f"{named.endpoint} and that the server is running"
             ) from exc
 
 

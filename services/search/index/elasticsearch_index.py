@@ -2,7 +2,8 @@
 
 Layout: an index template ``<alias>`` for ``<alias>-v*`` (settings and mappings from
 ``elasticsearch_query``), versioned indices ``<alias>-v1``, ``<alias>-v2``, … and the alias
-``<alias>`` (default ``archive-documents``) on exactly one of them, which every search and
+``<alias>`` (``ARCHIVE_ELASTICSEARCH_INDEX``, by default ``archive-documents``) on exactly
+one of them, which every search and
 write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves the alias
 (atomic: searches never see no index), and the old index is deleted. Each index records
 in its mapping's ``_meta`` the ``ANALYSIS`` version that made it.
@@ -29,6 +30,7 @@ from typing import Any
 
 from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, TransportError
 
+from services.common.config import ELASTICSEARCH_INDEX
 from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.elasticsearch_query import (
     INDEX_SETTINGS,
@@ -53,7 +55,7 @@ from services.search.index.protocol import Rebuild
 from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
 
-ALIAS = "archive-documents"
+ALIAS = ELASTICSEARCH_INDEX
 BULK_DOCUMENTS = 500
 """Documents per bulk request; keeps a request in the low megabytes for letter-sized text."""
 
@@ -129,7 +131,7 @@ class ElasticsearchIndex:
         self._rebuild: str | None = None
 
     @classmethod
-    def from_url(cls, url: str, *, alias: str = ALIAS, request_timeout_s: float = 10.0
+    def from_url(cls, url: str, *, alias: str, request_timeout_s: float = 10.0
                  ) -> ElasticsearchIndex:
         """The production client: plain ``AsyncElasticsearch`` (opens nothing yet)."""
         return cls(AsyncElasticsearch(url, request_timeout=request_timeout_s), alias=alias)
@@ -153,6 +155,12 @@ class ElasticsearchIndex:
             if not isinstance(exc.__cause__, BadRequestError) or \
                     exc.__cause__.message != "resource_already_exists_exception":
                 raise
+
+    async def held(self) -> int:
+        with _elasticsearch_errors("look up the index alias"):
+            if not await self._client.indices.exists_alias(name=self.alias):
+                return 0
+        return await self.count()
 
     async def outdated(self) -> bool:
         with _elasticsearch_errors("read the index mapping"):

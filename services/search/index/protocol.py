@@ -86,6 +86,11 @@ class SearchIndex(Protocol):
         """How many documents the index holds (deleted ones not counted)."""
         ...
 
+    async def held(self) -> int:
+        """How many documents an index already there holds (as ``count``), 0 when there
+        is none yet; creates nothing. A restore fills only an index that holds none."""
+        ...
+
     async def check(self) -> str:
         """A short readiness state; raises ``DependencyUnavailable`` when not usable."""
         ...

@@ -309,6 +309,19 @@ class TantivyIndex:
     async def count(self) -> int:
         return await asyncio.to_thread(self._count)
 
+    async def held(self) -> int:
+        return await asyncio.to_thread(self._held)
+
+    def _held(self) -> int:
+        """Read only: another process may hold the live generation's writer."""
+        current = self._directory / CURRENT
+        if not current.exists():
+            return 0
+        path = self._directory / current.read_text().strip()
+        with _tantivy_errors(path, "be counted"):
+            index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+            return hit_count(index.searcher().search(live_documents(), limit=1))
+
     def _count(self) -> int:
         generation = self._live_generation()
         with _tantivy_errors(generation.path, "be counted"):

@@ -522,3 +522,14 @@ async def test_check_reports_how_many_documents_are_held(index: SearchIndex) -> 
     await index.upsert([doc(), doc()])
     await index.delete([doc().document_id], version=1)
     assert "documents: 2;" in await index.check()
+
+
+async def test_held_counts_an_index_there_and_makes_none(open_index: IndexOpener) -> None:
+    """A restore asks before it fills an index: one not there yet holds none and is
+    not made by the asking; one there counts what it holds."""
+    assert await open_index().held() == 0
+    live = open_index()
+    await live.ensure()
+    assert await open_index().held() == 0
+    await live.upsert([doc(), doc()])
+    assert await open_index().held() == 2  # beside the live index, its writer open

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import signal
+import sqlite3
 import threading
+from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 import pytest
+from elasticsearch import AsyncElasticsearch
 
 from services.backup.backup import run_backup
 from services.backup.models import BackupReport, Manifest, Silent
@@ -22,15 +27,19 @@ from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.models import pages_key
+from services.search.index.elasticsearch_index import ElasticsearchIndex
 from tests.e2e.backup.support import (
     archive_cli,
     environment,
     file_directly,
     latest_generation,
+    search_hits,
     start_cli,
 )
 from tests.e2e.retention.support import locked_original, with_store
 from tests.fixtures.app import ArchiveServer, StartServer
+from tests.fixtures.elasticsearch import unique_alias
+from tests.fixtures.postgres import free_port
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support.waiting import eventually
 
@@ -290,3 +299,139 @@ def test_a_key_the_backup_left_out_must_be_given_and_be_the_same(
     assert "set ARCHIVE_AUDIT_KEY" in without.stderr
     assert "ARCHIVE_AUDIT_KEY is not the key this backup was made with" in wrong.stderr
     assert not (tmp_path / "without" / "registry.db").exists()
+    # The restored index fills itself from the feed as it is rebuilt: nothing to report.
+    assert "feed cursor" not in right.stdout + right.stderr
+
+
+def _files_in(directory: Path) -> list[str]:
+    return sorted(str(path.relative_to(directory)) for path in directory.rglob("*")
+                  if path.is_file())
+
+
+def test_a_backup_in_a_format_this_release_does_not_read_is_refused(
+        archive: ArchiveServer, tmp_path: Path) -> None:
+    file_directly(archive, 1)
+    destination = tmp_path / "backup"
+    report = _backup(archive, destination)
+    manifest = destination / "generations" / f"{report.generation}.json"
+    raw = manifest.read_bytes().replace(b'"format":1,', b'"format":2,', 1)
+    manifest.write_bytes(raw)
+    latest = json.loads((destination / "latest.json").read_text())
+    latest["manifest_sha256"] = hashlib.sha256(raw).hexdigest()
+    (destination / "latest.json").write_text(json.dumps(latest))
+
+    target = tmp_path / "restored"
+    refused = archive_cli(_settings(target), "restore", str(destination))
+    assert refused.returncode == 1
+    assert "is in format 2; this release of archive reads format 1 only" in refused.stderr
+    assert "backup_format_unknown" in refused.stderr
+    assert not target.exists() or _files_in(target) == []
+
+
+def test_a_damaged_database_file_stops_the_restore_before_it_writes_anything(
+        archive: ArchiveServer, tmp_path: Path) -> None:
+    file_directly(archive, 1)
+    destination = tmp_path / "backup"
+    report = _backup(archive, destination)
+    [registry] = [dump for dump in _manifest(destination, report.generation).databases
+                  if dump.name == "registry"]
+    blob = destination / "blobs" / registry.sha256[:2] / registry.sha256
+    blob.write_bytes(blob.read_bytes()[: registry.size // 2])
+
+    target = tmp_path / "restored"
+    for _attempt in range(2):  # the second is refused for the same reason, not another
+        restore = archive_cli(_settings(target), "restore", str(destination))
+        assert restore.returncode == 1
+        assert "the registry database in the backup is damaged" in restore.stderr
+        assert "nothing was written" in restore.stderr
+        assert "restore_target_not_empty" not in restore.stderr
+    assert not target.exists() or _files_in(target) == []
+
+
+def test_a_restore_stopped_midway_removes_what_it_wrote(archive: ArchiveServer,
+                                                        tmp_path: Path) -> None:
+    """The databases load, then will not migrate (a newer release wrote them): the keys
+    and databases the restore wrote are removed, and the next attempt meets the same
+    cause rather than a target no longer empty."""
+    file_directly(archive, 1)
+    registry_db = Path(archive.settings.data_dir) / "registry.db"
+    with closing(sqlite3.connect(registry_db)) as db, db:
+        db.execute("DELETE FROM alembic_version_registry")
+        db.execute("INSERT INTO alembic_version_registry VALUES ('registry_0012_future')")
+    destination = tmp_path / "backup"
+    _backup(archive, destination)
+
+    target = tmp_path / "restored"
+    for _attempt in range(2):
+        restore = archive_cli(_settings(target), "restore", str(destination))
+        assert restore.returncode == 1
+        [line] = restore.stderr.strip().splitlines()[-1:]
+        assert "written by a newer release of archive (revision registry_0012_future)" in line
+        assert f"removed what it had written in {target}" in line
+        assert "restore_target_not_empty" not in restore.stderr
+        assert _files_in(target) == []
+
+
+def test_a_restore_into_an_elasticsearch_index_in_use_is_refused_before_it_writes(
+        start_archive_server: StartServer, fresh_elasticsearch: Callable[[], str],
+        tmp_path: Path) -> None:
+    """Two archives on one Elasticsearch: the restore must not move the live one's alias."""
+    url, alias = fresh_elasticsearch(), unique_alias("live")
+    elasticsearch = {"elasticsearch_url": url, "elasticsearch_index": alias}
+    live = start_archive_server(**elasticsearch)
+    document = file_directly(live, 1)
+    eventually(lambda: asyncio.run(_held(url, alias)) == 1,
+               what="the document was not indexed")
+    behind_alias = asyncio.run(_behind(url, alias))
+    destination = tmp_path / "backup"
+    _backup(live, destination)
+
+    target = tmp_path / "restored"
+    refused = archive_cli(_settings(target, **elasticsearch), "restore", str(destination))
+    assert refused.returncode == 1
+    assert "restore_target_not_empty" in refused.stderr
+    assert "ARCHIVE_ELASTICSEARCH_URL already holds 1 documents" in refused.stderr
+    assert "set ARCHIVE_ELASTICSEARCH_INDEX to a new name" in refused.stderr
+    assert not target.exists() or _files_in(target) == []
+    assert asyncio.run(_behind(url, alias)) == behind_alias
+
+    apart = {**elasticsearch, "elasticsearch_index": unique_alias("restored")}
+    restored = archive_cli(_settings(target, **apart), "restore", str(destination))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "search index rebuilt: 1 document" in restored.stdout
+    assert asyncio.run(_behind(url, alias)) == behind_alias
+    with live.client(live.service_token()) as client:
+        assert document["document_id"] in search_hits(client, "来函")
+
+
+async def _held(url: str, alias: str) -> int:
+    index = ElasticsearchIndex.from_url(url, alias=alias)
+    try:
+        return await index.held()
+    finally:
+        await index.close()
+
+
+async def _behind(url: str, alias: str) -> set[str]:
+    """The indices the alias names."""
+    async with AsyncElasticsearch(url) as client:
+        return set((await client.indices.get_alias(name=alias)).body)
+
+
+def test_s3_backup_errors_name_the_backup_variables(archive: ArchiveServer,
+                                                    seaweedfs_s3: S3Server) -> None:
+    file_directly(archive, 1)
+    data_dir = Path(archive.settings.data_dir)
+    destination = f"s3://{unique_bucket('named')}/nightly"
+    right = {"backup_s3_endpoint": seaweedfs_s3.endpoint,
+             "backup_s3_access_key": seaweedfs_s3.access_key,
+             "backup_s3_secret_key": seaweedfs_s3.secret_key}
+    for wrong, named in (({"backup_s3_secret_key": "not-the-secret-key"},
+                          "check ARCHIVE_BACKUP_S3_ACCESS_KEY, ARCHIVE_BACKUP_S3_SECRET_KEY"),
+                         ({"backup_s3_endpoint": f"http://127.0.0.1:{free_port()}"},
+                          "check ARCHIVE_BACKUP_S3_ENDPOINT")):
+        backup = archive_cli(_settings(data_dir, **{**right, **wrong}), "backup",
+                             destination)
+        assert backup.returncode == 1
+        assert named in backup.stderr
+        assert "ARCHIVE_S3_" not in backup.stderr
