@@ -8,7 +8,6 @@ interrupted export never leaves something that looks like a finished bag; run it
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
@@ -18,8 +17,9 @@ from typing import BinaryIO
 import click
 
 from services.cli.client import Api
-from services.common.bagit import Bag, BagInfo, IngestSource, OriginalMismatch, Source
+from services.common.bagit import Bag, BagInfo, IngestSource, Source
 from services.common.contracts.registry import DocumentRecord
+from services.common.fixity import checked_original
 
 
 def write_bag(api: Api, info: BagInfo, out: Path, *,
@@ -47,24 +47,20 @@ def _document(api: Api, source: Source, root: Path, bag: Bag, record: DocumentRe
     original = root / bag.original_path(record)
     original.parent.mkdir(parents=True, exist_ok=True)
     with original.open("xb") as written:
-        sha256, size = api.run(_copy(source.original(record), written))
-    try:
-        bag.original_written(record, sha256, size)
-    except OriginalMismatch as exc:
-        raise click.ClickException(exc.detail) from exc
+        api.run(_copy(source.original(record), written, record))
+    bag.original_written(record)
     for path, content in bag.document_files(record, api.run(source.pages(record))):
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
 
-async def _copy(pieces: AsyncGenerator[bytes], into: BinaryIO) -> tuple[str, int]:
+async def _copy(pieces: AsyncGenerator[bytes], into: BinaryIO, record: DocumentRecord
+                ) -> None:
     """``pieces`` written into ``into`` as they come (an original may be larger than
-    memory allows), hashed as they go: their SHA-256 and size."""
-    digest, size = hashlib.sha256(), 0
-    async with aclosing(pieces):
-        async for piece in pieces:
-            digest.update(piece)
+    memory allows), checked against ``record`` as they go (``OriginalAltered``)."""
+    async with aclosing(pieces), aclosing(checked_original(
+            pieces, sha256=record.sha256, size_bytes=record.size_bytes,
+            name=record.archive_no)) as checked:
+        async for piece in checked:
             into.write(piece)
-            size += len(piece)
-    return digest.hexdigest(), size

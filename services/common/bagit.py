@@ -43,7 +43,8 @@ from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import TextPage
 from services.common.contracts.operations import Transfer
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
+from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.fixity import checked_original
 from services.common.spreadsheet import csv_bytes
 
 log = logging.getLogger("archive.bagit")
@@ -57,10 +58,6 @@ METADATA_FIELDS = ("document_id", "archive_no", "household", "category", "title"
 DEFAULT_ORGANIZATION = "客户档案室 (customer archive)"
 """Source-Organization in bag-info.txt unless the CLI is told otherwise."""
 TAR_BLOCK = 512
-
-
-class OriginalMismatch(Conflict):
-    default_code = "original_mismatch"
 
 
 @dataclass(frozen=True)
@@ -84,8 +81,9 @@ def bag_info(transfer: Transfer, bagging_date: date, *,
 
 @dataclass
 class Bag:
-    """The files of one bag as they are written: for each document its original (hashed
-    by the writer as it goes, then ``original_written``), its page texts and metadata
+    """The files of one bag as they are written: for each document its original (checked
+    by the writer as it goes, ``checked_original``, then ``original_written``), its page
+    texts and metadata
     (``document_files``); the tag files last (``tag_files``)."""
 
     info: BagInfo
@@ -102,13 +100,9 @@ class Bag:
     def original_path(record: DocumentRecord) -> PurePosixPath:
         return _folder(record) / f"original{_extension(record)}"
 
-    def original_written(self, record: DocumentRecord, sha256: str, size: int) -> None:
-        """Record the original as written, refused if it is not the catalogue's."""
-        if sha256 != record.sha256 or size != record.size_bytes:
-            raise OriginalMismatch(
-                f"the original of {record.archive_no} does not match the catalogue's SHA-256; "
-                "run 'archive fixity' and resolve it before transferring")
-        self._written(self.original_path(record), sha256, size)
+    def original_written(self, record: DocumentRecord) -> None:
+        """Record the original as written whole, its bytes checked to be the record's."""
+        self._written(self.original_path(record), record.sha256, record.size_bytes)
 
     def document_files(self, record: DocumentRecord, pages: Iterable[TextPage]
                        ) -> list[tuple[PurePosixPath, bytes]]:
@@ -188,7 +182,7 @@ class IngestSource:
 async def tar_stream(info: BagInfo, source: Source) -> AsyncIterator[bytes]:
     """The bag as one tar, sent as ``source`` gives it: never more than one piece of an
     original in memory. An original that is not the catalogue's raises
-    ``OriginalMismatch`` before its tar entry is complete and before any manifest, as
+    ``OriginalAltered`` before its tar entry is complete and before any manifest, as
     does any failure to read from ``source``: whoever reads the stream gets a broken
     download, never a bag."""
     bag = Bag(info)
@@ -211,16 +205,13 @@ async def tar_stream(info: BagInfo, source: Source) -> AsyncIterator[bytes]:
 async def _document(bag: Bag, top: PurePosixPath, record: DocumentRecord, source: Source
                     ) -> AsyncGenerator[bytes]:
     yield _header(top / bag.original_path(record), record.size_bytes)
-    digest, size = hashlib.sha256(), 0
-    async with aclosing(source.original(record)) as pieces:
-        async for piece in pieces:
-            size += len(piece)
-            if size > record.size_bytes:
-                break  # more than the catalogue says: mismatched, and the entry's size
-            digest.update(piece)
+    async with aclosing(source.original(record)) as pieces, aclosing(checked_original(
+            pieces, sha256=record.sha256, size_bytes=record.size_bytes,
+            name=record.archive_no)) as checked:
+        async for piece in checked:
             yield piece
-    bag.original_written(record, digest.hexdigest(), size)
-    yield _padding(size)
+    bag.original_written(record)
+    yield _padding(record.size_bytes)
     for path, content in bag.document_files(record, await source.pages(record)):
         yield _entry(top / path, content)
 

@@ -198,10 +198,13 @@ class DocumentsController(Controller):
         return await deriver.derive(token, document_id, data)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
-    async def original(self, document_id: FromPath[str], token: NamedDependency[str],
+    async def original(self, document_id: FromPath[str],
+                       principal: NamedDependency[Principal], token: NamedDependency[str],
                        ingest: NamedDependency[IngestService]) -> Stream:
-        """The original bytes; refused (403) for view-only access, recorded in the audit log."""
-        download = await ingest.original(token, document_id)
+        """The original bytes, checked against the catalogue's SHA-256 first; refused
+        (403) for view-only access, (404 ``original_missing``, 409 ``original_altered``)
+        when the stored original is lost or altered; recorded in the audit log."""
+        download = await ingest.original(principal, token, document_id)
         record = download.document
         # The file name is built from server-made values only (reliability.md, lesson 4).
         name = f"{record.archive_no}{_EXTENSIONS.get(record.media_type, '')}"

@@ -175,7 +175,7 @@ def build(ctx: Context) -> ServicePart:
             workers.start()
         follower.start()
         if schedule is not None:
-            await schedule.start()
+            schedule.start()
 
     async def stop() -> None:
         if schedule is not None:

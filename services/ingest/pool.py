@@ -10,6 +10,10 @@ child's pid is written to ``task.pid_file`` so a hung extraction can be stopped 
 (``kill``). ``ExtractionPool.derive`` runs a
 ``DeriveTask`` (``derive_to_file``): the previews of a document extracted before them.
 
+The children never outlive their parent: ``shutdown`` ends them, and each watches its
+parent (``_exit_with_parent``), so a server or worker killed with ``kill -9`` leaves no
+process reading on, holding its memory (hundreds of MB with PP-OCR's models).
+
 Failures reach the parent as:
     ``ExtractionFailed``   returned: the document's own failure (``permanent``) or a missing
                            OCR engine (transient); codes as in ``services.ingest.extraction``
@@ -24,6 +28,8 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +56,9 @@ from services.ingest.ocr_tally import OcrTally
 
 R = TypeVar("R")
 T = TypeVar("T")
+
+PARENT_POLL_S = 1.0
+"""How often a child looks whether its parent still lives."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,21 @@ def _language(pages: list[PageText]) -> OcrLanguage | None:
     return read.most_common(1)[0][0] if read else None
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Runs in each child as it starts: a thread ends the child once its parent is no
+    longer ``parent_pid`` (it died and the child was handed to another).
+
+    Polled rather than ``prctl(PR_SET_PDEATHSIG)``: that fires when the parent's *thread*
+    that started the child ends (the pool starts them from whichever thread submits), and
+    exists on Linux only."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ExtractionPool:
     """A process pool sized to the cores; rebuilt when one of its processes dies."""
 
@@ -215,7 +239,8 @@ class ExtractionPool:
     def _current(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent, initargs=(os.getpid(),))
         return self._pool
 
     async def run(self, task: ExtractionTask) -> Extracted | ExtractionFailed:
@@ -255,9 +280,16 @@ class ExtractionPool:
 
     def shutdown(self) -> None:
         """Stop at once: running extractions are killed (their jobs run again elsewhere,
-        or here after a restart, when their leases expire)."""
+        or here after a restart, when their leases expire), and every child is ended."""
         for pid_file in list(self._running):
             self.kill(pid_file)
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Taken before shutdown forgets them (Python 3.14 has ``terminate_workers``):
+        # without waiting, shutdown only asks them to stop, and the server's exit could
+        # come first, leaving them idle with their models in memory.
+        children = list(pool._processes.values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in children:
+            child.terminate()

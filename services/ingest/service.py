@@ -24,6 +24,8 @@ upload declared; anyone else gets the 404 of a job that does not exist.
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,8 +48,16 @@ from services.common.contracts.ingest import (
     UploadReceipt,
     joined,
 )
-from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, FixityFinding
-from services.common.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.common.contracts.registry import (
+    AccessAnswer,
+    Action,
+    DocumentRecord,
+    FixityFinding,
+    FixityFindingKind,
+    FixityResult,
+)
+from services.common.errors import ArchiveError, BadRequest, Conflict, Forbidden, NotFound
+from services.common.fixity import PUT_BACK, OriginalAltered, checked_original
 from services.common.models import (
     SecurityLevel,
     checked_category,
@@ -75,6 +85,8 @@ from services.ingest.models import (
 )
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
 
+log = logging.getLogger("archive.ingest")
+
 SNIFF_BYTES = 1024
 TEXT_READS = 16
 """Derived texts read from the object store at once by one ``texts`` call."""
@@ -87,6 +99,10 @@ class Catalogue(Protocol):
     """The registry's catalogue as ingest reads it, with a service token."""
 
     async def get_document(self, document_id: str) -> DocumentRecord: ...
+
+    async def record_fixity(self, result: FixityResult) -> None:
+        """Put a fixity check's findings in the audit log."""
+        ...
 
 
 class AccessDecider(Protocol):
@@ -355,17 +371,48 @@ class IngestService:
             raise no_preview()
         return preview
 
-    async def original(self, user_token: str, document_id: str) -> OriginalDownload:
+    async def original(self, principal: Principal, user_token: str, document_id: str
+                       ) -> OriginalDownload:
         """The original's bytes, if the registry lets the token's user download them
-        (view-only access is refused with 403 ``view_only``)."""
+        (view-only access is refused with 403 ``view_only``) and they are still the
+        catalogue's (D6): read and checked whole before a byte is sent (a download under
+        way cannot become a refusal), and checked again as they are sent. A lost original
+        is refused with 404 ``original_missing``, an altered one with 409
+        ``original_altered``, each also a fixity finding in the audit log."""
         record = (await self._decided(user_token, document_id, "download")).record
-        key = original_key(record.sha256)
-        info = await self.store.head(key)
-        if info is None:
-            raise NotFound("the original is not in the object store; run the fixity check "
-                           "and restore it from backup", code="original_missing")
-        return OriginalDownload(document=record, size_bytes=info.size,
-                                chunks=self.store.get(key))
+        hashed = 0
+        try:
+            async for piece in self._checked(record):
+                hashed += len(piece)
+        except NotFound as exc:
+            missing = NotFound(f"the original of {record.archive_no} is not in the object "
+                               f"store; {PUT_BACK}", code="original_missing")
+            await self._found(principal, record, missing, hashed)
+            raise missing from exc
+        except OriginalAltered as exc:
+            await self._found(principal, record, exc, hashed)
+            raise
+        return OriginalDownload(document=record, size_bytes=record.size_bytes,
+                                chunks=self._checked(record))
+
+    def _checked(self, record: DocumentRecord) -> AsyncIterator[bytes]:
+        return checked_original(self.store.get(original_key(record.sha256)),
+                                sha256=record.sha256, size_bytes=record.size_bytes,
+                                name=record.archive_no)
+
+    async def _found(self, principal: Principal, record: DocumentRecord,
+                     refusal: ArchiveError, hashed: int) -> None:
+        """A download refused because the original is damaged: in the log, and in the
+        audit log (O4) as a fixity run's finding on the document, as a run would record it."""
+        log.warning("download of %s by %s refused: %s", record.archive_no,
+                    principal.username, refusal.explained)
+        kind: FixityFindingKind = ("original_missing" if refusal.code == "original_missing"
+                                   else "original_altered")
+        await self.catalogue.record_fixity(FixityResult(
+            run_id=str(uuid.uuid4()), trigger="download", started_by=principal.username,
+            documents_checked=1, bytes_hashed=hashed, findings=[FixityFinding(
+                kind=kind, detail=refusal.detail, document_id=record.document_id,
+                archive_no=record.archive_no)]))
 
     async def _decided(self, user_token: str, document_id: str, action: Action, *,
                        viewing: bool = False) -> _Allowed:

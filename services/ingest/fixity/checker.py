@@ -8,7 +8,6 @@ saved every ``SAVE_EVERY_S``; a finished run's outcome goes to the registry's au
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from datetime import timedelta
@@ -26,6 +25,7 @@ from services.common.contracts.registry import (
     NumberingReport,
 )
 from services.common.errors import ArchiveError, NotFound
+from services.common.fixity import PUT_BACK, OriginalAltered, checked_original
 from services.common.objectstore import ORIGINALS_PREFIX, ObjectStore, original_key
 from services.common.tasks import BackgroundTasks
 from services.ingest.derived import DerivedText
@@ -152,17 +152,18 @@ class FixityChecker:
         """What is wrong with one document's files, and how many bytes were hashed."""
         if entry.status == "destroyed":
             return await self._check_destroyed(entry), 0
+        findings: list[FixityFinding] = []
+        size = 0
         try:
-            digest, size = await self._hash(original_key(entry.sha256))
+            async for piece in checked_original(
+                    self.store.get(original_key(entry.sha256)), sha256=entry.sha256,
+                    size_bytes=entry.size_bytes, name=entry.archive_no):
+                size += len(piece)
         except NotFound:
             return [_finding(entry, "original_missing", "the original is not in the object "
-                             "store")], 0
-        findings: list[FixityFinding] = []
-        if digest != entry.sha256 or size != entry.size_bytes:
-            findings.append(_finding(
-                entry, "original_altered",
-                f"the stored original ({size} bytes) hashes to {digest}; the catalogue "
-                f"says {entry.sha256} ({entry.size_bytes} bytes)"))
+                             f"store; {PUT_BACK}")], 0
+        except OriginalAltered as exc:
+            findings.append(_finding(entry, "original_altered", exc.detail))
         if self._write_once:
             findings.extend(await self._check_lock(entry))
         findings.extend(await self._check_text(entry))
@@ -240,16 +241,6 @@ class FixityChecker:
             return []  # locked: deleted once the lock passes
         return [_finding(entry, "destroyed_original_kept",
                          "the document was destroyed but its original is still stored")]
-
-    async def _hash(self, key: str) -> tuple[str, int]:
-        """The object's SHA-256 and size; ``NotFound`` (from the first read) if missing."""
-        digest = hashlib.sha256()
-        size = 0
-        async for chunk in self.store.get(key):
-            # hashlib lets go of the GIL on large buffers: hash beside the event loop.
-            await asyncio.to_thread(digest.update, chunk)
-            size += len(chunk)
-        return digest.hexdigest(), size
 
 
 def numbering_findings(report: NumberingReport) -> list[FixityFinding]:

@@ -100,15 +100,29 @@ class FixityRuns:
         return None if row is None else _run(row._mapping)
 
     async def last_check_due_from(self) -> datetime | None:
-        """When the schedule counts from: the last run's start, else the first upload's
-        (before any upload there is nothing to check)."""
+        """When the schedule counts from: the start of the last run that checked (done) or
+        is checking (running, not stale), else the first upload's (before any upload there
+        is nothing to check). A failed run checked nothing, so it is not counted."""
+        counted = sa.or_(fixity_runs.c.status == "done",
+                         sa.and_(fixity_runs.c.status == "running",
+                                 fixity_runs.c.updated_at >= self.clock.now() - STALE_AFTER))
         async with self._reader.connect() as conn:
             last = (await conn.execute(sa.select(sa.func.max(fixity_runs.c.started_at))
-                                       )).scalar_one_or_none()
+                                       .where(counted))).scalar_one_or_none()
             if last is None:
                 last = (await conn.execute(sa.select(sa.func.min(jobs.c.created_at))
                                            )).scalar_one_or_none()
         return last if isinstance(last, datetime) else None
+
+    async def scheduled_failures_since(self, since: datetime) -> tuple[int, datetime | None]:
+        """How many scheduled runs started at ``since`` or later failed, and when the last
+        of them finished (None if none did)."""
+        query = (sa.select(sa.func.count(), sa.func.max(fixity_runs.c.finished_at))
+                 .where(fixity_runs.c.trigger == "scheduled",
+                        fixity_runs.c.status == "failed", fixity_runs.c.started_at >= since))
+        async with self._reader.connect() as conn:
+            failures, last = (await conn.execute(query)).one()
+        return int(failures), last if isinstance(last, datetime) else None
 
     async def _running(self) -> FixityRun | None:
         async with self._reader.connect() as conn:

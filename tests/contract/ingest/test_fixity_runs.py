@@ -1,6 +1,6 @@
 """Contract of fixity runs in ingest's database (reliability.md promise 6): one at a time,
 a run whose process died is failed when the next starts, and the schedule counts from the
-last run (or the first upload).
+last run that checked (or the first upload), trying a failed one again after a back-off.
 
 Each test runs on SQLite, on the session's PostgreSQL cluster, and on PostgreSQL in a
 container (skipped, saying why, without Docker), each time on a fresh, empty database.
@@ -24,7 +24,7 @@ from services.common.objectstore import ObjectStore, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.fixity.checker import FixityCatalogue, FixityChecker
 from services.ingest.fixity.repository import STALE_AFTER, FixityRuns
-from services.ingest.fixity.schedule import FixitySchedule
+from services.ingest.fixity.schedule import RETRY_INITIAL_S, FixitySchedule
 from services.ingest.jobs import JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 from tests.support.waiting import eventually_async
@@ -79,9 +79,18 @@ def _checker(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
 
 
 def _schedule(runs: FixityRuns, clock: FixedClock, tmp_path: Path, *,
-              tick_s: float = 3600.0) -> FixitySchedule:
-    return FixitySchedule(_checker(runs, clock, tmp_path), runs, clock, interval=WEEK,
-                          tick_s=tick_s)
+              tick_s: float = 3600.0, catalogue: FixityCatalogue | None = None
+              ) -> FixitySchedule:
+    return FixitySchedule(_checker(runs, clock, tmp_path, catalogue=catalogue), runs, clock,
+                          interval=WEEK, tick_s=tick_s)
+
+
+async def _first_upload(database: str, clock: FixedClock) -> None:
+    engine = create_engine(database)
+    try:
+        await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
+    finally:
+        await engine.dispose()
 
 
 async def _finished(runs: FixityRuns, run: FixityRun) -> FixityRun:
@@ -167,11 +176,7 @@ async def test_schedule_counts_from_the_first_upload_then_from_the_last_run(
 ) -> None:
     schedule = _schedule(runs, clock, tmp_path)
     assert not await schedule.due()  # nothing uploaded, nothing to check
-    engine = create_engine(database)
-    try:
-        await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
-    finally:
-        await engine.dispose()
+    await _first_upload(database, clock)
     clock.advance(WEEK - timedelta(minutes=1))
     assert not await schedule.due()
     clock.advance(timedelta(minutes=1))
@@ -186,14 +191,10 @@ async def test_schedule_counts_from_the_first_upload_then_from_the_last_run(
 async def test_the_schedule_starts_a_run_when_one_is_due(
     runs: FixityRuns, database: str, clock: FixedClock, tmp_path: Path,
 ) -> None:
-    engine = create_engine(database)
-    try:
-        await JobQueue(engine, clock, max_attempts=3).enqueue("a" * 64, {})
-    finally:
-        await engine.dispose()
+    await _first_upload(database, clock)
     clock.advance(WEEK)
     schedule = _schedule(runs, clock, tmp_path, tick_s=0.05)
-    await schedule.start()
+    schedule.start()
     try:
         async def one_done() -> bool:
             return any(run.status == "done" for run in await runs.list(limit=5, offset=0))
@@ -220,6 +221,56 @@ async def test_a_run_that_cannot_reach_the_registry_fails_saying_why(
     assert run.status == "failed"
     assert "the registry did not answer (registry_unavailable)" in (run.error or "")
     assert (await runs.start(trigger="manual", started_by="li"))[1]
+
+
+class RegistryNotYetListening(EmptyCatalogue):
+    """The registry of the same process before its server listens: unreachable until
+    ``listening`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listening = False
+
+    async def fixity_numbers(self) -> NumberingReport:
+        if not self.listening:
+            raise DependencyUnavailable("the registry service at http://127.0.0.1:8000 "
+                                        "cannot be reached", code="registry_unreachable")
+        return await super().fixity_numbers()
+
+
+async def _scheduled_run_ends(schedule: FixitySchedule) -> FixityRun:
+    await schedule.start_if_due()
+    [newest, *_] = await schedule.runs.list(limit=1, offset=0)
+    return await _finished(schedule.runs, newest)
+
+
+async def test_a_failed_scheduled_run_is_not_the_last_check_and_is_tried_again_soon(
+    runs: FixityRuns, database: str, clock: FixedClock, tmp_path: Path,
+) -> None:
+    await _first_upload(database, clock)
+    clock.advance(WEEK)
+    registry = RegistryNotYetListening()
+    schedule = _schedule(runs, clock, tmp_path, catalogue=registry)
+    retry = timedelta(seconds=RETRY_INITIAL_S)
+    try:
+        assert (await _scheduled_run_ends(schedule)).status == "failed"
+        assert not await schedule.due()
+        clock.advance(retry)
+        assert await schedule.due()  # a minute later, not a week
+        assert (await _scheduled_run_ends(schedule)).status == "failed"
+        clock.advance(retry)
+        assert not await schedule.due()  # the pause doubles with each failure in a row
+        clock.advance(retry)
+        assert await schedule.due()
+        registry.listening = True
+        assert (await _scheduled_run_ends(schedule)).status == "done"
+    finally:
+        await schedule.checker.stop()
+    assert not await schedule.due()
+    clock.advance(WEEK - timedelta(minutes=1))
+    assert not await schedule.due()
+    clock.advance(timedelta(minutes=1))
+    assert await schedule.due()
 
 
 async def test_an_original_no_record_or_job_names_is_reported_and_a_queued_one_is_not(

@@ -3,9 +3,10 @@ document twice, and costs seconds (reliability.md, promises 3 and 9): restarted,
 server takes back the jobs its dead process held at once, not after their lease.
 
 Only the server's own process is killed, as ``kill -9 <pid>`` does: its extraction
-processes are orphaned and may still be reading, which must not disturb the restarted
-server (each worker has its own scratch directory). The whole session is killed at the
-end so nothing outlives the test.
+processes, orphaned, end within seconds (they watch their parent), and until then must
+not disturb the restarted server (each worker has its own scratch directory). Stopped
+gracefully (SIGTERM), the server ends them itself. The whole session is killed at the end
+so nothing outlives the test.
 """
 
 from __future__ import annotations
@@ -63,11 +64,25 @@ class ServerProcess:
         wait_until_serving(self.url, self.sessions[-1],
                            log=lambda: log.read_text(errors="replace")[-3000:])
 
-    def kill_server_only(self) -> None:
-        """``kill -9`` of the server's process; its extraction processes live on."""
+    def kill_server_only(self, signum: int = signal.SIGKILL) -> None:
+        """``kill -9`` (or another signal) of the server's process only."""
         process = self.sessions[-1]
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        process.send_signal(signum)
+        process.wait(timeout=60)
+
+    def left_running(self) -> list[int]:
+        """The processes of the last server's session still running (not zombies),
+        whoever their parent is now: the server and what it started."""
+        leader = self.sessions[-1].pid
+        running = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                state, _parent, _group, session = stat.read_text().rsplit(")", 1)[1].split()[:4]
+            except OSError:  # ended meanwhile
+                continue
+            if int(session) == leader and state != "Z":
+                running.append(int(stat.parent.name))
+        return running
 
     def kill_everything(self) -> None:
         for process in self.sessions:
@@ -138,3 +153,30 @@ def test_a_server_killed_mid_ocr_finishes_every_job_once_and_resumes_within_seco
     assert sorted(record["sha256"] for record in filed) == sorted(
         receipt["sha256"] for receipt in receipts)
     assert {record["document_id"] for record in filed} == {job["document_id"] for job in jobs}
+
+
+def _ends_with_the_server(server: ServerProcess) -> None:
+    eventually(lambda: not server.left_running(), timeout_s=15, interval_s=0.2,
+               what="the extraction processes did not end with the server")
+
+
+def test_a_server_killed_mid_ocr_leaves_no_extraction_process_behind(
+        server: ServerProcess, tmp_path: Path) -> None:
+    client = _client(server)
+    for path in _batch(tmp_path)[:2]:
+        upload(client, path, metadata(language="chi_sim"))
+    eventually(lambda: client.get("/ingest/jobs", params={"status": "running"}).json(),
+               timeout_s=60, interval_s=0.05, what="no job started running")
+    assert len(server.left_running()) > 1  # the server and its extraction processes
+    server.kill_server_only()
+    _ends_with_the_server(server)
+
+
+def test_a_server_stopped_after_ocr_ends_its_extraction_processes(
+        server: ServerProcess, tmp_path: Path) -> None:
+    client = _client(server)
+    receipt = upload(client, _batch(tmp_path)[0], metadata(language="chi_sim")).json()
+    assert wait_for_job(client, receipt["job_id"])["status"] == "done"
+    assert len(server.left_running()) > 1
+    server.kill_server_only(signal.SIGTERM)
+    _ends_with_the_server(server)

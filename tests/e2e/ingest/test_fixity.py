@@ -1,7 +1,7 @@
 """The fixity check end to end (reliability.md promise 6): a real server files documents,
 the test damages the object store and the catalogue the way disks and hands do, and
 ``POST /ingest/fixity`` / ``archive fixity`` report each mismatch, and nothing on a sound
-archive."""
+archive; a damaged original is never downloaded, and the staff pages say what to do."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from services.ingest.derived import DerivedText
 from services.ingest.models import TextVersion, older_pages_key, pages_key
 from tests.e2e.ingest.support import digital_pdf, finished_fixity_run, ingest
 from tests.fixtures.app import ArchiveServer
+from tests.support.pages import signed_in
 from tests.support.processes import run_client
 
 RUN_TIMEOUT_S = 60.0
@@ -65,9 +66,7 @@ def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
 ) -> None:
     altered, missing, textless, sound = (_file(archivist, tmp_path, pages)
                                          for pages in (1, 2, 3, 4))
-    original = _stored(archive_server, original_key(altered["sha256"]))
-    original.chmod(0o644)
-    original.write_bytes(original.read_bytes().replace(b"%%EOF", b"%%EOX"))
+    _alter(archive_server, altered)
     _stored(archive_server, original_key(missing["sha256"])).unlink()
     _stored(archive_server, pages_key(textless["sha256"])).unlink()
     run = _check(archivist)
@@ -89,6 +88,44 @@ def test_altered_and_missing_originals_and_lost_texts_are_each_reported(
     assert finding["detail"]["run_id"] == run["run_id"]
     [check] = [entry for entry in runs if entry["action"] == "fixity_check"]
     assert (check["detail"]["findings"], check["detail"]["documents_checked"]) == (3, 4)
+
+
+def _alter(server: ArchiveServer, document: dict[str, Any]) -> None:
+    original = _stored(server, original_key(document["sha256"]))
+    original.chmod(0o644)
+    original.write_bytes(original.read_bytes().replace(b"%%EOF", b"%%EOX"))
+
+
+def test_an_altered_original_is_not_downloaded_and_the_refusal_is_audited(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    document = _file(archivist, tmp_path, 1)
+    _alter(archive_server, document)
+    response = archivist.get(f"/ingest/documents/{document['document_id']}/original")
+    assert (response.status_code, response.json()["code"]) == (409, "original_altered")
+    assert "x-content-sha256" not in response.headers
+    assert "archive fixity" in response.json()["detail"]
+    assert "Putting back one original" in response.json()["detail"]
+    with archive_server.client(archive_server.add_user("qian", "compliance")) as auditor:
+        trail = auditor.get("/registry/audit",
+                            params={"document_id": document["document_id"]}).json()
+    [finding] = [entry for entry in trail if entry["action"] == "fixity_finding"]
+    assert (finding["username"], finding["detail"]["kind"]) == ("li", "original_altered")
+
+
+def test_the_staff_page_says_a_lost_or_altered_original_is_missing_or_damaged(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    lost, altered = (_file(archivist, tmp_path, pages) for pages in (1, 2))
+    _stored(archive_server, original_key(lost["sha256"])).unlink()
+    _alter(archive_server, altered)
+    browser = signed_in(archive_server.url, "li")
+    for document, code in ((lost, "original_missing"), (altered, "original_altered")):
+        page = browser.get(f"/ui/documents/{document['document_id']}/original")
+        assert code in page.text
+        assert "原件文件缺失或已损坏" in page.text
+        assert "archive fixity" in page.text
+        assert "没有找到" not in page.text
 
 
 def test_a_lost_older_version_of_the_text_is_reported(
@@ -179,3 +216,4 @@ def test_cli_reports_a_sound_archive_and_exits_1_on_findings(
     assert damaged.returncode == 1
     assert "original_missing" in damaged.stdout
     assert document["archive_no"] in damaged.stdout
+    assert "Putting back one original" in damaged.stdout

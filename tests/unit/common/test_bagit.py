@@ -22,7 +22,6 @@ import pytest
 from services.common.bagit import (
     Bag,
     BagInfo,
-    OriginalMismatch,
     bag_info,
     tar_stream,
 )
@@ -30,6 +29,7 @@ from services.common.contracts.ingest import TextPage
 from services.common.contracts.operations import Transfer
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Forbidden
+from services.common.fixity import OriginalAltered
 
 NOW = datetime(2030, 3, 1, 9, 30, tzinfo=UTC)
 PIECE = 1024 * 1024
@@ -124,9 +124,9 @@ async def test_an_original_not_the_catalogues_ends_the_stream_before_any_manifes
     catalogued = _record(2, b"%PDF-1.7\nsmall")
     info = bag_info(_transfer(_record(1, good), catalogued), date(2030, 3, 2))
     sent: list[bytes] = []
-    with pytest.raises(OriginalMismatch) as refused:
+    with pytest.raises(OriginalAltered) as refused:
         await _collect(info, Shelf({"d1": good, "d2": stored}), sent)
-    assert refused.value.code == "original_mismatch"
+    assert refused.value.code == "original_altered"
     assert catalogued.archive_no in refused.value.detail
     sent_bytes = b"".join(sent)
     assert good in sent_bytes
