@@ -105,12 +105,16 @@ def test_an_archivist_takes_the_monthly_inventory_and_a_discrepancy_stays_until_
     # its way: the count the server gave before that next mark arrives late, and the
     # count still ends with both marks (it stayed one behind, 完成盘点 disabled).
     late: list[tuple[Route, APIResponse]] = []
+    held: list[Route] = []
 
     def delay_the_first_count(route: Route) -> None:
-        if late:
+        # Claimed before fetching: Playwright calls this again for the next count while
+        # the first is still being fetched.
+        if held:
             route.continue_()
-        else:
-            late.append((route, route.fetch()))
+            return
+        held.append(route)
+        late.append((route, route.fetch()))
 
     wang.route(re.compile(r"/progress$"), delay_the_first_count)
     _mark(wang, "4", "缺失").click()
