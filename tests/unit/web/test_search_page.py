@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
+from services.web.render import Pages
 from services.web.search_page import SearchForm, page_past_the_end, search_view, snippet
 
 
@@ -66,3 +68,15 @@ def test_a_page_after_the_last_leads_to_the_last() -> None:
 def test_a_snippet_keeps_only_its_marks_as_markup() -> None:
     assert snippet("a &lt;b&gt; <mark>漏水</mark><img src=x>") == \
         "a &lt;b&gt; <mark>漏水</mark>&lt;img src=x&gt;"
+
+
+def test_the_results_have_a_heading_of_their_own_above_their_titles() -> None:
+    result = SearchResult(total=1, hits=[_hit(1)],
+                          facets=Facets(category={"repair": 1}, household={"A-1201": 1},
+                                        year={"2024": 1}))
+    view = search_view(SearchForm.from_query({"q": "漏水"}), result)
+    for language, name in (("zh", "检索结果"), ("en", "Search results")):
+        html = Pages().html(language, "_results.html", {"view": view})
+        headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", html, re.S)
+        first_title = next(index for index, (level, _) in enumerate(headings) if level == "h3")
+        assert headings[first_title - 1] == ("h2", name)
