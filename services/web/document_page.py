@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
 from services.common.contracts.lending import Loan
-from services.common.contracts.registry import AuditTrailEntry, DocumentPermissions, DocumentRecord
+from services.common.contracts.registry import (
+    AuditTrailEntry,
+    DocumentPermissions,
+    DocumentRecord,
+    FixityFindingKind,
+)
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,
@@ -91,6 +96,19 @@ action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action
 named here shows as coded."""
 
 
+FINDING_NAMES: dict[FixityFindingKind, str] = {
+    "original_missing": "原件缺失", "original_altered": "原件被改动",
+    "original_unlocked": "原件未锁定", "text_missing": "文字缺失",
+    "text_incomplete": "文字不全", "text_version_missing": "旧版文字缺失",
+    "preview_missing": "预览缺失", "destroyed_original_kept": "已销毁的原件仍在存储中",
+    "archive_number_gap": "档号有空缺", "archive_number_duplicate": "档号重复",
+    "archive_counter_mismatch": "档号计数与已用档号不符",
+    "archive_number_malformed": "档号格式不对", "original_unaccounted": "存储中有未登记的原件",
+}
+"""What a fixity run found (``FixityFinding.kind``), as a ``fixity_finding`` entry on a
+document's audit trail says it."""
+
+
 FIELD_NAMES = {
     "title": "题名", "category": "类别", "filed_at": "归档日期", "security": "密级",
     "personal_info": "含业主个人信息", "working": "在办文件", "location": "纸质原件位置",
@@ -140,6 +158,8 @@ class AuditLine:
     action: str
     note: str = ""
     """What the entry says beside its action: why a text was revised."""
+    finding: str = ""
+    """What a fixity run found, by its name (``FINDING_NAMES``), for the page to translate."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +186,10 @@ def _audit_line(entry: AuditTrailEntry) -> AuditLine:
     if entry.action == "text_revised" and entry.detail.get("engine") == "person":
         # A person's reading (校对), with the reason they gave, not another OCR run.
         return AuditLine(entry, "人工校对文字", str(entry.detail.get("reason") or ""))
+    if entry.action == "fixity_finding":
+        kind = str(entry.detail.get("kind") or "")
+        return AuditLine(entry, ACTION_NAMES[entry.action],
+                         finding=FINDING_NAMES.get(kind, kind))  # type: ignore[call-overload]
     return AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
 
 

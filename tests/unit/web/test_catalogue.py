@@ -24,7 +24,12 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
-from services.web.document_page import ACTION_NAMES, FIELD_NAMES, LOAN_STATUS_NAMES
+from services.web.document_page import (
+    ACTION_NAMES,
+    FIELD_NAMES,
+    FINDING_NAMES,
+    LOAN_STATUS_NAMES,
+)
 from services.web.ingest_page import STATUS_NAMES
 from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES, Pages
@@ -65,6 +70,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
              *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
+             *FINDING_NAMES.values(),
              *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values(),
              *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
              *DECISION_NAMES.values(), *MISSING_NAMES.values(),

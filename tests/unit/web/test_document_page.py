@@ -4,6 +4,7 @@ audit entries as staff say them; a page with no text says so and what to do."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import get_args
 
 from services.common.auth import Principal
 from services.common.contracts.catalogue import DocumentVersion
@@ -14,8 +15,14 @@ from services.common.contracts.registry import (
     Decision,
     DocumentPermissions,
     DocumentRecord,
+    FixityFindingKind,
 )
-from services.web.document_page import document_history, document_page, page_out_of_range
+from services.web.document_page import (
+    FINDING_NAMES,
+    document_history,
+    document_page,
+    page_out_of_range,
+)
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
@@ -76,6 +83,24 @@ def test_a_persons_correction_says_so_with_its_reason() -> None:
     history = document_history([], [], [by_hand, by_ocr])
     assert [(line.action, line.note) for line in history.audit] == [
         ("人工校对文字", "扫描模糊，按原件录入"), ("重新识别文字", "")]
+
+
+def test_a_fixity_finding_says_what_was_found_in_words() -> None:
+    found = AuditTrailEntry(seq=1, at=AT, username="wang", action="fixity_finding",
+                            outcome="allowed", code=None,
+                            detail={"run_id": "r1", "kind": "original_altered",
+                                    "archive_no": RECORD.archive_no, "detail": "sha256 differs"})
+    history = document_history([], [], [found])
+    assert [(line.action, line.finding) for line in history.audit] == [
+        ("四性检测发现问题", "原件被改动")]
+    shown = {language: Pages().html(language, "_history.html", {"view": history})
+             for language in ("zh", "en")}
+    assert "四性检测发现问题：原件被改动" in shown["zh"]
+    assert "original altered" in shown["en"]
+
+
+def test_every_kind_of_fixity_finding_has_a_name() -> None:
+    assert set(FINDING_NAMES) == set(get_args(FixityFindingKind))
 
 
 def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() -> None:
