@@ -155,8 +155,9 @@ class DocumentsController(Controller):
                       ingest: NamedDependency[IngestService]) -> Response[bytes]:
         """The page as a person reads it (turned upright), about 1 200 pixels wide, as
         WebP; for whoever may read the text, view-only included. 404 ``unknown_page``
-        past the document, ``no_preview`` for one filed before previews. A digital PDF's
-        page (text layer) is rendered on its first view, then stored."""
+        past the document, ``no_preview`` for one filed before previews, ``preview_missing``
+        for one whose preview was deleted or lost. A digital PDF's page (text layer) is
+        rendered on its first view, then stored."""
         return _page_image(request, await ingest.page_image(
             token, document_id, number, size="preview"))
 

@@ -72,21 +72,26 @@ class DerivedPreviews:
                                   content_type=MANIFEST_CONTENT_TYPE)
 
     async def pages(self, sha256: str) -> dict[int, PagePreview]:
-        """Each page's ``PagePreview`` by number; ``NotFound`` (``no_preview``) when the
-        original has none (filed before previews were made)."""
+        """Each page's ``PagePreview`` by number; ``NotFound``: ``no_preview`` when the
+        original has none (filed before previews were made), ``preview_missing`` when
+        their list is gone but page images remain (it was deleted or lost)."""
         try:
             data = await self.store.read(previews_key(sha256))
         except NotFound:
-            raise no_preview() from None
+            images = [key async for key in self.store.keys(derived_prefix(sha256))
+                      if key.endswith(".webp")]
+            raise (preview_missing("the list of its page previews") if images
+                   else no_preview()) from None
         return {page.number: page for page in _decode(data)}
 
     async def image(self, sha256: str, number: int, size: PreviewSize) -> bytes:
-        """The WebP bytes of page ``number``'s preview or thumbnail; ``NotFound``
-        (``no_preview``) when it is not stored."""
+        """The WebP bytes of page ``number``'s preview or thumbnail, a page the list
+        names; ``NotFound`` (``preview_missing``) when it is not stored: the document had
+        one, so it was deleted or lost."""
         try:
             return await self.store.read(page_image_key(sha256, number, size))
         except NotFound:
-            raise no_preview() from None
+            raise preview_missing(f"page {number}'s {size}") from None
 
     async def missing(self, sha256: str, pages: int) -> list[str]:
         """What of pages 1…``pages``' previews is not stored (one listing of the
@@ -169,6 +174,12 @@ class PreviewsOnView:
 def no_preview() -> NotFound:
     return NotFound("this document has no page previews (it was filed before they were "
                     "made); 'archive derive --missing' makes them", code="no_preview")
+
+
+def preview_missing(what: str) -> NotFound:
+    """A preview the document had is not stored; fixity reports it as ``preview_missing``."""
+    return NotFound(f"{what} is not stored (deleted or lost); 'archive derive --missing' "
+                    "makes the document's previews again", code="preview_missing")
 
 
 def _decode(data: bytes) -> list[PagePreview]:

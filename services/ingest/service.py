@@ -317,8 +317,9 @@ class IngestService:
                          size: PreviewSize) -> PageImageFile:
         """Page ``number``'s preview or thumbnail, if the registry lets the token's user
         read the content (view-only is enough); ``NotFound`` ``unknown_page`` past the
-        document, ``no_preview`` for a document filed before previews. A text-layer
-        page's is made on its first view (``PreviewsOnView``)."""
+        document, ``no_preview`` for a document filed before previews, ``preview_missing``
+        for one whose preview was deleted or lost. A text-layer page's is made on its
+        first view (``PreviewsOnView``)."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
         preview = await self._page_preview(record, number)

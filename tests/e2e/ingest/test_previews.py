@@ -402,7 +402,9 @@ def test_fixity_does_not_report_a_digital_page_not_viewed_yet(archive: Archive,
     assert not [f for f in run["findings"] if f["document_id"] == digital.document_id]
     assert [f["kind"] for f in run["findings"] if f["document_id"] == scan.document_id] == [
         "preview_missing"]
-    _get(archive.archivist, scan.document_id, 1, "preview")  # not made on view: a scan's
+    lost = _get(archive.archivist, scan.document_id, 1, "preview")  # not made on view: a scan's
+    assert (lost.status_code, lost.json()["code"]) == (404, "preview_missing")
+    assert "archive derive --missing" in lost.json()["detail"]
     assert _stored_images(archive, scan.sha256, 1) == [False, True]
     run = archive.server.client(archive.server.tokens["li.archivist"])
     derived = run.post(f"/ingest/documents/{scan.document_id}/derive", json={"missing": True})

@@ -13,7 +13,8 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
-from services.common.errors import PermanentJobError
+from services.common.errors import NotFound, PermanentJobError
+from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.extraction import (
     ExtractionLimits,
     PageBox,
@@ -34,6 +35,8 @@ from services.ingest.extraction.previews import (
     preview_name,
     thumbnail_name,
 )
+from services.ingest.models import page_image_key, previews_key
+from services.ingest.previews import DerivedPreviews
 from tests.support.previews import boxes_without_ink, ink_outside_boxes
 from tests.support.rendering import (
     NOTO_SANS_CJK,
@@ -301,3 +304,24 @@ def _assert_boxes_cover_ink(preview: Image.Image, boxes: list[PageBox]) -> None:
     shown = [msgspec.to_builtins(box) for box in boxes]
     assert boxes_without_ink(preview, shown) == []
     assert ink_outside_boxes(preview, shown) < 0.02
+
+
+async def test_a_preview_deleted_by_hand_is_missing_not_filed_before_previews(
+        tmp_path: Path) -> None:
+    store = DirectoryObjectStore(tmp_path / "objects")
+    previews = DerivedPreviews(store)
+    sha256 = "a" * 64
+    _write(tmp_path / "previews", Image.new("L", (800, 1000), 255))
+    await previews.save(sha256, tmp_path / "previews")
+    await store.delete(page_image_key(sha256, 1, "preview"))
+    with pytest.raises(NotFound) as image:
+        await previews.image(sha256, 1, "preview")
+    await store.delete(previews_key(sha256))
+    with pytest.raises(NotFound) as listed:
+        await previews.pages(sha256)
+    await store.delete(page_image_key(sha256, 1, "thumbnail"))
+    with pytest.raises(NotFound) as never:
+        await previews.pages(sha256)
+    assert (image.value.code, listed.value.code, never.value.code) == (
+        "preview_missing", "preview_missing", "no_preview")
+    assert "archive derive --missing" in image.value.detail
