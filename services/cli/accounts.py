@@ -10,7 +10,7 @@ import click
 from services.cli.named import DEPARTMENT, SECURITY_LEVEL
 from services.common.config import load_settings
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
-from services.common.models import ROLES, USERNAME_RE
+from services.common.models import MAX_USERNAME, MIN_USERNAME, ROLES, USERNAME_RE
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import add_user
 
@@ -34,9 +34,10 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
         password_stdin: bool) -> None:
     """Create a user in the local database (works without a running server)."""
     if not USERNAME_RE.match(name):
+        example = name.lower() if USERNAME_RE.match(name.lower()) else "wang.wu"
         raise click.BadParameter(
-            f"{name!r} is not a user name: lower-case letters, digits and . _ -, starting with "
-            f"a letter (e.g. {name.lower() if USERNAME_RE.match(name.lower()) else 'wang.wu'})",
+            f"{name!r} is not a user name: {MIN_USERNAME} to {MAX_USERNAME} characters, "
+            f"lower-case letters, digits and . _ -, starting with a letter (e.g. {example})",
             param_hint="NAME")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -88,7 +88,8 @@ HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_lengt
 
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 MAX_USERNAME = MAX_DEPARTMENT = 64
-USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{1,{MAX_USERNAME - 1}}}$"
+MIN_USERNAME = 2
+USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{{MIN_USERNAME - 1},{MAX_USERNAME - 1}}}$"
 USERNAME_RE = re.compile(USERNAME_PATTERN)
 Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
 DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}$"

@@ -15,6 +15,7 @@ from services.cli.accounts import user
     (["Wang"], "Pw-2026-long!x", "'Wang' is not a user name"),
     (["Wang"], "Pw-2026-long!x", "(e.g. wang)"),
     (["王五"], "Pw-2026-long!x", "(e.g. wang.wu)"),
+    (["x"], "Pw-2026-long!x", "'x' is not a user name: 2 to 64 characters"),
     (["li"], "short", "a password has 8 to 256 characters; this one has 5"),
 ])
 def test_a_name_or_password_it_cannot_take_is_refused_saying_how_to_write_one(
