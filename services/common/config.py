@@ -7,11 +7,14 @@ This is the only module that reads the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -195,7 +198,57 @@ def load_settings(
         said = f"expected {described}" if described else message.split(" - at ")[0]
         raise ConfigError(f"{variable}: {said}") from exc
     _check_data_dir(settings.data_dir)
+    _check_trusted_proxies(settings.trusted_proxies)
+    for variable, endpoint in (("ARCHIVE_S3_ENDPOINT", settings.s3_endpoint),
+                               ("ARCHIVE_BACKUP_S3_ENDPOINT", settings.backup_s3_endpoint)):
+        if endpoint is not None:
+            try:
+                s3_endpoint(endpoint)
+            except ValueError:
+                raise ConfigError(f"{variable}: expected {S3_ENDPOINT_FORM}") from None
     return settings
+
+
+S3_ENDPOINT_FORM = "host[:port] or http(s)://host[:port], e.g. http://minio:9000"
+_HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$",
+                        re.IGNORECASE)
+
+
+def s3_endpoint(value: str) -> tuple[str, bool]:
+    """An S3 endpoint as the minio client takes it: its ``host[:port]``, and whether it is
+    HTTPS (plain ``host[:port]`` is HTTP). ``ValueError`` unless ``value`` is
+    ``S3_ENDPOINT_FORM``: a host name or IP address, a port 1-65535, nothing after."""
+    url = urlsplit(value if "://" in value else f"http://{value}")
+    port = url.port  # a ValueError itself when not a number up to 65535
+    host = url.hostname or ""
+    if (url.scheme not in ("http", "https") or url.path.strip("/") or url.query
+            or url.fragment or url.username is not None or port == 0
+            or not (_HOST_NAME.match(host) or _is_address(host))):
+        raise ValueError(value)
+    return url.netloc, url.scheme == "https"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_trusted_proxies(value: str) -> None:
+    """``*``, or addresses and networks joined by commas: what uvicorn's
+    ``forwarded_allow_ips`` trusts (a name it would take as a literal never matches a
+    client's address, so a typo would trust nobody without a word)."""
+    if value.strip() == "*":
+        return
+    for item in value.split(","):
+        try:
+            ipaddress.ip_network(item.strip(), strict=False)
+        except ValueError:
+            raise ConfigError(
+                "ARCHIVE_TRUSTED_PROXIES: expected * or IP addresses and networks joined by "
+                f"commas, e.g. 127.0.0.1,10.0.0.0/8 (not {item.strip()!r})") from None
 
 
 def _check_data_dir(path: Path) -> None:

@@ -36,6 +36,14 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_DATABASE_URL", "notaurl"),
     ("ARCHIVE_MIGRATION_DATABASE_URL", "postgres://owner@db/archive"),
     ("ARCHIVE_ELASTICSEARCH_INDEX", "Archive Documents"),
+    ("ARCHIVE_TRUSTED_PROXIES", "garbage"),
+    ("ARCHIVE_TRUSTED_PROXIES", "127.0.0.1,,10.0.0.0/8"),
+    ("ARCHIVE_S3_ENDPOINT", "not a url"),
+    ("ARCHIVE_S3_ENDPOINT", "ftp://minio:9000"),
+    ("ARCHIVE_S3_ENDPOINT", "http://minio:9000/archive"),
+    ("ARCHIVE_S3_ENDPOINT", "minio:port"),
+    ("ARCHIVE_S3_ENDPOINT", "minio:70000"),
+    ("ARCHIVE_BACKUP_S3_ENDPOINT", "https://"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
@@ -97,6 +105,30 @@ def test_the_supported_database_urls_and_any_case_of_a_log_level_are_taken() -> 
         "ARCHIVE_MIGRATION_DATABASE_URL": "sqlite+aiosqlite:///archive.db",
         "ARCHIVE_LOG_LEVEL": "debug"}, env_file=None)
     assert settings.log_level == "debug"
+
+
+def test_trusted_proxies_and_s3_endpoints_refused_say_what_they_must_be() -> None:
+    with pytest.raises(ConfigError) as proxies:
+        load_settings({"ARCHIVE_TRUSTED_PROXIES": "garbage"}, env_file=None)
+    with pytest.raises(ConfigError) as endpoint:
+        load_settings({"ARCHIVE_S3_ENDPOINT": "not a url"}, env_file=None)
+    assert str(proxies.value) == (
+        "ARCHIVE_TRUSTED_PROXIES: expected * or IP addresses and networks joined by commas, "
+        "e.g. 127.0.0.1,10.0.0.0/8 (not 'garbage')")
+    assert str(endpoint.value) == ("ARCHIVE_S3_ENDPOINT: expected host[:port] or "
+                                   "http(s)://host[:port], e.g. http://minio:9000")
+
+
+@pytest.mark.parametrize(("proxies", "endpoint"), [
+    ("*", "http://minio:9000"), ("127.0.0.1", "minio:9000"),
+    ("10.0.0.1, 192.168.0.0/16,::1", "https://s3.example.com"),
+    ("127.0.0.1,fd00::/8", "http://[::1]:9000"), ("127.0.0.1", "192.168.1.5:9000"),
+])
+def test_trusted_proxies_and_s3_endpoints_of_every_usual_form_are_taken(
+        proxies: str, endpoint: str) -> None:
+    settings = load_settings({"ARCHIVE_TRUSTED_PROXIES": proxies,
+                              "ARCHIVE_S3_ENDPOINT": endpoint}, env_file=None)
+    assert (settings.trusted_proxies, settings.s3_endpoint) == (proxies, endpoint)
 
 
 def test_a_short_secret_key_says_how_long_a_key_must_be() -> None:

@@ -29,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, ParamSpec, TypeGuard, TypeVar, cast
-from urllib.parse import urlsplit
 
 import urllib3
 from minio import Minio
@@ -41,6 +40,7 @@ from minio.retention import Retention
 from minio.time import from_iso8601utc
 
 from services.common.clock import Clock, SystemClock
+from services.common.config import S3_ENDPOINT_FORM, s3_endpoint
 from services.common.errors import (
     ConfigError,
     Conflict,
@@ -114,17 +114,17 @@ class S3ObjectStore(PutEitherWay):
         variables: S3Variables = S3Variables(),
     ) -> None:
         self._variables = variables
-        url = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
-        if url.scheme not in ("http", "https") or not url.netloc or url.path.strip("/"):
+        try:
+            host, secure = s3_endpoint(endpoint)
+        except ValueError:
             raise ConfigError(
-                f"{variables.endpoint} {endpoint!r}: expected http(s)://host:port"
-            )
-        self._endpoint = f"{url.scheme}://{url.netloc}"
+                f"{variables.endpoint} {endpoint!r}: expected {S3_ENDPOINT_FORM}") from None
+        self._endpoint = f"{'https' if secure else 'http'}://{host}"
         self._client = Minio(
-            url.netloc,
+            host,
             access_key=access_key,
             secret_key=secret_key,
-            secure=url.scheme == "https",
+            secure=secure,
             region=region,
             http_client=_http_client(),
         )
