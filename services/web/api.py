@@ -70,7 +70,7 @@ class SignInPages(Controller):
                          next: FromQuery[str] = "", reason: FromQuery[str] = ""
                          ) -> Response[str]:
         return pages.render(request, "login.html", next=safe_next(next), reason=reason,
-                            username="", **layout_values(request, None))
+                            username="", wait_s=None, **layout_values(request, None))
 
     @post("/login", operation_id="login")
     async def login(self, request: Request[Any, Any, Any], pages: NamedDependency[Pages],
@@ -84,9 +84,11 @@ class SignInPages(Controller):
                 data.username.strip(), data.password,
                 client_address=request.client.host if request.client else None)
         except (Unauthorized, ValidationFailed, TooManyRequests) as exc:
-            reason = "throttled" if isinstance(exc, TooManyRequests) else "wrong_password"
+            wait_s = exc.retry_after_s if isinstance(exc, TooManyRequests) else None
             return pages.render(request, "login.html", status_code=exc.status, next=target,
-                                reason=reason, username=data.username,
+                                reason="throttled" if isinstance(exc, TooManyRequests)
+                                else "wrong_password",
+                                wait_s=wait_s, username=data.username,
                                 **layout_values(request, None))
         response: Response[Any] = see(target)
         response.set_cookie(session_cookie(request, issued.access_token,

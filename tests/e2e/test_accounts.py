@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.fixtures.app import ArchiveServer
 
 
@@ -38,6 +40,22 @@ def test_repeated_failed_logins_are_rate_limited(archive_server: ArchiveServer) 
     assert correct.status_code == 429
     # The attempts were made within a second or so: the window frees a minute after.
     assert 55 <= int(correct.headers["Retry-After"]) <= 61
+
+
+def test_the_sign_in_page_throttled_says_how_many_seconds_to_wait(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("sun", "staff")
+    limit = archive_server.settings.login_attempts_per_minute
+    with archive_server.client() as browser:
+        browser.get("/ui/login")
+        answers = [browser.post("/ui/login", data={
+            "username": "sun", "password": "nope nope", "next": "",
+            "_csrf_token": browser.cookies["archive_csrf"]}) for _ in range(limit + 1)]
+    throttled = answers[limit]
+    assert [answer.status_code for answer in answers] == [401] * limit + [429]
+    said = re.search(r"尝试次数过多，请 (\d+) 秒后再试。", throttled.text)
+    assert said is not None, throttled.text
+    assert 55 <= int(said.group(1)) <= 61
 
 
 def test_a_forged_token_is_refused(archive_server: ArchiveServer) -> None:

@@ -159,4 +159,14 @@ def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
     if error_class is None:
         return errors.DependencyUnavailable(
             f"{peer} failed ({response.status_code}): {detail}", code=f"{peer}_failed")
+    if error_class is errors.TooManyRequests:
+        return errors.TooManyRequests(detail, code=code, extra=extra,
+                                      retry_after_s=_retry_after_s(response))
     return error_class(detail, code=code, extra=extra)
+
+
+def _retry_after_s(response: httpx.Response) -> int | None:
+    """The ``Retry-After`` seconds the archive's services send (``services.common.web``);
+    None without one (the HTTP-date form is not theirs)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return int(value) if value.isdigit() else None
