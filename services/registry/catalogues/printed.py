@@ -164,8 +164,10 @@ def labels_pdf(labels: list[list[str]]) -> bytes:
         for number, line in enumerate(label):
             document.set_font(FONT, size=(22 if number == 0 else 16 if number == 1 else 11))
             document.set_x(x + 4)
+            # fpdf2 justifies a multi_cell by default: a wrapped line of a label was
+            # stretched across it with wide gaps.
             document.multi_cell(width - 8, 10 if number < 2 else 6, line, markdown=False,
-                                new_x="LMARGIN", new_y="NEXT")
+                                align="L", new_x="LMARGIN", new_y="NEXT")
     if not labels:
         document.add_page()
     return bytes(document.output())
