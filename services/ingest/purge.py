@@ -2,8 +2,9 @@
 
 1. lock each filed original until its ``disposal_due``, a permanent one a century ahead
    (``set_retention``: S3 Object Lock in COMPLIANCE mode where the bucket has it; see
-   ``services.ingest.locks``), and extend the lock when an appraisal keeps the document
-   (a ``document_corrected`` event naming ``disposal_due``);
+   ``services.ingest.locks``), and extend the lock when its due date moves (an appraisal
+   keeps it, a correction or a change of its household's occupants history places it
+   anew: a ``document_corrected`` event naming ``disposal_due``);
 2. delete the original and every derived file of each destroyed document
    (``document_destroyed``, R6), idempotently: a missing object is already deleted;
 3. only then move its cursor past the page, so a process that dies mid-page applies the
