@@ -68,12 +68,16 @@ def test_a_move_out_extends_the_lock_of_the_closed_part_s_originals(archive: Arc
     _locked_until(archive, document["sha256"], datetime(2036, 6, 30, tzinfo=UTC))
 
 
-def test_correcting_a_filing_date_extends_the_lock(archive: Archive) -> None:
+@pytest.mark.parametrize("changes", [{}, {"security": "confidential"}],
+                         ids=["date", "date_and_security"])
+def test_correcting_a_filing_date_extends_the_lock(archive: Archive,
+                                                  changes: dict[str, str]) -> None:
+    """Raising protection in the same correction makes it a ``security_changed`` event."""
     document = archive.file(filed_at=FILED_RECENTLY)
     _locked_until(archive, document["sha256"], LOCKED_UNTIL)
     with archive.as_("wang") as client:
         corrected = client.post(f"/registry/documents/{document['document_id']}/corrections",
-                                json={"changes": {"filed_at": "2026-03-01"},
+                                json={"changes": {"filed_at": "2026-03-01", **changes},
                                       "reason": "日期录错"})
     assert corrected.status_code == 201, corrected.text
     _locked_until(archive, document["sha256"], datetime(2036, 3, 1, tzinfo=UTC))
