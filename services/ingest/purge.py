@@ -2,8 +2,10 @@
 
 1. lock each filed original until its ``disposal_due``, a permanent one a century ahead
    (``set_retention``: S3 Object Lock in COMPLIANCE mode where the bucket has it; see
-   ``services.ingest.locks``), and extend the lock when an appraisal keeps the document
-   (a ``document_corrected`` event naming ``disposal_due``);
+   ``services.ingest.locks``), and extend the lock when its due date moves (an appraisal
+   keeps it, a correction or a change of its household's occupants history places it
+   anew: a ``document_corrected`` event naming ``disposal_due``, or a ``security_changed``
+   one when the same correction changed the protection too);
 2. delete the original and every derived file of each destroyed document
    (``document_destroyed``, R6), idempotently: a missing object is already deleted;
 3. only then move its cursor past the page, so a process that dies mid-page applies the
@@ -35,6 +37,7 @@ from services.common.contracts.registry import (
     DocumentFiled,
     DocumentRecord,
     FeedPage,
+    SecurityChanged,
 )
 from services.common.errors import Conflict, NotFound
 from services.common.objectstore import ObjectStore, original_key
@@ -111,7 +114,8 @@ class RetentionFollower:
         match change.event:
             case DocumentFiled(document=document):
                 await self.lock(document.document_id, document.sha256)
-            case DocumentCorrected(document=document, fields=fields) \
+            case (DocumentCorrected(document=document, fields=fields)
+                  | SecurityChanged(document=document, fields=fields)) \
                     if RETENTION_FIELDS.intersection(fields):
                 await self.lock(document.document_id, document.sha256)
             case DocumentDestroyed(document=document):

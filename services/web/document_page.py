@@ -89,7 +89,7 @@ ACTION_NAMES = {
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
-    "attached_to_part": "归入住户部分",
+    "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
 }
 """O4: the audit actions about a document by the names staff use (refusals carry the
 action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not

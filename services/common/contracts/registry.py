@@ -283,8 +283,9 @@ class SecurityChanged(Struct, tag="security_changed", tag_field="kind"):
 class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
     """Created, new occupant (D2) or move-out (D3). Closing an occupancy restarts the
     retention clock of its documents, and documents filed within an occupancy move into
-    its part (each with its own ``DocumentCorrected``); ``documents_recomputed`` says
-    how many clocks were recomputed, ``documents_attached`` how many documents moved."""
+    its part (each restart and move with its own ``DocumentCorrected``);
+    ``documents_recomputed`` says how many clocks were recomputed, ``documents_attached``
+    how many documents moved."""
 
     household: str
     change: Literal["created", "occupant_changed", "moved_out"]

@@ -8,12 +8,14 @@ a ``manager``; one that only raises protection applies at once, working or not.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import msgspec
 
 from services.common.auth import Principal
+from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import (
     Decision,
     DocumentCorrected,
@@ -24,7 +26,8 @@ from services.common.contracts.registry import (
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
 from services.common.models import Role, checked_category, security_rank
 from services.registry.corrections.models import Correction, MetadataChanges
-from services.registry.schedule.rules import RetentionRules, checked_date, retention_start
+from services.registry.households.rules import PLACEMENT_FIELDS, occupancy_on, placed
+from services.registry.schedule.rules import RetentionRules, checked_date
 
 LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
 """D10: who approves lowering a document's protection."""
@@ -52,12 +55,19 @@ def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Rol
     return WORKING_APPROVERS if record.working else ()
 
 
+RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
+"""What a new category or date recomputes; a version lists those it changed."""
+
+
 def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
-                  closed_on: date | None, at: datetime
+                  occupants: Iterable[Occupancy], at: datetime
                   ) -> tuple[DocumentRecord, dict[str, list[object]]]:
     """The next version of ``record`` and the fields it changes ([before, after]).
 
-    A new category or date recomputes the retention class and ``disposal_due`` (R1).
+    A new category takes its class and the schedule's due date (R1); a new category or
+    date places the document in the part of its file the date falls in among
+    ``occupants`` (the household's history; none for a company document), as filing
+    does (``placed``, D3), and the version lists the retention fields that moved too.
     Raises ``ValidationFailed`` (``no_changes``) if nothing would change.
     """
     wanted: dict[str, object] = {
@@ -68,17 +78,21 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
         wanted["category"] = checked_category(str(wanted["category"]))
     if isinstance(changes.filed_at, date):
         checked_date(changes.filed_at, "filed_at")
-    diff = {name: [msgspec.to_builtins(getattr(record, name)), msgspec.to_builtins(value)]
-            for name, value in wanted.items() if getattr(record, name) != value}
-    if not diff:
+    corrected = [name for name, value in wanted.items() if getattr(record, name) != value]
+    if not corrected:
         raise ValidationFailed("the correction changes nothing", code="no_changes")
     updated = msgspec.structs.replace(record, version=record.version + 1, updated_at=at,
-                                      **{name: wanted[name] for name in diff})
-    if "category" in diff or "filed_at" in diff:
-        start = retention_start(updated.filed_at, closed_on)
+                                      **{name: wanted[name] for name in corrected})
+    if "category" in corrected:
         updated = msgspec.structs.replace(
-            updated, retention_class=rules.class_of(updated.category), retention_start=start,
-            disposal_due=rules.disposal_due(updated.category, start))
+            updated, retention_class=rules.class_of(updated.category),
+            disposal_due=rules.disposal_due(updated.category, updated.retention_start))
+    if "category" in corrected or "filed_at" in corrected:
+        updated = placed(updated, occupancy_on(occupants, updated.filed_at), rules)
+    diff = {name: [msgspec.to_builtins(getattr(record, name)),
+                   msgspec.to_builtins(getattr(updated, name))]
+            for name in (*corrected, *RETENTION_FIELDS)
+            if getattr(record, name) != getattr(updated, name)}
     return updated, diff
 
 

@@ -72,7 +72,7 @@ class CorrectionsService:
                     return await self._apply(tx, rules, record, correction, approver=None,
                                              at=now)
                 # Validated now (unknown category, no change) rather than at approval.
-                apply_changes(record, request.changes, rules, closed_on=None, at=now)
+                apply_changes(record, request.changes, rules, occupants=(), at=now)
                 await tx.corrections.save(correction)
                 await tx.journal.audit(AuditEntry(
                     action="correction_requested", username=principal.username,
@@ -153,12 +153,12 @@ class CorrectionsService:
     async def _apply(self, tx: Tx, rules: RetentionRules, record: DocumentRecord,
                      correction: Correction, *, approver: str | None, at: datetime
                      ) -> Correction:
-        closed_on = None
-        if record.occupancy_id is not None:
-            occupancy = await tx.households.occupancy(record.occupancy_id)
-            closed_on = occupancy.moved_out if occupancy else None
+        # Read after the document's row is locked: a change of the occupants history
+        # waits for that row to place the document, so one of them sees the other.
+        occupants = (await tx.households.occupants(record.household)
+                     if record.household is not None else [])
         changes = msgspec.convert(correction.changes, MetadataChanges)
-        updated, diff = apply_changes(record, changes, rules, closed_on=closed_on, at=at)
+        updated, diff = apply_changes(record, changes, rules, occupants=occupants, at=at)
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=diff, changed_by=correction.requested_by, changed_at=at,

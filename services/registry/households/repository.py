@@ -74,11 +74,6 @@ class HouseholdsRepository(Repository):
             .order_by(occupancies.c.moved_in, occupancies.c.occupancy_id))).mappings()
         return [_occupancy(row) for row in rows]
 
-    async def occupancy(self, occupancy_id: int) -> Occupancy | None:
-        row = await self.first_row(sa.select(occupancies).where(
-            occupancies.c.occupancy_id == occupancy_id))
-        return None if row is None else _occupancy(row)
-
     async def add_occupancy(self, code: str, occupant: str, moved_in: date) -> int:
         result = await self.conn.execute(occupancies.insert().values(
             household=code, occupant=occupant, moved_in=moved_in,

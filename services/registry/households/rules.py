@@ -3,8 +3,8 @@
 
 A document belongs to the occupancy in force on its ``filed_at`` date, whatever the order
 in which the document and the occupants history were entered: filing asks these rules,
-and so does every change of the occupants history, which moves the documents it
-concerns into their part.
+so does a correction of a document's date or category, and so does every change of the
+occupants history, which moves the documents it concerns into their part.
 """
 
 from __future__ import annotations
@@ -63,3 +63,10 @@ def attachment_reason(occupancy: Occupancy | None) -> str:
     until = occupancy.moved_out.isoformat() if occupancy.moved_out else "now"
     return (f"occupants history changed (住户变更): attached to {occupancy.occupant}'s part, "
             f"{occupancy.moved_in.isoformat()} to {until} (D3)")
+
+
+def restart_reason(occupancy: Occupancy) -> str:
+    """Why closing ``occupancy`` restarted its documents' retention clocks (their
+    version's reason, D6)."""
+    return (f"moved out (退租): {occupancy.occupant}'s part closed on {occupancy.moved_out}, "
+            f"retention clock starts at move-out (R1)")

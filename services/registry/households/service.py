@@ -2,7 +2,9 @@
 
 Closing an occupancy (a move-out, or a new occupant moving in) restarts the retention
 clock of that occupancy's documents at the move-out date (R1); they keep their link to
-the occupancy, which stays in the history.
+the occupancy, which stays in the history. Each restart moves a due date, so it is a new
+version that says why (D6), with a feed event (search; ingest extends the original's
+lock to the new due date) and an audit entry (O4), as a move is.
 
 The occupants history is often entered after the documents (an old cabinet is digitised
 first), so each change of it also places the household's documents by the rules filing
@@ -36,6 +38,7 @@ from services.registry.households.rules import (
     occupancy_on,
     placed,
     placement_changes,
+    restart_reason,
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import RetentionRules, checked_date
@@ -101,12 +104,12 @@ class HouseholdsService:
             await tx.journal.emit(HouseholdChanged(
                 household=household, change="occupant_changed", label=new.occupant,
                 occupancy_id=occupancy_id, documents_recomputed=placing.recomputed,
-                documents_attached=len(placing.attached)), at=now)
+                documents_attached=placing.attached), at=now)
             await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
                 "household": household, "occupancy_id": occupancy_id,
                 "documents_recomputed": placing.recomputed,
-                "documents_attached": len(placing.attached)}), at=now)
-            await _journal_attached(tx, placing, actor=actor, at=now)
+                "documents_attached": placing.attached}), at=now)
+            await _journal_placed(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
     async def move_out(self, actor: str, household: str, moved_out: date) -> Household:
@@ -127,12 +130,12 @@ class HouseholdsService:
             await tx.journal.emit(HouseholdChanged(
                 household=household, change="moved_out", label=None,
                 occupancy_id=current.occupancy_id, documents_recomputed=placing.recomputed,
-                documents_attached=len(placing.attached)), at=now)
+                documents_attached=placing.attached), at=now)
             await tx.journal.audit(AuditEntry(action="moved_out", username=actor, detail={
                 "household": household, "occupancy_id": current.occupancy_id,
                 "documents_recomputed": placing.recomputed,
-                "documents_attached": len(placing.attached)}), at=now)
-            await _journal_attached(tx, placing, actor=actor, at=now)
+                "documents_attached": placing.attached}), at=now)
+            await _journal_placed(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
 
@@ -140,47 +143,58 @@ class HouseholdsService:
 class Placing:
     """What a change of the occupants history did to the household's documents."""
 
-    recomputed: int
-    """Documents whose retention clock was recomputed: the closed part's and those moved."""
-    attached: list[tuple[DocumentRecord, DocumentRecord]]
-    """The documents moved into another part, before and after."""
+    changed: list[tuple[DocumentRecord, DocumentRecord]]
+    """The documents placed anew, before and after: moved into another part, or their
+    clock restarted in the part just closed; each is a new version."""
+
+    @property
+    def recomputed(self) -> int:
+        """Documents whose retention clock was recomputed."""
+        return len(self.changed)
+
+    @property
+    def attached(self) -> int:
+        """Documents moved into another part."""
+        return sum(before.occupancy_id != after.occupancy_id for before, after in self.changed)
 
 
 async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
                            closed: int | None, actor: str, at: datetime) -> Placing:
     """Place each active document of ``household`` in the part its ``filed_at`` falls in
-    (D3): the occupancy ``closed`` just now restarts its documents' clocks (R1); a
-    document in another part than its own moves, as a new version (D6)."""
+    (D3): a document in another part than its own moves; the occupancy ``closed`` just
+    now restarts its documents' clocks at the move-out (R1). Either is a new version that
+    says why (D6), since it moves the document's due date."""
     occupants = await tx.households.occupants(household)
-    recomputed = 0
-    attached = []
+    changed = []
     for record in await tx.documents.active_of(household):
         occupancy = occupancy_on(occupants, record.filed_at)
         in_place = placed(record, occupancy, rules)
-        if in_place.occupancy_id == record.occupancy_id:
-            if closed is not None and record.occupancy_id == closed:
-                recomputed += 1
-                await tx.documents.update(msgspec.structs.replace(in_place, updated_at=at))
+        changes = placement_changes(record, in_place)
+        if in_place.occupancy_id != record.occupancy_id:
+            reason = attachment_reason(occupancy)
+        elif occupancy is not None and occupancy.occupancy_id == closed and changes:
+            reason = restart_reason(occupancy)
+        else:
             continue
-        moved = msgspec.structs.replace(in_place, version=record.version + 1, updated_at=at)
-        await tx.documents.update(moved)
-        await tx.documents.add_version(
-            moved, changes=placement_changes(record, moved), changed_by=actor, changed_at=at,
-            reason=attachment_reason(occupancy))
-        recomputed += 1
-        attached.append((record, moved))
-    return Placing(recomputed=recomputed, attached=attached)
+        after = msgspec.structs.replace(in_place, version=record.version + 1, updated_at=at)
+        await tx.documents.update(after)
+        await tx.documents.add_version(after, changes=changes, changed_by=actor,
+                                       changed_at=at, reason=reason)
+        changed.append((record, after))
+    return Placing(changed=changed)
 
 
-async def _journal_attached(tx: Tx, placing: Placing, *, actor: str, at: datetime) -> None:
+async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime) -> None:
     """A feed event (search's version, the original's lock until its new due date) and
-    an audit entry (O4) for each document moved into another part."""
-    for before, after in placing.attached:
+    an audit entry (O4) for each document placed anew."""
+    for before, after in placing.changed:
         await tx.journal.emit(DocumentCorrected(document=feed_document(after),
                                                 fields=list(placement_changes(before, after))),
                               at=at)
+        moved = before.occupancy_id != after.occupancy_id
         await tx.journal.audit(AuditEntry(
-            action="attached_to_part", username=actor, document_id=after.document_id,
+            action="attached_to_part" if moved else "retention_restarted", username=actor,
+            document_id=after.document_id,
             detail={"household": after.household, "version": after.version,
                     "occupancy_id": after.occupancy_id,
                     "previous_occupancy_id": before.occupancy_id,

@@ -7,12 +7,15 @@ from datetime import date
 import pytest
 
 from services.common.auth import Principal
+from services.common.contracts.registry import DocumentCorrected
 from services.common.contracts.retention import RetentionYears, SweepRequest
 from services.common.models import CATEGORIES, Category, RetentionClass
+from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
-from tests.contract.registry.conftest import ARCHIVIST, Registry
+from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
+from tests.support.registry import INGEST
 
 COMPLIANCE = Principal(username="qian", roles=("compliance",), clearance="secret")
 
@@ -132,6 +135,60 @@ async def test_each_move_into_a_part_is_a_version_saying_who_and_why(
     assert ["甲公司" in versions[1].reason, "vacant" in versions[2].reason,
             "乙公司" in versions[3].reason] == [True, True, True]
     assert [kind for (kind,) in feed] == ["document_filed"] + ["document_corrected"] * 3
+
+
+async def test_a_move_out_restart_is_a_version_with_a_feed_event_naming_the_due_date(
+        registry: Registry) -> None:
+    """D6: the restart moves the due date, so it is a version saying who and why, and
+    the feed tells search and ingest (which extends the original's lock to it)."""
+    await _occupied(registry, "A-1201", date(2010, 1, 1))
+    repair = await registry.file(category="repair", filed_at=date(2012, 5, 1))
+    before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
+    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    async with registry.services.store.transaction() as tx:
+        versions = await tx.documents.versions(repair.document_id)
+    events = [c.event for c in (await registry.services.journal.changes(
+        INGEST, after=before, limit=100)).changes]
+    trail = await registry.sql("SELECT action FROM audit_log WHERE document_id = :d "
+                               "ORDER BY seq", d=repair.document_id)
+    restart = versions[-1]
+    assert (restart.version, restart.changed_by, restart.changes) == (2, "wang", {
+        "retention_start": ["2012-05-01", "2023-08-31"],
+        "disposal_due": ["2022-05-01", "2033-08-31"]})
+    assert ["退租" in restart.reason, "R1" in restart.reason] == [True, True]
+    corrected = [e for e in events if isinstance(e, DocumentCorrected)]
+    assert [(e.document.document_id, e.document.version, sorted(e.fields))
+            for e in corrected] == [
+        (repair.document_id, 2, ["disposal_due", "retention_start"])]
+    assert [action for (action,) in trail] == ["filed", "retention_restarted"]
+
+
+@pytest.mark.parametrize("working", [False, True], ids=["at_once", "approved"])
+async def test_correcting_a_filing_date_moves_the_document_into_the_part_it_falls_in(
+        registry: Registry, working: bool) -> None:
+    """D3 as filing places it; a working document's correction is placed when a manager
+    approves it (D6)."""
+    await registry.services.households.create("wang", NewHousehold(household="F-0201"))
+    await _occupants_entered(registry, "F-0201")
+    filed = await registry.file(household="F-0201", category="payment",
+                                filed_at=date(2023, 3, 3), working=working)
+    before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
+    correction = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, CorrectionRequest(
+            changes=MetadataChanges(filed_at=date(2019, 6, 1)), reason="日期录错"))
+    if working:
+        await registry.services.corrections.approve(MANAGER, correction.correction_id,
+                                                    note=None)
+    async with registry.services.store.transaction() as tx:
+        versions = await tx.documents.versions(filed.document_id)
+    events = [c.event for c in (await registry.services.journal.changes(
+        INGEST, after=before, limit=100)).changes]
+    assert await _placed(registry, "F-0201") == [
+        (date(2019, 6, 1), "甲公司", date(2020, 12, 31), date(2050, 12, 31))]
+    assert (versions[-1].version, versions[-1].reason, sorted(versions[-1].changes)) == (
+        2, "日期录错", ["disposal_due", "filed_at", "occupancy_id", "retention_start"])
+    assert [sorted(e.fields) for e in events if isinstance(e, DocumentCorrected)] == [
+        ["disposal_due", "filed_at", "occupancy_id", "retention_start"]]
 
 
 async def test_a_schedule_change_recomputes_class_and_disposal_due(registry: Registry) -> None:

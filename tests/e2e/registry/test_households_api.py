@@ -106,9 +106,39 @@ def test_a_document_filed_before_the_occupants_history_joins_its_occupant_s_part
         ("甲公司", True, ["2019年7月物业费收据", "2019年6月物业费收据"])]
     assert [(f["closed_parts"], f["closed_documents"]) for f in general
             if f["household"] == "F-0201"] == [(1, 2)]
-    moved = history[-1]
+    moved, restarted = history[1:]
     assert (moved["version"], moved["changed_by"], moved["changes"]) == (2, "wang", {
         "occupancy_id": [None, first["occupancy_id"]]})
     assert "甲公司" in moved["reason"]
-    assert [e["action"] for e in trail].count("attached_to_part") == 1
+    assert (restarted["version"], restarted["changed_by"], restarted["changes"]) == (3, "wang", {
+        "retention_start": ["2019-06-01", "2020-12-31"],
+        "disposal_due": ["2049-06-01", "2050-12-31"]})
+    assert "退租" in restarted["reason"]
+    assert [e["action"] for e in trail if e["action"] != "read"] == [
+        "retention_restarted", "attached_to_part", "filed"]
+
+
+def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    with archive_server.client(archivist) as client:
+        client.post("/registry/households", json={"household": "F-0201"})
+        _occupants_entered(client)
+    filed = _filed(archive_server, "2023年3月物业费收据", "2023-03-03")
+    with archive_server.client(archivist) as client:
+        corrected = client.post(f"/registry/documents/{filed['document_id']}/corrections",
+                                json={"changes": {"filed_at": "2019-06-01"},
+                                      "reason": "日期录错，应为2019年"})
+        household = client.get("/registry/households/F-0201").json()
+        record = client.get(f"/registry/documents/{filed['document_id']}").json()
+        history = client.get(f"/registry/documents/{filed['document_id']}/history").json()
+    first, second = household["occupants"]
+    assert corrected.status_code == 201, corrected.text
+    assert (record["occupancy_id"], record["retention_start"], record["disposal_due"]) == (
+        first["occupancy_id"], "2020-12-31", "2050-12-31")
+    assert history[-1]["changes"] == {
+        "filed_at": ["2023-03-03", "2019-06-01"],
+        "occupancy_id": [second["occupancy_id"], first["occupancy_id"]],
+        "retention_start": ["2023-03-03", "2020-12-31"],
+        "disposal_due": ["2053-03-03", "2050-12-31"]}
 

@@ -1,6 +1,7 @@
 """Originals are locked in the object store until their ``disposal_due`` (S3 Object Lock,
 COMPLIANCE mode, on SeaweedFS; enforced by the directory store embedded), and an
-appraisal that keeps a document extends the lock."""
+appraisal that keeps a document, a move-out or a corrected filing date that moves its due
+date later extends the lock."""
 
 from __future__ import annotations
 
@@ -50,6 +51,36 @@ def test_keeping_a_document_at_appraisal_extends_its_lock(archive: Archive) -> N
     document = archive.file(filed_at="2015-03-01")  # due 2025: in the past, not locked
     archive.approved([document], decision="keep", keep_until="2040-01-01")
     _locked_until(archive, document["sha256"], datetime(2040, 1, 1, tzinfo=UTC))
+
+
+def test_a_move_out_extends_the_lock_of_the_closed_part_s_originals(archive: Archive) -> None:
+    """R1: the clock of the occupant's documents restarts at the move-out, later."""
+    with archive.as_("wang") as client:
+        created = client.post("/registry/households", json={
+            "household": "C-0101", "occupant": "刘洋", "moved_in": "2020-01-01"})
+    assert created.status_code == 201, created.text
+    document = archive.file(household="C-0101", filed_at=FILED_RECENTLY)
+    _locked_until(archive, document["sha256"], LOCKED_UNTIL)
+    with archive.as_("wang") as client:
+        moved = client.post("/registry/households/C-0101/move-out",
+                            json={"moved_out": "2026-06-30"})
+    assert moved.status_code == 200, moved.text
+    _locked_until(archive, document["sha256"], datetime(2036, 6, 30, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("changes", [{}, {"security": "confidential"}],
+                         ids=["date", "date_and_security"])
+def test_correcting_a_filing_date_extends_the_lock(archive: Archive,
+                                                  changes: dict[str, str]) -> None:
+    """Raising protection in the same correction makes it a ``security_changed`` event."""
+    document = archive.file(filed_at=FILED_RECENTLY)
+    _locked_until(archive, document["sha256"], LOCKED_UNTIL)
+    with archive.as_("wang") as client:
+        corrected = client.post(f"/registry/documents/{document['document_id']}/corrections",
+                                json={"changes": {"filed_at": "2026-03-01", **changes},
+                                      "reason": "日期录错"})
+    assert corrected.status_code == 201, corrected.text
+    _locked_until(archive, document["sha256"], datetime(2036, 3, 1, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("archive", ["postgresql-seaweedfs"], indirect=True)

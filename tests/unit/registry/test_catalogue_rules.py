@@ -97,7 +97,7 @@ def test_a_correction_lists_only_the_fields_it_changes() -> None:
     location = PaperLocation(building="A", room="101", cabinet="3", box="12")
     updated, diff = apply_changes(
         _record(), MetadataChanges(title="报修单", location=location, is_copy=True),
-        DEFAULT_RULES, closed_on=None, at=NOW)
+        DEFAULT_RULES, occupants=(), at=NOW)
     assert diff == {"location": [None, {"building": "A", "room": "101", "cabinet": "3",
                                         "box": "12"}], "is_copy": [False, True]}
     assert (updated.version, updated.location, updated.is_copy) == (2, location, True)
@@ -105,18 +105,60 @@ def test_a_correction_lists_only_the_fields_it_changes() -> None:
 
 def test_a_correction_that_changes_nothing_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        apply_changes(_record(), MetadataChanges(title="报修单"), DEFAULT_RULES, closed_on=None,
+        apply_changes(_record(), MetadataChanges(title="报修单"), DEFAULT_RULES, occupants=(),
                       at=NOW)
     assert refused.value.code == "no_changes"
 
 
 def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_start() -> None:
-    updated, _ = apply_changes(_record(retention_start=date(2022, 1, 1),
-                                       disposal_due=date(2032, 1, 1)),
-                               MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
-                               closed_on=date(2022, 1, 1), at=NOW)
-    assert (updated.retention_start, updated.disposal_due) == (date(2022, 1, 1),
-                                                               date(2032, 1, 1))
+    updated, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
+                                          disposal_due=date(2031, 1, 1)),
+                                  MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
+                                  occupants=[JIA, YI], at=NOW)
+    assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
+        1, date(2021, 1, 1), date(2031, 1, 1))
+    assert diff == {"filed_at": ["2020-05-01", "2019-01-01"]}
+
+
+def test_a_new_filing_date_places_the_document_in_the_part_it_falls_in() -> None:
+    """D3: as filing on that date would have; the version lists the placement too."""
+    into_yi, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
+                                          disposal_due=date(2031, 1, 1)),
+                                  MetadataChanges(filed_at=date(2022, 3, 1)), DEFAULT_RULES,
+                                  occupants=[JIA, YI], at=NOW)
+    into_jia, _ = apply_changes(_record(occupancy_id=2, filed_at=date(2022, 3, 1),
+                                        retention_start=date(2022, 3, 1),
+                                        disposal_due=date(2032, 3, 1)),
+                                MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
+                                occupants=[JIA, YI], at=NOW)
+    assert (into_yi.occupancy_id, into_yi.retention_start, into_yi.disposal_due) == (
+        2, date(2022, 3, 1), date(2032, 3, 1))
+    assert diff == {"filed_at": ["2020-05-01", "2022-03-01"], "occupancy_id": [1, 2],
+                    "retention_start": ["2021-01-01", "2022-03-01"],
+                    "disposal_due": ["2031-01-01", "2032-03-01"]}
+    assert (into_jia.occupancy_id, into_jia.retention_start, into_jia.disposal_due) == (
+        1, date(2021, 1, 1), date(2031, 1, 1))
+
+
+def test_a_new_filing_date_keeps_a_due_date_the_appraisers_set() -> None:
+    """R3: only the start of its clock moves with the part, as when the history changes."""
+    updated, diff = apply_changes(_record(disposal_due=date(2040, 1, 1)),
+                                  MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
+                                  occupants=[JIA, YI], at=NOW)
+    assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
+        1, date(2021, 1, 1), date(2040, 1, 1))
+    assert sorted(diff) == ["filed_at", "occupancy_id", "retention_start"]
+
+
+def test_a_new_category_takes_its_class_and_schedule_in_the_document_s_part() -> None:
+    updated, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
+                                          disposal_due=date(2031, 1, 1)),
+                                  MetadataChanges(category="payment"), DEFAULT_RULES,
+                                  occupants=[JIA, YI], at=NOW)
+    assert (updated.retention_class, updated.retention_start, updated.disposal_due) == (
+        "long", date(2021, 1, 1), date(2051, 1, 1))
+    assert diff == {"category": ["repair", "payment"], "retention_class": ["short", "long"],
+                    "disposal_due": ["2031-01-01", "2051-01-01"]}
 
 
 def test_an_answer_gives_its_record_only_when_it_allows() -> None:
