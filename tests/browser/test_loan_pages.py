@@ -62,6 +62,19 @@ def _approve_from_inbox(page: Page, note: str) -> None:
     expect_no_serious_violations(page)
 
 
+def _external_request_without_organisation(page: Page) -> None:
+    """A paper loan of the household's plain document for an outside reader, sent with
+    the reader's name only: refused, as every detail of an outside reader is needed."""
+    page.get_by_role("checkbox", name=re.compile(PLAIN)).check()
+    page.get_by_label("纸质借出").check()
+    page.get_by_label("借阅目的").fill("业主委托查阅")
+    page.get_by_label("理由").fill("律师事务所核对改造申请")
+    page.get_by_text("为外部查阅人申请").click()
+    page.get_by_label("姓名").fill("陈律师")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.get_by_role("alert")).to_contain_text("需要全部填写")
+
+
 def _reads_view_only(page: Page, document_url: str) -> None:
     """A digital loan out: the page's text and image are shown, the original is not
     offered for download."""
@@ -157,14 +170,7 @@ def test_a_household_request_for_an_external_reader_is_rejected_with_a_note(
     li = office.open_as("li")
     li.goto("/ui/households/A-1203")
     li.get_by_role("link", name="申请借阅这一户的文件").click()
-    li.get_by_role("checkbox", name=re.compile(PLAIN)).check()
-    li.get_by_label("纸质借出").check()
-    li.get_by_label("借阅目的").fill("业主委托查阅")
-    li.get_by_label("理由").fill("律师事务所核对改造申请")
-    li.get_by_text("为外部查阅人申请").click()
-    li.get_by_label("姓名").fill("陈律师")
-    li.get_by_role("button", name="提交申请").click()
-    expect(li.get_by_role("alert")).to_contain_text("需要全部填写")
+    _external_request_without_organisation(li)
     li.get_by_label("单位").fill("明德律师事务所")
     li.get_by_label("身份证件").fill("律师执业证 1101")
     li.get_by_label("介绍信").fill("明律函〔2030〕12号")
@@ -212,14 +218,7 @@ def test_a_request_sent_after_the_session_ended_is_there_again_after_signing_in(
     li.goto("/ui/households/A-1203")
     li.get_by_role("link", name="申请借阅这一户的文件").click()
     form_page = li.url
-    li.get_by_role("checkbox", name=re.compile(PLAIN)).check()
-    li.get_by_label("纸质借出").check()
-    li.get_by_label("借阅目的").fill("业主委托查阅")
-    li.get_by_label("理由").fill("律师事务所核对改造申请")
-    li.get_by_text("为外部查阅人申请").click()
-    li.get_by_label("姓名").fill("陈律师")
-    li.get_by_role("button", name="提交申请").click()
-    expect(li.get_by_role("alert")).to_contain_text("需要全部填写")
+    _external_request_without_organisation(li)
     # Shown at the form's POST address, the refusal stands for the form's page.
     expect(li).to_have_url(form_page)
     li.get_by_label("单位").fill("明德律师事务所")
