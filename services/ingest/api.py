@@ -175,8 +175,9 @@ class DocumentsController(Controller):
                     token: NamedDependency[str],
                     ingest: NamedDependency[IngestService]) -> PageBoxes:
         """The page's word (Tesseract) or character (PP-OCR, text layers) boxes in its
-        preview's pixels, in reading order; their texts together are the page's text
-        without whitespace. Decided as the preview."""
+        preview's pixels, in reading order, each with where its text starts in the page's
+        text without whitespace (a corrected page has none for the characters the person
+        changed). Decided as the preview."""
         return await ingest.page_boxes(token, document_id, number)
 
     @get("/{document_id:str}/reading", operation_id="getDocumentReading")

@@ -112,9 +112,9 @@ class DocumentText(Struct):
 
 class PageBoxes(Struct):
     """``GET /ingest/documents/{id}/pages/{number}/boxes``: the page's word or character
-    boxes in its preview's pixels (``width`` × ``height``), in reading order; their texts
-    together are the page's text without whitespace, so a match in the text maps to the
-    boxes it covers."""
+    boxes in its preview's pixels (``width`` × ``height``), in reading order, each with
+    where its text stands in the page's text without whitespace, so a match in the text
+    maps to the boxes it covers (a corrected page has none for its changed characters)."""
 
     number: int
     width: int

@@ -7,9 +7,9 @@ word a scan wraps across two lines is found, a quoted phrase as one word. A word
 not on the page at all is looked for by its two-character pieces, as a partial match
 finds it (README, Search), and by its other spelling (``spelled_otherwise``).
 
-Offsets are counted in the page text without its whitespace: the texts of a page's boxes,
-concatenated, are exactly that (the previews contract), so a span maps to the boxes it
-covers as well as to the text.
+Offsets are counted in the page text without its whitespace, as each of a page's boxes
+says where its text stands (``PageBox.start``), so a span maps to the boxes it covers as
+well as to the text.
 """
 
 from __future__ import annotations
@@ -134,10 +134,8 @@ def _next_owner(owner: list[int], text: str, index: int) -> int:
 def marked_boxes(boxes: Sequence[PageBox], spans: Sequence[Span]) -> list[PageBox]:
     """The boxes whose text overlaps a span."""
     chosen: list[PageBox] = []
-    start = 0
     for box in boxes:
-        end = start + len(_WHITESPACE.sub("", box.text))
-        if any(span_start < end and start < span_end for span_start, span_end in spans):
+        end = box.start + len(_WHITESPACE.sub("", box.text))
+        if any(span_start < end and box.start < span_end for span_start, span_end in spans):
             chosen.append(box)
-        start = end
     return chosen

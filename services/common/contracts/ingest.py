@@ -57,9 +57,10 @@ def joined(page_texts: Iterable[str]) -> str:
 
 class PageBox(msgspec.Struct, kw_only=True):
     """A character's (PP-OCR, text layers) or word's (Tesseract) box, in the preview's
-    pixels."""
+    pixels; ``start`` is where its text stands in the page text without whitespace."""
 
     text: str
+    start: int
     left: int
     top: int
     width: int
@@ -67,9 +68,10 @@ class PageBox(msgspec.Struct, kw_only=True):
 
 
 class PageBoxes(msgspec.Struct, kw_only=True):
-    """A page's boxes in reading order over its preview (``width`` × ``height`` pixels):
-    their texts, concatenated, are the page text without whitespace, so a match found in
-    the text maps to the boxes it covers."""
+    """A page's boxes in reading order over its preview (``width`` × ``height`` pixels),
+    each with where its text stands in the page text without whitespace, so a match found
+    in the text maps to the boxes it covers. As read, their texts concatenated are that
+    text; a corrected page has no boxes for the characters its correction changed."""
 
     number: int
     width: int

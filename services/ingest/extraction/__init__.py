@@ -42,6 +42,7 @@ from services.ingest.extraction.models import (
     Rotation,
     TextLine,
     WordBox,
+    placed_words,
 )
 from services.ingest.extraction.previews import (
     PageBox,
@@ -74,6 +75,7 @@ __all__ = [
     "derive_pages",
     "extract_document",
     "page_preview_files",
+    "placed_words",
     "read_media_type",
     "remove_cjk_spaces",
     "sniff_media_type",

@@ -6,6 +6,8 @@ every struct here round-trips through JSON.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Annotated, Literal, cast
 
@@ -25,6 +27,8 @@ ExtractionMethod = Literal["text_layer", "ocr"]
 """``text_layer``: read from a digital PDF's own text; ``ocr``: recognised by an OcrEngine."""
 
 MediaType = Literal["application/pdf", "image/tiff", "image/png", "image/jpeg"]
+
+_WHITESPACE = re.compile(r"\s+")
 
 Confidence = Annotated[float, msgspec.Meta(ge=0, le=100)]
 PixelOffset = Annotated[int, msgspec.Meta(ge=0)]
@@ -47,7 +51,22 @@ class WordBox(ReadBox):
     character (its confidence is that character's probability); Tesseract one per word;
     a PDF's text layer one per character (confidence 100). Either way the words' texts,
     in order, are the page's text without its whitespace, so a match in the text maps to
-    the boxes it covers."""
+    the boxes it covers. ``start`` is where the word stands in that text when it does not
+    follow right after the word before it: a corrected page keeps the boxes of the text
+    its correction left unchanged (``carried_words``), and its changed characters have
+    none."""
+
+    start: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+def placed_words(words: Iterable[WordBox]) -> Iterator[tuple[int, WordBox]]:
+    """Each of ``words`` with where it starts in its page's text without whitespace: its
+    ``start``, else right after the word before it."""
+    at = 0
+    for word in words:
+        start = at if word.start is None else word.start
+        yield start, word
+        at = start + len(_WHITESPACE.sub("", word.text))
 
 
 class TextLine(ReadBox):

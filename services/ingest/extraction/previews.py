@@ -32,7 +32,7 @@ import msgspec
 from PIL import Image
 
 from services.common.models import Struct
-from services.ingest.extraction.models import Rotation, WordBox
+from services.ingest.extraction.models import Rotation, WordBox, placed_words
 
 PREVIEW_WIDTH = 1200
 THUMBNAIL_WIDTH = 200
@@ -86,9 +86,11 @@ class PreviewFiles:
 
 
 class PageBox(Struct):
-    """A word's or character's box in a preview's pixels."""
+    """A word's or character's box in a preview's pixels; ``start`` is where its text
+    stands in the page's text without whitespace."""
 
     text: str
+    start: int
     left: int
     top: int
     width: int
@@ -105,7 +107,8 @@ def preview_size(source: tuple[int, int], rotation: Rotation, *,
 
 def boxes_in_preview(words: Iterable[WordBox], preview: PagePreview) -> list[PageBox]:
     """``words`` (boxes in the page image's pixels, as read) moved into the preview's
-    pixels: turned with the page, scaled with it, rounded outwards, kept inside it."""
+    pixels: turned with the page, scaled with it, rounded outwards, kept inside it, each
+    with where its text stands in the page's (``placed_words``)."""
     source_width, source_height = preview.source_width, preview.source_height
     upright_width, upright_height = ((source_width, source_height)
                                      if preview.rotation in (0, 180)
@@ -113,7 +116,7 @@ def boxes_in_preview(words: Iterable[WordBox], preview: PagePreview) -> list[Pag
     scale_x = preview.width / upright_width
     scale_y = preview.height / upright_height
     boxes: list[PageBox] = []
-    for word in words:
+    for start, word in placed_words(words):
         left, top = word.left, word.top
         right, bottom = left + word.width, top + word.height
         if preview.rotation == 90:
@@ -127,8 +130,8 @@ def boxes_in_preview(words: Iterable[WordBox], preview: PagePreview) -> list[Pag
         y0 = _clamp(math.floor(top * scale_y), preview.height)
         x1 = _clamp(math.ceil(right * scale_x), preview.width)
         y1 = _clamp(math.ceil(bottom * scale_y), preview.height)
-        boxes.append(PageBox(text=word.text, left=x0, top=y0, width=x1 - x0,
-                                height=y1 - y0))
+        boxes.append(PageBox(text=word.text, start=start, left=x0, top=y0,
+                             width=x1 - x0, height=y1 - y0))
     return boxes
 
 

@@ -223,3 +223,22 @@ def test_the_review_page_refused_shows_the_current_text_and_keeps_the_typed_one(
     assert html.unescape(current.group(1)) == CORRECTED
     assert _review_form(page)["text"] == typed
     assert _review_form(page)["base_version"] == "2"  # saving the merge again is accepted
+
+
+def test_a_corrected_page_keeps_the_boxes_of_its_unchanged_words(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), scanned_png(tmp_path, "simplified", lines=4))
+    client = server.client(token)
+    page = f"/ingest/documents/{filed['document_id']}/pages/1"
+    read = client.get(f"{page}/boxes").json()["boxes"]
+    text = current_text(server, token, filed["document_id"])["pages"][0]["text"].rstrip()
+    assert len(read) >= 2, read
+    # One character corrected, the page's last: the Tesseract word it is in loses its box.
+    answer = correct(server, token, filed["document_id"], 1,
+                     {"text": text[:-1] + "Ж", "reason": "人工校对", "base_version": 1})
+    assert answer.status_code == 200, answer.text
+
+    kept = client.get(f"{page}/boxes").json()["boxes"]
+    assert kept == read[:-1]
+    assert kept[0]["start"] == 0

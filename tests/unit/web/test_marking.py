@@ -35,9 +35,9 @@ def test_two_words_side_by_side_stay_two_marks() -> None:
 
 
 def test_the_boxes_a_match_covers_are_chosen_by_their_place_in_the_text() -> None:
-    boxes = [PageBox(text=char, left=index * 10, top=0, width=10, height=10)
+    boxes = [PageBox(text=char, start=index, left=index * 10, top=0, width=10, height=10)
              for index, char in enumerate("關於水牌")] + [
-        PageBox(text="Room", left=50, top=20, width=40, height=10)]
+        PageBox(text="Room", start=4, left=50, top=20, width=40, height=10)]
     text = "關於水\n牌 Room"
     chosen = marked_boxes(boxes, marked_spans(text, query_words("水牌 room")))
     assert [box.text for box in chosen] == ["水", "牌", "Room"]
