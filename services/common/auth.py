@@ -4,10 +4,11 @@ line (no web framework here: how a route learns its caller is ``services.common.
 Tokens are HS256-signed with ``ARCHIVE_SECRET_KEY``; decoding allows only that algorithm
 (never ``none``) and checks signature, ``exp``, issuer and audience. A token carries the
 user's roles, clearance and department so each service can decide without a round trip,
-and the user's token version (``ver``); whether the user is still active and the token
-still of the current version (a password change or reset, or new roles, clearance or
-department, ends every earlier token) is checked by a ``PrincipalVerifier`` (the
-registry looks at its table; other services ask the registry, cached for a few seconds).
+the user's token version (``ver``) and its own id (``jti``). Whether the user is still
+active, the token still of the current version (a password change or reset, or new roles,
+clearance or department, ends every earlier token) and not ended by signing out is checked
+by a ``PrincipalVerifier`` (the registry looks at its tables; other services ask the
+registry, cached for a few seconds).
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     department: str | None = None
     token_version: int = 0
     """The user's token version when the token was issued (``ver``)."""
+    token_id: str | None = None
+    """The token's own id (``jti``): signing out ends this one token."""
+    expires_at: int | None = None
+    """When the token runs out (``exp``, Unix seconds)."""
 
     @property
     def is_service(self) -> bool:
@@ -93,6 +98,8 @@ class TokenCodec:
                 clearance=claims.get("clearance") or "ordinary",
                 department=claims.get("department"),
                 token_version=int(claims.get("ver") or 0),
+                token_id=str(claims["jti"]) if claims.get("jti") else None,
+                expires_at=int(claims["exp"]),
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("the token has expired; log in again", code="token_expired") from exc
@@ -129,8 +136,9 @@ class RecentlyVerified:
 
 class PrincipalVerifier(Protocol):
     async def verify(self, principal: Principal, token: str) -> None:
-        """Raise ``Unauthorized`` if the principal's account is disabled or gone, or the
-        token is of an earlier version than the account's."""
+        """Raise ``Unauthorized`` if the principal's account is disabled or gone, the
+        token is of an earlier version than the account's, or it was ended by signing
+        out."""
         ...
 
 

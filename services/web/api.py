@@ -5,6 +5,7 @@ renders its template; an htmx request for the search results gets the partial on
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
@@ -16,7 +17,13 @@ from litestar.response import Redirect, Stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
-from services.common.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from services.common.errors import (
+    ArchiveError,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 from services.common.names import tidied_household
 from services.web.document_page import (
     chosen_page,
@@ -36,6 +43,7 @@ from services.web.search_page import SearchForm, empty_view, page_past_the_end, 
 from services.web.session import (
     HOME_PATH,
     LOGIN_PATH,
+    SESSION_COOKIE,
     Reader,
     ended_session_cookie,
     safe_next,
@@ -43,6 +51,7 @@ from services.web.session import (
 )
 
 LANGUAGE_COOKIE_S = 365 * 24 * 3600
+log = logging.getLogger("archive.web")
 
 
 class SignIn(PageForm):
@@ -97,8 +106,16 @@ class SignInPages(Controller):
 
     @post("/logout", operation_id="logout")
     async def logout(self, request: Request[Any, Any, Any],
+                     registry: NamedDependency[RegistryReader],
                      data: Annotated[PageForm, FORM]) -> Response[Any]:
-        """Sign out: the cookie is gone; the token itself runs out at its ``exp``."""
+        """Sign out: the registry ends the session's token (a copy of the cookie no longer
+        works), then the cookie is gone; if the registry cannot be asked, the cookie goes
+        all the same (the token then runs out at its ``exp``)."""
+        if token := request.cookies.get(SESSION_COOKIE):
+            try:
+                await registry.end_token(token)
+            except ArchiveError as exc:
+                log.warning("sign-out: the token was not ended: %s (%s)", exc.detail, exc.code)
         response: Response[Any] = see(LOGIN_PATH, reason="signed_out")
         response.set_cookie(ended_session_cookie(request))
         return response

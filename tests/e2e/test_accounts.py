@@ -284,3 +284,22 @@ def test_only_an_admin_reactivates_a_user(archive_server: ArchiveServer) -> None
     with archive_server.client(manager) as client:
         refused = client.post("/registry/users/wu/activate")
     assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
+
+
+def test_logout_ends_that_token_and_no_other_of_the_user(archive_server: ArchiveServer) -> None:
+    signed_out = archive_server.add_user("qian", "staff")
+    other = archive_server.login("qian")
+    with archive_server.client(signed_out) as client:
+        assert client.get("/registry/auth/whoami").status_code == 200  # remembered active
+        ended = client.post("/registry/auth/logout")
+        replayed = client.get("/registry/households/A-0001")
+        again = client.post("/registry/auth/logout")
+    with archive_server.client(other) as client:
+        still = client.get("/registry/auth/whoami")
+    assert ended.status_code == 204, ended.text
+    assert (replayed.status_code, replayed.json()["code"]) == (401, "token_ended")
+    assert (again.status_code, again.json()["code"]) == (401, "token_ended")
+    assert (still.status_code, still.json()["username"]) == (200, "qian")
+    with archive_server.client(archive_server.add_user("sun", "compliance")) as client:
+        trail = client.get("/registry/audit", params={"username": "qian"}).json()
+    assert [entry["action"] for entry in trail].count("logout") == 1

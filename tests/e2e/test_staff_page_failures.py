@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support import loopback
 from tests.support.pages import signed_in
 from tests.support.waiting import eventually
 
@@ -64,6 +65,42 @@ def test_after_an_admins_reset_a_form_returns_to_its_page_said_not_sent(
     assert "管理员更改了您的密码或权限，您的登录已结束，刚才的表单没有提交" in told.text
     assert (back.status_code, back.headers["location"]) == (303, LOAN_FORM)
     assert _sign_in_query(read) == {"next": "/ui/loans", "reason": "revoked"}
+
+
+def test_after_signing_out_a_copy_of_the_old_cookie_gets_the_sign_in_page(
+        server: ArchiveServer) -> None:
+    server.add_user("zhou.out", "staff")
+    browser, other_session = signed_in(server.url, "zhou.out"), signed_in(server.url, "zhou.out")
+    copied = browser.cookies["archive_session"]
+    replaying = loopback.client(server.url, timeout=60,
+                                headers={"cookie": f"archive_session={copied}"})
+    try:
+        assert replaying.get("/ui/loans").status_code == 200
+        out = browser.post("/ui/logout", data={"_csrf_token": browser.cookies["archive_csrf"]})
+        replayed = replaying.get("/ui/loans")
+        still = other_session.get("/ui/loans")
+    finally:
+        for client in (browser, other_session, replaying):
+            client.close()
+    assert out.status_code == 303
+    assert "archive_session" not in browser.cookies
+    assert _sign_in_query(replayed)["next"] == "/ui/loans"
+    assert still.status_code == 200
+
+
+def test_signing_out_clears_the_cookie_even_when_the_registry_refuses_the_token(
+        server: ArchiveServer) -> None:
+    server.add_user("zhou.bad", "staff")
+    browser = signed_in(server.url, "zhou.bad")
+    session = next(cookie for cookie in browser.cookies.jar if cookie.name == "archive_session")
+    browser.cookies.set("archive_session", "not-a-token", domain=session.domain,
+                        path=session.path)
+    try:
+        out = browser.post("/ui/logout", data={"_csrf_token": browser.cookies["archive_csrf"]})
+    finally:
+        browser.close()
+    assert _sign_in_query(out) == {"reason": "signed_out"}
+    assert "archive_session" not in browser.cookies
 
 
 @pytest.mark.parametrize(("address", "status"), [

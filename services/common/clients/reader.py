@@ -2,7 +2,7 @@
 command line (``services.cli``).
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
-own token: signing in, a household's file, a document's permissions and history, and
+own token: signing in and out, a household's file, a document's permissions and history, and
 (``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
 destruction, (``AccountsReader``) the accounts, (``OperationsReader``) handovers,
 transfers out and catalogues, (``InventoryReader``) the periodic checks. What it decodes are
@@ -40,6 +40,10 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("POST", "/registry/auth/token", TokenResponse, token="",
                                json={"username": username, "password": password},
                                headers=headers)
+
+    async def end_token(self, token: str) -> None:
+        """Sign out: ``token`` stops working (``POST /registry/auth/logout``)."""
+        await self.request("POST", "/registry/auth/logout", token=token)
 
     async def household(self, token: str, household: str) -> Household:
         return await self.call("GET", f"/registry/households/{segment(household)}",

@@ -1,4 +1,4 @@
-"""Accounts routes: token, whoami, users, their changes and passwords."""
+"""Accounts routes: token, logout, whoami, users, their changes and passwords."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.contracts.accounts import TokenResponse, User
@@ -40,6 +40,13 @@ class AuthController(Controller):
         """Exchange a username and password for a bearer token."""
         return await accounts.issue_token(data.username, data.password,
                                           address=client_address(request))
+
+    @post("/logout", operation_id="endToken", status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, principal: NamedDependency[Principal],
+                     accounts: NamedDependency[AccountsService]) -> None:
+        """Sign out: the token this is sent with stops working (401 ``token_ended``); the
+        caller's other tokens do not."""
+        await accounts.end_token(principal)
 
     @get("/whoami", operation_id="whoami")
     async def whoami(self, principal: NamedDependency[Principal]) -> Identity:

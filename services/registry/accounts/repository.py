@@ -1,5 +1,6 @@
-"""Persistence of accounts and login attempts, inside a registry transaction: ``tx.accounts``.
-Every change of an account is written with its audit entry in the same transaction (O4)."""
+"""Persistence of accounts, login attempts and tokens ended by signing out, inside a
+registry transaction: ``tx.accounts``. Every change of an account is written with its
+audit entry in the same transaction (O4)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts.accounts import User
 from services.common.errors import Conflict, NotFound
-from services.registry.accounts.tables import login_attempts, users
+from services.registry.accounts.tables import ended_tokens, login_attempts, users
 from services.registry.schema import Repository
 
 
@@ -103,6 +104,19 @@ class AccountsRepository(Repository):
         result = await self.conn.execute(login_attempts.delete()
                                          .where(login_attempts.c.at < before))
         return int(result.rowcount)
+
+    async def end_token(self, token_id: str, username: str, *, at: datetime,
+                        expires_at: datetime) -> None:
+        """Record the token ``token_id`` as ended (signed out) until ``expires_at``; rows of
+        tokens that have run out by ``at`` are pruned. Ending one twice is no change."""
+        await self.conn.execute(ended_tokens.delete().where(ended_tokens.c.expires_at <= at))
+        if not await self.token_ended(token_id):
+            await self.conn.execute(ended_tokens.insert().values(
+                token_id=token_id, username=username, ended_at=at, expires_at=expires_at))
+
+    async def token_ended(self, token_id: str) -> bool:
+        return await self.first_row(sa.select(ended_tokens.c.token_id)
+                                    .where(ended_tokens.c.token_id == token_id)) is not None
 
     async def active_people(self) -> list[User]:
         """Every active user, by name."""

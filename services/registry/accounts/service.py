@@ -11,6 +11,9 @@
 - A password change or reset, and a change of roles, clearance or department, moves the
   user's token version on: every token issued before stops working at once here (the
   account check forgets what it remembered), in other processes within ``VERIFIED_FOR_S``.
+- Signing out (退出) ends the one token it is sent with, not the user's others: it is
+  recorded (and audited) until the token would have run out, refused (``token_ended``)
+  from then on in this process, in other processes within ``VERIFIED_FOR_S``.
 - Logins are throttled per account and per client address: each attempt is counted and
   written, as failed, in one serialised step before anything is checked, so guesses sent
   at once count as if sent in turn and no burst gets past the limit; the right password
@@ -30,7 +33,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import msgspec
@@ -115,6 +118,8 @@ class AccountsService:
         # Accounts found active, by username and token version; a change here forgets one
         # at once, another registry process (scale-out) within ``VERIFIED_FOR_S``.
         self._active = RecentlyVerified()
+        # Tokens (``jti``) found not ended by signing out; a sign-out here forgets its own.
+        self._live = RecentlyVerified()
         self._changes = 0
         self._pruned_at: datetime | None = None
 
@@ -273,25 +278,51 @@ class AccountsService:
         return TokenResponse(access_token=token, token_type="bearer",  # noqa: S106 - a scheme
                              expires_in=self.codec.ttl_s)
 
+    async def end_token(self, principal: Principal) -> None:
+        """Sign out (退出): the caller's token stops working (``token_ended``), their other
+        tokens do not. Audited; ending it twice is no change."""
+        if principal.token_id is None or principal.expires_at is None:
+            return  # a token without an id is not one we issued to a user
+        now = self.clock.now()
+        # Forgotten before and after the write, as a change of the account is.
+        self._forget_token(principal.token_id)
+        async with self.store.transaction() as tx:
+            await tx.accounts.end_token(
+                principal.token_id, principal.username, at=now,
+                expires_at=datetime.fromtimestamp(principal.expires_at, UTC))
+            await tx.journal.audit(AuditEntry(action="logout", username=principal.username),
+                                   at=now)
+        self._forget_token(principal.token_id)
+
     async def verify(self, principal: Principal, token: str) -> None:
         """A token outlives nothing: a deactivated or deleted user's token stops working,
-        and so does one issued before the account's last change (token version).
+        so does one issued before the account's last change (token version), and one
+        ended by signing out.
 
-        Runs on every request, so an active account is remembered for ``VERIFIED_FOR_S``
-        (a database read per request was ~10% of the server's CPU while ingesting)."""
+        Runs on every request, so an active account and a token not ended are remembered
+        for ``VERIFIED_FOR_S`` (a database read per request was ~10% of the server's CPU
+        while ingesting)."""
         remembered = f"{principal.username}:{principal.token_version}"
-        if remembered in self._active:
+        token_id = principal.token_id
+        if remembered in self._active and (token_id is None or token_id in self._live):
             return
         checked_at = time.monotonic()
         changes = self._changes
-        found = await self._found(principal.username)
+        async with self.store.transaction() as tx:
+            found = await tx.accounts.get(principal.username)
+            ended = token_id is not None and await tx.accounts.token_ended(token_id)
         if found is None or not found.user.active:
             raise Unauthorized("this account is disabled", code="account_disabled")
         if found.token_version != principal.token_version:
             raise Unauthorized("this token was issued before the account's password, roles "
                                "or clearance changed; log in again", code="token_revoked")
+        if ended:
+            raise Unauthorized("this token was ended by signing out; log in again",
+                               code="token_ended")
         if changes == self._changes:  # no change began while this read ran
             self._active.add(remembered, checked_at=checked_at)
+            if token_id is not None:
+                self._live.add(token_id, checked_at=checked_at)
 
     async def _frees_in(self, now: datetime, limit: int, *, username: str | None = None,
                         address: str | None = None) -> int:
@@ -335,6 +366,10 @@ class AccountsService:
     def _forget(self, username: str, version: int) -> None:
         self._changes += 1
         self._active.discard(f"{username}:{version}")
+
+    def _forget_token(self, token_id: str) -> None:
+        self._changes += 1
+        self._live.discard(token_id)
 
     async def _found(self, username: str) -> Account | None:
         async with self.store.transaction() as tx:

@@ -1,5 +1,5 @@
-"""Tables of accounts; the migrations ``registry_0001`` and ``registry_0005_accounts_audit_key``
-are their source of truth."""
+"""Tables of accounts; the migrations ``registry_0001``, ``registry_0005_accounts_audit_key``
+and ``registry_0012_ended_tokens`` are their source of truth."""
 
 from __future__ import annotations
 
@@ -32,3 +32,13 @@ login_attempts = sa.Table(
     sa.Index("ix_login_attempts_at", "at"),
     sa.Index("ix_login_attempts_address", "address", "at"),
 )
+
+ended_tokens = sa.Table(
+    "ended_tokens", metadata,
+    sa.Column("token_id", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("ended_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index("ix_ended_tokens_expires_at", "expires_at"),
+)
+"""Tokens ended by signing out (退出), each kept until it would have run out anyway."""
