@@ -82,6 +82,9 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     expect(wang.get_by_role("heading", name=re.compile("來函"))).to_be_visible()
     wang.get_by_role("link", name=TITLE).first.click()
     expect(wang.get_by_role("heading", name=re.compile("窗帘维修申请"))).to_be_visible()
+    # The keys are the page script's: a click waits for the page to arrive, not for its
+    # scripts, and under load Control+Enter was pressed before they listened.
+    wang.wait_for_load_state("load")
 
     assert REPLACED in wang.get_by_label("页面文字").input_value()
     wang.get_by_label("页面文字").fill(CORRECTED)
