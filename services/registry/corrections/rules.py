@@ -26,7 +26,12 @@ from services.common.contracts.registry import (
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
 from services.common.models import Role, checked_category, security_rank
 from services.registry.corrections.models import Correction, MetadataChanges
-from services.registry.households.rules import PLACEMENT_FIELDS, occupancy_on, placed
+from services.registry.households.rules import (
+    PLACEMENT_FIELDS,
+    occupancy_on,
+    placed,
+    version_changes,
+)
 from services.registry.schedule.rules import RetentionRules, checked_date
 
 LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
@@ -89,11 +94,7 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
             disposal_due=rules.disposal_due(updated.category, updated.retention_start))
     if "category" in corrected or "filed_at" in corrected:
         updated = placed(updated, occupancy_on(occupants, updated.filed_at), rules)
-    diff = {name: [msgspec.to_builtins(getattr(record, name)),
-                   msgspec.to_builtins(getattr(updated, name))]
-            for name in (*corrected, *RETENTION_FIELDS)
-            if getattr(record, name) != getattr(updated, name)}
-    return updated, diff
+    return updated, version_changes(record, updated, (*corrected, *RETENTION_FIELDS))
 
 
 def correction_refusal(principal: Principal, decision: Decision, changes: MetadataChanges

@@ -48,11 +48,13 @@ def placed(record: DocumentRecord, occupancy: Occupancy | None, rules: Retention
         else record.disposal_due)
 
 
-def placement_changes(before: DocumentRecord, after: DocumentRecord
-                      ) -> dict[str, list[object]]:
-    """The placement fields a move changed, [before, after], as a version records them."""
-    return {name: [getattr(before, name), getattr(after, name)] for name in PLACEMENT_FIELDS
-            if getattr(before, name) != getattr(after, name)}
+def version_changes(before: DocumentRecord, after: DocumentRecord,
+                    names: Iterable[str] = PLACEMENT_FIELDS) -> dict[str, list[object]]:
+    """The fields among ``names`` that ``after`` changed, [before, after] as a version
+    records them (JSON values): a move's placement, a correction's, an appraisal's."""
+    return {name: [msgspec.to_builtins(getattr(before, name)),
+                   msgspec.to_builtins(getattr(after, name))]
+            for name in names if getattr(before, name) != getattr(after, name)}
 
 
 def attachment_reason(occupancy: Occupancy | None) -> str:

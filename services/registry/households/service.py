@@ -37,8 +37,8 @@ from services.registry.households.rules import (
     attachment_reason,
     occupancy_on,
     placed,
-    placement_changes,
     restart_reason,
+    version_changes,
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.rules import RetentionRules, checked_date
@@ -169,7 +169,7 @@ async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
     for record in await tx.documents.active_of(household):
         occupancy = occupancy_on(occupants, record.filed_at)
         in_place = placed(record, occupancy, rules)
-        changes = placement_changes(record, in_place)
+        changes = version_changes(record, in_place)
         if in_place.occupancy_id != record.occupancy_id:
             reason = attachment_reason(occupancy)
         elif occupancy is not None and occupancy.occupancy_id == closed and changes:
@@ -189,7 +189,7 @@ async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime)
     an audit entry (O4) for each document placed anew."""
     for before, after in placing.changed:
         await tx.journal.emit(DocumentCorrected(document=feed_document(after),
-                                                fields=list(placement_changes(before, after))),
+                                                fields=list(version_changes(before, after))),
                               at=at)
         moved = before.occupancy_id != after.occupancy_id
         await tx.journal.audit(AuditEntry(

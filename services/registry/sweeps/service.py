@@ -34,6 +34,7 @@ from services.common.contracts.retention import (
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
+from services.registry.households.rules import version_changes
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
@@ -49,6 +50,9 @@ from services.registry.sweeps.rules import (
     still_missing,
 )
 from services.registry.transitions import in_state
+
+KEPT_FIELDS = ("retention_class", "disposal_due")
+"""What keeping a document after appraisal changes (R3)."""
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
@@ -199,10 +203,7 @@ class SweepsService:
         updated = msgspec.structs.replace(
             record, retention_class=kept_class(record.retention_class, agreed),
             disposal_due=due, version=record.version + 1, updated_at=now)
-        changes: dict[str, list[object]] = {
-            name: [getattr(record, name), getattr(updated, name)]
-            for name in ("retention_class", "disposal_due")
-            if getattr(record, name) != getattr(updated, name)}
+        changes = version_changes(record, updated, KEPT_FIELDS)
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=changes, changed_by=principal.username, changed_at=now,
@@ -218,8 +219,7 @@ class SweepsService:
                                 after: date, now: datetime) -> None:
         # The journal is appended last in the transaction (see services.registry.journal).
         for before, updated in kept:
-            fields = [name for name in ("retention_class", "disposal_due")
-                      if getattr(before, name) != getattr(updated, name)]
+            fields = list(version_changes(before, updated, KEPT_FIELDS))
             await tx.journal.emit(DocumentCorrected(document=feed_document(updated),
                                                     fields=fields), at=now)
         for document_id in destroyed:
