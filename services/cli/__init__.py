@@ -15,7 +15,8 @@ from services.common.errors import ArchiveError, ConfigError
 
 COMMANDS = {
     "serve": "serve:serve", "migrate": "serve:migrate", "user": "accounts:user",
-    "login": "login:login", "ingest": "ingest:ingest", "worker": "worker:worker",
+    "login": "login:login", "logout": "login:logout",
+    "ingest": "ingest:ingest", "worker": "worker:worker",
     "audit": "audit:audit", "sweep": "sweep:sweep", "search": "search:search",
     "reindex": "reindex:reindex", "reocr": "reocr:reocr", "derive": "derive:derive",
     "fixity": "fixity:fixity", "loans": "loans:loans", "stats": "stats:stats",

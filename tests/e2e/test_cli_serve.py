@@ -125,7 +125,7 @@ def test_an_unreachable_postgresql_is_one_clear_message(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_user_add_login_and_an_authenticated_ready(tmp_path: Path) -> None:
+def test_user_add_login_an_authenticated_ready_and_logout(tmp_path: Path) -> None:
     added = run(["user", "add", "chen", "--role", "admin", "--password-stdin"], tmp_path,
                 stdin="a good password\n")
     assert added.returncode == 0, added.stderr
@@ -147,9 +147,33 @@ def test_user_add_login_and_an_authenticated_ready(tmp_path: Path) -> None:
         assert ready.json()["status"] == "ready"
         assert loopback.get(f"{url}/registry/users",
                          headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        logged_out = run(["logout", "--server", url], tmp_path)
+        assert logged_out.returncode == 0, logged_out.stderr
+        assert "token ended on the server" in logged_out.stdout
+        assert not (tmp_path / "config" / "archive" / "token").exists()
+        refused = loopback.get(f"{url}/registry/users",
+                               headers={"Authorization": f"Bearer {token}"})
+        assert (refused.status_code, refused.json()["code"]) == (401, "token_ended")
+        again = run(["logout", "--server", url], tmp_path)
+        assert (again.returncode, again.stdout.split(":")[0]) == (0, "not logged in")
+        ended_already = run(["logout", "--server", url, "--token", token], tmp_path)
+        assert ended_already.returncode == 0, ended_already.stderr
+        assert "no longer accepted the token" in ended_already.stdout
     finally:
         server.terminate()
         _, log = server.communicate(timeout=30)
     # A healthy start says nothing alarming: the followers wait for the server to listen.
     assert "stalled" not in log
     assert '"level": "warning"' not in log
+
+
+def test_logout_when_the_server_cannot_be_asked_forgets_the_token_and_says_it_still_works(
+        tmp_path: Path) -> None:
+    saved = tmp_path / "config" / "archive" / "token"
+    saved.parent.mkdir(parents=True)
+    saved.write_text("a.saved.token")
+    result = run(["logout", "--server", f"http://127.0.0.1:{free_port()}"], tmp_path)
+    line = _one_line_naming(result, "cannot reach", "keeps working until it runs out",
+                            "removed")
+    assert line.startswith("Error: ")
+    assert not saved.exists()
