@@ -51,6 +51,34 @@ def test_sign_in_keeps_the_token_from_script_and_sign_out_ends_it(
     expect(page).to_have_url(re.compile(r"/ui/login\?next=%2Fui%2Fsearch"))
 
 
+def test_signing_out_leaves_nothing_of_the_session_in_the_browsers_storage(
+        sign_in: SignIn) -> None:
+    page = sign_in("wang")
+    page.get_by_label("检索词").fill("卫生间漏水")
+    page.get_by_label("检索词").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=%E5%8D%AB%E7%94%9F%E9%97%B4"))  # htmx pushed it
+    expect(page.locator(".hit").first).to_be_visible()
+    # What a form sent without leaving its page (an htmx mark, a download) leaves kept.
+    page.evaluate("""() => sessionStorage.setItem('archive.unsent-form',
+        JSON.stringify({page: '/ui/search', who: 'wang', form: 0, action: '/ui/loans',
+                        values: ['业主身份证号 110101199001011234'], unsent: false}))""")
+    kept = page.evaluate("() => [{...sessionStorage}, {...localStorage}]")
+    assert "htmx-history-cache" not in kept[0]  # htmx keeps no copy of a page it leaves
+    assert kept[1] == {}
+
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_text("您已退出。")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has noted the page it is on
+    session, local = page.evaluate("() => [{...sessionStorage}, {...localStorage}]")
+    here = page.evaluate("() => location.pathname + location.search")
+    assert session == {"htmx-current-path-for-history": here}
+    assert here == "/ui/login?reason=signed_out"
+    assert local == {}
+    page.go_back()  # the search page is asked for again, not shown from a cache
+    expect(page).to_have_url(re.compile(r"/ui/login\?next="))
+    expect(page.locator(".hit")).to_have_count(0)
+
+
 def test_an_expired_session_asks_to_sign_in_and_returns_to_the_page(
         sign_in: SignIn, cabinet: Cabinet) -> None:
     page = sign_in("li")

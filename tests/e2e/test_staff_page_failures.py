@@ -117,6 +117,27 @@ def test_an_address_no_route_takes_under_the_pages_is_the_not_found_page(
     assert f'name="_csrf_token" value="{csrf}"' in answer.text  # its forms still work
 
 
+@pytest.mark.parametrize("folder", [
+    "/ui/static", "/ui/static/", "/ui/static/vendor", "/ui/static/vendor/", "/ui/static/."])
+def test_the_pages_static_folders_are_not_listed(server: ArchiveServer, folder: str) -> None:
+    with server.client() as browser:
+        answer = browser.get(folder)
+        served = browser.get("/ui/static/vendor/htmx-LICENSE.txt")
+    assert served.status_code == 200  # the folder holds it: a listing would name it
+    assert answer.status_code == 404
+    assert "<h1>没有找到</h1>" in answer.text
+    assert "htmx-LICENSE.txt" not in answer.text
+
+
+def test_no_address_under_the_static_files_reaches_outside_their_folder(
+        server: ArchiveServer) -> None:
+    with server.client() as browser:
+        answers = [browser.get(f"/ui/static/{escape}bootstrap.py")
+                   for escape in ("%2e%2e/", "..%2f", "vendor/%2e%2e/%2e%2e/")]
+    assert [answer.status_code for answer in answers] == [404, 404, 404]
+    assert not any("create_static_files_router" in answer.text for answer in answers)
+
+
 def test_the_api_still_answers_an_unknown_address_with_problem_details(
         server: ArchiveServer) -> None:
     with server.client() as client:

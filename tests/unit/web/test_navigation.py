@@ -34,13 +34,28 @@ def test_the_bar_shows_each_part_by_the_name_navigation_gives_it() -> None:
     assert set(re.findall(r'{% if "(\w+)" in navigation %}', bar)) == set(SECTIONS)
 
 
+WANG = Principal(username="wang", roles=("archivist",), clearance="secret")
+NOT_FOUND = {"status": 404, "code": "not_found", "retry": None, "back": None,
+             "home": "/ui/search"}
+
+
 def test_a_failure_page_is_drawn_with_the_layout_every_page_has() -> None:
-    wang = Principal(username="wang", roles=("archivist",), clearance="secret")
-    failed = {"status": 404, "code": "not_found", "retry": None, "back": None,
-              "home": "/ui/search"}
-    page = Pages().html("zh", "failure.html", layout(wang, "/ui/ingest", "t") | failed)
+    page = Pages().html("zh", "failure.html", layout(WANG, "/ui/ingest", "t") | NOT_FOUND)
     assert "没有找到" in page
     assert 'href="/ui/ingest"' in page
     assert "wang" in page
-    signed_out = Pages().html("zh", "failure.html", layout(None, "/ui/x", "t") | failed)
+    signed_out = Pages().html("zh", "failure.html", layout(None, "/ui/x", "t") | NOT_FOUND)
     assert "主导航" not in signed_out
+
+
+def test_every_page_is_drawn_in_the_layout_whose_bar_offers_signing_out() -> None:
+    pages = [page for page in sorted(TEMPLATES.glob("*.html"))
+             if not page.name.startswith("_") and page.name not in ("base.html", "macros.html")]
+    assert "search.html" in [page.name for page in pages]
+    outside = [page.name for page in pages
+               if not page.read_text(encoding="utf-8").startswith('{% extends "base.html" %}')]
+    assert outside == []
+    drawn = Pages().html("zh", "failure.html", layout(WANG, "/ui/loans", "t") | NOT_FOUND)
+    assert re.search(r'<header class="top">.*<form method="post" action="/ui/logout">\s*'
+                     r'<input type="hidden" name="_csrf_token" value="t">\s*'
+                     r'<button type="submit">退出</button>.*</header>', drawn, re.S)
