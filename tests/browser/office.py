@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from services.common.clock import FixedClock
 from services.common.db import create_engine
@@ -128,6 +128,29 @@ def documents_fixture(**papers: dict[str, Any]) -> Any:
 def nav_link(page: Page, name: str) -> Locator:
     """The main navigation's link ``name``."""
     return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
+
+
+def expect_not_found(page: Page, path: str) -> None:
+    """``path`` answers 404 with the not-found page (what someone may not read gets, so
+    that it does not say whether the thing is there)."""
+    response = page.goto(path)
+    assert response is not None, path
+    assert response.status == 404, path
+    expect(page.get_by_role("heading", level=1, name="没有找到")).to_be_visible()
+
+
+def sign_after_a_wrong_password(page: Page, button: str, *, unsigned: str) -> None:
+    """Sign with the button ``button`` (a handover's side, a destruction's witness):
+    first with a wrong password, refused with nothing recorded (the page still says
+    ``unsigned``), then with the signer's own."""
+    password = page.get_by_label("您的登录密码（签字确认）")
+    password.fill("not-my-password")
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
+    expect(page.get_by_text(unsigned)).to_be_visible()
+    password.fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status")).to_contain_text("您的签字已记录")
 
 
 def download(page: Page, link: str, target: Path) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import bagit
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from services.common.objectstore import original_key
 from tests.browser.axe import expect_no_serious_violations
@@ -27,9 +27,11 @@ from tests.browser.office import (
     Person,
     documents_fixture,
     download,
+    expect_not_found,
     nav_link,
     office_fixture,
     pdf_text,
+    sign_after_a_wrong_password,
 )
 from tests.fixtures.app import PASSWORD
 
@@ -53,13 +55,6 @@ documents = documents_fixture(
     elsewhere=dict(title="装修申请", category="decoration", household="B-0502",
                    filed_at="2018-05-01"),
 )
-
-
-def _not_found(page: Page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None, url
-    assert response.status == 404, url
-    expect(page.get_by_role("heading", level=1)).to_contain_text("没有找到")
 
 
 def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
@@ -105,13 +100,7 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
     expect(chen.locator("table.transfer-list")).not_to_contain_text(SECRET)
     expect(chen.locator("table.transfer-list")).not_to_contain_text(secret["archive_no"])
     expect(chen.get_by_text("其中 1 份文件的密级高于您的权限")).to_be_visible()
-    chen.get_by_label("您的登录密码（签字确认）").fill("not-my-password")
-    chen.get_by_role("button", name="以移交人身份签字").click()
-    expect(chen.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
-    expect(chen.get_by_text("双方都还没有签字。")).to_be_visible()
-    chen.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
-    chen.get_by_role("button", name="以移交人身份签字").click()
-    expect(chen.get_by_role("status")).to_contain_text("您的签字已记录")
+    sign_after_a_wrong_password(chen, "以移交人身份签字", unsigned="双方都还没有签字。")
     expect(chen.locator(".witnesses")).to_contain_text("移交人 chen 已签字")
     expect(chen.locator(".missing")).to_have_text("还需要接收人 sun 签字。")
     expect_no_serious_violations(chen)
@@ -145,10 +134,10 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
 
     # Someone neither reading handovers nor named in this one: the not-found page.
     li = office.open_as("li")
-    _not_found(li, handover_url)
-    _not_found(li, f"{handover_url}/transfer-list.pdf")
-    _not_found(li, "/ui/handovers")
-    _not_found(li, "/ui/handovers/new?household=A-1301")
+    expect_not_found(li, handover_url)
+    expect_not_found(li, f"{handover_url}/transfer-list.pdf")
+    expect_not_found(li, "/ui/handovers")
+    expect_not_found(li, "/ui/handovers/new?household=A-1301")
 
 
 def test_a_transfer_out_is_listed_with_its_bag_to_download(
@@ -186,7 +175,7 @@ def test_a_transfer_out_is_listed_with_its_bag_to_download(
     nav_link(zhao, "移交").click()
     expect(zhao.get_by_role("region", name="移出记录")).to_contain_text("新物业公司")
     expect(zhao.get_by_role("link", name="下载移出包")).to_have_count(0)
-    _not_found(zhao, f"/ui/handovers/transfers/{transfer_id}/bag.tar")
+    expect_not_found(zhao, f"/ui/handovers/transfers/{transfer_id}/bag.tar")
 
 
 def test_a_bag_whose_original_is_not_the_catalogues_fails_to_download(office: Office
@@ -245,7 +234,7 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     # Catalogues are the archive's own: a service centre head gets the not-found page.
     lin = office.open_as("lin")
     expect(nav_link(lin, "目录")).to_have_count(0)
-    _not_found(lin, "/ui/catalogues")
-    _not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
-    _not_found(sun, "/ui/catalogues/print/households/A-1301")
-    _not_found(sun, "/ui/catalogues/print/%2E%2E%2F%2E%2E%2Fusers")
+    expect_not_found(lin, "/ui/catalogues")
+    expect_not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
+    expect_not_found(sun, "/ui/catalogues/print/households/A-1301")
+    expect_not_found(sun, "/ui/catalogues/print/%2E%2E%2F%2E%2E%2Fusers")

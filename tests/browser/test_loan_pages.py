@@ -20,7 +20,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, documents_fixture, office_fixture
+from tests.browser.office import Office, documents_fixture, expect_not_found, office_fixture
 from tests.fixtures.app import PASSWORD
 
 CONFIDENTIAL = "漏水赔偿和解协议"
@@ -200,10 +200,7 @@ def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_t
     qian.goto("/ui/loans")
     expect(qian.get_by_role("region", name=re.compile("待我审批"))).to_have_count(0)
     li = office.open_as("li")
-    response = li.goto("/ui/loans/no-such-loan")
-    assert response is not None
-    assert response.status == 404
-    expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
+    expect_not_found(li, "/ui/loans/no-such-loan")
     li.goto("/ui/loans")
     loan_url = li.get_by_role("region", name="我的借阅").locator("tbody tr a").first
     forged = li.request.post(f"{loan_url.get_attribute('href')}/renew", form={"note": ""},

@@ -25,9 +25,11 @@ from tests.browser.office import (
     Person,
     documents_fixture,
     download,
+    expect_not_found,
     nav_link,
     office_fixture,
     pdf_text,
+    sign_after_a_wrong_password,
 )
 from tests.fixtures.app import PASSWORD
 
@@ -146,13 +148,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     # R6: each witness signs in their own session with their own password.
     wang = office.open_as("wang")
     wang.goto(register_url)
-    wang.get_by_label("您的登录密码（签字确认）").fill("not-my-password")
-    wang.get_by_role("button", name="以监销人身份签字").click()
-    expect(wang.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
-    expect(wang.get_by_text("还没有监销人签字。")).to_be_visible()
-    wang.get_by_label("您的登录密码（签字确认）").fill(PASSWORD)
-    wang.get_by_role("button", name="以监销人身份签字").click()
-    expect(wang.get_by_role("status")).to_contain_text("您的签字已记录")
+    sign_after_a_wrong_password(wang, "以监销人身份签字", unsigned="还没有监销人签字。")
     expect(wang.locator(".missing")).to_contain_text("还需要 1 位监销人签字")
     expect_no_serious_violations(wang)
 
@@ -240,10 +236,7 @@ def test_someone_without_a_retention_role_sees_no_entry_and_the_same_404(
     li = office.open_as("li")
     expect(nav_link(li, "保管与销毁")).to_have_count(0)
     for path in ("/ui/retention", "/ui/holds", "/ui/sweeps/any", "/ui/destructions/any"):
-        response = li.goto(path)
-        assert response is not None
-        assert response.status == 404, path
-        expect(li.get_by_role("heading", name="没有找到")).to_be_visible()
+        expect_not_found(li, path)
     qian = office.open_as("qian")
     forged = qian.request.post("/ui/holds", form={"reason": "x", "documents": "y"},
                                max_redirects=0)

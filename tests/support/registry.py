@@ -1,5 +1,6 @@
 """What registry tests share: the registry's services (alone, or over a test database as
-``LocalRegistry``), new documents to file and principals from a table of people."""
+``LocalRegistry``), new documents to file, catalogue records as filed and principals from a
+table of people."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,6 +52,25 @@ def new_document(**fields: Any) -> NewDocument:
     }
     values.update(fields)
     return NewDocument(**values)
+
+
+def document_record(**fields: Any) -> DocumentRecord:
+    """A repair slip of household A-1201 as the catalogue holds it: filed on 1 May 2020,
+    short-term (due 2030), one page; ``fields`` override."""
+    registered = datetime(2020, 5, 1, 9, 0, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "document_id": "d1", "archive_no": "2020-repair-A-1201-0001", "sha256": "0" * 64,
+        "household": "A-1201", "occupancy_id": None, "category": "repair", "title": "报修单",
+        "filed_at": date(2020, 5, 1), "security": "ordinary", "personal_info": False,
+        "working": False, "location": None, "is_copy": False, "language": "zh", "pages": 1,
+        "extraction": None, "media_type": "application/pdf", "size_bytes": 10,
+        "original_filename": None, "retention_class": "short",
+        "retention_start": date(2020, 5, 1), "disposal_due": date(2030, 5, 1),
+        "status": "active", "version": 1, "filed_by": "wang", "registered_at": registered,
+        "updated_at": registered,
+    }
+    values.update(fields)
+    return DocumentRecord(**values)
 
 
 async def file_document(services: RegistryServices, new: NewDocument) -> DocumentRecord:

@@ -4,7 +4,7 @@ refuses is listed with why, and the others are still done."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +12,7 @@ from services.cli.client import Api
 from services.cli.each_document import IN_FLIGHT, ask_each
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
+from tests.support.registry import document_record
 
 NOW = datetime(2030, 3, 1, 9, 30, tzinfo=UTC)
 UNREACHABLE = "http://127.0.0.1:9"
@@ -19,15 +20,9 @@ UNREACHABLE = "http://127.0.0.1:9"
 
 
 def _record(number: int) -> DocumentRecord:
-    return DocumentRecord(
-        document_id=f"d{number}", archive_no=f"2020-repair-A-1201-{number:04d}",
-        sha256=f"{number:064x}", household="A-1201", occupancy_id=None, category="repair",
-        title=f"报修单 {number}", filed_at=date(2020, 5, 1), security="ordinary",
-        personal_info=False, working=False, location=None, is_copy=False, language="zh",
-        pages=2, extraction=None, media_type="application/pdf", size_bytes=10,
-        original_filename=None, retention_class="short", retention_start=date(2020, 5, 1),
-        disposal_due=date(2030, 5, 1), status="active", version=1, filed_by="wang",
-        registered_at=NOW, updated_at=NOW)
+    return document_record(document_id=f"d{number}",
+                           archive_no=f"2020-repair-A-1201-{number:04d}",
+                           sha256=f"{number:064x}", title=f"报修单 {number}")
 
 
 def test_a_refused_document_is_listed_and_the_others_are_still_done() -> None:

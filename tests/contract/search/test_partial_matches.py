@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from services.search.index.models import AccessFilter, SearchResult
 from services.search.index.protocol import SearchIndex
 from services.search.partial import FEW_FULL_MATCHES
@@ -86,42 +88,30 @@ def ranked(result: SearchResult) -> list[str]:
 # -- descriptions in other words -----------------------------------------------------------
 
 
-async def test_query_with_a_word_the_letter_does_not_use_finds_it(index: SearchIndex) -> None:
+# A description of one letter finds only it, and only as a partial match.
+OTHER_WORDS = [
+    pytest.param("广告水牌更换", "关于更换大堂水牌的申请",  # the letter never says 广告
+                 id="query_with_a_word_the_letter_does_not_use_finds_it"),
+    pytest.param("中央空调改造", "空調工程合同",  # the contract says 中央空調末端改造
+                 id="query_with_a_word_between_its_words_finds_the_clause"),
+    pytest.param("维修电梯噪音", "投诉记录",  # the complaint: 电梯…噪音…维修
+                 id="query_with_its_words_in_another_order_finds_the_complaint"),
+    # The query in Traditional; the letter is Simplified.
+    pytest.param("大堂水牌更換申請", "关于更换大堂水牌的申请",
+                 id="query_in_the_other_script_finds_the_letter"),
+    pytest.param("A-1201卫生间漏水维修", "报修单",
+                 id="description_with_a_unit_code_finds_the_repair_form"),
+    pytest.param("WX2024-0315漏水报修", "报修单",
+                 id="description_with_a_ticket_number_finds_the_repair_form"),
+]
+
+
+@pytest.mark.parametrize(("q", "title"), OTHER_WORDS)
+async def test_a_description_in_other_words_finds_the_letter_partially(
+        index: SearchIndex, q: str, title: str) -> None:
     ids = await cabinet(index)
-    result = await search(index, "广告水牌更换")  # the letter never says 广告
-    assert classes(result) == {"all": set(), "partial": {ids["关于更换大堂水牌的申请"]}}
-
-
-async def test_query_with_a_word_between_its_words_finds_the_clause(index: SearchIndex) -> None:
-    ids = await cabinet(index)
-    result = await search(index, "中央空调改造")  # the contract says 中央空調末端改造
-    assert classes(result) == {"all": set(), "partial": {ids["空調工程合同"]}}
-
-
-async def test_query_with_its_words_in_another_order_finds_the_complaint(
-        index: SearchIndex) -> None:
-    ids = await cabinet(index)
-    result = await search(index, "维修电梯噪音")  # the complaint: 电梯…噪音…维修
-    assert classes(result) == {"all": set(), "partial": {ids["投诉记录"]}}
-
-
-async def test_query_in_the_other_script_finds_the_letter(index: SearchIndex) -> None:
-    ids = await cabinet(index)
-    result = await search(index, "大堂水牌更換申請")  # Traditional; the letter is Simplified
-    assert classes(result) == {"all": set(), "partial": {ids["关于更换大堂水牌的申请"]}}
-
-
-async def test_description_with_a_unit_code_finds_the_repair_form(index: SearchIndex) -> None:
-    ids = await cabinet(index)
-    result = await search(index, "A-1201卫生间漏水维修")
-    assert classes(result) == {"all": set(), "partial": {ids["报修单"]}}
-
-
-async def test_description_with_a_ticket_number_finds_the_repair_form(
-        index: SearchIndex) -> None:
-    ids = await cabinet(index)
-    result = await search(index, "WX2024-0315漏水报修")
-    assert classes(result) == {"all": set(), "partial": {ids["报修单"]}}
+    result = await search(index, q)
+    assert classes(result) == {"all": set(), "partial": {ids[title]}}
 
 
 async def test_query_with_nothing_in_common_finds_nothing(index: SearchIndex) -> None:

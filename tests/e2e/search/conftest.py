@@ -8,9 +8,13 @@ server uses the same index alias.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.e2e.search.support import launch_services
+from tests.fixtures.app import ArchiveServer
 
 BACKENDS = ["tantivy", "elasticsearch-osmem"]
 
@@ -32,3 +36,14 @@ def backend_settings(fresh_elasticsearch: Callable[[], str]) -> Callable[[str], 
 
     return settings
 
+
+
+@pytest.fixture
+def backend_server(backend: str, backend_settings: Callable[[str], dict[str, str]],
+                   tmp_path: Path) -> Iterator[ArchiveServer]:
+    """A test's own server of registry, ingest and search on the module's backend, its
+    data under ``tmp_path / "data"``; stopped at the test's end."""
+    archive = launch_services(tmp_path / "data", ("registry", "ingest", "search"),
+                              **backend_settings(backend))
+    yield archive
+    archive.server.stop()

@@ -9,7 +9,7 @@ text source waits at a gate) while documents are filed and destroyed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -50,23 +50,14 @@ from tests.support.waiting import eventually, eventually_async
 # -- through HTTP --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def server(backend: str, backend_settings: Callable[[str], dict[str, str]],
-           tmp_path: Path) -> Iterator[ArchiveServer]:
-    archive = launch_services(tmp_path / "data", ("registry", "ingest", "search"),
-                              **backend_settings(backend))
-    yield archive
-    archive.server.stop()
-
-
 def test_reindex_builds_a_new_index_with_every_live_document(
-        server: ArchiveServer, tmp_path: Path) -> None:
-    archivist = server.client(server.add_user("wang", "archivist"))
-    staff = server.client(server.add_user("li", "staff"))
-    admin = server.client(server.add_user("root", "admin"))
+        backend_server: ArchiveServer, tmp_path: Path) -> None:
+    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+    staff = backend_server.client(backend_server.add_user("li", "staff"))
+    admin = backend_server.client(backend_server.add_user("root", "admin"))
     kept, destroyed, also_kept = file_letters(
         archivist, tmp_path, [notice("停水"), notice("停电"), notice("消防演习")])
-    destroy(server, destroyed)
+    destroy(backend_server, destroyed)
     wait_until_found(staff, {kept, also_kept}, q="通知")
     index_before = readiness(admin)["search.index"]
 
@@ -113,8 +104,8 @@ async def _as_if_made_by_analysis_1(backend: str, settings: dict[str, str], data
         await client.indices.put_mapping(index=ALIAS, meta={"analysis": 1})
 
 
-def test_reindex_is_for_admins_only(server: ArchiveServer) -> None:
-    staff = server.client(server.add_user("li", "staff"))
+def test_reindex_is_for_admins_only(backend_server: ArchiveServer) -> None:
+    staff = backend_server.client(backend_server.add_user("li", "staff"))
     response = staff.post("/search/reindex")
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
 

@@ -30,24 +30,18 @@ from services.common.contracts.operations import Transfer
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Forbidden
 from services.common.fixity import OriginalAltered
+from tests.support.registry import document_record
 
 NOW = datetime(2030, 3, 1, 9, 30, tzinfo=UTC)
 PIECE = 1024 * 1024
 
 
 def _record(number: int, content: bytes, **fields: object) -> DocumentRecord:
-    values: dict[str, object] = dict(
-        document_id=f"d{number}", archive_no=f"2020-repair-A-1201-{number:04d}",
-        sha256=hashlib.sha256(content).hexdigest(), household="A-1201", occupancy_id=None,
-        category="repair", title=f"报修单 {number}", filed_at=date(2020, 5, 1),
-        security="ordinary", personal_info=False, working=False, location=None,
-        is_copy=False, language="zh", pages=2, extraction=None,
-        media_type="application/pdf", size_bytes=len(content),
-        original_filename=f"报修单{number}.PDF", retention_class="short",
-        retention_start=date(2020, 5, 1), disposal_due=date(2030, 5, 1),
-        status="transferred", version=1, filed_by="wang", registered_at=NOW, updated_at=NOW)
-    values.update(fields)
-    return DocumentRecord(**values)  # type: ignore[arg-type]
+    return document_record(**{
+        "document_id": f"d{number}", "archive_no": f"2020-repair-A-1201-{number:04d}",
+        "sha256": hashlib.sha256(content).hexdigest(), "title": f"报修单 {number}",
+        "pages": 2, "size_bytes": len(content), "original_filename": f"报修单{number}.PDF",
+        "status": "transferred", **fields})
 
 
 def _transfer(*documents: DocumentRecord, items: int | None = None) -> Transfer:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.common.contracts.households import Occupancy
-from services.common.contracts.registry import AccessAnswer, DocumentRecord, PaperLocation
+from services.common.contracts.registry import AccessAnswer, PaperLocation
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.models import checked_category, checked_household
 from services.registry.catalogue.rules import archive_no
@@ -17,27 +17,17 @@ from services.registry.corrections.models import MetadataChanges
 from services.registry.corrections.rules import apply_changes
 from services.registry.households.rules import occupancy_on, placed
 from services.registry.schedule.rules import DEFAULT_RULES
+from tests.support.registry import document_record
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
-
-
-def _record(**fields: object) -> DocumentRecord:
-    values: dict[str, object] = dict(
-        document_id="d1", archive_no="2020-repair-A-1201-0001", sha256="0" * 64,
-        household="A-1201", occupancy_id=None, category="repair", title="报修单",
-        filed_at=date(2020, 5, 1), security="ordinary", personal_info=False, working=False,
-        location=None, is_copy=False, language="zh", pages=1, extraction=None,
-        media_type="application/pdf", size_bytes=10, original_filename=None,
-        retention_class="short", retention_start=date(2020, 5, 1),
-        disposal_due=date(2030, 5, 1), status="active", version=1, filed_by="wang",
-        registered_at=NOW, updated_at=NOW)
-    values.update(fields)
-    return DocumentRecord(**values)  # type: ignore[arg-type]
 
 
 JIA = Occupancy(occupancy_id=1, occupant="甲公司", moved_in=date(2018, 1, 1),
                 moved_out=date(2021, 1, 1))
 YI = Occupancy(occupancy_id=2, occupant="乙公司", moved_in=date(2021, 1, 1), moved_out=None)
+IN_JIAS_PART = document_record(occupancy_id=1, retention_start=date(2021, 1, 1),
+                               disposal_due=date(2031, 1, 1))
+"""A slip filed in 2020, in 甲's part of the file: its clock started when 甲 moved out."""
 
 
 @pytest.mark.parametrize(("day", "part"), [
@@ -49,8 +39,8 @@ def test_a_document_belongs_to_the_occupancy_in_force_on_its_date_the_new_one_on
 
 
 def test_a_document_placed_in_a_closed_part_starts_its_clock_at_the_move_out() -> None:
-    moved = placed(_record(), JIA, DEFAULT_RULES)
-    vacant = placed(_record(occupancy_id=1), None, DEFAULT_RULES)
+    moved = placed(document_record(), JIA, DEFAULT_RULES)
+    vacant = placed(document_record(occupancy_id=1), None, DEFAULT_RULES)
     assert (moved.occupancy_id, moved.retention_start, moved.disposal_due) == (
         1, date(2021, 1, 1), date(2031, 1, 1))
     assert (vacant.occupancy_id, vacant.retention_start, vacant.disposal_due) == (
@@ -61,7 +51,7 @@ def test_a_due_date_the_appraisers_set_stands_when_the_document_moves() -> None:
     """R3 outranks the schedule: kept permanently, or until a day, or to be appraised
     again; only the start of its clock moves with the part."""
     for due in (None, date(2040, 1, 1), date(2029, 6, 1)):
-        moved = placed(_record(disposal_due=due), JIA, DEFAULT_RULES)
+        moved = placed(document_record(disposal_due=due), JIA, DEFAULT_RULES)
         assert (moved.occupancy_id, moved.retention_start, moved.disposal_due) == (
             1, date(2021, 1, 1), due)
 
@@ -96,7 +86,7 @@ def test_a_company_document_needs_no_household() -> None:
 def test_a_correction_lists_only_the_fields_it_changes() -> None:
     location = PaperLocation(building="A", room="101", cabinet="3", box="12")
     updated, diff = apply_changes(
-        _record(), MetadataChanges(title="报修单", location=location, is_copy=True),
+        document_record(), MetadataChanges(title="报修单", location=location, is_copy=True),
         DEFAULT_RULES, occupants=(), at=NOW)
     assert diff == {"location": [None, {"building": "A", "room": "101", "cabinet": "3",
                                         "box": "12"}], "is_copy": [False, True]}
@@ -105,14 +95,13 @@ def test_a_correction_lists_only_the_fields_it_changes() -> None:
 
 def test_a_correction_that_changes_nothing_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        apply_changes(_record(), MetadataChanges(title="报修单"), DEFAULT_RULES, occupants=(),
-                      at=NOW)
+        apply_changes(document_record(), MetadataChanges(title="报修单"), DEFAULT_RULES,
+                      occupants=(), at=NOW)
     assert refused.value.code == "no_changes"
 
 
 def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_start() -> None:
-    updated, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
-                                          disposal_due=date(2031, 1, 1)),
+    updated, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
                                   occupants=[JIA, YI], at=NOW)
     assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
@@ -122,13 +111,12 @@ def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_st
 
 def test_a_new_filing_date_places_the_document_in_the_part_it_falls_in() -> None:
     """D3: as filing on that date would have; the version lists the placement too."""
-    into_yi, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
-                                          disposal_due=date(2031, 1, 1)),
+    into_yi, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(filed_at=date(2022, 3, 1)), DEFAULT_RULES,
                                   occupants=[JIA, YI], at=NOW)
-    into_jia, _ = apply_changes(_record(occupancy_id=2, filed_at=date(2022, 3, 1),
-                                        retention_start=date(2022, 3, 1),
-                                        disposal_due=date(2032, 3, 1)),
+    into_jia, _ = apply_changes(document_record(occupancy_id=2, filed_at=date(2022, 3, 1),
+                                                retention_start=date(2022, 3, 1),
+                                                disposal_due=date(2032, 3, 1)),
                                 MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
                                 occupants=[JIA, YI], at=NOW)
     assert (into_yi.occupancy_id, into_yi.retention_start, into_yi.disposal_due) == (
@@ -142,7 +130,7 @@ def test_a_new_filing_date_places_the_document_in_the_part_it_falls_in() -> None
 
 def test_a_new_filing_date_keeps_a_due_date_the_appraisers_set() -> None:
     """R3: only the start of its clock moves with the part, as when the history changes."""
-    updated, diff = apply_changes(_record(disposal_due=date(2040, 1, 1)),
+    updated, diff = apply_changes(document_record(disposal_due=date(2040, 1, 1)),
                                   MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
                                   occupants=[JIA, YI], at=NOW)
     assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
@@ -151,8 +139,7 @@ def test_a_new_filing_date_keeps_a_due_date_the_appraisers_set() -> None:
 
 
 def test_a_new_category_takes_its_class_and_schedule_in_the_document_s_part() -> None:
-    updated, diff = apply_changes(_record(occupancy_id=1, retention_start=date(2021, 1, 1),
-                                          disposal_due=date(2031, 1, 1)),
+    updated, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(category="payment"), DEFAULT_RULES,
                                   occupants=[JIA, YI], at=NOW)
     assert (updated.retention_class, updated.retention_start, updated.disposal_due) == (
@@ -162,7 +149,7 @@ def test_a_new_category_takes_its_class_and_schedule_in_the_document_s_part() ->
 
 
 def test_an_answer_gives_its_record_only_when_it_allows() -> None:
-    record = _record()
+    record = document_record()
     allowed = AccessAnswer(allowed=True, code="allowed", reason="allowed", document=record)
     assert allowed.allowed_document() is record
     refused = AccessAnswer(allowed=False, code="needs_grant", reason="needs a loan",

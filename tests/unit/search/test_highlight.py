@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.common.text import fold_mapped
 from services.search.index.highlight import CONTEXT_AFTER, SNIPPETS_PER_HIT, Highlighter
 from services.search.query import parse_terms
@@ -11,22 +13,40 @@ def highlights(body: str, q: str) -> list[str]:
     return Highlighter(parse_terms(q)).snippets(body)
 
 
-def test_match_is_marked_in_the_original_script() -> None:
-    assert highlights("業主申請維修", "维修") == ["業主申請<mark>維修</mark>"]
+# Each body searched for the query gives exactly these snippets.
+MARKED = [
+    pytest.param("業主申請維修", "维修", ["業主申請<mark>維修</mark>"],
+                 id="match_is_marked_in_the_original_script"),
+    pytest.param("<b onclick='x'>维修", "维修",
+                 ["&lt;b onclick=&#x27;x&#x27;&gt;<mark>维修</mark>"],
+                 id="markup_in_the_body_is_escaped"),
+    pytest.param("A<&>1201", "a-1201", ["<mark>A&lt;&amp;&gt;1201</mark>"],
+                 id="markup_inside_a_match_is_escaped"),
+    pytest.param("维修后再维修", "维修", ["<mark>维修</mark>后再<mark>维修</mark>"],
+                 id="matches_close_together_share_one_snippet"),
+    pytest.param("请提交维修 申请。", '"维修 申请"', ["请提交<mark>维修 申请</mark>。"],
+                 id="phrase_is_marked_as_one_span"),
+    pytest.param("A座电梯", "座", ["A<mark>座</mark>电梯"],
+                 id="lone_character_term_marks_the_character"),
+    pytest.param("㍻元年維修", "维修", ["㍻元年<mark>維修</mark>"],
+                 id="match_after_an_expanding_character_maps_back"),
+    pytest.param("业主\n\n  来电 维修", "维修", ["业主 来电 <mark>维修</mark>"],
+                 id="whitespace_runs_collapse_to_one_space"),
+    pytest.param("维修", "", [], id="blank_query_gives_no_snippets"),
+    pytest.param("A-12010 与 A-1201", "a-1201", ["A-12010 与 <mark>A-1201</mark>"],
+                 id="term_inside_a_longer_word_is_not_marked"),
+    pytest.param("金额1,200元，另付200元", "200", ["金额1,200元，另付<mark>200</mark>元"],
+                 id="number_joined_by_a_comma_is_not_split"),
+    pytest.param("住户F 1704来电", "F-1704", ["住户<mark>F 1704</mark>来电"],
+                 id="term_split_by_other_punctuation_is_still_marked"),
+    pytest.param("消防，防安全", "消防安全", ["<mark>消防，防安全</mark>"],
+                 id="bigrams_following_one_another_across_punctuation_are_marked_as_indexed"),
+]
 
 
-def test_markup_in_the_body_is_escaped() -> None:
-    assert highlights("<b onclick='x'>维修", "维修") == [
-        "&lt;b onclick=&#x27;x&#x27;&gt;<mark>维修</mark>"]
-
-
-def test_markup_inside_a_match_is_escaped() -> None:
-    assert highlights("A<&>1201", "a-1201") == ["<mark>A&lt;&amp;&gt;1201</mark>"]
-
-
-def test_matches_close_together_share_one_snippet() -> None:
-    assert highlights("维修后再维修", "维修") == [
-        "<mark>维修</mark>后再<mark>维修</mark>"]
+@pytest.mark.parametrize(("body", "q", "snippets"), MARKED)
+def test_snippets_mark_the_query_in_the_body(body: str, q: str, snippets: list[str]) -> None:
+    assert highlights(body, q) == snippets
 
 
 def test_matches_far_apart_make_separate_elided_snippets() -> None:
@@ -41,31 +61,9 @@ def test_no_more_than_the_snippet_limit() -> None:
     assert len(highlights(body, "维修")) == SNIPPETS_PER_HIT
 
 
-def test_phrase_is_marked_as_one_span() -> None:
-    assert highlights("请提交维修 申请。", '"维修 申请"') == [
-        "请提交<mark>维修 申请</mark>。"]
-
-
-def test_lone_character_term_marks_the_character() -> None:
-    assert highlights("A座电梯", "座") == ["A<mark>座</mark>电梯"]
-
-
-def test_match_after_an_expanding_character_maps_back() -> None:
-    assert highlights("㍻元年維修", "维修") == ["㍻元年<mark>維修</mark>"]
-
-
 def test_match_deep_in_a_long_body_is_found() -> None:
     body = "正文。" * 5000 + "维修"
     assert highlights(body, "维修")[0].endswith("<mark>维修</mark>")
-
-
-def test_whitespace_runs_collapse_to_one_space() -> None:
-    assert highlights("业主\n\n  来电 维修", "维修") == [
-        "业主 来电 <mark>维修</mark>"]
-
-
-def test_blank_query_gives_no_snippets() -> None:
-    assert highlights("维修", "") == []
 
 
 def test_stored_folded_text_gives_the_same_snippets_as_folding_here() -> None:
@@ -79,22 +77,6 @@ def test_length_changing_fold_maps_a_stored_match_back_to_the_original() -> None
     folded = fold_mapped(body)
     assert (folded.text, Highlighter(parse_terms("维修")).snippets(body, folded=folded)) == (
         "strasse 平成 维修", ["Straße ㍻ <mark>維修</mark>"])
-
-
-def test_term_inside_a_longer_word_is_not_marked() -> None:
-    assert highlights("A-12010 与 A-1201", "a-1201") == ["A-12010 与 <mark>A-1201</mark>"]
-
-
-def test_number_joined_by_a_comma_is_not_split() -> None:
-    assert highlights("金额1,200元，另付200元", "200") == ["金额1,200元，另付<mark>200</mark>元"]
-
-
-def test_term_split_by_other_punctuation_is_still_marked() -> None:
-    assert highlights("住户F 1704来电", "F-1704") == ["住户<mark>F 1704</mark>来电"]
-
-
-def test_bigrams_following_one_another_across_punctuation_are_marked_as_indexed() -> None:
-    assert highlights("消防，防安全", "消防安全") == ["<mark>消防，防安全</mark>"]
 
 
 def test_a_number_is_marked_as_the_body_writes_it() -> None:

@@ -3,7 +3,7 @@ audit entries as staff say them; a page with no text says so and what to do."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import get_args
 
 from services.common.auth import Principal
@@ -14,7 +14,6 @@ from services.common.contracts.registry import (
     AuditTrailEntry,
     Decision,
     DocumentPermissions,
-    DocumentRecord,
     FixityFindingKind,
 )
 from services.web.document_page import (
@@ -25,20 +24,13 @@ from services.web.document_page import (
 )
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from tests.support.registry import document_record
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 LI = Principal(username="li", roles=("staff",), department="customer_service")
 ALLOWED = Decision(allowed=True, code="allowed", reason="")
-RECORD = DocumentRecord(
-    document_id="d1", archive_no="2024-repair-A-1201-0001", sha256="0" * 64,
-    household="A-1201", occupancy_id=None, category="repair", title="报修单",
-    filed_at=date(2024, 5, 1), security="ordinary", personal_info=False, working=False,
-    location=None, is_copy=False, language="zh", pages=2, extraction=None,
-    media_type="application/pdf", size_bytes=10, original_filename=None,
-    retention_class="short", retention_start=date(2024, 5, 1),
-    disposal_due=date(2034, 5, 1), status="active", version=1, filed_by="wang",
-    registered_at=AT, updated_at=AT)
+RECORD = document_record(pages=2)
 TEXT = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏水"),
                                               TextPage(number=2, text=" \n")])
 

@@ -3,7 +3,7 @@ the reader's language."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from services.common.auth import Principal
 from services.common.contracts.households import Household
@@ -11,6 +11,7 @@ from services.common.contracts.registry import DocumentRecord
 from services.web.household_page import household_page
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from tests.support.registry import document_record
 
 AT = datetime(2030, 6, 1, tzinfo=UTC)
 WANG = Principal(username="wang", roles=("archivist",), clearance="secret",
@@ -18,16 +19,9 @@ WANG = Principal(username="wang", roles=("archivist",), clearance="secret",
 
 
 def _record(document_id: str, security: str) -> DocumentRecord:
-    return DocumentRecord(
-        document_id=document_id, archive_no=f"2030-repair-A-1201-000{document_id}",
-        sha256="0" * 64, household="A-1201", occupancy_id=None, category="repair",
-        title=f"报修单 {document_id}", filed_at=date(2030, 5, 1),
-        security=security,  # type: ignore[arg-type]
-        personal_info=False, working=False, location=None, is_copy=False, language="zh",
-        pages=1, extraction=None, media_type="application/pdf", size_bytes=10,
-        original_filename=None, retention_class="short", retention_start=date(2030, 5, 1),
-        disposal_due=date(2040, 5, 1), status="active", version=1, filed_by="wang",
-        registered_at=AT, updated_at=AT)
+    return document_record(document_id=document_id,
+                           archive_no=f"2020-repair-A-1201-000{document_id}",
+                           title=f"报修单 {document_id}", security=security)
 
 
 def test_the_security_badges_are_in_the_readers_language() -> None:

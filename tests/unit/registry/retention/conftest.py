@@ -118,6 +118,19 @@ class Retention(LocalRegistry):
         await self.services.destructions.executor.wait()
         return await self.services.destructions.get(person("qian"), register.destruction_id)
 
+    async def accepted_for_execution(self, documents: list[DocumentRecord]) -> Destruction:
+        """Witnessed and its execution accepted, but not yet under way (the executor is
+        stopped), so that a test can change something first; ``run_execution`` runs it."""
+        register = await self.witnessed(documents)
+        await self.services.destructions.execute(person("qian"), register.destruction_id)
+        await self.services.destructions.executor.stop()
+        return register
+
+    async def run_execution(self, register: Destruction) -> Destruction:
+        """Run an accepted execution to its end; the register as it then reads."""
+        await self.services.destructions.executor.run(register.destruction_id)
+        return await self.services.destructions.get(person("qian"), register.destruction_id)
+
     async def tamper_with_items(self, register: Destruction) -> None:
         """Rewrite an item's archive number behind the register's back (in SQL), which
         voids every signature given so far."""

@@ -191,12 +191,9 @@ async def test_a_document_no_longer_due_during_execution_is_withheld(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
-    register = await retention.witnessed([moving, staying])
-    await retention.services.destructions.execute(person("qian"), register.destruction_id)
-    await retention.services.destructions.executor.stop()  # accepted, but not yet under way
+    register = await retention.accepted_for_execution([moving, staying])
     await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
-    await retention.services.destructions.executor.run(register.destruction_id)
-    done = await retention.services.destructions.get(person("qian"), register.destruction_id)
+    done = await retention.run_execution(register)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
 
@@ -205,14 +202,11 @@ async def test_a_document_moved_into_a_closed_part_during_execution_is_withheld(
         retention: Retention) -> None:
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
-    register = await retention.witnessed([moving, staying])
-    await retention.services.destructions.execute(person("qian"), register.destruction_id)
-    await retention.services.destructions.executor.stop()  # accepted, but not yet under way
+    register = await retention.accepted_for_execution([moving, staying])
     await retention.services.households.change_occupant("wang", "B-0301", NewOccupant(
         occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
-    await retention.services.destructions.executor.run(register.destruction_id)
-    done = await retention.services.destructions.get(person("qian"), register.destruction_id)
+    done = await retention.run_execution(register)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
 
@@ -232,13 +226,10 @@ async def test_a_hold_arriving_during_execution_withholds_that_item(
         retention: Retention) -> None:
     first, second = await retention.file(household="A-1201"), await retention.file(
         household="A-1202")
-    register = await retention.witnessed([first, second])
-    await retention.services.destructions.execute(person("qian"), register.destruction_id)
-    await retention.services.destructions.executor.stop()  # accepted, but not yet under way
+    register = await retention.accepted_for_execution([first, second])
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="紧急保全", documents=[second.document_id]))
-    await retention.services.destructions.executor.run(register.destruction_id)
-    done = await retention.services.destructions.get(person("qian"), register.destruction_id)
+    done = await retention.run_execution(register)
     assert (done.status, [(i.state, i.label) for i in done.items]) == ("executed", [
         ("destroyed", "已销毁"), ("withheld", "未销毁（法律保全）")])
     assert (await retention.document(second.document_id)).status == "active"
@@ -247,9 +238,7 @@ async def test_a_hold_arriving_during_execution_withholds_that_item(
 async def test_an_interrupted_execution_finishes_on_restart_each_item_once(
         retention: Retention) -> None:
     documents = [await retention.file(household=f"B-03{n:02d}") for n in range(6)]
-    register = await retention.witnessed(documents)
-    await retention.services.destructions.execute(person("qian"), register.destruction_id)
-    await retention.services.destructions.executor.stop()
+    register = await retention.accepted_for_execution(documents)
     for _ in range(2):  # what the process did before it died
         await retention.services.destructions.executor.settle_next(register.destruction_id)
     restarted = retention.build()
