@@ -17,6 +17,7 @@ from services.common.contracts.registry import PaperLocation
 from services.registry.catalogue.repository import NEWEST_FIRST
 from services.registry.catalogue.tables import documents
 from services.registry.catalogues.rules import Entry
+from services.registry.households.repository import CABINET_ORDER, placed_in
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository
 
@@ -48,11 +49,7 @@ class CataloguesRepository(Repository):
                  .select_from(households
                               .outerjoin(counted, counted.c.household == households.c.household)
                               .outerjoin(parts, parts.c.household == households.c.household)))
-        if building is not None:
-            query = query.where(households.c.building == building)
-        if floor is not None:
-            query = query.where(households.c.floor == floor)
-        query = query.order_by(households.c.building, households.c.floor, households.c.unit)
+        query = placed_in(query, building=building, floor=floor).order_by(*CABINET_ORDER)
         return [CatalogueFile(
             household=row.household, building=row.building, floor=row.floor, unit=row.unit,
             label=row.label, closed=bool(row.occupancies) and not row.open_parts,
@@ -73,11 +70,9 @@ class CataloguesRepository(Repository):
         if household is not None:
             query = query.where(documents.c.household == household)
         if building is not None or floor is not None:
-            query = query.join(households, households.c.household == documents.c.household)
-            if building is not None:
-                query = query.where(households.c.building == building)
-            if floor is not None:
-                query = query.where(households.c.floor == floor)
+            query = placed_in(
+                query.join(households, households.c.household == documents.c.household),
+                building=building, floor=floor)
         return [Entry(
             document_id=row.document_id, archive_no=row.archive_no, household=row.household,
             occupancy_id=row.occupancy_id, filed_at=_date(row.filed_at) or date.min,

@@ -78,10 +78,9 @@ class CataloguesService:
         """The lines of each label: a folder's (户号, 现住户, 楼层, 件数) or a box's (its
         place, the files in it with their occupants)."""
         async with self.store.snapshot() as view:
-            if kind == "folders":
-                return [_folder_label(file)
-                        for file in await view.catalogues.files(building=building, floor=floor)]
             files = await view.catalogues.files(building=building, floor=floor)
+            if kind == "folders":
+                return [_folder_label(file) for file in files]
             entries = await view.catalogues.entries(building=building, floor=floor)
         return [_box_label(box.location, box.files) for box in by_box(files, entries)
                 if box.location is not None]

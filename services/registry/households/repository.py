@@ -15,6 +15,20 @@ from services.registry.households.rules import occupancy_on
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository, dialect_insert
 
+CABINET_ORDER = (households.c.building, households.c.floor, households.c.unit)
+"""The order the cabinets stand in (D1): by building, floor and unit."""
+
+
+def placed_in(query: sa.Select[Any], *, building: str | None, floor: int | None
+              ) -> sa.Select[Any]:
+    """``query``, which selects from ``households``, kept to the households of
+    ``building`` and on ``floor``, each where given."""
+    if building is not None:
+        query = query.where(households.c.building == building)
+    if floor is not None:
+        query = query.where(households.c.floor == floor)
+    return query
+
 
 class HouseholdsRepository(Repository):
     async def insert(self, code: str, *, label: str | None, at: datetime) -> bool:
@@ -50,13 +64,9 @@ class HouseholdsRepository(Repository):
     async def in_cabinet_order(self, *, building: str | None, floor: int | None, limit: int,
                                offset: int) -> list[Household]:
         """By building, floor and unit, the order of the cabinets (D1)."""
-        query = sa.select(households)
-        if building is not None:
-            query = query.where(households.c.building == building)
-        if floor is not None:
-            query = query.where(households.c.floor == floor)
-        query = query.order_by(households.c.building, households.c.floor, households.c.unit)
-        return await self._households(query.limit(limit).offset(offset))
+        query = placed_in(sa.select(households), building=building, floor=floor)
+        return await self._households(query.order_by(*CABINET_ORDER).limit(limit)
+                                      .offset(offset))
 
     async def open_occupancy(self, code: str) -> Occupancy | None:
         row = await self.first_row(sa.select(occupancies).where(
