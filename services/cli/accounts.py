@@ -10,8 +10,10 @@ import click
 from services.cli.named import DEPARTMENT, SECURITY_LEVEL
 from services.common.config import load_settings
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
+from services.common.errors import ValidationFailed
 from services.common.models import MAX_USERNAME, MIN_USERNAME, ROLES, USERNAME_RE
 from services.registry.accounts.models import NewUser
+from services.registry.accounts.rules import check_new_password
 from services.registry.bootstrap import add_user
 
 
@@ -46,6 +48,10 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise click.BadParameter(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
                                  f"this one has {len(password)}", param_hint="password")
+    try:
+        check_new_password(password, username=name)
+    except ValidationFailed as exc:
+        raise click.BadParameter(exc.detail, param_hint="password") from exc
     import msgspec
 
     try:

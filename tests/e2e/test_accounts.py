@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.fixtures.app import ArchiveServer
+from tests.support.pages import signed_in
 
 
 def test_login_returns_a_bearer_token_that_identifies_the_user(
@@ -303,3 +304,47 @@ def test_logout_ends_that_token_and_no_other_of_the_user(archive_server: Archive
     with archive_server.client(archive_server.add_user("sun", "compliance")) as client:
         trail = client.get("/registry/audit", params={"username": "qian"}).json()
     assert [entry["action"] for entry in trail].count("logout") == 1
+
+
+def test_a_common_password_or_one_holding_the_username_is_a_422_saying_what_to_do(
+        archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    user = archive_server.add_user("li.na", "staff")
+    with archive_server.client(admin) as client:
+        created = client.post("/registry/users", json={
+            "username": "zhou", "roles": ["manager"], "password": "qq123456"})
+        reset = client.post("/registry/users/li.na/password",
+                            json={"new_password": "Li.Na.2024!"})
+    with archive_server.client(user) as client:
+        changed = client.post("/registry/users/me/password", json={
+            "current_password": "correct horse battery", "new_password": "WOAINI1314"})
+    answers = [(answer.status_code, answer.json()["code"]) for answer in (created, reset,
+                                                                           changed)]
+    assert answers == [(422, "password_too_common"), (422, "password_contains_username"),
+                       (422, "password_too_common")]
+    assert "choose a longer phrase" in created.json()["detail"]
+    assert archive_server.login("li.na")  # the password it had still works
+
+
+def test_the_accounts_page_says_in_chinese_why_a_password_is_refused(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("root", "admin")
+    archive_server.add_user("li.na", "staff")
+    browser = signed_in(archive_server.url, "root")
+    csrf = browser.cookies["archive_csrf"]
+    try:
+        added = browser.post("/ui/admin/users", data={
+            "_csrf_token": csrf, "username": "zhou", "roles": "staff",
+            "clearance": "ordinary", "department": "", "password": "Woaini1314",
+            "password_again": "Woaini1314"})
+        reset = browser.post("/ui/admin/users/li.na/password", data={
+            "_csrf_token": csrf, "new_password": "li.na 的新密码",
+            "new_password_again": "li.na 的新密码"})
+    finally:
+        browser.close()
+    assert added.status_code == 422
+    assert "这个密码太常见了" in added.text
+    assert "请换一个更长的短语" in added.text
+    assert reset.status_code == 422
+    assert "密码里含有用户名" in reset.text
+    assert archive_server.login("li.na")

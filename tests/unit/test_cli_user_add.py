@@ -27,3 +27,18 @@ def test_a_name_or_password_it_cannot_take_is_refused_saying_how_to_write_one(
     assert said in result.output
     assert "regex" not in result.output
     assert not any(tmp_path.iterdir())  # nothing was created
+
+
+@pytest.mark.parametrize(("name", "password", "said"), [
+    ("li", "woaini1314", "one of the first ones guessed"),
+    ("li", "Archive2024", "one of the first ones guessed"),
+    ("chen.jing", "chen.jing 2024", "contains the username")])
+def test_a_common_password_or_one_holding_the_name_is_refused_in_one_line(
+        name: str, password: str, said: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        user, ["add", name, "--role", "staff", "--password-stdin"], input=password + "\n",
+        env={"ARCHIVE_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    [told] = [line for line in result.output.splitlines() if said in line]
+    assert "choose a longer phrase" in told
+    assert not any(tmp_path.iterdir())  # nothing was created

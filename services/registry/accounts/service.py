@@ -7,6 +7,9 @@
   another admin does it; an admin has no implicit right to read confidential files, so
   raising one's own clearance is not theirs to do), and no change leaves the archive
   without an active admin (``last_admin``); both refusals are audited.
+- Every new password, made, reset or changed, is judged by ``rules.check_new_password``
+  (not a common one, nor the archive's word, nor containing the username); passwords set
+  before still sign in.
 - A reactivated account keeps its password, but every token issued before stays revoked.
 - A password change or reset, and a change of roles, clearance or department, moves the
   user's token version on: every token issued before stops working at once here (the
@@ -56,6 +59,7 @@ from services.common.errors import (
 from services.common.models import SecurityLevel
 from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
+from services.registry.accounts.rules import check_new_password
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
@@ -127,6 +131,8 @@ class AccountsService:
         if new.username in RESERVED_USERNAMES:
             raise ValidationFailed(f"{new.username!r} is reserved; choose another name",
                                    code="reserved_username")
+        if new.password:
+            check_new_password(new.password, username=new.username)
         user = User(
             username=new.username, roles=sorted(set(new.roles)), clearance=new.clearance,
             department=new.department, active=True, created_at=self.clock.now(),
@@ -178,6 +184,7 @@ class AccountsService:
     async def reset_password(self, username: str, new_password: str, *, by: str) -> User:
         """An admin sets someone's password: audited, and the user's tokens end."""
         await self._account(username)
+        check_new_password(new_password, username=username)
         await self._changing(username, {"password_hash": await self._hash(new_password)},
                              _entry("password_reset", by, username))
         return await self.get_user(username)
@@ -186,6 +193,7 @@ class AccountsService:
                                   address: str | None) -> TokenResponse:
         """A user's own change, proven with the current password (throttled as a login
         is); every earlier token ends, and the answer is a token that works."""
+        check_new_password(new, username=username)
         await self.check_password(username, current, address=address)
         await self._changing(username, {"password_hash": await self._hash(new)},
                              _entry("password_changed", username, username))

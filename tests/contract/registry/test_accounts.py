@@ -13,8 +13,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from services.common.auth import TokenCodec
+from services.common.contracts.accounts import User
 from services.common.contracts.lending import OpenLoan
-from services.common.errors import Conflict, TooManyRequests, Unauthorized
+from services.common.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
 from services.common.models import SecurityLevel
 from services.registry.accounts.models import NewUser, UserChange
 from services.registry.accounts.service import CONSOLE, AccountsService
@@ -187,6 +188,43 @@ async def test_a_password_keeps_the_hash_settings_it_was_set_under(registry: Reg
     assert (await later.issue_token("li", "a new password")).access_token
     with pytest.raises(Unauthorized):
         await later.issue_token("li", PASSWORD)
+
+
+async def test_every_new_password_is_judged_and_a_refused_one_changes_nothing(
+        registry: Registry) -> None:
+    """ASVS 6.2.4, 6.2.11: made, reset or changed by its user, a common password or one
+    holding the username is refused, and the account keeps its password and tokens."""
+    accounts = _accounts(registry)
+    with pytest.raises(ValidationFailed) as made:
+        await accounts.create_user(NewUser(username="chen", roles=["staff"],
+                                           password="Woaini1314"), by="root")
+    assert made.value.code == "password_too_common"
+    assert [user.username for user in await accounts.list_users()] == []
+    await _person(accounts)
+    token = await accounts.issue_token("li", PASSWORD)
+    with pytest.raises(ValidationFailed) as reset:
+        await accounts.reset_password("li", "qq123456", by="root")
+    with pytest.raises(ValidationFailed) as own:
+        await accounts.change_own_password("li", PASSWORD, "Archive2024", address=None)
+    await _person(accounts, "zhou")
+    with pytest.raises(ValidationFailed) as named:
+        await accounts.reset_password("zhou", "Zhou on the 5th floor", by="root")
+    assert [reset.value.code, own.value.code, named.value.code] == [
+        "password_too_common", "password_too_common", "password_contains_username"]
+    await accounts.verify(accounts.codec.decode(token.access_token), token.access_token)
+    assert (await accounts.issue_token("li", PASSWORD)).access_token
+    entries = await registry.services.journal.entries(INGEST, AuditQuery())
+    assert [entry.action for entry in entries if entry.action.startswith("password")] == []
+
+
+async def test_a_password_set_before_the_rules_still_signs_in(registry: Registry) -> None:
+    """Only new passwords are judged: an account whose password is now refused keeps it."""
+    accounts = _accounts(registry)
+    old = User(username="li", roles=["staff"], clearance="ordinary", department=None,
+               active=True, created_at=registry.clock.now())
+    async with registry.services.store.transaction() as tx:
+        await tx.accounts.add(old, accounts.hasher.hash("password1"))
+    assert (await accounts.issue_token("li", "password1")).access_token
 
 
 async def _admins(accounts: AccountsService, *usernames: str) -> None:

@@ -1,0 +1,57 @@
+"""What a new password may not be (ASVS 6.2.4, 6.2.11): a common one, whatever its case;
+the archive's own word with digits around; one holding the username. A passphrase passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import ValidationFailed
+from services.registry.accounts.rules import check_new_password, common_passwords
+
+
+def _refusal(password: str, username: str = "chen.jing") -> str:
+    with pytest.raises(ValidationFailed) as refused:
+        check_new_password(password, username=username)
+    assert refused.value.status == 422
+    assert "choose a longer phrase" in refused.value.detail
+    return refused.value.code
+
+
+@pytest.mark.parametrize("password", [
+    "password", "12345678", "qq123456", "1qaz2wsx", "iloveyou",
+    # added to zxcvbn's list: common among Chinese users (CSDN and Tianya leaks)
+    "woaini1314", "5201314520", "88888888", "dearbook"])
+def test_a_common_password_is_refused(password: str) -> None:
+    assert _refusal(password) == "password_too_common"
+
+
+@pytest.mark.parametrize("password", ["PASSWORD", "Iloveyou", "WoAiNi1314", "QQ123456"])
+def test_a_common_password_is_refused_whatever_its_case(password: str) -> None:
+    assert _refusal(password) == "password_too_common"
+
+
+@pytest.mark.parametrize("password", [
+    "archive1", "Archive2024", "2024archives", "password!123", "Dangan888", "@archive#2024"])
+def test_the_archives_own_word_with_digits_around_is_refused(password: str) -> None:
+    assert _refusal(password) == "password_too_common"
+
+
+@pytest.mark.parametrize(("username", "password"), [
+    ("chen.jing", "chen.jing"), ("chen.jing", "Chen.Jing2024"),
+    ("wang", "my name is WANG, ok"), ("zhou", "zhou zhou zhou")])
+def test_a_password_holding_the_username_is_refused(username: str, password: str) -> None:
+    assert _refusal(password, username) == "password_contains_username"
+
+
+@pytest.mark.parametrize("password", [
+    "correct horse battery", "月光 下的 三只 猫", "archive of tea-stained ledgers",
+    "lily planted 3 plums"])
+def test_a_passphrase_passes(password: str) -> None:
+    check_new_password(password, username="li")  # "li" is too short to be judged inside
+
+
+def test_the_list_holds_zxcvbns_long_passwords_and_the_chinese_ones_added() -> None:
+    listed = common_passwords()
+    assert 11_600 < len(listed) < 11_700
+    assert {"baseball", "woaini1314", "111222tianya"} <= listed
+    assert all(len(password) >= 8 for password in listed)
