@@ -6,6 +6,7 @@ and what to do (a departure with open loans lists them)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -95,23 +96,25 @@ class UserAdminPages(Controller):
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader]) -> Response[Any]:
         token = page_token(page.reader, may_administer)
-        try:
-            await registry.deactivate_user(token, username)
-        except ArchiveError as exc:
-            problem = refusal_code(exc)
-            # B9: the registry names the loans still out; the page links each.
-            return await self._page(page, registry, status_code=exc.status,
-                                    problem=problem, about=username,
-                                    loans=open_loan_lines(exc.extra.get("open_loans")))
-        return see(ACCOUNTS_PATH, done="deactivated", user=username)
+        return await self._changed(page, registry, username,
+                                   registry.deactivate_user(token, username), done="deactivated")
 
     @post("/{username:str}/activate", operation_id="activateUserForm")
     async def activate(self, username: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader]) -> Response[Any]:
         token = page_token(page.reader, may_administer)
+        return await self._changed(page, registry, username,
+                                   registry.activate_user(token, username), done="activated")
+
+    async def _changed(self, page: Page, registry: RegistryReader, username: str,
+                       change: Awaitable[object], *, done: str) -> Response[Any]:
+        """Await ``change`` to ``username``'s account and go back to the list saying it was
+        ``done``; refused, the page again saying why."""
         try:
-            await registry.activate_user(token, username)
+            await change
         except ArchiveError as exc:
+            # B9: a departure's refusal names the loans still out; the page links each.
             return await self._page(page, registry, status_code=exc.status,
-                                    problem=refusal_code(exc), about=username)
-        return see(ACCOUNTS_PATH, done="activated", user=username)
+                                    problem=refusal_code(exc), about=username,
+                                    loans=open_loan_lines(exc.extra.get("open_loans")))
+        return see(ACCOUNTS_PATH, done=done, user=username)
