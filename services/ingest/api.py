@@ -37,6 +37,7 @@ from services.common.contracts.ingest import (
     JobStatus,
     JobView,
     OriginalState,
+    PageBoxes,
     PageCorrected,
     PageCorrection,
     RefusedFile,
@@ -61,7 +62,7 @@ from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
-from services.ingest.models import DocumentText, PageBoxes, PageReading
+from services.ingest.models import DocumentText, PageReading
 from services.ingest.previews import WEBP
 from services.ingest.reocr import Rereader
 from services.ingest.service import IngestService, PageImageFile, parse_metadata

@@ -22,8 +22,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
-import shutil
-import uuid
 from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -35,7 +33,7 @@ from services.common.clock import Clock
 from services.common.contracts.ingest import PageCorrected, PageCorrection
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.objectstore import ObjectStore
-from services.ingest.derived import DerivedText
+from services.ingest.derived import DerivedText, scratch_directory
 from services.ingest.extraction import PageText, WordBox, placed_words
 from services.ingest.models import TextVersion
 from services.ingest.reocr import TextRecorder, announce, text_reader_record
@@ -65,32 +63,27 @@ class PageCorrector:
         if not correction.reason.strip():
             raise ValidationFailed("say why the text was corrected", code="reason_required")
         record = await text_reader_record(self.registry, user_token, document_id)
-        work = self.scratch_dir / f"correct-{uuid.uuid4().hex}"
-        await asyncio.to_thread(work.mkdir, parents=True)
-        try:
-            async with self.revising:
-                pages = [page async for page in self.derived.pages(record.sha256)]
-                page = next((page for page in pages if page.number == number), None)
-                if page is None:
-                    raise NotFound(f"the document has {len(pages)} pages, not a page {number}",
-                                   code="unknown_page")
-                await self._refuse_if_changed(record.sha256, page, correction.base_version)
-                # Aligning a long page takes a moment (20 000 characters: 0.3 s).
-                carried = await asyncio.to_thread(carried_words, page, correction.text)
-                written = msgspec.structs.replace(
-                    page, text=correction.text, confidence=READ_BY_A_PERSON,
-                    needs_review=False, words=carried, lines=(),
-                    corrected_by=principal.username, corrected_at=self.clock.now())
-                corrected = [written if each.number == number else each for each in pages]
-                pages_file = work / "pages.jsonl"
-                await asyncio.to_thread(pages_file.write_bytes, b"".join(
-                    msgspec.json.encode(page) + b"\n" for page in corrected))
-                version = await self.derived.revise(record.sha256, pages_file, TextVersion(
-                    version=1, engine=None, reason=correction.reason.strip(),
-                    recorded_by=principal.username, recorded_at=self.clock.now()))
-                await announce(self.registry, self.derived, record, version)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+        async with scratch_directory(self.scratch_dir, "correct") as work, self.revising:
+            pages = [page async for page in self.derived.pages(record.sha256)]
+            page = next((page for page in pages if page.number == number), None)
+            if page is None:
+                raise NotFound(f"the document has {len(pages)} pages, not a page {number}",
+                               code="unknown_page")
+            await self._refuse_if_changed(record.sha256, page, correction.base_version)
+            # Aligning a long page takes a moment (20 000 characters: 0.3 s).
+            carried = await asyncio.to_thread(carried_words, page, correction.text)
+            written = msgspec.structs.replace(
+                page, text=correction.text, confidence=READ_BY_A_PERSON,
+                needs_review=False, words=carried, lines=(),
+                corrected_by=principal.username, corrected_at=self.clock.now())
+            corrected = [written if each.number == number else each for each in pages]
+            pages_file = work / "pages.jsonl"
+            await asyncio.to_thread(pages_file.write_bytes, b"".join(
+                msgspec.json.encode(page) + b"\n" for page in corrected))
+            version = await self.derived.revise(record.sha256, pages_file, TextVersion(
+                version=1, engine=None, reason=correction.reason.strip(),
+                recorded_by=principal.username, recorded_at=self.clock.now()))
+            await announce(self.registry, self.derived, record, version)
         return PageCorrected(document_id=document_id, number=number,
                              text_version=version.version,
                              pages_needing_review=[each.number for each in corrected

@@ -18,8 +18,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import uuid
 from pathlib import Path
 from typing import Protocol
 
@@ -27,7 +25,7 @@ from services.common.contracts.ingest import DeriveRequest, DeriveResult
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.common.objectstore import ObjectStore
-from services.ingest.derived import DerivedText, copy_to_file, fetch_original
+from services.ingest.derived import DerivedText, copy_to_file, fetch_original, scratch_directory
 from services.ingest.extraction import ExtractionLimits
 from services.ingest.models import pages_key
 from services.ingest.pool import DeriveTask, ExtractionFailed, ExtractionPool
@@ -74,12 +72,8 @@ class Deriver:
                 request.missing and not await self.previews.missing(record.sha256,
                                                                     record.pages)):
             return DeriveResult(document_id=document_id, status="skipped", pages=record.pages)
-        work = self.scratch_dir / f"derive-{uuid.uuid4().hex}"
-        await asyncio.to_thread(work.mkdir, parents=True)
-        try:
+        async with scratch_directory(self.scratch_dir, "derive") as work:
             return await self._derive(record, work)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
 
     async def _derive(self, record: DocumentRecord, work: Path) -> DeriveResult:
         sha256 = record.sha256

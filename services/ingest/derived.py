@@ -16,9 +16,11 @@ and why. Every derived file of an original (texts, previews) is under
 from __future__ import annotations
 
 import asyncio
+import shutil
+import uuid
 from collections import Counter
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +179,19 @@ class DerivedText:
                     yield _page_decoder.decode(line)
         if pending.strip():
             yield _page_decoder.decode(pending)
+
+
+@asynccontextmanager
+async def scratch_directory(scratch_dir: Path, kind: str) -> AsyncIterator[Path]:
+    """A new directory in ``scratch_dir`` (``<kind>-<random>``) for one piece of work's
+    local copies (an original, a reading, previews), removed with all it holds when the
+    work ends, however it ends."""
+    work = scratch_dir / f"{kind}-{uuid.uuid4().hex}"
+    await asyncio.to_thread(work.mkdir, parents=True)
+    try:
+        yield work
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
 
 
 async def fetch_original(store: ObjectStore, sha256: str, destination: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from services.common.contracts.fields import TextReason
+from services.common.contracts.ingest import PageBoxes
 from services.common.contracts.registry import PaperLocation, Title
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -24,7 +25,6 @@ from services.ingest.extraction import (
     MediaType,
     OcrEngineName,
     OcrLanguage,
-    PageBox,
     TextLine,
     WordBox,
 )
@@ -108,18 +108,6 @@ class DocumentText(Struct):
     pages: list[PageView]
     view_only: bool = False
     """The caller may read this in the system only (B2): no download, no export."""
-
-
-class PageBoxes(Struct):
-    """``GET /ingest/documents/{id}/pages/{number}/boxes``: the page's word or character
-    boxes in its preview's pixels (``width`` × ``height``), in reading order, each with
-    where its text stands in the page's text without whitespace, so a match in the text
-    maps to the boxes it covers (a corrected page has none for its changed characters)."""
-
-    number: int
-    width: int
-    height: int
-    boxes: list[PageBox]
 
 
 class ReadingPage(Struct):

@@ -21,8 +21,6 @@ instead of skipping the document.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, Protocol
@@ -37,7 +35,7 @@ from services.common.errors import (
     Conflict,
 )
 from services.common.objectstore import ObjectStore
-from services.ingest.derived import DerivedText, fetch_original
+from services.ingest.derived import DerivedText, fetch_original, scratch_directory
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName, PageText
 from services.ingest.models import TextVersion
 from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
@@ -101,19 +99,17 @@ class Rereader:
                 async with self.revising:
                     await announce(self.registry, self.derived, record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read", kept)
-        extracted_to = await self._extract(record, engine)
-        try:
+        async with scratch_directory(self.scratch_dir, "reocr") as work:
+            extracted_to = await self._extract(record, engine, work)
             async with self.revising:
                 if not request.replace_corrected:
                     kept = await self._keep_corrected(record.sha256, extracted_to)
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
-                await self.previews.save(record.sha256, extracted_to.parent / "previews")
+                await self.previews.save(record.sha256, work / "previews")
                 new_pages = [page async for page in self.derived.pages(record.sha256)]
                 await announce(self.registry, self.derived, record, version)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, extracted_to.parent, ignore_errors=True)
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
                            text_version=version.version, pages=len(new_pages),
                            kept_corrected=kept)
@@ -135,21 +131,17 @@ class Rereader:
             return 0
         return await asyncio.to_thread(_put_back, reading, written)
 
-    async def _extract(self, record: DocumentRecord, engine: OcrEngineName) -> Path:
-        work = self.scratch_dir / f"reocr-{uuid.uuid4().hex}"
-        await asyncio.to_thread(work.mkdir, parents=True)
+    async def _extract(self, record: DocumentRecord, engine: OcrEngineName, work: Path
+                       ) -> Path:
+        """Read the original again into ``work``; the pages file it wrote (its previews
+        are in ``work / "previews"``)."""
         original = work / "original"
-        try:
-            await fetch_original(self.store, record.sha256, original)
-            task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
-                                  previews_out=work / "previews", pid_file=work / "pid",
-                                  limits=self.limits, engine=self.engine_named(engine))
-            outcome = await self.pool.run(task)
-        except BaseException:
-            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
-            raise
+        await fetch_original(self.store, record.sha256, original)
+        task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
+                              previews_out=work / "previews", pid_file=work / "pid",
+                              limits=self.limits, engine=self.engine_named(engine))
+        outcome = await self.pool.run(task)
         if isinstance(outcome, ExtractionFailed):
-            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
             raise outcome.error()
         return task.pages_out
 

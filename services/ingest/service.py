@@ -43,6 +43,7 @@ from services.common.contracts.ingest import (
     JobStatus,
     JobView,
     OriginalState,
+    PageBoxes,
     Texts,
     TextsRequest,
     UploadReceipt,
@@ -77,7 +78,6 @@ from services.ingest.jobs import Job, JobQueue
 from services.ingest.models import (
     DocumentText,
     JobPayload,
-    PageBoxes,
     PageReading,
     PageView,
     ReadingPage,

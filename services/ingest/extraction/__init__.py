@@ -24,7 +24,7 @@ default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
 It MAY be stopped between pages; nothing it does outside its own process needs undoing.
 """
 
-from services.common.contracts.ingest import OcrEngineName
+from services.common.contracts.ingest import OcrEngineName, PageBox
 from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.document import (
     derive_pages,
@@ -45,7 +45,6 @@ from services.ingest.extraction.models import (
     placed_words,
 )
 from services.ingest.extraction.previews import (
-    PageBox,
     PagePreview,
     PreviewFiles,
     PreviewWriter,

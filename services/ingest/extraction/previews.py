@@ -31,6 +31,7 @@ from typing import Annotated, BinaryIO
 import msgspec
 from PIL import Image
 
+from services.common.contracts.ingest import PageBox
 from services.common.models import Struct
 from services.ingest.extraction.models import Rotation, WordBox, placed_words
 
@@ -83,18 +84,6 @@ class PreviewFiles:
 
     preview: bytes
     thumbnail: bytes
-
-
-class PageBox(Struct):
-    """A word's or character's box in a preview's pixels; ``start`` is where its text
-    stands in the page's text without whitespace."""
-
-    text: str
-    start: int
-    left: int
-    top: int
-    width: int
-    height: int
 
 
 def preview_size(source: tuple[int, int], rotation: Rotation, *,
