@@ -172,6 +172,12 @@ def tidied_building(text: str) -> str:
     return _named_or_as_typed(building_named, text)
 
 
+def tidied_category(text: str) -> str:
+    """``category_named(text)``, or ``text`` trimmed when it names no one category (unknown
+    or shared, 记录), for the service or the page to refuse as ``unknown_category``."""
+    return _named_or_as_typed(category_named, text) if text.strip() else ""
+
+
 def tidied_household(text: str) -> str:
     """``household_named(text)``, or ``text`` trimmed when it names no unit code: the
     service refuses that as every ill-formed code (``invalid_household``), in its words."""
