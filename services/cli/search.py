@@ -3,7 +3,9 @@
 The table shows each hit's archive number, filing date, household, category, title and
 its first snippet with the matched words highlighted; text from the archive is shown as
 text, never interpreted as terminal markup. Hits that hold most of the query's words but
-not all (``match: partial``, always after the others) are said to be so.
+not all (``match: partial``, always after the others) are said to be so. A page after the
+last is refused (exit 1) naming the last page, not shown as an empty table: a script
+paging on sees where to stop, and a person sees the mistake.
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ def print_results(result: SearchResult, *, page: int, size: int) -> None:
         console.print(Text("No documents match; try fewer words, or fewer filters."))
         return
     hits = result.hits
+    pages = math.ceil(total / size)
+    if not hits:  # documents match, but the page asked for is after the last of them
+        raise click.ClickException(
+            f"there is no page {page}: {counted(total, 'document')} fill "
+            f"{counted(pages, 'page')} of {size}; the last is --page {pages}")
     partial = [hit.match == "partial" for hit in hits]
     if partial and partial[0]:
         console.print(Text(NO_FULL_MATCH if page == 1 else PARTIAL_PAGE))
@@ -84,7 +91,6 @@ def print_results(result: SearchResult, *, page: int, size: int) -> None:
     console.print(table)
     if partial and not partial[0] and partial[-1]:
         console.print(Text(PARTIAL_BELOW))
-    pages = math.ceil(total / size)
     if pages > 1:
         console.print(Text(f"page {page} of {pages}; see more with --page {min(page + 1, pages)}"))
 

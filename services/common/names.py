@@ -128,17 +128,22 @@ PASTED_NUMBER = re.compile(r"1[3-9][0-9]{9}|0[0-9]{9,11}|[0-9]{17}[0-9x]", re.AS
 with its area code (10-12), a resident ID number (17 digits and a check digit or x; folded)."""
 
 
+_AREA_CODE = re.compile(r"^\(([0-9]+)\)", re.ASCII)
+"""A landline's area code in brackets at the start of its first group: (0755) 8888 1234."""
+
+
 def numbers_rejoined(words: Sequence[str]) -> list[str]:
     """``words`` (folded) with each run of two to five words that together make a phone or
-    ID number (``138 1234 5678``, ``0755 8888 1234``, ``440301 19800101 123x``) as one word,
-    its groups apart: a number pasted with its spaces is one thing looked for, not several
-    words found anywhere."""
+    ID number (``138 1234 5678``, ``(0755) 8888 1234``, ``440301 19800101 123x``) as one
+    word, its groups apart: a number pasted with its spaces is one thing looked for, not
+    several words found anywhere."""
     rejoined: list[str] = []
     at = 0
     while at < len(words):
         for size in (5, 4, 3, 2):
             run = words[at : at + size]
-            if len(run) == size and PASTED_NUMBER.fullmatch("".join(run)):
+            digits = _AREA_CODE.sub(r"\1", "".join(run))
+            if len(run) == size and PASTED_NUMBER.fullmatch(digits):
                 rejoined.append(" ".join(run))
                 at += size
                 break
@@ -165,6 +170,12 @@ def tidied_building(text: str) -> str:
     """``building_named(text)``, or ``text`` trimmed when it names none: how a paper
     location's building (A栋, a, 档案楼) compares with the building asked for."""
     return _named_or_as_typed(building_named, text)
+
+
+def tidied_category(text: str) -> str:
+    """``category_named(text)``, or ``text`` trimmed when it names no one category (unknown
+    or shared, 记录), for the service or the page to refuse as ``unknown_category``."""
+    return _named_or_as_typed(category_named, text) if text.strip() else ""
 
 
 def tidied_household(text: str) -> str:

@@ -29,10 +29,11 @@ so the embedded Tantivy index and Elasticsearch match the same documents:
   CJK characters is layout, not a word boundary. Elasticsearch gets the body with those
   breaks removed (``joined_lines``) so that its ``cjk`` analyzer makes the same bigrams.
 
-A number written in groups (a phone number ``138 1234 5678`` or ``0755-8888-1234``, an
-ID card number in blocks) is also found written without them, and the other way round:
-``number_spans`` gives every run of two or more digit groups, joined by single spaces or
-hyphens, of at least ``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``); the
+A number written in groups (a phone number ``138 1234 5678``, ``0755-8888-1234`` or
+``(0755)8888-1234``, an ID card number in blocks) is also found written without them, and
+the other way round: ``number_spans`` gives every run of two or more digit groups, joined
+by single spaces or hyphens, the first perhaps an area code in brackets, of at least
+``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``); the
 index adds those keys to the text, and a query term made of digit groups is also matched
 as its joined digits (``digits_of``). A resident ID number's last group may end in its
 check letter X (``440301 19800101 123X`` is ``44030119800101123x``). A day written as
@@ -207,9 +208,12 @@ are not worth joining."""
 MAX_NUMBER_GROUPS = 5
 """``+86 138 1234 5678`` is four groups; a longer run is a table of figures, not a number."""
 # \b before the look-behind: checked first, it is what makes the scan cheap (7 µs a letter).
-# The last group may end in x, a resident ID number's check letter (folded to lower case).
+# The first group may be an area code in brackets, (0755)8888-1234 or （0755） 2666 8888
+# (folded to half width), as a landline is usually written. The last group may end in x,
+# a resident ID number's check letter (folded to lower case).
 _DIGIT_GROUPS = re.compile(
-    r"\b(?<![.,;'’])[0-9]+(?:(?: {1,2}|-)[0-9]+)+x?(?![\w]|[.,;'’][0-9])", re.ASCII)
+    r"(?:\([0-9]+\) {0,2}|\b(?<![.,;'’])[0-9]+(?: {1,2}|-))[0-9]+(?:(?: {1,2}|-)[0-9]+)*x?"
+    r"(?![\w]|[.,;'’][0-9])", re.ASCII)
 _GROUP = re.compile(r"[0-9]+x?", re.ASCII)
 _NUMBER_KEY = re.compile(rf"[0-9]{{{MIN_NUMBER_DIGITS},}}|[0-9]{{17}}x", re.ASCII)
 """Joined groups worth a key: enough digits, or a resident ID number (17 digits and X)."""
@@ -236,6 +240,21 @@ def day_key(folded: str) -> str | None:
     """The ISO digits (``20231208``) of a day that is all of ``folded``; else None."""
     match = _WRITTEN_DAY.fullmatch(folded.strip())
     return _day_key(match) if match else None
+
+
+_MONTH = r"(?:1[0-2]|0?[1-9]) ?月"
+_DAY_OF_MONTH = r"(?:3[01]|[12][0-9]|0?[1-9]) ?[日号]"
+_DATE_IN_WORDS = re.compile(
+    rf"\b(?:(?:19|20)[0-9]{{2}} ?年 ?{_MONTH}(?: ?{_DAY_OF_MONTH})?|{_MONTH} ?{_DAY_OF_MONTH})",
+    re.ASCII)
+"""A date written with 年, 月 and 日 (or 号) naming at least two of its parts: a day
+(2024年5月18日), a month (2019年3月), a day of a month (12月24日)."""
+
+
+def dates_in_words(folded: str) -> list[tuple[int, int]]:
+    """Where ``folded`` writes a date with 年/月/日 (``_DATE_IN_WORDS``), as ``[start, end)``:
+    one thing to look for, though its tokens are its numbers and lone 年, 月 and 日."""
+    return [match.span() for match in _DATE_IN_WORDS.finditer(folded)]
 
 
 def number_spans(folded: str) -> Iterator[TokenSpan]:

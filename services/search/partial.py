@@ -17,10 +17,16 @@ backends answer in two classes:
   exactly the hits the pages list (both classes, or the full ones alone), and the caller's
   clearance is part of both queries.
 - **What a partial match holds.** The query's unquoted terms become *pieces*. A term of
-  ``SPLIT_FROM`` pieces or more is split: each bigram of its CJK runs, each run of letters
-  and digits (``A-1201``, ``WX2019-0456``: never split further) and each lone CJK
-  character is a piece. A shorter term (``停车位``, ``A-1201``, ``修``) stays one piece,
-  matched whole as in a full match, so ``中国人`` never finds 中国的外国人 and ``A-1201``
+  ``SPLIT_FROM`` pieces or more is split: each bigram of its CJK runs and each run of
+  letters and digits (``A-1201``, ``WX2019-0456``: never split further) is a piece. A
+  number or code keeps the one or two CJK characters right after it, its counter or unit,
+  in its piece (``3栋2单元1201`` is ``3栋``, ``2单元``, ``1201``; ``A座``, ``1201室``),
+  and a date written in words is one piece (``2024年5月18日``, ``2019年3月``,
+  ``12月24日``), matched as a full match matches it. What is left of one character (a
+  lone 年, 的 or digit) is no piece: it is in too many documents to say anything, and
+  年, 月 and 日 together made every dated letter a partial match of any date. A shorter
+  term (``停车位``, ``A-1201``, ``修``) stays one piece, matched whole as in a full
+  match, so ``中国人`` never finds 中国的外国人 and ``A-1201``
   never finds A座 1201室. Of the first ``MAX_PIECES`` distinct pieces of the query, a
   partial match holds at least ``minimum_pieces(n)``, and every quoted phrase exactly:
   quotes keep a phrase exact in either class. A query whose pieces must all be there
@@ -48,13 +54,16 @@ from collections.abc import Sequence
 
 import msgspec
 
-from services.common.text import is_cjk, token_spans
+from services.common.text import TokenSpan, dates_in_words, is_cjk, token_spans
 from services.search.query import QueryTerm, SearchQuery, make_term
 
 FEW_FULL_MATCHES = 20
 """Partial matches are added when fewer documents than this hold every term."""
 SPLIT_FROM = 3
 """A term of at least this many distinct pieces is split into them for partial matching."""
+MAX_COUNTER_CHARS = 2
+"""The CJK characters right after a number or code that are read with it as one piece,
+its counter or unit (2024年, 3栋, 2单元, 1201室, A座): a longer run is words of their own."""
 PARTIAL_SHARE_PERCENT = 40
 """The share of a query's pieces a partial match holds (rounded up; at least two)."""
 PIECE_SCORE = 1.0
@@ -111,22 +120,42 @@ def minimum_pieces(count: int) -> int:
 
 
 def _split(term: QueryTerm) -> list[tuple[QueryTerm, int, int]]:
-    """The term's pieces in order, each with its ``[start, end)`` in ``term.text``."""
+    """The term's pieces in order, each with its ``[start, end)`` in ``term.text``
+    (module docstring: what a piece is)."""
+    text = term.text
+    dates = dates_in_words(text)
     bounds: list[list[int]] = []
     word_before = False
-    for span in token_spans(term.text):
+    for span in token_spans(text):
         word = not is_cjk(span.text[0])
-        if word and word_before:  # letters and digits joined by punctuation: A-1201
-            bounds[-1][1] = span.end
+        date = next(((start, end) for start, end in dates
+                     if start < span.end and span.start < end), None)
+        if date is not None:  # 2024年5月18日: one piece, whatever its tokens
+            if not bounds or tuple(bounds[-1]) != date:
+                bounds.append(list(date))
+            word = False
+        elif word_before and (word or _counts(text, span, bounds[-1][1])):
+            bounds[-1][1] = span.end  # A-1201 (joined by punctuation); 3栋, 2单元
         else:
             bounds.append([span.start, span.end])
         word_before = word
     pieces = []
     for start, end in bounds:
-        piece = make_term(term.text[start:end], lone_cjk=term.lone_cjk)
+        if end - start == 1:  # 年, 的, 3: in too many documents to say anything
+            continue
+        piece = make_term(text[start:end], lone_cjk=term.lone_cjk)
         if piece is not None:
             pieces.append((piece, start, end))
     return pieces
+
+
+def _counts(text: str, span: TokenSpan, word_end: int) -> bool:
+    """True when ``span`` begins a CJK run of at most ``MAX_COUNTER_CHARS`` characters
+    right after a number or code that ends at ``word_end``: what it counts (栋, 单元)."""
+    end = span.start
+    while end < len(text) and is_cjk(text[end]):
+        end += 1
+    return span.start == word_end and end - span.start <= MAX_COUNTER_CHARS
 
 
 def _neighbours(pieces: list[tuple[QueryTerm, int, int]]) -> list[Pair]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, SearchResult, Sort
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
-from services.common.names import tidied_household
+from services.common.names import tidied_category, tidied_household
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
 
@@ -46,7 +46,7 @@ class SearchForm:
         page = query.get("page", "1")
         return cls(q=query.get("q", "").strip()[:500],
                    household=tidied_household(query.get("household", "")),
-                   category=query.get("category", "").strip(),
+                   category=tidied_category(query.get("category", "")),
                    filed_from=query.get("filed_from", "").strip(),
                    filed_to=query.get("filed_to", "").strip(),
                    sort="newest" if query.get("sort") == "newest" else "relevance",
@@ -58,8 +58,9 @@ class SearchForm:
         return any((self.q, self.household, self.category, self.filed_from, self.filed_to))
 
     def request(self) -> SearchRequest:
-        """The search service's request; bad dates and categories are refused here as
-        the service refuses bad input (422 with a code)."""
+        """The search service's request; bad dates and categories (one typed that names
+        none, or several: 记录) are refused here as the service refuses bad input (422
+        with a code)."""
         if self.category and self.category not in CATEGORIES:
             raise ValidationFailed(f"unknown category {self.category!r}",
                                    code="unknown_category")

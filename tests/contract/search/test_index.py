@@ -142,6 +142,18 @@ async def test_a_number_is_found_written_with_or_without_its_groups(index: Searc
                                           other.document_id}
 
 
+async def test_a_landline_with_its_area_code_in_brackets_is_found_however_it_is_typed(
+        index: SearchIndex) -> None:
+    brackets = doc(body="如有疑问请致电(0755)8888-1234。")
+    full_width = doc(body="咨询电话：（0755）8888 1234")
+    other = doc(body="咨询电话：(0755)8888-1235")
+    await index.upsert([brackets, full_width, other])
+    for typed in ("075588881234", "0755-88881234", "0755-8888-1234", "(0755)8888-1234",
+                  "（0755）8888-1234", "(0755) 8888 1234", "88881234"):
+        assert await found(index, typed) == {brackets.document_id, full_width.document_id}, \
+            typed
+
+
 async def test_an_id_number_is_found_with_or_without_its_groups_and_check_letter(
         index: SearchIndex) -> None:
     grouped = doc(body="乙方身份证号：440301 19800101 123X")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 
 from services.search.index.models import AccessFilter, SearchResult
@@ -129,6 +130,52 @@ async def test_query_sharing_one_word_with_a_document_finds_nothing(index: Searc
 async def test_short_word_is_never_matched_by_its_parts(index: SearchIndex) -> None:
     await index.upsert([doc(body="中国的外国人来访登记")])
     assert (await search(index, "中国人")).total == 0
+
+
+# -- what a piece is: a date, a number with its counter ------------------------------------
+
+
+DATED = {"notice": "通知：8栋将于2024年5月18日停电检修，请业主做好准备。",
+         "iso": "检修记录 2024-05-18 8栋配电房",
+         "same_day_other_year": "2023年5月18日 收到业主来函。",
+         "same_month": "2024年5月20日 电梯年检。",
+         "christmas_eve": "2018年12月24日 业主报修热水器。",
+         "march": "2019年3月15日 报修卫生间漏水，2019年3月22日 上门检查。",
+         "other": "2021年7月1日 缴纳物业管理费。"}
+
+
+@pytest.mark.parametrize(("q", "titles"), [
+    ("2024年5月18日", {"notice", "iso"}),
+    ("12月24日", {"christmas_eve"}),
+    ("2019年3月", {"march"}),
+])
+async def test_a_date_finds_only_the_documents_of_that_date(
+        index: SearchIndex, q: str, titles: set[str]) -> None:
+    # Every letter writes 年, 月 and 日 and most hold lone digits: none of them is a piece.
+    documents = {title: doc(title=title, body=body) for title, body in DATED.items()}
+    await index.upsert(list(documents.values()))
+    result = await search(index, q)
+    assert classes(result) == {"all": {documents[title].document_id for title in titles},
+                               "partial": set()}
+
+
+def unfiled(body: str) -> Any:
+    """A letter of no household, so that only its text holds numbers."""
+    letter = doc(body=body, household=None)
+    return msgspec.structs.replace(
+        letter, archive_no=f"2024-correspondence-{letter.document_id[:4]}")
+
+
+async def test_an_address_does_not_find_other_buildings_by_their_counters(
+        index: SearchIndex) -> None:
+    ours = unfiled("住址：3栋2单元1201，业主张伟。")
+    others = [unfiled(body) for body in ("住址：5栋3单元301", "住址：8栋1单元1502",
+                                         "住址：12栋2单元1101")]
+    same_unit_elsewhere = unfiled("住址：6栋2单元1201，业主李娜。")
+    await index.upsert([ours, *others, same_unit_elsewhere])
+    result = await search(index, "3栋2单元1201")
+    assert classes(result) == {"all": {ours.document_id},
+                               "partial": {same_unit_elsewhere.document_id}}
 
 
 # -- order within the partial matches -----------------------------------------------------

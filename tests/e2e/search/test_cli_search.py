@@ -101,6 +101,16 @@ def test_bad_query_exits_non_zero_with_the_reason(server: ArchiveServer, staff: 
     assert "(unbalanced_query)" in run.stderr
 
 
+def test_a_page_past_the_last_is_refused_naming_the_last(server: ArchiveServer, staff: str,
+                                                          tmp_path: Path) -> None:
+    run = archive(["search", "维修", "--page", "3"], server, staff, tmp_path)
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert "there is no page 3: 2 documents fill 1 page of 20; the last is --page 1" in \
+        " ".join(run.stderr.split())
+    assert archive(["search", "维修", "--size", "1", "--page", "2"], server, staff,
+                   tmp_path).exit_code == 0
+
+
 def test_reindex_reports_the_documents_of_the_new_index(server: ArchiveServer,
                                                          tmp_path: Path) -> None:
     run = archive(["reindex"], server, server.add_user("root", "admin"), tmp_path)

@@ -134,6 +134,15 @@ def test_a_number_written_in_groups_is_also_its_joined_digits() -> None:
     assert ("13812345678", "138 1234 5678") in _numbers("１３８ １２３４ ５６７８")  # full width
 
 
+@pytest.mark.parametrize(("written", "grouped"), [
+    ("(0755)8888-1234", "0755-8888-1234"), ("（0755）8888-1234", "0755-8888-1234"),
+    ("(0755) 8888 1234", "0755 8888 1234"), ("(0755)88881234", "0755-88881234")])
+def test_a_landline_with_its_area_code_in_brackets_has_the_keys_of_its_grouped_form(
+        written: str, grouped: str) -> None:
+    assert number_keys(fold(f"请致电{written}。")) == number_keys(grouped)
+    assert ("075588881234", fold(written)[1:]) in _numbers(f"请致电{written}。")
+
+
 @pytest.mark.parametrize("written", [
     "2023年12月8日", "2023 年 12 月 8 号", "2023-12-08", "2023/12/8", "2023.12.8",
     "２０２３年１２月８日"])

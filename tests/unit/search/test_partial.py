@@ -75,8 +75,29 @@ def test_pieces_of_a_word_with_a_lone_character_match_single_characters() -> Non
     found = partial_of("A座12楼电梯")
     assert found is not None
     assert [(piece.text, piece.tokens) for piece in found.pieces] == [
-        ("a", ("a",)), ("座", ("座",)), ("12", ("12",)), ("楼电", ("楼", "电")),
+        ("a座", ("a", "座")), ("12", ("12",)), ("楼电", ("楼", "电")),
         ("电梯", ("电", "梯"))]
+
+
+@pytest.mark.parametrize("q", ["2024年5月18日", "2019年3月15日", "12月24日", "2019年3月"])
+def test_a_date_written_in_words_is_one_piece_so_has_no_partial_match(q: str) -> None:
+    assert partial_of(q) is None
+
+
+def test_a_date_in_a_description_is_one_piece_found_however_it_is_written() -> None:
+    found = partial_of("2024年5月18日停电检修")
+    assert found is not None
+    assert [(piece.text, piece.also) for piece in found.pieces] == [
+        ("2024年5月18日", "20240518"), ("停电", None), ("电检", None), ("检修", None)]
+
+
+def test_a_number_keeps_its_counter_in_its_piece() -> None:
+    assert pieces_of("3栋2单元1201") == ["3栋", "2单元", "1201"]
+    assert pieces_of("B区127号车位") == ["b区", "127", "号车", "车位"]
+
+
+def test_a_lone_character_or_digit_is_no_piece() -> None:
+    assert pieces_of("第3次维修记录") == ["次维", "维修", "修记", "记录"]
 
 
 def test_quoted_phrase_is_required_not_split() -> None:

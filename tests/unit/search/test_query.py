@@ -99,6 +99,9 @@ def test_operators_are_ordinary_text() -> None:
     ("138-1234-5678", "13812345678"),  # a number in groups: also its digits
     ("138 1234 5678", "13812345678"),  # a phone number pasted with its spaces: one term
     ("0755 8888 1234", "075588881234"),
+    ("(0755)8888-1234", "075588881234"),  # a landline's area code in brackets: a group
+    ("（0755）8888-1234", "075588881234"),
+    ("(0755) 8888 1234", "075588881234"),
     ("440301 19800101 123X", "44030119800101123x"),  # an ID number: its check letter too
     ("4403-0119-8001-0112-3x", "44030119800101123x"),
     ("2023/12/8", "20231208"),  # a day: its ISO digits, however it is written

@@ -10,7 +10,13 @@ import pytest
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
 from services.web.render import Pages
-from services.web.search_page import SearchForm, page_past_the_end, search_view, snippet
+from services.web.search_page import (
+    SearchForm,
+    empty_view,
+    page_past_the_end,
+    search_view,
+    snippet,
+)
 
 
 def _hit(number: int, match: str = "all") -> SearchHit:
@@ -32,6 +38,24 @@ def test_a_unit_code_typed_as_staff_type_it_filters_by_that_household() -> None:
     form = SearchForm.from_query({"household": "a1201"})
     assert (form.household, form.request().household) == ("A-1201", "A-1201")
     assert SearchForm.from_query({"household": "12楼"}).household == "12楼"  # refused later
+
+
+@pytest.mark.parametrize("typed", ["维修", "維修", "维修/报修记录", "repair"])
+def test_a_category_typed_by_its_chinese_name_filters_by_that_category(typed: str) -> None:
+    form = SearchForm.from_query({"q": "漏水", "category": typed})
+    assert (form.category, form.request().category) == ("repair", "repair")
+    assert [filter.label for filter in empty_view(form).active_filters] == ["维修/报修记录"]
+
+
+@pytest.mark.parametrize("typed", ["记录", "电费"])  # shared by several categories; none
+def test_a_category_that_names_no_one_category_is_refused_saying_what_to_write(
+        typed: str) -> None:
+    form = SearchForm.from_query({"q": "漏水", "category": typed})
+    with pytest.raises(ValidationFailed) as refused:
+        form.request()
+    html = Pages().html("zh", "_results.html",
+                        {"view": empty_view(form, error=refused.value.code)})
+    assert "没有这个类别：请写类别的名称（如 维修/报修记录，或 维修）或代码" in html
 
 
 def test_nonsense_in_the_url_is_read_as_the_defaults() -> None:
