@@ -67,7 +67,7 @@ def password_problem(password: str, again: str) -> str:
     if len(password) < MIN_PASSWORD:
         return "password_too_short"
     if len(password) > MAX_PASSWORD:
-        return "too_long"
+        return "password_too_long"
     if password != again:
         return "passwords_differ"
     return ""

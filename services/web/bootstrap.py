@@ -29,6 +29,7 @@ from services.web.handover_api import CataloguePages, HandoverPages
 from services.web.ingest_api import IngestPages
 from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
+from services.web.own_account_api import OwnAccountPages
 from services.web.page import provide_page, provide_reader
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
@@ -63,7 +64,8 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[
             SignInPages, ReadingPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages, UserAdminPages, HandoverPages, CataloguePages, InventoryPages,
+            IngestPages, UserAdminPages, OwnAccountPages, HandoverPages, CataloguePages,
+            InventoryPages,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],

@@ -103,9 +103,9 @@ def _local(url: str) -> str | None:
 
 def sign_in_reason(request: Request[Any, Any, Any], code: str) -> str:
     """What the sign-in page says about the session that ended (``Unauthorized``'s
-    ``code``): ``revoked`` (an administrator changed the password or roles) or
-    ``expired``, with ``_form`` when the request sent a form, which was not sent; "" when
-    there was no session to end (a first visit, a bookmark)."""
+    ``code``): ``revoked`` (the password or roles changed: by an admin, or by the person
+    in another browser) or ``expired``, with ``_form`` when the request sent a form, which
+    was not sent; "" when there was no session to end (a first visit, a bookmark)."""
     if code == "missing_token" and not _had_session(request):
         return ""
     ended = "revoked" if code == "token_revoked" else "expired"

@@ -3,8 +3,9 @@ then signs in; the admin tries to deactivate a user who still holds a loan and i
 refused with the loan listed and linked (B9); once the archivist has taken it back the
 departure, confirmed by a second button, goes through and the user can no longer sign in
 until the admin takes them back; a password reset ends the old password; an admin's own
-departure is refused in words; anyone but an admin gets the "not found" page. axe-core on
-the page; its screenshot is saved."""
+departure is refused in words; anyone but an admin gets the "not found" page. Anyone
+changes their own password on 我的账户 by keyboard and stays signed in. axe-core on the
+pages; their screenshots are saved."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, Person, expect_not_found, office_fixture
+from tests.browser.phone import PHONE, expect_no_sideways_scroll
 from tests.fixtures.app import PASSWORD
 
 APPROVERS = {"manager": "zhou", "director": "zhao", "archivist": "wang"}
@@ -172,3 +174,68 @@ def test_an_admin_is_told_why_their_own_departure_is_refused(office: Office) -> 
                               form={"_csrf_token": token}, max_redirects=0)
     assert asked.status == 403
     assert "不能更改自己的角色或密级权限，也不能停用自己的账号" in asked.text()
+
+
+def _type_password_change(page: Page, current: str, new: str, again: str) -> None:
+    """Into the focused current-password field, then Tab to each new one, then Enter."""
+    page.keyboard.type(current)
+    page.keyboard.press("Tab")
+    page.keyboard.type(new)
+    page.keyboard.press("Tab")
+    page.keyboard.type(again)
+    page.keyboard.press("Enter")
+
+
+def test_a_person_changes_their_own_password_by_keyboard_and_stays_signed_in(
+        office: Office, screenshots: Path) -> None:
+    """我的账户 from the name in the top bar: a wrong current password is said and its
+    field focused again; the change keeps this browser signed in with a new session
+    cookie, while a copy of the old one signs nobody in."""
+    office.add_user("he.ping", "staff", department="customer_service")
+    page = office.open_as("he.ping")
+    old_cookies = page.context.cookies()
+    # The account name's link, its purpose said to screen readers (WCAG 2.4.4).
+    mine = page.get_by_role("link", name=re.compile(r"^he\.ping\s*（我的账户）$"))
+    mine.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ui/account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的账户")
+    expect(page.get_by_role("link", name=re.compile("我的账户"))).to_have_attribute(
+        "aria-current", "page")
+    details = page.locator("dl.record")
+    expect(details).to_contain_text("员工")
+    expect(details).to_contain_text("客服部")
+    expect_no_serious_violations(page)
+
+    page.get_by_label("现在的密码").focus()
+    _type_password_change(page, "not my password", "三只猫在阳台晒太阳", "三只猫在阳台晒太阳")
+    expect(page.get_by_role("alert")).to_contain_text("现在的密码不正确，密码没有更改")
+    current = page.get_by_label("现在的密码")
+    expect(current).to_be_focused()
+    expect(current).to_have_attribute("aria-invalid", "true")
+    expect(current).to_have_accessible_description(re.compile("现在的密码不正确"))
+    expect(current).to_have_value("")  # nothing typed into a password field comes back
+    expect_no_serious_violations(page)
+    page.screenshot(path=screenshots / "own-account-refused.png", full_page=True)
+
+    _type_password_change(page, PASSWORD, "三只猫在阳台晒太阳", "三只猫在阳台晒太阳")
+    expect(page.get_by_role("status")).to_contain_text("密码已更改。您在这里仍然登录着")
+    assert page.url.endswith("/ui/account?done=password")
+    expect_no_serious_violations(page)
+    page.screenshot(path=screenshots / "own-account.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    expect_no_sideways_scroll(page)
+    page.screenshot(path=screenshots / "phone-own-account.png", full_page=True)
+    page.goto("/ui/search")
+    expect(page.locator(".who")).to_have_text("he.ping")
+
+    copy = office.browser.new_context(base_url=office.archive.server.url, locale="zh-CN")
+    try:
+        copy.add_cookies(old_cookies)
+        replayed = copy.new_page()
+        replayed.goto("/ui/account")
+        replayed.wait_for_url(re.compile("/ui/login"))
+    finally:
+        copy.close()
+    assert _signs_in(office, "he.ping", "三只猫在阳台晒太阳")
+    assert not _signs_in(office, "he.ping", PASSWORD)

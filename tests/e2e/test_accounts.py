@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.fixtures.app import ArchiveServer
+import httpx
+
+from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.support import loopback
 from tests.support.pages import signed_in
 
 
@@ -348,3 +351,76 @@ def test_the_accounts_page_says_in_chinese_why_a_password_is_refused(
     assert reset.status_code == 422
     assert "密码里含有用户名" in reset.text
     assert archive_server.login("li.na")
+
+
+def test_changing_ones_own_password_on_my_account_keeps_one_signed_in_with_a_new_cookie(
+        archive_server: ArchiveServer) -> None:
+    """我的账户: each refusal is said in Chinese and changes nothing; the change replaces
+    the session cookie with the registry's new token, and a copy of the old cookie goes to
+    sign-in (the change ended it)."""
+    archive_server.add_user("li.na", "staff", department="customer_service")
+    browser = signed_in(archive_server.url, "li.na")
+    old = browser.cookies["archive_session"]
+    csrf = browser.cookies["archive_csrf"]
+
+    def change(current: str, new: str, again: str) -> httpx.Response:
+        return browser.post("/ui/account/password", headers={"referer": "/ui/account"},
+                            data={"_csrf_token": csrf, "current_password": current,
+                                  "new_password": new, "new_password_again": again})
+
+    try:
+        shown = browser.get("/ui/account")
+        wrong = change("not my password", "a brand new one", "a brand new one")
+        common = change(PASSWORD, "Woaini1314", "Woaini1314")
+        named = change(PASSWORD, "Li.Na 的新密码", "Li.Na 的新密码")
+        differ = change(PASSWORD, "a brand new one", "a brand new one!")
+        short = change(PASSWORD, "short", "short")
+        forged = browser.post("/ui/account/password", data={
+            "current_password": PASSWORD, "new_password": "a brand new one",
+            "new_password_again": "a brand new one"})
+        assert browser.cookies["archive_session"] == old  # nothing was changed yet
+        changed = change(PASSWORD, "a brand new one", "a brand new one")
+        new = browser.cookies["archive_session"]
+        after = browser.get(changed.headers["location"])
+    finally:
+        browser.close()
+    assert shown.status_code == 200
+    assert re.search(r"<dd>员工</dd>.*<dd>普通</dd>.*<dd>客服部</dd>", shown.text, re.S)
+    assert (wrong.status_code, "现在的密码不正确，密码没有更改" in wrong.text) == (401, True)
+    assert (common.status_code, "这个密码太常见了" in common.text) == (422, True)
+    assert (named.status_code, "密码里含有用户名" in named.text) == (422, True)
+    assert (differ.status_code, "两次输入的密码不一样" in differ.text) == (422, True)
+    assert (short.status_code, "密码至少要 8 个字符" in short.text) == (422, True)
+    assert forged.status_code == 403
+    assert (changed.status_code, changed.headers["location"]) == (303,
+                                                                  "/ui/account?done=password")
+    assert new != old
+    assert after.status_code == 200
+    assert "密码已更改。您在这里仍然登录着" in after.text
+    with loopback.client(archive_server.url, cookies={"archive_session": old}) as copy:
+        replayed = copy.get("/ui/account")
+    assert replayed.status_code == 303
+    assert replayed.headers["location"].startswith("/ui/login?")
+    assert "reason=revoked" in replayed.headers["location"]
+    assert archive_server.login("li.na", "a brand new one")
+
+
+def test_my_account_says_how_long_to_wait_after_too_many_wrong_current_passwords(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("sun", "staff")
+    limit = archive_server.settings.login_attempts_per_minute
+    browser = signed_in(archive_server.url, "sun")
+    try:
+        answers = [browser.post("/ui/account/password", data={
+            "_csrf_token": browser.cookies["archive_csrf"], "current_password": "nope nope",
+            "new_password": "a brand new one", "new_password_again": "a brand new one"})
+            for _ in range(limit + 1)]
+        still = browser.get("/ui/account")
+    finally:
+        browser.close()
+    throttled = answers[limit]
+    assert [answer.status_code for answer in answers] == [401] * limit + [429]
+    said = re.search(r"密码没有更改。尝试次数过多，请 (\d+) 秒后再试。", throttled.text)
+    assert said is not None, throttled.text
+    assert 55 <= int(said.group(1)) <= 61
+    assert still.status_code == 200  # a refused change leaves the session as it was

@@ -62,7 +62,8 @@ def test_after_an_admins_reset_a_form_returns_to_its_page_said_not_sent(
         on_the_form.close()
         reading.close()
     assert _sign_in_query(sent) == {"next": LOAN_FORM, "reason": "revoked_form"}
-    assert "管理员更改了您的密码或权限，您的登录已结束，刚才的表单没有提交" in told.text
+    assert ("您的密码或权限已被更改（由您本人在别处更改，或由系统管理员更改），"
+            "您的登录已结束，刚才的表单没有提交") in told.text
     assert (back.status_code, back.headers["location"]) == (303, LOAN_FORM)
     assert _sign_in_query(read) == {"next": "/ui/loans", "reason": "revoked"}
 

@@ -1,15 +1,34 @@
 """The registry's accounts as an admin manages them through the staff pages
 (``/ui/admin/users``): the users, a new one, a password reset, a departure (B9) and a
-return. Every call carries the admin's own token; the registry decides (only ``admin``
-may)."""
+return; and a person's own account (``/ui/account``): who they are, a new password of
+their own. Every call carries the person's own token; the registry decides (only
+``admin`` manages others)."""
 
 from __future__ import annotations
 
 from services.common.clients import ServiceClient, segment
-from services.common.contracts.accounts import NewAccount, User
+from services.common.contracts.accounts import NewAccount, TokenResponse, User
 
 
 class AccountsReader(ServiceClient):
+    async def user(self, token: str, username: str) -> User:
+        """An account as the registry holds it now (one's own, for anyone)."""
+        return await self.call("GET", f"/registry/users/{segment(username)}", User,
+                               token=token)
+
+    async def change_own_password(self, token: str, current: str, new: str, *,
+                                  client_address: str | None) -> TokenResponse:
+        """The caller's new password, proven with the ``current`` one: every earlier token
+        of theirs (``token`` too) stops working and the answer is a new one. Refused as a
+        sign-in is for a wrong ``current`` (401 ``invalid_credentials``, throttled 429
+        ``login_rate_limited`` per account and per ``client_address``, the person's), 422
+        for a new password guessed first (``password_too_common``,
+        ``password_contains_username``)."""
+        headers = {"X-Forwarded-For": client_address} if client_address else None
+        return await self.call("POST", "/registry/users/me/password", TokenResponse,
+                               token=token, headers=headers,
+                               json={"current_password": current, "new_password": new})
+
     async def users(self, token: str) -> list[User]:
         return await self.call("GET", "/registry/users", list[User], token=token)
 
