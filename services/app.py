@@ -12,9 +12,9 @@ from typing import Any
 from litestar import Litestar, Request, Response, Router, get
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from services.common.api_reference import SwaggerViewer
 from services.common.auth import PrincipalVerifier
 from services.common.callers import CALLER, AuthMiddleware
 from services.common.clients.registry import RegistryClient, RegistryVerifier
@@ -24,6 +24,7 @@ from services.common.metrics import CONTENT_TYPE, RequestTimer, authorise_scrape
 from services.common.models import Struct
 from services.common.openapi import describe_problems
 from services.common.web import (
+    REFERENCE_PREFIX,
     Hook,
     RefuseNulCharacters,
     RequestLogMiddleware,
@@ -126,7 +127,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", openapi_router=_schema_router(),
             description="Customer archive (一户一档): ingest, search and registry services.",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[SwaggerViewer()],
             components=Components(security_schemes={"bearer": SecurityScheme(
                 type="http", scheme="bearer", bearer_format="JWT")}),
             security=[{"bearer": []}],
@@ -149,7 +150,7 @@ def _schema_router() -> Router:
             describe_problems(request.app.openapi_schema, public=PUBLIC_OPERATIONS)
             described = True
 
-    return Router("/schema", route_handlers=[], include_in_schema=False,
+    return Router(REFERENCE_PREFIX, route_handlers=[], include_in_schema=False,
                   before_request=describe_once)
 
 

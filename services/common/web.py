@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -167,14 +167,22 @@ def is_under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(f"{prefix}/")
 
 
-SECURITY_HEADERS = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"cache-control", b"no-store"),
-)
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+NO_STORE = (b"cache-control", b"no-store")
 NO_REFERRER = (b"referrer-policy", b"no-referrer")
 API_CONTENT_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
-"""What no answer of the API needs: scripts, styles, frames. The API reference under
-``/schema`` loads its viewer's scripts, and is left without it."""
+"""What no answer of the API needs: scripts, styles, frames."""
+REFERENCE_PREFIX = "/schema"
+"""Where the OpenAPI schema and its viewer answer (``services.common.api_reference``)."""
+REFERENCE_HEADERS = (
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; "
+                                 b"img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+                                 b"form-action 'none'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+)
+"""The API reference's viewer runs the archive's own vendored scripts and styles only (its
+style sheet draws icons from ``data:`` images), reads the schema and tries operations on
+this origin, and is never framed."""
 PAGES_PREFIX = "/ui"
 """Where the staff pages answer (``services.web``)."""
 PAGES_HEADERS = (
@@ -192,20 +200,30 @@ after the session ended returns, after sign-in, to the page the form was on."""
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """A ``before_send`` hook, so errors answered outside the middleware have them too:
     headers on every answer (OWASP ASVS 3.4, 14.3): no MIME sniffing (an original is
-    served as the type it was stored as), no referrer to another site, nothing cached,
-    and outside the API reference nothing a browser would run or frame (the staff pages:
-    only their own)."""
+    served as the type it was stored as), no referrer to another site, nothing cached but
+    what its handler calls ``public`` (the API reference's vendored viewer), and nothing a
+    browser would run or frame (the staff pages and the API reference: only their own)."""
     if message["type"] != "http.response.start":
         return
-    headers = list(SECURITY_HEADERS)
+    own = list(message.get("headers", []))
+    headers = [NOSNIFF]
+    if not _cached_publicly(own):
+        headers.append(NO_STORE)
     path = str(scope.get("path", ""))
     if is_under(path, PAGES_PREFIX):
         headers.extend(PAGES_HEADERS)
     else:
         headers.append(NO_REFERRER)
-        if not path.startswith("/schema"):
-            headers.append(API_CONTENT_POLICY)
-    message["headers"] = [*message.get("headers", []), *headers]
+        headers.extend(REFERENCE_HEADERS if is_under(path, REFERENCE_PREFIX)
+                       else [API_CONTENT_POLICY])
+    message["headers"] = [*own, *headers]
+
+
+def _cached_publicly(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether the answer's own ``Cache-Control`` says it is the same for everyone."""
+    return any(name.lower() == b"cache-control"
+               and b"public" in (part.strip() for part in value.split(b","))
+               for name, value in headers)
 
 
 class RefuseNulCharacters(ASGIMiddleware):

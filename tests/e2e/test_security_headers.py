@@ -1,9 +1,12 @@
 """Every answer carries the headers a browser needs not to misread it (OWASP ASVS 3.4.3-6,
-14.3.2): an original is never sniffed into HTML, nothing is cached, framed or referred to
-another site, and no API answer may run a script."""
+14.3.2): an original is never sniffed into HTML, nothing is framed or referred to another
+site, nothing is cached but the API reference's public files, no API answer may run a
+script, and the API reference runs only the archive's own."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from tests.e2e.ingest.support import digital_pdf, ingest
@@ -29,12 +32,56 @@ def test_api_answers_errors_and_originals_carry_the_security_headers(
     assert [response.status_code for response in answers] == [200, 404, 200, 200, 401]
 
 
-def test_the_api_reference_may_load_its_viewer(archive_server: ArchiveServer) -> None:
+def test_the_api_reference_loads_only_the_archives_own_files_and_is_never_framed(
+        archive_server: ArchiveServer) -> None:
     with archive_server.client() as client:
-        page = client.get("/schema/swagger")
-    assert page.status_code == 200
-    assert page.headers["x-content-type-options"] == "nosniff"
-    assert "content-security-policy" not in page.headers
+        pages = [client.get("/schema"), client.get("/schema/swagger")]
+        addresses = [address for page in pages
+                     for address in re.findall(r'(?:src|href)="([^"]*)"', page.text)]
+        files = {address: client.get(address) for address in addresses
+                 if not address.startswith("data:")}
+    assert [page.status_code for page in pages] == [200, 200]
+    # No address of another server; every file the page names is the archive's own,
+    # served without a token (the icon is an empty data: URL).
+    assert [re.findall(r"https?://", page.text) for page in pages] == [[], []]
+    assert all(address.startswith("/schema/") or address == "data:," for address in addresses)
+    assert len(files) == 3
+    assert {address: file.status_code for address, file in files.items()} == \
+        dict.fromkeys(files, 200)
+    for page in pages:
+        assert page.headers["content-security-policy"] == (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_api_references_files_are_kept_a_year_under_an_address_naming_their_content(
+        archive_server: ArchiveServer) -> None:
+    with archive_server.client() as client:
+        page = client.get("/schema")
+        script = re.search(r'src="(/schema/assets/reference\.js)\?v=([0-9a-f]{16})"', page.text)
+        assert script is not None
+        answer = client.get(f"{script[1]}?v={script[2]}")
+    assert answer.status_code == 200
+    assert hashlib.sha256(answer.content).hexdigest()[:16] == script[2]
+    assert answer.headers["cache-control"] == "max-age=31536000, public, immutable"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "SwaggerUIBundle" in answer.text
+
+
+def test_the_api_references_folders_are_not_listed_nor_left(
+        archive_server: ArchiveServer) -> None:
+    with archive_server.client() as client:
+        served = client.get("/schema/assets/vendor/swagger-ui-LICENSE.txt")
+        answers = [client.get(address) for address in (
+            "/schema/assets/", "/schema/assets/vendor/", "/schema/assets/%2e%2e/__init__.py",
+            "/schema/assets/vendor/..%2f..%2f__init__.py")]
+    assert served.status_code == 200  # the folder holds it: a listing would name it
+    assert [answer.status_code for answer in answers] == [404, 404, 404, 404]
+    assert not any("swagger-ui-LICENSE" in answer.text or "SwaggerViewer" in answer.text
+                   for answer in answers)
 
 
 def test_the_pages_refer_only_to_themselves_and_are_never_framed(
