@@ -1,33 +1,103 @@
-"""``archive audit verify``: check the audit log's keyed chain on the registry's database.
+"""``archive audit``: read the audit log (``list``) and check its keyed chain (``verify``).
 
-Works on the database and the object store directly (like ``archive user add``), so it
-needs no running server and no token, but it needs the audit key (``ARCHIVE_AUDIT_KEY``
-or ``<data_dir>/audit_key``): whoever holds the database alone can neither check nor
-forge the chain. The chain is checked against its newest anchor in the object store too,
-so a truncated tail is found. Exits 0 when the chain holds, 1 with the first broken link
-when it does not.
+``archive audit list`` reads ``GET /registry/audit`` from a running server with the
+caller's token (compliance and admin read the whole log): who did what, when, to which
+document, filtered by user, action, document and days (counted in ``ARCHIVE_TIME_ZONE``,
+the company's), oldest first, a page at a time (``--after`` the last number printed).
+
+``archive audit verify`` works on the database and the object store directly (like
+``archive user add``), so it needs no running server and no token, but it needs the audit
+key (``ARCHIVE_AUDIT_KEY`` or ``<data_dir>/audit_key``): whoever holds the database alone
+can neither check nor forge the chain. The chain is checked against its newest anchor in
+the object store too, so a truncated tail is found. Exits 0 when the chain holds, 1 with
+the first broken link when it does not.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime, time, timedelta, tzinfo
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
-from services.cli.terminal import counted
+from services.cli.client import Api, api_options, echo_json, json_option
+from services.cli.named import DAY
+from services.cli.terminal import counted, tables
 from services.common.config import Settings, load_settings
+from services.common.contracts.registry import AuditDetail, AuditRecord
 from services.common.errors import DependencyUnavailable
 from services.registry.bootstrap import verify_audit
 from services.registry.journal.models import ChainReport
+
+AUDIT_PAGE = 200
+"""Entries ``archive audit list`` prints at a time unless ``--limit`` says otherwise."""
 
 
 @click.group()
 def audit() -> None:
     """The audit log (O4)."""
+
+
+@audit.command("list")
+@click.option("--user", "username", help="Only what this user did (username).")
+@click.option("--action",
+              help="Only this action, as listed (e.g. hold_placed, witness_destruction).")
+@click.option("--document", "document_id", help="Only entries about this document (its id).")
+@click.option("--from", "first_day", type=DAY,
+              help="From this day (YYYY-MM-DD, in ARCHIVE_TIME_ZONE).")
+@click.option("--to", "last_day", type=DAY, help="To this day, included.")
+@click.option("--after", "after_seq", type=click.IntRange(min=0), default=0,
+              help="Only entries numbered after this one (to read the next page).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=AUDIT_PAGE,
+              show_default=True, help="Entries at most.")
+@json_option("Print the entries as JSON, as the API gives them.")
+@api_options
+def list_command(api: Api, username: str | None, action: str | None,
+                 document_id: str | None, first_day: datetime | None,
+                 last_day: datetime | None, after_seq: int, limit: int,
+                 as_json: bool) -> None:
+    """Print who did what (compliance, admin), oldest first, times in the company's zone."""
+    zone = load_settings().time_zone
+    entries = api.run(api.registry.audit_log(
+        api.token, after_seq=after_seq, limit=limit, username=username, action=action,
+        document_id=document_id, since=_midnight(first_day, zone),
+        until=_midnight(last_day + timedelta(days=1) if last_day else None, zone)))
+    if as_json:
+        echo_json(entries, indent=None)
+    else:
+        tables().print(audit_table(entries, zone))
+    if len(entries) == limit:
+        click.echo(f"more entries follow: add --after {entries[-1].seq}", err=True)
+
+
+def _midnight(day: datetime | None, zone: tzinfo) -> datetime | None:
+    """The start of ``day`` on the company's clocks."""
+    return None if day is None else datetime.combine(day.date(), time(), tzinfo=zone)
+
+
+def audit_table(entries: list[AuditRecord], zone: tzinfo) -> Table:
+    """One row per entry: its number, when (in ``zone``), who, what, whether refused and
+    why, the document and the rest of what was recorded."""
+    table = Table(title=f"audit log (审计记录): {counted(len(entries), 'entry', 'entries')}",
+                  title_justify="left")
+    for column in ("seq", "at", "user", "action", "outcome", "document", "detail"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        outcome = "allowed" if entry.outcome == "allowed" else f"refused ({entry.code})"
+        table.add_row(str(entry.seq), entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                      entry.username, entry.action, outcome, entry.document_id or "",
+                      _detail(entry.detail))
+    return table
+
+
+def _detail(detail: dict[str, AuditDetail]) -> str:
+    return "; ".join(f"{name}={', '.join(value) if isinstance(value, list) else value}"
+                     for name, value in detail.items() if value is not None)
 
 
 @audit.command("verify")

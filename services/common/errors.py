@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+NAMED_AT_MOST = 10
+"""Archive numbers (or documents) an explained error names before "and N more"."""
+
 
 class ArchiveError(Exception):
     """Base of every error the archive raises on purpose."""
@@ -40,8 +43,16 @@ class ArchiveError(Exception):
 
     @property
     def explained(self) -> str:
-        """The detail and its code, as a terminal, a job's status or a log line says it."""
-        return f"{self.detail} ({self.code})"
+        """The detail and its code, as a terminal, a job's status or a log line says it,
+        then what it names: its ``archive_numbers`` (档号) or else its ``documents``, the
+        first ``NAMED_AT_MOST`` and how many more, so that the reader knows which to leave
+        out."""
+        named = self.extra.get("archive_numbers") or self.extra.get("documents")
+        if not isinstance(named, list) or not named:
+            return f"{self.detail} ({self.code})"
+        listed = ", ".join(str(name) for name in named[:NAMED_AT_MOST])
+        more = len(named) - NAMED_AT_MOST
+        return f"{self.detail} ({self.code}): {listed}" + (f" and {more} more" if more > 0 else "")
 
 
 class ConfigError(ArchiveError):

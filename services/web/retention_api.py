@@ -22,7 +22,7 @@ from services.common.contracts.retention import (
     Sweep,
     SweepRequest,
 )
-from services.common.errors import ArchiveError, NotFound
+from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
@@ -41,6 +41,7 @@ from services.web.retention_page import (
     SWEEP_STATUS_NAMES,
     DestructionPage,
     abilities,
+    destroyed_lines,
     destruction_page,
     destruction_url,
     hold_lines,
@@ -255,14 +256,16 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
 
 
 async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
-                      refused: str | None = None, status_code: int = 200) -> Response[str]:
-    """The holds page, its form filled with ``form`` (what was typed, when refused)."""
+                      refused: str | None = None, destroyed: object = None,
+                      status_code: int = 200) -> Response[str]:
+    """The holds page, its form filled with ``form`` (what was typed, when refused), and
+    the destroyed documents a refusal names (``destroyed``, as the registry lists them)."""
     token = page_token(page.reader, may_read)
     holds = await hidden_if_refused(registry.holds(token))
     shown = {} if refused is None else {"refused": refused, "done": ""}
     return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
                        can=abilities(page.reader.principal), categories=CATEGORIES,
-                       form=form, **shown)
+                       form=form, destroyed=destroyed_lines(destroyed), **shown)
 
 
 class HoldPages(Controller):
@@ -271,8 +274,16 @@ class HoldPages(Controller):
     @get("/", operation_id="holdsPage")
     async def holds(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                     document: FromQuery[str] = "") -> Response[str]:
-        """Holds placed and released; ``?document=`` fills the form with that document."""
-        return await _holds_page(page, registry, HoldForm(documents=document[:64]))
+        """Holds placed and released; ``?document=`` (an id, e.g. from a sweep's item)
+        fills the form with that document's archive number (档号), as the field asks and
+        as the folder reads; one the reader may not see stays as given."""
+        token = page_token(page.reader, may_read)
+        typed = document.strip()[:64]
+        try:
+            named = (await registry.get_document(typed, token=token)).archive_no if typed else ""
+        except (NotFound, Forbidden):
+            named = typed
+        return await _holds_page(page, registry, HoldForm(documents=named))
 
     @post("/", operation_id="placeHoldForm")
     async def place(self, page: NamedDependency[Page],
@@ -283,6 +294,7 @@ class HoldPages(Controller):
         reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = tidied_household(data.household), data.category.strip()
+        destroyed = None
         if not reason:
             problem = "reason_required"
         elif bool(documents) == bool(household or category):
@@ -296,10 +308,12 @@ class HoldPages(Controller):
                 problem = "unknown_document"
             except ArchiveError as exc:
                 problem = refusal_code(exc)
+                destroyed = exc.extra.get("destroyed")  # R7: the evidence is gone
             else:
                 return see(HOLDS_URL, done="placed_waiting" if waiting_for_filing(hold)
                            else "placed")
-        return await _holds_page(page, registry, data, refused=problem, status_code=422)
+        return await _holds_page(page, registry, data, refused=problem, destroyed=destroyed,
+                                 status_code=422)
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],

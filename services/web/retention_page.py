@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from services.common.auth import Principal
 from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
@@ -21,6 +23,7 @@ from services.common.contracts.retention import (
     RetentionSchedule,
     Sweep,
     SweepItem,
+    Tombstone,
 )
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.retention import (
@@ -212,3 +215,22 @@ def hold_lines(holds: list[Hold]) -> list[HoldLine]:
                      category=CATEGORIES.get(hold.category, hold.category)
                      if hold.category else "", waiting=waiting_for_filing(hold))
             for hold in holds]
+
+
+@dataclass(frozen=True)
+class DestroyedLine:
+    """A destroyed document a refused hold named: when, before whom, and its register."""
+
+    tombstone: Tombstone
+    url: str
+
+
+def destroyed_lines(listed: object) -> list[DestroyedLine]:
+    """The destroyed documents a refused hold names (the registry's ``destroyed``, R7:
+    the evidence is gone), each with its register linked."""
+    try:
+        gone = msgspec.convert(listed, list[Tombstone])
+    except msgspec.ValidationError:
+        return []
+    return [DestroyedLine(tombstone=tombstone, url=destruction_url(tombstone.destruction_id))
+            for tombstone in gone]

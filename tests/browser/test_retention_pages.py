@@ -80,6 +80,8 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
 
     # R7: a hold keeps a document out of the sweep.
     qian.goto(f"/ui/holds?document={complaint['document_id']}")
+    # The form asks for archive numbers (档号): the one on the folder, not the id.
+    expect(qian.get_by_label(re.compile("^档号"))).to_have_value(complaint["archive_no"])
     qian.get_by_label("保全理由（必填）").fill("业主诉讼，保全噪音投诉材料")
     qian.get_by_role("button", name="设置保全").click()
     expect(qian.get_by_role("status")).to_contain_text("保全已设置")
@@ -206,6 +208,19 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     csv = download(qian, "销毁清册（CSV）", tmp_path).read_text(encoding="utf-8-sig")
     for needed in (repair["archive_no"], drawings["archive_no"], "已销毁"):
         assert needed in csv, needed
+
+    # R7: a hold on what is already destroyed is refused, saying when and before whom.
+    qian.goto(f"/ui/holds?document={repair['document_id']}")
+    qian.get_by_label("保全理由（必填）").fill("诉讼：装修纠纷证据")
+    qian.get_by_role("button", name="设置保全").click()
+    expect(qian.get_by_role("alert")).to_contain_text("证据已不存在")
+    gone = qian.get_by_role("list", name="已经销毁的文件")
+    expect(gone).to_contain_text(repair["archive_no"])
+    expect(gone).to_contain_text("监销人：")
+    expect(gone.get_by_role("link", name="查看销毁清册")).to_have_attribute(
+        "href", re.compile(re.escape(register_url.split("/ui/")[1]) + "$"))
+    expect(qian.get_by_role("region", name="保全记录")).not_to_contain_text("诉讼：装修纠纷证据")
+    expect_no_serious_violations(qian)
 
     # The hold kept the complaint out; released, it may be swept again.
     qian.goto("/ui/holds")

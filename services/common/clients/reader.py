@@ -2,14 +2,16 @@
 command line (``services.cli``).
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
-own token: signing in and out, a household's file, a document's permissions and history, and
-(``LoansReader``) loans and the yearly statistics, (``RetentionReader``) retention and
-destruction, (``AccountsReader``) the accounts, (``OperationsReader``) handovers,
-transfers out and catalogues, (``InventoryReader``) the periodic checks. What it decodes are
-the registry's own answers, defined once in ``services.common.contracts``.
+own token: signing in and out, a household's file, a document's permissions and history,
+the audit log, and (``LoansReader``) loans and the yearly statistics, (``RetentionReader``)
+retention and destruction, (``AccountsReader``) the accounts, (``OperationsReader``)
+handovers, transfers out and catalogues, (``InventoryReader``) the periodic checks. What it
+decodes are the registry's own answers, defined once in ``services.common.contracts``.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from services.common.clients import segment
 from services.common.clients.accounts import AccountsReader
@@ -22,6 +24,7 @@ from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.households import Household
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
+    AuditRecord,
     AuditTrailEntry,
     DocumentPermissions,
     DocumentRecord,
@@ -77,6 +80,20 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
     async def audit_trail(self, token: str, document_id: str) -> list[AuditTrailEntry]:
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/audit",
                                list[AuditTrailEntry], token=token)
+
+    async def audit_log(self, token: str, *, after_seq: int, limit: int,
+                        username: str | None = None, action: str | None = None,
+                        document_id: str | None = None, since: datetime | None = None,
+                        until: datetime | None = None) -> list[AuditRecord]:
+        """A page of the audit log (compliance, admin), oldest first after ``after_seq``,
+        the entries at ``since`` ≤ at < ``until`` matching every filter given."""
+        filters = {"username": username, "action": action, "document_id": document_id,
+                   "since": since.isoformat() if since else None,
+                   "until": until.isoformat() if until else None}
+        return await self.call("GET", "/registry/audit", list[AuditRecord], token=token,
+                               params={"after_seq": after_seq, "limit": limit} | {
+                                   name: value for name, value in filters.items()
+                                   if value is not None})
 
     async def loans_of(self, token: str, document_id: str) -> list[Loan]:
         return await self.call("GET", "/registry/loans", list[Loan], token=token,

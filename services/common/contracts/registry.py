@@ -229,6 +229,9 @@ class AccessFilter(Struct):
 AuditDetail = str | int | float | bool | None | list[str]
 
 
+AuditOutcome = Literal["allowed", "refused"]
+
+
 class AuditTrailEntry(Struct):
     """One audit entry about a document (O4), as its reader may see it."""
 
@@ -236,9 +239,25 @@ class AuditTrailEntry(Struct):
     at: datetime
     username: str
     action: str
-    outcome: Literal["allowed", "refused"]
+    outcome: AuditOutcome
     code: str | None
     detail: dict[str, AuditDetail]
+
+
+class AuditRecord(Struct):
+    """One entry of the audit log (O4) as ``GET /registry/audit`` answers it, with the
+    links of its keyed chain."""
+
+    seq: int
+    at: datetime
+    username: str
+    action: str
+    document_id: str | None
+    outcome: AuditOutcome
+    code: str | None
+    detail: dict[str, AuditDetail]
+    prev_hash: str
+    hash: str
 
 
 # --- change feed -------------------------------------------------------------------------

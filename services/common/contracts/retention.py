@@ -121,7 +121,7 @@ DestructionStatus = Literal[
 ]
 DESTRUCTION_STATUS_NAMES: dict[DestructionStatus, str] = {
     "awaiting_witnesses": "等待监销人签字", "witnessed": "监销人已签字", "executing": "正在销毁",
-    "executed": "已销毁", "cancelled": "已撤销",
+    "executed": "已销毁", "cancelled": "已撤回",
 }
 """A register's status in words, on the register printed and on the pages alike."""
 SIGNABLE: tuple[DestructionStatus, ...] = ("awaiting_witnesses", "witnessed")
@@ -198,6 +198,18 @@ class DestructionSummary(Struct):
     created_at: datetime
     items: int
     executed_at: datetime | None = None
+
+
+class Tombstone(Struct):
+    """What remains of a destroyed document: when, by which register, who witnessed."""
+
+    document_id: str
+    archive_no: str
+    destruction_id: str
+    sweep_id: str
+    destroyed_at: datetime
+    witnesses: list[str]
+    approved_by: str | None
 
 
 HoldStatus = Literal["active", "released"]

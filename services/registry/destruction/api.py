@@ -12,7 +12,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 
 from services.common.auth import Principal
 from services.common.contracts.lending import AwaitingCount
-from services.common.contracts.retention import Destruction, DestructionStatus, DestructionSummary
+from services.common.contracts.retention import (
+    Destruction,
+    DestructionStatus,
+    DestructionSummary,
+    Tombstone,
+)
 from services.common.retention import (
     DESTRUCTION_ROLE,
     REGISTER_READERS,
@@ -20,7 +25,7 @@ from services.common.retention import (
     WITNESS_ROLES,
 )
 from services.common.web import PageLimit, PageOffset, attachment
-from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
+from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
 

@@ -1,10 +1,9 @@
 """Destruction: the registry's own structs of destruction registers (销毁清册): the
-request bodies of a register and a witness's signature (监销人), and what remains of a
-destroyed document. A register as answered is ``services.common.contracts.retention``."""
+request bodies of a register and a witness's signature (监销人). A register as answered,
+and what remains of a destroyed document, are ``services.common.contracts.retention``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -28,15 +27,3 @@ class WitnessSignature(Struct):
 
     password: SigningPassword
     digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
-
-
-class Tombstone(Struct):
-    """What remains of a destroyed document: when, by which register, who witnessed."""
-
-    document_id: str
-    archive_no: str
-    destruction_id: str
-    sweep_id: str
-    destroyed_at: datetime
-    witnesses: list[str]
-    approved_by: str | None

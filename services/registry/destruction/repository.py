@@ -17,13 +17,13 @@ from services.common.contracts.retention import (
     DestructionStatus,
     DestructionSummary,
     RegisterItem,
+    Tombstone,
     WithheldReason,
     Witness,
 )
 from services.common.db import struct_of
 from services.common.errors import Conflict
 from services.registry.catalogue.tables import documents
-from services.registry.destruction.models import Tombstone
 from services.registry.destruction.rules import register_label
 from services.registry.destruction.tables import (
     destruction_items,
@@ -210,21 +210,29 @@ class RegistersRepository(Repository):
         return [row.destruction_id for row in rows]
 
     async def tombstone(self, document_id: str) -> Tombstone | None:
-        row = await self.first_row(
-            sa.select(destruction_items.c.document_id, destruction_items.c.archive_no,
-                      destruction_items.c.destruction_id, destruction_items.c.destroyed_at,
-                      destructions.c.sweep_id,
-                      retention_sweeps.c.decided_by.label("approved_by"))
-            .join(destructions, destructions.c.destruction_id
-                  == destruction_items.c.destruction_id)
-            .join(retention_sweeps, retention_sweeps.c.sweep_id == destructions.c.sweep_id)
-            .where(destruction_items.c.document_id == document_id,
-                   destruction_items.c.state == "destroyed"))
-        if row is None:
-            return None
-        witnesses = await self.witnesses(row["destruction_id"])
-        return struct_of(row, Tombstone, witnesses=[w.username for w in witnesses])
+        found = await self.tombstones([document_id])
+        return found[0] if found else None
 
+    async def tombstones(self, document_ids: Collection[str]) -> list[Tombstone]:
+        """What remains of those of ``document_ids`` that were destroyed, by archive
+        number."""
+        rows: list[sa.RowMapping] = []
+        for chunk in chunks(document_ids):
+            rows.extend((await self.conn.execute(
+                sa.select(destruction_items.c.document_id, destruction_items.c.archive_no,
+                          destruction_items.c.destruction_id,
+                          destruction_items.c.destroyed_at, destructions.c.sweep_id,
+                          retention_sweeps.c.decided_by.label("approved_by"))
+                .join(destructions, destructions.c.destruction_id
+                      == destruction_items.c.destruction_id)
+                .join(retention_sweeps,
+                      retention_sweeps.c.sweep_id == destructions.c.sweep_id)
+                .where(destruction_items.c.document_id.in_(chunk),
+                       destruction_items.c.state == "destroyed"))).mappings())
+        witnesses = {destruction_id: [w.username for w in await self.witnesses(destruction_id)]
+                     for destruction_id in {row["destruction_id"] for row in rows}}
+        return sorted((struct_of(row, Tombstone, witnesses=witnesses[row["destruction_id"]])
+                       for row in rows), key=lambda tombstone: tombstone.archive_no)
 
 def _summaries() -> sa.Select[Any]:
     counted = sa.select(sa.func.count()).where(

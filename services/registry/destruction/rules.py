@@ -41,7 +41,7 @@ def awaits_signature_from(username: str, *, status: DestructionStatus, created_b
 
 
 LABELS: dict[RegisterItemState, str] = {
-    "pending": "待销毁", "destroyed": "已销毁", "cancelled": "已撤销",
+    "pending": "待销毁", "destroyed": "已销毁", "cancelled": "已撤回",
 }
 WITHHELD_LABELS: dict[WithheldReason, str] = {
     "on_hold": "未销毁（法律保全）", "on_loan": "未销毁（借出中）", "not_due": "未销毁（未到期）",

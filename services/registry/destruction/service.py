@@ -31,6 +31,7 @@ from services.common.contracts.retention import (
     DestructionStatus,
     DestructionSummary,
     RegisterItem,
+    Tombstone,
     WithheldReason,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
@@ -38,7 +39,7 @@ from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import known_to, visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
-from services.registry.destruction.models import DestructionRequest, Tombstone, WitnessSignature
+from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.destruction.protection import stopped
 from services.registry.destruction.rules import (
     awaits_signature_from,

@@ -4,6 +4,9 @@ A hold names documents, or covers a household and/or a category (including docum
 filed there later, so such a hold is placed even while it covers none; its answer's
 ``covers_now`` says how many it covers). A held document is never swept, and its
 destruction is refused (409 ``on_hold``) even when the hold arrived after approval.
+A hold naming a document already destroyed is refused whole (409 ``document_destroyed``,
+with each destruction: the evidence is gone, and a hold on it would say otherwise). A
+transferred document may be held: its digital original stays in the archive.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.holds.models import HoldRequest
@@ -23,6 +26,9 @@ from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx
 from services.registry.transitions import in_state
+
+SAID_AT_MOST = 5
+"""Destroyed documents a refusal's ``detail`` names (``extra`` lists them all)."""
 
 
 class HoldsService:
@@ -43,6 +49,7 @@ class HoldsService:
                                "each by its id or its archive number)",
                                code="unknown_document", extra={"documents": unknown})
             named = sorted(set(ids.values()))
+            await self._refuse_destroyed(tx, named)
             hold = Hold(hold_id=str(uuid.uuid4()), status="active", reason=request.reason,
                         documents=named, household=request.household,
                         category=request.category, placed_by=principal.username,
@@ -61,6 +68,21 @@ class HoldsService:
             placed = await tx.holds.get(hold.hold_id)
             assert placed is not None
             return await hold_for(tx, principal, placed)
+
+    async def _refuse_destroyed(self, tx: Tx, named: list[str]) -> None:
+        """R7 holds evidence the archive still has: a hold naming a destroyed document is
+        refused whole, saying when each was destroyed, under which register, before whom,
+        so the compliance officer learns at once that the evidence is gone."""
+        gone = await tx.registers.tombstones(named)
+        if gone:
+            said = "; ".join(f"{t.archive_no} on {self.clock.day_of(t.destroyed_at)} "
+                             f"(register {t.destruction_id}, witnesses "
+                             f"{', '.join(t.witnesses)})" for t in gone[:SAID_AT_MOST])
+            more = f"; and {len(gone) - SAID_AT_MOST} more" if len(gone) > SAID_AT_MOST else ""
+            raise Conflict(f"{len(gone)} of the named documents were already destroyed, so "
+                           f"nothing was held: {said}{more}", code="document_destroyed",
+                           extra={"archive_numbers": [t.archive_no for t in gone],
+                                  "destroyed": msgspec.to_builtins(gone)})
 
     async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
         now = self.clock.now()

@@ -11,10 +11,10 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, Principal
-from services.common.contracts.registry import AuditTrailEntry, FeedPage
+from services.common.contracts.registry import AuditRecord, AuditTrailEntry, FeedPage
 from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
-from services.registry.journal.models import Anchored, AuditQuery, AuditRecord, ChainReport
+from services.registry.journal.models import Anchored, AuditQuery, ChainReport
 from services.registry.journal.service import AUDIT_READERS, MAX_FEED_PAGE, JournalService
 
 
@@ -43,17 +43,18 @@ class AuditController(Controller):
         self, principal: NamedDependency[Principal], journal: NamedDependency[JournalService],
         document_id: Annotated[str | None, QueryParameter()] = None,
         username: Annotated[str | None, QueryParameter()] = None,
+        action: Annotated[str | None, QueryParameter(max_length=40)] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
         after_seq: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
         limit: PageLimit = 200,
     ) -> list[AuditRecord]:
-        """Audit entries oldest first, by document, user and time (``since`` ≤ at <
-        ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
+        """Audit entries oldest first, by document, user, action and time (``since`` ≤ at
+        < ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
         documents above the caller's clearance are redacted (counted, not named)."""
         return await journal.entries(principal, AuditQuery(
-            document_id=document_id, username=username, since=since, until=until,
-            after_seq=after_seq, limit=limit))
+            document_id=document_id, username=username, action=action, since=since,
+            until=until, after_seq=after_seq, limit=limit))
 
     @get("/verify", operation_id="verifyAuditChain")
     async def verify(self, journal: NamedDependency[JournalService]) -> ChainReport:

@@ -1,18 +1,17 @@
-"""The journal's structs: audit entries as features record them and readers get them, the
-audit log's query, the chain's verification report and its anchored head."""
+"""The journal's structs: audit entries as features record them (readers get them as
+``services.common.contracts.registry.AuditRecord``), the audit log's query, the chain's
+verification report and its anchored head."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 import msgspec
 
-from services.common.contracts.registry import AuditDetail
+from services.common.contracts.registry import AuditDetail, AuditOutcome
 from services.common.models import Struct
 
 DetailValue = AuditDetail
-Outcome = Literal["allowed", "refused"]
 
 
 class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,28 +20,16 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     action: str
     username: str
     document_id: str | None = None
-    outcome: Outcome = "allowed"
+    outcome: AuditOutcome = "allowed"
     code: str | None = None
     """For a refusal, the decision's code (``not_visible``, ``role_required``…)."""
     detail: dict[str, DetailValue] = msgspec.field(default_factory=dict)
 
 
-class AuditRecord(Struct):
-    seq: int
-    at: datetime
-    username: str
-    action: str
-    document_id: str | None
-    outcome: Outcome
-    code: str | None
-    detail: dict[str, DetailValue]
-    prev_hash: str
-    hash: str
-
-
 class AuditQuery(Struct):
     document_id: str | None = None
     username: str | None = None
+    action: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     after_seq: int = 0

@@ -18,9 +18,15 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.common.contracts.registry import Change, ChangeEvent, FeedDocument, FeedPage
+from services.common.contracts.registry import (
+    AuditRecord,
+    Change,
+    ChangeEvent,
+    FeedDocument,
+    FeedPage,
+)
 from services.common.errors import ValidationFailed
-from services.registry.journal.models import AuditEntry, AuditQuery, AuditRecord
+from services.registry.journal.models import AuditEntry, AuditQuery
 from services.registry.journal.rules import AuditKey, chain_hash, detail_json
 from services.registry.journal.tables import (
     CHAIN_ID,
@@ -117,6 +123,8 @@ class JournalRepository(Repository):
             statement = statement.where(audit_log.c.document_id == filters.document_id)
         if filters.username is not None:
             statement = statement.where(audit_log.c.username == filters.username)
+        if filters.action is not None:
+            statement = statement.where(audit_log.c.action == filters.action)
         if filters.since is not None:
             statement = statement.where(audit_log.c.at >= _utc(filters.since))
         if filters.until is not None:

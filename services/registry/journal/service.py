@@ -22,6 +22,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import (
+    AuditRecord,
     AuditTrailEntry,
     Change,
     DocumentCorrected,
@@ -42,7 +43,6 @@ from services.registry.journal.models import (
     Anchored,
     AuditEntry,
     AuditQuery,
-    AuditRecord,
     ChainReport,
 )
 from services.registry.journal.rules import ChainWalk, RefusalBudget

@@ -108,15 +108,21 @@ async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
 
 
 async def _refuse_kept(tx: Tx, records: list[DocumentRecord]) -> None:
-    ids = [record.document_id for record in records]
-    held = sorted(await tx.holds.held(ids))
+    """Refused naming the documents that stay, by id and by archive number (档号)."""
+    numbers = {record.document_id: record.archive_no for record in records}
+    held = sorted(await tx.holds.held(list(numbers)))
     if held:  # R7: a held document stays in the archive
         raise Conflict(f"{len(held)} document(s) are under a legal hold; release the hold "
-                       "or leave them out", code="on_hold", extra={"documents": held})
-    lent = sorted(await tx.loans.on_loan(ids))
+                       "or leave them out", code="on_hold", extra=_naming(held, numbers))
+    lent = sorted(await tx.loans.on_loan(list(numbers)))
     if lent:
         raise Conflict(f"{len(lent)} document(s) are out on loan; transfer them once "
-                       "returned", code="on_loan", extra={"documents": lent})
+                       "returned", code="on_loan", extra=_naming(lent, numbers))
+
+
+def _naming(document_ids: list[str], numbers: dict[str, str]) -> dict[str, object]:
+    return {"documents": document_ids,
+            "archive_numbers": [numbers[document_id] for document_id in document_ids]}
 
 
 async def _shown(tx: Tx, principal: Principal, transfer_id: str) -> Transfer:

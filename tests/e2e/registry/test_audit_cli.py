@@ -1,4 +1,5 @@
-"""``archive audit verify`` as an operator runs it, on an embedded registry database.
+"""``archive audit verify`` as an operator runs it, on an embedded registry database;
+``archive audit list`` as the compliance officer reads who did what from a server.
 
 In-process through click's runner (the whole ``archive`` group, its error handling
 included) rather than a subprocess: the same code path, seconds faster per run."""
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 from click.testing import CliRunner, Result
@@ -21,6 +24,7 @@ from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.journal.rules import AuditKey
 from tests.e2e.registry.conftest import document_body
+from tests.fixtures.app import ArchiveServer
 from tests.support.registry import INGEST, registry_services
 
 
@@ -75,3 +79,57 @@ def test_verify_without_a_database_says_where_it_looked(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no registry database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _audit_list(server: ArchiveServer, token: str, cwd: Path, *args: str) -> Result:
+    """``archive audit list ARGS`` in this process, as a person at a wide terminal."""
+    runner = CliRunner(env={"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "250",
+                            "ARCHIVE_TIME_ZONE": "Asia/Shanghai"})
+    return runner.invoke(main, ["audit", "list", *args, "--server", server.url,
+                                "--token", token])
+
+
+def test_audit_list_says_who_did_what_in_the_companys_time_zone(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = archive_server.add_user("qian", "compliance")
+    staff = archive_server.add_user("li", "staff")
+    with archive_server.client(archive_server.service_token()) as client:
+        filed = client.post("/registry/documents", json=document_body()).json()
+    with archive_server.client(compliance) as client:
+        placed = client.post("/registry/holds", json={
+            "reason": "诉讼：装修纠纷证据", "documents": [filed["archive_no"]]})
+        assert placed.status_code == 201, placed.text
+        [logged] = client.get("/registry/audit", params={
+            "username": "qian", "action": "hold_placed",
+            "document_id": filed["document_id"]}).json()
+    at = datetime.fromisoformat(logged["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+
+    run = _audit_list(archive_server, compliance, tmp_path, "--user", "qian",
+                      "--action", "hold_placed", "--document", filed["document_id"])
+    assert run.exit_code == 0, run.output
+    assert "1 entry" in run.stdout
+    row = next(line for line in run.stdout.splitlines() if f" {logged['seq']} " in line)
+    for said in (at.strftime("%Y-%m-%d %H:%M:%S"), "qian", "hold_placed", "allowed",
+                 filed["document_id"], "reason=诉讼：装修纠纷证据"):
+        assert said in row, said
+
+    today = at.date()
+    run = _audit_list(archive_server, compliance, tmp_path, "--action", "hold_placed",
+                      "--from", str(today), "--to", str(today), "--json")
+    assert [entry["seq"] for entry in json.loads(run.stdout)] == [
+        logged["seq"] - 1, logged["seq"]]  # the hold's own entry, then the document's
+    run = _audit_list(archive_server, compliance, tmp_path, "--action", "hold_placed",
+                      "--to", str(today - timedelta(days=1)), "--json")
+    assert json.loads(run.stdout) == []
+
+    run = _audit_list(archive_server, compliance, tmp_path, "--limit", "1", "--json")
+    [first] = json.loads(run.stdout)
+    assert f"more entries follow: add --after {first['seq']}" in run.stderr
+    run = _audit_list(archive_server, compliance, tmp_path, "--limit", "1", "--json",
+                      "--after", str(first["seq"]))
+    assert [entry["seq"] for entry in json.loads(run.stdout)] == [first["seq"] + 1]
+
+    run = _audit_list(archive_server, staff, tmp_path)
+    assert (run.exit_code, run.stderr.strip()) == (1, "error: only compliance (合规专员) or "
+                                                   "admin (系统管理员) may do this; your "
+                                                   "role: staff (员工) (role_required)")

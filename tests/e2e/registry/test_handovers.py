@@ -295,6 +295,26 @@ def test_a_transfer_out_refuses_unknown_households_and_non_archivists(archive: A
     assert record.json()["status"] == "active"
 
 
+def test_archive_transfer_names_the_documents_it_must_leave_out(archive: Archive,
+                                                                 tmp_path: Path) -> None:
+    archive.file(household="A-1406")
+    confidential = archive.file(household="A-1406", security="confidential")
+    transfer = ("transfer", "--household", "A-1406", "--to", "新物业公司档案室",
+                "--reason", "业主更换物业")
+    run = _archive(archive, *transfer, "--out", str(tmp_path / "bag"), cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"(not_downloadable): {confidential['archive_no']}" in run.stderr
+    held = archive.file(household="A-1407")
+    status, _ = _post(archive, "qian", "/registry/holds",
+                      {"reason": "诉讼保全", "documents": [held["document_id"]]})
+    assert status == 201
+    run = _archive(archive, "transfer", "--household", "A-1407", *transfer[3:],
+                   "--out", str(tmp_path / "bag"), cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"(on_hold): {held['archive_no']}" in run.stderr
+    assert not (tmp_path / "bag").exists()
+
+
 def _bag_url(transfer: dict[str, Any]) -> str:
     return f"/ui/handovers/transfers/{transfer['transfer_id']}/bag.tar"
 

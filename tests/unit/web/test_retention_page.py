@@ -10,13 +10,16 @@ import msgspec
 import pytest
 
 from services.common.auth import Principal
-from services.common.contracts.retention import Destruction, RegisterItem
+from services.common.contracts.retention import Destruction, RegisterItem, Tombstone
 from services.common.retention import WITNESS_ROLES
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     CATEGORIES,
     MISSING_NAMES,
+    abilities,
+    destroyed_lines,
     destruction_page,
     may_read,
     may_read_register,
@@ -77,3 +80,46 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
 
 def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
     assert [name for name in MISSING_NAMES.values() if re.search(r"[a-z]", name)] == []
+
+
+def _holds_html(language: str, refused: str, destroyed: object = None) -> str:
+    compliance = _person("compliance")
+    return Pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
+        compliance, "/ui/holds", "token") | {
+        "lines": [], "can": abilities(compliance), "categories": CATEGORIES,
+        "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
+        "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed)})
+
+
+def test_a_hold_refused_for_a_destroyed_document_names_when_and_before_whom() -> None:
+    gone = Tombstone(document_id="doc-1", archive_no="1992-decoration-A-1201-0001",
+                     destruction_id="d1", sweep_id="s1",
+                     destroyed_at=datetime(2030, 7, 29, 1, 30, tzinfo=UTC),
+                     witnesses=["wang", "sun"], approved_by="zhao")
+    listed = msgspec.to_builtins([gone])  # as the registry's problem carries it
+    html = _holds_html("zh", "document_destroyed", listed)
+    assert "证据已不存在，这项保全没有设置" in html
+    destroyed = html[html.index('class="destroyed"'):]
+    said = "1992-decoration-A-1201-0001：2030年7月29日 09:30:00 已销毁，监销人：wang、sun"
+    assert said in destroyed  # in the company's time zone
+    assert 'href="/ui/destructions/d1"' in destroyed
+    english = _holds_html("en", "document_destroyed", listed)
+    assert re.search(r"destroyed Jul 29, 2030, 9:30:00\WAM, witnessed by wang, sun", english)
+
+
+def test_an_empty_hold_is_refused_naming_the_field_as_labelled() -> None:
+    html = _holds_html("zh", "hold_scope")
+    assert "请填写档号，或者填写户号和/或类别" in html
+    assert "档号（每行一个" in html
+
+
+def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
+    compliance = _person("compliance")
+    withdrawn = msgspec.structs.replace(REGISTER, status="cancelled")
+    pages = Pages()
+    for language, status in (("zh", "已撤回"), ("en", "Withdrawn")):  # 撤回清册
+        html = pages.html(language, "destruction.html", page_layout(  # type: ignore[arg-type]
+            compliance, "/ui/destructions/d1", "token") | {
+            "view": destruction_page(compliance, withdrawn), "category_names": CATEGORIES,
+            "done": "", "refused": ""})
+        assert f'<span class="label">{status}</span>' in html, language

@@ -17,11 +17,11 @@ from services.common.auth import Principal
 from services.common.clock import FixedClock
 from services.common.config import Settings
 from services.common.contracts.lending import Loan, LoanRequest
-from services.common.contracts.registry import DocumentRecord, NewDocument
+from services.common.contracts.registry import AuditRecord, DocumentRecord, NewDocument
 from services.common.contracts.retention import Destruction, Sweep, SweepRequest
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
-from services.registry.journal.models import AuditQuery, AuditRecord
+from services.registry.journal.models import AuditQuery
 from services.registry.sweeps.models import AppraisalRequest
 from tests.fixtures.postgres import Seed
 from tests.support.registry import (

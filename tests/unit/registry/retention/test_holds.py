@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import msgspec
 import pytest
 
+from services.common.contracts.retention import Tombstone
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.holds.models import HoldRequest
 from tests.unit.registry.retention.conftest import Retention, person
@@ -96,3 +100,22 @@ async def test_each_active_hold_counts_the_documents_it_covers_now(
     released = await retention.services.holds.release(person("qian"),
                                                       placed["household"].hold_id, note=None)
     assert released.covers_now == 0
+
+
+async def test_a_hold_naming_a_destroyed_document_is_refused_saying_when_and_by_whom(
+        retention: Retention) -> None:
+    destroyed = await retention.file(household="A-1201", category="repair")
+    kept = await retention.file(household="A-1201", category="repair",
+                                filed_at=date(2024, 3, 1))
+    register = await retention.executed([destroyed])
+    with pytest.raises(Conflict) as refused:
+        await retention.services.holds.place(person("qian"), HoldRequest(
+            reason="诉讼：装修纠纷证据", documents=[kept.document_id, destroyed.archive_no]))
+    assert refused.value.code == "document_destroyed"
+    assert refused.value.extra["archive_numbers"] == [destroyed.archive_no]
+    [gone] = msgspec.convert(refused.value.extra["destroyed"], list[Tombstone])
+    assert (gone.destruction_id, sorted(gone.witnesses), gone.destroyed_at) == (
+        register.destruction_id, ["sun", "wang"], register.executed_at)
+    assert destroyed.archive_no in refused.value.detail
+    assert await retention.services.holds.holds(person("qian"), status=None,
+                                                document_id=None, limit=10, offset=0) == []
