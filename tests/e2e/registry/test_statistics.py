@@ -220,7 +220,9 @@ def test_archive_stats_prints_the_year_as_tables(history: History, tmp_path: Pat
     run = _stats(history, "--year", "2031", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
-    assert "archive statistics 2031 (年度统计), as of 2031-03-01 09:00 UTC, so far" in lines[0]
+    # NOW, 09:00 UTC, on the company's clocks (Asia/Shanghai, the default zone).
+    assert ("archive statistics 2031 (年度统计), as of 2031-03-01 17:00 Asia/Shanghai, "
+            "so far") in lines[0]
     rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
             for line in lines if line.count("│") >= 3}
     assert rows["received (接收)"][0] == "1"
