@@ -250,6 +250,6 @@ def test_archive_stats_refused_says_why_and_exits_1(history: History, tmp_path: 
     run = _stats(history, cwd=tmp_path, username="li")
     assert run.returncode == 1
     assert "role_required" in run.stderr
-    assert ("only archivist (档案员), compliance (合规专员), director (总经理) or admin "
+    assert ("only archivist (档案管理员), compliance (合规专员), director (总经理) or admin "
             "(系统管理员) may do this; your role: staff (员工)") in run.stderr
     assert "service" not in run.stderr
