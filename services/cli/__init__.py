@@ -1,7 +1,8 @@
 """The ``archive`` command. Each group of commands lives in its own module, added here.
 
 Every failure prints one line saying what went wrong and what to do, and exits non-zero:
-1 for a refused or failed operation, 2 for bad usage or configuration.
+1 for a refused or failed operation, 2 for bad usage or configuration. A refused token
+says how a shell user signs in (``archive login NAME``), not the API's header advice.
 """
 
 from __future__ import annotations
@@ -29,6 +30,23 @@ imported only when that command runs: ``archive search`` or ``archive login`` ne
 the servers (a second of CPU at every start)."""
 
 
+SIGN_IN_REFUSALS = {
+    "missing_token": "you are not signed in",
+    "invalid_token": "the token is not valid",
+    "token_expired": "your sign-in has expired",
+    "token_ended": "that token was signed out",
+}
+"""The token refusals, as said to a shell user, who then signs in again."""
+
+
+def error_line(exc: ArchiveError) -> str:
+    """The one line a failure prints: what went wrong, its code and what to do."""
+    if exc.code in SIGN_IN_REFUSALS:
+        return (f"error: {SIGN_IN_REFUSALS[exc.code]} ({exc.code}); sign in with "
+                "'archive login NAME', or pass --token (ARCHIVE_TOKEN)")
+    return f"error: {exc.explained}"
+
+
 class ArchiveGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -48,7 +66,7 @@ class ArchiveGroup(click.Group):
             click.echo(f"error: {exc.detail}", err=True)
             sys.exit(2)
         except ArchiveError as exc:
-            click.echo(f"error: {exc.explained}", err=True)
+            click.echo(error_line(exc), err=True)
             sys.exit(1)
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import DAY
-from services.cli.terminal import counted, tables
+from services.cli.terminal import counted, local_time, tables
 from services.common.config import Settings, load_settings
 from services.common.contracts.registry import AuditDetail, AuditRecord
 from services.common.errors import DependencyUnavailable
@@ -103,16 +103,18 @@ def _detail(detail: dict[str, AuditDetail]) -> str:
 @audit.command("verify")
 def verify_command() -> None:
     """Recompute the audit log's hash chain; print the first broken link, if any."""
-    if not show_chain_report(asyncio.run(verify_audit_log(load_settings()))):
+    settings = load_settings()
+    if not show_chain_report(asyncio.run(verify_audit_log(settings)), settings.time_zone):
         sys.exit(1)
 
 
-def show_chain_report(report: ChainReport) -> bool:
-    """Print what ``audit verify`` found; True if the chain holds."""
+def show_chain_report(report: ChainReport, zone: tzinfo) -> bool:
+    """Print what ``audit verify`` found, its anchor's time on the company's clocks
+    (``zone``); True if the chain holds."""
     if report.intact:
-        anchored = ("" if report.anchored_seq is None else
+        anchored = ("" if report.anchored_seq is None or report.anchored_at is None else
                     f"; entry {report.anchored_seq} matches its anchor of "
-                    f"{report.anchored_at:%Y-%m-%d %H:%M} UTC")
+                    f"{local_time(report.anchored_at, zone)}")
         click.echo(f"audit log intact: {counted(report.entries, 'entry', 'entries')} "
                    f"checked{anchored}")
         return True

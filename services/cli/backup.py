@@ -64,7 +64,7 @@ def restore(source: str) -> None:
         report = asyncio.run(run_restore(settings, source,
                                          clock=SystemClock(settings.time_zone), progress=bars))
     restored = _show_restore(report)
-    intact = show_chain_report(asyncio.run(verify_audit_log(settings)))
+    intact = show_chain_report(asyncio.run(verify_audit_log(settings)), settings.time_zone)
     if not (restored and intact):
         click.echo("The restore is not clean: see above. Keep this copy for inspection and "
                    "restore another into a new empty place.", err=True)

@@ -2,24 +2,28 @@
 
 Received, held at the end of the year (or now, for the year so far), appraised,
 destroyed, borrowed, returned and overdue, inventories and files organised (整理), as a
-table, or (``--json``) the report as the API returns it. Transfers out (移出) are not
-recorded by the archive, so they are not counted.
+table, or (``--json``) the report as the API returns it. The year and the time the report
+was made are the company's (``ARCHIVE_TIME_ZONE``), as the registry counts them.
 """
 
 from __future__ import annotations
+
+from datetime import tzinfo
 
 import click
 from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
-from services.cli.terminal import category_name, counted, tables
+from services.cli.terminal import category_name, counted, local_time, tables
+from services.common.config import load_settings
 from services.common.contracts.statistics import YearStatistics
 from services.common.models import CATEGORIES, EARLIEST_YEAR, LATEST_YEAR
 
 
 @click.command()
 @click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None,
-              help="Calendar year (UTC; default: this year, so far).")
+              help="Calendar year on the company's clocks (ARCHIVE_TIME_ZONE; default: this "
+                   "year, so far).")
 @json_option("Print the report as JSON.")
 @api_options
 def stats(api: Api, year: int | None, as_json: bool) -> None:
@@ -29,14 +33,16 @@ def stats(api: Api, year: int | None, as_json: bool) -> None:
         echo_json(report)
         return
     console = tables()
-    console.print(summary_table(report))
+    console.print(summary_table(report, load_settings().time_zone))
     console.print(category_table(report))
 
 
-def summary_table(report: YearStatistics) -> Table:
-    """One row per number of O2, saying what it counts."""
+def summary_table(report: YearStatistics, zone: tzinfo) -> Table:
+    """One row per number of O2, saying what it counts; the time it is as of on the
+    company's clocks (``zone``)."""
     as_of = report.as_of
-    when = f"{as_of:%Y-%m-%d %H:%M} UTC, so far" if report.so_far else f"{as_of:%Y-%m-%d}"
+    when = (f"{local_time(as_of, zone)}, so far" if report.so_far
+            else f"{as_of.astimezone(zone):%Y-%m-%d}")
     table = Table(title=f"archive statistics {report.year} (年度统计), as of {when}",
                   title_justify="left")
     for column in ("", "count", "what is counted"):

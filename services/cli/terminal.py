@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from rich.console import Console
@@ -40,6 +41,12 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     """``1 document``, ``2 documents``: a number with its noun (``plural`` when adding an
     s will not do: ``box``, ``boxes``)."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` to the minute on the company's clocks (``zone``, ``ARCHIVE_TIME_ZONE``),
+    naming the zone: ``2026-12-06 08:31 Asia/Shanghai``."""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone}"
 
 
 def tables() -> Console:

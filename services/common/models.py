@@ -22,11 +22,13 @@ ROLES: tuple[Role, ...] = (
     "archivist", "staff", "manager", "center_head", "compliance", "director", "admin",
 )
 ROLE_NAMES: dict[str, str] = {
-    "archivist": "档案员", "staff": "员工", "manager": "部门经理",
-    "center_head": "中心负责人", "compliance": "合规专员", "director": "总经理",
+    "archivist": "档案管理员", "staff": "员工", "manager": "部门负责人",
+    "center_head": "客户服务中心负责人", "compliance": "合规专员", "director": "总经理",
     "admin": "系统管理员",
 }
-"""The roles by the names staff use on the pages; a role not named shows as coded."""
+"""The roles by the names staff use (docs/domain.md), on the pages, in the approval
+steps and in the API's and the command line's refusals; a role not named shows as
+coded."""
 
 DEPARTMENT_NAMES: dict[str, str] = {
     "customer_service": "客服部", "engineering": "工程部", "archive": "档案室",

@@ -141,7 +141,7 @@ class RegistryServices:
         self.catalogues = CataloguesService(self.store, clock)
         self.inventory = InventoryService(self.store, clock)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
-                                       self.circulation.escalate_due)
+                                       self.circulation.check_due)
         self.upkeep = PeriodicTask("audit-upkeep", settings.audit_anchor_interval_s,
                                    self.journal.upkeep)
 

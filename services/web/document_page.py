@@ -29,6 +29,7 @@ from services.web.household_page import location_text
 from services.web.links import address, document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
 from services.web.review_page import REVIEW_PATH
+from services.web.version_reasons import ShownReason, shown_reason
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ ACTION_NAMES = {
     "fixity_finding": "四性检测发现问题",
     "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
     "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
-    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_escalated": "超期上报",
+    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_past_due": "超期提醒",
+    "loan_escalated": "超期上报",
     "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
@@ -124,6 +126,8 @@ LOAN_STATUS_NAMES = {
 }
 """The loans' statuses (B3-B5) by their Chinese names; a status not named shows as coded."""
 WITHDRAWN_NAME = "已撤回"
+LOAN_KIND_NAMES = {"paper": "纸质借出", "digital": "电子查阅（只读）"}
+"""The kinds of loan (B2) by one name each, on the loan pages and a document's history."""
 
 
 def loan_status_name(loan: Loan) -> str:
@@ -133,15 +137,10 @@ def loan_status_name(loan: Loan) -> str:
         return WITHDRAWN_NAME
     return LOAN_STATUS_NAMES.get(loan.status, loan.status)
 
-FIRST_FILING = "filed"
-"""The reason the registry gives a document's first version; later ones carry the
-corrector's own words (D6)."""
-
-
 @dataclass(frozen=True)
 class VersionLine:
     version: DocumentVersion
-    reason: str
+    reason: ShownReason
     changes: list[str]
     """The changed fields' names; empty for the first filing."""
 
@@ -150,6 +149,7 @@ class VersionLine:
 class LoanLine:
     loan: Loan
     status: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -173,12 +173,11 @@ class DocumentHistory:
 def document_history(versions: list[DocumentVersion], loans: list[Loan],
                      audit: list[AuditTrailEntry]) -> DocumentHistory:
     return DocumentHistory(
-        versions=[VersionLine(version, "归档" if version.reason == FIRST_FILING
-                              else version.reason,
+        versions=[VersionLine(version, shown_reason(version),
                               [FIELD_NAMES.get(name, name) for name in version.changes])
                   for version in reversed(versions)],
-        loans=[LoanLine(loan, loan_status_name(loan))
-               for loan in loans],
+        loans=[LoanLine(loan, loan_status_name(loan),
+                        LOAN_KIND_NAMES.get(loan.kind, loan.kind)) for loan in loans],
         audit=[_audit_line(entry) for entry in audit])
 
 

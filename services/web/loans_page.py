@@ -19,23 +19,15 @@ from services.common.approvals import DESK, is_awaited_from
 from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
-from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
 from services.common.renewals import renewal_refusal
 from services.common.web import PAGES_PREFIX
-from services.web.document_page import loan_status_name
+from services.web.document_page import LOAN_KIND_NAMES, loan_status_name
 from services.web.links import document_url
 from services.web.retention_page import destruction_url
 
-ROLE_STEP_NAMES = {
-    "manager": "部门负责人", "center_head": "客户服务中心负责人", "director": "总经理",
-    "archivist": "档案管理员",
-}
-"""The approval steps (B3) by the titles of who gives them."""
-
 _CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 _LEVELS: dict[str, str] = {str(key): name for key, name in SECURITY_LEVEL_NAMES.items()}
-
-KIND_NAMES = {"paper": "纸质借出", "digital": "电子查阅（只读）"}
 
 Register = Literal["all", "overdue", "escalated"]
 REGISTERS: tuple[Register, ...] = ("all", "overdue", "escalated")
@@ -111,7 +103,7 @@ def _steps(loan: Loan) -> list[Step]:
     steps = []
     for number, role in enumerate(loan.approvals_needed):
         approval = given.get(number)
-        steps.append(Step(name=ROLE_STEP_NAMES.get(role, role),
+        steps.append(Step(name=ROLE_NAMES.get(role, role),
                           approver=approval.approver if approval else None,
                           note=approval.note if approval else None,
                           current=loan.status == "requested" and number == reached,
@@ -160,7 +152,7 @@ def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: 
         refusal = renewal_refusal(renewals=loan.renewals, due_at=loan.due_at, now=now,
                                   max_renewals=max_renewals)
     return LoanPage(loan=loan, status=loan_status_name(loan),
-                    kind=KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
+                    kind=LOAN_KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
                     documents=documents,
                     moves=moves - {"renew"} if refusal is not None else moves,
                     at_desk=principal.has_role(*DESK),
@@ -187,8 +179,8 @@ def loan_line(loan: Loan) -> LoanLine:
     what = "、".join(named[:3]) + (" …" if len(named) > 3 else "")
     return LoanLine(hidden=len(loan.documents) - len(named), loan=loan, url=loan_url(loan.loan_id),
                     status=loan_status_name(loan),
-                    kind=KIND_NAMES.get(loan.kind, loan.kind),
-                    waiting_for=ROLE_STEP_NAMES.get(loan.next_approval, loan.next_approval)
+                    kind=LOAN_KIND_NAMES.get(loan.kind, loan.kind),
+                    waiting_for=ROLE_NAMES.get(loan.next_approval, loan.next_approval)
                     if loan.next_approval else "", what=what)
 
 

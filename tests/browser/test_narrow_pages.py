@@ -144,3 +144,23 @@ def test_a_loan_page_with_its_desk_forms_fits_a_phone(
     expect(wang.get_by_text("不能续借")).to_be_visible()
     expect_no_sideways_scroll(wang)
     wang.screenshot(path=screenshots / "phone-loan.png", full_page=True)
+
+
+def test_the_search_label_and_button_keep_their_words_on_one_line_on_a_phone(
+        office: Office, screenshots: Path) -> None:
+    wang = office.open_as("wang")
+    wang.set_viewport_size(PHONE)
+    wang.goto("/ui/search")
+    box = wang.locator("#search .box")
+    for part in (box.locator("label"), box.get_by_role("button", name="检索")):
+        lines = part.evaluate("""element => {
+            const style = getComputedStyle(element);
+            const text = element.getBoundingClientRect().height
+                - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+                - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+            const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.25;
+            return Math.round(text / line);
+        }""")
+        assert lines == 1, part
+    expect_no_sideways_scroll(wang)
+    wang.screenshot(path=screenshots / "phone-search-box.png")

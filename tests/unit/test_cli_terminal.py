@@ -3,14 +3,18 @@ loan register, a search hit or a sweep's item stays on one line for the script r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 from rich.table import Table
 
+from services.cli.audit import show_chain_report
+from services.cli.stats import stats
 from services.cli.sweep import _table as sweep_table
-from services.cli.terminal import PIPED_WIDTH, counted, tables
+from services.cli.terminal import PIPED_WIDTH, counted, local_time, tables
 from services.common.contracts.retention import SweepItem
+from services.registry.journal.models import ChainReport
 
 ROW = ("2024-repair-A-1201-0001", "卫生间漏水维修记录（含业主签字确认单及维修费用结算单）",
        "A-1201", "2024-05-18", "wang（客服部）", "逾期未还")
@@ -43,3 +47,24 @@ def test_a_count_says_one_thing_in_the_singular_and_others_in_the_plural() -> No
         "0 documents", "1 document", "2 documents"]
     assert counted(1, "box", "boxes") == "1 box"
     assert counted(3, "box", "boxes") == "3 boxes"
+
+
+def test_a_time_is_printed_on_the_company_clocks_naming_the_zone() -> None:
+    moment = datetime(2026, 12, 5, 16, 31, tzinfo=UTC)
+    assert local_time(moment, ZoneInfo("Asia/Shanghai")) == "2026-12-06 00:31 Asia/Shanghai"
+
+
+def test_stats_counts_the_year_on_the_company_clocks_not_utc() -> None:
+    shown = CliRunner().invoke(stats, ["--help"]).output
+    assert "UTC" not in shown
+    assert "ARCHIVE_TIME_ZONE" in shown
+
+
+def test_audit_verify_prints_its_anchor_time_on_the_company_clocks() -> None:
+    report = ChainReport(intact=True, entries=4, anchored_seq=4,
+                         anchored_at=datetime(2026, 12, 5, 16, 31, tzinfo=UTC))
+    with CliRunner().isolation() as (out, _, _):
+        assert show_chain_report(report, ZoneInfo("Asia/Shanghai"))
+    assert out.getvalue().decode().strip() == (
+        "audit log intact: 4 entries checked; entry 4 matches its anchor of "
+        "2026-12-06 00:31 Asia/Shanghai")

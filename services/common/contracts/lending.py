@@ -151,9 +151,11 @@ class OpenLoan(Struct):
     hidden: int = 0
 
 
-NotificationKind = Literal["loan_escalated", "loan_overdue", "loan_approved", "loan_rejected"]
-"""``loan_escalated``: to the borrower's department heads and the archive (B4);
-``loan_overdue``: the same escalation, to the borrower, who must return it;
+NotificationKind = Literal["loan_past_due", "loan_escalated", "loan_overdue", "loan_approved",
+                           "loan_rejected"]
+"""``loan_past_due``: to the borrower, once, when the loan falls due and is not returned
+(B4); ``loan_escalated``: to the borrower's department heads and the archive when it is
+escalated (B4); ``loan_overdue``: the same escalation, to the borrower, who must return it;
 ``loan_approved`` / ``loan_rejected``: the request decided, to its borrower and whoever
 asked for it."""
 

@@ -367,14 +367,15 @@ class TextRevised(Struct, tag="text_revised", tag_field="kind"):
 class LoanChanged(Struct, tag="loan_changed", tag_field="kind"):
     """A loan (借阅, B3–B5) moved: requested, approved (one step), rejected, withdrawn
     (closed before it was lent, by its applicant or at the borrower's departure, B9),
-    issued, acknowledged, renewed, copy_recorded, returned, escalated (B4) or had its
-    incident resolved (B5). ``status`` is the loan's state after the move; ``documents`` are the
-    lent documents' ids."""
+    issued, acknowledged, renewed, copy_recorded, returned, past_due (fell due unreturned,
+    its borrower reminded, B4), escalated (B4) or had its incident resolved (B5).
+    ``status`` is the loan's state after the move; ``documents`` are the lent documents'
+    ids."""
 
     loan_id: str
     change: Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
-                    "copy_recorded", "returned", "escalated", "incident_resolved",
-                    "withdrawn"]
+                    "copy_recorded", "returned", "past_due", "escalated",
+                    "incident_resolved", "withdrawn"]
     status: Literal["requested", "approved", "rejected", "out", "returned"]
     borrower: str
     documents: list[str]

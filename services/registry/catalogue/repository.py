@@ -18,7 +18,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.catalogue import DocumentVersion, SystemReason
 from services.common.contracts.registry import (
     AccessFilter,
     DocumentRecord,
@@ -88,13 +88,19 @@ class DocumentsRepository(Repository):
                                 .values(**values))
 
     async def add_version(self, record: DocumentRecord, *, changes: dict[str, list[object]],
-                          changed_by: str, changed_at: datetime, reason: str,
+                          changed_by: str, changed_at: datetime, reason: str | SystemReason,
                           approved_by: str | None = None, correction_id: str | None = None
                           ) -> None:
+        """``reason``: a person's words, or the registry's own (its code and values kept,
+        for the pages to say in the reader's language)."""
+        system = reason if isinstance(reason, SystemReason) else None
         await self.conn.execute(document_versions.insert().values(
             document_id=record.document_id, version=record.version,
             metadata=metadata_of(record), changes=msgspec.to_builtins(changes),
-            changed_by=changed_by, changed_at=changed_at, reason=reason,
+            changed_by=changed_by, changed_at=changed_at,
+            reason=system.sentence if system else reason,
+            reason_code=system.code if system else None,
+            reason_values=system.values if system else None,
             approved_by=approved_by, correction_id=correction_id,
         ))
 
@@ -107,6 +113,7 @@ class DocumentsRepository(Repository):
             version=row["version"], metadata=row["metadata"], changes=row["changes"],
             changed_by=row["changed_by"], changed_at=row["changed_at"], reason=row["reason"],
             approved_by=row["approved_by"], correction_id=row["correction_id"],
+            reason_code=row["reason_code"], reason_values=row["reason_values"] or {},
         ) for row in rows]
 
     async def newest_first(self, *, household: str | None, access: AccessFilter, limit: int,

@@ -26,7 +26,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.catalogue import FILED, DocumentVersion
 from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import (
     AccessAnswer,
@@ -161,7 +161,7 @@ class CatalogueService:
                 rules=rules)
             await tx.documents.insert(record)
             await tx.documents.add_version(record, changes={}, changed_by=filer, changed_at=now,
-                                           reason="filed")
+                                           reason=FILED)
             if created and household is not None:
                 await tx.journal.emit(HouseholdChanged(household=household, change="created",
                                                        label=None), at=now)

@@ -60,6 +60,8 @@ document_versions = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     actor("approved_by", nullable=True),
     sa.Column("correction_id", sa.String(36), nullable=True),
+    sa.Column("reason_code", sa.String(32), nullable=True),
+    sa.Column("reason_values", sa.JSON, nullable=True),
 )
 
 archive_counters = sa.Table(

@@ -8,12 +8,13 @@ is ``loan_days`` after issue; a renewal moves it on and restarts the escalation 
 (B4). A return that is not intact opens an incident that stays on the register (B5).
 Each move is one transaction with its audit entries and feed event (``lending.steps``).
 
-A loan out longer than the escalation period without renewal is escalated, each in its
-own transaction, to the borrower's department head and the archive: an escalation
-record, a notification to each, the audit entries and a feed event. The record's key
-(loan, kind) makes it idempotent: run it twice, after a restart, or in two processes at
-once, and each loan is escalated once. The registry runs ``escalate_due`` at start and
-every ``ESCALATION_INTERVAL_S``.
+A loan that falls due and is not returned reminds its borrower (超期提醒, B4); one out
+longer than the escalation period without renewal is escalated to the borrower's
+department head and the archive, and the borrower told. Each, in its own transaction, is
+a record in ``loan_escalations``, the notifications, the audit entries and a feed event.
+The record's key (loan, kind) makes it idempotent: run it twice, after a restart, or in
+two processes at once, and each loan is reminded and escalated once. The registry runs
+``check_due`` (both) at start and every ``ESCALATION_INTERVAL_S``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from services.registry.circulation.rules import (
 )
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import CopyRequest, LoanRow, Move, ReturnCheck
+from services.registry.lending.repository import PAST_DUE_KIND
 from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step
 from services.registry.store import RegistryStore, Tx
@@ -179,7 +181,38 @@ class CirculationService:
                                           clearance=principal.clearance)
         await self.journal.refuse(principal, action, refusal)
 
-    # --- escalation (B4) -----------------------------------------------------------------
+    # --- reminder and escalation (B4) ----------------------------------------------------
+
+    async def check_due(self) -> None:
+        """Remind the borrowers of the loans fallen due, then escalate those held too long."""
+        await self.remind_past_due()
+        await self.escalate_due()
+
+    async def remind_past_due(self) -> list[str]:
+        """Tell the borrower of every loan past its due date by now and not returned, once;
+        the ids reminded by this run."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            due = await tx.loans.past_due_unreminded(now)
+        return [loan.loan_id for loan in due if await self._remind(loan.loan_id, now)]
+
+    async def _remind(self, loan_id: str, now: datetime) -> bool:
+        async with self.store.transaction() as tx:
+            loan = await tx.loans.get(loan_id, lock=True)
+            # Returned since it was listed: nothing to remind of any more. (A loan past its
+            # due date is never renewed: B4.)
+            if loan is None or loan.status != "out" or loan.due_at is None \
+                    or loan.due_at >= now:
+                return False
+            if not await tx.loans.escalate(loan_id, at=now, kind=PAST_DUE_KIND):
+                return False
+            await tx.loans.notify([loan.borrower], kind="loan_past_due", loan_id=loan_id,
+                                  message=f"借阅已超期: loan {loan_id} was due "
+                                          f"{loan.due_at:%Y-%m-%d}; return the file (B4)",
+                                  at=now)
+            await record_step(tx, loan, "past_due", username=ESCALATION_ACTOR,
+                              status="out", at=now, detail={"notified": [loan.borrower]})
+        return True
 
     async def escalate_due(self) -> list[str]:
         """Escalate every loan held too long by now; the ids escalated by this run."""
@@ -212,7 +245,7 @@ class CirculationService:
         return (f"借阅逾期问责: loan {loan.loan_id} of {loan.borrower} "
                 f"({loan.borrower_department}) has been out more than "
                 f"{self.periods.escalation_days} days without renewal (due {due}); "
-                "have the file returned or renewed (B4)")
+                "have the file returned (B4)")
 
 
 async def _check_not_destroyed(tx: Tx, document_ids: list[str]) -> None:

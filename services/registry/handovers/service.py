@@ -23,6 +23,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.catalogue import SystemReason
 from services.common.contracts.operations import (
     Handover,
     HandoverItem,
@@ -227,7 +228,11 @@ async def _relocate(tx: Tx, record: DocumentRecord, handover: Handover, now: dat
         updated, changes={"location": [msgspec.to_builtins(record.location),
                                        msgspec.to_builtins(location)]},
         changed_by=handover.received_by, changed_at=now,
-        reason=f"handover (移交) {handover.handover_id} from {handover.service_centre}")
+        reason=SystemReason(
+            code="handed_over",
+            values={"handover_id": handover.handover_id,
+                    "service_centre": handover.service_centre},
+            sentence=f"handover (移交) {handover.handover_id} from {handover.service_centre}"))
     return record, updated
 
 

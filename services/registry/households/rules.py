@@ -14,6 +14,7 @@ from datetime import date
 
 import msgspec
 
+from services.common.contracts.catalogue import SystemReason
 from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import DocumentRecord
 from services.registry.schedule.rules import RetentionRules, retention_start
@@ -57,18 +58,30 @@ def version_changes(before: DocumentRecord, after: DocumentRecord,
             for name in names if getattr(before, name) != getattr(after, name)}
 
 
-def attachment_reason(occupancy: Occupancy | None) -> str:
+def attachment_reason(occupancy: Occupancy | None) -> SystemReason:
     """Why a change of the occupants history moved a document (its version's reason, D6)."""
     if occupancy is None:
-        return ("occupants history changed (住户变更): filed while the unit was vacant, "
-                "in no occupant's part (D3)")
-    until = occupancy.moved_out.isoformat() if occupancy.moved_out else "now"
-    return (f"occupants history changed (住户变更): attached to {occupancy.occupant}'s part, "
-            f"{occupancy.moved_in.isoformat()} to {until} (D3)")
+        return SystemReason(code="attached_to_no_part", sentence=(
+            "occupants history changed (住户变更): filed while the unit was vacant, "
+            "in no occupant's part (D3)"))
+    values = {"occupant": occupancy.occupant, "moved_in": occupancy.moved_in.isoformat()}
+    if occupancy.moved_out is None:
+        return SystemReason(code="attached_to_current_part", values=values, sentence=(
+            f"occupants history changed (住户变更): attached to {occupancy.occupant}'s part, "
+            f"{values['moved_in']} to now (D3)"))
+    values["moved_out"] = occupancy.moved_out.isoformat()
+    return SystemReason(code="attached_to_part", values=values, sentence=(
+        f"occupants history changed (住户变更): attached to {occupancy.occupant}'s part, "
+        f"{values['moved_in']} to {values['moved_out']} (D3)"))
 
 
-def restart_reason(occupancy: Occupancy) -> str:
+def restart_reason(occupancy: Occupancy) -> SystemReason:
     """Why closing ``occupancy`` restarted its documents' retention clocks (their
     version's reason, D6)."""
-    return (f"moved out (退租): {occupancy.occupant}'s part closed on {occupancy.moved_out}, "
-            f"retention clock starts at move-out (R1)")
+    assert occupancy.moved_out is not None  # a part is closed by its move-out
+    moved_out = occupancy.moved_out.isoformat()
+    return SystemReason(
+        code="retention_restarted",
+        values={"occupant": occupancy.occupant, "moved_out": moved_out},
+        sentence=(f"moved out (退租): {occupancy.occupant}'s part closed on {moved_out}, "
+                  "retention clock starts at move-out (R1)"))

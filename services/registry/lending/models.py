@@ -13,8 +13,8 @@ from services.common.contracts.lending import LoanKind, LoanStatus
 from services.common.models import Role, Struct, Username
 
 LoanChange = Literal["requested", "approved", "rejected", "issued", "acknowledged", "renewed",
-                     "copy_recorded", "returned", "escalated", "incident_resolved",
-                     "withdrawn"]
+                     "copy_recorded", "returned", "past_due", "escalated",
+                     "incident_resolved", "withdrawn"]
 """What a ``LoanChanged`` feed event says happened."""
 Move = Literal["approve", "reject", "withdraw", "issue", "acknowledge", "renew", "return",
                "record_copy"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import sqlalchemy as sa
@@ -45,8 +45,12 @@ from services.registry.lending.tables import (
 )
 from services.registry.schema import Repository, chunks, dialect_insert
 
-ESCALATION_KIND = "unrenewed"
+EscalationKind = Literal["unrenewed", "past_due"]
+ESCALATION_KIND: EscalationKind = "unrenewed"
 """B4: out more than the escalation period without renewal (问责)."""
+PAST_DUE_KIND: EscalationKind = "past_due"
+"""B4: out past its due date, the borrower reminded (超期提醒); a row of
+``loan_escalations`` as an escalation is, so each loan is reminded once."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,11 @@ def overdue_at(at: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(out_at(at), loans.c.due_at < at)
 
 
-def _escalated() -> sa.ColumnElement[bool]:
-    """The loan has been escalated (B4), as a condition on a row of ``loans``."""
+def _escalated(kind: EscalationKind = ESCALATION_KIND) -> sa.ColumnElement[bool]:
+    """The loan has been escalated (B4), or its borrower reminded (``PAST_DUE_KIND``), as
+    a condition on a row of ``loans``."""
     return sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id,
-                             loan_escalations.c.kind == ESCALATION_KIND)
+                             loan_escalations.c.kind == kind)
 
 
 def _filtered(query: sa.Select[Any], filters: Filters, *, now: datetime) -> sa.Select[Any]:
@@ -102,7 +107,7 @@ def _filtered(query: sa.Select[Any], filters: Filters, *, now: datetime) -> sa.S
         late = overdue_at(now)
         query = query.where(late if filters.overdue else sa.not_(late))
     if filters.escalated is not None:
-        escalated = sa.exists().where(loan_escalations.c.loan_id == loans.c.loan_id)
+        escalated = _escalated()
         query = query.where(escalated if filters.escalated else sa.not_(escalated))
     return query
 
@@ -305,6 +310,13 @@ class LoansRepository(Repository):
             .order_by(loans.c.escalation_due_at))).mappings().all()
         return [_loan_row(row) for row in rows]
 
+    async def past_due_unreminded(self, now: datetime) -> list[LoanRow]:
+        """Loans out past their due date whose borrower was not reminded yet (B4)."""
+        rows = (await self.conn.execute(
+            sa.select(loans).where(overdue_at(now), sa.not_(_escalated(PAST_DUE_KIND)))
+            .order_by(loans.c.due_at))).mappings().all()
+        return [_loan_row(row) for row in rows]
+
     async def count_overdue(self, now: datetime) -> int:
         """Loans out past their due date at ``now`` (B4)."""
         return int((await self.conn.execute(
@@ -317,11 +329,13 @@ class LoansRepository(Repository):
             sa.select(sa.func.count()).select_from(loans)
             .where(loans.c.status == "out", _escalated()))).scalar_one())
 
-    async def escalate(self, loan_id: str, *, at: datetime) -> bool:
-        """Record the escalation; False if the loan was escalated already (idempotent)."""
+    async def escalate(self, loan_id: str, *, at: datetime,
+                       kind: EscalationKind = ESCALATION_KIND) -> bool:
+        """Record the escalation (or the reminder, ``PAST_DUE_KIND``); False if the loan
+        had it already (idempotent)."""
         inserted = (await self.conn.execute(
             dialect_insert(self.conn, loan_escalations)
-            .values(loan_id=loan_id, kind=ESCALATION_KIND, escalated_at=at)
+            .values(loan_id=loan_id, kind=kind, escalated_at=at)
             .on_conflict_do_nothing(index_elements=["loan_id", "kind"])
             .returning(loan_escalations.c.loan_id))).first()
         return inserted is not None

@@ -37,6 +37,13 @@ MOVES: dict[Move, tuple[tuple[LoanStatus, ...], LoanStatus]] = {
     "return": (("out",), "returned"),
 }
 
+DONE_TO_A_LOAN: dict[Move, str] = {
+    "approve": "be approved", "reject": "be rejected", "withdraw": "be withdrawn",
+    "issue": "be issued", "acknowledge": "be acknowledged", "renew": "be renewed",
+    "record_copy": "have a copy recorded", "return": "be returned",
+}
+"""Each move as a refusal says it of the loan: "it cannot be approved"."""
+
 WITHDRAWN_BY_APPLICANT = "申请人撤回"
 """The reason recorded when the borrower, or the archivist who registered the request,
 withdraws it."""
@@ -52,8 +59,8 @@ def check_move(move: Move, status: LoanStatus) -> LoanStatus:
     if the loan is not in the state the move needs."""
     needed, reached = MOVES[move]
     if status not in needed:
-        raise Conflict(f"a loan that is {status} cannot {move.replace('_', ' ')}: "
-                       f"that needs a loan that is {' or '.join(needed)}",
+        raise Conflict(f"the loan is {status}, so it cannot {DONE_TO_A_LOAN[move]} (only a "
+                       f"loan that is {' or '.join(needed)} can)",
                        code="invalid_transition")
     return reached
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from services.common.contracts.catalogue import SystemReason
 from services.common.contracts.retention import Appraisal, AppraisalDecision, Missing
 from services.common.errors import ValidationFailed
 from services.common.models import Category, RetentionClass
@@ -116,3 +117,14 @@ def new_disposal_due(agreed: Agreement, current: RetentionClass, rules: Retentio
 def destroy_after(approved_on: date, *, wait_days: int) -> date:
     """R5: approved items are held apart for six months (以免误毁) before destruction."""
     return approved_on + timedelta(days=wait_days)
+
+
+def appraisal_reason(sweep_id: str, decision: AppraisalDecision, appraisers: Iterable[str]
+                     ) -> SystemReason:
+    """Why a kept document has a new version: the sweep's appraisers kept it, or set it
+    to be appraised again (R3; its version's reason, D6)."""
+    agreed = ", ".join(sorted(appraisers))
+    return SystemReason(
+        code="appraised_reappraise" if decision == "reappraise" else "appraised_keep",
+        values={"sweep_id": sweep_id, "appraisers": agreed},
+        sentence=f"appraisal (鉴定) in sweep {sweep_id}: {decision}, agreed by {agreed}")

@@ -43,6 +43,7 @@ from services.registry.sweeps.models import AppraisalRequest
 from services.registry.sweeps.rules import (
     Agreement,
     agreement,
+    appraisal_reason,
     checked_request,
     destroy_after,
     kept_class,
@@ -207,8 +208,7 @@ class SweepsService:
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=changes, changed_by=principal.username, changed_at=now,
-            reason=f"appraisal (鉴定) in sweep {sweep_id}: {item.outcome}, agreed by "
-                   f"{', '.join(sorted(agreed.appraisers))}",
+            reason=appraisal_reason(sweep_id, decision, agreed.appraisers),
             approved_by=principal.username)
         await tx.sweeps.set_state(sweep_id, [item.document_id], "kept", new_disposal_due=due)
         return record, updated

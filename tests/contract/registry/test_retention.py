@@ -134,6 +134,12 @@ async def test_each_move_into_a_part_is_a_version_saying_who_and_why(
         (4, "wang", ["occupancy_id"])]
     assert ["甲公司" in versions[1].reason, "vacant" in versions[2].reason,
             "乙公司" in versions[3].reason] == [True, True, True]
+    # Why, as a code and its values too, for the pages to say in the reader's language.
+    assert [(v.reason_code, v.reason_values) for v in versions] == [
+        ("filed", {}),
+        ("attached_to_current_part", {"occupant": "甲公司", "moved_in": "2018-01-01"}),
+        ("attached_to_no_part", {}),
+        ("attached_to_current_part", {"occupant": "乙公司", "moved_in": "2021-01-01"})]
     assert [kind for (kind,) in feed] == ["document_filed"] + ["document_corrected"] * 3
 
 
@@ -156,6 +162,8 @@ async def test_a_move_out_restart_is_a_version_with_a_feed_event_naming_the_due_
         "retention_start": ["2012-05-01", "2023-08-31"],
         "disposal_due": ["2022-05-01", "2033-08-31"]})
     assert ["退租" in restart.reason, "R1" in restart.reason] == [True, True]
+    assert (restart.reason_code, restart.reason_values) == (
+        "retention_restarted", {"occupant": "恒通物流有限公司", "moved_out": "2023-08-31"})
     corrected = [e for e in events if isinstance(e, DocumentCorrected)]
     assert [(e.document.document_id, e.document.version, sorted(e.fields))
             for e in corrected] == [

@@ -220,7 +220,9 @@ def test_archive_stats_prints_the_year_as_tables(history: History, tmp_path: Pat
     run = _stats(history, "--year", "2031", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
-    assert "archive statistics 2031 (年度统计), as of 2031-03-01 09:00 UTC, so far" in lines[0]
+    # NOW, 09:00 UTC, on the company's clocks (Asia/Shanghai, the default zone).
+    assert ("archive statistics 2031 (年度统计), as of 2031-03-01 17:00 Asia/Shanghai, "
+            "so far") in lines[0]
     rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
             for line in lines if line.count("│") >= 3}
     assert rows["received (接收)"][0] == "1"
@@ -248,6 +250,6 @@ def test_archive_stats_refused_says_why_and_exits_1(history: History, tmp_path: 
     run = _stats(history, cwd=tmp_path, username="li")
     assert run.returncode == 1
     assert "role_required" in run.stderr
-    assert ("only archivist (档案员), compliance (合规专员), director (总经理) or admin "
+    assert ("only archivist (档案管理员), compliance (合规专员), director (总经理) or admin "
             "(系统管理员) may do this; your role: staff (员工)") in run.stderr
     assert "service" not in run.stderr

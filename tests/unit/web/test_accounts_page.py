@@ -52,7 +52,7 @@ def test_the_list_puts_active_users_first_with_clearance_by_name() -> None:
     assert page.departments == sorted(DEPARTMENT_NAMES)
     assert accounts_page([_user("ll", department="legal")]).departments == sorted(
         [*DEPARTMENT_NAMES, "legal"])
-    assert ("center_head", "中心负责人") in page.roles
+    assert ("center_head", "客户服务中心负责人") in page.roles
 
 
 def test_the_loans_of_a_refused_departure_link_to_their_pages_by_archive_number() -> None:

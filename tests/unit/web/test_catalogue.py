@@ -28,10 +28,10 @@ from services.web.document_page import (
     ACTION_NAMES,
     FIELD_NAMES,
     FINDING_NAMES,
+    LOAN_KIND_NAMES,
     LOAN_STATUS_NAMES,
 )
 from services.web.ingest_page import STATUS_NAMES
-from services.web.loans_page import KIND_NAMES, ROLE_STEP_NAMES
 from services.web.render import LOCALES, TEMPLATES, Pages
 from services.web.retention_page import (
     DECISION_NAMES,
@@ -71,7 +71,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
              *FINDING_NAMES.values(),
-             *ROLE_STEP_NAMES.values(), *KIND_NAMES.values(), *SERIES_TITLES.values(),
+             *LOAN_KIND_NAMES.values(), *SERIES_TITLES.values(),
              *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
              *DECISION_NAMES.values(), *MISSING_NAMES.values(),
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),

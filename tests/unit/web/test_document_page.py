@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import get_args
 
+import msgspec
+
 from services.common.auth import Principal
-from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.catalogue import DocumentVersion, ReasonCode
 from services.common.contracts.ingest import ExtractedText, TextPage
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
@@ -24,6 +26,7 @@ from services.web.document_page import (
 )
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from services.web.version_reasons import REASON_TEXTS
 from tests.support.registry import document_record
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
@@ -40,9 +43,19 @@ def _entry(seq: int, action: str, outcome: str = "allowed") -> AuditTrailEntry:
                            outcome=outcome, code=None, detail={})  # type: ignore[arg-type]
 
 
-def _version(number: int, reason: str, changes: dict[str, list[object]]) -> DocumentVersion:
+def _version(number: int, reason: str, changes: dict[str, list[object]], *,
+             correction_id: str | None = None, reason_code: ReasonCode | None = None,
+             reason_values: dict[str, str] | None = None) -> DocumentVersion:
     return DocumentVersion(version=number, metadata={}, changes=changes, changed_by="wang",
-                           changed_at=AT, reason=reason, approved_by=None, correction_id=None)
+                           changed_at=AT, reason=reason, approved_by=None,
+                           correction_id=correction_id, reason_code=reason_code,
+                           reason_values=reason_values or {})
+
+
+def _history(language: str, versions: list[DocumentVersion] | None = None,
+             loans: list[Loan] | None = None) -> str:
+    return Pages().html(language, "_history.html",  # type: ignore[arg-type]
+                        {"view": document_history(versions or [], loans or [], [])})
 
 
 def _loan(status: str) -> Loan:
@@ -97,10 +110,57 @@ def test_every_kind_of_fixity_finding_has_a_name() -> None:
 
 def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() -> None:
     versions = [_version(1, "filed", {}),
-                _version(2, "业主来电更正题名", {"title": ["旧", "新"], "odd_field": [1, 2]})]
+                _version(2, "业主来电更正题名", {"title": ["旧", "新"], "odd_field": [1, 2]},
+                         correction_id="c1")]
     history = document_history(versions, [], [])
-    assert [(line.version.version, line.reason, line.changes) for line in history.versions] \
+    assert [(line.version.version, line.reason.says or line.reason.stored, line.changes)
+            for line in history.versions] \
         == [(2, "业主来电更正题名", ["题名", "odd_field"]), (1, "归档", [])]
+
+
+MOVED_OUT = "moved out (退租): 张伟's part closed on 2021-06-30, retention clock starts at " \
+            "move-out (R1)"
+ATTACHED = "occupants history changed (住户变更): attached to 张伟's part, 2018-06-01 to now (D3)"
+
+
+def test_the_registrys_own_reasons_read_in_the_readers_language() -> None:
+    versions = [_version(2, MOVED_OUT, {"disposal_due": ["a", "b"]},
+                         reason_code="retention_restarted",
+                         reason_values={"occupant": "张伟", "moved_out": "2021-06-30"})]
+    zh, en = _history("zh", versions), _history("en", versions)
+    assert "退租：张伟 的部分于 2021-06-30 结束，保管期限自迁出之日起算" in zh
+    assert "moved out: 张伟's part closed on 2021-06-30; retention counts from the " \
+           "move-out" in en
+    assert [MOVED_OUT in zh, "(R1)" in en] == [False, False]
+
+
+def test_a_reason_stored_before_the_codes_reads_as_a_new_one() -> None:
+    versions = [_version(3, MOVED_OUT, {}), _version(2, ATTACHED, {})]
+    assert [(line.reason.says, line.reason.values)
+            for line in document_history(versions, [], []).versions] == [
+        (REASON_TEXTS["attached_to_current_part"],
+         {"occupant": "张伟", "moved_in": "2018-06-01"}),
+        (REASON_TEXTS["retention_restarted"], {"occupant": "张伟", "moved_out": "2021-06-30"})]
+    assert "住户变更：归入 张伟 的部分（2018-06-01 起至今）" in _history("zh", versions)
+
+
+def test_a_persons_reason_shows_as_typed_even_when_it_looks_like_a_stored_one() -> None:
+    typed = [_version(2, "filed", {}, correction_id="c1"),
+             _version(3, "押金扣 50% (见 %(附件)s)", {}, correction_id="c2")]
+    shown = _history("en", typed)
+    assert "押金扣 50% (见 %(附件)s)" in shown
+    assert ">filed<" in shown
+
+
+def test_every_code_of_the_registrys_reasons_has_a_wording() -> None:
+    assert set(REASON_TEXTS) == set(get_args(ReasonCode))
+
+
+def test_the_document_page_names_loan_kinds_and_the_due_date_as_the_loan_pages_do() -> None:
+    shown = _history("zh", loans=[_loan("out"), msgspec.structs.replace(
+        _loan("returned"), kind="digital")])
+    assert ["纸质借出" in shown, "电子查阅（只读）" in shown, "应还日期" in shown] == [True] * 3
+    assert ["系统内查看" in shown, ">到期<" in shown] == [False, False]
 
 
 def test_loan_statuses_show_by_their_chinese_names() -> None:
@@ -140,5 +200,5 @@ def test_a_page_with_no_text_says_so_and_where_to_correct_it() -> None:
 def test_a_reader_who_does_not_correct_is_told_to_read_the_scan_or_ask_an_archivist() -> None:
     staff = _shown(LI, 2)
     assert "这一页没有识别出文字" in staff
-    assert "请联系档案员录入这一页的文字" in staff
+    assert "请联系档案管理员录入这一页的文字" in staff
     assert "/ui/review" not in staff

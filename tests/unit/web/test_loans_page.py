@@ -5,6 +5,7 @@ loan's state and who is looking; notifications show which are new."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from services.common.contracts.lending import (
     NoticeLoan,
     Notification,
     RejectionRecord,
+    ReturnRecord,
 )
 from services.common.contracts.retention import DestructionSummary
 from services.web.loans_page import (
@@ -356,3 +358,46 @@ def test_a_witness_sees_the_registers_awaiting_their_signature_with_links() -> N
     badge = pages.html("zh", "_loans_badge.html", {"waiting": 0, "signatures": 2,
                                                    "notices": 0})
     assert "2 份销毁清册待您监销签字" in badge
+
+
+def test_a_loan_fallen_due_tells_its_borrower_to_return_it() -> None:
+    due = NoticeLoan(borrower="li", borrower_department="customer_service",
+                     due_at=AT + timedelta(days=10), archive_nos=["2024-repair-A-1201-0001"])
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all", notifications=[
+        Notification(notification_id=1, kind="loan_past_due", loan_id="out",
+                     message="in the API", created_at=AT, loan=due)])
+    chinese, english = (Pages().html(language, "loans.html", page_layout(
+        LI, "/ui/loans", "token") | {"view": listing, "done": "", "refused": ""})
+        for language in ("zh", "en"))
+    assert "您的借阅已到期未还（应还日期是 2030年1月20日）。请尽快归还到档案室" in chinese
+    assert "Your loan is past its due date (January 20, 2030) and not returned." in english
+    assert "in the API" not in chinese
+
+
+def test_the_escalation_hint_says_to_urge_the_return_not_to_renew() -> None:
+    listing = loans_page(mine=[], awaiting=None, register=None, shown="all", notifications=[
+        Notification(notification_id=1, kind="loan_escalated", loan_id="out", message="",
+                     created_at=AT)])
+    chinese = Pages().html("zh", "loans.html", page_layout(ZHOU, "/ui/loans", "token") | {
+        "view": listing, "done": "", "refused": ""})
+    assert "请督促借阅人尽快归还" in chinese
+    assert "超期的借阅不能续借；借阅人如仍需要，请重新申请，重新审批。" in chinese
+    assert "或续借" not in chinese
+
+
+def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> None:
+    approval = Approval(step=0, role="manager", approver="zhou", note="同意", approved_at=AT)
+    returned = _loan("back", status="returned", approved_by=("zhou", "zhao", "wang"),
+                     issued_at=AT, issued_by="wang", due_at=AT + timedelta(days=7),
+                     returned=ReturnRecord(returned_by="wang", returned_at=AT, intact=True,
+                                         note=None))
+    returned = msgspec.structs.replace(returned, approvals=[approval, *returned.approvals[1:]])
+    english = Pages().html("en", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, returned), "done": "", "refused": ""})
+    text = re.sub(r"<[^>]+>", "", english)
+    assert re.findall(r"[（）：、]", text) == []
+    assert "li (Customer service)" in text
+    assert "(wang)" in text
+    assert re.search(r"Department head:\s+approved by zhou \(同意\)", text, re.IGNORECASE)
+    assert "Lent out" in text
+    assert "Returned" in text

@@ -37,7 +37,8 @@ def test_roles_and_departments_are_named_by_one_filter_each_in_both_languages() 
     pages = Pages()
     named = "{{ _('archivist' | role) }} {{ _('customer_service' | department) }} " \
             "{{ _('auditor' | role) }} {{ _('legal' | department) }}"
-    assert pages.environments["zh"].from_string(named).render() == "档案员 客服部 auditor legal"
+    assert pages.environments["zh"].from_string(named).render() == \
+        "档案管理员 客服部 auditor legal"
     assert pages.environments["en"].from_string(named).render() == \
         "archivist Customer service auditor legal"
 

@@ -85,8 +85,9 @@ def test_a_loan_held_sixteen_days_is_escalated_once_across_restarts(escalated: E
 
 @pytest.mark.parametrize(("username", "kinds"), [
     ("zhou", ["loan_escalated"]), ("wang", ["loan_escalated"]), ("qian", []),
-    # The borrower was told of the approval, and is told to return the file.
-    ("li", ["loan_approved", "loan_overdue"])])
+    # The borrower was told of the approval, reminded once the loan was past due, and
+    # told to return the file at the escalation.
+    ("li", ["loan_approved", "loan_overdue", "loan_past_due"])])
 def test_the_department_head_the_archive_and_the_borrower_are_notified(
         escalated: Escalated, username: str, kinds: list[str]) -> None:
     found = escalated.client(username).get("/registry/notifications/").json()

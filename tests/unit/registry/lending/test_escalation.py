@@ -182,7 +182,9 @@ async def test_a_starting_registry_escalates_what_fell_due_while_down(lending: L
     started = registry_services(lending.engine, FixedClock(START + SIXTEEN_DAYS))
     await started.start()
     await started.stop()
-    assert await lending.sql("SELECT loan_id FROM loan_escalations") == [(loan.loan_id,)]
+    # Past due, the borrower reminded; held too long, escalated.
+    assert await lending.sql("SELECT loan_id, kind FROM loan_escalations ORDER BY kind") == [
+        (loan.loan_id, "past_due"), (loan.loan_id, "unrenewed")]
 
 
 async def test_the_task_escalates_a_loan_falling_due_while_it_runs(lending: Lending) -> None:

@@ -67,6 +67,21 @@ def test_a_move_is_allowed_only_from_the_state_it_needs(move: Move, status: Loan
     assert refused.value.code == "invalid_transition"
 
 
+@pytest.mark.parametrize(("move", "status", "said"), [
+    ("approve", "approved",
+     "the loan is approved, so it cannot be approved (only a loan that is requested can)"),
+    ("withdraw", "out", "the loan is out, so it cannot be withdrawn (only a loan that is "
+                        "requested or approved can)"),
+    ("record_copy", "returned", "the loan is returned, so it cannot have a copy recorded "
+                                "(only a loan that is out can)"),
+])
+def test_a_refused_move_says_what_the_loan_is_and_what_it_would_need(
+        move: Move, status: LoanStatus, said: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        check_move(move, status)
+    assert refused.value.detail == said
+
+
 def _principal(username: str, *roles: str, department: str = "customer_service"
                ) -> Principal:
     return Principal(username=username, roles=roles, department=department)
