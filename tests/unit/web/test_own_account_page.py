@@ -57,7 +57,7 @@ def test_the_page_says_who_the_person_is_by_chinese_names() -> None:
     page = _page()
     record = page[page.index('<dl class="record">'):page.index("</dl>")]
     said = " ".join(re.sub(r"<[^>]+>", " ", record).split())
-    assert said == "用户名 wang 角色 档案员、系统管理员 密级权限 机密 部门 档案室"
+    assert said == "用户名 wang 角色 档案管理员、系统管理员 密级权限 机密 部门 档案室"
     assert "部门 未登记" in " ".join(re.sub(r"<[^>]+>", " ", _page(user=User(
         username="li", roles=["staff"], clearance="ordinary", department=None, active=True,
         created_at=WANG.created_at))).split())
