@@ -237,7 +237,7 @@ def _paged_parts(view: FileView, parts: list[tuple[Occupancy | None, str,
             row += len(group)
         if groups or (occupancy is None and view.page == 1 and not records):
             shown.append(FilePart(occupancy=occupancy, documents=len(records),
-                                  url=view.url(part=key) if offer_parts else "",
+                                  url=view.url(part=key) if offer_parts and records else "",
                                   groups=groups))
     return shown
 

@@ -114,7 +114,7 @@ def test_refusals_are_said_with_what_to_do_and_the_form_as_typed(
     vacant = _posted(wang, "C-0104", "move-out", moved_out="2020-06-30", confirm="1")
     assert early.status_code == 422
     assert "这个日期早于现住户 赵敏 的迁入日（2019年9月1日）" in early.text
-    assert 'value="2019-08-31" aria-invalid="true"' in early.text
+    assert 'aria-invalid="true" aria-describedby="moved-out-hint" value="2019-08-31"' in early.text
     assert (blank.status_code, "请填写新住户的姓名或公司名称。" in blank.text) == (422, True)
     assert vacant.status_code == 409
     assert "这一户现在空置，没有住户可以退租。" in vacant.text

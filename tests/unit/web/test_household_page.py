@@ -170,7 +170,8 @@ def test_a_refusal_is_said_above_the_forms_with_focus_and_a_link_to_the_field() 
     assert '<div class="refusal" role="alert" id="problem" tabindex="-1" autofocus>' in page
     assert "这个日期早于现住户 李娜 的迁入日（2021年7月1日）" in page
     assert '<a href="#moved-out">改正这一项</a>' in page
-    assert 'value="2020-01-01" aria-invalid="true" aria-describedby="problem"' in page
+    assert ('aria-invalid="true" aria-describedby="moved-out-hint" value="2020-01-01"'
+            in page)
 
 
 def test_the_move_out_says_whose_part_closed_and_how_many_documents_start_retention() -> None:
