@@ -1,7 +1,7 @@
-"""Who does what in handovers (移交, O1), transfers out (移出), the yearly statistics (O2)
-and catalogues (D3): one list of roles, applied by the registry's routes and by the staff
-pages to decide which pages, forms and navigation entries a person sees (the registry
-decides every move again)."""
+"""Who does what in handovers (移交, O1), transfers out (移出), the yearly statistics (O2),
+catalogues (D3) and the occupants history (D2, D3): one list of roles, applied by the
+registry's routes and by the staff pages to decide which pages, forms and navigation
+entries a person sees (the registry decides every move again)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ include confidential documents."""
 CATALOGUE_READERS = ("archivist", "compliance", "admin")
 """Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
 档案室负责人) and the administrator. Titles still follow each reader's clearance."""
+
+OCCUPANT_RECORDERS = ("archivist",)
+"""Who records the occupants history (D2, D3): a new occupant, a move-out."""
 
 SIDES: tuple[Side, ...] = ("handing", "receiving")
 """The two sides that sign a handover (O1), in the order the transfer list names them."""

@@ -24,7 +24,6 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from services.common.names import tidied_household
 from services.web.document_page import (
     chosen_page,
     document_history,
@@ -33,8 +32,6 @@ from services.web.document_page import (
 )
 from services.web.failures import none_if, see
 from services.web.forms import FORM, PageForm
-from services.web.household_page import household_page
-from services.web.links import household_url
 from services.web.navigation import layout_values
 from services.web.page import Page, PageNumber
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
@@ -152,18 +149,6 @@ class ReadingPages(Controller):
                    and page.request.headers.get("hx-target") == "results"
                    and not page.request.headers.get("hx-history-restore-request"))
         return page.render("_results.html" if partial else "search.html", view=view)
-
-    @get("/households/{household:str}", operation_id="householdPage")
-    async def household(self, household: FromPath[str], page: NamedDependency[Page],
-                        registry: NamedDependency[RegistryReader]
-                        ) -> Response[str] | Redirect:
-        if (code := tidied_household(household)) != household:
-            return Redirect(household_url(code))  # a0906 typed in the address is A-0906
-        record, documents = await asyncio.gather(
-            registry.household(page.reader.token, household),
-            registry.household_file(page.reader.token, household))
-        return page.render("household.html", view=household_page(page.reader.principal, record,
-                                                                 documents))
 
     @get("/documents/{document_id:str}", operation_id="documentPage")
     async def document(self, document_id: FromPath[str], page: NamedDependency[Page],

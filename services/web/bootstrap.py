@@ -26,6 +26,7 @@ from services.web.api import ReadingPages, SignInPages, home
 from services.web.failures import failure_handlers
 from services.web.forms import CSRF_COOKIE
 from services.web.handover_api import CataloguePages, HandoverPages
+from services.web.household_api import HouseholdPages
 from services.web.ingest_api import IngestPages
 from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
@@ -62,7 +63,7 @@ def build(ctx: Context) -> ServicePart:
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
-            SignInPages, ReadingPages, LoanPages, StatisticsPages,
+            SignInPages, ReadingPages, HouseholdPages, LoanPages, StatisticsPages,
             RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
             IngestPages, UserAdminPages, OwnAccountPages, HandoverPages, CataloguePages,
             InventoryPages,

@@ -1,19 +1,65 @@
 """The household page (``/ui/households/{household}``): the file (一户一档) as the
 cabinet keeps it. The label is the current occupant (D2); the current part of the file
 first, documents newest first (D4) grouped by category, each with where its paper
-original is kept (D7); each closed occupant's part apart (D3), newest move-out first."""
+original is kept (D7); each closed occupant's part apart (D3), newest move-out first.
+
+A file of hundreds of documents is shown a page at a time (``LIST_PAGE`` rows), with its
+counts per category and per part; the category and the part to show (``?category=``,
+``?part=``) and the page (``?page=``) are in the address, and every link keeps them.
+
+An archivist records the occupants history here (D2, D3): a new occupant, a move-out.
+What a form lacks is found here first (``occupant_problem``, ``move_out_problem``); a
+change that closes an occupant's part is confirmed first (``Confirmation``), since it
+starts the retention clock of that part (R1); what was done is said from the file as it
+now stands (``Outcome``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
-from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
-from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS
-from services.web.links import document_url
+from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.names import day_named
+from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCCUPANT_RECORDERS
+from services.common.paging import LIST_PAGE
+from services.web.links import address, document_url, household_url
+from services.web.pager import Pager, page_count, pager
+
+CURRENT_PART = "current"
+"""``?part=`` of the current part of the file; a closed part is its occupancy's id."""
+
+Change = Literal["occupant", "move_out"]
+
+
+@dataclass(frozen=True)
+class FileView:
+    """What the page shows of the file: a category, a part (each "" for all), a page."""
+
+    household: str
+    category: str = ""
+    part: str = ""
+    page: int = 1
+
+    def url(self, **changes: str | int) -> str:
+        """This view with ``changes``; a changed filter starts again at page 1."""
+        values: dict[str, str | int] = {"category": self.category, "part": self.part,
+                                        "page": 1}
+        values.update(changes)
+        return address(household_url(self.household),
+                       {name: value for name, value in values.items()
+                        if value and not (name == "page" and value == 1)})
+
+
+def file_view(household: str, *, category: str, part: str, page: int | None) -> FileView:
+    """The view the address asks for; an unknown category or a page below 1 is ignored."""
+    return FileView(household=household,
+                    category=category if category in CATEGORIES else "",
+                    part=part[:20], page=max(1, page or 1))
 
 
 @dataclass(frozen=True)
@@ -31,7 +77,12 @@ class FileEntry:
 @dataclass(frozen=True)
 class CategoryGroup:
     name: str
+    documents: int
+    """The group's documents on every page."""
     entries: list[FileEntry]
+    """Those on this page."""
+    continued: bool
+    """The group began on an earlier page."""
 
 
 @dataclass(frozen=True)
@@ -39,21 +90,89 @@ class FilePart:
     """The current part of the file (``occupancy`` None) or a closed occupant's (D3)."""
 
     occupancy: Occupancy | None
+    documents: int
+    """The part's documents shown on every page (of the category asked for)."""
+    url: str
+    """The page showing only this part, when the file has others and all are shown."""
     groups: list[CategoryGroup]
+
+
+@dataclass(frozen=True)
+class CategoryLink:
+    name: str
+    """"" for every category."""
+    documents: int
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class OccupantLine:
+    occupancy: Occupancy
+    documents: int
+    """The documents in this occupant's part (D3)."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A change of the occupants history that closes the current occupant's part, said
+    before it is made: the part's documents will be retained from that day (R1)."""
+
+    change: Change
+    day: date
+    occupant: str
+    """The new occupant's name (a new occupant), else ""."""
+    closing: Occupancy
+    documents: int
+    """The documents now in the part that closes."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the last change of the occupants history did, as the file now shows it."""
+
+    change: Change
+    occupancy: Occupancy
+    """The part that closed (a move-out) or the one that opened (a new occupant)."""
+    documents: int
+    """The documents in that part."""
+    closed: Occupancy | None = None
+    """A new occupant: the part that closed the day they moved in."""
+    closed_documents: int = 0
 
 
 @dataclass(frozen=True)
 class HouseholdPage:
     household: Household
-    occupants: list[Occupancy]
+    occupants: list[OccupantLine]
     """Newest first."""
-    current: FilePart
-    closed: list[FilePart]
+    current_occupant: Occupancy | None
+    parts: list[FilePart]
+    """The parts with documents on this page: the current first, then the closed ones,
+    newest move-out first."""
     documents: int
+    """Every document of the file the reader may know exists."""
+    shown: int
+    """Those the view shows, on every page."""
+    categories: list[CategoryLink]
+    view: FileView
+    part_name: str
+    """The closed occupant whose part alone the view shows, else ""."""
+    pager: Pager
+    page_size: int
     may_hand_over: bool
     """The page offers to hand the household's documents over (O1)."""
     may_print: bool
     """The page offers the household's item list (卷内目录, D3) to print."""
+    may_change_occupants: bool
+    """The page offers the forms for a new occupant and a move-out (D2, D3)."""
+    outcome: Outcome | None = None
+    confirmation: Confirmation | None = None
+    problem: str = ""
+    """Why the last form was refused (its code); ``values`` are what was typed."""
+    problem_field: str = ""
+    """The id of the field to correct."""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 def location_text(location: PaperLocation | None) -> str:
@@ -72,27 +191,165 @@ def _entry(record: DocumentRecord) -> FileEntry:
                      location=location_text(record.location), is_copy=record.is_copy)
 
 
-def _grouped(records: list[DocumentRecord]) -> list[CategoryGroup]:
+def _by_category(records: list[DocumentRecord]) -> list[list[DocumentRecord]]:
     """By category, the group holding the newest document first; newest first inside
     each group (D4). ``records`` come newest first."""
-    groups: dict[str, list[FileEntry]] = {}
+    groups: dict[str, list[DocumentRecord]] = {}
     for record in records:
-        groups.setdefault(record.category, []).append(_entry(record))
-    return [CategoryGroup(name=CATEGORY_NAMES[category], entries=entries)  # type: ignore[index]
-            for category, entries in groups.items()]
+        groups.setdefault(record.category, []).append(record)
+    return list(groups.values())
 
 
-def household_page(principal: Principal, household: Household, records: list[DocumentRecord]
-                   ) -> HouseholdPage:
-    closed = sorted((o for o in household.occupants if o.moved_out is not None),
-                    key=lambda o: (o.moved_out, o.occupancy_id), reverse=True)
+def closed_parts(household: Household) -> list[Occupancy]:
+    """The closed occupants' parts, newest move-out first (D3)."""
+    return sorted((o for o in household.occupants if o.moved_out is not None),
+                  key=lambda o: (o.moved_out, o.occupancy_id), reverse=True)
+
+
+def _parts(household: Household, records: list[DocumentRecord]
+           ) -> list[tuple[Occupancy | None, str, list[DocumentRecord]]]:
+    """Each part of the file in the page's order, with its ``?part=`` and its records."""
+    closed = closed_parts(household)
     closed_ids = {occupancy.occupancy_id for occupancy in closed}
-    current = [r for r in records if r.occupancy_id not in closed_ids]
+    return [(None, CURRENT_PART, [r for r in records if r.occupancy_id not in closed_ids]),
+            *((occupancy, str(occupancy.occupancy_id),
+               [r for r in records if r.occupancy_id == occupancy.occupancy_id])
+              for occupancy in closed)]
+
+
+def _paged_parts(view: FileView, parts: list[tuple[Occupancy | None, str,
+                                                   list[DocumentRecord]]],
+                 first: int, *, offer_parts: bool) -> list[FilePart]:
+    """The parts with rows from row ``first`` on, for one page; the current part is
+    shown on the first page even when empty, to say so. ``offer_parts``: each links to
+    the page of it alone."""
+    shown: list[FilePart] = []
+    row = 0
+    for occupancy, key, records in parts:
+        groups = []
+        for group in _by_category(records):
+            on_page = [record for index, record in enumerate(group, start=row)
+                       if first <= index < first + LIST_PAGE]
+            if on_page:
+                groups.append(CategoryGroup(
+                    name=CATEGORY_NAMES[group[0].category], documents=len(group),
+                    entries=[_entry(record) for record in on_page], continued=row < first))
+            row += len(group)
+        if groups or (occupancy is None and view.page == 1 and not records):
+            shown.append(FilePart(occupancy=occupancy, documents=len(records),
+                                  url=view.url(part=key) if offer_parts and records else "",
+                                  groups=groups))
+    return shown
+
+
+def _category_links(view: FileView, records: list[DocumentRecord]) -> list[CategoryLink]:
+    counts = Counter(record.category for record in records)
+    return [CategoryLink(name="", documents=len(records), url=view.url(category=""),
+                         active=not view.category),
+            *(CategoryLink(name=CATEGORY_NAMES[code], documents=counts[code],
+                           url=view.url(category=code), active=view.category == code)
+              for code in CATEGORIES if counts[code])]
+
+
+def may_change_occupants(principal: Principal) -> bool:
+    """Who records a new occupant or a move-out (the registry's rule, D2, D3)."""
+    return principal.has_role(*OCCUPANT_RECORDERS)
+
+
+def household_page(principal: Principal, household: Household, records: list[DocumentRecord],
+                   view: FileView | None = None, *, outcome: Outcome | None = None,
+                   confirmation: Confirmation | None = None, problem: str = "",
+                   problem_field: str = "", values: dict[str, str] | None = None
+                   ) -> HouseholdPage:
+    """The page of ``household`` whose file is ``records`` (newest first), as ``view``
+    asks: a part, a category, a page past the last shows the last."""
+    view = view or FileView(household=household.household)
+    parts = _parts(household, records)
+    chosen = [part for part in parts if part[1] == view.part] or parts
+    if len(chosen) == len(parts):
+        view = FileView(household=view.household, category=view.category, page=view.page)
+    in_part = [record for _, _, part_records in chosen for record in part_records]
+    categories = _category_links(view, in_part)
+    shown_parts = [(occupancy, key, [r for r in part_records
+                                     if not view.category or r.category == view.category])
+                   for occupancy, key, part_records in chosen]
+    shown = sum(len(part_records) for _, _, part_records in shown_parts)
+    last = page_count(shown, LIST_PAGE)
+    if view.page > last:
+        view = FileView(household=view.household, category=view.category, part=view.part,
+                        page=last)
+    counts = Counter(record.occupancy_id for record in records)
+    current = next((o for o in household.occupants if o.moved_out is None), None)
     return HouseholdPage(
-        household=household, occupants=list(reversed(household.occupants)),
-        current=FilePart(occupancy=None, groups=_grouped(current)),
-        closed=[FilePart(occupancy=occupancy, groups=_grouped(
-                    [r for r in records if r.occupancy_id == occupancy.occupancy_id]))
-                for occupancy in closed],
-        documents=len(records), may_hand_over=principal.has_role(*HANDOVER_CREATORS),
-        may_print=principal.has_role(*CATALOGUE_READERS))
+        household=household,
+        occupants=[OccupantLine(occupancy, counts[occupancy.occupancy_id])
+                   for occupancy in reversed(household.occupants)],
+        current_occupant=current,
+        parts=_paged_parts(view, shown_parts, (view.page - 1) * LIST_PAGE,
+                           offer_parts=not view.part and len(parts) > 1),
+        documents=len(records), shown=shown, categories=categories, view=view,
+        part_name=chosen[0][0].occupant if view.part and chosen[0][0] is not None else "",
+        pager=pager(view.page, last, lambda number: view.url(page=number)), page_size=LIST_PAGE,
+        may_hand_over=principal.has_role(*HANDOVER_CREATORS),
+        may_print=principal.has_role(*CATALOGUE_READERS),
+        may_change_occupants=may_change_occupants(principal),
+        outcome=outcome, confirmation=confirmation, problem=problem,
+        problem_field=problem_field, values=values or {})
+
+
+def outcome(household: Household, records: list[DocumentRecord], done: str,
+            occupancy_id: str) -> Outcome | None:
+    """What ``done`` (``moved_out``, ``occupant_added``) did to occupancy
+    ``occupancy_id``, said from the file as it now stands; None for anything else."""
+    found = {str(o.occupancy_id): o for o in household.occupants}
+    occupancy = found.get(occupancy_id)
+    if occupancy is None or done not in ("moved_out", "occupant_added"):
+        return None
+    counts = Counter(record.occupancy_id for record in records)
+    if done == "moved_out":
+        return Outcome(change="move_out", occupancy=occupancy,
+                       documents=counts[occupancy.occupancy_id])
+    closed = next((o for o in household.occupants if o.moved_out == occupancy.moved_in
+                   and o.occupancy_id != occupancy.occupancy_id), None)
+    return Outcome(change="occupant", occupancy=occupancy,
+                   documents=counts[occupancy.occupancy_id], closed=closed,
+                   closed_documents=counts[closed.occupancy_id] if closed else 0)
+
+
+def typed_day(text: str) -> date | None:
+    """The day typed (2021-06-30, 2021/6/30, 2021年6月30日), or None."""
+    try:
+        return date.fromisoformat(day_named(text))
+    except ValueError:
+        return None
+
+
+def occupant_problem(occupant: str, moved_in: date | None, *, longest: int) -> tuple[str, str]:
+    """What the form for a new occupant lacks, and the field to correct ("" when nothing)."""
+    if not occupant:
+        return "occupant_required", "occupant"
+    if len(occupant) > longest:
+        return "too_long", "occupant"
+    if moved_in is None:
+        return "date_required", "moved-in"
+    return "", ""
+
+
+def move_out_problem(moved_out: date | None) -> tuple[str, str]:
+    """What the move-out form lacks, and the field to correct ("" when nothing)."""
+    if moved_out is None:
+        return "date_required", "moved-out"
+    return "", ""
+
+
+def confirmation(household: Household, records: list[DocumentRecord], change: Change,
+                 day: date, occupant: str = "") -> Confirmation | None:
+    """What is to be confirmed before ``change`` on ``day``: it closes the current
+    occupant's part (a move-out, or a new occupant while one lives there); None when it
+    closes nothing (a new occupant of a vacant unit)."""
+    current = next((o for o in household.occupants if o.moved_out is None), None)
+    if current is None:
+        return None
+    return Confirmation(change=change, day=day, occupant=occupant, closing=current,
+                        documents=sum(r.occupancy_id == current.occupancy_id
+                                      for r in records))

@@ -5,7 +5,6 @@ is a URL built here, so the template only loops and shows."""
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,12 +18,12 @@ from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
 from services.common.names import tidied_category, tidied_household
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
+from services.web.pager import Pager, page_count, pager
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
 PAGE_SIZE = 20
 MAX_PAGES = MAX_RESULT_WINDOW // PAGE_SIZE
 """The search service answers no deeper than its result window."""
-PAGE_LINKS_AROUND = 2
 FIELDS = ("q", "household", "category", "filed_from", "filed_to", "sort", "page")
 """The page's query fields (interface.md, Staff pages)."""
 
@@ -129,9 +128,7 @@ class SearchView:
     years: list[Link] = field(default_factory=list)
     households: list[Link] = field(default_factory=list)
     active_filters: list[Link] = field(default_factory=list)
-    pages: list[Link] = field(default_factory=list)
-    previous_page: str | None = None
-    next_page: str | None = None
+    pager: Pager = field(default_factory=Pager)
     sorts: list[Link] = field(default_factory=list)
     category_options: list[Option] = field(default_factory=list)
     error: str | None = None
@@ -170,7 +167,7 @@ def search_view(form: SearchForm, result: SearchResult) -> SearchView:
         sorts=[Link(sort, form.url(sort=sort), active=form.sort == sort)
                for sort in ("relevance", "newest")],
         category_options=_category_options(form),
-        **_paging(form, result.total))
+        pager=pager(form.page, last_page(result.total), lambda number: form.url(page=number)))
 
 
 _MARK_TAGS = re.compile(r"(</?mark>)")
@@ -204,7 +201,7 @@ def _category_options(form: SearchForm) -> list[Option]:
 
 
 def last_page(total: int) -> int:
-    return min(MAX_PAGES, max(1, math.ceil(total / PAGE_SIZE)))
+    return min(MAX_PAGES, page_count(total, PAGE_SIZE))
 
 
 def page_past_the_end(form: SearchForm, result: SearchResult) -> str | None:
@@ -213,17 +210,3 @@ def page_past_the_end(form: SearchForm, result: SearchResult) -> str | None:
     if result.hits or not result.total or form.page <= last_page(result.total):
         return None
     return form.url(page=last_page(result.total))
-
-
-def _paging(form: SearchForm, total: int) -> dict[str, Any]:
-    last = last_page(total)
-    if last == 1:
-        return {}
-    shown = sorted({1, last, *range(max(1, form.page - PAGE_LINKS_AROUND),
-                                    min(last, form.page + PAGE_LINKS_AROUND) + 1)})
-    return {
-        "pages": [Link(str(number), form.url(page=number),
-                       active=number == form.page) for number in shown],
-        "previous_page": form.url(page=form.page - 1) if form.page > 1 else None,
-        "next_page": form.url(page=form.page + 1) if form.page < last else None,
-    }

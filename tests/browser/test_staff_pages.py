@@ -167,7 +167,7 @@ def test_the_household_file_lists_documents_newest_first_with_closed_files_apart
     page.goto("/ui/households/a1201")  # typed in the address as staff type unit codes
     expect(page).to_have_url(f"{cabinet.url}/ui/households/A-1201")
     expect(page.get_by_role("heading", level=1)).to_contain_text("星海贸易有限公司")
-    current = page.locator("section", has=page.locator("#current-file"))
+    current = page.locator("section[aria-labelledby=part-current]")
     dates = current.locator("tbody tr td:first-child").all_inner_texts()
     assert dates == ["2024年5月18日", "2023年9月12日"]
     expect(current).to_contain_text("A座 / 档案室 / 1号柜 / 12盒")

@@ -11,7 +11,7 @@ decodes are the registry's own answers, defined once in ``services.common.contra
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from services.common.clients import segment
 from services.common.clients.accounts import AccountsReader
@@ -53,10 +53,24 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                Household, token=token)
 
     async def household_file(self, token: str, household: str) -> list[DocumentRecord]:
-        """The household's documents the user may know exist, newest first (D4)."""
-        return await self.call("GET", "/registry/documents", list[DocumentRecord],
-                               token=token, params={"household": household,
-                                                    "limit": MAX_PAGE})
+        """The household's documents the user may know exist, newest first (D4), read
+        page by page."""
+        return await self.every("/registry/documents", list[DocumentRecord],
+                                page_size=MAX_PAGE, token=token,
+                                params={"household": household})
+
+    async def change_occupant(self, token: str, household: str, occupant: str,
+                              moved_in: date) -> Household:
+        """A new occupant moves in (D2); the current one's part closes that day (D3)."""
+        return await self.call("POST", f"/registry/households/{segment(household)}/occupants",
+                               Household, token=token,
+                               json={"occupant": occupant, "moved_in": moved_in.isoformat()})
+
+    async def move_out(self, token: str, household: str, moved_out: date) -> Household:
+        """The current occupant moves out (退租, D3): their part closes."""
+        return await self.call("POST", f"/registry/households/{segment(household)}/move-out",
+                               Household, token=token,
+                               json={"moved_out": moved_out.isoformat()})
 
     async def catalogue(self, token: str) -> list[DocumentRecord]:
         """Every catalogue record the user may know exists, read page by page."""

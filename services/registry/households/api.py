@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import Principal
 from services.common.contracts.households import Household
+from services.common.operations import OCCUPANT_RECORDERS
 from services.common.web import PageLimit, PageOffset
 from services.registry.guards import allow
 from services.registry.households.models import MoveOut, NewHousehold, NewOccupant
@@ -45,7 +46,7 @@ class HouseholdsController(Controller):
         return await households.get(household)
 
     @post("/{household:str}/occupants", operation_id="changeOccupant",
-          status_code=HTTP_200_OK, guards=[allow("archivist")])
+          status_code=HTTP_200_OK, guards=[allow(*OCCUPANT_RECORDERS)])
     async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
                               principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
@@ -54,7 +55,7 @@ class HouseholdsController(Controller):
                                                 data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
-          guards=[allow("archivist")])
+          guards=[allow(*OCCUPANT_RECORDERS)])
     async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
                        principal: NamedDependency[Principal],
                        households: NamedDependency[HouseholdsService]) -> Household:

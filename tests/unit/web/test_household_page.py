@@ -1,14 +1,26 @@
-"""The household page's file list: a document above ordinary carries its level's badge, in
-the reader's language."""
+"""The household page: the file's list (a document above ordinary carries its level's
+badge, in the reader's language), its counts per category and per part, a page at a time
+with the filters kept; the occupants forms for an archivist only, a move-out confirmed
+first, a refusal said with focus on it, what a change did said with its count."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from services.common.auth import Principal
-from services.common.contracts.households import Household
+from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord
-from services.web.household_page import household_page
+from services.common.paging import LIST_PAGE
+from services.web.household_page import (
+    HouseholdPage,
+    confirmation,
+    file_view,
+    household_page,
+    move_out_problem,
+    occupant_problem,
+    outcome,
+    typed_day,
+)
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 from tests.support.registry import document_record
@@ -39,3 +51,154 @@ def test_the_security_badges_are_in_the_readers_language() -> None:
     assert "机密" not in english
     assert '<span class="badge">绝密</span>' in chinese
     assert '<span class="badge">机密</span>' in chinese
+
+
+ZHANG = Occupancy(occupancy_id=1, occupant="张伟", moved_in=date(2015, 3, 1),
+                  moved_out=date(2021, 6, 30))
+LI = Occupancy(occupancy_id=2, occupant="李娜", moved_in=date(2021, 7, 1), moved_out=None)
+STAFF = Principal(username="li", roles=("staff",), clearance="ordinary",
+                  department="customer_service")
+
+
+def _household(*occupants: Occupancy) -> Household:
+    current = next((o.occupant for o in occupants if o.moved_out is None), None)
+    return Household(household="A-1201", building="A", floor=12, unit=1, label=current,
+                     occupied=current is not None, occupants=list(occupants),
+                     created_at=AT, updated_at=AT)
+
+
+def _file(count: int, *, occupancy_id: int | None, category: str = "repair",
+          start: int = 0) -> list[DocumentRecord]:
+    """``count`` documents of one part and category, newest first."""
+    return [document_record(document_id=f"d{start + n}", archive_no=f"2020-A-1201-{start + n}",
+                            title=f"单据 {start + n}", category=category,
+                            occupancy_id=occupancy_id,
+                            filed_at=date(2021, 6, 30) - timedelta(days=start + n))
+            for n in range(count)]
+
+
+def _html(principal: Principal, view: HouseholdPage) -> str:
+    values = page_layout(principal, "/ui/households/A-1201", "token") | {"view": view}
+    return Pages().html("zh", "household.html", values)
+
+
+def test_an_archivist_gets_the_forms_for_a_new_occupant_and_a_move_out() -> None:
+    page = _html(WANG, household_page(WANG, _household(ZHANG, LI), []))
+    assert 'action="/ui/households/A-1201/occupants"' in page
+    assert 'action="/ui/households/A-1201/move-out"' in page
+    assert '<label for="moved-out">退租日期</label>' in page
+    assert "登记退租：李娜" in page
+
+
+def test_a_vacant_unit_offers_a_new_occupant_but_no_move_out() -> None:
+    page = _html(WANG, household_page(WANG, _household(ZHANG), []))
+    assert 'action="/ui/households/A-1201/occupants"' in page
+    assert "/move-out" not in page
+
+
+def test_others_see_the_occupants_history_without_the_forms() -> None:
+    page = _html(STAFF, household_page(STAFF, _household(ZHANG, LI), []))
+    assert "张伟" in page
+    assert "2021年6月30日" in page
+    assert "/occupants" not in page
+    assert "/move-out" not in page
+
+
+def test_the_file_is_counted_per_category_and_per_part() -> None:
+    records = [*_file(3, occupancy_id=2, category="payment"),
+               *_file(2, occupancy_id=2, start=3),
+               *_file(4, occupancy_id=1, start=5)]
+    view = household_page(WANG, _household(ZHANG, LI), records)
+    assert [(link.name, link.documents) for link in view.categories] == [
+        ("", 9), ("缴费记录与押金", 3), ("维修/报修记录", 6)]
+    assert [(part.occupancy, part.documents) for part in view.parts] == [(None, 5), (ZHANG, 4)]
+    assert [(line.occupancy.occupant, line.documents) for line in view.occupants] == [
+        ("李娜", 5), ("张伟", 4)]
+    page = _html(WANG, view)
+    assert '已退租：张伟（2015年3月1日 至 2021年6月30日） <span class="count">4 份</span>' in page
+    assert '缴费记录与押金 <span class="count">3</span>' in page
+
+
+def test_a_long_file_is_shown_a_page_at_a_time_and_the_pager_keeps_the_filters() -> None:
+    records = [*_file(LIST_PAGE + 30, occupancy_id=2), *_file(20, occupancy_id=1, start=500)]
+    first = household_page(WANG, _household(ZHANG, LI), records,
+                           file_view("A-1201", category="repair", part="", page=None))
+    second = household_page(WANG, _household(ZHANG, LI), records,
+                            file_view("A-1201", category="repair", part="", page=2))
+    assert sum(len(g.entries) for p in first.parts for g in p.groups) == LIST_PAGE
+    assert [link.url for link in first.pager.pages] == [
+        "/ui/households/A-1201?category=repair",
+        "/ui/households/A-1201?category=repair&page=2"]
+    assert [(p.occupancy, [len(g.entries) for g in p.groups], p.groups[0].continued)
+            for p in second.parts] == [(None, [30], True), (ZHANG, [20], False)]
+    assert second.pager.previous_page == "/ui/households/A-1201?category=repair"
+    assert 'aria-current="page" aria-label="第 2 页"' in _html(WANG, second)
+
+
+def test_a_part_asked_for_alone_is_paged_within_it_and_a_page_past_the_end_is_the_last() -> None:
+    records = [*_file(5, occupancy_id=2), *_file(7, occupancy_id=1, start=5)]
+    view = household_page(WANG, _household(ZHANG, LI), records,
+                          file_view("A-1201", category="", part="1", page=9))
+    assert [(p.occupancy, p.documents) for p in view.parts] == [(ZHANG, 7)]
+    assert (view.view.page, view.shown, view.part_name) == (1, 7, "张伟")
+    assert [(link.name, link.documents) for link in view.categories] == [
+        ("", 7), ("维修/报修记录", 7)]
+    assert view.categories[1].url == "/ui/households/A-1201?category=repair&part=1"
+
+
+def test_a_move_out_is_confirmed_first_saying_it_closes_the_part_and_starts_retention() -> None:
+    records = _file(3, occupancy_id=2)
+    asked = confirmation(_household(ZHANG, LI), records, "move_out", date(2024, 4, 30))
+    page = _html(WANG, household_page(WANG, _household(ZHANG, LI), records,
+                                      confirmation=asked, values={"moved_out": "2024-04-30"}))
+    assert "确认退租：李娜" in page
+    assert ("李娜 的部分将于 2024年4月30日 结束并单独保管，登记后不能在本页撤销。"
+            "这一部分现有 3 份文件") in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert '<input type="hidden" name="moved_out" value="2024-04-30">' in page
+    assert 'id="confirm" tabindex="-1" autofocus' in page
+
+
+def test_a_new_occupant_of_a_vacant_unit_needs_no_confirmation() -> None:
+    assert confirmation(_household(ZHANG), [], "occupant", date(2024, 5, 1), "王芳") is None
+
+
+def test_a_refusal_is_said_above_the_forms_with_focus_and_a_link_to_the_field() -> None:
+    page = _html(WANG, household_page(
+        WANG, _household(ZHANG, LI), [], problem="date_before_occupancy",
+        problem_field="moved-out", values={"moved_out": "2020-01-01"}))
+    assert '<div class="refusal" role="alert" id="problem" tabindex="-1" autofocus>' in page
+    assert "这个日期早于现住户 李娜 的迁入日（2021年7月1日）" in page
+    assert '<a href="#moved-out">改正这一项</a>' in page
+    assert ('aria-invalid="true" aria-describedby="moved-out-hint" value="2020-01-01"'
+            in page)
+
+
+def test_the_move_out_says_whose_part_closed_and_how_many_documents_start_retention() -> None:
+    records = _file(4, occupancy_id=1)
+    done = outcome(_household(ZHANG), records, "moved_out", "1")
+    page = _html(WANG, household_page(WANG, _household(ZHANG), records, outcome=done))
+    assert "张伟 的部分已于 2021年6月30日 结束；4 份文件的保管期限自该日起算。" in page
+
+
+def test_a_new_occupant_says_whose_part_closed_the_same_day() -> None:
+    wang = Occupancy(occupancy_id=3, occupant="王芳", moved_in=date(2021, 6, 30),
+                     moved_out=None)
+    records = [*_file(2, occupancy_id=3), *_file(5, occupancy_id=1, start=2)]
+    done = outcome(_household(ZHANG, wang), records, "occupant_added", "3")
+    page = _html(WANG, household_page(WANG, _household(ZHANG, wang), records, outcome=done))
+    assert "已登记 王芳 于 2021年6月30日 迁入，标牌现为 王芳；2 份文件归入其部分。" in page
+    assert "张伟 的部分已于同日结束；5 份文件的保管期限自该日起算。" in page
+
+
+def test_an_unknown_outcome_or_occupancy_says_nothing() -> None:
+    assert outcome(_household(ZHANG), [], "forged", "1") is None
+    assert outcome(_household(ZHANG), [], "moved_out", "99") is None
+
+
+def test_a_day_is_read_as_people_write_it() -> None:
+    assert typed_day("2021-06-30") == typed_day("2021年6月30日") == date(2021, 6, 30)
+    assert typed_day("30/06/2021") is None
+    assert occupant_problem("", date(2021, 6, 30), longest=200) == ("occupant_required",
+                                                                     "occupant")
+    assert move_out_problem(None) == ("date_required", "moved-out")

@@ -73,7 +73,7 @@ def test_pages_and_the_line_before_partial_hits_are_laid_out_by_the_view() -> No
     result = SearchResult(total=95, hits=[_hit(1), _hit(2, "partial"), _hit(3, "partial")],
                           facets=Facets(category={"repair": 95}, household={}, year={"2024": 95}))
     view = search_view(SearchForm.from_query({"q": "漏水", "page": "3"}), result)
-    assert [link.label for link in view.pages] == ["1", "2", "3", "4", "5"]
+    assert [link.label for link in view.pager.pages] == ["1", "2", "3", "4", "5"]
     assert [hit.first_partial for hit in view.hits] == [False, True, False]
     assert view.categories[0].label == "维修/报修记录"
     assert view.years[0].url.endswith("filed_from=2024-01-01&filed_to=2024-12-31")

@@ -83,7 +83,8 @@ def test_every_area_says_the_common_refusals_in_the_same_words() -> None:
     def said(area: str, code: str) -> str:
         return " ".join(str(getattr(macros, area)(code)).split())
 
-    areas = ("loan_refusal", "retention_refusal", "handover_refusal", "inventory_refusal")
+    areas = ("loan_refusal", "retention_refusal", "handover_refusal", "inventory_refusal",
+             "household_refusal")
     for code in ("no_documents", "invalid_household", "a_code_nobody_knows"):
         assert {said(area, code) for area in areas} == {said("common_refusal", code)}
     assert said("account_refusal", "too_long") == said("common_refusal", "too_long")

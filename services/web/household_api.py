@@ -1,0 +1,134 @@
+"""The household page's routes (``/ui/households/{household}``): the file a page at a
+time, and, for an archivist, the forms that record a new occupant and a move-out (D2,
+D3). A form that would close the current occupant's part is shown again to be confirmed
+first, saying what it does (its ``confirm`` field says it was); done, the page says what
+changed (``?done=`` and the ``occupancy`` concerned); refused, the page is shown again
+with the form as typed, saying why and what to do."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.households import Household
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import ArchiveError
+from services.common.names import tidied_household
+from services.web.failures import page_token, refusal_code, see
+from services.web.forms import text
+from services.web.household_page import (
+    Confirmation,
+    closed_parts,
+    confirmation,
+    file_view,
+    household_page,
+    may_change_occupants,
+    move_out_problem,
+    occupant_problem,
+    outcome,
+    typed_day,
+)
+from services.web.limits import LIMITS
+from services.web.links import household_url
+from services.web.page import Page, PageNumber
+
+OCCUPANTS_ANCHOR = "#occupants"
+
+
+class HouseholdPages(Controller):
+    path = "/households"
+
+    @get("/{household:str}", operation_id="householdPage")
+    async def household(self, household: FromPath[str], page: NamedDependency[Page],
+                        registry: NamedDependency[RegistryReader], category: FromQuery[str] = "",
+                        part: FromQuery[str] = "", occupancy: FromQuery[str] = "",
+                        page_number: PageNumber = None) -> Response[str] | Redirect:
+        if (code := tidied_household(household)) != household:
+            return Redirect(household_url(code))  # a0906 typed in the address is A-0906
+        record, documents = await self._file(page, registry, household)
+        done = outcome(record, documents, page.request.query_params.get("done", ""),
+                       occupancy[:20])
+        return page.render("household.html", view=household_page(
+            page.reader.principal, record, documents,
+            file_view(household, category=category, part=part, page=page_number),
+            outcome=done))
+
+    @post("/{household:str}/occupants", operation_id="changeOccupantForm")
+    async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],
+                           registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = page_token(page.reader, may_change_occupants)
+        form = await page.request.form()
+        values = {"occupant": text(form, "occupant", limit=LIMITS.name + 1),
+                  "moved_in": text(form, "moved_in", limit=40)}
+        moved_in = typed_day(values["moved_in"])
+        problem, wrong = occupant_problem(values["occupant"], moved_in, longest=LIMITS.name)
+        if problem or moved_in is None:
+            return await self._refused(page, registry, household, problem, wrong, values)
+        if not text(form, "confirm"):
+            record, documents = await self._file(page, registry, household)
+            asked = confirmation(record, documents, "occupant", moved_in, values["occupant"])
+            if asked is not None:
+                return self._confirm(page, record, documents, asked, values)
+        return await self._changed(
+            page, registry, household, values, "moved-in", "occupant_added",
+            registry.change_occupant(token, household, values["occupant"], moved_in))
+
+    @post("/{household:str}/move-out", operation_id="moveOutForm")
+    async def move_out(self, household: FromPath[str], page: NamedDependency[Page],
+                       registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        token = page_token(page.reader, may_change_occupants)
+        form = await page.request.form()
+        values = {"moved_out": text(form, "moved_out", limit=40)}
+        moved_out = typed_day(values["moved_out"])
+        problem, wrong = move_out_problem(moved_out)
+        if problem or moved_out is None:
+            return await self._refused(page, registry, household, problem, wrong, values)
+        if not text(form, "confirm"):
+            record, documents = await self._file(page, registry, household)
+            asked = confirmation(record, documents, "move_out", moved_out)
+            if asked is not None:
+                return self._confirm(page, record, documents, asked, values)
+        return await self._changed(page, registry, household, values, "moved-out",
+                                   "moved_out", registry.move_out(token, household, moved_out))
+
+    async def _file(self, page: Page, registry: RegistryReader, household: str
+                    ) -> tuple[Household, list[DocumentRecord]]:
+        return await asyncio.gather(registry.household(page.reader.token, household),
+                                    registry.household_file(page.reader.token, household))
+
+    async def _changed(self, page: Page, registry: RegistryReader, household: str,
+                       values: dict[str, str], field: str, done: str,
+                       change: Awaitable[Household]) -> Response[Any]:
+        """Await ``change`` and show the page saying it was ``done`` to the occupancy it
+        closed (a move-out) or opened (a new occupant); refused, the form again saying
+        why (``field`` to correct)."""
+        try:
+            changed = await change
+        except ArchiveError as exc:
+            return await self._refused(page, registry, household, refusal_code(exc), field,
+                                       values, status_code=exc.status)
+        concerned = (closed_parts(changed)[:1] if done == "moved_out"
+                     else [o for o in changed.occupants if o.moved_out is None])
+        return see(household_url(household), OCCUPANTS_ANCHOR, done=done,
+                   occupancy=str(concerned[0].occupancy_id) if concerned else "")
+
+    async def _refused(self, page: Page, registry: RegistryReader, household: str,
+                       problem: str, field: str, values: dict[str, str], *,
+                       status_code: int = 422) -> Response[str]:
+        record, documents = await self._file(page, registry, household)
+        return page.render("household.html", status_code=status_code, view=household_page(
+            page.reader.principal, record, documents, problem=problem, problem_field=field,
+            values=values))
+
+    def _confirm(self, page: Page, record: Household, documents: list[DocumentRecord],
+                 asked: Confirmation, values: dict[str, str]) -> Response[str]:
+        return page.render("household.html", view=household_page(
+            page.reader.principal, record, documents, confirmation=asked, values=values))
+

@@ -1,0 +1,46 @@
+"""The pager a long list shows under it (search results, a household's file): the first
+and last page, those around the one shown, the previous and the next, each an address
+that keeps the list's filters (the list's own ``url(page)`` builds it)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+LINKS_AROUND = 2
+"""Pages linked on each side of the one shown."""
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Pager:
+    """No links when the list fits on one page."""
+
+    pages: list[PageLink] = field(default_factory=list)
+    previous_page: str | None = None
+    next_page: str | None = None
+
+
+def page_count(total: int, size: int) -> int:
+    """The pages ``total`` rows fill, ``size`` a page; an empty list is one page."""
+    return max(1, math.ceil(total / size))
+
+
+def pager(shown: int, last: int, url: Callable[[int], str]) -> Pager:
+    """The pager under page ``shown`` of ``last``; ``url(number)`` is page ``number``'s
+    address."""
+    if last <= 1:
+        return Pager()
+    numbers = sorted({1, last, *range(max(1, shown - LINKS_AROUND),
+                                      min(last, shown + LINKS_AROUND) + 1)})
+    return Pager(pages=[PageLink(str(number), url(number), active=number == shown)
+                        for number in numbers],
+                 previous_page=url(shown - 1) if shown > 1 else None,
+                 next_page=url(shown + 1) if shown < last else None)

@@ -1,0 +1,142 @@
+"""The household page's occupants forms over HTTP, as a browser sends them (D2, D3, R1): a
+new occupant recorded shows in the history; a move-out is confirmed first, then closes the
+part, re-places the documents and says how many start their retention clock; refusals are
+said in Chinese with what was typed kept; only an archivist has the forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.registry.conftest import document_body
+from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
+
+server = module_archive_server()
+
+
+@pytest.fixture(scope="module")
+def archivist(server: ArchiveServer) -> httpx.Client:
+    """The registry's API as the archivist ``wang``."""
+    return server.client(server.add_user("wang", "archivist"))
+
+
+@pytest.fixture(scope="module")
+def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
+    """The archivist's browser, signed in."""
+    browser = signed_in(server.url, "wang")
+    yield browser
+    browser.close()
+
+
+def _opened(archivist: httpx.Client, household: str, occupant: str, moved_in: str) -> None:
+    created = archivist.post("/registry/households", json={
+        "household": household, "occupant": occupant, "moved_in": moved_in})
+    assert created.status_code == 201, created.text
+
+
+def _filed(server: ArchiveServer, household: str, filed_at: str) -> dict[str, Any]:
+    with server.client(server.service_token()) as ingest:
+        response = ingest.post("/registry/documents", json=document_body(
+            household=household, category="payment", title=f"{filed_at} 物业费收据",
+            filed_at=filed_at))
+    assert response.status_code == 201, response.text
+    filed: dict[str, Any] = response.json()
+    return filed
+
+
+def _posted(browser: httpx.Client, household: str, form: str, **fields: str) -> httpx.Response:
+    return browser.post(f"/ui/households/{household}/{form}",
+                        data={"_csrf_token": browser.cookies["archive_csrf"], **fields})
+
+
+def test_a_new_occupant_of_a_vacant_unit_is_recorded_and_shown_in_the_history(
+        archivist: httpx.Client, wang: httpx.Client) -> None:
+    assert archivist.post("/registry/households", json={"household": "C-0101"}).status_code == 201
+    sent = _posted(wang, "C-0101", "occupants", occupant="华信贸易有限公司",
+                   moved_in="2015-03-01")
+    shown = wang.get(sent.headers["location"])
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].endswith("#occupants")
+    assert "已登记 华信贸易有限公司 于 2015年3月1日 迁入，标牌现为 华信贸易有限公司" in shown.text
+    assert '<span class="label">华信贸易有限公司</span>' in shown.text
+    assert archivist.get("/registry/households/C-0101").json()["label"] == "华信贸易有限公司"
+
+
+def test_a_move_out_is_confirmed_then_closes_the_part_and_counts_the_documents_restarted(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    _opened(archivist, "C-0102", "张伟", "2015-03-01")
+    kept = [_filed(server, "C-0102", day) for day in ("2016-05-01", "2019-01-10", "2021-06-30")]
+    later = _filed(server, "C-0102", "2022-01-05")
+    asked = _posted(wang, "C-0102", "move-out", moved_out="2021-06-30")
+    unchanged = archivist.get("/registry/households/C-0102").json()
+    done = _posted(wang, "C-0102", "move-out", moved_out="2021-06-30", confirm="1")
+    shown = wang.get(done.headers["location"])
+    records = {record["document_id"]: record for record in archivist.get(
+        "/registry/documents", params={"household": "C-0102"}).json()}
+    assert asked.status_code == 200
+    assert "确认退租：张伟" in asked.text
+    assert "张伟 的部分将于 2021年6月30日 结束并单独保管" in asked.text
+    assert "这一部分现有 4 份文件" in asked.text
+    assert unchanged["label"] == "张伟"
+    assert done.status_code == 303, done.text
+    assert "张伟 的部分已于 2021年6月30日 结束；3 份文件的保管期限自该日起算。" in shown.text
+    assert [records[d["document_id"]]["retention_start"] for d in kept] == ["2021-06-30"] * 3
+    assert records[later["document_id"]]["occupancy_id"] is None
+    assert "已退租：张伟（2015年3月1日 至 2021年6月30日）" in shown.text
+
+
+def test_a_new_occupant_while_one_lives_there_is_confirmed_and_closes_their_part(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    _opened(archivist, "C-0103", "刘洋", "2018-01-01")
+    _filed(server, "C-0103", "2019-02-01")
+    asked = _posted(wang, "C-0103", "occupants", occupant="王芳", moved_in="2020-01-01")
+    done = _posted(wang, "C-0103", "occupants", occupant="王芳", moved_in="2020-01-01",
+                   confirm="1")
+    shown = wang.get(done.headers["location"])
+    assert "王芳 自 2020年1月1日 迁入，标牌改为 王芳；现住户 刘洋 同日退租。" in asked.text
+    assert "刘洋 的部分已于同日结束；1 份文件的保管期限自该日起算。" in shown.text
+    assert [(o["occupant"], o["moved_out"]) for o in archivist.get(
+        "/registry/households/C-0103").json()["occupants"]] == [
+        ("刘洋", "2020-01-01"), ("王芳", None)]
+
+
+def test_refusals_are_said_with_what_to_do_and_the_form_as_typed(
+        archivist: httpx.Client, wang: httpx.Client) -> None:
+    _opened(archivist, "C-0104", "赵敏", "2019-09-01")
+    early = _posted(wang, "C-0104", "move-out", moved_out="2019-08-31", confirm="1")
+    blank = _posted(wang, "C-0104", "occupants", occupant="", moved_in="2020-01-01")
+    assert archivist.post("/registry/households/C-0104/move-out",
+                          json={"moved_out": "2020-05-31"}).status_code == 200
+    vacant = _posted(wang, "C-0104", "move-out", moved_out="2020-06-30", confirm="1")
+    assert early.status_code == 422
+    assert "这个日期早于现住户 赵敏 的迁入日（2019年9月1日）" in early.text
+    assert 'aria-invalid="true" aria-describedby="moved-out-hint" value="2019-08-31"' in early.text
+    assert (blank.status_code, "请填写新住户的姓名或公司名称。" in blank.text) == (422, True)
+    assert vacant.status_code == 409
+    assert "这一户现在空置，没有住户可以退租。" in vacant.text
+
+
+def test_an_unknown_household_is_said_as_such(wang: httpx.Client) -> None:
+    page = wang.get("/ui/households/Z-9999")
+    assert page.status_code == 404
+    assert "档案中没有这个户号。请检查户号" in page.text
+
+
+def test_only_an_archivist_has_the_forms(server: ArchiveServer, archivist: httpx.Client
+                                         ) -> None:
+    _opened(archivist, "C-0105", "孙丽", "2017-04-01")
+    server.add_user("li", "staff")
+    li = signed_in(server.url, "li")
+    try:
+        page = li.get("/ui/households/C-0105")
+        sent = _posted(li, "C-0105", "move-out", moved_out="2020-01-01", confirm="1")
+    finally:
+        li.close()
+    assert "孙丽" in page.text
+    assert "/move-out" not in page.text
+    assert sent.status_code == 404
+    assert archivist.get("/registry/households/C-0105").json()["label"] == "孙丽"
