@@ -9,7 +9,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import RETAINED_STATUSES, DocumentRecord
 from services.common.contracts.retention import (
     Appraisal,
     ItemState,
@@ -33,12 +33,13 @@ from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_
 class SweepsRepository(Repository):
     async def due(self, as_of: date, *, categories: Collection[Category] | None
                   ) -> list[DocumentRecord]:
-        """R2: active documents due by ``as_of``, leaving out permanent ones, held ones
-        (R7) and those already in a sweep; oldest due first."""
+        """R2: documents the archive keeps (active or transferred out) due by ``as_of``,
+        leaving out permanent ones, held ones (R7) and those already in a sweep; oldest
+        due first."""
         in_sweep = sa.exists().where(sweep_items.c.document_id == documents.c.document_id,
                                      sweep_items.c.state.in_(OPEN_ITEM_STATES))
         query = sa.select(documents).where(
-            documents.c.status == "active", documents.c.retention_class != "permanent",
+            documents.c.status.in_(RETAINED_STATUSES), documents.c.retention_class != "permanent",
             documents.c.disposal_due.is_not(None), documents.c.disposal_due <= as_of,
             ~in_sweep,
             ~held_clause(documents.c.document_id, documents.c.household,
