@@ -31,6 +31,7 @@ import msgspec
 
 from services.common.clock import Clock
 from services.common.contracts.registry import (
+    RETAINED_STATUSES,
     Change,
     DocumentCorrected,
     DocumentDestroyed,
@@ -130,7 +131,7 @@ class RetentionFollower:
             record = await self.feed.get_document(document_id)
         except NotFound:
             return
-        if record.status != "active":
+        if record.status not in RETAINED_STATUSES:
             return
         now = self.clock.now()
         until = locked_until(record.disposal_due, now)

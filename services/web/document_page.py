@@ -90,6 +90,7 @@ ACTION_NAMES = {
     "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
     "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
+    "sweep_item_no_longer_due": "不再到期，移出清理清单",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
     "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
 }

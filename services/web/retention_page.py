@@ -45,7 +45,8 @@ CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES
 SWEEP_STATUS_NAMES = {"appraisal": "鉴定中", "approved": "已批准", "rejected": "已退回",
                       "dry_run": "预览"}
 ITEM_STATE_NAMES = {"appraisal": "待鉴定", "waiting": "已批准销毁，隔离等待中",
-                    "kept": "继续保存", "released": "已退回", "destroyed": "已销毁"}
+                    "kept": "继续保存", "released": "已退回", "no_longer_due": "不再到期",
+                    "destroyed": "已销毁"}
 DECISION_NAMES = {"undecided": "尚未决定", "destroy": "销毁", "keep": "继续保存",
                   "reappraise": "下年重新鉴定"}
 MISSING_NAMES = {
@@ -126,6 +127,8 @@ class ItemLine:
     missing: list[str]
     mine: str | None
     """The signed-in appraiser's decision so far, if any."""
+    register_url: str | None
+    """The page of the register not executed yet that lists the item (R6)."""
 
 
 def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
@@ -137,7 +140,9 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
                               state=ITEM_STATE_NAMES.get(item.state, item.state),
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
                               missing=[MISSING_NAMES.get(code, code) for code in item.missing],
-                              mine=mine))
+                              mine=mine,
+                              register_url=destruction_url(item.destruction_id)
+                              if item.destruction_id else None))
     return lines
 
 
@@ -147,7 +152,8 @@ class SweepPage:
     status: str
     items: list[ItemLine]
     destroyable: list[ItemLine]
-    """Items approved for destruction, waiting apart (R5): what a register may take."""
+    """Items approved for destruction, waiting apart (R5), on no register yet: what a
+    register may take."""
     undecided: int
     can: Abilities
 
@@ -156,9 +162,10 @@ def sweep_page(principal: Principal, sweep: Sweep) -> SweepPage:
     items = item_lines(principal, sweep)
     return SweepPage(
         sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
-        destroyable=[line for line in items
-                     if line.item.state == "waiting" and not line.item.redacted],
-        undecided=sum(1 for line in items if line.item.outcome == "undecided"),
+        destroyable=[line for line in items if line.item.state == "waiting"
+                     and not line.item.redacted and line.item.destruction_id is None],
+        undecided=sum(1 for line in items if line.item.state == "appraisal"
+                      and line.item.outcome == "undecided"),
         can=abilities(principal))
 
 

@@ -35,6 +35,11 @@ Label = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_LABEL)]
 DocumentStatus = Literal["active", "destroyed", "transferred"]
 """``transferred``: sent out of the archive (移出); its record and audit stay, its
 original is kept until a destruction, and it leaves the active archive's search."""
+RETAINED_STATUSES: tuple[DocumentStatus, ...] = ("active", "transferred")
+"""The documents whose digital copy the archive keeps, so retention governs them (R1–R6):
+placed in their household's file, their due dates recomputed, swept, appraised and
+destroyed alike. A transferred one's paper went away, its original stays (README,
+Transfers out); destroying it deletes that original, its record stays."""
 
 
 class PaperLocation(Struct):

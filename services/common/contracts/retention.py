@@ -35,9 +35,12 @@ class ScheduleChange(Struct):
 
 
 SweepStatus = Literal["appraisal", "approved", "rejected"]
-ItemState = Literal["appraisal", "waiting", "kept", "released", "destroyed"]
+ItemState = Literal["appraisal", "waiting", "kept", "released", "no_longer_due", "destroyed"]
 """A sweep item: under ``appraisal``; approved for destruction and ``waiting`` apart (R5);
-``kept`` (keep or reappraise applied); ``released`` (sweep rejected); ``destroyed``."""
+``kept`` (keep or reappraise applied); ``released`` (sweep rejected); ``no_longer_due``
+(its document's due date moved past the sweep's ``as_of`` while the item was open — a
+move-out, a correction, a schedule change —: it left the sweep, and a later sweep takes
+the document when it is due again); ``destroyed``."""
 AppraisalDecision = Literal["destroy", "keep", "reappraise"]
 Outcome = Literal["undecided", "destroy", "keep", "reappraise"]
 Missing = Literal["second_appraiser", "manager", "engineering", "agreement"]
@@ -69,7 +72,9 @@ class SweepItem(Struct):
     keep_until: date | None = None
     keep_class: RetentionClass | None = None
     new_disposal_due: date | None = None
-    """The due date keep or reappraise set at approval (R3)."""
+    """The due date keep or reappraise set at approval (R3); for an item
+    ``no_longer_due``, the document's due date when it left the sweep (null: permanent;
+    when and why it left: its audit entry ``sweep_item_no_longer_due``)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
     title: str | None = None
     """The document's title as the catalogue has it now (not stored with the sweep)."""
@@ -77,6 +82,9 @@ class SweepItem(Struct):
     """Under appraisal: what the item still needs before it is decided (R2, R4)."""
     held: bool = False
     """A legal hold covers the document now: it will not be destroyed (R7)."""
+    destruction_id: str | None = None
+    """The destruction register (销毁清册) that lists the item, not executed yet: another
+    register does not take it."""
     redacted: bool = False
     """The reader is not cleared for the document: the row is counted, not named."""
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts.catalogue import DocumentVersion, SystemReason
 from services.common.contracts.registry import (
+    RETAINED_STATUSES,
     AccessFilter,
     DocumentRecord,
     DocumentStatus,
@@ -137,32 +138,34 @@ class DocumentsRepository(Repository):
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]
 
-    async def active_of(self, household: str) -> list[DocumentRecord]:
-        """The household's active documents, newest first (D4), their rows held until the
-        transaction ends (a destruction settling one of them waits, and sees the change)."""
+    async def retained_of(self, household: str) -> list[DocumentRecord]:
+        """The household's documents the archive keeps (``RETAINED_STATUSES``), newest
+        first (D4), their rows held until the transaction ends (a destruction settling one
+        of them waits, and sees the change)."""
         rows = (await self.conn.execute(
             sa.select(documents).where(documents.c.household == household,
-                                       documents.c.status == "active")
+                                       documents.c.status.in_(RETAINED_STATUSES))
             .order_by(*NEWEST_FIRST).with_for_update())).mappings()
         return [record_of(row) for row in rows]
 
     async def recompute_disposal(self, categories: list[Category], rules: RetentionRules,
                                  *, at: datetime) -> int:
-        """R1: after a schedule change, class and due date of the active documents of
-        ``categories``; one statement per distinct start date, computed here so both
-        engines count years the same way."""
+        """R1: after a schedule change, class and due date of the documents of
+        ``categories`` the archive keeps (active or transferred out); one statement per
+        distinct start date, computed here so both engines count years the same way."""
         changed = 0
         for category in categories:
             starts = (await self.conn.execute(
                 sa.select(documents.c.retention_start, sa.func.count())
-                .where(documents.c.category == category, documents.c.status == "active")
+                .where(documents.c.category == category,
+                       documents.c.status.in_(RETAINED_STATUSES))
                 .group_by(documents.c.retention_start)
             )).all()
             if not starts:
                 continue
             await self.conn.execute(
                 documents.update().where(documents.c.category == category,
-                                         documents.c.status == "active",
+                                         documents.c.status.in_(RETAINED_STATUSES),
                                          documents.c.retention_start == sa.bindparam("b_start"))
                 .values(retention_class=rules.class_of(category),
                         disposal_due=sa.bindparam("b_due"), updated_at=at),

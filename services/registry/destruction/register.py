@@ -2,7 +2,8 @@
 
 Both are pure functions of a ``Destruction``; the PDF is blocking work (see
 ``services.common.printing``), so callers run it in a thread. R6: each destroyed item
-reads 已销毁 with its date and the witnesses (监销人). The CSV goes through
+reads 已销毁 with its date, the witnesses (监销人) and who executed the register (执行人),
+so that on paper too the executor is seen not to be a witness. The CSV goes through
 ``services.common.spreadsheet`` (formulas neutralised).
 """
 
@@ -26,7 +27,7 @@ from services.common.printing import (
 from services.common.spreadsheet import csv_bytes
 
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "保管期限", "到期日期",
-              "页数", "状态", "销毁日期", "监销人", "document_id")
+              "页数", "状态", "销毁日期", "监销人", "执行人", "document_id")
 PDF_COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 63),
                Column("类别", 26), Column("户号", 18, unbroken=True), Column("归档日期", 21),
                Column("保管期限", 18), Column("页数", 10), Column("状态", 26),
@@ -44,7 +45,8 @@ def _row(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
             day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
             day(item.disposal_due),
             str(item.pages), item.label, day_at(item.destroyed_at, zone),
-            _witnesses(register) if destroyed else "", item.document_id]
+            _witnesses(register) if destroyed else "",
+            (register.executed_by or "") if destroyed else "", item.document_id]
 
 
 def csv(register: Destruction, zone: tzinfo) -> bytes:
@@ -72,11 +74,12 @@ def _heading(register: Destruction, zone: tzinfo) -> list[str]:
         f"清册编号：{register.destruction_id}    鉴定批次：{register.sweep_id}",
         f"批准人：{register.approved_by or ''}    "
         f"批准日期：{day_at(register.approved_at, zone)}    "
-        f"暂存至：{day(register.destroy_after)}",
+        f"可销毁日期：{day(register.destroy_after)} 起",
         f"编制人：{register.created_by}    编制日期：{day_at(register.created_at, zone)}    "
         f"状态：{DESTRUCTION_STATUS_NAMES[register.status]}",
         f"监销人：{_witnesses(register) or '（未签字）'}    "
-        f"执行日期：{day_at(register.executed_at, zone)}"
+        f"执行人：{register.executed_by or '（未执行）'}    "
+        f"执行日期：{day_at(register.executed_at or register.execution_started_at, zone)}"
         f"    共 {len(register.items)} 件，已销毁 {destroyed} 件",
     ]
 

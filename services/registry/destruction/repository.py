@@ -167,6 +167,18 @@ class RegistersRepository(Repository):
             found.update(row.document_id for row in rows)
         return found
 
+    async def pending_in(self, document_ids: Collection[str]) -> dict[str, str]:
+        """The register that lists each of ``document_ids`` still to destroy (its item
+        ``pending``: a register not executed yet), by document id."""
+        found: dict[str, str] = {}
+        for chunk in chunks(document_ids):
+            rows = await self.conn.execute(
+                sa.select(destruction_items.c.document_id, destruction_items.c.destruction_id)
+                .where(destruction_items.c.document_id.in_(chunk),
+                       destruction_items.c.state == "pending"))
+            found.update({row.document_id: row.destruction_id for row in rows})
+        return found
+
     async def next_pending(self, destruction_id: str) -> str | None:
         """The first item still to destroy, in register order."""
         return (await self.conn.execute(

@@ -49,6 +49,7 @@ from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
 from services.registry.store import RegistryStore, Tx
+from services.registry.sweeps.release import release_before
 
 HIDDEN = ""
 """What a redacted row has in place of an identifier."""
@@ -56,13 +57,13 @@ PROTECTION_REFUSALS: dict[WithheldReason, tuple[str, str]] = {
     "on_hold": ("on_hold", "are under a legal hold and cannot be destroyed (R7); leave "
                 "them out or release the hold"),
     "on_loan": ("on_loan", "are out on loan; they are destroyed only once returned"),
-    "not_due": ("not_yet_due", "are no longer due (a move-out or a schedule change moved "
-                "their date on); leave them out"),
+    "not_due": ("no_longer_due", "are no longer due (a move-out, a correction or a "
+                "schedule change moved their date on); they left the sweep: leave them out"),
 }
 """What stops a register being drawn up or executed, by the code of its refusal (409);
 a register drawn up already leaves them out by being cancelled and drawn up again."""
 AUDITED_REFUSALS = frozenset({"on_hold", "on_loan", "witnesses_missing", "not_yet_due",
-                              "signatures_void", "witness_executes"})
+                              "no_longer_due", "signatures_void", "witness_executes"})
 
 
 class DestructionService:
@@ -81,6 +82,9 @@ class DestructionService:
         not yet in a register, or the ``documents`` named)."""
         now = self.clock.now()
         destruction_id = str(uuid.uuid4())
+        # R1: an item no longer due leaves its sweep first; it is not destroyed on the
+        # approval of a date that no longer holds.
+        await release_before(self.store, by=principal.username, at=now)
         async with self._refusals_audited(principal, "register_destruction"), \
                 self.store.transaction() as tx:
             sweep = await tx.sweeps.head(request.sweep_id, lock=True)

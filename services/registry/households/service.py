@@ -11,8 +11,9 @@ first), so each change of it also places the household's documents by the rules 
 uses (``rules.occupancy_on``, ``rules.placed``): a document filed within an occupancy
 but not in its part is moved into it, with its retention clock recomputed, as a new
 version that says why (D6), a feed event and an audit entry (O4). Documents in a sweep
-or on a destruction register are placed too: a destruction withholds an item whose due
-date has moved on (``still_due``), and a legal hold (R7) stops destruction, not placing.
+or on a destruction register are placed too: a sweep item whose document is no longer due
+leaves its sweep (``sweeps.release``), a destruction withholds an item whose due date has
+moved on (``still_due``), and a legal hold (R7) stops destruction, not placing.
 """
 
 from __future__ import annotations
@@ -160,13 +161,14 @@ class Placing:
 
 async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
                            closed: int | None, actor: str, at: datetime) -> Placing:
-    """Place each active document of ``household`` in the part its ``filed_at`` falls in
+    """Place each document of ``household`` the archive keeps (transferred out too: its
+    original's retention runs on) in the part its ``filed_at`` falls in
     (D3): a document in another part than its own moves; the occupancy ``closed`` just
     now restarts its documents' clocks at the move-out (R1). Either is a new version that
     says why (D6), since it moves the document's due date."""
     occupants = await tx.households.occupants(household)
     changed = []
-    for record in await tx.documents.active_of(household):
+    for record in await tx.documents.retained_of(household):
         occupancy = occupancy_on(occupants, record.filed_at)
         in_place = placed(record, occupancy, rules)
         changes = version_changes(record, in_place)

@@ -27,8 +27,9 @@ class ScheduleService:
             return await tx.schedule.rules()
 
     async def replace(self, actor: str, update: ScheduleUpdate) -> ScheduleChange:
-        """Every category must be given; active documents of the categories whose class
-        or years changed get their class and ``disposal_due`` recomputed."""
+        """Every category must be given; the documents the archive keeps (active or
+        transferred out) of the categories whose class or years changed get their class
+        and ``disposal_due`` recomputed."""
         missing = [category for category in CATEGORIES if category not in update.classes]
         if missing:
             raise ValidationFailed(f"the schedule must give every category a class; "

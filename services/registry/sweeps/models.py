@@ -14,6 +14,17 @@ OPEN_ITEM_STATES: tuple[ItemState, ...] = ("appraisal", "waiting")
 """A document with an item in these states is already in a sweep."""
 
 
+class MovedOn(Struct):
+    """An open sweep item whose document is no longer due by the sweep's ``as_of``."""
+
+    sweep_id: str
+    document_id: str
+    state: ItemState
+    disposal_due: date
+    """The due date the sweep listed."""
+    now_due: date | None
+    """The document's due date now (null: permanent)."""
+    as_of: date
 
 class AppraisalRequest(Struct):
     """One appraiser's decision (R2–R4). ``keep`` may extend to ``keep_until`` or

@@ -9,7 +9,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import RETAINED_STATUSES, DocumentRecord
 from services.common.contracts.retention import (
     Appraisal,
     ItemState,
@@ -25,7 +25,7 @@ from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.repository import held_clause
 from services.registry.schema import Repository
-from services.registry.sweeps.models import OPEN_ITEM_STATES
+from services.registry.sweeps.models import OPEN_ITEM_STATES, MovedOn
 from services.registry.sweeps.rules import Agreement
 from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
 
@@ -33,12 +33,18 @@ from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_
 class SweepsRepository(Repository):
     async def due(self, as_of: date, *, categories: Collection[Category] | None
                   ) -> list[DocumentRecord]:
-        """R2: active documents due by ``as_of``, leaving out permanent ones, held ones
-        (R7) and those already in a sweep; oldest due first."""
-        in_sweep = sa.exists().where(sweep_items.c.document_id == documents.c.document_id,
-                                     sweep_items.c.state.in_(OPEN_ITEM_STATES))
+        """R2: documents the archive keeps (active or transferred out) due by ``as_of``,
+        leaving out permanent ones, held ones (R7) and those already in a sweep; oldest
+        due first."""
+        # An open item counts while its document is still due by its sweep's as_of: one
+        # no longer due (not released yet, sweeps.release) is in no sweep.
+        in_sweep = sa.exists().where(
+            sweep_items.c.document_id == documents.c.document_id,
+            sweep_items.c.state.in_(OPEN_ITEM_STATES),
+            retention_sweeps.c.sweep_id == sweep_items.c.sweep_id,
+            documents.c.disposal_due <= retention_sweeps.c.as_of)
         query = sa.select(documents).where(
-            documents.c.status == "active", documents.c.retention_class != "permanent",
+            documents.c.status.in_(RETAINED_STATUSES), documents.c.retention_class != "permanent",
             documents.c.disposal_due.is_not(None), documents.c.disposal_due <= as_of,
             ~in_sweep,
             ~held_clause(documents.c.document_id, documents.c.household,
@@ -158,6 +164,38 @@ class SweepsRepository(Repository):
                                 .where(retention_sweeps.c.sweep_id == sweep_id)
                                 .values(status=status, decided_by=by, decided_at=at,
                                         note=note, destroy_after=destroy_after))
+
+    async def no_longer_due(self, *, sweep_id: str | None = None, lock: bool = False
+                            ) -> list[MovedOn]:
+        """Open items (``OPEN_ITEM_STATES``) whose document is no longer due by their
+        sweep's ``as_of``: its due date moved on (or away: permanent) since it was listed.
+        Of one sweep, or of all; ``lock`` holds their rows until the transaction ends."""
+        query = (sa.select(sweep_items.c.sweep_id, sweep_items.c.document_id,
+                           sweep_items.c.state, sweep_items.c.disposal_due,
+                           documents.c.disposal_due.label("now_due"), retention_sweeps.c.as_of)
+                 .join(documents, documents.c.document_id == sweep_items.c.document_id)
+                 .join(retention_sweeps,
+                       retention_sweeps.c.sweep_id == sweep_items.c.sweep_id)
+                 .where(sweep_items.c.state.in_(OPEN_ITEM_STATES),
+                        sa.or_(documents.c.disposal_due.is_(None),
+                               documents.c.disposal_due > retention_sweeps.c.as_of))
+                 .order_by(sweep_items.c.sweep_id, sweep_items.c.position))
+        if sweep_id is not None:
+            query = query.where(sweep_items.c.sweep_id == sweep_id)
+        if lock:
+            query = query.with_for_update(of=sweep_items)
+        rows = (await self.conn.execute(query)).mappings()
+        return [struct_of(row, MovedOn) for row in rows]
+
+    async def release(self, moved: MovedOn) -> bool:
+        """Mark the item ``no_longer_due`` with its document's due date now; False if it
+        was no longer open (another transaction released it first)."""
+        result = await self.conn.execute(sweep_items.update().where(
+            sweep_items.c.sweep_id == moved.sweep_id,
+            sweep_items.c.document_id == moved.document_id,
+            sweep_items.c.state.in_(OPEN_ITEM_STATES),
+        ).values(state="no_longer_due", new_disposal_due=moved.now_due))
+        return bool(result.rowcount)
 
     async def set_state(self, sweep_id: str, document_ids: Collection[str], state: ItemState,
                         *, new_disposal_due: date | None = None) -> None:

@@ -40,6 +40,7 @@ from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
 from services.registry.sweeps.models import AppraisalRequest
+from services.registry.sweeps.release import release_before
 from services.registry.sweeps.rules import (
     Agreement,
     agreement,
@@ -79,6 +80,8 @@ class SweepsService:
             raise ValidationFailed(f"as_of {as_of} is in the future; a sweep lists what is "
                                    "due already, and only a dry run (archive sweep --dry-run, "
                                    "or dry_run=true) looks ahead", code="as_of_in_future")
+        if not request.dry_run:  # a document no longer due leaves its sweep, for this one
+            await release_before(self.store, by=principal.username, at=now)
         async with self.store.transaction() as tx:
             due = await tx.sweeps.due(as_of, categories=request.categories)
             lent = await tx.loans.on_loan([r.document_id for r in due])
@@ -123,6 +126,7 @@ class SweepsService:
         qualified appraisers agree (R2, R4). An appraiser must be cleared for the document."""
         now = self.clock.now()
         checked_request(request, today=self.clock.day_of(now))
+        await release_before(self.store, by=principal.username, at=now)
         async with self.store.transaction() as tx:
             await _open_sweep(tx, sweep_id)
             item = await tx.sweeps.item(sweep_id, request.document_id, lock=True)
@@ -132,6 +136,7 @@ class SweepsService:
             if item is None or record is None:
                 raise missing
             if principal.cleared_for(record.security):
+                _refuse_released(item)
                 return await self._record(tx, principal, sweep_id, item, request, now)
         # Not cleared: answered as if the document were not in the sweep (issue 14).
         await self.journal.refuse(principal, "appraise", missing,
@@ -166,10 +171,12 @@ class SweepsService:
         """R2: the director approves once every item is decided. ``destroy`` items wait
         apart until ``destroy_after`` (R5); ``keep``/``reappraise`` get their new due date."""
         now = self.clock.now()
+        await release_before(self.store, by=principal.username, at=now)
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
             await _open_sweep(tx, sweep_id)
-            items = await tx.sweeps.items(sweep_id)
+            items = [item for item in await tx.sweeps.items(sweep_id)
+                     if item.state == "appraisal"]  # not those no longer due
             undecided = [item.document_id for item in items if item.outcome == "undecided"]
             if undecided:
                 named = await visible_to(tx.documents, principal, undecided)
@@ -245,8 +252,8 @@ class SweepsService:
         async with self.store.transaction() as tx:
             await _open_sweep(tx, sweep_id)
             items = await tx.sweeps.items(sweep_id)
-            await tx.sweeps.set_state(sweep_id, [item.document_id for item in items],
-                                      "released")
+            await tx.sweeps.set_state(sweep_id, [item.document_id for item in items
+                                                 if item.state == "appraisal"], "released")
             await tx.sweeps.decide(sweep_id, "rejected", by=principal.username, at=now,
                                    note=note, destroy_after=None)
             await tx.journal.audit(AuditEntry(action="sweep_rejected", username=principal.username,
@@ -254,6 +261,14 @@ class SweepsService:
             rejected = await tx.sweeps.get(sweep_id)
             assert rejected is not None
             return await sweep_for(tx, principal, rejected)
+
+
+def _refuse_released(item: SweepItem) -> None:
+    """An item no longer due has left the sweep: nothing to appraise."""
+    if item.state == "no_longer_due":
+        raise Conflict(f"document {item.document_id} is no longer due (its due date moved "
+                       f"to {item.new_disposal_due or 'never: permanent'}); it left this "
+                       "sweep and a later one lists it when due", code="no_longer_due")
 
 
 async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
@@ -265,13 +280,22 @@ async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
 
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
     """The sweep as ``principal`` may read it, each item with what it still needs (R2,
-    R4) and whether a hold covers it now (R7)."""
+    R4), whether a hold covers it now (R7) and the register that lists it (R6); an open
+    item whose document is no longer due reads ``no_longer_due`` (``release``)."""
+    moved = {m.document_id: m for m in await tx.sweeps.no_longer_due(
+        sweep_id=sweep.sweep_id)} if sweep.sweep_id else {}
+    sweep = msgspec.structs.replace(sweep, items=[
+        msgspec.structs.replace(item, state="no_longer_due",
+                                new_disposal_due=moved[item.document_id].now_due)
+        if item.document_id in moved else item for item in sweep.items])
     ids = [item.document_id for item in sweep.items]
     visible = await visible_to(tx.documents, principal, ids)
     held = await tx.holds.held(ids) if ids else set()
     titles = await tx.documents.titles(ids) if ids else {}
+    registers = await tx.registers.pending_in(ids) if ids else {}
     items = [msgspec.structs.replace(
         item, held=item.document_id in held, title=titles.get(item.document_id),
+        destruction_id=registers.get(item.document_id) if item.state == "waiting" else None,
         missing=still_missing(item.category, item.appraisals)
         if item.state == "appraisal" else []) for item in sweep.items]
     return msgspec.structs.replace(sweep, items=[
@@ -281,4 +305,5 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
 def _sweep_item(item: SweepItem) -> SweepItem:
     return msgspec.structs.replace(
         item, document_id=HIDDEN, archive_no=HIDDEN, title=None, redacted=True,
+        destruction_id=None,
         appraisals=[msgspec.structs.replace(a, opinion=HIDDEN) for a in item.appraisals])

@@ -234,3 +234,49 @@ async def test_documents_due_for_disposal_are_listed_by_due_date(registry: Regis
     due = await registry.services.sweeps.start(
         COMPLIANCE, SweepRequest(as_of=date(2024, 6, 1), dry_run=True))
     assert [item.document_id for item in due.items] == [sooner.document_id, later.document_id]
+
+
+async def _transferred(registry: Registry, **fields: object) -> str:
+    """A document filed, then transferred out (移出); its id."""
+    from services.common.contracts.operations import TransferRequest
+
+    filed = await registry.file(**fields)
+    await registry.services.transfers.create(ARCHIVIST, TransferRequest(
+        recipient="某区档案馆", reason="移交区档案馆", documents=[filed.document_id]))
+    return filed.document_id
+
+
+async def test_a_transferred_document_is_swept_like_any_other_when_due(
+        registry: Registry) -> None:
+    """Its original is kept after the transfer (README, Transfers out), so its retention
+    runs on: a sweep lists it when due."""
+    transferred = await _transferred(registry, category="repair", filed_at=date(2012, 5, 1))
+    due = await registry.services.sweeps.start(
+        COMPLIANCE, SweepRequest(as_of=date(2024, 6, 1), dry_run=True))
+    assert [item.document_id for item in due.items] == [transferred]
+
+
+async def test_a_schedule_change_recomputes_a_transferred_documents_class_and_due_date(
+        registry: Registry) -> None:
+    transferred = await _transferred(registry, category="engineering",
+                                     filed_at=date(2020, 1, 15))
+    classes: dict[Category, RetentionClass] = {**DEFAULT_CLASSES, "engineering": "short"}
+    change = await registry.services.schedule.replace("qian", ScheduleUpdate(
+        classes=classes, years=RetentionYears(long=30, short=10)))
+    async with registry.services.store.transaction() as tx:
+        record = await tx.documents.get(transferred)
+    assert record is not None
+    assert (record.status, record.retention_class, record.disposal_due) == (
+        "transferred", "short", date(2030, 1, 15))
+    assert change.documents_recomputed == 1
+
+
+async def test_a_move_out_restarts_the_clock_of_a_transferred_document_too(
+        registry: Registry) -> None:
+    await _occupied(registry, "A-1201", date(2010, 1, 1))
+    transferred = await _transferred(registry, category="repair", filed_at=date(2012, 5, 1))
+    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    async with registry.services.store.transaction() as tx:
+        record = await tx.documents.get(transferred)
+    assert record is not None
+    assert (record.status, record.disposal_due) == ("transferred", date(2033, 8, 31))

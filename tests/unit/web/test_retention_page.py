@@ -10,19 +10,27 @@ import msgspec
 import pytest
 
 from services.common.auth import Principal
-from services.common.contracts.retention import Destruction, RegisterItem, Tombstone
+from services.common.contracts.retention import (
+    Destruction,
+    RegisterItem,
+    Sweep,
+    SweepItem,
+    Tombstone,
+)
 from services.common.retention import WITNESS_ROLES
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     CATEGORIES,
+    DECISION_NAMES,
     MISSING_NAMES,
     abilities,
     destroyed_lines,
     destruction_page,
     may_read,
     may_read_register,
+    sweep_page,
 )
 
 REGISTER = Destruction(destruction_id="d1", sweep_id="s1", status="awaiting_witnesses",
@@ -123,3 +131,64 @@ def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
             "view": destruction_page(compliance, withdrawn), "category_names": CATEGORIES,
             "done": "", "refused": ""})
         assert f'<span class="label">{status}</span>' in html, language
+
+
+def _approved_sweep(*items: SweepItem) -> Sweep:
+    return Sweep(sweep_id="s1", status="approved", as_of=date(2026, 6, 1), categories=None,
+                 items=list(items), created_by="qian",
+                 created_at=datetime(2026, 6, 1, tzinfo=UTC), decided_by="zhao",
+                 decided_at=datetime(2026, 12, 6, tzinfo=UTC),
+                 destroy_after=date(2027, 6, 7))
+
+
+def _sweep_html(sweep: Sweep, *, refused: str = "") -> str:
+    compliance = _person("compliance")
+    return Pages().html("zh", "sweep.html", page_layout(
+        compliance, "/ui/sweeps/s1", "token") | {
+        "view": sweep_page(compliance, sweep), "decisions": ("destroy", "keep", "reappraise"),
+        "decision_names": DECISION_NAMES, "done": "", "refused": refused})
+
+
+def _item(document_id: str, **fields: object) -> SweepItem:
+    values: dict[str, object] = {
+        "document_id": document_id, "archive_no": f"2010-complaint-B-0803-{document_id}",
+        "category": "complaint", "disposal_due": date(2020, 5, 5), "state": "waiting",
+        "outcome": "destroy"}
+    return SweepItem(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def test_an_item_no_longer_due_says_its_new_date_and_is_not_offered_for_a_register() -> None:
+    moved = _item("0001", state="no_longer_due", new_disposal_due=date(2036, 11, 30))
+    html = _sweep_html(_approved_sweep(moved, _item("0002")))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    assert "不再到期：到期日已推后（退租、更正或保管期限表的变更），现在 2036年11月30日 到期，" \
+           "不再列入本次销毁" in html
+    assert ('value="0001"' in form, 'value="0002"' in form) == (False, True)
+
+
+def test_an_item_on_an_open_register_links_to_it_and_is_not_offered_again() -> None:
+    registered = _item("0001", destruction_id="d1")
+    html = _sweep_html(_approved_sweep(registered, _item("0002")))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    assert '已列入销毁清册 <a href="/ui/destructions/d1">' in html
+    assert ('value="0001"' in form, 'value="0002"' in form) == (False, True)
+
+
+def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
+    """R5: the registry allows it on destroy_after itself (today < destroy_after refuses)."""
+    html = _sweep_html(_approved_sweep(_item("0001")))
+    assert "可销毁日期：2027年6月7日 起" in html
+    assert "之后" not in html
+    assert "隔离至" not in html
+
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("sweep_not_approved", "请等总经理批准清单后再办理"),
+    ("not_awaiting_destruction", "可能已列入另一份销毁清册"),
+    ("nothing_to_destroy", "请到各条目所列的销毁清册办理"),
+    ("no_longer_due", "已不再到期"),
+    ("not_yet_due", "请从本页所示的可销毁日期起再办理"),
+])
+def test_each_refusal_to_draw_up_a_register_says_what_to_do(code: str, said: str) -> None:
+    refusal = _sweep_html(_approved_sweep(_item("0001")), refused=code)
+    assert said in refusal[refusal.index('role="alert"'):]

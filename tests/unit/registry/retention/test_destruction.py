@@ -4,7 +4,7 @@ witnesses, execution and its resumption, the tombstone."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from services.common.errors import Conflict, Forbidden
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewHousehold, NewOccupant
-from tests.unit.registry.retention.conftest import PASSWORD, Retention, person
+from tests.unit.registry.retention.conftest import PASSWORD, START, Retention, person
 
 SIGNED = WitnessSignature(password=PASSWORD)
 
@@ -169,20 +169,45 @@ async def test_the_register_marks_each_item_a_hold_a_loan_or_a_move_out_stops(
     assert {item.stopped_by for item in cancelled.items} == {None}
 
 
-async def test_a_move_out_after_approval_makes_the_document_not_yet_due(
+async def test_a_move_out_after_approval_releases_the_item_and_no_register_takes_it(
         retention: Retention) -> None:
+    """R1/R2: the approval was of a due date that no longer holds; the item leaves the
+    sweep (no_longer_due, audited) and is never destroyed on that approval."""
     await retention.services.households.create("wang", NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     sweep = await retention.approved([document])
     assert sweep.sweep_id is not None
     await retention.services.households.move_out("wang", "B-0301", date(2024, 6, 1))
+    shown = await retention.services.sweeps.get(person("qian"), sweep.sweep_id)
+    assert [(i.state, i.new_disposal_due) for i in shown.items] == [
+        ("no_longer_due", date(2034, 6, 1))]
     retention.clock.advance(timedelta(days=200))
     with pytest.raises(Conflict) as refused:
         await retention.services.destructions.create(
             person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
-    assert (refused.value.code, refused.value.extra) == (
-        "not_yet_due", {"documents": [document.document_id]})
+    released = [e for e in await retention.audit(document_id=document.document_id)
+                if e.action == "sweep_item_no_longer_due"]
+    assert refused.value.code == "nothing_to_destroy"
+    assert [(e.username, e.detail["sweep_id"], e.detail["new_disposal_due"])
+            for e in released] == [("qian", sweep.sweep_id, "2034-06-01")]
+
+
+async def test_a_transferred_document_is_destroyed_like_any_other(
+        retention: Retention) -> None:
+    """README (Transfers out): its original is kept and swept when due; destroying it
+    deletes that copy (the feed tells ingest) and leaves the record, destroyed."""
+    from services.common.contracts.operations import TransferRequest
+
+    document = await retention.file()
+    await retention.services.transfers.create(person("wang"), TransferRequest(
+        recipient="某区档案馆", reason="移交区档案馆", documents=[document.document_id]))
+    register = await retention.executed([document])
+    events = await retention.sql("SELECT kind FROM change_feed WHERE document_id = :d "
+                                 "ORDER BY seq", d=document.document_id)
+    assert [(i.state, i.label) for i in register.items] == [("destroyed", "已销毁")]
+    assert (await retention.document(document.document_id)).status == "destroyed"
+    assert [kind for (kind,) in events][-1] == "document_destroyed"
 
 
 async def test_a_document_no_longer_due_during_execution_is_withheld(
@@ -342,3 +367,22 @@ async def test_a_signature_of_a_digest_the_items_no_longer_have_is_refused(
             WitnessSignature(password=PASSWORD, digest="0" * 64))
     assert (refused.value.code, refused.value.extra) == (
         "register_changed", {"digest": register.digest})
+
+
+async def test_the_sweep_names_the_register_that_lists_an_item_until_it_is_executed(
+        retention: Retention) -> None:
+    """The sweep's page offers a register only the items no open register lists."""
+    listed, free = await retention.file(household="A-1201"), await retention.file(
+        household="A-1202")
+    sweep = await retention.approved([listed, free])
+    assert sweep.sweep_id is not None
+    assert sweep.destroy_after is not None
+    retention.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
+    register = await retention.services.destructions.create(person("qian"), DestructionRequest(
+        sweep_id=sweep.sweep_id, documents=[listed.document_id]))
+    sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
+    assert {i.document_id: i.destruction_id for i in sweep.items} == {
+        listed.document_id: register.destruction_id, free.document_id: None}
+    await retention.services.destructions.cancel(person("qian"), register.destruction_id)
+    sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
+    assert {i.destruction_id for i in sweep.items} == {None}

@@ -96,3 +96,21 @@ def test_a_missing_font_is_reported_with_what_to_install(tmp_path: Path) -> None
     with pytest.raises(DependencyUnavailable) as failed:
         register.pdf(REGISTER, COMPANY_ZONE, font_path=tmp_path / "none.ttc")
     assert "fonts-noto-cjk" in failed.value.detail
+
+
+def test_the_register_names_who_executed_it_and_when() -> None:
+    """R6: on paper too, whoever executed the register is seen not to be a witness."""
+    rows = list(csv.DictReader(io.StringIO(
+        register.csv(REGISTER, COMPANY_ZONE).decode("utf-8-sig"))))
+    text = "".join(page.get_textpage().get_text_range()
+                   for page in pypdfium2.PdfDocument(register.pdf(REGISTER, COMPANY_ZONE)))
+    assert [r["执行人"] for r in rows] == ["qian", "qian", ""]
+    assert "执行人：qian" in text
+    assert "执行日期：2024-12-03" in text
+
+
+def test_the_printed_register_gives_the_day_destruction_may_start_from() -> None:
+    """R5: the registry allows it on destroy_after itself."""
+    text = "".join(page.get_textpage().get_text_range()
+                   for page in pypdfium2.PdfDocument(register.pdf(REGISTER, COMPANY_ZONE)))
+    assert "可销毁日期：2024-12-03 起" in text

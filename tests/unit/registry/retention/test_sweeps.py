@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -157,3 +157,78 @@ async def test_a_sweep_with_nothing_due_is_refused_and_nothing_is_recorded(
     assert await retention.audit(username="qian") == []
     dry = await retention.sweep(dry_run=True)
     assert (dry.status, dry.items) == ("dry_run", [])
+
+
+async def _moved_out(retention: Retention, household: str, on: date) -> None:
+    await retention.services.households.move_out("wang", household, on)
+
+
+async def test_a_document_released_as_no_longer_due_is_swept_again_when_due(
+        retention: Retention) -> None:
+    """R1/R2: its item left the old sweep, so the sweep that finds it due takes it."""
+    await retention.services.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    document = await retention.file(household="B-0301")
+    first = await retention.approved([document])
+    await _moved_out(retention, "B-0301", date(2024, 6, 1))  # due again 2034-06-01
+    later = await retention.sweep(as_of=date(2034, 6, 1), dry_run=True)
+    assert _ids(later) == {document.document_id}
+    assert first.sweep_id is not None
+    shown = await retention.services.sweeps.get(person("qian"), first.sweep_id)
+    assert [i.state for i in shown.items] == ["no_longer_due"]
+
+
+async def test_a_schedule_change_releases_an_item_under_appraisal_and_approval_goes_on(
+        retention: Retention) -> None:
+    from services.common.contracts.retention import RetentionYears
+    from services.registry.schedule.models import ScheduleUpdate
+    from services.registry.schedule.rules import DEFAULT_CLASSES
+
+    repair = await retention.file(category="repair")
+    visit = await retention.file(category="visit")
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, visit, "destroy", "zhou", "qian")
+    await retention.services.schedule.replace("qian", ScheduleUpdate(
+        classes={**DEFAULT_CLASSES, "repair": "permanent"},
+        years=RetentionYears(long=30, short=10)))
+    assert sweep.sweep_id is not None
+    approved = await retention.services.sweeps.approve(person("zhao"), sweep.sweep_id,
+                                                       note=None)
+    assert {i.document_id: (i.state, i.new_disposal_due) for i in approved.items} == {
+        repair.document_id: ("no_longer_due", None), visit.document_id: ("waiting", None)}
+
+
+async def test_a_due_date_moved_by_a_path_that_does_not_release_is_released_by_the_next_sweep(
+        retention: Retention) -> None:
+    """The release compares each open item with its document's due date as it stands, so
+    a due date moved elsewhere (here in SQL) still frees the document for a new sweep."""
+    document = await retention.file()
+    first = await retention.sweep()
+    await retention.sql("UPDATE documents SET disposal_due = :due WHERE document_id = :d",
+                        due=date(2024, 6, 10), d=document.document_id)
+    assert _ids(await retention.sweep(as_of=date(2024, 6, 10), dry_run=True)) == {
+        document.document_id}
+    retention.clock.advance(timedelta(days=7))
+    second = await retention.sweep()
+    assert first.sweep_id is not None
+    old = await retention.services.sweeps.get(person("qian"), first.sweep_id)
+    assert ([i.state for i in old.items], _ids(second)) == (
+        ["no_longer_due"], {document.document_id})
+    assert [e.username for e in await retention.audit(document_id=document.document_id)
+            if e.action == "sweep_item_no_longer_due"] == ["qian"]
+
+
+async def test_a_filing_date_correction_releases_the_item_it_makes_no_longer_due(
+        retention: Retention) -> None:
+    from services.registry.corrections.models import CorrectionRequest, MetadataChanges
+
+    document = await retention.file()
+    sweep = await retention.sweep()
+    await retention.services.corrections.request(person("wang"), document.document_id,
+                                                 CorrectionRequest(changes=MetadataChanges(
+                                                     filed_at=date(2020, 3, 1)),
+                                                     reason="归档日期录错"))
+    assert sweep.sweep_id is not None
+    shown = await retention.services.sweeps.get(person("qian"), sweep.sweep_id)
+    assert [(i.state, i.new_disposal_due) for i in shown.items] == [
+        ("no_longer_due", date(2030, 3, 1))]
