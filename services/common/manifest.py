@@ -72,33 +72,43 @@ class ManifestUnreadable(ManifestRefused):
 
 class RowProblem(ValueError):
     """A row's value that cannot be read: the message says how to write it; ``code``
-    names which (``unknown_category``, ``invalid_date``, …) for a page to say it in its
-    words."""
+    names which (``unknown_category``, ``invalid_date``, …) and ``value`` is what was
+    written (blank for a value missing), for a page to say it in its words."""
 
-    def __init__(self, message: str, *, code: str) -> None:
+    def __init__(self, message: str, *, code: str, value: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.value = value
 
 
 @dataclass(frozen=True)
 class ManifestRow:
     """One row: the file's path as written (relative to the manifest), the upload
-    ``metadata`` (the form field's JSON object), or ``problem`` (and its ``problem_code``)
-    when the row is bad."""
+    ``metadata`` (the form field's JSON object), or ``problem`` (and its ``problem_code``
+    and the ``problem_value`` written) when the row is bad."""
 
     line: int
     path: str
     metadata: dict[str, Any]
     problem: str = ""
     problem_code: str = ""
+    problem_value: str = ""
 
 
 def left_out(relative_path: str) -> bool:
     """A file in a chosen folder that is not sent as a document: hidden (``.DS_Store``,
-    ``.git/…``), or a CSV, the folder's own manifest (documents are PDFs and images; a
-    manifest is given as one)."""
-    parts = PurePosixPath(relative_path).parts
-    return any(part.startswith(".") for part in parts) or relative_path.lower().endswith(".csv")
+    ``.git/…``), or a CSV, a manifest (documents are PDFs and images; a manifest is given
+    as one, or on the digitising page is the chosen folder's only one, ``is_manifest``)."""
+    return _hidden(relative_path) or relative_path.lower().endswith(".csv")
+
+
+def is_manifest(relative_path: str) -> bool:
+    """A file in a chosen folder that is a manifest: a CSV, not hidden."""
+    return relative_path.lower().endswith(".csv") and not _hidden(relative_path)
+
+
+def _hidden(relative_path: str) -> bool:
+    return any(part.startswith(".") for part in PurePosixPath(relative_path).parts)
 
 
 def manifest_rows(data: bytes) -> list[ManifestRow]:
@@ -134,7 +144,7 @@ def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
             rows.append(ManifestRow(line=line, path=path, metadata=_row_metadata(row)))
         except RowProblem as problem:
             rows.append(ManifestRow(line=line, path=path, metadata={}, problem=str(problem),
-                                    problem_code=problem.code))
+                                    problem_code=problem.code, problem_value=problem.value))
     return rows
 
 
@@ -173,7 +183,7 @@ def _read(code: str, read: Callable[[str], T], text: str) -> T:
     try:
         return read(text)
     except ValueError as exc:
-        raise RowProblem(str(exc), code=code) from exc
+        raise RowProblem(str(exc), code=code, value=text) from exc
 
 
 def _flag(text: str) -> bool:

@@ -60,15 +60,21 @@ CATEGORIES: tuple[Category, ...] = (
     "engineering", "contract", "application", "visit", "policy",
 )
 
-CATEGORY_NAMES: dict[Category, str] = {
-    "unit_info": "客户单位资料", "payment": "缴费记录与押金", "decoration": "装修工程文件",
-    "move_in": "入住/迁入资料", "supplement": "资料补充", "contact": "联络资料",
+CATEGORY_CATALOGUE_NAMES: dict[Category, str] = {
+    "unit_info": "客户单位资料", "payment": "缴费记录与押金",
+    "decoration": "装修工程文件(二装审批)", "move_in": "入住/迁入资料",
+    "supplement": "资料补充(证件、执照、铭牌)", "contact": "联络资料",
     "emergency_contact": "紧急联络人", "correspondence": "往来函件",
     "violation_arrears": "违规与欠费", "repair": "维修/报修记录", "complaint": "投诉记录",
-    "engineering": "工程档案", "contract": "购/租房合同", "application": "申请单",
-    "visit": "拜访/回访记录", "policy": "公司文件与制度",
+    "engineering": "工程档案", "contract": "购/租房合同",
+    "application": "申请单(门锁、电话、车位、水牌、加班)", "visit": "拜访/回访记录",
+    "policy": "公司文件与制度",
 }
-"""Each category's Chinese name (D5), as staff know it: the one table every reader uses."""
+"""Each category's name as D5's catalogue writes it: with what it holds in brackets."""
+CATEGORY_NAMES: dict[Category, str] = {
+    code: name.partition("(")[0] for code, name in CATEGORY_CATALOGUE_NAMES.items()}
+"""Each category's Chinese name (D5), as staff know it (the catalogue's without its
+brackets): the one table every page and list shows."""
 
 RetentionClass = Literal["permanent", "long", "short"]
 RETENTION_CLASS_NAMES: dict[RetentionClass, str] = {

@@ -1,6 +1,7 @@
 """A category (D5), a security level (D9), a department, a building, a unit code (D1) or a
 day as a person types it. A category or a level: its code (``repair``, ``confidential``),
-its Chinese name (维修/报修记录, 机密), or, for a category, the start or the end of its name
+its Chinese name (维修/报修记录, 机密), or, for a category, a name its catalogue name offers
+(购房合同 for 购/租房合同, 二装审批 for 装修工程文件(二装审批)) or the start or the end of one
 that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional,
 full-width and capitals alike. A department: its code, or a usual one's name (客服部). A
 building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any case and width, with any dash or a
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from services.common.models import (
     BUILDING_RE,
-    CATEGORY_NAMES,
+    CATEGORY_CATALOGUE_NAMES,
     DEPARTMENT_NAMES,
     DEPARTMENT_RE,
     HOUSEHOLD_RE,
@@ -29,20 +30,39 @@ from services.common.models import (
 from services.common.text import day_key, digits_of, fold, folded_tokens
 
 
+def category_spellings(catalogue_name: str) -> tuple[str, ...]:
+    """The names a category goes by, from its catalogue name (D5), folded: the name with
+    and without its brackets, each alternative a ``/`` offers written out (购/租房合同 is
+    购房合同 and 租房合同: the part before the slash stands for as many characters of the
+    one after it), and what the brackets hold, whole and item by item (二装审批; 证件)."""
+    name, _, held = fold(catalogue_name).partition("(")
+    *options, last = name.split("/")
+    held = held.removesuffix(")")
+    items = held.split("、") if held else []
+    return tuple(dict.fromkeys((
+        fold(catalogue_name), name, *(option + last[len(option):] for option in options),
+        last, *([held] if held else []), *items)))
+
+
 def category_named(text: str) -> Category:
-    """The category ``text`` names: its code, its name, or the start or end of its name or
-    of a part of it (维修/报修记录 is 维修 or 报修) that no other category's has; ``ValueError``
-    listing the categories otherwise."""
+    """The category ``text`` names: its code, a name it goes by (``category_spellings``),
+    or the start or end of one of those that no other category's has (维修, 合同, 购房);
+    ``ValueError`` otherwise, listing the categories it could be (记录) or all of them, by
+    their catalogue names."""
     typed = fold(text.strip())
-    named = [code for code, name in CATEGORY_NAMES.items() if typed in (code, fold(name))] \
-        or list(dict.fromkeys(
-            code for code, name in CATEGORY_NAMES.items() if len(typed) >= 2
-            for part in (fold(name), *fold(name).split("/"))
-            if part.startswith(typed) or part.endswith(typed)))
-    if len(named) != 1:
+    spellings = {code: category_spellings(name)
+                 for code, name in CATEGORY_CATALOGUE_NAMES.items()}
+    named = [code for code, names in spellings.items() if typed == code or typed in names] \
+        or [code for code, names in spellings.items() if len(typed) >= 2 and any(
+            name.startswith(typed) or name.endswith(typed) for name in names)]
+    if len(named) > 1:
+        raise ValueError(f"category {text!r} could be any of "
+                         f"{'、'.join(CATEGORY_CATALOGUE_NAMES[code] for code in named)}; "
+                         f"write one's code ({', '.join(named)}) or more of its name")
+    if not named:
         raise ValueError(f"category {text!r} is none of the categories; write its code or "
-                         f"its name ({'、'.join(CATEGORY_NAMES.values())}), e.g. repair or "
-                         "维修")
+                         f"its name ({'、'.join(CATEGORY_CATALOGUE_NAMES.values())}), e.g. "
+                         "repair or 维修")
     return named[0]
 
 

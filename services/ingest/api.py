@@ -244,7 +244,7 @@ class BatchesController(Controller):
         their batch themselves)."""
         await batches.check(principal, batch_id)
         await batches.add_file(batch_id, data.filename, error_code=data.error_code,
-                               error=data.error)
+                               error=data.error, line=data.line, value=data.value)
         return await batches.get(principal, batch_id)
 
     @get("/{batch_id:str}", operation_id="getBatch")

@@ -17,13 +17,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from services.common.clients.ingest import IngestClient
-from services.common.contracts.ingest import Batch, RefusedFile
+from services.common.contracts.ingest import MAX_REFUSED_VALUE, Batch, RefusedFile
 from services.common.errors import ArchiveError
 from services.common.manifest import (
     LOCATION_PATTERN,
     ManifestRefused,
     ManifestRow,
     ManifestUnreadable,
+    is_manifest,
     left_out,
     manifest_rows,
 )
@@ -75,13 +76,10 @@ class IngestPages(Controller):
         """Send the chosen files into a new batch, then show it."""
         page_token(page.reader, may_file)
         form = await page.request.form()
-        files = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
-                 and value.filename and not left_out(value.filename)]
-        manifest = form.get("manifest")
-        rows: list[ManifestRow] | None = None
-        problem = ""
-        if isinstance(manifest, UploadFile) and manifest.filename:
-            rows, problem = await _manifest_rows(manifest)
+        sent = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
+                and value.filename]
+        files = [file for file in sent if not left_out(file.filename)]
+        rows, problem, folder_manifests = await _manifest_of(form.get("manifest"), sent)
         if not problem and not files and not rows:
             problem = "no_files"
         values = {name: text(form, name) for name in DEFAULT_FIELDS}
@@ -92,13 +90,15 @@ class IngestPages(Controller):
         if problem:
             recent = await ingest.recent_batches(page.reader.token)
             return self._render(page, today, recent=recent, shown=None, values=values,
-                                problem=problem, status_code=422)
+                                problem=problem, manifests=folder_manifests,
+                                status_code=422)
         batch = await ingest.create_batch(page.reader.token)
         for planned in plan([file.filename for file in files], rows, defaults):
             if planned.upload is None:
                 await ingest.add_refused_file(page.reader.token, batch.batch_id, RefusedFile(
                     filename=planned.filename[-255:], error_code=planned.error_code,
-                    error=planned.error[:2000]))
+                    error=planned.error[:2000], line=planned.line,
+                    value=planned.value[:MAX_REFUSED_VALUE]))
                 continue
             chosen = files[planned.upload]
             try:
@@ -117,18 +117,36 @@ class IngestPages(Controller):
 
     def _render(self, page: Page, today: date, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
-                values: dict[str, str] | None = None, status_code: int = 200
-                ) -> Response[str]:
-        """The page; ``values``: the defaults as typed, shown again with a refusal."""
+                manifests: list[str] | None = None, values: dict[str, str] | None = None,
+                status_code: int = 200) -> Response[str]:
+        """The page; ``values``: the defaults as typed, shown again with a refusal;
+        ``manifests``: the chosen folder's, when it holds several."""
         # The batch shown is followed live above; the list holds the others.
         others = [batch for batch in recent if shown is None or batch.batch_id != shown.batch_id]
         return page.render(
             "ingest.html", status_code=status_code,
             shown=batch_view(shown) if shown else None,
             recent=[batch_view(batch) for batch in others], problem=problem,
+            manifests=manifests or [],
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
             values=values or dict.fromkeys(DEFAULT_FIELDS, "") | {"filed_at": today.isoformat()},
             location_pattern=LOCATION_PATTERN)
+
+
+async def _manifest_of(manifest: object, sent: list[UploadFile]
+                       ) -> tuple[list[ManifestRow] | None, str, list[str]]:
+    """The rows of the manifest chosen, else of the one the chosen folder holds (清单.csv
+    beside its scans); or why none can be read (``several_manifests`` in the folder: and
+    their names, for the person to choose one)."""
+    if not (isinstance(manifest, UploadFile) and manifest.filename):
+        found = [file for file in sent if is_manifest(file.filename)]
+        if len(found) > 1:
+            return None, "several_manifests", [file.filename for file in found]
+        manifest = found[0] if found else None
+    if manifest is None:
+        return None, "", []
+    rows, problem = await _manifest_rows(manifest)
+    return rows, problem, []
 
 
 async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None, str]:

@@ -11,8 +11,10 @@ tells the whole story when someone comes back to it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -66,53 +68,72 @@ def defaults_of(values: Mapping[str, str]) -> Defaults:
 @dataclass(frozen=True)
 class Planned:
     """A chosen file to upload (``upload`` is its index among the files sent) with its
-    metadata, or a file refused before upload (``error_code``, ``error``)."""
+    metadata, or a file refused before upload (``error_code``, ``error``; for a manifest
+    row, its ``line`` and the ``value`` written there that is wrong)."""
 
     filename: str
     upload: int | None
     metadata: dict[str, Any]
     error_code: str = ""
     error: str = ""
+    line: int | None = None
+    value: str = ""
 
 
 def _names_match(chosen: str, listed: str) -> bool:
-    """A folder's files arrive named by their path under the chosen folder
-    (``scans/a/1.png``); a manifest names them relative to itself (``a/1.png``)."""
+    """Whether a chosen file is the one a manifest row lists relative to the manifest (as
+    the command line reads it). A folder's files arrive named by their path under the
+    chosen folder (``scans/a/1.png`` is ``a/1.png`` of a manifest in ``scans``); files
+    chosen one by one arrive by their bare name (``1.png``), which is the listed file of
+    that name wherever the manifest puts it (``扫描/1.png``)."""
     chosen_path, listed_path = PurePosixPath(chosen), PurePosixPath(listed)
-    return chosen_path == listed_path or chosen_path.parts[-len(listed_path.parts):] == \
-        listed_path.parts
+    if len(chosen_path.parts) == 1:
+        return chosen_path.name == listed_path.name
+    return chosen_path.parts[-len(listed_path.parts):] == listed_path.parts
 
 
 def plan(filenames: list[str], rows: list[ManifestRow] | None, defaults: Defaults
          ) -> list[Planned]:
-    """What to do with each chosen file (and each manifest row), in order."""
+    """What to do with each chosen file (and each manifest row), in order. A row is paired
+    with the one chosen file that matches it and no other row; when several could be
+    (two chosen files named alike, two rows naming one file) nothing is guessed: the row
+    is refused (``ambiguous_file``), saying which."""
+    rows = rows or []
+    candidates = [[index for index, chosen in enumerate(filenames)
+                   if _names_match(chosen, row.path)] for row in rows]
+    claimed = Counter(index for found in candidates for index in found)
     planned: list[Planned] = []
-    used: set[int] = set()
-    for row in rows or []:
-        name = row.path or f"line {row.line}"
-        index = next((index for index, chosen in enumerate(filenames)
-                      if index not in used and _names_match(chosen, row.path)), None)
-        if row.problem:
-            # The file its row describes badly is not sent with the defaults either.
-            if index is not None:
-                used.add(index)
-            planned.append(Planned(filename=name, upload=None, metadata={},
-                                   error_code=row.problem_code or "manifest_row",
-                                   error=f"manifest line {row.line}: {row.problem}"))
-            continue
-        if index is None:
-            planned.append(Planned(filename=name, upload=None, metadata={},
-                                   error_code="missing_file",
-                                   error=f"manifest line {row.line} names {row.path}, "
-                                         "which was not among the chosen files"))
-            continue
-        used.add(index)
-        planned.append(Planned(filename=filenames[index], upload=index,
-                               metadata=row.metadata))
-    for index, filename in enumerate(filenames):
-        if index not in used:
-            planned.append(_with_defaults(index, filename, defaults))
+    for row, found in zip(rows, candidates, strict=True):
+        planned.append(_planned_row(row, found, filenames, claimed))
+    used = set(claimed)  # a file a row names is never sent with the defaults instead
+    planned += [_with_defaults(index, filename, defaults)
+                for index, filename in enumerate(filenames) if index not in used]
     return planned
+
+
+def _planned_row(row: ManifestRow, found: list[int], filenames: list[str],
+                 claimed: Counter[int]) -> Planned:
+    name = row.path or f"line {row.line}"
+    refused = partial(Planned, filename=name, upload=None, metadata={}, line=row.line)
+    if row.problem:
+        return refused(error_code=row.problem_code or "manifest_row",
+                       error=f"manifest line {row.line}: {row.problem}",
+                       value=row.problem_value)
+    if not found:
+        return refused(error_code="missing_file", value=row.path,
+                       error=f"manifest line {row.line} names {row.path}, "
+                             "which was not among the chosen files")
+    if len(found) > 1:
+        return refused(error_code="ambiguous_file", value=row.path,
+                       error=f"manifest line {row.line} names {row.path}, which could be "
+                             f"any of the chosen files {', '.join(filenames[i] for i in found)}; "
+                             "choose their folder instead, whose paths tell them apart")
+    if claimed[found[0]] > 1:
+        return refused(error_code="ambiguous_file", value=row.path,
+                       error=f"manifest line {row.line} names {row.path}, and other lines "
+                             f"name the chosen file {filenames[found[0]]} too; list each "
+                             "file once")
+    return Planned(filename=filenames[found[0]], upload=found[0], metadata=row.metadata)
 
 
 def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:

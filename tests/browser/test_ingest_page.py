@@ -275,3 +275,88 @@ def test_staff_are_not_offered_digitising(office: Office) -> None:
     expect(li.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化")
            ).to_have_count(0)
     assert li.goto("/ui/ingest").status == 404  # type: ignore[union-attr]
+
+
+def _manifest(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="gbk", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["文件", "户号", "类别", "标题", "归档日期", "密级"])
+        writer.writerows(rows)
+    return path
+
+
+def test_a_folder_chosen_whole_is_filed_by_the_manifest_inside_it(
+        office: Office, tmp_path: Path) -> None:
+    """A cabinet's folder: its manifest 清单.csv beside 扫描/ (paths relative to it), one
+    row with a date that is no day, refused with its line and what is written there."""
+    cabinet = tmp_path / "cab2"
+    (cabinet / "扫描").mkdir(parents=True)
+    write_png(cabinet / "扫描" / "A0801-入伙.png", render_page(["入伙通知书：A-0801"]))
+    write_png(cabinet / "扫描" / "A0801-合同.png", render_page(["购房合同：A-0801"]))
+    _manifest(cabinet / "清单.csv", [
+        ["扫描/A0801-入伙.png", "A-0801", "入住", "入伙通知书", "2015/8/8", "普通"],
+        ["扫描/A0801-合同.png", "A-0801", "购房合同", "购房合同", "2015/8/8", "普通"],
+        ["扫描/A0801-缺.png", "A-0801", "维修", "报修", "2024-13-40", "普通"]])
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("或整个文件夹").set_input_files(cabinet)
+    chosen = wang.locator("#chosen")
+    expect(chosen).to_contain_text("已选择 2 个文件")
+    expect(chosen).to_contain_text("已使用文件夹中的清单 清单.csv")
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 2，失败 1")
+    expect(wang.get_by_role("row", name=re.compile("A0801-合同.png"))).to_contain_text("完成")
+    expect(wang.get_by_role("row", name=re.compile("A0801-缺.png"))).to_contain_text(
+        "清单第 4 行（写的是“2024-13-40”）：归档日期看不懂")
+
+
+def test_a_folder_with_several_manifests_asks_which_to_use(
+        office: Office, tmp_path: Path) -> None:
+    folder = tmp_path / "boxes"
+    folder.mkdir()
+    write_png(folder / "1.png", render_page(["来函"]))
+    for name in ("清单.csv", "清单-旧.csv"):
+        _manifest(folder / name, [["1.png", "A-0801", "往来函件", "来函", "2024-05-18", ""]])
+    batches = _batches(office)
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("或整个文件夹").set_input_files(folder)
+    expect(wang.locator("#chosen")).to_contain_text("已选择 1 个文件")
+    expect(wang.locator("#chosen")).to_contain_text("文件夹中有几份清单")
+    wang.get_by_role("button", name="上传").click()
+    expect(wang.get_by_role("alert")).to_contain_text("选择的文件夹中有几份清单：boxes/")
+    assert _batches(office) == batches
+
+
+def test_files_chosen_by_name_are_the_manifests_rows_and_namesakes_are_not_guessed(
+        office: Office, tmp_path: Path) -> None:
+    """The file picker gives bare names; the manifest lists them in a sub-folder. Two
+    chosen files of one name for two rows are refused, not filed by a guess."""
+    scans = tmp_path / "扫描"
+    for folder in ("2023", "2024"):
+        (scans / folder).mkdir(parents=True)
+        write_png(scans / folder / "回访.png", render_page([f"{folder}年回访记录"]))
+    moved_in = write_png(scans / "A0802-入伙.png", render_page(["入伙通知书：A-0802"]))
+    manifest = _manifest(tmp_path / "清单.csv", [
+        ["扫描/A0802-入伙.png", "A-0802", "入住", "入伙通知书", "2016-01-02", ""],
+        ["扫描/2023/回访.png", "A-0802", "回访", "2023年回访", "2023-06-01", ""],
+        ["扫描/2024/回访.png", "A-0802", "回访", "2024年回访", "2024-06-01", ""]])
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files(
+        [moved_in, scans / "2023" / "回访.png", scans / "2024" / "回访.png"])
+    wang.get_by_label("清单（CSV，可选）").set_input_files(manifest)
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 1，失败 2")
+    expect(wang.get_by_role("row", name=re.compile("A0802-入伙.png"))).to_contain_text("完成")
+    for line in (3, 4):
+        expect(wang.locator("tr", has_text=f"清单第 {line} 行")).to_contain_text(
+            "分不清选择的哪个文件是这一行列出的文件")

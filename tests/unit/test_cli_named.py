@@ -36,7 +36,7 @@ def test_codes_and_chinese_names_are_read_as_codes(arguments: list[str], read: s
 def test_a_name_of_no_category_is_a_usage_error_saying_how_to_write_one() -> None:
     result = CliRunner().invoke(echo, ["--category", "记录"])  # three names end so
     assert result.exit_code == 2
-    assert "category '记录' is none of the categories" in result.output
+    assert "category '记录' could be any of 维修/报修记录、投诉记录、拜访/回访记录" in result.output
 
 
 def test_help_lists_the_codes() -> None:

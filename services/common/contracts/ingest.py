@@ -130,11 +130,13 @@ class BatchFile(JobProgress, omit_defaults=True):
     """One file of an upload batch and how far it got: its job's state (``running`` with
     ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
     ``document_id`` is that document) or ``refused`` (the upload was refused:
-    ``error_code``, ``error``)."""
+    ``error_code``, ``error``, and for a manifest row its ``line`` and ``value``)."""
     position: int
     filename: str
     status: BatchFileStatus
     job_id: str | None = None
+    line: int | None = None
+    value: str | None = None
 
 
 class BatchSummary(msgspec.Struct, kw_only=True):
@@ -162,14 +164,21 @@ class Batch(msgspec.Struct, kw_only=True):
     summary: BatchSummary
 
 
+MAX_REFUSED_VALUE = 255
+"""The longest manifest value a refused file keeps (what was written, to show it)."""
+
+
 class RefusedFile(Struct):
     """``POST /ingest/batches/{batch_id}/files``: a file of the batch that was never
     uploaded, and why (a manifest row that cannot be read, a file the manifest names
-    but that was not sent); the batch then shows it as ``refused``."""
+    but that was not sent); the batch then shows it as ``refused``. For a manifest row:
+    its ``line`` and the ``value`` written there that is wrong (blank when missing)."""
 
     filename: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     error_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    value: Annotated[str, msgspec.Meta(max_length=MAX_REFUSED_VALUE)] | None = None
 
 
 class DocumentReading(CurrentText, kw_only=True):

@@ -371,18 +371,36 @@
     var manifest = form.querySelector("#manifest");
     var chosen = document.getElementById("chosen");
 
+    function pathOf(file) {
+      return file.webkitRelativePath || file.name;
+    }
+
+    // What the server sends as documents: neither hidden files nor CSVs (services/common/
+    // manifest.py left_out); with no manifest chosen, the chosen folder's one CSV is the
+    // manifest (is_manifest), and of several the person says which.
     function sendable(input) {
       return Array.prototype.filter.call(input.files, function (file) {
-        return !isHidden(file.webkitRelativePath || file.name);
+        return !isHidden(pathOf(file)) && !isManifest(pathOf(file));
       }).length;
+    }
+
+    function folderManifests() {
+      return Array.prototype.slice.call(files.files).concat(Array.prototype.slice.call(folder.files))
+        .map(pathOf).filter(function (path) { return !isHidden(path) && isManifest(path); });
     }
 
     function announce() {
       var count = sendable(files) + sendable(folder);
       var text = count ? chosen.getAttribute("data-files").replace("{files}", count)
         : chosen.getAttribute("data-none");
+      var found = folderManifests();
       if (manifest.files.length) {
         text += " " + chosen.getAttribute("data-manifest").replace("{name}", manifest.files[0].name);
+      } else if (found.length === 1) {
+        text += " " + chosen.getAttribute("data-folder-manifest")
+          .replace("{name}", found[0].split("/").pop());
+      } else if (found.length > 1) {
+        text += " " + chosen.getAttribute("data-folder-manifests").replace("{names}", found.join("、"));
       }
       chosen.textContent = text;
     }

@@ -101,7 +101,8 @@ def test_a_category_and_security_may_be_written_as_staff_know_them(
 
 
 @pytest.mark.parametrize(("category", "security", "problem"), [
-    ("资料", "普通", "category '资料' is none of the categories"),  # four names start or end so
+    ("资料", "普通", "category '资料' could be any of 客户单位资料、入住/迁入资料、"
+              "资料补充(证件、执照、铭牌)、联络资料"),  # four names start or end so
     ("维", "普通", "category '维' is none of the categories"),  # one character: too little
     ("repair", "秘密", "security '秘密' is none of ordinary (普通), confidential (机密)"),
 ])
@@ -114,6 +115,7 @@ def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
     assert problem in bad.problem
     assert bad.problem_code == ("unknown_category" if "category" in problem
                                 else "invalid_security")
+    assert bad.problem_value == (category if "category" in problem else security)
     assert good.problem == ""
 
 

@@ -14,19 +14,41 @@ from services.web.render import Pages
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
 
-def _refused(code: str, error: str) -> Batch:
+def _refused(code: str, error: str, *, line: int | None = None, value: str | None = None
+             ) -> Batch:
     return Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
                  files=[BatchFile(position=1, filename="empty.pdf", status="refused",
-                                  error_code=code, error=error)],
+                                  error_code=code, error=error, line=line, value=value)],
                  summary=BatchSummary(files=1, waiting=0, done=0, duplicates=0, failed=1,
                                       pages=0, review_pages=0, finished=True))
 
 
-def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
-    batch = _refused("empty_file", "the file is empty (0 bytes)")
+def _pages(batch: Batch) -> tuple[str, str]:
     layout = page_layout(WANG, "/ui/ingest", "token")
     chinese, english = (Pages().html(language, "_batch.html", layout | {"view": batch_view(batch)})
                         for language in ("zh", "en"))
+    return chinese, english
+
+
+def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
+    chinese, english = _pages(_refused("empty_file", "the file is empty (0 bytes)"))
     assert "文件是空的（0 字节）" in chinese
     assert "不支持这种文件" not in chinese
     assert "The file is empty (0 bytes)" in english
+
+
+def test_a_refused_manifest_row_says_its_line_and_the_value_written() -> None:
+    chinese, english = _pages(_refused(
+        "invalid_date", "manifest line 14: '2024-13-40' is not a day", line=14,
+        value="2024-13-40"))
+    assert "清单第 14 行（写的是“2024-13-40”）：归档日期看不懂" in chinese
+    assert "Manifest line 14 (which says “2024-13-40”): " in english
+
+
+def test_a_category_no_one_category_has_lists_the_candidates() -> None:
+    chinese, _ = _pages(_refused(
+        "unknown_category", "manifest line 3: category '记录' could be any of 维修/报修记录、"
+        "投诉记录、拜访/回访记录; write one's code (repair, complaint, visit) or more of its name",
+        line=3, value="记录"))
+    assert "清单第 3 行（写的是“记录”）：类别不在目录里，或不止一个类别叫这个名字" in chinese
+    assert "维修/报修记录、投诉记录、拜访/回访记录" in chinese

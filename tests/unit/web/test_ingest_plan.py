@@ -39,6 +39,33 @@ def test_a_path_written_from_the_manifests_folder_or_on_windows_matches_too() ->
         ("scans/3.png", 2, "")]
 
 
+def test_files_chosen_by_name_match_the_rows_that_list_them_in_a_sub_folder() -> None:
+    # The file picker gives bare names; the manifest lists paths relative to itself.
+    planned = plan(["A0801-入伙.jpg", "A0801-报修.jpg"],
+                   rows("扫描/A0801-报修.jpg,A-0801,repair,报修,2024-03-03,\n"
+                        "扫描/A0801-入伙.jpg,A-0801,move_in,入伙通知书,2015-08-08,\n"),
+                   DEFAULTS)
+    assert [(p.filename, p.upload, p.metadata["title"]) for p in planned] == [
+        ("A0801-报修.jpg", 1, "报修"), ("A0801-入伙.jpg", 0, "入伙通知书")]
+
+
+def test_two_chosen_files_of_one_name_for_two_rows_are_refused_not_guessed() -> None:
+    planned = plan(["1.png", "1.png", "2.png"],
+                   rows("2023/1.png,A-1201,repair,报修,2023-05-18,\n"
+                        "2024/1.png,A-1201,repair,来函,2024-05-18,\n"), DEFAULTS)
+    assert [(p.filename, p.upload, p.error_code, p.line) for p in planned] == [
+        ("2023/1.png", None, "ambiguous_file", 2), ("2024/1.png", None, "ambiguous_file", 3),
+        ("2.png", 2, "", None)]  # neither 1.png is sent with the defaults instead
+    assert "could be any of the chosen files 1.png, 1.png" in planned[0].error
+
+
+def test_one_file_two_rows_name_is_refused_for_both_rows() -> None:
+    planned = plan(["1.png"], rows("a/1.png,A-1201,repair,报修,2023-05-18,\n"
+                                   "b/1.png,A-1201,repair,来函,2024-05-18,\n"), DEFAULTS)
+    assert [(p.upload, p.error_code) for p in planned] == [
+        (None, "ambiguous_file"), (None, "ambiguous_file")]
+
+
 def test_files_the_manifest_does_not_list_take_the_defaults() -> None:
     [planned] = plan(["回访记录.png"], None, DEFAULTS)
     assert planned.metadata == {
@@ -63,6 +90,7 @@ def test_a_bad_row_and_a_missing_file_are_refused_with_the_line() -> None:
         ("1.png", 0, ""), ("2.png", None, "missing_file"),
         ("3.png", None, "invalid_personal_info")]  # the page says which value, in Chinese
     assert "line 4" in planned[2].error
+    assert [(p.line, p.value) for p in planned[1:]] == [(3, "2.png"), (4, "maybe")]
 
 
 def test_a_file_sent_without_a_category_is_refused_for_that() -> None:

@@ -1,0 +1,40 @@
+"""A category as staff type it: the spellings its catalogue name (D5) offers, its
+alternatives written out and what its brackets hold; a name that could be several is
+refused with those, by their catalogue names."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.names import category_named
+
+
+@pytest.mark.parametrize(("typed", "category"), [
+    ("购房合同", "contract"),  # 购/租房合同: the part before the slash, written out
+    ("租房合同", "contract"),
+    ("购房", "contract"),
+    ("维修记录", "repair"),  # 维修/报修记录
+    ("迁入资料", "move_in"),  # 入住/迁入资料
+    ("拜访记录", "visit"),  # 拜访/回访记录
+    ("二装审批", "decoration"),  # what 装修工程文件(二装审批) holds
+    ("装修工程文件（二装审批）", "decoration"),  # the catalogue's name, full-width brackets
+    ("证件", "supplement"),  # an item 资料补充(证件、执照、铭牌) lists
+    ("车位", "application"),  # of 申请单(门锁、电话、车位、水牌、加班)
+    ("申请单", "application"),
+])
+def test_the_names_a_catalogue_name_offers_are_that_category(typed: str, category: str
+                                                              ) -> None:
+    assert category_named(typed) == category
+
+
+def test_a_name_several_categories_could_have_lists_them_by_their_catalogue_names() -> None:
+    with pytest.raises(ValueError, match="'资料' could be any of 客户单位资料、入住/迁入资料、"
+                                         r"资料补充\(证件、执照、铭牌\)、联络资料"):
+        category_named("资料")
+
+
+def test_a_name_of_no_category_lists_every_catalogue_name_with_its_brackets() -> None:
+    with pytest.raises(ValueError, match="none of the categories") as refused:
+        category_named("房产证")
+    assert "装修工程文件(二装审批)" in str(refused.value)
+    assert "申请单(门锁、电话、车位、水牌、加班)" in str(refused.value)
