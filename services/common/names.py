@@ -4,7 +4,9 @@ its Chinese name (维修/报修记录, 机密), or, for a category, a name its c
 (购房合同 for 购/租房合同, 二装审批 for 装修工程文件(二装审批)) or the start or the end of one
 that no other has (维修, 投诉, 合同; not 记录 nor 资料, which several share); Traditional,
 full-width and capitals alike. A department: its code, or a usual one's name (客服部). A
-building: a, Ａ, A栋 are A; B1座 is B1. A unit code: any case and width, with any dash or a
+building: a, Ａ, A栋, building a are A; B1座 is B1. A paper location's parts (D7): its
+building so, its cabinet and box without their word (cabinet 3, 3柜, 第3柜 are 3; box 03,
+3盒 are 3), its room as typed. A unit code: any case and width, with any dash or a
 space for its hyphen, or none after a building of letters (a0301, Ａ－0301, A 0301 are
 A-0301). A day: year first as people write it (2024-05-18, 2024/5/18 as Excel writes it
 in a Chinese locale, 2024.5.18, 2024年5月18日). A language: the OCR model or its name
@@ -82,14 +84,19 @@ _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 """Without a hyphen: a building of letters and a floor and unit of up to four digits
 (A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
 _AMBIGUOUS_UNIT = re.compile(r"([A-Z]+)([0-9]{5})")
-_BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
+BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
 """What follows a building's letter when staff write it in Chinese (A栋, B座)."""
+_BUILDING_PREFIX = re.compile(r"^(?:building|bldg\.?)\s*")
+"""What comes before it in English (building A), folded."""
+_CABINET_WORDS = re.compile(r"^(?:cabinet|cab\.?|第)\s*|\s*(?:号柜|柜|号)$", re.IGNORECASE)
+_BOX_WORDS = re.compile(r"^(?:box|第)\s*|\s*(?:号盒|盒|号)$", re.IGNORECASE)
 
 
 def building_named(text: str) -> str:
     """The building ``text`` names as unit codes spell it: any case and width, A栋 or B座
     too (``A``); ``ValueError`` saying how to write one otherwise."""
-    building = _BUILDING_WORD.sub("", fold(text).strip()).strip().upper()
+    bare = _BUILDING_PREFIX.sub("", fold(text).strip())
+    building = BUILDING_WORD.sub("", bare).strip().upper()
     if not BUILDING_RE.match(building):
         raise ValueError(f"{text!r} is not a building like A or B1 (as in A-1201, B1-0101)")
     return building
@@ -190,6 +197,28 @@ def tidied_building(text: str) -> str:
     """``building_named(text)``, or ``text`` trimmed when it names none: how a paper
     location's building (A栋, a, 档案楼) compares with the building asked for."""
     return _named_or_as_typed(building_named, text)
+
+
+def tidied_location(building: str, room: str, cabinet: str, box: str
+                    ) -> tuple[str, str, str, str]:
+    """A paper location's parts (D7) as one box is known everywhere, however staff wrote
+    them: the building as ``tidied_building`` reads it (A栋, a, Ａ are A), the cabinet and
+    the box without their word, any width and case (cabinet 3, 3柜, 第3柜 are 3; box 03,
+    3盒 are 3; 东墙柜 is 东墙), the room as typed; each trimmed. A part that is nothing but
+    its word or blanks stays as typed."""
+    return (tidied_building(building) or building, _trimmed(room),
+            _numbered(cabinet, _CABINET_WORDS), _numbered(box, _BOX_WORDS))
+
+
+def _numbered(text: str, words: re.Pattern[str]) -> str:
+    bare = words.sub("", unicodedata.normalize("NFKC", text).strip()).strip().upper()
+    if bare.isascii() and bare.isdigit():
+        return str(int(bare))
+    return bare or _trimmed(text)
+
+
+def _trimmed(text: str) -> str:
+    return text.strip() or text
 
 
 def tidied_category(text: str) -> str:

@@ -46,6 +46,7 @@ from services.web.handover_page import (
     handover_page,
     handover_request,
     handover_url,
+    item_list_of,
     may_hand_over,
     may_print_catalogues,
     may_read_handovers,
@@ -196,13 +197,14 @@ class CataloguePages(Controller):
         if household and not HOUSEHOLD_RE.match(household):
             problem, household = "invalid_household", ""
         files = await hidden_if_refused(registry.general_catalogue(token))
+        household, unknown = item_list_of(household, files)
         try:
             closed = await hidden_if_refused(registry.closed_floors(token, chosen))
         except ArchiveError as exc:
             problem, closed = refusal_code(exc), []
-        return page.render("catalogues.html", status_code=422 if problem else 200,
+        return page.render("catalogues.html", status_code=422 if problem or unknown else 200,
                            floors=floors_of(files), closed=closed, year=chosen,
-                           household=household, problem=problem)
+                           household=household, unknown=unknown, problem=problem)
 
     @get("/print/{path:path}", operation_id="cataloguePrint")
     async def printed(self, path: FromPath[str], request: Request[Any, Any, Any],

@@ -149,6 +149,15 @@ def floors_of(files: list[CatalogueFile]) -> list[FloorLine]:
             for (building, floor), on_floor in sorted(floors.items())]
 
 
+def item_list_of(household: str, files: list[CatalogueFile]) -> tuple[str, str]:
+    """The unit code asked for on the catalogues page (``?household=``) as (the household
+    whose item list it offers, the code that names no household): a code the general
+    catalogue ``files`` lacks is said at once, not offered as links that lead nowhere."""
+    if not household or any(file.household == household for file in files):
+        return household, ""
+    return "", household
+
+
 def handover_request(values: dict[str, str], household: str, chosen: list[str],
                      offered: list[str]) -> tuple[HandoverRequest | None, str]:
     """The registry's request from the form, or the code of what the form lacks. A

@@ -1,7 +1,11 @@
 """The household page (``/ui/households/{household}``): the file (一户一档) as the
 cabinet keeps it. The label is the current occupant (D2); the current part of the file
 first, documents newest first (D4) grouped by category, each with where its paper
-original is kept (D7); each closed occupant's part apart (D3), newest move-out first.
+original is kept (D7); then the documents of no occupant's part (filed before the first
+occupant or while the unit stood vacant, 无住户期间); each closed occupant's part apart
+(D3), newest move-out first. A document is in the part the registry placed it in (its
+``occupancy_id``), so the page, the occupants' counts and the printed item list (卷内目录)
+agree.
 
 A file of hundreds of documents is shown a page at a time (``LIST_PAGE`` rows), with its
 counts per category and per part; the category and the part to show (``?category=``,
@@ -32,8 +36,11 @@ from services.web.pager import Pager, page_count, pager
 
 CURRENT_PART = "current"
 """``?part=`` of the current part of the file; a closed part is its occupancy's id."""
+VACANCY_PART = "vacancy"
+"""``?part=`` of the documents of no occupant's part (无住户期间)."""
 
 Change = Literal["occupant", "move_out"]
+PartKind = Literal["current", "vacancy", "closed"]
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,16 @@ class CategoryGroup:
 
 @dataclass(frozen=True)
 class FilePart:
-    """The current part of the file (``occupancy`` None) or a closed occupant's (D3)."""
+    """A part of the file (D3): the current occupant's, the documents of no occupant's
+    (无住户期间), or a closed occupant's (``occupancy``)."""
 
+    kind: PartKind
+    key: str
+    """Its ``?part=``."""
     occupancy: Occupancy | None
+    """The closed part's occupancy, else None."""
+    vacant: bool
+    """The current part of a unit nobody lives in now: it holds nothing."""
     documents: int
     """The part's documents shown on every page (of the category asked for)."""
     url: str
@@ -148,14 +162,16 @@ class HouseholdPage:
     """Newest first."""
     current_occupant: Occupancy | None
     parts: list[FilePart]
-    """The parts with documents on this page: the current first, then the closed ones,
-    newest move-out first."""
+    """The parts with documents on this page: the current first, then the documents of
+    no occupant's part, then the closed ones, newest move-out first."""
     documents: int
     """Every document of the file the reader may know exists."""
     shown: int
     """Those the view shows, on every page."""
     categories: list[CategoryLink]
     view: FileView
+    only: PartKind | None
+    """The part the view shows alone, else None."""
     part_name: str
     """The closed occupant whose part alone the view shows, else ""."""
     pager: Pager
@@ -206,26 +222,40 @@ def closed_parts(household: Household) -> list[Occupancy]:
                   key=lambda o: (o.moved_out, o.occupancy_id), reverse=True)
 
 
-def _parts(household: Household, records: list[DocumentRecord]
-           ) -> list[tuple[Occupancy | None, str, list[DocumentRecord]]]:
-    """Each part of the file in the page's order, with its ``?part=`` and its records."""
+@dataclass(frozen=True)
+class _Part:
+    kind: PartKind
+    key: str
+    occupancy: Occupancy | None
+    records: list[DocumentRecord]
+
+
+def _parts(household: Household, records: list[DocumentRecord]) -> list[_Part]:
+    """Each part of the file in the page's order, as the registry placed each record
+    (D3, its ``occupancy_id``) and as the printed item list orders them: the current
+    part, then the documents of no occupant's part when there are any, then the closed
+    parts."""
     closed = closed_parts(household)
     closed_ids = {occupancy.occupancy_id for occupancy in closed}
-    return [(None, CURRENT_PART, [r for r in records if r.occupancy_id not in closed_ids]),
-            *((occupancy, str(occupancy.occupancy_id),
-               [r for r in records if r.occupancy_id == occupancy.occupancy_id])
+    current = [r for r in records
+               if r.occupancy_id is not None and r.occupancy_id not in closed_ids]
+    vacancy = [r for r in records if r.occupancy_id is None]
+    return [_Part("current", CURRENT_PART, None, current),
+            *([_Part("vacancy", VACANCY_PART, None, vacancy)] if vacancy else []),
+            *(_Part("closed", str(occupancy.occupancy_id), occupancy,
+                    [r for r in records if r.occupancy_id == occupancy.occupancy_id])
               for occupancy in closed)]
 
 
-def _paged_parts(view: FileView, parts: list[tuple[Occupancy | None, str,
-                                                   list[DocumentRecord]]],
-                 first: int, *, offer_parts: bool) -> list[FilePart]:
+def _paged_parts(view: FileView, parts: list[_Part], first: int, *, vacant: bool,
+                 offer_parts: bool) -> list[FilePart]:
     """The parts with rows from row ``first`` on, for one page; the current part is
-    shown on the first page even when empty, to say so. ``offer_parts``: each links to
-    the page of it alone."""
+    shown on the first page even when empty, to say so (``vacant``: nobody lives there
+    now). ``offer_parts``: each links to the page of it alone."""
     shown: list[FilePart] = []
     row = 0
-    for occupancy, key, records in parts:
+    for part in parts:
+        records = part.records
         groups = []
         for group in _by_category(records):
             on_page = [record for index, record in enumerate(group, start=row)
@@ -235,10 +265,12 @@ def _paged_parts(view: FileView, parts: list[tuple[Occupancy | None, str,
                     name=CATEGORY_NAMES[group[0].category], documents=len(group),
                     entries=[_entry(record) for record in on_page], continued=row < first))
             row += len(group)
-        if groups or (occupancy is None and view.page == 1 and not records):
-            shown.append(FilePart(occupancy=occupancy, documents=len(records),
-                                  url=view.url(part=key) if offer_parts and records else "",
-                                  groups=groups))
+        if groups or (part.kind == "current" and view.page == 1 and not records):
+            shown.append(FilePart(
+                kind=part.kind, key=part.key, occupancy=part.occupancy,
+                vacant=vacant and part.kind == "current", documents=len(records),
+                url=view.url(part=part.key) if offer_parts and records else "",
+                groups=groups))
     return shown
 
 
@@ -265,15 +297,16 @@ def household_page(principal: Principal, household: Household, records: list[Doc
     asks: a part, a category, a page past the last shows the last."""
     view = view or FileView(household=household.household)
     parts = _parts(household, records)
-    chosen = [part for part in parts if part[1] == view.part] or parts
+    chosen = [part for part in parts if part.key == view.part] or parts
     if len(chosen) == len(parts):
         view = FileView(household=view.household, category=view.category, page=view.page)
-    in_part = [record for _, _, part_records in chosen for record in part_records]
+    in_part = [record for part in chosen for record in part.records]
     categories = _category_links(view, in_part)
-    shown_parts = [(occupancy, key, [r for r in part_records
-                                     if not view.category or r.category == view.category])
-                   for occupancy, key, part_records in chosen]
-    shown = sum(len(part_records) for _, _, part_records in shown_parts)
+    shown_parts = [_Part(part.kind, part.key, part.occupancy,
+                         [r for r in part.records
+                          if not view.category or r.category == view.category])
+                   for part in chosen]
+    shown = sum(len(part.records) for part in shown_parts)
     last = page_count(shown, LIST_PAGE)
     if view.page > last:
         view = FileView(household=view.household, category=view.category, part=view.part,
@@ -286,9 +319,12 @@ def household_page(principal: Principal, household: Household, records: list[Doc
                    for occupancy in reversed(household.occupants)],
         current_occupant=current,
         parts=_paged_parts(view, shown_parts, (view.page - 1) * LIST_PAGE,
+                           vacant=current is None,
                            offer_parts=not view.part and len(parts) > 1),
         documents=len(records), shown=shown, categories=categories, view=view,
-        part_name=chosen[0][0].occupant if view.part and chosen[0][0] is not None else "",
+        only=chosen[0].kind if view.part else None,
+        part_name=chosen[0].occupancy.occupant
+        if view.part and chosen[0].occupancy is not None else "",
         pager=pager(view.page, last, lambda number: view.url(page=number)), page_size=LIST_PAGE,
         may_hand_over=principal.has_role(*HANDOVER_CREATORS),
         may_print=principal.has_role(*CATALOGUE_READERS),

@@ -25,6 +25,7 @@ from services.common.models import (
     Struct,
     Username,
 )
+from services.common.names import tidied_location
 
 # --- documents ---------------------------------------------------------------------------
 
@@ -43,12 +44,21 @@ Transfers out); destroying it deletes that original, its record stays."""
 
 
 class PaperLocation(Struct):
-    """Where a paper original is kept (D7): building / room / cabinet / box."""
+    """Where a paper original is kept (D7): building / room / cabinet / box, each part as
+    ``services.common.names.tidied_location`` reads it (A栋 and a are A, 3柜 is 3).
+
+    Tidied whenever one is made: decoded from a request, a manifest or a form, and read
+    back from storage, so a box written two ways is one box in every catalogue, label and
+    inventory, and a location recorded before this reading agrees without a migration."""
 
     building: Label
     room: Label
     cabinet: Label
     box: Label
+
+    def __post_init__(self) -> None:
+        self.building, self.room, self.cabinet, self.box = tidied_location(
+            self.building, self.room, self.cabinet, self.box)
 
 
 class ExtractionSummary(Struct):

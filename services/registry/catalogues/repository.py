@@ -65,7 +65,11 @@ class CataloguesRepository(Repository):
         query = sa.select(documents.c.document_id, documents.c.archive_no,
                           documents.c.household, documents.c.occupancy_id,
                           documents.c.filed_at, documents.c.title, documents.c.pages,
-                          documents.c.security, documents.c.location, documents.c.is_copy
+                          documents.c.security, documents.c.location, documents.c.is_copy,
+                          occupancies.c.moved_out.is_not(None).label("in_closed_part")
+                          ).select_from(documents.outerjoin(
+                              occupancies,
+                              occupancies.c.occupancy_id == documents.c.occupancy_id)
                           ).where(ACTIVE)
         if household is not None:
             query = query.where(documents.c.household == household)
@@ -79,7 +83,7 @@ class CataloguesRepository(Repository):
             title=row.title, pages=int(row.pages), security=row.security,
             location=None if row.location is None else msgspec.convert(row.location,
                                                                        PaperLocation),
-            is_copy=bool(row.is_copy),
+            is_copy=bool(row.is_copy), in_closed_part=bool(row.in_closed_part),
         ) for row in await self.conn.execute(query.order_by(*NEWEST_FIRST))]
 
     async def closed_floors(self, since: date, until: date) -> list[ClosedFloor]:

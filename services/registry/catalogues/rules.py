@@ -7,6 +7,7 @@ number, date, pages and place), so the list still matches the paper in the box.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from services.common.contracts.households import Occupancy
 from services.common.contracts.operations import BoxFiles, CatalogueFile, CatalogueItem, FilePart
 from services.common.contracts.registry import PaperLocation
 from services.common.models import SecurityLevel
+from services.common.names import BUILDING_WORD
 
 MASKED_TITLE = "（密）"
 Box = tuple[str, str, str, str]
@@ -38,6 +40,8 @@ class Entry:
     security: SecurityLevel
     location: PaperLocation | None
     is_copy: bool
+    in_closed_part: bool
+    """In a part closed by its occupant's move-out (D3)."""
 
 
 def item_of(principal: Principal, entry: Entry, position: int) -> CatalogueItem:
@@ -77,20 +81,21 @@ def _items(principal: Principal, entries: list[Entry]) -> list[CatalogueItem]:
             for position, entry in enumerate(entries, start=1)]
 
 
-def box_of(location: PaperLocation | None) -> Box | None:
-    if location is None:
-        return None
+def box_of(location: PaperLocation) -> Box:
+    """The key of the box ``location`` names, the same in every catalogue, label and
+    inventory (its parts read once, as ``PaperLocation`` tidies them)."""
     return (location.building, location.room, location.cabinet, location.box)
 
 
 def by_box(files: list[CatalogueFile], entries: Iterable[Entry]) -> list[BoxFiles]:
     """The files with documents in each box, boxes in order, the unplaced (no location
-    recorded) last; a file's counts are those of its documents in that box. A file with
-    no documents is in no box."""
+    recorded) last; a file's counts, closed parts and documents included, are those of its
+    documents in that box. A file with no documents is in no box."""
     counts: dict[Box | None, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         if entry.household is not None:
-            counts[box_of(entry.location)][entry.household].append(entry)
+            box = None if entry.location is None else box_of(entry.location)
+            counts[box][entry.household].append(entry)
     boxes = sorted((box for box in counts if box is not None), key=natural)
     ordered: list[Box | None] = [*boxes, *([None] if None in counts else [])]
     return [BoxFiles(
@@ -102,19 +107,35 @@ def by_box(files: list[CatalogueFile], entries: Iterable[Entry]) -> list[BoxFile
 
 
 def _in_box(file: CatalogueFile, entries: list[Entry]) -> CatalogueFile:
+    closed = [entry for entry in entries if entry.in_closed_part]
     return msgspec.structs.replace(
         file, documents=len(entries), pages=sum(entry.pages for entry in entries),
+        closed_parts=len({entry.occupancy_id for entry in closed}),
+        closed_documents=len(closed),
         first_filed=min(entry.filed_at for entry in entries),
         last_filed=max(entry.filed_at for entry in entries))
 
 
-def natural(box: Box) -> tuple[tuple[int, int | str], ...]:
-    """Cabinet 2 before cabinet 10."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in box)
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural(box: Box) -> tuple[tuple[tuple[int, int | str], ...], ...]:
+    """Building, room, cabinet, box, each with its numbers as numbers: cabinet 2 before
+    cabinet 10, box B2 before box B10."""
+    return tuple(tuple((0, int(run)) if run.isdigit() else (1, run)
+                       for run in _NUMBER.split(part) if run) for part in box)
 
 
 def place(location: PaperLocation | None) -> str:
-    """Where a paper original is, as printed: ``A栋 档案室 12柜 3盒``."""
+    """Where a paper original is, as printed: ``A栋 档案室 12柜 3盒``; a part named with
+    its own word (档案楼, a cabinet left as 柜) is printed as it is."""
     if location is None:
         return "（未登记）"
-    return f"{location.building}栋 {location.room} {location.cabinet}柜 {location.box}盒"
+    building = location.building if BUILDING_WORD.search(location.building) \
+        else f"{location.building}栋"
+    return " ".join((building, location.room, _counted(location.cabinet, "柜"),
+                     _counted(location.box, "盒")))
+
+
+def _counted(part: str, word: str) -> str:
+    return part if part.endswith(word) else f"{part}{word}"

@@ -31,6 +31,7 @@ from services.common.printing import (
     table,
 )
 from services.common.spreadsheet import csv_bytes
+from services.registry.catalogues.rules import place
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
 COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 48),
@@ -65,9 +66,7 @@ def pdf(handover: Handover, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) ->
 
 
 def _heading(handover: Handover, zone: tzinfo) -> list[str]:
-    location = handover.location
-    where = (f"{location.building} {location.room} {location.cabinet} {location.box}"
-             if location else "")
+    where = place(handover.location) if handover.location else ""
     return [
         f"清单编号：{handover.handover_id}",
         f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",

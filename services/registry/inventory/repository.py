@@ -18,8 +18,8 @@ from services.common.contracts.inventory import (
     Protections,
 )
 from services.common.contracts.registry import PaperLocation
-from services.common.names import tidied_building
 from services.registry.catalogue.tables import documents
+from services.registry.catalogues.rules import Box, box_of
 from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import DISCREPANCIES, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
@@ -32,15 +32,15 @@ class InventoryRepository(Repository):
     async def placed(self, building: str | None) -> list[tuple[PaperLocation | None,
                                                                 str | None]]:
         """Each active document's location and household (of one ``building`` as unit
-        codes spell it, if given, whichever way the location writes it: A栋 or a is A;
-        the unplaced are counted whatever their household's building)."""
+        codes spell it, if given, whichever way the location was written: a location
+        reads A栋 or a as A; the unplaced are counted whatever their household's
+        building)."""
         rows = await self.conn.execute(sa.select(documents.c.location, documents.c.household)
                                        .where(documents.c.status == "active"))
         placed = []
         for location, household in rows:
             where = None if location is None else msgspec.convert(location, PaperLocation)
-            if (building is None or where is None
-                    or tidied_building(where.building) == building):
+            if building is None or where is None or where.building == building:
                 placed.append((where, household))
         return placed
 
@@ -131,12 +131,18 @@ class InventoryRepository(Repository):
             problems=check.problems, repaired=check.repaired, copied=check.copied,
             note=check.note, checked_by=check.checked_by, recorded_at=check.recorded_at))
 
-    async def last_checked(self) -> dict[tuple[str, str, str, str], date]:
-        """Each checked box's latest ``checked_on``."""
+    async def last_checked(self) -> dict[Box, date]:
+        """Each checked box's latest ``checked_on``, by its key (``box_of``): a box
+        whose checks wrote it two ways (A栋, A) is one."""
         place = [condition_checks.c[name] for name in PLACE]
         rows = await self.conn.execute(
             sa.select(*place, sa.func.max(condition_checks.c.checked_on)).group_by(*place))
-        return {(row[0], row[1], row[2], row[3]): _day(row[4]) for row in rows}
+        last: dict[Box, date] = {}
+        for row in rows:
+            box = box_of(PaperLocation(building=row[0], room=row[1], cabinet=row[2],
+                                       box=row[3]))
+            last[box] = max(_day(row[4]), last.get(box, date.min))
+        return last
 
     async def checks(self, *, since: date | None, until: date | None, limit: int,
                      offset: int) -> list[ConditionCheck]:

@@ -32,10 +32,10 @@ def checklist(placed: Iterable[tuple[PaperLocation | None, str | None]]
     documents: dict[Box, int] = defaultdict(int)
     unplaced = 0
     for location, household in placed:
-        box = box_of(location)
-        if box is None:
+        if location is None:
             unplaced += 1
             continue
+        box = box_of(location)
         documents[box] += 1
         if household is not None:
             households[box].add(household)

@@ -27,6 +27,7 @@ from services.common.contracts.inventory import (
 from services.common.errors import Conflict, NotFound
 from services.common.names import tidied_building
 from services.common.paging import MAX_SUMMARY_PAGE
+from services.registry.catalogues.rules import box_of
 from services.registry.inventory import checklist
 from services.registry.inventory.models import ItemMark
 from services.registry.inventory.rules import (
@@ -165,7 +166,7 @@ class InventoryService:
         due = []
         for box in boxes:
             where = box.location
-            checked = last.get((where.building, where.room, where.cabinet, where.box))
+            checked = last.get(box_of(where))
             if checked is None or checked < since:
                 due.append(BoxDue(location=where, last_checked_on=checked))
         return sorted(due, key=lambda box: box.last_checked_on or date.min)

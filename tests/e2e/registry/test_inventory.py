@@ -3,8 +3,8 @@ with SeaweedFS S3: an inventory of the boxes (帐物相符) with one box missing
 discrepancy listed until resolved, the yearly statistics counting it and the files
 organised (整理); a condition check against the seven protections (七防).
 
-The shelf: box 3 holds A-1201 (two documents) and A-1203 (one), box 4 one of A-1201;
-one document has no location recorded.
+The shelf: box 3 holds A-1201 (two documents, one filed as A栋/档案室/12柜/3盒) and A-1203
+(one), box 4 one of A-1201; one document has no location recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from tests.e2e.retention.support import Archive
 
 BOX_3 = {"building": "A", "room": "档案室", "cabinet": "12", "box": "3"}
 BOX_4 = {**BOX_3, "box": "4"}
+BOX_3_IN_WORDS = {"building": "A栋", "room": "档案室", "cabinet": "12柜", "box": "3盒"}
 SEVEN = ("insects", "mould", "dust", "fire", "theft", "damp", "heat")
 
 
@@ -29,7 +30,7 @@ SEVEN = ("insects", "mould", "dust", "fire", "theft", "damp", "heat")
 def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[Archive]:
     with served_on(request, tmp_path_factory, "inventory") as archive:
-        for household, location in (("A-1201", BOX_3), ("A-1201", BOX_3),
+        for household, location in (("A-1201", BOX_3), ("A-1201", BOX_3_IN_WORDS),
                                     ("A-1203", BOX_3), ("A-1201", BOX_4), ("A-1205", None)):
             with archive.server.client(archive.server.service_token()) as client:
                 response = client.post("/registry/documents", json=document_body(
@@ -68,6 +69,7 @@ def test_an_inventory_with_a_box_missing_keeps_the_discrepancy_open_until_resolv
                    for page in pypdfium2.PdfDocument(pdf.content))
     assert "档案盘点清单" in text
     assert "A栋 档案室 12柜 3盒" in text
+    assert "栋栋" not in text
     assert "A-1201、A-1203" in text
 
     unchecked = _call(shelf, "POST", f"/inventories/{inventory_id}/complete")
@@ -128,7 +130,7 @@ def test_a_condition_check_records_the_seven_protections(shelf: Archive) -> None
     protections: dict[str, Any] = {name: {"state": "ok"} for name in SEVEN}
     protections["mould"] = {"state": "problem", "note": "盒底受潮发霉"}
     check = _ok(_call(shelf, "POST", "/condition-checks", json={
-        "location": BOX_3, "checked_on": "2030-01-09", "protections": protections,
+        "location": BOX_3_IN_WORDS, "checked_on": "2030-01-09", "protections": protections,
         "repaired": "更换档案盒，除霉", "copied": "2016年入住资料复印存档"}))
     assert (check["problems"], check["checked_by"], check["repaired"]) == (
         1, "wang", "更换档案盒，除霉")

@@ -1,5 +1,6 @@
 """The catalogues' and inventory's pure rules: a file's parts (D3) newest first (D4),
-masked titles, boxes in natural order (D7), the inventory's checklist."""
+masked titles, boxes in natural order (D7), one box however its location was written,
+the place as printed, the inventory's checklist."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
 from services.common.contracts.operations import CatalogueFile
 from services.common.contracts.registry import PaperLocation
-from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of
+from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of, place
 from services.registry.inventory.rules import checklist
 
 READER = Principal(username="ma", roles=("archivist",), clearance="ordinary")
@@ -20,11 +21,12 @@ def _box(cabinet: str, box: str) -> PaperLocation:
 
 
 def _entry(number: int, occupancy: int | None, *, location: PaperLocation | None = None,
-           security: str = "ordinary", household: str = "A-1201") -> Entry:
+           security: str = "ordinary", household: str = "A-1201",
+           closed: bool = False) -> Entry:
     return Entry(document_id=f"d{number}", archive_no=f"2024-repair-{household}-{number:04d}",
                  household=household, occupancy_id=occupancy, filed_at=date(2024, 1, number),
                  title=f"title {number}", pages=1, security=security,  # type: ignore[arg-type]
-                 location=location, is_copy=False)
+                 location=location, is_copy=False, in_closed_part=closed)
 
 
 def _file(household: str) -> CatalogueFile:
@@ -63,6 +65,51 @@ def test_boxes_come_in_natural_order_with_the_unplaced_last() -> None:
     assert [(b.location and b.location.cabinet, [(f.household, f.documents) for f in b.files])
             for b in boxes] == [("2", [("A-1201", 1), ("A-1203", 1)]),
                                 ("10", [("A-1201", 1)]), (None, [("A-1201", 1)])]
+
+
+def test_a_box_written_two_ways_is_one_box_in_the_catalogue_and_the_checklist() -> None:
+    """A栋/1柜/3盒, a/1/3 and Ａ/cabinet 1/box 3 are one box; boxes come by building,
+    room, cabinet number, box number (box 5 after box 3, cabinet 10 after cabinet 2)."""
+    written = [PaperLocation(building="A栋", room="档案室", cabinet="1柜", box="3盒"),
+               PaperLocation(building="a", room="档案室", cabinet="1", box="3"),
+               PaperLocation(building="Ａ", room="档案室", cabinet="cabinet 1", box="box 3")]
+    elsewhere = [_box("1", "5"), _box("10", "1"), _box("2", "12"), _box("2", "9"),
+                 PaperLocation(building="B", room="档案室", cabinet="1", box="1")]
+    entries = [_entry(n, None, location=where)
+               for n, where in enumerate([*elsewhere, *written], start=1)]
+    boxes = by_box([_file("A-1201")], entries)
+    order = [("A", "1", "3"), ("A", "1", "5"), ("A", "2", "9"), ("A", "2", "12"),
+             ("A", "10", "1"), ("B", "1", "1")]
+    assert [(b.location.building, b.location.cabinet, b.location.box)
+            for b in boxes if b.location] == order
+    assert boxes[0].files[0].documents == 3
+    items, _ = checklist((where, "A-1201") for where in [*elsewhere, *written])
+    assert [(i.location.building, i.location.cabinet, i.location.box, i.documents)
+            for i in items] == [(*box, 3 if box == order[0] else 1) for box in order]
+
+
+def test_a_place_is_printed_with_each_word_once() -> None:
+    assert place(PaperLocation(building="A栋", room="档案室", cabinet="3柜", box="12")) == \
+        "A栋 档案室 3柜 12盒"
+    assert place(PaperLocation(building="档案楼", room="二层", cabinet="东墙柜", box="3")) == \
+        "档案楼 二层 东墙柜 3盒"
+    assert place(None) == "（未登记）"
+
+
+def test_a_box_s_row_counts_the_closed_parts_and_documents_in_that_box_only() -> None:
+    """D3: of a file with three closed-part documents, two in box 3 and one in box 5,
+    box 3's row counts two and box 5's one; the open part's counts none."""
+    entries = [_entry(1, 2, location=_box("1", "3")), _entry(2, 1, location=_box("1", "3"),
+                                                             closed=True),
+               _entry(3, 1, location=_box("1", "3"), closed=True),
+               _entry(4, 1, location=_box("1", "5"), closed=True),
+               _entry(5, 2, location=_box("1", "5"))]
+    boxes = by_box([_file("A-1201")], entries)
+    assert [(f.documents, f.closed_parts, f.closed_documents)
+            for box in boxes for f in box.files] == [(3, 1, 2), (2, 1, 1)]
+    open_only = by_box([_file("A-1201")], [_entry(1, 2, location=_box("1", "3"))])
+    assert (open_only[0].files[0].closed_parts, open_only[0].files[0].closed_documents) == (
+        0, 0)
 
 
 def test_the_checklist_has_a_box_per_item_and_counts_the_unplaced() -> None:

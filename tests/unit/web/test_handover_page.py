@@ -26,6 +26,7 @@ from services.web.handover_page import (
     handover_lines,
     handover_page,
     handover_request,
+    item_list_of,
 )
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
@@ -121,6 +122,25 @@ def test_floors_are_listed_in_cabinet_order_with_their_counts() -> None:
         ("A", 2, 1, 0), ("A", 13, 2, 5), ("B", 5, 1, 1)]
 
 
+def test_an_item_list_of_a_household_that_does_not_exist_is_refused_at_once() -> None:
+    """No PDF or CSV link that would lead to the not-found page: the page says so."""
+    files = [CatalogueFile(household="A-1301", building="A", floor=13, unit=1, label=None,
+                           closed=False, documents=0, pages=0, closed_parts=0,
+                           closed_documents=0, first_filed=None, last_filed=None)]
+    assert item_list_of("A-1301", files) == ("A-1301", "")
+    assert item_list_of("", files) == ("", "")
+    household, unknown = item_list_of("C-0101", files)
+    assert (household, unknown) == ("", "C-0101")
+    sun = Principal(username="sun", roles=("archivist",))
+    page = Pages().html("zh", "catalogues.html", page_layout(sun, "/ui/catalogues", "token") | {
+        "floors": [], "closed": [], "year": 2030, "household": household, "unknown": unknown,
+        "problem": ""})
+    assert "没有 C-0101 这一户的档案，也就没有它的卷内目录。" in page
+    assert 'aria-invalid="true" value="C-0101"' in page
+    assert "items.pdf" not in page
+    assert "items.csv" not in page
+
+
 def test_the_handover_pages_render_in_chinese_and_english() -> None:
     pages = Pages()
     sun = Principal(username="sun", roles=("archivist",))
@@ -160,5 +180,5 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     assert " (transferred to 新物业公司, " in english
     assert "so you cannot download its package" in english
     catalogue = layout | {"floors": [], "closed": [], "year": 2030, "household": "A-1301",
-                          "problem": ""}
+                          "unknown": "", "problem": ""}
     assert "A-1301 item list (PDF)" in pages.html("en", "catalogues.html", catalogue)

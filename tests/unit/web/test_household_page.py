@@ -111,12 +111,43 @@ def test_the_file_is_counted_per_category_and_per_part() -> None:
     view = household_page(WANG, _household(ZHANG, LI), records)
     assert [(link.name, link.documents) for link in view.categories] == [
         ("", 9), ("缴费记录与押金", 3), ("维修/报修记录", 6)]
-    assert [(part.occupancy, part.documents) for part in view.parts] == [(None, 5), (ZHANG, 4)]
+    assert [(part.kind, part.occupancy, part.documents) for part in view.parts] == [
+        ("current", None, 5), ("closed", ZHANG, 4)]
     assert [(line.occupancy.occupant, line.documents) for line in view.occupants] == [
         ("李娜", 5), ("张伟", 4)]
     page = _html(WANG, view)
     assert '已退租：张伟（2015年3月1日 至 2021年6月30日） <span class="count">4 份</span>' in page
     assert '缴费记录与押金 <span class="count">3</span>' in page
+
+
+def test_documents_of_no_occupant_s_part_are_apart_as_printed_not_in_the_current_part(
+        ) -> None:
+    """D3: filed before the first occupant (or while the unit stood vacant), a document is
+    in no occupant's part (the registry's ``occupancy_id`` None), as the printed item list
+    has it under 无住户期间: the occupants table, the parts and the print agree."""
+    zhao = Occupancy(occupancy_id=7, occupant="赵六", moved_in=date(2012, 1, 1),
+                     moved_out=None)
+    records = [*_file(1, occupancy_id=7), *_file(1, occupancy_id=None, start=1)]
+    view = household_page(WANG, _household(zhao), records)
+    assert [(part.kind, part.documents) for part in view.parts] == [
+        ("current", 1), ("vacancy", 1)]
+    assert [(line.occupancy.occupant, line.documents) for line in view.occupants] == [
+        ("赵六", 1)]
+    page = _html(WANG, view)
+    assert '当前部分 <span class="count">1 份</span>' in page
+    assert '无住户期间 <span class="count">1 份</span>' in page
+    alone = household_page(WANG, _household(zhao), records,
+                           file_view("A-1201", category="", part="vacancy", page=None))
+    assert [(part.kind, part.documents) for part in alone.parts] == [("vacancy", 1)]
+    assert "只显示无住户期间的文件。" in _html(WANG, alone)
+
+
+def test_a_vacant_unit_s_empty_current_part_says_nobody_lives_there() -> None:
+    page = _html(WANG, household_page(WANG, _household(ZHANG), _file(2, occupancy_id=1)))
+    assert "这一户现在空置，没有现住户的文件。" in page
+    assert "这里没有您可以查看的文件" not in page
+    occupied = _html(WANG, household_page(WANG, _household(ZHANG, LI), []))
+    assert "这一户现在空置" not in occupied
 
 
 def test_a_long_file_is_shown_a_page_at_a_time_and_the_pager_keeps_the_filters() -> None:
