@@ -41,6 +41,7 @@ batch_files = sa.Table(
     sa.Column("duplicate", sa.Boolean, nullable=False),
     sa.Column("error_code", sa.String(64)),
     sa.Column("error", sa.Text),
+    sa.Column("fields", sa.JSON),
 )
 
 
@@ -66,14 +67,17 @@ class Batches:
 
     async def add_file(self, batch_id: str, filename: str, *, job_id: str | None = None,
                        duplicate: bool = False, error_code: str | None = None,
-                       error: str | None = None) -> None:
-        """Append a file to a batch (its owner checked first, ``check``)."""
+                       error: str | None = None, fields: list[str] | None = None) -> None:
+        """Append a file to a batch (its owner checked first, ``check``): uploaded (its
+        ``job_id``), or refused (``error_code``, ``error``; with ``job_id`` and
+        ``fields`` when its bytes are that job's, filed otherwise)."""
         async with self.engine.begin() as conn:
             last = (await conn.execute(sa.select(sa.func.max(batch_files.c.position))
                                        .where(batch_files.c.batch_id == batch_id))).scalar()
             await conn.execute(batch_files.insert().values(
                 batch_id=batch_id, position=(last or 0) + 1, filename=filename[-255:],
-                job_id=job_id, duplicate=duplicate, error_code=error_code, error=error))
+                job_id=job_id, duplicate=duplicate, error_code=error_code, error=error,
+                fields=fields))
 
     async def get(self, principal: Principal, batch_id: str) -> Batch:
         created_by, created_at = await self._owned(principal, batch_id)
@@ -107,7 +111,11 @@ class Batches:
 
 def _file(row: sa.RowMapping, job: Job | None) -> BatchFile:
     base = BatchFile(position=row["position"], filename=row["filename"], status="refused",
-                     job_id=row["job_id"], error=row["error"], error_code=row["error_code"])
+                     job_id=row["job_id"], error=row["error"], error_code=row["error_code"],
+                     fields=row["fields"])
+    if row["error_code"] is not None:
+        # Refused, though its bytes are a job's: that job's document is the one to correct.
+        return msgspec.structs.replace(base, document_id=job.document_id if job else None)
     if job is None:
         return base
     status: BatchFileStatus = job.status

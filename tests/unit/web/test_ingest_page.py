@@ -4,6 +4,7 @@ by the code ingest refused it with."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
@@ -14,10 +15,10 @@ from services.web.render import Pages
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
 
-def _refused(code: str, error: str) -> Batch:
+def _refused(code: str, error: str, **more: Any) -> Batch:
     return Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
                  files=[BatchFile(position=1, filename="empty.pdf", status="refused",
-                                  error_code=code, error=error)],
+                                  error_code=code, error=error, **more)],
                  summary=BatchSummary(files=1, waiting=0, done=0, duplicates=0, failed=1,
                                       pages=0, review_pages=0, finished=True))
 
@@ -30,3 +31,15 @@ def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
     assert "文件是空的（0 字节）" in chinese
     assert "不支持这种文件" not in chinese
     assert "The file is empty (0 bytes)" in english
+
+
+def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> None:
+    batch = _refused("filed_differently", "these bytes are already filed as …",
+                     fields=["household", "security"], job_id="j1", document_id="d1")
+    layout = page_layout(WANG, "/ui/ingest", "token")
+    chinese = Pages().html("zh", "_batch.html", layout | {"view": batch_view(batch)})
+    assert "这次填写的信息与已归档的不同：户号、密级" in chinese
+    assert "POST /registry/documents/d1/corrections" in chinese
+    assert 'href="/ui/documents/d1"' in chinese
+    assert "户号是档号的一部分，不能更正" in chinese
+    assert "重复" not in chinese.split("batch-files")[1]
