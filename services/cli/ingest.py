@@ -1,10 +1,13 @@
 """``archive ingest``: upload files, folders or a manifest's batch, with progress.
 
 Each file is hashed first and the server asked whether it already holds those bytes
-(``GET /ingest/originals/{sha256}``), so re-running a half-done batch uploads only what
-is missing. ``--wait`` follows the jobs until every document is extracted and filed.
-The summary lists each file as done, queued, duplicate or failed (with the reason), and
-the command exits 1 if any failed.
+(``POST /ingest/originals/{sha256}`` with the file's metadata), so re-running a half-done
+batch uploads only what is missing; a file it holds filed otherwise than the metadata
+says (a manifest row put right, a security level raised) fails with the fields named
+(``filed_differently``): correct the filed record instead. ``--wait`` follows the jobs
+until every document is extracted and filed. The summary lists each file as done,
+queued, duplicate (with its pages) or failed (with the reason), and the command exits 1
+if any failed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +80,11 @@ class Item:
               help="Category (D5): its code, or its Chinese name (维修/报修记录, 维修).")
 @click.option("--title", help="Title (default: the file name without its extension).")
 @click.option("--filed-at", type=DAY, help="Filing date (default: today).")
-@click.option("--security", type=SECURITY_LEVEL, default="ordinary",
-              show_default=True)
+@click.option("--security", type=SECURITY_LEVEL, help="Security level (default: ordinary).")
 @click.option("--wait", is_flag=True, help="Wait until every file is extracted and filed.")
 @api_options
 def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: str | None,
-           category: str | None, title: str | None, filed_at: Any, security: str,
+           category: str | None, title: str | None, filed_at: Any, security: str | None,
            wait: bool) -> None:
     """Upload files or folders (PDF, TIFF, PNG, JPEG) into the archive."""
     if bool(paths) == bool(manifest):
@@ -93,10 +94,12 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
     else:
         if category is None:
             raise click.UsageError("--category is needed when uploading files directly")
-        day = (filed_at.date() if filed_at else date.today()).isoformat()
+        # An option left out is left out of the upload: ingest takes its default (the
+        # file's name, today, ordinary) and compares a re-run only on what is given.
         items = [Item(path=path, label=str(path), metadata=upload_metadata(
-            household=household, category=category, title=title or path.stem,
-            filed_at=day, security=security)) for path in walk(paths)]
+            household=household, category=category, title=title,
+            filed_at=filed_at.date().isoformat() if filed_at else None, security=security))
+            for path in walk(paths)]
     if not items:
         raise click.UsageError("no files found to upload")
     console = Console(stderr=True)
@@ -167,14 +170,16 @@ def upload_all(api: Api, items: list[Item], console: Console) -> None:
 
 
 def upload_one(api: Api, item: Item) -> None:
-    """Upload ``item`` unless the server already holds its bytes."""
+    """Upload ``item`` unless the server already holds its bytes as its metadata says
+    (bytes it holds otherwise are refused, ``filed_differently``, as their upload is)."""
     sha256 = file_sha256(item.path)
     try:
-        known = api.run(api.ingest.original_state(sha256, token=api.token))
+        known = api.run(api.ingest.reupload_state(api.token, sha256, item.metadata))
     except ArchiveError as exc:
         item.failed(exc.explained)
         return
     if known is not None and known.status != "failed":
+        item.pages = known.pages
         _record(item, known.job_id, known.status, known.document_id, duplicate=True)
         return
     try:

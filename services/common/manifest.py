@@ -11,6 +11,10 @@ A category or security level may be written as staff know it (``services.common.
 and the header in Chinese as an archivist titles the columns (文件, 户号, 类别, 标题,
 归档日期, 密级; ``HEADER_NAMES``).
 
+An empty cell is a value not given: the upload leaves it out (``upload_metadata``), so
+the file takes its default, and a re-run of the manifest is compared with what is filed
+only on the cells filled in.
+
 A bad row is that row's problem (a sentence, and a code naming what is wrong), never the
 batch's; only a header without the needed columns, or bytes that are no text, refuse the
 whole manifest (``ManifestRefused``).
@@ -154,14 +158,15 @@ def _column(title: str) -> str:
     return HEADER_NAMES.get(folded, folded)
 
 
-def upload_metadata(*, household: str | None, category: str, title: str, filed_at: str,
-                    security: str) -> dict[str, Any]:
-    """The upload's ``metadata`` object from its required fields."""
-    metadata: dict[str, Any] = {"category": category, "title": title, "filed_at": filed_at,
-                                "security": security}
-    if household:
-        metadata["household"] = household
-    return metadata
+def upload_metadata(*, category: str, household: str | None = None,
+                    title: str | None = None, filed_at: str | None = None,
+                    security: str | None = None) -> dict[str, Any]:
+    """The upload's ``metadata`` object with the fields given: one left empty is left
+    out, so ingest files it with its default (the title the file's name, the filing
+    date today, security ``ordinary``) and compares a re-upload only on what it says."""
+    given = {"household": household, "title": title, "filed_at": filed_at,
+             "security": security}
+    return {"category": category} | {name: value for name, value in given.items() if value}
 
 
 LOCATION_PATTERN = r"[^\/]*[^\/\s][^\/]*(?:\/[^\/]*[^\/\s][^\/]*){3}"
@@ -204,9 +209,11 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
         household=tidied_household(values["household"]) or None,
         category=_read("unknown_category", category_named, values["category"]),
         title=values["title"], filed_at=_read("invalid_date", day_named, values["filed_at"]),
-        security=_read("invalid_security", security_level_named,
-                       values["security"] or "ordinary"))
-    metadata["personal_info"] = _read("invalid_personal_info", _flag, values["personal_info"])
+        security=_read("invalid_security", security_level_named, values["security"])
+        if values["security"] else None)
+    if values["personal_info"]:
+        metadata["personal_info"] = _read("invalid_personal_info", _flag,
+                                          values["personal_info"])
     if values["location"]:
         metadata["location"] = _read("invalid_location", location_of, values["location"])
     if values["language"]:

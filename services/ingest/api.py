@@ -62,10 +62,15 @@ from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
-from services.ingest.models import DocumentText, PageReading
+from services.ingest.models import DocumentText, PageReading, UploadMetadata
 from services.ingest.previews import WEBP
 from services.ingest.reocr import Rereader
-from services.ingest.service import IngestService, PageImageFile, parse_metadata
+from services.ingest.service import (
+    IngestService,
+    PageImageFile,
+    checked_metadata,
+    parse_metadata,
+)
 
 # Every view is decided again (a returned loan ends access at once, B2); the entity tag
 # spares sending the same image twice.
@@ -108,8 +113,10 @@ class DocumentsController(Controller):
                                               filename=filename, user_token=token)
             except ArchiveError as exc:
                 if data.batch is not None:
+                    # filed_differently names the job and the fields (a link, in words).
                     await batches.add_file(data.batch, filename, error_code=exc.code,
-                                           error=exc.detail)
+                                           error=exc.detail, job_id=exc.extra.get("job_id"),
+                                           fields=exc.extra.get("fields"))
                 raise
         finally:
             await data.file.close()
@@ -292,6 +299,19 @@ class OriginalsController(Controller):
         """Whether these bytes were uploaded already, and how far their job got (404 as
         if never uploaded when the caller may not see their document)."""
         return await ingest.original_state(principal, token, sha256)
+
+    @post("/{sha256:str}", operation_id="checkReupload", status_code=HTTP_200_OK,
+          guards=[require_roles(*FILERS)])
+    async def check_reupload(self, sha256: FromPath[Sha256], data: JSONBody[UploadMetadata],
+                             principal: NamedDependency[Principal],
+                             token: NamedDependency[str],
+                             ingest: NamedDependency[IngestService]) -> OriginalState:
+        """Asked before uploading these bytes again with this ``metadata`` (the upload's
+        form field): their state as ``GET`` answers it, or 409 ``filed_differently``
+        naming the fields the upload would say otherwise than their record (and what to
+        do), as the upload itself would be refused."""
+        return await ingest.original_state(principal, token, sha256,
+                                           metadata=checked_metadata(data))
 
 
 class TextsController(Controller):

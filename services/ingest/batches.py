@@ -43,6 +43,7 @@ batch_files = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("manifest_line", sa.Integer),
     sa.Column("manifest_value", sa.String(255)),
+    sa.Column("fields", sa.JSON),
 )
 
 
@@ -69,16 +70,18 @@ class Batches:
     async def add_file(self, batch_id: str, filename: str, *, job_id: str | None = None,
                        duplicate: bool = False, error_code: str | None = None,
                        error: str | None = None, line: int | None = None,
-                       value: str | None = None) -> None:
-        """Append a file to a batch (its owner checked first, ``check``); a manifest row
-        refused: its ``line`` and the ``value`` written there."""
+                       value: str | None = None, fields: list[str] | None = None) -> None:
+        """Append a file to a batch (its owner checked first, ``check``): uploaded (its
+        ``job_id``), or refused (``error_code``, ``error``; a manifest row refused: its
+        ``line`` and the ``value`` written there; with ``job_id`` and ``fields`` when its
+        bytes are that job's, filed otherwise)."""
         async with self.engine.begin() as conn:
             last = (await conn.execute(sa.select(sa.func.max(batch_files.c.position))
                                        .where(batch_files.c.batch_id == batch_id))).scalar()
             await conn.execute(batch_files.insert().values(
                 batch_id=batch_id, position=(last or 0) + 1, filename=filename[-255:],
                 job_id=job_id, duplicate=duplicate, error_code=error_code, error=error,
-                manifest_line=line, manifest_value=value))
+                manifest_line=line, manifest_value=value, fields=fields))
 
     async def get(self, principal: Principal, batch_id: str) -> Batch:
         created_by, created_at = await self._owned(principal, batch_id)
@@ -113,7 +116,11 @@ class Batches:
 def _file(row: sa.RowMapping, job: Job | None) -> BatchFile:
     base = BatchFile(position=row["position"], filename=row["filename"], status="refused",
                      job_id=row["job_id"], error=row["error"], error_code=row["error_code"],
-                     line=row["manifest_line"], value=row["manifest_value"])
+                     line=row["manifest_line"], value=row["manifest_value"],
+                     fields=row["fields"])
+    if row["error_code"] is not None:
+        # Refused, though its bytes are a job's: that job's document is the one to correct.
+        return msgspec.structs.replace(base, document_id=job.document_id if job else None)
     if job is None:
         return base
     status: BatchFileStatus = job.status

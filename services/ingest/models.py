@@ -1,7 +1,7 @@
 """Ingest's API bodies, the job payload and the derived artifacts' keys, as msgspec structs.
 
 The upload's ``metadata`` form field decodes into ``UploadMetadata``; a job carries a
-``JobPayload`` (the metadata plus what the server learnt from the bytes) until the worker
+``JobPayload`` (its ``Filing``, plus what the server learnt from the bytes) until the worker
 registers the document. Page texts are stored beside the original, keyed by its SHA-256,
 as ``derived/<sha256>/pages.jsonl``: one ``PageText`` (see ``services.ingest.extraction``)
 per line, in page order, word boxes included; page previews as
@@ -42,7 +42,26 @@ class UploadMetadata(Struct):
     ``language`` names Tesseract's model when the archivist knows the script (it skips
     the per-document choice); otherwise extraction chooses. PP-OCR reads every script
     with one model and needs no hint.
+
+    A field left out (or null) is not said: the upload takes its default (``filing_of``:
+    the title is the file's name without its extension, the filing date today, security
+    ``ordinary``, no personal information, no household, location or language), and an
+    upload of bytes already uploaded is compared with them only on what it says
+    (``services.ingest.refiling``).
     """
+
+    category: str
+    title: Title | None = None
+    filed_at: date | None = None
+    household: str | None = None
+    security: SecurityLevel | None = None
+    personal_info: bool | None = None
+    location: PaperLocation | None = None
+    language: OcrLanguage | None = None
+
+
+class Filing(Struct):
+    """What a job files: the upload's metadata with its defaults filled in."""
 
     category: str
     title: Title
@@ -57,7 +76,7 @@ class UploadMetadata(Struct):
 class JobPayload(Struct):
     """What a job needs to finish a document: the metadata and facts about the bytes."""
 
-    metadata: UploadMetadata
+    metadata: Filing
     media_type: MediaType
     size_bytes: Annotated[int, msgspec.Meta(ge=0)]
     uploaded_by: Username

@@ -10,7 +10,9 @@ An upload SHALL, in this order:
 4. only then create the job (idempotent by SHA-256) and answer: 202 with the job, or 200
    with the existing ``document_id`` when the same bytes were already filed. Bytes whose
    job the uploader may not see are refused (409 ``already_uploaded``) without naming the
-   job or the document, and their job is left as it is.
+   job or the document, and their job is left as it is; bytes whose record (or whose
+   job's first upload) says otherwise than this upload are refused (409
+   ``filed_differently``, ``services.ingest.refiling``).
 
 Text, page previews and originals are served only after the registry (the system of
 record) decides the caller may read or download that document; it records the access in
@@ -84,6 +86,7 @@ from services.ingest.models import (
     UploadMetadata,
 )
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
+from services.ingest.refiling import differing, filed_differently, filing_of
 
 log = logging.getLogger("archive.ingest")
 
@@ -152,6 +155,12 @@ def parse_metadata(raw: str | bytes) -> UploadMetadata:
         raise BadRequest(f"metadata is not a JSON object ({exc}); send e.g. "
                          '{"household": "A-1201", "category": "repair", "title": "…", '
                          '"filed_at": "2024-05-18"}', code="invalid_metadata") from exc
+    return checked_metadata(metadata)
+
+
+def checked_metadata(metadata: UploadMetadata) -> UploadMetadata:
+    """``metadata`` if its category and household keep D5 and D1 (``ValidationFailed``
+    otherwise)."""
     checked_household(metadata.household, checked_category(metadata.category))
     return metadata
 
@@ -186,8 +195,9 @@ class IngestService:
                      chunks: AsyncIterator[bytes], *, filename: str | None, user_token: str
                      ) -> UploadReceipt:
         """Store the original and create its job (see the module docstring for the order)."""
-        if security_rank(metadata.security) > security_rank(uploader.clearance):
-            raise Forbidden(f"you may not file a {metadata.security} document above your "
+        filing = filing_of(metadata, filename=filename, today=self.clock.today())
+        if security_rank(filing.security) > security_rank(uploader.clearance):
+            raise Forbidden(f"you may not file a {filing.security} document above your "
                             "clearance", code="above_clearance")
         head = await _first_bytes(chunks)
         media_type: MediaType = sniff_media_type(head)
@@ -199,14 +209,26 @@ class IngestService:
         if earlier is not None and not await self._visible(uploader, user_token, [earlier]):
             raise Conflict("these bytes were uploaded already, as a document you may not "
                            "see; ask an archivist cleared for it", code="already_uploaded")
-        payload = JobPayload(metadata=metadata, media_type=media_type,
+        payload = JobPayload(metadata=filing, media_type=media_type,
                              size_bytes=stored.size, uploaded_by=uploader.username,
                              original_filename=filename[-255:] if filename else None)
         job, created = await self.queue.enqueue(stored.sha256, msgspec.to_builtins(payload))
-        if created and self._on_enqueued is not None:
+        if not created:
+            await self._refuse_refiling(job, metadata)
+        elif self._on_enqueued is not None:
             self._on_enqueued()
         return UploadReceipt(job_id=job.job_id, sha256=stored.sha256, status=job.status,
                              document_id=job.document_id, duplicate=not created)
+
+    async def _refuse_refiling(self, job: Job, metadata: UploadMetadata) -> None:
+        """Refuse an upload of ``job``'s bytes that says otherwise than their record, or
+        than the job's own upload before it has filed them (``services.ingest.refiling``)."""
+        record = (await self.catalogue.get_document(job.document_id)
+                  if job.document_id is not None else None)
+        fields = differing(metadata, record if record is not None else
+                           msgspec.convert(job.payload, JobPayload, strict=False).metadata)
+        if fields:
+            raise filed_differently(fields, job_id=job.job_id, record=record)
 
     async def _refuse_destroyed(self, sha256: str) -> None:
         """R6: a destroyed document's bytes uploaded again are refused before they are
@@ -263,16 +285,20 @@ class IngestService:
             else FixityFinding(kind=finding.kind, detail=REDACTED_FINDING, redacted=True)
             for finding in run.findings])
 
-    async def original_state(self, principal: Principal, user_token: str, sha256: str
-                             ) -> OriginalState:
+    async def original_state(self, principal: Principal, user_token: str, sha256: str, *,
+                             metadata: UploadMetadata | None = None) -> OriginalState:
         """The job of the original with this hash; ``NotFound`` if it was never uploaded
-        or the caller may not know of its job."""
+        or the caller may not know of its job. With ``metadata``, asked before uploading
+        the bytes again: refused as that upload would be (409 ``filed_differently``)
+        unless its job failed (an upload then starts it again with its own metadata)."""
         job = await self.queue.by_sha256(sha256)
         if job is None or not await self._visible(principal, user_token, [job]):
             raise NotFound("no original with this SHA-256 was uploaded",
                            code="unknown_original")
+        if metadata is not None and job.status != "failed":
+            await self._refuse_refiling(job, metadata)
         return OriginalState(sha256=sha256, job_id=job.job_id, status=job.status,
-                             document_id=job.document_id)
+                             document_id=job.document_id, pages=job.pages)
 
     async def text(self, user_token: str, document_id: str, *, words: bool) -> DocumentText:
         """The page texts, if the registry lets the token's user read the content."""

@@ -84,7 +84,7 @@ class IngestPages(Controller):
             problem = "no_files"
         values = {name: text(form, name) for name in DEFAULT_FIELDS}
         try:
-            defaults = defaults_of(values)
+            defaults = defaults_of(values, today=today)
         except ValueError:
             problem = problem or "invalid_location"
         if problem:

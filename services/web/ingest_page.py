@@ -4,9 +4,9 @@ uploaded into a batch (上传批次) that ingest keeps, then each file's progres
 ``plan`` decides what each chosen file is filed as: its manifest row when the manifest
 names it (the manifest parser is the command line's, ``services.common.manifest``), else
 the form's defaults (household, category, date, security, location; the title is the
-file's name). What cannot be uploaded at all (a bad row, a file the manifest names but
-that was not chosen) is recorded in the batch as refused, with the reason, so the batch
-tells the whole story when someone comes back to it.
+file's name, which ingest gives it). What cannot be uploaded at all (a bad row, a file
+the manifest names but that was not chosen) is recorded in the batch as refused, with
+the reason, so the batch tells the whole story when someone comes back to it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,6 +26,7 @@ from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX
+from services.web.document_page import FIELD_NAMES
 from services.web.links import document_url
 
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
@@ -37,31 +39,40 @@ CATEGORY_CHOICES = [(str(code), name) for code, name in CATEGORY_NAMES.items()]
 SECURITY_CHOICES = [(str(code), name) for code, name in SECURITY_LEVEL_NAMES.items()]
 
 
+CORRECTION_ROUTE = "POST /registry/documents/{document_id}/corrections"
+"""How a filed document's record is corrected (D6): the staff pages have no form for it."""
+
 DEFAULT_FIELDS = ("household", "category", "filed_at", "security", "location")
 """The form's fields that ``Defaults`` are read from."""
 
 
 @dataclass(frozen=True)
 class Defaults:
-    """The form's values for files the manifest does not describe."""
+    """The form's values for files the manifest does not describe. A value the form
+    shows at first (the filing date today, security 普通) is empty: the upload leaves it
+    out, as the command line leaves out an option not given, so ingest takes its default
+    and compares a re-upload of a file already filed only on what the archivist said."""
 
     household: str = ""
     category: str = ""
     filed_at: str = ""
-    security: str = "ordinary"
+    security: str = ""
     location: dict[str, str] | None = None
     """The paper location (D7), read once from the form (``defaults_of``)."""
 
 
-def defaults_of(values: Mapping[str, str]) -> Defaults:
-    """The form's defaults from its ``DEFAULT_FIELDS`` as typed; ``ValueError`` for a
-    paper location that is not ``building/room/cabinet/box``: the form is refused once,
-    before any file is sent, not each file after."""
+def defaults_of(values: Mapping[str, str], *, today: date) -> Defaults:
+    """The form's defaults from its ``DEFAULT_FIELDS`` as typed (``today``: the date the
+    form shows at first); ``ValueError`` for a paper location that is not
+    ``building/room/cabinet/box``: the form is refused once, before any file is sent, not
+    each file after."""
     location = values.get("location", "").strip()
+    filed_at = values.get("filed_at", "")
+    security = values.get("security", "")
     return Defaults(household=values.get("household", ""),
                     category=values.get("category", ""),
-                    filed_at=values.get("filed_at", ""),
-                    security=values.get("security", "") or "ordinary",
+                    filed_at="" if filed_at == today.isoformat() else filed_at,
+                    security="" if security == "ordinary" else security,
                     location=location_of(location) if location else None)
 
 
@@ -140,10 +151,11 @@ def _with_defaults(index: int, filename: str, defaults: Defaults) -> Planned:
     if not defaults.category:
         return Planned(filename=filename, upload=None, metadata={},
                        error_code="category_required", error="no category was chosen")
+    # No title: ingest titles the file by its name, and does not compare that name with
+    # the title of a file already filed.
     metadata = upload_metadata(household=tidied_household(defaults.household) or None,
-                               category=defaults.category,
-                               title=PurePosixPath(filename).stem or filename,
-                               filed_at=defaults.filed_at, security=defaults.security)
+                               category=defaults.category, filed_at=defaults.filed_at or None,
+                               security=defaults.security or None)
     if defaults.location:
         metadata["location"] = dict(defaults.location)
     return Planned(filename=filename, upload=index, metadata=metadata)
@@ -161,6 +173,11 @@ class FileLine:
     document_url: str | None
     reading: tuple[int, int] | None
     """While read: the page being read and how many there are (once known)."""
+    fields: list[str]
+    """Refused as filed otherwise (``filed_differently``): what the upload said otherwise
+    than the document filed, by the labels the record shows."""
+    correction_route: str = ""
+    """Where that document's record is corrected (the registry's correction route)."""
 
 
 def reading(file: BatchFile) -> tuple[int, int] | None:
@@ -180,7 +197,10 @@ class BatchView:
 def batch_view(batch: Batch) -> BatchView:
     lines = [FileLine(file=file, status=STATUS_NAMES.get(file.status, file.status),
                       document_url=document_url(file.document_id)
-                      if file.document_id else None, reading=reading(file))
+                      if file.document_id else None, reading=reading(file),
+                      fields=[FIELD_NAMES.get(name, name) for name in file.fields or []],
+                      correction_route=CORRECTION_ROUTE.format(document_id=file.document_id)
+                      if file.document_id else "")
              for file in batch.files]
     return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",
                      fragment_url=f"{INGEST_PATH}/batches/{batch.batch_id}", lines=lines)

@@ -135,8 +135,11 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     wang.get_by_label("文件（可多选）").set_input_files([fresh, paths[0]])
     # The filing date is the archive's today (its clock), not the host's.
     expect(wang.get_by_label("归档日期")).to_have_value(START.date().isoformat())
-    wang.get_by_label("户号").fill("C-0502")
-    wang.get_by_label("类别").select_option("visit")
+    # repair-01.png is filed as A-1201's repair of 2024-05-18: the same details (its title,
+    # taken from the file name, is not compared) make it a duplicate.
+    wang.get_by_label("户号").fill("A-1201")
+    wang.get_by_label("类别").select_option("repair")
+    wang.get_by_label("归档日期").fill("2024-05-18")
     wang.get_by_role("button", name="上传").click()
     wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
 
@@ -147,6 +150,25 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     earlier = wang.get_by_role("heading", name="其他最近的批次")
     expect(earlier).to_be_visible()
     expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
+
+
+def test_a_file_filed_with_other_details_is_refused_naming_them_with_its_document(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    _, paths = batch_files
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files([paths[1]])  # filed as A-1202's repair
+    wang.get_by_label("户号").fill("C-0502")
+    wang.get_by_label("类别").select_option("visit")
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+    refused = wang.get_by_role("row", name=re.compile("repair-02.png"))
+    expect(refused).to_contain_text("未接收")
+    expect(refused).to_contain_text("与已归档的不同：户号、类别")
+    expect(refused).not_to_contain_text("重复")
+    refused.get_by_role("link", name="查看已归档的文件").click()
+    expect(wang.get_by_role("heading", name=re.compile("报修记录 2"))).to_be_visible()
 
 
 def test_a_manifest_that_is_no_text_is_refused_saying_how_to_save_it(

@@ -67,6 +67,17 @@ class IngestClient(ServiceClient):
         except NotFound:
             return None
 
+    async def reupload_state(self, token: str, sha256: str, metadata: dict[str, Any]
+                             ) -> OriginalState | None:
+        """``original_state``, asked before uploading these bytes again with ``metadata``:
+        None if they were never uploaded; ``Conflict`` (``filed_differently``, naming the
+        fields) if they are filed otherwise than ``metadata`` says."""
+        try:
+            return await self.call("POST", f"/ingest/originals/{segment(sha256)}",
+                                   OriginalState, token=token, json=metadata)
+        except NotFound:
+            return None
+
     async def job(self, token: str, job_id: str) -> JobView:
         return await self.call("GET", f"/ingest/jobs/{segment(job_id)}", JobView, token=token)
 

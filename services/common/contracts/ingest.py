@@ -130,13 +130,17 @@ class BatchFile(JobProgress, omit_defaults=True):
     """One file of an upload batch and how far it got: its job's state (``running`` with
     ``pages_read`` of ``pages_total``), ``duplicate`` (the same bytes were filed already:
     ``document_id`` is that document) or ``refused`` (the upload was refused:
-    ``error_code``, ``error``, and for a manifest row its ``line`` and ``value``)."""
+    ``error_code``, ``error``, and for a manifest row its ``line`` and ``value``;
+    ``filed_differently``: ``fields`` are what the upload said otherwise than
+    ``document_id``, the document its bytes are, or than the job ``job_id`` that has not
+    filed them yet)."""
     position: int
     filename: str
     status: BatchFileStatus
     job_id: str | None = None
     line: int | None = None
     value: str | None = None
+    fields: list[str] | None = None
 
 
 class BatchSummary(msgspec.Struct, kw_only=True):
@@ -254,13 +258,16 @@ class JobView(JobProgress, Struct):
 
 
 class OriginalState(Struct):
-    """Whether the archive holds an original with this SHA-256, and its job's state; the
-    CLI asks before uploading so a re-run batch sends nothing twice."""
+    """Whether the archive holds an original with this SHA-256, and its job's state (and
+    pages, once read); the CLI asks before uploading, with the metadata it would send
+    (``POST /ingest/originals/{sha256}``), so a re-run batch sends nothing twice and a
+    file said otherwise than it is filed is refused as its upload would be."""
 
     sha256: str
     job_id: str
     status: JobStatus
     document_id: str | None = None
+    pages: int | None = None
 
 
 class DeriveRequest(Struct):

@@ -51,11 +51,14 @@ def test_a_batch_shows_each_files_outcome_and_the_sums(
     assert refused.status_code == 422
     batch = finished(archivist, batch_id)
     assert send(archivist, batch_id, "again.png", scan, metadata()).status_code == 200
+    otherwise = send(archivist, batch_id, "otherwise.png", scan,
+                     metadata(title="另一份报修", personal_info=True))
+    assert otherwise.status_code == 409
     batch = archivist.get(f"/ingest/batches/{batch_id}").json()
 
     files = {file["filename"]: file for file in batch["files"]}
     assert [file["filename"] for file in batch["files"]] == [
-        "scan.png", "broken.pdf", "wrong.png", "again.png"]
+        "scan.png", "broken.pdf", "wrong.png", "again.png", "otherwise.png"]
     assert files["scan.png"]["status"] == "done"
     assert files["scan.png"]["pages"] == files["scan.png"]["review_pages"] == 1
     assert (files["broken.pdf"]["status"], files["broken.pdf"]["error_code"]) == (
@@ -64,8 +67,13 @@ def test_a_batch_shows_each_files_outcome_and_the_sums(
         "refused", "invalid_household")
     assert files["again.png"]["status"] == "duplicate"
     assert files["again.png"]["document_id"] == files["scan.png"]["document_id"]
-    assert batch["summary"] == {"files": 4, "waiting": 0, "done": 1, "duplicates": 1,
-                                "failed": 2, "pages": 1, "review_pages": 1,
+    # Filed otherwise: refused, naming what differs and the document to correct.
+    assert (files["otherwise.png"]["status"], files["otherwise.png"]["error_code"],
+            files["otherwise.png"]["fields"], files["otherwise.png"]["document_id"]) == (
+        "refused", "filed_differently", ["title", "personal_info"],
+        files["scan.png"]["document_id"])
+    assert batch["summary"] == {"files": 5, "waiting": 0, "done": 1, "duplicates": 1,
+                                "failed": 3, "pages": 1, "review_pages": 1,
                                 "finished": True}
     assert [recent["batch_id"] for recent in archivist.get("/ingest/batches").json()] == [
         batch_id]

@@ -33,7 +33,7 @@ def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A manifest of a scan, a digital PDF and a company policy without household."""
+    """A manifest of a scan and a digital PDF, listed twice."""
     folder = tmp_path_factory.mktemp("cabinet")
     (folder / "scans").mkdir()
     scanned_png(folder / "scans", "simplified", lines=2)
@@ -44,7 +44,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
         + "scans/scan-simplified-2.png,A-1201,repair,维修申请,2024-05-18,ordinary,否,"
           "A栋/档案室/3/12,chi_sim\n"
         + "digital-2.pdf,B-0302,contract,租赁合同,2023-01-09,ordinary,yes,,\n"
-        + "digital-2.pdf,,policy,重复的文件,2023-01-09,ordinary,,,\n",
+        # The same file again, its empty cells not said: a duplicate, not a refusal.
+        + "digital-2.pdf,B-0302,contract,租赁合同,2023/1/9,,,,\n",
         encoding="utf-8")
     return manifest
 
@@ -85,6 +86,33 @@ def test_rerun_of_a_batch_uploads_nothing_again(
     assert again.returncode == 0, again.stdout + again.stderr
     assert "3 duplicate" in again.stdout
     assert server.client(token).get("/ingest/jobs").json() == jobs_before
+
+
+def test_a_rerun_saying_otherwise_is_refused_naming_the_fields_and_changes_nothing(
+        server: ArchiveServer, token: str, batch: Path,
+        first_run: subprocess.CompletedProcess[str]) -> None:
+    corrected = batch.parent / "corrected.csv"
+    corrected.write_text(
+        HEADER + "scans/scan-simplified-2.png,a-1202,维修,维修申请（已更正）,2024/5/19,机密,,,\n"
+        + "digital-2.pdf,B-0302,合同,租赁合同,2023-01-09,,,,\n", encoding="utf-8")
+    again = archive(["ingest", "--manifest", str(corrected)], server, token, batch.parent)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "1 duplicate, 1 failed" in again.stdout
+    flat = " ".join(again.stdout.split())
+    assert "household, title, filed_at, security" in flat
+    assert "filed_differently" in flat
+    assert "/corrections" in flat
+    [record] = server.client(token).get("/registry/documents",
+                                        params={"household": "A-1201"}).json()
+    assert (record["title"], record["filed_at"], record["security"]) == (
+        "维修申请", "2024-05-18", "ordinary")
+
+
+def test_a_duplicate_shows_its_pages(server: ArchiveServer, token: str, batch: Path,
+                                     first_run: subprocess.CompletedProcess[str]) -> None:
+    again = archive(["ingest", "--manifest", str(batch)], server, token, batch.parent)
+    [row] = [line for line in again.stdout.splitlines() if "scan-simplified-2.png" in line]
+    assert row.split("│")[3].strip() == "1"
 
 
 def test_failed_file_exits_non_zero_with_its_reason(

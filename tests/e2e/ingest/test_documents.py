@@ -97,13 +97,44 @@ def test_document_is_registered_with_its_metadata_and_extraction(
     assert record["sha256"] == filed["simplified"]["sha256"]
 
 
-def test_second_upload_of_same_bytes_returns_existing_document(
+def test_second_upload_of_same_bytes_saying_the_same_returns_existing_document(
         archivist: httpx.Client, filed: dict[str, dict[str, Any]], files: Path) -> None:
-    again = upload(archivist, scanned_png(files, "simplified"), metadata(title="另一个标题"))
-    assert again.status_code == 200
+    # Left out, a field is not said: the title the file name gives it is not compared.
+    said_less = {key: value for key, value in metadata().items() if key != "title"}
+    for meta in (metadata(security="ordinary", personal_info=False), said_less):
+        again = upload(archivist, scanned_png(files, "simplified"), meta)
+        assert again.status_code == 200, again.text
+        body = again.json()
+        assert (body["document_id"], body["job_id"], body["duplicate"]) == (
+            filed["simplified"]["document_id"], filed["simplified"]["job_id"], True)
+
+
+def test_second_upload_saying_otherwise_is_refused_naming_the_fields(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]], files: Path) -> None:
+    document_id = filed["simplified"]["document_id"]
+    again = upload(archivist, scanned_png(files, "simplified"), metadata(
+        household="A-1202", title="另一个标题", filed_at="2024-05-19",
+        security="confidential", personal_info=True))
+    assert again.status_code == 409, again.text
     body = again.json()
-    assert (body["document_id"], body["job_id"], body["duplicate"]) == (
-        filed["simplified"]["document_id"], filed["simplified"]["job_id"], True)
+    assert body["code"] == "filed_differently"
+    assert body["fields"] == ["household", "title", "filed_at", "security", "personal_info"]
+    assert body["document_id"] == document_id
+    assert f"/registry/documents/{document_id}/corrections" in body["detail"]
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert (record["household"], record["security"], record["personal_info"]) == (
+        "A-1201", "ordinary", False)
+
+
+def test_asked_before_uploading_again_the_answer_is_the_uploads(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]]) -> None:
+    sha256 = filed["simplified"]["sha256"]
+    same = archivist.post(f"/ingest/originals/{sha256}", json=metadata())
+    assert same.status_code == 200, same.text
+    assert (same.json()["document_id"], same.json()["pages"]) == (
+        filed["simplified"]["document_id"], 1)
+    raised = archivist.post(f"/ingest/originals/{sha256}", json=metadata(security="secret"))
+    assert (raised.status_code, raised.json()["fields"]) == (409, ["security"])
 
 
 def test_same_bytes_uploaded_while_queued_join_the_same_job(
@@ -112,6 +143,9 @@ def test_same_bytes_uploaded_while_queued_join_the_same_job(
     first, second = upload(archivist, path), upload(archivist, path)
     assert second.status_code == 202
     assert second.json()["job_id"] == first.json()["job_id"]
+    # Before the job files them, its own upload is what another is compared with.
+    otherwise = upload(archivist, path, metadata(filed_at="2023-01-06"))
+    assert (otherwise.status_code, otherwise.json()["fields"]) == (409, ["filed_at"])
     wait_for_job(archivist, first.json()["job_id"])
 
 

@@ -80,10 +80,9 @@ def test_request_announcing_more_than_the_limit_is_refused_early(
     (json.dumps(metadata(filed_at="18/05/2024")), (400, "invalid_metadata")),
     (json.dumps(metadata(security="top")), (400, "invalid_metadata")),
     (json.dumps(metadata(colour="red")), (400, "invalid_metadata")),
-    (json.dumps({k: v for k, v in metadata().items() if k != "title"}),
-     (400, "invalid_metadata")),
+    (json.dumps(metadata(title="")), (400, "invalid_metadata")),
 ], ids=["not-json", "category", "household", "no-household", "date", "security",
-        "unknown-field", "no-title"])
+        "unknown-field", "empty-title"])
 def test_bad_metadata_is_refused_with_its_code(
         archivist: httpx.Client, files: Path, raw: str, expected: tuple[int, str]) -> None:
     path = scanned_png(files, "simplified", lines=1)

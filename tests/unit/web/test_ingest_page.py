@@ -4,6 +4,7 @@ by the code ingest refused it with."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
@@ -14,11 +15,10 @@ from services.web.render import Pages
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
 
-def _refused(code: str, error: str, *, line: int | None = None, value: str | None = None
-             ) -> Batch:
+def _refused(code: str, error: str, **more: Any) -> Batch:
     return Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
                  files=[BatchFile(position=1, filename="empty.pdf", status="refused",
-                                  error_code=code, error=error, line=line, value=value)],
+                                  error_code=code, error=error, **more)],
                  summary=BatchSummary(files=1, waiting=0, done=0, duplicates=0, failed=1,
                                       pages=0, review_pages=0, finished=True))
 
@@ -52,3 +52,15 @@ def test_a_category_no_one_category_has_lists_the_candidates() -> None:
         line=3, value="记录"))
     assert "清单第 3 行（写的是“记录”）：类别不在目录里，或不止一个类别叫这个名字" in chinese
     assert "维修/报修记录、投诉记录、拜访/回访记录" in chinese
+
+
+def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> None:
+    batch = _refused("filed_differently", "these bytes are already filed as …",
+                     fields=["household", "security"], job_id="j1", document_id="d1")
+    layout = page_layout(WANG, "/ui/ingest", "token")
+    chinese = Pages().html("zh", "_batch.html", layout | {"view": batch_view(batch)})
+    assert "这次填写的信息与已归档的不同：户号、密级" in chinese
+    assert "POST /registry/documents/d1/corrections" in chinese
+    assert 'href="/ui/documents/d1"' in chinese
+    assert "户号是档号的一部分，不能更正" in chinese
+    assert "重复" not in chinese.split("batch-files")[1]

@@ -4,14 +4,18 @@ the form's defaults; what cannot be uploaded is planned as refused, with the rea
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.common.manifest import left_out, manifest_rows
 from services.web.ingest_page import Defaults, defaults_of, plan
 
 HEADER = "path,household,category,title,filed_at,security\n"
+TODAY = date(2024, 9, 2)
 DEFAULTS = defaults_of({"household": "C-0502", "category": "visit", "filed_at": "2024-07-01",
-                       "security": "ordinary", "location": " C栋 /档案室/2/5"})
+                       "security": "confidential", "location": " C栋 /档案室/2/5"},
+                       today=TODAY)
 
 
 def rows(text: str, header: str = HEADER):  # type: ignore[no-untyped-def]
@@ -68,10 +72,25 @@ def test_one_file_two_rows_name_is_refused_for_both_rows() -> None:
 
 def test_files_the_manifest_does_not_list_take_the_defaults() -> None:
     [planned] = plan(["回访记录.png"], None, DEFAULTS)
+    # No title: ingest titles the file by its name, and compares only what was said.
     assert planned.metadata == {
-        "category": "visit", "title": "回访记录", "filed_at": "2024-07-01",
-        "security": "ordinary", "household": "C-0502",
+        "category": "visit", "filed_at": "2024-07-01", "security": "confidential",
+        "household": "C-0502",
         "location": {"building": "C栋", "room": "档案室", "cabinet": "2", "box": "5"}}
+
+
+def test_form_values_left_as_the_form_first_shows_them_are_not_said() -> None:
+    defaults = defaults_of({"category": "visit", "filed_at": TODAY.isoformat(),
+                            "security": "ordinary"}, today=TODAY)
+    [planned] = plan(["回访记录.png"], None, defaults)
+    assert planned.metadata == {"category": "visit"}
+
+
+def test_a_manifests_empty_cells_are_not_said() -> None:
+    header = HEADER.replace("\n", ",personal_info,location,language\n")
+    [planned] = plan(["1.png"], rows("1.png,a-1201,维修,,2024/5/18,,,,\n", header), DEFAULTS)
+    assert planned.metadata == {"category": "repair", "household": "A-1201",
+                                "filed_at": "2024-05-18"}
 
 
 def test_a_default_unit_code_is_read_as_staff_type_it() -> None:
@@ -102,8 +121,8 @@ def test_a_file_sent_without_a_category_is_refused_for_that() -> None:
     "A栋/3", "A栋/档案室//12", "A栋/档案室/3/12/1", "A栋/档案室/3/ "])
 def test_a_default_location_that_is_not_four_parts_refuses_the_form_once(typed: str) -> None:
     with pytest.raises(ValueError, match="building/room/cabinet/box"):
-        defaults_of({"category": "visit", "location": typed})
-    assert defaults_of({"category": "visit", "location": " "}).location is None
+        defaults_of({"category": "visit", "location": typed}, today=TODAY)
+    assert defaults_of({"category": "visit", "location": " "}, today=TODAY).location is None
 
 
 def test_hidden_files_and_the_folders_manifest_are_not_sent() -> None:

@@ -1,0 +1,75 @@
+"""An upload of bytes already uploaded (重复上传): a duplicate only if it says what they
+are filed as.
+
+The same bytes are one document (D6), so uploading them again never changes it. The
+upload is answered as a duplicate when every field it gives is what the document's
+current record says (its corrections included) or, before its job has filed it, what the
+first upload said. Otherwise it is refused (409 ``filed_differently``, naming the
+fields), so that a household or date put right in a manifest, or a security level
+raised, is never dropped in silence. A field the upload leaves out (``UploadMetadata``:
+a title taken from the file name, a manifest's empty column) is not compared. Values
+are compared as the upload was checked, which is as the registry files them: a unit
+code as A-1201, a category by its code, a date as a day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import PurePosixPath
+
+from services.common.contracts.registry import DocumentRecord
+from services.common.errors import BadRequest, Conflict
+from services.ingest.models import Filing, UploadMetadata
+
+COMPARED = ("household", "category", "title", "filed_at", "security", "personal_info",
+            "location", "language")
+"""The upload's fields, in the order a refusal names them."""
+UNCORRECTABLE = frozenset({"household"})
+"""The household is part of the archive number (D1): no correction changes it."""
+CORRECTIONS_ROUTE = "POST /registry/documents/{document_id}/corrections"
+
+
+def filing_of(metadata: UploadMetadata, *, filename: str | None, today: date) -> Filing:
+    """What the upload files: what it says, and for what it leaves out, the defaults
+    (the file's name without its extension as title, ``today`` as filing date)."""
+    title = metadata.title or (PurePosixPath(filename).stem or filename if filename else None)
+    if not title:
+        raise BadRequest("metadata: give a title (the file has no name to take it from)",
+                         code="invalid_metadata")
+    return Filing(
+        category=metadata.category, title=title,
+        filed_at=metadata.filed_at or today, household=metadata.household,
+        security=metadata.security or "ordinary", personal_info=bool(metadata.personal_info),
+        location=metadata.location, language=metadata.language)
+
+
+def differing(metadata: UploadMetadata, filed: Filing | DocumentRecord) -> list[str]:
+    """The fields ``metadata`` gives whose value is not ``filed``'s."""
+    return [name for name in COMPARED
+            if getattr(metadata, name) is not None and getattr(metadata, name) !=
+            getattr(filed, name)]
+
+
+def filed_differently(fields: list[str], *, job_id: str,
+                      record: DocumentRecord | None) -> Conflict:
+    """The refusal of an upload that says ``fields`` otherwise than ``record`` (or, not
+    yet filed, than the job's first upload): what differs and what to do."""
+    named = ", ".join(fields)
+    if record is None:
+        where = (f"these bytes were uploaded already (job {job_id}, not yet filed) with a "
+                 f"different {named}; uploading them again changes nothing: once the job "
+                 "has filed them, correct the record")
+    else:
+        where = (f"these bytes are already filed as {record.archive_no} (document "
+                 f"{record.document_id}) with a different {named}; uploading them again "
+                 "changes nothing: correct the filed record ("
+                 + CORRECTIONS_ROUTE.format(document_id=record.document_id) + ")")
+    fixed = [name for name in fields if name in UNCORRECTABLE]
+    return Conflict(
+        where + (f"; the {fixed[0]} is part of the archive number and cannot be corrected"
+                 if fixed else "")
+        + "; if this is truly another document, it needs its own scan (the same bytes are "
+          "one document)",
+        code="filed_differently",
+        extra={"fields": fields, "job_id": job_id,
+               "document_id": record.document_id if record is not None else None})
