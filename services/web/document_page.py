@@ -25,7 +25,6 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.web.household_page import location_text
 from services.web.links import address, document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
 from services.web.review_page import REVIEW_PATH
@@ -62,7 +61,6 @@ class DocumentPage:
     category_name: str
     retention_name: str
     security_name: str
-    location: str
     household_url: str | None
     q: str
     permissions: DocumentPermissions
@@ -251,7 +249,6 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         record=record, category_name=CATEGORY_NAMES[record.category],
         retention_name=RETENTION_CLASS_NAMES[record.retention_class],
         security_name=SECURITY_LEVEL_NAMES[record.security],
-        location=location_text(record.location),
         household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
         download_url=f"{base}/original" if permissions.download.allowed else None,

@@ -77,7 +77,8 @@ class FileEntry:
     filed_at: date
     security: str
     """The level's name when not ordinary (D9), else empty."""
-    location: str
+    location: PaperLocation | None
+    """Where the paper original is (D7), said by the pages' ``box_place``."""
     is_copy: bool
 
 
@@ -191,20 +192,13 @@ class HouseholdPage:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def location_text(location: PaperLocation | None) -> str:
-    """D7: building / room / cabinet / box."""
-    if location is None:
-        return ""
-    return " / ".join((location.building, location.room, location.cabinet, location.box))
-
-
 def _entry(record: DocumentRecord) -> FileEntry:
     return FileEntry(url=document_url(record.document_id),
                      title=record.title, archive_no=record.archive_no,
                      filed_at=record.filed_at,
                      security="" if record.security == "ordinary"
                      else SECURITY_LEVEL_NAMES[record.security],
-                     location=location_text(record.location), is_copy=record.is_copy)
+                     location=record.location, is_copy=record.is_copy)
 
 
 def _by_category(records: list[DocumentRecord]) -> list[list[DocumentRecord]]:

@@ -170,7 +170,7 @@ def test_the_household_file_lists_documents_newest_first_with_closed_files_apart
     current = page.locator("section[aria-labelledby=part-current]")
     dates = current.locator("tbody tr td:first-child").all_inner_texts()
     assert dates == ["2024年5月18日", "2023年9月12日"]
-    expect(current).to_contain_text("A座 / 档案室 / 1号柜 / 12盒")
+    expect(current).to_contain_text("A栋 档案室 1柜 12盒")  # as printed (D7), however it was typed
     closed = page.locator("section.closed")
     expect(closed).to_contain_text("张伟")
     expect(closed).to_contain_text("租赁合同")

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.paging import LIST_PAGE
 from services.web.household_page import (
     HouseholdPage,
@@ -233,3 +233,24 @@ def test_a_day_is_read_as_people_write_it() -> None:
     assert occupant_problem("", date(2021, 6, 30), longest=200) == ("occupant_required",
                                                                      "occupant")
     assert move_out_problem(None) == ("date_required", "moved-out")
+
+
+def test_a_paper_location_reads_as_printed_in_each_language() -> None:
+    """D7: 栋/柜/盒 once each, as the printed registers say it; a building named in its own
+    words (档案楼) gets no 栋."""
+    records = [document_record(document_id="d1", archive_no="2020-A-1201-1", occupancy_id=2,
+                               location=PaperLocation(building="A栋", room="档案室",
+                                                      cabinet="1柜", box="12")),
+               document_record(document_id="d2", archive_no="2020-A-1201-2", occupancy_id=2,
+                               location=PaperLocation(building="档案楼", room="二楼",
+                                                      cabinet="3", box="7盒"))]
+    view = household_page(WANG, _household(ZHANG, LI), records)
+    values = page_layout(WANG, "/ui/households/A-1201", "token") | {"view": view}
+    chinese, english = (Pages().html(language, "household.html", values)
+                        for language in ("zh", "en"))
+    assert "A栋 档案室 1柜 12盒" in chinese
+    assert "档案楼 二楼 3柜 7盒" in chinese
+    assert "栋栋" not in chinese
+    assert "档案楼栋" not in chinese
+    assert "Building A, 档案室, cabinet 1, box 12" in english
+    assert "档案楼, 二楼, cabinet 3, box 7" in english
