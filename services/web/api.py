@@ -17,6 +17,7 @@ from litestar.response import Redirect, Stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
+from services.common.contracts.registry import DocumentPermissions
 from services.common.errors import (
     ArchiveError,
     NotFound,
@@ -25,15 +26,29 @@ from services.common.errors import (
     ValidationFailed,
 )
 from services.web.document_page import (
+    DocumentPage,
     chosen_page,
     document_history,
     document_page,
     page_out_of_range,
 )
-from services.web.failures import none_if, see
-from services.web.forms import FORM, PageForm
+from services.web.failures import no_such_page, none_if, refusal_code, see
+from services.web.forms import FORM, PageForm, text
+from services.web.limits import LIMITS
+from services.web.links import document_url
 from services.web.navigation import layout_values
 from services.web.page import Page, PageNumber
+from services.web.record_correction import (
+    CORRECTION_ANCHOR,
+    REFUSED_FIELDS,
+    Asked,
+    RecordCorrection,
+    asked_correction,
+    correction_url,
+    may_correct_record,
+    record_values,
+    waits_for,
+)
 from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
 from services.web.review_page import may_correct
 from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view
@@ -154,26 +169,50 @@ class ReadingPages(Controller):
     async def document(self, document_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader],
                        ingest: NamedDependency[IngestClient], q: FromQuery[str] = "",
-                       page_number: PageNumber = None) -> Response[str] | Redirect:
-        token = page.reader.token
-        permissions = await registry.permissions(token, document_id)
+                       page_number: PageNumber = None, done: FromQuery[str] = "",
+                       waits: FromQuery[str] = "") -> Response[str] | Redirect:
+        permissions = await registry.permissions(page.reader.token, document_id)
         if nearest := page_out_of_range(permissions, q[:200], page_number):
             return Redirect(nearest)
         record = permissions.document
-        reading = None
-        asked = page_number or 1
-        if permissions.read_text.allowed and record.pages > 0:
-            reading = await none_if(ingest.reading(token, document_id, asked), NotFound)
-        number = chosen_page(reading, q[:200], page_number)
-        boxes = reading.boxes if reading is not None else None
-        if number is not None and number != asked:
-            # The search terms stand on another page than the one whose boxes came along.
-            # None: no preview (filed before previews: ``archive derive --missing``).
-            boxes = await none_if(ingest.page_boxes(token, document_id, number), NotFound)
-        view = document_page(record, permissions, q=q[:200], text=reading, number=number,
-                             boxes=boxes, has_preview=boxes is not None,
-                             may_correct=may_correct(page.reader.principal))
-        return page.render("document.html", view=view)
+        form = (RecordCorrection(correction_url(document_id), record_values(record))
+                if may_correct_record(page.reader.principal, record) else None)
+        return page.render("document.html", view=await _document_view(
+            page, ingest, permissions, q=q[:200], page_number=page_number, form=form,
+            done=done[:40], waits=waits[:20]))
+
+    @post("/documents/{document_id:str}/corrections", operation_id="correctRecordForm")
+    async def correct_record(self, document_id: FromPath[str], page: NamedDependency[Page],
+                             registry: NamedDependency[RegistryReader],
+                             ingest: NamedDependency[IngestClient]) -> Response[Any]:
+        """Correct the record (更正著录, D6): applied, the page's history shows the new
+        version; waiting for approval, the page says whose; refused, the form again as
+        typed, saying why."""
+        token = page.reader.token
+        permissions = await registry.permissions(token, document_id)
+        record = permissions.document
+        if not may_correct_record(page.reader.principal, record):
+            raise no_such_page()
+        form = await page.request.form()
+        values = {name: text(form, name, limit=LIMITS.note + 1) for name in record_values(record)}
+        asked, status_code = asked_correction(record, values), 422
+        if (request := asked.request) is not None:
+            try:
+                correction = await registry.correct(token, document_id, request)
+            except ArchiveError as exc:
+                code = refusal_code(exc)
+                asked, status_code = Asked(problem=code, wrong=REFUSED_FIELDS.get(code, "")), \
+                    exc.status
+            else:
+                if correction.status == "applied":
+                    return see(document_url(document_id), "#history", done="corrected")
+                return see(document_url(document_id), CORRECTION_ANCHOR,
+                           done="correction_pending",
+                           waits=waits_for(record, request.changes))
+        view = await _document_view(
+            page, ingest, permissions, q="", page_number=None, form=RecordCorrection(
+                correction_url(document_id), values, asked.problem, asked.wrong))
+        return page.render("document.html", status_code=status_code, view=view)
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")
     async def history(self, document_id: FromPath[str], page: NamedDependency[Page],
@@ -209,3 +248,26 @@ class ReadingPages(Controller):
         chosen: Literal["preview", "thumbnail"] = "preview" if size == "preview" else "thumbnail"
         image = await ingest.page_image(reader.token, document_id, number, size=chosen)
         return Response(image, media_type="image/webp")
+
+
+async def _document_view(page: Page, ingest: IngestClient, permissions: DocumentPermissions, *,
+                         q: str, page_number: int | None, form: RecordCorrection | None,
+                         done: str = "", waits: str = "") -> DocumentPage:
+    """The document page: the record, the page of text asked for (or the first holding
+    the search terms) beside its image, and the correction ``form`` if any."""
+    token = page.reader.token
+    record = permissions.document
+    reading = None
+    asked = page_number or 1
+    if permissions.read_text.allowed and record.pages > 0:
+        reading = await none_if(ingest.reading(token, record.document_id, asked), NotFound)
+    number = chosen_page(reading, q, page_number)
+    boxes = reading.boxes if reading is not None else None
+    if number is not None and number != asked:
+        # The search terms stand on another page than the one whose boxes came along.
+        # None: no preview (filed before previews: ``archive derive --missing``).
+        boxes = await none_if(ingest.page_boxes(token, record.document_id, number), NotFound)
+    return document_page(record, permissions, q=q, text=reading, number=number,
+                         boxes=boxes, has_preview=boxes is not None,
+                         may_correct=may_correct(page.reader.principal),
+                         record_correction=form, done=done, waits=waits)

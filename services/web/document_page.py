@@ -27,6 +27,7 @@ from services.common.models import (
 )
 from services.web.links import address, document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
+from services.web.record_correction import RecordCorrection
 from services.web.review_page import REVIEW_PATH
 from services.web.version_reasons import ShownReason, shown_reason
 
@@ -74,6 +75,12 @@ class DocumentPage:
     history_url: str
     correct_url: str | None = None
     """The review page for the page shown, to a reader who corrects text (校对)."""
+    record_correction: RecordCorrection | None = None
+    """The form correcting the record (更正著录), to those who may; else None."""
+    done: str = ""
+    """What the last correction did: ``corrected`` (applied) or ``correction_pending``."""
+    waits: str = ""
+    """Whom a pending correction waits for (``record_correction.waits_for``)."""
 
 
 ACTION_NAMES = {
@@ -223,8 +230,11 @@ def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | 
 def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
                   boxes: PageBoxes | None, has_preview: bool,
-                  may_correct: bool = False) -> DocumentPage:
-    """``may_correct``: the reader corrects text (校对), so the page shown links there."""
+                  may_correct: bool = False, record_correction: RecordCorrection | None = None,
+                  done: str = "", waits: str = "") -> DocumentPage:
+    """``may_correct``: the reader corrects text (校对), so the page shown links there;
+    ``record_correction``: the form correcting the record, to one who may (``done`` and
+    ``waits``: what their last correction did)."""
     words = query_words(q)
     base = document_url(record.document_id)
     shown: ShownPage | None = None
@@ -257,5 +267,6 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,
         history_url=f"{base}/history",
         correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})
-        if may_correct and shown is not None else None)
+        if may_correct and shown is not None else None,
+        record_correction=record_correction, done=done, waits=waits)
 

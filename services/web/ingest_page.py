@@ -28,6 +28,7 @@ from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
 from services.web.links import document_url
+from services.web.record_correction import CORRECTION_ANCHOR
 
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
 
@@ -38,9 +39,6 @@ STATUS_NAMES = {"queued": "排队中", "running": "正在识别", "done": "完�
 CATEGORY_CHOICES = [(str(code), name) for code, name in CATEGORY_NAMES.items()]
 SECURITY_CHOICES = [(str(code), name) for code, name in SECURITY_LEVEL_NAMES.items()]
 
-
-CORRECTION_ROUTE = "POST /registry/documents/{document_id}/corrections"
-"""How a filed document's record is corrected (D6): the staff pages have no form for it."""
 
 DEFAULT_FIELDS = ("household", "category", "filed_at", "security", "location")
 """The form's fields that ``Defaults`` are read from."""
@@ -176,8 +174,8 @@ class FileLine:
     fields: list[str]
     """Refused as filed otherwise (``filed_differently``): what the upload said otherwise
     than the document filed, by the labels the record shows."""
-    correction_route: str = ""
-    """Where that document's record is corrected (the registry's correction route)."""
+    correction_url: str = ""
+    """Where that document's record is corrected: its page's form (更正著录, D6)."""
 
 
 def reading(file: BatchFile) -> tuple[int, int] | None:
@@ -199,7 +197,7 @@ def batch_view(batch: Batch) -> BatchView:
                       document_url=document_url(file.document_id)
                       if file.document_id else None, reading=reading(file),
                       fields=[FIELD_NAMES.get(name, name) for name in file.fields or []],
-                      correction_route=CORRECTION_ROUTE.format(document_id=file.document_id)
+                      correction_url=document_url(file.document_id) + CORRECTION_ANCHOR
                       if file.document_id else "")
              for file in batch.files]
     return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",

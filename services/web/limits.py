@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
+from services.common.contracts.corrections import MAX_LANGUAGE
 from services.common.contracts.fields import MAX_NAME, MAX_NOTE, MAX_OPINION, MAX_TEXT_REASON
 from services.common.contracts.ingest import MAX_PAGE_TEXT
-from services.common.contracts.registry import MAX_LABEL
+from services.common.contracts.registry import MAX_LABEL, MAX_TITLE
 from services.common.contracts.search import MAX_QUERY_CHARS
 from services.common.models import MAX_DEPARTMENT, MAX_HOUSEHOLD, MAX_USERNAME
 
@@ -29,6 +30,9 @@ class Limits:
     """The four labels in one line, parted by ``/``: each label is checked against its limit
     once the parts are stripped, so the line leaves room for spaces around the ``/``."""
     note: int = MAX_NOTE
+    title: int = MAX_TITLE
+    """A document's title (题名)."""
+    language: int = MAX_LANGUAGE
     opinion: int = MAX_OPINION
     query: int = MAX_QUERY_CHARS
     page_text: int = MAX_PAGE_TEXT

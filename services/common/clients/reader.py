@@ -21,6 +21,7 @@ from services.common.clients.operations import OperationsReader
 from services.common.clients.retention import RetentionReader
 from services.common.contracts.accounts import TokenResponse
 from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.corrections import Correction, CorrectionRequest
 from services.common.contracts.households import Household
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
@@ -86,6 +87,14 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
     async def permissions(self, token: str, document_id: str) -> DocumentPermissions:
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/permissions",
                                DocumentPermissions, token=token)
+
+    async def correct(self, token: str, document_id: str, request: CorrectionRequest
+                      ) -> Correction:
+        """A correction of the record (更正, D6): ``applied`` as a new version, or
+        ``pending`` until the roles ``approvers_for`` names approve it."""
+        return await self.call("POST",
+                               f"/registry/documents/{segment(document_id)}/corrections",
+                               Correction, token=token, json=request)
 
     async def versions(self, token: str, document_id: str) -> list[DocumentVersion]:
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/history",

@@ -29,7 +29,8 @@ from services.common.names import tidied_location
 
 # --- documents ---------------------------------------------------------------------------
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+MAX_TITLE = 500
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TITLE)]
 MAX_LABEL = 64
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_LABEL)]
 """A paper location's building, room, cabinet or box (D7)."""

@@ -1,10 +1,5 @@
-"""The rules of a correction, pure: who must approve it (D6, D10), what it changes, and
-who may decide it.
-
-A correction that lowers protection (D10: security lowered or ``personal_info``
-cleared) waits for a ``director`` or ``center_head``; one of a working document (D6) for
-a ``manager``; one that only raises protection applies at once, working or not.
-"""
+"""The rules of a correction, pure: what it changes and who may decide it; who must
+approve it (D6, D10) is ``services.common.contracts.corrections.approvers_for``."""
 
 from __future__ import annotations
 
@@ -15,6 +10,11 @@ from datetime import date, datetime
 import msgspec
 
 from services.common.auth import Principal
+from services.common.contracts.corrections import (
+    LOWERING_APPROVERS,
+    MetadataChanges,
+    approvers_for,
+)
 from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import (
     Decision,
@@ -24,8 +24,8 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
-from services.common.models import Role, checked_category, security_rank
-from services.registry.corrections.models import Correction, MetadataChanges
+from services.common.models import checked_category, security_rank
+from services.registry.corrections.models import Correction
 from services.registry.households.rules import (
     PLACEMENT_FIELDS,
     occupancy_on,
@@ -33,32 +33,6 @@ from services.registry.households.rules import (
     version_changes,
 )
 from services.registry.schedule.rules import RetentionRules, checked_date
-
-LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
-"""D10: who approves lowering a document's protection."""
-WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
-"""D6: who approves changes to a working document."""
-PROTECTION_FIELDS = frozenset({"security", "personal_info"})
-
-
-def lowers_protection(record: DocumentRecord, changes: MetadataChanges) -> bool:
-    """D10: the correction lowers the security level or clears ``personal_info``."""
-    lowered = (changes.security is not msgspec.UNSET
-               and security_rank(changes.security) < security_rank(record.security))
-    cleared = changes.personal_info is False and record.personal_info
-    return lowered or cleared
-
-
-def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Role, ...]:
-    """Who must approve the correction; empty when it applies at once."""
-    if lowers_protection(record, changes):
-        return LOWERING_APPROVERS
-    changed = {name for name, value in msgspec.structs.asdict(changes).items()
-               if value is not msgspec.UNSET}
-    if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
-        return ()
-    return WORKING_APPROVERS if record.working else ()
-
 
 RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
 """What a new category or date recomputes; a version lists those it changed."""

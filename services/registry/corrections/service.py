@@ -20,6 +20,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.corrections import approvers_for
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.registry.access import GrantSource, can
@@ -31,7 +32,6 @@ from services.registry.corrections.models import (
 )
 from services.registry.corrections.rules import (
     apply_changes,
-    approvers_for,
     change_event,
     correction_refusal,
     decider_refusal,

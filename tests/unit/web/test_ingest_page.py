@@ -60,7 +60,8 @@ def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> Non
     layout = page_layout(WANG, "/ui/ingest", "token")
     chinese = Pages().html("zh", "_batch.html", layout | {"view": batch_view(batch)})
     assert "这次填写的信息与已归档的不同：户号、密级" in chinese
-    assert "POST /registry/documents/d1/corrections" in chinese
+    assert '<a href="/ui/documents/d1#correct-record">更正著录</a>' in chinese
+    assert "/registry/" not in chinese
     assert 'href="/ui/documents/d1"' in chinese
     assert "户号是档号的一部分，不能更正" in chinese
     assert "重复" not in chinese.split("batch-files")[1]

@@ -1,0 +1,92 @@
+"""Corrections (更正, D6, D10): a change of a document's catalogue record as asked
+(``CorrectionRequest``) and as answered (``Correction``), and who must approve one
+(``approvers_for``): the registry decides with it, the staff pages say it.
+
+A correction that lowers protection (D10: security lowered or ``personal_info``
+cleared) waits for a ``director`` or ``center_head``; one of a working document (D6) for
+a ``manager``; one that only raises protection applies at once, working or not.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from services.common.contracts.fields import Text
+from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
+from services.common.models import Role, SecurityLevel, Struct, security_rank
+
+UNSET = msgspec.UNSET
+Unset = msgspec.UnsetType
+MAX_LANGUAGE = 16
+
+
+class MetadataChanges(Struct):
+    """The correctable fields; a field left out is unchanged. ``household`` is not among
+    them: the archive number names the file, so a misfiled document is filed again."""
+
+    title: Title | Unset = UNSET
+    category: str | Unset = UNSET
+    filed_at: date | Unset = UNSET
+    security: SecurityLevel | Unset = UNSET
+    personal_info: bool | Unset = UNSET
+    working: bool | Unset = UNSET
+    location: PaperLocation | Unset | None = UNSET
+    is_copy: bool | Unset = UNSET
+    language: Annotated[str, msgspec.Meta(max_length=MAX_LANGUAGE)] | Unset | None = UNSET
+
+
+class CorrectionRequest(Struct):
+    """D6: a correction says why; on a working document it waits for a manager."""
+
+    changes: MetadataChanges
+    reason: Text
+
+
+CorrectionStatus = Literal["pending", "applied", "rejected"]
+
+
+class Correction(Struct):
+    """A correction (更正) of a document's metadata, applied as a new version."""
+
+    correction_id: str
+    document_id: str
+    base_version: int
+    changes: dict[str, object]
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    status: CorrectionStatus
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
+    version: int | None = None
+    """The version the correction made, once applied."""
+
+
+LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
+"""D10: who approves lowering a document's protection."""
+WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
+"""D6: who approves changes to a working document."""
+PROTECTION_FIELDS = frozenset({"security", "personal_info"})
+
+
+def lowers_protection(record: DocumentRecord, changes: MetadataChanges) -> bool:
+    """D10: the correction lowers the security level or clears ``personal_info``."""
+    lowered = (changes.security is not msgspec.UNSET
+               and security_rank(changes.security) < security_rank(record.security))
+    cleared = changes.personal_info is False and record.personal_info
+    return lowered or cleared
+
+
+def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Role, ...]:
+    """Who must approve the correction; empty when it applies at once."""
+    if lowers_protection(record, changes):
+        return LOWERING_APPROVERS
+    changed = {name for name, value in msgspec.structs.asdict(changes).items()
+               if value is not msgspec.UNSET}
+    if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
+        return ()
+    return WORKING_APPROVERS if record.working else ()

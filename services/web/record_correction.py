@@ -1,0 +1,139 @@
+"""The document page's correction of the catalogue record (更正著录, D6, D10): the form,
+prefilled with the record as it is, for those the registry lets correct it
+(``RECORD_CORRECTORS``); what was typed read into the changes it asks for; and what the
+page says after: applied, waiting for whom, or why it was refused.
+
+Only the fields typed differently are sent: the registry decides who must approve by the
+fields a correction names (a correction naming only a raised security level applies at
+once, even on a working document), and a form sends every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.contracts.corrections import (
+    LOWERING_APPROVERS,
+    MAX_LANGUAGE,
+    CorrectionRequest,
+    MetadataChanges,
+    approvers_for,
+)
+from services.common.contracts.fields import MAX_NOTE
+from services.common.contracts.registry import (
+    MAX_LABEL,
+    MAX_TITLE,
+    DocumentRecord,
+    PaperLocation,
+)
+from services.common.filing import RECORD_CORRECTORS
+from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES, SECURITY_LEVELS
+from services.web.household_page import typed_day
+from services.web.links import document_url
+
+CORRECTION_ANCHOR = "#correct-record"
+LOCATION_PARTS = ("building", "room", "cabinet", "box")
+TICKED = ("personal_info", "working", "is_copy")
+"""The yes-or-no fields, ticked boxes on the form."""
+CATEGORY_CHOICES: list[tuple[str, str]] = [(code, CATEGORY_NAMES[code]) for code in CATEGORIES]
+SECURITY_CHOICES: list[tuple[str, str]] = [
+    (code, SECURITY_LEVEL_NAMES[code]) for code in SECURITY_LEVELS]
+
+
+REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
+                  "date_out_of_range": "filed_at", "no_changes": "title",
+                  "too_long": "title", "validation_failed": "title"}
+"""The field to put right when the registry refuses a correction with the code."""
+
+
+def correction_url(document_id: str) -> str:
+    """Where the document page's form posts."""
+    return f"{document_url(document_id)}/corrections"
+
+
+def may_correct_record(principal: Principal, record: DocumentRecord) -> bool:
+    """Whether the page offers the form: the registry lets archivists correct a record
+    (D6) that was not destroyed."""
+    return principal.has_role(*RECORD_CORRECTORS) and record.status != "destroyed"
+
+
+def record_values(record: DocumentRecord) -> dict[str, str]:
+    """The form's fields as the record is now."""
+    location = msgspec.structs.asdict(record.location) if record.location else {}
+    return {
+        "title": record.title, "category": record.category,
+        "filed_at": record.filed_at.isoformat(), "security": record.security,
+        **{name: "1" if getattr(record, name) else "" for name in TICKED},
+        **{f"location_{part}": str(location.get(part, "")) for part in LOCATION_PARTS},
+        "language": record.language or "", "reason": "",
+    }
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The changes a form asks for, or the ``problem`` with it and the ``field`` to put
+    right (``wrong``, its id on the page)."""
+
+    request: CorrectionRequest | None = None
+    problem: str = ""
+    wrong: str = ""
+
+
+def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
+    """What the form ``values`` change in ``record``, with the reason; a field left as it
+    is is not named (``no_changes`` when none differs)."""
+    title = values.get("title", "").strip()
+    if not title:
+        return Asked(problem="title_required", wrong="title")
+    filed_at = typed_day(values.get("filed_at", ""))
+    if filed_at is None:
+        return Asked(problem="date_required", wrong="filed_at")
+    parts = [values.get(f"location_{part}", "").strip() for part in LOCATION_PARTS]
+    if any(parts) and not all(parts):
+        return Asked(problem="location_incomplete", wrong="location_building")
+    language = values.get("language", "").strip()
+    reason = values.get("reason", "").strip()
+    if len(title) > MAX_TITLE or len(language) > MAX_LANGUAGE or len(reason) > MAX_NOTE \
+            or any(len(part) > MAX_LABEL for part in parts):
+        return Asked(problem="too_long", wrong="title")
+    wanted: dict[str, object] = {
+        "title": title, "category": values.get("category", ""), "filed_at": filed_at,
+        "security": values.get("security", ""),
+        **{name: bool(values.get(name)) for name in TICKED},
+        "location": PaperLocation(*parts) if all(parts) else None,
+        "language": language or None,
+    }
+    changed = {name: value for name, value in wanted.items()
+               if getattr(record, name) != value}
+    if not changed:
+        return Asked(problem="no_changes", wrong="title")
+    if not reason:
+        return Asked(problem="reason_required", wrong="reason")
+    try:
+        changes = msgspec.convert(changed, MetadataChanges, from_attributes=True)
+    except msgspec.ValidationError:
+        return Asked(problem="invalid_value", wrong="title")
+    return Asked(CorrectionRequest(changes=changes, reason=reason))
+
+
+def waits_for(record: DocumentRecord, changes: MetadataChanges) -> str:
+    """Who a pending correction waits for, as the page's address names it (``?waits=``):
+    ``protection`` (a director or centre head, D10) or ``working`` (a manager, D6)."""
+    return "protection" if approvers_for(record, changes) == LOWERING_APPROVERS else "working"
+
+
+@dataclass(frozen=True)
+class RecordCorrection:
+    """The form on the document page: its ``values`` (the record's, or as typed when
+    refused), the refusal's ``problem`` code and the field to put right (``wrong``)."""
+
+    action: str
+    values: dict[str, str]
+    problem: str = ""
+    wrong: str = ""
+    categories: ClassVar[list[tuple[str, str]]] = CATEGORY_CHOICES
+    levels: ClassVar[list[tuple[str, str]]] = SECURITY_CHOICES

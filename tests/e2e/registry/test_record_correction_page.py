@@ -1,0 +1,112 @@
+"""The document page's correction of the record (更正著录, D6, D10) over HTTP, as a browser
+sends it: a corrected title applies at once and the history shows the new version; a
+lowered security level waits for a director or centre head, the record unchanged; a
+refusal is said in Chinese with what was typed kept; staff have no form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.registry.conftest import document_body
+from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
+
+server = module_archive_server()
+
+
+@pytest.fixture(scope="module")
+def archivist(server: ArchiveServer) -> httpx.Client:
+    """The registry's API as the archivist ``wang``, cleared for confidential documents."""
+    return server.client(server.add_user("wang", "archivist", clearance="confidential"))
+
+
+@pytest.fixture(scope="module")
+def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
+    """The archivist's browser, signed in."""
+    browser = signed_in(server.url, "wang")
+    yield browser
+    browser.close()
+
+
+def _filed(server: ArchiveServer, **fields: Any) -> str:
+    with server.client(server.service_token()) as ingest:
+        response = ingest.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 201, response.text
+    document_id: str = response.json()["document_id"]
+    return document_id
+
+
+def _corrected(browser: httpx.Client, document_id: str, **changed: str) -> httpx.Response:
+    """The form as the page prefills it, with ``changed`` typed over it."""
+    form = {"title": "关于停车位的申请函", "category": "correspondence",
+            "filed_at": "2024-03-01", "security": "ordinary", "location_building": "A",
+            "location_room": "档案室", "location_cabinet": "12", "location_box": "3",
+            "language": "zh", "reason": "按原件核对"}
+    return browser.post(f"/ui/documents/{document_id}/corrections",
+                        data={"_csrf_token": browser.cookies["archive_csrf"],
+                              **form, **changed})
+
+
+def test_a_corrected_title_applies_and_the_history_shows_the_new_version(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    document_id = _filed(server)
+    page = wang.get(f"/ui/documents/{document_id}")
+    sent = _corrected(wang, document_id, title="关于地下车位的申请函")
+    shown = wang.get(sent.headers["location"])
+    history = wang.get(f"/ui/documents/{document_id}/history")
+    assert 'value="关于停车位的申请函"' in page.text
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].endswith("#history")
+    assert "著录已更正，成为第 2 版" in shown.text
+    assert "<h1>关于地下车位的申请函</h1>" in shown.text
+    assert "按原件核对" in history.text
+    assert "题名" in history.text
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert (record["title"], record["version"]) == ("关于地下车位的申请函", 2)
+
+
+def test_a_lowered_security_level_waits_for_a_director_and_the_record_holds(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    document_id = _filed(server, security="confidential")
+    sent = _corrected(wang, document_id, security="ordinary", reason="经核对不涉密")
+    shown = wang.get(sent.headers["location"])
+    assert sent.status_code == 303, sent.text
+    assert "waits=protection" in sent.headers["location"]
+    assert "等待总经理或客户服务中心负责人批准" in shown.text
+    assert archivist.get(f"/registry/documents/{document_id}").json()["security"] == \
+        "confidential"
+    pending = archivist.get("/registry/corrections", params={
+        "status": "pending", "document_id": document_id}).json()
+    assert [correction["changes"] for correction in pending] == [{"security": "ordinary"}]
+
+
+def test_a_refusal_is_said_in_chinese_and_what_was_typed_is_kept(
+        server: ArchiveServer, wang: httpx.Client) -> None:
+    document_id = _filed(server)
+    unchanged = _corrected(wang, document_id, reason="看一看")
+    above = _corrected(wang, document_id, title="新的题名", security="secret")
+    assert unchanged.status_code == 422
+    assert "这次更正没有改变任何一项" in unchanged.text
+    assert "看一看</textarea>" in unchanged.text
+    assert above.status_code == 403
+    assert "您不能把文件的密级定得高于您自己的密级权限" in above.text
+    assert 'value="新的题名"' in above.text
+    assert '<option value="secret" selected>' in above.text
+
+
+def test_staff_have_no_form_and_cannot_post_one(server: ArchiveServer) -> None:
+    document_id = _filed(server)
+    server.add_user("li", "staff", department="customer_service")
+    browser = signed_in(server.url, "li")
+    try:
+        page = browser.get(f"/ui/documents/{document_id}")
+        posted = _corrected(browser, document_id, title="改掉")
+    finally:
+        browser.close()
+    assert page.status_code == 200
+    assert "更正著录" not in page.text
+    assert posted.status_code == 404

@@ -1,0 +1,134 @@
+"""The document page's correction of the record (更正著录, services.web.record_correction):
+the form only for archivists, prefilled with the record; only the fields typed differently
+asked for; refusals said in Chinese (and English) with the field to put right focused."""
+
+from __future__ import annotations
+
+import msgspec
+
+from services.common.auth import Principal
+from services.common.contracts.registry import Decision, DocumentPermissions, PaperLocation
+from services.web.document_page import document_page
+from services.web.navigation import layout as page_layout
+from services.web.record_correction import (
+    RecordCorrection,
+    asked_correction,
+    correction_url,
+    may_correct_record,
+    record_values,
+    waits_for,
+)
+from services.web.render import Pages
+from tests.support.registry import document_record
+
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+ZHOU = Principal(username="zhou", roles=("director",), department="management")
+ALLOWED = Decision(allowed=True, code="allowed", reason="")
+RECORD = document_record(location=PaperLocation("A", "档案室", "12", "3"), personal_info=True)
+
+
+def _shown(reader: Principal, *, problem: str = "", wrong: str = "",
+           values: dict[str, str] | None = None, done: str = "", waits: str = "",
+           language: str = "zh") -> str:
+    form = (RecordCorrection(correction_url("d1"), values or record_values(RECORD), problem,
+                             wrong) if may_correct_record(reader, RECORD) else None)
+    view = document_page(RECORD, DocumentPermissions(document=RECORD, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="", text=None, number=None, boxes=None, has_preview=False,
+                         record_correction=form, done=done, waits=waits)
+    return Pages().html(language, "document.html",  # type: ignore[arg-type]
+                        page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
+
+
+def _typed(**changed: str) -> dict[str, str]:
+    return record_values(RECORD) | {"reason": "按原件核对"} | changed
+
+
+def test_only_an_archivist_is_offered_the_form_and_not_on_a_destroyed_document() -> None:
+    assert "更正著录" in _shown(WANG)
+    assert 'action="/ui/documents/d1/corrections"' in _shown(WANG)
+    assert "更正著录" not in _shown(LI)
+    assert "更正著录" not in _shown(ZHOU)
+    assert not may_correct_record(WANG, document_record(status="destroyed"))
+
+
+def test_the_form_is_prefilled_with_the_record_as_it_is() -> None:
+    shown = _shown(WANG)
+    assert 'name="title" required maxlength="500" autocomplete="off" value="报修单"' in shown
+    assert '<option value="repair" selected>' in shown
+    assert 'value="2020-05-01"' in shown
+    assert '<option value="ordinary" selected>' in shown
+    assert 'name="personal_info" value="1" checked' in shown
+    assert 'name="working" value="1">' in shown
+    assert 'name="location_room" maxlength="64" autocomplete="off" value="档案室"' in shown
+    assert 'name="reason" rows="2" maxlength="2000" required></textarea>' in shown
+
+
+def test_only_the_fields_typed_differently_are_asked_for() -> None:
+    asked = asked_correction(RECORD, _typed(title="报修单（卫生间）", filed_at="2020年5月2日"))
+    assert asked.request is not None
+    assert msgspec.to_builtins(asked.request) == {
+        "changes": {"title": "报修单（卫生间）", "filed_at": "2020-05-02"}, "reason": "按原件核对"}
+
+
+def test_an_emptied_location_clears_it_and_a_cleared_box_is_a_change() -> None:
+    emptied = _typed(location_building="", location_room="", location_cabinet="",
+                     location_box="", personal_info="")
+    asked = asked_correction(RECORD, emptied)
+    assert asked.request is not None
+    assert asked.request.changes.location is None
+    assert asked.request.changes.personal_info is False
+    assert waits_for(RECORD, asked.request.changes) == "protection"
+
+
+def test_a_form_with_a_problem_says_which_and_the_field_to_put_right() -> None:
+    cases = {
+        "no_changes": ({}, "title"),
+        "reason_required": ({"title": "新题名", "reason": ""}, "reason"),
+        "title_required": ({"title": " "}, "title"),
+        "date_required": ({"filed_at": "去年"}, "filed_at"),
+        "location_incomplete": ({"location_box": ""}, "location_building"),
+        "invalid_value": ({"security": "top", "reason": "x"}, "title"),
+    }
+    for problem, (changed, wrong) in cases.items():
+        asked = asked_correction(RECORD, _typed(**changed))
+        assert (asked.request, asked.problem, asked.wrong) == (None, problem, wrong), problem
+
+
+def test_a_refusal_is_said_in_chinese_with_the_field_focused_and_the_typed_values_kept() -> None:
+    typed = _typed(title="新题名", security="secret")
+    shown = _shown(WANG, problem="above_clearance", wrong="security", values=typed)
+    assert 'role="alert" id="correction-problem"' in shown
+    assert "您不能把文件的密级定得高于您自己的密级权限" in shown
+    assert ('<select id="correct-security" name="security" aria-invalid="true" '
+            'aria-describedby="correction-problem" autofocus>') in shown
+    assert '<option value="secret" selected>' in shown
+    assert 'value="新题名"' in shown
+    assert "按原件核对</textarea>" in shown
+    no_change = _shown(WANG, problem="no_changes", wrong="title")
+    assert "这次更正没有改变任何一项" in no_change
+    assert 'aria-invalid="true" autofocus aria-describedby="correction-problem"' in no_change
+    assert "The correction changes nothing" in _shown(WANG, problem="no_changes", wrong="title",
+                                                      language="en")
+
+
+def test_after_a_correction_the_page_says_it_applied_or_whom_it_waits_for() -> None:
+    assert "著录已更正，成为第 1 版" in _shown(WANG, done="corrected")
+    waiting = _shown(WANG, done="correction_pending", waits="protection")
+    assert 'role="status"' in waiting
+    assert "等待总经理或客户服务中心负责人批准" in waiting
+    assert "等待经理批准" in _shown(WANG, done="correction_pending", waits="working")
+
+
+def test_a_correction_lowering_protection_waits_for_a_director_one_raising_it_for_nobody(
+        ) -> None:
+    working = document_record(working=True, security="confidential")
+    lowered = asked_correction(working, record_values(working) | {"security": "ordinary",
+                                                                  "reason": "x"})
+    raised = asked_correction(working, record_values(working) | {"security": "secret",
+                                                                 "reason": "x"})
+    assert lowered.request is not None
+    assert raised.request is not None
+    assert waits_for(working, lowered.request.changes) == "protection"
+    assert msgspec.to_builtins(raised.request.changes) == {"security": "secret"}
