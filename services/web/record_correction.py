@@ -42,6 +42,10 @@ TICKED = ("personal_info", "working", "is_copy")
 CATEGORY_CHOICES: list[tuple[str, str]] = [(code, CATEGORY_NAMES[code]) for code in CATEGORIES]
 SECURITY_CHOICES: list[tuple[str, str]] = [
     (code, SECURITY_LEVEL_NAMES[code]) for code in SECURITY_LEVELS]
+LANGUAGE_CHOICES: list[tuple[str, str]] = [
+    ("", "未登记（按设置识别）"), ("chi_sim", "简体中文"), ("chi_tra", "繁体中文"), ("eng", "英文")]
+"""A document's script, by the OCR model that reads it (README: a ``language`` decides for
+every page); a value stored otherwise is offered as it is, so it is kept unless changed."""
 
 
 REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
@@ -137,3 +141,4 @@ class RecordCorrection:
     wrong: str = ""
     categories: ClassVar[list[tuple[str, str]]] = CATEGORY_CHOICES
     levels: ClassVar[list[tuple[str, str]]] = SECURITY_CHOICES
+    languages: ClassVar[list[tuple[str, str]]] = LANGUAGE_CHOICES

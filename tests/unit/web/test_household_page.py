@@ -36,15 +36,19 @@ def _record(document_id: str, security: str) -> DocumentRecord:
                            title=f"报修单 {document_id}", security=security)
 
 
+def _in_both_languages(view: HouseholdPage) -> tuple[str, str]:
+    """The page as an archivist reads it in Chinese, then in English."""
+    values = page_layout(WANG, "/ui/households/A-1201", "token") | {"view": view}
+    chinese, english = (Pages().html(language, "household.html", values)
+                        for language in ("zh", "en"))
+    return chinese, english
+
+
 def test_the_security_badges_are_in_the_readers_language() -> None:
     household = Household(household="A-1201", building="A", floor=12, unit=1, label=None,
                           occupied=False, occupants=[], created_at=AT, updated_at=AT)
-    view = household_page(WANG, household, [_record("1", "secret"),
-                                            _record("2", "confidential"),
-                                            _record("3", "ordinary")])
-    values = page_layout(WANG, "/ui/households/A-1201", "token") | {"view": view}
-    english, chinese = (Pages().html(language, "household.html", values)
-                        for language in ("en", "zh"))
+    chinese, english = _in_both_languages(household_page(WANG, household, [
+        _record("1", "secret"), _record("2", "confidential"), _record("3", "ordinary")]))
     assert '<span class="badge">secret</span>' in english
     assert '<span class="badge">confidential</span>' in english
     assert "绝密" not in english
@@ -244,10 +248,7 @@ def test_a_paper_location_reads_as_printed_in_each_language() -> None:
                document_record(document_id="d2", archive_no="2020-A-1201-2", occupancy_id=2,
                                location=PaperLocation(building="档案楼", room="二楼",
                                                       cabinet="3", box="7盒"))]
-    view = household_page(WANG, _household(ZHANG, LI), records)
-    values = page_layout(WANG, "/ui/households/A-1201", "token") | {"view": view}
-    chinese, english = (Pages().html(language, "household.html", values)
-                        for language in ("zh", "en"))
+    chinese, english = _in_both_languages(household_page(WANG, _household(ZHANG, LI), records))
     assert "A栋 档案室 1柜 12盒" in chinese
     assert "档案楼 二楼 3柜 7盒" in chinese
     assert "栋栋" not in chinese

@@ -132,3 +132,15 @@ def test_a_correction_lowering_protection_waits_for_a_director_one_raising_it_fo
     assert raised.request is not None
     assert waits_for(working, lowered.request.changes) == "protection"
     assert msgspec.to_builtins(raised.request.changes) == {"security": "secret"}
+
+
+def test_the_language_is_chosen_by_its_name_and_a_value_stored_otherwise_is_kept() -> None:
+    shown = _shown(WANG, values=record_values(RECORD) | {"language": "chi_tra"})
+    assert '<option value="chi_tra" selected>繁体中文</option>' in shown
+    assert '<option value="">未登记（按设置识别）</option>' in shown
+    assert "zh、en" not in shown
+    english = _shown(WANG, values=record_values(RECORD) | {"language": "chi_tra"},
+                     language="en")
+    assert '<option value="chi_tra" selected>Traditional Chinese</option>' in english
+    legacy = _shown(WANG, values=record_values(RECORD) | {"language": "zh"})
+    assert '<option value="zh" selected>zh</option>' in legacy
