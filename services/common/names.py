@@ -86,6 +86,12 @@ _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 _AMBIGUOUS_UNIT = re.compile(r"([A-Z]+)([0-9]{5})")
 BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
 """What follows a building's letter when staff write it in Chinese (A栋, B座)."""
+
+
+def says_it_is_a_building(building: str) -> bool:
+    """Whether a building as stored already ends in a building's word (档案楼, 3号楼): it
+    is said as it is; any other (A, 3) is said with 栋 (A栋), on paper and on the pages."""
+    return BUILDING_WORD.search(building) is not None
 _BUILDING_PREFIX = re.compile(r"^(?:building|bldg\.?)\s*")
 """What comes before it in English (building A), folded."""
 _CABINET_WORDS = re.compile(r"^(?:cabinet|cab\.?|第)\s*|\s*(?:号柜|柜|号)$", re.IGNORECASE)

@@ -20,7 +20,8 @@ from jinja2.runtime import Context
 from litestar import Request, Response
 
 from services.common.clock import COMPANY_ZONE
-from services.common.models import BUILDING_RE, DEPARTMENT_NAMES, ROLE_NAMES
+from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
+from services.common.names import says_it_is_a_building
 from services.web.limits import LIMITS
 from services.web.links import document_url, household_url
 
@@ -85,11 +86,6 @@ def _role(code: str) -> str:
     return ROLE_NAMES.get(code, code)
 
 
-def _letter_building(building: str) -> bool:
-    """A building named by its letter code (``A``, ``B1``), to which the pages add 栋."""
-    return BUILDING_RE.match(building) is not None
-
-
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -101,7 +97,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["local"] = _local
     environment.filters["department"] = _department
     environment.filters["role"] = _role
-    environment.tests["letter_building"] = _letter_building
+    environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["document_url"] = document_url
     environment.globals["household_url"] = household_url

@@ -20,7 +20,7 @@ from services.common.contracts.households import Occupancy
 from services.common.contracts.operations import BoxFiles, CatalogueFile, CatalogueItem, FilePart
 from services.common.contracts.registry import PaperLocation
 from services.common.models import SecurityLevel
-from services.common.names import BUILDING_WORD
+from services.common.names import says_it_is_a_building
 
 MASKED_TITLE = "（密）"
 Box = tuple[str, str, str, str]
@@ -131,7 +131,7 @@ def place(location: PaperLocation | None) -> str:
     its own word (档案楼, a cabinet left as 柜) is printed as it is."""
     if location is None:
         return "（未登记）"
-    building = location.building if BUILDING_WORD.search(location.building) \
+    building = location.building if says_it_is_a_building(location.building) \
         else f"{location.building}栋"
     return " ".join((building, location.room, _counted(location.cabinet, "柜"),
                      _counted(location.box, "盒")))

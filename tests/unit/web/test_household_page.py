@@ -11,6 +11,7 @@ from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.paging import LIST_PAGE
+from services.registry.catalogues.rules import place
 from services.web.household_page import (
     HouseholdPage,
     confirmation,
@@ -255,3 +256,15 @@ def test_a_paper_location_reads_as_printed_in_each_language() -> None:
     assert "档案楼栋" not in chinese
     assert "Building A, 档案室, cabinet 1, box 12" in english
     assert "档案楼, 二楼, cabinet 3, box 7" in english
+
+
+def test_the_page_says_a_location_as_the_printed_registers_do() -> None:
+    """One rule for 栋 (``says_it_is_a_building``): the page and the paper agree."""
+    locations = [PaperLocation(building=building, room="档案室", cabinet="1", box="2")
+                 for building in ("A", "3", "档案楼", "3号楼")]
+    records = [document_record(document_id=f"d{n}", archive_no=f"2020-A-1201-{n}",
+                               occupancy_id=2, location=location)
+               for n, location in enumerate(locations)]
+    chinese, _ = _in_both_languages(household_page(WANG, _household(ZHANG, LI), records))
+    for location in locations:
+        assert place(location) in chinese
