@@ -25,18 +25,16 @@ Validation (``ValidationFailed``, HTTP 422) with stable codes:
 
 from __future__ import annotations
 
-from datetime import date
-
 import msgspec
 
 from services.common.contracts.search import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
-    Sort,
+    SearchRequest,
 )
 from services.common.errors import ValidationFailed
-from services.common.models import HOUSEHOLD_RE, Category, SecurityLevel, Struct
+from services.common.models import HOUSEHOLD_RE, Category
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
 
@@ -143,25 +141,17 @@ def parse_terms(q: str) -> tuple[QueryTerm, ...]:
     return terms
 
 
-class SearchQuery(Struct):
-    """A search (``GET /search/documents``): full text plus filters, sort and a page.
+class SearchQuery(SearchRequest):
+    """A search (``GET /search/documents``) as the service takes it: the request, its
+    category one of the company's, validated on construction and on decode
+    (``ValidationFailed``, module docstring).
 
-    Validated on construction and on decode (``ValidationFailed``, module docstring).
     ``q`` empty matches every document the caller may see. ``year`` and
     ``filed_from``/``filed_to`` (inclusive) both narrow by the filing date. ``page`` is
     1-based. Facets are counted over all matches (filters included), not only the page.
     """
 
-    q: str = ""
-    household: str | None = None
     category: Category | None = None
-    filed_from: date | None = None
-    filed_to: date | None = None
-    year: int | None = None
-    security: SecurityLevel | None = None
-    sort: Sort = "relevance"
-    page: int = 1
-    size: int = 20
 
     def __post_init__(self) -> None:
         parse_terms(self.q)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from services.common.models import Category, Struct
+from services.common.models import Category, SecurityLevel, Struct
 
 Match = Literal["all", "partial"]
 """A hit holds every term of the query (``all``) or most of it (``partial``)."""
@@ -59,7 +59,8 @@ class SearchResult(Struct):
 
 
 class SearchRequest(Struct):
-    """What a reader may ask ``GET /search/documents``; None leaves a filter out."""
+    """What a reader may ask ``GET /search/documents``; None leaves a filter out. The
+    search service checks it as ``services.search.query.SearchQuery``."""
 
     q: str = ""
     household: str | None = None
@@ -67,6 +68,7 @@ class SearchRequest(Struct):
     filed_from: date | None = None
     filed_to: date | None = None
     year: int | None = None
+    security: SecurityLevel | None = None
     sort: Sort = "relevance"
     page: int = 1
     size: int = 20
