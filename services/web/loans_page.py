@@ -167,8 +167,11 @@ class LoanLine:
     kind: str
     waiting_for: str
     """The step awaited, by who gives it; empty once decided."""
-    what: str
-    """The documents the reader may see, named."""
+    what: list[str]
+    """The first three documents the reader may see, named (the page joins them with its
+    language's separator)."""
+    more: bool
+    """Whether the reader may see other documents than those named."""
     hidden: int
     """The documents above the reader's clearance (counted, not named)."""
 
@@ -176,12 +179,11 @@ class LoanLine:
 def loan_line(loan: Loan) -> LoanLine:
     named = [document.title or document.archive_no for document in loan.documents
              if not document.redacted]
-    what = "、".join(named[:3]) + (" …" if len(named) > 3 else "")
     return LoanLine(hidden=len(loan.documents) - len(named), loan=loan, url=loan_url(loan.loan_id),
                     status=loan_status_name(loan),
                     kind=LOAN_KIND_NAMES.get(loan.kind, loan.kind),
                     waiting_for=ROLE_NAMES.get(loan.next_approval, loan.next_approval)
-                    if loan.next_approval else "", what=what)
+                    if loan.next_approval else "", what=named[:3], more=len(named) > 3)
 
 
 @dataclass(frozen=True)

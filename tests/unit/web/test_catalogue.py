@@ -4,6 +4,7 @@ the compile of its ``.po`` (so neither can drift from the other)."""
 from __future__ import annotations
 
 import io
+import re
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -83,6 +84,22 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
+
+
+def test_each_role_has_one_english_name_which_sentences_use_too() -> None:
+    """A role reads as a name (Archivist, Compliance Officer), in a list of roles as in a
+    sentence ("ask an Archivist"), never as a lower-case word or another title."""
+    catalogue = _catalogue()
+    assert {code: catalogue.get(name).string for code, name in ROLE_NAMES.items()} == {
+        "archivist": "Archivist", "staff": "Staff Member", "manager": "Department Head",
+        "center_head": "Customer Service Centre Head", "compliance": "Compliance Officer",
+        "director": "Director", "admin": "System Administrator"}
+    other_title = re.compile(r"\b(?:archivists?|department heads?|compliance officers?|"
+                             r"(?:system )?administrators?|(?:service[- ])?cent(?:re|er) heads?|"
+                             r"(?:a|the) manager|the director)\b")
+    sentences = [" ".join(message.string) if isinstance(message.string, tuple)
+                 else message.string for message in catalogue if message.id]
+    assert [said for said in sentences if other_title.search(said)] == []
 
 
 def test_asking_for_a_loan_and_a_loan_asked_for_read_apart_in_english() -> None:

@@ -92,5 +92,5 @@ def test_a_form_that_failed_offers_the_page_it_was_on() -> None:
 
 def test_the_code_is_a_small_hint_for_support_staff_not_the_message() -> None:
     page = _failure_page("GET", "/ui/documents/d-1", 404, "unknown_document")
-    assert "<small>（供管理员查询：unknown_document）</small>" in page
+    assert "<small>（供系统管理员查询：unknown_document）</small>" in page
     assert "代码：" not in page

@@ -138,7 +138,8 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
         html = pages.html(language, "loans.html",
                           layout | {"view": listing, "done": "", "refused": ""})
         assert html.count('href="/ui/loans/a"') == 1
-        assert "待部门负责人审批" in html or "waiting for the department head" in html
+        waiting = "待部门负责人审批" if language == "zh" else "waiting for the Department Head"
+        assert waiting in html
         assert html.count('class="unread"') == 1
 
 

@@ -118,7 +118,7 @@ def test_after_a_correction_the_page_says_it_applied_or_whom_it_waits_for() -> N
     waiting = _shown(WANG, done="correction_pending", waits="protection")
     assert 'role="status"' in waiting
     assert "等待总经理或客户服务中心负责人批准" in waiting
-    assert "等待经理批准" in _shown(WANG, done="correction_pending", waits="working")
+    assert "等待部门负责人批准" in _shown(WANG, done="correction_pending", waits="working")
 
 
 def test_a_correction_lowering_protection_waits_for_a_director_one_raising_it_for_nobody(

@@ -40,7 +40,7 @@ def test_roles_and_departments_are_named_by_one_filter_each_in_both_languages() 
     assert pages.environments["zh"].from_string(named).render() == \
         "档案管理员 客服部 auditor legal"
     assert pages.environments["en"].from_string(named).render() == \
-        "archivist Customer service auditor legal"
+        "Archivist Customer service auditor legal"
 
 
 def test_a_page_says_what_the_move_did_or_why_it_was_refused_and_nothing_for_an_unknown_code(
