@@ -36,7 +36,9 @@ KEEP_ALIVE_S = 75
 def build_server(app: ArchiveApp, host: str, port: int, *,
                  trusted_proxies: str = "127.0.0.1") -> uvicorn.Server:
     """``trusted_proxies`` (``ARCHIVE_TRUSTED_PROXIES``): addresses whose
-    ``X-Forwarded-For`` names the client (logins are throttled per client address)."""
+    ``X-Forwarded-For`` names the client (logins are throttled per client address) and
+    whose ``X-Forwarded-Proto`` says the request came over https (the pages' cookies are
+    then ``__Host-`` and Secure: ``services/web/cookies.py``)."""
     return uvicorn.Server(uvicorn.Config(
         app.asgi, host=host, port=port, log_config=None, access_log=False, lifespan="off",
         timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE_S, proxy_headers=True,
@@ -84,13 +86,15 @@ def url_of(listener: socket.socket) -> str:
 
 class BackgroundServer:
     """The app on its own event loop in a daemon thread, on ``listener`` (from
-    ``loopback_listener``, closed when the server stops); for tests and tools."""
+    ``loopback_listener``, closed when the server stops); for tests and tools.
+    ``trusted_proxies`` as ``build_server`` takes it."""
 
-    def __init__(self, app: ArchiveApp, listener: socket.socket) -> None:
+    def __init__(self, app: ArchiveApp, listener: socket.socket, *,
+                 trusted_proxies: str = "127.0.0.1") -> None:
         self.app = app
         self.listener = listener
         host, port = listener.getsockname()[:2]
-        self.server = build_server(app, host, port)
+        self.server = build_server(app, host, port, trusted_proxies=trusted_proxies)
         self.started = threading.Event()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="archive-server", daemon=True)

@@ -17,9 +17,15 @@ HANDOVER_READERS = ("archivist", "manager", "center_head", "compliance", "direct
 """Who lists handovers and transfers out; the two people named also read their own."""
 TRANSFER_ROLE = "archivist"
 """Who records a transfer out (and writes its bag with ``archive transfer``)."""
-STATISTICS_READERS = ("archivist", "compliance", "director", "admin")
-"""Who reads the yearly statistics (O2). Counts still tell things: per category they
-include confidential documents."""
+STATISTICS_READERS = ("archivist", "compliance", "director")
+"""Who reads the yearly statistics (O2): the archive's figures, counted over every
+document whatever the reader's clearance, since a yearly report short of what its reader
+may not open would be a wrong report. So only the roles whose work is those figures
+(domain.md): the archivists who file, lend, prepare sweeps and transfer out, the
+compliance officer (档案室负责人) who appraises and destroys, and the director who
+approves; the registers of that work already count, as redacted rows, the documents above
+their clearance. Not the admin, whose role is accounts and configuration with "no
+implicit right to read confidential files"."""
 CATALOGUE_READERS = ("archivist", "compliance", "admin")
 """Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
 档案室负责人) and the administrator. Titles still follow each reader's clearance."""

@@ -25,6 +25,7 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from services.web.cookies import LANGUAGE, LANGUAGE_KEPT_S, SESSION
 from services.web.document_page import (
     DocumentPage,
     chosen_page,
@@ -49,20 +50,18 @@ from services.web.record_correction import (
     record_values,
     waits_for,
 )
-from services.web.render import LANGUAGE_COOKIE, LANGUAGES, Pages
+from services.web.render import LANGUAGES, Pages
 from services.web.review_page import may_correct
 from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view
 from services.web.session import (
     HOME_PATH,
     LOGIN_PATH,
-    SESSION_COOKIE,
     Reader,
     ended_session_cookie,
     safe_next,
     session_cookie,
 )
 
-LANGUAGE_COOKIE_S = 365 * 24 * 3600
 log = logging.getLogger("archive.web")
 
 
@@ -123,7 +122,7 @@ class SignInPages(Controller):
         """Sign out: the registry ends the session's token (a copy of the cookie no longer
         works), then the cookie is gone; if the registry cannot be asked, the cookie goes
         all the same (the token then runs out at its ``exp``)."""
-        if token := request.cookies.get(SESSION_COOKIE):
+        if token := SESSION.read(request):
             try:
                 await registry.end_token(token)
             except ArchiveError as exc:
@@ -137,8 +136,7 @@ class SignInPages(Controller):
                        data: Annotated[LanguageChoice, FORM]) -> Response[Any]:
         chosen = data.language if data.language in LANGUAGES else "zh"
         response: Response[Any] = see(safe_next(data.next))
-        response.set_cookie(key=LANGUAGE_COOKIE, value=chosen, path="/ui",
-                            max_age=LANGUAGE_COOKIE_S, httponly=True, samesite="strict")
+        response.set_cookie(LANGUAGE.made(request, chosen, max_age=LANGUAGE_KEPT_S))
         return response
 
 

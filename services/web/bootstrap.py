@@ -7,11 +7,9 @@ import hashlib
 import hmac
 from pathlib import Path
 
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
@@ -23,8 +21,8 @@ from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart, provided
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
+from services.web.cookies import PageCookies
 from services.web.failures import failure_handlers
-from services.web.forms import CSRF_COOKIE
 from services.web.handover_api import CataloguePages, HandoverPages
 from services.web.household_api import HouseholdPages
 from services.web.ingest_api import IngestPages
@@ -58,8 +56,6 @@ def build(ctx: Context) -> ServicePart:
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()
-    csrf = CSRFConfig(secret=csrf_secret, cookie_name=CSRF_COOKIE, cookie_path=PAGES_PREFIX,
-                      cookie_httponly=True, cookie_samesite="strict")
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
@@ -69,7 +65,7 @@ def build(ctx: Context) -> ServicePart:
             InventoryPages,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[DefineMiddleware(PageCookies, csrf_secret=csrf_secret, codec=ctx.codec)],
         exception_handlers=failures,
         dependencies={
             **provided(pages=pages, codec=ctx.codec, **clients),

@@ -15,9 +15,9 @@ from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from services.common.models import Struct
+from services.web.cookies import CSRF
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-CSRF_COOKIE = "archive_csrf"
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
@@ -25,7 +25,7 @@ def csrf_token(request: Request[Any, Any, Any]) -> str:
     request, else the browser's cookie (an address no route takes is answered before the
     middleware runs, and its page's forms still work)."""
     return str(value_or_default(ScopeState.from_scope(request.scope).csrf_token,
-                                request.cookies.get(CSRF_COOKIE, "")))
+                                CSRF.read(request) or ""))
 
 
 class PageForm(Struct):

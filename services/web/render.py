@@ -3,8 +3,8 @@
 The templates' strings are Chinese (the people the archive is for read Chinese); English
 comes from the message catalogue ``locale/en/LC_MESSAGES/messages.po`` (Babel; its
 ``.mo`` is committed beside it, compiled with ``pybabel compile -d services/web/locale``,
-and a test checks the two agree). The language is the ``archive_language`` cookie (the
-switch on every page), else the browser's first preference.
+and a test checks the two agree). The language is the language cookie (``cookies.LANGUAGE``,
+set by the switch on every page), else the browser's first preference.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from litestar import Request, Response
 from services.common.clock import COMPANY_ZONE
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
+from services.web.cookies import LANGUAGE
 from services.web.limits import LIMITS
 from services.web.links import document_url, household_url
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 LOCALES = HERE / "locale"
-LANGUAGE_COOKIE = "archive_language"
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -37,7 +37,7 @@ BABEL_LOCALE = {"zh": "zh_CN", "en": "en"}
 
 
 def language_of(request: Request[Any, Any, Any]) -> Language:
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    chosen = LANGUAGE.read(request)
     for language in LANGUAGES:
         if chosen == language:
             return language

@@ -1,8 +1,7 @@
 """Who is signed in to the staff pages: the registry's token in a cookie.
 
-The cookie is HttpOnly (no page script reads it), SameSite=Strict (no other site's page
-sends it), scoped to the pages' path (the API never receives it) and Secure when the page
-was reached over https; it lasts as long as the token. Nothing else keeps the token: not
+The cookie (``cookies.SESSION``: HttpOnly, SameSite=Strict, and ``__Host-`` and Secure
+when the page was reached over https) lasts as long as the token. Nothing else keeps the token: not
 page script, not local storage, never a URL. An expired or ended session sends the person
 to sign-in, told why (and that a form they sent was not sent), and back to the page they
 were on: for a form, the page the form was on.
@@ -20,9 +19,9 @@ from litestar.datastructures import Cookie
 from services.common.auth import Principal, TokenCodec
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX
+from services.web.cookies import SESSION
 from services.web.links import address
 
-SESSION_COOKIE = "archive_session"
 LOGIN_PATH = f"{PAGES_PREFIX}/login"
 HOME_PATH = f"{PAGES_PREFIX}/search"
 
@@ -39,20 +38,18 @@ def reader_of(request: Request[Any, Any, Any], codec: TokenCodec) -> Reader:
     """The signed-in person; ``Unauthorized`` (``missing_token`` or ``token_expired``)
     sends them to sign-in. The services check the token again on every call (a
     deactivated account or a changed password ends it there)."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = SESSION.read(request)
     if not token:
         raise Unauthorized("sign in first", code="missing_token")
     return Reader(token=token, principal=codec.decode(token))
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str, *, max_age: int) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=token, path=PAGES_PREFIX, max_age=max_age,
-                  httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return SESSION.made(request, token, max_age=max_age)
 
 
 def ended_session_cookie(request: Request[Any, Any, Any]) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value="", path=PAGES_PREFIX, max_age=0,
-                  httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return SESSION.ended(request)
 
 
 def ours(target: str | None) -> str | None:

@@ -133,6 +133,22 @@ def test_the_loan_register_counts_it_without_naming_it(secured: Secured, people:
         (True, "confidential")]
 
 
+def test_the_yearly_statistics_count_it_for_the_archives_own_people_and_no_admin(
+        secured: Secured, people: People) -> None:
+    """O2 is the archive's report: an archivist or compliance officer cleared for ordinary
+    gets the whole archive's figures, as their registers count the document too (a
+    redacted row); the admin, whose role is accounts, gets none."""
+    secret = _confidential(people)
+    file_document(people["wang"])
+    whole = _clean(people["wang"].get("/registry/statistics"), secret)
+    assert (whole["received"], whole["holdings"]) == (
+        {"total": 2, "by_category": {"correspondence": 2}},) * 2
+    for username in ("low", "qiu"):
+        assert _clean(people[username].get("/registry/statistics"), secret) == whole, username
+    refused = people["root"].get("/registry/statistics")
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
+
+
 def test_the_change_feed_read_by_an_admin_leaves_it_out(secured: Secured, people: People
                                                         ) -> None:
     secret = _confidential(people)

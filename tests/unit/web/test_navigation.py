@@ -20,8 +20,8 @@ from services.web.render import TEMPLATES, Pages
     (("manager",), {"retention", "handovers"}),
     (("center_head",), {"handovers"}),
     (("director",), {"statistics", "inventories", "retention", "handovers"}),
-    (("admin",), {"review", "statistics", "inventories", "retention", "handovers",
-                  "catalogues", "accounts"}),
+    (("admin",), {"review", "inventories", "retention", "handovers", "catalogues",
+                  "accounts"}),
     (("staff", "manager"), {"retention", "handovers"}),
 ])
 def test_the_bar_offers_the_parts_each_role_opens(roles: tuple[str, ...],
