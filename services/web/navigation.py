@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Request
 
 from services.common.auth import ACCOUNT_ADMINS, Principal
+from services.common.contracts.corrections import CORRECTION_READERS
 from services.common.filing import FILERS, TEXT_CORRECTORS
 from services.common.inventory import INVENTORY_READERS
 from services.common.operations import CATALOGUE_READERS, HANDOVER_READERS, STATISTICS_READERS
@@ -20,6 +21,7 @@ from services.web.session import HOME_PATH, page_of, sends_form
 SECTIONS: dict[str, tuple[str, ...]] = {
     "ingest": FILERS,
     "review": TEXT_CORRECTORS,
+    "corrections": CORRECTION_READERS,
     "statistics": STATISTICS_READERS,
     "inventories": INVENTORY_READERS,
     "retention": RETENTION_READERS,
@@ -27,7 +29,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "catalogues": CATALOGUE_READERS,
     "accounts": ACCOUNT_ADMINS,
 }
-"""Each part and who opens it (``retention`` is retention and destruction, and legal holds)."""
+"""Each part and who opens it (``retention`` is retention and destruction, and legal holds;
+``corrections`` the corrections waiting for approval and one's own)."""
 
 
 def layout(principal: Principal | None, here: str, token: str, *,

@@ -12,6 +12,7 @@ decodes are the registry's own answers, defined once in ``services.common.contra
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from services.common.clients import segment
 from services.common.clients.accounts import AccountsReader
@@ -21,7 +22,11 @@ from services.common.clients.operations import OperationsReader
 from services.common.clients.retention import RetentionReader
 from services.common.contracts.accounts import TokenResponse
 from services.common.contracts.catalogue import DocumentVersion
-from services.common.contracts.corrections import Correction, CorrectionRequest
+from services.common.contracts.corrections import (
+    Correction,
+    CorrectionRequest,
+    CorrectionStatus,
+)
 from services.common.contracts.households import Household
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
@@ -31,6 +36,9 @@ from services.common.contracts.registry import (
     DocumentRecord,
 )
 from services.common.paging import MAX_PAGE
+
+CORRECTIONS_PAGE = 100
+"""Corrections a page lists at once."""
 
 
 class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader,
@@ -95,6 +103,30 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("POST",
                                f"/registry/documents/{segment(document_id)}/corrections",
                                Correction, token=token, json=request)
+
+    async def corrections(self, token: str, *, status: CorrectionStatus | None = None,
+                          document_id: str | None = None, mine: bool = False,
+                          limit: int = CORRECTIONS_PAGE) -> list[Correction]:
+        """Corrections of the documents the user may see, each with its document now:
+        oldest first (``status``: a queue; ``document_id``: one document's), or
+        (``mine``) the user's own, newest first."""
+        params: dict[str, str | int] = {"limit": limit}
+        if status is not None:
+            params["status"] = status
+        if document_id is not None:
+            params["document_id"] = document_id
+        if mine:
+            params |= {"requested_by": "me", "sort": "newest"}
+        return await self.call("GET", "/registry/corrections", list[Correction], token=token,
+                               params=params)
+
+    async def decide_correction(self, token: str, correction_id: str,
+                                decision: Literal["approve", "reject"], note: str | None
+                                ) -> Correction:
+        """Approve (applied as a new version) or reject a pending correction (D6, D10)."""
+        return await self.call(
+            "POST", f"/registry/corrections/{segment(correction_id)}/{decision}", Correction,
+            token=token, json={"note": note})
 
     async def versions(self, token: str, document_id: str) -> list[DocumentVersion]:
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/history",

@@ -16,6 +16,7 @@ import msgspec
 
 from services.common.contracts.fields import Text
 from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
+from services.common.filing import RECORD_CORRECTORS
 from services.common.models import Role, SecurityLevel, Struct, security_rank
 
 UNSET = msgspec.UNSET
@@ -48,6 +49,18 @@ class CorrectionRequest(Struct):
 CorrectionStatus = Literal["pending", "applied", "rejected"]
 
 
+class CorrectionDocument(Struct):
+    """The document a listed correction is about, as it stands now: its archive number
+    (档号), title and version (not the correction's ``base_version``: it changed since,
+    and approving is refused, ``stale_correction``), and ``current``, the values now of
+    the fields the correction changes (what its ``changes`` replace)."""
+
+    archive_no: str
+    title: str
+    version: int
+    current: dict[str, object]
+
+
 class Correction(Struct):
     """A correction (更正) of a document's metadata, applied as a new version."""
 
@@ -64,12 +77,21 @@ class Correction(Struct):
     note: str | None = None
     version: int | None = None
     """The version the correction made, once applied."""
+    document: CorrectionDocument | None = None
+    """In a list (``GET /registry/corrections``): the document as it stands now."""
+    approvers: list[Role] = msgspec.field(default_factory=list)
+    """In a list: the roles that approve it now (``approvers_for``); empty once
+    decided, or when it applied at once."""
 
 
 LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
 """D10: who approves lowering a document's protection."""
 WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
 """D6: who approves changes to a working document."""
+CORRECTION_DECIDERS: tuple[Role, ...] = (*WORKING_APPROVERS, *LOWERING_APPROVERS)
+"""Who may decide a pending correction; which of them, ``approvers_for`` says."""
+CORRECTION_READERS: tuple[str, ...] = (*RECORD_CORRECTORS, *CORRECTION_DECIDERS)
+"""Who reads the corrections: those who ask for them and those who decide them."""
 PROTECTION_FIELDS = frozenset({"security", "personal_info"})
 
 

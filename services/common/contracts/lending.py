@@ -152,12 +152,13 @@ class OpenLoan(Struct):
 
 
 NotificationKind = Literal["loan_past_due", "loan_escalated", "loan_overdue", "loan_approved",
-                           "loan_rejected"]
+                           "loan_rejected", "correction_applied", "correction_rejected"]
 """``loan_past_due``: to the borrower, once, when the loan falls due and is not returned
 (B4); ``loan_escalated``: to the borrower's department heads and the archive when it is
 escalated (B4); ``loan_overdue``: the same escalation, to the borrower, who must return it;
 ``loan_approved`` / ``loan_rejected``: the request decided, to its borrower and whoever
-asked for it."""
+asked for it; ``correction_applied`` / ``correction_rejected``: a correction that waited
+for approval decided (D6, D10), to whoever asked for it."""
 
 
 class NoticeLoan(Struct):
@@ -172,17 +173,32 @@ class NoticeLoan(Struct):
     hidden: int = 0
 
 
+class NoticeCorrection(Struct):
+    """The correction a notification is about: its document by archive number (档号) and
+    title, who decided and what they wrote."""
+
+    document_id: str
+    archive_no: str
+    title: str
+    decided_by: str | None
+    note: str | None
+
+
 class Notification(Struct):
-    """One recipient's notice; ``read_at`` is when they read it (null while unread).
-    ``loan``: the loan it is about, null where the reader may no longer read it."""
+    """One recipient's notice, about a loan (``loan_id``) or a correction
+    (``correction_id``); ``read_at`` is when they read it (null while unread).
+    ``loan`` / ``correction``: what it is about, null where the reader may no longer read
+    it."""
 
     notification_id: int
     kind: NotificationKind
-    loan_id: str
+    loan_id: str | None
     message: str
     created_at: datetime
     read_at: datetime | None = None
     loan: NoticeLoan | None = None
+    correction_id: str | None = None
+    correction: NoticeCorrection | None = None
 
 
 MAX_MARKED = 1000

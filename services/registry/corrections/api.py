@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import Principal
+from services.common.contracts.corrections import CORRECTION_DECIDERS, CORRECTION_READERS
 from services.common.web import PageLimit
 from services.registry.corrections.models import (
     Correction,
@@ -19,10 +20,6 @@ from services.registry.corrections.models import (
 )
 from services.registry.corrections.service import CorrectionsService
 from services.registry.guards import allow
-
-CORRECTION_DECIDERS = ("manager", "director", "center_head")
-"""Who may decide a pending correction; which of them, the correction says (D6, D10)."""
-CORRECTION_READERS = ("archivist", *CORRECTION_DECIDERS)
 
 
 class CorrectionsController(Controller):
@@ -47,11 +44,18 @@ class CorrectionsController(Controller):
         corrections: NamedDependency[CorrectionsService],
         status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter()] = None,
+        requested_by: Annotated[str | None, QueryParameter()] = None,
+        sort: Annotated[Literal["oldest", "newest"], QueryParameter()] = "oldest",
         limit: PageLimit = 100,
     ) -> list[Correction]:
-        """Corrections, e.g. ``status=pending`` for a manager's queue."""
-        return await corrections.corrections(principal, status=status,
-                                             document_id=document_id, limit=limit)
+        """Corrections of the documents the caller may see, e.g. ``status=pending`` for
+        an approver's queue (oldest first) or ``requested_by=me&sort=newest`` for one's
+        own; each with its ``document`` now (archive number, title, version, the current
+        values of the fields it changes) and, while pending, its ``approvers``."""
+        return await corrections.corrections(
+            principal, status=status, document_id=document_id,
+            requested_by=principal.username if requested_by == "me" else requested_by,
+            newest_first=sort == "newest", limit=limit)
 
     @post("/corrections/{correction_id:str}/approve", operation_id="approveCorrection",
           status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])

@@ -20,7 +20,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.corrections import approvers_for
+from services.common.contracts.corrections import CorrectionDocument, approvers_for
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.registry.access import GrantSource, can
@@ -101,8 +101,10 @@ class CorrectionsService:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")
                 decided = msgspec.structs.replace(correction, note=note)
-                return await self._apply(tx, rules, record, decided, approver=principal.username,
-                                         at=now)
+                applied = await self._apply(tx, rules, record, decided,
+                                            approver=principal.username, at=now)
+                await _tell_proposer(tx, applied, at=now)
+                return applied
         assert refusal is not None
         await self.journal.refuse(principal, "approve_correction", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
@@ -126,22 +128,28 @@ class CorrectionsService:
                     action="correction_rejected", username=principal.username,
                     document_id=correction.document_id,
                     detail={"correction_id": correction_id}), at=now)
+                await _tell_proposer(tx, rejected, at=now)
                 return rejected
         await self.journal.refuse(principal, "reject_correction", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
-                          document_id: str | None, limit: int) -> list[Correction]:
-        """Corrections of the documents the caller may see, oldest first."""
+                          document_id: str | None, requested_by: str | None = None,
+                          newest_first: bool = False, limit: int) -> list[Correction]:
+        """Corrections of the documents the caller may see (a document above their
+        clearance is not named, nor its corrections), oldest first unless
+        ``newest_first``; each with its document as it stands now and, while pending, the
+        roles that approve it."""
         grants = await self.grants.grants_for(principal)
         async with self.store.transaction() as tx:
             found = await tx.corrections.list(status=status, document_id=document_id,
-                                              limit=limit)
+                                              requested_by=requested_by,
+                                              newest_first=newest_first, limit=limit)
             visible = []
             for correction in found:
                 record = await tx.documents.get(correction.document_id)
-                if can(principal, "read", record, grants).allowed:
-                    visible.append(correction)
+                if record is not None and can(principal, "read", record, grants).allowed:
+                    visible.append(_listed(correction, record))
         return visible
 
     async def _pending(self, tx: Tx, correction_id: str) -> Correction:
@@ -178,3 +186,26 @@ class CorrectionsService:
         return applied
 
 
+
+
+async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:
+    """The proposer is told of the decision, as a borrower of theirs (the pages show it
+    with their other notifications)."""
+    applied = decided.status == "applied"
+    await tx.loans.notify(
+        [decided.requested_by], kind="correction_applied" if applied else "correction_rejected",
+        correction_id=decided.correction_id, at=at,
+        message=f"your correction was {'approved' if applied else 'rejected'} by "
+                f"{decided.decided_by}" + (f": {decided.note}" if decided.note else ""))
+
+
+def _listed(correction: Correction, record: DocumentRecord) -> Correction:
+    """``correction`` with its document now and, while pending, who approves it."""
+    changes = msgspec.convert(correction.changes, MetadataChanges)
+    current = msgspec.to_builtins({name: getattr(record, name) for name in correction.changes})
+    return msgspec.structs.replace(
+        correction,
+        document=CorrectionDocument(archive_no=record.archive_no, title=record.title,
+                                    version=record.version, current=current),
+        approvers=list(approvers_for(record, changes)) if correction.status == "pending"
+        else [])

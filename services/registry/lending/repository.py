@@ -340,13 +340,15 @@ class LoansRepository(Repository):
             .returning(loan_escalations.c.loan_id))).first()
         return inserted is not None
 
-    async def notify(self, usernames: Iterable[str], *, kind: NotificationKind, loan_id: str,
+    async def notify(self, usernames: Iterable[str], *, kind: NotificationKind,
+                     loan_id: str | None = None, correction_id: str | None = None,
                      message: str, at: datetime) -> None:
+        """Tell ``usernames`` about a loan or a correction, once per person and kind."""
         for username in sorted(set(usernames)):
             await self.conn.execute(
                 dialect_insert(self.conn, notifications)
-                .values(username=username, kind=kind, loan_id=loan_id, message=message,
-                        created_at=at)
+                .values(username=username, kind=kind, loan_id=loan_id,
+                        correction_id=correction_id, message=message, created_at=at)
                 .on_conflict_do_nothing(index_elements=["username", "kind", "loan_id"]))
 
     async def notifications(self, username: str, *, unread: bool | None, limit: int,
@@ -363,7 +365,8 @@ class LoansRepository(Repository):
             .limit(limit).offset(offset))).mappings().all()
         return [Notification(notification_id=int(row["notification_id"]), kind=row["kind"],
                              loan_id=row["loan_id"], message=row["message"],
-                             created_at=row["created_at"], read_at=row["read_at"])
+                             created_at=row["created_at"], read_at=row["read_at"],
+                             correction_id=row["correction_id"])
                 for row in rows]
 
     async def count_unread(self, username: str) -> int:

@@ -42,6 +42,7 @@ from services.common.contracts.lending import (
     LoanKind,
     LoanRequest,
     MarkRead,
+    NoticeCorrection,
     NoticeLoan,
     Notification,
     OpenLoan,
@@ -214,12 +215,16 @@ class LendingService:
         async with self.store.transaction() as tx:
             found = await tx.loans.notifications(principal.username, unread=unread,
                                                  limit=min(limit, MAX_PAGE), offset=offset)
-            rows = await tx.loans.rows({notice.loan_id for notice in found})
-            loans = {loan.loan_id: loan for loan in await views(
+            rows = await tx.loans.rows({notice.loan_id for notice in found if notice.loan_id})
+            loans = {loan.loan_id: _notice_loan(loan) for loan in await views(
                 tx, [row for row in rows if may_read(principal, row)], now=self.clock.now(),
                 clearance=principal.clearance)}
-        return [msgspec.structs.replace(notice, loan=_notice_loan(loans[notice.loan_id]))
-                if notice.loan_id in loans else notice for notice in found]
+            corrections = await _notice_corrections(
+                tx, principal, {notice.correction_id for notice in found
+                                if notice.correction_id})
+        return [msgspec.structs.replace(
+            notice, loan=loans.get(notice.loan_id or ""),
+            correction=corrections.get(notice.correction_id or "")) for notice in found]
 
     async def unread(self, principal: Principal) -> UnreadCount:
         async with self.store.transaction() as tx:
@@ -434,6 +439,22 @@ def _by_archive_number(loan: Loan) -> tuple[list[str], int]:
     are above the viewer's clearance (``Loan`` redacts those for that viewer)."""
     named = [document.archive_no for document in loan.documents if not document.redacted]
     return named, len(loan.documents) - len(named)
+
+
+async def _notice_corrections(tx: Tx, principal: Principal, correction_ids: set[str]
+                              ) -> dict[str, NoticeCorrection]:
+    """The corrections ``correction_ids`` by their documents, those ``principal`` may
+    still see (a document raised above their clearance since is left out)."""
+    told = {}
+    for correction_id in sorted(correction_ids):
+        correction = await tx.corrections.get(correction_id)
+        record = await tx.documents.get(correction.document_id) if correction else None
+        if correction is not None and record is not None \
+                and can(principal, "list", record, NO_GRANTS).allowed:
+            told[correction_id] = NoticeCorrection(
+                document_id=record.document_id, archive_no=record.archive_no,
+                title=record.title, decided_by=correction.decided_by, note=correction.note)
+    return told
 
 
 def _notice_loan(loan: Loan) -> NoticeLoan:

@@ -9,6 +9,8 @@ number of times, in any number of processes, and escalate each loan once.
 ``registry_0009``) is that person's read state. An incident's ``resolved_*`` and
 ``resolution`` (``registry_0010``) are null while it is open. A loan's ``withdrawn``
 (``registry_0011``) tells a request closed before anything was lent from one refused.
+A notification is about a loan or, since ``registry_0014``, a correction (``correction_id``:
+its proposer told of the decision).
 """
 
 from __future__ import annotations
@@ -104,7 +106,10 @@ notifications = sa.Table(
     sa.Column("notification_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("kind", sa.String(24), nullable=False),
-    reference("loans.loan_id"),
+    sa.Column("loan_id", sa.String(36), sa.ForeignKey("loans.loan_id"), nullable=True),
+    sa.Column("correction_id", sa.String(36),
+              sa.ForeignKey("corrections.correction_id",
+                            name="fk_loan_notifications_correction_id"), nullable=True),
     sa.Column("message", sa.Text, nullable=False),
     moment("created_at"),
     moment("read_at", nullable=True),

@@ -25,6 +25,7 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
+from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
 from services.web.document_page import (
     ACTION_NAMES,
     FIELD_NAMES,
@@ -80,7 +81,8 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *STATUS_NAMES.values(), *ROLE_NAMES.values(),
              *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *BOX_STATE_NAMES.values(),
              *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values(),
-             *DEPARTMENT_NAMES.values()}
+             *DEPARTMENT_NAMES.values(), *CORRECTION_STATUS_NAMES.values(),
+             *YES_NO.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []

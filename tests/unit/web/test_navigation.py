@@ -14,15 +14,15 @@ from services.web.render import TEMPLATES, Pages
 
 @pytest.mark.parametrize(("roles", "offered"), [
     (("staff",), set()),
-    (("archivist",), {"ingest", "review", "statistics", "inventories", "retention",
-                      "handovers", "catalogues"}),
+    (("archivist",), {"ingest", "review", "corrections", "statistics", "inventories",
+                      "retention", "handovers", "catalogues"}),
     (("compliance",), {"statistics", "inventories", "retention", "handovers", "catalogues"}),
-    (("manager",), {"retention", "handovers"}),
-    (("center_head",), {"handovers"}),
-    (("director",), {"statistics", "inventories", "retention", "handovers"}),
+    (("manager",), {"corrections", "retention", "handovers"}),
+    (("center_head",), {"corrections", "handovers"}),
+    (("director",), {"corrections", "statistics", "inventories", "retention", "handovers"}),
     (("admin",), {"review", "inventories", "retention", "handovers", "catalogues",
                   "accounts"}),
-    (("staff", "manager"), {"retention", "handovers"}),
+    (("staff", "manager"), {"corrections", "retention", "handovers"}),
 ])
 def test_the_bar_offers_the_parts_each_role_opens(roles: tuple[str, ...],
                                                   offered: set[str]) -> None:

@@ -121,6 +121,14 @@ def test_after_a_correction_the_page_says_it_applied_or_whom_it_waits_for() -> N
     assert "等待部门负责人批准" in _shown(WANG, done="correction_pending", waits="working")
 
 
+def test_a_pending_correction_points_to_the_corrections_page_not_the_api() -> None:
+    for waits in ("protection", "working"):
+        waiting = _shown(WANG, done="correction_pending", waits=waits)
+        assert "“更正审批”页上批准或驳回" in waiting
+        assert 'href="/ui/corrections#mine"' in waiting
+        assert "/registry/corrections" not in waiting
+
+
 def test_a_correction_lowering_protection_waits_for_a_director_one_raising_it_for_nobody(
         ) -> None:
     working = document_record(working=True, security="confidential")

@@ -1,0 +1,99 @@
+"""The corrections page's routes (更正审批, D6, D10): the list, and a decision posted
+twice, first to be confirmed, then (``confirm=1``) sent to the registry and answered by a
+redirect to the list saying what was done, or why the registry refused."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from services.common.clients.reader import RegistryReader
+from services.common.contracts.corrections import CORRECTION_READERS, Correction
+from services.common.contracts.fields import MAX_NOTE
+from services.common.errors import ArchiveError
+from services.web.corrections_page import (
+    CORRECTIONS_URL,
+    DECISIONS,
+    CorrectionsPage,
+    confirming,
+    corrections_page,
+    may_propose,
+    outcome_of,
+)
+from services.web.failures import refusal_code, see
+from services.web.forms import FORM, PageForm
+from services.web.page import Page
+
+
+class DecisionForm(PageForm):
+    decision: str = ""
+    note: str = ""
+    confirm: str = ""
+
+
+class CorrectionPages(Controller):
+    path = "/corrections"
+
+    @get("/", operation_id="correctionsPage")
+    async def corrections(self, page: NamedDependency[Page],
+                          registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The corrections waiting for approval and the reader's own; to someone who
+        neither asks for nor decides corrections, a refusal saying who does (403)."""
+        if not page.reader.principal.has_role(*CORRECTION_READERS):
+            return page.render("corrections.html", status_code=403, view=None)
+        view = await _view(page, registry)
+        return page.render("corrections.html", view=view)
+
+    @post("/{correction_id:str}", operation_id="decideCorrectionForm")
+    async def decide(self, correction_id: FromPath[str], page: NamedDependency[Page],
+                     registry: NamedDependency[RegistryReader],
+                     data: Annotated[DecisionForm, FORM]) -> Response[Any]:
+        """Approve or reject: without ``confirm``, the page asks to confirm what it will
+        do; a rejection needs a reason (``note``)."""
+        anchor = f"#correction-{correction_id}"
+        decision = next((name for name in DECISIONS if name == data.decision), None)
+        note = data.note.strip()[:MAX_NOTE]
+        if decision is None:
+            return see(CORRECTIONS_URL, anchor, refused="decision_required")
+        if decision == "reject" and not note:
+            return see(CORRECTIONS_URL, anchor, refused="reason_required")
+        if data.confirm != "1":
+            view = confirming(await _view(page, registry), correction_id, decision, note)
+            if view is None:
+                return see(CORRECTIONS_URL, refused="not_pending")
+            return page.render("corrections.html", view=view)
+        try:
+            decided = await registry.decide_correction(page.reader.token, correction_id,
+                                                       decision, note or None)
+        except ArchiveError as exc:
+            return see(CORRECTIONS_URL, anchor, refused=refusal_code(exc))
+        return await _decided(page, registry, decided, decision)
+
+
+async def _view(page: Page, registry: RegistryReader) -> CorrectionsPage:
+    token, principal = page.reader.token, page.reader.principal
+
+    async def mine() -> list[Correction] | None:
+        return await registry.corrections(token, mine=True) if may_propose(principal) \
+            else None
+
+    waiting, own = await asyncio.gather(registry.corrections(token, status="pending"),
+                                        mine())
+    return corrections_page(principal, waiting=waiting, mine=own,
+                            outcome=outcome_of(dict(page.request.query_params)))
+
+
+async def _decided(page: Page, registry: RegistryReader, decided: Correction,
+                   decision: str) -> Response[Any]:
+    """The list, saying what was decided: the document by its archive number, the new
+    version, and who was told."""
+    listed = await registry.corrections(page.reader.token, document_id=decided.document_id)
+    document = next((correction.document for correction in listed
+                     if correction.correction_id == decided.correction_id), None)
+    return see(CORRECTIONS_URL, "#outcome", done=decision, doc=decided.document_id,
+               no=document.archive_no if document else "", v=str(decided.version or ""),
+               by=decided.requested_by)

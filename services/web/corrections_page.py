@@ -1,0 +1,189 @@
+"""The corrections page (``/ui/corrections``, 更正审批, D6, D10): the corrections waiting
+for approval, each with its document, who asked and when, every field's value now and
+the one asked for, and the reason; approve or reject it (a second step confirms); and
+the reader's own corrections with where each stands.
+
+The registry chooses what is listed (a document above the reader's clearance is not
+named, nor its corrections) and says who approves each (``approvers``, by the rule
+``approvers_for``); the page offers a decision to a person among them who did not ask for
+it, and the registry decides again when it is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from services.common.auth import Principal
+from services.common.contracts.corrections import CORRECTION_DECIDERS, Correction
+from services.common.contracts.registry import PaperLocation
+from services.common.filing import RECORD_CORRECTORS
+from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
+from services.common.web import PAGES_PREFIX
+from services.web.document_page import FIELD_NAMES
+from services.web.links import document_url
+from services.web.record_correction import LANGUAGE_CHOICES
+
+CORRECTIONS_URL = f"{PAGES_PREFIX}/corrections"
+Decision = Literal["approve", "reject"]
+DECISIONS: tuple[Decision, ...] = ("approve", "reject")
+CORRECTION_STATUS_NAMES = {"pending": "待审批", "applied": "已生效", "rejected": "已驳回"}
+YES_NO = {True: "是", False: "否"}
+"""A yes-or-no field's value (含业主个人信息, 在办文件, 复印件)."""
+_SAID: dict[str, dict[str, str]] = {
+    "category": {str(code): name for code, name in CATEGORY_NAMES.items()},
+    "security": {str(code): name for code, name in SECURITY_LEVEL_NAMES.items()},
+    "language": {code: name for code, name in LANGUAGE_CHOICES if code},
+}
+
+
+def decide_url(correction_id: str) -> str:
+    """Where a decision on the correction is posted."""
+    return f"{CORRECTIONS_URL}/{correction_id}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A field's value as the page says it: ``text`` as stored, ``said`` a name from the
+    message catalogue, ``day`` a date, ``place`` a paper location, ``none`` not recorded."""
+
+    kind: Literal["text", "said", "day", "place", "none"]
+    value: object = None
+
+
+def shown(name: str, value: object) -> Shown:
+    if value is None or value == "":
+        return Shown("none")
+    if isinstance(value, bool):
+        return Shown("said", YES_NO[value])
+    if name in _SAID:
+        return Shown("said", _SAID[name][str(value)]) if str(value) in _SAID[name] \
+            else Shown("text", value)
+    if name == "filed_at":
+        return Shown("day", date.fromisoformat(str(value)))
+    if name == "location" and isinstance(value, dict):
+        return Shown("place", PaperLocation(**value))
+    return Shown("text", value)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    """The field by the label the document page gives it (``FIELD_NAMES``)."""
+    before: Shown
+    after: Shown
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    correction: Correction
+    document_url: str
+    archive_no: str
+    title: str
+    changes: list[FieldChange]
+    status: str
+    approvers: list[str]
+    """Who approves it, by role name; empty once decided."""
+    decidable: bool
+    """The reader may approve or reject it (one of ``approvers``, not who asked)."""
+    own: bool
+    """The reader asked for it: someone else decides."""
+    stale: bool
+    """The document changed since it was asked for: approving it is refused."""
+
+
+def correction_line(principal: Principal, correction: Correction) -> CorrectionLine:
+    document = correction.document
+    current = document.current if document else {}
+    own = correction.requested_by == principal.username
+    stale = document is not None and document.version != correction.base_version
+    return CorrectionLine(
+        correction=correction, document_url=document_url(correction.document_id),
+        archive_no=document.archive_no if document else "",
+        title=document.title if document else "",
+        changes=[FieldChange(FIELD_NAMES.get(name, name), shown(name, current.get(name)),
+                             shown(name, value))
+                 for name, value in correction.changes.items()],
+        status=CORRECTION_STATUS_NAMES.get(correction.status, correction.status),
+        approvers=[ROLE_NAMES.get(role, role) for role in correction.approvers],
+        decidable=correction.status == "pending" and not own
+        and principal.has_role(*correction.approvers),
+        own=own, stale=stale)
+
+
+def may_decide(principal: Principal) -> bool:
+    return principal.has_role(*CORRECTION_DECIDERS)
+
+
+def may_propose(principal: Principal) -> bool:
+    return principal.has_role(*RECORD_CORRECTORS)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The second step of a decision: what it will do, sent again with ``confirm=1``."""
+
+    line: CorrectionLine
+    decision: Decision
+    note: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the last decision did, from the address it redirected to."""
+
+    decision: Decision
+    archive_no: str
+    document_url: str
+    version: str
+    proposer: str
+
+
+def outcome_of(query: dict[str, str]) -> Outcome | None:
+    """``?done=approve|reject&no=&doc=&v=&by=`` as the decision's redirect wrote it."""
+    done = query.get("done", "")
+    decision = next((name for name in DECISIONS if name == done), None)
+    if decision is None or not query.get("doc"):
+        return None
+    return Outcome(decision=decision, archive_no=query.get("no", "")[:80],
+                   document_url=document_url(query["doc"][:80]),
+                   version=query.get("v", "")[:8], proposer=query.get("by", "")[:80])
+
+
+@dataclass(frozen=True)
+class CorrectionsPage:
+    waiting: list[CorrectionLine]
+    """Every pending correction the reader may see, oldest first."""
+    mine: list[CorrectionLine] | None
+    """The reader's own, newest first; None for someone who does not propose them."""
+    decides: bool
+    """The reader holds a role that approves corrections."""
+    confirmation: Confirmation | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def to_decide(self) -> int:
+        return sum(1 for line in self.waiting if line.decidable)
+
+
+def corrections_page(principal: Principal, *, waiting: list[Correction],
+                     mine: list[Correction] | None, outcome: Outcome | None = None
+                     ) -> CorrectionsPage:
+    return CorrectionsPage(
+        waiting=[correction_line(principal, correction) for correction in waiting],
+        mine=None if mine is None else [correction_line(principal, correction)
+                                        for correction in mine],
+        decides=may_decide(principal), outcome=outcome)
+
+
+def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, note: str
+               ) -> CorrectionsPage | None:
+    """``page`` asking to confirm ``decision`` on the correction; None when it is not
+    listed as one the reader may decide (decided meanwhile, or not theirs)."""
+    line = next((line for line in page.waiting
+                 if line.correction.correction_id == correction_id and line.decidable), None)
+    if line is None:
+        return None
+    return CorrectionsPage(waiting=page.waiting, mine=page.mine, decides=page.decides,
+                           confirmation=Confirmation(line, decision, note))

@@ -1,0 +1,159 @@
+"""The corrections page (更正审批, D6, D10) over HTTP, as a browser sends it: the director
+sees a lowering the archivist proposed with its document, values and reason; approving
+asks to confirm, then applies it as a new version and tells the proposer; a rejection
+needs a reason, which the proposer reads; a correction of a document above an approver's
+clearance is neither listed nor decided; staff are told whom to ask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.registry.conftest import document_body
+from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
+
+server = module_archive_server()
+
+
+@pytest.fixture(scope="module")
+def archivist(server: ArchiveServer) -> httpx.Client:
+    """The registry's API as the archivist ``wang``, cleared for confidential documents."""
+    return server.client(server.add_user("wang", "archivist", clearance="confidential"))
+
+
+@pytest.fixture(scope="module")
+def browsers(server: ArchiveServer, archivist: httpx.Client) -> Iterator[dict[str, httpx.Client]]:
+    """Signed-in browsers: ``wang`` (archivist), ``zhao`` (director, confidential), ``sun``
+    (centre head, ordinary clearance), ``li`` (staff)."""
+    server.add_user("zhao", "director", clearance="confidential", department="management")
+    server.add_user("sun", "center_head", department="customer_service")
+    server.add_user("li", "staff", department="customer_service")
+    opened = {name: signed_in(server.url, name) for name in ("wang", "zhao", "sun", "li")}
+    yield opened
+    for browser in opened.values():
+        browser.close()
+
+
+def _filed(server: ArchiveServer, **fields: Any) -> dict[str, Any]:
+    with server.client(server.service_token()) as ingest:
+        response = ingest.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 201, response.text
+    record: dict[str, Any] = response.json()
+    return record
+
+
+def _lowered(wang: httpx.Client, record: dict[str, Any], reason: str) -> None:
+    """wang lowers the document to ordinary on its page's form (it waits, D10)."""
+    form = {"title": record["title"], "category": record["category"],
+            "filed_at": record["filed_at"], "security": "ordinary",
+            "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
+            "location_box": "3", "language": "zh", "reason": reason}
+    sent = wang.post(f"/ui/documents/{record['document_id']}/corrections",
+                     data={"_csrf_token": wang.cookies["archive_csrf"], **form})
+    assert "done=correction_pending" in sent.headers["location"], sent.text
+
+
+def _decide(browser: httpx.Client, correction_id: str, **fields: str) -> httpx.Response:
+    return browser.post(f"/ui/corrections/{correction_id}",
+                        data={"_csrf_token": browser.cookies["archive_csrf"], **fields})
+
+
+def _pending(archivist: httpx.Client, document_id: str) -> str:
+    waiting = archivist.get("/registry/corrections", params={
+        "status": "pending", "document_id": document_id}).json()
+    correction_id: str = waiting[0]["correction_id"]
+    return correction_id
+
+
+def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    record = _filed(server, security="confidential", title="业主身份证复印件说明")
+    _lowered(browsers["wang"], record, "经核对不涉密")
+    correction_id = _pending(archivist, record["document_id"])
+    zhao = browsers["zhao"]
+
+    listed = zhao.get("/ui/corrections")
+    asked = _decide(zhao, correction_id, decision="approve", note="同意")
+    held = archivist.get(f"/registry/documents/{record['document_id']}").json()
+    confirmed = _decide(zhao, correction_id, decision="approve", note="同意", confirm="1")
+    shown = zhao.get(confirmed.headers["location"])
+    applied = archivist.get(f"/registry/documents/{record['document_id']}").json()
+    told = browsers["wang"].get("/ui/loans")
+    mine = browsers["wang"].get("/ui/corrections")
+
+    assert '<a href="/ui/corrections">更正审批</a>' in listed.text
+    assert (f'<a href="/ui/documents/{record["document_id"]}">{record["archive_no"]}</a> '
+            "业主身份证复印件说明") in listed.text
+    assert "wang 于" in listed.text
+    assert "<del>机密</del>" in listed.text
+    assert "<ins>普通</ins>" in listed.text
+    assert "理由：经核对不涉密" in listed.text
+    assert asked.status_code == 200
+    assert f"确认批准：{record['archive_no']}" in asked.text
+    assert held["security"] == "confidential"
+    assert confirmed.status_code == 303
+    assert f"已批准 {record['archive_no']} 的更正，记录已成为第 2 版" in shown.text
+    assert (applied["security"], applied["version"]) == ("ordinary", 2)
+    assert "您提出的更正已由 zhao 批准" in told.text
+    assert "意见：同意" in told.text
+    assert "已生效 · zhao 于" in mine.text
+
+
+def test_a_rejection_needs_a_reason_which_the_proposer_reads(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    record = _filed(server, security="confidential")
+    _lowered(browsers["wang"], record, "看错了密级")
+    correction_id = _pending(archivist, record["document_id"])
+    zhao = browsers["zhao"]
+
+    bare = _decide(zhao, correction_id, decision="reject")
+    said = zhao.get(bare.headers["location"])
+    rejected = _decide(zhao, correction_id, decision="reject", note="原件有业主身份证号",
+                       confirm="1")
+    mine = browsers["wang"].get("/ui/corrections")
+    told = browsers["wang"].get("/ui/loans")
+
+    assert "refused=reason_required" in bare.headers["location"]
+    assert "驳回须写明理由" in said.text
+    assert "done=reject" in rejected.headers["location"]
+    assert archivist.get(f"/registry/documents/{record['document_id']}").json()[
+        "security"] == "confidential"
+    assert "已驳回 · zhao 于" in mine.text
+    assert "原件有业主身份证号" in mine.text
+    assert "您提出的更正被 zhao 驳回。 意见：原件有业主身份证号" in told.text
+
+
+def test_a_correction_above_the_approvers_clearance_is_neither_listed_nor_decided(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    record = _filed(server, security="confidential", title="机密的函件")
+    _lowered(browsers["wang"], record, "不涉密")
+    correction_id = _pending(archivist, record["document_id"])
+    sun = browsers["sun"]
+
+    listed = sun.get("/ui/corrections")
+    decided = _decide(sun, correction_id, decision="approve", confirm="1")
+
+    assert listed.status_code == 200
+    assert record["archive_no"] not in listed.text
+    assert "机密的函件" not in listed.text
+    assert decided.status_code == 404
+    assert archivist.get(f"/registry/documents/{record['document_id']}").json()[
+        "security"] == "confidential"
+
+
+def test_staff_are_told_whom_to_ask_and_have_no_link(
+        browsers: dict[str, httpx.Client]) -> None:
+    li = browsers["li"]
+    page = li.get("/ui/corrections")
+    search = li.get("/ui/search")
+    assert page.status_code == 403
+    assert "您的角色不提出也不审批更正" in page.text
+    assert "请告诉档案管理员" in page.text
+    assert "/ui/corrections" not in search.text

@@ -1,0 +1,126 @@
+"""The corrections page (更正审批, services.web.corrections_page): each field's value now
+and the one asked for, said as the record says them; a decision offered only to an
+approver the registry names who did not ask; empty lists and a refused role say what
+happens next; Chinese first, English from the catalogue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.common.auth import Principal
+from services.common.contracts.corrections import Correction, CorrectionDocument
+from services.web.corrections_page import confirming, corrections_page
+from services.web.navigation import layout as page_layout
+from services.web.render import Pages
+
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+ZHAO = Principal(username="zhao", roles=("director",), department="management")
+ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+
+
+def _lowering(**fields: object) -> Correction:
+    """wang asks to lower a confidential letter to ordinary and move its box (D10)."""
+    values: dict[str, object] = {
+        "correction_id": "c1", "document_id": "d1", "base_version": 1,
+        "changes": {"security": "ordinary", "personal_info": False,
+                    "location": {"building": "A", "room": "档案室", "cabinet": "12",
+                                 "box": "4"}, "filed_at": "2024-03-02"},
+        "reason": "经核对不涉密", "requested_by": "wang",
+        "requested_at": datetime(2024, 3, 5, 2, 0, tzinfo=UTC), "status": "pending",
+        "document": CorrectionDocument(
+            archive_no="2024-correspondence-A-1201-0001", title="关于停车位的申请函",
+            version=1, current={"security": "confidential", "personal_info": True,
+                                "location": None, "filed_at": "2024-03-01"}),
+        "approvers": ["director", "center_head"]}
+    return Correction(**(values | fields))  # type: ignore[arg-type]
+
+
+def _shown(reader: Principal, waiting: list[Correction], *, mine: list[Correction] | None = None,
+           language: str = "zh", confirm: str = "") -> str:
+    view = corrections_page(reader, waiting=waiting, mine=mine)
+    if confirm:
+        confirmed = confirming(view, "c1", "approve", "")
+        assert confirmed is not None
+        view = confirmed
+    return Pages().html(language, "corrections.html",  # type: ignore[arg-type]
+                        page_layout(reader, "/ui/corrections", "token")
+                        | {"view": view, "done": "", "refused": ""})
+
+
+def test_each_field_shows_its_value_now_and_the_one_asked_for() -> None:
+    shown = _shown(ZHAO, [_lowering()])
+    assert '<a href="/ui/documents/d1">2024-correspondence-A-1201-0001</a> 关于停车位的申请函' \
+        in shown
+    assert "wang 于 2024年3月5日 10:00:00 提出" in shown
+    assert "密级</span>：<del>机密</del>" in shown
+    assert "<ins>普通</ins>" in shown
+    assert "含业主个人信息</span>：<del>是</del>" in shown
+    assert "<ins>否</ins>" in shown
+    assert "<del>（未登记）</del>" in shown
+    assert "<ins>A栋 档案室 12柜 4盒</ins>" in shown
+    assert "<del>2024年3月1日</del>" in shown
+    assert "理由：经核对不涉密" in shown
+    assert '<span class="visually-hidden">改为</span>' in shown
+
+
+def test_only_an_approver_the_registry_names_who_did_not_ask_is_offered_a_decision() -> None:
+    director = _shown(ZHAO, [_lowering()])
+    manager = _shown(ZHOU, [_lowering()])
+    own = _shown(Principal(username="wang", roles=("archivist", "director"),
+                           department="archive"), [_lowering()])
+    assert 'value="approve"' in director
+    assert "待您审批" in director
+    assert 'value="approve"' not in manager
+    assert "待总经理或客户服务中心负责人审批" in manager
+    assert 'value="approve"' not in own
+    assert "您提出的，须由他人审批" in own
+
+
+def test_a_correction_of_a_document_changed_since_is_offered_only_a_rejection() -> None:
+    stale = _lowering(document=CorrectionDocument(
+        archive_no="2024-correspondence-A-1201-0001", title="关于停车位的申请函", version=2,
+        current={"security": "confidential"}))
+    shown = _shown(ZHAO, [stale])
+    assert 'value="approve"' not in shown
+    assert 'value="reject"' in shown
+    assert "现在是第 2 版" in shown
+
+
+def test_confirming_says_what_approving_will_do_and_sends_it_again() -> None:
+    shown = _shown(ZHAO, [_lowering()], confirm="approve")
+    assert "确认批准：2024-correspondence-A-1201-0001" in shown
+    assert 'id="confirm" tabindex="-1" autofocus' in shown
+    assert '<input type="hidden" name="confirm" value="1">' in shown
+    assert "wang 会收到通知" in shown
+
+
+def test_an_empty_queue_says_what_happens_next_to_approver_and_proposer() -> None:
+    assert "现在没有等待审批的更正。档案管理员提出的更正中" in _shown(ZHAO, [])
+    archivist = _shown(WANG, [], mine=[])
+    assert "您提出的更正如须批准，会列在这里" in archivist
+    assert "您还没有提出过更正。在文件页面的“更正著录”中提出。" in archivist
+
+
+def test_the_proposer_sees_where_their_corrections_stand() -> None:
+    rejected = _lowering(status="rejected", decided_by="zhao",
+                         decided_at=datetime(2024, 3, 6, 2, 0, tzinfo=UTC),
+                         note="原件上有业主身份证号", approvers=[])
+    shown = _shown(WANG, [], mine=[rejected, _lowering()])
+    assert "已驳回 · zhao 于 2024年3月6日 10:00:00：原件上有业主身份证号" in shown
+    assert "待审批 · 待总经理或客户服务中心负责人审批" in shown
+
+
+def test_someone_who_neither_proposes_nor_decides_is_told_whom_to_ask() -> None:
+    shown = Pages().html("zh", "corrections.html",
+                         page_layout(LI, "/ui/corrections", "token")
+                         | {"view": None, "done": "", "refused": ""})
+    assert "您的角色不提出也不审批更正" in shown
+    assert "请告诉档案管理员" in shown
+
+
+def test_the_page_reads_in_english() -> None:
+    shown = _shown(ZHAO, [_lowering()], language="en")
+    assert "Corrections waiting for approval" in shown
+    assert "<del>confidential</del>" in shown
+    assert "Reason: 经核对不涉密" in shown
