@@ -171,7 +171,7 @@ KEPT_IN_CHINESE: dict[str, tuple[str, ...]] = {
     "handover": ("（wang）", ">（密）</td>"),
     "awaited handover": ("（wang）",),
     "new handover": ("（A-1301）",),
-    "inventories": ("全部楼栋（已完成）</a>、", "（wang）"),
+    "inventories": ("全部楼栋（已完成）</a>", "</a>、<a", "（wang）"),
     "inventory": ("核对清单：A栋 档案室 12柜",),
     "open inventory": ("A栋 档案室 12柜 3盒：在位",),
     "conditions": (f"防霉（{PROBLEM}）、防尘（积灰）", "防虫：正常"),
