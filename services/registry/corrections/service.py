@@ -81,7 +81,7 @@ class CorrectionsService:
                             "approvers": list(approvers)}), at=now)
                 return correction
         assert refusal is not None
-        await self.journal.refuse(principal, "correct", refusal.error(),
+        await self.journal.refuse(principal, "correction_requested", refusal.error(),
                                   document_id=document_id, code=refusal.code)
 
     async def approve(self, principal: Principal, correction_id: str, *, note: str | None
@@ -104,7 +104,7 @@ class CorrectionsService:
                 return await self._apply(tx, rules, record, decided, approver=principal.username,
                                          at=now)
         assert refusal is not None
-        await self.journal.refuse(principal, "approve_correction", refusal.error,
+        await self.journal.refuse(principal, "corrected", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
 
     async def reject(self, principal: Principal, correction_id: str, *, note: str | None
@@ -127,7 +127,7 @@ class CorrectionsService:
                     document_id=correction.document_id,
                     detail={"correction_id": correction_id}), at=now)
                 return rejected
-        await self.journal.refuse(principal, "reject_correction", refusal.error,
+        await self.journal.refuse(principal, "correction_rejected", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,

@@ -87,7 +87,7 @@ class DestructionService:
         # R1: an item no longer due leaves its sweep first; it is not destroyed on the
         # approval of a date that no longer holds.
         await release_before(self.store, by=principal.username, at=now)
-        async with self._refusals_audited(principal, "register_destruction"), \
+        async with self._refusals_audited(principal, "destruction_registered"), \
                 self.store.transaction() as tx:
             sweep = await tx.sweeps.head(request.sweep_id, lock=True)
             if sweep is None:
@@ -150,7 +150,7 @@ class DestructionService:
         """R6: a witness signs the items' digest with their own token and their password,
         re-entered; signing again replaces their signature once the items changed."""
         await check_signers_password(self.passwords, self.journal, principal,
-                                     signature.password, action="witness_destruction",
+                                     signature.password, action="destruction_witnessed",
                                      who_signs="a witness")
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -172,7 +172,7 @@ class DestructionService:
                 signed_register = await tx.registers.get(destruction_id)
                 assert signed_register is not None
                 return await register_for(tx, principal, signed_register)
-        await self.journal.refuse(principal, "witness_destruction", Forbidden(
+        await self.journal.refuse(principal, "destruction_witnessed", Forbidden(
             "you drew up this register; another person witnesses it (R6)",
             code="own_register"))
 
@@ -192,7 +192,7 @@ class DestructionService:
         """Accept the execution (idempotent while executing) and start it."""
         now = self.clock.now()
         await release_before(self.store, by=principal.username, at=now)  # as ``create``
-        async with self._refusals_audited(principal, "execute_destruction"), \
+        async with self._refusals_audited(principal, "destruction_started"), \
                 self.store.transaction() as tx:
             current = await _register(tx, destruction_id, lock=True)
             if current.status != "executing":

@@ -26,6 +26,7 @@ from services.common.contracts.registry import (
     FeedPage,
 )
 from services.common.errors import ValidationFailed
+from services.registry.journal.actions import current_action, stored_names
 from services.registry.journal.models import AuditEntry, AuditQuery, HoldMoment
 from services.registry.journal.rules import AuditKey, chain_hash, detail_json
 from services.registry.journal.tables import (
@@ -117,7 +118,7 @@ class JournalRepository(Repository):
 
     async def entries(self, filters: AuditQuery) -> list[AuditRecord]:
         """Entries matching every given filter, from ``after_seq``, oldest first unless
-        ``newest_first``."""
+        ``newest_first``; each under its action's current name (``actions``)."""
         statement = sa.select(audit_log).where(audit_log.c.seq > filters.after_seq)
         if filters.document_id is not None:
             about = audit_log.c.document_id == filters.document_id
@@ -127,7 +128,7 @@ class JournalRepository(Repository):
         if filters.username is not None:
             statement = statement.where(audit_log.c.username == filters.username)
         if filters.action is not None:
-            statement = statement.where(audit_log.c.action == filters.action)
+            statement = statement.where(audit_log.c.action.in_(stored_names(filters.action)))
         if filters.since is not None:
             statement = statement.where(audit_log.c.at >= _utc(filters.since))
         if filters.until is not None:
@@ -137,7 +138,8 @@ class JournalRepository(Repository):
                                         .limit(filters.limit))).mappings().all()
         return [AuditRecord(
             seq=int(row["seq"]), at=row["at"], username=row["username"],
-            action=row["action"], document_id=row["document_id"], outcome=row["outcome"],
+            action=current_action(row["action"]), document_id=row["document_id"],
+            outcome=row["outcome"],
             code=row["code"], detail=msgspec.json.decode(row["detail"]),
             prev_hash=row["prev_hash"], hash=row["hash"],
         ) for row in rows]
