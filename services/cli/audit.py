@@ -46,7 +46,8 @@ def audit() -> None:
 @audit.command("list")
 @click.option("--user", "username", help="Only what this user did (username).")
 @click.option("--action",
-              help="Only this action, as listed (e.g. hold_placed, witness_destruction).")
+              help="Only this action, as listed (e.g. hold_placed, destruction_witnessed); "
+                   "a refusal's older name (startSweep, sign_handover) finds the same.")
 @click.option("--document", "document_id", help="Only entries about this document (its id).")
 @click.option("--from", "first_day", type=DAY,
               help="From this day (YYYY-MM-DD, in ARCHIVE_TIME_ZONE).")

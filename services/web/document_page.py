@@ -85,7 +85,7 @@ class DocumentPage:
 
 ACTION_NAMES = {
     "filed": "归档", "list": "检索", "read": "查看目录", "read_text": "阅读内容",
-    "download": "下载原件", "correct": "更正", "correction_requested": "申请更正",
+    "download": "下载原件", "correction_requested": "申请更正",
     "corrected": "更正", "correction_rejected": "驳回更正", "text_revised": "重新识别文字",
     "fixity_finding": "四性检测发现问题",
     "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
@@ -99,9 +99,9 @@ ACTION_NAMES = {
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
     "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
 }
-"""O4: the audit actions about a document by the names staff use (refusals carry the
-action asked for: ``read``, ``read_text``, ``download``, ``correct``); an action not
-named here shows as coded."""
+"""O4: the audit actions about a document by the names staff use (a refusal carries the
+action asked for, under its success's name: ``read_text``, ``correction_requested``);
+an action not named here shows as coded."""
 
 
 FINDING_NAMES: dict[FixityFindingKind, str] = {

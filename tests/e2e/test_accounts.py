@@ -237,7 +237,7 @@ def test_an_admin_changes_neither_their_own_clearance_nor_their_own_roles(
     assert (clearance.status_code, clearance.json()["code"]) == (403, "own_account")
     assert (roles.status_code, roles.json()["code"]) == (403, "own_account")
     assert (me["clearance"], me["roles"]) == ("ordinary", ["admin"])
-    assert _refusals(archive_server, "root") == [("change_user", "own_account")] * 2
+    assert _refusals(archive_server, "root") == [("user_changed", "own_account")] * 2
 
 
 def test_another_admin_changes_an_admins_clearance(archive_server: ArchiveServer) -> None:
@@ -257,7 +257,7 @@ def test_an_admin_does_not_deactivate_their_own_account(archive_server: ArchiveS
         still = client.get("/registry/auth/whoami")
     assert (refused.status_code, refused.json()["code"]) == (403, "own_account")
     assert still.status_code == 200
-    assert _refusals(archive_server, "admin2") == [("deactivate_user", "own_account")]
+    assert _refusals(archive_server, "admin2") == [("user_deactivated", "own_account")]
 
 
 def test_a_reactivated_user_signs_in_with_their_password_but_no_earlier_token_works(

@@ -167,7 +167,7 @@ class AccountsService:
         detail: dict[str, Any] = {"changed": changed}
         for name in changed:
             detail[name], detail[f"previous_{name}"] = values[name], getattr(before, name)
-        async with self._refusals_audited(by, "change_user"):
+        async with self._refusals_audited(by, "user_changed"):
             if by == username and {"roles", "clearance"} & set(changed):
                 raise Forbidden("nobody changes their own roles or clearance; another admin "
                                 "does it", code="own_account")
@@ -215,7 +215,7 @@ class AccountsService:
                                               "open_loans": msgspec.to_builtins(loans)},
                 )
 
-        async with self._refusals_audited(by, "deactivate_user"):
+        async with self._refusals_audited(by, "user_deactivated"):
             if by == username:
                 raise Forbidden("nobody deactivates their own account; another admin does it",
                                 code="own_account")

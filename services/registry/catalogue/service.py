@@ -92,7 +92,7 @@ class CatalogueService:
         household = checked_household(new.household, category)
         checked_date(new.filed_at, "filed_at")
         if not principal.is_service and await self.uploads.uploaded(new.sha256):
-            await self.journal.refuse(principal, "file", Conflict(
+            await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes were uploaded to ingest; their upload's job files them with "
                 "the uploader's metadata: follow that job instead", code="already_uploaded"))
         try:
@@ -118,14 +118,14 @@ class CatalogueService:
         if not principal.is_service and not can(principal, "read", existing,
                                                 await self.grants.grants_for(principal)
                                                 ).allowed:
-            await self.journal.refuse(principal, "file", Conflict(
+            await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes are already filed, as a document you may not see; ask an "
                 "archivist cleared for it", code="already_filed"), code="not_visible")
         filing = {**{name: getattr(new, name) for name in FILING_FIELDS},
                   "household": household}
         differing = [name for name in FILING_FIELDS if getattr(existing, name) != filing[name]]
         if differing:
-            await self.journal.refuse(principal, "file", Conflict(
+            await self.journal.refuse(principal, "filed", Conflict(
                 f"these bytes are already filed, with a different {', '.join(differing)}; "
                 "filing them again changes nothing: correct the record instead (lowering "
                 "its protection needs a director's or centre head's approval, D10)",
@@ -136,10 +136,10 @@ class CatalogueService:
         if principal.is_service:
             return new.filed_by or principal.username
         if not principal.has_role(*FILERS):
-            await self.journal.refuse(principal, "file", Forbidden(
+            await self.journal.refuse(principal, "filed", Forbidden(
                 "documents are filed by an archivist or through ingest", code="role_required"))
         if security_rank(new.security) > security_rank(principal.clearance):
-            await self.journal.refuse(principal, "file", Forbidden(
+            await self.journal.refuse(principal, "filed", Forbidden(
                 f"you may not file a {new.security} document above your clearance",
                 code="above_clearance"))
         return principal.username

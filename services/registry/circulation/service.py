@@ -74,7 +74,7 @@ class CirculationService:
             await record_step(tx, loan, "issued", username=principal.username,
                               status="out", at=now, detail={"due_at": due.isoformat()})
 
-        return await self._at_desk(principal, loan_id, "issue", "issue_loan", hand_over)
+        return await self._at_desk(principal, loan_id, "issue", "loan_issued", hand_over)
 
     async def acknowledge(self, principal: Principal, loan_id: str) -> Loan:
         """The borrower confirms receipt (B3), once."""
@@ -91,7 +91,7 @@ class CirculationService:
                                   status="out", at=now)
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
-        await self.journal.refuse(principal, "acknowledge_loan", unseen_or(
+        await self.journal.refuse(principal, "loan_acknowledged", unseen_or(
             principal, loan, Forbidden("only the borrower acknowledges receipt",
                                        code="not_borrower")))
 
@@ -116,7 +116,7 @@ class CirculationService:
                                           "renewals": loan.renewals + 1})
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
-        await self.journal.refuse(principal, "renew_loan", unseen_or(
+        await self.journal.refuse(principal, "loan_renewed", unseen_or(
             principal, loan, Forbidden("the borrower or an archivist renews a loan",
                                        code="not_borrower")))
 
@@ -135,7 +135,7 @@ class CirculationService:
                                       "copied_document": copy.document_id,
                                       "approved_by": copy.approved_by})
 
-        return await self._at_desk(principal, loan_id, "record_copy", "record_copy",
+        return await self._at_desk(principal, loan_id, "record_copy", "loan_copy_recorded",
                                    check_copy)
 
     async def return_loan(self, principal: Principal, loan_id: str, check: ReturnCheck
@@ -163,7 +163,7 @@ class CirculationService:
                               detail={"intact": check.intact, "note": check.note,
                                       "incident_id": incident_id})
 
-        return await self._at_desk(principal, loan_id, "return", "return_loan", check_in)
+        return await self._at_desk(principal, loan_id, "return", "loan_returned", check_in)
 
     async def _at_desk(self, principal: Principal, loan_id: str, move: Move, action: str,
                        apply: DeskMove) -> Loan:

@@ -81,7 +81,7 @@ class CorrectionsService:
                             "approvers": list(approvers)}), at=now)
                 return correction
         assert refusal is not None
-        await self.journal.refuse(principal, "correct", refusal.error(),
+        await self.journal.refuse(principal, "correction_requested", refusal.error(),
                                   document_id=document_id, code=refusal.code)
 
     async def approve(self, principal: Principal, correction_id: str, *, note: str | None
@@ -106,7 +106,7 @@ class CorrectionsService:
                 await _tell_proposer(tx, applied, at=now)
                 return applied
         assert refusal is not None
-        await self.journal.refuse(principal, "approve_correction", refusal.error,
+        await self.journal.refuse(principal, "corrected", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
 
     async def reject(self, principal: Principal, correction_id: str, *, note: str | None
@@ -130,7 +130,7 @@ class CorrectionsService:
                     detail={"correction_id": correction_id}), at=now)
                 await _tell_proposer(tx, rejected, at=now)
                 return rejected
-        await self.journal.refuse(principal, "reject_correction", refusal.error,
+        await self.journal.refuse(principal, "correction_rejected", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,

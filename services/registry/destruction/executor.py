@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
 from functools import partial
 
 from services.common.clock import Clock
@@ -80,7 +79,7 @@ class DestructionExecutor:
             if register is None or register.status != "executing" or document_id is None:
                 return False
             record = await tx.documents.get(document_id, lock=True)
-            withheld = await self._withheld(tx, record, self.clock.day_of(now))
+            withheld = await self._withheld(tx, record, sweep_id=register.sweep_id)
             if record is None or not await tx.registers.settle(
                     destruction_id, document_id, at=now, withheld=withheld):
                 return True
@@ -121,11 +120,11 @@ class DestructionExecutor:
         log.info("destruction %s executed", destruction_id)
         return register
 
-    async def _withheld(self, tx: Tx, record: DocumentRecord | None, today: date
+    async def _withheld(self, tx: Tx, record: DocumentRecord | None, *, sweep_id: str
                         ) -> WithheldReason | None:
         if record is None:
             return None
-        return (await stopped(tx, [record], today)).get(record.document_id)
+        return (await stopped(tx, [record], sweep_id=sweep_id)).get(record.document_id)
 
     async def wait(self) -> None:
         """Until every launched register is done (tests, orderly shut-down)."""

@@ -1,12 +1,10 @@
 """The rules of destruction (R6), pure: who draws up, witnesses and executes a register,
-how many witnesses it needs, when an item is still due, what a register line says."""
+how many witnesses it needs, what a register line says."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
 
-from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import (
     SIGNABLE,
     DestructionStatus,
@@ -15,12 +13,6 @@ from services.common.contracts.retention import (
 )
 
 MIN_WITNESSES = 2
-
-
-def still_due(record: DocumentRecord, today: date) -> bool:
-    """Past its due date still: a move-out or a schedule change since approval may have
-    moved it on (R1), and nothing is destroyed before it is due."""
-    return record.disposal_due is not None and record.disposal_due <= today
 
 
 def witnesses_missing(witnesses: Iterable[str]) -> int:

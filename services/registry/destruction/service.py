@@ -57,8 +57,10 @@ PROTECTION_REFUSALS: dict[WithheldReason, tuple[str, str]] = {
     "on_hold": ("on_hold", "are under a legal hold and cannot be destroyed (R7); leave "
                 "them out or release the hold"),
     "on_loan": ("on_loan", "are out on loan; they are destroyed only once returned"),
-    "not_due": ("no_longer_due", "are no longer due (a move-out, a correction or a "
-                "schedule change moved their date on); they left the sweep: leave them out"),
+    "not_due": ("no_longer_due", "are no longer due by the sweep's date (a move-out, a "
+                "correction or a schedule change moved their date on), so they left the "
+                "sweep, even if their date has moved back since: leave them out; the sweep "
+                "that finds them due lists them again"),
 }
 """What stops a register being drawn up or executed, by the code of its refusal (409);
 a register drawn up already leaves them out by being cancelled and drawn up again."""
@@ -85,7 +87,7 @@ class DestructionService:
         # R1: an item no longer due leaves its sweep first; it is not destroyed on the
         # approval of a date that no longer holds.
         await release_before(self.store, by=principal.username, at=now)
-        async with self._refusals_audited(principal, "register_destruction"), \
+        async with self._refusals_audited(principal, "destruction_registered"), \
                 self.store.transaction() as tx:
             sweep = await tx.sweeps.head(request.sweep_id, lock=True)
             if sweep is None:
@@ -98,7 +100,7 @@ class DestructionService:
                 raise Conflict(f"approved items wait apart until {sweep.destroy_after} "
                                "(R5)", code="not_yet_due",
                                extra={"destroy_after": sweep.destroy_after.isoformat()})
-            records = await self._refuse_protected(tx, principal, chosen, self.clock.day_of(now))
+            records = await self._refuse_protected(tx, principal, request.sweep_id, chosen)
             await tx.registers.insert(destruction_id, request.sweep_id, records,
                                       by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
@@ -107,7 +109,7 @@ class DestructionService:
                         "items": len(records)}), at=now)
             created = await tx.registers.get(destruction_id)
             assert created is not None
-            return await register_for(tx, principal, created, today=self.clock.day_of(now))
+            return await register_for(tx, principal, created)
 
     async def _chosen(self, tx: Tx, principal: Principal,
                       request: DestructionRequest) -> list[str]:
@@ -130,12 +132,11 @@ class DestructionService:
                            code="nothing_to_destroy")
         return chosen
 
-    async def _refuse_protected(self, tx: Tx, principal: Principal,
-                                document_ids: Collection[str], today: date
-                                ) -> list[DocumentRecord]:
-        """The records, unless any is held (R7), lent, or no longer due (R1)."""
+    async def _refuse_protected(self, tx: Tx, principal: Principal, sweep_id: str,
+                                document_ids: Collection[str]) -> list[DocumentRecord]:
+        """The records, unless any is held (R7), lent, or no longer approved (R1, R2)."""
         records = await _records(tx, document_ids)
-        reasons = await stopped(tx, records, today)
+        reasons = await stopped(tx, records, sweep_id=sweep_id)
         for reason, (code, why) in PROTECTION_REFUSALS.items():
             refused = sorted(document_id for document_id, stop in reasons.items()
                              if stop == reason)
@@ -149,7 +150,7 @@ class DestructionService:
         """R6: a witness signs the items' digest with their own token and their password,
         re-entered; signing again replaces their signature once the items changed."""
         await check_signers_password(self.passwords, self.journal, principal,
-                                     signature.password, action="witness_destruction",
+                                     signature.password, action="destruction_witnessed",
                                      who_signs="a witness")
         now = self.clock.now()
         async with self.store.transaction() as tx:
@@ -170,9 +171,8 @@ class DestructionService:
                     detail={"destruction_id": destruction_id, "digest": digest}), at=now)
                 signed_register = await tx.registers.get(destruction_id)
                 assert signed_register is not None
-                return await register_for(tx, principal, signed_register,
-                                          today=self.clock.day_of(now))
-        await self.journal.refuse(principal, "witness_destruction", Forbidden(
+                return await register_for(tx, principal, signed_register)
+        await self.journal.refuse(principal, "destruction_witnessed", Forbidden(
             "you drew up this register; another person witnesses it (R6)",
             code="own_register"))
 
@@ -191,7 +191,8 @@ class DestructionService:
     async def execute(self, principal: Principal, destruction_id: str) -> Destruction:
         """Accept the execution (idempotent while executing) and start it."""
         now = self.clock.now()
-        async with self._refusals_audited(principal, "execute_destruction"), \
+        await release_before(self.store, by=principal.username, at=now)  # as ``create``
+        async with self._refusals_audited(principal, "destruction_started"), \
                 self.store.transaction() as tx:
             current = await _register(tx, destruction_id, lock=True)
             if current.status != "executing":
@@ -209,7 +210,7 @@ class DestructionService:
                             "witnesses": [w.username for w in current.witnesses]}), at=now)
             accepted = await tx.registers.get(destruction_id)
             assert accepted is not None
-            shown = await register_for(tx, principal, accepted, today=self.clock.day_of(now))
+            shown = await register_for(tx, principal, accepted)
         self.executor.launch(destruction_id)
         return shown
 
@@ -232,9 +233,8 @@ class DestructionService:
         if current.destroy_after is not None and today < current.destroy_after:
             raise Conflict(f"approved items wait apart until {current.destroy_after} (R5)",
                            code="not_yet_due")
-        await self._refuse_protected(tx, principal,
-                                     await tx.registers.pending(current.destruction_id),
-                                     today)
+        await self._refuse_protected(tx, principal, current.sweep_id,
+                                     await tx.registers.pending(current.destruction_id))
 
     async def cancel(self, principal: Principal, destruction_id: str) -> Destruction:
         """Withdraw a register before execution; its items wait for another one."""
@@ -249,17 +249,16 @@ class DestructionService:
                                               detail={"destruction_id": destruction_id}), at=now)
             cancelled = await tx.registers.get(destruction_id)
             assert cancelled is not None
-            return await register_for(tx, principal, cancelled, today=self.clock.day_of(now))
+            return await register_for(tx, principal, cancelled)
 
     async def get(self, principal: Principal, destruction_id: str) -> Destruction:
         """The register, its items redacted where the reader is not cleared for them."""
-        today = self.clock.today()
         async with self.store.transaction() as tx:
             found = await tx.registers.get(destruction_id)
             if found is None:
                 raise NotFound(f"no destruction register {destruction_id}",
                                code="unknown_destruction")
-            return await register_for(tx, principal, found, today=today)
+            return await register_for(tx, principal, found)
 
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
@@ -355,18 +354,18 @@ async def _unexecuted(tx: Tx, destruction_id: str, why: str) -> Destruction:
     return current
 
 
-async def register_for(tx: Tx, principal: Principal, register: Destruction, *,
-                       today: date) -> Destruction:
+async def register_for(tx: Tx, principal: Principal, register: Destruction) -> Destruction:
     """The register as ``principal`` may read it, with how many witnesses it lacks (R6)
     and, until its execution begins, what stops each pending item being destroyed
-    ``today`` (``stopped_by``)."""
+    (``stopped_by``)."""
     visible = await visible_to(tx.documents, principal,
                                (item.document_id for item in register.items))
     missing, stops = 0, {}
     if register.status in SIGNABLE:
         missing = witnesses_missing(w.username for w in register.witnesses)
         stops = await stopped(tx, await _records(tx, [
-            item.document_id for item in register.items if item.state == "pending"]), today)
+            item.document_id for item in register.items if item.state == "pending"]),
+            sweep_id=register.sweep_id)
     return msgspec.structs.replace(register, witnesses_missing=missing, items=[
         msgspec.structs.replace(item, stopped_by=stops.get(item.document_id))
         if item.document_id in visible else _register_item(item)

@@ -83,7 +83,7 @@ class HandoverService:
                    signature: HandoverSignature) -> Handover:
         """O1: one side signs the items' digest with their own token and password."""
         await check_signers_password(self.passwords, self.journal, principal,
-                                     signature.password, action="sign_handover",
+                                     signature.password, action="handover_signed",
                                      who_signs="each side")
         now = self.clock.now()
         async with self.store.transaction() as tx:

@@ -17,6 +17,7 @@ from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
+from services.registry.journal.models import HoldMoment
 from services.registry.schema import Repository, chunks
 
 
@@ -79,6 +80,22 @@ class HoldsRepository(Repository):
         if row is None:
             return named
         return sa.or_(named, _filter_matches(row["household"], row["category"]))
+
+    async def scoped_covering(self, document_id: str) -> list[HoldMoment]:
+        """Where the audit entries are of the holds, active or released, that cover the
+        document by its household and/or category as they stand now: each placement
+        and each release. (A named hold's entries name the document itself.)"""
+        row = await self.first_row(
+            sa.select(documents.c.household, documents.c.category)
+            .where(documents.c.document_id == document_id))
+        if row is None:
+            return []
+        found = await self.conn.execute(
+            sa.select(legal_holds.c.hold_id, legal_holds.c.placed_at,
+                      legal_holds.c.released_at)
+            .where(_filter_matches(row["household"], row["category"])))
+        return [HoldMoment(hold_id=hold.hold_id, at=at) for hold in found
+                for at in (hold.placed_at, hold.released_at) if at is not None]
 
     async def release(self, hold_id: str, *, by: str, at: datetime, note: str | None
                       ) -> None:

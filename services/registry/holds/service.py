@@ -7,6 +7,13 @@ destruction is refused (409 ``on_hold``) even when the hold arrived after approv
 A hold naming a document already destroyed is refused whole (409 ``document_destroyed``,
 with each destruction: the evidence is gone, and a hold on it would say otherwise). A
 transferred document may be held: its digital original stays in the archive.
+
+Audited (O4): placing and releasing each hold, once with its scope, and once on each
+document a hold names (at most ``rules.MAX_DOCUMENTS``). A household or category hold is
+not audited on each document it covers: it may cover tens of thousands, in one
+transaction holding the journal's head, and it covers documents filed later, which no
+entry at placing could name. A document's audit entries are read with those of the
+holds covering it instead (``JournalService``, by its household and category now).
 """
 
 from __future__ import annotations
@@ -87,12 +94,17 @@ class HoldsService:
     async def release(self, principal: Principal, hold_id: str, *, note: str | None) -> Hold:
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            in_state(await tx.holds.get(hold_id, lock=True), "active",
-                     missing=NotFound(f"no hold {hold_id}", code="unknown_hold"),
-                     refusal="the hold is already released")
+            held = in_state(await tx.holds.get(hold_id, lock=True), "active",
+                            missing=NotFound(f"no hold {hold_id}", code="unknown_hold"),
+                            refusal="the hold is already released")
             await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
+            detail: dict[str, DetailValue] = {"hold_id": hold_id, "note": note}
             await tx.journal.audit(AuditEntry(action="hold_released", username=principal.username,
-                                              detail={"hold_id": hold_id, "note": note}), at=now)
+                                              detail=detail), at=now)
+            for document_id in held.documents:
+                await tx.journal.audit(AuditEntry(action="hold_released",
+                                                  username=principal.username,
+                                                  document_id=document_id, detail=detail), at=now)
             released = await tx.holds.get(hold_id)
             assert released is not None
             return await hold_for(tx, principal, released)

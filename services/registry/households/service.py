@@ -13,7 +13,7 @@ but not in its part is moved into it, with its retention clock recomputed, as a 
 version that says why (D6), a feed event and an audit entry (O4). Documents in a sweep
 or on a destruction register are placed too: a sweep item whose document is no longer due
 leaves its sweep (``sweeps.release``), a destruction withholds an item whose due date has
-moved on (``still_due``), and a legal hold (R7) stops destruction, not placing.
+moved on (``destruction.protection``), and a legal hold (R7) stops destruction, not placing.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ change and login, and every authorisation refusal; features add their own action
     tables.py      the head row, the change feed, the audit log, where the keyed chain starts
     models.py      audit entries, queries, the verification report, an anchored head
     rules.py       the chain's hashes and how it is walked; how many refusals are itemised
+    actions.py     the actions' names, and the older names of refusals read under them
     repository.py  appending and reading both, inside a registry transaction
     service.py     reading as a person may, verifying, anchoring, recording refusals
     anchors.py     the chain's head in the object store, locked

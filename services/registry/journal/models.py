@@ -26,6 +26,14 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     detail: dict[str, DetailValue] = msgspec.field(default_factory=dict)
 
 
+class HoldMoment(Struct):
+    """Where a hold's own audit entry is (``document_id`` null): the hold it names and
+    when it was written (the hold's ``placed_at`` or ``released_at``)."""
+
+    hold_id: str
+    at: datetime
+
+
 class AuditQuery(Struct):
     document_id: str | None = None
     username: str | None = None
@@ -35,6 +43,9 @@ class AuditQuery(Struct):
     after_seq: int = 0
     limit: int = 200
     newest_first: bool = False
+    covering_holds: list[HoldMoment] = msgspec.field(default_factory=list)
+    """With ``document_id``: the entries of holds that cover the document by its
+    household or category (R7), which name the hold, not each document it covers."""
 
 
 class ChainReport(Struct):

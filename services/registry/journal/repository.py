@@ -26,7 +26,8 @@ from services.common.contracts.registry import (
     FeedPage,
 )
 from services.common.errors import ValidationFailed
-from services.registry.journal.models import AuditEntry, AuditQuery
+from services.registry.journal.actions import current_action, stored_names
+from services.registry.journal.models import AuditEntry, AuditQuery, HoldMoment
 from services.registry.journal.rules import AuditKey, chain_hash, detail_json
 from services.registry.journal.tables import (
     CHAIN_ID,
@@ -117,14 +118,17 @@ class JournalRepository(Repository):
 
     async def entries(self, filters: AuditQuery) -> list[AuditRecord]:
         """Entries matching every given filter, from ``after_seq``, oldest first unless
-        ``newest_first``."""
+        ``newest_first``; each under its action's current name (``actions``)."""
         statement = sa.select(audit_log).where(audit_log.c.seq > filters.after_seq)
         if filters.document_id is not None:
-            statement = statement.where(audit_log.c.document_id == filters.document_id)
+            about = audit_log.c.document_id == filters.document_id
+            if filters.covering_holds:
+                about = sa.or_(about, _entries_of(filters.covering_holds))
+            statement = statement.where(about)
         if filters.username is not None:
             statement = statement.where(audit_log.c.username == filters.username)
         if filters.action is not None:
-            statement = statement.where(audit_log.c.action == filters.action)
+            statement = statement.where(audit_log.c.action.in_(stored_names(filters.action)))
         if filters.since is not None:
             statement = statement.where(audit_log.c.at >= _utc(filters.since))
         if filters.until is not None:
@@ -134,7 +138,8 @@ class JournalRepository(Repository):
                                         .limit(filters.limit))).mappings().all()
         return [AuditRecord(
             seq=int(row["seq"]), at=row["at"], username=row["username"],
-            action=row["action"], document_id=row["document_id"], outcome=row["outcome"],
+            action=current_action(row["action"]), document_id=row["document_id"],
+            outcome=row["outcome"],
             code=row["code"], detail=msgspec.json.decode(row["detail"]),
             prev_hash=row["prev_hash"], hash=row["hash"],
         ) for row in rows]
@@ -180,6 +185,15 @@ class JournalRepository(Repository):
             "FROM pg_tables WHERE tablename = 'audit_log' AND schemaname = current_schema()"
         ))).scalar_one()
         return bool(found)
+
+
+def _entries_of(holds: list[HoldMoment]) -> sa.ColumnElement[bool]:
+    """The holds' own entries: about no document, written at each hold's moment (the
+    indexed ``at`` finds them) and naming the hold in their detail."""
+    return sa.and_(audit_log.c.document_id.is_(None), sa.or_(*(
+        sa.and_(audit_log.c.at == _utc(hold.at),
+                audit_log.c.detail.contains(f'"hold_id":"{hold.hold_id}"', autoescape=True))
+        for hold in holds)))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -46,7 +46,7 @@ from services.registry.journal.models import (
     ChainReport,
 )
 from services.registry.journal.rules import ChainWalk, RefusalBudget
-from services.registry.store import RegistryStore
+from services.registry.store import RegistryStore, Tx
 
 MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
@@ -78,9 +78,10 @@ class JournalService:
     async def entries(self, principal: Principal, query: AuditQuery) -> list[AuditRecord]:
         """Audit entries, those about documents the reader may not know of redacted."""
         async with self.store.transaction() as tx:
-            if query.document_id is not None and not await visible_to(
-                    tx.documents, principal, [query.document_id]):
-                return []
+            if query.document_id is not None:
+                if not await visible_to(tx.documents, principal, [query.document_id]):
+                    return []
+                query = await _with_covering_holds(tx, query)
             found = await tx.journal.entries(query)
             return await entries_for(tx.documents, principal, found)
 
@@ -93,9 +94,9 @@ class JournalService:
             if not await visible_to(tx.documents, principal, [document_id]):
                 raise NotFound("no such document", code="unknown_document")
             whose = None if principal.has_role(*AUDIT_READERS) else principal.username
-            found = await tx.journal.entries(AuditQuery(
+            found = await tx.journal.entries(await _with_covering_holds(tx, AuditQuery(
                 document_id=document_id, username=whose, limit=TRAIL_LIMIT,
-                newest_first=True))
+                newest_first=True)))
         return [AuditTrailEntry(seq=entry.seq, at=entry.at, username=entry.username,
                                 action=entry.action, outcome=entry.outcome, code=entry.code,
                                 detail=entry.detail) for entry in found]
@@ -205,6 +206,15 @@ class JournalService:
         async with self.store.transaction() as tx:
             for entry in entries:
                 await tx.journal.audit(entry, at=self.clock.now())
+
+
+async def _with_covering_holds(tx: Tx, query: AuditQuery) -> AuditQuery:
+    """A document's entries include those of the household and category holds that
+    cover it (R7). Such a hold is audited once, naming its scope, not once per document:
+    it may cover thousands, and those filed later too (holds/service.py)."""
+    assert query.document_id is not None
+    return msgspec.structs.replace(
+        query, covering_holds=await tx.holds.scoped_covering(query.document_id))
 
 
 def _named(change: Change) -> list[str]:

@@ -83,7 +83,7 @@ class LendingService:
         """Register a borrow request (B3): 201 with the approvals it needs."""
         borrower_name = request.borrower or principal.username
         if borrower_name != principal.username and not principal.has_role(*REGISTRARS):
-            await self.journal.refuse(principal, "request_loan", Forbidden(
+            await self.journal.refuse(principal, "loan_requested", Forbidden(
                 "only an archivist registers a loan for someone else", code="role_required"))
         document_ids = list(dict.fromkeys(request.documents))
         now = self.clock.now()
@@ -100,7 +100,7 @@ class LendingService:
                                   status="requested", at=now,
                                   detail={"approvals_needed": list(row.approvals_needed)})
                 return (await views(tx, [row], now=now, clearance=principal.clearance))[0]
-        await self.journal.refuse(principal, "request_loan", NotFound(
+        await self.journal.refuse(principal, "loan_requested", NotFound(
             "no such document", code="unknown_document"), document_id=refused)
 
     async def approve(self, principal: Principal, loan_id: str, *, note: str | None
@@ -126,7 +126,7 @@ class LendingService:
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
         assert refusal is not None
-        await self.journal.refuse(principal, "approve_loan", refusal)
+        await self.journal.refuse(principal, "loan_approved", refusal)
 
     async def reject(self, principal: Principal, loan_id: str, *, reason: str) -> Loan:
         """Whoever may give the awaited approval may refuse it: ``rejected``, final."""
@@ -147,7 +147,7 @@ class LendingService:
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
         assert refusal is not None
-        await self.journal.refuse(principal, "reject_loan", refusal)
+        await self.journal.refuse(principal, "loan_rejected", refusal)
 
     async def withdraw(self, principal: Principal, loan_id: str) -> Loan:
         """撤回: the borrower, or whoever registered the request, closes it before it is
@@ -161,7 +161,7 @@ class LendingService:
                                 at=now)
                 return await current_view(tx, loan_id, now=now,
                                           clearance=principal.clearance)
-        await self.journal.refuse(principal, "withdraw_loan", refusal)
+        await self.journal.refuse(principal, "loan_withdrawn", refusal)
 
     async def loan(self, principal: Principal, loan_id: str) -> Loan:
         """One loan, to its borrower, its requester or a register reader; else 404."""
@@ -277,7 +277,7 @@ class LendingService:
                 return msgspec.structs.replace(incident, resolved_by=principal.username,
                                                resolved_at=now, resolution=done)
         assert refusal is not None
-        await self.journal.refuse(principal, "resolve_incident", refusal)
+        await self.journal.refuse(principal, "loan_incident_resolved", refusal)
 
     async def depart(self, tx: Tx, username: str, *, by: str, clearance: SecurityLevel
                      ) -> list[OpenLoan]:

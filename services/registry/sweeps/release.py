@@ -14,11 +14,13 @@ leave a document stuck in an old sweep or destroyed on an old approval. So:
 
 - reading a sweep (``service.sweep_for``) and listing what is due (``repository.due``)
   compare each open item with its document's due date as it stands;
-- starting a sweep, appraising, approving and drawing up a register first record the
-  release (``release_before``): the item's state, the due date it moved to, and an audit
-  entry by whoever took the step, when the registry found it;
+- starting a sweep, appraising, approving, drawing up a register and executing one
+  first record the release (``release_before``): the item's state, the due date it
+  moved to, and an audit entry by whoever took the step, when the registry found it;
 - a register drawn up already keeps the item and marks it stopped, and its execution
-  withholds it (``destruction.protection``).
+  withholds it (``destruction.protection``), even once its document's date moves back:
+  a released item stays released, and the sweep that finds the document due again
+  lists it for a new appraisal.
 """
 
 from __future__ import annotations

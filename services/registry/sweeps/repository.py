@@ -24,7 +24,7 @@ from services.common.models import Category
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.repository import held_clause
-from services.registry.schema import Repository
+from services.registry.schema import Repository, chunks
 from services.registry.sweeps.models import OPEN_ITEM_STATES, MovedOn
 from services.registry.sweeps.rules import Agreement
 from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
@@ -186,6 +186,26 @@ class SweepsRepository(Repository):
             query = query.with_for_update(of=sweep_items)
         rows = (await self.conn.execute(query)).mappings()
         return [struct_of(row, MovedOn) for row in rows]
+
+    async def still_approved(self, sweep_id: str, document_ids: Collection[str]
+                             ) -> set[str]:
+        """The ids among ``document_ids`` that the sweep's approval still covers: their
+        item waits apart for destruction (approved; not released as ``no_longer_due``)
+        and their document is still due by the sweep's ``as_of``. An item released once
+        stays released, even if its document's date moves back: the document is due
+        again, and the sweep that finds it so appraises it again (R2)."""
+        found: set[str] = set()
+        for chunk in chunks(document_ids):
+            rows = await self.conn.execute(
+                sa.select(sweep_items.c.document_id)
+                .join(documents, documents.c.document_id == sweep_items.c.document_id)
+                .join(retention_sweeps, retention_sweeps.c.sweep_id == sweep_items.c.sweep_id)
+                .where(sweep_items.c.sweep_id == sweep_id,
+                       sweep_items.c.document_id.in_(chunk),
+                       sweep_items.c.state == "waiting",
+                       documents.c.disposal_due <= retention_sweeps.c.as_of))
+            found.update(row.document_id for row in rows)
+        return found
 
     async def release(self, moved: MovedOn) -> bool:
         """Mark the item ``no_longer_due`` with its document's due date now; False if it

@@ -139,7 +139,7 @@ class SweepsService:
                 _refuse_released(item)
                 return await self._record(tx, principal, sweep_id, item, request, now)
         # Not cleared: answered as if the document were not in the sweep (issue 14).
-        await self.journal.refuse(principal, "appraise", missing,
+        await self.journal.refuse(principal, "appraised", missing,
                                   document_id=request.document_id, code="not_visible")
 
     async def _record(self, tx: Tx, principal: Principal, sweep_id: str,

@@ -133,3 +133,17 @@ def test_audit_list_says_who_did_what_in_the_companys_time_zone(
     assert (run.exit_code, run.stderr.strip()) == (1, "error: only compliance (合规专员) or "
                                                    "admin (系统管理员) may do this; your "
                                                    "role: staff (员工) (role_required)")
+
+
+def test_a_role_guards_refusal_is_listed_under_the_routes_action_by_either_name(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = archive_server.add_user("qian", "compliance")
+    staff = archive_server.add_user("li", "staff")
+    with archive_server.client(staff) as client:
+        assert client.post("/registry/sweeps", json={}).status_code == 403
+    for asked in ("sweep_started", "startSweep"):
+        run = _audit_list(archive_server, compliance, tmp_path, "--action", asked,
+                          "--user", "li", "--json")
+        assert run.exit_code == 0, run.output
+        assert [(e["action"], e["outcome"], e["code"]) for e in json.loads(run.stdout)] == [
+            ("sweep_started", "refused", "role_required")]

@@ -85,7 +85,7 @@ async def test_a_document_above_the_borrowers_clearance_cannot_be_asked_for(
     assert refused.value.code == "unknown_document"
     entries = await lending.services.journal.entries(INGEST, AuditQuery(username="li"))
     assert [(e.action, e.outcome, e.document_id) for e in entries] == [
-        ("request_loan", "refused", secret.document_id)]
+        ("loan_requested", "refused", secret.document_id)]
 
 
 async def test_a_borrower_without_a_department_is_refused(lending: Lending) -> None:
@@ -141,7 +141,7 @@ async def test_an_approval_out_of_turn_is_refused_and_audited(
     assert refused.value.code == code
     entries = await lending.services.journal.entries(INGEST, AuditQuery(username=approver))
     assert [(e.action, e.outcome, e.code) for e in entries][-1:] == [
-        ("approve_loan", "refused", code)]
+        ("loan_approved", "refused", code)]
     again = await lending.services.lending.loan(person(borrower), loan.loan_id)
     assert (again.status, again.approvals) == ("requested", [])
 

@@ -72,7 +72,7 @@ async def test_only_an_archivist_resolves_and_the_refusal_is_audited(
             person(caller), "no-such-incident", IncidentResolution(note="已处理"))
     entries = await lending.services.journal.entries(INGEST, AuditQuery(username=caller))
     assert [(e.action, e.outcome, e.code) for e in entries][-2:] == [
-        ("resolve_incident", "refused", "role_required")] * 2
+        ("loan_incident_resolved", "refused", "role_required")] * 2
     still = await lending.services.lending.incidents(open_only=True, limit=10, offset=0)
     assert incident.incident_id in {i.incident_id for i in still}
 

@@ -193,6 +193,63 @@ async def test_a_move_out_after_approval_releases_the_item_and_no_register_takes
             for e in released] == [("qian", sweep.sweep_id, "2034-06-01")]
 
 
+async def _released_then_due_again(retention: Retention, document_id: str) -> None:
+    """A move-out releases the document's item; then its due date moves back (the
+    move-out corrected: there is no route for that, so in SQL, underneath)."""
+    due = (await retention.document(document_id)).disposal_due
+    await retention.services.households.move_out("wang", "B-0301", retention.clock.today())
+    with pytest.raises(Conflict):  # nothing due by today; the release is recorded
+        await retention.sweep()
+    await retention.sql("UPDATE documents SET disposal_due = :due WHERE document_id = :d",
+                        due=due, d=document_id)
+
+
+async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_moves_back(
+        retention: Retention) -> None:
+    """R2: the approval was of a sweep item that has left the sweep; the document is due
+    again, but only a new appraisal and approval destroy it."""
+    await retention.services.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    document = await retention.file(household="B-0301")
+    register = await retention.witnessed([document])
+    await _released_then_due_again(retention, document.document_id)
+    shown = await retention.services.destructions.get(person("qian"), register.destruction_id)
+    sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
+    assert ([i.stopped_by for i in shown.items], [i.state for i in sweep.items]) == (
+        ["not_due"], ["no_longer_due"])
+    with pytest.raises(Conflict) as refused:
+        await retention.services.destructions.execute(person("qian"),
+                                                       register.destruction_id)
+    assert refused.value.code == "no_longer_due"
+    assert (await retention.document(document.document_id)).status == "active"
+
+
+async def test_an_item_released_during_execution_is_withheld_though_due_again(
+        retention: Retention) -> None:
+    await retention.services.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    document = await retention.file(household="B-0301")
+    register = await retention.accepted_for_execution([document])
+    await _released_then_due_again(retention, document.document_id)
+    done = await retention.run_execution(register)
+    assert [(i.state, i.withheld_reason) for i in done.items] == [("withheld", "not_due")]
+    assert (await retention.document(document.document_id)).status == "active"
+
+
+async def test_a_document_released_and_due_again_is_swept_and_destroyed_anew(
+        retention: Retention) -> None:
+    """Not lost: the next sweep lists it; once the stopped register is withdrawn, the
+    new sweep's register destroys it (appraised, approved and waited again)."""
+    await retention.services.households.create("wang", NewHousehold(
+        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    document = await retention.file(household="B-0301")
+    old = await retention.witnessed([document])
+    await _released_then_due_again(retention, document.document_id)
+    await retention.services.destructions.cancel(person("qian"), old.destruction_id)
+    new = await retention.executed([document])
+    assert (new.sweep_id != old.sweep_id, [i.state for i in new.items]) == (True, ["destroyed"])
+
+
 async def test_a_transferred_document_is_destroyed_like_any_other(
         retention: Retention) -> None:
     """README (Transfers out): its original is kept and swept when due; destroying it

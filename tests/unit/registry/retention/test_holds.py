@@ -75,6 +75,43 @@ async def test_placing_a_hold_is_audited_on_each_named_document(retention: Reten
         "hold_placed", hold.hold_id, "诉讼保全")
 
 
+async def test_releasing_a_hold_is_audited_on_each_named_document(
+        retention: Retention) -> None:
+    document = await retention.file()
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[document.document_id]))
+    await retention.services.holds.release(person("he"), hold.hold_id, note="案件已结")
+    entries = await retention.audit(document_id=document.document_id)
+    assert [(e.action, e.username, e.detail["hold_id"]) for e in entries
+            if e.action.startswith("hold_")] == [
+        ("hold_placed", "qian", hold.hold_id), ("hold_released", "he", hold.hold_id)]
+
+
+@pytest.mark.parametrize("scope", [{"household": "A-1201"}, {"category": "repair"},
+                                   {"household": "A-1201", "category": "repair"}])
+async def test_a_household_or_category_hold_is_on_the_audit_trail_of_each_document_it_covers(
+        retention: Retention, scope: dict[str, str]) -> None:
+    """R7, O4: placed and released, on documents filed before it and after it, and not
+    on a document it does not cover; read as the page, the audit list and the route do."""
+    before = await retention.file(household="A-1201", category="repair")
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="审计", **scope))  # type: ignore[arg-type]
+    after = await retention.file(household="A-1201", category="repair")
+    other = await retention.file(household="B-0301", category="complaint")
+    await retention.services.holds.release(person("he"), hold.hold_id, note=None)
+    for document in (before, after):
+        trail = await retention.services.journal.document_trail(person("qian"),
+                                                                 document.document_id)
+        listed = await retention.audit(document_id=document.document_id)
+        assert [(e.action, e.username, e.detail["hold_id"]) for e in trail
+                if e.action.startswith("hold_")] == [
+            ("hold_released", "he", hold.hold_id), ("hold_placed", "qian", hold.hold_id)]
+        assert [e.action for e in listed if e.action.startswith("hold_")] == [
+            "hold_placed", "hold_released"]
+    assert not [e for e in await retention.audit(document_id=other.document_id)
+                if e.action.startswith("hold_")]
+
+
 async def test_each_active_hold_counts_the_documents_it_covers_now(
         retention: Retention) -> None:
     repair = await retention.file(household="A-1201", category="repair")

@@ -1,0 +1,68 @@
+"""O4: an audit action has one name whatever its outcome; refusals recorded before under
+a route's operation id or a service's verb are read, and found, under the current name."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.handlers import HTTPRouteHandler
+
+from services.common.errors import Forbidden
+from services.registry.bootstrap import CONTROLLERS
+from services.registry.destruction.models import WitnessSignature
+from services.registry.guards import ROUTE_ACTIONS
+from services.registry.journal.models import AuditEntry
+from tests.unit.registry.retention.conftest import START, Retention, person
+
+NOT_AUDITED_CHANGES = {"anchorAuditChain"}
+"""Guarded changes with no entry of their own (an anchor is written to the object store)."""
+
+
+def _guarded_changes() -> set[str]:
+    found = set()
+    for controller in CONTROLLERS:
+        layer = controller.__dict__.get("guards") or []
+        for handler in vars(controller).values():
+            if isinstance(handler, HTTPRouteHandler) and handler.http_methods - {"GET"} and any(
+                    guard.__qualname__.startswith("allow.")
+                    for guard in [*layer, *(handler.guards or [])]):
+                found.add(str(handler.operation_id))
+    return found
+
+
+def test_every_guarded_change_is_refused_under_the_action_its_success_is_recorded_as(
+) -> None:
+    assert set(ROUTE_ACTIONS) == _guarded_changes() - NOT_AUDITED_CHANGES
+
+
+async def test_a_refused_witness_is_recorded_under_the_witnessing_action(
+        retention: Retention) -> None:
+    register = await retention.witnessed([await retention.file()])
+    with pytest.raises(Forbidden):
+        await retention.services.destructions.witness(
+            person("zhou"), register.destruction_id, WitnessSignature(password="wrong"))
+    entries = await retention.audit(action="destruction_witnessed")
+    assert [(e.username, e.outcome) for e in entries] == [
+        ("wang", "allowed"), ("sun", "allowed"), ("zhou", "refused")]
+
+
+async def test_refusals_recorded_under_old_names_read_and_filter_under_the_current_ones(
+        retention: Retention) -> None:
+    async with retention.services.store.transaction() as tx:
+        for old in ("startSweep", "sign_handover", "listHolds"):
+            await tx.journal.audit(AuditEntry(action=old, username="li", outcome="refused",
+                                              code="role_required"), at=START)
+    await retention.file()
+    await retention.sweep()
+    await retention.services.journal.refused(person("li"), "sweep_started", Forbidden(
+        "compliance or an archivist starts a sweep", code="role_required"))
+    for asked in ("sweep_started", "startSweep"):
+        assert [(e.action, e.username, e.outcome) for e in await retention.audit(
+            action=asked)] == [("sweep_started", "li", "refused"),
+                               ("sweep_started", "qian", "allowed"),
+                               ("sweep_started", "li", "refused")]
+    assert [e.action for e in await retention.audit(username="li")] == [
+        "sweep_started", "handover_signed", "list_holds", "sweep_started"]
+    assert [e.seq for e in await retention.audit(action="sign_handover")] == [
+        e.seq for e in await retention.audit(action="handover_signed")]
+    report = await retention.services.journal.verify()
+    assert report.intact  # read under new names, kept as written
