@@ -1,6 +1,8 @@
 """Who files documents and corrects them (D1, D6): one list of roles each, applied by
 ingest's and the registry's routes and by the staff pages to decide which pages, forms and
-navigation entries a person sees (the services decide every move again)."""
+navigation entries a person sees (the services decide every move again); and when a
+filing of bytes already filed says otherwise than their record (``filed_otherwise``).
+"""
 
 from __future__ import annotations
 
@@ -17,3 +19,19 @@ RECORD_CORRECTORS = ("archivist",)
 approval (D10)."""
 FIXITY_CHECKERS = ("archivist", "compliance", "admin")
 """Who starts a fixity check of the originals and reads its runs."""
+
+REFILED_FIELDS = ("household", "category", "title", "filed_at", "security", "personal_info",
+                  "location", "language")
+"""What a filing says about a document, in the order a refusal names them."""
+
+
+def filed_otherwise(filing: object, record: object) -> list[str]:
+    """The fields of ``REFILED_FIELDS`` that ``filing`` gives with another value than
+    ``record``'s: filing the same bytes again (an upload to ingest, or the registry's own
+    filing route) changes nothing, so one that says otherwise is refused
+    (``filed_differently``), never dropped in silence. A field ``filing`` leaves out
+    (``None``: a manifest's empty cell, a direct filing without a location) is not
+    compared. Both are compared as checked, as the registry files them (a unit code as
+    A-1201, a category by its code)."""
+    return [name for name in REFILED_FIELDS
+            if (said := getattr(filing, name)) is not None and said != getattr(record, name)]

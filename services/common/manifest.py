@@ -16,8 +16,10 @@ the file takes its default, and a re-run of the manifest is compared with what i
 only on the cells filled in.
 
 A bad row is that row's problem (a sentence, and a code naming what is wrong), never the
-batch's; only a header without the needed columns, or bytes that are no text, refuse the
-whole manifest (``ManifestRefused``).
+batch's: a unit code is checked here as ingest and the registry check it (D1), so an
+ill-formed or missing one is named by its line like any other bad value. Only a header
+without the needed columns, or bytes that are no text, refuse the whole manifest
+(``ManifestRefused``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from services.common.errors import ValidationFailed
+from services.common.models import checked_category, checked_household
 from services.common.names import (
     category_named,
     day_named,
@@ -198,6 +202,16 @@ def _flag(text: str) -> bool:
     return flag in TRUE_WORDS
 
 
+def _household(text: str, category: str) -> str | None:
+    """The row's unit code as staff type it (``tidied_household``), kept by D1 as ingest and
+    the registry keep it (``checked_household``), so an ill-formed or missing one is its
+    row's problem, named by its line, and not a refusal of the upload naming none."""
+    try:
+        return checked_household(tidied_household(text) or None, checked_category(category))
+    except ValidationFailed as exc:
+        raise RowProblem(exc.detail, code=exc.code, value=text) from exc
+
+
 def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
@@ -205,9 +219,9 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
         raise RowProblem("the row has no category", code="category_required")
     if not values["filed_at"]:
         raise RowProblem("the row has no filing date (filed_at)", code="date_required")
+    category = _read("unknown_category", category_named, values["category"])
     metadata = upload_metadata(
-        household=tidied_household(values["household"]) or None,
-        category=_read("unknown_category", category_named, values["category"]),
+        household=_household(values["household"], category), category=category,
         title=values["title"], filed_at=_read("invalid_date", day_named, values["filed_at"]),
         security=_read("invalid_security", security_level_named, values["security"])
         if values["security"] else None)

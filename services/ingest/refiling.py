@@ -6,10 +6,10 @@ upload is answered as a duplicate when every field it gives is what the document
 current record says (its corrections included) or, before its job has filed it, what the
 first upload said. Otherwise it is refused (409 ``filed_differently``, naming the
 fields), so that a household or date put right in a manifest, or a security level
-raised, is never dropped in silence. A field the upload leaves out (``UploadMetadata``:
-a title taken from the file name, a manifest's empty column) is not compared. Values
-are compared as the upload was checked, which is as the registry files them: a unit
-code as A-1201, a category by its code, a date as a day.
+raised, is never dropped in silence. Which fields, and how, is the one rule the
+registry's own filing route applies too (``services.common.filing.filed_otherwise``): a
+field the upload leaves out (``UploadMetadata``: a title taken from the file name, a
+manifest's empty column) is not compared.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import BadRequest, Conflict
 from services.ingest.models import Filing, UploadMetadata
 
-COMPARED = ("household", "category", "title", "filed_at", "security", "personal_info",
-            "location", "language")
-"""The upload's fields, in the order a refusal names them."""
 UNCORRECTABLE = frozenset({"household"})
 """The household is part of the archive number (D1): no correction changes it."""
 CORRECTIONS_ROUTE = "POST /registry/documents/{document_id}/corrections"
@@ -41,13 +38,6 @@ def filing_of(metadata: UploadMetadata, *, filename: str | None, today: date) ->
         filed_at=metadata.filed_at or today, household=metadata.household,
         security=metadata.security or "ordinary", personal_info=bool(metadata.personal_info),
         location=metadata.location, language=metadata.language)
-
-
-def differing(metadata: UploadMetadata, filed: Filing | DocumentRecord) -> list[str]:
-    """The fields ``metadata`` gives whose value is not ``filed``'s."""
-    return [name for name in COMPARED
-            if getattr(metadata, name) is not None and getattr(metadata, name) !=
-            getattr(filed, name)]
 
 
 def filed_differently(fields: list[str], *, job_id: str,

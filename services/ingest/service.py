@@ -60,6 +60,7 @@ from services.common.contracts.registry import (
     FixityResult,
 )
 from services.common.errors import ArchiveError, BadRequest, Conflict, Forbidden, NotFound
+from services.common.filing import filed_otherwise
 from services.common.fixity import PUT_BACK, OriginalAltered, checked_original
 from services.common.models import (
     SecurityLevel,
@@ -86,7 +87,7 @@ from services.ingest.models import (
     UploadMetadata,
 )
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
-from services.ingest.refiling import differing, filed_differently, filing_of
+from services.ingest.refiling import filed_differently, filing_of
 
 log = logging.getLogger("archive.ingest")
 
@@ -225,7 +226,7 @@ class IngestService:
         than the job's own upload before it has filed them (``services.ingest.refiling``)."""
         record = (await self.catalogue.get_document(job.document_id)
                   if job.document_id is not None else None)
-        fields = differing(metadata, record if record is not None else
+        fields = filed_otherwise(metadata, record if record is not None else
                            msgspec.convert(job.payload, JobPayload, strict=False).metadata)
         if fields:
             raise filed_differently(fields, job_id=job.job_id, record=record)

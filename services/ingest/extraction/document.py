@@ -14,7 +14,7 @@ from services.common.errors import PermanentJobError
 from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.engine import OcrEngine, PageImage
 from services.ingest.extraction.images import open_raster
-from services.ingest.extraction.language import LanguageChooser, mean_confidence
+from services.ingest.extraction.language import LanguageChooser
 from services.ingest.extraction.models import (
     ExtractionLimits,
     MediaType,
@@ -211,7 +211,7 @@ def _ocr_page(
         raise PermanentJobError(
             f"page {number}: {exc.detail}", code=exc.code, extra={**exc.extra, "page": number}
         ) from exc
-    confidence = round(mean_confidence(reading), 2)
+    confidence = round(reading.mean_confidence, 2)
     return PageText(
         number=number,
         text=break_long_lines(remove_cjk_spaces(reading.text).strip(), limits.max_line_chars),

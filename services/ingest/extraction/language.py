@@ -104,7 +104,7 @@ class LanguageChooser:
         traditional = self._read(page, "chi_tra")
         missed = missed_script_characters(simplified.text, traditional.text)
         lead = (_CONFIDENCE_PER_MISSED_CHARACTER * (missed.traditional - missed.simplified)
-                + mean_confidence(traditional) - mean_confidence(simplified))
+                + traditional.mean_confidence - simplified.mean_confidence)
         is_traditional = lead > _TRADITIONAL_MARGIN
         return ("chi_tra", traditional) if is_traditional else ("chi_sim", simplified)
 
@@ -139,13 +139,6 @@ def missed_script_characters(simplified_reading: str, traditional_reading: str
 def _source(text: str, source_span: Callable[[int, int], tuple[int, int]], start: int,
             end: int) -> str:
     return text[slice(*source_span(start, end))] if end > start else ""
-
-
-def mean_confidence(reading: OcrReading) -> float:
-    """The mean confidence of the words in ``reading``, 0 when it has none."""
-    if not reading.words:
-        return 0.0
-    return sum(word.confidence for word in reading.words) / len(reading.words)
 
 
 def _validated(reading: object) -> OcrReading:

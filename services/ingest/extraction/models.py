@@ -84,6 +84,13 @@ class OcrReading(Struct):
     lines: tuple[TextLine, ...] = ()
     rotation: Rotation = 0
 
+    @property
+    def mean_confidence(self) -> float:
+        """The mean confidence of the words, 0 when there are none."""
+        if not self.words:
+            return 0.0
+        return sum(word.confidence for word in self.words) / len(self.words)
+
 
 class PageText(Struct):
     """The text of one page (页) of a document, with how it was obtained.

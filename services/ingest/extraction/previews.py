@@ -34,6 +34,7 @@ from PIL import Image
 from services.common.contracts.ingest import PageBox
 from services.common.models import Struct
 from services.ingest.extraction.models import Rotation, WordBox, placed_words
+from services.ingest.extraction.turns import turned_upright
 
 PREVIEW_WIDTH = 1200
 THUMBNAIL_WIDTH = 200
@@ -52,11 +53,6 @@ WEBP_MAX_SIDE = 16383
 """The largest width or height a WebP image can have."""
 MANIFEST_NAME = "previews.jsonl"
 
-_TRANSPOSE: dict[int, Image.Transpose] = {
-    90: Image.Transpose.ROTATE_270,  # Pillow turns counter-clockwise
-    180: Image.Transpose.ROTATE_180,
-    270: Image.Transpose.ROTATE_90,
-}
 Pixels = Annotated[int, msgspec.Meta(ge=1)]
 
 
@@ -201,10 +197,7 @@ def preview_image(image: Image.Image, rotation: Rotation) -> Image.Image:
         image = image.convert("L" if image.mode == "1" else "RGB")
     width, height = preview_size(image.size, rotation)
     scaled_size = (width, height) if rotation in (0, 180) else (height, width)
-    scaled = _scaled(image, scaled_size)
-    if rotation in _TRANSPOSE:
-        return scaled.transpose(_TRANSPOSE[rotation])
-    return scaled
+    return turned_upright(_scaled(image, scaled_size), rotation)
 
 
 def _scaled(image: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -50,9 +50,6 @@ def split_archive_no(number: str) -> tuple[str, int] | None:
     return (prefix, value) if value > 0 and digits == f"{value:04d}" else None
 
 
-FILING_FIELDS = ("category", "household", "title", "filed_at", "security", "personal_info")
-"""What a filing says about a document; a re-filing must say the same."""
-
 CORRECTABLE = ("title", "category", "filed_at", "security", "personal_info", "working",
                "location", "is_copy", "language")
 """The fields a correction may change (D6); a version records them all."""

@@ -43,12 +43,11 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.common.filing import FILERS
+from services.common.filing import FILERS, filed_otherwise
 from services.common.models import Category, checked_category, checked_household, security_rank
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
-    FILING_FIELDS,
     VIEWING_WINDOW,
     archive_no,
     audited,
@@ -108,22 +107,24 @@ class CatalogueService:
                                code="registration_race") from exc
             registration = Registration(document=existing, created=False)
         if not registration.created:
-            await self._check_refiling(principal, registration.document, new, household)
+            await self._check_refiling(principal, registration.document, new, category,
+                                       household)
         return registration
 
     async def _check_refiling(self, principal: Principal, existing: DocumentRecord,
-                              new: NewDocument, household: str | None) -> None:
+                              new: NewDocument, category: Category,
+                              household: str | None) -> None:
         """A filing of bytes already filed is answered with their record only if the
-        caller may see it and the filing says what the record says."""
+        caller may see it and the filing says nothing otherwise than the record
+        (``filed_otherwise``, the rule ingest's uploads follow too)."""
         if not principal.is_service and not can(principal, "read", existing,
                                                 await self.grants.grants_for(principal)
                                                 ).allowed:
             await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes are already filed, as a document you may not see; ask an "
                 "archivist cleared for it", code="already_filed"), code="not_visible")
-        filing = {**{name: getattr(new, name) for name in FILING_FIELDS},
-                  "household": household}
-        differing = [name for name in FILING_FIELDS if getattr(existing, name) != filing[name]]
+        differing = filed_otherwise(
+            msgspec.structs.replace(new, category=category, household=household), existing)
         if differing:
             await self.journal.refuse(principal, "filed", Conflict(
                 f"these bytes are already filed, with a different {', '.join(differing)}; "

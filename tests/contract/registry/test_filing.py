@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.common.contracts.registry import DocumentFiled
+from services.common.contracts.registry import DocumentFiled, PaperLocation
 from services.common.errors import Conflict
 from tests.contract.registry.conftest import ARCHIVIST, Registry
 from tests.support.registry import INGEST, new_document, sha
@@ -52,22 +52,39 @@ async def test_registering_the_same_bytes_again_returns_the_existing_record(
     assert again.document == first.document
 
 
-@pytest.mark.parametrize("differing", [{"title": "a different title"},
-                                       {"security": "ordinary"}, {"personal_info": False}],
-                         ids=["title", "security", "personal_info"])
+FILED_ONCE = {"security": "confidential", "personal_info": True, "language": "zh",
+              "location": PaperLocation(building="A", room="档案室", cabinet="3", box="12")}
+
+
+@pytest.mark.parametrize("differing", [
+    {"title": "a different title"}, {"security": "ordinary"}, {"personal_info": False},
+    {"location": PaperLocation(building="A", room="档案室", cabinet="3", box="13")},
+    {"language": "en"},
+], ids=["title", "security", "personal_info", "location", "language"])
 async def test_filing_known_bytes_with_other_metadata_is_refused_and_changes_nothing(
         registry: Registry, differing: dict[str, object]) -> None:
     content = sha("filed once, confidential")
     first = await registry.services.catalogue.register(INGEST, new_document(
-        sha256=content, security="confidential", personal_info=True))
+        sha256=content, **FILED_ONCE))
     with pytest.raises(Conflict) as refused:
         await registry.services.catalogue.register(INGEST, new_document(
-            sha256=content, **{"security": "confidential", "personal_info": True,
-                               **differing}))
+            sha256=content, **{**FILED_ONCE, **differing}))
     after = await registry.services.catalogue.read(INGEST, first.document.document_id)
     assert (refused.value.code, refused.value.extra) == (
         "filed_differently", {"fields": list(differing)})
     assert after == first.document
+
+
+async def test_filing_known_bytes_again_without_a_location_or_language_is_the_same_filing(
+        registry: Registry) -> None:
+    """What a filing leaves out is not compared, as for an upload to ingest
+    (``filed_otherwise``): the record keeps its location and language."""
+    content = sha("filed once, with its box")
+    first = await registry.services.catalogue.register(INGEST, new_document(
+        sha256=content, **FILED_ONCE))
+    again = await registry.services.catalogue.register(INGEST, new_document(
+        sha256=content, **{**FILED_ONCE, "location": None, "language": None}))
+    assert (again.created, again.document) == (False, first.document)
 
 
 async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_no_gap(

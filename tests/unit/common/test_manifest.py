@@ -135,12 +135,29 @@ def test_a_unit_code_may_be_written_as_staff_type_it(typed: str, household: str)
 
 
 @pytest.mark.parametrize("typed", ["B10101", "A-12O1", "甲-1201", "12楼01"])
-def test_a_unit_code_that_names_none_or_is_ambiguous_goes_as_typed_for_ingest_to_refuse(
+def test_a_unit_code_that_names_none_or_is_ambiguous_is_that_rows_problem_with_its_line(
         typed: str) -> None:
-    """The page then says it in its own words (户号格式不对), as for any ill-formed code."""
-    rows = f"path,household,category,title,filed_at,security\na.png,{typed} ,repair,t,2024-05-18,\n"
-    [row] = manifest_rows(rows.encode())
-    assert (row.problem, row.metadata["household"]) == ("", typed)
+    """Refused at upload it named no line; the page says it in its own words (户号格式不对)
+    after the line and what it says."""
+    rows = ("path,household,category,title,filed_at,security\n"
+            "a.png,A-1201,repair,t,2024-05-18,\n"
+            f"b.png,{typed} ,repair,t,2024-05-18,\n")
+    good, bad = manifest_rows(rows.encode())
+    assert (bad.line, bad.problem_code, bad.problem_value, bad.metadata) == (
+        3, "invalid_household", typed, {})
+    assert "is not a unit code like A-1201" in bad.problem
+    assert good.problem == ""
+
+
+def test_a_row_without_the_unit_code_its_category_needs_is_that_rows_problem() -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            "a.png,,repair,t,2024-05-18,\n"
+            "b.png,,policy,t,2024-05-18,\n")
+    repair, policy = manifest_rows(rows.encode())
+    assert (repair.line, repair.problem_code, repair.problem_value) == (
+        2, "household_required", "")
+    assert (policy.problem, policy.metadata) == ("", {"category": "policy", "title": "t",
+                                                      "filed_at": "2024-05-18"})
 
 
 @pytest.mark.parametrize("header", [

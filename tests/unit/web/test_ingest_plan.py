@@ -112,6 +112,13 @@ def test_a_bad_row_and_a_missing_file_are_refused_with_the_line() -> None:
     assert [(p.line, p.value) for p in planned[1:]] == [(3, "2.png"), (4, "maybe")]
 
 
+def test_a_row_with_a_bad_unit_code_is_refused_with_its_line_and_what_it_says() -> None:
+    [planned] = plan(["1.png"], rows("1.png,12楼01,repair,报修,2024-05-18,\n"), DEFAULTS)
+    assert (planned.upload, planned.error_code, planned.line, planned.value) == (
+        None, "invalid_household", 2, "12楼01")
+    assert planned.error.startswith("manifest line 2: ")
+
+
 def test_a_file_sent_without_a_category_is_refused_for_that() -> None:
     [planned] = plan(["x.png"], None, Defaults(category=""))
     assert (planned.upload, planned.error_code) == (None, "category_required")
