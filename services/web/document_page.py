@@ -101,7 +101,9 @@ ACTION_NAMES = {
 }
 """O4: the audit actions about a document by the names staff use (a refusal carries the
 action asked for, under its success's name: ``read_text``, ``correction_requested``);
-an action not named here shows as coded."""
+an action not named here shows as coded. The page translates them in the message context
+"audit trail": an entry tells what happened ("lent out"), while a button with the same
+Chinese word asks for it ("Lend out")."""
 
 
 FINDING_NAMES: dict[FixityFindingKind, str] = {

@@ -9,6 +9,7 @@ set by the switch on every page), else the browser's first preference.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal
@@ -56,6 +57,13 @@ def _day(context: Context, value: date | datetime | None) -> str:
 
 
 @pass_context
+def _days_written(context: Context, values: Mapping[str, object]) -> dict[str, object]:
+    """Values to fill a sentence with, each day among them written as ``day`` writes it."""
+    return {name: _day(context, value) if isinstance(value, date) else value
+            for name, value in values.items()}
+
+
+@pass_context
 def _moment(context: Context, value: datetime | None) -> str:
     """An instant on the company's clocks (``ARCHIVE_TIME_ZONE``), as people read them."""
     if value is None:
@@ -92,6 +100,7 @@ def _environment(translations: NullTranslations) -> Environment:
                               trim_blocks=True, lstrip_blocks=True)
     environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     environment.filters["day"] = _day
+    environment.filters["days_written"] = _days_written
     environment.filters["moment"] = _moment
     environment.filters["month"] = _month
     environment.filters["local"] = _local

@@ -4,13 +4,15 @@ reader's language, through the message catalogue.
 
 Versions made before the registry kept its codes hold only its English sentence; the
 sentences it wrote are matched here to their code, so they read the same as new ones.
-Anything else is shown as stored.
+Anything else is shown as stored. Days are kept in the values as ISO dates (as the
+API's sentence says them); the page writes them as it writes every date (``days_written``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from services.common.contracts.catalogue import DocumentVersion, ReasonCode
 
@@ -25,6 +27,9 @@ REASON_TEXTS: dict[ReasonCode, str] = {
     "handed_over": "移交 %(handover_id)s，来自 %(service_centre)s",
 }
 """The registry's reasons by their Chinese wording, its values named in it."""
+
+DAY_VALUES = frozenset({"moved_in", "moved_out"})
+"""The values that are days."""
 
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _OCCUPANTS = r"occupants history changed \(住户变更\): "
@@ -56,16 +61,22 @@ class ShownReason:
 
     stored: str
     says: str | None = None
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str | date] = field(default_factory=dict)
+
+
+def _values(stored: dict[str, str]) -> dict[str, str | date]:
+    return {name: date.fromisoformat(value) if name in DAY_VALUES else value
+            for name, value in stored.items()}
 
 
 def shown_reason(version: DocumentVersion) -> ShownReason:
     if version.reason_code is not None:
         return ShownReason(version.reason, REASON_TEXTS[version.reason_code],
-                           version.reason_values)
+                           _values(version.reason_values))
     if version.correction_id is None:  # not a person's words: perhaps a stored sentence
         for pattern, code in STORED_SENTENCES:
             found = pattern.fullmatch(version.reason)
             if found:
-                return ShownReason(version.reason, REASON_TEXTS[code], found.groupdict())
+                return ShownReason(version.reason, REASON_TEXTS[code],
+                                   _values(found.groupdict()))
     return ShownReason(version.reason)

@@ -46,6 +46,8 @@ from services.web.statistics_page import SERIES_TITLES
 
 PO = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
 MO = LOCALES / "en" / "LC_MESSAGES" / "messages.mo"
+AUDIT = "audit trail"
+"""The context the audit trail's entries are translated in (``_history.html``)."""
 JINJA = [("**.html", "jinja2")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                        "lstrip_blocks": "True"}}
@@ -59,9 +61,9 @@ def _catalogue():  # type: ignore[no-untyped-def]
 def test_every_string_of_the_templates_has_an_english_translation() -> None:
     catalogue = _catalogue()
     missing = []
-    for _, _, message, _, _ in extract_from_dir(str(TEMPLATES), JINJA, OPTIONS):
+    for _, _, message, _, context in extract_from_dir(str(TEMPLATES), JINJA, OPTIONS):
         key = message if isinstance(message, str) else message[0]
-        found = catalogue.get(key)
+        found = catalogue.get(key, context=context)
         if found is None or not found.string or found.fuzzy:
             missing.append(key)
     assert missing == []
@@ -70,7 +72,7 @@ def test_every_string_of_the_templates_has_an_english_translation() -> None:
 def test_every_name_the_pages_translate_at_run_time_has_an_english_translation() -> None:
     catalogue = _catalogue()
     names = {*CATEGORY_NAMES.values(), *RETENTION_CLASS_NAMES.values(),
-             *SECURITY_LEVEL_NAMES.values(), *ACTION_NAMES.values(),
+             *SECURITY_LEVEL_NAMES.values(),
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
              *FINDING_NAMES.values(),
              *LOAN_KIND_NAMES.values(), *SERIES_TITLES.values(),
@@ -86,6 +88,11 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
+    told = {*ACTION_NAMES.values(), "人工校对文字"}
+    untold = sorted(name for name in told
+                    if (found := catalogue.get(name, context=AUDIT)) is None
+                    or not found.string)
+    assert untold == []
 
 
 def test_each_role_has_one_english_name_which_sentences_use_too() -> None:
@@ -109,8 +116,31 @@ def test_asking_for_a_loan_and_a_loan_asked_for_read_apart_in_english() -> None:
     tells what happened."""
     english = Pages().environments["en"]
     assert english.from_string('{{ _("申请借阅") }}').render() == "Request a loan"
-    assert english.from_string("{{ _(step) }}").render(
-        step=ACTION_NAMES["loan_requested"]) == "loan requested"
+    assert english.from_string("{{ pgettext(context, step) }}").render(
+        context=AUDIT, step=ACTION_NAMES["loan_requested"]) == "loan requested"
+
+
+def test_a_button_and_an_audit_entry_with_the_same_chinese_read_apart_in_english() -> None:
+    """The loan page's buttons ask ("Lend out"); the audit trail tells ("lent out")."""
+    english = Pages().environments["en"]
+    asks = english.from_string("{{ _(word) }}")
+    tells = english.from_string("{{ pgettext(context, word) }}")
+    words = [ACTION_NAMES[action] for action in ("loan_issued", "loan_acknowledged",
+                                                 "loan_renewed", "download", "destroyed")]
+    assert [(asks.render(word=word), tells.render(context=AUDIT, word=word))
+            for word in words] == [
+        ("Lend out", "lent out"), ("Acknowledge receipt", "receipt acknowledged"),
+        ("Renew", "loan renewed"), ("Download the original", "original downloaded"),
+        ("Destroy", "destroyed")]
+
+
+def test_names_shown_as_labels_and_values_are_capitalised_in_english() -> None:
+    """Clearances, hold states and appraisal decisions are names, like the roles."""
+    catalogue = _catalogue()
+    names = [*SECURITY_LEVEL_NAMES.values(), *HOLD_STATUS_NAMES.values(),
+             *DECISION_NAMES.values(), FIELD_NAMES["language"]]
+    said = [catalogue.get(name).string for name in names]
+    assert [words for words in said if not words[0].isupper()] == []
 
 
 def test_the_committed_mo_is_the_compiled_po() -> None:

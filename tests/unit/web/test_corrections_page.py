@@ -122,5 +122,5 @@ def test_someone_who_neither_proposes_nor_decides_is_told_whom_to_ask() -> None:
 def test_the_page_reads_in_english() -> None:
     shown = _shown(ZHAO, [_lowering()], language="en")
     assert "Corrections waiting for approval" in shown
-    assert "<del>confidential</del>" in shown
+    assert "<del>Confidential</del>" in shown
     assert "Reason: 经核对不涉密" in shown

@@ -3,7 +3,8 @@ audit entries as staff say them; a page with no text says so and what to do."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import get_args
 
 import msgspec
@@ -78,6 +79,13 @@ def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -
     assert [line.entry.seq for line in history.audit] == [3, 2, 1, 0]
 
 
+def test_the_audit_trail_tells_what_happened_in_english_where_buttons_ask() -> None:
+    audit = [_entry(2, "loan_issued"), _entry(1, "download"), _entry(0, "something_new")]
+    shown = Pages().html("en", "_history.html", {"view": document_history([], [], audit)})
+    actions = re.findall(r'data-label="Action">([^<]*)<', shown)
+    assert actions == ["lent out", "original downloaded", "something_new"]
+
+
 def test_a_persons_correction_says_so_with_its_reason() -> None:
     by_hand = AuditTrailEntry(seq=2, at=AT, username="wu", action="text_revised",
                               outcome="allowed", code=None,
@@ -128,9 +136,10 @@ def test_the_registrys_own_reasons_read_in_the_readers_language() -> None:
                          reason_code="retention_restarted",
                          reason_values={"occupant": "张伟", "moved_out": "2021-06-30"})]
     zh, en = _history("zh", versions), _history("en", versions)
-    assert "退租：张伟 的部分于 2021-06-30 结束，保管期限自迁出之日起算" in zh
-    assert "moved out: 张伟's part closed on 2021-06-30; retention counts from the " \
+    assert "退租：张伟 的部分于 2021年6月30日 结束，保管期限自迁出之日起算" in zh
+    assert "moved out: 张伟's part closed on June 30, 2021; retention counts from the " \
            "move-out" in en
+    assert "2021-06-30" not in zh + en
     assert [MOVED_OUT in zh, "(R1)" in en] == [False, False]
 
 
@@ -139,9 +148,10 @@ def test_a_reason_stored_before_the_codes_reads_as_a_new_one() -> None:
     assert [(line.reason.says, line.reason.values)
             for line in document_history(versions, [], []).versions] == [
         (REASON_TEXTS["attached_to_current_part"],
-         {"occupant": "张伟", "moved_in": "2018-06-01"}),
-        (REASON_TEXTS["retention_restarted"], {"occupant": "张伟", "moved_out": "2021-06-30"})]
-    assert "住户变更：归入 张伟 的部分（2018-06-01 起至今）" in _history("zh", versions)
+         {"occupant": "张伟", "moved_in": date(2018, 6, 1)}),
+        (REASON_TEXTS["retention_restarted"], {"occupant": "张伟", "moved_out": date(2021, 6, 30)})]
+    assert "住户变更：归入 张伟 的部分（2018年6月1日 起至今）" in _history("zh", versions)
+    assert "moved into 张伟's part (June 1, 2018 to now)" in _history("en", versions)
 
 
 def test_a_persons_reason_shows_as_typed_even_when_it_looks_like_a_stored_one() -> None:

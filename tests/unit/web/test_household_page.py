@@ -50,8 +50,8 @@ def test_the_security_badges_are_in_the_readers_language() -> None:
                           occupied=False, occupants=[], created_at=AT, updated_at=AT)
     chinese, english = _in_both_languages(household_page(WANG, household, [
         _record("1", "secret"), _record("2", "confidential"), _record("3", "ordinary")]))
-    assert '<span class="badge">secret</span>' in english
-    assert '<span class="badge">confidential</span>' in english
+    assert '<span class="badge">Secret</span>' in english
+    assert '<span class="badge">Confidential</span>' in english
     assert "绝密" not in english
     assert "机密" not in english
     assert '<span class="badge">绝密</span>' in chinese

@@ -65,3 +65,18 @@ def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> Non
     assert 'href="/ui/documents/d1"' in chinese
     assert "户号是档号的一部分，不能更正" in chinese
     assert "重复" not in chinese.split("batch-files")[1]
+
+
+def test_counts_of_one_read_in_the_singular_in_english() -> None:
+    batch = Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
+                  files=[BatchFile(position=1, filename="letter.pdf", status="done",
+                                   document_id="d1", pages=1, review_pages=1)],
+                  summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
+                                       pages=1, review_pages=1, finished=True))
+    chinese, english = _pages(batch)
+    assert "1 file: 1 done, 0 failed, 0 already filed, 0 in progress" in english
+    assert "· 1 page\n" in english  # the batch's sum
+    assert "· 1 page ·" in english  # the file's
+    assert english.count(">1 page to review</a>") == 2
+    assert "pages" not in english
+    assert "共 1 页" in chinese

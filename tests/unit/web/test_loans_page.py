@@ -210,6 +210,24 @@ def test_renewal_is_offered_only_when_the_registry_would_accept_it() -> None:
     assert "renew" in loan_page(LI, _out(renewals=2), now=AT, max_renewals=3).moves
 
 
+def _buttons(html: str) -> list[str]:
+    """The labels of the loan's own buttons (not the header's)."""
+    actions = html.split('class="loan-actions"')[1]
+    return re.findall(r'<button type="submit">([^<]+)</button>', actions)
+
+
+def test_the_loan_pages_buttons_ask_for_what_they_do_in_english() -> None:
+    """The buttons share their Chinese with the audit trail's entries ("lent out"), but
+    read as what they do."""
+    pages = Pages()
+    approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"))
+    shown = {principal.username: _buttons(pages.html("en", "loan.html", page_layout(
+        principal, "/ui/loans", "token") | {"view": _view(principal, loan), "done": "",
+                                             "refused": ""}))
+        for principal, loan in ((WANG, approved), (LI, _out()))}
+    assert shown == {"wang": ["Lend out"], "li": ["Acknowledge receipt", "Renew"]}
+
+
 def test_a_digital_loan_is_returned_without_a_damage_check() -> None:
     pages = Pages()
     layout = page_layout(WANG, "/ui/loans", "token")
