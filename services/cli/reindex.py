@@ -34,8 +34,9 @@ def reindex(api: Api) -> None:
                     counts=lambda status: (status.replayed, status.head))
     if status.state == "failed":
         click.echo(f"error: the reindex failed: {status.error}", err=True)
-        click.echo("The live index is unchanged and searches keep working; fix the cause "
-                   "(see the search service's log) and run 'archive reindex' again.", err=True)
+        click.echo("The live index is as it was (the search service's /ready says whether "
+                   "it answers); fix the cause (see the search service's log) and run "
+                   "'archive reindex' again.", err=True)
         sys.exit(1)
     click.echo(f"reindexed: {counted(status.documents or 0, 'document')} in the new index "
                f"(change feed replayed to event {status.replayed})")

@@ -15,7 +15,9 @@ lag behind the feed's head, is the ``search.consumer`` readiness check.
 
 An index that holds nothing while the cursor says otherwise (the index directory or
 Elasticsearch indices were dropped) is filled again from the start of the feed, as
-architecture principle 1 promises.
+architecture principle 1 promises. An index lost while the service runs (``INDEX_MISSING``:
+found by a step, or by the watch that asks the index every ``watch_s``) is made again
+with ``ensure`` at the next step, which then fills it so: the start-up path, once more.
 
 Several search processes over one Elasticsearch index each run a consumer: each applies
 the whole feed (redundant but harmless, by versions) and they share the stored cursor,
@@ -26,14 +28,17 @@ from __future__ import annotations
 
 import logging
 
-from services.common.tasks import BackgroundTask, Backoff, follow
+from services.common.errors import DependencyUnavailable
+from services.common.tasks import BackgroundTask, Backoff, PeriodicTask, follow
 from services.search.feed import ChangeSource, TextSource, apply
-from services.search.index.protocol import SearchIndex
+from services.search.index.protocol import INDEX_MISSING, SearchIndex
 from services.search.store import CursorStore
 
 log = logging.getLogger("archive.search.consumer")
 
 PAGE_SIZE = 500
+WATCH_S = 5.0
+"""How often an idle consumer asks whether its index is still there."""
 
 
 class FeedConsumer:
@@ -41,7 +46,7 @@ class FeedConsumer:
 
     def __init__(self, feed: ChangeSource, texts: TextSource, index: SearchIndex,
                  cursors: CursorStore, *, page_size: int = PAGE_SIZE, poll_s: float = 0.5,
-                 backoff: Backoff | None = None) -> None:
+                 watch_s: float = WATCH_S, backoff: Backoff | None = None) -> None:
         self.feed = feed
         self.texts = texts
         self.index = index
@@ -54,14 +59,19 @@ class FeedConsumer:
         self.head = 0
         self.stalled: str | None = None
         """Why the last attempt failed, while the consumer waits to retry."""
+        self.index_missing = False
+        """The index was found missing; the next step makes it again."""
         self._task = BackgroundTask("search-feed-consumer", self.run)
+        self._watch = PeriodicTask("search-index-watch", watch_s, self.watch)
 
     # -- running ------------------------------------------------------------------------
 
     def start(self) -> None:
         self._task.start()
+        self._watch.start()
 
     async def stop(self) -> None:
+        await self._watch.stop()
         await self._task.stop()
 
     async def run(self) -> None:
@@ -71,14 +81,40 @@ class FeedConsumer:
 
     async def step(self) -> bool:
         """Apply the next page; True when the feed had nothing more after it."""
-        cursor = await self._cursor()
-        page = await self.feed.changes(cursor, limit=self.page_size)
-        self.head = max(self.head, page.head)
-        if page.changes:
-            await apply(page.changes, self.index, self.texts)
-            await self.cursors.advance(page.last_seq)
-            self.cursor = page.last_seq
+        try:
+            if self.index_missing:
+                await self._make_index_again()
+            cursor = await self._cursor()
+            page = await self.feed.changes(cursor, limit=self.page_size)
+            self.head = max(self.head, page.head)
+            if page.changes:
+                await apply(page.changes, self.index, self.texts)
+                await self.cursors.advance(page.last_seq)
+                self.cursor = page.last_seq
+        except DependencyUnavailable as exc:
+            self.index_missing = self.index_missing or exc.code == INDEX_MISSING
+            raise
         return len(page.changes) < self.page_size
+
+    async def watch(self) -> None:
+        """Ask the index whether it is there (every ``watch_s``): while the feed is
+        quiet, no step touches it."""
+        try:
+            await self.index.count()
+        except DependencyUnavailable as exc:
+            if exc.code != INDEX_MISSING:
+                raise
+            self.index_missing = True
+
+    async def _make_index_again(self) -> None:
+        """Make the lost index as at start; ``_cursor`` then finds it empty and starts
+        the feed again. Run by the step itself, so no page in flight moves the cursor
+        past what the new index holds."""
+        log.warning("the search index is missing; making it again and filling it from the "
+                    "start of the feed")
+        await self.index.ensure()
+        self.index_missing = False
+        self.cursor = None
 
     async def _cursor(self) -> int:
         if self.cursor is None:

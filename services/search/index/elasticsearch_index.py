@@ -8,6 +8,12 @@ write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves
 (atomic: searches never see no index), and the old index is deleted. Each index records
 in its mapping's ``_meta`` the ``ANALYSIS`` version that made it.
 
+An index lost under the running archive (a restarted in-memory server, a replaced
+cluster, a deleted index or alias) is reported as ``index_missing`` by every call that
+needs it (``protocol``); live writes name the alias with ``require_alias``, because a
+plain bulk write to a missing alias makes an ordinary index of that name, which no alias
+can then take. ``ensure`` makes it again; ``start_rebuild`` and its swap work without it.
+
 Writes go through the bulk API with ``version_type=external`` and the change-feed
 sequence number as version; Elasticsearch answers 409 to a version not above the held
 one, which is the expected outcome of a replay and is ignored. Live writes use
@@ -28,7 +34,13 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from elasticsearch import ApiError, AsyncElasticsearch, BadRequestError, TransportError
+from elasticsearch import (
+    ApiError,
+    AsyncElasticsearch,
+    BadRequestError,
+    NotFoundError,
+    TransportError,
+)
 
 from services.common.config import ELASTICSEARCH_INDEX
 from services.common.errors import Conflict, DependencyUnavailable
@@ -51,7 +63,7 @@ from services.search.index.models import (
     SearchHit,
     SearchResult,
 )
-from services.search.index.protocol import Rebuild
+from services.search.index.protocol import INDEX_MISSING, Rebuild
 from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
 
@@ -60,10 +72,20 @@ BULK_DOCUMENTS = 500
 """Documents per bulk request; keeps a request in the low megabytes for letter-sized text."""
 
 
+MISSING_INDEX_ERROR = "index_not_found_exception"
+
+
 @contextmanager
-def _elasticsearch_errors(action: str) -> Iterator[None]:
+def _elasticsearch_errors(action: str, *, missing: DependencyUnavailable | None = None
+                          ) -> Iterator[None]:
+    """Client errors as ``DependencyUnavailable``; a missing index as ``missing``, if given."""
     try:
         yield
+    except NotFoundError as exc:
+        if missing is not None and exc.message == MISSING_INDEX_ERROR:
+            raise missing from exc
+        raise DependencyUnavailable(
+            f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
     except ApiError as exc:
         raise DependencyUnavailable(
             f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
@@ -73,14 +95,18 @@ def _elasticsearch_errors(action: str) -> Iterator[None]:
         ) from exc
 
 
-def _failures(response: dict[str, Any]) -> list[str]:
-    """Reasons of bulk items that failed for another cause than a stale version (409)."""
+def _failed(response: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bulk items that failed for another cause than a stale version (409)."""
+    results = [result for item in response.get("items", []) for result in item.values()]
+    return [result for result in results
+            if result.get("status", 200) >= 300 and result["status"] != 409]
+
+
+def _reasons(failed: list[dict[str, Any]]) -> list[str]:
     reasons = []
-    for item in response.get("items", []):
-        (result,) = item.values()
-        if result.get("status", 200) >= 300 and result["status"] != 409:
-            error = result.get("error") or {}
-            reasons.append(f"{result.get('_id')}: {error.get('type')}: {error.get('reason')}")
+    for result in failed:
+        error = result.get("error") or {}
+        reasons.append(f"{result.get('_id')}: {error.get('type')}: {error.get('reason')}")
     return reasons
 
 
@@ -127,6 +153,7 @@ class ElasticsearchIndex:
                  analysis: int = ANALYSIS) -> None:
         self._client = client
         self.alias = alias
+        self._url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._analysis = analysis
         self._rebuild: str | None = None
 
@@ -138,16 +165,29 @@ class ElasticsearchIndex:
 
     # -- indices, template, alias -----------------------------------------------------
 
-    async def ensure(self) -> None:
+    def _missing(self) -> DependencyUnavailable:
+        return DependencyUnavailable(
+            f"the index {self.alias} does not exist on Elasticsearch at {self._url}; the "
+            "search service makes it again and fills it from the registry's change feed "
+            "within seconds (or run 'archive reindex')", code=INDEX_MISSING)
+
+    async def _put_template(self) -> None:
+        """The template every ``<alias>-v*`` index is made by; a replaced cluster lacks it."""
         with _elasticsearch_errors("create the index template"):
             await self._client.indices.put_index_template(
                 name=self.alias, index_patterns=[f"{self.alias}-v*"],
                 template={"settings": INDEX_SETTINGS,
                           "mappings": {**MAPPINGS, "_meta": {"analysis": self._analysis}}},
             )
+
+    async def _alias_exists(self) -> bool:
         with _elasticsearch_errors("look up the index alias"):
-            if await self._client.indices.exists_alias(name=self.alias):
-                return
+            return bool(await self._client.indices.exists_alias(name=self.alias))
+
+    async def ensure(self) -> None:
+        await self._put_template()
+        if await self._alias_exists():
+            return
         try:
             await self._create_index(await self._next_index_name(), with_alias=True)
         except DependencyUnavailable as exc:
@@ -157,13 +197,12 @@ class ElasticsearchIndex:
                 raise
 
     async def held(self) -> int:
-        with _elasticsearch_errors("look up the index alias"):
-            if not await self._client.indices.exists_alias(name=self.alias):
-                return 0
+        if not await self._alias_exists():
+            return 0
         return await self.count()
 
     async def outdated(self) -> bool:
-        with _elasticsearch_errors("read the index mapping"):
+        with _elasticsearch_errors("read the index mapping", missing=self._missing()):
             found = await self._client.indices.get_mapping(index=self.alias)
         # An index made before the analysis was recorded has no _meta: version 1.
         made_by = {mapping["mappings"].get("_meta", {}).get("analysis", 1)
@@ -184,8 +223,14 @@ class ElasticsearchIndex:
                 index=name, aliases={self.alias: {}} if with_alias else None)
 
     async def _indices_behind_alias(self) -> list[str]:
-        with _elasticsearch_errors("look up the index alias"):
-            found = await self._client.indices.get_alias(name=self.alias)
+        """The index the alias is on; none when the alias is missing."""
+        try:
+            with _elasticsearch_errors("look up the index alias"):
+                found = await self._client.indices.get_alias(name=self.alias)
+        except DependencyUnavailable as exc:
+            if isinstance(exc.__cause__, NotFoundError):
+                return []
+            raise
         return list(found.body)
 
     # -- writes -----------------------------------------------------------------------
@@ -197,15 +242,21 @@ class ElasticsearchIndex:
             for document_id, version, source in operations[start : start + BULK_DOCUMENTS]:
                 for target in targets:
                     lines.append({"index": {"_index": target, "_id": document_id,
-                                            "version": version, "version_type": "external"}})
+                                            "version": version, "version_type": "external",
+                                            "require_alias": target == self.alias}})
                     lines.append(source)
             with _elasticsearch_errors("index documents"):
                 response = await self._client.bulk(
                     operations=lines, refresh="wait_for" if refresh else False)
-            failures = _failures(response.body)
-            if failures:
+            failed = _failed(response.body)
+            if any(result.get("_index") == self.alias and
+                   (result.get("error") or {}).get("type") == MISSING_INDEX_ERROR
+                   for result in failed):
+                raise self._missing()
+            if failed:
+                reasons = _reasons(failed)
                 raise DependencyUnavailable(
-                    f"Elasticsearch rejected {len(failures)} documents: {'; '.join(failures[:3])}")
+                    f"Elasticsearch rejected {len(reasons)} documents: {'; '.join(reasons[:3])}")
 
     def _targets(self) -> list[str]:
         return [self.alias] if self._rebuild is None else [self.alias, self._rebuild]
@@ -226,6 +277,7 @@ class ElasticsearchIndex:
         if self._rebuild is not None:
             raise Conflict("a rebuild of the search index is already running",
                            code="rebuild_in_progress")
+        await self._put_template()
         name = await self._next_index_name()
         if self._rebuild is not None:  # another start_rebuild won while we awaited
             raise Conflict("a rebuild of the search index is already running",
@@ -288,19 +340,24 @@ class ElasticsearchIndex:
         return SearchResult(total=total, hits=hits, facets=_facets(body.get("aggregations", {})))
 
     async def _search(self, request: dict[str, Any]) -> dict[str, Any]:
-        with _elasticsearch_errors("search"):
+        with _elasticsearch_errors("search", missing=self._missing()):
             response = await self._client.search(index=self.alias, **request)
         body: dict[str, Any] = response.body
         return body
 
     async def count(self) -> int:
-        with _elasticsearch_errors("count documents"):
+        with _elasticsearch_errors("count documents", missing=self._missing()):
             response = await self._client.count(
                 index=self.alias, query={"term": {"deleted": False}})
         return int(response.body["count"])
 
     async def check(self) -> str:
-        """``<cluster health>; documents: N; index: <alias>-vN``; red is not usable."""
+        """``<cluster health>; documents: N; index: <alias>-vN``; red is not usable.
+
+        The alias is looked up first: the health of a missing index is not an error but
+        a wait for it to appear, which outlasts the readiness check."""
+        if not await self._alias_exists():
+            raise self._missing()
         with _elasticsearch_errors("report its health"):
             health = await self._client.cluster.health(index=self.alias)
         status = str(health.body.get("status"))

@@ -16,6 +16,13 @@ Contract shared by every method:
   ``refresh=wait_for``, i.e. within its one-second refresh interval).
 - While a rebuild is open, ``upsert`` and ``delete`` on the index also apply to the
   rebuild, so changes consumed from the feed during a reindex are not lost at the swap.
+- An index lost while the archive runs (its directory deleted; the Elasticsearch alias
+  gone with a restarted in-memory server, a replaced cluster, a deleted index) makes
+  ``search``, ``count``, ``upsert``, ``delete`` and ``check`` raise
+  ``DependencyUnavailable`` with code ``INDEX_MISSING``, saying so and what to do; they
+  never answer from, or write into, something else. ``ensure`` makes it again (the feed
+  consumer then fills it from the start of the feed), and ``start_rebuild`` and its
+  ``commit`` work without it (``archive reindex``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from typing import Protocol
 
 from services.search.index.models import AccessFilter, IndexedDocument, SearchResult
 from services.search.query import SearchQuery
+
+INDEX_MISSING = "index_missing"
+"""The ``code`` of the ``DependencyUnavailable`` an index lost while running raises."""
 
 
 class Rebuild(Protocol):
@@ -55,7 +65,8 @@ class SearchIndex(Protocol):
     """Full-text search over the catalogue, filtered by what the caller may see."""
 
     async def ensure(self) -> None:
-        """Create or open the index (template, versioned index, alias); call once at start.
+        """Create or open the index (template, versioned index, alias); call at start, and
+        again to make an index found missing (``INDEX_MISSING``).
 
         Idempotent; creates nothing that exists already.
         """

@@ -11,6 +11,10 @@ A rebuild fills a new ``gen-*`` beside the live one; ``commit`` rewrites ``CURRE
 swaps the in-memory index, so searches never stop; the old generation is then deleted.
 A generation left over from an interrupted rebuild is deleted by ``ensure``.
 
+A live generation whose directory was deleted while the archive ran is not searched
+(Tantivy would still answer from the files it holds open, while every write fails):
+calls raise ``index_missing`` until ``ensure`` makes a new one (``protocol``).
+
 Threads: Tantivy is blocking, so every call runs in ``asyncio.to_thread``. Writes (and the
 swap) are serialised by one lock because a Tantivy index has a single writer; searches
 take no lock. Each write batch is committed and the reader reloaded before the call
@@ -32,7 +36,7 @@ import tantivy
 from services.common.durable import write_durably
 from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument, SearchResult
-from services.search.index.protocol import Rebuild
+from services.search.index.protocol import INDEX_MISSING, Rebuild
 from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
 from services.search.index.tantivy_search import hit_count, search_page
 from services.search.query import SearchQuery
@@ -190,8 +194,11 @@ class TantivyIndex:
 
     def _open(self) -> None:
         with self._lock:
-            if self._live is not None:
-                return
+            lost = self._live
+            if lost is not None:
+                if lost.path.exists():
+                    return
+                lost.close()  # searches meanwhile still find it lost (index_missing)
             with _tantivy_errors(self._directory, "open"):
                 self._directory.mkdir(parents=True, exist_ok=True)
                 current = self._directory / CURRENT
@@ -212,7 +219,12 @@ class TantivyIndex:
         return sorted(p for p in self._directory.glob(GENERATION_PREFIX + "*") if p.is_dir())
 
     def _next_generation_name(self) -> str:
-        numbers = [int(p.name.removeprefix(GENERATION_PREFIX)) for p in self._generation_dirs()]
+        """Above every generation there, and above the live one even when its directory
+        was deleted: the swap deletes the old generation's directory by name."""
+        names = [p.name for p in self._generation_dirs()]
+        if self._live is not None:
+            names.append(self._live.path.name)
+        numbers = [int(name.removeprefix(GENERATION_PREFIX)) for name in names]
         return f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
 
     def _point_current_at(self, name: str) -> None:
@@ -223,6 +235,11 @@ class TantivyIndex:
         if live is None:
             raise DependencyUnavailable(
                 f"the search index at {self._directory} is not open; call ensure() first")
+        if not live.path.exists():
+            raise DependencyUnavailable(
+                f"the search index directory {live.path} was deleted while the archive ran; "
+                "the search service makes it again and fills it from the registry's change "
+                "feed within seconds (or run 'archive reindex')", code=INDEX_MISSING)
         return live
 
     # -- writes -----------------------------------------------------------------------
@@ -260,7 +277,8 @@ class TantivyIndex:
 
     def _begin_rebuild(self) -> _Generation:
         with self._lock:
-            self._live_generation()
+            if self._live is None:
+                self._live_generation()  # not open: says so
             if self._rebuild is not None:
                 raise Conflict("a rebuild of the search index is already running",
                                code="rebuild_in_progress")

@@ -8,8 +8,10 @@ queries everywhere, so assertions are on exact sets of document ids.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,37 +36,66 @@ IndexOpener = Callable[..., SearchIndex]
 the given ``analysis`` version (default: this version's)."""
 
 
-@pytest.fixture(params=BACKENDS)
-async def open_index(request: pytest.FixtureRequest, tmp_path: Path
-                     ) -> AsyncIterator[IndexOpener]:
-    """Indexes of the parametrised backend, all on one storage (a directory, an alias) as
-    the archive opens it again after an upgrade; each is closed afterwards."""
-    alias = unique_alias()
-    opened: list[SearchIndex] = []
-    servers: set[str] = set()
+@dataclass
+class Storage:
+    """Where a test's indexes live: a directory (Tantivy) or an alias on a server."""
 
-    def client() -> AsyncElasticsearch:
-        if request.param == "elasticsearch-osmem":
-            url = request.getfixturevalue("osmem_elasticsearch_url")
-            servers.add(url)
+    request: pytest.FixtureRequest
+    directory: Path
+    alias: str = field(default_factory=unique_alias)
+    servers: set[str] = field(default_factory=set)
+
+    @property
+    def backend(self) -> str:
+        return str(self.request.param)
+
+    def client(self) -> AsyncElasticsearch:
+        if self.backend == "elasticsearch-osmem":
+            url = self.request.getfixturevalue("osmem_elasticsearch_url")
+            self.servers.add(url)
             return osmem_client(url)
-        url = request.getfixturevalue("elasticsearch_container_url")
-        servers.add(url)
+        url = self.request.getfixturevalue("elasticsearch_container_url")
+        self.servers.add(url)
         return AsyncElasticsearch(url)
 
+    async def drop_indices(self) -> None:
+        for url in self.servers:
+            await _drop_indices(osmem_client(url) if self.backend == "elasticsearch-osmem"
+                                else AsyncElasticsearch(url), self.alias)
+
+    async def lose(self) -> None:
+        """Lose the index under a running archive, as an operator or a restarted server
+        does: Tantivy's directory deleted; the Elasticsearch indices (and so the alias)
+        deleted through the API."""
+        if self.backend == "tantivy":
+            shutil.rmtree(self.directory)
+        await self.drop_indices()
+
+
+@pytest.fixture(params=BACKENDS)
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+    """The parametrised backend's storage for one test."""
+    return Storage(request, tmp_path / "index")
+
+
+@pytest.fixture
+async def open_index(storage: Storage) -> AsyncIterator[IndexOpener]:
+    """Indexes of the parametrised backend, all on one storage (a directory, an alias) as
+    the archive opens it again after an upgrade; each is closed afterwards."""
+    opened: list[SearchIndex] = []
+
     def opener(analysis: int = ANALYSIS) -> SearchIndex:
-        made = (TantivyIndex(tmp_path / "index", analysis=analysis)
-                if request.param == "tantivy"
-                else ElasticsearchIndex(client(), alias=alias, analysis=analysis))
+        made = (TantivyIndex(storage.directory, analysis=analysis)
+                if storage.backend == "tantivy"
+                else ElasticsearchIndex(storage.client(), alias=storage.alias,
+                                        analysis=analysis))
         opened.append(made)
         return made
 
     yield opener
     for made in opened:
         await made.close()
-    for url in servers:
-        await _drop_indices(osmem_client(url) if request.param == "elasticsearch-osmem"
-                            else AsyncElasticsearch(url), alias)
+    await storage.drop_indices()
 
 
 @pytest.fixture

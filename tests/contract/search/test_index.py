@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from services.common.errors import Conflict
+from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.models import ANALYSIS, AccessFilter
-from services.search.index.protocol import SearchIndex
+from services.search.index.protocol import INDEX_MISSING, SearchIndex
 from services.search.query import SearchQuery
-from tests.contract.search.conftest import ORDINARY, SECRET, IndexOpener, doc, found
+from tests.contract.search.conftest import ORDINARY, SECRET, IndexOpener, Storage, doc, found
 
 
 # -- Chinese text --------------------------------------------------------------------------
@@ -545,3 +545,44 @@ async def test_held_counts_an_index_there_and_makes_none(open_index: IndexOpener
     assert await open_index().held() == 0
     await live.upsert([doc(), doc()])
     assert await open_index().held() == 2  # beside the live index, its writer open
+
+
+# -- an index lost while the archive runs --------------------------------------------------
+
+
+async def test_a_lost_index_is_reported_missing_by_readiness_searches_and_writes(
+        index: SearchIndex, storage: Storage) -> None:
+    await index.upsert([doc(body="停水")])
+    await storage.lose()
+    refusals = []
+    for call in (index.check, lambda: found(index, "停水"), index.count,
+                 lambda: index.upsert([doc(body="停电")])):
+        with pytest.raises(DependencyUnavailable) as refused:
+            await call()
+        refusals.append((refused.value.code, "archive reindex" in refused.value.detail))
+    assert refusals == [(INDEX_MISSING, True)] * 4
+    assert ("does not exist on Elasticsearch" in refused.value.detail
+            or "was deleted while the archive ran" in refused.value.detail)
+
+
+async def test_ensure_makes_a_lost_index_again(index: SearchIndex, storage: Storage) -> None:
+    await index.upsert([doc(body="停水")])
+    await storage.lose()
+    with pytest.raises(DependencyUnavailable):
+        await index.upsert([doc(body="停电")])  # made nothing in the alias's place
+    await index.ensure()
+    letter = doc(body="停水")
+    await index.upsert([letter])
+    assert (await found(index, "停水"), await index.count()) == ({letter.document_id}, 1)
+    assert "documents: 1;" in await index.check()
+
+
+async def test_a_rebuild_replaces_a_lost_index(index: SearchIndex, storage: Storage) -> None:
+    await index.upsert([doc(body="停水")])
+    await storage.lose()
+    rebuild = await index.start_rebuild()
+    letters = [doc(body="停水"), doc(body="停水")]
+    await rebuild.upsert(letters)
+    await rebuild.commit()
+    assert await found(index, "停水") == {letter.document_id for letter in letters}
+    assert "documents: 2;" in await index.check()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from elasticsearch import AsyncElasticsearch
 
 from services.app import create_app
 from services.common.auth import TokenCodec
@@ -159,3 +161,24 @@ def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: st
     server = BackgroundServer(create_app(ctx), listener)
     server.start()
     return ArchiveServer(url=url, ctx=ctx, server=server)
+
+
+async def lose_index(directory: Path, client: AsyncElasticsearch | None, alias: str) -> None:
+    """Lose a running archive's index as an operator or a restarted server does: Tantivy's
+    ``directory`` deleted, or (``client`` given) every ``<alias>-v*`` index deleted
+    through the Elasticsearch API, the alias with them."""
+    if client is None:
+        shutil.rmtree(directory)
+        return
+    async with client:
+        names = (await client.indices.get(index=f"{alias}-v*", allow_no_indices=True)).body
+        for name in names:
+            await client.indices.delete(index=name)
+
+
+def lose_server_index(server: ArchiveServer) -> None:
+    """``lose_index`` of a server launched with ``launch_services``."""
+    settings = server.settings
+    client = (AsyncElasticsearch(settings.elasticsearch_url) if settings.elasticsearch_url
+              else None)
+    asyncio.run(lose_index(settings.data_dir / "index", client, settings.elasticsearch_index))

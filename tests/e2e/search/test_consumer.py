@@ -14,6 +14,7 @@ from tests.e2e.search.support import (
     file_letters,
     found_ids,
     launch_services,
+    lose_server_index,
     notice,
     readiness,
     wait_until_found,
@@ -69,3 +70,26 @@ def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhil
     # A page is searchable as soon as it is indexed, a moment before the consumer
     # records its cursor; only then does the lag read 0.
     eventually(lambda: readiness(client)["search.consumer"] == "lag 0 events")
+
+
+def test_a_lost_index_is_made_again_and_filled_with_every_document(
+        backend_server: ArchiveServer, tmp_path: Path) -> None:
+    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+    staff = backend_server.client(backend_server.add_user("li", "staff"))
+    filed = set(file_letters(archivist, tmp_path, [notice("停水"), notice("停电")]))
+    wait_until_found(staff, filed, q="通知")
+    refusals: set[tuple[int, str]] = set()
+
+    def all_found() -> bool:
+        response = staff.get("/search/documents", params={"q": "通知"})
+        if response.status_code != 200:
+            refusals.add((response.status_code, response.json()["code"]))
+            return False
+        return {hit["document_id"] for hit in response.json()["hits"]} == filed
+
+    lose_server_index(backend_server)
+
+    # The watch finds it within 5 s; meanwhile a search is refused, saying why.
+    eventually(all_found, timeout_s=20, interval_s=0.05)
+    assert refusals <= {(503, "index_missing")}
+    eventually(lambda: "; documents: 2;" in readiness(staff)["search.index"])

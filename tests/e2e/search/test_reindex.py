@@ -28,7 +28,7 @@ from services.search.consumer import FeedConsumer
 from services.search.feed import TextSource
 from services.search.index.elasticsearch_index import ALIAS, ElasticsearchIndex
 from services.search.index.models import AccessFilter
-from services.search.index.protocol import SearchIndex
+from services.search.index.protocol import INDEX_MISSING, SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
 from services.search.reindex import Reindexer
@@ -39,6 +39,7 @@ from tests.e2e.search.support import (
     file_letters,
     found_ids,
     launch_services,
+    lose_index,
     notice,
     readiness,
     wait_until_found,
@@ -148,6 +149,12 @@ class Search:
     texts: IngestText
     directory: Path
     archivist_token: str
+    es_url: str | None
+
+    async def lose(self) -> None:
+        client = None if self.es_url is None else osmem_client(self.es_url)
+        alias = self.index.alias if isinstance(self.index, ElasticsearchIndex) else ""
+        await lose_index(self.directory / "index", client, alias)
 
     def reindexer(self, texts: TextSource) -> Reindexer:
         return Reindexer(self.index, self.feed, texts, clock=SystemClock(), attempts=2,
@@ -176,6 +183,7 @@ async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
     await migrate(url, "search")
     engine = create_engine(url)
     index: SearchIndex
+    es_url = None
     if backend == "tantivy":
         index = TantivyIndex(tmp_path / "index")
     else:
@@ -187,10 +195,13 @@ async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
     registry = RegistryClient(archive_server.url, service_token=token, name="registry")
     ingest = IngestClient(archive_server.url, service_token=token, name="ingest")
     feed, texts = registry, IngestText(ingest)
-    consumer = FeedConsumer(feed, texts, index, CursorStore(engine, SystemClock()), poll_s=0.05)
+    # No watch: these tests see a lost index stay lost until a reindex (test_consumer
+    # shows the watch making it again).
+    consumer = FeedConsumer(feed, texts, index, CursorStore(engine, SystemClock()), poll_s=0.05,
+                            watch_s=3600)
     consumer.start()
     token = await asyncio.to_thread(archive_server.add_user, "wang", "archivist")
-    yield Search(archive_server, index, consumer, feed, texts, tmp_path, token)
+    yield Search(archive_server, index, consumer, feed, texts, tmp_path, token, es_url)
     await consumer.stop()
     await index.close()
     await registry.close()
@@ -240,6 +251,23 @@ async def test_failed_reindex_leaves_the_live_index_as_it_was(search: Search) ->
     await eventually_async(lambda: _state(reindexer, "failed"))
     assert "ingest service cannot be reached" in (reindexer.status().error or "")
     assert await search.found() == filed
+
+
+async def test_reindex_brings_back_every_document_of_a_lost_index(search: Search) -> None:
+    filed = set(await search.file("停水", "停电"))
+    await search.until_found(filed)
+    await search.lose()
+    with pytest.raises(DependencyUnavailable) as refused:
+        await search.index.check()  # the readiness check: what is wrong and what to do
+    assert refused.value.code == INDEX_MISSING
+    assert "run 'archive reindex'" in refused.value.detail
+    with pytest.raises(DependencyUnavailable) as refused:
+        await search.found()
+    assert refused.value.code == INDEX_MISSING
+    reindexer = search.reindexer(search.texts)
+    reindexer.start()
+    await eventually_async(lambda: _state(reindexer, "done"))
+    assert (await search.found(), reindexer.status().documents) == (filed, 2)
 
 
 async def _equal(found: Awaitable[set[str]], expected: set[str]) -> bool:
