@@ -90,7 +90,7 @@ def test_a_staff_member_cannot_create_users(archive_server: ArchiveServer) -> No
 
 
 def test_admin_creates_a_user_who_can_then_log_in(archive_server: ArchiveServer) -> None:
-    admin = archive_server.add_user("root", "admin")
+    admin = archive_server.add_user("root", "admin", clearance="confidential")
     with archive_server.client(admin) as client:
         created = client.post("/registry/users", json={
             "username": "zhou", "roles": ["manager"], "clearance": "confidential",
@@ -242,7 +242,7 @@ def test_an_admin_changes_neither_their_own_clearance_nor_their_own_roles(
 
 def test_another_admin_changes_an_admins_clearance(archive_server: ArchiveServer) -> None:
     archive_server.add_user("root", "admin")
-    other = archive_server.add_user("root2", "admin")
+    other = archive_server.add_user("root2", "admin", clearance="secret")
     with archive_server.client(other) as client:
         changed = client.patch("/registry/users/root", json={"clearance": "secret"})
     assert changed.status_code == 200, changed.text

@@ -29,7 +29,8 @@ def people(server: ArchiveServer) -> dict[str, httpx.Client]:
         Person("li", "staff", clearance="confidential", department="customer_service"),
         Person("ma", "staff", department="customer_service"),
         Person("zhou", "manager", clearance="secret", department="customer_service"),
-        Person("hu", "manager", department="customer_service"),  # heads zhou's own loans
+        Person("hu", "manager", clearance="confidential",
+               department="customer_service"),  # heads zhou's own loans, cleared (B3)
         Person("zhao", "director", clearance="secret", department="management"),
         Person("wang", "archivist", clearance="secret", department="archive"),
         Person("qin", "compliance", clearance="secret", department="archive"),
