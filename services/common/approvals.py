@@ -1,14 +1,20 @@
 """Who may give a loan's approval step (B3): one rule, applied by the registry when a
 step is given and by the staff pages to show each approver the requests that wait for
-them (an inbox must list exactly what the registry would accept)."""
+them (an inbox must list exactly what the registry would accept).
+
+Every step is given by someone cleared for every document of the loan
+(``common.clearance``): a department head without confidential clearance does not
+approve a loan of a confidential document, and a request whose chain has nobody cleared
+at some step is refused when asked (``step_nobody_gives``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
 from services.common.auth import Principal
+from services.common.clearance import clearance_refusal
 from services.common.errors import Forbidden
-from services.common.models import Role
+from services.common.models import Role, SecurityLevel
 
 APPROVERS = ("manager", "center_head", "director", "archivist")
 """Who may give some approval step; which step is the chain's to say. The API checks
@@ -30,13 +36,15 @@ STEP_NAMES: dict[str, str] = {
 
 
 def approval_refusal(approver: Principal, *, role: Role, borrower: str,
-                     borrower_department: str, earlier_approvers: Iterable[str]
-                     ) -> Forbidden | None:
-    """Why ``approver`` may not give the ``role`` step of a loan, or None if they may.
+                     borrower_department: str, earlier_approvers: Iterable[str],
+                     levels: Iterable[SecurityLevel]) -> Forbidden | None:
+    """Why ``approver`` may not give the ``role`` step of a loan of documents of
+    ``levels`` (one a document), or None if they may.
 
     Nobody approves their own loan; the approver holds the step's role, and for the
-    department head's step the borrower's department (B3); and no one signs two steps,
-    so every approval the loan needs is a different person's.
+    department head's step the borrower's department (B3); no one signs two steps,
+    so every approval the loan needs is a different person's; and the approver is
+    cleared for every document (``above_clearance``).
     """
     if approver.username == borrower:
         return Forbidden("nobody approves their own loan", code="own_loan")
@@ -49,32 +57,36 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
     if approver.username in set(earlier_approvers):
         return Forbidden("you approved an earlier step of this loan; each step needs "
                          "another person", code="already_approved")
-    return None
+    return clearance_refusal(approver.clearance, levels, decision="this loan",
+                             decided_by=f"gives the {STEP_NAMES[role]}'s approval")
 
 
 def step_nobody_gives(approvals_needed: Sequence[Role], *, borrower: str,
-                      borrower_department: str, people: Iterable[Principal]) -> Role | None:
-    """The first step of a new loan that none of ``people`` (the active users) may give,
-    or None: a request nobody could approve would wait for ever (a department head's own
-    loan when the department has no other head)."""
+                      borrower_department: str, people: Iterable[Principal],
+                      levels: Sequence[SecurityLevel]) -> Role | None:
+    """The first step of a new loan of documents of ``levels`` that none of ``people``
+    (the active users) may give, or None: a request nobody could approve would wait for
+    ever (a department head's own loan when the department has no other head, or a
+    confidential loan when no head of the department is cleared for it)."""
     everyone = list(people)
     for role in approvals_needed:
         if not any(approval_refusal(approver, role=role, borrower=borrower,
                                     borrower_department=borrower_department,
-                                    earlier_approvers=()) is None for approver in everyone):
+                                    earlier_approvers=(), levels=levels) is None
+                   for approver in everyone):
             return role
     return None
 
 
 def is_awaited_from(approver: Principal, *, status: str, approvals_needed: Sequence[Role],
                     borrower: str, borrower_department: str,
-                    earlier_approvers: Sequence[str]) -> bool:
-    """Whether a loan in ``status`` with ``earlier_approvers`` (in step order) waits for a
-    step ``approver`` may give: the registry's inbox filter (``awaiting=me``) and the
-    staff pages' buttons ask this one question."""
+                    earlier_approvers: Sequence[str], levels: Iterable[SecurityLevel]) -> bool:
+    """Whether a loan in ``status`` with ``earlier_approvers`` (in step order), of
+    documents of ``levels``, waits for a step ``approver`` may give: the registry's inbox
+    filter (``awaiting=me``) and the staff pages' buttons ask this one question."""
     step = len(earlier_approvers)
     if status != "requested" or step >= len(approvals_needed):
         return False
     return approval_refusal(approver, role=approvals_needed[step], borrower=borrower,
                             borrower_department=borrower_department,
-                            earlier_approvers=earlier_approvers) is None
+                            earlier_approvers=earlier_approvers, levels=levels) is None

@@ -26,6 +26,7 @@ from litestar.response import Redirect
 
 from services.common.auth import Principal, TokenCodec
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
+from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.links import address
 from services.web.navigation import layout_values
 from services.web.render import Pages
@@ -62,14 +63,32 @@ async def answered(action: Awaitable[object], url: str, *, done: str, anchor: st
         await action
     except ArchiveError as exc:
         return see(url, anchor if refused_anchor is None else refused_anchor,
-                   refused=refusal_code(exc))
+                   refused=refusal_code(exc), **_above_clearance(exc))
     return see(url, anchor, done=done)
+
+
+def _above_clearance(exc: ArchiveError) -> dict[str, str]:
+    """An ``above_clearance`` refusal's count of documents and the clearance it needs
+    (``common.clearance``), carried to the page that says it (``?above=&needed=``)."""
+    above, needed = exc.extra.get("documents_above"), exc.extra.get("clearance_needed")
+    if exc.code != "above_clearance" or not isinstance(above, int) \
+            or needed not in SECURITY_LEVEL_NAMES:
+        return {}
+    return {"above": str(above), "needed": str(needed)}
 
 
 def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """What the last form did (``?done=``) or why it was refused (``?refused=``), for the
-    page it redirected to: codes the page says in words."""
-    return {name: request.query_params.get(name, "")[:40] for name in ("done", "refused")}
+    page it redirected to: codes the page says in words; for a decision refused on
+    documents above the person's clearance, how many (``above``) and the clearance's name
+    (``needed``: 机密, 绝密), or 0 and ""."""
+    query = request.query_params
+    values: dict[str, Any] = {name: query.get(name, "")[:40] for name in ("done", "refused")}
+    above, needed = query.get("above", ""), query.get("needed", "")
+    values["above"] = int(above) if above.isdigit() and len(above) < 7 else 0
+    values["needed"] = next((name for level, name in SECURITY_LEVEL_NAMES.items()
+                             if level == needed), "")
+    return values
 
 
 def no_such_page() -> NotFound:

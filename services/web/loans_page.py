@@ -50,7 +50,8 @@ def awaits(principal: Principal, loan: Loan) -> bool:
         principal, status=loan.status, approvals_needed=loan.approvals_needed,
         borrower=loan.borrower, borrower_department=loan.borrower_department,
         earlier_approvers=[approval.approver
-                           for approval in sorted(loan.approvals, key=lambda a: a.step)])
+                           for approval in sorted(loan.approvals, key=lambda a: a.step)],
+        levels=[document.security for document in loan.documents])
 
 
 @dataclass(frozen=True)

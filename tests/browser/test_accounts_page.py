@@ -24,7 +24,10 @@ APPROVERS = {"manager": "zhou", "director": "zhao", "archivist": "wang"}
 """Who of the office gives each approval step."""
 
 
-office = office_fixture("accounts", [Person("root", "admin", department="it")])
+office = office_fixture("accounts", [Person("root", "admin", clearance="secret",
+                                            department="it")])
+"""``root`` is cleared as the office's staff are: an admin resets no password of an
+account cleared above their own clearance."""
 
 
 def _issued_loan(office: Office, borrower: str) -> tuple[str, str]:

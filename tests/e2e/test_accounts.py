@@ -90,7 +90,7 @@ def test_a_staff_member_cannot_create_users(archive_server: ArchiveServer) -> No
 
 
 def test_admin_creates_a_user_who_can_then_log_in(archive_server: ArchiveServer) -> None:
-    admin = archive_server.add_user("root", "admin")
+    admin = archive_server.add_user("root", "admin", clearance="confidential")
     with archive_server.client(admin) as client:
         created = client.post("/registry/users", json={
             "username": "zhou", "roles": ["manager"], "clearance": "confidential",
@@ -242,7 +242,7 @@ def test_an_admin_changes_neither_their_own_clearance_nor_their_own_roles(
 
 def test_another_admin_changes_an_admins_clearance(archive_server: ArchiveServer) -> None:
     archive_server.add_user("root", "admin")
-    other = archive_server.add_user("root2", "admin")
+    other = archive_server.add_user("root2", "admin", clearance="secret")
     with archive_server.client(other) as client:
         changed = client.patch("/registry/users/root", json={"clearance": "secret"})
     assert changed.status_code == 200, changed.text
@@ -424,3 +424,20 @@ def test_my_account_says_how_long_to_wait_after_too_many_wrong_current_passwords
     assert said is not None, throttled.text
     assert 55 <= int(said.group(1)) <= 61
     assert still.status_code == 200  # a refused change leaves the session as it was
+
+
+def test_the_accounts_page_says_in_chinese_that_an_admin_adds_nobody_above_their_clearance(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("root", "admin")
+    browser = signed_in(archive_server.url, "root")
+    try:
+        added = browser.post("/ui/admin/users", data={
+            "_csrf_token": browser.cookies["archive_csrf"], "username": "zhou",
+            "roles": "staff", "clearance": "secret", "department": "",
+            "password": "a long enough password",
+            "password_again": "a long enough password"})
+    finally:
+        browser.close()
+    assert added.status_code == 422
+    assert "您不能创建密级权限高于您自己的账号" in added.text
+    assert "请由具有该密级权限的系统管理员办理" in added.text

@@ -42,6 +42,10 @@ CAST: dict[str, tuple[tuple[str, ...], str, str]] = {
     "hu": (("compliance",), "secret", "archive"),
     "qiu": (("compliance",), "ordinary", "archive"),
     "root": (("admin",), "ordinary", "it"),
+    "root2": (("admin",), "secret", "it"),
+    "lo": (("manager",), "ordinary", "customer_service"),
+    "gao": (("staff",), "confidential", "engineering"),
+    "tian": (("manager",), "ordinary", "engineering"),
 }
 
 _serial = itertools.count(1)

@@ -62,7 +62,10 @@ class UsersController(Controller):
     @post("/", operation_id="createUser", guards=[allow(*ACCOUNT_ADMINS)])
     async def create_user(self, data: JSONBody[NewUser], principal: NamedDependency[Principal],
                           accounts: NamedDependency[AccountsService]) -> User:
-        return await accounts.create_user(data, by=principal.username)
+        """A new account, cleared at most to the admin's own clearance (403
+        ``above_own_clearance``)."""
+        return await accounts.create_user(data, by=principal.username,
+                                          clearance=principal.clearance)
 
     @get("/", operation_id="listUsers", guards=[allow(*ACCOUNT_ADMINS)])
     async def list_users(self, accounts: NamedDependency[AccountsService]) -> list[User]:
@@ -80,9 +83,10 @@ class UsersController(Controller):
                           principal: NamedDependency[Principal],
                           accounts: NamedDependency[AccountsService]) -> User:
         """New roles, clearance or department (what is not given stays); every token the
-        user holds stops working. Refused for one's own roles or clearance, and for the
-        last active admin's role."""
-        return await accounts.change_user(username, data, by=principal.username)
+        user holds stops working. Refused for one's own roles or clearance, for a clearance
+        above the admin's own, and for the last active admin's role."""
+        return await accounts.change_user(username, data, by=principal.username,
+                                          clearance=principal.clearance)
 
     @post("/me/password", operation_id="changeOwnPassword", status_code=HTTP_200_OK)
     async def change_own_password(self, data: JSONBody[PasswordChange],
@@ -100,9 +104,11 @@ class UsersController(Controller):
     async def reset_password(self, username: FromPath[str], data: JSONBody[PasswordReset],
                              principal: NamedDependency[Principal],
                              accounts: NamedDependency[AccountsService]) -> User:
-        """Reset someone's password: every token they hold stops working."""
+        """Reset someone's password: every token they hold stops working. Refused for an
+        account cleared above the admin's own clearance."""
         return await accounts.reset_password(username, data.new_password,
-                                             by=principal.username)
+                                             by=principal.username,
+                                             clearance=principal.clearance)
 
     @post("/{username:str}/deactivate", operation_id="deactivateUser", status_code=HTTP_200_OK,
           guards=[allow(*ACCOUNT_ADMINS)])

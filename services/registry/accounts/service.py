@@ -7,6 +7,14 @@
   another admin does it; an admin has no implicit right to read confidential files, so
   raising one's own clearance is not theirs to do), and no change leaves the archive
   without an active admin (``last_admin``); both refusals are audited.
+- Nor does an admin reach above their own clearance through another account
+  (``above_own_clearance``, audited): they create no account cleared above themselves,
+  raise nobody's clearance above their own, and reset no password of an account cleared
+  above them (they would sign in as it). An admin cleared to that level does it, or the
+  operator with ``archive user add`` on the database itself (``CONSOLE``, not limited:
+  it makes the first admin). Roles are not limited: every right a role gives stops at its
+  holder's clearance (``common.clearance``), so an approver made at ``ordinary`` decides
+  nothing confidential.
 - Every new password, made, reset or changed, is judged by ``rules.check_new_password``
   (not a common one, nor the archive's word, nor containing the username); passwords set
   before still sign in.
@@ -56,7 +64,7 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from services.common.models import SecurityLevel
+from services.common.models import SecurityLevel, security_rank
 from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
 from services.registry.accounts.rules import check_new_password
@@ -79,7 +87,7 @@ ATTEMPTS_KEPT = timedelta(days=1)
 PRUNE_EVERY = timedelta(minutes=10)
 CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
-AUDITED_REFUSALS = frozenset({"own_account", "last_admin"})
+AUDITED_REFUSALS = frozenset({"own_account", "last_admin", "above_own_clearance"})
 
 
 @functools.cache
@@ -127,7 +135,12 @@ class AccountsService:
         self._changes = 0
         self._pruned_at: datetime | None = None
 
-    async def create_user(self, new: NewUser, *, by: str = CONSOLE) -> User:
+    async def create_user(self, new: NewUser, *, by: str = CONSOLE,
+                          clearance: SecurityLevel = "secret") -> User:
+        """``clearance``: the creating admin's, the most the new account may be cleared
+        to; the console's default is not limited."""
+        async with self._refusals_audited(by, "create_user"):
+            _refuse_above(new.clearance, clearance, "create an account cleared to")
         if new.username in RESERVED_USERNAMES:
             raise ValidationFailed(f"{new.username!r} is reserved; choose another name",
                                    code="reserved_username")
@@ -153,8 +166,10 @@ class AccountsService:
         async with self.store.transaction() as tx:
             return await tx.accounts.every()
 
-    async def change_user(self, username: str, change: UserChange, *, by: str) -> User:
-        """New roles, clearance or department: audited, and the user's tokens end."""
+    async def change_user(self, username: str, change: UserChange, *, by: str,
+                          clearance: SecurityLevel) -> User:
+        """New roles, clearance or department: audited, and the user's tokens end;
+        ``clearance``: the changing admin's, the most they may raise anyone to."""
         before = (await self._account(username)).user
         values = {name: value for name, value in msgspec.structs.asdict(change).items()
                   if value is not msgspec.UNSET}
@@ -171,6 +186,8 @@ class AccountsService:
             if by == username and {"roles", "clearance"} & set(changed):
                 raise Forbidden("nobody changes their own roles or clearance; another admin "
                                 "does it", code="own_account")
+            if "clearance" in changed:
+                _refuse_above(values["clearance"], clearance, "raise an account's clearance to")
 
             async def keep_an_admin(tx: Tx) -> None:
                 if "roles" in changed and not _administers(values["roles"]):
@@ -181,9 +198,15 @@ class AccountsService:
                                  within=keep_an_admin)
         return await self.get_user(username)
 
-    async def reset_password(self, username: str, new_password: str, *, by: str) -> User:
-        """An admin sets someone's password: audited, and the user's tokens end."""
-        await self._account(username)
+    async def reset_password(self, username: str, new_password: str, *, by: str,
+                             clearance: SecurityLevel) -> User:
+        """An admin sets someone's password: audited, and the user's tokens end;
+        ``clearance``: the admin's, the most the account may be cleared to (with its new
+        password they could sign in as it)."""
+        target = (await self._account(username)).user
+        async with self._refusals_audited(by, "reset_password"):
+            _refuse_above(target.clearance, clearance, "reset the password of an account "
+                          "cleared to")
         check_new_password(new_password, username=username)
         await self._changing(username, {"password_hash": await self._hash(new_password)},
                              _entry("password_reset", by, username))
@@ -404,6 +427,15 @@ class AccountsService:
             return self.hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def _refuse_above(level: SecurityLevel, own: SecurityLevel, doing: str) -> None:
+    """An admin cleared to ``own`` does not reach ``level`` through another account."""
+    if security_rank(level) > security_rank(own):
+        raise Forbidden(
+            f"you may not {doing} {level}, above your own clearance ({own}): an admin cleared "
+            f"to {level} does it, or the operator with `archive user add` on the server",
+            code="above_own_clearance", extra={"clearance_needed": level})
 
 
 def _administers(roles: list[str]) -> bool:

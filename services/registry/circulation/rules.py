@@ -16,6 +16,10 @@ RENEWERS = ("archivist",)
 """Besides the borrower, who registers a renewal."""
 COPY_APPROVERS = ("manager", "center_head", "director")
 """B6: who may have approved a copy."""
+CLEARED_MOVES: tuple[Move, ...] = ("issue",)
+"""Desk moves given only by an archivist cleared for every document of the loan: handing
+it over puts the documents in the borrower's hands. Checking a loan back in is not one:
+a return only ends access, and refusing it would keep a file out."""
 
 
 def desk_refusal(principal: Principal, loan: LoanRow, move: Move) -> ArchiveError | None:

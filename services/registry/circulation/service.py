@@ -1,7 +1,8 @@
 """The archive desk (B3–B6): issue (出借), acknowledgement, renewal (续借), approved copies,
 return (注销); and escalation of loans held too long (问责, B4).
 
-Issue and return are the archivist's, never on their own loan. Issuing a paper loan
+Issue and return are the archivist's, never on their own loan; issuing it is theirs only
+when cleared for every document of it (``common.clearance``). Issuing a paper loan
 takes its files (``active_paper_loans``), so the same file cannot go out twice even when
 two archivists hand it over at the same moment (B7, 409 ``already_on_loan``). ``due_at``
 is ``loan_days`` after issue; a renewal moves it on and restarts the escalation clock
@@ -24,10 +25,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from services.common.auth import Principal
+from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
 from services.common.contracts.lending import CopyRecord, Incident, Loan
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.circulation.rules import (
+    CLEARED_MOVES,
     RENEWERS,
     copy_approver_refusal,
     desk_refusal,
@@ -174,6 +177,10 @@ class CirculationService:
         async with self.store.transaction() as tx:
             loan = await loan_for_move(tx, loan_id)
             refusal = desk_refusal(principal, loan, move)
+            if refusal is None and move in CLEARED_MOVES:
+                refusal = clearance_refusal(principal.clearance,
+                                            (await tx.loans.levels([loan_id]))[loan_id],
+                                            decision="this loan", decided_by="issues it")
             if refusal is None:
                 check_move(move, loan.status)
                 await apply(tx, loan, now)

@@ -18,6 +18,7 @@ from services.common.contracts.operations import (
 )
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
+from services.common.models import SecurityLevel
 from services.registry.catalogue.tables import documents
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 from services.registry.schema import Repository
@@ -73,6 +74,15 @@ class HandoversRepository(Repository):
             .order_by(handover_items.c.position))
         return items_digest("handover", handover_id, (
             SignedItem(row.document_id, row.sha256, row.archive_no) for row in rows))
+
+    async def levels(self, handover_id: str) -> list[SecurityLevel]:
+        """Each item's security level as the catalogue holds it now: who may sign depends
+        on them (``common.clearance``)."""
+        rows = await self.conn.execute(
+            sa.select(documents.c.security)
+            .join(handover_items, documents.c.document_id == handover_items.c.document_id)
+            .where(handover_items.c.handover_id == handover_id))
+        return list(rows.scalars())
 
     async def signatures(self, handover_id: str) -> list[Signature]:
         rows = (await self.conn.execute(

@@ -6,8 +6,10 @@ once, active ones only: 409 ``document_destroyed``, ``already_transferred``). Th
 who hands over (``handed_over_by``, the service centre's) and the archivist who receives
 (``received_by``) each sign in their own session by re-entering their password, as the
 destruction witnesses do (``services.registry.seal``); only those two sign (403
-``not_a_signer``), a wrong password is 403 ``wrong_password``. Each signs the items'
-digest as they stand. Once both have signed the handover is ``completed`` and, if it
+``not_a_signer``), a wrong password is 403 ``wrong_password``, and a side signs only if
+cleared for every item (403 ``above_clearance``, ``common.clearance``; a handover naming a
+side who is not is refused when drawn up, 422 ``signer_not_cleared``). Each signs the
+items' digest as they stand. Once both have signed the handover is ``completed`` and, if it
 names the archive's ``location``, each document's paper location becomes it (D7) as a
 new version of its record (D6). Creation and each signature are audited (O4).
 """
@@ -22,7 +24,9 @@ from datetime import datetime
 import msgspec
 
 from services.common.auth import Principal
+from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
+from services.common.contracts.accounts import User
 from services.common.contracts.catalogue import SystemReason
 from services.common.contracts.operations import (
     Handover,
@@ -67,8 +71,9 @@ class HandoverService:
         now = self.clock.now()
         handover_id = str(uuid.uuid4())
         async with self.store.transaction() as tx:
-            await _check_people(tx, request)
+            signers = await _signers(tx, request)
             records = await _documents(tx, principal, request)
+            _check_signers_cleared(signers, records)
             await tx.handovers.insert(handover_id, request, records, by=principal.username,
                                       at=now)
             await tx.journal.audit(AuditEntry(
@@ -97,6 +102,11 @@ class HandoverService:
             if current.status != "awaiting_signatures":
                 raise Conflict("the handover is complete: both sides have signed it, and "
                                "it is not signed again", code="invalid_transition")
+            refusal = clearance_refusal(principal.clearance,
+                                        await tx.handovers.levels(handover_id),
+                                        decision="this handover", decided_by="signs it")
+            if refusal is not None:
+                raise refusal
             digest = await tx.handovers.digest(handover_id)
             if signature.digest is not None and signature.digest != digest:
                 raise Conflict("the handover's items changed since you checked them; check "
@@ -169,11 +179,13 @@ class HandoverService:
             item if item.document_id in visible else _redacted(item) for item in found.items])
 
 
-async def _check_people(tx: Tx, request: HandoverRequest) -> None:
+async def _signers(tx: Tx, request: HandoverRequest) -> list[User]:
+    """The two sides, active users, the receiver an archivist."""
     if request.handed_over_by == request.received_by:
         raise ValidationFailed("a handover has two sides: the person handing over and the "
                                "archivist receiving are different people (O1)",
                                code="same_person")
+    signers = []
     for username in (request.handed_over_by, request.received_by):
         account = await tx.accounts.get(username)
         if account is None or not account.user.active:
@@ -181,6 +193,23 @@ async def _check_people(tx: Tx, request: HandoverRequest) -> None:
         if username == request.received_by and RECEIVER_ROLE not in account.user.roles:
             raise ValidationFailed(f"{username!r} is not an archivist; the archive's "
                                    "archivist receives a handover", code="receiver_not_archivist")
+        signers.append(account.user)
+    return signers
+
+
+def _check_signers_cleared(signers: list[User], records: list[DocumentRecord]) -> None:
+    """Each side signs only if cleared for every item (``sign``): a handover a side could
+    never sign would wait for ever, so it is not drawn up (``signer_not_cleared``)."""
+    for signer in signers:
+        refusal = clearance_refusal(signer.clearance,
+                                    [record.security for record in records],
+                                    decision="the handover", decided_by="signs it")
+        if refusal is not None:
+            raise ValidationFailed(
+                f"{signer.username} is not cleared for every document handed over, so could "
+                f"not sign: {refusal.detail}; name someone cleared, or leave those "
+                "documents out", code="signer_not_cleared",
+                extra={**refusal.extra, "signer": signer.username})
 
 
 async def _documents(tx: Tx, principal: Principal, request: HandoverRequest

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
+from services.common.models import SecurityLevel
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.journal.models import HoldMoment
@@ -113,6 +114,20 @@ class HoldsRepository(Repository):
                             documents.c.category)))
             found.update(row.document_id for row in rows)
         return found
+
+    async def levels(self, hold: Hold) -> list[SecurityLevel]:
+        """The security level of each document ``hold`` covers, named or by its household
+        and/or category, whatever the document's status: who may release it depends on
+        them (``common.clearance``)."""
+        named = sa.select(legal_hold_documents.c.document_id).where(
+            legal_hold_documents.c.hold_id == hold.hold_id)
+        covered: sa.ColumnElement[bool] = documents.c.document_id.in_(named)
+        if hold.household is not None or hold.category is not None:
+            covered = sa.or_(covered, sa.and_(
+                *([documents.c.household == hold.household] if hold.household else []),
+                *([documents.c.category == hold.category] if hold.category else [])))
+        rows = await self.conn.execute(sa.select(documents.c.security).where(covered))
+        return list(rows.scalars())
 
     async def named(self, typed: Collection[str]) -> dict[str, str]:
         """Each of ``typed`` that names a document, by its id or by its archive number

@@ -7,6 +7,8 @@ destruction is refused (409 ``on_hold``) even when the hold arrived after approv
 A hold naming a document already destroyed is refused whole (409 ``document_destroyed``,
 with each destruction: the evidence is gone, and a hold on it would say otherwise). A
 transferred document may be held: its digital original stays in the archive.
+Releasing a hold lets its documents be swept again, so it is released only by someone
+cleared for every document it covers (``common.clearance``).
 
 Audited (O4): placing and releasing each hold, once with its scope, and once on each
 document a hold names (at most ``rules.MAX_DOCUMENTS``). A household or category hold is
@@ -23,6 +25,7 @@ import uuid
 import msgspec
 
 from services.common.auth import Principal
+from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
@@ -97,6 +100,10 @@ class HoldsService:
             held = in_state(await tx.holds.get(hold_id, lock=True), "active",
                             missing=NotFound(f"no hold {hold_id}", code="unknown_hold"),
                             refusal="the hold is already released")
+            refusal = clearance_refusal(principal.clearance, await tx.holds.levels(held),
+                                        decision="this hold", decided_by="releases it")
+            if refusal is not None:
+                raise refusal
             await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
             detail: dict[str, DetailValue] = {"hold_id": hold_id, "note": note}
             await tx.journal.audit(AuditEntry(action="hold_released", username=principal.username,

@@ -201,6 +201,19 @@ class LoansRepository(Repository):
             .order_by(loan_documents.c.position))
         return [str(document_id) for document_id in rows.scalars()]
 
+    async def levels(self, loan_ids: Collection[str]) -> dict[str, list[SecurityLevel]]:
+        """Each loan's documents' security levels as they stand (one a document): who may
+        decide its steps depends on them (``common.clearance``)."""
+        found: dict[str, list[SecurityLevel]] = {loan_id: [] for loan_id in loan_ids}
+        for chunk in chunks(loan_ids):
+            rows = await self.conn.execute(
+                sa.select(loan_documents.c.loan_id, documents.c.security)
+                .join(documents, documents.c.document_id == loan_documents.c.document_id)
+                .where(loan_documents.c.loan_id.in_(chunk)))
+            for loan_id, security in rows:
+                found[loan_id].append(security)
+        return found
+
     async def on_loan(self, document_ids: Collection[str]) -> set[str]:
         """Which of ``document_ids`` are out on a loan now, paper or digital: neither
         swept nor destroyed (409 ``on_loan``)."""

@@ -94,7 +94,7 @@ class LendingService:
                 _check_lendable(request.kind, records)
                 await _check_not_out(tx, request.kind, document_ids)
                 row = _new_loan(request, principal, borrower, records, now)
-                await _check_someone_approves(tx, row)
+                await _check_someone_approves(tx, row, records)
                 await tx.loans.insert(row, document_ids)
                 await record_step(tx, row, "requested", username=principal.username,
                                   status="requested", at=now,
@@ -318,11 +318,13 @@ async def _awaiting(tx: Tx, principal: Principal, filters: Filters, *, now: date
     """The waiting requests matching ``filters`` whose next step ``principal`` may give,
     oldest first."""
     # B3: the rule ``approve`` applies, on every waiting request's chain.
-    return [row for row, approvers in await tx.loans.requested(filters, now=now)
+    waiting = await tx.loans.requested(filters, now=now)
+    levels = await tx.loans.levels([row.loan_id for row, _ in waiting])
+    return [row for row, approvers in waiting
             if is_awaited_from(principal, status=row.status,
                                approvals_needed=row.approvals_needed, borrower=row.borrower,
                                borrower_department=row.borrower_department,
-                               earlier_approvers=approvers)]
+                               earlier_approvers=approvers, levels=levels[row.loan_id])]
 
 
 async def _withdraw(tx: Tx, loan: LoanRow, *, by: str, reason: str, at: datetime) -> None:
@@ -341,10 +343,12 @@ async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
     check_move(move, loan.status)
     approvals = await tx.loans.approvals(loan_id)
     step = len(approvals)
+    levels = await tx.loans.levels([loan_id])
     refusal = approval_refusal(
         principal, role=loan.approvals_needed[step], borrower=loan.borrower,
         borrower_department=loan.borrower_department,
-        earlier_approvers=[approval.approver for approval in approvals])
+        earlier_approvers=[approval.approver for approval in approvals],
+        levels=levels[loan_id])
     return loan, step, refusal
 
 
@@ -362,20 +366,29 @@ async def _borrower(tx: Tx, username: str) -> User:
     return found
 
 
-async def _check_someone_approves(tx: Tx, row: LoanRow) -> None:
-    """B3: every step the loan needs has someone, not the borrower, to give it."""
+async def _check_someone_approves(tx: Tx, row: LoanRow, records: list[DocumentRecord]
+                                  ) -> None:
+    """B3: every step the loan needs has someone, not the borrower, cleared for all its
+    documents, to give it."""
     people = [user.principal() for user in await tx.accounts.active_people()]
+    levels = [record.security for record in records]
     role = step_nobody_gives(row.approvals_needed, borrower=row.borrower,
-                             borrower_department=row.borrower_department, people=people)
+                             borrower_department=row.borrower_department, people=people,
+                             levels=levels)
+    if role is None:
+        return
+    needed = max(levels, key=security_rank)
+    cleared = "" if needed == "ordinary" else f" cleared to {needed}"
     if role == "manager":
-        raise Conflict(f"nobody but {row.borrower} heads the department "
+        raise Conflict(f"nobody but {row.borrower}{cleared} heads the department "
                        f"{row.borrower_department}, so nobody could give the loan's first "
                        "approval (B3); an admin gives the department another head (a "
-                       "manager) first", code="no_approver", extra={"step": role})
-    if role is not None:
-        raise Conflict(f"nobody but {row.borrower} could give the {STEP_NAMES[role]}'s "
-                       f"approval this loan needs; an admin gives someone that role first",
-                       code="no_approver", extra={"step": role})
+                       f"manager{cleared}) first", code="no_approver",
+                       extra={"step": role, "clearance_needed": needed})
+    raise Conflict(f"nobody but {row.borrower}{cleared} could give the {STEP_NAMES[role]}'s "
+                   f"approval this loan needs; an admin gives someone that role"
+                   f"{' and clearance' if cleared else ''} first", code="no_approver",
+                   extra={"step": role, "clearance_needed": needed})
 
 
 async def _documents(tx: Tx, document_ids: list[str], principal: Principal,

@@ -58,8 +58,9 @@ async def test_every_change_of_an_account_is_audited_with_who_made_it(
     accounts = _accounts(registry)
     await _person(accounts)
     await accounts.change_user("li", UserChange(clearance="confidential",
-                                                department="engineering"), by="root")
-    await accounts.reset_password("li", "a new password", by="root")
+                                                department="engineering"),
+                               by="root", clearance="secret")
+    await accounts.reset_password("li", "a new password", by="root", clearance="secret")
     await accounts.change_own_password("li", "a new password", "another password",
                                        address="10.0.0.7")
     await accounts.deactivate("li", by="root")
@@ -83,12 +84,13 @@ async def test_a_change_of_the_account_ends_every_earlier_token(
     principal = accounts.codec.decode(token)
     await accounts.verify(principal, token)  # remembered as good
     if change == "reset":
-        await accounts.reset_password("li", "a new password", by="root")
+        await accounts.reset_password("li", "a new password", by="root", clearance="secret")
     elif change == "own":
         await accounts.change_own_password("li", PASSWORD, "a new password", address=None)
     else:
         values = {"roles": ["manager"], "clearance": "secret", "department": "archive"}
-        await accounts.change_user("li", UserChange(**{change: values[change]}), by="root")
+        await accounts.change_user("li", UserChange(**{change: values[change]}),
+                                   by="root", clearance="secret")
     with pytest.raises(Unauthorized) as refused:
         await accounts.verify(principal, token)
     assert refused.value.code == "token_revoked"
@@ -98,7 +100,7 @@ async def test_a_change_that_changes_nothing_keeps_the_tokens(registry: Registry
     accounts = _accounts(registry)
     await _person(accounts)
     token = (await accounts.issue_token("li", PASSWORD)).access_token
-    await accounts.change_user("li", UserChange(roles=["staff"]), by="root")
+    await accounts.change_user("li", UserChange(roles=["staff"]), by="root", clearance="secret")
     await accounts.verify(accounts.codec.decode(token), token)
 
 
@@ -183,7 +185,7 @@ async def test_a_password_keeps_the_hash_settings_it_was_set_under(registry: Reg
     assert "$m=32768,t=2," in await stored_hash()
     later = accounts(1024)
     assert (await later.issue_token("li", PASSWORD)).access_token
-    await later.reset_password("li", "a new password", by="root")
+    await later.reset_password("li", "a new password", by="root", clearance="secret")
     assert "$m=1024,t=2," in await stored_hash()
     assert (await later.issue_token("li", "a new password")).access_token
     with pytest.raises(Unauthorized):
@@ -203,12 +205,13 @@ async def test_every_new_password_is_judged_and_a_refused_one_changes_nothing(
     await _person(accounts)
     token = await accounts.issue_token("li", PASSWORD)
     with pytest.raises(ValidationFailed) as reset:
-        await accounts.reset_password("li", "qq123456", by="root")
+        await accounts.reset_password("li", "qq123456", by="root", clearance="secret")
     with pytest.raises(ValidationFailed) as own:
         await accounts.change_own_password("li", PASSWORD, "Archive2024", address=None)
     await _person(accounts, "zhou")
     with pytest.raises(ValidationFailed) as named:
-        await accounts.reset_password("zhou", "Zhou on the 5th floor", by="root")
+        await accounts.reset_password("zhou", "Zhou on the 5th floor",
+                                      by="root", clearance="secret")
     assert [reset.value.code, own.value.code, named.value.code] == [
         "password_too_common", "password_too_common", "password_contains_username"]
     await accounts.verify(accounts.codec.decode(token.access_token), token.access_token)
@@ -237,14 +240,16 @@ async def test_no_change_leaves_the_archive_without_an_active_admin(registry: Re
     accounts = _accounts(registry)
     await _admins(accounts, "root")
     with pytest.raises(Conflict) as demoted:
-        await accounts.change_user("root", UserChange(roles=["staff"]), by=CONSOLE)
+        await accounts.change_user("root", UserChange(roles=["staff"]),
+                                   by=CONSOLE, clearance="secret")
     with pytest.raises(Conflict) as departed:
         await accounts.deactivate("root", by=CONSOLE)
     assert demoted.value.code == departed.value.code == "last_admin"
     root = await accounts.get_user("root")
     assert (root.roles, root.active) == (["admin"], True)
     await _admins(accounts, "root2")
-    await accounts.change_user("root", UserChange(roles=["admin", "staff"]), by="root2")
+    await accounts.change_user("root", UserChange(roles=["admin", "staff"]),
+                               by="root2", clearance="secret")
     await accounts.deactivate("root", by="root2")
     assert not (await accounts.get_user("root")).active
 
@@ -267,7 +272,8 @@ async def test_an_admin_removed_while_another_leaves_is_refused_not_both(
     departure = asyncio.create_task(accounts.deactivate("root2", by="root"))
     await leaving.wait()
     with pytest.raises(Conflict) as refused:
-        await accounts.change_user("root", UserChange(roles=["staff"]), by="root2")
+        await accounts.change_user("root", UserChange(roles=["staff"]),
+                                   by="root2", clearance="secret")
     await departure
     assert refused.value.code == "last_admin"
     root, root2 = await accounts.get_user("root"), await accounts.get_user("root2")

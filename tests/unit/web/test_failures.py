@@ -8,7 +8,7 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.web.failures import answered, none_if, ways_on
+from services.web.failures import answered, none_if, outcome_values, ways_on
 from services.web.navigation import layout_values
 from services.web.render import Pages
 from tests.support.pages import page_request
@@ -94,3 +94,20 @@ def test_the_code_is_a_small_hint_for_support_staff_not_the_message() -> None:
     page = _failure_page("GET", "/ui/documents/d-1", 404, "unknown_document")
     assert "<small>（供系统管理员查询：unknown_document）</small>" in page
     assert "代码：" not in page
+
+
+async def _above_clearance() -> None:
+    raise Forbidden("this loan includes 2 document(s) above your clearance; someone cleared "
+                    "to secret approves it", code="above_clearance",
+                    extra={"documents_above": 2, "clearance_needed": "secret"})
+
+
+async def test_a_decision_refused_above_clearance_carries_the_count_and_the_clearance_needed(
+        ) -> None:
+    answer = await answered(_above_clearance(), "/ui/loans/l1", done="approved")
+    assert answer.url == "/ui/loans/l1?refused=above_clearance&above=2&needed=secret"
+    shown = outcome_values(page_request("GET", answer.url))
+    assert (shown["refused"], shown["above"], shown["needed"]) == ("above_clearance", 2, "绝密")
+    forged = outcome_values(page_request("GET", "/ui/loans/l1?refused=above_clearance"
+                                                "&above=lots&needed=<b>"))
+    assert (forged["above"], forged["needed"]) == (0, "")

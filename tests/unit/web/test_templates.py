@@ -89,3 +89,27 @@ def test_every_area_says_the_common_refusals_in_the_same_words() -> None:
         assert {said(area, code) for area in areas} == {said("common_refusal", code)}
     assert said("account_refusal", "too_long") == said("common_refusal", "too_long")
     assert "系统管理员" in said("account_refusal", "a_code_nobody_knows")
+
+
+def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_both_languages(
+        ) -> None:
+    """A loan's step, a hold's release, a handover's signature (``common.clearance``):
+    the count and the clearance needed, never which documents."""
+    said = {}
+    for language in ("zh", "en"):
+        macros = Pages().environments[language].get_template("macros.html").module
+        said[language] = [" ".join(str(getattr(macros, area)("above_clearance", 2, "机密"))
+                                   .split())
+                          for area in ("loan_refusal", "retention_refusal", "handover_refusal")]
+    assert said["zh"] == [
+        "这笔借阅含有 2 份您无权查看的档案，须由具有“机密”密级权限的人审批或办理。"
+        "请转交给具有该密级权限的同事；如部门负责人没有这一权限，请系统管理员提高其密级权限。",
+        "这项保全含有 2 份您无权查看的档案，须由具有“机密”密级权限的合规人员解除。"
+        "请转交给具有该密级权限的同事。",
+        "这次移交含有 2 份您无权查看的档案，须由具有“机密”密级权限的人签字。"
+        "请系统管理员提高您的密级权限，或重新编制移交清单，由具有该权限的人移交或接收。"]
+    assert [sentence.split(";")[0] for sentence in said["en"]] == [
+        "This loan includes 2 documents you are not cleared to see",
+        "This hold covers 2 documents you are not cleared to see",
+        "This handover includes 2 documents you are not cleared to see"]
+    assert all("“confidential” clearance" in sentence for sentence in said["en"])

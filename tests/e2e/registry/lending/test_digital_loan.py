@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.ingest.support import wait_for_job
 from tests.fixtures.app import ArchiveServer, Person, module_archive_server
+from tests.support.pages import signed_in
 from tests.support.rendering import LINES, write_digital_pdf
 
 JOB_TIMEOUT_S = 90.0
@@ -29,7 +30,9 @@ def people(server: ArchiveServer) -> dict[str, httpx.Client]:
         Person("li", "staff", clearance="confidential", department="customer_service"),
         Person("ma", "staff", department="customer_service"),
         Person("zhou", "manager", clearance="secret", department="customer_service"),
-        Person("hu", "manager", department="customer_service"),  # heads zhou's own loans
+        Person("hu", "manager", clearance="confidential",
+               department="customer_service"),  # heads zhou's own loans, cleared (B3)
+        Person("tang", "manager", department="customer_service"),  # cleared for ordinary
         Person("zhao", "director", clearance="secret", department="management"),
         Person("wang", "archivist", clearance="secret", department="archive"),
         Person("qin", "compliance", clearance="secret", department="archive"),
@@ -159,3 +162,21 @@ def test_someone_elses_loan_reveals_nothing_to_a_staff_member(
                people["ma"].post(f"{loan_path}/issue")]
     assert [(a.status_code, a.json()["code"]) for a in answers] == [
         (404, "unknown_loan"), (403, "role_required"), (403, "role_required")]
+
+
+def test_the_loan_page_says_in_chinese_who_approves_a_step_above_the_approvers_clearance(
+        server: ArchiveServer, people: dict[str, httpx.Client], registered: str) -> None:
+    """B3: a department head not cleared for the loan's documents does not approve it;
+    the page says how many documents and the clearance needed, not which."""
+    loan = _requested(people["li"], registered, "digital")
+    page = signed_in(server.url, "tang")
+    try:
+        answered = page.post(f"/ui/loans/{loan['loan_id']}/approve",
+                             data={"_csrf_token": page.cookies["archive_csrf"], "note": ""})
+        shown = page.get(answered.headers["location"])
+    finally:
+        page.close()
+    assert answered.status_code == 303
+    assert "refused=above_clearance&above=1&needed=confidential" in answered.headers["location"]
+    assert "这笔借阅含有 1 份您无权查看的档案，须由具有“机密”密级权限的人审批或办理" in shown.text
+    assert "和解协议（机密）" not in shown.text

@@ -109,7 +109,8 @@ async def test_a_request_nobody_could_approve_is_refused_at_once(
         return
     with pytest.raises(Conflict) as refused:
         await lending.request(borrower, [document])
-    assert (refused.value.code, refused.value.extra) == ("no_approver", {"step": step})
+    assert (refused.value.code, refused.value.extra) == (
+        "no_approver", {"step": step, "clearance_needed": security})
     assert await lending.sql("SELECT count(*) FROM loans") == [(0,)]
 
 
@@ -118,7 +119,8 @@ async def test_a_step_nobody_else_holds_is_refused(lending: Lending) -> None:
     # that step, which chen cannot give to chen.
     with pytest.raises(Conflict) as refused:
         await lending.request("chen", [await lending.file(personal_info=True)])
-    assert (refused.value.code, refused.value.extra) == ("no_approver", {"step": "center_head"})
+    assert (refused.value.code, refused.value.extra) == (
+        "no_approver", {"step": "center_head", "clearance_needed": "ordinary"})
 
 
 REFUSED_APPROVALS: list[tuple[str, str, str, str]] = [

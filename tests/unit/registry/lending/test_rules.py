@@ -82,9 +82,10 @@ def test_a_refused_move_says_what_the_loan_is_and_what_it_would_need(
     assert refused.value.detail == said
 
 
-def _principal(username: str, *roles: str, department: str = "customer_service"
-               ) -> Principal:
-    return Principal(username=username, roles=roles, department=department)
+def _principal(username: str, *roles: str, department: str = "customer_service",
+               clearance: SecurityLevel = "ordinary") -> Principal:
+    return Principal(username=username, roles=roles, department=department,
+                     clearance=clearance)
 
 
 REFUSALS = [
@@ -106,6 +107,16 @@ REFUSALS = [
      "role_required"),
     ("admin", _principal("root", "admin"), "manager", [], "role_required"),
 ]
+CONFIDENTIAL_REFUSALS = [
+    # the same, on a loan of an ordinary and a confidential document
+    ("department head not cleared", _principal("zhou", "manager"), "manager", [],
+     "above_clearance"),
+    ("department head cleared", _principal("zhou", "manager", clearance="confidential"),
+     "manager", [], None),
+    ("archivist not cleared", _principal("wang", "archivist", department="archive"),
+     "archivist", ["zhou", "zhao"], "above_clearance"),
+    ("own loan comes first", _principal("li", "manager"), "manager", [], "own_loan"),
+]
 
 
 @pytest.mark.parametrize(("approver", "role", "earlier", "expected"),
@@ -114,8 +125,22 @@ def test_who_may_approve_a_step(approver: Principal, role: str, earlier: list[st
                                 expected: str | None) -> None:
     refusal = approval_refusal(approver, role=role, borrower="li",  # type: ignore[arg-type]
                                borrower_department="customer_service",
-                               earlier_approvers=earlier)
+                               earlier_approvers=earlier, levels=["ordinary"])
     assert (None if refusal is None else refusal.code) == expected
+
+
+@pytest.mark.parametrize(("approver", "role", "earlier", "expected"),
+                         [case[1:] for case in CONFIDENTIAL_REFUSALS],
+                         ids=[case[0] for case in CONFIDENTIAL_REFUSALS])
+def test_a_step_of_a_confidential_loan_is_given_by_someone_cleared_for_it(
+        approver: Principal, role: str, earlier: list[str], expected: str | None) -> None:
+    refusal = approval_refusal(approver, role=role, borrower="li",  # type: ignore[arg-type]
+                               borrower_department="customer_service",
+                               earlier_approvers=earlier, levels=["ordinary", "confidential"])
+    assert (None if refusal is None else refusal.code) == expected
+    if expected == "above_clearance":
+        assert refusal is not None
+        assert refusal.extra == {"documents_above": 1, "clearance_needed": "confidential"}
 
 
 def test_a_loan_is_due_seven_days_after_issue_and_escalated_after_fifteen() -> None:
