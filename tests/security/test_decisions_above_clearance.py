@@ -102,7 +102,7 @@ def test_a_loan_is_approved_and_issued_only_by_people_cleared_for_its_documents(
     assert people["wang"].post(f"{url}/issue").json()["status"] == "out"
     refusals = people["qin"].get("/registry/audit", params={"username": "low"}).json()
     assert sorted(entry["action"] for entry in refusals if entry["outcome"] == "refused") \
-        == ["approve_loan", "issue_loan"]
+        == ["loan_approved", "loan_issued"]
 
 
 def test_a_confidential_loan_whose_department_has_no_cleared_head_is_refused_when_asked(

@@ -104,7 +104,7 @@ def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_bot
     assert said["zh"] == [
         "这笔借阅含有 2 份您无权查看的档案，须由具有“机密”密级权限的人审批或办理。"
         "请转交给具有该密级权限的同事；如部门负责人没有这一权限，请系统管理员提高其密级权限。",
-        "这项保全含有 2 份您无权查看的档案，须由具有“机密”密级权限的合规人员解除。"
+        "这项保全含有 2 份您无权查看的档案，须由具有“机密”密级权限的合规专员解除。"
         "请转交给具有该密级权限的同事。",
         "这次移交含有 2 份您无权查看的档案，须由具有“机密”密级权限的人签字。"
         "请系统管理员提高您的密级权限，或重新编制移交清单，由具有该权限的人移交或接收。"]
@@ -112,4 +112,4 @@ def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_bot
         "This loan includes 2 documents you are not cleared to see",
         "This hold covers 2 documents you are not cleared to see",
         "This handover includes 2 documents you are not cleared to see"]
-    assert all("“confidential” clearance" in sentence for sentence in said["en"])
+    assert all("“Confidential” clearance" in sentence for sentence in said["en"])
