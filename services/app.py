@@ -31,6 +31,7 @@ from services.common.web import (
     ServicePart,
     add_security_headers,
     exception_handlers,
+    provided,
 )
 
 log = logging.getLogger("archive")
@@ -120,7 +121,8 @@ def create_app(ctx: Context) -> ArchiveApp:
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier,
                              also_exclude=[path for part in parts for path in part.own_auth]),
         ],
-        dependencies=CALLER,
+        # The pages check their session cookie with the same verifier as the API's tokens.
+        dependencies={**CALLER, **provided(verifier=verifier)},
         exception_handlers=exception_handlers(
             {prefix: handler for part in parts for prefix, handler in part.unrouted.items()}),
         before_send=[add_security_headers],
