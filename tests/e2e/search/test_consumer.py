@@ -68,4 +68,5 @@ def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhil
     assert wait_until_found(client, {kept, late_kept}, q="通知") == {kept, late_kept}
     # A page is searchable as soon as it is indexed, a moment before the consumer
     # records its cursor; only then does the lag read 0.
-    eventually(lambda: readiness(client)["search.consumer"] == "lag 0 events")
+    admin = restarted.client(registry.add_user("root", "admin"))
+    eventually(lambda: readiness(admin)["search.consumer"] == "lag 0 events")
