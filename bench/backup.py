@@ -158,9 +158,9 @@ def _page(text: str) -> bytes:
     return msgspec.json.encode(page) + b"\n"
 
 
-def wait_until_indexed(url: str) -> None:
-    while httpx.get(f"{url}/ready", timeout=60.0).json()["checks"].get(
-            "search.consumer") != "lag 0 events":
+def wait_until_indexed(admin: httpx.Client) -> None:
+    """Until search has indexed everything filed (``admin``: to whom /ready says the lag)."""
+    while admin.get("/ready").json()["checks"].get("search.consumer") != "lag 0 events":
         time.sleep(1.0)
 
 
@@ -188,7 +188,7 @@ def report(root: Path, count: int, size_kb: int) -> None:
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
     archive = launch_archive_server(root / "source", ocr_workers=1, fixity_interval_days=0)
     try:
-        wait_until_indexed(archive.url)
+        wait_until_indexed(archive.client(archive.add_user("bench.admin", "admin")))
         print(f"indexed after {time.perf_counter() - started:.0f} s", file=sys.stderr)
         destination = root / "backup"
         full, full_s = timed_backup(archive.settings, destination)

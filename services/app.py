@@ -15,7 +15,12 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 
 from services.common.api_reference import SwaggerViewer
-from services.common.auth import PrincipalVerifier
+from services.common.auth import (
+    PrincipalVerifier,
+    TokenCodec,
+    authenticated,
+    bearer_token,
+)
 from services.common.callers import CALLER, AuthMiddleware
 from services.common.clients.registry import RegistryClient, RegistryVerifier
 from services.common.context import Context, PartName
@@ -31,6 +36,7 @@ from services.common.web import (
     ServicePart,
     add_security_headers,
     exception_handlers,
+    provided,
 )
 
 log = logging.getLogger("archive")
@@ -83,11 +89,14 @@ def create_app(ctx: Context) -> ArchiveApp:
 
     @get("/ready", operation_id="ready", tags=["operations"], responses={
         503: ResponseSpec(Readiness, description="Not ready: a dependency is down")})
-    async def ready() -> Response[Readiness]:
-        """Readiness, with each dependency's state."""
+    async def ready(request: Request[Any, Any, Any]) -> Response[Readiness]:
+        """Readiness: each dependency's state (``ok``, ``degraded`` or ``down``); with an
+        ``admin``'s token, what each is and why (paths, counts, engine, warnings)."""
         states = await asyncio.gather(*(_run_check(check) for check in checks.values()))
-        results = dict(zip(checks, states, strict=True))
         healthy = all(not state.startswith("down") for state in states)
+        admin = await is_admin(request.headers.get("authorization"), ctx.codec, verifier)
+        results = {name: state if admin else said_to_anyone(state)
+                   for name, state in zip(checks, states, strict=True)}
         return Response(Readiness(status="ready" if healthy else "not_ready", checks=results),
                         status_code=200 if healthy else 503)
 
@@ -120,7 +129,8 @@ def create_app(ctx: Context) -> ArchiveApp:
             DefineMiddleware(AuthMiddleware, codec=ctx.codec, verifier=verifier,
                              also_exclude=[path for part in parts for path in part.own_auth]),
         ],
-        dependencies=CALLER,
+        # The pages check their session cookie with the same verifier as the API's tokens.
+        dependencies={**CALLER, **provided(verifier=verifier)},
         exception_handlers=exception_handlers(
             {prefix: handler for part in parts for prefix, handler in part.unrouted.items()}),
         before_send=[add_security_headers],
@@ -161,6 +171,27 @@ def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:
     client = RegistryClient(ctx.peer_url("registry"), name="registry",
                             service_token=partial(ctx.codec.service_token, "+".join(ctx.hosted)))
     return RegistryVerifier(client)
+
+
+def said_to_anyone(state: str) -> str:
+    """A dependency's readiness state as anyone may read it: ``ok``, or ``degraded`` or
+    ``down`` with a generic reason. What it is and why (the originals' path, that they are
+    not write-once, the OCR engine, the index's document count, which rises as documents
+    are filed) is for an admin's token only."""
+    for word in ("down", "degraded"):
+        if state.startswith(word):
+            return f"{word}; an admin's token on /ready shows why"
+    return "ok"
+
+
+async def is_admin(authorization: str | None, codec: TokenCodec,
+                   verifier: PrincipalVerifier) -> bool:
+    """Whether a request to a public route comes with a live ``admin``'s token; none is
+    no; a token that is not good is refused (``Unauthorized``) as on any route."""
+    if authorization is None:
+        return False
+    principal = await authenticated(bearer_token(authorization), codec, verifier)
+    return principal.has_role("admin")
 
 
 async def _run_check(check: Any) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import jwt
 import msgspec
@@ -134,12 +134,24 @@ class RecentlyVerified:
         self._until.pop(key, None)
 
 
+@runtime_checkable  # the pages receive it as a Litestar dependency, whose type is checked
 class PrincipalVerifier(Protocol):
     async def verify(self, principal: Principal, token: str) -> None:
         """Raise ``Unauthorized`` if the principal's account is disabled or gone, the
         token is of an earlier version than the account's, or it was ended by signing
         out."""
         ...
+
+
+async def authenticated(token: str, codec: TokenCodec, verifier: PrincipalVerifier
+                        ) -> Principal:
+    """Who ``token`` says is asking, once its signature and expiry are checked and, for a
+    person, that it is still live (``verifier``): the one check of the API's bearer token
+    and of the pages' session cookie alike. ``Unauthorized`` otherwise."""
+    principal = codec.decode(token)
+    if not principal.is_service:
+        await verifier.verify(principal, token)
+    return principal
 
 
 def bearer_token(header: str | None) -> str:

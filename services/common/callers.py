@@ -21,6 +21,7 @@ from services.common.auth import (
     Principal,
     PrincipalVerifier,
     TokenCodec,
+    authenticated,
     bearer_token,
 )
 from services.common.errors import Forbidden, Unauthorized
@@ -40,10 +41,8 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]
                                    ) -> AuthenticationResult:
         token = bearer_token(connection.headers.get("authorization"))
-        principal = self.codec.decode(token)
-        if not principal.is_service:
-            await self.verifier.verify(principal, token)
-        return AuthenticationResult(user=principal, auth=token)
+        return AuthenticationResult(user=await authenticated(token, self.codec, self.verifier),
+                                    auth=token)
 
 
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:

@@ -10,6 +10,7 @@ Scale-out: PostgreSQL through asyncpg; ``fsync`` and ``synchronous_commit`` must
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from sqlalchemy.types import TypeDecorator
 from services.common.errors import Conflict, DependencyUnavailable, ValidationFailed
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent
+log = logging.getLogger("archive.db")
 
 
 def is_sqlite(url: str) -> bool:
@@ -130,14 +132,18 @@ def unstorable(exc: DBAPIError | OverflowError) -> ValidationFailed | None:
     on PostgreSQL; ``OverflowError`` from SQLite's driver). ``None`` for any other error.
 
     asyncpg's refusals reach SQLAlchemy as a bare ``DBAPIError``, not ``DataError``, so
-    the SQLSTATE is what tells them apart.
+    the SQLSTATE is what tells them apart. The refusal is in the archive's words; the
+    driver's (which names the database and the language it is written in) goes to the
+    log only.
     """
     if isinstance(exc, DBAPIError):
         sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
         if not (isinstance(exc, DataError) or sqlstate.startswith("22")):
             return None
-    return ValidationFailed(f"a value cannot be stored: {_first_line(exc)[:200]}",
-                            code="unstorable_value")
+    log.info("a value the database cannot hold was refused: %s", _first_line(exc))
+    return ValidationFailed("a value is beyond what the archive stores (a whole number "
+                            "past 9223372036854775807, or a NUL character in text); "
+                            "correct it and send again", code="unstorable_value")
 
 
 def _safe(engine: AsyncEngine) -> str:

@@ -34,7 +34,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.common.auth import PrincipalVerifier, TokenCodec, bearer_token
+from services.common.auth import PrincipalVerifier, TokenCodec, authenticated, bearer_token
 from services.common.errors import ArchiveError, Forbidden
 
 log = logging.getLogger("archive.metrics")
@@ -145,9 +145,7 @@ async def authorise_scrape(authorization: str | None, *, codec: TokenCodec,
     token = bearer_token(authorization)
     if metrics_token is not None and hmac.compare_digest(token.encode(), metrics_token.encode()):
         return
-    principal = codec.decode(token)
-    if not principal.is_service:
-        await verifier.verify(principal, token)
+    principal = await authenticated(token, codec, verifier)
     if not principal.has_role("admin"):
         raise Forbidden("the metrics need the admin role or ARCHIVE_METRICS_TOKEN",
                         code="role_required")

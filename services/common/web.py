@@ -41,7 +41,9 @@ log = logging.getLogger("archive.http")
 Hook = Callable[[], Awaitable[None]]
 HTTPErrorHandler = Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]
 ReadinessCheck = Callable[[], Awaitable[str]]
-"""Returns a short state ("ok", "lag 3 events"); raises ``ArchiveError`` when not ready."""
+"""Returns a short state ("ok", "lag 3 events"; ``degraded: …`` when it works but not as
+it should); raises ``ArchiveError`` when not ready. Only an admin reads it as said
+(``services.app.said_to_anyone``)."""
 
 
 @dataclass

@@ -18,7 +18,7 @@ ask it through ``POST /registry/access/decide``. The rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -30,6 +30,7 @@ from services.common.contracts.registry import (
     DecisionCode,
     DocumentStatus,
 )
+from services.common.contracts.retention import Hold
 from services.common.errors import NotFound
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
@@ -164,6 +165,15 @@ async def visible_to(catalogue: Catalogue, principal: Principal, document_ids: I
     if principal.is_service or not wanted:
         return set(wanted)
     return await catalogue.visible(wanted, access_filter(principal))
+
+
+def hold_withheld(hold: Hold, visible: Collection[str]) -> bool:
+    """Whether ``hold`` is about nothing its reader may know exists, who may know of
+    ``visible`` (``visible_to``): it names documents only, and none of them is visible.
+    Its row, and its own audit entries, are then redacted: kept and counted, its reason
+    and notes withheld. A household or category hold's scope is not a document."""
+    return (hold.names_documents_only and bool(hold.documents)
+            and not set(hold.documents) & set(visible))
 
 
 def _refuse(code: DecisionCode, reason: str) -> Decision:

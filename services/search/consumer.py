@@ -140,13 +140,14 @@ class FeedConsumer:
         return max(0, self.head - (self.cursor or 0))
 
     async def state(self) -> str:
-        """The readiness state: ``lag N events``, and why it is stalled, if it is."""
+        """The readiness state: ``lag N events``, or, stalled, ``degraded: lag N events``
+        and why."""
         if not self._task.running:
             return "down: the feed consumer is not running; see the log and restart"
         if self.cursor is None and self.stalled is None:
             return "starting"
         state = f"lag {self.lag} events"
         if self.stalled:
-            state += f"; stalled: {self.stalled}; retrying"
+            return f"degraded: {state}; stalled: {self.stalled}; retrying"
         return state
 

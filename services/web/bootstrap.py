@@ -53,7 +53,7 @@ def build(ctx: Context) -> ServicePart:
                                service_token=_no_service_token),
     }
     pages = Pages(ctx.clock.zone)
-    failures = failure_handlers(pages, ctx.codec)
+    failures = failure_handlers(pages)
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()

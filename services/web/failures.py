@@ -24,13 +24,13 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect
 
-from services.common.auth import Principal, TokenCodec
+from services.common.auth import Principal
 from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
 from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.links import address
 from services.web.navigation import layout_values
 from services.web.render import Pages
-from services.web.session import HOME_PATH, Reader, reader_of, sends_form, to_sign_in
+from services.web.session import HOME_PATH, Reader, sends_form, to_sign_in, verified_reader
 
 log = logging.getLogger("archive.web")
 T = TypeVar("T")
@@ -121,23 +121,23 @@ async def hidden_if_refused(read: Awaitable[T]) -> T:
         raise no_such_page() from exc
 
 
-def _signed_in(request: Request[Any, Any, Any], codec: TokenCodec) -> Principal | None:
-    """Who the session says is reading, as every page knows them (``reader_of``); nobody
-    when there is no session or it has ended."""
-    try:
-        return reader_of(request, codec).principal
-    except Unauthorized:
-        return None
+def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
+    """Who is reading, when the request's page found them signed in (``reader_of``);
+    nobody when it did not get that far: the failure handlers cannot ask the registry
+    whether the cookie's token is still live, and a copy kept after signing out must not
+    show its owner's name and menu."""
+    reader = verified_reader(request)
+    return reader.principal if reader else None
 
 
-def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
+def failure_handlers(pages: Pages) -> dict[Any, Any]:
     """The pages' answers to what a route raised, and (``HTTPException``) to an address
     under the pages that no route takes: ``services.app`` hands it routing's 404 and 405,
     which never reach a router's handlers."""
 
     def failure_page(request: Request[Any, Any, Any], status: int, code: str
                      ) -> Response[str]:
-        values = layout_values(request, _signed_in(request, codec))
+        values = layout_values(request, _signed_in(request))
         return pages.render(request, "failure.html", status_code=status, status=status,
                             code=code, **values, **ways_on(request, status, values["here"]))
 

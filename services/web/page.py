@@ -12,7 +12,7 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from services.common.auth import TokenCodec
+from services.common.auth import PrincipalVerifier, TokenCodec
 from services.web.failures import outcome_values
 from services.web.navigation import layout_values
 from services.web.render import Pages
@@ -39,9 +39,9 @@ class Page:
                                  **layout_values(self.request, self.reader.principal))
 
 
-async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec]
-                         ) -> Reader:
-    return reader_of(request, codec)
+async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency[TokenCodec],
+                         verifier: NamedDependency[PrincipalVerifier]) -> Reader:
+    return await reader_of(request, codec, verifier)
 
 
 async def provide_page(request: Request[Any, Any, Any], reader: NamedDependency[Reader],

@@ -1,10 +1,12 @@
 """Who is signed in to the staff pages: the registry's token in a cookie.
 
 The cookie (``cookies.SESSION``: HttpOnly, SameSite=Strict, and ``__Host-`` and Secure
-when the page was reached over https) lasts as long as the token. Nothing else keeps the token: not
-page script, not local storage, never a URL. An expired or ended session sends the person
-to sign-in, told why (and that a form they sent was not sent), and back to the page they
-were on: for a form, the page the form was on.
+when the page was reached over https) lasts as long as the token. Nothing else keeps the
+token: not page script, not local storage, never a URL. Every page checks the token as the
+API does (``services.common.auth.authenticated``): a copy of the cookie kept after signing
+out, a password change or the account's deactivation opens no page. An expired or ended
+session sends the person to sign-in, told why (and that a form they sent was not sent), and
+back to the page they were on: for a form, the page the form was on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
-from services.common.auth import Principal, TokenCodec
+from services.common.auth import Principal, PrincipalVerifier, TokenCodec, authenticated
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX
 from services.web.cookies import SESSION
@@ -24,6 +26,7 @@ from services.web.links import address
 
 LOGIN_PATH = f"{PAGES_PREFIX}/login"
 HOME_PATH = f"{PAGES_PREFIX}/search"
+_READER = "archive_reader"
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,24 @@ class Reader:
     principal: Principal
 
 
-def reader_of(request: Request[Any, Any, Any], codec: TokenCodec) -> Reader:
-    """The signed-in person; ``Unauthorized`` (``missing_token`` or ``token_expired``)
-    sends them to sign-in. The services check the token again on every call (a
-    deactivated account or a changed password ends it there)."""
+async def reader_of(request: Request[Any, Any, Any], codec: TokenCodec,
+                    verifier: PrincipalVerifier) -> Reader:
+    """The signed-in person, whose token is still live; ``Unauthorized`` (no cookie, a
+    token expired, ended by signing out, revoked, or the account deactivated) sends them to
+    sign-in. Kept on the request for its failure page (``verified_reader``)."""
     token = SESSION.read(request)
     if not token:
         raise Unauthorized("sign in first", code="missing_token")
-    return Reader(token=token, principal=codec.decode(token))
+    reader = Reader(token=token, principal=await authenticated(token, codec, verifier))
+    request.state[_READER] = reader
+    return reader
+
+
+def verified_reader(request: Request[Any, Any, Any]) -> Reader | None:
+    """The person ``reader_of`` found signed in for this request, if it was asked: a
+    failure met before (an address no route takes, a refused CSRF check) knows nobody."""
+    reader = request.state.get(_READER)
+    return reader if isinstance(reader, Reader) else None
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str, *, max_age: int) -> Cookie:
@@ -101,12 +114,18 @@ def _local(url: str) -> str | None:
 def sign_in_reason(request: Request[Any, Any, Any], code: str) -> str:
     """What the sign-in page says about the session that ended (``Unauthorized``'s
     ``code``): ``revoked`` (the password or roles changed: by an admin, or by the person
-    in another browser) or ``expired``, with ``_form`` when the request sent a form, which
-    was not sent; "" when there was no session to end (a first visit, a bookmark)."""
+    in another browser), ``signed_out`` (in another tab, or a copy of the cookie kept from
+    before signing out), ``disabled`` (the account was deactivated) or ``expired``, with
+    ``_form`` when the request sent a form, which was not sent; "" when there was no
+    session to end (a first visit, a bookmark)."""
     if code == "missing_token" and not _had_session(request):
         return ""
-    ended = "revoked" if code == "token_revoked" else "expired"
+    ended = _ENDED_BECAUSE.get(code, "expired")
     return f"{ended}_form" if sends_form(request) else ended
+
+
+_ENDED_BECAUSE = {"token_revoked": "revoked", "token_ended": "signed_out",
+                  "account_disabled": "disabled"}
 
 
 def _had_session(request: Request[Any, Any, Any]) -> bool:

@@ -46,7 +46,7 @@ def test_sign_in_keeps_the_token_from_script_and_sign_out_ends_it(
     assert page.evaluate("() => JSON.stringify(window.localStorage)") == "{}"
     assert serious_violations(page) == []
     page.get_by_role("button", name="退出").click()
-    expect(page.get_by_text("您已退出。")).to_be_visible()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
     page.goto("/ui/search")
     expect(page).to_have_url(re.compile(r"/ui/login\?next=%2Fui%2Fsearch"))
 
@@ -67,7 +67,7 @@ def test_signing_out_leaves_nothing_of_the_session_in_the_browsers_storage(
     assert kept[1] == {}
 
     page.get_by_role("button", name="退出").click()
-    expect(page.get_by_text("您已退出。")).to_be_visible()
+    expect(page.get_by_text("您已退出登录。")).to_be_visible()
     page.wait_for_load_state("load")  # htmx has noted the page it is on
     session, local = page.evaluate("() => [{...sessionStorage}, {...localStorage}]")
     here = page.evaluate("() => location.pathname + location.search")

@@ -57,3 +57,23 @@ def test_health_ready_and_schema_need_no_token(archive_server: ArchiveServer) ->
         assert client.get("/ready").status_code == 200
         assert client.get("/schema/openapi.json").status_code == 200
         assert client.get("/schema").status_code == 200
+
+
+def test_readiness_says_each_dependencys_state_to_anyone_and_what_it_is_to_an_admin(
+        archive_server: ArchiveServer) -> None:
+    admin_token = archive_server.add_user("root.ready", "admin")
+    staff_token = archive_server.add_user("li.ready", "staff")
+    with archive_server.client() as anyone, archive_server.client(staff_token) as staff, \
+            archive_server.client(admin_token) as admin, \
+            archive_server.client("not.a.token") as forged:
+        told = {name: client.get("/ready") for name, client in
+                (("anyone", anyone), ("staff", staff), ("admin", admin), ("forged", forged))}
+    checks = {name: answer.json()["checks"] for name, answer in told.items()
+              if answer.status_code == 200}
+    assert set(checks["anyone"].values()) == {"ok"}
+    assert checks["staff"] == checks["anyone"]
+    assert checks["admin"].keys() == checks["anyone"].keys()
+    assert "not write-once" in checks["admin"]["ingest.objects"]
+    assert str(archive_server.settings.data_dir.resolve()) in checks["admin"]["ingest.objects"]
+    assert "documents: " in checks["admin"]["search.index"]
+    assert told["forged"].status_code == 401

@@ -309,8 +309,9 @@ def test_the_feed_lag_grows_while_a_consumer_cannot_keep_up(server: ArchiveServe
     search.start()
     try:
         file_directly(server, 99)
-        eventually(lambda: "stalled" in loopback.get(f"{url}/ready").json()["checks"][
-            "search.consumer"], what="the consumer did not stall without ingest")
+        root = {"Authorization": f"Bearer {server.tokens['root']}"}
+        eventually(lambda: "stalled" in loopback.get(f"{url}/ready", headers=root).json()[
+            "checks"]["search.consumer"], what="the consumer did not stall without ingest")
         before = value(scrape(url), "archive_feed_lag_events", consumer="search")
         for number in range(3):
             file_directly(server, 100 + number)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -68,25 +68,79 @@ def test_after_an_admins_reset_a_form_returns_to_its_page_said_not_sent(
     assert _sign_in_query(read) == {"next": "/ui/loans", "reason": "revoked"}
 
 
-def test_after_signing_out_a_copy_of_the_old_cookie_gets_the_sign_in_page(
-        server: ArchiveServer) -> None:
-    server.add_user("zhou.out", "staff")
-    browser, other_session = signed_in(server.url, "zhou.out"), signed_in(server.url, "zhou.out")
+REPLAYED_PAGES = ("/ui/search", "/ui/handovers/new", "/ui/loans", "/ui/account")
+"""Pages that call no service (search's empty form, a new handover) and some that do."""
+
+
+def _sign_out(server: ArchiveServer, browser: httpx.Client, username: str) -> None:
+    out = browser.post("/ui/logout", data={"_csrf_token": browser.cookies["archive_csrf"]})
+    assert out.status_code == 303
+    assert "archive_session" not in browser.cookies
+
+
+def _change_password(server: ArchiveServer, browser: httpx.Client, username: str) -> None:
+    with server.client(server.add_user(f"root.{username}", "admin")) as admin:
+        assert admin.post(f"/registry/users/{username}/password",
+                          json={"new_password": "changed 12345"}).status_code == 200
+
+
+def _deactivate(server: ArchiveServer, browser: httpx.Client, username: str) -> None:
+    with server.client(server.add_user(f"root.{username}", "admin")) as admin:
+        assert admin.post(f"/registry/users/{username}/deactivate").status_code == 200
+
+
+@pytest.mark.parametrize(("cause", "ended", "reason"), [
+    ("signing_out", _sign_out, "signed_out"),
+    ("password_change", _change_password, "revoked"),
+    ("deactivation", _deactivate, "disabled")])
+def test_a_copy_of_the_cookie_kept_from_before_the_session_ended_gets_the_sign_in_page(
+        server: ArchiveServer, cause: str, ended: Callable[..., None], reason: str) -> None:
+    username = f"zhou.{cause}"
+    server.add_user(username, "archivist")
+    browser = signed_in(server.url, username)
     copied = browser.cookies["archive_session"]
     replaying = loopback.client(server.url, timeout=60,
                                 headers={"cookie": f"archive_session={copied}"})
     try:
-        assert replaying.get("/ui/loans").status_code == 200
-        out = browser.post("/ui/logout", data={"_csrf_token": browser.cookies["archive_csrf"]})
-        replayed = replaying.get("/ui/loans")
-        still = other_session.get("/ui/loans")
+        before = {page: replaying.get(page) for page in REPLAYED_PAGES}
+        ended(server, browser, username)
+        replayed = {page: replaying.get(page) for page in REPLAYED_PAGES}
     finally:
-        for client in (browser, other_session, replaying):
-            client.close()
-    assert out.status_code == 303
-    assert "archive_session" not in browser.cookies
-    assert _sign_in_query(replayed)["next"] == "/ui/loans"
+        browser.close()
+        replaying.close()
+    assert {page: answer.status_code for page, answer in before.items()} == dict.fromkeys(
+        REPLAYED_PAGES, 200)
+    assert all(username in answer.text for answer in before.values())
+    assert {page: _sign_in_query(answer) for page, answer in replayed.items()} == {
+        page: {"next": page, "reason": reason} for page in REPLAYED_PAGES}
+    assert not any(username in answer.text for answer in replayed.values())
+
+
+def test_signing_out_ends_only_that_session(server: ArchiveServer) -> None:
+    server.add_user("zhou.out", "staff")
+    browser, other_session = signed_in(server.url, "zhou.out"), signed_in(server.url, "zhou.out")
+    try:
+        _sign_out(server, browser, "zhou.out")
+        still = other_session.get("/ui/search")
+    finally:
+        browser.close()
+        other_session.close()
     assert still.status_code == 200
+    assert "zhou.out" in still.text
+
+
+@pytest.mark.parametrize(("reason", "said"), [
+    ("signed_out", ("您已退出登录。", "You have signed out.")),
+    ("signed_out_form", ("您已退出登录，刚才的表单没有提交", "You have signed out, and the form")),
+    ("disabled", ("您的账号已被停用，您的登录已结束。", "Your account has been deactivated"))])
+def test_the_sign_in_page_says_why_the_session_ended_in_either_language(
+        server: ArchiveServer, reason: str, said: tuple[str, str]) -> None:
+    with loopback.client(server.url, timeout=60) as chinese, \
+            loopback.client(server.url, timeout=60,
+                            cookies={"archive_language": "en"}) as english:
+        pages = [client.get(f"/ui/login?reason={reason}") for client in (chinese, english)]
+    assert [said_here in page.text for said_here, page in zip(said, pages, strict=True)] == [
+        True, True]
 
 
 def test_signing_out_clears_the_cookie_even_when_the_registry_refuses_the_token(

@@ -177,3 +177,32 @@ def test_search_counts_nothing_it_may_not_show(secured: Secured, people: People)
     assert (found["total"], found["hits"], found["facets"]["category"]) == (0, [], {})
     listing = people["ma"].get("/search/households/A-1201/documents")
     assert leaked(listing.text, secret) == []
+
+
+def test_a_hold_of_only_documents_it_may_not_know_is_a_redacted_row_its_reason_withheld(
+        secured: Secured, people: People) -> None:
+    secret = _confidential(people)
+    placed = people["qin"].post("/registry/holds", json={
+        "reason": "诉讼保全 凤凰案", "documents": [secret["document_id"]]}).json()
+    household = people["qin"].post("/registry/holds", json={
+        "reason": "户内纠纷 青龙案", "household": "A-1201"}).json()
+    released = people["qin"].post(f"/registry/holds/{placed['hold_id']}/release",
+                                  json={"note": "凤凰案已和解"})
+    assert released.status_code == 200, released.text
+    holds = {hold["hold_id"]: hold for hold in people["qiu"].get("/registry/holds").json()}
+    entries = people["qiu"].get("/registry/audit", params={"limit": 1000})
+    assert "凤凰案" not in entries.text
+    assert {key: holds[placed["hold_id"]][key] for key in (
+        "reason", "release_note", "documents", "documents_withheld", "redacted")} == {
+        "reason": "", "release_note": None, "documents": [], "documents_withheld": 1,
+        "redacted": True}
+    assert (holds[household["hold_id"]]["reason"], holds[household["hold_id"]]["redacted"]) == (
+        "户内纠纷 青龙案", False)
+    own = [entry["detail"] for entry in entries.json()
+           if entry["action"] in ("hold_placed", "hold_released")
+           and entry["document_id"] is None]
+    assert {"redacted": True} in own
+    assert any(detail.get("reason") == "户内纠纷 青龙案" for detail in own)
+    cleared = people["qin"].get("/registry/holds").json()
+    assert {hold["hold_id"]: hold["reason"] for hold in cleared}[placed["hold_id"]] == \
+        "诉讼保全 凤凰案"

@@ -1,8 +1,8 @@
 """Nothing deletable early (issue 14, item 4), on both backends: an original is locked from
 the moment it is written, until its ``disposal_due`` once filed (a permanent one a century
 ahead), and the store's own administrator keys cannot delete it before then on S3 with
-Object Lock. The directory store is not write-once, and says so in ``/ready``; there the
-archive's own store refuses.
+Object Lock. The directory store is not write-once, and says so to an admin in ``/ready``;
+there the archive's own store refuses.
 
 The tests first move the server's clock to the present: S3 enforces a lock by its own
 clock, and the fixture's start date is in the past."""
@@ -164,9 +164,9 @@ def test_a_permanent_original_is_locked_a_century_ahead(
     assert info.retain_until is not None
 
 
-def test_ready_says_whether_originals_are_write_once(
-        secured: Secured, archivist: httpx.Client) -> None:
-    objects = archivist.get("/ready").json()["checks"]["ingest.objects"]
+def test_ready_says_to_an_admin_whether_originals_are_write_once(secured: Secured) -> None:
+    with secured.server.client(secured.server.add_user("root.ready", "admin")) as admin:
+        objects = admin.get("/ready").json()["checks"]["ingest.objects"]
     if secured.server.settings.s3_endpoint is None:
         assert "not write-once" in objects
         assert "ARCHIVE_S3_ENDPOINT" in objects

@@ -22,6 +22,8 @@ MAX_TEXT_REASON = 500
 MAX_SIGNING_PASSWORD = 1024
 """The longest password re-entered to sign (a witness, a handover's side); it is checked
 against the account's, so only bounded here."""
+MAX_STORED_INTEGER = 2**63 - 1
+"""The largest integer a database column holds (SQLite's INTEGER, PostgreSQL's bigint)."""
 
 TypedHousehold = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_HOUSEHOLD)]
 """A household code as a person typed it: the service checks it against the pattern and
@@ -35,3 +37,6 @@ Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 TextReason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TEXT_REASON)]
 Opinion = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_OPINION)]
 SigningPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_SIGNING_PASSWORD)]
+RowNumber = Annotated[int, msgspec.Meta(ge=1, le=MAX_STORED_INTEGER)]
+"""A number a request names a stored row by (a notification's id, a text version, a
+manifest's line): refused at decode when no row could have it, not by the database."""

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, TextReason
+from services.common.contracts.fields import DocumentId, RowNumber, TextReason
 from services.common.contracts.registry import FixityFinding
 from services.common.models import Sha256, Struct
 
@@ -88,7 +88,7 @@ class PageCorrection(Struct):
 
     text: PageTextBody
     reason: TextReason
-    base_version: Annotated[int, msgspec.Meta(ge=1)]
+    base_version: RowNumber
 
 
 class PageCorrected(msgspec.Struct, kw_only=True):
@@ -181,7 +181,7 @@ class RefusedFile(Struct):
     filename: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     error_code: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     error: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    line: RowNumber | None = None
     value: Annotated[str, msgspec.Meta(max_length=MAX_REFUSED_VALUE)] | None = None
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, Name, Text
+from services.common.contracts.fields import DocumentId, Name, RowNumber, Text
 from services.common.models import Category, Role, SecurityLevel, Struct, Username
 
 LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
@@ -207,7 +207,7 @@ MAX_MARKED = 1000
 class MarkRead(Struct):
     """Which of the caller's notifications to mark read: ``ids``, or ``all`` of them."""
 
-    ids: Annotated[list[int], msgspec.Meta(max_length=MAX_MARKED)] = msgspec.field(
+    ids: Annotated[list[RowNumber], msgspec.Meta(max_length=MAX_MARKED)] = msgspec.field(
         default_factory=list)
     all: bool = False
 

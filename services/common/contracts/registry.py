@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, TextReason
+from services.common.contracts.fields import MAX_STORED_INTEGER, DocumentId, TextReason
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import (
     Category,
@@ -362,7 +362,7 @@ class TextRevision(Struct):
     by OCR with ``archive reocr``, or corrected by a person: ``engine`` null). The original
     is untouched (D6); the older text is kept by ingest."""
 
-    text_version: Annotated[int, msgspec.Meta(ge=2)]
+    text_version: Annotated[int, msgspec.Meta(ge=2, le=MAX_STORED_INTEGER)]
     engine: TextEngine | None
     reason: TextReason
     revised_by: Username

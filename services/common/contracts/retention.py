@@ -242,6 +242,15 @@ class Hold(Struct):
     as answered: those it names, or those of its household and/or category, whether or
     not the reader may see them; 0 for a released hold. A household or category hold also
     covers documents filed there later (R7), so 0 there is a hold waiting for them."""
+    redacted: bool = False
+    """The hold names documents only and the reader is cleared for none of them: the row
+    is counted, its reason and release note withheld (blank, none), as a redacted row of
+    the loan register is. A household or category hold is never redacted: its scope is
+    not a document."""
+
+    @property
+    def names_documents_only(self) -> bool:
+        return self.household is None and self.category is None
 
 
 class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):

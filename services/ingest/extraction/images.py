@@ -45,14 +45,14 @@ class RasterDocument:
     def page_count(self) -> int:
         if self._image.format != "TIFF":
             return 1  # an animated PNG's later frames are not pages
-        with _decoding(page=None):
+        with _decoding(page=None, limit=self._max_image_pixels):
             return int(getattr(self._image, "n_frames", 1))
 
     def pages(self) -> Iterator[PageImage]:
         """Each page's pixels, decoded when asked for; raises ``PermanentJobError``."""
         for index in range(self.page_count):
             number = index + 1
-            with _decoding(page=number):
+            with _decoding(page=number, limit=self._max_image_pixels):
                 self._image.seek(index)
                 refuse_pixel_bomb(
                     *self._image.size, limit=self._max_image_pixels, page=number
@@ -69,20 +69,25 @@ class RasterDocument:
 def open_raster(
     path: Path, media_type: MediaType, *, max_image_pixels: int
 ) -> Iterator[RasterDocument]:
-    """Open ``path`` as ``media_type`` (already sniffed) with Pillow's bomb limit set to
-    ``max_image_pixels``. Raises ``PermanentJobError`` (``pixel_bomb``, ``corrupt_image``)."""
-    with _decoding(page=None), _pillow_pixel_limit(max_image_pixels):
+    """Open ``path`` as ``media_type`` (already sniffed): its header only, whose size the
+    archive checks against ``max_image_pixels`` before any pixel is decoded. Raises
+    ``PermanentJobError`` (``pixel_bomb``, ``corrupt_image``)."""
+    with _decoding(page=None, limit=max_image_pixels), _pillow_pixel_limit(None):
         image = Image.open(path, formats=[_PILLOW_FORMATS[media_type]])
     try:
+        refuse_pixel_bomb(*image.size, limit=max_image_pixels, page=1)
         yield RasterDocument(image, max_image_pixels=max_image_pixels)
     finally:
         image.close()
 
 
 @contextmanager
-def _pillow_pixel_limit(limit: int) -> Iterator[None]:
-    # Pillow checks at open: it warns above the limit and refuses above twice it. Both are a
-    # bomb to us. The global is restored so one document's limit never leaks to the next.
+def _pillow_pixel_limit(limit: int | None) -> Iterator[None]:
+    # Pillow checks at open, in its own words (and names an attack): it warns above the
+    # limit and refuses above twice it. Opening reads the header only, so the archive lifts
+    # Pillow's check there (None) and says the size and what to do itself
+    # (``refuse_pixel_bomb``); a warning left (a TIFF's tiles) is a bomb all the same. The
+    # global is restored so one document's limit never leaks to the next.
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = limit
     try:
@@ -94,14 +99,14 @@ def _pillow_pixel_limit(limit: int) -> Iterator[None]:
 
 
 @contextmanager
-def _decoding(*, page: int | None) -> Iterator[None]:
+def _decoding(*, page: int | None, limit: int) -> Iterator[None]:
     where = f"page {page}" if page else "the image"
     try:
         yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PermanentJobError(
-            f"{where} has more pixels than the limit (ARCHIVE_MAX_IMAGE_PIXELS) allows to "
-            f"decode safely ({exc}); rescan it at a lower resolution",
+            f"{where} has more pixels than the limit of {limit:,} (ARCHIVE_MAX_IMAGE_PIXELS) "
+            "allows to decode safely; rescan it at a lower resolution",
             code="pixel_bomb", extra={"page": page} if page else None,
         ) from exc
     except _DECODE_ERRORS as exc:

@@ -130,8 +130,8 @@ class PageText(Struct):
 class ExtractionLimits(Struct):
     """Limits one document is extracted within; any breach fails the job permanently.
 
-    ``max_image_pixels`` also becomes Pillow's decompression-bomb limit
-    (``Image.MAX_IMAGE_PIXELS``, whose default it shares).
+    ``max_image_pixels`` is checked by the archive against each image's declared size
+    before decoding (its default is the size Pillow refuses by default).
     """
 
     languages: Annotated[tuple[OcrLanguage, ...], msgspec.Meta(min_length=1)] = (

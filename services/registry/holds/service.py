@@ -30,12 +30,14 @@ from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
-from services.registry.access import visible_to
+from services.registry.access import hold_withheld, visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx
 from services.registry.transitions import in_state
+
+HIDDEN = ""
 
 SAID_AT_MOST = 5
 """Destroyed documents a refusal's ``detail`` names (``extra`` lists them all)."""
@@ -130,7 +132,13 @@ class HoldsService:
 
 
 async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
+    """``hold`` as ``principal`` may read it: only the documents they may know of, the rest
+    counted; a hold of documents only, none of them theirs to know, redacted."""
     visible = await visible_to(tx.documents, principal, hold.documents)
     shown = [document_id for document_id in hold.documents if document_id in visible]
-    return msgspec.structs.replace(hold, documents=shown,
-                                   documents_withheld=len(hold.documents) - len(shown))
+    answered = msgspec.structs.replace(hold, documents=shown,
+                                       documents_withheld=len(hold.documents) - len(shown))
+    if hold_withheld(hold, visible):
+        return msgspec.structs.replace(answered, reason=HIDDEN, release_note=None,
+                                       redacted=True)
+    return answered

@@ -8,8 +8,9 @@ services; a person reading it (``admin``) gets the page without the events of do
 above their clearance, and loan events list only the documents they may see; ``last_seq``
 still moves past what was left out. The audit log must stay complete and countable: an
 entry about such a document stays in its place, redacted (``document_id`` null,
-``detail`` reduced to ``{"redacted": true}``); asked for the entries of such a document,
-the log answers none, as for a document that does not exist.
+``detail`` reduced to ``{"redacted": true}``), and so does a legal hold's own entry (its
+reason, its release note) when the hold names only such documents; asked for the entries
+of such a document, the log answers none, as for a document that does not exist.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from services.common.contracts.registry import (
     TextRevised,
 )
 from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
-from services.registry.access import Catalogue, visible_to
+from services.registry.access import Catalogue, hold_withheld, visible_to
 from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
 from services.registry.journal.models import (
     Anchored,
@@ -51,6 +52,7 @@ from services.registry.store import RegistryStore, Tx
 MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
+HOLD_ACTIONS = ("hold_placed", "hold_released")
 AUDIT_READERS = ("compliance", "admin")
 """Who reads the whole audit log; anyone else sees their own entries about a document."""
 TRAIL_LIMIT = 200
@@ -83,7 +85,8 @@ class JournalService:
                     return []
                 query = await _with_covering_holds(tx, query)
             found = await tx.journal.entries(query)
-            return await entries_for(tx.documents, principal, found)
+            return await hold_entries_for(tx, principal,
+                                          await entries_for(tx.documents, principal, found))
 
     async def document_trail(self, principal: Principal, document_id: str
                              ) -> list[AuditTrailEntry]:
@@ -247,6 +250,28 @@ async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage) -
         elif all(d in visible for d in _named(change)):
             kept.append(change)
     return msgspec.structs.replace(page, changes=kept)
+
+
+async def hold_entries_for(tx: Tx, principal: Principal, entries: list[AuditRecord]
+                           ) -> list[AuditRecord]:
+    """A hold's own entries (about no one document: its reason, its release note) redacted
+    in place, as its row is, when the hold is about nothing the reader may know of
+    (``hold_withheld``)."""
+    named = {entry.detail["hold_id"] for entry in entries if _a_holds_own(entry)}
+    withheld: set[object] = set()
+    for hold_id in named:
+        hold = await tx.holds.get(str(hold_id))
+        if hold is not None and hold_withheld(
+                hold, await visible_to(tx.documents, principal, hold.documents)):
+            withheld.add(hold_id)
+    return [msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
+            if _a_holds_own(entry) and entry.detail["hold_id"] in withheld else entry
+            for entry in entries]
+
+
+def _a_holds_own(entry: AuditRecord) -> bool:
+    return (entry.action in HOLD_ACTIONS and entry.document_id is None
+            and "hold_id" in entry.detail)
 
 
 async def entries_for(catalogue: Catalogue, principal: Principal,

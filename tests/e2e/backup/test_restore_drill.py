@@ -42,7 +42,6 @@ from tests.e2e.retention.support import Archive, eventually, head
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
-from tests.support import loopback
 from tests.support.processes import ARCHIVE
 
 pytestmark = pytest.mark.ocr
@@ -153,6 +152,7 @@ def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         if not place.embedded:
             stack.enter_context(worker(place, server.url, root / "worker"))
         archive = Archive.open(server, clock)
+        server.add_user("root", "admin")  # who reads /ready as said
         wang = archive.as_("wang")
         scans = [ingest(wang, scanned_png(root, script), metadata(title=f"维修申请（{script}）"))
                  for script in ("simplified", "traditional")]
@@ -262,9 +262,9 @@ def test_the_audit_log_is_restored_entry_for_entry(drill: Drill) -> None:
 
 
 def test_search_finds_the_same_documents_in_the_restored_archive(drill: Drill) -> None:
-    eventually(lambda: loopback.get(f"{drill.source.server.url}/ready").json()["checks"][
+    eventually(lambda: drill.on_source("root").get("/ready").json()["checks"][
         "search.consumer"] == "lag 0 events", what="the source's index did not catch up")
-    eventually(lambda: loopback.get(f"{drill.restored.url}/ready").json()["checks"][
+    eventually(lambda: drill.on_restored("root").get("/ready").json()["checks"][
         "search.consumer"] == "lag 0 events", what="the restored index did not catch up")
 
     def agree(query: str) -> bool:

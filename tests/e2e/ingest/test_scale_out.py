@@ -17,7 +17,6 @@ from tests.e2e.ingest.support import digital_pdf, ingest, metadata, scanned_png,
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket
-from tests.support import loopback
 from tests.support.cer import character_error_rate
 from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.rendering import LINES
@@ -69,7 +68,8 @@ def scan_job(archivist: httpx.Client, worker: subprocess.Popen[bytes],
 
 
 def test_api_server_runs_no_workers_of_its_own(server: ArchiveServer) -> None:
-    ready = loopback.get(f"{server.url}/ready").json()
+    with server.client(server.add_user("root", "admin")) as admin:
+        ready = admin.get("/ready").json()
     assert ready["checks"]["ingest.workers"].startswith("apart")
 
 

@@ -109,6 +109,15 @@ def test_png_declaring_30000_by_30000_pixels_is_a_pixel_bomb(tmp_path: Path) -> 
     assert _refusal(path).code == "pixel_bomb"
 
 
+@pytest.mark.parametrize("side", [15_000, 30_000])  # over the limit; over twice the limit
+def test_a_pixel_bombs_refusal_says_its_size_the_limit_and_what_to_do_in_the_archives_words(
+        tmp_path: Path, side: int) -> None:
+    refusal = _refusal(write_pixel_bomb_png(tmp_path / "bomb.png", width=side, height=side))
+    assert refusal.detail == (
+        f"page 1 is {side}×{side} = {side * side:,} pixels, over the limit of 178,956,970 "
+        "(ARCHIVE_MAX_IMAGE_PIXELS); rescan it at a lower resolution")
+
+
 def test_image_over_a_configured_pixel_limit_is_a_pixel_bomb(
     tmp_path: Path, small_page: Image.Image
 ) -> None:

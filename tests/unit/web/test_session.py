@@ -61,9 +61,13 @@ def test_an_htmx_request_returns_to_the_page_it_was_made_from() -> None:
     ("GET", "missing_token", "http://archive.example/ui/loans", "expired"),  # cookie ran out
     ("GET", "token_expired", "", "expired"),
     ("GET", "token_revoked", "", "revoked"),
+    ("GET", "token_ended", "", "signed_out"),  # a copy of the cookie kept after signing out
+    ("GET", "account_disabled", "", "disabled"),
     ("POST", "missing_token", "http://archive.example/ui/loans/new", "expired_form"),
     ("POST", "token_expired", "http://archive.example/ui/loans/new", "expired_form"),
     ("POST", "token_revoked", "http://archive.example/ui/loans/new", "revoked_form"),
+    ("POST", "token_ended", "http://archive.example/ui/loans/new", "signed_out_form"),
+    ("POST", "account_disabled", "http://archive.example/ui/loans/new", "disabled_form"),
 ])
 def test_the_sign_in_page_is_told_why_and_whether_a_form_was_not_sent(
         method: str, code: str, referer: str, reason: str) -> None:

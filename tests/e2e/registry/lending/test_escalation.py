@@ -137,3 +137,15 @@ def test_departure_with_the_loan_still_out_is_refused_with_the_list(escalated: E
     body = response.json()
     assert (response.status_code, body["code"], body["loans"]) == (
         409, "open_loans", [escalated.loan["loan_id"]])
+
+
+@pytest.mark.parametrize("out_of_range", [0, -1, 2**63, 99999999999999999999999])
+def test_a_notification_id_no_row_could_have_is_refused_as_the_request_not_by_the_database(
+        escalated: Escalated, out_of_range: int) -> None:
+    refused = escalated.client("zhou").post("/registry/notifications/read",
+                                            json={"ids": [out_of_range]})
+    problem = refused.json()
+    assert (refused.status_code, problem["code"]) == (400, "invalid_request")
+    assert "ids" in problem["detail"]
+    assert "SQLite" not in problem["detail"]
+    assert "Python" not in problem["detail"]
