@@ -46,6 +46,11 @@ def print_report(run: FixityRun) -> None:
     checked = run.documents_checked
     console.print(f"fixity run {run.run_id}: {counted(checked, 'document')}, "
                   f"{megabytes:.1f} MB re-hashed, {counted(len(run.findings), 'finding')}")
+    if run.documents_without_previews:
+        without = run.documents_without_previews
+        console.print(f"{counted(without, 'document')} {'has' if without == 1 else 'have'} "
+                      "no page previews yet (filed before they were made; not a finding); "
+                      "run 'archive derive --missing'")
     if not run.findings:
         console.print("Every original matches the catalogue; archive numbers have no gaps.")
         return

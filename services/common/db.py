@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Collection
+from collections import Counter
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from sqlalchemy import DateTime, event, text
@@ -26,6 +28,9 @@ from sqlalchemy.types import TypeDecorator
 
 from services.common.errors import Conflict, DependencyUnavailable, ValidationFailed
 
+if TYPE_CHECKING:
+    from alembic.migration import MigrationContext, MigrationInfo
+
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 log = logging.getLogger("archive.db")
 
@@ -34,14 +39,17 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An engine with the durability pragmas set on every SQLite connection."""
+def create_engine(url: str, *, pool_size: int = 10, foreign_keys: bool = True) -> AsyncEngine:
+    """An engine with the durability pragmas set on every SQLite connection, and its
+    foreign keys enforced unless ``foreign_keys`` is false (migrations only: see
+    ``run_migrations_online``)."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect",
+                     partial(_sqlite_pragmas, foreign_keys=foreign_keys))
         # SQLite's own transaction handling is disabled so BEGIN IMMEDIATE can take the
         # write lock up front; otherwise two readers upgrading to writers deadlock.
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -49,12 +57,13 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    # Set here, outside any transaction: SQLite ignores it inside one.
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
@@ -169,26 +178,52 @@ def migration_config(url: str, service: str) -> Any:
 
 async def migrate(url: str, service: str) -> None:
     """Bring ``service``'s tables to the newest revision (every head; feature chains may fork).
-    ``Conflict`` if a newer release wrote the database (a revision this one does not know)."""
+    ``Conflict`` if a newer release wrote the database (a revision this one does not know);
+    ``DependencyUnavailable`` (``migration_failed``) if a step fails: each step is one
+    transaction, so the failed one is undone and the database stays at the revision
+    before it."""
     from alembic import command
     from alembic.util.exc import CommandError
 
     config = migration_config(url, service)
+    engine = create_engine(url, pool_size=1)
     try:
-        await asyncio.to_thread(command.upgrade, config, "heads")
-    except (OperationalError, OSError) as exc:
-        raise DependencyUnavailable(
-            f"cannot migrate the {service} database: {_first_line(exc)}",
-            code="database_unavailable",
-        ) from exc
-    except CommandError as exc:
-        engine = create_engine(url, pool_size=1)
+        before = await require_known_revisions(engine, service)
         try:
-            await require_known_revisions(engine, service)
-        finally:
-            await engine.dispose()
-        raise DependencyUnavailable(f"cannot migrate the {service} database: {exc}",
-                                    code="migration_failed") from exc
+            await asyncio.to_thread(command.upgrade, config, "heads")
+        except OSError as exc:
+            raise DependencyUnavailable(
+                f"cannot migrate the {service} database: {_first_line(exc)}",
+                code="database_unavailable",
+            ) from exc
+        except CommandError as exc:
+            raise DependencyUnavailable(f"cannot migrate the {service} database: {exc}",
+                                        code="migration_failed") from exc
+        except (DBAPIError, ForeignKeysBroken) as exc:
+            after = await current_revisions(engine, service)
+            raise DependencyUnavailable(_failed_step(service, exc, before, after),
+                                        code="migration_failed") from exc
+    finally:
+        await engine.dispose()
+
+
+def _failed_step(service: str, exc: Exception, before: set[str], after: set[str]) -> str:
+    """What the operator reads when a migration step fails: what failed, that nothing was
+    lost, and what to do."""
+    def named(revisions: set[str]) -> str:
+        return ("revision" + ("s " if len(revisions) > 1 else " ") + ", ".join(sorted(revisions)))
+
+    said = (f"upgrading the {service} database "
+            f"{f'past {named(after)}' if after else 'from empty'} failed: {_first_line(exc)}; "
+            "that step was undone and no data was lost")
+    if not before:
+        return f"{said}; report this message"
+    if after == before:
+        return (f"{said} (the database is as it was); keep running the release that wrote "
+                "it and report this message")
+    return (f"{said} (the steps before it were applied: the release that wrote the "
+            f"database, at {named(before)}, no longer opens it); restore the backup made "
+            "before upgrading to run that release again, and report this message")
 
 
 async def current_revisions(engine: AsyncEngine, service: str) -> set[str]:
@@ -217,8 +252,21 @@ async def require_known_revisions(engine: AsyncEngine, service: str) -> set[str]
     return current
 
 
+class ForeignKeysBroken(Exception):
+    """A migration step on SQLite left rows that point at rows that do not exist; raised
+    inside the step's transaction, so the step is undone. ``migrate`` translates it."""
+
+
 def run_migrations_online() -> None:
-    """Body of every service's ``migrations/env.py``: run with the engine in a fresh loop."""
+    """Body of every service's ``migrations/env.py``: run with the engine in a fresh loop.
+
+    On SQLite, foreign keys are off while migrating. A batch step rebuilds a table (a copy
+    under a new name, then the old dropped and the copy renamed), and dropping a table
+    that other tables' rows point at fails while they are on (``DROP TABLE loans``, with
+    its loans' documents and approvals). SQLite's own recipe for such changes
+    (sqlite.org/lang_altertable.html, "other kinds of table schema changes") turns them
+    off and runs ``PRAGMA foreign_key_check`` before each step commits instead.
+    """
     from alembic import context
 
     config = context.config
@@ -226,18 +274,20 @@ def run_migrations_online() -> None:
     version_table = config.get_main_option("version_table") or "alembic_version"
 
     def do_run(connection: Connection) -> None:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=None,
             version_table=version_table,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             transaction_per_migration=True,
+            on_version_apply=_check_foreign_keys if sqlite else None,
         )
         with context.begin_transaction():
             context.run_migrations()
 
     async def run() -> None:
-        engine = create_engine(url, pool_size=1)
+        engine = create_engine(url, pool_size=1, foreign_keys=False)
         try:
             async with connect(engine) as conn:
                 await conn.run_sync(do_run)
@@ -246,6 +296,21 @@ def run_migrations_online() -> None:
             await engine.dispose()
 
     asyncio.run(run())
+
+
+def _check_foreign_keys(ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any],
+                        run_args: Mapping[str, Any]) -> None:
+    """After each step on SQLite, inside its transaction: ``ForeignKeysBroken`` if a row
+    points nowhere."""
+    assert ctx.connection is not None  # online migrations only
+    broken = Counter((str(table), str(parent)) for table, _rowid, parent, _key
+                     in ctx.connection.exec_driver_sql("PRAGMA foreign_key_check"))
+    if broken:
+        said = "; ".join(f"1 row of {table} pointing at a missing row of {parent}"
+                         if count == 1 else
+                         f"{count} rows of {table} pointing at missing rows of {parent}"
+                         for (table, parent), count in sorted(broken.items()))
+        raise ForeignKeysBroken(f"{step.up_revision_id} would leave {said}")
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -69,8 +69,8 @@ class Deriver:
             raise Conflict(f"{record.archive_no} was destroyed; it has no pages to show",
                            code="destroyed")
         if record.pages == 0 or (
-                request.missing and not await self.previews.missing(record.sha256,
-                                                                    record.pages)):
+                request.missing and not (await self.previews.missing(record.sha256,
+                                                                     record.pages)).keys):
             return DeriveResult(document_id=document_id, status="skipped", pages=record.pages)
         async with scratch_directory(self.scratch_dir, "derive") as work:
             return await self._derive(record, work)

@@ -19,6 +19,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -78,10 +79,9 @@ class DerivedPreviews:
         try:
             data = await self.store.read(previews_key(sha256))
         except NotFound:
-            images = [key async for key in self.store.keys(derived_prefix(sha256))
-                      if key.endswith(".webp")]
-            raise (preview_missing("the list of its page previews") if images
-                   else no_preview()) from None
+            stored = {key async for key in self.store.keys(derived_prefix(sha256))}
+            raise (no_preview() if _never_made(sha256, stored)
+                   else preview_missing("the list of its page previews")) from None
         return {page.number: page for page in _decode(data)}
 
     async def image(self, sha256: str, number: int, size: PreviewSize) -> bytes:
@@ -93,10 +93,10 @@ class DerivedPreviews:
         except NotFound:
             raise preview_missing(f"page {number}'s {size}") from None
 
-    async def missing(self, sha256: str, pages: int) -> list[str]:
+    async def missing(self, sha256: str, pages: int) -> MissingPreviews:
         """What of pages 1…``pages``' previews is not stored (one listing of the
-        original's derived files): the keys, the list of previews first. A page listed
-        ``on_view`` misses nothing: its images are made when it is first viewed."""
+        original's derived files). A page listed ``on_view`` misses nothing: its images
+        are made when it is first viewed."""
         stored = {key async for key in self.store.keys(derived_prefix(sha256))}
         if previews_key(sha256) not in stored:
             on_view: set[int] = set()
@@ -107,7 +107,28 @@ class DerivedPreviews:
             page_image_key(sha256, number, size)
             for number in range(1, pages + 1) if number not in on_view
             for _, size in _FILES]
-        return [key for key in wanted if key not in stored]
+        return MissingPreviews(keys=[key for key in wanted if key not in stored],
+                               never_made=_never_made(sha256, stored))
+
+
+@dataclass(frozen=True)
+class MissingPreviews:
+    """What of an original's page previews the store lacks."""
+
+    keys: list[str]
+    """The keys not stored: the list of previews first, then each page's images."""
+    never_made: bool
+    """Neither the list nor any page image is stored: the original was filed before
+    previews were made (``no_preview``), so none was lost; ``archive derive --missing``
+    makes them."""
+
+
+def _never_made(sha256: str, stored: set[str]) -> bool:
+    """Whether the original's derived files (``stored``, its keys) hold no preview at all:
+    no list of them and no page image, as when it was filed before previews were made.
+    A list or an image there means it had them, and what is gone was lost."""
+    return previews_key(sha256) not in stored and not any(
+        key.endswith(".webp") for key in stored)
 
 
 class PreviewsOnView:

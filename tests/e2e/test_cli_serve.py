@@ -9,8 +9,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from alembic import command
 
-from tests.fixtures.postgres import PostgresCluster, free_port
+from services.common.db import migration_config
+from tests.fixtures.postgres import PostgresCluster, free_port, sqlite_url
 from tests.support import loopback
 from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
 
@@ -85,6 +87,31 @@ def test_a_database_of_a_newer_release_is_one_line_in_serve_and_migrate(tmp_path
         _one_line_naming(result, "the registry database was written by a newer release of "
                          "archive (revision registry_0012_future); run that release or "
                          "restore a backup made by this one")
+
+
+def test_a_failed_migration_step_is_one_line_in_serve_and_migrate_and_changes_nothing(
+        tmp_path: Path) -> None:
+    """A step that would leave a row pointing nowhere (here a loan's document whose loan is
+    gone, written behind the archive's back) is undone: the operator reads what failed,
+    that nothing was lost and what to do, and the database stays at its revision."""
+    registry = tmp_path / "data" / "registry.db"
+    command.upgrade(migration_config(sqlite_url(registry), "registry"),
+                    "registry_0010_incident_resolved")
+    with closing(sqlite3.connect(registry)) as db, db:  # foreign keys off: Python's default
+        db.execute("INSERT INTO loan_documents VALUES ('no-such-loan', 'no-such-document', 0)")
+    for result in (run(["serve", "--port", str(free_port())], tmp_path),
+                   run(["migrate"], tmp_path)):
+        _one_line_naming(
+            result, "upgrading the registry database past revision "
+            "registry_0010_incident_resolved failed: registry_0011_loan_withdrawal would "
+            "leave 1 row of loan_documents pointing at a missing row of documents; 1 row of "
+            "loan_documents pointing at a missing row of loans",
+            "that step was undone and no data was lost (the database is as it was); keep "
+            "running the release that wrote it and report this message (migration_failed)")
+    with closing(sqlite3.connect(registry)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version_registry").fetchall() == [
+            ("registry_0010_incident_resolved",)]
+        assert db.execute("SELECT count(*) FROM loan_documents").fetchone() == (1,)
 
 
 def test_serve_says_it_serves_once_it_does(tmp_path: Path) -> None:

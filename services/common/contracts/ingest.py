@@ -334,3 +334,6 @@ class FixityRun(Struct):
     bytes_hashed: int
     findings: list[FixityFinding]
     error: str | None
+    documents_without_previews: int = 0
+    """Documents with no page previews at all, filed before previews were made: not a
+    finding (nothing was lost); ``archive derive --missing`` makes them."""

@@ -9,7 +9,9 @@ A run SHALL, for every catalogue record (the registry's, paged by document id):
    texts are there, a line per page (usability): else ``text_missing`` or
    ``text_incomplete``; every older version of the texts its history lists is kept: else
    ``text_version_missing``; every page's preview and thumbnail are there (usability),
-   except a PDF text-layer page's, made on its first view: else ``preview_missing``;
+   except a PDF text-layer page's, made on its first view: else ``preview_missing``; a
+   document with no preview at all was filed before previews were made and lost
+   nothing: it is counted (``documents_without_previews``), not a finding;
 2. destroyed documents: the original is gone, unless its retention lock has not passed
    yet (the store refuses to delete it early, ``services.ingest.purge``) or it was
    destroyed less than ``DESTRUCTION_GRACE`` ago: else ``destroyed_original_kept``;

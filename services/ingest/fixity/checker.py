@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Protocol
@@ -33,7 +34,7 @@ from services.ingest.fixity.repository import FixityRuns
 from services.ingest.jobs import JobQueue
 from services.ingest.locks import locked_until
 from services.ingest.models import older_pages_key, pages_key
-from services.ingest.previews import DerivedPreviews
+from services.ingest.previews import DerivedPreviews, MissingPreviews
 
 log = logging.getLogger("archive.ingest.fixity")
 
@@ -120,10 +121,11 @@ class FixityChecker:
             catalogued.update(entry.sha256 for entry in page.entries)
             for start in range(0, len(page.entries), CONCURRENT_CHECKS):
                 batch = page.entries[start:start + CONCURRENT_CHECKS]
-                for findings, hashed in await asyncio.gather(
+                for checked in await asyncio.gather(
                         *(self.check_document(entry) for entry in batch)):
-                    run.findings.extend(findings)
-                    run.bytes_hashed += hashed
+                    run.findings.extend(checked.findings)
+                    run.bytes_hashed += checked.bytes_hashed
+                    run.documents_without_previews += checked.previews_never_made
                 run.documents_checked += len(batch)
                 if time.monotonic() - saved_at >= SAVE_EVERY_S:
                     await self.runs.save(run)
@@ -148,10 +150,10 @@ class FixityChecker:
                 detail=f"{key} is stored, but no catalogue record or ingest job names it"))
         return findings
 
-    async def check_document(self, entry: FixityEntry) -> tuple[list[FixityFinding], int]:
+    async def check_document(self, entry: FixityEntry) -> DocumentChecked:
         """What is wrong with one document's files, and how many bytes were hashed."""
         if entry.status == "destroyed":
-            return await self._check_destroyed(entry), 0
+            return DocumentChecked(await self._check_destroyed(entry))
         findings: list[FixityFinding] = []
         size = 0
         try:
@@ -160,16 +162,17 @@ class FixityChecker:
                     size_bytes=entry.size_bytes, name=entry.archive_no):
                 size += len(piece)
         except NotFound:
-            return [_finding(entry, "original_missing", "the original is not in the object "
-                             f"store; {PUT_BACK}")], 0
+            return DocumentChecked([_finding(entry, "original_missing", "the original is not "
+                                             f"in the object store; {PUT_BACK}")])
         except OriginalAltered as exc:
             findings.append(_finding(entry, "original_altered", exc.detail))
         if self._write_once:
             findings.extend(await self._check_lock(entry))
         findings.extend(await self._check_text(entry))
         findings.extend(await self._check_older_texts(entry))
-        findings.extend(await self._check_previews(entry))
-        return findings, size
+        previews = await self._missing_previews(entry)
+        findings.extend(_preview_findings(entry, previews))
+        return DocumentChecked(findings, size, previews_never_made=previews.never_made)
 
     async def _check_lock(self, entry: FixityEntry) -> list[FixityFinding]:
         """A write-once store holds the original locked until its due date (issue 14,
@@ -220,17 +223,10 @@ class FixityChecker:
                 for version in history[:-1]
                 if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
 
-    async def _check_previews(self, entry: FixityEntry) -> list[FixityFinding]:
-        """Each page's preview and thumbnail, and their list, are stored (a page listed
-        ``on_view`` has its images made when first viewed: not missing before)."""
+    async def _missing_previews(self, entry: FixityEntry) -> MissingPreviews:
         if entry.pages == 0:
-            return []
-        missing = await DerivedPreviews(self.store).missing(entry.sha256, entry.pages)
-        if not missing:
-            return []
-        return [_finding(entry, "preview_missing", f"{len(missing)} page preview files are "
-                         f"not stored (first: {missing[0]}); 'archive derive --missing' "
-                         "makes them again")]
+            return MissingPreviews(keys=[], never_made=False)
+        return await DerivedPreviews(self.store).missing(entry.sha256, entry.pages)
 
     async def _check_destroyed(self, entry: FixityEntry) -> list[FixityFinding]:
         info = await self.store.head(original_key(entry.sha256))
@@ -241,6 +237,28 @@ class FixityChecker:
             return []  # locked: deleted once the lock passes
         return [_finding(entry, "destroyed_original_kept",
                          "the document was destroyed but its original is still stored")]
+
+
+@dataclass(frozen=True)
+class DocumentChecked:
+    """What the check of one document found."""
+
+    findings: list[FixityFinding]
+    bytes_hashed: int = 0
+    previews_never_made: bool = False
+    """It has no page previews at all (filed before they were made): not a finding."""
+
+
+def _preview_findings(entry: FixityEntry, missing: MissingPreviews) -> list[FixityFinding]:
+    """Each page's preview and thumbnail, and their list, are stored (a page listed
+    ``on_view`` has its images made when first viewed: not missing before). A document
+    with none at all was filed before previews were made and lost nothing: not a finding
+    (the run counts it; ``archive derive --missing`` makes them)."""
+    if missing.never_made or not missing.keys:
+        return []
+    return [_finding(entry, "preview_missing", f"{len(missing.keys)} page preview files "
+                     f"are not stored (first: {missing.keys[0]}); 'archive derive "
+                     "--missing' makes them again")]
 
 
 def numbering_findings(report: NumberingReport) -> list[FixityFinding]:

@@ -134,7 +134,8 @@ class FixityRuns:
 def _progress(run: FixityRun) -> dict[str, Any]:
     return dict(documents_total=run.documents_total, documents_checked=run.documents_checked,
                 bytes_hashed=run.bytes_hashed,
-                findings=msgspec.to_builtins(run.findings))
+                findings=msgspec.to_builtins(run.findings),
+                documents_without_previews=run.documents_without_previews)
 
 
 def _run(row: Any) -> FixityRun:

@@ -1,5 +1,5 @@
-"""The table of fixity runs, in ingest's database; the migration ``ingest_0002`` is its
-source of truth."""
+"""The table of fixity runs, in ingest's database; the migrations ``ingest_0002`` and
+``ingest_0007`` are its source of truth."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ fixity_runs = sa.Table(
     sa.Column("bytes_hashed", sa.BigInteger, nullable=False),
     sa.Column("findings", sa.JSON, nullable=False),
     sa.Column("error", sa.Text),
+    sa.Column("documents_without_previews", sa.Integer, nullable=False, server_default="0"),
     # 1 while running, else NULL; unique, so a second run cannot start beside it.
     sa.Column("running_slot", sa.Integer),
 )

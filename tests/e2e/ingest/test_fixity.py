@@ -18,7 +18,7 @@ import pytest
 from services.common.objectstore import open_object_store, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.derived import DerivedText
-from services.ingest.models import TextVersion, older_pages_key, pages_key
+from services.ingest.models import TextVersion, older_pages_key, pages_key, previews_key
 from tests.e2e.ingest.support import digital_pdf, finished_fixity_run, ingest
 from tests.fixtures.app import ArchiveServer
 from tests.support.pages import signed_in
@@ -217,3 +217,29 @@ def test_cli_reports_a_sound_archive_and_exits_1_on_findings(
     assert "original_missing" in damaged.stdout
     assert document["archive_no"] in damaged.stdout
     assert "Putting back one original" in damaged.stdout
+
+
+def test_a_document_filed_before_previews_is_counted_not_reported_but_a_lost_list_is(
+    archive_server: ArchiveServer, archivist: httpx.Client, tmp_path: Path,
+) -> None:
+    """A preview never made is not a lost one: an archive upgraded from a release without
+    previews has documents with none at all (no list, no image). The run counts them and
+    says to run ``archive derive --missing``; a document whose list is gone while a page
+    image it listed remains lost it (``preview_missing``)."""
+    old, lost = (_file(archivist, tmp_path, pages) for pages in (1, 2))
+    viewed = archivist.get(f"/ingest/documents/{lost['document_id']}/pages/1/preview")
+    assert viewed.status_code == 200, viewed.text  # a digital PDF's page: made on view
+    for document in (old, lost):
+        _stored(archive_server, previews_key(document["sha256"])).unlink()
+
+    run = _check(archivist)
+    printed = _cli(archive_server, archive_server.tokens["li"], tmp_path)
+
+    assert [(finding["document_id"], finding["kind"]) for finding in run["findings"]] == [
+        (lost["document_id"], "preview_missing")]
+    assert run["documents_without_previews"] == 1
+    assert "1 document has no page previews yet" in printed.stdout
+    assert "run 'archive derive --missing'" in printed.stdout
+    with archive_server.client(archive_server.add_user("qian", "compliance")) as auditor:
+        trail = auditor.get("/registry/audit", params={"document_id": old["document_id"]})
+    assert "fixity_finding" not in {entry["action"] for entry in trail.json()}
