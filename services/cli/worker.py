@@ -23,8 +23,9 @@ def worker(concurrency: int | None) -> None:
     """Run ingest workers: claim jobs, extract text (OCR), register documents.
 
     They share the job table with the servers (ARCHIVE_DATABASE_URL) and the object
-    store; documents are registered at ARCHIVE_REGISTRY_URL. Stop with Ctrl-C: the
-    jobs in hand are handed back for another worker.
+    store; documents are registered at ARCHIVE_REGISTRY_URL. While the database cannot
+    be reached they wait and try again. Stop with Ctrl-C: the jobs in hand are handed
+    back for another worker.
     """
     settings = load_settings()
     configure_logging(settings.log_level)

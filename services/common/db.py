@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
@@ -106,28 +106,74 @@ async def check_durability(engine: AsyncEngine) -> None:
                     )
 
 
+RESTARTING_SQLSTATES = ("57P01", "57P02", "57P03")
+"""A server shutting down (57P01 admin shutdown, 57P02 crash shutdown) or starting up
+(57P03): it answers again once it has restarted."""
+UNAVAILABLE_SQLSTATES = ("08", *RESTARTING_SQLSTATES)
+"""A server that cannot take the work now but will again: restarting, or a connection
+failure (class 08)."""
+REFUSING_SQLSTATES = ("28000", "28P01", "3D000")
+"""A server that will refuse until the settings change: no such role or a wrong password
+(28000, 28P01), no such database (3D000)."""
+
+
 @asynccontextmanager
 async def connect(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection, with 'cannot reach the database' translated at the edge."""
+    """A connection, with 'cannot reach the database' translated at the edge: opening it,
+    and anything done with it that fails because the server went away (restarted, shut
+    down, the network cut), raises ``DependencyUnavailable``; other errors pass as they
+    are (a unique key refused, a value the database cannot hold)."""
     try:
         conn = await engine.connect()
-    except (OperationalError, OSError) as exc:
-        raise DependencyUnavailable(
-            f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
-            code="database_unavailable",
-        ) from exc
-    except DBAPIError as exc:
-        # asyncpg's refusals (a wrong password, a database that does not exist) reach
-        # SQLAlchemy as a bare ``DBAPIError``.
-        raise DependencyUnavailable(
-            f"the database at {_safe(engine)} refused the connection: {_first_line(exc)}; "
-            "check the user, password and database name in ARCHIVE_DATABASE_URL (and "
-            "ARCHIVE_MIGRATION_DATABASE_URL)", code="database_refused",
-        ) from exc
+    except (OSError, DBAPIError) as exc:
+        raise _unavailable(engine, exc) from exc
     try:
         yield conn
+    except (DBAPIError, ConnectionError) as exc:
+        if not _lost(exc):
+            raise
+        raise _unavailable(engine, exc) from exc
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection through ``connect`` in a transaction, committed when the block ends
+    (rolled back if it raises)."""
+    async with connect(engine) as conn, conn.begin():
+        yield conn
+
+
+def _lost(exc: BaseException) -> bool:
+    """Whether ``exc``, raised while a connection was in use, says the server is away."""
+    if isinstance(exc, ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return _sqlstate(exc).startswith(UNAVAILABLE_SQLSTATES)
+
+
+def _unavailable(engine: AsyncEngine, exc: BaseException) -> DependencyUnavailable:
+    sqlstate = _sqlstate(exc)
+    if sqlstate.startswith(REFUSING_SQLSTATES):
+        # asyncpg's refusals (a wrong password, a database that does not exist) reach
+        # SQLAlchemy as a bare ``DBAPIError``.
+        return DependencyUnavailable(
+            f"the database at {_safe(engine)} refused the connection: {_first_line(exc)}; "
+            "check the user, password and database name in ARCHIVE_DATABASE_URL (and "
+            "ARCHIVE_MIGRATION_DATABASE_URL)", code="database_refused")
+    if sqlstate.startswith(RESTARTING_SQLSTATES):
+        return DependencyUnavailable(
+            f"PostgreSQL at {_safe(engine)} is shutting down or restarting "
+            f"({_first_line(exc)}); the archive retries", code="database_unavailable")
+    return DependencyUnavailable(
+        f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
+        code="database_unavailable")
+
+
+def _sqlstate(exc: BaseException) -> str:
+    return str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
 
 
 async def ping(engine: AsyncEngine) -> None:
@@ -145,10 +191,9 @@ def unstorable(exc: DBAPIError | OverflowError) -> ValidationFailed | None:
     driver's (which names the database and the language it is written in) goes to the
     log only.
     """
-    if isinstance(exc, DBAPIError):
-        sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-        if not (isinstance(exc, DataError) or sqlstate.startswith("22")):
-            return None
+    if isinstance(exc, DBAPIError) and not (isinstance(exc, DataError)
+                                            or _sqlstate(exc).startswith("22")):
+        return None
     log.info("a value the database cannot hold was refused: %s", _first_line(exc))
     return ValidationFailed("a value is beyond what the archive stores (a whole number "
                             "past 9223372036854775807, or a NUL character in text); "

@@ -2,7 +2,17 @@
 
 Every loop a service runs beside its requests (feed followers, periodic checks, a
 reindex, a fixity run, a destruction being carried out) is a ``BackgroundTask``: started
-at start-up or on request, cancelled at shut-down, a crash logged with its traceback.
+at start-up or on request, cancelled at shut-down.
+
+A task handles the failures it expects (a database or peer away: ``follow``,
+``PeriodicTask``, its own ``Backoff``). Whatever else escapes it is a crash, and the one
+rule for every task is: the crash is logged with its traceback, and the task is started
+again after a pause (``CRASH_PAUSE_INITIAL_S``, doubling up to ``CRASH_PAUSE_MAX_S``, with
+jitter), for as long as the process runs. Not exiting the process: one process may host
+every service (``archive serve``), which a crash in one loop would take down, and no
+service manager is assumed; a task that keeps crashing says so in the log at every
+restart, and ``running`` stays true meanwhile (the task is coming back). A task therefore
+SHALL be safe to run again from the start (its work keyed, as every step here is).
 
 - ``BackgroundTask(name, run)``: one task; ``start`` does nothing while it runs.
 - ``PeriodicTask(name, interval_s, step)``: ``step`` every ``interval_s``.
@@ -18,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, NoReturn
 
@@ -28,7 +39,14 @@ log = logging.getLogger("archive.tasks")
 Run = Callable[[], Coroutine[Any, Any, None]]
 
 
+CRASH_PAUSE_INITIAL_S = 1.0
+CRASH_PAUSE_MAX_S = 60.0
+
+
 class BackgroundTask:
+    """``run`` as a task of the current loop; started again after a pause if it crashes
+    (module docstring), done once it returns."""
+
     def __init__(self, name: str, run: Run) -> None:
         self.name = name
         self._run = run
@@ -41,8 +59,7 @@ class BackgroundTask:
     def start(self) -> None:
         if self.running:
             return
-        self._task = asyncio.create_task(self._run(), name=self.name)
-        self._task.add_done_callback(self._log_crash)
+        self._task = asyncio.create_task(self._restarting(), name=self.name)
 
     async def stop(self) -> None:
         task, self._task = self._task, None
@@ -52,13 +69,23 @@ class BackgroundTask:
                 await task
 
     async def wait(self) -> None:
-        """Until the task has ended (tests, an orderly shut-down); its crash is logged."""
+        """Until the task has ended (tests, an orderly shut-down)."""
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
 
-    def _log_crash(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("%s stopped", self.name, exc_info=task.exception())
+    async def _restarting(self) -> None:
+        backoff = Backoff(initial_s=CRASH_PAUSE_INITIAL_S, max_s=CRASH_PAUSE_MAX_S)
+        while True:
+            started = time.monotonic()
+            try:
+                await self._run()
+                return
+            except Exception:
+                if time.monotonic() - started > CRASH_PAUSE_MAX_S:
+                    backoff.reset()  # it had run a good while: a new crash, not a loop
+                pause = backoff.next_pause_s()
+                log.exception("%s crashed; starting it again in %.1f s", self.name, pause)
+            await asyncio.sleep(pause)
 
 
 class PeriodicTask(BackgroundTask):

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import Batch, BatchFile, BatchFileStatus, BatchSummary
-from services.common.db import UtcDateTime, read_only
+from services.common.db import UtcDateTime, connect, read_only, transaction
 from services.common.errors import NotFound
 from services.ingest.jobs import Job, JobQueue, metadata
 
@@ -58,7 +58,7 @@ class Batches:
 
     async def create(self, principal: Principal) -> Batch:
         batch_id, now = str(uuid.uuid4()), self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(batches.insert().values(
                 batch_id=batch_id, created_by=principal.username, created_at=now))
         return await self.get(principal, batch_id)
@@ -75,7 +75,7 @@ class Batches:
         ``job_id``), or refused (``error_code``, ``error``; a manifest row refused: its
         ``line`` and the ``value`` written there; with ``job_id`` and ``fields`` when its
         bytes are that job's, filed otherwise)."""
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             last = (await conn.execute(sa.select(sa.func.max(batch_files.c.position))
                                        .where(batch_files.c.batch_id == batch_id))).scalar()
             await conn.execute(batch_files.insert().values(
@@ -85,7 +85,7 @@ class Batches:
 
     async def get(self, principal: Principal, batch_id: str) -> Batch:
         created_by, created_at = await self._owned(principal, batch_id)
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             rows = (await conn.execute(sa.select(batch_files)
                                        .where(batch_files.c.batch_id == batch_id)
                                        .order_by(batch_files.c.position))).mappings().all()
@@ -97,7 +97,7 @@ class Batches:
     async def recent(self, principal: Principal, *, limit: int = RECENT_BATCHES
                      ) -> list[Batch]:
         """The caller's latest batches, newest first."""
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             ids = (await conn.execute(
                 sa.select(batches.c.batch_id).where(batches.c.created_by == principal.username)
                 .order_by(batches.c.created_at.desc(), batches.c.batch_id).limit(limit)
@@ -105,7 +105,7 @@ class Batches:
         return [await self.get(principal, batch_id) for batch_id in ids]
 
     async def _owned(self, principal: Principal, batch_id: str) -> tuple[str, datetime]:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(sa.select(batches.c.created_by, batches.c.created_at)
                                       .where(batches.c.batch_id == batch_id))).first()
         if row is None or row.created_by != principal.username:

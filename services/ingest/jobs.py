@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.clock import Clock
 from services.common.contracts.ingest import JOB_STATUSES, JobProgress, JobStatus
-from services.common.db import UtcDateTime, read_only, struct_of
+from services.common.db import UtcDateTime, connect, read_only, struct_of, transaction
 from services.common.errors import NotFound
 from services.common.tasks import retry_pause_s
 
@@ -91,7 +91,7 @@ class JobQueue:
                       attempts=0, max_attempts=self.max_attempts, run_after=now,
                       created_at=now, updated_at=now)
         try:
-            async with self.engine.begin() as conn:
+            async with transaction(self.engine) as conn:
                 row = (await conn.execute(jobs.insert().values(**values).returning(*jobs.c))
                        ).one()
             return _job(row), True
@@ -101,7 +101,7 @@ class JobQueue:
         if existing is None:  # pragma: no cover - the unique index guarantees a row
             raise NotFound(f"no job for {sha256}")
         if existing.status == "failed":
-            async with self.engine.begin() as conn:
+            async with transaction(self.engine) as conn:
                 await conn.execute(jobs.update().where(jobs.c.job_id == existing.job_id).values(
                     status="queued", attempts=0, run_after=now, error=None, error_code=None,
                     payload=payload, updated_at=now, finished_at=None))
@@ -110,7 +110,7 @@ class JobQueue:
 
     async def claim(self, worker: str, *, lease_s: float) -> Job | None:
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             row = await self._claimable(conn, now)
             if row is None:
                 return None
@@ -139,7 +139,7 @@ class JobQueue:
 
     async def extend_lease(self, job_id: str, worker: str, *, lease_s: float) -> bool:
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
                 lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now))
         return result.rowcount == 1
@@ -149,14 +149,14 @@ class JobQueue:
         claimed again at once (the interrupted attempt counts, so a document that kills its
         worker every time still ends ``failed``). Returns the jobs concerned."""
         now = self.clock.now()
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             held = (await conn.execute(sa.select(jobs.c.job_id, jobs.c.lease_owner).where(
                 jobs.c.status == "running", jobs.c.lease_expires_at > now))).all()
         expired: list[str] = []
         for job_id, owner in held:
             if owner is None or not dead(owner):
                 continue
-            async with self.engine.begin() as conn:
+            async with transaction(self.engine) as conn:
                 result = await conn.execute(jobs.update().where(*self._held(job_id, owner))
                                             .values(lease_expires_at=now, updated_at=now))
             if result.rowcount == 1:
@@ -166,7 +166,7 @@ class JobQueue:
     async def complete(self, job_id: str, worker: str, *, document_id: str, pages: int,
                        review_pages: int = 0) -> bool:
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
                 status="done", document_id=document_id, pages=pages, pages_read=pages,
                 review_pages=review_pages, lease_owner=None,
@@ -178,7 +178,7 @@ class JobQueue:
                        pages_total: int | None) -> None:
         """How many pages the running extraction has read, of how many (the digitising
         page shows it)."""
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(jobs.update().where(*self._held(job_id, worker))
                                .values(pages_read=pages_read, pages_total=pages_total))
 
@@ -186,7 +186,7 @@ class JobQueue:
         """The jobs of ``job_ids`` that exist, by id."""
         if not job_ids:
             return {}
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             rows = await conn.execute(sa.select(jobs).where(jobs.c.job_id.in_(job_ids)))
             return {row.job_id: _job(row) for row in rows}
 
@@ -194,7 +194,7 @@ class JobQueue:
         """A transient failure: back off and try again, or fail after the last attempt."""
         now = self.clock.now()
         job = await self.get(job_id)
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             if job.attempts >= job.max_attempts:
                 return await self._finish_failed(conn, job_id, now, code=code, worker=worker,
                                                  error=f"{error} (gave up after "
@@ -208,7 +208,7 @@ class JobQueue:
         """Hand a job back untouched (the worker is shutting down): it is claimable at once
         and the interrupted attempt does not count."""
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
                 status="queued", run_after=now, attempts=jobs.c.attempts - 1,
                 lease_owner=None, lease_expires_at=None, updated_at=now))
@@ -216,7 +216,7 @@ class JobQueue:
 
     async def fail(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
         """A permanent failure: the job ends ``failed`` with a readable reason."""
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             return await self._finish_failed(conn, job_id, self.clock.now(), code=code,
                                              error=error, worker=worker)
 
@@ -234,14 +234,14 @@ class JobQueue:
                 jobs.c.status == "running")
 
     async def get(self, job_id: str) -> Job:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id))).first()
         if row is None:
             raise NotFound(f"no job {job_id}", code="unknown_job")
         return _job(row)
 
     async def by_sha256(self, sha256: str) -> Job | None:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(sa.select(jobs).where(jobs.c.sha256 == sha256))).first()
         return None if row is None else _job(row)
 
@@ -250,12 +250,12 @@ class JobQueue:
         query = sa.select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.job_id)
         if status is not None:
             query = query.where(jobs.c.status == status)
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             rows = await conn.execute(query.limit(limit).offset(offset))
             return [_job(row) for row in rows]
 
     async def counts(self) -> dict[str, int]:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             rows = await conn.execute(sa.select(jobs.c.status, sa.func.count())
                                       .group_by(jobs.c.status))
             found = {str(status): int(count) for status, count in rows}
@@ -264,7 +264,7 @@ class JobQueue:
     async def census(self) -> JobCensus:
         """Per state, how many jobs and when the oldest was created; failed jobs by code
         (``/metrics``)."""
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             states = (await conn.execute(
                 sa.select(jobs.c.status, sa.func.count(), sa.func.min(jobs.c.created_at))
                 .group_by(jobs.c.status))).all()

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.db import read_only
+from services.common.db import connect, read_only, transaction
 
 log = logging.getLogger("archive.ingest.ocr_tally")
 
@@ -39,7 +39,7 @@ class OcrTally:
         if pages <= 0:
             return
         try:
-            async with self.engine.begin() as conn:
+            async with transaction(self.engine) as conn:
                 await conn.execute(ocr_tally.update().where(ocr_tally.c.id == ROW)
                                    .values(pages=ocr_tally.c.pages + pages))
         except SQLAlchemyError as exc:
@@ -47,7 +47,7 @@ class OcrTally:
                         str(exc).splitlines()[0])
 
     async def total(self) -> int:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             pages = (await conn.execute(sa.select(ocr_tally.c.pages)
                                         .where(ocr_tally.c.id == ROW))).scalar_one_or_none()
         return int(pages or 0)

@@ -20,6 +20,8 @@ Outcomes: a ``PermanentJobError`` from extraction, or a refusal from the registr
 its code and reason), fails the job with that reason. A store or registry that cannot be
 reached, a missing OCR engine, or a process that died or hung is retried with backoff,
 and fails after the job's last attempt. On shutdown the job is handed back at once.
+A database that cannot be reached stops nothing: claims are tried again with backoff, and
+a job whose outcome could not be recorded is claimed again once its lease runs out.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from services.common.errors import (
 )
 from services.common.metrics import Metrics
 from services.common.objectstore import ObjectStore, original_key
+from services.common.tasks import Backoff
 from services.ingest.derived import DerivedText, copy_to_file
 from services.ingest.extraction import ExtractionLimits, OcrEngine
 from services.ingest.jobs import Job, JobQueue
@@ -68,6 +71,8 @@ T = TypeVar("T")
 # A page may be read three times (chi_sim, chi_tra, then eng) while the model is chosen.
 READS_PER_PAGE = 3
 REGISTRY_REFUSALS = (BadRequest, Forbidden, NotFound, Conflict)
+OUTAGE_PAUSE_MAX_S = 30.0
+"""The longest pause between claims while the database cannot be reached."""
 
 
 class Registrar(Protocol):
@@ -122,7 +127,11 @@ class IngestWorker:
     async def run(self) -> None:
         """Take back dead processes' jobs, then claim and process jobs until cancelled."""
         await self.recover()
-        await asyncio.gather(*(self._slot() for _ in range(self.concurrency)))
+        # A task group, not gather: should one slot crash, the others are stopped too (their
+        # jobs handed back) before ``BackgroundTask`` starts the worker again.
+        async with asyncio.TaskGroup() as slots:
+            for _ in range(self.concurrency):
+                slots.create_task(self._slot())
 
     async def recover(self) -> None:
         """End the leases of dead worker processes of this host (their jobs are claimed
@@ -139,6 +148,7 @@ class IngestWorker:
             await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
 
     async def _slot(self) -> None:
+        backoff = Backoff(initial_s=self.poll_s, max_s=OUTAGE_PAUSE_MAX_S)
         while True:
             # Cleared before looking, not after: a job enqueued while the claim runs
             # must not wait a whole poll (measured: stalls of up to ``poll_s`` per job).
@@ -146,8 +156,11 @@ class IngestWorker:
             try:
                 job = await self.queue.claim(self.name, lease_s=self.lease_s)
             except DependencyUnavailable as exc:
-                log.warning("cannot claim jobs: %s", exc.detail)
-                job = None
+                pause = backoff.next_pause_s()
+                log.warning("cannot claim jobs: %s; trying again in %.1f s", exc.detail, pause)
+                await asyncio.sleep(pause)
+                continue
+            backoff.reset()
             if job is None:
                 await self._idle()
                 continue
@@ -160,8 +173,19 @@ class IngestWorker:
             await asyncio.wait_for(self._wake.wait(), self.poll_s)
 
     async def process(self, job: Job) -> None:
-        """Carry one claimed job to ``done`` or ``failed``, or hand it back for a retry."""
+        """Carry one claimed job to ``done`` or ``failed``, or hand it back for a retry.
+        If the database is away when the outcome is recorded, the job is left as it is:
+        once its lease runs out, a worker (this one or another) claims it again."""
         work = self.scratch_dir / job.job_id
+        try:
+            await self._carry(job, work)
+        except DependencyUnavailable as exc:
+            log.warning("job %s: cannot record its outcome: %s; it is taken up again when "
+                        "its lease runs out", job.job_id, exc.detail)
+        finally:
+            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+
+    async def _carry(self, job: Job, work: Path) -> None:
         try:
             await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
             document_id, pages, review_pages = await self._holding_lease(
@@ -170,7 +194,7 @@ class IngestWorker:
                                          pages=pages, review_pages=review_pages):
                 log.info("job %s done: document %s, %d pages", job.job_id, document_id, pages)
         except asyncio.CancelledError:
-            await asyncio.shield(self.queue.release(job.job_id, self.name))
+            await asyncio.shield(self._release(job))
             raise
         except LeaseLost:
             log.warning("job %s: lease lost to another worker; leaving it", job.job_id)
@@ -187,8 +211,15 @@ class IngestWorker:
             self.failures.labels(reason="internal_error").inc()
             await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
                                    code="internal_error")
-        finally:
-            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+
+    async def _release(self, job: Job) -> None:
+        """Hand the job back on shut-down; with the database away it is taken up again
+        once its lease runs out."""
+        try:
+            await self.queue.release(job.job_id, self.name)
+        except DependencyUnavailable as exc:
+            log.warning("job %s: cannot hand it back: %s; it is taken up again when its "
+                        "lease runs out", job.job_id, exc.detail)
 
     async def _holding_lease(self, job: Job, steps: Coroutine[Any, Any, T]) -> T:
         """Run ``steps`` while a heartbeat renews the job's lease every third of it;

@@ -90,4 +90,8 @@ def build(ctx: Context) -> ServicePart:
         name="web", router=Router(path="/", route_handlers=[home, pages_router],
                                   include_in_schema=False),
         on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
+        # The pages hold nothing: they are ready when the services they call are. A
+        # service of the same process has its own checks in the same /ready already.
+        readiness={f"web.{name}": client.ready for name, client in clients.items()
+                   if name not in ctx.hosted},
         unrouted={PAGES_PREFIX: failures[HTTPException]})

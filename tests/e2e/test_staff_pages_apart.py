@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.e2e.search.support import launch_services
 from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.fixtures.postgres import free_port
 from tests.support import loopback
 
 
@@ -35,3 +36,33 @@ def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
         assert api.status_code == 404
     finally:
         web.server.stop()
+
+
+def test_the_pages_alone_are_ready_when_the_services_they_call_are(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    services = archive_server.url
+    web = launch_services(tmp_path / "web", ("web",), registry_url=services,
+                          ingest_url=services, search_url=services)
+    try:
+        ready = loopback.get(f"{web.url}/ready", timeout=30)
+    finally:
+        web.server.stop()
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"web.registry": "ok", "web.ingest": "ok",
+                                      "web.search": "ok"}
+
+
+def test_the_pages_alone_are_not_ready_while_the_registry_is_away(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    services = archive_server.url
+    web = launch_services(tmp_path / "web", ("web",), ingest_url=services,
+                          search_url=services,
+                          registry_url=f"http://127.0.0.1:{free_port()}")
+    try:
+        ready = loopback.get(f"{web.url}/ready", timeout=30)
+    finally:
+        web.server.stop()
+    assert ready.status_code == 503, ready.text
+    checks = ready.json()["checks"]
+    assert checks["web.registry"].startswith("down: the registry service at ")
+    assert checks["web.search"] == "ok"

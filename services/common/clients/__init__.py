@@ -137,6 +137,21 @@ class ServiceClient:
             if len(page) < page_size:
                 return found
 
+    async def ready(self) -> str:
+        """A readiness check (``ReadinessCheck``) of the peer: "ok" when its ``/ready``
+        says ready; ``DependencyUnavailable`` when it cannot be reached or is not ready.
+        Its own checks stay its own: read them at its ``/ready``."""
+        try:
+            response = await self._send(lambda: self.http.build_request("GET", "/ready"),
+                                        stream=False)
+        except httpx.HTTPError as exc:
+            raise self.unreachable(exc) from exc
+        if response.status_code != 200:
+            raise errors.DependencyUnavailable(
+                f"the {self.name} service at {self.http.base_url} is not ready "
+                f"({response.status_code}); see its /ready", code=f"{self.name}_not_ready")
+        return "ok"
+
     async def close(self) -> None:
         await self.http.aclose()
 

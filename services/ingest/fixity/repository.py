@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.clock import Clock
 from services.common.contracts.ingest import FixityRun, FixityTrigger
-from services.common.db import read_only, struct_of
+from services.common.db import connect, read_only, struct_of, transaction
 from services.common.errors import Conflict, NotFound
 from services.ingest.fixity.tables import fixity_runs
 from services.ingest.jobs import jobs
@@ -36,7 +36,7 @@ class FixityRuns:
     async def start(self, *, trigger: FixityTrigger, started_by: str) -> tuple[FixityRun, bool]:
         """A new running run, and True; or the one already running, and False."""
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(
                 fixity_runs.update()
                 .where(fixity_runs.c.status == "running",
@@ -46,7 +46,7 @@ class FixityRuns:
         for _ in range(3):  # the running one may finish between our insert and our read
             run_id = str(uuid.uuid4())
             try:
-                async with self.engine.begin() as conn:
+                async with transaction(self.engine) as conn:
                     await conn.execute(fixity_runs.insert().values(
                         run_id=run_id, status="running", trigger=trigger,
                         started_by=started_by, started_at=now, updated_at=now,
@@ -63,20 +63,20 @@ class FixityRuns:
 
     async def save(self, run: FixityRun) -> None:
         """Progress so far (and keeps the run from looking stale)."""
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
                                .values(**_progress(run), updated_at=self.clock.now()))
 
     async def finish(self, run: FixityRun, *, error: str | None = None) -> None:
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with transaction(self.engine) as conn:
             await conn.execute(fixity_runs.update().where(fixity_runs.c.run_id == run.run_id)
                                .values(**_progress(run), updated_at=now, finished_at=now,
                                        status="failed" if error else "done", error=error,
                                        running_slot=None))
 
     async def get(self, run_id: str) -> FixityRun:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(
                 sa.select(*RUN_COLUMNS).where(fixity_runs.c.run_id == run_id))).first()
         if row is None:
@@ -88,14 +88,14 @@ class FixityRuns:
         query = (sa.select(*RUN_COLUMNS).order_by(fixity_runs.c.started_at.desc(),
                                                  fixity_runs.c.run_id)
                  .limit(limit).offset(offset))
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             return [_run(row._mapping) for row in await conn.execute(query)]
 
     async def last_finished(self) -> FixityRun | None:
         """The newest run that finished its check (``done``), with its findings."""
         query = (sa.select(*RUN_COLUMNS).where(fixity_runs.c.status == "done")
                  .order_by(fixity_runs.c.finished_at.desc()).limit(1))
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(query)).first()
         return None if row is None else _run(row._mapping)
 
@@ -106,7 +106,7 @@ class FixityRuns:
         counted = sa.or_(fixity_runs.c.status == "done",
                          sa.and_(fixity_runs.c.status == "running",
                                  fixity_runs.c.updated_at >= self.clock.now() - STALE_AFTER))
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             last = (await conn.execute(sa.select(sa.func.max(fixity_runs.c.started_at))
                                        .where(counted))).scalar_one_or_none()
             if last is None:
@@ -120,12 +120,12 @@ class FixityRuns:
         query = (sa.select(sa.func.count(), sa.func.max(fixity_runs.c.finished_at))
                  .where(fixity_runs.c.trigger == "scheduled",
                         fixity_runs.c.status == "failed", fixity_runs.c.started_at >= since))
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             failures, last = (await conn.execute(query)).one()
         return int(failures), last if isinstance(last, datetime) else None
 
     async def _running(self) -> FixityRun | None:
-        async with self._reader.connect() as conn:
+        async with connect(self._reader) as conn:
             row = (await conn.execute(
                 sa.select(*RUN_COLUMNS).where(fixity_runs.c.status == "running"))).first()
         return None if row is None else _run(row._mapping)

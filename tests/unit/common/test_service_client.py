@@ -92,3 +92,29 @@ def test_an_identifier_in_a_path_is_one_segment_whatever_it_holds() -> None:
     assert segment("A-1201") == "A-1201"
     assert segment("../registry/users?x=1#y") == "..%2Fregistry%2Fusers%3Fx%3D1%23y"
     assert segment("黄 1/2") == "%E9%BB%84%201%2F2"
+
+
+async def test_a_peer_that_answers_not_ready_fails_the_readiness_check() -> None:
+    readiness = b'{"status":"not_ready","checks":{"registry.database":"down: gone"}}'
+
+    async def not_ready(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(readiness), readiness))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(not_ready, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
+                           name="registry")
+    try:
+        with pytest.raises(DependencyUnavailable) as raised:
+            await client.ready()
+    finally:
+        await client.close()
+        server.close()
+        await server.wait_closed()
+    assert raised.value.code == "registry_not_ready"
+    assert "is not ready (503)" in raised.value.detail
+    assert "registry.database" not in raised.value.detail  # its checks stay its own

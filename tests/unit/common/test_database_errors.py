@@ -1,0 +1,58 @@
+"""What the archive says when PostgreSQL will not take a connection: a server shutting
+down or restarting is waited for (the archive retries), a refusal names the settings to
+check. A real PostgreSQL server of the test's own, shut down while a session holds it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from services.common.db import connect, create_engine, ping
+from services.common.errors import DependencyUnavailable
+from tests.fixtures.postgres import PostgresCluster, pg_ctl, throwaway_cluster
+from tests.support.waiting import eventually_async
+
+
+async def test_a_postgresql_shutting_down_is_said_to_restart_not_to_refuse() -> None:
+    with throwaway_cluster() as (cluster, data):
+        holder, newcomer = create_engine(cluster.url("postgres")), create_engine(
+            cluster.url("postgres"))
+        try:
+            async with connect(holder) as held:
+                await held.execute(text("SELECT 1"))
+                # A smart shutdown waits for the held session and turns newcomers away.
+                pg_ctl(data, "stop", "-m", "smart", "--no-wait")
+
+                async def refused() -> DependencyUnavailable | None:
+                    try:
+                        await ping(newcomer)
+                    except DependencyUnavailable as exc:
+                        return exc
+                    return None
+
+                said = await eventually_async(refused, timeout_s=10,
+                                              what="new connections were still taken")
+        finally:
+            await holder.dispose()
+            await newcomer.dispose()
+    assert said.code == "database_unavailable"
+    assert "is shutting down or restarting" in said.detail
+    assert "the archive retries" in said.detail
+    assert "ARCHIVE_DATABASE_URL" not in said.detail
+
+
+@pytest.mark.parametrize("database", ["no_such_database", None], ids=["database", "role"])
+async def test_a_refused_connection_names_the_settings_to_check(
+        postgres_cluster: PostgresCluster, database: str | None) -> None:
+    url = postgres_cluster.url(database or "postgres")
+    if database is None:
+        url = url.replace("postgres@", "nobody@")
+    engine = create_engine(url)
+    try:
+        with pytest.raises(DependencyUnavailable) as raised:
+            await ping(engine)
+    finally:
+        await engine.dispose()
+    assert raised.value.code == "database_refused"
+    assert "check the user, password and database name in ARCHIVE_DATABASE_URL" in (
+        raised.value.detail)
