@@ -3,7 +3,8 @@
 A session that ended (no cookie, an expired or revoked token) goes to sign-in and back;
 a document or household the person may not see is the same 404 page as one that does not
 exist (the services answer both alike); a form posted without its CSRF token is refused
-with a page that says to reload; a service that is down is a 503 page; an address no
+with a page that says to reload; a service that is down is a 503 page, one that failed
+(``PeerFailed``) a 502 page saying the change was not saved; an address no
 route takes, or a form's address opened as a page, is the not-found page. Each failure
 page offers only ways on that work (``ways_on``). The codes the services give are shown
 as a hint for support staff, never their English details or a stack trace.
@@ -25,7 +26,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect
 
 from services.common.auth import Principal, TokenCodec
-from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
+from services.common.errors import ArchiveError, Forbidden, NotFound, PeerFailed, Unauthorized
 from services.web.links import address
 from services.web.navigation import layout_values
 from services.web.render import Pages
@@ -120,14 +121,17 @@ def failure_handlers(pages: Pages, codec: TokenCodec) -> dict[Any, Any]:
                      ) -> Response[str]:
         values = layout_values(request, _signed_in(request, codec))
         return pages.render(request, "failure.html", status_code=status, status=status,
-                            code=code, **values, **ways_on(request, status, values["here"]))
+                            code=code, sent_form=sends_form(request), **values,
+                            **ways_on(request, status, values["here"]))
 
     def archive_error(request: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
         if isinstance(exc, Unauthorized):
             return to_sign_in(request, code=exc.code)
         if exc.status >= 500:
             log.warning("page %s: %s", request.url.path, exc.explained)
-        return failure_page(request, exc.status, exc.code)
+        # A service that answered with its own failure was reached: not "unavailable".
+        status = 502 if isinstance(exc, PeerFailed) else exc.status
+        return failure_page(request, status, exc.code)
 
     def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, PermissionDeniedException):

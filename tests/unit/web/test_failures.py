@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.auth import Principal
-from services.common.errors import Conflict, Forbidden, NotFound
-from services.web.failures import answered, none_if, ways_on
+from services.common.auth import Principal, TokenCodec
+from services.common.errors import (
+    ArchiveError,
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    PeerFailed,
+)
+from services.web.failures import answered, failure_handlers, none_if, ways_on
 from services.web.navigation import layout_values
 from services.web.render import Pages
 from tests.support.pages import page_request
+from tests.support.registry import TEST_KEY
 
 
 async def _done() -> None:
@@ -94,3 +102,30 @@ def test_the_code_is_a_small_hint_for_support_staff_not_the_message() -> None:
     page = _failure_page("GET", "/ui/documents/d-1", 404, "unknown_document")
     assert "<small>（供系统管理员查询：unknown_document）</small>" in page
     assert "代码：" not in page
+
+
+def _answer_to(method: str, address: str, error: ArchiveError) -> tuple[int, str]:
+    """The failure page the pages answer with when a route raised ``error``."""
+    handlers = failure_handlers(Pages(), TokenCodec(TEST_KEY, ttl_s=60))
+    request = page_request(method, address, referer="http://archive.example/ui/retention")
+    answer = handlers[ArchiveError](request, error)
+    return answer.status_code, str(answer.content)
+
+
+def test_a_form_a_failing_service_did_not_do_says_it_was_not_saved_and_gives_the_code(
+        ) -> None:
+    status, page = _answer_to("POST", "/ui/retention/schedule", PeerFailed(
+        "registry failed (500): Internal Server Error", code="registry_failed"))
+    assert status == 502
+    assert "您的更改没有保存。请把页面下方的代码告诉系统管理员。" in page
+    assert "暂时无法访问" not in page
+    assert "<small>（供系统管理员查询：registry_failed）</small>" in page
+
+
+def test_a_form_a_service_that_cannot_be_reached_did_not_do_says_to_try_again_later(
+        ) -> None:
+    status, page = _answer_to("POST", "/ui/retention/schedule", DependencyUnavailable(
+        "the registry service cannot be reached", code="registry_unavailable"))
+    assert status == 503
+    assert "档案系统的某个服务暂时无法访问，请稍后再试。" in page
+    assert "没有保存" not in page
