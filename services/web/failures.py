@@ -53,24 +53,38 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
 
 
 async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",
-                   refused_anchor: str | None = None) -> Redirect:
+                   refused_anchor: str | None = None, refused_form: str | None = None
+                   ) -> Redirect:
     """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
     the registry's refusal (``refusal_code``: other failures are the failure page).
 
-    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``.
+    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``;
+    or, for a page that says it at the form (``refused_form``, its id), ``refused_at``.
     """
     try:
         await action
     except ArchiveError as exc:
+        if refused_form is not None:
+            return refused_at(url, refused_form, refusal_code(exc))
         return see(url, anchor if refused_anchor is None else refused_anchor,
                    refused=refusal_code(exc))
     return see(url, anchor, done=done)
 
 
+def refused_at(url: str, form: str, code: str) -> Redirect:
+    """The redirect that answers a form refused on a page that says the refusal at the
+    form (``at=`` its id), focusing the field to correct (``autofocus``), which brings it
+    into view. No fragment: a page opened at one skips ``autofocus`` (HTML spec), and the
+    refusal would be read nowhere."""
+    return see(url, refused=code, at=form)
+
+
 def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """What the last form did (``?done=``) or why it was refused (``?refused=``), for the
-    page it redirected to: codes the page says in words."""
-    return {name: request.query_params.get(name, "")[:40] for name in ("done", "refused")}
+    page it redirected to: codes the page says in words; and the form refused (``?at=``,
+    its id) when the page says the refusal at that form."""
+    return {name: request.query_params.get(name, "")[:limit]
+            for name, limit in (("done", 40), ("refused", 40), ("at", 80))}
 
 
 def no_such_page() -> NotFound:

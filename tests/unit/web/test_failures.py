@@ -41,9 +41,17 @@ async def test_done_goes_to_the_anchor() -> None:
 
 
 async def test_a_refusal_goes_to_the_refused_anchor() -> None:
+    answer = await answered(_refused(), "/ui/inventories/i1", done="completed",
+                            refused_anchor="#progress")
+    assert answer.url == "/ui/inventories/i1?refused=signatures_void#progress"
+
+
+async def test_a_refusal_said_at_its_form_names_the_form_without_a_fragment() -> None:
+    """A page opened at a fragment skips autofocus: the field to correct would not be
+    focused, nor the refusal beside it read."""
     answer = await answered(_refused(), "/ui/destructions/d1", done="signed",
-                            refused_anchor="#sign")
-    assert answer.url == "/ui/destructions/d1?refused=signatures_void#sign"
+                            refused_form="sign")
+    assert answer.url == "/ui/destructions/d1?refused=signatures_void&at=sign"
 
 
 async def test_without_a_refused_anchor_both_go_to_the_anchor() -> None:
