@@ -12,6 +12,7 @@
     ├── UnsupportedMediaType (415)  content is not PDF, TIFF, PNG or JPEG
     ├── TooManyRequests (429)       login rate limit; ``retry_after_s`` is its Retry-After
     ├── DependencyUnavailable (503) a store, index or peer service cannot be reached
+    │   └── PeerFailed (503)        a peer service was reached but failed (its 500): not done
     └── PermanentJobError           an ingest job input that will never succeed (no HTTP status)
 
 Adapters translate their client library's errors into these at their edge
@@ -113,6 +114,15 @@ class TooManyRequests(ArchiveError):
 class DependencyUnavailable(ArchiveError):
     status = 503
     default_code = "dependency_unavailable"
+
+
+class PeerFailed(DependencyUnavailable):
+    """A peer service answered, with a failure of its own (a 500, or a status it gives no
+    code for): what was asked was not done. Retrying may help like any dependency's
+    failure, but a page says it went wrong there rather than that it could not be
+    reached."""
+
+    default_code = "peer_failed"
 
 
 class PermanentJobError(ArchiveError):

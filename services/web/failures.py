@@ -3,7 +3,8 @@
 A session that ended (no cookie, an expired or revoked token) goes to sign-in and back;
 a document or household the person may not see is the same 404 page as one that does not
 exist (the services answer both alike); a form posted without its CSRF token is refused
-with a page that says to reload; a service that is down is a 503 page; an address no
+with a page that says to reload; a service that is down is a 503 page, one that failed
+(``PeerFailed``) a 502 page saying the change was not saved; an address no
 route takes, or a form's address opened as a page, is the not-found page. Each failure
 page offers only ways on that work (``ways_on``). The codes the services give are shown
 as a hint for support staff, never their English details or a stack trace.
@@ -25,7 +26,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect
 
 from services.common.auth import Principal
-from services.common.errors import ArchiveError, Forbidden, NotFound, Unauthorized
+from services.common.errors import ArchiveError, Forbidden, NotFound, PeerFailed, Unauthorized
 from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.links import address
 from services.web.navigation import layout_values
@@ -53,15 +54,19 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
 
 
 async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",
-                   refused_anchor: str | None = None) -> Redirect:
+                   refused_anchor: str | None = None, refused_form: str | None = None
+                   ) -> Redirect:
     """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
     the registry's refusal (``refusal_code``: other failures are the failure page).
 
-    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``.
+    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``;
+    or, for a page that says it at the form (``refused_form``, its id), ``refused_at``.
     """
     try:
         await action
     except ArchiveError as exc:
+        if refused_form is not None:
+            return refused_at(url, refused_form, refusal_code(exc), **_above_clearance(exc))
         return see(url, anchor if refused_anchor is None else refused_anchor,
                    refused=refusal_code(exc), **_above_clearance(exc))
     return see(url, anchor, done=done)
@@ -77,13 +82,23 @@ def _above_clearance(exc: ArchiveError) -> dict[str, str]:
     return {"above": str(above), "needed": str(needed)}
 
 
+def refused_at(url: str, form: str, code: str, **carried: str) -> Redirect:
+    """The redirect that answers a form refused on a page that says the refusal at the
+    form (``at=`` its id), focusing the field to correct (``autofocus``), which brings it
+    into view. No fragment: a page opened at one skips ``autofocus`` (HTML spec), and the
+    refusal would be read nowhere."""
+    return see(url, refused=code, at=form, **carried)
+
+
 def outcome_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """What the last form did (``?done=``) or why it was refused (``?refused=``), for the
-    page it redirected to: codes the page says in words; for a decision refused on
-    documents above the person's clearance, how many (``above``) and the clearance's name
-    (``needed``: 机密, 绝密), or 0 and ""."""
+    page it redirected to: codes the page says in words; the form refused (``?at=``, its
+    id) when the page says the refusal at that form; for a decision refused on documents
+    above the person's clearance, how many (``above``) and the clearance's name (``needed``:
+    机密, 绝密), or 0 and ""."""
     query = request.query_params
-    values: dict[str, Any] = {name: query.get(name, "")[:40] for name in ("done", "refused")}
+    values: dict[str, Any] = {name: query.get(name, "")[:limit]
+                              for name, limit in (("done", 40), ("refused", 40), ("at", 80))}
     above, needed = query.get("above", ""), query.get("needed", "")
     values["above"] = int(above) if above.isdigit() and len(above) < 7 else 0
     values["needed"] = next((name for level, name in SECURITY_LEVEL_NAMES.items()
@@ -139,14 +154,17 @@ def failure_handlers(pages: Pages) -> dict[Any, Any]:
                      ) -> Response[str]:
         values = layout_values(request, _signed_in(request))
         return pages.render(request, "failure.html", status_code=status, status=status,
-                            code=code, **values, **ways_on(request, status, values["here"]))
+                            code=code, sent_form=sends_form(request), **values,
+                            **ways_on(request, status, values["here"]))
 
     def archive_error(request: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:
         if isinstance(exc, Unauthorized):
             return to_sign_in(request, code=exc.code)
         if exc.status >= 500:
             log.warning("page %s: %s", request.url.path, exc.explained)
-        return failure_page(request, exc.status, exc.code)
+        # A service that answered with its own failure was reached: not "unavailable".
+        status = 502 if isinstance(exc, PeerFailed) else exc.status
+        return failure_page(request, status, exc.code)
 
     def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, PermissionDeniedException):

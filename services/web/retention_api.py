@@ -28,8 +28,10 @@ from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
     answered,
     hidden_if_refused,
+    outcome_values,
     page_token,
     refusal_code,
+    refused_at,
     see,
 )
 from services.web.forms import FORM, PageForm, text, texts
@@ -136,7 +138,10 @@ class SweepPages(Controller):
                     registry: NamedDependency[RegistryReader]) -> Response[str]:
         token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
-        return page.render("sweep.html", view=sweep_page(page.reader.principal, record),
+        outcome = outcome_values(page.request)
+        return page.render("sweep.html", view=sweep_page(page.reader.principal, record,
+                                                         refused=outcome["refused"],
+                                                         at=outcome["at"]),
                            decisions=DECISIONS, decision_names=DECISION_NAMES)
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
@@ -144,16 +149,17 @@ class SweepPages(Controller):
                        registry: NamedDependency[RegistryReader],
                        data: Annotated[AppraisalForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        anchor = f"#item-{data.document_id}" if re.fullmatch(r"[\w-]{1,64}",
-                                                            data.document_id) else ""
+        item = f"item-{data.document_id}" if re.fullmatch(r"[\w-]{1,64}",
+                                                          data.document_id) else ""
         opinion = data.opinion.strip()
         if data.decision not in DECISIONS:
-            return see(sweep_url(sweep_id), anchor, refused="decision_required")
+            return refused_at(sweep_url(sweep_id), item, "decision_required")
         if not opinion:
-            return see(sweep_url(sweep_id), anchor, refused="opinion_required")
+            return refused_at(sweep_url(sweep_id), item, "opinion_required")
         return await answered(registry.appraise(
             token, sweep_id, document_id=data.document_id, decision=data.decision,
-            opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), anchor=anchor, done="appraised")
+            opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), anchor=f"#{item}" if item else "",
+            done="appraised", refused_form=item)
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],

@@ -45,10 +45,14 @@ CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES
 SWEEP_STATUS_NAMES = {"appraisal": "鉴定中", "approved": "已批准", "rejected": "已退回",
                       "dry_run": "预览"}
 ITEM_STATE_NAMES = {"appraisal": "待鉴定", "waiting": "已批准销毁，隔离等待中",
-                    "kept": "继续保存", "released": "已退回", "no_longer_due": "不再到期",
+                    "kept": "已决定继续保存", "released": "已退回", "no_longer_due": "不再到期",
                     "destroyed": "已销毁"}
-DECISION_NAMES = {"undecided": "尚未决定", "destroy": "销毁", "keep": "继续保存",
+# A decision is a choice an appraiser makes ("Destroy"), so its words differ from what
+# was done ("销毁" in a document's history reads "destroyed") and from an item's state.
+DECISION_NAMES = {"undecided": "尚未决定", "destroy": "予以销毁", "keep": "继续保存",
                   "reappraise": "下年重新鉴定"}
+REFUSED_FIELDS = {"decision_required": "decision", "opinion_required": "opinion"}
+"""The field of the appraisal form a refusal is about; other refusals are about the item."""
 MISSING_NAMES = {
     "second_appraiser": "还需要另一位鉴定人",
     "manager": "还需要一位部门负责人的鉴定",
@@ -127,11 +131,15 @@ class ItemLine:
     missing: list[str]
     mine: str | None
     """The signed-in appraiser's decision so far, if any."""
+    appraisable: bool
+    """The signed-in person is offered the appraisal form: the sweep is under appraisal
+    and the item still on it (one no longer due is neither appraised nor approved)."""
     register_url: str | None
     """The page of the register not executed yet that lists the item (R6)."""
 
 
 def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
+    appraising = abilities(principal).appraise and sweep.status == "appraisal"
     lines = []
     for item in sweep.items:
         mine = next((a.decision for a in item.appraisals
@@ -141,6 +149,8 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
                               missing=[MISSING_NAMES.get(code, code) for code in item.missing],
                               mine=mine,
+                              appraisable=appraising and item.state == "appraisal"
+                              and not item.redacted,
                               register_url=destruction_url(item.destruction_id)
                               if item.destruction_id else None))
     return lines
@@ -156,17 +166,29 @@ class SweepPage:
     register may take."""
     undecided: int
     can: Abilities
+    refused_item: str | None
+    """The item whose appraisal was refused: the page says the refusal there, where the
+    redirect took the person, not at its top."""
+    refused_field: str | None
+    """The appraisal form's field that refusal is about (``REFUSED_FIELDS``), if any."""
 
 
-def sweep_page(principal: Principal, sweep: Sweep) -> SweepPage:
+def sweep_page(principal: Principal, sweep: Sweep, *, refused: str = "", at: str = ""
+               ) -> SweepPage:
+    """The sweep as ``principal`` reads it; ``refused`` and ``at`` (the refused form's id,
+    ``item-<document id>``) from the redirect of an appraisal refused."""
     items = item_lines(principal, sweep)
+    line = next((line for line in items if refused and not line.item.redacted
+                 and at == f"item-{line.item.document_id}"), None)
     return SweepPage(
         sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
         destroyable=[line for line in items if line.item.state == "waiting"
                      and not line.item.redacted and line.item.destruction_id is None],
         undecided=sum(1 for line in items if line.item.state == "appraisal"
                       and line.item.outcome == "undecided"),
-        can=abilities(principal))
+        can=abilities(principal),
+        refused_item=line.item.document_id if line else None,
+        refused_field=REFUSED_FIELDS.get(refused) if line and line.appraisable else None)
 
 
 @dataclass(frozen=True)

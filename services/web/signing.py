@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from litestar.response import Redirect
 
 from services.common.contracts.fields import MAX_SIGNING_PASSWORD
-from services.web.failures import answered, see
+from services.web.failures import answered, refused_at
 from services.web.forms import PageForm
 
 
@@ -22,10 +22,10 @@ class SignatureForm(PageForm):
 async def signed(data: SignatureForm, url: str,
                  sign: Callable[[str, str | None], Awaitable[object]]) -> Redirect:
     """``sign(password, digest)`` answered at ``url``: ``done=signed``, or the refusal at
-    the form (``#sign``); no password is refused before asking. A digest that is not one
+    the form (``refused_at`` "sign"); no password is refused before asking. A digest that is not one
     is passed as None."""
     if not data.password:
-        return see(url, "#sign", refused="password_required")
+        return refused_at(url, "sign", "password_required")
     digest = data.digest if re.fullmatch(r"[0-9a-f]{64}", data.digest) else None
     return await answered(sign(data.password[:MAX_SIGNING_PASSWORD], digest), url, done="signed",
-                          refused_anchor="#sign")
+                          refused_form="sign")

@@ -10,6 +10,7 @@ its own: Playwright's sync API keeps an event loop running in the test's thread.
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -146,7 +147,13 @@ def sign_after_a_wrong_password(page: Page, button: str, *, unsigned: str) -> No
     password = page.get_by_label("您的登录密码（签字确认）")
     password.fill("not-my-password")
     page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("alert")).to_contain_text("密码不正确，签字没有记录")
+    # Said at the form the redirect scrolls to, the password field focused and pointing at it.
+    refusal = page.locator("#sign").get_by_role("alert")
+    expect(refusal).to_contain_text("密码不正确，签字没有记录")
+    expect(refusal).to_be_in_viewport()
+    # Several people's pages are open at once: the window may not have focus, the page does.
+    assert page.evaluate("document.activeElement.name") == "password"
+    expect(password).to_have_accessible_description(re.compile("密码不正确"))
     expect(page.get_by_text(unsigned)).to_be_visible()
     password.fill(PASSWORD)
     page.get_by_role("button", name=button).click()

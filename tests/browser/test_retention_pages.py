@@ -59,7 +59,7 @@ def _item(page: Page, document: dict[str, Any]) -> Any:
 
 def _appraise(page: Page, document: dict[str, Any], opinion: str) -> None:
     item = _item(page, document)
-    item.get_by_label("销毁", exact=True).check()
+    item.get_by_label("予以销毁", exact=True).check()
     item.get_by_label(re.compile("鉴定意见")).fill(opinion)
     item.get_by_role("button", name="提交鉴定").click()
     expect(page.get_by_role("status")).to_contain_text("您的鉴定意见已记录")
@@ -109,10 +109,20 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
 
     zhou = office.open_as("zhou")
     zhou.goto(sweep_url)
+    # An opinion of spaces only is refused, said in the item the page scrolls back to.
+    _item(zhou, drawings).get_by_label("继续保存", exact=True).check()
+    _item(zhou, drawings).get_by_label(re.compile("鉴定意见")).fill("   ")
+    _item(zhou, drawings).get_by_role("button", name="提交鉴定").click()
+    refusal = _item(zhou, drawings).get_by_role("alert")
+    expect(refusal).to_contain_text("请写下鉴定意见")
+    expect(refusal).to_be_in_viewport()
+    opinion = _item(zhou, drawings).get_by_label(re.compile("鉴定意见"))
+    assert zhou.evaluate("document.activeElement.id") == opinion.get_attribute("id")
+    expect(opinion).to_have_accessible_description(re.compile("请写下鉴定意见"))
     _appraise(zhou, repair, "同意销毁")
     _appraise(zhou, drawings, "同意销毁")
     expect(_item(zhou, repair).locator(".missing")).to_have_count(0)
-    expect(_item(zhou, repair)).to_contain_text("决定：销毁")
+    expect(_item(zhou, repair)).to_contain_text("决定：予以销毁")
     expect(_item(zhou, drawings).locator(".missing")).to_have_text(
         re.compile("还需要工程部鉴定人的意见"))
     expect_no_serious_violations(zhou)
@@ -122,7 +132,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     _appraise(gao, drawings, "工程部确认：图纸已归入新版")
     opinions = _item(gao, drawings).locator("table.opinions tbody tr")
     expect(opinions).to_have_count(3)
-    expect(_item(gao, drawings)).to_contain_text("决定：销毁")
+    expect(_item(gao, drawings)).to_contain_text("决定：予以销毁")
     gao.screenshot(path=screenshots / "sweep-appraisal.png", full_page=True)
 
     zhao = office.open_as("zhao")

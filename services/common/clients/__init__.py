@@ -2,7 +2,8 @@
 
 Errors are translated once, in ``ServiceClient.request``: a problem-details answer becomes
 the ``ArchiveError`` subclass of its status with the same ``code``; a peer that cannot be
-reached becomes ``DependencyUnavailable``. The httpx transport is the seam tests may swap.
+reached becomes ``DependencyUnavailable``, one that answers with a failure of its own
+(a 500) ``PeerFailed``. The httpx transport is the seam tests may swap.
 Calls made for the service itself carry a token from ``service_token``, asked for on every
 call: tokens expire, and a worker or feed follower runs for months.
 """
@@ -172,7 +173,7 @@ def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
              if k not in {"type", "title", "status", "code", "detail"}}
     error_class = _BY_STATUS.get(response.status_code)
     if error_class is None:
-        return errors.DependencyUnavailable(
+        return errors.PeerFailed(
             f"{peer} failed ({response.status_code}): {detail}", code=f"{peer}_failed")
     if error_class is errors.TooManyRequests:
         return errors.TooManyRequests(detail, code=code, extra=extra,

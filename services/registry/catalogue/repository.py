@@ -163,9 +163,11 @@ class DocumentsRepository(Repository):
             )).all()
             if not starts:
                 continue
+            # One statement run for many start dates (executemany) cannot expand an IN
+            # list, so the kept statuses are spelled as plain comparisons.
+            kept = sa.or_(*(documents.c.status == status for status in RETAINED_STATUSES))
             await self.conn.execute(
-                documents.update().where(documents.c.category == category,
-                                         documents.c.status.in_(RETAINED_STATUSES),
+                documents.update().where(documents.c.category == category, kept,
                                          documents.c.retention_start == sa.bindparam("b_start"))
                 .values(retention_class=rules.class_of(category),
                         disposal_due=sa.bindparam("b_due"), updated_at=at),

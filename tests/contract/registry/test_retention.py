@@ -280,3 +280,25 @@ async def test_a_move_out_restarts_the_clock_of_a_transferred_document_too(
         record = await tx.documents.get(transferred)
     assert record is not None
     assert (record.status, record.disposal_due) == ("transferred", date(2033, 8, 31))
+
+
+async def test_a_schedule_change_recomputes_each_kept_document_of_every_start_date(
+        registry: Registry) -> None:
+    """A real category holds documents of many start dates and statuses; each kept one
+    (active or transferred) gets its own new due date, a destroyed one keeps its old."""
+    active = [await registry.file(category="repair", filed_at=filed)
+              for filed in (date(2019, 3, 1), date(2020, 1, 15), date(2020, 1, 15))]
+    transferred = await _transferred(registry, category="repair", filed_at=date(2021, 7, 9))
+    destroyed = await registry.file(category="repair", filed_at=date(2012, 5, 1))
+    async with registry.services.store.transaction() as tx:
+        await tx.documents.mark_destroyed(destroyed.document_id, at=registry.clock.now())
+    change = await registry.services.schedule.replace("qian", ScheduleUpdate(
+        classes=DEFAULT_CLASSES, years=RetentionYears(long=30, short=12)))
+    ids = [*(d.document_id for d in active), transferred, destroyed.document_id]
+    async with registry.services.store.transaction() as tx:
+        now = [await tx.documents.get(document_id) for document_id in ids]
+    assert [(d.status, d.disposal_due) for d in now if d] == [
+        ("active", date(2031, 3, 1)), ("active", date(2032, 1, 15)),
+        ("active", date(2032, 1, 15)), ("transferred", date(2033, 7, 9)),
+        ("destroyed", date(2022, 5, 1))]
+    assert change.documents_recomputed == 4

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from services.common.clients import ServiceClient, segment
-from services.common.errors import DependencyUnavailable, Forbidden
+from services.common.errors import DependencyUnavailable, Forbidden, PeerFailed
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -85,6 +85,30 @@ async def test_a_streamed_refusal_is_read_and_raised_with_its_code() -> None:
         await server.wait_closed()
     assert raised.value.code == "view_only"
     assert raised.value.detail == "this loan lets you view it only"
+
+
+async def test_a_peer_that_answers_with_its_own_failure_is_a_peer_failure_not_unreachable(
+        ) -> None:
+    async def fail(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 21\r\n\r\nInternal Server Error")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(fail, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
+                           name="registry")
+    try:
+        with pytest.raises(PeerFailed) as raised:
+            await client.request("PUT", "/registry/retention/schedule", json={})
+    finally:
+        await client.close()
+        server.close()
+        await server.wait_closed()
+    assert raised.value.code == "registry_failed"
+    assert isinstance(raised.value, DependencyUnavailable)
 
 
 def test_an_identifier_in_a_path_is_one_segment_whatever_it_holds() -> None:

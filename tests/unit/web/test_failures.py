@@ -7,8 +7,15 @@ from __future__ import annotations
 import pytest
 
 from services.common.auth import Principal
-from services.common.errors import Conflict, Forbidden, NotFound
-from services.web.failures import answered, none_if, outcome_values, ways_on
+from services.common.errors import (
+    ArchiveError,
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    PeerFailed,
+)
+from services.web.failures import answered, failure_handlers, none_if, outcome_values, ways_on
 from services.web.navigation import layout_values
 from services.web.render import Pages
 from tests.support.pages import page_request
@@ -33,9 +40,17 @@ async def test_done_goes_to_the_anchor() -> None:
 
 
 async def test_a_refusal_goes_to_the_refused_anchor() -> None:
+    answer = await answered(_refused(), "/ui/inventories/i1", done="completed",
+                            refused_anchor="#progress")
+    assert answer.url == "/ui/inventories/i1?refused=signatures_void#progress"
+
+
+async def test_a_refusal_said_at_its_form_names_the_form_without_a_fragment() -> None:
+    """A page opened at a fragment skips autofocus: the field to correct would not be
+    focused, nor the refusal beside it read."""
     answer = await answered(_refused(), "/ui/destructions/d1", done="signed",
-                            refused_anchor="#sign")
-    assert answer.url == "/ui/destructions/d1?refused=signatures_void#sign"
+                            refused_form="sign")
+    assert answer.url == "/ui/destructions/d1?refused=signatures_void&at=sign"
 
 
 async def test_without_a_refused_anchor_both_go_to_the_anchor() -> None:
@@ -111,3 +126,30 @@ async def test_a_decision_refused_above_clearance_carries_the_count_and_the_clea
     forged = outcome_values(page_request("GET", "/ui/loans/l1?refused=above_clearance"
                                                 "&above=lots&needed=<b>"))
     assert (forged["above"], forged["needed"]) == (0, "")
+
+
+def _answer_to(method: str, address: str, error: ArchiveError) -> tuple[int, str]:
+    """The failure page the pages answer with when a route raised ``error``."""
+    handlers = failure_handlers(Pages())
+    request = page_request(method, address, referer="http://archive.example/ui/retention")
+    answer = handlers[ArchiveError](request, error)
+    return answer.status_code, str(answer.content)
+
+
+def test_a_form_a_failing_service_did_not_do_says_it_was_not_saved_and_gives_the_code(
+        ) -> None:
+    status, page = _answer_to("POST", "/ui/retention/schedule", PeerFailed(
+        "registry failed (500): Internal Server Error", code="registry_failed"))
+    assert status == 502
+    assert "您的更改没有保存。请把页面下方的代码告诉系统管理员。" in page
+    assert "暂时无法访问" not in page
+    assert "<small>（供系统管理员查询：registry_failed）</small>" in page
+
+
+def test_a_form_a_service_that_cannot_be_reached_did_not_do_says_to_try_again_later(
+        ) -> None:
+    status, page = _answer_to("POST", "/ui/retention/schedule", DependencyUnavailable(
+        "the registry service cannot be reached", code="registry_unavailable"))
+    assert status == 503
+    assert "档案系统的某个服务暂时无法访问，请稍后再试。" in page
+    assert "没有保存" not in page

@@ -158,11 +158,11 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
                                                  pages=1, redacted=True)])
     values = layout | {"view": handover_page(sun, handover), "can": abilities(sun),
                        "side_names": SIDE_NAMES, "category_names": CATEGORIES,
-                       "done": "", "refused": "wrong_password"}
+                       "done": "", "refused": "wrong_password", "at": "sign"}
     chinese = pages.html("zh", "handover.html", values)
     english = pages.html("en", "handover.html", values)
     assert "还需要接收人 sun 签字。" in chinese
-    assert "密码不正确，签字没有记录" in chinese
+    assert "密码不正确，签字没有记录" in chinese[chinese.index('id="sign"'):]
     assert "Still needs the signature of sun (Receiving)." in english
     assert "Sign as the person receiving" in english
     assert "1 of them is above your clearance" in english

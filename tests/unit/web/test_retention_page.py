@@ -11,6 +11,7 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.retention import (
+    Appraisal,
     Destruction,
     RegisterItem,
     Sweep,
@@ -74,7 +75,7 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     html = Pages().html("zh", "destruction.html", page_layout(
         compliance, "/ui/destructions/d1", "token") | {
         "view": destruction_page(compliance, register), "category_names": CATEGORIES,
-        "done": "", "refused": "on_hold"})
+        "done": "", "refused": "on_hold", "at": ""})
     assert html.count("处于法律保全中，不能销毁") == 1
     assert "撤回这份清册" in html
     assert "请不选这些文件" not in html
@@ -84,6 +85,26 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(witness, register).cancellable
     executing = msgspec.structs.replace(register, status="executing")
     assert not destruction_page(compliance, executing).cancellable
+
+
+def test_a_refused_signature_is_said_at_the_signature_form_and_others_at_the_top() -> None:
+    """The refusal of a signature (``at=sign``) is where the redirect took the witness; a
+    refusal to execute the register stays at the page's top."""
+    witness = _person("archivist")
+
+    def html(refused: str, at: str) -> str:
+        return Pages().html("zh", "destruction.html", page_layout(
+            witness, "/ui/destructions/d1", "token") | {
+            "view": destruction_page(witness, REGISTER), "category_names": CATEGORIES,
+            "done": "", "refused": refused, "at": at})
+
+    signing = html("wrong_password", "sign")
+    form = signing[signing.index('id="sign"'):signing.index("</form>", signing.index('id="sign"'))]
+    assert signing.count('role="alert"') == 1
+    assert '<p class="refusal" role="alert" id="witness-password-refusal">' in form
+    assert 'aria-invalid="true" aria-describedby="witness-password-refusal" autofocus>' in form
+    executing = html("on_hold", "")
+    assert executing.index('role="alert"') < executing.index('id="sign"')
 
 
 def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
@@ -129,7 +150,7 @@ def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
         html = pages.html(language, "destruction.html", page_layout(  # type: ignore[arg-type]
             compliance, "/ui/destructions/d1", "token") | {
             "view": destruction_page(compliance, withdrawn), "category_names": CATEGORIES,
-            "done": "", "refused": ""})
+            "done": "", "refused": "", "at": ""})
         assert f'<span class="label">{status}</span>' in html, language
 
 
@@ -141,12 +162,16 @@ def _approved_sweep(*items: SweepItem) -> Sweep:
                  destroy_after=date(2027, 6, 7))
 
 
-def _sweep_html(sweep: Sweep, *, refused: str = "") -> str:
-    compliance = _person("compliance")
-    return Pages().html("zh", "sweep.html", page_layout(
-        compliance, "/ui/sweeps/s1", "token") | {
-        "view": sweep_page(compliance, sweep), "decisions": ("destroy", "keep", "reappraise"),
-        "decision_names": DECISION_NAMES, "done": "", "refused": refused})
+def _sweep_html(sweep: Sweep, *, refused: str = "", at: str = "", language: str = "zh",
+                reader: Principal | None = None) -> str:
+    """The sweep page as ``reader`` (the compliance officer unless given) reads it, after
+    the redirect of a form refused ``refused`` at ``at``."""
+    person = reader or _person("compliance")
+    return Pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
+        person, "/ui/sweeps/s1", "token") | {
+        "view": sweep_page(person, sweep, refused=refused, at=at),
+        "decisions": ("destroy", "keep", "reappraise"),
+        "decision_names": DECISION_NAMES, "done": "", "refused": refused, "at": at})
 
 
 def _item(document_id: str, **fields: object) -> SweepItem:
@@ -192,3 +217,59 @@ def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
 def test_each_refusal_to_draw_up_a_register_says_what_to_do(code: str, said: str) -> None:
     refusal = _sweep_html(_approved_sweep(_item("0001")), refused=code)
     assert said in refusal[refusal.index('role="alert"'):]
+
+
+def _open_sweep(*items: SweepItem) -> Sweep:
+    return msgspec.structs.replace(_approved_sweep(*items), status="appraisal",
+                                   decided_by=None, decided_at=None, destroy_after=None)
+
+
+def _article(html: str, document_id: str) -> str:
+    start = html.index(f'id="item-{document_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_a_refused_appraisal_is_said_in_its_item_with_the_field_pointing_at_it() -> None:
+    """The redirect scrolls to the item: the refusal is there, not at the page's top."""
+    items = [_item(f"000{n}", state="appraisal", outcome="undecided") for n in range(1, 8)]
+    html = _sweep_html(_open_sweep(*items), refused="opinion_required", at="item-0006",
+                       reader=_person("manager"))
+    refused = _article(html, "0006")
+    assert html.count('role="alert"') == 1
+    assert '<p class="refusal" role="alert" id="refusal-6">请写下鉴定意见。' in refused
+    assert re.search(r'<textarea id="opinion-6" name="opinion" [^>]* aria-invalid="true" '
+                     r'aria-describedby="refusal-6" autofocus>', refused)
+    assert "autofocus" not in html.replace(refused, "")
+
+
+def test_a_refusal_about_the_item_itself_takes_the_focus_in_the_item() -> None:
+    moved = _item("0002", state="no_longer_due", new_disposal_due=date(2036, 11, 30))
+    html = _sweep_html(_open_sweep(_item("0001", state="appraisal"), moved),
+                       refused="no_longer_due", at="item-0002", reader=_person("manager"))
+    assert ('<p class="refusal" role="alert" id="refusal-2" tabindex="-1" autofocus>'
+            in _article(html, "0002"))
+    assert html.count('role="alert"') == 1
+
+
+def test_an_item_no_longer_due_is_not_offered_for_appraisal() -> None:
+    """README: an item that left the sweep is neither appraised nor approved."""
+    moved = _item("0002", state="no_longer_due", new_disposal_due=date(2036, 11, 30))
+    html = _sweep_html(_open_sweep(_item("0001", state="appraisal"), moved),
+                       reader=_person("manager"))
+    assert "我的鉴定（" in _article(html, "0001")
+    assert ("我的鉴定（" in _article(html, "0002"), "提交鉴定" in _article(html, "0002")) == (
+        False, False)
+
+
+def test_the_decisions_read_as_choices_in_english_not_as_what_was_done() -> None:
+    appraised = Appraisal(appraiser="someone", roles=["manager"], department=None,
+                          decision="destroy",
+                          opinion="同意", at=datetime(2026, 6, 2, tzinfo=UTC))
+    item = _item("0001", state="appraisal", outcome="destroy", appraisals=[appraised])
+    html = _sweep_html(_open_sweep(item), language="en", reader=_person("manager"))
+    choices = re.findall(r'<input type="radio" name="decision" value="\w+"[^>]*> ([^<]+)<',
+                         html)
+    assert choices == ["Destroy", "Keep", "Appraise again next year"]
+    assert "appraised as: Destroy; you may change it" in html
+    assert "Decision: Destroy" in html
+    assert "destroyed" not in _article(html, "0001")

@@ -35,7 +35,7 @@ async def test_a_signature_passes_the_password_and_the_digest_shown() -> None:
 async def test_no_password_is_refused_before_asking() -> None:
     registry = Registry()
     answer = await signed(SignatureForm(digest=DIGEST), URL, registry.sign)
-    assert (answer.url, registry.asked) == (f"{URL}?refused=password_required#sign", [])
+    assert (answer.url, registry.asked) == (f"{URL}?refused=password_required&at=sign", [])
 
 
 async def test_a_digest_that_is_not_one_is_passed_as_none_and_a_long_password_cut() -> None:
@@ -47,7 +47,7 @@ async def test_a_digest_that_is_not_one_is_passed_as_none_and_a_long_password_cu
 async def test_a_refusal_is_shown_at_the_form() -> None:
     registry = Registry(ValidationFailed("wrong password", code="wrong_password"))
     answer = await signed(SignatureForm(password="pw"), URL, registry.sign)
-    assert answer.url == f"{URL}?refused=wrong_password#sign"
+    assert answer.url == f"{URL}?refused=wrong_password&at=sign"
 
 
 async def test_an_ended_session_is_not_a_refusal() -> None:
