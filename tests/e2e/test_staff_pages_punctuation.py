@@ -81,7 +81,7 @@ def _ok(response: Any) -> Any:
 def _fill(archive: Archive) -> dict[str, str]:
     """The records every page below shows; their ids by name."""
     server = archive.server
-    server.add_user("chen", "staff", department="customer_service")
+    server.add_user("chen", "staff", clearance="secret", department="customer_service")
     server.add_user("root", "admin")
     server.add_user("gu", "archivist", "compliance", clearance="secret", department="archive")
     server.add_user("gone", "staff")
@@ -105,8 +105,8 @@ def _fill(archive: Archive) -> dict[str, str]:
         with archive.as_("wang") as client:
             handovers.append(_ok(client.post("/registry/handovers", json={
                 "service_centre": "第一客户服务中心", "handed_over_by": "chen",
-                "received_by": "sun", "households": ["A-1301"]})))
-    for username in ("chen", "sun"):
+                "received_by": "gu", "households": ["A-1301"]})))
+    for username in ("chen", "gu"):  # cleared for the secret one
         with archive.server.client(server.tokens[username]) as client:
             _ok(client.post(f"/registry/handovers/{handovers[0]['handover_id']}/sign",
                             json={"password": PASSWORD}))
