@@ -94,3 +94,11 @@ def test_the_code_is_a_small_hint_for_support_staff_not_the_message() -> None:
     page = _failure_page("GET", "/ui/documents/d-1", 404, "unknown_document")
     assert "<small>（供系统管理员查询：unknown_document）</small>" in page
     assert "代码：" not in page
+
+
+def test_a_failure_page_is_titled_in_words_as_its_heading() -> None:
+    not_found = _failure_page("GET", "/ui/households/Z-9999", 404, "not_found")
+    down = _failure_page("GET", "/ui/search?q=漏水", 503, "search_unavailable")
+    assert "<title>没有找到 · 客户档案</title>" in not_found
+    assert "<h1>没有找到</h1>" in not_found
+    assert "<title>服务暂时不可用 · 客户档案</title>" in down
