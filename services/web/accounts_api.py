@@ -24,6 +24,7 @@ from services.web.accounts_page import (
     new_user_problem,
     open_loan_lines,
     password_problem,
+    problem_field,
 )
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text, texts
@@ -40,9 +41,11 @@ class UserAdminPages(Controller):
                     **values: Any) -> Response[str]:
         users = await registry.users(page.reader.token)
         shown: dict[str, Any] = {"about": "", "problem": "", "loans": [],
-                                 "values": {}, "roles_chosen": set()}
+                                 "values": {}, "roles_chosen": set()} | values
         return page.render("admin_users.html", status_code=status_code,
-                           view=accounts_page(users), **(shown | values))
+                           view=accounts_page(users),
+                           problem_field=problem_field(shown["problem"], shown["about"]),
+                           **shown)
 
     @get("/", operation_id="accountsPage")
     async def accounts(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],

@@ -73,6 +73,24 @@ def password_problem(password: str, again: str) -> str:
     return ""
 
 
+PASSWORD_PROBLEMS = frozenset({"password_too_short", "password_too_long", "passwords_differ",
+                               "password_too_common", "password_contains_username"})
+"""The refusals of a new password, the form's or the registry's."""
+NEW_USER_FIELDS = {"bad_username": "username", "reserved_username": "username",
+                   "user_exists": "username", "clearance_required": "clearance",
+                   "bad_department": "department"}
+"""The field of the form to add a user each of its other refusals goes back to."""
+
+
+def problem_field(problem: str, about: str) -> str:
+    """The id of the field a refused form goes back to (focused, marked invalid and
+    described by the refusal), "" when none is at fault: a password reset of user
+    ``about`` or, with no ``about``, the form to add a user."""
+    if problem in PASSWORD_PROBLEMS:
+        return f"new-password-{about}" if about else "password"
+    return "" if about else NEW_USER_FIELDS.get(problem, "")
+
+
 def new_user_problem(username: str, roles: list[str], clearance: str, department: str,
                      password: str, again: str) -> str:
     """What the form to add a user lacks ("" when nothing)."""

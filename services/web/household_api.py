@@ -27,6 +27,7 @@ from services.web.household_page import (
     Confirmation,
     closed_parts,
     confirmation,
+    current_occupancy,
     file_view,
     household_page,
     may_change_occupants,
@@ -68,11 +69,12 @@ class HouseholdPages(Controller):
         values = {"occupant": text(form, "occupant", limit=LIMITS.name + 1),
                   "moved_in": text(form, "moved_in", limit=40)}
         moved_in = typed_day(values["moved_in"])
-        problem, wrong = occupant_problem(values["occupant"], moved_in, longest=LIMITS.name)
+        record, documents = await self._file(page, registry, household)
+        problem, wrong = occupant_problem(values["occupant"], moved_in,
+                                          current=current_occupancy(record), longest=LIMITS.name)
         if problem or moved_in is None:
-            return await self._refused(page, registry, household, problem, wrong, values)
+            return self._refused_page(page, record, documents, problem, wrong, values)
         if not text(form, "confirm"):
-            record, documents = await self._file(page, registry, household)
             asked = confirmation(record, documents, "occupant", moved_in, values["occupant"])
             if asked is not None:
                 return self._confirm(page, record, documents, asked, values)
@@ -87,11 +89,11 @@ class HouseholdPages(Controller):
         form = await page.request.form()
         values = {"moved_out": text(form, "moved_out", limit=40)}
         moved_out = typed_day(values["moved_out"])
-        problem, wrong = move_out_problem(moved_out)
+        record, documents = await self._file(page, registry, household)
+        problem, wrong = move_out_problem(moved_out, current=current_occupancy(record))
         if problem or moved_out is None:
-            return await self._refused(page, registry, household, problem, wrong, values)
+            return self._refused_page(page, record, documents, problem, wrong, values)
         if not text(form, "confirm"):
-            record, documents = await self._file(page, registry, household)
             asked = confirmation(record, documents, "move_out", moved_out)
             if asked is not None:
                 return self._confirm(page, record, documents, asked, values)
@@ -123,6 +125,13 @@ class HouseholdPages(Controller):
                        problem: str, field: str, values: dict[str, str], *,
                        status_code: int = 422) -> Response[str]:
         record, documents = await self._file(page, registry, household)
+        return self._refused_page(page, record, documents, problem, field, values,
+                                  status_code=status_code)
+
+    def _refused_page(self, page: Page, record: Household, documents: list[DocumentRecord],
+                      problem: str, field: str, values: dict[str, str], *,
+                      status_code: int = 422) -> Response[str]:
+        """The page again with the form as typed, saying why it was refused."""
         return page.render("household.html", status_code=status_code, view=household_page(
             page.reader.principal, record, documents, problem=problem, problem_field=field,
             values=values))

@@ -25,8 +25,9 @@ from datetime import date
 from typing import Literal
 
 from services.common.auth import Principal
-from services.common.contracts.households import Household, Occupancy
+from services.common.contracts.households import Household, Occupancy, checked_change_day
 from services.common.contracts.registry import DocumentRecord, PaperLocation
+from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.names import day_named
 from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCCUPANT_RECORDERS
@@ -306,7 +307,7 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         view = FileView(household=view.household, category=view.category, part=view.part,
                         page=last)
     counts = Counter(record.occupancy_id for record in records)
-    current = next((o for o in household.occupants if o.moved_out is None), None)
+    current = current_occupancy(household)
     return HouseholdPage(
         household=household,
         occupants=[OccupantLine(occupancy, counts[occupancy.occupancy_id])
@@ -354,21 +355,39 @@ def typed_day(text: str) -> date | None:
         return None
 
 
-def occupant_problem(occupant: str, moved_in: date | None, *, longest: int) -> tuple[str, str]:
-    """What the form for a new occupant lacks, and the field to correct ("" when nothing)."""
+def current_occupancy(household: Household) -> Occupancy | None:
+    """The occupant living there now (their part of the file is open), or None."""
+    return next((o for o in household.occupants if o.moved_out is None), None)
+
+
+def occupant_problem(occupant: str, moved_in: date | None, *, current: Occupancy | None,
+                     longest: int) -> tuple[str, str]:
+    """What the form for a new occupant lacks, and the field to correct ("" when nothing):
+    ``current`` moves out the day the new occupant moves in (D2)."""
     if not occupant:
         return "occupant_required", "occupant"
     if len(occupant) > longest:
         return "too_long", "occupant"
-    if moved_in is None:
-        return "date_required", "moved-in"
-    return "", ""
+    return _day_problem(current, moved_in, "moved_in", "moved-in")
 
 
-def move_out_problem(moved_out: date | None) -> tuple[str, str]:
+def move_out_problem(moved_out: date | None, *, current: Occupancy | None
+                     ) -> tuple[str, str]:
     """What the move-out form lacks, and the field to correct ("" when nothing)."""
-    if moved_out is None:
-        return "date_required", "moved-out"
+    return _day_problem(current, moved_out, "moved_out", "moved-out")
+
+
+def _day_problem(current: Occupancy | None, day: date | None, name: str, field_id: str
+                 ) -> tuple[str, str]:
+    """A day the occupants history may change on: given, and not before the current
+    occupant moved in (the registry's rule, ``checked_change_day``), so a date it
+    would refuse is said before the change is offered for confirmation."""
+    if day is None:
+        return "date_required", field_id
+    try:
+        checked_change_day(current, day, name)
+    except ValidationFailed as exc:
+        return exc.code, field_id
     return "", ""
 
 
@@ -377,7 +396,7 @@ def confirmation(household: Household, records: list[DocumentRecord], change: Ch
     """What is to be confirmed before ``change`` on ``day``: it closes the current
     occupant's part (a move-out, or a new occupant while one lives there); None when it
     closes nothing (a new occupant of a vacant unit)."""
-    current = next((o for o in household.occupants if o.moved_out is None), None)
+    current = current_occupancy(household)
     if current is None:
         return None
     return Confirmation(change=change, day=day, occupant=occupant, closing=current,

@@ -52,6 +52,7 @@ from services.web.retention_page import (
     schedule_lines,
     sweep_page,
     sweep_url,
+    unknown_archive_nos,
     waiting_for_filing,
 )
 from services.web.session import Reader
@@ -263,15 +264,17 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
 
 async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
                       refused: str | None = None, destroyed: object = None,
-                      status_code: int = 200) -> Response[str]:
+                      unknown: object = None, status_code: int = 200) -> Response[str]:
     """The holds page, its form filled with ``form`` (what was typed, when refused), and
-    the destroyed documents a refusal names (``destroyed``, as the registry lists them)."""
+    the destroyed or unknown documents a refusal names (``destroyed``, ``unknown``, as
+    the registry lists them)."""
     token = page_token(page.reader, may_read)
     holds = await hidden_if_refused(registry.holds(token))
     shown = {} if refused is None else {"refused": refused, "done": ""}
     return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
                        can=abilities(page.reader.principal), categories=CATEGORIES,
-                       form=form, destroyed=destroyed_lines(destroyed), **shown)
+                       form=form, destroyed=destroyed_lines(destroyed),
+                       unknown=unknown_archive_nos(unknown), **shown)
 
 
 class HoldPages(Controller):
@@ -300,7 +303,7 @@ class HoldPages(Controller):
         reason = data.reason.strip()[:MAX_NOTE]
         documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
         household, category = tidied_household(data.household), data.category.strip()
-        destroyed = None
+        destroyed = unknown = None
         if not reason:
             problem = "reason_required"
         elif bool(documents) == bool(household or category):
@@ -310,8 +313,9 @@ class HoldPages(Controller):
                 hold = await registry.place_hold(token, NewHold(
                     reason=reason, documents=documents or None, household=household or None,
                     category=category or None))
-            except NotFound:
+            except NotFound as exc:
                 problem = "unknown_document"
+                unknown = exc.extra.get("documents")
             except ArchiveError as exc:
                 problem = refusal_code(exc)
                 destroyed = exc.extra.get("destroyed")  # R7: the evidence is gone
@@ -319,7 +323,7 @@ class HoldPages(Controller):
                 return see(HOLDS_URL, done="placed_waiting" if waiting_for_filing(hold)
                            else "placed")
         return await _holds_page(page, registry, data, refused=problem, destroyed=destroyed,
-                                 status_code=422)
+                                 unknown=unknown, status_code=422)
 
     @post("/{hold_id:str}/release", operation_id="releaseHoldForm")
     async def release(self, hold_id: FromPath[str], reader: NamedDependency[Reader],

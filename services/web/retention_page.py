@@ -263,3 +263,12 @@ def destroyed_lines(listed: object) -> list[DestroyedLine]:
         return []
     return [DestroyedLine(tombstone=tombstone, url=destruction_url(tombstone.destruction_id))
             for tombstone in gone]
+
+
+def unknown_archive_nos(listed: object) -> list[str]:
+    """The archive numbers (档号) a refused hold names as not existing or not visible to
+    the reader (the registry's ``documents``), as typed."""
+    try:
+        return msgspec.convert(listed, list[str])
+    except msgspec.ValidationError:
+        return []

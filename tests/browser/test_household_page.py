@@ -1,11 +1,13 @@
 """The household page in real Chromium: an archivist records a move-out from the keyboard
-alone. The first date is before the occupant moved in: after confirming, the refusal is
-said and focused; the right date is confirmed (focus on what it will do), and the page
-says whose part closed and how many documents' retention runs from that day, the
-documents now in the closed part. axe-core on each state; the screenshot is saved."""
+alone. The first date is before the occupant moved in: it is refused at once, not offered
+to confirm, the refusal said and focused and the field described by it; the right date
+is confirmed (focus on what it will do), and the page says whose part closed and how
+many documents' retention runs from that day, the documents now in the closed part.
+axe-core on each state; the screenshot is saved."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -46,11 +48,17 @@ def test_an_archivist_records_a_move_out_from_the_keyboard(office: Office,
     wang.goto("/ui/households/B-0802")
     expect(wang.get_by_role("heading", name="登记退租：张伟")).to_be_visible()
 
-    _record_move_out(wang, "2014-12-31")
+    wang.get_by_label("退租日期").focus()
+    wang.keyboard.type("2014-12-31")
+    wang.keyboard.press("Enter")
     refusal = wang.get_by_role("alert")
     expect(refusal).to_contain_text("这个日期早于现住户 张伟 的迁入日（2015年3月1日）")
     expect(refusal).to_be_focused()
-    expect(wang.get_by_label("退租日期")).to_have_value("2014-12-31")
+    expect(wang.locator("#confirm")).to_have_count(0)
+    field = wang.get_by_label("退租日期")
+    expect(field).to_have_value("2014-12-31")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("早于现住户 张伟 的迁入日"))
     expect_no_serious_violations(wang)
 
     wang.get_by_label("退租日期").fill("")

@@ -304,6 +304,38 @@ def test_english_comes_from_the_catalogue(sign_in: SignIn) -> None:
     expect(page.get_by_label("检索词")).to_have_value("卫生间漏水")
 
 
+BROKEN_IN_THE_TOP_BAR = """() => {
+    const broken = [];
+    const texts = document.createTreeWalker(document.querySelector("header.top"),
+                                            NodeFilter.SHOW_TEXT);
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+        if (!text.textContent.trim() || text.parentElement.closest(".visually-hidden")) continue;
+        const words = document.createRange();
+        words.selectNodeContents(text);
+        if (words.getClientRects().length > 1) broken.push(text.textContent.trim());
+    }
+    return broken;
+}"""
+"""The words of the top bar (a link, a button, the brand) laid out on more than one line.
+Each text's own boxes are counted: a link laid out as a flex item is one box however
+its words wrap inside it."""
+
+
+def test_the_top_bar_breaks_between_its_items_never_inside_one(
+        sign_in: SignIn, screenshots: Path) -> None:
+    page = sign_in("wang", locale="en-GB")  # an archivist: the most parts in the nav
+    assert page.locator("header.top nav a").count() >= 10
+    for language in ("en", "zh"):
+        if language == "zh":
+            page.get_by_role("button", name="中文").click()
+            expect(page.get_by_role("button", name="English")).to_be_visible()
+        for width in (1280, 1024, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate(BROKEN_IN_THE_TOP_BAR) == [], (language, width)
+            page.locator("header.top").screenshot(
+                path=screenshots / f"top-bar-{language}-{width}.png")
+
+
 def test_no_page_loads_more_than_150_kb_of_html_css_and_script(
         sign_in: SignIn, cabinet: Cabinet) -> None:
     page = sign_in("wang")

@@ -24,7 +24,7 @@ from datetime import date, datetime
 import msgspec
 
 from services.common.clock import Clock
-from services.common.contracts.households import Household
+from services.common.contracts.households import Household, checked_change_day
 from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentRecord,
@@ -93,8 +93,8 @@ class HouseholdsService:
             rules = await tx.schedule.rules(lock="share")
             await _lock(tx, household)
             current = await tx.households.open_occupancy(household)
+            checked_change_day(current, new.moved_in, "moved_in")
             if current is not None:
-                _check_order(current.moved_in, new.moved_in, "moved_in")
                 await tx.households.close_occupancy(current.occupancy_id, new.moved_in)
             occupancy_id = await tx.households.add_occupancy(household, new.occupant,
                                                              new.moved_in)
@@ -123,7 +123,7 @@ class HouseholdsService:
             current = await tx.households.open_occupancy(household)
             if current is None:
                 raise Conflict(f"{household} is vacant: nobody to move out", code="vacant")
-            _check_order(current.moved_in, moved_out, "moved_out")
+            checked_change_day(current, moved_out, "moved_out")
             await tx.households.close_occupancy(current.occupancy_id, moved_out)
             await tx.households.set_label(household, None, at=now)
             placing = await _place_documents(tx, household, rules, closed=current.occupancy_id,
@@ -209,8 +209,3 @@ async def _lock(tx: Tx, household: str) -> None:
     if not await tx.households.lock(household):
         raise NotFound(f"no household {household}", code="unknown_household")
 
-
-def _check_order(moved_in: date, day: date, field: str) -> None:
-    if day < moved_in:
-        raise ValidationFailed(f"{field} {day} is before the current occupant moved in "
-                               f"({moved_in})", code="date_before_occupancy")

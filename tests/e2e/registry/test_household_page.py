@@ -114,10 +114,25 @@ def test_refusals_are_said_with_what_to_do_and_the_form_as_typed(
     vacant = _posted(wang, "C-0104", "move-out", moved_out="2020-06-30", confirm="1")
     assert early.status_code == 422
     assert "这个日期早于现住户 赵敏 的迁入日（2019年9月1日）" in early.text
-    assert 'aria-invalid="true" aria-describedby="moved-out-hint" value="2019-08-31"' in early.text
+    assert ('aria-invalid="true" autofocus aria-describedby="moved-out-hint problem" '
+            'value="2019-08-31"') in early.text
     assert (blank.status_code, "请填写新住户的姓名或公司名称。" in blank.text) == (422, True)
     assert vacant.status_code == 409
     assert "这一户现在空置，没有住户可以退租。" in vacant.text
+
+
+def test_a_day_before_the_current_occupant_moved_in_is_refused_not_offered_to_confirm(
+        archivist: httpx.Client, wang: httpx.Client) -> None:
+    _opened(archivist, "C-0106", "孙丽", "2022-01-15")
+    moving_out = _posted(wang, "C-0106", "move-out", moved_out="2020-01-01")
+    moving_in = _posted(wang, "C-0106", "occupants", occupant="王芳", moved_in="2021-12-31")
+    for refused, field in ((moving_out, "moved-out"), (moving_in, "moved-in")):
+        assert refused.status_code == 422
+        assert "这个日期早于现住户 孙丽 的迁入日（2022年1月15日）" in refused.text
+        assert 'name="confirm"' not in refused.text
+        assert f'<a href="#{field}">改正这一项</a>' in refused.text
+    occupants = archivist.get("/registry/households/C-0106").json()["occupants"]
+    assert [(o["occupant"], o["moved_out"]) for o in occupants] == [("孙丽", None)]
 
 
 def test_an_unknown_household_is_said_as_such(wang: httpx.Client) -> None:

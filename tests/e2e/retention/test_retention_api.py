@@ -180,18 +180,21 @@ def _hold_form(browser: httpx.Client, **fields: str) -> httpx.Response:
 
 
 def test_a_refused_hold_form_comes_back_as_it_was_typed(archive: Archive) -> None:
+    filed = archive.file(household="A-1201")
+    typed = f"{filed['archive_no']}\n2015-repair-A-1201-9999"
     with closing(signed_in(archive.server.url, "qian")) as browser:
-        unknown = _hold_form(browser, reason="业主起诉，保全相关文件",
-                             documents="2015-repair-A-1201-9999")
+        unknown = _hold_form(browser, reason="业主起诉，保全相关文件", documents=typed)
         bad_household = _hold_form(browser, reason="审计调阅", household="A-12O1",
                                    category="repair")
     assert unknown.status_code == 422
-    assert "有的档号不存在" in unknown.text
+    assert ('<p class="refusal" role="alert" id="hold-problem">这些档号不存在（或您无权查看）：'
+            '2015-repair-A-1201-9999。') in unknown.text  # the one filed is not named
     assert ">业主起诉，保全相关文件</textarea>" in unknown.text
-    assert ">2015-repair-A-1201-9999</textarea>" in unknown.text
+    assert f">{typed}</textarea>" in unknown.text
     assert bad_household.status_code == 422
     assert "户号的格式应当像 A-1201" in bad_household.text
-    assert 'name="household" maxlength="10" value="A-12O1"' in bad_household.text
+    assert ('name="household" maxlength="10" aria-invalid="true" autofocus '
+            'aria-describedby="hold-problem" value="A-12O1"') in bad_household.text
     assert '<option value="repair" selected>' in bad_household.text
     assert ">审计调阅</textarea>" in bad_household.text
 

@@ -3,7 +3,10 @@ lists the users and names the loans a refused departure returns."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+
+import pytest
 
 from services.common.contracts.accounts import User
 from services.common.models import DEPARTMENT_NAMES
@@ -12,7 +15,10 @@ from services.web.accounts_page import (
     new_user_problem,
     open_loan_lines,
     password_problem,
+    problem_field,
 )
+from services.web.navigation import layout
+from services.web.render import Pages
 
 GOOD = "correct horse battery"
 
@@ -64,3 +70,41 @@ def test_the_loans_of_a_refused_departure_link_to_their_pages_by_archive_number(
         "/ui/loans/L-1", "借出中", ["A-1201-WS-2029-001"], 1)
     assert line.loan.due_at == datetime(2030, 1, 17, 9, 0, tzinfo=UTC)
     assert open_loan_lines(None) == open_loan_lines([{"loan_id": 3}]) == []
+
+
+def _page(users: list[User], *, problem: str, about: str = "") -> str:
+    admin = users[0].principal()
+    return Pages().html("zh", "admin_users.html", layout(admin, "/ui/admin/users", "t") | {
+        "view": accounts_page(users), "problem": problem, "about": about, "loans": [],
+        "values": {}, "roles_chosen": set(), "done": "",
+        "problem_field": problem_field(problem, about)})
+
+
+def _marked(page: str) -> list[str]:
+    """The ids of the fields marked invalid, focused and described by the refusal."""
+    return re.findall(r'<(?:input|select) id="([^"]+)"[^>]* aria-invalid="true" '
+                      r'aria-describedby="problem" autofocus', page)
+
+
+@pytest.mark.parametrize(("problem", "about", "field"), [
+    ("password_too_common", "", "password"),
+    ("passwords_differ", "", "password"),
+    ("user_exists", "", "username"),
+    ("bad_department", "", "department"),
+    ("clearance_required", "", "clearance"),
+    ("password_too_common", "chen", "new-password-chen"),
+    ("roles_required", "", None),
+    ("open_loans", "chen", None),
+])
+def test_a_refused_field_is_marked_focused_and_described_by_the_refusal(
+        problem: str, about: str, field: str | None) -> None:
+    page = _page([_user("admin"), _user("chen")], problem=problem, about=about)
+    assert '<div class="refusal" role="alert" id="problem">' in page
+    assert _marked(page) == ([field] if field else [])
+
+
+def test_a_refused_password_reset_opens_that_user_s_form() -> None:
+    page = _page([_user("admin"), _user("chen")], problem="password_too_short", about="chen")
+    opened = re.findall(r'<details open>\s*<summary>重设密码<span class="visually-hidden"> '
+                        r'(\w+)</span>', page)
+    assert opened == ["chen"]

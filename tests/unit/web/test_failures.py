@@ -153,3 +153,11 @@ def test_a_form_a_service_that_cannot_be_reached_did_not_do_says_to_try_again_la
     assert status == 503
     assert "档案系统的某个服务暂时无法访问，请稍后再试。" in page
     assert "没有保存" not in page
+
+
+def test_a_failure_page_is_titled_in_words_as_its_heading() -> None:
+    not_found = _failure_page("GET", "/ui/households/Z-9999", 404, "not_found")
+    down = _failure_page("GET", "/ui/search?q=漏水", 503, "search_unavailable")
+    assert "<title>没有找到 · 客户档案</title>" in not_found
+    assert "<h1>没有找到</h1>" in not_found
+    assert "<title>服务暂时不可用 · 客户档案</title>" in down

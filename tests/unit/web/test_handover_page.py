@@ -136,7 +136,9 @@ def test_an_item_list_of_a_household_that_does_not_exist_is_refused_at_once() ->
         "floors": [], "closed": [], "year": 2030, "household": household, "unknown": unknown,
         "problem": ""})
     assert "没有 C-0101 这一户的档案，也就没有它的卷内目录。" in page
-    assert 'aria-invalid="true" value="C-0101"' in page
+    assert ('aria-invalid="true" autofocus aria-describedby="household-problem" '
+            'value="C-0101"') in page
+    assert '<p class="refusal" role="alert" id="household-problem">' in page
     assert "items.pdf" not in page
     assert "items.csv" not in page
 

@@ -206,8 +206,8 @@ def test_a_refusal_is_said_above_the_forms_with_focus_and_a_link_to_the_field() 
     assert '<div class="refusal" role="alert" id="problem" tabindex="-1" autofocus>' in page
     assert "这个日期早于现住户 李娜 的迁入日（2021年7月1日）" in page
     assert '<a href="#moved-out">改正这一项</a>' in page
-    assert ('aria-invalid="true" aria-describedby="moved-out-hint" value="2020-01-01"'
-            in page)
+    assert ('aria-invalid="true" autofocus aria-describedby="moved-out-hint problem" '
+            'value="2020-01-01"') in page
 
 
 def test_the_move_out_says_whose_part_closed_and_how_many_documents_start_retention() -> None:
@@ -235,9 +235,18 @@ def test_an_unknown_outcome_or_occupancy_says_nothing() -> None:
 def test_a_day_is_read_as_people_write_it() -> None:
     assert typed_day("2021-06-30") == typed_day("2021年6月30日") == date(2021, 6, 30)
     assert typed_day("30/06/2021") is None
-    assert occupant_problem("", date(2021, 6, 30), longest=200) == ("occupant_required",
-                                                                     "occupant")
-    assert move_out_problem(None) == ("date_required", "moved-out")
+    assert occupant_problem("", date(2021, 6, 30), current=LI, longest=200) == (
+        "occupant_required", "occupant")
+    assert move_out_problem(None, current=LI) == ("date_required", "moved-out")
+
+
+def test_a_day_before_the_current_occupant_moved_in_is_refused_before_confirmation() -> None:
+    before = date(2021, 6, 30)  # LI moved in on 2021-07-01
+    assert move_out_problem(before, current=LI) == ("date_before_occupancy", "moved-out")
+    assert occupant_problem("王芳", before, current=LI, longest=200) == (
+        "date_before_occupancy", "moved-in")
+    assert move_out_problem(LI.moved_in, current=LI) == ("", "")
+    assert occupant_problem("王芳", before, current=None, longest=200) == ("", "")
 
 
 def test_a_paper_location_reads_as_printed_in_each_language() -> None:

@@ -32,6 +32,7 @@ from services.web.retention_page import (
     may_read,
     may_read_register,
     sweep_page,
+    unknown_archive_nos,
 )
 
 REGISTER = Destruction(destruction_id="d1", sweep_id="s1", status="awaiting_witnesses",
@@ -111,13 +112,15 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
     assert [name for name in MISSING_NAMES.values() if re.search(r"[a-z]", name)] == []
 
 
-def _holds_html(language: str, refused: str, destroyed: object = None) -> str:
+def _holds_html(language: str, refused: str, destroyed: object = None,
+                unknown: object = None) -> str:
     compliance = _person("compliance")
     return Pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
         "lines": [], "can": abilities(compliance), "categories": CATEGORIES,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
-        "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed)})
+        "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed),
+        "unknown": unknown_archive_nos(unknown)})
 
 
 def test_a_hold_refused_for_a_destroyed_document_names_when_and_before_whom() -> None:
@@ -134,6 +137,24 @@ def test_a_hold_refused_for_a_destroyed_document_names_when_and_before_whom() ->
     assert 'href="/ui/destructions/d1"' in destroyed
     english = _holds_html("en", "document_destroyed", listed)
     assert re.search(r"destroyed Jul 29, 2030, 9:30:00\WAM, witnessed by wang, sun", english)
+
+
+def test_a_hold_refused_for_unknown_documents_names_them_at_the_field() -> None:
+    listed = ["2011-complaint-A-1201-0009"]  # the registry's problem's ``documents``
+    html = _holds_html("zh", "unknown_document", unknown=listed)
+    assert ('<p class="refusal" role="alert" id="hold-problem">这些档号不存在（或您无权查看）：'
+            '2011-complaint-A-1201-0009。') in html
+    assert ('<textarea id="hold-documents" name="documents" rows="2" aria-invalid="true" '
+            'aria-describedby="hold-problem" autofocus>') in html
+    english = _holds_html("en", "unknown_document", unknown=listed)
+    assert "2011-complaint-A-1201-0009" in english
+    assert "这些档号" not in english
+
+
+def test_a_refusal_naming_no_documents_says_so_in_general() -> None:
+    html = _holds_html("zh", "unknown_document", unknown={"not": "a list"})
+    assert "有的档号不存在（或您无权查看），请检查后再试。" in html
+    assert 'aria-invalid' not in html
 
 
 def test_an_empty_hold_is_refused_naming_the_field_as_labelled() -> None:
