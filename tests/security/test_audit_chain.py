@@ -202,7 +202,7 @@ def test_a_storm_of_refusals_is_counted_not_written_one_by_one(
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: refused(), range(STORM)))
     itemised = [entry for entry in compliance.get("/registry/audit", params={
-        "username": "li"}).json() if entry["action"] == "listUsers"]
+        "username": "li"}).json() if entry["action"] == "list_users"]
     secured.clock.advance(timedelta(minutes=1))
     assert refused() == 403  # the next minute's first refusal writes the last one's count
     after = compliance.get("/registry/audit", params={"username": "li"}).json()
@@ -210,7 +210,7 @@ def test_a_storm_of_refusals_is_counted_not_written_one_by_one(
     assert answers == [403] * STORM
     assert len(itemised) == 30
     assert summary["detail"]["count"] == STORM - 30
-    assert summary["detail"]["actions"] == ["listUsers"]
+    assert summary["detail"]["actions"] == ["list_users"]
     assert verify(compliance)["intact"]
 
 

@@ -22,9 +22,9 @@ def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
         Person("qin", "compliance", clearance="secret", department="archive"),
         # Someone to give each step of wang's loans (a request nobody could approve is
         # refused).
-        Person("he", "manager", department="archive"),
+        Person("he", "manager", clearance="secret", department="archive"),
         Person("zhao", "director", clearance="secret", department="management"),
-        Person("sun", "archivist", department="archive"),
+        Person("sun", "archivist", clearance="secret", department="archive"),
     )
 
 

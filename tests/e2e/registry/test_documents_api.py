@@ -72,7 +72,7 @@ def test_staff_cannot_register_documents_and_the_refusal_is_audited(
         entries = client.get("/registry/audit", params={"username": "li"}).json()
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
     assert [(e["action"], e["outcome"], e["code"]) for e in entries] == [
-        ("login", "allowed", None), ("registerDocument", "refused", "role_required")]
+        ("login", "allowed", None), ("filed", "refused", "role_required")]
 
 
 def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
