@@ -117,11 +117,11 @@ def test_asking_for_a_loan_and_a_loan_asked_for_read_apart_in_english() -> None:
     english = Pages().environments["en"]
     assert english.from_string('{{ _("申请借阅") }}').render() == "Request a loan"
     assert english.from_string("{{ pgettext(context, step) }}").render(
-        context=AUDIT, step=ACTION_NAMES["loan_requested"]) == "loan requested"
+        context=AUDIT, step=ACTION_NAMES["loan_requested"]) == "Loan requested"
 
 
 def test_a_button_and_an_audit_entry_with_the_same_chinese_read_apart_in_english() -> None:
-    """The loan page's buttons ask ("Lend out"); the audit trail tells ("lent out")."""
+    """The loan page's buttons ask ("Lend out"); the audit trail tells ("Lent out")."""
     english = Pages().environments["en"]
     asks = english.from_string("{{ _(word) }}")
     tells = english.from_string("{{ pgettext(context, word) }}")
@@ -129,18 +129,27 @@ def test_a_button_and_an_audit_entry_with_the_same_chinese_read_apart_in_english
                                                  "loan_renewed", "download", "destroyed")]
     assert [(asks.render(word=word), tells.render(context=AUDIT, word=word))
             for word in words] == [
-        ("Lend out", "lent out"), ("Acknowledge receipt", "receipt acknowledged"),
-        ("Renew", "loan renewed"), ("Download the original", "original downloaded"),
-        ("Destroy", "destroyed")]
+        ("Lend out", "Lent out"), ("Acknowledge receipt", "Receipt acknowledged"),
+        ("Renew", "Loan renewed"), ("Download the original", "Original downloaded"),
+        ("Destroy", "Destroyed")]
 
 
 def test_names_shown_as_labels_and_values_are_capitalised_in_english() -> None:
-    """Clearances, hold states and appraisal decisions are names, like the roles."""
+    """Clearances, states, statuses, decisions and field names stand as labels or values
+    ("Secret", "Queued", "Awaiting witnesses", "Working document"), so each starts with a
+    capital, like the roles; so does each entry of the audit trail and its result."""
     catalogue = _catalogue()
     names = [*SECURITY_LEVEL_NAMES.values(), *HOLD_STATUS_NAMES.values(),
-             *DECISION_NAMES.values(), FIELD_NAMES["language"]]
+             *DECISION_NAMES.values(), *FIELD_NAMES.values(), *STATUS_NAMES.values(),
+             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
+             *DESTRUCTION_STATUS_NAMES.values(), *LABELS.values(), *WITHHELD_LABELS.values(),
+             *CORRECTION_STATUS_NAMES.values(), *HANDOVER_STATUS_NAMES.values(),
+             *SIDE_NAMES.values(), *YES_NO.values(), *LOAN_STATUS_NAMES.values(),
+             *LOAN_KIND_NAMES.values(), *INVENTORY_STATUS_NAMES.values(),
+             *BOX_STATE_NAMES.values(), "允许", "拒绝"]
     said = [catalogue.get(name).string for name in names]
-    assert [words for words in said if not words[0].isupper()] == []
+    told = [message.string for message in catalogue if message.context == AUDIT]
+    assert [words for words in [*said, *told] if not words[0].isupper()] == []
 
 
 def test_the_committed_mo_is_the_compiled_po() -> None:

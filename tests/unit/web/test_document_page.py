@@ -83,7 +83,7 @@ def test_the_audit_trail_tells_what_happened_in_english_where_buttons_ask() -> N
     audit = [_entry(2, "loan_issued"), _entry(1, "download"), _entry(0, "something_new")]
     shown = Pages().html("en", "_history.html", {"view": document_history([], [], audit)})
     actions = re.findall(r'data-label="Action">([^<]*)<', shown)
-    assert actions == ["lent out", "original downloaded", "something_new"]
+    assert actions == ["Lent out", "Original downloaded", "something_new"]
 
 
 def test_a_persons_correction_says_so_with_its_reason() -> None:
