@@ -31,7 +31,9 @@ def filed_otherwise(filing: object, record: object) -> list[str]:
     filing route) changes nothing, so one that says otherwise is refused
     (``filed_differently``), never dropped in silence. A field ``filing`` leaves out
     (``None``: a manifest's empty cell, a direct filing without a location) is not
-    compared. Both are compared as checked, as the registry files them (a unit code as
-    A-1201, a category by its code)."""
+    compared, nor is what nobody said: the language ingest's OCR read travels apart
+    (``NewDocument.language_read``), so an upload that says no language is not refused
+    for the one an engine found. Both are compared as checked, as the registry files them
+    (a unit code as A-1201, a category by its code)."""
     return [name for name in REFILED_FIELDS
             if (said := getattr(filing, name)) is not None and said != getattr(record, name)]

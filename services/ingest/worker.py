@@ -403,7 +403,8 @@ def _registration(job: Job, payload: JobPayload, extracted: Extracted) -> NewDoc
         filed_at=metadata.filed_at, media_type=payload.media_type,
         size_bytes=payload.size_bytes, household=metadata.household,
         security=metadata.security, personal_info=metadata.personal_info,
-        location=metadata.location, language=metadata.language or extracted.language,
+        location=metadata.location, language=metadata.language,
+        language_read=extracted.language,
         pages=extracted.pages, extraction=extracted.summary,
         original_filename=payload.original_filename, filed_by=payload.uploaded_by,
     )

@@ -79,7 +79,11 @@ class NewDocument(Struct):
     rather than a decode error. ``filed_by`` is honoured only from a service token (ingest
     files on behalf of the uploader); a user who registers directly is the filer.
     ``location`` is where the paper original is kept; ``is_copy`` marks the filed item as
-    a copy of the original kept there (D7).
+    a copy of the original kept there (D7). ``language`` is the one the filer said, compared
+    when the same bytes are filed again (``services.common.filing.filed_otherwise``);
+    ``language_read`` the one ingest's OCR read, which the record keeps when nobody said
+    one and which is never compared: it is what an engine found, not what the uploader
+    filed.
     """
 
     sha256: Sha256
@@ -95,6 +99,7 @@ class NewDocument(Struct):
     location: PaperLocation | None = None
     is_copy: bool = False
     language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    language_read: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     pages: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
     extraction: ExtractionSummary | None = None
     original_filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None

@@ -87,6 +87,28 @@ async def test_filing_known_bytes_again_without_a_location_or_language_is_the_sa
     assert (again.created, again.document) == (False, first.document)
 
 
+async def test_the_language_ocr_read_is_kept_when_nobody_said_one(
+        registry: Registry) -> None:
+    said = await registry.services.catalogue.register(INGEST, new_document(
+        language="chi_tra", language_read="chi_sim"))
+    unsaid = await registry.services.catalogue.register(INGEST, new_document(
+        language=None, language_read="chi_sim"))
+    assert (said.document.language, unsaid.document.language) == ("chi_tra", "chi_sim")
+
+
+@pytest.mark.parametrize("filed_with", [None, "eng"], ids=["no language", "another"])
+async def test_refiling_is_not_refused_for_a_language_ocr_read_but_nobody_said(
+        registry: Registry, filed_with: str | None) -> None:
+    """Bytes filed directly, then by ingest's job of an upload that said no language:
+    the language its OCR read is not the uploader's word, so it is not compared."""
+    content = sha("filed directly, then uploaded")
+    first = await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=content, language=filed_with))
+    again = await registry.services.catalogue.register(INGEST, new_document(
+        sha256=content, language=None, language_read="chi_sim"))
+    assert (again.created, again.document) == (False, first.document)
+
+
 async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_no_gap(
         registry: Registry) -> None:
     content = sha("scanned twice at once")

@@ -126,6 +126,43 @@ def test_second_upload_saying_otherwise_is_refused_naming_the_fields(
         "A-1201", "ordinary", False)
 
 
+def _filed_directly(client: httpx.Client, path: Path, **fields: Any) -> dict[str, Any]:
+    """``path``'s bytes filed through the registry's own route, as ``metadata()`` says."""
+    content = path.read_bytes()
+    response = client.post("/registry/documents", json={
+        **metadata(), "sha256": hashlib.sha256(content).hexdigest(),
+        "media_type": "image/png", "size_bytes": len(content), **fields})
+    assert response.status_code == 201, response.text
+    record: dict[str, Any] = response.json()
+    return record
+
+
+@pytest.mark.parametrize(("script", "filed_with"), [("traditional", None),
+                                                    ("simplified", "eng")],
+                         ids=["filed without a language", "filed with another"])
+def test_upload_saying_no_language_of_bytes_filed_directly_is_their_document(
+        archivist: httpx.Client, files: Path, script: Script, filed_with: str | None) -> None:
+    """The language OCR reads is not the uploader's word: the job files the bytes as
+    the record they have, whatever language that record says."""
+    path = scanned_png(files, script, lines=2 if script == "traditional" else 4)
+    earlier = _filed_directly(archivist, path, language=filed_with)
+    job = ingest(archivist, path)
+    assert (job["status"], job["document_id"]) == ("done", earlier["document_id"]), job
+    record = archivist.get(f"/registry/documents/{earlier['document_id']}").json()
+    assert record["language"] == filed_with
+
+
+def test_upload_saying_another_language_of_bytes_filed_directly_fails_its_job(
+        archivist: httpx.Client, files: Path) -> None:
+    path = scanned_png(files, "traditional", lines=4)
+    earlier = _filed_directly(archivist, path, language="chi_sim")
+    job = ingest(archivist, path, metadata(language="chi_tra"))
+    assert (job["status"], job["error_code"], job["document_id"]) == (
+        "failed", "filed_differently", None)
+    record = archivist.get(f"/registry/documents/{earlier['document_id']}").json()
+    assert record["language"] == "chi_sim"
+
+
 def test_asked_before_uploading_again_the_answer_is_the_uploads(
         archivist: httpx.Client, filed: dict[str, dict[str, Any]]) -> None:
     sha256 = filed["simplified"]["sha256"]
