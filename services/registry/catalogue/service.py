@@ -44,7 +44,13 @@ from services.common.contracts.registry import (
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.filing import FILERS, filed_otherwise
-from services.common.models import Category, checked_category, checked_household, security_rank
+from services.common.models import (
+    Category,
+    checked_category,
+    checked_date,
+    checked_household,
+    security_rank,
+)
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
@@ -55,7 +61,6 @@ from services.registry.catalogue.rules import (
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
 
 
