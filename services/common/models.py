@@ -6,6 +6,7 @@ API structs derive from ``Struct`` so unknown fields are refused at decode.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
@@ -145,3 +146,16 @@ def split_household(code: str) -> tuple[str, int, int]:
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 """The calendar years a report, catalogue or check may be asked for."""
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+"""The days a record may name (filed, moved in or out, checked); a day outside is a typo."""
+
+
+def checked_date(day: date, field: str) -> date:
+    """``day``, if a retention period can run from it; a date outside is a typo (422
+    ``date_out_of_range``). The registry decides with it; the pages ask it first."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationFailed(f"{field} {day} is not between {EARLIEST} and {LATEST}",
+                               code="date_out_of_range")
+    return day

@@ -55,9 +55,10 @@ from services.common.contracts.registry import (
     AccessAnswer,
     Action,
     DocumentRecord,
+    DownloadOutcome,
     FixityFinding,
-    FixityFindingKind,
     FixityResult,
+    OriginalDamage,
 )
 from services.common.errors import ArchiveError, BadRequest, Conflict, Forbidden, NotFound
 from services.common.filing import filed_otherwise
@@ -108,14 +109,21 @@ class Catalogue(Protocol):
         """Put a fixity check's findings in the audit log."""
         ...
 
+    async def record_download(self, outcome: DownloadOutcome) -> None:
+        """Put what became of a download asked ``served_after_check`` in the audit log."""
+        ...
+
 
 class AccessDecider(Protocol):
     """The registry's access decisions (``RegistryClient`` implements it)."""
 
     async def authorize(self, user_token: str, document_id: str, action: Action, *,
-                        viewing: bool = False) -> AccessAnswer:
+                        viewing: bool = False, served_after_check: bool = False
+                        ) -> AccessAnswer:
         """Whether the token's user may do ``action``; the registry audits the answer
-        (``viewing``: as part of a viewing in the staff pages, ``AccessRequest``)."""
+        (``viewing``: as part of a viewing in the staff pages; ``served_after_check``: a
+        download allowed is audited when reported to ``Catalogue.record_download``;
+        ``AccessRequest``)."""
         ...
 
     async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
@@ -406,8 +414,10 @@ class IngestService:
         catalogue's (D6): read and checked whole before a byte is sent (a download under
         way cannot become a refusal), and checked again as they are sent. A lost original
         is refused with 404 ``original_missing``, an altered one with 409
-        ``original_altered``, each also a fixity finding in the audit log."""
-        record = (await self._decided(user_token, document_id, "download")).record
+        ``original_altered``, each also a fixity finding in the audit log; the download
+        is audited as served or as refused so, once that is known."""
+        record = (await self._decided(user_token, document_id, "download",
+                                      served_after_check=True)).record
         hashed = 0
         try:
             async for piece in self._checked(record):
@@ -420,6 +430,8 @@ class IngestService:
         except OriginalAltered as exc:
             await self._found(principal, record, exc, hashed)
             raise
+        await self.catalogue.record_download(DownloadOutcome(
+            document_id=record.document_id, username=principal.username))
         return OriginalDownload(document=record, size_bytes=record.size_bytes,
                                 chunks=self._checked(record))
 
@@ -434,18 +446,23 @@ class IngestService:
         audit log (O4) as a fixity run's finding on the document, as a run would record it."""
         log.warning("download of %s by %s refused: %s", record.archive_no,
                     principal.username, refusal.explained)
-        kind: FixityFindingKind = ("original_missing" if refusal.code == "original_missing"
+        kind: OriginalDamage = ("original_missing" if refusal.code == "original_missing"
                                    else "original_altered")
         await self.catalogue.record_fixity(FixityResult(
             run_id=str(uuid.uuid4()), trigger="download", started_by=principal.username,
             documents_checked=1, bytes_hashed=hashed, findings=[FixityFinding(
                 kind=kind, detail=refusal.detail, document_id=record.document_id,
                 archive_no=record.archive_no)]))
+        await self.catalogue.record_download(DownloadOutcome(
+            document_id=record.document_id, username=principal.username, refused=kind,
+            reason=refusal.detail))
 
     async def _decided(self, user_token: str, document_id: str, action: Action, *,
-                       viewing: bool = False) -> _Allowed:
+                       viewing: bool = False, served_after_check: bool = False
+                       ) -> _Allowed:
         answer = await self.registry.authorize(user_token, document_id, action,
-                                               viewing=viewing)
+                                               viewing=viewing,
+                                               served_after_check=served_after_check)
         return _Allowed(record=answer.allowed_document(), view_only=answer.view_only)
 
 

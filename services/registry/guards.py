@@ -55,7 +55,8 @@ ROUTE_ACTIONS: dict[str, str] = {
     # documents and households
     "registerDocument": "filed", "recordTextRevision": "text_revised",
     "approveCorrection": "corrected", "rejectCorrection": "correction_rejected",
-    "recordFixityResult": "fixity_check", "createHousehold": "household_created",
+    "recordFixityResult": "fixity_check", "recordDownload": "download",
+    "createHousehold": "household_created",
     "changeOccupant": "occupant_changed", "moveOut": "moved_out",
     # lending
     "approveLoan": "loan_approved", "rejectLoan": "loan_rejected",

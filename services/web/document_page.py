@@ -199,6 +199,10 @@ def _audit_line(entry: AuditTrailEntry) -> AuditLine:
         kind = str(entry.detail.get("kind") or "")
         return AuditLine(entry, ACTION_NAMES[entry.action],
                          finding=FINDING_NAMES.get(kind, kind))  # type: ignore[call-overload]
+    if entry.action == "download" and entry.outcome == "refused" and entry.code in FINDING_NAMES:
+        # Refused because the original is lost or altered, not for who asked.
+        return AuditLine(entry, ACTION_NAMES[entry.action],
+                         finding=FINDING_NAMES[entry.code])
     return AuditLine(entry, ACTION_NAMES.get(entry.action, entry.action))
 
 

@@ -17,6 +17,7 @@ from services.common.contracts.registry import (
     AccessRequest,
     Action,
     DocumentRecord,
+    DownloadOutcome,
     FeedPage,
     FixityPage,
     FixityResult,
@@ -54,16 +55,24 @@ class RegistryClient(ServiceClient):
                                token=token)
 
     async def authorize(self, user_token: str, document_id: str, action: Action, *,
-                        viewing: bool = False) -> AccessAnswer:
+                        viewing: bool = False, served_after_check: bool = False
+                        ) -> AccessAnswer:
         """Ask whether the token's user may do ``action``; the registry audits the answer
-        (``viewing``: part of a viewing in the staff pages, see ``AccessRequest``).
+        (``viewing``: part of a viewing in the staff pages; ``served_after_check``: an
+        allowed download is audited by ``record_download``; see ``AccessRequest``).
 
         Never raises for a refusal: ``answer.allowed_document()`` turns one into its error.
         """
         return await self.call("POST", "/registry/access/decide", AccessAnswer,
                                token=user_token,
                                json=AccessRequest(document_id=document_id, action=action,
-                                                  viewing=viewing))
+                                                  viewing=viewing,
+                                                  served_after_check=served_after_check))
+
+    async def record_download(self, outcome: DownloadOutcome) -> None:
+        """Put what became of a download allowed ``served_after_check`` in the audit log,
+        with the service token."""
+        await self.request("POST", "/registry/access/downloads", json=outcome)
 
     async def visible(self, user_token: str, document_ids: list[str]) -> set[str]:
         """Those of ``document_ids`` the token's user may know exist (not audited: a

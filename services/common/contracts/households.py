@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from services.common.errors import ValidationFailed
-from services.common.models import Struct
+from services.common.models import Struct, checked_date
 
 
 class Occupancy(Struct):
@@ -37,8 +37,10 @@ class Household(Struct):
 def checked_change_day(current: Occupancy | None, day: date, field: str) -> date:
     """``day``, if the occupants history may change on it: a move-out or a new occupant
     moving in closes the ``current`` occupant's part that day (D2, D3), which cannot be
-    before they moved in (422 ``date_before_occupancy``). The registry decides with it,
-    the household page asks it before offering the change for confirmation."""
+    before they moved in (422 ``date_before_occupancy``), on a day a record may name
+    (422 ``date_out_of_range``, ``checked_date``). The registry decides with it, the
+    household page asks it before offering the change for confirmation."""
+    checked_date(day, field)
     if current is not None and day < current.moved_in:
         raise ValidationFailed(f"{field} {day} is before the current occupant moved in "
                                f"({current.moved_in})", code="date_before_occupancy")

@@ -197,6 +197,25 @@ class AccessRequest(Struct):
     turned, its image, its boxes): a ``read_text`` then joins the read already in the audit
     log for the same person and document within the viewing window, instead of another
     entry. Reads through the API (``/text``, ``/original``) never set it."""
+    served_after_check: bool = False
+    """The asking service hands out the original only once it has checked its bytes
+    (ingest's ``/original``): an allowed ``download`` is then audited when the service
+    reports what became of it (``DownloadOutcome``), not with this answer, so the trail
+    never shows a download allowed that was refused for a lost or altered original."""
+
+
+OriginalDamage = Literal["original_missing", "original_altered"]
+"""Why an original cannot be handed out: lost from the store, or its bytes changed."""
+
+
+class DownloadOutcome(Struct):
+    """What became of a download the registry allowed (``served_after_check``): served,
+    or refused because the stored original is lost or altered (``refused``, with why)."""
+
+    document_id: DocumentId
+    username: Username
+    refused: OriginalDamage | None = None
+    reason: str = ""
 
 
 class AccessAnswer(Decision):

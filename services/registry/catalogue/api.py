@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import (
     HTTP_200_OK,
     HTTP_201_CREATED,
+    HTTP_204_NO_CONTENT,
 )
 
 from services.common.auth import SERVICE_ROLE, Principal
@@ -21,6 +22,7 @@ from services.common.contracts.registry import (
     AccessRequest,
     DocumentPermissions,
     DocumentRecord,
+    DownloadOutcome,
     NewDocument,
     TextRevision,
     VisibilityQuestion,
@@ -105,7 +107,16 @@ class AccessController(Controller):
         """May the caller (a user's forwarded token) do ``action``? Always 200: a refusal
         is an answer, audited here; the asking service enforces it."""
         return await catalogue.decide(principal, data.document_id, data.action,
-                                     viewing=data.viewing)
+                                     viewing=data.viewing,
+                                     served_after_check=data.served_after_check)
+
+    @post("/downloads", operation_id="recordDownload", guards=[allow(SERVICE_ROLE)],
+          status_code=HTTP_204_NO_CONTENT)
+    async def download(self, data: JSONBody[DownloadOutcome],
+                       catalogue: NamedDependency[CatalogueService]) -> None:
+        """Ingest reports a download allowed ``served_after_check``: served, or refused
+        for a lost or altered original; it goes into the audit log (O4) as such."""
+        await catalogue.record_download(data)
 
     @post("/visible", operation_id="listVisibleDocuments", status_code=HTTP_200_OK)
     async def visible(self, data: JSONBody[VisibilityQuestion],

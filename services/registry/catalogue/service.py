@@ -35,6 +35,7 @@ from services.common.contracts.registry import (
     DocumentFiled,
     DocumentPermissions,
     DocumentRecord,
+    DownloadOutcome,
     HouseholdChanged,
     NewDocument,
     Registration,
@@ -44,7 +45,13 @@ from services.common.contracts.registry import (
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.filing import FILERS, filed_otherwise
-from services.common.models import Category, checked_category, checked_household, security_rank
+from services.common.models import (
+    Category,
+    checked_category,
+    checked_date,
+    checked_household,
+    security_rank,
+)
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
@@ -55,7 +62,6 @@ from services.registry.catalogue.rules import (
 )
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
 
 
@@ -233,17 +239,20 @@ class CatalogueService:
                                    download=can(principal, "download", record, grants))
 
     async def decide(self, principal: Principal, document_id: str, action: Action, *,
-                     viewing: bool = False) -> AccessAnswer:
+                     viewing: bool = False, served_after_check: bool = False
+                     ) -> AccessAnswer:
         """``can()`` on the stored record, audited: refusals always, and a user's content
         reads and downloads, and reads of confidential or personal records; a content
         read that is part of a viewing (``viewing``) joins the same person's read of the
-        document within ``VIEWING_WINDOW``."""
+        document within ``VIEWING_WINDOW``; a download allowed ``served_after_check`` is
+        audited by ``record_download`` instead."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id)
             decision = can(principal, action, record, grants)
             if (decision.allowed and record is not None and audited(principal, action, record)
+                    and not (served_after_check and action == "download")
                     and not (viewing and action == "read_text"
                              and await tx.journal.allowed_since(
                                  username=principal.username, document_id=document_id,
@@ -258,6 +267,18 @@ class CatalogueService:
         return AccessAnswer(allowed=decision.allowed, code=decision.code,
                             reason=decision.reason, view_only=decision.view_only,
                             document=None if decision.code == "not_visible" else record)
+
+    async def record_download(self, outcome: DownloadOutcome) -> None:
+        """O4: a download allowed ``served_after_check``, as it ended: served (allowed),
+        or refused because the original is lost or altered (the code and why)."""
+        if outcome.refused is None:
+            entry = AuditEntry(action="download", username=outcome.username,
+                               document_id=outcome.document_id, detail={"view_only": False})
+        else:
+            entry = AuditEntry(action="download", username=outcome.username,
+                               document_id=outcome.document_id, outcome="refused",
+                               code=outcome.refused, detail={"reason": outcome.reason})
+        await self.journal.record(entry)
 
     async def list_file(self, principal: Principal, *, household: str | None, limit: int,
                         offset: int) -> list[DocumentRecord]:

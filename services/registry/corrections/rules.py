@@ -24,7 +24,7 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
-from services.common.models import checked_category, security_rank
+from services.common.models import checked_category, checked_date, security_rank
 from services.registry.corrections.models import Correction
 from services.registry.households.rules import (
     PLACEMENT_FIELDS,
@@ -32,7 +32,7 @@ from services.registry.households.rules import (
     placed,
     version_changes,
 )
-from services.registry.schedule.rules import RetentionRules, checked_date
+from services.registry.schedule.rules import RetentionRules
 
 RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
 """What a new category or date recomputes; a version lists those it changed."""

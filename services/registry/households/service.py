@@ -32,6 +32,7 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.models import checked_date
 from services.common.paging import MAX_PAGE
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.households.rules import (
@@ -42,7 +43,7 @@ from services.registry.households.rules import (
     version_changes,
 )
 from services.registry.journal.models import AuditEntry
-from services.registry.schedule.rules import RetentionRules, checked_date
+from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
 
 
@@ -87,7 +88,6 @@ class HouseholdsService:
                               ) -> Household:
         """D2: the current occupant (if any) moves out on the day the new one moves in;
         the label becomes the new occupant's name."""
-        checked_date(new.moved_in, "moved_in")
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
@@ -115,7 +115,6 @@ class HouseholdsService:
 
     async def move_out(self, actor: str, household: str, moved_out: date) -> Household:
         """D3: the occupant's part of the file closes; the unit is vacant, without label."""
-        checked_date(moved_out, "moved_out")
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")

@@ -25,6 +25,7 @@ from services.common.contracts.inventory import (
     NewInventory,
 )
 from services.common.errors import Conflict, NotFound
+from services.common.models import checked_date
 from services.common.names import tidied_building
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.catalogues.rules import box_of
@@ -41,7 +42,6 @@ from services.registry.inventory.rules import (
 )
 from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
-from services.registry.schedule.rules import checked_date
 from services.registry.store import RegistryStore, Tx
 
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from services.common.errors import ValidationFailed
 from services.common.models import Category, RetentionClass
 
 # R1's default schedule; the migration seeds the same values.
@@ -19,18 +18,6 @@ DEFAULT_CLASSES: dict[Category, RetentionClass] = {
     "application": "short", "visit": "short",
 }
 DEFAULT_YEARS: dict[RetentionClass, int] = {"long": 30, "short": 10}
-
-
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2199, 12, 31)
-
-
-def checked_date(day: date, field: str) -> date:
-    """``day``, if a retention period can run from it; a date outside is a typo (422)."""
-    if not EARLIEST <= day <= LATEST:
-        raise ValidationFailed(f"{field} {day} is not between {EARLIEST} and {LATEST}",
-                               code="date_out_of_range")
-    return day
 
 
 def add_years(day: date, years: int) -> date:

@@ -111,6 +111,9 @@ def test_an_altered_original_is_not_downloaded_and_the_refusal_is_audited(
                             params={"document_id": document["document_id"]}).json()
     [finding] = [entry for entry in trail if entry["action"] == "fixity_finding"]
     assert (finding["username"], finding["detail"]["kind"]) == ("li", "original_altered")
+    # The download is in the trail as refused for the altered original, never as allowed.
+    assert [(entry["username"], entry["outcome"], entry["code"]) for entry in trail
+            if entry["action"] == "download"] == [("li", "refused", "original_altered")]
 
 
 def test_the_staff_page_says_a_lost_or_altered_original_is_missing_or_damaged(

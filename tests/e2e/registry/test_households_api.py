@@ -41,6 +41,22 @@ def test_a_move_out_closes_the_occupancy_and_clears_the_label(
     assert (again.status_code, again.json()["code"]) == (409, "vacant")
 
 
+def test_a_change_on_a_day_outside_the_range_a_record_may_name_is_refused(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    with archive_server.client(archivist) as client:
+        client.post("/registry/households", json={
+            "household": "B-0306", "occupant": "刘洋", "moved_in": "2018-01-01"})
+        refused = [client.post("/registry/households/B-0306/move-out",
+                               json={"moved_out": "1800-01-01"}),
+                   client.post("/registry/households/B-0306/occupants",
+                               json={"occupant": "张伟", "moved_in": "2200-01-01"})]
+        household = client.get("/registry/households/B-0306").json()
+    assert [(r.status_code, r.json()["code"]) for r in refused] == [
+        (422, "date_out_of_range")] * 2
+    assert [(o["occupant"], o["moved_out"]) for o in household["occupants"]] == [("刘洋", None)]
+
+
 def test_households_are_listed_by_building_and_floor_in_cabinet_order(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist")

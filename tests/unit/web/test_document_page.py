@@ -112,6 +112,16 @@ def test_a_fixity_finding_says_what_was_found_in_words() -> None:
     assert "original altered" in shown["en"]
 
 
+def test_a_download_refused_for_an_altered_original_says_why() -> None:
+    refused = AuditTrailEntry(seq=1, at=AT, username="li", action="download",
+                              outcome="refused", code="original_altered",
+                              detail={"reason": "sha256 differs"})
+    history = document_history([], [], [refused])
+    assert [(line.action, line.finding) for line in history.audit] == [("下载原件", "原件被改动")]
+    shown = Pages().html("zh", "_history.html", {"view": history})
+    assert re.search(r"下载原件：原件被改动</td><td[^>]*>拒绝<", shown)
+
+
 def test_every_kind_of_fixity_finding_has_a_name() -> None:
     assert set(FINDING_NAMES) == set(get_args(FixityFindingKind))
 

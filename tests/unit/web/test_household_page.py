@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.registry import DocumentRecord, PaperLocation
@@ -247,6 +249,15 @@ def test_a_day_before_the_current_occupant_moved_in_is_refused_before_confirmati
         "date_before_occupancy", "moved-in")
     assert move_out_problem(LI.moved_in, current=LI) == ("", "")
     assert occupant_problem("王芳", before, current=None, longest=200) == ("", "")
+
+
+@pytest.mark.parametrize("day", [date(1800, 1, 1), date(2200, 1, 1)])
+def test_a_day_outside_the_registry_s_range_is_refused_before_confirmation(day: date) -> None:
+    assert move_out_problem(day, current=LI) == ("date_out_of_range", "moved-out")
+    assert occupant_problem("王芳", day, current=LI, longest=200) == (
+        "date_out_of_range", "moved-in")
+    assert occupant_problem("王芳", day, current=None, longest=200) == (
+        "date_out_of_range", "moved-in")
 
 
 def test_a_paper_location_reads_as_printed_in_each_language() -> None:
