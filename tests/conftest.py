@@ -17,6 +17,7 @@ pytest_plugins = [
 
 LONGEST_FILES = (
     "tests/security/test_listings_redacted.py",
+    "tests/contract/common/test_relational_store.py",
     "tests/e2e/search/test_reindex.py",
     "tests/e2e/retention/test_retention_api.py",
     "tests/e2e/test_fuzz_api.py",
