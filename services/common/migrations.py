@@ -23,12 +23,12 @@ from services.common.config import Settings
 from services.common.context import SERVICE_NAMES
 from services.common.db import (
     check_durability,
-    connect,
     create_engine,
     is_sqlite,
     migrate,
     migration_config,
     require_known_revisions,
+    transaction,
 )
 from services.common.errors import DependencyUnavailable
 
@@ -102,7 +102,7 @@ async def grant_app_role(owner_url: str, role: str, services: list[str]) -> None
     after every migration, so tables a new revision adds are granted too."""
     engine = create_engine(owner_url, pool_size=1)
     try:
-        async with connect(engine) as conn, conn.begin():
+        async with transaction(engine) as conn:
             quote = conn.dialect.identifier_preparer.quote
             schema = quote(str((await conn.execute(text("SELECT current_schema()"))
                                 ).scalar_one()))

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.db import connect, read_only, unstorable
+from services.common.db import transaction as connected_transaction
 from services.registry.accounts.repository import AccountsRepository
 from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.catalogues.repository import CataloguesRepository
@@ -91,7 +92,7 @@ class RegistryStore:
         """Raises ``ValidationFailed`` (``unstorable_value``) for a value the database
         refuses to hold (a NUL character on PostgreSQL, an integer beyond 64 bits)."""
         try:
-            async with connect(self.engine) as conn, conn.begin():
+            async with connected_transaction(self.engine) as conn:
                 yield Tx.over(conn, self.audit_key)
         except (DBAPIError, OverflowError) as exc:
             refused = unstorable(exc)
