@@ -49,11 +49,11 @@ from services.web.retention_page import (
     hold_lines,
     may_read,
     may_read_register,
+    placed_outcome,
     schedule_lines,
     sweep_page,
     sweep_url,
     unknown_archive_nos,
-    waiting_for_filing,
 )
 from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
@@ -320,8 +320,7 @@ class HoldPages(Controller):
                 problem = refusal_code(exc)
                 destroyed = exc.extra.get("destroyed")  # R7: the evidence is gone
             else:
-                return see(HOLDS_URL, done="placed_waiting" if waiting_for_filing(hold)
-                           else "placed")
+                return see(HOLDS_URL, done=placed_outcome(hold))
         return await _holds_page(page, registry, data, refused=problem, destroyed=destroyed,
                                  unknown=unknown, status_code=422)
 

@@ -229,20 +229,32 @@ class HoldLine:
     category: str
     waiting: bool
     """It covers no document yet, only those to be filed (``waiting_for_filing``)."""
+    unseen: bool
+    """It also covers any documents above the reader's clearance, uncounted
+    (``Hold.covers_unseen``): said the same way whether there are any."""
 
 
 def waiting_for_filing(hold: Hold) -> bool:
-    """An active household or category hold that covers no document now: R7 holds those
-    filed there later, so it stands, and the page says it holds nothing yet (a typo in the
-    household would show here)."""
+    """An active household or category hold that covers no document now, of those the
+    reader may see (``covers_now``): R7 holds those filed there later, so it stands, and
+    the page says it holds nothing yet (a typo in the household would show here)."""
     return hold.status == "active" and not hold.documents and hold.covers_now == 0
+
+
+def placed_outcome(hold: Hold) -> str:
+    """What the page says of a hold just placed (``?done=``): placed; waiting for filing;
+    or, to a reader it may cover documents unseen by, waiting as far as they may see."""
+    if not waiting_for_filing(hold):
+        return "placed"
+    return "placed_waiting_unseen" if hold.covers_unseen else "placed_waiting"
 
 
 def hold_lines(holds: list[Hold]) -> list[HoldLine]:
     return [HoldLine(hold=hold, status=HOLD_STATUS_NAMES.get(hold.status, hold.status),
                      documents=len(hold.documents) + hold.documents_withheld,
                      category=CATEGORIES.get(hold.category, hold.category)
-                     if hold.category else "", waiting=waiting_for_filing(hold))
+                     if hold.category else "", waiting=waiting_for_filing(hold),
+                     unseen=hold.covers_unseen)
             for hold in holds]
 
 

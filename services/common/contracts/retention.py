@@ -239,9 +239,15 @@ class Hold(Struct):
     """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
     covers_now: int = 0
     """The archive's documents (not destroyed, not transferred out) an active hold covers
-    as answered: those it names, or those of its household and/or category, whether or
-    not the reader may see them; 0 for a released hold. A household or category hold also
-    covers documents filed there later (R7), so 0 there is a hold waiting for them."""
+    now that the reader is cleared to see (up to ``counted_up_to``): those it names, or
+    those of its household and/or category; 0 for a released hold. The hold covers the
+    others too (R7); counting them would tell an uncleared reader that they exist. A
+    household or category hold also covers documents filed there later (R7), so 0 there
+    is a hold waiting for them, as far as the reader may know."""
+    counted_up_to: SecurityLevel = "secret"
+    """The reader's clearance: ``covers_now`` counts documents up to it. Below ``secret``,
+    a household or category hold also covers any documents above it (``covers_unseen``),
+    said the same way whatever the archive holds, so it tells nothing."""
     redacted: bool = False
     """The hold names documents only and the reader is cleared for none of them: the row
     is counted, its reason and release note withheld (blank, none), as a redacted row of
@@ -251,6 +257,14 @@ class Hold(Struct):
     @property
     def names_documents_only(self) -> bool:
         return self.household is None and self.category is None
+
+    @property
+    def covers_unseen(self) -> bool:
+        """An active household or category hold read by someone not cleared for every
+        level: it also covers any documents above their clearance, uncounted. Decided by
+        the scope and the reader alone, never by the documents, so it reveals none."""
+        return (self.status == "active" and not self.names_documents_only
+                and self.counted_up_to != "secret")
 
 
 class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):

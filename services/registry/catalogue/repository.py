@@ -229,6 +229,15 @@ class DocumentsRepository(Repository):
             found.update(row.document_id for row in rows)
         return found
 
+    def households_seen(self, access: AccessFilter) -> sa.Select[Any] | None:
+        """The unit codes of the documents ``access`` lets its caller know exist, as a
+        subquery for the households' listings (``households.repository.shown_to``);
+        None when it lets them know of every document."""
+        if access.unrestricted:
+            return None
+        return sa.select(documents.c.household).where(
+            documents.c.household.is_not(None), visible_to(access))
+
     async def titles(self, document_ids: list[str]) -> dict[str, str | None]:
         """The titles of those of ``document_ids`` that exist (for listings)."""
         found: dict[str, str | None] = {}

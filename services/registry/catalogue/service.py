@@ -187,7 +187,8 @@ class CatalogueService:
             return False, None
         created = False
         if not await tx.households.lock(household):
-            created = await tx.households.insert(household, label=None, at=at)
+            created = await tx.households.insert(household, label=None, registered=False,
+                                                 at=at)
             await tx.households.lock(household)
         return created, await tx.households.occupancy_on(household, filed_at)
 

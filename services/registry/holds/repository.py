@@ -13,9 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from services.common.contracts.registry import AccessFilter
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
+from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.journal.models import HoldMoment
@@ -156,31 +158,23 @@ class HoldsRepository(Repository):
                                                           .in_(ids))
                     .order_by(legal_hold_documents.c.document_id)):
                 named[link.hold_id].append(link.document_id)
-        covered = await self._covered_now(
-            [row["hold_id"] for row in rows if row["status"] == "active"])
-        return [struct_of(row, Hold, documents=named[row["hold_id"]],
-                          covers_now=covered.get(row["hold_id"], 0)) for row in rows]
+        return [struct_of(row, Hold, documents=named[row["hold_id"]]) for row in rows]
 
-    async def _covered_now(self, active: Collection[str]) -> dict[str, int]:
-        """How many of the archive's documents each of the ``active`` holds covers now (a
-        document destroyed or transferred out is no longer the archive's to hold)."""
-        if not active:
-            return {}
-        present = documents.c.status == "active"
-        by_name = (sa.select(legal_hold_documents.c.hold_id, sa.func.count())
+    async def covered_now(self, hold: Hold, access: AccessFilter) -> int:
+        """How many of the archive's documents ``hold`` covers now (a document destroyed
+        or transferred out is no longer the archive's to hold) that ``access`` lets its
+        caller see: counted inside the query, so the count says nothing of the others."""
+        if hold.status != "active":
+            return 0
+        present = sa.and_(documents.c.status == "active", visible_to(access))
+        by_name = (sa.select(sa.func.count()).select_from(legal_hold_documents)
                    .join(documents,
                          documents.c.document_id == legal_hold_documents.c.document_id)
-                   .where(legal_hold_documents.c.hold_id.in_(active), present)
-                   .group_by(legal_hold_documents.c.hold_id))
-        by_filter = (sa.select(legal_holds.c.hold_id, sa.func.count())
+                   .where(legal_hold_documents.c.hold_id == hold.hold_id, present))
+        by_filter = (sa.select(sa.func.count()).select_from(legal_holds)
                      .join(documents, sa.and_(
                          present, _filter_matches(documents.c.household,
                                                   documents.c.category)))
-                     .where(legal_holds.c.hold_id.in_(active))
-                     .group_by(legal_holds.c.hold_id))
-        counts: dict[str, int] = {}
-        for query in (by_name, by_filter):
-            counts.update((hold_id, count) for hold_id, count in
-                          await self.conn.execute(query))
-        return counts
-
+                     .where(legal_holds.c.hold_id == hold.hold_id))
+        query = by_name if hold.names_documents_only else by_filter
+        return int((await self.conn.execute(query)).scalar_one())

@@ -2,8 +2,10 @@
 
 A hold names documents, or covers a household and/or a category (including documents
 filed there later, so such a hold is placed even while it covers none; its answer's
-``covers_now`` says how many it covers). A held document is never swept, and its
-destruction is refused (409 ``on_hold``) even when the hold arrived after approval.
+``covers_now`` says how many it covers that the reader is cleared to see, never more: a
+count of all would tell an uncleared compliance officer that secret documents exist). A
+held document is never swept, and its destruction is refused (409 ``on_hold``) even when
+the hold arrived after approval.
 A hold naming a document already destroyed is refused whole (409 ``document_destroyed``,
 with each destruction: the evidence is gone, and a hold on it would say otherwise). A
 transferred document may be held: its digital original stays in the archive.
@@ -30,7 +32,7 @@ from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
 from services.common.paging import MAX_SUMMARY_PAGE
-from services.registry.access import hold_withheld, visible_to
+from services.registry.access import access_filter, hold_withheld, visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
@@ -133,11 +135,15 @@ class HoldsService:
 
 async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
     """``hold`` as ``principal`` may read it: only the documents they may know of, the rest
-    counted; a hold of documents only, none of them theirs to know, redacted."""
+    counted; a hold of documents only, none of them theirs to know, redacted. What it
+    covers now is counted up to their clearance: a household or category hold covering
+    documents above it says so the same way whether it covers any (``Hold.covers_unseen``)."""
     visible = await visible_to(tx.documents, principal, hold.documents)
     shown = [document_id for document_id in hold.documents if document_id in visible]
-    answered = msgspec.structs.replace(hold, documents=shown,
-                                       documents_withheld=len(hold.documents) - len(shown))
+    access = access_filter(principal)
+    answered = msgspec.structs.replace(
+        hold, documents=shown, documents_withheld=len(hold.documents) - len(shown),
+        covers_now=await tx.holds.covered_now(hold, access), counted_up_to=access.clearance)
     if hold_withheld(hold, visible):
         return msgspec.structs.replace(answered, reason=HIDDEN, release_note=None,
                                        redacted=True)

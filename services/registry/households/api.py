@@ -30,20 +30,24 @@ class HouseholdsController(Controller):
 
     @get("/", operation_id="listHouseholds")
     async def list_households(
-        self, households: NamedDependency[HouseholdsService],
+        self, principal: NamedDependency[Principal],
+        households: NamedDependency[HouseholdsService],
         building: Annotated[str | None, QueryParameter()] = None,
         floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
         limit: PageLimit = 200, offset: PageOffset = 0,
     ) -> list[Household]:
-        """Households in cabinet order: building, floor, unit."""
-        return await households.list_households(building=building, floor=floor, limit=limit,
-                                     offset=offset)
+        """Households in cabinet order: building, floor, unit; those the caller may know
+        of (registered, or holding a document within their clearance)."""
+        return await households.list_households(principal, building=building, floor=floor,
+                                                limit=limit, offset=offset)
 
     @get("/{household:str}", operation_id="getHousehold")
     async def get_household(self, household: FromPath[str],
+                            principal: NamedDependency[Principal],
                             households: NamedDependency[HouseholdsService]) -> Household:
-        """The household with its current label and occupants history."""
-        return await households.get(household)
+        """The household with its current label and occupants history; 404
+        ``unknown_household`` also for one the caller may not know of."""
+        return await households.get(principal, household)
 
     @post("/{household:str}/occupants", operation_id="changeOccupant",
           status_code=HTTP_200_OK, guards=[allow(*OCCUPANT_RECORDERS)])
@@ -51,8 +55,7 @@ class HouseholdsController(Controller):
                               principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
         """A new occupant moves in (D2); the previous one's part of the file closes."""
-        return await households.change_occupant(principal.username, household,
-                                                data)
+        return await households.change_occupant(principal.username, household, data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
           guards=[allow(*OCCUPANT_RECORDERS)])

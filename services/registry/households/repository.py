@@ -30,13 +30,31 @@ def placed_in(query: sa.Select[Any], *, building: str | None, floor: int | None
     return query
 
 
+Seen = sa.Select[Any]
+"""The unit codes of the documents a caller may know exist, as a subquery
+(``DocumentsRepository.households_seen``)."""
+
+
+def shown_to(seen: Seen | None) -> sa.ColumnElement[bool]:
+    """The households a caller is shown: those registered on purpose, and those holding
+    a document among ``seen`` (the unit codes of the documents the caller may know exist,
+    ``DocumentsRepository.households_seen``; None: they may know of every document). A
+    household made only by filing documents above the caller's clearance is not theirs
+    to know of: it would tell them such a document exists."""
+    if seen is None:
+        return sa.true()
+    return sa.or_(households.c.registered, households.c.household.in_(seen))
+
+
 class HouseholdsRepository(Repository):
-    async def insert(self, code: str, *, label: str | None, at: datetime) -> bool:
-        """Create the household unless it exists; True if this call created it."""
+    async def insert(self, code: str, *, label: str | None, registered: bool, at: datetime
+                     ) -> bool:
+        """Create the household unless it exists; True if this call created it.
+        ``registered``: on purpose (开户), not as a side effect of a filing."""
         building, floor, unit = split_household(code)
         statement = dialect_insert(self.conn, households).values(
             household=code, building=building, floor=floor, unit=unit, label=label,
-            created_at=at, updated_at=at,
+            registered=registered, created_at=at, updated_at=at,
         ).on_conflict_do_nothing(index_elements=["household"])
         result = await self.conn.execute(statement)
         return bool(result.rowcount)
@@ -49,22 +67,28 @@ class HouseholdsRepository(Repository):
         query = sa.select(households.c.household).where(households.c.household == code)
         return await self.first_row(query, lock=True) is not None
 
-    async def get(self, code: str) -> Household | None:
-        query = sa.select(households).where(households.c.household == code)
+    async def get(self, code: str, *, seen: Seen | None = None
+                  ) -> Household | None:
+        """The household, if it is shown to a caller who sees ``seen`` (``shown_to``)."""
+        query = sa.select(households).where(households.c.household == code, shown_to(seen))
         found = await self._households(query)
         return found[0] if found else None
 
-    async def existing(self, code: str) -> Household:
-        """The household, or ``NotFound`` (``unknown_household``)."""
-        found = await self.get(code)
+    async def existing(self, code: str, *, seen: Seen | None = None) -> Household:
+        """The household, or ``NotFound`` (``unknown_household``): also for one not shown
+        to a caller who sees ``seen``, the same answer as a unit code never used."""
+        found = await self.get(code, seen=seen)
         if found is None:
             raise NotFound(f"no household {code}", code="unknown_household")
         return found
 
-    async def in_cabinet_order(self, *, building: str | None, floor: int | None, limit: int,
-                               offset: int) -> list[Household]:
-        """By building, floor and unit, the order of the cabinets (D1)."""
-        query = placed_in(sa.select(households), building=building, floor=floor)
+    async def in_cabinet_order(self, *, building: str | None, floor: int | None,
+                               seen: Seen | None, limit: int, offset: int
+                               ) -> list[Household]:
+        """By building, floor and unit, the order of the cabinets (D1); only those shown
+        to a caller who sees ``seen``, chosen inside the query, before the page is cut."""
+        query = placed_in(sa.select(households).where(shown_to(seen)), building=building,
+                          floor=floor)
         return await self._households(query.order_by(*CABINET_ORDER).limit(limit)
                                       .offset(offset))
 

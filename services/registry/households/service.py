@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 import msgspec
 
+from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.households import Household, checked_change_day
 from services.common.contracts.registry import (
@@ -34,7 +35,9 @@ from services.common.contracts.registry import (
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.models import checked_date
 from services.common.paging import MAX_PAGE
+from services.registry.access import access_filter
 from services.registry.households.models import NewHousehold, NewOccupant
+from services.registry.households.repository import Seen
 from services.registry.households.rules import (
     attachment_reason,
     occupancy_on,
@@ -60,7 +63,8 @@ class HouseholdsService:
                                    code="occupant_incomplete")
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            if not await tx.households.insert(new.household, label=new.occupant, at=now):
+            if not await tx.households.insert(new.household, label=new.occupant,
+                                              registered=True, at=now):
                 raise Conflict(f"household {new.household} already exists",
                                code="household_exists")
             occupancy_id = None
@@ -74,15 +78,18 @@ class HouseholdsService:
                                               detail={"household": new.household}), at=now)
             return await tx.households.existing(new.household)
 
-    async def get(self, household: str) -> Household:
+    async def get(self, principal: Principal, household: str) -> Household:
+        """The household, if ``principal`` may know of it (``_seen``); else
+        ``unknown_household``, as for a unit code never used."""
         async with self.store.transaction() as tx:
-            return await tx.households.existing(household)
+            return await tx.households.existing(household, seen=_seen(tx, principal))
 
-    async def list_households(self, *, building: str | None, floor: int | None, limit: int,
-                              offset: int) -> list[Household]:
+    async def list_households(self, principal: Principal, *, building: str | None,
+                              floor: int | None, limit: int, offset: int) -> list[Household]:
         async with self.store.transaction() as tx:
-            return await tx.households.in_cabinet_order(building=building, floor=floor,
-                                            limit=min(limit, MAX_PAGE), offset=offset)
+            return await tx.households.in_cabinet_order(
+                building=building, floor=floor, seen=_seen(tx, principal),
+                limit=min(limit, MAX_PAGE), offset=offset)
 
     async def change_occupant(self, actor: str, household: str, new: NewOccupant
                               ) -> Household:
@@ -202,6 +209,13 @@ async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime)
                     "retention_start": after.retention_start.isoformat(),
                     "disposal_due": after.disposal_due.isoformat()
                     if after.disposal_due else None}), at=at)
+
+
+def _seen(tx: Tx, principal: Principal) -> Seen | None:
+    """Where ``principal`` sees documents: a household made only by filings above their
+    clearance, never registered on purpose, is not theirs to know of (it would tell them
+    such a document exists); it answers as a unit code never used."""
+    return tx.documents.households_seen(access_filter(principal))
 
 
 async def _lock(tx: Tx, household: str) -> None:

@@ -1,5 +1,9 @@
-"""Tables of households and their occupancies; the migration ``registry_0002`` is their
-source of truth."""
+"""Tables of households and their occupancies; the migrations ``registry_0002`` and
+``registry_0015`` (``registered``) are their source of truth.
+
+``registered``: the household was registered on purpose (开户), not only made by filing a
+document under a new unit code; one that was not is shown only to those who may see one
+of its documents (``HouseholdsRepository``)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ households = sa.Table(
     sa.Column("floor", sa.Integer, nullable=False),
     sa.Column("unit", sa.Integer, nullable=False),
     sa.Column("label", sa.String(200), nullable=True),
+    sa.Column("registered", sa.Boolean, nullable=False, server_default=sa.true()),
     moment("created_at"),
     moment("updated_at"),
     sa.Index("ix_households_building_floor", "building", "floor", "unit"),
