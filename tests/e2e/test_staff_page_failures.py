@@ -200,8 +200,11 @@ def _words_in(text: str, *words: str) -> list[str]:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_signed_in_person_finds_their_own_top_bar_on_an_address_no_route_takes(
         server: ArchiveServer, language: str) -> None:
-    with _archivist_reading(server, f"lost.{language}", language) as browser:
+    browser = _archivist_reading(server, f"lost.{language}", language)
+    try:
         answer = browser.get("/ui/loanz")
+    finally:
+        browser.close()
     sign_out, their_part, home = TOP_BAR_SAYS[language]
     assert answer.status_code == 404
     assert f'<span class="who">lost.{language}</span>' in _top_bar(answer)
@@ -212,9 +215,12 @@ def test_a_signed_in_person_finds_their_own_top_bar_on_an_address_no_route_takes
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_signed_in_person_finds_their_own_top_bar_on_a_form_the_csrf_check_refused(
         server: ArchiveServer, language: str) -> None:
-    with _archivist_reading(server, f"stale.{language}", language) as browser:
+    browser = _archivist_reading(server, f"stale.{language}", language)
+    try:
         answer = browser.post("/ui/language", data={
             "_csrf_token": "forged", "language": language, "next": "/ui/search"})
+    finally:
+        browser.close()
     sign_out, their_part, _ = TOP_BAR_SAYS[language]
     assert answer.status_code == 403
     assert ("表单已失效" if language == "zh" else "The form has expired") in answer.text
