@@ -13,6 +13,7 @@ from litestar import Litestar, Request, Response, Router, get
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import Scope
 
 from services.common.api_reference import SwaggerViewer
 from services.common.auth import (
@@ -30,6 +31,7 @@ from services.common.models import Struct
 from services.common.openapi import describe_problems
 from services.common.web import (
     REFERENCE_PREFIX,
+    FailureHook,
     Hook,
     RefuseNulCharacters,
     RequestLogMiddleware,
@@ -133,6 +135,8 @@ def create_app(ctx: Context) -> ArchiveApp:
         dependencies={**CALLER, **provided(verifier=verifier)},
         exception_handlers=exception_handlers(
             {prefix: handler for part in parts for prefix, handler in part.unrouted.items()}),
+        after_exception=[partial(_failing, hook=hook, verifier=verifier)
+                         for part in parts for hook in part.on_failure],
         before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", openapi_router=_schema_router(),
@@ -162,6 +166,11 @@ def _schema_router() -> Router:
 
     return Router(REFERENCE_PREFIX, route_handlers=[], include_in_schema=False,
                   before_request=describe_once)
+
+
+async def _failing(exc: Exception, scope: Scope, *, hook: FailureHook,
+                   verifier: PrincipalVerifier) -> None:
+    await hook(exc, scope, verifier)
 
 
 def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:

@@ -40,6 +40,10 @@ log = logging.getLogger("archive.http")
 
 Hook = Callable[[], Awaitable[None]]
 HTTPErrorHandler = Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]
+FailureHook = Callable[[Exception, Scope, PrincipalVerifier], Awaitable[None]]
+"""Awaited when a request fails, before the exception handler (which cannot await)
+answers, with the process's ``PrincipalVerifier``; it may note on the request's state what
+the handler needs. It raises nothing."""
 ReadinessCheck = Callable[[], Awaitable[str]]
 """Returns a short state ("ok", "lag 3 events"; ``degraded: …`` when it works but not as
 it should); raises ``ArchiveError`` when not ready. Only an admin reads it as said
@@ -64,6 +68,9 @@ class ServicePart:
     """How the part answers, under a path prefix of its own, an address no route takes
     (404) or a method none takes there (405): routing raises those before any router's
     exception handlers apply (the staff pages answer with a page, not problem details)."""
+    on_failure: list[FailureHook] = field(default_factory=list)
+    """What the part looks up when a request fails, for its failure answer (the staff
+    pages: who is signed in, for a page no route took or a form the CSRF check refused)."""
 
 
 def provided(**values: object) -> dict[str, Provide]:

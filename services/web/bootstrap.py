@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import partial
 from pathlib import Path
 
 from litestar.di import Provide
@@ -34,6 +35,7 @@ from services.web.page import provide_page, provide_reader
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
 from services.web.review_api import ReviewPages
+from services.web.session import reader_at_failure
 
 STATIC = Path(__file__).parent / "static"
 
@@ -94,4 +96,5 @@ def build(ctx: Context) -> ServicePart:
         # service of the same process has its own checks in the same /ready already.
         readiness={f"web.{name}": client.ready for name, client in clients.items()
                    if name not in ctx.hosted},
-        unrouted={PAGES_PREFIX: failures[HTTPException]})
+        unrouted={PAGES_PREFIX: failures[HTTPException]},
+        on_failure=[partial(reader_at_failure, codec=ctx.codec)])

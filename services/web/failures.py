@@ -6,7 +6,8 @@ exist (the services answer both alike); a form posted without its CSRF token is 
 with a page that says to reload; a service that is down is a 503 page, one that failed
 (``PeerFailed``) a 502 page saying the change was not saved; an address no
 route takes, or a form's address opened as a page, is the not-found page. Each failure
-page offers only ways on that work (``ways_on``). The codes the services give are shown
+page shows a signed-in person their own top bar (``_signed_in``) and offers only ways on
+that work (``ways_on``). The codes the services give are shown
 as a hint for support staff, never their English details or a stack trace.
 """
 
@@ -137,10 +138,10 @@ async def hidden_if_refused(read: Awaitable[T]) -> T:
 
 
 def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
-    """Who is reading, when the request's page found them signed in (``reader_of``);
-    nobody when it did not get that far: the failure handlers cannot ask the registry
-    whether the cookie's token is still live, and a copy kept after signing out must not
-    show its owner's name and menu."""
+    """Who is reading, when their token was found live for this request (by its page,
+    ``reader_of``, or, failing before any page asked, ``reader_at_failure``); nobody
+    otherwise: the handlers cannot ask the registry themselves, and a copy of the cookie
+    kept after signing out must not show its owner's name and menu."""
     reader = verified_reader(request)
     return reader.principal if reader else None
 

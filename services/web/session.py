@@ -17,10 +17,13 @@ from urllib.parse import urlsplit
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
+from litestar.types import Scope
 
 from services.common.auth import Principal, PrincipalVerifier, TokenCodec, authenticated
-from services.common.errors import Unauthorized
-from services.common.web import PAGES_PREFIX
+from services.common.errors import ArchiveError, Unauthorized
+from services.common.web import PAGES_PREFIX, is_under
 from services.web.cookies import SESSION
 from services.web.links import address
 
@@ -51,10 +54,32 @@ async def reader_of(request: Request[Any, Any, Any], codec: TokenCodec,
 
 
 def verified_reader(request: Request[Any, Any, Any]) -> Reader | None:
-    """The person ``reader_of`` found signed in for this request, if it was asked: a
-    failure met before (an address no route takes, a refused CSRF check) knows nobody."""
+    """The person ``reader_of`` (or, for a failure met before any page asked,
+    ``reader_at_failure``) found signed in for this request, if any."""
     reader = request.state.get(_READER)
     return reader if isinstance(reader, Reader) else None
+
+
+async def reader_at_failure(exc: Exception, scope: Scope, verifier: PrincipalVerifier, *,
+                            codec: TokenCodec) -> None:
+    """Who is signed in, for a failure page met before any page asked (``reader_of``):
+    an address no route takes, a form the CSRF check refused. The session's token is
+    checked as every page checks it and kept for the failure page (``verified_reader``),
+    which then shows the person's own top bar, not one that looks signed out. A token
+    that is not live, or a registry that cannot say, leaves the signed-out bar: the
+    failure stays the page it was (a 404 never becomes a 500)."""
+    if scope["type"] != ScopeType.HTTP or not isinstance(exc, HTTPException) \
+            or not is_under(scope["path"], PAGES_PREFIX):
+        return
+    request: Request[Any, Any, Any] = Request(scope)
+    token = SESSION.read(request)
+    if not token or verified_reader(request) is not None:
+        return
+    try:
+        principal = await authenticated(token, codec, verifier)
+    except ArchiveError:
+        return
+    request.state[_READER] = Reader(token=token, principal=principal)
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str, *, max_age: int) -> Cookie:

@@ -1,8 +1,10 @@
 """The staff pages when something ends or fails, over HTTP as a browser reaches them: a
 form sent after the session ended goes to sign-in, which says the form was not sent and
 returns to the form's page; an address under the pages that no route takes is the
-Chinese not-found page (the API keeps answering problem details); a refused CSRF check
-is logged with the status it was answered with; pages say their charset once."""
+Chinese not-found page (the API keeps answering problem details); that page and a
+refused CSRF check's show a signed-in person their own top bar, and the signed-out one
+without a live session; a refused CSRF check is logged with the status it was answered
+with; pages say their charset once."""
 
 from __future__ import annotations
 
@@ -170,6 +172,77 @@ def test_an_address_no_route_takes_under_the_pages_is_the_not_found_page(
     assert "<h1>没有找到</h1>" in answer.text
     assert '<a href="/ui/search">回到检索</a>' in answer.text
     assert f'name="_csrf_token" value="{csrf}"' in answer.text  # its forms still work
+
+
+TOP_BAR_SAYS = {"zh": ("退出", "数字化", "回到检索"),
+                "en": ("Sign out", "Digitising", "Back to the search")}
+"""What a signed-in archivist's top bar (signing out, a part of their role's) and the
+not-found page's link back say, in each language."""
+
+
+def _archivist_reading(server: ArchiveServer, username: str, language: str) -> httpx.Client:
+    """A new archivist's browser, signed in, reading the pages in ``language``."""
+    server.add_user(username, "archivist")
+    browser = signed_in(server.url, username)
+    session = next(cookie for cookie in browser.cookies.jar if cookie.name == "archive_session")
+    browser.cookies.set("archive_language", language, domain=session.domain, path=session.path)
+    return browser
+
+
+def _top_bar(answer: httpx.Response) -> str:
+    return answer.text.partition("</header>")[0]
+
+
+def _words_in(text: str, *words: str) -> list[str]:
+    return [word for word in words if word in text]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_signed_in_person_finds_their_own_top_bar_on_an_address_no_route_takes(
+        server: ArchiveServer, language: str) -> None:
+    browser = _archivist_reading(server, f"lost.{language}", language)
+    try:
+        answer = browser.get("/ui/loanz")
+    finally:
+        browser.close()
+    sign_out, their_part, home = TOP_BAR_SAYS[language]
+    assert answer.status_code == 404
+    assert f'<span class="who">lost.{language}</span>' in _top_bar(answer)
+    assert _words_in(_top_bar(answer), sign_out, their_part) == [sign_out, their_part]
+    assert f'<a href="/ui/search">{home}</a>' in answer.text
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_signed_in_person_finds_their_own_top_bar_on_a_form_the_csrf_check_refused(
+        server: ArchiveServer, language: str) -> None:
+    browser = _archivist_reading(server, f"stale.{language}", language)
+    try:
+        answer = browser.post("/ui/language", data={
+            "_csrf_token": "forged", "language": language, "next": "/ui/search"})
+    finally:
+        browser.close()
+    sign_out, their_part, _ = TOP_BAR_SAYS[language]
+    assert answer.status_code == 403
+    assert ("表单已失效" if language == "zh" else "The form has expired") in answer.text
+    assert f'<span class="who">stale.{language}</span>' in _top_bar(answer)
+    assert _words_in(_top_bar(answer), sign_out, their_part) == [sign_out, their_part]
+
+
+@pytest.mark.parametrize("session", [None, "not-a-token"])
+def test_without_a_live_session_a_failure_page_has_the_signed_out_top_bar(
+        server: ArchiveServer, session: str | None) -> None:
+    """No cookie, or one whose token does not verify: the page it would have been, never
+    a 500, and nobody's name or menu."""
+    cookies = {"archive_session": session} if session else {}
+    with loopback.client(server.url, timeout=60, cookies=cookies) as browser:
+        missing = browser.get("/ui/loanz")
+        refused = browser.post("/ui/language", data={"_csrf_token": "forged",
+                                                     "language": "en"})
+    assert (missing.status_code, refused.status_code) == (404, 403)
+    for answer in (missing, refused):
+        assert 'class="who"' not in _top_bar(answer)
+        assert _words_in(_top_bar(answer), "退出", "数字化") == []
+    assert '<a href="/ui/search">回到检索</a>' in missing.text
 
 
 @pytest.mark.parametrize("folder", [

@@ -31,6 +31,7 @@ def page_request(method: str, address: str, **headers: str) -> Request[Any, Any,
     sent = {"host": "archive.example", **{name.replace("_", "-"): value
                                           for name, value in headers.items()}}
     return Request({"type": "http", "method": method, "scheme": "http", "root_path": "",
+                    "state": {},
                     "server": ("archive.example", 80), "path": path,
                     "raw_path": path.encode(), "query_string": query.encode(),
                     "headers": [(name.lower().encode(), value.encode())

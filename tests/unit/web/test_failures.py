@@ -5,8 +5,9 @@ that work, and its code as a hint for support staff, not as its message."""
 from __future__ import annotations
 
 import pytest
+from litestar.exceptions import HTTPException, NotFoundException
 
-from services.common.auth import Principal
+from services.common.auth import Principal, PrincipalVerifier, TokenCodec
 from services.common.errors import (
     ArchiveError,
     Conflict,
@@ -18,7 +19,9 @@ from services.common.errors import (
 from services.web.failures import answered, failure_handlers, none_if, outcome_values, ways_on
 from services.web.navigation import layout_values
 from services.web.render import Pages
+from services.web.session import reader_at_failure
 from tests.support.pages import page_request
+from tests.support.registry import TEST_KEY
 
 
 async def _done() -> None:
@@ -161,3 +164,33 @@ def test_a_failure_page_is_titled_in_words_as_its_heading() -> None:
     assert "<title>没有找到 · 客户档案</title>" in not_found
     assert "<h1>没有找到</h1>" in not_found
     assert "<title>服务暂时不可用 · 客户档案</title>" in down
+
+
+class RegistryAway:
+    """A ``PrincipalVerifier`` whose registry cannot be reached."""
+
+    async def verify(self, principal: Principal, token: str) -> None:
+        raise DependencyUnavailable("the registry service cannot be reached",
+                                    code="registry_unavailable")
+
+
+class RegistryAgrees:
+    """A ``PrincipalVerifier`` that finds every token live."""
+
+    async def verify(self, principal: Principal, token: str) -> None:
+        return None
+
+
+@pytest.mark.parametrize(("verifier", "top_bar_names"), [
+    (RegistryAgrees(), True), (RegistryAway(), False)])
+async def test_a_page_no_route_takes_names_the_reader_only_when_their_token_verifies(
+        verifier: PrincipalVerifier, top_bar_names: bool) -> None:
+    """A registry that cannot say leaves the signed-out bar, and the page its 404."""
+    codec = TokenCodec(TEST_KEY, ttl_s=60)
+    token = codec.issue(Principal(username="wang", roles=("archivist",)))
+    request = page_request("GET", "/ui/loanz", cookie=f"archive_session={token}")
+    routing_said = NotFoundException()
+    await reader_at_failure(routing_said, request.scope, verifier, codec=codec)
+    answer = failure_handlers(Pages())[HTTPException](request, routing_said)
+    assert answer.status_code == 404
+    assert ('<span class="who">wang</span>' in str(answer.content)) is top_bar_names
