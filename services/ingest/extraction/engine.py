@@ -33,7 +33,7 @@ from services.ingest.extraction.models import (
     TextLine,
     WordBox,
 )
-from services.ingest.extraction.turns import reading_as_scanned, turned_upright
+from services.ingest.extraction.turns import read_turned, read_upright
 
 if TYPE_CHECKING:
     from tesserocr import PyTessBaseAPI
@@ -92,12 +92,11 @@ class TesseractEngine:
     exists.
 
     Tesseract does not turn a page: one scanned upside down or turned a quarter
-    counter-clockwise reads as nonsense. A page is read as given; when the reading may be
-    of a turned page (``may_be_turned``), Tesseract's orientation detection (OSD, its
-    ``osd`` model) is asked how the page lies, and a page it finds turned is read again
-    turned upright; the better of the two readings (by mean word confidence) is kept, with
-    its ``rotation``. Boxes are in the pixels of the page as given either way. Upright
-    pages that read well cost nothing more (OSD costs 30-90% of a reading). The page's
+    counter-clockwise reads as nonsense, one turned a quarter clockwise as columns of
+    vertical text. How the page lies is decided as for every engine (``turns``): a doubtful
+    reading asks Tesseract's orientation detection (OSD, ``page_orientation``), or, when it
+    cannot tell, reads the page turned, and the more confident reading is kept with its
+    ``rotation``. Boxes are in the pixels of the page as given either way. The page's
     orientation is kept for the next reading of the same page (the document's other
     Chinese model, or ``eng``), which reads it turned at once.
     """
@@ -114,50 +113,27 @@ class TesseractEngine:
             raise ValueError(f"page pixels must be in mode 1, L or RGB, not {pixels.mode}")
         started = time.monotonic()
 
-        def recognised(rotation: Rotation) -> OcrReading:
-            reading = _recognise(api, turned_upright(pixels, rotation), page.dpi,
-                                 started=started, timeout_s=timeout_s)
-            return reading_as_scanned(reading, rotation, pixels.size) if rotation else reading
+        def recognised(image: Image.Image) -> tuple[OcrLanguage, OcrReading]:
+            return language, _recognise(api, image, page.dpi, started=started,
+                                        timeout_s=timeout_s)
 
         if self._last_page is not None and self._last_page[0] is page:
-            return recognised(self._last_page[1])
-        reading = recognised(0)
-        if may_be_turned(reading) and (rotation := page_orientation(tessdata, pixels,
-                                                                    page.dpi)):
-            turned = recognised(rotation)
-            if turned.mean_confidence >= reading.mean_confidence:
-                reading = turned
+            return read_turned(pixels, recognised, self._last_page[1])[1]
+        _, reading = read_upright(
+            pixels, recognised, orientation=lambda: page_orientation(tessdata, pixels, page.dpi))
         self._last_page = (page, reading.rotation)
         return reading
 
 
-DOUBTFUL_CONFIDENCE = 40.0
-"""A reading with a mean word confidence under this may be of a turned page. Measured with
-``chi_sim``/``chi_tra`` on rendered pages of 1-12 lines, printed (scanned: skew, blur,
-grain) and handwritten, at 300 dpi: upright pages read at 61-77 (handwritten) and 92-94
-(printed); the same pages turned upside down or a quarter counter-clockwise at 10-25."""
-
-
-def may_be_turned(reading: OcrReading) -> bool:
-    """Whether ``reading`` may be of a page scanned turned, so that OSD is asked: it has
-    words, and reads doubtfully (``DOUBTFUL_CONFIDENCE``) or in lines that stand taller
-    than wide. A page turned a quarter clockwise reads well, as columns of vertical text
-    (the same text), but would be shown sideways; OSD tells it from a page of columns."""
-    if not reading.words:
-        return False
-    standing = sum(line.height > line.width for line in reading.lines)
-    return (reading.mean_confidence < DOUBTFUL_CONFIDENCE
-            or standing > len(reading.lines) - standing)
-
-
-def page_orientation(tessdata: Path, pixels: Image.Image, dpi: int) -> Rotation:
+def page_orientation(tessdata: Path, pixels: Image.Image, dpi: int) -> Rotation | None:
     """How far ``pixels`` must be turned (degrees clockwise) to stand upright, as Tesseract's
-    OSD finds it; 0 when it cannot tell (too few characters).
+    OSD finds it; ``None`` when it cannot tell (too few characters: a page of one line).
+    Either engine asks it about a doubtful page (``turns.read_upright``).
 
     OSD's own confidence is not used: on short Chinese pages it says 0.3-3 for turns it
     got right (its documentation calls 15 reasonably confident), so the reading of the
-    turned page is what decides (``TesseractEngine``). It has no timeout of its own; it
-    takes under 2 s on a full page."""
+    turned page is what decides. It has no timeout of its own; it takes under 2 s on a
+    full page."""
     api = loaded_orientation_model(tessdata)
     try:
         _set_page(api, pixels, dpi)
@@ -168,7 +144,7 @@ def page_orientation(tessdata: Path, pixels: Image.Image, dpi: int) -> Rotation:
     finally:
         api.Clear()
     if found is None:
-        return 0
+        return None
     # OSD says how far the page as given is turned clockwise; undoing it is the rest.
     return cast("Rotation", (360 - int(found["orient_deg"])) % 360)
 

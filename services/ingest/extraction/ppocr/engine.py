@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
 from services.common.errors import PermanentJobError
-from services.ingest.extraction.engine import PageImage
-from services.ingest.extraction.models import OcrLanguage, OcrReading, TextLine, WordBox
+from services.ingest.extraction.engine import PageImage, find_tessdata, page_orientation
+from services.ingest.extraction.models import (
+    OcrLanguage,
+    OcrReading,
+    Rotation,
+    TextLine,
+    WordBox,
+)
 from services.ingest.extraction.ppocr.detection import Quad, detect_lines
 from services.ingest.extraction.ppocr.layout import PageLayout, cut_lines, page_layout
 from services.ingest.extraction.ppocr.models import ModelFiles, find_model_files, loaded_sessions
@@ -21,6 +29,7 @@ from services.ingest.extraction.ppocr.recognition import (
     read_lines,
 )
 from services.ingest.extraction.ppocr.script import in_page_script
+from services.ingest.extraction.turns import read_upright
 
 
 class PpOcrEngine:
@@ -33,8 +42,12 @@ class PpOcrEngine:
     - The sessions are loaded the first time a page is read and kept for the process
       (``loaded_sessions``), with one onnxruntime thread: one process runs per core.
     - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
-      comes in reading order (``layout``). Boxes (a line's, and one per character) are in
-      the pixels of the page as given, whichever way it was turned to be read.
+      comes in reading order (``layout``). The lines' orientation tells a page upside down
+      or turned a quarter counter-clockwise; a page in tall lines (turned a quarter
+      clockwise, or columns of vertical text) or read doubtfully is decided as for every
+      engine (``turns``: Tesseract's OSD, ``tessdata`` as ``TesseractEngine``'s), so the
+      ``rotation`` is the one the page was read at. Boxes (a line's, and one per
+      character) are in the pixels of the page as given, whichever way it was turned.
     - ``timeout_s`` is checked before each line, so a page stops within a line's reading
       (a tenth of a second) of its limit.
 
@@ -42,8 +55,9 @@ class PpOcrEngine:
     package that carries them) when they are missing, so a server fails at start-up.
     """
 
-    def __init__(self, files: ModelFiles | None = None) -> None:
+    def __init__(self, files: ModelFiles | None = None, *, tessdata: Path | None = None) -> None:
         self.files = files or find_model_files()
+        self._tessdata = tessdata
 
     def read(self, page: PageImage, *, language: OcrLanguage | None = None,
              timeout_s: float) -> OcrReading:
@@ -51,17 +65,8 @@ class PpOcrEngine:
 
     def read_page(self, page: PageImage, *, timeout_s: float) -> tuple[OcrLanguage, OcrReading]:
         """The page's script (``script``; ``chi_sim`` for a page without text) and its
-        reading."""
+        reading, turned upright as ``turns`` decides."""
         started = time.monotonic()
-        sessions = loaded_sessions(self.files)
-        grey = np.asarray(page.pixels.convert("L"))
-        colour = (np.ascontiguousarray(np.asarray(page.pixels)[:, :, ::-1])
-                  if page.pixels.mode == "RGB" else np.repeat(grey[:, :, None], 3, axis=2))
-        quads = detect_lines(sessions.detector, colour, dpi=page.dpi)
-        if not quads:
-            return "chi_sim", OcrReading(text="")
-        layout = page_layout(sessions.line_orientation, grey, quads)
-        lines = cut_lines(grey, quads, layout)
 
         def before_line() -> None:
             if time.monotonic() - started > timeout_s:
@@ -69,10 +74,28 @@ class PpOcrEngine:
                     f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
                     "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
 
+        def orientation() -> Rotation | None:
+            return page_orientation(self._tessdata or find_tessdata(), page.pixels, page.dpi)
+
+        return read_upright(
+            page.pixels, lambda pixels: self._read_image(pixels, page.dpi, before_line),
+            orientation=orientation)
+
+    def _read_image(self, pixels: Image.Image, dpi: int,
+                    before_line: Callable[[], None]) -> tuple[OcrLanguage, OcrReading]:
+        sessions = loaded_sessions(self.files)
+        grey = np.asarray(pixels.convert("L"))
+        colour = (np.ascontiguousarray(np.asarray(pixels)[:, :, ::-1])
+                  if pixels.mode == "RGB" else np.repeat(grey[:, :, None], 3, axis=2))
+        quads = detect_lines(sessions.detector, colour, dpi=dpi)
+        if not quads:
+            return "chi_sim", OcrReading(text="")
+        layout = page_layout(sessions.line_orientation, grey, quads)
+        lines = cut_lines(grey, quads, layout)
         readings = read_lines(sessions.recogniser, sessions.characters,
                               sessions.variants.counterparts, lines, before_line=before_line)
         readings, script = in_page_script(readings, sessions.variants, sessions.characters)
-        return script, _page_reading(quads, lines, readings, layout, size=page.pixels.size)
+        return script, _page_reading(quads, lines, readings, layout, size=pixels.size)
 
 
 def _page_reading(quads: Sequence[Quad], lines: Sequence[LineImage],

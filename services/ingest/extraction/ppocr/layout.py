@@ -11,7 +11,8 @@
   right within a row (lines whose middles are at the same height form a row); columns of
   vertical text are read right to left, each top to bottom, as on old letters. A page
   turned a quarter clockwise reads exactly like columns of vertical text (its lines' tops
-  are on the right), so the two are not told apart: the text and its order are the same.
+  are on the right), so the two are not told apart here (the text and its order are the
+  same); the engine asks Tesseract's OSD which it is (``turns``).
 """
 
 from __future__ import annotations
