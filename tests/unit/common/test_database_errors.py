@@ -51,11 +51,7 @@ async def test_a_session_ended_mid_query_says_the_server_ended_it_not_that_it_is
     administrator = create_engine(postgres_cluster.url("postgres"))
     try:
         with pytest.raises(DependencyUnavailable) as raised:
-            async with connect(session) as held:
-                pid = (await held.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-                ending = asyncio.create_task(_end_while_sleeping(administrator, pid))
-                await held.execute(text("SELECT pg_sleep(30)"))
-        await ending
+            await _sleep_until_ended(session, administrator)
     finally:
         await session.dispose()
         await administrator.dispose()
@@ -64,6 +60,17 @@ async def test_a_session_ended_mid_query_says_the_server_ended_it_not_that_it_is
     assert "an administrator ended the session" in said.detail
     assert "check that PostgreSQL is running" in said.detail
     assert "cannot reach" not in said.detail
+
+
+async def _sleep_until_ended(session: AsyncEngine, administrator: AsyncEngine) -> None:
+    """A query of 30 s on ``session``, which ``administrator`` ends once it runs."""
+    async with connect(session) as held:
+        pid = (await held.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        ending = asyncio.create_task(_end_while_sleeping(administrator, pid))
+        try:
+            await held.execute(text("SELECT pg_sleep(30)"))
+        finally:
+            await ending
 
 
 async def _end_while_sleeping(administrator: AsyncEngine, pid: int) -> None:
