@@ -106,9 +106,18 @@ async def check_durability(engine: AsyncEngine) -> None:
                     )
 
 
-RESTARTING_SQLSTATES = ("57P01", "57P02", "57P03")
-"""A server shutting down (57P01 admin shutdown, 57P02 crash shutdown) or starting up
-(57P03): it answers again once it has restarted."""
+RESTARTING = {
+    "57P01": ("ended the session: it is shutting down, or an administrator ended the session",
+              "check that PostgreSQL is running"),
+    "57P02": ("ended the session: it is restarting after one of its processes crashed",
+              "read the PostgreSQL server log for the crash"),
+    "57P03": ("takes no connections now: it is starting up or shutting down",
+              "check that PostgreSQL is being started, not stopped"),
+}
+"""A server shutting down (57P01 admin_shutdown, which ``pg_terminate_backend`` sends
+too; 57P02 crash_shutdown) or starting up (57P03 cannot_connect_now): it answers again
+once it has restarted. SQLSTATE → (what happened, what to check if it lasts)."""
+RESTARTING_SQLSTATES = tuple(RESTARTING)
 UNAVAILABLE_SQLSTATES = ("08", *RESTARTING_SQLSTATES)
 """A server that cannot take the work now but will again: restarting, or a connection
 failure (class 08)."""
@@ -163,17 +172,27 @@ def _unavailable(engine: AsyncEngine, exc: BaseException) -> DependencyUnavailab
             f"the database at {_safe(engine)} refused the connection: {_first_line(exc)}; "
             "check the user, password and database name in ARCHIVE_DATABASE_URL (and "
             "ARCHIVE_MIGRATION_DATABASE_URL)", code="database_refused")
-    if sqlstate.startswith(RESTARTING_SQLSTATES):
+    if sqlstate in RESTARTING:
+        happened, check = RESTARTING[sqlstate]
         return DependencyUnavailable(
-            f"PostgreSQL at {_safe(engine)} is shutting down or restarting "
-            f"({_first_line(exc)}); the archive retries", code="database_unavailable")
+            f"PostgreSQL at {_safe(engine)} {happened} ({_first_line(exc)}); the archive "
+            f"retries: try again in a moment, and if it lasts, {check}",
+            code="database_unavailable")
     return DependencyUnavailable(
         f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
         code="database_unavailable")
 
 
 def _sqlstate(exc: BaseException) -> str:
-    return str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
+    """The SQLSTATE the server gave, the innermost one of the driver's error chain: a
+    session the server closes mid-query reaches asyncpg as 08003 ('connection was closed
+    in the middle of operation') caused by the server's reason (57P01…)."""
+    found = ""
+    cause: BaseException | None = getattr(exc, "orig", None)
+    while cause is not None:
+        found = str(getattr(cause, "sqlstate", None) or found)
+        cause = cause.__cause__
+    return found
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -18,6 +18,9 @@ Elasticsearch indices were dropped) is filled again from the start of the feed, 
 architecture principle 1 promises. An index lost while the service runs (``INDEX_MISSING``:
 found by a step, or by the watch that asks the index every ``watch_s``) is made again
 with ``ensure`` at the next step, which then fills it so: the start-up path, once more.
+The first time the consumer catches up with the feed after starting or after making the
+index again, the index is complete, and it deletes what it replaced
+(``SearchIndex.drop_replaced``: on Elasticsearch, the index whose alias was removed).
 
 Several search processes over one Elasticsearch index each run a consumer: each applies
 the whole feed (redundant but harmless, by versions) and they share the stored cursor,
@@ -61,6 +64,9 @@ class FeedConsumer:
         """Why the last attempt failed, while the consumer waits to retry."""
         self.index_missing = False
         """The index was found missing; the next step makes it again."""
+        self.replaced_dropped = False
+        """Whether ``drop_replaced`` ran since the index was last made complete (module
+        docstring); ``_make_index_again`` sets it back."""
         self._task = BackgroundTask("search-feed-consumer", self.run)
         self._watch = PeriodicTask("search-index-watch", watch_s, self.watch)
 
@@ -91,10 +97,14 @@ class FeedConsumer:
                 await apply(page.changes, self.index, self.texts)
                 await self.cursors.advance(page.last_seq)
                 self.cursor = page.last_seq
+            drained = len(page.changes) < self.page_size
+            if drained and not self.replaced_dropped:
+                await self.index.drop_replaced()
+                self.replaced_dropped = True
         except DependencyUnavailable as exc:
             self.index_missing = self.index_missing or exc.code == INDEX_MISSING
             raise
-        return len(page.changes) < self.page_size
+        return drained
 
     async def watch(self) -> None:
         """Ask the index whether it is there (every ``watch_s``): while the feed is
@@ -114,6 +124,7 @@ class FeedConsumer:
                     "start of the feed")
         await self.index.ensure()
         self.index_missing = False
+        self.replaced_dropped = False
         self.cursor = None
 
     async def _cursor(self) -> int:

@@ -8,6 +8,11 @@ write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves
 (atomic: searches never see no index), and the old index is deleted. Each index records
 in its mapping's ``_meta`` the ``ANALYSIS`` version that made it.
 
+``drop_replaced`` deletes every ``<alias>-v<M>`` below the index the alias is on that no
+alias points at, logging each: the old index after a swap, and the one a lost alias left
+behind (``ensure`` makes a new index beside it, which the feed consumer fills). Indices
+above the live one (another process's rebuild) and every other name are left alone.
+
 An index lost under the running archive (a restarted in-memory server, a replaced
 cluster, a deleted index or alias) is reported as ``index_missing`` by every call that
 needs it (``protocol``); live writes name the alias with ``require_alias``, because a
@@ -28,6 +33,7 @@ production one) and owns it: ``close`` closes it. Client errors become
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +72,8 @@ from services.search.index.models import (
 from services.search.index.protocol import INDEX_MISSING, Rebuild
 from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
+
+log = logging.getLogger("archive.search.index")
 
 ALIAS = ELASTICSEARCH_INDEX
 BULK_DOCUMENTS = 500
@@ -209,13 +217,32 @@ class ElasticsearchIndex:
                    for mapping in found.body.values()}
         return made_by != {self._analysis}
 
-    async def _next_index_name(self) -> str:
+    async def _versioned_indices(self) -> dict[str, tuple[int, set[str]]]:
+        """Our ``<alias>-v<N>`` indices (no other name): name → (N, the aliases on it)."""
         with _elasticsearch_errors("list the versioned indices"):
             existing = await self._client.indices.get(
                 index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="all")
         pattern = re.compile(rf"^{re.escape(self.alias)}-v(\d+)$")
-        numbers = [int(m.group(1)) for m in map(pattern.match, existing.body) if m]
+        return {name: (int(match.group(1)), set(body.get("aliases") or {}))
+                for name, body in existing.body.items() if (match := pattern.match(name))}
+
+    async def _next_index_name(self) -> str:
+        numbers = [number for number, _ in (await self._versioned_indices()).values()]
         return f"{self.alias}-v{max(numbers, default=0) + 1}"
+
+    async def drop_replaced(self) -> None:
+        indices = await self._versioned_indices()
+        live = max((number for number, aliases in indices.values() if self.alias in aliases),
+                   default=None)
+        if live is None:
+            return
+        replaced = sorted(name for name, (number, aliases) in indices.items()
+                          if number < live and not aliases)
+        for name in replaced:
+            with _elasticsearch_errors(f"delete the replaced index {name}"):
+                await self._client.indices.delete(index=name, ignore_unavailable=True)
+            log.info("deleted the search index %s: replaced by %s-v%d, and no alias points "
+                     "at it", name, self.alias, live)
 
     async def _create_index(self, name: str, *, with_alias: bool) -> None:
         with _elasticsearch_errors(f"create the index {name}"):
@@ -305,9 +332,7 @@ class ElasticsearchIndex:
                 {"add": {"index": index, "alias": self.alias}},
             ])
         self._rebuild = None
-        with _elasticsearch_errors("delete the replaced index"):
-            for name in old:
-                await self._client.indices.delete(index=name)
+        await self.drop_replaced()
 
     async def _discard(self, index: str) -> None:
         if self._rebuild == index:

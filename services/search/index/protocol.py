@@ -22,7 +22,9 @@ Contract shared by every method:
   ``DependencyUnavailable`` with code ``INDEX_MISSING``, saying so and what to do; they
   never answer from, or write into, something else. ``ensure`` makes it again (the feed
   consumer then fills it from the start of the feed), and ``start_rebuild`` and its
-  ``commit`` work without it (``archive reindex``).
+  ``commit`` work without it (``archive reindex``). What the lost index leaves behind
+  (an Elasticsearch index whose alias was removed) is deleted by ``drop_replaced`` once
+  the new one is complete, never before.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class Rebuild(Protocol):
         ...
 
     async def commit(self) -> None:
-        """Make the new index the live one and drop the old one."""
+        """Make the new index the live one and drop the old one (``drop_replaced``)."""
         ...
 
     async def abort(self) -> None:
@@ -86,6 +88,18 @@ class SearchIndex(Protocol):
 
     async def start_rebuild(self) -> Rebuild:
         """Begin filling a new index beside the live one; ``Conflict`` if one is open."""
+        ...
+
+    async def drop_replaced(self) -> None:
+        """Delete what the live index replaced and nothing uses any more, each logged.
+
+        Called once the live index is complete: by a rebuild's ``commit``, and by the
+        feed consumer when it first catches up after starting or after making a lost index
+        again. Elasticsearch: every ``<alias>-v<N>`` numbered below the index the alias is
+        on that no alias points at (never another name); nothing while the alias is
+        missing. Tantivy: nothing (a swap deletes the old generation, ``ensure`` any left
+        over). Idempotent.
+        """
         ...
 
     async def outdated(self) -> bool:

@@ -307,6 +307,10 @@ class TantivyIndex:
             generation.close()
             shutil.rmtree(generation.path, ignore_errors=True)
 
+    async def drop_replaced(self) -> None:
+        """Nothing is left to drop: a swap deletes the generation it replaces, ``ensure``
+        any an interrupted rebuild left, and a lost one is gone with its directory."""
+
     # -- reads ------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:

@@ -58,10 +58,30 @@ class Storage:
         self.servers.add(url)
         return AsyncElasticsearch(url)
 
+    def _client_at(self, url: str) -> AsyncElasticsearch:
+        return osmem_client(url) if self.backend == "elasticsearch-osmem" else (
+            AsyncElasticsearch(url))
+
     async def drop_indices(self) -> None:
         for url in self.servers:
-            await _drop_indices(osmem_client(url) if self.backend == "elasticsearch-osmem"
-                                else AsyncElasticsearch(url), self.alias)
+            await _drop_indices(self._client_at(url), self.alias)
+
+    async def remove_alias(self) -> None:
+        """Remove the Elasticsearch alias and keep the index it was on, as an operator or
+        a failed migration does."""
+        for url in self.servers:
+            async with self._client_at(url) as client:
+                held = (await client.indices.get_alias(name=self.alias)).body
+                await client.indices.update_aliases(actions=[
+                    {"remove": {"index": name, "alias": self.alias}} for name in held])
+
+    async def indices(self) -> dict[str, set[str]]:
+        """The indices named ``<alias>-v*`` on the server: name → the aliases on it."""
+        (url,) = self.servers
+        async with self._client_at(url) as client:
+            found = (await client.indices.get(index=f"{self.alias}-v*",
+                                              allow_no_indices=True)).body
+        return {name: set(body.get("aliases") or {}) for name, body in found.items()}
 
     async def lose(self) -> None:
         """Lose the index under a running archive, as an operator or a restarted server

@@ -586,3 +586,47 @@ async def test_a_rebuild_replaces_a_lost_index(index: SearchIndex, storage: Stor
     await rebuild.commit()
     assert await found(index, "停水") == {letter.document_id for letter in letters}
     assert "documents: 2;" in await index.check()
+
+
+# -- what a lost alias leaves behind (Elasticsearch) ----------------------------------------
+
+
+def _alias_only(storage: Storage) -> None:
+    if storage.backend == "tantivy":
+        pytest.skip("Tantivy has no alias: a lost generation goes with its directory")
+
+
+async def test_a_rebuild_deletes_the_index_whose_alias_was_removed_and_no_other(
+        index: SearchIndex, storage: Storage) -> None:
+    _alias_only(storage)
+    await index.upsert([doc(body="停水")])
+    (left_behind,) = await storage.indices()
+    await storage.remove_alias()
+    foreign = {f"{storage.alias}-vault", f"{storage.alias}-v1-kept"}  # not <alias>-v<N>
+    async with storage.client() as client:
+        for name in foreign:
+            await client.indices.create(index=name)
+    rebuild = await index.start_rebuild()
+    letter = doc(body="停水")
+    await rebuild.upsert([letter])
+    await rebuild.commit()
+    indices = await storage.indices()
+    live = {name for name, aliases in indices.items() if storage.alias in aliases}
+    assert (set(indices) - live, left_behind in live) == (foreign, False)
+    assert await found(index, "停水") == {letter.document_id}
+
+
+async def test_the_index_whose_alias_was_removed_stays_until_the_new_one_is_complete(
+        index: SearchIndex, storage: Storage) -> None:
+    _alias_only(storage)
+    kept = doc(body="停水")
+    await index.upsert([kept])
+    (left_behind,) = await storage.indices()
+    await storage.remove_alias()
+    await index.ensure()  # as the feed consumer does, then fills it from the feed
+    assert left_behind in await storage.indices()
+    await index.upsert([kept])
+    await index.drop_replaced()  # as the consumer does once it has caught up
+    (live,) = await storage.indices()
+    assert live != left_behind
+    assert await found(index, "停水") == {kept.document_id}

@@ -182,3 +182,36 @@ def lose_server_index(server: ArchiveServer) -> None:
     client = (AsyncElasticsearch(settings.elasticsearch_url) if settings.elasticsearch_url
               else None)
     asyncio.run(lose_index(settings.data_dir / "index", client, settings.elasticsearch_index))
+
+
+def remove_server_alias(server: ArchiveServer) -> dict[str, set[str]]:
+    """Remove the Elasticsearch alias of a server launched with ``launch_services`` and keep
+    the index it was on, as an operator or a failed migration does; ``server_indices``
+    before the removal."""
+
+    async def remove(client: AsyncElasticsearch, alias: str) -> None:
+        async with client:
+            held = (await client.indices.get_alias(name=alias)).body
+            await client.indices.update_aliases(actions=[
+                {"remove": {"index": name, "alias": alias}} for name in held])
+
+    before = server_indices(server)
+    settings = server.settings
+    assert settings.elasticsearch_url
+    asyncio.run(remove(AsyncElasticsearch(settings.elasticsearch_url),
+                       settings.elasticsearch_index))
+    return before
+
+
+def server_indices(server: ArchiveServer) -> dict[str, set[str]]:
+    """The ``<alias>-v*`` indices on a server's Elasticsearch: name → the aliases on it."""
+
+    async def indices(client: AsyncElasticsearch, alias: str) -> dict[str, set[str]]:
+        async with client:
+            found = (await client.indices.get(index=f"{alias}-v*", allow_no_indices=True)).body
+        return {name: set(body.get("aliases") or {}) for name, body in found.items()}
+
+    settings = server.settings
+    assert settings.elasticsearch_url
+    return asyncio.run(indices(AsyncElasticsearch(settings.elasticsearch_url),
+                               settings.elasticsearch_index))

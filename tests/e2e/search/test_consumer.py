@@ -17,6 +17,8 @@ from tests.e2e.search.support import (
     lose_server_index,
     notice,
     readiness,
+    remove_server_alias,
+    server_indices,
     wait_until_found,
 )
 from tests.fixtures.app import ArchiveServer
@@ -95,3 +97,23 @@ def test_a_lost_index_is_made_again_and_filled_with_every_document(
     eventually(all_found, timeout_s=20, interval_s=0.05)
     assert refusals <= {(503, "index_missing")}
     eventually(lambda: "; documents: 2;" in readiness(admin)["search.index"])
+
+
+def test_an_index_whose_alias_was_removed_is_made_again_and_then_deleted(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    if backend == "tantivy":
+        pytest.skip("Tantivy has no alias: a lost generation goes with its directory")
+    backend_server: ArchiveServer = request.getfixturevalue("backend_server")
+    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+    staff = backend_server.client(backend_server.add_user("li", "staff"))
+    filed = set(file_letters(archivist, tmp_path, [notice("停水"), notice("停电")]))
+    wait_until_found(staff, filed, q="通知")
+    (left_behind,) = remove_server_alias(backend_server)
+
+    # The watch finds the alias gone within 5 s; the new index is filled from the feed,
+    # and once it holds every document the one left behind is deleted.
+    eventually(lambda: left_behind not in server_indices(backend_server), timeout_s=20,
+               interval_s=0.2)
+    alias = backend_server.settings.elasticsearch_index
+    assert [alias in aliases for aliases in server_indices(backend_server).values()] == [True]
+    assert found_ids(staff, q="通知") == filed

@@ -1,11 +1,15 @@
-"""What the archive says when PostgreSQL will not take a connection: a server shutting
-down or restarting is waited for (the archive retries), a refusal names the settings to
-check. A real PostgreSQL server of the test's own, shut down while a session holds it."""
+"""What the archive says when PostgreSQL will not take a connection or ends a session: a
+server shutting down or restarting is waited for (the archive retries), a refusal names
+the settings to check. A real PostgreSQL server of the test's own, shut down while a
+session holds it; a session ended mid-query by ``pg_terminate_backend``."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.db import connect, create_engine, ping
 from services.common.errors import DependencyUnavailable
@@ -36,9 +40,50 @@ async def test_a_postgresql_shutting_down_is_said_to_restart_not_to_refuse() -> 
             await holder.dispose()
             await newcomer.dispose()
     assert said.code == "database_unavailable"
-    assert "is shutting down or restarting" in said.detail
+    assert "takes no connections now: it is starting up or shutting down" in said.detail
     assert "the archive retries" in said.detail
     assert "ARCHIVE_DATABASE_URL" not in said.detail
+
+
+async def test_a_session_ended_mid_query_says_the_server_ended_it_not_that_it_is_unreachable(
+        postgres_cluster: PostgresCluster) -> None:
+    session = create_engine(postgres_cluster.url("postgres"))
+    administrator = create_engine(postgres_cluster.url("postgres"))
+    try:
+        with pytest.raises(DependencyUnavailable) as raised:
+            await _sleep_until_ended(session, administrator)
+    finally:
+        await session.dispose()
+        await administrator.dispose()
+    said = raised.value
+    assert said.code == "database_unavailable"
+    assert "an administrator ended the session" in said.detail
+    assert "check that PostgreSQL is running" in said.detail
+    assert "cannot reach" not in said.detail
+
+
+async def _sleep_until_ended(session: AsyncEngine, administrator: AsyncEngine) -> None:
+    """A query of 30 s on ``session``, which ``administrator`` ends once it runs."""
+    async with connect(session) as held:
+        pid = (await held.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        ending = asyncio.create_task(_end_while_sleeping(administrator, pid))
+        try:
+            await held.execute(text("SELECT pg_sleep(30)"))
+        finally:
+            await ending
+
+
+async def _end_while_sleeping(administrator: AsyncEngine, pid: int) -> None:
+    """``pg_terminate_backend`` on session ``pid`` once it is in its ``pg_sleep``: the
+    server sends it 57P01 admin_shutdown and closes it."""
+
+    async def ended() -> bool:
+        async with connect(administrator) as conn:
+            return bool((await conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE pid = :pid AND wait_event = 'PgSleep'"), {"pid": pid})).scalar())
+
+    await eventually_async(ended, timeout_s=10, what="the session never reached pg_sleep")
 
 
 @pytest.mark.parametrize("database", ["no_such_database", None], ids=["database", "role"])
