@@ -46,6 +46,11 @@ def save_token(token: str) -> Path:
     return path
 
 
+class ServerUnreachable(click.ClickException):
+    """The archive's server did not answer at all (refused, reset, timed out), as opposed
+    to answering with a refusal or its own failure: a caller may wait for it to come back."""
+
+
 class Api:
     """The archive as one command run calls it: the clients the staff pages use
     (``registry``, ``ingest``, ``search``), all at ``server`` and with the caller's
@@ -69,7 +74,7 @@ class Api:
             return self._loop.run(call)
         except DependencyUnavailable as exc:
             if isinstance(exc.__cause__, httpx.HTTPError):
-                raise click.ClickException(
+                raise ServerUnreachable(
                     f"cannot reach {self.server} ({exc.__cause__}); is 'archive serve' "
                     "running? Pass --server to use another") from exc
             raise

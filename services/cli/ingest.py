@@ -5,7 +5,8 @@ Each file is hashed first and the server asked whether it already holds those by
 batch uploads only what is missing; a file it holds filed otherwise than the metadata
 says (a manifest row put right, a security level raised) fails with the fields named
 (``filed_differently``): correct the filed record instead. ``--wait`` follows the jobs
-until every document is extracted and filed. The summary lists each file as done,
+until every document is extracted and filed; a server lost meanwhile is waited for
+(``SERVER_AWAY_S``), as the uploads are safe on it. The summary lists each file as done,
 queued, duplicate (with its pages) or failed (with the reason), and the command exits 1
 if any failed.
 """
@@ -30,7 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.cli.client import Api, api_options
+from services.cli.client import Api, ServerUnreachable, api_options
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.contracts.ingest import JobStatus, JobView
@@ -44,9 +45,18 @@ from services.common.manifest import (
     upload_metadata,
 )
 from services.common.objectstore import file_sha256
+from services.common.tasks import Backoff
 
 POLL_S = 0.5
 POLL_WINDOW = 8
+SERVER_AWAY_S = 600.0
+"""How long ``--wait`` waits for a server it lost after the uploads were accepted: a
+restart takes seconds, an upgrade minutes. The jobs are safe on the server meanwhile."""
+SERVER_AWAY_PAUSE_MAX_S = 15.0
+
+
+class ServerStayedAway(click.ClickException):
+    """``--wait`` gave up on a server that stopped answering after the uploads."""
 
 
 @dataclass
@@ -105,7 +115,11 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
     console = Console(stderr=True)
     upload_all(api, items, console)
     if wait:
-        wait_for_jobs(api, items, console)
+        try:
+            wait_for_jobs(api, items, console)
+        except ServerStayedAway:
+            print_summary(items)  # what is done, and which jobs are still queued
+            raise
     print_summary(items)
     if any(item.status == "failed" for item in items):
         raise SystemExit(1)
@@ -204,8 +218,11 @@ def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None,
     item.waiting = status in ("queued", "running")
 
 
-def wait_for_jobs(api: Api, items: list[Item], console: Console) -> None:
-    """Follow every queued job until it is done or failed."""
+def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
+                  server_away_s: float = SERVER_AWAY_S) -> None:
+    """Follow every queued job until it is done or failed, waiting up to ``server_away_s``
+    for a server that stops answering (``patient_job_view``); if it does not come back,
+    say that the files are safe on it and that a re-run picks up the unfinished jobs."""
     waiting: dict[str, list[Item]] = {}
     for item in items:
         if item.waiting and item.job_id is not None:
@@ -214,19 +231,67 @@ def wait_for_jobs(api: Api, items: list[Item], console: Console) -> None:
     pages = 0
     with _progress(console) as progress:
         task = progress.add_task("extracting", total=len(waiting), pages=0, rate="")
-        jobs = finished_jobs(lambda job_id: api.run(api.ingest.job(api.token, job_id)),
+        jobs = finished_jobs(patient_job_view(api, console, away_s=server_away_s),
                              list(waiting))
-        for done, job in enumerate(jobs, start=1):
-            pages += job.pages or 0
-            for item in waiting[job.job_id]:
-                item.waiting = False
-                item.pages = job.pages
-                if job.status == "failed":
-                    item.failed(f"{job.error} ({job.error_code})")
-                else:
-                    item.document_id = job.document_id
-                    item.status = "duplicate" if item.status == "duplicate" else "done"
-            progress.update(task, advance=1, pages=pages, rate=_rate(done, started))
+        done = 0
+        try:
+            for job in jobs:
+                done += 1
+                pages += job.pages or 0
+                _finished(job, waiting[job.job_id])
+                progress.update(task, advance=1, pages=pages, rate=_rate(done, started))
+        except ServerUnreachable as exc:
+            raise ServerStayedAway(
+                f"{api.server} did not come back within {_duration(server_away_s)}. The "
+                f"files it accepted are safe on the server ({done} of "
+                f"{len(waiting)} extracted when it last answered). Run the same command "
+                "again once the server is back: it uploads nothing twice and waits for the "
+                "unfinished jobs.") from exc
+
+
+def _finished(job: JobView, items: list[Item]) -> None:
+    for item in items:
+        item.waiting = False
+        item.pages = job.pages
+        if job.status == "failed":
+            item.failed(f"{job.error} ({job.error_code})")
+        else:
+            item.document_id = job.document_id
+            item.status = "duplicate" if item.status == "duplicate" else "done"
+
+
+def patient_job_view(api: Api, console: Console, *, away_s: float
+                     ) -> Callable[[str], JobView]:
+    """How a job stands, asking again with ``Backoff`` for up to ``away_s`` while the
+    server cannot be reached (restarted, upgraded), saying once that it waits and once
+    that the server is back; ``ServerUnreachable`` when it stays away longer."""
+
+    def job_view(job_id: str) -> JobView:
+        backoff = Backoff(initial_s=POLL_S, max_s=SERVER_AWAY_PAUSE_MAX_S)
+        give_up_at: float | None = None
+        while True:
+            try:
+                job = api.run(api.ingest.job(api.token, job_id))
+            except ServerUnreachable:
+                now = time.monotonic()
+                if give_up_at is None:
+                    give_up_at = now + away_s
+                    console.print(
+                        f"Cannot reach {api.server}. The uploads are safe on the server; "
+                        f"waiting up to {_duration(away_s)} for it to come back…")
+                if now >= give_up_at:
+                    raise
+                time.sleep(min(backoff.next_pause_s(), give_up_at - now))
+                continue
+            if give_up_at is not None:
+                console.print(f"{api.server} answers again; waiting for the jobs.")
+            return job
+
+    return job_view
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def finished_jobs(

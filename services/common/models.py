@@ -127,8 +127,9 @@ def checked_household(value: str | None, category: Category) -> str | None:
         # D1: one household, one file; only company documents have none.
         if category not in COMPANY_CATEGORIES:
             raise ValidationFailed(
-                f"a {category} document belongs to a household; give its unit code "
-                "(e.g. A-1201); only company documents (policy) have none",
+                f"documents of category {category} ({CATEGORY_NAMES[category]}) belong to a "
+                "household; give its unit code (e.g. A-1201); only company documents "
+                "(policy) have none",
                 code="household_required")
         return None
     if not HOUSEHOLD_RE.match(value):

@@ -33,7 +33,11 @@ A number written in groups (a phone number ``138 1234 5678``, ``0755-8888-1234``
 ``(0755)8888-1234``, an ID card number in blocks) is also found written without them, and
 the other way round: ``number_spans`` gives every run of two or more digit groups, joined
 by single spaces or hyphens, the first perhaps an area code in brackets, of at least
-``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``); the
+``MIN_NUMBER_DIGITS`` digits, as one key (``13812345678``). A number a scan wraps across
+lines (``138 1234`` / ``5678``) is joined across the line break too, but only into a key of
+at least ``MIN_WRAPPED_NUMBER_DIGITS`` digits: a line ending in a year and the next
+starting with a room number or a figure (``截至2024`` / ``1201室``) are two numbers, and
+joined they would be a false hit (``20241201`` is also 1 December 2024's key). The
 index adds those keys to the text, and a query term made of digit groups is also matched
 as its joined digits (``digits_of``). A resident ID number's last group may end in its
 check letter X (``440301 19800101 123X`` is ``44030119800101123x``). A day written as
@@ -205,15 +209,21 @@ def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
 MIN_NUMBER_DIGITS = 7
 """A local telephone number's length: shorter digit groups (dates, amounts, unit numbers)
 are not worth joining."""
+MIN_WRAPPED_NUMBER_DIGITS = 10
+"""A key that joins groups across a line break needs this many digits: a landline with its
+area code (10–12), a mobile (11), an ID number (18). Shorter runs across a break are more
+often two numbers, one ending a line and one starting the next (``2024`` / ``1201室``)."""
 MAX_NUMBER_GROUPS = 5
 """``+86 138 1234 5678`` is four groups; a longer run is a table of figures, not a number."""
 # \b before the look-behind: checked first, it is what makes the scan cheap (7 µs a letter).
 # The first group may be an area code in brackets, (0755)8888-1234 or （0755） 2666 8888
 # (folded to half width), as a landline is usually written. The last group may end in x,
 # a resident ID number's check letter (folded to lower case).
+# Between groups: one or two spaces, a hyphen, or a line break (perhaps after a hyphen).
+_BETWEEN_GROUPS = rf"(?: {{1,2}}|-|-?{LINE_WRAP})"
 _DIGIT_GROUPS = re.compile(
-    r"(?:\([0-9]+\) {0,2}|\b(?<![.,;'’])[0-9]+(?: {1,2}|-))[0-9]+(?:(?: {1,2}|-)[0-9]+)*x?"
-    r"(?![\w]|[.,;'’][0-9])", re.ASCII)
+    rf"(?:\([0-9]+\)(?: {{0,2}}|{LINE_WRAP})|\b(?<![.,;'’])[0-9]+{_BETWEEN_GROUPS})"
+    rf"[0-9]+(?:{_BETWEEN_GROUPS}[0-9]+)*x?(?![\w]|[.,;'’][0-9])", re.ASCII)
 _GROUP = re.compile(r"[0-9]+x?", re.ASCII)
 _NUMBER_KEY = re.compile(rf"[0-9]{{{MIN_NUMBER_DIGITS},}}|[0-9]{{17}}x", re.ASCII)
 """Joined groups worth a key: enough digits, or a resident ID number (17 digits and X)."""
@@ -261,7 +271,8 @@ def number_spans(folded: str) -> Iterator[TokenSpan]:
     """The numbers written in groups in ``folded`` (module docstring): each run of
     neighbouring groups, its digits joined, and where it stands. Every run counts, so two
     numbers on one line (``138 1234 5678 139 8765 4321``) are each found. Each day written
-    in it (``_WRITTEN_DAY``) is one too, as its ISO digits."""
+    in it (``_WRITTEN_DAY``) is one too, as its ISO digits. A run across a line break
+    counts only from ``MIN_WRAPPED_NUMBER_DIGITS`` digits."""
     if "19" in folded or "20" in folded:  # most pages name a year; a quick test otherwise
         for match in _WRITTEN_DAY.finditer(folded):
             if key := _day_key(match):
@@ -272,9 +283,10 @@ def number_spans(folded: str) -> Iterator[TokenSpan]:
             for last in range(first + 1, min(first + MAX_NUMBER_GROUPS, len(groups))):
                 run = groups[first : last + 1]
                 digits = "".join(group.group() for group in run)
-                if _NUMBER_KEY.fullmatch(digits):
-                    yield TokenSpan(digits, match.start() + run[0].start(),
-                                    match.start() + run[-1].end())
+                start, end = match.start() + run[0].start(), match.start() + run[-1].end()
+                if _NUMBER_KEY.fullmatch(digits) and (
+                        len(digits) >= MIN_WRAPPED_NUMBER_DIGITS or "\n" not in folded[start:end]):
+                    yield TokenSpan(digits, start, end)
 
 
 def number_keys(folded: str) -> list[str]:

@@ -152,6 +152,27 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
 
 
+def test_a_batch_that_cannot_reach_the_server_says_so_until_it_answers_again(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    _, paths = batch_files
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    fresh = [write_png(paths[0].parent / f"notice-{n}.png", render_page([f"停水通知第{n}号"]))
+             for n in (1, 2)]
+    wang.get_by_label("文件（可多选）").set_input_files(fresh)
+    wang.get_by_label("类别").select_option("policy")
+    progress = re.compile(r"/ui/ingest/batches/[^/?]+$")
+    wang.route(progress, lambda route: route.abort())  # the server away, as a restart is
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    unreachable = wang.get_by_role("status").filter(has_text="暂时连接不上服务器")
+    expect(unreachable).to_contain_text("页面会继续尝试")
+    wang.unroute(progress)
+    expect(unreachable).to_have_count(0)
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+
+
 def test_a_file_filed_with_other_details_is_refused_naming_them_with_its_document(
         office: Office, batch_files: tuple[Path, list[Path]]) -> None:
     _, paths = batch_files

@@ -72,7 +72,7 @@ def _describe(head: bytes) -> tuple[str, str]:
     if head[4:8] == b"ftyp":
         photo = _PHOTO_BRANDS.get(head[8:12])
         if photo:
-            return f"a {photo} photo (as phones save them)", PHONE_PHOTO
+            return f"a photo in {photo} format (as phones save them)", PHONE_PHOTO
         return "a video (MP4 or QuickTime)", "take a photo or scan of the page instead"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "a WebP image", PHONE_PHOTO

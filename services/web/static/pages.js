@@ -467,6 +467,19 @@
     announce();
   }
 
+  // The ingest batch (/ui/ingest?batch=) asks for its progress every second. A poll that
+  // fails (the server restarting, the network away) leaves the last state on the page, so
+  // the page says it cannot reach the server and keeps trying; the next answer replaces
+  // the whole batch, this line with it, so it clears itself.
+  function batchUnreachable(event) {
+    var line = document.getElementById("batch-unreachable");
+    if (line && event.detail.elt && event.detail.elt.id === "batch") {
+      line.textContent = line.getAttribute("data-unreachable");
+    }
+  }
+
+  document.addEventListener("htmx:sendError", batchUnreachable);
+  document.addEventListener("htmx:responseError", batchUnreachable);
   document.addEventListener("submit", keepTyped, true);
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -189,6 +189,21 @@ async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> Non
     assert await found(index, "13812345678") == {letter.document_id}
 
 
+async def test_a_number_wrapped_across_lines_is_found_by_its_digits(index: SearchIndex) -> None:
+    letter = doc(body="…致电 138 1234\n5678，确认上门时间")
+    await index.upsert([letter, doc(body="电话 138 1234\n5679")])
+    for typed in ("13812345678", "138-1234-5678", "138 1234 5678"):
+        assert await found(index, typed) == {letter.document_id}, typed
+    result = await index.search(SearchQuery(q="13812345678"), SECRET)
+    assert "<mark>138 1234 5678</mark>" in result.hits[0].highlights[0]
+
+
+async def test_a_year_ending_a_line_is_not_joined_to_a_number_starting_the_next(
+        index: SearchIndex) -> None:
+    await index.upsert([doc(body="维修截至2024\n1201室已完工")])
+    assert (await found(index, "20241201"), await found(index, "2024-12-01")) == (set(), set())
+
+
 async def test_short_digit_groups_are_not_joined(index: SearchIndex) -> None:
     await index.upsert([doc(body="第 12 34 号")])
     assert await found(index, "1234") == set()

@@ -176,7 +176,19 @@ def test_groups_are_not_joined_across_other_words_or_into_short_numbers() -> Non
     assert _numbers("2023年9月1日 12 34") == [("20230901", "2023年9月1日")]  # a day (below)
     assert _numbers("a1380 1234 5678") == [("12345678", "1234 5678")]  # a1380 is one word
     assert _numbers("1,200 3400") == []
-    assert _numbers("138\n1234 5678") == [("12345678", "1234 5678")]  # not across lines
+
+
+def test_a_number_wrapped_across_lines_is_joined_as_if_the_line_did_not_break() -> None:
+    assert ("13812345678", "138 1234\n5678") in _numbers("…致电 138 1234\n5678，确认上门时间")
+    assert ("13812345678", "138 \r\n 1234 5678") in _numbers("致电138 \r\n 1234 5678")
+    assert ("075588881234", "0755-\n8888-1234") in _numbers("电话0755-\n8888-1234")
+    assert ("075588881234", "0755)\n8888 1234") in _numbers("请致电(0755)\n8888 1234")
+
+
+@pytest.mark.parametrize("text", ["截至2024\n1201室", "截至2024\n3月", "第138\n1234号",
+                                  "12\n34\n56\n78"])
+def test_short_runs_are_not_joined_across_a_line_break(text: str) -> None:
+    assert _numbers(text) == []
 
 
 def test_a_query_term_of_digit_groups_is_a_number() -> None:

@@ -37,8 +37,8 @@ REFUSED = [
     ("维修申请：卫生间漏水\n".encode(), "plain text"),
     (b"GIF89a\x01\x00\x01\x00", "GIF image"),
     (b"\x00\x01\x02\x03\xfe\xfd", "unknown type"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC photo"),
-    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "AVIF photo"),
+    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "a photo in HEIC format"),
+    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "a photo in AVIF format"),
     (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP image"),
     (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2", "video"),
 ]

@@ -79,6 +79,13 @@ def test_a_bad_registration_is_refused_with_its_code(household: str | None, cate
     assert refused.value.code == code
 
 
+def test_a_missing_household_is_refused_naming_the_category_without_a_wrong_article() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        checked_household(None, "engineering")
+    assert refused.value.detail.startswith(
+        "documents of category engineering (工程档案) belong to a household; give its unit code")
+
+
 def test_a_company_document_needs_no_household() -> None:
     assert checked_household(None, "policy") is None
 
