@@ -2,8 +2,6 @@
 # Both go through `make setup`, which is idempotent.
 
 UV ?= $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
-DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql \
-	fonts-noto-cjk fonts-arphic-ukai poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

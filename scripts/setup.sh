@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra postgresql fonts-noto-cjk fonts-arphic-ukai
-          poppler-utils chromium)
+          poppler-utils chromium nginx-light openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

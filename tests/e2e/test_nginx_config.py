@@ -7,8 +7,8 @@ The file's placeholder certificate paths are pointed at a throwaway self-signed
 certificate (openssl), its upstream host names (compose service names, unknown here) and
 ports at the test's server, its listening ports at free ones; nothing else changes.
 
-Skipped, saying how to get it, when nginx is not installed (``make setup`` does not
-install it: a Debian nginx package starts a server on port 80 where it can)."""
+nginx and openssl come from ``make setup`` (``nginx-light``); without them the tests fail
+saying how to get them, as a missing Chromium fails the browser tests."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ server = module_archive_server()
 def _tool(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
     if found is None:
-        pytest.skip(f"{name} is not installed: apt-get install nginx-light openssl")
+        pytest.fail(f"{name} is not installed: run 'make setup' as root, or "
+                    "apt-get install nginx-light openssl")
     return found
 
 
@@ -53,7 +54,7 @@ class Proxy:
 
 @pytest.fixture
 def proxy(server: ArchiveServer, tmp_path: Path) -> Proxy:
-    _tool("nginx")  # skips before anything is made when nginx is absent
+    _tool("nginx")  # fails before anything is made when nginx is absent
     certificate, key = tmp_path / "archive.crt", tmp_path / "archive.key"
     subprocess.run([_tool("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                     "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
