@@ -17,7 +17,8 @@ import msgspec
 
 from services.common.contracts.fields import TextReason
 from services.common.contracts.ingest import PageBoxes
-from services.common.contracts.registry import PaperLocation, Title
+from services.common.contracts.registry import FilingDefaults, PaperLocation, Title
+from services.common.filing import filed_as
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
 from services.ingest.extraction import (
@@ -43,11 +44,11 @@ class UploadMetadata(Struct):
     the per-document choice); otherwise extraction chooses. PP-OCR reads every script
     with one model and needs no hint.
 
-    A field left out (or null) is not said: the upload takes its default (``filing_of``:
-    the title is the file's name without its extension, the filing date today, security
-    ``ordinary``, no personal information, no household, location or language), and an
-    upload of bytes already uploaded is compared with them only on what it says
-    (``services.ingest.refiling``).
+    A field left out (or null) is not said: a new document takes its default
+    (``services.common.filing.filing_defaults``: the title is the file's name without its
+    extension, the filing date today, security ``ordinary``, no personal information; no
+    household, location or language), and an upload of bytes already uploaded or filed is
+    compared with them only on what it says (``services.ingest.refiling``).
     """
 
     category: str
@@ -60,27 +61,27 @@ class UploadMetadata(Struct):
     language: OcrLanguage | None = None
 
 
-class Filing(Struct):
-    """What a job files: the upload's metadata with its defaults filled in."""
-
-    category: str
-    title: Title
-    filed_at: date
-    household: str | None = None
-    security: SecurityLevel = "ordinary"
-    personal_info: bool = False
-    location: PaperLocation | None = None
-    language: OcrLanguage | None = None
-
-
 class JobPayload(Struct):
-    """What a job needs to finish a document: the metadata and facts about the bytes."""
+    """What a job needs to finish a document: what its upload said (``metadata``), the
+    defaults it files for what that left out (decided at upload, ``filing_defaults``),
+    and facts about the bytes. A job queued before the defaults travelled apart has none:
+    its ``metadata`` has every field with a default filled in."""
 
-    metadata: Filing
+    metadata: UploadMetadata
     media_type: MediaType
     size_bytes: Annotated[int, msgspec.Meta(ge=0)]
     uploaded_by: Username
     original_filename: FileName | None = None
+    defaults: FilingDefaults | None = None
+
+    def filing(self) -> UploadMetadata:
+        """What the job files: ``metadata`` with its ``defaults`` for what it leaves out."""
+        if self.defaults is None:
+            return self.metadata
+        filed = filed_as(self.metadata, self.defaults)
+        return msgspec.structs.replace(
+            self.metadata, title=filed.title, filed_at=filed.filed_at,
+            security=filed.security, personal_info=filed.personal_info)
 
 
 class PageView(Struct, omit_defaults=True):

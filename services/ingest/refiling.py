@@ -9,35 +9,19 @@ fields), so that a household or date put right in a manifest, or a security leve
 raised, is never dropped in silence. Which fields, and how, is the one rule the
 registry's own filing route applies too (``services.common.filing.filed_otherwise``): a
 field the upload leaves out (``UploadMetadata``: a title taken from the file name, a
-manifest's empty column) is not compared.
+manifest's empty column) is not compared. Nor is it when the job files bytes already filed
+(directly in the registry, say): the defaults it takes for what the upload left out
+travel apart from what the upload said (``NewDocument.defaults``).
 """
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import PurePosixPath
-
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import BadRequest, Conflict
-from services.ingest.models import Filing, UploadMetadata
+from services.common.errors import Conflict
 
 UNCORRECTABLE = frozenset({"household"})
 """The household is part of the archive number (D1): no correction changes it."""
 CORRECTIONS_ROUTE = "POST /registry/documents/{document_id}/corrections"
-
-
-def filing_of(metadata: UploadMetadata, *, filename: str | None, today: date) -> Filing:
-    """What the upload files: what it says, and for what it leaves out, the defaults
-    (the file's name without its extension as title, ``today`` as filing date)."""
-    title = metadata.title or (PurePosixPath(filename).stem or filename if filename else None)
-    if not title:
-        raise BadRequest("metadata: give a title (the file has no name to take it from)",
-                         code="invalid_metadata")
-    return Filing(
-        category=metadata.category, title=title,
-        filed_at=metadata.filed_at or today, household=metadata.household,
-        security=metadata.security or "ordinary", personal_info=bool(metadata.personal_info),
-        location=metadata.location, language=metadata.language)
 
 
 def filed_differently(fields: list[str], *, job_id: str,

@@ -61,7 +61,7 @@ from services.common.contracts.registry import (
     OriginalDamage,
 )
 from services.common.errors import ArchiveError, BadRequest, Conflict, Forbidden, NotFound
-from services.common.filing import filed_otherwise
+from services.common.filing import filed_as, filed_otherwise, filing_defaults
 from services.common.fixity import PUT_BACK, OriginalAltered, checked_original
 from services.common.models import (
     SecurityLevel,
@@ -88,7 +88,7 @@ from services.ingest.models import (
     UploadMetadata,
 )
 from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
-from services.ingest.refiling import filed_differently, filing_of
+from services.ingest.refiling import filed_differently
 
 log = logging.getLogger("archive.ingest")
 
@@ -204,9 +204,10 @@ class IngestService:
                      chunks: AsyncIterator[bytes], *, filename: str | None, user_token: str
                      ) -> UploadReceipt:
         """Store the original and create its job (see the module docstring for the order)."""
-        filing = filing_of(metadata, filename=filename, today=self.clock.today())
-        if security_rank(filing.security) > security_rank(uploader.clearance):
-            raise Forbidden(f"you may not file a {filing.security} document above your "
+        defaults = filing_defaults(filename=filename, today=self.clock.today())
+        filed = filed_as(metadata, defaults)
+        if security_rank(filed.security) > security_rank(uploader.clearance):
+            raise Forbidden(f"you may not file a {filed.security} document above your "
                             "clearance", code="above_clearance")
         head = await _first_bytes(chunks)
         media_type: MediaType = sniff_media_type(head)
@@ -218,7 +219,7 @@ class IngestService:
         if earlier is not None and not await self._visible(uploader, user_token, [earlier]):
             raise Conflict("these bytes were uploaded already, as a document you may not "
                            "see; ask an archivist cleared for it", code="already_uploaded")
-        payload = JobPayload(metadata=filing, media_type=media_type,
+        payload = JobPayload(metadata=metadata, defaults=defaults, media_type=media_type,
                              size_bytes=stored.size, uploaded_by=uploader.username,
                              original_filename=filename[-255:] if filename else None)
         job, created = await self.queue.enqueue(stored.sha256, msgspec.to_builtins(payload))
@@ -235,7 +236,7 @@ class IngestService:
         record = (await self.catalogue.get_document(job.document_id)
                   if job.document_id is not None else None)
         fields = filed_otherwise(metadata, record if record is not None else
-                           msgspec.convert(job.payload, JobPayload, strict=False).metadata)
+                                 msgspec.convert(job.payload, JobPayload, strict=False).filing())
         if fields:
             raise filed_differently(fields, job_id=job.job_id, record=record)
 
@@ -477,11 +478,13 @@ class _Allowed:
 
 
 def _declared_security(job: Job) -> SecurityLevel:
-    """The security the job's upload declared; the highest if it cannot be read."""
+    """The security the job files (as its upload declared it, or by default); the highest
+    if it cannot be read."""
     try:
-        return msgspec.convert(job.payload, JobPayload, strict=False).metadata.security
+        declared = msgspec.convert(job.payload, JobPayload, strict=False).filing().security
     except msgspec.ValidationError:
-        return "secret"
+        declared = None
+    return declared or "secret"
 
 
 async def _first_bytes(chunks: AsyncIterator[bytes]) -> bytes:

@@ -397,6 +397,8 @@ def _payload(job: Job) -> JobPayload:
 
 
 def _registration(job: Job, payload: JobPayload, extracted: Extracted) -> NewDocument:
+    """What the uploader said, and apart the defaults for what they left out (and the
+    language OCR read): the registry compares only what was said with a filed record."""
     metadata = payload.metadata
     return NewDocument(
         sha256=job.sha256, category=metadata.category, title=metadata.title,
@@ -404,7 +406,7 @@ def _registration(job: Job, payload: JobPayload, extracted: Extracted) -> NewDoc
         size_bytes=payload.size_bytes, household=metadata.household,
         security=metadata.security, personal_info=metadata.personal_info,
         location=metadata.location, language=metadata.language,
-        language_read=extracted.language,
+        language_read=extracted.language, defaults=payload.defaults,
         pages=extracted.pages, extraction=extracted.summary,
         original_filename=payload.original_filename, filed_by=payload.uploaded_by,
     )

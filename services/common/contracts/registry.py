@@ -71,6 +71,18 @@ class ExtractionSummary(Struct):
     method: Literal["text_layer", "ocr", "mixed"] | None = None
 
 
+class FilingDefaults(Struct):
+    """What a first filing files for a field it leaves out (``NewDocument``), as
+    ``services.common.filing.filing_defaults`` decides them: the file's name without its
+    extension as title (``None``: no file name to take it from), the day of the upload as
+    filing date, ``ordinary``, no personal information. Never compared with a record."""
+
+    title: Title | None
+    filed_at: date
+    security: SecurityLevel
+    personal_info: bool
+
+
 class NewDocument(Struct):
     """A registration (归档), idempotent by ``sha256``: the same bytes are the same document.
 
@@ -83,18 +95,22 @@ class NewDocument(Struct):
     when the same bytes are filed again (``services.common.filing.filed_otherwise``);
     ``language_read`` the one ingest's OCR read, which the record keeps when nobody said
     one and which is never compared: it is what an engine found, not what the uploader
-    filed.
+    filed. Likewise ``title``, ``filed_at``, ``security`` and ``personal_info`` are what
+    the filer said (``None``: not said); a first filing takes ``defaults`` for what it
+    leaves out (ingest's, decided when the file was uploaded; without them the registry's,
+    decided the same way: ``services.common.filing.filing_defaults``), and a filing of
+    bytes already filed is never compared on them.
     """
 
     sha256: Sha256
     category: str
-    title: Title
-    filed_at: date
     media_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     size_bytes: Annotated[int, msgspec.Meta(ge=0, le=2**62)]
+    title: Title | None = None
+    filed_at: date | None = None
     household: str | None = None
-    security: SecurityLevel = "ordinary"
-    personal_info: bool = False
+    security: SecurityLevel | None = None
+    personal_info: bool | None = None
     working: bool = False
     location: PaperLocation | None = None
     is_copy: bool = False
@@ -104,6 +120,7 @@ class NewDocument(Struct):
     extraction: ExtractionSummary | None = None
     original_filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None
     filed_by: Username | None = None
+    defaults: FilingDefaults | None = None
 
 
 class DocumentRecord(Struct):

@@ -20,6 +20,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import Action, DocumentRecord, NewDocument
+from services.common.filing import Filed
 from services.common.models import Category
 from services.registry.access import is_restricted
 from services.registry.households.rules import placed
@@ -74,20 +75,23 @@ def audited(principal: Principal, action: Action, record: DocumentRecord) -> boo
     return action in ("read_text", "download") or (action == "read" and is_restricted(record))
 
 
-def new_record(new: NewDocument, category: Category, household: str | None,
+def new_record(new: NewDocument, filed: Filed, category: Category, household: str | None,
                occupancy: Occupancy | None, filer: str, now: datetime, *, number: str,
                rules: RetentionRules) -> DocumentRecord:
-    """The first version of a filed document, in ``occupancy``'s part of the file (its
-    retention start and due date as the schedule gives them there, ``placed``)."""
+    """The first version of a filed document (``filed``: its fields that have a default,
+    as said or defaulted), in ``occupancy``'s part of the file (its retention start and
+    due date as the schedule gives them there, ``placed``)."""
     record = DocumentRecord(
         document_id=str(uuid.uuid4()), archive_no=number, sha256=new.sha256,
         household=household, occupancy_id=None,
-        category=category, title=new.title, filed_at=new.filed_at, security=new.security,
-        personal_info=new.personal_info, working=new.working, location=new.location,
-        is_copy=new.is_copy, language=new.language or new.language_read, pages=new.pages,
+        category=category, title=filed.title, filed_at=filed.filed_at,
+        security=filed.security, personal_info=filed.personal_info, working=new.working,
+        location=new.location, is_copy=new.is_copy,
+        language=new.language or new.language_read, pages=new.pages,
         extraction=new.extraction, media_type=new.media_type, size_bytes=new.size_bytes,
         original_filename=new.original_filename, retention_class=rules.class_of(category),
-        retention_start=new.filed_at, disposal_due=rules.disposal_due(category, new.filed_at),
+        retention_start=filed.filed_at,
+        disposal_due=rules.disposal_due(category, filed.filed_at),
         status="active", version=1, filed_by=filer, registered_at=now, updated_at=now,
     )
     return placed(record, occupancy, rules)

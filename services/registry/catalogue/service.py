@@ -44,7 +44,7 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.common.filing import FILERS, filed_otherwise
+from services.common.filing import FILERS, Filed, filed_as, filed_otherwise, filing_defaults
 from services.common.models import (
     Category,
     checked_category,
@@ -91,17 +91,21 @@ class CatalogueService:
 
     async def register(self, principal: Principal, new: NewDocument) -> Registration:
         """File ``new`` (ingest's service token or an archivist); the same filing again
-        returns the existing record with ``created`` false."""
-        filer = await self._filer(principal, new)
+        returns the existing record with ``created`` false. What ``new`` leaves out is
+        filed as its ``defaults`` say, or, without them (a direct filing), as
+        ``filing_defaults`` gives them for its file name and today."""
+        filed = filed_as(new, new.defaults or filing_defaults(
+            filename=new.original_filename, today=self.clock.today()))
+        filer = await self._filer(principal, new, filed)
         category = checked_category(new.category)
         household = checked_household(new.household, category)
-        checked_date(new.filed_at, "filed_at")
+        checked_date(filed.filed_at, "filed_at")
         if not principal.is_service and await self.uploads.uploaded(new.sha256):
             await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes were uploaded to ingest; their upload's job files them with "
                 "the uploader's metadata: follow that job instead", code="already_uploaded"))
         try:
-            registration = await self._file(new, category, household, filer)
+            registration = await self._file(new, filed, category, household, filer)
         except Conflict as exc:
             if exc.code != "already_registered":
                 raise
@@ -139,32 +143,32 @@ class CatalogueService:
                 code="filed_differently", extra={"fields": differing}),
                 document_id=existing.document_id)
 
-    async def _filer(self, principal: Principal, new: NewDocument) -> str:
+    async def _filer(self, principal: Principal, new: NewDocument, filed: Filed) -> str:
         if principal.is_service:
             return new.filed_by or principal.username
         if not principal.has_role(*FILERS):
             await self.journal.refuse(principal, "filed", Forbidden(
                 "documents are filed by an archivist or through ingest", code="role_required"))
-        if security_rank(new.security) > security_rank(principal.clearance):
+        if security_rank(filed.security) > security_rank(principal.clearance):
             await self.journal.refuse(principal, "filed", Forbidden(
-                f"you may not file a {new.security} document above your clearance",
+                f"you may not file a {filed.security} document above your clearance",
                 code="above_clearance"))
         return principal.username
 
-    async def _file(self, new: NewDocument, category: Category, household: str | None,
-                    filer: str) -> Registration:
+    async def _file(self, new: NewDocument, filed: Filed, category: Category,
+                    household: str | None, filer: str) -> Registration:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             existing = await tx.documents.by_sha256(new.sha256)
             if existing is not None:
                 return Registration(document=existing, created=False)
             rules = await tx.schedule.rules(lock="share")
-            created, occupancy = await self._household_for_filing(tx, household, new.filed_at,
-                                                                  now)
-            number = await tx.documents.next_number(new.filed_at.year, category, household)
+            created, occupancy = await self._household_for_filing(tx, household,
+                                                                  filed.filed_at, now)
+            number = await tx.documents.next_number(filed.filed_at.year, category, household)
             record = new_record(
-                new, category, household, occupancy, filer, now,
-                number=archive_no(new.filed_at.year, category, household, number),
+                new, filed, category, household, occupancy, filer, now,
+                number=archive_no(filed.filed_at.year, category, household, number),
                 rules=rules)
             await tx.documents.insert(record)
             await tx.documents.add_version(record, changes={}, changed_by=filer, changed_at=now,

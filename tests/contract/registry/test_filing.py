@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from services.common.contracts.registry import DocumentFiled, PaperLocation
-from services.common.errors import Conflict
+from services.common.contracts.registry import DocumentFiled, FilingDefaults, PaperLocation
+from services.common.errors import BadRequest, Conflict
 from tests.contract.registry.conftest import ARCHIVIST, Registry
 from tests.support.registry import INGEST, new_document, sha
 
@@ -107,6 +107,59 @@ async def test_refiling_is_not_refused_for_a_language_ocr_read_but_nobody_said(
     again = await registry.services.catalogue.register(INGEST, new_document(
         sha256=content, language=None, language_read="chi_sim"))
     assert (again.created, again.document) == (False, first.document)
+
+
+LEFT_OUT = {"title": None, "filed_at": None, "security": None, "personal_info": None}
+"""An upload that says no title, date, security or personal information."""
+UPLOAD_DEFAULTS = FilingDefaults(title="scan-0001", filed_at=date(2024, 5, 31),
+                                 security="ordinary", personal_info=False)
+"""What ingest files for them: the file's name, the day of the upload, the lowest level."""
+
+
+async def test_a_filing_that_leaves_fields_out_files_their_defaults(registry: Registry) -> None:
+    record = (await registry.services.catalogue.register(INGEST, new_document(
+        **LEFT_OUT, defaults=UPLOAD_DEFAULTS))).document
+    assert (record.title, record.filed_at, record.security, record.personal_info,
+            record.archive_no) == ("scan-0001", date(2024, 5, 31), "ordinary", False,
+                                   "2024-correspondence-A-1201-0001")
+
+
+async def test_a_direct_filing_that_leaves_fields_out_takes_the_same_defaults_today(
+        registry: Registry) -> None:
+    record = await registry.file(**LEFT_OUT, original_filename="扫描件-17.pdf")
+    assert (record.title, record.filed_at, record.security, record.personal_info) == (
+        "扫描件-17", date(2024, 6, 1), "ordinary", False)
+    with pytest.raises(BadRequest) as refused:
+        await registry.file(title=None)
+    assert refused.value.code == "invalid_metadata"
+
+
+async def test_refiling_is_not_refused_for_the_defaults_of_what_it_leaves_out(
+        registry: Registry) -> None:
+    """Bytes filed directly with a title, date and security, then by ingest's job of an
+    upload that said none: the file's name, the upload's day and ``ordinary`` are not the
+    uploader's word, so they are not compared."""
+    content = sha("filed directly, then uploaded saying less")
+    first = await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=content, **FILED_ONCE))
+    again = await registry.services.catalogue.register(INGEST, new_document(
+        sha256=content, **{**FILED_ONCE, **LEFT_OUT}, defaults=UPLOAD_DEFAULTS))
+    assert (again.created, again.document) == (False, first.document)
+
+
+async def test_refiling_saying_them_otherwise_is_refused_naming_only_those(
+        registry: Registry) -> None:
+    content = sha("filed directly, then uploaded saying otherwise")
+    first = await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=content, **FILED_ONCE))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.catalogue.register(INGEST, new_document(
+            sha256=content, **{**FILED_ONCE, **LEFT_OUT, "title": "另一个标题",
+                               "security": "ordinary"}, defaults=UPLOAD_DEFAULTS))
+    assert (refused.value.code, refused.value.extra) == (
+        "filed_differently", {"fields": ["title", "security"]})
+    after = await registry.services.catalogue.read(INGEST, first.document.document_id)
+    assert after == first.document
 
 
 async def test_concurrent_registrations_of_the_same_bytes_make_one_document_and_no_gap(

@@ -152,6 +152,32 @@ def test_upload_saying_no_language_of_bytes_filed_directly_is_their_document(
     assert record["language"] == filed_with
 
 
+def test_upload_saying_no_title_date_or_security_of_bytes_filed_directly_is_their_document(
+        archivist: httpx.Client, files: Path) -> None:
+    """The defaults an upload takes for what it leaves out (the file's name, today,
+    ``ordinary``, no personal information) are not the uploader's word: they file a new
+    document, and are not compared with the record of bytes filed already."""
+    path = scanned_png(files, "simplified", lines=5)
+    earlier = _filed_directly(archivist, path, title="卫生间漏水（直接归档）",
+                              filed_at="2021-03-04", security="confidential",
+                              personal_info=True)
+    job = ingest(archivist, path, {"household": "A-1201", "category": "repair"})
+    assert (job["status"], job["document_id"]) == ("done", earlier["document_id"]), job
+    record = archivist.get(f"/registry/documents/{earlier['document_id']}").json()
+    assert record == earlier
+
+
+def test_upload_saying_another_title_of_bytes_filed_directly_fails_naming_it(
+        archivist: httpx.Client, files: Path) -> None:
+    path = scanned_png(files, "traditional", lines=5)
+    _filed_directly(archivist, path, security="confidential")
+    job = ingest(archivist, path, {"household": "A-1201", "category": "repair",
+                                   "title": "另一个标题", "security": "confidential"})
+    assert (job["status"], job["error_code"], job["document_id"]) == (
+        "failed", "filed_differently", None)
+    assert "with a different title;" in job["error"], job
+
+
 def test_upload_saying_another_language_of_bytes_filed_directly_fails_its_job(
         archivist: httpx.Client, files: Path) -> None:
     path = scanned_png(files, "traditional", lines=4)
