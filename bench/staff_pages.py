@@ -15,8 +15,8 @@ page's boxes (ingest); the history is a partial the page loads after it, not tim
 Last the workflow pages: a staff member asks for ``--loans`` digital loans of those
 documents, and their department head's loans page (``/ui/loans``: the inbox of all of
 them, their own loans, the register, notifications), the count every page loads
-(``/ui/loans/badge``: the registry's counts of the requests awaiting me and of my unread
-notifications) and the yearly statistics page with its five SVG charts are timed.
+(``/ui/badges``: the registry's counts of the requests and corrections awaiting me and of
+my unread notifications) and the yearly statistics page with its five SVG charts are timed.
 
 Wall-clock percentiles depend on what else the machine runs; the CPU time per request
 (``time.process_time`` of this one process, which holds the server and the client, over
@@ -118,7 +118,7 @@ def time_workflow_pages(archive: ArchiveServer, pages: httpx.Client, ids: list[s
     rows = {}
     for name, client, path in (
             (f"GET /ui/loans ({loans} waiting)", head, "/ui/loans"),
-            ("GET /ui/loans/badge (every page)", head, "/ui/loans/badge"),
+            ("GET /ui/badges (every page)", head, "/ui/badges"),
             ("GET /ui/statistics", pages, "/ui/statistics")):
         for _ in range(WARM_UP):
             client.get(path)

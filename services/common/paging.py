@@ -6,8 +6,8 @@ route's ``limit`` allows (``services.common.web.PageLimit``)."""
 
 MAX_SUMMARY_PAGE = 500
 """Lists whose rows each cost further reads (a handover's signatures, a register's or an
-inventory's item counts, the document a hold names): handovers, transfers, sweeps,
-destruction registers, holds, inventories."""
+inventory's item counts, the document a hold or a correction names): handovers,
+transfers, sweeps, destruction registers, holds, inventories, corrections."""
 
 LIST_PAGE = 100
 """What a staff page lists at once of a list read newest first (handovers, transfers,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.corrections import CORRECTION_READERS, Correction
@@ -18,15 +18,18 @@ from services.common.errors import ArchiveError
 from services.web.corrections_page import (
     CORRECTIONS_URL,
     DECISIONS,
+    FIRST_PAGES,
     CorrectionsPage,
+    ListPages,
     confirming,
     corrections_page,
+    list_pages,
     may_propose,
     outcome_of,
 )
 from services.web.failures import refusal_code, see
 from services.web.forms import FORM, PageForm
-from services.web.page import Page
+from services.web.page import Page, PageNumber
 
 
 class DecisionForm(PageForm):
@@ -40,12 +43,16 @@ class CorrectionPages(Controller):
 
     @get("/", operation_id="correctionsPage")
     async def corrections(self, page: NamedDependency[Page],
-                          registry: NamedDependency[RegistryReader]) -> Response[str]:
-        """The corrections waiting for approval and the reader's own; to someone who
-        neither asks for nor decides corrections, a refusal saying who does (403)."""
+                          registry: NamedDependency[RegistryReader],
+                          page_number: PageNumber = None,
+                          mine_page: FromQuery[int | None] = None) -> Response[str]:
+        """The corrections waiting for approval and the reader's own, each list a page at
+        a time (``?page=``, ``?mine_page=``); to someone who neither asks for nor decides
+        corrections, a refusal saying who does (403)."""
         if not page.reader.principal.has_role(*CORRECTION_READERS):
             return page.render("corrections.html", status_code=403, view=None)
-        view = await _view(page, registry)
+        view = await _view(page, registry,
+                           pages=list_pages(page=page_number, mine_page=mine_page))
         return page.render("corrections.html", view=view)
 
     @post("/{correction_id:str}", operation_id="decideCorrectionForm")
@@ -74,7 +81,8 @@ class CorrectionPages(Controller):
         return await _decided(page, registry, decided, decision)
 
 
-async def _view(page: Page, registry: RegistryReader) -> CorrectionsPage:
+async def _view(page: Page, registry: RegistryReader, *,
+                pages: ListPages = FIRST_PAGES) -> CorrectionsPage:
     token, principal = page.reader.token, page.reader.principal
 
     async def mine() -> list[Correction] | None:
@@ -83,7 +91,7 @@ async def _view(page: Page, registry: RegistryReader) -> CorrectionsPage:
 
     waiting, own = await asyncio.gather(registry.corrections(token, status="pending"),
                                         mine())
-    return corrections_page(principal, waiting=waiting, mine=own,
+    return corrections_page(principal, waiting=waiting, mine=own, pages=pages,
                             outcome=outcome_of(dict(page.request.query_params)))
 
 

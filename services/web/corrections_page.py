@@ -11,18 +11,25 @@ it, and the registry decides again when it is sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from services.common.auth import Principal
-from services.common.contracts.corrections import CORRECTION_DECIDERS, Correction
+from services.common.contracts.corrections import (
+    CORRECTION_DECIDERS,
+    Correction,
+    awaits_decision,
+)
 from services.common.contracts.registry import PaperLocation
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
+from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
-from services.web.links import document_url
+from services.web.links import address, document_url
+from services.web.pager import Pager, page_count, pager
 from services.web.record_correction import LANGUAGE_CHOICES
 
 CORRECTIONS_URL = f"{PAGES_PREFIX}/corrections"
@@ -107,8 +114,7 @@ def correction_line(principal: Principal, correction: Correction) -> CorrectionL
                  for name, value in correction.changes.items()],
         status=CORRECTION_STATUS_NAMES.get(correction.status, correction.status),
         approvers=[ROLE_NAMES.get(role, role) for role in correction.approvers],
-        decidable=correction.status == "pending" and not own
-        and principal.has_role(*correction.approvers),
+        decidable=awaits_decision(principal, correction),
         own=own, stale=stale)
 
 
@@ -121,12 +127,74 @@ def may_propose(principal: Principal) -> bool:
 
 
 @dataclass(frozen=True)
+class ListPages:
+    """Which page of each list the address asks for: ``?page=`` the corrections waiting,
+    ``?mine_page=`` the reader's own."""
+
+    page: int = 1
+    mine_page: int = 1
+
+    def url(self, anchor: str, **changes: int) -> str:
+        """This choice of pages with ``changes``, scrolled to ``anchor``."""
+        values = {"page": self.page, "mine_page": self.mine_page} | changes
+        return address(CORRECTIONS_URL, {name: number for name, number in values.items()
+                                         if number != 1}) + anchor
+
+
+FIRST_PAGES = ListPages()
+
+
+def list_pages(*, page: int | None, mine_page: int | None) -> ListPages:
+    """The pages the address asks for; a page below 1 is the first."""
+    return ListPages(page=max(1, page or 1), mine_page=max(1, mine_page or 1))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One of the page's lists, ``LIST_PAGE`` at a time: ``lines`` all of it, in order,
+    ``page`` the one shown."""
+
+    lines: list[CorrectionLine]
+    page: int
+    pager: Pager
+
+    @property
+    def first(self) -> int:
+        """The first line shown, counted from 1."""
+        return (self.page - 1) * LIST_PAGE + 1
+
+    @property
+    def shown(self) -> list[CorrectionLine]:
+        return self.lines[self.first - 1:self.first - 1 + LIST_PAGE]
+
+    @property
+    def last(self) -> int:
+        """The last line shown, counted from 1."""
+        return self.first - 1 + len(self.shown)
+
+
+def listed(lines: list[CorrectionLine], page: int, url: Callable[[int], str]) -> Listed:
+    """``lines`` at ``page`` (one past the last shows the last), the pager under it
+    leading through ``url(number)``."""
+    last = page_count(len(lines), LIST_PAGE)
+    shown = min(page, last)
+    return Listed(lines=lines, page=shown, pager=pager(shown, last, url))
+
+
+def page_of(line: int) -> int:
+    """The page that shows the line at index ``line`` (from 0)."""
+    return line // LIST_PAGE + 1
+
+
+@dataclass(frozen=True)
 class Confirmation:
-    """The second step of a decision: what it will do, sent again with ``confirm=1``."""
+    """The second step of a decision: what it will do, sent again with ``confirm=1``;
+    ``back`` the list where the correction is, to cancel."""
 
     line: CorrectionLine
     decision: Decision
     note: str
+    back: str
 
 
 @dataclass(frozen=True)
@@ -153,9 +221,9 @@ def outcome_of(query: dict[str, str]) -> Outcome | None:
 
 @dataclass(frozen=True)
 class CorrectionsPage:
-    waiting: list[CorrectionLine]
+    waiting: Listed
     """Every pending correction the reader may see, oldest first."""
-    mine: list[CorrectionLine] | None
+    mine: Listed | None
     """The reader's own, newest first; None for someone who does not propose them."""
     decides: bool
     """The reader holds a role that approves corrections."""
@@ -164,16 +232,19 @@ class CorrectionsPage:
 
     @property
     def to_decide(self) -> int:
-        return sum(1 for line in self.waiting if line.decidable)
+        """Those waiting for the reader's decision, on every page."""
+        return sum(1 for line in self.waiting.lines if line.decidable)
 
 
 def corrections_page(principal: Principal, *, waiting: list[Correction],
-                     mine: list[Correction] | None, outcome: Outcome | None = None
-                     ) -> CorrectionsPage:
+                     mine: list[Correction] | None, pages: ListPages = FIRST_PAGES,
+                     outcome: Outcome | None = None) -> CorrectionsPage:
     return CorrectionsPage(
-        waiting=[correction_line(principal, correction) for correction in waiting],
-        mine=None if mine is None else [correction_line(principal, correction)
-                                        for correction in mine],
+        waiting=listed([correction_line(principal, correction) for correction in waiting],
+                       pages.page, lambda number: pages.url("#waiting", page=number)),
+        mine=None if mine is None else listed(
+            [correction_line(principal, correction) for correction in mine],
+            pages.mine_page, lambda number: pages.url("#mine", mine_page=number)),
         decides=may_decide(principal), outcome=outcome)
 
 
@@ -181,9 +252,11 @@ def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, no
                ) -> CorrectionsPage | None:
     """``page`` asking to confirm ``decision`` on the correction; None when it is not
     listed as one the reader may decide (decided meanwhile, or not theirs)."""
-    line = next((line for line in page.waiting
-                 if line.correction.correction_id == correction_id and line.decidable), None)
-    if line is None:
+    found = next(((index, line) for index, line in enumerate(page.waiting.lines)
+                  if line.correction.correction_id == correction_id and line.decidable),
+                 None)
+    if found is None:
         return None
-    return CorrectionsPage(waiting=page.waiting, mine=page.mine, decides=page.decides,
-                           confirmation=Confirmation(line, decision, note))
+    index, line = found
+    back = ListPages(page=page_of(index)).url(f"#correction-{correction_id}")
+    return replace(page, confirmation=Confirmation(line, decision, note, back))

@@ -82,27 +82,6 @@ class LoanPages(Controller):
                           to_witness=to_witness)
         return page.render("loans.html", view=view)
 
-    @get("/badge", operation_id="loansBadge")
-    async def badge(self, page: NamedDependency[Page],
-                    registry: NamedDependency[RegistryReader]) -> Response[str]:
-        """The count beside 借阅 on every page: requests waiting for my approval,
-        destruction registers waiting for my signature, and my unread notifications
-        (loaded after the page, so no page waits for it)."""
-        async def waiting() -> int:
-            if not page.reader.principal.has_role(*APPROVERS):
-                return 0
-            return await registry.awaiting_count(page.reader.token)
-
-        async def to_sign() -> int:
-            if not page.reader.principal.has_role(*WITNESS_ROLES):
-                return 0
-            return await registry.awaiting_signature_count(page.reader.token)
-
-        awaiting, signatures, unread = await asyncio.gather(
-            waiting(), to_sign(), registry.unread_notifications(page.reader.token))
-        return page.render("_loans_badge.html", waiting=awaiting,
-                           signatures=signatures, notices=unread)
-
     @post("/incidents/{incident_id:str}/resolve", operation_id="resolveIncidentForm")
     async def resolve_incident(self, incident_id: FromPath[str],
                                reader: NamedDependency[Reader],

@@ -131,6 +131,10 @@ class ItemLine:
     missing: list[str]
     mine: str | None
     """The signed-in appraiser's decision so far, if any."""
+    opinion: str
+    """Their opinion with it ("" if none): the form holds it again, so revising a
+    decision does not mean writing the opinion again. Another appraiser's is never put
+    in their form (R2: each appraiser's opinion is their own); the table above shows it."""
     appraisable: bool
     """The signed-in person is offered the appraisal form: the sweep is under appraisal
     and the item still on it (one no longer due is neither appraised nor approved)."""
@@ -142,13 +146,14 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
     appraising = abilities(principal).appraise and sweep.status == "appraisal"
     lines = []
     for item in sweep.items:
-        mine = next((a.decision for a in item.appraisals
-                     if a.appraiser == principal.username), None)
+        mine = next((a for a in item.appraisals if a.appraiser == principal.username),
+                    None)
         lines.append(ItemLine(item=item, category=CATEGORIES.get(item.category, item.category),
                               state=ITEM_STATE_NAMES.get(item.state, item.state),
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
                               missing=[MISSING_NAMES.get(code, code) for code in item.missing],
-                              mine=mine,
+                              mine=mine.decision if mine else None,
+                              opinion=mine.opinion if mine else "",
                               appraisable=appraising and item.state == "appraisal"
                               and not item.redacted,
                               register_url=destruction_url(item.destruction_id)

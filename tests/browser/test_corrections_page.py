@@ -1,11 +1,13 @@
 """The corrections page (更正审批) in real Chromium, from the keyboard: the director opens
-it from the top bar, reads the lowering the archivist proposed (its document, each
-field's value now and the one asked for, the reason), approves it with a note, confirms,
+it from the top bar (its count heard in the link's name), reads the lowering the
+archivist proposed (its document, each field's value now and the one asked for, the
+reason), approves it with a note, confirms,
 and the page says what was done; the archivist then finds it applied among their own.
 axe-core on each state; the list's screenshot is saved (``corrections.png``)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -29,6 +31,8 @@ def test_a_director_approves_a_lowering_from_the_keyboard(office: Office,
     expect(wang.get_by_role("status").first).to_contain_text("“更正审批”页上批准或驳回")
 
     zhao = office.open_as("zhao")
+    expect(nav_link(zhao, "更正审批")).to_have_accessible_name(
+        re.compile(r"^更正审批\s*（1 项更正待您审批）\s*$"))
     nav_link(zhao, "更正审批").click()
     item = zhao.locator("article.correction")
     expect(item.get_by_role("heading", level=3)).to_contain_text(filed["archive_no"])

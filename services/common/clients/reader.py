@@ -28,17 +28,14 @@ from services.common.contracts.corrections import (
     CorrectionStatus,
 )
 from services.common.contracts.households import Household
-from services.common.contracts.lending import Loan
+from services.common.contracts.lending import AwaitingCount, Loan
 from services.common.contracts.registry import (
     AuditRecord,
     AuditTrailEntry,
     DocumentPermissions,
     DocumentRecord,
 )
-from services.common.paging import MAX_PAGE
-
-CORRECTIONS_PAGE = 100
-"""Corrections a page lists at once."""
+from services.common.paging import MAX_PAGE, MAX_SUMMARY_PAGE
 
 
 class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsReader,
@@ -105,20 +102,27 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                Correction, token=token, json=request)
 
     async def corrections(self, token: str, *, status: CorrectionStatus | None = None,
-                          document_id: str | None = None, mine: bool = False,
-                          limit: int = CORRECTIONS_PAGE) -> list[Correction]:
+                          document_id: str | None = None, mine: bool = False
+                          ) -> list[Correction]:
         """Corrections of the documents the user may see, each with its document now:
         oldest first (``status``: a queue; ``document_id``: one document's), or
-        (``mine``) the user's own, newest first."""
-        params: dict[str, str | int] = {"limit": limit}
+        (``mine``) the user's own, newest first; all of them, read page by page (the
+        staff page pages them, with their counts)."""
+        params: dict[str, str] = {}
         if status is not None:
             params["status"] = status
         if document_id is not None:
             params["document_id"] = document_id
         if mine:
             params |= {"requested_by": "me", "sort": "newest"}
-        return await self.call("GET", "/registry/corrections", list[Correction], token=token,
-                               params=params)
+        return await self.every("/registry/corrections", list[Correction],
+                                page_size=MAX_SUMMARY_PAGE, token=token, params=params)
+
+    async def awaiting_decision_count(self, token: str) -> int:
+        """How many pending corrections wait for the user's decision (without reading
+        them)."""
+        return (await self.call("GET", "/registry/corrections/awaiting-count",
+                                AwaitingCount, token=token)).awaiting
 
     async def decide_correction(self, token: str, correction_id: str,
                                 decision: Literal["approve", "reject"], note: str | None

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from services.common.auth import Principal
 from services.common.contracts.fields import Text
 from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
 from services.common.filing import RECORD_CORRECTORS
@@ -112,3 +113,10 @@ def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Rol
     if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
         return ()
     return WORKING_APPROVERS if record.working else ()
+
+
+def awaits_decision(principal: Principal, correction: Correction) -> bool:
+    """The listed ``correction`` waits for ``principal`` to approve or reject it: pending,
+    one of its ``approvers``, and not asked for by them (nobody approves their own)."""
+    return (correction.status == "pending" and correction.requested_by != principal.username
+            and principal.has_role(*correction.approvers))

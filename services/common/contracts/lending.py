@@ -213,7 +213,9 @@ class MarkRead(Struct):
 
 
 class AwaitingCount(Struct):
-    """How many requests wait for an approval step the caller may give (B3)."""
+    """How many wait for the caller: loan requests for an approval step they may give
+    (B3), destruction registers for their signature (R6), corrections for their decision
+    (D6, D10)."""
 
     awaiting: int
 

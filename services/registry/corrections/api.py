@@ -11,7 +11,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 
 from services.common.auth import Principal
 from services.common.contracts.corrections import CORRECTION_DECIDERS, CORRECTION_READERS
-from services.common.web import PageLimit
+from services.common.contracts.lending import AwaitingCount
+from services.common.web import PageLimit, PageOffset
 from services.registry.corrections.models import (
     Correction,
     CorrectionDecision,
@@ -46,16 +47,27 @@ class CorrectionsController(Controller):
         document_id: Annotated[str | None, QueryParameter()] = None,
         requested_by: Annotated[str | None, QueryParameter()] = None,
         sort: Annotated[Literal["oldest", "newest"], QueryParameter()] = "oldest",
-        limit: PageLimit = 100,
+        limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Correction]:
         """Corrections of the documents the caller may see, e.g. ``status=pending`` for
         an approver's queue (oldest first) or ``requested_by=me&sort=newest`` for one's
         own; each with its ``document`` now (archive number, title, version, the current
-        values of the fields it changes) and, while pending, its ``approvers``."""
+        values of the fields it changes) and, while pending, its ``approvers``.
+        ``offset`` counts the corrections the caller sees."""
         return await corrections.corrections(
             principal, status=status, document_id=document_id,
             requested_by=principal.username if requested_by == "me" else requested_by,
-            newest_first=sort == "newest", limit=limit)
+            newest_first=sort == "newest", limit=limit, offset=offset)
+
+    @get("/corrections/awaiting-count", operation_id="countCorrectionsAwaitingMe",
+         guards=[allow(*CORRECTION_DECIDERS)])
+    async def awaiting_count(self, principal: NamedDependency[Principal],
+                             corrections: NamedDependency[CorrectionsService]
+                             ) -> AwaitingCount:
+        """How many pending corrections wait for the caller's decision: among those
+        ``status=pending`` lists, the ones whose ``approvers`` name a role of theirs and
+        that they did not ask for (the count on every page)."""
+        return await corrections.awaiting_count(principal)
 
     @post("/corrections/{correction_id:str}/approve", operation_id="approveCorrection",
           status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])

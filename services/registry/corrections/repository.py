@@ -34,7 +34,7 @@ class CorrectionsRepository(Repository):
 
     async def list(self, *, status: CorrectionStatus | None, document_id: str | None,
                    requested_by: str | None = None, newest_first: bool = False,
-                   limit: int) -> list[Correction]:
+                   limit: int, offset: int = 0) -> list[Correction]:
         """Oldest first (a queue), or ``newest_first`` (someone's own, latest on top)."""
         query = sa.select(corrections)
         if status is not None:
@@ -46,5 +46,5 @@ class CorrectionsRepository(Repository):
         order = (corrections.c.requested_at, corrections.c.correction_id)
         rows = (await self.conn.execute(
             query.order_by(*(column.desc() for column in order) if newest_first else order)
-            .limit(limit))).mappings()
+            .limit(limit).offset(offset))).mappings()
         return [struct_of(row, Correction) for row in rows]

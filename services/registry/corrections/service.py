@@ -14,15 +14,22 @@ there.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.corrections import CorrectionDocument, approvers_for
+from services.common.contracts.corrections import (
+    CorrectionDocument,
+    approvers_for,
+    awaits_decision,
+)
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
+from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, can
 from services.registry.corrections.models import (
     Correction,
@@ -41,6 +48,20 @@ from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
 from services.registry.transitions import in_state
+
+_SCANNED = MAX_PAGE
+"""Corrections read from storage at a time while a list's page is taken from those the
+caller may see."""
+
+
+@dataclass(frozen=True)
+class _Query:
+    """Which corrections a list asks for, and in which order."""
+
+    status: CorrectionStatus | None
+    document_id: str | None = None
+    requested_by: str | None = None
+    newest_first: bool = False
 
 
 class CorrectionsService:
@@ -135,21 +156,44 @@ class CorrectionsService:
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
                           document_id: str | None, requested_by: str | None = None,
-                          newest_first: bool = False, limit: int) -> list[Correction]:
+                          newest_first: bool = False, limit: int, offset: int = 0
+                          ) -> list[Correction]:
         """Corrections of the documents the caller may see (a document above their
         clearance is not named, nor its corrections), oldest first unless
         ``newest_first``; each with its document as it stands now and, while pending, the
-        roles that approve it."""
+        roles that approve it. ``offset`` and ``limit`` count the corrections the caller
+        sees, so the pages of a list neither skip nor repeat one."""
+        visible = await self._visible(principal, _Query(status, document_id, requested_by,
+                                                        newest_first), enough=offset + limit)
+        return visible[offset:offset + limit]
+
+    async def awaiting_count(self, principal: Principal) -> AwaitingCount:
+        """How many pending corrections the caller sees wait for their decision
+        (``awaits_decision``: the count beside 更正审批 on every page)."""
+        pending = await self._visible(principal, _Query("pending"), enough=None)
+        return AwaitingCount(awaiting=sum(1 for correction in pending
+                                          if awaits_decision(principal, correction)))
+
+    async def _visible(self, principal: Principal, query: _Query, *, enough: int | None
+                       ) -> list[Correction]:
+        """The first ``enough`` corrections ``query`` finds that the caller may see (None:
+        all), each as listed (``_listed``)."""
         grants = await self.grants.grants_for(principal)
+        visible: list[Correction] = []
         async with self.store.transaction() as tx:
-            found = await tx.corrections.list(status=status, document_id=document_id,
-                                              requested_by=requested_by,
-                                              newest_first=newest_first, limit=limit)
-            visible = []
-            for correction in found:
-                record = await tx.documents.get(correction.document_id)
-                if record is not None and can(principal, "read", record, grants).allowed:
-                    visible.append(_listed(correction, record))
+            scanned = 0
+            while enough is None or len(visible) < enough:
+                found = await tx.corrections.list(
+                    status=query.status, document_id=query.document_id,
+                    requested_by=query.requested_by, newest_first=query.newest_first,
+                    limit=_SCANNED, offset=scanned)
+                for correction in found:
+                    record = await tx.documents.get(correction.document_id)
+                    if record is not None and can(principal, "read", record, grants).allowed:
+                        visible.append(_listed(correction, record))
+                if len(found) < _SCANNED:
+                    break
+                scanned += _SCANNED
         return visible
 
     async def _pending(self, tx: Tx, correction_id: str) -> Correction:

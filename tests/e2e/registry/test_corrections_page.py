@@ -2,10 +2,13 @@
 sees a lowering the archivist proposed with its document, values and reason; approving
 asks to confirm, then applies it as a new version and tells the proposer; a rejection
 needs a reason, which the proposer reads; a correction of a document above an approver's
-clearance is neither listed nor decided; staff are told whom to ask."""
+clearance is neither listed nor decided; staff are told whom to ask. The count beside
+更正审批 is the corrections waiting for the reader's decision; the registry's list is read
+a page at a time over the corrections the reader sees."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -86,7 +89,7 @@ def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
     told = browsers["wang"].get("/ui/loans")
     mine = browsers["wang"].get("/ui/corrections")
 
-    assert '<a href="/ui/corrections">更正审批</a>' in listed.text
+    assert '<a href="/ui/corrections">更正审批<span class="badge-slot"' in listed.text
     assert (f'<a href="/ui/documents/{record["document_id"]}">{record["archive_no"]}</a> '
             "业主身份证复印件说明") in listed.text
     assert "wang 于" in listed.text
@@ -157,3 +160,55 @@ def test_staff_are_told_whom_to_ask_and_have_no_link(
     assert "您的角色不提出也不审批更正" in page.text
     assert "请告诉档案管理员" in page.text
     assert "/ui/corrections" not in search.text
+
+
+def _waiting_for(client: httpx.Client) -> int:
+    answered = client.get("/registry/corrections/awaiting-count")
+    assert answered.status_code == 200, answered.text
+    awaiting: int = answered.json()["awaiting"]
+    return awaiting
+
+
+def test_the_count_beside_corrections_is_those_waiting_for_the_readers_decision(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    director = server.client(server.add_user("qin", "director", clearance="confidential"))
+    manager = server.client(server.add_user("zhou", "manager", clearance="confidential"))
+    before, manager_before = _waiting_for(director), _waiting_for(manager)
+    for title in ("车位申请说明", "装修申请说明"):
+        _lowered(browsers["wang"], _filed(server, security="confidential", title=title),
+                 "经核对不涉密")
+
+    counts = browsers["zhao"].get("/ui/badges")
+
+    assert _waiting_for(director) == before + 2
+    assert _waiting_for(manager) == manager_before  # D10: a lowering is not the manager's
+    assert archivist.get("/registry/corrections/awaiting-count").status_code == 403
+    assert counts.status_code == 200
+    assert re.search(r'<span id="corrections-badge" hx-swap-oob="innerHTML"> <span class='
+                     r'"count corrections"><span aria-hidden="true">(\d+)</span><span class='
+                     r'"visually-hidden">（\1 项更正待您审批）</span>', counts.text)
+    assert "corrections-badge" not in browsers["wang"].get("/ui/badges").text
+    assert 'id="loans-badge"' in browsers["li"].get("/ui/badges").text
+
+
+def test_the_list_is_read_a_page_at_a_time_over_the_corrections_the_reader_sees(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    """sun (ordinary clearance) does not see the confidential lowerings between the
+    working documents' corrections: the pages skip none of those he sees, nor repeat one."""
+    for number in range(3):
+        _lowered(browsers["wang"], _filed(server, security="confidential"), "不涉密")
+        record = _filed(server, working=True, title=f"在办函件 {number}")
+        asked = archivist.post(f"/registry/documents/{record['document_id']}/corrections",
+                               json={"changes": {"title": f"在办函件（更正）{number}"},
+                                     "reason": "题名有误"})
+        assert asked.status_code == 202, asked.text
+    sun = server.client(server.add_user("sun2", "center_head"))
+    every = [row["correction_id"] for row in sun.get(
+        "/registry/corrections", params={"status": "pending", "limit": 1000}).json()]
+    paged = [row["correction_id"] for offset in range(len(every) + 1)
+             for row in sun.get("/registry/corrections", params={
+                 "status": "pending", "limit": 1, "offset": offset}).json()]
+    assert len(every) >= 3
+    assert paged == every

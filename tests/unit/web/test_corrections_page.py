@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from services.common.auth import Principal
 from services.common.contracts.corrections import Correction, CorrectionDocument
-from services.web.corrections_page import confirming, corrections_page
+from services.common.paging import LIST_PAGE
+from services.web.corrections_page import confirming, corrections_page, list_pages
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
@@ -37,8 +38,10 @@ def _lowering(**fields: object) -> Correction:
 
 
 def _shown(reader: Principal, waiting: list[Correction], *, mine: list[Correction] | None = None,
-           language: str = "zh", confirm: str = "") -> str:
-    view = corrections_page(reader, waiting=waiting, mine=mine)
+           language: str = "zh", confirm: str = "", page: int | None = None,
+           mine_page: int | None = None) -> str:
+    view = corrections_page(reader, waiting=waiting, mine=mine,
+                            pages=list_pages(page=page, mine_page=mine_page))
     if confirm:
         confirmed = confirming(view, "c1", "approve", "")
         assert confirmed is not None
@@ -124,3 +127,48 @@ def test_the_page_reads_in_english() -> None:
     assert "Corrections waiting for approval" in shown
     assert "<del>Confidential</del>" in shown
     assert "Reason: 经核对不涉密" in shown
+
+
+def _queue(size: int) -> list[Correction]:
+    return [_lowering(correction_id=f"c{number}") for number in range(1, size + 1)]
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time_with_its_counts_and_the_next_page() -> None:
+    first = _shown(ZHAO, _queue(LIST_PAGE + 1))
+    second = _shown(ZHAO, _queue(LIST_PAGE + 1), page=2)
+    assert first.count('class="correction"') == LIST_PAGE
+    assert f'id="correction-c{LIST_PAGE}"' in first
+    assert f'id="correction-c{LIST_PAGE + 1}"' not in first
+    assert f"共 {LIST_PAGE + 1} 项 · 这一页是第 1 至 {LIST_PAGE} 项" in first
+    assert f"其中 {LIST_PAGE + 1} 项由您审批" in first
+    assert '<nav class="pager" aria-label="待审批的更正分页">' in first
+    assert '<a href="/ui/corrections?page=2#waiting" rel="next">下一页</a>' in first
+    assert second.count('class="correction"') == 1
+    assert f'id="correction-c{LIST_PAGE + 1}"' in second
+    assert f"这一页是第 {LIST_PAGE + 1} 至 {LIST_PAGE + 1} 项" in second
+    assert '<a href="/ui/corrections#waiting" rel="prev">上一页</a>' in second
+
+
+def test_a_page_past_the_last_shows_the_last_and_a_short_queue_has_no_pager() -> None:
+    past = _shown(ZHAO, _queue(LIST_PAGE + 1), page=9)
+    short = _shown(ZHAO, _queue(2))
+    assert past.count('class="correction"') == 1
+    assert 'class="pager"' not in short
+    assert "这一页是" not in short
+
+
+def test_the_proposers_own_corrections_are_paged_apart_from_the_queue() -> None:
+    own = [_lowering(correction_id=f"m{number}") for number in range(LIST_PAGE + 3)]
+    second = _shown(WANG, _queue(LIST_PAGE + 1), mine=own, page=2, mine_page=2)
+    assert '<nav class="pager" aria-label="我提出的更正分页">' in second
+    assert f"共 {LIST_PAGE + 3} 项 · 这一页是第 {LIST_PAGE + 1} 至 {LIST_PAGE + 3} 项" in second
+    assert '<a href="/ui/corrections?page=2#mine" rel="prev">上一页</a>' in second
+    assert '<a href="/ui/corrections?mine_page=2#waiting" rel="prev">上一页</a>' in second
+
+
+def test_cancelling_a_confirmation_returns_to_the_page_the_correction_is_on() -> None:
+    view = corrections_page(ZHAO, waiting=_queue(LIST_PAGE + 1), mine=None)
+    confirmed = confirming(view, f"c{LIST_PAGE + 1}", "approve", "")
+    assert confirmed is not None
+    assert confirmed.confirmation is not None
+    assert confirmed.confirmation.back == f"/ui/corrections?page=2#correction-c{LIST_PAGE + 1}"

@@ -35,6 +35,8 @@ def test_the_bar_shows_each_part_by_the_name_navigation_gives_it() -> None:
 
 
 WANG = Principal(username="wang", roles=("archivist",), clearance="secret")
+ZHOU = Principal(username="zhou", roles=("manager",))
+LI = Principal(username="li", roles=("staff",))
 NOT_FOUND = {"status": 404, "code": "not_found", "retry": None, "back": None,
              "home": "/ui/search"}
 
@@ -59,3 +61,36 @@ def test_every_page_is_drawn_in_the_layout_whose_bar_offers_signing_out() -> Non
     assert re.search(r'<header class="top">.*<form method="post" action="/ui/logout">\s*'
                      r'<input type="hidden" name="_csrf_token" value="t">\s*'
                      r'<button type="submit">退出</button>.*</header>', drawn, re.S)
+
+
+def _counts(language: str, *, corrections: int | None) -> str:
+    values = {"waiting": 2, "signatures": 0, "notices": 1, "corrections": corrections}
+    return Pages().html(language, "_badges.html", values)  # type: ignore[arg-type]
+
+
+def test_one_answer_fills_the_counts_beside_loans_and_corrections_in_the_bar() -> None:
+    bar = Pages().html("zh", "failure.html", layout(ZHOU, "/ui/search", "t") | NOT_FOUND)
+    counts = _counts("zh", corrections=3)
+    assert bar.count('hx-get="/ui/badges"') == 1
+    assert re.search(r'<a href="/ui/loans">借阅<span class="badge-slot" id="loans-badge">'
+                     r'</span></a>', bar)
+    assert re.search(r'<a href="/ui/corrections">更正审批<span class="badge-slot" '
+                     r'id="corrections-badge"></span></a>', bar)
+    assert '<span id="loans-badge" hx-swap-oob="innerHTML">' in counts
+    assert ('<span id="corrections-badge" hx-swap-oob="innerHTML"> <span class="count '
+            'corrections"><span aria-hidden="true">3</span><span class="visually-hidden">'
+            '（3 项更正待您审批）</span></span></span>') in counts
+    assert "（2 项待您审批）" in counts
+    assert "（1 条未读通知）" in counts
+    assert "3 corrections waiting for your decision" in _counts("en", corrections=3)
+    assert "1 correction waiting for your decision" in _counts("en", corrections=1)
+
+
+def test_no_count_is_shown_beside_corrections_when_none_wait_or_the_reader_does_not_decide(
+        ) -> None:
+    none_waiting = _counts("zh", corrections=0)
+    archivist = _counts("zh", corrections=None)
+    assert '<span id="corrections-badge" hx-swap-oob="innerHTML"></span>' in none_waiting
+    assert "corrections-badge" not in archivist
+    assert 'id="corrections-badge"' not in Pages().html(
+        "zh", "failure.html", layout(LI, "/ui/search", "t") | NOT_FOUND)

@@ -294,3 +294,19 @@ def test_the_decisions_read_as_choices_in_english_not_as_what_was_done() -> None
     assert "appraised as: Destroy; you may change it" in html
     assert "Decision: Destroy" in html
     assert "destroyed" not in _article(html, "0001")
+
+
+def test_revising_ones_appraisal_keeps_ones_opinion_in_the_form_but_not_anothers() -> None:
+    """The form holds the reader's own opinion again with their decision; the other
+    appraiser's stays in the table, their own form empty (R2)."""
+    mine = Appraisal(appraiser="someone", roles=["manager"], department=None,
+                     decision="reappraise", opinion="价值待定，明年再看",
+                     at=datetime(2026, 6, 2, tzinfo=UTC))
+    item = _item("0001", state="appraisal", outcome="undecided", appraisals=[mine])
+    own = _article(_sweep_html(_open_sweep(item), reader=_person("manager")), "0001")
+    other = _article(_sweep_html(_open_sweep(item), reader=Principal(
+        username="qian", roles=("compliance", "manager"))), "0001")
+    assert re.search(r'<textarea id="opinion-1" name="opinion" [^>]*>价值待定，明年再看'
+                     r'</textarea>', own)
+    assert re.search(r'<textarea id="opinion-1" name="opinion" [^>]*></textarea>', other)
+    assert '<td role="cell" data-label="意见" class="opinion">价值待定，明年再看</td>' in other
