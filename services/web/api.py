@@ -29,6 +29,7 @@ from services.web.cookies import LANGUAGE, LANGUAGE_KEPT_S, SESSION
 from services.web.document_page import (
     DocumentPage,
     chosen_page,
+    correction_after_change,
     document_history,
     document_page,
     page_out_of_range,
@@ -185,7 +186,9 @@ class ReadingPages(Controller):
                              ingest: NamedDependency[IngestClient]) -> Response[Any]:
         """Correct the record (更正著录, D6): applied, the page's history shows the new
         version; waiting for approval, the page says whose; refused, the form again as
-        typed, saying why."""
+        typed, saying why; refused because the record changed after the version the form
+        showed (409), who changed it and the form with the record as it is now and what
+        the person changed kept."""
         token = page.reader.token
         permissions = await registry.permissions(token, document_id)
         record = permissions.document
@@ -207,9 +210,15 @@ class ReadingPages(Controller):
                 return see(document_url(document_id), CORRECTION_ANCHOR,
                            done="correction_pending",
                            waits=waits_for(record, request.changes))
-        view = await _document_view(
-            page, ingest, permissions, q="", page_number=None, form=RecordCorrection(
-                correction_url(document_id), values, asked.problem, asked.wrong))
+        form_again = RecordCorrection(correction_url(document_id), values, asked.problem,
+                                      asked.wrong)
+        if asked.problem == "stale_correction":
+            permissions, versions = await asyncio.gather(
+                registry.permissions(token, document_id), registry.versions(token, document_id))
+            form_again = correction_after_change(permissions.document, versions, values)
+            status_code = 409
+        view = await _document_view(page, ingest, permissions, q="", page_number=None,
+                                    form=form_again)
         return page.render("document.html", status_code=status_code, view=view)
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")

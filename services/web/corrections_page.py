@@ -101,15 +101,21 @@ class CorrectionLine:
 
 
 def correction_line(principal: Principal, correction: Correction) -> CorrectionLine:
+    """``correction`` as listed: each field's old value → the one asked for; pending, the
+    old value is the record's now (what approving replaces), decided, the one it replaced
+    as recorded when asked (``before``), not the record's now (its own new value once
+    applied)."""
     document = correction.document
-    current = document.current if document else {}
+    old = document.current if document else {}
+    if correction.status != "pending" and correction.before is not None:
+        old = correction.before
     own = correction.requested_by == principal.username
     stale = document is not None and document.version != correction.base_version
     return CorrectionLine(
         correction=correction, document_url=document_url(correction.document_id),
         archive_no=document.archive_no if document else "",
         title=document.title if document else "",
-        changes=[FieldChange(FIELD_NAMES.get(name, name), shown(name, current.get(name)),
+        changes=[FieldChange(FIELD_NAMES.get(name, name), shown(name, old.get(name)),
                              shown(name, value))
                  for name, value in correction.changes.items()],
         status=CORRECTION_STATUS_NAMES.get(correction.status, correction.status),

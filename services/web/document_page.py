@@ -27,7 +27,12 @@ from services.common.models import (
 )
 from services.web.links import address, document_url, household_url, page_image_url
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
-from services.web.record_correction import RecordCorrection
+from services.web.record_correction import (
+    ChangedMeanwhile,
+    RecordCorrection,
+    correction_url,
+    typed_over,
+)
 from services.web.review_page import REVIEW_PATH
 from services.web.version_reasons import ShownReason, shown_reason
 
@@ -106,6 +111,10 @@ an action not named here shows as coded. The page translates them in the message
 Chinese word asks for it ("Lend out")."""
 
 
+APPROVED_CORRECTION = "批准更正"
+"""A ``corrected`` entry under an approver's name: they applied someone's correction."""
+
+
 FINDING_NAMES: dict[FixityFindingKind, str] = {
     "original_missing": "原件缺失", "original_altered": "原件被改动",
     "original_unlocked": "原件未锁定", "text_missing": "文字缺失",
@@ -170,6 +179,8 @@ class AuditLine:
     """What the entry says beside its action: why a text was revised."""
     finding: str = ""
     """What a fixity run found, by its name (``FINDING_NAMES``), for the page to translate."""
+    proposer: str = ""
+    """Who proposed the correction an approver applied (``APPROVED_CORRECTION``)."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +202,27 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
         audit=[_audit_line(entry) for entry in audit])
 
 
+def correction_after_change(record: DocumentRecord, versions: list[DocumentVersion],
+                            typed: dict[str, str]) -> RecordCorrection:
+    """The 更正著录 form refused because the record changed after the version it showed
+    (``typed["base_version"]``, ``stale_correction``): who changed it, when and which
+    fields (``versions``, the record's history), and the form again with the record as it
+    is now and the fields the person changed kept as typed."""
+    shown = next((version for version in versions
+                  if str(version.version) == typed.get("base_version")), None)
+    since = ([version for version in versions if version.version > shown.version]
+             if shown is not None else [])
+    latest = versions[-1]
+    fields = dict.fromkeys(FIELD_NAMES.get(name, name)
+                           for version in since for name in version.changes)
+    return RecordCorrection(
+        correction_url(record.document_id),
+        typed_over(record, shown.metadata if shown is not None else None, typed),
+        "stale_correction",
+        changed=ChangedMeanwhile(version=record.version, by=latest.changed_by,
+                                 at=latest.changed_at, fields=list(fields)))
+
+
 def _audit_line(entry: AuditTrailEntry) -> AuditLine:
     if entry.action == "text_revised" and entry.detail.get("engine") == "person":
         # A person's reading (校对), with the reason they gave, not another OCR run.
@@ -199,6 +231,9 @@ def _audit_line(entry: AuditTrailEntry) -> AuditLine:
         kind = str(entry.detail.get("kind") or "")
         return AuditLine(entry, ACTION_NAMES[entry.action],
                          finding=FINDING_NAMES.get(kind, kind))  # type: ignore[call-overload]
+    proposer = str(entry.detail.get("requested_by") or "")
+    if entry.action == "corrected" and proposer and proposer != entry.username:
+        return AuditLine(entry, APPROVED_CORRECTION, proposer=proposer)
     if entry.action == "download" and entry.outcome == "refused" and entry.code in FINDING_NAMES:
         # Refused because the original is lost or altered, not for who asked.
         return AuditLine(entry, ACTION_NAMES[entry.action],

@@ -6,11 +6,18 @@ page says after: applied, waiting for whom, or why it was refused.
 Only the fields typed differently are sent: the registry decides who must approve by the
 fields a correction names (a correction naming only a raised security level applies at
 once, even on a working document), and a form sends every field.
+
+The form says which version of the record it showed (``base_version``), and the
+correction is sent with it: "typed differently" means from what the form showed, so when
+the record changed meanwhile (someone else's correction) the form is refused
+(``stale_correction``) rather than sending the other person's old values back as changes.
+It is shown again with the record as it is now and the fields the person changed kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 import msgspec
@@ -74,7 +81,37 @@ def record_values(record: DocumentRecord) -> dict[str, str]:
         **{name: "1" if getattr(record, name) else "" for name in TICKED},
         **{f"location_{part}": str(location.get(part, "")) for part in LOCATION_PARTS},
         "language": record.language or "", "reason": "",
+        "base_version": str(record.version),
     }
+
+
+def typed_over(record: DocumentRecord, shown: dict[str, object] | None,
+               typed: dict[str, str]) -> dict[str, str]:
+    """The form after the record changed while it was filled in: the record's values now
+    (and its version), with the fields the person changed from what the form showed
+    (``shown``: the metadata of the version it showed, None when not known) as typed,
+    and their reason."""
+    was = _form_of(record, shown)
+    kept = {name: value for name, value in typed.items()
+            if was is not None and name in was and name != "base_version"
+            and value != was[name]}
+    return record_values(record) | kept | {"reason": typed.get("reason", "")}
+
+
+def _form_of(record: DocumentRecord, metadata: dict[str, object] | None
+             ) -> dict[str, str] | None:
+    """The form's fields as an older version's ``metadata`` had them; None when not known."""
+    if metadata is None:
+        return None
+    try:
+        then = msgspec.convert({name: value for name, value in metadata.items()
+                                if name in MetadataChanges.__struct_fields__},
+                               MetadataChanges)
+    except msgspec.ValidationError:
+        return None
+    return record_values(msgspec.structs.replace(record, **{
+        name: value for name, value in msgspec.structs.asdict(then).items()
+        if value is not msgspec.UNSET}))
 
 
 @dataclass(frozen=True)
@@ -89,7 +126,11 @@ class Asked:
 
 def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
     """What the form ``values`` change in ``record``, with the reason; a field left as it
-    is is not named (``no_changes`` when none differs)."""
+    is is not named (``no_changes`` when none differs). A form that showed another version
+    of the record than its current one (or does not say which) is ``stale_correction``:
+    what it shows is no longer the record, so its fields cannot say what was changed."""
+    if values.get("base_version") != str(record.version):
+        return Asked(problem="stale_correction")
     title = values.get("title", "").strip()
     if not title:
         return Asked(problem="title_required", wrong="title")
@@ -121,7 +162,8 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
         changes = msgspec.convert(changed, MetadataChanges, from_attributes=True)
     except msgspec.ValidationError:
         return Asked(problem="invalid_value", wrong="title")
-    return Asked(CorrectionRequest(changes=changes, reason=reason))
+    return Asked(CorrectionRequest(changes=changes, reason=reason,
+                                   base_version=record.version))
 
 
 def waits_for(record: DocumentRecord, changes: MetadataChanges) -> str:
@@ -131,14 +173,28 @@ def waits_for(record: DocumentRecord, changes: MetadataChanges) -> str:
 
 
 @dataclass(frozen=True)
+class ChangedMeanwhile:
+    """The record changed while a person filled in the form: the ``version`` it is at
+    now, who made it (``by``) and when (``at``), and the ``fields`` changed since the form
+    was shown, by their labels (empty when the form did not say which version it showed)."""
+
+    version: int
+    by: str
+    at: datetime
+    fields: list[str]
+
+
+@dataclass(frozen=True)
 class RecordCorrection:
     """The form on the document page: its ``values`` (the record's, or as typed when
-    refused), the refusal's ``problem`` code and the field to put right (``wrong``)."""
+    refused), the refusal's ``problem`` code and the field to put right (``wrong``), and
+    how the record ``changed`` meanwhile when refused for that (``stale_correction``)."""
 
     action: str
     values: dict[str, str]
     problem: str = ""
     wrong: str = ""
+    changed: ChangedMeanwhile | None = None
     categories: ClassVar[list[tuple[str, str]]] = CATEGORY_CHOICES
     levels: ClassVar[list[tuple[str, str]]] = SECURITY_CHOICES
     languages: ClassVar[list[tuple[str, str]]] = LANGUAGE_CHOICES

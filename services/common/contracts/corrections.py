@@ -41,10 +41,16 @@ class MetadataChanges(Struct):
 
 
 class CorrectionRequest(Struct):
-    """D6: a correction says why; on a working document it waits for a manager."""
+    """D6: a correction says why; on a working document it waits for a manager.
+
+    ``base_version``: the version of the record the correction was written against (the
+    one a form showed); refused (409 ``stale_correction``) when the record is at another,
+    so a correction written against values someone changed meanwhile never puts them
+    back. Left out, the correction applies to the record as it is."""
 
     changes: MetadataChanges
     reason: Text
+    base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
 CorrectionStatus = Literal["pending", "applied", "rejected"]
@@ -78,6 +84,8 @@ class Correction(Struct):
     note: str | None = None
     version: int | None = None
     """The version the correction made, once applied."""
+    before: dict[str, object] | None = None
+    """The values ``changes`` replace, as the record had them at ``base_version``."""
     document: CorrectionDocument | None = None
     """In a list (``GET /registry/corrections``): the document as it stands now."""
     approvers: list[Role] = msgspec.field(default_factory=list)

@@ -34,7 +34,10 @@ class CorrectionsController(Controller):
                       ) -> Response[Correction]:
         """201 with the applied correction, or 202 pending approval: a manager's when the
         document is a working document (D6), a director's or centre head's when it lowers
-        security or clears ``personal_info`` (D10; the old level holds until then)."""
+        security or clears ``personal_info`` (D10; the old level holds until then). 409
+        ``stale_correction`` when ``base_version`` is given and the record is at another
+        version (``extra``: ``version``, ``changed_by``, ``changed_at``): nothing is
+        saved."""
         correction = await corrections.request(principal, document_id, data)
         status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
         return Response(correction, status_code=status)

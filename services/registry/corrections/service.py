@@ -6,9 +6,11 @@ security lowered or ``personal_info`` cleared; a ``director`` or ``center_head``
 approves, and the old level holds until then) or when the document is a working
 document (D6: ``working``, still in use by a department; a ``manager`` approves). A
 correction that only raises protection takes effect at once, working or not. The
-approver is recorded with the version. A correction approved after the document changed
-is refused (``stale_correction``): it was written against metadata that is no longer
-there.
+approver is recorded with the version, and the approval is audited under their name. A
+correction written against a version of the record that is no longer the current one
+(``base_version``), or approved after the document changed, is refused
+(``stale_correction``): it was written against metadata that is no longer there, and
+would put back what someone changed meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 import msgspec
 
@@ -83,9 +86,14 @@ class CorrectionsService:
             refusal = correction_refusal(principal, can(principal, "correct", record, grants),
                                          request.changes)
             if refusal is None and record is not None:
+                if request.base_version is not None and request.base_version != record.version:
+                    await _refuse_stale(tx, record, request.base_version)
+                changes = msgspec.to_builtins(request.changes)
                 correction = Correction(
                     correction_id=str(uuid.uuid4()), document_id=document_id,
-                    base_version=record.version, changes=msgspec.to_builtins(request.changes),
+                    base_version=record.version, changes=changes,
+                    before=msgspec.to_builtins({name: getattr(record, name)
+                                                for name in changes}),
                     reason=request.reason, requested_by=principal.username, requested_at=now,
                     status="pending")
                 approvers = approvers_for(record, request.changes)
@@ -221,15 +229,30 @@ class CorrectionsService:
             decided_at=at if approver else None)
         await tx.corrections.save(applied)
         await tx.journal.emit(change_event(record, updated, list(diff)), at=at)
+        # An approval is the approver's act, as a rejection is the decider's: it is
+        # audited under their name, the proposer in the detail.
         await tx.journal.audit(AuditEntry(
-            action="corrected", username=correction.requested_by,
+            action="corrected", username=approver or correction.requested_by,
             document_id=record.document_id,
             detail={"version": updated.version, "fields": sorted(diff),
-                    "approved_by": approver, "correction_id": correction.correction_id}),
+                    "requested_by": correction.requested_by, "approved_by": approver,
+                    "correction_id": correction.correction_id}),
             at=at)
         return applied
 
 
+async def _refuse_stale(tx: Tx, record: DocumentRecord, base_version: int) -> NoReturn:
+    """``Conflict(stale_correction)``: the record is no longer at ``base_version``, the
+    version the correction was written against; naming who made the version it is at,
+    and when, so the caller can read it and send their changes again."""
+    latest = (await tx.documents.versions(record.document_id))[-1]
+    raise Conflict(
+        f"the record was changed by {latest.changed_by} at {latest.changed_at.isoformat()}"
+        f" after version {base_version}, which the correction was written against; read"
+        f" it (version {record.version}) and send your changes with base_version"
+        f" {record.version}", code="stale_correction",
+        extra={"version": record.version, "changed_by": latest.changed_by,
+               "changed_at": latest.changed_at.isoformat()})
 
 
 async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:

@@ -1,5 +1,5 @@
-"""The table of corrections (D6, D10); the migration ``registry_0002`` is its source of
-truth."""
+"""The table of corrections (D6, D10); the migrations ``registry_0002`` and
+``registry_0015_correction_before`` are its source of truth."""
 
 from __future__ import annotations
 
@@ -20,4 +20,5 @@ corrections = sa.Table(
     *stamp("decided", nullable=True),
     note(),
     sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("before", sa.JSON, nullable=True),
 )

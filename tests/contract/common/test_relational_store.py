@@ -7,6 +7,7 @@ container (skipped, saying why, without Docker), each time on a fresh, empty dat
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -103,20 +104,51 @@ async def test_rows_written_at_an_earlier_revision_survive_the_upgrade(
     await asyncio.to_thread(command.upgrade, migration_config(database_url, service), revision)
     engine = create_engine(database_url)
     try:
-        async with engine.begin() as conn:
-            tables = await conn.run_sync(_tables_of, service)
-            rows: dict[str, dict[str, object]] = {}
-            for table in tables.sorted_tables:
-                seeded = (await conn.execute(sa.select(table).limit(1))).mappings().first()
-                row = dict(seeded) if seeded else _row_for(table, rows)
-                if seeded is None:  # else the migration's own row (the journal's head…)
-                    await conn.execute(table.insert().values(row))
-                rows[table.name] = row
+        tables = await _seeded(engine, service)
         written = await _read(engine, tables)
         await migrate(database_url, service)
         assert await _read(engine, tables) == written
     finally:
         await engine.dispose()
+
+
+async def test_a_correction_asked_before_they_were_kept_gets_the_values_it_replaced(
+        database_url: str) -> None:
+    """registry_0015 takes them from the version the correction was written against."""
+    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
+                            "registry_0014_correction_notices")
+    engine = create_engine(database_url)
+    try:
+        tables = await _seeded(engine, "registry")
+        versions, corrections = (tables.tables[name] for name in ("document_versions",
+                                                                   "corrections"))
+        async with engine.begin() as conn:
+            await conn.execute(versions.update().values(
+                metadata={"title": "关于停车位的申请函", "security": "confidential"}))
+            await conn.execute(corrections.update().values(changes={"title": "关于车位的函"}))
+        await migrate(database_url, "registry")
+        async with engine.connect() as conn:
+            before = (await conn.execute(sa.text("SELECT * FROM corrections"))
+                      ).mappings().one()["before"]
+        assert (json.loads(before) if isinstance(before, str) else before) == {
+            "title": "关于停车位的申请函"}
+    finally:
+        await engine.dispose()
+
+
+async def _seeded(engine: Any, service: str) -> sa.MetaData:
+    """A row in every table of ``service`` as migrated so far, each pointing at the rows of
+    the others its foreign keys name; its tables."""
+    async with engine.begin() as conn:
+        tables = await conn.run_sync(_tables_of, service)
+        rows: dict[str, dict[str, object]] = {}
+        for table in tables.sorted_tables:
+            seeded = (await conn.execute(sa.select(table).limit(1))).mappings().first()
+            row = dict(seeded) if seeded else _row_for(table, rows)
+            if seeded is None:  # else the migration's own row (the journal's head…)
+                await conn.execute(table.insert().values(row))
+            rows[table.name] = row
+    return tables
 
 
 def _tables_of(conn: sa.Connection, service: str) -> sa.MetaData:

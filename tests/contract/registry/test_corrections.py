@@ -10,13 +10,15 @@ from services.common.auth import Principal
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
+from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
 from tests.support.registry import INGEST
 
 
-def _fix(reason: str = "扫描时标题录错", **changes: object) -> CorrectionRequest:
+def _fix(reason: str = "扫描时标题录错", base_version: int | None = None,
+         **changes: object) -> CorrectionRequest:
     return CorrectionRequest(changes=MetadataChanges(**changes),  # type: ignore[arg-type]
-                             reason=reason)
+                             reason=reason, base_version=base_version)
 
 
 async def test_a_correction_adds_a_version_and_keeps_the_previous_one(
@@ -137,3 +139,75 @@ async def test_a_director_cannot_approve_their_own_lowering(registry: Registry) 
     with pytest.raises(Forbidden) as refused:
         await registry.services.corrections.approve(DIRECTOR, asked.correction_id, note=None)
     assert refused.value.code == "own_correction"
+
+
+async def test_a_correction_written_against_an_older_version_is_refused_and_undoes_nothing(
+        registry: Registry) -> None:
+    filed = await registry.file(title="关于空调维修的函")
+    registry.clock.advance(timedelta(minutes=5))
+    await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="关于空调漏水维修的函", base_version=1))
+    other = Principal(username="liwen", roles=("archivist",), clearance="secret")
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.request(
+            other, filed.document_id,
+            _fix(title="关于空调维修的函", filed_at=date(2024, 5, 2), base_version=1))
+    record = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    assert refused.value.code == "stale_correction"
+    assert refused.value.extra == {"version": 2, "changed_by": "wang",
+                                   "changed_at": registry.clock.now().isoformat()}
+    assert (record.version, record.title) == (2, "关于空调漏水维修的函")
+    queued = await registry.services.corrections.corrections(
+        ARCHIVIST, status=None, document_id=filed.document_id, limit=10)
+    assert len(queued) == 1
+
+
+async def test_a_stale_form_cannot_ask_to_lower_a_level_raised_meanwhile(
+        registry: Registry) -> None:
+    filed = await registry.file()
+    await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(security="confidential", base_version=1))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.request(
+            ARCHIVIST, filed.document_id,
+            _fix(title="新标题", security="ordinary", base_version=1))
+    pending = await registry.services.corrections.corrections(
+        ARCHIVIST, status="pending", document_id=filed.document_id, limit=10)
+    assert (refused.value.code, pending) == ("stale_correction", [])
+
+
+async def test_a_correction_written_against_the_current_version_applies(
+        registry: Registry) -> None:
+    filed = await registry.file()
+    applied = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="新标题", base_version=1))
+    assert (applied.status, applied.version) == ("applied", 2)
+
+
+async def test_an_approval_is_audited_under_the_approver_naming_the_proposer(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True, title="二装审批表")
+    pending = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表"))
+    await registry.services.corrections.approve(MANAGER, pending.correction_id, note="同意")
+    by_approver = await registry.services.journal.entries(
+        INGEST, AuditQuery(username="zhou", action="corrected"))
+    by_proposer = await registry.services.journal.entries(
+        INGEST, AuditQuery(username="wang", action="corrected"))
+    assert [entry.document_id for entry in by_approver] == [filed.document_id]
+    assert (by_approver[0].detail["requested_by"], by_approver[0].detail["approved_by"]) == (
+        "wang", "zhou")
+    assert by_proposer == []
+
+
+async def test_a_correction_keeps_the_values_it_replaced(registry: Registry) -> None:
+    filed = await registry.file(working=True, title="二装审批表")
+    pending = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表", personal_info=True))
+    await registry.services.corrections.approve(MANAGER, pending.correction_id, note=None)
+    [listed] = await registry.services.corrections.corrections(
+        ARCHIVIST, status="applied", document_id=filed.document_id, limit=10)
+    assert pending.before == {"title": "二装审批表", "personal_info": False}
+    assert listed.before == pending.before
+    assert listed.document is not None
+    assert listed.document.current == {"title": "二次装修审批表", "personal_info": True}

@@ -54,7 +54,8 @@ def _lowered(wang: httpx.Client, record: dict[str, Any], reason: str) -> None:
     form = {"title": record["title"], "category": record["category"],
             "filed_at": record["filed_at"], "security": "ordinary",
             "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
-            "location_box": "3", "language": "zh", "reason": reason}
+            "location_box": "3", "language": "zh", "reason": reason,
+            "base_version": str(record["version"])}
     sent = wang.post(f"/ui/documents/{record['document_id']}/corrections",
                      data={"_csrf_token": wang.cookies["archive_csrf"], **form})
     assert "done=correction_pending" in sent.headers["location"], sent.text
@@ -86,6 +87,7 @@ def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
     confirmed = _decide(zhao, correction_id, decision="approve", note="同意", confirm="1")
     shown = zhao.get(confirmed.headers["location"])
     applied = archivist.get(f"/registry/documents/{record['document_id']}").json()
+    trail = zhao.get(f"/ui/documents/{record['document_id']}/history")
     told = browsers["wang"].get("/ui/loans")
     mine = browsers["wang"].get("/ui/corrections")
 
@@ -105,6 +107,9 @@ def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
     assert "您提出的更正已由 zhao 批准" in told.text
     assert "意见：同意" in told.text
     assert "已生效 · zhao 于" in mine.text
+    assert "<del>机密</del>" in mine.text
+    assert "<del>普通</del>" not in mine.text
+    assert "批准更正（wang 提出）" in trail.text
 
 
 def test_a_rejection_needs_a_reason_which_the_proposer_reads(

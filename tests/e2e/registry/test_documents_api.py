@@ -132,6 +132,24 @@ def test_correcting_a_working_document_is_202_until_a_manager_approves(
         (1, "wang", None), (2, "wang", "zhou")]
 
 
+def test_a_correction_sent_with_an_older_base_version_is_409_and_saves_nothing(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist", clearance="secret")
+    filed = _register(archive_server)
+    route = f"/registry/documents/{filed['document_id']}/corrections"
+    with archive_server.client(archivist) as client:
+        first = client.post(route, json={"changes": {"title": "关于地下车位的申请函"},
+                                         "reason": "按原件核对", "base_version": 1})
+        stale = client.post(route, json={"changes": {"title": "关于停车位的申请函",
+                                                     "filed_at": "2024-03-02"},
+                                         "reason": "日期录错", "base_version": 1})
+        record = client.get(f"/registry/documents/{filed['document_id']}").json()
+    assert first.status_code == 201, first.text
+    assert (stale.status_code, stale.json()["code"]) == (409, "stale_correction")
+    assert (stale.json()["version"], stale.json()["changed_by"]) == (2, "wang")
+    assert (record["version"], record["title"]) == (2, "关于地下车位的申请函")
+
+
 def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
     filed = _register(archive_server)

@@ -41,11 +41,11 @@ def _filed(server: ArchiveServer, **fields: Any) -> str:
 
 
 def _corrected(browser: httpx.Client, document_id: str, **changed: str) -> httpx.Response:
-    """The form as the page prefills it, with ``changed`` typed over it."""
+    """The form as the page prefills it for version 1, with ``changed`` typed over it."""
     form = {"title": "关于停车位的申请函", "category": "correspondence",
             "filed_at": "2024-03-01", "security": "ordinary", "location_building": "A",
             "location_room": "档案室", "location_cabinet": "12", "location_box": "3",
-            "language": "zh", "reason": "按原件核对"}
+            "language": "zh", "reason": "按原件核对", "base_version": "1"}
     return browser.post(f"/ui/documents/{document_id}/corrections",
                         data={"_csrf_token": browser.cookies["archive_csrf"],
                               **form, **changed})
@@ -96,6 +96,37 @@ def test_a_refusal_is_said_in_chinese_and_what_was_typed_is_kept(
     assert "您不能把文件的密级定得高于您自己的密级权限" in above.text
     assert 'value="新的题名"' in above.text
     assert '<option value="secret" selected>' in above.text
+
+
+def test_a_form_sent_after_another_archivists_correction_is_refused_not_undoing_it(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    document_id = _filed(server)
+    server.add_user("liwen", "archivist", clearance="confidential")
+    liwen = signed_in(server.url, "liwen")
+    try:
+        page = liwen.get(f"/ui/documents/{document_id}")
+        first = _corrected(wang, document_id, title="关于地下车位的申请函")
+        second = _corrected(liwen, document_id, filed_at="2024-03-02", reason="日期录错")
+        again = liwen.post(f"/ui/documents/{document_id}/corrections", data={
+            "_csrf_token": liwen.cookies["archive_csrf"], "title": "关于地下车位的申请函",
+            "category": "correspondence", "filed_at": "2024-03-02", "security": "ordinary",
+            "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
+            "location_box": "3", "language": "zh", "reason": "日期录错",
+            "base_version": "2"})
+    finally:
+        liwen.close()
+    history = archivist.get(f"/registry/documents/{document_id}/history").json()
+    assert '<input type="hidden" name="base_version" value="1">' in page.text
+    assert first.status_code == 303, first.text
+    assert second.status_code == 409
+    assert "您填写期间，wang 于" in second.text
+    assert "（改动了题名），现在是第 2 版。您的更正没有保存" in second.text
+    assert 'value="关于地下车位的申请函"' in second.text
+    assert 'value="2024-03-02"' in second.text
+    assert '<input type="hidden" name="base_version" value="2">' in second.text
+    assert again.status_code == 303, again.text
+    assert [("title" in version["changes"], "filed_at" in version["changes"])
+            for version in history] == [(False, False), (True, False), (False, True)]
 
 
 def test_staff_have_no_form_and_cannot_post_one(server: ArchiveServer) -> None:

@@ -114,6 +114,21 @@ def test_the_proposer_sees_where_their_corrections_stand() -> None:
     assert "待审批 · 待总经理或客户服务中心负责人审批" in shown
 
 
+def test_a_decided_correction_shows_the_values_it_replaced_not_the_record_now() -> None:
+    applied = _lowering(status="applied", decided_by="zhao", approvers=[],
+                        changes={"title": "关于地下车位的申请函", "security": "ordinary"},
+                        before={"title": "关于停车位的申请函", "security": "confidential"},
+                        document=CorrectionDocument(
+                            archive_no="2024-correspondence-A-1201-0001",
+                            title="关于地下车位的申请函", version=2,
+                            current={"title": "关于地下车位的申请函", "security": "ordinary"}))
+    shown = _shown(WANG, [], mine=[applied])
+    assert "题名</span>：<del>关于停车位的申请函</del>" in shown
+    assert "密级</span>：<del>机密</del>" in shown
+    assert "<del>关于地下车位的申请函</del>" not in shown
+    assert "<del>普通</del>" not in shown
+
+
 def test_someone_who_neither_proposes_nor_decides_is_told_whom_to_ask() -> None:
     shown = Pages().html("zh", "corrections.html",
                          page_layout(LI, "/ui/corrections", "token")

@@ -79,6 +79,22 @@ def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -
     assert [line.entry.seq for line in history.audit] == [3, 2, 1, 0]
 
 
+def test_an_approved_correction_reads_as_the_approvers_approval_naming_the_proposer() -> None:
+    approved = AuditTrailEntry(seq=2, at=AT, username="zhou", action="corrected",
+                               outcome="allowed", code=None,
+                               detail={"requested_by": "liwen", "approved_by": "zhou"})
+    at_once = AuditTrailEntry(seq=1, at=AT, username="liwen", action="corrected",
+                              outcome="allowed", code=None,
+                              detail={"requested_by": "liwen", "approved_by": None})
+    history = document_history([], [], [approved, at_once])
+    shown = Pages().html("zh", "_history.html", {"view": history})
+    english = Pages().html("en", "_history.html", {"view": history})
+    assert [(line.action, line.proposer) for line in history.audit] == [
+        ("批准更正", "liwen"), ("更正", "")]
+    assert "批准更正（liwen 提出）" in shown
+    assert "Correction approved (proposed by liwen)" in english
+
+
 def test_the_audit_trail_tells_what_happened_in_english_where_buttons_ask() -> None:
     audit = [_entry(2, "loan_issued"), _entry(1, "download"), _entry(0, "something_new")]
     shown = Pages().html("en", "_history.html", {"view": document_history([], [], audit)})

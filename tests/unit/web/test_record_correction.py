@@ -4,11 +4,19 @@ asked for; refusals said in Chinese (and English) with the field to put right fo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import msgspec
 
 from services.common.auth import Principal
-from services.common.contracts.registry import Decision, DocumentPermissions, PaperLocation
-from services.web.document_page import document_page
+from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.registry import (
+    Decision,
+    DocumentPermissions,
+    DocumentRecord,
+    PaperLocation,
+)
+from services.web.document_page import correction_after_change, document_page
 from services.web.navigation import layout as page_layout
 from services.web.record_correction import (
     RecordCorrection,
@@ -30,10 +38,12 @@ RECORD = document_record(location=PaperLocation("A", "档案室", "12", "3"), pe
 
 def _shown(reader: Principal, *, problem: str = "", wrong: str = "",
            values: dict[str, str] | None = None, done: str = "", waits: str = "",
-           language: str = "zh") -> str:
-    form = (RecordCorrection(correction_url("d1"), values or record_values(RECORD), problem,
-                             wrong) if may_correct_record(reader, RECORD) else None)
-    view = document_page(RECORD, DocumentPermissions(document=RECORD, read_text=ALLOWED,
+           language: str = "zh", form: RecordCorrection | None = None,
+           record: DocumentRecord = RECORD) -> str:
+    if form is None and may_correct_record(reader, RECORD):
+        form = RecordCorrection(correction_url("d1"), values or record_values(RECORD), problem,
+                                wrong)
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
                                                      download=ALLOWED),
                          q="", text=None, number=None, boxes=None, has_preview=False,
                          record_correction=form, done=done, waits=waits)
@@ -69,7 +79,8 @@ def test_only_the_fields_typed_differently_are_asked_for() -> None:
     asked = asked_correction(RECORD, _typed(title="报修单（卫生间）", filed_at="2020年5月2日"))
     assert asked.request is not None
     assert msgspec.to_builtins(asked.request) == {
-        "changes": {"title": "报修单（卫生间）", "filed_at": "2020-05-02"}, "reason": "按原件核对"}
+        "changes": {"title": "报修单（卫生间）", "filed_at": "2020-05-02"}, "reason": "按原件核对",
+        "base_version": 1}
 
 
 def test_an_emptied_location_clears_it_and_a_cleared_box_is_a_change() -> None:
@@ -152,3 +163,85 @@ def test_the_language_is_chosen_by_its_name_and_a_value_stored_otherwise_is_kept
     assert '<option value="chi_tra" selected>Traditional Chinese</option>' in english
     legacy = _shown(WANG, values=record_values(RECORD) | {"language": "zh"})
     assert '<option value="zh" selected>zh</option>' in legacy
+
+
+AT = datetime(2024, 6, 3, 1, 30, tzinfo=UTC)
+
+
+def _versions(*changes: tuple[str, dict[str, list[object]]]) -> list[DocumentVersion]:
+    """Version 1 as ``RECORD`` was filed, then one version per (who, changes)."""
+    metadata = {"title": RECORD.title, "category": RECORD.category,
+                "filed_at": RECORD.filed_at.isoformat(), "security": RECORD.security,
+                "personal_info": RECORD.personal_info, "working": RECORD.working,
+                "location": msgspec.to_builtins(RECORD.location), "is_copy": RECORD.is_copy,
+                "language": RECORD.language}
+    versions = [DocumentVersion(version=1, metadata=dict(metadata), changes={},
+                                changed_by="wang", changed_at=AT, reason="归档",
+                                approved_by=None, correction_id=None)]
+    for number, (who, changed) in enumerate(changes, start=2):
+        metadata |= {name: after for name, (_, after) in changed.items()}
+        versions.append(DocumentVersion(version=number, metadata=dict(metadata),
+                                        changes=changed, changed_by=who, changed_at=AT,
+                                        reason="按原件核对", approved_by=None,
+                                        correction_id=None))
+    return versions
+
+
+def test_a_form_shown_for_an_older_version_of_the_record_is_not_sent() -> None:
+    changed = document_record(title="报修单（卫生间漏水）", version=2,
+                              location=RECORD.location, personal_info=True)
+    stale = asked_correction(changed, _typed(filed_at="2020-05-02"))
+    unsaid = asked_correction(RECORD, {name: value for name, value in _typed(title="新").items()
+                                       if name != "base_version"})
+    assert (stale.request, stale.problem) == (None, "stale_correction")
+    assert (unsaid.request, unsaid.problem) == (None, "stale_correction")
+
+
+def test_after_someone_else_corrected_the_title_the_date_typed_is_kept_not_their_title_undone(
+        ) -> None:
+    now = document_record(title="报修单（卫生间漏水）", version=2, location=RECORD.location,
+                          personal_info=True)
+    versions = _versions(("liwen", {"title": ["报修单", "报修单（卫生间漏水）"]}))
+    form = correction_after_change(now, versions, _typed(filed_at="2020-05-02"))
+    assert form.problem == "stale_correction"
+    assert (form.values["title"], form.values["filed_at"], form.values["base_version"]) == (
+        "报修单（卫生间漏水）", "2020-05-02", "2")
+    assert form.values["reason"] == "按原件核对"
+    asked = asked_correction(now, form.values)
+    assert asked.request is not None
+    assert msgspec.to_builtins(asked.request.changes) == {"filed_at": "2020-05-02"}
+    shown = _shown(WANG, form=form, record=now)
+    assert 'role="alert" id="correction-problem"' in shown
+    assert "您填写期间，liwen 于 2024年6月3日 09:30:00 更正了这份文件的著录（改动了题名），" \
+        "现在是第 2 版。您的更正没有保存，他人的更正也没有被改回。" in shown
+    assert '<input type="hidden" name="base_version" value="2">' in shown
+    assert 'value="报修单（卫生间漏水）"' in shown
+    assert "While you were filling in the form, liwen corrected" in _shown(
+        WANG, form=form, record=now, language="en")
+
+
+def test_a_level_raised_meanwhile_is_kept_when_a_stale_form_only_edits_the_title() -> None:
+    raised = document_record(security="confidential", version=2, location=RECORD.location,
+                             personal_info=True)
+    versions = _versions(("liwen", {"security": ["ordinary", "confidential"]}))
+    typed = _typed(title="报修单（厨房）")
+    refused = asked_correction(raised, typed)
+    form = correction_after_change(raised, versions, typed)
+    asked = asked_correction(raised, form.values)
+    assert refused.problem == "stale_correction"
+    assert (form.values["security"], form.values["title"]) == ("confidential", "报修单（厨房）")
+    assert asked.request is not None
+    assert msgspec.to_builtins(asked.request.changes) == {"title": "报修单（厨房）"}
+
+
+def test_a_form_that_does_not_say_its_version_shows_the_record_now_and_keeps_only_the_reason(
+        ) -> None:
+    now = document_record(title="报修单（卫生间漏水）", version=2, location=RECORD.location,
+                          personal_info=True)
+    versions = _versions(("liwen", {"title": ["报修单", "报修单（卫生间漏水）"]}))
+    typed = {name: value for name, value in _typed(filed_at="2020-05-02").items()
+             if name != "base_version"}
+    form = correction_after_change(now, versions, typed)
+    assert form.values == record_values(now) | {"reason": "按原件核对"}
+    assert "您打开页面之后，这份文件的著录已被更正（liwen 于" in _shown(WANG, form=form,
+                                                                   record=now)
