@@ -1,5 +1,5 @@
 """The table of corrections (D6, D10); the migrations ``registry_0002`` and
-``registry_0015_correction_before`` are its source of truth."""
+``registry_0016_correction_before`` are its source of truth."""
 
 from __future__ import annotations
 

@@ -114,7 +114,7 @@ async def test_rows_written_at_an_earlier_revision_survive_the_upgrade(
 
 async def test_a_correction_asked_before_they_were_kept_gets_the_values_it_replaced(
         database_url: str) -> None:
-    """registry_0015 takes them from the version the correction was written against."""
+    """registry_0016 takes them from the version the correction was written against."""
     await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
                             "registry_0014_correction_notices")
     engine = create_engine(database_url)

@@ -3,8 +3,8 @@ was asked for: the corrections page says "old → new" as asked, not the record'
 (which, once the correction applied, is its own new value). Corrections asked before take
 them from the version they were written against (``document_versions.metadata``).
 
-Revision ID: registry_0015_correction_before
-Revises: registry_0014_correction_notices
+Revision ID: registry_0016_correction_before
+Revises: registry_0015_registered
 """
 
 import json
@@ -12,8 +12,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "registry_0015_correction_before"
-down_revision = "registry_0014_correction_notices"
+revision = "registry_0016_correction_before"
+down_revision = "registry_0015_registered"
 branch_labels = None
 depends_on = None
 
