@@ -160,3 +160,15 @@ def checked_date(day: date, field: str) -> date:
         raise ValidationFailed(f"{field} {day} is not between {EARLIEST} and {LATEST}",
                                code="date_out_of_range")
     return day
+
+
+def checked_past_day(day: date, field: str, *, today: date) -> date:
+    """``day``, if it has come by ``today`` (the registry's clock) and a record may name
+    it (``checked_date``): a record says what happened, a filing or a move, never what is
+    to come; a later day would close a part or start a retention clock ahead of time (422
+    ``date_in_future``)."""
+    checked_date(day, field)
+    if day > today:
+        raise ValidationFailed(f"{field} {day} is after today ({today}): record it once "
+                               "it has happened", code="date_in_future")
+    return day

@@ -1,7 +1,9 @@
 """The household page's routes (``/ui/households/{household}``): the file a page at a
 time, and, for an archivist, the forms that record a new occupant and a move-out (D2,
 D3). A form that would close the current occupant's part is shown again to be confirmed
-first, saying what it does (its ``confirm`` field says it was); done, the page says what
+first, saying what it does (its ``confirm`` field says it was, its ``closes`` field the
+occupancy it showed closing: if someone recorded another change meanwhile, it is refused,
+409 ``occupants_changed``, rather than close a part nobody confirmed); done, the page says what
 changed (``?done=`` and the ``occupancy`` concerned); refused, the page is shown again
 with the form as typed, saying why and what to do."""
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -27,6 +30,7 @@ from services.web.household_page import (
     Confirmation,
     closed_parts,
     confirmation,
+    confirmed_closing,
     current_occupancy,
     file_view,
     household_page,
@@ -63,42 +67,52 @@ class HouseholdPages(Controller):
 
     @post("/{household:str}/occupants", operation_id="changeOccupantForm")
     async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],
-                           registry: NamedDependency[RegistryReader]) -> Response[Any]:
+                           registry: NamedDependency[RegistryReader],
+                           today: NamedDependency[date]) -> Response[Any]:
         token = page_token(page.reader, may_change_occupants)
         form = await page.request.form()
         values = {"occupant": text(form, "occupant", limit=LIMITS.name + 1),
                   "moved_in": text(form, "moved_in", limit=40)}
         moved_in = typed_day(values["moved_in"])
+        closes = confirmed_closing(text(form, "confirm"), text(form, "closes", limit=20))
         record, documents = await self._file(page, registry, household)
         problem, wrong = occupant_problem(values["occupant"], moved_in,
-                                          current=current_occupancy(record), longest=LIMITS.name)
+                                          current=current_occupancy(record), closes=closes,
+                                          today=today, longest=LIMITS.name)
         if problem or moved_in is None:
             return self._refused_page(page, record, documents, problem, wrong, values)
-        if not text(form, "confirm"):
+        if closes is None:
             asked = confirmation(record, documents, "occupant", moved_in, values["occupant"])
             if asked is not None:
                 return self._confirm(page, record, documents, asked, values)
         return await self._changed(
             page, registry, household, values, "moved-in", "occupant_added",
-            registry.change_occupant(token, household, values["occupant"], moved_in))
+            registry.change_occupant(token, household, values["occupant"], moved_in,
+                                     closes=closes))
 
     @post("/{household:str}/move-out", operation_id="moveOutForm")
     async def move_out(self, household: FromPath[str], page: NamedDependency[Page],
-                       registry: NamedDependency[RegistryReader]) -> Response[Any]:
+                       registry: NamedDependency[RegistryReader],
+                       today: NamedDependency[date]) -> Response[Any]:
         token = page_token(page.reader, may_change_occupants)
         form = await page.request.form()
         values = {"moved_out": text(form, "moved_out", limit=40)}
         moved_out = typed_day(values["moved_out"])
+        closes = confirmed_closing(text(form, "confirm"), text(form, "closes", limit=20))
         record, documents = await self._file(page, registry, household)
-        problem, wrong = move_out_problem(moved_out, current=current_occupancy(record))
+        current = current_occupancy(record)
+        problem, wrong = move_out_problem(moved_out, current=current, closes=closes,
+                                          today=today)
         if problem or moved_out is None:
             return self._refused_page(page, record, documents, problem, wrong, values)
-        if not text(form, "confirm"):
+        if closes is None:
             asked = confirmation(record, documents, "move_out", moved_out)
             if asked is not None:
                 return self._confirm(page, record, documents, asked, values)
-        return await self._changed(page, registry, household, values, "moved-out",
-                                   "moved_out", registry.move_out(token, household, moved_out))
+            return self._refused_page(page, record, documents, "vacant", "", values)
+        return await self._changed(
+            page, registry, household, values, "moved-out", "moved_out",
+            registry.move_out(token, household, moved_out, closes=closes))
 
     async def _file(self, page: Page, registry: RegistryReader, household: str
                     ) -> tuple[Household, list[DocumentRecord]]:
@@ -110,12 +124,13 @@ class HouseholdPages(Controller):
                        change: Awaitable[Household]) -> Response[Any]:
         """Await ``change`` and show the page saying it was ``done`` to the occupancy it
         closed (a move-out) or opened (a new occupant); refused, the form again saying
-        why (``field`` to correct)."""
+        why (``field`` to correct, unless the household's state refused it, 409)."""
         try:
             changed = await change
         except ArchiveError as exc:
-            return await self._refused(page, registry, household, refusal_code(exc), field,
-                                       values, status_code=exc.status)
+            return await self._refused(page, registry, household, refusal_code(exc),
+                                       "" if exc.status == 409 else field, values,
+                                       status_code=exc.status)
         concerned = (closed_parts(changed)[:1] if done == "moved_out"
                      else [o for o in changed.occupants if o.moved_out is None])
         return see(household_url(household), OCCUPANTS_ANCHOR, done=done,
@@ -123,15 +138,17 @@ class HouseholdPages(Controller):
 
     async def _refused(self, page: Page, registry: RegistryReader, household: str,
                        problem: str, field: str, values: dict[str, str], *,
-                       status_code: int = 422) -> Response[str]:
+                       status_code: int) -> Response[str]:
         record, documents = await self._file(page, registry, household)
         return self._refused_page(page, record, documents, problem, field, values,
                                   status_code=status_code)
 
     def _refused_page(self, page: Page, record: Household, documents: list[DocumentRecord],
                       problem: str, field: str, values: dict[str, str], *,
-                      status_code: int = 422) -> Response[str]:
-        """The page again with the form as typed, saying why it was refused."""
+                      status_code: int | None = None) -> Response[str]:
+        """The page again with the form as typed, saying why it was refused: 422 for a
+        field to correct, 409 for none (the household is not as the form found it)."""
+        status_code = status_code or (422 if field else 409)
         return page.render("household.html", status_code=status_code, view=household_page(
             page.reader.principal, record, documents, problem=problem, problem_field=field,
             values=values))

@@ -21,11 +21,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
+import msgspec
+
 from services.common.auth import Principal
-from services.common.contracts.households import Household, Occupancy, checked_change_day
+from services.common.contracts.households import (
+    ChangeDay,
+    Household,
+    Occupancy,
+    checked_change_day,
+    occupancy_on,
+)
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES
@@ -141,6 +149,10 @@ class Confirmation:
     closing: Occupancy
     documents: int
     """The documents now in the part that closes."""
+    kept_until: date
+    """The last filing day the closing part keeps: its documents filed until then start
+    their retention on ``day``; those filed later go to the new occupant, or to no
+    occupant's part after a move-out."""
 
 
 @dataclass(frozen=True)
@@ -361,31 +373,52 @@ def current_occupancy(household: Household) -> Occupancy | None:
 
 
 def occupant_problem(occupant: str, moved_in: date | None, *, current: Occupancy | None,
-                     longest: int) -> tuple[str, str]:
-    """What the form for a new occupant lacks, and the field to correct ("" when nothing):
-    ``current`` moves out the day the new occupant moves in (D2)."""
+                     closes: int | None, today: date, longest: int) -> tuple[str, str]:
+    """What the form for a new occupant lacks, and the field to correct ("" when nothing,
+    or none to correct): ``current`` moves out the day the new occupant moves in (D2);
+    ``closes``, the occupancy the person confirmed closing, if they did."""
+    if changed_meanwhile(closes, current):
+        return "occupants_changed", ""
     if not occupant:
         return "occupant_required", "occupant"
     if len(occupant) > longest:
         return "too_long", "occupant"
-    return _day_problem(current, moved_in, "moved_in", "moved-in")
+    return _day_problem(current, moved_in, "moved_in", "moved-in", today=today)
 
 
-def move_out_problem(moved_out: date | None, *, current: Occupancy | None
-                     ) -> tuple[str, str]:
-    """What the move-out form lacks, and the field to correct ("" when nothing)."""
-    return _day_problem(current, moved_out, "moved_out", "moved-out")
+def move_out_problem(moved_out: date | None, *, current: Occupancy | None,
+                     closes: int | None, today: date) -> tuple[str, str]:
+    """What the move-out form lacks, and the field to correct ("" when nothing, or none
+    to correct); ``closes``, the occupancy the person confirmed closing, if they did."""
+    if changed_meanwhile(closes, current):
+        return "occupants_changed", ""
+    return _day_problem(current, moved_out, "moved_out", "moved-out", today=today)
 
 
-def _day_problem(current: Occupancy | None, day: date | None, name: str, field_id: str
-                 ) -> tuple[str, str]:
-    """A day the occupants history may change on: given, and not before the current
-    occupant moved in (the registry's rule, ``checked_change_day``), so a date it
-    would refuse is said before the change is offered for confirmation."""
+def changed_meanwhile(closes: int | None, current: Occupancy | None) -> bool:
+    """Whether the occupancy the person confirmed closing (``closes``; None: nothing
+    confirmed yet) is no longer the current one: someone recorded a change since the
+    confirmation was shown, so it would close a part they were not shown (the registry
+    refuses it too, 409 ``occupants_changed``)."""
+    return closes is not None and (current is None or current.occupancy_id != closes)
+
+
+def confirmed_closing(confirm: str, closes: str) -> int | None:
+    """The occupancy a confirmation showed closing (its ``closes`` field), if the form was
+    confirmed (``confirm``); None otherwise, or for a confirmation that does not say it
+    (then it is asked again)."""
+    return int(closes) if confirm and closes.isdigit() and len(closes) < 19 else None
+
+
+def _day_problem(current: Occupancy | None, day: date | None, change: ChangeDay,
+                 field_id: str, *, today: date) -> tuple[str, str]:
+    """A day the occupants history may change on: given, come by ``today``, and not before
+    the current occupant moved in (the registry's rule, ``checked_change_day``), so a
+    date it would refuse is said before the change is offered for confirmation."""
     if day is None:
         return "date_required", field_id
     try:
-        checked_change_day(current, day, name)
+        checked_change_day(current, day, change, today=today)
     except ValidationFailed as exc:
         return exc.code, field_id
     return "", ""
@@ -395,10 +428,18 @@ def confirmation(household: Household, records: list[DocumentRecord], change: Ch
                  day: date, occupant: str = "") -> Confirmation | None:
     """What is to be confirmed before ``change`` on ``day``: it closes the current
     occupant's part (a move-out, or a new occupant while one lives there); None when it
-    closes nothing (a new occupant of a vacant unit)."""
+    closes nothing (a new occupant of a vacant unit). The last filing day its part keeps
+    is found by the rule that places documents (``occupancy_on``): on a move-out, the day
+    itself; on a change of occupant, the day before, as the day goes to the new one."""
     current = current_occupancy(household)
     if current is None:
         return None
+    closed = msgspec.structs.replace(current, moved_out=day)
+    after = [closed] + ([Occupancy(occupancy_id=current.occupancy_id + 1, occupant=occupant,
+                                   moved_in=day, moved_out=None)]
+                        if change == "occupant" else [])
+    keeps_day = occupancy_on(after, day) == closed
     return Confirmation(change=change, day=day, occupant=occupant, closing=current,
                         documents=sum(r.occupancy_id == current.occupancy_id
-                                      for r in records))
+                                      for r in records),
+                        kept_until=day if keeps_day else day - timedelta(days=1))

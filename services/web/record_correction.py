@@ -56,7 +56,8 @@ every page); a value stored otherwise is offered as it is, so it is kept unless 
 
 
 REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
-                  "date_out_of_range": "filed_at", "no_changes": "title",
+                  "date_out_of_range": "filed_at", "date_in_future": "filed_at",
+                  "no_changes": "title",
                   "too_long": "title", "validation_failed": "title"}
 """The field to put right when the registry refuses a correction with the code."""
 

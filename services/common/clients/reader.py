@@ -66,17 +66,23 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                 params={"household": household})
 
     async def change_occupant(self, token: str, household: str, occupant: str,
-                              moved_in: date) -> Household:
-        """A new occupant moves in (D2); the current one's part closes that day (D3)."""
+                              moved_in: date, *, closes: int | None) -> Household:
+        """A new occupant moves in (D2); the current one's part, ``closes`` (the occupancy
+        the person was shown as current; None: shown vacant), closes that day (D3); 409
+        ``occupants_changed`` if another is current now."""
         return await self.call("POST", f"/registry/households/{segment(household)}/occupants",
                                Household, token=token,
-                               json={"occupant": occupant, "moved_in": moved_in.isoformat()})
+                               json={"occupant": occupant, "moved_in": moved_in.isoformat(),
+                                     "closes": closes})
 
-    async def move_out(self, token: str, household: str, moved_out: date) -> Household:
-        """The current occupant moves out (退租, D3): their part closes."""
+    async def move_out(self, token: str, household: str, moved_out: date, *, closes: int
+                       ) -> Household:
+        """The current occupant, ``closes`` (the occupancy the person was shown), moves
+        out (退租, D3): their part closes; 409 ``occupants_changed`` if another is current
+        now."""
         return await self.call("POST", f"/registry/households/{segment(household)}/move-out",
                                Household, token=token,
-                               json={"moved_out": moved_out.isoformat()})
+                               json={"moved_out": moved_out.isoformat(), "closes": closes})
 
     async def catalogue(self, token: str) -> list[DocumentRecord]:
         """Every catalogue record the user may know exists, read page by page."""

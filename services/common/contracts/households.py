@@ -4,10 +4,12 @@ decode it (``services.common.clients.reader``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Literal
 
 from services.common.errors import ValidationFailed
-from services.common.models import Struct, checked_date
+from services.common.models import Struct, checked_past_day
 
 
 class Occupancy(Struct):
@@ -34,14 +36,39 @@ class Household(Struct):
     updated_at: datetime
 
 
-def checked_change_day(current: Occupancy | None, day: date, field: str) -> date:
+ChangeDay = Literal["moved_in", "moved_out"]
+"""The day a change of the occupants history happens on: a new occupant moves in (D2) or
+the current one moves out (D3)."""
+
+
+def checked_change_day(current: Occupancy | None, day: date, change: ChangeDay, *,
+                       today: date) -> date:
     """``day``, if the occupants history may change on it: a move-out or a new occupant
     moving in closes the ``current`` occupant's part that day (D2, D3), which cannot be
-    before they moved in (422 ``date_before_occupancy``), on a day a record may name
-    (422 ``date_out_of_range``, ``checked_date``). The registry decides with it, the
-    household page asks it before offering the change for confirmation."""
-    checked_date(day, field)
+    before they moved in (422 ``date_before_occupancy``), nor, for a new occupant, the day
+    they moved in (422 ``same_day_as_move_in``: that day goes to the new occupant,
+    ``occupancy_on``, so their part would hold no day at all); on a day that has come
+    and a record may name (422 ``date_in_future``, ``date_out_of_range``,
+    ``checked_past_day``). The registry decides with it, the household page asks it
+    before offering the change for confirmation."""
+    checked_past_day(day, change, today=today)
     if current is not None and day < current.moved_in:
-        raise ValidationFailed(f"{field} {day} is before the current occupant moved in "
+        raise ValidationFailed(f"{change} {day} is before the current occupant moved in "
                                f"({current.moved_in})", code="date_before_occupancy")
+    if current is not None and change == "moved_in" and day == current.moved_in:
+        raise ValidationFailed(
+            f"{current.occupant} moved in on {day} too: their part would hold no day; if "
+            "they never lived there, their registration is a mistake the occupants "
+            "history cannot undo (ask a System Administrator)", code="same_day_as_move_in")
     return day
+
+
+def occupancy_on(occupants: Iterable[Occupancy], day: date) -> Occupancy | None:
+    """The occupancy a document dated ``day`` belongs to: the latest that had begun and
+    had not ended before it (on a change of occupant, the day goes to the new one);
+    ``None`` if the unit was vacant then. The registry places documents by it
+    (``registry.households.rules``); the household page says by it what a change will do."""
+    return max((occupancy for occupancy in occupants if occupancy.moved_in <= day
+                and (occupancy.moved_out is None or occupancy.moved_out >= day)),
+               key=lambda occupancy: (occupancy.moved_in, occupancy.occupancy_id),
+               default=None)

@@ -15,7 +15,7 @@ from services.common.contracts.corrections import (
     MetadataChanges,
     approvers_for,
 )
-from services.common.contracts.households import Occupancy
+from services.common.contracts.households import Occupancy, occupancy_on
 from services.common.contracts.registry import (
     Decision,
     DocumentCorrected,
@@ -24,14 +24,9 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
-from services.common.models import checked_category, checked_date, security_rank
+from services.common.models import checked_category, checked_past_day, security_rank
 from services.registry.corrections.models import Correction
-from services.registry.households.rules import (
-    PLACEMENT_FIELDS,
-    occupancy_on,
-    placed,
-    version_changes,
-)
+from services.registry.households.rules import PLACEMENT_FIELDS, placed, version_changes
 from services.registry.schedule.rules import RetentionRules
 
 RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
@@ -39,7 +34,7 @@ RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
 
 
 def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
-                  occupants: Iterable[Occupancy], at: datetime
+                  occupants: Iterable[Occupancy], at: datetime, today: date
                   ) -> tuple[DocumentRecord, dict[str, list[object]]]:
     """The next version of ``record`` and the fields it changes ([before, after]).
 
@@ -47,7 +42,8 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
     date places the document in the part of its file the date falls in among
     ``occupants`` (the household's history; none for a company document), as filing
     does (``placed``, D3), and the version lists the retention fields that moved too.
-    Raises ``ValidationFailed`` (``no_changes``) if nothing would change.
+    Raises ``ValidationFailed`` (``no_changes``) if nothing would change, and for a filing
+    date after ``today`` (``date_in_future``: nothing is filed ahead of time).
     """
     wanted: dict[str, object] = {
         name: value for name, value in msgspec.structs.asdict(changes).items()
@@ -56,7 +52,7 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
     if "category" in wanted:
         wanted["category"] = checked_category(str(wanted["category"]))
     if isinstance(changes.filed_at, date):
-        checked_date(changes.filed_at, "filed_at")
+        checked_past_day(changes.filed_at, "filed_at", today=today)
     corrected = [name for name, value in wanted.items() if getattr(record, name) != value]
     if not corrected:
         raise ValidationFailed("the correction changes nothing", code="no_changes")

@@ -101,7 +101,8 @@ class CorrectionsService:
                     return await self._apply(tx, rules, record, correction, approver=None,
                                              at=now)
                 # Validated now (unknown category, no change) rather than at approval.
-                apply_changes(record, request.changes, rules, occupants=(), at=now)
+                apply_changes(record, request.changes, rules, occupants=(), at=now,
+                              today=self.clock.day_of(now))
                 await tx.corrections.save(correction)
                 await tx.journal.audit(AuditEntry(
                     action="correction_requested", username=principal.username,
@@ -218,7 +219,8 @@ class CorrectionsService:
         occupants = (await tx.households.occupants(record.household)
                      if record.household is not None else [])
         changes = msgspec.convert(correction.changes, MetadataChanges)
-        updated, diff = apply_changes(record, changes, rules, occupants=occupants, at=at)
+        updated, diff = apply_changes(record, changes, rules, occupants=occupants, at=at,
+                                      today=self.clock.day_of(at))
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=diff, changed_by=correction.requested_by, changed_at=at,

@@ -54,7 +54,9 @@ class HouseholdsController(Controller):
     async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
                               principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
-        """A new occupant moves in (D2); the previous one's part of the file closes."""
+        """A new occupant moves in (D2); the previous one's part of the file closes. 409
+        ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
+        ``date_in_future``, ``date_before_occupancy``, ``same_day_as_move_in``."""
         return await households.change_occupant(principal.username, household, data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
@@ -62,6 +64,8 @@ class HouseholdsController(Controller):
     async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
                        principal: NamedDependency[Principal],
                        households: NamedDependency[HouseholdsService]) -> Household:
-        """Move-out (退租, D3): the occupant's part of the file closes."""
-        return await households.move_out(principal.username, household,
-                                         data.moved_out)
+        """Move-out (退租, D3): the occupant's part of the file closes. 409 ``vacant``, or
+        ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
+        ``date_in_future``, ``date_before_occupancy``."""
+        return await households.move_out(principal.username, household, data.moved_out,
+                                         closes=data.closes)

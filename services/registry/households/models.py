@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from msgspec import UNSET, UnsetType
+
 from services.common.contracts.fields import Name
 from services.common.models import HouseholdCode, Struct
 
@@ -22,12 +24,22 @@ class NewHousehold(Struct):
 
 
 class NewOccupant(Struct):
-    """D2: a new occupant moves in; the current one (if any) moves out the same day."""
+    """D2: a new occupant moves in; the current one (if any) moves out the same day.
+
+    ``closes``: the occupancy the caller was shown as current, whose part this closes
+    (``None``: the unit was shown vacant); given, the change is refused (409
+    ``occupants_changed``) if another is current now, so two people recording at once
+    cannot close a part neither was shown. Left out, whoever is current moves out."""
 
     occupant: Occupant
     moved_in: date
+    closes: int | UnsetType | None = UNSET
 
 
 class MoveOut(Struct):
+    """D3: the current occupant moves out. ``closes``: the occupancy the caller was shown
+    as current; given, refused (409 ``occupants_changed``) if another is current now."""
+
     moved_out: date
+    closes: int | UnsetType = UNSET
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.common.contracts.households import Household, Occupancy
+from services.common.contracts.households import Household, Occupancy, occupancy_on
 from services.common.errors import NotFound
 from services.common.models import split_household
-from services.registry.households.rules import occupancy_on
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository, dialect_insert
 
@@ -98,7 +97,7 @@ class HouseholdsRepository(Repository):
         return None if row is None else _occupancy(row)
 
     async def occupancy_on(self, code: str, day: date) -> Occupancy | None:
-        """The occupancy a document dated ``day`` belongs to (``rules.occupancy_on``)."""
+        """The occupancy a document dated ``day`` belongs to (``occupancy_on``)."""
         return occupancy_on(await self.occupants(code), day)
 
     async def occupants(self, code: str) -> list[Occupancy]:

@@ -1,8 +1,10 @@
 """The rules of a household's file, pure: which occupant's part a document belongs to
 (D2, D3) and when its retention clock starts there (R1).
 
-A document belongs to the occupancy in force on its ``filed_at`` date, whatever the order
-in which the document and the occupants history were entered: filing asks these rules,
+A document belongs to the occupancy in force on its ``filed_at`` date
+(``contracts.households.occupancy_on``, shared with the household page, which says by it
+what a change will do), whatever the order in which the document and the occupants
+history were entered: filing asks these rules,
 so does a correction of a document's date or category, and so does every change of the
 occupants history, which moves the documents it concerns into their part.
 """
@@ -10,7 +12,6 @@ occupants history, which moves the documents it concerns into their part.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 import msgspec
 
@@ -21,16 +22,6 @@ from services.registry.schedule.rules import RetentionRules, retention_start
 
 PLACEMENT_FIELDS = ("occupancy_id", "retention_start", "disposal_due")
 """What placing a document in a part of its file sets."""
-
-
-def occupancy_on(occupants: Iterable[Occupancy], day: date) -> Occupancy | None:
-    """The occupancy a document dated ``day`` belongs to: the latest that had begun and
-    had not ended before it (on a change of occupant, the day goes to the new one);
-    ``None`` if the unit was vacant then."""
-    return max((occupancy for occupancy in occupants if occupancy.moved_in <= day
-                and (occupancy.moved_out is None or occupancy.moved_out >= day)),
-               key=lambda occupancy: (occupancy.moved_in, occupancy.occupancy_id),
-               default=None)
 
 
 def placed(record: DocumentRecord, occupancy: Occupancy | None, rules: RetentionRules

@@ -22,10 +22,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.households import Household, checked_change_day
+from services.common.contracts.households import (
+    Household,
+    Occupancy,
+    checked_change_day,
+    occupancy_on,
+)
 from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentRecord,
@@ -33,14 +39,13 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.common.models import checked_date
+from services.common.models import checked_past_day
 from services.common.paging import MAX_PAGE
 from services.registry.access import access_filter
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.households.repository import Seen
 from services.registry.households.rules import (
     attachment_reason,
-    occupancy_on,
     placed,
     restart_reason,
     version_changes,
@@ -56,12 +61,12 @@ class HouseholdsService:
         self.clock = clock
 
     async def create(self, actor: str, new: NewHousehold) -> Household:
+        now = self.clock.now()
         if new.moved_in is not None:
-            checked_date(new.moved_in, "moved_in")
+            checked_past_day(new.moved_in, "moved_in", today=self.clock.day_of(now))
         if (new.occupant is None) != (new.moved_in is None):
             raise ValidationFailed("give both occupant and moved_in, or neither",
                                    code="occupant_incomplete")
-        now = self.clock.now()
         async with self.store.transaction() as tx:
             if not await tx.households.insert(new.household, label=new.occupant,
                                               registered=True, at=now):
@@ -100,7 +105,9 @@ class HouseholdsService:
             rules = await tx.schedule.rules(lock="share")
             await _lock(tx, household)
             current = await tx.households.open_occupancy(household)
-            checked_change_day(current, new.moved_in, "moved_in")
+            _as_shown(household, current, new.closes)
+            checked_change_day(current, new.moved_in, "moved_in",
+                               today=self.clock.day_of(now))
             if current is not None:
                 await tx.households.close_occupancy(current.occupancy_id, new.moved_in)
             occupancy_id = await tx.households.add_occupancy(household, new.occupant,
@@ -115,13 +122,18 @@ class HouseholdsService:
                 documents_attached=placing.attached), at=now)
             await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
                 "household": household, "occupancy_id": occupancy_id,
+                "occupant": new.occupant, "moved_in": new.moved_in.isoformat(),
+                "previous_occupancy_id": current.occupancy_id if current else None,
+                "previous_occupant": current.occupant if current else None,
                 "documents_recomputed": placing.recomputed,
                 "documents_attached": placing.attached}), at=now)
             await _journal_placed(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
-    async def move_out(self, actor: str, household: str, moved_out: date) -> Household:
-        """D3: the occupant's part of the file closes; the unit is vacant, without label."""
+    async def move_out(self, actor: str, household: str, moved_out: date, *,
+                       closes: int | UnsetType = UNSET) -> Household:
+        """D3: the occupant's part of the file closes; the unit is vacant, without label.
+        ``closes``: the occupancy the caller was shown as current (``MoveOut``)."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
@@ -129,7 +141,8 @@ class HouseholdsService:
             current = await tx.households.open_occupancy(household)
             if current is None:
                 raise Conflict(f"{household} is vacant: nobody to move out", code="vacant")
-            checked_change_day(current, moved_out, "moved_out")
+            _as_shown(household, current, closes)
+            checked_change_day(current, moved_out, "moved_out", today=self.clock.day_of(now))
             await tx.households.close_occupancy(current.occupancy_id, moved_out)
             await tx.households.set_label(household, None, at=now)
             placing = await _place_documents(tx, household, rules, closed=current.occupancy_id,
@@ -140,6 +153,7 @@ class HouseholdsService:
                 documents_attached=placing.attached), at=now)
             await tx.journal.audit(AuditEntry(action="moved_out", username=actor, detail={
                 "household": household, "occupancy_id": current.occupancy_id,
+                "occupant": current.occupant, "moved_out": moved_out.isoformat(),
                 "documents_recomputed": placing.recomputed,
                 "documents_attached": placing.attached}), at=now)
             await _journal_placed(tx, placing, actor=actor, at=now)
@@ -216,6 +230,22 @@ def _seen(tx: Tx, principal: Principal) -> Seen | None:
     clearance, never registered on purpose, is not theirs to know of (it would tell them
     such a document exists); it answers as a unit code never used."""
     return tx.documents.households_seen(access_filter(principal))
+
+
+def _as_shown(household: str, current: Occupancy | None,
+              closes: int | UnsetType | None) -> None:
+    """Nothing, if ``current`` is the occupancy the caller was shown as current and
+    confirmed closing (``closes``; ``None``: shown vacant; left out: not said); else 409
+    ``occupants_changed``: someone recorded a change meanwhile, and closing whoever is
+    current now would close a part nobody confirmed."""
+    if closes is UNSET or closes == (current.occupancy_id if current else None):
+        return
+    now = (f"{current.occupant} has been the occupant since {current.moved_in}"
+           if current else "the unit is vacant")
+    raise Conflict(f"the occupants of {household} changed since they were shown: {now}; "
+                   "nothing was changed: look at the household again and record the "
+                   "change anew if it still holds", code="occupants_changed",
+                   extra={"current_occupancy_id": current.occupancy_id if current else None})
 
 
 async def _lock(tx: Tx, household: str) -> None:

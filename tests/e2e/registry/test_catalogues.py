@@ -10,7 +10,7 @@ The floor, A栋 12层:
             2018-01-01 =SUM(A1) (filed in box 4, corrected to box 3 as a/档案室/12/03),
             2022-01-15 张伟装修申请 (box 3), 2023-08-20 张伟缴费记录 (box 3),
             2024-03-01 停车位纠纷处理 (box 4, confidential)
-    A-1203  刘洋 2019-01-01 → 2029-06-30 (moved out: the file is closed)
+    A-1203  刘洋 2019-01-01 → 2025-06-30 (moved out: the file is closed)
             2020-02-02 刘洋报修记录 (box 3)
     A-0801  on another floor, no documents
 """
@@ -75,7 +75,7 @@ def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                                    json={"changes": {"location": BOX_3}, "reason": "同一盒"})
             assert same_box.json()["code"] == "no_changes"
             assert client.post("/registry/households/A-1203/move-out", json={
-                "moved_out": "2029-06-30"}).status_code == 200
+                "moved_out": "2025-06-30"}).status_code == 200
         yield archive
 
 
@@ -202,7 +202,7 @@ def test_labels_of_a_building_or_floor_with_nothing_are_refused(
 
 def test_the_yearly_run_prints_each_floor_s_closed_parts(shelf: Archive, tmp_path: Path
                                                          ) -> None:
-    assert _get(shelf, "/closed", year=2029).json() == [
+    assert _get(shelf, "/closed", year=2025).json() == [
         {"building": "A", "floor": 12, "households": 1, "documents": 1}]
     assert _get(shelf, "/closed", year=2021).json() == [
         {"building": "A", "floor": 12, "households": 1, "documents": 2}]

@@ -5,14 +5,17 @@ said in Chinese with what was typed kept; only an archivist has the forms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from services.common.clock import FixedClock
 from tests.e2e.registry.conftest import document_body
-from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.fixtures.app import ArchiveServer, StartServer, module_archive_server
 from tests.support.pages import signed_in
 
 server = module_archive_server()
@@ -53,6 +56,14 @@ def _posted(browser: httpx.Client, household: str, form: str, **fields: str) -> 
                         data={"_csrf_token": browser.cookies["archive_csrf"], **fields})
 
 
+def _confirmed(browser: httpx.Client, household: str, form: str, asked: httpx.Response,
+               **fields: str) -> httpx.Response:
+    """The confirmation ``asked`` sent as its button does: with the occupancy it showed."""
+    closes = re.search(r'<input type="hidden" name="closes" value="(\d+)">', asked.text)
+    assert closes is not None, asked.text
+    return _posted(browser, household, form, confirm="1", closes=closes[1], **fields)
+
+
 def test_a_new_occupant_of_a_vacant_unit_is_recorded_and_shown_in_the_history(
         archivist: httpx.Client, wang: httpx.Client) -> None:
     assert archivist.post("/registry/households", json={"household": "C-0101"}).status_code == 201
@@ -73,7 +84,7 @@ def test_a_move_out_is_confirmed_then_closes_the_part_and_counts_the_documents_r
     later = _filed(server, "C-0102", "2022-01-05")
     asked = _posted(wang, "C-0102", "move-out", moved_out="2021-06-30")
     unchanged = archivist.get("/registry/households/C-0102").json()
-    done = _posted(wang, "C-0102", "move-out", moved_out="2021-06-30", confirm="1")
+    done = _confirmed(wang, "C-0102", "move-out", asked, moved_out="2021-06-30")
     shown = wang.get(done.headers["location"])
     records = {record["document_id"]: record for record in archivist.get(
         "/registry/documents", params={"household": "C-0102"}).json()}
@@ -94,8 +105,8 @@ def test_a_new_occupant_while_one_lives_there_is_confirmed_and_closes_their_part
     _opened(archivist, "C-0103", "刘洋", "2018-01-01")
     _filed(server, "C-0103", "2019-02-01")
     asked = _posted(wang, "C-0103", "occupants", occupant="王芳", moved_in="2020-01-01")
-    done = _posted(wang, "C-0103", "occupants", occupant="王芳", moved_in="2020-01-01",
-                   confirm="1")
+    done = _confirmed(wang, "C-0103", "occupants", asked, occupant="王芳",
+                      moved_in="2020-01-01")
     shown = wang.get(done.headers["location"])
     assert "王芳 自 2020年1月1日 迁入，标牌改为 王芳；现住户 刘洋 同日退租。" in asked.text
     assert "刘洋 的部分已于同日结束；1 份文件的保管期限自该日起算。" in shown.text
@@ -155,3 +166,73 @@ def test_only_an_archivist_has_the_forms(server: ArchiveServer, archivist: httpx
     assert "/move-out" not in page.text
     assert sent.status_code == 404
     assert archivist.get("/registry/households/C-0105").json()["label"] == "孙丽"
+
+
+def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """Both were shown 李娜 as the occupant their new one replaces; the second is told
+    who was recorded meanwhile and that nothing changed, with what they typed kept."""
+    _opened(archivist, "C-0107", "李娜", "2019-03-01")
+    server.add_user("zhao", "archivist")
+    zhao = signed_in(server.url, "zhao")
+    try:
+        asked = {browser: _posted(browser, "C-0107", "occupants", occupant=name,
+                                  moved_in="2024-05-01")
+                 for browser, name in ((wang, "孙丽"), (zhao, "孙莉"))}
+        first = _confirmed(wang, "C-0107", "occupants", asked[wang], occupant="孙丽",
+                           moved_in="2024-05-01")
+        second = _confirmed(zhao, "C-0107", "occupants", asked[zhao], occupant="孙莉",
+                            moved_in="2024-05-01")
+    finally:
+        zhao.close()
+    assert all("现住户 李娜 同日退租" in page.text for page in asked.values())
+    assert first.status_code == 303, first.text
+    assert second.status_code == 409
+    assert "已有人登记了 孙丽 于 2024年5月1日 迁入，现住户是 孙丽" in second.text
+    assert "这次登记没有做任何更改" in second.text
+    assert 'value="孙莉"' in second.text
+    assert 'name="confirm"' not in second.text
+    assert [(o["occupant"], o["moved_in"], o["moved_out"]) for o in archivist.get(
+        "/registry/households/C-0107").json()["occupants"]] == [
+        ("李娜", "2019-03-01", "2024-05-01"), ("孙丽", "2024-05-01", None)]
+
+
+def test_the_registry_refuses_a_change_confirmed_for_an_occupant_no_longer_current(
+        archivist: httpx.Client) -> None:
+    _opened(archivist, "C-0108", "李娜", "2019-03-01")
+    li_na = archivist.get("/registry/households/C-0108").json()["occupants"][0]
+    moved = archivist.post("/registry/households/C-0108/occupants", json={
+        "occupant": "孙丽", "moved_in": "2024-05-01", "closes": li_na["occupancy_id"]})
+    refused = [archivist.post("/registry/households/C-0108/occupants", json={
+                   "occupant": "孙莉", "moved_in": "2024-05-02",
+                   "closes": li_na["occupancy_id"]}),
+               archivist.post("/registry/households/C-0108/move-out", json={
+                   "moved_out": "2024-05-02", "closes": li_na["occupancy_id"]})]
+    assert moved.status_code == 200, moved.text
+    sun_li = moved.json()["occupants"][1]["occupancy_id"]
+    assert [(r.status_code, r.json()["code"], r.json()["current_occupancy_id"])
+            for r in refused] == [(409, "occupants_changed", sun_li)] * 2
+
+
+def test_a_day_after_today_is_refused_at_its_field_with_what_was_typed(
+        start_archive_server: StartServer) -> None:
+    """The archive's clock reads 2024-06-01 17:00 in Shanghai."""
+    clocked = start_archive_server(clock=FixedClock(datetime(2024, 6, 1, 9, tzinfo=UTC)))
+    with clocked.client(clocked.add_user("wang", "archivist")) as registry:
+        _opened(registry, "C-0109", "李娜", "2019-03-01")
+        browser = signed_in(clocked.url, "wang")
+        try:
+            moving_out = _posted(browser, "C-0109", "move-out", moved_out="2052-01-31")
+            moving_in = _posted(browser, "C-0109", "occupants", occupant="孙丽",
+                                moved_in="2024-06-02")
+        finally:
+            browser.close()
+        household = registry.get("/registry/households/C-0109").json()
+    for refused, field, typed in ((moving_out, "moved-out", "2052-01-31"),
+                                  (moving_in, "moved-in", "2024-06-02")):
+        assert refused.status_code == 422
+        assert "这个日期在今天之后" in refused.text
+        assert f'<a href="#{field}">改正这一项</a>' in refused.text
+        assert f'value="{typed}"' in refused.text
+        assert 'name="confirm"' not in refused.text
+    assert (household["label"], household["occupied"]) == ("李娜", True)

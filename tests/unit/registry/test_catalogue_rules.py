@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.common.contracts.households import Occupancy
+from services.common.contracts.households import Occupancy, occupancy_on
 from services.common.contracts.registry import AccessAnswer, PaperLocation
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.models import checked_category, checked_household
 from services.registry.catalogue.rules import archive_no
 from services.registry.corrections.models import MetadataChanges
 from services.registry.corrections.rules import apply_changes
-from services.registry.households.rules import occupancy_on, placed
+from services.registry.households.rules import placed
 from services.registry.schedule.rules import DEFAULT_RULES
 from tests.support.registry import document_record
 
@@ -94,7 +94,7 @@ def test_a_correction_lists_only_the_fields_it_changes() -> None:
     location = PaperLocation(building="A", room="101", cabinet="3", box="12")
     updated, diff = apply_changes(
         document_record(), MetadataChanges(title="报修单", location=location, is_copy=True),
-        DEFAULT_RULES, occupants=(), at=NOW)
+        DEFAULT_RULES, occupants=(), at=NOW, today=NOW.date())
     assert diff == {"location": [None, {"building": "A", "room": "101", "cabinet": "3",
                                         "box": "12"}], "is_copy": [False, True]}
     assert (updated.version, updated.location, updated.is_copy) == (2, location, True)
@@ -103,14 +103,14 @@ def test_a_correction_lists_only_the_fields_it_changes() -> None:
 def test_a_correction_that_changes_nothing_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
         apply_changes(document_record(), MetadataChanges(title="报修单"), DEFAULT_RULES,
-                      occupants=(), at=NOW)
+                      occupants=(), at=NOW, today=NOW.date())
     assert refused.value.code == "no_changes"
 
 
 def test_a_new_filing_date_of_a_closed_occupancys_document_keeps_the_move_out_start() -> None:
     updated, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
-                                  occupants=[JIA, YI], at=NOW)
+                                  occupants=[JIA, YI], at=NOW, today=NOW.date())
     assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
         1, date(2021, 1, 1), date(2031, 1, 1))
     assert diff == {"filed_at": ["2020-05-01", "2019-01-01"]}
@@ -120,12 +120,12 @@ def test_a_new_filing_date_places_the_document_in_the_part_it_falls_in() -> None
     """D3: as filing on that date would have; the version lists the placement too."""
     into_yi, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(filed_at=date(2022, 3, 1)), DEFAULT_RULES,
-                                  occupants=[JIA, YI], at=NOW)
+                                  occupants=[JIA, YI], at=NOW, today=NOW.date())
     into_jia, _ = apply_changes(document_record(occupancy_id=2, filed_at=date(2022, 3, 1),
                                                 retention_start=date(2022, 3, 1),
                                                 disposal_due=date(2032, 3, 1)),
                                 MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
-                                occupants=[JIA, YI], at=NOW)
+                                occupants=[JIA, YI], at=NOW, today=NOW.date())
     assert (into_yi.occupancy_id, into_yi.retention_start, into_yi.disposal_due) == (
         2, date(2022, 3, 1), date(2032, 3, 1))
     assert diff == {"filed_at": ["2020-05-01", "2022-03-01"], "occupancy_id": [1, 2],
@@ -139,7 +139,7 @@ def test_a_new_filing_date_keeps_a_due_date_the_appraisers_set() -> None:
     """R3: only the start of its clock moves with the part, as when the history changes."""
     updated, diff = apply_changes(document_record(disposal_due=date(2040, 1, 1)),
                                   MetadataChanges(filed_at=date(2019, 1, 1)), DEFAULT_RULES,
-                                  occupants=[JIA, YI], at=NOW)
+                                  occupants=[JIA, YI], at=NOW, today=NOW.date())
     assert (updated.occupancy_id, updated.retention_start, updated.disposal_due) == (
         1, date(2021, 1, 1), date(2040, 1, 1))
     assert sorted(diff) == ["filed_at", "occupancy_id", "retention_start"]
@@ -148,7 +148,7 @@ def test_a_new_filing_date_keeps_a_due_date_the_appraisers_set() -> None:
 def test_a_new_category_takes_its_class_and_schedule_in_the_document_s_part() -> None:
     updated, diff = apply_changes(IN_JIAS_PART,
                                   MetadataChanges(category="payment"), DEFAULT_RULES,
-                                  occupants=[JIA, YI], at=NOW)
+                                  occupants=[JIA, YI], at=NOW, today=NOW.date())
     assert (updated.retention_class, updated.retention_start, updated.disposal_due) == (
         "long", date(2021, 1, 1), date(2051, 1, 1))
     assert diff == {"category": ["repair", "payment"], "retention_class": ["short", "long"],

@@ -17,6 +17,7 @@ from services.registry.catalogues.rules import place
 from services.web.household_page import (
     HouseholdPage,
     confirmation,
+    confirmed_closing,
     file_view,
     household_page,
     move_out_problem,
@@ -29,6 +30,7 @@ from services.web.render import Pages
 from tests.support.registry import document_record
 
 AT = datetime(2030, 6, 1, tzinfo=UTC)
+TODAY = AT.date()
 WANG = Principal(username="wang", roles=("archivist",), clearance="secret",
                  department="archive")
 
@@ -192,9 +194,30 @@ def test_a_move_out_is_confirmed_first_saying_it_closes_the_part_and_starts_rete
     assert "确认退租：李娜" in page
     assert ("李娜 的部分将于 2024年4月30日 结束并单独保管，登记后不能在本页撤销。"
             "这一部分现有 3 份文件") in page
+    assert "其中 2024年4月30日 及以前归档的，保管期限将自 2024年4月30日 起算" in page
+    assert "之后归档的不再归入其部分" in page
     assert '<input type="hidden" name="confirm" value="1">' in page
+    assert '<input type="hidden" name="closes" value="2">' in page
     assert '<input type="hidden" name="moved_out" value="2024-04-30">' in page
     assert 'id="confirm" tabindex="-1" autofocus' in page
+
+
+def test_a_new_occupant_confirmed_says_the_changeover_day_s_documents_go_to_them() -> None:
+    """On a change of occupant the day goes to the new one (``occupancy_on``): the part
+    that closes keeps the documents filed until the day before."""
+    asked = confirmation(_household(ZHANG, LI), _file(2, occupancy_id=2), "occupant",
+                         date(2023, 9, 9), "王芳")
+    assert asked is not None
+    assert asked.kept_until == date(2023, 9, 8)
+    chinese, english = _in_both_languages(household_page(
+        WANG, _household(ZHANG, LI), [], confirmation=asked,
+        values={"occupant": "王芳", "moved_in": "2023-09-09"}))
+    assert "王芳 自 2023年9月9日 迁入，标牌改为 王芳；现住户 李娜 同日退租。" in chinese
+    assert ("其中 2023年9月8日 及以前归档的，保管期限将自 2023年9月9日 起算，到期日随之重新计算；"
+            "之后归档的归入 王芳 的部分。") in chinese
+    assert "2023年9月9日 及以前" not in chinese
+    assert "filed on or before September 8, 2023" in english
+    assert "those filed later go to 王芳's part" in english
 
 
 def test_a_new_occupant_of_a_vacant_unit_needs_no_confirmation() -> None:
@@ -234,30 +257,88 @@ def test_an_unknown_outcome_or_occupancy_says_nothing() -> None:
     assert outcome(_household(ZHANG), [], "moved_out", "99") is None
 
 
+def _occupant_problem(day: date | None, *, current: Occupancy | None,
+                      closes: int | None = None) -> tuple[str, str]:
+    return occupant_problem("王芳", day, current=current, closes=closes, today=TODAY,
+                            longest=200)
+
+
+def _move_out_problem(day: date | None, *, closes: int | None = None) -> tuple[str, str]:
+    return move_out_problem(day, current=LI, closes=closes, today=TODAY)
+
+
 def test_a_day_is_read_as_people_write_it() -> None:
     assert typed_day("2021-06-30") == typed_day("2021年6月30日") == date(2021, 6, 30)
     assert typed_day("30/06/2021") is None
-    assert occupant_problem("", date(2021, 6, 30), current=LI, longest=200) == (
-        "occupant_required", "occupant")
-    assert move_out_problem(None, current=LI) == ("date_required", "moved-out")
+    assert occupant_problem("", date(2021, 6, 30), current=LI, closes=None, today=TODAY,
+                            longest=200) == ("occupant_required", "occupant")
+    assert _move_out_problem(None) == ("date_required", "moved-out")
 
 
 def test_a_day_before_the_current_occupant_moved_in_is_refused_before_confirmation() -> None:
     before = date(2021, 6, 30)  # LI moved in on 2021-07-01
-    assert move_out_problem(before, current=LI) == ("date_before_occupancy", "moved-out")
-    assert occupant_problem("王芳", before, current=LI, longest=200) == (
-        "date_before_occupancy", "moved-in")
-    assert move_out_problem(LI.moved_in, current=LI) == ("", "")
-    assert occupant_problem("王芳", before, current=None, longest=200) == ("", "")
+    assert _move_out_problem(before) == ("date_before_occupancy", "moved-out")
+    assert _occupant_problem(before, current=LI) == ("date_before_occupancy", "moved-in")
+    assert _move_out_problem(LI.moved_in) == ("", "")
+    assert _occupant_problem(before, current=None) == ("", "")
 
 
 @pytest.mark.parametrize("day", [date(1800, 1, 1), date(2200, 1, 1)])
 def test_a_day_outside_the_registry_s_range_is_refused_before_confirmation(day: date) -> None:
-    assert move_out_problem(day, current=LI) == ("date_out_of_range", "moved-out")
-    assert occupant_problem("王芳", day, current=LI, longest=200) == (
-        "date_out_of_range", "moved-in")
-    assert occupant_problem("王芳", day, current=None, longest=200) == (
-        "date_out_of_range", "moved-in")
+    assert _move_out_problem(day) == ("date_out_of_range", "moved-out")
+    assert _occupant_problem(day, current=LI) == ("date_out_of_range", "moved-in")
+    assert _occupant_problem(day, current=None) == ("date_out_of_range", "moved-in")
+
+
+def test_a_day_after_today_is_refused_before_confirmation() -> None:
+    tomorrow = TODAY + timedelta(days=1)
+    assert _move_out_problem(tomorrow) == ("date_in_future", "moved-out")
+    assert _occupant_problem(tomorrow, current=LI) == ("date_in_future", "moved-in")
+    assert _occupant_problem(tomorrow, current=None) == ("date_in_future", "moved-in")
+    assert _move_out_problem(TODAY) == _occupant_problem(TODAY, current=LI) == ("", "")
+
+
+def test_a_new_occupant_on_the_day_the_current_one_moved_in_is_refused() -> None:
+    assert _occupant_problem(LI.moved_in, current=LI) == ("same_day_as_move_in", "moved-in")
+
+
+def test_a_confirmation_of_an_occupant_no_longer_current_is_refused_with_no_field() -> None:
+    """The confirmation showed 张伟 closing (``closes=1``); 李娜 is current now."""
+    assert _occupant_problem(date(2024, 5, 1), current=LI, closes=1) == (
+        "occupants_changed", "")
+    assert _occupant_problem(date(2024, 5, 1), current=None, closes=2) == (
+        "occupants_changed", "")
+    assert _move_out_problem(date(2024, 5, 1), closes=1) == ("occupants_changed", "")
+    assert _move_out_problem(date(2024, 5, 1), closes=2) == ("", "")
+
+
+def test_only_a_confirmed_form_names_the_occupancy_it_closes() -> None:
+    assert confirmed_closing("1", "7") == 7
+    assert confirmed_closing("", "7") is None
+    assert confirmed_closing("1", "") is None
+    assert confirmed_closing("1", "-7") is None
+
+
+def test_the_refusals_of_a_change_say_what_happened_and_what_to_do() -> None:
+    sun = Occupancy(occupancy_id=3, occupant="孙丽", moved_in=date(2024, 5, 1), moved_out=None)
+    said = {code: _in_both_languages(household_page(
+        WANG, _household(ZHANG, sun), [], problem=code, values={"occupant": "孙莉"}))
+        for code in ("occupants_changed", "same_day_as_move_in", "date_in_future")}
+    chinese, english = said["occupants_changed"]
+    assert "已有人登记了 孙丽 于 2024年5月1日 迁入，现住户是 孙丽" in chinese
+    assert "这次登记没有做任何更改" in chinese
+    assert "someone recorded 孙丽 moving in on May 1, 2024" in english
+    assert "Nothing was changed" in english
+    chinese, english = said["same_day_as_move_in"]
+    assert "现住户 孙丽 也是 2024年5月1日 迁入的" in chinese
+    assert "请联系系统管理员" in chinese
+    assert "ask a System Administrator" in english
+    chinese, english = said["date_in_future"]
+    assert "这个日期在今天之后" in chinese
+    assert "This date is after today" in english
+    vacant, _ = _in_both_languages(household_page(
+        WANG, _household(ZHANG), [], problem="occupants_changed"))
+    assert "已有人登记了退租，这一户现在空置" in vacant
 
 
 def test_a_paper_location_reads_as_printed_in_each_language() -> None:
