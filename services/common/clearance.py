@@ -9,7 +9,10 @@ theirs only when their clearance reaches every document: else ``clearance_refusa
 403 ``above_clearance`` saying how many documents are above it and the clearance needed,
 never which (their titles stay unseen). A 403, not the 404 of a document one may not
 know (``registry.access.known_to``): the decider already sees the loan, hold or
-handover, its documents counted and redacted.
+handover, its documents counted and redacted. Each refusal is audited (O4) by the
+service that decides, through ``JournalService.refuse``, under the decision's action
+(``loan_approved``, ``loan_issued``, ``hold_released``, ``handover_signed``), with the
+refusal's detail: counts and a clearance, no document named.
 
 Accounts keep the same ceiling the other way round (``above_own_clearance``: an admin
 makes no account cleared above themselves, ``registry.accounts``).

@@ -129,7 +129,7 @@ class RegistryServices:
         self.corrections = CorrectionsService(self.store, clock, grants=source,
                                               journal=self.journal)
         self.fixity = FixityService(self.store, clock)
-        self.holds = HoldsService(self.store, clock)
+        self.holds = HoldsService(self.store, clock, self.journal)
         self.sweeps = SweepsService(self.store, clock, self.journal,
                                     wait_days=settings.destruction_wait_days)
         self.destructions = DestructionService(self.store, clock, self.journal,

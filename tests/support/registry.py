@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal, TokenCodec
 from services.common.clock import Clock, FixedClock
-from services.common.contracts.registry import DocumentRecord, NewDocument
+from services.common.contracts.registry import AuditRecord, DocumentRecord, NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
@@ -77,6 +78,15 @@ async def file_document(services: RegistryServices, new: NewDocument) -> Documen
     """File ``new`` as ingest does; the record filed."""
     registration = await services.catalogue.register(INGEST, new)
     return registration.document
+
+
+def named_in(entry: AuditRecord, *documents: DocumentRecord) -> list[str]:
+    """The ids, archive numbers and titles of ``documents`` that ``entry`` names anywhere:
+    none, for an entry about documents above its reader's clearance."""
+    written = msgspec.json.encode(entry).decode()
+    return [name for document in documents
+            for name in (document.document_id, document.archive_no, document.title)
+            if name in written]
 
 
 def person_in(people: People, username: str) -> Principal:

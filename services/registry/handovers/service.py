@@ -11,7 +11,8 @@ cleared for every item (403 ``above_clearance``, ``common.clearance``; a handove
 side who is not is refused when drawn up, 422 ``signer_not_cleared``). Each signs the
 items' digest as they stand. Once both have signed the handover is ``completed`` and, if it
 names the archive's ``location``, each document's paper location becomes it (D7) as a
-new version of its record (D6). Creation and each signature are audited (O4).
+new version of its record (D6). Creation and each signature are audited (O4), and so is
+a signature refused for clearance (``handover_signed``, refused).
 """
 
 from __future__ import annotations
@@ -105,24 +106,25 @@ class HandoverService:
             refusal = clearance_refusal(principal.clearance,
                                         await tx.handovers.levels(handover_id),
                                         decision="this handover", decided_by="signs it")
-            if refusal is not None:
-                raise refusal
-            digest = await tx.handovers.digest(handover_id)
-            if signature.digest is not None and signature.digest != digest:
-                raise Conflict("the handover's items changed since you checked them; check "
-                               "them again and sign their new digest",
-                               code="handover_changed", extra={"digest": digest})
-            await tx.handovers.sign(
-                handover_id, principal.username, side, at=now, digest=digest,
-                signature=self.seal.sign(handover_id, principal.username, now, digest))
-            sides = {s.side for s in current.signatures
-                     if s.username != principal.username} | {side}
-            await tx.journal.audit(AuditEntry(
-                action="handover_signed", username=principal.username,
-                detail={"handover_id": handover_id, "side": side, "digest": digest}), at=now)
-            if complete(sides) and await self._all_verify(tx, handover_id, digest):
-                await self._complete(tx, current, principal)
-            return await self._shown(tx, principal, handover_id)
+            if refusal is None:
+                digest = await tx.handovers.digest(handover_id)
+                if signature.digest is not None and signature.digest != digest:
+                    raise Conflict("the handover's items changed since you checked them; "
+                                   "check them again and sign their new digest",
+                                   code="handover_changed", extra={"digest": digest})
+                await tx.handovers.sign(
+                    handover_id, principal.username, side, at=now, digest=digest,
+                    signature=self.seal.sign(handover_id, principal.username, now, digest))
+                sides = {s.side for s in current.signatures
+                         if s.username != principal.username} | {side}
+                await tx.journal.audit(AuditEntry(
+                    action="handover_signed", username=principal.username,
+                    detail={"handover_id": handover_id, "side": side, "digest": digest}),
+                    at=now)
+                if complete(sides) and await self._all_verify(tx, handover_id, digest):
+                    await self._complete(tx, current, principal)
+                return await self._shown(tx, principal, handover_id)
+        await self.journal.refuse(principal, "handover_signed", refusal)
 
     async def _all_verify(self, tx: Tx, handover_id: str, digest: str) -> bool:
         return all(self.seal.holds(handover_id, stored, digest)

@@ -13,7 +13,8 @@ Releasing a hold lets its documents be swept again, so it is released only by so
 cleared for every document it covers (``common.clearance``).
 
 Audited (O4): placing and releasing each hold, once with its scope, and once on each
-document a hold names (at most ``rules.MAX_DOCUMENTS``). A household or category hold is
+document a hold names (at most ``rules.MAX_DOCUMENTS``); a release refused for clearance,
+once, as ``hold_released`` refused. A household or category hold is
 not audited on each document it covers: it may cover tens of thousands, in one
 transaction holding the journal's head, and it covers documents filed later, which no
 entry at placing could name. A document's audit entries are read with those of the
@@ -36,6 +37,7 @@ from services.registry.access import access_filter, hold_withheld, visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
+from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
 from services.registry.transitions import in_state
 
@@ -46,9 +48,10 @@ SAID_AT_MOST = 5
 
 
 class HoldsService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
+    def __init__(self, store: RegistryStore, clock: Clock, journal: JournalService) -> None:
         self.store = store
         self.clock = clock
+        self.journal = journal
 
     async def place(self, principal: Principal, request: HoldRequest) -> Hold:
         checked_scope(request)
@@ -106,19 +109,21 @@ class HoldsService:
                             refusal="the hold is already released")
             refusal = clearance_refusal(principal.clearance, await tx.holds.levels(held),
                                         decision="this hold", decided_by="releases it")
-            if refusal is not None:
-                raise refusal
-            await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
-            detail: dict[str, DetailValue] = {"hold_id": hold_id, "note": note}
-            await tx.journal.audit(AuditEntry(action="hold_released", username=principal.username,
-                                              detail=detail), at=now)
-            for document_id in held.documents:
+            if refusal is None:
+                await tx.holds.release(hold_id, by=principal.username, at=now, note=note)
+                detail: dict[str, DetailValue] = {"hold_id": hold_id, "note": note}
                 await tx.journal.audit(AuditEntry(action="hold_released",
                                                   username=principal.username,
-                                                  document_id=document_id, detail=detail), at=now)
-            released = await tx.holds.get(hold_id)
-            assert released is not None
-            return await hold_for(tx, principal, released)
+                                                  detail=detail), at=now)
+                for document_id in held.documents:
+                    await tx.journal.audit(AuditEntry(action="hold_released",
+                                                      username=principal.username,
+                                                      document_id=document_id, detail=detail),
+                                           at=now)
+                released = await tx.holds.get(hold_id)
+                assert released is not None
+                return await hold_for(tx, principal, released)
+        await self.journal.refuse(principal, "hold_released", refusal)
 
     async def holds(self, principal: Principal, *, status: HoldStatus | None,
                     document_id: str | None, limit: int, offset: int) -> list[Hold]:

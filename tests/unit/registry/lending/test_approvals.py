@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
 from services.common.contracts.lending import ExternalReader
 from services.common.contracts.registry import LoanChanged
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.registry.journal.models import AuditQuery
-from tests.support.registry import INGEST
+from tests.support.registry import INGEST, named_in
 from tests.unit.registry.lending.conftest import Lending, person
 
 CHAINS = [
@@ -196,3 +197,18 @@ async def test_a_loan_is_hidden_from_a_reader_who_is_not_part_of_it(lending: Len
     with pytest.raises(ArchiveError) as refused:
         await lending.services.lending.loan(person("ma"), loan.loan_id)
     assert (refused.value.status, refused.value.code) == (404, "unknown_loan")
+
+
+async def test_an_approval_refused_for_clearance_is_audited_without_naming_the_documents(
+        lending: Lending) -> None:
+    document = await lending.file(security="confidential", title="某业主诉讼材料")
+    loan = await lending.request("li", [document])
+    # zhou as a token cleared only to ordinary names them (every approver here is secret)
+    uncleared = msgspec.structs.replace(person("zhou"), clearance="ordinary")
+    with pytest.raises(Forbidden) as refused:
+        await lending.services.lending.approve(uncleared, loan.loan_id, note=None)
+    assert refused.value.code == "above_clearance"
+    [entry] = await lending.services.journal.entries(INGEST, AuditQuery(username="zhou"))
+    assert (entry.action, entry.outcome, entry.code, entry.document_id) == (
+        "loan_approved", "refused", "above_clearance", None)
+    assert named_in(entry, document) == []

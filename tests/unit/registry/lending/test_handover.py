@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.registry.journal.models import AuditQuery
 from services.registry.lending.models import CopyRequest, ReturnCheck
+from tests.support.registry import INGEST, named_in
 from tests.unit.registry.lending.conftest import START, Lending, person
 
 
@@ -278,3 +281,19 @@ async def test_a_document_destroyed_after_approval_is_not_handed_over(lending: L
     with pytest.raises(Conflict) as refused:
         await lending.services.circulation.issue(person("wang"), loan.loan_id)
     assert refused.value.code == "document_destroyed"
+
+
+async def test_an_issue_refused_for_clearance_is_audited_without_naming_the_documents(
+        lending: Lending) -> None:
+    document = await lending.file(security="confidential", title="某业主诉讼材料")
+    loan = await lending.approved("li", [document])
+    # wang as a token cleared only to ordinary names them (every approver here is secret)
+    uncleared = msgspec.structs.replace(person("wang"), clearance="ordinary")
+    with pytest.raises(Forbidden) as refused:
+        await lending.services.circulation.issue(uncleared, loan.loan_id)
+    assert refused.value.code == "above_clearance"
+    entries = await lending.services.journal.entries(INGEST, AuditQuery(username="wang"))
+    [entry] = [e for e in entries if e.outcome == "refused"]
+    assert (entry.action, entry.code, entry.document_id) == (
+        "loan_issued", "above_clearance", None)
+    assert named_in(entry, document) == []

@@ -3,15 +3,21 @@ a route's operation id or a service's verb are read, and found, under the curren
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from litestar.handlers import HTTPRouteHandler
 
+from services.common.contracts.corrections import CorrectionRequest, MetadataChanges
+from services.common.contracts.operations import HandoverRequest
 from services.common.errors import Forbidden
 from services.registry.bootstrap import CONTROLLERS
 from services.registry.destruction.models import WitnessSignature
 from services.registry.guards import ROUTE_ACTIONS
+from services.registry.handovers.models import HandoverSignature
+from services.registry.holds.models import HoldRequest
 from services.registry.journal.models import AuditEntry
-from tests.unit.registry.retention.conftest import START, Retention, person
+from tests.support.registry import named_in
+from tests.unit.registry.retention.conftest import PASSWORD, START, Retention, person
 
 NOT_AUDITED_CHANGES = {"anchorAuditChain"}
 """Guarded changes with no entry of their own (an anchor is written to the object store)."""
@@ -66,3 +72,38 @@ async def test_refusals_recorded_under_old_names_read_and_filter_under_the_curre
         e.seq for e in await retention.audit(action="handover_signed")]
     report = await retention.services.journal.verify()
     assert report.intact  # read under new names, kept as written
+
+
+async def test_a_release_refused_for_clearance_is_audited_without_naming_the_documents(
+        retention: Retention) -> None:
+    secret = await retention.file(security="secret", title="某业主诉讼证据")
+    hold = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[secret.document_id]))
+    # he as a token cleared only to confidential names him (compliance here is secret)
+    uncleared = msgspec.structs.replace(person("he"), clearance="confidential")
+    with pytest.raises(Forbidden) as refused:
+        await retention.services.holds.release(uncleared, hold.hold_id, note="结案")
+    assert refused.value.code == "above_clearance"
+    [entry] = await retention.audit(username="he")
+    assert (entry.action, entry.outcome, entry.code, entry.document_id) == (
+        "hold_released", "refused", "above_clearance", None)
+    assert named_in(entry, secret) == []
+
+
+async def test_a_signature_refused_for_clearance_is_audited_without_naming_the_items(
+        retention: Retention) -> None:
+    document = await retention.file(title="某业主诉讼证据")
+    handover = await retention.services.handovers.create(person("wang"), HandoverRequest(
+        service_centre="一期客服中心", handed_over_by="li", received_by="sun",
+        documents=[document.document_id]))
+    await retention.services.corrections.request(  # raising protection applies at once
+        person("wang"), document.document_id, CorrectionRequest(
+            changes=MetadataChanges(security="confidential"), reason="涉及诉讼"))
+    with pytest.raises(Forbidden) as refused:
+        await retention.services.handovers.sign(person("li"), handover.handover_id,
+                                                HandoverSignature(password=PASSWORD))
+    assert refused.value.code == "above_clearance"
+    [entry] = await retention.audit(username="li")
+    assert (entry.action, entry.outcome, entry.code, entry.document_id) == (
+        "handover_signed", "refused", "above_clearance", None)
+    assert named_in(entry, document) == []
