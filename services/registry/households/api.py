@@ -25,7 +25,9 @@ class HouseholdsController(Controller):
     @post("/", operation_id="createHousehold", guards=[allow("archivist")])
     async def create(self, data: JSONBody[NewHousehold], principal: NamedDependency[Principal],
                      households: NamedDependency[HouseholdsService]) -> Household:
-        """Open a household's file (一户一档, D1), with its first occupant if known."""
+        """Open a household's file (一户一档, D1), with its first occupant if known; one
+        made by filing a document under its unit code is registered now, answered the
+        same way (201); 409 ``household_exists`` only for one registered already."""
         return await households.create(principal.username, data)
 
     @get("/", operation_id="listHouseholds")
@@ -54,7 +56,9 @@ class HouseholdsController(Controller):
     async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
                               principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
-        """A new occupant moves in (D2); the previous one's part of the file closes."""
+        """A new occupant moves in (D2); the previous one's part of the file closes. 404
+        ``unknown_household`` also for one the caller may not know of (D1)."""
+        await households.get(principal, household)
         return await households.change_occupant(principal.username, household, data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
@@ -62,6 +66,8 @@ class HouseholdsController(Controller):
     async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
                        principal: NamedDependency[Principal],
                        households: NamedDependency[HouseholdsService]) -> Household:
-        """Move-out (退租, D3): the occupant's part of the file closes."""
+        """Move-out (退租, D3): the occupant's part of the file closes. 404
+        ``unknown_household`` also for one the caller may not know of (D1)."""
+        await households.get(principal, household)
         return await households.move_out(principal.username, household,
                                          data.moved_out)
