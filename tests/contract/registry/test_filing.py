@@ -136,7 +136,7 @@ async def test_a_households_file_lists_newest_first(registry: Registry) -> None:
 async def test_filing_to_an_unknown_household_creates_it_without_a_label(
         registry: Registry) -> None:
     await registry.file(household="C-2310")
-    household = await registry.services.households.get("C-2310")
+    household = await registry.services.households.get(ARCHIVIST, "C-2310")
     assert (household.building, household.floor, household.unit) == ("C", 23, 10)
     assert household.label is None
     assert household.occupants == []

@@ -94,7 +94,7 @@ async def _placed(registry: Registry, household: str
     file = await registry.services.catalogue.list_file(ARCHIVIST, household=household,
                                                        limit=100, offset=0)
     occupants = {o.occupancy_id: o.occupant
-                 for o in (await registry.services.households.get(household)).occupants}
+                 for o in (await registry.services.households.get(ARCHIVIST, household)).occupants}
     return [(d.filed_at, occupants.get(d.occupancy_id or 0), d.retention_start,
              d.disposal_due) for d in file]
 
