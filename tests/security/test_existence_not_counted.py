@@ -1,13 +1,17 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
-A household hold's count of what it covers now (R7), and the households listed and found
-(D1), for ``qiu`` (compliance) and ``ma`` (staff), both cleared for ``ordinary`` only."""
+A household hold's count of what it covers now (R7), the households listed and found
+(D1), registered and given occupants, and the catalogues and labels (D1–D3), for ``qiu``
+(compliance), ``ma`` (staff), ``low`` (archivist) and ``root`` (admin), all cleared for
+``ordinary`` only."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
+import pypdfium2
 
 from tests.security.conftest import Secured
 from tests.security.support import People, file_document
@@ -72,3 +76,126 @@ def test_a_household_made_by_a_secret_filing_is_as_unknown_as_one_never_used(
     assert made.json()["detail"].replace("B-0301", "Z-0101") == never.json()["detail"]
     assert _households(people["wang"]) == ["A-1201", "B-0301", "C-0101", "C-0102"]
     assert people["wang"].get("/registry/households/B-0301").status_code == 200
+
+
+CATALOGUE_READERS = ("low", "qiu", "root")
+"""Who reads the catalogues (archivist, compliance, admin), each cleared for ordinary."""
+COUNTED = ("label", "closed", "documents", "pages", "closed_parts", "closed_documents",
+           "first_filed", "last_filed")
+"""What a catalogue says of a file, apart from where it is."""
+
+
+def _twin_floors(people: People) -> None:
+    """A-1201 and B-1201, the same but for B's secret document; C-0101 made only by a
+    secret filing, given an occupant by a cleared archivist, and both moved out in 2025."""
+    for household in ("A-1201", "B-1201"):
+        created = people["wang"].post("/registry/households", json={
+            "household": household, "occupant": "张伟", "moved_in": "2015-01-01"})
+        assert created.status_code == 201, created.text
+        file_document(people["wang"], household=household, filed_at="2020-05-01")
+    file_document(people["wang"], household="B-1201", security="secret",
+                  filed_at="2024-06-01", title="诉讼材料（绝密）")
+    _secret(people, "C-0101")
+    assert people["wang"].post("/registry/households/C-0101/occupants", json={
+        "occupant": "刘洋", "moved_in": "2015-01-01"}).status_code == 200
+    for household in ("A-1201", "B-1201", "C-0101"):
+        moved = people["wang"].post(f"/registry/households/{household}/move-out",
+                                    json={"moved_out": "2025-06-30"})
+        assert moved.status_code == 200, moved.text
+
+
+def _counted(file: dict[str, Any]) -> dict[str, Any]:
+    return {key: file[key] for key in COUNTED}
+
+
+def _catalogue(client: httpx.Client, path: str, **params: Any) -> httpx.Response:
+    return client.get(f"/registry/catalogues{path}", params=params)
+
+
+def _text(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return "".join(page.get_textpage().get_text_range()
+                   for page in pypdfium2.PdfDocument(response.content))
+
+
+def test_the_catalogues_and_labels_read_the_same_for_the_uncleared_whether_or_not_a_secret_is_filed(
+        secured: Secured, people: People) -> None:
+    _twin_floors(people)
+    for username in CATALOGUE_READERS:
+        reader = people[username]
+        general = _catalogue(reader, "/general").json()
+        assert [file["household"] for file in general] == ["A-1201", "B-1201"], username
+        assert _counted(general[0]) == _counted(general[1])
+        assert general[0]["documents"] == 1
+        csv_rows = _catalogue(reader, "/general.csv").text.splitlines()
+        assert len(csv_rows) == 3
+        after_position = [row.split(",", 1)[1].replace("A", "B") for row in csv_rows[1:]]
+        assert after_position[0] == after_position[1]
+        floors = {building: _catalogue(reader, f"/floors/{building}/12").json()
+                  for building in "AB"}
+        assert ([_counted(f) for f in floors["A"]["files"]]
+                == [_counted(f) for f in floors["B"]["files"]])
+        assert ([(box["location"], [_counted(f) for f in box["files"]])
+                 for box in floors["A"]["boxes"]]
+                == [(box["location"], [_counted(f) for f in box["files"]])
+                    for box in floors["B"]["boxes"]])
+        made, never = (_catalogue(reader, f"/floors/{b}/1") for b in ("C", "D"))
+        assert (made.status_code, made.json()["code"]) == (404, "unknown_floor")
+        assert made.json()["code"] == never.json()["code"]
+        items = {h: _catalogue(reader, f"/households/{h}/items").json()
+                 for h in ("A-1201", "B-1201")}
+        assert ([[(i["filed_at"], i["pages"]) for i in part["items"]]
+                 for part in items["A-1201"]["parts"]]
+                == [[(i["filed_at"], i["pages"]) for i in part["items"]]
+                    for part in items["B-1201"]["parts"]])
+        made, never = (_catalogue(reader, f"/households/{h}/items") for h in ("C-0101",
+                                                                           "Z-0101"))
+        assert (made.status_code, made.json()["code"]) == (404, "unknown_household")
+        assert made.json()["code"] == never.json()["code"]
+        closed = _catalogue(reader, "/closed", year=2025).json()
+        assert [(f["building"], f["floor"], f["households"], f["documents"])
+                for f in closed] == [("A", 12, 1, 1), ("B", 12, 1, 1)]
+        assert "绝密" not in _text(_catalogue(reader, "/floors/B/12/closed.pdf", year=2025))
+        labels = {b: _text(_catalogue(reader, "/labels.pdf", kind="folders", building=b))
+                  for b in "AB"}
+        assert labels["A"].replace("A", "B") == labels["B"].replace("A", "B")
+        hidden, unused = (_catalogue(reader, "/labels.pdf", kind="folders", building=b)
+                          for b in ("C", "D"))
+        assert (hidden.status_code, hidden.json()["code"]) == (404, "nothing_to_label")
+        assert hidden.json()["detail"].replace("C", "D") == unused.json()["detail"]
+    complete = _catalogue(people["wang"], "/general").json()
+    assert [(f["household"], f["documents"]) for f in complete] == [
+        ("A-1201", 1), ("B-1201", 2), ("C-0101", 1)]
+
+
+def test_registering_a_household_made_by_a_secret_filing_answers_as_a_new_one(
+        secured: Secured, people: People) -> None:
+    _secret(people, "C-0101")
+    file_document(people["wang"], household="C-0102")  # made by a filing the caller sees
+    secured.clock.advance(timedelta(days=3))
+    answers = {household: people["low"].post("/registry/households", json={
+        "household": household, "occupant": "张伟", "moved_in": "2025-01-01"})
+        for household in ("C-0101", "C-0102", "D-0101")}
+    assert {h: r.status_code for h, r in answers.items()} == dict.fromkeys(answers, 201)
+    read = {h: {key: value for key, value in r.json().items()
+                if key not in ("household", "building", "unit", "floor")}
+            for h, r in answers.items()}
+    for answer in read.values():
+        for occupancy in answer["occupants"]:
+            occupancy.pop("occupancy_id")
+    assert read["C-0101"] == read["D-0101"] == read["C-0102"]
+    again = people["low"].post("/registry/households", json={"household": "C-0101"})
+    assert (again.status_code, again.json()["code"]) == (409, "household_exists")
+    assert people["low"].get("/registry/households/C-0101").status_code == 200
+
+
+def test_an_occupant_of_a_household_made_by_a_secret_filing_is_as_unknown_as_one_never_used(
+        secured: Secured, people: People) -> None:
+    _secret(people, "C-0101")
+    for path, body in (("occupants", {"occupant": "张伟", "moved_in": "2025-01-01"}),
+                       ("move-out", {"moved_out": "2025-01-01"})):
+        made, never = (people["low"].post(f"/registry/households/{h}/{path}", json=body)
+                       for h in ("C-0101", "Z-0101"))
+        assert (made.status_code, made.json()["code"]) == (404, "unknown_household")
+        assert made.json()["detail"].replace("C-0101", "Z-0101") == never.json()["detail"]
+    assert people["wang"].get("/registry/households/C-0101").json()["occupants"] == []

@@ -163,15 +163,13 @@ class FloorCatalogue(Struct):
 
 
 class CatalogueItem(Struct):
-    """One line of a file's item list (卷内目录). ``masked``: the title is above the
-    reader's clearance and reads ``（密）``."""
+    """One line of a file's item list (卷内目录): a document the reader may know of."""
 
     position: int
     document_id: str
     archive_no: str
     filed_at: date
     title: str
-    masked: bool
     pages: int
     location: PaperLocation | None
     is_copy: bool

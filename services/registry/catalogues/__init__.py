@@ -9,7 +9,8 @@ tables.
     service.py     ``CataloguesService``: general, floor, file, closed parts, labels
     api.py         the routes
 
-A catalogue shows every row of the paper the box holds; a title the reader is not
-cleared for reads ``（密）`` (``rules.MASKED_TITLE``), never left out, so the printed
-list still matches the paper count.
+A catalogue is its reader's: the households shown to them and the documents they are
+cleared to know exist, listed and counted inside the query (D1), so that no row, count or
+label tells them a document above their clearance exists. Read by someone cleared
+``secret``, it shows every row of the paper the boxes hold.
 """

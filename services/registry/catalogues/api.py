@@ -39,11 +39,12 @@ class CataloguesController(Controller):
     guards = [allow(*CATALOGUE_READERS)]  # noqa: RUF012 - Litestar's declared layer type
 
     @get("/general", operation_id="getGeneralCatalogue")
-    async def general(self, catalogues: NamedDependency[CataloguesService]
-                      ) -> list[CatalogueFile]:
+    async def general(self, principal: NamedDependency[Principal],
+                      catalogues: NamedDependency[CataloguesService]) -> list[CatalogueFile]:
         """The general catalogue (总目录): every file in cabinet order (building, floor,
-        unit), its label (the current occupant, D2), counts, closed files marked (D3)."""
-        return await catalogues.general()
+        unit), its label (the current occupant, D2), counts, closed files marked (D3);
+        the files and documents the reader may know of, counted up to their clearance."""
+        return await catalogues.general(principal)
 
     @get("/general.pdf", operation_id="getGeneralCataloguePdf", media_type="application/pdf")
     async def general_pdf(self, principal: NamedDependency[Principal],
@@ -59,9 +60,10 @@ class CataloguesController(Controller):
 
     @get("/floors/{building:str}/{floor:int}", operation_id="getFloorCatalogue")
     async def floor(self, building: Building, floor: Floor,
+                    principal: NamedDependency[Principal],
                     catalogues: NamedDependency[CataloguesService]) -> FloorCatalogue:
         """A floor's file catalogue (案卷目录): its files, and the same by box (D7)."""
-        return await catalogues.floor(building, floor)
+        return await catalogues.floor(principal, building, floor)
 
     @get("/floors/{building:str}/{floor:int}/catalogue.pdf",
          operation_id="getFloorCataloguePdf", media_type="application/pdf")
@@ -90,17 +92,18 @@ class CataloguesController(Controller):
         return attachment(content, f"closed-{year}-{building}-{floor}", "pdf")
 
     @get("/closed", operation_id="listClosedFloors")
-    async def closed_floors(self, year: Year, catalogues: NamedDependency[CataloguesService]
+    async def closed_floors(self, year: Year, principal: NamedDependency[Principal],
+                            catalogues: NamedDependency[CataloguesService]
                             ) -> list[ClosedFloor]:
         """D3: the floors with parts closed in ``year`` (each gets its printed catalogue)."""
-        return await catalogues.closed_floors(year)
+        return await catalogues.closed_floors(principal, year)
 
     @get("/households/{household:str}/items", operation_id="getItemList")
     async def items(self, household: Household, principal: NamedDependency[Principal],
                     catalogues: NamedDependency[CataloguesService]) -> ItemList:
         """A file's item list (卷内目录): number, date, title, pages, location, newest
-        first (D4), the closed parts apart (D3). A title above the reader's clearance
-        reads ``（密）``; the row stays."""
+        first (D4), the closed parts apart (D3): the documents the reader may know of;
+        404 ``unknown_household`` for a household not shown to them."""
         return await catalogues.items(principal, household)
 
     @get("/households/{household:str}/items.pdf", operation_id="getItemListPdf",

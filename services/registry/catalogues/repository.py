@@ -1,7 +1,10 @@
 """What the catalogues read, inside a registry snapshot: ``tx.catalogues``.
 
 Only active documents are catalogued: a destroyed document's paper is gone from the box
-(its record stays in the destruction register, R6).
+(its record stays in the destruction register, R6). Every query is a reader's: only the
+documents ``access`` lets them know exist are listed or counted, and only the households
+shown to them (``households.repository.shown_to``), chosen inside the query, so no row and
+no count tells them a document above their clearance exists (D1).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import msgspec
 import sqlalchemy as sa
 
 from services.common.contracts.operations import CatalogueFile, ClosedFloor
-from services.common.contracts.registry import PaperLocation
-from services.registry.catalogue.repository import NEWEST_FIRST
+from services.common.contracts.registry import AccessFilter, PaperLocation
+from services.registry.catalogue.repository import NEWEST_FIRST, visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.catalogues.rules import Entry
-from services.registry.households.repository import CABINET_ORDER, placed_in
+from services.registry.households.repository import CABINET_ORDER, Seen, placed_in, shown_to
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository
 
@@ -25,9 +28,11 @@ ACTIVE = documents.c.status == "active"
 
 
 class CataloguesRepository(Repository):
-    async def files(self, *, building: str | None = None, floor: int | None = None
+    async def files(self, access: AccessFilter, *, seen: Seen | None,
+                    building: str | None = None, floor: int | None = None
                     ) -> list[CatalogueFile]:
-        """Households in cabinet order (D1) with their active documents counted."""
+        """Households shown to a reader who sees ``seen`` (``shown_to``), in cabinet order
+        (D1), with their active documents ``access`` lets them see counted."""
         closed = occupancies.c.moved_out.is_not(None)
         counted = (
             sa.select(documents.c.household.label("household"),
@@ -38,7 +43,7 @@ class CataloguesRepository(Repository):
                       sa.func.max(documents.c.filed_at).label("last_filed"))
             .select_from(documents.outerjoin(
                 occupancies, occupancies.c.occupancy_id == documents.c.occupancy_id))
-            .where(ACTIVE).group_by(documents.c.household).subquery())
+            .where(ACTIVE, visible_to(access)).group_by(documents.c.household).subquery())
         parts = (sa.select(occupancies.c.household.label("household"),
                            sa.func.count().label("occupancies"),
                            sa.func.sum(sa.case((closed, 0), else_=1)).label("open_parts"))
@@ -48,7 +53,8 @@ class CataloguesRepository(Repository):
                            counted.c.last_filed, parts.c.occupancies, parts.c.open_parts)
                  .select_from(households
                               .outerjoin(counted, counted.c.household == households.c.household)
-                              .outerjoin(parts, parts.c.household == households.c.household)))
+                              .outerjoin(parts, parts.c.household == households.c.household))
+                 .where(shown_to(seen)))
         query = placed_in(query, building=building, floor=floor).order_by(*CABINET_ORDER)
         return [CatalogueFile(
             household=row.household, building=row.building, floor=row.floor, unit=row.unit,
@@ -59,18 +65,19 @@ class CataloguesRepository(Repository):
             first_filed=_date(row.first_filed), last_filed=_date(row.last_filed),
         ) for row in await self.conn.execute(query)]
 
-    async def entries(self, *, household: str | None = None, building: str | None = None,
-                      floor: int | None = None) -> list[Entry]:
-        """Active documents of a household or a floor, newest first (D4)."""
+    async def entries(self, access: AccessFilter, *, household: str | None = None,
+                      building: str | None = None, floor: int | None = None) -> list[Entry]:
+        """Active documents of a household or a floor that ``access`` lets its reader see,
+        newest first (D4)."""
         query = sa.select(documents.c.document_id, documents.c.archive_no,
                           documents.c.household, documents.c.occupancy_id,
                           documents.c.filed_at, documents.c.title, documents.c.pages,
-                          documents.c.security, documents.c.location, documents.c.is_copy,
+                          documents.c.location, documents.c.is_copy,
                           occupancies.c.moved_out.is_not(None).label("in_closed_part")
                           ).select_from(documents.outerjoin(
                               occupancies,
                               occupancies.c.occupancy_id == documents.c.occupancy_id)
-                          ).where(ACTIVE)
+                          ).where(ACTIVE, visible_to(access))
         if household is not None:
             query = query.where(documents.c.household == household)
         if building is not None or floor is not None:
@@ -80,15 +87,17 @@ class CataloguesRepository(Repository):
         return [Entry(
             document_id=row.document_id, archive_no=row.archive_no, household=row.household,
             occupancy_id=row.occupancy_id, filed_at=_date(row.filed_at) or date.min,
-            title=row.title, pages=int(row.pages), security=row.security,
+            title=row.title, pages=int(row.pages),
             location=None if row.location is None else msgspec.convert(row.location,
                                                                        PaperLocation),
             is_copy=bool(row.is_copy), in_closed_part=bool(row.in_closed_part),
         ) for row in await self.conn.execute(query.order_by(*NEWEST_FIRST))]
 
-    async def closed_floors(self, since: date, until: date) -> list[ClosedFloor]:
+    async def closed_floors(self, access: AccessFilter, *, seen: Seen | None, since: date,
+                            until: date) -> list[ClosedFloor]:
         """Floors where an occupancy closed between ``since`` and ``until`` (both
-        included), with the households and active documents of those parts."""
+        included), with the households and active documents of those parts: those
+        shown to the reader (``seen``) and those ``access`` lets them see."""
         query = (
             sa.select(households.c.building, households.c.floor,
                       sa.func.count(sa.distinct(occupancies.c.household)),
@@ -96,8 +105,9 @@ class CataloguesRepository(Repository):
             .select_from(occupancies
                          .join(households, households.c.household == occupancies.c.household)
                          .outerjoin(documents, sa.and_(
-                             documents.c.occupancy_id == occupancies.c.occupancy_id, ACTIVE)))
-            .where(occupancies.c.moved_out.between(since, until))
+                             documents.c.occupancy_id == occupancies.c.occupancy_id, ACTIVE,
+                             visible_to(access))))
+            .where(occupancies.c.moved_out.between(since, until), shown_to(seen))
             .group_by(households.c.building, households.c.floor)
             .order_by(households.c.building, households.c.floor))
         return [ClosedFloor(building=building, floor=int(floor), households=int(count),

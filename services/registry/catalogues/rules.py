@@ -1,9 +1,6 @@
 """The rules of a catalogue, pure: a file's parts (D3), newest first (D4), the boxes a
-floor's files are in (D7), and what a reader sees of a title.
-
-A title above the reader's clearance reads ``MASKED_TITLE``: the row stays (its archive
-number, date, pages and place), so the list still matches the paper in the box.
-"""
+floor's files are in (D7). The entries are those the reader may know of (the repository
+chooses them inside its query)."""
 
 from __future__ import annotations
 
@@ -15,14 +12,11 @@ from datetime import date
 
 import msgspec
 
-from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
 from services.common.contracts.operations import BoxFiles, CatalogueFile, CatalogueItem, FilePart
 from services.common.contracts.registry import PaperLocation
-from services.common.models import SecurityLevel
 from services.common.names import says_it_is_a_building
 
-MASKED_TITLE = "（密）"
 Box = tuple[str, str, str, str]
 
 
@@ -37,23 +31,20 @@ class Entry:
     filed_at: date
     title: str
     pages: int
-    security: SecurityLevel
     location: PaperLocation | None
     is_copy: bool
     in_closed_part: bool
     """In a part closed by its occupant's move-out (D3)."""
 
 
-def item_of(principal: Principal, entry: Entry, position: int) -> CatalogueItem:
-    masked = not principal.cleared_for(entry.security)
+def item_of(entry: Entry, position: int) -> CatalogueItem:
     return CatalogueItem(position=position, document_id=entry.document_id,
                          archive_no=entry.archive_no, filed_at=entry.filed_at,
-                         title=MASKED_TITLE if masked else entry.title, masked=masked,
-                         pages=entry.pages, location=entry.location, is_copy=entry.is_copy)
+                         title=entry.title, pages=entry.pages, location=entry.location,
+                         is_copy=entry.is_copy)
 
 
-def parts_of(principal: Principal, occupants: list[Occupancy], entries: Iterable[Entry]
-             ) -> list[FilePart]:
+def parts_of(occupants: list[Occupancy], entries: Iterable[Entry]) -> list[FilePart]:
     """D3/D4: the open part(s) first, then documents of no occupancy, then the closed
     parts, most recently closed first; inside each, ``entries``' order (newest first)."""
     by_occupancy: dict[int | None, list[Entry]] = defaultdict(list)
@@ -62,22 +53,22 @@ def parts_of(principal: Principal, occupants: list[Occupancy], entries: Iterable
     open_ = [o for o in reversed(occupants) if o.moved_out is None]
     closed = sorted((o for o in occupants if o.moved_out is not None),
                     key=lambda o: (o.moved_out, o.moved_in), reverse=True)
-    parts = [_part(principal, o, by_occupancy[o.occupancy_id]) for o in open_]
+    parts = [_part(o, by_occupancy[o.occupancy_id]) for o in open_]
     if by_occupancy[None]:
         parts.append(FilePart(occupant=None, moved_in=None, moved_out=None, closed=False,
-                              items=_items(principal, by_occupancy[None])))
-    parts += [_part(principal, o, by_occupancy[o.occupancy_id]) for o in closed]
+                              items=_items(by_occupancy[None])))
+    parts += [_part(o, by_occupancy[o.occupancy_id]) for o in closed]
     return parts
 
 
-def _part(principal: Principal, occupancy: Occupancy, entries: list[Entry]) -> FilePart:
+def _part(occupancy: Occupancy, entries: list[Entry]) -> FilePart:
     return FilePart(occupant=occupancy.occupant, moved_in=occupancy.moved_in,
                     moved_out=occupancy.moved_out, closed=occupancy.moved_out is not None,
-                    items=_items(principal, entries))
+                    items=_items(entries))
 
 
-def _items(principal: Principal, entries: list[Entry]) -> list[CatalogueItem]:
-    return [item_of(principal, entry, position)
+def _items(entries: list[Entry]) -> list[CatalogueItem]:
+    return [item_of(entry, position)
             for position, entry in enumerate(entries, start=1)]
 
 

@@ -1,10 +1,16 @@
 """Catalogues and labels (档案目录, D1–D4): compiled from one snapshot of the registry,
 as JSON, PDF and CSV. Printing a catalogue is recorded in the audit log (O4): it lists
-documents, and the printout leaves the system."""
+documents, and the printout leaves the system.
+
+Each is its reader's (``Reader``): the documents they are cleared to know exist, and the
+households shown to them (D1). A reader cleared ``secret`` gets the complete catalogue,
+the one that matches the paper in the boxes; anyone else gets no row, count or label
+that would tell them a document above their clearance exists."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date
 
 from services.common.auth import Principal
@@ -15,11 +21,13 @@ from services.common.contracts.operations import (
     FloorCatalogue,
     ItemList,
 )
-from services.common.contracts.registry import PaperLocation
+from services.common.contracts.registry import AccessFilter, PaperLocation
 from services.common.errors import NotFound
+from services.registry.access import access_filter
 from services.registry.catalogues import printed
 from services.registry.catalogues.models import LabelKind
 from services.registry.catalogues.rules import by_box, parts_of, place
+from services.registry.households.repository import Seen
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import RegistryStore, Tx
 
@@ -29,36 +37,45 @@ class CataloguesService:
         self.store = store
         self.clock = clock
 
-    async def general(self) -> list[CatalogueFile]:
+    async def general(self, principal: Principal) -> list[CatalogueFile]:
         """The general catalogue (总目录): every file in cabinet order (D1)."""
         async with self.store.snapshot() as view:
-            return await view.catalogues.files()
+            reader = _reader(view, principal)
+            return await view.catalogues.files(reader.access, seen=reader.seen)
 
-    async def floor(self, building: str, floor: int) -> FloorCatalogue:
+    async def floor(self, principal: Principal, building: str, floor: int
+                    ) -> FloorCatalogue:
         """A floor's file catalogue (案卷目录), and its files by box (D7)."""
         async with self.store.snapshot() as view:
-            return await _floor(view, building, floor)
+            return await _floor(view, _reader(view, principal), building, floor)
 
     async def items(self, principal: Principal, household: str) -> ItemList:
         """A file's item list (卷内目录), newest first (D4), closed parts apart (D3)."""
         async with self.store.snapshot() as view:
-            found = await view.households.existing(household)
-            entries = await view.catalogues.entries(household=household)
+            reader = _reader(view, principal)
+            found = await view.households.existing(household, seen=reader.seen)
+            entries = await view.catalogues.entries(reader.access, household=household)
         return ItemList(household=household, label=found.label,
-                        parts=parts_of(principal, found.occupants, entries))
+                        parts=parts_of(found.occupants, entries))
 
-    async def closed_floors(self, year: int) -> list[ClosedFloor]:
+    async def closed_floors(self, principal: Principal, year: int) -> list[ClosedFloor]:
         """D3: the floors with parts closed (moved out) in ``year``."""
         async with self.store.snapshot() as view:
-            return await view.catalogues.closed_floors(date(year, 1, 1), date(year, 12, 31))
+            reader = _reader(view, principal)
+            return await view.catalogues.closed_floors(
+                reader.access, seen=reader.seen, since=date(year, 1, 1),
+                until=date(year, 12, 31))
 
     async def closed(self, principal: Principal, building: str, floor: int, year: int
                      ) -> list[ItemList]:
         """D3: the item lists of a floor's parts closed in ``year``, household by
         household (the yearly catalogue that goes into the box)."""
         async with self.store.snapshot() as view:
-            files = await view.catalogues.files(building=building, floor=floor)
-            entries = await view.catalogues.entries(building=building, floor=floor)
+            reader = _reader(view, principal)
+            files = await view.catalogues.files(reader.access, seen=reader.seen,
+                                                building=building, floor=floor)
+            entries = await view.catalogues.entries(reader.access, building=building,
+                                                    floor=floor)
             lists = []
             for file in files:
                 found = await view.households.get(file.household)
@@ -68,42 +85,45 @@ class CataloguesService:
                          if o.moved_out is not None and o.moved_out.year == year]
                 if ended:
                     mine = [e for e in entries if e.household == file.household]
-                    parts = parts_of(principal, ended, mine)
+                    parts = parts_of(ended, mine)
                     lists.append(ItemList(household=file.household, label=found.label,
                                           parts=[part for part in parts if part.closed]))
         return lists
 
-    async def labels(self, kind: LabelKind, *, building: str | None, floor: int | None
-                     ) -> list[list[str]]:
+    async def labels(self, principal: Principal, kind: LabelKind, *, building: str | None,
+                     floor: int | None) -> list[list[str]]:
         """The lines of each label: a folder's (户号, 现住户, 楼层, 件数) or a box's (its
         place, the files in it with their occupants)."""
         async with self.store.snapshot() as view:
-            files = await view.catalogues.files(building=building, floor=floor)
+            reader = _reader(view, principal)
+            files = await view.catalogues.files(reader.access, seen=reader.seen,
+                                                building=building, floor=floor)
             if kind == "folders":
                 return [_folder_label(file) for file in files]
-            entries = await view.catalogues.entries(building=building, floor=floor)
+            entries = await view.catalogues.entries(reader.access, building=building,
+                                                    floor=floor)
         return [_box_label(box.location, box.files) for box in by_box(files, entries)
                 if box.location is not None]
 
 
     async def general_pdf(self, principal: Principal) -> bytes:
-        files = await self.general()
+        files = await self.general(principal)
         await self._printed(principal, "general", files=len(files))
         return await asyncio.to_thread(printed.general_pdf, files, printed_on=self._today())
 
     async def general_csv(self, principal: Principal) -> bytes:
-        files = await self.general()
+        files = await self.general(principal)
         await self._printed(principal, "general_csv", files=len(files))
         return printed.general_csv(files)
 
     async def floor_pdf(self, principal: Principal, building: str, floor: int) -> bytes:
-        catalogue = await self.floor(building, floor)
+        catalogue = await self.floor(principal, building, floor)
         await self._printed(principal, "floor", building=building, floor=floor)
         return await asyncio.to_thread(printed.floor_pdf, catalogue,
                                        printed_on=self._today())
 
     async def floor_csv(self, principal: Principal, building: str, floor: int) -> bytes:
-        catalogue = await self.floor(building, floor)
+        catalogue = await self.floor(principal, building, floor)
         await self._printed(principal, "floor_csv", building=building, floor=floor)
         return printed.floor_csv(catalogue)
 
@@ -128,7 +148,7 @@ class CataloguesService:
 
     async def labels_pdf(self, principal: Principal, kind: LabelKind, *,
                          building: str | None, floor: int | None) -> bytes:
-        labels = await self.labels(kind, building=building, floor=floor)
+        labels = await self.labels(principal, kind, building=building, floor=floor)
         if not labels:
             where = " ".join(part for part in (
                 f"on floor {floor}" if floor is not None else "",
@@ -152,12 +172,27 @@ class CataloguesService:
         return self.clock.today().isoformat()
 
 
-async def _floor(view: Tx, building: str, floor: int) -> FloorCatalogue:
-    files = await view.catalogues.files(building=building, floor=floor)
-    if not files:
+@dataclass(frozen=True)
+class Reader:
+    """Who a catalogue is compiled for: the documents ``access`` lets them know exist,
+    the households shown to them (``seen``, ``households.repository.shown_to``)."""
+
+    access: AccessFilter
+    seen: Seen | None
+
+
+def _reader(view: Tx, principal: Principal) -> Reader:
+    access = access_filter(principal)
+    return Reader(access=access, seen=view.documents.households_seen(access))
+
+
+async def _floor(view: Tx, reader: Reader, building: str, floor: int) -> FloorCatalogue:
+    files = await view.catalogues.files(reader.access, seen=reader.seen, building=building,
+                                        floor=floor)
+    if not files:  # none shown to the reader: as a floor with none (D1)
         raise NotFound(f"no household on floor {floor} of building {building}",
                        code="unknown_floor")
-    entries = await view.catalogues.entries(building=building, floor=floor)
+    entries = await view.catalogues.entries(reader.access, building=building, floor=floor)
     return FloorCatalogue(building=building, floor=floor, files=files,
                           boxes=by_box(files, entries))
 

@@ -12,7 +12,8 @@ side who is not is refused when drawn up, 422 ``signer_not_cleared``). Each sign
 items' digest as they stand. Once both have signed the handover is ``completed`` and, if it
 names the archive's ``location``, each document's paper location becomes it (D7) as a
 new version of its record (D6). Creation and each signature are audited (O4), and so is
-a signature refused for clearance (``handover_signed``, refused).
+a signature refused to someone not one of its two signers or not cleared
+(``handover_signed``, refused).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from services.common.contracts.operations import (
     HandoverItem,
     HandoverRequest,
     HandoverSummary,
+    Side,
 )
 from services.common.contracts.registry import (
     DocumentCorrected,
@@ -97,34 +99,43 @@ class HandoverService:
             if current is None:
                 raise NotFound(f"no handover {handover_id}", code="unknown_handover")
             side = side_of(current, principal.username)
+            refusal: Forbidden | None
             if side is None:
-                raise Forbidden("only the person handing over and the archivist receiving "
-                                "sign a handover (O1)", code="not_a_signer")
-            if current.status != "awaiting_signatures":
+                refusal = Forbidden("only the person handing over and the archivist "
+                                    "receiving sign a handover (O1)", code="not_a_signer")
+            elif current.status != "awaiting_signatures":
                 raise Conflict("the handover is complete: both sides have signed it, and "
                                "it is not signed again", code="invalid_transition")
-            refusal = clearance_refusal(principal.clearance,
-                                        await tx.handovers.levels(handover_id),
-                                        decision="this handover", decided_by="signs it")
-            if refusal is None:
-                digest = await tx.handovers.digest(handover_id)
-                if signature.digest is not None and signature.digest != digest:
-                    raise Conflict("the handover's items changed since you checked them; "
-                                   "check them again and sign their new digest",
-                                   code="handover_changed", extra={"digest": digest})
-                await tx.handovers.sign(
-                    handover_id, principal.username, side, at=now, digest=digest,
-                    signature=self.seal.sign(handover_id, principal.username, now, digest))
-                sides = {s.side for s in current.signatures
-                         if s.username != principal.username} | {side}
-                await tx.journal.audit(AuditEntry(
-                    action="handover_signed", username=principal.username,
-                    detail={"handover_id": handover_id, "side": side, "digest": digest}),
-                    at=now)
-                if complete(sides) and await self._all_verify(tx, handover_id, digest):
-                    await self._complete(tx, current, principal)
-                return await self._shown(tx, principal, handover_id)
+            else:
+                refusal = clearance_refusal(principal.clearance,
+                                            await tx.handovers.levels(handover_id),
+                                            decision="this handover", decided_by="signs it")
+                if refusal is None:
+                    return await self._signed(tx, current, principal, side,
+                                              digest=signature.digest, at=now)
         await self.journal.refuse(principal, "handover_signed", refusal)
+
+    async def _signed(self, tx: Tx, current: Handover, principal: Principal, side: Side, *,
+                      digest: str | None, at: datetime) -> Handover:
+        """``principal`` signs ``current`` as ``side``, on the items' ``digest`` they
+        checked (if given); once both sides have, it completes."""
+        handover_id = current.handover_id
+        signed = await tx.handovers.digest(handover_id)
+        if digest is not None and digest != signed:
+            raise Conflict("the handover's items changed since you checked them; check "
+                           "them again and sign their new digest",
+                           code="handover_changed", extra={"digest": signed})
+        await tx.handovers.sign(
+            handover_id, principal.username, side, at=at, digest=signed,
+            signature=self.seal.sign(handover_id, principal.username, at, signed))
+        sides = {s.side for s in current.signatures
+                 if s.username != principal.username} | {side}
+        await tx.journal.audit(AuditEntry(
+            action="handover_signed", username=principal.username,
+            detail={"handover_id": handover_id, "side": side, "digest": signed}), at=at)
+        if complete(sides) and await self._all_verify(tx, handover_id, signed):
+            await self._complete(tx, current, principal)
+        return await self._shown(tx, principal, handover_id)
 
     async def _all_verify(self, tx: Tx, handover_id: str, digest: str) -> bool:
         return all(self.seal.holds(handover_id, stored, digest)

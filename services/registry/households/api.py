@@ -25,7 +25,9 @@ class HouseholdsController(Controller):
     @post("/", operation_id="createHousehold", guards=[allow("archivist")])
     async def create(self, data: JSONBody[NewHousehold], principal: NamedDependency[Principal],
                      households: NamedDependency[HouseholdsService]) -> Household:
-        """Open a household's file (一户一档, D1), with its first occupant if known."""
+        """Open a household's file (一户一档, D1), with its first occupant if known; one
+        made by filing a document under its unit code is registered now, answered the
+        same way (201); 409 ``household_exists`` only for one registered already."""
         return await households.create(principal.username, data)
 
     @get("/", operation_id="listHouseholds")
@@ -54,9 +56,11 @@ class HouseholdsController(Controller):
     async def change_occupant(self, household: FromPath[str], data: JSONBody[NewOccupant],
                               principal: NamedDependency[Principal],
                               households: NamedDependency[HouseholdsService]) -> Household:
-        """A new occupant moves in (D2); the previous one's part of the file closes. 409
+        """A new occupant moves in (D2); the previous one's part of the file closes. 404
+        ``unknown_household`` also for one the caller may not know of (D1); 409
         ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
         ``date_in_future``, ``date_before_occupancy``, ``same_day_as_move_in``."""
+        await households.get(principal, household)
         return await households.change_occupant(principal.username, household, data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
@@ -64,8 +68,10 @@ class HouseholdsController(Controller):
     async def move_out(self, household: FromPath[str], data: JSONBody[MoveOut],
                        principal: NamedDependency[Principal],
                        households: NamedDependency[HouseholdsService]) -> Household:
-        """Move-out (退租, D3): the occupant's part of the file closes. 409 ``vacant``, or
-        ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
+        """Move-out (退租, D3): the occupant's part of the file closes. 404
+        ``unknown_household`` also for one the caller may not know of (D1); 409 ``vacant``,
+        or ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
         ``date_in_future``, ``date_before_occupancy``."""
+        await households.get(principal, household)
         return await households.move_out(principal.username, household, data.moved_out,
                                          closes=data.closes)

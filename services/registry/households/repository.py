@@ -118,6 +118,17 @@ class HouseholdsRepository(Repository):
                                 .where(occupancies.c.occupancy_id == occupancy_id)
                                 .values(moved_out=moved_out))
 
+    async def register(self, code: str, *, at: datetime) -> bool:
+        """Mark a household made by a filing as registered on purpose (开户) at ``at``, its
+        ``created_at`` then (when its filing made it is not the registering caller's to
+        learn: the documents may be above their clearance); True if it was not registered
+        before."""
+        result = await self.conn.execute(
+            households.update().where(households.c.household == code,
+                                      sa.not_(households.c.registered))
+            .values(registered=True, created_at=at, updated_at=at))
+        return bool(result.rowcount)
+
     async def set_label(self, code: str, label: str | None, *, at: datetime) -> None:
         await self.conn.execute(households.update().where(households.c.household == code)
                                 .values(label=label, updated_at=at))

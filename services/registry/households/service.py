@@ -61,6 +61,12 @@ class HouseholdsService:
         self.clock = clock
 
     async def create(self, actor: str, new: NewHousehold) -> Household:
+        """Open a household's file (开户, D1), with its first occupant if given. One made
+        by filing a document under its unit code and never registered is registered now
+        and answered as a new one (its occupant, if given, moving in as
+        ``change_occupant`` records it): the answer does not tell whether documents were
+        filed there, which may be above the caller's clearance. 409 ``household_exists``
+        only for one registered already."""
         now = self.clock.now()
         if new.moved_in is not None:
             checked_past_day(new.moved_in, "moved_in", today=self.clock.day_of(now))
@@ -68,20 +74,22 @@ class HouseholdsService:
             raise ValidationFailed("give both occupant and moved_in, or neither",
                                    code="occupant_incomplete")
         async with self.store.transaction() as tx:
-            if not await tx.households.insert(new.household, label=new.occupant,
-                                              registered=True, at=now):
+            if await tx.households.insert(new.household, label=new.occupant,
+                                          registered=True, at=now):
+                return await _opened(tx, actor, new, at=now)
+            if not await tx.households.register(new.household, at=now):
                 raise Conflict(f"household {new.household} already exists",
                                code="household_exists")
-            occupancy_id = None
-            if new.occupant is not None and new.moved_in is not None:
-                occupancy_id = await tx.households.add_occupancy(new.household, new.occupant,
-                                                                 new.moved_in)
-            await tx.journal.emit(HouseholdChanged(household=new.household, change="created",
-                                                   label=new.occupant, occupancy_id=occupancy_id),
-                                  at=now)
+            # D1: made by a filing, registered now; audited as any registration, saying
+            # no more (its documents may be above the audit log's reader's clearance)
             await tx.journal.audit(AuditEntry(action="household_created", username=actor,
                                               detail={"household": new.household}), at=now)
-            return await tx.households.existing(new.household)
+            found = await tx.households.existing(new.household)
+        if new.occupant is None or new.moved_in is None:
+            return found
+        # its documents are placed in the occupant's part, as for any occupant (D2, D3)
+        return await self.change_occupant(actor, new.household, NewOccupant(
+            occupant=new.occupant, moved_in=new.moved_in))
 
     async def get(self, principal: Principal, household: str) -> Household:
         """The household, if ``principal`` may know of it (``_seen``); else
@@ -223,6 +231,20 @@ async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime)
                     "retention_start": after.retention_start.isoformat(),
                     "disposal_due": after.disposal_due.isoformat()
                     if after.disposal_due else None}), at=at)
+
+
+async def _opened(tx: Tx, actor: str, new: NewHousehold, *, at: datetime) -> Household:
+    """The household ``new`` just inserted: its first occupancy, feed event and audit."""
+    occupancy_id = None
+    if new.occupant is not None and new.moved_in is not None:
+        occupancy_id = await tx.households.add_occupancy(new.household, new.occupant,
+                                                         new.moved_in)
+    await tx.journal.emit(HouseholdChanged(household=new.household, change="created",
+                                           label=new.occupant, occupancy_id=occupancy_id),
+                          at=at)
+    await tx.journal.audit(AuditEntry(action="household_created", username=actor,
+                                      detail={"household": new.household}), at=at)
+    return await tx.households.existing(new.household)
 
 
 def _seen(tx: Tx, principal: Principal) -> Seen | None:

@@ -145,15 +145,19 @@ def test_a_file_s_item_list_is_newest_first_with_closed_parts_apart(shelf: Archi
         ("已闭卷", "1", "'=SUM(A1)"), ("已闭卷", "2", "华信入住资料")]
 
 
-def test_a_title_above_the_reader_s_clearance_is_masked_not_left_out(shelf: Archive) -> None:
+def test_a_document_above_the_reader_s_clearance_is_neither_listed_nor_counted(
+        shelf: Archive) -> None:
     items = _get(shelf, "/households/A-1201/items", "ma").json()
-    first = items["parts"][0]["items"][0]
-    assert (first["title"], first["masked"], first["archive_no"]) == (
-        "（密）", True, "2024-correspondence-A-1201-0001")
-    assert sum(len(part["items"]) for part in items["parts"]) == 5
+    assert [[i["title"] for i in part["items"]] for part in items["parts"]] == [
+        ["张伟缴费记录", "张伟装修申请"], ["=SUM(A1)", "华信入住资料"]]
     text = "".join(_pages(_get(shelf, "/households/A-1201/items.pdf", "ma").content))
-    assert "（密）" in text
     assert "停车位纠纷处理" not in text
+    assert "2024-correspondence-A-1201-0001" not in text
+    files = {f["household"]: f for f in _get(shelf, "/general", "ma").json()}
+    assert (files["A-1201"]["documents"], files["A-1201"]["last_filed"]) == (4, "2023-08-20")
+    boxes = _get(shelf, "/floors/A/12", "ma").json()["boxes"]
+    assert [(b["location"]["box"], [f["documents"] for f in b["files"]]) for b in boxes] == [
+        ("3", [4, 1])]
 
 
 def test_a_floor_s_file_catalogue_has_a_page_per_box(shelf: Archive) -> None:

@@ -1,19 +1,16 @@
 """The catalogues' and inventory's pure rules: a file's parts (D3) newest first (D4),
-masked titles, boxes in natural order (D7), one box however its location was written,
+boxes in natural order (D7), one box however its location was written,
 the place as printed, the inventory's checklist."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.common.auth import Principal
 from services.common.contracts.households import Occupancy
 from services.common.contracts.operations import CatalogueFile
 from services.common.contracts.registry import PaperLocation
-from services.registry.catalogues.rules import MASKED_TITLE, Entry, by_box, parts_of, place
+from services.registry.catalogues.rules import Entry, by_box, parts_of, place
 from services.registry.inventory.rules import checklist
-
-READER = Principal(username="ma", roles=("archivist",), clearance="ordinary")
 
 
 def _box(cabinet: str, box: str) -> PaperLocation:
@@ -21,11 +18,11 @@ def _box(cabinet: str, box: str) -> PaperLocation:
 
 
 def _entry(number: int, occupancy: int | None, *, location: PaperLocation | None = None,
-           security: str = "ordinary", household: str = "A-1201",
+           household: str = "A-1201",
            closed: bool = False) -> Entry:
     return Entry(document_id=f"d{number}", archive_no=f"2024-repair-{household}-{number:04d}",
                  household=household, occupancy_id=occupancy, filed_at=date(2024, 1, number),
-                 title=f"title {number}", pages=1, security=security,  # type: ignore[arg-type]
+                 title=f"title {number}", pages=1,
                  location=location, is_copy=False, in_closed_part=closed)
 
 
@@ -44,18 +41,11 @@ def test_the_open_part_comes_first_then_the_unattached_then_the_closed_latest_fi
                  Occupancy(occupancy_id=3, occupant="丙", moved_in=date(2020, 1, 1),
                            moved_out=None)]
     entries = [_entry(9, 3), _entry(8, None), _entry(7, 1), _entry(6, 2), _entry(5, 1)]
-    parts = parts_of(READER, occupants, entries)
+    parts = parts_of(occupants, entries)
     assert [(p.occupant, p.closed, [i.document_id for i in p.items]) for p in parts] == [
         ("丙", False, ["d9"]), (None, False, ["d8"]), ("乙", True, ["d6"]),
         ("甲", True, ["d7", "d5"])]
     assert [i.position for i in parts[3].items] == [1, 2]
-
-
-def test_a_title_above_the_clearance_is_masked_and_the_row_kept() -> None:
-    parts = parts_of(READER, [], [_entry(2, None, security="secret"), _entry(1, None)])
-    assert [(i.title, i.masked, i.archive_no) for i in parts[0].items] == [
-        (MASKED_TITLE, True, "2024-repair-A-1201-0002"), ("title 1", False,
-                                                         "2024-repair-A-1201-0001")]
 
 
 def test_boxes_come_in_natural_order_with_the_unplaced_last() -> None:

@@ -52,7 +52,7 @@ def _transfer_list(number: str, household: str | None) -> bytes:
 
 def _item_list(number: str, household: str | None) -> bytes:
     items = [CatalogueItem(position=position, document_id=f"d-{position}", archive_no=number,
-                           filed_at=date(2016, 3, 1), title="紧急联络人登记表", masked=False,
+                           filed_at=date(2016, 3, 1), title="紧急联络人登记表",
                            pages=1, location=None, is_copy=is_copy)
              for position, is_copy in ((1, False), (2, True))]
     part = FilePart(occupant="张伟", moved_in=date(2015, 1, 1), moved_out=None, closed=False,

@@ -107,3 +107,18 @@ async def test_a_signature_refused_for_clearance_is_audited_without_naming_the_i
     assert (entry.action, entry.outcome, entry.code, entry.document_id) == (
         "handover_signed", "refused", "above_clearance", None)
     assert named_in(entry, document) == []
+
+
+async def test_a_signature_refused_to_someone_not_a_signer_is_audited(
+        retention: Retention) -> None:
+    document = await retention.file(title="某业主入住资料")
+    handover = await retention.services.handovers.create(person("wang"), HandoverRequest(
+        service_centre="一期客服中心", handed_over_by="li", received_by="sun",
+        documents=[document.document_id]))
+    with pytest.raises(Forbidden) as refused:  # wang drew it up; li and sun sign it (O1)
+        await retention.services.handovers.sign(person("wang"), handover.handover_id,
+                                                HandoverSignature(password=PASSWORD))
+    assert refused.value.code == "not_a_signer"
+    [entry] = [e for e in await retention.audit(username="wang") if e.outcome == "refused"]
+    assert (entry.action, entry.code, entry.document_id) == (
+        "handover_signed", "not_a_signer", None)
