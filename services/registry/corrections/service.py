@@ -3,12 +3,15 @@
 An archivist corrects; the correction records who, when and why. It waits, ``pending``,
 for someone other than the requester to approve it when it lowers protection (D10:
 security lowered or ``personal_info`` cleared; a ``director`` or ``center_head``
-approves, and the old level holds until then) or when the document is a working
+approves, and the old level holds until then), when it moves the document to another
+household's file (D11: a ``manager`` approves) or when the document is a working
 document (D6: ``working``, still in use by a department; a ``manager`` approves). A
 correction that only raises protection takes effect at once, working or not. The
-approver is recorded with the version. A correction approved after the document changed
-is refused (``stale_correction``): it was written against metadata that is no longer
-there.
+approver is recorded with the version. A correction of the filing year, category or
+household renumbers the document when it applies (D11: the next number of the new series;
+the former one is kept, ``DocumentRecord.former_archive_nos``). A correction approved
+after the document changed is refused (``stale_correction``): it was written against
+metadata that is no longer there.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from services.common.contracts.corrections import CorrectionDocument, approvers_
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.registry.access import GrantSource, can
+from services.registry.catalogue.rules import renumbered
+from services.registry.catalogue.service import file_to_household
 from services.registry.corrections.models import (
     Correction,
     CorrectionRequest,
@@ -161,12 +166,25 @@ class CorrectionsService:
     async def _apply(self, tx: Tx, rules: RetentionRules, record: DocumentRecord,
                      correction: Correction, *, approver: str | None, at: datetime
                      ) -> Correction:
+        changes = msgspec.convert(correction.changes, MetadataChanges)
+        household = record.household if changes.household is msgspec.UNSET \
+            else changes.household or None
+        if household is not None and household != record.household:
+            # D11: held (or made) as filing holds it, so its occupants cannot change
+            # while the document moves in.
+            await file_to_household(tx, household, by=correction.requested_by, at=at)
         # Read after the document's row is locked: a change of the occupants history
         # waits for that row to place the document, so one of them sees the other.
-        occupants = (await tx.households.occupants(record.household)
-                     if record.household is not None else [])
-        changes = msgspec.convert(correction.changes, MetadataChanges)
+        occupants = await tx.households.occupants(household) if household is not None else []
         updated, diff = apply_changes(record, changes, rules, occupants=occupants, at=at)
+        if renumbered(record, updated):
+            # D11: the next number of its new series, by filing's counter; the number it
+            # had stays its own (原档号), in its series for good.
+            updated = msgspec.structs.replace(
+                updated, archive_no=await tx.documents.next_archive_no(
+                    updated.filed_at.year, updated.category, updated.household),
+                former_archive_nos=[*record.former_archive_nos, record.archive_no])
+            diff["archive_no"] = [record.archive_no, updated.archive_no]
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=diff, changed_by=correction.requested_by, changed_at=at,
@@ -181,11 +199,11 @@ class CorrectionsService:
             action="corrected", username=correction.requested_by,
             document_id=record.document_id,
             detail={"version": updated.version, "fields": sorted(diff),
-                    "approved_by": approver, "correction_id": correction.correction_id}),
+                    "approved_by": approver, "correction_id": correction.correction_id,
+                    **({"archive_no": updated.archive_no, "former_archive_no": record.archive_no}
+                       if "archive_no" in diff else {})}),
             at=at)
         return applied
-
-
 
 
 async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:
