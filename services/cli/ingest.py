@@ -4,11 +4,11 @@ Each file is hashed first and the server asked whether it already holds those by
 (``POST /ingest/originals/{sha256}`` with the file's metadata), so re-running a half-done
 batch uploads only what is missing; a file it holds filed otherwise than the metadata
 says (a manifest row put right, a security level raised) fails with the fields named
-(``filed_differently``): correct the filed record instead. ``--wait`` follows the jobs
-until every document is extracted and filed; a server lost meanwhile is waited for
-(``SERVER_AWAY_S``), as the uploads are safe on it. The summary lists each file as done,
-queued, duplicate (with its pages) or failed (with the reason), and the command exits 1
-if any failed.
+(``filed_differently``): correct the filed record instead (its household too, D11).
+``--wait`` follows the jobs until every document is extracted and filed; a server lost
+meanwhile is waited for (``SERVER_AWAY_S``), as the uploads are safe on it. The summary
+lists each file as done, queued, duplicate (with its pages) or failed (with the reason),
+and the command exits 1 if any failed.
 """
 
 from __future__ import annotations
@@ -335,3 +335,7 @@ def print_summary(items: list[Item]) -> None:
     if counts.get("failed"):
         console.print("Fix the failed files (see reason) and run the same command again; "
                       "files already uploaded are not sent twice.")
+    if any("filed_differently" in item.reason for item in items):
+        console.print("A file filed otherwise (filed_differently) is not fixed by this "
+                      "command: correct its filed record (its household too, if that is "
+                      "what is wrong); the same command then counts it as a duplicate.")

@@ -19,8 +19,6 @@ from __future__ import annotations
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict
 
-UNCORRECTABLE = frozenset({"household"})
-"""The household is part of the archive number (D1): no correction changes it."""
 CORRECTIONS_ROUTE = "POST /registry/documents/{document_id}/corrections"
 
 
@@ -38,10 +36,11 @@ def filed_differently(fields: list[str], *, job_id: str,
                  f"{record.document_id}) with a different {named}; uploading them again "
                  "changes nothing: correct the filed record ("
                  + CORRECTIONS_ROUTE.format(document_id=record.document_id) + ")")
-    fixed = [name for name in fields if name in UNCORRECTABLE]
+    moved = ("; a correction of the household moves the document to that household's "
+             "file once a Department Head approves it, with the next archive number there "
+             "(D11)") if "household" in fields else ""
     return Conflict(
-        where + (f"; the {fixed[0]} is part of the archive number and cannot be corrected"
-                 if fixed else "")
+        where + moved
         + "; if this is truly another document, it needs its own scan (the same bytes are "
           "one document)",
         code="filed_differently",

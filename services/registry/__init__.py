@@ -11,7 +11,7 @@ Its features, each imported only by those above it (checked by ``lint-imports``)
     holds        R7           legal holds
     circulation  B3–B6        the archive desk: issue, renew, copies, return, escalation
     lending      B1–B3 B7–B9  borrow requests and approvals, the loan register, grants
-    corrections  D6 D10       metadata corrections, approved where they must be
+    corrections  D6 D10 D11   metadata corrections, approved where they must be; moves, renumbering
     fixity       D8           archive numbers checked; the registry's half of fixity
     catalogue    D4–D9        filing, records and their versions, access decisions
     households   D1–D3        a household's file and its occupants

@@ -132,12 +132,13 @@ FIELD_NAMES = {
     "household": "户号", "title": "题名", "category": "类别", "filed_at": "归档日期",
     "security": "密级", "personal_info": "含业主个人信息", "working": "在办文件",
     "location": "纸质原件位置", "is_copy": "复印件", "language": "语言",
-    "occupancy_id": "所属住户部分",
+    "occupancy_id": "所属住户部分", "archive_no": "档号",
     "retention_class": "保管期限", "retention_start": "保管起算日", "disposal_due": "到期日期",
 }
 """D6: the fields a version changed, by the labels the record shows: the correctable
-ones, and those an appraisal (R3) or a change of the occupants history (D3) sets; and
-the household, which an upload of bytes filed otherwise may name."""
+ones (the household among them, D11), the archive number a correction of the year,
+category or household renews (D11), and those an appraisal (R3) or a change of the
+occupants history (D3) sets."""
 
 LOAN_STATUS_NAMES = {
     "requested": "待批准", "approved": "已批准", "rejected": "已驳回", "out": "借出中",

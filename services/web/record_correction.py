@@ -29,6 +29,7 @@ from services.common.contracts.corrections import (
     CorrectionRequest,
     MetadataChanges,
     approvers_for,
+    moves_household,
 )
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.registry import (
@@ -39,6 +40,7 @@ from services.common.contracts.registry import (
 )
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES, SECURITY_LEVELS
+from services.common.names import tidied_household
 from services.web.household_page import typed_day
 from services.web.links import document_url
 
@@ -56,6 +58,7 @@ every page); a value stored otherwise is offered as it is, so it is kept unless 
 
 
 REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
+                  "invalid_household": "household", "household_required": "household",
                   "date_out_of_range": "filed_at", "date_in_future": "filed_at",
                   "no_changes": "title",
                   "too_long": "title", "validation_failed": "title"}
@@ -78,7 +81,8 @@ def record_values(record: DocumentRecord) -> dict[str, str]:
     location = msgspec.structs.asdict(record.location) if record.location else {}
     return {
         "title": record.title, "category": record.category,
-        "filed_at": record.filed_at.isoformat(), "security": record.security,
+        "filed_at": record.filed_at.isoformat(), "household": record.household or "",
+        "security": record.security,
         **{name: "1" if getattr(record, name) else "" for name in TICKED},
         **{f"location_{part}": str(location.get(part, "")) for part in LOCATION_PARTS},
         "language": record.language or "", "reason": "",
@@ -148,6 +152,8 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
         return Asked(problem="too_long", wrong="title")
     wanted: dict[str, object] = {
         "title": title, "category": values.get("category", ""), "filed_at": filed_at,
+        # D11: a unit code however typed (a0301, A-1201); none for a company document.
+        "household": tidied_household(values.get("household", "")) or None,
         "security": values.get("security", ""),
         **{name: bool(values.get(name)) for name in TICKED},
         "location": PaperLocation(*parts) if all(parts) else None,
@@ -169,8 +175,11 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
 
 def waits_for(record: DocumentRecord, changes: MetadataChanges) -> str:
     """Who a pending correction waits for, as the page's address names it (``?waits=``):
-    ``protection`` (a director or centre head, D10) or ``working`` (a manager, D6)."""
-    return "protection" if approvers_for(record, changes) == LOWERING_APPROVERS else "working"
+    ``protection`` (a director or centre head, D10), ``household`` (a manager: it moves
+    the document to another household's file, D11) or ``working`` (a manager, D6)."""
+    if approvers_for(record, changes) == LOWERING_APPROVERS:
+        return "protection"
+    return "household" if moves_household(record, changes) else "working"
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 (``approvers_for``): the registry decides with it, the staff pages say it.
 
 A correction that lowers protection (D10: security lowered or ``personal_info``
-cleared) waits for a ``director`` or ``center_head``; one of a working document (D6) for
-a ``manager``; one that only raises protection applies at once, working or not.
+cleared) waits for a ``director`` or ``center_head``; one that moves the document to
+another household's file (D11), or one of a working document (D6), for a ``manager``;
+one that only raises protection applies at once, working or not.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from services.common.auth import Principal
 from services.common.contracts.fields import Text
 from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
 from services.common.filing import RECORD_CORRECTORS
-from services.common.models import Role, SecurityLevel, Struct, security_rank
+from services.common.models import MAX_HOUSEHOLD, Role, SecurityLevel, Struct, security_rank
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
@@ -26,12 +27,14 @@ MAX_LANGUAGE = 16
 
 
 class MetadataChanges(Struct):
-    """The correctable fields; a field left out is unchanged. ``household`` is not among
-    them: the archive number names the file, so a misfiled document is filed again."""
+    """The correctable fields; a field left out is unchanged. A new ``household`` (None:
+    a company document) moves a misfiled document to the right file; a new household,
+    category or filing year gives it a new archive number (D11)."""
 
     title: Title | Unset = UNSET
     category: str | Unset = UNSET
     filed_at: date | Unset = UNSET
+    household: Annotated[str, msgspec.Meta(max_length=MAX_HOUSEHOLD)] | Unset | None = UNSET
     security: SecurityLevel | Unset = UNSET
     personal_info: bool | Unset = UNSET
     working: bool | Unset = UNSET
@@ -96,7 +99,8 @@ class Correction(Struct):
 LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
 """D10: who approves lowering a document's protection."""
 WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
-"""D6: who approves changes to a working document."""
+"""D6: who approves changes to a working document; D11: and every move of a document to
+another household's file."""
 CORRECTION_DECIDERS: tuple[Role, ...] = (*WORKING_APPROVERS, *LOWERING_APPROVERS)
 """Who may decide a pending correction; which of them, ``approvers_for`` says."""
 CORRECTION_READERS: tuple[str, ...] = (*RECORD_CORRECTORS, *CORRECTION_DECIDERS)
@@ -112,6 +116,12 @@ def lowers_protection(record: DocumentRecord, changes: MetadataChanges) -> bool:
     return lowered or cleared
 
 
+def moves_household(record: DocumentRecord, changes: MetadataChanges) -> bool:
+    """D11: the correction moves the document to another household's file."""
+    return changes.household is not msgspec.UNSET \
+        and (changes.household or None) != record.household
+
+
 def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Role, ...]:
     """Who must approve the correction; empty when it applies at once."""
     if lowers_protection(record, changes):
@@ -120,7 +130,9 @@ def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Rol
                if value is not msgspec.UNSET}
     if changed <= PROTECTION_FIELDS:  # D10: raising protection takes effect at once
         return ()
-    return WORKING_APPROVERS if record.working else ()
+    # D11: a document moved to another household's file shows there, under another
+    # occupant's label, and takes a number in that file's series: a manager approves.
+    return WORKING_APPROVERS if record.working or moves_household(record, changes) else ()
 
 
 def awaits_decision(principal: Principal, correction: Correction) -> bool:

@@ -129,7 +129,9 @@ class DocumentRecord(Struct):
     ``working`` marks a working document (工作文件, still in use by a department): its
     metadata changes need a manager's approval (D6). ``retention_start`` is the filing
     date, or the move-out date once the document's occupancy is closed (R1);
-    ``disposal_due`` is null for ``permanent``.
+    ``disposal_due`` is null for ``permanent``. ``former_archive_nos`` are the numbers
+    it held before a correction of its year, category or household renumbered it (原档号,
+    D11), oldest first: never given again, and still found by search.
     """
 
     document_id: str
@@ -159,6 +161,7 @@ class DocumentRecord(Struct):
     filed_by: str
     registered_at: datetime
     updated_at: datetime
+    former_archive_nos: list[str] = msgspec.field(default_factory=list)
 
 
 # --- access decisions --------------------------------------------------------------------
@@ -336,6 +339,8 @@ class FeedDocument(Struct):
     version: int
     language: str | None
     pages: int
+    former_archive_nos: list[str] = msgspec.field(default_factory=list)
+    """Its archive numbers before a renumbering correction (D11), to be found by."""
 
 
 class DocumentFiled(Struct, tag="document_filed", tag_field="kind"):
@@ -467,6 +472,7 @@ def feed_document(record: DocumentRecord) -> FeedDocument:
         filed_at=record.filed_at, security=record.security,
         personal_info=record.personal_info, status=record.status, version=record.version,
         language=record.language, pages=record.pages,
+        former_archive_nos=record.former_archive_nos,
     )
 
 

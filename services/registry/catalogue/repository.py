@@ -29,7 +29,7 @@ from services.common.contracts.registry import (
 from services.common.db import struct_of
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category
-from services.registry.catalogue.rules import COMPANY, metadata_of, series
+from services.registry.catalogue.rules import COMPANY, archive_no, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules
 from services.registry.schema import Repository, dialect_insert
@@ -60,16 +60,18 @@ class DocumentsRepository(Repository):
         row = await self.first_row(sa.select(documents).where(documents.c.sha256 == sha256))
         return None if row is None else record_of(row)
 
-    async def next_number(self, year: int, category: str, household: str | None) -> int:
-        """The next archive number of (year, category, household); the counter row stays
-        locked until the transaction ends (D8: no gaps, no duplicates)."""
+    async def next_archive_no(self, year: int, category: str, household: str | None) -> str:
+        """The next archive number of (year, category, household), for a filing or a
+        renumbering correction (D11); the counter row stays locked until the transaction
+        ends (D8: no gaps, no duplicates)."""
         statement = dialect_insert(self.conn, archive_counters).values(
             year=year, category=category, household=household or COMPANY, last_no=1)
         statement = statement.on_conflict_do_update(
             index_elements=["year", "category", "household"],
             set_={"last_no": archive_counters.c.last_no + 1},
         ).returning(archive_counters.c.last_no)
-        return int((await self.conn.execute(statement)).scalar_one())
+        number = int((await self.conn.execute(statement)).scalar_one())
+        return archive_no(year, category, household, number)
 
     async def insert(self, record: DocumentRecord) -> None:
         """Raises ``Conflict`` (``already_registered``) if the bytes were filed meanwhile."""
@@ -82,7 +84,7 @@ class DocumentsRepository(Repository):
     async def update(self, record: DocumentRecord) -> None:
         """Write the current version of ``record`` (its history is kept by the caller)."""
         values = _row_of(record)
-        for fixed in ("document_id", "archive_no", "sha256", "registered_at", "filed_by"):
+        for fixed in ("document_id", "sha256", "registered_at", "filed_by"):
             values.pop(fixed)
         await self.conn.execute(documents.update()
                                 .where(documents.c.document_id == record.document_id)
@@ -208,11 +210,15 @@ class DocumentsRepository(Repository):
         return found
 
     async def archive_numbers(self) -> AsyncIterator[str]:
-        """Every record's archive number, destroyed ones included, streamed in batches."""
+        """Every archive number given, streamed in batches: each record's, destroyed ones
+        included, and those it held before a renumbering (D11)."""
         result = await self.conn.stream(
-            sa.select(documents.c.archive_no).execution_options(yield_per=STREAMED_ROWS))
-        async for (number,) in result:
+            sa.select(documents.c.archive_no, documents.c.former_archive_nos)
+            .execution_options(yield_per=STREAMED_ROWS))
+        async for number, former in result:
             yield number
+            for earlier in former or ():
+                yield earlier
 
     async def counters(self) -> dict[str, int]:
         """The last number given in each series (a row per series: fewer than the records)."""

@@ -8,6 +8,11 @@ per (year, category, household). Company documents (no household, e.g. ``policy`
 and a category never does, so the two forms cannot be confused. The counter row is
 incremented in the filing transaction, so a rolled-back filing leaves no gap and two
 concurrent filings wait for each other instead of taking the same number.
+
+A correction of a document's filing year, category or household moves it to another
+series (D11): it takes that series' next number, as filing does
+(``DocumentsRepository.next_archive_no``), and keeps the one it had among its
+``former_archive_nos``, which stays in its series for good (no gap, never reused).
 """
 
 from __future__ import annotations
@@ -51,8 +56,21 @@ def split_archive_no(number: str) -> tuple[str, int] | None:
     return (prefix, value) if value > 0 and digits == f"{value:04d}" else None
 
 
-CORRECTABLE = ("title", "category", "filed_at", "security", "personal_info", "working",
-               "location", "is_copy", "language")
+def series_of(record: DocumentRecord) -> str:
+    """The series ``record``'s year, category and household name (D8)."""
+    return series(record.filed_at.year, record.category, record.household)
+
+
+def renumbered(before: DocumentRecord, after: DocumentRecord) -> bool:
+    """D11: a correction from ``before`` to ``after`` moved the document to a series its
+    archive number is not of (a correction back to its number's series keeps it)."""
+    moved = series_of(after) != series_of(before)
+    current = split_archive_no(before.archive_no)
+    return moved and (current is None or current[0] != series_of(after))
+
+
+CORRECTABLE = ("title", "category", "filed_at", "household", "security", "personal_info",
+               "working", "location", "is_copy", "language")
 """The fields a correction may change (D6); a version records them all."""
 
 

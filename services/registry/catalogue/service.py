@@ -19,7 +19,7 @@ after the document moves it there (``services.registry.households.rules``).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
@@ -27,7 +27,6 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.catalogue import FILED, DocumentVersion
-from services.common.contracts.households import Occupancy
 from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
@@ -56,7 +55,6 @@ from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
     VIEWING_WINDOW,
-    archive_no,
     audited,
     new_record,
 )
@@ -138,8 +136,9 @@ class CatalogueService:
         if differing:
             await self.journal.refuse(principal, "filed", Conflict(
                 f"these bytes are already filed, with a different {', '.join(differing)}; "
-                "filing them again changes nothing: correct the record instead (lowering "
-                "its protection needs a director's or centre head's approval, D10)",
+                "filing them again changes nothing: correct the record instead (its "
+                "household too: a manager approves that move, D11; lowering its "
+                "protection needs a director's or centre head's approval, D10)",
                 code="filed_differently", extra={"fields": differing}),
                 document_id=existing.document_id)
 
@@ -163,38 +162,22 @@ class CatalogueService:
             if existing is not None:
                 return Registration(document=existing, created=False)
             rules = await tx.schedule.rules(lock="share")
-            created, occupancy = await self._household_for_filing(tx, household,
-                                                                  filed.filed_at, now)
-            number = await tx.documents.next_number(filed.filed_at.year, category, household)
-            record = new_record(
-                new, filed, category, household, occupancy, filer, now,
-                number=archive_no(filed.filed_at.year, category, household, number),
-                rules=rules)
+            occupancy = None
+            if household is not None:
+                await file_to_household(tx, household, by=filer, at=now)
+                occupancy = await tx.households.occupancy_on(household, filed.filed_at)
+            number = await tx.documents.next_archive_no(filed.filed_at.year, category,
+                                                        household)
+            record = new_record(new, filed, category, household, occupancy, filer, now,
+                                number=number, rules=rules)
             await tx.documents.insert(record)
             await tx.documents.add_version(record, changes={}, changed_by=filer, changed_at=now,
                                            reason=FILED)
-            if created and household is not None:
-                await tx.journal.emit(HouseholdChanged(household=household, change="created",
-                                                       label=None), at=now)
-                await tx.journal.audit(AuditEntry(action="household_created", username=filer,
-                                                  detail={"household": household}), at=now)
             await tx.journal.emit(DocumentFiled(document=feed_document(record)), at=now)
             await tx.journal.audit(AuditEntry(
                 action="filed", username=filer, document_id=record.document_id,
                 detail={"archive_no": record.archive_no, "sha256": record.sha256}), at=now)
         return Registration(document=record, created=True)
-
-    async def _household_for_filing(self, tx: Tx, household: str | None, filed_at: date,
-                                    at: datetime) -> tuple[bool, Occupancy | None]:
-        """Lock (or create) the household and find the occupancy the document joins."""
-        if household is None:
-            return False, None
-        created = False
-        if not await tx.households.lock(household):
-            created = await tx.households.insert(household, label=None, registered=False,
-                                                 at=at)
-            await tx.households.lock(household)
-        return created, await tx.households.occupancy_on(household, filed_at)
 
     async def record_text_revision(self, document_id: str, revision: TextRevision
                                    ) -> DocumentRecord:
@@ -326,3 +309,18 @@ class CatalogueService:
                 return await tx.documents.versions(document_id)
         await self.journal.refuse(principal, "read_history", decision.error(),
                                   document_id=document_id, code=decision.code)
+
+
+async def file_to_household(tx: Tx, household: str, *, by: str, at: datetime) -> None:
+    """Hold the row of the household a document is filed to, or moved to by a correction
+    (D11), until the transaction ends; one not there yet is made first (D1: building and
+    floor from the unit code, no label, no occupant, not registered), announced and
+    audited as ``by``'s."""
+    if await tx.households.lock(household):
+        return
+    if await tx.households.insert(household, label=None, registered=False, at=at):
+        await tx.journal.emit(HouseholdChanged(household=household, change="created",
+                                               label=None), at=at)
+        await tx.journal.audit(AuditEntry(action="household_created", username=by,
+                                          detail={"household": household}), at=at)
+    await tx.households.lock(household)

@@ -1,6 +1,6 @@
 """Tables of the catalogue: records, their versions (D6) and the archive-number counters
-(D8); the migrations ``registry_0002`` and ``registry_0008_review_queue`` are their
-source of truth."""
+(D8); the migrations ``registry_0002``, ``registry_0008_review_queue`` and
+``registry_0017_former_numbers`` are their source of truth."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ documents = sa.Table(
     actor("filed_by"),
     moment("registered_at"),
     moment("updated_at"),
+    # The archive numbers held before a renumbering correction (D11), oldest first.
+    sa.Column("former_archive_nos", sa.JSON, nullable=False, server_default="[]"),
     sa.Index("ix_documents_household_filed", "household", "filed_at"),
     sa.Index("ix_documents_filed", "filed_at"),
     sa.Index("ix_documents_disposal", "status", "disposal_due"),

@@ -14,6 +14,7 @@ from services.common.contracts.corrections import (
     LOWERING_APPROVERS,
     MetadataChanges,
     approvers_for,
+    moves_household,
 )
 from services.common.contracts.households import Occupancy, occupancy_on
 from services.common.contracts.registry import (
@@ -24,13 +25,20 @@ from services.common.contracts.registry import (
     feed_document,
 )
 from services.common.errors import ArchiveError, Forbidden, ValidationFailed
-from services.common.models import checked_category, checked_past_day, security_rank
+from services.common.models import (
+    checked_category,
+    checked_household,
+    checked_past_day,
+    security_rank,
+)
 from services.registry.corrections.models import Correction
 from services.registry.households.rules import PLACEMENT_FIELDS, placed, version_changes
 from services.registry.schedule.rules import RetentionRules
 
 RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
-"""What a new category or date recomputes; a version lists those it changed."""
+"""What a new category, date or household recomputes; a version lists those it changed."""
+FILING_FIELDS = ("category", "filed_at", "household")
+"""What places a document in its file (D3) and names its archive number's series (D8)."""
 
 
 def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
@@ -38,12 +46,14 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
                   ) -> tuple[DocumentRecord, dict[str, list[object]]]:
     """The next version of ``record`` and the fields it changes ([before, after]).
 
-    A new category takes its class and the schedule's due date (R1); a new category or
-    date places the document in the part of its file the date falls in among
-    ``occupants`` (the household's history; none for a company document), as filing
-    does (``placed``, D3), and the version lists the retention fields that moved too.
-    Raises ``ValidationFailed`` (``no_changes``) if nothing would change, and for a filing
-    date after ``today`` (``date_in_future``: nothing is filed ahead of time).
+    A new category takes its class and the schedule's due date (R1); a new category,
+    date or household places the document in the part of its file the date falls in
+    among ``occupants`` (the history of the household it ends in; none for a company
+    document), as filing does (``placed``, D3), and the version lists the retention
+    fields that moved too. Its archive number is the caller's (D11: ``renumbered``).
+    Raises ``ValidationFailed`` (``no_changes``) if nothing would change, as filing does
+    for a household its category may not have (D1), and for a filing date after
+    ``today`` (``date_in_future``: nothing is filed ahead of time).
     """
     wanted: dict[str, object] = {
         name: value for name, value in msgspec.structs.asdict(changes).items()
@@ -51,6 +61,12 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
     }
     if "category" in wanted:
         wanted["category"] = checked_category(str(wanted["category"]))
+    if "category" in wanted or "household" in wanted:
+        # D1, as at filing: a unit code, and one for every document but a company one.
+        household = wanted.get("household", record.household)
+        wanted["household"] = checked_household(
+            household if isinstance(household, str) else None,
+            checked_category(str(wanted.get("category", record.category))))
     if isinstance(changes.filed_at, date):
         checked_past_day(changes.filed_at, "filed_at", today=today)
     corrected = [name for name, value in wanted.items() if getattr(record, name) != value]
@@ -62,7 +78,7 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
         updated = msgspec.structs.replace(
             updated, retention_class=rules.class_of(updated.category),
             disposal_due=rules.disposal_due(updated.category, updated.retention_start))
-    if "category" in corrected or "filed_at" in corrected:
+    if any(name in corrected for name in FILING_FIELDS):
         updated = placed(updated, occupancy_on(occupants, updated.filed_at), rules)
     return updated, version_changes(record, updated, (*corrected, *RETENTION_FIELDS))
 
@@ -86,10 +102,13 @@ def decider_refusal(principal: Principal, correction: Correction, decision: Deci
     if correction.requested_by == principal.username:
         return DeciderRefusal(Forbidden("nobody approves their own correction",
                                         code="own_correction"), "own_correction")
-    approvers = approvers_for(record, msgspec.convert(correction.changes, MetadataChanges))
+    changes = msgspec.convert(correction.changes, MetadataChanges)
+    approvers = approvers_for(record, changes)
     if not principal.has_role(*approvers):
-        why = ("it lowers the document's protection (D10)"
-               if approvers == LOWERING_APPROVERS else "the document is a working document (D6)")
+        why = ("it lowers the document's protection (D10)" if approvers == LOWERING_APPROVERS
+               else "it moves the document to another household's file (D11)"
+               if moves_household(record, changes)
+               else "the document is a working document (D6)")
         refusal = Forbidden(f"{' or '.join(approvers) or 'nobody'} approves this correction: "
                             f"{why}", code="role_required")
         return DeciderRefusal(refusal, "role_required")

@@ -3,14 +3,17 @@
 An archivist corrects; the correction records who, when and why. It waits, ``pending``,
 for someone other than the requester to approve it when it lowers protection (D10:
 security lowered or ``personal_info`` cleared; a ``director`` or ``center_head``
-approves, and the old level holds until then) or when the document is a working
+approves, and the old level holds until then), when it moves the document to another
+household's file (D11: a ``manager`` approves) or when the document is a working
 document (D6: ``working``, still in use by a department; a ``manager`` approves). A
 correction that only raises protection takes effect at once, working or not. The
 approver is recorded with the version, and the approval is audited under their name. A
-correction written against a version of the record that is no longer the current one
-(``base_version``), or approved after the document changed, is refused
-(``stale_correction``): it was written against metadata that is no longer there, and
-would put back what someone changed meanwhile.
+correction of the filing year, category or household renumbers the document when it
+applies (D11: the next number of the new series; the former one is kept,
+``DocumentRecord.former_archive_nos``). A correction written against a version of the
+record that is no longer the current one (``base_version``), or approved after the
+document changed, is refused (``stale_correction``): it was written against metadata that
+is no longer there, and would put back what someone changed meanwhile.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, NotFound
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, can
+from services.registry.catalogue.rules import renumbered
+from services.registry.catalogue.service import file_to_household
 from services.registry.corrections.models import (
     Correction,
     CorrectionRequest,
@@ -214,13 +219,26 @@ class CorrectionsService:
     async def _apply(self, tx: Tx, rules: RetentionRules, record: DocumentRecord,
                      correction: Correction, *, approver: str | None, at: datetime
                      ) -> Correction:
+        changes = msgspec.convert(correction.changes, MetadataChanges)
+        household = record.household if changes.household is msgspec.UNSET \
+            else changes.household or None
+        if household is not None and household != record.household:
+            # D11: held (or made) as filing holds it, so its occupants cannot change
+            # while the document moves in.
+            await file_to_household(tx, household, by=correction.requested_by, at=at)
         # Read after the document's row is locked: a change of the occupants history
         # waits for that row to place the document, so one of them sees the other.
-        occupants = (await tx.households.occupants(record.household)
-                     if record.household is not None else [])
-        changes = msgspec.convert(correction.changes, MetadataChanges)
+        occupants = await tx.households.occupants(household) if household is not None else []
         updated, diff = apply_changes(record, changes, rules, occupants=occupants, at=at,
                                       today=self.clock.day_of(at))
+        if renumbered(record, updated):
+            # D11: the next number of its new series, by filing's counter; the number it
+            # had stays its own (原档号), in its series for good.
+            updated = msgspec.structs.replace(
+                updated, archive_no=await tx.documents.next_archive_no(
+                    updated.filed_at.year, updated.category, updated.household),
+                former_archive_nos=[*record.former_archive_nos, record.archive_no])
+            diff["archive_no"] = [record.archive_no, updated.archive_no]
         await tx.documents.update(updated)
         await tx.documents.add_version(
             updated, changes=diff, changed_by=correction.requested_by, changed_at=at,
@@ -238,7 +256,9 @@ class CorrectionsService:
             document_id=record.document_id,
             detail={"version": updated.version, "fields": sorted(diff),
                     "requested_by": correction.requested_by, "approved_by": approver,
-                    "correction_id": correction.correction_id}),
+                    "correction_id": correction.correction_id,
+                    **({"archive_no": updated.archive_no, "former_archive_no": record.archive_no}
+                       if "archive_no" in diff else {})}),
             at=at)
         return applied
 

@@ -97,7 +97,8 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
         "deleted": False,
         "title": _with_numbers(fold(doc.title)),
         "body": _with_numbers(fold(doc.body)),
-        "identifiers": [fold(value) for value in (doc.archive_no, doc.household) if value],
+        "identifiers": [fold(value) for value in
+                        (doc.archive_no, *doc.former_archive_nos, doc.household) if value],
         "original": {"title": doc.title, "body": doc.body},
     }
 

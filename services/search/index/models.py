@@ -49,6 +49,9 @@ class IndexedDocument(Struct):
     security: SecurityLevel
     personal_info: bool
     version: int
+    former_archive_nos: tuple[str, ...] = ()
+    """The archive numbers it held before a renumbering correction (D11): found by,
+    like its archive number."""
 
     @property
     def restricted(self) -> bool:

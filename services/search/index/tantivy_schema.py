@@ -6,10 +6,11 @@ queries work. (Tantivy's own ``ngram`` tokenizer gives every n-gram of the text 
 position, which breaks phrases: 中国人 matched 2 003 of 100 000 documents, truly 289.)
 
 Fields: ``text`` holds the bigrams of everything a document may be found by without a
-loan: its title, its archive number and household code, and its body unless the
-document is restricted; ``restricted_body`` holds a restricted document's body, found
-only by callers it is lent to. Each is a separate value of the field, and Tantivy leaves
-a position gap between values, so a phrase never runs from the title into the body.
+loan: its title, its archive numbers (former ones too, D11) and household code, and its
+body unless the document is restricted; ``restricted_body`` holds a restricted
+document's body, found only by callers it is lent to. Each is a separate value of the
+field, and Tantivy leaves a position gap between values, so a phrase never runs from the
+title into the body.
 A text's numbers written in groups (``services.common.text.number_spans``) are one more
 value of its field, their joined digits. The ``_chars`` twins hold unigrams (for single
 CJK characters). ``title``/``title_chars`` only add the title boost to the score;
@@ -128,7 +129,7 @@ def to_document(doc: IndexedDocument) -> tantivy.Document:
     body = fold_mapped(doc.body)
     _add_tokens(out, "title", title)
     _add_tokens(out, "text", title)
-    for identifier in (doc.archive_no, doc.household):
+    for identifier in (doc.archive_no, *doc.former_archive_nos, doc.household):
         if identifier:
             _add_tokens(out, "text", fold(identifier))
     body_field = "restricted_body" if doc.restricted else "text"

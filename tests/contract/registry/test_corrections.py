@@ -8,7 +8,7 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
@@ -211,3 +211,102 @@ async def test_a_correction_keeps_the_values_it_replaced(registry: Registry) -> 
     assert listed.before == pending.before
     assert listed.document is not None
     assert listed.document.current == {"title": "二次装修审批表", "personal_info": True}
+
+
+async def test_a_corrected_year_and_category_renumber_the_document_keeping_its_former_number(
+        registry: Registry) -> None:
+    """D11: the tester's 2002 complaint that was a 2020 decoration file."""
+    filed = await registry.file(household="B-0502", category="complaint",
+                                filed_at=date(2002, 3, 4))
+    before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
+    await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id,
+        _fix(reason="按原件核对", category="decoration", filed_at=date(2020, 3, 4)))
+    record = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    versions = await registry.services.catalogue.history(ARCHIVIST, filed.document_id)
+    [event] = [c.event for c in (await registry.services.journal.changes(
+        INGEST, after=before, limit=100)).changes]
+    [corrected] = [entry for entry in await registry.services.journal.document_trail(
+        ARCHIVIST, filed.document_id) if entry.action == "corrected"]
+    assert filed.archive_no == "2002-complaint-B-0502-0001"
+    assert (record.archive_no, record.former_archive_nos) == (
+        "2020-decoration-B-0502-0001", ["2002-complaint-B-0502-0001"])
+    assert versions[-1].changes["archive_no"] == [filed.archive_no, record.archive_no]
+    assert isinstance(event, DocumentCorrected)
+    assert event.document.former_archive_nos == [filed.archive_no]
+    assert (corrected.detail["archive_no"], corrected.detail["former_archive_no"]) == (
+        record.archive_no, filed.archive_no)
+    # The former number stays in its series for good: no gap, and never given again.
+    assert (await registry.services.fixity.numbering()).clean
+    again = await registry.file(household="B-0502", category="complaint",
+                                filed_at=date(2002, 5, 6))
+    assert again.archive_no == "2002-complaint-B-0502-0002"
+
+
+async def test_a_correction_of_the_date_within_its_year_keeps_the_number(
+        registry: Registry) -> None:
+    filed = await registry.file(filed_at=date(2024, 5, 18))
+    await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                _fix(filed_at=date(2024, 6, 1)))
+    record = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    assert (record.archive_no, record.former_archive_nos) == (filed.archive_no, [])
+
+
+async def test_a_document_moved_to_another_household_waits_for_a_manager_then_is_numbered_there(
+        registry: Registry) -> None:
+    """D11: the misfiled document leaves the wrong household's file on approval."""
+    misfiled = await registry.file(household="A-1201", category="repair",
+                                   filed_at=date(2024, 3, 1))
+    await registry.file(household="A-1202", category="repair", filed_at=date(2024, 1, 5))
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, misfiled.document_id, _fix(reason="归错了户", household="A-1202"))
+    unchanged = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
+    approved = await registry.services.corrections.approve(MANAGER, asked.correction_id,
+                                                           note="核对无误")
+    moved = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
+    files = {household: [record.document_id for record in
+                         await registry.services.catalogue.list_file(
+                             ARCHIVIST, household=household, limit=10, offset=0)]
+             for household in ("A-1201", "A-1202")}
+    assert (asked.status, unchanged.household, unchanged.archive_no) == (
+        "pending", "A-1201", "2024-repair-A-1201-0001")
+    assert approved.status == "applied"
+    assert (moved.household, moved.archive_no, moved.former_archive_nos) == (
+        "A-1202", "2024-repair-A-1202-0002", ["2024-repair-A-1201-0001"])
+    assert misfiled.document_id not in files["A-1201"]
+    assert misfiled.document_id in files["A-1202"]
+    versions = await registry.services.catalogue.history(ARCHIVIST, misfiled.document_id)
+    assert (versions[-1].changes["household"], versions[-1].approved_by) == (
+        ["A-1201", "A-1202"], "zhou")
+
+
+async def test_a_move_to_a_household_not_yet_there_makes_it_as_filing_does(
+        registry: Registry) -> None:
+    misfiled = await registry.file(household="A-1201", working=False)
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, misfiled.document_id, _fix(reason="归错了户", household="C-0808"))
+    await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
+    moved = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
+    assert (moved.household, moved.archive_no) == (
+        "C-0808", "2024-correspondence-C-0808-0001")
+
+
+@pytest.mark.parametrize(("household", "code"), [("a1202", "invalid_household"),
+                                                  (None, "household_required")])
+async def test_a_move_to_no_or_an_ill_written_household_is_refused_when_asked(
+        registry: Registry, household: str | None, code: str) -> None:
+    filed = await registry.file(household="A-1201")
+    with pytest.raises(ValidationFailed) as refused:
+        await registry.services.corrections.request(
+            ARCHIVIST, filed.document_id, _fix(household=household))
+    assert refused.value.code == code
+
+
+async def test_only_a_manager_approves_a_move_to_another_household(registry: Registry) -> None:
+    filed = await registry.file(household="A-1201")
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(household="A-1202"))
+    with pytest.raises(Forbidden) as by_director:
+        await registry.services.corrections.approve(DIRECTOR, asked.correction_id, note=None)
+    assert by_director.value.code == "role_required"
+    assert "another household" in str(by_director.value)

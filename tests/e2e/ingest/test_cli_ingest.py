@@ -102,6 +102,7 @@ def test_a_rerun_saying_otherwise_is_refused_naming_the_fields_and_changes_nothi
     assert "household, title, filed_at, security" in flat
     assert "filed_differently" in flat
     assert "/corrections" in flat
+    assert "correct its filed record (its household too" in flat
     [record] = server.client(token).get("/registry/documents",
                                         params={"household": "A-1201"}).json()
     assert (record["title"], record["filed_at"], record["security"]) == (

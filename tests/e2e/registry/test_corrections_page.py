@@ -52,9 +52,9 @@ def _filed(server: ArchiveServer, **fields: Any) -> dict[str, Any]:
 def _lowered(wang: httpx.Client, record: dict[str, Any], reason: str) -> None:
     """wang lowers the document to ordinary on its page's form (it waits, D10)."""
     form = {"title": record["title"], "category": record["category"],
-            "filed_at": record["filed_at"], "security": "ordinary",
-            "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
-            "location_box": "3", "language": "zh", "reason": reason,
+            "filed_at": record["filed_at"], "household": record["household"] or "",
+            "security": "ordinary", "location_building": "A", "location_room": "档案室",
+            "location_cabinet": "12", "location_box": "3", "language": "zh", "reason": reason,
             "base_version": str(record["version"])}
     sent = wang.post(f"/ui/documents/{record['document_id']}/corrections",
                      data={"_csrf_token": wang.cookies["archive_csrf"], **form})

@@ -150,6 +150,33 @@ def test_a_correction_sent_with_an_older_base_version_is_409_and_saves_nothing(
     assert (record["version"], record["title"]) == (2, "关于地下车位的申请函")
 
 
+def test_a_misfiled_document_moves_to_its_household_on_approval_with_a_new_number(
+        archive_server: ArchiveServer) -> None:
+    """D11: the household is corrected like any field; the number follows on approval and
+    the former one stays on the record."""
+    archivist = archive_server.add_user("wang", "archivist")
+    manager = archive_server.add_user("zhou", "manager")
+    filed = _register(archive_server, household="B-0502", category="complaint",
+                      filed_at="2002-03-04")
+    with archive_server.client(archivist) as client:
+        asked = client.post(f"/registry/documents/{filed['document_id']}/corrections",
+                            json={"changes": {"household": "B-0503", "category": "decoration",
+                                              "filed_at": "2020-03-04"},
+                                  "reason": "扫描时归错了户和年度"})
+    with archive_server.client(manager) as client:
+        [queued] = client.get("/registry/corrections", params={"status": "pending"}).json()
+        approved = client.post(f"/registry/corrections/{asked.json()['correction_id']}/approve",
+                               json={"note": "核对原件无误"})
+        record = client.get(f"/registry/documents/{filed['document_id']}").json()
+        history = client.get(f"/registry/documents/{filed['document_id']}/history").json()
+    assert (asked.status_code, queued["approvers"]) == (202, ["manager"])
+    assert approved.status_code == 200
+    assert (record["household"], record["archive_no"], record["former_archive_nos"]) == (
+        "B-0503", "2020-decoration-B-0503-0001", ["2002-complaint-B-0502-0001"])
+    assert history[-1]["changes"]["archive_no"] == ["2002-complaint-B-0502-0001",
+                                                    "2020-decoration-B-0503-0001"]
+
+
 def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
     filed = _register(archive_server)

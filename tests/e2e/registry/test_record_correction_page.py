@@ -43,9 +43,9 @@ def _filed(server: ArchiveServer, **fields: Any) -> str:
 def _corrected(browser: httpx.Client, document_id: str, **changed: str) -> httpx.Response:
     """The form as the page prefills it for version 1, with ``changed`` typed over it."""
     form = {"title": "关于停车位的申请函", "category": "correspondence",
-            "filed_at": "2024-03-01", "security": "ordinary", "location_building": "A",
-            "location_room": "档案室", "location_cabinet": "12", "location_box": "3",
-            "language": "zh", "reason": "按原件核对", "base_version": "1"}
+            "filed_at": "2024-03-01", "household": "A-1201", "security": "ordinary",
+            "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
+            "location_box": "3", "language": "zh", "reason": "按原件核对", "base_version": "1"}
     return browser.post(f"/ui/documents/{document_id}/corrections",
                         data={"_csrf_token": browser.cookies["archive_csrf"],
                               **form, **changed})
@@ -141,3 +141,17 @@ def test_staff_have_no_form_and_cannot_post_one(server: ArchiveServer) -> None:
     assert page.status_code == 200
     assert "更正著录" not in page.text
     assert posted.status_code == 404
+
+
+def test_a_household_typed_otherwise_waits_for_a_department_head_and_the_record_holds(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """D11: the misfiled document is moved from its own page, not by uploading again."""
+    document_id = _filed(server)
+    filed = archivist.get(f"/registry/documents/{document_id}").json()
+    sent = _corrected(wang, document_id, household="a1202", reason="扫描时归错了户")
+    shown = wang.get(sent.headers["location"])
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert "waits=household" in sent.headers["location"]
+    assert "等待部门负责人批准（把文件移到另一户须经批准）" in shown.text
+    assert (record["household"], record["archive_no"], record["version"]) == (
+        "A-1201", filed["archive_no"], 1)

@@ -18,6 +18,7 @@ from tests.e2e.search.support import (
     notice,
     readiness,
     remove_server_alias,
+    search,
     server_indices,
     wait_until_found,
 )
@@ -43,6 +44,28 @@ def test_filed_document_is_found_within_two_seconds(
     filed = time.monotonic()  # the job is done once the registry has filed it
     eventually(lambda: found_ids(staff, q="年检") == {document_id}, timeout_s=5)
     assert time.monotonic() - filed <= 2.0
+
+
+def test_a_renumbered_document_is_found_by_its_former_number_and_its_new_one(
+        backend_server: ArchiveServer, tmp_path: Path) -> None:
+    """D11: an archivist who searches the number on the paper still finds the document
+    after a correction of its category gave it another."""
+    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+    staff = backend_server.client(backend_server.add_user("li", "staff"))
+    (document_id,) = file_letters(archivist, tmp_path, [notice("装修")])
+    former = archivist.get(f"/registry/documents/{document_id}").json()["archive_no"]
+    corrected = archivist.post(f"/registry/documents/{document_id}/corrections",
+                               json={"changes": {"category": "decoration"},
+                                     "reason": "类别录错"})
+    assert corrected.status_code == 201, corrected.text
+    current = archivist.get(f"/registry/documents/{document_id}").json()["archive_no"]
+    assert (former, current) == ("2024-correspondence-A-1201-0001",
+                                 "2024-decoration-A-1201-0001")
+    eventually(lambda: [(hit["archive_no"], hit["match"]) for hit in
+                        search(staff, q=current)["hits"]] == [(current, "all")])
+    # Every term of the former number, not most of them (the year, household, sequence).
+    assert [(hit["document_id"], hit["match"]) for hit in search(staff, q=former)["hits"]] == [
+        (document_id, "all")]
 
 
 def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhile(

@@ -63,7 +63,10 @@ def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> Non
     assert '<a href="/ui/documents/d1#correct-record">更正著录</a>' in chinese
     assert "/registry/" not in chinese
     assert 'href="/ui/documents/d1"' in chinese
-    assert "户号是档号的一部分，不能更正" in chinese
+    assert "户号也在更正著录中更正：文件移到另一户须部门负责人批准" in chinese
+    assert "不能更正" not in chinese
+    # The links come last, after every sentence: no sentence runs into their text.
+    assert chinese.split("查看已归档的文件</a>")[1].lstrip().startswith("</td>")
     assert "重复" not in chinese.split("batch-files")[1]
 
 

@@ -245,3 +245,37 @@ def test_a_form_that_does_not_say_its_version_shows_the_record_now_and_keeps_onl
     assert form.values == record_values(now) | {"reason": "按原件核对"}
     assert "您打开页面之后，这份文件的著录已被更正（liwen 于" in _shown(WANG, form=form,
                                                                    record=now)
+
+
+def test_a_household_typed_otherwise_moves_the_document_and_waits_for_a_manager() -> None:
+    """D11: the misfiled document is put right on its own page, the unit code however
+    typed (a lower-case letter, no hyphen)."""
+    asked = asked_correction(RECORD, _typed(household="b0502"))
+    assert asked.request is not None
+    assert msgspec.to_builtins(asked.request.changes) == {"household": "B-0502"}
+    assert waits_for(RECORD, asked.request.changes) == "household"
+    shown = _shown(WANG)
+    assert 'name="household" maxlength="10" autocomplete="off"' in shown
+    assert 'value="A-1201"' in shown
+    assert "户号是档号的一部分" not in shown
+    waiting = _shown(WANG, done="correction_pending", waits="household")
+    assert "等待部门负责人批准（把文件移到另一户须经批准）" in waiting
+    assert "新档号" in waiting
+
+
+def test_an_ill_written_household_is_refused_with_the_household_focused() -> None:
+    shown = _shown(WANG, problem="invalid_household", wrong="household",
+                   values=_typed(household="十二楼"))
+    assert "请填写正确的户号，例如 A-1201" in shown
+    assert 'name="household" maxlength="10" autocomplete="off" aria-invalid="true"' in shown
+
+
+def test_a_renumbered_document_shows_its_former_number() -> None:
+    renumbered = document_record(archive_no="2020-decoration-B-0502-0001",
+                                 former_archive_nos=["2002-complaint-B-0502-0001"])
+    view = document_page(renumbered, DocumentPermissions(document=renumbered,
+                                                         read_text=ALLOWED, download=ALLOWED),
+                         q="", text=None, number=None, boxes=None, has_preview=False)
+    shown = Pages().html("zh", "document.html", page_layout(WANG, "/ui/documents/d1", "token")
+                         | {"view": view})
+    assert "<dt>原档号</dt><dd>2002-complaint-B-0502-0001</dd>" in shown
