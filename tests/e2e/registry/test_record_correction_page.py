@@ -109,10 +109,10 @@ def test_a_form_sent_after_another_archivists_correction_is_refused_not_undoing_
         second = _corrected(liwen, document_id, filed_at="2024-03-02", reason="日期录错")
         again = liwen.post(f"/ui/documents/{document_id}/corrections", data={
             "_csrf_token": liwen.cookies["archive_csrf"], "title": "关于地下车位的申请函",
-            "category": "correspondence", "filed_at": "2024-03-02", "security": "ordinary",
-            "location_building": "A", "location_room": "档案室", "location_cabinet": "12",
-            "location_box": "3", "language": "zh", "reason": "日期录错",
-            "base_version": "2"})
+            "category": "correspondence", "filed_at": "2024-03-02", "household": "A-1201",
+            "security": "ordinary", "location_building": "A", "location_room": "档案室",
+            "location_cabinet": "12", "location_box": "3", "language": "zh",
+            "reason": "日期录错", "base_version": "2"})
     finally:
         liwen.close()
     history = archivist.get(f"/registry/documents/{document_id}/history").json()
