@@ -93,6 +93,7 @@ class CorrectionsService:
             if refusal is None and record is not None:
                 if request.base_version is not None and request.base_version != record.version:
                     await _refuse_stale(tx, record, request.base_version)
+                await _refuse_moving_out_of_a_hold(tx, record, request.changes)
                 changes = msgspec.to_builtins(request.changes)
                 correction = Correction(
                     correction_id=str(uuid.uuid4()), document_id=document_id,
@@ -135,6 +136,8 @@ class CorrectionsService:
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")
+                await _refuse_moving_out_of_a_hold(
+                    tx, record, msgspec.convert(correction.changes, MetadataChanges))
                 decided = msgspec.structs.replace(correction, note=note)
                 applied = await self._apply(tx, rules, record, decided,
                                             approver=principal.username, at=now)
@@ -275,6 +278,23 @@ async def _refuse_stale(tx: Tx, record: DocumentRecord, base_version: int) -> No
         f" {record.version}", code="stale_correction",
         extra={"version": record.version, "changed_by": latest.changed_by,
                "changed_at": latest.changed_at.isoformat()})
+
+
+async def _refuse_moving_out_of_a_hold(tx: Tx, record: DocumentRecord,
+                                       changes: MetadataChanges) -> None:
+    """``Conflict(on_hold)`` for a correction of the household or category of a document
+    under an active legal hold (R7): a hold on a household or category covers the
+    documents that are in it, so moving one out would free it to be swept and destroyed.
+    The compliance officer releases the hold first, or places one naming the document."""
+    moves = [name for name in ("household", "category")
+             if getattr(changes, name) is not msgspec.UNSET
+             and (getattr(changes, name) or None) != getattr(record, name)]
+    if moves and record.document_id in await tx.holds.held([record.document_id]):
+        raise Conflict(
+            f"{record.archive_no} is under a legal hold (R7), so its "
+            f"{' and '.join(moves)} cannot be corrected while the hold stands; ask the "
+            "compliance officer to release the hold, or to place one naming this document, "
+            "then correct it", code="on_hold", extra={"fields": moves})
 
 
 async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:

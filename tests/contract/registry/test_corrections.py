@@ -10,6 +10,7 @@ from services.common.auth import Principal
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
+from services.registry.holds.models import HoldRequest
 from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
 from tests.support.registry import INGEST
@@ -310,3 +311,40 @@ async def test_only_a_manager_approves_a_move_to_another_household(registry: Reg
         await registry.services.corrections.approve(DIRECTOR, asked.correction_id, note=None)
     assert by_director.value.code == "role_required"
     assert "another household" in str(by_director.value)
+
+
+COMPLIANCE = Principal(username="qian", roles=("compliance",), clearance="secret")
+
+
+@pytest.mark.parametrize("changes", [{"household": "A-1202"}, {"category": "complaint"}])
+async def test_a_held_document_keeps_its_household_and_category(
+        registry: Registry, changes: dict[str, object]) -> None:
+    """R7: moved out of the household (or category) a hold covers, it would be free to be
+    swept and destroyed; other fields are corrected as usual."""
+    held = await registry.file(household="A-1201", category="repair", working=False)
+    await registry.services.holds.place(COMPLIANCE, HoldRequest(reason="诉讼保全",
+                                                                household="A-1201"))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.request(ARCHIVIST, held.document_id,
+                                                    _fix(**changes))
+    retitled = await registry.services.corrections.request(
+        ARCHIVIST, held.document_id, _fix(title="关于漏水维修的函"))
+    record = await registry.services.catalogue.read(ARCHIVIST, held.document_id)
+    assert (refused.value.code, refused.value.extra) == ("on_hold", {"fields": list(changes)})
+    assert retitled.status == "applied"
+    assert (record.household, record.category, record.title) == (
+        "A-1201", "repair", "关于漏水维修的函")
+
+
+async def test_a_move_asked_before_a_hold_is_not_approved_while_it_stands(
+        registry: Registry) -> None:
+    misfiled = await registry.file(household="A-1201", working=False)
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, misfiled.document_id, _fix(reason="归错了户", household="A-1202"))
+    await registry.services.holds.place(COMPLIANCE, HoldRequest(
+        reason="诉讼保全", documents=[misfiled.document_id]))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
+    record = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
+    assert refused.value.code == "on_hold"
+    assert (record.household, record.archive_no) == ("A-1201", misfiled.archive_no)
