@@ -194,9 +194,10 @@ async def test_correcting_a_filing_date_moves_the_document_into_the_part_it_fall
     assert await _placed(registry, "F-0201") == [
         (date(2019, 6, 1), "甲公司", date(2020, 12, 31), date(2050, 12, 31))]
     assert (versions[-1].version, versions[-1].reason, sorted(versions[-1].changes)) == (
-        2, "日期录错", ["disposal_due", "filed_at", "occupancy_id", "retention_start"])
+        2, "日期录错",
+        ["archive_no", "disposal_due", "filed_at", "occupancy_id", "retention_start"])
     assert [sorted(e.fields) for e in events if isinstance(e, DocumentCorrected)] == [
-        ["disposal_due", "filed_at", "occupancy_id", "retention_start"]]
+        ["archive_no", "disposal_due", "filed_at", "occupancy_id", "retention_start"]]
 
 
 async def test_a_schedule_change_recomputes_class_and_disposal_due(registry: Registry) -> None:

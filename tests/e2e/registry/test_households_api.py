@@ -156,5 +156,7 @@ def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
         "filed_at": ["2023-03-03", "2019-06-01"],
         "occupancy_id": [second["occupancy_id"], first["occupancy_id"]],
         "retention_start": ["2023-03-03", "2020-12-31"],
-        "disposal_due": ["2053-03-03", "2050-12-31"]}
+        "disposal_due": ["2053-03-03", "2050-12-31"],
+        # D11: another year, another number in that year's series
+        "archive_no": ["2023-payment-F-0201-0001", "2019-payment-F-0201-0001"]}
 
