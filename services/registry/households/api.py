@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import Principal
+from services.common.contracts.fields import MAX_NAME
 from services.common.contracts.households import Household
 from services.common.operations import OCCUPANT_RECORDERS
 from services.common.web import PageLimit, PageOffset
@@ -36,7 +37,7 @@ class HouseholdsController(Controller):
         households: NamedDependency[HouseholdsService],
         building: Annotated[str | None, QueryParameter()] = None,
         floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=MAX_NAME)] = None,
         limit: PageLimit = 200, offset: PageOffset = 0,
     ) -> list[Household]:
         """Households in cabinet order: building, floor, unit; those the caller may know
