@@ -106,7 +106,7 @@ class HouseholdsRepository(Repository):
         chosen inside the query, before the page is cut."""
         query = placed_in(sa.select(households).where(shown_to(seen)), building=building,
                           floor=floor)
-        if typed:
+        if typed and typed.strip():
             query = query.where(found_by(typed))
         return await self._households(query.order_by(*CABINET_ORDER).limit(limit)
                                       .offset(offset))

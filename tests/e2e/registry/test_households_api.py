@@ -79,10 +79,12 @@ def test_a_household_is_found_by_its_unit_code_however_typed(
             client.post("/registry/households", json={"household": code})
         found = {typed: [h["household"] for h in client.get(
             "/registry/households", params={"q": typed}).json()]
-            for typed in ("a1201", "A-1201", "A1201", "Ａ－１２０１", "A栋1201", "1201", "Z-1")}
+            for typed in ("a1201", "A-1201", "A1201", "Ａ－１２０１", "A栋1201", "1201", "Z-1",
+                          " ")}
     assert found == {"a1201": ["A-1201"], "A-1201": ["A-1201"], "A1201": ["A-1201"],
                      "Ａ－１２０１": ["A-1201"], "A栋1201": ["A-1201"],
-                     "1201": ["A-1201", "B-1201"], "Z-1": []}
+                     "1201": ["A-1201", "B-1201"], "Z-1": [],
+                     " ": ["A-0801", "A-1201", "B-1201"]}
 
 
 def test_a_household_is_found_by_part_of_a_current_or_former_occupant_s_name(
