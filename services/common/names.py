@@ -125,6 +125,21 @@ def household_named(text: str) -> str:
     return code
 
 
+_UNIT_CODE_KEY = re.compile(r"[A-Z0-9]+")
+_BUILDING_WORD_AFTER = re.compile(r"(?<=[A-Z0-9])(?:栋|座|幢|号楼|楼)")
+"""A building's word after its letter, in a unit code typed in Chinese (A栋1201)."""
+
+
+def unit_code_key(text: str) -> str | None:
+    """The letters and digits of a unit code or part of one as typed, without its hyphen
+    (a-1201, Ａ－1201, A 1201, A栋1201 and a1201 are A1201; 1201 is 1201), to find the
+    codes that hold them written so (``A-1201`` is ``A1201``); None when ``text`` is not
+    made of them."""
+    typed = _UNIT_HYPHEN.sub("", unicodedata.normalize("NFKC", text).strip().upper())
+    typed = _BUILDING_WORD_AFTER.sub("", typed, count=1)
+    return typed if _UNIT_CODE_KEY.fullmatch(typed) else None
+
+
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
     ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in

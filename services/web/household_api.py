@@ -24,6 +24,7 @@ from services.common.contracts.households import Household
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
+from services.common.paging import LIST_PAGE
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text
 from services.web.household_page import (
@@ -40,6 +41,7 @@ from services.web.household_page import (
     outcome,
     typed_day,
 )
+from services.web.households_page import finding, households_view
 from services.web.limits import LIMITS
 from services.web.links import household_url
 from services.web.page import Page, PageNumber
@@ -49,6 +51,16 @@ OCCUPANTS_ANCHOR = "#occupants"
 
 class HouseholdPages(Controller):
     path = "/households"
+
+    @get("/", operation_id="householdsPage")
+    async def households(self, page: NamedDependency[Page],
+                         registry: NamedDependency[RegistryReader], q: FromQuery[str] = "",
+                         page_number: PageNumber = None) -> Response[str]:
+        """Find a household by its unit code or an occupant's name (``households_page``)."""
+        found = finding(q, page_number)
+        households = await registry.households(page.reader.token, found.typed,
+                                               limit=LIST_PAGE + 1, offset=found.offset)
+        return page.render("households.html", view=households_view(found, households))
 
     @get("/{household:str}", operation_id="householdPage")
     async def household(self, household: FromPath[str], page: NamedDependency[Page],

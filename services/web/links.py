@@ -30,3 +30,10 @@ def page_image_url(document_id: str, number: int) -> str:
 
 def household_url(household: str) -> str:
     return f"{PAGES_PREFIX}/households/{segment(household)}"
+
+
+def households_url(*, q: str = "", page: int = 1) -> str:
+    """The households found by ``q`` (all of them without), page ``page``."""
+    return address(f"{PAGES_PREFIX}/households",
+                   {key: value for key, value in (("q", q), ("page", page))
+                    if value and not (key == "page" and value == 1)})

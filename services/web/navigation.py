@@ -1,6 +1,6 @@
 """The top bar: the parts of the archive a person may open, decided from the same role
-lists the services check (the template only shows them; search and loans are
-everybody's), and the values every page's base layout is drawn with, a failure page's
+lists the services check (the template only shows them; search, households and loans
+are everybody's), and the values every page's base layout is drawn with, a failure page's
 too (``layout_values``)."""
 
 from __future__ import annotations

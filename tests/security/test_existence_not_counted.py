@@ -78,6 +78,20 @@ def test_a_household_made_by_a_secret_filing_is_as_unknown_as_one_never_used(
     assert people["wang"].get("/registry/households/B-0301").status_code == 200
 
 
+def test_a_household_made_by_a_secret_filing_is_not_found_by_its_occupant_s_name(
+        secured: Secured, people: People) -> None:
+    _secret(people, "B-0301")  # made by a secret filing, then given an occupant
+    assert people["wang"].post("/registry/households/B-0301/occupants", json={
+        "occupant": "郑家豪", "moved_in": "2015-01-01"}).status_code == 200
+    created = people["wang"].post("/registry/households", json={
+        "household": "C-0101", "occupant": "鄭家豪", "moved_in": "2016-01-01"})
+    assert created.status_code == 201, created.text
+    assert _households(people["ma"], q="家豪") == ["C-0101"]
+    assert _households(people["ma"], q="b0301") == _households(people["ma"], q="0301") == []
+    assert _households(people["ma"], q="家豪", limit=1) == ["C-0101"]  # kept before paging
+    assert _households(people["wang"], q="家豪") == ["B-0301", "C-0101"]
+
+
 CATALOGUE_READERS = ("low", "qiu", "root")
 """Who reads the catalogues (archivist, compliance, admin), each cleared for ordinary."""
 COUNTED = ("label", "closed", "documents", "pages", "closed_parts", "closed_documents",

@@ -58,6 +58,14 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("GET", f"/registry/households/{segment(household)}",
                                Household, token=token)
 
+    async def households(self, token: str, typed: str, *, limit: int, offset: int
+                         ) -> list[Household]:
+        """The households the user may know of, in cabinet order, found by ``typed`` (a
+        unit code or an occupant's name, or part of either; empty: all of them)."""
+        return await self.call("GET", "/registry/households", list[Household], token=token,
+                               params={"q": typed, "limit": limit, "offset": offset}
+                               if typed else {"limit": limit, "offset": offset})
+
     async def household_file(self, token: str, household: str) -> list[DocumentRecord]:
         """The household's documents the user may know exist, newest first (D4), read
         page by page."""

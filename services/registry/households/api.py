@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import Principal
+from services.common.contracts.fields import MAX_NAME
 from services.common.contracts.households import Household
 from services.common.operations import OCCUPANT_RECORDERS
 from services.common.web import PageLimit, PageOffset
@@ -36,12 +37,15 @@ class HouseholdsController(Controller):
         households: NamedDependency[HouseholdsService],
         building: Annotated[str | None, QueryParameter()] = None,
         floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=MAX_NAME)] = None,
         limit: PageLimit = 200, offset: PageOffset = 0,
     ) -> list[Household]:
         """Households in cabinet order: building, floor, unit; those the caller may know
-        of (registered, or holding a document within their clearance)."""
+        of (registered, or holding a document within their clearance). ``q``: those whose
+        unit code holds it however typed (a1201, A-1201, 1201), or the name of an
+        occupant, current or former, Simplified or Traditional."""
         return await households.list_households(principal, building=building, floor=floor,
-                                                limit=limit, offset=offset)
+                                                typed=q, limit=limit, offset=offset)
 
     @get("/{household:str}", operation_id="getHousehold")
     async def get_household(self, household: FromPath[str],

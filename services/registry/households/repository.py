@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from services.common.contracts.households import Household, Occupancy, occupancy_on
 from services.common.errors import NotFound
 from services.common.models import split_household
+from services.common.names import unit_code_key
+from services.common.text import fold
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository, dialect_insert
 
@@ -27,6 +29,21 @@ def placed_in(query: sa.Select[Any], *, building: str | None, floor: int | None
     if floor is not None:
         query = query.where(households.c.floor == floor)
     return query
+
+
+def found_by(typed: str) -> sa.ColumnElement[bool]:
+    """The households a person finds by typing ``typed``: part of the unit code however
+    typed (``unit_code_key``: a1201, A-1201, 1201), or part of the name of an occupant,
+    current or former, Traditional or Simplified, any width or case (both folded as search
+    folds text, ``fold``)."""
+    name = fold(typed.strip())
+    by_name = households.c.household.in_(
+        sa.select(occupancies.c.household)
+        .where(occupancies.c.occupant_folded.contains(name, autoescape=True)))
+    if (key := unit_code_key(typed)) is None:
+        return by_name
+    by_code = sa.func.replace(households.c.household, "-", "").contains(key, autoescape=True)
+    return sa.or_(by_code, by_name)
 
 
 Seen = sa.Select[Any]
@@ -82,12 +99,15 @@ class HouseholdsRepository(Repository):
         return found
 
     async def in_cabinet_order(self, *, building: str | None, floor: int | None,
-                               seen: Seen | None, limit: int, offset: int
-                               ) -> list[Household]:
+                               typed: str | None, seen: Seen | None, limit: int,
+                               offset: int) -> list[Household]:
         """By building, floor and unit, the order of the cabinets (D1); only those shown
-        to a caller who sees ``seen``, chosen inside the query, before the page is cut."""
+        to a caller who sees ``seen`` and, if given, found by ``typed`` (``found_by``),
+        chosen inside the query, before the page is cut."""
         query = placed_in(sa.select(households).where(shown_to(seen)), building=building,
                           floor=floor)
+        if typed and typed.strip():
+            query = query.where(found_by(typed))
         return await self._households(query.order_by(*CABINET_ORDER).limit(limit)
                                       .offset(offset))
 
@@ -109,7 +129,8 @@ class HouseholdsRepository(Repository):
 
     async def add_occupancy(self, code: str, occupant: str, moved_in: date) -> int:
         result = await self.conn.execute(occupancies.insert().values(
-            household=code, occupant=occupant, moved_in=moved_in,
+            household=code, occupant=occupant, occupant_folded=fold(occupant),
+            moved_in=moved_in,
         ).returning(occupancies.c.occupancy_id))
         return int(result.scalar_one())
 

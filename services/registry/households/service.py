@@ -98,10 +98,14 @@ class HouseholdsService:
             return await tx.households.existing(household, seen=_seen(tx, principal))
 
     async def list_households(self, principal: Principal, *, building: str | None,
-                              floor: int | None, limit: int, offset: int) -> list[Household]:
+                              floor: int | None, typed: str | None, limit: int, offset: int
+                              ) -> list[Household]:
+        """The households ``principal`` may know of (``_seen``) in cabinet order, those
+        of ``building`` and on ``floor`` where given, and found by ``typed``, a unit code or
+        an occupant's name or part of either (``repository.found_by``)."""
         async with self.store.transaction() as tx:
             return await tx.households.in_cabinet_order(
-                building=building, floor=floor, seen=_seen(tx, principal),
+                building=building, floor=floor, typed=typed, seen=_seen(tx, principal),
                 limit=min(limit, MAX_PAGE), offset=offset)
 
     async def change_occupant(self, actor: str, household: str, new: NewOccupant

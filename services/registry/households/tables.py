@@ -1,9 +1,13 @@
 """Tables of households and their occupancies; the migrations ``registry_0002`` and
-``registry_0015`` (``registered``) are their source of truth.
+``registry_0015`` (``registered``) and ``registry_0018`` (``occupant_folded``) are their
+source of truth.
 
 ``registered``: the household was registered on purpose (开户), not only made by filing a
 document under a new unit code; one that was not is shown only to those who may see one
-of its documents (``HouseholdsRepository``)."""
+of its documents (``HouseholdsRepository``).
+
+``occupant_folded``: the occupant's name folded as search folds text
+(``services.common.text.fold``), which finding a household by a name matches."""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ occupancies = sa.Table(
     sa.Column("household", sa.String(10), sa.ForeignKey("households.household"),
               nullable=False),
     sa.Column("occupant", sa.String(200), nullable=False),
+    sa.Column("occupant_folded", sa.Text, nullable=False, server_default=""),
     sa.Column("moved_in", sa.Date, nullable=False),
     sa.Column("moved_out", sa.Date, nullable=True),
     sa.Index("ix_occupancies_household", "household", "moved_in"),

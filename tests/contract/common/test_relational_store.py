@@ -136,6 +136,25 @@ async def test_a_correction_asked_before_they_were_kept_gets_the_values_it_repla
         await engine.dispose()
 
 
+async def test_an_occupant_written_before_names_were_folded_is_folded(
+        database_url: str) -> None:
+    """registry_0018 folds the names written before, so their households are found."""
+    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
+                            "registry_0017_former_numbers")
+    engine = create_engine(database_url)
+    try:
+        tables = await _seeded(engine, "registry")
+        async with engine.begin() as conn:
+            await conn.execute(tables.tables["occupancies"].update().values(occupant="鄭嘉豪"))
+        await migrate(database_url, "registry")
+        async with engine.connect() as conn:
+            folded = (await conn.execute(sa.text("SELECT occupant_folded FROM occupancies"))
+                      ).scalar_one()
+        assert folded == "郑嘉豪"
+    finally:
+        await engine.dispose()
+
+
 async def _seeded(engine: Any, service: str) -> sa.MetaData:
     """A row in every table of ``service`` as migrated so far, each pointing at the rows of
     the others its foreign keys name; its tables."""

@@ -71,6 +71,42 @@ def test_households_are_listed_by_building_and_floor_in_cabinet_order(
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_household")
 
 
+def test_a_household_is_found_by_its_unit_code_however_typed(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    with archive_server.client(archivist) as client:
+        for code in ("A-1201", "B-1201", "A-0801"):
+            client.post("/registry/households", json={"household": code})
+        found = {typed: [h["household"] for h in client.get(
+            "/registry/households", params={"q": typed}).json()]
+            for typed in ("a1201", "A-1201", "A1201", "Ａ－１２０１", "A栋1201", "1201", "Z-1",
+                          " ")}
+    assert found == {"a1201": ["A-1201"], "A-1201": ["A-1201"], "A1201": ["A-1201"],
+                     "Ａ－１２０１": ["A-1201"], "A栋1201": ["A-1201"],
+                     "1201": ["A-1201", "B-1201"], "Z-1": [],
+                     " ": ["A-0801", "A-1201", "B-1201"]}
+
+
+def test_a_household_is_found_by_part_of_a_current_or_former_occupant_s_name(
+        archive_server: ArchiveServer) -> None:
+    archivist = archive_server.add_user("wang", "archivist")
+    with archive_server.client(archivist) as client:
+        client.post("/registry/households", json={
+            "household": "A-1201", "occupant": "郑家豪", "moved_in": "2015-03-01"})
+        client.post("/registry/households/A-1201/occupants",
+                    json={"occupant": "何晶", "moved_in": "2021-07-01"})
+        client.post("/registry/households", json={
+            "household": "B-0305", "occupant": "鄭嘉豪", "moved_in": "2018-01-01"})
+        client.post("/registry/households", json={"household": "C-0101"})
+        found = {typed: [h["household"] for h in client.get(
+            "/registry/households", params={"q": typed}).json()]
+            for typed in ("郑家豪", "家豪", "何晶", "鄭家豪", "嘉豪", "李")}
+        on_floor = client.get("/registry/households", params={"q": "豪", "building": "B"})
+    assert found == {"郑家豪": ["A-1201"], "家豪": ["A-1201"], "何晶": ["A-1201"],
+                     "鄭家豪": ["A-1201"], "嘉豪": ["B-0305"], "李": []}
+    assert [h["household"] for h in on_floor.json()] == ["B-0305"]
+
+
 def test_only_an_archivist_changes_a_household(archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
     with archive_server.client(staff) as client:

@@ -1,12 +1,13 @@
 """A category as staff type it: the spellings its catalogue name (D5) offers, its
 alternatives written out and what its brackets hold; a name that could be several is
-refused with those, by their catalogue names."""
+refused with those, by their catalogue names. A unit code, or part of one, typed to find
+a household."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.common.names import category_named
+from services.common.names import category_named, unit_code_key
 
 
 @pytest.mark.parametrize(("typed", "category"), [
@@ -38,3 +39,13 @@ def test_a_name_of_no_category_lists_every_catalogue_name_with_its_brackets() ->
         category_named("房产证")
     assert "装修工程文件(二装审批)" in str(refused.value)
     assert "申请单(门锁、电话、车位、水牌、加班)" in str(refused.value)
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("a1201", "A1201"), ("A-1201", "A1201"), (" A 1201 ", "A1201"), ("Ａ－１２０１", "A1201"),
+    ("A栋1201", "A1201"), ("B1座-0101", "B10101"), ("1201", "1201"), ("郑家豪", None),
+    ("A栋 王", None),
+])
+def test_a_unit_code_typed_any_way_is_its_letters_and_digits(typed: str, key: str | None
+                                                              ) -> None:
+    assert unit_code_key(typed) == key
