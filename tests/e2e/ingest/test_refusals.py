@@ -98,6 +98,25 @@ def test_bad_metadata_leaves_nothing_stored(archivist: httpx.Client, files: Path
     assert not _is_stored(archivist, data)
 
 
+def test_a_filing_date_after_today_is_refused_before_anything_is_stored(
+        archivist: httpx.Client, files: Path) -> None:
+    data = b"\x89PNG\r\n\x1a\n" + os.urandom(256)
+    response = archivist.post("/ingest/documents",
+                              data={"metadata": json.dumps(metadata(filed_at="2091-01-01"))},
+                              files={"file": ("scan.png", data)})
+    assert _problem(response) == (422, "date_in_future")
+    assert not _is_stored(archivist, data)
+
+
+def test_the_registrys_own_filing_route_refuses_a_filing_date_after_today(
+        archivist: httpx.Client) -> None:
+    data = os.urandom(64)
+    response = archivist.post("/registry/documents", json={
+        **metadata(filed_at="2091-01-01"), "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": "image/png", "size_bytes": len(data)})
+    assert _problem(response) == (422, "date_in_future")
+
+
 def test_upload_without_a_file_is_a_bad_request(archivist: httpx.Client) -> None:
     response = archivist.post("/ingest/documents", data={"metadata": json.dumps(metadata())})
     assert response.status_code == 400
