@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from rich.table import Table
 from services.cli.client import Api, ServerUnreachable, api_options
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
+from services.common.clock import SystemClock
+from services.common.config import load_settings
 from services.common.contracts.ingest import JobStatus, JobView
 from services.common.errors import ArchiveError
 from services.common.manifest import (
@@ -100,7 +103,7 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
     if bool(paths) == bool(manifest):
         raise click.UsageError("give files or folders, or --manifest FILE.csv (not both)")
     if manifest is not None:
-        items = read_manifest(manifest)
+        items = read_manifest(manifest, today=SystemClock(load_settings().time_zone).today())
     else:
         if category is None:
             raise click.UsageError("--category is needed when uploading files directly")
@@ -141,10 +144,11 @@ def walk(paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def read_manifest(manifest: Path) -> list[Item]:
-    """The batch a manifest describes; a bad row becomes a failed item, not an abort."""
+def read_manifest(manifest: Path, *, today: date) -> list[Item]:
+    """The batch a manifest describes; a bad row (one filed after ``today`` too) becomes
+    a failed item, not an abort."""
     try:
-        rows = manifest_rows(manifest.read_bytes())
+        rows = manifest_rows(manifest.read_bytes(), today=today)
     except ManifestRefused as exc:
         raise click.UsageError(f"{manifest}: {exc}") from exc
     items = []

@@ -29,11 +29,12 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from services.common.errors import ValidationFailed
-from services.common.models import checked_category, checked_household
+from services.common.models import checked_category, checked_household, checked_past_day
 from services.common.names import (
     category_named,
     day_named,
@@ -119,9 +120,10 @@ def _hidden(relative_path: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative_path).parts)
 
 
-def manifest_rows(data: bytes) -> list[ManifestRow]:
-    """The rows of a manifest file's bytes."""
-    return _read_rows(io.StringIO(_decoded(data), newline=""))
+def manifest_rows(data: bytes, *, today: date) -> list[ManifestRow]:
+    """The rows of a manifest file's bytes; a row filed after ``today`` (the company's
+    day) is a bad row (``date_in_future``), as ingest would refuse its upload."""
+    return _read_rows(io.StringIO(_decoded(data), newline=""), today=today)
 
 
 def _decoded(data: bytes) -> str:
@@ -134,7 +136,7 @@ def _decoded(data: bytes) -> str:
                              "CSV UTF-8, or CSV 逗号分隔) and use that")
 
 
-def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
+def _read_rows(lines: Iterable[str], *, today: date) -> list[ManifestRow]:
     """The manifest's rows, in order (``lines`` as a CSV reader takes them)."""
     reader = csv.DictReader(lines)
     reader.fieldnames = [_column(title) for title in reader.fieldnames or []]
@@ -149,7 +151,7 @@ def _read_rows(lines: Iterable[str]) -> list[ManifestRow]:
         # A path typed on Windows (扫描\0001.pdf) names the same file as with "/".
         path = (row.get("path") or "").strip().replace("\\", "/")
         try:
-            rows.append(ManifestRow(line=line, path=path, metadata=_row_metadata(row)))
+            rows.append(ManifestRow(line=line, path=path, metadata=_row_metadata(row, today=today)))
         except RowProblem as problem:
             rows.append(ManifestRow(line=line, path=path, metadata={}, problem=str(problem),
                                     problem_code=problem.code, problem_value=problem.value))
@@ -212,7 +214,18 @@ def _household(text: str, category: str) -> str | None:
         raise RowProblem(exc.detail, code=exc.code, value=text) from exc
 
 
-def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
+def _filed_at(text: str, *, today: date) -> str:
+    """The row's filing date as ISO, if it is a day (``invalid_date``) that has come
+    (``checked_past_day``: ``date_in_future``), as ingest checks it at upload."""
+    day = _read("invalid_date", day_named, text)
+    try:
+        checked_past_day(date.fromisoformat(day), "filed_at", today=today)
+    except ValidationFailed as exc:
+        raise RowProblem(exc.detail, code=exc.code, value=text) from exc
+    return day
+
+
+def _row_metadata(row: dict[str, str], *, today: date) -> dict[str, Any]:
     values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
     if not values["category"]:
@@ -222,7 +235,7 @@ def _row_metadata(row: dict[str, str]) -> dict[str, Any]:
     category = _read("unknown_category", category_named, values["category"])
     metadata = upload_metadata(
         household=_household(values["household"], category), category=category,
-        title=values["title"], filed_at=_read("invalid_date", day_named, values["filed_at"]),
+        title=values["title"], filed_at=_filed_at(values["filed_at"], today=today),
         security=_read("invalid_security", security_level_named, values["security"])
         if values["security"] else None)
     if values["personal_info"]:

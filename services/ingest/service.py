@@ -2,7 +2,9 @@
 
 An upload SHALL, in this order:
 1. decode and check its metadata (category D5, household D1, date, security within the
-   uploader's clearance), refusing before anything is stored;
+   uploader's clearance), refusing before anything is stored; a filing date after today
+   (ingest's clock) is refused here (422 ``date_in_future``, as a correction to it is),
+   not left to fail the job when the registry files it;
 2. tell the type from the first bytes (PDF, TIFF, PNG, JPEG), else refuse (415);
 3. stream the bytes to a spool file while hashing them, refusing past the size limit
    (413) and the bytes of a destroyed document (409, R6); then store the original once,
@@ -67,6 +69,7 @@ from services.common.models import (
     SecurityLevel,
     checked_category,
     checked_household,
+    checked_past_day,
     security_rank,
 )
 from services.common.objectstore import ObjectStore, original_key, store_original
@@ -206,6 +209,7 @@ class IngestService:
         """Store the original and create its job (see the module docstring for the order)."""
         defaults = filing_defaults(filename=filename, today=self.clock.today())
         filed = filed_as(metadata, defaults)
+        checked_past_day(filed.filed_at, "filed_at", today=self.clock.today())
         if security_rank(filed.security) > security_rank(uploader.clearance):
             raise Forbidden(f"you may not file a {filed.security} document above your "
                             "clearance", code="above_clearance")

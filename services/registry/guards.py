@@ -55,6 +55,7 @@ ROUTE_ACTIONS: dict[str, str] = {
     # documents and households
     "registerDocument": "filed", "recordTextRevision": "text_revised",
     "approveCorrection": "corrected", "rejectCorrection": "correction_rejected",
+    "withdrawCorrection": "correction_withdrawn",
     "recordFixityResult": "fixity_check", "recordDownload": "download",
     "createHousehold": "household_created",
     "changeOccupant": "occupant_changed", "moveOut": "moved_out",

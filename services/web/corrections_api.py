@@ -1,4 +1,5 @@
-"""The corrections page's routes (更正审批, D6, D10): the list, and a decision posted
+"""The corrections page's routes (更正审批, D6, D10): the list, and a decision (or the
+proposer's withdrawal) posted
 twice, first to be confirmed, then (``confirm=1``) sent to the registry and answered by a
 redirect to the list saying what was done, or why the registry refused."""
 
@@ -59,9 +60,10 @@ class CorrectionPages(Controller):
     async def decide(self, correction_id: FromPath[str], page: NamedDependency[Page],
                      registry: NamedDependency[RegistryReader],
                      data: Annotated[DecisionForm, FORM]) -> Response[Any]:
-        """Approve or reject: without ``confirm``, the page asks to confirm what it will
-        do; a rejection needs a reason (``note``)."""
-        anchor = f"#correction-{correction_id}"
+        """Approve or reject, or withdraw one's own (撤回): without ``confirm``, the page
+        asks to confirm what it will do; a rejection needs a reason (``note``)."""
+        anchor = f"#mine-{correction_id}" if data.decision == "withdraw" \
+            else f"#correction-{correction_id}"
         decision = next((name for name in DECISIONS if name == data.decision), None)
         note = data.note.strip()[:MAX_NOTE]
         if decision is None:
@@ -74,8 +76,10 @@ class CorrectionPages(Controller):
                 return see(CORRECTIONS_URL, refused="not_pending")
             return page.render("corrections.html", view=view)
         try:
-            decided = await registry.decide_correction(page.reader.token, correction_id,
-                                                       decision, note or None)
+            decided = (await registry.withdraw_correction(page.reader.token, correction_id)
+                       if decision == "withdraw" else
+                       await registry.decide_correction(page.reader.token, correction_id,
+                                                        decision, note or None))
         except ArchiveError as exc:
             return see(CORRECTIONS_URL, anchor, refused=refusal_code(exc))
         return await _decided(page, registry, decided, decision)

@@ -1,7 +1,8 @@
 """The corrections page (``/ui/corrections``, 更正审批, D6, D10): the corrections waiting
 for approval, each with its document, who asked and when, every field's value now and
 the one asked for, and the reason; approve or reject it (a second step confirms); and
-the reader's own corrections with where each stands.
+the reader's own corrections with where each stands, a pending one with 撤回 to take it
+back (a second step confirms too).
 
 The registry chooses what is listed (a document above the reader's clearance is not
 named, nor its corrections) and says who approves each (``approvers``, by the rule
@@ -33,9 +34,12 @@ from services.web.pager import Pager, page_count, pager
 from services.web.record_correction import LANGUAGE_CHOICES
 
 CORRECTIONS_URL = f"{PAGES_PREFIX}/corrections"
-Decision = Literal["approve", "reject"]
-DECISIONS: tuple[Decision, ...] = ("approve", "reject")
-CORRECTION_STATUS_NAMES = {"pending": "待审批", "applied": "已生效", "rejected": "已驳回"}
+Decision = Literal["approve", "reject", "withdraw"]
+DECISIONS: tuple[Decision, ...] = ("approve", "reject", "withdraw")
+"""What the page posts: an approver's ``approve`` or ``reject``, or the proposer's
+``withdraw`` (撤回) of their own pending correction."""
+CORRECTION_STATUS_NAMES = {"pending": "待审批", "applied": "已生效", "rejected": "已驳回",
+                           "withdrawn": "已撤回"}
 YES_NO = {True: "是", False: "否"}
 """A yes-or-no field's value (含业主个人信息, 在办文件, 复印件)."""
 _SAID: dict[str, dict[str, str]] = {
@@ -98,6 +102,8 @@ class CorrectionLine:
     """The reader asked for it: someone else decides."""
     stale: bool
     """The document changed since it was asked for: approving it is refused."""
+    withdrawable: bool
+    """The reader asked for it and it is pending: they may take it back (撤回)."""
 
 
 def correction_line(principal: Principal, correction: Correction) -> CorrectionLine:
@@ -121,7 +127,7 @@ def correction_line(principal: Principal, correction: Correction) -> CorrectionL
         status=CORRECTION_STATUS_NAMES.get(correction.status, correction.status),
         approvers=[ROLE_NAMES.get(role, role) for role in correction.approvers],
         decidable=awaits_decision(principal, correction),
-        own=own, stale=stale)
+        own=own, stale=stale, withdrawable=own and correction.status == "pending")
 
 
 def may_decide(principal: Principal) -> bool:
@@ -215,7 +221,8 @@ class Outcome:
 
 
 def outcome_of(query: dict[str, str]) -> Outcome | None:
-    """``?done=approve|reject&no=&doc=&v=&by=`` as the decision's redirect wrote it."""
+    """``?done=approve|reject|withdraw&no=&doc=&v=&by=`` as the decision's redirect
+    wrote it."""
     done = query.get("done", "")
     decision = next((name for name in DECISIONS if name == done), None)
     if decision is None or not query.get("doc"):
@@ -257,7 +264,18 @@ def corrections_page(principal: Principal, *, waiting: list[Correction],
 def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, note: str
                ) -> CorrectionsPage | None:
     """``page`` asking to confirm ``decision`` on the correction; None when it is not
-    listed as one the reader may decide (decided meanwhile, or not theirs)."""
+    listed as one the reader may decide (decided meanwhile, or not theirs), or, to
+    withdraw, as one of theirs still pending."""
+    if decision == "withdraw":
+        lines = page.mine.lines if page.mine is not None else []
+        found = next(((index, line) for index, line in enumerate(lines)
+                      if line.correction.correction_id == correction_id and line.withdrawable),
+                     None)
+        if found is None:
+            return None
+        index, line = found
+        back = ListPages(mine_page=page_of(index)).url(f"#mine-{correction_id}")
+        return replace(page, confirmation=Confirmation(line, decision, "", back))
     found = next(((index, line) for index, line in enumerate(page.waiting.lines)
                   if line.correction.correction_id == correction_id and line.decidable),
                  None)

@@ -79,7 +79,8 @@ class IngestPages(Controller):
         sent = [value for value in form.getall("files", []) if isinstance(value, UploadFile)
                 and value.filename]
         files = [file for file in sent if not left_out(file.filename)]
-        rows, problem, folder_manifests = await _manifest_of(form.get("manifest"), sent)
+        rows, problem, folder_manifests = await _manifest_of(form.get("manifest"), sent,
+                                                             today=today)
         if not problem and not files and not rows:
             problem = "no_files"
         values = {name: text(form, name) for name in DEFAULT_FIELDS}
@@ -133,7 +134,7 @@ class IngestPages(Controller):
             location_pattern=LOCATION_PATTERN)
 
 
-async def _manifest_of(manifest: object, sent: list[UploadFile]
+async def _manifest_of(manifest: object, sent: list[UploadFile], *, today: date
                        ) -> tuple[list[ManifestRow] | None, str, list[str]]:
     """The rows of the manifest chosen, else of the one the chosen folder holds (清单.csv
     beside its scans); or why none can be read (``several_manifests`` in the folder: and
@@ -145,18 +146,20 @@ async def _manifest_of(manifest: object, sent: list[UploadFile]
         manifest = found[0] if found else None
     if manifest is None:
         return None, "", []
-    rows, problem = await _manifest_rows(manifest)
+    rows, problem = await _manifest_rows(manifest, today=today)
     return rows, problem, []
 
 
-async def _manifest_rows(manifest: UploadFile) -> tuple[list[ManifestRow] | None, str]:
-    """The manifest's rows, or why it cannot be read at all."""
+async def _manifest_rows(manifest: UploadFile, *, today: date
+                         ) -> tuple[list[ManifestRow] | None, str]:
+    """The manifest's rows (a row filed after ``today`` is a bad one), or why it cannot
+    be read at all."""
     data = await manifest.read(MAX_MANIFEST_BYTES + 1)
     await manifest.close()
     if len(data) > MAX_MANIFEST_BYTES:
         return None, "manifest_too_large"
     try:
-        return manifest_rows(data), ""
+        return manifest_rows(data, today=today), ""
     except ManifestUnreadable:
         return None, "manifest_not_text"
     except ManifestRefused:

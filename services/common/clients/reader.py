@@ -146,6 +146,12 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
             "POST", f"/registry/corrections/{segment(correction_id)}/{decision}", Correction,
             token=token, json={"note": note})
 
+    async def withdraw_correction(self, token: str, correction_id: str) -> Correction:
+        """Take back the user's own pending correction (撤回): ``withdrawn``."""
+        return await self.call(
+            "POST", f"/registry/corrections/{segment(correction_id)}/withdraw", Correction,
+            token=token)
+
     async def versions(self, token: str, document_id: str) -> list[DocumentVersion]:
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/history",
                                list[DocumentVersion], token=token)

@@ -56,7 +56,8 @@ class CorrectionRequest(Struct):
     base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
-CorrectionStatus = Literal["pending", "applied", "rejected"]
+CorrectionStatus = Literal["pending", "applied", "rejected", "withdrawn"]
+"""``withdrawn``: taken back by its proposer while pending (撤回); the record unchanged."""
 
 
 class CorrectionDocument(Struct):

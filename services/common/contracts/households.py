@@ -56,10 +56,16 @@ def checked_change_day(current: Occupancy | None, day: date, change: ChangeDay, 
         raise ValidationFailed(f"{change} {day} is before the current occupant moved in "
                                f"({current.moved_in})", code="date_before_occupancy")
     if current is not None and change == "moved_in" and day == current.moved_in:
+        # Nobody can delete or rewrite a registered occupancy (the history is kept as
+        # registered), so the message names what can be done, not a tool there is not.
         raise ValidationFailed(
-            f"{current.occupant} moved in on {day} too: their part would hold no day; if "
-            "they never lived there, their registration is a mistake the occupants "
-            "history cannot undo (ask a System Administrator)", code="same_day_as_move_in")
+            f"{current.occupant} moved in on {day} too: a new occupant that day would "
+            "leave their part no day, so nothing was recorded. Check the date: if the new "
+            "occupant moved in later, record that day, and the household's history shows "
+            "both. The occupants history is kept as registered and no registration can be "
+            f"undone in the system; if {current.occupant} was registered by mistake, report "
+            "the facts to your Department Head to be kept on record",
+            code="same_day_as_move_in")
     return day
 
 

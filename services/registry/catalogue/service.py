@@ -47,8 +47,8 @@ from services.common.filing import FILERS, Filed, filed_as, filed_otherwise, fil
 from services.common.models import (
     Category,
     checked_category,
-    checked_date,
     checked_household,
+    checked_past_day,
     security_rank,
 )
 from services.common.paging import MAX_PAGE
@@ -91,13 +91,15 @@ class CatalogueService:
         """File ``new`` (ingest's service token or an archivist); the same filing again
         returns the existing record with ``created`` false. What ``new`` leaves out is
         filed as its ``defaults`` say, or, without them (a direct filing), as
-        ``filing_defaults`` gives them for its file name and today."""
+        ``filing_defaults`` gives them for its file name and today. A filing date after
+        today is refused (422 ``date_in_future``): ingest refuses it at upload already,
+        this is the line behind it and the direct filing's only one."""
         filed = filed_as(new, new.defaults or filing_defaults(
             filename=new.original_filename, today=self.clock.today()))
         filer = await self._filer(principal, new, filed)
         category = checked_category(new.category)
         household = checked_household(new.household, category)
-        checked_date(filed.filed_at, "filed_at")
+        checked_past_day(filed.filed_at, "filed_at", today=self.clock.today())
         if not principal.is_service and await self.uploads.uploaded(new.sha256):
             await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes were uploaded to ingest; their upload's job files them with "

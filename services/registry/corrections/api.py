@@ -1,4 +1,5 @@
-"""Corrections routes (D6, D10): ask for one, the approvers' queue, approve or reject."""
+"""Corrections routes (D6, D10): ask for one, the approvers' queue, approve or reject,
+or withdraw one's own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from services.common.auth import Principal
 from services.common.contracts.corrections import CORRECTION_DECIDERS, CORRECTION_READERS
 from services.common.contracts.lending import AwaitingCount
+from services.common.filing import RECORD_CORRECTORS
 from services.common.web import PageLimit, PageOffset
 from services.registry.corrections.models import (
     Correction,
@@ -81,6 +83,14 @@ class CorrectionsController(Controller):
         (D6), a director or centre head when it lowers protection (D10); the new version
         names them."""
         return await corrections.approve(principal, correction_id, note=data.note)
+
+    @post("/corrections/{correction_id:str}/withdraw", operation_id="withdrawCorrection",
+          status_code=HTTP_200_OK, guards=[allow(*RECORD_CORRECTORS)])
+    async def withdraw(self, correction_id: FromPath[str], principal: NamedDependency[Principal],
+                       corrections: NamedDependency[CorrectionsService]) -> Correction:
+        """The proposer takes back their own pending correction (撤回): ``withdrawn``,
+        the record unchanged; 403 ``not_proposer`` for anyone else, 409 once decided."""
+        return await corrections.withdraw(principal, correction_id)
 
     @post("/corrections/{correction_id:str}/reject", operation_id="rejectCorrection",
           status_code=HTTP_200_OK, guards=[allow(*CORRECTION_DECIDERS)])

@@ -13,7 +13,8 @@ applies (D11: the next number of the new series; the former one is kept,
 ``DocumentRecord.former_archive_nos``). A correction written against a version of the
 record that is no longer the current one (``base_version``), or approved after the
 document changed, is refused (``stale_correction``): it was written against metadata that
-is no longer there, and would put back what someone changed meanwhile.
+is no longer there, and would put back what someone changed meanwhile. Its proposer may
+withdraw it while it is pending (撤回, ``withdrawn``); nobody else may.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from services.common.contracts.corrections import (
 )
 from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.registry import DocumentRecord
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, can
 from services.registry.catalogue.rules import renumbered
@@ -170,6 +171,28 @@ class CorrectionsService:
                 return rejected
         await self.journal.refuse(principal, "correction_rejected", refusal.error,
                                   document_id=correction.document_id, code=refusal.code)
+
+    async def withdraw(self, principal: Principal, correction_id: str) -> Correction:
+        """The proposer takes back their own pending correction (撤回): ``withdrawn``, the
+        record unchanged, and off the approvers' queue and count. Only the proposer may
+        (403 ``not_proposer``), and only while it is pending (409)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            correction = await self._pending(tx, correction_id)
+            if correction.requested_by == principal.username:
+                withdrawn = msgspec.structs.replace(correction, status="withdrawn",
+                                                    decided_by=principal.username,
+                                                    decided_at=now)
+                await tx.corrections.save(withdrawn)
+                await tx.journal.audit(AuditEntry(
+                    action="correction_withdrawn", username=principal.username,
+                    document_id=correction.document_id,
+                    detail={"correction_id": correction_id}), at=now)
+                return withdrawn
+        await self.journal.refuse(principal, "correction_withdrawn", Forbidden(
+            f"only {correction.requested_by}, who asked for this correction, may withdraw "
+            "it; an approver rejects it instead", code="not_proposer"),
+            document_id=correction.document_id)
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
                           document_id: str | None, requested_by: str | None = None,

@@ -348,3 +348,36 @@ async def test_a_move_asked_before_a_hold_is_not_approved_while_it_stands(
     record = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
     assert refused.value.code == "on_hold"
     assert (record.household, record.archive_no) == ("A-1201", misfiled.archive_no)
+
+
+async def test_the_proposer_withdraws_a_pending_correction_which_leaves_the_queue(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True, title="二装审批表")
+    pending = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表"))
+    waiting_before = await registry.services.corrections.awaiting_count(MANAGER)
+    withdrawn = await registry.services.corrections.withdraw(ARCHIVIST, pending.correction_id)
+    waiting_after = await registry.services.corrections.awaiting_count(MANAGER)
+    record = await registry.services.catalogue.read(ARCHIVIST, filed.document_id)
+    audited = await registry.services.journal.entries(
+        INGEST, AuditQuery(username="wang", action="correction_withdrawn"))
+    with pytest.raises(Conflict) as again:
+        await registry.services.corrections.approve(MANAGER, pending.correction_id, note=None)
+    assert (withdrawn.status, withdrawn.decided_by) == ("withdrawn", "wang")
+    assert (waiting_before.awaiting, waiting_after.awaiting) == (1, 0)
+    assert (record.title, record.version) == ("二装审批表", filed.version)
+    assert [entry.detail["correction_id"] for entry in audited] == [pending.correction_id]
+    assert again.value.code == "invalid_transition"
+
+
+async def test_only_the_proposer_withdraws_and_only_while_pending(registry: Registry) -> None:
+    filed = await registry.file(working=True)
+    pending = await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                          _fix(title="新标题"))
+    with pytest.raises(Forbidden) as not_theirs:
+        await registry.services.corrections.withdraw(MANAGER, pending.correction_id)
+    await registry.services.corrections.approve(MANAGER, pending.correction_id, note=None)
+    with pytest.raises(Conflict) as decided:
+        await registry.services.corrections.withdraw(ARCHIVIST, pending.correction_id)
+    assert not_theirs.value.code == "not_proposer"
+    assert decided.value.code == "invalid_transition"

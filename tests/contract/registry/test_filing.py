@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.common.contracts.registry import DocumentFiled, FilingDefaults, PaperLocation
-from services.common.errors import BadRequest, Conflict
+from services.common.errors import BadRequest, Conflict, ValidationFailed
 from tests.contract.registry.conftest import ARCHIVIST, Registry
 from tests.support.registry import INGEST, new_document, sha
 
@@ -207,3 +207,15 @@ async def test_a_document_joins_the_occupancy_in_force_on_its_date(registry: Reg
     before = await registry.file(household="A-0801", filed_at=date(2018, 3, 3))
     after = await registry.file(household="A-0801", filed_at=date(2021, 3, 3))
     assert (before.occupancy_id, after.occupancy_id) == (old.occupancy_id, new.occupancy_id)
+
+
+async def test_a_filing_dated_after_the_registrys_today_is_refused(registry: Registry) -> None:
+    """The registry's clock reads 2024-06-01: that day is filed, the next is not, whoever
+    files it (ingest's service token, or an archivist on the registry's own route)."""
+    today = await registry.file(filed_at=date(2024, 6, 1))
+    for filer in (INGEST, ARCHIVIST):
+        with pytest.raises(ValidationFailed) as refused:
+            await registry.services.catalogue.register(
+                filer, new_document(filed_at=date(2024, 6, 2)))
+        assert refused.value.code == "date_in_future"
+    assert today.filed_at == date(2024, 6, 1)

@@ -3,6 +3,8 @@ uploading twice, and a non-zero exit naming the reason when a file fails."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -134,6 +136,21 @@ def test_missing_file_in_a_manifest_is_reported_not_uploaded(
     result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
     assert result.returncode == 1
     assert "no such file" in result.stdout
+
+
+def test_a_manifest_row_filed_in_the_future_fails_by_its_line_and_is_not_uploaded(
+        server: ArchiveServer, token: str, tmp_path: Path) -> None:
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(32))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(HEADER + "scan.pdf,A-1201,repair,将来,2091-01-01,ordinary,,,\n",
+                        encoding="utf-8")
+    result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
+    assert result.returncode == 1
+    assert "m.csv line 2: filed_at 2091-01-01 is after today" in result.stdout
+    sha256 = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert loopback.get(f"{server.url}/ingest/originals/{sha256}",
+                        headers={"Authorization": f"Bearer {token}"}).status_code != 200
 
 
 def test_a_manifest_excel_saved_in_gbk_is_filed_as_written(

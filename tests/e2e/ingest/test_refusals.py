@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from tests.e2e.ingest.support import ingest, metadata, scanned_png, upload
-from tests.fixtures.app import module_archive_server
+from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
 from tests.support.rendering import (
     SIMPLIFIED_LINES,
     render_page,
@@ -96,6 +97,43 @@ def test_bad_metadata_leaves_nothing_stored(archivist: httpx.Client, files: Path
     archivist.post("/ingest/documents", data={"metadata": "{}"},
                    files={"file": ("scan.png", data)})
     assert not _is_stored(archivist, data)
+
+
+def test_a_filing_date_after_today_is_refused_before_anything_is_stored(
+        archivist: httpx.Client, files: Path) -> None:
+    data = b"\x89PNG\r\n\x1a\n" + os.urandom(256)
+    response = archivist.post("/ingest/documents",
+                              data={"metadata": json.dumps(metadata(filed_at="2091-01-01"))},
+                              files={"file": ("scan.png", data)})
+    assert _problem(response) == (422, "date_in_future")
+    assert not _is_stored(archivist, data)
+
+
+def test_the_registrys_own_filing_route_refuses_a_filing_date_after_today(
+        archivist: httpx.Client) -> None:
+    data = os.urandom(64)
+    response = archivist.post("/registry/documents", json={
+        **metadata(filed_at="2091-01-01"), "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": "image/png", "size_bytes": len(data)})
+    assert _problem(response) == (422, "date_in_future")
+
+
+def test_a_manifest_row_filed_after_today_is_refused_on_the_page_by_its_line(
+        server: ArchiveServer, archivist: httpx.Client, files: Path) -> None:
+    """The digitising page reads the manifest first: the row's file is not sent, and the
+    batch says which line, what it says and why, in Chinese."""
+    scan = scanned_png(files, "simplified", lines=1)
+    manifest = ("文件,户号,类别,标题,归档日期,密级\n"
+                f"{scan.name},A-1201,维修,将来的报修,2091-01-01,普通\n").encode()
+    browser = signed_in(server.url, "li.archivist")
+    sent = browser.post("/ui/ingest/", data={"_csrf_token": browser.cookies["archive_csrf"]},
+                        files=[("files", (scan.name, scan.read_bytes(), "image/png")),
+                               ("manifest", ("清单.csv", manifest, "text/csv"))])
+    shown = browser.get(sent.headers["location"])
+    browser.close()
+    assert sent.status_code == 303, sent.text
+    assert "清单第 2 行（写的是“2091-01-01”）：归档日期在今天之后" in shown.text
+    assert not _is_stored(archivist, scan.read_bytes())
 
 
 def test_upload_without_a_file_is_a_bad_request(archivist: httpx.Client) -> None:

@@ -137,6 +137,52 @@ def test_a_rejection_needs_a_reason_which_the_proposer_reads(
     assert "您提出的更正被 zhao 驳回。 意见：原件有业主身份证号" in told.text
 
 
+def test_the_proposer_withdraws_a_pending_correction_after_confirming_it(
+        server: ArchiveServer, archivist: httpx.Client,
+        browsers: dict[str, httpx.Client]) -> None:
+    record = _filed(server, security="confidential", title="要撤回的说明")
+    _lowered(browsers["wang"], record, "看错了")
+    correction_id = _pending(archivist, record["document_id"])
+    wang, zhao = browsers["wang"], browsers["zhao"]
+    director = server.client(server.add_user("tang", "director", clearance="confidential"))
+    waiting = _waiting_for(director)
+
+    mine = wang.get("/ui/corrections")
+    by_approver = _decide(zhao, correction_id, decision="withdraw", confirm="1")
+    by_another = server.client(server.add_user("liu", "archivist", clearance="confidential")
+                               ).post(f"/registry/corrections/{correction_id}/withdraw")
+    asked = _decide(wang, correction_id, decision="withdraw")
+    confirmed = _decide(wang, correction_id, decision="withdraw", confirm="1")
+    shown = wang.get(confirmed.headers["location"])
+    again = archivist.post(f"/registry/corrections/{correction_id}/withdraw")
+    listed = archivist.get("/registry/corrections", params={
+        "document_id": record["document_id"]}).json()
+    audited = server.client(server.add_user("he", "compliance", clearance="confidential")).get(
+        "/registry/audit", params={"action": "correction_withdrawn"}).json()
+
+    assert (f'<button type="submit" name="decision" value="withdraw" class="secondary" '
+            f'aria-label="撤回对 {record["archive_no"]} 的更正">撤回</button>') in mine.text
+    assert "refused=role_required" in by_approver.headers["location"]
+    assert (by_another.status_code, by_another.json()["code"]) == (403, "not_proposer")
+    assert asked.status_code == 200
+    assert f"确认撤回更正：{record['archive_no']}" in asked.text
+    assert "撤回后，这项更正不再等待审批" in asked.text
+    assert confirmed.status_code == 303
+    assert f"已撤回您对 {record['archive_no']} 的更正，记录保持不变" in shown.text
+    assert "已撤回 · wang 于" in shown.text
+    assert 'value="withdraw"' not in shown.text
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+    assert [c["status"] for c in listed] == ["withdrawn"]
+    assert _waiting_for(director) == waiting - 1
+    assert archivist.get(f"/registry/documents/{record['document_id']}").json()[
+        "security"] == "confidential"
+    assert [(entry["username"], entry["detail"].get("correction_id")) for entry in audited
+            if entry["outcome"] == "allowed"] == [("wang", correction_id)]
+    assert [(entry["username"], entry["code"]) for entry in audited
+            if entry["outcome"] == "refused"] == [("zhao", "role_required"),
+                                                  ("liu", "not_proposer")]
+
+
 def test_a_correction_above_the_approvers_clearance_is_neither_listed_nor_decided(
         server: ArchiveServer, archivist: httpx.Client,
         browsers: dict[str, httpx.Client]) -> None:

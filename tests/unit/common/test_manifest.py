@@ -5,10 +5,13 @@ as a whole, with what to do."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.common.manifest import ManifestRefused, ManifestUnreadable, manifest_rows
 
+TODAY = date(2024, 9, 2)
 MANIFEST = (
     "path,household,category,title,filed_at,security\r\n"
     "a.png,C-0802,decoration,裝修申請表（拆除廚房非承重牆）,2024-05-18,ordinary\r\n"
@@ -17,7 +20,7 @@ MANIFEST = (
 
 def _read(data: bytes) -> list[tuple[str, str, str]]:
     return [(row.path, row.metadata["title"], row.metadata["filed_at"])
-            for row in manifest_rows(data)]
+            for row in manifest_rows(data, today=TODAY)]
 
 
 EXPECTED = [("a.png", "裝修申請表（拆除廚房非承重牆）", "2024-05-18"),
@@ -38,7 +41,7 @@ def test_a_manifest_reads_alike_in_each_encoding_excel_writes(encoded: bytes) ->
 def test_a_filing_date_is_read_as_people_write_it_year_first(typed: str) -> None:
     rows = ("path,household,category,title,filed_at,security\n"
             f"a.png,A-1201,repair,t,{typed},ordinary\n")
-    [row] = manifest_rows(rows.encode())
+    [row] = manifest_rows(rows.encode(), today=TODAY)
     assert (row.problem, row.metadata["filed_at"]) == ("", "2024-05-18")
 
 
@@ -52,9 +55,24 @@ def test_a_date_or_language_that_cannot_be_read_is_that_rows_problem_with_its_li
         filed_at: str, language: str, code: str) -> None:
     rows = ("path,household,category,title,filed_at,security,language\n"
             f"a.png,A-1201,repair,t,{filed_at},ordinary,{language}\n")
-    [row] = manifest_rows(rows.encode())
+    [row] = manifest_rows(rows.encode(), today=TODAY)
     assert (row.line, row.problem_code, row.metadata) == (2, code, {})
     assert row.problem
+
+
+@pytest.mark.parametrize(("filed_at", "code"), [
+    ("2024-09-03", "date_in_future"),  # the day after TODAY
+    ("2091-01-01", "date_in_future"),
+])
+def test_a_filing_date_not_yet_come_is_that_rows_problem_as_ingest_would_refuse_it(
+        filed_at: str, code: str) -> None:
+    rows = ("path,household,category,title,filed_at,security\n"
+            f"a.png,A-1201,repair,t,{filed_at},ordinary\n"
+            "b.png,A-1201,repair,t,2024-09-02,ordinary\n")
+    bad, today = manifest_rows(rows.encode(), today=TODAY)
+    assert (bad.line, bad.problem_code, bad.problem_value, bad.metadata) == (
+        2, code, filed_at, {})
+    assert (today.problem, today.metadata["filed_at"]) == ("", "2024-09-02")
 
 
 @pytest.mark.parametrize(("typed", "model"), [
@@ -63,7 +81,7 @@ def test_a_date_or_language_that_cannot_be_read_is_that_rows_problem_with_its_li
 def test_a_language_is_its_ocr_model_or_its_name(typed: str, model: str) -> None:
     rows = ("文件,户号,类别,标题,归档日期,密级,语言\n"
             f"a.png,A-1201,往来函件,致业主的一封信,2024-05-18,普通,{typed}\n")
-    [row] = manifest_rows(rows.encode("gbk"))
+    [row] = manifest_rows(rows.encode("gbk"), today=TODAY)
     assert (row.problem, row.metadata["language"]) == ("", model)
 
 
@@ -72,13 +90,15 @@ def test_the_blank_rows_excel_leaves_below_the_table_are_skipped() -> None:
             "a.png,A-1201,repair,t,2024-05-18,ordinary\r\n"
             ",,,,,\r\n"
             " , ,,,,\r\n")
-    assert [(row.line, row.problem) for row in manifest_rows(rows.encode())] == [(2, "")]
+    assert [(row.line, row.problem)
+            for row in manifest_rows(rows.encode(), today=TODAY)] == [(2, "")]
 
 
 def test_a_path_typed_on_windows_names_the_file_as_with_slashes() -> None:
     rows = ("path,household,category,title,filed_at,security\n"
             "扫描\\2024\\0001.pdf,A-1201,repair,t,2024-05-18,ordinary\n")
-    assert [row.path for row in manifest_rows(rows.encode())] == ["扫描/2024/0001.pdf"]
+    assert [row.path for row in manifest_rows(rows.encode(), today=TODAY)] == [
+        "扫描/2024/0001.pdf"]
 
 
 @pytest.mark.parametrize(("category", "security", "expected"), [
@@ -96,7 +116,7 @@ def test_a_category_and_security_may_be_written_as_staff_know_them(
         category: str, security: str, expected: tuple[str, str]) -> None:
     rows = ("path,household,category,title,filed_at,security\n"
             f"a.png,A-1201,{category},t,2024-05-18,{security}\n")
-    [row] = manifest_rows(rows.encode())
+    [row] = manifest_rows(rows.encode(), today=TODAY)
     assert (row.problem, row.metadata["category"], row.metadata["security"]) == ("", *expected)
 
 
@@ -111,7 +131,7 @@ def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
     rows = ("path,household,category,title,filed_at,security\n"
             f"a.png,A-1201,{category},t,2024-05-18,{security}\n"
             "b.png,A-1201,repair,t,2024-05-18,ordinary\n")
-    bad, good = manifest_rows(rows.encode())
+    bad, good = manifest_rows(rows.encode(), today=TODAY)
     assert problem in bad.problem
     assert bad.problem_code == ("unknown_category" if "category" in problem
                                 else "invalid_security")
@@ -130,7 +150,7 @@ def test_a_name_that_is_no_one_category_or_level_is_that_rows_problem(
 ])
 def test_a_unit_code_may_be_written_as_staff_type_it(typed: str, household: str) -> None:
     rows = f"path,household,category,title,filed_at,security\na.png,{typed},repair,t,2024-05-18,\n"
-    [row] = manifest_rows(rows.encode())
+    [row] = manifest_rows(rows.encode(), today=TODAY)
     assert (row.problem, row.metadata["household"]) == ("", household)
 
 
@@ -142,7 +162,7 @@ def test_a_unit_code_that_names_none_or_is_ambiguous_is_that_rows_problem_with_i
     rows = ("path,household,category,title,filed_at,security\n"
             "a.png,A-1201,repair,t,2024-05-18,\n"
             f"b.png,{typed} ,repair,t,2024-05-18,\n")
-    good, bad = manifest_rows(rows.encode())
+    good, bad = manifest_rows(rows.encode(), today=TODAY)
     assert (bad.line, bad.problem_code, bad.problem_value, bad.metadata) == (
         3, "invalid_household", typed, {})
     assert "is not a unit code like A-1201" in bad.problem
@@ -153,7 +173,7 @@ def test_a_row_without_the_unit_code_its_category_needs_is_that_rows_problem() -
     rows = ("path,household,category,title,filed_at,security\n"
             "a.png,,repair,t,2024-05-18,\n"
             "b.png,,policy,t,2024-05-18,\n")
-    repair, policy = manifest_rows(rows.encode())
+    repair, policy = manifest_rows(rows.encode(), today=TODAY)
     assert (repair.line, repair.problem_code, repair.problem_value) == (
         2, "household_required", "")
     assert (policy.problem, policy.metadata) == ("", {"category": "policy", "title": "t",
@@ -166,18 +186,19 @@ def test_a_row_without_the_unit_code_its_category_needs_is_that_rows_problem() -
     "Path, Household ,CATEGORY,Title,Filed_At,Security",  # the names in any case
 ])
 def test_the_header_may_title_the_columns_in_chinese(header: str) -> None:
-    [row] = manifest_rows(f"{header}\na.png,A-1201,维修,漏水,2024/5/8,普通\n".encode("gb18030"))
+    [row] = manifest_rows(f"{header}\na.png,A-1201,维修,漏水,2024/5/8,普通\n".encode("gb18030"),
+                          today=TODAY)
     assert (row.problem, row.path, row.metadata["category"], row.metadata["filed_at"]) == (
         "", "a.png", "repair", "2024-05-08")
 
 
 def test_a_header_without_the_needed_columns_names_them_both_ways() -> None:
     with pytest.raises(ManifestRefused) as refused:
-        manifest_rows("文件,户号,说明\na.png,A-1201,x\n".encode())
+        manifest_rows("文件,户号,说明\na.png,A-1201,x\n".encode(), today=TODAY)
     assert "lacks category, title, filed_at, security" in str(refused.value)
     assert "文件,户号,类别,标题,归档日期,密级" in str(refused.value)
 
 
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
     with pytest.raises(ManifestUnreadable, match="save it as CSV"):
-        manifest_rows(b"path,household\n\x80\xff\xfe\x00")
+        manifest_rows(b"path,household\n\x80\xff\xfe\x00", today=TODAY)

@@ -331,8 +331,13 @@ def test_the_refusals_of_a_change_say_what_happened_and_what_to_do() -> None:
     assert "Nothing was changed" in english
     chinese, english = said["same_day_as_move_in"]
     assert "现住户 孙丽 也是 2024年5月1日 迁入的" in chinese
-    assert "请联系系统管理员" in chinese
-    assert "ask a System Administrator" in english
+    assert "请先核对迁入日期" in chinese
+    assert "系统中不能撤销或删除已登记的住户" in chinese
+    assert "书面报告部门负责人备案" in chinese
+    assert "系统管理员" not in chinese  # no tool of theirs undoes a registration
+    assert "cannot be undone or deleted in the system" in english
+    assert "in writing to your Department Head" in english
+    assert "System Administrator" not in english
     chinese, english = said["date_in_future"]
     assert "这个日期在今天之后" in chinese
     assert "This date is after today" in english

@@ -45,6 +45,14 @@ def test_a_refused_manifest_row_says_its_line_and_the_value_written() -> None:
     assert "Manifest line 14 (which says “2024-13-40”): " in english
 
 
+def test_a_manifest_row_filed_after_today_says_so_by_its_line() -> None:
+    chinese, english = _pages(_refused(
+        "date_in_future", "manifest line 3: filed_at 2091-01-01 is after today", line=3,
+        value="2091-01-01"))
+    assert "清单第 3 行（写的是“2091-01-01”）：归档日期在今天之后" in chinese
+    assert "The filing date is after today" in english
+
+
 def test_a_category_no_one_category_has_lists_the_candidates() -> None:
     chinese, _ = _pages(_refused(
         "unknown_category", "manifest line 3: category '记录' could be any of 维修/报修记录、"

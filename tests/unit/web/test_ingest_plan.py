@@ -19,7 +19,7 @@ DEFAULTS = defaults_of({"household": "C-0502", "category": "visit", "filed_at": 
 
 
 def rows(text: str, header: str = HEADER):  # type: ignore[no-untyped-def]
-    return manifest_rows((header + text).encode())
+    return manifest_rows((header + text).encode(), today=TODAY)
 
 
 def test_a_folders_files_match_the_manifests_relative_paths() -> None:
