@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.conftest import VIEWPORT
@@ -59,6 +59,17 @@ def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pa
         writer.writerow(["path", "household", "category", "title", "filed_at", "security"])
         writer.writerows(rows)
     return manifest, paths
+
+
+def _status_lines_at_narrowest(page: Page, row: Locator) -> int:
+    """How many lines ``row``'s status takes at the narrowest window that still shows the
+    batch as a table: one word beside a long explanation, not 未/接/收 down the column."""
+    page.set_viewport_size({"width": 840, "height": 800})
+    lines: int = row.get_by_role("cell").nth(1).evaluate(
+        "cell => { const words = document.createRange(); words.selectNodeContents(cell);"
+        " return new Set([...words.getClientRects()].map(r => r.top)).size; }")
+    page.set_viewport_size(VIEWPORT)
+    return lines
 
 
 def _summary(page: Page) -> str:
@@ -108,13 +119,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     expect(failed).to_contain_text("文件已损坏或不完整")
     refused = wang.get_by_role("row", name=re.compile("wrong-household.png"))
     expect(refused).to_contain_text("未接收")
-    # The status reads as one word beside a long explanation, not 未/接/收 down the
-    # column, down to the narrowest window that still shows a table.
-    wang.set_viewport_size({"width": 840, "height": 800})
-    assert refused.get_by_role("cell").nth(1).evaluate(
-        "cell => { const words = document.createRange(); words.selectNodeContents(cell);"
-        " return new Set([...words.getClientRects()].map(r => r.top)).size; }") == 1
-    wang.set_viewport_size(VIEWPORT)
+    assert _status_lines_at_narrowest(wang, refused) == 1
     expect(refused).to_contain_text("户号格式不对")
     done = wang.get_by_role("row", name=re.compile("repair-07.png"))
     expect(done).to_contain_text("完成")
@@ -193,13 +198,7 @@ def test_a_file_filed_with_other_details_is_refused_naming_them_with_its_documen
 
     refused = wang.get_by_role("row", name=re.compile("repair-02.png"))
     expect(refused).to_contain_text("未接收")
-    # The status reads as one word beside a long explanation, not 未/接/收 down the
-    # column, down to the narrowest window that still shows a table.
-    wang.set_viewport_size({"width": 840, "height": 800})
-    assert refused.get_by_role("cell").nth(1).evaluate(
-        "cell => { const words = document.createRange(); words.selectNodeContents(cell);"
-        " return new Set([...words.getClientRects()].map(r => r.top)).size; }") == 1
-    wang.set_viewport_size(VIEWPORT)
+    assert _status_lines_at_narrowest(wang, refused) == 1
     expect(refused).to_contain_text("与已归档的不同：户号、类别")
     expect(refused).not_to_contain_text("重复")
     refused.get_by_role("link", name="查看已归档的文件").click()

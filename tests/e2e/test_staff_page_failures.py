@@ -161,7 +161,7 @@ def test_signing_out_clears_the_cookie_even_when_the_registry_refuses_the_token(
 
 
 @pytest.mark.parametrize(("address", "status"), [
-    ("/ui/nonexistent", 404), ("/ui/households/", 404), ("/ui", 404),
+    ("/ui/nonexistent", 404), ("/ui/households/A-1201/nothing", 404), ("/ui", 404),
     ("/ui/logout", 405), ("/ui/admin/users/zhao.eng/password", 405)])
 def test_an_address_no_route_takes_under_the_pages_is_the_not_found_page(
         wang: httpx.Client, address: str, status: int) -> None:
