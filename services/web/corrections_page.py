@@ -266,21 +266,16 @@ def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, no
     """``page`` asking to confirm ``decision`` on the correction; None when it is not
     listed as one the reader may decide (decided meanwhile, or not theirs), or, to
     withdraw, as one of theirs still pending."""
-    if decision == "withdraw":
-        lines = page.mine.lines if page.mine is not None else []
-        found = next(((index, line) for index, line in enumerate(lines)
-                      if line.correction.correction_id == correction_id and line.withdrawable),
-                     None)
-        if found is None:
-            return None
-        index, line = found
-        back = ListPages(mine_page=page_of(index)).url(f"#mine-{correction_id}")
-        return replace(page, confirmation=Confirmation(line, decision, "", back))
-    found = next(((index, line) for index, line in enumerate(page.waiting.lines)
-                  if line.correction.correction_id == correction_id and line.decidable),
-                 None)
+    withdrawing = decision == "withdraw"
+    lines = page.waiting.lines if not withdrawing else (
+        page.mine.lines if page.mine is not None else [])
+    found = next(((index, line) for index, line in enumerate(lines)
+                  if line.correction.correction_id == correction_id
+                  and (line.withdrawable if withdrawing else line.decidable)), None)
     if found is None:
         return None
     index, line = found
-    back = ListPages(page=page_of(index)).url(f"#correction-{correction_id}")
-    return replace(page, confirmation=Confirmation(line, decision, note, back))
+    back = (ListPages(mine_page=page_of(index)).url(f"#mine-{correction_id}") if withdrawing
+            else ListPages(page=page_of(index)).url(f"#correction-{correction_id}"))
+    return replace(page, confirmation=Confirmation(line, decision,
+                                                   "" if withdrawing else note, back))
