@@ -29,7 +29,7 @@ class HouseholdsController(Controller):
         """Open a household's file (一户一档, D1), with its first occupant if known; one
         made by filing a document under its unit code is registered now, answered the
         same way (201); 409 ``household_exists`` only for one registered already."""
-        return await households.create(principal.username, data)
+        return await households.create(principal, data)
 
     @get("/", operation_id="listHouseholds")
     async def list_households(
@@ -64,8 +64,7 @@ class HouseholdsController(Controller):
         ``unknown_household`` also for one the caller may not know of (D1); 409
         ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
         ``date_in_future``, ``date_before_occupancy``, ``same_day_as_move_in``."""
-        await households.get(principal, household)
-        return await households.change_occupant(principal.username, household, data)
+        return await households.change_occupant(principal, household, data)
 
     @post("/{household:str}/move-out", operation_id="moveOut", status_code=HTTP_200_OK,
           guards=[allow(*OCCUPANT_RECORDERS)])
@@ -76,6 +75,5 @@ class HouseholdsController(Controller):
         ``unknown_household`` also for one the caller may not know of (D1); 409 ``vacant``,
         or ``occupants_changed`` if ``closes`` is not the occupancy current now; 422
         ``date_in_future``, ``date_before_occupancy``."""
-        await households.get(principal, household)
-        return await households.move_out(principal.username, household, data.moved_out,
+        return await households.move_out(principal, household, data.moved_out,
                                          closes=data.closes)

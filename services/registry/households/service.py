@@ -60,13 +60,14 @@ class HouseholdsService:
         self.store = store
         self.clock = clock
 
-    async def create(self, actor: str, new: NewHousehold) -> Household:
+    async def create(self, principal: Principal, new: NewHousehold) -> Household:
         """Open a household's file (开户, D1), with its first occupant if given. One made
         by filing a document under its unit code and never registered is registered now
         and answered as a new one (its occupant, if given, moving in as
         ``change_occupant`` records it): the answer does not tell whether documents were
         filed there, which may be above the caller's clearance. 409 ``household_exists``
         only for one registered already."""
+        actor = principal.username
         now = self.clock.now()
         if new.moved_in is not None:
             checked_past_day(new.moved_in, "moved_in", today=self.clock.day_of(now))
@@ -88,7 +89,7 @@ class HouseholdsService:
         if new.occupant is None or new.moved_in is None:
             return found
         # its documents are placed in the occupant's part, as for any occupant (D2, D3)
-        return await self.change_occupant(actor, new.household, NewOccupant(
+        return await self.change_occupant(principal, new.household, NewOccupant(
             occupant=new.occupant, moved_in=new.moved_in))
 
     async def get(self, principal: Principal, household: str) -> Household:
@@ -108,14 +109,16 @@ class HouseholdsService:
                 building=building, floor=floor, typed=typed, seen=_seen(tx, principal),
                 limit=min(limit, MAX_PAGE), offset=offset)
 
-    async def change_occupant(self, actor: str, household: str, new: NewOccupant
+    async def change_occupant(self, principal: Principal, household: str, new: NewOccupant
                               ) -> Household:
         """D2: the current occupant (if any) moves out on the day the new one moves in;
-        the label becomes the new occupant's name."""
+        the label becomes the new occupant's name. ``unknown_household`` also for one
+        ``principal`` may not know of (``_locked``)."""
+        actor = principal.username
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
-            await _lock(tx, household)
+            await _locked(tx, principal, household)
             current = await tx.households.open_occupancy(household)
             _as_shown(household, current, new.closes)
             checked_change_day(current, new.moved_in, "moved_in",
@@ -142,14 +145,16 @@ class HouseholdsService:
             await _journal_placed(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
-    async def move_out(self, actor: str, household: str, moved_out: date, *,
+    async def move_out(self, principal: Principal, household: str, moved_out: date, *,
                        closes: int | UnsetType = UNSET) -> Household:
         """D3: the occupant's part of the file closes; the unit is vacant, without label.
-        ``closes``: the occupancy the caller was shown as current (``MoveOut``)."""
+        ``closes``: the occupancy the caller was shown as current (``MoveOut``).
+        ``unknown_household`` also for one ``principal`` may not know of (``_locked``)."""
+        actor = principal.username
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
-            await _lock(tx, household)
+            await _locked(tx, principal, household)
             current = await tx.households.open_occupancy(household)
             if current is None:
                 raise Conflict(f"{household} is vacant: nobody to move out", code="vacant")
@@ -274,7 +279,11 @@ def _as_shown(household: str, current: Occupancy | None,
                    extra={"current_occupancy_id": current.occupancy_id if current else None})
 
 
-async def _lock(tx: Tx, household: str) -> None:
+async def _locked(tx: Tx, principal: Principal, household: str) -> None:
+    """Hold the household's row until the transaction ends, if ``principal`` may know of
+    it (``_seen``); else ``unknown_household``, as for a unit code never used (D1: asked
+    in the transaction that changes it, so no filing in between decides otherwise)."""
     if not await tx.households.lock(household):
         raise NotFound(f"no household {household}", code="unknown_household")
+    await tx.households.existing(household, seen=_seen(tx, principal))
 

@@ -25,12 +25,12 @@ from tests.support.registry import INGEST
 
 async def test_every_change_appends_an_event_in_the_order_made(registry: Registry) -> None:
     services = registry.services
-    await services.households.create("wang", NewHousehold(
+    await services.households.create(ARCHIVIST, NewHousehold(
         household="A-1201", occupant="陈静", moved_in=date(2019, 1, 1)))
     filed = await registry.file()
     await services.corrections.request(ARCHIVIST, filed.document_id, CorrectionRequest(
         changes=MetadataChanges(title="更正后的标题"), reason="录入错误"))
-    await services.households.move_out("wang", "A-1201", date(2024, 5, 31))
+    await services.households.move_out(ARCHIVIST, "A-1201", date(2024, 5, 31))
     await services.schedule.replace("qian", ScheduleUpdate(
         classes=DEFAULT_CLASSES, years=RetentionYears(long=25, short=10)))
     page = await services.journal.changes(INGEST, after=0, limit=100)

@@ -199,9 +199,9 @@ async def test_a_document_joins_the_occupancy_in_force_on_its_date(registry: Reg
     from services.registry.households.models import NewHousehold, NewOccupant
 
     households = registry.services.households
-    await households.create("wang", NewHousehold(household="A-0801", occupant="华信贸易有限公司",
+    await households.create(ARCHIVIST, NewHousehold(household="A-0801", occupant="华信贸易有限公司",
                                                  moved_in=date(2015, 1, 1)))
-    changed = await households.change_occupant("wang", "A-0801", NewOccupant(
+    changed = await households.change_occupant(ARCHIVIST, "A-0801", NewOccupant(
         occupant="张伟", moved_in=date(2020, 6, 1)))
     old, new = changed.occupants
     before = await registry.file(household="A-0801", filed_at=date(2018, 3, 3))

@@ -27,7 +27,7 @@ BY_FILING: dict[Category, date | None] = {
 
 
 async def _occupied(registry: Registry, household: str, moved_in: date) -> None:
-    await registry.services.households.create("wang", NewHousehold(
+    await registry.services.households.create(ARCHIVIST, NewHousehold(
         household=household, occupant="恒通物流有限公司", moved_in=moved_in))
 
 
@@ -46,7 +46,7 @@ async def test_move_out_restarts_the_clock_of_the_closed_occupancys_documents(
                  for c in ("contract", "payment", "repair")]
     elsewhere = await registry.file(household="B-0101", category="repair",
                                     filed_at=date(2012, 5, 1))
-    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    await registry.services.households.move_out(ARCHIVIST, "A-1201", date(2023, 8, 31))
     async with registry.services.store.transaction() as tx:
         after = [await tx.documents.get(d.document_id) for d in documents]
         untouched = await tx.documents.get(elsewhere.document_id)
@@ -60,7 +60,7 @@ async def test_a_new_occupant_closes_the_previous_occupancy_and_restarts_its_clo
         registry: Registry) -> None:
     await _occupied(registry, "A-1201", date(2010, 1, 1))
     old = await registry.file(category="repair", filed_at=date(2015, 3, 1))
-    await registry.services.households.change_occupant("wang", "A-1201", NewOccupant(
+    await registry.services.households.change_occupant(ARCHIVIST, "A-1201", NewOccupant(
         occupant="李娜", moved_in=date(2020, 1, 1)))
     new = await registry.file(category="repair", filed_at=date(2021, 3, 1))
     async with registry.services.store.transaction() as tx:
@@ -73,7 +73,7 @@ async def test_a_new_occupant_closes_the_previous_occupancy_and_restarts_its_clo
 async def test_a_document_filed_for_a_closed_occupancy_starts_at_its_move_out(
         registry: Registry) -> None:
     await _occupied(registry, "A-1201", date(2005, 1, 1))
-    await registry.services.households.move_out("wang", "A-1201", date(2011, 6, 30))
+    await registry.services.households.move_out(ARCHIVIST, "A-1201", date(2011, 6, 30))
     late = await registry.file(category="payment", filed_at=date(2009, 9, 9))
     assert (late.retention_start, late.disposal_due) == (date(2011, 6, 30), date(2041, 6, 30))
 
@@ -81,10 +81,10 @@ async def test_a_document_filed_for_a_closed_occupancy_starts_at_its_move_out(
 async def _occupants_entered(registry: Registry, household: str) -> None:
     """甲公司 2018-01-01 → 2020-12-31, then 乙公司 from 2021-01-01 (D2, D3)."""
     households = registry.services.households
-    await households.change_occupant("wang", household, NewOccupant(
+    await households.change_occupant(ARCHIVIST, household, NewOccupant(
         occupant="甲公司", moved_in=date(2018, 1, 1)))
-    await households.move_out("wang", household, date(2020, 12, 31))
-    await households.change_occupant("wang", household, NewOccupant(
+    await households.move_out(ARCHIVIST, household, date(2020, 12, 31))
+    await households.change_occupant(ARCHIVIST, household, NewOccupant(
         occupant="乙公司", moved_in=date(2021, 1, 1)))
 
 
@@ -103,7 +103,7 @@ async def test_documents_are_placed_alike_before_or_after_the_occupants_history(
         registry: Registry) -> None:
     days = (date(2017, 5, 5), date(2019, 6, 1), date(2020, 12, 31), date(2021, 1, 1),
             date(2023, 3, 3))
-    await registry.services.households.create("wang", NewHousehold(household="F-0201"))
+    await registry.services.households.create(ARCHIVIST, NewHousehold(household="F-0201"))
     await _occupants_entered(registry, "F-0201")
     for day in days:
         await registry.file(household="F-0201", category="payment", filed_at=day)
@@ -150,7 +150,7 @@ async def test_a_move_out_restart_is_a_version_with_a_feed_event_naming_the_due_
     await _occupied(registry, "A-1201", date(2010, 1, 1))
     repair = await registry.file(category="repair", filed_at=date(2012, 5, 1))
     before = (await registry.services.journal.changes(INGEST, after=0, limit=100)).last_seq
-    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    await registry.services.households.move_out(ARCHIVIST, "A-1201", date(2023, 8, 31))
     async with registry.services.store.transaction() as tx:
         versions = await tx.documents.versions(repair.document_id)
     events = [c.event for c in (await registry.services.journal.changes(
@@ -176,7 +176,7 @@ async def test_correcting_a_filing_date_moves_the_document_into_the_part_it_fall
         registry: Registry, working: bool) -> None:
     """D3 as filing places it; a working document's correction is placed when a manager
     approves it (D6)."""
-    await registry.services.households.create("wang", NewHousehold(household="F-0201"))
+    await registry.services.households.create(ARCHIVIST, NewHousehold(household="F-0201"))
     await _occupants_entered(registry, "F-0201")
     filed = await registry.file(household="F-0201", category="payment",
                                 filed_at=date(2023, 3, 3), working=working)
@@ -276,7 +276,7 @@ async def test_a_move_out_restarts_the_clock_of_a_transferred_document_too(
         registry: Registry) -> None:
     await _occupied(registry, "A-1201", date(2010, 1, 1))
     transferred = await _transferred(registry, category="repair", filed_at=date(2012, 5, 1))
-    await registry.services.households.move_out("wang", "A-1201", date(2023, 8, 31))
+    await registry.services.households.move_out(ARCHIVIST, "A-1201", date(2023, 8, 31))
     async with registry.services.store.transaction() as tx:
         record = await tx.documents.get(transferred)
     assert record is not None

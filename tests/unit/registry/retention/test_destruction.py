@@ -150,7 +150,7 @@ async def test_a_hold_placed_after_the_register_refuses_execution(
 
 async def test_the_register_marks_each_item_a_hold_a_loan_or_a_move_out_stops(
         retention: Retention) -> None:
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     held, lent, moved, free = [await retention.file(household=household) for household in
                                ("A-1201", "A-1202", "B-0301", "A-1203")]
@@ -159,7 +159,8 @@ async def test_the_register_marks_each_item_a_hold_a_loan_or_a_move_out_stops(
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[held.document_id]))
     await retention.out_on_loan([lent])
-    await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
+    await retention.services.households.move_out(person("wang"), "B-0301",
+                                                 retention.clock.now().date())
     shown = await retention.services.destructions.get(person("wang"), register.destruction_id)
     assert {item.document_id: item.stopped_by for item in shown.items} == {
         held.document_id: "on_hold", lent.document_id: "on_loan",
@@ -173,12 +174,12 @@ async def test_a_move_out_after_approval_releases_the_item_and_no_register_takes
         retention: Retention) -> None:
     """R1/R2: the approval was of a due date that no longer holds; the item leaves the
     sweep (no_longer_due, audited) and is never destroyed on that approval."""
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     sweep = await retention.approved([document])
     assert sweep.sweep_id is not None
-    await retention.services.households.move_out("wang", "B-0301", date(2024, 6, 1))
+    await retention.services.households.move_out(person("wang"), "B-0301", date(2024, 6, 1))
     shown = await retention.services.sweeps.get(person("qian"), sweep.sweep_id)
     assert [(i.state, i.new_disposal_due) for i in shown.items] == [
         ("no_longer_due", date(2034, 6, 1))]
@@ -197,7 +198,8 @@ async def _released_then_due_again(retention: Retention, document_id: str) -> No
     """A move-out releases the document's item; then its due date moves back (the
     move-out corrected: there is no route for that, so in SQL, underneath)."""
     due = (await retention.document(document_id)).disposal_due
-    await retention.services.households.move_out("wang", "B-0301", retention.clock.today())
+    await retention.services.households.move_out(person("wang"), "B-0301",
+                                                 retention.clock.today())
     with pytest.raises(Conflict):  # nothing due by today; the release is recorded
         await retention.sweep()
     await retention.sql("UPDATE documents SET disposal_due = :due WHERE document_id = :d",
@@ -208,7 +210,7 @@ async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_
         retention: Retention) -> None:
     """R2: the approval was of a sweep item that has left the sweep; the document is due
     again, but only a new appraisal and approval destroy it."""
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     register = await retention.witnessed([document])
@@ -226,7 +228,7 @@ async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_
 
 async def test_an_item_released_during_execution_is_withheld_though_due_again(
         retention: Retention) -> None:
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     register = await retention.accepted_for_execution([document])
@@ -240,7 +242,7 @@ async def test_a_document_released_and_due_again_is_swept_and_destroyed_anew(
         retention: Retention) -> None:
     """Not lost: the next sweep lists it; once the stopped register is withdrawn, the
     new sweep's register destroys it (appraised, approved and waited again)."""
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     old = await retention.witnessed([document])
@@ -269,12 +271,13 @@ async def test_a_transferred_document_is_destroyed_like_any_other(
 
 async def test_a_document_no_longer_due_during_execution_is_withheld(
         retention: Retention) -> None:
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
     register = await retention.accepted_for_execution([moving, staying])
-    await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
+    await retention.services.households.move_out(person("wang"), "B-0301",
+                                                 retention.clock.now().date())
     done = await retention.run_execution(register)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}
@@ -285,9 +288,10 @@ async def test_a_document_moved_into_a_closed_part_during_execution_is_withheld(
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
     register = await retention.accepted_for_execution([moving, staying])
-    await retention.services.households.change_occupant("wang", "B-0301", NewOccupant(
+    await retention.services.households.change_occupant(person("wang"), "B-0301", NewOccupant(
         occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
-    await retention.services.households.move_out("wang", "B-0301", retention.clock.now().date())
+    await retention.services.households.move_out(person("wang"), "B-0301",
+                                                 retention.clock.now().date())
     done = await retention.run_execution(register)
     assert {i.document_id: i.label for i in done.items} == {
         moving.document_id: "未销毁（未到期）", staying.document_id: "已销毁"}

@@ -37,15 +37,15 @@ async def test_a_sweep_lists_exactly_the_documents_past_retention_for_each_class
 
 async def test_a_closed_occupancys_documents_are_due_from_the_move_out(
         retention: Retention) -> None:
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2000, 1, 1)))
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0302", occupant="李娜", moved_in=date(2000, 1, 1)))
     recent_move = await retention.file(household="B-0301", filed_at=date(2005, 5, 1))
     old_move = await retention.file(household="B-0302", filed_at=date(2005, 5, 1))
     still_open = await retention.file(household="C-0101", filed_at=date(2005, 5, 1))
-    await retention.services.households.move_out("wang", "B-0301", date(2020, 1, 31))
-    await retention.services.households.move_out("wang", "B-0302", date(2012, 8, 31))
+    await retention.services.households.move_out(person("wang"), "B-0301", date(2020, 1, 31))
+    await retention.services.households.move_out(person("wang"), "B-0302", date(2012, 8, 31))
     sweep = await retention.sweep()
     assert _ids(sweep) == {old_move.document_id, still_open.document_id}
     assert recent_move.document_id not in _ids(sweep)
@@ -160,13 +160,13 @@ async def test_a_sweep_with_nothing_due_is_refused_and_nothing_is_recorded(
 
 
 async def _moved_out(retention: Retention, household: str, on: date) -> None:
-    await retention.services.households.move_out("wang", household, on)
+    await retention.services.households.move_out(person("wang"), household, on)
 
 
 async def test_a_document_released_as_no_longer_due_is_swept_again_when_due(
         retention: Retention) -> None:
     """R1/R2: its item left the old sweep, so the sweep that finds it due takes it."""
-    await retention.services.households.create("wang", NewHousehold(
+    await retention.services.households.create(person("wang"), NewHousehold(
         household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
     document = await retention.file(household="B-0301")
     first = await retention.approved([document])
