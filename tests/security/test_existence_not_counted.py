@@ -1,7 +1,9 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
 A household hold's count of what it covers now (R7), the households listed and found
-(D1), registered and given occupants, and the catalogues and labels (D1–D3), for ``qiu``
+(D1), registered and given occupants, the catalogues and labels (D1–D3), and the audit
+log's entries about such a household (O4: redacted in place, counted as every entry, never
+named), for ``qiu``
 (compliance), ``ma`` (staff), ``low`` (archivist) and ``root`` (admin), all cleared for
 ``ordinary`` only."""
 
@@ -213,3 +215,38 @@ def test_an_occupant_of_a_household_made_by_a_secret_filing_is_as_unknown_as_one
         assert (made.status_code, made.json()["code"]) == (404, "unknown_household")
         assert made.json()["detail"].replace("C-0101", "Z-0101") == never.json()["detail"]
     assert people["wang"].get("/registry/households/C-0101").json()["occupants"] == []
+
+
+AUDIT_READERS = ("qiu", "root")
+"""Who reads the whole audit log (compliance, admin), each cleared for ordinary."""
+HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out")
+
+
+def _audit_log(client: httpx.Client) -> list[dict[str, Any]]:
+    response = client.get("/registry/audit", params={"limit": 1000})
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+def test_the_audit_log_names_no_household_made_by_a_secret_filing_to_the_uncleared(
+        secured: Secured, people: People) -> None:
+    _secret(people, "C-0101")  # made by the filing, then given an occupant who moved out
+    assert people["wang"].post("/registry/households/C-0101/occupants", json={
+        "occupant": "刘洋", "moved_in": "2015-01-01"}).status_code == 200
+    assert people["wang"].post("/registry/households/C-0101/move-out", json={
+        "moved_out": "2020-01-01"}).status_code == 200
+    for username in AUDIT_READERS:
+        entries = _audit_log(people[username])
+        assert "C-0101" not in str(entries), username
+        assert "刘洋" not in str(entries), username
+        about = [(e["action"], e["detail"]) for e in entries if e["action"] in HOUSEHOLD_ACTIONS]
+        assert about == [(action, {"redacted": True}) for action in HOUSEHOLD_ACTIONS]
+        seqs = [e["seq"] for e in entries]
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # each keeps its place
+    secured.clock.advance(timedelta(days=1))
+    registered = people["low"].post("/registry/households", json={"household": "C-0101"})
+    assert registered.status_code == 201, registered.text
+    named = [e for e in _audit_log(people["qiu"]) if e["detail"].get("household") == "C-0101"]
+    assert [(e["action"], e["username"]) for e in named] == [("household_created", "low")]
+    cleared = [e["detail"] for e in _audit_log(people["qin"]) if e["action"] == "moved_out"]
+    assert [(d["household"], d["occupant"]) for d in cleared] == [("C-0101", "刘洋")]

@@ -98,6 +98,25 @@ class HouseholdsRepository(Repository):
             raise NotFound(f"no household {code}", code="unknown_household")
         return found
 
+    async def known_since(self, codes: set[str], *, seen: Seen | None
+                          ) -> dict[str, datetime | None]:
+        """Those of ``codes`` a caller who sees ``seen`` may know of (``shown_to``), each
+        with the moment from which they may: None for one holding a document among
+        ``seen`` (from its beginning), its registration (``created_at``) for one
+        registered on purpose (what a filing did there before is not theirs to learn);
+        a household they may not know of is left out."""
+        found: dict[str, datetime | None] = {}
+        for start in range(0, len(codes), 500):
+            chunk = sorted(codes)[start:start + 500]
+            rows = await self.conn.execute(sa.select(
+                households.c.household, households.c.created_at,
+                (households.c.household.in_(seen) if seen is not None else sa.true())
+                .label("seen"))
+                .where(households.c.household.in_(chunk), shown_to(seen)))
+            found.update({row.household: None if row.seen else row.created_at
+                          for row in rows})
+        return found
+
     async def in_cabinet_order(self, *, building: str | None, floor: int | None,
                                typed: str | None, seen: Seen | None, limit: int,
                                offset: int) -> list[Household]:

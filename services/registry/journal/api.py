@@ -51,7 +51,8 @@ class AuditController(Controller):
     ) -> list[AuditRecord]:
         """Audit entries oldest first, by document, user, action and time (``since`` ≤ at
         < ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
-        documents above the caller's clearance are redacted (counted, not named)."""
+        documents above the caller's clearance, and about households they may not know of
+        (D1), are redacted (counted, not named)."""
         return await journal.entries(principal, AuditQuery(
             document_id=document_id, username=username, action=action, since=since,
             until=until, after_seq=after_seq, limit=limit))

@@ -10,7 +10,11 @@ still moves past what was left out. The audit log must stay complete and countab
 entry about such a document stays in its place, redacted (``document_id`` null,
 ``detail`` reduced to ``{"redacted": true}``), and so does a legal hold's own entry (its
 reason, its release note) when the hold names only such documents; asked for the entries
-of such a document, the log answers none, as for a document that does not exist.
+of such a document, the log answers none, as for a document that does not exist. An
+entry about a household the reader may not know of (D1: made only by filings above their
+clearance; or, registered later, before its registration) is redacted in place the same
+way: its unit code and occupants are not theirs to learn. Every entry keeps its place (its
+``seq`` and hashes are the chain's), so the log counts what it does not name.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from services.common.contracts.registry import (
     TextRevised,
 )
 from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
-from services.registry.access import Catalogue, hold_withheld, visible_to
+from services.registry.access import Catalogue, access_filter, hold_withheld, visible_to
 from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
 from services.registry.journal.models import (
     Anchored,
@@ -53,6 +57,9 @@ MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
+HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out")
+"""The entries about a household, not a document, naming it in ``detail["household"]``
+(a household hold names one too, but may name a unit never used: it tells nothing)."""
 AUDIT_READERS = ("compliance", "admin")
 """Who reads the whole audit log; anyone else sees their own entries about a document."""
 TRAIL_LIMIT = 200
@@ -85,8 +92,9 @@ class JournalService:
                     return []
                 query = await _with_covering_holds(tx, query)
             found = await tx.journal.entries(query)
-            return await hold_entries_for(tx, principal,
-                                          await entries_for(tx.documents, principal, found))
+            shown = await hold_entries_for(tx, principal,
+                                           await entries_for(tx.documents, principal, found))
+            return await household_entries_for(tx, principal, shown)
 
     async def document_trail(self, principal: Principal, document_id: str
                              ) -> list[AuditTrailEntry]:
@@ -267,6 +275,33 @@ async def hold_entries_for(tx: Tx, principal: Principal, entries: list[AuditReco
     return [msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
             if _a_holds_own(entry) and entry.detail["hold_id"] in withheld else entry
             for entry in entries]
+
+
+async def household_entries_for(tx: Tx, principal: Principal, entries: list[AuditRecord]
+                                ) -> list[AuditRecord]:
+    """An entry about a household redacted in place, as a document's is, when the
+    reader may not know of the household at the entry's moment (D1,
+    ``HouseholdsRepository.known_since``)."""
+    named = {str(entry.detail["household"]) for entry in entries if _a_households_own(entry)}
+    if not named:
+        return entries
+    known = await tx.households.known_since(
+        named, seen=tx.documents.households_seen(access_filter(principal)))
+
+    def unknown(entry: AuditRecord) -> bool:
+        household = str(entry.detail["household"])
+        if household not in known:
+            return True
+        since = known[household]
+        return since is not None and entry.at < since
+
+    return [msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
+            if _a_households_own(entry) and unknown(entry) else entry for entry in entries]
+
+
+def _a_households_own(entry: AuditRecord) -> bool:
+    return (entry.action in HOUSEHOLD_ACTIONS and entry.document_id is None
+            and "household" in entry.detail)
 
 
 def _a_holds_own(entry: AuditRecord) -> bool:
