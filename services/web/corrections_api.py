@@ -106,6 +106,6 @@ async def _decided(page: Page, registry: RegistryReader, decided: Correction,
     listed = await registry.corrections(page.reader.token, document_id=decided.document_id)
     document = next((correction.document for correction in listed
                      if correction.correction_id == decided.correction_id), None)
-    return see(CORRECTIONS_URL, "#outcome", done=decision, doc=decided.document_id,
+    return see(CORRECTIONS_URL, "#outcome", done=decision, doc=decided.document_id or "",
                no=document.archive_no if document else "", v=str(decided.version or ""),
                by=decided.requested_by)
