@@ -228,18 +228,21 @@ class Outcome:
     document_url: str
     version: str
     proposer: str
+    occupant: str = ""
+    """A correction of an occupancy (D12): its occupant as it read; no document."""
 
 
 def outcome_of(query: dict[str, str]) -> Outcome | None:
-    """``?done=approve|reject|withdraw&no=&doc=&v=&by=`` as the decision's redirect
-    wrote it."""
+    """``?done=approve|reject|withdraw&no=&doc=&v=&by=`` (``occ=`` instead of ``doc``
+    for an occupancy's) as the decision's redirect wrote it."""
     done = query.get("done", "")
     decision = next((name for name in DECISIONS if name == done), None)
-    if decision is None or not query.get("doc"):
+    if decision is None or not (query.get("doc") or query.get("occ")):
         return None
     return Outcome(decision=decision, archive_no=query.get("no", "")[:80],
-                   document_url=document_url(query["doc"][:80]),
-                   version=query.get("v", "")[:8], proposer=query.get("by", "")[:80])
+                   document_url=document_url(query["doc"][:80]) if query.get("doc") else "",
+                   version=query.get("v", "")[:8], proposer=query.get("by", "")[:80],
+                   occupant=query.get("occ", "")[:80])
 
 
 @dataclass(frozen=True)
