@@ -59,6 +59,7 @@ ROUTE_ACTIONS: dict[str, str] = {
     "recordFixityResult": "fixity_check", "recordDownload": "download",
     "createHousehold": "household_created",
     "changeOccupant": "occupant_changed", "moveOut": "moved_out",
+    "correctOccupancy": "correction_requested",
     # lending
     "approveLoan": "loan_approved", "rejectLoan": "loan_rejected",
     "issueLoan": "loan_issued", "recordLoanCopy": "loan_copy_recorded",

@@ -31,6 +31,7 @@ from services.web.household_api import HouseholdPages
 from services.web.ingest_api import IngestPages
 from services.web.inventory_api import InventoryPages
 from services.web.loans_api import LoanPages, StatisticsPages
+from services.web.occupancy_correction_api import OccupancyCorrectionPages
 from services.web.own_account_api import OwnAccountPages
 from services.web.page import provide_page, provide_reader
 from services.web.render import Pages
@@ -63,10 +64,10 @@ def build(ctx: Context) -> ServicePart:
     pages_router = Router(
         path=PAGES_PREFIX,
         route_handlers=[
-            SignInPages, ReadingPages, HouseholdPages, LoanPages, StatisticsPages,
-            RetentionPages, SweepPages, DestructionPages, HoldPages, ReviewPages,
-            IngestPages, UserAdminPages, OwnAccountPages, HandoverPages, CataloguePages,
-            InventoryPages, CorrectionPages, BadgePages,
+            SignInPages, ReadingPages, HouseholdPages, OccupancyCorrectionPages, LoanPages,
+            StatisticsPages, RetentionPages, SweepPages, DestructionPages, HoldPages,
+            ReviewPages, IngestPages, UserAdminPages, OwnAccountPages, HandoverPages,
+            CataloguePages, InventoryPages, CorrectionPages, BadgePages,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(PageCookies, csrf_secret=csrf_secret, codec=ctx.codec)],

@@ -29,7 +29,7 @@ from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NA
 from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
-from services.web.links import address, document_url
+from services.web.links import address, document_url, household_url
 from services.web.pager import Pager, page_count, pager
 from services.web.record_correction import LANGUAGE_CHOICES
 
@@ -71,11 +71,15 @@ def shown(name: str, value: object) -> Shown:
     if name in _SAID:
         return Shown("said", _SAID[name][str(value)]) if str(value) in _SAID[name] \
             else Shown("text", value)
-    if name == "filed_at":
+    if name in ("filed_at", "moved_in", "moved_out"):
         return Shown("day", date.fromisoformat(str(value)))
     if name == "location" and isinstance(value, dict):
         return Shown("place", PaperLocation(**value))
     return Shown("text", value)
+
+
+OCCUPANCY_FIELD_NAMES = {"occupant": "住户", "moved_in": "迁入日期", "moved_out": "退租日期"}
+"""D12: an occupancy's correctable fields, by the labels the household page gives them."""
 
 
 @dataclass(frozen=True)
@@ -112,17 +116,23 @@ def correction_line(principal: Principal, correction: Correction) -> CorrectionL
     as recorded when asked (``before``), not the record's now (its own new value once
     applied)."""
     document = correction.document
-    old = document.current if document else {}
+    occupancy = correction.occupancy
+    old = document.current if document else occupancy.current if occupancy else {}
     if correction.status != "pending" and correction.before is not None:
         old = correction.before
     own = correction.requested_by == principal.username
     stale = document is not None and document.version != correction.base_version
+    # D12: a correction of an occupancy is listed under its household and occupant
+    subject = (document.archive_no, document.title) if document else (
+        occupancy.household, str((correction.before or {}).get("occupant", ""))
+    ) if occupancy else ("", "")
     return CorrectionLine(
-        correction=correction, document_url=document_url(correction.document_id),
-        archive_no=document.archive_no if document else "",
-        title=document.title if document else "",
-        changes=[FieldChange(FIELD_NAMES.get(name, name), shown(name, old.get(name)),
-                             shown(name, value))
+        correction=correction,
+        document_url=household_url(occupancy.household) if occupancy
+        else document_url(correction.document_id or ""),
+        archive_no=subject[0], title=subject[1],
+        changes=[FieldChange(FIELD_NAMES.get(name, OCCUPANCY_FIELD_NAMES.get(name, name)),
+                             shown(name, old.get(name)), shown(name, value))
                  for name, value in correction.changes.items()],
         status=CORRECTION_STATUS_NAMES.get(correction.status, correction.status),
         approvers=[ROLE_NAMES.get(role, role) for role in correction.approvers],
@@ -218,18 +228,21 @@ class Outcome:
     document_url: str
     version: str
     proposer: str
+    occupant: str = ""
+    """A correction of an occupancy (D12): its occupant as it read; no document."""
 
 
 def outcome_of(query: dict[str, str]) -> Outcome | None:
-    """``?done=approve|reject|withdraw&no=&doc=&v=&by=`` as the decision's redirect
-    wrote it."""
+    """``?done=approve|reject|withdraw&no=&doc=&v=&by=`` (``occ=`` instead of ``doc``
+    for an occupancy's) as the decision's redirect wrote it."""
     done = query.get("done", "")
     decision = next((name for name in DECISIONS if name == done), None)
-    if decision is None or not query.get("doc"):
+    if decision is None or not (query.get("doc") or query.get("occ")):
         return None
     return Outcome(decision=decision, archive_no=query.get("no", "")[:80],
-                   document_url=document_url(query["doc"][:80]),
-                   version=query.get("v", "")[:8], proposer=query.get("by", "")[:80])
+                   document_url=document_url(query["doc"][:80]) if query.get("doc") else "",
+                   version=query.get("v", "")[:8], proposer=query.get("by", "")[:80],
+                   occupant=query.get("occ", "")[:80])
 
 
 @dataclass(frozen=True)

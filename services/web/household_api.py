@@ -44,6 +44,7 @@ from services.web.household_page import (
 from services.web.households_page import finding, households_view
 from services.web.limits import LIMITS
 from services.web.links import household_url
+from services.web.occupancy_correction import pending_corrections
 from services.web.page import Page, PageNumber
 
 OCCUPANTS_ANCHOR = "#occupants"
@@ -72,10 +73,13 @@ class HouseholdPages(Controller):
         record, documents = await self._file(page, registry, household)
         done = outcome(record, documents, page.request.query_params.get("done", ""),
                        occupancy[:20])
+        # D12: an archivist sees which occupancies wait for a correction already
+        waiting = await registry.corrections(page.reader.token, status="pending") \
+            if may_change_occupants(page.reader.principal) else []
         return page.render("household.html", view=household_page(
             page.reader.principal, record, documents,
             file_view(household, category=category, part=part, page=page_number),
-            outcome=done))
+            outcome=done, pending=frozenset(pending_corrections(waiting, record.household))))
 
     @post("/{household:str}/occupants", operation_id="changeOccupantForm")
     async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],

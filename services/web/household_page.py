@@ -49,6 +49,8 @@ VACANCY_PART = "vacancy"
 """``?part=`` of the documents of no occupant's part (无住户期间)."""
 
 Change = Literal["occupant", "move_out"]
+Done = Literal["occupant", "move_out", "correction"]
+"""What an ``Outcome`` says was done: a change, or a correction asked for (D12)."""
 PartKind = Literal["current", "vacancy", "closed"]
 
 
@@ -135,6 +137,8 @@ class OccupantLine:
     occupancy: Occupancy
     documents: int
     """The documents in this occupant's part (D3)."""
+    correction_pending: bool = False
+    """A correction of it waits for a Department Head (D12): none is offered again."""
 
 
 @dataclass(frozen=True)
@@ -159,9 +163,10 @@ class Confirmation:
 class Outcome:
     """What the last change of the occupants history did, as the file now shows it."""
 
-    change: Change
+    change: Done
     occupancy: Occupancy
-    """The part that closed (a move-out) or the one that opened (a new occupant)."""
+    """The part that closed (a move-out) or the one that opened (a new occupant); the
+    one a correction was asked of."""
     documents: int
     """The documents in that part."""
     closed: Occupancy | None = None
@@ -195,7 +200,8 @@ class HouseholdPage:
     may_print: bool
     """The page offers the household's item list (卷内目录, D3) to print."""
     may_change_occupants: bool
-    """The page offers the forms for a new occupant and a move-out (D2, D3)."""
+    """The page offers the forms for a new occupant and a move-out (D2, D3), and a
+    correction of each occupancy (D12)."""
     outcome: Outcome | None = None
     confirmation: Confirmation | None = None
     problem: str = ""
@@ -298,10 +304,11 @@ def may_change_occupants(principal: Principal) -> bool:
 def household_page(principal: Principal, household: Household, records: list[DocumentRecord],
                    view: FileView | None = None, *, outcome: Outcome | None = None,
                    confirmation: Confirmation | None = None, problem: str = "",
-                   problem_field: str = "", values: dict[str, str] | None = None
-                   ) -> HouseholdPage:
+                   problem_field: str = "", values: dict[str, str] | None = None,
+                   pending: frozenset[int] = frozenset()) -> HouseholdPage:
     """The page of ``household`` whose file is ``records`` (newest first), as ``view``
-    asks: a part, a category, a page past the last shows the last."""
+    asks: a part, a category, a page past the last shows the last; ``pending``, the
+    occupancies with a correction waiting for approval (D12)."""
     view = view or FileView(household=household.household)
     parts = _parts(household, records)
     chosen = [part for part in parts if part.key == view.part] or parts
@@ -322,7 +329,8 @@ def household_page(principal: Principal, household: Household, records: list[Doc
     current = current_occupancy(household)
     return HouseholdPage(
         household=household,
-        occupants=[OccupantLine(occupancy, counts[occupancy.occupancy_id])
+        occupants=[OccupantLine(occupancy, counts[occupancy.occupancy_id],
+                                correction_pending=occupancy.occupancy_id in pending)
                    for occupancy in reversed(household.occupants)],
         current_occupant=current,
         parts=_paged_parts(view, shown_parts, (view.page - 1) * LIST_PAGE,
@@ -342,13 +350,17 @@ def household_page(principal: Principal, household: Household, records: list[Doc
 
 def outcome(household: Household, records: list[DocumentRecord], done: str,
             occupancy_id: str) -> Outcome | None:
-    """What ``done`` (``moved_out``, ``occupant_added``) did to occupancy
-    ``occupancy_id``, said from the file as it now stands; None for anything else."""
+    """What ``done`` (``moved_out``, ``occupant_added``, ``correction_asked``) did to
+    occupancy ``occupancy_id``, said from the file as it now stands; None for anything
+    else."""
     found = {str(o.occupancy_id): o for o in household.occupants}
     occupancy = found.get(occupancy_id)
-    if occupancy is None or done not in ("moved_out", "occupant_added"):
+    if occupancy is None or done not in ("moved_out", "occupant_added", "correction_asked"):
         return None
     counts = Counter(record.occupancy_id for record in records)
+    if done == "correction_asked":
+        return Outcome(change="correction", occupancy=occupancy,
+                       documents=counts[occupancy.occupancy_id])
     if done == "moved_out":
         return Outcome(change="move_out", occupancy=occupancy,
                        documents=counts[occupancy.occupancy_id])

@@ -26,6 +26,7 @@ from services.common.contracts.corrections import (
     Correction,
     CorrectionRequest,
     CorrectionStatus,
+    OccupancyCorrectionRequest,
 )
 from services.common.contracts.households import Household
 from services.common.contracts.lending import AwaitingCount, Loan
@@ -114,6 +115,14 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("POST",
                                f"/registry/documents/{segment(document_id)}/corrections",
                                Correction, token=token, json=request)
+
+    async def correct_occupancy(self, token: str, household: str, occupancy_id: int,
+                                request: OccupancyCorrectionRequest) -> Correction:
+        """A correction of a registered occupancy (D12), ``pending`` until a manager
+        approves it; 409 ``stale_correction`` if it no longer reads as ``request.shown``."""
+        return await self.call(
+            "POST", f"/registry/households/{segment(household)}/occupants/{occupancy_id}"
+            "/corrections", Correction, token=token, json=request)
 
     async def corrections(self, token: str, *, status: CorrectionStatus | None = None,
                           document_id: str | None = None, mine: bool = False

@@ -5,7 +5,9 @@
 A correction that lowers protection (D10: security lowered or ``personal_info``
 cleared) waits for a ``director`` or ``center_head``; one that moves the document to
 another household's file (D11), or one of a working document (D6), for a ``manager``;
-one that only raises protection applies at once, working or not.
+one that only raises protection applies at once, working or not. A correction of a
+registered occupancy (D12: its occupant's name, move-in or move-out) is in the same
+queue, asked for as ``OccupancyCorrectionRequest``, and waits for a ``manager`` too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.fields import Text
+from services.common.contracts.households import OccupancyChanges
 from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import MAX_HOUSEHOLD, Role, SecurityLevel, Struct, security_rank
@@ -56,6 +59,18 @@ class CorrectionRequest(Struct):
     base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
 
+class OccupancyCorrectionRequest(Struct):
+    """D12: a correction of a registered occupancy says why, and waits for a manager.
+
+    ``shown``: the occupancy as the form showed it; refused (409 ``stale_correction``)
+    when it reads otherwise now, so a correction written against values someone changed
+    meanwhile never puts them back. Left out, it applies to the occupancy as it is."""
+
+    changes: OccupancyChanges
+    reason: Text
+    shown: OccupancyChanges | None = None
+
+
 CorrectionStatus = Literal["pending", "applied", "rejected", "withdrawn"]
 """``withdrawn``: taken back by its proposer while pending (撤回); the record unchanged."""
 
@@ -72,12 +87,23 @@ class CorrectionDocument(Struct):
     current: dict[str, object]
 
 
+class CorrectionOccupancy(Struct):
+    """The occupancy a listed correction is about (D12), as it stands now: its household
+    and ``current``, the values now of the fields the correction changes."""
+
+    household: str
+    occupancy_id: int
+    current: dict[str, object]
+
+
 class Correction(Struct):
-    """A correction (更正) of a document's metadata, applied as a new version."""
+    """A correction (更正) of a document's metadata, applied as a new version; or of a
+    registered occupancy (D12: ``occupancy_id``, no ``document_id`` nor ``base_version``),
+    applied to the occupants history."""
 
     correction_id: str
-    document_id: str
-    base_version: int
+    document_id: str | None
+    base_version: int | None
     changes: dict[str, object]
     reason: str
     requested_by: str
@@ -89,9 +115,15 @@ class Correction(Struct):
     version: int | None = None
     """The version the correction made, once applied."""
     before: dict[str, object] | None = None
-    """The values ``changes`` replace, as the record had them at ``base_version``."""
+    """The values ``changes`` replace, as the record had them at ``base_version``; of an
+    occupancy (D12), the whole occupancy as it read when asked (approving is refused,
+    ``stale_correction``, once it reads otherwise)."""
     document: CorrectionDocument | None = None
     """In a list (``GET /registry/corrections``): the document as it stands now."""
+    occupancy_id: int | None = None
+    """A correction of an occupancy (D12): which."""
+    occupancy: CorrectionOccupancy | None = None
+    """In a list: the occupancy as it stands now."""
     approvers: list[Role] = msgspec.field(default_factory=list)
     """In a list: the roles that approve it now (``approvers_for``); empty once
     decided, or when it applied at once."""
@@ -101,7 +133,7 @@ LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
 """D10: who approves lowering a document's protection."""
 WORKING_APPROVERS: tuple[Role, ...] = ("manager",)
 """D6: who approves changes to a working document; D11: and every move of a document to
-another household's file."""
+another household's file; D12: and every correction of an occupancy."""
 CORRECTION_DECIDERS: tuple[Role, ...] = (*WORKING_APPROVERS, *LOWERING_APPROVERS)
 """Who may decide a pending correction; which of them, ``approvers_for`` says."""
 CORRECTION_READERS: tuple[str, ...] = (*RECORD_CORRECTORS, *CORRECTION_DECIDERS)

@@ -362,14 +362,15 @@ class SecurityChanged(Struct, tag="security_changed", tag_field="kind"):
 
 
 class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
-    """Created, new occupant (D2) or move-out (D3). Closing an occupancy restarts the
-    retention clock of its documents, and documents filed within an occupancy move into
-    its part (each restart and move with its own ``DocumentCorrected``);
+    """Created, new occupant (D2), move-out (D3) or an occupancy corrected (D12). Closing
+    an occupancy restarts the retention clock of its documents, and documents filed within
+    an occupancy move into its part (each restart and move with its own
+    ``DocumentCorrected``);
     ``documents_recomputed`` says how many clocks were recomputed, ``documents_attached``
     how many documents moved."""
 
     household: str
-    change: Literal["created", "occupant_changed", "moved_out"]
+    change: Literal["created", "occupant_changed", "moved_out", "occupancy_corrected"]
     label: str | None
     occupancy_id: int | None = None
     documents_recomputed: int = 0

@@ -1,5 +1,5 @@
-"""Corrections routes (D6, D10): ask for one, the approvers' queue, approve or reject,
-or withdraw one's own."""
+"""Corrections routes (D6, D10, D12): ask for one of a document or of an occupancy, the
+approvers' queue, approve or reject, or withdraw one's own."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from services.common.auth import Principal
-from services.common.contracts.corrections import CORRECTION_DECIDERS, CORRECTION_READERS
+from services.common.contracts.corrections import (
+    CORRECTION_DECIDERS,
+    CORRECTION_READERS,
+    OccupancyCorrectionRequest,
+)
 from services.common.contracts.lending import AwaitingCount
 from services.common.filing import RECORD_CORRECTORS
+from services.common.operations import OCCUPANT_RECORDERS
 from services.common.web import PageLimit, PageOffset
 from services.registry.corrections.models import (
     Correction,
@@ -43,6 +48,23 @@ class CorrectionsController(Controller):
         correction = await corrections.request(principal, document_id, data)
         status = HTTP_201_CREATED if correction.status == "applied" else HTTP_202_ACCEPTED
         return Response(correction, status_code=status)
+
+    @post("/households/{household:str}/occupants/{occupancy_id:int}/corrections",
+          operation_id="correctOccupancy", status_code=HTTP_202_ACCEPTED,
+          guards=[allow(*OCCUPANT_RECORDERS)])
+    async def correct_occupancy(self, household: FromPath[str], occupancy_id: FromPath[int],
+                                data: JSONBody[OccupancyCorrectionRequest],
+                                principal: NamedDependency[Principal],
+                                corrections: NamedDependency[CorrectionsService]
+                                ) -> Correction:
+        """202: a correction of a registered occupancy (D12: its occupant's name, move-in
+        or move-out; ``moved_out: null`` undoes a mistaken move-out), pending until a
+        manager other than the requester approves it in the corrections queue. 404
+        ``unknown_household`` also for one the caller may not know of,
+        ``unknown_occupancy``; 409 ``stale_correction`` when the occupancy no longer reads
+        as ``shown``; 422 ``no_changes``, ``date_in_future``, ``date_out_of_range``,
+        ``moved_in_after_moved_out``, ``overlaps_previous``, ``overlaps_next``."""
+        return await corrections.request_occupancy(principal, household, occupancy_id, data)
 
     @get("/corrections", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
     async def list_corrections(

@@ -30,6 +30,7 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.corrections import (
     CorrectionDocument,
+    OccupancyCorrectionRequest,
     approvers_for,
     awaits_decision,
 )
@@ -40,6 +41,7 @@ from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, can
 from services.registry.catalogue.rules import renumbered
 from services.registry.catalogue.service import file_to_household
+from services.registry.corrections import occupancies
 from services.registry.corrections.models import (
     Correction,
     CorrectionRequest,
@@ -121,18 +123,40 @@ class CorrectionsService:
         await self.journal.refuse(principal, "correction_requested", refusal.error(),
                                   document_id=document_id, code=refusal.code)
 
+    async def request_occupancy(self, principal: Principal, household: str,
+                                occupancy_id: int, request: OccupancyCorrectionRequest
+                                ) -> Correction:
+        """D12: a correction of a registered occupancy, pending until a manager other
+        than ``principal`` approves it (``occupancies.ask``)."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            return await occupancies.ask(tx, principal, household, occupancy_id, request,
+                                         at=now, today=self.clock.day_of(now))
+
     async def approve(self, principal: Principal, correction_id: str, *, note: str | None
                       ) -> Correction:
         """Someone other than the requester, holding a role ``approvers_for`` names,
-        approves a pending correction (D6, D10)."""
+        approves a pending correction (D6, D10); a manager one of an occupancy (D12)."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
             correction = await self._pending(tx, correction_id)
-            record = await tx.documents.get(correction.document_id, lock=True)
-            refusal = decider_refusal(principal, correction,
-                                      can(principal, "read", record, grants), record)
+            if correction.occupancy_id is not None:
+                household = await occupancies.shown_household(tx, principal, correction)
+                refusal = occupancies.decider_refusal(principal, correction, household)
+                if refusal is None and household is not None:
+                    applied = await occupancies.approved(
+                        tx, household, correction, approver=principal.username, note=note,
+                        at=now, today=self.clock.day_of(now))
+                    await _tell_proposer(tx, applied, at=now)
+                    return applied
+                record = None
+            else:
+                assert correction.document_id is not None
+                record = await tx.documents.get(correction.document_id, lock=True)
+                refusal = decider_refusal(principal, correction,
+                                          can(principal, "read", record, grants), record)
             if refusal is None and record is not None:
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
@@ -155,9 +179,15 @@ class CorrectionsService:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             correction = await self._pending(tx, correction_id)
-            record = await tx.documents.get(correction.document_id)
-            refusal = decider_refusal(principal, correction,
-                                      can(principal, "read", record, grants), record)
+            if correction.occupancy_id is not None:
+                refusal = occupancies.decider_refusal(
+                    principal, correction,
+                    await occupancies.shown_household(tx, principal, correction))
+            else:
+                assert correction.document_id is not None
+                record = await tx.documents.get(correction.document_id)
+                refusal = decider_refusal(principal, correction,
+                                          can(principal, "read", record, grants), record)
             if refusal is None:
                 rejected = msgspec.structs.replace(correction, status="rejected",
                                                    decided_by=principal.username,
@@ -228,6 +258,15 @@ class CorrectionsService:
                     requested_by=query.requested_by, newest_first=query.newest_first,
                     limit=_SCANNED, offset=scanned)
                 for correction in found:
+                    if correction.occupancy_id is not None:
+                        # D12: seen by whoever may know of the household (D1)
+                        household = await occupancies.shown_household(tx, principal,
+                                                                      correction)
+                        if household is not None:
+                            visible.append(await occupancies.listed(tx, correction,
+                                                                    household))
+                        continue
+                    assert correction.document_id is not None
                     record = await tx.documents.get(correction.document_id)
                     if record is not None and can(principal, "read", record, grants).allowed:
                         visible.append(_listed(correction, record))

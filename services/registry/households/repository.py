@@ -153,6 +153,22 @@ class HouseholdsRepository(Repository):
         ).returning(occupancies.c.occupancy_id))
         return int(result.scalar_one())
 
+    async def occupancy(self, occupancy_id: int) -> tuple[str, Occupancy] | None:
+        """The occupancy and the household whose history it is in, if there is one."""
+        row = await self.first_row(sa.select(occupancies)
+                                   .where(occupancies.c.occupancy_id == occupancy_id))
+        return None if row is None else (row["household"], _occupancy(row))
+
+    async def correct_occupancy(self, corrected: Occupancy) -> None:
+        """Write ``corrected`` over the occupancy it names (D12: an approved correction;
+        the values it replaced are kept with the correction and in the audit log)."""
+        await self.conn.execute(occupancies.update()
+                                .where(occupancies.c.occupancy_id == corrected.occupancy_id)
+                                .values(occupant=corrected.occupant,
+                                        occupant_folded=fold(corrected.occupant),
+                                        moved_in=corrected.moved_in,
+                                        moved_out=corrected.moved_out))
+
     async def close_occupancy(self, occupancy_id: int, moved_out: date) -> None:
         await self.conn.execute(occupancies.update()
                                 .where(occupancies.c.occupancy_id == occupancy_id)

@@ -26,6 +26,8 @@ from msgspec import UNSET, UnsetType
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.catalogue import SystemReason
+from services.common.contracts.corrections import Correction
 from services.common.contracts.households import (
     Household,
     Occupancy,
@@ -93,20 +95,20 @@ class HouseholdsService:
             occupant=new.occupant, moved_in=new.moved_in))
 
     async def get(self, principal: Principal, household: str) -> Household:
-        """The household, if ``principal`` may know of it (``_seen``); else
+        """The household, if ``principal`` may know of it (``seen_by``); else
         ``unknown_household``, as for a unit code never used."""
         async with self.store.transaction() as tx:
-            return await tx.households.existing(household, seen=_seen(tx, principal))
+            return await tx.households.existing(household, seen=seen_by(tx, principal))
 
     async def list_households(self, principal: Principal, *, building: str | None,
                               floor: int | None, typed: str | None, limit: int, offset: int
                               ) -> list[Household]:
-        """The households ``principal`` may know of (``_seen``) in cabinet order, those
+        """The households ``principal`` may know of (``seen_by``) in cabinet order, those
         of ``building`` and on ``floor`` where given, and found by ``typed``, a unit code or
         an occupant's name or part of either (``repository.found_by``)."""
         async with self.store.transaction() as tx:
             return await tx.households.in_cabinet_order(
-                building=building, floor=floor, typed=typed, seen=_seen(tx, principal),
+                building=building, floor=floor, typed=typed, seen=seen_by(tx, principal),
                 limit=min(limit, MAX_PAGE), offset=offset)
 
     async def change_occupant(self, principal: Principal, household: str, new: NewOccupant
@@ -197,19 +199,25 @@ class Placing:
 
 
 async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
-                           closed: int | None, actor: str, at: datetime) -> Placing:
+                           closed: int | None, actor: str, at: datetime,
+                           correction: Correction | None = None) -> Placing:
     """Place each document of ``household`` the archive keeps (transferred out too: its
     original's retention runs on) in the part its ``filed_at`` falls in
     (D3): a document in another part than its own moves; the occupancy ``closed`` just
     now restarts its documents' clocks at the move-out (R1). Either is a new version that
-    says why (D6), since it moves the document's due date."""
+    says why (D6), since it moves the document's due date. After an approved
+    ``correction`` of an occupancy (D12), each version gives its reason, its requester and
+    approver, as a corrected document's does."""
     occupants = await tx.households.occupants(household)
     changed = []
     for record in await tx.documents.retained_of(household):
         occupancy = occupancy_on(occupants, record.filed_at)
         in_place = placed(record, occupancy, rules)
         changes = version_changes(record, in_place)
-        if in_place.occupancy_id != record.occupancy_id:
+        reason: str | SystemReason
+        if correction is not None and changes:
+            reason = correction.reason
+        elif in_place.occupancy_id != record.occupancy_id:
             reason = attachment_reason(occupancy)
         elif occupancy is not None and occupancy.occupancy_id == closed and changes:
             reason = restart_reason(occupancy)
@@ -217,10 +225,40 @@ async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
             continue
         after = msgspec.structs.replace(in_place, version=record.version + 1, updated_at=at)
         await tx.documents.update(after)
-        await tx.documents.add_version(after, changes=changes, changed_by=actor,
-                                       changed_at=at, reason=reason)
+        await tx.documents.add_version(
+            after, changes=changes, changed_by=correction.requested_by if correction else actor,
+            changed_at=at, reason=reason,
+            approved_by=correction.decided_by if correction else None,
+            correction_id=correction.correction_id if correction else None)
         changed.append((record, after))
     return Placing(changed=changed)
+
+
+async def apply_occupancy_correction(tx: Tx, household: str, corrected: Occupancy,
+                                     correction: Correction, *, at: datetime) -> Placing:
+    """D12: write the approved ``correction`` of an occupancy of ``household`` (its
+    ``decided_by`` the approver), whose row the caller holds (``lock``), as ``corrected``
+    (``corrected_occupancy``); the label follows the occupancy current after it (D2), and
+    the household's documents are placed by the corrected dates (``occupancy_on``): a
+    document moves between parts, and a closed part's clocks start at its corrected
+    move-out, or at filing again once its move-out is undone (R1). Each placing is a new
+    version giving the correction's reason, with a feed event and audit entry, and the
+    household's change is announced."""
+    rules = await tx.schedule.rules(lock="share")
+    await tx.households.correct_occupancy(corrected)
+    current = await tx.households.open_occupancy(household)
+    label = current.occupant if current else None
+    await tx.households.set_label(household, label, at=at)
+    placing = await _place_documents(tx, household, rules, closed=None,
+                                     actor=correction.requested_by, at=at,
+                                     correction=correction)
+    await tx.journal.emit(HouseholdChanged(
+        household=household, change="occupancy_corrected", label=label,
+        occupancy_id=corrected.occupancy_id, documents_recomputed=placing.recomputed,
+        documents_attached=placing.attached), at=at)
+    await _journal_placed(tx, placing, actor=correction.decided_by or correction.requested_by,
+                          at=at)
+    return placing
 
 
 async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime) -> None:
@@ -256,7 +294,7 @@ async def _opened(tx: Tx, actor: str, new: NewHousehold, *, at: datetime) -> Hou
     return await tx.households.existing(new.household)
 
 
-def _seen(tx: Tx, principal: Principal) -> Seen | None:
+def seen_by(tx: Tx, principal: Principal) -> Seen | None:
     """Where ``principal`` sees documents: a household made only by filings above their
     clearance, never registered on purpose, is not theirs to know of (it would tell them
     such a document exists); it answers as a unit code never used."""
@@ -281,9 +319,15 @@ def _as_shown(household: str, current: Occupancy | None,
 
 async def _locked(tx: Tx, principal: Principal, household: str) -> None:
     """Hold the household's row until the transaction ends, if ``principal`` may know of
-    it (``_seen``); else ``unknown_household``, as for a unit code never used (D1: asked
+    it (``seen_by``); else ``unknown_household``, as for a unit code never used (D1: asked
     in the transaction that changes it, so no filing in between decides otherwise)."""
+    await lock_household(tx, household)
+    await tx.households.existing(household, seen=seen_by(tx, principal))
+
+
+async def lock_household(tx: Tx, household: str) -> None:
+    """Hold ``household``'s row until the transaction ends (every change of its occupants
+    history does first), or ``NotFound`` (``unknown_household``)."""
     if not await tx.households.lock(household):
         raise NotFound(f"no household {household}", code="unknown_household")
-    await tx.households.existing(household, seen=_seen(tx, principal))
 

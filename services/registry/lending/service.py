@@ -461,7 +461,8 @@ async def _notice_corrections(tx: Tx, principal: Principal, correction_ids: set[
     told = {}
     for correction_id in sorted(correction_ids):
         correction = await tx.corrections.get(correction_id)
-        record = await tx.documents.get(correction.document_id) if correction else None
+        record = await tx.documents.get(correction.document_id) \
+            if correction and correction.document_id else None
         if correction is not None and record is not None \
                 and can(principal, "list", record, NO_GRANTS).allowed:
             told[correction_id] = NoticeCorrection(

@@ -155,6 +155,25 @@ async def test_an_occupant_written_before_names_were_folded_is_folded(
         await engine.dispose()
 
 
+async def test_a_correction_asked_before_occupancies_were_corrected_keeps_its_document(
+        database_url: str) -> None:
+    """registry_0019 lets a correction name an occupancy instead of a document (D12);
+    one asked before still names its document and version, and names no occupancy."""
+    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
+                            "registry_0018_occupant_folded")
+    engine = create_engine(database_url)
+    try:
+        await _seeded(engine, "registry")
+        await migrate(database_url, "registry")
+        async with engine.connect() as conn:
+            row = (await conn.execute(sa.text(
+                "SELECT document_id, base_version, occupancy_id FROM corrections"))).one()
+        assert (row.document_id, row.base_version, row.occupancy_id) == (
+            "document_id一", 1, None)
+    finally:
+        await engine.dispose()
+
+
 async def _seeded(engine: Any, service: str) -> sa.MetaData:
     """A row in every table of ``service`` as migrated so far, each pointing at the rows of
     the others its foreign keys name; its tables."""

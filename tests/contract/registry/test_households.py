@@ -117,8 +117,8 @@ async def test_a_new_occupant_on_the_day_the_current_one_moved_in_is_refused(
     moved = await households.move_out(ARCHIVIST, "A-1202", date(2024, 5, 1))
     assert (refused.value.code, refused.value.status) == ("same_day_as_move_in", 422)
     assert "Check the date" in refused.value.detail
-    assert "no registration can be undone in the system" in refused.value.detail
-    assert "report the facts to your Department Head" in refused.value.detail
+    assert "ask for a correction of it" in refused.value.detail
+    assert "Department Head approves it (D12)" in refused.value.detail
     assert "System Administrator" not in refused.value.detail
     assert _history(moved) == [("李娜", date(2024, 5, 1), date(2024, 5, 1))]
 

@@ -196,3 +196,36 @@ def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
         # D11: another year, another number in that year's series
         "archive_no": ["2023-payment-F-0201-0001", "2019-payment-F-0201-0001"]}
 
+
+
+def test_an_occupancy_correction_waits_for_a_manager_then_relabels_the_household(
+        archive_server: ArchiveServer) -> None:
+    """D12 over HTTP: 202 pending; the manager approves it from the one corrections queue."""
+    archivist = archive_server.add_user("wang", "archivist")
+    manager = archive_server.add_user("zhou", "manager")
+    with archive_server.client(archivist) as client:
+        created = client.post("/registry/households", json={
+            "household": "C-0101", "occupant": "张伟", "moved_in": "2020-03-01"}).json()
+        occupancy_id = created["occupants"][0]["occupancy_id"]
+        asked = client.post(
+            f"/registry/households/C-0101/occupants/{occupancy_id}/corrections",
+            json={"changes": {"occupant": "张玮"}, "reason": "名字录错，按租约更正",
+                  "shown": {"occupant": "张伟", "moved_in": "2020-03-01",
+                            "moved_out": None}})
+        hidden = client.post("/registry/households/C-0999/occupants/1/corrections",
+                             json={"changes": {"occupant": "张玮"}, "reason": "录错"})
+        refused = client.post(
+            f"/registry/households/C-0101/occupants/{occupancy_id}/corrections",
+            json={"changes": {"moved_in": "2099-01-01"}, "reason": "录错"})
+    with archive_server.client(manager) as client:
+        count = client.get("/registry/corrections/awaiting-count").json()
+        approved = client.post(f"/registry/corrections/{asked.json()['correction_id']}/approve",
+                               json={})
+        household = client.get("/registry/households/C-0101").json()
+    assert asked.status_code == 202, asked.text
+    assert (asked.json()["status"], asked.json()["occupancy_id"]) == ("pending", occupancy_id)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "unknown_household")
+    assert (refused.status_code, refused.json()["code"]) == (422, "date_in_future")
+    assert count == {"awaiting": 1}
+    assert approved.status_code == 200, approved.text
+    assert household["label"] == "张玮"

@@ -332,11 +332,12 @@ def test_the_refusals_of_a_change_say_what_happened_and_what_to_do() -> None:
     chinese, english = said["same_day_as_move_in"]
     assert "现住户 孙丽 也是 2024年5月1日 迁入的" in chinese
     assert "请先核对迁入日期" in chinese
-    assert "系统中不能撤销或删除已登记的住户" in chinese
-    assert "书面报告部门负责人备案" in chinese
-    assert "系统管理员" not in chinese  # no tool of theirs undoes a registration
-    assert "cannot be undone or deleted in the system" in english
-    assert "in writing to your Department Head" in english
+    # D12: a registration made wrongly is put right by the 更正 link beside it
+    assert "点 孙丽 那一行的“更正”，写明理由提出更正，由部门负责人审批" in chinese
+    assert "系统中不能撤销" not in chinese
+    assert "系统管理员" not in chinese
+    assert "choose “Correct” on 孙丽's line" in english
+    assert "your Department Head approves it" in english
     assert "System Administrator" not in english
     chinese, english = said["date_in_future"]
     assert "这个日期在今天之后" in chinese
