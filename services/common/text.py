@@ -37,7 +37,10 @@ by single spaces or hyphens, the first perhaps an area code in brackets, of at l
 lines (``138 1234`` / ``5678``) is joined across the line break too, but only into a key of
 at least ``MIN_WRAPPED_NUMBER_DIGITS`` digits: a line ending in a year and the next
 starting with a room number or a figure (``截至2024`` / ``1201室``) are two numbers, and
-joined they would be a false hit (``20241201`` is also 1 December 2024's key). The
+joined they would be a false hit (``20241201`` is also 1 December 2024's key). A phone
+cue just before the first group on its line (``联系电话：8765`` / ``4321``, ``傳真 876`` /
+``5432``, ``Tel: …``) says it is a telephone number, so a local one of 7 or 8 digits is
+joined across the break too. The
 index adds those keys to the text, and a query term made of digit groups is also matched
 as its joined digits (``digits_of``). A resident ID number's last group may end in its
 check letter X (``440301 19800101 123X`` is ``44030119800101123x``). A day written as
@@ -212,7 +215,18 @@ are not worth joining."""
 MIN_WRAPPED_NUMBER_DIGITS = 10
 """A key that joins groups across a line break needs this many digits: a landline with its
 area code (10–12), a mobile (11), an ID number (18). Shorter runs across a break are more
-often two numbers, one ending a line and one starting the next (``2024`` / ``1201室``)."""
+often two numbers, one ending a line and one starting the next (``2024`` / ``1201室``),
+unless a phone cue stands just before the first group (``_PHONE_CUE``)."""
+_PHONE_CUE = re.compile(
+    r"(?:电话|致电|来电|拨打|热线|手机|联系|联络|座机|传真|\b(?:tel|phone|mobile|fax))"
+    r"(?:号码|号|方式| ?no\.?)?[ \t:.,/]{0,3}\Z", re.ASCII)
+"""A phone cue (folded: 電話 is 电话, 聯繫 联系, 傳真 传真, TEL tel) and at most a few blanks or
+marks between it and a number's first group on the same line (``联系电话：8765``, ``Tel.
+8765``): the number then is a telephone number, and a local one (7 or 8 digits, without
+its area code) wrapped across a line (``8765`` / ``4321``) is joined too. Searched only in
+the few characters before such a wrap, so it costs nothing on most pages."""
+_PHONE_CUE_REACH = 12
+"""How far before a number its cue may start: ``联系电话号码: `` is 9 characters."""
 MAX_NUMBER_GROUPS = 5
 """``+86 138 1234 5678`` is four groups; a longer run is a table of figures, not a number."""
 # \b before the look-behind: checked first, it is what makes the scan cheap (7 µs a letter).
@@ -267,12 +281,18 @@ def dates_in_words(folded: str) -> list[tuple[int, int]]:
     return [match.span() for match in _DATE_IN_WORDS.finditer(folded)]
 
 
+def _phone_cued(folded: str, at: int) -> bool:
+    """Whether a phone cue (``_PHONE_CUE``) ends just before ``folded[at]``, on its line."""
+    return _PHONE_CUE.search(folded, max(0, at - _PHONE_CUE_REACH), at) is not None
+
+
 def number_spans(folded: str) -> Iterator[TokenSpan]:
     """The numbers written in groups in ``folded`` (module docstring): each run of
     neighbouring groups, its digits joined, and where it stands. Every run counts, so two
     numbers on one line (``138 1234 5678 139 8765 4321``) are each found. Each day written
     in it (``_WRITTEN_DAY``) is one too, as its ISO digits. A run across a line break
-    counts only from ``MIN_WRAPPED_NUMBER_DIGITS`` digits."""
+    counts only from ``MIN_WRAPPED_NUMBER_DIGITS`` digits, or from its first group when a
+    phone cue stands just before that (``_PHONE_CUE``)."""
     if "19" in folded or "20" in folded:  # most pages name a year; a quick test otherwise
         for match in _WRITTEN_DAY.finditer(folded):
             if key := _day_key(match):
@@ -285,7 +305,8 @@ def number_spans(folded: str) -> Iterator[TokenSpan]:
                 digits = "".join(group.group() for group in run)
                 start, end = match.start() + run[0].start(), match.start() + run[-1].end()
                 if _NUMBER_KEY.fullmatch(digits) and (
-                        len(digits) >= MIN_WRAPPED_NUMBER_DIGITS or "\n" not in folded[start:end]):
+                        len(digits) >= MIN_WRAPPED_NUMBER_DIGITS or "\n" not in folded[start:end]
+                        or (first == 0 and _phone_cued(folded, match.start()))):
                     yield TokenSpan(digits, start, end)
 
 

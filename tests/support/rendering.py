@@ -98,6 +98,19 @@ def render_page(
     return page
 
 
+def render_columns(columns: Sequence[str], *, script: Script = "simplified") -> Image.Image:
+    """A 300 dpi grayscale page of ``columns`` of vertical text (竖排), drawn character by
+    character, read right to left: the first column is the rightmost."""
+    font = ImageFont.truetype(NOTO_SANS_CJK, 50, index=_FACE[script])
+    page = Image.new("L", (250 + 150 * len(columns), 120 + 68 * max(map(len, columns))), 255)
+    draw = ImageDraw.Draw(page)
+    for column, text in enumerate(columns):
+        for row, char in enumerate(text):
+            draw.text((page.width - 140 - column * 150, 60 + row * 68), char, font=font, fill=0)
+    page.info["dpi"] = (300, 300)
+    return page
+
+
 # Scanned paper: a slightly yellow sheet, and blue-black ink.
 PAPER_RGB = (247, 242, 226)
 INK_RGB = (28, 34, 70)

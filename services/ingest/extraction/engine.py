@@ -119,8 +119,8 @@ class TesseractEngine:
 
         if self._last_page is not None and self._last_page[0] is page:
             return read_turned(pixels, recognised, self._last_page[1])[1]
-        _, reading = read_upright(
-            pixels, recognised, orientation=lambda: page_orientation(tessdata, pixels, page.dpi))
+        _, reading = read_upright(pixels, recognised, orientation=lambda image: page_orientation(
+            tessdata, image, page.dpi))
         self._last_page = (page, reading.rotation)
         return reading
 

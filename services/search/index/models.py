@@ -13,7 +13,7 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
-ANALYSIS = 5
+ANALYSIS = 6
 """The version of how a document becomes index terms (``services.common.text``: folding,
 tokens, numbers written in groups; the two schemas). An index made by another version is
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
@@ -22,7 +22,9 @@ groups were joined; 2: since (December 2026); 3: an ID number's check letter X j
 and each day written in a text one more key (2023年12月8日 is 20231208); newest first
 orders a day's documents by archive number; 4: a landline's area code in brackets is one
 of its groups ((0755)8888-1234 is 075588881234); 5: a number wrapped across a line
-break is joined too (138 1234 / 5678 is 13812345678)."""
+break is joined too (138 1234 / 5678 is 13812345678); 6: a local number of 7 or 8 digits
+wrapped across a line break is joined when a phone cue stands before it (联系电话：8765 /
+4321 is 87654321)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""

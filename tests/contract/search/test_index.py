@@ -206,6 +206,17 @@ async def test_a_number_wrapped_across_lines_is_found_by_its_digits(index: Searc
     assert "<mark>138 1234 5678</mark>" in result.hits[0].highlights[0]
 
 
+async def test_a_local_number_wrapped_after_a_phone_cue_is_found_by_its_digits(
+        index: SearchIndex) -> None:
+    letter = doc(body="聯繫電話：8765\n4321，週一至週五")
+    await index.upsert([letter, doc(body="编号8765\n4321室")])  # no cue: two numbers
+    assert await found(index, "87654321") == {letter.document_id}
+    for typed in ("8765-4321", "8765 4321"):  # also the groups side by side, in both
+        assert letter.document_id in await found(index, typed), typed
+    result = await index.search(SearchQuery(q="87654321"), SECRET)
+    assert "<mark>8765 4321</mark>" in result.hits[0].highlights[0]
+
+
 async def test_a_year_ending_a_line_is_not_joined_to_a_number_starting_the_next(
         index: SearchIndex) -> None:
     await index.upsert([doc(body="维修截至2024\n1201室已完工")])

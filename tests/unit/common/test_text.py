@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.text import (
+    MIN_WRAPPED_NUMBER_DIGITS,
     day_key,
     digits_of,
     fold,
@@ -189,6 +190,25 @@ def test_a_number_wrapped_across_lines_is_joined_as_if_the_line_did_not_break() 
                                   "12\n34\n56\n78"])
 def test_short_runs_are_not_joined_across_a_line_break(text: str) -> None:
     assert _numbers(text) == []
+
+
+@pytest.mark.parametrize(("text", "wrapped"), [
+    ("联系电话：8765\n4321，周一至周五", "8765\n4321"), ("聯繫電話：8765\n4321", "8765\n4321"),
+    ("请致电 8765-\n4321", "8765-\n4321"), ("傳真 876\r\n5432", "876\r\n5432"),
+    ("联络人座机：8765 \n 4321", "8765 \n 4321"), ("聯絡電話號碼： 8765\n4321", "8765\n4321"),
+    ("TEL. 8765\n4321", "8765\n4321"), ("Phone No.: 8765\n4321", "8765\n4321")])
+def test_a_local_number_wrapped_after_a_phone_cue_is_joined(text: str, wrapped: str) -> None:
+    assert (wrapped.translate({ord(c): None for c in " -\r\n"}), wrapped) in _numbers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "联系人于2024\n1201室入住", "电话费 3500\n1200元", "联系电话：\n2024\n1201室",
+    "联絡電話已更新。截至2024\n1201室", "hotel 2024\n1201", "电话 138 2024\n1201室",
+    "金额 3500\n元", "電話費 3500\n1200元"])
+def test_a_short_wrapped_run_without_a_phone_cue_just_before_its_first_group_is_not_joined(
+        text: str) -> None:
+    assert [(key, written) for key, written in _numbers(text)
+            if "\n" in written and len(key) < MIN_WRAPPED_NUMBER_DIGITS] == []
 
 
 def test_a_query_term_of_digit_groups_is_a_number() -> None:
