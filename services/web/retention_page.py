@@ -19,6 +19,7 @@ from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
     SIGNABLE,
     Destruction,
+    EarlierAppraisal,
     Hold,
     RetentionSchedule,
     Sweep,
@@ -123,6 +124,26 @@ def schedule_lines(schedule: RetentionSchedule) -> list[ScheduleLine]:
 
 
 @dataclass(frozen=True)
+class EarlierLine:
+    """The document's appraisal in an earlier sweep, as the item shows it."""
+
+    earlier: EarlierAppraisal
+    url: str
+    """That sweep's page."""
+    outcome: str
+    """What its appraisers agreed, in words."""
+    state: str
+    """What became of the item there, in words."""
+
+
+def earlier_lines(item: SweepItem) -> list[EarlierLine]:
+    return [EarlierLine(earlier=earlier, url=sweep_url(earlier.sweep_id),
+                        outcome=DECISION_NAMES.get(earlier.outcome, earlier.outcome),
+                        state=ITEM_STATE_NAMES.get(earlier.state, earlier.state))
+            for earlier in item.earlier]
+
+
+@dataclass(frozen=True)
 class ItemLine:
     item: SweepItem
     category: str
@@ -140,6 +161,14 @@ class ItemLine:
     and the item still on it (one no longer due is neither appraised nor approved)."""
     register_url: str | None
     """The page of the register not executed yet that lists the item (R6)."""
+    earlier: list[EarlierLine]
+    """The document's appraisals in earlier sweeps, latest first."""
+    last_time: EarlierLine | None
+    """The latest of them, said beside the appraisal form. Said, not put in the form:
+    an earlier decision checked in the form would be sent again by a click without
+    being weighed again, and the reason it was kept then (a dispute, a claim) may be
+    over; each appraisal is the appraiser's own judgement now (R2), so the form starts
+    empty of anyone's earlier decision and the earlier one is read beside it."""
 
 
 def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
@@ -148,6 +177,7 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
     for item in sweep.items:
         mine = next((a for a in item.appraisals if a.appraiser == principal.username),
                     None)
+        earlier = earlier_lines(item)
         lines.append(ItemLine(item=item, category=CATEGORIES.get(item.category, item.category),
                               state=ITEM_STATE_NAMES.get(item.state, item.state),
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
@@ -157,7 +187,9 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
                               appraisable=appraising and item.state == "appraisal"
                               and not item.redacted,
                               register_url=destruction_url(item.destruction_id)
-                              if item.destruction_id else None))
+                              if item.destruction_id else None,
+                              earlier=earlier,
+                              last_time=earlier[0] if earlier else None))
     return lines
 
 

@@ -62,6 +62,27 @@ class Appraisal(Struct):
     keep_class: RetentionClass | None = None
 
 
+class EarlierAppraisal(Struct):
+    """The document's appraisal (鉴定) in an earlier sweep: which sweep, each appraiser's
+    decision and opinion as written, what was agreed and, once approved, the due date
+    it set (the extension of a keep or reappraise, R3)."""
+
+    sweep_id: str
+    as_of: date
+    """The earlier sweep's 到期截至."""
+    started_at: datetime
+    sweep_status: SweepStatus
+    state: ItemState
+    """What became of the item there (``kept``: extended; ``released``: the list was
+    sent back; ``no_longer_due``: it left that sweep)."""
+    outcome: Outcome
+    appraisals: list[Appraisal]
+    keep_until: date | None = None
+    keep_class: RetentionClass | None = None
+    new_disposal_due: date | None = None
+    """The due date that sweep's approval set (keep, reappraise)."""
+
+
 class SweepItem(Struct):
     document_id: str
     archive_no: str
@@ -76,6 +97,10 @@ class SweepItem(Struct):
     ``no_longer_due``, the document's due date when it left the sweep (null: permanent;
     when and why it left: its audit entry ``sweep_item_no_longer_due``)."""
     appraisals: list[Appraisal] = msgspec.field(default_factory=list)
+    earlier: list[EarlierAppraisal] = msgspec.field(default_factory=list)
+    """The document's appraisals in earlier sweeps, latest first: what was decided before
+    and why, so it is not appraised blind when it is due again (after a keep or a
+    reappraise); none for an item the reader is not cleared for."""
     title: str | None = None
     """The document's title as the catalogue has it now (not stored with the sweep)."""
     missing: list[Missing] = msgspec.field(default_factory=list)

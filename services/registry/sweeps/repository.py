@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.contracts.registry import RETAINED_STATUSES, DocumentRecord
 from services.common.contracts.retention import (
     Appraisal,
+    EarlierAppraisal,
     ItemState,
     Sweep,
     SweepItem,
@@ -28,6 +29,11 @@ from services.registry.schema import Repository, chunks
 from services.registry.sweeps.models import OPEN_ITEM_STATES, MovedOn
 from services.registry.sweeps.rules import Agreement
 from services.registry.sweeps.tables import appraisals, retention_sweeps, sweep_items
+
+_NOT_APPRAISAL = frozenset({"sweep_id", "document_id", "as_of", "started_at", "sweep_status",
+                            "state", "outcome", "agreed_until", "agreed_class",
+                            "new_disposal_due"})
+"""The columns ``SweepsRepository.earlier`` reads beside an appraisal's own."""
 
 
 class SweepsRepository(Repository):
@@ -96,11 +102,13 @@ class SweepsRepository(Repository):
         if document_ids is not None:
             query = query.where(sweep_items.c.document_id.in_(list(document_ids)))
         rows = (await self.conn.execute(query.order_by(sweep_items.c.position))).mappings()
-        opinions = await self.appraisals(
-            sweep_id, document_id=next(iter(document_ids)) if document_ids is not None
-            and len(document_ids) == 1 else None)
+        one = next(iter(document_ids)) if document_ids is not None \
+            and len(document_ids) == 1 else None
+        opinions = await self.appraisals(sweep_id, document_id=one)
+        before = await self.earlier(sweep_id, document_id=one)
         return [struct_of(row, SweepItem, omit={"sweep_id", "position"},
-                          appraisals=opinions.get(row["document_id"], [])) for row in rows]
+                          appraisals=opinions.get(row["document_id"], []),
+                          earlier=before.get(row["document_id"], [])) for row in rows]
 
     async def item(self, sweep_id: str, document_id: str, *, lock: bool = False
                    ) -> SweepItem | None:
@@ -137,6 +145,46 @@ class SweepsRepository(Repository):
         for row in rows:
             found.setdefault(row["document_id"], []).append(
                 struct_of(row, Appraisal, omit={"sweep_id", "document_id"}))
+        return found
+
+    async def earlier(self, sweep_id: str, *, document_id: str | None = None
+                      ) -> dict[str, list[EarlierAppraisal]]:
+        """For each item of the sweep (or the one of ``document_id``), its document's
+        appraisals in sweeps started before this one, latest sweep first; sweeps where
+        nobody appraised it are left out."""
+        started = sa.select(retention_sweeps.c.created_at).where(
+            retention_sweeps.c.sweep_id == sweep_id).scalar_subquery()
+        listed = sa.select(sweep_items.c.document_id).where(sweep_items.c.sweep_id == sweep_id)
+        if document_id is not None:
+            listed = listed.where(sweep_items.c.document_id == document_id)
+        query = (sa.select(appraisals, retention_sweeps.c.as_of,
+                           retention_sweeps.c.created_at.label("started_at"),
+                           retention_sweeps.c.status.label("sweep_status"),
+                           sweep_items.c.state, sweep_items.c.outcome,
+                           sweep_items.c.keep_until.label("agreed_until"),
+                           sweep_items.c.keep_class.label("agreed_class"),
+                           sweep_items.c.new_disposal_due)
+                 .join(sweep_items, sa.and_(sweep_items.c.sweep_id == appraisals.c.sweep_id,
+                                            sweep_items.c.document_id
+                                            == appraisals.c.document_id))
+                 .join(retention_sweeps,
+                       retention_sweeps.c.sweep_id == appraisals.c.sweep_id)
+                 .where(appraisals.c.document_id.in_(listed),
+                        retention_sweeps.c.created_at < started)
+                 .order_by(appraisals.c.document_id, retention_sweeps.c.created_at.desc(),
+                           appraisals.c.sweep_id, appraisals.c.at, appraisals.c.appraiser))
+        found: dict[str, list[EarlierAppraisal]] = {}
+        for row in (await self.conn.execute(query)).mappings():
+            opinion = struct_of(row, Appraisal, omit=_NOT_APPRAISAL)
+            items = found.setdefault(row["document_id"], [])
+            if not items or items[-1].sweep_id != row["sweep_id"]:
+                items.append(EarlierAppraisal(
+                    sweep_id=row["sweep_id"], as_of=row["as_of"], started_at=row["started_at"],
+                    sweep_status=row["sweep_status"], state=row["state"],
+                    outcome=row["outcome"], appraisals=[], keep_until=row["agreed_until"],
+                    keep_class=row["agreed_class"],
+                    new_disposal_due=row["new_disposal_due"]))
+            items[-1].appraisals.append(opinion)
         return found
 
     async def save_appraisal(self, sweep_id: str, document_id: str, appraisal: Appraisal

@@ -305,5 +305,5 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
 def _sweep_item(item: SweepItem) -> SweepItem:
     return msgspec.structs.replace(
         item, document_id=HIDDEN, archive_no=HIDDEN, title=None, redacted=True,
-        destruction_id=None,
+        destruction_id=None, earlier=[],
         appraisals=[msgspec.structs.replace(a, opinion=HIDDEN) for a in item.appraisals])

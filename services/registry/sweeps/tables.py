@@ -1,5 +1,5 @@
 """Tables of retention sweeps (R2–R5): sweeps, their items, appraisals; the migration
-``registry_0004`` is their source of truth."""
+``registry_0004`` (and ``registry_0020``, an index) are their source of truth."""
 
 from __future__ import annotations
 
@@ -54,4 +54,6 @@ appraisals = sa.Table(
     moment("at"),
     sa.ForeignKeyConstraint(["sweep_id", "document_id"],
                             ["sweep_items.sweep_id", "sweep_items.document_id"]),
+    # A sweep reads its documents' appraisals in earlier sweeps (registry_0020).
+    sa.Index("ix_appraisals_document_id", "document_id"),
 )

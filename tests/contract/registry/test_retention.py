@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,6 +14,7 @@ from services.registry.corrections.models import CorrectionRequest, MetadataChan
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
+from services.registry.sweeps.models import AppraisalRequest
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
 from tests.support.registry import INGEST
 
@@ -303,3 +304,70 @@ async def test_a_schedule_change_recomputes_each_kept_document_of_every_start_da
         ("active", date(2032, 1, 15)), ("transferred", date(2033, 7, 9)),
         ("destroyed", date(2022, 5, 1))]
     assert change.documents_recomputed == 4
+
+
+DIRECTOR = Principal(username="zhao", roles=("director",), clearance="secret")
+
+
+async def _kept_in_a_sweep(registry: Registry, document_id: str, keep_until: date) -> str:
+    """A sweep of what is due today, the document appraised keep until ``keep_until`` by
+    a manager and the compliance officer and approved; its id."""
+    sweeps = registry.services.sweeps
+    sweep = await sweeps.start(COMPLIANCE, SweepRequest())
+    assert sweep.sweep_id is not None
+    for appraiser, opinion in ((MANAGER, "业主仍有争议，继续保存"), (COMPLIANCE, "同意继续保存")):
+        await sweeps.appraise(appraiser, sweep.sweep_id, AppraisalRequest(
+            document_id=document_id, decision="keep", opinion=opinion,
+            keep_until=keep_until))
+    await sweeps.approve(DIRECTOR, sweep.sweep_id, note=None)
+    return sweep.sweep_id
+
+
+async def test_a_document_due_again_shows_its_appraisals_in_earlier_sweeps(
+        registry: Registry) -> None:
+    document = await registry.file(category="repair", filed_at=date(2010, 1, 4))
+    first = await _kept_in_a_sweep(registry, document.document_id, date(2025, 1, 1))
+    registry.clock.set(datetime(2025, 2, 1, 9, 0, tzinfo=UTC))
+    second = await registry.services.sweeps.start(COMPLIANCE, SweepRequest())
+    assert second.sweep_id is not None
+
+    read = await registry.services.sweeps.get(MANAGER, second.sweep_id)
+    earlier = read.items[0].earlier
+    assert [(e.sweep_id, e.sweep_status, e.state, e.outcome, e.keep_until,
+             e.new_disposal_due) for e in earlier] == [
+        (first, "approved", "kept", "keep", date(2025, 1, 1), date(2025, 1, 1))]
+    assert [(a.appraiser, a.decision, a.opinion, a.keep_until)
+            for a in earlier[0].appraisals] == [
+        ("qian", "keep", "同意继续保存", date(2025, 1, 1)),
+        ("zhou", "keep", "业主仍有争议，继续保存", date(2025, 1, 1))]  # at the same moment
+    assert read.items[0].appraisals == []
+
+
+async def test_earlier_appraisals_are_latest_sweep_first_and_a_sweep_shows_none_later(
+        registry: Registry) -> None:
+    document = await registry.file(category="repair", filed_at=date(2010, 1, 4))
+    first = await _kept_in_a_sweep(registry, document.document_id, date(2025, 1, 1))
+    registry.clock.set(datetime(2025, 2, 1, 9, 0, tzinfo=UTC))
+    second = await _kept_in_a_sweep(registry, document.document_id, date(2026, 1, 1))
+    registry.clock.set(datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    third = await registry.services.sweeps.start(COMPLIANCE, SweepRequest())
+    assert third.sweep_id is not None
+
+    latest = await registry.services.sweeps.get(MANAGER, third.sweep_id)
+    oldest = await registry.services.sweeps.get(MANAGER, first)
+    assert [e.sweep_id for e in latest.items[0].earlier] == [second, first]
+    assert oldest.items[0].earlier == []
+
+
+async def test_an_item_above_the_readers_clearance_shows_no_earlier_appraisal(
+        registry: Registry) -> None:
+    document = await registry.file(category="repair", filed_at=date(2010, 1, 4),
+                                   security="confidential")
+    await _kept_in_a_sweep(registry, document.document_id, date(2025, 1, 1))
+    registry.clock.set(datetime(2025, 2, 1, 9, 0, tzinfo=UTC))
+    second = await registry.services.sweeps.start(COMPLIANCE, SweepRequest())
+    assert second.sweep_id is not None
+
+    reader = Principal(username="xu", roles=("archivist",), clearance="ordinary")
+    read = await registry.services.sweeps.get(reader, second.sweep_id)
+    assert [(item.redacted, item.earlier) for item in read.items] == [(True, [])]
