@@ -18,8 +18,10 @@
   holder's clearance (``common.clearance``), so an approver made at ``ordinary`` decides
   nothing confidential.
 - Every new password, made, reset or changed, is judged by ``rules.check_new_password``
-  (not a common one, nor the archive's word, nor containing the username); passwords set
-  before still sign in.
+  (not a common one, nor the archive's word, nor containing the username, judged as
+  typed); passwords set before still sign in. A password is hashed and checked
+  NFKC-folded (``rules.as_typed``), so full-width and half-width typing sign in alike; a
+  hash made before of unfolded characters still verifies against them.
 - A reactivated account keeps its password, but every token issued before stays revoked.
 - A password change or reset, and a change of roles, clearance or department, moves the
   user's token version on: every token issued before stops working at once here (the
@@ -69,7 +71,7 @@ from services.common.errors import (
 from services.common.models import SecurityLevel, security_rank
 from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
-from services.registry.accounts.rules import check_new_password
+from services.registry.accounts.rules import as_typed, check_new_password
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
@@ -426,9 +428,16 @@ class AccountsService:
             await tx.accounts.prune_attempts(now - ATTEMPTS_KEPT)
 
     async def _hash(self, password: str) -> str:
-        return await asyncio.to_thread(self.hasher.hash, password)
+        return await asyncio.to_thread(self.hasher.hash, as_typed(password))
 
     def _verify(self, password_hash: str, password: str) -> bool:
+        """Hashed ``as_typed`` since then, so typed full width or half width it signs in;
+        a hash made before of other characters is checked against them as typed."""
+        typed = as_typed(password)
+        return self._matches(password_hash, typed) or (
+            typed != password and self._matches(password_hash, password))
+
+    def _matches(self, password_hash: str, password: str) -> bool:
         try:
             return self.hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

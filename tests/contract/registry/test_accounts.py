@@ -238,6 +238,25 @@ async def test_a_password_set_before_the_rules_still_signs_in(registry: Registry
     assert (await accounts.issue_token("li", "password1")).access_token
 
 
+async def test_a_password_typed_full_width_or_half_width_signs_in_alike(
+        registry: Registry) -> None:
+    """NIST 800-63B: hashed NFKC-folded, so a Chinese input method's full width is no other
+    password; a hash made before of full-width characters still verifies against them."""
+    accounts = _accounts(registry)
+    await accounts.create_user(NewUser(username="li", roles=["staff"],
+                                       password="月光下的三只猫 ｌｉｌｙ ２０２４"), by="root")
+    for typed in ("月光下的三只猫 ｌｉｌｙ ２０２４", "月光下的三只猫 lily 2024"):
+        assert (await accounts.issue_token("li", typed)).access_token
+    before = User(username="chen", roles=["staff"], clearance="ordinary", department=None,
+                  active=True, created_at=registry.clock.now())
+    full_width = "ｌｉｌｙ ｐｌａｎｔｅｄ ３ ｐｌｕｍｓ"
+    async with registry.services.store.transaction() as tx:
+        await tx.accounts.add(before, accounts.hasher.hash(full_width))
+    assert (await accounts.issue_token("chen", full_width)).access_token
+    with pytest.raises(Unauthorized):
+        await accounts.issue_token("chen", "lily planted 3 plums!")
+
+
 async def _admins(accounts: AccountsService, *usernames: str) -> None:
     for username in usernames:
         await accounts.create_user(NewUser(username=username, roles=["admin"],
