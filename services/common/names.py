@@ -15,9 +15,10 @@ pages."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from services.common.models import (
     BUILDING_RE,
@@ -157,13 +158,15 @@ def spelled_otherwise(folded: str) -> str | None:
     return None
 
 
-def department_named(text: str) -> str:
+def department_named(text: str, *, shown: Mapping[str, str] | None = None) -> str:
     """A department's code, or the code of a usual department typed by its Chinese name
-    (客服部 is customer_service); ``ValueError`` saying how to write one otherwise."""
+    (客服部 is customer_service) or, in any case, by the name ``shown`` (code: name) on the
+    reader's page (Customer service); ``ValueError`` saying how to write one otherwise."""
     typed = fold(text.strip())
-    for code, name in DEPARTMENT_NAMES.items():
-        if typed == fold(name):
-            return code
+    for names in (DEPARTMENT_NAMES, shown or {}):
+        for code, name in names.items():
+            if typed == fold(name):
+                return code
     if not DEPARTMENT_RE.match(typed):
         usual = ", ".join(f"{code} ({name})" for code, name in DEPARTMENT_NAMES.items())
         raise ValueError(f"{text!r} is not a department: write its code (lower-case letters, "
@@ -208,10 +211,10 @@ def _named_or_as_typed(read: Callable[[str], str], text: str) -> str:
         return text.strip()
 
 
-def tidied_department(text: str) -> str:
-    """``department_named(text)``, or ``text`` trimmed when it names none, for the form or
-    the service to refuse in its words."""
-    return _named_or_as_typed(department_named, text)
+def tidied_department(text: str, *, shown: Mapping[str, str] | None = None) -> str:
+    """``department_named(text, shown=shown)``, or ``text`` trimmed when it names none, for
+    the form or the service to refuse in its words."""
+    return _named_or_as_typed(functools.partial(department_named, shown=shown), text)
 
 
 def tidied_building(text: str) -> str:

@@ -59,7 +59,8 @@ class UserAdminPages(Controller):
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
         values = {name: text(form, name) for name in NEW_USER_FIELDS}
-        values["department"] = tidied_department(values["department"])
+        values["department"] = tidied_department(
+            values["department"], shown=page.pages.department_names(page.request))
         roles = texts(form, "roles")
         password = text(form, "password", trim=False)
         problem = new_user_problem(values["username"], roles, values["clearance"],

@@ -122,8 +122,15 @@ class Pages:
         english = Translations.load(str(LOCALES), ["en"], domain="messages")
         if not isinstance(english, Translations):
             raise RuntimeError(f"the English catalogue is missing under {LOCALES}")
-        self.environments = {"zh": _environment(NullTranslations()),
-                             "en": _environment(english)}
+        self.translations: dict[Language, NullTranslations] = {
+            "zh": NullTranslations(), "en": english}
+        self.environments = {language: _environment(translations)
+                             for language, translations in self.translations.items()}
+
+    def department_names(self, request: Request[Any, Any, Any]) -> dict[str, str]:
+        """The usual departments (code: name) by the names the request's pages show."""
+        translations = self.translations[language_of(request)]
+        return {code: translations.gettext(name) for code, name in DEPARTMENT_NAMES.items()}
 
     def html(self, language: Language, template: str, values: dict[str, Any]) -> str:
         page = self.environments[language].get_template(template)

@@ -441,3 +441,21 @@ def test_the_accounts_page_says_in_chinese_that_an_admin_adds_nobody_above_their
     assert added.status_code == 422
     assert "您不能创建密级权限高于您自己的账号" in added.text
     assert "请由具有该密级权限的系统管理员办理" in added.text
+
+
+def test_the_english_accounts_page_takes_a_department_by_the_english_name_it_shows(
+        archive_server: ArchiveServer) -> None:
+    admin = archive_server.add_user("root", "admin")
+    browser = signed_in(archive_server.url, "root")
+    browser.cookies.set("archive_language", "en")
+    try:
+        added = browser.post("/ui/admin/users", data={
+            "_csrf_token": browser.cookies["archive_csrf"], "username": "zhou",
+            "roles": "staff", "clearance": "ordinary", "department": "Customer Service",
+            "password": "a long enough password",
+            "password_again": "a long enough password"})
+    finally:
+        browser.close()
+    assert added.status_code in (200, 303), added.text
+    with archive_server.client(admin) as client:
+        assert client.get("/registry/users/zhou").json()["department"] == "customer_service"

@@ -150,6 +150,9 @@ def test_a_handover_is_signed_only_by_sides_cleared_for_every_item(
         "documents": [ordinary["document_id"], confidential["document_id"]]})
     assert (uncleared.status_code, uncleared.json()["code"]) == (422, "signer_not_cleared")
     assert uncleared.json()["signer"] == "ma"
+    assert "ma is cleared to ordinary, and 1 document(s) handed over need confidential" in (
+        uncleared.json()["detail"])
+    assert "your" not in uncleared.json()["detail"]  # the signer's clearance, not wang's
     handover = wang.post("/registry/handovers", json={
         "service_centre": "一期客服中心", "handed_over_by": "li", "received_by": "sun",
         "documents": [ordinary["document_id"], confidential["document_id"]]}).json()

@@ -6,7 +6,9 @@
 - Nobody changes their own roles or clearance, nor deactivates themselves (``own_account``:
   another admin does it; an admin has no implicit right to read confidential files, so
   raising one's own clearance is not theirs to do), and no change leaves the archive
-  without an active admin (``last_admin``); both refusals are audited.
+  without an active admin (``last_admin``); both refusals are audited, as a departure
+  refused for a loan out (``open_loans``) is: under the action the success is recorded as,
+  naming the account.
 - Nor does an admin reach above their own clearance through another account
   (``above_own_clearance``, audited): they create no account cleared above themselves,
   raise nobody's clearance above their own, and reset no password of an account cleared
@@ -16,8 +18,10 @@
   holder's clearance (``common.clearance``), so an approver made at ``ordinary`` decides
   nothing confidential.
 - Every new password, made, reset or changed, is judged by ``rules.check_new_password``
-  (not a common one, nor the archive's word, nor containing the username); passwords set
-  before still sign in.
+  (not a common one, nor the archive's word, nor containing the username, judged as
+  typed); passwords set before still sign in. A password is hashed and checked
+  NFKC-folded (``rules.as_typed``), so full-width and half-width typing sign in alike; a
+  hash made before of unfolded characters still verifies against them.
 - A reactivated account keeps its password, but every token issued before stays revoked.
 - A password change or reset, and a change of roles, clearance or department, moves the
   user's token version on: every token issued before stops working at once here (the
@@ -67,7 +71,7 @@ from services.common.errors import (
 from services.common.models import SecurityLevel, security_rank
 from services.registry.accounts.models import RESERVED_USERNAMES, NewUser, UserChange
 from services.registry.accounts.repository import Account
-from services.registry.accounts.rules import check_new_password
+from services.registry.accounts.rules import as_typed, check_new_password
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
@@ -87,7 +91,8 @@ ATTEMPTS_KEPT = timedelta(days=1)
 PRUNE_EVERY = timedelta(minutes=10)
 CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
-AUDITED_REFUSALS = frozenset({"own_account", "last_admin", "above_own_clearance"})
+AUDITED_REFUSALS = frozenset({"own_account", "last_admin", "above_own_clearance",
+                              "open_loans"})
 
 
 @functools.cache
@@ -139,7 +144,7 @@ class AccountsService:
                           clearance: SecurityLevel = "secret") -> User:
         """``clearance``: the creating admin's, the most the new account may be cleared
         to; the console's default is not limited."""
-        async with self._refusals_audited(by, "create_user"):
+        async with self._refusals_audited(by, "user_created", new.username):
             _refuse_above(new.clearance, clearance, "create an account cleared to")
         if new.username in RESERVED_USERNAMES:
             raise ValidationFailed(f"{new.username!r} is reserved; choose another name",
@@ -182,7 +187,7 @@ class AccountsService:
         detail: dict[str, Any] = {"changed": changed}
         for name in changed:
             detail[name], detail[f"previous_{name}"] = values[name], getattr(before, name)
-        async with self._refusals_audited(by, "user_changed"):
+        async with self._refusals_audited(by, "user_changed", username):
             if by == username and {"roles", "clearance"} & set(changed):
                 raise Forbidden("nobody changes their own roles or clearance; another admin "
                                 "does it", code="own_account")
@@ -204,7 +209,7 @@ class AccountsService:
         ``clearance``: the admin's, the most the account may be cleared to (with its new
         password they could sign in as it)."""
         target = (await self._account(username)).user
-        async with self._refusals_audited(by, "reset_password"):
+        async with self._refusals_audited(by, "password_reset", username):
             _refuse_above(target.clearance, clearance, "reset the password of an account "
                           "cleared to")
         check_new_password(new_password, username=username)
@@ -238,7 +243,7 @@ class AccountsService:
                                               "open_loans": msgspec.to_builtins(loans)},
                 )
 
-        async with self._refusals_audited(by, "user_deactivated"):
+        async with self._refusals_audited(by, "user_deactivated", username):
             if by == username:
                 raise Forbidden("nobody deactivates their own account; another admin does it",
                                 code="own_account")
@@ -369,14 +374,17 @@ class AccountsService:
         return max(1, math.floor((counted + RATE_WINDOW - now).total_seconds()) + 1)
 
     @asynccontextmanager
-    async def _refusals_audited(self, by: str, action: str) -> AsyncIterator[None]:
+    async def _refusals_audited(self, by: str, action: str, username: str
+                                ) -> AsyncIterator[None]:
         """Refusals that keep the archive's own safeguards (``AUDITED_REFUSALS``) are
-        audited, after the refused change's transaction has ended."""
+        audited, after the refused change's transaction has ended: under ``action``, the
+        name its success is recorded as, naming the account as it does (``user``)."""
         try:
             yield
         except (Conflict, Forbidden) as exc:
             if exc.code in AUDITED_REFUSALS and self.journal is not None:
-                await self.journal.refused(Principal(username=by, roles=()), action, exc)
+                await self.journal.refused(Principal(username=by, roles=()), action, exc,
+                                           detail={"user": username})
             raise
 
     async def _changing(self, username: str, values: dict[str, Any], entry: AuditEntry, *,
@@ -420,9 +428,16 @@ class AccountsService:
             await tx.accounts.prune_attempts(now - ATTEMPTS_KEPT)
 
     async def _hash(self, password: str) -> str:
-        return await asyncio.to_thread(self.hasher.hash, password)
+        return await asyncio.to_thread(self.hasher.hash, as_typed(password))
 
     def _verify(self, password_hash: str, password: str) -> bool:
+        """Hashed ``as_typed`` since then, so typed full width or half width it signs in;
+        a hash made before of other characters is checked against them as typed."""
+        typed = as_typed(password)
+        return self._matches(password_hash, typed) or (
+            typed != password and self._matches(password_hash, password))
+
+    def _matches(self, password_hash: str, password: str) -> bool:
         try:
             return self.hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

@@ -218,10 +218,12 @@ def _check_signers_cleared(signers: list[User], records: list[DocumentRecord]) -
                                     [record.security for record in records],
                                     decision="the handover", decided_by="signs it")
         if refusal is not None:
+            needed = refusal.extra["clearance_needed"]
             raise ValidationFailed(
-                f"{signer.username} is not cleared for every document handed over, so could "
-                f"not sign: {refusal.detail}; name someone cleared, or leave those "
-                "documents out", code="signer_not_cleared",
+                f"{signer.username} is cleared to {signer.clearance}, and "
+                f"{refusal.extra['documents_above']} document(s) handed over need "
+                f"{needed}, so {signer.username} could not sign: name someone cleared to "
+                f"{needed}, or leave those documents out", code="signer_not_cleared",
                 extra={**refusal.extra, "signer": signer.username})
 
 

@@ -25,7 +25,8 @@ RENAMED: dict[str, str] = {
     "acknowledge_loan": "loan_acknowledged", "renew_loan": "loan_renewed",
     "record_copy": "loan_copy_recorded", "return_loan": "loan_returned",
     "resolve_incident": "loan_incident_resolved", "change_user": "user_changed",
-    "deactivate_user": "user_deactivated",
+    "deactivate_user": "user_deactivated", "create_user": "user_created",
+    "reset_password": "password_reset",
 }
 """What services named their refusals before they took their successes' names."""
 

@@ -49,6 +49,7 @@ from services.registry.journal.models import (
     AuditEntry,
     AuditQuery,
     ChainReport,
+    DetailValue,
 )
 from services.registry.journal.rules import ChainWalk, RefusalBudget
 from services.registry.store import RegistryStore, Tx
@@ -179,16 +180,20 @@ class JournalService:
         return "insert and select only for the services' database role"
 
     async def refused(self, principal: Principal, action: str, error: ArchiveError, *,
-                      document_id: str | None = None, code: str | None = None) -> None:
+                      document_id: str | None = None, code: str | None = None,
+                      detail: dict[str, DetailValue] | None = None) -> None:
         """O4: every authorisation refusal is in the audit log, in its own transaction;
-        ``code`` (default: the error's) says why, e.g. a decision's ``not_visible``.
-        Past a user's cap a minute, refusals are counted into one entry (``refusals``)."""
+        ``code`` (default: the error's) says why, e.g. a decision's ``not_visible``;
+        ``detail`` names what was refused as its success would (``{"user": …}``), beside
+        the ``reason``. Past a user's cap a minute, refusals are counted into one entry
+        (``refusals``)."""
         now = self.clock.now()
         entries = self.refusals.summaries(now)
         if self.refusals.itemise(principal.username, action, now):
             entries.append(AuditEntry(
                 action=action, username=principal.username, document_id=document_id,
-                outcome="refused", code=code or error.code, detail={"reason": error.detail}))
+                outcome="refused", code=code or error.code,
+                detail={**(detail or {}), "reason": error.detail}))
         await self._write(entries)
 
     async def refuse(self, principal: Principal, action: str, error: ArchiveError, *,

@@ -15,11 +15,17 @@ from argon2 import PasswordHasher
 from services.common.auth import TokenCodec
 from services.common.contracts.accounts import User
 from services.common.contracts.lending import OpenLoan
-from services.common.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 from services.common.models import SecurityLevel
 from services.registry.accounts.models import NewUser, UserChange
 from services.registry.accounts.service import CONSOLE, AccountsService
-from services.registry.journal.models import AuditQuery
+from services.registry.journal.models import AuditEntry, AuditQuery
 from services.registry.store import Tx
 from tests.contract.registry.conftest import Registry
 from tests.support.registry import INGEST, TEST_KEY
@@ -39,11 +45,13 @@ class CountingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def _accounts(registry: Registry, **limits: int) -> AccountsService:
+def _accounts(registry: Registry, *, audited: bool = False, **limits: int) -> AccountsService:
+    """``audited``: refusals are recorded in the registry's journal (logins too)."""
     accounts = AccountsService(
         registry.services.store, TokenCodec(TEST_KEY, ttl_s=60), registry.clock,
         attempts_per_minute=limits.get("per_account", 3),
-        attempts_per_address_per_minute=limits.get("per_address", 5))
+        attempts_per_address_per_minute=limits.get("per_address", 5),
+        journal=registry.services.journal if audited else None)
     accounts.hasher = CountingHasher()
     return accounts
 
@@ -230,6 +238,25 @@ async def test_a_password_set_before_the_rules_still_signs_in(registry: Registry
     assert (await accounts.issue_token("li", "password1")).access_token
 
 
+async def test_a_password_typed_full_width_or_half_width_signs_in_alike(
+        registry: Registry) -> None:
+    """NIST 800-63B: hashed NFKC-folded, so a Chinese input method's full width is no other
+    password; a hash made before of full-width characters still verifies against them."""
+    accounts = _accounts(registry)
+    await accounts.create_user(NewUser(username="li", roles=["staff"],
+                                       password="月光下的三只猫 ｌｉｌｙ ２０２４"), by="root")
+    for typed in ("月光下的三只猫 ｌｉｌｙ ２０２４", "月光下的三只猫 lily 2024"):
+        assert (await accounts.issue_token("li", typed)).access_token
+    before = User(username="chen", roles=["staff"], clearance="ordinary", department=None,
+                  active=True, created_at=registry.clock.now())
+    full_width = "ｌｉｌｙ ｐｌａｎｔｅｄ ３ ｐｌｕｍｓ"
+    async with registry.services.store.transaction() as tx:
+        await tx.accounts.add(before, accounts.hasher.hash(full_width))
+    assert (await accounts.issue_token("chen", full_width)).access_token
+    with pytest.raises(Unauthorized):
+        await accounts.issue_token("chen", "lily planted 3 plums!")
+
+
 async def _admins(accounts: AccountsService, *usernames: str) -> None:
     for username in usernames:
         await accounts.create_user(NewUser(username=username, roles=["admin"],
@@ -278,3 +305,65 @@ async def test_an_admin_removed_while_another_leaves_is_refused_not_both(
     assert refused.value.code == "last_admin"
     root, root2 = await accounts.get_user("root"), await accounts.get_user("root2")
     assert (root.roles, root.active, root2.active) == (["admin"], True, False)
+
+
+async def test_each_refused_change_of_an_account_is_listed_under_its_success_naming_the_account(
+        registry: Registry) -> None:
+    """O4: a refusal is recorded under the action its success is, with the account it was
+    about (``user``), so ``--action password_reset`` shows an attempt on a secret account
+    beside the resets made."""
+    accounts = _accounts(registry, audited=True)
+    await _admins(accounts, "root", "root2")
+    await accounts.create_user(NewUser(username="qian.comp", roles=["staff"],
+                                       clearance="confidential", password=PASSWORD))
+    refusals = {
+        "user_created": lambda: accounts.create_user(NewUser(
+            username="zhao", roles=["staff"], clearance="confidential", password=PASSWORD),
+            by="root", clearance="ordinary"),
+        "password_reset": lambda: accounts.reset_password(
+            "qian.comp", "a takeover of the account", by="root", clearance="ordinary"),
+        "user_changed": lambda: accounts.change_user(
+            "root", UserChange(clearance="confidential"), by="root", clearance="secret"),
+        "user_deactivated": lambda: accounts.deactivate("root", by="root"),
+    }
+    for refusal in refusals.values():
+        with pytest.raises(Forbidden):
+            await refusal()
+    await accounts.deactivate("root2", by="root")
+    with pytest.raises(Conflict):  # root is the last active admin now
+        await accounts.change_user("root", UserChange(roles=["staff"]), by=CONSOLE,
+                                   clearance="secret")
+    await accounts.reset_password("qian.comp", "a new password", by=CONSOLE,
+                                  clearance="secret")
+    await accounts.change_user("qian.comp", UserChange(department="engineering"), by="root",
+                               clearance="secret")
+    listed = {action: [(e.username, e.outcome, e.code, e.detail["user"])
+                       for e in await registry.services.journal.entries(
+                           INGEST, AuditQuery(action=action))]
+              for action in refusals}
+    assert listed == {
+        "user_created": [
+            (CONSOLE, "allowed", None, "root"), (CONSOLE, "allowed", None, "root2"),
+            (CONSOLE, "allowed", None, "qian.comp"),
+            ("root", "refused", "above_own_clearance", "zhao")],
+        "password_reset": [("root", "refused", "above_own_clearance", "qian.comp"),
+                           (CONSOLE, "allowed", None, "qian.comp")],
+        "user_changed": [("root", "refused", "own_account", "root"),
+                         (CONSOLE, "refused", "last_admin", "root"),
+                         ("root", "allowed", None, "qian.comp")],
+        "user_deactivated": [("root", "refused", "own_account", "root"),
+                             ("root", "allowed", None, "root2")],
+    }
+
+
+async def test_account_refusals_recorded_under_the_services_verbs_are_found_by_todays_names(
+        registry: Registry) -> None:
+    async with registry.services.store.transaction() as tx:
+        for old in ("create_user", "reset_password"):
+            await tx.journal.audit(AuditEntry(action=old, username="root", outcome="refused",
+                                              code="above_own_clearance"),
+                                   at=registry.clock.now())
+    for current, old in (("user_created", "create_user"), ("password_reset", "reset_password")):
+        for asked in (current, old):
+            assert [e.action for e in await registry.services.journal.entries(
+                INGEST, AuditQuery(action=asked))] == [current]

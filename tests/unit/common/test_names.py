@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.names import category_named, unit_code_key
+from services.common.names import category_named, department_named, unit_code_key
 
 
 @pytest.mark.parametrize(("typed", "category"), [
@@ -49,3 +49,16 @@ def test_a_name_of_no_category_lists_every_catalogue_name_with_its_brackets() ->
 def test_a_unit_code_typed_any_way_is_its_letters_and_digits(typed: str, key: str | None
                                                               ) -> None:
     assert unit_code_key(typed) == key
+
+
+@pytest.mark.parametrize("typed", ["Customer service", "CUSTOMER SERVICE", " customer Service ",
+                                   "客服部", "customer_service"])
+def test_a_usual_department_is_taken_by_the_name_its_page_shows_in_any_case(
+        typed: str) -> None:
+    assert department_named(typed, shown={"customer_service": "Customer service",
+                                          "archive": "Archive room"}) == "customer_service"
+
+
+def test_a_name_shown_on_no_page_is_no_department() -> None:
+    with pytest.raises(ValueError, match="not a department"):
+        department_named("Customer Service")

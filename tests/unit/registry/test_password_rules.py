@@ -36,7 +36,23 @@ def test_the_archives_own_word_with_digits_around_is_refused(password: str) -> N
     assert _refusal(password) == "password_too_common"
 
 
+@pytest.mark.parametrize("password", [
+    "１２３４５６７８", "ＰＡＳＳＷＯＲＤ１", "12345678 ", " 12345678", "\u300088888888\u3000",
+    "档案12345678", "密码12345678", "物业管理2024", "２０２４物业管理", "Ｄａｎｇａｎ８８８"])
+def test_a_password_is_judged_as_typed_full_width_chinese_or_with_spaces_around(
+        password: str) -> None:
+    """A Chinese input method types full width; the spaces around a password are not seen."""
+    assert _refusal(password) == "password_too_common"
+
+
+@pytest.mark.parametrize("password", ["        ", "\t\t\t\t\t\t\t\t", "\u3000" * 8,
+                                      "  abc de  "])
+def test_a_password_of_spaces_or_short_without_them_is_too_short(password: str) -> None:
+    assert _refusal(password) == "password_too_short"
+
+
 @pytest.mark.parametrize(("username", "password"), [
+    ("chen.jing", "ｃｈｅｎ．ｊｉｎｇ on the 5th floor"),
     ("chen.jing", "chen.jing"), ("chen.jing", "Chen.Jing2024"),
     ("wang", "my name is WANG, ok"), ("zhou", "zhou zhou zhou")])
 def test_a_password_holding_the_username_is_refused(username: str, password: str) -> None:
@@ -45,7 +61,7 @@ def test_a_password_holding_the_username_is_refused(username: str, password: str
 
 @pytest.mark.parametrize("password", [
     "correct horse battery", "月光 下的 三只 猫", "archive of tea-stained ledgers",
-    "lily planted 3 plums"])
+    "lily planted 3 plums", "物业 楼下 的 三棵 梨树", "ｌｉｌｙ ｐｌａｎｔｅｄ ３ ｐｌｕｍｓ"])
 def test_a_passphrase_passes(password: str) -> None:
     check_new_password(password, username="li")  # "li" is too short to be judged inside
 

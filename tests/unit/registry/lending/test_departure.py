@@ -105,6 +105,17 @@ async def test_a_refused_departure_leaves_the_requests_waiting(lending: Lending)
     assert (still.status, still.rejection) == ("requested", None)
 
 
+async def test_a_departure_refused_for_a_loan_out_is_audited_naming_the_user(
+        lending: Lending) -> None:
+    await lending.out("li", [await lending.file()])
+    with pytest.raises(Conflict):
+        await _accounts(lending).deactivate("li", by="admin")
+    [entry] = await lending.services.journal.entries(
+        INGEST, AuditQuery(action="user_deactivated"))
+    assert (entry.username, entry.outcome, entry.code, entry.detail["user"]) == (
+        "admin", "refused", "open_loans", "li")
+
+
 async def test_departure_and_a_hand_over_at_once_never_both_succeed(
         lending: Lending) -> None:
     loan = await lending.approved("li", [await lending.file()])
