@@ -2,7 +2,8 @@
 
 ``--overdue`` lists loans out past their due date; ``--escalated`` those escalated for
 being held too long without renewal (B4). A reader without a register role sees the
-loans they borrow or asked for.
+loans they borrow or asked for, under the title "your loans", and is told who reads the
+register.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import counted, tables
+from services.common.approvals import REGISTER_READERS
 from services.common.config import load_settings
 from services.common.contracts.lending import Loan
 
@@ -37,18 +39,24 @@ def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
     if as_json:
         echo_json(found, indent=None)
         return
-    tables().print(register_table(found, load_settings().time_zone))
+    reader = api.run(api.registry.whoami(api.token))
+    tables().print(register_table(found, load_settings().time_zone,
+                                  whole=reader.has_role(*REGISTER_READERS)))
 
 
 REDACTED = "(not cleared)"
 """Printed for a document above the reader's clearance: counted, not named."""
 
 
-def register_table(found: list[Loan], zone: tzinfo) -> Table:
+def register_table(found: list[Loan], zone: tzinfo, *, whole: bool) -> Table:
     """One row per loan: who, what, when it is due (the day in ``zone``, the company's),
-    and whether it is late."""
-    table = Table(title=f"loan register (借阅登记): {counted(len(found), 'loan')}",
-                  title_justify="left")
+    and whether it is late. ``whole``: the reader reads the register, else only the
+    loans they borrow or asked for (the registry's rule), and the table says so."""
+    title = "loan register (借阅登记)" if whole else "your loans (我的借阅)"
+    caption = None if whole else ("only the loans you borrow or asked for; the whole "
+                                  f"register is read by the roles {', '.join(REGISTER_READERS)}")
+    table = Table(title=f"{title}: {counted(len(found), 'loan')}", title_justify="left",
+                  caption=caption, caption_justify="left")
     for column in ("loan", "status", "kind", "borrower", "documents", "issued", "due",
                    "renewals", "flags"):
         table.add_column(column, overflow="fold")

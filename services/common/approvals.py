@@ -63,16 +63,19 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
 
 def step_nobody_gives(approvals_needed: Sequence[Role], *, borrower: str,
                       borrower_department: str, people: Iterable[Principal],
-                      levels: Sequence[SecurityLevel]) -> Role | None:
-    """The first step of a new loan of documents of ``levels`` that none of ``people``
-    (the active users) may give, or None: a request nobody could approve would wait for
-    ever (a department head's own loan when the department has no other head, or a
-    confidential loan when no head of the department is cleared for it)."""
+                      levels: Sequence[SecurityLevel],
+                      earlier_approvers: Sequence[str] = ()) -> Role | None:
+    """The first step still to give, after those ``earlier_approvers`` gave, of a loan
+    of documents of ``levels`` that none of ``people`` (the active users) may give, or
+    None: a request nobody could approve would wait for ever (a department head's own
+    loan when the department has no other head, or a confidential loan when no head of
+    the department is cleared for it)."""
     everyone = list(people)
-    for role in approvals_needed:
+    for role in approvals_needed[len(earlier_approvers):]:
         if not any(approval_refusal(approver, role=role, borrower=borrower,
                                     borrower_department=borrower_department,
-                                    earlier_approvers=(), levels=levels) is None
+                                    earlier_approvers=earlier_approvers,
+                                    levels=levels) is None
                    for approver in everyone):
             return role
     return None

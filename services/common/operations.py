@@ -13,6 +13,9 @@ HANDOVER_CREATORS = ("archivist", "manager", "center_head")
 """The archive's clerks and the service centre's heads draw up a handover."""
 HANDOVER_RECEIVER = "archivist"
 """The archive receives: its archivist signs the receiving side."""
+HANDOVER_CANCELLERS = ("archivist",)
+"""Who cancels a handover not yet signed by both sides, with a reason (a signer left, a
+list drawn up wrong), so that a new one can be drawn up: the archive's archivists."""
 HANDOVER_READERS = ("archivist", "manager", "center_head", "compliance", "director", "admin")
 """Who lists handovers and transfers out; the two people named also read their own."""
 TRANSFER_ROLE = "archivist"

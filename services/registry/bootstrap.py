@@ -44,6 +44,7 @@ from services.registry.fixity.service import FixityService
 from services.registry.guards import JOURNAL_OPT, RefusalRecorder
 from services.registry.handovers.api import HandoversController
 from services.registry.handovers.service import HandoverService
+from services.registry.handovers.service import waiting_on as handovers_waiting_on
 from services.registry.holds.api import HoldsController
 from services.registry.holds.service import HoldsService
 from services.registry.households.api import HouseholdsController
@@ -120,6 +121,7 @@ class RegistryServices:
             self.store, codec, clock, attempts_per_minute=settings.login_attempts_per_minute,
             attempts_per_address_per_minute=settings.login_attempts_per_address_per_minute,
             departure=self.lending.depart, journal=self.journal,
+            handovers_waiting=handovers_waiting_on, requests_waiting=self.lending.stranded,
             password_hash_memory_kib=settings.password_hash_memory_kib)
         source = grants or self.lending
         self.households = HouseholdsService(self.store, clock)

@@ -65,7 +65,8 @@ ROUTE_ACTIONS: dict[str, str] = {
     "issueLoan": "loan_issued", "recordLoanCopy": "loan_copy_recorded",
     "returnLoan": "loan_returned",
     # operations
-    "createHandover": "handover_created", "createTransfer": "transferred",
+    "createHandover": "handover_created", "cancelHandover": "handover_cancelled",
+    "createTransfer": "transferred",
     "startInventory": "inventory_started", "markInventoryItem": "inventory_item_checked",
     "completeInventory": "inventory_completed", "resolveDiscrepancy": "discrepancy_resolved",
     "recordConditionCheck": "condition_checked",

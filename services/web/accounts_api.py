@@ -2,7 +2,8 @@
 the same "not found" page as for anything they may not see. Every action is a POST form
 with its CSRF token (a departure's behind a second button saying what it does); done, it
 redirects to the list saying what was done; refused, the page is shown again saying why
-and what to do (a departure with open loans lists them)."""
+and what to do (a departure refused lists the loans not returned, the handovers
+waiting for a signature and the requests waiting for an approval)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from services.common.names import tidied_department
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
+    left_waiting,
+    level_name,
     may_administer,
     new_user_problem,
-    open_loan_lines,
     password_problem,
     problem_field,
 )
@@ -40,10 +42,10 @@ class UserAdminPages(Controller):
     async def _page(self, page: Page, registry: RegistryReader, *, status_code: int = 200,
                     **values: Any) -> Response[str]:
         users = await registry.users(page.reader.token)
-        shown: dict[str, Any] = {"about": "", "problem": "", "loans": [],
-                                 "values": {}, "roles_chosen": set()} | values
+        shown: dict[str, Any] = {"about": "", "problem": "", "waiting": left_waiting({}),
+                                 "needed": "", "values": {}, "roles_chosen": set()} | values
         return page.render("admin_users.html", status_code=status_code,
-                           view=accounts_page(users),
+                           view=accounts_page(users, clearance=page.reader.principal.clearance),
                            problem_field=problem_field(shown["problem"], shown["about"]),
                            **shown)
 
@@ -86,15 +88,17 @@ class UserAdminPages(Controller):
         form = await page.request.form()
         password = text(form, "new_password", trim=False)
         problem = password_problem(password, text(form, "new_password_again", trim=False))
+        needed = ""
         if not problem:
             try:
                 await registry.reset_password(token, username, password)
             except ArchiveError as exc:
                 problem = refusal_code(exc)
+                needed = level_name(exc.extra.get("clearance_needed"))
             else:
                 return see(ACCOUNTS_PATH, done="password", user=username)
         return await self._page(page, registry, status_code=422,
-                                problem=problem, about=username)
+                                problem=problem, about=username, needed=needed)
 
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],
@@ -117,8 +121,9 @@ class UserAdminPages(Controller):
         try:
             await change
         except ArchiveError as exc:
-            # B9: a departure's refusal names the loans still out; the page links each.
+            # B9, O1, B3: a departure's refusal names what waits for the person.
             return await self._page(page, registry, status_code=exc.status,
                                     problem=refusal_code(exc), about=username,
-                                    loans=open_loan_lines(exc.extra.get("open_loans")))
+                                    waiting=left_waiting(exc.extra),
+                                    needed=level_name(exc.extra.get("clearance_needed")))
         return see(ACCOUNTS_PATH, done=done, user=username)

@@ -9,13 +9,16 @@ codes (``account_refusal`` in the template says them).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 
 from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD, User
-from services.common.contracts.lending import OpenLoan
+from services.common.contracts.lending import OpenLoan, WaitingRequest
+from services.common.contracts.operations import SIDE_NAMES, WaitingHandover
 from services.common.models import (
     DEPARTMENT_NAMES,
     DEPARTMENT_RE,
@@ -23,9 +26,11 @@ from services.common.models import (
     ROLES,
     SECURITY_LEVEL_NAMES,
     USERNAME_RE,
+    SecurityLevel,
+    security_rank,
 )
 from services.web.document_page import LOAN_STATUS_NAMES
-from services.web.loans_page import loan_url
+from services.web.handover_page import handover_url
 
 
 def may_administer(principal: Principal) -> bool:
@@ -37,6 +42,9 @@ def may_administer(principal: Principal) -> bool:
 class UserLine:
     user: User
     clearance: str
+    resettable: bool
+    """The reader may reset the password: the account is cleared no higher than they are
+    (the registry refuses the others, ``above_own_clearance``)."""
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,22 @@ class AccountsPage:
     suggestions."""
 
 
-def accounts_page(users: list[User]) -> AccountsPage:
-    """The active users first, each group by username."""
+def accounts_page(users: list[User], *, clearance: SecurityLevel) -> AccountsPage:
+    """The active users first, each group by username; ``clearance``: the reader's."""
     ordered = sorted(users, key=lambda user: (not user.active, user.username))
     return AccountsPage(
-        users=[UserLine(user, SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance))
+        users=[UserLine(user, SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance),
+                        resettable=security_rank(user.clearance) <= security_rank(clearance))
                for user in ordered],
         roles=[(role, ROLE_NAMES[role]) for role in ROLES],
         clearances=[(str(level), name) for level, name in SECURITY_LEVEL_NAMES.items()],
         departments=sorted({*DEPARTMENT_NAMES, *(user.department for user in users
                                                   if user.department)}))
+
+
+def level_name(level: object) -> str:
+    """A refusal's ``clearance_needed`` by its Chinese name ("" when none)."""
+    return SECURITY_LEVEL_NAMES.get(level, "") if isinstance(level, str) else ""  # type: ignore[call-overload]
 
 
 def password_problem(password: str, again: str) -> str:
@@ -108,17 +122,51 @@ def new_user_problem(username: str, roles: list[str], clearance: str, department
 @dataclass(frozen=True)
 class OpenLoanLine:
     loan: OpenLoan
-    url: str
     status: str
 
 
-def open_loan_lines(listed: object) -> list[OpenLoanLine]:
-    """The open loans a refused departure names (the registry's ``open_loans``): each
-    with its documents' archive numbers, status and due date, linked to its page."""
+@dataclass(frozen=True)
+class HandoverLine:
+    handover: WaitingHandover
+    url: str
+    side: str
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    request: WaitingRequest
+    step: str
+
+
+@dataclass(frozen=True)
+class LeftWaiting:
+    """What a refused departure or change names (the registry's ``open_loans``,
+    ``handovers`` and ``requests``). The loans and requests are plain text: the admin does
+    not read the loan register (``REGISTER_READERS``), an archivist takes a loan back; the
+    handovers link to their pages, which the admin reads."""
+
+    loans: list[OpenLoanLine]
+    handovers: list[HandoverLine]
+    requests: list[RequestLine]
+
+
+def left_waiting(extra: Mapping[str, object]) -> LeftWaiting:
+    return LeftWaiting(
+        loans=[OpenLoanLine(loan=loan, status=LOAN_STATUS_NAMES.get(loan.status, loan.status))
+               for loan in _listed(extra.get("open_loans"), OpenLoan)],
+        handovers=[HandoverLine(handover=handover, url=handover_url(handover.handover_id),
+                                side=SIDE_NAMES[handover.side])
+                   for handover in _listed(extra.get("handovers"), WaitingHandover)],
+        requests=[RequestLine(request=request, step=ROLE_NAMES.get(request.step, request.step))
+                  for request in _listed(extra.get("requests"), WaitingRequest)])
+
+
+Listed = TypeVar("Listed")
+
+
+def _listed(listed: object, kind: type[Listed]) -> list[Listed]:
+    """``listed`` as a list of ``kind``; none if it is not one."""
     try:
-        loans = msgspec.convert(listed, list[OpenLoan])
+        return msgspec.convert(listed or [], list[kind])  # type: ignore[valid-type]
     except msgspec.ValidationError:
         return []
-    return [OpenLoanLine(loan=loan, url=loan_url(loan.loan_id),
-                         status=LOAN_STATUS_NAMES.get(loan.status, loan.status))
-            for loan in loans]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.common.auth import ACCOUNT_ADMINS
 from services.common.contracts.accounts import User
 from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.accounts_page import password_problem
@@ -27,11 +28,14 @@ class OwnAccount:
     user: User
     clearance: str
     """The clearance by its Chinese name."""
+    administers: bool
+    """They are an admin themselves: another admin changes their roles (``own_account``)."""
 
 
 def own_account(user: User) -> OwnAccount:
     return OwnAccount(user=user,
-                      clearance=SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance))
+                      clearance=SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance),
+                      administers=any(role in ACCOUNT_ADMINS for role in user.roles))
 
 
 def own_password_problem(current: str, new: str, again: str) -> str:

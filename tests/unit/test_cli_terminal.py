@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from rich.table import Table
 
 from services.cli.audit import show_chain_report
+from services.cli.loans import register_table
 from services.cli.stats import stats
 from services.cli.sweep import _table as sweep_table
 from services.cli.terminal import PIPED_WIDTH, counted, local_time, tables
@@ -68,3 +69,19 @@ def test_audit_verify_prints_its_anchor_time_on_the_company_clocks() -> None:
     assert out.getvalue().decode().strip() == (
         "audit log intact: 4 entries checked; entry 4 matches its anchor of "
         "2026-12-06 00:31 Asia/Shanghai")
+
+
+def test_the_loans_listed_to_someone_outside_the_register_are_called_their_own() -> None:
+    """``archive loans`` as an admin or a staff member: the registry answers only their own
+    loans, so the table says so and who reads the register, never "loan register: 0"."""
+    own = _printed(register_table([], UTC, whole=False))
+    assert "your loans (我的借阅): 0 loans" in own
+    assert "archivist, manager, center_head, director, compliance" in own
+    assert "loan register" not in own
+    assert "loan register (借阅登记): 0 loans" in _printed(register_table([], UTC, whole=True))
+
+
+def _printed(table: Table) -> str:
+    with CliRunner().isolation() as (out, _, _):
+        tables().print(table)
+    return out.getvalue().decode()

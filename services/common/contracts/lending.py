@@ -151,6 +151,19 @@ class OpenLoan(Struct):
     hidden: int = 0
 
 
+class WaitingRequest(Struct):
+    """A borrow request nobody else could take further (B3), as a refused departure or
+    role change lists it: who asked, and the step only the person leaving could give.
+    Its documents are not named: the admin who is refused does not read the register."""
+
+    loan_id: str
+    borrower: str
+    borrower_department: str
+    requested_at: datetime
+    step: Role
+    """The role of the step nobody else could give (``manager``, ``archivist``…)."""
+
+
 NotificationKind = Literal["loan_past_due", "loan_escalated", "loan_overdue", "loan_approved",
                            "loan_rejected", "correction_applied", "correction_rejected"]
 """``loan_past_due``: to the borrower, once, when the loan falls due and is not returned

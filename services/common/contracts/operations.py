@@ -10,13 +10,21 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, Name, Note, Text, TypedHousehold
+from services.common.contracts.fields import (
+    DocumentId,
+    Name,
+    Note,
+    Text,
+    TextReason,
+    TypedHousehold,
+)
 from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.models import Category, Struct
 
-HandoverStatus = Literal["awaiting_signatures", "completed"]
+HandoverStatus = Literal["awaiting_signatures", "completed", "cancelled"]
 HANDOVER_STATUS_NAMES: dict[HandoverStatus, str] = {"awaiting_signatures": "等待双方签字",
-                                                    "completed": "已完成"}
+                                                    "completed": "已完成",
+                                                    "cancelled": "已取消"}
 """A handover's status in words, on the transfer list printed and on the pages alike."""
 Side = Literal["handing", "receiving"]
 """``handing``: the service centre's person who hands over (移交人); ``receiving``: the
@@ -78,6 +86,28 @@ class Handover(Struct):
     location: PaperLocation | None = None
     note: str | None = None
     completed_at: datetime | None = None
+    cancelled_by: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    """Why an archivist cancelled it unsigned (``cancelled``): a new one is drawn up."""
+    signers_left: list[str] = msgspec.field(default_factory=list)
+    """The sides' usernames whose accounts are deactivated (离职), as the handover is read."""
+
+
+class HandoverCancel(Struct):
+    """Why a handover not yet signed by both sides is cancelled (e.g. its signer left)."""
+
+    reason: TextReason
+
+
+class WaitingHandover(Struct):
+    """A handover waiting for someone's signature, as a refused departure or role change
+    lists it (O1): cancel it, or have them sign, first."""
+
+    handover_id: str
+    service_centre: str
+    side: Side
+    created_at: datetime
 
 
 class HandoverSummary(Struct):

@@ -46,10 +46,10 @@ import functools
 import math
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 from argon2 import PasswordHasher
@@ -59,7 +59,8 @@ from services.common.auth import ACCOUNT_ADMINS, Principal, RecentlyVerified, To
 from services.common.clock import Clock
 from services.common.config import PASSWORD_HASH_MEMORY_KIB
 from services.common.contracts.accounts import TokenResponse, User
-from services.common.contracts.lending import OpenLoan
+from services.common.contracts.lending import OpenLoan, WaitingRequest
+from services.common.contracts.operations import WaitingHandover
 from services.common.errors import (
     Conflict,
     Forbidden,
@@ -76,6 +77,8 @@ from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
 
+Waiting = TypeVar("Waiting", WaitingHandover, WaitingRequest, covariant=True)
+
 
 class Departure(Protocol):
     """B9, run in the deactivation's transaction ``tx``: the loans ``username`` has not
@@ -86,13 +89,24 @@ class Departure(Protocol):
     async def __call__(self, tx: Tx, username: str, *, by: str, clearance: SecurityLevel
                       ) -> list[OpenLoan]: ...
 
+
+class LeftWaiting(Protocol[Waiting]):
+    """What would wait for ever if the active account ``before`` became ``after`` (None:
+    it leaves), read in the change's transaction ``tx``: the change is refused while any
+    (the handovers only they can sign, O1; the requests only they could approve, B3)."""
+
+    async def __call__(self, tx: Tx, before: User, after: User | None
+                       ) -> Sequence[Waiting]: ...
+
+
 RATE_WINDOW = timedelta(minutes=1)
 ATTEMPTS_KEPT = timedelta(days=1)
 PRUNE_EVERY = timedelta(minutes=10)
 CONSOLE = "console"
 """Who made a change through ``archive user add`` on the database itself."""
-AUDITED_REFUSALS = frozenset({"own_account", "last_admin", "above_own_clearance",
-                              "open_loans"})
+AUDITED_REFUSALS = frozenset({"own_account", "last_admin", "last_admin_at_clearance",
+                              "above_own_clearance", "open_loans", "unsigned_handovers",
+                              "last_approver"})
 
 
 @functools.cache
@@ -114,14 +128,22 @@ async def no_loans(tx: Tx, username: str, *, by: str, clearance: SecurityLevel
     return []
 
 
+async def nothing_waits(tx: Tx, before: User, after: User | None) -> list[Any]:
+    return []
+
+
 class AccountsService:
     def __init__(
         self, store: RegistryStore, codec: TokenCodec, clock: Clock, *,
         attempts_per_minute: int, attempts_per_address_per_minute: int | None = None,
         departure: Departure = no_loans, journal: JournalService | None = None,
+        handovers_waiting: LeftWaiting[WaitingHandover] = nothing_waits,
+        requests_waiting: LeftWaiting[WaitingRequest] = nothing_waits,
         password_hash_memory_kib: int = PASSWORD_HASH_MEMORY_KIB,
     ) -> None:
-        """``journal`` records logins, refused or not (O4); ``None`` records none (tools)."""
+        """``journal`` records logins, refused or not (O4); ``None`` records none (tools).
+        ``handovers_waiting`` and ``requests_waiting``: what would be left waiting for
+        ever by a departure or a change (``LeftWaiting``)."""
         self.store = store
         self.codec = codec
         self.clock = clock
@@ -129,6 +151,8 @@ class AccountsService:
         self.attempts_per_address_per_minute = \
             attempts_per_address_per_minute or 3 * attempts_per_minute
         self.departure = departure
+        self.handovers_waiting = handovers_waiting
+        self.requests_waiting = requests_waiting
         self.journal = journal
         self.hasher = password_hasher(password_hash_memory_kib)
         self._decoy_hash = decoy_hash(password_hash_memory_kib)
@@ -194,13 +218,15 @@ class AccountsService:
             if "clearance" in changed:
                 _refuse_above(values["clearance"], clearance, "raise an account's clearance to")
 
-            async def keep_an_admin(tx: Tx) -> None:
-                if "roles" in changed and not _administers(values["roles"]):
-                    await _another_admin(tx, username)
+            after = msgspec.structs.replace(before, **values)
+
+            async def leave_nothing_stuck(tx: Tx) -> None:
+                await _keep_admins(tx, before, after)
+                await self._refuse_left_waiting(tx, before, after)
 
             await self._changing(username, values,
                                  _entry("user_changed", by, username, **detail),
-                                 within=keep_an_admin)
+                                 within=leave_nothing_stuck)
         return await self.get_user(username)
 
     async def reset_password(self, username: str, new_password: str, *, by: str,
@@ -231,17 +257,12 @@ class AccountsService:
                          clearance: SecurityLevel = "secret") -> User:
         """Departure (B9), with what ends with it (``Departure``) in one transaction;
         ``clearance``: the asker's, as far as a refusal names the loans' documents."""
-        await self._account(username)
+        before = (await self._account(username)).user
 
         async def clear(tx: Tx) -> None:
-            await _another_admin(tx, username)
+            await _keep_admins(tx, before, None)
             loans = await self.departure(tx, username, by=by, clearance=clearance)
-            if loans:  # B9: every borrowed file comes back before the employee leaves.
-                raise Conflict(
-                    f"{username} still has {len(loans)} loan(s) not returned",
-                    code="open_loans", extra={"loans": [loan.loan_id for loan in loans],
-                                              "open_loans": msgspec.to_builtins(loans)},
-                )
+            await self._refuse_left_waiting(tx, before, None, loans=loans)
 
         async with self._refusals_audited(by, "user_deactivated", username):
             if by == username:
@@ -350,8 +371,9 @@ class AccountsService:
         if found is None or not found.user.active:
             raise Unauthorized("this account is disabled", code="account_disabled")
         if found.token_version != principal.token_version:
-            raise Unauthorized("this token was issued before the account's password, roles "
-                               "or clearance changed; log in again", code="token_revoked")
+            raise Unauthorized("this token was issued before a change to the account (its "
+                               "password, roles, clearance or department, or its "
+                               "reactivation); log in again", code="token_revoked")
         if ended:
             raise Unauthorized("this token was ended by signing out; log in again",
                                code="token_ended")
@@ -372,6 +394,41 @@ class AccountsService:
             return math.ceil(RATE_WINDOW.total_seconds())
         # An attempt made exactly a window ago still counts: one second past it.
         return max(1, math.floor((counted + RATE_WINDOW - now).total_seconds()) + 1)
+
+    async def _refuse_left_waiting(self, tx: Tx, before: User, after: User | None, *,
+                                   loans: list[OpenLoan] | None = None) -> None:
+        """Refused (409) while ``before`` becoming ``after`` (None: leaving) would leave
+        work waiting for ever, all of it listed with what to do: the loans not returned
+        (B9: every borrowed file comes back before the employee leaves, ``open_loans``),
+        the handovers only they can sign (O1, ``unsigned_handovers``: they sign, or an
+        archivist cancels it), the requests only they could approve (B3,
+        ``last_approver``: another person is given the step's role first)."""
+        loans = loans or []
+        handovers = await self.handovers_waiting(tx, before, after)
+        requests = await self.requests_waiting(tx, before, after)
+        if not (loans or handovers or requests):
+            return
+        who = before.username
+        what = [f"{who} still has {len(loans)} loan(s) not returned (B9): an archivist "
+                "takes them back (借阅 → 归还)"] if loans else []
+        if handovers:
+            what.append(f"{len(handovers)} handover(s) wait for {who}'s signature (O1): "
+                        f"{who} signs, or an archivist cancels the handover and draws up a "
+                        "new one")
+        if requests:
+            what.append(f"{len(requests)} loan request(s) could be approved by nobody but "
+                        f"{who} (B3): {who} decides them, or an admin first gives the step's "
+                        "role (a department's requests: another head of it) to someone "
+                        "cleared for them")
+        code = "open_loans" if loans else "unsigned_handovers" if handovers \
+            else "last_approver"
+        raise Conflict("; ".join(what) + (" — then the departure" if after is None
+                                          else " — then the change"),
+                       code=code, extra={
+                           "loans": [loan.loan_id for loan in loans],
+                           "open_loans": msgspec.to_builtins(loans),
+                           "handovers": msgspec.to_builtins(handovers),
+                           "requests": msgspec.to_builtins(requests)})
 
     @asynccontextmanager
     async def _refusals_audited(self, by: str, action: str, username: str
@@ -449,7 +506,8 @@ def _refuse_above(level: SecurityLevel, own: SecurityLevel, doing: str) -> None:
     if security_rank(level) > security_rank(own):
         raise Forbidden(
             f"you may not {doing} {level}, above your own clearance ({own}): an admin cleared "
-            f"to {level} does it, or the operator with `archive user add` on the server",
+            f"to {level} does it (if there is none, the operator on the server makes one: "
+            f"`archive user add NAME --role admin --clearance {level}`)",
             code="above_own_clearance", extra={"clearance_needed": level})
 
 
@@ -457,13 +515,27 @@ def _administers(roles: list[str]) -> bool:
     return any(role in ACCOUNT_ADMINS for role in roles)
 
 
-async def _another_admin(tx: Tx, username: str) -> None:
-    """``username`` stops being an active admin in ``tx``: refused (``last_admin``) unless
-    another one is left, or nobody could manage the accounts any more."""
-    admins = await tx.accounts.active_holding(ACCOUNT_ADMINS)
-    if username in admins and len(admins) == 1:
-        raise Conflict(f"{username} is the last active admin; make another user admin first",
-                       code="last_admin")
+async def _keep_admins(tx: Tx, before: User, after: User | None) -> None:
+    """``before`` becoming ``after`` (None: leaving) in ``tx`` leaves an active admin
+    (``last_admin``), and one cleared as high as the highest admin now
+    (``last_admin_at_clearance``): else nobody could manage the accounts (cleared to it:
+    an admin reaches no account cleared above their own)."""
+    names = await tx.accounts.active_holding(ACCOUNT_ADMINS)  # holds the table
+    if before.username not in names:
+        return
+    admins = [user for user in await tx.accounts.active_people() if user.username in names]
+    left = [user for user in admins if user.username != before.username]
+    if after is not None and after.active and _administers(after.roles):
+        left.append(after)
+    if not left:
+        raise Conflict(f"{before.username} is the last active admin; make another user "
+                       "admin first", code="last_admin")
+    highest = max((user.clearance for user in admins), key=security_rank)
+    if all(security_rank(user.clearance) < security_rank(highest) for user in left):
+        raise Conflict(
+            f"{before.username} is the last active admin cleared to {highest}; nobody could "
+            f"then manage the accounts cleared to it: make another admin cleared to {highest} "
+            "first", code="last_admin_at_clearance", extra={"clearance_needed": highest})
 
 
 def _entry(action: str, by: str, username: str, **detail: DetailValue) -> AuditEntry:

@@ -1,4 +1,5 @@
-"""Handover routes (移交, O1): draw one up, each side signs, read, print."""
+"""Handover routes (移交, O1): draw one up, each side signs, cancel one unsigned, read,
+print."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
-from services.common.contracts.operations import Handover, HandoverRequest, HandoverSummary
+from services.common.contracts.operations import (
+    Handover,
+    HandoverCancel,
+    HandoverRequest,
+    HandoverSummary,
+)
 from services.common.web import PageLimit, PageOffset, attachment
 from services.registry.guards import allow
 from services.registry.handovers.models import HandoverSignature
-from services.registry.handovers.rules import CREATOR_ROLES, READER_ROLES
+from services.registry.handovers.rules import CANCELLER_ROLES, CREATOR_ROLES, READER_ROLES
 from services.registry.handovers.service import HandoverService
 
 
@@ -48,6 +54,16 @@ class HandoversController(Controller):
         """The person handing over or the archivist receiving signs with their own token
         and re-entered password (O1); both signed: ``completed``."""
         return await handovers.sign(principal, handover_id, data)
+
+    @post("/{handover_id:str}/cancel", operation_id="cancelHandover", status_code=HTTP_200_OK,
+          guards=[allow(*CANCELLER_ROLES)])
+    async def cancel(self, handover_id: FromPath[str], data: JSONBody[HandoverCancel],
+                     principal: NamedDependency[Principal],
+                     handovers: NamedDependency[HandoverService]) -> Handover:
+        """An archivist cancels a handover not yet signed by both sides, with a reason (a
+        signer left): ``cancelled``, audited; a new one is drawn up instead (409
+        ``invalid_transition`` once completed or cancelled)."""
+        return await handovers.cancel(principal, handover_id, data.reason)
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="getHandoverTransferListPdf",
          media_type="application/pdf")

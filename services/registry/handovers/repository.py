@@ -114,6 +114,27 @@ class HandoversRepository(Repository):
                                 .where(handovers.c.handover_id == handover_id)
                                 .values(status="completed", completed_at=at))
 
+    async def cancel(self, handover_id: str, *, by: str, at: datetime, reason: str) -> None:
+        await self.conn.execute(handovers.update()
+                                .where(handovers.c.handover_id == handover_id)
+                                .values(status="cancelled", cancelled_by=by, cancelled_at=at,
+                                        cancel_reason=reason))
+
+    async def awaiting_signature_of(self, username: str) -> list[Handover]:
+        """The handovers, oldest first, still waiting for ``username``'s signature (they
+        are one side and have not signed), without their items."""
+        signed = sa.select(handover_signatures.c.handover_id).where(
+            handover_signatures.c.username == username)
+        ids = (await self.conn.execute(
+            sa.select(handovers.c.handover_id)
+            .where(handovers.c.status == "awaiting_signatures",
+                   sa.or_(handovers.c.handed_over_by == username,
+                          handovers.c.received_by == username),
+                   handovers.c.handover_id.not_in(signed))
+            .order_by(handovers.c.created_at, handovers.c.handover_id))).scalars().all()
+        found = [await self.header(handover_id) for handover_id in ids]
+        return [header for header in found if header is not None]
+
     async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
         counted = sa.select(sa.func.count()).where(
             handover_items.c.handover_id == handovers.c.handover_id).scalar_subquery()

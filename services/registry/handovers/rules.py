@@ -6,9 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from services.common.contracts.operations import Handover, Side
-from services.common.operations import HANDOVER_CREATORS, HANDOVER_READERS, HANDOVER_RECEIVER
+from services.common.operations import (
+    HANDOVER_CANCELLERS,
+    HANDOVER_CREATORS,
+    HANDOVER_READERS,
+    HANDOVER_RECEIVER,
+)
 
 CREATOR_ROLES = HANDOVER_CREATORS
+CANCELLER_ROLES = HANDOVER_CANCELLERS
 RECEIVER_ROLE = HANDOVER_RECEIVER
 READER_ROLES = HANDOVER_READERS
 

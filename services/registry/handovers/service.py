@@ -13,7 +13,11 @@ items' digest as they stand. Once both have signed the handover is ``completed``
 names the archive's ``location``, each document's paper location becomes it (D7) as a
 new version of its record (D6). Creation and each signature are audited (O4), and so is
 a signature refused to someone not one of its two signers or not cleared
-(``handover_signed``, refused).
+(``handover_signed``, refused). One not yet signed by both sides may be cancelled by an
+archivist with a reason (``cancel``: a signer left, the list was wrong), audited; a new
+one is drawn up instead. A handover as read names its signers whose accounts are
+deactivated (``signers_left``), and a signer's departure or a change of their clearance
+is refused while a handover waits for their signature (``waiting_on``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from services.common.contracts.operations import (
     HandoverRequest,
     HandoverSummary,
     Side,
+    WaitingHandover,
 )
 from services.common.contracts.registry import (
     DocumentCorrected,
@@ -115,6 +120,30 @@ class HandoverService:
                                               digest=signature.digest, at=now)
         await self.journal.refuse(principal, "handover_signed", refusal)
 
+    async def cancel(self, principal: Principal, handover_id: str, reason: str) -> Handover:
+        """O1: an archivist cancels a handover not yet signed by both sides, saying why (a
+        signer left, the list was drawn up wrong): ``cancelled``, the signatures given
+        void, audited (O4); a new one is drawn up in its place. Nothing else changes: the
+        paper is where it was."""
+        why = reason.strip()
+        if not why:
+            raise ValidationFailed("say why the handover is cancelled (e.g. its signer has "
+                                   "left); the reason is kept with it", code="reason_required")
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            current = await tx.handovers.header(handover_id, lock=True)
+            if current is None:
+                raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            if current.status != "awaiting_signatures":
+                raise Conflict(f"the handover is {current.status} already; only one still "
+                               "waiting for a signature is cancelled", code="invalid_transition")
+            await tx.handovers.cancel(handover_id, by=principal.username, at=now, reason=why)
+            await tx.journal.audit(AuditEntry(
+                action="handover_cancelled", username=principal.username,
+                detail={"handover_id": handover_id, "reason": why,
+                        "signed": sorted(s.side for s in current.signatures)}), at=now)
+            return await self._shown(tx, principal, handover_id)
+
     async def _signed(self, tx: Tx, current: Handover, principal: Principal, side: Side, *,
                       digest: str | None, at: datetime) -> Handover:
         """``principal`` signs ``current`` as ``side``, on the items' ``digest`` they
@@ -188,8 +217,35 @@ class HandoverService:
             raise NotFound(f"no handover {handover_id}", code="unknown_handover")
         visible = await visible_to(tx.documents, principal,
                                    (item.document_id for item in found.items))
-        return msgspec.structs.replace(found, items=[
+        left = [username for username in (found.handed_over_by, found.received_by)
+                if not await _active(tx, username)]
+        return msgspec.structs.replace(found, signers_left=left, items=[
             item if item.document_id in visible else _redacted(item) for item in found.items])
+
+
+async def waiting_on(tx: Tx, before: User, after: User | None) -> list[WaitingHandover]:
+    """O1, in the transaction ``tx`` of a change of ``before`` to ``after`` (None: a
+    departure): the handovers waiting for ``before``'s signature that ``after`` could
+    not give (gone, or no longer cleared for every item). ``AccountsService`` refuses
+    the change on any: they sign first, or an archivist cancels the handover."""
+    if not before.active:
+        return []
+    found = []
+    for handover in await tx.handovers.awaiting_signature_of(before.username):
+        side = side_of(handover, before.username)
+        assert side is not None
+        if after is None or not after.active or clearance_refusal(
+                after.clearance, await tx.handovers.levels(handover.handover_id),
+                decision="the handover", decided_by="signs it") is not None:
+            found.append(WaitingHandover(
+                handover_id=handover.handover_id, service_centre=handover.service_centre,
+                side=side, created_at=handover.created_at))
+    return found
+
+
+async def _active(tx: Tx, username: str) -> bool:
+    account = await tx.accounts.get(username)
+    return account is not None and account.user.active
 
 
 async def _signers(tx: Tx, request: HandoverRequest) -> list[User]:

@@ -1,5 +1,6 @@
 """Tables of handovers (移交, O1): a handover, its items and both sides' signatures; the
-migration ``registry_0006_handovers`` is their source of truth."""
+migrations ``registry_0006_handovers`` and ``registry_0021_handover_cancelled`` (who
+cancelled one unsigned, when and why) are their source of truth."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ handovers = sa.Table(
     note(),
     *stamp("created"),
     moment("completed_at", nullable=True, index=True),
+    *stamp("cancelled", nullable=True),
+    note("cancel_reason"),
 )
 
 handover_items = sa.Table(

@@ -47,10 +47,11 @@ from services.common.contracts.lending import (
     Notification,
     OpenLoan,
     UnreadCount,
+    WaitingRequest,
 )
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.models import SECURITY_LEVELS, SecurityLevel, security_rank
+from services.common.models import SECURITY_LEVELS, Role, SecurityLevel, security_rank
 from services.common.paging import MAX_PAGE
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
@@ -300,6 +301,37 @@ class LendingService:
                                  due_at=view.due_at, archive_nos=named, hidden=hidden))
         return held
 
+    async def stranded(self, tx: Tx, before: User, after: User | None
+                       ) -> list[WaitingRequest]:
+        """B3, in the transaction ``tx`` of a change of ``before`` to ``after`` (None: a
+        departure): the requests waiting for an approval that someone could take to the
+        end with ``before`` among the active users, and nobody could with ``after``
+        instead, each with the first step left without anyone. ``AccountsService``
+        refuses the change on any: withdrawing them would make each borrower ask again,
+        and be refused (``no_approver``) until the step has someone anyway."""
+        others = [user.principal() for user in await tx.accounts.active_people()
+                  if user.username != before.username]
+        then = [*others, before.principal()] if before.active else others
+        now_ = [*others, after.principal()] if after is not None and after.active else others
+        waiting = await tx.loans.requested(Filters(), now=self.clock.now())
+        levels = await tx.loans.levels([row.loan_id for row, _ in waiting])
+        found = []
+        for row, approvers in waiting:
+            def nobody_gives(people: list[Principal], row: LoanRow = row,
+                             approvers: list[str] = approvers) -> Role | None:
+                return step_nobody_gives(
+                    row.approvals_needed, borrower=row.borrower,
+                    borrower_department=row.borrower_department, people=people,
+                    levels=levels[row.loan_id], earlier_approvers=approvers)
+
+            step = nobody_gives(now_)
+            if step is not None and nobody_gives(then) is None:
+                found.append(WaitingRequest(
+                    loan_id=row.loan_id, borrower=row.borrower,
+                    borrower_department=row.borrower_department,
+                    requested_at=row.requested_at, step=step))
+        return found
+
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
         registry's ``GrantSource``; read in a short transaction of its own."""
@@ -379,15 +411,19 @@ async def _check_someone_approves(tx: Tx, row: LoanRow, records: list[DocumentRe
         return
     needed = max(levels, key=security_rank)
     cleared = "" if needed == "ordinary" else f" cleared to {needed}"
+    # The borrower is named only when they hold the step's role: they may not give it.
+    holds = any(person.username == row.borrower and person.has_role(role)
+                for person in people)
+    nobody = f"nobody{cleared} but the borrower {row.borrower}" if holds else \
+        f"nobody{cleared}"
     if role == "manager":
-        raise Conflict(f"nobody but {row.borrower}{cleared} heads the department "
-                       f"{row.borrower_department}, so nobody could give the loan's first "
-                       "approval (B3); an admin gives the department another head (a "
-                       f"manager{cleared}) first", code="no_approver",
-                       extra={"step": role, "clearance_needed": needed})
-    raise Conflict(f"nobody but {row.borrower}{cleared} could give the {STEP_NAMES[role]}'s "
-                   f"approval this loan needs; an admin gives someone that role"
-                   f"{' and clearance' if cleared else ''} first", code="no_approver",
+        raise Conflict(f"{nobody} heads the department {row.borrower_department}, so "
+                       "nobody could give the loan's first approval (B3); an admin gives "
+                       f"the department another head (a manager{cleared}) first",
+                       code="no_approver", extra={"step": role, "clearance_needed": needed})
+    raise Conflict(f"{nobody} could give the {STEP_NAMES[role]}'s approval this loan needs; "
+                   f"an admin gives someone that role{' and clearance' if cleared else ''} "
+                   "first", code="no_approver",
                    extra={"step": role, "clearance_needed": needed})
 
 

@@ -281,6 +281,32 @@ async def test_no_change_leaves_the_archive_without_an_active_admin(registry: Re
     assert not (await accounts.get_user("root")).active
 
 
+async def test_no_change_leaves_no_admin_cleared_as_high_as_the_highest_one(
+        registry: Registry) -> None:
+    accounts = _accounts(registry)
+    await _admins(accounts, "plain")
+    await accounts.create_user(NewUser(username="top", roles=["admin"], clearance="secret",
+                                       password=PASSWORD))
+    with pytest.raises(Conflict) as lowered:
+        await accounts.change_user("top", UserChange(clearance="ordinary"),
+                                   by="plain", clearance="ordinary")
+    with pytest.raises(Conflict) as demoted:
+        await accounts.change_user("top", UserChange(roles=["staff"]),
+                                   by="plain", clearance="ordinary")
+    with pytest.raises(Conflict) as departed:
+        await accounts.deactivate("top", by="plain", clearance="ordinary")
+    assert {refusal.value.code for refusal in (lowered, demoted, departed)} == {
+        "last_admin_at_clearance"}
+    assert lowered.value.extra == {"clearance_needed": "secret"}
+    assert "make another admin cleared to secret first" in lowered.value.detail
+    top = await accounts.get_user("top")
+    assert (top.roles, top.clearance, top.active) == (["admin"], "secret", True)
+    await accounts.create_user(NewUser(username="top2", roles=["admin"], clearance="secret",
+                                       password=PASSWORD))
+    await accounts.deactivate("top", by="plain", clearance="ordinary")
+    assert not (await accounts.get_user("top")).active
+
+
 async def test_an_admin_removed_while_another_leaves_is_refused_not_both(
         registry: Registry) -> None:
     """Two admins removing each other at once: the second change is checked once the

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.contracts.accounts import User
-from services.common.models import DEPARTMENT_NAMES
+from services.common.models import DEPARTMENT_NAMES, SecurityLevel
 from services.web.accounts_page import (
     accounts_page,
+    left_waiting,
     new_user_problem,
-    open_loan_lines,
     password_problem,
     problem_field,
 )
@@ -51,32 +51,74 @@ def test_a_new_user_needs_a_valid_name_a_known_role_and_clearance() -> None:
 
 
 def test_the_list_puts_active_users_first_with_clearance_by_name() -> None:
-    page = accounts_page([_user("zz"), _user("aa", active=False), _user("mm", department=None)])
+    page = accounts_page([_user("zz"), _user("aa", active=False), _user("mm", department=None)],
+                         clearance="secret")
     assert [line.user.username for line in page.users] == ["mm", "zz", "aa"]
     assert page.users[0].clearance == "绝密"
     # The named departments and those in use, each once, as the form's suggestions.
     assert page.departments == sorted(DEPARTMENT_NAMES)
-    assert accounts_page([_user("ll", department="legal")]).departments == sorted(
+    assert accounts_page([_user("ll", department="legal")],
+                         clearance="secret").departments == sorted(
         [*DEPARTMENT_NAMES, "legal"])
     assert ("center_head", "客户服务中心负责人") in page.roles
 
 
-def test_the_loans_of_a_refused_departure_link_to_their_pages_by_archive_number() -> None:
-    listed = [{"loan_id": "L-1", "status": "out", "kind": "paper",
-               "due_at": "2030-01-17T09:00:00Z", "archive_nos": ["A-1201-WS-2029-001"],
-               "hidden": 1}]
-    [line] = open_loan_lines(listed)
-    assert (line.url, line.status, line.loan.archive_nos, line.loan.hidden) == (
-        "/ui/loans/L-1", "借出中", ["A-1201-WS-2029-001"], 1)
-    assert line.loan.due_at == datetime(2030, 1, 17, 9, 0, tzinfo=UTC)
-    assert open_loan_lines(None) == open_loan_lines([{"loan_id": 3}]) == []
+REFUSED_DEPARTURE = {
+    "open_loans": [{"loan_id": "L-1", "status": "out", "kind": "paper",
+                    "due_at": "2030-01-17T09:00:00Z", "archive_nos": ["A-1201-WS-2029-001"],
+                    "hidden": 1}],
+    "handovers": [{"handover_id": "H-1", "service_centre": "第一客户服务中心",
+                   "side": "handing", "created_at": "2030-01-10T09:00:00Z"}],
+    "requests": [{"loan_id": "L-2", "borrower": "ma.eng", "borrower_department": "engineering",
+                  "requested_at": "2030-01-11T09:00:00Z", "step": "manager"}]}
 
 
-def _page(users: list[User], *, problem: str, about: str = "") -> str:
+def test_a_refused_departure_names_its_loans_and_requests_and_links_its_handovers() -> None:
+    waiting = left_waiting(REFUSED_DEPARTURE)
+    [loan] = waiting.loans
+    assert (loan.status, loan.loan.archive_nos, loan.loan.hidden) == (
+        "借出中", ["A-1201-WS-2029-001"], 1)
+    assert loan.loan.due_at == datetime(2030, 1, 17, 9, 0, tzinfo=UTC)
+    [handover] = waiting.handovers
+    assert (handover.url, handover.side) == ("/ui/handovers/H-1", "移交人")
+    [request] = waiting.requests
+    assert (request.request.borrower, request.step) == ("ma.eng", "部门负责人")
+    assert left_waiting({"open_loans": [{"loan_id": 3}]}).loans == []
+
+
+def test_the_admin_is_sent_to_no_loan_page_they_may_not_read() -> None:
+    """The admin does not read the loan register: the loans and requests are text."""
+    page = _page([_user("admin"), _user("chen")], problem="open_loans", about="chen",
+                 waiting=left_waiting(REFUSED_DEPARTURE))
+    assert "/ui/loans/" not in page
+    assert '<a href="/ui/handovers/H-1">' in page
+    assert "借阅 → 归还" in page
+    assert "ma.eng" in page
+
+
+def test_a_password_above_the_readers_clearance_is_not_offered_for_reset() -> None:
+    secret = _user("chen")
+    plain = User(username="admin", roles=["admin"], clearance="ordinary", department=None,
+                 active=True, created_at=datetime(2030, 1, 1, tzinfo=UTC))
+    page = _page([plain, secret], problem="", clearance="ordinary")
+    assert 'action="/ui/admin/users/chen/password"' not in page
+    assert 'action="/ui/admin/users/admin/password"' in page
+    assert "由密级权限为绝密的系统管理员重设密码" in page
+
+
+def test_a_refusal_above_clearance_says_the_clearance_needed() -> None:
+    page = _page([_user("admin"), _user("chen")], problem="above_own_clearance", about="chen",
+                 needed="绝密")
+    assert "这需要密级权限为绝密的系统管理员办理" in page
+
+
+def _page(users: list[User], *, problem: str, about: str = "",
+          clearance: SecurityLevel = "secret", **shown: object) -> str:
     admin = users[0].principal()
     return Pages().html("zh", "admin_users.html", layout(admin, "/ui/admin/users", "t") | {
-        "view": accounts_page(users), "problem": problem, "about": about, "loans": [],
-        "values": {}, "roles_chosen": set(), "done": "",
+        "view": accounts_page(users, clearance=clearance), "problem": problem, "about": about,
+        "waiting": left_waiting({}), "needed": "", "values": {}, "roles_chosen": set(),
+        "done": "", **shown,
         "problem_field": problem_field(problem, about)})
 
 

@@ -3,7 +3,7 @@ sweep's page shows each item's appraisals in earlier sweeps (``SweepItem.earlier
 for all its items at once, without reading every appraisal ever made.
 
 Revision ID: registry_0020_earlier_appraisals
-Revises: registry_0018_occupant_folded
+Revises: registry_0019_occupancy_fixes
 """
 
 from alembic import op

@@ -1,5 +1,7 @@
 """Departure clearance (B9) on both engines: no account closes while a loan is out, and
-the requests not yet out close with it."""
+the requests not yet out close with it; nor, as no change of roles, clearance or
+department does, while a request only they could approve waits (B3) or a handover waits
+for their signature (O1), until an archivist cancels it."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ import asyncio
 
 import pytest
 
+from services.common.contracts.lending import Loan, LoanRequest
+from services.common.contracts.operations import Handover, HandoverRequest
 from services.common.contracts.registry import LoanChanged
-from services.common.errors import Conflict
+from services.common.errors import Conflict, ValidationFailed
+from services.registry.accounts.models import UserChange
 from services.registry.accounts.service import AccountsService
 from services.registry.journal.models import AuditQuery
 from services.registry.lending.models import LoanQuery, ReturnCheck
-from tests.support.registry import INGEST
-from tests.unit.registry.lending.conftest import Lending, person
+from tests.support.registry import INGEST, person_in
+from tests.unit.registry.lending.conftest import PEOPLE, Lending, person
 
 
 def _accounts(lending: Lending) -> AccountsService:
@@ -147,3 +152,92 @@ async def test_staff_see_only_their_own_loans_in_the_register(lending: Lending) 
     await lending.request("li", [await lending.file()])
     found = await lending.services.lending.loans(person("ma"), LoanQuery())
     assert [loan.loan_id for loan in found] == [own.loan_id]
+
+
+async def _only_head_of_engineering(lending: Lending) -> Loan:
+    """A request of ``ma`` moved to engineering, whose only head is ``qian``."""
+    await _accounts(lending).change_user("ma", UserChange(department="engineering"),
+                                         by="admin", clearance="secret")
+    return await lending.services.lending.request(
+        person_in({**PEOPLE, "ma": (("staff",), "ordinary", "engineering")}, "ma"),
+        LoanRequest(documents=[(await lending.file()).document_id], kind="paper",
+                    purpose="核对", reason="查询"))
+
+
+async def test_the_departure_of_the_only_head_a_request_waits_for_is_refused(
+        lending: Lending) -> None:
+    waiting = await _only_head_of_engineering(lending)
+    with pytest.raises(Conflict) as refused:
+        await _accounts(lending).deactivate("qian", by="admin")
+    assert refused.value.code == "last_approver"
+    assert [(r["loan_id"], r["borrower"], r["step"]) for r in refused.value.extra["requests"]
+            ] == [(waiting.loan_id, "ma", "manager")]
+    assert "an admin first gives the step's role" in refused.value.detail
+    assert (await _accounts(lending).get_user("qian")).active
+    still = await lending.services.lending.loan(person("wang"), waiting.loan_id)
+    assert still.status == "requested"
+
+
+async def test_taking_the_head_role_from_the_only_head_a_request_waits_for_is_refused(
+        lending: Lending) -> None:
+    await _only_head_of_engineering(lending)
+    for change in (UserChange(roles=["staff"]), UserChange(department="archive")):
+        with pytest.raises(Conflict) as refused:
+            await _accounts(lending).change_user("qian", change, by="admin",
+                                                 clearance="secret")
+        assert refused.value.code == "last_approver"
+    assert (await _accounts(lending).get_user("qian")).roles == ["manager"]
+
+
+async def test_a_head_leaves_once_the_department_has_another(lending: Lending) -> None:
+    waiting = await _only_head_of_engineering(lending)
+    await _accounts(lending).change_user("he", UserChange(department="engineering"),
+                                         by="admin", clearance="secret")
+    assert not (await _accounts(lending).deactivate("qian", by="admin")).active
+    still = await lending.services.lending.loan(person("wang"), waiting.loan_id)
+    assert still.status == "requested"
+
+
+async def _handover(lending: Lending) -> Handover:
+    """A handover from ``chen`` to the archivist ``sun``, drawn up by ``wang``."""
+    return await lending.services.handovers.create(person("wang"), HandoverRequest(
+        service_centre="第一客户服务中心", handed_over_by="chen", received_by="sun",
+        documents=[(await lending.file(security="confidential")).document_id]))
+
+
+async def test_a_signer_of_a_handover_not_signed_may_not_leave_until_it_is_cancelled(
+        lending: Lending) -> None:
+    handover = await _handover(lending)
+    with pytest.raises(Conflict) as refused:
+        await _accounts(lending).deactivate("chen", by="admin")
+    assert refused.value.code == "unsigned_handovers"
+    assert [(h["handover_id"], h["side"]) for h in refused.value.extra["handovers"]] == [
+        (handover.handover_id, "handing")]
+    assert "an archivist cancels the handover" in refused.value.detail
+    with pytest.raises(Conflict) as lowered:
+        await _accounts(lending).change_user("sun", UserChange(clearance="ordinary"),
+                                             by="admin", clearance="secret")
+    assert lowered.value.code == "unsigned_handovers"
+
+    cancelled = await lending.services.handovers.cancel(person("wang"), handover.handover_id,
+                                                        " 移交人离职 ")
+    assert (cancelled.status, cancelled.cancelled_by, cancelled.cancel_reason) == (
+        "cancelled", "wang", "移交人离职")
+    assert not (await _accounts(lending).deactivate("chen", by="admin")).active
+    shown = await lending.services.handovers.get(person("wang"), handover.handover_id)
+    assert shown.signers_left == ["chen"]
+    entries = await lending.services.journal.entries(
+        INGEST, AuditQuery(action="handover_cancelled"))
+    assert [(e.username, e.detail["reason"]) for e in entries] == [("wang", "移交人离职")]
+
+
+async def test_a_handover_cancelled_or_completed_is_not_cancelled_again(
+        lending: Lending) -> None:
+    handover = await _handover(lending)
+    with pytest.raises(ValidationFailed) as empty:
+        await lending.services.handovers.cancel(person("wang"), handover.handover_id, " ")
+    assert empty.value.code == "reason_required"
+    await lending.services.handovers.cancel(person("wang"), handover.handover_id, "重做")
+    with pytest.raises(Conflict) as again:
+        await lending.services.handovers.cancel(person("wang"), handover.handover_id, "重做")
+    assert again.value.code == "invalid_transition"
