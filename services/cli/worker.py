@@ -38,9 +38,9 @@ def worker(concurrency: int | None) -> None:
                f"registering at {registry_url}", err=True)
     if settings.registry_url is None and not _answers(registry_url):
         click.echo(f"warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "
-                   f"{registry_url}; extracted documents wait there until a server does. "
-                   "Set ARCHIVE_REGISTRY_URL to the address of an 'archive serve' (as the "
-                   "uploads' server), then start the worker again.", err=True)
+                   f"{registry_url}: jobs will wait there, extracted but not filed, until a "
+                   "server answers. Set ARCHIVE_REGISTRY_URL to the address of the "
+                   "'archive serve' that takes the uploads, then start the worker again.", err=True)
     codec = TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s)
 
     async def main() -> None:
