@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import tzinfo
 from typing import Any, Literal
 
 import click
@@ -32,7 +33,7 @@ from services.backup.backup import run_backup
 from services.backup.models import BackupReport, RestoreReport
 from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
-from services.cli.terminal import BAR_WIDTH, Doing, counted, whole
+from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
 from services.common.config import load_settings
 
@@ -63,7 +64,7 @@ def restore(source: str) -> None:
     with Bars() as bars:
         report = asyncio.run(run_restore(settings, source,
                                          clock=SystemClock(settings.time_zone), progress=bars))
-    restored = _show_restore(report)
+    restored = show_restore(report, settings.time_zone)
     intact = show_chain_report(asyncio.run(verify_audit_log(settings)), settings.time_zone)
     if not (restored and intact):
         click.echo("The restore is not clean: see above. Keep this copy for inspection and "
@@ -91,14 +92,15 @@ def _show_backup(report: BackupReport) -> None:
                    "stored; it was copied as it is: run 'archive fixity'", err=True)
 
 
-def _show_restore(report: RestoreReport) -> bool:
-    """Print the restore's outcome; True if it is clean."""
+def show_restore(report: RestoreReport, zone: tzinfo) -> bool:
+    """Print the restore's outcome, its times on the company's clocks (``zone``, as the
+    audit report after it); True if it is clean."""
     click.echo(f"restored generation {report.generation} from {report.source}: "
                f"{counted(report.databases, 'database')}, "
                f"{counted(report.objects, 'object')} ({_mb(report.bytes)}), every file's "
                "SHA-256 checked")
     click.echo(f"the archive as it was when that backup began, "
-               f"{report.began_at:%Y-%m-%d %H:%M} UTC: file again what was filed after it")
+               f"{local_time(report.began_at, zone)}: file again what was filed after it")
     if report.left_out:
         one = report.left_out == 1
         them = "it" if one else "them"

@@ -6,6 +6,7 @@ import asyncio
 import signal
 
 import click
+import httpx
 
 from services.cli.client import DEFAULT_SERVER
 from services.common.auth import TokenCodec
@@ -13,6 +14,8 @@ from services.common.clock import SystemClock
 from services.common.config import load_settings
 from services.common.logs import configure_logging
 from services.ingest.bootstrap import ocr_processes, run_workers
+
+PROBE_TIMEOUT_S = 2.0
 
 
 @click.command()
@@ -23,15 +26,21 @@ def worker(concurrency: int | None) -> None:
     """Run ingest workers: claim jobs, extract text (OCR), register documents.
 
     They share the job table with the servers (ARCHIVE_DATABASE_URL) and the object
-    store; documents are registered at ARCHIVE_REGISTRY_URL. While the database cannot
-    be reached they wait and try again. Stop with Ctrl-C: the jobs in hand are handed
-    back for another worker.
+    store; documents are registered at ARCHIVE_REGISTRY_URL (set it: the default is a
+    server on this host, http://127.0.0.1:8000). While the database or the registry cannot
+    be reached (also at start) they wait and try again, keeping their jobs. Stop with
+    Ctrl-C: the jobs in hand are handed back for another worker.
     """
     settings = load_settings()
     configure_logging(settings.log_level)
     registry_url = settings.registry_url or DEFAULT_SERVER
     click.echo(f"archive: {concurrency or ocr_processes(settings)} ingest workers, "
                f"registering at {registry_url}", err=True)
+    if settings.registry_url is None and not _answers(registry_url):
+        click.echo(f"warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "
+                   f"{registry_url}: jobs will wait there, extracted but not filed, until a "
+                   "server answers. Set ARCHIVE_REGISTRY_URL to the address of the "
+                   "'archive serve' that takes the uploads, then start the worker again.", err=True)
     codec = TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s)
 
     async def main() -> None:
@@ -43,3 +52,11 @@ def worker(concurrency: int | None) -> None:
                           registry_url=registry_url, stop=stop, concurrency=concurrency)
 
     asyncio.run(main())
+
+
+def _answers(url: str) -> bool:
+    """Whether an archive server answers at ``url`` (its ``/health``)."""
+    try:
+        return httpx.get(f"{url}/health", timeout=PROBE_TIMEOUT_S).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 from collections.abc import Mapping
 
 from sqlalchemy import text
@@ -31,15 +32,45 @@ from services.common.db import (
     transaction,
 )
 from services.common.errors import DependencyUnavailable
+from services.common.tasks import Backoff
+
+log = logging.getLogger("archive.migrations")
+
+DATABASE_WAIT_INITIAL_S = 1.0
+DATABASE_WAIT_MAX_S = 30.0
+"""The longest pause between tries while a service waits at start for its database."""
 
 
-async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embedded: bool
-                           ) -> None:
-    if embedded:
-        await migrate(url, service)
-    else:
-        await _require_current(engine, url, service)
-    await check_durability(engine)
+async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embedded: bool,
+                           wait: bool = False) -> None:
+    """Migrate an embedded database, or require a configured one to be current.
+
+    With ``wait`` (a server or worker starting), a database that cannot be reached (not up
+    yet after a reboot, restarting) is waited for, as every loop of the archive waits for
+    it: said once in the log, then tried
+    again with ``Backoff`` until it answers; cancelling (Ctrl-C) ends the wait. One that
+    refuses the connection (a wrong password, no such database) or is behind the code
+    (``migration_needed``) stops the start at once: waiting would not change it."""
+    backoff = Backoff(initial_s=DATABASE_WAIT_INITIAL_S, max_s=DATABASE_WAIT_MAX_S)
+    while True:
+        try:
+            if embedded:
+                await migrate(url, service)
+            else:
+                await _require_current(engine, url, service)
+            await check_durability(engine)
+        except DependencyUnavailable as exc:
+            if not wait or exc.code != "database_unavailable":
+                raise
+            if not backoff.failures:
+                log.warning("%s; waiting for the %s database (trying again with backoff, "
+                            "up to every %g s; Ctrl-C stops)", exc.detail, service,
+                            DATABASE_WAIT_MAX_S)
+            await asyncio.sleep(backoff.next_pause_s())
+            continue
+        if backoff.failures:
+            log.info("the %s database answers; starting", service)
+        return
 
 
 async def _require_current(engine: AsyncEngine, url: str, service: str) -> None:

@@ -8,10 +8,13 @@ take uploads and ``archive worker`` processes extract, each claiming from the sa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -170,7 +173,8 @@ def build(ctx: Context) -> ServicePart:
                               ) if interval else None
 
     async def start() -> None:
-        await prepare_database(engine, url, "ingest", embedded=ctx.settings.embedded)
+        await prepare_database(engine, url, "ingest", embedded=ctx.settings.embedded,
+                               wait=True)
         if workers is not None:
             workers.start()
         follower.start()
@@ -215,13 +219,17 @@ def build(ctx: Context) -> ServicePart:
 async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
                       registry_url: str, stop: asyncio.Event,
                       concurrency: int | None = None) -> None:
-    """``archive worker``: workers apart from the API servers, until ``stop`` is set."""
+    """``archive worker``: workers apart from the API servers, until ``stop`` is set; a
+    database that cannot be reached yet is waited for (``stop`` ends the wait)."""
     url = settings.database_url_for("ingest")
     engine, queue = open_queue(settings, clock)
     registry = RegistryClient(registry_url, name="registry",
                               service_token=partial(codec.service_token, "ingest"))
     try:
-        await prepare_database(engine, url, "ingest", embedded=settings.embedded)
+        if not await _unless_stopped(
+                prepare_database(engine, url, "ingest", embedded=settings.embedded,
+                                 wait=True), stop):
+            return
         workers = build_workers(settings, queue, open_object_store(settings),
                                 registry, concurrency=concurrency)
         workers.start()
@@ -232,3 +240,18 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
     finally:
         await registry.close()
         await engine.dispose()
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run ``work`` until it ends (True) or ``stop`` is set first (False, ``work``
+    cancelled)."""
+    running = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (running, stopping):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    return not running.cancelled()

@@ -13,7 +13,9 @@ Contract (``JobQueue``):
 - ``complete``/``retry``/``fail`` act only while the caller still holds the lease, so a
   worker that lost its lease cannot overwrite the outcome of the one that took over.
 - ``retry`` puts a job back after a pause (``retry_pause_s``: doubling, with jitter);
-  after ``max_attempts`` it fails.
+  after ``max_attempts`` it fails, and says which it did.
+- ``waiting`` records on a running job what it waits for (a registry away); the attempt
+  goes on and is not counted again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import sqlalchemy as sa
@@ -60,6 +62,8 @@ jobs = sa.Table(
 
 RETRY_INITIAL_S = 5.0
 RETRY_MAX_S = 600.0
+
+RetryOutcome = Literal["queued", "failed"]
 
 
 class Job(JobProgress, kw_only=True):
@@ -190,19 +194,30 @@ class JobQueue:
             rows = await conn.execute(sa.select(jobs).where(jobs.c.job_id.in_(job_ids)))
             return {row.job_id: _job(row) for row in rows}
 
-    async def retry(self, job_id: str, worker: str, *, error: str, code: str) -> bool:
-        """A transient failure: back off and try again, or fail after the last attempt."""
+    async def retry(self, job_id: str, worker: str, *, error: str, code: str
+                    ) -> RetryOutcome | None:
+        """A transient failure: back off and try again (``queued``), or fail after the last
+        attempt (``failed``); None if ``worker`` no longer holds the job."""
         now = self.clock.now()
         job = await self.get(job_id)
         async with transaction(self.engine) as conn:
             if job.attempts >= job.max_attempts:
-                return await self._finish_failed(conn, job_id, now, code=code, worker=worker,
-                                                 error=f"{error} (gave up after "
-                                                       f"{job.attempts} attempts)")
+                failed = await self._finish_failed(conn, job_id, now, code=code, worker=worker,
+                                                   error=f"{error} (gave up after "
+                                                         f"{job.attempts} attempts)")
+                return "failed" if failed else None
             result = await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
                 status="queued", run_after=now + _retry_pause(job.attempts), lease_owner=None,
                 lease_expires_at=None, error=error, error_code=code, updated_at=now))
-        return result.rowcount == 1
+        return "queued" if result.rowcount == 1 else None
+
+    async def waiting(self, job_id: str, worker: str, *, error: str | None, code: str | None
+                      ) -> None:
+        """What the running job waits for (a peer away), shown with it; None once it no
+        longer waits. The attempt goes on: nothing else changes."""
+        async with transaction(self.engine) as conn:
+            await conn.execute(jobs.update().where(*self._held(job_id, worker)).values(
+                error=error, error_code=code, updated_at=self.clock.now()))
 
     async def release(self, job_id: str, worker: str) -> bool:
         """Hand a job back untouched (the worker is shutting down): it is claimable at once

@@ -17,11 +17,15 @@ first takes back at once the jobs of dead processes on its own host
 (``services.ingest.owners``), with their scratch directories.
 
 Outcomes: a ``PermanentJobError`` from extraction, or a refusal from the registry (a 4xx:
-its code and reason), fails the job with that reason. A store or registry that cannot be
-reached, a missing OCR engine, or a process that died or hung is retried with backoff,
-and fails after the job's last attempt. On shutdown the job is handed back at once.
+its code and reason), fails the job with that reason. A store that cannot be reached, a
+registry that failed (its 500), a missing OCR engine, or a process that died or hung is
+retried with backoff, and fails after the job's last attempt. On shutdown the job is
+handed back at once (the attempt not counted).
 A database that cannot be reached stops nothing: claims are tried again with backoff, and
-a job whose outcome could not be recorded is claimed again once its lease runs out.
+a job whose outcome could not be recorded is claimed again once its lease runs out. Nor
+does a registry that cannot be reached: step 4 waits for it with the same backoff,
+holding the job and its extracted pages (no attempt spent, no page read again); the job's
+``error`` says meanwhile what it waits for.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from services.common.errors import (
     DependencyUnavailable,
     Forbidden,
     NotFound,
+    PeerFailed,
     PermanentJobError,
 )
 from services.common.metrics import Metrics
@@ -203,14 +208,25 @@ class IngestWorker:
         except REGISTRY_REFUSALS as exc:
             await self._fail(job, exc.code, f"the registry refused the document: {exc.detail}")
         except ArchiveError as exc:
-            log.warning("job %s will be retried: %s", job.job_id, exc.explained)
-            self.failures.labels(reason=exc.code).inc()
-            await self.queue.retry(job.job_id, self.name, error=exc.detail, code=exc.code)
+            await self._retry(job, exc.code, exc.detail)
         except Exception as exc:  # a bug: keep the worker alive, retry, and log it
-            log.exception("job %s failed unexpectedly", job.job_id)
-            self.failures.labels(reason="internal_error").inc()
-            await self.queue.retry(job.job_id, self.name, error=f"internal error: {exc!r}",
-                                   code="internal_error")
+            log.exception("job %s: unexpected error", job.job_id)
+            await self._retry(job, "internal_error", f"internal error: {exc!r}")
+
+    async def _retry(self, job: Job, code: str, detail: str) -> None:
+        """Hand the job back for another attempt, or fail it after its last; the log says
+        which the queue did."""
+        self.failures.labels(reason=code).inc()
+        outcome = await self.queue.retry(job.job_id, self.name, error=detail, code=code)
+        if outcome == "failed":
+            log.warning("job %s failed: %s (%s) (gave up after %d attempts)", job.job_id,
+                        detail, code, job.attempts)
+        elif outcome == "queued":
+            log.warning("job %s will be retried (attempt %d of %d failed): %s (%s)",
+                        job.job_id, job.attempts, job.max_attempts, detail, code)
+        else:
+            log.warning("job %s: %s (%s); another worker holds it now", job.job_id,
+                        detail, code)
 
     async def _release(self, job: Job) -> None:
         """Hand the job back on shut-down; with the database away it is taken up again
@@ -264,8 +280,7 @@ class IngestWorker:
         extracted = await self._extract(job, task)
         await self.previews.save(job.sha256, task.previews_out)
         await self.derived.save(job.sha256, task.pages_out)
-        registration = await self.registrar.register_document(
-            _registration(job, payload, extracted))
+        registration = await self._register(job, _registration(job, payload, extracted))
         if registration.document.status == "destroyed":
             await self._forget(job.sha256)
             raise PermanentJobError(
@@ -274,6 +289,36 @@ class IngestWorker:
                 code="destroyed")
         return (registration.document.document_id, extracted.pages,
                 len(extracted.summary.pages_needing_review))
+
+    async def _register(self, job: Job, new: NewDocument) -> Registration:
+        """Register ``new``, waiting (with the claims' backoff) while the registry cannot be
+        reached or its own database is away, as for the queue's database: the job is
+        kept, with its attempt and its extracted pages, and shows what it waits for. A
+        registry that answered with a failure (``PeerFailed``) is retried as any other."""
+        backoff = Backoff(initial_s=self.poll_s, max_s=OUTAGE_PAUSE_MAX_S)
+        while True:
+            try:
+                registration = await self.registrar.register_document(new)
+            except PeerFailed:
+                raise
+            except DependencyUnavailable as exc:
+                pause = backoff.next_pause_s()
+                log.warning("job %s: waiting for the registry: %s; trying again in %.1f s",
+                            job.job_id, exc.explained, pause)
+                await self._record_waiting(job, f"waiting for the registry: {exc.detail}",
+                                           exc.code)
+                await asyncio.sleep(pause)
+                continue
+            if backoff.failures:
+                log.info("job %s: the registry answers again", job.job_id)
+                await self._record_waiting(job, None, None)
+            return registration
+
+    async def _record_waiting(self, job: Job, error: str | None, code: str | None) -> None:
+        try:
+            await self.queue.waiting(job.job_id, self.name, error=error, code=code)
+        except DependencyUnavailable as exc:
+            log.warning("job %s: cannot record what it waits for: %s", job.job_id, exc.detail)
 
     async def _forget(self, sha256: str) -> None:
         """Undo a re-upload of a destroyed original: nothing of it stays in the store but

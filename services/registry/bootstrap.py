@@ -192,7 +192,8 @@ def build(ctx: Context) -> ServicePart:
         objects=open_object_store(ctx.settings, clock=ctx.clock))
 
     async def start() -> None:
-        await prepare_database(engine, url, "registry", embedded=ctx.settings.embedded)
+        await prepare_database(engine, url, "registry", embedded=ctx.settings.embedded,
+                               wait=True)
         await registry.start()
 
     async def database() -> str:

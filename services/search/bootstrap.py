@@ -58,7 +58,8 @@ def build(ctx: Context) -> ServicePart:
     search = SearchService(index, RegistryAccess(registry))
 
     async def start() -> None:
-        await prepare_database(engine, url, "search", embedded=ctx.settings.embedded)
+        await prepare_database(engine, url, "search", embedded=ctx.settings.embedded,
+                               wait=True)
         await index.ensure()
         consumer.start()
         if await index.outdated():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -143,13 +144,29 @@ def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_an_unreachable_postgresql_is_one_clear_message(tmp_path: Path) -> None:
-    url = f"postgresql+asyncpg://archive@127.0.0.1:{free_port()}/archive"
-    result = run(["serve", "--port", str(free_port())], tmp_path,
-                 env={"ARCHIVE_DATABASE_URL": url})
-    assert result.returncode == 1
-    assert "cannot reach the database" in result.stderr
-    assert "Traceback" not in result.stderr
+@pytest.mark.parametrize("command", [["serve", "--port", str(free_port())],
+                                     ["worker", "--concurrency", "1"]],
+                         ids=["serve", "worker"])
+def test_an_unreachable_postgresql_is_waited_for_until_ctrl_c(
+        tmp_path: Path, command: list[str]) -> None:
+    environment = clean_environment()
+    environment.update({
+        "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
+        "ARCHIVE_DATABASE_URL": f"postgresql+asyncpg://archive@127.0.0.1:{free_port()}/archive",
+        "ARCHIVE_REGISTRY_URL": f"http://127.0.0.1:{free_port()}"})
+    started = subprocess.Popen([*ARCHIVE, *command], cwd=tmp_path, env=environment,
+                               stderr=subprocess.PIPE, text=True)
+    assert started.stderr is not None
+    said = []
+    for line in started.stderr:
+        said.append(line)
+        if "cannot reach the database" in line:
+            break
+    started.send_signal(signal.SIGINT)
+    _, rest = started.communicate(timeout=30)
+    assert "waiting for the ingest database" in said[-1] or \
+        "waiting for the registry database" in said[-1], said
+    assert "Traceback" not in "".join(said) + rest
 
 
 def test_user_add_login_an_authenticated_ready_and_logout(tmp_path: Path) -> None:

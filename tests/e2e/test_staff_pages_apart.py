@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from services.common.auth import Principal, TokenCodec
 from tests.e2e.search.support import launch_services
 from tests.fixtures.app import PASSWORD, ArchiveServer
 from tests.fixtures.postgres import free_port
@@ -66,3 +67,29 @@ def test_the_pages_alone_are_not_ready_while_the_registry_is_away(
     checks = ready.json()["checks"]
     assert checks["web.registry"].startswith("down")  # the reason only for an admin's token
     assert checks["web.search"] == "ok"
+
+
+def test_an_admins_token_shows_why_while_the_accounts_cannot_be_reached(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    """The token cannot be checked against the accounts then: its signature and expiry
+    are, and the answer says what was not."""
+    services = archive_server.url
+    away = f"http://127.0.0.1:{free_port()}"
+    web = launch_services(tmp_path / "web", ("web",), ingest_url=services,
+                          search_url=services, registry_url=away)
+    root = Principal(username="root", roles=("admin",))
+    token = web.ctx.codec.issue(root)
+    forged = TokenCodec("f" * 32, ttl_s=60).issue(root)
+    try:
+        ready = loopback.get(f"{web.url}/ready", headers={"Authorization": f"Bearer {token}"},
+                             timeout=30)
+        refused = loopback.get(f"{web.url}/ready",
+                               headers={"Authorization": f"Bearer {forged}"}, timeout=30)
+    finally:
+        web.server.stop()
+    assert ready.status_code == 503, ready.text
+    said = ready.json()
+    assert said["checks"]["web.registry"].startswith(f"down: the registry service at {away}")
+    assert said["token_check"].startswith("signature and expiry checked; whether it was "
+                                          "signed out or its user disabled could not be: ")
+    assert refused.status_code == 401

@@ -4,6 +4,7 @@ the pool is rebuilt and goes on working. Real SQLite, directory store and proces
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 from services.common.clients.registry import RegistryClient
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
-from services.common.objectstore import ObjectStore, store_original
+from services.common.errors import DependencyUnavailable
+from services.common.objectstore import ObjectInfo, ObjectStore, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
 from services.ingest.jobs import RETRY_INITIAL_S, Job, JobQueue
@@ -150,3 +152,29 @@ async def test_lease_is_kept_while_a_long_extraction_runs(
     taken_over = await queue.claim("another-worker", lease_s=worker.lease_s)
     await running
     assert taken_over is None
+
+
+class TimingOutStore(DirectoryObjectStore):
+    """A store that never answers in time: every attempt fails, transiently."""
+
+    async def head(self, key: str) -> ObjectInfo | None:
+        raise DependencyUnavailable("the object store did not answer in time",
+                                    code="object_store_unavailable")
+
+
+async def test_log_says_retried_then_failed_on_the_last_attempt(
+        queue: JobQueue, pool: ExtractionPool, tmp_path: Path, clock: FixedClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    worker = _worker(queue, TimingOutStore(tmp_path / "objects"), pool, TesseractEngine(),
+                     tmp_path / "work")
+    job, _ = await queue.enqueue("c" * 64, PAYLOAD)
+    with caplog.at_level(logging.WARNING, logger="archive.ingest.worker"):
+        await _claim_and_process(worker, queue)
+        clock.advance(timedelta(seconds=RETRY_INITIAL_S))
+        await _claim_and_process(worker, queue)
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        f"job {job.job_id} will be retried (attempt 1 of 2 failed): the object store did "
+        "not answer in time (object_store_unavailable)",
+        f"job {job.job_id} failed: the object store did not answer in time "
+        "(object_store_unavailable) (gave up after 2 attempts)"]
