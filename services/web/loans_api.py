@@ -24,11 +24,13 @@ from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, page_token, refusal_code, see
 from services.web.forms import FORM, PageForm, text, texts
 from services.web.loans_page import (
+    EXTERNAL_FIELDS,
     LOANS_URL,
     MOVES,
     REGISTERS,
     IncidentLine,
     Register,
+    RequestForm,
     incident_lines,
     loan_page,
     loan_url,
@@ -39,8 +41,6 @@ from services.web.page import Page
 from services.web.session import Reader
 from services.web.statistics_page import YEARS, parse_year, statistics_page
 from services.web.statistics_page import may_read as may_read_statistics
-
-EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
 
 
 class MoveForm(PageForm):
@@ -106,7 +106,7 @@ class LoanPages(Controller):
         if not offered:
             raise NotFound("nothing to borrow", code="not_found")
         return page.render("loan_new.html", offered=offered, chosen=set(asked),
-                           household=household, values={}, problem="")
+                           household=household, form=RequestForm({}))
 
     @post("/", operation_id="requestLoanForm")
     async def request_loan(self, page: NamedDependency[Page],
@@ -131,7 +131,7 @@ class LoanPages(Controller):
                                           household=values["household"][:64], named=documents)
         return page.render("loan_new.html", status_code=422, offered=offered,
                            chosen=set(documents), household=values["household"],
-                           values=values, problem=problem)
+                           form=RequestForm(values, problem))
 
     @get("/{loan_id:str}", operation_id="loanPage")
     async def loan(self, loan_id: FromPath[str], page: NamedDependency[Page],

@@ -38,6 +38,32 @@ MOVES: tuple[Move, ...] = ("approve", "reject", "withdraw", "issue", "acknowledg
 
 
 LOANS_URL = f"{PAGES_PREFIX}/loans"
+EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
+"""What the request form asks of an external reader (外部查阅人): all of it, or none."""
+_LEFT_EMPTY = {"purpose_required": ("purpose", "reason"),
+               "external_incomplete": tuple(f"external_{field}" for field in EXTERNAL_FIELDS)}
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """The loan request form (申请借阅) as typed, and why it was refused ("" when not)."""
+
+    values: dict[str, str]
+    problem: str = ""
+
+    @property
+    def faulty(self) -> frozenset[str]:
+        """The fields to put right (marked invalid, described by the refusal, the first
+        focused): those left empty of the ones the refusal needs."""
+        return frozenset(name for name in _LEFT_EMPTY.get(self.problem, ())
+                         if not self.values.get(name))
+
+    @property
+    def external_open(self) -> bool:
+        """Whether the external reader's part is shown open: when any of its fields has
+        a value (typed, or put back after a sign-in) or is to be put right."""
+        return any(self.values.get(name) or name in self.faulty
+                   for name in _LEFT_EMPTY["external_incomplete"])
 
 
 def loan_url(loan_id: str) -> str:

@@ -9,6 +9,7 @@ set by the switch on every page), else the browser's first preference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -19,6 +20,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from litestar import Request, Response
+from markupsafe import Markup
 
 from services.common.clock import COMPANY_ZONE
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
@@ -35,6 +37,10 @@ Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 BABEL_LOCALE = {"zh": "zh_CN", "en": "en"}
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+"""Chinese characters (CJK unified ideographs and their extensions, compatibility forms)."""
+WRITTEN_LANG = {"chi_sim": "zh-Hans", "chi_tra": "zh-Hant"}
+"""A document's language (its OCR model) as a page's ``lang`` says it."""
 
 
 def language_of(request: Request[Any, Any, Any]) -> Language:
@@ -84,6 +90,22 @@ def _month(context: Context, value: int | str) -> str:
     return str(get_month_names("abbreviated", locale=context["locale"])[int(value)])
 
 
+@pass_context
+def _as_written(context: Context, value: object, language: str | None = None) -> Markup:
+    """Text people typed or OCR read (a title, a page's text, a reason, an occupant),
+    marked as Chinese where it holds Chinese on an English page, so that a screen reader
+    says it with a Chinese voice (WCAG 3.1.2, language of parts): ``zh-Hans`` or
+    ``zh-Hant`` from the document's ``language`` (chi_sim, chi_tra; the first of several)
+    when known, else ``zh``. On a Chinese page nothing is marked: Chinese is the page's
+    own language, and Latin text (a unit number, a name) is read well enough as it is."""
+    text = Markup.escape(value)
+    if context["language"] == "zh" or not HAN.search(text):
+        return text
+    models = (language or "").split("+")
+    lang = next((WRITTEN_LANG[model] for model in models if model in WRITTEN_LANG), "zh")
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
 def _department(code: str | None) -> str:
     """A department by its name (for ``_()`` to translate), else as its code was typed."""
     return DEPARTMENT_NAMES.get(code, code) if code else ""
@@ -105,6 +127,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["month"] = _month
     environment.filters["local"] = _local
     environment.filters["department"] = _department
+    environment.filters["as_written"] = _as_written
     environment.filters["role"] = _role
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS

@@ -242,3 +242,60 @@ def test_a_person_changes_their_own_password_by_keyboard_and_stays_signed_in(
         copy.close()
     assert _signs_in(office, "he.ping", "三只猫在阳台晒太阳")
     assert not _signs_in(office, "he.ping", PASSWORD)
+
+
+def test_by_keyboard_a_wrong_password_is_marked_and_escape_closes_a_confirmation(
+        office: Office, screenshots: Path) -> None:
+    """Sign-in by keyboard: a wrong password is said, its field marked invalid, described
+    by the refusal and focused; the search page then starts in its box; on 账号, 停用
+    opened with Enter closes on Escape, from the summary or from its button, and focus is
+    back on the summary."""
+    context = office.browser.new_context(base_url=office.archive.server.url, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto("/ui/login")
+        expect(page.get_by_label("用户名")).to_be_focused()
+        page.keyboard.type("root")
+        page.keyboard.press("Tab")
+        page.keyboard.type("not the password")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("alert")).to_contain_text("用户名或密码不正确")
+        password = page.get_by_label("密码")
+        expect(password).to_be_focused()
+        expect(password).to_have_attribute("aria-invalid", "true")
+        expect(password).to_have_accessible_description("用户名或密码不正确。")
+        expect_no_serious_violations(page)
+        page.screenshot(path=screenshots / "login-refused.png", full_page=True)
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/ui/search")
+        expect(page.get_by_role("searchbox", name="检索词")).to_be_focused()
+
+        page.goto("/ui/admin/users")
+        row = page.get_by_role("row", name=re.compile("^li"))
+        summary = row.locator("summary", has_text="停用（离职）")
+        confirm = row.get_by_role("button", name="确认停用 li")
+        summary.focus()
+        page.keyboard.press("Enter")
+        expect(confirm).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(confirm).to_be_hidden()
+        expect(summary).to_be_focused()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        expect(confirm).to_be_focused()
+        page.screenshot(path=screenshots / "deactivate-open.png", full_page=True)
+        page.keyboard.press("Escape")
+        expect(confirm).to_be_hidden()
+        expect(summary).to_be_focused()
+        reset = row.locator("summary", has_text="重设密码")
+        reset.focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        expect(row.get_by_label("新密码（至少 8 个字符）")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(row.get_by_label("新密码（至少 8 个字符）")).to_be_hidden()
+        expect(reset).to_be_focused()
+        expect(row).to_contain_text("在用")  # nothing was sent
+    finally:
+        context.close()

@@ -73,6 +73,13 @@ def _external_request_without_organisation(page: Page) -> None:
     page.get_by_label("姓名").fill("陈律师")
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_role("alert")).to_contain_text("需要全部填写")
+    # The first field left empty is focused; each one left empty is marked and says why.
+    expect(page.get_by_label("单位")).to_be_focused()
+    for empty in ("单位", "身份证件", "介绍信"):
+        expect(page.get_by_label(empty)).to_have_attribute("aria-invalid", "true")
+        expect(page.get_by_label(empty)).to_have_accessible_description(
+            re.compile("需要全部填写"))
+    expect(page.get_by_label("姓名")).not_to_have_attribute("aria-invalid", "true")
 
 
 def _reads_view_only(page: Page, document_url: str) -> None:
@@ -210,7 +217,7 @@ def test_someone_who_may_not_see_a_loan_gets_the_same_404_and_a_move_needs_its_t
 
 
 def test_a_request_sent_after_the_session_ended_is_there_again_after_signing_in(
-        office: Office, documents: dict[str, Any]) -> None:
+        office: Office, documents: dict[str, Any], screenshots: Path) -> None:
     li = office.open_as("li")
     li.goto("/ui/households/A-1203")
     li.get_by_role("link", name="申请借阅这一户的文件").click()
@@ -235,5 +242,7 @@ def test_a_request_sent_after_the_session_ended_is_there_again_after_signing_in(
     expect(li.get_by_label("理由")).to_have_value("律师事务所核对改造申请")
     expect(li.get_by_label("姓名")).to_have_value("陈律师")
     expect(li.get_by_label("单位")).to_have_value("明德律师事务所")
+    expect(li.get_by_label("姓名")).to_be_visible()  # its folded part opened to show it
+    li.screenshot(path=screenshots / "loan-request-put-back.png", full_page=True)
     li.reload()  # kept until the next page only
     expect(li.get_by_label("借阅目的")).to_have_value("")

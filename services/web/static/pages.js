@@ -163,6 +163,11 @@
       } else {
         field.value = value;
       }
+      // What was put back is seen: a part folded away (a <details>) holding it opens.
+      var part = field.closest("details");
+      if (part && (field.type === "checkbox" || field.type === "radio" ? field.checked : field.value)) {
+        part.open = true;
+      }
     });
   }
 
@@ -478,6 +483,23 @@
     }
   }
 
+  // A confirmation or a part folded in a <details> (停用, 重设密码, the filters) closes
+  // on Escape, from its summary or from anywhere in it, and focus goes back to its
+  // summary, as a keyboard user expects of anything they opened.
+  function closeOnEscape(event) {
+    if (event.key !== "Escape" || event.defaultPrevented || !event.target.closest) {
+      return;
+    }
+    var part = event.target.closest("details[open]");
+    var summary = part && part.querySelector(":scope > summary");
+    if (summary) {
+      event.preventDefault();
+      part.open = false;
+      summary.focus();
+    }
+  }
+
+  document.addEventListener("keydown", closeOnEscape);
   document.addEventListener("htmx:sendError", batchUnreachable);
   document.addEventListener("htmx:responseError", batchUnreachable);
   document.addEventListener("submit", keepTyped, true);

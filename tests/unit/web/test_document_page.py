@@ -238,3 +238,17 @@ def test_a_reader_who_does_not_correct_is_told_to_read_the_scan_or_ask_an_archiv
     assert "这一页没有识别出文字" in staff
     assert "请联系档案管理员录入这一页的文字" in staff
     assert "/ui/review" not in staff
+
+
+def test_an_english_page_marks_a_documents_chinese_title_and_text_in_its_script() -> None:
+    traditional = msgspec.structs.replace(RECORD, title="衛生間漏水維修申請", language="chi_tra")
+    view = document_page(traditional, DocumentPermissions(document=traditional,
+                                                          read_text=ALLOWED, download=ALLOWED),
+                         q="", text=TEXT, number=1, boxes=None, has_preview=True,
+                         may_correct=False)
+    shown = {language: Pages().html(language, "document.html",  # type: ignore[arg-type]
+                                    page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
+             for language in ("zh", "en")}
+    assert '<h1><span lang="zh-Hant">衛生間漏水維修申請</span></h1>' in shown["en"]
+    assert '<p class="text"><span lang="zh-Hant">卫生间漏水</span></p>' in shown["en"]
+    assert 'lang="zh-Hant"' not in shown["zh"]

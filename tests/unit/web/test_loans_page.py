@@ -28,6 +28,7 @@ from services.common.contracts.lending import (
 from services.common.contracts.retention import DestructionSummary
 from services.web.loans_page import (
     LoanPage,
+    RequestForm,
     awaits,
     incident_lines,
     loan_line,
@@ -37,6 +38,7 @@ from services.web.loans_page import (
 )
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from tests.support.registry import document_record
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
@@ -420,3 +422,47 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
     assert re.search(r"Department head:\s+approved by zhou \(同意\)", text, re.IGNORECASE)
     assert "Lent out" in text
     assert "Returned" in text
+
+
+def _request_form(form: RequestForm) -> str:
+    return Pages().html("zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
+        "offered": [document_record()], "chosen": set(), "household": "A-1201",
+        "form": form})
+
+
+def _field(html: str, name: str) -> str:
+    return re.search(rf'<(?:input|textarea) id="{name}"[^>]*>', html).group(0)  # type: ignore[union-attr]
+
+
+def test_a_request_refused_for_a_half_filled_external_reader_marks_the_empty_fields() -> None:
+    typed = {"kind": "digital", "purpose": "核对", "reason": "来电", "household": "A-1201",
+             "external_name": "张伟", "external_organisation": "律师事务所",
+             "external_id_document": "", "external_introduction_letter": ""}
+    html = _request_form(RequestForm(typed, "external_incomplete"))
+    assert '<p class="refusal" role="alert" id="problem">' in html
+    empty = [_field(html, name) for name in ("external_id_document",
+                                             "external_introduction_letter")]
+    assert ['aria-invalid="true"' in field and 'aria-describedby="problem"' in field
+            for field in empty] == [True, True]
+    first = html.index("autofocus")
+    assert html.rfind("<input", 0, first) == html.index('<input id="external_id_document"')
+    assert html.count("autofocus") == 2  # the browser focuses the first
+    assert ["aria-invalid" in _field(html, name)
+            for name in ("external_name", "external_organisation", "purpose", "reason")] \
+        == [False] * 4
+    assert "<details open>" in html
+
+
+def test_a_request_without_purpose_and_reason_marks_both() -> None:
+    html = _request_form(RequestForm({"kind": "digital", "purpose": "", "reason": ""},
+                                     "purpose_required"))
+    assert ['aria-invalid="true"' in _field(html, name) for name in ("purpose", "reason")] \
+        == [True, True]
+    assert "<details open>" not in html
+
+
+def test_the_external_readers_part_is_open_when_any_of_it_is_typed() -> None:
+    assert not RequestForm({}).external_open
+    assert not RequestForm({"purpose": "核对"}, "purpose_required").external_open
+    assert RequestForm({"external_organisation": "律师事务所"}).external_open
+    assert RequestForm({"external_name": "张伟"}, "external_incomplete").external_open

@@ -163,6 +163,18 @@ def test_an_empty_hold_is_refused_naming_the_field_as_labelled() -> None:
     assert "档号（每行一个" in html
 
 
+def test_an_empty_hold_marks_its_scope_fields_and_focuses_the_first() -> None:
+    html = _holds_html("zh", "hold_scope")
+    fields = [re.search(rf'<(?:textarea|input|select) id="hold-{name}"[^>]*>', html)
+              for name in ("documents", "household", "category")]
+    assert ['aria-invalid="true" ' in field.group(0) and
+            'aria-describedby="hold-problem"' in field.group(0)
+            for field in fields if field] == [True] * 3
+    assert html.index("autofocus") > html.index('<textarea id="hold-documents"')
+    assert html.index("autofocus") < html.index('<input id="hold-household"')
+    assert 'aria-invalid' not in _holds_html("zh", "reason_required")
+
+
 def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
     compliance = _person("compliance")
     withdrawn = msgspec.structs.replace(REGISTER, status="cancelled")

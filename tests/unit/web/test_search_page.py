@@ -6,9 +6,11 @@ import re
 from datetime import date
 
 import pytest
+from msgspec.structs import replace as msgspec_replace
 
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
+from services.web.navigation import layout
 from services.web.render import Pages
 from services.web.search_page import (
     SearchForm,
@@ -80,7 +82,8 @@ def test_pages_and_the_line_before_partial_hits_are_laid_out_by_the_view() -> No
 
 
 def test_a_page_after_the_last_leads_to_the_last() -> None:
-    empty = SearchResult(total=26, hits=[], facets=Facets(category={}, household={}, year={}))
+    empty = SearchResult(total=26, hits=[], facets=Facets(category={}, household={},
+                                                                     year={}))
     past = page_past_the_end(SearchForm.from_query({"q": "漏水", "page": "99"}), empty)
     assert past is not None
     assert past.endswith("page=2")
@@ -104,3 +107,28 @@ def test_the_results_have_a_heading_of_their_own_above_their_titles() -> None:
         headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", html, re.S)
         first_title = next(index for index, (level, _) in enumerate(headings) if level == "h3")
         assert headings[first_title - 1] == ("h2", name)
+
+
+def test_the_search_box_is_focused_on_an_empty_search_page_only() -> None:
+    """Coming back to results (or following a link to them), focus stays at the top: a
+    focused box would have screen readers start at it and skip the results."""
+    def box(query: dict[str, str]) -> str:
+        html = Pages().html("en", "search.html", layout(None, "/ui/search", "token") | {
+            "view": empty_view(SearchForm.from_query(query))})
+        return re.search(r'<input id="q"[^>]*>', html).group(0)  # type: ignore[union-attr]
+
+    assert "autofocus" in box({})
+    assert ["autofocus" in box(query) for query in ({"q": "漏水"}, {"household": "A-1201"})] \
+        == [False, False]
+
+
+def test_chinese_titles_and_snippets_are_marked_chinese_on_the_english_results() -> None:
+    hit = msgspec_replace(_hit(1), title="卫生间漏水维修申请",
+                          highlights=["A-1201 <mark>漏水</mark>"])
+    result = SearchResult(total=1, hits=[hit], facets=Facets(category={}, household={},
+                                                                     year={}))
+    view = search_view(SearchForm.from_query({"q": "漏水"}), result)
+    english = Pages().html("en", "_results.html", {"view": view})
+    assert '"><span lang="zh">卫生间漏水维修申请</span></a></h3>' in english
+    assert '<p class="snippet"><span lang="zh">A-1201 <mark>漏水</mark></span></p>' in english
+    assert "lang=" not in Pages().html("zh", "_results.html", {"view": view})

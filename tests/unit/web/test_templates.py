@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from services.common.models import ROLES
+from services.web.navigation import layout
 from services.web.render import TEMPLATES, Pages
 
 OWN_TABLES = {
@@ -113,3 +114,38 @@ def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_bot
         "This hold covers 2 documents you are not cleared to see",
         "This handover includes 2 documents you are not cleared to see"]
     assert all("“Confidential” clearance" in sentence for sentence in said["en"])
+
+
+def test_typed_or_read_chinese_is_marked_chinese_on_english_pages_only() -> None:
+    pages = Pages()
+
+    def written(language: str, text: str, model: str | None = None) -> str:
+        template = pages.environments[language].from_string("{{ text|as_written(model) }}")
+        return template.render(text=text, model=model, language=language)
+
+    assert written("en", "卫生间漏水维修申请") == '<span lang="zh">卫生间漏水维修申请</span>'
+    assert written("en", "A-1201 漏水", "chi_tra") == '<span lang="zh-Hant">A-1201 漏水</span>'
+    assert written("en", "漏水", "eng+chi_sim") == '<span lang="zh-Hans">漏水</span>'
+    assert written("en", "Room 1201 <b>", "chi_sim") == "Room 1201 &lt;b&gt;"
+    assert written("zh", "卫生间漏水", "chi_sim") == "卫生间漏水"
+    assert written("zh", "Notice to residents") == "Notice to residents"
+    assert written("en", "<script>漏</script>") == \
+        '<span lang="zh">&lt;script&gt;漏&lt;/script&gt;</span>'
+
+
+def _login(reason: str) -> str:
+    return Pages().html("zh", "login.html", layout(None, "/ui/login", "token") | {
+        "next": "", "reason": reason, "username": "li", "wait_s": None})
+
+
+def test_a_wrong_password_marks_the_password_and_focuses_it() -> None:
+    refused = _login("wrong_password")
+    password = re.search(r'<input id="password"[^>]*>', refused).group(0)  # type: ignore[union-attr]
+    assert 'aria-invalid="true"' in password
+    assert 'aria-describedby="login-problem"' in password
+    assert 'id="login-problem"' in refused
+    assert refused.count("autofocus") == 1
+    assert "autofocus" in password
+    first = _login("")
+    assert "aria-invalid" not in first
+    assert "autofocus" in re.search(r'<input id="username"[^>]*>', first).group(0)  # type: ignore[union-attr]
