@@ -29,14 +29,12 @@ from services.common.db import create_engine
 from services.registry.store import RegistryStore
 from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.ingest.support import wait_for_job
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import TEST_SETTINGS, ArchiveServer
 from tests.support.processes import setting_variables
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
 
 FOUND_TIMEOUT_S = 20.0
-SIGNING_KEY = "test-secret-key-" + "x" * 32
-"""The key ``launch_archive_server`` signs with, so tokens are good on every test server."""
 T = TypeVar("T")
 
 _numbers = itertools.count(1)
@@ -147,12 +145,11 @@ def readiness(client: httpx.Client) -> dict[str, str]:
 
 def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: str
                     ) -> ArchiveServer:
-    """Serve only ``hosted`` (scale-out style), data under ``root``, with the signing key
-    of ``launch_archive_server`` so tokens from one server are good on the other."""
+    """Serve only ``hosted`` (scale-out style), data under ``root``, with the settings of
+    ``launch_archive_server`` (``TEST_SETTINGS``) so tokens from one server are good on
+    the other."""
     listener = loopback_listener()
-    env = {"ARCHIVE_DATA_DIR": str(root), "ARCHIVE_SECRET_KEY": SIGNING_KEY,
-           "ARCHIVE_OCR_WORKERS": "1"}
-    env.update(setting_variables(overrides))
+    env = {"ARCHIVE_DATA_DIR": str(root), **TEST_SETTINGS, **setting_variables(overrides)}
     settings = load_settings(env, env_file=None)
     url = url_of(listener)
     ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
