@@ -7,6 +7,7 @@ same way.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from litestar.di import Provide
@@ -83,6 +84,8 @@ from services.registry.sweeps.service import SweepsService
 from services.registry.transfers.api import TransfersController
 from services.registry.transfers.service import TransferService
 
+log = logging.getLogger("archive.registry")
+
 CONTROLLERS = (
     AuthController, UsersController, HouseholdsController, ScheduleController,
     DocumentsController, AccessController, CorrectionsController, FixityController,
@@ -158,9 +161,16 @@ class RegistryServices:
                    uploads=uploads)
 
     async def start(self) -> None:
-        """After the database is migrated: the audit upkeep and the escalation check run
-        once now (what fell due while the registry was down is escalated before it
-        answers), then periodically; executions a crash interrupted resume."""
+        """After the database is migrated: the documents an earlier release left are
+        placed by filing date (once, after an upgrade), before the registry answers; the
+        audit upkeep and the escalation check run once now (what fell due while the
+        registry was down is escalated before it answers), then periodically; executions
+        a crash interrupted resume."""
+        placed = await self.households.place_after_upgrade()
+        if placed.households:
+            log.info("placed the documents of %d households by filing date after the "
+                     "upgrade: %d documents moved part or retention clock, each a new "
+                     "version", placed.households, placed.documents)
         for task in (self.upkeep, self.escalation):
             await task.step_now()
             task.start()

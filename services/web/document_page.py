@@ -104,6 +104,7 @@ ACTION_NAMES = {
     "sweep_item_no_longer_due": "不再到期，移出清理清单",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
     "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
+    "placed_after_upgrade": "升级后按归档日期归位",
 }
 """O4: the audit actions about a document by the names staff use (a refusal carries the
 action asked for, under its success's name: ``read_text``, ``correction_requested``);

@@ -25,6 +25,7 @@ REASON_TEXTS: dict[ReasonCode, str] = {
     "appraised_keep": "鉴定（清理 %(sweep_id)s）：继续保存，经 %(appraisers)s 同意",
     "appraised_reappraise": "鉴定（清理 %(sweep_id)s）：到期后重新鉴定，经 %(appraisers)s 同意",
     "handed_over": "移交 %(handover_id)s，来自 %(service_centre)s",
+    "placed_after_upgrade": "升级后按归档日期归入所属住户的部分，保管期限按规定起算",
 }
 """The registry's reasons by their Chinese wording, its values named in it."""
 

@@ -13,7 +13,7 @@ from services.common.models import Struct
 
 ReasonCode = Literal["filed", "attached_to_part", "attached_to_current_part",
                      "attached_to_no_part", "retention_restarted", "appraised_keep",
-                     "appraised_reappraise", "handed_over"]
+                     "appraised_reappraise", "handed_over", "placed_after_upgrade"]
 """Why the registry itself made a version (D6), whatever the reader's language:
 ``filed``, the first; a change of the occupants history moved the document into an
 occupant's part that has ``ended`` (``attached_to_part``), into the current occupant's
@@ -21,7 +21,9 @@ occupant's part that has ``ended`` (``attached_to_part``), into the current occu
 (``attached_to_no_part``); a move-out restarted its retention clock
 (``retention_restarted``, R1); a sweep's appraisers kept it (``appraised_keep``) or set
 it to be appraised again (``appraised_reappraise``, R3); a handover brought its paper to
-the archive (``handed_over``, D7)."""
+the archive (``handed_over``, D7); after an upgrade, the registry placed it by filing date
+where an earlier release had left it elsewhere or its clock wrong
+(``placed_after_upgrade``, D3, R1)."""
 
 
 class SystemReason(Struct):

@@ -36,6 +36,7 @@ from services.registry.circulation.rules import (
     desk_refusal,
     escalation_recipients,
 )
+from services.registry.journal.models import REGISTRY_ACTOR
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import CopyRequest, LoanRow, Move, ReturnCheck
 from services.registry.lending.repository import PAST_DUE_KIND
@@ -43,8 +44,6 @@ from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step
 from services.registry.store import RegistryStore, Tx
 
-ESCALATION_ACTOR = "service:registry"
-"""Who the audit log names for an escalation: the registry itself."""
 ESCALATION_INTERVAL_S = 300.0
 
 DeskMove = Callable[[Tx, LoanRow, datetime], Awaitable[None]]
@@ -217,7 +216,7 @@ class CirculationService:
                                   message=f"借阅已超期: loan {loan_id} was due "
                                           f"{loan.due_at:%Y-%m-%d}; return the file (B4)",
                                   at=now)
-            await record_step(tx, loan, "past_due", username=ESCALATION_ACTOR,
+            await record_step(tx, loan, "past_due", username=REGISTRY_ACTOR,
                               status="out", at=now, detail={"notified": [loan.borrower]})
         return True
 
@@ -243,7 +242,7 @@ class CirculationService:
             # The borrower is who can end it: told that it is overdue and reported.
             await tx.loans.notify([loan.borrower], kind="loan_overdue", loan_id=loan_id,
                                   message=self._escalation_message(loan), at=now)
-            await record_step(tx, loan, "escalated", username=ESCALATION_ACTOR,
+            await record_step(tx, loan, "escalated", username=REGISTRY_ACTOR,
                               status="out", at=now, detail={"notified": told})
         return True
 

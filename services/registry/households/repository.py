@@ -13,7 +13,7 @@ from services.common.errors import NotFound
 from services.common.models import split_household
 from services.common.names import unit_code_key
 from services.common.text import fold
-from services.registry.households.tables import households, occupancies
+from services.registry.households.tables import households, households_to_place, occupancies
 from services.registry.schema import Repository, dialect_insert
 
 CABINET_ORDER = (households.c.building, households.c.floor, households.c.unit)
@@ -188,6 +188,20 @@ class HouseholdsRepository(Repository):
     async def set_label(self, code: str, label: str | None, *, at: datetime) -> None:
         await self.conn.execute(households.update().where(households.c.household == code)
                                 .values(label=label, updated_at=at))
+
+    async def to_place(self) -> list[str]:
+        """The households left to place by filing date after an upgrade (``registry_0022``),
+        by unit code."""
+        return list((await self.conn.execute(
+            sa.select(households_to_place.c.household)
+            .order_by(households_to_place.c.household))).scalars())
+
+    async def placed(self, code: str) -> bool:
+        """Strike ``code`` off the households left to place; False if it was not on it
+        (another registry process placed it first)."""
+        result = await self.conn.execute(
+            households_to_place.delete().where(households_to_place.c.household == code))
+        return bool(result.rowcount)
 
     async def _households(self, query: sa.Select[Any]) -> list[Household]:
         rows = (await self.conn.execute(query)).mappings().all()

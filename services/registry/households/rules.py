@@ -76,3 +76,10 @@ def restart_reason(occupancy: Occupancy) -> SystemReason:
         values={"occupant": occupancy.occupant, "moved_out": moved_out},
         sentence=(f"moved out (退租): {occupancy.occupant}'s part closed on {moved_out}, "
                   "retention clock starts at move-out (R1)"))
+
+
+UPGRADE_REASON = SystemReason(code="placed_after_upgrade", sentence=(
+    "placed by filing date after an upgrade (升级): in the part of the occupant whose stay "
+    "its filing date falls in, its retention clock started as R1 says (D3)"))
+"""Why placing after an upgrade made a version: an earlier release left the document in
+another part, or its clock where it no longer starts (D6)."""

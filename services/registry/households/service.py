@@ -14,6 +14,10 @@ version that says why (D6), a feed event and an audit entry (O4). Documents in a
 or on a destruction register are placed too: a sweep item whose document is no longer due
 leaves its sweep (``sweeps.release``), a destruction withholds an item whose due date has
 moved on (``destruction.protection``), and a legal hold (R7) stops destruction, not placing.
+
+Releases before ``registry_0022`` placed a document only when it was filed; that
+migration lists every household holding documents, and the registry places them at its
+next start by the same rules (``place_after_upgrade``), once.
 """
 
 from __future__ import annotations
@@ -47,12 +51,13 @@ from services.registry.access import access_filter
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.households.repository import Seen
 from services.registry.households.rules import (
+    UPGRADE_REASON,
     attachment_reason,
     placed,
     restart_reason,
     version_changes,
 )
-from services.registry.journal.models import AuditEntry
+from services.registry.journal.models import REGISTRY_ACTOR, AuditEntry
 from services.registry.schedule.rules import RetentionRules
 from services.registry.store import RegistryStore, Tx
 
@@ -178,6 +183,41 @@ class HouseholdsService:
             await _journal_placed(tx, placing, actor=actor, at=now)
             return await tx.households.existing(household)
 
+    async def place_after_upgrade(self) -> Placed:
+        """Place the documents of each household ``registry_0022`` listed (written by an
+        earlier release) by the rules of today (D3, R1): each document not where they put
+        it is a new version saying why (D6), with a feed event and an audit entry (O4),
+        in one transaction per household, which strikes it off the list. Idempotent: a
+        household struck off, by this process or another, is not placed again, and
+        placing a household again would change nothing."""
+        households = documents = 0
+        async with self.store.transaction() as tx:
+            listed = await tx.households.to_place()
+        for household in listed:
+            now = self.clock.now()
+            async with self.store.transaction() as tx:
+                rules = await tx.schedule.rules(lock="share")
+                await _lock(tx, household)
+                if not await tx.households.placed(household):
+                    continue
+                placing = await _place_documents(tx, household, rules, closed=None,
+                                                 actor=REGISTRY_ACTOR, at=now,
+                                                 why=UPGRADE_REASON)
+                await _journal_placed(tx, placing, actor=REGISTRY_ACTOR, at=now,
+                                      action="placed_after_upgrade")
+            households += 1
+            documents += placing.recomputed
+        return Placed(households=households, documents=documents)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What ``place_after_upgrade`` did: the ``households`` it placed, and how many of
+    their ``documents`` became a new version."""
+
+    households: int
+    documents: int
+
 
 @dataclass(frozen=True)
 class Placing:
@@ -200,26 +240,33 @@ class Placing:
 
 async def _place_documents(tx: Tx, household: str, rules: RetentionRules, *,
                            closed: int | None, actor: str, at: datetime,
-                           correction: Correction | None = None) -> Placing:
+                           correction: Correction | None = None,
+                           why: SystemReason | None = None) -> Placing:
     """Place each document of ``household`` the archive keeps (transferred out too: its
     original's retention runs on) in the part its ``filed_at`` falls in
     (D3): a document in another part than its own moves; the occupancy ``closed`` just
     now restarts its documents' clocks at the move-out (R1). Either is a new version that
     says why (D6), since it moves the document's due date. After an approved
     ``correction`` of an occupancy (D12), each version gives its reason, its requester and
-    approver, as a corrected document's does."""
+    approver, as a corrected document's does. ``why``, if given, is the reason of every
+    document whose part or clock is not as the rules say (after an upgrade:
+    ``UPGRADE_REASON``)."""
     occupants = await tx.households.occupants(household)
     changed = []
     for record in await tx.documents.retained_of(household):
         occupancy = occupancy_on(occupants, record.filed_at)
         in_place = placed(record, occupancy, rules)
         changes = version_changes(record, in_place)
+        if not changes:
+            continue
         reason: str | SystemReason
-        if correction is not None and changes:
+        if correction is not None:
             reason = correction.reason
+        elif why is not None:
+            reason = why
         elif in_place.occupancy_id != record.occupancy_id:
             reason = attachment_reason(occupancy)
-        elif occupancy is not None and occupancy.occupancy_id == closed and changes:
+        elif occupancy is not None and occupancy.occupancy_id == closed:
             reason = restart_reason(occupancy)
         else:
             continue
@@ -261,16 +308,19 @@ async def apply_occupancy_correction(tx: Tx, household: str, corrected: Occupanc
     return placing
 
 
-async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime) -> None:
+async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime,
+                          action: str | None = None) -> None:
     """A feed event (search's version, the original's lock until its new due date) and
-    an audit entry (O4) for each document placed anew."""
+    an audit entry (O4) for each document placed anew, under ``action`` if given, else
+    by what placing did to it."""
     for before, after in placing.changed:
         await tx.journal.emit(DocumentCorrected(document=feed_document(after),
                                                 fields=list(version_changes(before, after))),
                               at=at)
         moved = before.occupancy_id != after.occupancy_id
         await tx.journal.audit(AuditEntry(
-            action="attached_to_part" if moved else "retention_restarted", username=actor,
+            action=action or ("attached_to_part" if moved else "retention_restarted"),
+            username=actor,
             document_id=after.document_id,
             detail={"household": after.household, "version": after.version,
                     "occupancy_id": after.occupancy_id,

@@ -13,6 +13,10 @@ from services.common.models import Struct
 
 DetailValue = AuditDetail
 
+REGISTRY_ACTOR = "service:registry"
+"""Who the audit log names for what the registry does by itself: an escalation, placing
+documents after an upgrade."""
+
 
 class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     """What a feature records; ``seq``, time and hashes are added as it is appended."""
