@@ -197,7 +197,7 @@ class HouseholdsService:
             now = self.clock.now()
             async with self.store.transaction() as tx:
                 rules = await tx.schedule.rules(lock="share")
-                await _lock(tx, household)
+                await lock_household(tx, household)
                 if not await tx.households.placed(household):
                     continue
                 placing = await _place_documents(tx, household, rules, closed=None,
