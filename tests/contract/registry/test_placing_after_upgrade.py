@@ -94,7 +94,7 @@ async def _written_by_the_earlier_release(registry: Registry) -> tuple[list[str]
     """A-1201 as 5b502e4 left it: 李娜 moved in, five letters filed (all in her part, the
     only one then), one more transferred out, then 张伟 registered as moving in on
     ``CHANGEOVER``. The letters' ids, and the transferred one's."""
-    await registry.services.households.create("wang", NewHousehold(
+    await registry.services.households.create(ARCHIVIST, NewHousehold(
         household="A-1201", occupant="李娜", moved_in=MOVED_IN))
     letters = [(await registry.file(filed_at=day)).document_id for day in FILED]
     transferred = (await registry.file(filed_at=date(2018, 9, 1))).document_id
@@ -117,10 +117,10 @@ async def _placed_by_this_release(registry: Registry) -> set[str]:
     """A-1202, its occupant changed by this release on the earlier schema, which placed
     its letters then (each a version 2): the ids of its letters."""
     households = registry.services.households
-    await households.create("wang", NewHousehold(household="A-1202", occupant="王芳",
+    await households.create(ARCHIVIST, NewHousehold(household="A-1202", occupant="王芳",
                                                  moved_in=MOVED_IN))
     letters = {(await registry.file(household="A-1202", filed_at=day)).document_id
                for day in (date(2019, 1, 1), date(2020, 5, 1))}
-    await households.change_occupant("wang", "A-1202", NewOccupant(occupant="赵强",
+    await households.change_occupant(ARCHIVIST, "A-1202", NewOccupant(occupant="赵强",
                                                                    moved_in=CHANGEOVER))
     return letters
