@@ -84,7 +84,8 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
         lin.get_by_label(label, exact=True).fill(value)
     lin.get_by_role("button", name="编制移交清单").click()
     # chen, cleared for ordinary, could never sign for the secret document.
-    expect(lin.get_by_role("alert")).to_contain_text("移交人或接收人没有所选文件的密级权限")
+    expect(lin.get_by_role("alert")).to_contain_text(
+        "chen 的密级权限是“普通”，所选文件中有 1 份需要“绝密”密级权限，chen 无法签字。")
     lin.get_by_role("checkbox", name=re.compile(SECRET)).uncheck()
     lin.get_by_role("button", name="编制移交清单").click()
     expect(lin.get_by_role("status")).to_contain_text("移交清单已编制")
