@@ -21,7 +21,7 @@ from services.common.bagit import Bag, IngestSource, bag_info, tar_stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.operations import PrintedFile
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.fields import MAX_NOTE
+from services.common.contracts.fields import MAX_NOTE, MAX_TEXT_REASON
 from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
@@ -29,17 +29,20 @@ from services.common.models import HOUSEHOLD_RE
 from services.common.names import tidied_household
 from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
+    answered,
     hidden_if_refused,
     no_such_page,
     page_token,
     refusal_code,
+    refused_at,
     see,
 )
-from services.web.forms import FORM, text, texts
+from services.web.forms import FORM, PageForm, text, texts
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
     HANDOVERS_URL,
+    UnclearedSigner,
     abilities,
     floors_of,
     handover_lines,
@@ -51,6 +54,7 @@ from services.web.handover_page import (
     may_print_catalogues,
     may_read_handovers,
     may_transfer,
+    uncleared_signer,
 )
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page
@@ -62,6 +66,10 @@ PRINTABLE = re.compile(
     r"|households/[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}/items\.(pdf|csv)|labels\.pdf")
 """The registry's printable catalogues and label sheets (``/registry/catalogues/...``)."""
 PRINT_PARAMETERS = ("year", "kind", "building", "floor")
+
+
+class CancelForm(PageForm):
+    reason: str = ""
 
 
 class HandoverPages(Controller):
@@ -117,19 +125,20 @@ class HandoverPages(Controller):
         values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
         household = tidied_household(text(form, "household", limit=64))
         handover, problem = handover_request(values, household, chosen, offered_ids)
+        uncleared = None
         if handover is not None:
             try:
                 created = await registry.create_handover(token, handover)
             except NotFound as exc:
                 problem = exc.code
             except ArchiveError as exc:
-                problem = refusal_code(exc)
+                problem, uncleared = refusal_code(exc), uncleared_signer(exc)
             else:
                 return see(handover_url(created.handover_id), done="created")
         offered = await offered_documents(registry, token, household=household,
                                           named=offered_ids)
-        return _form(page, offered=offered, chosen=set(chosen),
-                     household=household, values=values, problem=problem, status_code=422)
+        return _form(page, offered=offered, chosen=set(chosen), household=household,
+                     values=values, problem=problem, uncleared=uncleared, status_code=422)
 
     @get("/{handover_id:str}", operation_id="handoverPage")
     async def handover(self, handover_id: FromPath[str], page: NamedDependency[Page],
@@ -148,6 +157,20 @@ class HandoverPages(Controller):
         return await signed(data, handover_url(handover_id), lambda password, digest:
                             registry.sign_handover(reader.token, handover_id,
                                                    password=password, digest=digest))
+
+    @post("/{handover_id:str}/cancel", operation_id="cancelHandoverForm")
+    async def cancel(self, handover_id: FromPath[str], reader: NamedDependency[Reader],
+                     registry: NamedDependency[RegistryReader],
+                     data: Annotated[CancelForm, FORM]) -> Redirect:
+        """O1: an archivist cancels a handover not yet signed by both sides, saying why (a
+        signer left); a new one is drawn up after. No reason is refused before asking."""
+        url = handover_url(handover_id)
+        reason = data.reason.strip()[:MAX_TEXT_REASON]
+        if not reason:
+            return refused_at(url, "cancel", "reason_required")
+        return await answered(registry.cancel_handover(reader.token, handover_id,
+                                                       reason=reason),
+                              url, done="cancelled", refused_form="cancel")
 
     @get("/{handover_id:str}/transfer-list.pdf", operation_id="handoverTransferListPdf")
     async def transfer_list_pdf(self, handover_id: FromPath[str],
@@ -171,11 +194,14 @@ async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: 
 
 def _form(page: Page, *,
           offered: list[DocumentRecord], chosen: set[str] | None, household: str,
-          values: dict[str, str], problem: str, status_code: int = 200) -> Response[str]:
-    """``chosen`` None: every document offered is ticked."""
+          values: dict[str, str], problem: str, uncleared: UnclearedSigner | None = None,
+          status_code: int = 200) -> Response[str]:
+    """``chosen`` None: every document offered is ticked; ``uncleared``: the side a
+    ``signer_not_cleared`` ``problem`` names."""
     return page.render("handover_new.html", status_code=status_code,
                        offered=[record for record in offered if record.status == "active"],
-                       chosen=chosen, household=household, values=values, problem=problem)
+                       chosen=chosen, household=household, values=values, problem=problem,
+                       uncleared=uncleared)
 
 
 class CataloguePages(Controller):

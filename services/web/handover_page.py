@@ -24,10 +24,12 @@ from services.common.contracts.operations import (
     Side,
 )
 from services.common.contracts.registry import PaperLocation
-from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE
+from services.common.errors import ArchiveError
+from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_household
 from services.common.operations import (
     CATALOGUE_READERS,
+    HANDOVER_CANCELLERS,
     HANDOVER_CREATORS,
     HANDOVER_READERS,
     TRANSFER_ROLE,
@@ -40,6 +42,7 @@ CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.ite
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
                    "building", "room", "cabinet", "box")
 LOCATION_FIELDS = ("building", "room", "cabinet", "box")
+LEVEL_NAMES: dict[str, str] = {str(level): name for level, name in SECURITY_LEVEL_NAMES.items()}
 
 
 def handover_url(handover_id: str) -> str:
@@ -66,6 +69,11 @@ def may_hand_over(principal: Principal) -> bool:
     return principal.has_role(*HANDOVER_CREATORS)
 
 
+def may_cancel_handovers(principal: Principal) -> bool:
+    """Whether the form that cancels an unsigned handover is offered to ``principal``."""
+    return principal.has_role(*HANDOVER_CANCELLERS)
+
+
 def may_print_catalogues(principal: Principal) -> bool:
     """Whether the catalogues page and its printouts exist for ``principal`` (D3)."""
     return principal.has_role(*CATALOGUE_READERS)
@@ -89,6 +97,17 @@ def awaited(people: dict[Side, str], signed: Iterable[Side]) -> list[tuple[str, 
 
 
 @dataclass(frozen=True)
+class Awaited:
+    """A side whose signature a handover still waits for; ``left``: their account is
+    deactivated (离职), so it never comes: an archivist cancels the handover and draws up
+    a new one naming someone else."""
+
+    side: str
+    username: str
+    left: bool
+
+
+@dataclass(frozen=True)
 class HandoverLine:
     handover: HandoverSummary
     status: str
@@ -108,7 +127,9 @@ def handover_lines(summaries: list[HandoverSummary]) -> list[HandoverLine]:
 class HandoverPage:
     handover: Handover
     status: str
-    awaited: list[tuple[str, str]]
+    awaited: list[Awaited]
+    cancellable: bool
+    """The reader may cancel it (an archivist; not yet signed by both sides)."""
     side: str | None
     """The side the signed-in person signs, if they are one of the two named."""
     signed: bool
@@ -120,13 +141,17 @@ class HandoverPage:
 def handover_page(principal: Principal, handover: Handover) -> HandoverPage:
     side = ("handing" if principal.username == handover.handed_over_by else
             "receiving" if principal.username == handover.received_by else None)
+    waiting = handover.status == "awaiting_signatures"
     return HandoverPage(
         handover=handover,
         status=HANDOVER_STATUS_NAMES.get(handover.status, handover.status),
-        awaited=awaited({"handing": handover.handed_over_by,
-                         "receiving": handover.received_by},
-                        (s.side for s in handover.signatures))
-        if handover.status == "awaiting_signatures" else [],
+        awaited=[Awaited(side=name, username=username,
+                         left=username in handover.signers_left)
+                 for name, username in awaited({"handing": handover.handed_over_by,
+                                                "receiving": handover.received_by},
+                                               (s.side for s in handover.signatures))]
+        if waiting else [],
+        cancellable=waiting and may_cancel_handovers(principal),
         side=side, signed=any(s.username == principal.username for s in handover.signatures),
         redacted=sum(1 for item in handover.items if item.redacted))
 
@@ -156,6 +181,31 @@ def item_list_of(household: str, files: list[CatalogueFile]) -> tuple[str, str]:
     if not household or any(file.household == household for file in files):
         return household, ""
     return "", household
+
+
+@dataclass(frozen=True)
+class UnclearedSigner:
+    """The side a handover names who could never sign it (``signer_not_cleared``), as the
+    form says it: their clearance, how many documents are above it and the clearance
+    those need (by their Chinese names)."""
+
+    signer: str
+    clearance: str
+    documents: int
+    needed: str
+
+
+def uncleared_signer(exc: ArchiveError) -> UnclearedSigner | None:
+    """The side ``exc`` names if it is the registry's ``signer_not_cleared``, else None."""
+    signer, clearance, above, needed = (exc.extra.get(name) for name in (
+        "signer", "signer_clearance", "documents_above", "clearance_needed"))
+    if exc.code != "signer_not_cleared" or not isinstance(signer, str) \
+            or not isinstance(above, int) or not isinstance(clearance, str) \
+            or not isinstance(needed, str) or clearance not in LEVEL_NAMES \
+            or needed not in LEVEL_NAMES:
+        return None
+    return UnclearedSigner(signer=signer, clearance=LEVEL_NAMES[clearance], documents=above,
+                           needed=LEVEL_NAMES[needed])
 
 
 def handover_request(values: dict[str, str], household: str, chosen: list[str],

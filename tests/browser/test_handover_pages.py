@@ -84,7 +84,8 @@ def test_a_handover_is_drawn_up_signed_by_both_sides_and_its_list_read_back(
         lin.get_by_label(label, exact=True).fill(value)
     lin.get_by_role("button", name="编制移交清单").click()
     # chen, cleared for ordinary, could never sign for the secret document.
-    expect(lin.get_by_role("alert")).to_contain_text("移交人或接收人没有所选文件的密级权限")
+    expect(lin.get_by_role("alert")).to_contain_text(
+        "chen 的密级权限是“普通”，所选文件中有 1 份需要“绝密”密级权限，chen 无法签字。")
     lin.get_by_role("checkbox", name=re.compile(SECRET)).uncheck()
     lin.get_by_role("button", name="编制移交清单").click()
     expect(lin.get_by_role("status")).to_contain_text("移交清单已编制")
@@ -251,3 +252,38 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     expect_not_found(lin, "/ui/catalogues/print/floors/A/13/catalogue.pdf")
     expect_not_found(sun, "/ui/catalogues/print/households/A-1301")
     expect_not_found(sun, "/ui/catalogues/print/%2E%2E%2F%2E%2E%2Fusers")
+
+
+def test_an_archivist_cancels_a_handover_from_the_keyboard(office: Office, screenshots: Path
+                                                           ) -> None:
+    document = office.file(title="装修验收单", household="B-0504")
+    with office.archive.as_("lin") as client:
+        response = client.post("/registry/handovers", json={
+            "service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+            "documents": [document["document_id"]]})
+    assert response.status_code == 201, response.text
+    handover_id = response.json()["handover_id"]
+    wang = office.open_as("wang")
+    wang.goto(f"/ui/handovers/{handover_id}")
+    summary = wang.locator("summary", has_text="取消移交")
+    summary.focus()
+    wang.keyboard.press("Enter")  # the <details> opens: what cancelling does, then the form
+    expect(wang.get_by_text("取消后可以重新编制移交清单")).to_be_visible()
+    wang.keyboard.press("Tab")
+    expect(wang.get_by_label("取消原因（必填，例如：移交人已离职）")).to_be_focused()
+    wang.keyboard.type("移交人已离职")
+    wang.keyboard.press("Tab")
+    expect(wang.get_by_role("button", name="确认取消这次移交")).to_be_focused()
+    expect_no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "handover-cancelling.png", full_page=True)
+    wang.keyboard.press("Enter")
+    expect(wang.get_by_role("status")).to_contain_text("移交已取消")
+    expect(wang.get_by_role("heading", level=1)).to_contain_text("已取消")
+    expect(wang.locator("dl.record")).to_contain_text("移交人已离职")
+    expect(wang.get_by_role("button", name=re.compile("签字|取消"))).to_have_count(0)
+    expect_no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "handover-cancelled.png", full_page=True)
+    nav_link(wang, "移交").click()
+    line = wang.locator(f"#handover-{handover_id}")
+    expect(line).to_contain_text("已取消")
+    expect(line).not_to_contain_text("签字")

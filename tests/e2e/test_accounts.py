@@ -218,6 +218,29 @@ def test_logins_and_refused_logins_are_in_the_audit_log(archive_server: ArchiveS
     assert [(e["action"], e["outcome"]) for e in theirs] == [("login", "refused")]
 
 
+def test_a_deactivated_accounts_login_is_told_as_a_wrong_password_and_audited_as_theirs(
+        archive_server: ArchiveServer) -> None:
+    """No account enumeration: someone who left is told what a wrong password is told;
+    the audit log says a deactivated account tried, for the admin."""
+    admin = archive_server.add_user("root", "admin")
+    archive_server.add_user("wu", "staff")
+    with archive_server.client(admin) as client:
+        assert client.post("/registry/users/wu/deactivate").status_code == 200
+    with archive_server.client() as client:
+        departed = client.post("/registry/auth/token",
+                               json={"username": "wu", "password": PASSWORD})
+        unknown = client.post("/registry/auth/token",
+                              json={"username": "nobody", "password": PASSWORD})
+    assert (departed.status_code, departed.json()) == (unknown.status_code, unknown.json())
+    assert departed.json()["code"] == "invalid_credentials"
+    with archive_server.client(archive_server.add_user("qian", "compliance")) as client:
+        said = {username: [(e["action"], e["outcome"], e["code"]) for e in client.get(
+            "/registry/audit", params={"username": username}).json()]
+            for username in ("wu", "nobody")}
+    assert said == {"wu": [("login", "allowed", None), ("login", "refused", "account_deactivated")],
+                    "nobody": [("login", "refused", "invalid_credentials")]}
+
+
 def _refusals(archive_server: ArchiveServer, username: str) -> list[tuple[str, str | None]]:
     with archive_server.client(archive_server.add_user("qian.audit", "compliance")) as client:
         entries = client.get("/registry/audit", params={"username": username}).json()

@@ -47,6 +47,11 @@ class OperationsReader(RegistryClient):
         return await self.call("POST", f"/registry/handovers/{segment(handover_id)}/sign",
                                Handover, token=token, json=body)
 
+    async def cancel_handover(self, token: str, handover_id: str, *, reason: str) -> Handover:
+        """An archivist cancels a handover not yet signed by both sides, saying why (O1)."""
+        return await self.call("POST", f"/registry/handovers/{segment(handover_id)}/cancel",
+                               Handover, token=token, json={"reason": reason})
+
     async def transfer_list(self, token: str, handover_id: str, kind: PrintedFile
                             ) -> tuple[bytes, str]:
         """The transfer list (移交清单) as PDF or CSV, and its content type."""

@@ -62,6 +62,7 @@ from services.common.contracts.accounts import TokenResponse, User
 from services.common.contracts.lending import OpenLoan, WaitingRequest
 from services.common.contracts.operations import WaitingHandover
 from services.common.errors import (
+    ArchiveError,
     Conflict,
     Forbidden,
     NotFound,
@@ -325,7 +326,7 @@ class AccountsService:
         except (Unauthorized, TooManyRequests) as exc:
             if self.journal is not None:
                 await self.journal.refused(Principal(username=username, roles=()), "login",
-                                           exc)
+                                           exc, code=await self._login_refusal(exc, username))
             raise
         account = await self._account(username)
         if self.journal is not None:
@@ -466,6 +467,17 @@ class AccountsService:
     def _forget_token(self, token_id: str) -> None:
         self._changes += 1
         self._live.discard(token_id)
+
+    async def _login_refusal(self, exc: ArchiveError, username: str) -> str:
+        """The audit's reason for a refused login: ``account_deactivated`` for any login
+        to a deactivated (离职) account, so an admin sees that someone who left tried; the
+        person is told only ``invalid_credentials``, as for a wrong password, which does
+        not say that the account exists (the account is read for every refusal alike)."""
+        if exc.code == "invalid_credentials":
+            found = await self._found(username)
+            if found is not None and not found.user.active:
+                return "account_deactivated"
+        return exc.code
 
     async def _found(self, username: str) -> Account | None:
         async with self.store.transaction() as tx:

@@ -280,7 +280,8 @@ def _check_signers_cleared(signers: list[User], records: list[DocumentRecord]) -
                 f"{refusal.extra['documents_above']} document(s) handed over need "
                 f"{needed}, so {signer.username} could not sign: name someone cleared to "
                 f"{needed}, or leave those documents out", code="signer_not_cleared",
-                extra={**refusal.extra, "signer": signer.username})
+                extra={**refusal.extra, "signer": signer.username,
+                       "signer_clearance": signer.clearance})
 
 
 async def _documents(tx: Tx, principal: Principal, request: HandoverRequest

@@ -396,3 +396,66 @@ def test_an_original_not_the_catalogues_ends_the_download_unfinished(archive: Ar
     assert received  # the original's tar entry had started
     assert b"manifest-sha256.txt" not in b"".join(received)
     assert b"bagit.txt" not in b"".join(received)
+
+
+def test_an_archivist_cancels_an_unsigned_handover_with_a_reason_audited(archive: Archive
+                                                                          ) -> None:
+    created = _handover(archive, [archive.file(household="A-1501")], "A-1501")
+    path = f"/registry/handovers/{created['handover_id']}"
+    assert _post(archive, "chen", f"{path}/sign", {"password": PASSWORD})[0] == 200
+    for someone in ("chen", "zhou", "qian"):  # a signer, a creator, an auditor: no archivist
+        status, _ = _post(archive, someone, f"{path}/cancel", {"reason": "移交人已离职"})
+        assert status == 403, someone
+    status, refused = _post(archive, "wang", f"{path}/cancel", {"reason": "   "})
+    assert (status, refused["code"]) == (422, "reason_required")
+
+    status, cancelled = _post(archive, "wang", f"{path}/cancel", {"reason": "移交人已离职"})
+    assert status == 200, cancelled
+    assert (cancelled["status"], cancelled["cancelled_by"], cancelled["cancel_reason"]) == (
+        "cancelled", "wang", "移交人已离职")
+    assert cancelled["cancelled_at"]
+    assert _get(archive, "qian", path).json()["status"] == "cancelled"
+    listed = {h["handover_id"]: h for h in _get(archive, "qian", "/registry/handovers").json()}
+    assert listed[created["handover_id"]]["status"] == "cancelled"
+    for move, body in (("cancel", {"reason": "again"}), ("sign", {"password": PASSWORD})):
+        status, refused = _post(archive, "sun" if move == "sign" else "wang",
+                                f"{path}/{move}", body)
+        assert (status, refused["code"]) == (409, "invalid_transition"), move
+
+    trail = _get(archive, "qian", "/registry/audit", username="wang").json()
+    [entry] = [e for e in trail if e["action"] == "handover_cancelled"
+               and e["detail"]["handover_id"] == created["handover_id"]]
+    assert entry["detail"]["reason"] == "移交人已离职"
+    assert entry["detail"]["signed"] == ["handing"]
+
+
+def test_a_completed_handover_is_not_cancelled(archive: Archive) -> None:
+    created = _handover(archive, [archive.file(household="A-1502")], "A-1502")
+    path = f"/registry/handovers/{created['handover_id']}"
+    for username in ("chen", "sun"):
+        assert _post(archive, username, f"{path}/sign", {"password": PASSWORD})[0] == 200
+    status, refused = _post(archive, "wang", f"{path}/cancel", {"reason": "清单有误"})
+    assert (status, refused["code"]) == (409, "invalid_transition")
+    assert _get(archive, "qian", path).json()["status"] == "completed"
+
+
+def test_the_handover_page_cancels_with_a_reason_and_then_shows_who_when_and_why(
+        archive: Archive) -> None:
+    created = _handover(archive, [archive.file(household="A-1503")], "A-1503")
+    page = f"/ui/handovers/{created['handover_id']}"
+    with closing(signed_in(archive.server.url, "wang")) as browser:
+        assert 'action="' + page + '/cancel"' in browser.get(page).text
+        csrf = browser.cookies["archive_csrf"]
+        refused = browser.post(f"{page}/cancel", data={"_csrf_token": csrf, "reason": " "})
+        assert refused.status_code == 303
+        assert refused.headers["location"] == f"{page}?refused=reason_required&at=cancel"
+        assert "请写明取消这次移交的原因" in browser.get(refused.headers["location"]).text
+        done = browser.post(f"{page}/cancel", data={"_csrf_token": csrf,
+                                                    "reason": "接收人调岗"})
+        assert done.headers["location"] == f"{page}?done=cancelled"
+        shown = browser.get(done.headers["location"]).text
+    assert "移交已取消。" in shown
+    assert "<dt>取消原因</dt><dd>接收人调岗</dd>" in shown
+    assert "（wang）</dd>" in shown
+    assert "/sign" not in shown
+    assert "/cancel" not in shown

@@ -17,16 +17,19 @@ from services.common.contracts.operations import (
     TransferSummary,
 )
 from services.common.contracts.registry import PaperLocation
+from services.common.errors import ValidationFailed
 from services.web.handover_page import (
     CATEGORIES,
     HANDOVER_FIELDS,
     SIDE_NAMES,
+    Awaited,
     abilities,
     floors_of,
     handover_lines,
     handover_page,
     handover_request,
     item_list_of,
+    uncleared_signer,
 )
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
@@ -90,7 +93,7 @@ def test_a_handover_awaits_the_sides_not_signed_and_offers_the_form_to_them_only
     chen = handover_page(Principal(username="chen", roles=("staff",)), handover)
     assert chen.side == "handing"
     assert chen.signed
-    assert chen.awaited == [("接收人", "sun")]
+    assert chen.awaited == [Awaited(side="接收人", username="sun", left=False)]
     sun = handover_page(Principal(username="sun", roles=("archivist",)), handover)
     assert sun.side == "receiving"
     assert not sun.signed
@@ -184,3 +187,103 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     catalogue = layout | {"floors": [], "closed": [], "year": 2030, "household": "A-1301",
                           "unknown": "", "problem": ""}
     assert "A-1301 item list (PDF)" in pages.html("en", "catalogues.html", catalogue)
+
+
+def _rendered(reader: Principal, handover: Handover, **outcome: str) -> tuple[str, str]:
+    layout = page_layout(reader, "/ui/handovers/h1", "token")
+    values = layout | {"view": handover_page(reader, handover), "can": abilities(reader),
+                       "side_names": SIDE_NAMES, "category_names": CATEGORIES,
+                       "done": "", "refused": "", "at": ""} | outcome
+    pages = Pages()
+    return pages.html("zh", "handover.html", values), pages.html("en", "handover.html", values)
+
+
+def test_an_archivist_is_offered_to_cancel_an_unsigned_handover_with_a_reason() -> None:
+    sun = Principal(username="sun", roles=("archivist",))
+    chinese, english = _rendered(sun, _handover())
+    assert 'action="/ui/handovers/h1/cancel"' in chinese
+    form = chinese[chinese.index('<details id="cancel"'):]
+    assert "<summary>取消移交</summary>" in form
+    assert "取消后可以重新编制移交清单，改由其他人移交或接收。" in form
+    assert '<textarea id="cancel-reason" name="reason" rows="2" required' in form
+    assert "确认取消这次移交" in form
+    assert "Cancel the handover" in english
+    lin = Principal(username="lin", roles=("center_head",))
+    assert "/cancel" not in _rendered(lin, _handover())[0]
+    assert "/cancel" not in _rendered(sun, _handover(status="completed"))[0]
+
+
+def test_a_cancel_refused_is_said_at_its_form_opened() -> None:
+    sun = Principal(username="sun", roles=("archivist",))
+    chinese, _ = _rendered(sun, _handover(), refused="reason_required", at="cancel")
+    form = chinese[chinese.index('<details id="cancel" open>'):]
+    assert "请写明取消这次移交的原因" in form
+    assert 'aria-invalid="true" aria-describedby="cancel-refusal" autofocus' in form
+
+
+def test_a_cancelled_handover_says_who_when_and_why_and_offers_no_signing() -> None:
+    chen = Principal(username="chen", roles=("staff",))
+    cancelled = _handover(status="cancelled", cancelled_by="wang", cancelled_at=AT,
+                          cancel_reason="移交人已离职")
+    chinese, english = _rendered(chen, cancelled, done="cancelled")
+    assert '<span class="label">已取消</span>' in chinese
+    assert "<dt>取消</dt><dd>2030年1月10日 17:00:00（wang）</dd>" in chinese
+    assert "<dt>取消原因</dt><dd>移交人已离职</dd>" in chinese
+    assert "移交已取消。如仍要移交这些文件，请重新编制移交清单" in chinese
+    assert "这次移交已取消，不再签字" in chinese
+    assert "/sign" not in chinese
+    assert "还需要" not in chinese
+    assert "/cancel" not in chinese
+    assert "Cancelled" in english
+    assert "Why cancelled" in english
+
+
+def test_a_signer_who_left_is_shown_beside_the_signature_awaited_with_what_to_do() -> None:
+    left = _handover(signers_left=["chen"])
+    sun = Principal(username="sun", roles=("archivist",))
+    view = handover_page(sun, left)
+    assert view.awaited == [Awaited(side="移交人", username="chen", left=True),
+                            Awaited(side="接收人", username="sun", left=False)]
+    chinese, english = _rendered(sun, left)
+    assert '还需要移交人 chen 签字。 <span class="label">已离职</span>还需要接收人 sun 签字。' in (
+        chinese)
+    assert "请在下面取消这次移交（写明原因），再重新编制移交清单，改由其他人移交或接收。" in chinese
+    assert "Cancel it below (saying why)" in english
+    lin = Principal(username="lin", roles=("center_head",))
+    assert "请档案管理员取消这次移交，再重新编制移交清单" in _rendered(lin, left)[0]
+    assert '<span class="label">已离职</span>' not in _rendered(sun, _handover())[0]
+
+
+def test_the_list_says_a_handover_cancelled() -> None:
+    summary = HandoverSummary(handover_id="h1", status="cancelled", service_centre="中心",
+                              handed_over_by="chen", received_by="sun", created_at=AT,
+                              items=3)
+    (line,) = handover_lines([summary])
+    assert (line.status, line.awaited) == ("已取消", [])
+    sun = Principal(username="sun", roles=("archivist",))
+    listing = page_layout(sun, "/ui/handovers", "token") | {
+        "lines": [line], "transfers": [], "refused": "", "can": abilities(sun)}
+    pages = Pages()
+    assert '<td role="cell" data-label="状态">已取消</td>' in pages.html(
+        "zh", "handovers.html", listing)
+    assert '<td role="cell" data-label="Status">Cancelled</td>' in pages.html(
+        "en", "handovers.html", listing)
+
+
+def test_a_side_not_cleared_is_named_with_their_clearance_and_the_one_needed() -> None:
+    refusal = ValidationFailed("ma is cleared to ordinary", code="signer_not_cleared", extra={
+        "signer": "ma", "signer_clearance": "ordinary", "documents_above": 1,
+        "clearance_needed": "confidential"})
+    uncleared = uncleared_signer(refusal)
+    assert uncleared is not None
+    sun = Principal(username="sun", roles=("archivist",))
+    values = page_layout(sun, "/ui/handovers/new", "token") | {
+        "offered": [], "chosen": None, "household": "", "values": {},
+        "problem": "signer_not_cleared", "uncleared": uncleared}
+    pages = Pages()
+    assert ("ma 的密级权限是“普通”，所选文件中有 1 份需要“机密”密级权限，ma 无法签字。"
+            "请改由具有“机密”密级权限的人移交或接收，或不选这些文件。") in pages.html(
+        "zh", "handover_new.html", values)
+    assert ("ma is cleared to “Ordinary”, and 1 document chosen needs “Confidential”, so ma "
+            "could not sign.") in pages.html("en", "handover_new.html", values)
+    assert uncleared_signer(ValidationFailed("x", code="same_person")) is None

@@ -115,6 +115,19 @@ async def test_a_request_nobody_could_approve_is_refused_at_once(
     assert await lending.sql("SELECT count(*) FROM loans") == [(0,)]
 
 
+@pytest.mark.parametrize(("borrower", "said"), [
+    ("qian", "nobody but the borrower qian heads the department engineering"),
+    ("zhao", "nobody heads the department management"),  # a director, no manager
+])
+async def test_no_approver_names_the_borrower_only_when_they_hold_the_steps_role(
+        lending: Lending, borrower: str, said: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        await lending.request(borrower, [await lending.file()])
+    assert said in refused.value.detail
+    assert "an admin gives the department another head (a manager) first" in (
+        refused.value.detail)
+
+
 async def test_a_step_nobody_else_holds_is_refused(lending: Lending) -> None:
     # chen is the only service-centre head: a document with personal information needs
     # that step, which chen cannot give to chen.
