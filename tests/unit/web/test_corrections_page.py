@@ -222,7 +222,8 @@ def test_a_correction_is_confirmed_only_on_the_page_it_was_shown_on() -> None:
 
 
 def test_the_decide_and_withdraw_forms_send_the_pages_shown() -> None:
-    own = [_lowering(correction_id=f"m{number}", requested_by="sun") for number in range(LIST_PAGE + 3)]
+    own = [_lowering(correction_id=f"m{number}", requested_by="sun")
+           for number in range(LIST_PAGE + 3)]
     shown = _shown(Principal(username="sun", roles=("archivist", "director"),
                              department="archive"),
                    _queue(LIST_PAGE + 1), mine=own, page=2, mine_page=2)
