@@ -16,16 +16,20 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.corrections import CORRECTION_READERS, Correction
 from services.common.contracts.fields import MAX_NOTE
 from services.common.errors import ArchiveError
+from services.common.paging import LIST_PAGE
 from services.web.corrections_page import (
     CORRECTIONS_URL,
     DECISIONS,
     FIRST_PAGES,
     CorrectionsPage,
+    Counted,
     ListPages,
     confirming,
     corrections_page,
     list_pages,
+    may_decide,
     may_propose,
+    offset_of,
     outcome_of,
 )
 from services.web.failures import refusal_code, see
@@ -37,6 +41,10 @@ class DecisionForm(PageForm):
     decision: str = ""
     note: str = ""
     confirm: str = ""
+    page: int = 1
+    mine_page: int = 1
+    """The page of each list the form was sent from: the confirmation looks there and
+    returns there."""
 
 
 class CorrectionPages(Controller):
@@ -71,7 +79,8 @@ class CorrectionPages(Controller):
         if decision == "reject" and not note:
             return see(CORRECTIONS_URL, anchor, refused="reason_required")
         if data.confirm != "1":
-            view = confirming(await _view(page, registry), correction_id, decision, note)
+            view = confirming(await _view(page, registry, pages=list_pages(
+                page=data.page, mine_page=data.mine_page)), correction_id, decision, note)
             if view is None:
                 return see(CORRECTIONS_URL, refused="not_pending")
             return page.render("corrections.html", view=view)
@@ -87,15 +96,30 @@ class CorrectionPages(Controller):
 
 async def _view(page: Page, registry: RegistryReader, *,
                 pages: ListPages = FIRST_PAGES) -> CorrectionsPage:
+    """The page of each list ``pages`` asks for, read from the registry with their
+    totals, not the lists whole."""
     token, principal = page.reader.token, page.reader.principal
+    proposes, decides = may_propose(principal), may_decide(principal)
 
-    async def mine() -> list[Correction] | None:
-        return await registry.corrections(token, mine=True) if may_propose(principal) \
-            else None
+    async def nothing() -> int:
+        return 0
 
-    waiting, own = await asyncio.gather(registry.corrections(token, status="pending"),
-                                        mine())
-    return corrections_page(principal, waiting=waiting, mine=own, pages=pages,
+    waiting_total, mine_total, to_decide = await asyncio.gather(
+        registry.correction_count(token, status="pending"),
+        registry.correction_count(token, mine=True) if proposes else nothing(),
+        registry.awaiting_decision_count(token) if decides else nothing())
+    pages = pages.within(waiting=waiting_total, mine=mine_total)
+
+    async def mine() -> Counted | None:
+        if not proposes:
+            return None
+        return Counted(await registry.correction_page(
+            token, mine=True, limit=LIST_PAGE, offset=offset_of(pages.mine_page)), mine_total)
+
+    waiting, own = await asyncio.gather(registry.correction_page(
+        token, status="pending", limit=LIST_PAGE, offset=offset_of(pages.page)), mine())
+    return corrections_page(principal, waiting=Counted(waiting, waiting_total), mine=own,
+                            to_decide=to_decide, pages=pages,
                             outcome=outcome_of(dict(page.request.query_params)))
 
 

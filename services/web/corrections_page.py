@@ -162,6 +162,12 @@ class ListPages:
         return address(CORRECTIONS_URL, {name: number for name, number in values.items()
                                          if number != 1}) + anchor
 
+    def within(self, *, waiting: int, mine: int) -> ListPages:
+        """These pages of lists of ``waiting`` and ``mine`` corrections: one past the
+        last shows the last."""
+        return ListPages(page=min(self.page, page_count(waiting, LIST_PAGE)),
+                         mine_page=min(self.mine_page, page_count(mine, LIST_PAGE)))
+
 
 FIRST_PAGES = ListPages()
 
@@ -171,23 +177,34 @@ def list_pages(*, page: int | None, mine_page: int | None) -> ListPages:
     return ListPages(page=max(1, page or 1), mine_page=max(1, mine_page or 1))
 
 
+def offset_of(page: int) -> int:
+    """How many corrections the pages before ``page`` hold."""
+    return (page - 1) * LIST_PAGE
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One page of a list as the registry read it, and how many the list holds on every
+    page (``RegistryReader.correction_page``, ``correction_count``)."""
+
+    corrections: list[Correction]
+    total: int
+
+
 @dataclass(frozen=True)
 class Listed:
-    """One of the page's lists, ``LIST_PAGE`` at a time: ``lines`` all of it, in order,
-    ``page`` the one shown."""
+    """One of the page's lists, ``LIST_PAGE`` at a time: ``shown`` the lines of page
+    ``page``, of ``total`` on every page."""
 
-    lines: list[CorrectionLine]
+    shown: list[CorrectionLine]
+    total: int
     page: int
     pager: Pager
 
     @property
     def first(self) -> int:
         """The first line shown, counted from 1."""
-        return (self.page - 1) * LIST_PAGE + 1
-
-    @property
-    def shown(self) -> list[CorrectionLine]:
-        return self.lines[self.first - 1:self.first - 1 + LIST_PAGE]
+        return offset_of(self.page) + 1
 
     @property
     def last(self) -> int:
@@ -195,17 +212,14 @@ class Listed:
         return self.first - 1 + len(self.shown)
 
 
-def listed(lines: list[CorrectionLine], page: int, url: Callable[[int], str]) -> Listed:
-    """``lines`` at ``page`` (one past the last shows the last), the pager under it
-    leading through ``url(number)``."""
-    last = page_count(len(lines), LIST_PAGE)
-    shown = min(page, last)
-    return Listed(lines=lines, page=shown, pager=pager(shown, last, url))
-
-
-def page_of(line: int) -> int:
-    """The page that shows the line at index ``line`` (from 0)."""
-    return line // LIST_PAGE + 1
+def listed(principal: Principal, counted: Counted, page: int, url: Callable[[int], str]
+           ) -> Listed:
+    """``counted``, the corrections of ``page``, the pager under it leading through
+    ``url(number)``."""
+    return Listed(shown=[correction_line(principal, correction)
+                         for correction in counted.corrections],
+                  total=counted.total, page=page,
+                  pager=pager(page, page_count(counted.total, LIST_PAGE), url))
 
 
 @dataclass(frozen=True)
@@ -248,47 +262,49 @@ def outcome_of(query: dict[str, str]) -> Outcome | None:
 @dataclass(frozen=True)
 class CorrectionsPage:
     waiting: Listed
-    """Every pending correction the reader may see, oldest first."""
+    """The pending corrections the reader may see, oldest first."""
     mine: Listed | None
     """The reader's own, newest first; None for someone who does not propose them."""
     decides: bool
     """The reader holds a role that approves corrections."""
+    to_decide: int
+    """Those waiting for the reader's decision, on every page (the registry's
+    ``awaiting-count``)."""
+    pages: ListPages
+    """The page of each list shown."""
     confirmation: Confirmation | None = None
     outcome: Outcome | None = None
 
-    @property
-    def to_decide(self) -> int:
-        """Those waiting for the reader's decision, on every page."""
-        return sum(1 for line in self.waiting.lines if line.decidable)
 
-
-def corrections_page(principal: Principal, *, waiting: list[Correction],
-                     mine: list[Correction] | None, pages: ListPages = FIRST_PAGES,
+def corrections_page(principal: Principal, *, waiting: Counted, mine: Counted | None,
+                     to_decide: int, pages: ListPages = FIRST_PAGES,
                      outcome: Outcome | None = None) -> CorrectionsPage:
+    """The page of each list ``pages`` asks for (``ListPages.within`` their totals),
+    as read."""
     return CorrectionsPage(
-        waiting=listed([correction_line(principal, correction) for correction in waiting],
-                       pages.page, lambda number: pages.url("#waiting", page=number)),
+        waiting=listed(principal, waiting, pages.page,
+                       lambda number: pages.url("#waiting", page=number)),
         mine=None if mine is None else listed(
-            [correction_line(principal, correction) for correction in mine],
-            pages.mine_page, lambda number: pages.url("#mine", mine_page=number)),
-        decides=may_decide(principal), outcome=outcome)
+            principal, mine, pages.mine_page,
+            lambda number: pages.url("#mine", mine_page=number)),
+        decides=may_decide(principal), to_decide=to_decide, pages=pages, outcome=outcome)
 
 
 def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, note: str
                ) -> CorrectionsPage | None:
     """``page`` asking to confirm ``decision`` on the correction; None when it is not
-    listed as one the reader may decide (decided meanwhile, or not theirs), or, to
-    withdraw, as one of theirs still pending."""
+    shown as one the reader may decide (decided meanwhile, not theirs, or on another
+    page than the one the form was sent from), or, to withdraw, as one of theirs still
+    pending. Cancelling returns to the pages shown."""
     withdrawing = decision == "withdraw"
-    lines = page.waiting.lines if not withdrawing else (
-        page.mine.lines if page.mine is not None else [])
-    found = next(((index, line) for index, line in enumerate(lines)
-                  if line.correction.correction_id == correction_id
-                  and (line.withdrawable if withdrawing else line.decidable)), None)
-    if found is None:
+    lines = page.waiting.shown if not withdrawing else (
+        page.mine.shown if page.mine is not None else [])
+    line = next((line for line in lines
+                 if line.correction.correction_id == correction_id
+                 and (line.withdrawable if withdrawing else line.decidable)), None)
+    if line is None:
         return None
-    index, line = found
-    back = (ListPages(mine_page=page_of(index)).url(f"#mine-{correction_id}") if withdrawing
-            else ListPages(page=page_of(index)).url(f"#correction-{correction_id}"))
+    back = page.pages.url(f"#mine-{correction_id}" if withdrawing
+                          else f"#correction-{correction_id}")
     return replace(page, confirmation=Confirmation(line, decision,
                                                    "" if withdrawing else note, back))

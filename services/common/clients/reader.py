@@ -24,6 +24,7 @@ from services.common.contracts.accounts import TokenResponse
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.corrections import (
     Correction,
+    CorrectionCount,
     CorrectionRequest,
     CorrectionStatus,
     OccupancyCorrectionRequest,
@@ -125,21 +126,32 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
             "/corrections", Correction, token=token, json=request)
 
     async def corrections(self, token: str, *, status: CorrectionStatus | None = None,
-                          document_id: str | None = None, mine: bool = False
-                          ) -> list[Correction]:
-        """Corrections of the documents the user may see, each with its document now:
-        oldest first (``status``: a queue; ``document_id``: one document's), or
-        (``mine``) the user's own, newest first; all of them, read page by page (the
-        staff page pages them, with their counts)."""
-        params: dict[str, str] = {}
-        if status is not None:
-            params["status"] = status
-        if document_id is not None:
-            params["document_id"] = document_id
-        if mine:
-            params |= {"requested_by": "me", "sort": "newest"}
+                          document_id: str | None = None) -> list[Correction]:
+        """Corrections of the documents (and occupancies, D12) the user may see, each
+        with what it corrects as it stands now, oldest first (``status``: a queue;
+        ``document_id``: one document's); all of them, read page by page."""
+        params = _correction_filters(status=status, document_id=document_id)
         return await self.every("/registry/corrections", list[Correction],
                                 page_size=MAX_SUMMARY_PAGE, token=token, params=params)
+
+    async def correction_page(self, token: str, *, status: CorrectionStatus | None = None,
+                              mine: bool = False, limit: int, offset: int
+                              ) -> list[Correction]:
+        """One page of the corrections the user may see: oldest first (``status``: a
+        queue), or (``mine``) the user's own, newest first; ``offset`` counts those the
+        user sees (``correction_count`` says how many there are)."""
+        params = _correction_filters(status=status, mine=mine)
+        if mine:
+            params["sort"] = "newest"
+        return await self.call("GET", "/registry/corrections", list[Correction], token=token,
+                               params=params | {"limit": str(limit), "offset": str(offset)})
+
+    async def correction_count(self, token: str, *, status: CorrectionStatus | None = None,
+                               mine: bool = False) -> int:
+        """How many corrections ``correction_page`` finds on every page."""
+        return (await self.call("GET", "/registry/corrections/count", CorrectionCount,
+                                token=token, params=_correction_filters(status=status,
+                                                                        mine=mine))).count
 
     async def awaiting_decision_count(self, token: str) -> int:
         """How many pending corrections wait for the user's decision (without reading
@@ -187,3 +199,10 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("GET", "/registry/loans", list[Loan], token=token,
                                params={"document_id": document_id})
 
+
+def _correction_filters(*, status: CorrectionStatus | None, document_id: str | None = None,
+                        mine: bool = False) -> dict[str, str]:
+    """The query a list of corrections and its count share."""
+    given = {"status": status, "document_id": document_id,
+             "requested_by": "me" if mine else None}
+    return {name: value for name, value in given.items() if value is not None}

@@ -129,6 +129,14 @@ class Correction(Struct):
     decided, or when it applied at once."""
 
 
+class CorrectionCount(Struct):
+    """How many corrections a list (``GET /registry/corrections``) holds with the same
+    filters, on every page, as far as the caller sees them
+    (``GET /registry/corrections/count``)."""
+
+    count: int
+
+
 LOWERING_APPROVERS: tuple[Role, ...] = ("director", "center_head")
 """D10: who approves lowering a document's protection."""
 WORKING_APPROVERS: tuple[Role, ...] = ("manager",)

@@ -22,6 +22,7 @@ from services.common.operations import OCCUPANT_RECORDERS
 from services.common.web import PageLimit, PageOffset
 from services.registry.corrections.models import (
     Correction,
+    CorrectionCount,
     CorrectionDecision,
     CorrectionRequest,
     CorrectionStatus,
@@ -85,6 +86,22 @@ class CorrectionsController(Controller):
             principal, status=status, document_id=document_id,
             requested_by=principal.username if requested_by == "me" else requested_by,
             newest_first=sort == "newest", limit=limit, offset=offset)
+
+    @get("/corrections/count", operation_id="countCorrections",
+         guards=[allow(*CORRECTION_READERS)])
+    async def count_corrections(
+        self, principal: NamedDependency[Principal],
+        corrections: NamedDependency[CorrectionsService],
+        status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
+        document_id: Annotated[str | None, QueryParameter()] = None,
+        requested_by: Annotated[str | None, QueryParameter()] = None,
+    ) -> CorrectionCount:
+        """How many corrections ``GET /registry/corrections`` lists with the same
+        filters (``requested_by=me`` too), on every page: those the caller sees, by the
+        same rule, so a paged list can say its total and its last page."""
+        return await corrections.count(
+            principal, status=status, document_id=document_id,
+            requested_by=principal.username if requested_by == "me" else requested_by)
 
     @get("/corrections/awaiting-count", operation_id="countCorrectionsAwaitingMe",
          guards=[allow(*CORRECTION_DECIDERS)])

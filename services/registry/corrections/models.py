@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.common.contracts.corrections import (
     Correction,
+    CorrectionCount,
     CorrectionRequest,
     CorrectionStatus,
     MetadataChanges,
@@ -12,8 +13,8 @@ from services.common.contracts.corrections import (
 from services.common.contracts.fields import Note
 from services.common.models import Struct
 
-__all__ = ["Correction", "CorrectionDecision", "CorrectionRequest", "CorrectionStatus",
-           "MetadataChanges"]
+__all__ = ["Correction", "CorrectionCount", "CorrectionDecision", "CorrectionRequest",
+           "CorrectionStatus", "MetadataChanges"]
 
 class CorrectionDecision(Struct):
     note: Note | None = None

@@ -138,16 +138,19 @@ async def approved(tx: Tx, household: str, correction: Correction, *, approver: 
     return applied
 
 
-async def listed(tx: Tx, correction: Correction, household: str) -> Correction:
-    """``correction`` with its occupancy now and, while pending, who approves it."""
+async def listed(tx: Tx, correction: Correction) -> Correction:
+    """``correction`` with its occupancy and household now and, while pending, who
+    approves it."""
     assert correction.occupancy_id is not None
     found = await tx.households.occupancy(correction.occupancy_id)
-    current = {} if found is None else msgspec.to_builtins(
-        {name: getattr(found[1], name) for name in correction.changes})
+    assert found is not None, "an occupancy is never deleted"
+    household, occupancy = found
     return msgspec.structs.replace(
         correction,
-        occupancy=CorrectionOccupancy(household=household,
-                                      occupancy_id=correction.occupancy_id, current=current),
+        occupancy=CorrectionOccupancy(
+            household=household, occupancy_id=correction.occupancy_id,
+            current=msgspec.to_builtins({name: getattr(occupancy, name)
+                                         for name in correction.changes})),
         approvers=list(OCCUPANCY_APPROVERS) if correction.status == "pending" else [])
 
 

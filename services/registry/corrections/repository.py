@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import msgspec
 import sqlalchemy as sa
 
+from services.common.contracts.registry import AccessFilter
 from services.common.db import struct_of
+from services.registry.catalogue.repository import visible_to
+from services.registry.catalogue.tables import documents
 from services.registry.corrections.models import Correction, CorrectionStatus
 from services.registry.corrections.tables import corrections
+from services.registry.households.repository import Seen, shown_to
+from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which corrections a list asks for, as far as its caller sees them: those of the
+    documents ``access`` lets them know exist (``can``'s ``list``), and those of the
+    occupancies of the households shown to a caller who sees ``seen`` (D12,
+    ``households.service.seen_by``)."""
+
+    access: AccessFilter
+    seen: Seen | None
+    status: CorrectionStatus | None = None
+    document_id: str | None = None
+    requested_by: str | None = None
 
 
 class CorrectionsRepository(Repository):
@@ -32,19 +53,39 @@ class CorrectionsRepository(Repository):
         row = await self.first_row(query, lock=lock)
         return None if row is None else struct_of(row, Correction)
 
-    async def list(self, *, status: CorrectionStatus | None, document_id: str | None,
-                   requested_by: str | None = None, newest_first: bool = False,
-                   limit: int, offset: int = 0) -> list[Correction]:
-        """Oldest first (a queue), or ``newest_first`` (someone's own, latest on top)."""
-        query = sa.select(corrections)
-        if status is not None:
-            query = query.where(corrections.c.status == status)
-        if document_id is not None:
-            query = query.where(corrections.c.document_id == document_id)
-        if requested_by is not None:
-            query = query.where(corrections.c.requested_by == requested_by)
+    async def list(self, listing: Listing, *, newest_first: bool = False, limit: int,
+                   offset: int = 0) -> list[Correction]:
+        """Oldest first (a queue), or ``newest_first`` (someone's own, latest on top);
+        ``offset`` and ``limit`` count the corrections the caller sees, so the pages of a
+        list neither skip nor repeat one."""
         order = (corrections.c.requested_at, corrections.c.correction_id)
         rows = (await self.conn.execute(
-            query.order_by(*(column.desc() for column in order) if newest_first else order)
+            sa.select(corrections).where(*_listed(listing))
+            .order_by(*(column.desc() for column in order) if newest_first else order)
             .limit(limit).offset(offset))).mappings()
         return [struct_of(row, Correction) for row in rows]
+
+    async def count(self, listing: Listing) -> int:
+        """How many corrections ``list`` finds for ``listing`` on all its pages."""
+        found = await self.conn.execute(
+            sa.select(sa.func.count()).select_from(corrections).where(*_listed(listing)))
+        return int(found.scalar_one())
+
+
+def _listed(listing: Listing) -> list[sa.ColumnElement[bool]]:
+    """``listing`` as SQL over ``corrections``: the visibility checked inside the query,
+    not a document at a time."""
+    conditions = [sa.or_(
+        corrections.c.document_id.in_(
+            sa.select(documents.c.document_id).where(visible_to(listing.access))),
+        corrections.c.occupancy_id.in_(
+            sa.select(occupancies.c.occupancy_id)
+            .join(households, households.c.household == occupancies.c.household)
+            .where(shown_to(listing.seen))))]
+    if listing.status is not None:
+        conditions.append(corrections.c.status == listing.status)
+    if listing.document_id is not None:
+        conditions.append(corrections.c.document_id == listing.document_id)
+    if listing.requested_by is not None:
+        conditions.append(corrections.c.requested_by == listing.requested_by)
+    return conditions

@@ -19,8 +19,8 @@ withdraw it while it is pending (撤回, ``withdrawn``); nobody else may.
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
@@ -38,22 +38,25 @@ from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_PAGE
-from services.registry.access import GrantSource, can
+from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import renumbered
 from services.registry.catalogue.service import file_to_household
 from services.registry.corrections import occupancies
 from services.registry.corrections.models import (
     Correction,
+    CorrectionCount,
     CorrectionRequest,
     CorrectionStatus,
     MetadataChanges,
 )
+from services.registry.corrections.repository import Listing
 from services.registry.corrections.rules import (
     apply_changes,
     change_event,
     correction_refusal,
     decider_refusal,
 )
+from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.schedule.rules import RetentionRules
@@ -61,18 +64,7 @@ from services.registry.store import RegistryStore, Tx
 from services.registry.transitions import in_state
 
 _SCANNED = MAX_PAGE
-"""Corrections read from storage at a time while a list's page is taken from those the
-caller may see."""
-
-
-@dataclass(frozen=True)
-class _Query:
-    """Which corrections a list asks for, and in which order."""
-
-    status: CorrectionStatus | None
-    document_id: str | None = None
-    requested_by: str | None = None
-    newest_first: bool = False
+"""Pending corrections read at a time while those awaiting a decision are counted."""
 
 
 class CorrectionsService:
@@ -229,51 +221,41 @@ class CorrectionsService:
                           newest_first: bool = False, limit: int, offset: int = 0
                           ) -> list[Correction]:
         """Corrections of the documents the caller may see (a document above their
-        clearance is not named, nor its corrections), oldest first unless
-        ``newest_first``; each with its document as it stands now and, while pending, the
-        roles that approve it. ``offset`` and ``limit`` count the corrections the caller
-        sees, so the pages of a list neither skip nor repeat one."""
-        visible = await self._visible(principal, _Query(status, document_id, requested_by,
-                                                        newest_first), enough=offset + limit)
-        return visible[offset:offset + limit]
+        clearance is not named, nor its corrections) and of the occupancies of the
+        households they may know of (D12), oldest first unless ``newest_first``; each
+        with its document (or occupancy) as it stands now and, while pending, the roles
+        that approve it. ``offset`` and ``limit`` count the corrections the caller sees,
+        so the pages of a list neither skip nor repeat one."""
+        async with self.store.transaction() as tx:
+            found = await tx.corrections.list(
+                _listing(tx, principal, status=status, document_id=document_id,
+                         requested_by=requested_by),
+                newest_first=newest_first, limit=limit, offset=offset)
+            return [await _as_listed(tx, correction) for correction in found]
+
+    async def count(self, principal: Principal, *, status: CorrectionStatus | None,
+                    document_id: str | None, requested_by: str | None = None
+                    ) -> CorrectionCount:
+        """How many corrections ``corrections`` lists with these filters, on every
+        page: the count a paged list shows beside it."""
+        async with self.store.transaction() as tx:
+            return CorrectionCount(count=await tx.corrections.count(
+                _listing(tx, principal, status=status, document_id=document_id,
+                         requested_by=requested_by)))
 
     async def awaiting_count(self, principal: Principal) -> AwaitingCount:
         """How many pending corrections the caller sees wait for their decision
         (``awaits_decision``: the count beside 更正审批 on every page)."""
-        pending = await self._visible(principal, _Query("pending"), enough=None)
-        return AwaitingCount(awaiting=sum(1 for correction in pending
-                                          if awaits_decision(principal, correction)))
-
-    async def _visible(self, principal: Principal, query: _Query, *, enough: int | None
-                       ) -> list[Correction]:
-        """The first ``enough`` corrections ``query`` finds that the caller may see (None:
-        all), each as listed (``_listed``)."""
-        grants = await self.grants.grants_for(principal)
-        visible: list[Correction] = []
+        awaiting = 0
         async with self.store.transaction() as tx:
-            scanned = 0
-            while enough is None or len(visible) < enough:
-                found = await tx.corrections.list(
-                    status=query.status, document_id=query.document_id,
-                    requested_by=query.requested_by, newest_first=query.newest_first,
-                    limit=_SCANNED, offset=scanned)
+            listing = _listing(tx, principal, status="pending")
+            for offset in itertools.count(0, _SCANNED):
+                found = await tx.corrections.list(listing, limit=_SCANNED, offset=offset)
                 for correction in found:
-                    if correction.occupancy_id is not None:
-                        # D12: seen by whoever may know of the household (D1)
-                        household = await occupancies.shown_household(tx, principal,
-                                                                      correction)
-                        if household is not None:
-                            visible.append(await occupancies.listed(tx, correction,
-                                                                    household))
-                        continue
-                    assert correction.document_id is not None
-                    record = await tx.documents.get(correction.document_id)
-                    if record is not None and can(principal, "read", record, grants).allowed:
-                        visible.append(_listed(correction, record))
+                    awaiting += awaits_decision(principal, await _as_listed(tx, correction))
                 if len(found) < _SCANNED:
                     break
-                scanned += _SCANNED
-        return visible
+        return AwaitingCount(awaiting=awaiting)
 
     async def _pending(self, tx: Tx, correction_id: str) -> Correction:
         return in_state(await tx.corrections.get(correction_id, lock=True), "pending",
@@ -368,6 +350,26 @@ async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:
         correction_id=decided.correction_id, at=at,
         message=f"your correction was {'approved' if applied else 'rejected'} by "
                 f"{decided.decided_by}" + (f": {decided.note}" if decided.note else ""))
+
+
+def _listing(tx: Tx, principal: Principal, *, status: CorrectionStatus | None,
+             document_id: str | None = None, requested_by: str | None = None) -> Listing:
+    """The corrections with these filters that ``principal`` sees: of the documents they
+    may know exist (``can``'s ``list``: the clearance ceiling; a loan's grant does not
+    name a document above it), and of the occupancies of the households they may know
+    of (D12, ``seen_by``)."""
+    return Listing(access=access_filter(principal), seen=seen_by(tx, principal),
+                   status=status, document_id=document_id, requested_by=requested_by)
+
+
+async def _as_listed(tx: Tx, correction: Correction) -> Correction:
+    """``correction`` as a list shows it, with what it corrects as it stands now."""
+    if correction.occupancy_id is not None:
+        return await occupancies.listed(tx, correction)
+    assert correction.document_id is not None
+    record = await tx.documents.get(correction.document_id)
+    assert record is not None, "a corrected document's record is never deleted"
+    return _listed(correction, record)
 
 
 def _listed(correction: Correction, record: DocumentRecord) -> Correction:

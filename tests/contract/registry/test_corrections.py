@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, timedelta
 
 import pytest
 
 from services.common.auth import Principal
+from services.common.contracts.corrections import (
+    CorrectionCount,
+    OccupancyCorrectionRequest,
+)
+from services.common.contracts.households import OccupancyChanges
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.corrections.models import CorrectionRequest, MetadataChanges
 from services.registry.holds.models import HoldRequest
+from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, Registry
 from tests.support.registry import INGEST
@@ -381,3 +388,42 @@ async def test_only_the_proposer_withdraws_and_only_while_pending(registry: Regi
         await registry.services.corrections.withdraw(ARCHIVIST, pending.correction_id)
     assert not_theirs.value.code == "not_proposer"
     assert decided.value.code == "invalid_transition"
+
+
+async def test_the_count_is_of_the_corrections_the_list_shows_the_caller_on_every_page(
+        registry: Registry) -> None:
+    """A correction of a document above the caller's clearance, or of an occupancy of a
+    household only such documents made (D12, D1), is neither listed nor counted."""
+    corrections, households = registry.services.corrections, registry.services.households
+    for number in range(3):
+        ordinary = await registry.file(working=True)
+        await corrections.request(ARCHIVIST, ordinary.document_id, _fix(title=f"题名{number}"))
+    secret = await registry.file(working=True, security="secret", household="A-1209")
+    await corrections.request(ARCHIVIST, secret.document_id, _fix(title="机密的题名"))
+    registered = await households.create(ARCHIVIST, NewHousehold(
+        household="A-1202", occupant="张伟", moved_in=date(2020, 3, 1)))
+    hidden = await households.change_occupant(ARCHIVIST, "A-1209", NewOccupant(
+        occupant="李娜", moved_in=date(2021, 4, 1)))
+    for household in (registered, hidden):
+        await corrections.request_occupancy(
+            ARCHIVIST, household.household, household.occupants[0].occupancy_id,
+            OccupancyCorrectionRequest(changes=OccupancyChanges(occupant="李娅"),
+                                       reason="录错"))
+    low = Principal(username="wu", roles=("manager",), clearance="ordinary")
+
+    def counted(who: Principal) -> Awaitable[CorrectionCount]:
+        return corrections.count(who, status="pending", document_id=None)
+
+    async def paged(who: Principal) -> list[str]:
+        return [correction.correction_id for offset in range(0, 8, 2)
+                for correction in await corrections.corrections(
+                    who, status="pending", document_id=None, limit=2, offset=offset)]
+
+    every = {who.username: await paged(who) for who in (MANAGER, low)}
+    assert ((await counted(MANAGER)).count, len(set(every["zhou"]))) == (6, 6)
+    assert ((await counted(low)).count, len(set(every["wu"]))) == (4, 4)
+    assert set(every["wu"]) < set(every["zhou"])
+    assert (await corrections.count(low, status=None, document_id=None,
+                                    requested_by="wang")).count == 4
+    assert (await corrections.count(low, status="pending", document_id=secret.document_id,
+                                    )).count == 0

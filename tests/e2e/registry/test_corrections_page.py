@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.common.paging import LIST_PAGE
 from tests.e2e.registry.conftest import document_body
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.pages import signed_in
@@ -263,3 +264,51 @@ def test_the_list_is_read_a_page_at_a_time_over_the_corrections_the_reader_sees(
                  "status": "pending", "limit": 1, "offset": offset}).json()]
     assert len(every) >= 3
     assert paged == every
+
+
+def test_each_list_is_read_a_page_at_a_time_and_a_decision_returns_to_its_page(
+        server: ArchiveServer) -> None:
+    """gao asks for LIST_PAGE + 1 corrections of a secret working document: more than a
+    page of the queue and of his own (secret, so the other tests' readers do not see
+    them). The page shows each list's total from the registry's count, the later page
+    holds the rest, and deciding or withdrawing one from a later page confirms it there
+    and returns there."""
+    gao_api = server.client(server.add_user("gao", "archivist", clearance="secret"))
+    server.add_user("ma", "manager", clearance="secret")
+    record = _filed(server, security="secret", working=True, title="机密在办函件")
+    asked = []
+    for number in range(LIST_PAGE + 1):
+        answered = gao_api.post(f"/registry/documents/{record['document_id']}/corrections",
+                                json={"changes": {"title": f"机密在办函件（{number}）"},
+                                      "reason": "题名有误"})
+        assert answered.status_code == 202, answered.text
+        asked.append(answered.json()["correction_id"])
+    gao, ma = signed_in(server.url, "gao"), signed_in(server.url, "ma")
+    waiting = gao_api.get("/registry/corrections/count", params={"status": "pending"}).json()
+    mine = gao_api.get("/registry/corrections/count", params={"requested_by": "me"}).json()
+
+    first = gao.get("/ui/corrections")
+    later = gao.get("/ui/corrections", params={"page": 2, "mine_page": 2})
+    decided = _decide(ma, asked[-1], decision="approve", page="2")
+    elsewhere = _decide(ma, asked[-1], decision="approve", page="1")
+    withdrawn = _decide(gao, asked[0], decision="withdraw", page="2", mine_page="2")
+
+    assert mine == {"count": LIST_PAGE + 1}
+    assert waiting["count"] > LIST_PAGE
+    assert f'<span class="count-inline">{waiting["count"]}</span>' in first.text
+    assert (f'<p class="hint" id="waiting-shown">共 {waiting["count"]} 项 · '
+            f"这一页是第 1 至 {LIST_PAGE} 项</p>") in first.text
+    assert (f'<p class="hint" id="mine-shown">共 {LIST_PAGE + 1} 项 · '
+            f"这一页是第 1 至 {LIST_PAGE} 项</p>") in first.text
+    assert first.text.count('class="correction"') == LIST_PAGE
+    assert later.text.count('class="correction"') == waiting["count"] - LIST_PAGE
+    assert f'id="correction-{asked[-1]}"' in later.text
+    assert f'id="mine-{asked[0]}"' in later.text
+    assert f'id="mine-{asked[-1]}"' not in later.text
+    assert decided.status_code == 200
+    assert f'href="/ui/corrections?page=2#correction-{asked[-1]}"' in decided.text
+    assert "refused=not_pending" in elsewhere.headers["location"]
+    assert withdrawn.status_code == 200
+    assert f'href="/ui/corrections?page=2&amp;mine_page=2#mine-{asked[0]}"' in withdrawn.text
+    for browser in (gao, ma):
+        browser.close()

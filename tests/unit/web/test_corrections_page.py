@@ -8,9 +8,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.common.auth import Principal
-from services.common.contracts.corrections import Correction, CorrectionDocument
+from services.common.contracts.corrections import (
+    Correction,
+    CorrectionDocument,
+    awaits_decision,
+)
 from services.common.paging import LIST_PAGE
-from services.web.corrections_page import confirming, corrections_page, list_pages
+from services.web.corrections_page import (
+    CorrectionsPage,
+    Counted,
+    confirming,
+    corrections_page,
+    list_pages,
+    offset_of,
+)
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
@@ -37,11 +48,28 @@ def _lowering(**fields: object) -> Correction:
     return Correction(**(values | fields))  # type: ignore[arg-type]
 
 
+def _read(corrections: list[Correction], page: int) -> Counted:
+    """What the registry answers for ``page`` of a list of ``corrections``: that page,
+    and the count of them all."""
+    return Counted(corrections[offset_of(page):offset_of(page) + LIST_PAGE], len(corrections))
+
+
+def _view(reader: Principal, waiting: list[Correction], *,
+          mine: list[Correction] | None = None, page: int | None = None,
+          mine_page: int | None = None) -> CorrectionsPage:
+    pages = list_pages(page=page, mine_page=mine_page).within(
+        waiting=len(waiting), mine=len(mine or []))
+    return corrections_page(
+        reader, waiting=_read(waiting, pages.page),
+        mine=None if mine is None else _read(mine, pages.mine_page),
+        to_decide=sum(awaits_decision(reader, correction) for correction in waiting),
+        pages=pages)
+
+
 def _shown(reader: Principal, waiting: list[Correction], *, mine: list[Correction] | None = None,
            language: str = "zh", confirm: str = "", page: int | None = None,
            mine_page: int | None = None) -> str:
-    view = corrections_page(reader, waiting=waiting, mine=mine,
-                            pages=list_pages(page=page, mine_page=mine_page))
+    view = _view(reader, waiting, mine=mine, page=page, mine_page=mine_page)
     if confirm:
         confirmed = confirming(view, "c1", "approve", "")
         assert confirmed is not None
@@ -181,9 +209,24 @@ def test_the_proposers_own_corrections_are_paged_apart_from_the_queue() -> None:
     assert '<a href="/ui/corrections?mine_page=2#waiting" rel="prev">上一页</a>' in second
 
 
-def test_cancelling_a_confirmation_returns_to_the_page_the_correction_is_on() -> None:
-    view = corrections_page(ZHAO, waiting=_queue(LIST_PAGE + 1), mine=None)
+def test_cancelling_a_confirmation_returns_to_the_pages_shown() -> None:
+    view = _view(ZHAO, _queue(LIST_PAGE + 1), page=2)
     confirmed = confirming(view, f"c{LIST_PAGE + 1}", "approve", "")
     assert confirmed is not None
     assert confirmed.confirmation is not None
     assert confirmed.confirmation.back == f"/ui/corrections?page=2#correction-c{LIST_PAGE + 1}"
+
+
+def test_a_correction_is_confirmed_only_on_the_page_it_was_shown_on() -> None:
+    assert confirming(_view(ZHAO, _queue(LIST_PAGE + 1), page=2), "c1", "approve", "") is None
+
+
+def test_the_decide_and_withdraw_forms_send_the_pages_shown() -> None:
+    own = [_lowering(correction_id=f"m{number}", requested_by="sun")
+           for number in range(LIST_PAGE + 3)]
+    shown = _shown(Principal(username="sun", roles=("archivist", "director"),
+                             department="archive"),
+                   _queue(LIST_PAGE + 1), mine=own, page=2, mine_page=2)
+    kept = ('<input type="hidden" name="page" value="2">'
+            '<input type="hidden" name="mine_page" value="2">')
+    assert shown.count(kept) == 1 + 3  # the one decision shown, the three withdrawals
