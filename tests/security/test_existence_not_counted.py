@@ -235,6 +235,14 @@ def test_the_audit_log_names_no_household_made_by_a_secret_filing_to_the_unclear
         "occupant": "刘洋", "moved_in": "2015-01-01"}).status_code == 200
     assert people["wang"].post("/registry/households/C-0101/move-out", json={
         "moved_out": "2020-01-01"}).status_code == 200
+    occupancy_id = people["wang"].get(
+        "/registry/households/C-0101").json()["occupants"][0]["occupancy_id"]
+    asked = people["wang"].post(f"/registry/households/C-0101/occupants/{occupancy_id}/corrections",
+                                json={"changes": {"moved_out": "2020-02-01"}, "reason": "录错"})
+    assert asked.status_code == 202, asked.text
+    approved = people["zhou"].post(
+        f"/registry/corrections/{asked.json()['correction_id']}/approve", json={})
+    assert approved.status_code == 200, approved.text
     for username in AUDIT_READERS:
         entries = _audit_log(people[username])
         assert "C-0101" not in str(entries), username

@@ -58,7 +58,8 @@ MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
-HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out")
+HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out",
+                     "occupancy_corrected")
 """The entries about a household, not a document, naming it in ``detail["household"]``
 (a household hold names one too, but may name a unit never used: it tells nothing)."""
 AUDIT_READERS = ("compliance", "admin")
