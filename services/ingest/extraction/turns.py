@@ -7,23 +7,22 @@ How a page lies is decided after reading it (``read_upright``):
 1. The engine reads the page as given (PP-OCR may turn it itself by its lines'
    orientation; Tesseract does not). A reading that is not doubtful (``may_be_turned``)
    is kept: an upright printed page costs nothing more.
-2. A doubtful reading is shown to Tesseract's orientation detection (OSD). When OSD tells
-   how the page lies, the page is read turned upright by that.
-3. When OSD cannot tell (a page of one line: a slip, or one column of vertical text), it
-   is asked again about the page's text repeated side by side (``lines_repeated``): OSD
-   needs lines beside each other, and tells three copies of one line as it tells a page.
-4. When it still cannot tell, the turns the reading's lines allow are read: upside down
-   for wide lines, both quarters for lines that stand.
-5. The most confident of the turned readings is kept, unless the reading as given is more
+2. A doubtful reading is shown to Tesseract's orientation detection (OSD), which tells
+   a page of one line too (a slip, or one column of vertical text: ``engine.
+   page_orientation``). When OSD tells how the page lies, the page is read turned upright
+   by that.
+3. When OSD cannot tell (a line of fewer than 9 characters), the turns the reading's lines
+   allow are read: upside down for wide lines, both quarters for lines that stand.
+4. The most confident of the turned readings is kept, unless the reading as given is more
    confident by more than ``SAME_CONFIDENCE``.
 
 A page turned a quarter clockwise reads as columns of vertical text, the same text in the
 same order, and PP-OCR reads both equally well (its confidences differ by tenths), so only
 OSD tells them apart (its characters stand upright or lie on their side), which the preview
 needs. A page of one column of vertical text (竖排: an envelope, a seal, a 红头 header) was
-taken for a line turned a quarter before step 3 (measured on rendered columns of 9-19
-characters: OSD cannot tell the column, and tells three copies of it upright, and slips of
-one line turned each way right).
+taken for a line turned a quarter before OSD was asked about a page of one line (measured
+on rendered columns of 9-19 characters: OSD tells them upright, and slips of one line
+turned each way right).
 """
 
 from __future__ import annotations
@@ -62,12 +61,8 @@ a quarter clockwise, as given, as well as turned upright (the same lines, cut th
 its two readings differing by a few tenths."""
 
 
-LINE_COPIES = 3
-"""How many copies of a lone line OSD is shown: two do not always do (a column of 9
-characters), three did on every rendered column and slip."""
-
-Orientation = Callable[[Image.Image], Rotation | None]
-"""OSD asked how far an image must be turned clockwise to stand upright (``None``: it cannot
+Orientation = Callable[[], Rotation | None]
+"""OSD asked how far the page must be turned clockwise to stand upright (``None``: it cannot
 tell)."""
 
 
@@ -80,9 +75,7 @@ def read_upright(pixels: Image.Image, read: ReadImage, *,
     reading = as_given[1]
     if not may_be_turned(reading):
         return as_given
-    told = orientation(pixels)
-    if told is None:
-        told = orientation(lines_repeated(pixels, reading))
+    told = orientation()
     turns: set[Rotation] = ({told} if told is not None else {90, 270} if _stands(reading)
                             else {0, 180})
     candidates = [read_turned(pixels, read, turn)
@@ -93,24 +86,6 @@ def read_upright(pixels: Image.Image, read: ReadImage, *,
     if best[1].mean_confidence + SAME_CONFIDENCE >= reading.mean_confidence:
         return best
     return as_given
-
-
-def lines_repeated(pixels: Image.Image, reading: OcrReading) -> Image.Image:
-    """The part of ``pixels`` that ``reading``'s words cover, with a margin, repeated
-    ``LINE_COPIES`` times across its lines: side by side for lines that stand, else stacked."""
-    left = min(word.left for word in reading.words)
-    top = min(word.top for word in reading.words)
-    right = max(word.left + word.width for word in reading.words)
-    bottom = max(word.top + word.height for word in reading.words)
-    margin = min(right - left, bottom - top) // 2
-    text = pixels.crop((max(0, left - margin), max(0, top - margin),
-                        min(pixels.width, right + margin), min(pixels.height, bottom + margin)))
-    across = (text.width, 0) if _stands(reading) else (0, text.height)
-    copies = Image.new(pixels.mode, (text.width + across[0] * (LINE_COPIES - 1),
-                                     text.height + across[1] * (LINE_COPIES - 1)), "white")
-    for copy in range(LINE_COPIES):
-        copies.paste(text, (across[0] * copy, across[1] * copy))
-    return copies
 
 
 def read_turned(pixels: Image.Image, read: ReadImage,

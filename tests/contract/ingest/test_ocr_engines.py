@@ -29,6 +29,7 @@ from services.ingest.extraction import (
     WordBox,
     extract_document,
 )
+from services.ingest.extraction.engine import find_tessdata, page_orientation
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.extraction.turns import may_be_turned
 from tests.support.cer import character_error_rate, folded_error_rate
@@ -223,6 +224,21 @@ def test_a_slip_of_one_line_is_read_upright_whichever_way_it_was_scanned(
         MAX_PRINTED[name] if name == "ppocr" else 0.05), page.text
 
 
+ONE_LINE_PAGES: dict[str, Callable[[], Image.Image]] = {
+    "slip": lambda: render_page([SLIP], dpi=300),
+    "column of 9": lambda: render_columns(["敬請陳大文先生親啟"], script="traditional"),
+}
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+@pytest.mark.parametrize("kind", list(ONE_LINE_PAGES))
+def test_osd_tells_how_a_page_of_one_line_lies(kind: str, turn: int) -> None:
+    """OSD tells a slip or a lone column as it tells a page (asked again with fewer
+    characters, on the page as given), so a turned slip costs one ask and one reading."""
+    page = ONE_LINE_PAGES[kind]().rotate(turn, expand=True)
+    assert page_orientation(find_tessdata(), page, 300) == turn
+
+
 def test_an_upright_page_that_reads_well_is_not_read_again(
     engine: tuple[str, OcrEngine]
 ) -> None:
@@ -282,7 +298,7 @@ def test_a_page_of_one_vertical_column_is_read_upright(
     engine: tuple[str, OcrEngine], script: Script, column: str, tmp_path: Path
 ) -> None:
     """One column of vertical text (an envelope, a 红头 header) is not a line turned a
-    quarter: OSD, shown the column three times side by side, sees its characters upright.
+    quarter: OSD, asked again with fewer characters, sees its characters upright.
     (Tesseract, without a vertical model, reads one column's characters wrong either way.)"""
     name, ocr = engine
     [page] = read(ocr, write_png(tmp_path / "column.png", render_columns([column], script=script)))

@@ -74,8 +74,8 @@ class PpOcrEngine:
                     f"OCR of the page took longer than {timeout_s:g} s and was stopped; "
                     "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
 
-        def orientation(pixels: Image.Image) -> Rotation | None:
-            return page_orientation(self._tessdata or find_tessdata(), pixels, page.dpi)
+        def orientation() -> Rotation | None:
+            return page_orientation(self._tessdata or find_tessdata(), page.pixels, page.dpi)
 
         return read_upright(
             page.pixels, lambda pixels: self._read_image(pixels, page.dpi, before_line),
