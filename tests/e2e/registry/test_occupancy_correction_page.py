@@ -74,6 +74,7 @@ def test_an_archivist_asks_from_the_household_page_and_it_waits_for_a_department
     assert asked.status_code == 200, asked.text
     assert "确认提出更正：张伟" in asked.text
     assert "这项更正等待部门负责人审批，批准前住户记录不变" in asked.text
+    assert "住户记录改为 张玮，2020年3月1日 起至今；" in asked.text  # not "至 至今"
     assert "标牌将改为 张玮" in asked.text
     assert unchanged["label"] == "张伟"
     assert done.status_code == 303, done.text
