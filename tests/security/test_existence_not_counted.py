@@ -219,7 +219,8 @@ def test_an_occupant_of_a_household_made_by_a_secret_filing_is_as_unknown_as_one
 
 AUDIT_READERS = ("qiu", "root")
 """Who reads the whole audit log (compliance, admin), each cleared for ordinary."""
-HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out")
+HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out",
+                     "correction_requested", "occupancy_corrected")
 
 
 def _audit_log(client: httpx.Client) -> list[dict[str, Any]]:

@@ -58,10 +58,6 @@ MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
-HOUSEHOLD_ACTIONS = ("household_created", "occupant_changed", "moved_out",
-                     "occupancy_corrected")
-"""The entries about a household, not a document, naming it in ``detail["household"]``
-(a household hold names one too, but may name a unit never used: it tells nothing)."""
 AUDIT_READERS = ("compliance", "admin")
 """Who reads the whole audit log; anyone else sees their own entries about a document."""
 TRAIL_LIMIT = 200
@@ -306,8 +302,12 @@ async def household_entries_for(tx: Tx, principal: Principal, entries: list[Audi
 
 
 def _a_households_own(entry: AuditRecord) -> bool:
-    return (entry.action in HOUSEHOLD_ACTIONS and entry.document_id is None
-            and "household" in entry.detail)
+    """An entry about a household, not a document, naming it in ``detail["household"]``:
+    its registration, occupant changes, move-outs, and an occupancy's correction asked and
+    applied (D12) — but not a hold's (a household hold may name a unit never used: it
+    tells nothing)."""
+    return (entry.document_id is None and "household" in entry.detail
+            and entry.action not in HOLD_ACTIONS)
 
 
 def _a_holds_own(entry: AuditRecord) -> bool:
