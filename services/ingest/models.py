@@ -139,13 +139,16 @@ class ReadingPage(Struct):
 
 class PageReading(Struct):
     """``GET /ingest/documents/{id}/reading?page=``: every page's text and one page's
-    boxes (None when it has no preview), what a person's viewing shows at once, with the
-    number of the text version, which a correction names (``PageCorrection.base_version``)."""
+    boxes (None when it has no preview) and doubtful lines (the texts of the lines that
+    sent it to review, ``extraction.review``), what a person's viewing shows at once, with
+    the number of the text version, which a correction names
+    (``PageCorrection.base_version``)."""
 
     document_id: str
     text_version: int
     pages: list[ReadingPage]
     boxes: PageBoxes | None
+    doubtful_lines: list[str]
 
 
 def derived_prefix(sha256: str) -> str:

@@ -79,6 +79,7 @@ from services.ingest.extraction import (
     MediaType,
     PagePreview,
     boxes_in_preview,
+    doubtful_lines,
     sniff_media_type,
 )
 from services.ingest.jobs import Job, JobQueue
@@ -201,6 +202,7 @@ class IngestService:
         self.max_upload_bytes = max_upload_bytes
         self.clock = clock
         self.lock_on_write = lock_on_write
+        self.limits = limits
         self._on_enqueued = on_enqueued
 
     async def upload(self, uploader: Principal, metadata: UploadMetadata,
@@ -381,15 +383,18 @@ class IngestService:
 
     async def reading(self, user_token: str, document_id: str, number: int) -> PageReading:
         """What the staff pages show of a document at once: every page's text and
-        confidence (the review page shows it) and page ``number``'s boxes (None without a
-        preview), on one access decision asked as part of a viewing (journaled once per
-        viewing, ``AccessRequest.viewing``)."""
+        confidence (the review page shows it), page ``number``'s boxes (None without a
+        preview) and its doubtful lines (``doubtful_lines``), on one access decision asked
+        as part of a viewing (journaled once per viewing, ``AccessRequest.viewing``)."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
         text_version = await self.derived.current_version(record.sha256)  # before, as in text
         pages = [page async for page in self.derived.pages(record.sha256)]
         boxes = None
         shown = next((page for page in pages if page.number == number), None)
+        doubtful = [] if shown is None else [
+            line.text for line in doubtful_lines(
+                shown.lines, low_confidence=self.limits.low_confidence)]
         if shown is not None:
             try:
                 preview = (await self.previews.pages(record.sha256)).get(number)
@@ -401,7 +406,7 @@ class IngestService:
         return PageReading(document_id=document_id, text_version=text_version,
                            pages=[ReadingPage(number=page.number, text=page.text,
                                               confidence=page.confidence)
-                                  for page in pages], boxes=boxes)
+                                  for page in pages], boxes=boxes, doubtful_lines=doubtful)
 
     async def _page_preview(self, record: DocumentRecord, number: int) -> PagePreview:
         if not 1 <= number <= record.pages:

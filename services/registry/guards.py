@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from services.common.auth import Principal
 from services.common.callers import principal_of, role_required
+from services.common.contracts.registry import AuditDetail
 from services.common.errors import ArchiveError
 from services.common.models import Role
 
@@ -27,8 +28,9 @@ MAX_SEQ = 2**62
 class Journal(Protocol):
     """Where refusals are audited (``JournalService``)."""
 
-    async def refuse(self, principal: Principal, action: str, error: ArchiveError
-                     ) -> NoReturn: ...
+    async def refuse(self, principal: Principal, action: str, error: ArchiveError, *,
+                     document_id: str | None = None,
+                     detail: dict[str, AuditDetail] | None = None) -> NoReturn: ...
 
 
 class RefusalRecorder:
@@ -79,6 +81,14 @@ ROUTE_ACTIONS: dict[str, str] = {
 a refusal of the route is recorded under the same action (``outcome: refused``)."""
 
 
+def refused_target(path_params: dict[str, Any]) -> dict[str, AuditDetail]:
+    """What a refused route names in its path, as its success's entry names it (an
+    account as ``user``); a document goes in the entry's ``document_id`` instead, so the
+    audit log redacts it as it redacts the document's other entries."""
+    return {("user" if name == "username" else name): value
+            for name, value in path_params.items() if isinstance(value, (str, int))}
+
+
 def route_action(operation_id: str) -> str:
     """The action a route's refusal is recorded under: what its success is recorded as
     (``ROUTE_ACTIONS``); a read, recorded only when refused, by its operation in the
@@ -98,6 +108,9 @@ def allow(*roles: Role | str) -> Any:
         recorder: RefusalRecorder = handler.opt[JOURNAL_OPT]
         operation = getattr(handler, "operation_id", None)
         action = route_action(operation) if isinstance(operation, str) else connection.url.path
-        await recorder.journal.refuse(principal, action, role_required(principal, roles))
+        target = dict(connection.path_params)
+        document_id = target.pop("document_id", None)
+        await recorder.journal.refuse(principal, action, role_required(principal, roles),
+                                      document_id=document_id, detail=refused_target(target))
 
     return guard

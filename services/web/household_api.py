@@ -74,12 +74,13 @@ class HouseholdPages(Controller):
         done = outcome(record, documents, page.request.query_params.get("done", ""),
                        occupancy[:20])
         # D12: an archivist sees which occupancies wait for a correction already
-        waiting = await registry.corrections(page.reader.token, status="pending") \
+        waiting = await registry.corrections(page.reader.token, status="pending",
+                                             household=record.household) \
             if may_change_occupants(page.reader.principal) else []
         return page.render("household.html", view=household_page(
             page.reader.principal, record, documents,
             file_view(household, category=category, part=part, page=page_number),
-            outcome=done, pending=frozenset(pending_corrections(waiting, record.household))))
+            outcome=done, pending=frozenset(pending_corrections(waiting))))
 
     @post("/{household:str}/occupants", operation_id="changeOccupantForm")
     async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],

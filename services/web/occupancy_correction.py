@@ -39,12 +39,11 @@ def correction_url(household: str, occupancy_id: int) -> str:
     return f"{household_url(household)}/occupants/{occupancy_id}/correction"
 
 
-def pending_corrections(corrections: list[Correction], household: str) -> set[int]:
-    """The occupancies of ``household`` with a correction waiting for approval, among the
+def pending_corrections(corrections: list[Correction]) -> set[int]:
+    """The occupancies with a correction waiting for approval among one household's
     pending ``corrections``: the page says so, and offers no second one."""
     return {correction.occupancy.occupancy_id for correction in corrections
-            if correction.occupancy is not None and correction.occupancy.household == household
-            and correction.status == "pending"}
+            if correction.occupancy is not None}
 
 
 def values_of(occupancy: Occupancy) -> dict[str, str]:

@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.households import Household, Occupancy
 from services.common.errors import ArchiveError
+from services.common.names import tidied_household
 from services.web.failures import no_such_page, page_token, refusal_code, see
 from services.web.forms import text
 from services.web.household_page import may_change_occupants
@@ -90,10 +91,11 @@ class OccupancyCorrectionPages(Controller):
         """The household, the occupancy (404 for one not in its history) and whether a
         correction of it waits for approval already."""
         token = page_token(page.reader, may_change_occupants)
-        record, waiting = await asyncio.gather(registry.household(token, household),
-                                               registry.corrections(token, status="pending"))
+        record, waiting = await asyncio.gather(
+            registry.household(token, household),
+            registry.corrections(token, status="pending",
+                                 household=tidied_household(household)))
         occupancy = occupancy_in(record, occupancy_id)
         if occupancy is None:
             raise no_such_page()
-        return record, occupancy, occupancy_id in pending_corrections(waiting,
-                                                                      record.household)
+        return record, occupancy, occupancy_id in pending_corrections(waiting)

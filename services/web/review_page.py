@@ -22,7 +22,7 @@ from typing import Any
 
 from services.common.auth import Principal
 from services.common.contracts.fields import MAX_TEXT_REASON
-from services.common.contracts.ingest import MAX_PAGE_TEXT, CurrentText
+from services.common.contracts.ingest import MAX_PAGE_TEXT, DocumentReading
 from services.common.contracts.registry import DocumentRecord
 from services.common.filing import TEXT_CORRECTORS
 from services.common.models import CATEGORY_NAMES
@@ -113,18 +113,22 @@ class ChangedMeanwhile:
 @dataclass(frozen=True)
 class Correcting:
     """The page shown for correction: its reading (or what the person typed), the text
-    version it shows (the correction's base) and the item after it; ``changed`` when the
-    person's correction was refused because the page changed meanwhile."""
+    version it shows (the correction's base), the item after it, and the lines the OCR
+    read doubtfully (``doubtful_lines``: what to check first when the page's mean
+    confidence is high); ``changed`` when the person's correction was refused because the
+    page changed meanwhile."""
 
     item: ReviewItem
     text: str
     confidence: float
     next: ReviewItem | None
     text_version: int
+    doubtful_lines: tuple[str, ...] = ()
     changed: ChangedMeanwhile | None = None
 
 
-def correcting(items: list[ReviewItem], index: int, text: CurrentText) -> Correcting | None:
+def correcting(items: list[ReviewItem], index: int, text: DocumentReading
+               ) -> Correcting | None:
     """The item at ``index`` with its page's text; None when the text has no such page
     (the queue was read before a newer reading)."""
     item = items[index]
@@ -134,7 +138,8 @@ def correcting(items: list[ReviewItem], index: int, text: CurrentText) -> Correc
     following = items[index + 1] if index + 1 < len(items) else (
         items[0] if len(items) > 1 else None)
     return Correcting(item=item, text=page.text, confidence=page.confidence, next=following,
-                      text_version=text.text_version)
+                      text_version=text.text_version,
+                      doubtful_lines=tuple(text.doubtful_lines))
 
 
 def as_typed(current: Correcting, typed: str, problem: str, refusal: dict[str, Any]

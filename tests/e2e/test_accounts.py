@@ -310,7 +310,12 @@ def test_only_an_admin_reactivates_a_user(archive_server: ArchiveServer) -> None
         assert client.post("/registry/users/wu/deactivate").status_code == 200
     with archive_server.client(manager) as client:
         refused = client.post("/registry/users/wu/activate")
+    with archive_server.client(admin) as client:
+        audit = client.get("/registry/audit", params={"username": "ma"}).json()
     assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
+    # the refusal names the account, as the success's entry would
+    assert [(e["action"], e["code"], e["detail"].get("user")) for e in audit
+            if e["outcome"] == "refused"] == [("user_reactivated", "role_required", "wu")]
 
 
 def test_logout_ends_that_token_and_no_other_of_the_user(archive_server: ArchiveServer) -> None:

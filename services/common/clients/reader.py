@@ -126,11 +126,14 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
             "/corrections", Correction, token=token, json=request)
 
     async def corrections(self, token: str, *, status: CorrectionStatus | None = None,
-                          document_id: str | None = None) -> list[Correction]:
+                          document_id: str | None = None, household: str | None = None
+                          ) -> list[Correction]:
         """Corrections of the documents (and occupancies, D12) the user may see, each
         with what it corrects as it stands now, oldest first (``status``: a queue;
-        ``document_id``: one document's); all of them, read page by page."""
-        params = _correction_filters(status=status, document_id=document_id)
+        ``document_id``: one document's; ``household``: one household's documents' and
+        occupancies'); all of them, read page by page."""
+        params = _correction_filters(status=status, document_id=document_id,
+                                     household=household)
         return await self.every("/registry/corrections", list[Correction],
                                 page_size=MAX_SUMMARY_PAGE, token=token, params=params)
 
@@ -201,8 +204,8 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
 
 
 def _correction_filters(*, status: CorrectionStatus | None, document_id: str | None = None,
-                        mine: bool = False) -> dict[str, str]:
+                        household: str | None = None, mine: bool = False) -> dict[str, str]:
     """The query a list of corrections and its count share."""
-    given = {"status": status, "document_id": document_id,
+    given = {"status": status, "document_id": document_id, "household": household,
              "requested_by": "me" if mine else None}
     return {name: value for name, value in given.items() if value is not None}

@@ -187,9 +187,11 @@ class RefusedFile(Struct):
 
 class DocumentReading(CurrentText, kw_only=True):
     """ingest's ``GET /ingest/documents/{id}/reading?page=``: the page texts, their text
-    version and the asked page's boxes (None when the page has no preview)."""
+    version, the asked page's boxes (None when the page has no preview) and the texts of
+    its lines read under the line threshold, which the review page lists."""
 
     boxes: PageBoxes | None = None
+    doubtful_lines: list[str] = []
 
 
 TEXTS_AT_ONCE = 500

@@ -14,7 +14,8 @@ default, ``ppocr``) or ``TesseractEngine``. Per page it SHALL:
    mostly-English pages (``language``), and remove the spaces Tesseract puts between CJK
    characters (``cjk``);
 6. yield a ``PageText`` (text, confidence, method, language, word or character boxes,
-   lines with their confidence, engine, ``needs_review``); a text-layer page's boxes come
+   lines with their confidence, engine, ``needs_review``: a low mean or a doubtful line,
+   ``review``); a text-layer page's boxes come
    from its characters (``pdf``);
 7. when given a ``PreviewWriter``, write the page's preview and thumbnail, upright, from
    the image already decoded for it; a text-layer page's preview is only listed, and made
@@ -50,6 +51,7 @@ from services.ingest.extraction.previews import (
     PreviewWriter,
     boxes_in_preview,
 )
+from services.ingest.extraction.review import doubtful_lines
 from services.ingest.extraction.sniffing import read_media_type, sniff_media_type
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "WordBox",
     "boxes_in_preview",
     "derive_pages",
+    "doubtful_lines",
     "extract_document",
     "page_preview_files",
     "placed_words",

@@ -26,6 +26,7 @@ from services.ingest.extraction.models import (
 from services.ingest.extraction.pdf import TextLayer, open_pdf, render_preview
 from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
 from services.ingest.extraction.previews import PreviewFiles, PreviewWriter, encoded
+from services.ingest.extraction.review import needs_review
 from services.ingest.extraction.sniffing import read_media_type
 
 TEXT_LAYER_CONFIDENCE = 100.0
@@ -219,7 +220,8 @@ def _ocr_page(
         method="ocr",
         language=language,
         words=reading.words,
-        needs_review=confidence < limits.low_confidence,
+        needs_review=needs_review(confidence, reading.lines,
+                                  low_confidence=limits.low_confidence),
         lines=reading.lines,
         engine=engine_name,
         rotation=reading.rotation,

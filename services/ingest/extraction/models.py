@@ -99,9 +99,10 @@ class PageText(Struct):
     OCR page where nothing was recognised is 0. ``language`` is the OCR model used, ``None``
     for text-layer pages. ``words`` of a text-layer page are its characters' boxes (none
     on pages extracted before they were kept, until ``archive derive --missing``).
-    ``needs_review`` is set when ``confidence`` is under ``ExtractionLimits.low_confidence``,
-    so a person checks it (a blank back side of a scan is flagged too: only a person can
-    tell blank from unread). ``corrected_by``/``corrected_at``: the person who wrote the
+    ``needs_review`` is set when ``confidence`` is under ``ExtractionLimits.low_confidence``
+    or a line reads under the line threshold derived from it (``review``), so a person
+    checks it (a blank back side of a scan is flagged too: only a person can tell blank
+    from unread). ``corrected_by``/``corrected_at``: the person who wrote the
     text (校对) and when; ``None`` for a reading.
     """
 

@@ -74,18 +74,20 @@ class CorrectionsController(Controller):
         status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter()] = None,
         requested_by: Annotated[str | None, QueryParameter()] = None,
+        household: Annotated[str | None, QueryParameter()] = None,
         sort: Annotated[Literal["oldest", "newest"], QueryParameter()] = "oldest",
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Correction]:
         """Corrections of the documents the caller may see, e.g. ``status=pending`` for
         an approver's queue (oldest first) or ``requested_by=me&sort=newest`` for one's
-        own; each with its ``document`` now (archive number, title, version, the current
+        own, or ``household`` for those of one household's documents and occupancies;
+        each with its ``document`` now (archive number, title, version, the current
         values of the fields it changes) and, while pending, its ``approvers``.
         ``offset`` counts the corrections the caller sees."""
         return await corrections.corrections(
             principal, status=status, document_id=document_id,
             requested_by=principal.username if requested_by == "me" else requested_by,
-            newest_first=sort == "newest", limit=limit, offset=offset)
+            household=household, newest_first=sort == "newest", limit=limit, offset=offset)
 
     @get("/corrections/count", operation_id="countCorrections",
          guards=[allow(*CORRECTION_READERS)])
@@ -95,13 +97,15 @@ class CorrectionsController(Controller):
         status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
         document_id: Annotated[str | None, QueryParameter()] = None,
         requested_by: Annotated[str | None, QueryParameter()] = None,
+        household: Annotated[str | None, QueryParameter()] = None,
     ) -> CorrectionCount:
         """How many corrections ``GET /registry/corrections`` lists with the same
         filters (``requested_by=me`` too), on every page: those the caller sees, by the
         same rule, so a paged list can say its total and its last page."""
         return await corrections.count(
             principal, status=status, document_id=document_id,
-            requested_by=principal.username if requested_by == "me" else requested_by)
+            requested_by=principal.username if requested_by == "me" else requested_by,
+            household=household)
 
     @get("/corrections/awaiting-count", operation_id="countCorrectionsAwaitingMe",
          guards=[allow(*CORRECTION_DECIDERS)])

@@ -30,6 +30,8 @@ class Listing:
     status: CorrectionStatus | None = None
     document_id: str | None = None
     requested_by: str | None = None
+    household: str | None = None
+    """Those of the household's documents and of its occupancies."""
 
 
 class CorrectionsRepository(Repository):
@@ -88,4 +90,11 @@ def _listed(listing: Listing) -> list[sa.ColumnElement[bool]]:
         conditions.append(corrections.c.document_id == listing.document_id)
     if listing.requested_by is not None:
         conditions.append(corrections.c.requested_by == listing.requested_by)
+    if listing.household is not None:
+        conditions.append(sa.or_(
+            corrections.c.document_id.in_(sa.select(documents.c.document_id)
+                                          .where(documents.c.household == listing.household)),
+            corrections.c.occupancy_id.in_(
+                sa.select(occupancies.c.occupancy_id)
+                .where(occupancies.c.household == listing.household))))
     return conditions

@@ -218,8 +218,8 @@ class CorrectionsService:
 
     async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
                           document_id: str | None, requested_by: str | None = None,
-                          newest_first: bool = False, limit: int, offset: int = 0
-                          ) -> list[Correction]:
+                          household: str | None = None, newest_first: bool = False,
+                          limit: int, offset: int = 0) -> list[Correction]:
         """Corrections of the documents the caller may see (a document above their
         clearance is not named, nor its corrections) and of the occupancies of the
         households they may know of (D12), oldest first unless ``newest_first``; each
@@ -229,19 +229,19 @@ class CorrectionsService:
         async with self.store.transaction() as tx:
             found = await tx.corrections.list(
                 _listing(tx, principal, status=status, document_id=document_id,
-                         requested_by=requested_by),
+                         requested_by=requested_by, household=household),
                 newest_first=newest_first, limit=limit, offset=offset)
             return [await _as_listed(tx, correction) for correction in found]
 
     async def count(self, principal: Principal, *, status: CorrectionStatus | None,
-                    document_id: str | None, requested_by: str | None = None
-                    ) -> CorrectionCount:
+                    document_id: str | None, requested_by: str | None = None,
+                    household: str | None = None) -> CorrectionCount:
         """How many corrections ``corrections`` lists with these filters, on every
         page: the count a paged list shows beside it."""
         async with self.store.transaction() as tx:
             return CorrectionCount(count=await tx.corrections.count(
                 _listing(tx, principal, status=status, document_id=document_id,
-                         requested_by=requested_by)))
+                         requested_by=requested_by, household=household)))
 
     async def awaiting_count(self, principal: Principal) -> AwaitingCount:
         """How many pending corrections the caller sees wait for their decision
@@ -353,13 +353,15 @@ async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:
 
 
 def _listing(tx: Tx, principal: Principal, *, status: CorrectionStatus | None,
-             document_id: str | None = None, requested_by: str | None = None) -> Listing:
+             document_id: str | None = None, requested_by: str | None = None,
+             household: str | None = None) -> Listing:
     """The corrections with these filters that ``principal`` sees: of the documents they
     may know exist (``can``'s ``list``: the clearance ceiling; a loan's grant does not
     name a document above it), and of the occupancies of the households they may know
     of (D12, ``seen_by``)."""
     return Listing(access=access_filter(principal), seen=seen_by(tx, principal),
-                   status=status, document_id=document_id, requested_by=requested_by)
+                   status=status, document_id=document_id, requested_by=requested_by,
+                   household=household)
 
 
 async def _as_listed(tx: Tx, correction: Correction) -> Correction:

@@ -194,9 +194,11 @@ class JournalService:
         await self._write(entries)
 
     async def refuse(self, principal: Principal, action: str, error: ArchiveError, *,
-                     document_id: str | None = None, code: str | None = None) -> NoReturn:
+                     document_id: str | None = None, code: str | None = None,
+                     detail: dict[str, DetailValue] | None = None) -> NoReturn:
         """Record the refusal, then raise ``error``."""
-        await self.refused(principal, action, error, document_id=document_id, code=code)
+        await self.refused(principal, action, error, document_id=document_id, code=code,
+                           detail=detail)
         raise error
 
     async def record(self, entry: AuditEntry) -> None:

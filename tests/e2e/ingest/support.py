@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from PIL import ImageDraw
 
 from tests.support.rendering import (
+    DPI,
     LINES,
     Script,
+    line_band_in,
     render_page,
     write_digital_pdf,
     write_png,
@@ -68,6 +71,19 @@ def scanned_png(directory: Path, script: Script, *, lines: int = 3) -> Path:
     """A one-page scan of the first ``lines`` lines of the repair request in ``script``."""
     return write_png(directory / f"scan-{script}-{lines}.png",
                      render_page(LINES[script][:lines], script=script))
+
+
+def damaged_line_png(directory: Path) -> Path:
+    """Five lines of the repair request, the third with the lower part of its characters
+    rubbed out (a torn or water-damaged line): PP-OCR reads it garbled at 54 among four
+    clean lines, the page at 91. (Rubbed out lower, PP-OCR drops the line; higher, it
+    reads it at 78, and Tesseract drops it: a line no engine read sends no page to review.)"""
+    page = render_page(LINES["simplified"][:5])
+    top_in, bottom_in = line_band_in(2)
+    rubbed_from = round((top_in + 0.45 * (bottom_in - top_in)) * DPI)
+    ImageDraw.Draw(page).rectangle((0, rubbed_from, page.width, round(bottom_in * DPI) + 10),
+                                   fill=255)
+    return write_png(directory / "damaged-line.png", page)
 
 
 def digital_pdf(directory: Path, *, pages: int = 2) -> Path:

@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.e2e.ingest.support import (
     MODEL,
+    damaged_line_png,
     digital_pdf,
     ingest,
     metadata,
@@ -226,6 +227,21 @@ def test_blank_page_is_flagged_for_review(archivist: httpx.Client, files: Path) 
     job = ingest(archivist, blank)
     page = _text(archivist, job["document_id"])["pages"][0]
     assert (page["confidence"], page["needs_review"]) == (0.0, True)
+
+
+def test_page_with_one_garbled_line_goes_to_review_despite_a_high_mean(
+        archivist: httpx.Client, files: Path) -> None:
+    job = ingest(archivist, damaged_line_png(files))
+    document_id = job["document_id"]
+    page = _text(archivist, document_id)["pages"][0]
+    assert page["confidence"] > 80
+    assert page["needs_review"] is True
+    queued = archivist.get("/registry/documents", params={"needs_review": "true"})
+    assert document_id in [record["document_id"] for record in queued.json()]
+    reading = archivist.get(f"/ingest/documents/{document_id}/reading", params={"page": 1})
+    [doubtful] = reading.json()["doubtful_lines"]
+    assert doubtful in page["text"]
+    assert doubtful not in LINES["simplified"]
 
 
 def test_original_streams_the_uploaded_bytes(archivist: httpx.Client,

@@ -229,3 +229,37 @@ def test_an_occupancy_correction_waits_for_a_manager_then_relabels_the_household
     assert count == {"awaiting": 1}
     assert approved.status_code == 200, approved.text
     assert household["label"] == "张玮"
+
+
+def test_one_household_s_corrections_are_listed_and_counted_alone(
+        archive_server: ArchiveServer) -> None:
+    """``household=``: the corrections of its occupancies and of its documents, none of
+    another household's (the household page reads only its own)."""
+    archivist = archive_server.add_user("wang", "archivist")
+    occupancy_ids = {}
+    with archive_server.client(archivist) as client:
+        for household, occupant in (("C-0201", "赵敏"), ("C-0202", "钱进")):
+            created = client.post("/registry/households", json={
+                "household": household, "occupant": occupant, "moved_in": "2020-03-01"})
+            occupancy_ids[household] = created.json()["occupants"][0]["occupancy_id"]
+            asked = client.post(
+                f"/registry/households/{household}/occupants/{occupancy_ids[household]}"
+                "/corrections", json={"changes": {"moved_in": "2020-04-01"},
+                                      "reason": "入住日期录错，按交房单更正"})
+            assert asked.status_code == 202, asked.text
+    with archive_server.client(archive_server.service_token()) as ingest:
+        filed = ingest.post("/registry/documents", json=document_body(
+            household="C-0201", category="payment", title="物业费收据", filed_at="2021-05-06"))
+    with archive_server.client(archivist) as client:
+        document = client.post(f"/registry/documents/{filed.json()['document_id']}/corrections",
+                               json={"changes": {"household": "C-0202"}, "reason": "归错户"})
+        assert document.status_code == 202, document.text
+        listed = client.get("/registry/corrections",
+                            params={"household": "C-0201", "status": "pending"}).json()
+        counted = client.get("/registry/corrections/count",
+                             params={"household": "C-0201", "status": "pending"}).json()
+        everyone = client.get("/registry/corrections/count").json()
+        unknown = client.get("/registry/corrections", params={"household": "Z-9999"}).json()
+    assert {(c["occupancy_id"], c["document_id"]) for c in listed} == {
+        (occupancy_ids["C-0201"], None), (None, filed.json()["document_id"])}
+    assert (counted, everyone, unknown) == ({"count": 2}, {"count": 3}, [])

@@ -29,3 +29,15 @@ def test_the_queue_is_said_earliest_registered_first_with_each_registration_date
     assert "登记日期：2024年5月18日" in chinese
     assert "the earliest registered first" in english
     assert "registered May 18, 2024" in english
+
+
+def test_the_lines_read_doubtfully_are_listed_to_check_first() -> None:
+    current = Correcting(item=ITEM, text="电话留言\n3灯，", confidence=96.8, next=None,
+                         text_version=1, doubtful_lines=("3灯，",))
+    view = ReviewPage(items=[ITEM], current=current, saved="", problem="", reason="")
+    layout = page_layout(WANG, "/ui/review", "token")
+    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
+                        for language in ("zh", "en"))
+    assert "这些行识别可信度低，请先核对：" in chinese
+    assert "<li>3灯，</li>" in chinese
+    assert "read with low confidence; check them first" in english
