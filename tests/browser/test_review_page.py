@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, office_fixture
+from tests.browser.zoom import browser_zoom_is_left_alone, expect_zoom, shown_width
 from tests.e2e.ingest.support import ingest, metadata, scanned_png
 
 pytestmark = pytest.mark.ocr
@@ -111,6 +112,42 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     # The same change replaced the reading in the index: the dropped word finds nothing.
     assert not _search_finds(wang, REPLACED)
     expect(wang.locator("#summary")).to_have_text("没有找到文件。")
+
+
+def test_the_scan_is_enlarged_beside_the_text_by_button_and_by_key_outside_the_text(
+        office: Office, scans: list[dict[str, Any]], screenshots: Path) -> None:
+    wang = office.open_as("wang")
+    wang.goto("/ui/review")
+    wang.wait_for_load_state("load")  # the zoom is the page script's
+    scan = wang.get_by_role("img", name=re.compile("页的扫描件"))
+    expect(scan).to_be_visible()
+    fit = shown_width(wang)
+    expect(wang.locator(".zoom-level")).to_have_text("适合宽度")
+
+    # The cursor starts in the text (autofocus): a + typed there is text, not a zoom.
+    text = wang.get_by_label("页面文字")
+    expect(text).to_be_focused()
+    text.press("End")
+    text.press("+")
+    expect(text).to_have_value(re.compile(r"\+$"))
+    expect_zoom(wang, "适合宽度", fit)
+
+    wang.get_by_role("button", name="放大").click()
+    expect_zoom(wang, "缩放 150%", 1.5 * fit)
+    wang.keyboard.press("+")
+    expect_zoom(wang, "缩放 200%", 2 * fit)
+    assert browser_zoom_is_left_alone(wang)
+    frame = wang.locator(".scan-frame")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # the rest is panned to
+    # The text beside it keeps its column: the scan grows inside its frame only.
+    assert text.bounding_box() is not None
+    assert abs(frame.evaluate("f => f.getBoundingClientRect().width") - fit) <= 3
+    expect_no_serious_violations(wang)
+    wang.screenshot(path=screenshots / "review-zoomed.png")
+    wang.keyboard.press("-")
+    expect_zoom(wang, "缩放 150%", 1.5 * fit)
+    wang.get_by_role("button", name="适合宽度").click()
+    expect_zoom(wang, "适合宽度", fit)
 
 
 def test_a_reason_is_required_and_the_typed_text_is_kept(

@@ -9,12 +9,14 @@ import time
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Page, Request, expect
+import pytest
+from playwright.sync_api import Browser, Page, Request, expect
 
 from services.common.auth import Principal
 from tests.browser.axe import serious_violations
 from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
 from tests.browser.conftest import SignIn
+from tests.browser.zoom import boxes_on_scan, browser_zoom_is_left_alone, expect_zoom, shown_width
 
 WEIGHT_OF_TEXT = """() => performance.getEntriesByType("navigation")
     .concat(performance.getEntriesByType("resource").filter(entry =>
@@ -211,6 +213,87 @@ def test_the_document_page_shows_the_scan_with_a_box_over_the_hit_beside_the_tex
     expect(history).not_to_contain_text("read_text")  # actions by their names, never coded
     assert serious_violations(page) == []
     page.screenshot(path=screenshots / "document.png", full_page=True)
+
+
+def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_their_words(
+        sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
+    page = sign_in("wang")
+    page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=卫生间漏水")
+    expect(page.locator("svg.boxes rect")).to_have_count(len("衛生間漏水"))
+    fit = shown_width(page)
+    frame = page.locator(".scan-frame")
+    assert abs(fit - frame.evaluate("frame => frame.clientWidth")) <= 1
+    on_scan = boxes_on_scan(page)
+    expect(page.get_by_role("button", name="缩小")).to_have_attribute("aria-disabled", "true")
+    for key, name in (("+", "放大"), ("-", "缩小"), ("0", "适合宽度")):
+        expect(page.get_by_role("button", name=name)).to_have_attribute("aria-keyshortcuts", key)
+
+    page.get_by_role("button", name="放大").click()
+    expect_zoom(page, "缩放 150%", 1.5 * fit)
+    page.keyboard.press("+")  # focus is on the button, in no field
+    expect_zoom(page, "缩放 200%", 2 * fit)
+    expect(page.get_by_role("status").filter(has_text="缩放")).to_have_text("缩放 200%")
+    assert boxes_on_scan(page) == pytest.approx(on_scan, abs=0.002)
+    assert browser_zoom_is_left_alone(page)
+    expect_zoom(page, "缩放 200%", 2 * fit)
+
+    # Enlarged past the window's height (this scan is a wide strip), the frame stays as
+    # tall as 80 % of the window, scrolls both ways, and a drag pans it.
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    expect_zoom(page, "缩放 400%", 4 * fit)
+    expect(page.get_by_role("button", name="放大")).to_have_attribute("aria-disabled", "true")
+    wide, seen_wide, tall, seen_tall = frame.evaluate(
+        "f => [f.scrollWidth, f.clientWidth, f.scrollHeight, f.clientHeight]")
+    assert wide > seen_wide
+    assert tall > seen_tall
+    window = page.viewport_size
+    assert window is not None
+    assert seen_tall <= 0.8 * window["height"]
+    frame.evaluate("f => f.scrollIntoView({block: 'center'})")
+    seen = frame.bounding_box()
+    assert seen is not None
+    before = frame.evaluate("f => [f.scrollLeft, f.scrollTop]")
+    page.mouse.move(seen["x"] + seen["width"] / 2, seen["y"] + seen["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(seen["x"] + seen["width"] / 2 - 120, seen["y"] + seen["height"] / 2 - 80,
+                    steps=4)
+    page.mouse.up()
+    after = frame.evaluate("f => [f.scrollLeft, f.scrollTop]")
+    assert (after[0] - before[0], after[1] - before[1]) == pytest.approx((120, 80), abs=2)
+    assert boxes_on_scan(page) == pytest.approx(on_scan, abs=0.002)
+    page.locator("svg.boxes rect").first.scroll_into_view_if_needed()
+    assert serious_violations(page) == []
+    page.screenshot(path=screenshots / "document-zoomed.png")
+
+    page.keyboard.press("-")
+    expect_zoom(page, "缩放 300%", 3 * fit)
+    page.keyboard.press("0")
+    expect_zoom(page, "适合宽度", fit)
+    assert boxes_on_scan(page) == pytest.approx(on_scan, abs=0.002)
+    # A + typed into a field is text, not a zoom.
+    title = page.get_by_label("题名")
+    title.press("End")
+    title.press("+")
+    expect(title).to_have_value(re.compile(r"\+$"))
+    expect_zoom(page, "适合宽度", fit)
+
+
+def test_without_its_script_the_page_shows_the_scan_at_the_columns_width(
+        sign_in: SignIn, cabinet: Cabinet, browser: Browser) -> None:
+    signed_in = sign_in("wang").context.storage_state()
+    context = browser.new_context(base_url=cabinet.url, java_script_enabled=False,
+                                  storage_state=signed_in, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=卫生间漏水")
+        expect(page.get_by_role("img", name="第 1 页的扫描图像")).to_be_visible()
+        expect(page.get_by_role("button", name="放大")).to_be_hidden()
+        frame = page.locator(".scan-frame")
+        assert abs(shown_width(page) - frame.evaluate("f => f.clientWidth")) <= 1
+        expect(page.locator("svg.boxes rect")).to_have_count(len("衛生間漏水"))
+    finally:
+        context.close()
 
 
 def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet) -> None:

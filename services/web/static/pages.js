@@ -206,6 +206,115 @@
     });
   }
 
+  // A page's scan (扫描件, the review page and the document page): 放大/缩小/适合宽度, or
+  // the keys + - 0, enlarge the page inside its frame, which then scrolls, and pans when
+  // dragged with the mouse; the level reached is said in a live region. The keys are the
+  // scan's only while the cursor is in no field (a + typed in the text is text) and
+  // never with Ctrl, ⌘ or Alt held: Ctrl and + or -, and a trackpad's pinch (a wheel
+  // event with Ctrl), stay the browser's own zoom of the whole page; no wheel is taken.
+  var ZOOMS = [1, 1.5, 2, 3, 4];
+  var ZOOM_KEYS = { "+": "in", "=": "in", "-": "out", "0": "fit" };
+
+  function within(value) {
+    return Math.min(Math.max(value, 0), 1);
+  }
+
+  function scanZoom(bar, frame) {
+    var scan = frame.querySelector(".scan-page");
+    var level = bar.querySelector(".zoom-level");
+    var buttons = {};
+    var step = 0;
+    Array.prototype.forEach.call(bar.querySelectorAll("[data-zoom]"), function (button) {
+      buttons[button.getAttribute("data-zoom")] = button;
+    });
+
+    // The point of the page at the middle of what is seen of it, as fractions of the page.
+    function seenMiddle() {
+      var page = scan.getBoundingClientRect();
+      var box = frame.getBoundingClientRect();
+      var left = Math.max(box.left, 0);
+      var right = Math.min(box.right, window.innerWidth);
+      var top = Math.max(box.top, 0);
+      var bottom = Math.min(box.bottom, window.innerHeight);
+      return { x: within(((left + right) / 2 - page.left) / page.width),
+               y: within(((top + bottom) / 2 - page.top) / page.height) };
+    }
+
+    // Zoom ``next`` (an index of ZOOMS), the point seen in the middle staying there.
+    function show(next) {
+      var middle = seenMiddle();
+      step = next;
+      var zoom = ZOOMS[step];
+      scan.style.setProperty("--zoom", String(zoom));
+      frame.classList.toggle("zoomed", step > 0);
+      if (step > 0) {
+        frame.tabIndex = 0;  // its scroll box is reached and scrolled by keyboard too
+      } else {
+        frame.removeAttribute("tabindex");
+      }
+      buttons.in.setAttribute("aria-disabled", String(step === ZOOMS.length - 1));
+      buttons.out.setAttribute("aria-disabled", String(step === 0));
+      buttons.fit.setAttribute("aria-disabled", String(step === 0));
+      level.textContent = step === 0 ? level.getAttribute("data-fit")
+        : level.getAttribute("data-level").replace("{percent}", Math.round(zoom * 100) + "%");
+      if (step > 0) {
+        frame.scrollLeft = middle.x * scan.offsetWidth - frame.clientWidth / 2;
+        frame.scrollTop = middle.y * scan.offsetHeight - frame.clientHeight / 2;
+      }
+    }
+
+    function act(action) {
+      if (action === "in" && step < ZOOMS.length - 1) {
+        show(step + 1);
+      } else if (action === "out" && step > 0) {
+        show(step - 1);
+      } else if (action === "fit" && step > 0) {
+        show(0);
+      }
+    }
+
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-zoom]");
+      if (button) {
+        act(button.getAttribute("data-zoom"));
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented ||
+          !ZOOM_KEYS[event.key] || target.isContentEditable ||
+          (target.closest && target.closest("input, textarea, select"))) {
+        return;
+      }
+      event.preventDefault();
+      act(ZOOM_KEYS[event.key]);
+    });
+    frame.addEventListener("pointerdown", function (event) {
+      if (event.pointerType !== "mouse" || event.button !== 0 || step === 0) {
+        return;
+      }
+      var start = { x: event.clientX, y: event.clientY,
+                    left: frame.scrollLeft, top: frame.scrollTop };
+      function pan(moved) {
+        frame.scrollLeft = start.left - (moved.clientX - start.x);
+        frame.scrollTop = start.top - (moved.clientY - start.y);
+      }
+      function stop() {
+        frame.classList.remove("panning");
+        frame.removeEventListener("pointermove", pan);
+        frame.removeEventListener("pointerup", stop);
+        frame.removeEventListener("pointercancel", stop);
+      }
+      frame.setPointerCapture(event.pointerId);
+      frame.classList.add("panning");
+      frame.addEventListener("pointermove", pan);
+      frame.addEventListener("pointerup", stop);
+      frame.addEventListener("pointercancel", stop);
+    });
+    bar.hidden = false;
+    show(0);
+  }
+
   // Inventory (盘点): each mark is saved as it is made (htmx answers the row); the row
   // says whether it was saved, a screen reader hears it, and focus moves to the next box.
   // A mark lost to the network is said on its row, to be made again.
@@ -514,6 +623,11 @@
     var zone = document.getElementById("drop-zone");
     if (zone) {
       ingestDropZone(zone);
+    }
+    var zoomBar = document.querySelector("[data-zoom-bar]");
+    var zoomFrame = document.querySelector("[data-zoom-frame]");
+    if (zoomBar && zoomFrame) {
+      scanZoom(zoomBar, zoomFrame);
     }
     var review = document.querySelector("[data-review-form]");
     if (review) {
