@@ -30,7 +30,7 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import day_key, digits_of, fold, folded_tokens
+from services.common.text import day_key, digits_of, fold, folded_tokens, typed_key
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:
@@ -145,8 +145,10 @@ def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
     ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in
     groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
-    (``a0301``) as the code (``a-0301``); None for most words."""
-    if key := day_key(folded):
+    (``a0301``) as the code (``a-0301``), a licence plate or a flat in words as its key
+    (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``); None for
+    most words."""
+    if key := day_key(folded) or typed_key(folded):
         return key
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits
