@@ -175,6 +175,14 @@ async def test_a_plate_typed_with_its_dot_finds_a_page_writing_it_without(
     assert await _fully_found(index, "粤B·5M3K7") == {page.document_id}
 
 
+async def test_a_building_typed_together_with_the_words_after_it_finds_them_apart(
+        index: SearchIndex) -> None:
+    notice = doc(title="E栋 停水通知", body="因管道维修，E栋 停水半天。")
+    await index.upsert([notice, doc(body="F栋 停水通知"), doc(body="E栋 停电通知")])
+    for q in ("E栋停水", "E栋 停水", "e棟停水"):
+        assert await _fully_found(index, q) == {notice.document_id}, q
+
+
 async def test_an_amount_typed_without_its_cents_is_marked_where_the_page_writes_it(
         index: SearchIndex) -> None:
     await index.upsert([doc(body="押金：¥23,600.00，已收讫")])
