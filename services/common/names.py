@@ -30,7 +30,7 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import day_key, digits_of, fold, folded_tokens
+from services.common.text import day_key, digits_of, fold, folded_tokens, typed_key
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:
@@ -141,12 +141,20 @@ def unit_code_key(text: str) -> str | None:
     return typed if _UNIT_CODE_KEY.fullmatch(typed) else None
 
 
+_PLACE_RUN_ON = re.compile(r"([a-z0-9]{1,4}(?:栋|座|幢|号楼|楼|单元|室))([\u4e00-\u9fff]{2,})")
+"""A building, floor or flat typed together with the words after it (e栋停水, 3楼大堂),
+which a page writes apart (E栋 停水通知): typed on, 栋 and 停 make a bigram the page has not."""
+
+
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
     ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in
     groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
-    (``a0301``) as the code (``a-0301``); None for most words."""
-    if key := day_key(folded):
+    (``a0301``) as the code (``a-0301``), a licence plate or a flat in words as its key
+    (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``), a place
+    typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``); None for
+    most words."""
+    if key := day_key(folded) or typed_key(folded):
         return key
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits
@@ -155,6 +163,8 @@ def spelled_otherwise(folded: str) -> str | None:
             return fold(household_named(folded))
         except ValueError:
             return None
+    if run_on := _PLACE_RUN_ON.fullmatch(folded):
+        return " ".join(run_on.groups())
     return None
 
 

@@ -15,19 +15,25 @@ characters whose NFKC/casefold is not one character (``ß`` → ``ss``, ``㍻`` 
 make ``fold_mapped`` keep an offset map, so a match found in folded text always maps back
 to the original text, which is what is stored and shown (highlights).
 
-Tokenisation mirrors Elasticsearch's ``cjk`` analyzer (standard tokenizer + ``cjk_bigram``)
-so the embedded Tantivy index and Elasticsearch match the same documents:
+Tokenisation is Elasticsearch's ``cjk`` analyzer (standard tokenizer + ``cjk_bigram``)
+with a few differences, and Elasticsearch is given the text as ``analysable`` rewrites it,
+so that its analyzer makes these same tokens and the embedded Tantivy index and
+Elasticsearch match the same documents:
 
 - a run of CJK characters (Han, kana, Hangul) becomes overlapping bigrams
   (``中国人`` → ``中国``, ``国人``); a lone CJK character becomes a unigram;
 - other letters and digits form words as Unicode word segmentation (UAX #29) does:
   ``A-1201`` → ``a``, ``1201``; ``WX2019-0456`` → ``wx2019``, ``0456``;
-  ``1,200.50`` and ``U.S.`` stay one token (``1,200.50``, ``u.s``);
+  ``1,200.50`` stays one token;
+- but a colon always separates (UAX #29 joins letters with it): a form writes its label
+  and the value after it, ``Owner：Kwok`` is ``owner``, ``kwok``;
+- and a word whose letters a full stop joins is a token, then each of its parts one:
+  ``Mr.Wong`` → ``mr.wong``, ``mr``, ``wong``; ``e.g.`` → ``e.g``, ``e``, ``g``, so the name
+  and the whole (an abbreviation, a domain, an e-mail address's) are found alike;
 - punctuation and spaces separate tokens and are dropped;
 - a line break inside a CJK run does not (``更换大\n堂水牌`` → ``大堂``): a printed or OCR'd
   Chinese page wraps its lines wherever the margin falls, mid-word, so a break between two
-  CJK characters is layout, not a word boundary. Elasticsearch gets the body with those
-  breaks removed (``joined_lines``) so that its ``cjk`` analyzer makes the same bigrams.
+  CJK characters is layout, not a word boundary.
 
 A number written in groups (a phone number ``138 1234 5678``, ``0755-8888-1234`` or
 ``(0755)8888-1234``, an ID card number in blocks) is also found written without them, and
@@ -46,6 +52,13 @@ as its joined digits (``digits_of``). A resident ID number's last group may end 
 check letter X (``440301 19800101 123X`` is ``44030119800101123x``). A day written as
 people write it (``2023年12月8日``, ``2023-12-08``, ``2023/12/8``, ``2023.12.8``) is one
 more such key, its ISO digits (``20231208``), so each way of writing it finds the others.
+
+More keys (``key_spans``), for what people type otherwise than a page writes it: an
+amount's whole part, with and without its thousands separators (``¥12,500.00`` is also
+``12,500`` and ``12500``); a licence plate joined (``粤B·7K2Q9`` is also ``粤b7k2q9``); a flat
+written in words as people say it (``3栋2单元1201室`` is also ``3-2-1201``, and
+``5栋1单元0903室`` ``5-1-903`` too). A search word that is a plate or a flat in words is
+matched as its key too (``typed_key``).
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
@@ -154,12 +167,16 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WORD_CHAR = rf"(?:[^\W{_CJK}]|[\u0300-\u036f])"
 _LETTER = rf"[^\W\d_{_CJK}]"
 # UAX #29 WB6/7 (letter·letter) and WB11/12 (digit·digit): these marks do not split a word.
-_JOINER = rf"(?:(?<={_LETTER})[.:'’](?={_LETTER})|(?<=\d)[.,;'’](?=\d))"
+# Not a colon, though UAX #29 joins letters with it: a form's label and its value are two
+# words (业主 Owner：Kwok, folded owner:kwok).
+_JOINER = rf"(?:(?<={_LETTER})[.'’](?={_LETTER})|(?<=\d)[.,;'’](?=\d))"
+_DOT_IN_WORD = re.compile(rf"(?<={_LETTER})\.(?={_LETTER})")
+"""A full stop between letters: ``mr.wong``, ``e.g``, ``example.com`` are words of their own
+and so are their parts (``mr``, ``wong``)."""
 LINE_WRAP = r"[ \t\u3000]*\r?\n[ \t\u3000]*"
 """A line break with the blanks around it, as OCR and typed text leave it."""
 _TOKEN_RE = re.compile(
     rf"(?P<cjk>[{_CJK}]+(?:{LINE_WRAP}[{_CJK}]+)*)|(?P<word>{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*)")
-_WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}]){LINE_WRAP}(?=[{_CJK}])")
 _LAYOUT = re.compile(r"\s+")
 
 
@@ -169,6 +186,15 @@ class TokenSpan(NamedTuple):
     text: str
     start: int
     end: int
+
+
+def _word_spans(word: str, start: int) -> Iterator[TokenSpan]:
+    """A word, then its parts when full stops join letters in it (``_DOT_IN_WORD``)."""
+    yield TokenSpan(word, start, start + len(word))
+    if "." in word:
+        dots = [dot.start() for dot in _DOT_IN_WORD.finditer(word)]
+        for begin, end in pairwise([-1, *dots, len(word)]) if dots else ():
+            yield TokenSpan(word[begin + 1 : end], start + begin + 1, start + end)
 
 
 def _cjk_spans(run: str, start: int, *, unigrams: bool) -> Iterator[TokenSpan]:
@@ -187,7 +213,7 @@ def token_spans(folded: str, *, unigrams: bool = False) -> list[TokenSpan]:
     for match in _TOKEN_RE.finditer(folded):
         run = match.group("cjk")
         if run is None:
-            spans.append(TokenSpan(match.group(), match.start(), match.end()))
+            spans.extend(_word_spans(match.group(), match.start()))
         else:
             spans.extend(_cjk_spans(run, match.start(), unigrams=unigrams))
     return spans
@@ -199,6 +225,8 @@ def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
     for run, word in _TOKEN_RE.findall(folded):  # findall: no match objects, twice as fast
         if word:
             out.append(word)
+            if "." in word and len(parts := _DOT_IN_WORD.split(word)) > 1:
+                out.extend(parts)
             continue
         if "\n" in run:
             run = _LAYOUT.sub("", run)
@@ -310,9 +338,97 @@ def number_spans(folded: str) -> Iterator[TokenSpan]:
                     yield TokenSpan(digits, start, end)
 
 
-def number_keys(folded: str) -> list[str]:
-    """The joined digits of ``number_spans``, each once: what the index adds to a text."""
-    return list(dict.fromkeys(span.text for span in number_spans(folded)))
+_AMOUNT = re.compile(
+    r"(?<![0-9.,])([0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?(?![0-9]|[.,][0-9])"
+    r"|(?:[¥$€£]|rmb|hk\$) ?([0-9]+)\.[0-9]{1,2}(?![0-9]|[.,][0-9])"
+    r"|(?<![0-9.,])([0-9]+)\.[0-9]{1,2} ?元", re.ASCII)
+"""An amount: in thousands (``12,500``, ``1,234,567.89``: groups of exactly three after a
+first of one to three, so ``1,2,3`` is a list), or with cents and a currency
+(``¥12500.00``, ``12500.00元``)."""
+
+
+def amount_spans(folded: str) -> Iterator[TokenSpan]:
+    """The amounts in ``folded`` (``_AMOUNT``), each as its whole part with and without its
+    thousands separators (``¥12,500.00`` is ``12,500`` and ``12500``): a clerk types an
+    amount without its cents, and often without its commas."""
+    if "," not in folded and "." not in folded:
+        return
+    for match in _AMOUNT.finditer(folded):
+        index = next(group for group in (1, 2, 3) if match.group(group))
+        whole, start = match.group(index), match.start(index)
+        end = start + len(whole)
+        if "," in whole:
+            yield TokenSpan(whole, start, end)
+        yield TokenSpan(whole.replace(",", ""), start, end)
+
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE = re.compile(rf"([{_PROVINCES}])([a-z])[·・• .-]?((?=[a-z]*[0-9])[a-z0-9]{{5,6}})"
+                    r"(?![a-z0-9])", re.ASCII)
+"""A licence plate (车牌), folded: a province's character, the city's letter, perhaps a dot
+or a space, and five or six letters and digits, at least one a digit (粤B·7K2Q9, 粤BD8812)."""
+
+
+def plate_spans(folded: str) -> Iterator[TokenSpan]:
+    """The licence plates in ``folded`` (``_PLATE``), each joined (``粤b7k2q9``), as people
+    type one: with its dot or without it, each finds the other."""
+    for match in _PLATE.finditer(folded):
+        yield TokenSpan("".join(match.groups()), match.start(), match.end())
+
+
+_UNIT_IN_WORDS = re.compile(
+    r"(?<![0-9a-z])([0-9]{1,3}|[a-z][0-9]{0,2}) ?(?:栋|座|幢|号楼) ?([0-9]{1,2}) ?单元"
+    r" ?([0-9]{3,4})(?![0-9])(?: ?室)?", re.ASCII)
+"""A flat in words (folded: 棟 is 栋, 單元 单元): building, entrance, room, the 室 optional
+(3栋2单元1201室, 5座1单元0903)."""
+
+
+def _unit_keys(match: re.Match[str]) -> tuple[str, ...]:
+    building, entrance, room = match.groups()
+    written = f"{building}-{entrance}-{room}"
+    # The room without its leading 0 (0903 is 903), as people say it; the entrance too.
+    said = f"{building}-{int(entrance)}-{int(room)}"
+    return (written, said) if said != written and int(room) >= 100 else (written,)
+
+
+def unit_spans(folded: str) -> Iterator[TokenSpan]:
+    """The flats written in words in ``folded`` (``_UNIT_IN_WORDS``), each as people say it,
+    with hyphens: ``3栋2单元1201室`` is ``3-2-1201``; ``5栋1单元0903室`` is ``5-1-0903`` and
+    ``5-1-903``."""
+    if "单元" not in folded:
+        return
+    for match in _UNIT_IN_WORDS.finditer(folded):
+        for key in _unit_keys(match):
+            yield TokenSpan(key, match.start(), match.end())
+
+
+def key_spans(folded: str) -> Iterator[TokenSpan]:
+    """Everything the index finds in ``folded`` by one more key than its tokens, and where
+    it stands: numbers written in groups and days (``number_spans``), amounts
+    (``amount_spans``), licence plates (``plate_spans``), flats in words (``unit_spans``)."""
+    yield from number_spans(folded)
+    yield from amount_spans(folded)
+    yield from plate_spans(folded)
+    yield from unit_spans(folded)
+
+
+def index_keys(folded: str) -> list[str]:
+    """The keys of ``key_spans``, each once: what the index adds to a text, as a value of
+    its own (the position gap between values keeps a phrase from reaching them)."""
+    return list(dict.fromkeys(span.text for span in key_spans(folded)))
+
+
+def typed_key(folded: str) -> str | None:
+    """The key (``key_spans``) of a search word that is all one licence plate or one flat
+    in words, when it is written otherwise (``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元0903``
+    is ``5-1-903``); else None."""
+    word = folded.strip()
+    if plate := _PLATE.fullmatch(word):
+        key = "".join(plate.groups())
+        return key if key != word else None
+    if unit := _UNIT_IN_WORDS.fullmatch(word):
+        return _unit_keys(unit)[-1]
+    return None
 
 
 def joined_digits(tokens: Sequence[str]) -> str | None:
@@ -328,10 +444,22 @@ def digits_of(tokens: Sequence[str]) -> str | None:
     return joined_digits(tokens) if len(tokens) >= 2 else None
 
 
-def joined_lines(folded: str) -> str:
-    """``folded`` without the line breaks between CJK characters (module docstring), for
-    an analyzer that would otherwise end a run of bigrams at each one."""
-    return _WRAP_IN_CJK.sub("", folded) if "\n" in folded else folded
+def analysable(folded: str) -> str:
+    """``folded`` as an analyzer that splits words as UAX #29 does (Elasticsearch's
+    ``standard`` tokenizer under its ``cjk`` analyzer) must read it to make the tokens
+    ``folded_tokens`` makes: each word and each CJK run, without the line breaks inside
+    it, apart by a space; a word joined by full stops then its parts. What else the text
+    holds, that tokenizer would join otherwise (``owner:kwok``, ``a·b``) or not split
+    (``mr.wong``)."""
+    pieces: list[str] = []
+    for run, word in _TOKEN_RE.findall(folded):
+        if word:
+            pieces.append(word)
+            if "." in word and len(parts := _DOT_IN_WORD.split(word)) > 1:
+                pieces.extend(parts)
+        else:
+            pieces.append(_LAYOUT.sub("", run) if "\n" in run else run)
+    return " ".join(pieces)
 
 
 def tokens(text: str, *, unigrams: bool = False) -> list[str]:

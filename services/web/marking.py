@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk, number_spans
+from services.common.text import fold, fold_mapped, is_cjk, key_spans
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
@@ -65,13 +65,14 @@ def _places(text: str, word: str) -> list[Span]:
     return found
 
 
-def _places_as_number(text: str, word: str) -> list[Span]:
-    """A number's or a day's places where the page writes it otherwise, as search finds it
-    (``number_spans``): 0755-8888-1234 for 075588881234, 2023年12月8日 for 20231208; a page's
-    blanks are already left out, so 138 1234 5678 is found as written."""
-    if not (word.isascii() and word.isdigit()):
+def _places_as_key(text: str, word: str) -> list[Span]:
+    """The places of a key where the page writes it otherwise, as search finds it
+    (``key_spans``): 0755-8888-1234 for 075588881234, 2023年12月8日 for 20231208, ¥12,500.00
+    for 12500, 粤B·7K2Q9 for 粤b7k2q9, 3栋2单元1201室 for 3-2-1201; a page's blanks are
+    already left out, so 138 1234 5678 is found as written. Every key holds a digit."""
+    if not any(char.isdigit() for char in word):
         return []
-    return [(span.start, span.end) for span in number_spans(text) if span.text == word]
+    return [(span.start, span.end) for span in key_spans(text) if span.text == word]
 
 
 def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
@@ -80,7 +81,7 @@ def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
     folded = fold_mapped(compact)
     spans: list[Span] = []
     for word in words:
-        places = _places(folded.text, word) or _places_as_number(folded.text, word) or [
+        places = _places(folded.text, word) or _places_as_key(folded.text, word) or [
             place for piece in _pieces(word) for place in _places(folded.text, piece)]
         spans.extend(folded.source_span(start, end) for start, end in places)
     merged: list[Span] = []

@@ -11,9 +11,13 @@ Mappings are explicit (``dynamic: strict``): keyword fields for identifiers and 
   for queries with a lone CJK character;
 - ``identifiers`` (archive number, household code): ``standard``.
 
-``title`` and ``body`` have a second value when the text writes numbers in groups: their
-joined digits (``services.common.text.number_spans``), so ``13812345678`` finds
-``138 1234 5678``.
+Every text and query text is given to Elasticsearch as ``services.common.text.analysable``
+rewrites it, so that its analyzers make the tokens Tantivy is given (a colon separates,
+``mr.wong`` is also ``mr`` and ``wong``, no line break ends a run of bigrams).
+
+``title`` and ``body`` have a second value when the text holds keys
+(``services.common.text.key_spans``): a number written in groups as its joined digits, so
+``13812345678`` finds ``138 1234 5678``; days, amounts, licence plates, flats.
 
 The folded copies are excluded from ``_source``; the original title and body are kept in
 ``original`` (stored, not indexed) for display and highlighting. A deleted document is
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.text import fold, joined_lines, number_keys
+from services.common.text import analysable, fold, index_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     NEAR_SCORE,
@@ -95,19 +99,20 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
         "personal_info": doc.personal_info,
         "restricted": doc.restricted,
         "deleted": False,
-        "title": _with_numbers(fold(doc.title)),
-        "body": _with_numbers(fold(doc.body)),
-        "identifiers": [fold(value) for value in
+        "title": _with_keys(fold(doc.title)),
+        "body": _with_keys(fold(doc.body)),
+        "identifiers": [analysable(fold(value)) for value in
                         (doc.archive_no, *doc.former_archive_nos, doc.household) if value],
         "original": {"title": doc.title, "body": doc.body},
     }
 
 
-def _with_numbers(folded: str) -> list[str]:
-    """The text to analyse, and its numbers written in groups as a value of their own
-    (``number_keys``; the position gap between values keeps phrases from reaching them)."""
-    keys = number_keys(folded)
-    return [joined_lines(folded), " ".join(keys)] if keys else [joined_lines(folded)]
+def _with_keys(folded: str) -> list[str]:
+    """The text to analyse, and its keys as a value of their own (``index_keys``; the
+    position gap between values keeps phrases from reaching them)."""
+    keys = index_keys(folded)
+    text = analysable(folded)
+    return [text, analysable(" ".join(keys))] if keys else [text]
 
 
 def tombstone_source(document_id: str) -> dict[str, Any]:
@@ -115,7 +120,7 @@ def tombstone_source(document_id: str) -> dict[str, Any]:
 
 
 def _phrase(field: str, text: str, *, boost: float = 1.0) -> dict[str, Any]:
-    return {"match_phrase": {field: {"query": text, "boost": boost}}}
+    return {"match_phrase": {field: {"query": analysable(text), "boost": boost}}}
 
 
 def _body_readable(access: AccessFilter) -> dict[str, Any]:
@@ -127,7 +132,8 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     # Another spelling (``QueryTerm.also``): a number's or a day's digits, a unit code's
-    # hyphen; never a lone character, so matched where the keys stand (no ``.chars``).
+    # hyphen, a key (a plate joined, a flat as said), matched where the keys stand (no
+    # ``.chars``: a plate's province character is alone in its key, so a unigram there).
     spellings = [(term.text, ".chars" if term.lone_cjk else "")]
     if term.also is not None:
         spellings.append((term.also, ""))
@@ -144,7 +150,7 @@ def _near(pair: Pair, body_readable: dict[str, Any]) -> dict[str, Any]:
     the title or a readable body."""
     first, second = pair
     suffix = ".chars" if first.lone_cjk else ""
-    text = f"{first.text} {second.text}"  # a space: no bigram joins the two pieces
+    text = analysable(f"{first.text} {second.text}")  # a space: no bigram joins the two
     return {"bool": {"minimum_should_match": 1, "should": [
         {"match_phrase": {f"title{suffix}": {"query": text, "slop": PROXIMITY_SLOP}}},
         {"bool": {"must": [{"match_phrase": {f"body{suffix}": {

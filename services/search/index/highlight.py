@@ -25,9 +25,10 @@ from services.common.text import (
     LINE_WRAP,
     FoldedText,
     fold_mapped,
+    folded_tokens,
     is_cjk,
     joined_digits,
-    number_spans,
+    key_spans,
     token_spans,
 )
 from services.search.query import QueryTerm, make_term
@@ -48,7 +49,7 @@ SPANS_PER_TERM = 2 * SNIPPETS_PER_HIT
 _SPACES = re.compile(r"\s+")
 _TO_REWRITE = re.compile(r"[\s&<>\"']")
 """What ``_escaped`` changes: whitespace (collapsed) and the characters HTML escapes."""
-_JOINERS = frozenset("_.,;:'’")
+_JOINERS = frozenset("_.,;'’")
 
 
 def _in_token(char: str) -> bool:
@@ -112,26 +113,28 @@ class _Term:
             re.escape(char) + (f"(?:{LINE_WRAP})?" if is_cjk(char) and is_cjk(after) else "")
             for char, after in zip(self.typed, self.typed[1:] + " ", strict=True)))
         # A day's key (2023/12/8 is 20231208) is its other spelling, not its digits joined.
-        self._digits = term.also if term.also and term.also.isdigit() \
-            else joined_digits(term.tokens)
+        self._key = term.also if term.also and term.also.isdigit() \
+            else joined_digits(term.tokens) or self.typed
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
-        else wrapped across a line break, else as a number written with or without its
-        groups (as the index matches it: ``services.common.text``)."""
+        else wrapped across a line break, else as a key: a number written with or without
+        its groups, an amount, a plate, a flat (as the index matches it:
+        ``services.common.text.key_spans``; every key holds a digit)."""
         return (self._as_typed(text) or self._by_tokens(text)
                 or (self._across_lines(text) if "\n" in text else [])
-                or (self._as_number(text) if self._digits else []))
+                or (self._as_key(text) if any(c.isdigit() for c in self._key) else []))
 
-    def _as_number(self, text: str) -> list[Span]:
-        digits = self._digits or ""
-        found = [(span.start, span.end) for span in number_spans(text) if span.text == digits]
-        at = text.find(digits)
+    def _as_key(self, text: str) -> list[Span]:
+        key = self._key
+        found = [(span.start, span.end) for span in key_spans(text)
+                 if span.text == key or _holds(folded_tokens(span.text), self.term.tokens)]
+        at = text.find(key) if key.isdigit() else -1  # digits the page writes joined
         while at >= 0 and len(found) < SPANS_PER_TERM:
-            end = at + len(digits)
+            end = at + len(key)
             if _edge(text, at, at - 1) and _edge(text, end - 1, end):
                 found.append((at, end))
-            at = text.find(digits, at + 1)
+            at = text.find(key, at + 1)
         return sorted(set(found))[:SPANS_PER_TERM]
 
     def _across_lines(self, text: str) -> list[Span]:
@@ -172,6 +175,14 @@ class _Term:
             found.update(dict.fromkeys(_matches_in(text, region, self.term)))
             at = text.find(first, at + 1)
         return list(found)[:SPANS_PER_TERM]
+
+
+def _holds(tokens: Sequence[str], part: Sequence[str]) -> bool:
+    """Whether ``part`` stands in ``tokens`` whole, as a phrase finds it (``b7k2q9`` in a
+    plate's key, ``粤``, ``b7k2q9``)."""
+    size = len(part)
+    return any(tuple(tokens[at : at + size]) == tuple(part)
+               for at in range(len(tokens) - size + 1))
 
 
 def _windows(spans: list[Span], length: int) -> list[Window]:

@@ -11,9 +11,10 @@ body unless the document is restricted; ``restricted_body`` holds a restricted
 document's body, found only by callers it is lent to. Each is a separate value of the
 field, and Tantivy leaves a position gap between values, so a phrase never runs from the
 title into the body.
-A text's numbers written in groups (``services.common.text.number_spans``) are one more
-value of its field, their joined digits. The ``_chars`` twins hold unigrams (for single
-CJK characters). ``title``/``title_chars`` only add the title boost to the score;
+A text's keys (``services.common.text.key_spans``: numbers written in groups as their
+joined digits, days, amounts, licence plates, flats) are one more value of its field and
+of its twin. The ``_chars`` twins hold unigrams (for single CJK characters).
+``title``/``title_chars`` only add the title boost to the score;
 matching needs nothing but ``text``, so a term is one phrase query, not a union of one
 per field (a union is evaluated 4 096 documents at a time, which made a selective filter
 no cheaper than none: 5.5 ms for 210 hits).
@@ -42,7 +43,7 @@ import msgspec
 import tantivy
 
 from services.common.models import SECURITY_LEVELS, Category, Struct
-from services.common.text import FoldedText, fold, fold_mapped, folded_tokens, number_keys
+from services.common.text import FoldedText, fold, fold_mapped, folded_tokens, index_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     PIECE_SCORE,
@@ -134,13 +135,12 @@ def to_document(doc: IndexedDocument) -> tantivy.Document:
             _add_tokens(out, "text", fold(identifier))
     body_field = "restricted_body" if doc.restricted else "text"
     _add_tokens(out, body_field, body.text)
-    # Numbers written in groups, joined (``number_keys``), as values of their own: the
-    # position gap between values keeps phrases from reaching them.
-    title_numbers, body_numbers = number_keys(title), number_keys(body.text)
-    for field, numbers in (("title", title_numbers), ("text", title_numbers),
-                           (body_field, body_numbers)):
-        if numbers:
-            out.add_text(field, " ".join(numbers))
+    # The keys (``index_keys``) as values of their own: the position gap between values
+    # keeps phrases from reaching them. Tokenised, as Elasticsearch analyses them.
+    title_keys, body_keys = index_keys(title), index_keys(body.text)
+    for field, keys in (("title", title_keys), ("text", title_keys), (body_field, body_keys)):
+        if keys:
+            _add_tokens(out, field, " ".join(keys))
     out.add_bytes("display", _display(doc, body))
     return out
 
@@ -162,8 +162,8 @@ def _matching(field: str, tokens: tuple[str, ...]) -> tantivy.Query:
 
 def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
     """The term's tokens at consecutive positions in ``field`` (or its ``_chars`` twin),
-    or those of its other spelling (``QueryTerm.also``), which is never a lone character
-    (the keys of numbers and days stand in ``field``)."""
+    or those of its other spelling (``QueryTerm.also``) in ``field``, where the keys stand
+    too (a plate's province character is alone in its key, so a unigram there)."""
     found = _matching(f"{field}_chars" if term.lone_cjk else field, term.tokens)
     if term.also is None:
         return found

@@ -131,6 +131,65 @@ async def test_phrase_does_not_run_from_the_title_into_the_body(index: SearchInd
         set(), await found(index, "来函"))
 
 
+# -- what people type otherwise than the page writes it ------------------------------------
+
+
+async def _fully_found(index: SearchIndex, q: str) -> set[str]:
+    result = await index.search(SearchQuery(q=q, size=100), SECRET)
+    return {hit.document_id for hit in result.hits if hit.match == "all"}
+
+
+TYPED_FORMS = [
+    pytest.param("業主 Owner：Kwok Wing-yan", "业主：Lee Kwokman", ["Kwok", "Owner", "owner kwok"],
+                 id="a_word_after_a_full_width_colon"),
+    pytest.param("来访事由：Delivery：Furniture", "来访事由：送货", ["Delivery", "Furniture"],
+                 id="words_between_colons"),
+    pytest.param("接待人：Mr.Wong 电邮 wykwok@example.com", "接待人：Ms Wong",
+                 ["Mr.Wong", "mr wong", "example.com", "wykwok@example.com"],
+                 id="a_word_joined_by_a_full_stop_and_its_parts"),
+    pytest.param("月租金¥12,500.00，押金：¥23,600.00", "月租金¥12,600.00 编号1,2,500",
+                 ["12,500", "12500", "¥12,500", "12,500.00", "23600", "¥23,600"],
+                 id="an_amount_without_its_cents_or_thousands_separators"),
+    pytest.param("访客车牌粤B·7K2Q9，另一辆粤BD8812", "车牌粤B·7K2Q8",
+                 ["粤B7K2Q9", "粤B·7K2Q9", "7K2Q9", "B7K2Q9", "粤BD8812", "粤B·D8812"],
+                 id="a_licence_plate_with_or_without_its_dot"),
+    pytest.param("住址：3栋2单元1201室；5棟1單元0903室", "3栋2单元1202室 1栋5单元0903室",
+                 ["3-2-1201", "3栋2单元1201", "5-1-0903", "5-1-903", "5栋1单元903"],
+                 id="a_flat_as_people_say_it"),
+]
+
+
+@pytest.mark.parametrize(("body", "neighbour", "typed"), TYPED_FORMS)
+async def test_a_page_is_found_by_what_people_type_for_it(
+        index: SearchIndex, body: str, neighbour: str, typed: list[str]) -> None:
+    page = doc(body=body)
+    await index.upsert([page, doc(body=neighbour)])
+    for q in typed:
+        assert await _fully_found(index, q) == {page.document_id}, q
+
+
+async def test_a_plate_typed_with_its_dot_finds_a_page_writing_it_without(
+        index: SearchIndex) -> None:
+    page = doc(body="停车登记：粤B5M3K7")
+    await index.upsert([page, doc(body="停车登记：粤B5M3K8")])
+    assert await _fully_found(index, "粤B·5M3K7") == {page.document_id}
+
+
+async def test_a_building_typed_together_with_the_words_after_it_finds_them_apart(
+        index: SearchIndex) -> None:
+    notice = doc(title="E栋 停水通知", body="因管道维修，E栋 停水半天。")
+    await index.upsert([notice, doc(body="F栋 停水通知"), doc(body="E栋 停电通知")])
+    for q in ("E栋停水", "E栋 停水", "e棟停水"):
+        assert await _fully_found(index, q) == {notice.document_id}, q
+
+
+async def test_an_amount_typed_without_its_cents_is_marked_where_the_page_writes_it(
+        index: SearchIndex) -> None:
+    await index.upsert([doc(body="押金：¥23,600.00，已收讫")])
+    result = await index.search(SearchQuery(q="23600"), SECRET)
+    assert "¥<mark>23,600</mark>.00" in result.hits[0].highlights[0]
+
+
 # -- numbers written in groups --------------------------------------------------------------
 
 

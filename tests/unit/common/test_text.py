@@ -6,17 +6,19 @@ import pytest
 
 from services.common.text import (
     MIN_WRAPPED_NUMBER_DIGITS,
+    analysable,
     day_key,
     digits_of,
     fold,
     fold_mapped,
     has_lone_cjk,
+    index_keys,
     joined_digits,
-    joined_lines,
-    number_keys,
+    key_spans,
     number_spans,
     token_spans,
     tokens,
+    typed_key,
 )
 
 
@@ -73,7 +75,7 @@ def test_ticket_number_keeps_letters_with_their_digits() -> None:
 
 
 def test_numbers_with_separators_stay_one_token() -> None:
-    assert tokens("押金1,200.50元 U.S.") == ["押金", "1,200.50", "元", "u.s"]
+    assert tokens("押金1,200.50元") == ["押金", "1,200.50", "元"]
 
 
 def test_punctuation_and_spaces_only_separate_tokens() -> None:
@@ -120,8 +122,10 @@ def test_spans_across_a_line_break_cover_both_characters() -> None:
         ("换大", "换大"), ("大堂", "大\n堂")]
 
 
-def test_joined_lines_removes_only_breaks_between_cjk_characters() -> None:
-    assert joined_lines("更换大\n堂水牌\nA-1201\n 维修") == "更换大堂水牌\nA-1201\n 维修"
+def test_analysable_text_is_the_tokens_runs_apart_without_breaks_inside_cjk_runs() -> None:
+    assert analysable("更换大\n堂水牌\na-1201\n 维修") == "更换大堂水牌 a 1201 维修"
+    assert analysable("业主 owner:kwok 接待人:mr.wong a·b") == (
+        "业主 owner kwok 接待人 mr.wong mr wong a b")
 
 
 def _numbers(text: str) -> list[tuple[str, str]]:
@@ -140,7 +144,7 @@ def test_a_number_written_in_groups_is_also_its_joined_digits() -> None:
     ("(0755) 8888 1234", "0755 8888 1234"), ("(0755)88881234", "0755-88881234")])
 def test_a_landline_with_its_area_code_in_brackets_has_the_keys_of_its_grouped_form(
         written: str, grouped: str) -> None:
-    assert number_keys(fold(f"请致电{written}。")) == number_keys(grouped)
+    assert index_keys(fold(f"请致电{written}。")) == index_keys(grouped)
     assert ("075588881234", fold(written)[1:]) in _numbers(f"请致电{written}。")
 
 
@@ -168,7 +172,7 @@ def test_an_id_number_in_groups_keeps_its_check_letter() -> None:
 
 
 def test_every_run_of_groups_is_a_key_so_two_numbers_on_a_line_are_each_found() -> None:
-    keys = number_keys("138 1234 5678 139 8765 4321")
+    keys = index_keys("138 1234 5678 139 8765 4321")
     assert {"13812345678", "13987654321"} <= set(keys)
     assert len(keys) == len(set(keys))
 
@@ -215,3 +219,98 @@ def test_a_query_term_of_digit_groups_is_a_number() -> None:
     assert digits_of(("138", "1234", "5678")) == "13812345678"
     assert (digits_of(("13812345678",)), digits_of(("12", "34")),
             digits_of(("a", "1234567"))) == (None, None, None)
+
+
+# -- what people type otherwise than the page writes it ------------------------------------
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("業主 Owner：Kwok Wing-yan", ["owner", "kwok"]),
+    ("访客姓名 Name：Chan Tai Man", ["name", "chan"]),
+    ("来访事由：Delivery：Furniture", ["delivery", "furniture"]),
+    ("Ref:AB12", ["ref", "ab12"])])
+def test_a_colon_separates_a_label_from_its_value(text: str, words: list[str]) -> None:
+    assert set(words) <= set(tokens(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("接待人：Mr.Wong", ["接待", "待人", "mr.wong", "mr", "wong"]),
+    ("e.g. U.S.", ["e.g", "e", "g", "u.s", "u", "s"]),
+    ("wykwok@example.com", ["wykwok", "example.com", "example", "com"])])
+def test_a_word_joined_by_full_stops_is_a_token_and_so_is_each_part(
+        text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_the_parts_of_a_dotted_word_point_into_the_text() -> None:
+    folded = fold("Mr.Wong先生")
+    assert [(s.text, folded[s.start:s.end]) for s in token_spans(folded)][:3] == [
+        ("mr.wong", "mr.wong"), ("mr", "mr"), ("wong", "wong")]
+
+
+def test_digits_joined_by_full_stops_or_commas_are_not_split_into_parts() -> None:
+    assert tokens("1,200.50 v1.2 12:30") == ["1,200.50", "v1.2", "12", "30"]
+
+
+def _keys(text: str) -> list[tuple[str, str]]:
+    folded = fold(text)
+    return [(span.text, folded[span.start:span.end]) for span in key_spans(folded)]
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("金额¥12,500.00", [("12,500", "12,500"), ("12500", "12,500")]),
+    ("押金：￥23,600.00元", [("23,600", "23,600"), ("23600", "23,600")]),
+    ("共计 1,234,567.89", [("1,234,567", "1,234,567"), ("1234567", "1,234,567")]),
+    ("租金 12,500 元", [("12,500", "12,500"), ("12500", "12,500")]),
+    ("¥12500.00", [("12500", "12500")]), ("8000.00元", [("8000", "8000")])])
+def test_an_amount_is_also_its_whole_part_with_and_without_thousands_separators(
+        text: str, keys: list[tuple[str, str]]) -> None:
+    assert _keys(text) == keys
+
+
+@pytest.mark.parametrize("text", [
+    "第1,2,3项", "1,23,456", "12,5000", "3.50", "版本 2.10", "1,234,5", "12,500,00"])
+def test_what_is_no_amount_has_no_amount_key(text: str) -> None:
+    assert _keys(text) == []
+
+
+@pytest.mark.parametrize(("text", "plate"), [
+    ("车牌粤B·7K2Q9", "粤b·7k2q9"), ("粵BD8812", "粤bd8812"), ("粤B 5M3K7登记", "粤b 5m3k7"),
+    ("京A・12345", "京a・12345")])
+def test_a_licence_plate_is_also_its_joined_key(text: str, plate: str) -> None:
+    key = plate.translate({ord(c): None for c in "·・ "})
+    assert _keys(text) == [(key, plate)]
+    assert tokens(key) == [key[0], key[1:]]
+
+
+@pytest.mark.parametrize("text", ["粤B·HELLO", "粤B·1234", "粤B·1234567", "粤公安"])
+def test_what_is_no_licence_plate_has_no_plate_key(text: str) -> None:
+    assert _keys(text) == []
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("3栋2单元1201室", ["3-2-1201"]), ("3棟2單元1201", ["3-2-1201"]),
+    ("5栋1单元0903室", ["5-1-0903", "5-1-903"]), ("A座 2 单元 0101", ["a-2-0101", "a-2-101"]),
+    ("12幢02单元1501室", ["12-02-1501", "12-2-1501"])])
+def test_a_flat_in_words_is_also_its_hyphenated_key(text: str, keys: list[str]) -> None:
+    assert [key for key, _ in _keys(text)] == keys
+
+
+@pytest.mark.parametrize("text", ["3栋1201室", "2单元1201室", "3栋2单元12室", "13栋2单元12011",
+                                  "3栋二单元1201室"])
+def test_what_is_no_flat_in_words_has_no_flat_key(text: str) -> None:
+    assert _keys(text) == []
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("粤b·7k2q9", "粤b7k2q9"), ("粤b 7k2q9", "粤b7k2q9"), ("粤b7k2q9", None),
+    ("5栋1单元903", "5-1-903"), ("5栋1单元0903室", "5-1-903"), ("3栋2单元1201", "3-2-1201"),
+    ("e栋停水", None), ("3-2-1201", None), ("12500", None)])
+def test_a_search_word_that_is_a_plate_or_a_flat_is_matched_as_its_key(
+        typed: str, key: str | None) -> None:
+    assert typed_key(typed) == key
+
+
+def test_keys_come_each_once() -> None:
+    assert index_keys(fold("¥12,500.00 ¥12,500.00 粤B·7K2Q9 粤B7K2Q9")) == [
+        "12,500", "12500", "粤b7k2q9"]

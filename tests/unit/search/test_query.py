@@ -92,7 +92,7 @@ def test_term_with_a_lone_character_is_matched_by_unigrams() -> None:
 
 def test_operators_are_ordinary_text() -> None:
     assert [t.tokens for t in parse_terms("维修 AND -申请 title:x*")] == [
-        ("维修",), ("and",), ("申请",), ("title:x",)]
+        ("维修",), ("and",), ("申请",), ("title", "x")]  # a colon separates, as in the text
 
 
 @pytest.mark.parametrize(("typed", "also"), [
@@ -109,6 +109,12 @@ def test_operators_are_ordinary_text() -> None:
     ("2023-12-08", "20231208"),
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
+    ("粤B·7K2Q9", "粤b7k2q9"),  # a plate typed with its dot: also joined
+    ("5栋1单元0903", "5-1-903"),  # a flat in words: also as said
+    ("E栋停水", "e栋 停水"),  # a building typed on into the words after it: also apart
+    ("3楼大堂", "3楼 大堂"),
+    ("停水", None),
+    ("E栋", None),
     ("13812345678", None),
     ("A-0301", None),
     ("b10101", None),  # ambiguous: B1-0101 or B-10101

@@ -59,7 +59,12 @@ def test_a_page_without_the_words_has_no_marks() -> None:
     ("紧急联系人电话13812345678", "138 1234 5678", ["13812345678"]),  # pasted with spaces
     ("乙方身份证号：440301 19800101 123X", "44030119800101123x", ["440301 19800101 123X"]),
     ("登记日期：2023年12月8日；截止 2023-12-08", "2023/12/8", ["2023年12月8日", "2023-12-08"]),
-], ids=["spaced and unit code", "hyphenated", "plain", "ID number", "day"])
+    ("押金：¥23,600.00", "23600", ["23,600"]),
+    ("车牌粤B·7K2Q9；车位 粤BD8812", "粤B7K2Q9 粤B·D8812", ["粤B·7K2Q9", "粤BD8812"]),
+    ("住址：3栋2单元1201室；5棟1單元0903室", "3-2-1201 5栋1单元903",
+     ["3栋2单元1201室", "5棟1單元0903室"]),
+], ids=["spaced and unit code", "hyphenated", "plain", "ID number", "day", "amount", "plates",
+        "flats"])
 def test_a_number_or_unit_code_is_marked_as_the_page_writes_it(
         text: str, q: str, shown: list[str]) -> None:
     assert marked(text, q) == shown
