@@ -50,6 +50,7 @@ from services.web.inventory_page import (
     chosen_box,
     inventory_url,
     may_check,
+    may_mark,
     may_read,
     next_item,
     protection_lines,
@@ -186,7 +187,7 @@ class InventoryPages(Controller):
         token = page_token(page.reader, may_read)
         record: Inventory = await hidden_if_refused(registry.inventory(token, inventory_id))
         return page.render("inventory.html", inventory=record,
-                           cabinets=cabinets(record), **_checklist_values(page.reader))
+                           cabinets=cabinets(record), **_checklist_values(page.reader, record))
 
     @get("/{inventory_id:str}/progress", operation_id="inventoryProgress")
     async def progress(self, inventory_id: FromPath[str], page: NamedDependency[Page],
@@ -195,7 +196,7 @@ class InventoryPages(Controller):
         token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.inventory(token, inventory_id))
         return page.render("_inventory_progress.html", inventory=record,
-                           **_checklist_values(page.reader))
+                           **_checklist_values(page.reader, record))
 
     @get("/{inventory_id:str}/checklist.pdf", operation_id="inventoryChecklistPdf")
     async def checklist_pdf(self, inventory_id: FromPath[str],
@@ -240,7 +241,8 @@ class InventoryPages(Controller):
             raise NotFound("no such box on the checklist", code="not_found")
         response = page.render("_inventory_row.html", inventory=record, entry=row,
                                following=next_item(record, item), refused=refused,
-                               just_saved=not refused, **_checklist_values(page.reader))
+                               just_saved=not refused,
+                               **_checklist_values(page.reader, record))
         if not refused:
             response.headers["HX-Trigger"] = HX_MARKED
         return response
@@ -255,6 +257,10 @@ class InventoryPages(Controller):
                               refused_anchor="#progress")
 
 
-def _checklist_values(reader: Reader) -> dict[str, Any]:
-    return {"can": may_check(reader.principal), "marks": MARKS, "state_names": BOX_STATE_NAMES,
-            "status_names": INVENTORY_STATUS_NAMES, "marked_event": HX_MARKED}
+def _checklist_values(reader: Reader, inventory: Inventory) -> dict[str, Any]:
+    """``can``: the marking and completing forms offered; ``cleared``: the reader sees
+    all of the checklist (else a hint says it lists only the boxes they may know of)."""
+    return {"can": may_mark(reader.principal, inventory),
+            "cleared": reader.principal.cleared_for(inventory.clearance), "marks": MARKS,
+            "state_names": BOX_STATE_NAMES, "status_names": INVENTORY_STATUS_NAMES,
+            "marked_event": HX_MARKED}

@@ -43,6 +43,12 @@ def may_check(principal: Principal) -> bool:
     return principal.has_role(*INVENTORY_ROLES)
 
 
+def may_mark(principal: Principal, inventory: Inventory) -> bool:
+    """Whether to offer marking and completing ``inventory``: to those who take the
+    checks and are cleared for its ``clearance`` (the starter's), who see all of it."""
+    return may_check(principal) and principal.cleared_for(inventory.clearance)
+
+
 def inventory_url(inventory_id: str) -> str:
     return f"{INVENTORIES_URL}/{inventory_id}"
 

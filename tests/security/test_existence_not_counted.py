@@ -1,14 +1,16 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
 A household hold's count of what it covers now (R7), the households listed and found
-(D1), registered and given occupants, the catalogues and labels (D1–D3), and the audit
+(D1), registered and given occupants, the catalogues and labels (D1–D3), the audit
 log's entries about such a household (O4: redacted in place, counted as every entry, never
-named), for ``qiu``
+named), and the inventories, their checklist page and PDF, and the boxes due a condition
+check (O3), for ``qiu``
 (compliance), ``ma`` (staff), ``low`` (archivist) and ``root`` (admin), all cleared for
 ``ordinary`` only."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ import pypdfium2
 
 from tests.security.conftest import Secured
 from tests.security.support import People, file_document
+from tests.support.pages import signed_in
 
 SAID_APART = ("hold_id", "household")
 """What tells two holds apart whatever the documents: their id and their household."""
@@ -259,3 +262,116 @@ def test_the_audit_log_names_no_household_made_by_a_secret_filing_to_the_unclear
     assert [(e["action"], e["username"]) for e in named] == [("household_created", "low")]
     cleared = [e["detail"] for e in _audit_log(people["qin"]) if e["action"] == "moved_out"]
     assert [(d["household"], d["occupant"]) for d in cleared] == [("C-0101", "刘洋")]
+
+
+def _placed(people: People, household: str, building: str, box: str, **fields: Any) -> None:
+    file_document(people["wang"], household=household, **fields, location={
+        "building": building, "room": "档案室", "cabinet": "1", "box": box})
+
+
+def _twin_shelves(people: People) -> None:
+    """Buildings A and B the same to the uncleared: B's box 1 also holds a secret document
+    of B-1201, box 2 only a secret one of B-1202; K's box only a secret one (K-0909, J
+    holds none); and a secret document has no location."""
+    for building in "AB":
+        for box in ("1", "3"):
+            _placed(people, f"{building}-1201", building, box)
+    _placed(people, "B-1201", "B", "1", security="secret")
+    _placed(people, "B-1202", "B", "2", security="secret")
+    file_document(people["wang"], household="K-0909", security="secret", location={
+        "building": "K", "room": "保密室", "cabinet": "2", "box": "5"})
+    _secret(people, "B-1201")
+
+
+def _started(client: httpx.Client, **body: Any) -> dict[str, Any]:
+    response = client.post("/registry/inventories", json=body)
+    assert response.status_code == 201, response.text
+    started: dict[str, Any] = response.json()
+    return started
+
+
+def _checklist(inventory: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(item["item"], item["location"]["room"], item["location"]["box"],
+             item["households"], item["documents"], item["state"])
+            for item in inventory["items"]]
+
+
+def test_an_inventory_reads_the_same_for_the_uncleared_whether_or_not_a_secret_is_filed(
+        secured: Secured, people: People) -> None:
+    _twin_shelves(people)
+    low = people["low"]
+    twins = {building: _started(low, building=building) for building in "AB"}
+    assert str(_checklist(twins["A"])).replace("A-", "B-") == str(_checklist(twins["B"]))
+    assert _checklist(twins["B"]) == [(1, "档案室", "1", ["B-1201"], 1, None),
+                                      (2, "档案室", "3", ["B-1201"], 1, None)]
+    assert ((twins["A"]["unplaced"], twins["A"]["tally"])
+            == (twins["B"]["unplaced"], twins["B"]["tally"]))
+    assert twins["B"]["unplaced"] == 0
+    hidden, unused = (low.post("/registry/inventories", json={"building": b}) for b in "KJ")
+    assert (hidden.status_code, hidden.json()["code"]) == (409, "no_boxes")
+    assert hidden.json()["detail"].replace("K", "J") == unused.json()["detail"]
+
+    whole = _started(people["wang"])  # all buildings, as wang may know of them
+    assert [(i["location"]["building"], i["location"]["box"], i["households"],
+             i["documents"]) for i in whole["items"]] == [
+        ("A", "1", ["A-1201"], 1), ("A", "3", ["A-1201"], 1), ("B", "1", ["B-1201"], 2),
+        ("B", "2", ["B-1202"], 1), ("B", "3", ["B-1201"], 1), ("K", "5", ["K-0909"], 1)]
+    assert (whole["unplaced"], whole["clearance"]) == (1, "secret")
+    own = _started(low)
+    read = low.get(f"/registry/inventories/{whole['inventory_id']}")
+    assert read.status_code == 200, read.text
+    assert _checklist(read.json()) == _checklist(own) == [
+        (1, "档案室", "1", ["A-1201"], 1, None), (2, "档案室", "3", ["A-1201"], 1, None),
+        (3, "档案室", "1", ["B-1201"], 1, None), (4, "档案室", "3", ["B-1201"], 1, None)]
+    assert (read.json()["unplaced"], read.json()["tally"]) == (own["unplaced"], own["tally"])
+    listed = {i["inventory_id"]: i["tally"]["boxes"]
+              for i in low.get("/registry/inventories").json()}
+    assert listed[whole["inventory_id"]] == listed[own["inventory_id"]] == 4
+    pdf = _text(low.get(f"/registry/inventories/{whole['inventory_id']}/checklist.pdf"))
+    assert "K-0909" not in pdf
+    assert "B-1202" not in pdf
+    assert "保密室" not in pdf
+    assert "共 4 盒" in pdf
+    due = low.get("/registry/condition-checks/due").json()
+    assert sorted((b["location"]["building"], b["location"]["box"]) for b in due) == [
+        ("A", "1"), ("A", "3"), ("B", "1"), ("B", "3")]
+    assert len(people["wang"].get("/registry/condition-checks/due").json()) == 6
+
+
+def test_an_inventory_is_marked_by_those_cleared_for_what_its_starter_may_know_of(
+        secured: Secured, people: People) -> None:
+    _twin_shelves(people)
+    whole = _started(people["wang"], building="K")
+    path = f"/registry/inventories/{whole['inventory_id']}"
+    refused = people["low"].post(f"{path}/items/1", json={"state": "present"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "inventory_above_clearance")
+    missing = people["wang"].post(f"{path}/items/1", json={"state": "missing"})
+    assert missing.status_code == 200, missing.text
+    completed = people["wang"].post(f"{path}/complete")
+    assert completed.status_code == 200, completed.text
+    assert people["low"].get(path).json()["tally"] == {
+        "boxes": 0, "checked": 0, "missing": 0, "misplaced": 0}
+    assert people["low"].get("/registry/discrepancies").json() == []
+    assert [d["item"]["households"] for d in
+            people["wang"].get("/registry/discrepancies").json()] == [["K-0909"]]
+
+
+def test_the_checklist_page_shows_the_uncleared_only_what_they_may_know_of(
+        secured: Secured, people: People) -> None:
+    _twin_shelves(people)
+    whole = _started(people["wang"], building="B")
+    page = f"/ui/inventories/{whole['inventory_id']}"
+    with closing(signed_in(secured.server.url, "wang")) as browser:
+        cleared = browser.get(page)
+    people["low"]  # a user to sign in as
+    with closing(signed_in(secured.server.url, "low")) as browser:
+        uncleared = browser.get(page)
+    assert cleared.status_code == uncleared.status_code == 200
+    assert "B-1202" in cleared.text
+    assert "B-1202" not in uncleared.text
+    assert "2盒</th>" not in uncleared.text
+    assert "2 份文件" in cleared.text
+    assert "2 份文件" not in uncleared.text
+    assert "密级权限高于您的人开始" in uncleared.text
+    assert "密级权限高于您的人开始" not in cleared.text
+    assert 'name="state"' not in uncleared.text  # nothing to mark

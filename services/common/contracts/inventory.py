@@ -11,7 +11,7 @@ from typing import Literal
 
 from services.common.contracts.fields import Note
 from services.common.contracts.registry import Label, PaperLocation
-from services.common.models import Struct
+from services.common.models import SecurityLevel, Struct
 
 InventoryStatus = Literal["open", "completed"]
 INVENTORY_STATUS_NAMES: dict[InventoryStatus, str] = {"open": "进行中", "completed": "已完成"}
@@ -59,14 +59,19 @@ class InventoryTally(Struct):
 
 
 class Inventory(Struct):
-    """``unplaced``: active documents with no location recorded (D7), which no box on
-    the checklist can account for; ``tally``: its progress (also in a list, which
-    leaves out the items)."""
+    """As its reader may know of it (D1): the checklist is what its starter, cleared for
+    ``clearance``, may know of, and a reader cleared less sees only the boxes holding
+    documents within their own clearance (numbered as they see them), those documents
+    and their households; those cleared for ``clearance`` mark, complete and resolve it.
+    ``unplaced``: active documents with no location recorded (D7), which no box on the
+    checklist can account for; ``tally``: its progress (also in a list, which leaves out
+    the items)."""
 
     inventory_id: str
     status: InventoryStatus
     building: str | None
     note: str | None
+    clearance: SecurityLevel
     unplaced: int
     started_by: str
     started_at: datetime

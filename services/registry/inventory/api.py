@@ -43,25 +43,31 @@ class InventoriesController(Controller):
         return await inventory.start(principal, data)
 
     @get("/", operation_id="listInventories", guards=[allow(*INVENTORY_READERS)])
-    async def list_inventories(self, inventory: NamedDependency[InventoryService],
+    async def list_inventories(self, principal: NamedDependency[Principal],
+                               inventory: NamedDependency[InventoryService],
                                limit: PageLimit = 100, offset: PageOffset = 0
                                ) -> list[Inventory]:
-        """Inventories, newest first, without their items."""
-        return await inventory.inventories(limit=limit, offset=offset)
+        """Inventories, newest first, without their items; each tally counts the boxes the
+        reader may know of."""
+        return await inventory.inventories(principal, limit=limit, offset=offset)
 
     @get("/{inventory_id:str}", operation_id="getInventory",
          guards=[allow(*INVENTORY_READERS)])
     async def get_inventory(self, inventory_id: FromPath[str],
+                            principal: NamedDependency[Principal],
                             inventory: NamedDependency[InventoryService]) -> Inventory:
-        """The inventory with its checklist and the marks made."""
-        return await inventory.get(inventory_id)
+        """The inventory with its checklist and the marks made, of the boxes the reader
+        may know of (D1)."""
+        return await inventory.get(principal, inventory_id)
 
     @get("/{inventory_id:str}/checklist.pdf", operation_id="getInventoryChecklistPdf",
          guards=[allow(*INVENTORY_READERS)], media_type="application/pdf")
     async def checklist_pdf(self, inventory_id: FromPath[str],
+                            principal: NamedDependency[Principal],
                             inventory: NamedDependency[InventoryService]) -> Response[bytes]:
-        """The checklist to print and tick (CJK font embedded), with any marks made."""
-        content = await inventory.checklist_pdf(inventory_id)
+        """The checklist to print and tick (CJK font embedded), with any marks made, as
+        the reader may know of it."""
+        content = await inventory.checklist_pdf(principal, inventory_id)
         return attachment(content, f"inventory-{inventory_id}", "pdf")
 
     @post("/{inventory_id:str}/items/{item:int}", operation_id="markInventoryItem",
@@ -70,7 +76,9 @@ class InventoriesController(Controller):
                    data: JSONBody[ItemMark], principal: NamedDependency[Principal],
                    inventory: NamedDependency[InventoryService]) -> Inventory:
         """Mark a box ``present``, ``missing`` or ``misplaced`` (``note``: where it was
-        found); again to correct, while the inventory is open."""
+        found); again to correct, while the inventory is open (403
+        ``inventory_above_clearance`` for one not cleared for its ``clearance``, as to complete
+        or resolve)."""
         return await inventory.mark(principal, inventory_id, item, data)
 
     @post("/{inventory_id:str}/complete", operation_id="completeInventory",
@@ -96,13 +104,16 @@ class DiscrepanciesController(Controller):
 
     @get("/", operation_id="listDiscrepancies", guards=[allow(*INVENTORY_READERS)])
     async def list_discrepancies(
-        self, inventory: NamedDependency[InventoryService],
+        self, principal: NamedDependency[Principal],
+        inventory: NamedDependency[InventoryService],
         resolved: Annotated[bool, QueryParameter()] = False,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Discrepancy]:
-        """Boxes found missing or misplaced across inventories, oldest first: the open
-        ones until resolved (``resolved=true``: those resolved)."""
-        return await inventory.discrepancies(resolved=resolved, limit=limit, offset=offset)
+        """Boxes found missing or misplaced across the inventories the reader is cleared
+        for, oldest first: the open ones until resolved (``resolved=true``: those
+        resolved)."""
+        return await inventory.discrepancies(principal, resolved=resolved, limit=limit,
+                                             offset=offset)
 
 
 class ConditionChecksController(Controller):
@@ -130,7 +141,8 @@ class ConditionChecksController(Controller):
 
     @get("/due", operation_id="listBoxesDueForConditionCheck",
          guards=[allow(*INVENTORY_READERS)])
-    async def due(self, inventory: NamedDependency[InventoryService]) -> list[BoxDue]:
-        """Boxes not checked in the last half year (O3: at least twice a year), never
-        checked first."""
-        return await inventory.due()
+    async def due(self, principal: NamedDependency[Principal],
+                  inventory: NamedDependency[InventoryService]) -> list[BoxDue]:
+        """Boxes holding a document the reader may know of, not checked in the last half
+        year (O3: at least twice a year), never checked first."""
+        return await inventory.due(principal)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -14,14 +16,15 @@ from services.common.contracts.inventory import (
     Discrepancy,
     Inventory,
     InventoryItem,
-    InventoryTally,
     Protections,
 )
-from services.common.contracts.registry import PaperLocation
+from services.common.contracts.registry import AccessFilter, PaperLocation
+from services.common.models import SecurityLevel
+from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.catalogues.rules import Box, box_of
-from services.registry.inventory.models import ItemMark
-from services.registry.inventory.rules import DISCREPANCIES, tally_of
+from services.registry.inventory.models import Holding, ItemMark, ListedBox
+from services.registry.inventory.rules import DISCREPANCIES, Placed, as_seen, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.schema import Repository
 
@@ -29,67 +32,74 @@ PLACE = ("building", "room", "cabinet", "box")
 
 
 class InventoryRepository(Repository):
-    async def placed(self, building: str | None) -> list[tuple[PaperLocation | None,
-                                                                str | None]]:
-        """Each active document's location and household (of one ``building`` as unit
-        codes spell it, if given, whichever way the location was written: a location
-        reads A栋 or a as A; the unplaced are counted whatever their household's
-        building)."""
-        rows = await self.conn.execute(sa.select(documents.c.location, documents.c.household)
-                                       .where(documents.c.status == "active"))
-        placed = []
-        for location, household in rows:
+    async def placed(self, building: str | None, access: AccessFilter) -> list[Placed]:
+        """Each active document's location, household and security level, of those
+        ``access`` lets its caller know exist (D1: the catalogue's rule), of one
+        ``building`` as unit codes spell it, if given, whichever way the location was
+        written: a location reads A栋 or a as A; the unplaced are counted whatever their
+        household's building)."""
+        rows = await self.conn.execute(
+            sa.select(documents.c.location, documents.c.household, documents.c.security)
+            .where(documents.c.status == "active", visible_to(access)))
+        placed: list[Placed] = []
+        for location, household, security in rows:
             where = None if location is None else msgspec.convert(location, PaperLocation)
             if building is None or where is None or where.building == building:
-                placed.append((where, household))
+                placed.append((where, household, security))
         return placed
 
-    async def insert(self, inventory: Inventory) -> None:
+    async def insert(self, inventory_id: str, boxes: list[ListedBox],
+                     unplaced: dict[SecurityLevel, int], *, building: str | None,
+                     note: str | None, clearance: SecurityLevel, by: str, at: datetime
+                     ) -> None:
+        """An open inventory of what someone cleared for ``clearance`` may know of, its
+        items numbered in ``boxes``' order."""
         await self.conn.execute(inventories.insert().values(
-            inventory_id=inventory.inventory_id, status=inventory.status,
-            building=inventory.building, unplaced=inventory.unplaced, note=inventory.note,
-            started_by=inventory.started_by, started_at=inventory.started_at))
-        if inventory.items:
+            inventory_id=inventory_id, status="open", building=building, note=note,
+            clearance=clearance, unplaced=sum(unplaced.values()), unplaced_held=unplaced,
+            started_by=by, started_at=at))
+        if boxes:
             await self.conn.execute(inventory_items.insert(), [{
-                "inventory_id": inventory.inventory_id, "item": item.item,
-                **msgspec.to_builtins(item.location), "households": item.households,
-                "documents": item.documents} for item in inventory.items])
+                "inventory_id": inventory_id, "item": number,
+                **msgspec.to_builtins(box.location),
+                "households": sorted({code for held in box.held.values()
+                                      for code in held.households}),
+                "documents": sum(held.documents for held in box.held.values()),
+                "held": msgspec.to_builtins(box.held)} for number, box in enumerate(boxes, 1)])
 
-    async def get(self, inventory_id: str, *, lock: bool = False) -> Inventory | None:
+    async def get(self, inventory_id: str, levels: Collection[SecurityLevel], *,
+                  lock: bool = False) -> Inventory | None:
+        """The inventory as a reader who may know of ``levels`` sees it (``as_seen``)."""
         query = sa.select(inventories).where(inventories.c.inventory_id == inventory_id)
         row = await self.first_row(query, lock=lock)
         if row is None:
             return None
-        items = [_item(item) for item in (await self.conn.execute(
+        items = (await self.conn.execute(
             sa.select(inventory_items).where(inventory_items.c.inventory_id == inventory_id)
-            .order_by(inventory_items.c.item))).mappings()]
-        return _inventory(row, items, tally_of(items))
+            .order_by(inventory_items.c.item))).mappings()
+        return _inventory(row, as_seen(((_item(item), _held(item)) for item in items),
+                                       levels), levels)
 
-    async def newest_first(self, *, limit: int, offset: int) -> list[Inventory]:
-        """Inventories without their items (``GET`` one for them), with their tally."""
+    async def newest_first(self, levels: Collection[SecurityLevel], *, limit: int,
+                           offset: int) -> list[Inventory]:
+        """Inventories without their items (``GET`` one for them), with their tally as a
+        reader who may know of ``levels`` sees them."""
         rows = list((await self.conn.execute(
             sa.select(inventories).order_by(inventories.c.started_at.desc(),
                                             inventories.c.inventory_id)
             .limit(limit).offset(offset))).mappings())
-        tallies = await self._tallies([row["inventory_id"] for row in rows])
-        empty = InventoryTally(boxes=0, checked=0, missing=0, misplaced=0)
-        return [_inventory(row, [], tallies.get(row["inventory_id"], empty)) for row in rows]
-
-    async def _tallies(self, inventory_ids: list[str]) -> dict[str, InventoryTally]:
-        if not inventory_ids:
-            return {}
-        state = inventory_items.c.state
-
-        def counted(value: str) -> Any:
-            return sa.func.sum(sa.case((state == value, 1), else_=0))
-
-        rows = await self.conn.execute(
-            sa.select(inventory_items.c.inventory_id, sa.func.count(), sa.func.count(state),
-                      counted("missing"), counted("misplaced"))
-            .where(inventory_items.c.inventory_id.in_(inventory_ids))
-            .group_by(inventory_items.c.inventory_id))
-        return {row[0]: InventoryTally(boxes=row[1], checked=row[2], missing=int(row[3] or 0),
-                                       misplaced=int(row[4] or 0)) for row in rows}
+        items: dict[str, list[tuple[InventoryItem, Holding]]] = defaultdict(list)
+        if rows:
+            for item in (await self.conn.execute(
+                    sa.select(inventory_items)
+                    .where(inventory_items.c.inventory_id.in_(
+                        [row["inventory_id"] for row in rows]))
+                    .order_by(inventory_items.c.item))).mappings():
+                items[item["inventory_id"]].append((_item(item), _held(item)))
+        return [msgspec.structs.replace(
+            inventory, items=[]) for inventory in (
+            _inventory(row, as_seen(items[row["inventory_id"]], levels), levels)
+            for row in rows)]
 
     async def mark(self, inventory_id: str, item: int, mark: ItemMark, *, by: str,
                    at: datetime) -> None:
@@ -108,15 +118,17 @@ class InventoryRepository(Repository):
             inventory_items.c.inventory_id == inventory_id, inventory_items.c.item == item
         ).values(resolution=resolution, resolved_by=by, resolved_at=at))
 
-    async def discrepancies(self, *, resolved: bool, limit: int, offset: int
-                            ) -> list[Discrepancy]:
-        """Boxes found missing or misplaced, across inventories, oldest first; the open
-        ones, or (``resolved``) the resolved ones."""
+    async def discrepancies(self, levels: Collection[SecurityLevel], *, resolved: bool,
+                            limit: int, offset: int) -> list[Discrepancy]:
+        """Boxes found missing or misplaced, across the inventories a reader who may know
+        of ``levels`` may resolve (``workable``: cleared for their ``clearance``), oldest
+        first; the open ones, or (``resolved``) the resolved ones."""
         done = inventory_items.c.resolved_at
         query = (sa.select(inventory_items, inventories.c.started_at)
                  .join(inventories,
                        inventories.c.inventory_id == inventory_items.c.inventory_id)
                  .where(inventory_items.c.state.in_(DISCREPANCIES),
+                        inventories.c.clearance.in_(levels),
                         done.is_not(None) if resolved else done.is_(None))
                  .order_by(inventories.c.started_at, inventory_items.c.inventory_id,
                            inventory_items.c.item).limit(limit).offset(offset))
@@ -180,9 +192,19 @@ def _item(row: Any) -> InventoryItem:
         resolved_at=row["resolved_at"])
 
 
-def _inventory(row: Any, items: list[InventoryItem], tally: InventoryTally) -> Inventory:
+def _held(row: Any) -> Holding:
+    return msgspec.convert(row["held"], Holding)
+
+
+def _inventory(row: Any, items: list[InventoryItem], levels: Collection[SecurityLevel]
+               ) -> Inventory:
+    """The inventory ``row`` with ``items`` as a reader who may know of ``levels`` sees
+    them, and the unplaced documents of those levels."""
+    unplaced = msgspec.convert(row["unplaced_held"], dict[SecurityLevel, int])
     return Inventory(
         inventory_id=row["inventory_id"], status=row["status"], building=row["building"],
-        note=row["note"], unplaced=row["unplaced"], started_by=row["started_by"],
-        started_at=row["started_at"], completed_by=row["completed_by"],
-        completed_at=row["completed_at"], tally=tally, items=items)
+        note=row["note"], clearance=row["clearance"],
+        unplaced=sum(count for level, count in unplaced.items() if level in levels),
+        started_by=row["started_by"], started_at=row["started_at"],
+        completed_by=row["completed_by"], completed_at=row["completed_at"],
+        tally=tally_of(items), items=items)

@@ -2,21 +2,27 @@
 resolution need.
 
 A checklist item is a box (building / room / cabinet / box, D7) with the files and
-documents the catalogue says it holds; the archivist finds it present, missing, or
-misplaced (found elsewhere: the note says where). Missing and misplaced boxes are
-discrepancies (帐物不符) that stay open until someone resolves them with a note.
+documents the catalogue says it holds, of those its starter may know of, kept by security
+level so that each reader sees only what their clearance covers (D1); the archivist finds
+it present, missing, or misplaced (found elsewhere: the note says where). Missing and
+misplaced boxes are discrepancies (帐物不符) that stay open until someone resolves them with
+a note.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 
+import msgspec
+
+from services.common.auth import Principal
 from services.common.contracts.inventory import Inventory, InventoryItem, InventoryTally
 from services.common.contracts.registry import PaperLocation
-from services.common.errors import Conflict, ValidationFailed
+from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.common.models import SecurityLevel
 from services.registry.catalogues.rules import Box, box_of, natural
-from services.registry.inventory.models import ItemMark
+from services.registry.inventory.models import Held, Holding, ItemMark, ListedBox
 
 DISCREPANCIES = ("missing", "misplaced")
 CHECK_INTERVAL_DAYS = 182
@@ -24,34 +30,73 @@ CHECK_INTERVAL_DAYS = 182
 its last one."""
 
 
-def checklist(placed: Iterable[tuple[PaperLocation | None, str | None]]
-              ) -> tuple[list[InventoryItem], int]:
-    """The boxes in order with their households and document counts, from each active
-    document's (location, household); and the documents with no location."""
-    households: dict[Box, set[str]] = defaultdict(set)
-    documents: dict[Box, int] = defaultdict(int)
-    unplaced = 0
-    for location, household in placed:
+Placed = tuple[PaperLocation | None, str | None, SecurityLevel]
+"""An active document's location (``None``: not recorded), household and security level."""
+
+
+def checklist(placed: Iterable[Placed]) -> tuple[list[ListedBox], dict[SecurityLevel, int]]:
+    """The boxes in order, each with what it holds by security level, from each active
+    document's (location, household, security) the starter may know of; and the documents
+    with no location, by level."""
+    documents: dict[Box, Counter[SecurityLevel]] = defaultdict(Counter)
+    households: dict[tuple[Box, SecurityLevel], set[str]] = defaultdict(set)
+    unplaced: Counter[SecurityLevel] = Counter()
+    for location, household, security in placed:
         if location is None:
-            unplaced += 1
+            unplaced[security] += 1
             continue
         box = box_of(location)
-        documents[box] += 1
+        documents[box][security] += 1
         if household is not None:
-            households[box].add(household)
-    items = [InventoryItem(
-        item=number, location=PaperLocation(building=box[0], room=box[1], cabinet=box[2],
-                                            box=box[3]),
-        households=sorted(households[box]), documents=documents[box], state=None,
-        note=None, checked_by=None, checked_at=None, resolution=None, resolved_by=None,
-        resolved_at=None) for number, box in enumerate(sorted(documents, key=natural), 1)]
-    return items, unplaced
+            households[box, security].add(household)
+    return [ListedBox(
+        location=PaperLocation(building=box[0], room=box[1], cabinet=box[2], box=box[3]),
+        held={level: Held(documents=count, households=sorted(households[box, level]))
+              for level, count in documents[box].items()})
+        for box in sorted(documents, key=natural)], dict(unplaced)
+
+
+def within(held: Holding, levels: Collection[SecurityLevel]) -> Held:
+    """What a box holds of the security levels a reader may know of (D1)."""
+    seen = [found for level, found in held.items() if level in levels]
+    return Held(documents=sum(found.documents for found in seen),
+                households=sorted({code for found in seen for code in found.households}))
+
+
+def as_seen(items: Iterable[tuple[InventoryItem, Holding]],
+            levels: Collection[SecurityLevel]) -> list[InventoryItem]:
+    """The checklist as a reader who may know of ``levels`` sees it: the boxes holding a
+    document of those levels, numbered in order, each with those documents and their
+    households; a box holding only documents above their clearance is not on it, and
+    leaves no gap in the numbers. Someone cleared for the inventory's ``clearance`` sees
+    it as stored."""
+    seen: list[InventoryItem] = []
+    for item, held in items:
+        shown = within(held, levels)
+        if shown.documents:
+            seen.append(msgspec.structs.replace(
+                item, item=len(seen) + 1, documents=shown.documents,
+                households=shown.households))
+    return seen
 
 
 def tally_of(items: Iterable[InventoryItem]) -> InventoryTally:
     states = [item.state for item in items]
     return InventoryTally(boxes=len(states), checked=sum(s is not None for s in states),
                           missing=states.count("missing"), misplaced=states.count("misplaced"))
+
+
+def workable(principal: Principal, inventory: Inventory) -> Inventory:
+    """The inventory, if ``principal`` may mark, complete and resolve it: those cleared
+    for its ``clearance`` (the starter's), who see all of it; else 403
+    ``inventory_above_clearance``, whatever it holds, for one cleared less sees only part of the
+    checklist and could neither complete it nor be told why."""
+    if not principal.cleared_for(inventory.clearance):
+        raise Forbidden(f"this inventory lists what someone cleared for "
+                        f"{inventory.clearance} may know of; those cleared for it mark, "
+                        "complete and resolve it", code="inventory_above_clearance",
+                        extra={"clearance": inventory.clearance})
+    return inventory
 
 
 def checked_mark(mark: ItemMark) -> ItemMark:

@@ -1,9 +1,14 @@
 """Periodic checks (O3): inventories of the boxes (帐物相符) and condition checks (七防).
 
-An inventory lists the boxes the catalogue records (D7) when it starts; the archivist
-marks each present, missing or misplaced, then completes it (every box marked). A
-missing or misplaced box is a discrepancy, listed across inventories until resolved with
-a note (who, when). Every step is audited (O4).
+An inventory lists the boxes the catalogue records (D7) when it starts, of what its
+starter may know of (D1); the archivist marks each present, missing or misplaced, then
+completes it (every box marked). A missing or misplaced box is a discrepancy, listed
+across inventories until resolved with a note (who, when). Every step is audited (O4).
+
+Each reader is shown an inventory within their own clearance (``rules.as_seen``); only
+those cleared for the starter's clearance, who see all of it, mark, complete and resolve
+it (``rules.workable``). The boxes due a condition check are those holding a document
+the reader may know of.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from services.common.contracts.inventory import (
     NewInventory,
 )
 from services.common.errors import Conflict, NotFound
-from services.common.models import checked_date
+from services.common.models import SecurityLevel, checked_date
 from services.common.names import tidied_building
 from services.common.paging import MAX_SUMMARY_PAGE
+from services.registry.access import access_filter
 from services.registry.catalogues.rules import box_of
 from services.registry.inventory import checklist
 from services.registry.inventory.models import ItemMark
@@ -38,7 +44,7 @@ from services.registry.inventory.rules import (
     item_of,
     open_item,
     resolvable,
-    tally_of,
+    workable,
 )
 from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
@@ -52,57 +58,60 @@ class InventoryService:
 
     async def start(self, principal: Principal, new: NewInventory) -> Inventory:
         """The checklist of every box (of ``building``, read as staff type it: c or C栋
-        is C; a building of another name, 档案楼, as written) as the catalogue has it now;
-        refused when it would list no box (a building nothing is placed in), for an empty
-        checklist would be completed at once and counted as an inventory."""
+        is C; a building of another name, 档案楼, as written) as the catalogue has it now,
+        of what ``principal`` may know of (D1); refused when it would list no box (a
+        building nothing they may know of is placed in), for an empty checklist would be
+        completed at once and counted as an inventory."""
         now = self.clock.now()
         building = None if new.building is None else tidied_building(new.building)
+        access = access_filter(principal)
         async with self.store.transaction() as tx:
-            items, unplaced = checklist_of(await tx.inventory.placed(building))
-            if not items:
+            boxes, unplaced = checklist_of(await tx.inventory.placed(building, access))
+            if not boxes:
                 where = f"in building {building}" if building else "anywhere"
                 raise Conflict(f"no box is recorded {where} (no active document's paper "
                                "location names it); no inventory was started",
                                code="no_boxes", extra={"building": building})
-            inventory = Inventory(
-                inventory_id=str(uuid.uuid4()), status="open", building=building,
-                note=new.note, unplaced=unplaced, started_by=principal.username,
-                started_at=now, completed_by=None, completed_at=None, tally=tally_of(items),
-                items=items)
-            await tx.inventory.insert(inventory)
+            inventory_id = str(uuid.uuid4())
+            await tx.inventory.insert(inventory_id, boxes, unplaced, building=building,
+                                      note=new.note, clearance=access.clearance,
+                                      by=principal.username, at=now)
+            inventory = await _inventory(tx, principal, inventory_id)
             await tx.journal.audit(AuditEntry(
                 action="inventory_started", username=principal.username,
-                detail={"inventory_id": inventory.inventory_id, "boxes": len(items),
-                        "unplaced": unplaced}), at=now)
+                detail={"inventory_id": inventory_id, "boxes": len(boxes),
+                        "unplaced": inventory.unplaced}), at=now)
         return inventory
 
-    async def get(self, inventory_id: str) -> Inventory:
+    async def get(self, principal: Principal, inventory_id: str) -> Inventory:
+        """The inventory as ``principal`` may know of it (``rules.as_seen``)."""
         async with self.store.snapshot() as view:
-            return await _inventory(view, inventory_id)
+            return await _inventory(view, principal, inventory_id)
 
-    async def inventories(self, *, limit: int, offset: int) -> list[Inventory]:
+    async def inventories(self, principal: Principal, *, limit: int, offset: int
+                          ) -> list[Inventory]:
         async with self.store.snapshot() as view:
-            return await view.inventory.newest_first(limit=min(limit, MAX_SUMMARY_PAGE),
-                                                     offset=offset)
+            return await view.inventory.newest_first(
+                _levels(principal), limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
     async def mark(self, principal: Principal, inventory_id: str, item: int, mark: ItemMark
                    ) -> Inventory:
         checked_mark(mark)
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            open_item(await _inventory(tx, inventory_id, lock=True), item)
+            open_item(await _workable(tx, principal, inventory_id), item)
             await tx.inventory.mark(inventory_id, item, mark, by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
                 action="inventory_item_checked", username=principal.username,
                 detail={"inventory_id": inventory_id, "item": item, "state": mark.state}),
                 at=now)
-            return await _inventory(tx, inventory_id)
+            return await _inventory(tx, principal, inventory_id)
 
     async def complete(self, principal: Principal, inventory_id: str) -> Inventory:
         """Every box marked; the result is kept as it is from now on."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            inventory = await _inventory(tx, inventory_id, lock=True)
+            inventory = await _workable(tx, principal, inventory_id)
             checked_complete(inventory)
             await tx.inventory.complete(inventory_id, by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
@@ -110,29 +119,31 @@ class InventoryService:
                 detail={"inventory_id": inventory_id, "boxes": len(inventory.items),
                         "discrepancies": sum(i.state in ("missing", "misplaced")
                                              for i in inventory.items)}), at=now)
-            return await _inventory(tx, inventory_id)
+            return await _inventory(tx, principal, inventory_id)
 
     async def resolve(self, principal: Principal, inventory_id: str, item: int,
                       resolution: str) -> Inventory:
         """Close a discrepancy: what was done, by whom, when."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            resolvable(item_of(await _inventory(tx, inventory_id, lock=True), item))
+            resolvable(item_of(await _workable(tx, principal, inventory_id), item))
             await tx.inventory.resolve(inventory_id, item, resolution,
                                        by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
                 action="discrepancy_resolved", username=principal.username,
                 detail={"inventory_id": inventory_id, "item": item}), at=now)
-            return await _inventory(tx, inventory_id)
+            return await _inventory(tx, principal, inventory_id)
 
-    async def discrepancies(self, *, resolved: bool, limit: int, offset: int
-                            ) -> list[Discrepancy]:
+    async def discrepancies(self, principal: Principal, *, resolved: bool, limit: int,
+                            offset: int) -> list[Discrepancy]:
+        """Those of the inventories ``principal`` may resolve (``rules.workable``)."""
         async with self.store.snapshot() as view:
             return await view.inventory.discrepancies(
-                resolved=resolved, limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+                _levels(principal), resolved=resolved, limit=min(limit, MAX_SUMMARY_PAGE),
+                offset=offset)
 
-    async def checklist_pdf(self, inventory_id: str) -> bytes:
-        return await asyncio.to_thread(checklist.pdf, await self.get(inventory_id),
+    async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
+        return await asyncio.to_thread(checklist.pdf, await self.get(principal, inventory_id),
                                        self.clock.zone)
 
     async def record_check(self, principal: Principal, new: NewConditionCheck
@@ -156,12 +167,14 @@ class InventoryService:
                         **msgspec.to_builtins(new.location)}), at=now)
         return check
 
-    async def due(self) -> list[BoxDue]:
-        """O3: the boxes the catalogue records whose condition was not checked in the
-        last half year (never checked first, then the longest ago)."""
+    async def due(self, principal: Principal) -> list[BoxDue]:
+        """O3: the boxes the catalogue records, of those holding a document ``principal``
+        may know of (D1), whose condition was not checked in the last half year (never
+        checked first, then the longest ago)."""
         since = self.clock.today() - timedelta(days=CHECK_INTERVAL_DAYS)
         async with self.store.snapshot() as view:
-            boxes, _ = checklist_of(await view.inventory.placed(None))
+            boxes, _ = checklist_of(await view.inventory.placed(None,
+                                                                access_filter(principal)))
             last = await view.inventory.last_checked()
         due = []
         for box in boxes:
@@ -180,9 +193,20 @@ class InventoryService:
                                                limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
 
 
-async def _inventory(tx: Tx, inventory_id: str, *, lock: bool = False) -> Inventory:
-    found = await tx.inventory.get(inventory_id, lock=lock)
+def _levels(principal: Principal) -> list[SecurityLevel]:
+    """The security levels ``principal`` may know of documents of (``can``'s ``list``)."""
+    return access_filter(principal).visible_levels
+
+
+async def _inventory(tx: Tx, principal: Principal, inventory_id: str, *,
+                     lock: bool = False) -> Inventory:
+    found = await tx.inventory.get(inventory_id, _levels(principal), lock=lock)
     if found is None:
         raise NotFound(f"no inventory {inventory_id}", code="unknown_inventory")
     return found
 
+
+async def _workable(tx: Tx, principal: Principal, inventory_id: str) -> Inventory:
+    """The inventory, locked until the transaction ends, if ``principal`` may mark,
+    complete and resolve it (``rules.workable``)."""
+    return workable(principal, await _inventory(tx, principal, inventory_id, lock=True))

@@ -1,5 +1,11 @@
-"""Tables of the periodic checks (O3); the migration ``registry_0007_inventory`` is their
-source of truth."""
+"""Tables of the periodic checks (O3); the migrations ``registry_0007_inventory`` and
+``registry_0024_inventory_levels`` (what an inventory holds by security level) are their
+source of truth.
+
+``clearance``: the starter's, whose view the checklist is; ``unplaced_held`` and an item's
+``held``: the documents (and households) by security level, ``{level: count}`` and
+``{level: {documents, households}}``; ``unplaced``, ``households`` and ``documents``: all of
+them, as the statistics count them."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ inventories = sa.Table(
     status(16),
     sa.Column("building", sa.String(64), nullable=True),
     sa.Column("unplaced", sa.Integer, nullable=False),
+    sa.Column("unplaced_held", sa.JSON, nullable=False),
+    sa.Column("clearance", sa.String(16), nullable=False),
     note(),
     *stamp("started"),
     actor("completed_by", nullable=True),
@@ -30,6 +38,7 @@ inventory_items = sa.Table(
     sa.Column("box", sa.String(64), nullable=False),
     sa.Column("households", sa.JSON, nullable=False),
     sa.Column("documents", sa.Integer, nullable=False),
+    sa.Column("held", sa.JSON, nullable=False),
     sa.Column("state", sa.String(16), nullable=True),
     note(),
     *stamp("checked", nullable=True),

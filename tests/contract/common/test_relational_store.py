@@ -174,6 +174,38 @@ async def test_a_correction_asked_before_occupancies_were_corrected_keeps_its_do
         await engine.dispose()
 
 
+async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
+        database_url: str) -> None:
+    """registry_0024: an inventory started before listed every document whatever its
+    level, so it is kept as the view of someone cleared for ``secret``, all it holds at
+    that level (shown whole to them, as holding nothing to anyone cleared less)."""
+    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
+                            "registry_0022_to_place")
+    engine = create_engine(database_url)
+    try:
+        tables = await _seeded(engine, "registry")
+        async with engine.begin() as conn:
+            await conn.execute(tables.tables["inventories"].update().values(unplaced=2))
+            await conn.execute(tables.tables["inventory_items"].update().values(
+                households=["A-1201", "K-0909"], documents=3))
+        await migrate(database_url, "registry")
+        async with engine.connect() as conn:
+            inventory = (await conn.execute(sa.text(
+                "SELECT clearance, unplaced_held FROM inventories"))).one()
+            held = (await conn.execute(sa.text("SELECT held FROM inventory_items"))
+                    ).scalar_one()
+        assert inventory.clearance == "secret"
+        assert _json(inventory.unplaced_held) == {"secret": 2}
+        assert _json(held) == {"secret": {"documents": 3, "households": ["A-1201", "K-0909"]}}
+    finally:
+        await engine.dispose()
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read as text (SQLite) or decoded (PostgreSQL)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 async def _seeded(engine: Any, service: str) -> sa.MetaData:
     """A row in every table of ``service`` as migrated so far, each pointing at the rows of
     the others its foreign keys name; its tables."""

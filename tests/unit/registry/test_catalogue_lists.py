@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.contracts.households import Occupancy
+from services.common.contracts.inventory import InventoryItem
 from services.common.contracts.operations import CatalogueFile
 from services.common.contracts.registry import PaperLocation
 from services.registry.catalogues.rules import Entry, by_box, parts_of, place
-from services.registry.inventory.rules import checklist
+from services.registry.inventory.models import Holding, ListedBox
+from services.registry.inventory.rules import as_seen, checklist
 
 
 def _box(cabinet: str, box: str) -> PaperLocation:
@@ -73,9 +75,10 @@ def test_a_box_written_two_ways_is_one_box_in_the_catalogue_and_the_checklist() 
     assert [(b.location.building, b.location.cabinet, b.location.box)
             for b in boxes if b.location] == order
     assert boxes[0].files[0].documents == 3
-    items, _ = checklist((where, "A-1201") for where in [*elsewhere, *written])
-    assert [(i.location.building, i.location.cabinet, i.location.box, i.documents)
-            for i in items] == [(*box, 3 if box == order[0] else 1) for box in order]
+    listed, _ = checklist((where, "A-1201", "ordinary") for where in [*elsewhere, *written])
+    assert [(b.location.building, b.location.cabinet, b.location.box,
+             b.held["ordinary"].documents)
+            for b in listed] == [(*box, 3 if box == order[0] else 1) for box in order]
 
 
 def test_a_place_is_printed_with_each_word_once() -> None:
@@ -103,9 +106,35 @@ def test_a_box_s_row_counts_the_closed_parts_and_documents_in_that_box_only() ->
 
 
 def test_the_checklist_has_a_box_per_item_and_counts_the_unplaced() -> None:
-    items, unplaced = checklist([(_box("2", "1"), "A-1201"), (_box("2", "1"), "A-1203"),
-                                 (_box("2", "1"), "A-1201"), (None, "A-1205"),
-                                 (_box("1", "9"), None)])
-    assert [(i.item, i.location.cabinet, i.households, i.documents) for i in items] == [
-        (1, "1", [], 1), (2, "2", ["A-1201", "A-1203"], 3)]
-    assert unplaced == 1
+    boxes, unplaced = checklist([(_box("2", "1"), "A-1201", "ordinary"),
+                                 (_box("2", "1"), "A-1203", "ordinary"),
+                                 (_box("2", "1"), "A-1201", "ordinary"),
+                                 (None, "A-1205", "ordinary"), (_box("1", "9"), None, "ordinary")])
+    assert [(b.location.cabinet, b.held["ordinary"].households, b.held["ordinary"].documents)
+            for b in boxes] == [("1", [], 1), ("2", ["A-1201", "A-1203"], 3)]
+    assert unplaced == {"ordinary": 1}
+
+
+def _listed(boxes: list[ListedBox]) -> list[tuple[InventoryItem, Holding]]:
+    return [(InventoryItem(item=number, location=box.location, households=[], documents=0,
+                           state=None, note=None, checked_by=None, checked_at=None,
+                           resolution=None, resolved_by=None, resolved_at=None), box.held)
+            for number, box in enumerate(boxes, 1)]
+
+
+def test_a_reader_sees_the_checklist_within_their_clearance_numbered_without_gaps() -> None:
+    boxes, _ = checklist([(_box("1", "1"), "A-1201", "ordinary"),
+                          (_box("1", "2"), "K-0909", "secret"),
+                          (_box("1", "3"), "A-1203", "confidential"),
+                          (_box("1", "3"), "A-1204", "secret"),
+                          (_box("1", "4"), "A-1205", "ordinary")])
+    ordinary = as_seen(_listed(boxes), ["ordinary"])
+    assert [(i.item, i.location.box, i.households, i.documents) for i in ordinary] == [
+        (1, "1", ["A-1201"], 1), (2, "4", ["A-1205"], 1)]
+    confidential = as_seen(_listed(boxes), ["ordinary", "confidential"])
+    assert [(i.item, i.location.box, i.households, i.documents) for i in confidential] == [
+        (1, "1", ["A-1201"], 1), (2, "3", ["A-1203"], 1), (3, "4", ["A-1205"], 1)]
+    every = as_seen(_listed(boxes), ["ordinary", "confidential", "secret"])
+    assert [(i.item, i.households, i.documents) for i in every] == [
+        (1, ["A-1201"], 1), (2, ["K-0909"], 1), (3, ["A-1203", "A-1204"], 2),
+        (4, ["A-1205"], 1)]

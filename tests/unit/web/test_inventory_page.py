@@ -49,7 +49,8 @@ def _inventory(*states: tuple[str, str, str | None], started: datetime | None = 
                            resolved_by=None, resolved_at=None)
              for number, (cabinet, box, state) in enumerate(states, 1)]
     return Inventory(
-        inventory_id="i", status="open", building=None, note=None, unplaced=0,
+        inventory_id="i", status="open", building=None, note=None, clearance="ordinary",
+        unplaced=0,
         started_by="wang", started_at=started or datetime(2030, 1, 10, tzinfo=UTC),
         completed_by=None, completed_at=None,
         tally=InventoryTally(boxes=len(items), checked=0, missing=0, misplaced=0),
