@@ -1,12 +1,11 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
 A household hold's count of what it covers now (R7), the households listed and found
-(D1), registered and given occupants, the catalogues and labels (D1–D3), the audit
-log's entries about such a household (O4: redacted in place, counted as every entry, never
-named), and the inventories, their checklist page and PDF, and the boxes due a condition
-check (O3), for ``qiu``
-(compliance), ``ma`` (staff), ``low`` (archivist) and ``root`` (admin), all cleared for
-``ordinary`` only."""
+(D1), registered, given occupants, handed over and transferred out (O1), the catalogues
+and labels (D1–D3), the audit log's entries about such a household (O4: redacted in place,
+counted as every entry, never named), and the inventories, their checklist page and PDF,
+and the boxes due a condition check (O3), for ``qiu`` (compliance), ``ma`` (staff),
+``low`` (archivist) and ``root`` (admin), all cleared for ``ordinary`` only."""
 
 from __future__ import annotations
 
@@ -375,3 +374,30 @@ def test_the_checklist_page_shows_the_uncleared_only_what_they_may_know_of(
     assert "密级权限高于您的人开始" in uncleared.text
     assert "密级权限高于您的人开始" not in cleared.text
     assert 'name="state"' not in uncleared.text  # nothing to mark
+
+
+def _handover(household: str, *, sides: tuple[str, str] = ("ma", "low")) -> dict[str, Any]:
+    return {"service_centre": "第一客户服务中心", "handed_over_by": sides[0],
+            "received_by": sides[1], "households": [household]}
+
+
+def _transfer(household: str) -> dict[str, Any]:
+    return {"recipient": "新物业公司档案室", "reason": "业主更换物业", "household": household}
+
+
+def test_a_handover_or_transfer_of_a_household_made_by_a_secret_filing_answers_as_one_never_used(
+        secured: Secured, people: People) -> None:
+    _secret(people, "C-0101")
+    for username in ("ma", "sun"):  # sides of a handover: one cleared as low, one for all
+        people[username]
+    asked = {"handover": ("/registry/handovers", _handover),
+             "handover between cleared sides": (
+                 "/registry/handovers", lambda h: _handover(h, sides=("wang", "sun"))),
+             "transfer": ("/registry/transfers", _transfer)}
+    for what, (path, body) in asked.items():
+        made, never = (people["low"].post(path, json=body(h)) for h in ("C-0101", "Z-0101"))
+        assert (made.status_code, made.json()["code"]) == (404, "unknown_household"), what
+        assert made.text.replace("C-0101", "Z-0101") == never.text, what
+    drawn_up = people["wang"].post("/registry/handovers",
+                                   json=_handover("C-0101", sides=("wang", "sun")))
+    assert drawn_up.status_code == 201, drawn_up.text

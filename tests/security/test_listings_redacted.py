@@ -1,8 +1,9 @@
 """Every listing and export, read by someone cleared below some of its documents (issue
 14, reliability promise 7): a confidential document's id, hash, archive number and title
 appear nowhere in what they get. Listings that need not count it leave it out; registers
-that must be complete (sweeps, destruction registers and their PDF and CSV, the loan
-register, the audit log, fixity findings) keep its row, redacted."""
+that must be complete (sweeps, destruction registers and handovers' transfer lists and
+their PDF and CSV, the loan register, the audit log, fixity findings) keep its row,
+redacted."""
 
 from __future__ import annotations
 
@@ -105,6 +106,28 @@ def test_a_destruction_register_and_its_exports_show_it_redacted(
     assert leaked("".join(text.split()), secret) == []
     refused = people["qiu"].post(f"{base}/witness", json={"password": "correct horse battery"})
     assert (refused.status_code, refused.json()["code"]) == (403, "items_not_visible")
+
+
+def test_a_handover_and_its_transfer_list_show_it_redacted_naming_not_its_household(
+        secured: Secured, people: People) -> None:
+    secret = _confidential(people, household="C-0101")  # a household made by it (D1)
+    shown = file_document(people["wang"])
+    people["sun"]  # the receiving archivist exists before the handover names them
+    drawn_up = people["wang"].post("/registry/handovers", json={
+        "service_centre": "第一客户服务中心", "handed_over_by": "wang", "received_by": "sun",
+        "households": ["A-1201", "C-0101"]})
+    assert drawn_up.status_code == 201, drawn_up.text
+    base = f"/registry/handovers/{drawn_up.json()['handover_id']}"
+    seen = _clean(people["low"].get(base), secret)
+    assert "C-0101" not in str(seen)
+    assert [(i["redacted"], i["document_id"], i["household"]) for i in seen["items"]] == [
+        (False, shown["document_id"], "A-1201"), (True, "", None)]
+    csv = people["low"].get(f"{base}/transfer-list.csv").content.decode("utf-8-sig")
+    assert (leaked(csv, secret), "C-0101" in csv) == ([], False)
+    pdf = pdfium.PdfDocument(people["low"].get(f"{base}/transfer-list.pdf").content)
+    text = "".join("".join(pdf[n].get_textpage().get_text_bounded().split())
+                   for n in range(len(pdf)))
+    assert (leaked(text, secret), "C-0101" in text) == ([], False)
 
 
 def test_a_hold_lists_only_what_the_reader_may_know_and_counts_the_rest(

@@ -78,7 +78,7 @@ class CataloguesService:
                                                     floor=floor)
             lists = []
             for file in files:
-                found = await view.households.get(file.household)
+                found = await view.households.get(file.household, seen=reader.seen)
                 if found is None:
                     continue
                 ended = [o for o in found.occupants

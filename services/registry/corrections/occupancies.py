@@ -32,6 +32,7 @@ from services.common.contracts.households import (
 )
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.registry.corrections.rules import DeciderRefusal
+from services.registry.households.repository import EVERY_HOUSEHOLD
 from services.registry.households.service import (
     apply_occupancy_correction,
     lock_household,
@@ -113,7 +114,8 @@ async def approved(tx: Tx, household: str, correction: Correction, *, approver: 
     when asked: a neighbour may have changed meanwhile); audited ``occupancy_corrected``
     under the approver, naming the occupant and the values before and after."""
     assert correction.occupancy_id is not None
-    await lock_household(tx, household)
+    # shown to the approver already in this transaction (``shown_household``)
+    await lock_household(tx, household, seen=EVERY_HOUSEHOLD)
     occupants = await tx.households.occupants(household)
     occupancy = _in_history(occupants, household, correction.occupancy_id)
     _refuse_stale(occupancy, correction.before or {}, on_approval=True)

@@ -59,6 +59,7 @@ from services.registry.access import known_to, visible_to
 from services.registry.handovers import transfer_list
 from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import READER_ROLES, RECEIVER_ROLE, complete, side_of
+from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
@@ -286,12 +287,14 @@ def _check_signers_cleared(signers: list[User], records: list[DocumentRecord]) -
 
 async def _documents(tx: Tx, principal: Principal, request: HandoverRequest
                      ) -> list[DocumentRecord]:
-    """The documents handed over: the households' files, then the documents named."""
+    """The documents handed over: the households' files, then the documents named. A
+    household ``principal`` may not know of (``seen_by``) is ``unknown_household``, as a
+    unit code never used (D1): the signers' clearance is not asked about its documents."""
     if not request.households and not request.documents:
         raise ValidationFailed("name the households and/or documents handed over",
                                code="nothing_to_hand_over")
     for household in request.households or ():
-        await tx.households.existing(household)
+        await tx.households.existing(household, seen=seen_by(tx, principal))
     records = {record.document_id: record
                for record in await tx.documents.of_households(request.households or ())
                if record.status == "active"}

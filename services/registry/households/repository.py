@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 
@@ -50,6 +50,11 @@ Seen = sa.Select[Any]
 """The unit codes of the documents a caller may know exist, as a subquery
 (``DocumentsRepository.households_seen``)."""
 
+EVERY_HOUSEHOLD: Final = None
+"""The view that shows every household, as ``seen`` for those who act for the registry
+itself (placing after an upgrade) or for a household shown to the caller already; a
+person's own view is ``households.service.seen_by``."""
+
 
 def shown_to(seen: Seen | None) -> sa.ColumnElement[bool]:
     """The households a caller is shown: those registered on purpose, and those holding
@@ -76,21 +81,22 @@ class HouseholdsRepository(Repository):
         return bool(result.rowcount)
 
     async def lock(self, code: str) -> bool:
-        """Hold the household row until the transaction ends; False if there is none.
+        """Hold the household row until the transaction ends; False if there is none
+        (whether a caller may know of it is ``get``'s to say, ``lock_household``).
 
         Filing and move-out both take it first, so a document filed while its occupancy
         closes is either seen by the move-out or files against the closed occupancy."""
         query = sa.select(households.c.household).where(households.c.household == code)
         return await self.first_row(query, lock=True) is not None
 
-    async def get(self, code: str, *, seen: Seen | None = None
-                  ) -> Household | None:
-        """The household, if it is shown to a caller who sees ``seen`` (``shown_to``)."""
+    async def get(self, code: str, *, seen: Seen | None) -> Household | None:
+        """The household, if it is shown to a caller who sees ``seen`` (``shown_to``;
+        required, so no route a person names a household through forgets to ask)."""
         query = sa.select(households).where(households.c.household == code, shown_to(seen))
         found = await self._households(query)
         return found[0] if found else None
 
-    async def existing(self, code: str, *, seen: Seen | None = None) -> Household:
+    async def existing(self, code: str, *, seen: Seen | None) -> Household:
         """The household, or ``NotFound`` (``unknown_household``): also for one not shown
         to a caller who sees ``seen``, the same answer as a unit code never used."""
         found = await self.get(code, seen=seen)

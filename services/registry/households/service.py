@@ -44,12 +44,12 @@ from services.common.contracts.registry import (
     HouseholdChanged,
     feed_document,
 )
-from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.errors import Conflict, ValidationFailed
 from services.common.models import checked_past_day
 from services.common.paging import MAX_PAGE
 from services.registry.access import access_filter
 from services.registry.households.models import NewHousehold, NewOccupant
-from services.registry.households.repository import Seen
+from services.registry.households.repository import EVERY_HOUSEHOLD, Seen
 from services.registry.households.rules import (
     UPGRADE_REASON,
     attachment_reason,
@@ -92,7 +92,7 @@ class HouseholdsService:
             # no more (its documents may be above the audit log's reader's clearance)
             await tx.journal.audit(AuditEntry(action="household_created", username=actor,
                                               detail={"household": new.household}), at=now)
-            found = await tx.households.existing(new.household)
+            found = await tx.households.existing(new.household, seen=seen_by(tx, principal))
         if new.occupant is None or new.moved_in is None:
             return found
         # its documents are placed in the occupant's part, as for any occupant (D2, D3)
@@ -120,12 +120,12 @@ class HouseholdsService:
                               ) -> Household:
         """D2: the current occupant (if any) moves out on the day the new one moves in;
         the label becomes the new occupant's name. ``unknown_household`` also for one
-        ``principal`` may not know of (``_locked``)."""
+        ``principal`` may not know of (``lock_household``)."""
         actor = principal.username
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
-            await _locked(tx, principal, household)
+            await lock_household(tx, household, seen=seen_by(tx, principal))
             current = await tx.households.open_occupancy(household)
             _as_shown(household, current, new.closes)
             checked_change_day(current, new.moved_in, "moved_in",
@@ -150,18 +150,18 @@ class HouseholdsService:
                 "documents_recomputed": placing.recomputed,
                 "documents_attached": placing.attached}), at=now)
             await _journal_placed(tx, placing, actor=actor, at=now)
-            return await tx.households.existing(household)
+            return await tx.households.existing(household, seen=seen_by(tx, principal))
 
     async def move_out(self, principal: Principal, household: str, moved_out: date, *,
                        closes: int | UnsetType = UNSET) -> Household:
         """D3: the occupant's part of the file closes; the unit is vacant, without label.
         ``closes``: the occupancy the caller was shown as current (``MoveOut``).
-        ``unknown_household`` also for one ``principal`` may not know of (``_locked``)."""
+        ``unknown_household`` also for one ``principal`` may not know of (``lock_household``)."""
         actor = principal.username
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
-            await _locked(tx, principal, household)
+            await lock_household(tx, household, seen=seen_by(tx, principal))
             current = await tx.households.open_occupancy(household)
             if current is None:
                 raise Conflict(f"{household} is vacant: nobody to move out", code="vacant")
@@ -181,7 +181,7 @@ class HouseholdsService:
                 "documents_recomputed": placing.recomputed,
                 "documents_attached": placing.attached}), at=now)
             await _journal_placed(tx, placing, actor=actor, at=now)
-            return await tx.households.existing(household)
+            return await tx.households.existing(household, seen=seen_by(tx, principal))
 
     async def place_after_upgrade(self) -> Placed:
         """Place the documents of each household ``registry_0022`` listed (written by an
@@ -197,7 +197,7 @@ class HouseholdsService:
             now = self.clock.now()
             async with self.store.transaction() as tx:
                 rules = await tx.schedule.rules(lock="share")
-                await lock_household(tx, household)
+                await lock_household(tx, household, seen=EVERY_HOUSEHOLD)
                 if not await tx.households.placed(household):
                     continue
                 placing = await _place_documents(tx, household, rules, closed=None,
@@ -341,7 +341,8 @@ async def _opened(tx: Tx, actor: str, new: NewHousehold, *, at: datetime) -> Hou
                           at=at)
     await tx.journal.audit(AuditEntry(action="household_created", username=actor,
                                       detail={"household": new.household}), at=at)
-    return await tx.households.existing(new.household)
+    # registered on purpose just now: shown to everyone (``shown_to``)
+    return await tx.households.existing(new.household, seen=EVERY_HOUSEHOLD)
 
 
 def seen_by(tx: Tx, principal: Principal) -> Seen | None:
@@ -367,17 +368,12 @@ def _as_shown(household: str, current: Occupancy | None,
                    extra={"current_occupancy_id": current.occupancy_id if current else None})
 
 
-async def _locked(tx: Tx, principal: Principal, household: str) -> None:
-    """Hold the household's row until the transaction ends, if ``principal`` may know of
-    it (``seen_by``); else ``unknown_household``, as for a unit code never used (D1: asked
-    in the transaction that changes it, so no filing in between decides otherwise)."""
-    await lock_household(tx, household)
-    await tx.households.existing(household, seen=seen_by(tx, principal))
-
-
-async def lock_household(tx: Tx, household: str) -> None:
+async def lock_household(tx: Tx, household: str, *, seen: Seen | None) -> None:
     """Hold ``household``'s row until the transaction ends (every change of its occupants
-    history does first), or ``NotFound`` (``unknown_household``)."""
-    if not await tx.households.lock(household):
-        raise NotFound(f"no household {household}", code="unknown_household")
+    history does first), if a caller who sees ``seen`` may know of it (a person's:
+    ``seen_by``; the registry's own: ``EVERY_HOUSEHOLD``); else ``unknown_household``, as
+    for a unit code never used (D1: asked once the row is held, so no filing in between
+    decides otherwise)."""
+    await tx.households.lock(household)  # none there: unknown_household just below
+    await tx.households.existing(household, seen=seen)
 

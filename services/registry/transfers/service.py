@@ -27,6 +27,7 @@ from services.common.errors import Conflict, Forbidden, NotFound, ValidationFail
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import can, known_to, visible_to
 from services.registry.handovers.service import refuse_inactive
+from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
@@ -74,13 +75,15 @@ class TransferService:
 
 async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
                   ) -> list[DocumentRecord]:
-    """The household's file (newest first, D4), then the documents named, each once."""
+    """The household's file (newest first, D4), then the documents named, each once. A
+    household ``principal`` may not know of (``seen_by``) is ``unknown_household``, as a
+    unit code never used (D1), not a file with documents above their clearance."""
     if request.household is None and not request.documents:
         raise ValidationFailed("name a household or documents to transfer",
                                code="nothing_to_transfer")
     chosen: dict[str, DocumentRecord] = {}
     if request.household is not None:
-        await tx.households.existing(request.household)
+        await tx.households.existing(request.household, seen=seen_by(tx, principal))
         file = await tx.documents.of_households([request.household])
         chosen.update((record.document_id, record) for record in file
                       if record.status == "active")
