@@ -114,6 +114,27 @@ def script_only() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(simplified - both), frozenset(traditional - both)
 
 
+@functools.cache
+def one_to_one_forms() -> dict[str, str]:
+    """Each one-script character (``script_only``) whose form in the other script is
+    unambiguous both ways, mapped to that form, in both directions (``门`` → ``門`` and
+    ``門`` → ``门``; ``联``, ``聯``).
+
+    ``STCharacters`` must give the Simplified character that one form and ``TSCharacters``
+    give it back as the only one: ``发`` (``發`` or ``髮``) and ``尽`` (``盡``, ``儘``) are
+    not in it, and neither are characters both scripts write (``台``, ``干``, ``了``, ``系``).
+    """
+    to_traditional, to_simplified = _opencc_table("STCharacters"), _opencc_table("TSCharacters")
+    simplified_only, traditional_only = script_only()
+    forms: dict[str, str] = {}
+    for simplified in simplified_only:
+        match to_traditional[simplified]:
+            case (traditional,) if (traditional in traditional_only
+                                    and to_simplified.get(traditional) == (simplified,)):
+                forms[simplified], forms[traditional] = traditional, simplified
+    return forms
+
+
 def _forms(*tables: dict[str, tuple[str, ...]]) -> set[str]:
     return {form for table in tables for forms in table.values() for form in forms}
 

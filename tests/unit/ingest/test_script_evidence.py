@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from services.ingest.extraction.cjk import ScriptEvidence, script_evidence
+from services.ingest.extraction.cjk import ScriptEvidence, one_to_one_forms, script_evidence
 from services.ingest.extraction.language import missed_script_characters
 from tests.support.documents import in_script, paper
 
@@ -25,6 +25,22 @@ def test_character_written_only_in_traditional_counts_as_traditional(char: str) 
 @pytest.mark.parametrize("char", list("后干里台只面於乾户温大工一A1"))
 def test_character_both_scripts_write_counts_for_neither(char: str) -> None:
     assert script_evidence(char) == ScriptEvidence(simplified=0, traditional=0)
+
+
+@pytest.mark.parametrize(("simplified", "traditional"),
+                         [("门", "門"), ("联", "聯"), ("伟", "偉"), ("静", "靜"), ("业", "業")])
+def test_a_character_with_one_form_each_way_has_that_form_as_its_counterpart(
+    simplified: str, traditional: str
+) -> None:
+    assert one_to_one_forms()[simplified] == traditional
+    assert one_to_one_forms()[traditional] == simplified
+
+
+# 台 干 了 系: both scripts write them (陽台, 若干); 发 尽 复: one Simplified form of two or
+# three Traditional ones (發 髮, 盡 儘, 復 複 覆), so 發 儘 has no one counterpart either.
+@pytest.mark.parametrize("char", list("台臺干幹了瞭系繫发發尽儘复復后後里裡於于"))
+def test_a_character_without_one_form_each_way_has_no_counterpart(char: str) -> None:
+    assert char not in one_to_one_forms()
 
 
 def test_generated_papers_show_only_their_own_script() -> None:
