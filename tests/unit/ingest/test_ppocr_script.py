@@ -8,7 +8,8 @@ from services.ingest.extraction.ppocr.script import in_line_scripts, script_vari
 
 # A small dictionary, laid out as the recogniser's: the CTC blank first, a space last.
 CHARACTERS = ("", *"紧緊急联聯系人郭伟偉明经經办辦何静靜住户戶登记記表",
-              *"请請物业業管理处處人员員上门門检檢查陽台臺端：", " ")
+              *"请請物业業管理处處人员員上门門检檢查陽台臺端：", *"务務于於据據果结結须須",
+              " ")
 VARIANTS = script_variants(CHARACTERS)
 INDEX = {character: number for number, character in enumerate(CHARACTERS)}
 
@@ -59,4 +60,27 @@ def test_characters_the_recogniser_read_in_the_other_script_join_their_lines_scr
 def test_tai_stays_tai_on_a_traditional_line() -> None:
     kept, script = in_line_scripts([reading("請檢查陽台：台端")], VARIANTS, CHARACTERS)
     assert texts(kept) == ["請檢查陽台：台端"]
+    assert script == "chi_tra"
+
+
+def test_characters_both_scripts_write_still_count_towards_the_pages_script() -> None:
+    # A brush-written Simplified page read mostly as Traditional, though not surely; the
+    # 于 and 据 it was sure of (not 於 and 據) tip it back, as on one of the bench's pages.
+    lines = [reading("业務處業務處", doubtful="務處業"), reading("于据")]
+    kept, script = in_line_scripts(lines, VARIANTS, CHARACTERS)
+    assert texts(kept) == ["业务处业务处", "于据"]
+    assert script == "chi_sim"
+
+
+def test_a_character_with_one_form_in_the_lines_script_takes_it() -> None:
+    read = reading("处理结果須", doubtful="須")
+    kept, _ = in_line_scripts([read], VARIANTS, CHARACTERS)
+    assert texts(kept) == ["处理结果须"]
+
+
+def test_a_character_with_several_forms_in_the_lines_script_stays_as_read() -> None:
+    # 须 is 須 (must) or 鬚 (beard) in Traditional: which one, the word tells, not the glyph.
+    read = reading("處理結果须", doubtful="须")
+    kept, script = in_line_scripts([read], VARIANTS, CHARACTERS)
+    assert texts(kept) == ["處理結果须"]
     assert script == "chi_tra"

@@ -47,8 +47,8 @@ class LineImage:
 class Reading:
     """A line as read: its characters (and their classes), each one's probability, each
     one's first and last column step (``steps``) out of ``step_count`` steps across the
-    line, and where it has a counterpart in the other script, that counterpart's
-    probability at the same place (``script``)."""
+    line, and where it has forms in the other script, the probability of the likeliest
+    of them at the same place (``script``)."""
 
     characters: tuple[str, ...]
     classes: tuple[int, ...]
@@ -109,7 +109,7 @@ def _turned(pixels: npt.NDArray[np.uint8],
 
 
 def read_lines(recogniser: onnxruntime.InferenceSession, characters: Sequence[str],
-               counterparts: Mapping[int, int], lines: Sequence[LineImage], *,
+               counterparts: Mapping[int, tuple[int, ...]], lines: Sequence[LineImage], *,
                before_line: Callable[[], None]) -> list[Reading]:
     """Each line's reading, in the order given; ``before_line`` is called before each line
     (it raises to stop, e.g. past a time limit).
@@ -141,7 +141,7 @@ def _normalised(line: LineImage, width: int) -> npt.NDArray[np.float32]:
 
 
 def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str],
-             counterparts: Mapping[int, int]) -> Reading:
+             counterparts: Mapping[int, tuple[int, ...]]) -> Reading:
     step_count = probabilities.shape[0]
     classes = probabilities.argmax(axis=1)
     best = probabilities[np.arange(step_count), classes]
@@ -164,7 +164,8 @@ def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str],
         probabilities=tuple(float(best[peak]) for peak in peaks), steps=tuple(steps),
         step_count=step_count,
         counterpart_probabilities=tuple(
-            float(probabilities[peak, counterparts[index]]) if index in counterparts else None
+            float(probabilities[peak, list(counterparts[index])].max())
+            if index in counterparts else None
             for index, peak in zip(found, peaks, strict=True)))
 
 
