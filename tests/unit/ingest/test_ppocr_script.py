@@ -66,7 +66,7 @@ def test_tai_stays_tai_on_a_traditional_line() -> None:
 def test_characters_both_scripts_write_still_count_towards_the_pages_script() -> None:
     # A brush-written Simplified page read mostly as Traditional, though not surely; the
     # 于 and 据 it was sure of (not 於 and 據) tip it back, as on one of the bench's pages.
-    lines = [reading("业務處業務處", doubtful="務處業"), reading("于据")]
+    lines = [reading("業務處業務處", doubtful="業務處"), reading("于据")]
     kept, script = in_line_scripts(lines, VARIANTS, CHARACTERS)
     assert texts(kept) == ["业务处业务处", "于据"]
     assert script == "chi_sim"
