@@ -114,6 +114,50 @@ def script_only() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(simplified - both), frozenset(traditional - both)
 
 
+@functools.cache
+def other_script_forms() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The Simplified characters OpenCC converts to another form by default, each with its
+    Traditional forms (``发`` → ``發 髮``, ``于`` → ``於``, ``据`` → ``據``), and the
+    Traditional ones likewise with their Simplified forms (``發`` → ``发``), from
+    ``STCharacters`` and ``TSCharacters`` (whose first form is the default).
+
+    Wider than ``script_only``: it keeps characters both scripts write whose usual form in
+    the other script differs (``于``, ``据``, ``后``), for how likely the recogniser found
+    that form is still a sign of the script a page is in. Left out are those the other
+    script usually writes alike (``面``, ``系``, ``只``), those Taiwan or Hong Kong write
+    (``台`` for ``臺``, ``户``: ``TWVariants``, ``HKVariants``), and a character that is a
+    key of both tables.
+    """
+    to_traditional, to_simplified = _opencc_table("STCharacters"), _opencc_table("TSCharacters")
+    regional = _forms(_opencc_table("TWVariants"), _opencc_table("HKVariants"))
+
+    def others(table: dict[str, tuple[str, ...]],
+               beside: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {char: tuple(form for form in forms if form != char)
+                for char, forms in table.items()
+                if len(char) == 1 and char not in beside and char not in regional
+                and forms[0] != char}
+
+    return others(to_traditional, to_simplified), others(to_simplified, to_traditional)
+
+
+@functools.cache
+def unambiguous_forms() -> dict[str, str]:
+    """Each one-script character (``script_only``) that has one form only in the other
+    script, mapped to it: ``门`` → ``門`` and ``門`` → ``门``, ``發`` → ``发``, ``須`` →
+    ``须``, ``後`` → ``后``.
+
+    Not ``发`` (``發`` or ``髮``), ``须`` (``須``, ``鬚``) or ``个`` (``個``, ``箇``),
+    whose form depends on the word, and never a character both scripts write (``台``,
+    ``干``, ``了``, ``系``), which is not one script's form of the other's.
+    """
+    to_traditional, to_simplified = _opencc_table("STCharacters"), _opencc_table("TSCharacters")
+    simplified_only, traditional_only = script_only()
+    return {char: forms[0]
+            for table, own in ((to_traditional, simplified_only), (to_simplified, traditional_only))
+            for char in own if len(forms := table[char]) == 1}
+
+
 def _forms(*tables: dict[str, tuple[str, ...]]) -> set[str]:
     return {form for table in tables for forms in table.values() for form in forms}
 

@@ -312,3 +312,36 @@ def test_ppocr_keeps_full_width_punctuation(ppocr: PpOcrEngine, tmp_path: Path) 
     [page] = read(ppocr, write_png(tmp_path / "page.png", render_page(lines, dpi=300)))
     assert "，" in page.text
     assert "。" in page.text
+
+
+def one_above_the_other(*pages: Image.Image) -> Image.Image:
+    """One grey page of ``pages`` stacked top to bottom (each rendered in its own script)."""
+    page = Image.new("L", (max(part.width for part in pages), sum(part.height for part in pages)),
+                     255)
+    top = 0
+    for part in pages:
+        page.paste(part, (0, top))
+        top += part.height
+    page.info["dpi"] = pages[0].info["dpi"]
+    return page
+
+
+def test_ppocr_keeps_each_line_of_a_page_in_the_script_it_is_printed_in(
+    ppocr: PpOcrEngine, tmp_path: Path
+) -> None:
+    """A Traditional letterhead over a Simplified form: each line as printed, not the
+    page folded to the script most of it is in (聯系 and 偉 were read for 联系 and 伟)."""
+    header = ["住戶緊急聯絡資料登記表", "業主：陳大文，單位：A座1201室"]
+    body = ["紧急联系人：郭伟明", "手机13912345678，住宅电话26881234", "经办：何静"]
+    image = one_above_the_other(render_page(header, script="traditional", dpi=300),
+                                render_page(body, script="simplified", dpi=300))
+    [page] = read(ppocr, write_png(tmp_path / "form.png", image))
+    assert page.text.splitlines() == header + body
+
+
+def test_ppocr_keeps_tai_on_a_traditional_page(ppocr: PpOcrEngine, tmp_path: Path) -> None:
+    """台 is how Taiwan and Hong Kong print it (陽台, 台端), in either script: not 臺."""
+    lines = ["敬啟者：台端所住大廈A座十二樓", "陽台欄杆鬆脫，請儘快報修。"]
+    image = render_page(lines, script="traditional", dpi=300)
+    [page] = read(ppocr, write_png(tmp_path / "letter.png", image))
+    assert page.text.splitlines() == lines

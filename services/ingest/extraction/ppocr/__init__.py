@@ -5,7 +5,7 @@ process. Per page: the page is shrunk for text detection (``detection``); the li
 orientation decides how the page lies and the lines are put in reading order
 (``layout``); each line is cut out deskewed and read, in batches of similar width, with a
 box per character from the recogniser's alignment and a confidence per line
-(``recognition``); each page is kept in its own script (``script``). The model files
+(``recognition``); each line is kept in its own script (``script``). The model files
 come from a pinned PyPI package (``models``).
 """
 

@@ -28,7 +28,7 @@ from services.ingest.extraction.ppocr.recognition import (
     character_spans,
     read_lines,
 )
-from services.ingest.extraction.ppocr.script import in_page_script
+from services.ingest.extraction.ppocr.script import in_line_scripts
 from services.ingest.extraction.turns import read_upright
 
 
@@ -37,8 +37,9 @@ class PpOcrEngine:
     inside the extraction process.
 
     - One model reads Simplified and Traditional Chinese, Latin letters and digits alike,
-      so ``language`` is ignored and nothing is chosen per document; each page is kept in
-      its own script (``script``). Full-width punctuation is kept as read.
+      so ``language`` is ignored and nothing is chosen per document; each line is kept in
+      its own script, so a page that prints both keeps both (``script``). Full-width
+      punctuation is kept as read.
     - The sessions are loaded the first time a page is read and kept for the process
       (``loaded_sessions``), with one onnxruntime thread: one process runs per core.
     - Pages turned by 90°, 180° or 270° are read upright, lines are deskewed, and the text
@@ -94,7 +95,7 @@ class PpOcrEngine:
         lines = cut_lines(grey, quads, layout)
         readings = read_lines(sessions.recogniser, sessions.characters,
                               sessions.variants.counterparts, lines, before_line=before_line)
-        readings, script = in_page_script(readings, sessions.variants, sessions.characters)
+        readings, script = in_line_scripts(readings, sessions.variants, sessions.characters)
         return script, _page_reading(quads, lines, readings, layout, size=pixels.size)
 
 

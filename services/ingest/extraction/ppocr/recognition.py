@@ -47,15 +47,15 @@ class LineImage:
 class Reading:
     """A line as read: its characters (and their classes), each one's probability, each
     one's first and last column step (``steps``) out of ``step_count`` steps across the
-    line, and where it exists in one script only, the probabilities of its counterparts
-    in the other script at the same place (``script``)."""
+    line, and where it has forms in the other script, the probability of the likeliest
+    of them at the same place (``script``)."""
 
     characters: tuple[str, ...]
     classes: tuple[int, ...]
     probabilities: tuple[float, ...]
     steps: tuple[tuple[int, int], ...]
     step_count: int
-    counterpart_probabilities: tuple[tuple[float, ...], ...]
+    counterpart_probabilities: tuple[float | None, ...]
 
     @property
     def confidence(self) -> float:
@@ -164,7 +164,8 @@ def _decoded(probabilities: npt.NDArray[np.float32], characters: Sequence[str],
         probabilities=tuple(float(best[peak]) for peak in peaks), steps=tuple(steps),
         step_count=step_count,
         counterpart_probabilities=tuple(
-            tuple(float(probabilities[peak, other]) for other in counterparts.get(index, ()))
+            float(probabilities[peak, list(counterparts[index])].max())
+            if index in counterparts else None
             for index, peak in zip(found, peaks, strict=True)))
 
 
