@@ -1,9 +1,10 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
 A household hold's count of what it covers now (R7), the households listed and found
-(D1), registered and given occupants, the catalogues and labels (D1–D3), and the audit
-log's entries about such a household (O4: redacted in place, counted as every entry, never
-named), for ``qiu``
+(D1), registered (answered, audited and announced as a new one) and given occupants, the
+catalogues and labels (D1–D3), the audit log's entries about such a household (O4: redacted
+in place, counted as every entry, never named), its events in the change feed, and how many
+documents a household's change placed (told only to those cleared for all), for ``qiu``
 (compliance), ``ma`` (staff), ``low`` (archivist) and ``root`` (admin), all cleared for
 ``ordinary`` only."""
 
