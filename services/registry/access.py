@@ -150,6 +150,14 @@ def access_filter(principal: Principal, grants: AccessGrants = NO_GRANTS) -> Acc
                         readable_levels=["ordinary"], granted=sorted(grants.view))
 
 
+def knows_every_document(principal: Principal) -> bool:
+    """Whether ``principal`` may know of every document there is: our services, and people
+    cleared for the highest level. Only they are told how many documents a change of a
+    household placed anew: the count would tell anyone else of those above their
+    clearance, and withholding it only where there are some would tell it too."""
+    return principal.cleared_for(SECURITY_LEVELS[-1])
+
+
 class Catalogue(Protocol):
     """The catalogue as listings ask it (``DocumentsRepository`` implements it)."""
 

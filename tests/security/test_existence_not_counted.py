@@ -1,11 +1,13 @@
 """No count and no list tells someone that a document above their clearance exists: each
 answer an uncleared reader gets is the same whether a secret document is there or not.
 A household hold's count of what it covers now (R7), the households listed and found
-(D1), registered, given occupants, handed over and transferred out (O1), the catalogues
-and labels (D1–D3), the audit log's entries about such a household (O4: redacted in place,
-counted as every entry, never named), and the inventories, their checklist page and PDF,
-and the boxes due a condition check (O3), for ``qiu`` (compliance), ``ma`` (staff),
-``low`` (archivist) and ``root`` (admin), all cleared for ``ordinary`` only."""
+(D1), registered (answered, audited and announced as a new one), given occupants, handed
+over and transferred out (O1), the catalogues and labels (D1–D3), the audit log's entries
+about such a household (O4: redacted in place, counted as every entry, never named), its
+events in the change feed, how many documents a household's change placed (told only to
+those cleared for all), and the inventories, their checklist page and PDF, and the boxes
+due a condition check (O3), for ``qiu`` (compliance), ``ma`` (staff), ``low`` (archivist)
+and ``root`` (admin), all cleared for ``ordinary`` only."""
 
 from __future__ import annotations
 
@@ -401,3 +403,81 @@ def test_a_handover_or_transfer_of_a_household_made_by_a_secret_filing_answers_a
     drawn_up = people["wang"].post("/registry/handovers",
                                    json=_handover("C-0101", sides=("wang", "sun")))
     assert drawn_up.status_code == 201, drawn_up.text
+
+
+def _feed(client: httpx.Client) -> list[dict[str, Any]]:
+    response = client.get("/registry/changes", params={"limit": 1000})
+    assert response.status_code == 200, response.text
+    return list(response.json()["changes"])
+
+
+def _household_events(changes: list[dict[str, Any]], household: str) -> list[dict[str, Any]]:
+    """The household's own events, told apart from another's only by its unit code and
+    occupancy id."""
+    return [{**change["event"], "household": "?", "occupancy_id": "?"} for change in changes
+            if change["event"]["kind"] == "household_changed"
+            and change["event"]["household"] == household]
+
+
+def _household_entries(entries: list[dict[str, Any]], household: str
+                       ) -> list[tuple[str, str, dict[str, Any]]]:
+    """The entries naming the household, told apart from another's only by its unit code
+    and occupancy id."""
+    return [(e["username"], e["action"], {
+        key: "?" if key in ("household", "occupancy_id") else value
+        for key, value in e["detail"].items()})
+        for e in entries if e["detail"].get("household") == household]
+
+
+def test_registering_a_household_made_by_a_secret_filing_is_logged_and_announced_as_a_new_one(
+        secured: Secured, people: People) -> None:
+    _secret(people, "K-0909")  # filed 2024-03-01: in the part of the occupant registered
+    assert "K-0909" not in str(_feed(people["root"]))  # not before anyone registers it
+    secured.clock.advance(timedelta(days=1))
+    for household in ("K-0909", "K-0908"):
+        registered = people["low"].post("/registry/households", json={
+            "household": household, "occupant": "某", "moved_in": "2020-01-01"})
+        assert registered.status_code == 201, registered.text
+    for username in AUDIT_READERS:
+        entries = _audit_log(people[username])
+        assert (_household_entries(entries, "K-0909") == _household_entries(entries, "K-0908")
+                == [("low", "household_created", {"household": "?"})]), username
+    feed = _feed(people["root"])
+    assert _household_events(feed, "K-0909") == _household_events(feed, "K-0908") == [{
+        "kind": "household_changed", "household": "?", "change": "created", "label": "某",
+        "occupancy_id": "?", "documents_recomputed": None, "documents_attached": None}]
+    with secured.server.client(secured.server.service_token()) as service:
+        everything = _feed(service)
+    assert [(e["change"], e["label"]) for e in _household_events(everything, "K-0909")] == [
+        ("created", None), ("created", "某")]
+    assert [c["event"]["kind"] for c in everything if c["event"]["kind"] != "household_changed"
+            and c["event"]["document"]["household"] == "K-0909"] == [
+        "document_filed", "document_corrected"]  # the secret filing, moved into 某's part
+
+
+def test_how_many_documents_a_household_change_placed_is_told_only_to_those_cleared_for_all(
+        secured: Secured, people: People) -> None:
+    for household in ("A-1201", "B-1201"):
+        created = people["wang"].post("/registry/households", json={"household": household})
+        assert created.status_code == 201, created.text
+    _secret(people, "B-1201")  # filed 2024-03-01: placed in the occupant's part below
+    for household in ("A-1201", "B-1201"):
+        changed = people["low"].post(f"/registry/households/{household}/occupants", json={
+            "occupant": "张伟", "moved_in": "2020-01-01"})
+        assert changed.status_code == 200, changed.text
+    for username in AUDIT_READERS:
+        entries = _audit_log(people[username])
+        assert _household_entries(entries, "A-1201") == _household_entries(
+            entries, "B-1201"), username
+        [_, (_, action, detail)] = _household_entries(entries, "B-1201")
+        assert (action, detail["documents_recomputed"], detail["documents_attached"]) == (
+            "occupant_changed", None, None)
+    feed = _feed(people["root"])
+    assert _household_events(feed, "A-1201") == _household_events(feed, "B-1201")
+    assert [(e["documents_recomputed"], e["documents_attached"])
+            for e in _household_events(feed, "B-1201")] == [(None, None)] * 2
+    cleared = [e["detail"] for e in _audit_log(people["qin"]) if e["action"] == "occupant_changed"]
+    assert [(d["household"], d["documents_recomputed"], d["documents_attached"])
+            for d in cleared] == [("A-1201", 0, 0), ("B-1201", 1, 1)]
+    assert [(e["documents_recomputed"], e["documents_attached"])
+            for e in _household_events(_feed(people["root2"]), "B-1201")] == [(0, 0), (1, 1)]

@@ -367,14 +367,17 @@ class HouseholdChanged(Struct, tag="household_changed", tag_field="kind"):
     an occupancy move into its part (each restart and move with its own
     ``DocumentCorrected``);
     ``documents_recomputed`` says how many clocks were recomputed, ``documents_attached``
-    how many documents moved."""
+    how many documents moved; both None for a person who may not know of every document
+    (``access.knows_every_document``). ``created``: registered on purpose (开户), or made by
+    filing a document under a new unit code (no label), and announced again when such a
+    household is registered."""
 
     household: str
     change: Literal["created", "occupant_changed", "moved_out", "occupancy_corrected"]
     label: str | None
     occupancy_id: int | None = None
-    documents_recomputed: int = 0
-    documents_attached: int = 0
+    documents_recomputed: int | None = 0
+    documents_attached: int | None = 0
 
 
 class ScheduleChanged(Struct, tag="schedule_changed", tag_field="kind"):

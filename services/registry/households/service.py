@@ -70,34 +70,33 @@ class HouseholdsService:
     async def create(self, principal: Principal, new: NewHousehold) -> Household:
         """Open a household's file (开户, D1), with its first occupant if given. One made
         by filing a document under its unit code and never registered is registered now
-        and answered as a new one (its occupant, if given, moving in as
-        ``change_occupant`` records it): the answer does not tell whether documents were
-        filed there, which may be above the caller's clearance. 409 ``household_exists``
-        only for one registered already."""
+        and answered, announced and audited as a new one (``_opened``, in one transaction
+        at one moment): nothing tells whether documents were filed there, which may be
+        above the caller's clearance. 409 ``household_exists`` only for one registered
+        already."""
         actor = principal.username
         now = self.clock.now()
-        if new.moved_in is not None:
-            checked_past_day(new.moved_in, "moved_in", today=self.clock.day_of(now))
+        today = self.clock.day_of(now)
         if (new.occupant is None) != (new.moved_in is None):
             raise ValidationFailed("give both occupant and moved_in, or neither",
                                    code="occupant_incomplete")
+        occupant = (None if new.occupant is None or new.moved_in is None
+                    else NewOccupant(occupant=new.occupant, moved_in=new.moved_in))
         async with self.store.transaction() as tx:
-            if await tx.households.insert(new.household, label=new.occupant,
-                                          registered=True, at=now):
-                return await _opened(tx, actor, new, at=now)
-            if not await tx.households.register(new.household, at=now):
+            rules = await tx.schedule.rules(lock="share")
+            if not (await tx.households.insert(new.household, label=None, registered=True,
+                                               at=now)
+                    or await tx.households.register(new.household, at=now)):
                 raise Conflict(f"household {new.household} already exists",
                                code="household_exists")
-            # D1: made by a filing, registered now; audited as any registration, saying
-            # no more (its documents may be above the audit log's reader's clearance)
-            await tx.journal.audit(AuditEntry(action="household_created", username=actor,
-                                              detail={"household": new.household}), at=now)
-            found = await tx.households.existing(new.household, seen=seen_by(tx, principal))
-        if new.occupant is None or new.moved_in is None:
-            return found
-        # its documents are placed in the occupant's part, as for any occupant (D2, D3)
-        return await self.change_occupant(principal, new.household, NewOccupant(
-            occupant=new.occupant, moved_in=new.moved_in))
+            if occupant is None or await tx.households.open_occupancy(new.household) is None:
+                return await _opened(tx, actor, new.household, occupant, rules, at=now,
+                                     today=today)
+            # given an occupant before it was registered (by someone cleared for its
+            # documents, whose history it now shows): that occupant moves out (D2)
+            await _opened(tx, actor, new.household, None, rules, at=now, today=today)
+            return await _moved_in(tx, actor, new.household, occupant, rules, at=now,
+                                   today=today)
 
     async def get(self, principal: Principal, household: str) -> Household:
         """The household, if ``principal`` may know of it (``seen_by``); else
@@ -121,36 +120,12 @@ class HouseholdsService:
         """D2: the current occupant (if any) moves out on the day the new one moves in;
         the label becomes the new occupant's name. ``unknown_household`` also for one
         ``principal`` may not know of (``lock_household``)."""
-        actor = principal.username
         now = self.clock.now()
         async with self.store.transaction() as tx:
             rules = await tx.schedule.rules(lock="share")
             await lock_household(tx, household, seen=seen_by(tx, principal))
-            current = await tx.households.open_occupancy(household)
-            _as_shown(household, current, new.closes)
-            checked_change_day(current, new.moved_in, "moved_in",
-                               today=self.clock.day_of(now))
-            if current is not None:
-                await tx.households.close_occupancy(current.occupancy_id, new.moved_in)
-            occupancy_id = await tx.households.add_occupancy(household, new.occupant,
-                                                             new.moved_in)
-            await tx.households.set_label(household, new.occupant, at=now)
-            placing = await _place_documents(
-                tx, household, rules, closed=current.occupancy_id if current else None,
-                actor=actor, at=now)
-            await tx.journal.emit(HouseholdChanged(
-                household=household, change="occupant_changed", label=new.occupant,
-                occupancy_id=occupancy_id, documents_recomputed=placing.recomputed,
-                documents_attached=placing.attached), at=now)
-            await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
-                "household": household, "occupancy_id": occupancy_id,
-                "occupant": new.occupant, "moved_in": new.moved_in.isoformat(),
-                "previous_occupancy_id": current.occupancy_id if current else None,
-                "previous_occupant": current.occupant if current else None,
-                "documents_recomputed": placing.recomputed,
-                "documents_attached": placing.attached}), at=now)
-            await _journal_placed(tx, placing, actor=actor, at=now)
-            return await tx.households.existing(household, seen=seen_by(tx, principal))
+            return await _moved_in(tx, principal.username, household, new, rules, at=now,
+                                   today=self.clock.day_of(now))
 
     async def move_out(self, principal: Principal, household: str, moved_out: date, *,
                        closes: int | UnsetType = UNSET) -> Household:
@@ -330,19 +305,59 @@ async def _journal_placed(tx: Tx, placing: Placing, *, actor: str, at: datetime,
                     if after.disposal_due else None}), at=at)
 
 
-async def _opened(tx: Tx, actor: str, new: NewHousehold, *, at: datetime) -> Household:
-    """The household ``new`` just inserted: its first occupancy, feed event and audit."""
+async def _opened(tx: Tx, actor: str, household: str, occupant: NewOccupant | None,
+                  rules: RetentionRules, *, at: datetime, today: date) -> Household:
+    """``household``, just inserted or registered at ``at`` and with no current occupant,
+    with its first ``occupant`` if given: announced and audited as created, the same for
+    one made by a filing before (D1), whose documents are then placed in the occupant's
+    part (D2, D3), each with its own version, event and audit entry (withheld from those
+    who may not know of it)."""
     occupancy_id = None
-    if new.occupant is not None and new.moved_in is not None:
-        occupancy_id = await tx.households.add_occupancy(new.household, new.occupant,
-                                                         new.moved_in)
-    await tx.journal.emit(HouseholdChanged(household=new.household, change="created",
-                                           label=new.occupant, occupancy_id=occupancy_id),
-                          at=at)
+    if occupant is not None:
+        checked_past_day(occupant.moved_in, "moved_in", today=today)
+        occupancy_id = await tx.households.add_occupancy(household, occupant.occupant,
+                                                         occupant.moved_in)
+        await tx.households.set_label(household, occupant.occupant, at=at)
+    await tx.journal.emit(HouseholdChanged(
+        household=household, change="created",
+        label=occupant.occupant if occupant else None, occupancy_id=occupancy_id), at=at)
     await tx.journal.audit(AuditEntry(action="household_created", username=actor,
-                                      detail={"household": new.household}), at=at)
+                                      detail={"household": household}), at=at)
+    placing = await _place_documents(tx, household, rules, closed=None, actor=actor, at=at)
+    await _journal_placed(tx, placing, actor=actor, at=at)
     # registered on purpose just now: shown to everyone (``shown_to``)
-    return await tx.households.existing(new.household, seen=EVERY_HOUSEHOLD)
+    return await tx.households.existing(household, seen=EVERY_HOUSEHOLD)
+
+
+async def _moved_in(tx: Tx, actor: str, household: str, new: NewOccupant,
+                    rules: RetentionRules, *, at: datetime, today: date) -> Household:
+    """D2 on ``household``, whose row the caller holds: the current occupant (if any)
+    moves out on the day the new one moves in; the label becomes the new occupant's name;
+    the documents are placed by the new history."""
+    current = await tx.households.open_occupancy(household)
+    _as_shown(household, current, new.closes)
+    checked_change_day(current, new.moved_in, "moved_in", today=today)
+    if current is not None:
+        await tx.households.close_occupancy(current.occupancy_id, new.moved_in)
+    occupancy_id = await tx.households.add_occupancy(household, new.occupant, new.moved_in)
+    await tx.households.set_label(household, new.occupant, at=at)
+    placing = await _place_documents(
+        tx, household, rules, closed=current.occupancy_id if current else None,
+        actor=actor, at=at)
+    await tx.journal.emit(HouseholdChanged(
+        household=household, change="occupant_changed", label=new.occupant,
+        occupancy_id=occupancy_id, documents_recomputed=placing.recomputed,
+        documents_attached=placing.attached), at=at)
+    await tx.journal.audit(AuditEntry(action="occupant_changed", username=actor, detail={
+        "household": household, "occupancy_id": occupancy_id,
+        "occupant": new.occupant, "moved_in": new.moved_in.isoformat(),
+        "previous_occupancy_id": current.occupancy_id if current else None,
+        "previous_occupant": current.occupant if current else None,
+        "documents_recomputed": placing.recomputed,
+        "documents_attached": placing.attached}), at=at)
+    await _journal_placed(tx, placing, actor=actor, at=at)
+    # shown to the caller already (``lock_household``), or registered by them just now
+    return await tx.households.existing(household, seen=EVERY_HOUSEHOLD)
 
 
 def seen_by(tx: Tx, principal: Principal) -> Seen | None:

@@ -5,8 +5,9 @@ anchoring the audit chain's head outside the database.
 What a person (not one of our services) reads of the feed and the log (issue 14,
 reliability promise 7) leaves out what they may not know of: the feed is for our
 services; a person reading it (``admin``) gets the page without the events of documents
-above their clearance, and loan events list only the documents they may see; ``last_seq``
-still moves past what was left out. The audit log must stay complete and countable: an
+above their clearance, nor those of a household they may not know of at the event's moment
+(D1, as in the audit log below), and loan events list only the documents they may see;
+``last_seq`` still moves past what was left out. The audit log must stay complete and countable: an
 entry about such a document stays in its place, redacted (``document_id`` null,
 ``detail`` reduced to ``{"redacted": true}``), and so does a legal hold's own entry (its
 reason, its release note) when the hold names only such documents; asked for the entries
@@ -14,12 +15,15 @@ of such a document, the log answers none, as for a document that does not exist.
 entry about a household the reader may not know of (D1: made only by filings above their
 clearance; or, registered later, before its registration) is redacted in place the same
 way: its unit code and occupants are not theirs to learn. Every entry keeps its place (its
-``seq`` and hashes are the chain's), so the log counts what it does not name.
+``seq`` and hashes are the chain's), so the log counts what it does not name. How many
+documents a change of a household placed anew (in the log and the feed) is told only to
+those who may know of every document (``knows_every_document``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import NoReturn, assert_never
 
 import msgspec
@@ -42,7 +46,13 @@ from services.common.contracts.registry import (
     TextRevised,
 )
 from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
-from services.registry.access import Catalogue, access_filter, hold_withheld, visible_to
+from services.registry.access import (
+    Catalogue,
+    access_filter,
+    hold_withheld,
+    knows_every_document,
+    visible_to,
+)
 from services.registry.journal.anchors import AuditAnchors, ForgedAnchor
 from services.registry.journal.models import (
     Anchored,
@@ -58,10 +68,14 @@ MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
 REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
+COUNTED_DETAIL = frozenset({"documents_recomputed", "documents_attached"})
+"""What an entry about a household counts of the documents a change placed anew."""
 AUDIT_READERS = ("compliance", "admin")
 """Who reads the whole audit log; anyone else sees their own entries about a document."""
 TRAIL_LIMIT = 200
 
+Knows = Callable[[str, datetime], bool]
+"""Whether a reader may know of a household (its unit code) at a moment."""
 Progress = Callable[[int, int], None]
 """Called with (entries checked, entries to check) after each page."""
 
@@ -80,7 +94,10 @@ class JournalService:
         """A feed page; a person reads it without what they may not know of."""
         async with self.store.transaction() as tx:
             page = await tx.journal.changes(after=after, limit=min(limit, MAX_FEED_PAGE))
-            return await feed_for(tx.documents, principal, page)
+            knows = await households_known(tx, principal, {
+                change.event.household for change in page.changes
+                if isinstance(change.event, HouseholdChanged)})
+            return await feed_for(tx.documents, principal, page, knows=knows)
 
     async def entries(self, principal: Principal, query: AuditQuery) -> list[AuditRecord]:
         """Audit entries, those about documents the reader may not know of redacted."""
@@ -246,8 +263,10 @@ def _named(change: Change) -> list[str]:
             assert_never(unknown)
 
 
-async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage) -> FeedPage:
-    """``page`` as ``principal`` may read it (the module docstring)."""
+async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage, *,
+                   knows: Knows) -> FeedPage:
+    """``page`` as ``principal`` may read it (the module docstring), who ``knows`` of a
+    household at a moment or not (``households_known``)."""
     if principal.is_service:
         return page
     visible = await visible_to(catalogue, principal,
@@ -259,9 +278,21 @@ async def feed_for(catalogue: Catalogue, principal: Principal, page: FeedPage) -
             shown = [d for d in event.documents if d in visible]
             kept.append(msgspec.structs.replace(
                 change, event=msgspec.structs.replace(event, documents=shown)))
+        elif isinstance(event, HouseholdChanged):
+            if knows(event.household, change.at):
+                kept.append(msgspec.structs.replace(change, event=_counted_for(
+                    principal, event)))
         elif all(d in visible for d in _named(change)):
             kept.append(change)
     return msgspec.structs.replace(page, changes=kept)
+
+
+def _counted_for(principal: Principal, event: HouseholdChanged) -> HouseholdChanged:
+    """``event`` without its counts of documents for a reader who may not know of every
+    document (``knows_every_document``)."""
+    if knows_every_document(principal):
+        return event
+    return msgspec.structs.replace(event, documents_recomputed=None, documents_attached=None)
 
 
 async def hold_entries_for(tx: Tx, principal: Principal, entries: list[AuditRecord]
@@ -284,23 +315,42 @@ async def hold_entries_for(tx: Tx, principal: Principal, entries: list[AuditReco
 async def household_entries_for(tx: Tx, principal: Principal, entries: list[AuditRecord]
                                 ) -> list[AuditRecord]:
     """An entry about a household redacted in place, as a document's is, when the
-    reader may not know of the household at the entry's moment (D1,
-    ``HouseholdsRepository.known_since``)."""
-    named = {str(entry.detail["household"]) for entry in entries if _a_households_own(entry)}
-    if not named:
-        return entries
+    reader may not know of the household at the entry's moment (``households_known``);
+    one they may know of without its counts of documents (``COUNTED_DETAIL``: None) when
+    they may not know of every document (``knows_every_document``)."""
+    knows = await households_known(tx, principal, {
+        str(entry.detail["household"]) for entry in entries if _a_households_own(entry)})
+    counted = knows_every_document(principal)
+
+    def shown(entry: AuditRecord) -> AuditRecord:
+        if not _a_households_own(entry):
+            return entry
+        if not knows(str(entry.detail["household"]), entry.at):
+            return msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
+        if counted or not COUNTED_DETAIL & entry.detail.keys():
+            return entry
+        return msgspec.structs.replace(entry, detail={
+            **entry.detail, **dict.fromkeys(COUNTED_DETAIL & entry.detail.keys())})
+
+    return [shown(entry) for entry in entries]
+
+
+async def households_known(tx: Tx, principal: Principal, named: set[str]) -> Knows:
+    """Whether ``principal`` may know of a household among ``named`` at a moment (D1,
+    ``HouseholdsRepository.known_since``): not one made only by filings above their
+    clearance, nor one registered later before its registration."""
+    if principal.is_service:
+        return lambda household, at: True
     known = await tx.households.known_since(
-        named, seen=tx.documents.households_seen(access_filter(principal)))
+        named, seen=tx.documents.households_seen(access_filter(principal))) if named else {}
 
-    def unknown(entry: AuditRecord) -> bool:
-        household = str(entry.detail["household"])
+    def knows(household: str, at: datetime) -> bool:
         if household not in known:
-            return True
+            return False
         since = known[household]
-        return since is not None and entry.at < since
+        return since is None or at >= since
 
-    return [msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
-            if _a_households_own(entry) and unknown(entry) else entry for entry in entries]
+    return knows
 
 
 def _a_households_own(entry: AuditRecord) -> bool:

@@ -114,6 +114,24 @@ def test_only_an_archivist_changes_a_household(archive_server: ArchiveServer) ->
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
 
 
+def test_registering_a_household_made_by_a_secret_filing_answers_as_at_one_moment(
+        archive_server: ArchiveServer) -> None:
+    """On the system clock, as deployed: created and updated at the same moment, as a
+    household never used is, though its secret document is placed in the occupant's part."""
+    with archive_server.client(archive_server.service_token()) as ingest:
+        filed = ingest.post("/registry/documents", json=document_body(
+            household="K-0909", security="secret"))
+    assert filed.status_code == 201, filed.text
+    archivist = archive_server.add_user("li", "archivist")
+    with archive_server.client(archivist) as client:
+        answers = [client.post("/registry/households", json={
+            "household": household, "occupant": "某", "moved_in": "2020-01-01"})
+            for household in ("K-0909", "K-0908")]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert [answer.json()["created_at"] == answer.json()["updated_at"]
+            for answer in answers] == [True, True]
+
+
 def _filed(server: ArchiveServer, title: str, filed_at: str) -> dict[str, Any]:
     with server.client(server.service_token()) as ingest:
         response = ingest.post("/registry/documents", json=document_body(
