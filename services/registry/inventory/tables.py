@@ -1,5 +1,5 @@
 """Tables of the periodic checks (O3); the migrations ``registry_0007_inventory`` and
-``registry_0024_inventory_levels`` (what an inventory holds by security level) are their
+``registry_0023_inventory_levels`` (what an inventory holds by security level) are their
 source of truth.
 
 ``clearance``: the starter's, whose view the checklist is; ``unplaced_held`` and an item's

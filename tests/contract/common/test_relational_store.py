@@ -176,7 +176,7 @@ async def test_a_correction_asked_before_occupancies_were_corrected_keeps_its_do
 
 async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
         database_url: str) -> None:
-    """registry_0024: an inventory started before listed every document whatever its
+    """registry_0023: an inventory started before listed every document whatever its
     level, so it is kept as the view of someone cleared for ``secret``, all it holds at
     that level (shown whole to them, as holding nothing to anyone cleared less)."""
     await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),

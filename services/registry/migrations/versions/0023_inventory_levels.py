@@ -6,14 +6,14 @@ Inventories started before listed every active document whatever its level: they
 kept as the view of someone cleared for ``secret``, all they hold at that level, so no
 one less cleared is shown a box, a household or a count from them.
 
-Revision ID: registry_0024_inventory_levels
+Revision ID: registry_0023_inventory_levels
 Revises: registry_0022_to_place
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "registry_0024_inventory_levels"
+revision = "registry_0023_inventory_levels"
 down_revision = "registry_0022_to_place"
 branch_labels = None
 depends_on = None
