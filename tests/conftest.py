@@ -6,7 +6,11 @@ order; a long file handed out last leaves one worker running it while the others
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
+
+from tests.support.memory import in_memory
 
 pytest_plugins = [
     "tests.fixtures.postgres",
@@ -71,3 +75,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # A stable sort on the file alone: each file's tests keep their order (and the
     # grouping of their module-scoped fixtures).
     items.sort(key=_turn)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest's base temporary directory (every tmp_path; xdist's workers are handed theirs
+    # from it) in memory when there is room (tests/support/memory.py); --basetemp still
+    # wins. pytest keeps the last three runs' files there, as it does on disk.
+    if config.option.basetemp is None and (memory := in_memory()) is not None:
+        tempfile.tempdir = str(memory)
