@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
@@ -24,11 +24,27 @@ from services.registry.corrections.models import (
     Correction,
     CorrectionCount,
     CorrectionDecision,
+    CorrectionFilters,
     CorrectionRequest,
     CorrectionStatus,
 )
 from services.registry.corrections.service import CorrectionsService
 from services.registry.guards import allow
+
+
+def _wanted(principal: Principal,
+            status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
+            document_id: Annotated[str | None, QueryParameter()] = None,
+            requested_by: Annotated[str | None, QueryParameter()] = None,
+            household: Annotated[str | None, QueryParameter()] = None) -> CorrectionFilters:
+    """The filters a corrections list and its count share; ``requested_by=me`` is the
+    caller."""
+    return CorrectionFilters(
+        status=status, document_id=document_id, household=household,
+        requested_by=principal.username if requested_by == "me" else requested_by)
+
+
+_FILTERED = {"wanted": Provide(_wanted, sync_to_thread=False)}
 
 
 class CorrectionsController(Controller):
@@ -67,14 +83,12 @@ class CorrectionsController(Controller):
         ``moved_in_after_moved_out``, ``overlaps_previous``, ``overlaps_next``."""
         return await corrections.request_occupancy(principal, household, occupancy_id, data)
 
-    @get("/corrections", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)])
+    @get("/corrections", operation_id="listCorrections", guards=[allow(*CORRECTION_READERS)],
+         dependencies=_FILTERED)
     async def list_corrections(
         self, principal: NamedDependency[Principal],
         corrections: NamedDependency[CorrectionsService],
-        status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
-        document_id: Annotated[str | None, QueryParameter()] = None,
-        requested_by: Annotated[str | None, QueryParameter()] = None,
-        household: Annotated[str | None, QueryParameter()] = None,
+        wanted: NamedDependency[CorrectionFilters],
         sort: Annotated[Literal["oldest", "newest"], QueryParameter()] = "oldest",
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[Correction]:
@@ -84,28 +98,20 @@ class CorrectionsController(Controller):
         each with its ``document`` now (archive number, title, version, the current
         values of the fields it changes) and, while pending, its ``approvers``.
         ``offset`` counts the corrections the caller sees."""
-        return await corrections.corrections(
-            principal, status=status, document_id=document_id,
-            requested_by=principal.username if requested_by == "me" else requested_by,
-            household=household, newest_first=sort == "newest", limit=limit, offset=offset)
+        return await corrections.corrections(principal, wanted, newest_first=sort == "newest",
+                                             limit=limit, offset=offset)
 
     @get("/corrections/count", operation_id="countCorrections",
-         guards=[allow(*CORRECTION_READERS)])
+         guards=[allow(*CORRECTION_READERS)], dependencies=_FILTERED)
     async def count_corrections(
         self, principal: NamedDependency[Principal],
         corrections: NamedDependency[CorrectionsService],
-        status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
-        document_id: Annotated[str | None, QueryParameter()] = None,
-        requested_by: Annotated[str | None, QueryParameter()] = None,
-        household: Annotated[str | None, QueryParameter()] = None,
+        wanted: NamedDependency[CorrectionFilters],
     ) -> CorrectionCount:
         """How many corrections ``GET /registry/corrections`` lists with the same
         filters (``requested_by=me`` too), on every page: those the caller sees, by the
         same rule, so a paged list can say its total and its last page."""
-        return await corrections.count(
-            principal, status=status, document_id=document_id,
-            requested_by=principal.username if requested_by == "me" else requested_by,
-            household=household)
+        return await corrections.count(principal, wanted)
 
     @get("/corrections/awaiting-count", operation_id="countCorrectionsAwaitingMe",
          guards=[allow(*CORRECTION_DECIDERS)])

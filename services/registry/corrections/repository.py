@@ -11,7 +11,7 @@ from services.common.contracts.registry import AccessFilter
 from services.common.db import struct_of
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
-from services.registry.corrections.models import Correction, CorrectionStatus
+from services.registry.corrections.models import Correction, CorrectionFilters
 from services.registry.corrections.tables import corrections
 from services.registry.households.repository import Seen, shown_to
 from services.registry.households.tables import households, occupancies
@@ -27,11 +27,7 @@ class Listing:
 
     access: AccessFilter
     seen: Seen | None
-    status: CorrectionStatus | None = None
-    document_id: str | None = None
-    requested_by: str | None = None
-    household: str | None = None
-    """Those of the household's documents and of its occupancies."""
+    wanted: CorrectionFilters
 
 
 class CorrectionsRepository(Repository):
@@ -84,17 +80,18 @@ def _listed(listing: Listing) -> list[sa.ColumnElement[bool]]:
             sa.select(occupancies.c.occupancy_id)
             .join(households, households.c.household == occupancies.c.household)
             .where(shown_to(listing.seen))))]
-    if listing.status is not None:
-        conditions.append(corrections.c.status == listing.status)
-    if listing.document_id is not None:
-        conditions.append(corrections.c.document_id == listing.document_id)
-    if listing.requested_by is not None:
-        conditions.append(corrections.c.requested_by == listing.requested_by)
-    if listing.household is not None:
+    wanted = listing.wanted
+    if wanted.status is not None:
+        conditions.append(corrections.c.status == wanted.status)
+    if wanted.document_id is not None:
+        conditions.append(corrections.c.document_id == wanted.document_id)
+    if wanted.requested_by is not None:
+        conditions.append(corrections.c.requested_by == wanted.requested_by)
+    if wanted.household is not None:
         conditions.append(sa.or_(
             corrections.c.document_id.in_(sa.select(documents.c.document_id)
-                                          .where(documents.c.household == listing.household)),
+                                          .where(documents.c.household == wanted.household)),
             corrections.c.occupancy_id.in_(
                 sa.select(occupancies.c.occupancy_id)
-                .where(occupancies.c.household == listing.household))))
+                .where(occupancies.c.household == wanted.household))))
     return conditions

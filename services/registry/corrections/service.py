@@ -45,8 +45,8 @@ from services.registry.corrections import occupancies
 from services.registry.corrections.models import (
     Correction,
     CorrectionCount,
+    CorrectionFilters,
     CorrectionRequest,
-    CorrectionStatus,
     MetadataChanges,
 )
 from services.registry.corrections.repository import Listing
@@ -216,10 +216,10 @@ class CorrectionsService:
             "it; an approver rejects it instead", code="not_proposer"),
             document_id=correction.document_id)
 
-    async def corrections(self, principal: Principal, *, status: CorrectionStatus | None,
-                          document_id: str | None, requested_by: str | None = None,
-                          household: str | None = None, newest_first: bool = False,
-                          limit: int, offset: int = 0) -> list[Correction]:
+    async def corrections(self, principal: Principal,
+                          wanted: CorrectionFilters, *,
+                          newest_first: bool = False, limit: int, offset: int = 0
+                          ) -> list[Correction]:
         """Corrections of the documents the caller may see (a document above their
         clearance is not named, nor its corrections) and of the occupancies of the
         households they may know of (D12), oldest first unless ``newest_first``; each
@@ -227,28 +227,25 @@ class CorrectionsService:
         that approve it. ``offset`` and ``limit`` count the corrections the caller sees,
         so the pages of a list neither skip nor repeat one."""
         async with self.store.transaction() as tx:
-            found = await tx.corrections.list(
-                _listing(tx, principal, status=status, document_id=document_id,
-                         requested_by=requested_by, household=household),
-                newest_first=newest_first, limit=limit, offset=offset)
+            found = await tx.corrections.list(_listing(tx, principal, wanted),
+                                              newest_first=newest_first, limit=limit,
+                                              offset=offset)
             return [await _as_listed(tx, correction) for correction in found]
 
-    async def count(self, principal: Principal, *, status: CorrectionStatus | None,
-                    document_id: str | None, requested_by: str | None = None,
-                    household: str | None = None) -> CorrectionCount:
+    async def count(self, principal: Principal,
+                    wanted: CorrectionFilters) -> CorrectionCount:
         """How many corrections ``corrections`` lists with these filters, on every
         page: the count a paged list shows beside it."""
         async with self.store.transaction() as tx:
             return CorrectionCount(count=await tx.corrections.count(
-                _listing(tx, principal, status=status, document_id=document_id,
-                         requested_by=requested_by, household=household)))
+                _listing(tx, principal, wanted)))
 
     async def awaiting_count(self, principal: Principal) -> AwaitingCount:
         """How many pending corrections the caller sees wait for their decision
         (``awaits_decision``: the count beside 更正审批 on every page)."""
         awaiting = 0
         async with self.store.transaction() as tx:
-            listing = _listing(tx, principal, status="pending")
+            listing = _listing(tx, principal, CorrectionFilters(status="pending"))
             for offset in itertools.count(0, _SCANNED):
                 found = await tx.corrections.list(listing, limit=_SCANNED, offset=offset)
                 for correction in found:
@@ -352,16 +349,13 @@ async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:
                 f"{decided.decided_by}" + (f": {decided.note}" if decided.note else ""))
 
 
-def _listing(tx: Tx, principal: Principal, *, status: CorrectionStatus | None,
-             document_id: str | None = None, requested_by: str | None = None,
-             household: str | None = None) -> Listing:
+def _listing(tx: Tx, principal: Principal, wanted: CorrectionFilters) -> Listing:
     """The corrections with these filters that ``principal`` sees: of the documents they
     may know exist (``can``'s ``list``: the clearance ceiling; a loan's grant does not
     name a document above it), and of the occupancies of the households they may know
     of (D12, ``seen_by``)."""
     return Listing(access=access_filter(principal), seen=seen_by(tx, principal),
-                   status=status, document_id=document_id, requested_by=requested_by,
-                   household=household)
+                   wanted=wanted)
 
 
 async def _as_listed(tx: Tx, correction: Correction) -> Correction:

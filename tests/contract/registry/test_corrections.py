@@ -15,7 +15,11 @@ from services.common.contracts.corrections import (
 from services.common.contracts.households import OccupancyChanges
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden, ValidationFailed
-from services.registry.corrections.models import CorrectionRequest, MetadataChanges
+from services.registry.corrections.models import (
+    CorrectionFilters,
+    CorrectionRequest,
+    MetadataChanges,
+)
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.journal.models import AuditQuery
@@ -166,7 +170,7 @@ async def test_a_correction_written_against_an_older_version_is_refused_and_undo
                                    "changed_at": registry.clock.now().isoformat()}
     assert (record.version, record.title) == (2, "关于空调漏水维修的函")
     queued = await registry.services.corrections.corrections(
-        ARCHIVIST, status=None, document_id=filed.document_id, limit=10)
+        ARCHIVIST, CorrectionFilters(document_id=filed.document_id), limit=10)
     assert len(queued) == 1
 
 
@@ -180,7 +184,8 @@ async def test_a_stale_form_cannot_ask_to_lower_a_level_raised_meanwhile(
             ARCHIVIST, filed.document_id,
             _fix(title="新标题", security="ordinary", base_version=1))
     pending = await registry.services.corrections.corrections(
-        ARCHIVIST, status="pending", document_id=filed.document_id, limit=10)
+        ARCHIVIST, CorrectionFilters(status="pending", document_id=filed.document_id),
+        limit=10)
     assert (refused.value.code, pending) == ("stale_correction", [])
 
 
@@ -214,7 +219,8 @@ async def test_a_correction_keeps_the_values_it_replaced(registry: Registry) -> 
         ARCHIVIST, filed.document_id, _fix(title="二次装修审批表", personal_info=True))
     await registry.services.corrections.approve(MANAGER, pending.correction_id, note=None)
     [listed] = await registry.services.corrections.corrections(
-        ARCHIVIST, status="applied", document_id=filed.document_id, limit=10)
+        ARCHIVIST, CorrectionFilters(status="applied", document_id=filed.document_id),
+        limit=10)
     assert pending.before == {"title": "二装审批表", "personal_info": False}
     assert listed.before == pending.before
     assert listed.document is not None
@@ -412,18 +418,17 @@ async def test_the_count_is_of_the_corrections_the_list_shows_the_caller_on_ever
     low = Principal(username="wu", roles=("manager",), clearance="ordinary")
 
     def counted(who: Principal) -> Awaitable[CorrectionCount]:
-        return corrections.count(who, status="pending", document_id=None)
+        return corrections.count(who, CorrectionFilters(status="pending"))
 
     async def paged(who: Principal) -> list[str]:
         return [correction.correction_id for offset in range(0, 8, 2)
                 for correction in await corrections.corrections(
-                    who, status="pending", document_id=None, limit=2, offset=offset)]
+                    who, CorrectionFilters(status="pending"), limit=2, offset=offset)]
 
     every = {who.username: await paged(who) for who in (MANAGER, low)}
     assert ((await counted(MANAGER)).count, len(set(every["zhou"]))) == (6, 6)
     assert ((await counted(low)).count, len(set(every["wu"]))) == (4, 4)
     assert set(every["wu"]) < set(every["zhou"])
-    assert (await corrections.count(low, status=None, document_id=None,
-                                    requested_by="wang")).count == 4
-    assert (await corrections.count(low, status="pending", document_id=secret.document_id,
-                                    )).count == 0
+    assert (await corrections.count(low, CorrectionFilters(requested_by="wang"))).count == 4
+    assert (await corrections.count(
+        low, CorrectionFilters(status="pending", document_id=secret.document_id))).count == 0

@@ -12,6 +12,7 @@ from services.common.auth import Principal
 from services.common.contracts.corrections import OccupancyCorrectionRequest
 from services.common.contracts.households import OccupancyChanges
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.registry.corrections.models import CorrectionFilters
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, MANAGER, STAFF, Registry
@@ -45,7 +46,7 @@ async def test_a_misspelt_name_waits_in_the_queue_then_relabels_and_is_found(
     _, li_na = await _two_occupants(registry)
     corrections = registry.services.corrections
     asked = await _ask(registry, li_na, occupant="李娅")
-    waiting = await corrections.corrections(MANAGER, status="pending", document_id=None,
+    waiting = await corrections.corrections(MANAGER, CorrectionFilters(status="pending"),
                                             limit=10)
     count = await corrections.awaiting_count(MANAGER)
     before = await registry.services.households.get(ARCHIVIST, "A-1202")
@@ -135,7 +136,7 @@ async def test_dates_that_break_the_history_are_refused_when_asked(registry: Reg
     assert refusals == ["date_in_future", "moved_in_after_moved_out", "overlaps_previous",
                         "overlaps_next", "overlaps_next", "no_changes"]
     assert await registry.services.corrections.corrections(
-        MANAGER, status="pending", document_id=None, limit=10) == []
+        MANAGER, CorrectionFilters(status="pending"), limit=10) == []
 
 
 async def test_a_correction_of_an_occupancy_changed_since_is_stale(registry: Registry) -> None:
