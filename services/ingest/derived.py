@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
-from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from services.ingest.models import (
     pages_key,
     text_versions_key,
 )
-from services.ingest.pool import summarise
+from services.ingest.pool import Extracted
 
 PAGES_CONTENT_TYPE = "application/x-ndjson"
 
@@ -109,12 +108,29 @@ class DerivedText:
 
     async def summary(self, sha256: str) -> TextSummary:
         """How well the current text was read, and in which language, for the registry."""
-        pages = [msgspec.structs.replace(page, words=(), lines=(), text="")
-                 async for page in self.pages(sha256)]
-        languages = Counter(page.language for page in pages if page.language is not None)
-        return TextSummary(
-            extraction=summarise(pages),
-            language=languages.most_common(1)[0][0] if languages else None)
+        read = Extracted.of(await self._page_facts(sha256))
+        return TextSummary(extraction=read.summary, language=read.language)
+
+    async def extracted(self, sha256: str, *, language: OcrLanguage | None
+                        ) -> Extracted | None:
+        """What the stored text says its extraction read, for a job run again after its
+        pages were stored (its worker stopped while it waited for the registry): ``None``
+        when no text is stored, or when Tesseract read it with another model than the
+        upload's ``language`` asks (a failed job uploaded again with another language),
+        so that it is read again."""
+        if await self.store.head(pages_key(sha256)) is None:
+            return None
+        pages = await self._page_facts(sha256)
+        if language is not None and any(page.engine == "tesseract" and page.language != language
+                                        for page in pages):
+            return None
+        return Extracted.of(pages)
+
+    async def _page_facts(self, sha256: str) -> list[PageText]:
+        """Each page without its words and text, which a long document would hold in
+        memory all at once."""
+        return [msgspec.structs.replace(page, words=(), lines=(), text="")
+                async for page in self.pages(sha256)]
 
     async def versions(self, sha256: str) -> list[TextVersion]:
         """The text's versions, oldest first; empty while there is only the first."""

@@ -104,6 +104,12 @@ class Extracted(msgspec.Struct, frozen=True, kw_only=True):
     ocr_pages: int = 0
     """Pages read by OCR (the others had a usable text layer)."""
 
+    @classmethod
+    def of(cls, pages: list[PageText]) -> Extracted:
+        """What ``pages`` say was read (their words and text are not needed)."""
+        return cls(pages=len(pages), summary=summarise(pages), language=_language(pages),
+                   ocr_pages=sum(page.method == "ocr" for page in pages))
+
 
 class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
     """The document cannot be extracted (``permanent``), or not now (engine missing)."""
@@ -157,8 +163,7 @@ def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
     except ArchiveError as exc:
         return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
-    return Extracted(pages=len(pages), summary=summarise(pages), language=_language(pages),
-                     ocr_pages=sum(page.method == "ocr" for page in pages))
+    return Extracted.of(pages)
 
 
 def derive_to_file(task: DeriveTask) -> Derived | ExtractionFailed:

@@ -10,6 +10,12 @@ job run again after a crash redoes only what was lost):
 4. register the document with the registry (idempotent by SHA-256);
 5. complete the job with the ``document_id``, while it still holds the lease.
 
+The page texts are stored last, after the previews: a job run again once they are there
+(its worker was stopped or died while the registry was away, or its registration failed)
+checks that the original is still there and goes straight to step 4, its pages not read
+again, unless they are gone or Tesseract read them with another model than the upload
+asks (``DerivedText.extracted``).
+
 Throughout, a heartbeat renews the job's lease every third of ``lease_s``; a lease lost
 to another worker stops the steps. The lease is short (``ARCHIVE_JOB_LEASE_S``, 30 s),
 so a job whose process died is claimed again within seconds, and a worker that starts
@@ -24,8 +30,9 @@ handed back at once (the attempt not counted).
 A database that cannot be reached stops nothing: claims are tried again with backoff, and
 a job whose outcome could not be recorded is claimed again once its lease runs out. Nor
 does a registry that cannot be reached: step 4 waits for it with the same backoff,
-holding the job and its extracted pages (no attempt spent, no page read again); the job's
-``error`` says meanwhile what it waits for.
+holding the job and its extracted pages (no attempt spent, no page read again, also
+after the worker is stopped meanwhile); the job's ``error`` says meanwhile what it waits
+for.
 """
 
 from __future__ import annotations
@@ -271,15 +278,7 @@ class IngestWorker:
 
     async def _steps(self, job: Job, work: Path) -> tuple[str, int, int]:
         payload = _payload(job)
-        original = work / "original"
-        await self._fetch(job.sha256, original)
-        task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
-                              previews_out=work / "previews", pid_file=work / "pid",
-                              limits=self.limits, engine=self.engine,
-                              language=payload.metadata.language)
-        extracted = await self._extract(job, task)
-        await self.previews.save(job.sha256, task.previews_out)
-        await self.derived.save(job.sha256, task.pages_out)
+        extracted = await self._extraction(job, payload, work)
         registration = await self._register(job, _registration(job, payload, extracted))
         if registration.document.status == "destroyed":
             await self._forget(job.sha256)
@@ -289,6 +288,29 @@ class IngestWorker:
                 code="destroyed")
         return (registration.document.document_id, extracted.pages,
                 len(extracted.summary.pages_needing_review))
+
+    async def _extraction(self, job: Job, payload: JobPayload, work: Path) -> Extracted:
+        """Steps 1–3, or what an earlier attempt of the job stored of them (module
+        docstring). The original must still be in the store, or nothing is filed."""
+        key = original_key(job.sha256)
+        if await self.store.head(key) is None:
+            raise PermanentJobError("the original is not in the object store; upload the "
+                                    "file again", code="original_missing")
+        stored = await self.derived.extracted(job.sha256, language=payload.metadata.language)
+        if stored is not None:
+            log.info("job %s: its %d pages were read and stored by an earlier attempt; "
+                     "registering them", job.job_id, stored.pages)
+            return stored
+        original = work / "original"
+        await copy_to_file(self.store, key, original)
+        task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
+                              previews_out=work / "previews", pid_file=work / "pid",
+                              limits=self.limits, engine=self.engine,
+                              language=payload.metadata.language)
+        extracted = await self._extract(job, task)
+        await self.previews.save(job.sha256, task.previews_out)
+        await self.derived.save(job.sha256, task.pages_out)
+        return extracted
 
     async def _register(self, job: Job, new: NewDocument) -> Registration:
         """Register ``new``, waiting (with the claims' backoff) while the registry cannot be
@@ -331,13 +353,6 @@ class IngestWorker:
                 raise
             log.warning("%s: the re-uploaded original of a destroyed document stays until "
                         "its lock passes: %s", sha256, exc.detail)
-
-    async def _fetch(self, sha256: str, destination: Path) -> None:
-        key = original_key(sha256)
-        if await self.store.head(key) is None:
-            raise PermanentJobError("the original is not in the object store; upload the "
-                                    "file again", code="original_missing")
-        await copy_to_file(self.store, key, destination)
 
     async def _extract(self, job: Job, task: ExtractionTask) -> Extracted:
         running = asyncio.ensure_future(self.pool.run(task))

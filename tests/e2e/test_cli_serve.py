@@ -6,6 +6,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -167,6 +168,52 @@ def test_an_unreachable_postgresql_is_waited_for_until_ctrl_c(
     assert "waiting for the ingest database" in said[-1] or \
         "waiting for the registry database" in said[-1], said
     assert "Traceback" not in "".join(said) + rest
+
+
+@pytest.fixture
+def nothing_at_the_default_server() -> Iterator[None]:
+    """Hold the default server's port (``archive serve``'s, 8000) without listening, so
+    that nothing answers there while the test runs."""
+    with socket.socket() as held:
+        try:
+            held.bind(("127.0.0.1", 8000))
+        except OSError as exc:
+            raise AssertionError("port 8000 is taken (an 'archive serve' of yours?); this "
+                                 "test needs nothing to answer there: stop it") from exc
+        yield
+
+
+@pytest.mark.usefixtures("nothing_at_the_default_server")
+@pytest.mark.parametrize("registry_set", [False, True], ids=["unset", "set"])
+def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_default(
+        tmp_path: Path, registry_set: bool) -> None:
+    """The jobs of a worker registering at a server that is not there wait, extracted but
+    never filed: the operator is told at once, and how to put it right."""
+    environment = clean_environment(
+        ARCHIVE_DATA_DIR=str(tmp_path / "data"),
+        # Unreachable, so the worker stops to wait right after its start-up lines.
+        ARCHIVE_DATABASE_URL=f"postgresql+asyncpg://archive@127.0.0.1:{free_port()}/archive")
+    if registry_set:
+        environment["ARCHIVE_REGISTRY_URL"] = f"http://127.0.0.1:{free_port()}"
+    started = subprocess.Popen([*ARCHIVE, "worker", "--concurrency", "1"], cwd=tmp_path,
+                               env=environment, stderr=subprocess.PIPE, text=True)
+    assert started.stderr is not None
+    said = []
+    for line in started.stderr:
+        said.append(line.rstrip("\n"))
+        if "cannot reach the database" in line:
+            break
+    started.send_signal(signal.SIGINT)
+    started.communicate(timeout=30)
+    warnings = [line for line in said if line.startswith("warning:")]
+    if registry_set:
+        assert warnings == [], said
+    else:
+        assert warnings == [
+            "warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "
+            "http://127.0.0.1:8000: jobs will wait there, extracted but not filed, until a "
+            "server answers. Set ARCHIVE_REGISTRY_URL to the address of the 'archive serve' "
+            "that takes the uploads, then start the worker again."], said
 
 
 def test_user_add_login_an_authenticated_ready_and_logout(tmp_path: Path) -> None:

@@ -1,12 +1,14 @@
 """A registry that cannot be reached stops no worker and spends no attempt: the job waits
 with its extracted pages, shows what it waits for, and is filed once the registry is
-back. The registry is a real server; the fault is in the network between (``Relay``);
-the worker's queue is its own (real SQLite), as ``archive worker``'s is apart."""
+back, its pages not read again even if its worker was stopped meanwhile. The registry is
+a real server; the fault is in the network between (``Relay``); the worker's queue is
+its own (real SQLite), as ``archive worker``'s is apart, and counts the pages read by OCR
+(``OcrTally``, as ``/metrics`` does)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -16,11 +18,14 @@ import pytest
 from services.common.clients.registry import RegistryClient
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
-from services.common.objectstore import store_original
+from services.common.objectstore import original_key, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.common.tasks import BackgroundTask
+from services.ingest.derived import DerivedText
 from services.ingest.extraction import ExtractionLimits, TesseractEngine
 from services.ingest.jobs import Job, JobQueue
+from services.ingest.models import pages_key
+from services.ingest.ocr_tally import OcrTally
 from services.ingest.pool import ExtractionPool
 from services.ingest.worker import IngestWorker
 from tests.fixtures.app import ArchiveServer
@@ -54,22 +59,35 @@ async def relay(archive_server: ArchiveServer) -> AsyncIterator[Relay]:
 
 
 @pytest.fixture
-def pool() -> Iterator[ExtractionPool]:
-    extraction = ExtractionPool(1)
+def pool(queue: JobQueue) -> Iterator[ExtractionPool]:
+    extraction = ExtractionPool(1, tally=OcrTally(queue.engine))
     yield extraction
     extraction.shutdown()
 
 
-async def test_job_waits_for_the_registry_without_spending_its_attempt(
-        queue: JobQueue, relay: Relay, archive_server: ArchiveServer, pool: ExtractionPool,
-        tmp_path: Path) -> None:
-    store = DirectoryObjectStore(tmp_path / "objects")
-    registry = RegistryClient(f"http://127.0.0.1:{relay.port}", name="registry",
-                              service_token=partial(archive_server.ctx.codec.service_token,
-                                                    "ingest"))
-    worker = IngestWorker(queue, store, registry, pool, engine=TesseractEngine(),
-                          limits=ExtractionLimits(page_timeout_s=10.0), lease_s=6,
-                          concurrency=1, scratch_dir=tmp_path / "work", poll_s=0.05)
+@pytest.fixture
+def store(tmp_path: Path) -> DirectoryObjectStore:
+    return DirectoryObjectStore(tmp_path / "objects")
+
+
+@pytest.fixture
+async def registry(relay: Relay, archive_server: ArchiveServer
+                   ) -> AsyncIterator[RegistryClient]:
+    client = RegistryClient(f"http://127.0.0.1:{relay.port}", name="registry",
+                            service_token=partial(archive_server.ctx.codec.service_token,
+                                                  "ingest"))
+    yield client
+    await client.close()
+
+
+def _worker(queue: JobQueue, store: DirectoryObjectStore, registry: RegistryClient,
+            pool: ExtractionPool, tmp_path: Path) -> IngestWorker:
+    return IngestWorker(queue, store, registry, pool, engine=TesseractEngine(),
+                        limits=ExtractionLimits(page_timeout_s=10.0), lease_s=6,
+                        concurrency=1, scratch_dir=tmp_path / "work", poll_s=0.05)
+
+
+async def _enqueue_scan(queue: JobQueue, store: DirectoryObjectStore, tmp_path: Path) -> Job:
     scan = write_png(tmp_path / "scan.png", render_page(SIMPLIFIED_LINES[:1]))
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -77,26 +95,52 @@ async def test_job_waits_for_the_registry_without_spending_its_attempt(
 
     stored = await store_original(store, chunks(), max_bytes=10**7, spool_dir=store.spool_dir)
     job, _ = await queue.enqueue(stored.sha256, PAYLOAD)
+    return job
+
+
+async def _run_until(worker: IngestWorker, probe: Callable[[], Awaitable[Job | None]], *,
+                     what: str) -> Job:
+    """Run ``worker`` until ``probe`` answers, then stop it as ``archive worker`` stops on
+    SIGTERM (its job handed back)."""
     running = BackgroundTask("ingest-workers", worker.run)
     running.start()
     try:
-        async def waiting() -> Job | None:
-            now = await queue.get(job.job_id)
-            return now if now.error_code == "registry_unavailable" else None
+        return await eventually_async(probe, what=what)
+    finally:
+        await running.stop()
 
-        waited = await eventually_async(waiting, what="the job did not wait for the registry")
+
+def _waiting_for_the_registry(queue: JobQueue, job: Job
+                              ) -> Callable[[], Awaitable[Job | None]]:
+    async def probe() -> Job | None:
+        now = await queue.get(job.job_id)
+        return now if now.error_code == "registry_unavailable" else None
+    return probe
+
+
+def _finished(queue: JobQueue, job: Job) -> Callable[[], Awaitable[Job | None]]:
+    async def probe() -> Job | None:
+        now = await queue.get(job.job_id)
+        return now if now.status in ("done", "failed") else None
+    return probe
+
+
+async def test_job_waits_for_the_registry_without_spending_its_attempt(
+        queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
+        registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
+    job = await _enqueue_scan(queue, store, tmp_path)
+    running = BackgroundTask("ingest-workers",
+                             _worker(queue, store, registry, pool, tmp_path).run)
+    running.start()
+    try:
+        waited = await eventually_async(_waiting_for_the_registry(queue, job),
+                                        what="the job did not wait for the registry")
         await asyncio.sleep(0.5)  # several tries of the registry meanwhile
         still = await queue.get(job.job_id)
         await relay.start()
-
-        async def finished() -> Job | None:
-            now = await queue.get(job.job_id)
-            return now if now.status in ("done", "failed") else None
-
-        filed = await eventually_async(finished, what="the job did not finish")
+        filed = await eventually_async(_finished(queue, job), what="the job did not finish")
     finally:
         await running.stop()
-        await registry.close()
     assert (waited.status, waited.attempts) == ("running", 1)
     assert (waited.error or "").startswith("waiting for the registry: the registry service "
                                            f"at http://127.0.0.1:{relay.port} cannot be "
@@ -104,3 +148,55 @@ async def test_job_waits_for_the_registry_without_spending_its_attempt(
     assert (still.status, still.attempts) == ("running", 1)
     # One attempt of one allowed: before, the first failed try of the registry failed it.
     assert (filed.status, filed.attempts, filed.error, filed.pages) == ("done", 1, None, 1)
+
+
+async def test_job_taken_up_after_a_restart_is_filed_without_reading_its_pages_again(
+        queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
+        registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
+    tally = OcrTally(queue.engine)
+    job = await _enqueue_scan(queue, store, tmp_path)
+    await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                     _waiting_for_the_registry(queue, job),
+                     what="the job did not wait for the registry")
+    handed_back = await queue.get(job.job_id)
+    read_before = await tally.total()
+    await relay.start()
+    filed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                             _finished(queue, job), what="the job did not finish")
+    assert (handed_back.status, handed_back.attempts) == ("queued", 0)
+    assert read_before == 1
+    # Before, the worker started again read the page again: 2 pages read by OCR.
+    assert await tally.total() == 1
+    assert (filed.status, filed.attempts, filed.error, filed.pages) == ("done", 1, None, 1)
+
+
+async def test_job_whose_stored_pages_are_gone_reads_them_again_after_a_restart(
+        queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
+        registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
+    tally = OcrTally(queue.engine)
+    job = await _enqueue_scan(queue, store, tmp_path)
+    await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                     _waiting_for_the_registry(queue, job),
+                     what="the job did not wait for the registry")
+    await DerivedText(store).delete(job.sha256)
+    await relay.start()
+    filed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                             _finished(queue, job), what="the job did not finish")
+    assert await tally.total() == 2
+    assert (filed.status, filed.pages) == ("done", 1)
+    assert await store.head(pages_key(job.sha256)) is not None
+
+
+async def test_job_whose_original_is_gone_fails_after_a_restart_though_its_pages_are_stored(
+        queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
+        registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
+    job = await _enqueue_scan(queue, store, tmp_path)
+    await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                     _waiting_for_the_registry(queue, job),
+                     what="the job did not wait for the registry")
+    await store.delete(original_key(job.sha256))
+    await relay.start()
+    failed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                              _finished(queue, job), what="the job did not finish")
+    assert (failed.status, failed.error_code, failed.document_id) == (
+        "failed", "original_missing", None)
