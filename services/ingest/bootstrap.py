@@ -103,7 +103,9 @@ class Workers:
     async def state(self) -> str:
         if not self.task.running:
             return "down: the workers are not running"
-        return f"{self.pool.processes} extraction processes running ({self.engine_name})"
+        processes = self.pool.processes
+        return (f"{processes} extraction process{'' if processes == 1 else 'es'} running "
+                f"({self.engine_name})")
 
     @property
     def engine_name(self) -> str:

@@ -222,7 +222,7 @@ def test_user_add_login_an_authenticated_ready_and_logout(tmp_path: Path) -> Non
     assert added.returncode == 0, added.stderr
     port = free_port()
     environment = clean_environment()
-    environment.update({"ARCHIVE_DATA_DIR": str(tmp_path / "data")})
+    environment.update({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_OCR_WORKERS": "1"})
     server = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port)], cwd=tmp_path,
                               env=environment, stderr=subprocess.PIPE, text=True)
     try:
@@ -236,6 +236,7 @@ def test_user_add_login_an_authenticated_ready_and_logout(tmp_path: Path) -> Non
         ready = loopback.get(f"{url}/ready", headers={"Authorization": f"Bearer {token}"})
         assert ready.status_code == 200
         assert ready.json()["status"] == "ready"
+        assert ready.json()["checks"]["ingest.workers"].startswith("1 extraction process running")
         assert loopback.get(f"{url}/registry/users",
                          headers={"Authorization": f"Bearer {token}"}).status_code == 200
         logged_out = run(["logout", "--server", url], tmp_path)
