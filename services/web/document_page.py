@@ -148,6 +148,9 @@ LOAN_STATUS_NAMES = {
 }
 """The loans' statuses (B3-B5) by their Chinese names; a status not named shows as coded."""
 WITHDRAWN_NAME = "已撤回"
+DIGITAL_STATUS_NAMES = {"out": "查阅中", "returned": "查阅已结束"}
+"""A digital loan's statuses where a paper loan's names (借出中, 已归还) would not fit: it is
+opened for reading in the system and ended, nothing is handed over."""
 LOAN_KIND_NAMES = {"paper": "纸质借出", "digital": "电子查阅（只读）"}
 """The kinds of loan (B2) by one name each, on the loan pages and a document's history."""
 
@@ -157,6 +160,8 @@ def loan_status_name(loan: Loan) -> str:
     its applicant or at the borrower's departure) is named apart from one refused."""
     if loan.rejection is not None and loan.rejection.withdrawn:
         return WITHDRAWN_NAME
+    if loan.kind == "digital" and loan.status in DIGITAL_STATUS_NAMES:
+        return DIGITAL_STATUS_NAMES[loan.status]
     return LOAN_STATUS_NAMES.get(loan.status, loan.status)
 
 @dataclass(frozen=True)

@@ -222,12 +222,34 @@ def test_the_loan_pages_buttons_ask_for_what_they_do_in_english() -> None:
     """The buttons share their Chinese with the audit trail's entries ("lent out"), but
     read as what they do."""
     pages = Pages()
-    approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"))
+    approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"),
+                     kind="paper")
     shown = {principal.username: _buttons(pages.html("en", "loan.html", page_layout(
         principal, "/ui/loans", "token") | {"view": _view(principal, loan), "done": "",
                                              "refused": ""}))
         for principal, loan in ((WANG, approved), (LI, _out()))}
     assert shown == {"wang": ["Lend out"], "li": ["Acknowledge receipt", "Renew"]}
+
+
+def test_a_digital_loan_is_opened_for_reading_not_lent_out() -> None:
+    """Nothing is handed over on a digital loan: its button, its outcome, its time and its
+    status say it is opened for reading, where a paper loan's say lent out."""
+    pages = Pages()
+    layout = page_layout(WANG, "/ui/loans", "token")
+    said = {}
+    for kind in ("digital", "paper"):
+        approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"),
+                         kind=kind)
+        issued = _out(kind=kind)
+        offered = _buttons(pages.html("zh", "loan.html", layout | {
+            "view": _view(WANG, approved), "done": "", "refused": ""}))
+        after = pages.html("zh", "loan.html", layout | {
+            "view": _view(WANG, issued), "done": "issue", "refused": ""})
+        said[kind] = (offered[0], _view(WANG, issued).status,
+                      "已开通电子查阅" in after, "开通时间" in after, "已借出。" in after)
+    assert said == {"digital": ("开通电子查阅", "查阅中", True, True, False),
+                    "paper": ("借出", "借出中", False, False, True)}
+    assert loan_line(_loan("r", status="returned")).status == "查阅已结束"
 
 
 def test_a_digital_loan_is_returned_without_a_damage_check() -> None:
@@ -409,7 +431,7 @@ def test_the_escalation_hint_says_to_urge_the_return_not_to_renew() -> None:
 def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> None:
     approval = Approval(step=0, role="manager", approver="zhou", note="同意", approved_at=AT)
     returned = _loan("back", status="returned", approved_by=("zhou", "zhao", "wang"),
-                     issued_at=AT, issued_by="wang", due_at=AT + timedelta(days=7),
+                     kind="paper", issued_at=AT, issued_by="wang", due_at=AT + timedelta(days=7),
                      returned=ReturnRecord(returned_by="wang", returned_at=AT, intact=True,
                                          note=None))
     returned = msgspec.structs.replace(returned, approvals=[approval, *returned.approvals[1:]])
