@@ -188,6 +188,12 @@ async def test_a_name_found_by_its_parts_is_marked_where_the_page_writes_it(
     assert "<mark>kwok</mark>_wm@" in result.hits[0].highlights[0]
 
 
+async def test_a_hit_carries_its_documents_language(index: SearchIndex) -> None:
+    await index.upsert([doc(body="衛生間漏水", language="chi_tra"), doc(body="卫生间漏水")])
+    result = await index.search(SearchQuery(q="漏水"), SECRET)
+    assert sorted(str(hit.language) for hit in result.hits) == ["None", "chi_tra"]
+
+
 async def test_a_plate_typed_with_its_dot_finds_a_page_writing_it_without(
         index: SearchIndex) -> None:
     page = doc(body="停车登记：粤B5M3K7")
