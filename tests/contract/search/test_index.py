@@ -158,7 +158,7 @@ TYPED_FORMS = [
     pytest.param("例如 e.g. 押金 12.50 元，网站 www.example.com",
                  "例如 eg 押金 1250 元 12.5，网站 www.example.org",
                  ["e.g.", "12.50", "example.com", "www.example.com"],
-                 id="abbreviations_amounts_and_domains_as_before"),
+                 id="abbreviations_amounts_and_domains_and_a_domain_inside_a_longer_one"),
     pytest.param("月租金¥12,500.00，押金：¥23,600.00", "月租金¥12,600.00 编号1,2,500",
                  ["12,500", "12500", "¥12,500", "12,500.00", "23600", "¥23,600"],
                  id="an_amount_without_its_cents_or_thousands_separators"),
