@@ -30,7 +30,7 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import day_key, digits_of, fold, folded_tokens, typed_key
+from services.common.text import day_key, digits_of, fold, folded_tokens, parts_apart, typed_key
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:
@@ -152,8 +152,9 @@ def spelled_otherwise(folded: str) -> str | None:
     groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
     (``a0301``) as the code (``a-0301``), a licence plate or a flat in words as its key
     (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``), a place
-    typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``); None for
-    most words."""
+    typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``), a word
+    whose letters a full stop or an underscore joins as its parts apart (``parts_apart``:
+    ``mr.wong`` is ``mr wong``, which finds Mr. Wong); None for most words."""
     if key := day_key(folded) or typed_key(folded):
         return key
     if digits := digits_of(tuple(folded_tokens(folded))):
@@ -165,7 +166,7 @@ def spelled_otherwise(folded: str) -> str | None:
             return None
     if run_on := _PLACE_RUN_ON.fullmatch(folded):
         return " ".join(run_on.groups())
-    return None
+    return parts_apart(folded)
 
 
 def department_named(text: str, *, shown: Mapping[str, str] | None = None) -> str:

@@ -27,9 +27,12 @@ Elasticsearch match the same documents:
   ``1,200.50`` stays one token;
 - but a colon always separates (UAX #29 joins letters with it): a form writes its label
   and the value after it, ``Owner：Kwok`` is ``owner``, ``kwok``;
-- and a word whose letters a full stop joins is a token, then each of its parts one:
-  ``Mr.Wong`` → ``mr.wong``, ``mr``, ``wong``; ``e.g.`` → ``e.g``, ``e``, ``g``, so the name
-  and the whole (an abbreviation, a domain, an e-mail address's) are found alike;
+- and a word whose letters a full stop or an underscore joins is a token, then each of its
+  parts one: ``Mr.Wong`` → ``mr.wong``, ``mr``, ``wong``; ``e.g.`` → ``e.g``, ``e``, ``g``;
+  ``kwok_wm`` → ``kwok_wm``, ``kwok``, ``wm``, so the name and the whole (an abbreviation,
+  a domain, an e-mail address's local part) are found alike. A word is found whole or by
+  those parts, never by a piece inside them (``kwok`` is not in ``wykwok@example.com``):
+  ``within_words`` says where, so that the document page marks what search finds;
 - punctuation and spaces separate tokens and are dropped;
 - a line break inside a CJK run does not (``更换大\n堂水牌`` → ``大堂``): a printed or OCR'd
   Chinese page wraps its lines wherever the margin falls, mid-word, so a break between two
@@ -170,9 +173,11 @@ _LETTER = rf"[^\W\d_{_CJK}]"
 # Not a colon, though UAX #29 joins letters with it: a form's label and its value are two
 # words (业主 Owner：Kwok, folded owner:kwok).
 _JOINER = rf"(?:(?<={_LETTER})[.'’](?={_LETTER})|(?<=\d)[.,;'’](?=\d))"
-_DOT_IN_WORD = re.compile(rf"(?<={_LETTER})\.(?={_LETTER})")
-"""A full stop between letters: ``mr.wong``, ``e.g``, ``example.com`` are words of their own
-and so are their parts (``mr``, ``wong``)."""
+_PART_JOINERS = "._"
+_JOINED_PARTS = re.compile(rf"(?<={_LETTER})[{_PART_JOINERS}](?={_LETTER})")
+"""A full stop or an underscore between letters: ``mr.wong``, ``e.g``, ``example.com``,
+``kwok_wm`` are words of their own and so are their parts (``mr``, ``wong``, ``kwok``):
+an e-mail address's local part joins a name with either (``kwok.wm@``, ``kwok_wm@``)."""
 LINE_WRAP = r"[ \t\u3000]*\r?\n[ \t\u3000]*"
 """A line break with the blanks around it, as OCR and typed text leave it."""
 _TOKEN_RE = re.compile(
@@ -188,12 +193,17 @@ class TokenSpan(NamedTuple):
     end: int
 
 
+def _has_joiner(word: str) -> bool:
+    return "." in word or "_" in word
+
+
 def _word_spans(word: str, start: int) -> Iterator[TokenSpan]:
-    """A word, then its parts when full stops join letters in it (``_DOT_IN_WORD``)."""
+    """A word, then its parts when full stops or underscores join letters in it
+    (``_JOINED_PARTS``)."""
     yield TokenSpan(word, start, start + len(word))
-    if "." in word:
-        dots = [dot.start() for dot in _DOT_IN_WORD.finditer(word)]
-        for begin, end in pairwise([-1, *dots, len(word)]) if dots else ():
+    if _has_joiner(word):
+        joins = [join.start() for join in _JOINED_PARTS.finditer(word)]
+        for begin, end in pairwise([-1, *joins, len(word)]) if joins else ():
             yield TokenSpan(word[begin + 1 : end], start + begin + 1, start + end)
 
 
@@ -219,13 +229,39 @@ def token_spans(folded: str, *, unigrams: bool = False) -> list[TokenSpan]:
     return spans
 
 
+def within_words(folded: str) -> set[int]:
+    """The places inside a word of letters or digits (between ``folded[at - 1]`` and
+    ``folded[at]``, both in it) where no token of it begins or ends: a search word that
+    begins or ends there is not found, though its letters stand there (``kwok`` in
+    ``wykwok``, ``201`` in ``a-1201``). Where a full stop or an underscore joins parts
+    (``_JOINED_PARTS``) a part begins or ends (``kwok`` in ``kwok.wm``, ``kwok_wm``)."""
+    inside: set[int] = set()
+    for match in _TOKEN_RE.finditer(folded):
+        if match.group("word") is None:
+            continue
+        inside.update(range(match.start() + 1, match.end()))
+        inside.difference_update(edge for span in _word_spans(match.group(), match.start())
+                                 for edge in (span.start, span.end))
+    return inside
+
+
+def parts_apart(folded: str) -> str | None:
+    """``folded`` with the full stops and underscores that join letters in it
+    (``_JOINED_PARTS``) written as spaces (``mr.wong`` is ``mr wong``); None without any.
+    A search word so joined is found with its parts apart too: a page writes a name after
+    a title and a space as often as without (``Mr. Wong``), and its tokens then are the
+    parts alone, one after the other."""
+    apart = _JOINED_PARTS.sub(" ", folded)
+    return apart if apart != folded else None
+
+
 def folded_tokens(folded: str, *, unigrams: bool = False) -> list[str]:
     """Tokens of already-folded text, in order; the indexing hot path, so no offsets."""
     out: list[str] = []
     for run, word in _TOKEN_RE.findall(folded):  # findall: no match objects, twice as fast
         if word:
             out.append(word)
-            if "." in word and len(parts := _DOT_IN_WORD.split(word)) > 1:
+            if _has_joiner(word) and len(parts := _JOINED_PARTS.split(word)) > 1:
                 out.extend(parts)
             continue
         if "\n" in run:
@@ -448,14 +484,14 @@ def analysable(folded: str) -> str:
     """``folded`` as an analyzer that splits words as UAX #29 does (Elasticsearch's
     ``standard`` tokenizer under its ``cjk`` analyzer) must read it to make the tokens
     ``folded_tokens`` makes: each word and each CJK run, without the line breaks inside
-    it, apart by a space; a word joined by full stops then its parts. What else the text
-    holds, that tokenizer would join otherwise (``owner:kwok``, ``a·b``) or not split
-    (``mr.wong``)."""
+    it, apart by a space; a word joined by full stops or underscores then its parts. What
+    else the text holds, that tokenizer would join otherwise (``owner:kwok``, ``a·b``) or
+    not split (``mr.wong``, ``kwok_wm``)."""
     pieces: list[str] = []
     for run, word in _TOKEN_RE.findall(folded):
         if word:
             pieces.append(word)
-            if "." in word and len(parts := _DOT_IN_WORD.split(word)) > 1:
+            if _has_joiner(word) and len(parts := _JOINED_PARTS.split(word)) > 1:
                 pieces.extend(parts)
         else:
             pieces.append(_LAYOUT.sub("", run) if "\n" in run else run)

@@ -99,7 +99,7 @@ def indexed(document: FeedDocument, body: str, *, version: int) -> IndexedDocume
         title=document.title, body=body, household=document.household,
         category=document.category, filed_at=document.filed_at, security=document.security,
         personal_info=document.personal_info, version=version,
-        former_archive_nos=tuple(document.former_archive_nos),
+        former_archive_nos=tuple(document.former_archive_nos), language=document.language,
     )
 
 

@@ -3,7 +3,9 @@ page image's boxes (the document page's ``?q=``).
 
 Words are found as search matches them (architecture.md, Chinese text): both sides
 folded (Traditional and Simplified, full and half width, case), whitespace ignored so a
-word a scan wraps across two lines is found, a quoted phrase as one word. A word that is
+word a scan wraps across two lines is found, a quoted phrase as one word; letters and
+digits only whole or by a word's parts, never inside them (``within_words``: ``kwok`` is
+marked in kwok.wm@…, not in wykwok@…, as search finds the one and not the other). A word that is
 not on the page at all is looked for by its two-character pieces, as a partial match
 finds it (README, Search), and by its other spelling (``spelled_otherwise``).
 
@@ -17,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk, key_spans
+from services.common.text import fold, fold_mapped, is_cjk, key_spans, within_words
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
@@ -75,15 +78,27 @@ def _places_as_key(text: str, word: str) -> list[Span]:
     return [(span.start, span.end) for span in key_spans(text) if span.text == word]
 
 
+def _inside_words(text: str) -> set[int]:
+    """``within_words`` of ``text``, counted as a ``Span`` is, without whitespace: found in
+    the text as it is, where its words are apart."""
+    folded = fold_mapped(text)
+    compact_at = list(accumulate((not char.isspace() for char in text), initial=0))
+    return {compact_at[folded.source_span(at, at + 1)[0]] for at in within_words(folded.text)}
+
+
 def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
     """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
     compact = _WHITESPACE.sub("", text)
     folded = fold_mapped(compact)
+    inside = _inside_words(text)
     spans: list[Span] = []
     for word in words:
-        places = _places(folded.text, word) or _places_as_key(folded.text, word) or [
-            place for piece in _pieces(word) for place in _places(folded.text, piece)]
-        spans.extend(folded.source_span(start, end) for start, end in places)
+        whole = [span for span in (folded.source_span(*place)
+                                   for place in _places(folded.text, word))
+                 if span[0] not in inside and span[1] not in inside]
+        spans.extend(whole or [folded.source_span(start, end) for start, end in (
+            _places_as_key(folded.text, word)
+            or [place for piece in _pieces(word) for place in _places(folded.text, piece)])])
     merged: list[Span] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:

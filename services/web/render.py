@@ -40,7 +40,9 @@ BABEL_LOCALE = {"zh": "zh_CN", "en": "en"}
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 """Chinese characters (CJK unified ideographs and their extensions, compatibility forms)."""
 WRITTEN_LANG = {"chi_sim": "zh-Hans", "chi_tra": "zh-Hant"}
-"""A document's language (its OCR model) as a page's ``lang`` says it."""
+"""A document's Chinese (its OCR model) as a page's ``lang`` says it."""
+ENGLISH = "eng"
+"""A document in English (its OCR model)."""
 
 
 def language_of(request: Request[Any, Any, Any]) -> Language:
@@ -92,18 +94,23 @@ def _month(context: Context, value: int | str) -> str:
 
 @pass_context
 def _as_written(context: Context, value: object, language: str | None = None) -> Markup:
-    """Text people typed or OCR read (a title, a page's text, a reason, an occupant),
-    marked as Chinese where it holds Chinese on an English page, so that a screen reader
-    says it with a Chinese voice (WCAG 3.1.2, language of parts): ``zh-Hans`` or
-    ``zh-Hant`` from the document's ``language`` (chi_sim, chi_tra; the first of several)
-    when known, else ``zh``. On a Chinese page nothing is marked: Chinese is the page's
-    own language, and Latin text (a unit number, a name) is read well enough as it is."""
+    """Text people typed or OCR read (a title, a page's text or a hit's snippets, a
+    reason, an occupant), marked with its language where it is not the page's, so that a
+    screen reader says it with the right voice (WCAG 3.1.2, language of parts). On an
+    English page, text that holds Chinese: ``zh-Hans`` or ``zh-Hant`` from the document's
+    ``language`` (chi_sim, chi_tra; the first of several) when known, else ``zh``. On a
+    Chinese page, a document in English (``eng`` first) where its text holds no Chinese:
+    ``en``; nothing else, Chinese being the page's own language, and Latin text in a
+    Chinese document (a unit number, a name) is read well enough as it is."""
     text = Markup.escape(value)
-    if context["language"] == "zh" or not HAN.search(text):
-        return text
     models = (language or "").split("+")
-    lang = next((WRITTEN_LANG[model] for model in models if model in WRITTEN_LANG), "zh")
-    return Markup('<span lang="{}">{}</span>').format(lang, text)
+    if context["language"] == "zh":
+        lang = "en" if models[0] == ENGLISH and not HAN.search(text) else None
+    elif HAN.search(text):
+        lang = next((WRITTEN_LANG[model] for model in models if model in WRITTEN_LANG), "zh")
+    else:
+        lang = None
+    return text if lang is None else Markup('<span lang="{}">{}</span>').format(lang, text)
 
 
 def _department(code: str | None) -> str:

@@ -113,6 +113,8 @@ class Hit:
     category_name: str
     filed_at: date
     highlights: list[Markup]
+    language: str | None
+    """The document's (``SearchHit.language``): the page marks its title and snippets so."""
     partial: bool
     first_partial: bool
     """The first partial hit after full ones: the page draws the line above it."""
@@ -150,7 +152,8 @@ def search_view(form: SearchForm, result: SearchResult) -> SearchView:
             title=hit.title, archive_no=hit.archive_no, household=hit.household,
             household_url=household_url(hit.household) if hit.household else None,
             category_name=CATEGORY_NAMES[hit.category], filed_at=hit.filed_at,
-            highlights=[snippet(text) for text in hit.highlights], partial=partial,
+            highlights=[snippet(text) for text in hit.highlights], language=hit.language,
+            partial=partial,
             first_partial=partial and index > 0 and result.hits[index - 1].match == "all"))
     return SearchView(
         form=form, total=result.total, hits=hits,

@@ -42,6 +42,10 @@ class SearchHit(Struct):
     score: float | None
     match: Match
     highlights: list[str]
+    language: str | None = None
+    """The document's language as its catalogue record says it (``chi_sim``, ``chi_tra``,
+    ``eng``, several joined by ``+``), None when not known: what its title and snippets
+    are written in."""
 
 
 class Facets(Struct):

@@ -407,6 +407,7 @@ def _hit(raw: dict[str, Any], highlighter: Highlighter, match: Match, access: Ac
         category=source["category"], filed_at=date.fromisoformat(source["filed_at"]),
         score=None if score is None else float(score), match=match,
         highlights=highlighter.snippets(source["original"]["body"]) if readable else [],
+        language=source["original"].get("language"),
     )
 
 

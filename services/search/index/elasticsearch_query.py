@@ -19,8 +19,9 @@ rewrites it, so that its analyzers make the tokens Tantivy is given (a colon sep
 (``services.common.text.key_spans``): a number written in groups as its joined digits, so
 ``13812345678`` finds ``138 1234 5678``; days, amounts, licence plates, flats.
 
-The folded copies are excluded from ``_source``; the original title and body are kept in
-``original`` (stored, not indexed) for display and highlighting. A deleted document is
+The folded copies are excluded from ``_source``; the original title and body, and the
+document's language, are kept in ``original`` (stored, not indexed) for display and
+highlighting. A deleted document is
 kept as a tombstone (``deleted: true``, no text) carrying its external version, because
 Elasticsearch forgets the version of a real delete after ``index.gc_deletes`` (60 s) and
 an older write arriving later would revive the document.
@@ -103,7 +104,7 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
         "body": _with_keys(fold(doc.body)),
         "identifiers": [analysable(fold(value)) for value in
                         (doc.archive_no, *doc.former_archive_nos, doc.household) if value],
-        "original": {"title": doc.title, "body": doc.body},
+        "original": {"title": doc.title, "body": doc.body, "language": doc.language},
     }
 
 

@@ -86,19 +86,18 @@ def _matches_in(text: str, region: Span, term: QueryTerm) -> list[Span]:
 def _edge(text: str, inside: int, outside: int) -> bool | None:
     """Is there a token edge between ``text[inside]`` and its neighbour ``text[outside]``?
 
-    None when only tokenising can tell: the neighbour is a joiner (``,`` in ``1,200``)
-    with a letter or digit beyond it.
+    None when only tokenising can tell: the neighbour is a joiner (``,`` in ``1,200``,
+    ``_`` in ``kwok_wm``) with a letter or digit beyond it.
     """
     if outside < 0 or outside >= len(text) or is_cjk(text[inside]):
         return True
     neighbour = text[outside]
     if is_cjk(neighbour):
         return True
-    if neighbour in _JOINERS and neighbour != "_":
+    if neighbour in _JOINERS:
         beyond = outside + (outside - inside)
         if 0 <= beyond < len(text) and text[beyond].isalnum() and not is_cjk(text[beyond]):
             return None
-        return True
     return not (neighbour.isalnum() or neighbour == "_")
 
 

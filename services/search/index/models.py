@@ -13,7 +13,7 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
-ANALYSIS = 7
+ANALYSIS = 8
 """The version of how a document becomes index terms (``services.common.text``: folding,
 tokens, numbers written in groups; the two schemas). An index made by another version is
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
@@ -27,7 +27,9 @@ wrapped across a line break is joined when a phone cue stands before it (联系�
 4321 is 87654321); 7: a colon separates words (Owner：Kwok), a word joined by full stops
 is its parts too (Mr.Wong is also mr, wong), and amounts (¥12,500.00 is 12,500 and 12500),
 licence plates (粤B·7K2Q9 is 粤b7k2q9) and flats in words (3栋2单元1201室 is 3-2-1201) have
-keys; Elasticsearch reads the text as our tokens (``analysable``)."""
+keys; Elasticsearch reads the text as our tokens (``analysable``); 8: an underscore
+between letters joins parts as a full stop does (kwok_wm@… is also kwok, wm), and a hit
+carries its document's language (``IndexedDocument.language``)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""
@@ -57,6 +59,9 @@ class IndexedDocument(Struct):
     former_archive_nos: tuple[str, ...] = ()
     """The archive numbers it held before a renumbering correction (D11): found by,
     like its archive number."""
+    language: str | None = None
+    """The catalogue record's language (its OCR model, ``chi_tra``, ``eng+chi_sim``):
+    shown with a hit, so that its page says the language of its title and snippets."""
 
     @property
     def restricted(self) -> bool:

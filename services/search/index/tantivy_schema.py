@@ -69,6 +69,7 @@ class Display(Struct):
     category: Category
     filed_at: date
     restricted: bool
+    language: str | None = None
     folded_body: str | None = None
     """``fold(body)`` when that differs from ``body``."""
     folded_starts: tuple[int, ...] | None = None
@@ -108,7 +109,7 @@ def _display(doc: IndexedDocument, body: FoldedText) -> bytes:
     return msgspec.json.encode(Display(
         archive_no=doc.archive_no, title=doc.title, body=doc.body, household=doc.household,
         category=doc.category, filed_at=doc.filed_at, restricted=doc.restricted,
-        folded_body=None if body.text == doc.body else body.text,
+        language=doc.language, folded_body=None if body.text == doc.body else body.text,
         folded_starts=body.source_starts,
     ))
 

@@ -65,7 +65,7 @@ def _hit(document: tantivy.Document, score: float | None, match: Match,
         household=display.household, category=display.category, filed_at=display.filed_at,
         score=score, match=match,
         highlights=highlighter.snippets(display.body, folded=display.folded()) if readable
-        else [],
+        else [], language=display.language,
     )
 
 

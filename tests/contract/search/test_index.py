@@ -145,8 +145,20 @@ TYPED_FORMS = [
     pytest.param("来访事由：Delivery：Furniture", "来访事由：送货", ["Delivery", "Furniture"],
                  id="words_between_colons"),
     pytest.param("接待人：Mr.Wong 电邮 wykwok@example.com", "接待人：Ms Wong",
-                 ["Mr.Wong", "mr wong", "example.com", "wykwok@example.com"],
+                 ["Mr.Wong", "mr wong", "Mr. Wong", "example.com", "wykwok@example.com"],
                  id="a_word_joined_by_a_full_stop_and_its_parts"),
+    pytest.param("接待人：Mr. Wong", "接待人：Ms. Wong",
+                 ["Mr.Wong", "MR.WONG", "Mr. Wong", "mr wong"],
+                 id="a_word_typed_with_a_full_stop_finds_it_written_with_a_space_after"),
+    pytest.param("电邮 kwok.wm@example.com；chan_tm@example.org",
+                 "电邮 wykwok@example.com；chantm@example.org",
+                 ["kwok", "wm", "Kwok WM", "chan", "tm", "chan_tm", "kwok.wm@example.com",
+                  "chan_tm@example.org"],
+                 id="an_e_mail_address_by_the_parts_of_its_name"),
+    pytest.param("例如 e.g. 押金 12.50 元，网站 www.example.com",
+                 "例如 eg 押金 1250 元 12.5，网站 www.example.org",
+                 ["e.g.", "12.50", "example.com", "www.example.com"],
+                 id="abbreviations_amounts_and_domains_and_a_domain_inside_a_longer_one"),
     pytest.param("月租金¥12,500.00，押金：¥23,600.00", "月租金¥12,600.00 编号1,2,500",
                  ["12,500", "12500", "¥12,500", "12,500.00", "23600", "¥23,600"],
                  id="an_amount_without_its_cents_or_thousands_separators"),
@@ -166,6 +178,20 @@ async def test_a_page_is_found_by_what_people_type_for_it(
     await index.upsert([page, doc(body=neighbour)])
     for q in typed:
         assert await _fully_found(index, q) == {page.document_id}, q
+
+
+async def test_a_name_found_by_its_parts_is_marked_where_the_page_writes_it(
+        index: SearchIndex) -> None:
+    await index.upsert([doc(body="接待人：Mr. Wong，电邮 kwok_wm@example.com")])
+    result = await index.search(SearchQuery(q="Mr.Wong kwok"), SECRET)
+    assert "<mark>Mr. Wong</mark>" in result.hits[0].highlights[0]
+    assert "<mark>kwok</mark>_wm@" in result.hits[0].highlights[0]
+
+
+async def test_a_hit_carries_its_documents_language(index: SearchIndex) -> None:
+    await index.upsert([doc(body="衛生間漏水", language="chi_tra"), doc(body="卫生间漏水")])
+    result = await index.search(SearchQuery(q="漏水"), SECRET)
+    assert sorted(str(hit.language) for hit in result.hits) == ["None", "chi_tra"]
 
 
 async def test_a_plate_typed_with_its_dot_finds_a_page_writing_it_without(

@@ -16,9 +16,11 @@ from services.common.text import (
     joined_digits,
     key_spans,
     number_spans,
+    parts_apart,
     token_spans,
     tokens,
     typed_key,
+    within_words,
 )
 
 
@@ -83,11 +85,12 @@ def test_punctuation_and_spaces_only_separate_tokens() -> None:
 
 
 def test_tokens_match_the_elasticsearch_cjk_analyzer() -> None:
-    # Expected tokens as osmem-server's `cjk` analyzer (stopwords off) produced them.
+    # Expected tokens as osmem-server's `cjk` analyzer (stopwords off) produced them, and
+    # the parts of a_b after it (``analysable`` writes them out for Elasticsearch).
     text = "中国人A-1201 WX2019-0456 the a 13812345678 3.5元 1,200.50 don't a_b 维修A座十二层"
     assert tokens(text) == [
         "中国", "国人", "a", "1201", "wx2019", "0456", "the", "a", "13812345678", "3.5", "元",
-        "1,200.50", "don't", "a_b", "维修", "a", "座十", "十二", "二层",
+        "1,200.50", "don't", "a_b", "a", "b", "维修", "a", "座十", "十二", "二层",
     ]
 
 
@@ -124,8 +127,8 @@ def test_spans_across_a_line_break_cover_both_characters() -> None:
 
 def test_analysable_text_is_the_tokens_runs_apart_without_breaks_inside_cjk_runs() -> None:
     assert analysable("更换大\n堂水牌\na-1201\n 维修") == "更换大堂水牌 a 1201 维修"
-    assert analysable("业主 owner:kwok 接待人:mr.wong a·b") == (
-        "业主 owner kwok 接待人 mr.wong mr wong a b")
+    assert analysable("业主 owner:kwok 接待人:mr.wong a·b kwok_wm") == (
+        "业主 owner kwok 接待人 mr.wong mr wong a b kwok_wm kwok wm")
 
 
 def _numbers(text: str) -> list[tuple[str, str]]:
@@ -236,8 +239,10 @@ def test_a_colon_separates_a_label_from_its_value(text: str, words: list[str]) -
 @pytest.mark.parametrize(("text", "expected"), [
     ("接待人：Mr.Wong", ["接待", "待人", "mr.wong", "mr", "wong"]),
     ("e.g. U.S.", ["e.g", "e", "g", "u.s", "u", "s"]),
-    ("wykwok@example.com", ["wykwok", "example.com", "example", "com"])])
-def test_a_word_joined_by_full_stops_is_a_token_and_so_is_each_part(
+    ("wykwok@example.com", ["wykwok", "example.com", "example", "com"]),
+    ("kwok_wm@example.com", ["kwok_wm", "kwok", "wm", "example.com", "example", "com"]),
+    ("v1.2 a_1 12.50", ["v1.2", "a_1", "12.50"])])
+def test_a_word_joined_by_full_stops_or_underscores_is_a_token_and_so_is_each_part(
         text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
 
@@ -246,6 +251,28 @@ def test_the_parts_of_a_dotted_word_point_into_the_text() -> None:
     folded = fold("Mr.Wong先生")
     assert [(s.text, folded[s.start:s.end]) for s in token_spans(folded)][:3] == [
         ("mr.wong", "mr.wong"), ("mr", "mr"), ("wong", "wong")]
+
+
+def _inside(text: str) -> set[str]:
+    """Each place ``within_words`` gives, as the two letters it stands between."""
+    folded = fold(text)
+    return {folded[at - 1 : at + 1] for at in within_words(folded)}
+
+
+def test_a_word_is_found_whole_or_by_its_parts_never_inside_them() -> None:
+    assert _inside("wykwok@example.com") == {"wy", "yk", "kw", "wo", "ok", "ex", "xa", "am",
+                                              "mp", "pl", "le", "co", "om"}
+    assert _inside("kwok.wm kwok_wm A-1201") == {"kw", "wo", "ok", "wm", "12", "20", "01"}
+    assert _inside("维修 Mr. Wong") == {"mr", "wo", "on", "ng"}
+    assert _inside("维修") == set()
+
+
+@pytest.mark.parametrize(("typed", "apart"), [
+    ("mr.wong", "mr wong"), ("kwok_wm@example.com", "kwok wm@example com"),
+    ("e.g.", "e g."), ("12.50", None), ("wong", None), ("mr. wong", None)])
+def test_a_word_joined_by_full_stops_or_underscores_is_also_its_parts_apart(
+        typed: str, apart: str | None) -> None:
+    assert parts_apart(typed) == apart
 
 
 def test_digits_joined_by_full_stops_or_commas_are_not_split_into_parts() -> None:

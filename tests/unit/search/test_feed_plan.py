@@ -92,6 +92,10 @@ def test_indexed_document_carries_the_catalogue_fields_and_the_text() -> None:
         "d1", "卫生间漏水", 7, True)
 
 
+def test_indexed_document_carries_the_records_language_for_its_hits() -> None:
+    assert indexed(document(language="chi_tra"), "", version=1).language == "chi_tra"
+
+
 def test_revised_text_is_indexed_again_with_its_seq() -> None:
     batch = plan(changes(DocumentFiled(document=document()),
                          TextRevised(document=document(), text_version=2, engine="ppocr",

@@ -113,6 +113,9 @@ def test_operators_are_ordinary_text() -> None:
     ("5栋1单元0903", "5-1-903"),  # a flat in words: also as said
     ("E栋停水", "e栋 停水"),  # a building typed on into the words after it: also apart
     ("3楼大堂", "3楼 大堂"),
+    ("Mr.Wong", "mr wong"),  # a word joined by a full stop: also its parts apart (Mr. Wong)
+    ("kwok_wm@example.com", "kwok wm@example com"),
+    ("12.50", None),
     ("停水", None),
     ("E栋", None),
     ("13812345678", None),

@@ -68,3 +68,18 @@ def test_a_page_without_the_words_has_no_marks() -> None:
 def test_a_number_or_unit_code_is_marked_as_the_page_writes_it(
         text: str, q: str, shown: list[str]) -> None:
     assert marked(text, q) == shown
+
+
+@pytest.mark.parametrize(("text", "q", "shown"), [
+    ("电邮 kwok.wm@example.com；kwok_wm@example.org", "Kwok", ["kwok", "kwok"]),
+    ("电邮 wykwok@example.com；业主 Lee Kwokman", "kwok", []),
+    ("住户 A-1201；电话13812345678", "201 12345678", []),
+    ("Chan Tai Man", "tai", ["Tai"]),
+    ("接待人：Mr. Wong", "Mr.Wong", ["Mr. Wong"]),
+    ("接待人：Mr Wong", "Mr.Wong", ["Mr Wong"]),
+    ("接待人：Mr.Wong", "Mr. Wong", ["Mr.Wong"]),
+], ids=["parts of an e-mail", "inside a word", "inside a code or a number", "name",
+        "a space after the full stop", "no full stop", "a full stop typed with a space"])
+def test_letters_and_digits_are_marked_where_search_finds_them_whole_or_by_parts(
+        text: str, q: str, shown: list[str]) -> None:
+    assert marked(text, q) == shown

@@ -132,3 +132,31 @@ def test_chinese_titles_and_snippets_are_marked_chinese_on_the_english_results()
     assert '"><span lang="zh">卫生间漏水维修申请</span></a></h3>' in english
     assert '<p class="snippet"><span lang="zh">A-1201 <mark>漏水</mark></span></p>' in english
     assert "lang=" not in Pages().html("zh", "_results.html", {"view": view})
+
+
+def _results_of(language: str, *hits: SearchHit) -> str:
+    result = SearchResult(total=len(hits), hits=list(hits),
+                          facets=Facets(category={}, household={}, year={}))
+    view = search_view(SearchForm.from_query({"q": "漏水"}), result)
+    return Pages().html(language, "_results.html", {"view": view})  # type: ignore[arg-type]
+
+
+def test_each_hit_is_marked_in_its_documents_script_or_language() -> None:
+    traditional = msgspec_replace(_hit(1), title="衛生間漏水", language="chi_tra",
+                                  highlights=["衛生間<mark>漏水</mark>"])
+    simplified = msgspec_replace(_hit(2), title="卫生间漏水", language="chi_sim",
+                                 highlights=["卫生间<mark>漏水</mark>"])
+    english = msgspec_replace(_hit(3), title="Water leak", language="eng",
+                              highlights=["a <mark>leak</mark> in Room 1201"])
+    on_english = _results_of("en", traditional, simplified, english)
+    assert '"><span lang="zh-Hant">衛生間漏水</span></a></h3>' in on_english
+    assert '<p class="snippet"><span lang="zh-Hant">衛生間<mark>漏水</mark></span></p>' \
+        in on_english
+    assert '<p class="snippet"><span lang="zh-Hans">卫生间<mark>漏水</mark></span></p>' \
+        in on_english
+    assert '<p class="snippet">a <mark>leak</mark> in Room 1201</p>' in on_english
+    on_chinese = _results_of("zh", traditional, simplified, english)
+    assert '"><span lang="en">Water leak</span></a></h3>' in on_chinese
+    assert '<p class="snippet"><span lang="en">a <mark>leak</mark> in Room 1201</span></p>' \
+        in on_chinese
+    assert on_chinese.count("lang=") == 2

@@ -129,6 +129,10 @@ def test_typed_or_read_chinese_is_marked_chinese_on_english_pages_only() -> None
     assert written("en", "Room 1201 <b>", "chi_sim") == "Room 1201 &lt;b&gt;"
     assert written("zh", "卫生间漏水", "chi_sim") == "卫生间漏水"
     assert written("zh", "Notice to residents") == "Notice to residents"
+    assert written("zh", "Notice to residents", "eng") == \
+        '<span lang="en">Notice to residents</span>'
+    assert written("zh", "Notice 通知", "eng") == "Notice 通知"
+    assert written("zh", "Room 1201", "chi_sim+eng") == "Room 1201"
     assert written("en", "<script>漏</script>") == \
         '<span lang="zh">&lt;script&gt;漏&lt;/script&gt;</span>'
 
