@@ -99,7 +99,7 @@ class Item:
 def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: str | None,
            category: str | None, title: str | None, filed_at: Any, security: str | None,
            wait: bool) -> None:
-    """Upload files or folders (PDF, TIFF, PNG, JPEG) into the archive."""
+    """Upload files or folders (PDF, TIFF, PNG, JPEG, HEIC) into the archive."""
     if bool(paths) == bool(manifest):
         raise click.UsageError("give files or folders, or --manifest FILE.csv (not both)")
     if manifest is not None:

@@ -9,7 +9,7 @@
     ├── NotFound (404)              no such object, or one the caller may not know exists
     ├── Conflict (409)              state forbids it; ``code`` says which rule
     ├── PayloadTooLarge (413)       upload over ``ARCHIVE_MAX_UPLOAD_MB``
-    ├── UnsupportedMediaType (415)  content is not PDF, TIFF, PNG or JPEG
+    ├── UnsupportedMediaType (415)  content is not PDF, TIFF, PNG, JPEG or HEIC
     ├── TooManyRequests (429)       login rate limit; ``retry_after_s`` is its Retry-After
     ├── DependencyUnavailable (503) a store, index or peer service cannot be reached
     │   └── PeerFailed (503)        a peer service was reached but failed (its 500): not done

@@ -364,7 +364,7 @@ class FixityController(Controller):
 
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",
-               "image/jpeg": ".jpg"}
+               "image/jpeg": ".jpg", "image/heic": ".heic", "image/heif": ".heif"}
 
 
 def _page_image(request: Request[Any, Any, Any], image: PageImageFile) -> Response[bytes]:

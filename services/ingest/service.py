@@ -5,7 +5,7 @@ An upload SHALL, in this order:
    uploader's clearance), refusing before anything is stored; a filing date after today
    (ingest's clock) is refused here (422 ``date_in_future``, as a correction to it is),
    not left to fail the job when the registry files it;
-2. tell the type from the first bytes (PDF, TIFF, PNG, JPEG), else refuse (415);
+2. tell the type from the first bytes (PDF, TIFF, PNG, JPEG, HEIC), else refuse (415);
 3. stream the bytes to a spool file while hashing them, refusing past the size limit
    (413) and the bytes of a destroyed document (409, R6); then store the original once,
    under its SHA-256 (D6), locked from that moment (``services.ingest.locks``);

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+import pillow_heif
 from fpdf import FPDF
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
+from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 Script = Literal["simplified", "traditional"]
@@ -150,6 +151,29 @@ def write_png(path: Path, page: Image.Image) -> Path:
 
 def write_jpeg(path: Path, page: Image.Image, *, quality: int = 75) -> Path:
     page.save(path, format="JPEG", quality=quality, dpi=_dpi_of(page))
+    return path
+
+
+def write_heic(path: Path, page: Image.Image, *, stored_sideways: bool = False) -> Path:
+    """A photo of ``page`` as an iPhone saves it: HEVC in a HEIF file. ``stored_sideways``:
+    its pixels turned a quarter, as the camera took them, and the turn that stands them
+    upright recorded beside them (the ``irot`` box; EXIF orientation 6)."""
+    pixels, orientation = page.convert("RGB"), 1
+    if stored_sideways:
+        pixels, orientation = pixels.rotate(90, expand=True), 6
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    pillow_heif.from_pillow(pixels).save(path, quality=90, exif=exif.tobytes())
+    return path
+
+
+def write_pixel_bomb_heic(path: Path, *, width: int = 30_000, height: int = 30_000) -> Path:
+    """A HEIC of a few hundred bytes whose header (its ``ispe`` box) declares ``width``×``height``
+    pixels over a small picture: only a decoder that trusts the header finds out late."""
+    data = bytearray(write_heic(path, Image.new("L", (64, 64), 255)).read_bytes())
+    extent = data.index(b"ispe") + 8  # after the box type, its version and flags
+    data[extent:extent + 8] = struct.pack(">II", width, height)
+    path.write_bytes(bytes(data))
     return path
 
 

@@ -1,4 +1,4 @@
-"""Extraction of page text from an original (PDF, TIFF, PNG, JPEG): framework-free, blocking.
+"""Page text from an original (PDF, TIFF, PNG, JPEG, HEIC): framework-free, blocking.
 
 An ingest worker calls ``extract_document`` once per document, in a process of its own
 (one per core), with the configured ``OcrEngine``: ``PpOcrEngine`` (PP-OCRv6 small, the

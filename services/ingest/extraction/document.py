@@ -64,7 +64,7 @@ def extract_document(
     in memory. ``language`` overrides Tesseract's per-document choice of model (PP-OCR
     reads every script with one model and needs none).
 
-    The type is told from the content (PDF, TIFF, PNG, JPEG), never from the file name.
+    The type is told from the content (PDF, TIFF, PNG, JPEG, HEIC), never from the file name.
     Raises, before the first page:
       ``UnsupportedMediaType``                    content of any other type
       ``PermanentJobError`` ``too_many_pages``    more pages than ``limits.max_pages``

@@ -1,4 +1,5 @@
-"""Pages of raster documents (PNG, JPEG, multi-page TIFF), decoded one at a time with Pillow."""
+"""Pages of raster documents (PNG, JPEG, multi-page TIFF, HEIC photos), decoded one at a time
+with Pillow (HEIF through pillow-heif's libheif)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pillow_heif
 from PIL import Image, ImageOps
 
 from services.common.errors import PermanentJobError
@@ -16,6 +18,7 @@ from services.ingest.extraction.models import MediaType
 
 _PILLOW_FORMATS: dict[MediaType, str] = {
     "image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF",
+    "image/heic": "HEIF", "image/heif": "HEIF",
 }
 ASSUMED_DPI = 300
 # Outside this range a declared resolution is a placeholder (0, 1, JFIF's 72), not a scan's.
@@ -35,7 +38,7 @@ def refuse_pixel_bomb(width: int, height: int, *, limit: int, page: int) -> None
 
 
 class RasterDocument:
-    """An opened PNG, JPEG or TIFF; ``pages()`` decodes one page (TIFF frame) at a time."""
+    """An opened PNG, JPEG, TIFF or HEIF; ``pages()`` decodes one page (TIFF frame) at a time."""
 
     def __init__(self, image: Image.Image, *, max_image_pixels: int) -> None:
         self._image = image
@@ -53,13 +56,17 @@ class RasterDocument:
         for index in range(self.page_count):
             number = index + 1
             with _decoding(page=number, limit=self._max_image_pixels):
-                self._image.seek(index)
+                if self._image.format == "TIFF":
+                    # A TIFF's frames are its pages; a HEIF is opened at its primary image,
+                    # which need not be its first.
+                    self._image.seek(index)
                 refuse_pixel_bomb(
                     *self._image.size, limit=self._max_image_pixels, page=number
                 )
                 self._image.load()
                 # Phone photos are often stored sideways with an EXIF orientation that
-                # Tesseract would ignore.
+                # Tesseract would ignore. (libheif turns a HEIF as it decodes, irot and imir,
+                # and pillow-heif resets its EXIF orientation, so it is not turned twice.)
                 upright = ImageOps.exif_transpose(self._image)
                 page = PageImage(pixels=ocr_pixels(upright), dpi=_dpi(self._image))
             yield page
@@ -73,12 +80,22 @@ def open_raster(
     archive checks against ``max_image_pixels`` before any pixel is decoded. Raises
     ``PermanentJobError`` (``pixel_bomb``, ``corrupt_image``)."""
     with _decoding(page=None, limit=max_image_pixels), _pillow_pixel_limit(None):
-        image = Image.open(path, formats=[_PILLOW_FORMATS[media_type]])
+        image = _open_image(path, media_type)
     try:
         refuse_pixel_bomb(*image.size, limit=max_image_pixels, page=1)
         yield RasterDocument(image, max_image_pixels=max_image_pixels)
     finally:
         image.close()
+
+
+def _open_image(path: Path, media_type: MediaType) -> Image.Image:
+    """``path`` opened as ``media_type``, its header read and no pixel decoded."""
+    pillow_format = _PILLOW_FORMATS[media_type]
+    if pillow_format == "HEIF":
+        # pillow-heif's plugin (libheif), registered in the process that first needs it;
+        # one decoding thread, not its four: extraction runs one process per core.
+        pillow_heif.register_heif_opener(decode_threads=1)
+    return Image.open(path, formats=[pillow_format])
 
 
 @contextmanager
@@ -111,8 +128,8 @@ def _decoding(*, page: int | None, limit: int) -> Iterator[None]:
         ) from exc
     except _DECODE_ERRORS as exc:
         raise PermanentJobError(
-            f"{where} cannot be decoded, the file is corrupt or truncated ({exc}); "
-            "upload the original scan again",
+            f"{where} cannot be decoded, the file is corrupt or truncated "
+            f"({str(exc).strip()}); upload the original scan again",
             code="corrupt_image", extra={"page": page} if page else None,
         ) from exc
 

@@ -26,7 +26,10 @@ Rotation = Literal[0, 90, 180, 270]
 ExtractionMethod = Literal["text_layer", "ocr"]
 """``text_layer``: read from a digital PDF's own text; ``ocr``: recognised by an OcrEngine."""
 
-MediaType = Literal["application/pdf", "image/tiff", "image/png", "image/jpeg"]
+MediaType = Literal[
+    "application/pdf", "image/tiff", "image/png", "image/jpeg", "image/heic", "image/heif"
+]
+"""What an original is, told by its content (``sniffing``)."""
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -30,12 +30,15 @@ _RECOGNISED_OTHERS: tuple[tuple[bytes, str], ...] = (
     (b"RIFF", "a RIFF file (audio or video)"),
 )
 CONVERT = "convert it to PDF or scan it to an image and upload that"
-PHONE_PHOTO = ("save it as JPEG and upload that (an iPhone takes JPEG photos after "
-               "Settings › Camera › Formats › Most Compatible, 设置 › 相机 › 格式 › 兼容性最佳)")
-# ISO base media files say what they hold in the brand after "ftyp" (bytes 8-12).
-_PHOTO_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"heim": "HEIC", b"heis": "HEIC",
-                 b"hevc": "HEIC", b"hevx": "HEIC", b"mif1": "HEIF", b"msf1": "HEIF",
-                 b"avif": "AVIF", b"avis": "AVIF"}
+SAVE_AS_JPEG = "save it as JPEG and upload that"
+ACCEPTED_TYPES = "a PDF, TIFF, PNG, JPEG or HEIC photo"
+
+# ISO base media files (HEIF photos, AVIF, MP4 and QuickTime videos) open with a box "ftyp"
+# that names the brands they follow: the major brand (bytes 8-12), then, after a version,
+# the compatible ones to the end of the box.
+_HEVC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
+_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
 
 
 def sniff_media_type(head: bytes) -> MediaType:
@@ -43,6 +46,9 @@ def sniff_media_type(head: bytes) -> MediaType:
     (code ``empty_file`` for no bytes at all: a copy or a scan cut short, not a wrong type).
 
     A UTF-8 byte-order mark or whitespace before ``%PDF-`` is tolerated, as PDF readers do.
+    A HEIF photo is ``image/heic`` when a brand says its pictures are HEVC (as phones save
+    them), else ``image/heif`` (the generic brands ``mif1``, ``msf1``); one that says it is
+    AVIF is refused (the HEIF reader decodes HEVC only).
     """
     if not head:
         raise UnsupportedMediaType(
@@ -53,9 +59,12 @@ def sniff_media_type(head: bytes) -> MediaType:
             return media_type
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"%PDF-"):
         return "application/pdf"
+    photo = _heif_media_type(_ftyp_brands(head))
+    if photo:
+        return photo
     described, advice = _describe(head)
     raise UnsupportedMediaType(
-        f"the file is {described}, not a PDF, TIFF, PNG or JPEG; {advice}",
+        f"the file is {described}, not {ACCEPTED_TYPES}; {advice}",
         extra={"first_bytes": head[:HEAD_BYTES].hex(" ")},
     )
 
@@ -69,19 +78,36 @@ def read_media_type(path: Path) -> MediaType:
 
 def _describe(head: bytes) -> tuple[str, str]:
     """What a refused file seems to be, and what to do instead."""
-    if head[4:8] == b"ftyp":
-        photo = _PHOTO_BRANDS.get(head[8:12])
-        if photo:
-            return f"a photo in {photo} format (as phones save them)", PHONE_PHOTO
+    brands = _ftyp_brands(head)
+    if _AVIF_BRANDS.intersection(brands):
+        return "a photo in AVIF format", SAVE_AS_JPEG
+    if brands:
         return "a video (MP4 or QuickTime)", "take a photo or scan of the page instead"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "a WebP image", PHONE_PHOTO
+        return "a WebP image", SAVE_AS_JPEG
     for magic, description in _RECOGNISED_OTHERS:
         if head.startswith(magic):
             return description, CONVERT
     if _looks_like_text(head):
         return "plain text", CONVERT
     return f"of an unknown type (it starts with {head[:8].hex(' ')})", CONVERT
+
+
+def _ftyp_brands(head: bytes) -> tuple[bytes, ...]:
+    """The brands of an ISO base media file's ``ftyp`` box, major first; none for other files."""
+    if head[4:8] != b"ftyp":
+        return ()
+    end = min(int.from_bytes(head[:4], "big"), len(head))
+    return (head[8:12], *(head[at:at + 4] for at in range(16, end - 3, 4)))
+
+
+def _heif_media_type(brands: tuple[bytes, ...]) -> MediaType | None:
+    """The type of a HEIF photo the archive decodes, by its ``brands``; None for others."""
+    if not brands or brands[0] not in _HEVC_BRANDS | _HEIF_BRANDS:
+        return None
+    if _AVIF_BRANDS.intersection(brands):
+        return None
+    return "image/heic" if _HEVC_BRANDS.intersection(brands) else "image/heif"
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -23,7 +23,7 @@ from tests.e2e.ingest.support import (
 )
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.cer import character_error_rate
-from tests.support.rendering import LINES, Script, write_png
+from tests.support.rendering import LINES, Script, render_page, write_heic, write_png
 
 pytestmark = pytest.mark.ocr
 
@@ -45,12 +45,19 @@ def archivist(server: ArchiveServer) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def filed(archivist: httpx.Client, files: Path) -> dict[str, dict[str, Any]]:
-    """One scan per script and a digital PDF, uploaded together and extracted."""
+    """One scan per script, a digital PDF and a phone's HEIC photo of a page (stored
+    sideways), uploaded together and extracted."""
     uploads = {script: upload(archivist, scanned_png(files, script))
                for script in ("simplified", "traditional")}
     uploads["digital"] = upload(archivist, digital_pdf(files))
+    uploads["photo"] = upload(archivist, _photo(files))
     return {name: wait_for_job(archivist, response.json()["job_id"])
             for name, response in uploads.items()}
+
+
+def _photo(files: Path) -> Path:
+    return write_heic(files / "IMG_0001.HEIC", render_page(LINES["simplified"][:3]),
+                      stored_sideways=True)
 
 
 def _text(client: httpx.Client, document_id: str, **params: Any) -> dict[str, Any]:
@@ -250,6 +257,26 @@ def test_original_streams_the_uploaded_bytes(archivist: httpx.Client,
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert hashlib.sha256(response.content).hexdigest() == filed["digital"]["sha256"]
+
+
+def test_a_heic_photo_is_filed_as_image_heic_and_read_upright(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]]) -> None:
+    document_id = filed["photo"]["document_id"]
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert (record["media_type"], record["pages"]) == ("image/heic", 1)
+    [page] = _text(archivist, document_id)["pages"]
+    assert (page["method"], page.get("rotation", 0)) == ("ocr", 0)  # 0 is left out
+    expected = "\n".join(LINES["simplified"][:3])
+    assert character_error_rate(expected, page["text"], fold_width=True) < MAX_CER
+
+
+def test_original_of_a_heic_photo_is_its_bytes_as_image_heic(
+        archivist: httpx.Client, filed: dict[str, dict[str, Any]], files: Path) -> None:
+    response = archivist.get(f"/ingest/documents/{filed['photo']['document_id']}/original")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/heic"
+    assert response.headers["content-disposition"].endswith('.heic"')
+    assert response.content == (files / "IMG_0001.HEIC").read_bytes()
 
 
 def test_original_download_is_recorded_in_the_audit_log(

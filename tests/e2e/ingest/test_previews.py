@@ -45,6 +45,7 @@ from tests.support.rendering import (
     character_boxes,
     render_page,
     write_digital_pdf,
+    write_heic,
     write_jpeg,
     write_png,
     write_scanned_pdf,
@@ -88,14 +89,18 @@ class Archive:
 
 
 def _files(root: Path) -> dict[str, tuple[Path, list[Page]]]:
-    """A document per format ingest takes, and a page fed upside down."""
+    """A document per format ingest takes (a phone's HEIC photo stored sideways), and a
+    page fed upside down."""
     png, jpeg = Page(SIMPLIFIED[:3]), Page(TRADITIONAL[:3], "traditional")
+    heic = Page(SIMPLIFIED[3:6])
     tiff = [Page(SIMPLIFIED[:2]), Page(SIMPLIFIED[2:4])]
     scan, turned = Page(SIMPLIFIED[4:7]), Page(SIMPLIFIED[:4])
     return {
         "png": (write_png(root / "scan.png", render_page(png.lines)), [png]),
         "jpeg": (write_jpeg(root / "scan.jpeg", render_page(jpeg.lines, script="traditional"),
                             quality=90), [jpeg]),
+        "heic": (write_heic(root / "IMG_0001.HEIC", render_page(heic.lines),
+                            stored_sideways=True), [heic]),
         "tiff": (write_tiff(root / "scan.tiff", [render_page(page.lines) for page in tiff]),
                  tiff),
         "scanned_pdf": (write_scanned_pdf(root / "scan.pdf", [render_page(scan.lines)]),
@@ -218,7 +223,7 @@ def test_boxes_are_in_the_preview_and_spell_the_page_text(archive: Archive) -> N
                    for box in boxes["boxes"])
 
 
-@pytest.mark.parametrize("name", ["png", "jpeg", "tiff", "scanned_pdf", "turned"])
+@pytest.mark.parametrize("name", ["png", "jpeg", "heic", "tiff", "scanned_pdf", "turned"])
 def test_scanned_pages_have_their_boxes_on_the_characters_drawn(archive: Archive,
                                                                 name: str) -> None:
     filed = archive.filed[name]

@@ -17,6 +17,8 @@ from tests.support.pages import signed_in
 from tests.support.rendering import (
     SIMPLIFIED_LINES,
     render_page,
+    write_heic,
+    write_pixel_bomb_heic,
     write_pixel_bomb_png,
     write_tiff,
 )
@@ -179,8 +181,23 @@ def test_truncated_image_fails_its_job_as_corrupt(archivist: httpx.Client,
     assert _failed(archivist, path)["error_code"] == "corrupt_image"
 
 
+def test_truncated_heic_photo_fails_its_job_as_corrupt_saying_what_to_do(
+        archivist: httpx.Client, files: Path) -> None:
+    path = write_heic(files / "IMG_0002.HEIC", render_page(SIMPLIFIED_LINES[:2]))
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    job = _failed(archivist, path)
+    assert job["error_code"] == "corrupt_image"
+    assert "corrupt or truncated" in job["error"]
+    assert "upload the original scan again" in job["error"]
+
+
 def test_pixel_bomb_fails_its_job(archivist: httpx.Client, files: Path) -> None:
     job = _failed(archivist, write_pixel_bomb_png(files / "bomb.png"))
+    assert job["error_code"] == "pixel_bomb"
+
+
+def test_heic_pixel_bomb_fails_its_job(archivist: httpx.Client, files: Path) -> None:
+    job = _failed(archivist, write_pixel_bomb_heic(files / "IMG_0003.HEIC"))
     assert job["error_code"] == "pixel_bomb"
 
 

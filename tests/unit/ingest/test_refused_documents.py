@@ -20,7 +20,9 @@ from tests.support.rendering import (
     SIMPLIFIED_LINES,
     render_page,
     write_digital_pdf,
+    write_heic,
     write_jpeg,
+    write_pixel_bomb_heic,
     write_pixel_bomb_png,
     write_png,
     write_scanned_pdf,
@@ -81,6 +83,25 @@ def test_truncated_jpeg_is_refused_as_corrupt(tmp_path: Path, small_page: Image.
     assert _refusal(path).code == "corrupt_image"
 
 
+def test_truncated_heic_photo_is_refused_as_corrupt_saying_what_to_do(
+    tmp_path: Path, small_page: Image.Image
+) -> None:
+    refusal = _refusal(_truncated(write_heic(tmp_path / "IMG_0001.heic", small_page)))
+    assert refusal.code == "corrupt_image"
+    assert refusal.detail.startswith("page 1 cannot be decoded, the file is corrupt or truncated")
+    assert refusal.detail.endswith("; upload the original scan again")
+
+
+def test_heic_photo_cut_inside_its_header_is_refused_as_corrupt(
+    tmp_path: Path, small_page: Image.Image
+) -> None:
+    path = write_heic(tmp_path / "IMG_0001.heic", small_page)
+    path.write_bytes(path.read_bytes()[:200])
+    refusal = _refusal(path)
+    assert refusal.code == "corrupt_image"
+    assert refusal.detail.startswith("the image cannot be decoded")
+
+
 def test_png_with_a_corrupted_byte_is_refused_as_corrupt(
     tmp_path: Path, small_page: Image.Image
 ) -> None:
@@ -107,6 +128,15 @@ def test_png_declaring_30000_by_30000_pixels_is_a_pixel_bomb(tmp_path: Path) -> 
     path = write_pixel_bomb_png(tmp_path / "bomb.png")
     assert path.stat().st_size < 10_000
     assert _refusal(path).code == "pixel_bomb"
+
+
+def test_heic_declaring_30000_by_30000_pixels_is_a_pixel_bomb_before_decoding(
+        tmp_path: Path) -> None:
+    # Its picture is 64×64: decoding it would fail (corrupt_image), not find a bomb.
+    refusal = _refusal(write_pixel_bomb_heic(tmp_path / "IMG_0001.heic"))
+    assert (refusal.code, refusal.detail) == ("pixel_bomb", (
+        "page 1 is 30000×30000 = 900,000,000 pixels, over the limit of 178,956,970 "
+        "(ARCHIVE_MAX_IMAGE_PIXELS); rescan it at a lower resolution"))
 
 
 @pytest.mark.parametrize("side", [15_000, 30_000])  # over the limit; over twice the limit
