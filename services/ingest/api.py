@@ -178,6 +178,18 @@ class DocumentsController(Controller):
         return _page_image(request, await ingest.page_image(
             token, document_id, number, size="thumbnail"))
 
+    @get("/{document_id:str}/pages/{number:int}/large", operation_id="getPageLarge",
+         media_type=WEBP)
+    async def large(self, document_id: FromPath[str], number: FromPath[int],
+                    request: Request[Any, Any, Any], token: NamedDependency[str],
+                    ingest: NamedDependency[IngestService]) -> Response[bytes]:
+        """The page as its preview shows it, larger: up to 2 400 pixels wide (never more
+        than the scan's own), as WebP, for enlarging past the preview (the preview's
+        boxes scale onto it). Made from the original on its first view, then stored;
+        decided and refused as the preview."""
+        return _page_image(request, await ingest.page_image(
+            token, document_id, number, size="large"))
+
     @get("/{document_id:str}/pages/{number:int}/boxes", operation_id="getPageBoxes")
     async def boxes(self, document_id: FromPath[str], number: FromPath[int],
                     token: NamedDependency[str],

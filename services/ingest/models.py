@@ -26,10 +26,11 @@ from services.ingest.extraction import (
     MediaType,
     OcrEngineName,
     OcrLanguage,
+    Rotation,
     TextLine,
     WordBox,
 )
-from services.ingest.extraction.previews import preview_name, thumbnail_name
+from services.ingest.extraction.previews import large_name, preview_name, thumbnail_name
 
 FileName = Annotated[str, msgspec.Meta(max_length=255)]
 
@@ -175,6 +176,11 @@ def page_image_key(sha256: str, number: int, size: Literal["preview", "thumbnail
     """Where page ``number``'s preview or thumbnail is stored."""
     name = preview_name(number) if size == "preview" else thumbnail_name(number)
     return validate_key(f"derived/{sha256}/pages/{name}")
+
+
+def page_large_key(sha256: str, number: int, rotation: Rotation) -> str:
+    """Where page ``number``'s large image, turned ``rotation``, is stored once viewed."""
+    return validate_key(f"derived/{sha256}/pages/{large_name(number, rotation)}")
 
 
 def previews_key(sha256: str) -> str:

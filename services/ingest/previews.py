@@ -8,7 +8,9 @@ are in. The extraction process makes them from the page images it decodes anyway
 registered, the list last, so a list in the store means every image it names was
 stored, except a PDF text-layer page's (listed ``on_view``): ``PreviewsOnView`` makes
 those on the page's first view, one page at a time, and stores them under the same keys,
-so later views read them as any other. Previews belong to the original; a re-reading
+so later views read them as any other. A page's large image (``<nnnn>.large.r<turn>.webp``,
+``LARGE_WIDTH``), shown to a person who enlarges the page past its preview, is made the
+same way on its first view, for any page. Previews belong to the original; a re-reading
 that turns a page differently stores them again. Destruction deletes them with the other
 derived files (every key under ``derived/<sha256>/``).
 """
@@ -17,11 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -32,16 +34,24 @@ from services.ingest.extraction import (
     ExtractionLimits,
     PagePreview,
     PreviewFiles,
+    page_large_file,
     page_preview_files,
 )
 from services.ingest.extraction.previews import MANIFEST_NAME, preview_name, thumbnail_name
-from services.ingest.models import derived_prefix, page_image_key, previews_key
+from services.ingest.models import (
+    derived_prefix,
+    page_image_key,
+    page_large_key,
+    previews_key,
+)
 
 PreviewSize = Literal["preview", "thumbnail"]
+"""What is made with the page's reading (a text-layer page's, on its first view)."""
 WEBP = "image/webp"
 MANIFEST_CONTENT_TYPE = "application/x-ndjson"
 CONCURRENT_PUTS = 8
 """Images stored at once: an object store's round trips overlap."""
+_Made = TypeVar("_Made")
 
 _preview_decoder = msgspec.json.Decoder(PagePreview)
 _FILES: tuple[tuple[Callable[[int], str], PreviewSize], ...] = (
@@ -132,21 +142,26 @@ def _never_made(sha256: str, stored: set[str]) -> bool:
 
 
 class PreviewsOnView:
-    """The images of pages listed ``on_view`` (PDF text-layer pages): read from the store,
-    or, on a page's first view, rendered from the original and stored.
+    """The images made on a page's first view, read from the store after: a text-layer
+    page's (listed ``on_view``) preview and thumbnail, and any page's large image, made
+    from the original and stored.
 
-    One page is rendered once however many ask for it at once in this process (they
-    await the same task); two processes may each render it, harmlessly: the bytes are
-    the same and a store write replaces an object whole. Rendering runs on one thread
-    of its own: pdfium is not thread-safe, and the event loop must not wait for it."""
+    One page's image is made once however many ask for it at once in this process (they
+    await the same task); two processes may each make it, harmlessly: the bytes are
+    the same and a store write replaces an object whole. Making runs on one thread of
+    its own: pdfium is not thread-safe, the event loop must not wait for it, and a page
+    image decoded for a large one (up to ``ExtractionLimits.max_image_pixels``) is then
+    the only one in memory."""
 
     def __init__(self, store: ObjectStore, *, limits: ExtractionLimits, scratch_dir: Path
                  ) -> None:
         self.store = store
         self.limits = limits
         self.scratch_dir = scratch_dir
-        self._making: dict[tuple[str, int], asyncio.Task[PreviewFiles]] = {}
-        self._pdfium = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdfium")
+        # Keyed by the store key of the (first) image a task makes.
+        self._previews: dict[str, asyncio.Task[PreviewFiles]] = {}
+        self._large: dict[str, asyncio.Task[bytes]] = {}
+        self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
 
     async def image(self, sha256: str, number: int, size: PreviewSize) -> bytes:
         """The WebP bytes of page ``number``'s preview or thumbnail, made now if they
@@ -156,40 +171,65 @@ class PreviewsOnView:
             return await self.store.read(page_image_key(sha256, number, size))
         except NotFound:
             pass
-        made = await self._made(sha256, number)
+        made = await _once(self._previews, page_image_key(sha256, number, "preview"),
+                           lambda: self._make_previews(sha256, number))
         return made.preview if size == "preview" else made.thumbnail
 
-    async def _made(self, sha256: str, number: int) -> PreviewFiles:
-        key = (sha256, number)
-        task = self._making.get(key)
-        if task is None:
-            task = asyncio.create_task(self._make(sha256, number))
-            self._making[key] = task
-            task.add_done_callback(lambda done: self._forget(key, done))
-        # A viewer who leaves does not stop the rendering the others wait for.
-        return await asyncio.shield(task)
-
-    def _forget(self, key: tuple[str, int], done: asyncio.Task[PreviewFiles]) -> None:
-        del self._making[key]
-        if not done.cancelled():
-            done.exception()  # retrieved: every waiter may have left
-
-    async def _make(self, sha256: str, number: int) -> PreviewFiles:
-        original = self.scratch_dir / f"view-{uuid.uuid4().hex}"
-        await asyncio.to_thread(self.scratch_dir.mkdir, parents=True, exist_ok=True)
+    async def large(self, sha256: str, page: PagePreview) -> bytes:
+        """The WebP bytes of the page's large image, turned as its preview is, made now
+        if it is not stored yet. Raises ``PermanentJobError`` as ``image``."""
+        key = page_large_key(sha256, page.number, page.rotation)
         try:
-            await fetch_original(self.store, sha256, original)
-            made = await asyncio.get_running_loop().run_in_executor(
-                self._pdfium, lambda: page_preview_files(original, number,
-                                                         limits=self.limits))
-        finally:
-            await asyncio.to_thread(original.unlink, missing_ok=True)
+            return await self.store.read(key)
+        except NotFound:
+            pass
+        return await _once(self._large, key, lambda: self._make_large(sha256, page, key))
+
+    async def _make_previews(self, sha256: str, number: int) -> PreviewFiles:
+        made = await self._rendered(sha256, lambda original: page_preview_files(
+            original, number, limits=self.limits))
         await asyncio.gather(
             self.store.put_bytes(page_image_key(sha256, number, "preview"), made.preview,
                                  content_type=WEBP),
             self.store.put_bytes(page_image_key(sha256, number, "thumbnail"),
                                  made.thumbnail, content_type=WEBP))
         return made
+
+    async def _make_large(self, sha256: str, page: PagePreview, key: str) -> bytes:
+        made = await self._rendered(sha256, lambda original: page_large_file(
+            original, page.number, page.rotation, limits=self.limits))
+        await self.store.put_bytes(key, made, content_type=WEBP)
+        return made
+
+    async def _rendered(self, sha256: str, render: Callable[[Path], _Made]) -> _Made:
+        """What ``render`` makes of a local copy of the original, on the render thread."""
+        original = self.scratch_dir / f"view-{uuid.uuid4().hex}"
+        await asyncio.to_thread(self.scratch_dir.mkdir, parents=True, exist_ok=True)
+        try:
+            await fetch_original(self.store, sha256, original)
+            return await asyncio.get_running_loop().run_in_executor(
+                self._renderer, lambda: render(original))
+        finally:
+            await asyncio.to_thread(original.unlink, missing_ok=True)
+
+
+async def _once(making: dict[str, asyncio.Task[_Made]], key: str,
+                make: Callable[[], Coroutine[None, None, _Made]]) -> _Made:
+    """What ``make`` makes for ``key``, made once for all who ask while it is made."""
+    task = making.get(key)
+    if task is None:
+        task = asyncio.create_task(make())
+        making[key] = task
+        task.add_done_callback(lambda done: _forget(making, key, done))
+    # A viewer who leaves does not stop the making the others wait for.
+    return await asyncio.shield(task)
+
+
+def _forget(making: dict[str, asyncio.Task[_Made]], key: str,
+            done: asyncio.Task[_Made]) -> None:
+    del making[key]
+    if not done.cancelled():
+        done.exception()  # retrieved: every waiter may have left
 
 
 def no_preview() -> NotFound:

@@ -48,6 +48,7 @@ from services.common.contracts.ingest import (
     JobView,
     OriginalState,
     PageBoxes,
+    PageImageSize,
     Texts,
     TextsRequest,
     UploadReceipt,
@@ -91,7 +92,7 @@ from services.ingest.models import (
     ReadingPage,
     UploadMetadata,
 )
-from services.ingest.previews import DerivedPreviews, PreviewSize, PreviewsOnView, no_preview
+from services.ingest.previews import DerivedPreviews, PreviewsOnView, no_preview
 from services.ingest.refiling import filed_differently
 
 log = logging.getLogger("archive.ingest")
@@ -137,8 +138,8 @@ class AccessDecider(Protocol):
 
 @dataclass(frozen=True)
 class PageImageFile:
-    """A page's preview or thumbnail (WebP) and its entity tag: the original, the page
-    and the text version (a re-reading may turn the page)."""
+    """A page's preview, thumbnail or large image (WebP) and its entity tag: the
+    original, the page and the text version (a re-reading may turn the page)."""
 
     data: bytes
     etag: str
@@ -356,17 +357,22 @@ class IngestService:
                               in zip(request.documents, bodies, strict=True) if body is None])
 
     async def page_image(self, user_token: str, document_id: str, number: int, *,
-                         size: PreviewSize) -> PageImageFile:
-        """Page ``number``'s preview or thumbnail, if the registry lets the token's user
-        read the content (view-only is enough); ``NotFound`` ``unknown_page`` past the
-        document, ``no_preview`` for a document filed before previews, ``preview_missing``
-        for one whose preview was deleted or lost. A text-layer page's is made on its
-        first view (``PreviewsOnView``)."""
+                         size: PageImageSize) -> PageImageFile:
+        """Page ``number``'s preview, thumbnail or large image, if the registry lets the
+        token's user read the content (view-only is enough); ``NotFound``
+        ``unknown_page`` past the document, ``no_preview`` for a document filed before
+        previews, ``preview_missing`` for one whose preview was deleted or lost. A
+        text-layer page's preview and thumbnail, and any page's large image, are made
+        on their first view (``PreviewsOnView``)."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
         preview = await self._page_preview(record, number)
-        data = await (self.on_view.image(record.sha256, number, size) if preview.on_view
-                      else self.previews.image(record.sha256, number, size))
+        if size == "large":
+            data = await self.on_view.large(record.sha256, preview)
+        elif preview.on_view:
+            data = await self.on_view.image(record.sha256, number, size)
+        else:
+            data = await self.previews.image(record.sha256, number, size)
         version = await self.derived.current_version(record.sha256)
         return PageImageFile(data=data, etag=f'"{record.sha256}-{number}-v{version}"')
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, get_args
 
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
@@ -17,6 +17,7 @@ from litestar.response import Redirect, Stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
+from services.common.contracts.ingest import PageImageSize
 from services.common.contracts.registry import DocumentPermissions
 from services.common.errors import (
     ArchiveError,
@@ -64,6 +65,7 @@ from services.web.session import (
 )
 
 log = logging.getLogger("archive.web")
+_IMAGE_SIZES: dict[str, PageImageSize] = {size: size for size in get_args(PageImageSize)}
 
 
 class SignIn(PageForm):
@@ -250,9 +252,9 @@ class ReadingPages(Controller):
     async def page_image(self, document_id: FromPath[str], number: FromPath[int],
                          size: FromPath[str], reader: NamedDependency[Reader],
                          ingest: NamedDependency[IngestClient]) -> Response[bytes]:
-        if size not in ("preview", "thumbnail"):
+        chosen = _IMAGE_SIZES.get(size)
+        if chosen is None:
             raise NotFound("no such image", code="not_found")
-        chosen: Literal["preview", "thumbnail"] = "preview" if size == "preview" else "thumbnail"
         image = await ingest.page_image(reader.token, document_id, number, size=chosen)
         return Response(image, media_type="image/webp")
 

@@ -53,6 +53,8 @@ class ShownPage:
     marks: int
     image_url: str | None
     """The page's preview, when ingest has one."""
+    large_image_url: str | None
+    """The page's large image, shown when it is enlarged past the preview."""
     width: int = 0
     height: int = 0
     boxes: list[PageBox] = field(default_factory=list)
@@ -299,6 +301,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         shown = ShownPage(
             number=number, runs=runs(current.text, spans), marks=len(spans),
             image_url=page_image_url(record.document_id, number) if has_preview else None,
+            large_image_url=(page_image_url(record.document_id, number, size="large")
+                             if has_preview else None),
             width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
             boxes=marked_boxes(boxes.boxes, spans) if boxes else [],
             blank=not current.text.strip())

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from services.common.clients import segment
+from services.common.contracts.ingest import PageImageSize
 from services.common.web import PAGES_PREFIX
 
 
@@ -23,9 +24,9 @@ def document_url(document_id: str, *, q: str = "", page: int | None = None) -> s
                    {key: value for key, value in (("q", q), ("page", page)) if value})
 
 
-def page_image_url(document_id: str, number: int) -> str:
-    """Page ``number`` as a person reads it (the preview image)."""
-    return f"{document_url(document_id)}/pages/{number}/preview"
+def page_image_url(document_id: str, number: int, *, size: PageImageSize = "preview") -> str:
+    """Page ``number`` as a person reads it (the preview image, or ``size``)."""
+    return f"{document_url(document_id)}/pages/{number}/{size}"
 
 
 def household_url(household: str) -> str:

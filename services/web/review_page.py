@@ -56,6 +56,10 @@ class ReviewItem:
         return page_image_url(self.document_id, self.number)
 
     @property
+    def large_image_url(self) -> str:
+        return page_image_url(self.document_id, self.number, size="large")
+
+    @property
     def document_url(self) -> str:
         return document_url(self.document_id, page=self.number)
 

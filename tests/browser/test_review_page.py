@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, office_fixture
-from tests.browser.zoom import browser_zoom_is_left_alone, expect_zoom, shown_width
+from tests.browser.zoom import browser_zoom_is_left_alone, expect_zoom, image_shown, shown_width
 from tests.e2e.ingest.support import ingest, metadata, scanned_png
 
 pytestmark = pytest.mark.ocr
@@ -144,8 +144,13 @@ def test_the_scan_is_enlarged_beside_the_text_by_button_and_by_key_outside_the_t
     assert abs(frame.evaluate("f => f.getBoundingClientRect().width") - fit) <= 3
     expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "review-zoomed.png")
+    wang.keyboard.press("+")
+    wang.keyboard.press("+")
+    expect_zoom(wang, "缩放 400%", 4 * fit)
+    expect(scan).to_have_attribute("src", re.compile(r"/pages/1/large$"))  # past the preview
+    assert image_shown(wang) == ("large", 2100)
     wang.keyboard.press("-")
-    expect_zoom(wang, "缩放 150%", 1.5 * fit)
+    expect_zoom(wang, "缩放 300%", 3 * fit)
     wang.get_by_role("button", name="适合宽度").click()
     expect_zoom(wang, "适合宽度", fit)
 

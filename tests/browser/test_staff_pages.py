@@ -16,7 +16,13 @@ from services.common.auth import Principal
 from tests.browser.axe import serious_violations
 from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
 from tests.browser.conftest import SignIn
-from tests.browser.zoom import boxes_on_scan, browser_zoom_is_left_alone, expect_zoom, shown_width
+from tests.browser.zoom import (
+    boxes_on_scan,
+    browser_zoom_is_left_alone,
+    expect_zoom,
+    image_shown,
+    shown_width,
+)
 
 WEIGHT_OF_TEXT = """() => performance.getEntriesByType("navigation")
     .concat(performance.getEntriesByType("resource").filter(entry =>
@@ -218,9 +224,15 @@ def test_the_document_page_shows_the_scan_with_a_box_over_the_hit_beside_the_tex
 def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_their_words(
         sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
     page = sign_in("wang")
+    larges: list[str] = []
+    page.on("request", lambda request: larges.append(request.url)
+            if request.url.endswith("/large") else None)
     page.goto(f"/ui/documents/{cabinet.documents['letter']}?q=卫生间漏水")
     expect(page.locator("svg.boxes rect")).to_have_count(len("衛生間漏水"))
     fit = shown_width(page)
+    # The preview (1 200 pixels of the scan's 2 100) is shown up to 150 %, not at 200 %.
+    assert 1.5 * fit <= 1200 < 2 * fit
+    assert image_shown(page) == ("preview", 1200)
     frame = page.locator(".scan-frame")
     assert abs(fit - frame.evaluate("frame => frame.clientWidth")) <= 1
     on_scan = boxes_on_scan(page)
@@ -230,9 +242,16 @@ def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_thei
 
     page.get_by_role("button", name="放大").click()
     expect_zoom(page, "缩放 150%", 1.5 * fit)
+    assert (image_shown(page), larges) == (("preview", 1200), [])
     page.keyboard.press("+")  # focus is on the button, in no field
     expect_zoom(page, "缩放 200%", 2 * fit)
     expect(page.get_by_role("status").filter(has_text="缩放")).to_have_text("缩放 200%")
+    # Past the preview's pixels, the page's large image (the scan's own pixels) replaces
+    # it, at the same size and with the boxes on the same words.
+    expect(page.locator(".scan img")).to_have_attribute("src", re.compile(r"/pages/1/large$"))
+    assert image_shown(page) == ("large", 2100)
+    expect(page.get_by_role("img", name="第 1 页的扫描图像")).to_be_visible()
+    expect_zoom(page, "缩放 200%", 2 * fit)
     assert boxes_on_scan(page) == pytest.approx(on_scan, abs=0.002)
     assert browser_zoom_is_left_alone(page)
     expect_zoom(page, "缩放 200%", 2 * fit)
@@ -271,6 +290,7 @@ def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_thei
     page.keyboard.press("0")
     expect_zoom(page, "适合宽度", fit)
     assert boxes_on_scan(page) == pytest.approx(on_scan, abs=0.002)
+    assert (image_shown(page), len(larges)) == (("large", 2100), 1)  # asked for once
     # A + typed into a field is text, not a zoom.
     title = page.get_by_label("题名")
     title.press("End")

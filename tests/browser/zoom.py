@@ -1,6 +1,7 @@
 """What the browser tests read of a page's scan as it is enlarged (放大/缩小/适合宽度): its
-shown width, the zoom level said, the boxes drawn over it as fractions of it, and
-whether the page's script took a key or wheel event the browser zooms by."""
+shown width, the image shown (the preview, or the large image past its pixels), the zoom
+level said, the boxes drawn over it as fractions of it, and whether the page's script
+took a key or wheel event the browser zooms by."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ def shown_width(page: Page) -> float:
     box = page.locator(".scan img").bounding_box()
     assert box is not None
     return float(box["width"])
+
+
+def image_shown(page: Page) -> tuple[str, int]:
+    """The last part of the scan image's address (``preview`` or ``large``) and its own
+    width in pixels, once it has loaded."""
+    image = page.locator(".scan img")
+    expect(image).to_have_count(1)
+    address, width = image.evaluate(
+        "img => img.complete ? [img.getAttribute('src'), img.naturalWidth] : [null, 0]")
+    return str(address).rsplit("/", 1)[-1], int(width)
 
 
 def boxes_on_scan(page: Page) -> list[float]:

@@ -1,9 +1,9 @@
 """One viewing of a document in the staff pages is one entry in the audit log (O4), not
 one per request its page makes: the page, its text and boxes, each page turned and each
-page image join the read journaled for the same person and document within the viewing
-window, and so does the same document opened on the review page. A viewing later is
-another entry; reading the text through the API and downloading the original are each an
-entry of their own, always."""
+page image (the large one too) join the read journaled for the same person and document
+within the viewing window, and so does the same document opened on the review page. A
+viewing later is another entry; reading the text through the API and downloading the
+original are each an entry of their own, always."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ def _view(browser: httpx.Client, document_id: str, pages: int) -> None:
         page = browser.get(f"/ui/documents/{document_id}", params={"page": number})
         assert page.status_code == 200, page.text
         assert f"/pages/{number}/preview" in page.text
-        image = browser.get(f"/ui/documents/{document_id}/pages/{number}/preview")
-        assert image.status_code == 200
-        assert browser.get(f"/ui/documents/{document_id}/pages/{number}/thumbnail"
-                           ).status_code == 200
+        assert f'data-large="/ui/documents/{document_id}/pages/{number}/large"' in page.text
+        for size in ("preview", "thumbnail", "large"):  # large: the page enlarged
+            image = browser.get(f"/ui/documents/{document_id}/pages/{number}/{size}")
+            assert (size, image.status_code, image.headers["content-type"]) == (
+                size, 200, "image/webp")
 
 
 def test_a_viewing_is_one_read_entry_and_api_reads_and_downloads_their_own(

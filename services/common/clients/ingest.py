@@ -6,7 +6,7 @@ jobs, page images and texts, originals, re-reading, previews, fixity runs)."""
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import httpx
 
@@ -24,6 +24,7 @@ from services.common.contracts.ingest import (
     PageBoxes,
     PageCorrected,
     PageCorrection,
+    PageImageSize,
     RefusedFile,
     ReocrRequest,
     ReocrResult,
@@ -103,9 +104,9 @@ class IngestClient(ServiceClient):
                                token=token)
 
     async def page_image(self, token: str, document_id: str, number: int, *,
-                         size: Literal["preview", "thumbnail"]) -> bytes:
-        """A page as a person reads it (WebP, turned upright): about 1 200 px wide
-        (``preview``) or 200 px (``thumbnail``), with the page text's access decision."""
+                         size: PageImageSize) -> bytes:
+        """A page as a person reads it (WebP, turned upright) at ``size``, with the page
+        text's access decision."""
         response = await self.request(
             "GET", f"/ingest/documents/{segment(document_id)}/pages/{number}/{size}",
             token=token)

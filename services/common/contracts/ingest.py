@@ -67,6 +67,12 @@ class PageBox(msgspec.Struct, kw_only=True):
     height: int
 
 
+PageImageSize = Literal["preview", "thumbnail", "large"]
+"""What a page is shown as (WebP, turned upright): its preview, about 1 200 pixels wide;
+its thumbnail, about 200; or its large image, up to 2 400, for enlarging past the
+preview (made from the original on its first view)."""
+
+
 class PageBoxes(msgspec.Struct, kw_only=True):
     """A page's boxes in reading order over its preview (``width`` × ``height`` pixels),
     each with where its text stands in the page text without whitespace, so a match found

@@ -30,6 +30,7 @@ from services.ingest.extraction.cjk import remove_cjk_spaces
 from services.ingest.extraction.document import (
     derive_pages,
     extract_document,
+    page_large_file,
     page_preview_files,
 )
 from services.ingest.extraction.engine import OcrEngine, PageImage, TesseractEngine
@@ -76,6 +77,7 @@ __all__ = [
     "derive_pages",
     "doubtful_lines",
     "extract_document",
+    "page_large_file",
     "page_preview_files",
     "placed_words",
     "read_media_type",

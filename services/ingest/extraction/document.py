@@ -25,7 +25,14 @@ from services.ingest.extraction.models import (
 )
 from services.ingest.extraction.pdf import TextLayer, open_pdf, render_preview
 from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
-from services.ingest.extraction.previews import PreviewFiles, PreviewWriter, encoded
+from services.ingest.extraction.previews import (
+    LARGE_WIDTH,
+    PreviewFiles,
+    PreviewWriter,
+    encoded,
+    encoded_large,
+    preview_image,
+)
 from services.ingest.extraction.review import needs_review
 from services.ingest.extraction.sniffing import read_media_type
 
@@ -37,6 +44,8 @@ class _PageSource(Protocol):
     def page_count(self) -> int: ...
 
     def pages(self) -> Iterator[TextLayer | PageImage]: ...
+
+    def page(self, number: int) -> TextLayer | PageImage: ...
 
 
 class _PageReader(Protocol):
@@ -151,6 +160,26 @@ def page_preview_files(path: Path, number: int, *, limits: ExtractionLimits) -> 
     upright as the PDF shows it. Blocking (pdfium is not thread-safe: one call at a time
     in a process). Raises ``PermanentJobError`` as ``render_preview``."""
     return encoded(render_preview(path, number, max_image_pixels=limits.max_image_pixels))
+
+
+def page_large_file(path: Path, number: int, rotation: Rotation, *,
+                    limits: ExtractionLimits) -> bytes:
+    """Page ``number`` of the original at ``path`` at most ``LARGE_WIDTH`` wide (never
+    enlarged), as WebP: what a person enlarging the page past its preview is shown. Made
+    from what its preview was made from, so it is the preview larger and its boxes,
+    scaled, stay on their words: a scan's page image decoded as when it was read, turned
+    ``rotation`` as its reading turned it; a text-layer page rendered at that size, in
+    colour. Blocking, and a page image in memory (within ``limits``): one call at a
+    time in a process (pdfium is not thread-safe). Raises ``PermanentJobError`` as
+    ``extract_document`` for that page, and ``text_mismatch`` past the original's pages."""
+    with _open_pages(path, read_media_type(path), limits) as document:
+        if not 1 <= number <= document.page_count:
+            raise _text_mismatch(number)
+        content = document.page(number)
+    if isinstance(content, TextLayer):
+        return encoded_large(render_preview(path, number, max_width=LARGE_WIDTH,
+                                            max_image_pixels=limits.max_image_pixels))
+    return encoded_large(preview_image(content.pixels, rotation, max_width=LARGE_WIDTH))
 
 
 def _spells(layer: TextLayer, text: str) -> bool:

@@ -53,23 +53,23 @@ class RasterDocument:
 
     def pages(self) -> Iterator[PageImage]:
         """Each page's pixels, decoded when asked for; raises ``PermanentJobError``."""
-        for index in range(self.page_count):
-            number = index + 1
-            with _decoding(page=number, limit=self._max_image_pixels):
-                if self._image.format == "TIFF":
-                    # A TIFF's frames are its pages; a HEIF is opened at its primary image,
-                    # which need not be its first.
-                    self._image.seek(index)
-                refuse_pixel_bomb(
-                    *self._image.size, limit=self._max_image_pixels, page=number
-                )
-                self._image.load()
-                # Phone photos are often stored sideways with an EXIF orientation that
-                # Tesseract would ignore. (libheif turns a HEIF as it decodes, irot and imir,
-                # and pillow-heif resets its EXIF orientation, so it is not turned twice.)
-                upright = ImageOps.exif_transpose(self._image)
-                page = PageImage(pixels=ocr_pixels(upright), dpi=_dpi(self._image))
-            yield page
+        for number in range(1, self.page_count + 1):
+            yield self.page(number)
+
+    def page(self, number: int) -> PageImage:
+        """Page ``number``'s pixels (the pages before it are not decoded)."""
+        with _decoding(page=number, limit=self._max_image_pixels):
+            if self._image.format == "TIFF":
+                # A TIFF's frames are its pages; a HEIF is opened at its primary image,
+                # which need not be its first.
+                self._image.seek(number - 1)
+            refuse_pixel_bomb(*self._image.size, limit=self._max_image_pixels, page=number)
+            self._image.load()
+            # Phone photos are often stored sideways with an EXIF orientation that
+            # Tesseract would ignore. (libheif turns a HEIF as it decodes, irot and imir,
+            # and pillow-heif resets its EXIF orientation, so it is not turned twice.)
+            upright = ImageOps.exif_transpose(self._image)
+            return PageImage(pixels=ocr_pixels(upright), dpi=_dpi(self._image))
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from services.common.errors import PermanentJobError
 from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.images import ocr_pixels, refuse_pixel_bomb
 from services.ingest.extraction.models import WordBox
-from services.ingest.extraction.previews import preview_size
+from services.ingest.extraction.previews import PREVIEW_WIDTH, preview_size
 
 RENDER_DPI = 300
 _POINTS_PER_INCH = 72
@@ -78,15 +78,17 @@ class PdfPages:
 
     def pages(self) -> Iterator[TextLayer | PageImage]:
         """Each page's text layer, or its image for OCR. Raises ``PermanentJobError``."""
-        for index in range(self.page_count):
-            number = index + 1
-            with _reading(page=number):
-                page = self._pdf[index]
-                try:
-                    content = self._content(page, number)
-                finally:
-                    page.close()
-            yield content
+        for number in range(1, self.page_count + 1):
+            yield self.page(number)
+
+    def page(self, number: int) -> TextLayer | PageImage:
+        """Page ``number``'s text layer, or its image for OCR, as ``pages`` has it."""
+        with _reading(page=number):
+            page = self._pdf[number - 1]
+            try:
+                return self._content(page, number)
+            finally:
+                page.close()
 
     def _content(self, page: Any, number: int) -> TextLayer | PageImage:
         textpage = page.get_textpage()
@@ -152,10 +154,12 @@ def open_pdf(path: Path, *, max_image_pixels: int, max_page_text_chars: int,
         pdf.close()
 
 
-def render_preview(path: Path, number: int, *, max_image_pixels: int) -> Image.Image:
+def render_preview(path: Path, number: int, *, max_image_pixels: int,
+                   max_width: int = PREVIEW_WIDTH) -> Image.Image:
     """Page ``number`` of the PDF at ``path`` rendered in colour (a red seal matters to a
     reader) directly at its preview's size: the size ``PreviewWriter.defer`` listed for
-    it. Raises ``PermanentJobError`` (``encrypted_pdf``, ``corrupt_pdf``, ``pixel_bomb``)."""
+    it (or, with ``max_width``, its large image's). Raises ``PermanentJobError``
+    (``encrypted_pdf``, ``corrupt_pdf``, ``pixel_bomb``)."""
     pdf = _opened(path)
     try:
         if not 1 <= number <= len(pdf):
@@ -164,7 +168,7 @@ def render_preview(path: Path, number: int, *, max_image_pixels: int) -> Image.I
         with _reading(page=number):
             page = pdf[number - 1]
             try:
-                width, height = preview_size(_rendered_size(page), 0)
+                width, height = preview_size(_rendered_size(page), 0, max_width=max_width)
                 refuse_pixel_bomb(width, height, limit=max_image_pixels, page=number)
                 bitmap = page.render(scale=width / page.get_size()[0])
                 # pypdfium2 rounds the bitmap's sides up: at most a pixel more than listed.

@@ -13,7 +13,11 @@ A page with a usable PDF text layer needs no image to be read, and rendering and
 its preview costs ten times reading it (bench/README.md, "Page previews"): for it
 ``PreviewWriter.defer`` writes only the ``PagePreview`` line, its size computed as the
 rendering would have it, marked ``on_view``; the images are made on the page's first view
-(``render_pdf_page_preview``).
+(``page_preview_files``).
+
+A person who enlarges a page past its preview's pixels is shown its large image
+(``LARGE_WIDTH``), made from the original on that view (``page_large_file``), turned and
+proportioned as the preview so the same boxes, scaled, stay on their words.
 
 Nothing here decodes an image: the decompression-bomb limits have been applied by the
 decoder that produced the page image.
@@ -38,6 +42,9 @@ from services.ingest.extraction.turns import turned_upright
 
 PREVIEW_WIDTH = 1200
 THUMBNAIL_WIDTH = 200
+LARGE_WIDTH = 2400
+"""A page enlarged past its preview (the staff pages' zoom, up to 4× a column): a 300-dpi
+A4 scan's own pixels, half of a 600-dpi one's."""
 PREVIEW_QUALITY = 80
 THUMBNAIL_QUALITY = 75
 # Measured on a noisy 300-dpi scan (bench/previews.py --choices): libwebp's method 2
@@ -132,6 +139,12 @@ def thumbnail_name(number: int) -> str:
     return f"{number:04d}.thumb.webp"
 
 
+def large_name(number: int, rotation: Rotation) -> str:
+    """The large image of page ``number`` turned ``rotation``: a re-reading that turns the
+    page differently names another, so a stored one is never shown turned the old way."""
+    return f"{number:04d}.large.r{rotation}.webp"
+
+
 class PreviewWriter:
     """Writes each page's preview and thumbnail into ``directory`` as it is extracted,
     and a line per page to ``directory / MANIFEST_NAME``. Use it as a context manager."""
@@ -184,18 +197,24 @@ def encoded(preview: Image.Image) -> PreviewFiles:
                         thumbnail=_webp(thumbnail, THUMBNAIL_QUALITY))
 
 
+def encoded_large(large: Image.Image) -> bytes:
+    """``large`` (upright, at most ``LARGE_WIDTH`` wide) as WebP."""
+    return _webp(large, PREVIEW_QUALITY)
+
+
 def _webp(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
     image.save(out, format="WEBP", quality=quality, method=WEBP_METHOD)
     return out.getvalue()
 
 
-def preview_image(image: Image.Image, rotation: Rotation) -> Image.Image:
-    """``image`` upright and at preview size: scaled first (the smaller image is the
-    cheaper one to turn), then turned."""
+def preview_image(image: Image.Image, rotation: Rotation, *,
+                  max_width: int = PREVIEW_WIDTH) -> Image.Image:
+    """``image`` upright and at preview size (at most ``max_width`` wide): scaled first
+    (the smaller image is the cheaper one to turn), then turned."""
     if image.mode not in ("L", "RGB"):
         image = image.convert("L" if image.mode == "1" else "RGB")
-    width, height = preview_size(image.size, rotation)
+    width, height = preview_size(image.size, rotation, max_width=max_width)
     scaled_size = (width, height) if rotation in (0, 180) else (height, width)
     return turned_upright(_scaled(image, scaled_size), rotation)
 

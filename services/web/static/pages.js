@@ -222,8 +222,30 @@
   function scanZoom(bar, frame) {
     var scan = frame.querySelector(".scan-page");
     var level = bar.querySelector(".zoom-level");
+    var image = scan.querySelector("img");
+    var large = image.getAttribute("data-large");
     var buttons = {};
     var step = 0;
+
+    // Enlarged past the preview's own pixels (the screen's, not CSS's), the page's large
+    // image takes the preview's place once it has loaded, asked for once: the same page
+    // at the same size, so the boxes stay on their words. Until then, or if it cannot be
+    // had, the preview stays.
+    function sharpen() {
+      var needed = scan.offsetWidth * (window.devicePixelRatio || 1);
+      if (!large || image.naturalWidth === 0 || needed <= image.naturalWidth) {
+        return;
+      }
+      var sharper = document.createElement("img");
+      sharper.alt = image.alt;
+      sharper.draggable = false;
+      sharper.addEventListener("load", function () {
+        image.replaceWith(sharper);
+        image = sharper;
+      });
+      sharper.src = large;
+      large = null;
+    }
     Array.prototype.forEach.call(bar.querySelectorAll("[data-zoom]"), function (button) {
       buttons[button.getAttribute("data-zoom")] = button;
     });
@@ -260,6 +282,7 @@
       if (step > 0) {
         frame.scrollLeft = middle.x * scan.offsetWidth - frame.clientWidth / 2;
         frame.scrollTop = middle.y * scan.offsetHeight - frame.clientHeight / 2;
+        sharpen();
       }
     }
 

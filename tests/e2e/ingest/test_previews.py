@@ -25,7 +25,7 @@ from PIL import Image, ImageChops
 from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from services.common.objectstore import open_object_store
-from services.ingest.models import page_image_key, pages_key, previews_key
+from services.ingest.models import page_image_key, page_large_key, pages_key, previews_key
 from tests.e2e.ingest.support import finished_fixity_run, ingest, metadata
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster
@@ -210,6 +210,30 @@ def test_every_page_has_a_webp_preview_1200_wide_and_a_thumbnail(archive: Archiv
         assert abs(thumbnail.height - preview.height / 6) <= 1
 
 
+def test_every_page_has_a_large_image_its_preview_larger_then_stored(archive: Archive) -> None:
+    """Enlarged past the preview, a page is shown as its large image: the scan's own 2 100
+    pixels (short of 2 400: never enlarged), upright and proportioned as the preview, so
+    the preview's boxes scale onto it; made on its first view, then read from the store,
+    and sent again only when changed, as the preview."""
+    for name, number in _pages(archive):
+        filed = archive.filed[name]
+        response = _get(archive.archivist, filed.document_id, number, "large")
+        large = _image(response)
+        shown = _get(archive.archivist, filed.document_id, number, "preview")
+        preview = _image(shown)
+        assert (name, large.width) == (name, 2100)
+        assert abs(large.height - preview.height * large.width / preview.width) <= 1, name
+        shrunk = large.convert("L").resize(preview.size)
+        assert _difference(shrunk, preview.convert("L")) < 4, name  # the same page, as turned
+        assert response.headers["etag"] == f'"{filed.sha256}-{number}-v1"'
+        assert response.headers["cache-control"] == shown.headers["cache-control"]
+        key = page_large_key(filed.sha256, number, 180 if name == "turned" else 0)
+        assert _store(archive, lambda store, key=key: store.read(key)) == response.content
+        again = _get(archive.archivist, filed.document_id, number, "large",
+                     **{"If-None-Match": response.headers["etag"]})
+        assert (again.status_code, again.content) == (304, b"")
+
+
 def test_boxes_are_in_the_preview_and_spell_the_page_text(archive: Archive) -> None:
     for name, number in _pages(archive):
         document_id = archive.filed[name].document_id
@@ -263,7 +287,7 @@ def test_an_unchanged_preview_is_not_sent_again(archive: Archive) -> None:
     assert (again.status_code, again.content) == (304, b"")
 
 
-@pytest.mark.parametrize("what", ["preview", "thumbnail", "boxes"])
+@pytest.mark.parametrize("what", ["preview", "thumbnail", "large", "boxes"])
 def test_a_page_past_the_document_is_unknown(archive: Archive, what: str) -> None:
     document_id = archive.filed["tiff"].document_id
     answers = [_get(archive.archivist, document_id, number, what) for number in (0, 3)]
@@ -278,7 +302,7 @@ def test_a_page_that_is_not_a_number_is_refused_cleanly(archive: Archive) -> Non
     assert response.json()["code"]
 
 
-@pytest.mark.parametrize("what", ["preview", "thumbnail", "boxes"])
+@pytest.mark.parametrize("what", ["preview", "thumbnail", "large", "boxes"])
 def test_a_confidential_page_is_the_404_of_no_document_to_an_ordinary_reader(
         archive: Archive, tmp_path: Path, what: str) -> None:
     document_id = _confidential(archive, tmp_path)
@@ -313,11 +337,13 @@ def test_a_view_only_loan_shows_the_pages_but_never_the_original(
 
     preview = _get(sun, document_id, 1, "preview")
     thumbnail = _get(sun, document_id, 1, "thumbnail")
+    large = _get(sun, document_id, 1, "large")
     boxes = _get(sun, document_id, 1, "boxes")
     original = sun.get(f"/ingest/documents/{document_id}/original")
 
     assert (before.status_code, before.json()["code"]) == (403, "needs_grant")
     assert (_image(preview).width, _image(thumbnail).width) == (1200, 200)
+    assert _image(large).width == 2100
     assert boxes.status_code == 200
     assert boxes.json()["boxes"]
     assert (original.status_code, original.json()["code"]) == (403, "view_only")
@@ -367,7 +393,7 @@ def test_concurrent_first_views_of_a_page_give_the_same_image(archive: Archive,
                                                               tmp_path: Path) -> None:
     filed = _fresh_digital(archive, tmp_path, "concurrent")
     token = archive.server.tokens["li.archivist"]
-    asks = ["preview", "thumbnail"] * 4
+    asks = ["preview", "thumbnail", "large"] * 3
 
     def view(what: str) -> tuple[str, bytes]:
         with archive.server.client(token) as client:
@@ -379,10 +405,11 @@ def test_concurrent_first_views_of_a_page_give_the_same_image(archive: Archive,
         answers = list(views.map(view, asks))
 
     assert {what: {data for asked, data in answers if asked == what} for what in asks} == {
-        what: {data} for what, data in [answers[0], answers[1]]}
-    stored = _store(archive, lambda store: store.read(
-        page_image_key(filed.sha256, 1, "preview")))
-    assert stored == answers[0][1]
+        what: {data} for what, data in answers[:3]}
+    stored = _store(archive, lambda store: asyncio.gather(
+        store.read(page_image_key(filed.sha256, 1, "preview")),
+        store.read(page_large_key(filed.sha256, 1, 0))))
+    assert stored == [answers[0][1], answers[2][1]]
 
 
 def test_a_hidden_digital_pdf_is_not_rendered_for_who_may_not_see_it(
@@ -424,8 +451,10 @@ def test_derive_missing_makes_the_previews_of_a_document_filed_before_them(
         archive: Archive, tmp_path: Path) -> None:
     filed = _as_if_filed_before_previews(archive, _digital(archive, tmp_path))
     before = _get(archive.archivist, filed.document_id, 1, "preview")
+    large_before = _get(archive.archivist, filed.document_id, 1, "large")
     assert (before.status_code, before.json()["code"]) == (404, "no_preview")
     assert "archive derive --missing" in before.json()["detail"]
+    assert (large_before.status_code, large_before.json()) == (404, before.json())
     token = archive.server.tokens["li.archivist"]
 
     run = run_client(archive.server.url, token, "derive", "--missing", cwd=tmp_path)

@@ -27,9 +27,11 @@ from services.ingest.extraction import (
     boxes_in_preview,
     derive_pages,
     extract_document,
+    page_large_file,
     page_preview_files,
 )
 from services.ingest.extraction.previews import (
+    LARGE_WIDTH,
     MANIFEST_NAME,
     WEBP_MAX_SIDE,
     preview_name,
@@ -44,6 +46,7 @@ from tests.support.rendering import (
     render_page,
     write_digital_pdf,
     write_png,
+    write_tiff,
 )
 
 LIMITS = ExtractionLimits()
@@ -198,6 +201,64 @@ def test_rendering_a_page_the_pdf_does_not_have_fails_cleanly(tmp_path: Path) ->
     with pytest.raises(PermanentJobError) as refused:
         page_preview_files(path, 2, limits=LIMITS)
     assert refused.value.code == "corrupt_pdf"
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_large_image_is_its_preview_larger_with_the_boxes_scaled_on_their_marks(
+        tmp_path: Path, rotation: Rotation) -> None:
+    """A 600-dpi scan fed turned: its large image is 2 400 pixels wide, upright, the
+    preview's proportions, and the mark's box (in the preview's pixels) scaled onto it
+    lands on the mark, as the staff pages' zoom draws it."""
+    upright = Image.new("L", (4800, 3200), 255)
+    ImageDraw.Draw(upright).rectangle((3400, 400, 3799, 719), fill=0)
+    scan = upright.rotate(rotation, expand=True)
+    left, top, right, bottom = _ink(scan)
+    word = WordBox(text="印", confidence=90.0, left=left, top=top, width=right - left,
+                   height=bottom - top)
+    entry = _write(tmp_path / "previews", scan, rotation)
+    [box] = boxes_in_preview([word], entry)
+    large = _webp(page_large_file(write_png(tmp_path / "scan.png", scan), 1, rotation,
+                                  limits=LIMITS)).convert("L")
+    scale = large.width / entry.width
+    assert (large.size, entry.width) == ((LARGE_WIDTH, 1600), 1200)
+    on_large = tuple(round(edge * scale) for edge in _edges(box))
+    assert _close(on_large, (1700, 200, 1900, 360), slack=4)
+    assert _close(_ink(large), on_large, slack=4)
+
+
+def test_a_large_image_is_of_the_page_asked_for_and_never_enlarged(tmp_path: Path) -> None:
+    small, plain = Image.new("L", (900, 600), 255), Image.new("L", (900, 600), 255)
+    ImageDraw.Draw(small).rectangle((100, 100, 299, 199), fill=0)
+    path = write_tiff(tmp_path / "scan.tiff", [plain, small])
+    large = _webp(page_large_file(path, 2, 0, limits=LIMITS)).convert("L")
+    assert large.size == (900, 600)
+    assert _close(_ink(large), (100, 100, 300, 200))
+
+
+def test_a_text_layer_pages_large_image_has_its_characters_under_their_boxes(
+        tmp_path: Path) -> None:
+    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:4]])
+    with PreviewWriter(tmp_path / "previews") as previews:
+        [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
+                                       previews=previews))
+    [entry] = _manifest(tmp_path / "previews")
+    large = _webp(page_large_file(path, 1, 0, limits=LIMITS))
+    assert large.mode == "RGB"  # in colour, as its preview: a red seal stays red
+    # 7 inches at 300 dpi: the page's own size, short of LARGE_WIDTH, not enlarged.
+    assert (large.width, entry.source_width) == (2100, 2100)
+    assert abs(large.height - entry.height * large.width / entry.width) <= 1
+    as_large = msgspec.structs.replace(entry, width=large.width, height=large.height)
+    _assert_boxes_cover_ink(large.convert("L"), boxes_in_preview(page.words, as_large))
+
+
+def test_a_large_image_keeps_the_pixel_cap_and_the_page_count(tmp_path: Path) -> None:
+    path = write_png(tmp_path / "scan.png", Image.new("L", (2000, 1000), 255))
+    tight = msgspec.structs.replace(LIMITS, max_image_pixels=1000)
+    with pytest.raises(PermanentJobError) as bomb:
+        page_large_file(path, 1, 0, limits=tight)
+    with pytest.raises(PermanentJobError) as past:
+        page_large_file(path, 2, 0, limits=LIMITS)
+    assert (bomb.value.code, past.value.code) == ("pixel_bomb", "text_mismatch")
 
 
 def test_tesseract_word_boxes_spell_the_text_and_cover_its_ink_in_the_preview(

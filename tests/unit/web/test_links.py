@@ -20,6 +20,7 @@ def test_a_documents_address_carries_the_terms_and_page_and_quotes_the_identifie
         "/ui/documents/3f2a?q=%E6%BC%8F%E6%B0%B4+%E6%A5%BC%E4%B8%8A&page=2"
     assert links.document_url("a/b?c") == "/ui/documents/a%2Fb%3Fc"
     assert links.page_image_url("3f2a", 4) == "/ui/documents/3f2a/pages/4/preview"
+    assert links.page_image_url("3f2a", 4, size="large") == "/ui/documents/3f2a/pages/4/large"
 
 
 def test_a_households_address_quotes_the_code() -> None:
