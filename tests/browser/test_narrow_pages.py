@@ -137,9 +137,9 @@ def test_a_loan_page_with_its_desk_forms_fits_a_phone(
     wang = office.open_as("wang")
     wang.set_viewport_size(PHONE)
     wang.goto(f"/ui/loans/{filed['loan']}")
-    # A digital loan is returned without a damage check: the return is one button; it
-    # expired months ago (the office's clock), so renewal is not offered, and why is said.
-    expect(wang.get_by_role("button", name="归还注销")).to_be_visible()
+    # A digital loan is ended without a damage check: one button; it expired months ago
+    # (the office's clock), so renewal is not offered, and why is said.
+    expect(wang.get_by_role("button", name="结束电子查阅")).to_be_visible()
     expect(wang.get_by_role("button", name="续借")).to_have_count(0)
     expect(wang.get_by_text("不能续借")).to_be_visible()
     expect_no_sideways_scroll(wang)

@@ -17,8 +17,10 @@ own action, its zoom, goes ahead)."""
 
 
 def shown_width(page: Page) -> float:
-    """The scan's width on the page, in CSS pixels (more than its frame when enlarged)."""
-    box = page.locator(".scan img").bounding_box()
+    """The scan's width on the page, in CSS pixels (more than its frame when enlarged);
+    measured on the image's holder, which stays while the large image replaces the
+    preview."""
+    box = page.locator(".scan .scan-page").bounding_box()
     assert box is not None
     return float(box["width"])
 
@@ -36,7 +38,7 @@ def image_shown(page: Page) -> tuple[str, int]:
 def boxes_on_scan(page: Page) -> list[float]:
     """Each box drawn over the scan as its left, top, width and height, one after another,
     in fractions of the scan: the same at every zoom when the boxes stay over their words."""
-    scan = page.locator(".scan img").bounding_box()
+    scan = page.locator(".scan .scan-page").bounding_box()
     assert scan is not None
     drawn: list[float] = []
     rects = page.locator("svg.boxes rect")
