@@ -2,8 +2,9 @@
 
 ``archive audit list`` reads ``GET /registry/audit`` from a running server with the
 caller's token (compliance and admin read the whole log): who did what, when, to which
-document, filtered by user, action, document and days (counted in ``ARCHIVE_TIME_ZONE``,
-the company's), oldest first, a page at a time (``--after`` the last number printed).
+document, filtered by user, action, document (by its archive number or id) and days
+(counted in ``ARCHIVE_TIME_ZONE``, the company's), oldest first, a page at a time
+(``--after`` the last number printed).
 
 ``archive audit verify`` works on the database and the object store directly (like
 ``archive user add``), so it needs no running server and no token, but it needs the audit
@@ -48,7 +49,10 @@ def audit() -> None:
 @click.option("--action",
               help="Only this action, as listed (e.g. hold_placed, destruction_witnessed); "
                    "a refusal's older name (startSweep, sign_handover) finds the same.")
-@click.option("--document", "document_id", help="Only entries about this document (its id).")
+@click.option("--document", "document_id",
+              help="Only entries about this document: its archive number (档号, e.g. "
+                   "2026-complaint-A-1201-0001, or one it had before a correction), or its "
+                   "id; one that names no document you may see is refused.")
 @click.option("--from", "first_day", type=DAY,
               help="From this day (YYYY-MM-DD, in ARCHIVE_TIME_ZONE).")
 @click.option("--to", "last_day", type=DAY, help="To this day, included.")

@@ -13,7 +13,8 @@ ask it through ``POST /registry/access/decide``. The rules:
 - Metadata corrections are the archivist's (D6); roles give no other right: ``admin``
   has no implicit right to read confidential files (domain.md, People).
 - Our services act for the system (indexing, serving what was decided) and may read all.
-- A destroyed document keeps its catalogue record; its content is gone.
+- A destroyed document keeps its catalogue record; its content is gone. Whether its
+  record is still corrected is the corrections' rule (``departed_refusal``: it is not).
 """
 
 from __future__ import annotations
@@ -111,12 +112,14 @@ def can(principal: Principal, action: Action, document: Guarded | None,
     granted = document.document_id in grants.view
     if action in ("list", "read"):
         return ALLOWED
-    if document.status == "destroyed":
-        return _refuse("destroyed", "the document was destroyed; only its record remains")
     if action == "correct":
+        # Whether a record that left the archive (destroyed, transferred out) is still
+        # corrected is the corrections' rule (``departed_refusal``), not access.
         if principal.has_role(*RECORD_CORRECTORS):
             return ALLOWED
         return _refuse("role_required", "metadata is corrected by an archivist (D6)")
+    if document.status == "destroyed":
+        return _refuse("destroyed", "the document was destroyed; only its record remains")
     if not is_restricted(document):
         return ALLOWED
     if not granted:

@@ -60,7 +60,7 @@ every page); a value stored otherwise is offered as it is, so it is kept unless 
 REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
                   "invalid_household": "household", "household_required": "household",
                   "date_out_of_range": "filed_at", "date_in_future": "filed_at",
-                  "no_changes": "title", "on_hold": "household",
+                  "no_changes": "title", "on_hold": "household", "already_transferred": "category",
                   "too_long": "title", "validation_failed": "title"}
 """The field to put right when the registry refuses a correction with the code."""
 

@@ -1,7 +1,8 @@
 """The statistics page (O2) in real Chromium (issue 17): a year with filings in two
 months, a destruction and two loans shows the registry's numbers in each table, a
 server-drawn SVG chart per series whose bars are those numbers, a year not begun and
-a reader without the role told what to do; axe-core; the screenshot is saved."""
+a reader without the role told what to do; printed on A4, each table's total once;
+axe-core; the screenshot is saved."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from services.common.models import CATEGORIES, CATEGORY_NAMES, COMPANY_CATEGORIES
 from tests.browser.axe import serious_violations
-from tests.browser.office import Office, office_at
+from tests.browser.office import Office, office_at, pdf_text
 from tests.e2e.retention.support import Archive
 
 MARCH = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
@@ -159,3 +160,17 @@ def test_an_empty_year_a_year_not_begun_and_a_reader_without_the_role(office: Of
     assert response is not None
     assert response.status == 404  # as if it did not exist, as every part not offered
     assert serious_violations(li) == []
+
+
+def test_printed_on_a4_each_table_says_its_total_once(office: Office, tmp_path: Path
+                                                      ) -> None:
+    """A table split over two pages printed its footer (合计) under each part, a total
+    under a partial list; it prints once, under the last row."""
+    page = office.open_as("qian")
+    page.goto("/ui/statistics?year=2031")  # sixteen categories: the longest tables
+    tables = page.locator("table.numbers").count()
+    page.emulate_media(media="print")
+    printed = tmp_path / "statistics.pdf"
+    page.pdf(path=str(printed), format="A4", print_background=True)
+    page.emulate_media(media="screen")
+    assert pdf_text(printed).count("合计") == tables

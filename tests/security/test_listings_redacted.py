@@ -186,8 +186,10 @@ def test_the_audit_log_redacts_its_entries_in_place(secured: Secured, people: Pe
     secret = _confidential(people)
     entries = _clean(people["qiu"].get("/registry/audit", params={"limit": 1000}), secret)
     assert {"redacted": True} in [e["detail"] for e in entries if e["action"] == "filed"]
-    asked = people["qiu"].get("/registry/audit", params={"document_id": secret["document_id"]})
-    assert asked.json() == []
+    asked = [people["qiu"].get("/registry/audit", params={"document_id": named})
+             for named in (secret["document_id"], secret["archive_no"], "not-a-document")]
+    assert [(answer.status_code, answer.json()["code"]) for answer in asked] == [
+        (404, "unknown_document")] * 3  # above the reader's clearance: as if none (D1)
     seqs = [e["seq"] for e in entries]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
 

@@ -32,7 +32,7 @@ from services.common.models import Category
 from services.registry.catalogue.rules import COMPANY, archive_no, metadata_of, series
 from services.registry.catalogue.tables import archive_counters, document_versions, documents
 from services.registry.schedule.rules import RetentionRules
-from services.registry.schema import Repository, dialect_insert
+from services.registry.schema import Repository, chunks, dialect_insert
 
 NEWEST_FIRST = (documents.c.filed_at.desc(), documents.c.registered_at.desc(),
                 documents.c.document_id.desc())
@@ -208,6 +208,43 @@ class DocumentsRepository(Repository):
                 .order_by(*NEWEST_FIRST))).mappings()
             found.extend(record_of(row) for row in rows)
         return found
+
+    async def named(self, typed: Collection[str]) -> dict[str, str]:
+        """Each of ``typed`` that names a document, by its id, its archive number or a
+        number it held before a correction renumbered it (档号, 原档号, D11: never given
+        again, so each names one document), in any case, as staff copy it from a folder;
+        with the document's id. Whoever asks decides who may know of it."""
+        found: dict[str, str] = {}
+        for chunk in chunks(typed):
+            lowered = [text.lower() for text in chunk]
+            rows = await self.conn.execute(
+                sa.select(documents.c.document_id, documents.c.archive_no).where(sa.or_(
+                    documents.c.document_id.in_(chunk),
+                    sa.func.lower(documents.c.archive_no).in_(lowered))))
+            by_id, by_number = {}, {}
+            for row in rows:
+                by_id[row.document_id] = row.document_id
+                by_number[row.archive_no.lower()] = row.document_id
+            found.update((text, document_id) for text in chunk
+                         if (document_id := by_id.get(text) or by_number.get(text.lower())))
+        for text in typed:
+            if text not in found and (document_id := await self._formerly(text)):
+                found[text] = document_id
+        return found
+
+    async def _formerly(self, number: str) -> str | None:
+        """The document that held ``number`` before a renumbering, if one did. The JSON
+        list is matched as text on both engines (a number is ASCII, quoted in it), then
+        the candidates' lists are read to compare whole numbers."""
+        escaped = number.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self.conn.execute(
+            sa.select(documents.c.document_id, documents.c.former_archive_nos).where(
+                sa.func.lower(sa.cast(documents.c.former_archive_nos, sa.Text))
+                .like(f'%"{escaped}"%', escape="\\")))
+        for document_id, former in rows:
+            if number.lower() in (earlier.lower() for earlier in former or ()):
+                return str(document_id)
+        return None
 
     async def archive_numbers(self) -> AsyncIterator[str]:
         """Every archive number given, streamed in batches: each record's, destroyed ones

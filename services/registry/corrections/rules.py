@@ -24,7 +24,7 @@ from services.common.contracts.registry import (
     SecurityChanged,
     feed_document,
 )
-from services.common.errors import ArchiveError, Forbidden, ValidationFailed
+from services.common.errors import ArchiveError, Conflict, Forbidden, ValidationFailed
 from services.common.models import (
     checked_category,
     checked_household,
@@ -81,6 +81,41 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
     if any(name in corrected for name in FILING_FIELDS):
         updated = placed(updated, occupancy_on(occupants, updated.filed_at), rules)
     return updated, version_changes(record, updated, (*corrected, *RETENTION_FIELDS))
+
+
+def departed_refusal(record: DocumentRecord, changes: MetadataChanges) -> Conflict | None:
+    """Why a correction of ``record``, a document that has left the archive, is refused
+    (409), or None if it is not refused: when asked for, and again when approved.
+
+    D11: such a document is not refiled. A destroyed document's record is closed
+    (``document_destroyed``): it is the evidence of what its destruction register
+    destroyed (R6). A document transferred out (移出) keeps its filing
+    (``FILING_FIELDS``: category, filing date, household, so its archive number) as the
+    transfer list names it (``already_transferred``): its paper has left under that
+    number, and the yearly statistics count it there (O2); its other fields (a title,
+    its security level, where its paper was kept) are corrected as any document's.
+    """
+    if record.status == "destroyed":
+        return Conflict(
+            f"{record.archive_no} was destroyed; its record stays as its destruction "
+            "register lists it and is no longer corrected", code="document_destroyed")
+    moved = moved_fields(record, changes, FILING_FIELDS)
+    if record.status == "transferred" and moved:
+        return Conflict(
+            f"{record.archive_no} was transferred out of the archive (移出) under this "
+            f"number, so its {' and '.join(moved)} can no longer be corrected: its paper has "
+            "left as the transfer list names it; its other fields may still be corrected",
+            code="already_transferred", extra={"fields": moved})
+    return None
+
+
+def moved_fields(record: DocumentRecord, changes: MetadataChanges, names: Iterable[str]
+                 ) -> list[str]:
+    """Those of ``names`` that ``changes`` would change in ``record`` (an empty household
+    is none)."""
+    return [name for name in names
+            if getattr(changes, name) is not msgspec.UNSET
+            and (getattr(changes, name) or None) != getattr(record, name)]
 
 
 def correction_refusal(principal: Principal, decision: Decision, changes: MetadataChanges

@@ -14,7 +14,9 @@ applies (D11: the next number of the new series; the former one is kept,
 record that is no longer the current one (``base_version``), or approved after the
 document changed, is refused (``stale_correction``): it was written against metadata that
 is no longer there, and would put back what someone changed meanwhile. Its proposer may
-withdraw it while it is pending (撤回, ``withdrawn``); nobody else may.
+withdraw it while it is pending (撤回, ``withdrawn``); nobody else may. A document that
+has left the archive is corrected no more, or only in part (``departed_refusal``: 409
+``document_destroyed``, ``already_transferred``), when asked and when approved.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ from services.registry.corrections.rules import (
     change_event,
     correction_refusal,
     decider_refusal,
+    departed_refusal,
+    moved_fields,
 )
 from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
@@ -86,6 +90,8 @@ class CorrectionsService:
             refusal = correction_refusal(principal, can(principal, "correct", record, grants),
                                          request.changes)
             if refusal is None and record is not None:
+                if (departed := departed_refusal(record, request.changes)) is not None:
+                    raise departed
                 if request.base_version is not None and request.base_version != record.version:
                     await _refuse_stale(tx, record, request.base_version)
                 await _refuse_moving_out_of_a_hold(tx, record, request.changes)
@@ -150,11 +156,13 @@ class CorrectionsService:
                 refusal = decider_refusal(principal, correction,
                                           can(principal, "read", record, grants), record)
             if refusal is None and record is not None:
+                changes = msgspec.convert(correction.changes, MetadataChanges)
+                if (departed := departed_refusal(record, changes)) is not None:
+                    raise departed
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")
-                await _refuse_moving_out_of_a_hold(
-                    tx, record, msgspec.convert(correction.changes, MetadataChanges))
+                await _refuse_moving_out_of_a_hold(tx, record, changes)
                 decided = msgspec.structs.replace(correction, note=note)
                 applied = await self._apply(tx, rules, record, decided,
                                             approver=principal.username, at=now)
@@ -327,9 +335,7 @@ async def _refuse_moving_out_of_a_hold(tx: Tx, record: DocumentRecord,
     under an active legal hold (R7): a hold on a household or category covers the
     documents that are in it, so moving one out would free it to be swept and destroyed.
     The compliance officer releases the hold first, or places one naming the document."""
-    moves = [name for name in ("household", "category")
-             if getattr(changes, name) is not msgspec.UNSET
-             and (getattr(changes, name) or None) != getattr(record, name)]
+    moves = moved_fields(record, changes, ("household", "category"))
     if moves and record.document_id in await tx.holds.held([record.document_id]):
         raise Conflict(
             f"{record.archive_no} is under a legal hold (R7), so its "

@@ -131,24 +131,6 @@ class HoldsRepository(Repository):
         rows = await self.conn.execute(sa.select(documents.c.security).where(covered))
         return list(rows.scalars())
 
-    async def named(self, typed: Collection[str]) -> dict[str, str]:
-        """Each of ``typed`` that names a document, by its id or by its archive number
-        (档号, in any case, as staff copy it from a folder), with the document's id."""
-        found: dict[str, str] = {}
-        for chunk in chunks(typed):
-            lowered = [text.lower() for text in chunk]
-            rows = await self.conn.execute(
-                sa.select(documents.c.document_id, documents.c.archive_no).where(sa.or_(
-                    documents.c.document_id.in_(chunk),
-                    sa.func.lower(documents.c.archive_no).in_(lowered))))
-            by_id, by_number = {}, {}
-            for row in rows:
-                by_id[row.document_id] = row.document_id
-                by_number[row.archive_no.lower()] = row.document_id
-            found.update((text, document_id) for text in chunk
-                         if (document_id := by_id.get(text) or by_number.get(text.lower())))
-        return found
-
     async def _with_documents(self, rows: Collection[sa.RowMapping]) -> list[Hold]:
         ids = [row["hold_id"] for row in rows]
         named: dict[str, list[str]] = {hold_id: [] for hold_id in ids}

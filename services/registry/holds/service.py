@@ -58,7 +58,7 @@ class HoldsService:
         now = self.clock.now()
         typed = sorted(set(request.documents or ()))
         async with self.store.transaction() as tx:
-            ids = await tx.holds.named(typed)
+            ids = await tx.documents.named(typed)
             known = await visible_to(tx.documents, principal, set(ids.values()))
             unknown = sorted(text for text in typed if ids.get(text) not in known)
             if unknown:

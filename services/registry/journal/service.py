@@ -100,12 +100,21 @@ class JournalService:
             return await feed_for(tx.documents, principal, page, knows=knows)
 
     async def entries(self, principal: Principal, query: AuditQuery) -> list[AuditRecord]:
-        """Audit entries, those about documents the reader may not know of redacted."""
+        """Audit entries, those about documents the reader may not know of redacted.
+        ``query.document_id`` names its document by its id or an archive number, now or
+        before a renumbering (D11, ``named``); 404 ``unknown_document`` when it names
+        none the reader may know exists (one above their clearance is no different)."""
         async with self.store.transaction() as tx:
             if query.document_id is not None:
-                if not await visible_to(tx.documents, principal, [query.document_id]):
-                    return []
-                query = await _with_covering_holds(tx, query)
+                typed = query.document_id
+                document_id = (await tx.documents.named([typed])).get(typed)
+                if document_id is None or \
+                        not await visible_to(tx.documents, principal, [document_id]):
+                    raise NotFound(f"no document {typed}: name it by its id or its archive "
+                                   "number (档号), as its page shows them",
+                                   code="unknown_document")
+                query = await _with_covering_holds(
+                    tx, msgspec.structs.replace(query, document_id=document_id))
             found = await tx.journal.entries(query)
             shown = await hold_entries_for(tx, principal,
                                            await entries_for(tx.documents, principal, found))

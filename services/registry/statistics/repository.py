@@ -5,6 +5,12 @@ Each count reads the features' own tables: the catalogue (``registered_at``), sw
 and their items (the director's approval), destruction registers (each item's
 ``destroyed_at``) and loans (``issued_at``, ``returned_at``, ``due_at``). A period is
 ``since``..``until``, both included; timestamps are kept in UTC.
+
+Every count per category counts a document in its category now (``documents.category``),
+not in the one a transfer list or destruction register copied when it was drawn up, so
+a category's documents received, held, transferred out and destroyed add up after a
+correction of its category (a record that left the archive keeps its filing:
+``corrections.rules.departed_refusal``).
 """
 
 from __future__ import annotations
@@ -54,10 +60,12 @@ class StatisticsRepository(Repository):
     async def transferred(self, since: datetime, until: datetime) -> dict[str, int]:
         """Documents transferred out (移出) in the period, per category."""
         return await self._per_key(
-            sa.select(transfer_items.c.category, sa.func.count())
+            sa.select(documents.c.category, sa.func.count())
+            .select_from(transfer_items)
             .join(transfers, transfers.c.transfer_id == transfer_items.c.transfer_id)
+            .join(documents, documents.c.document_id == transfer_items.c.document_id)
             .where(transfers.c.transferred_at.between(since, until))
-            .group_by(transfer_items.c.category))
+            .group_by(documents.c.category))
 
     async def handed_over(self, since: datetime, until: datetime) -> tuple[int, int]:
         """Handovers (移交) completed in the period, and the documents they listed."""
@@ -81,10 +89,12 @@ class StatisticsRepository(Repository):
     async def destroyed(self, since: datetime, until: datetime) -> dict[str, int]:
         """Register items marked destroyed (已销毁) in the period, per category (R6)."""
         return await self._per_key(
-            sa.select(destruction_items.c.category, sa.func.count())
+            sa.select(documents.c.category, sa.func.count())
+            .select_from(destruction_items)
+            .join(documents, documents.c.document_id == destruction_items.c.document_id)
             .where(destruction_items.c.state == "destroyed",
                    destruction_items.c.destroyed_at.between(since, until))
-            .group_by(destruction_items.c.category))
+            .group_by(documents.c.category))
 
     async def issued(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
         """Loans handed over in the period, per kind: (loans, documents on them)."""

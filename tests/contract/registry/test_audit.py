@@ -172,3 +172,36 @@ async def test_audit_entries_filter_by_document_user_and_time(registry: Registry
     assert [e.action for e in by_document] == ["filed", "download"]
     assert [e.document_id for e in by_user] == ["doc-2"]
     assert [e.username for e in by_time] == ["user4", "user5"]
+
+
+async def test_a_documents_entries_are_found_by_its_archive_number_now_or_before(
+        registry: Registry) -> None:
+    """Staff know a document by its number (档号), and by the one it had before a
+    correction renumbered it (原档号, D11), in any case."""
+    from services.registry.corrections.models import CorrectionRequest, MetadataChanges
+
+    filed = await registry.file(category="repair")
+    await registry.services.corrections.request(ARCHIVIST, filed.document_id,
+                                                CorrectionRequest(
+        changes=MetadataChanges(category="complaint"), reason="类别录错"))
+    services = registry.services.journal
+    found = {typed: [(e.action, e.document_id) for e in await services.entries(
+        INGEST, AuditQuery(document_id=typed))]
+             for typed in (filed.document_id, filed.archive_no.lower(),
+                           (await registry.services.catalogue.read(
+                               ARCHIVIST, filed.document_id)).archive_no)}
+    assert list(found.values()) == [[("filed", filed.document_id),
+                                     ("corrected", filed.document_id)]] * 3
+
+
+async def test_a_document_filter_naming_none_the_reader_may_know_is_not_found(
+        registry: Registry) -> None:
+    """One above the reader's clearance answers as one that does not exist (D1)."""
+    compliance = Principal(username="qian", roles=("compliance",), clearance="ordinary")
+    secret = await registry.file(security="confidential")
+    refused = []
+    for typed in ("2026-complaint-A-1201-0001", secret.document_id, secret.archive_no):
+        with pytest.raises(NotFound) as missing:
+            await registry.services.journal.entries(compliance, AuditQuery(document_id=typed))
+        refused.append(missing.value.code)
+    assert refused == ["unknown_document"] * 3

@@ -13,6 +13,7 @@ from services.common.contracts.corrections import (
     OccupancyCorrectionRequest,
 )
 from services.common.contracts.households import OccupancyChanges
+from services.common.contracts.operations import TransferRequest
 from services.common.contracts.registry import DocumentCorrected, SecurityChanged
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.registry.corrections.models import (
@@ -432,3 +433,64 @@ async def test_the_count_is_of_the_corrections_the_list_shows_the_caller_on_ever
     assert (await corrections.count(low, CorrectionFilters(requested_by="wang"))).count == 4
     assert (await corrections.count(
         low, CorrectionFilters(status="pending", document_id=secret.document_id))).count == 0
+
+
+async def _transferred_out(registry: Registry, filed_document_id: str) -> None:
+    await registry.services.transfers.create(ARCHIVIST, TransferRequest(
+        recipient="某区档案馆", reason="移交区档案馆", documents=[filed_document_id]))
+
+
+@pytest.mark.parametrize("changes", [{"category": "payment"}, {"household": "A-1202"},
+                                     {"filed_at": date(2023, 5, 1)}])
+async def test_a_transferred_document_keeps_its_filing_and_number(
+        registry: Registry, changes: dict[str, object]) -> None:
+    """Its paper left under its archive number, as the transfer list names it: a new
+    category, household or year would renumber a file the archive no longer has, and
+    move it between the statistics' columns (O2). Its title is still put right."""
+    sent = await registry.file(household="A-1201", category="decoration", working=False)
+    await _transferred_out(registry, sent.document_id)
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.request(ARCHIVIST, sent.document_id,
+                                                    _fix(**changes))
+    retitled = await registry.services.corrections.request(
+        ARCHIVIST, sent.document_id, _fix(title="装修申请表（二）"))
+    record = await registry.services.catalogue.read(ARCHIVIST, sent.document_id)
+    assert (refused.value.code, refused.value.extra) == (
+        "already_transferred", {"fields": list(changes)})
+    assert sent.archive_no in str(refused.value)
+    assert retitled.status == "applied"
+    assert (record.category, record.household, record.filed_at, record.archive_no,
+            record.title) == ("decoration", "A-1201", sent.filed_at, sent.archive_no,
+                              "装修申请表（二）")
+
+
+async def test_a_move_asked_before_the_transfer_is_not_approved_after_it(
+        registry: Registry) -> None:
+    misfiled = await registry.file(household="A-1201", working=False)
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, misfiled.document_id, _fix(reason="归错了户", household="A-1202"))
+    await _transferred_out(registry, misfiled.document_id)
+    with pytest.raises(Conflict) as refused:
+        await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
+    record = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
+    assert refused.value.code == "already_transferred"
+    assert (record.household, record.archive_no) == ("A-1201", misfiled.archive_no)
+
+
+async def test_a_destroyed_documents_record_is_corrected_no_more(registry: Registry) -> None:
+    """The same rule as a transfer's (``departed_refusal``), answered as other refusals
+    of a correction are: 409, and a correction asked before is not approved after."""
+    doomed = await registry.file(household="A-1201", working=True)
+    asked = await registry.services.corrections.request(ARCHIVIST, doomed.document_id,
+                                                        _fix(title="二次装修审批表"))
+    async with registry.services.store.transaction() as tx:
+        await tx.documents.mark_destroyed(doomed.document_id, at=registry.clock.now())
+    with pytest.raises(Conflict) as refused_now:
+        await registry.services.corrections.request(ARCHIVIST, doomed.document_id,
+                                                    _fix(title="新标题"))
+    with pytest.raises(Conflict) as refused_later:
+        await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
+    record = await registry.services.catalogue.read(ARCHIVIST, doomed.document_id)
+    assert (refused_now.value.code, refused_later.value.code) == (
+        "document_destroyed", "document_destroyed")
+    assert (record.title, record.version) == (doomed.title, doomed.version)

@@ -147,3 +147,23 @@ def test_a_role_guards_refusal_is_listed_under_the_routes_action_by_either_name(
         assert run.exit_code == 0, run.output
         assert [(e["action"], e["outcome"], e["code"]) for e in json.loads(run.stdout)] == [
             ("sweep_started", "refused", "role_required")]
+
+
+def test_audit_list_finds_a_document_by_its_archive_number_and_refuses_one_that_names_none(
+        archive_server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = archive_server.add_user("qian", "compliance")
+    with archive_server.client(archive_server.service_token()) as client:
+        filed = client.post("/registry/documents", json=document_body()).json()
+
+    run = _audit_list(archive_server, compliance, tmp_path, "--document",
+                      filed["archive_no"].lower(), "--json")
+    assert run.exit_code == 0, run.output
+    assert [(entry["action"], entry["document_id"]) for entry in json.loads(run.stdout)] == [
+        ("filed", filed["document_id"])]
+
+    run = _audit_list(archive_server, compliance, tmp_path, "--document",
+                      "2026-complaint-A-1201-0001")
+    assert run.exit_code == 1
+    assert "no document 2026-complaint-A-1201-0001" in run.stderr
+    assert "archive number" in run.stderr
+    assert "unknown_document" in run.stderr
