@@ -22,7 +22,7 @@ from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.households import Household
-from services.common.contracts.registry import Departure, DocumentRecord
+from services.common.contracts.registry import Departure, DocumentRecord, in_file
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
 from services.common.paging import LIST_PAGE
@@ -146,11 +146,13 @@ class HouseholdPages(Controller):
             registry.move_out(token, household, moved_out, closes=closes))
 
     async def _file(self, page: Page, registry: RegistryReader, household: str) -> _File:
+        """The file; how its documents left it is asked only when some did."""
         token = page.reader.token
-        record, documents, departures = await asyncio.gather(
-            registry.household(token, household), registry.household_file(token, household),
-            registry.departures(token, household))
-        return _File(record, documents, departures)
+        record, documents = await asyncio.gather(registry.household(token, household),
+                                                 registry.household_file(token, household))
+        gone = not all(in_file(document) for document in documents)
+        return _File(record, documents,
+                     await registry.departures(token, household) if gone else [])
 
     async def _changed(self, page: Page, registry: RegistryReader, household: str,
                        values: dict[str, str], field: str, done: str,
