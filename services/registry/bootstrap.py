@@ -38,6 +38,8 @@ from services.registry.circulation.api import CirculationController
 from services.registry.circulation.service import ESCALATION_INTERVAL_S, CirculationService
 from services.registry.corrections.api import CorrectionsController
 from services.registry.corrections.service import CorrectionsService
+from services.registry.departures.api import DeparturesController
+from services.registry.departures.service import DeparturesService
 from services.registry.destruction.api import DestructionsController, TombstonesController
 from services.registry.destruction.service import DestructionService
 from services.registry.fixity.api import FixityController
@@ -92,7 +94,7 @@ CONTROLLERS = (
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
-    HandoversController, TransfersController,
+    HandoversController, TransfersController, DeparturesController,
     CataloguesController, InventoriesController, DiscrepanciesController,
     ConditionChecksController,
 )
@@ -143,6 +145,7 @@ class RegistryServices:
         self.handovers = HandoverService(self.store, clock, self.journal,
                                          passwords=self.accounts, seal=seal)
         self.transfers = TransferService(self.store, clock, self.journal)
+        self.departures = DeparturesService(self.store)
         self.catalogues = CataloguesService(self.store, clock)
         self.inventory = InventoryService(self.store, clock)
         self.escalation = PeriodicTask("loan-escalation", ESCALATION_INTERVAL_S,
@@ -189,7 +192,7 @@ class RegistryServices:
             lending=self.lending, circulation=self.circulation, fixity=self.fixity,
             holds=self.holds, sweeps=self.sweeps, destructions=self.destructions,
             statistics=self.statistics, handovers=self.handovers, transfers=self.transfers,
-            catalogues=self.catalogues, inventory=self.inventory)
+            departures=self.departures, catalogues=self.catalogues, inventory=self.inventory)
 
 
 def build(ctx: Context) -> ServicePart:

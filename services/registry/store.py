@@ -30,6 +30,7 @@ from services.registry.accounts.repository import AccountsRepository
 from services.registry.catalogue.repository import DocumentsRepository
 from services.registry.catalogues.repository import CataloguesRepository
 from services.registry.corrections.repository import CorrectionsRepository
+from services.registry.departures.repository import DeparturesRepository
 from services.registry.destruction.repository import RegistersRepository
 from services.registry.handovers.repository import HandoversRepository
 from services.registry.holds.repository import HoldsRepository
@@ -61,6 +62,7 @@ class Tx:
     statistics: StatisticsRepository
     handovers: HandoversRepository
     transfers: TransfersRepository
+    departures: DeparturesRepository
     catalogues: CataloguesRepository
     inventory: InventoryRepository
     journal: JournalRepository
@@ -74,6 +76,7 @@ class Tx:
             holds=HoldsRepository(conn), sweeps=SweepsRepository(conn),
             registers=RegistersRepository(conn), statistics=StatisticsRepository(conn),
             handovers=HandoversRepository(conn), transfers=TransfersRepository(conn),
+            departures=DeparturesRepository(conn),
             catalogues=CataloguesRepository(conn), inventory=InventoryRepository(conn),
             journal=JournalRepository(conn, key),
         )

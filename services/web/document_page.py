@@ -19,6 +19,7 @@ from services.common.contracts.registry import (
     DocumentPermissions,
     DocumentRecord,
     FixityFindingKind,
+    in_file,
 )
 from services.common.models import (
     CATEGORY_NAMES,
@@ -73,6 +74,9 @@ class DocumentPage:
     q: str
     permissions: DocumentPermissions
     download_url: str | None
+    may_borrow: bool
+    """A loan is the way to read it (``needs_grant``) and it is still in its file, so lent
+    (``in_file``): the page offers to ask for one."""
     page: ShownPage | None
     """None when the text may not be read (``permissions.read_text`` says why) or none
     was extracted."""
@@ -315,6 +319,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
         download_url=f"{base}/original" if permissions.download.allowed else None,
+        may_borrow=permissions.download.code == "needs_grant" and in_file(record),
         page=shown, pages=links,
         previous_url=links[index - 1].url if index > 0 else None,
         next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,

@@ -199,7 +199,7 @@ def _form(page: Page, *,
     """``chosen`` None: every document offered is ticked; ``uncleared``: the side a
     ``signer_not_cleared`` ``problem`` names."""
     return page.render("handover_new.html", status_code=status_code,
-                       offered=[record for record in offered if record.status == "active"],
+                       offered=offered,
                        chosen=chosen, household=household, values=values, problem=problem,
                        uncleared=uncleared)
 

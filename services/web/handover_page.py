@@ -49,6 +49,11 @@ def handover_url(handover_id: str) -> str:
     return f"{HANDOVERS_URL}/{handover_id}"
 
 
+def transfer_url(transfer_id: str) -> str:
+    """A transfer out (移出) as the handovers page lists it."""
+    return f"{HANDOVERS_URL}#transfer-{transfer_id}"
+
+
 @dataclass(frozen=True)
 class Abilities:
     """The pages, forms and links to offer ``principal`` (the registry checks again)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,7 @@ from litestar.response import Redirect
 
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.households import Household
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import Departure, DocumentRecord, in_file
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
 from services.common.paging import LIST_PAGE
@@ -50,6 +51,16 @@ from services.web.page import Page, PageNumber
 OCCUPANTS_ANCHOR = "#occupants"
 
 
+@dataclass(frozen=True)
+class _File:
+    """A household's file as the registry answers it: the household, its documents (those
+    that left it too) and how those left it."""
+
+    household: Household
+    records: list[DocumentRecord]
+    departures: list[Departure]
+
+
 class HouseholdPages(Controller):
     path = "/households"
 
@@ -70,17 +81,19 @@ class HouseholdPages(Controller):
                         page_number: PageNumber = None) -> Response[str] | Redirect:
         if (code := tidied_household(household)) != household:
             return Redirect(household_url(code))  # a0906 typed in the address is A-0906
-        record, documents = await self._file(page, registry, household)
-        done = outcome(record, documents, page.request.query_params.get("done", ""),
+        file = await self._file(page, registry, household)
+        record = file.household
+        done = outcome(record, file.records, page.request.query_params.get("done", ""),
                        occupancy[:20])
         # D12: an archivist sees which occupancies wait for a correction already
         waiting = await registry.corrections(page.reader.token, status="pending",
                                              household=record.household) \
             if may_change_occupants(page.reader.principal) else []
         return page.render("household.html", view=household_page(
-            page.reader.principal, record, documents,
+            page.reader.principal, record, file.records,
             file_view(household, category=category, part=part, page=page_number),
-            outcome=done, pending=frozenset(pending_corrections(waiting))))
+            departures=file.departures, outcome=done,
+            pending=frozenset(pending_corrections(waiting))))
 
     @post("/{household:str}/occupants", operation_id="changeOccupantForm")
     async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],
@@ -92,16 +105,17 @@ class HouseholdPages(Controller):
                   "moved_in": text(form, "moved_in", limit=40)}
         moved_in = typed_day(values["moved_in"])
         closes = confirmed_closing(text(form, "confirm"), text(form, "closes", limit=20))
-        record, documents = await self._file(page, registry, household)
+        file = await self._file(page, registry, household)
         problem, wrong = occupant_problem(values["occupant"], moved_in,
-                                          current=current_occupancy(record), closes=closes,
-                                          today=today, longest=LIMITS.name)
+                                          current=current_occupancy(file.household),
+                                          closes=closes, today=today, longest=LIMITS.name)
         if problem or moved_in is None:
-            return self._refused_page(page, record, documents, problem, wrong, values)
+            return self._refused_page(page, file, problem, wrong, values)
         if closes is None:
-            asked = confirmation(record, documents, "occupant", moved_in, values["occupant"])
+            asked = confirmation(file.household, file.records, "occupant", moved_in,
+                                 values["occupant"])
             if asked is not None:
-                return self._confirm(page, record, documents, asked, values)
+                return self._confirm(page, file, asked, values)
         return await self._changed(
             page, registry, household, values, "moved-in", "occupant_added",
             registry.change_occupant(token, household, values["occupant"], moved_in,
@@ -116,25 +130,29 @@ class HouseholdPages(Controller):
         values = {"moved_out": text(form, "moved_out", limit=40)}
         moved_out = typed_day(values["moved_out"])
         closes = confirmed_closing(text(form, "confirm"), text(form, "closes", limit=20))
-        record, documents = await self._file(page, registry, household)
-        current = current_occupancy(record)
+        file = await self._file(page, registry, household)
+        current = current_occupancy(file.household)
         problem, wrong = move_out_problem(moved_out, current=current, closes=closes,
                                           today=today)
         if problem or moved_out is None:
-            return self._refused_page(page, record, documents, problem, wrong, values)
+            return self._refused_page(page, file, problem, wrong, values)
         if closes is None:
-            asked = confirmation(record, documents, "move_out", moved_out)
+            asked = confirmation(file.household, file.records, "move_out", moved_out)
             if asked is not None:
-                return self._confirm(page, record, documents, asked, values)
-            return self._refused_page(page, record, documents, "vacant", "", values)
+                return self._confirm(page, file, asked, values)
+            return self._refused_page(page, file, "vacant", "", values)
         return await self._changed(
             page, registry, household, values, "moved-out", "moved_out",
             registry.move_out(token, household, moved_out, closes=closes))
 
-    async def _file(self, page: Page, registry: RegistryReader, household: str
-                    ) -> tuple[Household, list[DocumentRecord]]:
-        return await asyncio.gather(registry.household(page.reader.token, household),
-                                    registry.household_file(page.reader.token, household))
+    async def _file(self, page: Page, registry: RegistryReader, household: str) -> _File:
+        """The file; how its documents left it is asked only when some did."""
+        token = page.reader.token
+        record, documents = await asyncio.gather(registry.household(token, household),
+                                                 registry.household_file(token, household))
+        gone = not all(in_file(document) for document in documents)
+        return _File(record, documents,
+                     await registry.departures(token, household) if gone else [])
 
     async def _changed(self, page: Page, registry: RegistryReader, household: str,
                        values: dict[str, str], field: str, done: str,
@@ -156,22 +174,22 @@ class HouseholdPages(Controller):
     async def _refused(self, page: Page, registry: RegistryReader, household: str,
                        problem: str, field: str, values: dict[str, str], *,
                        status_code: int) -> Response[str]:
-        record, documents = await self._file(page, registry, household)
-        return self._refused_page(page, record, documents, problem, field, values,
-                                  status_code=status_code)
+        return self._refused_page(page, await self._file(page, registry, household), problem,
+                                  field, values, status_code=status_code)
 
-    def _refused_page(self, page: Page, record: Household, documents: list[DocumentRecord],
-                      problem: str, field: str, values: dict[str, str], *,
+    def _refused_page(self, page: Page, file: _File, problem: str, field: str,
+                      values: dict[str, str], *,
                       status_code: int | None = None) -> Response[str]:
         """The page again with the form as typed, saying why it was refused: 422 for a
         field to correct, 409 for none (the household is not as the form found it)."""
         status_code = status_code or (422 if field else 409)
         return page.render("household.html", status_code=status_code, view=household_page(
-            page.reader.principal, record, documents, problem=problem, problem_field=field,
-            values=values))
+            page.reader.principal, file.household, file.records, departures=file.departures,
+            problem=problem, problem_field=field, values=values))
 
-    def _confirm(self, page: Page, record: Household, documents: list[DocumentRecord],
-                 asked: Confirmation, values: dict[str, str]) -> Response[str]:
+    def _confirm(self, page: Page, file: _File, asked: Confirmation, values: dict[str, str]
+                 ) -> Response[str]:
         return page.render("household.html", view=household_page(
-            page.reader.principal, record, documents, confirmation=asked, values=values))
+            page.reader.principal, file.household, file.records, departures=file.departures,
+            confirmation=asked, values=values))
 

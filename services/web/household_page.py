@@ -4,8 +4,10 @@ first, documents newest first (D4) grouped by category, each with where its pape
 original is kept (D7); then the documents of no occupant's part (filed before the first
 occupant or while the unit stood vacant, 无住户期间); each closed occupant's part apart
 (D3), newest move-out first. A document is in the part the registry placed it in (its
-``occupancy_id``), so the page, the occupants' counts and the printed item list (卷内目录)
-agree.
+``occupancy_id``), and only the documents still held in the file (``in_file``) are in its
+parts and counts, so the page, the occupants' counts and the printed item list (卷内目录)
+agree; those that left it, destroyed or transferred out, are listed apart
+(``services.web.left_file``).
 
 A file of hundreds of documents is shown a page at a time (``LIST_PAGE`` rows), with its
 counts per category and per part; the category and the part to show (``?category=``,
@@ -34,12 +36,13 @@ from services.common.contracts.households import (
     checked_change_day,
     occupancy_on,
 )
-from services.common.contracts.registry import DocumentRecord, PaperLocation
+from services.common.contracts.registry import Departure, DocumentRecord, PaperLocation, in_file
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.names import day_named
 from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCCUPANT_RECORDERS
 from services.common.paging import LIST_PAGE
+from services.web.left_file import NOTHING_LEFT, LeftFile, left_file
 from services.web.links import address, document_url, household_url
 from services.web.pager import Pager, page_count, pager
 
@@ -184,7 +187,7 @@ class HouseholdPage:
     """The parts with documents on this page: the current first, then the documents of
     no occupant's part, then the closed ones, newest move-out first."""
     documents: int
-    """Every document of the file the reader may know exists."""
+    """Every document still in the file that the reader may know exists."""
     shown: int
     """Those the view shows, on every page."""
     categories: list[CategoryLink]
@@ -209,6 +212,8 @@ class HouseholdPage:
     problem_field: str = ""
     """The id of the field to correct."""
     values: dict[str, str] = field(default_factory=dict)
+    left: LeftFile = NOTHING_LEFT
+    """The documents that left the file (destroyed, transferred out), on its first page."""
 
 
 def _entry(record: DocumentRecord) -> FileEntry:
@@ -302,15 +307,18 @@ def may_change_occupants(principal: Principal) -> bool:
 
 
 def household_page(principal: Principal, household: Household, records: list[DocumentRecord],
-                   view: FileView | None = None, *, outcome: Outcome | None = None,
-                   confirmation: Confirmation | None = None, problem: str = "",
-                   problem_field: str = "", values: dict[str, str] | None = None,
+                   view: FileView | None = None, *, departures: list[Departure] | None = None,
+                   outcome: Outcome | None = None, confirmation: Confirmation | None = None,
+                   problem: str = "", problem_field: str = "",
+                   values: dict[str, str] | None = None,
                    pending: frozenset[int] = frozenset()) -> HouseholdPage:
-    """The page of ``household`` whose file is ``records`` (newest first), as ``view``
-    asks: a part, a category, a page past the last shows the last; ``pending``, the
-    occupancies with a correction waiting for approval (D12)."""
+    """The page of ``household`` whose records are ``records`` (newest first, those that
+    left the file too, told apart by ``departures``), as ``view`` asks: a part, a
+    category, a page past the last shows the last; ``pending``, the occupancies with a
+    correction waiting for approval (D12)."""
     view = view or FileView(household=household.household)
-    parts = _parts(household, records)
+    held = [record for record in records if in_file(record)]
+    parts = _parts(household, held)
     chosen = [part for part in parts if part.key == view.part] or parts
     if len(chosen) == len(parts):
         view = FileView(household=view.household, category=view.category, page=view.page)
@@ -325,7 +333,7 @@ def household_page(principal: Principal, household: Household, records: list[Doc
     if view.page > last:
         view = FileView(household=view.household, category=view.category, part=view.part,
                         page=last)
-    counts = Counter(record.occupancy_id for record in records)
+    counts = Counter(record.occupancy_id for record in held)
     current = current_occupancy(household)
     return HouseholdPage(
         household=household,
@@ -336,7 +344,7 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         parts=_paged_parts(view, shown_parts, (view.page - 1) * LIST_PAGE,
                            vacant=current is None,
                            offer_parts=not view.part and len(parts) > 1),
-        documents=len(records), shown=shown, categories=categories, view=view,
+        documents=len(held), shown=shown, categories=categories, view=view,
         only=chosen[0].kind if view.part else None,
         part_name=chosen[0].occupancy.occupant
         if view.part and chosen[0].occupancy is not None else "",
@@ -345,19 +353,20 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         may_print=principal.has_role(*CATALOGUE_READERS),
         may_change_occupants=may_change_occupants(principal),
         outcome=outcome, confirmation=confirmation, problem=problem,
-        problem_field=problem_field, values=values or {})
+        problem_field=problem_field, values=values or {},
+        left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT)
 
 
 def outcome(household: Household, records: list[DocumentRecord], done: str,
             occupancy_id: str) -> Outcome | None:
     """What ``done`` (``moved_out``, ``occupant_added``, ``correction_asked``) did to
-    occupancy ``occupancy_id``, said from the file as it now stands; None for anything
-    else."""
+    occupancy ``occupancy_id``, said from the file as it now stands (the documents still
+    in it); None for anything else."""
     found = {str(o.occupancy_id): o for o in household.occupants}
     occupancy = found.get(occupancy_id)
     if occupancy is None or done not in ("moved_out", "occupant_added", "correction_asked"):
         return None
-    counts = Counter(record.occupancy_id for record in records)
+    counts = Counter(record.occupancy_id for record in records if in_file(record))
     if done == "correction_asked":
         return Outcome(change="correction", occupancy=occupancy,
                        documents=counts[occupancy.occupancy_id])
@@ -453,5 +462,5 @@ def confirmation(household: Household, records: list[DocumentRecord], change: Ch
     keeps_day = occupancy_on(after, day) == closed
     return Confirmation(change=change, day=day, occupant=occupant, closing=current,
                         documents=sum(r.occupancy_id == current.occupancy_id
-                                      for r in records),
+                                      for r in records if in_file(r)),
                         kept_until=day if keeps_day else day - timedelta(days=1))

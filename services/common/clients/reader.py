@@ -2,11 +2,12 @@
 command line (``services.cli``).
 
 ``RegistryReader`` adds to ``RegistryClient`` what a page asks with the signed-in user's
-own token: signing in and out, a household's file, a document's permissions and history,
-the audit log, and (``LoansReader``) loans and the yearly statistics, (``RetentionReader``)
-retention and destruction, (``AccountsReader``) the accounts, (``OperationsReader``)
-handovers, transfers out and catalogues, (``InventoryReader``) the periodic checks. What it
-decodes are the registry's own answers, defined once in ``services.common.contracts``.
+own token: signing in and out, a household's file and how documents left it, a
+document's permissions and history, the audit log, and (``LoansReader``) loans and the
+yearly statistics, (``RetentionReader``) retention and destruction, (``AccountsReader``)
+the accounts, (``OperationsReader``) handovers, transfers out and catalogues,
+(``InventoryReader``) the periodic checks. What it decodes are the registry's own
+answers, defined once in ``services.common.contracts``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from services.common.contracts.lending import AwaitingCount, Loan
 from services.common.contracts.registry import (
     AuditRecord,
     AuditTrailEntry,
+    Departure,
     DocumentPermissions,
     DocumentRecord,
 )
@@ -74,6 +76,12 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.every("/registry/documents", list[DocumentRecord],
                                 page_size=MAX_PAGE, token=token,
                                 params={"household": household})
+
+    async def departures(self, token: str, household: str) -> list[Departure]:
+        """How the household's documents that left its file (destroyed, transferred out)
+        left it, the latest first, as far as the user may know they exist."""
+        return await self.call("GET", f"/registry/households/{segment(household)}/departures",
+                               list[Departure], token=token)
 
     async def change_occupant(self, token: str, household: str, occupant: str,
                               moved_in: date, *, closes: int | None) -> Household:

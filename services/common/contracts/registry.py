@@ -42,6 +42,11 @@ RETAINED_STATUSES: tuple[DocumentStatus, ...] = ("active", "transferred")
 placed in their household's file, their due dates recomputed, swept, appraised and
 destroyed alike. A transferred one's paper went away, its original stays (README,
 Transfers out); destroying it deletes that original, its record stays."""
+HELD_STATUS: DocumentStatus = "active"
+"""The status of a document still held in its household's file (在档): the one status the
+file's parts and counts, its item list (卷内目录), the catalogues and a loan request take.
+A destroyed or transferred-out document has left the file; its record stays (``in_file``,
+``Departure``)."""
 
 
 class PaperLocation(Struct):
@@ -162,6 +167,36 @@ class DocumentRecord(Struct):
     registered_at: datetime
     updated_at: datetime
     former_archive_nos: list[str] = msgspec.field(default_factory=list)
+
+
+def in_file(record: DocumentRecord) -> bool:
+    """Whether ``record`` is still held in its household's file (``HELD_STATUS``): shown
+    and counted in it, printed in its item list, offered for a loan."""
+    return record.status == HELD_STATUS
+
+
+class DestroyedFromFile(Struct, tag="destroyed", tag_field="status"):
+    """A document that left its file by destruction (R6): ``at`` the moment the register
+    ``destruction_id`` destroyed it."""
+
+    document_id: str
+    at: datetime
+    destruction_id: str
+
+
+class TransferredFromFile(Struct, tag="transferred", tag_field="status"):
+    """A document that left its file transferred out of the archive (移出) to
+    ``recipient`` by the transfer ``transfer_id``; its original is kept."""
+
+    document_id: str
+    at: datetime
+    transfer_id: str
+    recipient: str
+
+
+Departure = DestroyedFromFile | TransferredFromFile
+"""How a document left its household's file (``GET /registry/households/{household}/
+departures``); its ``status`` is the document's."""
 
 
 # --- access decisions --------------------------------------------------------------------

@@ -16,7 +16,7 @@ import msgspec
 import sqlalchemy as sa
 
 from services.common.contracts.operations import CatalogueFile, ClosedFloor
-from services.common.contracts.registry import AccessFilter, PaperLocation
+from services.common.contracts.registry import HELD_STATUS, AccessFilter, PaperLocation
 from services.registry.catalogue.repository import NEWEST_FIRST, visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.catalogues.rules import Entry
@@ -24,7 +24,7 @@ from services.registry.households.repository import CABINET_ORDER, Seen, placed_
 from services.registry.households.tables import households, occupancies
 from services.registry.schema import Repository
 
-ACTIVE = documents.c.status == "active"
+ACTIVE = documents.c.status == HELD_STATUS
 
 
 class CataloguesRepository(Repository):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NoReturn
 
 import msgspec
 
@@ -49,7 +50,7 @@ from services.common.contracts.lending import (
     UnreadCount,
     WaitingRequest,
 )
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord, in_file
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, Role, SecurityLevel, security_rank
 from services.common.paging import MAX_PAGE
@@ -437,14 +438,19 @@ async def _documents(tx: Tx, document_ids: list[str], principal: Principal,
         if not all(can(reader, "read", record).allowed for reader in readers.values()):
             return [], document_id
         assert record is not None
-        if record.status == "destroyed":
-            raise NotFound(f"document {record.archive_no} was destroyed; only its record "
-                           "remains", code="document_destroyed")
-        if record.status == "transferred":
-            raise Conflict(f"document {record.archive_no} was transferred out of the "
-                           "archive (移出); it is no longer lent", code="already_transferred")
+        if not in_file(record):  # only a document still held in its file is lent
+            _refuse_departed(record)
         records.append(record)
     return records, None
+
+
+def _refuse_departed(record: DocumentRecord) -> NoReturn:
+    """A document that left its file: destroyed (404), or transferred out (409)."""
+    if record.status == "destroyed":
+        raise NotFound(f"document {record.archive_no} was destroyed; only its record "
+                       "remains", code="document_destroyed")
+    raise Conflict(f"document {record.archive_no} was transferred out of the archive (移出); "
+                   "it is no longer lent", code="already_transferred")
 
 
 def _check_lendable(kind: LoanKind, records: list[DocumentRecord]) -> None:

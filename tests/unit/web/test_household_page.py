@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import msgspec
 import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
-from services.common.contracts.registry import DocumentRecord, PaperLocation
+from services.common.contracts.registry import (
+    DestroyedFromFile,
+    DocumentRecord,
+    PaperLocation,
+    TransferredFromFile,
+)
 from services.common.paging import LIST_PAGE
 from services.registry.catalogues.rules import place
 from services.web.household_page import (
@@ -127,6 +133,69 @@ def test_the_file_is_counted_per_category_and_per_part() -> None:
     page = _html(WANG, view)
     assert '已退租：张伟（2015年3月1日 至 2021年6月30日） <span class="count">4 份</span>' in page
     assert '缴费记录与押金 <span class="count">3</span>' in page
+
+
+def _left(records: list[DocumentRecord]) -> tuple[list[DocumentRecord], list[
+        DestroyedFromFile | TransferredFromFile]]:
+    """``records`` with the first two gone from the file: the first destroyed, the second
+    transferred out (a day later)."""
+    destroyed = msgspec.structs.replace(records[0], status="destroyed", location=None)
+    transferred = msgspec.structs.replace(records[1], status="transferred")
+    return [destroyed, transferred, *records[2:]], [
+        TransferredFromFile(document_id=transferred.document_id, at=AT + timedelta(days=1),
+                            transfer_id="t1", recipient="新物业公司档案室"),
+        DestroyedFromFile(document_id=destroyed.document_id, at=AT, destruction_id="r1")]
+
+
+def test_documents_that_left_the_file_are_neither_counted_nor_in_its_parts() -> None:
+    records, departures = _left([*_file(3, occupancy_id=2), *_file(2, occupancy_id=1, start=3)])
+    view = household_page(WANG, _household(ZHANG, LI), records, departures=departures)
+    assert view.documents == 3
+    assert [(part.kind, part.documents) for part in view.parts] == [
+        ("current", 1), ("closed", 2)]
+    assert [(line.occupancy.occupant, line.documents) for line in view.occupants] == [
+        ("李娜", 1), ("张伟", 2)]
+    assert [link.documents for link in view.categories] == [3, 3]
+    assert [entry.title for part in view.parts for group in part.groups
+            for entry in group.entries] == ["单据 2", "单据 3", "单据 4"]
+
+
+def test_documents_that_left_are_listed_apart_with_when_and_links_to_their_records() -> None:
+    records, departures = _left(_file(3, occupancy_id=2))
+    view = household_page(WANG, _household(ZHANG, LI), records, departures=departures)
+    page = _html(WANG, view)
+    gone = page.partition('<section aria-labelledby="left">')[2]
+    assert [(e.title, e.at, e.recipient, e.record_url) for e in view.left.destroyed] == [
+        ("单据 0", AT, "", "/ui/destructions/r1")]
+    assert [(e.title, e.record_url) for e in view.left.transferred] == [
+        ("单据 1", "/ui/handovers#transfer-t1")]
+    assert '<h2 id="left">已离开本户档案的文件</h2>' in gone
+    assert '<caption class="visually-hidden">已移出的文件</caption>' in gone
+    assert "2030年6月2日" in gone
+    assert '<a href="/ui/destructions/r1">查看销毁清册' in gone
+    assert "单据 0" not in page.partition('<section aria-labelledby="left">')[0]
+
+
+def test_a_reader_who_may_not_open_registers_or_transfers_gets_no_links_to_them() -> None:
+    records, departures = _left(_file(3, occupancy_id=2))
+    view = household_page(STAFF, _household(ZHANG, LI), records, departures=departures)
+    assert [e.record_url for e in [*view.left.destroyed, *view.left.transferred]] == ["", ""]
+    assert "销毁清册" not in _html(STAFF, view)
+
+
+def test_a_file_with_nothing_gone_shows_no_list_of_documents_that_left() -> None:
+    view = household_page(WANG, _household(ZHANG, LI), _file(2, occupancy_id=2),
+                          departures=[])
+    assert not view.left
+    assert "已离开本户档案的文件" not in _html(WANG, view)
+
+
+def test_a_departure_the_registry_has_no_record_of_still_lists_the_document() -> None:
+    records, _ = _left(_file(3, occupancy_id=2))
+    view = household_page(WANG, _household(ZHANG, LI), records, departures=[])
+    assert [(e.title, e.at, e.record_url) for e in view.left.destroyed] == [
+        ("单据 0", None, "")]
+    assert "未记录" in _html(WANG, view)
 
 
 def test_documents_of_no_occupant_s_part_are_apart_as_printed_not_in_the_current_part(
