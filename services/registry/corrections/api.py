@@ -32,7 +32,7 @@ from services.registry.corrections.service import CorrectionsService
 from services.registry.guards import allow
 
 
-def _wanted(principal: Principal,
+def _wanted(principal: NamedDependency[Principal],
             status: Annotated[CorrectionStatus | None, QueryParameter()] = None,
             document_id: Annotated[str | None, QueryParameter()] = None,
             requested_by: Annotated[str | None, QueryParameter()] = None,
