@@ -490,7 +490,7 @@ def test_a_search_left_unanswered_says_so_and_greys_the_results_of_the_words_bef
             assert not page.locator(".hit a").first.evaluate(
                 "link => { link.focus(); return document.activeElement === link; }")
             page.unroute(searches)
-        page.screenshot(path=screenshots / "phone-search-unanswered.png")
+        page.screenshot(path=screenshots / "touch-search-unanswered.png")
         assert serious_violations(page) == []
 
         page.get_by_role("button", name="重试").click()
@@ -517,7 +517,7 @@ def test_a_search_on_its_way_marks_the_results_busy(
         results = page.locator("#results")
         expect(results).to_have_attribute("aria-busy", "true")
         expect(page.get_by_text("正在检索…")).to_be_visible()
-        page.screenshot(path=screenshots / "phone-search-busy.png")
+        page.screenshot(path=screenshots / "touch-search-busy.png")
         assert len(held) == 1
         held[0].continue_()
         expect(page.locator("#summary")).to_have_text("找到 1 份文件")
@@ -566,7 +566,7 @@ def test_on_a_narrow_screen_the_keyboard_reaches_the_results_before_the_facets_b
         assert abs((link_box["y"] + link_box["height"] / 2)
                    - (count_box["y"] + count_box["height"] / 2)) <= 1
         assert count_box["height"] < link_box["height"]
-        page.screenshot(path=screenshots / "phone-search-facets.png")
+        page.screenshot(path=screenshots / "touch-search-facets.png")
     finally:
         page.context.close()
 
@@ -581,16 +581,16 @@ def test_on_a_touch_screen_links_and_buttons_are_large_enough_for_a_finger(
         for targets in ("header.top nav a", ".account a", ".account button", ".sorts a",
                         ".pager a", ".facets a"):
             assert too_small_for_a_finger(page, targets) == [], targets
-        page.screenshot(path=screenshots / "phone-search.png")
+        page.screenshot(path=screenshots / "touch-search.png")
         page.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
         expect(page.get_by_role("button", name="放大")).to_be_visible()
         for targets in (".page-nav nav a", ".zoom-bar button"):
             assert too_small_for_a_finger(page, targets) == [], targets
-        page.screenshot(path=screenshots / "phone-document.png")
+        page.screenshot(path=screenshots / "touch-document.png")
         page.goto("/ui/loans/new?household=A-1201")
         choices = "main input:is([type=checkbox], [type=radio])"
         assert too_small_for_a_finger(page, choices, least_px=24) == []
-        page.screenshot(path=screenshots / "phone-loan-new.png")
+        page.screenshot(path=screenshots / "touch-loan-new.png")
     finally:
         page.context.close()
 
@@ -613,7 +613,7 @@ def test_the_household_header_breaks_between_its_items_on_a_phone(
             "items => items.map(item => getComputedStyle(item, '::before').content)")
         assert separators[0] == "none"
         assert all(separator.startswith('"·"') for separator in separators[1:]), separators
-        page.locator("header.top").screenshot(path=screenshots / "phone-top-bar.png")
-        page.screenshot(path=screenshots / "phone-household.png")
+        page.locator("header.top").screenshot(path=screenshots / "touch-top-bar.png")
+        page.screenshot(path=screenshots / "touch-household.png")
     finally:
         page.context.close()
