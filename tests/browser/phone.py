@@ -4,9 +4,22 @@ table is stacked into cards; the tables keep their ARIA roles)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Page
 
 PHONE = {"width": 375, "height": 800}
+TOUCH_PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844},
+                               "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+"""A phone as a browser context: 390 × 844 at scale 3, a finger for a pointer (the
+page's ``@media (pointer: coarse)``)."""
+FINGER_PX = 44
+"""The least a target a finger aims at measures each way (WCAG 2.5.5, 2.75rem)."""
+
+SIZES = """(targets) => targets.map(target => {
+  const box = target.getBoundingClientRect();
+  return {html: target.outerHTML.slice(0, 80), width: box.width, height: box.height};
+})"""
 
 # Each cell's label is its column's header, and where the table is stacked into cards it
 # is what the page shows before the cell's content. (The statistics' two columns of
@@ -51,3 +64,12 @@ def expect_fits_a_phone(page: Page) -> None:
     assert page.locator("main tbody tr").count() > 0, page.url
     assert page.evaluate(UNLABELLED_CELLS) == [], page.url
     assert page.evaluate(TABLE_ROLES), page.url
+
+
+def too_small_for_a_finger(page: Page, selector: str, *, least_px: float = FINGER_PX) -> list[Any]:
+    """The targets matching ``selector`` (at least one) narrower or lower than
+    ``least_px``, each as its markup's start and its size."""
+    sizes = page.locator(selector).evaluate_all(SIZES)
+    assert sizes, selector
+    return [size for size in sizes
+            if size["width"] < least_px - 0.5 or size["height"] < least_px - 0.5]

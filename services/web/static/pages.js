@@ -11,6 +11,70 @@
     }
   });
 
+  // The element that made an htmx request (a form, the batch that polls).
+  function asker(event) {
+    var config = event.detail.requestConfig;
+    var elt = config && config.elt ? config.elt : event.detail.elt;
+    return elt && elt.closest ? elt : null;
+  }
+
+  function say(text) {
+    var live = document.getElementById("announce");
+    if (live) {
+      live.textContent = text;
+    }
+  }
+
+  // A request a part of a page makes in the background may go unanswered: the network or
+  // the server away (htmx:sendError) or the server failing (htmx:responseError). htmx then
+  // leaves the page as it was, which would pass for the answer, so the part says so, the
+  // same way on every page (an inventory row's mark, the ingest batch's progress, the
+  // search's results): its words (data-unanswered, on the asker or around it) go on its
+  // line (data-unanswered-line: the id of an element, or of one holding [data-words]),
+  // shown, and to the page's live region. Where what it showed answers other words (the
+  // search: data-unanswered-stale) that is greyed and taken from the keyboard and screen
+  // readers (inert) until answered. The next answer replaces or clears the line.
+  function unanswered(event) {
+    var from = asker(event);
+    var part = from && from.closest("[data-unanswered]");
+    var named = from && from.closest("[data-unanswered-line]");
+    var line = named && document.getElementById(named.getAttribute("data-unanswered-line"));
+    if (!part || !line) {
+      return;
+    }
+    var words = part.getAttribute("data-unanswered");
+    (line.querySelector("[data-words]") || line).textContent = words;
+    line.classList.add("unanswered");
+    line.hidden = false;
+    say(words);
+    var shown = event.detail.target;
+    if (from.hasAttribute("data-unanswered-stale") && shown) {
+      shown.classList.add("stale");
+      shown.inert = true;
+    }
+  }
+
+  // Answered at last: what was greyed is the answer, and the line is hidden again. (A
+  // part whose line is inside what it replaces, the batch or a row, has its line replaced.)
+  function answered(event) {
+    var from = asker(event);
+    var shown = event.detail.target;
+    if (!from || !shown || !from.hasAttribute("data-unanswered-stale")) {
+      return;
+    }
+    shown.classList.remove("stale");
+    shown.inert = false;
+    var line = document.getElementById(from.getAttribute("data-unanswered-line"));
+    if (line) {
+      line.hidden = true;
+      line.classList.remove("unanswered");
+    }
+  }
+
+  document.addEventListener("htmx:sendError", unanswered);
+  document.addEventListener("htmx:responseError", unanswered);
+  document.addEventListener("htmx:afterSwap", answered);
+
   // Results while typing, but only once an input method has finished composing: input
   // events fire for every keystroke of a pinyin syllable, before the characters exist.
   function searchWhileTyping(input) {
@@ -58,15 +122,22 @@
 
   // The number of results is announced (the live region stays; the results are swapped).
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target.id !== "results") {
-      return;
-    }
     var summary = document.getElementById("summary");
-    var live = document.getElementById("announce");
-    if (summary && live) {
-      live.textContent = summary.textContent.trim();
+    if (event.detail.target.id === "results" && summary) {
+      say(summary.textContent.trim());
     }
   });
+
+  // While a search is on its way the results are busy (the page dims them and says
+  // 正在检索… after a moment, app.css: .search.htmx-request).
+  function searchBusy(event) {
+    var results = event.detail.target;
+    if (results && results.id === "results") {
+      results.setAttribute("aria-busy", String(event.type === "htmx:beforeRequest"));
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", searchBusy);
+  document.addEventListener("htmx:afterRequest", searchBusy);
 
   // The language switch returns to the page as the address bar shows it now.
   document.addEventListener("htmx:pushedIntoHistory", function () {
@@ -340,45 +411,23 @@
 
   // Inventory (盘点): each mark is saved as it is made (htmx answers the row); the row
   // says whether it was saved, a screen reader hears it, and focus moves to the next box.
-  // A mark lost to the network is said on its row, to be made again.
+  // A mark lost to the network is said on its row (unanswered), to be made again.
   function checklistRow(event) {
-    var config = event.detail.requestConfig;
-    var form = config && config.elt ? config.elt : event.detail.elt;
-    var id = form && form.getAttribute ? form.getAttribute("data-row") : null;
+    var form = asker(event);
+    var id = form ? form.getAttribute("data-row") : null;
     return id ? { id: id, row: document.getElementById(id) } : null;
-  }
-
-  function sayOnRow(row, text, unsaved) {
-    var cell = row && row.querySelector(".saved");
-    if (cell) {
-      cell.textContent = text;
-      row.classList.toggle("unsaved", unsaved);
-    }
-    var live = document.getElementById("announce");
-    if (live) {
-      live.textContent = text;
-    }
   }
 
   function checklistMarks(list) {
     document.addEventListener("htmx:beforeRequest", function (event) {
       var found = checklistRow(event);
-      if (found) {
-        sayOnRow(found.row, list.getAttribute("data-saving"), false);
+      var cell = found && found.row && found.row.querySelector(".saved");
+      if (cell) {
+        cell.textContent = list.getAttribute("data-saving");
+        cell.classList.remove("unanswered");
+        say(cell.textContent);
       }
     });
-    function lost(event) {
-      var found = checklistRow(event);
-      if (found) {
-        sayOnRow(found.row, list.getAttribute("data-unsaved"), true);
-        var button = found.row && found.row.querySelector("button[aria-pressed]");
-        if (button) {
-          button.focus();
-        }
-      }
-    }
-    document.addEventListener("htmx:sendError", lost);
-    document.addEventListener("htmx:responseError", lost);
     // After settling: until then the new row still wears the old row's attributes.
     document.addEventListener("htmx:afterSettle", function (event) {
       var found = checklistRow(event);
@@ -604,17 +653,6 @@
     announce();
   }
 
-  // The ingest batch (/ui/ingest?batch=) asks for its progress every second. A poll that
-  // fails (the server restarting, the network away) leaves the last state on the page, so
-  // the page says it cannot reach the server and keeps trying; the next answer replaces
-  // the whole batch, this line with it, so it clears itself.
-  function batchUnreachable(event) {
-    var line = document.getElementById("batch-unreachable");
-    if (line && event.detail.elt && event.detail.elt.id === "batch") {
-      line.textContent = line.getAttribute("data-unreachable");
-    }
-  }
-
   // A confirmation or a part folded in a <details> (停用, 重设密码, the filters) closes
   // on Escape, from its summary or from anywhere in it, and focus goes back to its
   // summary, as a keyboard user expects of anything they opened.
@@ -632,14 +670,12 @@
   }
 
   document.addEventListener("keydown", closeOnEscape);
-  document.addEventListener("htmx:sendError", batchUnreachable);
-  document.addEventListener("htmx:responseError", batchUnreachable);
   document.addEventListener("submit", keepTyped, true);
 
   document.addEventListener("DOMContentLoaded", function () {
     restateAddress();
     unsentForm();
-    var checklist = document.querySelector("[data-unsaved]");
+    var checklist = document.querySelector(".checklist[data-saving]");
     if (checklist && window.htmx) {
       checklistMarks(checklist);
     }
