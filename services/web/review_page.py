@@ -3,7 +3,8 @@ registered first; and any page asked for by address (``?document=&page=``, the d
 page's link), which a person may correct though the OCR was confident.
 
 The queue is the registry's (documents whose current text has pages under the
-``low_confidence`` threshold, as far as the person may know they exist); each of those
+``low_confidence`` threshold, those whose text the person may read: a confidential or
+personal document without a loan, 借阅, is not in it, nor in its count); each of those
 pages is one item, in the order the documents were registered, then page order. Registered
 (登记), not filed (归档日期): a scan waits for a person from the day it arrives, and a batch
 of old papers digitised today would otherwise go ahead of pages waiting for weeks. A
@@ -86,6 +87,27 @@ def asked_item(record: DocumentRecord, number: int | None) -> ReviewItem | None:
     return _item(record, number)
 
 
+@dataclass(frozen=True)
+class RefusedPage:
+    """A page asked for by address that the person may not read (``code``: the
+    registry's reason, ``needs_grant`` when a loan is the way); the page says so above
+    the queue instead of showing another document in its place."""
+
+    document_id: str
+    title: str
+    archive_no: str
+    code: str
+
+    @property
+    def document_url(self) -> str:
+        return document_url(self.document_id)
+
+
+def refused_page(record: DocumentRecord, code: str) -> RefusedPage:
+    return RefusedPage(document_id=record.document_id, title=record.title,
+                       archive_no=record.archive_no, code=code)
+
+
 def listed_at(items: list[ReviewItem], document_id: str, number: int | None) -> int | None:
     """Where the page asked for stands in ``items``, or None."""
     for index, item in enumerate(items):
@@ -165,6 +187,8 @@ class ReviewPage:
     """Why the last correction was refused (a code the template says in words)."""
     reason: str
     """The reason typed last (kept when a correction is refused)."""
+    refused: RefusedPage | None = None
+    """The page asked for, when the person may not read it."""
 
 
 def correction_problem(text: str, reason: str, base_version: int) -> str:

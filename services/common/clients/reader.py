@@ -100,8 +100,8 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                 page_size=MAX_PAGE, token=token)
 
     async def review_queue(self, token: str, *, limit: int) -> list[DocumentRecord]:
-        """The documents with pages whose reading needs a person, oldest first, as far as
-        the user may know they exist."""
+        """The documents with pages whose reading needs a person, oldest first, those whose
+        text the user may read."""
         return await self.call("GET", "/registry/documents", list[DocumentRecord],
                                token=token, params={"needs_review": "true", "limit": limit})
 

@@ -56,8 +56,9 @@ class DocumentsController(Controller):
     ) -> list[DocumentRecord]:
         """A household's file newest first (D4); without ``household``, every document.
         ``needs_review=true``: instead, the documents with pages whose reading needs a
-        person (``extraction.pages_needing_review``), oldest first. Documents the caller
-        may not know exist are left out."""
+        person (``extraction.pages_needing_review``), oldest first, only those whose text
+        the caller may read (not a confidential or personal one without a loan). Documents
+        the caller may not know exist are left out."""
         if needs_review:
             return await catalogue.review_queue(principal, limit=limit,
                                                 offset=offset)

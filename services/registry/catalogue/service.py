@@ -282,7 +282,9 @@ class CatalogueService:
     async def review_queue(self, principal: Principal, *, limit: int, offset: int
                            ) -> list[DocumentRecord]:
         """Documents with pages whose reading needs a person, the earliest registered
-        first, leaving out what the caller may not know exists."""
+        first, leaving out those whose text the caller may not read (a confidential or
+        personal document without a loan, 借阅: B2, B8): a page is corrected by reading
+        it, so the queue and its count hold only what the person can correct."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
             return await tx.documents.needing_review(access=access, limit=min(limit, MAX_PAGE),

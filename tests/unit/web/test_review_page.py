@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from services.common.auth import Principal
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
-from services.web.review_page import Correcting, ReviewItem, ReviewPage
+from services.web.review_page import Correcting, RefusedPage, ReviewItem, ReviewPage
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
@@ -41,3 +41,18 @@ def test_the_lines_read_doubtfully_are_listed_to_check_first() -> None:
     assert "这些行识别可信度低，请先核对：" in chinese
     assert "<li>3灯，</li>" in chinese
     assert "read with low confidence; check them first" in english
+
+
+def test_a_page_asked_for_that_needs_a_loan_is_said_so_with_the_way_to_ask_for_one() -> None:
+    refused = RefusedPage(document_id="d9", title="和解协议", archive_no="2024-contract-0003",
+                          code="needs_grant")
+    view = ReviewPage(items=[], current=None, saved="", problem="", reason="",
+                      refused=refused)
+    layout = page_layout(WANG, "/ui/review", "token")
+    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
+                        for language in ("zh", "en"))
+    assert "不能校对《和解协议》（2024-contract-0003）：" in chinese
+    assert "阅读这份文件需要借阅批准" in chinese
+    assert 'href="/ui/loans/new?document=d9"' in chinese
+    assert "没有需要校对的页面。" in chinese
+    assert "You cannot correct “和解协议” (2024-contract-0003)" in english
