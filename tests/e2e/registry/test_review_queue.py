@@ -50,12 +50,12 @@ def test_a_confidential_page_without_a_loan_is_neither_listed_nor_counted_nor_tr
     with closing(signed_in(archive_server.url, "wang")) as browser:
         review = browser.get("/ui/review")
 
+    assert "read_text refused" not in _wangs_entries(people, confidential)
     assert queue.json() == []
     assert review.status_code == 200, review.text
     assert "没有需要校对的页面。" in review.text
     assert TITLE not in review.text
     assert "待校对页面" not in review.text
-    assert "read_text refused" not in _wangs_entries(people, confidential)
 
 
 def test_the_page_asked_for_by_address_says_a_loan_is_needed_instead_of_another(
