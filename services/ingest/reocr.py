@@ -3,8 +3,11 @@
 ``Rereader.reread`` SHALL, for one document:
 1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages
    and pages people corrected) or its current text was already read by the engine asked
-   for, so a re-run of ``archive reocr`` continues where the last one stopped;
-2. read the original again in an extraction process, with that engine;
+   for, so a re-run of ``archive reocr`` continues where the last one stopped; whether
+   the caller may read it is asked, not journaled as a read (a refusal is);
+2. read the original again in an extraction process, with that engine, journaled as the
+   caller's read of its content (``read_text``, O4): the audit log shows the documents
+   re-read, not those skipped;
 3. make the reading the current page texts, except the pages a person wrote
    (``PageText.written_by_a_person``, as they are when the reading is stored), which
    stay as written unless ``replace_corrected`` is asked: an engine's reading is no
@@ -30,7 +33,13 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import ReocrRequest, ReocrResult
-from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
+from services.common.contracts.registry import (
+    AccessAnswer,
+    Action,
+    DocumentPermissions,
+    DocumentRecord,
+    TextRevision,
+)
 from services.common.errors import (
     Conflict,
 )
@@ -50,6 +59,8 @@ class TextRecorder(Protocol):
 
     async def authorize(self, user_token: str, document_id: str, action: Action
                         ) -> AccessAnswer: ...
+
+    async def permissions(self, token: str, document_id: str) -> DocumentPermissions: ...
 
     async def record_text_revision(self, document_id: str, revision: TextRevision
                                    ) -> DocumentRecord: ...
@@ -84,7 +95,7 @@ class Rereader:
         ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
         ``DependencyUnavailable`` (engine missing, extraction process died)."""
         engine = request.engine or self.default_engine
-        record = await text_reader_record(self.registry, user_token, document_id)
+        record = await self._readable_record(user_token, document_id)
         pages = [page async for page in self.derived.pages(record.sha256)]
         history = await self.derived.versions(record.sha256)
         by_people = sum(page.written_by_a_person for page in pages)
@@ -99,6 +110,7 @@ class Rereader:
                 async with self.revising:
                     await announce(self.registry, self.derived, record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read", kept)
+        record = await text_reader_record(self.registry, user_token, document_id)
         async with scratch_directory(self.scratch_dir, "reocr") as work:
             extracted_to = await self._extract(record, engine, work)
             async with self.revising:
@@ -113,6 +125,15 @@ class Rereader:
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
                            text_version=version.version, pages=len(new_pages),
                            kept_corrected=kept)
+
+    async def _readable_record(self, user_token: str, document_id: str) -> DocumentRecord:
+        """The record of a document whose text the caller may read, asked without
+        journaling a read; a refusal is asked again as a read, so that it is journaled
+        and raised as ``text_reader_record`` raises it."""
+        permissions = await self.registry.permissions(user_token, document_id)
+        if permissions.read_text.allowed and permissions.document.status != "destroyed":
+            return permissions.document
+        return await text_reader_record(self.registry, user_token, document_id)
 
     def _skipped(self, record: DocumentRecord, engine: OcrEngineName,
                  history: list[TextVersion], pages: int,

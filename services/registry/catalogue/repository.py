@@ -132,12 +132,13 @@ class DocumentsRepository(Repository):
         ) for row in rows]
 
     async def newest_first(self, *, household: str | None, access: AccessFilter, limit: int,
-                   offset: int) -> list[DocumentRecord]:
-        """A household's file (or every document), newest first (D4), as far as visible."""
+                           offset: int, readable: bool = False) -> list[DocumentRecord]:
+        """A household's file (or every document), newest first (D4), as far as visible,
+        or as far as the text is readable (``readable``)."""
         query = sa.select(documents)
         if household is not None:
             query = query.where(documents.c.household == household)
-        query = query.where(visible_to(access))
+        query = query.where(text_readable_by(access) if readable else visible_to(access))
         rows = (await self.conn.execute(query.order_by(*NEWEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]

@@ -271,13 +271,15 @@ class CatalogueService:
         await self.journal.record(entry)
 
     async def list_file(self, principal: Principal, *, household: str | None, limit: int,
-                        offset: int) -> list[DocumentRecord]:
+                        offset: int, readable: bool = False) -> list[DocumentRecord]:
         """A household's file (every document if ``household`` is None), newest first
-        (D4), leaving out what the caller may not know exists."""
+        (D4), leaving out what the caller may not know exists, and when ``readable``,
+        what they may not read the text of."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
             return await tx.documents.newest_first(household=household, access=access,
-                                           limit=min(limit, MAX_PAGE), offset=offset)
+                                                   readable=readable,
+                                                   limit=min(limit, MAX_PAGE), offset=offset)
 
     async def review_queue(self, principal: Principal, *, limit: int, offset: int
                            ) -> list[DocumentRecord]:
