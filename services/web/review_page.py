@@ -168,7 +168,11 @@ def as_typed(current: Correcting, typed: str, problem: str, refusal: dict[str, A
              ) -> Correcting:
     """The page after a refused correction: the person's ``typed`` text in the box, and,
     when the page changed meanwhile (``page_changed``), its current text and who changed it
-    when (``refusal``: ingest's answer) beside it. Saving again sends the current version."""
+    when (``refusal``: ingest's answer) beside it. Saving again sends the current version.
+    A text refused for being empty (``empty_text``) is not kept: the box shows the page's
+    text again, to write what it says."""
+    if problem == "empty_text":
+        return current
     changed = None
     if problem == "page_changed":
         at = refusal.get("changed_at")
