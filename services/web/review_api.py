@@ -33,6 +33,7 @@ from services.web.review_page import (
     may_correct,
     refused_page,
     review_items,
+    settled_url,
 )
 
 
@@ -62,6 +63,7 @@ class ReviewPages(Controller):
                                  chosen_index(pages, document, page_number))
         view = ReviewPage(
             items=items, current=current, problem=problem[:40], reason="", refused=refused,
+            settled=settled_url(items, document, page_number),
             saved=document_url(saved, page=saved_page) if saved and saved_page else "")
         return page.render("review.html", view=view)
 

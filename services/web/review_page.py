@@ -109,11 +109,20 @@ def refused_page(record: DocumentRecord, code: str) -> RefusedPage:
 
 
 def listed_at(items: list[ReviewItem], document_id: str, number: int | None) -> int | None:
-    """Where the page asked for stands in ``items``, or None."""
+    """Where the page asked for stands in ``items`` (no ``number``: the document's first
+    page there), or None."""
     for index, item in enumerate(items):
-        if item.document_id == document_id and item.number == number:
+        if item.document_id == document_id and number in (None, item.number):
             return index
     return None
+
+
+def settled_url(items: list[ReviewItem], document_id: str, number: int | None) -> str:
+    """The document page of a document asked for without a page (a batch's link) none of
+    whose pages wait any more (corrected or read again since); else empty."""
+    if not document_id or number is not None or listed_at(items, document_id, None) is not None:
+        return ""
+    return document_url(document_id)
 
 
 def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) -> int:
@@ -193,6 +202,8 @@ class ReviewPage:
     """The reason typed last (kept when a correction is refused)."""
     refused: RefusedPage | None = None
     """The page asked for, when the person may not read it."""
+    settled: str = ""
+    """The document page of the document asked for, when none of its pages wait."""
 
 
 def correction_problem(text: str, reason: str, base_version: int) -> str:
