@@ -52,12 +52,13 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
                 for record in api.run(api.registry.catalogue(api.token, readable=True))}
     documents = [record for record in selected if record.document_id in readable]
     request = ReocrRequest(engine=engine, replace_corrected=replace_corrected)
-    kept = 0
+    kept = kept_empty = 0
 
     async def reread(record: DocumentRecord) -> ReocrResult:
-        nonlocal kept
+        nonlocal kept, kept_empty
         result = await api.ingest.reread(api.token, record.document_id, request)
         kept += result.kept_corrected
+        kept_empty += result.kept_empty_reading
         return result
 
     outcomes, failures = ask_each(
@@ -72,6 +73,9 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
     if kept:
         click.echo(f"pages people corrected, kept as they wrote them: {kept} "
                    "(--replace-corrected replaces them too)")
+    if kept_empty:
+        click.echo(f"kept: new reading empty: {kept_empty} pages whose text the new reading "
+                   "found empty were left as they were")
     exit_on_failures(failures, to_retry="run 'archive reocr' again with the same options to "
                                         "retry the failures")
 

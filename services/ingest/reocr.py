@@ -11,12 +11,15 @@
 3. make the reading the current page texts, except the pages a person wrote
    (``PageText.written_by_a_person``, as they are when the reading is stored), which
    stay as written unless ``replace_corrected`` is asked: an engine's reading is no
-   reason to undo a person's correction. The text it replaces is kept
+   reason to undo a person's correction; nor are the pages the new reading found empty
+   where the current text is not (an engine that reads nothing on a page another read
+   is no better reading of it). The text it replaces is kept
    (``DerivedText.revise``: the original is never touched, D6), and the pages' previews
    made while reading are stored (turned as this reading turned the pages);
 4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
    text, and the audit log, O4), then mark the version announced;
-5. answer how many pages people corrected it left as they were (``kept_corrected``).
+5. answer how many pages people corrected it left as they were (``kept_corrected``), and
+   how many it kept because the new reading of them was empty (``kept_empty_reading``).
 A crash between 3 and 4 leaves a version not yet announced; the next run announces it
 instead of skipping the document.
 """
@@ -114,8 +117,8 @@ class Rereader:
         async with scratch_directory(self.scratch_dir, "reocr") as work:
             extracted_to = await self._extract(record, engine, work)
             async with self.revising:
-                if not request.replace_corrected:
-                    kept = await self._keep_corrected(record.sha256, extracted_to)
+                kept, kept_empty = await self._keep_current(
+                    record.sha256, extracted_to, corrected=not request.replace_corrected)
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
@@ -124,7 +127,7 @@ class Rereader:
                 await announce(self.registry, self.derived, record, version)
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
                            text_version=version.version, pages=len(new_pages),
-                           kept_corrected=kept)
+                           kept_corrected=kept, kept_empty_reading=kept_empty)
 
     async def _readable_record(self, user_token: str, document_id: str) -> DocumentRecord:
         """The record of a document whose text the caller may read, asked without
@@ -142,15 +145,14 @@ class Rereader:
                            text_version=history[-1].version if history else 1,
                            pages=pages, skipped_because=because, kept_corrected=kept)
 
-    async def _keep_corrected(self, sha256: str, reading: Path) -> int:
-        """Put the current pages a person wrote in place of the same pages of ``reading``
-        (a pages file), read now, while revisions take turns, so a correction saved
-        during the reading is kept too; how many were put back."""
-        written = {page.number: page async for page in self.derived.pages(sha256)
-                   if page.written_by_a_person}
-        if not written:
-            return 0
-        return await asyncio.to_thread(_put_back, reading, written)
+    async def _keep_current(self, sha256: str, reading: Path, *, corrected: bool
+                            ) -> tuple[int, int]:
+        """Put the current pages a person wrote (when ``corrected``), and those ``reading``
+        (a pages file) found empty where the current text is not, in place of the same
+        pages of ``reading``; read now, while revisions take turns, so a correction saved
+        during the reading is kept too. How many of each were put back."""
+        current = {page.number: page async for page in self.derived.pages(sha256)}
+        return await asyncio.to_thread(put_back, reading, current, corrected=corrected)
 
     async def _extract(self, record: DocumentRecord, engine: OcrEngineName, work: Path
                        ) -> Path:
@@ -167,25 +169,32 @@ class Rereader:
         return task.pages_out
 
 
-def _put_back(reading: Path, written: dict[int, PageText]) -> int:
-    """Replace ``reading``'s pages numbered in ``written`` by those pages, line by line
-    (a reading's word boxes run to megabytes); how many were replaced. A kept page takes
-    the reading's ``rotation``: the previews stored with the reading are turned by it."""
+def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
+             ) -> tuple[int, int]:
+    """Replace ``reading``'s pages by the ``current`` page of the same number that a person
+    wrote (when ``corrected``), or whose text is not empty where the reading's is, line by
+    line (a reading's word boxes run to megabytes); how many of each were replaced. A kept
+    page takes the reading's ``rotation``: the previews stored with the reading are turned
+    by it."""
     merged = reading.with_name("merged-pages.jsonl")
-    replaced = 0
+    by_people = empty = 0
     with reading.open("rb") as lines, merged.open("wb") as out:
         for line in lines:
             if not line.strip():
                 continue
             page = _page_decoder.decode(line)
-            if page.number not in written:
+            now = current.get(page.number)
+            if now is not None and corrected and now.written_by_a_person:
+                by_people += 1
+            elif now is not None and now.text.strip() and not page.text.strip():
+                empty += 1
+            else:
                 out.write(line)
                 continue
-            kept = msgspec.structs.replace(written[page.number], rotation=page.rotation)
+            kept = msgspec.structs.replace(now, rotation=page.rotation)
             out.write(msgspec.json.encode(kept) + b"\n")
-            replaced += 1
     merged.replace(reading)
-    return replaced
+    return by_people, empty
 
 
 async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str
