@@ -1,7 +1,9 @@
 """``archive reocr``: read filed documents again with an OCR engine, with a progress bar.
 
 The command lists the documents the caller can see (the registry's catalogue, filtered
-here by category and filing date), then asks ingest to re-read each one
+here by category and filing date) and leaves out those whose text they may not read (a
+confidential or personal document without a loan, 借阅: asking again would never help,
+so they are counted, not failed), then asks ingest to re-read each one
 (``POST /ingest/documents/{id}/reocr``), two at a time so both of a small server's
 extraction processes stay busy. Ingest skips a document whose text that engine already
 read, so running the command again after an interruption continues where it stopped.
@@ -40,18 +42,23 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
           replace_corrected: bool) -> None:
     """Read filed documents again with OCR (archivist, admin); each one's new text becomes
     a new version, the old one kept; pages people corrected keep their text unless
-    --replace-corrected. Resumable: run it again to continue."""
-    documents = [record for record in api.run(api.registry.catalogue(api.token))
-                 if _selected(record, categories,
-                              filed_from.date() if filed_from else None,
-                              filed_to.date() if filed_to else None)]
+    --replace-corrected; documents whose text you may not read are left out (counted).
+    Resumable: run it again to continue."""
+    selected = [record for record in api.run(api.registry.catalogue(api.token))
+                if _selected(record, categories,
+                             filed_from.date() if filed_from else None,
+                             filed_to.date() if filed_to else None)]
+    readable = {record.document_id
+                for record in api.run(api.registry.catalogue(api.token, readable=True))}
+    documents = [record for record in selected if record.document_id in readable]
     request = ReocrRequest(engine=engine, replace_corrected=replace_corrected)
-    kept = 0
+    kept = kept_empty = 0
 
     async def reread(record: DocumentRecord) -> ReocrResult:
-        nonlocal kept
+        nonlocal kept, kept_empty
         result = await api.ingest.reread(api.token, record.document_id, request)
         kept += result.kept_corrected
+        kept_empty += result.kept_empty_reading
         return result
 
     outcomes, failures = ask_each(
@@ -60,9 +67,15 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
     click.echo(f"{outcomes['reread']} re-read, {outcomes['already_read']} already read by "
                f"this engine, {outcomes['no_ocr_pages']} without scanned pages to read, "
                f"{len(failures)} failed")
+    if left_out := len(selected) - len(documents):
+        click.echo(f"left out: {left_out} whose text you may not read (confidential or "
+                   "personal information: read through an approved loan, 借阅)")
     if kept:
         click.echo(f"pages people corrected, kept as they wrote them: {kept} "
                    "(--replace-corrected replaces them too)")
+    if kept_empty:
+        click.echo(f"kept: new reading empty: {kept_empty} pages whose text the new reading "
+                   "found empty were left as they were")
     exit_on_failures(failures, to_retry="run 'archive reocr' again with the same options to "
                                         "retry the failures")
 

@@ -4,6 +4,10 @@
 1. refuse it as the registry refuses reading the document's text with the caller's own
    token (``NotFound`` for a document the caller may not know of, as for a missing one),
    and refuse a destroyed document, a page past the last and a reason of only spaces;
+   and a text of only spaces for a page whose text is not (``empty_text``): a person
+   deleting a page's reading would make it look unread (the document page calls a page
+   without text "possibly blank") and unfindable. A page the OCR read nothing on may be
+   confirmed empty; a blank page the OCR read noise on is written as such (空白页);
 2. refuse it (``Conflict``, ``page_changed``, naming who changed the page and when) when
    the page's text is no longer the one the person started from (``base_version``): two
    people correcting one page at once, the second would otherwise silently replace the
@@ -59,7 +63,7 @@ class PageCorrector:
                       number: int, correction: PageCorrection) -> PageCorrected:
         """Steps in the module docstring. Raises ``NotFound`` (``unknown_document``,
         ``unknown_page``, ``no_text``), ``Conflict`` (``destroyed``, ``page_changed``) and
-        ``ValidationFailed`` (``reason_required``)."""
+        ``ValidationFailed`` (``reason_required``, ``empty_text``)."""
         if not correction.reason.strip():
             raise ValidationFailed("say why the text was corrected", code="reason_required")
         record = await text_reader_record(self.registry, user_token, document_id)
@@ -69,6 +73,10 @@ class PageCorrector:
             if page is None:
                 raise NotFound(f"the document has {len(pages)} pages, not a page {number}",
                                code="unknown_page")
+            if not correction.text.strip() and page.text.strip():
+                raise ValidationFailed(
+                    "the corrected text is empty but the page's is not: write what the "
+                    "page says (a blank page: write 空白页)", code="empty_text")
             await self._refuse_if_changed(record.sha256, page, correction.base_version)
             # Aligning a long page takes a moment (20 000 characters: 0.3 s).
             carried = await asyncio.to_thread(carried_words, page, correction.text)

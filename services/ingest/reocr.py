@@ -3,17 +3,23 @@
 ``Rereader.reread`` SHALL, for one document:
 1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages
    and pages people corrected) or its current text was already read by the engine asked
-   for, so a re-run of ``archive reocr`` continues where the last one stopped;
-2. read the original again in an extraction process, with that engine;
+   for, so a re-run of ``archive reocr`` continues where the last one stopped; whether
+   the caller may read it is asked, not journaled as a read (a refusal is);
+2. read the original again in an extraction process, with that engine, journaled as the
+   caller's read of its content (``read_text``, O4): the audit log shows the documents
+   re-read, not those skipped;
 3. make the reading the current page texts, except the pages a person wrote
    (``PageText.written_by_a_person``, as they are when the reading is stored), which
    stay as written unless ``replace_corrected`` is asked: an engine's reading is no
-   reason to undo a person's correction. The text it replaces is kept
+   reason to undo a person's correction; nor are the pages the new reading found empty
+   where the current text is not (an engine that reads nothing on a page another read
+   is no better reading of it). The text it replaces is kept
    (``DerivedText.revise``: the original is never touched, D6), and the pages' previews
    made while reading are stored (turned as this reading turned the pages);
 4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
    text, and the audit log, O4), then mark the version announced;
-5. answer how many pages people corrected it left as they were (``kept_corrected``).
+5. answer how many pages people corrected it left as they were (``kept_corrected``), and
+   how many it kept because the new reading of them was empty (``kept_empty_reading``).
 A crash between 3 and 4 leaves a version not yet announced; the next run announces it
 instead of skipping the document.
 """
@@ -30,7 +36,13 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import ReocrRequest, ReocrResult
-from services.common.contracts.registry import AccessAnswer, Action, DocumentRecord, TextRevision
+from services.common.contracts.registry import (
+    AccessAnswer,
+    Action,
+    DocumentPermissions,
+    DocumentRecord,
+    TextRevision,
+)
 from services.common.errors import (
     Conflict,
 )
@@ -50,6 +62,8 @@ class TextRecorder(Protocol):
 
     async def authorize(self, user_token: str, document_id: str, action: Action
                         ) -> AccessAnswer: ...
+
+    async def permissions(self, token: str, document_id: str) -> DocumentPermissions: ...
 
     async def record_text_revision(self, document_id: str, revision: TextRevision
                                    ) -> DocumentRecord: ...
@@ -84,7 +98,7 @@ class Rereader:
         ``Conflict(destroyed)``, ``PermanentJobError`` (the original cannot be read) and
         ``DependencyUnavailable`` (engine missing, extraction process died)."""
         engine = request.engine or self.default_engine
-        record = await text_reader_record(self.registry, user_token, document_id)
+        record = await self._readable_record(user_token, document_id)
         pages = [page async for page in self.derived.pages(record.sha256)]
         history = await self.derived.versions(record.sha256)
         by_people = sum(page.written_by_a_person for page in pages)
@@ -99,11 +113,12 @@ class Rereader:
                 async with self.revising:
                     await announce(self.registry, self.derived, record, history[-1])
             return self._skipped(record, engine, history, len(pages), "already_read", kept)
+        record = await text_reader_record(self.registry, user_token, document_id)
         async with scratch_directory(self.scratch_dir, "reocr") as work:
             extracted_to = await self._extract(record, engine, work)
             async with self.revising:
-                if not request.replace_corrected:
-                    kept = await self._keep_corrected(record.sha256, extracted_to)
+                kept, kept_empty = await self._keep_current(
+                    record.sha256, extracted_to, corrected=not request.replace_corrected)
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
@@ -112,7 +127,16 @@ class Rereader:
                 await announce(self.registry, self.derived, record, version)
         return ReocrResult(document_id=document_id, status="reread", engine=engine,
                            text_version=version.version, pages=len(new_pages),
-                           kept_corrected=kept)
+                           kept_corrected=kept, kept_empty_reading=kept_empty)
+
+    async def _readable_record(self, user_token: str, document_id: str) -> DocumentRecord:
+        """The record of a document whose text the caller may read, asked without
+        journaling a read; a refusal is asked again as a read, so that it is journaled
+        and raised as ``text_reader_record`` raises it."""
+        permissions = await self.registry.permissions(user_token, document_id)
+        if permissions.read_text.allowed and permissions.document.status != "destroyed":
+            return permissions.document
+        return await text_reader_record(self.registry, user_token, document_id)
 
     def _skipped(self, record: DocumentRecord, engine: OcrEngineName,
                  history: list[TextVersion], pages: int,
@@ -121,15 +145,14 @@ class Rereader:
                            text_version=history[-1].version if history else 1,
                            pages=pages, skipped_because=because, kept_corrected=kept)
 
-    async def _keep_corrected(self, sha256: str, reading: Path) -> int:
-        """Put the current pages a person wrote in place of the same pages of ``reading``
-        (a pages file), read now, while revisions take turns, so a correction saved
-        during the reading is kept too; how many were put back."""
-        written = {page.number: page async for page in self.derived.pages(sha256)
-                   if page.written_by_a_person}
-        if not written:
-            return 0
-        return await asyncio.to_thread(_put_back, reading, written)
+    async def _keep_current(self, sha256: str, reading: Path, *, corrected: bool
+                            ) -> tuple[int, int]:
+        """Put the current pages a person wrote (when ``corrected``), and those ``reading``
+        (a pages file) found empty where the current text is not, in place of the same
+        pages of ``reading``; read now, while revisions take turns, so a correction saved
+        during the reading is kept too. How many of each were put back."""
+        current = {page.number: page async for page in self.derived.pages(sha256)}
+        return await asyncio.to_thread(put_back, reading, current, corrected=corrected)
 
     async def _extract(self, record: DocumentRecord, engine: OcrEngineName, work: Path
                        ) -> Path:
@@ -146,25 +169,32 @@ class Rereader:
         return task.pages_out
 
 
-def _put_back(reading: Path, written: dict[int, PageText]) -> int:
-    """Replace ``reading``'s pages numbered in ``written`` by those pages, line by line
-    (a reading's word boxes run to megabytes); how many were replaced. A kept page takes
-    the reading's ``rotation``: the previews stored with the reading are turned by it."""
+def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
+             ) -> tuple[int, int]:
+    """Replace ``reading``'s pages by the ``current`` page of the same number that a person
+    wrote (when ``corrected``), or whose text is not empty where the reading's is, line by
+    line (a reading's word boxes run to megabytes); how many of each were replaced. A kept
+    page takes the reading's ``rotation``: the previews stored with the reading are turned
+    by it."""
     merged = reading.with_name("merged-pages.jsonl")
-    replaced = 0
+    by_people = empty = 0
     with reading.open("rb") as lines, merged.open("wb") as out:
         for line in lines:
             if not line.strip():
                 continue
             page = _page_decoder.decode(line)
-            if page.number not in written:
+            now = current.get(page.number)
+            if now is not None and corrected and now.written_by_a_person:
+                by_people += 1
+            elif now is not None and now.text.strip() and not page.text.strip():
+                empty += 1
+            else:
                 out.write(line)
                 continue
-            kept = msgspec.structs.replace(written[page.number], rotation=page.rotation)
+            kept = msgspec.structs.replace(now, rotation=page.rotation)
             out.write(msgspec.json.encode(kept) + b"\n")
-            replaced += 1
     merged.replace(reading)
-    return replaced
+    return by_people, empty
 
 
 async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str

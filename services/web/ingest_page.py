@@ -27,7 +27,7 @@ from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_household
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
-from services.web.links import document_url
+from services.web.links import document_review_url, document_url
 from services.web.record_correction import CORRECTION_ANCHOR
 
 INGEST_PATH = f"{PAGES_PREFIX}/ingest"
@@ -176,6 +176,9 @@ class FileLine:
     than the document filed, by the labels the record shows."""
     correction_url: str = ""
     """Where that document's record is corrected: its page's form (更正著录, D6)."""
+    review_url: str = ""
+    """The review page on that document's pages still waiting (the batch's count is of
+    its reading; they may have been corrected or read again since)."""
 
 
 def reading(file: BatchFile) -> tuple[int, int] | None:
@@ -198,6 +201,8 @@ def batch_view(batch: Batch) -> BatchView:
                       if file.document_id else None, reading=reading(file),
                       fields=[FIELD_NAMES.get(name, name) for name in file.fields or []],
                       correction_url=document_url(file.document_id) + CORRECTION_ANCHOR
+                      if file.document_id else "",
+                      review_url=document_review_url(file.document_id)
                       if file.document_id else "")
              for file in batch.files]
     return BatchView(batch=batch, url=f"{INGEST_PATH}?batch={batch.batch_id}",

@@ -24,6 +24,11 @@ def document_url(document_id: str, *, q: str = "", page: int | None = None) -> s
                    {key: value for key, value in (("q", q), ("page", page)) if value})
 
 
+def document_review_url(document_id: str) -> str:
+    """The review page opened on the document's first page still waiting for a person."""
+    return address(f"{PAGES_PREFIX}/review", {"document": document_id})
+
+
 def page_image_url(document_id: str, number: int, *, size: PageImageSize = "preview") -> str:
     """Page ``number`` as a person reads it (the preview image, or ``size``)."""
     return f"{document_url(document_id)}/pages/{number}/{size}"

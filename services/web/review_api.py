@@ -21,6 +21,7 @@ from services.web.review_page import (
     QUEUE_DOCUMENTS,
     REVIEW_PATH,
     Correcting,
+    RefusedPage,
     ReviewItem,
     ReviewPage,
     as_typed,
@@ -30,11 +31,10 @@ from services.web.review_page import (
     correction_problem,
     listed_at,
     may_correct,
+    refused_page,
     review_items,
+    settled_url,
 )
-
-TRIED_ITEMS = 20
-"""Pages whose text is tried before the page says there is nothing the person may read."""
 
 
 class CorrectionForm(PageForm):
@@ -57,11 +57,13 @@ class ReviewPages(Controller):
         """The queue, and the page asked for (else the oldest) beside its text."""
         page_token(page.reader, may_correct)
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
-        pages = await _with_asked(registry, page.reader.token, items, document, page_number)
-        current = await _first_readable(ingest, page.reader.token, pages,
-                                        chosen_index(pages, document, page_number))
+        pages, refused = await _with_asked(registry, page.reader.token, items, document,
+                                           page_number)
+        current = await _reading(ingest, page.reader.token, pages,
+                                 chosen_index(pages, document, page_number))
         view = ReviewPage(
-            items=items, current=current, problem=problem[:40], reason="",
+            items=items, current=current, problem=problem[:40], reason="", refused=refused,
+            settled=settled_url(items, document, page_number),
             saved=document_url(saved, page=saved_page) if saved and saved_page else "")
         return page.render("review.html", view=view)
 
@@ -92,37 +94,43 @@ class ReviewPages(Controller):
             else:
                 return see(REVIEW_PATH, saved=data.document_id, saved_page=str(number))
         items = review_items(await registry.review_queue(page.reader.token, limit=QUEUE_DOCUMENTS))
-        pages = await _with_asked(registry, page.reader.token, items, data.document_id, number)
-        index = chosen_index(pages, data.document_id, number)
-        current = await _first_readable(ingest, page.reader.token, pages, index)
+        pages, refused = await _with_asked(registry, page.reader.token, items,
+                                           data.document_id, number)
+        current = await _reading(ingest, page.reader.token, pages,
+                                 chosen_index(pages, data.document_id, number))
         if current is not None and (current.item.document_id, current.item.number) == (
                 data.document_id, number):
             current = as_typed(current, text, problem, refusal)
         view = ReviewPage(items=items, current=current, problem=problem,
-                          reason=data.reason[:500], saved="")
+                          reason=data.reason[:500], saved="", refused=refused)
         return page.render("review.html", status_code=422, view=view)
 
 
 async def _with_asked(registry: RegistryReader, token: str, items: list[ReviewItem],
-                      document_id: str, number: int | None) -> list[ReviewItem]:
-    """The queue, after the page asked for when it is not in it (``asked_item``)."""
+                      document_id: str, number: int | None
+                      ) -> tuple[list[ReviewItem], RefusedPage | None]:
+    """The queue, after the page asked for when it is not in it (``asked_item``); or the
+    queue and why the page asked for is not offered, when the person may not read it
+    (asked, not read: the registry's answer to what they may do is no read)."""
     if not document_id or number is None or listed_at(items, document_id, number) is not None:
-        return items
+        return items, None
     permissions = await none_if(registry.permissions(token, document_id), NotFound)
-    asked = asked_item(permissions.document, number) if permissions is not None else None
-    return [asked, *items] if asked is not None else items
+    if permissions is None:
+        return items, None
+    if not permissions.read_text.allowed:
+        return items, refused_page(permissions.document, permissions.read_text.code)
+    asked = asked_item(permissions.document, number)
+    return ([asked, *items] if asked is not None else items), None
 
 
-async def _first_readable(ingest: IngestClient, token: str, items: list[ReviewItem],
-                          start: int) -> Correcting | None:
-    """The item at ``start`` with its text, or the next whose text the person may read
-    (a confidential document without a grant is listed by the registry, not readable).
-    Read as the document page reads it, as part of a viewing: the page loaded again, or
-    the same document's other pages, join one 阅读内容 entry (``VIEWING_WINDOW``)."""
-    for index in [*range(start, len(items)), *range(start)][:TRIED_ITEMS]:
-        item = items[index]
-        text = await none_if(ingest.reading(token, item.document_id, item.number),
-                             NotFound, Forbidden)
-        if text is not None and (current := correcting(items, index, text)) is not None:
-            return current
-    return None
+async def _reading(ingest: IngestClient, token: str, items: list[ReviewItem], index: int
+                   ) -> Correcting | None:
+    """The item at ``index`` with its text; None for an empty queue, or a page the text no
+    longer has (the queue read before a newer reading). The queue holds only pages the
+    person may read (the registry's query), so no other is tried in its place. Read as
+    the document page reads it, as part of a viewing: the page loaded again, or the same
+    document's other pages, join one 阅读内容 entry (``VIEWING_WINDOW``)."""
+    if not items:
+        return None
+    item = items[index]
+    return correcting(items, index, await ingest.reading(token, item.document_id, item.number))

@@ -3,7 +3,8 @@ registered first; and any page asked for by address (``?document=&page=``, the d
 page's link), which a person may correct though the OCR was confident.
 
 The queue is the registry's (documents whose current text has pages under the
-``low_confidence`` threshold, as far as the person may know they exist); each of those
+``low_confidence`` threshold, those whose text the person may read: a confidential or
+personal document without a loan, 借阅, is not in it, nor in its count); each of those
 pages is one item, in the order the documents were registered, then page order. Registered
 (登记), not filed (归档日期): a scan waits for a person from the day it arrives, and a batch
 of old papers digitised today would otherwise go ahead of pages waiting for weeks. A
@@ -90,12 +91,42 @@ def asked_item(record: DocumentRecord, number: int | None) -> ReviewItem | None:
     return _item(record, number)
 
 
+@dataclass(frozen=True)
+class RefusedPage:
+    """A page asked for by address that the person may not read (``code``: the
+    registry's reason, ``needs_grant`` when a loan is the way); the page says so above
+    the queue instead of showing another document in its place."""
+
+    document_id: str
+    title: str
+    archive_no: str
+    code: str
+
+    @property
+    def document_url(self) -> str:
+        return document_url(self.document_id)
+
+
+def refused_page(record: DocumentRecord, code: str) -> RefusedPage:
+    return RefusedPage(document_id=record.document_id, title=record.title,
+                       archive_no=record.archive_no, code=code)
+
+
 def listed_at(items: list[ReviewItem], document_id: str, number: int | None) -> int | None:
-    """Where the page asked for stands in ``items``, or None."""
+    """Where the page asked for stands in ``items`` (no ``number``: the document's first
+    page there), or None."""
     for index, item in enumerate(items):
-        if item.document_id == document_id and item.number == number:
+        if item.document_id == document_id and number in (None, item.number):
             return index
     return None
+
+
+def settled_url(items: list[ReviewItem], document_id: str, number: int | None) -> str:
+    """The document page of a document asked for without a page (a batch's link) none of
+    whose pages wait any more (corrected or read again since); else empty."""
+    if not document_id or number is not None or listed_at(items, document_id, None) is not None:
+        return ""
+    return document_url(document_id)
 
 
 def chosen_index(items: list[ReviewItem], document_id: str, number: int | None) -> int:
@@ -150,7 +181,11 @@ def as_typed(current: Correcting, typed: str, problem: str, refusal: dict[str, A
              ) -> Correcting:
     """The page after a refused correction: the person's ``typed`` text in the box, and,
     when the page changed meanwhile (``page_changed``), its current text and who changed it
-    when (``refusal``: ingest's answer) beside it. Saving again sends the current version."""
+    when (``refusal``: ingest's answer) beside it. Saving again sends the current version.
+    A text refused for being empty (``empty_text``) is not kept: the box shows the page's
+    text again, to write what it says."""
+    if problem == "empty_text":
+        return current
     changed = None
     if problem == "page_changed":
         at = refusal.get("changed_at")
@@ -169,6 +204,10 @@ class ReviewPage:
     """Why the last correction was refused (a code the template says in words)."""
     reason: str
     """The reason typed last (kept when a correction is refused)."""
+    refused: RefusedPage | None = None
+    """The page asked for, when the person may not read it."""
+    settled: str = ""
+    """The document page of the document asked for, when none of its pages wait."""
 
 
 def correction_problem(text: str, reason: str, base_version: int) -> str:

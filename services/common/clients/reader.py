@@ -36,7 +36,6 @@ from services.common.contracts.registry import (
     AuditRecord,
     AuditTrailEntry,
     Departure,
-    DocumentPermissions,
     DocumentRecord,
 )
 from services.common.paging import MAX_PAGE, MAX_SUMMARY_PAGE
@@ -102,20 +101,18 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                Household, token=token,
                                json={"moved_out": moved_out.isoformat(), "closes": closes})
 
-    async def catalogue(self, token: str) -> list[DocumentRecord]:
-        """Every catalogue record the user may know exists, read page by page."""
+    async def catalogue(self, token: str, *, readable: bool = False) -> list[DocumentRecord]:
+        """Every catalogue record the user may know exists (``readable``: whose text they
+        may read), read page by page."""
         return await self.every("/registry/documents", list[DocumentRecord],
-                                page_size=MAX_PAGE, token=token)
+                                page_size=MAX_PAGE, token=token,
+                                params={"readable": "true"} if readable else None)
 
     async def review_queue(self, token: str, *, limit: int) -> list[DocumentRecord]:
-        """The documents with pages whose reading needs a person, oldest first, as far as
-        the user may know they exist."""
+        """The documents with pages whose reading needs a person, oldest first, those whose
+        text the user may read."""
         return await self.call("GET", "/registry/documents", list[DocumentRecord],
                                token=token, params={"needs_review": "true", "limit": limit})
-
-    async def permissions(self, token: str, document_id: str) -> DocumentPermissions:
-        return await self.call("GET", f"/registry/documents/{segment(document_id)}/permissions",
-                               DocumentPermissions, token=token)
 
     async def correct(self, token: str, document_id: str, request: CorrectionRequest
                       ) -> Correction:

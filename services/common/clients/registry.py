@@ -16,6 +16,7 @@ from services.common.contracts.registry import (
     AccessFilter,
     AccessRequest,
     Action,
+    DocumentPermissions,
     DocumentRecord,
     DownloadOutcome,
     FeedPage,
@@ -68,6 +69,12 @@ class RegistryClient(ServiceClient):
                                json=AccessRequest(document_id=document_id, action=action,
                                                   viewing=viewing,
                                                   served_after_check=served_after_check))
+
+    async def permissions(self, token: str, document_id: str) -> DocumentPermissions:
+        """The record and what the token's user may do with it: questions, not reads, so
+        not audited (the record is, as its ``GET`` is)."""
+        return await self.call("GET", f"/registry/documents/{segment(document_id)}/permissions",
+                               DocumentPermissions, token=token)
 
     async def record_download(self, outcome: DownloadOutcome) -> None:
         """Put what became of a download allowed ``served_after_check`` in the audit log,

@@ -312,7 +312,8 @@ class ReocrRequest(Struct):
 class ReocrResult(Struct):
     """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
     why (``already_read``; ``no_ocr_pages``: no scanned page left to read but those people
-    corrected); ``kept_corrected``: its pages people corrected, left as they wrote them."""
+    corrected); ``kept_corrected``: its pages people corrected, left as they wrote them;
+    ``kept_empty_reading``: its pages the new reading found empty, left as they were."""
 
     document_id: str
     status: Literal["reread", "skipped"]
@@ -321,6 +322,7 @@ class ReocrResult(Struct):
     pages: int
     skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
     kept_corrected: int = 0
+    kept_empty_reading: int = 0
 
 
 FixityStatus = Literal["running", "done", "failed"]

@@ -52,16 +52,19 @@ class DocumentsController(Controller):
         self, principal: NamedDependency[Principal], catalogue: NamedDependency[CatalogueService],
         household: Annotated[str | None, QueryParameter()] = None,
         needs_review: Annotated[bool, QueryParameter()] = False,
+        readable: Annotated[bool, QueryParameter()] = False,
         limit: PageLimit = 100, offset: PageOffset = 0,
     ) -> list[DocumentRecord]:
-        """A household's file newest first (D4); without ``household``, every document.
-        ``needs_review=true``: instead, the documents with pages whose reading needs a
-        person (``extraction.pages_needing_review``), oldest first. Documents the caller
-        may not know exist are left out."""
+        """A household's file newest first (D4); without ``household``, every document;
+        ``readable=true``: only those whose text the caller may read (``archive reocr``
+        re-reads no other). ``needs_review=true``: instead, the documents with pages whose
+        reading needs a person (``extraction.pages_needing_review``), oldest first, only
+        those whose text the caller may read (not a confidential or personal one without
+        a loan). Documents the caller may not know exist are left out."""
         if needs_review:
             return await catalogue.review_queue(principal, limit=limit,
                                                 offset=offset)
-        return await catalogue.list_file(principal, household=household,
+        return await catalogue.list_file(principal, household=household, readable=readable,
                                          limit=limit, offset=offset)
 
     @get("/{document_id:str}", operation_id="getDocument")

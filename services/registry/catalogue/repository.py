@@ -50,6 +50,18 @@ def visible_to(access: AccessFilter) -> sa.ColumnElement[bool]:
                   documents.c.document_id.in_(access.granted))
 
 
+def text_readable_by(access: AccessFilter) -> sa.ColumnElement[bool]:
+    """The access filter as SQL over ``documents``: whose text its caller may read (the
+    same rule as ``can``'s ``read_text`` on an active document: visible, and ordinary
+    without personal information, or granted by a loan, B2/B8)."""
+    if access.unrestricted:
+        return sa.true()
+    return sa.and_(visible_to(access), sa.or_(
+        sa.and_(documents.c.security.in_(access.readable_levels),
+                sa.not_(documents.c.personal_info)),
+        documents.c.document_id.in_(access.granted)))
+
+
 class DocumentsRepository(Repository):
     async def get(self, document_id: str, *, lock: bool = False) -> DocumentRecord | None:
         query = sa.select(documents).where(documents.c.document_id == document_id)
@@ -120,12 +132,13 @@ class DocumentsRepository(Repository):
         ) for row in rows]
 
     async def newest_first(self, *, household: str | None, access: AccessFilter, limit: int,
-                   offset: int) -> list[DocumentRecord]:
-        """A household's file (or every document), newest first (D4), as far as visible."""
+                           offset: int, readable: bool = False) -> list[DocumentRecord]:
+        """A household's file (or every document), newest first (D4), as far as visible,
+        or as far as the text is readable (``readable``)."""
         query = sa.select(documents)
         if household is not None:
             query = query.where(documents.c.household == household)
-        query = query.where(visible_to(access))
+        query = query.where(text_readable_by(access) if readable else visible_to(access))
         rows = (await self.conn.execute(query.order_by(*NEWEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]
@@ -133,9 +146,11 @@ class DocumentsRepository(Repository):
     async def needing_review(self, *, access: AccessFilter, limit: int, offset: int
                              ) -> list[DocumentRecord]:
         """Active documents with pages whose reading needs a person, the earliest
-        registered first, as far as visible (the review queue)."""
+        registered first, as far as their text is readable (the review queue: a page is
+        corrected by reading it)."""
         query = sa.select(documents).where(
-            documents.c.review_pages > 0, documents.c.status == "active", visible_to(access))
+            documents.c.review_pages > 0, documents.c.status == "active",
+            text_readable_by(access))
         rows = (await self.conn.execute(query.order_by(*OLDEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()
         return [record_of(row) for row in rows]

@@ -271,18 +271,22 @@ class CatalogueService:
         await self.journal.record(entry)
 
     async def list_file(self, principal: Principal, *, household: str | None, limit: int,
-                        offset: int) -> list[DocumentRecord]:
+                        offset: int, readable: bool = False) -> list[DocumentRecord]:
         """A household's file (every document if ``household`` is None), newest first
-        (D4), leaving out what the caller may not know exists."""
+        (D4), leaving out what the caller may not know exists, and when ``readable``,
+        what they may not read the text of."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
             return await tx.documents.newest_first(household=household, access=access,
-                                           limit=min(limit, MAX_PAGE), offset=offset)
+                                                   readable=readable,
+                                                   limit=min(limit, MAX_PAGE), offset=offset)
 
     async def review_queue(self, principal: Principal, *, limit: int, offset: int
                            ) -> list[DocumentRecord]:
         """Documents with pages whose reading needs a person, the earliest registered
-        first, leaving out what the caller may not know exists."""
+        first, leaving out those whose text the caller may not read (a confidential or
+        personal document without a loan, 借阅: B2, B8): a page is corrected by reading
+        it, so the queue and its count hold only what the person can correct."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
             return await tx.documents.needing_review(access=access, limit=min(limit, MAX_PAGE),

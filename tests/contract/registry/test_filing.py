@@ -1,4 +1,5 @@
-"""Filing on both engines: archive numbers (D8), idempotency by SHA-256, a household's file."""
+"""Filing on both engines: archive numbers (D8), idempotency by SHA-256, a household's file,
+the review queue."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from datetime import date
 
 import pytest
 
-from services.common.contracts.registry import DocumentFiled, FilingDefaults, PaperLocation
+from services.common.auth import Principal
+from services.common.contracts.registry import (
+    DocumentFiled,
+    ExtractionSummary,
+    FilingDefaults,
+    PaperLocation,
+)
 from services.common.errors import BadRequest, Conflict, ValidationFailed
 from tests.contract.registry.conftest import ARCHIVIST, Registry
 from tests.support.registry import INGEST, new_document, sha
@@ -184,6 +191,28 @@ async def test_a_households_file_lists_newest_first(registry: Registry) -> None:
                                                          limit=50, offset=0)
     assert [d.filed_at for d in listed] == [date(2024, 2, 1), date(2022, 1, 1),
                                             date(2021, 4, 1), date(2019, 7, 9)]
+
+
+async def test_the_review_queue_holds_only_documents_whose_text_the_person_may_read(
+        registry: Registry) -> None:
+    """A confidential or personal document is read through a loan (B2, B8): without one
+    its pages are not offered for correction, nor counted; with one they are."""
+    doubtful = ExtractionSummary(mean_confidence=41.0, pages_needing_review=[1], method="ocr")
+    ordinary = await registry.file(extraction=doubtful)
+    await registry.file(extraction=doubtful, security="confidential")
+    await registry.file(extraction=doubtful, personal_info=True)
+    lent = await registry.file(extraction=doubtful, security="confidential")
+    await registry.file(extraction=doubtful, security="secret")
+    registry.grants.grant(ARCHIVIST.username, lent.document_id)
+    confidential_reader = Principal(username="zhou", roles=("archivist",),
+                                    clearance="confidential")
+
+    queue = await registry.services.catalogue.review_queue(ARCHIVIST, limit=50, offset=0)
+    others = await registry.services.catalogue.review_queue(confidential_reader, limit=50,
+                                                            offset=0)
+
+    assert [d.document_id for d in queue] == [ordinary.document_id, lent.document_id]
+    assert [d.document_id for d in others] == [ordinary.document_id]
 
 
 async def test_filing_to_an_unknown_household_creates_it_without_a_label(

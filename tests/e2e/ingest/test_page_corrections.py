@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from services.common.objectstore import open_object_store
 from services.ingest.models import older_pages_key, text_versions_key
 from tests.e2e.ingest.support import digital_pdf, ingest, metadata, scanned_png
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.pages import signed_in
+from tests.support.rendering import write_png
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
@@ -242,3 +244,45 @@ def test_a_corrected_page_keeps_the_boxes_of_its_unchanged_words(
     kept = client.get(f"{page}/boxes").json()["boxes"]
     assert kept == read[:-1]
     assert kept[0]["start"] == 0
+
+
+def test_a_correction_that_empties_a_read_page_is_refused_saying_what_to_write(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """Deleting a page's reading would leave it looking unread (the document page calls a
+    page without text possibly blank) and unfindable: 422 ``empty_text``, and the review
+    page says to write what the page says, 空白页 for a blank one."""
+    filed = ingest(server.client(token), scanned_png(tmp_path, "simplified", lines=1))
+    document_id = filed["document_id"]
+    read = current_text(server, token, document_id)["pages"][0]["text"]
+    assert read.strip()
+
+    emptied = correct(server, token, document_id, 1,
+                      {"text": "  \n ", "reason": "校对", "base_version": 1})
+    with closing(signed_in(server.url, "li.archivist")) as browser:
+        form = _review_form(browser.get("/ui/review", params={"document": document_id,
+                                                              "page": 1}).text)
+        refused = browser.post("/ui/review", data=form | {"text": "\r\n  "})
+
+    assert (emptied.status_code, emptied.json()["code"]) == (422, "empty_text")
+    assert refused.status_code == 422
+    assert "页面文字不能删空" in refused.text
+    assert "空白页" in refused.text
+    assert _review_form(refused.text)["text"] == read
+    text = current_text(server, token, document_id)
+    assert (text["text_version"], text["pages"][0]["text"]) == (1, read)
+
+
+def test_a_page_the_ocr_read_nothing_on_may_be_confirmed_empty(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    blank = write_png(tmp_path / "blank.png", Image.new("RGB", (1240, 1754), "white"))
+    filed = ingest(server.client(token), blank)
+    assert filed["status"] == "done", filed
+    assert current_text(server, token, filed["document_id"])["pages"][0]["text"] == ""
+
+    confirmed = correct(server, token, filed["document_id"], 1,
+                        {"text": "", "reason": "空白页，已核对", "base_version": 1})
+
+    assert confirmed.status_code == 200, confirmed.text
+    assert filed["document_id"] not in queue(server, token)

@@ -7,6 +7,7 @@ re-reading, unless the re-reading is asked to replace it."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from services.common.objectstore import open_object_store
 from services.common.text import fold
 from services.ingest.models import older_pages_key, text_versions_key
-from tests.e2e.ingest.support import ingest, metadata
+from tests.e2e.ingest.support import digital_pdf, ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.previews import boxes_on_drawn_characters, scaled
@@ -202,3 +203,38 @@ def test_reocr_asked_to_replace_corrected_pages_replaces_them(
     second = pages_of(server, token, corrected["document_id"])[1]
     assert second["text"] != PERSON
     assert second["engine"] == "ppocr"
+
+
+def test_reocr_leaves_out_what_the_caller_may_not_read_and_journals_no_read_it_skipped(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """A document with owners' personal information is read only through a loan (B8): it
+    is counted as left out, not failed (running again would never help). A document
+    skipped (a digital PDF has no scanned pages) was not read, and the audit log says
+    no read of it."""
+    lease = ingest(server.client(token), digital_pdf(tmp_path),
+                   metadata(category="contract", title="租赁合同"))
+    assert lease["status"] == "done", lease
+    personal = server.client(token).post("/registry/documents", json={
+        "sha256": hashlib.sha256(b"id card copy").hexdigest(), "household": "A-1201",
+        "category": "contract", "title": "身份证复印件", "filed_at": "2024-05-18",
+        "personal_info": True, "media_type": "image/png", "size_bytes": 100})
+    assert personal.status_code == 201, personal.text
+    compliance = server.client(server.add_user("qin.compliance", "compliance"))
+
+    def entries(document_id: str) -> list[str]:
+        trail = compliance.get("/registry/audit/", params={"document_id": document_id}).json()
+        return [f"{entry['action']} {entry['outcome']}" for entry in trail
+                if entry["username"] == "li.archivist"]
+
+    lease_entries = entries(lease["document_id"])
+    run = archive(["reocr", "--category", "contract"], server, token, tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    assert "0 re-read, 0 already read by this engine, 1 without scanned pages to read, " \
+        "0 failed" in run.stdout
+    assert "left out: 1 whose text you may not read" in run.stdout
+    assert "failed:" not in run.stderr
+    assert "retry" not in run.stderr
+    assert entries(lease["document_id"]) == lease_entries
+    assert "read_text refused" not in entries(personal.json()["document_id"])

@@ -88,6 +88,20 @@ def test_counts_of_one_read_in_the_singular_in_english() -> None:
     assert "1 file: 1 done, 0 failed, 0 already filed, 0 in progress" in english
     assert "· 1 page\n" in english  # the batch's sum
     assert "· 1 page ·" in english  # the file's
-    assert english.count(">1 page to review</a>") == 2
+    assert english.count(">1 page to review when read</a>") == 2
     assert "pages" not in english
     assert "共 1 页" in chinese
+
+
+def test_pages_to_review_are_counted_as_read_and_each_file_links_its_own_review() -> None:
+    """The batch's counts are of the reading: its pages may have been corrected or read
+    again since, so the count says so, and a file's link opens the review on its own
+    document's pages still waiting (the page says when none is), not the oldest page."""
+    batch = Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
+                  files=[BatchFile(position=1, filename="letter.pdf", status="done",
+                                   document_id="d1", pages=3, review_pages=2)],
+                  summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
+                                       pages=3, review_pages=2, finished=True))
+    chinese, _ = _pages(batch)
+    assert '<a href="/ui/review">读取时 2 页需要校对</a>' in chinese
+    assert '<a href="/ui/review?document=d1">读取时 2 页需要校对</a>' in chinese

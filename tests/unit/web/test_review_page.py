@@ -4,12 +4,20 @@ the filing date (归档日期) the document page shows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from services.common.auth import Principal
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
-from services.web.review_page import Correcting, ReviewItem, ReviewPage
+from services.web.review_page import (
+    Correcting,
+    RefusedPage,
+    ReviewItem,
+    ReviewPage,
+    chosen_index,
+    settled_url,
+)
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
@@ -41,3 +49,38 @@ def test_the_lines_read_doubtfully_are_listed_to_check_first() -> None:
     assert "这些行识别可信度低，请先核对：" in chinese
     assert "<li>3灯，</li>" in chinese
     assert "read with low confidence; check them first" in english
+
+
+def test_a_page_asked_for_that_needs_a_loan_is_said_so_with_the_way_to_ask_for_one() -> None:
+    refused = RefusedPage(document_id="d9", title="和解协议", archive_no="2024-contract-0003",
+                          code="needs_grant")
+    view = ReviewPage(items=[], current=None, saved="", problem="", reason="",
+                      refused=refused)
+    layout = page_layout(WANG, "/ui/review", "token")
+    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
+                        for language in ("zh", "en"))
+    assert "不能校对《和解协议》（2024-contract-0003）：" in chinese
+    assert "阅读这份文件需要借阅批准" in chinese
+    assert 'href="/ui/loans/new?document=d9"' in chinese
+    assert "没有需要校对的页面。" in chinese
+    assert "You cannot correct “和解协议” (2024-contract-0003)" in english
+
+
+def test_a_document_asked_for_without_a_page_opens_on_its_first_page_still_waiting() -> None:
+    second = ReviewItem(document_id="d2", archive_no="2024-repair-A-1201-0002", title="来函",
+                        category="维修/报修记录", number=3,
+                        registered_at=datetime(2024, 5, 19, 9, 0, tzinfo=UTC))
+    items = [ITEM, second, replace(second, number=4)]
+    assert chosen_index(items, "d2", None) == 1
+    assert settled_url(items, "d2", None) == ""
+    assert settled_url(items, "d3", None) == "/ui/documents/d3"
+    assert settled_url(items, "d3", 1) == ""
+
+
+def test_a_document_none_of_whose_pages_wait_is_said_so() -> None:
+    view = ReviewPage(items=[], current=None, saved="", problem="", reason="",
+                      settled="/ui/documents/d3")
+    layout = page_layout(WANG, "/ui/review", "token")
+    chinese = Pages().html("zh", "review.html", layout | {"view": view})
+    assert "这份文件已没有需要校对的页面" in chinese
+    assert 'href="/ui/documents/d3"' in chinese
