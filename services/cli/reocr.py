@@ -73,6 +73,9 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
     if kept:
         click.echo(f"pages people corrected, kept as they wrote them: {kept} "
                    "(--replace-corrected replaces them too)")
+    if outcomes["reading_empty"]:
+        click.echo(f"read empty: {outcomes['reading_empty']} documents this engine read no "
+                   "text on; their text stays as it was (no new version)")
     if kept_empty:
         click.echo(f"kept: new reading empty: {kept_empty} pages whose text the new reading "
                    "found empty were left as they were")

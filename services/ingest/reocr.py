@@ -19,7 +19,9 @@
 4. tell the registry (``text_revised`` in the change feed, so search reindexes the new
    text, and the audit log, O4), then mark the version announced;
 5. answer how many pages people corrected it left as they were (``kept_corrected``), and
-   how many it kept because the new reading of them was empty (``kept_empty_reading``).
+   how many it kept because the new reading of them was empty (``kept_empty_reading``);
+   when the new reading gave no scanned page a text (it read them empty), the text stays
+   as it was, no new version (skipped, ``reading_empty``).
 A crash between 3 and 4 leaves a version not yet announced; the next run announces it
 instead of skipping the document.
 """
@@ -29,13 +31,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.ingest import ReocrRequest, ReocrResult
+from services.common.contracts.ingest import ReocrRequest, ReocrResult, SkippedBecause
 from services.common.contracts.registry import (
     AccessAnswer,
     Action,
@@ -117,8 +119,11 @@ class Rereader:
         async with scratch_directory(self.scratch_dir, "reocr") as work:
             extracted_to = await self._extract(record, engine, work)
             async with self.revising:
-                kept, kept_empty = await self._keep_current(
+                kept, kept_empty, read_anew = await self._keep_current(
                     record.sha256, extracted_to, corrected=not request.replace_corrected)
+                if kept_empty and not read_anew:
+                    return self._skipped(record, engine, history, len(pages), "reading_empty",
+                                         kept, kept_empty)
                 version = await self.derived.revise(record.sha256, extracted_to, TextVersion(
                     version=1, engine=engine, reason=request.reason,
                     recorded_by=principal.username, recorded_at=self.clock.now()))
@@ -139,18 +144,20 @@ class Rereader:
         return await text_reader_record(self.registry, user_token, document_id)
 
     def _skipped(self, record: DocumentRecord, engine: OcrEngineName,
-                 history: list[TextVersion], pages: int,
-                 because: Literal["already_read", "no_ocr_pages"], kept: int) -> ReocrResult:
+                 history: list[TextVersion], pages: int, because: SkippedBecause, kept: int,
+                 kept_empty: int = 0) -> ReocrResult:
         return ReocrResult(document_id=record.document_id, status="skipped", engine=engine,
                            text_version=history[-1].version if history else 1,
-                           pages=pages, skipped_because=because, kept_corrected=kept)
+                           pages=pages, skipped_because=because, kept_corrected=kept,
+                           kept_empty_reading=kept_empty)
 
     async def _keep_current(self, sha256: str, reading: Path, *, corrected: bool
-                            ) -> tuple[int, int]:
+                            ) -> tuple[int, int, int]:
         """Put the current pages a person wrote (when ``corrected``), and those ``reading``
         (a pages file) found empty where the current text is not, in place of the same
         pages of ``reading``; read now, while revisions take turns, so a correction saved
-        during the reading is kept too. How many of each were put back."""
+        during the reading is kept too. How many of each were put back, and how many
+        scanned pages take the new reading."""
         current = {page.number: page async for page in self.derived.pages(sha256)}
         return await asyncio.to_thread(put_back, reading, current, corrected=corrected)
 
@@ -170,14 +177,14 @@ class Rereader:
 
 
 def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
-             ) -> tuple[int, int]:
+             ) -> tuple[int, int, int]:
     """Replace ``reading``'s pages by the ``current`` page of the same number that a person
     wrote (when ``corrected``), or whose text is not empty where the reading's is, line by
-    line (a reading's word boxes run to megabytes); how many of each were replaced. A kept
-    page takes the reading's ``rotation``: the previews stored with the reading are turned
-    by it."""
+    line (a reading's word boxes run to megabytes); how many of each were replaced, and how
+    many scanned pages keep the reading's text. A kept page takes the reading's
+    ``rotation``: the previews stored with the reading are turned by it."""
     merged = reading.with_name("merged-pages.jsonl")
-    by_people = empty = 0
+    by_people = empty = read_anew = 0
     with reading.open("rb") as lines, merged.open("wb") as out:
         for line in lines:
             if not line.strip():
@@ -189,12 +196,13 @@ def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
             elif now is not None and now.text.strip() and not page.text.strip():
                 empty += 1
             else:
+                read_anew += page.method == "ocr"
                 out.write(line)
                 continue
             kept = msgspec.structs.replace(now, rotation=page.rotation)
             out.write(msgspec.json.encode(kept) + b"\n")
     merged.replace(reading)
-    return by_people, empty
+    return by_people, empty, read_anew
 
 
 async def text_reader_record(registry: TextRecorder, user_token: str, document_id: str

@@ -309,10 +309,15 @@ class ReocrRequest(Struct):
     replace_corrected: bool = False
 
 
+SkippedBecause = Literal["already_read", "no_ocr_pages", "reading_empty"]
+
+
 class ReocrResult(Struct):
     """What became of one document: ``reread`` into ``text_version``, or ``skipped`` and
     why (``already_read``; ``no_ocr_pages``: no scanned page left to read but those people
-    corrected); ``kept_corrected``: its pages people corrected, left as they wrote them;
+    corrected; ``reading_empty``: the engine read every scanned page it would have changed
+    empty, so the text stays, no new version); ``kept_corrected``: its pages people
+    corrected, left as they wrote them;
     ``kept_empty_reading``: its pages the new reading found empty, left as they were."""
 
     document_id: str
@@ -320,7 +325,7 @@ class ReocrResult(Struct):
     engine: OcrEngineName
     text_version: int
     pages: int
-    skipped_because: Literal["already_read", "no_ocr_pages"] | None = None
+    skipped_because: SkippedBecause | None = None
     kept_corrected: int = 0
     kept_empty_reading: int = 0
 

@@ -11,11 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from services.common.objectstore import open_object_store
 from services.common.text import fold
-from services.ingest.models import older_pages_key, text_versions_key
+from services.ingest.models import older_pages_key, pages_key, text_versions_key
 from tests.e2e.ingest.support import digital_pdf, ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
 from tests.fixtures.app import ArchiveServer, module_archive_server
@@ -238,3 +239,30 @@ def test_reocr_leaves_out_what_the_caller_may_not_read_and_journals_no_read_it_s
     assert "retry" not in run.stderr
     assert entries(lease["document_id"]) == lease_entries
     assert "read_text refused" not in entries(personal.json()["document_id"])
+
+
+def test_a_reading_that_finds_nothing_keeps_the_text_and_makes_no_new_version(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """A page another engine read, which this one reads empty: the text stays, and no
+    version is stored that only repeats it (run after run would add one)."""
+    path = write_jpeg(tmp_path / "faded.jpeg", render_page([]))
+    job = ingest(server.client(token), path, metadata(category="repair", title="维修单"))
+    assert job["status"] == "done", job
+    store = open_object_store(server.settings)
+    key = pages_key(job["sha256"])
+    read_before = [msgspec.json.decode(line) for line in
+                   asyncio.run(store.read(key)).splitlines() if line.strip()]
+    read_before[0] |= {"text": "业主报修：阳台漏水", "engine": "ppocr", "confidence": 95.0}
+    asyncio.run(store.put_bytes(key, b"".join(
+        msgspec.json.encode(page) + b"\n" for page in read_before)))
+
+    for _ in range(2):
+        run = archive(["reocr", "--engine", "tesseract", "--category", "repair"], server,
+                      token, tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert "0 re-read" in run.stdout
+        assert "read empty: 1 documents" in run.stdout
+    [page] = pages_of(server, token, job["document_id"])
+    assert (page["text"], page["engine"]) == ("业主报修：阳台漏水", "ppocr")
+    assert asyncio.run(store.head(text_versions_key(job["sha256"]))) is None

@@ -41,7 +41,7 @@ def test_a_page_the_new_reading_found_empty_keeps_its_current_text(tmp_path: Pat
         _page(2, "请物业处埋", engine="tesseract", confidence=80.0),
         _page(3, "", engine="tesseract", confidence=0.0)])
 
-    assert put_back(reading, current, corrected=True) == (0, 1)
+    assert put_back(reading, current, corrected=True) == (0, 1, 1)
 
     first, second, third = _pages(reading)
     assert (first.text, first.engine, first.confidence, first.rotation) == (
@@ -58,7 +58,7 @@ def test_pages_a_person_wrote_are_kept_unless_asked_to_replace_them(tmp_path: Pa
     kept = _reading(tmp_path / "kept.jsonl", new)
     replaced = _reading(tmp_path / "replaced.jsonl", new)
 
-    assert put_back(kept, {1: written}, corrected=True) == (1, 0)
-    assert put_back(replaced, {1: written}, corrected=False) == (0, 0)
+    assert put_back(kept, {1: written}, corrected=True) == (1, 0, 0)
+    assert put_back(replaced, {1: written}, corrected=False) == (0, 0, 1)
     assert [page.text for page in _pages(kept)] == ["投诉"]
     assert [page.text for page in _pages(replaced)] == ["役诉"]
