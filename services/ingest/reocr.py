@@ -181,7 +181,7 @@ def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
     """Replace ``reading``'s pages by the ``current`` page of the same number that a person
     wrote (when ``corrected``), or whose text is not empty where the reading's is, line by
     line (a reading's word boxes run to megabytes); how many of each were replaced, and how
-    many scanned pages keep the reading's text. A kept page takes the reading's
+    many scanned pages take a text the reading found on them. A kept page takes the reading's
     ``rotation``: the previews stored with the reading are turned by it."""
     merged = reading.with_name("merged-pages.jsonl")
     by_people = empty = read_anew = 0
@@ -196,7 +196,7 @@ def put_back(reading: Path, current: dict[int, PageText], *, corrected: bool
             elif now is not None and now.text.strip() and not page.text.strip():
                 empty += 1
             else:
-                read_anew += page.method == "ocr"
+                read_anew += page.method == "ocr" and bool(page.text.strip())
                 out.write(line)
                 continue
             kept = msgspec.structs.replace(now, rotation=page.rotation)
