@@ -16,6 +16,7 @@ import click
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
 from services.common.contracts.ingest import DeriveRequest
+from services.common.contracts.registry import in_file
 
 
 @click.command()
@@ -27,7 +28,7 @@ def derive(api: Api, missing: bool) -> None:
     """Make the page previews and thumbnails of filed documents from their originals
     (archivist, admin). With --missing it is resumable: run it again to continue."""
     documents = [record for record in api.run(api.registry.catalogue(api.token))
-                 if record.status == "active"]
+                 if in_file(record)]
     request = DeriveRequest(missing=missing)
     outcomes, failures = ask_each(
         api, documents, action="derive", doing="making previews",

@@ -21,7 +21,7 @@ from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
 from services.cli.named import CATEGORY, DAY
 from services.common.contracts.ingest import OcrEngineName, ReocrRequest, ReocrResult
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord, in_file
 
 
 @click.command()
@@ -85,7 +85,7 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
 
 def _selected(record: DocumentRecord, categories: tuple[str, ...], filed_from: date | None,
               filed_to: date | None) -> bool:
-    if record.status != "active":
+    if not in_file(record):
         return False
     if categories and record.category not in categories:
         return False

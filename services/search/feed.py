@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.common.contracts.registry import (
+    HELD_STATUS,
     Change,
     DocumentCorrected,
     DocumentDestroyed,
@@ -82,7 +83,7 @@ def plan(changes: Sequence[Change]) -> Batch:
                 batch.deletions[document.document_id] = change.seq
             case DocumentFiled(document=document) | DocumentCorrected(document=document) \
                     | SecurityChanged(document=document) | TextRevised(document=document):
-                if document.status != "active":  # destroyed, or transferred out
+                if document.status != HELD_STATUS:  # destroyed, or transferred out
                     batch.upserts.pop(document.document_id, None)
                     batch.deletions[document.document_id] = change.seq
                 else:

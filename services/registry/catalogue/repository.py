@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts.catalogue import DocumentVersion, SystemReason
 from services.common.contracts.registry import (
+    HELD_STATUS,
     RETAINED_STATUSES,
     AccessFilter,
     DocumentRecord,
@@ -149,7 +150,7 @@ class DocumentsRepository(Repository):
         registered first, as far as their text is readable (the review queue: a page is
         corrected by reading it)."""
         query = sa.select(documents).where(
-            documents.c.review_pages > 0, documents.c.status == "active",
+            documents.c.review_pages > 0, documents.c.status == HELD_STATUS,
             text_readable_by(access))
         rows = (await self.conn.execute(query.order_by(*OLDEST_FIRST).limit(limit)
                                         .offset(offset))).mappings()

@@ -47,6 +47,7 @@ from services.common.contracts.registry import (
     DocumentRecord,
     PaperLocation,
     feed_document,
+    in_file,
 )
 from services.common.errors import (
     Conflict,
@@ -297,7 +298,7 @@ async def _documents(tx: Tx, principal: Principal, request: HandoverRequest
         await tx.households.existing(household, seen=seen_by(tx, principal))
     records = {record.document_id: record
                for record in await tx.documents.of_households(request.households or ())
-               if record.status == "active"}
+               if in_file(record)}
     for document_id in request.documents or ():
         record = known_to(principal, await tx.documents.get(document_id), document_id)
         refuse_inactive([record])

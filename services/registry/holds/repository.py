@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from services.common.contracts.registry import AccessFilter
+from services.common.contracts.registry import HELD_STATUS, AccessFilter
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
@@ -148,7 +148,7 @@ class HoldsRepository(Repository):
         caller see: counted inside the query, so the count says nothing of the others."""
         if hold.status != "active":
             return 0
-        present = sa.and_(documents.c.status == "active", visible_to(access))
+        present = sa.and_(documents.c.status == HELD_STATUS, visible_to(access))
         by_name = (sa.select(sa.func.count()).select_from(legal_hold_documents)
                    .join(documents,
                          documents.c.document_id == legal_hold_documents.c.document_id)

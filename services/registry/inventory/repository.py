@@ -18,7 +18,7 @@ from services.common.contracts.inventory import (
     InventoryItem,
     Protections,
 )
-from services.common.contracts.registry import AccessFilter, PaperLocation
+from services.common.contracts.registry import HELD_STATUS, AccessFilter, PaperLocation
 from services.common.models import SecurityLevel
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
@@ -40,7 +40,7 @@ class InventoryRepository(Repository):
         household's building)."""
         rows = await self.conn.execute(
             sa.select(documents.c.location, documents.c.household, documents.c.security)
-            .where(documents.c.status == "active", visible_to(access)))
+            .where(documents.c.status == HELD_STATUS, visible_to(access)))
         placed: list[Placed] = []
         for location, household, security in rows:
             where = None if location is None else msgspec.convert(location, PaperLocation)

@@ -22,7 +22,12 @@ import uuid
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.operations import Transfer, TransferRequest, TransferSummary
-from services.common.contracts.registry import DocumentRecord, DocumentTransferred, feed_document
+from services.common.contracts.registry import (
+    DocumentRecord,
+    DocumentTransferred,
+    feed_document,
+    in_file,
+)
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import can, known_to, visible_to
@@ -86,7 +91,7 @@ async def _chosen(tx: Tx, principal: Principal, request: TransferRequest
         await tx.households.existing(request.household, seen=seen_by(tx, principal))
         file = await tx.documents.of_households([request.household])
         chosen.update((record.document_id, record) for record in file
-                      if record.status == "active")
+                      if in_file(record))
         if not chosen:
             raise Conflict(f"household {request.household} has no document in the archive",
                            code="nothing_to_transfer")
