@@ -125,6 +125,27 @@ def _finished(queue: JobQueue, job: Job) -> Callable[[], Awaitable[Job | None]]:
     return probe
 
 
+async def _stopped_while_waiting(queue: JobQueue, store: DirectoryObjectStore,
+                                 registry: RegistryClient, pool: ExtractionPool,
+                                 tmp_path: Path) -> Job:
+    """A scan enqueued, read by a worker, which is stopped while the job waits for the
+    registry (its pages stored, the job handed back)."""
+    job = await _enqueue_scan(queue, store, tmp_path)
+    await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                     _waiting_for_the_registry(queue, job),
+                     what="the job did not wait for the registry")
+    return job
+
+
+async def _restarted_until_finished(job: Job, queue: JobQueue, relay: Relay,
+                                    store: DirectoryObjectStore, registry: RegistryClient,
+                                    pool: ExtractionPool, tmp_path: Path) -> Job:
+    """The registry back and a worker started again, run until ``job`` ends."""
+    await relay.start()
+    return await _run_until(_worker(queue, store, registry, pool, tmp_path),
+                            _finished(queue, job), what="the job did not finish")
+
+
 async def test_job_waits_for_the_registry_without_spending_its_attempt(
         queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
         registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
@@ -154,15 +175,11 @@ async def test_job_taken_up_after_a_restart_is_filed_without_reading_its_pages_a
         queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
         registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
     tally = OcrTally(queue.engine)
-    job = await _enqueue_scan(queue, store, tmp_path)
-    await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                     _waiting_for_the_registry(queue, job),
-                     what="the job did not wait for the registry")
+    job = await _stopped_while_waiting(queue, store, registry, pool, tmp_path)
     handed_back = await queue.get(job.job_id)
     read_before = await tally.total()
-    await relay.start()
-    filed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                             _finished(queue, job), what="the job did not finish")
+    filed = await _restarted_until_finished(job, queue, relay, store, registry, pool,
+                                             tmp_path)
     assert (handed_back.status, handed_back.attempts) == ("queued", 0)
     assert read_before == 1
     # Before, the worker started again read the page again: 2 pages read by OCR.
@@ -174,14 +191,10 @@ async def test_job_whose_stored_pages_are_gone_reads_them_again_after_a_restart(
         queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
         registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
     tally = OcrTally(queue.engine)
-    job = await _enqueue_scan(queue, store, tmp_path)
-    await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                     _waiting_for_the_registry(queue, job),
-                     what="the job did not wait for the registry")
+    job = await _stopped_while_waiting(queue, store, registry, pool, tmp_path)
     await DerivedText(store).delete(job.sha256)
-    await relay.start()
-    filed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                             _finished(queue, job), what="the job did not finish")
+    filed = await _restarted_until_finished(job, queue, relay, store, registry, pool,
+                                             tmp_path)
     assert await tally.total() == 2
     assert (filed.status, filed.pages) == ("done", 1)
     assert await store.head(pages_key(job.sha256)) is not None
@@ -190,13 +203,9 @@ async def test_job_whose_stored_pages_are_gone_reads_them_again_after_a_restart(
 async def test_job_whose_original_is_gone_fails_after_a_restart_though_its_pages_are_stored(
         queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
         registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
-    job = await _enqueue_scan(queue, store, tmp_path)
-    await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                     _waiting_for_the_registry(queue, job),
-                     what="the job did not wait for the registry")
+    job = await _stopped_while_waiting(queue, store, registry, pool, tmp_path)
     await store.delete(original_key(job.sha256))
-    await relay.start()
-    failed = await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                              _finished(queue, job), what="the job did not finish")
+    failed = await _restarted_until_finished(job, queue, relay, store, registry, pool,
+                                              tmp_path)
     assert (failed.status, failed.error_code, failed.document_id) == (
         "failed", "original_missing", None)

@@ -63,6 +63,16 @@ def _manifest(directory: Path) -> list[PagePreview]:
             for line in (directory / MANIFEST_NAME).read_bytes().splitlines()]
 
 
+def _digital_page(tmp_path: Path) -> tuple[Path, PageText, PagePreview]:
+    """A one-page digital PDF of four lines, its page as extracted and its preview entry."""
+    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:4]])
+    with PreviewWriter(tmp_path / "previews") as previews:
+        [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
+                                       previews=previews))
+    [entry] = _manifest(tmp_path / "previews")
+    return path, page, entry
+
+
 def _opened(path: Path) -> Image.Image:
     image = Image.open(path)
     assert image.format == "WEBP"
@@ -125,11 +135,7 @@ def test_boxes_never_leave_the_preview() -> None:
 
 def test_digital_pdf_characters_have_boxes_that_spell_the_text_and_cover_its_ink(
         tmp_path: Path) -> None:
-    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:4]])
-    with PreviewWriter(tmp_path / "previews") as previews:
-        [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
-                                       previews=previews))
-    [entry] = _manifest(tmp_path / "previews")
+    path, page, entry = _digital_page(tmp_path)
     assert "".join(word.text for word in page.words) == "".join(page.text.split())
     assert (entry.source_width, entry.rotation, entry.on_view) == (2100, 0, True)
     _assert_boxes_cover_ink(_on_view(path, entry), boxes_in_preview(page.words, entry))
@@ -237,11 +243,7 @@ def test_a_large_image_is_of_the_page_asked_for_and_never_enlarged(tmp_path: Pat
 
 def test_a_text_layer_pages_large_image_has_its_characters_under_their_boxes(
         tmp_path: Path) -> None:
-    path = write_digital_pdf(tmp_path / "digital.pdf", [SIMPLIFIED_LINES[:4]])
-    with PreviewWriter(tmp_path / "previews") as previews:
-        [page] = list(extract_document(path, limits=LIMITS, engine=TesseractEngine(),
-                                       previews=previews))
-    [entry] = _manifest(tmp_path / "previews")
+    path, page, entry = _digital_page(tmp_path)
     large = _webp(page_large_file(path, 1, 0, limits=LIMITS))
     assert large.mode == "RGB"  # in colour, as its preview: a red seal stays red
     # 7 inches at 300 dpi: the page's own size, short of LARGE_WIDTH, not enlarged.
