@@ -4,13 +4,15 @@ the review queue."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.registry import (
     DocumentFiled,
+    DocumentRecord,
     ExtractionSummary,
     FilingDefaults,
     PaperLocation,
@@ -198,11 +200,18 @@ async def test_the_review_queue_holds_only_documents_whose_text_the_person_may_r
     """A confidential or personal document is read through a loan (B2, B8): without one
     its pages are not offered for correction, nor counted; with one they are."""
     doubtful = ExtractionSummary(mean_confidence=41.0, pages_needing_review=[1], method="ocr")
-    ordinary = await registry.file(extraction=doubtful)
-    await registry.file(extraction=doubtful, security="confidential")
-    await registry.file(extraction=doubtful, personal_info=True)
-    lent = await registry.file(extraction=doubtful, security="confidential")
-    await registry.file(extraction=doubtful, security="secret")
+
+    async def filed(**fields: Any) -> DocumentRecord:
+        # A minute apart: the queue is oldest first, and documents registered at one
+        # moment come in the order of their random ids.
+        registry.clock.advance(timedelta(minutes=1))
+        return await registry.file(extraction=doubtful, **fields)
+
+    ordinary = await filed()
+    await filed(security="confidential")
+    await filed(personal_info=True)
+    lent = await filed(security="confidential")
+    await filed(security="secret")
     registry.grants.grant(ARCHIVIST.username, lent.document_id)
     confidential_reader = Principal(username="zhou", roles=("archivist",),
                                     clearance="confidential")
