@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.common.clock import Clock
 from services.common.db import connect, read_only, unstorable
 from services.common.db import transaction as connected_transaction
 from services.registry.accounts.repository import AccountsRepository
@@ -115,3 +116,12 @@ class RegistryStore:
                                              postgresql_readonly=True)
             async with conn.begin():
                 yield Tx.over(conn, self.audit_key)
+
+
+class FeatureService:
+    """A registry feature's service that needs nothing but the unit of work and the clock;
+    one that needs more (the journal, the signing seal) takes it in its own constructor."""
+
+    def __init__(self, store: RegistryStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.common.auth import Principal
-from services.common.clock import Clock
 from services.common.contracts.operations import (
     CatalogueFile,
     ClosedFloor,
@@ -29,14 +28,10 @@ from services.registry.catalogues.models import LabelKind
 from services.registry.catalogues.rules import by_box, parts_of, place
 from services.registry.households.repository import Seen
 from services.registry.journal.models import AuditEntry, DetailValue
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import FeatureService, Tx
 
 
-class CataloguesService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class CataloguesService(FeatureService):
     async def general(self, principal: Principal) -> list[CatalogueFile]:
         """The general catalogue (总目录): every file in cabinet order (D1)."""
         async with self.store.snapshot() as view:

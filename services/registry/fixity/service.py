@@ -4,7 +4,6 @@ audit log (O4)."""
 
 from __future__ import annotations
 
-from services.common.clock import Clock
 from services.common.contracts.registry import (
     AccessFilter,
     FixityPage,
@@ -14,17 +13,13 @@ from services.common.contracts.registry import (
 from services.common.paging import MAX_PAGE
 from services.registry.fixity.rules import NumberingCheck
 from services.registry.journal.models import AuditEntry
-from services.registry.store import RegistryStore
+from services.registry.store import FeatureService
 
 MAX_AUDITED_FINDINGS = 1000
 """Findings recorded one audit entry each per run (the run's entry counts them all)."""
 
 
-class FixityService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class FixityService(FeatureService):
     async def record(self, result: FixityResult) -> None:
         """A fixity run's outcome in the audit log (O4): one ``fixity_check`` entry, and a
         ``fixity_finding`` entry per finding (the first ``MAX_AUDITED_FINDINGS``), on the

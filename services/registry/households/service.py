@@ -29,7 +29,6 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from services.common.auth import Principal
-from services.common.clock import Clock
 from services.common.contracts.catalogue import SystemReason
 from services.common.contracts.corrections import Correction
 from services.common.contracts.households import (
@@ -59,14 +58,10 @@ from services.registry.households.rules import (
 )
 from services.registry.journal.models import REGISTRY_ACTOR, AuditEntry
 from services.registry.schedule.rules import RetentionRules
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import FeatureService, Tx
 
 
-class HouseholdsService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class HouseholdsService(FeatureService):
     async def create(self, principal: Principal, new: NewHousehold) -> Household:
         """Open a household's file (开户, D1), with its first occupant if given. One made
         by filing a document under its unit code and never registered is registered now

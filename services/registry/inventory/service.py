@@ -20,7 +20,6 @@ from datetime import date, timedelta
 import msgspec
 
 from services.common.auth import Principal
-from services.common.clock import Clock
 from services.common.contracts.inventory import (
     BoxDue,
     ConditionCheck,
@@ -48,14 +47,10 @@ from services.registry.inventory.rules import (
 )
 from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import FeatureService, Tx
 
 
-class InventoryService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class InventoryService(FeatureService):
     async def start(self, principal: Principal, new: NewInventory) -> Inventory:
         """The checklist of every box (of ``building``, read as staff type it: c or C栋
         is C; a building of another name, 档案楼, as written) as the catalogue has it now,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from services.common.clock import Clock
 from services.common.contracts.registry import ScheduleChanged
 from services.common.contracts.retention import RetentionSchedule, ScheduleChange
 from services.common.errors import ValidationFailed
@@ -10,14 +9,10 @@ from services.common.models import CATEGORIES, RetentionClass
 from services.registry.journal.models import AuditEntry
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import RetentionRules
-from services.registry.store import RegistryStore
+from services.registry.store import FeatureService
 
 
-class ScheduleService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class ScheduleService(FeatureService):
     async def get(self) -> RetentionSchedule:
         async with self.store.transaction() as tx:
             return await tx.schedule.schedule()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from services.common.clock import Clock
 from services.common.contracts.statistics import (
     Appraised,
     Borrowed,
@@ -25,7 +24,7 @@ from services.common.contracts.statistics import (
 )
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, Category
-from services.registry.store import RegistryStore
+from services.registry.store import FeatureService
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,7 @@ def period_of(year: int, now: datetime, zone: tzinfo) -> Period:
                   so_far=now < end)
 
 
-class StatisticsService:
-    def __init__(self, store: RegistryStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
+class StatisticsService(FeatureService):
     async def year(self, year: int | None = None) -> YearStatistics:
         """The report of ``year`` (default: this year, so far), every count read from one
         snapshot, so a filing or return meanwhile is in all of them or in none."""
