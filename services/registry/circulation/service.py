@@ -196,55 +196,63 @@ class CirculationService:
 
     async def remind_past_due(self) -> list[str]:
         """Tell the borrower of every loan past its due date by now and not returned, once;
-        the ids reminded by this run."""
-        now = self.clock.now()
-        async with self.store.transaction() as tx:
-            due = await tx.loans.past_due_unreminded(now)
-        return [loan.loan_id for loan in due if await self._remind(loan.loan_id, now)]
+        the ids reminded by this run. (A loan past its due date is never renewed: B4.)"""
+        return await self._each_fallen_due(
+            lambda tx, now: tx.loans.past_due_unreminded(now),
+            deadline=lambda loan: loan.due_at, act=self._remind)
 
-    async def _remind(self, loan_id: str, now: datetime) -> bool:
-        async with self.store.transaction() as tx:
-            loan = await tx.loans.get(loan_id, lock=True)
-            # Returned since it was listed: nothing to remind of any more. (A loan past its
-            # due date is never renewed: B4.)
-            if loan is None or loan.status != "out" or loan.due_at is None \
-                    or loan.due_at >= now:
-                return False
-            if not await tx.loans.escalate(loan_id, at=now, kind=PAST_DUE_KIND):
-                return False
-            await tx.loans.notify([loan.borrower], kind="loan_past_due", loan_id=loan_id,
-                                  message=f"借阅已超期: loan {loan_id} was due "
-                                          f"{loan.due_at:%Y-%m-%d}; return the file (B4)",
-                                  at=now)
-            await record_step(tx, loan, "past_due", username=REGISTRY_ACTOR,
-                              status="out", at=now, detail={"notified": [loan.borrower]})
+    async def _remind(self, tx: Tx, loan: LoanRow, now: datetime) -> bool:
+        if not await tx.loans.escalate(loan.loan_id, at=now, kind=PAST_DUE_KIND):
+            return False
+        await tx.loans.notify([loan.borrower], kind="loan_past_due", loan_id=loan.loan_id,
+                              message=f"借阅已超期: loan {loan.loan_id} was due "
+                                      f"{loan.due_at:%Y-%m-%d}; return the file (B4)",
+                              at=now)
+        await record_step(tx, loan, "past_due", username=REGISTRY_ACTOR,
+                          status="out", at=now, detail={"notified": [loan.borrower]})
         return True
 
     async def escalate_due(self) -> list[str]:
         """Escalate every loan held too long by now; the ids escalated by this run."""
+        return await self._each_fallen_due(
+            lambda tx, now: tx.loans.due_for_escalation(now),
+            deadline=lambda loan: loan.escalation_due_at, act=self._escalate)
+
+    async def _escalate(self, tx: Tx, loan: LoanRow, now: datetime) -> bool:
+        if not await tx.loans.escalate(loan.loan_id, at=now):
+            return False
+        told = escalation_recipients(loan, await tx.accounts.active_people())
+        await tx.loans.notify(told, kind="loan_escalated", loan_id=loan.loan_id,
+                              message=self._escalation_message(loan), at=now)
+        # The borrower is who can end it: told that it is overdue and reported.
+        await tx.loans.notify([loan.borrower], kind="loan_overdue", loan_id=loan.loan_id,
+                              message=self._escalation_message(loan), at=now)
+        await record_step(tx, loan, "escalated", username=REGISTRY_ACTOR,
+                          status="out", at=now, detail={"notified": told})
+        return True
+
+    async def _each_fallen_due(
+        self, listed: Callable[[Tx, datetime], Awaitable[list[LoanRow]]], *,
+        deadline: Callable[[LoanRow], datetime | None],
+        act: Callable[[Tx, LoanRow, datetime], Awaitable[bool]],
+    ) -> list[str]:
+        """``act`` on each loan ``listed`` by now, each in a transaction of its own with the
+        loan locked, if it is still out past its ``deadline`` (returned or renewed since it
+        was listed: nothing to do any more); the ids ``act`` did something for (False: done
+        already, by another run)."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            due = await tx.loans.due_for_escalation(now)
-        return [loan.loan_id for loan in due if await self._escalate(loan.loan_id, now)]
-
-    async def _escalate(self, loan_id: str, now: datetime) -> bool:
-        async with self.store.transaction() as tx:
-            loan = await tx.loans.get(loan_id, lock=True)
-            # Returned or renewed since it was listed: nothing to escalate any more.
-            if loan is None or loan.status != "out" or loan.escalation_due_at is None \
-                    or loan.escalation_due_at >= now:
-                return False
-            if not await tx.loans.escalate(loan_id, at=now):
-                return False
-            told = escalation_recipients(loan, await tx.accounts.active_people())
-            await tx.loans.notify(told, kind="loan_escalated", loan_id=loan_id,
-                                  message=self._escalation_message(loan), at=now)
-            # The borrower is who can end it: told that it is overdue and reported.
-            await tx.loans.notify([loan.borrower], kind="loan_overdue", loan_id=loan_id,
-                                  message=self._escalation_message(loan), at=now)
-            await record_step(tx, loan, "escalated", username=REGISTRY_ACTOR,
-                              status="out", at=now, detail={"notified": told})
-        return True
+            due = await listed(tx, now)
+        acted = []
+        for listed_loan in due:
+            async with self.store.transaction() as tx:
+                loan = await tx.loans.get(listed_loan.loan_id, lock=True)
+                if loan is None or loan.status != "out":
+                    continue
+                fell_due = deadline(loan)
+                if fell_due is not None and fell_due < now and await act(tx, loan, now):
+                    acted.append(loan.loan_id)
+        return acted
 
     def _escalation_message(self, loan: LoanRow) -> str:
         due = f"{loan.due_at:%Y-%m-%d}" if loan.due_at else "?"
