@@ -28,7 +28,7 @@ from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, copy_to_file, fetch_original, scratch_directory
 from services.ingest.extraction import ExtractionLimits
 from services.ingest.models import pages_key
-from services.ingest.pool import DeriveTask, ExtractionFailed, ExtractionPool
+from services.ingest.pool import DeriveTask, ExtractionPool
 from services.ingest.previews import DerivedPreviews
 
 
@@ -87,8 +87,6 @@ class Deriver:
         await fetch_original(self.store, sha256, task.original)
         await copy_to_file(self.store, pages_key(sha256), task.pages_in)
         derived = await self.pool.derive(task)
-        if isinstance(derived, ExtractionFailed):
-            raise derived.error()
         async with self.revising:
             if await self.texts.current_version(sha256) == version:
                 await self.previews.save(sha256, task.previews_out)

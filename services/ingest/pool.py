@@ -14,11 +14,15 @@ The children never outlive their parent: ``shutdown`` ends them, and each watche
 parent (``_exit_with_parent``), so a server or worker killed with ``kill -9`` leaves no
 process reading on, holding its memory (hundreds of MB with PP-OCR's models).
 
-Failures reach the parent as:
-    ``ExtractionFailed``   returned: the document's own failure (``permanent``) or a missing
-                           OCR engine (transient); codes as in ``services.ingest.extraction``
-    ``ExtractionDied``     raised: the child process died (killed, crashed, out of memory);
-                           the pool is rebuilt and every document it was running is retried
+Failures reach the parent as (``run`` and ``derive`` raise them):
+    ``PermanentJobError``       the document's own failure; codes as in
+                                ``services.ingest.extraction`` (the child returns it as an
+                                ``ExtractionFailed`` value: an error loses its code when
+                                pickled)
+    ``DependencyUnavailable``   a missing OCR engine (transient), returned likewise
+    ``ExtractionDied``          the child process died (killed, crashed, out of memory);
+                                the pool is rebuilt and every document it was running is
+                                retried
 """
 
 from __future__ import annotations
@@ -118,8 +122,15 @@ class ExtractionFailed(msgspec.Struct, frozen=True, kw_only=True):
     detail: str
     permanent: bool
 
+    @classmethod
+    def of(cls, exc: ArchiveError) -> ExtractionFailed:
+        """``exc`` as the child returns it: a dependency's failure (a missing engine) is
+        transient, any other the document's own."""
+        return cls(code=exc.code, detail=exc.detail,
+                   permanent=not isinstance(exc, DependencyUnavailable))
+
     def error(self) -> PermanentJobError | DependencyUnavailable:
-        """What the caller raises: the job fails (``permanent``) or is tried again."""
+        """What the pool raises: the job fails (``permanent``) or is tried again."""
         if self.permanent:
             return PermanentJobError(self.detail, code=self.code)
         return DependencyUnavailable(self.detail, code=self.code)
@@ -159,10 +170,8 @@ def extract_to_file(task: ExtractionTask) -> Extracted | ExtractionFailed:
                 out.flush()
                 # Only the small facts are kept; the words went to the file.
                 pages.append(msgspec.structs.replace(page, words=(), lines=(), text=""))
-    except DependencyUnavailable as exc:
-        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
     except ArchiveError as exc:
-        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
+        return ExtractionFailed.of(exc)
     return Extracted.of(pages)
 
 
@@ -184,10 +193,8 @@ def derive_to_file(task: DeriveTask) -> Derived | ExtractionFailed:
                 out.write(msgspec.json.encode(page) + b"\n")
                 boxes_added += bool(page.words) and not had_boxes[-1]
                 pages += 1
-    except DependencyUnavailable as exc:
-        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=False)
     except ArchiveError as exc:
-        return ExtractionFailed(code=exc.code, detail=exc.detail, permanent=True)
+        return ExtractionFailed.of(exc)
     return Derived(pages=pages, boxes_added=boxes_added)
 
 
@@ -248,25 +255,25 @@ class ExtractionPool:
                 initializer=_exit_with_parent, initargs=(os.getpid(),))
         return self._pool
 
-    async def run(self, task: ExtractionTask) -> Extracted | ExtractionFailed:
-        """Extract in a child process; raises ``ExtractionDied`` if the child dies."""
+    async def run(self, task: ExtractionTask) -> Extracted:
+        """Extract in a child process; raises the failures in the module docstring."""
         self._running.add(task.pid_file)
         try:
-            outcome = await self._in_child(extract_to_file, task)
+            extracted = await self._in_child(extract_to_file, task)
         finally:
             self._running.discard(task.pid_file)
-        if isinstance(outcome, Extracted) and self.tally is not None:
-            await self.tally.add(outcome.ocr_pages)
-        return outcome
+        if self.tally is not None:
+            await self.tally.add(extracted.ocr_pages)
+        return extracted
 
-    async def derive(self, task: DeriveTask) -> Derived | ExtractionFailed:
-        """Make previews in a child process; raises ``ExtractionDied`` if the child dies."""
+    async def derive(self, task: DeriveTask) -> Derived:
+        """Make previews in a child process; raises as ``run`` does."""
         return await self._in_child(derive_to_file, task)
 
-    async def _in_child(self, work: Callable[[T], R], task: T) -> R:
+    async def _in_child(self, work: Callable[[T], R | ExtractionFailed], task: T) -> R:
         pool = self._current()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, work, task)
+            outcome = await asyncio.get_running_loop().run_in_executor(pool, work, task)
         except BrokenProcessPool as exc:
             if self._pool is pool:
                 self._pool = None
@@ -274,6 +281,9 @@ class ExtractionPool:
             raise ExtractionDied(
                 "the extraction process died (killed, crashed or out of memory) before it "
                 "finished the document") from exc
+        if isinstance(outcome, ExtractionFailed):
+            raise outcome.error()
+        return outcome
 
     @staticmethod
     def kill(pid_file: Path) -> None:

@@ -52,7 +52,7 @@ from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, fetch_original, scratch_directory
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName, PageText
 from services.ingest.models import TextVersion
-from services.ingest.pool import ExtractionFailed, ExtractionPool, ExtractionTask
+from services.ingest.pool import ExtractionPool, ExtractionTask
 from services.ingest.previews import DerivedPreviews
 
 _page_decoder = msgspec.json.Decoder(PageText)
@@ -170,9 +170,7 @@ class Rereader:
         task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
                               previews_out=work / "previews", pid_file=work / "pid",
                               limits=self.limits, engine=self.engine_named(engine))
-        outcome = await self.pool.run(task)
-        if isinstance(outcome, ExtractionFailed):
-            raise outcome.error()
+        await self.pool.run(task)
         return task.pages_out
 
 

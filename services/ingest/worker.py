@@ -70,7 +70,6 @@ from services.ingest.owners import WorkerName, died_here
 from services.ingest.pool import (
     Extracted,
     ExtractionDied,
-    ExtractionFailed,
     ExtractionPool,
     ExtractionTask,
     page_count_file,
@@ -369,7 +368,7 @@ class IngestWorker:
                     log.warning("job %s: no page for %.0f s; stopping its extraction",
                                 job.job_id, self.stall_limit_s)
                     self.pool.kill(task.pid_file)
-            outcome = running.result()
+            return running.result()
         except ExtractionDied as exc:
             if hung:
                 raise ExtractionHung(
@@ -380,9 +379,6 @@ class IngestWorker:
             if not running.done():
                 self.pool.kill(task.pid_file)
                 running.cancel()
-        if isinstance(outcome, ExtractionFailed):
-            raise outcome.error()
-        return outcome
 
     async def _report(self, job: Job, progress: _Progress) -> None:
         """Record how many pages were read of how many, when that changed (a page takes

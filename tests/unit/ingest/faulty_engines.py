@@ -9,6 +9,7 @@ import os
 import signal
 import time
 
+from services.common.errors import DependencyUnavailable
 from services.ingest.extraction import OcrLanguage, OcrReading, PageImage
 
 
@@ -26,3 +27,10 @@ class HangingEngine:
     def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
         time.sleep(3600)
         raise AssertionError("unreachable")
+
+
+class MissingEngine:
+    """Cannot load its model, as Tesseract without its language data."""
+
+    def read(self, page: PageImage, *, language: OcrLanguage, timeout_s: float) -> OcrReading:
+        raise DependencyUnavailable("no model to read with", code="ocr_engine_missing")

@@ -14,7 +14,7 @@ import pytest
 from services.common.clients.registry import RegistryClient
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
-from services.common.errors import DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable, PermanentJobError
 from services.common.objectstore import ObjectInfo, ObjectStore, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
@@ -24,7 +24,7 @@ from services.ingest.worker import IngestWorker
 from tests.fixtures.postgres import free_port
 from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
 from tests.support.waiting import eventually_async
-from tests.unit.ingest.faulty_engines import HangingEngine, ProcessKillingEngine
+from tests.unit.ingest.faulty_engines import HangingEngine, MissingEngine, ProcessKillingEngine
 
 LIMITS = ExtractionLimits(page_timeout_s=1.0)
 PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
@@ -129,6 +129,25 @@ async def test_pool_is_rebuilt_after_its_process_dies(
     outcome = await pool.run(task(TesseractEngine(), "after"))
     assert isinstance(outcome, Extracted)
     assert outcome.pages == 1
+
+
+@pytest.mark.parametrize(("engine", "garbled", "raised", "code"), [
+    (TesseractEngine, True, PermanentJobError, "unsupported_media_type"),
+    (MissingEngine, False, DependencyUnavailable, "ocr_engine_missing"),
+], ids=["document-cannot-be-read", "engine-missing"])
+async def test_pool_raises_what_the_extraction_process_failed_with(
+        pool: ExtractionPool, scan: Path, tmp_path: Path, engine: type[OcrEngine],
+        garbled: bool, raised: type[ArchiveError], code: str) -> None:
+    original = scan
+    if garbled:
+        original = tmp_path / "garbled.png"
+        original.write_bytes(b"not a scan at all")
+    task = ExtractionTask(original=original, pages_out=tmp_path / "pages.jsonl",
+                          previews_out=tmp_path / "previews", pid_file=tmp_path / "pid",
+                          limits=LIMITS, engine=engine(), language="chi_sim")
+    with pytest.raises(raised) as failed:
+        await pool.run(task)
+    assert (type(failed.value), failed.value.code) == (raised, code)
 
 
 async def test_lease_is_kept_while_a_long_extraction_runs(
