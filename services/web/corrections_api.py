@@ -29,12 +29,12 @@ from services.web.corrections_page import (
     list_pages,
     may_decide,
     may_propose,
-    offset_of,
     outcome_of,
 )
 from services.web.failures import refusal_code, see
 from services.web.forms import FORM, PageForm
 from services.web.page import Page, PageNumber
+from services.web.pager import rows_before
 
 
 class DecisionForm(PageForm):
@@ -114,10 +114,10 @@ async def _view(page: Page, registry: RegistryReader, *,
         if not proposes:
             return None
         return Counted(await registry.correction_page(
-            token, mine=True, limit=LIST_PAGE, offset=offset_of(pages.mine_page)), mine_total)
+            token, mine=True, limit=LIST_PAGE, offset=rows_before(pages.mine_page)), mine_total)
 
     waiting, own = await asyncio.gather(registry.correction_page(
-        token, status="pending", limit=LIST_PAGE, offset=offset_of(pages.page)), mine())
+        token, status="pending", limit=LIST_PAGE, offset=rows_before(pages.page)), mine())
     return corrections_page(principal, waiting=Counted(waiting, waiting_total), mine=own,
                             to_decide=to_decide, pages=pages,
                             outcome=outcome_of(dict(page.request.query_params)))

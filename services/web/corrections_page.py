@@ -30,7 +30,7 @@ from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
 from services.web.links import address, document_url, household_url
-from services.web.pager import Pager, page_count, pager
+from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 from services.web.record_correction import LANGUAGE_CHOICES
 
 CORRECTIONS_URL = f"{PAGES_PREFIX}/corrections"
@@ -174,12 +174,7 @@ FIRST_PAGES = ListPages()
 
 def list_pages(*, page: int | None, mine_page: int | None) -> ListPages:
     """The pages the address asks for; a page below 1 is the first."""
-    return ListPages(page=max(1, page or 1), mine_page=max(1, mine_page or 1))
-
-
-def offset_of(page: int) -> int:
-    """How many corrections the pages before ``page`` hold."""
-    return (page - 1) * LIST_PAGE
+    return ListPages(page=asked_page(page), mine_page=asked_page(mine_page))
 
 
 @dataclass(frozen=True)
@@ -204,7 +199,7 @@ class Listed:
     @property
     def first(self) -> int:
         """The first line shown, counted from 1."""
-        return offset_of(self.page) + 1
+        return rows_before(self.page) + 1
 
     @property
     def last(self) -> int:

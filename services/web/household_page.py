@@ -44,7 +44,7 @@ from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCC
 from services.common.paging import LIST_PAGE
 from services.web.left_file import NOTHING_LEFT, LeftFile, left_file
 from services.web.links import address, document_url, household_url
-from services.web.pager import Pager, page_count, pager
+from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 
 CURRENT_PART = "current"
 """``?part=`` of the current part of the file; a closed part is its occupancy's id."""
@@ -80,7 +80,7 @@ def file_view(household: str, *, category: str, part: str, page: int | None) -> 
     """The view the address asks for; an unknown category or a page below 1 is ignored."""
     return FileView(household=household,
                     category=category if category in CATEGORIES else "",
-                    part=part[:20], page=max(1, page or 1))
+                    part=part[:20], page=asked_page(page))
 
 
 @dataclass(frozen=True)
@@ -341,7 +341,7 @@ def household_page(principal: Principal, household: Household, records: list[Doc
                                 correction_pending=occupancy.occupancy_id in pending)
                    for occupancy in reversed(household.occupants)],
         current_occupant=current,
-        parts=_paged_parts(view, shown_parts, (view.page - 1) * LIST_PAGE,
+        parts=_paged_parts(view, shown_parts, rows_before(view.page),
                            vacant=current is None,
                            offer_parts=not view.part and len(parts) > 1),
         documents=len(held), shown=shown, categories=categories, view=view,
@@ -388,6 +388,14 @@ def typed_day(text: str) -> date | None:
         return None
 
 
+def text_problem(value: str, name: str, *, longest: int) -> str:
+    """What is wrong with field ``name``, which must be filled (``{name}_required``) with
+    at most ``longest`` characters (``too_long``); "" when nothing."""
+    if not value:
+        return f"{name}_required"
+    return "too_long" if len(value) > longest else ""
+
+
 def current_occupancy(household: Household) -> Occupancy | None:
     """The occupant living there now (their part of the file is open), or None."""
     return next((o for o in household.occupants if o.moved_out is None), None)
@@ -400,10 +408,8 @@ def occupant_problem(occupant: str, moved_in: date | None, *, current: Occupancy
     ``closes``, the occupancy the person confirmed closing, if they did."""
     if changed_meanwhile(closes, current):
         return "occupants_changed", ""
-    if not occupant:
-        return "occupant_required", "occupant"
-    if len(occupant) > longest:
-        return "too_long", "occupant"
+    if problem := text_problem(occupant, "occupant", longest=longest):
+        return problem, "occupant"
     return _day_problem(current, moved_in, "moved_in", "moved-in", today=today)
 
 

@@ -13,7 +13,7 @@ from services.common.contracts.households import Household
 from services.common.paging import LIST_PAGE
 from services.common.text import fold
 from services.web.links import household_url, households_url
-from services.web.pager import Pager, pager
+from services.web.pager import Pager, asked_page, pager, rows_before
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Finding:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * LIST_PAGE
+        return rows_before(self.page)
 
     def url(self, page: int) -> str:
         return households_url(q=self.typed, page=page)
@@ -33,7 +33,7 @@ class Finding:
 
 def finding(typed: str, page: int | None) -> Finding:
     """The search the address asks for; a page below 1 is the first."""
-    return Finding(typed=typed.strip()[:MAX_NAME], page=max(1, page or 1))
+    return Finding(typed=typed.strip()[:MAX_NAME], page=asked_page(page))
 
 
 @dataclass(frozen=True)

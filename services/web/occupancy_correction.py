@@ -24,7 +24,7 @@ from services.common.contracts.households import (
     corrected_occupancy,
 )
 from services.common.errors import ValidationFailed
-from services.web.household_page import typed_day
+from services.web.household_page import text_problem, typed_day
 from services.web.links import household_url
 
 FIELDS = ("occupant", "moved_in", "moved_out")
@@ -121,10 +121,8 @@ def proposal(household: Household, occupancy: Occupancy, values: dict[str, str],
     if shown != values_of(occupancy):
         return "stale_correction", ""
     occupant = values["occupant"]
-    if not occupant:
-        return "occupant_required", "occupant"
-    if len(occupant) > longest:
-        return "too_long", "occupant"
+    if problem := text_problem(occupant, "occupant", longest=longest):
+        return problem, "occupant"
     moved_in = typed_day(values["moved_in"])
     if moved_in is None:
         return "date_required", "moved_in"
@@ -132,10 +130,8 @@ def proposal(household: Household, occupancy: Occupancy, values: dict[str, str],
     if values["moved_out"] and moved_out is None:
         return "date_required", "moved_out"
     reason = values["reason"]
-    if not reason:
-        return "reason_required", "reason"
-    if len(reason) > longest_reason:
-        return "too_long", "reason"
+    if problem := text_problem(reason, "reason", longest=longest_reason):
+        return problem, "reason"
     changes = OccupancyChanges(
         occupant=occupant if occupant != occupancy.occupant else msgspec.UNSET,
         moved_in=moved_in if moved_in != occupancy.moved_in else msgspec.UNSET,

@@ -8,6 +8,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from services.common.paging import LIST_PAGE
+
 LINKS_AROUND = 2
 """Pages linked on each side of the one shown."""
 
@@ -31,6 +33,17 @@ class Pager:
 def page_count(total: int, size: int) -> int:
     """The pages ``total`` rows fill, ``size`` a page; an empty list is one page."""
     return max(1, math.ceil(total / size))
+
+
+def asked_page(page: int | None) -> int:
+    """The page of a list the address asks for (``?page=``); none, or one below 1, is the
+    first."""
+    return max(1, page or 1)
+
+
+def rows_before(page: int) -> int:
+    """The rows of a staff list (``LIST_PAGE`` a page) on the pages before ``page``."""
+    return (page - 1) * LIST_PAGE
 
 
 def pager(shown: int, last: int, url: Callable[[int], str]) -> Pager:

@@ -41,7 +41,6 @@ from services.web.retention_page import (
     CLASSES,
     DECISION_NAMES,
     SWEEP_STATUS_NAMES,
-    DestructionPage,
     abilities,
     destroyed_lines,
     destruction_page,
@@ -196,17 +195,13 @@ class DestructionPages(Controller):
     @get("/{destruction_id:str}", operation_id="destructionPage")
     async def destruction(self, destruction_id: FromPath[str], page: NamedDependency[Page],
                           registry: NamedDependency[RegistryReader]) -> Response[str]:
-        return page.render("destruction.html",
-                           view=await _destruction_view(page.reader, registry, destruction_id),
-                           category_names=CATEGORIES)
+        return await _destruction(page, registry, destruction_id, "destruction.html")
 
     @get("/{destruction_id:str}/progress", operation_id="destructionProgress")
     async def progress(self, destruction_id: FromPath[str], page: NamedDependency[Page],
                        registry: NamedDependency[RegistryReader]) -> Response[str]:
         """The items as they stand, polled while the register is executing."""
-        return page.render("_destruction_items.html",
-                           view=await _destruction_view(page.reader, registry, destruction_id),
-                           category_names=CATEGORIES)
+        return await _destruction(page, registry, destruction_id, "_destruction_items.html")
 
     @get("/{destruction_id:str}/register.pdf", operation_id="destructionRegisterPdf")
     async def register_pdf(self, destruction_id: FromPath[str], reader: NamedDependency[Reader],
@@ -246,12 +241,14 @@ class DestructionPages(Controller):
                               destruction_url(destruction_id), done="cancelled")
 
 
-async def _destruction_view(reader: Reader, registry: RegistryReader,
-                            destruction_id: str) -> DestructionPage:
-    """The register as the reader sees it: the page and its polled items show the same."""
-    token = page_token(reader, may_read_register)
+async def _destruction(page: Page, registry: RegistryReader, destruction_id: str,
+                       template: str) -> Response[str]:
+    """The register as the reader sees it, in ``template``: the page and its polled items
+    show the same."""
+    token = page_token(page.reader, may_read_register)
     record = await hidden_if_refused(registry.destruction(token, destruction_id))
-    return destruction_page(reader.principal, record)
+    return page.render(template, view=destruction_page(page.reader.principal, record),
+                       category_names=CATEGORIES)
 
 
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,

@@ -20,9 +20,9 @@ from services.web.corrections_page import (
     confirming,
     corrections_page,
     list_pages,
-    offset_of,
 )
 from services.web.navigation import layout as page_layout
+from services.web.pager import rows_before
 from services.web.render import Pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
@@ -51,7 +51,7 @@ def _lowering(**fields: object) -> Correction:
 def _read(corrections: list[Correction], page: int) -> Counted:
     """What the registry answers for ``page`` of a list of ``corrections``: that page,
     and the count of them all."""
-    return Counted(corrections[offset_of(page):offset_of(page) + LIST_PAGE], len(corrections))
+    return Counted(corrections[rows_before(page):rows_before(page) + LIST_PAGE], len(corrections))
 
 
 def _view(reader: Principal, waiting: list[Correction], *,

@@ -29,6 +29,7 @@ from services.web.household_page import (
     move_out_problem,
     occupant_problem,
     outcome,
+    text_problem,
     typed_day,
 )
 from services.web.navigation import layout as page_layout
@@ -342,6 +343,14 @@ def test_a_day_is_read_as_people_write_it() -> None:
     assert occupant_problem("", date(2021, 6, 30), current=LI, closes=None, today=TODAY,
                             longest=200) == ("occupant_required", "occupant")
     assert _move_out_problem(None) == ("date_required", "moved-out")
+
+
+def test_a_field_to_fill_is_refused_empty_or_too_long_and_named_when_empty() -> None:
+    assert text_problem("", "reason", longest=3) == "reason_required"
+    assert text_problem("王芳芳芳", "occupant", longest=3) == "too_long"
+    assert text_problem("王芳", "occupant", longest=3) == ""
+    assert occupant_problem("王" * 201, date(2021, 6, 30), current=LI, closes=None,
+                            today=TODAY, longest=200) == ("too_long", "occupant")
 
 
 def test_a_day_before_the_current_occupant_moved_in_is_refused_before_confirmation() -> None:

@@ -92,6 +92,20 @@ def test_every_area_says_the_common_refusals_in_the_same_words() -> None:
     assert "系统管理员" in said("account_refusal", "a_code_nobody_knows")
 
 
+def test_a_register_and_a_handover_say_a_refused_signature_in_the_same_words() -> None:
+    """Both are signed through ``signature_form`` (``services.web.signing``)."""
+    macros = Pages().environments["zh"].get_template("macros.html").module
+
+    def said(area: str, code: str) -> str:
+        return " ".join(str(getattr(macros, area)(code)).split())
+
+    assert said("register_refusal", "wrong_password") == said(
+        "handover_refusal", "wrong_password") == (
+        "密码不正确，签字没有记录。请重新输入您自己的登录密码。")
+    assert said("register_refusal", "password_required") == said(
+        "handover_refusal", "password_required") == "请输入您的登录密码以签字。"
+
+
 def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_both_languages(
         ) -> None:
     """A loan's step, a hold's release, a handover's signature (``common.clearance``):
