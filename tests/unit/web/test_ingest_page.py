@@ -11,6 +11,7 @@ from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
 from services.web.ingest_page import batch_view
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from tests.unit.web.conftest import in_both_languages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
@@ -24,10 +25,7 @@ def _refused(code: str, error: str, **more: Any) -> Batch:
 
 
 def _pages(batch: Batch) -> tuple[str, str]:
-    layout = page_layout(WANG, "/ui/ingest", "token")
-    chinese, english = (Pages().html(language, "_batch.html", layout | {"view": batch_view(batch)})
-                        for language in ("zh", "en"))
-    return chinese, english
+    return in_both_languages(WANG, "/ui/ingest", "_batch.html", view=batch_view(batch))
 
 
 def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
