@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -464,13 +465,14 @@ def test_the_document_page_fits_a_ten_inch_tablet(
     page.screenshot(path=screenshots / "document-tablet.png")
 
 
-def _on_a_phone(sign_in: SignIn, browser: Browser, cabinet: Cabinet,
-                username: str = "wang") -> Page:
-    """A page signed in as ``username`` in a phone's browser (tests/browser/phone.py)."""
-    signed_in = sign_in(username).context.storage_state()
+@pytest.fixture
+def phone(sign_in: SignIn, browser: Browser, cabinet: Cabinet) -> Iterator[Page]:
+    """A page signed in as wang in a phone's browser (tests/browser/phone.py)."""
+    signed_in = sign_in("wang").context.storage_state()
     context = browser.new_context(base_url=cabinet.url, storage_state=signed_in,
                                   locale="zh-CN", **TOUCH_PHONE)
-    return context.new_page()
+    yield context.new_page()
+    context.close()
 
 
 def _hits_and_words(page: Page) -> tuple[str, list[str]]:
@@ -480,71 +482,63 @@ def _hits_and_words(page: Page) -> tuple[str, list[str]]:
 
 
 def test_a_search_left_unanswered_says_so_and_greys_the_results_of_the_words_before(
-        sign_in: SignIn, browser: Browser, cabinet: Cabinet, screenshots: Path) -> None:
-    page = _on_a_phone(sign_in, browser, cabinet)
-    try:
-        page.goto("/ui/search?q=漏水")
-        expect(page.locator(".hit").first).to_be_visible()
-        before = _hits_and_words(page)
-        results = page.locator("#results")
-        searches = re.compile(r"/ui/search\?")
-        failed = page.locator("#search-unanswered")
-        for answer in ("no connection", "server error"):
-            def fail(route: Route, answer: str = answer) -> None:
-                if answer == "no connection":
-                    route.abort()
-                else:
-                    route.fulfill(status=503, body="unavailable")
-            page.route(searches, fail)
-            box = page.get_by_label("检索词")
-            box.fill("投诉")
-            box.press("Enter")
-            expect(failed).to_be_visible()
-            expect(failed).to_contain_text("检索失败：无法连接服务器，请检查网络后重试")
-            expect(page.locator("#announce")).to_contain_text("检索失败")
-            # The hits of 漏水 stay on the page for the eye, greyed, but are no answer to
-            # 投诉: out of the keyboard's and a screen reader's reach.
-            assert _hits_and_words(page) == before
-            expect(results).to_have_class(re.compile(r"\bstale\b"))
-            expect(results).to_have_js_property("inert", True)
-            assert not page.locator(".hit a").first.evaluate(
-                "link => { link.focus(); return document.activeElement === link; }")
-            page.unroute(searches)
-        page.screenshot(path=screenshots / "touch-search-unanswered.png")
-        assert serious_violations(page) == []
+        phone: Page, screenshots: Path) -> None:
+    phone.goto("/ui/search?q=漏水")
+    expect(phone.locator(".hit").first).to_be_visible()
+    before = _hits_and_words(phone)
+    results = phone.locator("#results")
+    searches = re.compile(r"/ui/search\?")
+    failed = phone.locator("#search-unanswered")
+    for answer in ("no connection", "server error"):
+        def fail(route: Route, answer: str = answer) -> None:
+            if answer == "no connection":
+                route.abort()
+            else:
+                route.fulfill(status=503, body="unavailable")
+        phone.route(searches, fail)
+        box = phone.get_by_label("检索词")
+        box.fill("投诉")
+        box.press("Enter")
+        expect(failed).to_be_visible()
+        expect(failed).to_contain_text("检索失败：无法连接服务器，请检查网络后重试")
+        expect(phone.locator("#announce")).to_contain_text("检索失败")
+        # The hits of 漏水 stay on the page for the eye, greyed, but are no answer to
+        # 投诉: out of the keyboard's and a screen reader's reach.
+        assert _hits_and_words(phone) == before
+        expect(results).to_have_class(re.compile(r"\bstale\b"))
+        expect(results).to_have_js_property("inert", True)
+        assert not phone.locator(".hit a").first.evaluate(
+            "link => { link.focus(); return document.activeElement === link; }")
+        phone.unroute(searches)
+    phone.screenshot(path=screenshots / "touch-search-unanswered.png")
+    assert serious_violations(phone) == []
 
-        page.get_by_role("button", name="重试").click()
-        expect(page.locator("#summary")).to_have_text("没有找到文件。")
-        expect(failed).to_be_hidden()
-        expect(results).to_have_js_property("inert", False)
-        expect(results).not_to_have_class(re.compile(r"\bstale\b"))
-        expect(page).to_have_url(re.compile(r"q=%E6%8A%95%E8%AF%89"))
-    finally:
-        page.context.close()
+    phone.get_by_role("button", name="重试").click()
+    expect(phone.locator("#summary")).to_have_text("没有找到文件。")
+    expect(failed).to_be_hidden()
+    expect(results).to_have_js_property("inert", False)
+    expect(results).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(phone).to_have_url(re.compile(r"q=%E6%8A%95%E8%AF%89"))
 
 
 def test_a_search_on_its_way_marks_the_results_busy(
-        sign_in: SignIn, browser: Browser, cabinet: Cabinet, screenshots: Path) -> None:
-    page = _on_a_phone(sign_in, browser, cabinet)
-    try:
-        page.goto("/ui/search?q=漏水")
-        expect(page.locator(".hit").first).to_be_visible()
-        held: list[Route] = []
-        # A slow network: the search is answered when the test lets it through.
-        page.route(re.compile(r"/ui/search\?"), lambda route: held.append(route))
-        page.get_by_label("检索词").fill("卫生间漏水")
-        page.get_by_label("检索词").press("Enter")
-        results = page.locator("#results")
-        expect(results).to_have_attribute("aria-busy", "true")
-        expect(page.get_by_text("正在检索…")).to_be_visible()
-        page.screenshot(path=screenshots / "touch-search-busy.png")
-        assert len(held) == 1
-        held[0].continue_()
-        expect(page.locator("#summary")).to_have_text("找到 1 份文件")
-        expect(results).to_have_attribute("aria-busy", "false")
-        expect(page.get_by_text("正在检索…")).to_be_hidden()
-    finally:
-        page.context.close()
+        phone: Page, screenshots: Path) -> None:
+    phone.goto("/ui/search?q=漏水")
+    expect(phone.locator(".hit").first).to_be_visible()
+    held: list[Route] = []
+    # A slow network: the search is answered when the test lets it through.
+    phone.route(re.compile(r"/ui/search\?"), lambda route: held.append(route))
+    phone.get_by_label("检索词").fill("卫生间漏水")
+    phone.get_by_label("检索词").press("Enter")
+    results = phone.locator("#results")
+    expect(results).to_have_attribute("aria-busy", "true")
+    expect(phone.get_by_text("正在检索…")).to_be_visible()
+    phone.screenshot(path=screenshots / "touch-search-busy.png")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(phone.locator("#summary")).to_have_text("找到 1 份文件")
+    expect(results).to_have_attribute("aria-busy", "false")
+    expect(phone.get_by_text("正在检索…")).to_be_hidden()
 
 
 FOCUSED = """() => {
@@ -554,86 +548,74 @@ FOCUSED = """() => {
 
 
 def test_on_a_narrow_screen_the_keyboard_reaches_the_results_before_the_facets_below_them(
-        sign_in: SignIn, browser: Browser, cabinet: Cabinet, screenshots: Path) -> None:
-    page = _on_a_phone(sign_in, browser, cabinet)
-    try:
-        page.goto(f"/ui/search?q={PAGING_WORDS}")
-        first_hit = page.locator(".hit").first
-        facets = page.locator(".facets")
-        expect(first_hit).to_be_visible()
-        hit_box, facets_box = first_hit.bounding_box(), facets.bounding_box()
-        assert hit_box is not None
-        assert facets_box is not None
-        assert hit_box["y"] < facets_box["y"]  # shown below the results
-        page.get_by_label("检索词").focus()
-        reached = None
-        for _ in range(30):
-            page.keyboard.press("Tab")
-            reached = page.evaluate(FOCUSED)
-            if reached:
-                break
-        assert reached == "hit"
-        # A link leads past the results to the facets.
-        page.get_by_role("link", name="按条件筛选").click()
-        expect(page).to_have_url(re.compile(r"#facets$"))
-        # Each facet's count sits in the middle of its line.
-        link = facets.get_by_role("link", name="工程档案")
-        count = facets.locator("li").filter(has=page.get_by_role("link", name="工程档案"))
-        count = count.locator(".count")
-        link_box, count_box = link.bounding_box(), count.bounding_box()
-        assert link_box is not None
-        assert count_box is not None
-        assert abs((link_box["y"] + link_box["height"] / 2)
-                   - (count_box["y"] + count_box["height"] / 2)) <= 1
-        assert count_box["height"] < link_box["height"]
-        page.screenshot(path=screenshots / "touch-search-facets.png")
-    finally:
-        page.context.close()
+        phone: Page, screenshots: Path) -> None:
+    phone.goto(f"/ui/search?q={PAGING_WORDS}")
+    first_hit = phone.locator(".hit").first
+    facets = phone.locator(".facets")
+    expect(first_hit).to_be_visible()
+    hit_box, facets_box = first_hit.bounding_box(), facets.bounding_box()
+    assert hit_box is not None
+    assert facets_box is not None
+    assert hit_box["y"] < facets_box["y"]  # shown below the results
+    phone.get_by_label("检索词").focus()
+    reached = None
+    for _ in range(30):
+        phone.keyboard.press("Tab")
+        reached = phone.evaluate(FOCUSED)
+        if reached:
+            break
+    assert reached == "hit"
+    # A link leads past the results to the facets.
+    phone.get_by_role("link", name="按条件筛选").click()
+    expect(phone).to_have_url(re.compile(r"#facets$"))
+    # Each facet's count sits in the middle of its line.
+    link = facets.get_by_role("link", name="工程档案")
+    count = facets.locator("li").filter(has=phone.get_by_role("link", name="工程档案"))
+    count = count.locator(".count")
+    link_box, count_box = link.bounding_box(), count.bounding_box()
+    assert link_box is not None
+    assert count_box is not None
+    assert abs((link_box["y"] + link_box["height"] / 2)
+               - (count_box["y"] + count_box["height"] / 2)) <= 1
+    assert count_box["height"] < link_box["height"]
+    phone.screenshot(path=screenshots / "touch-search-facets.png")
 
 
 def test_on_a_touch_screen_links_and_buttons_are_large_enough_for_a_finger(
-        sign_in: SignIn, browser: Browser, cabinet: Cabinet, screenshots: Path) -> None:
-    page = _on_a_phone(sign_in, browser, cabinet)
-    try:
-        assert page.evaluate("() => matchMedia('(pointer: coarse)').matches")
-        page.goto(f"/ui/search?q={PAGING_WORDS}")
-        expect(page.locator(".hit").first).to_be_visible()
-        for targets in ("header.top nav a", ".account a", ".account button", ".sorts a",
-                        ".pager a", ".facets a"):
-            assert too_small_for_a_finger(page, targets) == [], targets
-        page.screenshot(path=screenshots / "touch-search.png")
-        page.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
-        expect(page.get_by_role("button", name="放大")).to_be_visible()
-        for targets in (".page-nav nav a", ".zoom-bar button"):
-            assert too_small_for_a_finger(page, targets) == [], targets
-        page.screenshot(path=screenshots / "touch-document.png")
-        page.goto("/ui/loans/new?household=A-1201")
-        choices = "main input:is([type=checkbox], [type=radio])"
-        assert too_small_for_a_finger(page, choices, least_px=24) == []
-        page.screenshot(path=screenshots / "touch-loan-new.png")
-    finally:
-        page.context.close()
+        phone: Page, cabinet: Cabinet, screenshots: Path) -> None:
+    assert phone.evaluate("() => matchMedia('(pointer: coarse)').matches")
+    phone.goto(f"/ui/search?q={PAGING_WORDS}")
+    expect(phone.locator(".hit").first).to_be_visible()
+    for targets in ("header.top nav a", ".account a", ".account button", ".sorts a",
+                    ".pager a", ".facets a"):
+        assert too_small_for_a_finger(phone, targets) == [], targets
+    phone.screenshot(path=screenshots / "touch-search.png")
+    phone.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
+    expect(phone.get_by_role("button", name="放大")).to_be_visible()
+    for targets in (".page-nav nav a", ".zoom-bar button"):
+        assert too_small_for_a_finger(phone, targets) == [], targets
+    phone.screenshot(path=screenshots / "touch-document.png")
+    phone.goto("/ui/loans/new?household=A-1201")
+    choices = "main input:is([type=checkbox], [type=radio])"
+    assert too_small_for_a_finger(phone, choices, least_px=24) == []
+    phone.screenshot(path=screenshots / "touch-loan-new.png")
 
 
 def test_the_household_header_breaks_between_its_items_on_a_phone(
-        sign_in: SignIn, browser: Browser, cabinet: Cabinet, screenshots: Path) -> None:
-    page = _on_a_phone(sign_in, browser, cabinet)
-    try:
-        page.goto("/ui/households/A-1201")
-        facts = page.get_by_role("list").filter(has_text="在这一户的文件中检索")
-        items = facts.get_by_role("listitem")
-        expect(items.filter(has_text="申请借阅这一户的文件")).to_have_count(1)
-        # Each item with the separator leading it on one line (a line as tall as a
-        # finger's target): no separator is left alone at a line's end or start.
-        heights = items.evaluate_all("""items => items.map(item => item.offsetHeight)""")
-        line_px = max(FINGER_PX, float(items.first.evaluate(
-            "item => parseFloat(getComputedStyle(item).lineHeight)")))
-        assert all(height <= line_px + 1 for height in heights), (heights, line_px)
-        separators = items.evaluate_all(
-            "items => items.map(item => getComputedStyle(item, '::before').content)")
-        assert separators[0] == "none"
-        assert all(separator.startswith('"·"') for separator in separators[1:]), separators
-        page.locator("header.top").screenshot(path=screenshots / "touch-top-bar.png")
-        page.screenshot(path=screenshots / "touch-household.png")
-    finally:
-        page.context.close()
+        phone: Page, screenshots: Path) -> None:
+    phone.goto("/ui/households/A-1201")
+    facts = phone.get_by_role("list").filter(has_text="在这一户的文件中检索")
+    items = facts.get_by_role("listitem")
+    expect(items.filter(has_text="申请借阅这一户的文件")).to_have_count(1)
+    # Each item with the separator leading it on one line (a line as tall as a
+    # finger's target): no separator is left alone at a line's end or start.
+    heights = items.evaluate_all("""items => items.map(item => item.offsetHeight)""")
+    line_px = max(FINGER_PX, float(items.first.evaluate(
+        "item => parseFloat(getComputedStyle(item).lineHeight)")))
+    assert all(height <= line_px + 1 for height in heights), (heights, line_px)
+    separators = items.evaluate_all(
+        "items => items.map(item => getComputedStyle(item, '::before').content)")
+    assert separators[0] == "none"
+    assert all(separator.startswith('"·"') for separator in separators[1:]), separators
+    phone.locator("header.top").screenshot(path=screenshots / "touch-top-bar.png")
+    phone.screenshot(path=screenshots / "touch-household.png")

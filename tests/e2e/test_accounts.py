@@ -454,18 +454,28 @@ def test_my_account_says_how_long_to_wait_after_too_many_wrong_current_passwords
     assert still.status_code == 200  # a refused change leaves the session as it was
 
 
+def _zhou_added_by_root_on_the_page(archive_server: ArchiveServer, *,
+                                    language: str | None = None,
+                                    **fields: str) -> httpx.Response:
+    """The admin root, signed in, sends the accounts page's form adding the staff member
+    zhou with ``fields`` (clearance, department) typed; the page in ``language`` if given,
+    else in Chinese as it opens."""
+    browser = signed_in(archive_server.url, "root")
+    if language:
+        browser.cookies.set("archive_language", language)
+    try:
+        return browser.post("/ui/admin/users", data={
+            "_csrf_token": browser.cookies["archive_csrf"], "username": "zhou",
+            "roles": "staff", "password": "a long enough password",
+            "password_again": "a long enough password", **fields})
+    finally:
+        browser.close()
+
+
 def test_the_accounts_page_says_in_chinese_that_an_admin_adds_nobody_above_their_clearance(
         archive_server: ArchiveServer) -> None:
     archive_server.add_user("root", "admin")
-    browser = signed_in(archive_server.url, "root")
-    try:
-        added = browser.post("/ui/admin/users", data={
-            "_csrf_token": browser.cookies["archive_csrf"], "username": "zhou",
-            "roles": "staff", "clearance": "secret", "department": "",
-            "password": "a long enough password",
-            "password_again": "a long enough password"})
-    finally:
-        browser.close()
+    added = _zhou_added_by_root_on_the_page(archive_server, clearance="secret", department="")
     assert added.status_code == 422
     assert "您不能创建密级权限高于您自己的账号" in added.text
     assert "请由具有该密级权限的系统管理员办理" in added.text
@@ -474,16 +484,8 @@ def test_the_accounts_page_says_in_chinese_that_an_admin_adds_nobody_above_their
 def test_the_english_accounts_page_takes_a_department_by_the_english_name_it_shows(
         archive_server: ArchiveServer) -> None:
     admin = archive_server.add_user("root", "admin")
-    browser = signed_in(archive_server.url, "root")
-    browser.cookies.set("archive_language", "en")
-    try:
-        added = browser.post("/ui/admin/users", data={
-            "_csrf_token": browser.cookies["archive_csrf"], "username": "zhou",
-            "roles": "staff", "clearance": "ordinary", "department": "Customer Service",
-            "password": "a long enough password",
-            "password_again": "a long enough password"})
-    finally:
-        browser.close()
+    added = _zhou_added_by_root_on_the_page(archive_server, language="en",
+                                            clearance="ordinary", department="Customer Service")
     assert added.status_code in (200, 303), added.text
     with archive_server.client(admin) as client:
         assert client.get("/registry/users/zhou").json()["department"] == "customer_service"

@@ -1,10 +1,18 @@
-"""Registration bodies for the registry's end-to-end tests."""
+"""Registration bodies for the registry's end-to-end tests, filing them as ingest does, and
+the archivist's signed-in browser of the modules that define ``server`` and ``archivist``."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Iterator
 from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.app import ArchiveServer
+from tests.support.pages import signed_in
 
 _counter = itertools.count()
 
@@ -22,3 +30,20 @@ def document_body(**fields: Any) -> dict[str, Any]:
     }
     body.update(fields)
     return body
+
+
+def registered(server: ArchiveServer, **fields: Any) -> dict[str, Any]:
+    """The record of a document ingest registers with ``fields`` (201: new bytes)."""
+    with server.client(server.service_token()) as ingest:
+        response = ingest.post("/registry/documents", json=document_body(**fields))
+    assert response.status_code == 201, response.text
+    record: dict[str, Any] = response.json()
+    return record
+
+
+@pytest.fixture(scope="module")
+def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
+    """The archivist's browser, signed in (``archivist`` adds the account)."""
+    browser = signed_in(server.url, "wang")
+    yield browser
+    browser.close()

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from services.common.paging import LIST_PAGE
-from tests.e2e.registry.conftest import document_body
+from tests.e2e.registry.conftest import registered
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.pages import signed_in
 
@@ -42,14 +42,6 @@ def browsers(server: ArchiveServer, archivist: httpx.Client) -> Iterator[dict[st
         browser.close()
 
 
-def _filed(server: ArchiveServer, **fields: Any) -> dict[str, Any]:
-    with server.client(server.service_token()) as ingest:
-        response = ingest.post("/registry/documents", json=document_body(**fields))
-    assert response.status_code == 201, response.text
-    record: dict[str, Any] = response.json()
-    return record
-
-
 def _lowered(wang: httpx.Client, record: dict[str, Any], reason: str) -> None:
     """wang lowers the document to ordinary on its page's form (it waits, D10)."""
     form = {"title": record["title"], "category": record["category"],
@@ -67,19 +59,24 @@ def _decide(browser: httpx.Client, correction_id: str, **fields: str) -> httpx.R
                         data={"_csrf_token": browser.cookies["archive_csrf"], **fields})
 
 
-def _pending(archivist: httpx.Client, document_id: str) -> str:
+def _lowering_waiting(server: ArchiveServer, archivist: httpx.Client,
+                     browsers: dict[str, httpx.Client], reason: str,
+                     **fields: Any) -> tuple[dict[str, Any], str]:
+    """A confidential document wang asked to lower for ``reason``, and the id of his
+    correction waiting for a decision."""
+    record = registered(server, security="confidential", **fields)
+    _lowered(browsers["wang"], record, reason)
     waiting = archivist.get("/registry/corrections", params={
-        "status": "pending", "document_id": document_id}).json()
+        "status": "pending", "document_id": record["document_id"]}).json()
     correction_id: str = waiting[0]["correction_id"]
-    return correction_id
+    return record, correction_id
 
 
 def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
         server: ArchiveServer, archivist: httpx.Client,
         browsers: dict[str, httpx.Client]) -> None:
-    record = _filed(server, security="confidential", title="业主身份证复印件说明")
-    _lowered(browsers["wang"], record, "经核对不涉密")
-    correction_id = _pending(archivist, record["document_id"])
+    record, correction_id = _lowering_waiting(server, archivist, browsers, "经核对不涉密",
+                                              title="业主身份证复印件说明")
     zhao = browsers["zhao"]
 
     listed = zhao.get("/ui/corrections")
@@ -116,9 +113,7 @@ def test_approving_a_lowering_is_confirmed_applied_and_told_to_the_proposer(
 def test_a_rejection_needs_a_reason_which_the_proposer_reads(
         server: ArchiveServer, archivist: httpx.Client,
         browsers: dict[str, httpx.Client]) -> None:
-    record = _filed(server, security="confidential")
-    _lowered(browsers["wang"], record, "看错了密级")
-    correction_id = _pending(archivist, record["document_id"])
+    record, correction_id = _lowering_waiting(server, archivist, browsers, "看错了密级")
     zhao = browsers["zhao"]
 
     bare = _decide(zhao, correction_id, decision="reject")
@@ -141,9 +136,8 @@ def test_a_rejection_needs_a_reason_which_the_proposer_reads(
 def test_the_proposer_withdraws_a_pending_correction_after_confirming_it(
         server: ArchiveServer, archivist: httpx.Client,
         browsers: dict[str, httpx.Client]) -> None:
-    record = _filed(server, security="confidential", title="要撤回的说明")
-    _lowered(browsers["wang"], record, "看错了")
-    correction_id = _pending(archivist, record["document_id"])
+    record, correction_id = _lowering_waiting(server, archivist, browsers, "看错了",
+                                              title="要撤回的说明")
     wang, zhao = browsers["wang"], browsers["zhao"]
     director = server.client(server.add_user("tang", "director", clearance="confidential"))
     waiting = _waiting_for(director)
@@ -187,9 +181,8 @@ def test_the_proposer_withdraws_a_pending_correction_after_confirming_it(
 def test_a_correction_above_the_approvers_clearance_is_neither_listed_nor_decided(
         server: ArchiveServer, archivist: httpx.Client,
         browsers: dict[str, httpx.Client]) -> None:
-    record = _filed(server, security="confidential", title="机密的函件")
-    _lowered(browsers["wang"], record, "不涉密")
-    correction_id = _pending(archivist, record["document_id"])
+    record, correction_id = _lowering_waiting(server, archivist, browsers, "不涉密",
+                                              title="机密的函件")
     sun = browsers["sun"]
 
     listed = sun.get("/ui/corrections")
@@ -228,7 +221,7 @@ def test_the_count_beside_corrections_is_those_waiting_for_the_readers_decision(
     manager = server.client(server.add_user("zhou", "manager", clearance="confidential"))
     before, manager_before = _waiting_for(director), _waiting_for(manager)
     for title in ("车位申请说明", "装修申请说明"):
-        _lowered(browsers["wang"], _filed(server, security="confidential", title=title),
+        _lowered(browsers["wang"], registered(server, security="confidential", title=title),
                  "经核对不涉密")
 
     counts = browsers["zhao"].get("/ui/badges")
@@ -250,8 +243,8 @@ def test_the_list_is_read_a_page_at_a_time_over_the_corrections_the_reader_sees(
     """sun (ordinary clearance) does not see the confidential lowerings between the
     working documents' corrections: the pages skip none of those he sees, nor repeat one."""
     for number in range(3):
-        _lowered(browsers["wang"], _filed(server, security="confidential"), "不涉密")
-        record = _filed(server, working=True, title=f"在办函件 {number}")
+        _lowered(browsers["wang"], registered(server, security="confidential"), "不涉密")
+        record = registered(server, working=True, title=f"在办函件 {number}")
         asked = archivist.post(f"/registry/documents/{record['document_id']}/corrections",
                                json={"changes": {"title": f"在办函件（更正）{number}"},
                                      "reason": "题名有误"})
@@ -275,7 +268,7 @@ def test_each_list_is_read_a_page_at_a_time_and_a_decision_returns_to_its_page(
     and returns there."""
     gao_api = server.client(server.add_user("gao", "archivist", clearance="secret"))
     server.add_user("ma", "manager", clearance="secret")
-    record = _filed(server, security="secret", working=True, title="机密在办函件")
+    record = registered(server, security="secret", working=True, title="机密在办函件")
     asked = []
     for number in range(LIST_PAGE + 1):
         answered = gao_api.post(f"/registry/documents/{record['document_id']}/corrections",

@@ -10,16 +10,8 @@ import pytest
 from services.common.clients.registry import RegistryClient
 from services.common.contracts.registry import AccessAnswer
 from services.common.errors import Forbidden
-from tests.e2e.registry.conftest import document_body
+from tests.e2e.registry.conftest import document_body, registered
 from tests.fixtures.app import ArchiveServer
-
-
-def _register(server: ArchiveServer, **fields: object) -> dict[str, object]:
-    with server.client(server.service_token()) as client:
-        response = client.post("/registry/documents", json=document_body(**fields))
-    assert response.status_code == 201, response.text
-    record: dict[str, object] = response.json()
-    return record
 
 
 def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
@@ -39,7 +31,7 @@ def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
 
 def test_the_catalogue_record_carries_the_public_fields(archive_server: ArchiveServer) -> None:
     token = archive_server.add_user("li", "staff")
-    filed = _register(archive_server, category="repair")
+    filed = registered(archive_server, category="repair")
     with archive_server.client(token) as client:
         record = client.get(f"/registry/documents/{filed['document_id']}").json()
     assert {k: record[k] for k in ("archive_no", "household", "category", "filed_at",
@@ -78,7 +70,7 @@ def test_staff_cannot_register_documents_and_the_refusal_is_audited(
 def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
         archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
-    secret = _register(archive_server, security="secret")
+    secret = registered(archive_server, security="secret")
     with archive_server.client(staff) as client:
         hidden = client.get(f"/registry/documents/{secret['document_id']}")
         missing = client.get("/registry/documents/00000000-0000-4000-8000-000000000000")
@@ -90,9 +82,9 @@ def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
 def test_a_households_file_is_newest_first_without_what_the_caller_may_not_see(
         archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
-    older = _register(archive_server, filed_at="2019-05-05")
-    newer = _register(archive_server, filed_at="2023-10-10")
-    _register(archive_server, filed_at="2024-01-01", security="confidential")
+    older = registered(archive_server, filed_at="2019-05-05")
+    newer = registered(archive_server, filed_at="2023-10-10")
+    registered(archive_server, filed_at="2024-01-01", security="confidential")
     with archive_server.client(staff) as client:
         listed = client.get("/registry/documents", params={"household": "A-1201"}).json()
     assert [d["document_id"] for d in listed] == [newer["document_id"], older["document_id"]]
@@ -101,9 +93,9 @@ def test_a_households_file_is_newest_first_without_what_the_caller_may_not_see(
 def test_the_review_queue_is_the_earliest_registered_first_whatever_the_filing_date(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist")
-    waiting = _register(archive_server, filed_at="2024-03-01")
-    old_paper = _register(archive_server, filed_at="2009-06-30")
-    _register(archive_server, extraction={"mean_confidence": 99.0, "pages_needing_review": [],
+    waiting = registered(archive_server, filed_at="2024-03-01")
+    old_paper = registered(archive_server, filed_at="2009-06-30")
+    registered(archive_server, extraction={"mean_confidence": 99.0, "pages_needing_review": [],
                                           "method": "ocr"})
     with archive_server.client(archivist) as client:
         queue = client.get("/registry/documents", params={"needs_review": "true"}).json()
@@ -115,7 +107,7 @@ def test_correcting_a_working_document_is_202_until_a_manager_approves(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist", clearance="secret")
     manager = archive_server.add_user("zhou", "manager", clearance="confidential")
-    filed = _register(archive_server, working=True, category="decoration")
+    filed = registered(archive_server, working=True, category="decoration")
     with archive_server.client(archivist) as client:
         asked = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                             json={"changes": {"title": "二次装修审批表（更正）"},
@@ -135,7 +127,7 @@ def test_correcting_a_working_document_is_202_until_a_manager_approves(
 def test_a_correction_sent_with_an_older_base_version_is_409_and_saves_nothing(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist", clearance="secret")
-    filed = _register(archive_server)
+    filed = registered(archive_server)
     route = f"/registry/documents/{filed['document_id']}/corrections"
     with archive_server.client(archivist) as client:
         first = client.post(route, json={"changes": {"title": "关于地下车位的申请函"},
@@ -156,7 +148,7 @@ def test_a_misfiled_document_moves_to_its_household_on_approval_with_a_new_numbe
     the former one stays on the record."""
     archivist = archive_server.add_user("wang", "archivist")
     manager = archive_server.add_user("zhou", "manager")
-    filed = _register(archive_server, household="B-0502", category="complaint",
+    filed = registered(archive_server, household="B-0502", category="complaint",
                       filed_at="2002-03-04")
     with archive_server.client(archivist) as client:
         asked = client.post(f"/registry/documents/{filed['document_id']}/corrections",
@@ -179,7 +171,7 @@ def test_a_misfiled_document_moves_to_its_household_on_approval_with_a_new_numbe
 
 def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff")
-    filed = _register(archive_server)
+    filed = registered(archive_server)
     with archive_server.client(staff) as client:
         response = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                                json={"changes": {"title": "x"}, "reason": "y"})
@@ -202,8 +194,8 @@ def _decide(server: ArchiveServer, token: str, document_id: str, action: str
 def test_the_registry_client_relays_view_only_and_refusals(
         archive_server: ArchiveServer) -> None:
     staff = archive_server.add_user("li", "staff", clearance="confidential")
-    ordinary = _register(archive_server)
-    confidential = _register(archive_server, security="confidential")
+    ordinary = registered(archive_server)
+    confidential = registered(archive_server, security="confidential")
     download = _decide(archive_server, staff, str(ordinary["document_id"]), "download")
     refused = _decide(archive_server, staff, str(confidential["document_id"]), "read_text")
     assert (download.allowed, download.document is not None) == (True, True)

@@ -6,7 +6,6 @@ said in Chinese with what was typed kept; only an archivist has the forms."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from services.common.clock import FixedClock
-from tests.e2e.registry.conftest import document_body
+from tests.e2e.registry.conftest import registered
 from tests.fixtures.app import ArchiveServer, StartServer, module_archive_server
 from tests.support.pages import signed_in
 
@@ -27,14 +26,6 @@ def archivist(server: ArchiveServer) -> httpx.Client:
     return server.client(server.add_user("wang", "archivist"))
 
 
-@pytest.fixture(scope="module")
-def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
-    """The archivist's browser, signed in."""
-    browser = signed_in(server.url, "wang")
-    yield browser
-    browser.close()
-
-
 def _opened(archivist: httpx.Client, household: str, occupant: str, moved_in: str) -> None:
     created = archivist.post("/registry/households", json={
         "household": household, "occupant": occupant, "moved_in": moved_in})
@@ -42,13 +33,8 @@ def _opened(archivist: httpx.Client, household: str, occupant: str, moved_in: st
 
 
 def _filed(server: ArchiveServer, household: str, filed_at: str) -> dict[str, Any]:
-    with server.client(server.service_token()) as ingest:
-        response = ingest.post("/registry/documents", json=document_body(
-            household=household, category="payment", title=f"{filed_at} 物业费收据",
-            filed_at=filed_at))
-    assert response.status_code == 201, response.text
-    filed: dict[str, Any] = response.json()
-    return filed
+    return registered(server, household=household, category="payment",
+                 title=f"{filed_at} 物业费收据", filed_at=filed_at)
 
 
 def _posted(browser: httpx.Client, household: str, form: str, **fields: str) -> httpx.Response:

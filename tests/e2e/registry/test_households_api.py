@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.registry.conftest import document_body
+from tests.e2e.registry.conftest import registered
 from tests.fixtures.app import ArchiveServer
 
 
@@ -118,10 +118,7 @@ def test_registering_a_household_made_by_a_secret_filing_answers_as_at_one_momen
         archive_server: ArchiveServer) -> None:
     """On the system clock, as deployed: created and updated at the same moment, as a
     household never used is, though its secret document is placed in the occupant's part."""
-    with archive_server.client(archive_server.service_token()) as ingest:
-        filed = ingest.post("/registry/documents", json=document_body(
-            household="K-0909", security="secret"))
-    assert filed.status_code == 201, filed.text
+    registered(archive_server, household="K-0909", security="secret")
     archivist = archive_server.add_user("li", "archivist")
     with archive_server.client(archivist) as client:
         answers = [client.post("/registry/households", json={
@@ -133,12 +130,8 @@ def test_registering_a_household_made_by_a_secret_filing_answers_as_at_one_momen
 
 
 def _filed(server: ArchiveServer, title: str, filed_at: str) -> dict[str, Any]:
-    with server.client(server.service_token()) as ingest:
-        response = ingest.post("/registry/documents", json=document_body(
-            household="F-0201", category="payment", title=title, filed_at=filed_at))
-    assert response.status_code == 201, response.text
-    filed: dict[str, Any] = response.json()
-    return filed
+    return registered(server, household="F-0201", category="payment", title=title,
+                 filed_at=filed_at)
 
 
 def _occupants_entered(client: httpx.Client) -> None:
@@ -265,11 +258,10 @@ def test_one_household_s_corrections_are_listed_and_counted_alone(
                 "/corrections", json={"changes": {"moved_in": "2020-04-01"},
                                       "reason": "入住日期录错，按交房单更正"})
             assert asked.status_code == 202, asked.text
-    with archive_server.client(archive_server.service_token()) as ingest:
-        filed = ingest.post("/registry/documents", json=document_body(
-            household="C-0201", category="payment", title="物业费收据", filed_at="2021-05-06"))
+    filed = registered(archive_server, household="C-0201", category="payment",
+                       title="物业费收据", filed_at="2021-05-06")
     with archive_server.client(archivist) as client:
-        document = client.post(f"/registry/documents/{filed.json()['document_id']}/corrections",
+        document = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                                json={"changes": {"household": "C-0202"}, "reason": "归错户"})
         assert document.status_code == 202, document.text
         listed = client.get("/registry/corrections",
@@ -279,5 +271,5 @@ def test_one_household_s_corrections_are_listed_and_counted_alone(
         everyone = client.get("/registry/corrections/count").json()
         unknown = client.get("/registry/corrections", params={"household": "Z-9999"}).json()
     assert {(c["occupancy_id"], c["document_id"]) for c in listed} == {
-        (occupancy_ids["C-0201"], None), (None, filed.json()["document_id"])}
+        (occupancy_ids["C-0201"], None), (None, filed["document_id"])}
     assert (counted, everyone, unknown) == ({"count": 2}, {"count": 3}, [])

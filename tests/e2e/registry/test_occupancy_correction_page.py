@@ -7,7 +7,6 @@ what was typed kept; a form shown before someone else's change is refused and ex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,14 +21,6 @@ server = module_archive_server()
 def archivist(server: ArchiveServer) -> httpx.Client:
     """The registry's API as the archivist ``wang``."""
     return server.client(server.add_user("wang", "archivist"))
-
-
-@pytest.fixture(scope="module")
-def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
-    """The archivist's browser, signed in."""
-    browser = signed_in(server.url, "wang")
-    yield browser
-    browser.close()
 
 
 def _occupancy_ids(archivist: httpx.Client, household: str, *occupants: tuple[str, str]

@@ -5,13 +5,12 @@ refusal is said in Chinese with what was typed kept; staff have no form."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.registry.conftest import document_body
+from tests.e2e.registry.conftest import registered
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.pages import signed_in
 
@@ -24,19 +23,8 @@ def archivist(server: ArchiveServer) -> httpx.Client:
     return server.client(server.add_user("wang", "archivist", clearance="confidential"))
 
 
-@pytest.fixture(scope="module")
-def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
-    """The archivist's browser, signed in."""
-    browser = signed_in(server.url, "wang")
-    yield browser
-    browser.close()
-
-
 def _filed(server: ArchiveServer, **fields: Any) -> str:
-    with server.client(server.service_token()) as ingest:
-        response = ingest.post("/registry/documents", json=document_body(**fields))
-    assert response.status_code == 201, response.text
-    document_id: str = response.json()["document_id"]
+    document_id: str = registered(server, **fields)["document_id"]
     return document_id
 
 

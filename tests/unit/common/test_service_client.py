@@ -8,7 +8,8 @@ a client sees when the server's idle timer fires as it reuses the connection.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -27,16 +28,39 @@ async def _answer_once_then_hang_up(reader: asyncio.StreamReader,
     writer.close()
 
 
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def _client_of(handle: Handler, *, name: str) -> AsyncIterator[ServiceClient]:
+    """A client named ``name`` of a socket server that answers each connection with
+    ``handle``; both closed at the end."""
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t", name=name)
+    try:
+        yield client
+    finally:
+        await client.close()
+        server.close()
+        await server.wait_closed()
+
+
+def _answering(status: bytes, content_type: bytes, body: bytes) -> Handler:
+    """A peer that answers a request with ``status`` and ``body``, then hangs up."""
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s"
+                     % (status, content_type, len(body), body))
+        await writer.drain()
+        writer.close()
+    return answer
+
+
 @pytest.fixture
 async def flaky_peer() -> AsyncIterator[ServiceClient]:
-    server = await asyncio.start_server(_answer_once_then_hang_up, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
-                           name="registry")
-    yield client
-    await client.close()
-    server.close()
-    await server.wait_closed()
+    async with _client_of(_answer_once_then_hang_up, name="registry") as client:
+        yield client
 
 
 async def test_a_read_on_a_connection_the_peer_dropped_is_sent_again(
@@ -65,48 +89,20 @@ async def test_a_streamed_read_is_sent_again_too_and_read_by_its_caller(
 
 async def test_a_streamed_refusal_is_read_and_raised_with_its_code() -> None:
     refusal = (b'{"status":403,"code":"view_only","detail":"this loan lets you view it only"}')
-
-    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/problem+json\r\n"
-                     b"Content-Length: %d\r\n\r\n%s" % (len(refusal), refusal))
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(refuse, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t", name="ingest")
-    try:
+    refuse = _answering(b"403 Forbidden", b"application/problem+json", refusal)
+    async with _client_of(refuse, name="ingest") as client:
         with pytest.raises(Forbidden) as raised:
             await client.request("GET", "/ingest/x/original", token="person", stream=True)
-    finally:
-        await client.close()
-        server.close()
-        await server.wait_closed()
     assert raised.value.code == "view_only"
     assert raised.value.detail == "this loan lets you view it only"
 
 
 async def test_a_peer_that_answers_with_its_own_failure_is_a_peer_failure_not_unreachable(
         ) -> None:
-    async def fail(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
-                     b"Content-Length: 21\r\n\r\nInternal Server Error")
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(fail, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
-                           name="registry")
-    try:
+    fail = _answering(b"500 Internal Server Error", b"text/plain", b"Internal Server Error")
+    async with _client_of(fail, name="registry") as client:
         with pytest.raises(PeerFailed) as raised:
             await client.request("PUT", "/registry/retention/schedule", json={})
-    finally:
-        await client.close()
-        server.close()
-        await server.wait_closed()
     assert raised.value.code == "registry_failed"
     assert isinstance(raised.value, DependencyUnavailable)
 
@@ -120,25 +116,10 @@ def test_an_identifier_in_a_path_is_one_segment_whatever_it_holds() -> None:
 
 async def test_a_peer_that_answers_not_ready_fails_the_readiness_check() -> None:
     readiness = b'{"status":"not_ready","checks":{"registry.database":"down: gone"}}'
-
-    async def not_ready(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: %d\r\n\r\n%s" % (len(readiness), readiness))
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(not_ready, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = ServiceClient(f"http://127.0.0.1:{port}", service_token=lambda: "t",
-                           name="registry")
-    try:
+    not_ready = _answering(b"503 Service Unavailable", b"application/json", readiness)
+    async with _client_of(not_ready, name="registry") as client:
         with pytest.raises(DependencyUnavailable) as raised:
             await client.ready()
-    finally:
-        await client.close()
-        server.close()
-        await server.wait_closed()
     assert raised.value.code == "registry_not_ready"
     assert "is not ready (503)" in raised.value.detail
     assert "registry.database" not in raised.value.detail  # its checks stay its own

@@ -35,6 +35,7 @@ from services.web.household_page import (
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 from tests.support.registry import document_record
+from tests.unit.web.conftest import in_both_languages
 
 AT = datetime(2030, 6, 1, tzinfo=UTC)
 TODAY = AT.date()
@@ -50,10 +51,7 @@ def _record(document_id: str, security: str) -> DocumentRecord:
 
 def _in_both_languages(view: HouseholdPage) -> tuple[str, str]:
     """The page as an archivist reads it in Chinese, then in English."""
-    values = page_layout(WANG, "/ui/households/A-1201", "token") | {"view": view}
-    chinese, english = (Pages().html(language, "household.html", values)
-                        for language in ("zh", "en"))
-    return chinese, english
+    return in_both_languages(WANG, "/ui/households/A-1201", "household.html", view=view)
 
 
 def test_the_security_badges_are_in_the_readers_language() -> None:

@@ -10,8 +10,7 @@ from services.common.auth import Principal
 from services.common.contracts.households import Household, Occupancy
 from services.common.paging import LIST_PAGE
 from services.web.households_page import HouseholdsView, finding, households_view
-from services.web.navigation import layout as page_layout
-from services.web.render import Pages
+from tests.unit.web.conftest import in_both_languages
 
 AT = datetime(2030, 6, 1, tzinfo=UTC)
 MA = Principal(username="ma", roles=("staff",), clearance="ordinary",
@@ -30,10 +29,7 @@ def _household(code: str, *occupants: tuple[str, date | None]) -> Household:
 
 
 def _in_both_languages(view: HouseholdsView) -> tuple[str, str]:
-    values = page_layout(MA, "/ui/households", "token") | {"view": view}
-    chinese, english = (Pages().html(language, "households.html", values)
-                        for language in ("zh", "en"))
-    return chinese, english
+    return in_both_languages(MA, "/ui/households", "households.html", view=view)
 
 
 def test_a_household_found_by_a_former_occupant_s_name_says_whom_it_matched() -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
 from services.web.ingest_page import batch_view
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
+from tests.unit.web.conftest import in_both_languages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
@@ -24,10 +27,7 @@ def _refused(code: str, error: str, **more: Any) -> Batch:
 
 
 def _pages(batch: Batch) -> tuple[str, str]:
-    layout = page_layout(WANG, "/ui/ingest", "token")
-    chinese, english = (Pages().html(language, "_batch.html", layout | {"view": batch_view(batch)})
-                        for language in ("zh", "en"))
-    return chinese, english
+    return in_both_languages(WANG, "/ui/ingest", "_batch.html", view=batch_view(batch))
 
 
 def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
@@ -37,20 +37,19 @@ def test_an_empty_file_is_said_to_be_empty_not_of_a_type_not_accepted() -> None:
     assert "The file is empty (0 bytes)" in english
 
 
-def test_a_refused_manifest_row_says_its_line_and_the_value_written() -> None:
-    chinese, english = _pages(_refused(
-        "invalid_date", "manifest line 14: '2024-13-40' is not a day", line=14,
-        value="2024-13-40"))
-    assert "清单第 14 行（写的是“2024-13-40”）：归档日期看不懂" in chinese
-    assert "Manifest line 14 (which says “2024-13-40”): " in english
-
-
-def test_a_manifest_row_filed_after_today_says_so_by_its_line() -> None:
-    chinese, english = _pages(_refused(
-        "date_in_future", "manifest line 3: filed_at 2091-01-01 is after today", line=3,
-        value="2091-01-01"))
-    assert "清单第 3 行（写的是“2091-01-01”）：归档日期在今天之后" in chinese
-    assert "The filing date is after today" in english
+@pytest.mark.parametrize(("code", "error", "line", "value", "said", "said_in_english"), [
+    pytest.param("invalid_date", "manifest line 14: '2024-13-40' is not a day", 14, "2024-13-40",
+                 "清单第 14 行（写的是“2024-13-40”）：归档日期看不懂",
+                 "Manifest line 14 (which says “2024-13-40”): ", id="day_not_read"),
+    pytest.param("date_in_future", "manifest line 3: filed_at 2091-01-01 is after today", 3,
+                 "2091-01-01", "清单第 3 行（写的是“2091-01-01”）：归档日期在今天之后",
+                 "The filing date is after today", id="filed_after_today"),
+])
+def test_a_refused_manifest_row_says_its_line_and_the_value_written(
+        code: str, error: str, line: int, value: str, said: str, said_in_english: str) -> None:
+    chinese, english = _pages(_refused(code, error, line=line, value=value))
+    assert said in chinese
+    assert said_in_english in english
 
 
 def test_a_category_no_one_category_has_lists_the_candidates() -> None:

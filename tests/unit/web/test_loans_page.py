@@ -39,6 +39,7 @@ from services.web.loans_page import (
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 from tests.support.registry import document_record
+from tests.unit.web.conftest import in_both_languages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
@@ -148,10 +149,8 @@ def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_wor
 def test_a_rejected_request_shows_who_turned_it_down_at_which_step() -> None:
     rejected = _loan("no", status="rejected", approved_by=("zhou",), rejection=RejectionRecord(
         rejected_by="zhao", rejected_at=AT, reason="用途不明"))
-    pages = Pages()
-    layout = page_layout(LI, "/ui/loans", "token")
-    chinese, english = (pages.html(language, "loan.html", layout | {
-        "view": _view(LI, rejected), "done": "", "refused": ""}) for language in ("zh", "en"))
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html",
+                                         view=_view(LI, rejected), done="", refused="")
     chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
     assert [" ".join(step.replace("</li>", "").split()) for step in chain.split("<li>")[1:]] == [
         "部门负责人： zhou 已批准", "总经理： zhao 驳回", "档案管理员： 已驳回，无需审批"]
@@ -165,11 +164,8 @@ def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> No
                                                 reason="借阅人已离职", withdrawn=True))
     assert moves_for(LI, withdrawn) == set()
     assert loan_line(withdrawn).status == "已撤回"
-    pages = Pages()
-    layout = page_layout(LI, "/ui/loans", "token")
-    chinese, english = (pages.html(language, "loan.html", layout | {
-        "view": _view(LI, withdrawn), "done": "withdraw", "refused": ""})
-        for language in ("zh", "en"))
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html",
+                                         view=_view(LI, withdrawn), done="withdraw", refused="")
     chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
     assert [" ".join(step.replace("</li>", "").split()) for step in chain.split("<li>")[1:]] == [
         "部门负责人： zhou 已批准", "总经理： 已撤回，无需审批", "档案管理员： 已撤回，无需审批"]
@@ -276,14 +272,12 @@ def test_documents_above_the_readers_clearance_are_counted_in_words() -> None:
         return LoanDocument(document_id="" if redacted else title or "", archive_no="",
                             household=None, category="contract", security="confidential",
                             personal_info=False, title=title, redacted=redacted)
-    pages = Pages()
-    layout = page_layout(ZHOU, "/ui/loans", "token")
     register = [_loan("hidden", documents=[document(None, redacted=True)]),
                 _loan("mixed", documents=[document("租赁合同"), document(None, redacted=True)])]
     listing = loans_page(mine=[], awaiting=None, register=register, shown="all",
                          notifications=[])
-    chinese, english = (pages.html(language, "loans.html", layout | {
-        "view": listing, "done": "", "refused": ""}) for language in ("zh", "en"))
+    chinese, english = in_both_languages(ZHOU, "/ui/loans", "loans.html",
+                                         view=listing, done="", refused="")
     assert "1 件密级高于您权限的文件" in chinese
     assert "租赁合同（另 1 件密级高于您的权限）" in chinese
     assert "（1）" not in chinese
@@ -313,9 +307,8 @@ def test_an_escalation_notice_names_the_borrower_the_documents_and_the_due_date(
                             message="in the API", created_at=AT, loan=out)]
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
                          notifications=notices)
-    chinese, english = (Pages().html(language, "loans.html", page_layout(
-        ZHOU, "/ui/loans", "token") | {"view": listing, "done": "", "refused": ""})
-        for language in ("zh", "en"))
+    chinese, english = in_both_languages(ZHOU, "/ui/loans", "loans.html",
+                                         view=listing, done="", refused="")
     assert "li（客服部）的借阅超期未还，已上报；应还日期是 2030年1月20日。" in chinese
     assert "您的借阅已超期未还（应还日期是 2030年1月20日）" in chinese
     assert chinese.count("文件：2024-repair-A-1201-0001（另 1 件密级高于您的权限）") == 2
@@ -409,9 +402,8 @@ def test_a_loan_fallen_due_tells_its_borrower_to_return_it() -> None:
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all", notifications=[
         Notification(notification_id=1, kind="loan_past_due", loan_id="out",
                      message="in the API", created_at=AT, loan=due)])
-    chinese, english = (Pages().html(language, "loans.html", page_layout(
-        LI, "/ui/loans", "token") | {"view": listing, "done": "", "refused": ""})
-        for language in ("zh", "en"))
+    chinese, english = in_both_languages(LI, "/ui/loans", "loans.html",
+                                         view=listing, done="", refused="")
     assert "您的借阅已到期未还（应还日期是 2030年1月20日）。请尽快归还到档案室" in chinese
     assert "Your loan is past its due date (January 20, 2030) and not returned." in english
     assert "in the API" not in chinese

@@ -18,6 +18,7 @@ from services.web.review_page import (
     chosen_index,
     settled_url,
 )
+from tests.unit.web.conftest import in_both_languages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
@@ -29,9 +30,7 @@ def test_the_queue_is_said_earliest_registered_first_with_each_registration_date
     current = Correcting(item=ITEM, text="漏水", confidence=41.0, next=None, text_version=1)
     view = ReviewPage(items=[ITEM], current=current,
                       saved="", problem="", reason="")
-    layout = page_layout(WANG, "/ui/review", "token")
-    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
-                        for language in ("zh", "en"))
+    chinese, english = in_both_languages(WANG, "/ui/review", "review.html", view=view)
     assert "最早登记的在前" in chinese
     assert "最早归档" not in chinese
     assert "登记日期：2024年5月18日" in chinese
@@ -43,9 +42,7 @@ def test_the_lines_read_doubtfully_are_listed_to_check_first() -> None:
     current = Correcting(item=ITEM, text="电话留言\n3灯，", confidence=96.8, next=None,
                          text_version=1, doubtful_lines=("3灯，",))
     view = ReviewPage(items=[ITEM], current=current, saved="", problem="", reason="")
-    layout = page_layout(WANG, "/ui/review", "token")
-    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
-                        for language in ("zh", "en"))
+    chinese, english = in_both_languages(WANG, "/ui/review", "review.html", view=view)
     assert "这些行识别可信度低，请先核对：" in chinese
     assert "<li>3灯，</li>" in chinese
     assert "read with low confidence; check them first" in english
@@ -56,9 +53,7 @@ def test_a_page_asked_for_that_needs_a_loan_is_said_so_with_the_way_to_ask_for_o
                           code="needs_grant")
     view = ReviewPage(items=[], current=None, saved="", problem="", reason="",
                       refused=refused)
-    layout = page_layout(WANG, "/ui/review", "token")
-    chinese, english = (Pages().html(language, "review.html", layout | {"view": view})
-                        for language in ("zh", "en"))
+    chinese, english = in_both_languages(WANG, "/ui/review", "review.html", view=view)
     assert "不能校对《和解协议》（2024-contract-0003）：" in chinese
     assert "阅读这份文件需要借阅批准" in chinese
     assert 'href="/ui/loans/new?document=d9"' in chinese

@@ -21,6 +21,7 @@ from services.common.contracts.registry import AuditRecord, DocumentRecord, NewD
 from services.common.contracts.retention import Destruction, Sweep, SweepRequest
 from services.registry.bootstrap import RegistryServices
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
+from services.registry.households.models import NewHousehold
 from services.registry.journal.models import AuditQuery
 from services.registry.sweeps.models import AppraisalRequest
 from tests.fixtures.postgres import Seed
@@ -66,6 +67,12 @@ class Retention(LocalRegistry):
         """A repair record filed in 2012 (long past its retention); ``fields`` override."""
         return super().new_document(**{"category": "repair", "title": "卫生间漏水维修记录",
                                        "filed_at": date(2012, 3, 1), **fields})
+
+    async def occupied(self, household: str) -> None:
+        """``household`` registered by wang, occupied by the company 恒通物流有限公司 since
+        2005."""
+        await self.services.households.create(person("wang"), NewHousehold(
+            household=household, occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
 
     async def document(self, document_id: str) -> DocumentRecord:
         async with self.services.store.transaction() as tx:

@@ -11,7 +11,7 @@ import pytest
 from services.common.errors import Conflict, Forbidden
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
-from services.registry.households.models import NewHousehold, NewOccupant
+from services.registry.households.models import NewOccupant
 from tests.unit.registry.retention.conftest import PASSWORD, START, Retention, person
 
 SIGNED = WitnessSignature(password=PASSWORD)
@@ -150,8 +150,7 @@ async def test_a_hold_placed_after_the_register_refuses_execution(
 
 async def test_the_register_marks_each_item_a_hold_a_loan_or_a_move_out_stops(
         retention: Retention) -> None:
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     held, lent, moved, free = [await retention.file(household=household) for household in
                                ("A-1201", "A-1202", "B-0301", "A-1203")]
     register = await retention.witnessed([held, lent, moved, free])
@@ -174,8 +173,7 @@ async def test_a_move_out_after_approval_releases_the_item_and_no_register_takes
         retention: Retention) -> None:
     """R1/R2: the approval was of a due date that no longer holds; the item leaves the
     sweep (no_longer_due, audited) and is never destroyed on that approval."""
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     document = await retention.file(household="B-0301")
     sweep = await retention.approved([document])
     assert sweep.sweep_id is not None
@@ -210,8 +208,7 @@ async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_
         retention: Retention) -> None:
     """R2: the approval was of a sweep item that has left the sweep; the document is due
     again, but only a new appraisal and approval destroy it."""
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     document = await retention.file(household="B-0301")
     register = await retention.witnessed([document])
     await _released_then_due_again(retention, document.document_id)
@@ -228,8 +225,7 @@ async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_
 
 async def test_an_item_released_during_execution_is_withheld_though_due_again(
         retention: Retention) -> None:
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     document = await retention.file(household="B-0301")
     register = await retention.accepted_for_execution([document])
     await _released_then_due_again(retention, document.document_id)
@@ -242,8 +238,7 @@ async def test_a_document_released_and_due_again_is_swept_and_destroyed_anew(
         retention: Retention) -> None:
     """Not lost: the next sweep lists it; once the stopped register is withdrawn, the
     new sweep's register destroys it (appraised, approved and waited again)."""
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     document = await retention.file(household="B-0301")
     old = await retention.witnessed([document])
     await _released_then_due_again(retention, document.document_id)
@@ -271,8 +266,7 @@ async def test_a_transferred_document_is_destroyed_like_any_other(
 
 async def test_a_document_no_longer_due_during_execution_is_withheld(
         retention: Retention) -> None:
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     moving, staying = await retention.file(household="B-0301"), await retention.file(
         household="A-1201")
     register = await retention.accepted_for_execution([moving, staying])

@@ -166,8 +166,7 @@ async def _moved_out(retention: Retention, household: str, on: date) -> None:
 async def test_a_document_released_as_no_longer_due_is_swept_again_when_due(
         retention: Retention) -> None:
     """R1/R2: its item left the old sweep, so the sweep that finds it due takes it."""
-    await retention.services.households.create(person("wang"), NewHousehold(
-        household="B-0301", occupant="恒通物流有限公司", moved_in=date(2005, 1, 1)))
+    await retention.occupied("B-0301")
     document = await retention.file(household="B-0301")
     first = await retention.approved([document])
     await _moved_out(retention, "B-0301", date(2024, 6, 1))  # due again 2034-06-01
