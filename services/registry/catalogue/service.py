@@ -229,7 +229,7 @@ class CatalogueService:
         limit = None
         if can(principal, "correct", record, grants).allowed:
             async with self.store.snapshot() as tx:
-                limit = await limit_of(tx, record)
+                limit = await correction_limit_of(tx, record)
         return DocumentPermissions(document=record,
                                    read_text=can(principal, "read_text", record, grants),
                                    download=can(principal, "download", record, grants),
@@ -324,7 +324,8 @@ class CatalogueService:
                                   document_id=document_id, code=decision.code)
 
 
-async def limit_of(tx: Tx, record: DocumentRecord) -> CorrectionLimit | None:
+async def correction_limit_of(tx: Tx, record: DocumentRecord
+                              ) -> CorrectionLimit | None:
     """What a correction of ``record`` may not change now (``correction_limit``), with the
     destruction register not yet executed that lists it (its item ``pending``), if any."""
     registers = await tx.registers.pending_in([record.document_id])

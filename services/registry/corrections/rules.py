@@ -98,8 +98,8 @@ def limit_refusal(record: DocumentRecord, changes: MetadataChanges,
     if not moved:
         return None
     listed = {"register": limit.register} if limit.register is not None else {}
-    return Conflict(f"its {' and '.join(moved)} can no longer be corrected: {limit.reason}",
-                    code=limit.code, extra={"fields": moved, **listed})
+    return Conflict(f"the {' and '.join(moved)} of {record.archive_no} cannot be corrected "
+                    f"now: {limit.reason}", code=limit.code, extra={"fields": moved, **listed})
 
 
 def moved_fields(record: DocumentRecord, changes: MetadataChanges, names: Iterable[str]

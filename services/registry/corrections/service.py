@@ -44,7 +44,7 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import renumbered
-from services.registry.catalogue.service import file_to_household, limit_of
+from services.registry.catalogue.service import correction_limit_of, file_to_household
 from services.registry.corrections import occupancies
 from services.registry.corrections.models import (
     Correction,
@@ -92,8 +92,8 @@ class CorrectionsService:
             refusal = correction_refusal(principal, can(principal, "correct", record, grants),
                                          request.changes)
             if refusal is None and record is not None:
-                if (closed := limit_refusal(record, request.changes,
-                                            await limit_of(tx, record))) is not None:
+                limit = await correction_limit_of(tx, record)
+                if (closed := limit_refusal(record, request.changes, limit)) is not None:
                     raise closed
                 if request.base_version is not None and request.base_version != record.version:
                     await _refuse_stale(tx, record, request.base_version)
@@ -160,8 +160,8 @@ class CorrectionsService:
                                           can(principal, "read", record, grants), record)
             if refusal is None and record is not None:
                 changes = msgspec.convert(correction.changes, MetadataChanges)
-                if (closed := limit_refusal(record, changes,
-                                            await limit_of(tx, record))) is not None:
+                limit = await correction_limit_of(tx, record)
+                if (closed := limit_refusal(record, changes, limit)) is not None:
                     raise closed
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
