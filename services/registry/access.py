@@ -14,7 +14,7 @@ ask it through ``POST /registry/access/decide``. The rules:
   has no implicit right to read confidential files (domain.md, People).
 - Our services act for the system (indexing, serving what was decided) and may read all.
 - A destroyed document keeps its catalogue record; its content is gone. Whether its
-  record is still corrected is the corrections' rule (``departed_refusal``: it is not).
+  record is still corrected is the corrections' rule (``correction_limit``: it is not).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def can(principal: Principal, action: Action, document: Guarded | None,
         return ALLOWED
     if action == "correct":
         # Whether a record that left the archive (destroyed, transferred out) is still
-        # corrected is the corrections' rule (``departed_refusal``), not access.
+        # corrected is the corrections' rule (``correction_limit``), not access.
         if principal.has_role(*RECORD_CORRECTORS):
             return ALLOWED
         return _refuse("role_required", "metadata is corrected by an archivist (D6)")

@@ -176,8 +176,9 @@ class ReadingPages(Controller):
         if nearest := page_out_of_range(permissions, q[:200], page_number):
             return Redirect(nearest)
         record = permissions.document
-        form = (RecordCorrection(correction_url(document_id), record_values(record))
-                if may_correct_record(page.reader.principal, record) else None)
+        form = (RecordCorrection(correction_url(document_id), record_values(record),
+                                 limit=permissions.correction_limit)
+                if may_correct_record(page.reader.principal) else None)
         return page.render("document.html", view=await _document_view(
             page, ingest, permissions, q=q[:200], page_number=page_number, form=form,
             done=done[:40], waits=waits[:20]))
@@ -194,7 +195,7 @@ class ReadingPages(Controller):
         token = page.reader.token
         permissions = await registry.permissions(token, document_id)
         record = permissions.document
-        if not may_correct_record(page.reader.principal, record):
+        if not may_correct_record(page.reader.principal):
             raise no_such_page()
         form = await page.request.form()
         values = {name: text(form, name, limit=LIMITS.note + 1) for name in record_values(record)}
@@ -213,11 +214,12 @@ class ReadingPages(Controller):
                            done="correction_pending",
                            waits=waits_for(record, request.changes))
         form_again = RecordCorrection(correction_url(document_id), values, asked.problem,
-                                      asked.wrong)
+                                      asked.wrong, limit=permissions.correction_limit)
         if asked.problem == "stale_correction":
             permissions, versions = await asyncio.gather(
                 registry.permissions(token, document_id), registry.versions(token, document_id))
-            form_again = correction_after_change(permissions.document, versions, values)
+            form_again = correction_after_change(permissions.document, versions, values,
+                                                 limit=permissions.correction_limit)
             status_code = 409
         view = await _document_view(page, ingest, permissions, q="", page_number=None,
                                     form=form_again)

@@ -16,6 +16,7 @@ from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
+    CorrectionLimit,
     DocumentPermissions,
     DocumentRecord,
     FixityFindingKind,
@@ -217,11 +218,13 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
 
 
 def correction_after_change(record: DocumentRecord, versions: list[DocumentVersion],
-                            typed: dict[str, str]) -> RecordCorrection:
+                            typed: dict[str, str], *, limit: CorrectionLimit | None = None
+                            ) -> RecordCorrection:
     """The 更正著录 form refused because the record changed after the version it showed
     (``typed["base_version"]``, ``stale_correction``): who changed it, when and which
     fields (``versions``, the record's history), and the form again with the record as it
-    is now and the fields the person changed kept as typed."""
+    is now, the fields the person changed kept as typed, and what a correction may not
+    change now (``limit``)."""
     shown = next((version for version in versions
                   if str(version.version) == typed.get("base_version")), None)
     since = ([version for version in versions if version.version > shown.version]
@@ -234,7 +237,7 @@ def correction_after_change(record: DocumentRecord, versions: list[DocumentVersi
         typed_over(record, shown.metadata if shown is not None else None, typed),
         "stale_correction",
         changed=ChangedMeanwhile(version=record.version, by=latest.changed_by,
-                                 at=latest.changed_at, fields=list(fields)))
+                                 at=latest.changed_at, fields=list(fields)), limit=limit)
 
 
 def _audit_line(entry: AuditTrailEntry) -> AuditLine:

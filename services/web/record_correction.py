@@ -12,6 +12,11 @@ correction is sent with it: "typed differently" means from what the form showed,
 the record changed meanwhile (someone else's correction) the form is refused
 (``stale_correction``) rather than sending the other person's old values back as changes.
 It is shown again with the record as it is now and the fields the person changed kept.
+
+What a correction may not change now is the registry's answer beside the record
+(``DocumentPermissions.correction_limit``): the form shows those fields as they are, not
+to be typed over, saying why; a record closed to every correction (a destroyed
+document's) gets no form, only why.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.registry import (
     MAX_LABEL,
     MAX_TITLE,
+    CorrectionLimit,
     DocumentRecord,
     PaperLocation,
 )
@@ -43,6 +49,7 @@ from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NA
 from services.common.names import tidied_household
 from services.web.household_page import typed_day
 from services.web.links import document_url
+from services.web.retention_page import destruction_url
 
 CORRECTION_ANCHOR = "#correct-record"
 LOCATION_PARTS = ("building", "room", "cabinet", "box")
@@ -61,7 +68,8 @@ REFUSED_FIELDS = {"above_clearance": "security", "unknown_category": "category",
                   "invalid_household": "household", "household_required": "household",
                   "date_out_of_range": "filed_at", "date_in_future": "filed_at",
                   "no_changes": "title", "on_hold": "household", "already_transferred": "category",
-                  "too_long": "title", "validation_failed": "title"}
+                  "in_destruction_register": "category", "too_long": "title",
+                  "validation_failed": "title"}
 """The field to put right when the registry refuses a correction with the code."""
 
 
@@ -70,10 +78,11 @@ def correction_url(document_id: str) -> str:
     return f"{document_url(document_id)}/corrections"
 
 
-def may_correct_record(principal: Principal, record: DocumentRecord) -> bool:
+def may_correct_record(principal: Principal) -> bool:
     """Whether the page offers the form: the registry lets archivists correct a record
-    (D6) that was not destroyed."""
-    return principal.has_role(*RECORD_CORRECTORS) and record.status != "destroyed"
+    (D6); what of it they may not change now, the registry answers
+    (``RecordCorrection.limit``)."""
+    return principal.has_role(*RECORD_CORRECTORS)
 
 
 def record_values(record: DocumentRecord) -> dict[str, str]:
@@ -205,6 +214,19 @@ class RecordCorrection:
     problem: str = ""
     wrong: str = ""
     changed: ChangedMeanwhile | None = None
+    limit: CorrectionLimit | None = None
+    """What a correction may not change now, as the registry answered; None: nothing."""
     categories: ClassVar[list[tuple[str, str]]] = CATEGORY_CHOICES
     levels: ClassVar[list[tuple[str, str]]] = SECURITY_CHOICES
     languages: ClassVar[list[tuple[str, str]]] = LANGUAGE_CHOICES
+
+    @property
+    def fixed(self) -> frozenset[str]:
+        """The fields shown as they are, not to be typed over (``limit``)."""
+        return frozenset(self.limit.fields) if self.limit is not None else frozenset()
+
+    @property
+    def register_url(self) -> str | None:
+        """The page of the destruction register that lists the document, if one does."""
+        register = self.limit.register if self.limit is not None else None
+        return destruction_url(register) if register is not None else None

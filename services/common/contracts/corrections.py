@@ -20,7 +20,12 @@ import msgspec
 from services.common.auth import Principal
 from services.common.contracts.fields import Text
 from services.common.contracts.households import OccupancyChanges
-from services.common.contracts.registry import DocumentRecord, PaperLocation, Title
+from services.common.contracts.registry import (
+    CorrectionLimit,
+    DocumentRecord,
+    PaperLocation,
+    Title,
+)
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import MAX_HOUSEHOLD, Role, SecurityLevel, Struct, security_rank
 
@@ -174,6 +179,51 @@ def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Rol
     # D11: a document moved to another household's file shows there, under another
     # occupant's label, and takes a number in that file's series: a manager approves.
     return WORKING_APPROVERS if record.working or moves_household(record, changes) else ()
+
+
+FILING_FIELDS = ("category", "filed_at", "household")
+"""What places a document in its file (D3) and names its archive number's series (D8)."""
+
+
+def correction_limit(record: DocumentRecord, *, register: str | None) -> CorrectionLimit | None:
+    """What a correction of ``record`` may not change now, and why; None when nothing but
+    who may correct (D6) stops one. ``register``: the destruction register not yet
+    executed that lists it, if any. The registry refuses a correction by it, when asked
+    and again when approved, and answers it beside the record (``DocumentPermissions``).
+
+    D11: a document that has left the archive is not refiled. A destroyed one's record is
+    closed (``document_destroyed``): it is the evidence of what its register destroyed
+    (R6). One transferred out (移出) keeps its filing (``FILING_FIELDS``: category, filing
+    date, household, so its archive number) as the transfer list names it
+    (``already_transferred``): its paper has left under that number, and the yearly
+    statistics count it there (O2). R6: one listed in a destruction register not yet
+    executed keeps it as the register names it (``in_destruction_register``): the
+    register was drawn up from an approved sweep, its witnesses check and sign its items
+    under those numbers, and its execution destroys them so. Its other fields (a title,
+    its security level, where its paper is kept) are corrected as any document's.
+    """
+    if record.status == "destroyed":
+        return CorrectionLimit(
+            code="document_destroyed", closed=True,
+            fields=list(MetadataChanges.__struct_fields__),
+            reason=f"{record.archive_no} was destroyed; its record stays as its destruction "
+                   "register lists it and is no longer corrected")
+    if record.status == "transferred":
+        return CorrectionLimit(
+            code="already_transferred", fields=list(FILING_FIELDS),
+            reason=f"{record.archive_no} was transferred out of the archive (移出) under "
+                   "this number: its paper has left as the transfer list names it; its "
+                   "other fields may still be corrected")
+    if register is not None:
+        return CorrectionLimit(
+            code="in_destruction_register", fields=list(FILING_FIELDS), register=register,
+            reason=f"{record.archive_no} is listed under this number in destruction register "
+                   f"{register}, not yet executed, which its witnesses check and sign as "
+                   "listed (R6): withdraw the register (cancel it, before its execution "
+                   "begins), correct the document, then draw up a register again; or correct "
+                   "it after the execution, should it leave the document undestroyed; its "
+                   "other fields may still be corrected")
+    return None
 
 
 def awaits_decision(principal: Principal, correction: Correction) -> bool:

@@ -234,6 +234,24 @@ class Decision(Struct):
             raise self.error()
 
 
+CorrectionLimitCode = Literal["document_destroyed", "already_transferred",
+                              "in_destruction_register"]
+
+
+class CorrectionLimit(Struct):
+    """What a correction of a document may not change now, and why: a correction naming
+    them is refused (409 ``code``; ``reason`` says what to do), so a form shows them as not
+    correctable. ``closed``: none of its fields (``fields`` lists them all). Decided by
+    ``services.common.contracts.corrections.correction_limit``; ``register``: the
+    destruction register that lists the document (``in_destruction_register``)."""
+
+    code: CorrectionLimitCode
+    reason: str
+    fields: list[str]
+    closed: bool = False
+    register: str | None = None
+
+
 class DocumentPermissions(Struct):
     """What the caller may do with a document they may see, asked before offering it (the
     staff pages show a download only where ``download`` allows it, and otherwise its
@@ -242,6 +260,9 @@ class DocumentPermissions(Struct):
     document: DocumentRecord
     read_text: Decision
     download: Decision
+    correction_limit: CorrectionLimit | None = None
+    """To one who may correct the record (D6): what a correction may not change now
+    (None: nothing stops one); to others, None."""
 
 
 class AccessRequest(Struct):

@@ -27,10 +27,12 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.catalogue import FILED, DocumentVersion
+from services.common.contracts.corrections import correction_limit
 from services.common.contracts.registry import (
     AccessAnswer,
     AccessFilter,
     Action,
+    CorrectionLimit,
     DocumentFiled,
     DocumentPermissions,
     DocumentRecord,
@@ -224,9 +226,14 @@ class CatalogueService:
         the other answers are questions, not accesses, and are not audited."""
         record = await self.read(principal, document_id)
         grants = await self.grants.grants_for(principal)
+        limit = None
+        if can(principal, "correct", record, grants).allowed:
+            async with self.store.snapshot() as tx:
+                limit = await correction_limit_of(tx, record)
         return DocumentPermissions(document=record,
                                    read_text=can(principal, "read_text", record, grants),
-                                   download=can(principal, "download", record, grants))
+                                   download=can(principal, "download", record, grants),
+                                   correction_limit=limit)
 
     async def decide(self, principal: Principal, document_id: str, action: Action, *,
                      viewing: bool = False, served_after_check: bool = False
@@ -315,6 +322,14 @@ class CatalogueService:
                 return await tx.documents.versions(document_id)
         await self.journal.refuse(principal, "read_history", decision.error(),
                                   document_id=document_id, code=decision.code)
+
+
+async def correction_limit_of(tx: Tx, record: DocumentRecord
+                              ) -> CorrectionLimit | None:
+    """What a correction of ``record`` may not change now (``correction_limit``), with the
+    destruction register not yet executed that lists it (its item ``pending``), if any."""
+    registers = await tx.registers.pending_in([record.document_id])
+    return correction_limit(record, register=registers.get(record.document_id))
 
 
 async def file_to_household(tx: Tx, household: str, *, by: str, at: datetime) -> None:

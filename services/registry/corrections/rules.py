@@ -11,6 +11,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.corrections import (
+    FILING_FIELDS,
     LOWERING_APPROVERS,
     MetadataChanges,
     approvers_for,
@@ -18,6 +19,7 @@ from services.common.contracts.corrections import (
 )
 from services.common.contracts.households import Occupancy, occupancy_on
 from services.common.contracts.registry import (
+    CorrectionLimit,
     Decision,
     DocumentCorrected,
     DocumentRecord,
@@ -37,8 +39,6 @@ from services.registry.schedule.rules import RetentionRules
 
 RETENTION_FIELDS = ("retention_class", *PLACEMENT_FIELDS)
 """What a new category, date or household recomputes; a version lists those it changed."""
-FILING_FIELDS = ("category", "filed_at", "household")
-"""What places a document in its file (D3) and names its archive number's series (D8)."""
 
 
 def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: RetentionRules, *,
@@ -83,30 +83,23 @@ def apply_changes(record: DocumentRecord, changes: MetadataChanges, rules: Reten
     return updated, version_changes(record, updated, (*corrected, *RETENTION_FIELDS))
 
 
-def departed_refusal(record: DocumentRecord, changes: MetadataChanges) -> Conflict | None:
-    """Why a correction of ``record``, a document that has left the archive, is refused
-    (409), or None if it is not refused: when asked for, and again when approved.
-
-    D11: such a document is not refiled. A destroyed document's record is closed
-    (``document_destroyed``): it is the evidence of what its destruction register
-    destroyed (R6). A document transferred out (移出) keeps its filing
-    (``FILING_FIELDS``: category, filing date, household, so its archive number) as the
-    transfer list names it (``already_transferred``): its paper has left under that
-    number, and the yearly statistics count it there (O2); its other fields (a title,
-    its security level, where its paper was kept) are corrected as any document's.
-    """
-    if record.status == "destroyed":
-        return Conflict(
-            f"{record.archive_no} was destroyed; its record stays as its destruction "
-            "register lists it and is no longer corrected", code="document_destroyed")
-    moved = moved_fields(record, changes, FILING_FIELDS)
-    if record.status == "transferred" and moved:
-        return Conflict(
-            f"{record.archive_no} was transferred out of the archive (移出) under this "
-            f"number, so its {' and '.join(moved)} can no longer be corrected: its paper has "
-            "left as the transfer list names it; its other fields may still be corrected",
-            code="already_transferred", extra={"fields": moved})
-    return None
+def limit_refusal(record: DocumentRecord, changes: MetadataChanges,
+                  limit: CorrectionLimit | None) -> Conflict | None:
+    """Why a correction of ``record`` is refused (409) by what ``limit`` (the
+    ``correction_limit`` of the record now) closes, or None if it is not refused: when
+    asked for, and again when approved. A closed record refuses every correction; else
+    only one that changes a field ``limit`` names (``extra``: those it would change, and
+    the ``register`` that lists the document)."""
+    if limit is None:
+        return None
+    if limit.closed:
+        return Conflict(limit.reason, code=limit.code)
+    moved = moved_fields(record, changes, limit.fields)
+    if not moved:
+        return None
+    listed = {"register": limit.register} if limit.register is not None else {}
+    return Conflict(f"the {' and '.join(moved)} of {record.archive_no} cannot be corrected "
+                    f"now: {limit.reason}", code=limit.code, extra={"fields": moved, **listed})
 
 
 def moved_fields(record: DocumentRecord, changes: MetadataChanges, names: Iterable[str]

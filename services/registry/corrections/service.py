@@ -15,8 +15,10 @@ record that is no longer the current one (``base_version``), or approved after t
 document changed, is refused (``stale_correction``): it was written against metadata that
 is no longer there, and would put back what someone changed meanwhile. Its proposer may
 withdraw it while it is pending (撤回, ``withdrawn``); nobody else may. A document that
-has left the archive is corrected no more, or only in part (``departed_refusal``: 409
-``document_destroyed``, ``already_transferred``), when asked and when approved.
+has left the archive is corrected no more, or only in part, and one listed in a
+destruction register not yet executed keeps its filing until the register is withdrawn
+(``correction_limit``, ``limit_refusal``: 409 ``document_destroyed``,
+``already_transferred``, ``in_destruction_register``), when asked and when approved.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import renumbered
-from services.registry.catalogue.service import file_to_household
+from services.registry.catalogue.service import correction_limit_of, file_to_household
 from services.registry.corrections import occupancies
 from services.registry.corrections.models import (
     Correction,
@@ -57,7 +59,7 @@ from services.registry.corrections.rules import (
     change_event,
     correction_refusal,
     decider_refusal,
-    departed_refusal,
+    limit_refusal,
     moved_fields,
 )
 from services.registry.households.service import seen_by
@@ -90,8 +92,9 @@ class CorrectionsService:
             refusal = correction_refusal(principal, can(principal, "correct", record, grants),
                                          request.changes)
             if refusal is None and record is not None:
-                if (departed := departed_refusal(record, request.changes)) is not None:
-                    raise departed
+                limit = await correction_limit_of(tx, record)
+                if (closed := limit_refusal(record, request.changes, limit)) is not None:
+                    raise closed
                 if request.base_version is not None and request.base_version != record.version:
                     await _refuse_stale(tx, record, request.base_version)
                 await _refuse_moving_out_of_a_hold(tx, record, request.changes)
@@ -157,8 +160,9 @@ class CorrectionsService:
                                           can(principal, "read", record, grants), record)
             if refusal is None and record is not None:
                 changes = msgspec.convert(correction.changes, MetadataChanges)
-                if (departed := departed_refusal(record, changes)) is not None:
-                    raise departed
+                limit = await correction_limit_of(tx, record)
+                if (closed := limit_refusal(record, changes, limit)) is not None:
+                    raise closed
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")

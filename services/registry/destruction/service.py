@@ -134,8 +134,13 @@ class DestructionService:
 
     async def _refuse_protected(self, tx: Tx, principal: Principal, sweep_id: str,
                                 document_ids: Collection[str]) -> list[DocumentRecord]:
-        """The records, unless any is held (R7), lent, or no longer approved (R1, R2)."""
-        records = await _records(tx, document_ids)
+        """The records, unless any is held (R7), lent, or no longer approved (R1, R2).
+
+        Their rows stay locked until the transaction ends, as a correction locks the one
+        it changes: a correction of a document's filing either lands before the register
+        lists it (so the register lists the corrected number) or sees it listed and is
+        refused (``in_destruction_register``), never in between."""
+        records = await _records(tx, document_ids, lock=True)
         reasons = await stopped(tx, records, sweep_id=sweep_id)
         for reason, (code, why) in PROTECTION_REFUSALS.items():
             refused = sorted(document_id for document_id, stop in reasons.items()
@@ -372,9 +377,10 @@ async def register_for(tx: Tx, principal: Principal, register: Destruction) -> D
         for item in register.items])
 
 
-async def _records(tx: Tx, document_ids: Collection[str]) -> list[DocumentRecord]:
+async def _records(tx: Tx, document_ids: Collection[str], *, lock: bool = False
+                   ) -> list[DocumentRecord]:
     return [record for document_id in document_ids
-            if (record := await tx.documents.get(document_id)) is not None]
+            if (record := await tx.documents.get(document_id, lock=lock)) is not None]
 
 
 def _register_item(item: RegisterItem) -> RegisterItem:

@@ -9,8 +9,8 @@ and their items (the director's approval), destruction registers (each item's
 Every count per category counts a document in its category now (``documents.category``),
 not in the one a transfer list or destruction register copied when it was drawn up, so
 a category's documents received, held, transferred out and destroyed add up after a
-correction of its category (a record that left the archive keeps its filing:
-``corrections.rules.departed_refusal``).
+correction of its category (a record that left the archive keeps its filing, and so
+does one listed in a register not yet executed: ``contracts.corrections.correction_limit``).
 """
 
 from __future__ import annotations

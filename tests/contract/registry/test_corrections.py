@@ -478,7 +478,7 @@ async def test_a_move_asked_before_the_transfer_is_not_approved_after_it(
 
 
 async def test_a_destroyed_documents_record_is_corrected_no_more(registry: Registry) -> None:
-    """The same rule as a transfer's (``departed_refusal``), answered as other refusals
+    """The same rule as a transfer's (``correction_limit``), answered as other refusals
     of a correction are: 409, and a correction asked before is not approved after."""
     doomed = await registry.file(household="A-1201", working=True)
     asked = await registry.services.corrections.request(ARCHIVIST, doomed.document_id,

@@ -143,3 +143,24 @@ def test_a_household_typed_otherwise_waits_for_a_department_head_and_the_record_
     assert "等待部门负责人批准（把文件移到另一户须经批准）" in shown.text
     assert (record["household"], record["archive_no"], record["version"]) == (
         "A-1201", filed["archive_no"], 1)
+
+
+def test_a_transferred_documents_filing_is_shown_as_it_is_and_its_title_still_corrected(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """D11: the registry's answer (``correction_limit``) closes the category, filing date
+    and household; the form shows them as they are, saying why, and sends them unchanged."""
+    document_id = _filed(server)
+    sent_out = archivist.post("/registry/transfers", json={
+        "recipient": "某区档案馆", "reason": "移交区档案馆", "documents": [document_id]})
+    page = wang.get(f"/ui/documents/{document_id}")
+    retitled = _corrected(wang, document_id, title="关于地下车位的申请函")
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert sent_out.status_code == 201, sent_out.text
+    assert "类别、归档日期和户号不能再更正" in page.text
+    assert '<select id="correct-category"' not in page.text
+    assert '<input type="hidden" name="category" value="correspondence">' in page.text
+    assert 'name="household" readonly aria-describedby="correction-limit" value="A-1201"' \
+        in page.text
+    assert retitled.status_code == 303, retitled.text
+    assert (record["title"], record["household"], record["version"]) == (
+        "关于地下车位的申请函", "A-1201", 2)

@@ -118,7 +118,7 @@ CORRECT = [
     # roles, clearance, security, status → outcome of "correct"
     (("archivist",), "confidential", "confidential", "active", "allowed"),
     (("archivist",), "ordinary", "confidential", "active", "hidden"),
-    # The corrections refuse a destroyed record's correction (``departed_refusal``).
+    # The corrections refuse a destroyed record's correction (``correction_limit``).
     (("archivist",), "secret", "secret", "destroyed", "allowed"),
     (("manager",), "secret", "ordinary", "active", "role_required"),
     (("admin",), "secret", "ordinary", "active", "role_required"),

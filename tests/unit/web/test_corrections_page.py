@@ -230,3 +230,16 @@ def test_the_decide_and_withdraw_forms_send_the_pages_shown() -> None:
     kept = ('<input type="hidden" name="page" value="2">'
             '<input type="hidden" name="mine_page" value="2">')
     assert shown.count(kept) == 1 + 3  # the one decision shown, the three withdrawals
+
+
+def test_an_approval_refused_for_a_register_that_lists_the_document_says_what_to_do() -> None:
+    """R6, D11: the document entered a destruction register after the correction was
+    asked for; the approver rejects it, or withdraws the register first."""
+    view = _view(ZHOU, [_lowering()])
+    for language, said in (("zh", "已列入一份尚未执行的销毁清册"),
+                           ("en", "listed on a destruction register not yet executed")):
+        shown = Pages().html(language, "corrections.html",  # type: ignore[arg-type]
+                             page_layout(ZHOU, "/ui/corrections", "token")
+                             | {"view": view, "done": "",
+                                "refused": "in_destruction_register"})
+        assert said in shown

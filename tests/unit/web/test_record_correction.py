@@ -10,7 +10,9 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.catalogue import DocumentVersion
+from services.common.contracts.corrections import FILING_FIELDS
 from services.common.contracts.registry import (
+    CorrectionLimit,
     Decision,
     DocumentPermissions,
     DocumentRecord,
@@ -39,10 +41,10 @@ RECORD = document_record(location=PaperLocation("A", "档案室", "12", "3"), pe
 def _shown(reader: Principal, *, problem: str = "", wrong: str = "",
            values: dict[str, str] | None = None, done: str = "", waits: str = "",
            language: str = "zh", form: RecordCorrection | None = None,
-           record: DocumentRecord = RECORD) -> str:
-    if form is None and may_correct_record(reader, RECORD):
+           record: DocumentRecord = RECORD, limit: CorrectionLimit | None = None) -> str:
+    if form is None and may_correct_record(reader):
         form = RecordCorrection(correction_url("d1"), values or record_values(RECORD), problem,
-                                wrong)
+                                wrong, limit=limit)
     view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
                                                      download=ALLOWED),
                          q="", text=None, number=None, boxes=None, has_preview=False,
@@ -55,12 +57,65 @@ def _typed(**changed: str) -> dict[str, str]:
     return record_values(RECORD) | {"reason": "按原件核对"} | changed
 
 
-def test_only_an_archivist_is_offered_the_form_and_not_on_a_destroyed_document() -> None:
+def test_only_an_archivist_is_offered_the_form() -> None:
     assert "更正著录" in _shown(WANG)
     assert 'action="/ui/documents/d1/corrections"' in _shown(WANG)
     assert "更正著录" not in _shown(LI)
     assert "更正著录" not in _shown(ZHOU)
-    assert not may_correct_record(WANG, document_record(status="destroyed"))
+
+
+def _limit(code: str, **fields: object) -> CorrectionLimit:
+    return msgspec.convert({"code": code, "reason": "", "fields": list(FILING_FIELDS),
+                            **fields}, CorrectionLimit)
+
+
+def test_a_destroyed_documents_record_offers_no_form_and_says_why() -> None:
+    """The registry closes the whole record (``closed``); the page says why, in place of
+    a form it would refuse."""
+    shown = _shown(WANG, record=document_record(status="destroyed"), limit=_limit(
+        "document_destroyed", closed=True, fields=["title", *FILING_FIELDS]))
+    assert "更正著录" in shown
+    assert "这份文件已经销毁，它的记录是销毁清册所销毁文件的凭证，不再更正。" in shown
+    assert 'action="/ui/documents/d1/corrections"' not in shown
+    assert 'name="title"' not in shown
+
+
+def test_the_filing_of_a_document_in_a_register_is_shown_as_it_is_saying_why() -> None:
+    """The fields the registry's answer closes are read-only, sent as they are, with one
+    line why and the register's page; the others stay editable."""
+    shown = _shown(WANG, limit=_limit("in_destruction_register", register="r1"))
+    assert "这份文件已列入一份尚未执行的销毁清册" in shown
+    assert "请先撤回这份清册" in shown
+    assert '<a href="/ui/destructions/r1">查看销毁清册</a>' in shown
+    assert '<select id="correct-category"' not in shown
+    assert ('<input id="correct-category" readonly aria-describedby="correction-limit" '
+            'value="维修/报修记录">') in shown
+    assert '<input type="hidden" name="category" value="repair">' in shown
+    assert ('<input id="filed_at" name="filed_at" readonly '
+            'aria-describedby="correction-limit" value="2020-05-01">') in shown
+    assert ('<input id="household" name="household" readonly '
+            'aria-describedby="correction-limit" value="A-1201">') in shown
+    assert 'name="title" required maxlength="500" autocomplete="off" value="报修单"' in shown
+    assert '<select id="correct-security" name="security">' in shown
+    asked = asked_correction(RECORD, _typed(title="报修单（卫生间）"))
+    assert asked.request is not None
+    assert msgspec.to_builtins(asked.request.changes) == {"title": "报修单（卫生间）"}
+
+
+def test_the_filing_of_a_transferred_document_is_shown_as_it_is_saying_why() -> None:
+    shown = _shown(WANG, limit=_limit("already_transferred"))
+    english = _shown(WANG, limit=_limit("already_transferred"), language="en")
+    assert "纸质原件已按移出清单上的档号交出，类别、归档日期和户号不能再更正" in shown
+    assert '<select id="correct-category"' not in shown
+    assert "查看销毁清册" not in shown
+    assert "its category, filing date and household can no longer be corrected" in english
+
+
+def test_a_document_the_registry_limits_nothing_of_is_offered_every_field() -> None:
+    shown = _shown(WANG)
+    assert 'id="correction-limit"' not in shown
+    assert '<select id="correct-category" name="category">' in shown
+    assert 'readonly' not in shown
 
 
 def test_the_form_is_prefilled_with_the_record_as_it_is() -> None:
