@@ -36,6 +36,8 @@ from services.cli.audit import show_chain_report, verify_audit_log
 from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
 from services.common.config import load_settings
+from services.common.in_use import to_itself
+from services.search.bootstrap import locks_held_while_served
 
 
 @click.command()
@@ -59,13 +61,18 @@ def backup(destination: str) -> None:
 def restore(source: str) -> None:
     """Restore the newest backup at SOURCE (a directory or s3://bucket/prefix) into this
     archive's empty data directory (or empty database and bucket), check every file's
-    SHA-256, rebuild the search index, run a fixity check and verify the audit log."""
+    SHA-256, rebuild the search index, run a fixity check and verify the audit log.
+    Refused while an archive serve or worker uses the data directory."""
     settings = load_settings()
-    with Bars() as bars:
-        report = asyncio.run(run_restore(settings, source,
-                                         clock=SystemClock(settings.time_zone), progress=bars))
-    restored = show_restore(report, settings.time_zone)
-    intact = show_chain_report(asyncio.run(verify_audit_log(settings)), settings.time_zone)
+    with to_itself(settings.data_dir, "archive restore",
+                   older=locks_held_while_served(settings)):
+        with Bars() as bars:
+            report = asyncio.run(run_restore(settings, source,
+                                             clock=SystemClock(settings.time_zone),
+                                             progress=bars))
+        restored = show_restore(report, settings.time_zone)
+        intact = show_chain_report(asyncio.run(verify_audit_log(settings)),
+                                   settings.time_zone)
     if not (restored and intact):
         click.echo("The restore is not clean: see above. Keep this copy for inspection and "
                    "restore another into a new empty place.", err=True)

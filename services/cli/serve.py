@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import nullcontext
 
 import click
 
@@ -10,9 +11,11 @@ from services.app import create_app
 from services.common.auth import TokenCodec
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
-from services.common.context import PART_NAMES, SERVICE_NAMES, Context, PartName
+from services.common.context import PART_NAMES, Context, PartName
+from services.common.in_use import to_itself, using
 from services.common.logs import configure_logging
 from services.common.migrations import migrate_configured
+from services.search.bootstrap import locks_held_while_served
 from services.server import build_server, ensure_port_free
 from services.server import serve as run_server
 
@@ -43,19 +46,29 @@ def serve(host: str, port: int, service: str) -> None:
         click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
                    f"({pages}API docs at /schema)", err=True)
 
-    asyncio.run(run_server(app, build_server(app, host, port,
-                                             trusted_proxies=settings.trusted_proxies),
-                           on_started=announce))
+    # Embedded, one server per data directory, and no migrate or restore under it.
+    with (using(settings.data_dir, "archive serve", older=locks_held_while_served(settings))
+          if settings.embedded else nullcontext()):
+        asyncio.run(run_server(app, build_server(app, host, port,
+                                                 trusted_proxies=settings.trusted_proxies),
+                               on_started=announce))
 
 
 @click.command()
 def migrate() -> None:
     """Bring every service's tables to the newest schema (needed with ARCHIVE_DATABASE_URL).
 
-    With ARCHIVE_MIGRATION_DATABASE_URL, migrates as that role (the tables' owner) and
-    grants the role of ARCHIVE_DATABASE_URL what the services need: on the audit log,
-    INSERT and SELECT only."""
+    Embedded, refused while an archive serve or worker uses the data directory. With
+    ARCHIVE_MIGRATION_DATABASE_URL, migrates as that role (the tables' owner) and grants
+    the role of ARCHIVE_DATABASE_URL what the services need: on the audit log, INSERT and
+    SELECT only. Says for each service the revisions it went from and to, or that it was
+    already at the newest."""
     settings = load_settings()
-    app_role = migrate_configured(settings)
-    granted = f"; role {app_role} may only insert and read audit rows" if app_role else ""
-    click.echo("migrated: " + ", ".join(SERVICE_NAMES) + granted)
+    with (to_itself(settings.data_dir, "archive migrate",
+                    older=locks_held_while_served(settings))
+          if settings.embedded else nullcontext()):
+        migrations, app_role = migrate_configured(settings)
+    for migration in migrations:
+        click.echo(migration.said)
+    if app_role:
+        click.echo(f"role {app_role} may only insert and read audit rows")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from contextlib import nullcontext
 
 import click
 import httpx
@@ -12,6 +13,7 @@ from services.cli.client import DEFAULT_SERVER
 from services.common.auth import TokenCodec
 from services.common.clock import SystemClock
 from services.common.config import load_settings
+from services.common.in_use import using
 from services.common.logs import configure_logging
 from services.ingest.bootstrap import ocr_processes, run_workers
 
@@ -29,7 +31,8 @@ def worker(concurrency: int | None) -> None:
     store; documents are registered at ARCHIVE_REGISTRY_URL (set it: the default is a
     server on this host, http://127.0.0.1:8000). While the database or the registry cannot
     be reached (also at start) they wait and try again, keeping their jobs. Stop with
-    Ctrl-C: the jobs in hand are handed back for another worker.
+    Ctrl-C: the jobs in hand are handed back for another worker. On embedded data, no
+    'archive migrate' or 'archive restore' runs on the data directory meanwhile.
     """
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -51,7 +54,8 @@ def worker(concurrency: int | None) -> None:
         await run_workers(settings, codec, SystemClock(settings.time_zone),
                           registry_url=registry_url, stop=stop, concurrency=concurrency)
 
-    asyncio.run(main())
+    with using(settings.data_dir, "archive worker") if settings.embedded else nullcontext():
+        asyncio.run(main())
 
 
 def _answers(url: str) -> bool:

@@ -32,6 +32,11 @@ ACCOUNT_ADMINS = ("admin",)
 PUBLIC_PATHS = ("/health", "/ready", "/schema")
 
 
+SERVICE_PREFIX = "service:"
+"""Where a username is recorded, one of our services doing it on its own is
+``service:<name>`` (``service:registry`` placing documents after an upgrade)."""
+
+
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
     """Who is asking: a user, or one of our services (``service:<name>``)."""
 
@@ -83,7 +88,7 @@ class TokenCodec:
         return jwt.encode(claims, self._key, algorithm=ALGORITHM)
 
     def service_token(self, service: str) -> str:
-        return self.issue(Principal(username=f"service:{service}", roles=(SERVICE_ROLE,),
+        return self.issue(Principal(username=SERVICE_PREFIX + service, roles=(SERVICE_ROLE,),
                                     clearance="secret"))
 
     def decode(self, token: str) -> Principal:

@@ -240,13 +240,35 @@ def migration_config(url: str, service: str) -> Any:
     return config
 
 
-async def migrate(url: str, service: str) -> None:
+class Migration(msgspec.Struct, frozen=True):
+    """What ``migrate`` did to one service's database: its revisions before (none: it was
+    empty) and after, and the steps applied between them."""
+
+    service: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    steps: int
+
+    @property
+    def said(self) -> str:
+        """``registry: registry_0010_… → registry_0023_… (13 steps)``, or ``registry:
+        already at registry_0023_…``: what the operator reads."""
+        after = ", ".join(self.after)
+        if not self.steps:
+            return f"{self.service}: already at {after}"
+        plural = "" if self.steps == 1 else "s"
+        return (f"{self.service}: {', '.join(self.before) or 'empty'} → {after} "
+                f"({self.steps} step{plural})")
+
+
+async def migrate(url: str, service: str) -> Migration:
     """Bring ``service``'s tables to the newest revision (every head; feature chains may fork).
     ``Conflict`` if a newer release wrote the database (a revision this one does not know);
     ``DependencyUnavailable`` (``migration_failed``) if a step fails: each step is one
     transaction, so the failed one is undone and the database stays at the revision
     before it."""
     from alembic import command
+    from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
 
     config = migration_config(url, service)
@@ -267,8 +289,20 @@ async def migrate(url: str, service: str) -> None:
             after = await current_revisions(engine, service)
             raise DependencyUnavailable(_failed_step(service, exc, before, after),
                                         code="migration_failed") from exc
+        after = await current_revisions(engine, service)
     finally:
         await engine.dispose()
+    script = ScriptDirectory.from_config(config)
+    return Migration(service=service, before=tuple(sorted(before)),
+                     after=tuple(sorted(after)),
+                     steps=len(_ancestry(script, after) - _ancestry(script, before)))
+
+
+def _ancestry(script: Any, heads: set[str]) -> set[str]:
+    """``heads`` and every revision below them."""
+    if not heads:
+        return set()
+    return {revision.revision for revision in script.iterate_revisions(tuple(heads), "base")}
 
 
 def _failed_step(service: str, exc: Exception, before: set[str], after: set[str]) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.config import Settings
 from services.common.context import SERVICE_NAMES
 from services.common.db import (
+    Migration,
     check_durability,
     create_engine,
     is_sqlite,
@@ -55,7 +56,7 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
     while True:
         try:
             if embedded:
-                await migrate(url, service)
+                log.info("database migration, %s", (await migrate(url, service)).said)
             else:
                 await _require_current(engine, url, service)
             await check_durability(engine)
@@ -84,37 +85,38 @@ async def _require_current(engine: AsyncEngine, url: str, service: str) -> None:
         )
 
 
-def migrate_all(url_for: dict[str, str], *, app_role: str | None = None) -> None:
+def migrate_all(url_for: dict[str, str], *, app_role: str | None = None) -> list[Migration]:
     """``archive migrate``: every service's chain, in order, at ``url_for[service]`` (the
-    tables' owner); then, on PostgreSQL, the grants to ``app_role`` if given."""
+    tables' owner); then, on PostgreSQL, the grants to ``app_role`` if given. What each
+    migration did, in that order."""
 
-    async def run() -> None:
-        for service, url in url_for.items():
-            await migrate(url, service)
+    async def run() -> list[Migration]:
+        done = [await migrate(url, service) for service, url in url_for.items()]
         if app_role is None:
-            return
+            return done
         by_url: dict[str, list[str]] = {}
         for service, url in url_for.items():
             by_url.setdefault(url, []).append(service)
         for url, services in by_url.items():
             if not is_sqlite(url):
                 await grant_app_role(url, app_role, services)
+        return done
 
-    asyncio.run(run())
+    return asyncio.run(run())
 
 
-def migrate_configured(settings: Settings) -> str | None:
+def migrate_configured(settings: Settings) -> tuple[list[Migration], str | None]:
     """``archive migrate`` on the configured databases: as the tables' owner
     (``ARCHIVE_MIGRATION_DATABASE_URL``, else ``ARCHIVE_DATABASE_URL``); then the
-    services' own role, if it is another, is granted what they need. Returns that role."""
+    services' own role, if it is another, is granted what they need. Returns what each
+    migration did, and that role."""
     app_role = None
     if settings.migration_database_url and settings.database_url:
         app_role = make_url(settings.database_url).username
         if app_role == make_url(settings.migration_database_url).username:
             app_role = None
-    migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
-                app_role=app_role)
-    return app_role
+    return migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
+                       app_role=app_role), app_role
 
 
 def app_role_limits(service: str) -> Mapping[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 
 from litestar.router import Router
 
@@ -26,7 +27,7 @@ from services.search.api import ReindexController, SearchController
 from services.search.consumer import FeedConsumer
 from services.search.index.elasticsearch_index import ElasticsearchIndex
 from services.search.index.protocol import SearchIndex
-from services.search.index.tantivy_index import TantivyIndex
+from services.search.index.tantivy_index import TantivyIndex, writer_lock
 from services.search.metrics import SearchSampler
 from services.search.reindex import Reindexer
 from services.search.service import SearchService
@@ -42,6 +43,14 @@ def open_index(settings: Settings) -> SearchIndex:
         return ElasticsearchIndex.from_url(settings.elasticsearch_url,
                                            alias=settings.elasticsearch_index)
     return TantivyIndex(settings.data_dir / "index")
+
+
+def locks_held_while_served(settings: Settings) -> tuple[Path, ...]:
+    """The lock file an archive serving the embedded index holds while it runs (Tantivy's
+    writer lock, held by every release): how ``services.common.in_use`` sees a server of
+    a release older than its own lock."""
+    held = None if settings.elasticsearch_url else writer_lock(settings.data_dir / "index")
+    return () if held is None else (held,)
 
 
 def build(ctx: Context) -> ServicePart:

@@ -112,11 +112,18 @@ class Reindexer:
 
     def _finish(self, *, error: str | None = None, documents: int | None = None) -> None:
         status = self._status
+        finished_at = self.clock.now()
+        took_s = (finished_at - status.started_at).total_seconds() if status.started_at else 0
         if error:
-            log.error("reindex failed, the live index is unchanged: %s", error)
+            log.error("reindex failed after %.1f s, the live index is unchanged: %s",
+                      took_s, error)
+        else:
+            indexed = "uncounted" if documents is None else documents
+            log.info("reindex done: %s documents indexed in %.1f s (feed replayed to seq %d)",
+                     indexed, took_s, status.replayed)
         self._status = ReindexStatus(
             state="failed" if error else "done", replayed=status.replayed, head=status.head,
-            documents=documents, started_at=status.started_at, finished_at=self.clock.now(),
+            documents=documents, started_at=status.started_at, finished_at=finished_at,
             error=error)
 
 

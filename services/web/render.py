@@ -22,6 +22,7 @@ from jinja2.runtime import Context
 from litestar import Request, Response
 from markupsafe import Markup
 
+from services.common.auth import SERVICE_PREFIX
 from services.common.clock import COMPANY_ZONE
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
@@ -123,6 +124,17 @@ def _role(code: str) -> str:
     return ROLE_NAMES.get(code, code)
 
 
+SERVICE_ACTOR = "档案系统"
+"""Who the pages name where one of the archive's services acted on its own (the
+registry's ``service:registry``): staff read no internal name."""
+
+
+def _actor(username: str) -> str:
+    """Who did it: a person by username, the archive's services by one name (for ``_()``
+    to translate)."""
+    return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else username
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -136,6 +148,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["department"] = _department
     environment.filters["as_written"] = _as_written
     environment.filters["role"] = _role
+    environment.filters["actor"] = _actor
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["document_url"] = document_url

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 
 from services.common.db import migration_config
 from tests.fixtures.postgres import PostgresCluster, free_port, sqlite_url
 from tests.support import loopback
 from tests.support.processes import ARCHIVE, clean_environment, wait_until_serving
+from tests.support.waiting import eventually
 
 
 def run(args: list[str], tmp_path: Path, *, env: dict[str, str] | None = None,
@@ -269,3 +274,106 @@ def test_logout_when_the_server_cannot_be_asked_forgets_the_token_and_says_it_st
                             "removed")
     assert line.startswith("Error: ")
     assert not saved.exists()
+
+
+# -- upgrading: one archive per data directory, and what migrate did -----------------------
+
+
+@contextmanager
+def _serving(tmp_path: Path, argv: list[str] | None = None
+             ) -> Iterator[subprocess.Popen[str]]:
+    """``archive serve`` (or ``argv``) on the embedded data under ``tmp_path``, its
+    output in ``serve.log``; a server is waited for until it answers."""
+    port = free_port()
+    environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
+                                    ARCHIVE_OCR_WORKERS="1")
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(argv or [*ARCHIVE, "serve", "--port", str(port)],
+                                   cwd=tmp_path, env=environment, stdout=output,
+                                   stderr=subprocess.STDOUT, text=True)
+    try:
+        if argv is None:
+            wait_until_serving(f"http://127.0.0.1:{port}", process, log=log.read_text)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_migrate_and_restore_are_refused_while_archive_serve_uses_the_data_directory(
+        tmp_path: Path) -> None:
+    """The old server would answer 500 under the new schema and write by the old rules:
+    the operator is told which process to stop, and nothing is migrated."""
+    with _serving(tmp_path) as server:
+        migrated = run(["migrate"], tmp_path)
+        restored = run(["restore", str(tmp_path / "backup")], tmp_path)
+    for result, command_run in ((migrated, "migrate"), (restored, "restore")):
+        _one_line_naming(result, f"process {server.pid} (", "services.cli serve",
+                         f"is using the data directory {tmp_path / 'data'}: stop it first",
+                         f"then run 'archive {command_run}' again (data_dir_in_use)")
+    assert run(["migrate"], tmp_path).returncode == 0  # its lock went with it
+
+
+def test_a_second_serve_on_the_same_data_directory_is_refused_before_it_migrates(
+        tmp_path: Path) -> None:
+    with _serving(tmp_path) as server:
+        second = run(["serve", "--port", str(free_port())], tmp_path)
+    _one_line_naming(second, f"process {server.pid} (", "stop it first",
+                     "then run 'archive serve' again")
+
+
+def test_a_server_of_a_release_before_the_lock_is_seen_by_the_search_index_it_holds(
+        tmp_path: Path) -> None:
+    """Every release's search service holds Tantivy's writer lock on the live index while
+    it runs: a process holding it as they do (the real index, opened) stops the migrate."""
+    index = tmp_path / "data" / "index"
+    holding = ("import asyncio, time\n"
+               "from pathlib import Path\n"
+               "from services.search.index.tantivy_index import TantivyIndex\n"
+               f"index = TantivyIndex(Path({str(index)!r}))\n"
+               "asyncio.run(index.ensure())\n"
+               "print('index held', flush=True)\n"
+               "time.sleep(120)\n")
+    with _serving(tmp_path, [sys.executable, "-c", holding]) as old:
+        eventually(lambda: "index held" in (tmp_path / "serve.log").read_text(),
+                   what="the index did not open")
+        migrated = run(["migrate"], tmp_path)
+    _one_line_naming(migrated, f"process {old.pid} (", "stop it first")
+    assert not (tmp_path / "data" / "registry.db").exists()
+
+
+def test_migrate_says_per_service_what_it_applied_or_that_it_was_current(
+        tmp_path: Path) -> None:
+    registry = ScriptDirectory.from_config(migration_config("sqlite://", "registry"))
+    heads = ", ".join(sorted(registry.get_heads()))  # feature chains fork
+    every = len(list(registry.walk_revisions()))
+    older = "registry_0010_incident_resolved"
+    below_older = len(list(registry.iterate_revisions(older, "base")))
+    command.upgrade(migration_config(sqlite_url(tmp_path / "data" / "registry.db"),
+                                     "registry"), older)
+
+    first = run(["migrate"], tmp_path)
+    again = run(["migrate"], tmp_path)
+
+    assert first.returncode == 0, first.stderr
+    said = first.stdout.splitlines()
+    assert said[0] == f"registry: {older} → {heads} ({every - below_older} steps)"
+    assert re.fullmatch(r"ingest: empty → ingest_\w+ \(\d+ steps?\)", said[1]), said
+    assert re.fullmatch(r"search: empty → search_\w+ \(\d+ steps?\)", said[2]), said
+    assert again.stdout.splitlines()[0] == f"registry: already at {heads}"
+    assert all(re.fullmatch(r"(ingest|search): already at \w+", line)
+               for line in again.stdout.splitlines()[1:]), again.stdout
+
+
+def test_serve_logs_what_its_own_migration_applied(tmp_path: Path) -> None:
+    older = "registry_0010_incident_resolved"
+    command.upgrade(migration_config(sqlite_url(tmp_path / "data" / "registry.db"),
+                                     "registry"), older)
+    with _serving(tmp_path):
+        logged = (tmp_path / "serve.log").read_text()
+    messages = [json.loads(line)["message"] for line in logged.splitlines()
+                if line.startswith("{") and "database migration" in line]
+    assert len(messages) == 3, logged
+    assert any(m.startswith(f"database migration, registry: {older} → registry_")
+               for m in messages), messages

@@ -163,8 +163,8 @@ class SweepsService:
                     "outcome": agreed.decision if agreed else "undecided"}), at=now)
         updated = await tx.sweeps.item(sweep_id, item.document_id)
         assert updated is not None
-        return msgspec.structs.replace(
-            updated, missing=still_missing(updated.category, updated.appraisals))
+        [seen] = await items_for(tx, principal, sweep_id, [updated])
+        return seen
 
     async def approve(self, principal: Principal, sweep_id: str, *, note: str | None
                       ) -> Sweep:
@@ -279,27 +279,33 @@ async def _open_sweep(tx: Tx, sweep_id: str) -> Sweep:
 
 
 async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
-    """The sweep as ``principal`` may read it, each item with what it still needs (R2,
-    R4), whether a hold covers it now (R7) and the register that lists it (R6); an open
-    item whose document is no longer due reads ``no_longer_due`` (``release``)."""
+    """The sweep as ``principal`` may read it (``items_for``)."""
+    return msgspec.structs.replace(
+        sweep, items=await items_for(tx, principal, sweep.sweep_id, sweep.items))
+
+
+async def items_for(tx: Tx, principal: Principal, sweep_id: str | None,
+                    items: list[SweepItem]) -> list[SweepItem]:
+    """Items of a sweep (none recorded: a dry run) as ``principal`` may read them, each
+    with its title, what it still needs (R2, R4), whether a hold covers it now (R7) and
+    the register that lists it (R6); an open item whose document is no longer due reads
+    ``no_longer_due`` (``release``). Every answer that shows an item shows it so."""
     moved = {m.document_id: m for m in await tx.sweeps.no_longer_due(
-        sweep_id=sweep.sweep_id)} if sweep.sweep_id else {}
-    sweep = msgspec.structs.replace(sweep, items=[
-        msgspec.structs.replace(item, state="no_longer_due",
-                                new_disposal_due=moved[item.document_id].now_due)
-        if item.document_id in moved else item for item in sweep.items])
-    ids = [item.document_id for item in sweep.items]
+        sweep_id=sweep_id)} if sweep_id else {}
+    items = [msgspec.structs.replace(item, state="no_longer_due",
+                                     new_disposal_due=moved[item.document_id].now_due)
+             if item.document_id in moved else item for item in items]
+    ids = [item.document_id for item in items]
     visible = await visible_to(tx.documents, principal, ids)
     held = await tx.holds.held(ids) if ids else set()
     titles = await tx.documents.titles(ids) if ids else {}
     registers = await tx.registers.pending_in(ids) if ids else {}
-    items = [msgspec.structs.replace(
+    shown = [msgspec.structs.replace(
         item, held=item.document_id in held, title=titles.get(item.document_id),
         destruction_id=registers.get(item.document_id) if item.state == "waiting" else None,
         missing=still_missing(item.category, item.appraisals)
-        if item.state == "appraisal" else []) for item in sweep.items]
-    return msgspec.structs.replace(sweep, items=[
-        item if item.document_id in visible else _sweep_item(item) for item in items])
+        if item.state == "appraisal" else []) for item in items]
+    return [item if item.document_id in visible else _sweep_item(item) for item in shown]
 
 
 def _sweep_item(item: SweepItem) -> SweepItem:

@@ -45,6 +45,8 @@ CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
 ANALYSIS_FILE = "ANALYSIS"
 """In a generation: Tantivy deletes only the files it manages, so this one stays."""
+WRITER_LOCK = ".tantivy-writer.lock"
+"""In a generation: Tantivy's ``flock``, held while its writer is open."""
 
 Changes = dict[str, tuple[int, tantivy.Document]]
 """document_id → (version, the document or its tombstone) for one write batch."""
@@ -58,6 +60,15 @@ def _tantivy_errors(path: Path, action: str) -> Iterator[None]:
         raise DependencyUnavailable(
             f"the search index at {path} could not {action}: {exc}; "
             "check the disk, or rebuild it with 'archive reindex'") from exc
+
+
+def writer_lock(directory: Path) -> Path | None:
+    """The writer-lock file of the live generation in ``directory`` (none before there is
+    one): held by the process that serves the index, by every release so far."""
+    current = directory / CURRENT
+    if not current.exists():
+        return None
+    return directory / current.read_text().strip() / WRITER_LOCK
 
 
 def _analysis_of(generation: Path) -> int:

@@ -259,13 +259,22 @@ def test_originals_nothing_names_are_left_out_of_the_restore(archive: ArchiveSer
 
 def test_a_restore_into_a_data_directory_in_use_is_refused(archive: ArchiveServer,
                                                           tmp_path: Path) -> None:
+    """Served (the archive runs on it), or holding an archive (its database copied to a
+    directory nothing serves)."""
     file_directly(archive, 1)
     destination = tmp_path / "backup"
     _backup(archive, destination)
-    refused = archive_cli(_settings(Path(archive.settings.data_dir)), "restore",
-                          str(destination))
-    assert refused.returncode == 1
-    assert "restore_target_not_empty" in refused.stderr
+    data_dir = Path(archive.settings.data_dir)
+    served = archive_cli(_settings(data_dir), "restore", str(destination))
+    idle = tmp_path / "idle"
+    idle.mkdir()
+    with closing(sqlite3.connect(data_dir / "registry.db")) as live, \
+            closing(sqlite3.connect(idle / "registry.db")) as copy:
+        live.backup(copy)
+    filled = archive_cli(_settings(idle), "restore", str(destination))
+    assert (served.returncode, filled.returncode) == (1, 1)
+    assert "data_dir_in_use" in served.stderr
+    assert "restore_target_not_empty" in filled.stderr
 
 
 def test_a_damaged_file_in_the_backup_is_named_and_the_restore_is_not_clean(

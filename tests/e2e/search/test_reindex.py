@@ -9,6 +9,8 @@ text source waits at a gate) while documents are filed and destroyed.
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -234,6 +236,20 @@ async def test_finished_reindex_reports_the_feed_replayed_to_its_head(search: Se
     assert status.replayed == status.head > 0
 
 
+async def test_a_reindex_logs_its_end_how_many_documents_and_how_long(
+        search: Search, caplog: pytest.LogCaptureFixture) -> None:
+    """After an upgrade the archive rebuilds its index by itself; the log says when it is
+    done, as it says when it began."""
+    await search.file("停水", "停电")
+    reindexer = search.reindexer(search.texts)
+    with caplog.at_level(logging.INFO, logger="archive.search.reindex"):
+        reindexer.start()
+        await eventually_async(lambda: _state(reindexer, "done"))
+    [said] = [record.getMessage() for record in caplog.records]
+    assert re.fullmatch(r"reindex done: 2 documents indexed in \d+\.\d s "
+                        r"\(feed replayed to seq \d+\)", said), said
+
+
 async def test_second_reindex_while_one_runs_is_refused(search: Search) -> None:
     reindexer = search.reindexer(Gate(search.texts))
     await search.file("停水")
@@ -243,13 +259,17 @@ async def test_second_reindex_while_one_runs_is_refused(search: Search) -> None:
     await reindexer.stop()
 
 
-async def test_failed_reindex_leaves_the_live_index_as_it_was(search: Search) -> None:
+async def test_failed_reindex_leaves_the_live_index_as_it_was(
+        search: Search, caplog: pytest.LogCaptureFixture) -> None:
     filed = set(await search.file("停水", "停电"))
     await search.until_found(filed)
     reindexer = search.reindexer(IngestAway())
-    reindexer.start()
-    await eventually_async(lambda: _state(reindexer, "failed"))
+    with caplog.at_level(logging.INFO, logger="archive.search.reindex"):
+        reindexer.start()
+        await eventually_async(lambda: _state(reindexer, "failed"))
     assert "ingest service cannot be reached" in (reindexer.status().error or "")
+    assert re.match(r"reindex failed after \d+\.\d s, the live index is unchanged: the "
+                    "ingest service cannot be reached", caplog.records[-1].getMessage())
     assert await search.found() == filed
 
 

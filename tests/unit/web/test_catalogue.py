@@ -35,7 +35,7 @@ from services.web.document_page import (
     LOAN_STATUS_NAMES,
 )
 from services.web.ingest_page import STATUS_NAMES
-from services.web.render import LOCALES, TEMPLATES, Pages
+from services.web.render import LOCALES, SERVICE_ACTOR, TEMPLATES, Pages
 from services.web.retention_page import (
     DECISION_NAMES,
     HOLD_STATUS_NAMES,
@@ -85,7 +85,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *BOX_STATE_NAMES.values(),
              *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values(),
              *DEPARTMENT_NAMES.values(), *CORRECTION_STATUS_NAMES.values(),
-             *YES_NO.values()}
+             *YES_NO.values(), SERVICE_ACTOR}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []

@@ -252,3 +252,22 @@ def test_an_english_page_marks_a_documents_chinese_title_and_text_in_its_script(
     assert '<h1><span lang="zh-Hant">衛生間漏水維修申請</span></h1>' in shown["en"]
     assert '<p class="text"><span lang="zh-Hant">卫生间漏水</span></p>' in shown["en"]
     assert 'lang="zh-Hant"' not in shown["zh"]
+
+
+def test_what_the_registry_did_by_itself_names_the_archive_system_not_its_service_name(
+        ) -> None:
+    """A version or an audit entry the registry made on its own (placing documents after
+    an upgrade) is recorded by ``service:registry``: staff read who, in words."""
+    placed = msgspec.structs.replace(
+        _version(2, "placed", {"disposal_due": ["a", "b"]},
+                 reason_code="placed_after_upgrade"), changed_by="service:registry")
+    audited = AuditTrailEntry(seq=1, at=AT, username="service:registry",
+                              action="placed_after_upgrade", outcome="allowed", code=None,
+                              detail={})
+    history = document_history([placed, _version(1, "filed", {})], [], [audited])
+    zh, en = (Pages().html(language, "_history.html", {"view": history})
+              for language in ("zh", "en"))
+    assert "service:" not in zh + en
+    assert zh.count(">档案系统</td>") == 2
+    assert en.count(">The archive system</td>") == 2
+    assert ">wang</td>" in zh  # a person is named by their username as before

@@ -9,6 +9,7 @@ import pytest
 from services.common.contracts.retention import RetentionYears, Sweep, SweepItem
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category, RetentionClass
+from services.registry.holds.models import HoldRequest
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
 from services.registry.sweeps.models import AppraisalRequest
@@ -63,6 +64,22 @@ async def test_an_appraiser_who_changes_their_mind_counts_once(retention: Retent
     item = await _item(retention, sweep)
     assert ([(a.appraiser, a.decision) for a in item.appraisals], item.outcome) == (
         [("zhou", "destroy")], "undecided")
+
+
+async def test_an_appraisal_answers_the_item_as_the_sweep_shows_it(
+        retention: Retention) -> None:
+    """The answer to an appraisal is the item as ``GET /registry/sweeps/{id}`` shows it:
+    its title, and a hold placed since the sweep began (R7)."""
+    document = await retention.file(household="A-1201")
+    sweep = await retention.sweep()
+    assert sweep.sweep_id is not None
+    await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", household="A-1201"))
+    answered = await retention.services.sweeps.appraise(
+        person("zhou"), sweep.sweep_id, AppraisalRequest(
+            document_id=document.document_id, decision="destroy", opinion="已无保存价值"))
+    assert (answered.title, answered.held) == (document.title, True)
+    assert answered == await _item(retention, sweep)
 
 
 async def _engineering_is_short(retention: Retention) -> None:
