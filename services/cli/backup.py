@@ -35,7 +35,7 @@ from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
 from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
-from services.common.config import load_settings
+from services.common.config import Settings, load_settings
 from services.common.in_use import to_itself
 from services.search.bootstrap import locks_held_while_served
 
@@ -77,8 +77,17 @@ def restore(source: str) -> None:
         click.echo("The restore is not clean: see above. Keep this copy for inspection and "
                    "restore another into a new empty place.", err=True)
         sys.exit(1)
-    click.echo("Restored: fixity clean and the audit log intact. Start it with "
-               "'archive serve'.")
+    click.echo(f"Restored: fixity clean and the audit log intact. {how_to_start(settings)}")
+
+
+def how_to_start(settings: Settings) -> str:
+    """What starts the restored archive: on PostgreSQL, 'archive serve' reads no uploads
+    itself, so the uploads queued at the backup wait for an 'archive worker'."""
+    if settings.embedded:
+        return "Start it with 'archive serve'."
+    return ("Start it with 'archive serve' and 'archive worker' (one or more, where they "
+            "reach the database and the store): on PostgreSQL the server reads no uploads "
+            "itself.")
 
 
 def _show_backup(report: BackupReport) -> None:

@@ -7,6 +7,8 @@ import asyncio
 import functools
 import json
 import os
+import ssl
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +22,8 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.config import SERVER_VARIABLE, TOKEN_VARIABLE
 from services.common.durable import write_durably
-from services.common.errors import ArchiveError, DependencyUnavailable
+from services.common.errors import ArchiveError, DependencyUnavailable, PeerFailed
+from services.common.tasks import Backoff
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -28,6 +31,12 @@ T = TypeVar("T")
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT_S = 120.0
 """A printed catalogue of a large floor or a sweep over many documents takes a while."""
+AWAY_S = 600.0
+"""How long a command following work on the server (``Api.patiently``) waits for a server
+that stopped answering, or for a part behind it that is away: a restart takes seconds,
+an upgrade minutes. The work is safe on the server meanwhile."""
+AWAY_PAUSE_INITIAL_S = 0.5
+AWAY_PAUSE_MAX_S = 15.0
 
 
 def token_file() -> Path:
@@ -51,6 +60,11 @@ class ServerUnreachable(click.ClickException):
     to answering with a refusal or its own failure: a caller may wait for it to come back."""
 
 
+class StayedAway(click.ClickException):
+    """``Api.patiently`` gave up: the server, or a part behind it, stayed away longer than
+    the command waits; the message says which and for how long."""
+
+
 class Api:
     """The archive as one command run calls it: the clients the staff pages use
     (``registry``, ``ingest``, ``search``), all at ``server`` and with the caller's
@@ -69,15 +83,58 @@ class Api:
                                    service_token=self._own_token)
 
     def run(self, call: Coroutine[Any, Any, T]) -> T:
-        """What ``call`` answers; a server that cannot be reached is said as such."""
+        """What ``call`` answers; a server that cannot be reached is said as such, and
+        one whose TLS certificate is not trusted too (waiting will not help that)."""
         try:
             return self._loop.run(call)
         except DependencyUnavailable as exc:
-            if isinstance(exc.__cause__, httpx.HTTPError):
-                raise ServerUnreachable(
-                    f"cannot reach {self.server} ({exc.__cause__}); is 'archive serve' "
-                    "running? Pass --server to use another") from exc
-            raise
+            if not isinstance(exc.__cause__, httpx.HTTPError):
+                raise
+            if untrusted := _certificate_failure(exc.__cause__):
+                raise click.ClickException(
+                    f"{self.server} answered, but its TLS certificate is not trusted "
+                    f"({untrusted.verify_message or untrusted.reason}). If the site signs "
+                    "its own certificates, set SSL_CERT_FILE to its CA certificate (PEM); "
+                    "else check that --server names the host the certificate is for"
+                ) from exc
+            raise ServerUnreachable(
+                f"cannot reach {self.server} ({exc.__cause__}); is 'archive serve' "
+                "running? Pass --server to use another") from exc
+
+    def patiently(self, ask: Callable[[], Coroutine[Any, Any, T]], *,
+                  say: Callable[[str], None], meanwhile: str, then: str,
+                  away_s: float = AWAY_S) -> T:
+        """What ``ask()`` answers, asking again with ``Backoff`` for up to ``away_s`` while
+        the server cannot be reached (restarted, upgraded) or answers that a part behind
+        it is away (503: its database restarting, a peer service): ``say`` tells once what
+        it waits for and that ``meanwhile`` (the work is safe on the server), and once
+        that the server answers again and ``then``. ``StayedAway`` after ``away_s``. A
+        refusal, or a failure of the server's own (``PeerFailed``), is raised at once."""
+        backoff = Backoff(initial_s=AWAY_PAUSE_INITIAL_S, max_s=AWAY_PAUSE_MAX_S)
+        give_up_at: float | None = None
+        while True:
+            try:
+                answer = self.run(ask())
+            except (ServerUnreachable, DependencyUnavailable) as exc:
+                if isinstance(exc, PeerFailed):
+                    raise
+                away = (f"Cannot reach {self.server}" if isinstance(exc, ServerUnreachable)
+                        else f"{self.server} answers, but {exc.explained}")
+                now = time.monotonic()
+                if give_up_at is None:
+                    give_up_at = now + away_s
+                    say(f"{away}. {meanwhile}; waiting up to {_duration(away_s)} for it to "
+                        "come back…")
+                if now >= give_up_at:
+                    raise StayedAway(
+                        f"{self.server} did not come back within {_duration(away_s)}"
+                        if isinstance(exc, ServerUnreachable) else
+                        f"{away}, still after {_duration(away_s)}") from exc
+                time.sleep(min(backoff.next_pause_s(), give_up_at - now))
+                continue
+            if give_up_at is not None:
+                say(f"{self.server} answers again; {then}.")
+            return answer
 
     def _own_token(self) -> str:
         """A command has no token of its own: a call made "for the service" is the caller's."""
@@ -90,6 +147,21 @@ class Api:
         for client in (self.registry, self.ingest, self.search):
             self._loop.run(client.close())
         self._loop.close()
+
+
+def _duration(seconds: float) -> str:
+    """``10 min``, ``45 s``: how long a command waits, as it says so."""
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def _certificate_failure(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed under ``exc`` (httpx wraps it twice), if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def api_options(command: F) -> F:

@@ -25,7 +25,9 @@ def fixity(api: Api, as_json: bool) -> None:
     """Re-hash every original and check archive numbers against the catalogue
     (archivist, compliance, admin); exits 1 on any finding."""
     started = api.run(api.ingest.start_fixity(api.token))
-    run = follow(started, lambda: api.run(api.ingest.fixity_run(api.token, started.run_id)),
+    run = follow(started, lambda: api.patiently(
+                     lambda: api.ingest.fixity_run(api.token, started.run_id), say=_say,
+                     meanwhile="The check goes on on the server", then="following it"),
                  doing="checking originals", unit="documents",
                  running=lambda run: run.status == "running",
                  counts=lambda run: (run.documents_checked, run.documents_total))
@@ -35,6 +37,10 @@ def fixity(api: Api, as_json: bool) -> None:
         print_report(run)
     if run.status == "failed" or run.findings:
         sys.exit(1)
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def print_report(run: FixityRun) -> None:

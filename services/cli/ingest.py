@@ -6,7 +6,8 @@ batch uploads only what is missing; a file it holds filed otherwise than the met
 says (a manifest row put right, a security level raised) fails with the fields named
 (``filed_differently``): correct the filed record instead (its household too, D11).
 ``--wait`` follows the jobs until every document is extracted and filed; a server lost
-meanwhile is waited for (``SERVER_AWAY_S``), as the uploads are safe on it. The summary
+meanwhile, or a part behind it that is away (its database restarting), is waited for
+(``AWAY_S``, ``Api.patiently``), as the uploads are safe on it. The summary
 lists each file as done, queued, duplicate (with its pages) or failed (with the reason),
 and the command exits 1 if any failed.
 """
@@ -32,7 +33,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.cli.client import Api, ServerUnreachable, api_options
+from services.cli.client import AWAY_S, Api, StayedAway, api_options
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.clock import SystemClock
@@ -48,14 +49,9 @@ from services.common.manifest import (
     upload_metadata,
 )
 from services.common.objectstore import file_sha256
-from services.common.tasks import Backoff
 
 POLL_S = 0.5
 POLL_WINDOW = 8
-SERVER_AWAY_S = 600.0
-"""How long ``--wait`` waits for a server it lost after the uploads were accepted: a
-restart takes seconds, an upgrade minutes. The jobs are safe on the server meanwhile."""
-SERVER_AWAY_PAUSE_MAX_S = 15.0
 
 
 class ServerStayedAway(click.ClickException):
@@ -223,10 +219,11 @@ def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None,
 
 
 def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
-                  server_away_s: float = SERVER_AWAY_S) -> None:
+                  server_away_s: float = AWAY_S) -> None:
     """Follow every queued job until it is done or failed, waiting up to ``server_away_s``
-    for a server that stops answering (``patient_job_view``); if it does not come back,
-    say that the files are safe on it and that a re-run picks up the unfinished jobs."""
+    for a server that stops answering or a part behind it that is away
+    (``patient_job_view``); if it does not come back, say that the files are safe on it
+    and that a re-run picks up the unfinished jobs."""
     waiting: dict[str, list[Item]] = {}
     for item in items:
         if item.waiting and item.job_id is not None:
@@ -244,10 +241,9 @@ def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
                 pages += job.pages or 0
                 _finished(job, waiting[job.job_id])
                 progress.update(task, advance=1, pages=pages, rate=_rate(done, started))
-        except ServerUnreachable as exc:
+        except StayedAway as exc:
             raise ServerStayedAway(
-                f"{api.server} did not come back within {_duration(server_away_s)}. The "
-                f"files it accepted are safe on the server ({done} of "
+                f"{exc.message}. The files it accepted are safe on the server ({done} of "
                 f"{len(waiting)} extracted when it last answered). Run the same command "
                 "again once the server is back: it uploads nothing twice and waits for the "
                 "unfinished jobs.") from exc
@@ -266,36 +262,16 @@ def _finished(job: JobView, items: list[Item]) -> None:
 
 def patient_job_view(api: Api, console: Console, *, away_s: float
                      ) -> Callable[[str], JobView]:
-    """How a job stands, asking again with ``Backoff`` for up to ``away_s`` while the
-    server cannot be reached (restarted, upgraded), saying once that it waits and once
-    that the server is back; ``ServerUnreachable`` when it stays away longer."""
+    """How a job stands, waiting up to ``away_s`` (``Api.patiently``) for a server that
+    cannot be reached or a part behind it that is away; ``StayedAway`` when it stays
+    away longer."""
 
     def job_view(job_id: str) -> JobView:
-        backoff = Backoff(initial_s=POLL_S, max_s=SERVER_AWAY_PAUSE_MAX_S)
-        give_up_at: float | None = None
-        while True:
-            try:
-                job = api.run(api.ingest.job(api.token, job_id))
-            except ServerUnreachable:
-                now = time.monotonic()
-                if give_up_at is None:
-                    give_up_at = now + away_s
-                    console.print(
-                        f"Cannot reach {api.server}. The uploads are safe on the server; "
-                        f"waiting up to {_duration(away_s)} for it to come back…")
-                if now >= give_up_at:
-                    raise
-                time.sleep(min(backoff.next_pause_s(), give_up_at - now))
-                continue
-            if give_up_at is not None:
-                console.print(f"{api.server} answers again; waiting for the jobs.")
-            return job
+        return api.patiently(lambda: api.ingest.job(api.token, job_id), say=console.print,
+                             meanwhile="The uploads are safe on the server",
+                             then="waiting for the jobs", away_s=away_s)
 
     return job_view
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def finished_jobs(

@@ -28,7 +28,10 @@ def reindex(api: Api) -> None:
             raise
         click.echo("A reindex is already running; following it.", err=True)
         status = api.run(api.search.reindex_status(api.token))
-    status = follow(status, lambda: api.run(api.search.reindex_status(api.token)),
+    status = follow(status, lambda: api.patiently(
+                        lambda: api.search.reindex_status(api.token),
+                        say=lambda line: click.echo(line, err=True),
+                        meanwhile="The reindex goes on on the server", then="following it"),
                     doing="replaying the change feed", unit="events",
                     running=lambda status: status.state == "running",
                     counts=lambda status: (status.replayed, status.head))

@@ -23,16 +23,16 @@ first takes back at once the jobs of dead processes on its own host
 (``services.ingest.owners``), with their scratch directories.
 
 Outcomes: a ``PermanentJobError`` from extraction, or a refusal from the registry (a 4xx:
-its code and reason), fails the job with that reason. A store that cannot be reached, a
-registry that failed (its 500), a missing OCR engine, or a process that died or hung is
-retried with backoff, and fails after the job's last attempt. On shutdown the job is
-handed back at once (the attempt not counted).
+its code and reason), fails the job with that reason. A registry that failed (its 500),
+a missing OCR engine, or a process that died or hung is retried with backoff, and fails
+after the job's last attempt. On shutdown the job is handed back at once (the attempt
+not counted).
 A database that cannot be reached stops nothing: claims are tried again with backoff, and
 a job whose outcome could not be recorded is claimed again once its lease runs out. Nor
-does a registry that cannot be reached: step 4 waits for it with the same backoff,
-holding the job and its extracted pages (no attempt spent, no page read again, also
-after the worker is stopped meanwhile); the job's ``error`` says meanwhile what it waits
-for.
+does an object store or a registry that cannot be reached (``_waiting``): the step that
+needs it waits for it with the same backoff, holding the job (no attempt spent; the
+registry waited for with the extracted pages, none read again, also after the worker is
+stopped meanwhile); the job's ``error`` says meanwhile what it waits for.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ import contextlib
 import logging
 import shutil
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -83,7 +84,10 @@ T = TypeVar("T")
 READS_PER_PAGE = 3
 REGISTRY_REFUSALS = (BadRequest, Forbidden, NotFound, Conflict)
 OUTAGE_PAUSE_MAX_S = 30.0
-"""The longest pause between claims while the database cannot be reached."""
+"""The longest pause between tries of a database, store or registry that cannot be
+reached."""
+STORE = "the object store"
+REGISTRY = "the registry"
 
 
 class Registrar(Protocol):
@@ -290,50 +294,70 @@ class IngestWorker:
 
     async def _extraction(self, job: Job, payload: JobPayload, work: Path) -> Extracted:
         """Steps 1–3, or what an earlier attempt of the job stored of them (module
-        docstring). The original must still be in the store, or nothing is filed."""
-        key = original_key(job.sha256)
-        if await self.store.head(key) is None:
-            raise PermanentJobError("the original is not in the object store; upload the "
-                                    "file again", code="original_missing")
-        stored = await self.derived.extracted(job.sha256, language=payload.metadata.language)
+        docstring), waiting for the object store whenever it cannot be reached."""
+        stored = await self._waiting(job, STORE, partial(self._stored, job, payload))
         if stored is not None:
             log.info("job %s: its %d pages were read and stored by an earlier attempt; "
                      "registering them", job.job_id, stored.pages)
             return stored
         original = work / "original"
-        await copy_to_file(self.store, key, original)
+        await self._waiting(job, STORE, partial(copy_to_file, self.store,
+                                                original_key(job.sha256), original))
         task = ExtractionTask(original=original, pages_out=work / "pages.jsonl",
                               previews_out=work / "previews", pid_file=work / "pid",
                               limits=self.limits, engine=self.engine,
                               language=payload.metadata.language)
         extracted = await self._extract(job, task)
-        await self.previews.save(job.sha256, task.previews_out)
-        await self.derived.save(job.sha256, task.pages_out)
+        await self._waiting(job, STORE, partial(self._save, job.sha256, task))
         return extracted
 
+    async def _stored(self, job: Job, payload: JobPayload) -> Extracted | None:
+        """What an earlier attempt stored of the extraction, if anything. The original
+        must still be in the store, or nothing is filed."""
+        if await self.store.head(original_key(job.sha256)) is None:
+            raise PermanentJobError("the original is not in the object store; upload the "
+                                    "file again", code="original_missing")
+        return await self.derived.extracted(job.sha256, language=payload.metadata.language)
+
+    async def _save(self, sha256: str, task: ExtractionTask) -> None:
+        """The previews, then the page texts: once those are stored, the job need not be
+        read again (module docstring)."""
+        await self.previews.save(sha256, task.previews_out)
+        await self.derived.save(sha256, task.pages_out)
+
     async def _register(self, job: Job, new: NewDocument) -> Registration:
-        """Register ``new``, waiting (with the claims' backoff) while the registry cannot be
-        reached or its own database is away, as for the queue's database: the job is
-        kept, with its attempt and its extracted pages, and shows what it waits for. A
-        registry that answered with a failure (``PeerFailed``) is retried as any other."""
+        """Register ``new``, waiting while the registry cannot be reached or its own
+        database is away (``_waiting``)."""
+        return await self._waiting(job, REGISTRY,
+                                   partial(self.registrar.register_document, new))
+
+    async def _waiting(self, job: Job, needed: str, step: Callable[[], Awaitable[T]]) -> T:
+        """``step``, tried again with the claims' backoff while what it ``needed`` (the
+        object store, the registry) cannot be reached or its own database is away, as for
+        the queue's database: the job keeps its lease, its attempt and what earlier steps
+        did, and shows what it waits for (its ``error``). The log says so once when the
+        wait begins, with what to check, and once when it ends. A peer that answered with
+        a failure (``PeerFailed``), or any other error, ends the step as it would."""
         backoff = Backoff(initial_s=self.poll_s, max_s=OUTAGE_PAUSE_MAX_S)
         while True:
             try:
-                registration = await self.registrar.register_document(new)
+                done = await step()
             except PeerFailed:
                 raise
             except DependencyUnavailable as exc:
-                pause = backoff.next_pause_s()
-                log.warning("job %s: waiting for the registry: %s; trying again in %.1f s",
-                            job.job_id, exc.explained, pause)
-                await self._record_waiting(job, f"waiting for the registry: {exc.detail}",
+                if not backoff.failures:
+                    log.warning("job %s: waiting for %s: %s; trying again with backoff (up "
+                                "to %.0f s apart), the attempt not counted", job.job_id,
+                                needed, exc.explained, OUTAGE_PAUSE_MAX_S)
+                await self._record_waiting(job, f"waiting for {needed}: {exc.detail}",
                                            exc.code)
-                await asyncio.sleep(pause)
+                await asyncio.sleep(backoff.next_pause_s())
                 continue
             if backoff.failures:
-                log.info("job %s: the registry answers again", job.job_id)
+                log.info("job %s: %s answers again after %d tries", job.job_id, needed,
+                         backoff.failures)
                 await self._record_waiting(job, None, None)
-            return registration
+            return done
 
     async def _record_waiting(self, job: Job, error: str | None, code: str | None) -> None:
         try:

@@ -25,6 +25,7 @@ import pytest
 
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.fixtures.postgres import free_port
+from tests.support.processes import run_client
 from tests.support.waiting import eventually
 
 DEPLOYED = Path(__file__).parents[2] / "deploy" / "nginx.conf"
@@ -50,6 +51,7 @@ class Proxy:
     https_url: str
     tls: ssl.SSLContext
     """Trusts the throwaway certificate only."""
+    certificate: Path
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def proxy(server: ArchiveServer, tmp_path: Path) -> Proxy:
         f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
         f"http {{ access_log off; include {tmp_path / 'archive.conf'}; }}\n")
     return Proxy(main, f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}",
-                 ssl.create_default_context(cafile=str(certificate)))
+                 ssl.create_default_context(cafile=str(certificate)), certificate)
 
 
 @pytest.fixture
@@ -123,3 +125,18 @@ def test_over_https_the_pages_get_hsts_and_host_prefixed_secure_cookies(
     [cookie] = answer.headers.get_list("set-cookie")
     assert cookie.startswith("__Host-archive_csrf=")
     assert "secure" in cookie.lower()
+
+
+def test_a_client_command_says_the_certificate_is_untrusted_and_trusts_it_by_ssl_cert_file(
+        running: Proxy, server: ArchiveServer, tmp_path: Path) -> None:
+    token = server.add_user("li.archivist", "archivist")
+    untrusted = run_client(running.https_url, token, "search", "维修", cwd=tmp_path)
+    trusted = run_client(running.https_url, token, "search", "维修", cwd=tmp_path,
+                         variables={"SSL_CERT_FILE": str(running.certificate)})
+    # Before: "cannot reach https://…; is 'archive serve' running?"
+    assert untrusted.returncode == 1
+    assert (f"{running.https_url} answered, but its TLS certificate is not trusted "
+            "(self-signed certificate)") in untrusted.stderr
+    assert "set SSL_CERT_FILE to its CA certificate" in untrusted.stderr
+    assert "is 'archive serve' running?" not in untrusted.stderr
+    assert trusted.returncode == 0, trusted.stderr

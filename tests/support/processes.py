@@ -39,11 +39,13 @@ ARCHIVE = [sys.executable, "-m", "services.cli"]
 
 
 def run_client(server_url: str, token: str, *args: str, cwd: Path, timeout_s: float = 180,
-               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+               stdin: str | None = None, variables: Mapping[str, str] | None = None
+               ) -> subprocess.CompletedProcess[str]:
     """``archive ARGS`` as a person runs it against the server at ``server_url`` with
-    ``token``: a process of its own, a clean environment, a configuration directory of its
-    own under ``cwd``, a terminal 200 columns wide."""
-    environment = clean_environment(XDG_CONFIG_HOME=str(cwd / "config"), COLUMNS="200")
+    ``token``: a process of its own, a clean environment (plus ``variables``), a
+    configuration directory of its own under ``cwd``, a terminal 200 columns wide."""
+    environment = clean_environment(variables, XDG_CONFIG_HOME=str(cwd / "config"),
+                                    COLUMNS="200")
     return subprocess.run([*ARCHIVE, *args, "--server", server_url, "--token", token],
                           cwd=cwd, env=environment, capture_output=True, text=True,
                           input=stdin, timeout=timeout_s, check=False)

@@ -1,15 +1,18 @@
 """What ``archive restore`` prints: its times in the archive's zone (``ARCHIVE_TIME_ZONE``),
-the same zone as the audit report printed after it."""
+the same zone as the audit report printed after it; and what to start the restored
+archive with."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.backup.models import RestoreReport
-from services.cli.backup import show_restore
+from services.cli.backup import how_to_start, show_restore
+from services.common.config import Settings
 
 
 def test_the_restore_says_when_the_backup_began_in_the_archives_zone(
@@ -23,3 +26,17 @@ def test_the_restore_says_when_the_backup_began_in_the_archives_zone(
     assert ("the archive as it was when that backup began, 2026-12-06 17:32 Asia/Shanghai: "
             "file again what was filed after it") in said
     assert "UTC" not in said
+
+
+def test_a_restored_embedded_archive_is_started_with_serve(tmp_path: Path) -> None:
+    assert how_to_start(Settings(data_dir=tmp_path)) == "Start it with 'archive serve'."
+
+
+def test_a_restored_postgresql_archive_is_started_with_serve_and_workers(
+        tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path,
+                        database_url="postgresql+asyncpg://archive:pw@db/archive")
+    said = how_to_start(settings)
+    # Before: "Start it with 'archive serve'." only, and its uploads stayed queued.
+    assert said.startswith("Start it with 'archive serve' and 'archive worker' (one or more")
+    assert "on PostgreSQL the server reads no uploads itself" in said

@@ -1,12 +1,14 @@
 """``archive ingest --wait`` after the uploads were accepted: a server that stops answering
-(restarted, upgraded) is waited for, as the jobs are safe on it, and a server that stays
-away ends the wait saying so and what to do. The server is real; the fault is in the
-network between (``Relay``), as a restart leaves it: refused connections."""
+(restarted, upgraded), or whose database is away for a moment (it answers 503), is waited
+for, as the jobs are safe on it, and a server that stays away ends the wait saying so and
+what to do. The server and PostgreSQL are real; the fault is in the network to them
+(``Relay``), as a restart leaves it: refused connections."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import subprocess
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -17,18 +19,21 @@ from rich.console import Console
 
 from services.cli.client import Api
 from services.cli.ingest import Item, ServerStayedAway, upload_all, wait_for_jobs
+from services.common.context import SERVICE_NAMES
 from services.common.manifest import upload_metadata
+from services.common.migrations import migrate_all
 from tests.e2e.ingest.support import digital_pdf
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, StartServer
+from tests.fixtures.postgres import PostgresCluster
+from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.relay import Relay
 
 
 class Network:
-    """A ``Relay`` to the server on an event loop of its own, cut and restored from here."""
+    """A ``Relay`` to a server on an event loop of its own, cut and restored from here."""
 
-    def __init__(self, server: ArchiveServer) -> None:
-        host, port = server.url.removeprefix("http://").split(":")
-        self.relay = Relay(host, int(port))
+    def __init__(self, host: str, port: int) -> None:
+        self.relay = Relay(host, port)
         self.url = f"http://127.0.0.1:{self.relay.port}"
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -46,7 +51,16 @@ class Network:
 
 @pytest.fixture
 def network(archive_server: ArchiveServer) -> Iterator[Network]:
-    network = Network(archive_server)
+    host, port = archive_server.url.removeprefix("http://").split(":")
+    network = Network(host, int(port))
+    yield network
+    network.close()
+
+
+@pytest.fixture
+def database_network(postgres_cluster: PostgresCluster) -> Iterator[Network]:
+    """A relay to PostgreSQL, for a server whose database the test takes away."""
+    network = Network(postgres_cluster.host, postgres_cluster.port)
     yield network
     network.close()
 
@@ -87,3 +101,38 @@ def test_a_server_that_stays_away_ends_the_wait_saying_the_uploads_are_safe(
     assert gave_up.value.message.startswith(f"{network.url} did not come back within 1 s. ")
     assert "files it accepted are safe on the server (0 of 1 extracted" in gave_up.value.message
     assert "Run the same command again once the server is back" in gave_up.value.message
+
+
+def test_a_database_away_for_a_moment_is_waited_for_until_the_server_answers_again(
+        start_archive_server: StartServer, postgres_cluster: PostgresCluster,
+        database_network: Network, tmp_path: Path) -> None:
+    url = postgres_cluster.url(postgres_cluster.create_database())
+    migrate_all({name: url for name in SERVICE_NAMES})
+    relayed = url.replace(f":{postgres_cluster.port}/", f":{database_network.relay.port}/")
+    server = start_archive_server(database_url=relayed)
+    token = server.add_user("li.archivist", "archivist")
+    output = io.StringIO()
+    # On PostgreSQL the jobs are done by 'archive worker' (the server runs none).
+    worker = subprocess.Popen(
+        [*ARCHIVE, "worker", "--concurrency", "1"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=clean_environment(
+            setting_variables({"database_url": url, "data_dir": server.settings.data_dir,
+                               "registry_url": server.url}),
+            ARCHIVE_SECRET_KEY=server.settings.signing_key()))
+    try:
+        with Api(server.url, token) as api:
+            items = _uploaded(server, api, tmp_path)
+            database_network.run(database_network.relay.cut())
+            threading.Timer(2.0, database_network.run,
+                            [database_network.relay.restore()]).start()
+            wait_for_jobs(api, items, Console(file=output, width=400), server_away_s=60)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert items[0].status == "done", items[0]
+    said = output.getvalue()
+    # Before, the first 503 ended the wait: "error: cannot reach the database …", exit 1.
+    assert f"{server.url} answers, but cannot reach the database at " in said
+    assert ("(database_unavailable). The uploads are safe on the server; waiting up to "
+            "1 min for it to come back") in said
+    assert f"{server.url} answers again; waiting for the jobs" in said

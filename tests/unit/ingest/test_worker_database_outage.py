@@ -14,7 +14,7 @@ import pytest
 from services.common.clients.registry import RegistryClient
 from services.common.clock import SystemClock
 from services.common.db import create_engine, migrate
-from services.common.errors import DependencyUnavailable
+from services.common.errors import PeerFailed
 from services.common.objectstore import ObjectInfo, ObjectStore
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.common.tasks import BackgroundTask
@@ -62,8 +62,8 @@ async def queues(postgres_cluster: PostgresCluster) -> AsyncIterator[Queues]:
 class OutageOnFirstLook(DirectoryObjectStore):
     """A store without the original whose first ``head`` cuts the database for
     ``OUTAGE_S``, then answers as ``first_answer`` says: the original is missing (the job
-    fails) or the store timed out (the job is retried). The outcome is recorded while
-    the database is away."""
+    fails) or the store failed (the job is retried; a store that cannot be reached is
+    waited for instead). The outcome is recorded while the database is away."""
 
     def __init__(self, root: Path, relay: Relay, *, first_answer: str) -> None:
         super().__init__(root)
@@ -77,9 +77,8 @@ class OutageOnFirstLook(DirectoryObjectStore):
             await self.relay.cut()
             asyncio.get_running_loop().call_later(
                 OUTAGE_S, lambda: asyncio.ensure_future(self.relay.restore()))
-            if self.first_answer == "timed out":
-                raise DependencyUnavailable("the object store did not answer in time",
-                                            code="object_store_unavailable")
+            if self.first_answer == "failed":
+                raise PeerFailed("the object store answered InternalError: a disk failed")
         return await super().head(key)
 
 
@@ -127,7 +126,7 @@ async def test_worker_claims_again_once_the_database_is_back(
         "failed", "original_missing", 1)
 
 
-@pytest.mark.parametrize("first_answer", ["missing", "timed out"],
+@pytest.mark.parametrize("first_answer", ["missing", "failed"],
                          ids=["fail-not-recorded", "retry-not-recorded"])
 async def test_job_whose_outcome_was_not_recorded_is_claimed_again_after_its_lease(
         queues: Queues, pool: ExtractionPool, tmp_path: Path, first_answer: str) -> None:

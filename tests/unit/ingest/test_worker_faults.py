@@ -15,7 +15,7 @@ from services.common.clients.registry import RegistryClient
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
 from services.common.errors import ArchiveError, DependencyUnavailable, PermanentJobError
-from services.common.objectstore import ObjectInfo, ObjectStore, store_original
+from services.common.objectstore import ObjectStore, store_original
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.extraction import ExtractionLimits, OcrEngine, TesseractEngine
 from services.ingest.jobs import RETRY_INITIAL_S, Job, JobQueue
@@ -173,27 +173,17 @@ async def test_lease_is_kept_while_a_long_extraction_runs(
     assert taken_over is None
 
 
-class TimingOutStore(DirectoryObjectStore):
-    """A store that never answers in time: every attempt fails, transiently."""
-
-    async def head(self, key: str) -> ObjectInfo | None:
-        raise DependencyUnavailable("the object store did not answer in time",
-                                    code="object_store_unavailable")
-
-
 async def test_log_says_retried_then_failed_on_the_last_attempt(
-        queue: JobQueue, pool: ExtractionPool, tmp_path: Path, clock: FixedClock,
-        caplog: pytest.LogCaptureFixture) -> None:
-    worker = _worker(queue, TimingOutStore(tmp_path / "objects"), pool, TesseractEngine(),
-                     tmp_path / "work")
-    job, _ = await queue.enqueue("c" * 64, PAYLOAD)
+        queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
+        tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture) -> None:
+    worker = _worker(queue, store, pool, ProcessKillingEngine(), tmp_path / "work")
+    job = await _enqueue(queue, store, scan)
     with caplog.at_level(logging.WARNING, logger="archive.ingest.worker"):
         await _claim_and_process(worker, queue)
         clock.advance(timedelta(seconds=RETRY_INITIAL_S))
         await _claim_and_process(worker, queue)
+    died = ("the extraction process died (killed, crashed or out of memory) before it "
+            "finished the document (extraction_process_died)")
     said = [record.getMessage() for record in caplog.records]
-    assert said == [
-        f"job {job.job_id} will be retried (attempt 1 of 2 failed): the object store did "
-        "not answer in time (object_store_unavailable)",
-        f"job {job.job_id} failed: the object store did not answer in time "
-        "(object_store_unavailable) (gave up after 2 attempts)"]
+    assert said == [f"job {job.job_id} will be retried (attempt 1 of 2 failed): {died}",
+                    f"job {job.job_id} failed: {died} (gave up after 2 attempts)"]
