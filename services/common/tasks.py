@@ -150,6 +150,15 @@ def retry_pause_s(failures: int, *, initial_s: float, max_s: float) -> float:
     return longest * random.uniform(0.75, 1.0)  # noqa: S311 - not for security
 
 
+def _stop_if_cancelled() -> None:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop: a synchronous loop's pause
+        return
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class Backoff:
     """Pauses between a loop's retries (``retry_pause_s``), counting its failures."""
 
@@ -159,7 +168,12 @@ class Backoff:
         self.failures = 0
 
     def next_pause_s(self) -> float:
-        """The pause before the next try; each call counts one more failure."""
+        """The pause before the next try; each call counts one more failure. In a task
+        being cancelled, raises ``CancelledError`` instead of pausing: the failed try may
+        have swallowed the cancellation (Python 3.11's ``asyncio.wait_for``, which
+        asyncpg's connect runs in, can raise the try's own error when both come at once),
+        and the loop would wait on, deaf to the Ctrl-C ``asyncio.run`` made it."""
+        _stop_if_cancelled()
         self.failures += 1
         return retry_pause_s(self.failures, initial_s=self.initial_s, max_s=self.max_s)
 

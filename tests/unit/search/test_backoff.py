@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from services.common.tasks import Backoff
 
 
@@ -18,3 +20,29 @@ def test_reset_starts_again_from_the_first_pause() -> None:
         backoff.next_pause_s()
     backoff.reset()
     assert backoff.next_pause_s() <= 1.0
+
+
+async def test_a_loop_whose_failed_try_swallowed_its_cancellation_stops_at_its_next_pause(
+        ) -> None:
+    """Ctrl-C while ``archive serve`` waited for an unreachable PostgreSQL: asyncio.run
+    cancels the task, but the connect failing at that moment raised its own error (Python
+    3.11's wait_for), so the cancellation was lost and the server waited on for good."""
+    backoff = Backoff(initial_s=0.01, max_s=0.01)
+    tries = 0
+
+    async def waits_for_the_database() -> None:
+        nonlocal tries
+        while True:
+            tries += 1
+            try:
+                await asyncio.sleep(0.01)  # a connect attempt
+            except asyncio.CancelledError:
+                pass  # ended as the attempt's own failure would be, the cancel unseen
+            await asyncio.sleep(backoff.next_pause_s())
+
+    task = asyncio.create_task(waits_for_the_database())
+    while tries < 2:
+        await asyncio.sleep(0.005)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=5)
+    assert task in done and task.cancelled()
