@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from services.common.clients.registry import RegistryClient
-from services.common.clock import FixedClock
-from services.common.db import create_engine, migrate
-from services.common.objectstore import original_key, store_original
+from services.common.objectstore import original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.common.tasks import BackgroundTask
 from services.ingest.derived import DerivedText
@@ -28,26 +25,12 @@ from services.ingest.models import pages_key
 from services.ingest.ocr_tally import OcrTally
 from services.ingest.pool import ExtractionPool
 from services.ingest.worker import IngestWorker
+from tests.e2e.ingest.worker_apart import enqueue_scan, finished
 from tests.fixtures.app import ArchiveServer
 from tests.support.relay import Relay
-from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
 from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.ocr
-
-PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
-                        "household": "A-1201"},
-           "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
-
-
-@pytest.fixture
-async def queue(tmp_path: Path) -> AsyncIterator[JobQueue]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"
-    await migrate(url, "ingest")
-    engine = create_engine(url)
-    yield JobQueue(engine, FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC)),
-                   max_attempts=1)
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -87,17 +70,6 @@ def _worker(queue: JobQueue, store: DirectoryObjectStore, registry: RegistryClie
                         concurrency=1, scratch_dir=tmp_path / "work", poll_s=0.05)
 
 
-async def _enqueue_scan(queue: JobQueue, store: DirectoryObjectStore, tmp_path: Path) -> Job:
-    scan = write_png(tmp_path / "scan.png", render_page(SIMPLIFIED_LINES[:1]))
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield scan.read_bytes()
-
-    stored = await store_original(store, chunks(), max_bytes=10**7, spool_dir=store.spool_dir)
-    job, _ = await queue.enqueue(stored.sha256, PAYLOAD)
-    return job
-
-
 async def _run_until(worker: IngestWorker, probe: Callable[[], Awaitable[Job | None]], *,
                      what: str) -> Job:
     """Run ``worker`` until ``probe`` answers, then stop it as ``archive worker`` stops on
@@ -118,19 +90,12 @@ def _waiting_for_the_registry(queue: JobQueue, job: Job
     return probe
 
 
-def _finished(queue: JobQueue, job: Job) -> Callable[[], Awaitable[Job | None]]:
-    async def probe() -> Job | None:
-        now = await queue.get(job.job_id)
-        return now if now.status in ("done", "failed") else None
-    return probe
-
-
 async def _stopped_while_waiting(queue: JobQueue, store: DirectoryObjectStore,
                                  registry: RegistryClient, pool: ExtractionPool,
                                  tmp_path: Path) -> Job:
     """A scan enqueued, read by a worker, which is stopped while the job waits for the
     registry (its pages stored, the job handed back)."""
-    job = await _enqueue_scan(queue, store, tmp_path)
+    job = await enqueue_scan(queue, store, store.spool_dir, tmp_path)
     await _run_until(_worker(queue, store, registry, pool, tmp_path),
                      _waiting_for_the_registry(queue, job),
                      what="the job did not wait for the registry")
@@ -143,13 +108,13 @@ async def _restarted_until_finished(job: Job, queue: JobQueue, relay: Relay,
     """The registry back and a worker started again, run until ``job`` ends."""
     await relay.start()
     return await _run_until(_worker(queue, store, registry, pool, tmp_path),
-                            _finished(queue, job), what="the job did not finish")
+                            finished(queue, job), what="the job did not finish")
 
 
 async def test_job_waits_for_the_registry_without_spending_its_attempt(
         queue: JobQueue, relay: Relay, store: DirectoryObjectStore,
         registry: RegistryClient, pool: ExtractionPool, tmp_path: Path) -> None:
-    job = await _enqueue_scan(queue, store, tmp_path)
+    job = await enqueue_scan(queue, store, store.spool_dir, tmp_path)
     running = BackgroundTask("ingest-workers",
                              _worker(queue, store, registry, pool, tmp_path).run)
     running.start()
@@ -159,7 +124,7 @@ async def test_job_waits_for_the_registry_without_spending_its_attempt(
         await asyncio.sleep(0.5)  # several tries of the registry meanwhile
         still = await queue.get(job.job_id)
         await relay.start()
-        filed = await eventually_async(_finished(queue, job), what="the job did not finish")
+        filed = await eventually_async(finished(queue, job), what="the job did not finish")
     finally:
         await running.stop()
     assert (waited.status, waited.attempts) == ("running", 1)

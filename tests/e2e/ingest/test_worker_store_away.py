@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,38 +18,22 @@ from urllib.parse import urlsplit
 import pytest
 
 from services.common.clients.registry import RegistryClient
-from services.common.clock import FixedClock
-from services.common.db import create_engine, migrate
-from services.common.objectstore import store_original
 from services.common.objectstore.s3 import S3ObjectStore
 from services.common.tasks import BackgroundTask
 from services.ingest.extraction import ExtractionLimits, TesseractEngine
 from services.ingest.jobs import Job, JobQueue
 from services.ingest.pool import ExtractionPool
 from services.ingest.worker import IngestWorker
+from tests.e2e.ingest.worker_apart import enqueue_scan, finished
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support.relay import Relay
-from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
 from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.ocr
 
-PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
-                        "household": "A-1201"},
-           "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
 AWAY_S = 3.0
 """Several tries of the store, each refused after the S3 client's own retries."""
-
-
-@pytest.fixture
-async def queue(tmp_path: Path) -> AsyncIterator[JobQueue]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"
-    await migrate(url, "ingest")
-    engine = create_engine(url)
-    yield JobQueue(engine, FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC)),
-                   max_attempts=1)
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -88,17 +71,6 @@ async def registry(archive_server: ArchiveServer) -> AsyncIterator[RegistryClien
     await client.close()
 
 
-async def _enqueue_scan(queue: JobQueue, store: S3ObjectStore, tmp_path: Path) -> Job:
-    scan = write_png(tmp_path / "scan.png", render_page(SIMPLIFIED_LINES[:1]))
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield scan.read_bytes()
-
-    stored = await store_original(store, chunks(), max_bytes=10**7, spool_dir=store.spool_dir)
-    job, _ = await queue.enqueue(stored.sha256, PAYLOAD)
-    return job
-
-
 def _waiting_for_the_store(queue: JobQueue, job: Job) -> Callable[[], Awaitable[Job | None]]:
     async def probe() -> Job | None:
         now = await queue.get(job.job_id)
@@ -106,17 +78,10 @@ def _waiting_for_the_store(queue: JobQueue, job: Job) -> Callable[[], Awaitable[
     return probe
 
 
-def _finished(queue: JobQueue, job: Job) -> Callable[[], Awaitable[Job | None]]:
-    async def probe() -> Job | None:
-        now = await queue.get(job.job_id)
-        return now if now.status in ("done", "failed") else None
-    return probe
-
-
 async def test_job_waits_for_the_object_store_without_spending_its_attempt(
         queue: JobQueue, relay: Relay, store: S3ObjectStore, registry: RegistryClient,
         pool: ExtractionPool, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    job = await _enqueue_scan(queue, store, tmp_path)
+    job = await enqueue_scan(queue, store, store.spool_dir, tmp_path)
     await relay.cut()
     worker = IngestWorker(queue, store, registry, pool, engine=TesseractEngine(),
                           limits=ExtractionLimits(page_timeout_s=10.0), lease_s=6,
@@ -130,7 +95,7 @@ async def test_job_waits_for_the_object_store_without_spending_its_attempt(
             await asyncio.sleep(AWAY_S)
             still = await queue.get(job.job_id)
             await relay.restore()
-            filed = await eventually_async(_finished(queue, job),
+            filed = await eventually_async(finished(queue, job),
                                            what="the job did not finish")
         finally:
             await running.stop()
