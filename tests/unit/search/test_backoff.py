@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from services.common.tasks import Backoff
 
@@ -34,10 +35,9 @@ async def test_a_loop_whose_failed_try_swallowed_its_cancellation_stops_at_its_n
         nonlocal tries
         while True:
             tries += 1
-            try:
-                await asyncio.sleep(0.01)  # a connect attempt
-            except asyncio.CancelledError:
-                pass  # ended as the attempt's own failure would be, the cancel unseen
+            # A connect attempt, ended as its own failure would be: the cancel unseen.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0.01)
             await asyncio.sleep(backoff.next_pause_s())
 
     task = asyncio.create_task(waits_for_the_database())
@@ -45,4 +45,5 @@ async def test_a_loop_whose_failed_try_swallowed_its_cancellation_stops_at_its_n
         await asyncio.sleep(0.005)
     task.cancel()
     done, _ = await asyncio.wait({task}, timeout=5)
-    assert task in done and task.cancelled()
+    assert task in done
+    assert task.cancelled()
