@@ -34,7 +34,7 @@ from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest, TooManyRequests
 from services.common.metrics import Sampler
-from services.common.paging import MAX_PAGE
+from services.common.paging import MAX_PAGE, MAX_SUMMARY_PAGE
 
 log = logging.getLogger("archive.http")
 
@@ -303,6 +303,8 @@ MAX_OFFSET = 1_000_000_000
 """Far beyond any listing we hold, and small enough for every database's integers."""
 
 PageLimit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
+SummaryPageLimit = Annotated[int, QueryParameter(ge=1, le=MAX_SUMMARY_PAGE)]
+"""A page of a list whose rows each cost further reads (``MAX_SUMMARY_PAGE``)."""
 PageOffset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)]
 
 

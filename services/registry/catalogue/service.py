@@ -53,7 +53,6 @@ from services.common.models import (
     checked_past_day,
     security_rank,
 )
-from services.common.paging import MAX_PAGE
 from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
     VIEWING_WINDOW,
@@ -286,7 +285,7 @@ class CatalogueService:
         async with self.store.transaction() as tx:
             return await tx.documents.newest_first(household=household, access=access,
                                                    readable=readable,
-                                                   limit=min(limit, MAX_PAGE), offset=offset)
+                                                   limit=limit, offset=offset)
 
     async def review_queue(self, principal: Principal, *, limit: int, offset: int
                            ) -> list[DocumentRecord]:
@@ -296,7 +295,7 @@ class CatalogueService:
         it, so the queue and its count hold only what the person can correct."""
         access = await self.access_filter(principal)
         async with self.store.transaction() as tx:
-            return await tx.documents.needing_review(access=access, limit=min(limit, MAX_PAGE),
+            return await tx.documents.needing_review(access=access, limit=limit,
                                                      offset=offset)
 
     async def access_filter(self, principal: Principal) -> AccessFilter:

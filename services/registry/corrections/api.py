@@ -19,7 +19,7 @@ from services.common.contracts.corrections import (
 from services.common.contracts.lending import AwaitingCount
 from services.common.filing import RECORD_CORRECTORS
 from services.common.operations import OCCUPANT_RECORDERS
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.corrections.models import (
     Correction,
     CorrectionCount,
@@ -90,7 +90,7 @@ class CorrectionsController(Controller):
         corrections: NamedDependency[CorrectionsService],
         wanted: NamedDependency[CorrectionFilters],
         sort: Annotated[Literal["oldest", "newest"], QueryParameter()] = "oldest",
-        limit: PageLimit = 100, offset: PageOffset = 0,
+        limit: SummaryPageLimit = 100, offset: PageOffset = 0,
     ) -> list[Correction]:
         """Corrections of the documents the caller may see, e.g. ``status=pending`` for
         an approver's queue (oldest first) or ``requested_by=me&sort=newest`` for one's

@@ -24,7 +24,7 @@ from services.common.retention import (
     RETENTION_READERS,
     WITNESS_ROLES,
 )
-from services.common.web import PageLimit, PageOffset, attachment
+from services.common.web import PageOffset, SummaryPageLimit, attachment
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.destruction.service import DestructionService
 from services.registry.guards import allow
@@ -46,7 +46,7 @@ class DestructionsController(Controller):
     async def list_destructions(
         self, destructions: NamedDependency[DestructionService],
         status: Annotated[DestructionStatus | None, QueryParameter()] = None,
-        limit: PageLimit = 100, offset: PageOffset = 0,
+        limit: SummaryPageLimit = 100, offset: PageOffset = 0,
     ) -> list[DestructionSummary]:
         return await destructions.summaries(status=status, limit=limit, offset=offset)
 

@@ -35,7 +35,6 @@ from services.common.contracts.retention import (
     WithheldReason,
 )
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import known_to, visible_to
 from services.registry.destruction import register
 from services.registry.destruction.executor import DestructionExecutor
@@ -268,7 +267,7 @@ class DestructionService:
     async def summaries(self, *, status: DestructionStatus | None, limit: int, offset: int
                         ) -> list[DestructionSummary]:
         async with self.store.transaction() as tx:
-            return await tx.registers.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
+            return await tx.registers.summaries(status=status, limit=limit,
                                                 offset=offset)
 
     async def awaiting_signature(self, principal: Principal) -> list[DestructionSummary]:

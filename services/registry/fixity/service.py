@@ -10,7 +10,6 @@ from services.common.contracts.registry import (
     FixityResult,
     NumberingReport,
 )
-from services.common.paging import MAX_PAGE
 from services.registry.fixity.rules import NumberingCheck
 from services.registry.journal.models import AuditEntry
 from services.registry.store import FeatureService
@@ -56,7 +55,6 @@ class FixityService(FeatureService):
         """A page of records for ingest to re-hash (a user sees those ``access`` lets
         them): ``after`` is the last id of the page before; a page shorter than ``limit``
         is the last."""
-        limit = min(limit, MAX_PAGE)
         async with self.store.snapshot() as view:
             entries = await view.documents.fixity_entries(after=after, limit=limit,
                                                           access=access)

@@ -15,7 +15,7 @@ from services.common.contracts.operations import (
     HandoverRequest,
     HandoverSummary,
 )
-from services.common.web import PageLimit, PageOffset, attachment
+from services.common.web import PageOffset, SummaryPageLimit, attachment
 from services.registry.guards import allow
 from services.registry.handovers.models import HandoverSignature
 from services.registry.handovers.rules import CANCELLER_ROLES, CREATOR_ROLES, READER_ROLES
@@ -36,7 +36,7 @@ class HandoversController(Controller):
 
     @get("/", operation_id="listHandovers", guards=[allow(*READER_ROLES)])
     async def list_handovers(self, handovers: NamedDependency[HandoverService],
-                             limit: PageLimit = 100, offset: PageOffset = 0
+                             limit: SummaryPageLimit = 100, offset: PageOffset = 0
                              ) -> list[HandoverSummary]:
         return await handovers.summaries(limit=limit, offset=offset)
 

@@ -55,7 +55,6 @@ from services.common.errors import (
     NotFound,
     ValidationFailed,
 )
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import known_to, visible_to
 from services.registry.handovers import transfer_list
 from services.registry.handovers.models import HandoverSignature
@@ -202,7 +201,7 @@ class HandoverService:
 
     async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
         async with self.store.snapshot() as tx:
-            return await tx.handovers.summaries(limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+            return await tx.handovers.summaries(limit=limit, offset=offset)
 
     async def transfer_list_pdf(self, principal: Principal, handover_id: str) -> bytes:
         """The transfer list, two copies, printable; rendering runs in a thread."""

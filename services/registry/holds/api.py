@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from services.common.auth import Principal
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.retention import HOLD_ROLE, RETENTION_READERS
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
 from services.registry.holds.models import HoldRelease, HoldRequest
 from services.registry.holds.service import HoldsService
@@ -43,7 +43,7 @@ class HoldsController(Controller):
                          holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
-                         limit: PageLimit = 100, offset: PageOffset = 0) -> list[Hold]:
+                         limit: SummaryPageLimit = 100, offset: PageOffset = 0) -> list[Hold]:
         """Holds, newest first; ``document_id``: those covering that document. Documents
         the caller may not know of are left out of ``documents`` and counted in
         ``documents_withheld``."""

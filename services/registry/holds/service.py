@@ -32,7 +32,6 @@ from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.errors import Conflict, NotFound
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import access_filter, hold_withheld, visible_to
 from services.registry.holds.models import HoldRequest
 from services.registry.holds.rules import checked_scope
@@ -134,7 +133,7 @@ class HoldsService:
                                                                 [document_id]):
                 return []
             found = await tx.holds.holds(status=status, document_id=document_id,
-                                         limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+                                         limit=limit, offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
 
 

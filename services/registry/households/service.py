@@ -45,7 +45,6 @@ from services.common.contracts.registry import (
 )
 from services.common.errors import Conflict, ValidationFailed
 from services.common.models import checked_past_day
-from services.common.paging import MAX_PAGE
 from services.registry.access import access_filter
 from services.registry.households.models import NewHousehold, NewOccupant
 from services.registry.households.repository import EVERY_HOUSEHOLD, Seen
@@ -108,7 +107,7 @@ class HouseholdsService(FeatureService):
         async with self.store.transaction() as tx:
             return await tx.households.in_cabinet_order(
                 building=building, floor=floor, typed=typed, seen=seen_by(tx, principal),
-                limit=min(limit, MAX_PAGE), offset=offset)
+                limit=limit, offset=offset)
 
     async def change_occupant(self, principal: Principal, household: str, new: NewOccupant
                               ) -> Household:

@@ -21,7 +21,7 @@ from services.common.contracts.inventory import (
 )
 from services.common.inventory import INVENTORY_READERS, INVENTORY_ROLES
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
-from services.common.web import PageLimit, PageOffset, attachment
+from services.common.web import PageOffset, SummaryPageLimit, attachment
 from services.registry.guards import allow
 from services.registry.inventory.models import ItemMark, ItemResolution
 from services.registry.inventory.service import InventoryService
@@ -45,7 +45,7 @@ class InventoriesController(Controller):
     @get("/", operation_id="listInventories", guards=[allow(*INVENTORY_READERS)])
     async def list_inventories(self, principal: NamedDependency[Principal],
                                inventory: NamedDependency[InventoryService],
-                               limit: PageLimit = 100, offset: PageOffset = 0
+                               limit: SummaryPageLimit = 100, offset: PageOffset = 0
                                ) -> list[Inventory]:
         """Inventories, newest first, without their items; each tally counts the boxes the
         reader may know of."""
@@ -107,7 +107,7 @@ class DiscrepanciesController(Controller):
         self, principal: NamedDependency[Principal],
         inventory: NamedDependency[InventoryService],
         resolved: Annotated[bool, QueryParameter()] = False,
-        limit: PageLimit = 100, offset: PageOffset = 0,
+        limit: SummaryPageLimit = 100, offset: PageOffset = 0,
     ) -> list[Discrepancy]:
         """Boxes found missing or misplaced across the inventories the reader is cleared
         for, oldest first: the open ones until resolved (``resolved=true``: those
@@ -134,7 +134,7 @@ class ConditionChecksController(Controller):
     async def list_checks(
         self, inventory: NamedDependency[InventoryService],
         year: Annotated[int | None, QueryParameter(ge=EARLIEST_YEAR, le=LATEST_YEAR)] = None,
-        limit: PageLimit = 100, offset: PageOffset = 0,
+        limit: SummaryPageLimit = 100, offset: PageOffset = 0,
     ) -> list[ConditionCheck]:
         """Condition checks, latest first; ``year``: those checked in it."""
         return await inventory.checks(year=year, limit=limit, offset=offset)

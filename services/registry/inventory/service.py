@@ -31,7 +31,6 @@ from services.common.contracts.inventory import (
 from services.common.errors import Conflict, NotFound
 from services.common.models import SecurityLevel, checked_date
 from services.common.names import tidied_building
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import access_filter
 from services.registry.catalogues.rules import box_of
 from services.registry.inventory import checklist
@@ -87,7 +86,7 @@ class InventoryService(FeatureService):
                           ) -> list[Inventory]:
         async with self.store.snapshot() as view:
             return await view.inventory.newest_first(
-                _levels(principal), limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+                _levels(principal), limit=limit, offset=offset)
 
     async def mark(self, principal: Principal, inventory_id: str, item: int, mark: ItemMark
                    ) -> Inventory:
@@ -134,7 +133,7 @@ class InventoryService(FeatureService):
         """Those of the inventories ``principal`` may resolve (``rules.workable``)."""
         async with self.store.snapshot() as view:
             return await view.inventory.discrepancies(
-                _levels(principal), resolved=resolved, limit=min(limit, MAX_SUMMARY_PAGE),
+                _levels(principal), resolved=resolved, limit=limit,
                 offset=offset)
 
     async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
@@ -185,7 +184,7 @@ class InventoryService(FeatureService):
         until = None if year is None else date(year, 12, 31)
         async with self.store.snapshot() as view:
             return await view.inventory.checks(since=since, until=until,
-                                               limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+                                               limit=limit, offset=offset)
 
 
 def _levels(principal: Principal) -> list[SecurityLevel]:

@@ -53,7 +53,6 @@ from services.common.contracts.lending import (
 from services.common.contracts.registry import DocumentRecord, in_file
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, Role, SecurityLevel, security_rank
-from services.common.paging import MAX_PAGE
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import IncidentResolution, LoanQuery, LoanRow, Move
@@ -186,16 +185,15 @@ class LendingService:
             escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
-        limit = min(query.limit, MAX_PAGE)
         async with self.store.transaction() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
             if query.awaiting == "me":
                 rows = await _awaiting(tx, principal, filters, now=now)
-                rows = rows[query.offset:query.offset + limit]
+                rows = rows[query.offset:query.offset + query.limit]
             else:
-                rows = await tx.loans.search(filters, now=now, limit=limit,
+                rows = await tx.loans.search(filters, now=now, limit=query.limit,
                                              offset=query.offset)
             return await views(tx, rows, now=now, clearance=principal.clearance)
 
@@ -216,7 +214,7 @@ class LendingService:
         it up); a loan the caller may no longer read is left out (``loan`` null)."""
         async with self.store.transaction() as tx:
             found = await tx.loans.notifications(principal.username, unread=unread,
-                                                 limit=min(limit, MAX_PAGE), offset=offset)
+                                                 limit=limit, offset=offset)
             rows = await tx.loans.rows({notice.loan_id for notice in found if notice.loan_id})
             loans = {loan.loan_id: _notice_loan(loan) for loan in await views(
                 tx, [row for row in rows if may_read(principal, row)], now=self.clock.now(),
@@ -251,7 +249,7 @@ class LendingService:
         """Loss and damage reports opened at returns (B5), newest first; ``open_only``
         true: those not resolved yet, false: those resolved."""
         async with self.store.transaction() as tx:
-            return await tx.loans.incidents(open_only=open_only, limit=min(limit, MAX_PAGE),
+            return await tx.loans.incidents(open_only=open_only, limit=limit,
                                             offset=offset)
 
     async def resolve_incident(self, principal: Principal, incident_id: str,

@@ -24,7 +24,7 @@ from services.common.retention import (
     RETENTION_READERS,
     SWEEP_ROLES,
 )
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
 from services.registry.sweeps.models import AppraisalRequest, SweepDecision
 from services.registry.sweeps.service import SweepsService
@@ -46,7 +46,8 @@ class SweepsController(Controller):
     @get("/", operation_id="listSweeps", guards=[allow(*RETENTION_READERS)])
     async def list_sweeps(self, sweeps: NamedDependency[SweepsService],
                           status: Annotated[SweepStatus | None, QueryParameter()] = None,
-                          limit: PageLimit = 100, offset: PageOffset = 0) -> list[SweepSummary]:
+                          limit: SummaryPageLimit = 100, offset: PageOffset = 0
+                          ) -> list[SweepSummary]:
         """Sweeps, newest first."""
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
 

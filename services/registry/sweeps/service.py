@@ -32,7 +32,6 @@ from services.common.contracts.retention import (
     SweepSummary,
 )
 from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import visible_to
 from services.registry.households.rules import version_changes
 from services.registry.journal.models import AuditEntry
@@ -117,7 +116,7 @@ class SweepsService:
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:
         async with self.store.transaction() as tx:
-            return await tx.sweeps.summaries(status=status, limit=min(limit, MAX_SUMMARY_PAGE),
+            return await tx.sweeps.summaries(status=status, limit=limit,
                                              offset=offset)
 
     async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from services.common.auth import Principal
 from services.common.contracts.operations import Transfer, TransferRequest, TransferSummary
 from services.common.operations import TRANSFER_ROLE
-from services.common.web import PageLimit, PageOffset
+from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
 from services.registry.handovers.rules import READER_ROLES
 from services.registry.transfers.service import TransferService
@@ -30,7 +30,7 @@ class TransfersController(Controller):
 
     @get("/", operation_id="listTransfers", guards=[allow(*READER_ROLES)])
     async def list_transfers(self, transfers: NamedDependency[TransferService],
-                             limit: PageLimit = 100, offset: PageOffset = 0
+                             limit: SummaryPageLimit = 100, offset: PageOffset = 0
                              ) -> list[TransferSummary]:
         return await transfers.summaries(limit=limit, offset=offset)
 

@@ -29,7 +29,6 @@ from services.common.contracts.registry import (
     in_file,
 )
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.common.paging import MAX_SUMMARY_PAGE
 from services.registry.access import can, known_to, visible_to
 from services.registry.handovers.service import refuse_inactive
 from services.registry.households.service import seen_by
@@ -75,7 +74,7 @@ class TransferService:
 
     async def summaries(self, *, limit: int, offset: int) -> list[TransferSummary]:
         async with self.store.snapshot() as tx:
-            return await tx.transfers.summaries(limit=min(limit, MAX_SUMMARY_PAGE), offset=offset)
+            return await tx.transfers.summaries(limit=limit, offset=offset)
 
 
 async def _chosen(tx: Tx, principal: Principal, request: TransferRequest

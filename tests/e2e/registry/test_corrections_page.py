@@ -251,7 +251,7 @@ def test_the_list_is_read_a_page_at_a_time_over_the_corrections_the_reader_sees(
         assert asked.status_code == 202, asked.text
     sun = server.client(server.add_user("sun2", "center_head"))
     every = [row["correction_id"] for row in sun.get(
-        "/registry/corrections", params={"status": "pending", "limit": 1000}).json()]
+        "/registry/corrections", params={"status": "pending", "limit": 500}).json()]
     paged = [row["correction_id"] for offset in range(len(every) + 1)
              for row in sun.get("/registry/corrections", params={
                  "status": "pending", "limit": 1, "offset": offset}).json()]
