@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -66,26 +68,66 @@ def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
 SignIn = Callable[..., Page]
 
 
+class Sessions:
+    """Signed-in browser contexts on one server. A person's first context signs in
+    through the sign-in form; later ones start from that session's cookie (a page load
+    instead of three: the form, its post and the search page) and sign in through the
+    form again when the server no longer takes it (signed out, expired at a moved clock,
+    password changed, account deactivated)."""
+
+    def __init__(self, browser: Browser, url: str, password: str) -> None:
+        self.browser = browser
+        self.url = url
+        self.password = password
+        self._cookies: dict[tuple[str, str], Any] = {}
+
+    def open(self, username: str, *, locale: str = "zh-CN") -> Page:
+        """A new browser context of ``username``'s own, signed in; on the search page."""
+        kept = self._cookies.get((username, locale))
+        context = self.browser.new_context(base_url=self.url, viewport=VIEWPORT, locale=locale,
+                                           storage_state=kept)
+        page = context.new_page()
+        page.goto("/ui/search" if kept else "/ui/login")
+        if urlsplit(page.url).path == "/ui/search":
+            return page
+        chinese = locale.startswith("zh")
+        page.get_by_label("用户名" if chinese else "Username").fill(username)
+        page.get_by_label("密码" if chinese else "Password").fill(self.password)
+        page.get_by_role("button", name="登录" if chinese else "Sign in").click()
+        page.wait_for_url("**/ui/search")
+        self._cookies[(username, locale)] = context.storage_state()
+        return page
+
+
+@pytest.fixture(scope="module")
+def sessions(browser: Browser, cabinet: Cabinet) -> Sessions:
+    return Sessions(browser, cabinet.url, cabinet.password)
+
+
 @pytest.fixture
-def sign_in(browser: Browser, cabinet: Cabinet) -> Iterator[SignIn]:
-    """A new browser context (its own cookies) signed in as ``username`` through the
-    sign-in form; the page is on the search page."""
+def sign_in(sessions: Sessions) -> Iterator[SignIn]:
+    """A new browser context (its own cookies) signed in as ``username`` (``Sessions``);
+    the page is on the search page. Closed when the test ends."""
     contexts: list[BrowserContext] = []
 
     def open_as(username: str, *, locale: str = "zh-CN") -> Page:
-        context = browser.new_context(base_url=cabinet.url, viewport=VIEWPORT, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/ui/login")
-        page.get_by_label("用户名" if locale.startswith("zh") else "Username").fill(username)
-        page.get_by_label("密码" if locale.startswith("zh") else "Password").fill(cabinet.password)
-        page.get_by_role("button", name="登录" if locale.startswith("zh") else "Sign in").click()
-        page.wait_for_url("**/ui/search")
+        page = sessions.open(username, locale=locale)
+        contexts.append(page.context)
         return page
 
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_the_offices_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The pages a test opened in its module's office are closed when it ends: an open
+    page costs the browser CPU as long as it stays open (a caret blinking, timers)."""
+    office = request.getfixturevalue("office") if "office" in request.fixturenames else None
+    yield
+    if office is not None:
+        office.close_pages()
 
 
 @pytest.fixture(scope="session")

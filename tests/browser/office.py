@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from services.common.clock import FixedClock
 from services.common.db import create_engine
 from services.registry.bootstrap import RegistryServices
-from tests.browser.conftest import VIEWPORT
+from tests.browser.conftest import Sessions
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import PASSWORD, Person, launch_archive_server
 
@@ -37,6 +37,7 @@ class Office:
     archive: Archive
     browser: Browser
     thread: ThreadPoolExecutor
+    sessions: Sessions
     contexts: list[BrowserContext] = field(default_factory=list)
 
     @property
@@ -72,17 +73,17 @@ class Office:
         return self.run(asyncio.run, check())
 
     def open_as(self, username: str) -> Page:
-        """A browser context of ``username``'s own, signed in; on the search page."""
-        context = self.browser.new_context(base_url=self.archive.server.url,
-                                           viewport=VIEWPORT, locale="zh-CN")
-        self.contexts.append(context)
-        page = context.new_page()
-        page.goto("/ui/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/ui/search")
+        """A browser context of ``username``'s own, signed in (``Sessions``); on the search
+        page. Closed when the test ends."""
+        page = self.sessions.open(username)
+        self.contexts.append(page.context)
         return page
+
+    def close_pages(self) -> None:
+        """Close the browser contexts opened so far (a test's, when it ends)."""
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()
 
 
 @contextmanager
@@ -92,10 +93,10 @@ def office_at(browser: Browser, root: Path, **settings: Any) -> Iterator[Office]
         server = thread.submit(launch_archive_server, root, clock=clock, **settings).result()
         try:
             archive = thread.submit(Archive.open, server, clock).result()
-            office = Office(archive=archive, browser=browser, thread=thread)
+            office = Office(archive=archive, browser=browser, thread=thread,
+                            sessions=Sessions(browser, server.url, PASSWORD))
             yield office
-            for context in office.contexts:
-                context.close()
+            office.close_pages()
         finally:
             server.server.stop()
 

@@ -1,5 +1,5 @@
 """The digitising page (``/ui/ingest``) in real Chromium: an archivist uploads a batch of
-20 scans with a manifest, sees each file's progress move live, one corrupt PDF fail and
+ten files with a manifest, sees each file's progress move live, one corrupt PDF fail and
 one row with a wrong household refused, each with its reason in plain words; the batch's
 summary; and the batch still there after closing the tab while it is read, and after
 leaving the page and coming back.
@@ -27,7 +27,9 @@ from tests.support.rendering import render_page, write_png
 
 pytestmark = pytest.mark.ocr
 
-SCANS = 18
+SCANS = 8
+"""Enough for the counts to move while the batch is followed (a second a scan)."""
+FILES = SCANS + 2
 FINISH_TIMEOUT_S = 240
 
 
@@ -36,8 +38,9 @@ office = office_fixture("ingest", ocr_engine="tesseract")
 
 @pytest.fixture(scope="module")
 def batch_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    """18 one-line scans, a corrupt PDF and a scan whose row names a wrong household,
-    with the manifest describing all 20, in GBK as Excel on a Chinese desktop saves it."""
+    """``SCANS`` one-line scans, a corrupt PDF and a scan whose row names a wrong
+    household, with the manifest describing all ``FILES``, in GBK as Excel on a Chinese
+    desktop saves it."""
     folder = tmp_path_factory.mktemp("batch")
     rows, paths = [], []
     for number in range(1, SCANS + 1):
@@ -96,7 +99,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     wang = office.contexts[-1].new_page()
     wang.goto("/ui/ingest")
     assert wang.url.endswith("/ui/ingest")
-    expect(wang.locator("#batch-summary")).to_contain_text("20 个文件")
+    expect(wang.locator("#batch-summary")).to_contain_text(f"{FILES} 个文件")
     deadline = FINISH_TIMEOUT_S * 1000
     while "全部处理完毕" not in seen[-1] and deadline > 0:
         wang.wait_for_timeout(250)  # htmx swaps the batch in every second
@@ -112,8 +115,8 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     assert "完成" in states, states
 
     expect(wang.locator("#batch-summary")).to_contain_text(
-        "20 个文件：完成 18，失败 2，重复 0，处理中 0")
-    expect(wang.locator("#batch-summary")).to_contain_text("共 18 页")
+        f"{FILES} 个文件：完成 {SCANS}，失败 2，重复 0，处理中 0")
+    expect(wang.locator("#batch-summary")).to_contain_text(f"共 {SCANS} 页")
     failed = wang.get_by_role("row", name=re.compile("damaged.pdf"))
     expect(failed).to_contain_text("失败")
     expect(failed).to_contain_text("文件已损坏或不完整")
@@ -134,7 +137,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     expect(wang.get_by_role("heading", name=re.compile("报修记录 7"))).to_be_visible()
 
     wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
-    expect(wang.locator("#batch-summary")).to_contain_text("完成 18，失败 2")
+    expect(wang.locator("#batch-summary")).to_contain_text(f"完成 {SCANS}，失败 2")
     expect(wang.get_by_role("row", name=re.compile("damaged.pdf"))).to_contain_text("失败")
 
 
@@ -161,7 +164,7 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     expect(wang.get_by_role("row", name=re.compile("visit.png"))).to_contain_text("完成")
     earlier = wang.get_by_role("heading", name="其他最近的批次")
     expect(earlier).to_be_visible()
-    expect(wang.locator(".batches li")).to_contain_text("20 个文件：完成 18，失败 2")
+    expect(wang.locator(".batches li")).to_contain_text(f"{FILES} 个文件：完成 {SCANS}，失败 2")
 
 
 def test_a_batch_that_cannot_reach_the_server_says_so_until_it_answers_again(

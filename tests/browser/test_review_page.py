@@ -21,6 +21,7 @@ from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, office_fixture
 from tests.browser.zoom import browser_zoom_is_left_alone, expect_zoom, image_shown, shown_width
 from tests.e2e.ingest.support import ingest, metadata, scanned_png
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.ocr
 
@@ -55,18 +56,22 @@ def _search_finds(page: Page, word: str) -> bool:
     return page.locator(".hit").filter(has=page.get_by_role("link", name=TITLE)).count() > 0
 
 
-def _eventually_finds(page: Page, word: str) -> None:
-    for _ in range(60):  # the index follows the change feed within seconds
-        if _search_finds(page, word):
-            return
-        page.wait_for_timeout(500)
-    raise AssertionError(f"search never found {TITLE} by {word}")
+def _eventually_finds(office: Office, page: Page, word: str) -> None:
+    """The results page for ``word`` lists the corrected document, once the index (which
+    follows the change feed within seconds) has it: waited for over the search API, not
+    by loading the page again and again."""
+    with office.archive.as_("wang") as client:
+        eventually(lambda: any(
+            hit["title"] == TITLE
+            for hit in client.get("/search/documents", params={"q": word}).json()["hits"]),
+            timeout_s=30, interval_s=0.2, what=f"search found {TITLE} by {word}")
+    assert _search_finds(page, word)
 
 
 def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
         office: Office, scans: list[dict[str, Any]], screenshots: Path) -> None:
     wang = office.open_as("wang")
-    _eventually_finds(wang, REPLACED)  # the OCR's reading is what is searched, until...
+    _eventually_finds(office, wang, REPLACED)  # the OCR's reading is what is searched, until...
     wang.get_by_role("navigation", name="主导航").get_by_role("link", name="校对").click()
 
     expect(wang.get_by_text("待校对页面：2")).to_be_visible()
@@ -107,7 +112,7 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     expect(wang.get_by_role("heading", name=re.compile("窗帘维修申请"))).to_be_visible()
     expect(wang.get_by_label("页面文字")).to_have_value(CORRECTED)
 
-    _eventually_finds(wang, WORD)
+    _eventually_finds(office, wang, WORD)
     expect(wang.locator(".hit mark").first).to_contain_text(WORD[:2])
     # The same change replaced the reading in the index: the dropped word finds nothing.
     assert not _search_finds(wang, REPLACED)
