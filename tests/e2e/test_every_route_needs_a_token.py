@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support import loopback
+
+server = module_archive_server()
 
 PUBLIC = {("GET", "/health"), ("GET", "/ready"), ("POST", "/registry/auth/token")}
 
@@ -34,25 +36,25 @@ def concrete(path: str, schema: dict[str, Any]) -> str:
 
 
 def test_every_operation_but_the_public_ones_answers_401_without_a_token(
-        archive_server: ArchiveServer) -> None:
-    schema = loopback.get(f"{archive_server.url}/schema/openapi.json").json()
+        server: ArchiveServer) -> None:
+    schema = loopback.get(f"{server.url}/schema/openapi.json").json()
     guarded = [op for op in operations(schema) if op not in PUBLIC]
     assert len(guarded) >= 5
-    with archive_server.client() as client:
+    with server.client() as client:
         answers = {op: client.request(op[0], concrete(op[1], schema)).status_code for op in guarded}
     assert {op: code for op, code in answers.items() if code != 401} == {}
 
 
-def test_every_operation_answers_401_with_a_garbage_token(archive_server: ArchiveServer) -> None:
-    schema = loopback.get(f"{archive_server.url}/schema/openapi.json").json()
+def test_every_operation_answers_401_with_a_garbage_token(server: ArchiveServer) -> None:
+    schema = loopback.get(f"{server.url}/schema/openapi.json").json()
     guarded = [op for op in operations(schema) if op not in PUBLIC]
-    with archive_server.client("not.a.token") as client:
+    with server.client("not.a.token") as client:
         answers = {op: client.request(op[0], concrete(op[1], schema)).status_code for op in guarded}
     assert {op: code for op, code in answers.items() if code != 401} == {}
 
 
-def test_health_ready_and_schema_need_no_token(archive_server: ArchiveServer) -> None:
-    with archive_server.client() as client:
+def test_health_ready_and_schema_need_no_token(server: ArchiveServer) -> None:
+    with server.client() as client:
         assert client.get("/health").status_code == 200
         assert client.get("/ready").status_code == 200
         assert client.get("/schema/openapi.json").status_code == 200
@@ -60,12 +62,12 @@ def test_health_ready_and_schema_need_no_token(archive_server: ArchiveServer) ->
 
 
 def test_readiness_says_each_dependencys_state_to_anyone_and_what_it_is_to_an_admin(
-        archive_server: ArchiveServer) -> None:
-    admin_token = archive_server.add_user("root.ready", "admin")
-    staff_token = archive_server.add_user("li.ready", "staff")
-    with archive_server.client() as anyone, archive_server.client(staff_token) as staff, \
-            archive_server.client(admin_token) as admin, \
-            archive_server.client("not.a.token") as forged:
+        server: ArchiveServer) -> None:
+    admin_token = server.add_user("root.ready", "admin")
+    staff_token = server.add_user("li.ready", "staff")
+    with server.client() as anyone, server.client(staff_token) as staff, \
+            server.client(admin_token) as admin, \
+            server.client("not.a.token") as forged:
         told = {name: client.get("/ready") for name, client in
                 (("anyone", anyone), ("staff", staff), ("admin", admin), ("forged", forged))}
     checks = {name: answer.json()["checks"] for name, answer in told.items()
@@ -74,6 +76,6 @@ def test_readiness_says_each_dependencys_state_to_anyone_and_what_it_is_to_an_ad
     assert checks["staff"] == checks["anyone"]
     assert checks["admin"].keys() == checks["anyone"].keys()
     assert "not write-once" in checks["admin"]["ingest.objects"]
-    assert str(archive_server.settings.data_dir.resolve()) in checks["admin"]["ingest.objects"]
+    assert str(server.settings.data_dir.resolve()) in checks["admin"]["ingest.objects"]
     assert "documents: " in checks["admin"]["search.index"]
     assert told["forged"].status_code == 401

@@ -10,18 +10,20 @@ import re
 from pathlib import Path
 
 from tests.e2e.ingest.support import digital_pdf, ingest
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
+
+server = module_archive_server()
 
 
 def test_api_answers_errors_and_originals_carry_the_security_headers(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    token = archive_server.add_user("wang", "archivist", department="archive")
-    with archive_server.client(token) as client:
+        server: ArchiveServer, tmp_path: Path) -> None:
+    token = server.add_user("wang", "archivist", department="archive")
+    with server.client(token) as client:
         job = ingest(client, digital_pdf(tmp_path, pages=1))
         answers = [client.get("/registry/auth/whoami"),
                    client.get("/registry/documents/no-such-document"),
                    client.get(f"/ingest/documents/{job['document_id']}/original")]
-    with archive_server.client() as anonymous:
+    with server.client() as anonymous:
         answers += [anonymous.get("/health"), anonymous.get("/registry/users")]
     for response in answers:
         assert response.headers["x-content-type-options"] == "nosniff"
@@ -33,8 +35,8 @@ def test_api_answers_errors_and_originals_carry_the_security_headers(
 
 
 def test_the_api_reference_loads_only_the_archives_own_files_and_is_never_framed(
-        archive_server: ArchiveServer) -> None:
-    with archive_server.client() as client:
+        server: ArchiveServer) -> None:
+    with server.client() as client:
         pages = [client.get("/schema"), client.get("/schema/swagger")]
         addresses = [address for page in pages
                      for address in re.findall(r'(?:src|href)="([^"]*)"', page.text)]
@@ -58,8 +60,8 @@ def test_the_api_reference_loads_only_the_archives_own_files_and_is_never_framed
 
 
 def test_the_api_references_files_are_kept_a_year_under_an_address_naming_their_content(
-        archive_server: ArchiveServer) -> None:
-    with archive_server.client() as client:
+        server: ArchiveServer) -> None:
+    with server.client() as client:
         page = client.get("/schema")
         script = re.search(r'src="(/schema/assets/reference\.js)\?v=([0-9a-f]{16})"', page.text)
         assert script is not None
@@ -72,8 +74,8 @@ def test_the_api_references_files_are_kept_a_year_under_an_address_naming_their_
 
 
 def test_the_api_references_folders_are_not_listed_nor_left(
-        archive_server: ArchiveServer) -> None:
-    with archive_server.client() as client:
+        server: ArchiveServer) -> None:
+    with server.client() as client:
         served = client.get("/schema/assets/vendor/swagger-ui-LICENSE.txt")
         answers = [client.get(address) for address in (
             "/schema/assets/", "/schema/assets/vendor/", "/schema/assets/%2e%2e/__init__.py",
@@ -85,8 +87,8 @@ def test_the_api_references_folders_are_not_listed_nor_left(
 
 
 def test_the_pages_refer_only_to_themselves_and_are_never_framed(
-        archive_server: ArchiveServer) -> None:
-    with archive_server.client() as browser:
+        server: ArchiveServer) -> None:
+    with server.client() as browser:
         answers = [browser.get("/ui/login"), browser.get("/ui/no-such-page")]
     for page in answers:
         assert page.headers["referrer-policy"] == "same-origin"

@@ -9,15 +9,17 @@ from pathlib import Path
 
 from services.common.auth import Principal, TokenCodec
 from tests.e2e.search.support import launch_services
-from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.fixtures.app import PASSWORD, ArchiveServer, module_archive_server
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
 
+server = module_archive_server()
+
 
 def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    archive_server.add_user("wang", "archivist", department="archive")
-    services = archive_server.url
+        server: ArchiveServer, tmp_path: Path) -> None:
+    server.add_user("wang", "archivist", department="archive")
+    services = server.url
     web = launch_services(tmp_path / "web", ("web",), registry_url=services,
                           ingest_url=services, search_url=services)
     try:
@@ -40,8 +42,8 @@ def test_the_pages_alone_sign_in_and_search_through_the_services_elsewhere(
 
 
 def test_the_pages_alone_are_ready_when_the_services_they_call_are(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    services = archive_server.url
+        server: ArchiveServer, tmp_path: Path) -> None:
+    services = server.url
     web = launch_services(tmp_path / "web", ("web",), registry_url=services,
                           ingest_url=services, search_url=services)
     try:
@@ -54,8 +56,8 @@ def test_the_pages_alone_are_ready_when_the_services_they_call_are(
 
 
 def test_the_pages_alone_are_not_ready_while_the_registry_is_away(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    services = archive_server.url
+        server: ArchiveServer, tmp_path: Path) -> None:
+    services = server.url
     web = launch_services(tmp_path / "web", ("web",), ingest_url=services,
                           search_url=services,
                           registry_url=f"http://127.0.0.1:{free_port()}")
@@ -70,10 +72,10 @@ def test_the_pages_alone_are_not_ready_while_the_registry_is_away(
 
 
 def test_an_admins_token_shows_why_while_the_accounts_cannot_be_reached(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
+        server: ArchiveServer, tmp_path: Path) -> None:
     """The token cannot be checked against the accounts then: its signature and expiry
     are, and the answer says what was not."""
-    services = archive_server.url
+    services = server.url
     away = f"http://127.0.0.1:{free_port()}"
     web = launch_services(tmp_path / "web", ("web",), ingest_url=services,
                           search_url=services, registry_url=away)

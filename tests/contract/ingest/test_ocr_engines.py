@@ -249,14 +249,22 @@ def test_an_upright_page_that_reads_well_is_not_read_again(
                                       timeout_s=LIMITS.page_timeout_s))
 
 
+@pytest.fixture(scope="module")
+def upright_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Image.Image, PageText]:
+    """A page of four lines upright, and Tesseract's reading of it: read once for the
+    turns a test compares with it (the same reading each time: the same image)."""
+    upright = render_page(LINES["simplified"][:4], script="simplified", dpi=300)
+    [as_read] = read(TesseractEngine(),
+                     write_png(tmp_path_factory.mktemp("upright") / "upright.png", upright))
+    return upright, as_read
+
+
 @pytest.mark.parametrize(("turn", "rotation"), [(0, 0), (180, 180), (90, 90), (270, 270)])
 def test_tesseract_reads_a_turned_page_with_its_words_on_the_page_as_scanned(
-    tmp_path: Path, turn: int, rotation: int
+    upright_page: tuple[Image.Image, PageText], tmp_path: Path, turn: int, rotation: int
 ) -> None:
     """The words of a turned page lie where the upright page's words lie, turned with it."""
-    lines = LINES["simplified"][:4]
-    upright = render_page(lines, script="simplified", dpi=300)
-    [as_read] = read(TesseractEngine(), write_png(tmp_path / "upright.png", upright))
+    upright, as_read = upright_page
     [page] = read(TesseractEngine(),
                   write_png(tmp_path / "turned.png", upright.rotate(turn, expand=True)))
     assert (page.rotation, page.text) == (rotation, as_read.text)

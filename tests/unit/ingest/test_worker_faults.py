@@ -27,6 +27,9 @@ from tests.support.waiting import eventually_async
 from tests.unit.ingest.faulty_engines import HangingEngine, MissingEngine, ProcessKillingEngine
 
 LIMITS = ExtractionLimits(page_timeout_s=1.0)
+HANG_LIMITS = ExtractionLimits(page_timeout_s=0.1)
+"""For an engine that never answers whatever its timeout: the worker calls it hung after
+0.1 s × 3 reads + its grace, instead of 4 s an attempt (8 s a test) with ``LIMITS``."""
 PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
                         "household": "A-1201"},
            "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
@@ -65,12 +68,14 @@ def pool() -> Iterator[ExtractionPool]:
 
 
 def _worker(queue: JobQueue, store: ObjectStore, pool: ExtractionPool, engine: OcrEngine,
-            scratch: Path) -> IngestWorker:
+            scratch: Path, *, limits: ExtractionLimits = LIMITS,
+            stall_grace_s: float = 1.0) -> IngestWorker:
     # Nothing here reaches the registry: every job fails before registration.
     registry = RegistryClient(f"http://127.0.0.1:{free_port()}", service_token=lambda: "-",
                               name="registry")
-    return IngestWorker(queue, store, registry, pool, engine=engine, limits=LIMITS,
-                        lease_s=6, concurrency=1, scratch_dir=scratch, stall_grace_s=1.0)
+    return IngestWorker(queue, store, registry, pool, engine=engine, limits=limits,
+                        lease_s=6, concurrency=1, scratch_dir=scratch,
+                        stall_grace_s=stall_grace_s)
 
 
 async def _enqueue(queue: JobQueue, store: ObjectStore, scan: Path) -> Job:
@@ -106,7 +111,11 @@ async def test_job_whose_extraction_never_ends_fails_after_its_attempts_with_a_r
         queue: JobQueue, store: ObjectStore, pool: ExtractionPool, scan: Path,
         tmp_path: Path, clock: FixedClock, engine: type[OcrEngine], code: str,
         reason: str) -> None:
-    worker = _worker(queue, store, pool, engine(), tmp_path / "work")
+    # A hanging engine is called hung after 0.8 s; a dying one keeps the longer limit, so
+    # a child slow to start on a loaded machine is not taken for a hung one.
+    hangs = engine is HangingEngine
+    worker = _worker(queue, store, pool, engine(), tmp_path / "work",
+                     limits=HANG_LIMITS if hangs else LIMITS, stall_grace_s=0.5 if hangs else 1.0)
     await _enqueue(queue, store, scan)
     await _claim_and_process(worker, queue)
     clock.advance(timedelta(seconds=RETRY_INITIAL_S))

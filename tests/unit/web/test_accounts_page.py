@@ -18,7 +18,7 @@ from services.web.accounts_page import (
     problem_field,
 )
 from services.web.navigation import layout
-from services.web.render import Pages
+from tests.unit.web.conftest import shared_pages
 
 GOOD = "correct horse battery"
 
@@ -115,7 +115,7 @@ def test_a_refusal_above_clearance_says_the_clearance_needed() -> None:
 def _page(users: list[User], *, problem: str, about: str = "",
           clearance: SecurityLevel = "secret", **shown: object) -> str:
     admin = users[0].principal()
-    return Pages().html("zh", "admin_users.html", layout(admin, "/ui/admin/users", "t") | {
+    return shared_pages().html("zh", "admin_users.html", layout(admin, "/ui/admin/users", "t") | {
         "view": accounts_page(users, clearance=clearance), "problem": problem, "about": about,
         "waiting": left_waiting({}), "needed": "", "values": {}, "roles_chosen": set(),
         "done": "", **shown,

@@ -23,7 +23,7 @@ from services.web.corrections_page import (
 )
 from services.web.navigation import layout as page_layout
 from services.web.pager import rows_before
-from services.web.render import Pages
+from tests.unit.web.conftest import shared_pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ZHAO = Principal(username="zhao", roles=("director",), department="management")
@@ -74,9 +74,9 @@ def _shown(reader: Principal, waiting: list[Correction], *, mine: list[Correctio
         confirmed = confirming(view, "c1", "approve", "")
         assert confirmed is not None
         view = confirmed
-    return Pages().html(language, "corrections.html",  # type: ignore[arg-type]
-                        page_layout(reader, "/ui/corrections", "token")
-                        | {"view": view, "done": "", "refused": ""})
+    return shared_pages().html(language, "corrections.html",  # type: ignore[arg-type]
+                               page_layout(reader, "/ui/corrections", "token")
+                               | {"view": view, "done": "", "refused": ""})
 
 
 def test_each_field_shows_its_value_now_and_the_one_asked_for() -> None:
@@ -158,9 +158,9 @@ def test_a_decided_correction_shows_the_values_it_replaced_not_the_record_now() 
 
 
 def test_someone_who_neither_proposes_nor_decides_is_told_whom_to_ask() -> None:
-    shown = Pages().html("zh", "corrections.html",
-                         page_layout(LI, "/ui/corrections", "token")
-                         | {"view": None, "done": "", "refused": ""})
+    shown = shared_pages().html("zh", "corrections.html",
+                                page_layout(LI, "/ui/corrections", "token")
+                                | {"view": None, "done": "", "refused": ""})
     assert "您的角色不提出也不审批更正" in shown
     assert "请告诉档案管理员" in shown
 
@@ -238,8 +238,8 @@ def test_an_approval_refused_for_a_register_that_lists_the_document_says_what_to
     view = _view(ZHOU, [_lowering()])
     for language, said in (("zh", "已列入一份尚未执行的销毁清册"),
                            ("en", "listed on a destruction register not yet executed")):
-        shown = Pages().html(language, "corrections.html",  # type: ignore[arg-type]
-                             page_layout(ZHOU, "/ui/corrections", "token")
-                             | {"view": view, "done": "",
+        shown = shared_pages().html(language, "corrections.html",  # type: ignore[arg-type]
+                                    page_layout(ZHOU, "/ui/corrections", "token")
+                                    | {"view": view, "done": "",
                                 "refused": "in_destruction_register"})
         assert said in shown

@@ -26,9 +26,9 @@ from services.web.document_page import (
     page_out_of_range,
 )
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
 from services.web.version_reasons import REASON_TEXTS
 from tests.support.registry import document_record
+from tests.unit.web.conftest import shared_pages
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
@@ -55,8 +55,8 @@ def _version(number: int, reason: str, changes: dict[str, list[object]], *,
 
 def _history(language: str, versions: list[DocumentVersion] | None = None,
              loans: list[Loan] | None = None) -> str:
-    return Pages().html(language, "_history.html",  # type: ignore[arg-type]
-                        {"view": document_history(versions or [], loans or [], [])})
+    return shared_pages().html(language, "_history.html",  # type: ignore[arg-type]
+                               {"view": document_history(versions or [], loans or [], [])})
 
 
 def _loan(status: str) -> Loan:
@@ -87,8 +87,8 @@ def test_an_approved_correction_reads_as_the_approvers_approval_naming_the_propo
                               outcome="allowed", code=None,
                               detail={"requested_by": "liwen", "approved_by": None})
     history = document_history([], [], [approved, at_once])
-    shown = Pages().html("zh", "_history.html", {"view": history})
-    english = Pages().html("en", "_history.html", {"view": history})
+    shown = shared_pages().html("zh", "_history.html", {"view": history})
+    english = shared_pages().html("en", "_history.html", {"view": history})
     assert [(line.action, line.proposer) for line in history.audit] == [
         ("批准更正", "liwen"), ("更正", "")]
     assert "批准更正（liwen 提出）" in shown
@@ -97,7 +97,7 @@ def test_an_approved_correction_reads_as_the_approvers_approval_naming_the_propo
 
 def test_the_audit_trail_tells_what_happened_in_english_where_buttons_ask() -> None:
     audit = [_entry(2, "loan_issued"), _entry(1, "download"), _entry(0, "something_new")]
-    shown = Pages().html("en", "_history.html", {"view": document_history([], [], audit)})
+    shown = shared_pages().html("en", "_history.html", {"view": document_history([], [], audit)})
     actions = re.findall(r'data-label="Action">([^<]*)<', shown)
     assert actions == ["Lent out", "Original downloaded", "something_new"]
 
@@ -122,7 +122,7 @@ def test_a_fixity_finding_says_what_was_found_in_words() -> None:
     history = document_history([], [], [found])
     assert [(line.action, line.finding) for line in history.audit] == [
         ("四性检测发现问题", "原件被改动")]
-    shown = {language: Pages().html(language, "_history.html", {"view": history})
+    shown = {language: shared_pages().html(language, "_history.html", {"view": history})
              for language in ("zh", "en")}
     assert "四性检测发现问题：原件被改动" in shown["zh"]
     assert "original altered" in shown["en"]
@@ -134,7 +134,7 @@ def test_a_download_refused_for_an_altered_original_says_why() -> None:
                               detail={"reason": "sha256 differs"})
     history = document_history([], [], [refused])
     assert [(line.action, line.finding) for line in history.audit] == [("下载原件", "原件被改动")]
-    shown = Pages().html("zh", "_history.html", {"view": history})
+    shown = shared_pages().html("zh", "_history.html", {"view": history})
     assert re.search(r"下载原件：原件被改动</td><td[^>]*>拒绝<", shown)
 
 
@@ -220,8 +220,8 @@ def _shown(reader: Principal, number: int, language: str = "zh") -> str:
                                                      download=ALLOWED),
                          q="", text=TEXT, number=number, boxes=None, has_preview=True,
                          may_correct=reader is WANG)
-    return Pages().html(language, "document.html",  # type: ignore[arg-type]
-                        page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
+    return shared_pages().html(language, "document.html",  # type: ignore[arg-type]
+                               page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
 
 
 def test_a_page_with_no_text_says_so_and_where_to_correct_it() -> None:
@@ -246,8 +246,9 @@ def test_an_english_page_marks_a_documents_chinese_title_and_text_in_its_script(
                                                           read_text=ALLOWED, download=ALLOWED),
                          q="", text=TEXT, number=1, boxes=None, has_preview=True,
                          may_correct=False)
-    shown = {language: Pages().html(language, "document.html",  # type: ignore[arg-type]
-                                    page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
+    shown = {language: shared_pages().html(
+        language, "document.html",  # type: ignore[arg-type]
+        page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
              for language in ("zh", "en")}
     assert '<h1><span lang="zh-Hant">衛生間漏水維修申請</span></h1>' in shown["en"]
     assert '<p class="text"><span lang="zh-Hant">卫生间漏水</span></p>' in shown["en"]
@@ -265,7 +266,7 @@ def test_what_the_registry_did_by_itself_names_the_archive_system_not_its_servic
                               action="placed_after_upgrade", outcome="allowed", code=None,
                               detail={})
     history = document_history([placed, _version(1, "filed", {})], [], [audited])
-    zh, en = (Pages().html(language, "_history.html", {"view": history})
+    zh, en = (shared_pages().html(language, "_history.html", {"view": history})
               for language in ("zh", "en"))
     assert "service:" not in zh + en
     assert zh.count(">档案系统</td>") == 2

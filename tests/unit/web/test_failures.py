@@ -18,10 +18,10 @@ from services.common.errors import (
 )
 from services.web.failures import answered, failure_handlers, none_if, outcome_values, ways_on
 from services.web.navigation import layout_values
-from services.web.render import Pages
 from services.web.session import reader_at_failure
 from tests.support.pages import page_request
 from tests.support.registry import TEST_KEY
+from tests.unit.web.conftest import shared_pages
 
 
 async def _done() -> None:
@@ -90,8 +90,9 @@ async def test_a_read_the_page_does_without_is_none_only_for_the_errors_named() 
 def _failure_page(method: str, address: str, status: int, code: str, **headers: str) -> str:
     request = page_request(method, address, **headers)
     values = layout_values(request, Principal(username="wang", roles=("archivist",)))
-    return Pages().html("zh", "failure.html", values | ways_on(request, status, values["here"])
-                        | {"status": status, "code": code})
+    return shared_pages().html("zh", "failure.html",
+                               values | ways_on(request, status, values["here"])
+                               | {"status": status, "code": code})
 
 
 def test_search_down_offers_to_try_again_not_the_search_page_as_a_way_back() -> None:
@@ -133,7 +134,7 @@ async def test_a_decision_refused_above_clearance_carries_the_count_and_the_clea
 
 def _answer_to(method: str, address: str, error: ArchiveError) -> tuple[int, str]:
     """The failure page the pages answer with when a route raised ``error``."""
-    handlers = failure_handlers(Pages())
+    handlers = failure_handlers(shared_pages())
     request = page_request(method, address, referer="http://archive.example/ui/retention")
     answer = handlers[ArchiveError](request, error)
     return answer.status_code, str(answer.content)
@@ -191,6 +192,6 @@ async def test_a_page_no_route_takes_names_the_reader_only_when_their_token_veri
     request = page_request("GET", "/ui/loanz", cookie=f"archive_session={token}")
     routing_said = NotFoundException()
     await reader_at_failure(routing_said, request.scope, verifier, codec=codec)
-    answer = failure_handlers(Pages())[HTTPException](request, routing_said)
+    answer = failure_handlers(shared_pages())[HTTPException](request, routing_said)
     assert answer.status_code == 404
     assert ('<span class="who">wang</span>' in str(answer.content)) is top_bar_names

@@ -32,7 +32,7 @@ from services.web.handover_page import (
     uncleared_signer,
 )
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
+from tests.unit.web.conftest import shared_pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 OFFERED = ["d1", "d2", "d3"]
@@ -135,7 +135,8 @@ def test_an_item_list_of_a_household_that_does_not_exist_is_refused_at_once() ->
     household, unknown = item_list_of("C-0101", files)
     assert (household, unknown) == ("", "C-0101")
     sun = Principal(username="sun", roles=("archivist",))
-    page = Pages().html("zh", "catalogues.html", page_layout(sun, "/ui/catalogues", "token") | {
+    page = shared_pages().html("zh", "catalogues.html", page_layout(
+        sun, "/ui/catalogues", "token") | {
         "floors": [], "closed": [], "year": 2030, "household": household, "unknown": unknown,
         "problem": ""})
     assert "没有 C-0101 这一户的档案，也就没有它的卷内目录。" in page
@@ -147,7 +148,7 @@ def test_an_item_list_of_a_household_that_does_not_exist_is_refused_at_once() ->
 
 
 def test_the_handover_pages_render_in_chinese_and_english() -> None:
-    pages = Pages()
+    pages = shared_pages()
     sun = Principal(username="sun", roles=("archivist",))
     layout = page_layout(sun, "/ui/handovers/h1", "token")
     handover = _handover(signatures=[Signature(username="chen", side="handing",
@@ -194,7 +195,7 @@ def _rendered(reader: Principal, handover: Handover, **outcome: str) -> tuple[st
     values = layout | {"view": handover_page(reader, handover), "can": abilities(reader),
                        "side_names": SIDE_NAMES, "category_names": CATEGORIES,
                        "done": "", "refused": "", "at": ""} | outcome
-    pages = Pages()
+    pages = shared_pages()
     return pages.html("zh", "handover.html", values), pages.html("en", "handover.html", values)
 
 
@@ -263,7 +264,7 @@ def test_the_list_says_a_handover_cancelled() -> None:
     sun = Principal(username="sun", roles=("archivist",))
     listing = page_layout(sun, "/ui/handovers", "token") | {
         "lines": [line], "transfers": [], "refused": "", "can": abilities(sun)}
-    pages = Pages()
+    pages = shared_pages()
     assert '<td role="cell" data-label="状态">已取消</td>' in pages.html(
         "zh", "handovers.html", listing)
     assert '<td role="cell" data-label="Status">Cancelled</td>' in pages.html(
@@ -280,7 +281,7 @@ def test_a_side_not_cleared_is_named_with_their_clearance_and_the_one_needed() -
     values = page_layout(sun, "/ui/handovers/new", "token") | {
         "offered": [], "chosen": None, "household": "", "values": {},
         "problem": "signer_not_cleared", "uncleared": uncleared}
-    pages = Pages()
+    pages = shared_pages()
     assert ("ma 的密级权限是“普通”，所选文件中有 1 份需要“机密”密级权限，ma 无法签字。"
             "请改由具有“机密”密级权限的人移交或接收，或不选这些文件。") in pages.html(
         "zh", "handover_new.html", values)

@@ -33,9 +33,8 @@ from services.web.household_page import (
     typed_day,
 )
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
 from tests.support.registry import document_record
-from tests.unit.web.conftest import in_both_languages
+from tests.unit.web.conftest import in_both_languages, shared_pages
 
 AT = datetime(2030, 6, 1, tzinfo=UTC)
 TODAY = AT.date()
@@ -93,7 +92,7 @@ def _file(count: int, *, occupancy_id: int | None, category: str = "repair",
 
 def _html(principal: Principal, view: HouseholdPage) -> str:
     values = page_layout(principal, "/ui/households/A-1201", "token") | {"view": view}
-    return Pages().html("zh", "household.html", values)
+    return shared_pages().html("zh", "household.html", values)
 
 
 def test_an_archivist_gets_the_forms_for_a_new_occupant_and_a_move_out() -> None:

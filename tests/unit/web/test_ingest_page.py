@@ -12,8 +12,7 @@ from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
 from services.web.ingest_page import batch_view
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
-from tests.unit.web.conftest import in_both_languages
+from tests.unit.web.conftest import in_both_languages, shared_pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
@@ -65,7 +64,7 @@ def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> Non
     batch = _refused("filed_differently", "these bytes are already filed as …",
                      fields=["household", "security"], job_id="j1", document_id="d1")
     layout = page_layout(WANG, "/ui/ingest", "token")
-    chinese = Pages().html("zh", "_batch.html", layout | {"view": batch_view(batch)})
+    chinese = shared_pages().html("zh", "_batch.html", layout | {"view": batch_view(batch)})
     assert "这次填写的信息与已归档的不同：户号、密级" in chinese
     assert '<a href="/ui/documents/d1#correct-record">更正著录</a>' in chinese
     assert "/registry/" not in chinese

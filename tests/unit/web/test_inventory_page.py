@@ -32,7 +32,7 @@ from services.web.inventory_page import (
     this_month,
 )
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
+from tests.unit.web.conftest import shared_pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 
@@ -111,7 +111,7 @@ def test_a_saved_rows_mark_and_who_checked_it_are_heard_apart() -> None:
     checked = _inventory(("12", "3", "present"))
     entry = msgspec.structs.replace(checked.items[0], checked_by="wu",
                                     checked_at=datetime(2030, 1, 10, 9, tzinfo=UTC))
-    html = Pages().html("zh", "_inventory_row.html", page_layout(WANG, "/ui/inventories/i",
+    html = shared_pages().html("zh", "_inventory_row.html", page_layout(WANG, "/ui/inventories/i",
                                                                  "token") | {
         "inventory": checked, "entry": entry, "following": None, "refused": "",
         "just_saved": True, "can": True, "marks": MARKS, "state_names": BOX_STATE_NAMES})

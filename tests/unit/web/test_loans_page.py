@@ -37,9 +37,8 @@ from services.web.loans_page import (
     moves_for,
 )
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
 from tests.support.registry import document_record
-from tests.unit.web.conftest import in_both_languages
+from tests.unit.web.conftest import in_both_languages, shared_pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
@@ -117,7 +116,7 @@ def test_a_line_names_the_step_awaited_by_its_title() -> None:
 
 
 def test_the_loan_pages_render_in_chinese_and_english_with_a_refusal_said_in_words() -> None:
-    pages = Pages()
+    pages = shared_pages()
     out = _loan("out", status="out", approved_by=("zhou", "zhao", "wang"), renewals=1,
                 due_at=AT + timedelta(days=7), issued_at=AT, issued_by="wang", overdue=True)
     layout = page_layout(LI, "/ui/loans", "token")
@@ -177,7 +176,7 @@ def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> No
 
 
 def test_the_applicant_is_offered_to_withdraw_a_request() -> None:
-    html = Pages().html("zh", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+    html = shared_pages().html("zh", "loan.html", page_layout(LI, "/ui/loans", "token") | {
         "view": _view(LI, _loan("a")), "done": "", "refused": "not_applicant"})
     assert 'action="/ui/loans/a/withdraw"' in html
     assert "撤回申请" in html
@@ -190,7 +189,7 @@ def _out(**fields: Any) -> Loan:
 
 
 def test_renewal_is_offered_only_when_the_registry_would_accept_it() -> None:
-    pages = Pages()
+    pages = shared_pages()
     layout = page_layout(LI, "/ui/loans", "token")
     cases = [(_out(renewals=1), ""), (_out(renewals=2), "renewals_exhausted"),
              (_out(due_at=AT - timedelta(minutes=1), overdue=True), "loan_expired")]
@@ -217,7 +216,7 @@ def _buttons(html: str) -> list[str]:
 def test_the_loan_pages_buttons_ask_for_what_they_do_in_english() -> None:
     """The buttons share their Chinese with the audit trail's entries ("lent out"), but
     read as what they do."""
-    pages = Pages()
+    pages = shared_pages()
     approved = _loan("b", status="approved", approved_by=("zhou", "zhao", "wang"),
                      kind="paper")
     shown = {principal.username: _buttons(pages.html("en", "loan.html", page_layout(
@@ -230,7 +229,7 @@ def test_the_loan_pages_buttons_ask_for_what_they_do_in_english() -> None:
 def test_a_digital_loan_is_opened_for_reading_not_lent_out() -> None:
     """Nothing is handed over on a digital loan: its button, its outcome, its time and its
     status say it is opened for reading, where a paper loan's say lent out."""
-    pages = Pages()
+    pages = shared_pages()
     layout = page_layout(WANG, "/ui/loans", "token")
     said = {}
     for kind in ("digital", "paper"):
@@ -249,7 +248,7 @@ def test_a_digital_loan_is_opened_for_reading_not_lent_out() -> None:
 
 
 def test_a_digital_loan_is_returned_without_a_damage_check() -> None:
-    pages = Pages()
+    pages = shared_pages()
     layout = page_layout(WANG, "/ui/loans", "token")
     for kind, offered in (("digital", False), ("paper", True)):
         html = pages.html("zh", "loan.html", layout | {
@@ -261,7 +260,7 @@ def test_a_digital_loan_is_returned_without_a_damage_check() -> None:
 
 
 def test_a_damaged_return_without_a_note_is_said_in_words() -> None:
-    html = Pages().html("en", "loan.html", page_layout(WANG, "/ui/loans", "token") | {
+    html = shared_pages().html("en", "loan.html", page_layout(WANG, "/ui/loans", "token") | {
         "view": _view(WANG, _out(kind="paper")), "done": "",
         "refused": "damage_note_required"})
     assert "say in the note what is wrong" in html
@@ -290,7 +289,7 @@ def test_each_notice_says_what_happened_to_whom_it_is_for() -> None:
                for n, kind in enumerate(("loan_approved", "loan_rejected", "loan_overdue"))]
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
                          notifications=notices)
-    html = Pages().html("zh", "loans.html", page_layout(LI, "/ui/loans", "token") | {
+    html = shared_pages().html("zh", "loans.html", page_layout(LI, "/ui/loans", "token") | {
         "view": listing, "done": "", "refused": ""})
     for said in ("您的借阅申请已全部批准", "您的借阅申请被驳回", "您的借阅已超期未还"):
         assert said in html
@@ -348,7 +347,7 @@ def test_the_inbox_reads_every_request_page_by_page() -> None:
 
 
 def test_the_desk_resolves_open_incidents_and_the_loan_page_keeps_the_resolution() -> None:
-    pages = Pages()
+    pages = shared_pages()
     open_one = Incident(incident_id="i1", loan_id="back", note="封皮破损", reported_by="wang",
                         reported_at=AT)
     returned = _loan("back", status="returned", approved_by=("zhou", "zhao", "wang"),
@@ -372,7 +371,7 @@ def test_the_desk_resolves_open_incidents_and_the_loan_page_keeps_the_resolution
 
 
 def test_a_witness_sees_the_registers_awaiting_their_signature_with_links() -> None:
-    pages = Pages()
+    pages = shared_pages()
     waiting = DestructionSummary(destruction_id="d1", sweep_id="s1",
                                  status="awaiting_witnesses", created_at=AT, items=3)
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all",
@@ -413,7 +412,7 @@ def test_the_escalation_hint_says_to_urge_the_return_not_to_renew() -> None:
     listing = loans_page(mine=[], awaiting=None, register=None, shown="all", notifications=[
         Notification(notification_id=1, kind="loan_escalated", loan_id="out", message="",
                      created_at=AT)])
-    chinese = Pages().html("zh", "loans.html", page_layout(ZHOU, "/ui/loans", "token") | {
+    chinese = shared_pages().html("zh", "loans.html", page_layout(ZHOU, "/ui/loans", "token") | {
         "view": listing, "done": "", "refused": ""})
     assert "请督促借阅人尽快归还" in chinese
     assert "超期的借阅不能续借；借阅人如仍需要，请重新申请，重新审批。" in chinese
@@ -427,7 +426,7 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
                      returned=ReturnRecord(returned_by="wang", returned_at=AT, intact=True,
                                          note=None))
     returned = msgspec.structs.replace(returned, approvals=[approval, *returned.approvals[1:]])
-    english = Pages().html("en", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+    english = shared_pages().html("en", "loan.html", page_layout(LI, "/ui/loans", "token") | {
         "view": _view(LI, returned), "done": "", "refused": ""})
     text = re.sub(r"<[^>]+>", "", english)
     assert re.findall(r"[（）：、]", text) == []
@@ -439,7 +438,7 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
 
 
 def _request_form(form: RequestForm) -> str:
-    return Pages().html("zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
+    return shared_pages().html("zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
         "offered": [document_record()], "chosen": set(), "household": "A-1201",
         "form": form})
 

@@ -9,7 +9,8 @@ import pytest
 
 from services.common.auth import Principal
 from services.web.navigation import SECTIONS, layout, navigation
-from services.web.render import TEMPLATES, Pages
+from services.web.render import TEMPLATES
+from tests.unit.web.conftest import shared_pages
 
 
 @pytest.mark.parametrize(("roles", "offered"), [
@@ -42,11 +43,11 @@ NOT_FOUND = {"status": 404, "code": "not_found", "retry": None, "back": None,
 
 
 def test_a_failure_page_is_drawn_with_the_layout_every_page_has() -> None:
-    page = Pages().html("zh", "failure.html", layout(WANG, "/ui/ingest", "t") | NOT_FOUND)
+    page = shared_pages().html("zh", "failure.html", layout(WANG, "/ui/ingest", "t") | NOT_FOUND)
     assert "没有找到" in page
     assert 'href="/ui/ingest"' in page
     assert "wang" in page
-    signed_out = Pages().html("zh", "failure.html", layout(None, "/ui/x", "t") | NOT_FOUND)
+    signed_out = shared_pages().html("zh", "failure.html", layout(None, "/ui/x", "t") | NOT_FOUND)
     assert "主导航" not in signed_out
 
 
@@ -57,7 +58,7 @@ def test_every_page_is_drawn_in_the_layout_whose_bar_offers_signing_out() -> Non
     outside = [page.name for page in pages
                if not page.read_text(encoding="utf-8").startswith('{% extends "base.html" %}')]
     assert outside == []
-    drawn = Pages().html("zh", "failure.html", layout(WANG, "/ui/loans", "t") | NOT_FOUND)
+    drawn = shared_pages().html("zh", "failure.html", layout(WANG, "/ui/loans", "t") | NOT_FOUND)
     assert re.search(r'<header class="top">.*<form method="post" action="/ui/logout">\s*'
                      r'<input type="hidden" name="_csrf_token" value="t">\s*'
                      r'<button type="submit">退出</button>.*</header>', drawn, re.S)
@@ -65,11 +66,11 @@ def test_every_page_is_drawn_in_the_layout_whose_bar_offers_signing_out() -> Non
 
 def _counts(language: str, *, corrections: int | None) -> str:
     values = {"waiting": 2, "signatures": 0, "notices": 1, "corrections": corrections}
-    return Pages().html(language, "_badges.html", values)  # type: ignore[arg-type]
+    return shared_pages().html(language, "_badges.html", values)  # type: ignore[arg-type]
 
 
 def test_one_answer_fills_the_counts_beside_loans_and_corrections_in_the_bar() -> None:
-    bar = Pages().html("zh", "failure.html", layout(ZHOU, "/ui/search", "t") | NOT_FOUND)
+    bar = shared_pages().html("zh", "failure.html", layout(ZHOU, "/ui/search", "t") | NOT_FOUND)
     counts = _counts("zh", corrections=3)
     assert bar.count('hx-get="/ui/badges"') == 1
     assert re.search(r'<a href="/ui/loans">借阅<span class="badge-slot" id="loans-badge">'
@@ -92,5 +93,5 @@ def test_no_count_is_shown_beside_corrections_when_none_wait_or_the_reader_does_
     archivist = _counts("zh", corrections=None)
     assert '<span id="corrections-badge" hx-swap-oob="innerHTML"></span>' in none_waiting
     assert "corrections-badge" not in archivist
-    assert 'id="corrections-badge"' not in Pages().html(
+    assert 'id="corrections-badge"' not in shared_pages().html(
         "zh", "failure.html", layout(LI, "/ui/search", "t") | NOT_FOUND)

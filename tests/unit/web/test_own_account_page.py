@@ -14,7 +14,8 @@ from services.common.auth import Principal
 from services.common.contracts.accounts import User
 from services.web.navigation import layout
 from services.web.own_account_page import own_account, own_password_problem, problem_field
-from services.web.render import Language, Pages
+from services.web.render import Language
+from tests.unit.web.conftest import shared_pages
 
 GOOD = "correct horse battery"
 WANG = User(username="wang", roles=["archivist", "admin"], clearance="confidential",
@@ -24,7 +25,7 @@ READER = WANG.principal()
 
 def _page(*, language: Language = "zh", problem: str = "", done: str = "",
           wait_s: int | None = None, user: User = WANG) -> str:
-    return Pages().html(language, "account.html", layout(READER, "/ui/account", "t") | {
+    return shared_pages().html(language, "account.html", layout(READER, "/ui/account", "t") | {
         "view": own_account(user), "problem": problem, "problem_field": problem_field(problem),
         "wait_s": wait_s, "done": done, "refused": ""})
 
@@ -120,7 +121,7 @@ def test_a_change_done_says_the_person_stays_signed_in_here_only() -> None:
 
 
 def test_every_pages_top_bar_leads_to_ones_own_account_by_ones_name() -> None:
-    elsewhere = Pages().html("zh", "failure.html", layout(
+    elsewhere = shared_pages().html("zh", "failure.html", layout(
         Principal(username="li", roles=("staff",)), "/ui/loans", "t") | {
         "status": 404, "code": "not_found", "retry": None, "back": None, "home": None})
     assert re.search(r'<a href="/ui/account"><span class="who">li</span>'

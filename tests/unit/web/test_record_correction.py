@@ -28,8 +28,8 @@ from services.web.record_correction import (
     record_values,
     waits_for,
 )
-from services.web.render import Pages
 from tests.support.registry import document_record
+from tests.unit.web.conftest import shared_pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 LI = Principal(username="li", roles=("staff",), department="customer_service")
@@ -49,8 +49,8 @@ def _shown(reader: Principal, *, problem: str = "", wrong: str = "",
                                                      download=ALLOWED),
                          q="", text=None, number=None, boxes=None, has_preview=False,
                          record_correction=form, done=done, waits=waits)
-    return Pages().html(language, "document.html",  # type: ignore[arg-type]
-                        page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
+    return shared_pages().html(language, "document.html",  # type: ignore[arg-type]
+                               page_layout(reader, "/ui/documents/d1", "token") | {"view": view})
 
 
 def _typed(**changed: str) -> dict[str, str]:
@@ -331,6 +331,6 @@ def test_a_renumbered_document_shows_its_former_number() -> None:
     view = document_page(renumbered, DocumentPermissions(document=renumbered,
                                                          read_text=ALLOWED, download=ALLOWED),
                          q="", text=None, number=None, boxes=None, has_preview=False)
-    shown = Pages().html("zh", "document.html", page_layout(WANG, "/ui/documents/d1", "token")
-                         | {"view": view})
+    shown = shared_pages().html("zh", "document.html",
+                                page_layout(WANG, "/ui/documents/d1", "token") | {"view": view})
     assert "<dt>原档号</dt><dd>2002-complaint-B-0502-0001</dd>" in shown

@@ -20,7 +20,6 @@ from services.common.contracts.retention import (
 )
 from services.common.retention import WITNESS_ROLES
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     CATEGORIES,
@@ -34,6 +33,7 @@ from services.web.retention_page import (
     sweep_page,
     unknown_archive_nos,
 )
+from tests.unit.web.conftest import shared_pages
 
 REGISTER = Destruction(destruction_id="d1", sweep_id="s1", status="awaiting_witnesses",
                        created_by="qian", created_at=datetime(2030, 7, 29, tzinfo=UTC),
@@ -73,7 +73,7 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     free = msgspec.structs.replace(held, position=2, document_id="doc-2", stopped_by=None)
     register = msgspec.structs.replace(REGISTER, status="witnessed", items=[held, free])
     compliance = _person("compliance")
-    html = Pages().html("zh", "destruction.html", page_layout(
+    html = shared_pages().html("zh", "destruction.html", page_layout(
         compliance, "/ui/destructions/d1", "token") | {
         "view": destruction_page(compliance, register), "category_names": CATEGORIES,
         "done": "", "refused": "on_hold", "at": ""})
@@ -94,7 +94,7 @@ def test_a_refused_signature_is_said_at_the_signature_form_and_others_at_the_top
     witness = _person("archivist")
 
     def html(refused: str, at: str) -> str:
-        return Pages().html("zh", "destruction.html", page_layout(
+        return shared_pages().html("zh", "destruction.html", page_layout(
             witness, "/ui/destructions/d1", "token") | {
             "view": destruction_page(witness, REGISTER), "category_names": CATEGORIES,
             "done": "", "refused": refused, "at": at})
@@ -115,7 +115,7 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
 def _holds_html(language: str, refused: str, destroyed: object = None,
                 unknown: object = None) -> str:
     compliance = _person("compliance")
-    return Pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
+    return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
         "lines": [], "can": abilities(compliance), "categories": CATEGORIES,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
@@ -178,7 +178,7 @@ def test_an_empty_hold_marks_its_scope_fields_and_focuses_the_first() -> None:
 def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
     compliance = _person("compliance")
     withdrawn = msgspec.structs.replace(REGISTER, status="cancelled")
-    pages = Pages()
+    pages = shared_pages()
     for language, status in (("zh", "已撤回"), ("en", "Withdrawn")):  # 撤回清册
         html = pages.html(language, "destruction.html", page_layout(  # type: ignore[arg-type]
             compliance, "/ui/destructions/d1", "token") | {
@@ -200,7 +200,7 @@ def _sweep_html(sweep: Sweep, *, refused: str = "", at: str = "", language: str 
     """The sweep page as ``reader`` (the compliance officer unless given) reads it, after
     the redirect of a form refused ``refused`` at ``at``."""
     person = reader or _person("compliance")
-    return Pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
+    return shared_pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
         person, "/ui/sweeps/s1", "token") | {
         "view": sweep_page(person, sweep, refused=refused, at=at),
         "decisions": ("destroy", "keep", "reappraise"),

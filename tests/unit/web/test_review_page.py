@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from services.common.auth import Principal
 from services.web.navigation import layout as page_layout
-from services.web.render import Pages
 from services.web.review_page import (
     Correcting,
     RefusedPage,
@@ -18,7 +17,7 @@ from services.web.review_page import (
     chosen_index,
     settled_url,
 )
-from tests.unit.web.conftest import in_both_languages
+from tests.unit.web.conftest import in_both_languages, shared_pages
 
 WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
@@ -76,6 +75,6 @@ def test_a_document_none_of_whose_pages_wait_is_said_so() -> None:
     view = ReviewPage(items=[], current=None, saved="", problem="", reason="",
                       settled="/ui/documents/d3")
     layout = page_layout(WANG, "/ui/review", "token")
-    chinese = Pages().html("zh", "review.html", layout | {"view": view})
+    chinese = shared_pages().html("zh", "review.html", layout | {"view": view})
     assert "这份文件已没有需要校对的页面" in chinese
     assert 'href="/ui/documents/d3"' in chinese

@@ -11,7 +11,6 @@ from msgspec.structs import replace as msgspec_replace
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
 from services.web.navigation import layout
-from services.web.render import Pages
 from services.web.search_page import (
     SearchForm,
     empty_view,
@@ -19,6 +18,7 @@ from services.web.search_page import (
     search_view,
     snippet,
 )
+from tests.unit.web.conftest import shared_pages
 
 
 def _hit(number: int, match: str = "all") -> SearchHit:
@@ -55,8 +55,8 @@ def test_a_category_that_names_no_one_category_is_refused_saying_what_to_write(
     form = SearchForm.from_query({"q": "漏水", "category": typed})
     with pytest.raises(ValidationFailed) as refused:
         form.request()
-    html = Pages().html("zh", "_results.html",
-                        {"view": empty_view(form, error=refused.value.code)})
+    html = shared_pages().html("zh", "_results.html",
+                               {"view": empty_view(form, error=refused.value.code)})
     assert "没有这个类别：请写类别的名称（如 维修/报修记录，或 维修）或代码" in html
 
 
@@ -103,7 +103,7 @@ def test_the_results_have_a_heading_of_their_own_above_their_titles() -> None:
                                         year={"2024": 1}))
     view = search_view(SearchForm.from_query({"q": "漏水"}), result)
     for language, name in (("zh", "检索结果"), ("en", "Search results")):
-        html = Pages().html(language, "_results.html", {"view": view})
+        html = shared_pages().html(language, "_results.html", {"view": view})
         headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", html, re.S)
         first_title = next(index for index, (level, _) in enumerate(headings) if level == "h3")
         assert headings[first_title - 1] == ("h2", name)
@@ -113,7 +113,7 @@ def test_the_search_box_is_focused_on_an_empty_search_page_only() -> None:
     """Coming back to results (or following a link to them), focus stays at the top: a
     focused box would have screen readers start at it and skip the results."""
     def box(query: dict[str, str]) -> str:
-        html = Pages().html("en", "search.html", layout(None, "/ui/search", "token") | {
+        html = shared_pages().html("en", "search.html", layout(None, "/ui/search", "token") | {
             "view": empty_view(SearchForm.from_query(query))})
         return re.search(r'<input id="q"[^>]*>', html).group(0)  # type: ignore[union-attr]
 
@@ -128,17 +128,17 @@ def test_chinese_titles_and_snippets_are_marked_chinese_on_the_english_results()
     result = SearchResult(total=1, hits=[hit], facets=Facets(category={}, household={},
                                                                      year={}))
     view = search_view(SearchForm.from_query({"q": "漏水"}), result)
-    english = Pages().html("en", "_results.html", {"view": view})
+    english = shared_pages().html("en", "_results.html", {"view": view})
     assert '"><span lang="zh">卫生间漏水维修申请</span></a></h3>' in english
     assert '<p class="snippet"><span lang="zh">A-1201 <mark>漏水</mark></span></p>' in english
-    assert "lang=" not in Pages().html("zh", "_results.html", {"view": view})
+    assert "lang=" not in shared_pages().html("zh", "_results.html", {"view": view})
 
 
 def _results_of(language: str, *hits: SearchHit) -> str:
     result = SearchResult(total=len(hits), hits=list(hits),
                           facets=Facets(category={}, household={}, year={}))
     view = search_view(SearchForm.from_query({"q": "漏水"}), result)
-    return Pages().html(language, "_results.html", {"view": view})  # type: ignore[arg-type]
+    return shared_pages().html(language, "_results.html", {"view": view})  # type: ignore[arg-type]
 
 
 def test_each_hit_is_marked_in_its_documents_script_or_language() -> None:

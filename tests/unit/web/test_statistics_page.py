@@ -22,6 +22,7 @@ from services.common.contracts.statistics import (
 from services.web.navigation import layout as page_layout
 from services.web.render import Language, Pages
 from services.web.statistics_page import statistics_page
+from tests.unit.web.conftest import shared_pages
 
 QIAN = Principal(username="qian", roles=("compliance",), department="archive")
 NONE = CategoryCounts(total=0, by_category={})
@@ -38,9 +39,9 @@ REPORT = YearStatistics(
 
 
 def _figures(language: Language) -> dict[str, str]:
-    html = Pages().html(language, "statistics.html",
-                        page_layout(QIAN, "/ui/statistics", "token")
-                        | {"view": statistics_page(REPORT), "problem": "", "year": ""})
+    html = shared_pages().html(language, "statistics.html",
+                               page_layout(QIAN, "/ui/statistics", "token")
+                               | {"view": statistics_page(REPORT), "problem": "", "year": ""})
     return dict(re.findall(r"<div><dt>(.*?)</dt><dd>(\d+)</dd></div>", html))
 
 

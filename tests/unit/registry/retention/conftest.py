@@ -54,7 +54,10 @@ def person(username: str) -> Principal:
     return person_in(PEOPLE, username)
 
 
-SETTINGS = Settings(destruction_wait_days=WAIT_DAYS, login_attempts_per_minute=100)
+SETTINGS = Settings(destruction_wait_days=WAIT_DAYS, login_attempts_per_minute=100,
+                    password_hash_memory_kib=1024)
+"""argon2 at its least, as test servers run (tests/fixtures/app.py): each witness
+re-enters a password, and at the default each check took 64 ms of CPU."""
 
 
 class Retention(LocalRegistry):
