@@ -10,6 +10,7 @@ Scale-out: PostgreSQL through asyncpg; ``fsync`` and ``synchronous_commit`` must
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Collection, Mapping
@@ -240,6 +241,16 @@ def migration_config(url: str, service: str) -> Any:
     return config
 
 
+@functools.cache
+def revision_scripts(service: str) -> Any:
+    """``service``'s migration scripts (alembic's ``ScriptDirectory``), read once a
+    process: they are this release's files, and reading them is most of what checking a
+    database that is already at the newest revision costs."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(migration_config("", service))
+
+
 class Migration(msgspec.Struct, frozen=True):
     """What ``migrate`` did to one service's database: its revisions before (none: it was
     empty) and after, and the steps applied between them."""
@@ -268,13 +279,16 @@ async def migrate(url: str, service: str) -> Migration:
     transaction, so the failed one is undone and the database stays at the revision
     before it."""
     from alembic import command
-    from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
 
-    config = migration_config(url, service)
+    script = revision_scripts(service)
     engine = create_engine(url, pool_size=1)
     try:
         before = await require_known_revisions(engine, service)
+        if before == set(script.get_heads()):
+            return Migration(service=service, before=tuple(sorted(before)),
+                             after=tuple(sorted(before)), steps=0)
+        config = migration_config(url, service)
         try:
             await asyncio.to_thread(command.upgrade, config, "heads")
         except OSError as exc:
@@ -292,7 +306,6 @@ async def migrate(url: str, service: str) -> Migration:
         after = await current_revisions(engine, service)
     finally:
         await engine.dispose()
-    script = ScriptDirectory.from_config(config)
     return Migration(service=service, before=tuple(sorted(before)),
                      after=tuple(sorted(after)),
                      steps=len(_ancestry(script, after) - _ancestry(script, before)))
@@ -336,10 +349,7 @@ async def current_revisions(engine: AsyncEngine, service: str) -> set[str]:
 async def require_known_revisions(engine: AsyncEngine, service: str) -> set[str]:
     """The database's revisions of ``service``; ``Conflict`` if this release does not know
     one (a newer release migrated the database: its schema is not this release's)."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migration_config(str(engine.url), service))
-    known = {revision.revision for revision in script.walk_revisions()}
+    known = {revision.revision for revision in revision_scripts(service).walk_revisions()}
     current = await current_revisions(engine, service)
     unknown = sorted(current - known)
     if unknown:

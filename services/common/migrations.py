@@ -28,8 +28,8 @@ from services.common.db import (
     create_engine,
     is_sqlite,
     migrate,
-    migration_config,
     require_known_revisions,
+    revision_scripts,
     transaction,
 )
 from services.common.errors import DependencyUnavailable
@@ -58,7 +58,7 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
             if embedded:
                 log.info("database migration, %s", (await migrate(url, service)).said)
             else:
-                await _require_current(engine, url, service)
+                await _require_current(engine, service)
             await check_durability(engine)
         except DependencyUnavailable as exc:
             if not wait or exc.code != "database_unavailable":
@@ -74,11 +74,9 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
         return
 
 
-async def _require_current(engine: AsyncEngine, url: str, service: str) -> None:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migration_config(url, service))
-    if await require_known_revisions(engine, service) != set(script.get_heads()):
+async def _require_current(engine: AsyncEngine, service: str) -> None:
+    heads = set(revision_scripts(service).get_heads())
+    if await require_known_revisions(engine, service) != heads:
         raise DependencyUnavailable(
             f"the {service} database is not at the newest schema; run 'archive migrate'",
             code="migration_needed",
