@@ -5,14 +5,14 @@ Object Lock. The directory store is not write-once, and says so to an admin in `
 there the archive's own store refuses.
 
 The tests first move the server's clock to the present: S3 enforces a lock by its own
-clock, and the fixture's start date is in the past."""
+clock, and the fixture's start date is in the past. They share a server per backend, each
+uploading bytes of its own (a fixity run finds every other original locked as filed)."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
-import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,46 +27,33 @@ from minio.retention import Retention
 
 from services.common.errors import Conflict
 from services.common.objectstore import open_object_store, original_key
-from tests.e2e.ingest.support import digital_pdf, metadata, upload, wait_for_job
+from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.e2e.retention.support import head, locked_original
 from tests.security.conftest import Secured
-from tests.support.processes import ARCHIVE, clean_environment
+from tests.support.rendering import write_digital_pdf
 from tests.support.waiting import eventually
 
 WAIT_S = 30.0
 
+pytestmark = pytest.mark.shared_server
+
 
 @pytest.fixture
-def archivist(secured: Secured, tmp_path: Path) -> Iterator[httpx.Client]:
-    """An archivist of the server at the real present, with workers to file uploads (on
-    PostgreSQL, an ``archive worker`` of its own, as deployed)."""
+def archivist(secured: Secured) -> httpx.Client:
+    """An archivist (``wang``) of the server at the real present, with workers to file
+    uploads (on PostgreSQL, an ``archive worker`` of its own, as deployed)."""
     # A minute short of the present: the worker apart claims jobs by the real clock.
     behind = datetime.now(UTC) - secured.clock.now() - timedelta(minutes=1)
     if behind > timedelta(0):
         secured.clock.advance(behind)
-    token = secured.server.add_user("wang", "archivist", clearance="secret",
-                                    department="archive")
-    settings = secured.server.settings
-    worker = None
-    if settings.database_url is not None:
-        environment = clean_environment()
-        environment.update({
-            "ARCHIVE_DATABASE_URL": settings.database_url, "ARCHIVE_REGISTRY_URL":
-            secured.server.url, "ARCHIVE_SECRET_KEY": settings.signing_key(),
-            "ARCHIVE_DATA_DIR": str(tmp_path / "worker"), "ARCHIVE_S3_ENDPOINT":
-            settings.s3_endpoint or "", "ARCHIVE_S3_ACCESS_KEY": settings.s3_access_key or "",
-            "ARCHIVE_S3_SECRET_KEY": settings.s3_secret_key or "",
-            "ARCHIVE_S3_BUCKET": settings.s3_bucket})
-        worker = subprocess.Popen([*ARCHIVE, "worker",
-                                   "--concurrency", "1"], env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with secured.server.client(token) as client:
-            yield client
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+    secured.run_worker()
+    return secured.cast["wang"]
+
+
+def _pdf(directory: Path, text: str) -> Path:
+    """A one-page PDF with a text layer, its bytes this test's own (``text``)."""
+    name = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return write_digital_pdf(directory / f"{name}.pdf", [[text]])
 
 
 def _unless_running(run: dict[str, Any]) -> dict[str, Any] | None:
@@ -144,7 +131,7 @@ def test_an_original_never_filed_is_locked_from_the_moment_it_was_written(
 
 def test_a_filed_original_stays_locked_until_its_disposal_due(
         secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
-    record = _filed(archivist, digital_pdf(tmp_path, pages=1), filed_at="2024-05-18")
+    record = _filed(archivist, _pdf(tmp_path, "锁定至销毁日 维修申请"), filed_at="2024-05-18")
     due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
     info = locked_original(secured.server.settings, record["sha256"], until=due)
     answers = delete_with_the_stores_own_keys(secured, original_key(record["sha256"]))
@@ -156,7 +143,7 @@ def test_a_filed_original_stays_locked_until_its_disposal_due(
 
 def test_a_permanent_original_is_locked_a_century_ahead(
         secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
-    record = _filed(archivist, digital_pdf(tmp_path, pages=2), category="contract",
+    record = _filed(archivist, _pdf(tmp_path, "房屋租赁合同 永久保存"), category="contract",
                     title="房屋租赁合同")
     info = locked_original(secured.server.settings, record["sha256"],
                            until=secured.clock.now() + timedelta(days=36500))
@@ -179,15 +166,16 @@ def test_fixity_reports_an_original_left_without_its_lock(
     """On a write-once store, an original replaced by an unlocked copy (a new version put
     with the store's keys) is reported; the directory store says it is not write-once,
     so its originals are not expected to be locked."""
-    sound = _filed(archivist, digital_pdf(tmp_path, pages=1))
-    replaced = _filed(archivist, digital_pdf(tmp_path, pages=2))
+    sound = _filed(archivist, _pdf(tmp_path, "完好原件 维修申请"))
+    replacing = _pdf(tmp_path, "被替换的原件 维修申请")
+    replaced = _filed(archivist, replacing)
     for record in (sound, replaced):
         due = datetime.fromisoformat(record["disposal_due"]).replace(tzinfo=UTC)
         locked_original(secured.server.settings, record["sha256"], until=due)
     settings = secured.server.settings
     if settings.s3_endpoint is not None:
         client = _with_the_stores_keys(secured)
-        content = (tmp_path / "digital-2.pdf").read_bytes()
+        content = replacing.read_bytes()
         client.put_object(settings.s3_bucket, original_key(replaced["sha256"]),
                           io.BytesIO(content), len(content))
     started = archivist.post("/ingest/fixity").json()

@@ -10,6 +10,9 @@ import pytest
 from tests.security.conftest import Secured
 from tests.security.support import People, file_document
 
+pytestmark = pytest.mark.shared_server
+"""One server per backend: each test lowers documents of its own."""
+
 
 @pytest.mark.parametrize("lowering", [{"security": "ordinary"}, {"personal_info": False}],
                          ids=["security", "personal_info"])
@@ -56,6 +59,7 @@ def test_the_approved_lowering_reaches_the_change_feed(secured: Secured, people:
     with secured.server.client(secured.server.service_token()) as service:
         events = [change["event"] for change in
                   service.get("/registry/changes", params={"limit": 1000}).json()["changes"]]
-    lowered = [event for event in events if event["kind"] == "security_changed"]
+    lowered = [event for event in events if event["kind"] == "security_changed"
+               and event["document"]["document_id"] == document["document_id"]]
     assert [(e["document"]["document_id"], e["previous_security"], e["document"]["security"])
             for e in lowered] == [(document["document_id"], "confidential", "ordinary")]

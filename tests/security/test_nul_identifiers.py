@@ -32,9 +32,11 @@ def _refused_cleanly(response: httpx.Response) -> str | None:
     return None
 
 
-@pytest.fixture
-def client(secured: Secured) -> Iterator[httpx.Client]:
-    """Someone holding every role, who may call every route."""
+@pytest.fixture(scope="module")
+def client(shared_secured: Secured) -> Iterator[httpx.Client]:
+    """Someone holding every role, who may call every route, on one server per backend:
+    every request here is refused, so the tests cannot see one another."""
+    secured = shared_secured
     token = secured.server.add_user("nul", *EVERY_ROLE, clearance="secret",
                                     department="archive")
     with secured.server.client(token) as client:

@@ -7,8 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from tests.security.conftest import Secured
 from tests.security.support import People, file_document
+
+pytestmark = pytest.mark.shared_server
+"""One server per backend: each test lends a document of its own, and only its own loan's
+dates matter when the clock moves on."""
 
 
 def _digital_loan_out(people: People, document_id: str) -> str:

@@ -14,6 +14,9 @@ import pytest
 from tests.security.conftest import Secured
 from tests.security.support import BROKEN_PDF, People, digital_pdf, upload, uploaded
 
+pytestmark = pytest.mark.shared_server
+"""One server per backend: each test uploads bytes of its own."""
+
 
 @pytest.mark.usefixtures("ingest_worker")
 def test_known_bytes_of_a_confidential_document_name_nothing(

@@ -5,6 +5,8 @@ one of its witnesses."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.security.conftest import Secured
 from tests.security.support import (
     DUE,
@@ -14,6 +16,11 @@ from tests.security.support import (
     run_sql,
     witness,
 )
+
+pytestmark = pytest.mark.shared_server
+"""One server per backend: each test sweeps only the document it files (one already in a
+sweep is in no later one), and moving the clock on past R5's wait changes nothing for the
+others' registers."""
 
 
 def test_a_signature_replayed_after_an_item_changed_is_void(secured: Secured, people: People
