@@ -3,6 +3,7 @@ that job has ended. Their queue is the ``queue`` of ``conftest.py``."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -14,11 +15,15 @@ PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "20
                         "household": "A-1201"},
            "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
 
+_lines = itertools.cycle(SIMPLIFIED_LINES)
+"""Each scan a line of its own: bytes no other test's job registered with the registry a
+module's tests share."""
+
 
 async def enqueue_scan(queue: JobQueue, store: ObjectStore, spool_dir: Path,
                        tmp_path: Path) -> Job:
     """A one-line scan stored as an upload's original, and its job queued."""
-    scan = write_png(tmp_path / "scan.png", render_page(SIMPLIFIED_LINES[:1]))
+    scan = write_png(tmp_path / "scan.png", render_page([next(_lines)]))
 
     async def chunks() -> AsyncIterator[bytes]:
         yield scan.read_bytes()
