@@ -26,16 +26,20 @@ from services.ingest.ocr_tally import OcrTally
 from services.ingest.pool import ExtractionPool
 from services.ingest.worker import IngestWorker
 from tests.e2e.ingest.worker_apart import enqueue_scan, finished
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.relay import Relay
 from tests.support.waiting import eventually_async
 
 pytestmark = pytest.mark.ocr
 
+server = module_archive_server()
+"""The registry the tests' workers reach through their relays: each test's scan has bytes
+of its own (``enqueue_scan``)."""
+
 
 @pytest.fixture
-async def relay(archive_server: ArchiveServer) -> AsyncIterator[Relay]:
-    host, port = archive_server.url.removeprefix("http://").split(":")
+async def relay(server: ArchiveServer) -> AsyncIterator[Relay]:
+    host, port = server.url.removeprefix("http://").split(":")
     relay = Relay(host, int(port))
     yield relay
     await relay.close()
@@ -54,10 +58,9 @@ def store(tmp_path: Path) -> DirectoryObjectStore:
 
 
 @pytest.fixture
-async def registry(relay: Relay, archive_server: ArchiveServer
-                   ) -> AsyncIterator[RegistryClient]:
+async def registry(relay: Relay, server: ArchiveServer) -> AsyncIterator[RegistryClient]:
     client = RegistryClient(f"http://127.0.0.1:{relay.port}", name="registry",
-                            service_token=partial(archive_server.ctx.codec.service_token,
+                            service_token=partial(server.ctx.codec.service_token,
                                                   "ingest"))
     yield client
     await client.close()

@@ -24,7 +24,7 @@ from services.common.contracts.registry import NewDocument
 from services.common.db import create_engine, migrate
 from services.registry.journal.rules import AuditKey
 from tests.e2e.registry.conftest import document_body
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.registry import INGEST, registry_services
 
 
@@ -81,6 +81,11 @@ def test_verify_without_a_database_says_where_it_looked(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+server = module_archive_server()
+"""The server ``archive audit list`` reads: each test under usernames of its own (only the
+first places a hold)."""
+
+
 def _audit_list(server: ArchiveServer, token: str, cwd: Path, *args: str) -> Result:
     """``archive audit list ARGS`` in this process, as a person at a wide terminal."""
     runner = CliRunner(env={"XDG_CONFIG_HOME": str(cwd / "config"), "COLUMNS": "250",
@@ -90,12 +95,12 @@ def _audit_list(server: ArchiveServer, token: str, cwd: Path, *args: str) -> Res
 
 
 def test_audit_list_says_who_did_what_in_the_companys_time_zone(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    compliance = archive_server.add_user("qian", "compliance")
-    staff = archive_server.add_user("li", "staff")
-    with archive_server.client(archive_server.service_token()) as client:
+        server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = server.add_user("qian", "compliance")
+    staff = server.add_user("li", "staff")
+    with server.client(server.service_token()) as client:
         filed = client.post("/registry/documents", json=document_body()).json()
-    with archive_server.client(compliance) as client:
+    with server.client(compliance) as client:
         placed = client.post("/registry/holds", json={
             "reason": "诉讼：装修纠纷证据", "documents": [filed["archive_no"]]})
         assert placed.status_code == 201, placed.text
@@ -104,7 +109,7 @@ def test_audit_list_says_who_did_what_in_the_companys_time_zone(
             "document_id": filed["document_id"]}).json()
     at = datetime.fromisoformat(logged["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
 
-    run = _audit_list(archive_server, compliance, tmp_path, "--user", "qian",
+    run = _audit_list(server, compliance, tmp_path, "--user", "qian",
                       "--action", "hold_placed", "--document", filed["document_id"])
     assert run.exit_code == 0, run.output
     assert "1 entry" in run.stdout
@@ -114,54 +119,54 @@ def test_audit_list_says_who_did_what_in_the_companys_time_zone(
         assert said in row, said
 
     today = at.date()
-    run = _audit_list(archive_server, compliance, tmp_path, "--action", "hold_placed",
+    run = _audit_list(server, compliance, tmp_path, "--action", "hold_placed",
                       "--from", str(today), "--to", str(today), "--json")
     assert [entry["seq"] for entry in json.loads(run.stdout)] == [
         logged["seq"] - 1, logged["seq"]]  # the hold's own entry, then the document's
-    run = _audit_list(archive_server, compliance, tmp_path, "--action", "hold_placed",
+    run = _audit_list(server, compliance, tmp_path, "--action", "hold_placed",
                       "--to", str(today - timedelta(days=1)), "--json")
     assert json.loads(run.stdout) == []
 
-    run = _audit_list(archive_server, compliance, tmp_path, "--limit", "1", "--json")
+    run = _audit_list(server, compliance, tmp_path, "--limit", "1", "--json")
     [first] = json.loads(run.stdout)
     assert f"more entries follow: add --after {first['seq']}" in run.stderr
-    run = _audit_list(archive_server, compliance, tmp_path, "--limit", "1", "--json",
+    run = _audit_list(server, compliance, tmp_path, "--limit", "1", "--json",
                       "--after", str(first["seq"]))
     assert [entry["seq"] for entry in json.loads(run.stdout)] == [first["seq"] + 1]
 
-    run = _audit_list(archive_server, staff, tmp_path)
+    run = _audit_list(server, staff, tmp_path)
     assert (run.exit_code, run.stderr.strip()) == (1, "error: only compliance (合规专员) or "
                                                    "admin (系统管理员) may do this; your "
                                                    "role: staff (员工) (role_required)")
 
 
 def test_a_role_guards_refusal_is_listed_under_the_routes_action_by_either_name(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    compliance = archive_server.add_user("qian", "compliance")
-    staff = archive_server.add_user("li", "staff")
-    with archive_server.client(staff) as client:
+        server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = server.add_user("qian.sweeps", "compliance")
+    staff = server.add_user("li.sweeps", "staff")
+    with server.client(staff) as client:
         assert client.post("/registry/sweeps", json={}).status_code == 403
     for asked in ("sweep_started", "startSweep"):
-        run = _audit_list(archive_server, compliance, tmp_path, "--action", asked,
-                          "--user", "li", "--json")
+        run = _audit_list(server, compliance, tmp_path, "--action", asked,
+                          "--user", "li.sweeps", "--json")
         assert run.exit_code == 0, run.output
         assert [(e["action"], e["outcome"], e["code"]) for e in json.loads(run.stdout)] == [
             ("sweep_started", "refused", "role_required")]
 
 
 def test_audit_list_finds_a_document_by_its_archive_number_and_refuses_one_that_names_none(
-        archive_server: ArchiveServer, tmp_path: Path) -> None:
-    compliance = archive_server.add_user("qian", "compliance")
-    with archive_server.client(archive_server.service_token()) as client:
+        server: ArchiveServer, tmp_path: Path) -> None:
+    compliance = server.add_user("qian.document", "compliance")
+    with server.client(server.service_token()) as client:
         filed = client.post("/registry/documents", json=document_body()).json()
 
-    run = _audit_list(archive_server, compliance, tmp_path, "--document",
+    run = _audit_list(server, compliance, tmp_path, "--document",
                       filed["archive_no"].lower(), "--json")
     assert run.exit_code == 0, run.output
     assert [(entry["action"], entry["document_id"]) for entry in json.loads(run.stdout)] == [
         ("filed", filed["document_id"])]
 
-    run = _audit_list(archive_server, compliance, tmp_path, "--document",
+    run = _audit_list(server, compliance, tmp_path, "--document",
                       "2026-complaint-A-1201-0001")
     assert run.exit_code == 1
     assert "no document 2026-complaint-A-1201-0001" in run.stderr

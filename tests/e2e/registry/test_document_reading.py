@@ -11,12 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.app import ArchiveServer, Person
+from tests.fixtures.app import ArchiveServer, Person, module_archive_server
+
+server = module_archive_server()
+"""One archive for the module: each test files documents of its own titles (bytes) and
+asks only about them."""
 
 
-@pytest.fixture
-def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
-    return archive_server.clients(
+@pytest.fixture(scope="module")
+def people(server: ArchiveServer) -> dict[str, httpx.Client]:
+    return server.clients(
         Person("wang", "archivist", clearance="secret", department="archive"),
         Person("li", "staff", department="customer_service"),
         Person("qin", "compliance", clearance="secret", department="archive"),

@@ -11,13 +11,19 @@ from services.common.clients.registry import RegistryClient
 from services.common.contracts.registry import AccessAnswer
 from services.common.errors import Forbidden
 from tests.e2e.registry.conftest import document_body, registered
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
+
+server = module_archive_server()
+"""One archive for the tests that read only what they filed, each under its own
+usernames and, where numbers or a household's file are asserted, its own household. The
+review queue and the corrections queue are the whole archive's: the tests of those have an
+archive of their own (``archive_server``)."""
 
 
 def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
-        archive_server: ArchiveServer) -> None:
-    body = document_body()
-    with archive_server.client(archive_server.service_token()) as client:
+        server: ArchiveServer) -> None:
+    body = document_body(household="D-0101")
+    with server.client(server.service_token()) as client:
         first = client.post("/registry/documents", json=body)
         again = client.post("/registry/documents", json=body)
         renamed = client.post("/registry/documents", json={**body, "title": "另一个标题"})
@@ -25,18 +31,18 @@ def test_new_bytes_are_registered_201_and_the_same_bytes_again_answer_200(
     assert again.json() == first.json()
     assert (renamed.status_code, renamed.json()["code"], renamed.json()["fields"]) == (
         409, "filed_differently", ["title"])
-    assert first.json()["archive_no"] == "2024-correspondence-A-1201-0001"
+    assert first.json()["archive_no"] == "2024-correspondence-D-0101-0001"
     assert first.json()["filed_by"] == "wang"
 
 
-def test_the_catalogue_record_carries_the_public_fields(archive_server: ArchiveServer) -> None:
-    token = archive_server.add_user("li", "staff")
-    filed = registered(archive_server, category="repair")
-    with archive_server.client(token) as client:
+def test_the_catalogue_record_carries_the_public_fields(server: ArchiveServer) -> None:
+    token = server.add_user("li.record", "staff")
+    filed = registered(server, category="repair", household="D-0102")
+    with server.client(token) as client:
         record = client.get(f"/registry/documents/{filed['document_id']}").json()
     assert {k: record[k] for k in ("archive_no", "household", "category", "filed_at",
                                    "security", "retention_class", "disposal_due", "pages")} == {
-        "archive_no": "2024-repair-A-1201-0001", "household": "A-1201", "category": "repair",
+        "archive_no": "2024-repair-D-0102-0001", "household": "D-0102", "category": "repair",
         "filed_at": "2024-03-01", "security": "ordinary", "retention_class": "short",
         "disposal_due": "2034-03-01", "pages": 3}
 
@@ -46,32 +52,32 @@ def test_the_catalogue_record_carries_the_public_fields(archive_server: ArchiveS
     ({"household": "12-A"}, "invalid_household"),
     ({"household": None}, "household_required"),
 ])
-def test_a_bad_registration_is_422_with_a_code(archive_server: ArchiveServer,
+def test_a_bad_registration_is_422_with_a_code(server: ArchiveServer,
                                                fields: dict[str, object], code: str) -> None:
-    with archive_server.client(archive_server.service_token()) as client:
+    with server.client(server.service_token()) as client:
         response = client.post("/registry/documents", json=document_body(**fields))
     assert response.status_code == 422
     assert response.json()["code"] == code
 
 
 def test_staff_cannot_register_documents_and_the_refusal_is_audited(
-        archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    compliance = archive_server.add_user("qian", "compliance")
-    with archive_server.client(staff) as client:
+        server: ArchiveServer) -> None:
+    staff = server.add_user("li.refused", "staff")
+    compliance = server.add_user("qian", "compliance")
+    with server.client(staff) as client:
         response = client.post("/registry/documents", json=document_body())
-    with archive_server.client(compliance) as client:
-        entries = client.get("/registry/audit", params={"username": "li"}).json()
+    with server.client(compliance) as client:
+        entries = client.get("/registry/audit", params={"username": "li.refused"}).json()
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
     assert [(e["action"], e["outcome"], e["code"]) for e in entries] == [
         ("login", "allowed", None), ("filed", "refused", "role_required")]
 
 
 def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
-        archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    secret = registered(archive_server, security="secret")
-    with archive_server.client(staff) as client:
+        server: ArchiveServer) -> None:
+    staff = server.add_user("li.clearance", "staff")
+    secret = registered(server, security="secret")
+    with server.client(staff) as client:
         hidden = client.get(f"/registry/documents/{secret['document_id']}")
         missing = client.get("/registry/documents/00000000-0000-4000-8000-000000000000")
         history = client.get(f"/registry/documents/{secret['document_id']}/history")
@@ -80,13 +86,13 @@ def test_a_document_above_the_callers_clearance_is_404_like_a_missing_one(
 
 
 def test_a_households_file_is_newest_first_without_what_the_caller_may_not_see(
-        archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    older = registered(archive_server, filed_at="2019-05-05")
-    newer = registered(archive_server, filed_at="2023-10-10")
-    registered(archive_server, filed_at="2024-01-01", security="confidential")
-    with archive_server.client(staff) as client:
-        listed = client.get("/registry/documents", params={"household": "A-1201"}).json()
+        server: ArchiveServer) -> None:
+    staff = server.add_user("li.household", "staff")
+    older = registered(server, household="D-0103", filed_at="2019-05-05")
+    newer = registered(server, household="D-0103", filed_at="2023-10-10")
+    registered(server, household="D-0103", filed_at="2024-01-01", security="confidential")
+    with server.client(staff) as client:
+        listed = client.get("/registry/documents", params={"household": "D-0103"}).json()
     assert [d["document_id"] for d in listed] == [newer["document_id"], older["document_id"]]
 
 
@@ -125,11 +131,11 @@ def test_correcting_a_working_document_is_202_until_a_manager_approves(
 
 
 def test_a_correction_sent_with_an_older_base_version_is_409_and_saves_nothing(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist", clearance="secret")
-    filed = registered(archive_server)
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang", "archivist", clearance="secret")
+    filed = registered(server)
     route = f"/registry/documents/{filed['document_id']}/corrections"
-    with archive_server.client(archivist) as client:
+    with server.client(archivist) as client:
         first = client.post(route, json={"changes": {"title": "关于地下车位的申请函"},
                                          "reason": "按原件核对", "base_version": 1})
         stale = client.post(route, json={"changes": {"title": "关于停车位的申请函",
@@ -169,10 +175,10 @@ def test_a_misfiled_document_moves_to_its_household_on_approval_with_a_new_numbe
                                                     "2020-decoration-B-0503-0001"]
 
 
-def test_staff_corrections_are_refused(archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    filed = registered(archive_server)
-    with archive_server.client(staff) as client:
+def test_staff_corrections_are_refused(server: ArchiveServer) -> None:
+    staff = server.add_user("li.corrections", "staff")
+    filed = registered(server)
+    with server.client(staff) as client:
         response = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                                json={"changes": {"title": "x"}, "reason": "y"})
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
@@ -192,12 +198,12 @@ def _decide(server: ArchiveServer, token: str, document_id: str, action: str
 
 
 def test_the_registry_client_relays_view_only_and_refusals(
-        archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff", clearance="confidential")
-    ordinary = registered(archive_server)
-    confidential = registered(archive_server, security="confidential")
-    download = _decide(archive_server, staff, str(ordinary["document_id"]), "download")
-    refused = _decide(archive_server, staff, str(confidential["document_id"]), "read_text")
+        server: ArchiveServer) -> None:
+    staff = server.add_user("li.relay", "staff", clearance="confidential")
+    ordinary = registered(server)
+    confidential = registered(server, security="confidential")
+    download = _decide(server, staff, str(ordinary["document_id"]), "download")
+    refused = _decide(server, staff, str(confidential["document_id"]), "read_text")
     assert (download.allowed, download.document is not None) == (True, True)
     assert (refused.allowed, refused.code) == (False, "needs_grant")
     with pytest.raises(Forbidden):

@@ -15,10 +15,15 @@ from services.common.clients.registry import RegistryClient
 from services.common.contracts.registry import FixityEntry, NumberGap
 from tests.e2e.registry.conftest import document_body
 from tests.e2e.search.support import destroy
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
 
 T = TypeVar("T")
 ROUTES = ["/registry/fixity/numbers", "/registry/fixity/documents"]
+
+server = module_archive_server()
+"""For the tests of who may ask and what is refused, which file nothing: the reports are
+of the whole catalogue, so the tests that read them have an archive of their own
+(``archive_server``)."""
 
 
 def _ask(server: ArchiveServer, question: Callable[[RegistryClient], Awaitable[T]]) -> T:
@@ -88,38 +93,37 @@ def test_the_documents_route_pages_through_every_record_once_destroyed_included(
 
 @pytest.mark.parametrize("role", ["admin", "archivist", "compliance"])
 def test_the_fixity_routes_answer_the_roles_that_check_fixity(
-        archive_server: ArchiveServer, role: str) -> None:
-    token = archive_server.add_user("zhao", role, clearance="secret")
-    with archive_server.client(token) as client:
+        server: ArchiveServer, role: str) -> None:
+    token = server.add_user(f"zhao.{role}", role, clearance="secret")
+    with server.client(token) as client:
         assert [client.get(route).status_code for route in ROUTES] == [200, 200]
 
 
-def test_the_number_check_needs_secret_clearance(archive_server: ArchiveServer) -> None:
-    token = archive_server.add_user("zhao", "archivist", clearance="confidential")
-    with archive_server.client(token) as client:
+def test_the_number_check_needs_secret_clearance(server: ArchiveServer) -> None:
+    token = server.add_user("zhao.confidential", "archivist", clearance="confidential")
+    with server.client(token) as client:
         refused = client.get("/registry/fixity/numbers")
     assert (refused.status_code, refused.json()["code"]) == (403, "above_clearance")
 
 
-def test_staff_are_refused_403_and_no_token_401(archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    with archive_server.client(staff) as client:
+def test_staff_are_refused_403_and_no_token_401(server: ArchiveServer) -> None:
+    staff = server.add_user("li", "staff")
+    with server.client(staff) as client:
         refused = [client.get(route) for route in ROUTES]
-    with archive_server.client() as client:
+    with server.client() as client:
         anonymous = [client.get(route).status_code for route in ROUTES]
     assert [(r.status_code, r.json()["code"]) for r in refused] == [(403, "role_required")] * 2
     assert anonymous == [401, 401]
 
 
-def test_a_limit_above_a_thousand_is_refused(archive_server: ArchiveServer) -> None:
-    with archive_server.client(archive_server.service_token()) as client:
+def test_a_limit_above_a_thousand_is_refused(server: ArchiveServer) -> None:
+    with server.client(server.service_token()) as client:
         response = client.get("/registry/fixity/documents", params={"limit": 1001})
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("after", ["a\x00b", "x" * 37, ""])
-def test_a_cursor_that_is_no_document_id_is_refused(archive_server: ArchiveServer,
-                                                    after: str) -> None:
-    with archive_server.client(archive_server.service_token()) as client:
+def test_a_cursor_that_is_no_document_id_is_refused(server: ArchiveServer, after: str) -> None:
+    with server.client(server.service_token()) as client:
         response = client.get("/registry/fixity/documents", params={"after": after})
     assert response.status_code == 400

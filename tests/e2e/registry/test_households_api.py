@@ -7,18 +7,23 @@ from typing import Any
 import httpx
 
 from tests.e2e.registry.conftest import registered
-from tests.fixtures.app import ArchiveServer
+from tests.fixtures.app import ArchiveServer, module_archive_server
+
+server = module_archive_server()
+"""One archive for the tests that change and read only households of their own under
+usernames of their own. Listings, searches and counts are the whole archive's: the tests
+of those have an archive of their own (``archive_server``)."""
 
 
 def test_a_new_occupant_relabels_the_file_and_keeps_the_history(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.relabel", "archivist")
+    with server.client(archivist) as client:
         created = client.post("/registry/households", json={
-            "household": "A-1201", "occupant": "华信贸易有限公司", "moved_in": "2015-03-01"})
-        client.post("/registry/households/A-1201/occupants",
+            "household": "A-1211", "occupant": "华信贸易有限公司", "moved_in": "2015-03-01"})
+        client.post("/registry/households/A-1211/occupants",
                     json={"occupant": "张伟", "moved_in": "2021-07-01"})
-        household = client.get("/registry/households/A-1201").json()
+        household = client.get("/registry/households/A-1211").json()
     assert created.status_code == 201
     assert (household["building"], household["floor"], household["label"]) == ("A", 12, "张伟")
     assert [(o["occupant"], o["moved_in"], o["moved_out"]) for o in household["occupants"]] == [
@@ -26,9 +31,9 @@ def test_a_new_occupant_relabels_the_file_and_keeps_the_history(
 
 
 def test_a_move_out_closes_the_occupancy_and_clears_the_label(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.move_out", "archivist")
+    with server.client(archivist) as client:
         client.post("/registry/households", json={
             "household": "B-0305", "occupant": "刘洋", "moved_in": "2018-01-01"})
         moved = client.post("/registry/households/B-0305/move-out",
@@ -42,9 +47,9 @@ def test_a_move_out_closes_the_occupancy_and_clears_the_label(
 
 
 def test_a_change_on_a_day_outside_the_range_a_record_may_name_is_refused(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.range", "archivist")
+    with server.client(archivist) as client:
         client.post("/registry/households", json={
             "household": "B-0306", "occupant": "刘洋", "moved_in": "2018-01-01"})
         refused = [client.post("/registry/households/B-0306/move-out",
@@ -107,20 +112,20 @@ def test_a_household_is_found_by_part_of_a_current_or_former_occupant_s_name(
     assert [h["household"] for h in on_floor.json()] == ["B-0305"]
 
 
-def test_only_an_archivist_changes_a_household(archive_server: ArchiveServer) -> None:
-    staff = archive_server.add_user("li", "staff")
-    with archive_server.client(staff) as client:
+def test_only_an_archivist_changes_a_household(server: ArchiveServer) -> None:
+    staff = server.add_user("li.staff", "staff")
+    with server.client(staff) as client:
         response = client.post("/registry/households", json={"household": "A-1201"})
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
 
 
 def test_registering_a_household_made_by_a_secret_filing_answers_as_at_one_moment(
-        archive_server: ArchiveServer) -> None:
+        server: ArchiveServer) -> None:
     """On the system clock, as deployed: created and updated at the same moment, as a
     household never used is, though its secret document is placed in the occupant's part."""
-    registered(archive_server, household="K-0909", security="secret")
-    archivist = archive_server.add_user("li", "archivist")
-    with archive_server.client(archivist) as client:
+    registered(server, household="K-0909", security="secret")
+    archivist = server.add_user("li.secret", "archivist")
+    with server.client(archivist) as client:
         answers = [client.post("/registry/households", json={
             "household": household, "occupant": "某", "moved_in": "2020-01-01"})
             for household in ("K-0909", "K-0908")]
@@ -129,28 +134,29 @@ def test_registering_a_household_made_by_a_secret_filing_answers_as_at_one_momen
             for answer in answers] == [True, True]
 
 
-def _filed(server: ArchiveServer, title: str, filed_at: str) -> dict[str, Any]:
-    return registered(server, household="F-0201", category="payment", title=title,
-                 filed_at=filed_at)
+def _filed(server: ArchiveServer, title: str, filed_at: str, household: str = "F-0201"
+           ) -> dict[str, Any]:
+    return registered(server, household=household, category="payment", title=title,
+                      filed_at=filed_at)
 
 
-def _occupants_entered(client: httpx.Client) -> None:
+def _occupants_entered(client: httpx.Client, household: str = "F-0201") -> None:
     """甲公司 2018-01-01 → 2020-12-31, then 乙公司 from 2021-01-01 (D2, D3)."""
     for path, body in (("occupants", {"occupant": "甲公司", "moved_in": "2018-01-01"}),
                        ("move-out", {"moved_out": "2020-12-31"}),
                        ("occupants", {"occupant": "乙公司", "moved_in": "2021-01-01"})):
-        response = client.post(f"/registry/households/F-0201/{path}", json=body)
+        response = client.post(f"/registry/households/{household}/{path}", json=body)
         assert response.status_code == 200, response.text
 
 
 def test_a_document_filed_before_the_occupants_history_joins_its_occupant_s_part(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    early = _filed(archive_server, "2019年6月物业费收据", "2019-06-01")
-    with archive_server.client(archivist) as client:
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang", "archivist")
+    early = _filed(server, "2019年6月物业费收据", "2019-06-01")
+    with server.client(archivist) as client:
         _occupants_entered(client)
-    _filed(archive_server, "2019年7月物业费收据", "2019-07-01")
-    with archive_server.client(archivist) as client:
+    _filed(server, "2019年7月物业费收据", "2019-07-01")
+    with server.client(archivist) as client:
         household = client.get("/registry/households/F-0201").json()
         documents = client.get("/registry/documents", params={"household": "F-0201"}).json()
         items = client.get("/registry/catalogues/households/F-0201/items").json()
@@ -182,17 +188,17 @@ def test_a_document_filed_before_the_occupants_history_joins_its_occupant_s_part
 
 
 def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
-        client.post("/registry/households", json={"household": "F-0201"})
-        _occupants_entered(client)
-    filed = _filed(archive_server, "2023年3月物业费收据", "2023-03-03")
-    with archive_server.client(archivist) as client:
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.corrected", "archivist")
+    with server.client(archivist) as client:
+        client.post("/registry/households", json={"household": "F-0202"})
+        _occupants_entered(client, "F-0202")
+    filed = _filed(server, "2023年3月物业费收据", "2023-03-03", "F-0202")
+    with server.client(archivist) as client:
         corrected = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                                 json={"changes": {"filed_at": "2019-06-01"},
                                       "reason": "日期录错，应为2019年"})
-        household = client.get("/registry/households/F-0201").json()
+        household = client.get("/registry/households/F-0202").json()
         record = client.get(f"/registry/documents/{filed['document_id']}").json()
         history = client.get(f"/registry/documents/{filed['document_id']}/history").json()
     first, second = household["occupants"]
@@ -205,7 +211,7 @@ def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
         "retention_start": ["2023-03-03", "2020-12-31"],
         "disposal_due": ["2053-03-03", "2050-12-31"],
         # D11: another year, another number in that year's series
-        "archive_no": ["2023-payment-F-0201-0001", "2019-payment-F-0201-0001"]}
+        "archive_no": ["2023-payment-F-0202-0001", "2019-payment-F-0202-0001"]}
 
 
 

@@ -10,21 +10,25 @@ from contextlib import closing
 import httpx
 import pytest
 
-from tests.fixtures.app import ArchiveServer, Person
+from tests.fixtures.app import ArchiveServer, Person, module_archive_server
 from tests.support.pages import signed_in
 
 TITLE = "和解协议（机密）"
 
+server = module_archive_server()
+"""One archive, one confidential document: each test asserts that what it did read
+nothing on wang's behalf, whichever ran first."""
 
-@pytest.fixture
-def people(archive_server: ArchiveServer) -> dict[str, httpx.Client]:
-    return archive_server.clients(
+
+@pytest.fixture(scope="module")
+def people(server: ArchiveServer) -> dict[str, httpx.Client]:
+    return server.clients(
         Person("wang", "archivist", clearance="secret", department="archive"),
         Person("qin", "compliance", clearance="secret", department="archive"),
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def confidential(people: dict[str, httpx.Client]) -> str:
     """A confidential document whose first page's reading needs a person."""
     response = people["wang"].post("/registry/documents", json={
@@ -44,10 +48,10 @@ def _wangs_entries(people: dict[str, httpx.Client], document_id: str) -> list[st
 
 
 def test_a_confidential_page_without_a_loan_is_neither_listed_nor_counted_nor_tried(
-        archive_server: ArchiveServer, people: dict[str, httpx.Client],
+        server: ArchiveServer, people: dict[str, httpx.Client],
         confidential: str) -> None:
     queue = people["wang"].get("/registry/documents", params={"needs_review": "true"})
-    with closing(signed_in(archive_server.url, "wang")) as browser:
+    with closing(signed_in(server.url, "wang")) as browser:
         review = browser.get("/ui/review")
 
     assert "read_text refused" not in _wangs_entries(people, confidential)
@@ -59,9 +63,9 @@ def test_a_confidential_page_without_a_loan_is_neither_listed_nor_counted_nor_tr
 
 
 def test_the_page_asked_for_by_address_says_a_loan_is_needed_instead_of_another(
-        archive_server: ArchiveServer, people: dict[str, httpx.Client],
+        server: ArchiveServer, people: dict[str, httpx.Client],
         confidential: str) -> None:
-    with closing(signed_in(archive_server.url, "wang")) as browser:
+    with closing(signed_in(server.url, "wang")) as browser:
         review = browser.get("/ui/review", params={"document": confidential, "page": 1})
 
     assert review.status_code == 200, review.text
