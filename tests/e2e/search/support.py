@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -107,23 +108,23 @@ def register_letters(server: ArchiveServer, letters: Sequence[Letter]) -> list[s
             content = f"%PDF-1.7 letter {uuid.uuid4().hex}".encode()
             sha256 = hashlib.sha256(content).hexdigest()
             text = "\n".join([*letter.lines, f"编号 {next(_numbers)}"])
-            page = PageText(number=1, text=text, confidence=100.0, method="text_layer",
-                            language=None, words=(), needs_review=False)
-
-            async def store(objects: ObjectStore, sha256: str = sha256,
-                            content: bytes = content, page: PageText = page) -> None:
-                await objects.put_bytes(original_key(sha256), content,
-                                        content_type="application/pdf")
-                await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
-                                        content_type="application/x-ndjson")
-
-            with_store(server.settings, store)
+            with_store(server.settings, partial(_store_letter, content=content, text=text))
             response = ingest.post("/registry/documents", json={
                 **letter.metadata(), "sha256": sha256, "media_type": "application/pdf",
                 "size_bytes": len(content), "pages": 1, "filed_by": "wang"})
             assert response.status_code == 201, response.text
             ids.append(str(response.json()["document_id"]))
     return ids
+
+
+async def _store_letter(objects: ObjectStore, *, content: bytes, text: str) -> None:
+    """A one-page digital PDF's original and page text, where ingest stores them."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    page = PageText(number=1, text=text, confidence=100.0, method="text_layer",
+                    language=None, words=(), needs_review=False)
+    await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
+    await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                            content_type="application/x-ndjson")
 
 
 def _finished(client: httpx.Client, job_id: str) -> str:
