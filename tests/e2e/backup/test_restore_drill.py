@@ -1,6 +1,6 @@
 """The restore drill (reliability.md, promise 10), on SQLite with the directory store and
 on PostgreSQL with SeaweedFS S3 (Object Lock on; the backup in another bucket of it):
-an archive is filled (OCR'd scans, a loan, a destruction), backed up with ``archive
+an archive is filled (an OCR'd scan, a loan, a destruction), backed up with ``archive
 backup`` while a second batch is being filed, restored with ``archive restore`` into an
 empty place and served on another port. One drill per backend (module-scoped); each test
 checks one thing the restored archive must hold.
@@ -154,9 +154,10 @@ def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         archive = Archive.open(server, clock)
         server.add_user("root", "admin")  # who reads /ready as said
         wang = archive.as_("wang")
-        scans = [ingest(wang, scanned_png(root, script), metadata(title=f"维修申请（{script}）"))
-                 for script in ("simplified", "traditional")]
-        assert [scan["status"] for scan in scans] == ["done", "done"], scans
+        # One scan: a second (in the other script) was OCR's cost again, and restored the
+        # same kinds of files.
+        scans = [ingest(wang, scanned_png(root, "simplified"), metadata(title="维修申请"))]
+        assert [scan["status"] for scan in scans] == ["done"], scans
         doomed = [archive.file(household=f"A-12{n:02d}") for n in range(2)]
         kept = archive.file(household="A-1299", filed_at="2025-03-01")
         loan_id = _lend(archive, scans[0]["document_id"])

@@ -19,12 +19,15 @@ import httpx
 import msgspec
 from PIL import Image
 
-from services.common.clock import FixedClock
+from services.common.clock import FixedClock, SystemClock
 from services.common.config import Settings
+from services.common.db import create_engine
 from services.common.objectstore import ObjectInfo, ObjectStore, open_object_store, original_key
 from services.ingest.extraction import PageText, PreviewWriter
 from services.ingest.models import pages_key
 from services.ingest.previews import DerivedPreviews
+from services.registry.accounts.models import NewUser
+from services.registry.bootstrap import RegistryServices
 from tests.fixtures.app import PASSWORD, ArchiveServer
 from tests.support.waiting import eventually
 
@@ -73,6 +76,23 @@ def locked_original(settings: Settings, sha256: str, *, until: datetime | None =
                       what=f"the original {sha256} was not locked until {until or 'a date'}")
 
 
+async def _add_people(settings: Settings) -> None:
+    """``PEOPLE`` (with ``PASSWORD``) on the registry database of a running server, as
+    ``archive user add`` adds a user, over one connection (``add_user`` checks the
+    database's migrations for every user: most of a server's start-up again, six times)."""
+    engine = create_engine(settings.database_url_for("registry"), pool_size=1)
+    try:
+        accounts = RegistryServices.from_settings(
+            settings, engine, SystemClock(settings.time_zone)).accounts
+        for username, (roles, department) in PEOPLE.items():
+            await accounts.create_user(NewUser(
+                username=username, roles=list(roles),  # type: ignore[arg-type]
+                clearance="secret", department=department,  # type: ignore[arg-type]
+                password=PASSWORD))
+    finally:
+        await engine.dispose()
+
+
 @dataclass
 class Archive:
     """A server at ``clock``, with ``PEOPLE`` signed in."""
@@ -82,8 +102,9 @@ class Archive:
 
     @classmethod
     def open(cls, server: ArchiveServer, clock: FixedClock) -> Archive:
-        for username, (roles, department) in PEOPLE.items():
-            server.add_user(username, *roles, clearance="secret", department=department)
+        asyncio.run(_add_people(server.settings))
+        for username in PEOPLE:
+            server.login(username)
         return cls(server=server, clock=clock)
 
     def as_(self, username: str) -> httpx.Client:

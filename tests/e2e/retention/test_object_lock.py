@@ -5,6 +5,7 @@ date later extends the lock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from services.common.errors import Conflict
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.models import pages_key
 from services.ingest.purge import STATE_KEY, FollowerState
+from tests.e2e.retention.conftest import BACKENDS, served_on
 from tests.e2e.retention.support import Archive, head, with_store
 from tests.support.waiting import eventually
 
@@ -25,19 +27,31 @@ FILED_RECENTLY = "2025-03-01"
 LOCKED_UNTIL = datetime(2035, 3, 1, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Archive]:
+    """One server a backend for the tests that never move its clock nor change its
+    schedule: each files documents of its own and looks at their locks alone. Only the
+    appraisal test's document is due at the clock, so its sweep holds that one alone."""
+    with served_on(request, tmp_path_factory, "object-lock") as archive:
+        yield archive
+
+
 def _locked_until(archive: Archive, sha256: str, until: datetime) -> None:
     settings = archive.server.settings
     eventually(lambda: (info := head(settings, original_key(sha256))) is not None
                and info.retain_until == until, what=f"the original was not locked until {until}")
 
 
-def test_a_filed_original_is_locked_until_its_disposal_due(archive: Archive) -> None:
+def test_a_filed_original_is_locked_until_its_disposal_due(shared: Archive) -> None:
+    archive = shared
     document = archive.file(filed_at=FILED_RECENTLY)
     _locked_until(archive, document["sha256"], LOCKED_UNTIL)
     assert document["disposal_due"] == "2035-03-01"
 
 
-def test_deleting_a_locked_original_before_its_date_is_refused(archive: Archive) -> None:
+def test_deleting_a_locked_original_before_its_date_is_refused(shared: Archive) -> None:
+    archive = shared
     document = archive.file(filed_at=FILED_RECENTLY)
     key = original_key(document["sha256"])
     _locked_until(archive, document["sha256"], LOCKED_UNTIL)
@@ -47,14 +61,16 @@ def test_deleting_a_locked_original_before_its_date_is_refused(archive: Archive)
     assert head(archive.server.settings, key) is not None
 
 
-def test_keeping_a_document_at_appraisal_extends_its_lock(archive: Archive) -> None:
+def test_keeping_a_document_at_appraisal_extends_its_lock(shared: Archive) -> None:
+    archive = shared
     document = archive.file(filed_at="2015-03-01")  # due 2025: in the past, not locked
     archive.approved([document], decision="keep", keep_until="2040-01-01")
     _locked_until(archive, document["sha256"], datetime(2040, 1, 1, tzinfo=UTC))
 
 
-def test_a_move_out_extends_the_lock_of_the_closed_part_s_originals(archive: Archive) -> None:
+def test_a_move_out_extends_the_lock_of_the_closed_part_s_originals(shared: Archive) -> None:
     """R1: the clock of the occupant's documents restarts at the move-out, later."""
+    archive = shared
     with archive.as_("wang") as client:
         created = client.post("/registry/households", json={
             "household": "C-0101", "occupant": "刘洋", "moved_in": "2020-01-01"})
@@ -70,9 +86,10 @@ def test_a_move_out_extends_the_lock_of_the_closed_part_s_originals(archive: Arc
 
 @pytest.mark.parametrize("changes", [{}, {"security": "confidential"}],
                          ids=["date", "date_and_security"])
-def test_correcting_a_filing_date_extends_the_lock(archive: Archive,
+def test_correcting_a_filing_date_extends_the_lock(shared: Archive,
                                                   changes: dict[str, str]) -> None:
     """Raising protection in the same correction makes it a ``security_changed`` event."""
+    archive = shared
     document = archive.file(filed_at=FILED_RECENTLY)
     _locked_until(archive, document["sha256"], LOCKED_UNTIL)
     with archive.as_("wang") as client:
@@ -83,8 +100,9 @@ def test_correcting_a_filing_date_extends_the_lock(archive: Archive,
     _locked_until(archive, document["sha256"], datetime(2036, 3, 1, tzinfo=UTC))
 
 
-@pytest.mark.parametrize("archive", ["postgresql-seaweedfs"], indirect=True)
-def test_the_s3_store_itself_refuses_to_delete_the_locked_version(archive: Archive) -> None:
+@pytest.mark.parametrize("shared", ["postgresql-seaweedfs"], indirect=True)
+def test_the_s3_store_itself_refuses_to_delete_the_locked_version(shared: Archive) -> None:
+    archive = shared
     document = archive.file(filed_at=FILED_RECENTLY)
     key = original_key(document["sha256"])
     _locked_until(archive, document["sha256"], LOCKED_UNTIL)

@@ -4,6 +4,7 @@ document, holds, and ``archive sweep``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from services.cli import main
 from services.common.clock import FixedClock
 from tests.e2e.retention.support import START, Archive
-from tests.fixtures.app import PASSWORD, StartServer
+from tests.fixtures.app import PASSWORD, StartServer, launch_archive_server
 from tests.support.pages import signed_in
 
 
@@ -25,13 +26,25 @@ def archive(start_archive_server: StartServer) -> Archive:
     return Archive.open(start_archive_server(clock=clock), clock)
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """One server for the tests whose answers no other test's documents, sweeps or holds
+    change and that never move its clock: each holds households of its own."""
+    clock = FixedClock(START)
+    server = launch_archive_server(tmp_path_factory.mktemp("retention-api"), clock=clock)
+    try:
+        yield Archive.open(server, clock)
+    finally:
+        server.server.stop()
+
+
 def _post(archive: Archive, username: str, path: str, body: Any = None) -> Any:
     with archive.as_(username) as client:
         return client.post(path, json=body) if body is not None else client.post(path)
 
 
-def test_staff_cannot_start_a_sweep(archive: Archive) -> None:
-    response = _post(archive, "li", "/registry/sweeps", {})
+def test_staff_cannot_start_a_sweep(shared: Archive) -> None:
+    response = _post(shared, "li", "/registry/sweeps", {})
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
 
 
@@ -157,14 +170,15 @@ def test_a_hold_is_listed_until_compliance_releases_it(archive: Archive) -> None
 
 
 def test_a_household_hold_covers_nothing_until_a_document_is_filed_there(
-        archive: Archive) -> None:
+        shared: Archive) -> None:
     """R7: a household hold covers the documents filed there later, so a household with
     none yet is held, and the answer says it covers none now."""
+    archive = shared
     archive.file(household="A-1201")
     placed = _post(archive, "qian", "/registry/holds",
-                   {"reason": "诉讼保全", "household": "A-1299"})
+                   {"reason": "诉讼保全", "household": "A-1298"})
     assert (placed.status_code, placed.json()["covers_now"]) == (201, 0)
-    filed = archive.file(household="A-1299")
+    filed = archive.file(household="A-1298")
     with archive.as_("qian") as client:
         [hold] = client.get("/registry/holds",
                             params={"document_id": filed["document_id"]}).json()
@@ -179,7 +193,8 @@ def _hold_form(browser: httpx.Client, **fields: str) -> httpx.Response:
     return browser.post("/ui/holds", data={"_csrf_token": csrf.group(1), **fields})
 
 
-def test_a_refused_hold_form_comes_back_as_it_was_typed(archive: Archive) -> None:
+def test_a_refused_hold_form_comes_back_as_it_was_typed(shared: Archive) -> None:
+    archive = shared
     filed = archive.file(household="A-1201")
     typed = f"{filed['archive_no']}\n2015-repair-A-1201-9999"
     with closing(signed_in(archive.server.url, "qian")) as browser:
@@ -200,9 +215,9 @@ def test_a_refused_hold_form_comes_back_as_it_was_typed(archive: Archive) -> Non
 
 
 def test_a_hold_placed_on_a_household_without_documents_says_it_holds_none_yet(
-        archive: Archive) -> None:
-    with closing(signed_in(archive.server.url, "qian")) as browser:
-        placed = _hold_form(browser, reason="诉讼保全", household="A-1299",
+        shared: Archive) -> None:
+    with closing(signed_in(shared.server.url, "qian")) as browser:
+        placed = _hold_form(browser, reason="诉讼保全", household="A-1297",
                             category="repair")
         assert placed.status_code == 303
         assert placed.headers["location"].endswith("done=placed_waiting")
@@ -236,18 +251,18 @@ def test_archive_sweep_points_to_the_sweeps_page_to_appraise_it(archive: Archive
         assert browser.get(f"/ui/sweeps/{sweep_id}").status_code == 200
 
 
-def test_archive_sweep_ahead_of_today_says_a_dry_run_looks_ahead(archive: Archive) -> None:
+def test_archive_sweep_ahead_of_today_says_a_dry_run_looks_ahead(shared: Archive) -> None:
     result = CliRunner().invoke(main, [
-        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["qian"],
+        "sweep", "--server", shared.server.url, "--token", shared.server.tokens["qian"],
         "--as-of", "2031-01-01"])
     assert result.exit_code == 1
     assert "archive sweep --dry-run" in result.output
     assert "use dry_run" not in result.output
 
 
-def test_archive_sweep_refused_says_why(archive: Archive) -> None:
+def test_archive_sweep_refused_says_why(shared: Archive) -> None:
     result = CliRunner().invoke(main, [
-        "sweep", "--server", archive.server.url, "--token", archive.server.tokens["li"]])
+        "sweep", "--server", shared.server.url, "--token", shared.server.tokens["li"]])
     assert result.exit_code == 1
     assert "role_required" in result.output
 

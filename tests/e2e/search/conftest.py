@@ -37,7 +37,6 @@ def backend_settings(fresh_elasticsearch: Callable[[], str]) -> Callable[[str], 
     return settings
 
 
-
 @pytest.fixture
 def backend_server(backend: str, backend_settings: Callable[[str], dict[str, str]],
                    tmp_path: Path) -> Iterator[ArchiveServer]:
@@ -45,5 +44,15 @@ def backend_server(backend: str, backend_settings: Callable[[str], dict[str, str
     data under ``tmp_path / "data"``; stopped at the test's end."""
     archive = launch_services(tmp_path / "data", ("registry", "ingest", "search"),
                               **backend_settings(backend))
+    yield archive
+    archive.server.stop()
+
+
+@pytest.fixture
+def registry_and_ingest(tmp_path: Path) -> Iterator[ArchiveServer]:
+    """A test's own server of the registry and ingest alone, for a test that runs its own
+    feed consumer over them (no search service of the server's own following the feed
+    too), data under ``tmp_path / "data"``; stopped at the test's end."""
+    archive = launch_services(tmp_path / "data", ("registry", "ingest"))
     yield archive
     archive.server.stop()

@@ -1,22 +1,29 @@
 """What the search end-to-end tests share: filing, destroying and finding documents.
 
 Documents are filed through the real ingest upload as digital PDFs (text layer, no OCR),
-so the text search indexes is the text ingest extracted.
+so the text search indexes is the text ingest extracted (``file_letters``: the query
+tests), or registered as ingest files such a PDF, its page text stored where ingest keeps
+it (``register_letters``: the tests of the feed, the consumer and reindexing, where an
+upload's extraction would only add seconds of CPU to each test's own server).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import msgspec
 from elasticsearch import AsyncElasticsearch
 
 from services.app import create_app
@@ -26,10 +33,14 @@ from services.common.config import load_settings
 from services.common.context import Context, ServiceName
 from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
+from services.common.objectstore import ObjectStore, original_key
+from services.ingest.extraction import PageText
+from services.ingest.models import pages_key
 from services.registry.store import RegistryStore
 from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.ingest.support import wait_for_job
-from tests.fixtures.app import TEST_SETTINGS, ArchiveServer
+from tests.e2e.retention.support import with_store
+from tests.fixtures.app import TEST_SETTINGS, ArchiveServer, _migrated_databases
 from tests.support.processes import setting_variables
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
@@ -84,6 +95,36 @@ def file_letters(client: httpx.Client, directory: Path, letters: Sequence[Letter
         assert response.status_code == 202, response.text
         jobs.append(response.json()["job_id"])
     return [_finished(client, job_id) for job_id in jobs]
+
+
+def register_letters(server: ArchiveServer, letters: Sequence[Letter]) -> list[str]:
+    """File every letter as ingest files a one-page digital PDF uploaded by wang: an
+    original of its own bytes and the page's text (the letter's lines, then a numbered
+    line) stored as ingest stores them, then the record registered through the registry's
+    API with ingest's service token; the document ids, in order."""
+    ids = []
+    with server.client(server.service_token()) as ingest:
+        for letter in letters:
+            content = f"%PDF-1.7 letter {uuid.uuid4().hex}".encode()
+            sha256 = hashlib.sha256(content).hexdigest()
+            text = "\n".join([*letter.lines, f"编号 {next(_numbers)}"])
+            with_store(server.settings, partial(_store_letter, content=content, text=text))
+            response = ingest.post("/registry/documents", json={
+                **letter.metadata(), "sha256": sha256, "media_type": "application/pdf",
+                "size_bytes": len(content), "pages": 1, "filed_by": "wang"})
+            assert response.status_code == 201, response.text
+            ids.append(str(response.json()["document_id"]))
+    return ids
+
+
+async def _store_letter(objects: ObjectStore, *, content: bytes, text: str) -> None:
+    """A one-page digital PDF's original and page text, where ingest stores them."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    page = PageText(number=1, text=text, confidence=100.0, method="text_layer",
+                    language=None, words=(), needs_review=False)
+    await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
+    await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                            content_type="application/x-ndjson")
 
 
 def _finished(client: httpx.Client, job_id: str) -> str:
@@ -147,10 +188,15 @@ def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: st
                     ) -> ArchiveServer:
     """Serve only ``hosted`` (scale-out style), data under ``root``, with the settings of
     ``launch_archive_server`` (``TEST_SETTINGS``) so tokens from one server are good on
-    the other."""
+    the other; a new ``root`` on embedded databases starts with theirs migrated, as
+    there."""
     listener = loopback_listener()
     env = {"ARCHIVE_DATA_DIR": str(root), **TEST_SETTINGS, **setting_variables(overrides)}
     settings = load_settings(env, env_file=None)
+    if settings.embedded and not root.exists():
+        root.mkdir(parents=True)
+        for service in hosted:
+            shutil.copyfile(_migrated_databases() / f"{service}.db", root / f"{service}.db")
     url = url_of(listener)
     ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
                   codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),

@@ -11,12 +11,12 @@ import pytest
 
 from tests.e2e.search.support import (
     destroy,
-    file_letters,
     found_ids,
     launch_services,
     lose_server_index,
     notice,
     readiness,
+    register_letters,
     remove_server_alias,
     search,
     server_indices,
@@ -36,23 +36,21 @@ def launched() -> Iterator[list[ArchiveServer]]:
             server.server.stop()
 
 
-def test_filed_document_is_found_within_two_seconds(
-        backend_server: ArchiveServer, tmp_path: Path) -> None:
-    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+def test_filed_document_is_found_within_two_seconds(backend_server: ArchiveServer) -> None:
     staff = backend_server.client(backend_server.add_user("li", "staff"))
-    (document_id,) = file_letters(archivist, tmp_path, [notice("电梯年检")])
-    filed = time.monotonic()  # the job is done once the registry has filed it
+    (document_id,) = register_letters(backend_server, [notice("电梯年检")])
+    filed = time.monotonic()  # the registry has filed it
     eventually(lambda: found_ids(staff, q="年检") == {document_id}, timeout_s=5)
     assert time.monotonic() - filed <= 2.0
 
 
 def test_a_renumbered_document_is_found_by_its_former_number_and_its_new_one(
-        backend_server: ArchiveServer, tmp_path: Path) -> None:
+        backend_server: ArchiveServer) -> None:
     """D11: an archivist who searches the number on the paper still finds the document
     after a correction of its category gave it another."""
     archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
     staff = backend_server.client(backend_server.add_user("li", "staff"))
-    (document_id,) = file_letters(archivist, tmp_path, [notice("装修")])
+    (document_id,) = register_letters(backend_server, [notice("装修")])
     former = archivist.get(f"/registry/documents/{document_id}").json()["archive_no"]
     corrected = archivist.post(f"/registry/documents/{document_id}/corrections",
                                json={"changes": {"category": "decoration"},
@@ -77,14 +75,13 @@ def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhil
              **backend_settings(backend)}
     search = launch_services(tmp_path / "search", ("search",), **peers)
     launched.append(search)
-    archivist = registry.client(registry.add_user("wang", "archivist"))
     staff_token = registry.add_user("li", "staff")
-    kept, doomed = file_letters(archivist, tmp_path, [notice("停水"), notice("停电")])
+    kept, doomed = register_letters(registry, [notice("停水"), notice("停电")])
     wait_until_found(search.client(staff_token), {kept, doomed}, q="通知")
 
     search.server.stop()
-    late_kept, late_doomed = file_letters(archivist, tmp_path,
-                                          [notice("消防演习"), notice("绿化修剪")])
+    late_kept, late_doomed = register_letters(registry,
+                                              [notice("消防演习"), notice("绿化修剪")])
     destroy(registry, doomed)
     destroy(registry, late_doomed)
     restarted = launch_services(tmp_path / "search", ("search",), **peers)
@@ -99,11 +96,10 @@ def test_restarted_search_catches_up_with_documents_filed_and_destroyed_meanwhil
 
 
 def test_a_lost_index_is_made_again_and_filled_with_every_document(
-        backend_server: ArchiveServer, tmp_path: Path) -> None:
-    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+        backend_server: ArchiveServer) -> None:
     staff = backend_server.client(backend_server.add_user("li", "staff"))
     admin = backend_server.client(backend_server.add_user("root", "admin"))
-    filed = set(file_letters(archivist, tmp_path, [notice("停水"), notice("停电")]))
+    filed = set(register_letters(backend_server, [notice("停水"), notice("停电")]))
     wait_until_found(staff, filed, q="通知")
     refusals: set[tuple[int, str]] = set()
 
@@ -124,10 +120,9 @@ def test_a_lost_index_is_made_again_and_filled_with_every_document(
 
 @pytest.mark.parametrize("backend", ["elasticsearch-osmem"], indirect=True)  # Tantivy: no alias
 def test_an_index_whose_alias_was_removed_is_made_again_and_then_deleted(
-        backend_server: ArchiveServer, tmp_path: Path) -> None:
-    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+        backend_server: ArchiveServer) -> None:
     staff = backend_server.client(backend_server.add_user("li", "staff"))
-    filed = set(file_letters(archivist, tmp_path, [notice("停水"), notice("停电")]))
+    filed = set(register_letters(backend_server, [notice("停水"), notice("停电")]))
     wait_until_found(staff, filed, q="通知")
     (left_behind,) = remove_server_alias(backend_server)
 

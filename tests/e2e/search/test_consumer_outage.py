@@ -30,7 +30,7 @@ from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
 from services.search.sources import IngestText
 from services.search.store import CursorStore
-from tests.e2e.search.support import file_letters, notice
+from tests.e2e.search.support import notice, register_letters
 from tests.fixtures.app import ArchiveServer
 from tests.support.waiting import eventually_async
 
@@ -68,16 +68,16 @@ class Running:
 
 
 @pytest.fixture
-async def running(archive_server: ArchiveServer, tmp_path: Path) -> AsyncIterator[Running]:
+async def running(registry_and_ingest: ArchiveServer, tmp_path: Path) -> AsyncIterator[Running]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'search.db'}"
     await migrate(url, "search")
     engine = create_engine(url)
-    codec = archive_server.ctx.codec
+    codec = registry_and_ingest.ctx.codec
     outages = Outage(), Outage()
     token = partial(codec.service_token, "search")
-    registry = RegistryClient(archive_server.url, service_token=token, name="registry",
+    registry = RegistryClient(registry_and_ingest.url, service_token=token, name="registry",
                               transport=outages[0])
-    ingest = IngestClient(archive_server.url, service_token=token, name="ingest",
+    ingest = IngestClient(registry_and_ingest.url, service_token=token, name="ingest",
                           transport=outages[1])
     index = TantivyIndex(tmp_path / "index")
     await index.ensure()
@@ -93,14 +93,9 @@ async def running(archive_server: ArchiveServer, tmp_path: Path) -> AsyncIterato
     await engine.dispose()
 
 
-async def file(server: ArchiveServer, tmp_path: Path, word: str) -> None:
-    """File a letter through the server's ingest (in a thread: the client is blocking)."""
-
-    def upload() -> None:
-        with server.client(server.add_user("wang", "archivist")) as archivist:
-            file_letters(archivist, tmp_path, [notice(word)])
-
-    await asyncio.to_thread(upload)
+async def file(server: ArchiveServer, word: str) -> None:
+    """File a letter on the server (in a thread: the client is blocking)."""
+    await asyncio.to_thread(register_letters, server, [notice(word)])
 
 
 async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
@@ -111,9 +106,9 @@ async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
 
 
 async def test_consumer_resumes_when_the_registry_is_back(
-        running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
+        running: Running, registry_and_ingest: ArchiveServer) -> None:
     running.registry_outage.down = True
-    await file(archive_server, tmp_path, "停水")
+    await file(registry_and_ingest, "停水")
     await eventually_async(lambda: _refused_again(running.registry_outage))
     running.registry_outage.down = False
     await eventually_async(lambda: _found(running, "停水", 1))
@@ -121,9 +116,9 @@ async def test_consumer_resumes_when_the_registry_is_back(
 
 
 async def test_unreachable_ingest_holds_the_cursor_until_it_is_back(
-        running: Running, archive_server: ArchiveServer, tmp_path: Path) -> None:
+        running: Running, registry_and_ingest: ArchiveServer) -> None:
     running.ingest_outage.down = True
-    await file(archive_server, tmp_path, "停电")
+    await file(registry_and_ingest, "停电")
     await eventually_async(lambda: _stalled(running, "ingest"))
     stalled_at = running.consumer.cursor
     running.ingest_outage.down = False

@@ -38,12 +38,12 @@ from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import (
     destroy,
-    file_letters,
     found_ids,
     launch_services,
     lose_index,
     notice,
     readiness,
+    register_letters,
     wait_until_found,
 )
 from tests.fixtures.app import ArchiveServer
@@ -54,12 +54,11 @@ from tests.support.waiting import eventually, eventually_async
 
 
 def test_reindex_builds_a_new_index_with_every_live_document(
-        backend_server: ArchiveServer, tmp_path: Path) -> None:
-    archivist = backend_server.client(backend_server.add_user("wang", "archivist"))
+        backend_server: ArchiveServer) -> None:
     staff = backend_server.client(backend_server.add_user("li", "staff"))
     admin = backend_server.client(backend_server.add_user("root", "admin"))
-    kept, destroyed, also_kept = file_letters(
-        archivist, tmp_path, [notice("停水"), notice("停电"), notice("消防演习")])
+    kept, destroyed, also_kept = register_letters(
+        backend_server, [notice("停水"), notice("停电"), notice("消防演习")])
     destroy(backend_server, destroyed)
     wait_until_found(staff, {kept, also_kept}, q="通知")
     index_before = readiness(admin)["search.index"]
@@ -77,11 +76,10 @@ def test_an_index_made_by_an_earlier_version_is_rebuilt_when_the_archive_starts(
         backend: str, backend_settings: Callable[[str], dict[str, str]], tmp_path: Path) -> None:
     settings = backend_settings(backend)
     server = launch_services(tmp_path / "data", ("registry", "ingest", "search"), **settings)
-    archivist = server.client(server.add_user("wang", "archivist"))
     staff_token = server.add_user("li", "staff")
     staff = server.client(staff_token)
     admin_token = server.add_user("root", "admin")
-    filed = file_letters(archivist, tmp_path, [notice("停水"), notice("停电")])
+    filed = register_letters(server, [notice("停水"), notice("停电")])
     wait_until_found(staff, set(filed), q="通知")
     asyncio.run(_as_if_made_by_analysis_1(backend, settings, tmp_path / "data"))
     server.server.stop()
@@ -150,7 +148,6 @@ class Search:
     feed: RegistryClient
     texts: IngestText
     directory: Path
-    archivist_token: str
     es_url: str | None
 
     async def lose(self) -> None:
@@ -163,11 +160,8 @@ class Search:
                          backoff=Backoff(initial_s=0.01, max_s=0.02))
 
     async def file(self, *words: str) -> list[str]:
-        def upload() -> list[str]:
-            with self.server.client(self.archivist_token) as archivist:
-                return file_letters(archivist, self.directory, [notice(w) for w in words])
-
-        return await asyncio.to_thread(upload)
+        return await asyncio.to_thread(register_letters, self.server,
+                                       [notice(w) for w in words])
 
     async def found(self) -> set[str]:
         result = await self.index.search(SearchQuery(q="通知", size=100),
@@ -179,7 +173,7 @@ class Search:
 
 
 @pytest.fixture
-async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
+async def search(backend: str, registry_and_ingest: ArchiveServer, tmp_path: Path,
                  request: pytest.FixtureRequest) -> AsyncIterator[Search]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'search.db'}"
     await migrate(url, "search")
@@ -192,18 +186,17 @@ async def search(backend: str, archive_server: ArchiveServer, tmp_path: Path,
         es_url = request.getfixturevalue("osmem_elasticsearch_url")
         index = ElasticsearchIndex(osmem_client(es_url), alias=unique_alias())
     await index.ensure()
-    codec = archive_server.ctx.codec
+    codec = registry_and_ingest.ctx.codec
     token = partial(codec.service_token, "search")
-    registry = RegistryClient(archive_server.url, service_token=token, name="registry")
-    ingest = IngestClient(archive_server.url, service_token=token, name="ingest")
+    registry = RegistryClient(registry_and_ingest.url, service_token=token, name="registry")
+    ingest = IngestClient(registry_and_ingest.url, service_token=token, name="ingest")
     feed, texts = registry, IngestText(ingest)
     # No watch: these tests see a lost index stay lost until a reindex (test_consumer
     # shows the watch making it again).
     consumer = FeedConsumer(feed, texts, index, CursorStore(engine, SystemClock()), poll_s=0.05,
                             watch_s=3600)
     consumer.start()
-    token = await asyncio.to_thread(archive_server.add_user, "wang", "archivist")
-    yield Search(archive_server, index, consumer, feed, texts, tmp_path, token, es_url)
+    yield Search(registry_and_ingest, index, consumer, feed, texts, tmp_path, es_url)
     await consumer.stop()
     await index.close()
     await registry.close()
