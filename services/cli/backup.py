@@ -29,15 +29,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from services.backup.backup import run_backup
 from services.backup.models import BackupReport, RestoreReport
-from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
 from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
 from services.common.in_use import to_itself
-from services.search.bootstrap import locks_held_while_served
+
+# The backup and restore themselves (SQLAlchemy, the object store, the search index) are
+# imported in the commands: 'archive --help' loads this module.
 
 
 @click.command()
@@ -47,6 +47,8 @@ def backup(destination: str) -> None:
     serves: databases, originals, derived files, audit anchors and a manifest with every
     file's SHA-256. Only what the backup lacks is copied; the previous generation stays
     restorable until the new one is complete."""
+    from services.backup.backup import run_backup
+
     settings = load_settings()
     with Bars() as bars:
         report = asyncio.run(run_backup(settings, destination,
@@ -63,6 +65,9 @@ def restore(source: str) -> None:
     archive's empty data directory (or empty database and bucket), check every file's
     SHA-256, rebuild the search index, run a fixity check and verify the audit log.
     Refused while an archive serve or worker uses the data directory."""
+    from services.backup.restore import run_restore
+    from services.search.bootstrap import locks_held_while_served
+
     settings = load_settings()
     with to_itself(settings.data_dir, "archive restore",
                    older=locks_held_while_served(settings)):

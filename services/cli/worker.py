@@ -15,7 +15,6 @@ from services.common.clock import SystemClock
 from services.common.config import load_settings
 from services.common.in_use import using
 from services.common.logs import configure_logging
-from services.ingest.bootstrap import ocr_processes, run_workers
 
 PROBE_TIMEOUT_S = 2.0
 
@@ -34,6 +33,9 @@ def worker(concurrency: int | None) -> None:
     Ctrl-C: the jobs in hand are handed back for another worker. On embedded data, no
     'archive migrate' or 'archive restore' runs on the data directory meanwhile.
     """
+    # Here, not at the top: 'archive --help' loads this module (the OCR engines load cv2).
+    from services.ingest.bootstrap import ocr_processes, run_workers
+
     settings = load_settings()
     configure_logging(settings.log_level)
     registry_url = settings.registry_url or DEFAULT_SERVER
