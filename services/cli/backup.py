@@ -47,9 +47,9 @@ def backup(destination: str) -> None:
     serves: databases, originals, derived files, audit anchors and a manifest with every
     file's SHA-256. Only what the backup lacks is copied; the previous generation stays
     restorable until the new one is complete."""
+    settings = load_settings()
     from services.backup.backup import run_backup
 
-    settings = load_settings()
     with Bars() as bars:
         report = asyncio.run(run_backup(settings, destination,
                                         clock=SystemClock(settings.time_zone), progress=bars))
@@ -65,12 +65,13 @@ def restore(source: str) -> None:
     archive's empty data directory (or empty database and bucket), check every file's
     SHA-256, rebuild the search index, run a fixity check and verify the audit log.
     Refused while an archive serve or worker uses the data directory."""
-    from services.backup.restore import run_restore
+    settings = load_settings()
     from services.search.bootstrap import locks_held_while_served
 
-    settings = load_settings()
     with to_itself(settings.data_dir, "archive restore",
                    older=locks_held_while_served(settings)):
+        from services.backup.restore import run_restore
+
         with Bars() as bars:
             report = asyncio.run(run_restore(settings, source,
                                              clock=SystemClock(settings.time_zone),

@@ -33,11 +33,11 @@ def worker(concurrency: int | None) -> None:
     Ctrl-C: the jobs in hand are handed back for another worker. On embedded data, no
     'archive migrate' or 'archive restore' runs on the data directory meanwhile.
     """
+    settings = load_settings()
+    configure_logging(settings.log_level)
     # Here, not at the top: 'archive --help' loads this module (the OCR engines load cv2).
     from services.ingest.bootstrap import ocr_processes, run_workers
 
-    settings = load_settings()
-    configure_logging(settings.log_level)
     registry_url = settings.registry_url or DEFAULT_SERVER
     click.echo(f"archive: {concurrency or ocr_processes(settings)} ingest workers, "
                f"registering at {registry_url}", err=True)
