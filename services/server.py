@@ -11,11 +11,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import uvicorn
 
-from services.app import ArchiveApp
 from services.common.errors import ConfigError, DependencyUnavailable
+
+if TYPE_CHECKING:  # the app loads every service: 'archive serve' checks its port first
+    from services.app import ArchiveApp
 
 
 def ensure_port_free(host: str, port: int) -> None:

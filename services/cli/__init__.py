@@ -27,7 +27,9 @@ COMMANDS = {
 }
 """Each command, by the module of ``services.cli`` that holds it. A command's module is
 imported only when that command runs: ``archive search`` or ``archive login`` need not load
-the servers (a second of CPU at every start)."""
+the servers (a second of CPU at every start). ``archive --help`` imports every module for
+its line of help, so a module imports the servers' code (``services.app``, a service's
+``bootstrap``, ``services.backup``'s work) inside the command that runs them."""
 
 
 SIGN_IN_REFUSALS = {

@@ -14,7 +14,6 @@ from services.common.errors import ValidationFailed
 from services.common.models import MAX_USERNAME, MIN_USERNAME, ROLES, USERNAME_RE
 from services.registry.accounts.models import NewUser
 from services.registry.accounts.rules import check_new_password
-from services.registry.bootstrap import add_user
 
 
 @click.group()
@@ -59,6 +58,8 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
                                "department": department, "password": password}, NewUser)
     except msgspec.ValidationError as exc:
         raise click.BadParameter(str(exc)) from exc
+    from services.registry.bootstrap import add_user  # SQLAlchemy: not for 'archive --help'
+
     created = asyncio.run(add_user(load_settings(), new))
     click.echo(f"created {created.username} ({', '.join(created.roles)}; "
                f"clearance {created.clearance})")

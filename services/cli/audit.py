@@ -24,7 +24,6 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.exc import DBAPIError
 
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import DAY
@@ -32,7 +31,6 @@ from services.cli.terminal import counted, local_time, tables
 from services.common.config import Settings, load_settings
 from services.common.contracts.registry import AuditDetail, AuditRecord
 from services.common.errors import DependencyUnavailable
-from services.registry.bootstrap import verify_audit
 from services.registry.journal.models import ChainReport
 
 AUDIT_PAGE = 200
@@ -134,6 +132,11 @@ def show_chain_report(report: ChainReport, zone: tzinfo) -> bool:
 
 async def verify_audit_log(settings: Settings) -> ChainReport:
     """The audit chain of the configured archive, checked against its newest anchor."""
+    # Here, not at the top: 'archive audit list' and 'archive --help' need no SQLAlchemy.
+    from sqlalchemy.exc import DBAPIError
+
+    from services.registry.bootstrap import verify_audit
+
     with Progress("checking", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True, console=Console(stderr=True),
                   disable=not sys.stderr.isatty()) as bar:

@@ -29,15 +29,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from services.backup.backup import run_backup
 from services.backup.models import BackupReport, RestoreReport
-from services.backup.restore import run_restore
 from services.cli.audit import show_chain_report, verify_audit_log
 from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
 from services.common.in_use import to_itself
-from services.search.bootstrap import locks_held_while_served
+
+# The backup and restore themselves (SQLAlchemy, the object store, the search index) are
+# imported in the commands: 'archive --help' loads this module.
 
 
 @click.command()
@@ -48,6 +48,8 @@ def backup(destination: str) -> None:
     file's SHA-256. Only what the backup lacks is copied; the previous generation stays
     restorable until the new one is complete."""
     settings = load_settings()
+    from services.backup.backup import run_backup
+
     with Bars() as bars:
         report = asyncio.run(run_backup(settings, destination,
                                         clock=SystemClock(settings.time_zone), progress=bars))
@@ -64,8 +66,12 @@ def restore(source: str) -> None:
     SHA-256, rebuild the search index, run a fixity check and verify the audit log.
     Refused while an archive serve or worker uses the data directory."""
     settings = load_settings()
+    from services.search.bootstrap import locks_held_while_served
+
     with to_itself(settings.data_dir, "archive restore",
                    older=locks_held_while_served(settings)):
+        from services.backup.restore import run_restore
+
         with Bars() as bars:
             report = asyncio.run(run_restore(settings, source,
                                              clock=SystemClock(settings.time_zone),

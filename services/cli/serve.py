@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 import click
 
-from services.app import create_app
 from services.common.auth import TokenCodec
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
-from services.common.context import PART_NAMES, Context, PartName
 from services.common.in_use import to_itself, using
 from services.common.logs import configure_logging
-from services.common.migrations import migrate_configured
-from services.search.bootstrap import locks_held_while_served
-from services.server import build_server, ensure_port_free
-from services.server import serve as run_server
+
+if TYPE_CHECKING:
+    from services.common.context import Context, PartName
+
+SERVE_CHOICES = ("all", "registry", "ingest", "search", "web")
+"""``all`` and ``services.common.context.PART_NAMES``, written out because that module
+loads Litestar (test_cli_commands holds the two equal)."""
 
 
 def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: str) -> Context:
+    from services.common.context import Context
+
     return Context(settings=settings, clock=SystemClock(settings.time_zone), self_url=self_url,
                    codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
                    hosted=hosted)
@@ -29,14 +33,33 @@ def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: st
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--service", type=click.Choice(["all", *PART_NAMES]), default="all",
+@click.option("--service", type=click.Choice(SERVE_CHOICES), default="all",
               show_default=True,
               help="Run every service and the staff pages (web) in one process, or just one.")
 def serve(host: str, port: int, service: str) -> None:
     """Serve the archive (all services on embedded defaults unless configured)."""
+    from services.server import ensure_port_free
+
     settings = load_settings()
     configure_logging(settings.log_level)
     ensure_port_free(host, port)
+    # Here, not at the top: 'archive --help' loads this module, and a bad setting, a taken
+    # port or a data directory in use is said before the seconds of loading the services.
+    from services.search.bootstrap import locks_held_while_served
+
+    # Embedded, one server per data directory, and no migrate or restore under it.
+    with (using(settings.data_dir, "archive serve", older=locks_held_while_served(settings))
+          if settings.embedded else nullcontext()):
+        _serve_until_stopped(settings, host, port, service)
+
+
+def _serve_until_stopped(settings: Settings, host: str, port: int, service: str) -> None:
+    """Build the app hosting ``service`` (or all) and serve it at ``host``:``port``."""
+    from services.app import create_app
+    from services.common.context import PART_NAMES
+    from services.server import build_server
+    from services.server import serve as run_server
+
     hosted: tuple[PartName, ...] = PART_NAMES if service == "all" else (service,)  # type: ignore[assignment]
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     app = create_app(build_context(settings, hosted, f"http://{local}:{port}"))
@@ -46,12 +69,9 @@ def serve(host: str, port: int, service: str) -> None:
         click.echo(f"archive: serving {', '.join(hosted)} at http://{host}:{port} "
                    f"({pages}API docs at /schema)", err=True)
 
-    # Embedded, one server per data directory, and no migrate or restore under it.
-    with (using(settings.data_dir, "archive serve", older=locks_held_while_served(settings))
-          if settings.embedded else nullcontext()):
-        asyncio.run(run_server(app, build_server(app, host, port,
-                                                 trusted_proxies=settings.trusted_proxies),
-                               on_started=announce))
+    asyncio.run(run_server(app, build_server(app, host, port,
+                                             trusted_proxies=settings.trusted_proxies),
+                           on_started=announce))
 
 
 @click.command()
@@ -63,10 +83,14 @@ def migrate() -> None:
     the role of ARCHIVE_DATABASE_URL what the services need: on the audit log, INSERT and
     SELECT only. Says for each service the revisions it went from and to, or that it was
     already at the newest."""
-    settings = load_settings()
+    settings = load_settings()  # a bad setting is said before loading the services
+    from services.search.bootstrap import locks_held_while_served
+
     with (to_itself(settings.data_dir, "archive migrate",
                     older=locks_held_while_served(settings))
           if settings.embedded else nullcontext()):
+        from services.common.migrations import migrate_configured
+
         migrations, app_role = migrate_configured(settings)
     for migration in migrations:
         click.echo(migration.said)

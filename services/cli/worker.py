@@ -15,7 +15,6 @@ from services.common.clock import SystemClock
 from services.common.config import load_settings
 from services.common.in_use import using
 from services.common.logs import configure_logging
-from services.ingest.bootstrap import ocr_processes, run_workers
 
 PROBE_TIMEOUT_S = 2.0
 
@@ -36,6 +35,9 @@ def worker(concurrency: int | None) -> None:
     """
     settings = load_settings()
     configure_logging(settings.log_level)
+    # Here, not at the top: 'archive --help' loads this module (the OCR engines load cv2).
+    from services.ingest.bootstrap import ocr_processes, run_workers
+
     registry_url = settings.registry_url or DEFAULT_SERVER
     click.echo(f"archive: {concurrency or ocr_processes(settings)} ingest workers, "
                f"registering at {registry_url}", err=True)
