@@ -26,22 +26,16 @@ import httpx
 import msgspec
 from elasticsearch import AsyncElasticsearch
 
-from services.app import create_app
-from services.common.auth import TokenCodec
-from services.common.clock import SystemClock
-from services.common.config import load_settings
-from services.common.context import Context, ServiceName
+from services.common.context import PartName
 from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
 from services.common.objectstore import ObjectStore, original_key
 from services.ingest.extraction import PageText
 from services.ingest.models import pages_key
 from services.registry.store import RegistryStore
-from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.ingest.support import wait_for_job
 from tests.e2e.retention.support import with_store
-from tests.fixtures.app import TEST_SETTINGS, ArchiveServer, _migrated_databases
-from tests.support.processes import setting_variables
+from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
 
@@ -184,26 +178,12 @@ def readiness(client: httpx.Client) -> dict[str, str]:
     return checks
 
 
-def launch_services(root: Path, hosted: tuple[ServiceName, ...], **overrides: str
+def launch_services(root: Path, hosted: tuple[PartName, ...], **overrides: str
                     ) -> ArchiveServer:
-    """Serve only ``hosted`` (scale-out style), data under ``root``, with the settings of
-    ``launch_archive_server`` (``TEST_SETTINGS``) so tokens from one server are good on
-    the other; a new ``root`` on embedded databases starts with theirs migrated, as
-    there."""
-    listener = loopback_listener()
-    env = {"ARCHIVE_DATA_DIR": str(root), **TEST_SETTINGS, **setting_variables(overrides)}
-    settings = load_settings(env, env_file=None)
-    if settings.embedded and not root.exists():
-        root.mkdir(parents=True)
-        for service in hosted:
-            shutil.copyfile(_migrated_databases() / f"{service}.db", root / f"{service}.db")
-    url = url_of(listener)
-    ctx = Context(settings=settings, clock=SystemClock(), self_url=url,
-                  codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
-                  hosted=hosted)
-    server = BackgroundServer(create_app(ctx), listener)
-    server.start()
-    return ArchiveServer(url=url, ctx=ctx, server=server)
+    """Serve only ``hosted`` (scale-out style), data under ``root``, as
+    ``launch_archive_server`` does (its settings: tokens from one server are good on the
+    other)."""
+    return launch_archive_server(root, hosted=hosted, **overrides)
 
 
 async def lose_index(directory: Path, client: AsyncElasticsearch | None, alias: str) -> None:
