@@ -20,43 +20,40 @@ pytest_plugins = [
 ]
 
 LONGEST_FILES = (
-    "tests/e2e/test_fuzz_api.py",
+    "tests/e2e/test_cli_serve.py",
     "tests/e2e/backup/test_generations.py",
-    "tests/e2e/search/test_reindex.py",
-    "tests/e2e/backup/test_restore_drill.py",
-    "tests/e2e/retention/test_object_lock.py",
+    "tests/browser/test_staff_pages.py",
+    "tests/contract/ingest/test_ocr_engines.py",
     "tests/browser/test_loan_pages.py",
     "tests/browser/test_handover_pages.py",
-    "tests/browser/test_retention_pages.py",
-    "tests/e2e/test_cli_serve.py",
-    "tests/e2e/ingest/test_crash_safety.py",
     "tests/browser/test_narrow_pages.py",
-    "tests/browser/test_accounts_page.py",
-    "tests/browser/test_inventory_pages.py",
-    "tests/e2e/retention/test_kill_during_destruction.py",
-    "tests/browser/test_loan_desk.py",
-    "tests/security/test_upload_known_bytes.py",
-    "tests/browser/test_statistics_page.py",
-    "tests/e2e/retention/test_retention_api.py",
-    "tests/e2e/ingest/test_turned_pages.py",
-    "tests/browser/test_review_page.py",
-    "tests/security/test_listings_redacted.py",
-    "tests/security/test_existence_not_counted.py",
-    "tests/e2e/search/test_consumer.py",
-    "tests/contract/common/test_relational_store.py",
-    "tests/e2e/registry/test_handovers.py",
-    "tests/browser/test_staff_pages.py",
     "tests/e2e/ingest/test_previews.py",
-    "tests/security/test_audit_chain.py",
-    "tests/e2e/test_accounts.py",
+    "tests/e2e/test_fuzz_api.py",
+    "tests/e2e/backup/test_restore_drill.py",
+    "tests/contract/common/test_relational_store.py",
+    "tests/security/test_existence_not_counted.py",
+    "tests/security/test_listings_redacted.py",
+    "tests/browser/test_statistics_page.py",
+    "tests/browser/test_accounts_page.py",
+    "tests/e2e/registry/test_catalogues.py",
+    "tests/browser/test_ingest_page.py",
+    "tests/e2e/registry/test_handovers.py",
+    "tests/e2e/ingest/test_fixity.py",
+    "tests/browser/test_retention_pages.py",
+    "tests/e2e/retention/test_retention_api.py",
+    "tests/unit/registry/retention/test_destruction.py",
+    "tests/e2e/ingest/test_crash_safety.py",
+    "tests/e2e/search/test_consumer.py",
+    "tests/e2e/search/test_reindex.py",
+    "tests/browser/test_review_page.py",
     "tests/security/test_locked_originals.py",
+    "tests/e2e/retention/test_object_lock.py",
+    "tests/unit/ingest/test_script_choice.py",
+    "tests/browser/test_inventory_pages.py",
 )
-"""Measured with ``--durations=150`` (a full run's slowest files by the sum of their
-slowest setups, calls and teardowns, those of a minute or more on a loaded machine), then
-files of many short tests measured before; a hint, never a rule: a file missing here only
-runs in its directory's turn. Not the unit files whose last test showed a long teardown
-(test_printed_labels, test_review_page): that was the worker's session fixtures stopping
-after its last test; alone they take a second or two."""
+"""The 30 files whose tests' setups, calls and teardowns summed longest in a whole run
+(``--junitxml``, 2026-12-06, on four workers), longest first; a hint, never a rule: a file
+missing here only runs in its directory's turn."""
 DIRECTORIES_BY_LENGTH = ("browser", "e2e", "security", "contract", "unit")
 """Real browsers and servers first, unit tests (a second or less a file) at the end."""
 
