@@ -18,13 +18,12 @@ from typing import Any
 import httpx
 import msgspec
 
-from services.common.objectstore import ObjectStore, original_key
-from services.ingest.extraction import PageText
+from services.common.objectstore import ObjectStore
 from services.ingest.extraction.previews import PagePreview
-from services.ingest.models import pages_key, previews_key
+from services.ingest.models import previews_key
 from services.ingest.previews import MANIFEST_CONTENT_TYPE
 from tests.e2e.ingest.support import upload, wait_for_job
-from tests.e2e.retention.support import with_store
+from tests.e2e.retention.support import store_digital_page, with_store
 from tests.fixtures.app import ArchiveServer
 from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.rendering import LINES, write_digital_pdf
@@ -145,13 +144,9 @@ def file_directly(server: ArchiveServer, number: int, *, size: int = 4096,
     view), then registered, without extraction: archives too big to OCR here."""
     content = (f"%PDF-1.7 letter {number}\n".encode() + os.urandom(size))[:size]
     sha256 = hashlib.sha256(content).hexdigest()
-    page = PageText(number=1, text=f"{text} 第{number}号", confidence=100.0,
-                    method="text_layer", language=None, words=(), needs_review=False)
 
     async def store(objects: ObjectStore) -> None:
-        await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
-        await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
-                                content_type="application/x-ndjson")
+        await store_digital_page(objects, content, f"{text} 第{number}号")
         listed = PagePreview(number=1, width=1200, height=1697, source_width=595,
                              source_height=842, on_view=True)
         await objects.put_bytes(previews_key(sha256), msgspec.json.encode(listed) + b"\n",

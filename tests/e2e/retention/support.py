@@ -58,6 +58,18 @@ def with_store(settings: Settings, work: Callable[[ObjectStore], Awaitable[T]]) 
     return asyncio.run(run())
 
 
+async def store_digital_page(objects: ObjectStore, content: bytes, text: str | None) -> None:
+    """A one-page digital PDF's original and its page's text (none for ``text`` None:
+    nothing was extracted), where ingest stores them."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
+    if text is not None:
+        page = PageText(number=1, text=text, confidence=100.0, method="text_layer",
+                        language=None, words=(), needs_review=False)
+        await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
+                                content_type="application/x-ndjson")
+
+
 def head(settings: Settings, key: str) -> ObjectInfo | None:
     return with_store(settings, lambda store: store.head(key))
 
@@ -120,14 +132,8 @@ class Archive:
         sha256 = hashlib.sha256(content).hexdigest()
 
         async def store(objects: ObjectStore) -> None:
-            await objects.put_bytes(original_key(sha256), content,
-                                    content_type="application/pdf")
-            if text is not None:
-                page = PageText(number=1, text=f"{text} 编号{number}", confidence=100.0,
-                                method="text_layer", language=None, words=(),
-                                needs_review=False)
-                await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
-                                        content_type="application/x-ndjson")
+            await store_digital_page(objects, content,
+                                     None if text is None else f"{text} 编号{number}")
             with tempfile.TemporaryDirectory() as previews:
                 with PreviewWriter(Path(previews)) as writer:
                     writer.write(1, Image.new("L", (1400, 2000), 255))

@@ -23,18 +23,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import msgspec
 from elasticsearch import AsyncElasticsearch
 
 from services.common.context import PartName
 from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
-from services.common.objectstore import ObjectStore, original_key
-from services.ingest.extraction import PageText
-from services.ingest.models import pages_key
 from services.registry.store import RegistryStore
 from tests.e2e.ingest.support import wait_for_job
-from tests.e2e.retention.support import with_store
+from tests.e2e.retention.support import store_digital_page, with_store
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.support.rendering import Script, write_digital_pdf
 from tests.support.waiting import eventually
@@ -102,23 +98,13 @@ def register_letters(server: ArchiveServer, letters: Sequence[Letter]) -> list[s
             content = f"%PDF-1.7 letter {uuid.uuid4().hex}".encode()
             sha256 = hashlib.sha256(content).hexdigest()
             text = "\n".join([*letter.lines, f"编号 {next(_numbers)}"])
-            with_store(server.settings, partial(_store_letter, content=content, text=text))
+            with_store(server.settings, partial(store_digital_page, content=content, text=text))
             response = ingest.post("/registry/documents", json={
                 **letter.metadata(), "sha256": sha256, "media_type": "application/pdf",
                 "size_bytes": len(content), "pages": 1, "filed_by": "wang"})
             assert response.status_code == 201, response.text
             ids.append(str(response.json()["document_id"]))
     return ids
-
-
-async def _store_letter(objects: ObjectStore, *, content: bytes, text: str) -> None:
-    """A one-page digital PDF's original and page text, where ingest stores them."""
-    sha256 = hashlib.sha256(content).hexdigest()
-    page = PageText(number=1, text=text, confidence=100.0, method="text_layer",
-                    language=None, words=(), needs_review=False)
-    await objects.put_bytes(original_key(sha256), content, content_type="application/pdf")
-    await objects.put_bytes(pages_key(sha256), msgspec.json.encode(page) + b"\n",
-                            content_type="application/x-ndjson")
 
 
 def _finished(client: httpx.Client, job_id: str) -> str:
