@@ -24,11 +24,12 @@ from services.common.auth import (
 )
 from services.common.callers import CALLER, AuthMiddleware
 from services.common.clients.registry import RegistryClient, RegistryVerifier
-from services.common.context import Context, PartName
+from services.common.context import Context
 from services.common.errors import ArchiveError, DependencyUnavailable
 from services.common.metrics import CONTENT_TYPE, RequestTimer, authorise_scrape
 from services.common.models import Struct
 from services.common.openapi import describe_problems
+from services.common.parts import PartName
 from services.common.web import (
     REFERENCE_PREFIX,
     FailureHook,

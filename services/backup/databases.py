@@ -25,11 +25,11 @@ from sqlalchemy.engine import make_url
 
 from services.backup.models import DatabaseDump, DatabaseKind
 from services.common.config import Settings
-from services.common.context import SERVICE_NAMES
 from services.common.db import connect, create_engine
 from services.common.durable import fsync_file, replace_durably
 from services.common.errors import ConfigError, Conflict, DependencyUnavailable, NotFound
 from services.common.migrations import migrate_configured
+from services.common.parts import SERVICE_NAMES
 
 SNAPSHOT_ORDER = ("ingest", "search", "registry")
 POSTGRES_DUMP = "archive"

@@ -22,9 +22,10 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.search import SearchClient
 from services.common.clock import Clock
 from services.common.config import Settings
-from services.common.context import SERVICE_NAMES, Context
+from services.common.context import Context
 from services.common.contracts.registry import FixityFinding
 from services.common.models import Struct
+from services.common.parts import SERVICE_NAMES
 from services.server import BackgroundServer, loopback_listener, url_of
 
 RESTORE_PRINCIPAL = Principal(username="service:restore", roles=(SERVICE_ROLE, "admin"),

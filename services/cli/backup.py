@@ -66,7 +66,7 @@ def restore(source: str) -> None:
     SHA-256, rebuild the search index, run a fixity check and verify the audit log.
     Refused while an archive serve or worker uses the data directory."""
     settings = load_settings()
-    from services.search.bootstrap import locks_held_while_served
+    from services.search.index.tantivy_index import locks_held_while_served
 
     with to_itself(settings.data_dir, "archive restore",
                    older=locks_held_while_served(settings)):

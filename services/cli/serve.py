@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -13,13 +13,10 @@ from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
 from services.common.in_use import to_itself, using
 from services.common.logs import configure_logging
+from services.common.parts import PART_NAMES, PartName
 
 if TYPE_CHECKING:
-    from services.common.context import Context, PartName
-
-SERVE_CHOICES = ("all", "registry", "ingest", "search", "web")
-"""``all`` and ``services.common.context.PART_NAMES``, written out because that module
-loads Litestar (test_cli_commands holds the two equal)."""
+    from services.common.context import Context
 
 
 def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: str) -> Context:
@@ -33,7 +30,7 @@ def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: st
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--service", type=click.Choice(SERVE_CHOICES), default="all",
+@click.option("--service", type=click.Choice(("all", *PART_NAMES)), default="all",
               show_default=True,
               help="Run every service and the staff pages (web) in one process, or just one.")
 def serve(host: str, port: int, service: str) -> None:
@@ -45,7 +42,7 @@ def serve(host: str, port: int, service: str) -> None:
     ensure_port_free(host, port)
     # Here, not at the top: 'archive --help' loads this module, and a bad setting, a taken
     # port or a data directory in use is said before the seconds of loading the services.
-    from services.search.bootstrap import locks_held_while_served
+    from services.search.index.tantivy_index import locks_held_while_served
 
     # Embedded, one server per data directory, and no migrate or restore under it.
     with (using(settings.data_dir, "archive serve", older=locks_held_while_served(settings))
@@ -56,11 +53,10 @@ def serve(host: str, port: int, service: str) -> None:
 def _serve_until_stopped(settings: Settings, host: str, port: int, service: str) -> None:
     """Build the app hosting ``service`` (or all) and serve it at ``host``:``port``."""
     from services.app import create_app
-    from services.common.context import PART_NAMES
     from services.server import build_server
     from services.server import serve as run_server
 
-    hosted: tuple[PartName, ...] = PART_NAMES if service == "all" else (service,)  # type: ignore[assignment]
+    hosted = PART_NAMES if service == "all" else (cast(PartName, service),)  # click.Choice
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     app = create_app(build_context(settings, hosted, f"http://{local}:{port}"))
     pages = "staff pages at /ui/search, " if "web" in hosted else ""
@@ -84,7 +80,7 @@ def migrate() -> None:
     SELECT only. Says for each service the revisions it went from and to, or that it was
     already at the newest."""
     settings = load_settings()  # a bad setting is said before loading the services
-    from services.search.bootstrap import locks_held_while_served
+    from services.search.index.tantivy_index import locks_held_while_served
 
     with (to_itself(settings.data_dir, "archive migrate",
                     older=locks_held_while_served(settings))

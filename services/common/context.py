@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from services.common.auth import TokenCodec
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.metrics import Metrics
-
-ServiceName = Literal["registry", "ingest", "search"]
-SERVICE_NAMES: tuple[ServiceName, ...] = ("registry", "ingest", "search")
-"""The services that own data (each its own tables and migrations)."""
-PartName = Literal["registry", "ingest", "search", "web"]
-PART_NAMES: tuple[PartName, ...] = (*SERVICE_NAMES, "web")
-"""What a process can host: the services, and the staff pages that sit on them."""
+from services.common.parts import PartName, ServiceName
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.config import Settings
-from services.common.context import SERVICE_NAMES
 from services.common.db import (
     Migration,
     check_durability,
@@ -33,6 +32,7 @@ from services.common.db import (
     transaction,
 )
 from services.common.errors import DependencyUnavailable
+from services.common.parts import SERVICE_NAMES
 from services.common.tasks import Backoff
 
 log = logging.getLogger("archive.migrations")

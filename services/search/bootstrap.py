@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from pathlib import Path
 
 from litestar.router import Router
 
@@ -27,7 +26,7 @@ from services.search.api import ReindexController, SearchController
 from services.search.consumer import FeedConsumer
 from services.search.index.elasticsearch_index import ElasticsearchIndex
 from services.search.index.protocol import SearchIndex
-from services.search.index.tantivy_index import TantivyIndex, writer_lock
+from services.search.index.tantivy_index import TantivyIndex, embedded_directory
 from services.search.metrics import SearchSampler
 from services.search.reindex import Reindexer
 from services.search.service import SearchService
@@ -42,15 +41,7 @@ def open_index(settings: Settings) -> SearchIndex:
     if settings.elasticsearch_url:
         return ElasticsearchIndex.from_url(settings.elasticsearch_url,
                                            alias=settings.elasticsearch_index)
-    return TantivyIndex(settings.data_dir / "index")
-
-
-def locks_held_while_served(settings: Settings) -> tuple[Path, ...]:
-    """The lock file an archive serving the embedded index holds while it runs (Tantivy's
-    writer lock, held by every release): how ``services.common.in_use`` sees a server of
-    a release older than its own lock."""
-    held = None if settings.elasticsearch_url else writer_lock(settings.data_dir / "index")
-    return () if held is None else (held,)
+    return TantivyIndex(embedded_directory(settings))
 
 
 def build(ctx: Context) -> ServicePart:

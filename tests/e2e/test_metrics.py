@@ -22,9 +22,10 @@ from services.backup.backup import run_backup
 from services.common.auth import TokenCodec
 from services.common.clock import FixedClock
 from services.common.config import load_settings
-from services.common.context import SERVICE_NAMES, Context
+from services.common.context import Context
 from services.common.migrations import migrate_all
 from services.common.objectstore import ObjectStore
+from services.common.parts import SERVICE_NAMES
 from services.ingest.models import pages_key
 from services.server import BackgroundServer, loopback_listener, url_of
 from tests.e2e.backup.support import file_directly

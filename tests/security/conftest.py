@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from services.common.clock import FixedClock
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
+from services.common.parts import SERVICE_NAMES
 from tests.fixtures.app import ArchiveServer, StartServer, launch_archive_server
 from tests.fixtures.postgres import OwnedDatabase, PostgresCluster
 from tests.fixtures.s3 import S3Server, unique_bucket

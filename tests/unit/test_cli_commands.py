@@ -4,15 +4,16 @@ module; no module of a command loads the servers' code until the command runs: '
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
 
 from services.cli import COMMANDS, main
-from services.cli.serve import SERVE_CHOICES
-from services.common.context import PART_NAMES
+from services.common.in_use import using
 from tests.fixtures.postgres import free_port
 
 SERVER_MODULES = ("litestar", "sqlalchemy", "elasticsearch", "tantivy", "cv2",
@@ -21,13 +22,13 @@ SERVER_MODULES = ("litestar", "sqlalchemy", "elasticsearch", "tantivy", "cv2",
 need: a second of CPU at every start of a command that loads them."""
 
 
-def _run(code: str) -> tuple[str, str, list[str]]:
+def _run(code: str, **environment: str) -> tuple[str, str, list[str]]:
     """What a fresh Python running ``code`` prints on standard output and error, and the
     server modules it then holds."""
     probe = (f"import sys\ntry:\n    {code}\nfinally:\n"
              f"    print('loaded:', *(m for m in {SERVER_MODULES!r} if m in sys.modules))")
     ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=False)
+                         check=False, env=os.environ | environment)
     said, _, loaded = ran.stdout.rstrip("\n").rpartition("loaded:")
     return said, ran.stderr, loaded.split()
 
@@ -62,5 +63,12 @@ def test_a_client_command_run_to_its_end_loads_none_of_the_servers_code() -> Non
     assert loaded == []
 
 
-def test_serve_offers_every_part_a_process_can_host() -> None:
-    assert ("all", *PART_NAMES) == SERVE_CHOICES
+def test_a_migrate_refused_for_a_data_directory_in_use_loads_none_of_the_services(
+        tmp_path: Path) -> None:
+    # Refused before it migrates anything: finding the locks an archive serving the data
+    # directory holds reads Tantivy's files, and needs neither Litestar nor SQLAlchemy.
+    with using(tmp_path, "archive serve"):
+        _, error, loaded = _run("from services.cli import main; main(['migrate'])",
+                                ARCHIVE_DATA_DIR=str(tmp_path))
+    assert "(data_dir_in_use)" in error
+    assert set(loaded) <= {"tantivy"}

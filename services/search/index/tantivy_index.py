@@ -33,6 +33,7 @@ from pathlib import Path
 
 import tantivy
 
+from services.common.config import Settings
 from services.common.durable import write_durably
 from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument, SearchResult
@@ -62,13 +63,22 @@ def _tantivy_errors(path: Path, action: str) -> Iterator[None]:
             "check the disk, or rebuild it with 'archive reindex'") from exc
 
 
-def writer_lock(directory: Path) -> Path | None:
-    """The writer-lock file of the live generation in ``directory`` (none before there is
-    one): held by the process that serves the index, by every release so far."""
-    current = directory / CURRENT
+def embedded_directory(settings: Settings) -> Path:
+    """Where the embedded index lives (when no Elasticsearch is configured)."""
+    return settings.data_dir / "index"
+
+
+def locks_held_while_served(settings: Settings) -> tuple[Path, ...]:
+    """The lock file an archive serving the embedded index holds while it runs (Tantivy's
+    writer lock, held by every release): how ``services.common.in_use`` sees a server of
+    a release older than its own lock. Here, not in the search service's bootstrap, so
+    that a refused ``archive migrate`` or ``restore`` need not load the services."""
+    if settings.elasticsearch_url:
+        return ()
+    current = embedded_directory(settings) / CURRENT
     if not current.exists():
-        return None
-    return directory / current.read_text().strip() / WRITER_LOCK
+        return ()
+    return (current.parent / current.read_text().strip() / WRITER_LOCK,)
 
 
 def _analysis_of(generation: Path) -> int:

@@ -19,7 +19,6 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import services.registry.store  # noqa: F401 - declares every registry table on ``metadata``
-from services.common.context import SERVICE_NAMES
 from services.common.db import (
     UtcDateTime,
     check_durability,
@@ -28,6 +27,7 @@ from services.common.db import (
     migration_config,
     ping,
 )
+from services.common.parts import SERVICE_NAMES
 from services.registry.schema import metadata
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 

@@ -26,9 +26,9 @@ import pytest
 
 from services.common.clock import FixedClock
 from services.common.config import load_settings
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from services.common.objectstore import original_key
+from services.common.parts import SERVICE_NAMES
 from tests.e2e.backup.support import (
     all_pages,
     archive_cli,

@@ -19,9 +19,9 @@ from rich.console import Console
 
 from services.cli.client import Api
 from services.cli.ingest import Item, ServerStayedAway, upload_all, wait_for_jobs
-from services.common.context import SERVICE_NAMES
 from services.common.manifest import upload_metadata
 from services.common.migrations import migrate_all
+from services.common.parts import SERVICE_NAMES
 from tests.e2e.ingest.support import digital_pdf
 from tests.fixtures.app import ArchiveServer, StartServer
 from tests.fixtures.postgres import PostgresCluster

@@ -22,9 +22,9 @@ import httpx
 import pytest
 from PIL import Image, ImageChops
 
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from services.common.objectstore import open_object_store
+from services.common.parts import SERVICE_NAMES
 from services.ingest.models import page_image_key, page_large_key, pages_key, previews_key
 from tests.e2e.ingest.support import finished_fixity_run, ingest, metadata
 from tests.fixtures.app import ArchiveServer, launch_archive_server

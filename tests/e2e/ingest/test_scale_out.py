@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
+from services.common.parts import SERVICE_NAMES
 from tests.e2e.ingest.support import digital_pdf, ingest, metadata, scanned_png, upload
 from tests.fixtures.app import ArchiveServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster

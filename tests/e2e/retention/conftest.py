@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from services.common.clock import FixedClock
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
+from services.common.parts import SERVICE_NAMES
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import StartServer, launch_archive_server
 from tests.fixtures.postgres import PostgresCluster

@@ -18,9 +18,9 @@ import pypdfium2
 import pytest
 
 from services.common.clock import FixedClock
-from services.common.context import SERVICE_NAMES
 from services.common.migrations import migrate_all
 from services.common.objectstore import original_key
+from services.common.parts import SERVICE_NAMES
 from services.ingest.models import page_image_key, pages_key, previews_key
 from tests.e2e.retention.conftest import BACKENDS
 from tests.e2e.retention.support import START, Archive, head

@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 import httpx
 from elasticsearch import AsyncElasticsearch
 
-from services.common.context import PartName
 from services.common.contracts.registry import DocumentDestroyed, feed_document
 from services.common.db import create_engine
+from services.common.parts import PartName
 from services.registry.store import RegistryStore
 from tests.e2e.ingest.support import wait_for_job
 from tests.e2e.retention.support import store_digital_page, with_store
