@@ -5,6 +5,7 @@ store, and the steps of a sweep through to destruction, over HTTP."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import itertools
 import tempfile
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 import httpx
 import msgspec
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from services.common.clock import FixedClock, SystemClock
 from services.common.config import Settings
@@ -29,6 +30,7 @@ from services.ingest.previews import DerivedPreviews
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
 from tests.fixtures.app import PASSWORD, ArchiveServer
+from tests.support.rendering import NOTO_SANS_CJK
 from tests.support.waiting import eventually
 
 START = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
@@ -56,6 +58,22 @@ def with_store(settings: Settings, work: Callable[[ObjectStore], Awaitable[T]]) 
         return await work(open_object_store(settings))
 
     return asyncio.run(run())
+
+
+@functools.cache
+def _preview_font() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(NOTO_SANS_CJK, 48)
+
+
+def _preview(title: str, text: str | None) -> Image.Image:
+    """A page's preview that shows what the page is (its title and text, as a letter
+    would), so that a screenshot of the page shows a scan and not a white box."""
+    page = Image.new("L", (1400, 2000), 255)
+    font = _preview_font()
+    lines = [title[start:start + 24] for start in range(0, len(title), 24)]
+    ImageDraw.Draw(page).multiline_text((150, 200), "\n".join([*lines, "", text or ""]),
+                                        font=font, fill=0, spacing=24)
+    return page
 
 
 async def store_digital_page(objects: ObjectStore, content: bytes, text: str | None) -> None:
@@ -136,7 +154,7 @@ class Archive:
                                      None if text is None else f"{text} 编号{number}")
             with tempfile.TemporaryDirectory() as previews:
                 with PreviewWriter(Path(previews)) as writer:
-                    writer.write(1, Image.new("L", (1400, 2000), 255))
+                    writer.write(1, _preview(title, text))
                 await DerivedPreviews(objects).save(sha256, Path(previews))
 
         with_store(self.server.settings, store)
