@@ -183,13 +183,17 @@ def approvers_for(record: DocumentRecord, changes: MetadataChanges) -> tuple[Rol
 
 FILING_FIELDS = ("category", "filed_at", "household")
 """What places a document in its file (D3) and names its archive number's series (D8)."""
+HELD_FIELDS = ("category", "household")
+"""What a legal hold on a category or household covers a document by (R7)."""
 
 
-def correction_limit(record: DocumentRecord, *, register: str | None) -> CorrectionLimit | None:
+def correction_limit(record: DocumentRecord, *, register: str | None, held: bool
+                     ) -> CorrectionLimit | None:
     """What a correction of ``record`` may not change now, and why; None when nothing but
     who may correct (D6) stops one. ``register``: the destruction register not yet
-    executed that lists it, if any. The registry refuses a correction by it, when asked
-    and again when approved, and answers it beside the record (``DocumentPermissions``).
+    executed that lists it, if any; ``held``: whether an active legal hold covers it. The
+    registry refuses a correction by it, when asked and again when approved, and answers
+    it beside the record (``DocumentPermissions``).
 
     D11: a document that has left the archive is not refiled. A destroyed one's record is
     closed (``document_destroyed``): it is the evidence of what its register destroyed
@@ -199,8 +203,11 @@ def correction_limit(record: DocumentRecord, *, register: str | None) -> Correct
     statistics count it there (O2). R6: one listed in a destruction register not yet
     executed keeps it as the register names it (``in_destruction_register``): the
     register was drawn up from an approved sweep, its witnesses check and sign its items
-    under those numbers, and its execution destroys them so. Its other fields (a title,
-    its security level, where its paper is kept) are corrected as any document's.
+    under those numbers, and its execution destroys them so. R7: one a legal hold covers
+    keeps its household and category (``on_hold``, ``HELD_FIELDS``): a hold on a household
+    or category covers the documents in it, so moved out it would be free to be swept and
+    destroyed. Their other fields (a title, the security level, where the paper is kept)
+    are corrected as any document's.
     """
     if record.status == "destroyed":
         return CorrectionLimit(
@@ -223,6 +230,13 @@ def correction_limit(record: DocumentRecord, *, register: str | None) -> Correct
                    "begins), correct the document, then draw up a register again; or correct "
                    "it after the execution, should it leave the document undestroyed; its "
                    "other fields may still be corrected")
+    if held:
+        return CorrectionLimit(
+            code="on_hold", fields=list(HELD_FIELDS),
+            reason=f"{record.archive_no} is under a legal hold (R7), which would no longer "
+                   "cover it once moved: ask the compliance officer to release the hold, or "
+                   "to place one naming this document, then correct it; its other fields "
+                   "may still be corrected")
     return None
 
 

@@ -235,7 +235,7 @@ class Decision(Struct):
 
 
 CorrectionLimitCode = Literal["document_destroyed", "already_transferred",
-                              "in_destruction_register"]
+                              "in_destruction_register", "on_hold"]
 
 
 class CorrectionLimit(Struct):

@@ -326,9 +326,12 @@ class CatalogueService:
 async def correction_limit_of(tx: Tx, record: DocumentRecord
                               ) -> CorrectionLimit | None:
     """What a correction of ``record`` may not change now (``correction_limit``), with the
-    destruction register not yet executed that lists it (its item ``pending``), if any."""
+    destruction register not yet executed that lists it (its item ``pending``), if any,
+    and whether a legal hold covers it."""
     registers = await tx.registers.pending_in([record.document_id])
-    return correction_limit(record, register=registers.get(record.document_id))
+    held = await tx.holds.held([record.document_id])
+    return correction_limit(record, register=registers.get(record.document_id),
+                            held=record.document_id in held)
 
 
 async def file_to_household(tx: Tx, household: str, *, by: str, at: datetime) -> None:

@@ -15,10 +15,11 @@ record that is no longer the current one (``base_version``), or approved after t
 document changed, is refused (``stale_correction``): it was written against metadata that
 is no longer there, and would put back what someone changed meanwhile. Its proposer may
 withdraw it while it is pending (撤回, ``withdrawn``); nobody else may. A document that
-has left the archive is corrected no more, or only in part, and one listed in a
-destruction register not yet executed keeps its filing until the register is withdrawn
-(``correction_limit``, ``limit_refusal``: 409 ``document_destroyed``,
-``already_transferred``, ``in_destruction_register``), when asked and when approved.
+has left the archive is corrected no more, or only in part; one listed in a destruction
+register not yet executed keeps its filing until the register is withdrawn, and one under
+a legal hold its household and category until the hold is released (``correction_limit``,
+``limit_refusal``: 409 ``document_destroyed``, ``already_transferred``,
+``in_destruction_register``, ``on_hold``), when asked and when approved.
 """
 
 from __future__ import annotations
@@ -60,7 +61,6 @@ from services.registry.corrections.rules import (
     correction_refusal,
     decider_refusal,
     limit_refusal,
-    moved_fields,
 )
 from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
@@ -97,7 +97,6 @@ class CorrectionsService:
                     raise closed
                 if request.base_version is not None and request.base_version != record.version:
                     await _refuse_stale(tx, record, request.base_version)
-                await _refuse_moving_out_of_a_hold(tx, record, request.changes)
                 changes = msgspec.to_builtins(request.changes)
                 correction = Correction(
                     correction_id=str(uuid.uuid4()), document_id=document_id,
@@ -166,7 +165,6 @@ class CorrectionsService:
                 if record.version != correction.base_version:
                     raise Conflict("the document changed since this correction was asked "
                                    "for; reject it and ask again", code="stale_correction")
-                await _refuse_moving_out_of_a_hold(tx, record, changes)
                 decided = msgspec.structs.replace(correction, note=note)
                 applied = await self._apply(tx, rules, record, decided,
                                             approver=principal.username, at=now)
@@ -331,21 +329,6 @@ async def _refuse_stale(tx: Tx, record: DocumentRecord, base_version: int) -> No
         f" {record.version}", code="stale_correction",
         extra={"version": record.version, "changed_by": latest.changed_by,
                "changed_at": latest.changed_at.isoformat()})
-
-
-async def _refuse_moving_out_of_a_hold(tx: Tx, record: DocumentRecord,
-                                       changes: MetadataChanges) -> None:
-    """``Conflict(on_hold)`` for a correction of the household or category of a document
-    under an active legal hold (R7): a hold on a household or category covers the
-    documents that are in it, so moving one out would free it to be swept and destroyed.
-    The compliance officer releases the hold first, or places one naming the document."""
-    moves = moved_fields(record, changes, ("household", "category"))
-    if moves and record.document_id in await tx.holds.held([record.document_id]):
-        raise Conflict(
-            f"{record.archive_no} is under a legal hold (R7), so its "
-            f"{' and '.join(moves)} cannot be corrected while the hold stands; ask the "
-            "compliance officer to release the hold, or to place one naming this document, "
-            "then correct it", code="on_hold", extra={"fields": moves})
 
 
 async def _tell_proposer(tx: Tx, decided: Correction, *, at: datetime) -> None:

@@ -341,10 +341,16 @@ async def test_a_held_document_keeps_its_household_and_category(
     with pytest.raises(Conflict) as refused:
         await registry.services.corrections.request(ARCHIVIST, held.document_id,
                                                     _fix(**changes))
+    limit = (await registry.services.catalogue.permissions(
+        ARCHIVIST, held.document_id)).correction_limit
     retitled = await registry.services.corrections.request(
         ARCHIVIST, held.document_id, _fix(title="关于漏水维修的函"))
     record = await registry.services.catalogue.read(ARCHIVIST, held.document_id)
     assert (refused.value.code, refused.value.extra) == ("on_hold", {"fields": list(changes)})
+    assert "legal hold (R7)" in str(refused.value)
+    assert limit is not None  # the form is told before the person asks
+    assert (limit.code, limit.fields, limit.closed) == ("on_hold", ["category", "household"],
+                                                        False)
     assert retitled.status == "applied"
     assert (record.household, record.category, record.title) == (
         "A-1201", "repair", "关于漏水维修的函")
@@ -361,6 +367,7 @@ async def test_a_move_asked_before_a_hold_is_not_approved_while_it_stands(
         await registry.services.corrections.approve(MANAGER, asked.correction_id, note=None)
     record = await registry.services.catalogue.read(ARCHIVIST, misfiled.document_id)
     assert refused.value.code == "on_hold"
+    assert refused.value.extra == {"fields": ["household"]}
     assert (record.household, record.archive_no) == ("A-1201", misfiled.archive_no)
 
 

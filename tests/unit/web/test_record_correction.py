@@ -111,6 +111,22 @@ def test_the_filing_of_a_transferred_document_is_shown_as_it_is_saying_why() -> 
     assert "its category, filing date and household can no longer be corrected" in english
 
 
+def test_the_household_and_category_of_a_held_document_are_shown_as_they_are() -> None:
+    """R7: a hold covers a document by its household and category, so the registry
+    closes those two (``on_hold``); the filing date stays editable."""
+    shown = _shown(WANG, limit=_limit("on_hold", fields=["category", "household"]))
+    english = _shown(WANG, limit=_limit("on_hold", fields=["category", "household"]),
+                     language="en")
+    assert "这份文件处于法律保全中，保全期间类别和户号不能更正" in shown
+    assert "请合规专员解除保全" in shown
+    assert ('<input id="correct-category" readonly aria-describedby="correction-limit" '
+            'value="维修/报修记录">') in shown
+    assert ('<input id="household" name="household" readonly '
+            'aria-describedby="correction-limit" value="A-1201">') in shown
+    assert '<input id="filed_at" name="filed_at" readonly' not in shown
+    assert "its category and household cannot be corrected while the hold stands" in english
+
+
 def test_a_document_the_registry_limits_nothing_of_is_offered_every_field() -> None:
     shown = _shown(WANG)
     assert 'id="correction-limit"' not in shown
