@@ -2,18 +2,22 @@
 on both engines: its filing (category, filing date, household: its archive number) stays
 as the register its witnesses check names it, when asked and when approved; its other
 fields are corrected; once the register is withdrawn, its filing is corrected too. The
-document's permissions say so before a form offers those fields."""
+document's permissions say so before a form offers those fields. A register drawn up as a
+move is approved names the document as it ends up (both lock its row)."""
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from services.common.contracts.corrections import CorrectionRequest, MetadataChanges
+from services.common.contracts.retention import Destruction
 from services.common.errors import Conflict
-from tests.unit.registry.retention.conftest import Retention, person
+from services.registry.destruction.models import DestructionRequest
+from tests.unit.registry.retention.conftest import START, Retention, person
 
 
 def _fix(reason: str = "按原件核对", **changes: Any) -> CorrectionRequest:
@@ -105,3 +109,38 @@ async def test_a_destroyed_documents_permissions_close_its_whole_record(
     assert limit is not None
     assert (limit.code, limit.closed, "title" in limit.fields) == (
         "document_destroyed", True, True)
+
+
+@pytest.mark.parametrize("first", ["register", "correction"])
+async def test_a_register_drawn_up_as_a_move_is_approved_names_the_document_as_it_is(
+        retention: Retention, first: str) -> None:
+    """At the same moment (separate transactions): the move lands before the register
+    lists the document, and the register names its new number; or the register lists it
+    first, and the move is refused. Never a register naming a number the document no
+    longer has (its witnesses would sign for a document that is not where it says)."""
+    misfiled = await retention.file()
+    asked = await retention.services.corrections.request(
+        person("wang"), misfiled.document_id, _fix(reason="归错了户", household="A-1202"))
+    sweep = await retention.approved([misfiled])
+    assert sweep.destroy_after is not None
+    assert sweep.sweep_id is not None
+    retention.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
+    attempts = {
+        "register": retention.services.destructions.create(
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id)),
+        "correction": retention.services.corrections.approve(
+            person("zhou"), asked.correction_id, note=None)}
+    second = "correction" if first == "register" else "register"
+    outcomes = dict(zip((first, second), await asyncio.gather(
+        attempts[first], attempts[second], return_exceptions=True), strict=True))
+    record = await retention.document(misfiled.document_id)
+    register = outcomes["register"]
+    assert isinstance(register, Destruction), register
+    assert [item.archive_no for item in register.items] == [record.archive_no]
+    if isinstance(outcomes["correction"], Conflict):
+        assert outcomes["correction"].code == "in_destruction_register"
+        assert (record.household, record.archive_no) == ("A-1201", misfiled.archive_no)
+    else:
+        assert outcomes["correction"].status == "applied"
+        assert record.household == "A-1202"
+        assert record.former_archive_nos == [misfiled.archive_no]
