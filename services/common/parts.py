@@ -1,5 +1,5 @@
-"""The parts a process can host, by name: a module of its own, with no imports, so that
-the command line can offer them without loading the servers."""
+"""The parts a process can host, by name: a module that imports nothing of the servers',
+so that the command line offers them (``archive serve --service``) without loading any."""
 
 from __future__ import annotations
 
