@@ -184,17 +184,40 @@ def _opened(path: Path) -> Any:
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+        # PDFium keeps its last error per process and sets it only on some failures: a
+        # PDF it refuses without setting one (one of no pages) reports the error of an
+        # earlier document, such as an encrypted one read by the same worker before.
+        said_password = exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD,
+                                         pdfium_c.FPDF_ERR_SECURITY)
+        if said_password and _declares_encryption(path):
             raise PermanentJobError(
                 "the PDF is encrypted and needs a password to open; "
                 "upload a copy saved without a password",
                 code="encrypted_pdf",
             ) from exc
+        why = ("PDFium could not read its structure"
+               if said_password or exc.err_code == pdfium_c.FPDF_ERR_SUCCESS else str(exc))
         raise PermanentJobError(
-            f"the PDF cannot be opened, it is corrupt or truncated ({exc}); "
+            f"the PDF cannot be opened, it is corrupt or truncated ({why}); "
             "upload the original file again",
             code="corrupt_pdf",
         ) from exc
+
+
+_ENCRYPT_KEY = b"/Encrypt"
+_SCAN_CHUNK = 1 << 20
+
+
+def _declares_encryption(path: Path) -> bool:
+    """Whether the PDF's trailer (or cross-reference stream, never compressed) names an
+    ``/Encrypt`` dictionary, as every encrypted PDF's must."""
+    tail = b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            if _ENCRYPT_KEY in tail + chunk:
+                return True
+            tail = chunk[-(len(_ENCRYPT_KEY) - 1):]
+    return False
 
 
 @contextmanager

@@ -124,6 +124,27 @@ def test_password_protected_pdf_is_refused_as_encrypted(tmp_path: Path) -> None:
     assert "password" in refusal.detail
 
 
+# A PDF of no pages, as pikepdf.new().save() writes it: PDFium refuses it without
+# setting its last error.
+_NO_PAGES_PDF = (
+    b"%PDF-1.3\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
+    b"2 0 obj\n<< /Count 0 /Kids [ ] /Type /Pages >>\nendobj\n"
+    b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+    b"trailer << /Root 1 0 R /Size 3 >>\nstartxref\n111\n%%EOF\n")
+
+
+def test_a_pdf_of_no_pages_read_after_an_encrypted_one_is_corrupt_not_encrypted(
+        tmp_path: Path) -> None:
+    """PDFium's last error outlives the document it was about: the worker that refused a
+    password-protected PDF must not say the next, unencrypted one needs a password."""
+    test_password_protected_pdf_is_refused_as_encrypted(tmp_path)
+    path = tmp_path / "empty-binder.pdf"
+    path.write_bytes(_NO_PAGES_PDF)
+    refusal = _refusal(path)
+    assert refusal.code == "corrupt_pdf"
+    assert "password" not in refusal.detail
+
+
 def test_png_declaring_30000_by_30000_pixels_is_a_pixel_bomb(tmp_path: Path) -> None:
     path = write_pixel_bomb_png(tmp_path / "bomb.png")
     assert path.stat().st_size < 10_000
