@@ -124,14 +124,15 @@ class Correction(Struct):
     occupancy (D12), the whole occupancy as it read when asked (approving is refused,
     ``stale_correction``, once it reads otherwise)."""
     document: CorrectionDocument | None = None
-    """In a list (``GET /registry/corrections``): the document as it stands now."""
+    """In a list (``GET /registry/corrections``), and in the answer to a request left
+    pending: the document as it stands now."""
     occupancy_id: int | None = None
     """A correction of an occupancy (D12): which."""
     occupancy: CorrectionOccupancy | None = None
     """In a list: the occupancy as it stands now."""
     approvers: list[Role] = msgspec.field(default_factory=list)
-    """In a list: the roles that approve it now (``approvers_for``); empty once
-    decided, or when it applied at once."""
+    """In a list, and in the answer to a request left pending: the roles that approve
+    it now (``approvers_for``); empty once decided, or when it applied at once."""
 
 
 class CorrectionCount(Struct):

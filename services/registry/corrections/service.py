@@ -109,6 +109,9 @@ class CorrectionsService:
                 if not approvers:
                     return await self._apply(tx, rules, record, correction, approver=None,
                                              at=now)
+                # Answered as the queue lists it (its document, who approves it), read
+                # before the validation below changes the record in hand.
+                pending = _listed(correction, record)
                 # Validated now (unknown category, no change) rather than at approval.
                 apply_changes(record, request.changes, rules, occupants=(), at=now,
                               today=self.clock.day_of(now))
@@ -118,7 +121,7 @@ class CorrectionsService:
                     document_id=document_id,
                     detail={"correction_id": correction.correction_id,
                             "approvers": list(approvers)}), at=now)
-                return correction
+                return pending
         assert refusal is not None
         await self.journal.refuse(principal, "correction_requested", refusal.error(),
                                   document_id=document_id, code=refusal.code)

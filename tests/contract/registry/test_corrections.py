@@ -73,6 +73,24 @@ async def test_correcting_a_working_document_waits_for_a_managers_approval(
     assert (versions[-1].changed_by, versions[-1].approved_by) == ("wang", "zhou")
 
 
+async def test_a_pending_correction_is_answered_as_the_queue_lists_it(
+        registry: Registry) -> None:
+    """The answer to the request names who approves it, as GET /registry/corrections
+    does, and the document as it stands (not yet changed)."""
+    filed = await registry.file(household="A-1201", category="repair",
+                                filed_at=date(2024, 3, 1))
+    asked = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(reason="归错了户", household="A-1202"))
+    [listed] = await registry.services.corrections.corrections(
+        ARCHIVIST, CorrectionFilters(status="pending", document_id=filed.document_id),
+        limit=10)
+    assert (asked.status, asked.approvers) == ("pending", ["manager"])
+    assert asked.approvers == listed.approvers
+    assert asked.document == listed.document
+    assert asked.document is not None
+    assert asked.document.current == {"household": "A-1201"}
+
+
 async def test_nobody_approves_their_own_correction(registry: Registry) -> None:
     both = Principal(username="sun", roles=("archivist", "manager"), clearance="secret")
     filed = await registry.file(working=True)
