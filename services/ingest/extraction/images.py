@@ -21,6 +21,8 @@ _PILLOW_FORMATS: dict[MediaType, str] = {
     "image/heic": "HEIF", "image/heif": "HEIF",
 }
 ASSUMED_DPI = 300
+"""The most an image that does not state its resolution is taken to have."""
+A4_WIDTH_IN = 8.27
 # Outside this range a declared resolution is a placeholder (0, 1, JFIF's 72), not a scan's.
 _CREDIBLE_DPI = range(100, 2401)
 # Pillow reports broken files with several exception types; struct.error comes from TIFF tags.
@@ -69,7 +71,7 @@ class RasterDocument:
             # Tesseract would ignore. (libheif turns a HEIF as it decodes, irot and imir,
             # and pillow-heif resets its EXIF orientation, so it is not turned twice.)
             upright = ImageOps.exif_transpose(self._image)
-            return PageImage(pixels=ocr_pixels(upright), dpi=_dpi(self._image))
+            return PageImage(pixels=ocr_pixels(upright), dpi=_dpi(upright))
 
 
 @contextmanager
@@ -147,9 +149,14 @@ def ocr_pixels(image: Image.Image) -> Image.Image:
 
 
 def _dpi(frame: Image.Image) -> int:
+    """The resolution ``frame`` states, if credible; else what its width would be as a
+    page of A4 or narrower (a letter, a form, a slip, a receipt), between 100 and
+    ``ASSUMED_DPI``. Taken too high, the text detector sees the page shrunk to where small
+    print is lost (a 150-dpi form taken as 300 dropped digits of a telephone number);
+    taken much too low, Tesseract's layout analysis breaks a page into pieces."""
     declared = frame.info.get("dpi")
     if isinstance(declared, tuple) and declared:
         dpi = round(float(declared[0]))
         if dpi in _CREDIBLE_DPI:
             return dpi
-    return ASSUMED_DPI
+    return max(_CREDIBLE_DPI.start, min(ASSUMED_DPI, round(frame.width / A4_WIDTH_IN)))

@@ -1,8 +1,8 @@
 """Text detection: where the lines are on a page (PP-OCRv6's DB detector).
 
-The page is shrunk so its long side is at most ``DETECTION_SIDE_PX`` before the detector
-sees it; the lines found are scaled back to the page's own pixels, so recognition reads
-them at full resolution. The post-processing is the differentiable-binarisation method's
+The page is shrunk before the detector sees it (``detect_lines`` says how far); the lines
+found are scaled back to the page's own pixels, so recognition reads them at full
+resolution. The post-processing is the differentiable-binarisation method's
 (Liao et al., "Real-time Scene Text Detection with Differentiable Binarization", 2020):
 threshold the probability map, take each connected region's minimum-area rectangle,
 keep it if the mean probability inside is high enough, and grow it back by the margin
@@ -10,6 +10,8 @@ the network was trained to shrink text by ("unclip").
 """
 
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
@@ -21,8 +23,11 @@ Quad = npt.NDArray[np.float32]
 """Four corners (x, y) of a line's rotated rectangle: top-left, top-right, bottom-right,
 bottom-left, in the page's pixels."""
 
-DETECTION_SIDE_PX = 1280
 DETECTION_DPI = 100
+DETECTION_PIXELS = 1280 * 1280
+THIN_LINE_PX = 10.0
+LINE_PX = 24.0
+FINE_DETECTION_PIXELS = 4096 * 1024
 _STRIDE = 32
 # PP-OCRv6 small's own post-processing settings (its inference.yml).
 _PIXEL_THRESHOLD = 0.2
@@ -37,27 +42,53 @@ _STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 def detect_lines(detector: onnxruntime.InferenceSession,
                  page: npt.NDArray[np.uint8], *, dpi: int) -> list[Quad]:
     """The text lines on ``page`` (BGR, as the network was trained, scanned at ``dpi``),
-    in its pixels. The detector sees the page at most ``DETECTION_SIDE_PX`` long and at
-    most ``DETECTION_DPI``: 9-point text is still 12 pixels high there, which it finds as
-    well as at full size (measured on the ingest bench's 200/300-dpi pages: same text,
-    detection 0.23 s a page at 150 dpi, ~0.1 s at 100 dpi)."""
+    in its pixels.
+
+    The detector first sees the page at most ``DETECTION_DPI`` and ``DETECTION_PIXELS``
+    (an area, not a side, so a long strip of a receipt keeps its lines' height): 7-point
+    text is still 10 pixels high there, which it finds as well as at full size (measured
+    on the ingest bench's 200/300-dpi pages and on 7- to 16-point pages: same text;
+    detection ~0.1 s a page at 100 dpi, 0.23 s at 150). Where the lines it finds are
+    thinner than ``THIN_LINE_PX`` there, the page's text is smaller than ``dpi`` made it
+    seem (a scan whose stated resolution is higher than its own): it looks again at a
+    scale that makes them ``LINE_PX`` thick, up to ``FINE_DETECTION_PIXELS``. Lines
+    found that thin are found cut short or swollen, or not at all, and their characters
+    then read wrong (a 150-dpi page of 9-point print said to be 300 dpi lost 3 of its 8
+    lines and read 40 % of its characters wrong)."""
     height, width = page.shape[:2]
-    scale = min(1.0, DETECTION_SIDE_PX / max(height, width), DETECTION_DPI / dpi)
+    scale = min(1.0, math.sqrt(DETECTION_PIXELS / (height * width)), DETECTION_DPI / dpi)
+    quads, thickness = _detect(detector, page, scale)
+    if quads and thickness < THIN_LINE_PX:
+        finer = min(1.0, scale * LINE_PX / thickness,
+                    math.sqrt(FINE_DETECTION_PIXELS / (height * width)))
+        if finer > scale * 1.25:
+            quads, _ = _detect(detector, page, finer)
+    return quads
+
+
+def _detect(detector: onnxruntime.InferenceSession, page: npt.NDArray[np.uint8],
+            scale: float) -> tuple[list[Quad], float]:
+    """The lines the detector finds on ``page`` shrunk by ``scale``, in the page's pixels,
+    and their median thickness (a line's shorter side) as the detector saw them."""
+    height, width = page.shape[:2]
     resized_h = max(_STRIDE, round(height * scale / _STRIDE) * _STRIDE)
     resized_w = max(_STRIDE, round(width * scale / _STRIDE) * _STRIDE)
     small = cv2.resize(page, (resized_w, resized_h), interpolation=cv2.INTER_AREA)
     tensor = ((small.astype(np.float32) / 255.0 - _MEAN) / _STD).transpose(2, 0, 1)[None]
     probability = detector.run(None, {"x": tensor})[0][0, 0]
-    quads = _quads(probability)
+    found = _quads(probability)
     factors = np.array([width / resized_w, height / resized_h], dtype=np.float32)
-    return [np.clip(quad * factors, 0, [width - 1, height - 1]).astype(np.float32)
-            for quad in quads]
+    quads = [np.clip(quad * factors, 0, [width - 1, height - 1]).astype(np.float32)
+             for quad, _ in found]
+    thickness = float(np.median([side for _, side in found])) if found else 0.0
+    return quads, thickness
 
 
-def _quads(probability: npt.NDArray[np.float32]) -> list[Quad]:
+def _quads(probability: npt.NDArray[np.float32]) -> list[tuple[Quad, float]]:
+    """Each line found on the probability map, with its thickness (shorter side)."""
     bitmap = (probability > _PIXEL_THRESHOLD).astype(np.uint8)
     contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    quads: list[Quad] = []
+    quads: list[tuple[Quad, float]] = []
     for found in contours[:_MAX_CANDIDATES]:
         contour = np.asarray(found, dtype=np.int32)
         corners, short_side = _rectangle(contour)
@@ -71,7 +102,7 @@ def _quads(probability: npt.NDArray[np.float32]) -> list[Quad]:
         corners, short_side = _rectangle(grown)
         if short_side < _MIN_SIDE_PX + 2:
             continue
-        quads.append(corners)
+        quads.append((corners, short_side))
     return quads
 
 
