@@ -44,15 +44,42 @@ def token_file() -> Path:
     return base / "archive" / "token"
 
 
+def server_file() -> Path:
+    """Where ``archive login`` notes the server its token is for, beside the token."""
+    return token_file().with_name("server")
+
+
 def saved_token() -> str | None:
     path = token_file()
     return path.read_text().strip() if path.is_file() else None
 
 
-def save_token(token: str) -> Path:
+def saved_server() -> str | None:
+    path = server_file()
+    return (path.read_text().strip() or None) if path.is_file() else None
+
+
+def save_login(token: str, server: str) -> Path:
+    """Save the token and the server it is for; the token's path."""
+    write_durably(server_file(), server.encode())
     path = token_file()
     write_durably(path, token.encode())
     return path
+
+
+def forget_login() -> None:
+    token_file().unlink(missing_ok=True)
+    server_file().unlink(missing_ok=True)
+
+
+def server_of(given: str | None) -> str:
+    """The server a command calls: ``--server`` (or ``ARCHIVE_SERVER``), else the one the
+    saved login is for, else ``DEFAULT_SERVER``."""
+    return given or saved_server() or DEFAULT_SERVER
+
+
+SERVER_HELP = (f"Base URL of the archive (default: the one 'archive login' signed in to, "
+               f"else {DEFAULT_SERVER}).")
 
 
 class ServerUnreachable(click.ClickException):
@@ -165,15 +192,15 @@ def _certificate_failure(exc: BaseException) -> ssl.SSLCertVerificationError | N
 
 
 def api_options(command: F) -> F:
-    """``--server`` and ``--token`` (default: ``ARCHIVE_TOKEN``, then the saved login)."""
+    """``--server`` and ``--token`` (default: ``ARCHIVE_SERVER`` and ``ARCHIVE_TOKEN``,
+    then the saved login)."""
 
-    @click.option("--server", envvar=SERVER_VARIABLE, default=DEFAULT_SERVER,
-                  show_default=True, help="Base URL of the archive.")
+    @click.option("--server", envvar=SERVER_VARIABLE, default=None, help=SERVER_HELP)
     @click.option("--token", envvar=TOKEN_VARIABLE, default=None,
                   help="Bearer token (default: the one 'archive login' saved).")
     @functools.wraps(command)
-    def wrapper(*args: Any, server: str, token: str | None, **kwargs: Any) -> Any:
-        with Api(server, token or saved_token()) as api:
+    def wrapper(*args: Any, server: str | None, token: str | None, **kwargs: Any) -> Any:
+        with Api(server_of(server), token or saved_token()) as api:
             return command(*args, api=api, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -320,17 +320,22 @@ def test_user_add_login_an_authenticated_ready_and_logout(served: Serving,
     logged_in = run(["login", "chen", "--server", url, "--password-stdin"], tmp_path,
                     stdin="a good password\n")
     assert logged_in.returncode == 0, logged_in.stderr
+    assert f"logged in as chen at {url}" in logged_in.stdout
     token = (tmp_path / "config" / "archive" / "token").read_text()
+    # The login notes its server: the next commands go there without --server.
+    loans = run(["loans", "--json"], tmp_path)
+    assert (loans.returncode, loans.stdout.strip()) == (0, "[]"), loans.stderr
     ready = loopback.get(f"{url}/ready", headers={"Authorization": f"Bearer {token}"})
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
     assert ready.json()["checks"]["ingest.workers"].startswith("1 extraction process running")
     assert loopback.get(f"{url}/registry/users",
                         headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    logged_out = run(["logout", "--server", url], tmp_path)
+    logged_out = run(["logout"], tmp_path)
     assert logged_out.returncode == 0, logged_out.stderr
     assert "token ended on the server" in logged_out.stdout
     assert not (tmp_path / "config" / "archive" / "token").exists()
+    assert not (tmp_path / "config" / "archive" / "server").exists()
     refused = loopback.get(f"{url}/registry/users",
                            headers={"Authorization": f"Bearer {token}"})
     assert (refused.status_code, refused.json()["code"]) == (401, "token_ended")
