@@ -24,15 +24,12 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from services.ingest.extraction.images import RasterDocument
 from services.ingest.extraction.ppocr import PpOcrEngine, detection
 from tests.support.cer import character_error_rate
-from tests.support.rendering import LINES, NOTO_SANS_CJK, Script, render_page
-
-A4_INCHES = (8.27, 11.69)
-SIMPLIFIED_FACE = 2  # in NotoSansCJK-Regular.ttc
+from tests.support.rendering import LINES, Script, on_a4, render_page, render_receipt
 
 
 def _opened(page: Image.Image, stated_dpi: int | None) -> Image.Image:
@@ -41,23 +38,6 @@ def _opened(page: Image.Image, stated_dpi: int | None) -> Image.Image:
     page.save(data, format="PNG", **({"dpi": (stated_dpi, stated_dpi)} if stated_dpi else {}))
     data.seek(0)
     return Image.open(data)
-
-
-def _on_a4(page: Image.Image, dpi: int) -> Image.Image:
-    sheet = Image.new("L", (round(A4_INCHES[0] * dpi), round(A4_INCHES[1] * dpi)), 255)
-    sheet.paste(page, (0, 0))
-    return sheet
-
-
-def _receipt() -> tuple[Image.Image, str]:
-    """A new user's receipt: seventy lines of 30-pixel print, 84 pixels apart."""
-    lines = [f"第{number}项 水电费 {99 + number}.00元" for number in range(1, 71)]
-    strip = Image.new("L", (600, 6000), 255)
-    draw = ImageDraw.Draw(strip)
-    font = ImageFont.truetype(NOTO_SANS_CJK, 30, index=SIMPLIFIED_FACE)
-    for index, line in enumerate(lines):
-        draw.text((30, 40 + index * 84), line, font=font, fill=0)
-    return strip, "\n".join(lines)
 
 
 def cases(points: Sequence[int], scripts: Sequence[Script]
@@ -71,10 +51,10 @@ def cases(points: Sequence[int], scripts: Sequence[Script]
                 page = render_page(LINES[script], script=script, dpi=dpi, point_size=point_size)
                 yield f"{name}, {dpi} dpi stated", _opened(page, dpi), text
             small = render_page(LINES[script], script=script, dpi=150, point_size=point_size)
-            yield f"{name}, 150 dpi on A4, none stated", _opened(_on_a4(small, 150), None), text
+            yield f"{name}, 150 dpi on A4, none stated", _opened(on_a4(small, 150), None), text
             yield f"{name}, 150 dpi stated as 300", _opened(small, 300), text
-    strip, text = _receipt()
-    yield "receipt 600 × 6 000 px, none stated", _opened(strip, None), text
+    strip, lines = render_receipt()
+    yield "receipt 600 × 6 000 px, none stated", _opened(strip, None), "\n".join(lines)
 
 
 def main() -> None:

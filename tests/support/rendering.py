@@ -99,6 +99,25 @@ def render_page(
     return page
 
 
+def on_a4(page: Image.Image, dpi: int) -> Image.Image:
+    """``page`` at the top left of a sheet of A4 at ``dpi``, as a flatbed scans a letter."""
+    sheet = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255)
+    sheet.paste(page, (0, 0))
+    return sheet
+
+
+def render_receipt(lines: int = 70) -> tuple[Image.Image, list[str]]:
+    """A new user's receipt: a strip 600 × 6 000 pixels, ``lines`` lines of 30-pixel print
+    84 pixels apart (amounts), with no resolution stated; and its lines."""
+    text = [f"第{number}项 水电费 {99 + number}.00元" for number in range(1, lines + 1)]
+    strip = Image.new("L", (600, 6000), 255)
+    draw = ImageDraw.Draw(strip)
+    font = ImageFont.truetype(NOTO_SANS_CJK, 30, index=_FACE["simplified"])
+    for index, line in enumerate(text):
+        draw.text((30, 40 + index * 84), line, font=font, fill=0)
+    return strip, text
+
+
 def render_columns(columns: Sequence[str], *, script: Script = "simplified") -> Image.Image:
     """A 300 dpi grayscale page of ``columns`` of vertical text (竖排), drawn character by
     character, read right to left: the first column is the rightmost."""

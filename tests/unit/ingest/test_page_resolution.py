@@ -12,13 +12,13 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from services.ingest.extraction import ExtractionLimits, PageImage, extract_document
 from services.ingest.extraction.images import RasterDocument
 from services.ingest.extraction.ppocr import PpOcrEngine
 from tests.support.cer import folded_error_rate
-from tests.support.rendering import NOTO_SANS_CJK, SIMPLIFIED_LINES, render_page
+from tests.support.rendering import SIMPLIFIED_LINES, on_a4, render_page, render_receipt
 
 MAX_CER = 0.003  # PP-OCR's bound on print (tests/contract/ingest/test_ocr_engines.py)
 
@@ -49,13 +49,6 @@ def test_an_image_not_stating_its_resolution_is_taken_as_a_page_no_wider_than_a4
     assert _stated(size, "JPEG", **saved) == dpi
 
 
-def _a4_form(dpi: int, point_size: int) -> Image.Image:
-    """A page of A4 at ``dpi`` with the bench's letter in ``point_size`` print at its top."""
-    page = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255)
-    page.paste(render_page(SIMPLIFIED_LINES, dpi=dpi, point_size=point_size), (0, 0))
-    return page
-
-
 def _read(path: Path) -> str:
     pages = list(extract_document(path, limits=ExtractionLimits(), engine=PpOcrEngine()))
     return "\n".join(page.text for page in pages)
@@ -65,7 +58,7 @@ def _read(path: Path) -> str:
 def test_small_print_scanned_at_150_dpi_and_saved_without_a_resolution_is_read(
         tmp_path: Path) -> None:
     path = tmp_path / "form.png"
-    _a4_form(150, 9).save(path, format="PNG")
+    on_a4(render_page(SIMPLIFIED_LINES, dpi=150, point_size=9), 150).save(path, format="PNG")
     assert folded_error_rate("\n".join(SIMPLIFIED_LINES), _read(path)) <= MAX_CER
 
 
@@ -84,12 +77,7 @@ def test_a_long_strip_of_a_receipt_is_read_line_by_line(tmp_path: Path) -> None:
     """A new user's receipt, 600 × 6 000 pixels, stating no resolution: shrunk to fit a
     side of 1 280, its lines merged and lost their amounts; the detector's limit is an
     area."""
-    lines = [f"第{number}项 水电费 {99 + number}.00元" for number in range(1, 71)]
-    strip = Image.new("L", (600, 6000), 255)
-    draw = ImageDraw.Draw(strip)
-    font = ImageFont.truetype(NOTO_SANS_CJK, 30, index=2)  # the Simplified face
-    for index, line in enumerate(lines):
-        draw.text((30, 40 + index * 84), line, font=font, fill=0)
+    strip, lines = render_receipt()
     path = tmp_path / "receipt.png"
     strip.save(path, format="PNG")
     read = _read(path).splitlines()
