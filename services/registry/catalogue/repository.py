@@ -167,32 +167,44 @@ class DocumentsRepository(Repository):
         return [record_of(row) for row in rows]
 
     async def recompute_disposal(self, categories: list[Category], rules: RetentionRules,
-                                 *, at: datetime) -> int:
+                                 *, before: RetentionRules, at: datetime) -> int:
         """R1: after a schedule change, class and due date of the documents of
-        ``categories`` the archive keeps (active or transferred out); one statement per
-        distinct start date, computed here so both engines count years the same way."""
+        ``categories`` the archive keeps (active or transferred out) whose class and due
+        date are still the schedule's (``before``); a class or due date the appraisers set
+        (R3: kept longer, permanent, or to be appraised again) stands, as it does when a
+        move-out restarts a document's clock. One statement per distinct start date,
+        computed here so both engines count years the same way; the number changed."""
         changed = 0
         for category in categories:
-            starts = (await self.conn.execute(
-                sa.select(documents.c.retention_start, sa.func.count())
+            groups = (await self.conn.execute(
+                sa.select(documents.c.retention_start, documents.c.retention_class,
+                          documents.c.disposal_due, sa.func.count())
                 .where(documents.c.category == category,
                        documents.c.status.in_(RETAINED_STATUSES))
-                .group_by(documents.c.retention_start)
+                .group_by(documents.c.retention_start, documents.c.retention_class,
+                          documents.c.disposal_due)
             )).all()
-            if not starts:
+            scheduled = [(start, due, int(count)) for start, kind, due, count in groups
+                         if kind == before.class_of(category)
+                         and due == before.disposal_due(category, start)]
+            if not scheduled:
                 continue
             # One statement run for many start dates (executemany) cannot expand an IN
             # list, so the kept statuses are spelled as plain comparisons.
             kept = sa.or_(*(documents.c.status == status for status in RETAINED_STATUSES))
             await self.conn.execute(
-                documents.update().where(documents.c.category == category, kept,
-                                         documents.c.retention_start == sa.bindparam("b_start"))
+                documents.update().where(
+                    documents.c.category == category, kept,
+                    documents.c.retention_class == before.class_of(category),
+                    documents.c.retention_start == sa.bindparam("b_start"),
+                    documents.c.disposal_due.is_not_distinct_from(sa.bindparam("b_was")))
                 .values(retention_class=rules.class_of(category),
                         disposal_due=sa.bindparam("b_due"), updated_at=at),
-                [{"b_start": start, "b_due": rules.disposal_due(category, start)}
-                 for start, _ in starts],
+                [{"b_start": start, "b_was": due,
+                  "b_due": rules.disposal_due(category, start)}
+                 for start, due, _ in scheduled],
             )
-            changed += sum(int(count) for _, count in starts)
+            changed += sum(count for _, _, count in scheduled)
         return changed
 
     async def mark_destroyed(self, document_id: str, *, at: datetime) -> DocumentRecord:

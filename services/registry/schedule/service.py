@@ -24,7 +24,7 @@ class ScheduleService(FeatureService):
     async def replace(self, actor: str, update: ScheduleUpdate) -> ScheduleChange:
         """Every category must be given; the documents the archive keeps (active or
         transferred out) of the categories whose class or years changed get their class
-        and ``disposal_due`` recomputed."""
+        and ``disposal_due`` recomputed, but for those the appraisers kept (R3)."""
         missing = [category for category in CATEGORIES if category not in update.classes]
         if missing:
             raise ValidationFailed(f"the schedule must give every category a class; "
@@ -37,7 +37,7 @@ class ScheduleService(FeatureService):
             before = await tx.schedule.rules(lock="update")
             await tx.schedule.replace(rules, by=actor, at=now)
             recomputed = await tx.documents.recompute_disposal(
-                rules.categories_changed_from(before), rules, at=now)
+                rules.categories_changed_from(before), rules, before=before, at=now)
             await tx.journal.emit(ScheduleChanged(
                 classes={str(c): k for c, k in rules.classes.items()},
                 years={str(k): y for k, y in years.items()},

@@ -216,3 +216,31 @@ async def test_an_approved_sweep_takes_no_more_appraisals(retention: Retention) 
                                                   AppraisalRequest(
             document_id=document.document_id, decision="keep", opinion="再议"))
     assert refused.value.code == "invalid_transition"
+
+
+async def test_a_schedule_change_leaves_what_the_appraisers_decided(
+        retention: Retention) -> None:
+    """R3: a date or class the appraisers set stands when the schedule changes, as it does
+    when a move-out restarts the clock; a document still on the schedule's date follows
+    the new schedule. Before, a change put a kept document back on the schedule's date,
+    due again minutes after it was kept."""
+    until, again, permanent = [await retention.file() for _ in range(3)]
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, until, "keep", "zhou", "qian",
+                             keep_until=date(2030, 12, 31))
+    await retention.appraise(sweep, again, "reappraise", "zhou", "qian")
+    await retention.appraise(sweep, permanent, "keep", "zhou", "qian", keep_class="permanent")
+    assert sweep.sweep_id is not None
+    await retention.services.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+    scheduled = await retention.file()
+    change = await retention.services.schedule.replace("qian", ScheduleUpdate(
+        classes=dict(DEFAULT_CLASSES), years=RetentionYears(long=30, short=8)))
+    after = {name: await retention.document(document.document_id) for name, document in (
+        ("until", until), ("again", again), ("permanent", permanent),
+        ("scheduled", scheduled))}
+    assert {name: (record.retention_class, record.disposal_due)
+            for name, record in after.items()} == {
+        "until": ("short", date(2030, 12, 31)), "again": ("short", date(2025, 6, 3)),
+        "permanent": ("permanent", None),
+        "scheduled": ("short", scheduled.filed_at.replace(year=scheduled.filed_at.year + 8))}
+    assert change.documents_recomputed == 1
