@@ -8,9 +8,11 @@ the checks gets the same not-found page as for what does not exist."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import date
 from typing import Annotated, Any, get_args
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -80,6 +82,36 @@ class ResolveForm(PageForm):
     resolution: str = ""
 
 
+LOCATION_PARTS = ("building", "room", "cabinet", "box")
+CONDITION_FIELDS = (*LOCATION_PARTS, "checked_on",
+                    *(f"{name}_{part}" for name in PROTECTIONS for part in ("state", "note")),
+                    "repaired", "copied", "note")
+"""The condition form's fields, as typed."""
+
+
+async def _conditions_page(page: Page, registry: RegistryReader, today: date, *,
+                           asked: tuple[str, ...] = ("", "", "", ""),
+                           typed: dict[str, str] | None = None, refused: str = "",
+                           invalid: str | None = None, status_code: int = 200
+                           ) -> Response[str]:
+    """The conditions page; its form for the box ``asked`` (else the first due), or as
+    ``typed`` when refused (``refused``, the field to put right ``invalid``)."""
+    token = page_token(page.reader, may_read)
+    due, checks = await asyncio.gather(hidden_if_refused(registry.boxes_due(token)),
+                                       hidden_if_refused(registry.condition_checks(token)))
+    if typed is None:
+        chosen = chosen_box(due, *asked)
+        place = msgspec.structs.asdict(chosen) if chosen else {}
+        typed = {name: str(place.get(name, "")) for name in LOCATION_PARTS} | {
+            "checked_on": today.isoformat()}
+    shown = {"refused": refused, "done": ""} if refused else {}
+    return page.render("conditions.html", status_code=status_code, due=due, typed=typed,
+                       invalid=invalid,
+                       checks=[(check, protection_lines(check)) for check in checks],
+                       protection_names=PROTECTION_NAMES, can=may_check(page.reader.principal),
+                       **shown)
+
+
 class InventoryPages(Controller):
     path = "/inventories"
 
@@ -134,50 +166,51 @@ class InventoryPages(Controller):
         """The boxes due for a condition check (O3: twice a year), the form for one of
         them (``?building=&room=&cabinet=&box=``; else the first due), and the checks
         made."""
-        token = page_token(page.reader, may_read)
-        due, checks = await asyncio.gather(hidden_if_refused(registry.boxes_due(token)),
-                                           hidden_if_refused(registry.condition_checks(token)))
-        chosen = chosen_box(due, *(value.strip()[:MAX_LABEL]
-                                   for value in (building, room, cabinet, box)))
-        return page.render("conditions.html", due=due, chosen=chosen,
-                           checks=[(check, protection_lines(check)) for check in checks],
-                           protection_names=PROTECTION_NAMES, today=today,
-                           can=may_check(page.reader.principal))
+        return await _conditions_page(page, registry, today, asked=tuple(
+            value.strip()[:MAX_LABEL] for value in (building, room, cabinet, box)))
 
     @post("/conditions", operation_id="recordConditionCheckForm")
-    async def record(self, request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                     registry: NamedDependency[RegistryReader]) -> Redirect:
+    async def record(self, request: Request[Any, Any, Any], page: NamedDependency[Page],
+                     registry: NamedDependency[RegistryReader], today: NamedDependency[date]
+                     ) -> Response[Any]:
         """A box's condition against each of the seven protections: ok, or a finding
-        (its note says what was found); what was repaired or copied."""
-        token = page_token(reader, may_read)
+        (its note says what was found); what was repaired or copied. Refused, the form
+        comes back as typed (422), the field to put right marked and the reason beside
+        it: a finding sent again as "ok" would be lost."""
+        token = page_token(page.reader, may_read)
         form = await request.form()
+        typed = {name: text(form, name, limit=MAX_LABEL if name in LOCATION_PARTS
+                            else 10 if name == "checked_on" else MAX_NOTE)
+                 for name in CONDITION_FIELDS}
 
-        def field(name: str, limit: int = MAX_NOTE) -> str:
-            return text(form, name, limit=limit)
+        def refused(code: str, field: str | None = None) -> Awaitable[Response[str]]:
+            return _conditions_page(page, registry, today, typed=typed, refused=code,
+                                    invalid=field, status_code=422)
 
-        where = {name: field(name, MAX_LABEL) for name in ("building", "room", "cabinet",
-                                                            "box")}
-        if not all(where.values()):
-            return see(CONDITIONS_URL, "#record", **where, refused="location_required")
+        missing = next((name for name in LOCATION_PARTS if not typed[name]), None)
+        if missing:
+            return await refused("location_required", missing)
         try:
-            checked_on = date.fromisoformat(field("checked_on", 10))
+            checked_on = date.fromisoformat(typed["checked_on"])
         except ValueError:
-            return see(CONDITIONS_URL, "#record", **where, refused="date_required")
+            return await refused("date_required", "checked_on")
         protections = {}
         for name in PROTECTIONS:
-            state, note = PROTECTION_STATES.get(field(f"{name}_state")), field(f"{name}_note")
+            state, note = PROTECTION_STATES.get(typed[f"{name}_state"]), typed[f"{name}_note"]
             if state is None:
-                return see(CONDITIONS_URL, "#record", **where, refused="protections_required")
+                return await refused("protections_required", f"{name}_state")
             if state == "problem" and not note:
-                return see(CONDITIONS_URL, "#record", **where, refused="finding_required")
+                return await refused("finding_required", f"{name}_note")
             protections[name] = ProtectionCheck(state=state, note=note or None)
         try:
             await registry.record_condition_check(token, NewConditionCheck(
-                location=PaperLocation(**where), checked_on=checked_on,
-                protections=Protections(**protections), repaired=field("repaired") or None,
-                copied=field("copied") or None, note=field("note") or None))
+                location=PaperLocation(**{name: typed[name] for name in LOCATION_PARTS}),
+                checked_on=checked_on, protections=Protections(**protections),
+                repaired=typed["repaired"] or None, copied=typed["copied"] or None,
+                note=typed["note"] or None))
         except ArchiveError as exc:
-            return see(CONDITIONS_URL, "#record", **where, refused=refusal_code(exc))
+            code = refusal_code(exc)
+            return await refused(code, "checked_on" if code.startswith("date_") else None)
         return see(CONDITIONS_URL, "#history", done="recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")

@@ -29,7 +29,7 @@ from services.common.contracts.inventory import (
     NewInventory,
 )
 from services.common.errors import Conflict, NotFound
-from services.common.models import SecurityLevel, checked_date
+from services.common.models import SecurityLevel, checked_past_day
 from services.common.names import tidied_building
 from services.registry.access import access_filter
 from services.registry.catalogues.rules import box_of
@@ -143,9 +143,10 @@ class InventoryService(FeatureService):
     async def record_check(self, principal: Principal, new: NewConditionCheck
                            ) -> ConditionCheck:
         """A box's condition against the seven protections (七防), with what was repaired
-        or copied."""
-        checked_date(new.checked_on, "checked_on")
+        or copied; on a day that has come (422 ``date_in_future``: a check dated ahead
+        would take its box off the due list, and count in a later year's statistics)."""
         now = self.clock.now()
+        checked_past_day(new.checked_on, "checked_on", today=self.clock.day_of(now))
         problems = sum(getattr(new.protections, name).state == "problem"
                        for name in new.protections.__struct_fields__)
         check = ConditionCheck(

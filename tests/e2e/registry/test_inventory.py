@@ -139,6 +139,9 @@ def test_a_condition_check_records_the_seven_protections(shelf: Archive) -> None
         "location": BOX_4, "checked_on": "2030-01-09",
         "protections": {name: {"state": "ok"} for name in SEVEN[:6]}})
     assert incomplete.status_code == 400
+    ahead = _call(shelf, "POST", "/condition-checks", json={  # today is 2030-01-10
+        "location": BOX_4, "checked_on": "2030-03-01", "protections": protections})
+    assert (ahead.status_code, ahead.json()["code"]) == (422, "date_in_future")
     listed = _ok(_call(shelf, "GET", "/condition-checks", "qian", params={"year": 2030}))
     assert [c["check_id"] for c in listed] == [check["check_id"]]
     checks = _checks(shelf)
