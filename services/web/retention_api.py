@@ -259,6 +259,10 @@ async def _register_file(reader: Reader, registry: RegistryReader, destruction_i
     return attachment(content, f"register-{name_part(destruction_id)}", kind)
 
 
+SHOWN_HELD_DOCUMENTS = 10
+"""A hold's documents the list names by archive number; the rest are counted."""
+
+
 async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
                       refused: str | None = None, destroyed: object = None,
                       unknown: object = None, status_code: int = 200) -> Response[str]:
@@ -269,6 +273,7 @@ async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
     holds = await hidden_if_refused(registry.holds(token))
     shown = {} if refused is None else {"refused": refused, "done": ""}
     return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
+                       shown_documents=SHOWN_HELD_DOCUMENTS,
                        can=abilities(page.reader.principal), categories=CATEGORIES,
                        form=form, destroyed=destroyed_lines(destroyed),
                        unknown=unknown_archive_nos(unknown), **shown)

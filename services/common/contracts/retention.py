@@ -262,6 +262,8 @@ class Hold(Struct):
     release_note: str | None = None
     documents_withheld: int = 0
     """Documents of the hold the reader is not cleared to know of (not in ``documents``)."""
+    archive_nos: list[str] = msgspec.field(default_factory=list)
+    """The archive numbers (档号) of ``documents``, in their order, as a listing names them."""
     covers_now: int = 0
     """The archive's documents (not destroyed, not transferred out) an active hold covers
     now that the reader is cleared to see (up to ``counted_up_to``): those it names, or

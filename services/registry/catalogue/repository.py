@@ -319,6 +319,17 @@ class DocumentsRepository(Repository):
             found.update({row.document_id: row.title for row in rows})
         return found
 
+    async def archive_nos(self, document_ids: list[str]) -> dict[str, str]:
+        """The archive numbers (档号) of those of ``document_ids`` that exist."""
+        found: dict[str, str] = {}
+        for start in range(0, len(document_ids), STREAMED_ROWS):
+            chunk = document_ids[start:start + STREAMED_ROWS]
+            rows = await self.conn.execute(
+                sa.select(documents.c.document_id, documents.c.archive_no)
+                .where(documents.c.document_id.in_(chunk)))
+            found.update({row.document_id: row.archive_no for row in rows})
+        return found
+
     async def fixity_entries(self, *, after: str | None, limit: int,
                              access: AccessFilter) -> list[FixityEntry]:
         """Records, destroyed ones included, with ``document_id > after``, in id order,

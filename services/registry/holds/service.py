@@ -145,8 +145,10 @@ async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
     visible = await visible_to(tx.documents, principal, hold.documents)
     shown = [document_id for document_id in hold.documents if document_id in visible]
     access = access_filter(principal)
+    numbers = await tx.documents.archive_nos(shown)
     answered = msgspec.structs.replace(
         hold, documents=shown, documents_withheld=len(hold.documents) - len(shown),
+        archive_nos=[numbers.get(document_id, "") for document_id in shown],
         covers_now=await tx.holds.covered_now(hold, access), counted_up_to=access.clearance)
     if hold_withheld(hold, visible):
         return msgspec.structs.replace(answered, reason=HIDDEN, release_note=None,

@@ -153,6 +153,8 @@ def test_a_held_document_answers_409_on_hold(archive: Archive) -> None:
     response = _post(archive, "qian", "/registry/destructions",
                      {"sweep_id": sweep["sweep_id"]})
     assert hold.status_code == 201
+    assert (hold.json()["documents"], hold.json()["archive_nos"]) == (  # as listings name them
+        [document["document_id"]], [document["archive_no"]])
     assert (response.status_code, response.json()["code"], response.json()["documents"]) == (
         409, "on_hold", [document["document_id"]])
 
