@@ -18,7 +18,8 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.contracts.ingest import PageImageSize
-from services.common.contracts.registry import DocumentPermissions
+from services.common.contracts.registry import DocumentPermissions, in_file
+from services.common.contracts.retention import Hold
 from services.common.errors import (
     ArchiveError,
     NotFound,
@@ -53,6 +54,7 @@ from services.web.record_correction import (
     waits_for,
 )
 from services.web.render import LANGUAGES, Pages
+from services.web.retention_page import may_read as may_read_retention
 from services.web.review_page import may_correct
 from services.web.search_page import SearchForm, empty_view, page_past_the_end, search_view
 from services.web.session import (
@@ -180,8 +182,8 @@ class ReadingPages(Controller):
                                  limit=permissions.correction_limit)
                 if may_correct_record(page.reader.principal) else None)
         return page.render("document.html", view=await _document_view(
-            page, ingest, permissions, q=q[:200], page_number=page_number, form=form,
-            done=done[:40], waits=waits[:20]))
+            page, ingest, registry, permissions, q=q[:200], page_number=page_number,
+            form=form, done=done[:40], waits=waits[:20]))
 
     @post("/documents/{document_id:str}/corrections", operation_id="correctRecordForm")
     async def correct_record(self, document_id: FromPath[str], page: NamedDependency[Page],
@@ -221,7 +223,7 @@ class ReadingPages(Controller):
             form_again = correction_after_change(permissions.document, versions, values,
                                                  limit=permissions.correction_limit)
             status_code = 409
-        view = await _document_view(page, ingest, permissions, q="", page_number=None,
+        view = await _document_view(page, ingest, registry, permissions, q="", page_number=None,
                                     form=form_again)
         return page.render("document.html", status_code=status_code, view=view)
 
@@ -261,15 +263,20 @@ class ReadingPages(Controller):
         return Response(image, media_type="image/webp")
 
 
-async def _document_view(page: Page, ingest: IngestClient, permissions: DocumentPermissions, *,
-                         q: str, page_number: int | None, form: RecordCorrection | None,
-                         done: str = "", waits: str = "") -> DocumentPage:
+async def _document_view(page: Page, ingest: IngestClient, registry: RegistryReader,
+                         permissions: DocumentPermissions, *, q: str, page_number: int | None,
+                         form: RecordCorrection | None, done: str = "", waits: str = ""
+                         ) -> DocumentPage:
     """The document page: the record, the page of text asked for (or the first holding
-    the search terms) beside its image, and the correction ``form`` if any."""
+    the search terms) beside its image, the legal holds on it (to who reads retention),
+    and the correction ``form`` if any."""
     token = page.reader.token
     record = permissions.document
     reading = None
     asked = page_number or 1
+    holds: list[Hold] = []
+    if may_read_retention(page.reader.principal) and in_file(record):
+        holds = await registry.holds(token, document_id=record.document_id, status="active")
     if permissions.read_text.allowed and record.pages > 0:
         reading = await none_if(ingest.reading(token, record.document_id, asked), NotFound)
     number = chosen_page(reading, q, page_number)
@@ -281,4 +288,4 @@ async def _document_view(page: Page, ingest: IngestClient, permissions: Document
     return document_page(record, permissions, q=q, text=reading, number=number,
                          boxes=boxes, has_preview=boxes is not None,
                          may_correct=may_correct(page.reader.principal),
-                         record_correction=form, done=done, waits=waits)
+                         record_correction=form, done=done, waits=waits, holds=holds)

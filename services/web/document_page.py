@@ -22,6 +22,7 @@ from services.common.contracts.registry import (
     FixityFindingKind,
     in_file,
 )
+from services.common.contracts.retention import Hold
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,
@@ -93,6 +94,8 @@ class DocumentPage:
     """What the last correction did: ``corrected`` (applied) or ``correction_pending``."""
     waits: str = ""
     """Whom a pending correction waits for (``record_correction.waits_for``)."""
+    holds: list[Hold] = field(default_factory=list)
+    """The active legal holds covering it (R7), to who reads retention; else none."""
 
 
 ACTION_NAMES = {
@@ -289,7 +292,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
                   boxes: PageBoxes | None, has_preview: bool,
                   may_correct: bool = False, record_correction: RecordCorrection | None = None,
-                  done: str = "", waits: str = "") -> DocumentPage:
+                  done: str = "", waits: str = "", holds: list[Hold] | None = None
+                  ) -> DocumentPage:
     """``may_correct``: the reader corrects text (校对), so the page shown links there;
     ``record_correction``: the form correcting the record, to one who may (``done`` and
     ``waits``: what their last correction did)."""
@@ -329,5 +333,5 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         history_url=f"{base}/history",
         correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})
         if may_correct and shown is not None else None,
-        record_correction=record_correction, done=done, waits=waits)
+        record_correction=record_correction, done=done, waits=waits, holds=holds or [])
 

@@ -86,10 +86,14 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     qian.get_by_role("button", name="设置保全").click()
     expect(qian.get_by_role("status")).to_contain_text("保全已设置")
     expect(qian.get_by_role("region", name="保全记录")).to_contain_text("保全中")
-    # The list names what a hold holds, by the number on the folder, linked.
-    expect(qian.get_by_role("region", name="保全记录").get_by_role(
-        "link", name=complaint["archive_no"])).to_have_attribute(
-        "href", f"/ui/documents/{complaint['document_id']}")
+    # The list names what a hold holds, by the number on the folder, linked; the
+    # document's page says it is held, and why.
+    held = qian.get_by_role("region", name="保全记录").get_by_role(
+        "link", name=complaint["archive_no"])
+    expect(held).to_have_attribute("href", f"/ui/documents/{complaint['document_id']}")
+    held.click()
+    expect(qian.locator("dl.record")).to_contain_text("保全中（qian 于")
+    expect(qian.locator("dl.record")).to_contain_text("业主诉讼，保全噪音投诉材料")
     expect_no_serious_violations(qian)
 
     nav_link(qian, "保管与销毁").click()

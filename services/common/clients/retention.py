@@ -17,6 +17,7 @@ from services.common.contracts.retention import (
     Destruction,
     DestructionSummary,
     Hold,
+    HoldStatus,
     NewHold,
     RetentionSchedule,
     ScheduleChange,
@@ -120,9 +121,16 @@ class RetentionReader(RegistryClient):
             token=token)
         return response.content, response.headers.get("content-type", "")
 
-    async def holds(self, token: str) -> list[Hold]:
+    async def holds(self, token: str, *, document_id: str | None = None,
+                    status: HoldStatus | None = None) -> list[Hold]:
+        """Holds, newest first; ``document_id``: those covering that document."""
+        params: dict[str, str | int] = {"limit": LIST_PAGE}
+        if document_id is not None:
+            params["document_id"] = document_id
+        if status is not None:
+            params["status"] = status
         return await self.call("GET", "/registry/holds", list[Hold], token=token,
-                               params={"limit": LIST_PAGE})
+                               params=params)
 
     async def place_hold(self, token: str, hold: NewHold) -> Hold:
         return await self.call("POST", "/registry/holds", Hold, token=token, json=hold)
