@@ -175,19 +175,24 @@ def upload_metadata(*, category: str, household: str | None = None,
     return {"category": category} | {name: value for name, value in given.items() if value}
 
 
-LOCATION_PATTERN = r"[^\/]*[^\/\s][^\/]*(?:\/[^\/]*[^\/\s][^\/]*){3}"
-"""A paper location as typed (D7): ``building/room/cabinet/box``, four parts none blank.
-The digitising form gives it to the browser as its location field's ``pattern`` (a
-JavaScript expression with the ``v`` flag, hence each ``/`` escaped), so a typo stops the
-form before its files are sent."""
+LOCATION_PATTERN = (r"[^\/]*[^\/\s][^\/]*(?:\/[^\/]*[^\/\s][^\/]*){3}"
+                    r"|\s*[^\/\s]+(?:\s+[^\/\s]+){3}\s*")
+"""A paper location as typed (D7): ``building/room/cabinet/box``, four parts none blank,
+or the four parts apart by spaces as labels and catalogues print them (``A栋 档案室 12柜
+3盒``). The digitising form gives it to the browser as its location field's ``pattern``
+(a JavaScript expression with the ``v`` flag, hence each ``/`` escaped), so a typo stops
+the form before its files are sent."""
 
 
 def location_of(text: str) -> dict[str, str]:
-    """``building/room/cabinet/box`` (D7) as the metadata's ``location``."""
+    """``building/room/cabinet/box`` (D7), or its four parts apart by spaces as printed,
+    as the metadata's ``location``."""
     if not re.fullmatch(LOCATION_PATTERN, text):
-        raise ValueError("location must be building/room/cabinet/box, e.g. A栋/档案室/3/12")
-    parts = [part.strip() for part in text.split("/")]
-    return dict(zip(("building", "room", "cabinet", "box"), parts, strict=True))
+        raise ValueError("location must be building/room/cabinet/box, e.g. A栋/档案室/3/12, "
+                         "or the four parts as labels print them, A栋 档案室 3柜 12盒")
+    parts = text.split("/") if "/" in text else text.split()
+    return dict(zip(("building", "room", "cabinet", "box"),
+                    [part.strip() for part in parts], strict=True))
 
 
 def _read(code: str, read: Callable[[str], T], text: str) -> T:

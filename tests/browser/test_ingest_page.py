@@ -239,11 +239,14 @@ def test_a_mistyped_default_location_stops_the_form_before_any_file_is_sent(
     location = wang.get_by_label("纸质原件位置")
     location.fill("C栋/档案室/2/5")
     assert location.evaluate("field => field.validity.valid")  # the pattern compiles
+    location.fill("C栋 档案室 2柜 5盒")  # as labels print a box
+    assert location.evaluate("field => field.validity.valid")
     location.fill("C栋/档案室 2/5")
     wang.get_by_role("button", name="上传").click()
     # The browser holds the form with the rule's words; the files stay chosen.
     assert location.evaluate("field => field.validity.patternMismatch")
-    expect(location).to_have_attribute("title", "楼栋/房间/柜/盒，例如 A栋/档案室/3/12")
+    expect(location).to_have_attribute("title",
+                                       "楼栋/房间/柜/盒，例如 A栋/档案室/3/12，或 A栋 档案室 3柜 12盒")
     assert wang.url.endswith("/ui/ingest")
 
     # A browser that does not check (here: the rule taken off) is refused by the server

@@ -202,3 +202,24 @@ def test_a_header_without_the_needed_columns_names_them_both_ways() -> None:
 def test_bytes_that_are_no_text_refuse_the_manifest_saying_how_to_save_it() -> None:
     with pytest.raises(ManifestUnreadable, match="save it as CSV"):
         manifest_rows(b"path,household\n\x80\xff\xfe\x00", today=TODAY)
+
+
+@pytest.mark.parametrize(("typed", "location"), [
+    ("A栋/档案室/12/3", {"building": "A栋", "room": "档案室", "cabinet": "12", "box": "3"}),
+    # As labels and catalogues print a box (a new user copied it from one).
+    ("A栋 档案室 12柜 3盒", {"building": "A栋", "room": "档案室", "cabinet": "12柜", "box": "3盒"}),
+])
+def test_a_paper_location_may_be_written_as_labels_print_it(
+        typed: str, location: dict[str, str]) -> None:
+    rows = ("path,household,category,title,filed_at,security,location\n"
+            f"a.png,A-1201,repair,t,2024-05-18,,{typed}\n")
+    [row] = manifest_rows(rows.encode(), today=TODAY)
+    assert (row.problem, row.metadata["location"]) == ("", location)
+
+
+@pytest.mark.parametrize("typed", ["A栋 档案室 12柜", "A栋 2 号 档案室 12柜 3盒", "A栋/档案室/12"])
+def test_a_paper_location_not_of_four_parts_is_that_rows_problem(typed: str) -> None:
+    rows = ("path,household,category,title,filed_at,security,location\n"
+            f"a.png,A-1201,repair,t,2024-05-18,,{typed}\n")
+    [row] = manifest_rows(rows.encode(), today=TODAY)
+    assert (row.problem_code, row.problem_value) == ("invalid_location", typed)
