@@ -245,8 +245,8 @@ def test_a_mistyped_default_location_stops_the_form_before_any_file_is_sent(
     wang.get_by_role("button", name="上传").click()
     # The browser holds the form with the rule's words; the files stay chosen.
     assert location.evaluate("field => field.validity.patternMismatch")
-    expect(location).to_have_attribute("title",
-                                       "楼栋/房间/柜/盒，例如 A栋/档案室/3/12，或 A栋 档案室 3柜 12盒")
+    expect(location).to_have_attribute(
+        "title", "楼栋/房间/柜/盒，例如 A栋/档案室/3/12，或 A栋 档案室 3柜 12盒")
     assert wang.url.endswith("/ui/ingest")
 
     # A browser that does not check (here: the rule taken off) is refused by the server
