@@ -8,7 +8,8 @@
     data/<archive_no>/      per document: ``original.<ext>`` (its SHA-256 is the
                             catalogue's ``sha256``), ``pages/0001.txt``… (the page
                             texts), ``metadata.json`` (the catalogue record) and
-                            ``metadata.csv`` (the same, one row)
+                            ``metadata.csv`` (the same, one row; the
+                            paper location one column a part)
 
 One layout, two writers: ``archive transfer`` writes the files into a directory
 (``services.cli.bag``); the staff pages stream them as one tar whose single top
@@ -55,6 +56,11 @@ METADATA_FIELDS = ("document_id", "archive_no", "household", "category", "title"
                    "filed_at", "security", "personal_info", "retention_class",
                    "disposal_due", "pages", "media_type", "size_bytes", "original_filename",
                    "sha256", "location", "is_copy", "language", "status")
+LOCATION_PARTS = ("building", "room", "cabinet", "box")
+CSV_FIELDS = tuple(column for name in METADATA_FIELDS for column in (
+    [f"location_{part}" for part in LOCATION_PARTS] if name == "location" else [name]))
+"""``metadata.csv``'s columns: the record's fields, the paper location one column a part
+(D7), so a spreadsheet reads each as a cell, not as JSON."""
 DEFAULT_ORGANIZATION = "客户档案室 (customer archive)"
 """Source-Organization in bag-info.txt unless the CLI is told otherwise."""
 TAR_BLOCK = 512
@@ -114,8 +120,7 @@ class Bag:
                  for page in pages]
         files.append((folder / "metadata.json",
                       json.dumps(metadata, ensure_ascii=False, indent=2).encode()))
-        files.append((folder / "metadata.csv", csv_bytes(
-            METADATA_FIELDS, [[_cell(metadata[name]) for name in METADATA_FIELDS]])))
+        files.append((folder / "metadata.csv", csv_bytes(CSV_FIELDS, [_csv_row(metadata)])))
         for path, content in files:
             self._written(path, hashlib.sha256(content).hexdigest(), len(content))
         return files
@@ -240,6 +245,13 @@ def _extension(record: DocumentRecord) -> str:
     if suffix and not UNSAFE.search(suffix[1:]):
         return suffix
     return mimetypes.guess_extension(record.media_type or "") or ".bin"
+
+
+def _csv_row(metadata: dict[str, Any]) -> list[str]:
+    location = metadata["location"] or {}
+    return [_cell(location.get(column.removeprefix("location_"))
+                  if column.startswith("location_") else metadata[column])
+            for column in CSV_FIELDS]
 
 
 def _cell(value: Any) -> str:

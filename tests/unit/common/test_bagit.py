@@ -5,6 +5,7 @@ manifest is sent; a reader not cleared for every document gets no bag at all."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -27,7 +28,7 @@ from services.common.bagit import (
 )
 from services.common.contracts.ingest import TextPage
 from services.common.contracts.operations import Transfer
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import DocumentRecord, PaperLocation
 from services.common.errors import Forbidden
 from services.common.fixity import OriginalAltered
 from tests.support.registry import document_record
@@ -81,7 +82,8 @@ async def _collect(info: BagInfo, shelf: Shelf, sent: list[bytes]) -> list[bytes
 async def test_the_streamed_tar_is_one_bag_any_bagit_tool_validates(tmp_path: Path) -> None:
     large = b"%PDF-1.7\n" + os.urandom(2 * PIECE + 12_345)  # streamed in three pieces
     small = b"%PDF-1.7\nsmall"
-    documents = (_record(1, large), _record(2, small, original_filename=None))
+    shelf = PaperLocation(building="A", room="档案室", cabinet="12", box="3")
+    documents = (_record(1, large, location=shelf), _record(2, small, original_filename=None))
     info = bag_info(_transfer(*documents), date(2030, 3, 2), source_organization="测试物业")
     pieces = await _sent(info, Shelf({"d1": large, "d2": small}))
     assert max(len(piece) for piece in pieces) <= PIECE
@@ -106,8 +108,14 @@ async def test_the_streamed_tar_is_one_bag_any_bagit_tool_validates(tmp_path: Pa
     assert metadata["archive_no"] == "2020-repair-A-1201-0001"
     assert metadata["status"] == "transferred"
     assert metadata["filed_at"] == "2020-05-01"
-    csv = (tmp_path / "transfer-t-1" / folder / "metadata.csv").read_text(encoding="utf-8-sig")
-    assert "报修单 1" in csv
+    csv_text = (tmp_path / "transfer-t-1" / folder / "metadata.csv").read_text(
+        encoding="utf-8-sig")
+    [row] = csv.DictReader(io.StringIO(csv_text))
+    assert (row["title"], row["archive_no"]) == ("报修单 1", "2020-repair-A-1201-0001")
+    # The paper location a column a part, as a spreadsheet reads it (it was one JSON cell).
+    assert "location" not in row
+    assert [row[f"location_{part}"] for part in ("building", "room", "cabinet", "box")] == [
+        "A", "档案室", "12", "3"]
 
 
 @pytest.mark.parametrize("stored", [b"%PDF-1.7\nsmall, changed", b"%PDF-1.7\nsmalL",
