@@ -55,13 +55,15 @@ def see(url: str, anchor: str = "", **query: str) -> Redirect:
 
 
 async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",
-                   refused_anchor: str | None = None, refused_form: str | None = None
-                   ) -> Redirect:
+                   refused_anchor: str | None = None, refused_form: str | None = None,
+                   done_at: str | None = None) -> Redirect:
     """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
     the registry's refusal (``refusal_code``: other failures are the failure page).
 
     A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``;
     or, for a page that says it at the form (``refused_form``, its id), ``refused_at``.
+    ``done_at``: the id of the part of a long page that says what was done (``?at=``),
+    where ``anchor`` shows it, not at the top, out of view.
     """
     try:
         await action
@@ -70,7 +72,7 @@ async def answered(action: Awaitable[object], url: str, *, done: str, anchor: st
             return refused_at(url, refused_form, refusal_code(exc), **_above_clearance(exc))
         return see(url, anchor if refused_anchor is None else refused_anchor,
                    refused=refusal_code(exc), **_above_clearance(exc))
-    return see(url, anchor, done=done)
+    return see(url, anchor, done=done, **({"at": done_at} if done_at else {}))
 
 
 def _above_clearance(exc: ArchiveError) -> dict[str, str]:

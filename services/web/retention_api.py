@@ -159,7 +159,7 @@ class SweepPages(Controller):
         return await answered(registry.appraise(
             token, sweep_id, document_id=data.document_id, decision=data.decision,
             opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), anchor=f"#{item}" if item else "",
-            done="appraised", refused_form=item)
+            done="appraised", refused_form=item, done_at=item or None)
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],

@@ -62,7 +62,10 @@ def _appraise(page: Page, document: dict[str, Any], opinion: str) -> None:
     item.get_by_label("予以销毁", exact=True).check()
     item.get_by_label(re.compile("鉴定意见")).fill(opinion)
     item.get_by_role("button", name="提交鉴定").click()
-    expect(page.get_by_role("status")).to_contain_text("您的鉴定意见已记录")
+    # Said in the item the page opens at, not at the top of a long page, out of view.
+    said = _item(page, document).get_by_role("status")
+    expect(said).to_contain_text("您的鉴定意见已记录")
+    expect(said).to_be_in_viewport()
 
 
 def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
