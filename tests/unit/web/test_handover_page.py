@@ -185,6 +185,12 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     assert "Download the package" in english
     assert " (transferred to 新物业公司, " in english
     assert "so you cannot download its package" in english
+    # A director reads the transfers, and downloads no package: no column for it.
+    zhao = Principal(username="zhao", roles=("director",), clearance="secret")
+    directors = pages.html("zh", "handovers.html", listing | page_layout(
+        zhao, "/ui/handovers", "token") | {"can": abilities(zhao)})
+    assert "新物业公司" in directors
+    assert "移出包（BagIt）" not in directors
     catalogue = layout | {"floors": [], "closed": [], "year": 2030, "household": "A-1301",
                           "unknown": "", "problem": ""}
     assert "A-1301 item list (PDF)" in pages.html("en", "catalogues.html", catalogue)
