@@ -71,7 +71,8 @@ class RasterDocument:
             # Tesseract would ignore. (libheif turns a HEIF as it decodes, irot and imir,
             # and pillow-heif resets its EXIF orientation, so it is not turned twice.)
             upright = ImageOps.exif_transpose(self._image)
-            return PageImage(pixels=ocr_pixels(upright), dpi=_dpi(upright))
+            dpi, assumed = page_dpi(upright)
+            return PageImage(pixels=ocr_pixels(upright), dpi=dpi, assumed=assumed)
 
 
 @contextmanager
@@ -148,15 +149,16 @@ def ocr_pixels(image: Image.Image) -> Image.Image:
     return image.convert("L" if len(image.getbands()) == 1 else "RGB")
 
 
-def _dpi(frame: Image.Image) -> int:
-    """The resolution ``frame`` states, if credible; else what its width would be as a
-    page of A4 or narrower (a letter, a form, a slip, a receipt), between 100 and
-    ``ASSUMED_DPI``. Taken too high, the text detector sees the page shrunk to where small
-    print is lost (a 150-dpi form taken as 300 dropped digits of a telephone number);
-    taken much too low, Tesseract's layout analysis breaks a page into pieces."""
+def page_dpi(frame: Image.Image) -> tuple[int, bool]:
+    """The resolution ``frame`` states, if credible; else (``True``: assumed) what its
+    width would be as a page of A4 or narrower (a letter, a form, a slip, a receipt),
+    between 100 and ``ASSUMED_DPI``. Taken too high, PP-OCR's text detector sees the page
+    shrunk to where small print is lost (a 150-dpi form taken as 300 dropped digits of a
+    telephone number); Tesseract is told ``TESSERACT_ASSUMED_DPI`` of such a page
+    (``PageImage.tesseract_dpi``)."""
     declared = frame.info.get("dpi")
     if isinstance(declared, tuple) and declared:
         dpi = round(float(declared[0]))
         if dpi in _CREDIBLE_DPI:
-            return dpi
-    return max(_CREDIBLE_DPI.start, min(ASSUMED_DPI, round(frame.width / A4_WIDTH_IN)))
+            return dpi, False
+    return max(_CREDIBLE_DPI.start, min(ASSUMED_DPI, round(frame.width / A4_WIDTH_IN))), True

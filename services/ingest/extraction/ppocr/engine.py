@@ -76,7 +76,8 @@ class PpOcrEngine:
                     "raise ARCHIVE_PAGE_TIMEOUT_S or split the document", code="ocr_timeout")
 
         def orientation() -> Rotation | None:
-            return page_orientation(self._tessdata or find_tessdata(), page.pixels, page.dpi)
+            return page_orientation(self._tessdata or find_tessdata(), page.pixels,
+                                    page.tesseract_dpi)
 
         return read_upright(
             page.pixels, lambda pixels: self._read_image(pixels, page.dpi, before_line),
