@@ -43,7 +43,7 @@ import msgspec
 from services.common.clients.ingest import IngestClient
 from services.common.contracts.ingest import TextPage
 from services.common.contracts.operations import Transfer
-from services.common.contracts.registry import DocumentRecord
+from services.common.contracts.registry import LOCATION_PARTS, DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.fixity import checked_original
 from services.common.spreadsheet import csv_bytes
@@ -56,7 +56,6 @@ METADATA_FIELDS = ("document_id", "archive_no", "household", "category", "title"
                    "filed_at", "security", "personal_info", "retention_class",
                    "disposal_due", "pages", "media_type", "size_bytes", "original_filename",
                    "sha256", "location", "is_copy", "language", "status")
-LOCATION_PARTS = ("building", "room", "cabinet", "box")
 CSV_FIELDS = tuple(column for name in METADATA_FIELDS for column in (
     [f"location_{part}" for part in LOCATION_PARTS] if name == "location" else [name]))
 """``metadata.csv``'s columns: the record's fields, the paper location one column a part

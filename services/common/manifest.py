@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from services.common.contracts.registry import LOCATION_PARTS
 from services.common.errors import ValidationFailed
 from services.common.models import checked_category, checked_household, checked_past_day
 from services.common.names import (
@@ -191,7 +192,7 @@ def location_of(text: str) -> dict[str, str]:
         raise ValueError("location must be building/room/cabinet/box, e.g. A栋/档案室/3/12, "
                          "or the four parts as labels print them, A栋 档案室 3柜 12盒")
     parts = text.split("/") if "/" in text else text.split()
-    return dict(zip(("building", "room", "cabinet", "box"),
+    return dict(zip(LOCATION_PARTS,
                     [part.strip() for part in parts], strict=True))
 
 

@@ -23,7 +23,7 @@ from services.common.contracts.operations import (
     HandoverSummary,
     Side,
 )
-from services.common.contracts.registry import PaperLocation
+from services.common.contracts.registry import LOCATION_PARTS, PaperLocation
 from services.common.errors import ArchiveError
 from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_household
@@ -40,8 +40,7 @@ from services.common.web import PAGES_PREFIX
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
-                   "building", "room", "cabinet", "box")
-LOCATION_FIELDS = ("building", "room", "cabinet", "box")
+                   *LOCATION_PARTS)
 LEVEL_NAMES: dict[str, str] = {str(level): name for level, name in SECURITY_LEVEL_NAMES.items()}
 
 
@@ -231,7 +230,7 @@ def handover_request(values: dict[str, str], household: str, chosen: list[str],
         documents = [document for document in documents if document not in offered]
     if not households and not documents:
         return None, "nothing_to_hand_over"
-    place = [values[name] for name in LOCATION_FIELDS]
+    place = [values[name] for name in LOCATION_PARTS]
     if any(place) and not all(place):
         return None, "location_incomplete"
     return HandoverRequest(

@@ -32,7 +32,7 @@ from services.common.contracts.inventory import (
     Protections,
     ProtectionState,
 )
-from services.common.contracts.registry import MAX_LABEL, PaperLocation
+from services.common.contracts.registry import LOCATION_PARTS, MAX_LABEL, PaperLocation
 from services.common.errors import ArchiveError, NotFound
 from services.common.names import tidied_building
 from services.common.web import attachment, name_part
@@ -82,7 +82,6 @@ class ResolveForm(PageForm):
     resolution: str = ""
 
 
-LOCATION_PARTS = ("building", "room", "cabinet", "box")
 CONDITION_FIELDS = (*LOCATION_PARTS, "checked_on",
                     *(f"{name}_{part}" for name in PROTECTIONS for part in ("state", "note")),
                     "repaired", "copied", "note")

@@ -38,6 +38,7 @@ from services.common.contracts.corrections import (
 )
 from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.registry import (
+    LOCATION_PARTS,
     MAX_LABEL,
     MAX_TITLE,
     CorrectionLimit,
@@ -52,7 +53,6 @@ from services.web.links import document_url
 from services.web.retention_page import destruction_url
 
 CORRECTION_ANCHOR = "#correct-record"
-LOCATION_PARTS = ("building", "room", "cabinet", "box")
 TICKED = ("personal_info", "working", "is_copy")
 """The yes-or-no fields, ticked boxes on the form."""
 CATEGORY_CHOICES: list[tuple[str, str]] = [(code, CATEGORY_NAMES[code]) for code in CATEGORIES]

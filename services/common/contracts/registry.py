@@ -67,6 +67,10 @@ class PaperLocation(Struct):
             self.building, self.room, self.cabinet, self.box)
 
 
+LOCATION_PARTS: tuple[str, ...] = PaperLocation.__struct_fields__
+"""A paper location's parts in order (D7), as forms, tables and files name them."""
+
+
 class ExtractionSummary(Struct):
     """How well the text was extracted, so readers know what to trust."""
 

@@ -18,7 +18,12 @@ from services.common.contracts.inventory import (
     InventoryItem,
     Protections,
 )
-from services.common.contracts.registry import HELD_STATUS, AccessFilter, PaperLocation
+from services.common.contracts.registry import (
+    HELD_STATUS,
+    LOCATION_PARTS,
+    AccessFilter,
+    PaperLocation,
+)
 from services.common.models import SecurityLevel
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
@@ -27,8 +32,6 @@ from services.registry.inventory.models import Holding, ItemMark, ListedBox
 from services.registry.inventory.rules import DISCREPANCIES, Placed, as_seen, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.schema import Repository
-
-PLACE = ("building", "room", "cabinet", "box")
 
 
 class InventoryRepository(Repository):
@@ -146,7 +149,7 @@ class InventoryRepository(Repository):
     async def last_checked(self) -> dict[Box, date]:
         """Each checked box's latest ``checked_on``, by its key (``box_of``): a box
         whose checks wrote it two ways (A栋, A) is one."""
-        place = [condition_checks.c[name] for name in PLACE]
+        place = [condition_checks.c[name] for name in LOCATION_PARTS]
         rows = await self.conn.execute(
             sa.select(*place, sa.func.max(condition_checks.c.checked_on)).group_by(*place))
         last: dict[Box, date] = {}
@@ -180,7 +183,7 @@ def _day(value: Any) -> date:
 
 
 def _location(row: Any) -> PaperLocation:
-    return PaperLocation(**{name: row[name] for name in PLACE})
+    return PaperLocation(**{name: row[name] for name in LOCATION_PARTS})
 
 
 def _item(row: Any) -> InventoryItem:
