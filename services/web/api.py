@@ -17,7 +17,7 @@ from litestar.response import Redirect, Stream
 from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
-from services.common.contracts.ingest import PageImageSize
+from services.common.contracts.ingest import DocumentReading, PageImageSize
 from services.common.contracts.registry import DocumentPermissions, in_file
 from services.common.contracts.retention import Hold
 from services.common.errors import (
@@ -272,13 +272,21 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
     and the correction ``form`` if any."""
     token = page.reader.token
     record = permissions.document
-    reading = None
     asked = page_number or 1
-    holds: list[Hold] = []
-    if may_read_retention(page.reader.principal) and in_file(record):
-        holds = await registry.holds(token, document_id=record.document_id, status="active")
-    if permissions.read_text.allowed and record.pages > 0:
-        reading = await none_if(ingest.reading(token, record.document_id, asked), NotFound)
+
+    async def active_holds() -> list[Hold]:
+        if may_read_retention(page.reader.principal) and in_file(record):
+            return await registry.holds(token, document_id=record.document_id,
+                                        status="active")
+        return []
+
+    async def first_reading() -> DocumentReading | None:
+        if permissions.read_text.allowed and record.pages > 0:
+            return await none_if(ingest.reading(token, record.document_id, asked), NotFound)
+        return None
+
+    # Asked of the registry and of ingest at once: neither waits for the other.
+    holds, reading = await asyncio.gather(active_holds(), first_reading())
     number = chosen_page(reading, q, page_number)
     boxes = reading.boxes if reading is not None else None
     if number is not None and number != asked:
