@@ -81,7 +81,7 @@ from services.registry.seal import WitnessSeal
 from services.registry.statistics.api import StatisticsController
 from services.registry.statistics.service import StatisticsService
 from services.registry.store import RegistryStore
-from services.registry.sweeps.api import SweepsController
+from services.registry.sweeps.api import DocumentDisposalController, SweepsController
 from services.registry.sweeps.service import SweepsService
 from services.registry.transfers.api import TransfersController
 from services.registry.transfers.service import TransferService
@@ -93,6 +93,7 @@ CONTROLLERS = (
     DocumentsController, AccessController, CorrectionsController, FixityController,
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,
+    DocumentDisposalController,
     HoldsController, DestructionsController, TombstonesController, StatisticsController,
     HandoversController, TransfersController, DeparturesController,
     CataloguesController, InventoriesController, DiscrepanciesController,

@@ -19,7 +19,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.contracts.ingest import DocumentReading, PageImageSize
 from services.common.contracts.registry import DocumentPermissions, in_file
-from services.common.contracts.retention import Hold
+from services.common.contracts.retention import DisposalStanding, Hold
 from services.common.errors import (
     ArchiveError,
     NotFound,
@@ -268,25 +268,31 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
                          form: RecordCorrection | None, done: str = "", waits: str = ""
                          ) -> DocumentPage:
     """The document page: the record, the page of text asked for (or the first holding
-    the search terms) beside its image, the legal holds on it (to who reads retention),
-    and the correction ``form`` if any."""
+    the search terms) beside its image, the legal holds on it and where it stands on its
+    way to destruction (to who reads retention), and the correction ``form`` if any."""
     token = page.reader.token
     record = permissions.document
     asked = page_number or 1
 
+    reads_retention = may_read_retention(page.reader.principal) and in_file(record)
+
     async def active_holds() -> list[Hold]:
-        if may_read_retention(page.reader.principal) and in_file(record):
+        if reads_retention:
             return await registry.holds(token, document_id=record.document_id,
                                         status="active")
         return []
+
+    async def disposal() -> DisposalStanding | None:
+        return await registry.disposal(token, record.document_id) if reads_retention else None
 
     async def first_reading() -> DocumentReading | None:
         if permissions.read_text.allowed and record.pages > 0:
             return await none_if(ingest.reading(token, record.document_id, asked), NotFound)
         return None
 
-    # Asked of the registry and of ingest at once: neither waits for the other.
-    holds, reading = await asyncio.gather(active_holds(), first_reading())
+    # Asked of the registry and of ingest at once: none waits for another.
+    holds, standing, reading = await asyncio.gather(active_holds(), disposal(),
+                                                    first_reading())
     number = chosen_page(reading, q, page_number)
     boxes = reading.boxes if reading is not None else None
     if number is not None and number != asked:
@@ -296,4 +302,5 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
     return document_page(record, permissions, q=q, text=reading, number=number,
                          boxes=boxes, has_preview=boxes is not None,
                          may_correct=may_correct(page.reader.principal),
-                         record_correction=form, done=done, waits=waits, holds=holds)
+                         record_correction=form, done=done, waits=waits, holds=holds,
+                         disposal=standing)

@@ -22,13 +22,20 @@ from services.common.contracts.registry import (
     FixityFindingKind,
     in_file,
 )
-from services.common.contracts.retention import Hold
+from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DisposalStanding, Hold
 from services.common.models import (
     CATEGORY_NAMES,
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.web.links import address, document_url, household_url, page_image_url
+from services.web.links import (
+    address,
+    destruction_url,
+    document_url,
+    household_url,
+    page_image_url,
+    sweep_url,
+)
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
 from services.web.record_correction import (
     ChangedMeanwhile,
@@ -96,6 +103,13 @@ class DocumentPage:
     """Whom a pending correction waits for (``record_correction.waits_for``)."""
     holds: list[Hold] = field(default_factory=list)
     """The active legal holds covering it (R7), to who reads retention; else none."""
+    disposal: DisposalStanding | None = None
+    """Where it stands on its way to destruction (R2–R6), to who reads retention: the
+    open sweep that lists it and the register that lists it; else none."""
+    sweep_url: str | None = None
+    """The sweep's page at this document's item."""
+    destruction_url: str | None = None
+    destruction_status_name: str = ""
 
 
 ACTION_NAMES = {
@@ -292,8 +306,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   q: str, text: ExtractedText | None, number: int | None,
                   boxes: PageBoxes | None, has_preview: bool,
                   may_correct: bool = False, record_correction: RecordCorrection | None = None,
-                  done: str = "", waits: str = "", holds: list[Hold] | None = None
-                  ) -> DocumentPage:
+                  done: str = "", waits: str = "", holds: list[Hold] | None = None,
+                  disposal: DisposalStanding | None = None) -> DocumentPage:
     """``may_correct``: the reader corrects text (校对), so the page shown links there;
     ``record_correction``: the form correcting the record, to one who may (``done`` and
     ``waits``: what their last correction did)."""
@@ -333,5 +347,11 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         history_url=f"{base}/history",
         correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})
         if may_correct and shown is not None else None,
-        record_correction=record_correction, done=done, waits=waits, holds=holds or [])
+        record_correction=record_correction, done=done, waits=waits, holds=holds or [],
+        disposal=disposal,
+        sweep_url=sweep_url(disposal.sweep_id, at=record.document_id) if disposal else None,
+        destruction_url=destruction_url(disposal.destruction_id)
+        if disposal and disposal.destruction_id else None,
+        destruction_status_name=DESTRUCTION_STATUS_NAMES[disposal.destruction_status]
+        if disposal and disposal.destruction_status else "")
 

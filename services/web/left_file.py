@@ -18,8 +18,8 @@ from services.common.contracts.registry import (
     in_file,
 )
 from services.web.handover_page import may_read_handovers, transfer_url
-from services.web.links import document_url
-from services.web.retention_page import destruction_url, may_read_register
+from services.web.links import destruction_url, document_url
+from services.web.retention_page import may_read_register
 
 
 @dataclass(frozen=True)

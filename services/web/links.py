@@ -38,6 +38,15 @@ def household_url(household: str) -> str:
     return f"{PAGES_PREFIX}/households/{segment(household)}"
 
 
+def sweep_url(sweep_id: str, *, at: str | None = None) -> str:
+    """A sweep's page; ``at``: opened at that document's item."""
+    return f"{PAGES_PREFIX}/sweeps/{segment(sweep_id)}" + (f"#item-{at}" if at else "")
+
+
+def destruction_url(destruction_id: str) -> str:
+    return f"{PAGES_PREFIX}/destructions/{segment(destruction_id)}"
+
+
 def households_url(*, q: str = "", page: int = 1) -> str:
     """The households found by ``q`` (all of them without), page ``page``."""
     return address(f"{PAGES_PREFIX}/households",

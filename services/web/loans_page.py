@@ -23,8 +23,7 @@ from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NA
 from services.common.renewals import renewal_refusal
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_KIND_NAMES, loan_status_name
-from services.web.links import document_url
-from services.web.retention_page import destruction_url
+from services.web.links import destruction_url, document_url
 
 _CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 _LEVELS: dict[str, str] = {str(key): name for key, name in SECURITY_LEVEL_NAMES.items()}

@@ -49,8 +49,7 @@ from services.common.filing import RECORD_CORRECTORS
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES, SECURITY_LEVELS
 from services.common.names import tidied_household
 from services.web.household_page import typed_day
-from services.web.links import document_url
-from services.web.retention_page import destruction_url
+from services.web.links import destruction_url, document_url
 
 CORRECTION_ANCHOR = "#correct-record"
 TICKED = ("personal_info", "working", "is_copy")

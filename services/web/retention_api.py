@@ -35,6 +35,7 @@ from services.web.failures import (
     see,
 )
 from services.web.forms import FORM, PageForm, text, texts
+from services.web.links import destruction_url, sweep_url
 from services.web.page import Page
 from services.web.retention_page import (
     CATEGORIES,
@@ -44,14 +45,12 @@ from services.web.retention_page import (
     abilities,
     destroyed_lines,
     destruction_page,
-    destruction_url,
     hold_lines,
     may_read,
     may_read_register,
     placed_outcome,
     schedule_lines,
     sweep_page,
-    sweep_url,
     unknown_archive_nos,
 )
 from services.web.session import Reader

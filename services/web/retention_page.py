@@ -38,7 +38,7 @@ from services.common.retention import (
     SWEEP_ROLES,
     WITNESS_ROLES,
 )
-from services.common.web import PAGES_PREFIX
+from services.web.links import destruction_url, sweep_url
 
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES.items()}
@@ -76,14 +76,6 @@ def may_read_register(principal: Principal) -> bool:
     """Whether a destruction register's page exists for ``principal``: the retention
     pages' readers, and every witness (R6), who sees the register and nothing else."""
     return principal.has_role(*REGISTER_READERS)
-
-
-def sweep_url(sweep_id: str) -> str:
-    return f"{PAGES_PREFIX}/sweeps/{sweep_id}"
-
-
-def destruction_url(destruction_id: str) -> str:
-    return f"{PAGES_PREFIX}/destructions/{destruction_id}"
 
 
 @dataclass(frozen=True)

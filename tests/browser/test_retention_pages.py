@@ -117,6 +117,11 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     _appraise(qian, repair, "已过保管期限，无查考价值")
     _appraise(qian, drawings, "已有新版竣工图，同意销毁")
     expect(_item(qian, repair).locator(".missing")).to_contain_text("部门负责人")
+    # The document's own page says where it stands, and leads to its item.
+    qian.goto(f"/ui/documents/{repair['document_id']}")
+    standing = qian.locator("dl.record").get_by_role("link", name=re.compile("已列入到期鉴定"))
+    standing.click()
+    expect(_item(qian, repair)).to_be_in_viewport()
 
     zhou = office.open_as("zhou")
     zhou.goto(sweep_url)
@@ -154,6 +159,9 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
         re.compile(r"清单已批准。.*2030年7月\d+日 起才能编制销毁清册"))
     expect(_item(zhao, repair)).to_contain_text("可销毁日期")
     expect_no_serious_violations(zhao)
+    zhao.goto(f"/ui/documents/{repair['document_id']}")
+    expect(zhao.locator("dl.record")).to_contain_text(
+        re.compile(r"经鉴定批准销毁；2030年7月\d+日 起可列入销毁清册，此前仍可查阅"))
 
     # R5: six months apart before anything is destroyed.
     qian.goto(sweep_url)
@@ -165,6 +173,12 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(qian.get_by_role("status")).to_contain_text("销毁清册已编制")
     register_url = qian.url.split("?")[0]
     expect(qian.locator(".missing")).to_contain_text("还需要 2 位监销人签字")
+    qian.goto(f"/ui/documents/{repair['document_id']}")
+    on_register = qian.locator("dl.record").get_by_role(
+        "link", name="已列入销毁清册：等待监销人签字")
+    expect(on_register).to_have_attribute("href", "/ui/" + register_url.split("/ui/")[1])
+    qian.screenshot(path=screenshots / "document-on-register.png")
+    qian.goto(register_url)
     qian.get_by_role("button", name="执行销毁").click()
     expect(qian.get_by_role("alert")).to_contain_text("还需要两位不同的监销人签字")
     expect_no_serious_violations(qian)

@@ -16,6 +16,7 @@ from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import (
     Destruction,
     DestructionSummary,
+    DisposalStanding,
     Hold,
     HoldStatus,
     NewHold,
@@ -45,6 +46,12 @@ class RetentionReader(RegistryClient):
     async def sweeps(self, token: str) -> list[SweepSummary]:
         return await self.call("GET", "/registry/sweeps", list[SweepSummary], token=token,
                                params={"limit": LIST_PAGE})
+
+    async def disposal(self, token: str, document_id: str) -> DisposalStanding | None:
+        """Where the document stands on its way to destruction; none when no sweep lists it."""
+        found = await self.call("GET", f"/registry/documents/{segment(document_id)}/disposal",
+                                list[DisposalStanding], token=token)
+        return found[0] if found else None
 
     async def start_sweep(self, token: str, request: SweepRequest) -> Sweep:
         return await self.call("POST", "/registry/sweeps", Sweep, token=token, json=request)

@@ -114,6 +114,21 @@ class SweepItem(Struct):
     """The reader is not cleared for the document: the row is counted, not named."""
 
 
+class DisposalStanding(Struct):
+    """Where a document stands on its way to destruction (R2–R6): listed by the open sweep
+    ``sweep_id`` (of the documents due by ``as_of``), its item under ``appraisal`` or, the
+    sweep approved, ``waiting`` to be destroyed from ``destroy_after`` on (R5); and the
+    register (销毁清册) not executed yet that lists it, with that register's status."""
+
+    sweep_id: str
+    as_of: date
+    state: ItemState
+    outcome: Outcome
+    destroy_after: date | None = None
+    destruction_id: str | None = None
+    destruction_status: DestructionStatus | None = None
+
+
 class SweepRequest(Struct):
     """Start a sweep (登记造册): documents due by ``as_of`` (default today)."""
 

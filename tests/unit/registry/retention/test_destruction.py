@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, Forbidden, NotFound
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewOccupant
@@ -441,3 +441,63 @@ async def test_the_sweep_names_the_register_that_lists_an_item_until_it_is_execu
     await retention.services.destructions.cancel(person("qian"), register.destruction_id)
     sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
     assert {i.destruction_id for i in sweep.items} == {None}
+
+
+async def test_a_document_says_where_it_stands_on_its_way_to_destruction(
+        retention: Retention) -> None:
+    """What its page shows to who reads retention: in a sweep under appraisal, approved and
+    waiting (R5), on a register and its status; nothing before it is swept or after."""
+    document = await retention.file()
+    sweeps = retention.services.sweeps
+
+    async def standing() -> tuple[object, ...] | None:
+        found = await sweeps.standing(person("qian"), document.document_id)
+        return None if found is None else (found.state, found.outcome, found.destroy_after,
+                                           found.destruction_id, found.destruction_status)
+
+    assert await standing() is None
+    sweep = await retention.sweep()
+    assert await standing() == ("appraisal", "undecided", None, None, None)
+    await retention.appraise(sweep, document, "destroy", "zhou", "qian")
+    assert sweep.sweep_id is not None
+    approved = await sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
+    assert approved.destroy_after is not None
+    assert await standing() == ("waiting", "destroy", approved.destroy_after, None, None)
+    retention.clock.set(datetime.combine(approved.destroy_after, START.timetz()))
+    register = await retention.services.destructions.create(
+        person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
+    assert await standing() == ("waiting", "destroy", approved.destroy_after,
+                                register.destruction_id, "awaiting_witnesses")
+    await retention.services.destructions.cancel(person("qian"), register.destruction_id)
+    assert await standing() == ("waiting", "destroy", approved.destroy_after, None, None)
+    register = await retention.services.destructions.create(
+        person("qian"), DestructionRequest(sweep_id=sweep.sweep_id))
+    for witness in ("wang", "sun"):
+        await retention.services.destructions.witness(person(witness),
+                                                       register.destruction_id, SIGNED)
+    assert await standing() == ("waiting", "destroy", approved.destroy_after,
+                                register.destruction_id, "witnessed")
+    await retention.services.destructions.execute(person("qian"), register.destruction_id)
+    await retention.services.destructions.executor.wait()
+    assert await standing() is None
+
+
+async def test_a_document_no_longer_due_stands_in_no_sweep(retention: Retention) -> None:
+    """Kept past its sweep's date (a schedule made permanent): its open item no longer
+    counts, though the sweep has not released it yet."""
+    document = await retention.file()
+    await retention.sweep()
+    await retention.sql("UPDATE documents SET disposal_due = NULL WHERE document_id = :id",
+                        id=document.document_id)
+    assert await retention.services.sweeps.standing(person("qian"), document.document_id) \
+        is None
+
+
+async def test_where_a_document_stands_is_not_told_of_one_the_reader_may_not_see(
+        retention: Retention) -> None:
+    secret = await retention.file(security="secret")
+    await retention.sweep()
+    with pytest.raises(NotFound):
+        await retention.services.sweeps.standing(person("ma"), secret.document_id)
+    with pytest.raises(NotFound):
+        await retention.services.sweeps.standing(person("qian"), "no-such-document")
