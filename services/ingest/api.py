@@ -116,7 +116,8 @@ class DocumentsController(Controller):
                     # filed_differently names the job and the fields (a link, in words).
                     await batches.add_file(data.batch, filename, error_code=exc.code,
                                            error=exc.detail, job_id=exc.extra.get("job_id"),
-                                           fields=exc.extra.get("fields"))
+                                           fields=exc.extra.get("fields"),
+                                           seems=exc.extra.get("seems"))
                 raise
         finally:
             await data.file.close()

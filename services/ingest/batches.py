@@ -19,7 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import Principal
 from services.common.clock import Clock
-from services.common.contracts.ingest import Batch, BatchFile, BatchFileStatus, BatchSummary
+from services.common.contracts.ingest import (
+    Batch,
+    BatchFile,
+    BatchFileStatus,
+    BatchSummary,
+    FileKind,
+)
 from services.common.db import UtcDateTime, connect, read_only, transaction
 from services.common.errors import NotFound
 from services.ingest.jobs import Job, JobQueue, metadata
@@ -44,6 +50,7 @@ batch_files = sa.Table(
     sa.Column("manifest_line", sa.Integer),
     sa.Column("manifest_value", sa.String(255)),
     sa.Column("fields", sa.JSON),
+    sa.Column("seems", sa.String(16)),
 )
 
 
@@ -70,18 +77,20 @@ class Batches:
     async def add_file(self, batch_id: str, filename: str, *, job_id: str | None = None,
                        duplicate: bool = False, error_code: str | None = None,
                        error: str | None = None, line: int | None = None,
-                       value: str | None = None, fields: list[str] | None = None) -> None:
+                       value: str | None = None, fields: list[str] | None = None,
+                       seems: FileKind | None = None) -> None:
         """Append a file to a batch (its owner checked first, ``check``): uploaded (its
         ``job_id``), or refused (``error_code``, ``error``; a manifest row refused: its
         ``line`` and the ``value`` written there; with ``job_id`` and ``fields`` when its
-        bytes are that job's, filed otherwise)."""
+        bytes are that job's, filed otherwise; ``seems``: what a file of a type not taken
+        seems to be)."""
         async with transaction(self.engine) as conn:
             last = (await conn.execute(sa.select(sa.func.max(batch_files.c.position))
                                        .where(batch_files.c.batch_id == batch_id))).scalar()
             await conn.execute(batch_files.insert().values(
                 batch_id=batch_id, position=(last or 0) + 1, filename=filename[-255:],
                 job_id=job_id, duplicate=duplicate, error_code=error_code, error=error,
-                manifest_line=line, manifest_value=value, fields=fields))
+                manifest_line=line, manifest_value=value, fields=fields, seems=seems))
 
     async def get(self, principal: Principal, batch_id: str) -> Batch:
         created_by, created_at = await self._owned(principal, batch_id)
@@ -117,7 +126,7 @@ def _file(row: sa.RowMapping, job: Job | None) -> BatchFile:
     base = BatchFile(position=row["position"], filename=row["filename"], status="refused",
                      job_id=row["job_id"], error=row["error"], error_code=row["error_code"],
                      line=row["manifest_line"], value=row["manifest_value"],
-                     fields=row["fields"])
+                     fields=row["fields"], seems=row["seems"])
     if row["error_code"] is not None:
         # Refused, though its bytes are a job's: that job's document is the one to correct.
         return msgspec.structs.replace(base, document_id=job.document_id if job else None)

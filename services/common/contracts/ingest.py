@@ -114,6 +114,12 @@ BatchFileStatus = Literal["queued", "running", "done", "failed", "duplicate", "r
 uploaded)."""
 
 
+FileKind = Literal["zip", "old_office", "rtf", "text", "postscript", "gif", "bmp", "webp",
+                   "avif", "audio_video", "unknown"]
+"""What a file refused as ``unsupported_media_type`` seems to be, told by its first bytes
+(``services.ingest.extraction.sniffing``): the 415's ``seems``, and a batch file's."""
+
+
 class JobProgress(msgspec.Struct, kw_only=True):
     """How far an ingest job got, as the job itself, its API view and a batch's file all
     say it: the document it filed, why it failed (or is being retried), and its pages."""
@@ -147,6 +153,9 @@ class BatchFile(JobProgress, omit_defaults=True):
     line: int | None = None
     value: str | None = None
     fields: list[str] | None = None
+    seems: FileKind | None = None
+    """Refused ``unsupported_media_type``: what the file seems to be, so the page can say
+    what to do with it (save a Word file as PDF, a WebP image as JPEG)."""
 
 
 class BatchSummary(msgspec.Struct, kw_only=True):

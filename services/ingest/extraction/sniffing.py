@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.common.contracts.ingest import FileKind
 from services.common.errors import UnsupportedMediaType
 from services.ingest.extraction.models import MediaType
 
@@ -20,14 +21,14 @@ _ACCEPTED: tuple[tuple[bytes, MediaType], ...] = (
 )
 
 # Only to say what a refused file probably is, so the message tells the uploader what to do.
-_RECOGNISED_OTHERS: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel/OFD file)"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document"),
-    (b"GIF8", "a GIF image"),
-    (b"BM", "a BMP image"),
-    (b"%!PS", "a PostScript file"),
-    (b"{\\rtf", "an RTF document"),
-    (b"RIFF", "a RIFF file (audio or video)"),
+_RECOGNISED_OTHERS: tuple[tuple[bytes, FileKind, str], ...] = (
+    (b"PK\x03\x04", "zip", "a ZIP archive (or a Word/Excel/OFD file)"),
+    (b"\xd0\xcf\x11\xe0", "old_office", "an old Office document"),
+    (b"GIF8", "gif", "a GIF image"),
+    (b"BM", "bmp", "a BMP image"),
+    (b"%!PS", "postscript", "a PostScript file"),
+    (b"{\\rtf", "rtf", "an RTF document"),
+    (b"RIFF", "audio_video", "a RIFF file (audio or video)"),
 )
 CONVERT = "convert it to PDF or scan it to an image and upload that"
 SAVE_AS_JPEG = "save it as JPEG and upload that"
@@ -62,10 +63,10 @@ def sniff_media_type(head: bytes) -> MediaType:
     photo = _heif_media_type(_ftyp_brands(head))
     if photo:
         return photo
-    described, advice = _describe(head)
+    kind, described, advice = _describe(head)
     raise UnsupportedMediaType(
         f"the file is {described}, not {ACCEPTED_TYPES}; {advice}",
-        extra={"first_bytes": head[:HEAD_BYTES].hex(" ")},
+        extra={"seems": kind, "first_bytes": head[:HEAD_BYTES].hex(" ")},
     )
 
 
@@ -76,21 +77,22 @@ def read_media_type(path: Path) -> MediaType:
     return sniff_media_type(head)
 
 
-def _describe(head: bytes) -> tuple[str, str]:
-    """What a refused file seems to be, and what to do instead."""
+def _describe(head: bytes) -> tuple[FileKind, str, str]:
+    """What a refused file seems to be (its kind, in words), and what to do instead."""
     brands = _ftyp_brands(head)
     if _AVIF_BRANDS.intersection(brands):
-        return "a photo in AVIF format", SAVE_AS_JPEG
+        return "avif", "a photo in AVIF format", SAVE_AS_JPEG
     if brands:
-        return "a video (MP4 or QuickTime)", "take a photo or scan of the page instead"
+        return "audio_video", "a video (MP4 or QuickTime)", \
+            "take a photo or scan of the page instead"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "a WebP image", SAVE_AS_JPEG
-    for magic, description in _RECOGNISED_OTHERS:
+        return "webp", "a WebP image", SAVE_AS_JPEG
+    for magic, kind, description in _RECOGNISED_OTHERS:
         if head.startswith(magic):
-            return description, CONVERT
+            return kind, description, CONVERT
     if _looks_like_text(head):
-        return "plain text", CONVERT
-    return f"of an unknown type (it starts with {head[:8].hex(' ')})", CONVERT
+        return "text", "plain text", CONVERT
+    return "unknown", f"of an unknown type (it starts with {head[:8].hex(' ')})", CONVERT
 
 
 def _ftyp_brands(head: bytes) -> tuple[bytes, ...]:

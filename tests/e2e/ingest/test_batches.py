@@ -54,11 +54,14 @@ def test_a_batch_shows_each_files_outcome_and_the_sums(
     otherwise = send(archivist, batch_id, "otherwise.png", scan,
                      metadata(title="另一份报修", personal_info=True))
     assert otherwise.status_code == 409
+    word = send(archivist, batch_id, "装修申请.docx", b"PK\x03\x04" + bytes(60), metadata())
+    assert (word.status_code, word.json()["code"], word.json()["seems"]) == (
+        415, "unsupported_media_type", "zip")
     batch = archivist.get(f"/ingest/batches/{batch_id}").json()
 
     files = {file["filename"]: file for file in batch["files"]}
     assert [file["filename"] for file in batch["files"]] == [
-        "scan.png", "broken.pdf", "wrong.png", "again.png", "otherwise.png"]
+        "scan.png", "broken.pdf", "wrong.png", "again.png", "otherwise.png", "装修申请.docx"]
     assert files["scan.png"]["status"] == "done"
     assert files["scan.png"]["pages"] == files["scan.png"]["review_pages"] == 1
     assert (files["broken.pdf"]["status"], files["broken.pdf"]["error_code"]) == (
@@ -72,8 +75,12 @@ def test_a_batch_shows_each_files_outcome_and_the_sums(
             files["otherwise.png"]["fields"], files["otherwise.png"]["document_id"]) == (
         "refused", "filed_differently", ["title", "personal_info"],
         files["scan.png"]["document_id"])
-    assert batch["summary"] == {"files": 5, "waiting": 0, "done": 1, "duplicates": 1,
-                                "failed": 3, "pages": 1, "review_pages": 1,
+    # Of a type not taken: what it seems to be, so the page says to save it as PDF.
+    assert (files["装修申请.docx"]["error_code"], files["装修申请.docx"]["seems"]) == (
+        "unsupported_media_type", "zip")
+    assert "seems" not in files["wrong.png"]
+    assert batch["summary"] == {"files": 6, "waiting": 0, "done": 1, "duplicates": 1,
+                                "failed": 4, "pages": 1, "review_pages": 1,
                                 "finished": True}
     assert [recent["batch_id"] for recent in archivist.get("/ingest/batches").json()] == [
         batch_id]

@@ -37,26 +37,29 @@ def _zip_bytes() -> bytes:
 
 
 REFUSED = [
-    (_zip_bytes(), "ZIP archive"),
-    ("维修申请：卫生间漏水\n".encode(), "plain text"),
-    (b"GIF89a\x01\x00\x01\x00", "GIF image"),
-    (b"\x00\x01\x02\x03\xfe\xfd", "unknown type"),
-    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "a photo in AVIF format"),
-    (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "a photo in AVIF format"),
-    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP image"),
-    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2", "video"),
+    (_zip_bytes(), "ZIP archive", "zip"),
+    ("维修申请：卫生间漏水\n".encode(), "plain text", "text"),
+    (b"GIF89a\x01\x00\x01\x00", "GIF image", "gif"),
+    (b"\x00\x01\x02\x03\xfe\xfd", "unknown type", "unknown"),
+    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "a photo in AVIF format", "avif"),
+    (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "a photo in AVIF format", "avif"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP image", "webp"),
+    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2", "video", "audio_video"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office document", "old_office"),
+    (b"{\\rtf1\\ansi", "RTF document", "rtf"),
 ]
 
 
-@pytest.mark.parametrize(("head", "described_as"), REFUSED)
+@pytest.mark.parametrize(("head", "described_as", "kind"), REFUSED)
 def test_other_content_is_refused_saying_what_it_seems_to_be(
-    head: bytes, described_as: str
+    head: bytes, described_as: str, kind: str
 ) -> None:
     with pytest.raises(UnsupportedMediaType) as refused:
         sniff_media_type(head)
     assert refused.value.code == "unsupported_media_type"
     assert described_as in refused.value.detail
     assert "not a PDF, TIFF, PNG, JPEG or HEIC photo" in refused.value.detail
+    assert refused.value.extra["seems"] == kind
 
 
 def test_an_empty_file_is_refused_as_empty_not_as_a_wrong_type() -> None:

@@ -103,3 +103,19 @@ def test_pages_to_review_are_counted_as_read_and_each_file_links_its_own_review(
     chinese, _ = _pages(batch)
     assert '<a href="/ui/review">读取时 2 页需要校对</a>' in chinese
     assert '<a href="/ui/review?document=d1">读取时 2 页需要校对</a>' in chinese
+
+
+@pytest.mark.parametrize(("seems", "said", "said_in_english"), [
+    ("zip", "请在打开它的软件中“另存为 PDF”", "Save it as PDF"),
+    ("old_office", "请在打开它的软件中“另存为 PDF”", "Save it as PDF"),
+    ("text", "这是一个文本文件，不是扫描件", "a text file, not a scan"),
+    ("webp", "这是一张 WEBP 格式的图片", "a WEBP image"),
+    ("audio_video", "这是一个音频或视频文件", "a sound or video file"),
+    ("unknown", "不支持这种文件。只接受 PDF、TIFF、PNG、JPEG 和 HEIC", "JPEG"),
+])
+def test_a_file_of_a_type_not_taken_says_what_it_seems_to_be_and_what_to_do(
+        seems: str, said: str, said_in_english: str) -> None:
+    chinese, english = _pages(_refused("unsupported_media_type", "the file is …",
+                                       seems=seems))
+    assert said in chinese
+    assert said_in_english in english
