@@ -62,7 +62,7 @@ def register_table(found: list[Loan], zone: tzinfo, *, whole: bool) -> Table:
         table.add_column(column, overflow="fold")
     for loan in found:
         table.add_row(
-            loan.loan_id[:8], loan.status, loan.kind, _borrower(loan),
+            loan.loan_id[:8], _status(loan), loan.kind, _borrower(loan),
             "\n".join(REDACTED if d.redacted else d.archive_no for d in loan.documents),
             _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals), _flags(loan))
     return table
@@ -78,8 +78,21 @@ def _day(value: datetime | None, zone: tzinfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d") if value else ""
 
 
+def _status(loan: Loan) -> str:
+    """``withdrawn`` for a request its applicant withdrew, or that ended when the borrower
+    left (B9): the registry says ``rejected`` with ``rejection.withdrawn``."""
+    return "withdrawn" if loan.rejection and loan.rejection.withdrawn else loan.status
+
+
 def _flags(loan: Loan) -> str:
     flags = []
+    if loan.rejection:
+        flags.append(f"{'by' if loan.rejection.withdrawn else 'refused by'} "
+                     f"{loan.rejection.rejected_by}: {loan.rejection.reason}")
+    if loan.returned and loan.due_at and loan.returned.returned_at > loan.due_at:
+        flags.append("[yellow]returned late[/yellow]")
+    if loan.returned and not loan.returned.intact:
+        flags.append("[yellow]returned damaged[/yellow]")
     if loan.overdue:
         flags.append("[red]overdue[/red]")
     if loan.escalated_at:

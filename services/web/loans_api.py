@@ -141,7 +141,7 @@ class LoanPages(Controller):
         record = await registry.loan(page.reader.token, loan_id)
         return page.render("loan.html", view=loan_page(
             page.reader.principal, record, now=now,
-            max_renewals=settings.loan_max_renewals))
+            max_renewals=settings.loan_max_renewals, zone=settings.time_zone))
 
     @post("/{loan_id:str}/{move:str}", operation_id="moveLoan")
     async def move(self, loan_id: FromPath[str], move: FromPath[str],

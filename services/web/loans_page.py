@@ -12,7 +12,7 @@ every move again, and its refusal is shown by its code (``REFUSALS`` in the temp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 
 from services.common.approvals import DESK, is_awaited_from
@@ -161,8 +161,8 @@ def moves_for(principal: Principal, loan: Loan) -> frozenset[Move]:
     return frozenset(moves)
 
 
-def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: int
-              ) -> LoanPage:
+def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: int,
+              zone: tzinfo) -> LoanPage:
     """``now`` and ``max_renewals`` (``ARCHIVE_LOAN_MAX_RENEWALS``): whether a renewal
     would be accepted, by the registry's rule (``services.common.renewals``)."""
     documents = [
@@ -176,7 +176,7 @@ def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: 
     refusal = None
     if "renew" in moves and loan.due_at is not None:
         refusal = renewal_refusal(renewals=loan.renewals, due_at=loan.due_at, now=now,
-                                  max_renewals=max_renewals)
+                                  max_renewals=max_renewals, zone=zone)
     return LoanPage(loan=loan, status=loan_status_name(loan),
                     kind=LOAN_KIND_NAMES.get(loan.kind, loan.kind), steps=_steps(loan),
                     documents=documents,

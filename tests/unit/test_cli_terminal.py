@@ -3,7 +3,8 @@ loan register, a search hit or a sweep's item stays on one line for the script r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from services.cli.loans import register_table
 from services.cli.stats import stats
 from services.cli.sweep import _table as sweep_table
 from services.cli.terminal import PIPED_WIDTH, counted, local_time, tables
+from services.common.contracts.lending import Loan, RejectionRecord, ReturnRecord
 from services.common.contracts.retention import SweepItem
 from services.registry.journal.models import ChainReport
 
@@ -79,6 +81,42 @@ def test_the_loans_listed_to_someone_outside_the_register_are_called_their_own()
     assert "archivist, manager, center_head, director, compliance" in own
     assert "loan register" not in own
     assert "loan register (借阅登记): 0 loans" in _printed(register_table([], UTC, whole=True))
+
+
+def _loan(**fields: Any) -> Loan:
+    return Loan(**{
+        "loan_id": "0123456789", "status": "returned", "kind": "paper", "purpose": "核对",
+        "reason": "来电", "borrower": "li", "borrower_department": "customer_service",
+        "requested_by": "li", "requested_at": datetime(2026, 11, 2, tzinfo=UTC),
+        "external": None, "documents": [], "approvals_needed": [], "approvals": [],
+        "next_approval": None, "rejection": None, "issued_by": None, "issued_at": None,
+        "acknowledged_at": None, "due_at": None, "renewals": 0, "renewed_at": None,
+        "returned": None, "overdue": False, "escalated_at": None, "copies": [],
+        "incidents": [], **fields})
+
+
+def test_a_withdrawn_request_a_refused_one_and_a_late_return_say_so() -> None:
+    at = datetime(2026, 11, 9, 3, tzinfo=UTC)
+    withdrawn = _loan(loan_id="withdrawn1", status="rejected", rejection=RejectionRecord(
+        rejected_by="admin", rejected_at=at, reason="借阅人已离职", withdrawn=True))
+    refused = _loan(loan_id="refusedx1", status="rejected", rejection=RejectionRecord(
+        rejected_by="zhou", rejected_at=at, reason="与投诉无关"))
+    late = _loan(loan_id="lateback1", due_at=at, returned=ReturnRecord(
+        returned_by="wang", returned_at=at + timedelta(days=3), intact=False, note="封面破损"))
+    on_time = _loan(loan_id="ontime001", due_at=at, returned=ReturnRecord(
+        returned_by="wang", returned_at=at - timedelta(days=1), intact=True, note=None))
+    printed = _printed(register_table([withdrawn, refused, late, on_time], UTC, whole=True))
+
+    def row(loan: Loan) -> str:
+        return next(line for line in printed.splitlines() if loan.loan_id[:8] in line)
+
+    assert "withdrawn" in row(withdrawn)
+    assert "by admin: 借阅人已离职" in row(withdrawn)
+    assert "rejected" in row(refused)
+    assert "refused by zhou: 与投诉无关" in row(refused)
+    assert "returned late" in row(late)
+    assert "returned damaged" in row(late)
+    assert "late" not in row(on_time)
 
 
 def _printed(table: Table) -> str:

@@ -107,7 +107,7 @@ class CirculationService:
                 check_move("renew", loan.status)
                 assert loan.due_at is not None  # every loan that is out has one
                 self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,
-                                           now=now)
+                                           now=now, zone=self.clock.zone)
                 due = self.periods.renewed(loan.due_at)
                 await tx.loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
                                     renewed_at=now,
@@ -255,7 +255,7 @@ class CirculationService:
         return acted
 
     def _escalation_message(self, loan: LoanRow) -> str:
-        due = f"{loan.due_at:%Y-%m-%d}" if loan.due_at else "?"
+        due = f"{self.clock.day_of(loan.due_at)}" if loan.due_at else "?"
         return (f"借阅逾期问责: loan {loan.loan_id} of {loan.borrower} "
                 f"({loan.borrower_department}) has been out more than "
                 f"{self.periods.escalation_days} days without renewal (due {due}); "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 
 from services.common.approvals import DESK, REGISTER_READERS
@@ -111,10 +111,11 @@ class LoanPeriods:
     def renewed(self, due_at: datetime) -> datetime:
         return due_at + timedelta(days=self.renewal_days)
 
-    def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime) -> None:
+    def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime, zone: tzinfo
+                      ) -> None:
         """B4: ``Conflict`` unless the loan may be renewed (``renewal_refusal``)."""
         refusal = renewal_refusal(renewals=renewals, due_at=due_at, now=now,
-                                  max_renewals=self.max_renewals)
+                                  max_renewals=self.max_renewals, zone=zone)
         if refusal is not None:
             raise refusal
 

@@ -68,7 +68,7 @@ def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "req
 
 def _view(principal: Principal, loan: Loan) -> LoanPage:
     """The loan's page at ``AT``, with renewals allowed twice (the default setting)."""
-    return loan_page(principal, loan, now=AT, max_renewals=2)
+    return loan_page(principal, loan, now=AT, max_renewals=2, zone=UTC)
 
 
 def _awaiting(principal: Principal, loans: list[Loan]) -> list[str]:
@@ -204,7 +204,7 @@ def test_renewal_is_offered_only_when_the_registry_would_accept_it() -> None:
         "refused": ""})
     assert "不能续借：" in exhausted
     assert "已经续借到最多次数" in exhausted
-    assert "renew" in loan_page(LI, _out(renewals=2), now=AT, max_renewals=3).moves
+    assert "renew" in loan_page(LI, _out(renewals=2), now=AT, max_renewals=3, zone=UTC).moves
 
 
 def _buttons(html: str) -> list[str]:

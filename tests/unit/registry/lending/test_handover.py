@@ -62,6 +62,11 @@ async def test_an_expired_loan_is_not_renewed(lending: Lending) -> None:
     with pytest.raises(Conflict) as refused:
         await lending.services.circulation.renew(person("wang"), loan.loan_id)
     assert refused.value.code == "loan_expired"
+    # When, on the company's clocks, as every page and command says a time.
+    assert loan.due_at is not None
+    assert f"expired on {loan.due_at.astimezone(lending.clock.zone):%Y-%m-%d %H:%M} " \
+        f"{lending.clock.zone}" in refused.value.detail
+    assert str(lending.clock.zone) == "Asia/Shanghai"
 
 
 async def test_a_loan_past_its_due_date_is_overdue(lending: Lending) -> None:
