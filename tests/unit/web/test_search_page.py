@@ -160,3 +160,20 @@ def test_each_hit_is_marked_in_its_documents_script_or_language() -> None:
     assert '<p class="snippet"><span lang="en">a <mark>leak</mark> in Room 1201</span></p>' \
         in on_chinese
     assert on_chinese.count("lang=") == 2
+
+
+def test_nothing_found_says_restricted_texts_are_searched_only_under_a_loan() -> None:
+    """A cleared reader whose word stands only in a confidential document's text finds
+    nothing (its text is searched under an approved loan, B2/B8): the page says so."""
+    html = _results_of("zh")
+    assert "没有找到文件。" in html
+    assert "机密、绝密和含业主个人信息的文件只按题名和档号检索，不检索正文" in html
+    assert "请申请借阅" in html
+
+
+def test_a_query_of_punctuation_only_says_what_to_type() -> None:
+    """Refused by search (``tests/unit/search/test_query.py``), said with a next step."""
+    form = SearchForm.from_query({"q": "。，！"})
+    html = shared_pages().html("zh", "_results.html",
+                               {"view": empty_view(form, error="query_without_terms")})
+    assert "标点和符号不参与检索。请输入汉字、字母或数字" in html
