@@ -479,3 +479,25 @@ def test_the_external_readers_part_is_open_when_any_of_it_is_typed() -> None:
     assert not RequestForm({"purpose": "核对"}, "purpose_required").external_open
     assert RequestForm({"external_organisation": "律师事务所"}).external_open
     assert RequestForm({"external_name": "张伟"}, "external_incomplete").external_open
+
+
+def test_what_people_wrote_on_a_loan_is_marked_chinese_on_the_english_pages() -> None:
+    """A screen reader says a title, an approval's note and an incident's note and
+    resolution in a Chinese voice on an English page (WCAG 3.1.2)."""
+    pages = shared_pages()
+    approved = _loan("back", status="returned", approved_by=("zhou", "zhao", "wang"),
+                     incidents=[Incident(incident_id="i1", loan_id="back", note="封皮破损",
+                                         reported_by="wang", reported_at=AT,
+                                         resolved_by="sun", resolved_at=AT,
+                                         resolution="已修复")])
+    approved = msgspec.structs.replace(approved, approvals=[
+        msgspec.structs.replace(approved.approvals[0], note="同意借阅")])
+    loan = pages.html("en", "loan.html", page_layout(WANG, "/ui/loans", "token") | {
+        "view": _view(WANG, approved), "done": "", "refused": ""})
+    for written in ("同意借阅", "封皮破损", "已修复"):
+        assert f'<span lang="zh">{written}</span>' in loan, written
+    record = document_record()
+    form = pages.html("en", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
+        "offered": [record], "chosen": set(), "household": "A-1201",
+        "form": RequestForm({})})
+    assert re.search(rf'<span lang="zh[^"]*">{re.escape(record.title)}</span>', form)
