@@ -21,6 +21,7 @@ from services.common.names import tidied_department
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
+    change_problem,
     left_waiting,
     level_name,
     may_administer,
@@ -43,7 +44,8 @@ class UserAdminPages(Controller):
                     **values: Any) -> Response[str]:
         users = await registry.users(page.reader.token)
         shown: dict[str, Any] = {"about": "", "problem": "", "waiting": left_waiting({}),
-                                 "needed": "", "values": {}, "roles_chosen": set()} | values
+                                 "needed": "", "values": {}, "roles_chosen": set(),
+                                 "opened": ""} | values
         return page.render("admin_users.html", status_code=status_code,
                            view=accounts_page(users, clearance=page.reader.principal.clearance),
                            problem_field=problem_field(shown["problem"], shown["about"]),
@@ -100,6 +102,25 @@ class UserAdminPages(Controller):
         return await self._page(page, registry, status_code=422,
                                 problem=problem, about=username, needed=needed)
 
+    @post("/{username:str}/change", operation_id="changeUserForm")
+    async def change(self, username: FromPath[str], page: NamedDependency[Page],
+                     registry: NamedDependency[RegistryReader]) -> Response[Any]:
+        """New roles, clearance and department for ``username`` (the form shows them all,
+        as they are, and sends them all)."""
+        token = page_token(page.reader, may_administer)
+        form = await page.request.form()
+        roles = texts(form, "roles")
+        clearance = text(form, "clearance")
+        department = tidied_department(text(form, "department"),
+                                       shown=page.pages.department_names(page.request))
+        problem = change_problem(roles, clearance, department)
+        if problem:
+            return await self._page(page, registry, status_code=422, problem=problem,
+                                    about=username, opened="change")
+        return await self._changed(page, registry, username, registry.change_user(
+            token, username, roles=roles, clearance=clearance,
+            department=department or None), done="changed", opened="change")
+
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],
                          registry: NamedDependency[RegistryReader]) -> Response[Any]:
@@ -115,9 +136,10 @@ class UserAdminPages(Controller):
                                    registry.activate_user(token, username), done="activated")
 
     async def _changed(self, page: Page, registry: RegistryReader, username: str,
-                       change: Awaitable[object], *, done: str) -> Response[Any]:
+                       change: Awaitable[object], *, done: str, opened: str = ""
+                       ) -> Response[Any]:
         """Await ``change`` to ``username``'s account and go back to the list saying it was
-        ``done``; refused, the page again saying why."""
+        ``done``; refused, the page again saying why (its form ``opened`` again)."""
         try:
             await change
         except ArchiveError as exc:
@@ -125,5 +147,6 @@ class UserAdminPages(Controller):
             return await self._page(page, registry, status_code=exc.status,
                                     problem=refusal_code(exc), about=username,
                                     waiting=left_waiting(exc.extra),
-                                    needed=level_name(exc.extra.get("clearance_needed")))
+                                    needed=level_name(exc.extra.get("clearance_needed")),
+                                    opened=opened)
         return see(ACCOUNTS_PATH, done=done, user=username)

@@ -110,13 +110,18 @@ def new_user_problem(username: str, roles: list[str], clearance: str, department
     """What the form to add a user lacks ("" when nothing)."""
     if not USERNAME_RE.match(username):
         return "bad_username"
+    return change_problem(roles, clearance, department) or password_problem(password, again)
+
+
+def change_problem(roles: list[str], clearance: str, department: str) -> str:
+    """What the form changing an account lacks ("" when nothing)."""
     if not roles or any(role not in ROLE_NAMES for role in roles):
         return "roles_required"
     if clearance not in SECURITY_LEVEL_NAMES:
         return "clearance_required"
     if department and not DEPARTMENT_RE.match(department):
         return "bad_department"
-    return password_problem(password, again)
+    return ""
 
 
 @dataclass(frozen=True)

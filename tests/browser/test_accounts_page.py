@@ -25,9 +25,10 @@ APPROVERS = {"manager": "zhou", "director": "zhao", "archivist": "wang"}
 
 
 office = office_fixture("accounts", [Person("root", "admin", clearance="secret",
-                                            department="it")])
+                                            department="it"),
+                                     Person("xu", "staff", department="customer_service")])
 """``root`` is cleared as the office's staff are: an admin resets no password of an
-account cleared above their own clearance."""
+account cleared above their own clearance. ``xu`` is the one whose rights change."""
 
 
 def _issued_loan(office: Office, borrower: str) -> tuple[str, str]:
@@ -165,6 +166,44 @@ def test_a_password_reset_ends_the_old_password(office: Office) -> None:
     assert _signs_in(office, "li", "新的密码 2030")
     forged = root.request.post("/ui/admin/users/li/deactivate", form={}, max_redirects=0)
     assert forged.status == 403
+
+
+def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
+        office: Office, screenshots: Path) -> None:
+    xu = office.open_as("xu")
+    root = office.open_as("root")
+    root.goto("/ui/admin/users")
+    row = root.get_by_role("row", name=re.compile("^xu"))
+    opening = row.locator("summary", has_text="修改角色与权限")
+    expect(opening).to_have_accessible_name("修改角色与权限 xu")
+    opening.click()
+    # The form shows the account as it is.
+    expect(row.get_by_role("checkbox", name="员工", exact=True)).to_be_checked()
+    expect(row.get_by_label("密级权限")).to_have_value("ordinary")
+    expect(row.get_by_label("部门（可不填）")).to_have_value("客服部")
+    # None of the roles: refused, said, and the form open again at that row.
+    row.get_by_role("checkbox", name="员工", exact=True).uncheck()
+    row.get_by_role("button", name="保存 xu 的角色与权限").click()
+    expect(root.get_by_role("alert")).to_contain_text("请至少选择一个角色")
+    row = root.get_by_role("row", name=re.compile("^xu"))
+    expect(row.get_by_role("button", name="保存 xu 的角色与权限")).to_be_visible()
+    row.get_by_role("checkbox", name="部门负责人").check()
+    row.get_by_label("密级权限").select_option("confidential")
+    expect_no_serious_violations(root)
+    root.screenshot(path=screenshots / "account-change.png", full_page=True)
+    row.get_by_role("button", name="保存 xu 的角色与权限").click()
+    expect(root.get_by_role("status")).to_contain_text("已修改 xu 的角色、密级权限和部门")
+    row = root.get_by_role("row", name=re.compile("^xu"))
+    expect(row).to_contain_text("部门负责人")
+    expect(row).to_contain_text("机密")
+    expect(row).to_contain_text("客服部")  # the department, shown by its name, kept
+    # Their sign-in ended: the next page asks them to sign in again.
+    xu.goto("/ui/search")
+    expect(xu).to_have_url(re.compile("/ui/login"))
+    # One's own roles are changed by another admin: no form on one's own row.
+    mine = root.get_by_role("row", name=re.compile("^root"))
+    expect(mine.locator("summary", has_text="修改角色与权限")).to_have_count(0)
+    expect(mine).to_contain_text("您自己的角色和密级权限由另一位系统管理员修改")
 
 
 def test_an_admin_is_told_why_their_own_departure_is_refused(office: Office) -> None:

@@ -41,6 +41,16 @@ class AccountsReader(ServiceClient):
         return await self.call("POST", f"/registry/users/{segment(username)}/password",
                                User, token=token, json={"new_password": new_password})
 
+    async def change_user(self, token: str, username: str, *, roles: list[str],
+                          clearance: str, department: str | None) -> User:
+        """New roles, clearance and department (the same again changes nothing): every
+        token the user held stops working. Refused ``own_account`` (one's own roles or
+        clearance), ``above_own_clearance``, ``last_admin``, ``last_admin_at_clearance``,
+        and, naming what would be left stuck, ``unsigned_handovers`` and ``last_approver``."""
+        return await self.call("PATCH", f"/registry/users/{segment(username)}", User,
+                               token=token, json={"roles": roles, "clearance": clearance,
+                                                  "department": department})
+
     async def deactivate_user(self, token: str, username: str) -> User:
         """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids) and
         ``extra["open_loans"]`` (each an ``OpenLoan``: archive numbers, status, due date)
