@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 def build_context(settings: Settings, hosted: tuple[PartName, ...], self_url: str) -> Context:
     from services.common.context import Context
 
+    apart = set(hosted) != set(PART_NAMES) or settings.parts_apart
     return Context(settings=settings, clock=SystemClock(settings.time_zone), self_url=self_url,
-                   codec=TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s),
+                   codec=TokenCodec(settings.signing_key(shared=apart),
+                                    ttl_s=settings.token_ttl_s),
                    hosted=hosted)
 
 
@@ -39,6 +41,8 @@ def serve(host: str, port: int, service: str) -> None:
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    # Said before anything starts: a part apart with a key of its own accepts no token.
+    settings.signing_key(shared=service != "all" or settings.parts_apart)
     ensure_port_free(host, port)
     # Here, not at the top: 'archive --help' loads this module, and a bad setting, a taken
     # port or a data directory in use is said before the seconds of loading the services.

@@ -46,7 +46,8 @@ def worker(concurrency: int | None) -> None:
                    f"{registry_url}: jobs will wait there, extracted but not filed, until a "
                    "server answers. Set ARCHIVE_REGISTRY_URL to the address of the "
                    "'archive serve' that takes the uploads, then start the worker again.", err=True)
-    codec = TokenCodec(settings.signing_key(), ttl_s=settings.token_ttl_s)
+    codec = TokenCodec(settings.signing_key(shared=not settings.embedded),
+                       ttl_s=settings.token_ttl_s)
 
     async def main() -> None:
         stop = asyncio.Event()

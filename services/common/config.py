@@ -133,8 +133,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         """Where the embedded audit key is kept when ``ARCHIVE_AUDIT_KEY`` is unset."""
         return self.data_dir / "audit_key"
 
-    def signing_key(self) -> str:
-        """``ARCHIVE_SECRET_KEY``, or embedded: a random key kept in the data directory."""
+    @property
+    def parts_apart(self) -> bool:
+        """The services call each other at addresses of their own (``ARCHIVE_*_URL``)."""
+        return any((self.registry_url, self.ingest_url, self.search_url))
+
+    def signing_key(self, *, shared: bool = False) -> str:
+        """``ARCHIVE_SECRET_KEY``, or embedded: a random key kept in the data directory.
+        ``shared``: other processes must check what this one signs (a service served
+        apart, a worker on a shared database), so a key of this data directory's own
+        would make every token of theirs invalid here: refused without the variable."""
+        if self.secret_key is None and shared:
+            raise ConfigError(
+                "ARCHIVE_SECRET_KEY is not set: services served apart, and workers on a "
+                "shared database, sign and check each other's tokens with one key; set "
+                "the same ARCHIVE_SECRET_KEY (32 characters or more, e.g. from "
+                "'openssl rand -base64 48') for every one of them")
         return self.secret_key or _kept_key(self.secret_key_file)
 
     def audit_key_bytes(self) -> bytes:
@@ -146,7 +160,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 def _kept_key(path: Path) -> str:
     """The random key in ``path``, made (readable by its owner only) on first use."""
     if not path.exists():
-        create_durably(path, secrets.token_urlsafe(48).encode())
+        try:
+            create_durably(path, secrets.token_urlsafe(48).encode())
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path} ({exc.strerror}): ARCHIVE_DATA_DIR "
+                              f"({path.parent}) must be a directory this user may write "
+                              "to") from exc
     key = path.read_text().strip()
     if not key:
         raise ConfigError(f"{path} is empty: an archive never writes it so (it was cut short "

@@ -179,6 +179,11 @@ def _unavailable(engine: AsyncEngine, exc: BaseException) -> DependencyUnavailab
             f"PostgreSQL at {_safe(engine)} {happened} ({_first_line(exc)}); the archive "
             f"retries: try again in a moment, and if it lasts, {check}",
             code="database_unavailable")
+    if engine.dialect.name == "sqlite":
+        return DependencyUnavailable(
+            f"cannot open the database file {engine.url.database}: {_first_line(exc)}; its "
+            "directory (ARCHIVE_DATA_DIR) must exist and be one this user may write to",
+            code="database_unavailable")
     return DependencyUnavailable(
         f"cannot reach the database at {_safe(engine)}: {_first_line(exc)}",
         code="database_unavailable")

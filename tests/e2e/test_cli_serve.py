@@ -161,11 +161,17 @@ def _unreachable_postgresql() -> str:
     return f"postgresql+asyncpg://archive@127.0.0.1:{free_port()}/archive"
 
 
+SHARED_KEY = "k" * 48
+"""Parts on a shared database sign and check each other's tokens with one key (refused
+without it: tests/unit/test_cli_commands.py)."""
+
+
 def test_an_unreachable_postgresql_is_waited_for_until_ctrl_c(tmp_path: Path) -> None:
     """``archive serve``'s wait (the worker's: in the test of its warning below)."""
     environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
                                     ARCHIVE_DATABASE_URL=_unreachable_postgresql(),
-                                    ARCHIVE_REGISTRY_URL=f"http://127.0.0.1:{free_port()}")
+                                    ARCHIVE_REGISTRY_URL=f"http://127.0.0.1:{free_port()}",
+                                    ARCHIVE_SECRET_KEY=SHARED_KEY)
     _waited_until_ctrl_c(*_until_it_waits_for_the_database(
         ["serve", "--port", str(free_port())], tmp_path, environment))
 
@@ -191,7 +197,8 @@ def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_d
     never filed: the operator is told at once, and how to put it right. Its database
     unreachable, the worker stops to wait right after its start-up lines, until Ctrl-C."""
     environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
-                                    ARCHIVE_DATABASE_URL=_unreachable_postgresql())
+                                    ARCHIVE_DATABASE_URL=_unreachable_postgresql(),
+                                    ARCHIVE_SECRET_KEY=SHARED_KEY)
     if registry_set:
         environment["ARCHIVE_REGISTRY_URL"] = f"http://127.0.0.1:{free_port()}"
     said, rest = _until_it_waits_for_the_database(["worker", "--concurrency", "1"], tmp_path,

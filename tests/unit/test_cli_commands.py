@@ -72,3 +72,22 @@ def test_a_migrate_refused_for_a_data_directory_in_use_loads_none_of_the_service
                                 ARCHIVE_DATA_DIR=str(tmp_path))
     assert "(data_dir_in_use)" in error
     assert set(loaded) <= {"tantivy"}
+
+
+@pytest.mark.parametrize(("arguments", "environment"), [
+    (["serve", "--service", "search"], {}),
+    (["serve"], {"ARCHIVE_REGISTRY_URL": "http://registry.example:8000"}),
+])
+def test_a_service_served_apart_without_the_shared_key_is_refused_before_it_starts(
+        tmp_path: Path, arguments: list[str], environment: dict[str, str]) -> None:
+    """With a key of its own it would start, say it is ready and refuse every token the
+    other parts sign, /ready's reason included; refused in one line, writing nothing."""
+    environment = {"ARCHIVE_DATA_DIR": str(tmp_path / "data"), **environment}
+    code = f"from services.cli import main; main({[*arguments, '--port', str(free_port())]!r})"
+    assert "ARCHIVE_SECRET_KEY" not in os.environ
+    _, error, loaded = _run(code, **environment)
+    assert error.splitlines()[-1].startswith("error: ARCHIVE_SECRET_KEY is not set: services "
+                                             "served apart"), error
+    assert "Traceback" not in error
+    assert not (tmp_path / "data" / "secret_key").exists()
+    assert set(loaded) <= {"tantivy"}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.common.config import load_settings
+from services.common.config import Settings, load_settings
 from services.common.errors import ConfigError
 
 
@@ -84,6 +84,32 @@ def test_embedded_signing_key_is_created_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 32
     assert settings.signing_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_part_served_apart_needs_the_shared_key(tmp_path: Path) -> None:
+    """A service of its own or a worker on a shared database checks tokens the others
+    sign: a key of its data directory's own would refuse every one (and /ready's reason)."""
+    settings = load_settings({"ARCHIVE_DATA_DIR": str(tmp_path),
+                              "ARCHIVE_REGISTRY_URL": "http://registry:8000"}, env_file=None)
+    assert settings.parts_apart
+    with pytest.raises(ConfigError) as refused:
+        settings.signing_key(shared=True)
+    assert "ARCHIVE_SECRET_KEY is not set" in str(refused.value)
+    assert not (tmp_path / "secret_key").exists()
+    keyed = load_settings({"ARCHIVE_DATA_DIR": str(tmp_path), "ARCHIVE_SECRET_KEY": "k" * 40},
+                          env_file=None)
+    assert keyed.signing_key(shared=True) == "k" * 40
+
+
+def test_a_data_directory_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    """One line naming ARCHIVE_DATA_DIR, not a traceback from deep in a file write (as root,
+    only a read-only mount refuses; a path under a file refuses anyone)."""
+    (tmp_path / "a-file").write_text("")
+    settings = Settings(data_dir=tmp_path / "a-file" / "data")  # load_settings says so first
+    with pytest.raises(ConfigError) as refused:
+        settings.signing_key()
+    assert f"ARCHIVE_DATA_DIR ({tmp_path / 'a-file' / 'data'}) must be a directory this " \
+        "user may write to" in str(refused.value)
 
 
 @pytest.mark.parametrize("url", [

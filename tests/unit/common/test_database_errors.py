@@ -6,6 +6,7 @@ session holds it; a session ended mid-query by ``pg_terminate_backend``."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -101,3 +102,21 @@ async def test_a_refused_connection_names_the_settings_to_check(
     assert raised.value.code == "database_refused"
     assert "check the user, password and database name in ARCHIVE_DATABASE_URL" in (
         raised.value.detail)
+
+
+async def test_a_sqlite_file_that_cannot_be_opened_names_the_data_directory(
+        tmp_path: Path) -> None:
+    """Embedded: a file SQLite cannot open is not "cannot reach" (as root, only a
+    read-only mount refuses a write; a directory where the file should be refuses anyone)."""
+    (tmp_path / "gone" / "registry.db").mkdir(parents=True)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'registry.db'}")
+    try:
+        with pytest.raises(DependencyUnavailable) as raised:
+            await ping(engine)
+    finally:
+        await engine.dispose()
+    assert raised.value.code == "database_unavailable"
+    assert f"cannot open the database file {tmp_path / 'gone' / 'registry.db'}" in \
+        raised.value.detail
+    assert "ARCHIVE_DATA_DIR" in raised.value.detail
+    assert "cannot reach" not in raised.value.detail
