@@ -40,7 +40,11 @@ from services.registry.corrections.api import CorrectionsController
 from services.registry.corrections.service import CorrectionsService
 from services.registry.departures.api import DeparturesController
 from services.registry.departures.service import DeparturesService
-from services.registry.destruction.api import DestructionsController, TombstonesController
+from services.registry.destruction.api import (
+    DestructionsController,
+    DocumentDisposalController,
+    TombstonesController,
+)
 from services.registry.destruction.service import DestructionService
 from services.registry.fixity.api import FixityController
 from services.registry.fixity.service import FixityService
@@ -81,7 +85,7 @@ from services.registry.seal import WitnessSeal
 from services.registry.statistics.api import StatisticsController
 from services.registry.statistics.service import StatisticsService
 from services.registry.store import RegistryStore
-from services.registry.sweeps.api import DocumentDisposalController, SweepsController
+from services.registry.sweeps.api import SweepsController
 from services.registry.sweeps.service import SweepsService
 from services.registry.transfers.api import TransfersController
 from services.registry.transfers.service import TransferService

@@ -16,6 +16,7 @@ from services.common.contracts.retention import (
     Destruction,
     DestructionStatus,
     DestructionSummary,
+    DisposalStanding,
     Tombstone,
 )
 from services.common.retention import (
@@ -124,6 +125,23 @@ class DestructionsController(Controller):
         """The register as CSV (formulas neutralised), redacted as ``GET`` is."""
         content = await destructions.register_csv(principal, destruction_id)
         return attachment(content, f"register-{destruction_id}", "csv")
+
+
+class DocumentDisposalController(Controller):
+    path = "/documents"
+    tags = ("retention",)
+
+    @get("/{document_id:str}/disposal", operation_id="getDocumentDisposal",
+         guards=[allow(*RETENTION_READERS)])
+    async def disposal(self, document_id: FromPath[str], principal: NamedDependency[Principal],
+                       destructions: NamedDependency[DestructionService]
+                       ) -> list[DisposalStanding]:
+        """Where the document stands on its way to destruction (R2–R6): the open sweep that
+        lists it (one at most), its item's state there and the register not executed yet
+        that lists it; empty when no sweep lists it (404 ``unknown_document`` for one the
+        caller may not see)."""
+        standing = await destructions.standing(principal, document_id)
+        return [] if standing is None else [standing]
 
 
 class TombstonesController(Controller):

@@ -16,6 +16,7 @@ from services.common.contracts.retention import (
     Destruction,
     DestructionStatus,
     DestructionSummary,
+    DisposalStanding,
     RegisterItem,
     Tombstone,
     WithheldReason,
@@ -32,7 +33,8 @@ from services.registry.destruction.tables import (
 )
 from services.registry.schema import Repository, chunks
 from services.registry.seal import SignedItem, StoredSignature, items_digest
-from services.registry.sweeps.tables import retention_sweeps
+from services.registry.sweeps.models import OPEN_ITEM_STATES
+from services.registry.sweeps.tables import retention_sweeps, sweep_items
 
 LIVE_ITEM_STATES = ("pending", "destroyed")
 """Items of a register that count: a document is in at most one register this way."""
@@ -166,6 +168,27 @@ class RegistersRepository(Repository):
                 destruction_items.c.state.in_(LIVE_ITEM_STATES)))
             found.update(row.document_id for row in rows)
         return found
+
+    async def standing(self, document_id: str) -> DisposalStanding | None:
+        """The open item of ``document_id`` (one at most: ``ux_sweep_items_open_document``)
+        while it is still due by its sweep's ``as_of``, with the register not executed yet
+        that lists it; none once its due date moved on (``no_longer_due``)."""
+        listed = sa.and_(destruction_items.c.document_id == sweep_items.c.document_id,
+                         destruction_items.c.state == "pending")
+        query = (sa.select(sweep_items.c.sweep_id, sweep_items.c.state, sweep_items.c.outcome,
+                           retention_sweeps.c.as_of, retention_sweeps.c.destroy_after,
+                           destructions.c.destruction_id,
+                           destructions.c.status.label("destruction_status"))
+                 .join(retention_sweeps, retention_sweeps.c.sweep_id == sweep_items.c.sweep_id)
+                 .join(documents, documents.c.document_id == sweep_items.c.document_id)
+                 .outerjoin(destruction_items, listed)
+                 .outerjoin(destructions,
+                            destructions.c.destruction_id == destruction_items.c.destruction_id)
+                 .where(sweep_items.c.document_id == document_id,
+                        sweep_items.c.state.in_(OPEN_ITEM_STATES),
+                        documents.c.disposal_due <= retention_sweeps.c.as_of))
+        row = await self.first_row(query)
+        return None if row is None else struct_of(row, DisposalStanding)
 
     async def pending_in(self, document_ids: Collection[str]) -> dict[str, str]:
         """The register that lists each of ``document_ids`` still to destroy (its item

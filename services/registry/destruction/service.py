@@ -30,6 +30,7 @@ from services.common.contracts.retention import (
     Destruction,
     DestructionStatus,
     DestructionSummary,
+    DisposalStanding,
     RegisterItem,
     Tombstone,
     WithheldReason,
@@ -77,6 +78,15 @@ class DestructionService:
         self.passwords = passwords
         self.executor = DestructionExecutor(store, clock)
         """Carries out registers; ``bootstrap`` resumes those a crash interrupted."""
+
+    async def standing(self, principal: Principal, document_id: str
+                       ) -> DisposalStanding | None:
+        """Where a document the reader may see stands on its way to destruction; none
+        when no open sweep lists it."""
+        async with self.store.transaction() as tx:
+            if document_id not in await visible_to(tx.documents, principal, [document_id]):
+                raise NotFound(f"no document {document_id}", code="unknown_document")
+            return await tx.registers.standing(document_id)
 
     async def create(self, principal: Principal, request: DestructionRequest) -> Destruction:
         """A register of the sweep's approved items past ``destroy_after`` (all of them

@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
 from services.common.contracts.retention import (
-    DisposalStanding,
     Sweep,
     SweepItem,
     SweepRequest,
@@ -85,19 +84,3 @@ class SweepsController(Controller):
         return await sweeps.reject(principal, sweep_id,
                                    note=data.note if data else None)
 
-
-class DocumentDisposalController(Controller):
-    path = "/documents"
-    tags = ("retention",)
-
-    @get("/{document_id:str}/disposal", operation_id="getDocumentDisposal",
-         guards=[allow(*RETENTION_READERS)])
-    async def disposal(self, document_id: FromPath[str], principal: NamedDependency[Principal],
-                       sweeps: NamedDependency[SweepsService]
-                       ) -> list[DisposalStanding]:
-        """Where the document stands on its way to destruction (R2–R6): the open sweep that
-        lists it (one at most), its item's state there and the register not executed yet
-        that lists it; empty when no sweep lists it (404 ``unknown_document`` for one the
-        caller may not see)."""
-        standing = await sweeps.standing(principal, document_id)
-        return [] if standing is None else [standing]

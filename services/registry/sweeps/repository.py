@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from services.common.contracts.registry import RETAINED_STATUSES, DocumentRecord
 from services.common.contracts.retention import (
     Appraisal,
-    DisposalStanding,
     EarlierAppraisal,
     ItemState,
     Sweep,
@@ -25,7 +24,6 @@ from services.common.errors import Conflict
 from services.common.models import Category
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
-from services.registry.destruction.tables import destruction_items, destructions
 from services.registry.holds.repository import held_clause
 from services.registry.schema import Repository, chunks
 from services.registry.sweeps.models import OPEN_ITEM_STATES, MovedOn
@@ -120,27 +118,6 @@ class SweepsRepository(Repository):
             return None
         found = await self.items(sweep_id, document_ids=[document_id])
         return found[0]
-
-    async def standing(self, document_id: str) -> DisposalStanding | None:
-        """The open item of ``document_id`` (one at most: ``ux_sweep_items_open_document``)
-        while it is still due by its sweep's ``as_of``, with the register not executed yet
-        that lists it; none once its due date moved on (``no_longer_due``)."""
-        listed = sa.and_(destruction_items.c.document_id == sweep_items.c.document_id,
-                         destruction_items.c.state == "pending")
-        query = (sa.select(sweep_items.c.sweep_id, sweep_items.c.state, sweep_items.c.outcome,
-                           retention_sweeps.c.as_of, retention_sweeps.c.destroy_after,
-                           destructions.c.destruction_id,
-                           destructions.c.status.label("destruction_status"))
-                 .join(retention_sweeps, retention_sweeps.c.sweep_id == sweep_items.c.sweep_id)
-                 .join(documents, documents.c.document_id == sweep_items.c.document_id)
-                 .outerjoin(destruction_items, listed)
-                 .outerjoin(destructions,
-                            destructions.c.destruction_id == destruction_items.c.destruction_id)
-                 .where(sweep_items.c.document_id == document_id,
-                        sweep_items.c.state.in_(OPEN_ITEM_STATES),
-                        documents.c.disposal_due <= retention_sweeps.c.as_of))
-        row = await self.first_row(query)
-        return None if row is None else struct_of(row, DisposalStanding)
 
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:

@@ -25,7 +25,6 @@ from services.common.contracts.registry import (
 from services.common.contracts.retention import (
     Appraisal,
     AppraisalDecision,
-    DisposalStanding,
     Sweep,
     SweepItem,
     SweepRequest,
@@ -113,15 +112,6 @@ class SweepsService:
             if sweep is None:
                 raise NotFound(f"no sweep {sweep_id}", code="unknown_sweep")
             return await sweep_for(tx, principal, sweep)
-
-    async def standing(self, principal: Principal, document_id: str
-                       ) -> DisposalStanding | None:
-        """Where a document the reader may see stands on its way to destruction; none
-        when no open sweep lists it."""
-        async with self.store.transaction() as tx:
-            if document_id not in await visible_to(tx.documents, principal, [document_id]):
-                raise NotFound(f"no document {document_id}", code="unknown_document")
-            return await tx.sweeps.standing(document_id)
 
     async def summaries(self, *, status: SweepStatus | None, limit: int, offset: int
                         ) -> list[SweepSummary]:

@@ -448,10 +448,10 @@ async def test_a_document_says_where_it_stands_on_its_way_to_destruction(
     """What its page shows to who reads retention: in a sweep under appraisal, approved and
     waiting (R5), on a register and its status; nothing before it is swept or after."""
     document = await retention.file()
-    sweeps = retention.services.sweeps
+    sweeps, destructions = retention.services.sweeps, retention.services.destructions
 
     async def standing() -> tuple[object, ...] | None:
-        found = await sweeps.standing(person("qian"), document.document_id)
+        found = await destructions.standing(person("qian"), document.document_id)
         return None if found is None else (found.state, found.outcome, found.destroy_after,
                                            found.destruction_id, found.destruction_status)
 
@@ -489,8 +489,8 @@ async def test_a_document_no_longer_due_stands_in_no_sweep(retention: Retention)
     await retention.sweep()
     await retention.sql("UPDATE documents SET disposal_due = NULL WHERE document_id = :id",
                         id=document.document_id)
-    assert await retention.services.sweeps.standing(person("qian"), document.document_id) \
-        is None
+    assert await retention.services.destructions.standing(
+        person("qian"), document.document_id) is None
 
 
 async def test_where_a_document_stands_is_not_told_of_one_the_reader_may_not_see(
@@ -498,6 +498,6 @@ async def test_where_a_document_stands_is_not_told_of_one_the_reader_may_not_see
     secret = await retention.file(security="secret")
     await retention.sweep()
     with pytest.raises(NotFound):
-        await retention.services.sweeps.standing(person("ma"), secret.document_id)
+        await retention.services.destructions.standing(person("ma"), secret.document_id)
     with pytest.raises(NotFound):
-        await retention.services.sweeps.standing(person("qian"), "no-such-document")
+        await retention.services.destructions.standing(person("qian"), "no-such-document")
