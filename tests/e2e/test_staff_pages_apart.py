@@ -5,6 +5,7 @@ signed-in person's token, so the split deployment shows the same pages."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from services.common.auth import Principal, TokenCodec
@@ -12,6 +13,7 @@ from tests.e2e.search.support import launch_services
 from tests.fixtures.app import PASSWORD, ArchiveServer, module_archive_server
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
+from tests.support.processes import ARCHIVE, clean_environment
 
 server = module_archive_server()
 
@@ -95,3 +97,26 @@ def test_an_admins_token_shows_why_while_the_accounts_cannot_be_reached(
     assert said["token_check"].startswith("signature and expiry checked; whether it was "
                                           "signed out or its user disabled could not be: ")
     assert refused.status_code == 401
+
+
+def test_a_command_pointed_at_the_pages_alone_is_told_the_address_is_not_the_archives(
+        server: ArchiveServer, tmp_path: Path) -> None:
+    """Served apart, the archive's address is the router in front of its parts: a command
+    sent to one part is told that, not 'Not Found' (as if it lacked a document)."""
+    server.add_user("chen", "staff", department="customer_service")
+    services = server.url
+    web = launch_services(tmp_path / "web", ("web",), registry_url=services,
+                          ingest_url=services, search_url=services)
+    try:
+        environment = clean_environment(XDG_CONFIG_HOME=str(tmp_path / "config"),
+                                        ARCHIVE_DATA_DIR=str(tmp_path / "data"))
+        signed = subprocess.run([*ARCHIVE, "login", "chen", "--server", web.url,
+                                 "--password-stdin"], input=PASSWORD, env=environment,
+                                capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        web.server.stop()
+    assert signed.returncode == 1
+    said = signed.stderr.strip().splitlines()[-1]
+    assert said.startswith(f"error: {web.url} serves nothing at POST /registry/auth/"), said
+    assert "it is not the archive's address, or it serves only some of its parts" in said
+    assert said.endswith("(not_found)"), said

@@ -169,6 +169,8 @@ def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
         body = {}
     detail = str(body.get("detail") or f"{peer} answered {response.status_code}")
     code = body.get("code")
+    if response.status_code == 404 and code in (None, UNROUTED):
+        detail = _no_such_address(response, peer)
     extra = {k: v for k, v in body.items()
              if k not in {"type", "title", "status", "code", "detail"}}
     error_class = _BY_STATUS.get(response.status_code)
@@ -179,6 +181,22 @@ def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
         return errors.TooManyRequests(detail, code=code, extra=extra,
                                       retry_after_s=_retry_after_s(response))
     return error_class(detail, code=code, extra=extra)
+
+
+UNROUTED = "not_found"
+"""The code of a 404 for an address nothing is served at (``services.common.web``); the
+services' own refusals name what is missing (``unknown_document``, ``unknown_loan``…)."""
+
+
+def _no_such_address(response: httpx.Response, peer: str) -> str:
+    """A 404 for an address nothing serves: the server asked is not the archive's (or
+    not this service's), not a thing the archive does not hold."""
+    request = response.request
+    return (f"{request.url.scheme}://{request.url.netloc.decode()} serves nothing at "
+            f"{request.method} {request.url.path}: it is not the archive's address, or it "
+            f"serves only some of its parts (served apart, the archive's address is the "
+            f"router in front of them, deploy/nginx.conf); check the server asked "
+            f"(--server, ARCHIVE_SERVER, or ARCHIVE_{peer.upper()}_URL between services)")
 
 
 def _retry_after_s(response: httpx.Response) -> int | None:
