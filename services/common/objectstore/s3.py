@@ -1,7 +1,9 @@
 """The scale-out object store: S3 (MinIO in production) through the official ``minio`` client.
 
 The bucket is checked on first use and, if missing, created with Object Lock, which S3 can
-only enable when a bucket is created. In a bucket with Object Lock, ``retain_until`` is
+only enable when a bucket is created; by a write or ``check`` only: a bucket that does not
+exist holds nothing, so a read or a listing answers so and leaves it not made (``archive
+restore`` lists a target it may refuse, and a refused restore leaves no bucket behind). In a bucket with Object Lock, ``retain_until`` is
 written as COMPLIANCE-mode retention: nobody, not even the root account, can delete that
 version or shorten its retention before then. A bucket that already exists without Object
 Lock still works, but retention is then recorded in object metadata and enforced by this
@@ -141,7 +143,8 @@ class S3ObjectStore(PutEitherWay):
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         response = await self._call(key, self._client.get_object, self._bucket, key)
         try:
             while chunk := await self._call(key, response.read, CHUNK_BYTES):
@@ -151,17 +154,20 @@ class S3ObjectStore(PutEitherWay):
 
     async def download(self, key: str, path: Path) -> tuple[str, int]:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         return await self._call(key, self._download_sync, key, path)
 
     async def read(self, key: str) -> bytes:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         return await self._call(key, self._read_sync, key)
 
     async def head(self, key: str) -> ObjectInfo | None:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            return None
         return await self._call(key, self._head_sync, key)
 
     async def delete(self, key: str) -> None:
@@ -192,7 +198,8 @@ class S3ObjectStore(PutEitherWay):
     async def keys(self, prefix: str) -> AsyncIterator[str]:
         if prefix:
             validate_key(prefix.rstrip("/"))
-        await self._ready()
+        if await self._existing() is None:
+            return
         found = await self._call(prefix, self._keys_sync, prefix)
         for key in found:
             yield key
@@ -208,7 +215,9 @@ class S3ObjectStore(PutEitherWay):
         that carried the metadata; any other object gets a HEAD."""
         if prefix:
             validate_key(prefix.rstrip("/"))
-        locked = await self._ready()
+        locked = await self._existing()
+        if locked is None:
+            return
         # Markers trusted are of objects last written well before the LIST (its dates
         # are in whole seconds, by the server's clock).
         settled = datetime.now(UTC) - self._listing_settle
@@ -472,6 +481,14 @@ class S3ObjectStore(PutEitherWay):
                 if self._object_lock is None:
                     self._object_lock = await self._call("", self._open_bucket)
         return self._object_lock
+
+    async def _existing(self) -> bool | None:
+        """``_ready`` for a read: ``None`` while the bucket does not exist (it holds
+        nothing), which is not made then; asked again on the next call."""
+        if self._object_lock is None and not await self._call(
+                "", self._client.bucket_exists, self._bucket):
+            return None
+        return await self._ready()
 
     def _open_bucket(self) -> bool:
         if not self._client.bucket_exists(self._bucket):
