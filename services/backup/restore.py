@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Literal
@@ -60,20 +61,27 @@ from services.search.bootstrap import open_index
 
 
 async def run_restore(settings: Settings, location: str, *, clock: Clock,
-                      progress: Progress | None = None) -> RestoreReport:
-    """Restore the newest generation at ``location`` into the configured, empty archive."""
+                      progress: Progress | None = None,
+                      before_writing: Callable[[], None] | None = None) -> RestoreReport:
+    """Restore the newest generation at ``location`` into the configured, empty archive.
+
+    ``before_writing`` is called once every check has passed, before the first write
+    (``archive restore`` makes and holds the data directory then): a refused restore
+    leaves the target as it was, with no data directory or bucket made."""
     use_io_threads()
     backup = open_backup_store(location, settings)
     try:
-        async with backup.exclusive():
-            return await _Restore(settings, backup, clock, progress or Silent()).run()
+        async with backup.exclusive(existing=True):
+            return await _Restore(settings, backup, clock, progress or Silent(),
+                                  before_writing or _nothing).run()
     finally:
         await backup.close()
 
 
 class _Restore:
     def __init__(self, settings: Settings, backup: BackupStore, clock: Clock,
-                 progress: Progress) -> None:
+                 progress: Progress, before_writing: Callable[[], None]) -> None:
+        self.before_writing = before_writing
         self.written: set[Literal["databases", "objects", "index"]] = set()
         """Which places outside the data directory this restore has begun to fill."""
         self.settings = settings
@@ -89,6 +97,7 @@ class _Restore:
         secrets = await self._keys(manifest.keys)
         async with AsyncExitStack() as copies:
             dumps = await self._checked_databases(manifest, copies)
+            await asyncio.to_thread(self.before_writing)
             before = await asyncio.to_thread(_entries, self.settings.data_dir)
             try:
                 return await self._fill(latest, manifest, secrets, dumps)
@@ -130,7 +139,8 @@ class _Restore:
             fixity_findings=checked.fixity_findings, fixity_error=checked.error)
 
     async def _check_target(self, manifest: Manifest) -> None:
-        """Refuse anything not empty: the databases, the object store, the search index."""
+        """Refuse anything not empty: the databases, the object store, the search index.
+        Reads only: a bucket that does not exist is empty, and is not made here."""
         await check_empty(self.settings, manifest.databases)
         async for stored in self.store.keys(""):
             raise Conflict(f"the object store already holds {stored}: a restore fills an empty "
@@ -250,6 +260,10 @@ class _Restore:
         if not left:
             return said + "; restore again once the cause is fixed"
         return f"{said}; before restoring again, {'; '.join(left)}"
+
+
+def _nothing() -> None:
+    return None
 
 
 def _entries(directory: Path) -> set[str]:

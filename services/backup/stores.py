@@ -61,9 +61,11 @@ class BackupStore(Protocol):
         """A local directory for files on their way in (``adopt``) or out (``local_copy``)."""
         ...
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
+    def exclusive(self, *, existing: bool = False) -> AbstractAsyncContextManager[None]:
         """Held for a whole run: ``Conflict`` (``backup_running``) if another run holds it
-        (a directory; S3 has no lock: run one backup at a time per location)."""
+        (a directory; S3 has no lock: run one backup at a time per location). A backup
+        makes a directory that is not there yet; a restore (``existing``) reads one, and
+        is answered ``no_backup`` without making it."""
         ...
 
     async def blobs(self) -> set[str]:
@@ -129,7 +131,9 @@ class DirectoryBackup:
         return self.root / "tmp"
 
     @asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[None]:
+    async def exclusive(self, *, existing: bool = False) -> AsyncIterator[None]:
+        if existing and not await asyncio.to_thread(self.root.is_dir):
+            raise NotFound(f"no backup at {self.where} (no such directory)", code="no_backup")
         await asyncio.to_thread(self._make_root)
         lock = await asyncio.to_thread((self.root / ".lock").open, "a")
         try:
@@ -308,8 +312,8 @@ class S3Backup:
         return self._staging
 
     @asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[None]:
-        yield
+    async def exclusive(self, *, existing: bool = False) -> AsyncIterator[None]:
+        yield  # reading a bucket that does not exist makes none: no_backup
 
     async def blobs(self) -> set[str]:
         start = len(self.prefix + BLOBS)

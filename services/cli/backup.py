@@ -34,7 +34,7 @@ from services.cli.audit import show_chain_report, verify_audit_log
 from services.cli.terminal import BAR_WIDTH, Doing, counted, local_time, whole
 from services.common.clock import SystemClock
 from services.common.config import Settings, load_settings
-from services.common.in_use import to_itself
+from services.common.in_use import to_itself_once_written
 
 # The backup and restore themselves (SQLAlchemy, the object store, the search index) are
 # imported in the commands: 'archive --help' loads this module.
@@ -68,14 +68,16 @@ def restore(source: str) -> None:
     settings = load_settings()
     from services.search.index.tantivy_index import locks_held_while_served
 
-    with to_itself(settings.data_dir, "archive restore",
-                   older=locks_held_while_served(settings)):
+    # A data directory that does not exist yet is made only once the restore has checked
+    # all it can: a refused restore leaves it as it was.
+    with to_itself_once_written(settings.data_dir, "archive restore",
+                                older=locks_held_while_served(settings)) as hold:
         from services.backup.restore import run_restore
 
         with Bars() as bars:
             report = asyncio.run(run_restore(settings, source,
                                              clock=SystemClock(settings.time_zone),
-                                             progress=bars))
+                                             progress=bars, before_writing=hold))
         restored = show_restore(report, settings.time_zone)
         intact = show_chain_report(asyncio.run(verify_audit_log(settings)),
                                    settings.time_zone)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from services.common.errors import Conflict
@@ -43,6 +43,29 @@ def to_itself(data_dir: Path, command: str, *, older: Sequence[Path] = ()) -> It
     restore``); ``Conflict`` (``data_dir_in_use``) if any process uses it."""
     with _locked(data_dir, command, fcntl.LOCK_EX, older):
         yield
+
+
+@contextmanager
+def to_itself_once_written(data_dir: Path, command: str, *, older: Sequence[Path] = ()
+                           ) -> Iterator[Callable[[], None]]:
+    """``to_itself`` for a command that must leave a data directory as it found it when it
+    is refused (``archive restore``, which refuses a missing backup or a target not empty
+    before it writes): a directory that exists is held at once; one that does not is made
+    and held only when the command calls what this yields, just before its first write.
+    Nobody uses a directory that does not exist; one that an ``archive serve`` makes
+    meanwhile is refused then (``data_dir_in_use``), before anything is written."""
+    with ExitStack() as held:
+        holding = False
+
+        def hold() -> None:
+            nonlocal holding
+            if not holding:
+                held.enter_context(to_itself(data_dir, command, older=older))
+                holding = True
+
+        if data_dir.is_dir():
+            hold()
+        yield hold
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from minio.retention import Retention
 
 from services.common.errors import Conflict
 from services.common.objectstore import open_object_store, original_key
+from tests.contract.common.test_object_store import retention_of
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.e2e.retention.support import head, locked_original
 from tests.security.conftest import Secured
@@ -186,3 +187,62 @@ def test_fixity_reports_an_original_left_without_its_lock(
                 if finding["kind"] == "original_unlocked"]
     assert run["status"] == "done"
     assert unlocked == ([replaced["document_id"]] if settings.s3_endpoint else [])
+
+
+def _fixity(archivist: httpx.Client) -> dict[str, Any]:
+    started = archivist.post("/ingest/fixity").json()
+    run: dict[str, Any] = eventually(lambda: _unless_running(archivist.get(
+        f"/ingest/fixity/{started['run_id']}").json()), timeout_s=WAIT_S, interval_s=0.2,
+        what="the fixity run did not finish")
+    assert run["status"] == "done", run
+    return run
+
+
+def test_fixity_locks_an_original_put_back_by_hand_and_no_other_bytes(
+        secured: Secured, archivist: httpx.Client, tmp_path: Path) -> None:
+    """README, "Putting back one original", on S3: the bytes copied back to
+    ``originals/$SHA`` with the store's keys (``mc cp``: a new version) come without a
+    lock. The next fixity run hashes them, finds them the catalogue's and locks that
+    version until the document's due date, in compliance mode, saying so in its finding;
+    the run after finds nothing. Other bytes under an original's key are not locked."""
+    settings = secured.server.settings
+    if settings.s3_endpoint is None:
+        pytest.skip("the directory store is not write-once: no lock is expected")
+    scan = _pdf(tmp_path, "放回的原件 维修申请")
+    put_back = _filed(archivist, scan)
+    altered = _filed(archivist, _pdf(tmp_path, "被改动的原件 维修申请"))
+    due = {}
+    for record in (put_back, altered):
+        due[record["document_id"]] = datetime.fromisoformat(
+            record["disposal_due"]).replace(tzinfo=UTC)
+        locked_original(settings, record["sha256"], until=due[record["document_id"]])
+    client = _with_the_stores_keys(secured)
+    content, other = scan.read_bytes(), b"%PDF-1.7 not the original"
+    client.put_object(settings.s3_bucket, original_key(put_back["sha256"]),
+                      io.BytesIO(content), len(content))
+    stray = client.put_object(settings.s3_bucket, original_key(altered["sha256"]),
+                              io.BytesIO(other), len(other)).version_id
+    try:
+        first = _fixity(archivist)
+        newest = retention_of(client, settings.s3_bucket, original_key(put_back["sha256"]),
+                              None)
+        stray_lock = retention_of(client, settings.s3_bucket,
+                                  original_key(altered["sha256"]), stray)
+        second = _fixity(archivist)
+    finally:  # the other tests' runs on this server find the sound original again
+        client.remove_object(settings.s3_bucket, original_key(altered["sha256"]),
+                             version_id=stray)
+
+    found = {(finding["document_id"], finding["kind"]): finding["detail"]
+             for finding in first["findings"]}
+    relocked = found[(put_back["document_id"], "original_unlocked")]
+    assert relocked.startswith("the original has no lock in a write-once store")
+    assert (f"so this run locked it until {due[put_back['document_id']].isoformat()} "
+            "(compliance mode)") in relocked
+    assert newest is not None
+    assert (newest.mode, newest.retain_until_date) == (COMPLIANCE, due[put_back["document_id"]])
+    assert (altered["document_id"], "original_altered") in found
+    assert "locked it" not in found[(altered["document_id"], "original_unlocked")]
+    assert stray_lock is None
+    assert [finding for finding in second["findings"]
+            if finding["document_id"] == put_back["document_id"]] == []

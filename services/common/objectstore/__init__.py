@@ -167,6 +167,15 @@ class ObjectStore(Protocol):
         """Keep the object at least until ``until``; never shortens. ``NotFound`` if missing."""
         ...
 
+    async def lock_original(self, sha256: str, until: datetime) -> bool:
+        """Keep the original ``originals/<sha256>`` at least until ``until`` (as
+        ``set_retention``), only if the bytes stored under it now hash to ``sha256``: they
+        are hashed again here, and on S3 only the very version hashed is locked. For an
+        original put back by hand (README, "Putting back one original"), which came with
+        no lock: nothing but the catalogue's bytes is ever locked. False, and nothing
+        locked, if they hash otherwise; ``NotFound`` if there is no such original."""
+        ...
+
     def keys(self, prefix: str) -> AsyncIterator[str]:
         """Every key that starts with ``prefix`` (``originals/``, ``derived/<sha256>/``), in
         no promised order; nothing for a prefix no key has. For audits (the fixity check's

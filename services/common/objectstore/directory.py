@@ -53,6 +53,7 @@ from services.common.objectstore import (
     is_original_key,
     is_well_formed_key,
     object_locked,
+    original_key,
     require_aware,
     validate_key,
 )
@@ -154,6 +155,12 @@ class DirectoryObjectStore(PutEitherWay):
         with self._translated(key):
             await asyncio.to_thread(self._set_retention, key, until)
 
+    async def lock_original(self, sha256: str, until: datetime) -> bool:
+        key = original_key(sha256)
+        require_aware(until)
+        with self._translated(key):
+            return await asyncio.to_thread(self._lock_original, key, sha256, until)
+
     async def keys(self, prefix: str) -> AsyncIterator[str]:
         if prefix:
             validate_key(prefix.rstrip("/"))
@@ -237,6 +244,18 @@ class DirectoryObjectStore(PutEitherWay):
             if not path.is_file():
                 raise NotFound(f"object {key} not found")
             self._extend(key, self._sidecar_of(key, path), until)
+
+    def _lock_original(self, key: str, sha256: str, until: datetime) -> bool:
+        """Hashed under the lock: no put or delete of the key comes in between."""
+        with self._changing(key):
+            path = self._data_path(key)
+            if not path.is_file():
+                raise NotFound(f"object {key} not found")
+            if file_sha256(path) != sha256:
+                return False
+            current = self._sidecar_of(key, path)
+            self._extend(key, msgspec.structs.replace(current, sha256=sha256), until)
+            return True
 
     def _extend(self, key: str, current: _Sidecar, until: datetime) -> None:
         if current.retain_until is None or until > current.retain_until:

@@ -1,11 +1,14 @@
 """The scale-out object store: S3 (MinIO in production) through the official ``minio`` client.
 
 The bucket is checked on first use and, if missing, created with Object Lock, which S3 can
-only enable when a bucket is created. In a bucket with Object Lock, ``retain_until`` is
-written as COMPLIANCE-mode retention: nobody, not even the root account, can delete that
-version or shorten its retention before then. A bucket that already exists without Object
-Lock still works, but retention is then recorded in object metadata and enforced by this
-code only; ``check`` says which of the two a deployment has.
+only enable when a bucket is created; by a write or ``check`` only: a bucket that does not
+exist holds nothing, so a read or a listing answers so and leaves it not made (``archive
+restore`` lists a target it may refuse, and a refused restore leaves no bucket behind).
+In a bucket with Object Lock, ``retain_until`` is written as COMPLIANCE-mode retention:
+nobody, not even the root account, can delete that version or shorten its retention
+before then. A bucket that already exists without Object Lock still works, but retention
+is then recorded in object metadata and enforced by this code only; ``check`` says which
+of the two a deployment has.
 
 Pitfall (reliability.md): on a versioned, locked bucket a plain DELETE only adds a delete
 marker while the locked version stays. ``delete`` removes every version by id, refusing
@@ -58,6 +61,7 @@ from services.common.objectstore import (
     immutable_original,
     is_original_key,
     object_locked,
+    original_key,
     require_aware,
     validate_key,
 )
@@ -141,7 +145,8 @@ class S3ObjectStore(PutEitherWay):
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         response = await self._call(key, self._client.get_object, self._bucket, key)
         try:
             while chunk := await self._call(key, response.read, CHUNK_BYTES):
@@ -151,17 +156,20 @@ class S3ObjectStore(PutEitherWay):
 
     async def download(self, key: str, path: Path) -> tuple[str, int]:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         return await self._call(key, self._download_sync, key, path)
 
     async def read(self, key: str) -> bytes:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
         return await self._call(key, self._read_sync, key)
 
     async def head(self, key: str) -> ObjectInfo | None:
         validate_key(key)
-        await self._ready()
+        if await self._existing() is None:
+            return None
         return await self._call(key, self._head_sync, key)
 
     async def delete(self, key: str) -> None:
@@ -189,10 +197,17 @@ class S3ObjectStore(PutEitherWay):
         locked = await self._ready()
         await self._call(key, self._set_retention_sync, key, until, locked)
 
+    async def lock_original(self, sha256: str, until: datetime) -> bool:
+        key = original_key(sha256)
+        require_aware(until)
+        locked = await self._ready()
+        return await self._call(key, self._lock_original_sync, key, sha256, until, locked)
+
     async def keys(self, prefix: str) -> AsyncIterator[str]:
         if prefix:
             validate_key(prefix.rstrip("/"))
-        await self._ready()
+        if await self._existing() is None:
+            return
         found = await self._call(prefix, self._keys_sync, prefix)
         for key in found:
             yield key
@@ -208,7 +223,9 @@ class S3ObjectStore(PutEitherWay):
         that carried the metadata; any other object gets a HEAD."""
         if prefix:
             validate_key(prefix.rstrip("/"))
-        locked = await self._ready()
+        locked = await self._existing()
+        if locked is None:
+            return
         # Markers trusted are of objects last written well before the LIST (its dates
         # are in whole seconds, by the server's clock).
         settled = datetime.now(UTC) - self._listing_settle
@@ -329,6 +346,26 @@ class S3ObjectStore(PutEitherWay):
             )
         self._note_retention(key, until)
 
+    def _lock_original_sync(self, key: str, sha256: str, until: datetime, locked: bool
+                            ) -> bool:
+        """The newest version is hashed and that version alone locked: an older one (the
+        altered bytes a put-back covered, say) is left as it is, and a version put after
+        the hash is not locked by it."""
+        version = _version_id(self._stat(key, None).version_id)
+        if self._stored_sha256(key, version) != sha256:
+            return False
+        if not locked:
+            self._record_retention(key, until)
+            return True
+        held = _info(self._stat(key, version)).retain_until
+        if not _lockable(until) or (held is not None and held >= until):
+            return True
+        self._note_retention(key, until)  # before and after, as _set_retention_sync
+        self._client.set_object_retention(
+            self._bucket, key, Retention(COMPLIANCE, _utc(until)), version_id=version)
+        self._note_retention(key, until)
+        return True
+
     def _note_retention(self, key: str, until: datetime) -> None:
         note = _utc(until).isoformat().encode()
         self._client.put_object(self._bucket, RETENTION_NOTES + key, io.BytesIO(note),
@@ -429,10 +466,11 @@ class S3ObjectStore(PutEitherWay):
             _release(response)
         return digest.hexdigest(), size
 
-    def _stored_sha256(self, key: str) -> str:
-        """Hash the stored bytes when the object carries no recorded SHA-256."""
+    def _stored_sha256(self, key: str, version: str | None = None) -> str:
+        """Hash the stored bytes (of ``version``, else the newest): an object written by
+        another tool carries no recorded SHA-256, nor one to trust."""
         digest = hashlib.sha256()
-        response = self._client.get_object(self._bucket, key)
+        response = self._client.get_object(self._bucket, key, version_id=version)
         try:
             for chunk in response.stream(CHUNK_BYTES):
                 digest.update(chunk)
@@ -472,6 +510,14 @@ class S3ObjectStore(PutEitherWay):
                 if self._object_lock is None:
                     self._object_lock = await self._call("", self._open_bucket)
         return self._object_lock
+
+    async def _existing(self) -> bool | None:
+        """``_ready`` for a read: ``None`` while the bucket does not exist (it holds
+        nothing), which is not made then; asked again on the next call."""
+        if self._object_lock is None and not await self._call(
+                "", self._client.bucket_exists, self._bucket):
+            return None
+        return await self._ready()
 
     def _open_bucket(self) -> bool:
         if not self._client.bucket_exists(self._bucket):

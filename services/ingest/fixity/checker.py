@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -167,22 +167,31 @@ class FixityChecker:
         except OriginalAltered as exc:
             findings.append(_finding(entry, "original_altered", exc.detail))
         if self._write_once:
-            findings.extend(await self._check_lock(entry))
+            findings.extend(await self._check_lock(entry, intact=not findings))
         findings.extend(await self._check_text(entry))
         findings.extend(await self._check_older_texts(entry))
         previews = await self._missing_previews(entry)
         findings.extend(_preview_findings(entry, previews))
         return DocumentChecked(findings, size, previews_never_made=previews.never_made)
 
-    async def _check_lock(self, entry: FixityEntry) -> list[FixityFinding]:
+    async def _check_lock(self, entry: FixityEntry, *, intact: bool) -> list[FixityFinding]:
         """A write-once store holds the original locked until its due date (issue 14,
         item 4); a permanent one, locked at all (the follower locks it a century ahead).
-        A due date passed needs no lock: the document awaits its sweep."""
+        A due date passed needs no lock: the document awaits its sweep.
+
+        An original without the lock it needs (one put back by hand, README "Putting back
+        one original", comes with none, and no event makes the follower lock it again)
+        is locked here as the follower would have, in COMPLIANCE mode, if its bytes
+        (``intact``: this run found them the catalogue's) still hash to the catalogue's
+        SHA-256 as the store locks them (``lock_original``). It is a finding all the
+        same, saying so, in this run's report and its audit entry; the next run finds
+        nothing."""
         now = self.clock.now()
+        lock_until = locked_until(entry.disposal_due, now)
         if entry.disposal_due is None:
             needed, until = now, "far ahead (permanent)"
         else:
-            needed = locked_until(entry.disposal_due, now)
+            needed = lock_until
             if needed <= now:
                 return []
             until = entry.disposal_due.isoformat()
@@ -193,8 +202,25 @@ class FixityChecker:
         if held is not None and held > now and now - entry.updated_at < LOCK_GRACE:
             return []  # still locked since its upload; the follower extends it shortly
         lock = "no lock" if held is None else f"a lock only until {held.isoformat()}"
-        return [_finding(entry, "original_unlocked", f"the original has {lock} in a "
-                         f"write-once store; it should be locked until {until}")]
+        detail = (f"the original has {lock} in a write-once store; it should be locked "
+                  f"until {until}")
+        if intact and await self._relock(entry, lock_until):
+            detail += (f"; its bytes hash to the catalogue's SHA-256, so this run locked it "
+                       f"until {lock_until.isoformat()} (compliance mode)")
+        return [_finding(entry, "original_unlocked", detail)]
+
+    async def _relock(self, entry: FixityEntry, until: datetime) -> bool:
+        """``lock_original``, logged; False (the finding says no more) if the bytes no
+        longer hash to the catalogue's or the store cannot lock them now."""
+        try:
+            relocked = await self.store.lock_original(entry.sha256, until)
+        except ArchiveError as exc:
+            log.warning("could not lock the original of %s: %s", entry.archive_no, exc)
+            return False
+        if relocked:
+            log.info("locked the original of %s until %s: it had not the lock it needs",
+                     entry.archive_no, until.isoformat())
+        return relocked
 
     async def _check_text(self, entry: FixityEntry) -> list[FixityFinding]:
         if entry.pages == 0:

@@ -25,6 +25,7 @@ import pytest
 from minio import Minio
 from minio.commonconfig import COMPLIANCE
 from minio.error import S3Error
+from minio.retention import Retention
 
 from services.common.clock import FixedClock
 from services.common.config import Settings
@@ -566,6 +567,62 @@ async def test_set_retention_locks_an_object_stored_without_retention(
 async def test_set_retention_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
     with pytest.raises(NotFound):
         await store.set_retention("originals/missing", in_an_hour())
+
+
+async def test_lock_original_locks_the_bytes_only_if_they_hash_to_its_key(
+    store: ObjectStore,
+) -> None:
+    """A put-back by hand leaves an original unlocked: it is locked once its bytes are
+    hashed again and found its own; other bytes under its key are not locked."""
+    sound = b"the original"
+    sha256, altered = hashlib.sha256(sound).hexdigest(), hashlib.sha256(b"lost").hexdigest()
+    await store.put_bytes(original_key(sha256), sound)
+    await store.put_bytes(original_key(altered), b"not the bytes its key names")
+    until = in_an_hour()
+
+    assert await store.lock_original(sha256, until)
+    assert not await store.lock_original(altered, until)
+    locked, left = await store.head(original_key(sha256)), await store.head(original_key(altered))
+    assert locked is not None
+    assert left is not None
+    assert (locked.retain_until, left.retain_until) == (until, None)
+    with pytest.raises(NotFound):
+        await store.lock_original(hashlib.sha256(b"never stored").hexdigest(), until)
+
+
+async def test_lock_original_locks_only_the_newest_version_and_only_its_own_bytes(
+    locked_bucket: S3Bucket,
+) -> None:
+    """On S3 a put-back is a new version over the altered one (``mc cp``): only the
+    version hashed is locked; bytes that are not the original's are never locked."""
+    sound = b"the original"
+    sha256 = hashlib.sha256(sound).hexdigest()
+    key = original_key(sha256)
+    assert await locked_bucket.store.write_once()  # makes the bucket
+    client, bucket = locked_bucket.client, locked_bucket.name
+    altered = client.put_object(bucket, key, io.BytesIO(b"altered"), 7).version_id
+    until = in_an_hour()
+
+    assert not await locked_bucket.store.lock_original(sha256, until)
+    assert retention_of(client, bucket, key, altered) is None
+    put_back = client.put_object(bucket, key, io.BytesIO(sound), len(sound)).version_id
+    assert await locked_bucket.store.lock_original(sha256, until)
+
+    retention = retention_of(client, bucket, key, put_back)
+    assert retention is not None
+    assert (retention.mode, retention.retain_until_date) == (COMPLIANCE, until)
+    assert retention_of(client, bucket, key, altered) is None
+
+
+def retention_of(client: Minio, bucket: str, key: str, version: str | None) -> Retention | None:
+    """The version's lock; ``None`` without one (SeaweedFS says so with an error of its
+    own, which the client does not take for "none")."""
+    try:
+        return client.get_object_retention(bucket, key, version_id=version)
+    except S3Error as exc:
+        if exc.code == "ObjectLockConfigurationNotFoundError":
+            return None
+        raise
 
 
 async def test_identical_original_put_again_extends_its_retention(store: ObjectStore) -> None:

@@ -15,10 +15,12 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import msgspec
 import pytest
 from elasticsearch import AsyncElasticsearch
+from minio import Minio
 
 from services.backup.backup import run_backup
 from services.backup.models import BackupReport, Manifest, Silent
@@ -383,7 +385,7 @@ def test_a_restore_stopped_midway_removes_what_it_wrote(archive: ArchiveServer,
 
 def test_a_restore_into_an_elasticsearch_index_in_use_is_refused_before_it_writes(
         start_archive_server: StartServer, fresh_elasticsearch: Callable[[], str],
-        tmp_path: Path) -> None:
+        seaweedfs_s3: S3Server, tmp_path: Path) -> None:
     """Two archives on one Elasticsearch: the restore must not move the live one's alias."""
     url, alias = fresh_elasticsearch(), unique_alias("live")
     elasticsearch = {"elasticsearch_url": url, "elasticsearch_index": alias}
@@ -395,13 +397,17 @@ def test_a_restore_into_an_elasticsearch_index_in_use_is_refused_before_it_write
     destination = tmp_path / "backup"
     _backup(live, destination)
 
+    # Restored into a bucket of its own, not there yet: a refused restore makes none.
+    bucket = _s3_target(seaweedfs_s3, "restored")
     target = tmp_path / "restored"
-    refused = archive_cli(_settings(target, **elasticsearch), "restore", str(destination))
+    refused = archive_cli(_settings(target, **elasticsearch, **bucket), "restore",
+                          str(destination))
     assert refused.returncode == 1
     assert "restore_target_not_empty" in refused.stderr
     assert "ARCHIVE_ELASTICSEARCH_URL already holds 1 documents" in refused.stderr
     assert "set ARCHIVE_ELASTICSEARCH_INDEX to a new name" in refused.stderr
-    assert not target.exists() or _files_in(target) == []
+    assert not target.exists()
+    assert not _bucket_exists(seaweedfs_s3, bucket["s3_bucket"])
     assert asyncio.run(_behind(url, alias)) == behind_alias
 
     apart = {**elasticsearch, "elasticsearch_index": unique_alias("restored")}
@@ -425,6 +431,57 @@ async def _behind(url: str, alias: str) -> set[str]:
     """The indices the alias names."""
     async with AsyncElasticsearch(url) as client:
         return set((await client.indices.get_alias(name=alias)).body)
+
+
+def _s3_target(server: S3Server, name: str) -> dict[str, str]:
+    """Settings for an archive on ``server``, in a new bucket (not made)."""
+    return {"s3_endpoint": server.endpoint, "s3_access_key": server.access_key,
+            "s3_secret_key": server.secret_key, "s3_bucket": unique_bucket(name)}
+
+
+def _lock_of(archive: ArchiveServer, sha256: str) -> datetime | None:
+    async def read(store: ObjectStore) -> datetime | None:
+        info = await store.head(original_key(sha256))
+        return None if info is None else info.retain_until
+
+    return with_store(archive.settings, read)
+
+
+def _bucket_exists(server: S3Server, bucket: str) -> bool:
+    client = Minio(urlsplit(server.endpoint).netloc, access_key=server.access_key,
+                   secret_key=server.secret_key, secure=False, region=server.region)
+    return client.bucket_exists(bucket)
+
+
+def test_a_refused_restore_leaves_no_data_directory_and_no_bucket(
+        start_archive_server: StartServer, seaweedfs_s3: S3Server, tmp_path: Path) -> None:
+    """README: a restore checks all it can before it writes anything. Each refusal (no
+    backup there; a key the backup left out not given) leaves the target as it was: the
+    data directory and the bucket it names are not made."""
+    key = "audit-key-" + "k" * 40
+    archive = start_archive_server(audit_key=key)
+    document = file_directly(archive, 1)
+    eventually(lambda: _lock_of(archive, document["sha256"]) is not None,
+               what="the retention follower did not lock the original")
+    destination = tmp_path / "backup"
+    _backup(archive, destination)
+
+    target, bucket = tmp_path / "restored", _s3_target(seaweedfs_s3, "refused")
+    nowhere = tmp_path / "nope"
+    no_backup = archive_cli(_settings(target, **bucket), "restore", str(nowhere))
+    no_key = archive_cli(_settings(target, **bucket), "restore", str(destination))
+
+    assert (no_backup.returncode, no_key.returncode) == (1, 2)
+    assert "no_backup" in no_backup.stderr
+    assert "set ARCHIVE_AUDIT_KEY" in no_key.stderr
+    assert not target.exists()
+    assert not nowhere.exists()
+    assert not _bucket_exists(seaweedfs_s3, bucket["s3_bucket"])
+
+    right = archive_cli(_settings(target, audit_key=key, **bucket), "restore",
+                        str(destination))
+    assert right.returncode == 0, right.stdout + right.stderr
+    assert _bucket_exists(seaweedfs_s3, bucket["s3_bucket"])
 
 
 def test_s3_backup_errors_name_the_backup_variables(archive: ArchiveServer,
