@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -25,9 +26,10 @@ from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.db import create_engine, ping
+from services.common.errors import DependencyUnavailable
 from services.common.metrics import Metrics
 from services.common.migrations import prepare_database
-from services.common.objectstore import ObjectStore, open_object_store
+from services.common.objectstore import STORE_REFUSED, ObjectStore, open_object_store
 from services.common.tasks import BackgroundTask
 from services.common.web import ServicePart, provided
 from services.ingest.api import (
@@ -63,6 +65,8 @@ from services.ingest.worker import IngestWorker, Registrar
 
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 """Room for the form's boundaries and ``metadata`` field on top of the file itself."""
+
+log = logging.getLogger("archive.ingest")
 
 
 def ocr_processes(settings: Settings) -> int:
@@ -138,6 +142,19 @@ def open_queue(settings: Settings, clock: Clock) -> tuple[AsyncEngine, JobQueue]
     return engine, JobQueue(engine, clock, max_attempts=settings.job_max_attempts)
 
 
+async def _not_refused(store: ObjectStore) -> None:
+    """Stop the start when the object store refuses the archive's keys (a wrong
+    ARCHIVE_S3_SECRET_KEY), as a database refusing its password does; one that does not
+    answer yet is waited for by the loops that use it, and /ready says so meanwhile."""
+    try:
+        await store.check()
+    except DependencyUnavailable as exc:
+        if exc.code == STORE_REFUSED:
+            raise
+        log.warning("%s; uploads and jobs wait for it ('/ready' says when it answers)",
+                    exc.detail)
+
+
 def build(ctx: Context) -> ServicePart:
     settings = ctx.settings
     url = settings.database_url_for("ingest")
@@ -177,6 +194,7 @@ def build(ctx: Context) -> ServicePart:
     async def start() -> None:
         await prepare_database(engine, url, "ingest", embedded=ctx.settings.embedded,
                                wait=True)
+        await _not_refused(store)
         if workers is not None:
             workers.start()
         follower.start()

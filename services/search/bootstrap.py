@@ -9,6 +9,7 @@ version's analysis is rebuilt at start (``ANALYSIS``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import partial
 
@@ -19,12 +20,18 @@ from services.common.clients.registry import RegistryClient
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.db import create_engine, ping
-from services.common.migrations import prepare_database
+from services.common.errors import DependencyUnavailable
+from services.common.migrations import (
+    DATABASE_WAIT_INITIAL_S,
+    DATABASE_WAIT_MAX_S,
+    prepare_database,
+)
+from services.common.tasks import Backoff
 from services.common.web import ServicePart, provided
 from services.search.access import RegistryAccess
 from services.search.api import ReindexController, SearchController
 from services.search.consumer import FeedConsumer
-from services.search.index.elasticsearch_index import ElasticsearchIndex
+from services.search.index.elasticsearch_index import UNREACHABLE, ElasticsearchIndex
 from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex, embedded_directory
 from services.search.metrics import SearchSampler
@@ -44,6 +51,27 @@ def open_index(settings: Settings) -> SearchIndex:
     return TantivyIndex(embedded_directory(settings))
 
 
+async def ensured_index(index: SearchIndex) -> None:
+    """``index.ensure()``; an Elasticsearch that does not answer (not up yet after a
+    reboot, restarting) is waited for as the database is (``prepare_database``): said once
+    in the log, tried again with backoff; one that answers and refuses stops the start."""
+    backoff = Backoff(initial_s=DATABASE_WAIT_INITIAL_S, max_s=DATABASE_WAIT_MAX_S)
+    while True:
+        try:
+            await index.ensure()
+        except DependencyUnavailable as exc:
+            if exc.code != UNREACHABLE:
+                raise
+            if not backoff.failures:
+                log.warning("%s; waiting for it (trying again with backoff, up to every "
+                            "%g s; Ctrl-C stops)", exc.detail, DATABASE_WAIT_MAX_S)
+            await asyncio.sleep(backoff.next_pause_s())
+            continue
+        if backoff.failures:
+            log.info("Elasticsearch answers; starting")
+        return
+
+
 def build(ctx: Context) -> ServicePart:
     url = ctx.settings.database_url_for("search")
     engine = create_engine(url)
@@ -60,7 +88,7 @@ def build(ctx: Context) -> ServicePart:
     async def start() -> None:
         await prepare_database(engine, url, "search", embedded=ctx.settings.embedded,
                                wait=True)
-        await index.ensure()
+        await ensured_index(index)
         consumer.start()
         if await index.outdated():
             log.info("the search index was made by an earlier version of the archive; "

@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 
 from services.common.db import migration_config
 from tests.fixtures.postgres import PostgresCluster, free_port, sqlite_url
+from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
 from tests.support.processes import ARCHIVE, clean_environment
 from tests.support.waiting import eventually
@@ -82,6 +83,23 @@ def test_a_database_that_refuses_the_connection_is_one_line_in_serve_and_migrate
         for result in (served, migrated):
             _one_line_naming(result, "refused the connection", cause, "ARCHIVE_DATABASE_URL")
             assert "wrong" not in result.stderr  # the password is never shown
+
+
+def test_an_object_store_refusing_the_keys_is_one_line_in_serve(
+        tmp_path: Path, seaweedfs_s3: S3Server) -> None:
+    """As a database refusing its password: waiting would not change it. (One that does
+    not answer is waited for: uploads and jobs wait, and /ready says so.)"""
+    served = run(["serve", "--port", str(free_port())], tmp_path, env={
+        "ARCHIVE_S3_ENDPOINT": seaweedfs_s3.endpoint,
+        "ARCHIVE_S3_ACCESS_KEY": seaweedfs_s3.access_key,
+        "ARCHIVE_S3_SECRET_KEY": "not-the-secret-key", "ARCHIVE_S3_BUCKET": unique_bucket()})
+    assert served.returncode == 1, served.stderr
+    assert "Traceback" not in served.stderr
+    said = served.stderr.strip().splitlines()[-1]  # after the log's lines of the start
+    assert said.startswith(f"error: S3 at {seaweedfs_s3.endpoint}"), said
+    assert "refused access" in said
+    assert "ARCHIVE_S3_SECRET_KEY" in said
+    assert "not-the-secret-key" not in served.stderr
 
 
 def test_a_database_of_a_newer_release_is_one_line_in_serve_and_migrate(tmp_path: Path

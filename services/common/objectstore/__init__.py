@@ -43,6 +43,11 @@ from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.errors import ConfigError, Conflict, PayloadTooLarge, ValidationFailed
 
+STORE_REFUSED = "object_store_refused"
+"""The object store answers and refuses the archive's keys: waiting would not change it
+(start-up stops, as for a database refusing its password); one that does not answer is
+waited for."""
+
 ORIGINALS_PREFIX = "originals/"
 CHUNK_BYTES = 256 * 1024
 """Size of the pieces ``get`` yields and uploads are hashed in."""

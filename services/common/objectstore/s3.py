@@ -54,6 +54,7 @@ from services.common.errors import (
 from services.common.objectstore import (
     CHUNK_BYTES,
     DEFAULT_CONTENT_TYPE,
+    STORE_REFUSED,
     Listed,
     ObjectInfo,
     PutEitherWay,
@@ -552,7 +553,7 @@ class S3ObjectStore(PutEitherWay):
             if exc.code in _REFUSED:
                 raise DependencyUnavailable(
                     f"{where} refused access ({exc.code}); check {named.access_key}, "
-                    f"{named.secret_key} and the bucket policy"
+                    f"{named.secret_key} and the bucket policy", code=STORE_REFUSED
                 ) from exc
             raise DependencyUnavailable(f"{where} answered {exc.code}: {exc.message}") from exc
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:

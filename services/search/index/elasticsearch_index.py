@@ -83,6 +83,11 @@ BULK_DOCUMENTS = 500
 MISSING_INDEX_ERROR = "index_not_found_exception"
 
 
+UNREACHABLE = "index_unreachable"
+"""Elasticsearch did not answer (down, restarting, not up yet after a reboot): waited for
+at start as the database is; one that answers and refuses is not."""
+
+
 @contextmanager
 def _elasticsearch_errors(action: str, *, missing: DependencyUnavailable | None = None
                           ) -> Iterator[None]:
@@ -99,8 +104,8 @@ def _elasticsearch_errors(action: str, *, missing: DependencyUnavailable | None 
             f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
     except TransportError as exc:
         raise DependencyUnavailable(
-            f"cannot reach Elasticsearch to {action}: {exc}; check ARCHIVE_ELASTICSEARCH_URL"
-        ) from exc
+            f"cannot reach Elasticsearch to {action}: {exc}; check ARCHIVE_ELASTICSEARCH_URL",
+            code=UNREACHABLE) from exc
 
 
 def _failed(response: dict[str, Any]) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ from services.common.errors import (
 )
 from services.common.objectstore import (
     CHUNK_BYTES,
+    STORE_REFUSED,
     Listed,
     ObjectStore,
     open_object_store,
@@ -667,6 +668,19 @@ async def test_unreachable_s3_raises_dependency_unavailable_naming_the_endpoint(
                           spool_dir=tmp_path)
     with pytest.raises(DependencyUnavailable, match=endpoint):
         await store.check()
+
+
+async def test_s3_refusing_the_keys_is_said_as_a_refusal_not_an_outage(
+        seaweedfs_s3: S3Server, tmp_path: Path) -> None:
+    """A wrong secret stops the start (ingest's ``_not_refused``); waiting cannot help."""
+    store = S3ObjectStore(endpoint=seaweedfs_s3.endpoint, access_key=seaweedfs_s3.access_key,
+                          secret_key="not-the-secret", bucket=unique_bucket(),
+                          spool_dir=tmp_path)
+    with pytest.raises(DependencyUnavailable) as refused:
+        await store.check()
+    assert refused.value.code == STORE_REFUSED
+    assert "refused access" in refused.value.detail
+    assert "ARCHIVE_S3_SECRET_KEY" in refused.value.detail
 
 
 async def test_unusable_directory_raises_dependency_unavailable_naming_it(
