@@ -1,4 +1,5 @@
-"""``archive user add``: a user in the local database, no server needed."""
+"""``archive user add``, ``change`` and ``password``: the accounts of the local database,
+no server needed (the operator at its console; audited so)."""
 
 from __future__ import annotations
 
@@ -40,17 +41,7 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
             f"{name!r} is not a user name: {MIN_USERNAME} to {MAX_USERNAME} characters, "
             f"lower-case letters, digits and . _ -, starting with a letter (e.g. {example})",
             param_hint="NAME")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise click.BadParameter(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
-                                 f"this one has {len(password)}", param_hint="password")
-    try:
-        check_new_password(password, username=name)
-    except ValidationFailed as exc:
-        raise click.BadParameter(exc.detail, param_hint="password") from exc
+    password = _new_password(name, password_stdin=password_stdin)
     import msgspec
 
     try:
@@ -63,3 +54,69 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
     created = asyncio.run(add_user(load_settings(), new))
     click.echo(f"created {created.username} ({', '.join(created.roles)}; "
                f"clearance {created.clearance})")
+
+
+@user.command("change")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES),
+              help="Every role it has from now on; repeat for several. Left out: as it is.")
+@click.option("--clearance", type=SECURITY_LEVEL, default=None,
+              help="Left out: as it is.")
+@click.option("--department", type=DEPARTMENT, default=None,
+              help="Its code, or a usual one's name. Left out: as it is.")
+def change(name: str, roles: tuple[str, ...], clearance: str | None,
+           department: str | None) -> None:
+    """Change a user's roles, clearance or department in the local database (works
+    without a running server); every sign-in they had ends."""
+    import msgspec
+
+    from services.registry.accounts.models import UserChange
+
+    given = {"roles": list(roles) or None, "clearance": clearance, "department": department}
+    if not any(given.values()):
+        raise click.UsageError("say what changes: --role, --clearance or --department")
+    try:
+        wanted = msgspec.convert({key: value for key, value in given.items() if value},
+                                 UserChange)
+    except msgspec.ValidationError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    from services.registry.accounts.service import CONSOLE
+    from services.registry.bootstrap import on_local_accounts
+
+    changed = asyncio.run(on_local_accounts(load_settings(), lambda accounts: (
+        accounts.change_user(name, wanted, by=CONSOLE, clearance="secret"))))
+    click.echo(f"{changed.username}: {', '.join(changed.roles)}; clearance "
+               f"{changed.clearance}; department {changed.department or '(none)'}; every "
+               "sign-in they had has ended")
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def password(name: str, password_stdin: bool) -> None:
+    """Set a user's password in the local database (works without a running server; for
+    an admin who forgot theirs); every sign-in they had ends."""
+    new = _new_password(name, password_stdin=password_stdin)
+    from services.registry.accounts.service import CONSOLE
+    from services.registry.bootstrap import on_local_accounts
+
+    reset = asyncio.run(on_local_accounts(load_settings(), lambda accounts: (
+        accounts.reset_password(name, new, by=CONSOLE, clearance="secret"))))
+    click.echo(f"password of {reset.username} set; every sign-in they had has ended")
+
+
+def _new_password(name: str, *, password_stdin: bool) -> str:
+    """A new password for user ``name``, from standard input or asked twice, refused as
+    the registry would refuse it (too short or long, common, holding the name)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise click.BadParameter(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
+                                 f"this one has {len(password)}", param_hint="password")
+    try:
+        check_new_password(password, username=name)
+    except ValidationFailed as exc:
+        raise click.BadParameter(exc.detail, param_hint="password") from exc
+    return password

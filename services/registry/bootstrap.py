@@ -8,6 +8,7 @@ same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from litestar.di import Provide
@@ -233,16 +234,24 @@ def build(ctx: Context) -> ServicePart:
     )
 
 
-async def add_user(settings: Settings, new: NewUser) -> User:
-    """``archive user add``: create a user on the local database, no server needed."""
+async def on_local_accounts(settings: Settings,
+                            act: Callable[[AccountsService], Awaitable[User]]) -> User:
+    """``archive user …``: ``act`` on the accounts of the local database as the operator
+    at its console (``CONSOLE``: audited so, not limited by an admin's clearance), no
+    server needed."""
     url = settings.database_url_for("registry")
     engine = create_engine(url, pool_size=1)
     try:
         await prepare_database(engine, url, "registry", embedded=settings.embedded)
         registry = RegistryServices.from_settings(settings, engine, SystemClock(settings.time_zone))
-        return await registry.accounts.create_user(new)
+        return await act(registry.accounts)
     finally:
         await engine.dispose()
+
+
+async def add_user(settings: Settings, new: NewUser) -> User:
+    """``archive user add``: create a user on the local database, no server needed."""
+    return await on_local_accounts(settings, lambda accounts: accounts.create_user(new))
 
 
 async def verify_audit(settings: Settings, *, progress: Progress | None = None

@@ -265,6 +265,13 @@ class Serving:
     def log(self) -> str:
         return (self.root / "serve.log").read_text()
 
+    def login(self, username: str, password: str) -> str:
+        """A bearer token of ``username``'s."""
+        answer = loopback.post(f"{self.url}/registry/auth/token",
+                               json={"username": username, "password": password})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["access_token"])
+
 
 @contextmanager
 def _serving(root: Path, argv: list[str] | None = None) -> Iterator[Serving]:
@@ -373,6 +380,38 @@ def test_user_add_login_an_authenticated_ready_and_logout(served: Serving,
     log = served.log()
     assert "stalled" not in log
     assert '"level": "warning"' not in log
+
+
+def test_user_change_and_password_at_the_console_end_the_users_sign_ins(
+        served: Serving, tmp_path: Path) -> None:
+    """The operator changes an account's rights, and sets the password of an admin who
+    forgot theirs, on the database itself: what the account held before stops working."""
+    data = {"ARCHIVE_DATA_DIR": str(served.root / "data")}
+    added = run(["user", "add", "zhu", "--role", "staff", "--department", "客服部",
+                 "--password-stdin"], tmp_path, env=data, stdin="a good password\n")
+    assert added.returncode == 0, added.stderr
+    token = served.login("zhu", "a good password")
+    changed = run(["user", "change", "zhu", "--role", "manager", "--role", "staff",
+                   "--clearance", "confidential"], tmp_path, env=data)
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout.strip() == ("zhu: manager, staff; clearance confidential; "
+                                      "department customer_service; every sign-in they "
+                                      "had has ended")
+    refused = loopback.get(f"{served.url}/registry/users/zhu",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert (refused.status_code, refused.json()["code"]) == (401, "token_revoked")
+    reset = run(["user", "password", "zhu", "--password-stdin"], tmp_path, env=data,
+                stdin="another good phrase\n")
+    assert reset.returncode == 0, reset.stderr
+    me = loopback.get(f"{served.url}/registry/users/zhu", headers={
+        "Authorization": f"Bearer {served.login('zhu', 'another good phrase')}"}).json()
+    assert (me["roles"], me["clearance"]) == (["manager", "staff"], "confidential")
+    nobody = run(["user", "change", "nobody", "--clearance", "secret"], tmp_path, env=data)
+    assert nobody.returncode == 1
+    assert "(unknown_user)" in nobody.stderr
+    nothing = run(["user", "change", "zhu"], tmp_path, env=data)
+    assert nothing.returncode == 2
+    assert "say what changes" in nothing.stderr
 
 
 def test_a_second_serve_on_the_same_data_directory_is_refused_before_it_migrates(
