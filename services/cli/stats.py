@@ -68,7 +68,8 @@ def summary_table(report: YearStatistics, zone: tzinfo) -> Table:
          f"loans issued, of {counted(borrowed.documents, 'document')}: paper "
          f"{paper.loans} ({counted(paper.documents, 'document')}), digital {digital.loans} "
          f"({counted(digital.documents, 'document')})"),
-        ("returned (归还)", report.returned, "loans returned (注销)"),
+        ("returned (归还)", report.returned,
+         f"loans returned (注销), {report.returned_late} of them after their due date"),
         ("overdue (逾期)", report.overdue, "loans out past their due date"),
         ("organised (整理)", checks.organised,
          f"files found in place by the {counted(checks.inventories, 'inventory', 'inventories')}"

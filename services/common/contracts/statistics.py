@@ -92,8 +92,9 @@ class YearStatistics(Struct):
     destruction registers (销毁清册) mark destroyed in the year; ``transferred_out``:
     documents transferred out of the archive (移出) in the year; ``handed_over``:
     handovers received from service centres (接收, O1); ``returned``: loans returned in
-    the year; ``overdue``: loans out and past their due date at ``as_of`` (B4; a loan
-    renewed since counts with its renewed due date); ``checks``: inventories, files
+    the year, ``returned_late`` of them after their due date (B4); ``overdue``: loans out
+    and past their due date at ``as_of`` (B4; a loan renewed since counts with its renewed
+    due date: so both); ``checks``: inventories, files
     organised (整理) and condition checks (O3).
     """
 
@@ -109,6 +110,7 @@ class YearStatistics(Struct):
     transferred_out: CategoryCounts
     handed_over: HandedOver
     returned: int
+    returned_late: int
     overdue: int
     checks: Checks
     months: list[MonthCounts]

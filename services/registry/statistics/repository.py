@@ -111,6 +111,12 @@ class StatisticsRepository(Repository):
         return await self._count(sa.select(sa.func.count()).select_from(loans)
                                  .where(loans.c.returned_at.between(since, until)))
 
+    async def returned_late(self, since: datetime, until: datetime) -> int:
+        """Loans returned in the period after their due date (B4; renewals moved it)."""
+        return await self._count(sa.select(sa.func.count()).select_from(loans).where(
+            loans.c.returned_at.between(since, until), loans.c.due_at.is_not(None),
+            loans.c.returned_at > loans.c.due_at))
+
     async def overdue(self, at: datetime) -> int:
         """Loans out past their due date at ``at``, as the loan register counts them (B4)."""
         return await self._count(sa.select(sa.func.count()).select_from(loans)

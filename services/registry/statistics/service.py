@@ -67,6 +67,7 @@ class StatisticsService(FeatureService):
             handovers, handed_documents = await counts.handed_over(since, as_of)
             issued = await counts.issued(since, as_of)
             returned = await counts.returned(since, as_of)
+            returned_late = await counts.returned_late(since, as_of)
             overdue = await counts.overdue(as_of)
             inventoried, organised, discrepancies = await counts.inventoried(since, as_of)
             unresolved = await counts.unresolved(as_of)
@@ -79,7 +80,7 @@ class StatisticsService(FeatureService):
             appraised=_appraised(outcomes), destroyed=_by_category(destroyed),
             borrowed=_borrowed(issued), transferred_out=_by_category(transferred),
             handed_over=HandedOver(handovers=handovers, documents=handed_documents),
-            returned=returned, overdue=overdue,
+            returned=returned, returned_late=returned_late, overdue=overdue,
             checks=Checks(inventories=inventoried, organised=len(organised),
                           discrepancies=discrepancies, unresolved=unresolved,
                           condition_checks=checked, with_problems=with_problems),

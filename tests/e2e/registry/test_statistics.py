@@ -131,6 +131,7 @@ def test_the_first_year_counts_what_was_received_appraised_and_lent(history: His
         "borrowed": {"loans": 2, "documents": 3, "paper": {"loans": 1, "documents": 1},
                      "digital": {"loans": 1, "documents": 2}},
         "returned": 1,
+        "returned_late": 0,
         "overdue": 1,
         **NOT_IN_THE_HISTORY,
         "months": _months(12, m1={"received": 5, "loans": 2}),
@@ -148,6 +149,7 @@ def test_the_year_so_far_counts_up_to_now(history: History) -> None:
         "borrowed": {"loans": 1, "documents": 1, "paper": {"loans": 1, "documents": 1},
                      "digital": {"loans": 0, "documents": 0}},
         "returned": 1,
+        "returned_late": 1,  # the paper loan of 2030, back in 2031 (a week was its due)
         "overdue": 1,
         **NOT_IN_THE_HISTORY,
         "months": _months(3, m2={"received": 1, "destroyed": 1, "loans": 1}),

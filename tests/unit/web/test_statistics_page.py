@@ -32,7 +32,7 @@ REPORT = YearStatistics(
     appraised=Appraised(total=8, kept=3, reappraise=1, for_destruction=5),
     borrowed=Borrowed(loans=0, documents=0, paper=LoansOfKind(loans=0, documents=0),
                       digital=LoansOfKind(loans=0, documents=0)),
-    handed_over=HandedOver(handovers=0, documents=0), returned=0, overdue=0,
+    handed_over=HandedOver(handovers=0, documents=0), returned=0, returned_late=0, overdue=0,
     checks=Checks(inventories=0, organised=0, discrepancies=0, unresolved=0,
                   condition_checks=4, with_problems=2),
     months=[])
