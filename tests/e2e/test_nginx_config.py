@@ -17,6 +17,7 @@ import shutil
 import ssl
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,13 +84,19 @@ def proxy(server: ArchiveServer, tmp_path: Path) -> Proxy:
 @pytest.fixture
 def running(proxy: Proxy, tmp_path: Path) -> Iterator[Proxy]:
     """nginx serving ``proxy`` in the foreground (one process); stopped afterwards."""
+    with _nginx(proxy, tmp_path):
+        yield proxy
+
+
+@contextmanager
+def _nginx(proxy: Proxy, tmp_path: Path) -> Iterator[None]:
     nginx = subprocess.Popen(
         [_tool("nginx"), "-c", str(proxy.main), "-p", str(tmp_path),
          "-g", "daemon off; master_process off;"])
     try:
         eventually(lambda: _answers(proxy), timeout_s=10,
                    what=f"nginx did not start; see {tmp_path / 'error.log'}")
-        yield proxy
+        yield
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -140,3 +147,23 @@ def test_a_client_command_says_the_certificate_is_untrusted_and_trusts_it_by_ssl
     assert "set SSL_CERT_FILE to its CA certificate" in untrusted.stderr
     assert "is 'archive serve' running?" not in untrusted.stderr
     assert trusted.returncode == 0, trusted.stderr
+
+
+def test_a_service_down_behind_the_proxy_is_said_so_not_as_the_services_own_failure(
+        proxy: Proxy, server: ArchiveServer, tmp_path: Path) -> None:
+    """nginx answers 502 Bad Gateway for a search service that is not running: the command
+    says the proxy answered and the service is down, not "search failed (502)"."""
+    routes = tmp_path / "archive.conf"
+    upstream = server.url.removeprefix("http://")
+    routes.write_text(routes.read_text().replace(
+        f"location /search/   {{ proxy_pass http://{upstream};",
+        f"location /search/   {{ proxy_pass http://127.0.0.1:{free_port()};"))
+    token = server.add_user("li.searcher", "archivist")
+    with _nginx(proxy, tmp_path):
+        answered = run_client(proxy.https_url, token, "search", "维修", cwd=tmp_path,
+                              variables={"SSL_CERT_FILE": str(proxy.certificate)})
+    assert answered.returncode == 1
+    said = answered.stderr.strip().splitlines()[-1]
+    assert said.startswith("error: 127.0.0.1:"), said
+    assert "answered 502 Bad Gateway without an answer of the search service's: the proxy " \
+        "in front of it answered, so the search service is down" in said

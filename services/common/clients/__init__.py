@@ -167,16 +167,22 @@ def error_from(response: httpx.Response, peer: str) -> errors.ArchiveError:
         body = response.json()
     except ValueError:
         body = {}
+    if not isinstance(body, dict):
+        body = {}
     detail = str(body.get("detail") or f"{peer} answered {response.status_code}")
     code = body.get("code")
     if response.status_code == 404 and code in (None, UNROUTED):
         detail = _no_such_address(response, peer)
+    proxied = response.status_code >= 500 and code is None
+    if proxied:
+        detail = _not_the_services_answer(response, peer)
     extra = {k: v for k, v in body.items()
              if k not in {"type", "title", "status", "code", "detail"}}
     error_class = _BY_STATUS.get(response.status_code)
     if error_class is None:
         return errors.PeerFailed(
-            f"{peer} failed ({response.status_code}): {detail}", code=f"{peer}_failed")
+            detail if proxied else f"{peer} failed ({response.status_code}): {detail}",
+            code=f"{peer}_failed")
     if error_class is errors.TooManyRequests:
         return errors.TooManyRequests(detail, code=code, extra=extra,
                                       retry_after_s=_retry_after_s(response))
@@ -197,6 +203,15 @@ def _no_such_address(response: httpx.Response, peer: str) -> str:
             f"serves only some of its parts (served apart, the archive's address is the "
             f"router in front of them, deploy/nginx.conf); check the server asked "
             f"(--server, ARCHIVE_SERVER, or ARCHIVE_{peer.upper()}_URL between services)")
+
+
+def _not_the_services_answer(response: httpx.Response, peer: str) -> str:
+    """A server error without the archive's problem details: a proxy in front of the
+    service (nginx's 502 Bad Gateway, 504) answered for it, not the service itself."""
+    return (f"{response.request.url.netloc.decode()} answered {response.status_code} "
+            f"{response.reason_phrase} without an answer of the {peer} service's: the proxy "
+            f"in front of it answered, so the {peer} service is down or cannot be reached "
+            "from the proxy; start it, or check the proxy's address for it")
 
 
 def _retry_after_s(response: httpx.Response) -> int | None:
