@@ -151,14 +151,14 @@ class FeedConsumer:
         return max(0, self.head - (self.cursor or 0))
 
     async def state(self) -> str:
-        """The readiness state: ``lag N events``, or, stalled, ``degraded: lag N events``
-        and why."""
+        """The readiness state: ``lag N events``, or, stalled, ``degraded:`` the lag the
+        feed last answered (it may have grown since) and why."""
         if not self._task.running:
             return "down: the feed consumer is not running; see the log and restart"
         if self.cursor is None and self.stalled is None:
             return "starting"
-        state = f"lag {self.lag} events"
         if self.stalled:
-            return f"degraded: {state}; stalled: {self.stalled}; retrying"
-        return state
+            return (f"degraded: lag {self.lag} events when the feed last answered; stalled: "
+                    f"{self.stalled}; retrying")
+        return f"lag {self.lag} events"
 

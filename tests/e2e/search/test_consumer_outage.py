@@ -102,7 +102,10 @@ async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
         running: Running) -> None:
     running.registry_outage.down = True
     await eventually_async(lambda: _stalled(running, "registry"))
-    assert "cannot be reached" in await running.consumer.state()
+    state = await running.consumer.state()
+    assert "cannot be reached" in state
+    # The lag is what the feed said last: not a figure of now, and said so.
+    assert state.startswith("degraded: lag ") and "events when the feed last answered" in state
 
 
 async def test_consumer_resumes_when_the_registry_is_back(
