@@ -1,7 +1,10 @@
 """Printed registers and catalogues: A4 PDF with the CJK font embedded, and their tables.
 
 Every printout the archive makes (destruction registers, catalogues, labels, checklists)
-starts from ``cjk_pdf`` and writes its rows with ``table``. What users typed (titles,
+starts from ``cjk_pdf``, begins each of its parts (a copy, a box, a household's file) with
+``begin_part`` and writes its rows with ``table``; ``finished`` numbers each part's pages
+(第 n 页 共 m 页) and heads every page after a part's first with the part's name, so a
+loose page says what it belongs to. What users typed (titles,
 names) is printed as plain text: fpdf2's markdown is off (``**``, ``--`` and ``__`` stay
 as typed; fpdf2 escapes the PDF string syntax itself). Rendering parses and subsets the
 font, which is blocking work: callers run it in a thread. fpdf2 is imported on first
@@ -12,6 +15,7 @@ command and server start, and most of them print nothing.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -27,6 +31,12 @@ NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_FACE = 2
 """Index of Noto Sans CJK SC inside the ``.ttc`` (fc-query: 0 JP, 1 KR, 2 SC, 3 TC)."""
 FONT = "cjk"
+TOP_MARGIN_MM = 14.0
+"""Room above a page's content for the running head of a part's later pages."""
+BOTTOM_MARGIN_MM = 15.0
+
+_PARTS: weakref.WeakKeyDictionary[FPDF, list[tuple[int, str]]] = weakref.WeakKeyDictionary()
+"""Each printout's parts: the page each begins on, and its name (``begin_part``)."""
 
 
 class Column(NamedTuple):
@@ -51,9 +61,42 @@ def cjk_pdf(*, orientation: Literal["portrait", "landscape"] = "portrait",
     from fpdf import FPDF
 
     document = FPDF(orientation=orientation, format="A4")
-    document.set_auto_page_break(auto=auto_page_break, margin=15)
+    document.set_top_margin(TOP_MARGIN_MM)
+    document.set_auto_page_break(auto=auto_page_break, margin=BOTTOM_MARGIN_MM)
     document.add_font(FONT, fname=str(font_path), collection_font_number=SIMPLIFIED_FACE)
     return document
+
+
+def begin_part(document: FPDF, name: str) -> None:
+    """A new page beginning a part of the printout named ``name`` (a copy of a list and
+    its number, a box, a household's file): ``finished`` numbers its pages and heads its
+    later pages with the name."""
+    document.add_page()
+    _PARTS.setdefault(document, []).append((document.page, name))
+
+
+def finished(document: FPDF) -> bytes:
+    """The PDF, each part's pages numbered at their foot with the part's name (第 n 页 共
+    m 页 of the part: a copy or a box is put in a file on its own), and every page after a
+    part's first headed with its name (续)."""
+    parts = _PARTS.pop(document, [])
+    last = document.page
+    ends = [first for first, _ in parts[1:]] + [last + 1]
+    # Written in the margins: a foot below the break line must not start a new page.
+    document.set_auto_page_break(auto=False)
+    for (first, name), end in zip(parts, ends, strict=True):
+        for page in range(first, end):
+            document.page = page
+            number = page - first + 1
+            document.set_font(FONT, size=8)
+            if number > 1:
+                document.set_xy(document.l_margin, 5)
+                document.cell(0, 6, f"{name}（续）", align="L", markdown=False)
+            document.set_xy(document.l_margin, document.h - BOTTOM_MARGIN_MM + 4)
+            document.cell(0, 6, f"{name}    第 {number} 页 共 {end - first} 页",
+                          align="C", markdown=False)
+    document.page = last
+    return bytes(document.output())
 
 
 def heading(document: FPDF, title: str, under: Iterable[str] = ()) -> None:

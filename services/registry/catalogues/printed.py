@@ -17,7 +17,17 @@ from services.common.contracts.operations import (
     FloorCatalogue,
     ItemList,
 )
-from services.common.printing import FONT, Column, cjk_pdf, day, heading, lines, table
+from services.common.printing import (
+    FONT,
+    Column,
+    begin_part,
+    cjk_pdf,
+    day,
+    finished,
+    heading,
+    lines,
+    table,
+)
 from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
 
@@ -67,13 +77,13 @@ def general_csv(files: list[CatalogueFile]) -> bytes:
 
 def general_pdf(files: list[CatalogueFile], *, printed_on: str) -> bytes:
     document = cjk_pdf()
-    document.add_page()
+    begin_part(document, f"档案总目录  编制日期：{printed_on}")
     heading(document, "档案总目录", [
         f"共 {len(files)} 卷，{sum(f.documents for f in files)} 件    "
         f"其中已闭卷 {sum(f.closed for f in files)} 卷    编制日期：{printed_on}"])
     table(document, FILE_COLUMNS, (_file_row(position, file)
                                    for position, file in enumerate(files, start=1)))
-    return bytes(document.output())
+    return finished(document)
 
 
 def floor_csv(catalogue: FloorCatalogue) -> bytes:
@@ -92,7 +102,7 @@ def floor_pdf(catalogue: FloorCatalogue, *, printed_on: str) -> bytes:
     title = f"案卷目录  {catalogue.building}栋 {catalogue.floor}层"
     sections: list[BoxFiles] = catalogue.boxes or [BoxFiles(location=None, files=[])]
     for box in sections:
-        document.add_page()
+        begin_part(document, f"{title}  盒位置：{place(box.location)}")
         heading(document, title, [
             f"盒位置：{place(box.location)}    共 {len(box.files)} 卷，"
             f"{sum(f.documents for f in box.files)} 件    编制日期：{printed_on}"])
@@ -100,11 +110,11 @@ def floor_pdf(catalogue: FloorCatalogue, *, printed_on: str) -> bytes:
                                        for position, file in enumerate(box.files, start=1)))
     empty = [file for file in catalogue.files if not file.documents]
     if empty:
-        document.add_page()
+        begin_part(document, f"{title}  尚无文件的户档")
         heading(document, title, [f"尚无文件的户档：共 {len(empty)} 卷"])
         table(document, FILE_COLUMNS, (_file_row(position, file)
                                        for position, file in enumerate(empty, start=1)))
-    return bytes(document.output())
+    return finished(document)
 
 
 def _part_name(part: FilePart) -> str:
@@ -127,19 +137,23 @@ def items_pdf(lists: Iterable[ItemList], *, title: str, printed_on: str) -> byte
     """Item lists, one household after another, each part under its own heading."""
     document = cjk_pdf()
     for items in lists:
-        document.add_page()
+        begin_part(document, f"{title}  {items.household}")
         heading(document, f"{title}  {items.household}", [
             f"标牌（现住户）：{items.label or VACANT}    编制日期：{printed_on}"])
         for part in items.parts:
             _part_table(document, part)
     if document.page == 0:
-        document.add_page()
+        begin_part(document, title)
         heading(document, title, ["（无）"])
-    return bytes(document.output())
+    return finished(document)
 
 
 def _part_table(document: FPDF, part: FilePart) -> None:
     lines(document, [_part_name(part) + f"    共 {len(part.items)} 件"], size=11, height=8)
+    if not part.items:  # a part closed before anything was filed: no empty table
+        lines(document, ["（本部分无文件）"], size=9, height=6)
+        document.ln(3)
+        return
     document.set_font(FONT, size=9)
     table(document, ITEM_COLUMNS, ([
         str(item.position), item.archive_no + (" （复印件）" if item.is_copy else ""),

@@ -17,9 +17,11 @@ from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.printing import (
     NOTO_SANS_CJK,
     Column,
+    begin_part,
     cjk_pdf,
     day,
     day_at,
+    finished,
     heading,
     lines,
     table,
@@ -58,14 +60,14 @@ def pdf(register: Destruction, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK)
     """The register on A4 landscape pages: heading, approval, witnesses, the items; days
     on the clocks of ``zone``, the company's."""
     document = cjk_pdf(orientation="landscape", font_path=font_path)
-    document.add_page()
+    begin_part(document, f"档案销毁清册 {register.destruction_id}")
     heading(document, "档案销毁清册", _heading(register, zone))
     table(document, PDF_COLUMNS, (_printed(register, item, zone)
                                   for item in register.items))
     document.ln(4)
     lines(document, (f"监销人：{witness.username}    签字时间：{day_at(witness.signed_at, zone)}"
                      for witness in register.witnesses), size=10, height=7)
-    return bytes(document.output())
+    return finished(document)
 
 
 def _heading(register: Destruction, zone: tzinfo) -> list[str]:

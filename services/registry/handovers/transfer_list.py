@@ -23,9 +23,11 @@ from services.common.models import CATEGORY_NAMES
 from services.common.printing import (
     NOTO_SANS_CJK,
     Column,
+    begin_part,
     cjk_pdf,
     day,
     day_at,
+    finished,
     heading,
     lines,
     table,
@@ -34,9 +36,10 @@ from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
-COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 48),
-           Column("类别", 24), Column("户号", 18, unbroken=True), Column("归档日期", 20),
+COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 44),
+           Column("类别", 28), Column("户号", 18, unbroken=True), Column("归档日期", 20),
            Column("页数", 10))
+"""类别 holds the longest category name, 缴费记录与押金, on one line."""
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "页数", "document_id")
 
 
@@ -57,12 +60,12 @@ def pdf(handover: Handover, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) ->
     the clocks of ``zone``, the company's."""
     document = cjk_pdf(orientation="portrait", font_path=font_path)
     for copy in COPIES:
-        document.add_page()
+        begin_part(document, f"档案移交清单 {handover.handover_id}  {copy}")
         heading(document, "档案移交清单", [copy, *_heading(handover, zone)])
         table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
         lines(document, _signature_lines(handover, zone), size=10, height=8)
-    return bytes(document.output())
+    return finished(document)
 
 
 def _heading(handover: Handover, zone: tzinfo) -> list[str]:

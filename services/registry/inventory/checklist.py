@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from services.common.contracts.inventory import BOX_STATE_NAMES, Inventory
-from services.common.printing import Column, cjk_pdf, day_at, heading, table
+from services.common.printing import Column, begin_part, cjk_pdf, day_at, finished, heading, table
 from services.registry.catalogues.rules import place
 
 COLUMNS: tuple[Column, ...] = (Column("序号", 10), Column("位置", 40), Column("户档", 68),
@@ -17,7 +17,7 @@ COLUMNS: tuple[Column, ...] = (Column("序号", 10), Column("位置", 40), Colum
 def pdf(inventory: Inventory, zone: tzinfo) -> bytes:
     """Days on the clocks of ``zone``, the company's."""
     document = cjk_pdf()
-    document.add_page()
+    begin_part(document, f"档案盘点清单 {inventory.inventory_id}")
     checked = sum(item.state is not None for item in inventory.items)
     heading(document, "档案盘点清单（帐物相符）", [
         f"盘点编号：{inventory.inventory_id}    范围：{inventory.building or '全部'}"
@@ -28,6 +28,6 @@ def pdf(inventory: Inventory, zone: tzinfo) -> bytes:
     table(document, COLUMNS, ([
         str(item.item), place(item.location), "、".join(item.households),
         str(item.documents), BOX_STATE_NAMES[item.state] if item.state else "□",
-        "；".join(part for part in (item.note, item.resolution and f"处理：{item.resolution}")
-                 if part)] for item in inventory.items))
-    return bytes(document.output())
+        "；".join(said for said in (item.note, item.resolution and f"处理：{item.resolution}")
+                 if said)] for item in inventory.items))
+    return finished(document)

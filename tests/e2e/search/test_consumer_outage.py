@@ -105,7 +105,8 @@ async def test_unreachable_registry_stalls_the_consumer_with_the_reason(
     state = await running.consumer.state()
     assert "cannot be reached" in state
     # The lag is what the feed said last: not a figure of now, and said so.
-    assert state.startswith("degraded: lag ") and "events when the feed last answered" in state
+    assert state.startswith("degraded: lag ")
+    assert "events when the feed last answered" in state
 
 
 async def test_consumer_resumes_when_the_registry_is_back(
