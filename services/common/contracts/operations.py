@@ -158,7 +158,8 @@ class CatalogueFile(Struct):
     """A household's file as the general catalogue (总目录) lists it. ``label`` is the
     current occupant (D2), ``None`` while vacant; ``closed``: nobody lives there, the
     whole file is closed (D3: everyone moved out); ``closed_parts`` are the occupants'
-    parts closed by a move-out, ``closed_documents`` the documents in them."""
+    parts closed by a move-out that hold documents (the floor's catalogue counts them so
+    per box), ``closed_documents`` the documents in them."""
 
     household: str
     building: str

@@ -229,3 +229,23 @@ def test_only_the_archive_s_people_print_catalogues(shelf: Archive) -> None:
         nowhere = client.get("/registry/catalogues/floors/Z/99/catalogue.pdf")
     assert (missing.status_code, missing.json()["code"]) == (404, "unknown_household")
     assert (nowhere.status_code, nowhere.json()["code"]) == (404, "unknown_floor")
+
+
+def test_a_part_closed_before_anything_was_filed_is_counted_alike_in_every_catalogue(
+        shelf: Archive) -> None:
+    """The general catalogue and the floor's counted a file's closed parts two ways (its
+    closed occupancies; the closed parts holding documents in a box): a part closed with
+    nothing in it made 2 in one and 1 in the other. Both count the parts holding paper."""
+    with shelf.as_("wang") as client:
+        assert client.post("/registry/households", json={
+            "household": "B-0505", "occupant": "林美玲", "moved_in": "2020-01-01"}
+        ).status_code == 201
+        assert client.post("/registry/households/B-0505/occupants", json={
+            "occupant": "林美玲公司", "moved_in": "2022-06-01"}).status_code == 200
+    shelf.file(household="B-0505", title="林美玲公司入住资料", filed_at="2023-02-01",
+               location={"building": "B", "room": "档案室", "cabinet": "5", "box": "1"})
+    general = {f["household"]: f for f in _get(shelf, "/general").json()}
+    [box] = _get(shelf, "/floors/B/5").json()["boxes"]
+    [in_box] = box["files"]
+    assert (general["B-0505"]["closed_parts"], general["B-0505"]["closed_documents"]) == (0, 0)
+    assert (in_box["closed_parts"], in_box["closed_documents"]) == (0, 0)
