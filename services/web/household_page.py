@@ -160,6 +160,8 @@ class Confirmation:
     """The last filing day the closing part keeps: its documents filed until then start
     their retention on ``day``; those filed later go to the new occupant, or to no
     occupant's part after a move-out."""
+    kept: int = 0
+    """Of ``documents``, those filed by ``kept_until``: the part keeps them."""
 
 
 @dataclass(frozen=True)
@@ -466,7 +468,8 @@ def confirmation(household: Household, records: list[DocumentRecord], change: Ch
                                    moved_in=day, moved_out=None)]
                         if change == "occupant" else [])
     keeps_day = occupancy_on(after, day) == closed
+    kept_until = day if keeps_day else day - timedelta(days=1)
+    held = [r for r in records if in_file(r) and r.occupancy_id == current.occupancy_id]
     return Confirmation(change=change, day=day, occupant=occupant, closing=current,
-                        documents=sum(r.occupancy_id == current.occupancy_id
-                                      for r in records if in_file(r)),
-                        kept_until=day if keeps_day else day - timedelta(days=1))
+                        documents=len(held), kept_until=kept_until,
+                        kept=sum(r.filed_at <= kept_until for r in held))

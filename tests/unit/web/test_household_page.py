@@ -261,8 +261,9 @@ def test_a_move_out_is_confirmed_first_saying_it_closes_the_part_and_starts_rete
     assert "确认退租：李娜" in page
     assert ("李娜 的部分将于 2024年4月30日 结束并单独保管，登记后不能在本页撤销。"
             "这一部分现有 3 份文件") in page
-    assert "其中 2024年4月30日 及以前归档的，保管期限将自 2024年4月30日 起算" in page
-    assert "之后归档的不再归入其部分" in page
+    assert ("其中 3 份（2024年4月30日 及以前归档的）留在这一部分，保管期限将自 2024年4月30日 "
+            "起算") in page
+    assert "其余 0 份（之后归档的）不再归入其部分" in page
     assert '<input type="hidden" name="confirm" value="1">' in page
     assert '<input type="hidden" name="closes" value="2">' in page
     assert '<input type="hidden" name="moved_out" value="2024-04-30">' in page
@@ -280,11 +281,29 @@ def test_a_new_occupant_confirmed_says_the_changeover_day_s_documents_go_to_them
         WANG, _household(ZHANG, LI), [], confirmation=asked,
         values={"occupant": "王芳", "moved_in": "2023-09-09"}))
     assert "王芳 自 2023年9月9日 迁入，标牌改为 王芳；现住户 李娜 同日退租。" in chinese
-    assert ("其中 2023年9月8日 及以前归档的，保管期限将自 2023年9月9日 起算，到期日随之重新计算；"
-            "之后归档的归入 王芳 的部分。") in chinese
+    assert ("其中 2 份（2023年9月8日 及以前归档的）留在这一部分，保管期限将自 2023年9月9日 起算，"
+            "到期日随之重新计算；其余 0 份（之后归档的）归入 王芳 的部分。") in chinese
     assert "2023年9月9日 及以前" not in chinese
     assert "filed on or before September 8, 2023" in english
-    assert "those filed later go to 王芳's part" in english
+    assert "the other 0 (filed later) go to 王芳's part" in english
+
+
+def test_a_new_occupant_confirmed_counts_the_documents_that_stay_and_those_that_move(
+        ) -> None:
+    """Documents filed after the changeover (a backlog digitised late) go to the new
+    occupant: the page says how many stay and how many move, not only how many there are."""
+    records = [*_file(2, occupancy_id=2)]
+    later = [msgspec.structs.replace(record, filed_at=date(2024, 6, 20)) for record in records]
+    kept = msgspec.structs.replace(records[0], document_id="d9", filed_at=date(2024, 5, 1))
+    asked = confirmation(_household(ZHANG, LI), [*later, kept], "occupant",
+                         date(2024, 6, 1), "林美玲公司")
+    assert asked is not None
+    assert (asked.documents, asked.kept) == (3, 1)
+    page = _html(WANG, household_page(WANG, _household(ZHANG, LI), [*later, kept],
+                                      confirmation=asked,
+                                      values={"occupant": "林美玲公司", "moved_in": "2024-06-01"}))
+    assert ("这一部分现有 3 份文件：其中 1 份（2024年5月31日 及以前归档的）留在这一部分") in page
+    assert "其余 2 份（之后归档的）归入 林美玲公司 的部分" in page
 
 
 def test_a_new_occupant_of_a_vacant_unit_needs_no_confirmation() -> None:
