@@ -7,8 +7,9 @@ full-width and capitals alike. A department: its code, or a usual one's name (�
 building: a, Ａ, A栋, building a are A; B1座 is B1. A paper location's parts (D7): its
 building so, its cabinet and box without their word (cabinet 3, 3柜, 第3柜 are 3; box 03,
 3盒 are 3), its room as typed. A unit code: any case and width, with any dash or a
-space for its hyphen, or none after a building of letters (a0301, Ａ－0301, A 0301 are
-A-0301). A day: year first as people write it (2024-05-18, 2024/5/18 as Excel writes it
+space for its hyphen, or none after a building of letters, and the words of a building
+and a flat written around it (a0301, Ａ－0301, A 0301, A栋0301, A座0301室 are A-0301).
+A day: year first as people write it (2024-05-18, 2024/5/18 as Excel writes it
 in a Chinese locale, 2024.5.18, 2024年5月18日). A language: the OCR model or its name
 (繁體 is chi_tra). One reading for the manifest, the command line's options and the
 pages."""
@@ -112,7 +113,7 @@ def building_named(text: str) -> str:
 def household_named(text: str) -> str:
     """The unit code ``text`` names (module docstring); ``ValueError`` saying how to write
     one otherwise."""
-    typed = unicodedata.normalize("NFKC", text).strip().upper()
+    typed = _in_words(unicodedata.normalize("NFKC", text).strip().upper())
     code = _UNIT_HYPHEN.sub("-", typed, count=1)
     if unhyphenated := _UNHYPHENATED_UNIT.fullmatch(code):
         code = f"{unhyphenated[1]}-{unhyphenated[2]}"
@@ -127,17 +128,26 @@ def household_named(text: str) -> str:
 
 
 _UNIT_CODE_KEY = re.compile(r"[A-Z0-9]+")
-_BUILDING_WORD_AFTER = re.compile(r"(?<=[A-Z0-9])(?:栋|座|幢|号楼|楼)")
-"""A building's word after its letter, in a unit code typed in Chinese (A栋1201)."""
+_BUILDING_WORD_BETWEEN = re.compile(
+    r"(?<=[A-Z0-9])(?:栋|座|幢|号楼|楼)\s*[-\u2010-\u2015\u2212\u30fc]?\s*(?=[0-9])")
+"""A building's word between the building and the flat: where the hyphen goes."""
+_ROOM_WORD_END = re.compile(r"(?<=[0-9])(?:室|号房|房|号)$")
+"""A flat's word after its number (A-1201室, E0101号)."""
+
+
+def _in_words(typed: str) -> str:
+    """A unit code typed (NFKC, upper case) with the words staff write around it in
+    Chinese as its hyphen, or left out: A栋1201室 is A-1201, B1座0101 is B1-0101 (the word
+    parts the building from the floor, as the hyphen does)."""
+    return _ROOM_WORD_END.sub("", _BUILDING_WORD_BETWEEN.sub("-", typed, count=1))
 
 
 def unit_code_key(text: str) -> str | None:
     """The letters and digits of a unit code or part of one as typed, without its hyphen
-    (a-1201, Ａ－1201, A 1201, A栋1201 and a1201 are A1201; 1201 is 1201), to find the
+    (a-1201, Ａ－1201, A 1201, A栋1201, A-1201室 and a1201 are A1201; 1201 is 1201), to find the
     codes that hold them written so (``A-1201`` is ``A1201``); None when ``text`` is not
     made of them."""
-    typed = _UNIT_HYPHEN.sub("", unicodedata.normalize("NFKC", text).strip().upper())
-    typed = _BUILDING_WORD_AFTER.sub("", typed, count=1)
+    typed = _UNIT_HYPHEN.sub("", _in_words(unicodedata.normalize("NFKC", text).strip().upper()))
     return typed if _UNIT_CODE_KEY.fullmatch(typed) else None
 
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.names import category_named, department_named, unit_code_key
+from services.common.names import (
+    category_named,
+    department_named,
+    household_named,
+    unit_code_key,
+)
 
 
 @pytest.mark.parametrize(("typed", "category"), [
@@ -44,7 +49,7 @@ def test_a_name_of_no_category_lists_every_catalogue_name_with_its_brackets() ->
 @pytest.mark.parametrize(("typed", "key"), [
     ("a1201", "A1201"), ("A-1201", "A1201"), (" A 1201 ", "A1201"), ("Ａ－１２０１", "A1201"),
     ("A栋1201", "A1201"), ("B1座-0101", "B10101"), ("1201", "1201"), ("郑家豪", None),
-    ("A栋 王", None),
+    ("A栋 王", None), ("E0101室", "E0101"), ("A座1201号", "A1201"),
 ])
 def test_a_unit_code_typed_any_way_is_its_letters_and_digits(typed: str, key: str | None
                                                               ) -> None:
@@ -62,3 +67,15 @@ def test_a_usual_department_is_taken_by_the_name_its_page_shows_in_any_case(
 def test_a_name_shown_on_no_page_is_no_department() -> None:
     with pytest.raises(ValueError, match="not a department"):
         department_named("Customer Service")
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("a1201", "A-1201"), ("Ａ－１２０１", "A-1201"), ("A栋1201", "A-1201"),
+    ("A座1201室", "A-1201"), ("A栋 1201", "A-1201"), ("A栋-1201", "A-1201"),
+    ("B1座0101", "B1-0101"), ("E0101室", "E-0101"),
+])
+def test_a_unit_code_in_words_is_filed_as_search_finds_it(typed: str, code: str) -> None:
+    """The manifest, the command line and the forms read A栋1201 as the households search
+    does (it was refused there while search found A-1201); a building's word parts the
+    building from the floor as the hyphen does (B1座0101 is B1-0101, not ambiguous)."""
+    assert household_named(typed) == code
