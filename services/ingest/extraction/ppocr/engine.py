@@ -93,11 +93,23 @@ class PpOcrEngine:
         if not quads:
             return "chi_sim", OcrReading(text="")
         layout = page_layout(sessions.line_orientation, grey, quads)
-        lines = cut_lines(grey, quads, layout)
-        readings = read_lines(sessions.recogniser, sessions.characters,
-                              sessions.variants.counterparts, lines, before_line=before_line)
-        readings, script = in_line_scripts(readings, sessions.variants, sessions.characters)
-        return script, _page_reading(quads, lines, readings, layout, size=pixels.size)
+
+        def read_as(layout: PageLayout) -> tuple[OcrLanguage, OcrReading]:
+            lines = cut_lines(grey, quads, layout)
+            readings = read_lines(sessions.recogniser, sessions.characters,
+                                  sessions.variants.counterparts, lines,
+                                  before_line=before_line)
+            readings, script = in_line_scripts(readings, sessions.variants,
+                                               sessions.characters)
+            return script, _page_reading(quads, lines, readings, layout, size=pixels.size)
+
+        read = read_as(layout)
+        if not layout.doubtful:
+            return read
+        # The lines disagreed how they stand (small or blurred print): the other way too.
+        other = read_as(page_layout(sessions.line_orientation, grey, quads,
+                                    turned=not layout.upside_down))
+        return max(read, other, key=lambda said: said[1].mean_confidence)
 
 
 def _page_reading(quads: Sequence[Quad], lines: Sequence[LineImage],
