@@ -61,9 +61,13 @@ class ReviewPages(Controller):
                                            page_number)
         current = await _reading(ingest, page.reader.token, pages,
                                  chosen_index(pages, document, page_number))
+        settled = settled_url(items, document, page_number)
+        # Said settled only of a document there is: not of an address mistyped or old.
+        unknown = bool(settled) and await none_if(
+            registry.permissions(page.reader.token, document), NotFound) is None
         view = ReviewPage(
             items=items, current=current, problem=problem[:40], reason="", refused=refused,
-            settled=settled_url(items, document, page_number),
+            settled="" if unknown else settled, unknown=unknown,
             saved=document_url(saved, page=saved_page) if saved and saved_page else "")
         return page.render("review.html", view=view)
 

@@ -208,6 +208,8 @@ class ReviewPage:
     """The page asked for, when the person may not read it."""
     settled: str = ""
     """The document page of the document asked for, when none of its pages wait."""
+    unknown: bool = False
+    """The document asked for is none the person may see (a mistyped or old address)."""
 
 
 def correction_problem(text: str, reason: str, base_version: int) -> str:

@@ -74,3 +74,15 @@ def test_the_page_asked_for_by_address_says_a_loan_is_needed_instead_of_another(
     assert f"/ui/loans/new?document={confidential}" in review.text
     assert 'name="document_id"' not in review.text
     assert "read_text refused" not in _wangs_entries(people, confidential)
+
+
+def test_a_document_asked_for_that_is_none_is_said_so_not_settled(
+        server: ArchiveServer, people: dict[str, httpx.Client]) -> None:
+    """A mistyped or old address was answered "this document has no pages waiting" with a
+    link to a document page that does not exist."""
+    with closing(signed_in(server.url, "wang")) as browser:
+        review = browser.get("/ui/review", params={"document": "nonsense"})
+    assert review.status_code == 200, review.text
+    assert "没有这份文件，或您无权查看它" in review.text
+    assert "已没有需要校对的页面" not in review.text
+    assert "/ui/documents/nonsense" not in review.text

@@ -78,3 +78,11 @@ def test_a_document_none_of_whose_pages_wait_is_said_so() -> None:
     chinese = shared_pages().html("zh", "review.html", layout | {"view": view})
     assert "这份文件已没有需要校对的页面" in chinese
     assert 'href="/ui/documents/d3"' in chinese
+
+
+def test_an_empty_queue_says_what_comes_here_and_where_scans_are_uploaded() -> None:
+    view = ReviewPage(items=[], current=None, saved="", problem="", reason="")
+    chinese, english = in_both_languages(WANG, "/ui/review", "review.html", view=view)
+    assert "识别时读得没有把握的页面（小字、模糊、手写）会列在这里" in chinese
+    assert '<a href="/ui/ingest">上传新的扫描件</a>' in chinese
+    assert "Upload new scans" in english
