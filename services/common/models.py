@@ -87,9 +87,11 @@ SECURITY_LEVEL_NAMES: dict[SecurityLevel, str] = {
 
 # D1: a unit code is building letters, then floor and unit digits: A-1201 is building A,
 # floor 12, unit 01. Basement floors are written B1-0101 style (building B1).
-HOUSEHOLD_PATTERN = r"^[A-Z][A-Z0-9]{0,3}-[0-9]{3,5}$"
-BUILDING_PATTERN = r"^[A-Z][A-Z0-9]{0,3}$"
-"""A building as unit codes spell it: ``A`` of ``A-1201``."""
+BUILDING = r"[A-Z0-9]{1,4}"
+"""A building as unit codes spell it: ``A`` of ``A-1201``, ``B1`` of ``B1-0101``, ``3`` of
+``3-0501`` (estates number their buildings as often as they letter them: 3栋)."""
+HOUSEHOLD_PATTERN = rf"^{BUILDING}-[0-9]{{3,5}}$"
+BUILDING_PATTERN = rf"^{BUILDING}$"
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
 BUILDING_RE = re.compile(BUILDING_PATTERN)
 MAX_HOUSEHOLD = 10
@@ -133,7 +135,7 @@ def checked_household(value: str | None, category: Category) -> str | None:
                 code="household_required")
         return None
     if not HOUSEHOLD_RE.match(value):
-        raise ValidationFailed(f"{value!r} is not a unit code like A-1201 (D1)",
+        raise ValidationFailed(f"{value!r} is not a unit code like A-1201 or 3-0501 (D1)",
                                code="invalid_household")
     return value
 

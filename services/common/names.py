@@ -122,8 +122,8 @@ def household_named(text: str) -> str:
         raise ValueError(f"{text!r} could be {letters}{digits[0]}-{digits[1:]} or "
                          f"{letters}-{digits}; write it with its hyphen")
     if not HOUSEHOLD_RE.match(code):
-        raise ValueError(f"{text!r} is not a unit code like A-1201 (building, hyphen, floor "
-                         "and unit)")
+        raise ValueError(f"{text!r} is not a unit code like A-1201 or 3-0501 (building, "
+                         "hyphen, floor and unit)")
     return code
 
 

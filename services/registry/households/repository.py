@@ -16,8 +16,11 @@ from services.common.text import fold
 from services.registry.households.tables import households, households_to_place, occupancies
 from services.registry.schema import Repository, dialect_insert
 
-CABINET_ORDER = (households.c.building, households.c.floor, households.c.unit)
-"""The order the cabinets stand in (D1): by building, floor and unit."""
+_NUMBERED = sa.func.ltrim(households.c.building, "0123456789") == ""
+CABINET_ORDER = (sa.case((_NUMBERED, sa.func.length(households.c.building)), else_=99),
+                 households.c.building, households.c.floor, households.c.unit)
+"""The order the cabinets stand in (D1): by building, floor and unit; numbered buildings
+(3栋) by their number, before lettered ones (A栋, B1座) in the order of their letters."""
 
 
 def placed_in(query: sa.Select[Any], *, building: str | None, floor: int | None

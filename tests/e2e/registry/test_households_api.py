@@ -76,6 +76,23 @@ def test_households_are_listed_by_building_and_floor_in_cabinet_order(
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_household")
 
 
+def test_numbered_buildings_are_buildings_and_stand_in_their_numbers_order(
+        archive_server: ArchiveServer) -> None:
+    """Estates number their buildings (3栋) as often as they letter them: 3-0501 is
+    building 3, floor 5, unit 1, and building 10's cabinets come after building 2's."""
+    archivist = archive_server.add_user("wang", "archivist")
+    with archive_server.client(archivist) as client:
+        for code in ("10-0101", "2-0501", "A-0101", "3-0501"):
+            assert client.post("/registry/households", json={"household": code}
+                               ).status_code == 201, code
+        listed = client.get("/registry/households").json()
+        third = client.get("/registry/households", params={"building": "3", "floor": 5})
+        found = client.get("/registry/households", params={"q": "3栋0501"}).json()
+    assert [h["household"] for h in listed] == ["2-0501", "3-0501", "10-0101", "A-0101"]
+    assert [(h["building"], h["floor"], h["unit"]) for h in third.json()] == [("3", 5, 1)]
+    assert [h["household"] for h in found] == ["3-0501"]
+
+
 def test_a_household_is_found_by_its_unit_code_however_typed(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist")

@@ -73,9 +73,11 @@ def test_a_name_shown_on_no_page_is_no_department() -> None:
     ("a1201", "A-1201"), ("Ａ－１２０１", "A-1201"), ("A栋1201", "A-1201"),
     ("A座1201室", "A-1201"), ("A栋 1201", "A-1201"), ("A栋-1201", "A-1201"),
     ("B1座0101", "B1-0101"), ("E0101室", "E-0101"),
+    ("3-0501", "3-0501"), ("3栋0501", "3-0501"), ("12栋-0101", "12-0101"),
 ])
 def test_a_unit_code_in_words_is_filed_as_search_finds_it(typed: str, code: str) -> None:
     """The manifest, the command line and the forms read A栋1201 as the households search
     does (it was refused there while search found A-1201); a building's word parts the
-    building from the floor as the hyphen does (B1座0101 is B1-0101, not ambiguous)."""
+    building from the floor as the hyphen does (B1座0101 is B1-0101, not ambiguous); a
+    numbered building (3栋) is a building as a lettered one is."""
     assert household_named(typed) == code
