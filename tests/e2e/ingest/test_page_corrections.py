@@ -286,3 +286,66 @@ def test_a_page_the_ocr_read_nothing_on_may_be_confirmed_empty(
 
     assert confirmed.status_code == 200, confirmed.text
     assert filed["document_id"] not in queue(server, token)
+
+
+def test_every_reader_of_the_text_sees_its_versions_and_reads_the_ocrs_own(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """D6: a correction leaves the OCR's reading as it was; another archivist (who sees
+    only their own audit entries) lists both versions, the second by the corrector and
+    why, and reads the first as the OCR read it."""
+    filed = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=3))
+    document_id = filed["document_id"]
+    read = current_text(server, token, document_id)["pages"][0]["text"]
+    saved = correct(server, token, document_id, 1,
+                    {"text": CORRECTED, "reason": "窗帘二字识别错误", "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    other = server.client(server.add_user("he.archivist", "archivist"))
+
+    listed = other.get(f"/ingest/documents/{document_id}/text/versions")
+
+    assert listed.status_code == 200, listed.text
+    first, second = listed.json()["versions"]
+    assert (first["version"], first["made_by"], first["engine"], first["current"]) == (
+        1, "filing", "tesseract", False)
+    assert first["recorded_by"] == "li.archivist"  # who filed it: the filing's reading
+    assert first["recorded_at"]
+    assert (second["version"], second["made_by"], second["engine"], second["recorded_by"],
+            second["reason"], second["current"]) == (
+        2, "correction", None, "li.archivist", "窗帘二字识别错误", True)
+    assert second["recorded_at"]
+    older = other.get(f"/ingest/documents/{document_id}/text", params={"version": 1})
+    assert older.status_code == 200, older.text
+    assert (older.json()["text_version"], older.json()["pages"][0]["text"]) == (1, read)
+    now = other.get(f"/ingest/documents/{document_id}/text", params={"version": 2}).json()
+    assert now["pages"][0]["text"] == CORRECTED
+    never = other.get(f"/ingest/documents/{document_id}/text", params={"version": 3})
+    assert (never.status_code, never.json()["code"]) == (404, "unknown_text_version")
+
+
+def test_a_text_never_revised_has_one_version_the_filings_reading(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), digital_pdf(tmp_path, pages=3))
+    listed = server.client(token).get(f"/ingest/documents/{filed['document_id']}/text/versions")
+    assert listed.status_code == 200, listed.text
+    [only] = listed.json()["versions"]
+    assert (only["version"], only["made_by"], only["engine"], only["current"]) == (
+        1, "filing", None, True)
+
+
+def test_who_may_not_read_the_text_is_refused_its_versions_as_the_text(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    secret = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=4),
+                    metadata(security="secret", title="机密来函"))
+    document_id = secret["document_id"]
+    ordinary = server.client(server.add_user("feng.archivist", "archivist"))
+
+    text = ordinary.get(f"/ingest/documents/{document_id}/text")
+    versions = ordinary.get(f"/ingest/documents/{document_id}/text/versions")
+    older = ordinary.get(f"/ingest/documents/{document_id}/text", params={"version": 1})
+
+    assert text.status_code == versions.status_code == older.status_code == 404
+    assert versions.json()["code"] == older.json()["code"] == text.json()["code"]
+    assert "机密" not in versions.text
