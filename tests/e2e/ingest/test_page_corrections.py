@@ -349,3 +349,45 @@ def test_who_may_not_read_the_text_is_refused_its_versions_as_the_text(
     assert text.status_code == versions.status_code == older.status_code == 404
     assert versions.json()["code"] == older.json()["code"] == text.json()["code"]
     assert "机密" not in versions.text
+
+
+def test_the_document_pages_history_shows_a_correction_to_another_reader_and_the_ocrs_text(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """The tester's case: corrected on the review page, the document page's history shows
+    another archivist the correction (who, why) and the OCR's first reading, read-only."""
+    filed = ingest(server.client(token), scanned_png(tmp_path, "simplified", lines=5))
+    document_id = filed["document_id"]
+    read = current_text(server, token, document_id)["pages"][0]["text"]
+    server.add_user("shen.archivist", "archivist")
+    server.add_user("tang.archivist", "archivist")
+    review = f"/ui/review?document={document_id}&page=1"
+    with closing(signed_in(server.url, "shen.archivist")) as shen, \
+            closing(signed_in(server.url, "tang.archivist")) as tang:
+        form = _review_form(shen.get(review).text)
+        saved = shen.post("/ui/review", data=form | {"text": CORRECTED,
+                                                     "reason": "窗帘二字识别错误"})
+        assert saved.status_code == 303, saved.text
+        history = tang.get(f"/ui/documents/{document_id}/history")
+        older = tang.get(f"/ui/documents/{document_id}/text/versions/1")
+        current = tang.get(f"/ui/documents/{document_id}/text/versions/2",
+                           follow_redirects=False)
+        never = tang.get(f"/ui/documents/{document_id}/text/versions/9")
+
+    assert history.status_code == 200, history.text
+    rows = re.search(r'id="text-versions">.*?<tbody[^>]*>(.*?)</tbody>', history.text, re.S)
+    assert rows is not None, history.text
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip()
+              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", rows.group(1), re.S)]
+    assert [[row[0], row[1], row[3], row[4], row[5]] for row in cells] == [
+        ["2", "人工校对", "shen.archivist", "窗帘二字识别错误", "当前文字"],
+        ["1", "归档时识别（Tesseract）", "li.archivist", "归档时自动识别", "查看旧版本"]]
+    assert older.status_code == 200, older.text
+    assert "是旧版本，只供查看；现在的文字是第 2 版" in older.text
+    shown = re.findall(r'<p class="text"[^>]*>(.*?)</p>', older.text, re.S)
+    assert [html.unescape(re.sub(r"<[^>]+>", "", text)) for text in shown] == [read]
+    assert CORRECTED not in older.text
+    assert (current.status_code, current.headers["location"]) == (
+        302, f"/ui/documents/{document_id}")
+    assert never.status_code == 404
