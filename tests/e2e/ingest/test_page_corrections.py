@@ -382,7 +382,7 @@ def test_the_document_pages_history_shows_a_correction_to_another_reader_and_the
              for row in re.findall(r"<tr[^>]*>(.*?)</tr>", rows.group(1), re.S)]
     assert [[row[0], row[1], row[3], row[4], row[5]] for row in cells] == [
         ["2", "人工校对", "shen.archivist", "窗帘二字识别错误", "当前文字"],
-        ["1", "归档时识别（Tesseract）", "li.archivist", "归档时自动识别", "查看旧版本"]]
+        ["1", "归档时识别（Tesseract）", "li.archivist", "归档时自动识别", "查看第 1 版文字"]]
     assert older.status_code == 200, older.text
     assert "是旧版本，只供查看；现在的文字是第 2 版" in older.text
     shown = re.findall(r'<p class="text"[^>]*>(.*?)</p>', older.text, re.S)
