@@ -45,6 +45,7 @@ from services.common.contracts.ingest import (
     ReocrResult,
     Texts,
     TextsRequest,
+    TextVersions,
     UploadReceipt,
 )
 from services.common.errors import ArchiveError
@@ -130,10 +131,24 @@ class DocumentsController(Controller):
     @get("/{document_id:str}/text", operation_id="getDocumentText")
     async def text(self, document_id: FromPath[str], token: NamedDependency[str],
                    ingest: NamedDependency[IngestService],
-                   words: Annotated[bool, QueryParameter()] = False) -> DocumentText:
+                   words: Annotated[bool, QueryParameter()] = False,
+                   version: Annotated[int | None, QueryParameter(ge=1)] = None
+                   ) -> DocumentText:
         """Each page's text, confidence, method and engine (``words=true`` adds the word or
-        character boxes and the lines with their boxes and confidences)."""
-        return await ingest.text(token, document_id, words=words)
+        character boxes and the lines with their boxes and confidences); with ``version``,
+        those of that text version, older ones kept as they were read or written (404
+        ``unknown_text_version`` for a version the text never had)."""
+        return await ingest.text(token, document_id, words=words, version=version)
+
+    @get("/{document_id:str}/text/versions", operation_id="listTextVersions")
+    async def text_versions(self, document_id: FromPath[str], token: NamedDependency[str],
+                            ingest: NamedDependency[IngestService]) -> TextVersions:
+        """The text's versions, oldest first: each with what made it (the filing's
+        reading, ``archive reocr``, a person's correction), the OCR engine, who, when, why,
+        and which is current. Decided and refused as the text (404 for a document the
+        caller may not know of, 403 with the reason for one whose text they may not
+        read), journaled once per viewing, as the document page's history asks it."""
+        return await ingest.text_versions(token, document_id)
 
     @post("/{document_id:str}/reocr", operation_id="rereadDocument",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)

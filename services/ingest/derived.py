@@ -140,6 +140,29 @@ class DerivedText:
             return []
         return [_version_decoder.decode(line) for line in data.splitlines() if line.strip()]
 
+    async def history(self, sha256: str) -> list[TextVersion]:
+        """Every version, oldest first, the first included while it is the only one (its
+        engine then told by its pages). ``NotFound`` (``no_text``) when nothing was
+        extracted."""
+        return await self.versions(sha256) or [await self._first_version(sha256)]
+
+    async def pages_of_version(self, sha256: str, version: int) -> list[PageText]:
+        """The pages of text version ``version``, the current one or one kept when a newer
+        replaced it. ``NotFound`` (``unknown_text_version``) when there is no such version.
+
+        A revision may replace the current text while it is read: it keeps that text as
+        ``pages.v<N>.jsonl`` before it writes the new one, so the pages are read from there
+        when the current version moved on meanwhile."""
+        kept = older_pages_key(sha256, version)
+        if await self.store.head(kept) is None:
+            if version != await self.current_version(sha256):
+                raise NotFound(f"the text has no version {version}",
+                               code="unknown_text_version")
+            pages = [page async for page in self.pages(sha256)]
+            if await self.current_version(sha256) == version:
+                return pages
+        return [page async for page in self._pages_at(kept)]
+
     async def keys(self, sha256: str) -> list[str]:
         """Every derived file stored for the original: all text versions, the history and
         the page previews."""

@@ -49,8 +49,11 @@ from services.common.contracts.ingest import (
     OriginalState,
     PageBoxes,
     PageImageSize,
+    TextMadeBy,
     Texts,
     TextsRequest,
+    TextVersionEntry,
+    TextVersions,
     UploadReceipt,
     joined,
 )
@@ -79,6 +82,7 @@ from services.ingest.extraction import (
     ExtractionLimits,
     MediaType,
     PagePreview,
+    PageText,
     boxes_in_preview,
     doubtful_lines,
     sniff_media_type,
@@ -90,6 +94,7 @@ from services.ingest.models import (
     PageReading,
     PageView,
     ReadingPage,
+    TextVersion,
     UploadMetadata,
 )
 from services.ingest.previews import DerivedPreviews, PreviewsOnView, no_preview
@@ -317,23 +322,43 @@ class IngestService:
         return OriginalState(sha256=sha256, job_id=job.job_id, status=job.status,
                              document_id=job.document_id, pages=job.pages)
 
-    async def text(self, user_token: str, document_id: str, *, words: bool) -> DocumentText:
-        """The page texts, if the registry lets the token's user read the content."""
+    async def text(self, user_token: str, document_id: str, *, words: bool,
+                   version: int | None = None) -> DocumentText:
+        """The page texts, if the registry lets the token's user read the content: the
+        current ones, or those of text version ``version`` (an older one is kept as it was,
+        D6); ``NotFound`` (``unknown_text_version``) for a version the text never had."""
         answer = await self._decided(user_token, document_id, "read_text")
+        if version is not None:
+            read = await self.derived.pages_of_version(answer.sha256, version)
+            return DocumentText(document_id=document_id, sha256=answer.sha256,
+                                text_version=version,
+                                pages=[_page_view(page, words=words) for page in read],
+                                view_only=answer.view_only)
         # The version before the pages: a revision between the two reads then makes the
         # version older than the text, so a correction based on it is refused, never
         # accepted over a text its author did not see.
         text_version = await self.derived.current_version(answer.sha256)
-        pages = [PageView(number=page.number, text=page.text, confidence=page.confidence,
-                          method=page.method, language=page.language,
-                          needs_review=page.needs_review,
-                          words=list(page.words) if words else None,
-                          lines=list(page.lines) if words else None,
-                          engine=page.engine, rotation=page.rotation)
-                 async for page in self.derived.pages(answer.sha256)]
+        pages = [_page_view(page, words=words) async for page in self.derived.pages(answer.sha256)]
         return DocumentText(document_id=document_id, sha256=answer.sha256,
                             text_version=text_version, pages=pages,
                             view_only=answer.view_only)
+
+    async def text_versions(self, user_token: str, document_id: str) -> TextVersions:
+        """The text's versions, oldest first, for whoever may read the text (asked as part
+        of a viewing: the document page's history asks it), each with what made it, who,
+        when and why. The first version's history may not name who and when (it was
+        written only once a revision kept it): it is the filing's reading, so it is the
+        record's ``filed_by`` and ``registered_at``."""
+        record = (await self._decided(user_token, document_id, "read_text",
+                                      viewing=True)).record
+        history = await self.derived.history(record.sha256)
+        current = history[-1].version
+        return TextVersions(document_id=document_id, versions=[TextVersionEntry(
+            version=entry.version, made_by=_made_by(entry), engine=entry.engine,
+            recorded_by=entry.recorded_by or (record.filed_by if entry.version == 1 else None),
+            recorded_at=entry.recorded_at or (record.registered_at if entry.version == 1
+                                              else None),
+            reason=entry.reason, current=entry.version == current) for entry in history])
 
     async def texts(self, request: TextsRequest) -> Texts:
         """Many documents' joined texts, for the search index; the caller is a service (the
@@ -490,6 +515,23 @@ class _Allowed:
     @property
     def sha256(self) -> str:
         return self.record.sha256
+
+
+def _page_view(page: PageText, *, words: bool) -> PageView:
+    return PageView(number=page.number, text=page.text, confidence=page.confidence,
+                    method=page.method, language=page.language,
+                    needs_review=page.needs_review,
+                    words=list(page.words) if words else None,
+                    lines=list(page.lines) if words else None,
+                    engine=page.engine, rotation=page.rotation)
+
+
+def _made_by(entry: TextVersion) -> TextMadeBy:
+    """Version 1 is the filing's reading; a later one is an OCR engine's (``archive
+    reocr`` names it) or, without one, a person's correction."""
+    if entry.version == 1:
+        return "filing"
+    return "correction" if entry.engine is None else "reocr"
 
 
 def _declared_security(job: Job) -> SecurityLevel:

@@ -22,6 +22,7 @@ from services.common.contracts.registry import DocumentPermissions, in_file
 from services.common.contracts.retention import DisposalStanding, Hold
 from services.common.errors import (
     ArchiveError,
+    Forbidden,
     NotFound,
     TooManyRequests,
     Unauthorized,
@@ -34,6 +35,7 @@ from services.web.document_page import (
     correction_after_change,
     document_history,
     document_page,
+    older_text,
     page_out_of_range,
 )
 from services.web.failures import no_such_page, none_if, refusal_code, see
@@ -229,14 +231,38 @@ class ReadingPages(Controller):
 
     @get("/documents/{document_id:str}/history", operation_id="documentHistory")
     async def history(self, document_id: FromPath[str], page: NamedDependency[Page],
-                      registry: NamedDependency[RegistryReader]) -> Response[str]:
-        """The document's history (versions, loans, audit entries the person may see),
-        loaded by the document page after it shows: the page itself stays fast."""
+                      registry: NamedDependency[RegistryReader],
+                      ingest: NamedDependency[IngestClient]) -> Response[str]:
+        """The document's history (the record's versions, the text's to who may read it,
+        loans, audit entries the person may see), loaded by the document page after it
+        shows: the page itself stays fast."""
         token = page.reader.token
-        versions, loans, audit = await asyncio.gather(
+        # A reader who may not read the text is refused its versions as the text itself.
+        versions, loans, audit, text_versions = await asyncio.gather(
             registry.versions(token, document_id), registry.loans_of(token, document_id),
-            registry.audit_trail(token, document_id))
-        return page.render("_history.html", view=document_history(versions, loans, audit))
+            registry.audit_trail(token, document_id),
+            none_if(ingest.text_versions(token, document_id), NotFound, Forbidden))
+        return page.render("_history.html", view=document_history(
+            versions, loans, audit, document_id=document_id,
+            text_versions=text_versions.versions if text_versions is not None else None))
+
+    @get("/documents/{document_id:str}/text/versions/{version:int}",
+         operation_id="olderTextPage")
+    async def older_text_page(self, document_id: FromPath[str], version: FromPath[int],
+                         page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
+                         ingest: NamedDependency[IngestClient]) -> Response[str] | Redirect:
+        """An older version of the text, read-only (D6: what OCR first read, or what a
+        person's correction replaced), refused as ingest refuses the text; the current
+        version is the document page itself."""
+        token = page.reader.token
+        permissions, text, versions = await asyncio.gather(
+            registry.permissions(token, document_id),
+            ingest.text_version(token, document_id, version),
+            ingest.text_versions(token, document_id))
+        if versions.versions[-1].version == version:
+            return Redirect(document_url(document_id))
+        return page.render("text_version.html", view=older_text(
+            permissions.document, text, versions.versions, version))
 
     @get("/documents/{document_id:str}/original", operation_id="documentOriginal")
     async def original(self, document_id: FromPath[str], reader: NamedDependency[Reader],

@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.common.contracts.catalogue import DocumentVersion
-from services.common.contracts.ingest import ExtractedText, PageBox, PageBoxes
+from services.common.contracts.ingest import (
+    DEFAULT_REASON,
+    ExtractedText,
+    OcrEngineName,
+    PageBox,
+    PageBoxes,
+    TextMadeBy,
+    TextVersionEntry,
+)
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
@@ -35,6 +43,7 @@ from services.web.links import (
     household_url,
     page_image_url,
     sweep_url,
+    text_version_url,
 )
 from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
 from services.web.record_correction import (
@@ -215,23 +224,97 @@ class AuditLine:
     """Who proposed the correction an approver applied (``APPROVED_CORRECTION``)."""
 
 
+TEXT_MADE_BY_NAMES: dict[TextMadeBy, str] = {
+    "filing": "归档时识别", "reocr": "重新识别", "correction": "人工校对"}
+"""What made a text version, in the words staff use for it."""
+ENGINE_NAMES: dict[OcrEngineName, str] = {"ppocr": "PP-OCR", "tesseract": "Tesseract"}
+TEXT_REASONS = {"read when filed": "归档时自动识别", DEFAULT_REASON: "用 archive reocr 重新识别"}
+"""The reasons ingest itself writes (the filing's reading, a re-reading left without a
+reason), in the reader's language; a person's reason is shown as they typed it."""
+
+
+@dataclass(frozen=True)
+class TextVersionLine:
+    """One text version as the history lists it: ``made_by`` in staff's words, the OCR
+    engine by its name (empty for a person or a text layer), the reason to translate
+    (``says``) or as a person typed it (``typed``), and where to read it when it is an
+    older one (None for the current text, which the page above shows)."""
+
+    entry: TextVersionEntry
+    made_by: str
+    engine: str
+    says: str
+    typed: str
+    url: str | None
+
+
+def text_version_line(document_id: str, entry: TextVersionEntry) -> TextVersionLine:
+    says = TEXT_REASONS.get(entry.reason, "")
+    return TextVersionLine(
+        entry=entry, made_by=TEXT_MADE_BY_NAMES[entry.made_by],
+        engine=ENGINE_NAMES[entry.engine] if entry.engine else "",
+        says=says, typed="" if says else entry.reason,
+        url=None if entry.current else text_version_url(document_id, entry.version))
+
+
 @dataclass(frozen=True)
 class DocumentHistory:
     versions: list[VersionLine]
     """Newest first."""
     loans: list[LoanLine]
     audit: list[AuditLine]
+    text_versions: list[TextVersionLine] | None = None
+    """The page texts' versions, newest first, to a reader who may read the text; else
+    None (the history does not speak of the text)."""
 
 
 def document_history(versions: list[DocumentVersion], loans: list[Loan],
-                     audit: list[AuditTrailEntry]) -> DocumentHistory:
+                     audit: list[AuditTrailEntry], *, document_id: str = "",
+                     text_versions: list[TextVersionEntry] | None = None) -> DocumentHistory:
+    """``text_versions`` (oldest first, as ingest lists them) when the reader may read
+    the document's text: D6, everyone who reads the text sees who changed it and why,
+    whatever audit entries they may see."""
     return DocumentHistory(
         versions=[VersionLine(version, shown_reason(version),
                               [FIELD_NAMES.get(name, name) for name in version.changes])
                   for version in reversed(versions)],
         loans=[LoanLine(loan, loan_status_name(loan),
                         LOAN_KIND_NAMES.get(loan.kind, loan.kind)) for loan in loans],
-        audit=[_audit_line(entry) for entry in audit])
+        audit=[_audit_line(entry) for entry in audit],
+        text_versions=None if text_versions is None else [
+            text_version_line(document_id, entry) for entry in reversed(text_versions)])
+
+
+@dataclass(frozen=True)
+class OlderTextPage:
+    number: int
+    text: str
+    blank: bool
+
+
+@dataclass(frozen=True)
+class OlderText:
+    """An older text version of a document, read-only (``/ui/documents/{id}/text/versions/
+    {n}``): its pages' texts, the line that says what made it, and the way back to the
+    current text on the document page."""
+
+    record: DocumentRecord
+    version: TextVersionLine
+    current_version: int
+    pages: list[OlderTextPage]
+    document_url: str
+
+
+def older_text(record: DocumentRecord, text: ExtractedText, versions: list[TextVersionEntry],
+               version: int) -> OlderText:
+    """``versions`` as ingest lists them (oldest first); ``version`` one of them."""
+    entry = next(entry for entry in versions if entry.version == version)
+    return OlderText(
+        record=record, version=text_version_line(record.document_id, entry),
+        current_version=versions[-1].version,
+        pages=[OlderTextPage(page.number, page.text, not page.text.strip())
+               for page in text.pages],
+        document_url=document_url(record.document_id))
 
 
 def correction_after_change(record: DocumentRecord, versions: list[DocumentVersion],

@@ -24,6 +24,11 @@ def document_url(document_id: str, *, q: str = "", page: int | None = None) -> s
                    {key: value for key, value in (("q", q), ("page", page)) if value})
 
 
+def text_version_url(document_id: str, version: int) -> str:
+    """Text version ``version`` of a document, read-only (the history links older ones)."""
+    return f"{document_url(document_id)}/text/versions/{version}"
+
+
 def document_review_url(document_id: str) -> str:
     """The review page opened on the document's first page still waiting for a person."""
     return address(f"{PAGES_PREFIX}/review", {"document": document_id})

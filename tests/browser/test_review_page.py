@@ -5,7 +5,8 @@ OCR's reading is kept as an older text version, not searched).
 
 Every page is flagged for review here because the server's ``low_confidence`` is 99.9
 (configuration; the confidences are Tesseract's own readings of two small scans). axe-core
-on the page; its screenshot is saved."""
+on the page; its screenshot is saved. Another archivist then finds the correction in the
+document page's text versions and reads the OCR's reading it replaced."""
 
 from __future__ import annotations
 
@@ -117,6 +118,25 @@ def test_an_archivist_corrects_a_low_confidence_page_and_search_finds_the_word(
     # The same change replaced the reading in the index: the dropped word finds nothing.
     assert not _search_finds(wang, REPLACED)
     expect(wang.locator("#summary")).to_have_text("没有找到文件。")
+
+    # Another archivist, who sees only their own audit entries, finds the correction in
+    # the text's versions and reads what OCR first read, kept as it was (D6).
+    sun = office.open_as("sun")
+    sun.goto(f"/ui/documents/{scans[0]['document_id']}")
+    versions = sun.get_by_role("table", name="文字版本")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("人工校对")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("wang")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("人工校对：识别有误")
+    expect(versions.get_by_role("row").nth(2)).to_contain_text("归档时识别（Tesseract）")
+    expect_no_serious_violations(sun)
+    sun.locator("section.history").screenshot(path=screenshots / "text-versions.png")
+    versions.get_by_role("link", name="查看第 1 版文字").click()
+    expect(sun.get_by_role("note")).to_contain_text("是旧版本，只供查看；现在的文字是第 2 版")
+    expect(sun.locator(".older-text .text")).to_contain_text(REPLACED)
+    expect_no_serious_violations(sun)
+    sun.screenshot(path=screenshots / "older-text.png", full_page=True)
+    sun.get_by_role("link", name="返回当前文字").first.click()
+    expect(sun.get_by_text(CORRECTED)).to_be_visible()
 
 
 def test_the_scan_is_enlarged_beside_the_text_by_button_and_by_key_outside_the_text(

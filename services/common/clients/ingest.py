@@ -30,6 +30,7 @@ from services.common.contracts.ingest import (
     ReocrResult,
     Texts,
     TextsRequest,
+    TextVersions,
     UploadReceipt,
 )
 from services.common.errors import NotFound
@@ -46,6 +47,19 @@ class IngestClient(ServiceClient):
         nothing was extracted."""
         return await self.call("GET", f"/ingest/documents/{segment(document_id)}/text",
                                CurrentText, token=token)
+
+    async def text_version(self, token: str, document_id: str, version: int) -> CurrentText:
+        """The page texts of text version ``version`` (an older one as it was kept), decided
+        as the current text; ``NotFound`` (``unknown_text_version``) for a version the text
+        never had."""
+        return await self.call("GET", f"/ingest/documents/{segment(document_id)}/text",
+                               CurrentText, token=token, params={"version": version})
+
+    async def text_versions(self, token: str, document_id: str) -> TextVersions:
+        """The text's versions, oldest first, for whoever may read the text."""
+        return await self.call("GET",
+                               f"/ingest/documents/{segment(document_id)}/text/versions",
+                               TextVersions, token=token)
 
     async def texts(self, documents: list[FiledOriginal]) -> Texts:
         """Up to ``TEXTS_AT_ONCE`` documents' joined texts in one call, with this service's

@@ -250,6 +250,33 @@ OcrEngineName = Literal["ppocr", "tesseract"]
 """``ppocr``: PP-OCRv6 small on onnxruntime; ``tesseract``: Tesseract 5 (``ARCHIVE_OCR_ENGINE``)."""
 
 
+TextMadeBy = Literal["filing", "reocr", "correction"]
+"""What made a text version: the reading when the document was filed (version 1), a
+re-reading by OCR (``archive reocr``), or a person's correction (校对, the review page)."""
+
+
+class TextVersionEntry(msgspec.Struct, kw_only=True):
+    """One version of a document's page texts (D6: the older ones are kept, never
+    altered): what made it and with which OCR engine (``None`` for a person, or a text
+    layer), who, when and why, and whether it is the text the document has now."""
+
+    version: int
+    made_by: TextMadeBy
+    engine: OcrEngineName | None = None
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+    reason: str
+    current: bool
+
+
+class TextVersions(msgspec.Struct, kw_only=True):
+    """``GET /ingest/documents/{id}/text/versions``: the text's versions, oldest first;
+    a document whose text was never revised has one, the filing's reading."""
+
+    document_id: str
+    versions: list[TextVersionEntry]
+
+
 class UploadReceipt(Struct):
     """The answer to an upload: 202 with a new (or still running) job, 200 with the
     existing ``document_id`` when the same bytes were already filed (``duplicate``)."""

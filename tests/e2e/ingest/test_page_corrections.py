@@ -286,3 +286,108 @@ def test_a_page_the_ocr_read_nothing_on_may_be_confirmed_empty(
 
     assert confirmed.status_code == 200, confirmed.text
     assert filed["document_id"] not in queue(server, token)
+
+
+def test_every_reader_of_the_text_sees_its_versions_and_reads_the_ocrs_own(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """D6: a correction leaves the OCR's reading as it was; another archivist (who sees
+    only their own audit entries) lists both versions, the second by the corrector and
+    why, and reads the first as the OCR read it."""
+    filed = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=3))
+    document_id = filed["document_id"]
+    read = current_text(server, token, document_id)["pages"][0]["text"]
+    saved = correct(server, token, document_id, 1,
+                    {"text": CORRECTED, "reason": "窗帘二字识别错误", "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    other = server.client(server.add_user("he.archivist", "archivist"))
+
+    listed = other.get(f"/ingest/documents/{document_id}/text/versions")
+
+    assert listed.status_code == 200, listed.text
+    first, second = listed.json()["versions"]
+    assert (first["version"], first["made_by"], first["engine"], first["current"]) == (
+        1, "filing", "tesseract", False)
+    assert first["recorded_by"] == "li.archivist"  # who filed it: the filing's reading
+    assert first["recorded_at"]
+    assert (second["version"], second["made_by"], second["engine"], second["recorded_by"],
+            second["reason"], second["current"]) == (
+        2, "correction", None, "li.archivist", "窗帘二字识别错误", True)
+    assert second["recorded_at"]
+    older = other.get(f"/ingest/documents/{document_id}/text", params={"version": 1})
+    assert older.status_code == 200, older.text
+    assert (older.json()["text_version"], older.json()["pages"][0]["text"]) == (1, read)
+    now = other.get(f"/ingest/documents/{document_id}/text", params={"version": 2}).json()
+    assert now["pages"][0]["text"] == CORRECTED
+    never = other.get(f"/ingest/documents/{document_id}/text", params={"version": 3})
+    assert (never.status_code, never.json()["code"]) == (404, "unknown_text_version")
+
+
+def test_a_text_never_revised_has_one_version_the_filings_reading(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    filed = ingest(server.client(token), digital_pdf(tmp_path, pages=3))
+    listed = server.client(token).get(f"/ingest/documents/{filed['document_id']}/text/versions")
+    assert listed.status_code == 200, listed.text
+    [only] = listed.json()["versions"]
+    assert (only["version"], only["made_by"], only["engine"], only["current"]) == (
+        1, "filing", None, True)
+
+
+def test_who_may_not_read_the_text_is_refused_its_versions_as_the_text(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    secret = ingest(server.client(token), scanned_png(tmp_path, "traditional", lines=4),
+                    metadata(security="secret", title="机密来函"))
+    document_id = secret["document_id"]
+    ordinary = server.client(server.add_user("feng.archivist", "archivist"))
+
+    text = ordinary.get(f"/ingest/documents/{document_id}/text")
+    versions = ordinary.get(f"/ingest/documents/{document_id}/text/versions")
+    older = ordinary.get(f"/ingest/documents/{document_id}/text", params={"version": 1})
+
+    assert text.status_code == versions.status_code == older.status_code == 404
+    assert versions.json()["code"] == older.json()["code"] == text.json()["code"]
+    assert "机密" not in versions.text
+
+
+def test_the_document_pages_history_shows_a_correction_to_another_reader_and_the_ocrs_text(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """The tester's case: corrected on the review page, the document page's history shows
+    another archivist the correction (who, why) and the OCR's first reading, read-only."""
+    filed = ingest(server.client(token), scanned_png(tmp_path, "simplified", lines=5))
+    document_id = filed["document_id"]
+    read = current_text(server, token, document_id)["pages"][0]["text"]
+    server.add_user("shen.archivist", "archivist")
+    server.add_user("tang.archivist", "archivist")
+    review = f"/ui/review?document={document_id}&page=1"
+    with closing(signed_in(server.url, "shen.archivist")) as shen, \
+            closing(signed_in(server.url, "tang.archivist")) as tang:
+        form = _review_form(shen.get(review).text)
+        saved = shen.post("/ui/review", data=form | {"text": CORRECTED,
+                                                     "reason": "窗帘二字识别错误"})
+        assert saved.status_code == 303, saved.text
+        history = tang.get(f"/ui/documents/{document_id}/history")
+        older = tang.get(f"/ui/documents/{document_id}/text/versions/1")
+        current = tang.get(f"/ui/documents/{document_id}/text/versions/2",
+                           follow_redirects=False)
+        never = tang.get(f"/ui/documents/{document_id}/text/versions/9")
+
+    assert history.status_code == 200, history.text
+    rows = re.search(r'id="text-versions">.*?<tbody[^>]*>(.*?)</tbody>', history.text, re.S)
+    assert rows is not None, history.text
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip()
+              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", rows.group(1), re.S)]
+    assert [[row[0], row[1], row[3], row[4], row[5]] for row in cells] == [
+        ["2", "人工校对", "shen.archivist", "窗帘二字识别错误", "当前文字"],
+        ["1", "归档时识别（Tesseract）", "li.archivist", "归档时自动识别", "查看第 1 版文字"]]
+    assert older.status_code == 200, older.text
+    assert "是旧版本，只供查看；现在的文字是第 2 版" in older.text
+    shown = re.findall(r'<p class="text"[^>]*>(.*?)</p>', older.text, re.S)
+    assert [html.unescape(re.sub(r"<[^>]+>", "", text)) for text in shown] == [read]
+    assert CORRECTED not in older.text
+    assert (current.status_code, current.headers["location"]) == (
+        302, f"/ui/documents/{document_id}")
+    assert never.status_code == 404

@@ -33,6 +33,8 @@ from services.web.document_page import (
     FINDING_NAMES,
     LOAN_KIND_NAMES,
     LOAN_STATUS_NAMES,
+    TEXT_MADE_BY_NAMES,
+    TEXT_REASONS,
 )
 from services.web.ingest_page import STATUS_NAMES
 from services.web.render import LOCALES, SERVICE_ACTOR, TEMPLATES, Pages
@@ -49,6 +51,8 @@ PO = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
 MO = LOCALES / "en" / "LC_MESSAGES" / "messages.mo"
 AUDIT = "audit trail"
 """The context the audit trail's entries are translated in (``_history.html``)."""
+TEXT_VERSION = "text version"
+"""The context what made a text version is translated in (``_history.html``)."""
 JINJA = [("**.html", "jinja2")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                        "lstrip_blocks": "True"}}
@@ -85,7 +89,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *HANDOVER_STATUS_NAMES.values(), *SIDE_NAMES.values(), *BOX_STATE_NAMES.values(),
              *INVENTORY_STATUS_NAMES.values(), *PROTECTION_NAMES.values(),
              *DEPARTMENT_NAMES.values(), *CORRECTION_STATUS_NAMES.values(),
-             *YES_NO.values(), SERVICE_ACTOR}
+             *YES_NO.values(), SERVICE_ACTOR, *TEXT_REASONS.values()}
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
@@ -94,6 +98,10 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
                     if (found := catalogue.get(name, context=AUDIT)) is None
                     or not found.string)
     assert untold == []
+    made_by = sorted(name for name in TEXT_MADE_BY_NAMES.values()
+                     if (found := catalogue.get(name, context=TEXT_VERSION)) is None
+                     or not found.string)
+    assert made_by == []
 
 
 def test_each_role_has_one_english_name_which_sentences_use_too() -> None:

@@ -11,7 +11,12 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.catalogue import DocumentVersion, ReasonCode
-from services.common.contracts.ingest import ExtractedText, TextPage
+from services.common.contracts.ingest import (
+    DEFAULT_REASON,
+    ExtractedText,
+    TextPage,
+    TextVersionEntry,
+)
 from services.common.contracts.lending import Loan
 from services.common.contracts.registry import (
     AuditTrailEntry,
@@ -23,6 +28,7 @@ from services.web.document_page import (
     FINDING_NAMES,
     document_history,
     document_page,
+    older_text,
     page_out_of_range,
 )
 from services.web.navigation import layout as page_layout
@@ -272,3 +278,82 @@ def test_what_the_registry_did_by_itself_names_the_archive_system_not_its_servic
     assert zh.count(">档案系统</td>") == 2
     assert en.count(">The archive system</td>") == 2
     assert ">wang</td>" in zh  # a person is named by their username as before
+
+
+TEXT_VERSIONS = [
+    TextVersionEntry(version=1, made_by="filing", engine="tesseract", recorded_by="wang",
+                     recorded_at=AT, reason="read when filed", current=False),
+    TextVersionEntry(version=2, made_by="reocr", engine="ppocr", recorded_by="admin",
+                     recorded_at=AT, reason=DEFAULT_REASON, current=False),
+    TextVersionEntry(version=3, made_by="correction", engine=None, recorded_by="zhao",
+                     recorded_at=AT, reason="窗帘二字识别错误", current=True),
+]
+
+
+def _text_history(language: str, text_versions: list[TextVersionEntry] | None) -> str:
+    history = document_history([], [], [], document_id="d1", text_versions=text_versions)
+    return shared_pages().html(language, "_history.html",  # type: ignore[arg-type]
+                               {"view": history})
+
+
+def _rows(shown: str, heading: str) -> list[str]:
+    """The rows of the table under ``heading``, each as its cells' text joined by |."""
+    table = re.search(rf">{heading}</h3>.*?<tbody[^>]*>(.*?)</tbody>", shown, re.S)
+    assert table is not None, shown
+    return ["|".join(re.sub(r"<[^>]+>", "", cell).strip()
+                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)]
+
+
+def test_the_texts_versions_say_what_made_each_who_when_and_why_newest_first() -> None:
+    rows = _rows(_text_history("zh", TEXT_VERSIONS), "文字版本")
+    assert [row.split("|")[:2] + row.split("|")[3:] for row in rows] == [
+        ["3", "人工校对", "zhao", "窗帘二字识别错误", "当前文字"],
+        ["2", "重新识别（PP-OCR）", "admin", "用 archive reocr 重新识别", "查看第 2 版文字"],
+        ["1", "归档时识别（Tesseract）", "wang", "归档时自动识别", "查看第 1 版文字"]]
+    assert all(row.split("|")[2] for row in rows)  # when
+
+
+def test_the_texts_versions_read_in_english_a_persons_reason_as_typed() -> None:
+    rows = _rows(_text_history("en", TEXT_VERSIONS), "Text versions")
+    assert [row.split("|")[:2] + row.split("|")[3:] for row in rows] == [
+        ["3", "Corrected by a person", "zhao", "窗帘二字识别错误", "Current text"],
+        ["2", "Re-read by OCR (PP-OCR)", "admin", "Re-read with archive reocr",
+         "Read version 2"],
+        ["1", "Read when filed (Tesseract)", "wang",
+         "Read by OCR when the document was filed", "Read version 1"]]
+
+
+def test_each_older_version_is_linked_by_its_number_the_current_one_not() -> None:
+    """The link says which version it opens (a screen reader lists links out of their
+    rows); the current text is the document page itself."""
+    shown = _text_history("zh", TEXT_VERSIONS)
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', shown) == [
+        ("/ui/documents/d1/text/versions/2", "查看第 2 版文字"),
+        ("/ui/documents/d1/text/versions/1", "查看第 1 版文字")]
+
+
+def test_a_reader_who_may_not_read_the_text_is_told_nothing_of_its_versions() -> None:
+    shown = _text_history("zh", None)
+    assert "文字版本" not in shown
+    assert "著录版本" in shown
+
+
+def test_an_older_version_reads_as_such_with_the_way_back_in_both_languages() -> None:
+    older = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏永"),
+                                                   TextPage(number=2, text="")])
+    view = older_text(RECORD, older, TEXT_VERSIONS, 1)
+    shown = {language: shared_pages().html(
+        language, "text_version.html",  # type: ignore[arg-type]
+        page_layout(WANG, "/ui/documents/d1/text/versions/1", "token") | {"view": view})
+        for language in ("zh", "en")}
+    assert "这是识别文字的第 1 版，是旧版本，只供查看；现在的文字是第 3 版。" in shown["zh"]
+    assert "This is version 1 of the recognised text, an older version" in shown["en"]
+    assert "卫生间漏永" in shown["zh"]
+    assert "这一版在这一页没有文字。" in shown["zh"]
+    assert "归档时识别（Tesseract）" in shown["zh"]
+    assert "Read when filed (Tesseract)" in shown["en"]
+    assert '<a href="/ui/documents/d1">返回当前文字</a>' in shown["zh"]
+    assert '<a href="/ui/documents/d1">Back to the current text</a>' in shown["en"]
+    assert "<textarea" not in shown["zh"]  # read-only: nothing to edit or send
+    assert "<form" not in shown["zh"].split("<main")[-1]
