@@ -52,6 +52,7 @@ from services.web.record_correction import (
     correction_url,
     typed_over,
 )
+from services.web.retention_page import DECISION_NAMES
 from services.web.review_page import REVIEW_PATH
 from services.web.version_reasons import ShownReason, shown_reason
 
@@ -119,6 +120,8 @@ class DocumentPage:
     """The sweep's page at this document's item."""
     destruction_url: str | None = None
     destruction_status_name: str = ""
+    decision_name: str = ""
+    """The appraisers' decision on its sweep item, in words, once two have agreed."""
 
 
 ACTION_NAMES = {
@@ -436,5 +439,6 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         destruction_url=destruction_url(disposal.destruction_id)
         if disposal and disposal.destruction_id else None,
         destruction_status_name=DESTRUCTION_STATUS_NAMES[disposal.destruction_status]
-        if disposal and disposal.destruction_status else "")
+        if disposal and disposal.destruction_status else "",
+        decision_name=DECISION_NAMES.get(disposal.outcome, "") if disposal else "")
 

@@ -52,6 +52,17 @@ ITEM_STATE_NAMES = {"appraisal": "待鉴定", "waiting": "已批准销毁，隔�
 # was done ("销毁" in a document's history reads "destroyed") and from an item's state.
 DECISION_NAMES = {"undecided": "尚未决定", "destroy": "予以销毁", "keep": "继续保存",
                   "reappraise": "下年重新鉴定"}
+DECIDED_NAME = "鉴定完成，待总经理审批"
+"""An item under appraisal that two appraisers have decided: the director approves next."""
+
+
+def item_state_name(state: str, outcome: str) -> str:
+    """An item's state in words: under appraisal and decided, it waits for the director."""
+    if state == "appraisal" and outcome != "undecided":
+        return DECIDED_NAME
+    return ITEM_STATE_NAMES.get(state, state)
+
+
 REFUSED_FIELDS = {"decision_required": "decision", "opinion_required": "opinion"}
 """The field of the appraisal form a refusal is about; other refusals are about the item."""
 MISSING_NAMES = {
@@ -171,7 +182,7 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
                     None)
         earlier = earlier_lines(item)
         lines.append(ItemLine(item=item, category=CATEGORIES.get(item.category, item.category),
-                              state=ITEM_STATE_NAMES.get(item.state, item.state),
+                              state=item_state_name(item.state, item.outcome),
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
                               missing=[MISSING_NAMES.get(code, code) for code in item.missing],
                               mine=mine.decision if mine else None,

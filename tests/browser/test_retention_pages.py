@@ -142,6 +142,10 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect(_item(zhou, drawings).locator(".missing")).to_have_text(
         re.compile("还需要工程部鉴定人的意见"))
     expect_no_serious_violations(zhou)
+    # Decided, the item and the document's page say the director approves next.
+    expect(_item(zhou, repair)).to_contain_text("鉴定完成，待总经理审批")
+    zhou.goto(f"/ui/documents/{repair['document_id']}")
+    expect(zhou.locator("dl.record")).to_contain_text("鉴定完成，决定予以销毁，等待总经理审批")
 
     gao = office.open_as("gao")
     gao.goto(sweep_url)

@@ -39,6 +39,7 @@ from services.web.document_page import (
 from services.web.ingest_page import STATUS_NAMES
 from services.web.render import LOCALES, SERVICE_ACTOR, TEMPLATES, Pages
 from services.web.retention_page import (
+    DECIDED_NAME,
     DECISION_NAMES,
     HOLD_STATUS_NAMES,
     ITEM_STATE_NAMES,
@@ -81,7 +82,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
              *FIELD_NAMES.values(), *LOAN_STATUS_NAMES.values(), "归档",
              *FINDING_NAMES.values(),
              *LOAN_KIND_NAMES.values(), *SERIES_TITLES.values(),
-             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
+             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(), DECIDED_NAME,
              *DECISION_NAMES.values(), *MISSING_NAMES.values(),
              *DESTRUCTION_STATUS_NAMES.values(), *HOLD_STATUS_NAMES.values(),
              *LABELS.values(), *WITHHELD_LABELS.values(),
@@ -150,7 +151,7 @@ def test_names_shown_as_labels_and_values_are_capitalised_in_english() -> None:
     catalogue = _catalogue()
     names = [*SECURITY_LEVEL_NAMES.values(), *HOLD_STATUS_NAMES.values(),
              *DECISION_NAMES.values(), *FIELD_NAMES.values(), *STATUS_NAMES.values(),
-             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(),
+             *SWEEP_STATUS_NAMES.values(), *ITEM_STATE_NAMES.values(), DECIDED_NAME,
              *DESTRUCTION_STATUS_NAMES.values(), *LABELS.values(), *WITHHELD_LABELS.values(),
              *CORRECTION_STATUS_NAMES.values(), *HANDOVER_STATUS_NAMES.values(),
              *SIDE_NAMES.values(), *YES_NO.values(), *LOAN_STATUS_NAMES.values(),
