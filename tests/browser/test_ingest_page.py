@@ -115,7 +115,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     assert "完成" in states, states
 
     expect(wang.locator("#batch-summary")).to_contain_text(
-        f"{FILES} 个文件：完成 {SCANS}，失败 2，重复 0，处理中 0")
+        f"{FILES} 个文件：完成 {SCANS}，失败或未接收 2，重复 0，处理中 0")
     expect(wang.locator("#batch-summary")).to_contain_text(f"共 {SCANS} 页")
     failed = wang.get_by_role("row", name=re.compile("damaged.pdf"))
     expect(failed).to_contain_text("失败")
@@ -137,7 +137,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
     expect(wang.get_by_role("heading", name=re.compile("报修记录 7"))).to_be_visible()
 
     wang.get_by_role("navigation", name="主导航").get_by_role("link", name="数字化").click()
-    expect(wang.locator("#batch-summary")).to_contain_text(f"完成 {SCANS}，失败 2")
+    expect(wang.locator("#batch-summary")).to_contain_text(f"完成 {SCANS}，失败或未接收 2")
     expect(wang.get_by_role("row", name=re.compile("damaged.pdf"))).to_contain_text("失败")
 
 
@@ -164,7 +164,8 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     expect(wang.get_by_role("row", name=re.compile("visit.png"))).to_contain_text("完成")
     earlier = wang.get_by_role("heading", name="其他最近的批次")
     expect(earlier).to_be_visible()
-    expect(wang.locator(".batches li")).to_contain_text(f"{FILES} 个文件：完成 {SCANS}，失败 2")
+    expect(wang.locator(".batches li")).to_contain_text(
+        f"{FILES} 个文件：完成 {SCANS}，失败或未接收 2")
 
 
 def test_a_batch_that_cannot_reach_the_server_says_so_until_it_answers_again(
@@ -325,7 +326,7 @@ def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
     expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
                                                            timeout=FINISH_TIMEOUT_S * 1000)
     expect(wang.locator("#batch-summary")).to_contain_text(
-        "3 个文件：完成 3，失败 0，重复 0，处理中 0")
+        "3 个文件：完成 3，失败或未接收 0，重复 0，处理中 0")
     nested = wang.locator("tr", has_text="lifts/north/inspection-3.png")
     nested.get_by_role("link", name="查看文件").click()
     expect(wang.get_by_role("heading", name=re.compile("电梯巡检 3"))).to_be_visible()
@@ -370,7 +371,7 @@ def test_a_folder_chosen_whole_is_filed_by_the_manifest_inside_it(
 
     expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
                                                            timeout=FINISH_TIMEOUT_S * 1000)
-    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 2，失败 1")
+    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 2，失败或未接收 1")
     expect(wang.get_by_role("row", name=re.compile("A0801-合同.png"))).to_contain_text("完成")
     expect(wang.get_by_role("row", name=re.compile("A0801-缺.png"))).to_contain_text(
         "清单第 4 行（写的是“2024-13-40”）：归档日期看不懂")
@@ -417,7 +418,7 @@ def test_files_chosen_by_name_are_the_manifests_rows_and_namesakes_are_not_guess
 
     expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
                                                            timeout=FINISH_TIMEOUT_S * 1000)
-    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 1，失败 2")
+    expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 1，失败或未接收 2")
     expect(wang.get_by_role("row", name=re.compile("A0802-入伙.png"))).to_contain_text("完成")
     for line in (3, 4):
         expect(wang.locator("tr", has_text=f"清单第 {line} 行")).to_contain_text(

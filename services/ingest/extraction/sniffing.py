@@ -20,18 +20,20 @@ _ACCEPTED: tuple[tuple[bytes, MediaType], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 
-# Only to say what a refused file probably is, so the message tells the uploader what to do.
-_RECOGNISED_OTHERS: tuple[tuple[bytes, FileKind, str], ...] = (
-    (b"PK\x03\x04", "zip", "a ZIP archive (or a Word/Excel/OFD file)"),
-    (b"\xd0\xcf\x11\xe0", "old_office", "an old Office document"),
-    (b"GIF8", "gif", "a GIF image"),
-    (b"BM", "bmp", "a BMP image"),
-    (b"%!PS", "postscript", "a PostScript file"),
-    (b"{\\rtf", "rtf", "an RTF document"),
-    (b"RIFF", "audio_video", "a RIFF file (audio or video)"),
-)
 CONVERT = "convert it to PDF or scan it to an image and upload that"
 SAVE_AS_JPEG = "save it as JPEG and upload that"
+# Only to say what a refused file probably is, so the message tells the uploader what to do
+# (as the digitising page does: an image in another format is saved as JPEG).
+_RECOGNISED_OTHERS: tuple[tuple[bytes, FileKind, str, str], ...] = (
+    (b"PK\x03\x04", "zip", "a ZIP archive (or a Word/Excel/OFD file)", CONVERT),
+    (b"\xd0\xcf\x11\xe0", "old_office", "an old Office document", CONVERT),
+    (b"GIF8", "gif", "a GIF image", SAVE_AS_JPEG),
+    (b"BM", "bmp", "a BMP image", SAVE_AS_JPEG),
+    (b"%!PS", "postscript", "a PostScript file", CONVERT),
+    (b"{\\rtf", "rtf", "an RTF document", CONVERT),
+    (b"RIFF", "audio_video", "a RIFF file (audio or video)",
+     "take a photo or scan of the page instead"),
+)
 ACCEPTED_TYPES = "a PDF, TIFF, PNG, JPEG or HEIC photo"
 
 # ISO base media files (HEIF photos, AVIF, MP4 and QuickTime videos) open with a box "ftyp"
@@ -87,9 +89,9 @@ def _describe(head: bytes) -> tuple[FileKind, str, str]:
             "take a photo or scan of the page instead"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "webp", "a WebP image", SAVE_AS_JPEG
-    for magic, kind, description in _RECOGNISED_OTHERS:
+    for magic, kind, description, advice in _RECOGNISED_OTHERS:
         if head.startswith(magic):
-            return kind, description, CONVERT
+            return kind, description, advice
     if _looks_like_text(head):
         return "text", "plain text", CONVERT
     return "unknown", f"of an unknown type (it starts with {head[:8].hex(' ')})", CONVERT

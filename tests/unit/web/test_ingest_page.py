@@ -3,6 +3,7 @@ by the code ingest refused it with."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,7 +84,7 @@ def test_counts_of_one_read_in_the_singular_in_english() -> None:
                   summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
                                        pages=1, review_pages=1, finished=True))
     chinese, english = _pages(batch)
-    assert "1 file: 1 done, 0 failed, 0 already filed, 0 in progress" in english
+    assert "1 file: 1 done, 0 failed or refused, 0 already filed, 0 in progress" in english
     assert "· 1 page\n" in english  # the batch's sum
     assert "· 1 page ·" in english  # the file's
     assert english.count(">1 page to review when read</a>") == 2
@@ -119,3 +120,11 @@ def test_a_file_of_a_type_not_taken_says_what_it_seems_to_be_and_what_to_do(
                                        seems=seems))
     assert said in chinese
     assert said_in_english in english
+
+
+def test_the_sentences_about_a_file_filed_otherwise_are_apart_in_english() -> None:
+    batch = _refused("filed_differently", "these bytes are already filed as …",
+                     fields=["household"], job_id="j1", document_id="d1")
+    chinese, english = _pages(batch)
+    assert "原档号保留可查。如果这确实是另一份文件" in chinese
+    assert not re.search(r"[a-z)]\.[A-Z]", english), english
