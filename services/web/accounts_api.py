@@ -47,7 +47,8 @@ class UserAdminPages(Controller):
                                  "needed": "", "values": {}, "roles_chosen": set(),
                                  "opened": ""} | values
         return page.render("admin_users.html", status_code=status_code,
-                           view=accounts_page(users, clearance=page.reader.principal.clearance),
+                           view=accounts_page(users, clearance=page.reader.principal.clearance,
+                                              reader=page.reader.principal.username),
                            problem_field=problem_field(shown["problem"], shown["about"]),
                            **shown)
 

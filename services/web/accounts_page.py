@@ -56,10 +56,14 @@ class AccountsPage:
     departments: list[str]
     """The named departments and those already in use, offered as the form's
     suggestions."""
+    other_admins: bool = True
+    """Another active admin than the reader, who may change the reader's own rights."""
 
 
-def accounts_page(users: list[User], *, clearance: SecurityLevel) -> AccountsPage:
-    """The active users first, each group by username; ``clearance``: the reader's."""
+def accounts_page(users: list[User], *, clearance: SecurityLevel, reader: str = ""
+                  ) -> AccountsPage:
+    """The active users first, each group by username; ``clearance``: the reader's,
+    ``reader`` their username."""
     ordered = sorted(users, key=lambda user: (not user.active, user.username))
     return AccountsPage(
         users=[UserLine(user, SECURITY_LEVEL_NAMES.get(user.clearance, user.clearance),
@@ -68,7 +72,9 @@ def accounts_page(users: list[User], *, clearance: SecurityLevel) -> AccountsPag
         roles=[(role, ROLE_NAMES[role]) for role in ROLES],
         clearances=[(str(level), name) for level, name in SECURITY_LEVEL_NAMES.items()],
         departments=sorted({*DEPARTMENT_NAMES, *(user.department for user in users
-                                                  if user.department)}))
+                                                  if user.department)}),
+        other_admins=any(user.active and user.username != reader
+                         and set(user.roles) & set(ACCOUNT_ADMINS) for user in users))
 
 
 def level_name(level: object) -> str:

@@ -192,7 +192,7 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     expect_no_serious_violations(root)
     root.screenshot(path=screenshots / "account-change.png", full_page=True)
     row.get_by_role("button", name="保存 xu 的角色与权限").click()
-    expect(root.get_by_role("status")).to_contain_text("已修改 xu 的角色、密级权限和部门")
+    expect(root.get_by_role("status")).to_contain_text("已保存 xu 的角色、密级权限和部门")
     row = root.get_by_role("row", name=re.compile("^xu"))
     expect(row).to_contain_text("部门负责人")
     expect(row).to_contain_text("机密")
@@ -203,7 +203,7 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     # One's own roles are changed by another admin: no form on one's own row.
     mine = root.get_by_role("row", name=re.compile("^root"))
     expect(mine.locator("summary", has_text="修改角色与权限")).to_have_count(0)
-    expect(mine).to_contain_text("您自己的角色和密级权限由另一位系统管理员修改")
+    expect(mine).to_contain_text("您是唯一在用的系统管理员")  # root is the only admin here
 
 
 def test_an_admin_is_told_why_their_own_departure_is_refused(office: Office) -> None:

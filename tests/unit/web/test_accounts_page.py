@@ -116,7 +116,8 @@ def _page(users: list[User], *, problem: str, about: str = "",
           clearance: SecurityLevel = "secret", **shown: object) -> str:
     admin = users[0].principal()
     return shared_pages().html("zh", "admin_users.html", layout(admin, "/ui/admin/users", "t") | {
-        "view": accounts_page(users, clearance=clearance), "problem": problem, "about": about,
+        "view": accounts_page(users, clearance=clearance, reader=admin.username),
+        "problem": problem, "about": about,
         "waiting": left_waiting({}), "needed": "", "values": {}, "roles_chosen": set(),
         "done": "", **shown,
         "problem_field": problem_field(problem, about)})
@@ -150,3 +151,15 @@ def test_a_refused_password_reset_opens_that_user_s_form() -> None:
     opened = re.findall(r'<details open>\s*<summary>重设密码<span class="visually-hidden"> '
                         r'(\w+)</span>', page)
     assert opened == ["chen"]
+
+
+def test_the_only_admin_is_told_how_their_own_rights_change() -> None:
+    """No other admin may change them: the server's operator does, at its console."""
+    clerk = User(username="chen", roles=["archivist"], clearance="secret",
+                 department="archive", active=True, created_at=datetime(2030, 1, 1, tzinfo=UTC))
+    alone = _page([_user("admin"), clerk], problem="")
+    assert "您是唯一在用的系统管理员" in alone
+    assert "archive user change" in alone
+    assert "由另一位系统管理员修改" not in alone
+    with_another = _page([_user("admin"), _user("root")], problem="")
+    assert "您自己的角色和密级权限由另一位系统管理员修改" in with_another
