@@ -200,7 +200,7 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     # Their sign-in ended: the next page asks them to sign in again.
     xu.goto("/ui/search")
     expect(xu).to_have_url(re.compile("/ui/login"))
-    # One's own roles are changed by another admin: no form on one's own row.
+    # No form on one's own row: another admin, or the server's operator, changes it.
     mine = root.get_by_role("row", name=re.compile("^root"))
     expect(mine.locator("summary", has_text="修改角色与权限")).to_have_count(0)
     expect(mine).to_contain_text("您是唯一在用的系统管理员")  # root is the only admin here
