@@ -67,7 +67,10 @@ def print_results(result: SearchResult, *, page: int, size: int) -> None:
     console = tables()
     total = result.total
     if not total:
-        console.print(Text("No documents match; try fewer words, or fewer filters."))
+        console.print(Text("No documents match; try fewer words, or fewer filters. "
+                           "Confidential and secret documents, and those with owners' "
+                           "personal information, are found by title and archive number "
+                           "only; their text is searched under an approved loan."))
         return
     hits = result.hits
     pages = math.ceil(total / size)

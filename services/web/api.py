@@ -249,11 +249,15 @@ class ReadingPages(Controller):
     @get("/documents/{document_id:str}/text/versions/{version:int}",
          operation_id="olderTextPage")
     async def older_text_page(self, document_id: FromPath[str], version: FromPath[int],
-                         page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
-                         ingest: NamedDependency[IngestClient]) -> Response[str] | Redirect:
+                              page: NamedDependency[Page],
+                              registry: NamedDependency[RegistryReader],
+                              ingest: NamedDependency[IngestClient]
+                              ) -> Response[str] | Redirect:
         """An older version of the text, read-only (D6: what OCR first read, or what a
         person's correction replaced), refused as ingest refuses the text; the current
-        version is the document page itself."""
+        version is the document page itself. Versions count from 1: 0 is none either."""
+        if version < 1:
+            raise NotFound(f"the text has no version {version}", code="unknown_text_version")
         token = page.reader.token
         permissions, text, versions = await asyncio.gather(
             registry.permissions(token, document_id),

@@ -373,6 +373,7 @@ def test_the_document_pages_history_shows_a_correction_to_another_reader_and_the
         current = tang.get(f"/ui/documents/{document_id}/text/versions/2",
                            follow_redirects=False)
         never = tang.get(f"/ui/documents/{document_id}/text/versions/9")
+        zeroth = tang.get(f"/ui/documents/{document_id}/text/versions/0")
 
     assert history.status_code == 200, history.text
     rows = re.search(r'id="text-versions">.*?<tbody[^>]*>(.*?)</tbody>', history.text, re.S)
@@ -391,3 +392,4 @@ def test_the_document_pages_history_shows_a_correction_to_another_reader_and_the
     assert (current.status_code, current.headers["location"]) == (
         302, f"/ui/documents/{document_id}")
     assert never.status_code == 404
+    assert zeroth.status_code == 404  # versions count from 1 (it answered 400)

@@ -84,5 +84,5 @@ def test_a_document_asked_for_that_is_none_is_said_so_not_settled(
         review = browser.get("/ui/review", params={"document": "nonsense"})
     assert review.status_code == 200, review.text
     assert "没有这份文件，或您无权查看它" in review.text
-    assert "已没有需要校对的页面" not in review.text
+    assert "没有等待校对的页面" not in review.text
     assert "/ui/documents/nonsense" not in review.text

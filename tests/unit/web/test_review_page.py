@@ -76,7 +76,8 @@ def test_a_document_none_of_whose_pages_wait_is_said_so() -> None:
                       settled="/ui/documents/d3")
     layout = page_layout(WANG, "/ui/review", "token")
     chinese = shared_pages().html("zh", "review.html", layout | {"view": view})
-    assert "这份文件已没有需要校对的页面" in chinese
+    assert "这份文件没有等待校对的页面" in chinese
+    assert "更正这一页的文字" in chinese  # a page read wrong with confidence is corrected so
     assert 'href="/ui/documents/d3"' in chinese
 
 
