@@ -142,6 +142,16 @@ def _in_words(typed: str) -> str:
     return _ROOM_WORD_END.sub("", _BUILDING_WORD_BETWEEN.sub("-", typed, count=1))
 
 
+_BUILDING_ALONE = re.compile(r"([A-Z0-9]{1,4})\s*(?:栋|座|幢|号楼)")
+
+
+def building_alone(text: str) -> str | None:
+    """The building ``text`` names by its word and nothing more (12栋, A座, B1幢), whose
+    households a households search lists; None for anything else."""
+    found = _BUILDING_ALONE.fullmatch(unicodedata.normalize("NFKC", text).strip().upper())
+    return found[1] if found else None
+
+
 def unit_code_key(text: str) -> str | None:
     """The letters and digits of a unit code or part of one as typed, without its hyphen
     (a-1201, Ａ－1201, A 1201, A栋1201, A-1201室 and a1201 are A1201; 1201 is 1201), to find the

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from services.common.contracts.households import Household, Occupancy, occupancy_on
 from services.common.errors import NotFound
 from services.common.models import split_household
-from services.common.names import unit_code_key
+from services.common.names import building_alone, unit_code_key
 from services.common.text import fold
 from services.registry.households.tables import households, households_to_place, occupancies
 from services.registry.schema import Repository, dialect_insert
@@ -36,13 +36,15 @@ def placed_in(query: sa.Select[Any], *, building: str | None, floor: int | None
 
 def found_by(typed: str) -> sa.ColumnElement[bool]:
     """The households a person finds by typing ``typed``: part of the unit code however
-    typed (``unit_code_key``: a1201, A-1201, 1201), or part of the name of an occupant,
-    current or former, Traditional or Simplified, any width or case (both folded as search
-    folds text, ``fold``)."""
+    typed (``unit_code_key``: a1201, A-1201, 1201), a building by its word (12栋: its
+    households), or part of the name of an occupant, current or former, Traditional or
+    Simplified, any width or case (both folded as search folds text, ``fold``)."""
     name = fold(typed.strip())
     by_name = households.c.household.in_(
         sa.select(occupancies.c.household)
         .where(occupancies.c.occupant_folded.contains(name, autoescape=True)))
+    if (building := building_alone(typed)) is not None:
+        return sa.or_(households.c.building == building, by_name)
     if (key := unit_code_key(typed)) is None:
         return by_name
     by_code = sa.func.replace(households.c.household, "-", "").contains(key, autoescape=True)

@@ -88,9 +88,14 @@ def test_numbered_buildings_are_buildings_and_stand_in_their_numbers_order(
         listed = client.get("/registry/households").json()
         third = client.get("/registry/households", params={"building": "3", "floor": 5})
         found = client.get("/registry/households", params={"q": "3栋0501"}).json()
+        buildings = {typed: [h["household"] for h in client.get(
+            "/registry/households", params={"q": typed}).json()]
+            for typed in ("10栋", "A栋", "3号楼")}
     assert [h["household"] for h in listed] == ["2-0501", "3-0501", "10-0101", "A-0101"]
     assert [(h["building"], h["floor"], h["unit"]) for h in third.json()] == [("3", 5, 1)]
     assert [h["household"] for h in found] == ["3-0501"]
+    # A building typed alone, by its word, lists its households (it found nothing).
+    assert buildings == {"10栋": ["10-0101"], "A栋": ["A-0101"], "3号楼": ["3-0501"]}
 
 
 def test_a_household_is_found_by_its_unit_code_however_typed(

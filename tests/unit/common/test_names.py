@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.names import (
+    building_alone,
     category_named,
     department_named,
     household_named,
@@ -81,3 +82,13 @@ def test_a_unit_code_in_words_is_filed_as_search_finds_it(typed: str, code: str)
     building from the floor as the hyphen does (B1座0101 is B1-0101, not ambiguous); a
     numbered building (3栋) is a building as a lettered one is."""
     assert household_named(typed) == code
+
+
+@pytest.mark.parametrize(("typed", "building"), [
+    ("12栋", "12"), ("A座", "A"), ("b1幢", "B1"), ("3号楼", "3"), ("Ａ栋", "A"),
+    ("12楼", None), ("A栋1201", None), ("王栋", None), ("12", None),
+])
+def test_a_building_typed_alone_by_its_word_is_that_building(typed: str,
+                                                              building: str | None) -> None:
+    """12楼 is a floor as often as a building: not taken for one."""
+    assert building_alone(typed) == building
