@@ -16,7 +16,7 @@ from services.cli.named import BUILDING, HOUSEHOLD
 from services.cli.terminal import counted
 from services.common.clients import segment
 from services.common.models import EARLIEST_YEAR, LATEST_YEAR
-from services.common.names import building_named
+from services.common.names import floor_named
 
 OUT = click.Path(file_okay=False, path_type=Path)
 
@@ -26,7 +26,7 @@ OUT = click.Path(file_okay=False, path_type=Path)
               help="D3's yearly catalogue of closed parts, one PDF per floor (needs --year).")
 @click.option("--year", type=click.IntRange(EARLIEST_YEAR, LATEST_YEAR), default=None)
 @click.option("--floor", "floor_code", default=None, metavar="BUILDING/FLOOR",
-              help="A floor's file catalogue (案卷目录), e.g. A/12.")
+              help="A floor's file catalogue (案卷目录), e.g. A/12, A栋12层 or 5栋8层.")
 @click.option("--household", type=HOUSEHOLD, default=None,
               help="A file's item list (卷内目录), e.g. A-1201.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of PDF.")
@@ -48,14 +48,10 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
                   params={"year": str(year)})
         click.echo(f"{counted(len(floors), 'floor')} with parts closed in {year} → {out}")
     elif floor_code is not None:
-        typed, _, number = floor_code.partition("/")
-        if not number.strip().isdigit():
-            raise click.BadParameter("give BUILDING/FLOOR, e.g. A/12", param_hint="--floor")
         try:
-            building = building_named(typed)
+            building, floor_number = floor_named(floor_code)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--floor") from exc
-        floor_number = int(number)
         _save(api, f"floors/{segment(building)}/{floor_number}/catalogue.{suffix}",
               out / f"catalogue-{building}-{floor_number}.{suffix}")
     elif household is not None:

@@ -110,6 +110,20 @@ def building_named(text: str) -> str:
     return building
 
 
+_FLOOR = re.compile(r"(.+?)\s*(?:/\s*|(?<=[栋座幢])|\s+)(\d{1,3})\s*(?:层|楼)?")
+"""A building and a floor: A/12, A栋/12, A栋12层, 5栋8层, A 12."""
+
+
+def floor_named(text: str) -> tuple[str, int]:
+    """The building (``building_named``) and floor ``text`` names: A/12, A栋12层, 5栋8层;
+    ``ValueError`` saying how to write one otherwise."""
+    found = _FLOOR.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if found is None:
+        raise ValueError(f"{text!r} is not a building and a floor; write them as A/12, "
+                         "A栋12层 or 5栋8层")
+    return building_named(found[1]), int(found[2])
+
+
 def household_named(text: str) -> str:
     """The unit code ``text`` names (module docstring); ``ValueError`` saying how to write
     one otherwise."""

@@ -249,3 +249,11 @@ def test_a_part_closed_before_anything_was_filed_is_counted_alike_in_every_catal
     [in_box] = box["files"]
     assert (general["B-0505"]["closed_parts"], general["B-0505"]["closed_documents"]) == (0, 0)
     assert (in_box["closed_parts"], in_box["closed_documents"]) == (0, 0)
+
+
+def test_a_floor_written_in_words_is_printed(shelf: Archive, tmp_path: Path) -> None:
+    """``--floor`` as staff write a floor (A栋12层), not only A/12 (it was refused)."""
+    run = run_client(shelf.server.url, shelf.server.tokens["wang"], "catalogue", "--floor",
+                     "A栋12层", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["catalogue-A-12.pdf"]

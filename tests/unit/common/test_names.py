@@ -11,6 +11,7 @@ from services.common.names import (
     building_alone,
     category_named,
     department_named,
+    floor_named,
     household_named,
     unit_code_key,
 )
@@ -92,3 +93,17 @@ def test_a_building_typed_alone_by_its_word_is_that_building(typed: str,
                                                               building: str | None) -> None:
     """12楼 is a floor as often as a building: not taken for one."""
     assert building_alone(typed) == building
+
+
+@pytest.mark.parametrize(("typed", "floor"), [
+    ("A/12", ("A", 12)), ("A栋12层", ("A", 12)), ("5栋8层", ("5", 8)), ("5栋/8", ("5", 8)),
+    ("B1座5楼", ("B1", 5)), ("a 3", ("A", 3)), ("5/08", ("5", 8)),
+])
+def test_a_floor_is_read_as_staff_write_it(typed: str, floor: tuple[str, int]) -> None:
+    assert floor_named(typed) == floor
+
+
+@pytest.mark.parametrize("typed", ["A12", "A/x", "王/3", ""])
+def test_what_names_no_floor_says_how_to_write_one(typed: str) -> None:
+    with pytest.raises(ValueError, match=r"A/12|building like A"):
+        floor_named(typed)
