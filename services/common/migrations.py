@@ -33,14 +33,9 @@ from services.common.db import (
 )
 from services.common.errors import DependencyUnavailable
 from services.common.parts import SERVICE_NAMES
-from services.common.tasks import Backoff
+from services.common.tasks import waited_at_start
 
 log = logging.getLogger("archive.migrations")
-
-DATABASE_WAIT_INITIAL_S = 1.0
-DATABASE_WAIT_MAX_S = 30.0
-"""The longest pause between tries while a service waits at start for its database."""
-
 
 async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embedded: bool,
                            wait: bool = False) -> None:
@@ -52,26 +47,20 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
     again with ``Backoff`` until it answers; cancelling (Ctrl-C) ends the wait. One that
     refuses the connection (a wrong password, no such database) or is behind the code
     (``migration_needed``) stops the start at once: waiting would not change it."""
-    backoff = Backoff(initial_s=DATABASE_WAIT_INITIAL_S, max_s=DATABASE_WAIT_MAX_S)
-    while True:
-        try:
-            if embedded:
-                log.info("database migration, %s", (await migrate(url, service)).said)
-            else:
-                await _require_current(engine, service)
-            await check_durability(engine)
-        except DependencyUnavailable as exc:
-            if not wait or exc.code != "database_unavailable":
-                raise
-            if not backoff.failures:
-                log.warning("%s; waiting for the %s database (trying again with backoff, "
-                            "up to every %g s; Ctrl-C stops)", exc.detail, service,
-                            DATABASE_WAIT_MAX_S)
-            await asyncio.sleep(backoff.next_pause_s())
-            continue
-        if backoff.failures:
-            log.info("the %s database answers; starting", service)
+
+    async def prepared() -> None:
+        if embedded:
+            log.info("database migration, %s", (await migrate(url, service)).said)
+        else:
+            await _require_current(engine, service)
+        await check_durability(engine)
+
+    if not wait:
+        await prepared()
         return
+    await waited_at_start(prepared, away="database_unavailable",
+                          waiting=f"waiting for the {service} database",
+                          answered=f"the {service} database answers; starting", logger=log)
 
 
 async def _require_current(engine: AsyncEngine, service: str) -> None:

@@ -32,7 +32,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, NoReturn
 
-from services.common.errors import ArchiveError
+from services.common.errors import ArchiveError, DependencyUnavailable
 
 log = logging.getLogger("archive.tasks")
 
@@ -179,6 +179,35 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
+
+
+START_WAIT_INITIAL_S = 1.0
+START_WAIT_MAX_S = 30.0
+"""The pauses between tries while a server or worker waits at start for a part it needs."""
+
+
+async def waited_at_start(attempt: Callable[[], Awaitable[None]], *, away: str,
+                          waiting: str, answered: str, logger: logging.Logger) -> None:
+    """``attempt`` until it succeeds, while it fails with ``DependencyUnavailable`` of code
+    ``away`` (a part not up yet after a reboot, or restarting): said once in ``logger``
+    (its detail, then ``waiting``), tried again with ``Backoff``, and ``answered`` logged
+    once it does; cancelling (Ctrl-C) ends the wait. Any other failure (a refusal, which
+    waiting would not change) stops the start at once."""
+    backoff = Backoff(initial_s=START_WAIT_INITIAL_S, max_s=START_WAIT_MAX_S)
+    while True:
+        try:
+            await attempt()
+        except DependencyUnavailable as exc:
+            if exc.code != away:
+                raise
+            if not backoff.failures:
+                logger.warning("%s; %s (trying again with backoff, up to every %g s; Ctrl-C "
+                               "stops)", exc.detail, waiting, START_WAIT_MAX_S)
+            await asyncio.sleep(backoff.next_pause_s())
+            continue
+        if backoff.failures:
+            logger.info("%s", answered)
+        return
 
 
 QUIET_FAILURES = 3

@@ -9,7 +9,6 @@ version's analysis is rebuilt at start (``ANALYSIS``).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from functools import partial
 
@@ -20,13 +19,8 @@ from services.common.clients.registry import RegistryClient
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.db import create_engine, ping
-from services.common.errors import DependencyUnavailable
-from services.common.migrations import (
-    DATABASE_WAIT_INITIAL_S,
-    DATABASE_WAIT_MAX_S,
-    prepare_database,
-)
-from services.common.tasks import Backoff
+from services.common.migrations import prepare_database
+from services.common.tasks import waited_at_start
 from services.common.web import ServicePart, provided
 from services.search.access import RegistryAccess
 from services.search.api import ReindexController, SearchController
@@ -53,23 +47,10 @@ def open_index(settings: Settings) -> SearchIndex:
 
 async def ensured_index(index: SearchIndex) -> None:
     """``index.ensure()``; an Elasticsearch that does not answer (not up yet after a
-    reboot, restarting) is waited for as the database is (``prepare_database``): said once
-    in the log, tried again with backoff; one that answers and refuses stops the start."""
-    backoff = Backoff(initial_s=DATABASE_WAIT_INITIAL_S, max_s=DATABASE_WAIT_MAX_S)
-    while True:
-        try:
-            await index.ensure()
-        except DependencyUnavailable as exc:
-            if exc.code != UNREACHABLE:
-                raise
-            if not backoff.failures:
-                log.warning("%s; waiting for it (trying again with backoff, up to every "
-                            "%g s; Ctrl-C stops)", exc.detail, DATABASE_WAIT_MAX_S)
-            await asyncio.sleep(backoff.next_pause_s())
-            continue
-        if backoff.failures:
-            log.info("Elasticsearch answers; starting")
-        return
+    reboot, restarting) is waited for as the database is (``waited_at_start``); one that
+    answers and refuses stops the start."""
+    await waited_at_start(index.ensure, away=UNREACHABLE, waiting="waiting for it",
+                          answered="Elasticsearch answers; starting", logger=log)
 
 
 def build(ctx: Context) -> ServicePart:
