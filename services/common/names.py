@@ -79,14 +79,18 @@ def security_level_named(text: str) -> SecurityLevel:
                      "secret (绝密)")
 
 
-_UNIT_HYPHEN = re.compile(r"\s*[-\u2010-\u2015\u2212\u30fc]\s*|\s+")
+_DASHES = r"-\u2010-\u2015\u2212\u30fc"
+_UNIT_HYPHEN = re.compile(rf"\s*[{_DASHES}]\s*|\s+")
 """Any dash (hyphen, en and em dash, minus, the long vowel mark an IME gives for ー) or
 blanks between building and number."""
 _UNHYPHENATED_UNIT = re.compile(r"([A-Z]+)([0-9]{3,4})")
 """Without a hyphen: a building of letters and a floor and unit of up to four digits
 (A0301, A301). Five are ambiguous: B10101 is B1-0101 (a basement) or B-10101."""
 _AMBIGUOUS_UNIT = re.compile(r"([A-Z]+)([0-9]{5})")
-BUILDING_WORD = re.compile(r"(?:栋|座|幢|号楼|楼)$")
+_BUILDING_WORDS = "栋|座|幢|号楼"
+"""What follows a building's letter or number when staff write it in Chinese (A栋, B座, 3号楼),
+besides 楼, which follows a floor as often (12楼)."""
+BUILDING_WORD = re.compile(rf"(?:{_BUILDING_WORDS}|楼)$")
 """What follows a building's letter when staff write it in Chinese (A栋, B座)."""
 
 
@@ -143,7 +147,7 @@ def household_named(text: str) -> str:
 
 _UNIT_CODE_KEY = re.compile(r"[A-Z0-9]+")
 _BUILDING_WORD_BETWEEN = re.compile(
-    r"(?<=[A-Z0-9])(?:栋|座|幢|号楼|楼)\s*[-\u2010-\u2015\u2212\u30fc]?\s*(?=[0-9])")
+    rf"(?<=[A-Z0-9])(?:{_BUILDING_WORDS}|楼)\s*[{_DASHES}]?\s*(?=[0-9])")
 """A building's word between the building and the flat: where the hyphen goes."""
 _ROOM_WORD_END = re.compile(r"(?<=[0-9])(?:室|号房|房|号)$")
 """A flat's word after its number (A-1201室, E0101号)."""
@@ -156,7 +160,7 @@ def _in_words(typed: str) -> str:
     return _ROOM_WORD_END.sub("", _BUILDING_WORD_BETWEEN.sub("-", typed, count=1))
 
 
-_BUILDING_ALONE = re.compile(r"([A-Z0-9]{1,4})\s*(?:栋|座|幢|号楼)")
+_BUILDING_ALONE = re.compile(rf"([A-Z0-9]{{1,4}})\s*(?:{_BUILDING_WORDS})")
 
 
 def building_alone(text: str) -> str | None:
@@ -175,7 +179,8 @@ def unit_code_key(text: str) -> str | None:
     return typed if _UNIT_CODE_KEY.fullmatch(typed) else None
 
 
-_PLACE_RUN_ON = re.compile(r"([a-z0-9]{1,4}(?:栋|座|幢|号楼|楼|单元|室))([\u4e00-\u9fff]{2,})")
+_PLACE_RUN_ON = re.compile(
+    rf"([a-z0-9]{{1,4}}(?:{_BUILDING_WORDS}|楼|单元|室))([\u4e00-\u9fff]{{2,}})")
 """A building, floor or flat typed together with the words after it (e栋停水, 3楼大堂),
 which a page writes apart (E栋 停水通知): typed on, 栋 and 停 make a bigram the page has not."""
 
