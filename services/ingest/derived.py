@@ -25,6 +25,7 @@ from pathlib import Path
 
 import msgspec
 
+from services.common.contracts.ingest import FILING_REASON
 from services.common.contracts.registry import ExtractionSummary
 from services.common.errors import NotFound, PermanentJobError
 from services.common.objectstore import ObjectStore, original_key
@@ -92,7 +93,8 @@ class DerivedText:
             raise _no_text()
         engines = {page.engine async for page in self._pages_at(key) if page.method == "ocr"}
         engine = engines.pop() if len(engines) == 1 else None
-        return TextVersion(version=1, engine=engine, reason="read when filed", announced=True)
+        return TextVersion(version=1, engine=engine, reason=FILING_REASON,
+                           announced=True)
 
     async def mark_announced(self, sha256: str, version: int) -> None:
         """Record that the registry was told of ``version``."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import (
     DEFAULT_REASON,
+    FILING_REASON,
     ExtractedText,
     OcrEngineName,
     PageBox,
@@ -231,7 +232,7 @@ TEXT_MADE_BY_NAMES: dict[TextMadeBy, str] = {
     "filing": "归档时识别", "reocr": "重新识别", "correction": "人工校对"}
 """What made a text version, in the words staff use for it."""
 ENGINE_NAMES: dict[OcrEngineName, str] = {"ppocr": "PP-OCR", "tesseract": "Tesseract"}
-TEXT_REASONS = {"read when filed": "归档时自动识别", DEFAULT_REASON: "用 archive reocr 重新识别"}
+TEXT_REASONS = {FILING_REASON: "归档时自动识别", DEFAULT_REASON: "用 archive reocr 重新识别"}
 """The reasons ingest itself writes (the filing's reading, a re-reading left without a
 reason), in the reader's language; a person's reason is shown as they typed it."""
 

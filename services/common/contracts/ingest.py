@@ -333,6 +333,8 @@ class DeriveResult(Struct):
 
 
 DEFAULT_REASON = "re-read by archive reocr"
+FILING_REASON = "read when filed"
+"""The reason of version 1, the text read when the document was filed."""
 
 
 class ReocrRequest(Struct):
