@@ -93,15 +93,21 @@ async def test_a_refused_connection_names_the_settings_to_check(
     url = postgres_cluster.url(database or "postgres")
     if database is None:
         url = url.replace("postgres@", "nobody@")
+    refused = await _ping_refused(url)
+    assert refused.code == "database_refused"
+    assert "check the user, password and database name in ARCHIVE_DATABASE_URL" in (
+        refused.detail)
+
+
+async def _ping_refused(url: str) -> DependencyUnavailable:
+    """What a ping of the database at ``url`` is refused with."""
     engine = create_engine(url)
     try:
         with pytest.raises(DependencyUnavailable) as raised:
             await ping(engine)
     finally:
         await engine.dispose()
-    assert raised.value.code == "database_refused"
-    assert "check the user, password and database name in ARCHIVE_DATABASE_URL" in (
-        raised.value.detail)
+    return raised.value
 
 
 async def test_a_sqlite_file_that_cannot_be_opened_names_the_data_directory(
@@ -109,14 +115,9 @@ async def test_a_sqlite_file_that_cannot_be_opened_names_the_data_directory(
     """Embedded: a file SQLite cannot open is not "cannot reach" (as root, only a
     read-only mount refuses a write; a directory where the file should be refuses anyone)."""
     (tmp_path / "gone" / "registry.db").mkdir(parents=True)
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'registry.db'}")
-    try:
-        with pytest.raises(DependencyUnavailable) as raised:
-            await ping(engine)
-    finally:
-        await engine.dispose()
-    assert raised.value.code == "database_unavailable"
+    refused = await _ping_refused(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'registry.db'}")
+    assert refused.code == "database_unavailable"
     assert f"cannot open the database file {tmp_path / 'gone' / 'registry.db'}" in \
-        raised.value.detail
-    assert "ARCHIVE_DATA_DIR" in raised.value.detail
-    assert "cannot reach" not in raised.value.detail
+        refused.detail
+    assert "ARCHIVE_DATA_DIR" in refused.detail
+    assert "cannot reach" not in refused.detail
