@@ -38,13 +38,14 @@ from services.common.errors import (
     NotFound,
     ValidationFailed,
 )
+from services.common.models import SHA256_PATTERN
 from services.common.objectstore import validate_key
 
 if TYPE_CHECKING:
     from services.common.objectstore.s3 import S3Variables
 
 BLOBS = "blobs/"
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = re.compile(SHA256_PATTERN)
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 

@@ -31,9 +31,11 @@ def user() -> None:
 @click.option("--department", type=DEPARTMENT, default=None,
               help="Its code, or a usual one's name: customer_service or 客服部, engineering or "
                    "工程部, archive or 档案室.")
+@click.option("--full-name", default=None,
+              help="The person's name as papers print it (姓名), e.g. 张三.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add(name: str, roles: tuple[str, ...], clearance: str, department: str | None,
-        password_stdin: bool) -> None:
+        full_name: str | None, password_stdin: bool) -> None:
     """Create a user in the local database (works without a running server)."""
     if not USERNAME_RE.match(name):
         example = name.lower() if USERNAME_RE.match(name.lower()) else "wang.wu"
@@ -46,7 +48,8 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
 
     try:
         new = msgspec.convert({"username": name, "roles": list(roles), "clearance": clearance,
-                               "department": department, "password": password}, NewUser)
+                               "department": department, "password": password,
+                               "full_name": full_name}, NewUser)
     except msgspec.ValidationError as exc:
         raise click.BadParameter(str(exc)) from exc
     from services.registry.bootstrap import add_user  # SQLAlchemy: not for 'archive --help'
@@ -64,17 +67,22 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
               help="Left out: as it is.")
 @click.option("--department", type=DEPARTMENT, default=None,
               help="Its code, or a usual one's name. Left out: as it is.")
+@click.option("--full-name", default=None,
+              help="The person's name as papers print it (姓名). Left out: as it is.")
 def change(name: str, roles: tuple[str, ...], clearance: str | None,
-           department: str | None) -> None:
-    """Change a user's roles, clearance or department in the local database (works
-    without a running server); every sign-in they had ends."""
+           department: str | None, full_name: str | None) -> None:
+    """Change a user's roles, clearance, department or full name in the local database
+    (works without a running server); a change of more than the name ends every sign-in
+    they had."""
     import msgspec
 
     from services.registry.accounts.models import UserChange
 
-    given = {"roles": list(roles) or None, "clearance": clearance, "department": department}
+    given = {"roles": list(roles) or None, "clearance": clearance, "department": department,
+             "full_name": full_name}
     if not any(given.values()):
-        raise click.UsageError("say what changes: --role, --clearance or --department")
+        raise click.UsageError("say what changes: --role, --clearance, --department or "
+                               "--full-name")
     try:
         wanted = msgspec.convert({key: value for key, value in given.items() if value},
                                  UserChange)
@@ -83,11 +91,17 @@ def change(name: str, roles: tuple[str, ...], clearance: str | None,
     from services.registry.accounts.service import CONSOLE
     from services.registry.bootstrap import on_local_accounts
 
-    changed = asyncio.run(on_local_accounts(load_settings(), lambda accounts: (
+    settings = load_settings()
+    before = asyncio.run(on_local_accounts(settings, lambda accounts: accounts.get_user(name)))
+    changed = asyncio.run(on_local_accounts(settings, lambda accounts: (
         accounts.change_user(name, wanted, by=CONSOLE, clearance="secret"))))
-    click.echo(f"{changed.username}: {', '.join(changed.roles)}; clearance "
-               f"{changed.clearance}; department {changed.department or '(none)'}; every "
-               "sign-in they had has ended")
+    rights = ("roles", "clearance", "department")
+    ended = ("every sign-in they had has ended"
+             if any(getattr(before, field) != getattr(changed, field) for field in rights)
+             else "their sign-ins go on")
+    click.echo(f"{changed.username} ({changed.full_name or 'no full name'}): "
+               f"{', '.join(changed.roles)}; clearance {changed.clearance}; department "
+               f"{changed.department or '(none)'}; {ended}")
 
 
 @user.command("password")

@@ -22,6 +22,7 @@ import msgspec
 from services.common.clock import COMPANY_ZONE
 from services.common.durable import create_durably
 from services.common.errors import ConfigError
+from services.common.models import END
 
 PREFIX = "ARCHIVE_"
 SERVER_VARIABLE = "ARCHIVE_SERVER"
@@ -32,7 +33,7 @@ them for ``archive search`` may also run ``archive serve`` or ``archive user add
 
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
 OcrLanguages = Annotated[str, msgspec.Meta(
-    pattern=r"^(chi_sim|chi_tra|eng)(\+(chi_sim|chi_tra|eng))*$",
+    pattern=rf"^(chi_sim|chi_tra|eng)(\+(chi_sim|chi_tra|eng))*{END}",
     description="Tesseract models joined by '+': chi_sim, chi_tra, eng",
 )]
 DatabaseUrl = Annotated[str, msgspec.Meta(
@@ -41,12 +42,12 @@ DatabaseUrl = Annotated[str, msgspec.Meta(
                 "(or sqlite+aiosqlite:///path); no other database or driver is supported",
 )]
 LogLevel = Annotated[str, msgspec.Meta(
-    pattern=r"^(?i:debug|info|warning|error|critical)$",
+    pattern=rf"^(?i:debug|info|warning|error|critical){END}",
     description="a log level: DEBUG, INFO, WARNING, ERROR or CRITICAL",
 )]
 ELASTICSEARCH_INDEX = "archive-documents"
 ElasticsearchIndexName = Annotated[str, msgspec.Meta(
-    pattern=r"^[a-z0-9][a-z0-9_-]{0,199}$",
+    pattern=rf"^[a-z0-9][a-z0-9_-]{{0,199}}{END}",
     description="an index name: lowercase letters, digits, '-' and '_'",
 )]
 Key = Annotated[str, msgspec.Meta(

@@ -85,27 +85,40 @@ SECURITY_LEVEL_NAMES: dict[SecurityLevel, str] = {
     "ordinary": "普通", "confidential": "机密", "secret": "绝密"}
 """D9's security levels by their Chinese names."""
 
+END = r"$(?!\n)"
+r"""The end of a pattern that matches a whole value: Python's ``$`` matches before a final
+newline too, and ``admin\n`` would pass for a username (``\Z`` would say it, but the
+OpenAPI schema's readers speak JavaScript's patterns, where ``$`` alone is the end)."""
+
 # D1: a unit code is building letters, then floor and unit digits: A-1201 is building A,
 # floor 12, unit 01. Basement floors are written B1-0101 style (building B1).
 BUILDING = r"[A-Z0-9]{1,4}"
 """A building as unit codes spell it: ``A`` of ``A-1201``, ``B1`` of ``B1-0101``, ``3`` of
 ``3-0501`` (estates number their buildings as often as they letter them: 3栋)."""
-HOUSEHOLD_PATTERN = rf"^{BUILDING}-[0-9]{{3,5}}$"
-BUILDING_PATTERN = rf"^{BUILDING}$"
+HOUSEHOLD_PATTERN = rf"^{BUILDING}-[0-9]{{3,5}}{END}"
+BUILDING_PATTERN = rf"^{BUILDING}{END}"
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
 BUILDING_RE = re.compile(BUILDING_PATTERN)
 MAX_HOUSEHOLD = 10
 HouseholdCode = Annotated[str, msgspec.Meta(pattern=HOUSEHOLD_PATTERN, max_length=MAX_HOUSEHOLD)]
 
-Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+SHA256_PATTERN = rf"^[0-9a-f]{{64}}{END}"
+Sha256 = Annotated[str, msgspec.Meta(pattern=SHA256_PATTERN)]
 MAX_USERNAME = MAX_DEPARTMENT = 64
 MIN_USERNAME = 2
-USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{{MIN_USERNAME - 1},{MAX_USERNAME - 1}}}$"
+USERNAME_PATTERN = rf"^[a-z][a-z0-9_.-]{{{MIN_USERNAME - 1},{MAX_USERNAME - 1}}}{END}"
 USERNAME_RE = re.compile(USERNAME_PATTERN)
 Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
-DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}$"
+DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}{END}"
 DEPARTMENT_RE = re.compile(DEPARTMENT_PATTERN)
 Department = Annotated[str, msgspec.Meta(pattern=DEPARTMENT_PATTERN)]
+MAX_PERSON_NAME = 32
+_PRINTED, _SPACED = r"[^\s\x00-\x1f\x7f]", r"[^\x00-\x1f\x7f]"
+PERSON_NAME_PATTERN = rf"^{_PRINTED}(?:{_SPACED}{{0,{MAX_PERSON_NAME - 2}}}{_PRINTED})?{END}"
+PERSON_NAME_RE = re.compile(PERSON_NAME_PATTERN)
+PersonName = Annotated[str, msgspec.Meta(pattern=PERSON_NAME_PATTERN)]
+"""A person's name (姓名) as papers print it, 张三 or Li Ming: no spaces at either end, no
+control characters."""
 
 
 COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)

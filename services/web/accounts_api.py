@@ -28,13 +28,14 @@ from services.web.accounts_page import (
     new_user_problem,
     password_problem,
     problem_field,
+    tidied_full_name,
 )
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text, texts
 from services.web.page import Page
 
 ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
-NEW_USER_FIELDS = ("username", "clearance", "department")
+NEW_USER_FIELDS = ("username", "clearance", "department", "full_name")
 
 
 class UserAdminPages(Controller):
@@ -66,16 +67,18 @@ class UserAdminPages(Controller):
         values = {name: text(form, name) for name in NEW_USER_FIELDS}
         values["department"] = tidied_department(
             values["department"], shown=page.pages.department_names(page.request))
+        values["full_name"] = tidied_full_name(values["full_name"])
         roles = texts(form, "roles")
         password = text(form, "password", trim=False)
         problem = new_user_problem(values["username"], roles, values["clearance"],
-                                   values["department"], password,
+                                   values["department"], values["full_name"], password,
                                    text(form, "password_again", trim=False))
         if not problem:
             try:
                 await registry.create_user(token, NewAccount(
                     username=values["username"], roles=roles, clearance=values["clearance"],
-                    department=values["department"] or None, password=password))
+                    department=values["department"] or None, password=password,
+                    full_name=values["full_name"] or None))
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
@@ -106,21 +109,27 @@ class UserAdminPages(Controller):
     @post("/{username:str}/change", operation_id="changeUserForm")
     async def change(self, username: FromPath[str], page: NamedDependency[Page],
                      registry: NamedDependency[RegistryReader]) -> Response[Any]:
-        """New roles, clearance and department for ``username`` (the form shows them all,
-        as they are, and sends them all)."""
+        """New roles, clearance, department and full name for ``username`` (the form shows
+        them all, as they are, and sends them all); saved, the list says whether their
+        sign-ins ended (a new name alone ends none)."""
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
         roles = texts(form, "roles")
         clearance = text(form, "clearance")
         department = tidied_department(text(form, "department"),
                                        shown=page.pages.department_names(page.request))
-        problem = change_problem(roles, clearance, department)
+        full_name = tidied_full_name(text(form, "full_name"))
+        problem = change_problem(roles, clearance, department, full_name)
         if problem:
             return await self._page(page, registry, status_code=422, problem=problem,
                                     about=username, opened="change")
+        before = await registry.user(token, username)
+        rights_before = (sorted(before.roles), before.clearance, before.department)
+        rights_after = (sorted(set(roles)), clearance, department or None)
         return await self._changed(page, registry, username, registry.change_user(
             token, username, roles=roles, clearance=clearance,
-            department=department or None), done="changed", opened="change")
+            department=department or None, full_name=full_name or None),
+            done="changed" if rights_after != rights_before else "renamed", opened="change")
 
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],

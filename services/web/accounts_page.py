@@ -22,6 +22,7 @@ from services.common.contracts.operations import SIDE_NAMES, WaitingHandover
 from services.common.models import (
     DEPARTMENT_NAMES,
     DEPARTMENT_RE,
+    PERSON_NAME_RE,
     ROLE_NAMES,
     ROLES,
     SECURITY_LEVEL_NAMES,
@@ -98,7 +99,7 @@ PASSWORD_PROBLEMS = frozenset({"password_too_short", "password_too_long", "passw
 """The refusals of a new password, the form's or the registry's."""
 NEW_USER_FIELDS = {"bad_username": "username", "reserved_username": "username",
                    "user_exists": "username", "clearance_required": "clearance",
-                   "bad_department": "department"}
+                   "bad_department": "department", "bad_full_name": "full_name"}
 """The field of the form to add a user each of its other refusals goes back to."""
 
 
@@ -112,14 +113,15 @@ def problem_field(problem: str, about: str) -> str:
 
 
 def new_user_problem(username: str, roles: list[str], clearance: str, department: str,
-                     password: str, again: str) -> str:
+                     full_name: str, password: str, again: str) -> str:
     """What the form to add a user lacks ("" when nothing)."""
     if not USERNAME_RE.match(username):
         return "bad_username"
-    return change_problem(roles, clearance, department) or password_problem(password, again)
+    return (change_problem(roles, clearance, department, full_name)
+            or password_problem(password, again))
 
 
-def change_problem(roles: list[str], clearance: str, department: str) -> str:
+def change_problem(roles: list[str], clearance: str, department: str, full_name: str) -> str:
     """What the form changing an account lacks ("" when nothing)."""
     if not roles or any(role not in ROLE_NAMES for role in roles):
         return "roles_required"
@@ -127,7 +129,14 @@ def change_problem(roles: list[str], clearance: str, department: str) -> str:
         return "clearance_required"
     if department and not DEPARTMENT_RE.match(department):
         return "bad_department"
+    if full_name and not PERSON_NAME_RE.match(full_name):
+        return "bad_full_name"
     return ""
+
+
+def tidied_full_name(typed: str) -> str:
+    """A full name as typed, its runs of spaces (and tabs, line breaks) made one space."""
+    return " ".join(typed.split())
 
 
 @dataclass(frozen=True)

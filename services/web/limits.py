@@ -12,7 +12,7 @@ from services.common.contracts.fields import MAX_NAME, MAX_NOTE, MAX_OPINION, MA
 from services.common.contracts.ingest import MAX_PAGE_TEXT
 from services.common.contracts.registry import MAX_LABEL, MAX_TITLE
 from services.common.contracts.search import MAX_QUERY_CHARS
-from services.common.models import MAX_DEPARTMENT, MAX_HOUSEHOLD, MAX_USERNAME
+from services.common.models import MAX_DEPARTMENT, MAX_HOUSEHOLD, MAX_PERSON_NAME, MAX_USERNAME
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Limits:
     household: int = MAX_HOUSEHOLD
     username: int = MAX_USERNAME
     department: int = MAX_DEPARTMENT
+    full_name: int = MAX_PERSON_NAME
+    """An account's person's name (姓名)."""
     password: int = MAX_PASSWORD
     shortest_password: int = MIN_PASSWORD
     name: int = MAX_NAME

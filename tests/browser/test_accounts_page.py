@@ -91,6 +91,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
 
     form = root.get_by_role("region", name="添加用户")
     form.get_by_label("用户名").fill("chen")
+    form.get_by_label(re.compile("^姓名（")).fill(" 陈  晨 ")
     form.get_by_role("checkbox", name="员工").check()
     form.get_by_label(re.compile("^部门（")).fill("客服部")  # a usual department by its name
     form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
@@ -106,6 +107,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     form.get_by_role("button", name="添加用户").click()
     expect(root.get_by_role("status")).to_contain_text("已添加用户 chen")
     row = root.get_by_role("row", name=re.compile("^chen"))
+    expect(row.get_by_role("cell").first).to_have_text("陈 晨")  # its spaces tidied
     expect(row).to_contain_text("员工")
     expect(row).to_contain_text("客服部")
     expect(row).to_contain_text("在用")
@@ -174,8 +176,8 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     root = office.open_as("root")
     root.goto("/ui/admin/users")
     row = root.get_by_role("row", name=re.compile("^xu"))
-    opening = row.locator("summary", has_text="修改角色与权限")
-    expect(opening).to_have_accessible_name("修改角色与权限 xu")
+    opening = row.locator("summary", has_text="修改姓名、角色与权限")
+    expect(opening).to_have_accessible_name("修改姓名、角色与权限 xu")
     opening.click()
     # The form shows the account as it is.
     expect(row.get_by_role("checkbox", name="员工", exact=True)).to_be_checked()
@@ -183,15 +185,15 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     expect(row.get_by_label("部门（可不填）")).to_have_value("客服部")
     # None of the roles: refused, said, and the form open again at that row.
     row.get_by_role("checkbox", name="员工", exact=True).uncheck()
-    row.get_by_role("button", name="保存 xu 的角色与权限").click()
+    row.get_by_role("button", name="保存 xu 的姓名、角色与权限").click()
     expect(root.get_by_role("alert")).to_contain_text("请至少选择一个角色")
     row = root.get_by_role("row", name=re.compile("^xu"))
-    expect(row.get_by_role("button", name="保存 xu 的角色与权限")).to_be_visible()
+    expect(row.get_by_role("button", name="保存 xu 的姓名、角色与权限")).to_be_visible()
     row.get_by_role("checkbox", name="部门负责人").check()
     row.get_by_label("密级权限").select_option("confidential")
     expect_no_serious_violations(root)
     root.screenshot(path=screenshots / "account-change.png", full_page=True)
-    row.get_by_role("button", name="保存 xu 的角色与权限").click()
+    row.get_by_role("button", name="保存 xu 的姓名、角色与权限").click()
     expect(root.get_by_role("status")).to_contain_text("已保存 xu 的角色、密级权限和部门")
     row = root.get_by_role("row", name=re.compile("^xu"))
     expect(row).to_contain_text("部门负责人")
@@ -202,8 +204,28 @@ def test_an_admin_changes_someones_roles_and_clearance_and_their_sign_in_ends(
     expect(xu).to_have_url(re.compile("/ui/login"))
     # No form on one's own row: another admin, or the server's operator, changes it.
     mine = root.get_by_role("row", name=re.compile("^root"))
-    expect(mine.locator("summary", has_text="修改角色与权限")).to_have_count(0)
+    expect(mine.locator("summary", has_text="修改姓名、角色与权限")).to_have_count(0)
     expect(mine).to_contain_text("您是唯一在用的系统管理员")  # root is the only admin here
+
+
+def test_a_new_full_name_alone_is_saved_without_ending_the_persons_sign_in(
+        office: Office) -> None:
+    xu = office.open_as("xu")
+    root = office.open_as("root")
+    root.goto("/ui/admin/users")
+    row = root.get_by_role("row", name=re.compile("^xu"))
+    row.locator("summary", has_text="修改姓名、角色与权限").click()
+    row.get_by_label(re.compile("^姓名（")).fill("许\u0007")  # a control character
+    row.get_by_role("button", name="保存 xu 的姓名、角色与权限").click()
+    expect(root.get_by_role("alert")).to_contain_text("不能有换行等控制字符")
+    row = root.get_by_role("row", name=re.compile("^xu"))
+    row.get_by_label(re.compile("^姓名（")).fill("许文强")
+    row.get_by_role("button", name="保存 xu 的姓名、角色与权限").click()
+    expect(root.get_by_role("status")).to_contain_text("已保存 xu 的姓名")
+    expect(root.get_by_role("status")).to_contain_text("登录继续有效")
+    expect(root.get_by_role("row", name=re.compile("^xu"))).to_contain_text("许文强")
+    xu.goto("/ui/search")
+    expect(xu).to_have_url(re.compile("/ui/search"))  # still signed in
 
 
 def test_an_admin_is_told_why_their_own_departure_is_refused(office: Office) -> None:

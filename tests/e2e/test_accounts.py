@@ -204,6 +204,41 @@ def test_new_roles_end_the_users_tokens_and_new_tokens_carry_them(
         ("login", None), ("user_changed", "li.roles")]
 
 
+def test_a_full_name_is_kept_and_changed_without_ending_the_users_sign_ins(
+        server: ArchiveServer) -> None:
+    admin = server.add_user("root.named", "admin")
+    with server.client(admin) as client:
+        created = client.post("/registry/users", json={
+            "username": "zhang.named", "roles": ["staff"], "full_name": "张三",
+            "password": "a long password"}).json()
+    user = server.login("zhang.named", "a long password")
+    with server.client(admin) as client:
+        renamed = client.patch("/registry/users/zhang.named", json={"full_name": "张三丰"})
+        audit = client.get("/registry/audit", params={"username": "root.named"}).json()
+    with server.client(user) as client:
+        still = client.get("/registry/users/zhang.named")
+    assert created["full_name"] == "张三"
+    assert renamed.json()["full_name"] == "张三丰"
+    assert (still.status_code, still.json()["full_name"]) == (200, "张三丰")
+    assert [(entry["detail"]["changed"], entry["detail"]["full_name"],
+             entry["detail"]["previous_full_name"]) for entry in audit
+            if entry["action"] == "user_changed"] == [(["full_name"], "张三丰", "张三")]
+
+
+def test_a_value_ending_in_a_newline_is_refused_as_a_username_a_name_or_a_household(
+        server: ArchiveServer) -> None:
+    admin = server.add_user("root.newline", "admin", "archivist")
+    with server.client(admin) as client:
+        answers = [
+            client.post("/registry/users", json={"username": "evil\n", "roles": ["staff"]}),
+            client.post("/registry/users", json={"username": "lin.newline", "roles": ["staff"],
+                                                 "full_name": "林\n"}),
+            client.post("/registry/users", json={"username": "lin.spaced", "roles": ["staff"],
+                                                 "full_name": " 林"}),
+            client.post("/registry/households", json={"household": "A-1201\n"})]
+    assert [answer.status_code for answer in answers] == [400, 400, 400, 400]
+
+
 def test_the_name_me_is_reserved_for_ones_own_account(server: ArchiveServer) -> None:
     admin = server.add_user("root.me", "admin")
     with server.client(admin) as client:
@@ -428,6 +463,7 @@ def test_changing_ones_own_password_on_my_account_keeps_one_signed_in_with_a_new
         browser.close()
     assert shown.status_code == 200
     assert re.search(r"<dd>员工</dd>.*<dd>普通</dd>.*<dd>客服部</dd>", shown.text, re.S)
+    assert "<dd>未登记（打印的移交清单等只印用户名" in shown.text  # no full name given
     assert (wrong.status_code, "现在的密码不正确，密码没有更改" in wrong.text) == (401, True)
     assert (common.status_code, "这个密码太常见了" in common.text) == (422, True)
     assert (named.status_code, "密码里含有用户名" in named.text) == (422, True)

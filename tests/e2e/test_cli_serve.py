@@ -388,13 +388,14 @@ def test_user_change_and_password_at_the_console_end_the_users_sign_ins(
     forgot theirs, on the database itself: what the account held before stops working."""
     data = {"ARCHIVE_DATA_DIR": str(served.root / "data")}
     added = run(["user", "add", "zhu", "--role", "staff", "--department", "客服部",
-                 "--password-stdin"], tmp_path, env=data, stdin="a good password\n")
+                 "--full-name", "朱莉", "--password-stdin"], tmp_path, env=data,
+                stdin="a good password\n")
     assert added.returncode == 0, added.stderr
     token = served.login("zhu", "a good password")
     changed = run(["user", "change", "zhu", "--role", "manager", "--role", "staff",
                    "--clearance", "confidential"], tmp_path, env=data)
     assert changed.returncode == 0, changed.stderr
-    assert changed.stdout.strip() == ("zhu: manager, staff; clearance confidential; "
+    assert changed.stdout.strip() == ("zhu (朱莉): manager, staff; clearance confidential; "
                                       "department customer_service; every sign-in they "
                                       "had has ended")
     refused = loopback.get(f"{served.url}/registry/users/zhu",
@@ -403,9 +404,14 @@ def test_user_change_and_password_at_the_console_end_the_users_sign_ins(
     reset = run(["user", "password", "zhu", "--password-stdin"], tmp_path, env=data,
                 stdin="another good phrase\n")
     assert reset.returncode == 0, reset.stderr
-    me = loopback.get(f"{served.url}/registry/users/zhu", headers={
-        "Authorization": f"Bearer {served.login('zhu', 'another good phrase')}"}).json()
+    signed_in = {"Authorization": f"Bearer {served.login('zhu', 'another good phrase')}"}
+    me = loopback.get(f"{served.url}/registry/users/zhu", headers=signed_in).json()
     assert (me["roles"], me["clearance"]) == (["manager", "staff"], "confidential")
+    renamed = run(["user", "change", "zhu", "--full-name", "朱丽叶"], tmp_path, env=data)
+    assert renamed.stdout.strip() == ("zhu (朱丽叶): manager, staff; clearance confidential; "
+                                      "department customer_service; their sign-ins go on")
+    assert loopback.get(f"{served.url}/registry/users/zhu",
+                        headers=signed_in).json()["full_name"] == "朱丽叶"
     nobody = run(["user", "change", "nobody", "--clearance", "secret"], tmp_path, env=data)
     assert nobody.returncode == 1
     assert "(unknown_user)" in nobody.stderr

@@ -42,14 +42,17 @@ class AccountsReader(ServiceClient):
                                User, token=token, json={"new_password": new_password})
 
     async def change_user(self, token: str, username: str, *, roles: list[str],
-                          clearance: str, department: str | None) -> User:
-        """New roles, clearance and department (the same again changes nothing): every
-        token the user held stops working. Refused ``own_account`` (one's own roles or
-        clearance), ``above_own_clearance``, ``last_admin``, ``last_admin_at_clearance``,
-        and, naming what would be left stuck, ``unsigned_handovers`` and ``last_approver``."""
+                          clearance: str, department: str | None, full_name: str | None
+                          ) -> User:
+        """New roles, clearance, department and full name (the same again changes
+        nothing): a change of more than the name ends every token the user held. Refused
+        ``own_account`` (one's own roles or clearance), ``above_own_clearance``,
+        ``last_admin``, ``last_admin_at_clearance``, and, naming what would be left
+        stuck, ``unsigned_handovers`` and ``last_approver``."""
         return await self.call("PATCH", f"/registry/users/{segment(username)}", User,
                                token=token, json={"roles": roles, "clearance": clearance,
-                                                  "department": department})
+                                                  "department": department,
+                                                  "full_name": full_name})
 
     async def deactivate_user(self, token: str, username: str) -> User:
         """Departure (B9): ``Conflict`` ``open_loans`` with ``extra["loans"]`` (loan ids) and

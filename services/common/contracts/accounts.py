@@ -26,6 +26,8 @@ class User(Struct):
     active: bool
     created_at: datetime
     deactivated_at: datetime | None = None
+    full_name: str | None = None
+    """The person's name (姓名); None until an admin gives it."""
 
     def principal(self, *, token_version: int = 0) -> Principal:
         """The user as a token of theirs describes them."""
@@ -50,3 +52,4 @@ class NewAccount(msgspec.Struct, kw_only=True, omit_defaults=True):
     clearance: str = "ordinary"
     department: str | None = None
     password: str | None = None
+    full_name: str | None = None

@@ -9,7 +9,15 @@ from typing import Annotated
 import msgspec
 
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
-from services.common.models import MAX_USERNAME, Department, Role, SecurityLevel, Struct, Username
+from services.common.models import (
+    MAX_USERNAME,
+    Department,
+    PersonName,
+    Role,
+    SecurityLevel,
+    Struct,
+    Username,
+)
 
 Password = Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
 RESERVED_USERNAMES = frozenset({"me"})
@@ -22,15 +30,18 @@ class NewUser(Struct):
     clearance: SecurityLevel = "ordinary"
     department: Department | None = None
     password: Password | None = None
+    full_name: PersonName | None = None
 
 
 class UserChange(Struct):
-    """What an admin changes of an account; what is not given stays. Every token the user
-    holds stops working (the new roles, clearance or department are in new tokens)."""
+    """What an admin changes of an account; what is not given stays. A change of roles,
+    clearance or department ends every token the user holds (the new ones are in new
+    tokens); a change of the full name alone does not (no token carries it)."""
 
     roles: Annotated[list[Role], msgspec.Meta(min_length=1)] | msgspec.UnsetType = msgspec.UNSET
     clearance: SecurityLevel | msgspec.UnsetType = msgspec.UNSET
     department: Department | msgspec.UnsetType | None = msgspec.UNSET
+    full_name: PersonName | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class PasswordChange(Struct):

@@ -35,8 +35,8 @@ class AccountsRepository(Repository):
         try:
             await self.conn.execute(users.insert().values(
                 username=user.username, password_hash=password_hash, roles=user.roles,
-                clearance=user.clearance, department=user.department, active=user.active,
-                created_at=user.created_at, token_version=0,
+                clearance=user.clearance, department=user.department, full_name=user.full_name,
+                active=user.active, created_at=user.created_at, token_version=0,
             ))
         except IntegrityError as exc:
             raise Conflict(f"user {user.username!r} already exists", code="user_exists") from exc
@@ -62,6 +62,13 @@ class AccountsRepository(Repository):
                                          .values(**values))
         if result.rowcount != 1:
             raise NotFound(f"no user {username!r}", code="unknown_user")
+
+    async def full_names(self, usernames: Collection[str]) -> dict[str, str]:
+        """The full names of those of ``usernames`` whose accounts have one."""
+        rows = await self.conn.execute(
+            sa.select(users.c.username, users.c.full_name)
+            .where(users.c.username.in_(set(usernames)), users.c.full_name.is_not(None)))
+        return {username: full_name for username, full_name in rows}
 
     async def record_attempt(self, username: str, address: str | None, at: datetime, *,
                              since: datetime) -> Attempt:
@@ -140,4 +147,5 @@ def _user(row: Any) -> User:
         username=row["username"], roles=list(row["roles"]), clearance=row["clearance"],
         department=row["department"], active=bool(row["active"]),
         created_at=row["created_at"], deactivated_at=row["deactivated_at"],
+        full_name=row["full_name"],
     )

@@ -179,13 +179,14 @@ class AccountsService:
         user = User(
             username=new.username, roles=sorted(set(new.roles)), clearance=new.clearance,
             department=new.department, active=True, created_at=self.clock.now(),
+            full_name=new.full_name,
         )
         password_hash = await self._hash(new.password) if new.password else None
         async with self.store.transaction() as tx:
             await tx.accounts.add(user, password_hash)
             await tx.journal.audit(_entry(
                 "user_created", by, user.username, roles=user.roles,
-                clearance=user.clearance, department=user.department,
+                clearance=user.clearance, department=user.department, full_name=user.full_name,
                 password_set=password_hash is not None), at=user.created_at)
         return user
 
@@ -198,8 +199,9 @@ class AccountsService:
 
     async def change_user(self, username: str, change: UserChange, *, by: str,
                           clearance: SecurityLevel) -> User:
-        """New roles, clearance or department: audited, and the user's tokens end;
-        ``clearance``: the changing admin's, the most they may raise anyone to."""
+        """New roles, clearance, department or full name: audited, and the user's tokens end
+        unless only the full name changed; ``clearance``: the changing admin's, the most they
+        may raise anyone to."""
         before = (await self._account(username)).user
         values = {name: value for name, value in msgspec.structs.asdict(change).items()
                   if value is not msgspec.UNSET}
@@ -227,7 +229,7 @@ class AccountsService:
 
             await self._changing(username, values,
                                  _entry("user_changed", by, username, **detail),
-                                 within=leave_nothing_stuck)
+                                 new_tokens=changed != ["full_name"], within=leave_nothing_stuck)
         return await self.get_user(username)
 
     async def reset_password(self, username: str, new_password: str, *, by: str,

@@ -1,5 +1,5 @@
-"""Tables of accounts; the migrations ``registry_0001``, ``registry_0005_accounts_audit_key``
-and ``registry_0012_ended_tokens`` are their source of truth."""
+"""Tables of accounts; the migrations ``registry_0001``, ``registry_0005_accounts_audit_key``,
+``registry_0012_ended_tokens`` and ``registry_0024_user_names`` are their source of truth."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ users = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("deactivated_at", UtcDateTime, nullable=True),
     sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("full_name", sa.String(32), nullable=True),
 )
 
 login_attempts = sa.Table(

@@ -4,12 +4,8 @@ and what remains of a destroyed document, are ``services.common.contracts.retent
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import msgspec
-
 from services.common.contracts.fields import DocumentId, SigningPassword
-from services.common.models import Struct
+from services.common.models import Sha256, Struct
 
 
 class DestructionRequest(Struct):
@@ -26,4 +22,4 @@ class WitnessSignature(Struct):
     changed since, the signature is refused (409 ``register_changed``)."""
 
     password: SigningPassword
-    digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
+    digest: Sha256 | None = None

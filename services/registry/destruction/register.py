@@ -9,6 +9,7 @@ so that on paper too the executor is seen not to be a witness. The CSV goes thro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from services.common.printing import (
     finished,
     heading,
     lines,
+    person,
     table,
 )
 from services.common.spreadsheet import csv_bytes
@@ -36,8 +38,14 @@ PDF_COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column
                Column("销毁日期", 21))
 
 
-def _witnesses(register: Destruction) -> str:
-    return "、".join(w.username for w in register.witnesses)
+def _witnesses(register: Destruction, names: Mapping[str, str]) -> str:
+    return "、".join(person(w.username, names) for w in register.witnesses)
+
+
+def named(register: Destruction) -> set[str]:
+    """Everyone the register names."""
+    return {register.created_by, *(w.username for w in register.witnesses),
+            *(someone for someone in (register.approved_by, register.executed_by) if someone)}
 
 
 def _row(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
@@ -47,7 +55,7 @@ def _row(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
             day(item.filed_at), RETENTION_CLASS_NAMES[item.retention_class],
             day(item.disposal_due),
             str(item.pages), item.label, day_at(item.destroyed_at, zone),
-            _witnesses(register) if destroyed else "",
+            _witnesses(register, {}) if destroyed else "",
             (register.executed_by or "") if destroyed else "", item.document_id]
 
 
@@ -56,31 +64,34 @@ def csv(register: Destruction, zone: tzinfo) -> bytes:
     return csv_bytes(CSV_HEADER, (_row(register, item, zone) for item in register.items))
 
 
-def pdf(register: Destruction, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
+def pdf(register: Destruction, zone: tzinfo, *, names: Mapping[str, str],
+        font_path: Path = NOTO_SANS_CJK) -> bytes:
     """The register on A4 landscape pages: heading, approval, witnesses, the items; days
-    on the clocks of ``zone``, the company's."""
+    on the clocks of ``zone``, the company's; people by their ``names`` (``person``)."""
     document = cjk_pdf(orientation="landscape", font_path=font_path)
     begin_part(document, f"档案销毁清册 {register.destruction_id}")
-    heading(document, "档案销毁清册", _heading(register, zone))
+    heading(document, "档案销毁清册", _heading(register, zone, names))
     table(document, PDF_COLUMNS, (_printed(register, item, zone)
                                   for item in register.items))
     document.ln(4)
-    lines(document, (f"监销人：{witness.username}    签字时间：{day_at(witness.signed_at, zone)}"
+    lines(document, (f"监销人：{person(witness.username, names)}    "
+                     f"签字时间：{day_at(witness.signed_at, zone)}"
                      for witness in register.witnesses), size=10, height=7)
     return finished(document)
 
 
-def _heading(register: Destruction, zone: tzinfo) -> list[str]:
+def _heading(register: Destruction, zone: tzinfo, names: Mapping[str, str]) -> list[str]:
     destroyed = sum(item.state == "destroyed" for item in register.items)
     return [
         f"清册编号：{register.destruction_id}    鉴定批次：{register.sweep_id}",
-        f"批准人：{register.approved_by or ''}    "
+        f"批准人：{person(register.approved_by, names)}    "
         f"批准日期：{day_at(register.approved_at, zone)}    "
         f"可销毁日期：{day(register.destroy_after)} 起",
-        f"编制人：{register.created_by}    编制日期：{day_at(register.created_at, zone)}    "
+        f"编制人：{person(register.created_by, names)}    "
+        f"编制日期：{day_at(register.created_at, zone)}    "
         f"状态：{DESTRUCTION_STATUS_NAMES[register.status]}",
-        f"监销人：{_witnesses(register) or '（未签字）'}    "
-        f"执行人：{register.executed_by or '（未执行）'}    "
+        f"监销人：{_witnesses(register, names) or '（未签字）'}    "
+        f"执行人：{person(register.executed_by, names) or '（未执行）'}    "
         f"执行日期：{day_at(register.executed_at or register.execution_started_at, zone)}"
         f"    共 {len(register.items)} 件，已销毁 {destroyed} 件",
     ]

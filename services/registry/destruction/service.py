@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import date
+from functools import partial
 
 import msgspec
 
@@ -301,9 +302,13 @@ class DestructionService:
         return waiting
 
     async def register_pdf(self, principal: Principal, destruction_id: str) -> bytes:
-        """The register, printable (fonts embedded); rendering runs in a thread."""
+        """The register, printable (fonts embedded), naming people by their full names;
+        rendering runs in a thread."""
         found = await self.get(principal, destruction_id)
-        return await asyncio.to_thread(register.pdf, found, self.clock.zone)
+        async with self.store.snapshot() as tx:
+            names = await tx.accounts.full_names(register.named(found))
+        return await asyncio.to_thread(partial(register.pdf, names=names), found,
+                                       self.clock.zone)
 
     async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
         return register.csv(await self.get(principal, destruction_id), self.clock.zone)

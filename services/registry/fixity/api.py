@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from services.common.auth import SERVICE_ROLE, Principal
 from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
 from services.common.errors import Forbidden
+from services.common.models import END
 from services.common.web import PageLimit
 from services.registry.catalogue.service import CatalogueService
 from services.registry.fixity.service import FixityService
@@ -20,7 +21,7 @@ from services.registry.guards import allow
 FIXITY_READERS = (SERVICE_ROLE, "admin", "archivist", "compliance")
 # Document ids are UUIDs: a cursor of anything else is refused at decode, so a NUL (which
 # PostgreSQL refuses with an error the store does not translate) never reaches it.
-PRINTABLE_ASCII = r"^[!-~]+$"
+PRINTABLE_ASCII = rf"^[!-~]+{END}"
 
 
 class FixityController(Controller):

@@ -4,12 +4,8 @@ signing). A handover as answered, and the request that creates one, are
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import msgspec
-
 from services.common.contracts.fields import SigningPassword
-from services.common.models import Struct
+from services.common.models import Sha256, Struct
 
 
 class HandoverSignature(Struct):
@@ -18,4 +14,4 @@ class HandoverSignature(Struct):
     ``handover_changed`` if it no longer is)."""
 
     password: SigningPassword
-    digest: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")] | None = None
+    digest: Sha256 | None = None

@@ -26,6 +26,7 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 import msgspec
 
@@ -204,8 +205,12 @@ class HandoverService:
             return await tx.handovers.summaries(limit=limit, offset=offset)
 
     async def transfer_list_pdf(self, principal: Principal, handover_id: str) -> bytes:
-        """The transfer list, two copies, printable; rendering runs in a thread."""
-        return await asyncio.to_thread(transfer_list.pdf, await self.get(principal, handover_id),
+        """The transfer list, two copies, printable, naming people by their full names;
+        rendering runs in a thread."""
+        handover = await self.get(principal, handover_id)
+        async with self.store.snapshot() as tx:
+            names = await tx.accounts.full_names(transfer_list.signers(handover))
+        return await asyncio.to_thread(partial(transfer_list.pdf, names=names), handover,
                                        self.clock.zone)
 
     async def transfer_list_csv(self, principal: Principal, handover_id: str) -> bytes:

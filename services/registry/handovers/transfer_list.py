@@ -9,6 +9,7 @@ new page, so a printer run gives two complete lists. The CSV goes through
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from services.common.printing import (
     finished,
     heading,
     lines,
+    person,
     table,
 )
 from services.common.spreadsheet import csv_bytes
@@ -55,31 +57,39 @@ def csv(handover: Handover) -> bytes:
                                   for item in handover.items))
 
 
-def pdf(handover: Handover, zone: tzinfo, *, font_path: Path = NOTO_SANS_CJK) -> bytes:
+def signers(handover: Handover) -> set[str]:
+    """Everyone the list names."""
+    return {handover.created_by, handover.handed_over_by, handover.received_by}
+
+
+def pdf(handover: Handover, zone: tzinfo, *, names: Mapping[str, str],
+        font_path: Path = NOTO_SANS_CJK) -> bytes:
     """Two copies on A4 portrait pages: heading, the items, both signature lines; days on
-    the clocks of ``zone``, the company's."""
+    the clocks of ``zone``, the company's; people by their ``names`` (``person``)."""
     document = cjk_pdf(orientation="portrait", font_path=font_path)
     for copy in COPIES:
         begin_part(document, f"档案移交清单 {handover.handover_id}  {copy}")
-        heading(document, "档案移交清单", [copy, *_heading(handover, zone)])
+        heading(document, "档案移交清单", [copy, *_heading(handover, zone, names)])
         table(document, COLUMNS, (_cells(item) for item in handover.items))
         document.ln(6)
-        lines(document, _signature_lines(handover, zone), size=10, height=8)
+        lines(document, _signature_lines(handover, zone, names), size=10, height=8)
     return finished(document)
 
 
-def _heading(handover: Handover, zone: tzinfo) -> list[str]:
+def _heading(handover: Handover, zone: tzinfo, names: Mapping[str, str]) -> list[str]:
     where = place(handover.location) if handover.location else ""
     return [
         f"清单编号：{handover.handover_id}",
         f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",
-        f"编制人：{handover.created_by}    编制日期：{day_at(handover.created_at, zone)}    "
+        f"编制人：{person(handover.created_by, names)}    "
+        f"编制日期：{day_at(handover.created_at, zone)}    "
         f"状态：{HANDOVER_STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
         f"{sum(item.pages for item in handover.items)} 页",
     ]
 
 
-def _signature_lines(handover: Handover, zone: tzinfo) -> list[str]:
+def _signature_lines(handover: Handover, zone: tzinfo, names: Mapping[str, str]
+                     ) -> list[str]:
     signed = {signature.side: signature for signature in handover.signatures}
     sides: tuple[tuple[Side, str], ...] = (("handing", handover.handed_over_by),
                                            ("receiving", handover.received_by))
@@ -88,5 +98,5 @@ def _signature_lines(handover: Handover, zone: tzinfo) -> list[str]:
         signature = signed.get(side)
         mark = (f"已签字（系统）    日期：{day_at(signature.signed_at, zone)}" if signature
                 else "签字：________________    日期：____________")
-        lines.append(f"{SIDE_NAMES[side]}：{username}    {mark}")
+        lines.append(f"{SIDE_NAMES[side]}：{person(username, names)}    {mark}")
     return lines

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 import msgspec
 
@@ -137,7 +138,10 @@ class InventoryService(FeatureService):
                 offset=offset)
 
     async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
-        return await asyncio.to_thread(checklist.pdf, await self.get(principal, inventory_id),
+        inventory = await self.get(principal, inventory_id)
+        async with self.store.snapshot() as tx:
+            names = await tx.accounts.full_names([inventory.started_by])
+        return await asyncio.to_thread(partial(checklist.pdf, names=names), inventory,
                                        self.clock.zone)
 
     async def record_check(self, principal: Principal, new: NewConditionCheck

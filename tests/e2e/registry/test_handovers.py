@@ -123,6 +123,11 @@ def test_the_transfer_list_prints_two_copies_with_both_signatures(archive: Archi
     for username in ("chen", "sun"):
         assert _post(archive, username, f"{path}/sign", {"password": PASSWORD})[0] == 200
 
+    # The receiver's account has a full name (姓名); the giver's has none.
+    with archive.server.client(archive.server.add_user("root.names", "admin")) as client:
+        named = client.patch("/registry/users/sun", json={"full_name": "孙丽"})
+    assert named.status_code == 200, named.text
+
     content = _get(archive, "chen", f"{path}/transfer-list.pdf").content
     pdf = pypdfium2.PdfDocument(content)
     pages = [pdf[n].get_textpage().get_text_range() for n in range(len(pdf))]
@@ -131,7 +136,7 @@ def test_the_transfer_list_prints_two_copies_with_both_signatures(archive: Archi
     for text in copies:
         assert documents[0]["archive_no"] in text
         assert "移交人：chen" in text
-        assert "接收人：sun" in text
+        assert "接收人：孙丽（sun）" in text
         assert text.count("已签字") == 2
     assert "第一联" in copies[0]
     assert "第二联" in copies[1]

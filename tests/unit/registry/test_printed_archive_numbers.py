@@ -47,7 +47,7 @@ def _transfer_list(number: str, household: str | None) -> bytes:
     return transfer_list.pdf(Handover(
         handover_id="h-1", status="awaiting_signatures", service_centre="一期服务中心",
         handed_over_by="wang", received_by="chen", created_by="wang", created_at=AT,
-        signatures=[], items=[item]), COMPANY_ZONE)
+        signatures=[], items=[item]), COMPANY_ZONE, names={})
 
 
 def _item_list(number: str, household: str | None) -> bytes:
@@ -69,7 +69,7 @@ def _destruction_register(number: str, household: str | None) -> bytes:
         security="ordinary", state="destroyed", label="已销毁", destroyed_at=AT)
     return register.pdf(Destruction(
         destruction_id="r-1", sweep_id="s-1", status="executed", created_by="qian",
-        created_at=AT, witnesses=[], items=[item]), COMPANY_ZONE)
+        created_at=AT, witnesses=[], items=[item]), COMPANY_ZONE, names={})
 
 
 def _lines(content: bytes) -> list[str]:

@@ -41,7 +41,7 @@ def _handover(items: int) -> Handover:
 
 def test_each_copy_of_a_long_transfer_list_numbers_its_pages_and_heads_the_later_ones(
         ) -> None:
-    pages = _pages(transfer_list.pdf(_handover(90), COMPANY_ZONE))
+    pages = _pages(transfer_list.pdf(_handover(90), COMPANY_ZONE, names={}))
     copies = len(pages) // 2
     assert len(pages) == 2 * copies
     assert copies >= 2
@@ -52,6 +52,14 @@ def test_each_copy_of_a_long_transfer_list_numbers_its_pages_and_heads_the_later
         assert (f"档案移交清单 h-0042 {copy}（续）" in text) == (number > 1)
     # The category column holds the longest name on one line: no row twice as high.
     assert "缴费记录与押金" in pages[0]
+
+
+def test_the_transfer_lists_signers_are_named_by_their_full_names() -> None:
+    text = " ".join(_pages(transfer_list.pdf(_handover(1), COMPANY_ZONE,
+                                             names={"wang": "王芳", "chen": "陈晨"})))
+    assert "编制人：王芳（wang）" in text
+    assert "移交人：王芳（wang）" in text
+    assert "接收人：陈晨（chen）" in text
 
 
 def test_an_item_list_numbers_each_households_pages_and_says_an_empty_part_in_words(

@@ -16,6 +16,7 @@ from services.web.accounts_page import (
     new_user_problem,
     password_problem,
     problem_field,
+    tidied_full_name,
 )
 from services.web.navigation import layout
 from tests.unit.web.conftest import shared_pages
@@ -38,16 +39,22 @@ def test_a_password_is_long_enough_and_entered_twice_alike() -> None:
 
 
 def test_a_new_user_needs_a_valid_name_a_known_role_and_clearance() -> None:
-    assert new_user_problem("chen", ["staff"], "ordinary", "customer_service", GOOD, GOOD) == ""
-    assert new_user_problem("chen", ["staff"], "ordinary", "", GOOD, GOOD) == ""
-    assert new_user_problem("Chen", ["staff"], "ordinary", "", GOOD, GOOD) == "bad_username"
-    assert new_user_problem("陈", ["staff"], "ordinary", "", GOOD, GOOD) == "bad_username"
-    assert new_user_problem("chen", [], "ordinary", "", GOOD, GOOD) == "roles_required"
-    assert new_user_problem("chen", ["owner"], "ordinary", "", GOOD, GOOD) == "roles_required"
-    assert new_user_problem("chen", ["staff"], "top", "", GOOD, GOOD) == "clearance_required"
-    assert new_user_problem("chen", ["staff"], "ordinary", "客服部", GOOD, GOOD) == \
+    assert new_user_problem("chen", ["staff"], "ordinary", "customer_service", "", GOOD, GOOD) == ""
+    assert new_user_problem("chen", ["staff"], "ordinary", "", "", GOOD, GOOD) == ""
+    assert new_user_problem("Chen", ["staff"], "ordinary", "", "", GOOD, GOOD) == "bad_username"
+    assert new_user_problem("陈", ["staff"], "ordinary", "", "", GOOD, GOOD) == "bad_username"
+    assert new_user_problem("chen", [], "ordinary", "", "", GOOD, GOOD) == "roles_required"
+    assert new_user_problem("chen", ["owner"], "ordinary", "", "", GOOD, GOOD) == "roles_required"
+    assert new_user_problem("chen", ["staff"], "top", "", "", GOOD, GOOD) == "clearance_required"
+    assert new_user_problem("chen", ["staff"], "ordinary", "客服部", "", GOOD, GOOD) == \
         "bad_department"
-    assert new_user_problem("chen", ["staff"], "ordinary", "", GOOD, "") == "passwords_differ"
+    assert new_user_problem("chen", ["staff"], "ordinary", "", "", GOOD, "") == "passwords_differ"
+    assert new_user_problem("chen", ["staff"], "ordinary", "", "陈晨", GOOD, GOOD) == ""
+    assert new_user_problem("chen", ["staff"], "ordinary", "", "陈" * 33, GOOD, GOOD) == \
+        "bad_full_name"
+    assert new_user_problem("chen", ["staff"], "ordinary", "", "陈\x07", GOOD, GOOD) == \
+        "bad_full_name"
+    assert tidied_full_name("  Chen \t Chen\n") == "Chen Chen"
 
 
 def test_the_list_puts_active_users_first_with_clearance_by_name() -> None:

@@ -69,15 +69,13 @@ def test_a_day_is_printed_as_the_company_counts_it() -> None:
 
     assert destroyed_on(ZoneInfo("Asia/Shanghai")) == "2024-12-04"
     assert destroyed_on(ZoneInfo("Europe/London")) == "2024-12-03"
-    text = "".join(page.get_textpage().get_text_range()
-                   for page in pypdfium2.PdfDocument(register.pdf(evening, COMPANY_ZONE)))
+    text = _text(register.pdf(evening, COMPANY_ZONE, names={}))
     assert "执行日期：2024-12-04" in text
 
 
 def test_the_pdf_lists_every_item_as_text_with_its_font_embedded() -> None:
-    content = register.pdf(REGISTER, COMPANY_ZONE)
-    text = "".join(page.get_textpage().get_text_range()
-                   for page in pypdfium2.PdfDocument(content))
+    content = register.pdf(REGISTER, COMPANY_ZONE, names={})
+    text = _text(content)
     assert re.search(rb"/FontFile[23]?", content)
     assert "档案销毁清册" in text
     assert all(f"2012-repair-A-1201-000{n}" in text for n in (1, 2, 3))
@@ -86,15 +84,32 @@ def test_the_pdf_lists_every_item_as_text_with_its_font_embedded() -> None:
     assert "监销人：sun" in text
 
 
+def test_the_pdf_names_people_by_their_full_names_where_their_accounts_have_one() -> None:
+    """A paper that is signed names who signs as they sign it; the username beside it
+    says which account it is. The CSV, read by programs, keeps the usernames."""
+    text = _text(register.pdf(REGISTER, COMPANY_ZONE, names={"wang": "王芳", "qian": "钱进"}))
+    rows = list(csv.DictReader(io.StringIO(
+        register.csv(REGISTER, COMPANY_ZONE).decode("utf-8-sig"))))
+    assert "监销人：王芳（wang）" in text
+    assert "监销人：sun" in text  # no full name given: the username
+    assert "执行人：钱进（qian）" in text
+    assert rows[0]["执行人"] == "qian"
+
+
+def _text(content: bytes) -> str:
+    return "".join(page.get_textpage().get_text_range()
+                   for page in pypdfium2.PdfDocument(content))
+
+
 def test_a_register_of_many_items_runs_over_several_pages() -> None:
     many = Destruction(**{**{f: getattr(REGISTER, f) for f in REGISTER.__struct_fields__},
                           "items": [_item(n) for n in range(1, 61)]})
-    assert len(pypdfium2.PdfDocument(register.pdf(many, COMPANY_ZONE))) > 1
+    assert len(pypdfium2.PdfDocument(register.pdf(many, COMPANY_ZONE, names={}))) > 1
 
 
 def test_a_missing_font_is_reported_with_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(DependencyUnavailable) as failed:
-        register.pdf(REGISTER, COMPANY_ZONE, font_path=tmp_path / "none.ttc")
+        register.pdf(REGISTER, COMPANY_ZONE, names={}, font_path=tmp_path / "none.ttc")
     assert "fonts-noto-cjk" in failed.value.detail
 
 
@@ -102,8 +117,7 @@ def test_the_register_names_who_executed_it_and_when() -> None:
     """R6: on paper too, whoever executed the register is seen not to be a witness."""
     rows = list(csv.DictReader(io.StringIO(
         register.csv(REGISTER, COMPANY_ZONE).decode("utf-8-sig"))))
-    text = "".join(page.get_textpage().get_text_range()
-                   for page in pypdfium2.PdfDocument(register.pdf(REGISTER, COMPANY_ZONE)))
+    text = _text(register.pdf(REGISTER, COMPANY_ZONE, names={}))
     assert [r["执行人"] for r in rows] == ["qian", "qian", ""]
     assert "执行人：qian" in text
     assert "执行日期：2024-12-03" in text
@@ -111,6 +125,5 @@ def test_the_register_names_who_executed_it_and_when() -> None:
 
 def test_the_printed_register_gives_the_day_destruction_may_start_from() -> None:
     """R5: the registry allows it on destroy_after itself."""
-    text = "".join(page.get_textpage().get_text_range()
-                   for page in pypdfium2.PdfDocument(register.pdf(REGISTER, COMPANY_ZONE)))
+    text = _text(register.pdf(REGISTER, COMPANY_ZONE, names={}))
     assert "可销毁日期：2024-12-03 起" in text
