@@ -19,7 +19,8 @@ from tests.unit.web.conftest import shared_pages
 
 GOOD = "correct horse battery"
 WANG = User(username="wang", roles=["archivist", "admin"], clearance="confidential",
-            department="archive", active=True, created_at=datetime(2030, 1, 1, tzinfo=UTC))
+            department="archive", active=True, created_at=datetime(2030, 1, 1, tzinfo=UTC),
+            full_name="王芳")
 READER = WANG.principal()
 
 
@@ -58,10 +59,12 @@ def test_the_page_says_who_the_person_is_by_chinese_names() -> None:
     page = _page()
     record = page[page.index('<dl class="record">'):page.index("</dl>")]
     said = " ".join(re.sub(r"<[^>]+>", " ", record).split())
-    assert said == "用户名 wang 角色 档案管理员、系统管理员 密级权限 机密 部门 档案室"
-    assert "部门 未登记" in " ".join(re.sub(r"<[^>]+>", " ", _page(user=User(
+    assert said == "用户名 wang 姓名 王芳 角色 档案管理员、系统管理员 密级权限 机密 部门 档案室"
+    unnamed = " ".join(re.sub(r"<[^>]+>", " ", _page(user=User(
         username="li", roles=["staff"], clearance="ordinary", department=None, active=True,
         created_at=WANG.created_at))).split())
+    assert "部门 未登记" in unnamed
+    assert "姓名 未登记（打印的移交清单等只印用户名；请系统管理员在“账号”里填写）" in unnamed
     assert 'role="alert"' not in page
     assert "autofocus" not in page
 
