@@ -95,7 +95,9 @@ OpenAPI schema's readers speak JavaScript's patterns, where ``$`` alone is the e
 BUILDING = r"[A-Z0-9]{1,4}"
 """A building as unit codes spell it: ``A`` of ``A-1201``, ``B1`` of ``B1-0101``, ``3`` of
 ``3-0501`` (estates number their buildings as often as they letter them: 3栋)."""
-HOUSEHOLD_PATTERN = rf"^{BUILDING}-[0-9]{{3,5}}{END}"
+HOUSEHOLD = rf"{BUILDING}-[0-9]{{3,5}}"
+"""A unit code, ``A-1201``, ``3-0501``."""
+HOUSEHOLD_PATTERN = rf"^{HOUSEHOLD}{END}"
 BUILDING_PATTERN = rf"^{BUILDING}{END}"
 HOUSEHOLD_RE = re.compile(HOUSEHOLD_PATTERN)
 BUILDING_RE = re.compile(BUILDING_PATTERN)

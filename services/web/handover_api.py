@@ -25,7 +25,7 @@ from services.common.contracts.fields import MAX_NOTE, MAX_TEXT_REASON
 from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.models import BUILDING, HOUSEHOLD_PATTERN, HOUSEHOLD_RE
+from services.common.models import BUILDING, HOUSEHOLD, HOUSEHOLD_RE
 from services.common.names import tidied_household
 from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
@@ -63,7 +63,7 @@ from services.web.signing import SignatureForm, signed
 
 PRINTABLE = re.compile(
     rf"general\.(pdf|csv)|floors/{BUILDING}/[0-9]{{1,3}}/(catalogue\.(pdf|csv)|closed\.pdf)"
-    rf"|households/{HOUSEHOLD_PATTERN.strip('^$')}/items\.(pdf|csv)|labels\.pdf")
+    rf"|households/{HOUSEHOLD}/items\.(pdf|csv)|labels\.pdf")
 """The registry's printable catalogues and label sheets (``/registry/catalogues/...``)."""
 PRINT_PARAMETERS = ("year", "kind", "building", "floor")
 
