@@ -25,6 +25,8 @@ from services.common.models import Category
 from services.registry.catalogue.repository import record_of
 from services.registry.catalogue.tables import documents
 from services.registry.holds.repository import held_clause
+from services.registry.households.repository import CABINET_ORDER
+from services.registry.households.tables import households
 from services.registry.schema import Repository, chunks
 from services.registry.sweeps.models import OPEN_ITEM_STATES, MovedOn
 from services.registry.sweeps.rules import Agreement
@@ -41,7 +43,8 @@ class SweepsRepository(Repository):
                   ) -> list[DocumentRecord]:
         """R2: documents the archive keeps (active or transferred out) due by ``as_of``,
         leaving out permanent ones, held ones (R7) and those already in a sweep; oldest
-        due first."""
+        due first, those due the same day in the order their cabinets stand (D1: 3栋
+        before 12栋, numbered buildings before lettered), company documents last."""
         # An open item counts while its document is still due by its sweep's as_of: one
         # no longer due (not released yet, sweeps.release) is in no sweep.
         in_sweep = sa.exists().where(
@@ -49,7 +52,8 @@ class SweepsRepository(Repository):
             sweep_items.c.state.in_(OPEN_ITEM_STATES),
             retention_sweeps.c.sweep_id == sweep_items.c.sweep_id,
             documents.c.disposal_due <= retention_sweeps.c.as_of)
-        query = sa.select(documents).where(
+        query = sa.select(documents).select_from(documents.outerjoin(
+            households, households.c.household == documents.c.household)).where(
             documents.c.status.in_(RETAINED_STATUSES), documents.c.retention_class != "permanent",
             documents.c.disposal_due.is_not(None), documents.c.disposal_due <= as_of,
             ~in_sweep,
@@ -58,7 +62,8 @@ class SweepsRepository(Repository):
         if categories:
             query = query.where(documents.c.category.in_(list(categories)))
         rows = (await self.conn.execute(
-            query.order_by(documents.c.disposal_due, documents.c.archive_no))).mappings()
+            query.order_by(documents.c.disposal_due, households.c.household.is_(None),
+                           *CABINET_ORDER, documents.c.archive_no))).mappings()
         return [record_of(row) for row in rows]
 
     async def insert(self, sweep: Sweep) -> None:

@@ -238,6 +238,23 @@ async def test_documents_due_for_disposal_are_listed_by_due_date(registry: Regis
     assert [item.document_id for item in due.items] == [sooner.document_id, later.document_id]
 
 
+async def test_documents_due_the_same_day_are_listed_in_the_order_their_cabinets_stand(
+        registry: Registry) -> None:
+    """D1: building 3 before 12 (not 12 before 3, as their archive numbers sort), numbered
+    buildings before lettered ones, company documents after the households'."""
+    filed = {household: await registry.file(household=household, category="repair",
+                                            filed_at=date(2010, 3, 1))
+             for household in ("A-0301", "12-0101", "3-0501")}
+    company = await registry.file(household=None, category="policy", filed_at=date(2010, 3, 1))
+    await registry.services.schedule.replace("qian", ScheduleUpdate(
+        classes={**DEFAULT_CLASSES, "policy": "short"}, years=RetentionYears(long=30, short=10)))
+    due = await registry.services.sweeps.start(
+        COMPLIANCE, SweepRequest(as_of=date(2024, 6, 1), dry_run=True))
+    assert [item.document_id for item in due.items] == [
+        filed["3-0501"].document_id, filed["12-0101"].document_id,
+        filed["A-0301"].document_id, company.document_id]
+
+
 async def _transferred(registry: Registry, **fields: object) -> str:
     """A document filed, then transferred out (移出); its id."""
     from services.common.contracts.operations import TransferRequest
