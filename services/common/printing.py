@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -149,15 +149,6 @@ def _whole(document: FPDF, column: Column, value: str) -> FontFace | None:
 def day(value: date | None) -> str:
     """The ISO date ``value`` (a day, not an instant: see ``day_at``); empty for none."""
     return "" if value is None else value.isoformat()
-
-
-def person(username: str | None, names: Mapping[str, str]) -> str:
-    """Someone as a paper they sign names them: ``张三（zhangsan）`` when their account has a
-    full name (``names``: username → full name), else the username; empty for none."""
-    if not username:
-        return ""
-    name = names.get(username)
-    return f"{name}（{username}）" if name else username
 
 
 def day_at(moment: datetime | None, zone: tzinfo) -> str:

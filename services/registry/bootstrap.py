@@ -28,7 +28,7 @@ from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import PeriodicTask
 from services.common.web import ServicePart, provided
 from services.registry.access import GrantSource
-from services.registry.accounts.api import AuthController, UsersController
+from services.registry.accounts.api import AuthController, PeopleController, UsersController
 from services.registry.accounts.models import NewUser
 from services.registry.accounts.service import AccountsService
 from services.registry.catalogue.api import AccessController, DocumentsController
@@ -94,7 +94,7 @@ from services.registry.transfers.service import TransferService
 log = logging.getLogger("archive.registry")
 
 CONTROLLERS = (
-    AuthController, UsersController, HouseholdsController, ScheduleController,
+    AuthController, PeopleController, UsersController, HouseholdsController, ScheduleController,
     DocumentsController, AccessController, CorrectionsController, FixityController,
     ChangesController, AuditController, DocumentTrailController, LoansController,
     CirculationController, NotificationsController, IncidentsController, SweepsController,

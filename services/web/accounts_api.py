@@ -33,6 +33,7 @@ from services.web.accounts_page import (
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text, texts
 from services.web.page import Page
+from services.web.people import PeopleNames
 
 ACCOUNTS_PATH = f"{PAGES_PREFIX}/admin/users"
 NEW_USER_FIELDS = ("username", "clearance", "department", "full_name")
@@ -60,8 +61,8 @@ class UserAdminPages(Controller):
         return await self._page(page, registry, about=user[:64])
 
     @post("/", operation_id="addUserForm")
-    async def add(self, page: NamedDependency[Page],
-                  registry: NamedDependency[RegistryReader]) -> Response[Any]:
+    async def add(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
+                  people_names: NamedDependency[PeopleNames]) -> Response[Any]:
         token = page_token(page.reader, may_administer)
         form = await page.request.form()
         values = {name: text(form, name) for name in NEW_USER_FIELDS}
@@ -82,6 +83,7 @@ class UserAdminPages(Controller):
             except ArchiveError as exc:
                 problem = refusal_code(exc)
             else:
+                people_names.forget()
                 return see(ACCOUNTS_PATH, done="created", user=values["username"])
         return await self._page(page, registry, status_code=422,
                                 problem=problem, about="", values=values,
@@ -108,7 +110,8 @@ class UserAdminPages(Controller):
 
     @post("/{username:str}/change", operation_id="changeUserForm")
     async def change(self, username: FromPath[str], page: NamedDependency[Page],
-                     registry: NamedDependency[RegistryReader]) -> Response[Any]:
+                     registry: NamedDependency[RegistryReader],
+                     people_names: NamedDependency[PeopleNames]) -> Response[Any]:
         """New roles, clearance, department and full name for ``username`` (the form shows
         them all, as they are, and sends them all); saved, the list says whether their
         sign-ins ended (a new name alone ends none)."""
@@ -126,10 +129,12 @@ class UserAdminPages(Controller):
         before = await registry.user(token, username)
         rights_before = (sorted(before.roles), before.clearance, before.department)
         rights_after = (sorted(set(roles)), clearance, department or None)
-        return await self._changed(page, registry, username, registry.change_user(
+        response = await self._changed(page, registry, username, registry.change_user(
             token, username, roles=roles, clearance=clearance,
             department=department or None, full_name=full_name or None),
             done="changed" if rights_after != rights_before else "renamed", opened="change")
+        people_names.forget()
+        return response
 
     @post("/{username:str}/deactivate", operation_id="deactivateUserForm")
     async def deactivate(self, username: FromPath[str], page: NamedDependency[Page],

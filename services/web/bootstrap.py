@@ -34,6 +34,7 @@ from services.web.loans_api import LoanPages, StatisticsPages
 from services.web.occupancy_correction_api import OccupancyCorrectionPages
 from services.web.own_account_api import OwnAccountPages
 from services.web.page import provide_page, provide_reader
+from services.web.people import PeopleNames
 from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
 from services.web.review_api import ReviewPages
@@ -48,15 +49,17 @@ def _no_service_token() -> str:
 
 
 def build(ctx: Context) -> ServicePart:
+    registry = RegistryReader(ctx.peer_url("registry"), name="registry",
+                              service_token=_no_service_token)
     clients = {
-        "registry": RegistryReader(ctx.peer_url("registry"), name="registry",
-                                   service_token=_no_service_token),
+        "registry": registry,
         "ingest": IngestClient(ctx.peer_url("ingest"), name="ingest",
                                service_token=_no_service_token),
         "search": SearchClient(ctx.peer_url("search"), name="search",
                                service_token=_no_service_token),
     }
     pages = Pages(ctx.clock.zone)
+    people_names = PeopleNames(registry)
     failures = failure_handlers(pages)
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
@@ -73,7 +76,7 @@ def build(ctx: Context) -> ServicePart:
         middleware=[DefineMiddleware(PageCookies, csrf_secret=csrf_secret, codec=ctx.codec)],
         exception_handlers=failures,
         dependencies={
-            **provided(pages=pages, codec=ctx.codec, **clients),
+            **provided(pages=pages, codec=ctx.codec, people_names=people_names, **clients),
             "this_year": Provide(lambda: ctx.clock.today().year, sync_to_thread=False),
             "today": Provide(lambda: ctx.clock.today(), sync_to_thread=False),
             # A lambda, as for today: given the bound method, Litestar kept a copy of the

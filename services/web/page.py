@@ -5,6 +5,7 @@ naming them each time."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from litestar.params import QueryParameter
 from services.common.auth import PrincipalVerifier, TokenCodec
 from services.web.failures import outcome_values
 from services.web.navigation import layout_values
+from services.web.people import PeopleNames
 from services.web.render import Pages
 from services.web.session import Reader, reader_of
 
@@ -29,13 +31,16 @@ class Page:
     request: Request[Any, Any, Any]
     reader: Reader
     pages: Pages
+    people: Mapping[str, str]
+    """Full names by username: the templates' ``person`` filter names people by them."""
 
     def render(self, template: str, *, status_code: int = 200, **values: Any
                ) -> Response[str]:
         """``template`` with ``values``, what the last form did or why it was refused
         (unless ``values`` say) and the base layout's values."""
         return self.pages.render(self.request, template, status_code=status_code,
-                                 **{**outcome_values(self.request), **values},
+                                 **{"people": self.people, **outcome_values(self.request),
+                                    **values},
                                  **layout_values(self.request, self.reader.principal))
 
 
@@ -45,5 +50,7 @@ async def provide_reader(request: Request[Any, Any, Any], codec: NamedDependency
 
 
 async def provide_page(request: Request[Any, Any, Any], reader: NamedDependency[Reader],
-                       pages: NamedDependency[Pages]) -> Page:
-    return Page(request=request, reader=reader, pages=pages)
+                       pages: NamedDependency[Pages],
+                       people_names: NamedDependency[PeopleNames]) -> Page:
+    return Page(request=request, reader=reader, pages=pages,
+                people=await people_names.names(reader.token))

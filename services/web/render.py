@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from services.common.auth import SERVICE_PREFIX
 from services.common.clock import COMPANY_ZONE
+from services.common.contracts.accounts import person
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
 from services.web.cookies import LANGUAGE
@@ -129,10 +130,18 @@ SERVICE_ACTOR = "档案系统"
 registry's ``service:registry``): staff read no internal name."""
 
 
-def _actor(username: str) -> str:
-    """Who did it: a person by username, the archive's services by one name (for ``_()``
-    to translate)."""
-    return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else username
+@pass_context
+def _person(context: Context, username: str | None) -> str:
+    """Someone by their full name and username, ``王芳（wang）``, where the page was given
+    their name (``people``), else by their username."""
+    return person(username, context.get("people") or {})
+
+
+@pass_context
+def _actor(context: Context, username: str) -> str:
+    """Who did it: a person as ``person`` names them, the archive's services by one name
+    (for ``_()`` to translate)."""
+    return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else _person(context, username)
 
 
 def _environment(translations: NullTranslations) -> Environment:
@@ -149,6 +158,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["as_written"] = _as_written
     environment.filters["role"] = _role
     environment.filters["actor"] = _actor
+    environment.filters["person"] = _person
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["document_url"] = document_url

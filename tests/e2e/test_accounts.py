@@ -225,6 +225,29 @@ def test_a_full_name_is_kept_and_changed_without_ending_the_users_sign_ins(
             if entry["action"] == "user_changed"] == [(["full_name"], "张三丰", "张三")]
 
 
+def test_pages_name_people_by_their_full_names_which_anyone_signed_in_may_read(
+        server: ArchiveServer) -> None:
+    admin = server.add_user("root.people", "admin")
+    staff = server.add_user("ma.people", "staff")
+    with server.client(admin) as client:
+        client.post("/registry/users", json={
+            "username": "he.people", "roles": ["compliance"], "full_name": "何静",
+            "password": PASSWORD}).raise_for_status()
+    with server.client(server.login("he.people")) as client:
+        schedule = client.get("/registry/retention/schedule").json()
+        client.put("/registry/retention/schedule", json={
+            "classes": schedule["classes"], "years": schedule["years"]}).raise_for_status()
+    with server.client(staff) as client:
+        people = client.get("/registry/people")
+    with server.client() as client:
+        anonymous = client.get("/registry/people")
+    page = signed_in(server.url, "he.people").get("/ui/retention")
+    assert {"username": "he.people", "full_name": "何静"} in people.json()
+    assert "root.people" not in {person["username"] for person in people.json()}  # no name
+    assert anonymous.status_code == 401
+    assert "何静（he.people） 于" in page.text  # who changed the schedule last
+
+
 def test_a_value_ending_in_a_newline_is_refused_as_a_username_a_name_or_a_household(
         server: ArchiveServer) -> None:
     admin = server.add_user("root.newline", "admin", "archivist")

@@ -7,7 +7,7 @@ their own. Every call carries the person's own token; the registry decides (only
 from __future__ import annotations
 
 from services.common.clients import ServiceClient, segment
-from services.common.contracts.accounts import NewAccount, TokenResponse, User
+from services.common.contracts.accounts import NewAccount, Person, TokenResponse, User
 
 
 class AccountsReader(ServiceClient):
@@ -28,6 +28,12 @@ class AccountsReader(ServiceClient):
         return await self.call("POST", "/registry/users/me/password", TokenResponse,
                                token=token, headers=headers,
                                json={"current_password": current, "new_password": new})
+
+    async def people(self, token: str) -> dict[str, str]:
+        """The full names of everyone whose account has one, by username (anyone's
+        token)."""
+        people = await self.call("GET", "/registry/people", list[Person], token=token)
+        return {person.username: person.full_name for person in people}
 
     async def users(self, token: str) -> list[User]:
         return await self.call("GET", "/registry/users", list[User], token=token)

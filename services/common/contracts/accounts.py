@@ -4,6 +4,7 @@ decode them (``services.common.clients.accounts`` and ``.reader``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 
@@ -34,6 +35,22 @@ class User(Struct):
         return Principal(username=self.username, roles=tuple(self.roles),
                          clearance=self.clearance, department=self.department,
                          token_version=token_version)
+
+
+class Person(Struct):
+    """Someone with an account, as pages name them: ``王芳（wang）``."""
+
+    username: str
+    full_name: str
+
+
+def person(username: str | None, names: Mapping[str, str]) -> str:
+    """Someone as papers and pages name them: ``张三（zhangsan）`` when their account has a
+    full name (``names``: username → full name), else the username; empty for none."""
+    if not username:
+        return ""
+    name = names.get(username)
+    return f"{name}（{username}）" if name else username
 
 
 class TokenResponse(Struct):

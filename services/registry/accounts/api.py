@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from services.common.auth import ACCOUNT_ADMINS, Principal
-from services.common.contracts.accounts import TokenResponse, User
+from services.common.contracts.accounts import Person, TokenResponse, User
 from services.common.errors import Forbidden
 from services.registry.accounts.models import (
     Identity,
@@ -53,6 +53,17 @@ class AuthController(Controller):
         """The caller as the token describes them; other services use it to verify tokens."""
         return Identity(username=principal.username, roles=principal.roles,
                         clearance=principal.clearance, department=principal.department)
+
+
+class PeopleController(Controller):
+    path = "/people"
+    tags = ("accounts",)
+
+    @get("/", operation_id="listPeople")
+    async def people(self, accounts: NamedDependency[AccountsService]) -> list[Person]:
+        """Everyone whose account has a full name (姓名), by username, for any signed-in
+        caller: the pages name people by it, as the company's staff list does."""
+        return await accounts.people()
 
 
 class UsersController(Controller):

@@ -63,12 +63,14 @@ class AccountsRepository(Repository):
         if result.rowcount != 1:
             raise NotFound(f"no user {username!r}", code="unknown_user")
 
-    async def full_names(self, usernames: Collection[str]) -> dict[str, str]:
-        """The full names of those of ``usernames`` whose accounts have one."""
-        rows = await self.conn.execute(
-            sa.select(users.c.username, users.c.full_name)
-            .where(users.c.username.in_(set(usernames)), users.c.full_name.is_not(None)))
-        return {username: full_name for username, full_name in rows}
+    async def full_names(self, usernames: Collection[str] | None = None) -> dict[str, str]:
+        """The full names of those of ``usernames`` (None: of everyone) whose accounts
+        have one, by username."""
+        query = (sa.select(users.c.username, users.c.full_name)
+                 .where(users.c.full_name.is_not(None)).order_by(users.c.username))
+        if usernames is not None:
+            query = query.where(users.c.username.in_(set(usernames)))
+        return {username: full_name for username, full_name in await self.conn.execute(query)}
 
     async def record_attempt(self, username: str, address: str | None, at: datetime, *,
                              since: datetime) -> Attempt:

@@ -58,7 +58,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from services.common.auth import ACCOUNT_ADMINS, Principal, RecentlyVerified, TokenCodec
 from services.common.clock import Clock
 from services.common.config import PASSWORD_HASH_MEMORY_KIB
-from services.common.contracts.accounts import TokenResponse, User
+from services.common.contracts.accounts import Person, TokenResponse, User
 from services.common.contracts.lending import OpenLoan, WaitingRequest
 from services.common.contracts.operations import WaitingHandover
 from services.common.errors import (
@@ -189,6 +189,13 @@ class AccountsService:
                 clearance=user.clearance, department=user.department, full_name=user.full_name,
                 password_set=password_hash is not None), at=user.created_at)
         return user
+
+    async def people(self) -> list[Person]:
+        """Everyone whose account has a full name, those who left too (papers and
+        histories name them), by username."""
+        async with self.store.snapshot() as tx:
+            names = await tx.accounts.full_names()
+        return [Person(username=username, full_name=name) for username, name in names.items()]
 
     async def get_user(self, username: str) -> User:
         return (await self._account(username)).user

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
+from services.common.contracts.accounts import person
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.printing import (
@@ -25,7 +26,6 @@ from services.common.printing import (
     finished,
     heading,
     lines,
-    person,
     table,
 )
 from services.common.spreadsheet import csv_bytes

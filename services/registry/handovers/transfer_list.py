@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
+from services.common.contracts.accounts import person
 from services.common.contracts.operations import (
     HANDOVER_STATUS_NAMES,
     SIDE_NAMES,
@@ -31,7 +32,6 @@ from services.common.printing import (
     finished,
     heading,
     lines,
-    person,
     table,
 )
 from services.common.spreadsheet import csv_bytes

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import tzinfo
 
+from services.common.contracts.accounts import person
 from services.common.contracts.inventory import BOX_STATE_NAMES, Inventory
 from services.common.printing import (
     Column,
@@ -15,7 +16,6 @@ from services.common.printing import (
     day_at,
     finished,
     heading,
-    person,
     table,
 )
 from services.registry.catalogues.rules import place
