@@ -34,11 +34,9 @@ from services.web.document_page import (
 from services.web.navigation import layout as page_layout
 from services.web.version_reasons import REASON_TEXTS
 from tests.support.registry import document_record
-from tests.unit.web.conftest import in_both_languages, shared_pages
+from tests.unit.web.conftest import LI, WANG, in_both_languages, shared_pages
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
-LI = Principal(username="li", roles=("staff",), department="customer_service")
 ALLOWED = Decision(allowed=True, code="allowed", reason="")
 RECORD = document_record(pages=2)
 TEXT = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏水"),

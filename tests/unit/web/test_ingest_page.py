@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
-from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
 from services.web.ingest_page import batch_view
 from services.web.navigation import layout as page_layout
-from tests.unit.web.conftest import in_both_languages, shared_pages
-
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
+from tests.unit.web.conftest import WANG, in_both_languages, shared_pages
 
 
 def _refused(code: str, error: str, **more: Any) -> Batch:
