@@ -39,7 +39,7 @@ from typing import BinaryIO
 import msgspec
 
 from services.common.clock import Clock, SystemClock
-from services.common.durable import fsync_directory, replace_durably
+from services.common.durable import fsync_directory, replace_durably, stage
 from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
@@ -318,18 +318,7 @@ class DirectoryObjectStore(PutEitherWay):
             pass
 
     def _stage(self, fill: Fill) -> tuple[Path, str]:
-        staging = self._root / "tmp"
-        staging.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=staging, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                sha256 = fill(out)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        return Path(name), sha256
+        return stage(self._root / "tmp", fill)
 
     def _publish(self, staged: Path, target: Path) -> None:
         _make_dirs(target.parent)
