@@ -56,6 +56,7 @@ from services.common.objectstore import (
     original_key,
     require_aware,
     validate_key,
+    write_new_file,
 )
 
 SETTLE_NS = 2_000_000_000
@@ -294,16 +295,8 @@ class DirectoryObjectStore(PutEitherWay):
             return source.read()
 
     def _download(self, key: str, path: Path) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        with self._open_for_read(key) as source, path.open("xb") as out:
-            while chunk := source.read(COPY_CHUNK_BYTES):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        return digest.hexdigest(), size
+        with self._open_for_read(key) as source:
+            return write_new_file(path, iter(partial(source.read, COPY_CHUNK_BYTES), b""))
 
     def _open_for_read(self, key: str) -> BinaryIO:
         try:
