@@ -6,6 +6,7 @@ said in Chinese with what was typed kept; only an archivist has the forms."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,12 +143,9 @@ def test_only_an_archivist_has_the_forms(server: ArchiveServer, archivist: httpx
                                          ) -> None:
     _opened(archivist, "C-0105", "孙丽", "2017-04-01")
     server.add_user("li", "staff")
-    li = signed_in(server.url, "li")
-    try:
+    with closing(signed_in(server.url, "li")) as li:
         page = li.get("/ui/households/C-0105")
         sent = _posted(li, "C-0105", "move-out", moved_out="2020-01-01", confirm="1")
-    finally:
-        li.close()
     assert "孙丽" in page.text
     assert "/move-out" not in page.text
     assert sent.status_code == 404
@@ -160,8 +158,7 @@ def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
     who was recorded meanwhile and that nothing changed, with what they typed kept."""
     _opened(archivist, "C-0107", "李娜", "2019-03-01")
     server.add_user("zhao", "archivist")
-    zhao = signed_in(server.url, "zhao")
-    try:
+    with closing(signed_in(server.url, "zhao")) as zhao:
         asked = {browser: _posted(browser, "C-0107", "occupants", occupant=name,
                                   moved_in="2024-05-01")
                  for browser, name in ((wang, "孙丽"), (zhao, "孙莉"))}
@@ -169,8 +166,6 @@ def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
                            moved_in="2024-05-01")
         second = _confirmed(zhao, "C-0107", "occupants", asked[zhao], occupant="孙莉",
                             moved_in="2024-05-01")
-    finally:
-        zhao.close()
     assert all("现住户 李娜 同日退租" in page.text for page in asked.values())
     assert first.status_code == 303, first.text
     assert second.status_code == 409
@@ -206,13 +201,10 @@ def test_a_day_after_today_is_refused_at_its_field_with_what_was_typed(
     clocked = start_archive_server(clock=FixedClock(datetime(2024, 6, 1, 9, tzinfo=UTC)))
     with clocked.client(clocked.add_user("wang", "archivist")) as registry:
         _opened(registry, "C-0109", "李娜", "2019-03-01")
-        browser = signed_in(clocked.url, "wang")
-        try:
+        with closing(signed_in(clocked.url, "wang")) as browser:
             moving_out = _posted(browser, "C-0109", "move-out", moved_out="2052-01-31")
             moving_in = _posted(browser, "C-0109", "occupants", occupant="孙丽",
                                 moved_in="2024-06-02")
-        finally:
-            browser.close()
         household = registry.get("/registry/households/C-0109").json()
     for refused, field, typed in ((moving_out, "moved-out", "2052-01-31"),
                                   (moving_in, "moved-in", "2024-06-02")):
