@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
@@ -204,6 +204,17 @@ def _sqlstate(exc: BaseException) -> str:
 async def ping(engine: AsyncEngine) -> None:
     async with connect(engine) as conn:
         await conn.execute(text("SELECT 1"))
+
+
+def database_check(engine: AsyncEngine) -> Callable[[], Awaitable[str]]:
+    """A service's readiness check of its database (``ReadinessCheck``): "ok" once it
+    answers; ``ping``'s ``DependencyUnavailable`` when it does not."""
+
+    async def check() -> str:
+        await ping(engine)
+        return "ok"
+
+    return check
 
 
 def unstorable(exc: DBAPIError | OverflowError) -> ValidationFailed | None:

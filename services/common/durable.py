@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
 
 
 def fsync_file(path: Path) -> None:
@@ -51,15 +55,24 @@ def create_durably(target: Path, data: bytes) -> bool:
     return True
 
 
-def _staged(target: Path, data: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+def stage(directory: Path, fill: Callable[[BinaryIO], T], *, prefix: str | None = None
+          ) -> tuple[Path, T]:
+    """A new file in ``directory`` (readable by its owner only, its name ending ``.part``)
+    that ``fill`` wrote, fsynced, and what ``fill`` returned; nothing is left of it when
+    writing fails. Its name is then given to it with ``replace_durably`` or a link."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            filled = fill(out)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    return Path(name)
+    return Path(name), filled
+
+
+def _staged(target: Path, data: bytes) -> Path:
+    path, _ = stage(target.parent, lambda out: out.write(data), prefix=f".{target.name}.")
+    return path

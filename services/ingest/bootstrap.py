@@ -25,7 +25,7 @@ from services.common.clients.registry import RegistryClient
 from services.common.clock import Clock
 from services.common.config import Settings
 from services.common.context import Context
-from services.common.db import create_engine, ping
+from services.common.db import create_engine, database_check
 from services.common.errors import DependencyUnavailable
 from services.common.metrics import Metrics
 from services.common.migrations import prepare_database
@@ -212,10 +212,6 @@ def build(ctx: Context) -> ServicePart:
         await registry.close()
         await engine.dispose()
 
-    async def database() -> str:
-        await ping(engine)
-        return "ok"
-
     async def worker_state() -> str:
         return await workers.state() if workers else "apart (run 'archive worker')"
 
@@ -229,7 +225,7 @@ def build(ctx: Context) -> ServicePart:
     )
     return ServicePart(
         name="ingest", router=router, on_startup=[start], on_shutdown=[stop],
-        readiness={"ingest.database": database, "ingest.objects": store.check,
+        readiness={"ingest.database": database_check(engine), "ingest.objects": store.check,
                    "ingest.workers": worker_state},
         samplers={"ingest": IngestSampler(queue, fixity.runs, follower, registry, store,
                                           ctx.clock, tally)},

@@ -186,11 +186,7 @@ class DerivedText:
     async def page(self, sha256: str, number: int) -> PageText | None:
         """Page ``number`` of the current text (read up to it); ``None`` past the last.
         ``NotFound`` (``no_text``) when nothing was extracted."""
-        async with aclosing(self.pages(sha256)) as pages:
-            async for page in pages:
-                if page.number == number:
-                    return page
-        return None
+        return await _numbered(self.pages(sha256), number)
 
     async def older_page(self, sha256: str, version: int, number: int) -> PageText | None:
         """Page ``number`` of version ``version`` kept once a newer one replaced it; ``None``
@@ -199,11 +195,7 @@ class DerivedText:
         key = older_pages_key(sha256, version)
         if await self.store.head(key) is None:
             return None
-        async with aclosing(self._pages_at(key)) as pages:
-            async for page in pages:
-                if page.number == number:
-                    return page
-        return None
+        return await _numbered(self._pages_at(key), number)
 
     async def current_version(self, sha256: str) -> int:
         """The number of the current text version."""
@@ -258,3 +250,13 @@ async def copy_to_file(store: ObjectStore, key: str, destination: Path) -> None:
 def _no_text() -> NotFound:
     return NotFound("no text was extracted for this document (it was filed without going "
                     "through ingest, or its job has not finished)", code="no_text")
+
+
+async def _numbered(pages: AsyncGenerator[PageText, None], number: int) -> PageText | None:
+    """Page ``number`` of ``pages``, read up to it (the rest is not read); ``None`` past
+    the last."""
+    async with aclosing(pages):
+        async for page in pages:
+            if page.number == number:
+                return page
+    return None

@@ -21,7 +21,7 @@ from services.common.clock import Clock, SystemClock
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.contracts.accounts import User
-from services.common.db import create_engine, is_sqlite, ping
+from services.common.db import create_engine, database_check, is_sqlite
 from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
@@ -215,10 +215,6 @@ def build(ctx: Context) -> ServicePart:
                                wait=True)
         await registry.start()
 
-    async def database() -> str:
-        await ping(engine)
-        return "ok"
-
     router = Router(
         path="/registry", route_handlers=list(CONTROLLERS),
         dependencies=registry.dependencies(),
@@ -227,7 +223,7 @@ def build(ctx: Context) -> ServicePart:
     return ServicePart(
         name="registry", router=router, on_startup=[start],
         on_shutdown=[registry.stop, ingest.close, engine.dispose],
-        readiness={"registry.database": database,
+        readiness={"registry.database": database_check(engine),
                    "registry.audit": registry.journal.append_only_state},
         verifier=registry.accounts,
         samplers={"registry": RegistrySampler(registry.store, ctx.clock)},

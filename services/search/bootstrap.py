@@ -18,7 +18,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.registry import RegistryClient
 from services.common.config import Settings
 from services.common.context import Context
-from services.common.db import create_engine, ping
+from services.common.db import create_engine, database_check
 from services.common.migrations import prepare_database
 from services.common.tasks import waited_at_start
 from services.common.web import ServicePart, provided
@@ -85,10 +85,6 @@ def build(ctx: Context) -> ServicePart:
         await ingest.close()
         await engine.dispose()
 
-    async def database() -> str:
-        await ping(engine)
-        return "ok"
-
     router = Router(
         path="/search",
         route_handlers=[SearchController, ReindexController],
@@ -96,7 +92,7 @@ def build(ctx: Context) -> ServicePart:
     )
     return ServicePart(
         name="search", router=router, on_startup=[start], on_shutdown=[stop],
-        readiness={"search.database": database, "search.index": index.check,
+        readiness={"search.database": database_check(engine), "search.index": index.check,
                    "search.consumer": consumer.state},
         samplers={"search": SearchSampler(cursors, registry, index)},
     )

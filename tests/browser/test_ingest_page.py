@@ -33,6 +33,18 @@ FILES = SCANS + 2
 FINISH_TIMEOUT_S = 240
 
 
+def _upload(wang: Page) -> None:
+    """Send the form (上传); the page becomes the batch's."""
+    wang.get_by_role("button", name="上传").click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+
+
+def _wait_until_finished(wang: Page) -> None:
+    """The batch's summary says every file is done with (全部处理完毕)."""
+    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
+                                                           timeout=FINISH_TIMEOUT_S * 1000)
+
+
 office = office_fixture("ingest", ocr_engine="tesseract")
 
 
@@ -89,8 +101,7 @@ def test_a_batch_with_a_manifest_is_followed_live_and_kept(
 
     wang.get_by_label("文件（可多选）").set_input_files(paths)
     wang.get_by_label("清单（CSV，可选）").set_input_files(manifest)
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
     seen = [_summary(wang)]
     states = set(wang.locator("tbody tr td:nth-child(2)").all_inner_texts())
@@ -155,11 +166,9 @@ def test_files_without_a_manifest_take_the_defaults_and_a_duplicate_is_shown(
     wang.get_by_label("户号").fill("A-1201")
     wang.get_by_label("类别").select_option("repair")
     wang.get_by_label("归档日期").fill("2024-05-18")
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
-    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
-                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    _wait_until_finished(wang)
     expect(wang.get_by_role("row", name=re.compile("repair-01.png"))).to_contain_text("重复")
     expect(wang.get_by_role("row", name=re.compile("visit.png"))).to_contain_text("完成")
     earlier = wang.get_by_role("heading", name="其他最近的批次")
@@ -179,14 +188,12 @@ def test_a_batch_that_cannot_reach_the_server_says_so_until_it_answers_again(
     wang.get_by_label("类别").select_option("policy")
     progress = re.compile(r"/ui/ingest/batches/[^/?]+$")
     wang.route(progress, lambda route: route.abort())  # the server away, as a restart is
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
     unreachable = wang.get_by_role("status").filter(has_text="暂时连接不上服务器")
     expect(unreachable).to_contain_text("页面会继续尝试")
     wang.unroute(progress)
     expect(unreachable).to_have_count(0)
-    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
-                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    _wait_until_finished(wang)
 
 
 def test_a_file_filed_with_other_details_is_refused_naming_them_with_its_document(
@@ -197,8 +204,7 @@ def test_a_file_filed_with_other_details_is_refused_naming_them_with_its_documen
     wang.get_by_label("文件（可多选）").set_input_files([paths[1]])  # filed as A-1202's repair
     wang.get_by_label("户号").fill("C-0502")
     wang.get_by_label("类别").select_option("visit")
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
     refused = wang.get_by_role("row", name=re.compile("repair-02.png"))
     expect(refused).to_contain_text("未接收")
@@ -320,11 +326,9 @@ def test_files_dropped_on_the_page_join_the_batch_as_if_chosen(
     expect(chosen).to_contain_text("清单：manifest.csv")
     expect_no_serious_violations(wang)
     wang.screenshot(path=screenshots / "ingest-dropped.png", full_page=True)
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
-    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
-                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    _wait_until_finished(wang)
     expect(wang.locator("#batch-summary")).to_contain_text(
         "3 个文件：完成 3，失败或未接收 0，重复 0，处理中 0")
     nested = wang.locator("tr", has_text="lifts/north/inspection-3.png")
@@ -366,11 +370,9 @@ def test_a_folder_chosen_whole_is_filed_by_the_manifest_inside_it(
     chosen = wang.locator("#chosen")
     expect(chosen).to_contain_text("已选择 2 个文件")
     expect(chosen).to_contain_text("已使用文件夹中的清单 清单.csv")
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
-    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
-                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    _wait_until_finished(wang)
     expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 2，失败或未接收 1")
     expect(wang.get_by_role("row", name=re.compile("A0801-合同.png"))).to_contain_text("完成")
     expect(wang.get_by_role("row", name=re.compile("A0801-缺.png"))).to_contain_text(
@@ -413,11 +415,9 @@ def test_files_chosen_by_name_are_the_manifests_rows_and_namesakes_are_not_guess
     wang.get_by_label("文件（可多选）").set_input_files(
         [moved_in, scans / "2023" / "回访.png", scans / "2024" / "回访.png"])
     wang.get_by_label("清单（CSV，可选）").set_input_files(manifest)
-    wang.get_by_role("button", name="上传").click()
-    wang.wait_for_url(re.compile(r"/ui/ingest\?batch="))
+    _upload(wang)
 
-    expect(wang.locator("#batch-summary")).to_contain_text("全部处理完毕",
-                                                           timeout=FINISH_TIMEOUT_S * 1000)
+    _wait_until_finished(wang)
     expect(wang.locator("#batch-summary")).to_contain_text("3 个文件：完成 1，失败或未接收 2")
     expect(wang.get_by_role("row", name=re.compile("A0802-入伙.png"))).to_contain_text("完成")
     for line in (3, 4):

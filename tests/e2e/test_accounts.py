@@ -9,6 +9,7 @@ address's limit is raised past them."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 import httpx
 
@@ -510,15 +511,12 @@ def test_my_account_says_how_long_to_wait_after_too_many_wrong_current_passwords
         server: ArchiveServer) -> None:
     server.add_user("sun.account", "staff")
     limit = server.settings.login_attempts_per_minute
-    browser = signed_in(server.url, "sun.account")
-    try:
+    with closing(signed_in(server.url, "sun.account")) as browser:
         answers = [browser.post("/ui/account/password", data={
             "_csrf_token": browser.cookies["archive_csrf"], "current_password": "nope nope",
             "new_password": "a brand new one", "new_password_again": "a brand new one"})
             for _ in range(limit + 1)]
         still = browser.get("/ui/account")
-    finally:
-        browser.close()
     throttled = answers[limit]
     assert [answer.status_code for answer in answers] == [401] * limit + [429]
     said = re.search(r"密码没有更改。尝试次数过多，请 (\d+) 秒后再试。", throttled.text)

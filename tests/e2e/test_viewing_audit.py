@@ -7,6 +7,7 @@ original are each an entry of their own, always."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,8 +50,7 @@ def test_a_viewing_is_one_read_entry_and_api_reads_and_downloads_their_own(
         return [entry["at"] for entry in trail
                 if entry["action"] == action and entry["username"] == "li"]
 
-    browser = signed_in(archive.url, "li")
-    try:
+    with closing(signed_in(archive.url, "li")) as browser:
         _view(browser, document_id, pages=3)
         assert len(entries("read_text")) == 1
 
@@ -68,8 +68,6 @@ def test_a_viewing_is_one_read_entry_and_api_reads_and_downloads_their_own(
         assert len(entries("download")) == 1
         assert browser.get(f"/ui/documents/{document_id}/original").status_code == 200
         assert len(entries("download")) == 2
-    finally:
-        browser.close()
 
     for _ in range(2):
         assert li_api.get(f"/ingest/documents/{document_id}/text").status_code == 200
@@ -85,8 +83,7 @@ def test_the_review_page_loaded_again_joins_the_viewing_of_its_document(
     assert job["status"] == "done", job
     document_id = job["document_id"]
 
-    browser = signed_in(archive.url, "wang")
-    try:
+    with closing(signed_in(archive.url, "wang")) as browser:
         for number in (1, 1, 2, 1):  # loaded again, the next page, back
             review = browser.get("/ui/review", params={"document": document_id,
                                                        "page": number})
@@ -95,8 +92,6 @@ def test_the_review_page_loaded_again_joins_the_viewing_of_its_document(
             assert browser.get(f"/ui/documents/{document_id}/pages/{number}/preview"
                                ).status_code == 200
         _view(browser, document_id, pages=1)
-    finally:
-        browser.close()
 
     trail = qin.get("/registry/audit/", params={"document_id": document_id}).json()
     assert [entry["action"] for entry in trail

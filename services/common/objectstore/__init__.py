@@ -32,7 +32,14 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+)
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -361,6 +368,21 @@ def _open_spool_file(spool_dir: Path) -> tuple[Path, BinaryIO]:
 def _write_hashing(out: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
     digest.update(chunk)
     out.write(chunk)
+
+
+def write_new_file(path: Path, chunks: Iterable[bytes]) -> tuple[str, int]:
+    """``chunks`` written to a file made at ``path`` (``FileExistsError`` if one is there)
+    and fsynced: their hex SHA-256 and size. Blocking: call it in a thread."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("xb") as out:
+        for chunk in chunks:
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest(), size
 
 
 def file_sha256(path: Path) -> str:

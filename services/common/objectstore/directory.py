@@ -39,7 +39,7 @@ from typing import BinaryIO
 import msgspec
 
 from services.common.clock import Clock, SystemClock
-from services.common.durable import fsync_directory, replace_durably
+from services.common.durable import fsync_directory, replace_durably, stage
 from services.common.errors import Conflict, DependencyUnavailable, NotFound
 from services.common.objectstore import (
     CHUNK_BYTES,
@@ -56,6 +56,7 @@ from services.common.objectstore import (
     original_key,
     require_aware,
     validate_key,
+    write_new_file,
 )
 
 SETTLE_NS = 2_000_000_000
@@ -294,16 +295,8 @@ class DirectoryObjectStore(PutEitherWay):
             return source.read()
 
     def _download(self, key: str, path: Path) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        with self._open_for_read(key) as source, path.open("xb") as out:
-            while chunk := source.read(COPY_CHUNK_BYTES):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        return digest.hexdigest(), size
+        with self._open_for_read(key) as source:
+            return write_new_file(path, iter(partial(source.read, COPY_CHUNK_BYTES), b""))
 
     def _open_for_read(self, key: str) -> BinaryIO:
         try:
@@ -318,18 +311,7 @@ class DirectoryObjectStore(PutEitherWay):
             pass
 
     def _stage(self, fill: Fill) -> tuple[Path, str]:
-        staging = self._root / "tmp"
-        staging.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=staging, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                sha256 = fill(out)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        return Path(name), sha256
+        return stage(self._root / "tmp", fill)
 
     def _publish(self, staged: Path, target: Path) -> None:
         _make_dirs(target.parent)

@@ -24,7 +24,6 @@ import asyncio
 import hashlib
 import io
 import itertools
-import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from services.common.objectstore import (
     original_key,
     require_aware,
     validate_key,
+    write_new_file,
 )
 
 P = ParamSpec("P")
@@ -452,20 +452,11 @@ class S3ObjectStore(PutEitherWay):
             _release(response)
 
     def _download_sync(self, key: str, path: Path) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
         response = self._client.get_object(self._bucket, key)
         try:
-            with path.open("xb") as out:
-                for chunk in response.stream(CHUNK_BYTES):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+            return write_new_file(path, response.stream(CHUNK_BYTES))
         finally:
             _release(response)
-        return digest.hexdigest(), size
 
     def _stored_sha256(self, key: str, version: str | None = None) -> str:
         """Hash the stored bytes (of ``version``, else the newest): an object written by

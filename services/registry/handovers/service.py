@@ -102,9 +102,7 @@ class HandoverService:
                                      who_signs="each side")
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            current = await tx.handovers.header(handover_id, lock=True)
-            if current is None:
-                raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            current = await _locked(tx, handover_id)
             side = side_of(current, principal.username)
             refusal: Forbidden | None
             if side is None:
@@ -133,9 +131,7 @@ class HandoverService:
                                    "left); the reason is kept with it", code="reason_required")
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            current = await tx.handovers.header(handover_id, lock=True)
-            if current is None:
-                raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            current = await _locked(tx, handover_id)
             if current.status != "awaiting_signatures":
                 raise Conflict(f"the handover is {current.status} already; only one still "
                                "waiting for a signature is cancelled", code="invalid_transition")
@@ -197,7 +193,7 @@ class HandoverService:
         async with self.store.snapshot() as tx:
             shown = await self._shown(tx, principal, handover_id)
         if not principal.has_role(*READER_ROLES) and side_of(shown, principal.username) is None:
-            raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            raise _unknown(handover_id)
         return shown
 
     async def summaries(self, *, limit: int, offset: int) -> list[HandoverSummary]:
@@ -220,13 +216,25 @@ class HandoverService:
         """The handover, its items redacted where the reader is not cleared for them."""
         found = await tx.handovers.get(handover_id)
         if found is None:
-            raise NotFound(f"no handover {handover_id}", code="unknown_handover")
+            raise _unknown(handover_id)
         visible = await visible_to(tx.documents, principal,
                                    (item.document_id for item in found.items))
         left = [username for username in (found.handed_over_by, found.received_by)
                 if not await _active(tx, username)]
         return msgspec.structs.replace(found, signers_left=left, items=[
             item if item.document_id in visible else _redacted(item) for item in found.items])
+
+
+def _unknown(handover_id: str) -> NotFound:
+    return NotFound(f"no handover {handover_id}", code="unknown_handover")
+
+
+async def _locked(tx: Tx, handover_id: str) -> Handover:
+    """The handover without its items, its row locked until ``tx`` ends."""
+    current = await tx.handovers.header(handover_id, lock=True)
+    if current is None:
+        raise _unknown(handover_id)
+    return current
 
 
 async def waiting_on(tx: Tx, before: User, after: User | None) -> list[WaitingHandover]:

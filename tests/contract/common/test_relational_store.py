@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +19,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import services.registry.store  # noqa: F401 - declares every registry table on ``metadata``
 from services.common.db import (
@@ -36,31 +39,24 @@ pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, i
 
 async def test_registry_migrations_create_their_tables(database_url: str) -> None:
     await migrate(database_url, "registry")
-    engine = create_engine(database_url)
-    try:
+    async with _opened(database_url) as engine:
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
         assert {"users", "login_attempts", "alembic_version_registry"} <= set(tables)
-    finally:
-        await engine.dispose()
 
 
 async def test_registry_tables_match_their_migrations(database_url: str) -> None:
     """The tables the code declares are the ones the migrations make (the migrations are
     the source of truth; ``services.registry.columns`` must build the same columns)."""
     await migrate(database_url, "registry")
-    engine = create_engine(database_url)
 
     def differences(sync: sa.Connection) -> list[Any]:
         context = MigrationContext.configure(sync, opts={"compare_type": True})
         return [difference for difference in compare_metadata(context, metadata)
                 if not _is_version_table(difference)]
 
-    try:
-        async with engine.connect() as conn:
-            assert await conn.run_sync(differences) == []
-    finally:
-        await engine.dispose()
+    async with _opened(database_url) as engine, engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
 
 
 def _is_version_table(difference: Any) -> bool:
@@ -71,14 +67,11 @@ def _is_version_table(difference: Any) -> bool:
 async def test_migrating_twice_changes_nothing(database_url: str) -> None:
     await migrate(database_url, "registry")
     await migrate(database_url, "registry")
-    engine = create_engine(database_url)
-    try:
+    async with _opened(database_url) as engine:
         async with engine.connect() as conn:
             versions = (await conn.execute(sa.text(
                 "SELECT count(*) FROM alembic_version_registry"))).scalar_one()
         assert versions >= 1
-    finally:
-        await engine.dispose()
 
 
 def _earlier_revisions() -> list[tuple[str, str]]:
@@ -101,25 +94,17 @@ async def test_rows_written_at_an_earlier_revision_survive_the_upgrade(
     a sweep's items at the sweep…), is still there, unchanged, after ``migrate``. On
     SQLite a step that rebuilds a table others point at once failed here
     (``DROP TABLE loans``, registry_0011)."""
-    await asyncio.to_thread(command.upgrade, migration_config(database_url, service), revision)
-    engine = create_engine(database_url)
-    try:
-        tables = await _seeded(engine, service)
+    async with _seeded_at(database_url, service, revision) as (engine, tables):
         written = await _read(engine, tables)
         await migrate(database_url, service)
         assert await _read(engine, tables) == written
-    finally:
-        await engine.dispose()
 
 
 async def test_a_correction_asked_before_they_were_kept_gets_the_values_it_replaced(
         database_url: str) -> None:
     """registry_0016 takes them from the version the correction was written against."""
-    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
-                            "registry_0014_correction_notices")
-    engine = create_engine(database_url)
-    try:
-        tables = await _seeded(engine, "registry")
+    async with _seeded_at(database_url, "registry",
+                          "registry_0014_correction_notices") as (engine, tables):
         versions, corrections = (tables.tables[name] for name in ("document_versions",
                                                                    "corrections"))
         async with engine.begin() as conn:
@@ -130,20 +115,14 @@ async def test_a_correction_asked_before_they_were_kept_gets_the_values_it_repla
         async with engine.connect() as conn:
             before = (await conn.execute(sa.text("SELECT * FROM corrections"))
                       ).mappings().one()["before"]
-        assert (json.loads(before) if isinstance(before, str) else before) == {
-            "title": "关于停车位的申请函"}
-    finally:
-        await engine.dispose()
+        assert _json(before) == {"title": "关于停车位的申请函"}
 
 
 async def test_an_occupant_written_before_names_were_folded_is_folded(
         database_url: str) -> None:
     """registry_0018 folds the names written before, so their households are found."""
-    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
-                            "registry_0017_former_numbers")
-    engine = create_engine(database_url)
-    try:
-        tables = await _seeded(engine, "registry")
+    async with _seeded_at(database_url, "registry",
+                          "registry_0017_former_numbers") as (engine, tables):
         async with engine.begin() as conn:
             await conn.execute(tables.tables["occupancies"].update().values(occupant="鄭嘉豪"))
         await migrate(database_url, "registry")
@@ -151,27 +130,20 @@ async def test_an_occupant_written_before_names_were_folded_is_folded(
             folded = (await conn.execute(sa.text("SELECT occupant_folded FROM occupancies"))
                       ).scalar_one()
         assert folded == "郑嘉豪"
-    finally:
-        await engine.dispose()
 
 
 async def test_a_correction_asked_before_occupancies_were_corrected_keeps_its_document(
         database_url: str) -> None:
     """registry_0019 lets a correction name an occupancy instead of a document (D12);
     one asked before still names its document and version, and names no occupancy."""
-    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
-                            "registry_0018_occupant_folded")
-    engine = create_engine(database_url)
-    try:
-        await _seeded(engine, "registry")
+    async with _seeded_at(database_url, "registry",
+                          "registry_0018_occupant_folded") as (engine, _):
         await migrate(database_url, "registry")
         async with engine.connect() as conn:
             row = (await conn.execute(sa.text(
                 "SELECT document_id, base_version, occupancy_id FROM corrections"))).one()
         assert (row.document_id, row.base_version, row.occupancy_id) == (
             "document_id一", 1, None)
-    finally:
-        await engine.dispose()
 
 
 async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
@@ -179,11 +151,8 @@ async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
     """registry_0023: an inventory started before listed every document whatever its
     level, so it is kept as the view of someone cleared for ``secret``, all it holds at
     that level (shown whole to them, as holding nothing to anyone cleared less)."""
-    await asyncio.to_thread(command.upgrade, migration_config(database_url, "registry"),
-                            "registry_0022_to_place")
-    engine = create_engine(database_url)
-    try:
-        tables = await _seeded(engine, "registry")
+    async with _seeded_at(database_url, "registry",
+                          "registry_0022_to_place") as (engine, tables):
         async with engine.begin() as conn:
             await conn.execute(tables.tables["inventories"].update().values(unplaced=2))
             await conn.execute(tables.tables["inventory_items"].update().values(
@@ -197,8 +166,26 @@ async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
         assert inventory.clearance == "secret"
         assert _json(inventory.unplaced_held) == {"secret": 2}
         assert _json(held) == {"secret": {"documents": 3, "households": ["A-1201", "K-0909"]}}
+
+
+@asynccontextmanager
+async def _opened(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the database, disposed of after."""
+    engine = create_engine(database_url)
+    try:
+        yield engine
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _seeded_at(database_url: str, service: str, revision: str
+                     ) -> AsyncIterator[tuple[AsyncEngine, sa.MetaData]]:
+    """The database of ``service`` migrated up to ``revision`` only and ``_seeded``: an
+    engine on it and its tables, as an earlier release left them."""
+    await asyncio.to_thread(command.upgrade, migration_config(database_url, service), revision)
+    async with _opened(database_url) as engine:
+        yield engine, await _seeded(engine, service)
 
 
 def _json(value: Any) -> Any:
@@ -262,21 +249,17 @@ async def _read(engine: Any, tables: sa.MetaData) -> dict[str, list[Any]]:
 
 
 async def test_durability_settings_are_accepted_on_a_safe_database(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
+    async with _opened(database_url) as engine:
         await ping(engine)
         await check_durability(engine)
-    finally:
-        await engine.dispose()
 
 
 async def test_timestamps_come_back_timezone_aware_utc(database_url: str) -> None:
     metadata = sa.MetaData()
     table = sa.Table("moments", metadata, sa.Column("id", sa.Integer, primary_key=True),
                      sa.Column("at", UtcDateTime))
-    engine = create_engine(database_url)
-    moment = datetime(2024, 3, 1, 8, 30, tzinfo=UTC)
-    try:
+    async with _opened(database_url) as engine:
+        moment = datetime(2024, 3, 1, 8, 30, tzinfo=UTC)
         async with engine.begin() as conn:
             await conn.run_sync(metadata.create_all)
             await conn.execute(table.insert().values(id=1, at=moment))
@@ -284,5 +267,3 @@ async def test_timestamps_come_back_timezone_aware_utc(database_url: str) -> Non
             stored = (await conn.execute(sa.select(table.c.at))).scalar_one()
         assert stored == moment
         assert stored.tzinfo is not None
-    finally:
-        await engine.dispose()

@@ -14,7 +14,7 @@ import pytest
 
 from services.common.clock import FixedClock
 from services.common.db import create_engine, migrate
-from services.ingest.jobs import RETRY_INITIAL_S, JobQueue
+from services.ingest.jobs import RETRY_INITIAL_S, Job, JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
 pytestmark = pytest.mark.parametrize("database_url", DATABASES_WITH_CONTAINER, indirect=True)
@@ -37,6 +37,13 @@ async def queue(database_url: str, clock: FixedClock) -> AsyncIterator[JobQueue]
 
 def sha(n: int) -> str:
     return f"{n:064x}"
+
+
+async def _running(queue: JobQueue) -> Job:
+    """A job queued and claimed by the worker ``w`` for 30 s."""
+    job, _ = await queue.enqueue(SHA, {})
+    assert await queue.claim("w", lease_s=30) is not None
+    return job
 
 
 async def test_the_same_original_is_enqueued_once(queue: JobQueue) -> None:
@@ -82,8 +89,7 @@ async def test_a_worker_that_lost_its_lease_cannot_complete_the_job(
 
 async def test_a_transient_failure_backs_off_then_runs_again(
         queue: JobQueue, clock: FixedClock) -> None:
-    job, _ = await queue.enqueue(SHA, {})
-    await queue.claim("w", lease_s=30)
+    job = await _running(queue)
     assert await queue.retry(job.job_id, "w", error="store timed out", code="timeout")
     assert await queue.claim("w", lease_s=30) is None
     clock.advance(timedelta(seconds=RETRY_INITIAL_S))
@@ -133,16 +139,14 @@ async def test_a_job_whose_worker_keeps_dying_ends_failed_not_stuck(
 
 
 async def test_a_permanent_failure_ends_the_job_at_once(queue: JobQueue) -> None:
-    job, _ = await queue.enqueue(SHA, {})
-    await queue.claim("w", lease_s=30)
+    job = await _running(queue)
     await queue.fail(job.job_id, "w", error="the PDF is truncated", code="corrupt_pdf")
     failed = await queue.get(job.job_id)
     assert (failed.status, failed.error) == ("failed", "the PDF is truncated")
 
 
 async def test_uploading_a_failed_original_again_queues_it_again(queue: JobQueue) -> None:
-    job, _ = await queue.enqueue(SHA, {})
-    await queue.claim("w", lease_s=30)
+    job = await _running(queue)
     await queue.fail(job.job_id, "w", error="engine crashed", code="ocr_failed")
     again, created = await queue.enqueue(SHA, {})
     assert created

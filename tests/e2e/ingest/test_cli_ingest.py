@@ -33,6 +33,21 @@ def archive(args: list[str], server: ArchiveServer, token: str, cwd: Path
     return run_client(server.url, token, *args, cwd=cwd)
 
 
+def _ingest_rows(rows: str, server: ArchiveServer, token: str, folder: Path
+                 ) -> subprocess.CompletedProcess[str]:
+    """``archive ingest`` of a manifest in ``folder`` of the header and ``rows``."""
+    manifest = folder / "m.csv"
+    manifest.write_text(HEADER + rows, encoding="utf-8")
+    return archive(["ingest", "--manifest", str(manifest)], server, token, folder)
+
+
+def _filed_in(household: str, server: ArchiveServer, token: str) -> list[tuple[str, str]]:
+    """The title and filing day of each document of ``household``."""
+    records = loopback.get(f"{server.url}/registry/documents", params={"household": household},
+                           headers={"Authorization": f"Bearer {token}"}).json()
+    return [(r["title"], r["filed_at"]) for r in records]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A manifest of a scan and a digital PDF, listed twice."""
@@ -130,10 +145,8 @@ def test_failed_file_exits_non_zero_with_its_reason(
 
 def test_missing_file_in_a_manifest_is_reported_not_uploaded(
         server: ArchiveServer, token: str, tmp_path: Path) -> None:
-    manifest = tmp_path / "m.csv"
-    manifest.write_text(HEADER + "gone.pdf,A-1201,repair,丢失,2024-01-01,ordinary,,,\n",
-                        encoding="utf-8")
-    result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
+    result = _ingest_rows("gone.pdf,A-1201,repair,丢失,2024-01-01,ordinary,,,\n",
+                          server, token, tmp_path)
     assert result.returncode == 1
     assert "no such file" in result.stdout
 
@@ -142,10 +155,8 @@ def test_a_manifest_row_filed_in_the_future_fails_by_its_line_and_is_not_uploade
         server: ArchiveServer, token: str, tmp_path: Path) -> None:
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(32))
-    manifest = tmp_path / "m.csv"
-    manifest.write_text(HEADER + "scan.pdf,A-1201,repair,将来,2091-01-01,ordinary,,,\n",
-                        encoding="utf-8")
-    result = archive(["ingest", "--manifest", str(manifest)], server, token, tmp_path)
+    result = _ingest_rows("scan.pdf,A-1201,repair,将来,2091-01-01,ordinary,,,\n",
+                          server, token, tmp_path)
     assert result.returncode == 1
     assert "m.csv line 2: filed_at 2091-01-01 is after today" in result.stdout
     sha256 = hashlib.sha256(pdf.read_bytes()).hexdigest()
@@ -161,9 +172,7 @@ def test_a_manifest_excel_saved_in_gbk_is_filed_as_written(
                           "ordinary,,,\r\n").encode("gbk"))
     result = archive(["ingest", "--manifest", str(manifest), "--wait"], server, token, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    records = loopback.get(f"{server.url}/registry/documents", params={"household": "C-0802"},
-                           headers={"Authorization": f"Bearer {token}"}).json()
-    assert [(r["title"], r["filed_at"]) for r in records] == [("裝修申請表", "2024-05-08")]
+    assert _filed_in("C-0802", server, token) == [("裝修申請表", "2024-05-08")]
 
 
 def test_a_manifest_that_is_no_text_is_one_clear_message(
@@ -186,7 +195,4 @@ def test_folder_is_walked_and_uploaded_with_the_options(
                       "correspondence", "--filed-at", "2022-11-30", "--wait"], server, token,
                      tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    records = loopback.get(f"{server.url}/registry/documents", params={"household": "A-0801"},
-                        headers={"Authorization": f"Bearer {token}"}).json()
-    assert [(r["title"], r["filed_at"]) for r in records] == [
-        ("scan-traditional-1", "2022-11-30")]
+    assert _filed_in("A-0801", server, token) == [("scan-traditional-1", "2022-11-30")]

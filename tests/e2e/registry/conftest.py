@@ -41,6 +41,14 @@ def registered(server: ArchiveServer, **fields: Any) -> dict[str, Any]:
     return record
 
 
+def opened(client: httpx.Client, household: str, occupant: str, moved_in: str) -> None:
+    """``household`` created through the registry's API with ``occupant`` moving in on
+    ``moved_in``."""
+    created = client.post("/registry/households", json={
+        "household": household, "occupant": occupant, "moved_in": moved_in})
+    assert created.status_code == 201, created.text
+
+
 @pytest.fixture(scope="module")
 def wang(server: ArchiveServer, archivist: httpx.Client) -> Iterator[httpx.Client]:
     """The archivist's browser, signed in (``archivist`` adds the account)."""

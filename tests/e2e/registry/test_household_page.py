@@ -6,6 +6,7 @@ said in Chinese with what was typed kept; only an archivist has the forms."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from services.common.clock import FixedClock
-from tests.e2e.registry.conftest import registered
+from tests.e2e.registry.conftest import opened, registered
 from tests.fixtures.app import ArchiveServer, StartServer, module_archive_server
 from tests.support.pages import signed_in
 
@@ -24,12 +25,6 @@ server = module_archive_server()
 def archivist(server: ArchiveServer) -> httpx.Client:
     """The registry's API as the archivist ``wang``."""
     return server.client(server.add_user("wang", "archivist"))
-
-
-def _opened(archivist: httpx.Client, household: str, occupant: str, moved_in: str) -> None:
-    created = archivist.post("/registry/households", json={
-        "household": household, "occupant": occupant, "moved_in": moved_in})
-    assert created.status_code == 201, created.text
 
 
 def _filed(server: ArchiveServer, household: str, filed_at: str) -> dict[str, Any]:
@@ -65,7 +60,7 @@ def test_a_new_occupant_of_a_vacant_unit_is_recorded_and_shown_in_the_history(
 
 def test_a_move_out_is_confirmed_then_closes_the_part_and_counts_the_documents_restarted(
         server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
-    _opened(archivist, "C-0102", "张伟", "2015-03-01")
+    opened(archivist, "C-0102", "张伟", "2015-03-01")
     kept = [_filed(server, "C-0102", day) for day in ("2016-05-01", "2019-01-10", "2021-06-30")]
     later = _filed(server, "C-0102", "2022-01-05")
     asked = _posted(wang, "C-0102", "move-out", moved_out="2021-06-30")
@@ -88,7 +83,7 @@ def test_a_move_out_is_confirmed_then_closes_the_part_and_counts_the_documents_r
 
 def test_a_new_occupant_while_one_lives_there_is_confirmed_and_closes_their_part(
         server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
-    _opened(archivist, "C-0103", "刘洋", "2018-01-01")
+    opened(archivist, "C-0103", "刘洋", "2018-01-01")
     _filed(server, "C-0103", "2019-02-01")
     asked = _posted(wang, "C-0103", "occupants", occupant="王芳", moved_in="2020-01-01")
     done = _confirmed(wang, "C-0103", "occupants", asked, occupant="王芳",
@@ -103,7 +98,7 @@ def test_a_new_occupant_while_one_lives_there_is_confirmed_and_closes_their_part
 
 def test_refusals_are_said_with_what_to_do_and_the_form_as_typed(
         archivist: httpx.Client, wang: httpx.Client) -> None:
-    _opened(archivist, "C-0104", "赵敏", "2019-09-01")
+    opened(archivist, "C-0104", "赵敏", "2019-09-01")
     early = _posted(wang, "C-0104", "move-out", moved_out="2019-08-31", confirm="1")
     blank = _posted(wang, "C-0104", "occupants", occupant="", moved_in="2020-01-01")
     assert archivist.post("/registry/households/C-0104/move-out",
@@ -120,7 +115,7 @@ def test_refusals_are_said_with_what_to_do_and_the_form_as_typed(
 
 def test_a_day_before_the_current_occupant_moved_in_is_refused_not_offered_to_confirm(
         archivist: httpx.Client, wang: httpx.Client) -> None:
-    _opened(archivist, "C-0106", "孙丽", "2022-01-15")
+    opened(archivist, "C-0106", "孙丽", "2022-01-15")
     moving_out = _posted(wang, "C-0106", "move-out", moved_out="2020-01-01")
     moving_in = _posted(wang, "C-0106", "occupants", occupant="王芳", moved_in="2021-12-31")
     for refused, field in ((moving_out, "moved-out"), (moving_in, "moved-in")):
@@ -140,14 +135,11 @@ def test_an_unknown_household_is_said_as_such(wang: httpx.Client) -> None:
 
 def test_only_an_archivist_has_the_forms(server: ArchiveServer, archivist: httpx.Client
                                          ) -> None:
-    _opened(archivist, "C-0105", "孙丽", "2017-04-01")
+    opened(archivist, "C-0105", "孙丽", "2017-04-01")
     server.add_user("li", "staff")
-    li = signed_in(server.url, "li")
-    try:
+    with closing(signed_in(server.url, "li")) as li:
         page = li.get("/ui/households/C-0105")
         sent = _posted(li, "C-0105", "move-out", moved_out="2020-01-01", confirm="1")
-    finally:
-        li.close()
     assert "孙丽" in page.text
     assert "/move-out" not in page.text
     assert sent.status_code == 404
@@ -158,10 +150,9 @@ def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
         server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
     """Both were shown 李娜 as the occupant their new one replaces; the second is told
     who was recorded meanwhile and that nothing changed, with what they typed kept."""
-    _opened(archivist, "C-0107", "李娜", "2019-03-01")
+    opened(archivist, "C-0107", "李娜", "2019-03-01")
     server.add_user("zhao", "archivist")
-    zhao = signed_in(server.url, "zhao")
-    try:
+    with closing(signed_in(server.url, "zhao")) as zhao:
         asked = {browser: _posted(browser, "C-0107", "occupants", occupant=name,
                                   moved_in="2024-05-01")
                  for browser, name in ((wang, "孙丽"), (zhao, "孙莉"))}
@@ -169,8 +160,6 @@ def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
                            moved_in="2024-05-01")
         second = _confirmed(zhao, "C-0107", "occupants", asked[zhao], occupant="孙莉",
                             moved_in="2024-05-01")
-    finally:
-        zhao.close()
     assert all("现住户 李娜 同日退租" in page.text for page in asked.values())
     assert first.status_code == 303, first.text
     assert second.status_code == 409
@@ -185,7 +174,7 @@ def test_a_confirmation_overtaken_by_another_archivist_s_change_is_refused(
 
 def test_the_registry_refuses_a_change_confirmed_for_an_occupant_no_longer_current(
         archivist: httpx.Client) -> None:
-    _opened(archivist, "C-0108", "李娜", "2019-03-01")
+    opened(archivist, "C-0108", "李娜", "2019-03-01")
     li_na = archivist.get("/registry/households/C-0108").json()["occupants"][0]
     moved = archivist.post("/registry/households/C-0108/occupants", json={
         "occupant": "孙丽", "moved_in": "2024-05-01", "closes": li_na["occupancy_id"]})
@@ -205,14 +194,11 @@ def test_a_day_after_today_is_refused_at_its_field_with_what_was_typed(
     """The archive's clock reads 2024-06-01 17:00 in Shanghai."""
     clocked = start_archive_server(clock=FixedClock(datetime(2024, 6, 1, 9, tzinfo=UTC)))
     with clocked.client(clocked.add_user("wang", "archivist")) as registry:
-        _opened(registry, "C-0109", "李娜", "2019-03-01")
-        browser = signed_in(clocked.url, "wang")
-        try:
+        opened(registry, "C-0109", "李娜", "2019-03-01")
+        with closing(signed_in(clocked.url, "wang")) as browser:
             moving_out = _posted(browser, "C-0109", "move-out", moved_out="2052-01-31")
             moving_in = _posted(browser, "C-0109", "occupants", occupant="孙丽",
                                 moved_in="2024-06-02")
-        finally:
-            browser.close()
         household = registry.get("/registry/households/C-0109").json()
     for refused, field, typed in ((moving_out, "moved-out", "2052-01-31"),
                                   (moving_in, "moved-in", "2024-06-02")):

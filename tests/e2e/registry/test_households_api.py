@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.registry.conftest import registered
+from tests.e2e.registry.conftest import opened, registered
 from tests.fixtures.app import ArchiveServer, module_archive_server
 
 server = module_archive_server()
@@ -34,8 +34,7 @@ def test_a_move_out_closes_the_occupancy_and_clears_the_label(
         server: ArchiveServer) -> None:
     archivist = server.add_user("wang.move_out", "archivist")
     with server.client(archivist) as client:
-        client.post("/registry/households", json={
-            "household": "B-0305", "occupant": "刘洋", "moved_in": "2018-01-01"})
+        opened(client, "B-0305", "刘洋", "2018-01-01")
         moved = client.post("/registry/households/B-0305/move-out",
                             json={"moved_out": "2024-04-30"})
         again = client.post("/registry/households/B-0305/move-out",
@@ -50,8 +49,7 @@ def test_a_change_on_a_day_outside_the_range_a_record_may_name_is_refused(
         server: ArchiveServer) -> None:
     archivist = server.add_user("wang.range", "archivist")
     with server.client(archivist) as client:
-        client.post("/registry/households", json={
-            "household": "B-0306", "occupant": "刘洋", "moved_in": "2018-01-01"})
+        opened(client, "B-0306", "刘洋", "2018-01-01")
         refused = [client.post("/registry/households/B-0306/move-out",
                                json={"moved_out": "1800-01-01"}),
                    client.post("/registry/households/B-0306/occupants",
@@ -118,12 +116,10 @@ def test_a_household_is_found_by_part_of_a_current_or_former_occupant_s_name(
         archive_server: ArchiveServer) -> None:
     archivist = archive_server.add_user("wang", "archivist")
     with archive_server.client(archivist) as client:
-        client.post("/registry/households", json={
-            "household": "A-1201", "occupant": "郑家豪", "moved_in": "2015-03-01"})
+        opened(client, "A-1201", "郑家豪", "2015-03-01")
         client.post("/registry/households/A-1201/occupants",
                     json={"occupant": "何晶", "moved_in": "2021-07-01"})
-        client.post("/registry/households", json={
-            "household": "B-0305", "occupant": "鄭嘉豪", "moved_in": "2018-01-01"})
+        opened(client, "B-0305", "鄭嘉豪", "2018-01-01")
         client.post("/registry/households", json={"household": "C-0101"})
         found = {typed: [h["household"] for h in client.get(
             "/registry/households", params={"q": typed}).json()]

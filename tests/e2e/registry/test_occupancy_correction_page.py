@@ -7,6 +7,7 @@ what was typed kept; a form shown before someone else's change is refused and ex
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 import httpx
 import pytest
@@ -114,12 +115,9 @@ def test_only_an_archivist_is_offered_the_form(server: ArchiveServer,
                                               archivist: httpx.Client) -> None:
     (occupancy_id,) = _occupancy_ids(archivist, "D-0104", ("孙丽", "2022-01-15"))
     server.add_user("zhou", "manager")
-    zhou = signed_in(server.url, "zhou")
-    try:
+    with closing(signed_in(server.url, "zhou")) as zhou:
         household = zhou.get("/ui/households/D-0104")
         form = zhou.get(f"/ui/households/D-0104/occupants/{occupancy_id}/correction")
-    finally:
-        zhou.close()
     assert household.status_code == 200
     assert "更正 孙丽 的住户记录" not in household.text
     assert form.status_code == 404

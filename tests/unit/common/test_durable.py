@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from services.common.config import Settings
-from services.common.durable import create_durably, write_durably
+from services.common.durable import create_durably, stage, write_durably
 from services.common.errors import ConfigError
 
 
@@ -27,6 +28,24 @@ def test_a_file_written_durably_replaces_the_old_one_whole_and_leaves_no_part(
     assert target.read_bytes() == b"gen-000002\n"
     assert _mode(target) == 0o600
     assert sorted(path.name for path in target.parent.iterdir()) == ["CURRENT"]
+
+
+def test_a_staged_file_holds_what_was_written_and_answers_what_the_writer_returned(
+        tmp_path: Path) -> None:
+    staged, written = stage(tmp_path / "tmp", lambda out: out.write(b"page 1"))
+    assert (staged.parent, staged.suffix, staged.read_bytes(), written) == (
+        tmp_path / "tmp", ".part", b"page 1", 6)
+    assert _mode(staged) == 0o600
+
+
+def test_a_file_whose_writing_fails_is_not_left_staged(tmp_path: Path) -> None:
+    def cut_short(out: BinaryIO) -> None:
+        out.write(b"half a pa")
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        stage(tmp_path, cut_short)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_made_durably_is_not_made_again_over_one_already_there(tmp_path: Path) -> None:

@@ -4,27 +4,22 @@ the log."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.db import create_engine, unstorable
+from services.common.db import unstorable
 from services.common.errors import ValidationFailed
 
 
 async def test_an_integer_past_64_bits_is_refused_without_the_drivers_words(
-        tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'numbers.db'}")
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("CREATE TABLE notes (number INTEGER)"))
-            with pytest.raises((DBAPIError, OverflowError)) as raised:
-                await conn.execute(sa.text("INSERT INTO notes VALUES (:number)"),
-                                   {"number": 2**64})
-    finally:
-        await engine.dispose()
+        sqlite_engine: AsyncEngine) -> None:
+    async with sqlite_engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE notes (number INTEGER)"))
+        with pytest.raises((DBAPIError, OverflowError)) as raised:
+            await conn.execute(sa.text("INSERT INTO notes VALUES (:number)"),
+                               {"number": 2**64})
     refused = unstorable(raised.value)
     assert isinstance(refused, ValidationFailed)
     assert refused.code == "unstorable_value"

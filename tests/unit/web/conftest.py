@@ -9,6 +9,12 @@ from services.common.auth import Principal
 from services.web.navigation import layout as page_layout
 from services.web.render import Pages
 
+# The people the page tests show pages to, as their tokens name them.
+WANG = Principal(username="wang", roles=("archivist",), department="archive")
+LI = Principal(username="li", roles=("staff",), department="customer_service")
+ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
+ZHAO = Principal(username="zhao", roles=("director",), department="management")
+
 
 @functools.cache
 def shared_pages() -> Pages:

@@ -23,12 +23,7 @@ from services.web.corrections_page import (
 )
 from services.web.navigation import layout as page_layout
 from services.web.pager import rows_before
-from tests.unit.web.conftest import shared_pages
-
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
-ZHAO = Principal(username="zhao", roles=("director",), department="management")
-ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
-LI = Principal(username="li", roles=("staff",), department="customer_service")
+from tests.unit.web.conftest import LI, WANG, ZHAO, ZHOU, shared_pages
 
 
 def _lowering(**fields: object) -> Correction:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import get_args
+from typing import Any, get_args
 
 import msgspec
 
@@ -34,20 +34,20 @@ from services.web.document_page import (
 from services.web.navigation import layout as page_layout
 from services.web.version_reasons import REASON_TEXTS
 from tests.support.registry import document_record
-from tests.unit.web.conftest import shared_pages
+from tests.unit.web.conftest import LI, WANG, in_both_languages, shared_pages
 
 AT = datetime(2024, 5, 18, 9, 0, tzinfo=UTC)
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
-LI = Principal(username="li", roles=("staff",), department="customer_service")
 ALLOWED = Decision(allowed=True, code="allowed", reason="")
 RECORD = document_record(pages=2)
 TEXT = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏水"),
                                               TextPage(number=2, text=" \n")])
 
 
-def _entry(seq: int, action: str, outcome: str = "allowed") -> AuditTrailEntry:
-    return AuditTrailEntry(seq=seq, at=AT, username="wang", action=action,
-                           outcome=outcome, code=None, detail={})  # type: ignore[arg-type]
+def _entry(seq: int, action: str, outcome: str = "allowed", *, username: str = "wang",
+           code: str | None = None, detail: dict[str, Any] | None = None) -> AuditTrailEntry:
+    return AuditTrailEntry(seq=seq, at=AT, username=username, action=action,
+                           outcome=outcome, code=code,  # type: ignore[arg-type]
+                           detail=detail or {})
 
 
 def _version(number: int, reason: str, changes: dict[str, list[object]], *,
@@ -86,12 +86,10 @@ def test_audit_actions_show_by_their_chinese_names_and_unknown_ones_as_coded() -
 
 
 def test_an_approved_correction_reads_as_the_approvers_approval_naming_the_proposer() -> None:
-    approved = AuditTrailEntry(seq=2, at=AT, username="zhou", action="corrected",
-                               outcome="allowed", code=None,
-                               detail={"requested_by": "liwen", "approved_by": "zhou"})
-    at_once = AuditTrailEntry(seq=1, at=AT, username="liwen", action="corrected",
-                              outcome="allowed", code=None,
-                              detail={"requested_by": "liwen", "approved_by": None})
+    approved = _entry(2, "corrected", username="zhou",
+                      detail={"requested_by": "liwen", "approved_by": "zhou"})
+    at_once = _entry(1, "corrected", username="liwen",
+                     detail={"requested_by": "liwen", "approved_by": None})
     history = document_history([], [], [approved, at_once])
     shown = shared_pages().html("zh", "_history.html", {"view": history})
     english = shared_pages().html("en", "_history.html", {"view": history})
@@ -109,22 +107,19 @@ def test_the_audit_trail_tells_what_happened_in_english_where_buttons_ask() -> N
 
 
 def test_a_persons_correction_says_so_with_its_reason() -> None:
-    by_hand = AuditTrailEntry(seq=2, at=AT, username="wu", action="text_revised",
-                              outcome="allowed", code=None,
-                              detail={"engine": "person", "reason": "扫描模糊，按原件录入"})
-    by_ocr = AuditTrailEntry(seq=1, at=AT, username="wu", action="text_revised",
-                             outcome="allowed", code=None,
-                             detail={"engine": "ppocr", "reason": "reocr"})
+    by_hand = _entry(2, "text_revised", username="wu",
+                     detail={"engine": "person", "reason": "扫描模糊，按原件录入"})
+    by_ocr = _entry(1, "text_revised", username="wu",
+                    detail={"engine": "ppocr", "reason": "reocr"})
     history = document_history([], [], [by_hand, by_ocr])
     assert [(line.action, line.note) for line in history.audit] == [
         ("人工校对文字", "扫描模糊，按原件录入"), ("重新识别文字", "")]
 
 
 def test_a_fixity_finding_says_what_was_found_in_words() -> None:
-    found = AuditTrailEntry(seq=1, at=AT, username="wang", action="fixity_finding",
-                            outcome="allowed", code=None,
-                            detail={"run_id": "r1", "kind": "original_altered",
-                                    "archive_no": RECORD.archive_no, "detail": "sha256 differs"})
+    found = _entry(1, "fixity_finding", detail={
+        "run_id": "r1", "kind": "original_altered", "archive_no": RECORD.archive_no,
+        "detail": "sha256 differs"})
     history = document_history([], [], [found])
     assert [(line.action, line.finding) for line in history.audit] == [
         ("四性检测发现问题", "原件被改动")]
@@ -135,9 +130,8 @@ def test_a_fixity_finding_says_what_was_found_in_words() -> None:
 
 
 def test_a_download_refused_for_an_altered_original_says_why() -> None:
-    refused = AuditTrailEntry(seq=1, at=AT, username="li", action="download",
-                              outcome="refused", code="original_altered",
-                              detail={"reason": "sha256 differs"})
+    refused = _entry(1, "download", "refused", username="li", code="original_altered",
+                     detail={"reason": "sha256 differs"})
     history = document_history([], [], [refused])
     assert [(line.action, line.finding) for line in history.audit] == [("下载原件", "原件被改动")]
     shown = shared_pages().html("zh", "_history.html", {"view": history})
@@ -252,13 +246,10 @@ def test_an_english_page_marks_a_documents_chinese_title_and_text_in_its_script(
                                                           read_text=ALLOWED, download=ALLOWED),
                          q="", text=TEXT, number=1, boxes=None, has_preview=True,
                          may_correct=False)
-    shown = {language: shared_pages().html(
-        language, "document.html",  # type: ignore[arg-type]
-        page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
-             for language in ("zh", "en")}
-    assert '<h1><span lang="zh-Hant">衛生間漏水維修申請</span></h1>' in shown["en"]
-    assert '<p class="text"><span lang="zh-Hant">卫生间漏水</span></p>' in shown["en"]
-    assert 'lang="zh-Hant"' not in shown["zh"]
+    chinese, english = in_both_languages(LI, "/ui/documents/d1", "document.html", view=view)
+    assert '<h1><span lang="zh-Hant">衛生間漏水維修申請</span></h1>' in english
+    assert '<p class="text"><span lang="zh-Hant">卫生间漏水</span></p>' in english
+    assert 'lang="zh-Hant"' not in chinese
 
 
 def test_what_the_registry_did_by_itself_names_the_archive_system_not_its_service_name(
@@ -268,9 +259,7 @@ def test_what_the_registry_did_by_itself_names_the_archive_system_not_its_servic
     placed = msgspec.structs.replace(
         _version(2, "placed", {"disposal_due": ["a", "b"]},
                  reason_code="placed_after_upgrade"), changed_by="service:registry")
-    audited = AuditTrailEntry(seq=1, at=AT, username="service:registry",
-                              action="placed_after_upgrade", outcome="allowed", code=None,
-                              detail={})
+    audited = _entry(1, "placed_after_upgrade", username="service:registry")
     history = document_history([placed, _version(1, "filed", {})], [], [audited])
     zh, en = (shared_pages().html(language, "_history.html", {"view": history})
               for language in ("zh", "en"))
@@ -343,17 +332,15 @@ def test_an_older_version_reads_as_such_with_the_way_back_in_both_languages() ->
     older = ExtractedText(document_id="d1", pages=[TextPage(number=1, text="卫生间漏永"),
                                                    TextPage(number=2, text="")])
     view = older_text(RECORD, older, TEXT_VERSIONS, 1)
-    shown = {language: shared_pages().html(
-        language, "text_version.html",  # type: ignore[arg-type]
-        page_layout(WANG, "/ui/documents/d1/text/versions/1", "token") | {"view": view})
-        for language in ("zh", "en")}
-    assert "这是识别文字的第 1 版，是旧版本，只供查看；现在的文字是第 3 版。" in shown["zh"]
-    assert "This is version 1 of the recognised text, an older version" in shown["en"]
-    assert "卫生间漏永" in shown["zh"]
-    assert "这一版在这一页没有文字。" in shown["zh"]
-    assert "归档时识别（Tesseract）" in shown["zh"]
-    assert "Read when filed (Tesseract)" in shown["en"]
-    assert '<a href="/ui/documents/d1">返回当前文字</a>' in shown["zh"]
-    assert '<a href="/ui/documents/d1">Back to the current text</a>' in shown["en"]
-    assert "<textarea" not in shown["zh"]  # read-only: nothing to edit or send
-    assert "<form" not in shown["zh"].split("<main")[-1]
+    chinese, english = in_both_languages(WANG, "/ui/documents/d1/text/versions/1",
+                                         "text_version.html", view=view)
+    assert "这是识别文字的第 1 版，是旧版本，只供查看；现在的文字是第 3 版。" in chinese
+    assert "This is version 1 of the recognised text, an older version" in english
+    assert "卫生间漏永" in chinese
+    assert "这一版在这一页没有文字。" in chinese
+    assert "归档时识别（Tesseract）" in chinese
+    assert "Read when filed (Tesseract)" in english
+    assert '<a href="/ui/documents/d1">返回当前文字</a>' in chinese
+    assert '<a href="/ui/documents/d1">Back to the current text</a>' in english
+    assert "<textarea" not in chinese  # read-only: nothing to edit or send
+    assert "<form" not in chinese.split("<main")[-1]

@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
-from services.common.auth import Principal
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
 from services.web.ingest_page import batch_view
 from services.web.navigation import layout as page_layout
-from tests.unit.web.conftest import in_both_languages, shared_pages
-
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
+from tests.unit.web.conftest import WANG, in_both_languages, shared_pages
 
 
 def _refused(code: str, error: str, **more: Any) -> Batch:
@@ -24,6 +21,16 @@ def _refused(code: str, error: str, **more: Any) -> Batch:
                                   error_code=code, error=error, **more)],
                  summary=BatchSummary(files=1, waiting=0, done=0, duplicates=0, failed=1,
                                       pages=0, review_pages=0, finished=True))
+
+
+def _filed(*, pages: int, review_pages: int) -> Batch:
+    """A batch of one file, filed as document d1 with ``review_pages`` of its ``pages`` to
+    review as read."""
+    return Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
+                 files=[BatchFile(position=1, filename="letter.pdf", status="done",
+                                  document_id="d1", pages=pages, review_pages=review_pages)],
+                 summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
+                                      pages=pages, review_pages=review_pages, finished=True))
 
 
 def _pages(batch: Batch) -> tuple[str, str]:
@@ -78,12 +85,7 @@ def test_a_file_filed_otherwise_names_the_fields_and_links_the_document() -> Non
 
 
 def test_counts_of_one_read_in_the_singular_in_english() -> None:
-    batch = Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
-                  files=[BatchFile(position=1, filename="letter.pdf", status="done",
-                                   document_id="d1", pages=1, review_pages=1)],
-                  summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
-                                       pages=1, review_pages=1, finished=True))
-    chinese, english = _pages(batch)
+    chinese, english = _pages(_filed(pages=1, review_pages=1))
     assert "1 file: 1 done, 0 failed or refused, 0 already filed, 0 in progress" in english
     assert "· 1 page\n" in english  # the batch's sum
     assert "· 1 page ·" in english  # the file's
@@ -96,12 +98,7 @@ def test_pages_to_review_are_counted_as_read_and_each_file_links_its_own_review(
     """The batch's counts are of the reading: its pages may have been corrected or read
     again since, so the count says so, and a file's link opens the review on its own
     document's pages still waiting (the page says when none is), not the oldest page."""
-    batch = Batch(batch_id="b1", created_by="wang", created_at=datetime(2024, 5, 18, tzinfo=UTC),
-                  files=[BatchFile(position=1, filename="letter.pdf", status="done",
-                                   document_id="d1", pages=3, review_pages=2)],
-                  summary=BatchSummary(files=1, waiting=0, done=1, duplicates=0, failed=0,
-                                       pages=3, review_pages=2, finished=True))
-    chinese, _ = _pages(batch)
+    chinese, _ = _pages(_filed(pages=3, review_pages=2))
     assert '<a href="/ui/review">读取时 2 页需要校对</a>' in chinese
     assert '<a href="/ui/review?document=d1">读取时 2 页需要校对</a>' in chinese
 

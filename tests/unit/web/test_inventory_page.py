@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.common.auth import Principal
 from services.common.contracts.inventory import (
     BOX_STATE_NAMES,
     PROTECTIONS,
@@ -32,9 +31,7 @@ from services.web.inventory_page import (
     this_month,
 )
 from services.web.navigation import layout as page_layout
-from tests.unit.web.conftest import shared_pages
-
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
+from tests.unit.web.conftest import WANG, shared_pages
 
 
 def _box(cabinet: str, box: str) -> PaperLocation:

@@ -38,14 +38,10 @@ from services.web.loans_page import (
 )
 from services.web.navigation import layout as page_layout
 from tests.support.registry import document_record
-from tests.unit.web.conftest import in_both_languages, shared_pages
+from tests.unit.web.conftest import LI, WANG, ZHAO, ZHOU, in_both_languages, shared_pages
 
 AT = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
-ZHOU = Principal(username="zhou", roles=("manager",), department="customer_service")
 OTHER_MANAGER = Principal(username="ma", roles=("manager",), department="engineering")
-ZHAO = Principal(username="zhao", roles=("director",), department="management")
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
-LI = Principal(username="li", roles=("staff",), department="customer_service")
 
 
 def _loan(loan_id: str, *, approved_by: tuple[str, ...] = (), status: str = "requested",

@@ -29,10 +29,8 @@ from services.web.record_correction import (
     waits_for,
 )
 from tests.support.registry import document_record
-from tests.unit.web.conftest import shared_pages
+from tests.unit.web.conftest import LI, WANG, shared_pages
 
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
-LI = Principal(username="li", roles=("staff",), department="customer_service")
 ZHOU = Principal(username="zhou", roles=("director",), department="management")
 ALLOWED = Decision(allowed=True, code="allowed", reason="")
 RECORD = document_record(location=PaperLocation("A", "档案室", "12", "3"), personal_info=True)

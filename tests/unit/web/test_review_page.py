@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.common.auth import Principal
 from services.web.navigation import layout as page_layout
 from services.web.review_page import (
     Correcting,
@@ -17,9 +16,8 @@ from services.web.review_page import (
     chosen_index,
     settled_url,
 )
-from tests.unit.web.conftest import in_both_languages, shared_pages
+from tests.unit.web.conftest import WANG, in_both_languages, shared_pages
 
-WANG = Principal(username="wang", roles=("archivist",), department="archive")
 ITEM = ReviewItem(document_id="d1", archive_no="2010-repair-A-1201-0001", title="报修单",
                   category="维修/报修记录", number=1,
                   registered_at=datetime(2024, 5, 18, 9, 0, tzinfo=UTC))

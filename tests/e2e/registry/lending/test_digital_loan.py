@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -169,13 +170,10 @@ def test_the_loan_page_says_in_chinese_who_approves_a_step_above_the_approvers_c
     """B3: a department head not cleared for the loan's documents does not approve it;
     the page says how many documents and the clearance needed, not which."""
     loan = _requested(people["li"], registered, "digital")
-    page = signed_in(server.url, "tang")
-    try:
+    with closing(signed_in(server.url, "tang")) as page:
         answered = page.post(f"/ui/loans/{loan['loan_id']}/approve",
                              data={"_csrf_token": page.cookies["archive_csrf"], "note": ""})
         shown = page.get(answered.headers["location"])
-    finally:
-        page.close()
     assert answered.status_code == 303
     assert "refused=above_clearance&above=1&needed=confidential" in answered.headers["location"]
     assert "这笔借阅含有 1 份您无权查看的档案，须由具有“机密”密级权限的人审批或办理" in shown.text

@@ -6,6 +6,7 @@ for their signature (O1), until an archivist cancels it."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -25,15 +26,22 @@ def _accounts(lending: Lending) -> AccountsService:
     return lending.services.accounts
 
 
+async def _departure_refused(lending: Lending, username: str, **by: Any) -> Conflict:
+    """What refuses closing ``username``'s account (``by``: who closes it, at what
+    clearance)."""
+    with pytest.raises(Conflict) as refused:
+        await _accounts(lending).deactivate(username, **by)
+    return refused.value
+
+
 async def test_departure_is_refused_with_the_loans_still_out(lending: Lending) -> None:
     first = await lending.out("li", [await lending.file()])
     second = await lending.out("li", [await lending.file(security="confidential")],
                                kind="digital")
-    with pytest.raises(Conflict) as refused:
-        await _accounts(lending).deactivate("li")
-    assert (refused.value.code, refused.value.extra["loans"]) == (
+    refused = await _departure_refused(lending, "li")
+    assert (refused.code, refused.extra["loans"]) == (
         "open_loans", [first.loan_id, second.loan_id])
-    listed = refused.value.extra["open_loans"]
+    listed = refused.extra["open_loans"]
     assert [(loan["loan_id"], loan["status"], loan["kind"], loan["due_at"] is not None,
              loan["archive_nos"], loan["hidden"]) for loan in listed] == [
         (first.loan_id, "out", "paper", True, [first.documents[0].archive_no], 0),
@@ -46,9 +54,8 @@ async def test_a_refusal_names_no_document_above_the_askers_clearance(
     plain = await lending.out("li", [await lending.file(),
                                      await lending.file(security="confidential")],
                               kind="digital")
-    with pytest.raises(Conflict) as refused:
-        await _accounts(lending).deactivate("li", clearance="ordinary")
-    [listed] = refused.value.extra["open_loans"]
+    refused = await _departure_refused(lending, "li", clearance="ordinary")
+    [listed] = refused.extra["open_loans"]
     ordinary = next(d for d in plain.documents if d.security == "ordinary")
     assert (listed["archive_nos"], listed["hidden"]) == ([ordinary.archive_no], 1)
 
@@ -167,12 +174,11 @@ async def _only_head_of_engineering(lending: Lending) -> Loan:
 async def test_the_departure_of_the_only_head_a_request_waits_for_is_refused(
         lending: Lending) -> None:
     waiting = await _only_head_of_engineering(lending)
-    with pytest.raises(Conflict) as refused:
-        await _accounts(lending).deactivate("qian", by="admin")
-    assert refused.value.code == "last_approver"
-    assert [(r["loan_id"], r["borrower"], r["step"]) for r in refused.value.extra["requests"]
+    refused = await _departure_refused(lending, "qian", by="admin")
+    assert refused.code == "last_approver"
+    assert [(r["loan_id"], r["borrower"], r["step"]) for r in refused.extra["requests"]
             ] == [(waiting.loan_id, "ma", "manager")]
-    assert "an admin first gives the step's role" in refused.value.detail
+    assert "an admin first gives the step's role" in refused.detail
     assert (await _accounts(lending).get_user("qian")).active
     still = await lending.services.lending.loan(person("wang"), waiting.loan_id)
     assert still.status == "requested"
@@ -208,12 +214,11 @@ async def _handover(lending: Lending) -> Handover:
 async def test_a_signer_of_a_handover_not_signed_may_not_leave_until_it_is_cancelled(
         lending: Lending) -> None:
     handover = await _handover(lending)
-    with pytest.raises(Conflict) as refused:
-        await _accounts(lending).deactivate("chen", by="admin")
-    assert refused.value.code == "unsigned_handovers"
-    assert [(h["handover_id"], h["side"]) for h in refused.value.extra["handovers"]] == [
+    refused = await _departure_refused(lending, "chen", by="admin")
+    assert refused.code == "unsigned_handovers"
+    assert [(h["handover_id"], h["side"]) for h in refused.extra["handovers"]] == [
         (handover.handover_id, "handing")]
-    assert "an archivist cancels the handover" in refused.value.detail
+    assert "an archivist cancels the handover" in refused.detail
     with pytest.raises(Conflict) as lowered:
         await _accounts(lending).change_user("sun", UserChange(clearance="ordinary"),
                                              by="admin", clearance="secret")

@@ -8,7 +8,8 @@ import pytest
 from litestar.handlers import HTTPRouteHandler
 
 from services.common.contracts.corrections import CorrectionRequest, MetadataChanges
-from services.common.contracts.operations import HandoverRequest
+from services.common.contracts.operations import Handover, HandoverRequest
+from services.common.contracts.registry import DocumentRecord
 from services.common.errors import Forbidden
 from services.registry.bootstrap import CONTROLLERS
 from services.registry.destruction.models import WitnessSignature
@@ -90,12 +91,17 @@ async def test_a_release_refused_for_clearance_is_audited_without_naming_the_doc
     assert named_in(entry, secret) == []
 
 
+async def _handover(retention: Retention, document: DocumentRecord) -> Handover:
+    """A handover of ``document`` from ``li`` to ``sun``, drawn up by ``wang``."""
+    return await retention.services.handovers.create(person("wang"), HandoverRequest(
+        service_centre="一期客服中心", handed_over_by="li", received_by="sun",
+        documents=[document.document_id]))
+
+
 async def test_a_signature_refused_for_clearance_is_audited_without_naming_the_items(
         retention: Retention) -> None:
     document = await retention.file(title="某业主诉讼证据")
-    handover = await retention.services.handovers.create(person("wang"), HandoverRequest(
-        service_centre="一期客服中心", handed_over_by="li", received_by="sun",
-        documents=[document.document_id]))
+    handover = await _handover(retention, document)
     await retention.services.corrections.request(  # raising protection applies at once
         person("wang"), document.document_id, CorrectionRequest(
             changes=MetadataChanges(security="confidential"), reason="涉及诉讼"))
@@ -112,9 +118,7 @@ async def test_a_signature_refused_for_clearance_is_audited_without_naming_the_i
 async def test_a_signature_refused_to_someone_not_a_signer_is_audited(
         retention: Retention) -> None:
     document = await retention.file(title="某业主入住资料")
-    handover = await retention.services.handovers.create(person("wang"), HandoverRequest(
-        service_centre="一期客服中心", handed_over_by="li", received_by="sun",
-        documents=[document.document_id]))
+    handover = await _handover(retention, document)
     with pytest.raises(Forbidden) as refused:  # wang drew it up; li and sun sign it (O1)
         await retention.services.handovers.sign(person("wang"), handover.handover_id,
                                                 HandoverSignature(password=PASSWORD))

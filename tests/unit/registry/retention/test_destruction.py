@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from services.common.contracts.retention import Destruction
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
@@ -38,10 +39,8 @@ async def test_execution_without_two_witnesses_is_refused(
     for witness in witnesses:
         await retention.services.destructions.witness(person(witness),
                                                        register.destruction_id, SIGNED)
-    with pytest.raises(Conflict) as refused:
-        await retention.services.destructions.execute(person("qian"),
-                                                       register.destruction_id)
-    assert (refused.value.code, refused.value.extra) == (
+    refused = await _execution_refused(retention, register)
+    assert (refused.code, refused.extra) == (
         "witnesses_missing", {"witnesses": witnesses})
 
 
@@ -141,10 +140,8 @@ async def test_a_hold_placed_after_the_register_refuses_execution(
     register = await retention.witnessed([document])
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[document.document_id]))
-    with pytest.raises(Conflict) as refused:
-        await retention.services.destructions.execute(person("qian"),
-                                                       register.destruction_id)
-    assert refused.value.code == "on_hold"
+    refused = await _execution_refused(retention, register)
+    assert refused.code == "on_hold"
     assert (await retention.document(document.document_id)).status == "active"
 
 
@@ -192,6 +189,13 @@ async def test_a_move_out_after_approval_releases_the_item_and_no_register_takes
             for e in released] == [("qian", sweep.sweep_id, "2034-06-01")]
 
 
+async def _execution_refused(retention: Retention, register: Destruction) -> Conflict:
+    """What refuses the compliance officer's execution of ``register``."""
+    with pytest.raises(Conflict) as refused:
+        await retention.services.destructions.execute(person("qian"), register.destruction_id)
+    return refused.value
+
+
 async def _released_then_due_again(retention: Retention, document_id: str) -> None:
     """A move-out releases the document's item; then its due date moves back (the
     move-out corrected: there is no route for that, so in SQL, underneath)."""
@@ -216,10 +220,8 @@ async def test_an_item_released_while_on_a_register_stays_stopped_when_its_date_
     sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
     assert ([i.stopped_by for i in shown.items], [i.state for i in sweep.items]) == (
         ["not_due"], ["no_longer_due"])
-    with pytest.raises(Conflict) as refused:
-        await retention.services.destructions.execute(person("qian"),
-                                                       register.destruction_id)
-    assert refused.value.code == "no_longer_due"
+    refused = await _execution_refused(retention, register)
+    assert refused.code == "no_longer_due"
     assert (await retention.document(document.document_id)).status == "active"
 
 
@@ -295,10 +297,8 @@ async def test_a_document_out_on_loan_is_not_destroyed(retention: Retention) -> 
     document = await retention.file()
     register = await retention.witnessed([document])
     await retention.out_on_loan([document])
-    with pytest.raises(Conflict) as refused:
-        await retention.services.destructions.execute(person("qian"),
-                                                       register.destruction_id)
-    assert (refused.value.code, refused.value.extra) == (
+    refused = await _execution_refused(retention, register)
+    assert (refused.code, refused.extra) == (
         "on_loan", {"documents": [document.document_id]})
 
 
@@ -400,16 +400,14 @@ async def test_a_change_to_the_items_voids_the_signatures_until_they_sign_again(
         retention: Retention) -> None:
     register = await retention.witnessed([await retention.file()])
     await retention.tamper_with_items(register)
-    with pytest.raises(Conflict) as refused:
-        await retention.services.destructions.execute(person("qian"),
-                                                       register.destruction_id)
+    refused = await _execution_refused(retention, register)
     for witness in ("wang", "sun"):
         await retention.services.destructions.witness(person(witness),
                                                        register.destruction_id, SIGNED)
     await retention.services.destructions.execute(person("qian"), register.destruction_id)
     await retention.services.destructions.executor.wait()
     executed = await retention.services.destructions.get(person("qian"), register.destruction_id)
-    assert (refused.value.code, refused.value.extra["witnesses"], executed.status) == (
+    assert (refused.code, refused.extra["witnesses"], executed.status) == (
         "signatures_void", ["sun", "wang"], "executed")
 
 
