@@ -382,3 +382,33 @@ def test_ppocr_keeps_tai_on_a_traditional_page(ppocr: PpOcrEngine, tmp_path: Pat
     image = render_page(lines, script="traditional", dpi=300)
     [page] = read(ppocr, write_png(tmp_path / "letter.png", image))
     assert page.text.splitlines() == lines
+
+
+def _photographed(lines: Sequence[str], *, tilt: float, turn: int = 0) -> Image.Image:
+    """A page of ``lines`` photographed askew (``tilt`` degrees counter-clockwise) and
+    turned ``turn`` more (Pillow's counter-clockwise quarters), as a phone stores it with
+    no orientation said."""
+    page = render_page(lines, dpi=300).rotate(tilt, resample=Image.Resampling.BICUBIC,
+                                              expand=True, fillcolor=255)
+    return page.rotate(turn, expand=True) if turn else page
+
+
+def test_ppocr_reads_a_page_photographed_askew_line_by_line(
+        ppocr: PpOcrEngine, tmp_path: Path) -> None:
+    """Rows are found on the page levelled: tilted 8°, a line's far end lies beside the
+    next line, and two lines were read run together, the second's words first."""
+    lines = LINES["simplified"][:4]
+    [page] = read(ppocr, write_jpeg(tmp_path / "askew.jpeg", _photographed(lines, tilt=8)))
+    assert page.text.splitlines() == list(lines)
+
+
+def test_ppocr_reads_a_page_photographed_askew_and_turned_a_quarter_upright(
+        ppocr: PpOcrEngine, tmp_path: Path) -> None:
+    """A page turned a quarter and askew stands in tall lines: each line's corners are
+    taken along the line, not sorted by x (which took its lower end for its left side and
+    read the page as wide lines upside down, in the wrong order)."""
+    lines = LINES["traditional"][:4]
+    image = _photographed(lines, tilt=6, turn=90)
+    [page] = read(ppocr, write_jpeg(tmp_path / "sideways.jpeg", image))
+    assert page.rotation == 90
+    assert page.text.splitlines() == list(lines)
