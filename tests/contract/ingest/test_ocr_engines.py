@@ -39,10 +39,13 @@ from tests.support.rendering import (
     Box,
     Script,
     character_boxes,
+    in_red,
+    line_band_in,
     render_columns,
     render_handwritten_page,
     render_page,
     sensor_noise,
+    with_seal,
     write_jpeg,
     write_png,
     write_scanned_pdf,
@@ -412,3 +415,22 @@ def test_ppocr_reads_a_page_photographed_askew_and_turned_a_quarter_upright(
     [page] = read(ppocr, write_jpeg(tmp_path / "sideways.jpeg", image))
     assert page.rotation == 90
     assert page.text.splitlines() == list(lines)
+
+
+def test_ppocr_reads_the_print_under_a_red_seal_and_keeps_a_red_header(
+        ppocr: PpOcrEngine, tmp_path: Path) -> None:
+    """A 公章 stamped over three lines is looked through (its red cut a telephone number
+    short and its characters were read into the text); a header printed in red is read."""
+    header = "深圳市安居物业管理有限公司文件"
+    lines = [header, *LINES["simplified"][:5]]
+    page = render_page(lines, dpi=300)
+    _, bottom = line_band_in(0)
+    page = in_red(page, (0, 0, page.width, round(bottom * 300) + 10))
+    top, _ = line_band_in(3)
+    page = with_seal(page, (600, round(top * 300) + 20), 240)
+    [read_page] = read(ppocr, write_jpeg(tmp_path / "sealed.jpeg", page, quality=85))
+    read_lines = read_page.text.splitlines()
+    assert read_lines[0] == header
+    # Each printed line read as printed; a faint trace of the seal's characters, left by
+    # the JPEG around their strokes, may still be read as a letter of its own.
+    assert [line for line in read_lines if line in lines] == lines, read_lines
