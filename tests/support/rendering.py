@@ -10,6 +10,7 @@ The digital PDF is written with fpdf2, which loads the ``.ttc``'s CFF face direc
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import struct
@@ -129,6 +130,45 @@ def render_columns(columns: Sequence[str], *, script: Script = "simplified") -> 
             draw.text((page.width - 140 - column * 150, 60 + row * 68), char, font=font, fill=0)
     page.info["dpi"] = (300, 300)
     return page
+
+
+SEAL_RGB = (205, 35, 45)
+
+
+def in_red(page: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """``page`` (grey) in colour, its print inside ``box`` red (a 红头 header, a red pen)."""
+    coloured = page.convert("RGB")
+    part = page.crop(box)
+    coloured.paste(Image.merge("RGB", [
+        part.point(lambda grey, paper=paper: 255 - (255 - grey) * (255 - paper) // 255)
+        for paper in SEAL_RGB]), box[:2])
+    return coloured
+
+
+def with_seal(page: Image.Image, centre: tuple[int, int], radius: int,
+              name: str = "安居物业管理有限公司") -> Image.Image:
+    """``page`` stamped with a round red seal (公章: a ring, ``name`` around it, a star),
+    its red over the print as ink over ink (multiplied: print under it stays dark)."""
+    seal = Image.new("L", page.size, 0)
+    draw = ImageDraw.Draw(seal)
+    x, y = centre
+    draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=255,
+                 width=max(3, radius // 18))
+    font = ImageFont.truetype(NOTO_SANS_CJK, round(radius * 0.22), index=_FACE["simplified"])
+    for index, character in enumerate(name):
+        angle = math.radians(-150 + 300 * index / (len(name) - 1)) - math.pi / 2
+        glyph = Image.new("L", (round(radius * 0.3),) * 2, 0)
+        ImageDraw.Draw(glyph).text((0, 0), character, font=font, fill=255)
+        glyph = glyph.rotate(-math.degrees(angle) - 90, expand=True)
+        seal.paste(255, (round(x + 0.75 * radius * math.cos(angle) - glyph.width / 2),
+                         round(y + 0.75 * radius * math.sin(angle) - glyph.height / 2)), glyph)
+    draw.polygon([(x + (radius / 4 if point % 2 == 0 else radius / 10) * math.cos(angle),
+                   y + (radius / 4 if point % 2 == 0 else radius / 10) * math.sin(angle))
+                  for point in range(10) for angle in [-math.pi / 2 + point * math.pi / 5]],
+                 fill=255)
+    red = Image.new("RGB", page.size, SEAL_RGB)
+    return ImageChops.multiply(page.convert("RGB"),
+                               Image.composite(red, Image.new("RGB", page.size, "white"), seal))
 
 
 # Scanned paper: a slightly yellow sheet, and blue-black ink.

@@ -33,6 +33,7 @@ from services.ingest.extraction.models import (
     TextLine,
     WordBox,
 )
+from services.ingest.extraction.skew import levelled, levelling_turn, reading_unlevelled
 from services.ingest.extraction.turns import read_turned, read_upright
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ class TesseractEngine:
     ``tessdata``, by default ``TESSDATA_PREFIX`` or the first of ``TESSDATA_DIRS`` that
     exists.
 
+    A page photographed askew (more than ``skew.MIN_TILT_DEG``) is levelled before it is
+    read, which Tesseract does not do beyond a scanner's degree or two (``skew``); its
+    boxes are put back on the page as given.
+
     Tesseract does not turn a page: one scanned upside down or turned a quarter
     counter-clockwise reads as nonsense, one turned a quarter clockwise as columns of
     vertical text. How the page lies is decided as for every engine (``turns``): a doubtful
@@ -127,8 +132,14 @@ class TesseractEngine:
         started = time.monotonic()
 
         def recognised(image: Image.Image) -> tuple[OcrLanguage, OcrReading]:
-            return language, _recognise(api, image, page.tesseract_dpi, started=started,
-                                        timeout_s=timeout_s)
+            turn = levelling_turn(image)
+            if not turn:
+                return language, _recognise(api, image, page.tesseract_dpi, started=started,
+                                            timeout_s=timeout_s)
+            level = levelled(image, turn)
+            reading = _recognise(api, level, page.tesseract_dpi, started=started,
+                                 timeout_s=timeout_s)
+            return language, reading_unlevelled(reading, turn, level.size, image.size)
 
         if self._last_page is not None and self._last_page[0] is page:
             return read_turned(pixels, recognised, self._last_page[1])[1]

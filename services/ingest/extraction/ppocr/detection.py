@@ -114,11 +114,22 @@ def _rectangle(points: npt.NDArray[np.int32] | npt.NDArray[np.float32]) -> tuple
 
 
 def order_corners(points: npt.NDArray[np.float32]) -> Quad:
-    """Four points as top-left, top-right, bottom-right, bottom-left."""
-    by_x = points[np.argsort(points[:, 0], kind="stable")]
-    left = by_x[:2][np.argsort(by_x[:2, 1], kind="stable")]
-    right = by_x[2:][np.argsort(by_x[2:, 1], kind="stable")]
-    return np.array([left[0], right[0], right[1], left[1]], dtype=np.float32)
+    """A rectangle's four corners, given in order around it (as ``cv2.boxPoints`` gives
+    them), as top-left, top-right, bottom-right, bottom-left of the rectangle as it stands:
+    its top is the higher of the two sides that run more across than down. Sorting the
+    corners by x instead takes the two corners at the lower end of a tall line tilted by a
+    few degrees (a page photographed turned a quarter, and askew) for its left side, and
+    the line for a wide one lying across the page."""
+    across = max(range(4), key=lambda i: float(abs(points[(i + 1) % 4][0] - points[i][0])
+                                               - abs(points[(i + 1) % 4][1] - points[i][1])))
+    # Each corner of that side with its neighbour on the opposite side.
+    ends = [(across, (across + 3) % 4), ((across + 1) % 4, (across + 2) % 4)]
+    if sum(points[end][1] for end, _ in ends) > sum(points[other][1] for _, other in ends):
+        ends = [(other, end) for end, other in ends]
+    (top_left, bottom_left), (top_right, bottom_right) = sorted(
+        ends, key=lambda pair: float(points[pair[0]][0]))
+    return np.array([points[top_left], points[top_right], points[bottom_right],
+                     points[bottom_left]], dtype=np.float32)
 
 
 def _mean_inside(probability: npt.NDArray[np.float32],

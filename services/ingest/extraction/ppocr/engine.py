@@ -29,6 +29,7 @@ from services.ingest.extraction.ppocr.recognition import (
     read_lines,
 )
 from services.ingest.extraction.ppocr.script import in_line_scripts
+from services.ingest.extraction.ppocr.seals import without_seals
 from services.ingest.extraction.turns import read_upright
 
 
@@ -47,7 +48,8 @@ class PpOcrEngine:
       or turned a quarter counter-clockwise; a page in tall lines (turned a quarter
       clockwise, or columns of vertical text) or read doubtfully is decided as for every
       engine (``turns``: Tesseract's OSD, ``tessdata`` as ``TesseractEngine``'s), so the
-      ``rotation`` is the one the page was read at. Boxes (a line's, and one per
+      ``rotation`` is the one the page was read at. Red seals over the print are taken off
+      before the lines are found (``seals``). Boxes (a line's, and one per
       character) are in the pixels of the page as given, whichever way it was turned.
     - ``timeout_s`` is checked before each line, so a page stops within a line's reading
       (a tenth of a second) of its limit.
@@ -92,6 +94,14 @@ class PpOcrEngine:
         quads = detect_lines(sessions.detector, colour, dpi=dpi)
         if not quads:
             return "chi_sim", OcrReading(text="")
+        cleaned = without_seals(np.asarray(pixels), grey, quads) if pixels.mode == "RGB" else None
+        if cleaned is not None:
+            # Found again without the seals: a seal over a line cut it up or ran it on.
+            grey = cleaned
+            quads = detect_lines(sessions.detector, np.repeat(grey[:, :, None], 3, axis=2),
+                                 dpi=dpi)
+            if not quads:
+                return "chi_sim", OcrReading(text="")
         layout = page_layout(sessions.line_orientation, grey, quads)
 
         def read_as(layout: PageLayout) -> tuple[OcrLanguage, OcrReading]:
