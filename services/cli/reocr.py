@@ -13,13 +13,14 @@ command says how many it kept.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import click
 
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
 from services.cli.named import CATEGORY, DAY
+from services.common.config import load_settings
 from services.common.contracts.ingest import OcrEngineName, ReocrRequest, ReocrResult
 from services.common.contracts.registry import DocumentRecord, in_file
 
@@ -33,17 +34,29 @@ from services.common.contracts.registry import DocumentRecord, in_file
               help="Only documents filed on or after this date.")
 @click.option("--filed-to", type=DAY, default=None,
               help="Only documents filed on or before this date.")
+@click.option("--read-before", type=DAY, default=None,
+              help="Read again also the documents this engine read before this day (its "
+                   "start, the company's): after an upgrade that reads better. Those read "
+                   "since are skipped, so the command continues where it stopped.")
 @click.option("--replace-corrected", is_flag=True,
               help="Replace the pages people corrected too (kept as they wrote them "
                    "otherwise).")
 @api_options
 def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
           filed_from: datetime | None, filed_to: datetime | None,
-          replace_corrected: bool) -> None:
+          read_before: datetime | None, replace_corrected: bool) -> None:
     """Read filed documents again with OCR (archivist, admin); each one's new text becomes
     a new version, the old one kept; pages people corrected keep their text unless
     --replace-corrected; documents whose text you may not read are left out (counted).
     Resumable: run it again to continue."""
+    zone = load_settings().time_zone
+    before = None if read_before is None else datetime.combine(read_before.date(), time(),
+                                                               tzinfo=zone)
+    if before is not None and before > datetime.now(zone):
+        raise click.BadParameter(
+            f"{read_before:%Y-%m-%d} has not begun: every document would be read again at "
+            "every run; give the day of the upgrade, today at the latest",
+            param_hint="--read-before")
     selected = [record for record in api.run(api.registry.catalogue(api.token))
                 if _selected(record, categories,
                              filed_from.date() if filed_from else None,
@@ -51,7 +64,8 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
     readable = {record.document_id
                 for record in api.run(api.registry.catalogue(api.token, readable=True))}
     documents = [record for record in selected if record.document_id in readable]
-    request = ReocrRequest(engine=engine, replace_corrected=replace_corrected)
+    request = ReocrRequest(engine=engine, replace_corrected=replace_corrected,
+                           read_before=before)
     kept = kept_empty = 0
 
     async def reread(record: DocumentRecord) -> ReocrResult:

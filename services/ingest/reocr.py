@@ -3,7 +3,8 @@
 ``Rereader.reread`` SHALL, for one document:
 1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages
    and pages people corrected) or its current text was already read by the engine asked
-   for, so a re-run of ``archive reocr`` continues where the last one stopped; whether
+   for (and, with ``read_before``, read by it since then: after an upgrade that reads
+   better), so a re-run of ``archive reocr`` continues where the last one stopped; whether
    the caller may read it is asked, not journaled as a read (a refusal is);
 2. read the original again in an extraction process, with that engine, journaled as the
    caller's read of its content (``read_text``, O4): the audit log shows the documents
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -110,7 +112,8 @@ class Rereader:
                    if page.method == "ocr" and not page.written_by_a_person}
         if not read_by and not replacing:
             return self._skipped(record, engine, history, len(pages), "no_ocr_pages", kept)
-        if read_by == {engine} and not replacing:
+        if read_by == {engine} and not replacing and not _read_before(
+                history, record, request.read_before):
             if history and not history[-1].announced:
                 async with self.revising:
                     await announce(self.registry, self.derived, record, history[-1])
@@ -224,3 +227,16 @@ async def announce(registry: TextRecorder, derived: DerivedText, record: Documen
         revised_by=version.recorded_by or "ingest", language=summary.language,
         extraction=summary.extraction))
     await derived.mark_announced(record.sha256, version.version)
+
+
+def _read_before(history: list[TextVersion], record: DocumentRecord,
+                 moment: datetime | None) -> bool:
+    """Whether the text was last read by OCR before ``moment`` (never, with none): the
+    newest version an engine made, the first one (whose time may not be recorded) by the
+    document's registration."""
+    if moment is None:
+        return False
+    read = next((version for version in reversed(history) if version.engine is not None),
+                None)
+    read_at = (read.recorded_at if read is not None else None) or record.registered_at
+    return read_at < moment

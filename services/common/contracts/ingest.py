@@ -340,11 +340,14 @@ FILING_REASON = "read when filed"
 class ReocrRequest(Struct):
     """``POST /ingest/documents/{id}/reocr``: which engine (default: the configured one);
     ``replace_corrected`` replaces the pages people corrected too (otherwise they are
-    kept as the people wrote them)."""
+    kept as the people wrote them); ``read_before``: a document whose text that engine
+    read before this moment is read again too (after an upgrade that reads better), one it
+    read since is not (so a run asked again continues where it stopped)."""
 
     engine: OcrEngineName | None = None
     reason: TextReason = DEFAULT_REASON
     replace_corrected: bool = False
+    read_before: datetime | None = None
 
 
 SkippedBecause = Literal["already_read", "no_ocr_pages", "reading_empty"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,27 @@ def test_a_reading_that_finds_nothing_keeps_the_text_and_makes_no_new_version(
     [page] = pages_of(server, token, job["document_id"])
     assert (page["text"], page["engine"]) == ("业主报修：阳台漏水", "ppocr")
     assert asyncio.run(store.head(text_versions_key(job["sha256"]))) is None
+
+
+def test_what_this_engine_read_before_a_moment_is_read_again_and_a_rerun_resumes(
+    server: ArchiveServer, token: str, filed: dict[str, Any], tmp_path: Path
+) -> None:
+    """After an upgrade that reads better: ``read_before`` re-reads what the engine read
+    before it, and only that, so asking again continues where it stopped."""
+    client = server.client(token)
+    path = f"/ingest/documents/{filed['document_id']}/reocr"
+    upgraded = datetime.now(UTC).isoformat()
+    again = client.post(path, json={"engine": "ppocr", "read_before": upgraded}).json()
+    resumed = client.post(path, json={"engine": "ppocr", "read_before": upgraded}).json()
+    assert again["status"] == "reread", again
+    assert (resumed["status"], resumed["skipped_because"]) == ("skipped", "already_read")
+
+    today = datetime.now(server.settings.time_zone).date()
+    run = archive(["reocr", "--engine", "ppocr", "--read-before", today.isoformat()],
+                  server, token, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("0 re-read, ")  # every one was read today
+    ahead = archive(["reocr", "--read-before", (today + timedelta(days=1)).isoformat()],
+                    server, token, tmp_path)
+    assert ahead.returncode == 2
+    assert "has not begun" in ahead.stderr
