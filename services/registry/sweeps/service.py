@@ -286,9 +286,10 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
 async def items_for(tx: Tx, principal: Principal, sweep_id: str | None,
                     items: list[SweepItem]) -> list[SweepItem]:
     """Items of a sweep (none recorded: a dry run) as ``principal`` may read them, each
-    with its title, what it still needs (R2, R4), whether a hold covers it now (R7) and
-    the register that lists it (R6); an open item whose document is no longer due reads
-    ``no_longer_due`` (``release``). Every answer that shows an item shows it so."""
+    with its title, what it still needs (R2, R4), whether a hold covers it now (R7) or a
+    loan has it out, and the register that lists it (R6); an open item whose document is
+    no longer due reads ``no_longer_due`` (``release``). Every answer that shows an item
+    shows it so."""
     moved = {m.document_id: m for m in await tx.sweeps.no_longer_due(
         sweep_id=sweep_id)} if sweep_id else {}
     items = [msgspec.structs.replace(item, state="no_longer_due",
@@ -297,10 +298,12 @@ async def items_for(tx: Tx, principal: Principal, sweep_id: str | None,
     ids = [item.document_id for item in items]
     visible = await visible_to(tx.documents, principal, ids)
     held = await tx.holds.held(ids) if ids else set()
+    lent = await tx.loans.on_loan(ids) if ids else set()
     titles = await tx.documents.titles(ids) if ids else {}
     registers = await tx.registers.pending_in(ids) if ids else {}
     shown = [msgspec.structs.replace(
-        item, held=item.document_id in held, title=titles.get(item.document_id),
+        item, held=item.document_id in held, on_loan=item.document_id in lent,
+        title=titles.get(item.document_id),
         destruction_id=registers.get(item.document_id) if item.state == "waiting" else None,
         missing=still_missing(item.category, item.appraisals)
         if item.state == "appraisal" else []) for item in items]

@@ -232,6 +232,20 @@ def test_an_item_on_an_open_register_links_to_it_and_is_not_offered_again() -> N
     assert ('value="0001"' in form, 'value="0002"' in form) == (False, True)
 
 
+def test_an_item_out_on_loan_or_held_is_marked_and_not_ticked_for_a_register() -> None:
+    """A register taking a lent or held document is refused whole (409 ``on_loan``,
+    ``on_hold``): the page says which items they are and does not tick them."""
+    lent, held = _item("0001", on_loan=True), _item("0002", held=True)
+    html = _sweep_html(_approved_sweep(lent, held, _item("0003")))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    boxes = {box: re.search(rf'<input type="checkbox" name="documents" value="{box}"([^>]*)>',
+                            form) for box in ("0001", "0002", "0003")}
+    assert {box: found.group(1).strip() if found else None for box, found in boxes.items()} \
+        == {"0001": "disabled", "0002": "disabled", "0003": "checked"}
+    assert "借出中，归还后才能列入销毁清册" in _article(html, "0001")
+    assert "借出中，归还后才能列入销毁清册" not in _article(html, "0003")
+
+
 def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
     """R5: the registry allows it on destroy_after itself (today < destroy_after refuses)."""
     html = _sweep_html(_approved_sweep(_item("0001")))
