@@ -501,3 +501,27 @@ def test_what_people_wrote_on_a_loan_is_marked_chinese_on_the_english_pages() ->
         "offered": [record], "chosen": set(), "household": "A-1201",
         "form": RequestForm({})})
     assert re.search(rf'<span lang="zh[^"]*">{re.escape(record.title)}</span>', form)
+
+
+def test_a_loan_returned_after_its_due_date_says_so_on_its_page_and_in_the_register() -> None:
+    """B4: the statistics count it ``returned_late`` and ``archive loans`` says it; the
+    register and the loan's page say it too, not only that it was escalated."""
+    def returned(loan_id: str, late_by: timedelta) -> Loan:
+        due = AT + timedelta(days=7)
+        return _loan(loan_id, status="returned", approved_by=("zhou", "zhao", "wang"),
+                     kind="paper", issued_at=AT, issued_by="wang", due_at=due,
+                     returned=ReturnRecord(returned_by="wang", returned_at=due + late_by,
+                                           intact=True, note=None))
+    late, on_time = returned("late", timedelta(days=9)), returned("on-time", -timedelta(hours=1))
+    listing = loans_page(mine=[], awaiting=None, register=[late, on_time], shown="all",
+                         notifications=[])
+    chinese, english = in_both_languages(WANG, "/ui/loans", "loans.html",
+                                         view=listing, done="", refused="")
+    rows = chinese.split('<tr role="row"')
+    assert ["逾期归还" in row for row in rows if "/ui/loans/" in row] == [True, False]
+    assert "returned late" in english
+    pages = shared_pages()
+    layout = page_layout(WANG, "/ui/loans", "token")
+    assert [("逾期归还" in pages.html("zh", "loan.html", layout | {
+        "view": _view(WANG, loan), "done": "", "refused": ""})) for loan in (late, on_time)] \
+        == [True, False]
