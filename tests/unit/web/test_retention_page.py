@@ -246,6 +246,15 @@ def test_an_item_out_on_loan_or_held_is_marked_and_not_ticked_for_a_register() -
     assert "借出中，归还后才能列入销毁清册" not in _article(html, "0003")
 
 
+def test_with_every_waiting_item_held_or_lent_no_register_is_offered() -> None:
+    """A register of nothing would be refused (409): the page says when to come back."""
+    html = _sweep_html(_approved_sweep(_item("0001", on_loan=True), _item("0002", held=True)))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    assert "编制销毁清册</button>" not in form
+    assert "保全解除或借阅归还后，再来编制销毁清册" in form
+    assert "编制销毁清册</button>" in _sweep_html(_approved_sweep(_item("0003")))
+
+
 def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
     """R5: the registry allows it on destroy_after itself (today < destroy_after refuses)."""
     html = _sweep_html(_approved_sweep(_item("0001")))
