@@ -158,6 +158,11 @@ class Sweep(Struct):
     note: str | None = None
     destroy_after: date | None = None
     """Set at approval: items decided ``destroy`` wait apart until then (R5)."""
+    left_on_loan: list[str] = msgspec.field(default_factory=list)
+    """Only in the answer that starts it (or a dry run): the archive numbers of the
+    documents due by ``as_of`` it leaves out because a loan has them out (a sweep started
+    once they are returned lists them), so they are chased, not forgotten; one the reader
+    is not cleared for is counted as an empty string, not named."""
 
 
 class SweepSummary(Struct):

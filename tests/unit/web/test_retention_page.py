@@ -255,6 +255,24 @@ def test_with_every_waiting_item_held_or_lent_no_register_is_offered() -> None:
     assert "编制销毁清册</button>" in _sweep_html(_approved_sweep(_item("0003")))
 
 
+def test_a_sweep_started_says_how_many_documents_due_it_left_out_on_loan() -> None:
+    """R2, B4: the start's answer names them (``left_on_loan``); its redirect carries how
+    many, and the page says to chase their return rather than forget them."""
+    person = _person("compliance")
+    sweep = msgspec.structs.replace(_approved_sweep(_item("0001")), status="appraisal",
+                                    destroy_after=None)
+
+    def started(language: str, lent: int) -> str:
+        return shared_pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
+            person, "/ui/sweeps/s1", "token") | {
+            "view": sweep_page(person, sweep), "decisions": ("destroy", "keep", "reappraise"),
+            "decision_names": DECISION_NAMES, "done": "started", "refused": "", "at": "",
+            "lent": lent})
+    assert "另有 2 份到期的文件正在借出，没有列入本次清理" in started("zh", 2)
+    assert "2 more documents due are out on loan" in started("en", 2)
+    assert "正在借出" not in started("zh", 0)
+
+
 def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
     """R5: the registry allows it on destroy_after itself (today < destroy_after refuses)."""
     html = _sweep_html(_approved_sweep(_item("0001")))
