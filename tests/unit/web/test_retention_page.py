@@ -88,6 +88,22 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(compliance, executing).cancellable
 
 
+def test_an_execution_finished_by_the_time_the_page_shows_says_it_is_done() -> None:
+    """A small register is carried out before the redirect lands: its page says it was
+    done, not that it has begun, when every item already reads 已销毁."""
+    compliance = _person("compliance")
+
+    def after_execute(status: str) -> str:
+        register = msgspec.structs.replace(REGISTER, status=status)
+        return shared_pages().html("zh", "destruction.html", page_layout(  # type: ignore[arg-type]
+            compliance, "/ui/destructions/d1", "token") | {
+            "view": destruction_page(compliance, register), "category_names": CATEGORIES,
+            "done": "executing", "refused": "", "at": ""})
+    assert "销毁已执行完毕" in after_execute("executed")
+    assert "销毁已开始" not in after_execute("executed")
+    assert "销毁已开始，下面逐项显示进度。" in after_execute("executing")
+
+
 def test_a_refused_signature_is_said_at_the_signature_form_and_others_at_the_top() -> None:
     """The refusal of a signature (``at=sign``) is where the redirect took the witness; a
     refusal to execute the register stays at the page's top."""
