@@ -362,7 +362,7 @@ def test_an_older_version_reads_as_such_with_the_way_back_in_both_languages() ->
 
 
 @pytest.mark.parametrize(("stopped_by", "said"), [
-    (None, "经鉴定批准销毁；2027年8月31日 起可列入销毁清册"),
+    (None, "经鉴定批准销毁；2027年8月31日 起可列入销毁清册，销毁前仍可查阅"),
     ("on_hold", "经鉴定批准销毁，但在法律保全中：保全解除前不会列入销毁清册"),
     ("on_loan", "经鉴定批准销毁；现在借出中，归还后（2027年8月31日 起）才能列入销毁清册"),
 ])
