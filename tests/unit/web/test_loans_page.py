@@ -525,3 +525,22 @@ def test_a_loan_returned_after_its_due_date_says_so_on_its_page_and_in_the_regis
     assert [("逾期归还" in pages.html("zh", "loan.html", layout | {
         "view": _view(WANG, loan), "done": "", "refused": ""})) for loan in (late, on_time)] \
         == [True, False]
+
+
+def test_an_overdue_loan_in_the_register_tells_the_desk_and_approvers_what_to_do() -> None:
+    """B4: between the due date and the escalation, the register marks a loan overdue;
+    the desk and the approvers reading it are told to chase its return, not left with a
+    badge alone."""
+    due = AT - timedelta(days=1)
+    overdue = _out(kind="paper", due_at=due, overdue=True)
+    on_time = _out(kind="paper")
+
+    def register(*loans: Loan) -> tuple[str, str]:
+        listing = loans_page(mine=[], awaiting=[], register=list(loans), shown="all",
+                             notifications=[])
+        return in_both_languages(WANG, "/ui/loans", "loans.html", view=listing, done="",
+                                 refused="")
+    chinese, english = register(overdue, on_time)
+    assert "请联系借阅人尽快归还" in chinese
+    assert "ask the borrower to return them soon" in english
+    assert "请联系借阅人尽快归还" not in register(on_time)[0]
