@@ -544,3 +544,15 @@ def test_an_overdue_loan_in_the_register_tells_the_desk_and_approvers_what_to_do
     assert "请联系借阅人尽快归还" in chinese
     assert "ask the borrower to return them soon" in english
     assert "请联系借阅人尽快归还" not in register(on_time)[0]
+
+
+def test_a_loans_page_gives_the_time_it_falls_due_not_only_the_day() -> None:
+    """B4: a loan is overdue and can no longer be renewed from the instant it falls due
+    (issue plus seven days), not from the next day: its page says that instant, so
+    "due on the 17th" is not read as "until the evening of the 17th"."""
+    html = shared_pages().html("zh", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, _out(kind="paper")), "done": "", "refused": ""})
+    english = shared_pages().html("en", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, _out(kind="paper")), "done": "", "refused": ""})
+    assert re.search(r"<dt>应还日期</dt><dd>2030年1月17日 \d{2}:00:00 前", html), html
+    assert re.search(r"<dt>Due</dt><dd>by Jan 17, 2030, \d{1,2}:00:00", english)
