@@ -379,3 +379,30 @@ def test_revising_ones_appraisal_keeps_ones_opinion_in_the_form_but_not_anothers
                      r'</textarea>', own)
     assert re.search(r'<textarea id="opinion-1" name="opinion" [^>]*></textarea>', other)
     assert '<td role="cell" data-label="意见" class="opinion">价值待定，明年再看</td>' in other
+
+
+def test_what_people_wrote_on_a_sweep_and_a_register_is_marked_chinese_in_english() -> None:
+    """interface.md: on an English page what people typed in Chinese (titles, reasons,
+    opinions, a decision's note) is marked ``lang`` so a screen reader says it in a
+    Chinese voice; the sweep and the register showed titles, opinions and the director's
+    note unmarked."""
+    opinion = Appraisal(appraiser="zhou", roles=["manager"], department="customer_service",
+                        decision="destroy", opinion="已过保管期限",
+                        at=datetime(2026, 6, 2, tzinfo=UTC))
+    sweep = msgspec.structs.replace(
+        _approved_sweep(_item("0001", title="门锁维修记录", appraisals=[opinion])),
+        note="同意")
+    english = _sweep_html(sweep, language="en")
+    for written in ("门锁维修记录", "已过保管期限", "同意"):
+        assert f'<span lang="zh">{written}</span>' in english, written
+    item = RegisterItem(
+        position=1, document_id="doc-1", archive_no="2015-repair-A-1201-0001",
+        title="漏水维修记录", category="repair", household="A-1201",
+        filed_at=date(2015, 3, 1), retention_class="short", disposal_due=date(2025, 3, 1),
+        pages=1, security="ordinary", state="pending", label="待销毁")
+    compliance = _person("compliance")
+    register = shared_pages().html("en", "destruction.html", page_layout(
+        compliance, "/ui/destructions/d1", "token") | {
+        "view": destruction_page(compliance, msgspec.structs.replace(REGISTER, items=[item])),
+        "category_names": CATEGORIES, "done": "", "refused": "", "at": ""})
+    assert '<span lang="zh">漏水维修记录</span>' in register
