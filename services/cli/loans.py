@@ -89,7 +89,7 @@ def _flags(loan: Loan) -> str:
     if loan.rejection:
         flags.append(f"{'by' if loan.rejection.withdrawn else 'refused by'} "
                      f"{loan.rejection.rejected_by}: {loan.rejection.reason}")
-    if loan.returned and loan.due_at and loan.returned.returned_at > loan.due_at:
+    if loan.returned_late:
         flags.append("[yellow]returned late[/yellow]")
     if loan.returned and not loan.returned.intact:
         flags.append("[yellow]returned damaged[/yellow]")

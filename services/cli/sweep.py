@@ -39,6 +39,7 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
         if exc.code != "nothing_due":
             raise
         click.echo(f"nothing is due by {exc.extra['as_of']}; no sweep was recorded")
+        _left_on_loan(exc.extra.get("left_on_loan") or [])
         return
     console = tables()
     if result.items:
@@ -51,6 +52,18 @@ def sweep(api: Api, as_of: datetime | None, categories: tuple[Category, ...],
         click.echo(f"sweep {result.sweep_id}: {due} due by {result.as_of} "
                    f"{'awaits' if len(result.items) == 1 else 'await'} appraisal: "
                    f"appraise on {api.server}/ui/sweeps/{result.sweep_id}")
+    _left_on_loan(result.left_on_loan)
+
+
+def _left_on_loan(numbers: list[str]) -> None:
+    """Says the documents due that a loan has out: left out, to be chased (B4, R2)."""
+    if numbers:
+        one = len(numbers) == 1
+        named = ", ".join(number or REDACTED for number in numbers)
+        click.echo(f"{counted(len(numbers), 'more document')} due "
+                   f"{'is' if one else 'are'} out on loan and not swept ({named}): ask "
+                   f"for {'its' if one else 'their'} return (archive loans --status out); a "
+                   f"sweep started once returned lists {'it' if one else 'them'}")
 
 
 REDACTED = "(not cleared)"

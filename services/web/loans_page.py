@@ -266,6 +266,12 @@ class LoansPage:
     def unread(self) -> int:
         return sum(1 for notice in self.notifications if notice.read_at is None)
 
+    @property
+    def overdue_in_register(self) -> bool:
+        """Some loan the register shows is out past its due date (B4): the page says
+        what to do about it, before any escalation tells anyone."""
+        return any(line.loan.overdue for line in self.register or [])
+
 
 def loans_page(*, mine: list[Loan], awaiting: list[Loan] | None,
                register: list[Loan] | None, shown: Register,

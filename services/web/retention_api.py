@@ -126,6 +126,9 @@ class RetentionPages(Controller):
             # gone stale (the documents swept since) must not scroll past it.
             return see(RETENTION_URL, refused=refusal_code(exc))
         assert sweep.sweep_id is not None
+        if sweep.left_on_loan:  # due, but out on loan: the page says to chase them
+            return see(sweep_url(sweep.sweep_id), done="started",
+                       lent=str(len(sweep.left_on_loan)))
         return see(sweep_url(sweep.sweep_id), done="started")
 
 
@@ -134,14 +137,17 @@ class SweepPages(Controller):
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], page: NamedDependency[Page],
-                    registry: NamedDependency[RegistryReader]) -> Response[str]:
+                    registry: NamedDependency[RegistryReader], lent: FromQuery[int] = 0
+                    ) -> Response[str]:
+        """The sweep; ``lent``: how many documents due its start left out, out on loan."""
         token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         outcome = outcome_values(page.request)
         return page.render("sweep.html", view=sweep_page(page.reader.principal, record,
                                                          refused=outcome["refused"],
                                                          at=outcome["at"]),
-                           decisions=DECISIONS, decision_names=DECISION_NAMES)
+                           decisions=DECISIONS, decision_names=DECISION_NAMES,
+                           lent=max(lent, 0))
 
     @post("/{sweep_id:str}/appraisals", operation_id="appraiseForm")
     async def appraise(self, sweep_id: FromPath[str], reader: NamedDependency[Reader],

@@ -165,7 +165,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
     expect_no_serious_violations(zhao)
     zhao.goto(f"/ui/documents/{repair['document_id']}")
     expect(zhao.locator("dl.record")).to_contain_text(
-        re.compile(r"经鉴定批准销毁；2030年7月\d+日 起可列入销毁清册，此前仍可查阅"))
+        re.compile(r"经鉴定批准销毁；2030年7月\d+日 起可列入销毁清册，销毁前仍可查阅"))
 
     # R5: six months apart before anything is destroyed.
     qian.goto(sweep_url)

@@ -138,6 +138,13 @@ class Loan(Struct):
     copies: list[CopyRecord]
     incidents: list[Incident]
 
+    @property
+    def returned_late(self) -> bool:
+        """Returned after its due date (B4), as the yearly statistics count it
+        (``returned_late``): the register, the loan's page and ``archive loans`` say so."""
+        return (self.returned is not None and self.due_at is not None
+                and self.returned.returned_at > self.due_at)
+
 
 class OpenLoan(Struct):
     """A loan not yet returned, as a refused departure (B9) lists it: its documents by

@@ -107,6 +107,9 @@ class SweepItem(Struct):
     """Under appraisal: what the item still needs before it is decided (R2, R4)."""
     held: bool = False
     """A legal hold covers the document now: it will not be destroyed (R7)."""
+    on_loan: bool = False
+    """A loan has the document out now: no register takes it until it is returned (409
+    ``on_loan``), so whoever draws up the register knows which one to leave out."""
     destruction_id: str | None = None
     """The destruction register (销毁清册) that lists the item, not executed yet: another
     register does not take it."""
@@ -127,6 +130,9 @@ class DisposalStanding(Struct):
     destroy_after: date | None = None
     destruction_id: str | None = None
     destruction_status: DestructionStatus | None = None
+    stopped_by: WithheldReason | None = None
+    """Once ``waiting``: what stops the document being destroyed now (a legal hold, a
+    loan; ``not_due``: its due date moved on), as a register's item says it; else null."""
 
 
 class SweepRequest(Struct):
@@ -152,6 +158,11 @@ class Sweep(Struct):
     note: str | None = None
     destroy_after: date | None = None
     """Set at approval: items decided ``destroy`` wait apart until then (R5)."""
+    left_on_loan: list[str] = msgspec.field(default_factory=list)
+    """Only in the answer that starts it (or a dry run): the archive numbers of the
+    documents due by ``as_of`` it leaves out because a loan has them out (a sweep started
+    once they are returned lists them), so they are chased, not forgotten; one the reader
+    is not cleared for is counted as an empty string, not named."""
 
 
 class SweepSummary(Struct):

@@ -83,11 +83,18 @@ class DestructionService:
     async def standing(self, principal: Principal, document_id: str
                        ) -> DisposalStanding | None:
         """Where a document the reader may see stands on its way to destruction; none
-        when no open sweep lists it."""
+        when no open sweep lists it. Approved and waiting, what stops it being destroyed
+        now (a hold, a loan: ``stopped``), so its page does not promise a destruction
+        that a register would refuse."""
         async with self.store.transaction() as tx:
             if document_id not in await visible_to(tx.documents, principal, [document_id]):
                 raise NotFound(f"no document {document_id}", code="unknown_document")
-            return await tx.registers.standing(document_id)
+            standing = await tx.registers.standing(document_id)
+            if standing is None or standing.state != "waiting":
+                return standing
+            stops = await stopped(tx, await _records(tx, [document_id]),
+                                  sweep_id=standing.sweep_id)
+            return msgspec.structs.replace(standing, stopped_by=stops.get(document_id))
 
     async def create(self, principal: Principal, request: DestructionRequest) -> Destruction:
         """A register of the sweep's approved items past ``destroy_after`` (all of them

@@ -69,9 +69,9 @@ class SweepsService:
 
     async def start(self, principal: Principal, request: SweepRequest) -> Sweep:
         """R2: list every document due by ``as_of`` that is not permanent, held, on loan
-        or already in a sweep; a dry run records nothing, and neither does a sweep that
-        would list nothing (``Conflict`` ``nothing_due``): it would wait for an appraisal
-        and an approval of nothing."""
+        (those due it names in ``left_on_loan``) or already in a sweep; a dry run records
+        nothing, and neither does a sweep that would list nothing (``Conflict``
+        ``nothing_due``): it would wait for an appraisal and an approval of nothing."""
         now = self.clock.now()
         today = self.clock.day_of(now)
         as_of = request.as_of or today
@@ -84,6 +84,11 @@ class SweepsService:
         async with self.store.transaction() as tx:
             due = await tx.sweeps.due(as_of, categories=request.categories)
             lent = await tx.loans.on_loan([r.document_id for r in due])
+            lent_due = [r for r in due if r.document_id in lent and r.disposal_due]
+            seen = await visible_to(tx.documents, principal,
+                                    [r.document_id for r in lent_due])
+            left_on_loan = [r.archive_no if r.document_id in seen else HIDDEN
+                            for r in lent_due]
             sweep = Sweep(
                 sweep_id=None if request.dry_run else str(uuid.uuid4()),
                 status="dry_run" if request.dry_run else "appraisal", as_of=as_of,
@@ -92,18 +97,21 @@ class SweepsService:
                                  category=r.category, disposal_due=r.disposal_due)
                        for r in due if r.document_id not in lent and r.disposal_due])
             if request.dry_run:
-                return await sweep_for(tx, principal, sweep)
+                return msgspec.structs.replace(await sweep_for(tx, principal, sweep),
+                                               left_on_loan=left_on_loan)
             if not sweep.items:
                 raise Conflict(f"nothing is due by {as_of} (permanent, held and lent "
                                "documents and those already in a sweep are not listed); "
                                "no sweep was recorded", code="nothing_due",
-                               extra={"as_of": as_of.isoformat()})
+                               extra={"as_of": as_of.isoformat(),
+                                      "left_on_loan": left_on_loan})
             await tx.sweeps.insert(sweep)
             await tx.journal.audit(AuditEntry(
                 action="sweep_started", username=principal.username,
                 detail={"sweep_id": sweep.sweep_id, "as_of": as_of.isoformat(),
                         "items": len(sweep.items)}), at=now)
-            return await sweep_for(tx, principal, sweep)
+            return msgspec.structs.replace(await sweep_for(tx, principal, sweep),
+                                           left_on_loan=left_on_loan)
 
     async def get(self, principal: Principal, sweep_id: str) -> Sweep:
         """The sweep, its items redacted where the reader is not cleared for them."""
@@ -286,9 +294,10 @@ async def sweep_for(tx: Tx, principal: Principal, sweep: Sweep) -> Sweep:
 async def items_for(tx: Tx, principal: Principal, sweep_id: str | None,
                     items: list[SweepItem]) -> list[SweepItem]:
     """Items of a sweep (none recorded: a dry run) as ``principal`` may read them, each
-    with its title, what it still needs (R2, R4), whether a hold covers it now (R7) and
-    the register that lists it (R6); an open item whose document is no longer due reads
-    ``no_longer_due`` (``release``). Every answer that shows an item shows it so."""
+    with its title, what it still needs (R2, R4), whether a hold covers it now (R7) or a
+    loan has it out, and the register that lists it (R6); an open item whose document is
+    no longer due reads ``no_longer_due`` (``release``). Every answer that shows an item
+    shows it so."""
     moved = {m.document_id: m for m in await tx.sweeps.no_longer_due(
         sweep_id=sweep_id)} if sweep_id else {}
     items = [msgspec.structs.replace(item, state="no_longer_due",
@@ -297,10 +306,12 @@ async def items_for(tx: Tx, principal: Principal, sweep_id: str | None,
     ids = [item.document_id for item in items]
     visible = await visible_to(tx.documents, principal, ids)
     held = await tx.holds.held(ids) if ids else set()
+    lent = await tx.loans.on_loan(ids) if ids else set()
     titles = await tx.documents.titles(ids) if ids else {}
     registers = await tx.registers.pending_in(ids) if ids else {}
     shown = [msgspec.structs.replace(
-        item, held=item.document_id in held, title=titles.get(item.document_id),
+        item, held=item.document_id in held, on_loan=item.document_id in lent,
+        title=titles.get(item.document_id),
         destruction_id=registers.get(item.document_id) if item.state == "waiting" else None,
         missing=still_missing(item.category, item.appraisals)
         if item.state == "appraisal" else []) for item in items]

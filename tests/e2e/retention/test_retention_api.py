@@ -284,3 +284,21 @@ def test_a_sweep_with_nothing_due_is_409_and_archive_sweep_says_nothing_is_due(
     assert "dry run: 0 documents due by 2030-01-10 would be swept" in dry_run.output
     with archive.as_("qian") as client:
         assert client.get("/registry/sweeps").json() == []
+
+
+def test_archive_sweep_names_the_documents_due_it_leaves_out_on_loan(archive: Archive) -> None:
+    """R2, B4: a due document out on loan is not swept; the command says which, to chase
+    its return, when it starts a sweep and when nothing else is due."""
+    lent = archive.file()
+    archive.issued_loan([lent], "paper")
+    command = ["sweep", "--server", archive.server.url,
+               "--token", archive.server.tokens["qian"]]
+    nothing = CliRunner().invoke(main, command)
+    assert nothing.exit_code == 0, nothing.output
+    assert (f"1 more document due is out on loan and not swept ({lent['archive_no']}): ask "
+            "for its return (archive loans --status out)") in nothing.output
+    swept = archive.file()
+    started = CliRunner().invoke(main, command)
+    assert started.exit_code == 0, started.output
+    assert swept["archive_no"] in started.output
+    assert f"not swept ({lent['archive_no']})" in started.output

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any, get_args
 
 import msgspec
+import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.catalogue import DocumentVersion, ReasonCode
@@ -24,6 +25,7 @@ from services.common.contracts.registry import (
     DocumentPermissions,
     FixityFindingKind,
 )
+from services.common.contracts.retention import DisposalStanding, WithheldReason
 from services.web.document_page import (
     FINDING_NAMES,
     document_history,
@@ -344,3 +346,24 @@ def test_an_older_version_reads_as_such_with_the_way_back_in_both_languages() ->
     assert '<a href="/ui/documents/d1">Back to the current text</a>' in english
     assert "<textarea" not in chinese  # read-only: nothing to edit or send
     assert "<form" not in chinese.split("<main")[-1]
+
+
+@pytest.mark.parametrize(("stopped_by", "said"), [
+    (None, "经鉴定批准销毁；2027年8月31日 起可列入销毁清册，销毁前仍可查阅"),
+    ("on_hold", "经鉴定批准销毁，但在法律保全中：保全解除前不会列入销毁清册"),
+    ("on_loan", "经鉴定批准销毁；现在借出中，归还后（2027年8月31日 起）才能列入销毁清册"),
+])
+def test_a_document_waiting_for_destruction_says_what_stops_it(
+        stopped_by: WithheldReason | None, said: str) -> None:
+    """R5, R7: a held or lent document approved for destruction is not promised a register
+    its hold or loan would have refused (409 ``on_hold``, ``on_loan``)."""
+    standing = DisposalStanding(sweep_id="s1", as_of=date(2027, 3, 1), state="waiting",
+                                outcome="destroy", destroy_after=date(2027, 8, 31),
+                                stopped_by=stopped_by)
+    view = document_page(RECORD, DocumentPermissions(document=RECORD, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="", text=TEXT, number=1, boxes=None, has_preview=True,
+                         disposal=standing)
+    shown = shared_pages().html("zh", "document.html",  # type: ignore[arg-type]
+                                page_layout(WANG, "/ui/documents/d1", "token") | {"view": view})
+    assert said in shown

@@ -497,3 +497,58 @@ def test_what_people_wrote_on_a_loan_is_marked_chinese_on_the_english_pages() ->
         "offered": [record], "chosen": set(), "household": "A-1201",
         "form": RequestForm({})})
     assert re.search(rf'<span lang="zh[^"]*">{re.escape(record.title)}</span>', form)
+
+
+def test_a_loan_returned_after_its_due_date_says_so_on_its_page_and_in_the_register() -> None:
+    """B4: the statistics count it ``returned_late`` and ``archive loans`` says it; the
+    register and the loan's page say it too, not only that it was escalated."""
+    def returned(loan_id: str, late_by: timedelta) -> Loan:
+        due = AT + timedelta(days=7)
+        return _loan(loan_id, status="returned", approved_by=("zhou", "zhao", "wang"),
+                     kind="paper", issued_at=AT, issued_by="wang", due_at=due,
+                     returned=ReturnRecord(returned_by="wang", returned_at=due + late_by,
+                                           intact=True, note=None))
+    late, on_time = returned("late", timedelta(days=9)), returned("on-time", -timedelta(hours=1))
+    listing = loans_page(mine=[], awaiting=None, register=[late, on_time], shown="all",
+                         notifications=[])
+    chinese, english = in_both_languages(WANG, "/ui/loans", "loans.html",
+                                         view=listing, done="", refused="")
+    rows = chinese.split('<tr role="row"')
+    assert ["逾期归还" in row for row in rows if "/ui/loans/" in row] == [True, False]
+    assert "returned late" in english
+    pages = shared_pages()
+    layout = page_layout(WANG, "/ui/loans", "token")
+    assert [("逾期归还" in pages.html("zh", "loan.html", layout | {
+        "view": _view(WANG, loan), "done": "", "refused": ""})) for loan in (late, on_time)] \
+        == [True, False]
+
+
+def test_an_overdue_loan_in_the_register_tells_the_desk_and_approvers_what_to_do() -> None:
+    """B4: between the due date and the escalation, the register marks a loan overdue;
+    the desk and the approvers reading it are told to chase its return, not left with a
+    badge alone."""
+    due = AT - timedelta(days=1)
+    overdue = _out(kind="paper", due_at=due, overdue=True)
+    on_time = _out(kind="paper")
+
+    def register(*loans: Loan) -> tuple[str, str]:
+        listing = loans_page(mine=[], awaiting=[], register=list(loans), shown="all",
+                             notifications=[])
+        return in_both_languages(WANG, "/ui/loans", "loans.html", view=listing, done="",
+                                 refused="")
+    chinese, english = register(overdue, on_time)
+    assert "请联系借阅人尽快归还" in chinese
+    assert "ask the borrower to return them soon" in english
+    assert "请联系借阅人尽快归还" not in register(on_time)[0]
+
+
+def test_a_loans_page_gives_the_time_it_falls_due_not_only_the_day() -> None:
+    """B4: a loan is overdue and can no longer be renewed from the instant it falls due
+    (issue plus seven days), not from the next day: its page says that instant, so
+    "due on the 17th" is not read as "until the evening of the 17th"."""
+    html = shared_pages().html("zh", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, _out(kind="paper")), "done": "", "refused": ""})
+    english = shared_pages().html("en", "loan.html", page_layout(LI, "/ui/loans", "token") | {
+        "view": _view(LI, _out(kind="paper")), "done": "", "refused": ""})
+    assert re.search(r"<dt>应还日期</dt><dd>2030年1月17日 \d{2}:00:00 前", html), html
+    assert re.search(r"<dt>Due</dt><dd>by Jan 17, 2030, \d{1,2}:00:00", english)

@@ -88,6 +88,22 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(compliance, executing).cancellable
 
 
+def test_an_execution_finished_by_the_time_the_page_shows_says_it_is_done() -> None:
+    """A small register is carried out before the redirect lands: its page says it was
+    done, not that it has begun, when every item already reads 已销毁."""
+    compliance = _person("compliance")
+
+    def after_execute(status: str) -> str:
+        register = msgspec.structs.replace(REGISTER, status=status)
+        return shared_pages().html("zh", "destruction.html", page_layout(  # type: ignore[arg-type]
+            compliance, "/ui/destructions/d1", "token") | {
+            "view": destruction_page(compliance, register), "category_names": CATEGORIES,
+            "done": "executing", "refused": "", "at": ""})
+    assert "销毁已执行完毕" in after_execute("executed")
+    assert "销毁已开始" not in after_execute("executed")
+    assert "销毁已开始，下面逐项显示进度。" in after_execute("executing")
+
+
 def test_a_refused_signature_is_said_at_the_signature_form_and_others_at_the_top() -> None:
     """The refusal of a signature (``at=sign``) is where the redirect took the witness; a
     refusal to execute the register stays at the page's top."""
@@ -232,6 +248,47 @@ def test_an_item_on_an_open_register_links_to_it_and_is_not_offered_again() -> N
     assert ('value="0001"' in form, 'value="0002"' in form) == (False, True)
 
 
+def test_an_item_out_on_loan_or_held_is_marked_and_not_ticked_for_a_register() -> None:
+    """A register taking a lent or held document is refused whole (409 ``on_loan``,
+    ``on_hold``): the page says which items they are and does not tick them."""
+    lent, held = _item("0001", on_loan=True), _item("0002", held=True)
+    html = _sweep_html(_approved_sweep(lent, held, _item("0003")))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    boxes = {box: re.search(rf'<input type="checkbox" name="documents" value="{box}"([^>]*)>',
+                            form) for box in ("0001", "0002", "0003")}
+    assert {box: found.group(1).strip() if found else None for box, found in boxes.items()} \
+        == {"0001": "disabled", "0002": "disabled", "0003": "checked"}
+    assert "借出中，归还后才能列入销毁清册" in _article(html, "0001")
+    assert "借出中，归还后才能列入销毁清册" not in _article(html, "0003")
+
+
+def test_with_every_waiting_item_held_or_lent_no_register_is_offered() -> None:
+    """A register of nothing would be refused (409): the page says when to come back."""
+    html = _sweep_html(_approved_sweep(_item("0001", on_loan=True), _item("0002", held=True)))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    assert "编制销毁清册</button>" not in form
+    assert "保全解除或借阅归还后，再来编制销毁清册" in form
+    assert "编制销毁清册</button>" in _sweep_html(_approved_sweep(_item("0003")))
+
+
+def test_a_sweep_started_says_how_many_documents_due_it_left_out_on_loan() -> None:
+    """R2, B4: the start's answer names them (``left_on_loan``); its redirect carries how
+    many, and the page says to chase their return rather than forget them."""
+    person = _person("compliance")
+    sweep = msgspec.structs.replace(_approved_sweep(_item("0001")), status="appraisal",
+                                    destroy_after=None)
+
+    def started(language: str, lent: int) -> str:
+        return shared_pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
+            person, "/ui/sweeps/s1", "token") | {
+            "view": sweep_page(person, sweep), "decisions": ("destroy", "keep", "reappraise"),
+            "decision_names": DECISION_NAMES, "done": "started", "refused": "", "at": "",
+            "lent": lent})
+    assert "另有 2 份到期的文件正在借出，没有列入本次清理" in started("zh", 2)
+    assert "2 more documents due are out on loan" in started("en", 2)
+    assert "正在借出" not in started("zh", 0)
+
+
 def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
     """R5: the registry allows it on destroy_after itself (today < destroy_after refuses)."""
     html = _sweep_html(_approved_sweep(_item("0001")))
@@ -322,3 +379,30 @@ def test_revising_ones_appraisal_keeps_ones_opinion_in_the_form_but_not_anothers
                      r'</textarea>', own)
     assert re.search(r'<textarea id="opinion-1" name="opinion" [^>]*></textarea>', other)
     assert '<td role="cell" data-label="意见" class="opinion">价值待定，明年再看</td>' in other
+
+
+def test_what_people_wrote_on_a_sweep_and_a_register_is_marked_chinese_in_english() -> None:
+    """interface.md: on an English page what people typed in Chinese (titles, reasons,
+    opinions, a decision's note) is marked ``lang`` so a screen reader says it in a
+    Chinese voice; the sweep and the register showed titles, opinions and the director's
+    note unmarked."""
+    opinion = Appraisal(appraiser="zhou", roles=["manager"], department="customer_service",
+                        decision="destroy", opinion="已过保管期限",
+                        at=datetime(2026, 6, 2, tzinfo=UTC))
+    sweep = msgspec.structs.replace(
+        _approved_sweep(_item("0001", title="门锁维修记录", appraisals=[opinion])),
+        note="同意")
+    english = _sweep_html(sweep, language="en")
+    for written in ("门锁维修记录", "已过保管期限", "同意"):
+        assert f'<span lang="zh">{written}</span>' in english, written
+    item = RegisterItem(
+        position=1, document_id="doc-1", archive_no="2015-repair-A-1201-0001",
+        title="漏水维修记录", category="repair", household="A-1201",
+        filed_at=date(2015, 3, 1), retention_class="short", disposal_due=date(2025, 3, 1),
+        pages=1, security="ordinary", state="pending", label="待销毁")
+    compliance = _person("compliance")
+    register = shared_pages().html("en", "destruction.html", page_layout(
+        compliance, "/ui/destructions/d1", "token") | {
+        "view": destruction_page(compliance, msgspec.structs.replace(REGISTER, items=[item])),
+        "category_names": CATEGORIES, "done": "", "refused": "", "at": ""})
+    assert '<span lang="zh">漏水维修记录</span>' in register

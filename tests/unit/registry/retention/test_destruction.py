@@ -13,6 +13,7 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewOccupant
+from services.registry.lending.models import ReturnCheck
 from tests.unit.registry.retention.conftest import PASSWORD, START, Retention, person
 
 SIGNED = WitnessSignature(password=PASSWORD)
@@ -478,6 +479,35 @@ async def test_a_document_says_where_it_stands_on_its_way_to_destruction(
     await retention.services.destructions.execute(person("qian"), register.destruction_id)
     await retention.services.destructions.executor.wait()
     assert await standing() is None
+
+
+async def test_a_waiting_document_and_its_sweep_item_say_a_hold_or_a_loan_stops_it(
+        retention: Retention) -> None:
+    """Approved for destruction (R5), a document held (R7) or out on loan says so where it
+    stands and on its sweep's item, before a register is refused for it (409): whoever
+    draws the register up knows which to leave out, its page promises no destruction."""
+    held, lent, free = [await retention.file(household=household)
+                        for household in ("A-1201", "A-1202", "A-1203")]
+    sweep = await retention.approved([held, lent, free])
+    assert sweep.sweep_id is not None
+    await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[held.document_id]))
+    loan = await retention.out_on_loan([lent])
+    retention.clock.advance(timedelta(days=200))  # past destroy_after, still out
+    standings = {document.document_id: await retention.services.destructions.standing(
+        person("qian"), document.document_id) for document in (held, lent, free)}
+    items = (await retention.services.sweeps.get(person("qian"), sweep.sweep_id)).items
+    assert {d: (s.state, s.stopped_by) for d, s in standings.items() if s} == {
+        held.document_id: ("waiting", "on_hold"), lent.document_id: ("waiting", "on_loan"),
+        free.document_id: ("waiting", None)}
+    assert {i.document_id: (i.held, i.on_loan) for i in items} == {
+        held.document_id: (True, False), lent.document_id: (False, True),
+        free.document_id: (False, False)}
+    await retention.services.circulation.return_loan(
+        person("sun"), loan.loan_id, ReturnCheck(intact=True))
+    back = await retention.services.destructions.standing(person("qian"), lent.document_id)
+    assert back is not None
+    assert back.stopped_by is None
 
 
 async def test_a_document_no_longer_due_stands_in_no_sweep(retention: Retention) -> None:

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.common.contracts.lending import LoanRequest
+from services.common.contracts.retention import SweepRequest
 from services.common.errors import Conflict, ValidationFailed
 from services.registry.holds.models import HoldRequest
 from services.registry.households.models import NewHousehold
@@ -129,11 +131,27 @@ async def test_a_released_hold_lets_the_document_be_swept(retention: Retention) 
     assert _ids(await retention.sweep()) == {document.document_id}
 
 
-async def test_a_document_out_on_loan_is_not_swept(retention: Retention) -> None:
+async def test_a_document_out_on_loan_is_not_swept_and_the_sweep_names_it_to_chase(
+        retention: Retention) -> None:
+    """R2, B4: a document due that a loan has out is left out, and said so by its archive
+    number (counted, unnamed, to a reader not cleared for it), or it would be forgotten
+    until someone happens to sweep after its return."""
     lent = await retention.file(household="A-1201")
+    secret = await retention.file(household="A-1203", security="secret")
     kept = await retention.file(household="A-1202")
     await retention.out_on_loan([lent])
-    assert _ids(await retention.sweep()) == {kept.document_id}
+    loan = await retention.services.lending.request(person("he"), LoanRequest(
+        documents=[secret.document_id], kind="paper", purpose="核对", reason="诉讼"))
+    for step in loan.approvals_needed:
+        loan = await retention.services.lending.approve(
+            person({"manager": "zhou", "director": "zhao", "archivist": "wang"}[step]),
+            loan.loan_id, note=None)
+    await retention.services.circulation.issue(person("sun"), loan.loan_id)
+    preview = await retention.services.sweeps.start(person("ma"), SweepRequest(dry_run=True))
+    sweep = await retention.sweep()
+    assert _ids(sweep) == {kept.document_id}
+    assert sorted(sweep.left_on_loan) == sorted([lent.archive_no, secret.archive_no])
+    assert sorted(preview.left_on_loan) == ["", lent.archive_no]
 
 
 async def test_starting_a_sweep_is_audited(retention: Retention) -> None:
@@ -152,11 +170,11 @@ async def test_a_sweep_with_nothing_due_is_refused_and_nothing_is_recorded(
     with pytest.raises(Conflict) as refused:
         await retention.sweep()
     assert (refused.value.code, refused.value.extra) == (
-        "nothing_due", {"as_of": TODAY.isoformat()})
+        "nothing_due", {"as_of": TODAY.isoformat(), "left_on_loan": [lent.archive_no]})
     assert await retention.services.sweeps.summaries(status=None, limit=10, offset=0) == []
     assert await retention.audit(username="qian") == []
     dry = await retention.sweep(dry_run=True)
-    assert (dry.status, dry.items) == ("dry_run", [])
+    assert (dry.status, dry.items, dry.left_on_loan) == ("dry_run", [], [lent.archive_no])
 
 
 async def _moved_out(retention: Retention, household: str, on: date) -> None:
