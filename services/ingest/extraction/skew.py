@@ -50,13 +50,18 @@ def levelling_turn(pixels: Image.Image) -> float:
     ink = Image.fromarray(cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, _INK_CONTRAST))
 
-    def sharpness(turn: float) -> float:
-        rows = np.asarray(ink.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True),
+    # The coarse search looks at the ink at half its size (a quarter of the pixels): a
+    # degree's tilt shows as well there, and it is most of the turns tried.
+    halved = ink.resize((max(1, ink.width // 2), max(1, ink.height // 2)),
+                        Image.Resampling.BOX)
+
+    def sharpness(turn: float, image: Image.Image = ink) -> float:
+        rows = np.asarray(image.rotate(turn, resample=Image.Resampling.BILINEAR, expand=True),
                           dtype=np.float64).sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
     coarse = np.arange(-MAX_TILT_DEG, MAX_TILT_DEG + _COARSE_STEP_DEG / 2, _COARSE_STEP_DEG)
-    best = float(max(coarse, key=sharpness))
+    best = float(max(coarse, key=lambda turn: sharpness(turn, halved)))
     fine = np.arange(best - _COARSE_STEP_DEG, best + _COARSE_STEP_DEG + _FINE_STEP_DEG / 2,
                      _FINE_STEP_DEG)
     best = round(float(max(fine, key=sharpness)), 1)
