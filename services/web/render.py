@@ -68,9 +68,18 @@ def _day(context: Context, value: date | datetime | None) -> str:
 
 @pass_context
 def _days_written(context: Context, values: Mapping[str, object]) -> dict[str, object]:
-    """Values to fill a sentence with, each day among them written as ``day`` writes it."""
-    return {name: _day(context, value) if isinstance(value, date) else value
-            for name, value in values.items()}
+    """Values to fill a sentence with, each day among them written as ``day`` writes it,
+    people (a tuple of usernames) each named as ``person`` names them."""
+    return {name: _written(context, value) for name, value in values.items()}
+
+
+def _written(context: Context, value: object) -> object:
+    if isinstance(value, date):
+        return _day(context, value)
+    if isinstance(value, tuple):
+        separator = context.call(context.resolve("gettext"), "、")
+        return separator.join(_person(context, username) for username in value)
+    return value
 
 
 @pass_context
