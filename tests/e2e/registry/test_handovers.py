@@ -468,6 +468,6 @@ def test_the_handover_page_cancels_with_a_reason_and_then_shows_who_when_and_why
         shown = browser.get(done.headers["location"]).text
     assert "移交已取消。" in shown
     assert "<dt>取消原因</dt><dd>接收人调岗</dd>" in shown
-    assert "（wang）</dd>" in shown
+    assert " · wang</dd>" in shown
     assert "/sign" not in shown
     assert "/cancel" not in shown

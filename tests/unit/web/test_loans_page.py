@@ -437,7 +437,7 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
     text = re.sub(r"<[^>]+>", "", english)
     assert re.findall(r"[（）：、]", text) == []
     assert "li (Customer service)" in text
-    assert "(wang)" in text
+    assert "· wang" in text
     assert re.search(r"Department head:\s+approved by zhou \(同意\)", text, re.IGNORECASE)
     assert "Lent out" in text
     assert "Returned" in text

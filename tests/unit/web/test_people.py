@@ -28,6 +28,12 @@ def test_a_person_is_named_by_full_name_and_username_where_a_name_is_given() -> 
     assert _said("{{ who|person or '—' }}", who=None, people=PEOPLE) == "—"
 
 
+def test_the_english_pages_write_the_username_in_english_brackets() -> None:
+    english = Pages().environments["en"].from_string("{{ who|person }}")
+    assert english.render(who="zhou", people={"zhou": "Zhou Min"}) == "Zhou Min (zhou)"
+    assert english.render(who="li", people={"zhou": "Zhou Min"}) == "li"
+
+
 def test_who_did_something_is_a_person_or_the_archive_itself() -> None:
     assert _said("{{ who|actor }}", who="wang", people=PEOPLE) == "王芳（wang）"
     assert _said("{{ who|actor }}", who="service:ingest", people=PEOPLE) == SERVICE_ACTOR
@@ -54,7 +60,7 @@ def test_the_appraisers_a_version_names_are_each_named() -> None:
             reason=reason, people=PEOPLE, zone=UTC, locale=locale)
         for language, locale in (("zh", "zh_CN"), ("en", "en")))
     assert chinese == "鉴定（清理 s1）：继续保存，经 sun、王芳（wang） 同意"
-    assert english == "appraisal (sweep s1): kept, agreed by sun, 王芳（wang）"
+    assert english == "appraisal (sweep s1): kept, agreed by sun, 王芳 (wang)"
 
 
 def test_the_top_bar_names_the_reader_and_keeps_their_username_for_the_page_script() -> None:
