@@ -69,7 +69,8 @@ def register_table(found: list[Loan], zone: tzinfo, *, whole: bool,
         table.add_row(
             loan.loan_id[:8], _status(loan), loan.kind, _borrower(loan, names),
             "\n".join(REDACTED if d.redacted else d.archive_no for d in loan.documents),
-            _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals), _flags(loan, names))
+            _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals),
+            _flags(loan, names))
     return table
 
 

@@ -144,7 +144,7 @@ def _person(context: Context, username: str | None) -> str:
     """Someone by their full name and username, ``王芳（wang）`` (``王芳 (wang)`` on the
     English pages), where the page was given their name (``people``), else by their
     username."""
-    return person(username, context.get("people") or {}, form=context.resolve("person_form"))
+    return person(username, context.get("people") or {}, form=str(context.resolve("person_form")))
 
 
 @pass_context

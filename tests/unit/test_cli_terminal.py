@@ -80,7 +80,8 @@ def test_the_loans_listed_to_someone_outside_the_register_are_called_their_own()
     assert "your loans (我的借阅): 0 loans" in own
     assert "archivist, manager, center_head, director, compliance" in own
     assert "loan register" not in own
-    assert "loan register (借阅登记): 0 loans" in _printed(register_table([], UTC, whole=True, names={}))
+    assert "loan register (借阅登记): 0 loans" in _printed(
+        register_table([], UTC, whole=True, names={}))
 
 
 def _loan(**fields: Any) -> Loan:
