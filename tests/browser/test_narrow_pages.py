@@ -146,6 +146,22 @@ def test_a_loan_page_with_its_desk_forms_fits_a_phone(
     wang.screenshot(path=screenshots / "phone-loan.png", full_page=True)
 
 
+def test_a_long_full_name_in_the_top_bar_wraps_on_a_phone(office: Office) -> None:
+    """The top bar names the reader 王芳（wang）: a name of the most characters allowed
+    (32, an English one with spaces) wraps within a phone's width."""
+    office.add_user("long.name", "staff")
+    with office.archive.as_("root") as root:
+        root.patch("/registry/users/long.name", json={
+            "full_name": "Maximilian Alexander Wolfgang Ou"}).raise_for_status()
+    reader = office.open_as("long.name")
+    reader.set_viewport_size(PHONE)
+    reader.goto("/ui/account")
+    expect(reader.locator(".account .who")).to_have_text(
+        "Maximilian Alexander Wolfgang Ou（long.name）")
+    expect(reader.get_by_role("button", name="退出")).to_be_in_viewport()
+    expect_no_sideways_scroll(reader)
+
+
 def test_the_search_label_and_button_keep_their_words_on_one_line_on_a_phone(
         office: Office, screenshots: Path) -> None:
     wang = office.open_as("wang")
