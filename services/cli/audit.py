@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta, tzinfo
 
 import click
@@ -29,6 +30,7 @@ from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import DAY
 from services.cli.terminal import counted, local_time, tables
 from services.common.config import Settings, load_settings
+from services.common.contracts.accounts import person
 from services.common.contracts.registry import AuditDetail, AuditRecord
 from services.common.errors import DependencyUnavailable
 from services.registry.journal.models import ChainReport
@@ -73,7 +75,8 @@ def list_command(api: Api, username: str | None, action: str | None,
     if as_json:
         echo_json(entries, indent=None)
     else:
-        tables().print(audit_table(entries, zone))
+        names = api.run(api.registry.people(api.token))
+        tables().print(audit_table(entries, zone, names=names))
     if len(entries) == limit:
         click.echo(f"more entries follow: add --after {entries[-1].seq}", err=True)
 
@@ -83,9 +86,11 @@ def _midnight(day: datetime | None, zone: tzinfo) -> datetime | None:
     return None if day is None else datetime.combine(day.date(), time(), tzinfo=zone)
 
 
-def audit_table(entries: list[AuditRecord], zone: tzinfo) -> Table:
-    """One row per entry: its number, when (in ``zone``), who, what, whether refused and
-    why, the document and the rest of what was recorded."""
+def audit_table(entries: list[AuditRecord], zone: tzinfo, *, names: Mapping[str, str]
+                ) -> Table:
+    """One row per entry: its number, when (in ``zone``), who (``王芳（wang）``: ``names``
+    are full names by username), what, whether refused and why, the document and the rest
+    of what was recorded."""
     table = Table(title=f"audit log (审计记录): {counted(len(entries), 'entry', 'entries')}",
                   title_justify="left")
     for column in ("seq", "at", "user", "action", "outcome", "document", "detail"):
@@ -93,7 +98,7 @@ def audit_table(entries: list[AuditRecord], zone: tzinfo) -> Table:
     for entry in entries:
         outcome = "allowed" if entry.outcome == "allowed" else f"refused ({entry.code})"
         table.add_row(str(entry.seq), entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                      entry.username, entry.action, outcome, entry.document_id or "",
+                      person(entry.username, names), entry.action, outcome, entry.document_id or "",
                       _detail(entry.detail))
     return table
 

@@ -5,6 +5,7 @@ print its transfer list (移交清单) as PDF (two copies) or CSV."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from services.cli.client import Api, api_options
 from services.cli.named import HOUSEHOLD
 from services.cli.terminal import counted
 from services.common.clients.operations import PrintedFile
+from services.common.contracts.accounts import person
 from services.common.contracts.operations import SIDE_NAMES, Handover, HandoverRequest, Side
 from services.common.contracts.registry import PaperLocation
 from services.common.operations import unsigned
@@ -51,8 +53,10 @@ def create(api: Api, centre: str, handed_over_by: str, received_by: str,
         households=list(households) or None, documents=list(documents) or None,
         location=_location(*location) if location else None)
     created = api.run(api.registry.create_handover(api.token, request))
+    names = api.run(api.registry.people(api.token))
     click.echo(f"handover {created.handover_id}: {counted(len(created.items), 'document')}, "
-               f"awaiting the signatures of {handed_over_by} and {received_by}")
+               f"awaiting the signatures of {person(created.handed_over_by, names)} and "
+               f"{person(created.received_by, names)}")
 
 
 def _location(building: str, room: str, cabinet: str, box: str) -> PaperLocation:
@@ -72,13 +76,16 @@ def sign(api: Api, handover_id: str, password_stdin: bool) -> None:
     signed = api.run(api.registry.sign_handover(api.token, handover_id, password=password,
                                                 digest=None))
     again = any(signature.username == me for signature in before.signatures)
-    click.echo(signing_told(signed, me, again=again))
+    names = api.run(api.registry.people(api.token))
+    click.echo(signing_told(signed, me, again=again, names=names))
 
 
-def signing_told(handover: Handover, me: str, *, again: bool) -> str:
+def signing_told(handover: Handover, me: str, *, again: bool, names: Mapping[str, str]
+                 ) -> str:
     """What signing did, said to the person who signed (``me``): whether they had signed
     before (the registry then replaces their signature with one of the items as they are
-    now), and the handover's status in words with whoever must still sign (O1)."""
+    now), and the handover's status in words with whoever must still sign (O1), named
+    ``王芳（wang）`` (``names``: full names by username)."""
     done = ("you had already signed this handover; your signature is renewed for its "
             "items as they are now" if again else "signed")
     if handover.status == "completed":
@@ -91,7 +98,7 @@ def signing_told(handover: Handover, me: str, *, again: bool) -> str:
         # since (a signature covers the items' digest), so theirs no longer holds.
         waiting = [(side, username) for side, username in people.items() if username != me]
         done += "; the items changed since the other side signed"
-    named = " and ".join(f"{username}, {SIDE_WORDS[side]} ({SIDE_NAMES[side]})"
+    named = " and ".join(f"{person(username, names)}, {SIDE_WORDS[side]} ({SIDE_NAMES[side]})"
                          for side, username in waiting)
     return f"{done}; the handover awaits the signature of {named}"
 

@@ -8,6 +8,7 @@ register.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
 import click
@@ -17,6 +18,7 @@ from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.terminal import counted, tables
 from services.common.approvals import REGISTER_READERS
 from services.common.config import load_settings
+from services.common.contracts.accounts import person
 from services.common.contracts.lending import Loan
 
 STATUSES = ("requested", "approved", "rejected", "out", "returned")
@@ -40,18 +42,21 @@ def loans(api: Api, overdue: bool, escalated: bool, status: str | None,
         echo_json(found, indent=None)
         return
     reader = api.run(api.registry.whoami(api.token))
+    names = api.run(api.registry.people(api.token))
     tables().print(register_table(found, load_settings().time_zone,
-                                  whole=reader.has_role(*REGISTER_READERS)))
+                                  whole=reader.has_role(*REGISTER_READERS), names=names))
 
 
 REDACTED = "(not cleared)"
 """Printed for a document above the reader's clearance: counted, not named."""
 
 
-def register_table(found: list[Loan], zone: tzinfo, *, whole: bool) -> Table:
+def register_table(found: list[Loan], zone: tzinfo, *, whole: bool,
+                   names: Mapping[str, str]) -> Table:
     """One row per loan: who, what, when it is due (the day in ``zone``, the company's),
     and whether it is late. ``whole``: the reader reads the register, else only the
-    loans they borrow or asked for (the registry's rule), and the table says so."""
+    loans they borrow or asked for (the registry's rule), and the table says so. People
+    are named as papers name them, ``王芳（wang）`` (``names``: full names by username)."""
     title = "loan register (借阅登记)" if whole else "your loans (我的借阅)"
     caption = None if whole else ("only the loans you borrow or asked for; the whole "
                                   f"register is read by the roles {', '.join(REGISTER_READERS)}")
@@ -62,16 +67,18 @@ def register_table(found: list[Loan], zone: tzinfo, *, whole: bool) -> Table:
         table.add_column(column, overflow="fold")
     for loan in found:
         table.add_row(
-            loan.loan_id[:8], _status(loan), loan.kind, _borrower(loan),
+            loan.loan_id[:8], _status(loan), loan.kind, _borrower(loan, names),
             "\n".join(REDACTED if d.redacted else d.archive_no for d in loan.documents),
-            _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals), _flags(loan))
+            _day(loan.issued_at, zone), _day(loan.due_at, zone), str(loan.renewals),
+            _flags(loan, names))
     return table
 
 
-def _borrower(loan: Loan) -> str:
+def _borrower(loan: Loan, names: Mapping[str, str]) -> str:
+    borrower = person(loan.borrower, names)
     if loan.external:
-        return (f"{loan.external.name} ({loan.external.organisation}) for {loan.borrower}")
-    return f"{loan.borrower} ({loan.borrower_department})"
+        return f"{loan.external.name} ({loan.external.organisation}) for {borrower}"
+    return f"{borrower} ({loan.borrower_department})"
 
 
 def _day(value: datetime | None, zone: tzinfo) -> str:
@@ -84,11 +91,11 @@ def _status(loan: Loan) -> str:
     return "withdrawn" if loan.rejection and loan.rejection.withdrawn else loan.status
 
 
-def _flags(loan: Loan) -> str:
+def _flags(loan: Loan, names: Mapping[str, str]) -> str:
     flags = []
     if loan.rejection:
         flags.append(f"{'by' if loan.rejection.withdrawn else 'refused by'} "
-                     f"{loan.rejection.rejected_by}: {loan.rejection.reason}")
+                     f"{person(loan.rejection.rejected_by, names)}: {loan.rejection.reason}")
     if loan.returned_late:
         flags.append("[yellow]returned late[/yellow]")
     if loan.returned and not loan.returned.intact:

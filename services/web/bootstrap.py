@@ -60,7 +60,7 @@ def build(ctx: Context) -> ServicePart:
     }
     pages = Pages(ctx.clock.zone)
     people_names = PeopleNames(registry)
-    failures = failure_handlers(pages)
+    failures = failure_handlers(pages, people=people_names)
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()

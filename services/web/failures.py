@@ -31,6 +31,7 @@ from services.common.errors import ArchiveError, Forbidden, NotFound, PeerFailed
 from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.links import address
 from services.web.navigation import layout_values
+from services.web.people import PeopleNames
 from services.web.render import Pages
 from services.web.session import HOME_PATH, Reader, sends_form, to_sign_in, verified_reader
 
@@ -148,16 +149,18 @@ def _signed_in(request: Request[Any, Any, Any]) -> Principal | None:
     return reader.principal if reader else None
 
 
-def failure_handlers(pages: Pages) -> dict[Any, Any]:
+def failure_handlers(pages: Pages, *, people: PeopleNames | None = None) -> dict[Any, Any]:
     """The pages' answers to what a route raised, and (``HTTPException``) to an address
     under the pages that no route takes: ``services.app`` hands it routing's 404 and 405,
-    which never reach a router's handlers."""
+    which never reach a router's handlers. ``people``: the top bar names the reader by
+    the full names last read (``PeopleNames.known``), as every other page does."""
 
     def failure_page(request: Request[Any, Any, Any], status: int, code: str
                      ) -> Response[str]:
         values = layout_values(request, _signed_in(request))
         return pages.render(request, "failure.html", status_code=status, status=status,
-                            code=code, sent_form=sends_form(request), **values,
+                            code=code, sent_form=sends_form(request),
+                            people=people.known if people else {}, **values,
                             **ways_on(request, status, values["here"]))
 
     def archive_error(request: Request[Any, Any, Any], exc: ArchiveError) -> Response[Any]:

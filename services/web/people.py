@@ -38,6 +38,12 @@ class PeopleNames:
                 self._read_at = now
         return self._names
 
+    @property
+    def known(self) -> Mapping[str, str]:
+        """The last list read, without asking the registry (the failure pages, which
+        cannot wait on it, name the reader by it)."""
+        return self._names
+
     def forget(self) -> None:
         """Read the list again for the next page (a name was just changed)."""
         self._read_at = None

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from services.common.auth import SERVICE_PREFIX
 from services.common.clock import COMPANY_ZONE
-from services.common.contracts.accounts import person
+from services.common.contracts.accounts import PERSON_FORM, person
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
 from services.web.cookies import LANGUAGE
@@ -68,9 +68,18 @@ def _day(context: Context, value: date | datetime | None) -> str:
 
 @pass_context
 def _days_written(context: Context, values: Mapping[str, object]) -> dict[str, object]:
-    """Values to fill a sentence with, each day among them written as ``day`` writes it."""
-    return {name: _day(context, value) if isinstance(value, date) else value
-            for name, value in values.items()}
+    """Values to fill a sentence with, each day among them written as ``day`` writes it,
+    people (a tuple of usernames) each named as ``person`` names them."""
+    return {name: _written(context, value) for name, value in values.items()}
+
+
+def _written(context: Context, value: object) -> object:
+    if isinstance(value, date):
+        return _day(context, value)
+    if isinstance(value, tuple):
+        separator = context.call(context.resolve("gettext"), "、")
+        return separator.join(_person(context, username) for username in value)
+    return value
 
 
 @pass_context
@@ -132,9 +141,10 @@ registry's ``service:registry``): staff read no internal name."""
 
 @pass_context
 def _person(context: Context, username: str | None) -> str:
-    """Someone by their full name and username, ``王芳（wang）``, where the page was given
-    their name (``people``), else by their username."""
-    return person(username, context.get("people") or {})
+    """Someone by their full name and username, ``王芳（wang）`` (``王芳 (wang)`` on the
+    English pages), where the page was given their name (``people``), else by their
+    username."""
+    return person(username, context.get("people") or {}, form=str(context.resolve("person_form")))
 
 
 @pass_context
@@ -161,6 +171,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["person"] = _person
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
+    environment.globals["person_form"] = translations.gettext(PERSON_FORM)
     environment.globals["document_url"] = document_url
     environment.globals["household_url"] = household_url
     return environment

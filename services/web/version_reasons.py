@@ -6,6 +6,8 @@ Versions made before the registry kept its codes hold only its English sentence;
 sentences it wrote are matched here to their code, so they read the same as new ones.
 Anything else is shown as stored. Days are kept in the values as ISO dates (as the
 API's sentence says them); the page writes them as it writes every date (``days_written``).
+The people among them (``PEOPLE_VALUES``: the appraisers who agreed) are kept as their
+usernames; the page names each as it names people everywhere, ``王芳（wang）``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ REASON_TEXTS: dict[ReasonCode, str] = {
 
 DAY_VALUES = frozenset({"moved_in", "moved_out"})
 """The values that are days."""
+PEOPLE_VALUES = frozenset({"appraisers"})
+"""The values that name people, by username, ``", "`` between two (as the registry joins
+them)."""
 
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _OCCUPANTS = r"occupants history changed \(住户变更\): "
@@ -62,12 +67,19 @@ class ShownReason:
 
     stored: str
     says: str | None = None
-    values: dict[str, str | date] = field(default_factory=dict)
+    values: dict[str, str | date | tuple[str, ...]] = field(default_factory=dict)
 
 
-def _values(stored: dict[str, str]) -> dict[str, str | date]:
-    return {name: date.fromisoformat(value) if name in DAY_VALUES else value
-            for name, value in stored.items()}
+def _value(name: str, value: str) -> str | date | tuple[str, ...]:
+    if name in DAY_VALUES:
+        return date.fromisoformat(value)
+    if name in PEOPLE_VALUES:
+        return tuple(value.split(", "))
+    return value
+
+
+def _values(stored: dict[str, str]) -> dict[str, str | date | tuple[str, ...]]:
+    return {name: _value(name, value) for name, value in stored.items()}
 
 
 def shown_reason(version: DocumentVersion) -> ShownReason:

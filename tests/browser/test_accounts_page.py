@@ -105,7 +105,7 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     form.get_by_label("初始密码（至少 8 个字符）").fill(PASSWORD)
     form.get_by_label("再输入一次初始密码").fill(PASSWORD)
     form.get_by_role("button", name="添加用户").click()
-    expect(root.get_by_role("status")).to_contain_text("已添加用户 chen")
+    expect(root.get_by_role("status")).to_contain_text("已添加用户 陈 晨（chen）")
     row = root.get_by_role("row", name=re.compile("^chen"))
     expect(row.get_by_role("cell").first).to_have_text("陈 晨")  # its spaces tidied
     expect(row).to_contain_text("员工")
@@ -114,9 +114,10 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
     expect_no_serious_violations(root)
 
     chen = office.open_as("chen")
-    expect(chen.locator(".who")).to_have_text("chen")
+    expect(chen.locator(".who")).to_have_text("陈 晨（chen）")  # the top bar names them
     expect_not_found(chen, "/ui/admin/users")
-    expect(chen.locator(".who")).to_have_text("chen")  # still signed in, and the bar says so
+    # still signed in, and the bar says so
+    expect(chen.locator(".who")).to_have_text("陈 晨（chen）")
     expect(chen.get_by_role("navigation", name="主导航")).to_be_visible()
 
     loan_id, archive_no = _issued_loan(office, "chen")
@@ -141,14 +142,14 @@ def test_an_admin_adds_a_user_who_signs_in_and_a_departure_waits_for_the_loans(
         assert returned.status_code == 200, returned.text
     root.goto("/ui/admin/users")
     _deactivate(root, "chen")
-    expect(root.get_by_role("status")).to_contain_text("已停用 chen 的账号")
+    expect(root.get_by_role("status")).to_contain_text("已停用 陈 晨（chen） 的账号")
     expect(root.get_by_role("row", name=re.compile("^chen"))).to_contain_text("已停用")
     assert not _signs_in(office, "chen", PASSWORD)
     chen.goto("/ui/search")  # the session of someone who left ends too
     chen.wait_for_url(re.compile("/ui/login"))
 
     root.get_by_role("button", name="重新启用 chen").click()
-    expect(root.get_by_role("status")).to_contain_text("已重新启用 chen 的账号")
+    expect(root.get_by_role("status")).to_contain_text("已重新启用 陈 晨（chen） 的账号")
     expect(root.get_by_role("row", name=re.compile("^chen"))).to_contain_text("在用")
     assert _signs_in(office, "chen", PASSWORD)  # the same password; no earlier sign-in
 
@@ -221,7 +222,7 @@ def test_a_new_full_name_alone_is_saved_without_ending_the_persons_sign_in(
     row = root.get_by_role("row", name=re.compile("^xu"))
     row.get_by_label(re.compile("^姓名（")).fill("许文强")
     row.get_by_role("button", name="保存 xu 的姓名、角色与权限").click()
-    expect(root.get_by_role("status")).to_contain_text("已保存 xu 的姓名")
+    expect(root.get_by_role("status")).to_contain_text("已保存 许文强（xu） 的姓名")
     expect(root.get_by_role("status")).to_contain_text("登录继续有效")
     expect(root.get_by_role("row", name=re.compile("^xu"))).to_contain_text("许文强")
     xu.goto("/ui/search")

@@ -6,6 +6,7 @@ for screen readers. axe-core on every page; each page is saved as a screenshot
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,26 @@ def test_a_loan_page_with_its_desk_forms_fits_a_phone(
     expect(wang.get_by_text("不能续借")).to_be_visible()
     expect_no_sideways_scroll(wang)
     wang.screenshot(path=screenshots / "phone-loan.png", full_page=True)
+
+
+def test_a_long_full_name_in_the_top_bar_wraps_on_a_phone(office: Office) -> None:
+    """The top bar names the reader 王芳（wang）: a name of the most characters allowed
+    (32, an English one with spaces) wraps within a phone's width."""
+    office.add_user("long.name", "staff")
+    root = office.open_as("root")  # named on the accounts page: every page says it at once
+    root.goto("/ui/admin/users")
+    row = root.get_by_role("row", name=re.compile("^long.name"))
+    row.locator("summary", has_text="修改姓名、角色与权限").click()
+    row.get_by_label(re.compile("^姓名（")).fill("Maximilian Alexander Wolfgang Ou")
+    row.get_by_role("button", name="保存 long.name 的姓名、角色与权限").click()
+    expect(root.get_by_role("status")).to_contain_text("的姓名")
+    reader = office.open_as("long.name")
+    reader.set_viewport_size(PHONE)
+    reader.goto("/ui/account")
+    expect(reader.locator(".account .who")).to_have_text(
+        "Maximilian Alexander Wolfgang Ou（long.name）")
+    expect(reader.get_by_role("button", name="退出")).to_be_in_viewport()
+    expect_no_sideways_scroll(reader)
 
 
 def test_the_search_label_and_button_keep_their_words_on_one_line_on_a_phone(

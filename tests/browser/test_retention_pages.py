@@ -95,7 +95,7 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
         "link", name=complaint["archive_no"])
     expect(held).to_have_attribute("href", f"/ui/documents/{complaint['document_id']}")
     held.click()
-    expect(qian.locator("dl.record")).to_contain_text("保全中（qian 于")
+    expect(qian.locator("dl.record")).to_contain_text("保全中：qian 于")
     expect(qian.locator("dl.record")).to_contain_text("业主诉讼，保全噪音投诉材料")
     expect_no_serious_violations(qian)
 

@@ -76,11 +76,12 @@ def test_audit_verify_prints_its_anchor_time_on_the_company_clocks() -> None:
 def test_the_loans_listed_to_someone_outside_the_register_are_called_their_own() -> None:
     """``archive loans`` as an admin or a staff member: the registry answers only their own
     loans, so the table says so and who reads the register, never "loan register: 0"."""
-    own = _printed(register_table([], UTC, whole=False))
+    own = _printed(register_table([], UTC, whole=False, names={}))
     assert "your loans (我的借阅): 0 loans" in own
     assert "archivist, manager, center_head, director, compliance" in own
     assert "loan register" not in own
-    assert "loan register (借阅登记): 0 loans" in _printed(register_table([], UTC, whole=True))
+    assert "loan register (借阅登记): 0 loans" in _printed(
+        register_table([], UTC, whole=True, names={}))
 
 
 def _loan(**fields: Any) -> Loan:
@@ -105,7 +106,8 @@ def test_a_withdrawn_request_a_refused_one_and_a_late_return_say_so() -> None:
         returned_by="wang", returned_at=at + timedelta(days=3), intact=False, note="封面破损"))
     on_time = _loan(loan_id="ontime001", due_at=at, returned=ReturnRecord(
         returned_by="wang", returned_at=at - timedelta(days=1), intact=True, note=None))
-    printed = _printed(register_table([withdrawn, refused, late, on_time], UTC, whole=True))
+    printed = _printed(register_table([withdrawn, refused, late, on_time], UTC, whole=True,
+                                      names={}))
 
     def row(loan: Loan) -> str:
         return next(line for line in printed.splitlines() if loan.loan_id[:8] in line)
@@ -117,6 +119,15 @@ def test_a_withdrawn_request_a_refused_one_and_a_late_return_say_so() -> None:
     assert "returned late" in row(late)
     assert "returned damaged" in row(late)
     assert "late" not in row(on_time)
+
+
+def test_the_register_names_the_borrower_and_who_refused_by_their_full_names() -> None:
+    refused = _loan(loan_id="refusedx1", status="rejected", rejection=RejectionRecord(
+        rejected_by="zhou", rejected_at=datetime(2026, 11, 9, tzinfo=UTC), reason="与投诉无关"))
+    printed = _printed(register_table([refused], UTC, whole=True,
+                                      names={"li": "李娜", "zhou": "Zhou Min"}))
+    assert "李娜（li） (customer_service)" in printed
+    assert "refused by Zhou Min（zhou）: 与投诉无关" in printed
 
 
 def _printed(table: Table) -> str:

@@ -44,13 +44,20 @@ class Person(Struct):
     full_name: str
 
 
-def person(username: str | None, names: Mapping[str, str]) -> str:
+PERSON_FORM = "%(name)s（%(detail)s）"
+"""How a full name and a username are written together: Chinese brackets (papers and
+the Chinese pages); the English pages give the message catalogue's ``%(name)s (%(detail)s)``."""
+
+
+def person(username: str | None, names: Mapping[str, str], *, form: str = PERSON_FORM
+           ) -> str:
     """Someone as papers and pages name them: ``张三（zhangsan）`` when their account has a
-    full name (``names``: username → full name), else the username; empty for none."""
+    full name (``names``: username → full name), else the username; empty for none.
+    ``form``: ``PERSON_FORM`` in another language."""
     if not username:
         return ""
     name = names.get(username)
-    return f"{name}（{username}）" if name else username
+    return form % {"name": name, "detail": username} if name else username
 
 
 class TokenResponse(Struct):

@@ -176,8 +176,8 @@
   }
 
   function reader() {
-    var who = document.querySelector(".account .who");
-    return who ? who.textContent : null;
+    var who = document.querySelector(".account[data-username]");
+    return who ? who.getAttribute("data-username") : null;
   }
 
   function kept(form) {

@@ -172,21 +172,28 @@ def _archive(archive: Archive, *args: str, cwd: Path, user: str = "wang",
 def test_archive_handover_draws_up_signs_and_prints(archive: Archive, tmp_path: Path
                                                     ) -> None:
     document = archive.file(household="A-1305", title="联络资料")
-    run = _archive(archive, "handover", "create", "--centre", CENTRE, "--from", "chen",
+    # Both sides have full names (姓名): the terminal names them as the papers do (sun
+    # is named as the transfer list's test names him; gao is this test's own).
+    archive.server.add_user("gao", "staff", clearance="secret", department="customer_service")
+    with archive.server.client(archive.server.add_user("root.cli", "admin")) as client:
+        for username, name in (("gao", "高明"), ("sun", "孙丽")):
+            client.patch(f"/registry/users/{username}",
+                         json={"full_name": name}).raise_for_status()
+    run = _archive(archive, "handover", "create", "--centre", CENTRE, "--from", "gao",
                    "--to", "sun", "--household", "A-1305", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert ": 1 document, awaiting the signatures of chen and sun" in run.stdout
+    assert ": 1 document, awaiting the signatures of 高明（gao） and 孙丽（sun）" in run.stdout
     handover_id = run.stdout.split()[1].rstrip(":")
     told = []
-    for user in ("chen", "chen", "sun"):
+    for user in ("gao", "gao", "sun"):
         run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
                        cwd=tmp_path, user=user, stdin=PASSWORD + "\n")
         assert run.returncode == 0, run.stdout + run.stderr
         told.append(run.stdout.strip())
     assert told == [
-        "signed; the handover awaits the signature of sun, receiving (接收人)",
+        "signed; the handover awaits the signature of 孙丽（sun）, receiving (接收人)",
         "you had already signed this handover; your signature is renewed for its items as "
-        "they are now; the handover awaits the signature of sun, receiving (接收人)",
+        "they are now; the handover awaits the signature of 孙丽（sun）, receiving (接收人)",
         "signed; the handover is complete (已完成): both sides have signed"]
     run = _archive(archive, "handover", "sign", handover_id, "--password-stdin",
                    cwd=tmp_path, user="sun", stdin=PASSWORD + "\n")
@@ -461,6 +468,6 @@ def test_the_handover_page_cancels_with_a_reason_and_then_shows_who_when_and_why
         shown = browser.get(done.headers["location"]).text
     assert "移交已取消。" in shown
     assert "<dt>取消原因</dt><dd>接收人调岗</dd>" in shown
-    assert "（wang）</dd>" in shown
+    assert " · wang</dd>" in shown
     assert "/sign" not in shown
     assert "/cancel" not in shown

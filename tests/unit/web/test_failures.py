@@ -4,10 +4,12 @@ that work, and its code as a hint for support staff, not as its message."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from litestar.exceptions import HTTPException, NotFoundException
 
 from services.common.auth import Principal, PrincipalVerifier, TokenCodec
+from services.common.clients.reader import RegistryReader
 from services.common.errors import (
     ArchiveError,
     Conflict,
@@ -18,6 +20,7 @@ from services.common.errors import (
 )
 from services.web.failures import answered, failure_handlers, none_if, outcome_values, ways_on
 from services.web.navigation import layout_values
+from services.web.people import PeopleNames
 from services.web.session import reader_at_failure
 from tests.support.pages import page_request
 from tests.support.registry import TEST_KEY
@@ -195,3 +198,24 @@ async def test_a_page_no_route_takes_names_the_reader_only_when_their_token_veri
     answer = failure_handlers(shared_pages())[HTTPException](request, routing_said)
     assert answer.status_code == 404
     assert ('<span class="who">wang</span>' in str(answer.content)) is top_bar_names
+
+
+async def test_a_failure_page_names_the_reader_by_the_full_names_last_read() -> None:
+    """The not-found page's top bar says 王芳（wang） as the page before it did."""
+    registry = RegistryReader(
+        "http://registry", name="registry", service_token=lambda: "unused",
+        transport=httpx.MockTransport(lambda request: httpx.Response(
+            200, json=[{"username": "wang", "full_name": "王芳"}])))
+    people = PeopleNames(registry)
+    try:
+        await people.names("token")  # a page read the list
+    finally:
+        await registry.close()
+    codec = TokenCodec(TEST_KEY, ttl_s=60)
+    token = codec.issue(Principal(username="wang", roles=("archivist",)))
+    request = page_request("GET", "/ui/loanz", cookie=f"archive_session={token}")
+    routing_said = NotFoundException()
+    await reader_at_failure(routing_said, request.scope, RegistryAgrees(), codec=codec)
+    answer = failure_handlers(shared_pages(), people=people)[HTTPException](
+        request, routing_said)
+    assert '<span class="who">王芳（wang）</span>' in str(answer.content)

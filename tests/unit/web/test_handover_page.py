@@ -234,7 +234,7 @@ def test_a_cancelled_handover_says_who_when_and_why_and_offers_no_signing() -> N
                           cancel_reason="移交人已离职")
     chinese, english = _rendered(chen, cancelled, done="cancelled")
     assert '<span class="label">已取消</span>' in chinese
-    assert "<dt>取消</dt><dd>2030年1月10日 17:00:00（wang）</dd>" in chinese
+    assert "<dt>取消</dt><dd>2030年1月10日 17:00:00 · wang</dd>" in chinese
     assert "<dt>取消原因</dt><dd>移交人已离职</dd>" in chinese
     assert "移交已取消。如仍要移交这些文件，请重新编制移交清单" in chinese
     assert "这次移交已取消，不再签字" in chinese
@@ -294,3 +294,18 @@ def test_a_side_not_cleared_is_named_with_their_clearance_and_the_one_needed() -
     assert ("ma is cleared to “Ordinary”, and 1 document chosen needs “Confidential”, so ma "
             "could not sign.") in pages.html("en", "handover_new.html", values)
     assert uncleared_signer(ValidationFailed("x", code="same_person")) is None
+
+
+def test_the_form_names_the_uncleared_side_and_offers_people_by_their_full_names() -> None:
+    refusal = ValidationFailed("ma is cleared to ordinary", code="signer_not_cleared", extra={
+        "signer": "ma", "signer_clearance": "ordinary", "documents_above": 1,
+        "clearance_needed": "confidential"})
+    sun = Principal(username="sun", roles=("archivist",))
+    html = shared_pages().html("zh", "handover_new.html", page_layout(
+        sun, "/ui/handovers/new", "token") | {
+        "offered": [], "chosen": None, "household": "", "values": {},
+        "problem": "signer_not_cleared", "uncleared": uncleared_signer(refusal),
+        "people": {"ma": "马强", "sun": "孙丽"}})
+    assert "马强（ma） 的密级权限是“普通”" in html
+    assert 'list="people-named"' in html
+    assert '<option value="ma">马强（ma）</option><option value="sun">孙丽（sun）</option>' in html

@@ -153,6 +153,16 @@ def test_a_rejected_request_shows_who_turned_it_down_at_which_step() -> None:
     assert "turned down by zhao" in english
 
 
+def test_the_approvers_and_who_turned_it_down_are_named_by_their_full_names() -> None:
+    rejected = _loan("no", status="rejected", approved_by=("zhou",), rejection=RejectionRecord(
+        rejected_by="zhao", rejected_at=AT, reason="用途不明"))
+    chinese, _ = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, rejected),
+                                   done="", refused="", people={"zhou": "周敏", "zhao": "赵刚"})
+    chain = chinese[chinese.index('<ol class="chain">'):chinese.index("</ol>")]
+    assert "周敏（zhou） 已批准" in chain
+    assert "赵刚（zhao） 驳回" in chain
+
+
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
     withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
                       rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,
@@ -427,7 +437,7 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
     text = re.sub(r"<[^>]+>", "", english)
     assert re.findall(r"[（）：、]", text) == []
     assert "li (Customer service)" in text
-    assert "(wang)" in text
+    assert "· wang" in text
     assert re.search(r"Department head:\s+approved by zhou \(同意\)", text, re.IGNORECASE)
     assert "Lent out" in text
     assert "Returned" in text

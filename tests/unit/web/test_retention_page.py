@@ -129,14 +129,14 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
 
 
 def _holds_html(language: str, refused: str, destroyed: object = None,
-                unknown: object = None) -> str:
+                unknown: object = None, people: dict[str, str] | None = None) -> str:
     compliance = _person("compliance")
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
         "lines": [], "can": abilities(compliance), "categories": CATEGORIES,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
         "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed),
-        "unknown": unknown_archive_nos(unknown)})
+        "unknown": unknown_archive_nos(unknown), "people": people or {}})
 
 
 def test_a_hold_refused_for_a_destroyed_document_names_when_and_before_whom() -> None:
@@ -153,6 +153,18 @@ def test_a_hold_refused_for_a_destroyed_document_names_when_and_before_whom() ->
     assert 'href="/ui/destructions/d1"' in destroyed
     english = _holds_html("en", "document_destroyed", listed)
     assert re.search(r"destroyed Jul 29, 2030, 9:30:00\WAM, witnessed by wang, sun", english)
+
+
+def test_the_witnesses_of_a_destroyed_document_are_named_by_their_full_names() -> None:
+    gone = Tombstone(document_id="doc-1", archive_no="1992-decoration-A-1201-0001",
+                     destruction_id="d1", sweep_id="s1",
+                     destroyed_at=datetime(2030, 7, 29, 1, 30, tzinfo=UTC),
+                     witnesses=["wang", "sun"], approved_by="zhao")
+    listed = msgspec.to_builtins([gone])
+    html = _holds_html("zh", "document_destroyed", listed, people={"wang": "王芳"})
+    assert "监销人：王芳（wang）、sun。" in html
+    english = _holds_html("en", "document_destroyed", listed, people={"wang": "王芳"})
+    assert "witnessed by 王芳 (wang), sun" in english
 
 
 def test_a_hold_refused_for_unknown_documents_names_them_at_the_field() -> None:
