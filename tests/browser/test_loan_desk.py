@@ -76,7 +76,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     expect(notices.locator("li.unread")).to_have_count(1)
     # B4: the notice names whose loan, when it was due and which documents.
     expect(notices.locator("li.unread")).to_contain_text(re.compile(
-        r"li（客服部）的借阅超期未还，已上报；应还日期是 2030年\d+月\d+日。"))
+        r"li（客服部）的借阅超期未还，已上报；应在 2030年\d+月\d+日 \d+:\d\d:\d\d 前归还。"))
     expect(notices.locator("li.unread")).to_contain_text(f"文件：{loan['archive_no']}")
     expect_no_serious_violations(zhou)
     notices.screenshot(path=screenshots / "loan-escalation-notice.png")
@@ -93,7 +93,7 @@ def test_an_unrenewed_loan_is_escalated_and_its_notice_read_by_those_told(
     li.goto("/ui/loans")
     told = li.get_by_role("region", name="通知")
     expect(told).to_contain_text(re.compile(
-        r"您的借阅已超期未还（应还日期是 2030年\d+月\d+日），"
+        r"您的借阅已超期未还（应在 2030年\d+月\d+日 \d+:\d\d:\d\d 前归还），"
         r"已上报部门负责人和档案室。请尽快归还。"))
     expect(told).to_contain_text("您的借阅申请已全部批准。")
     expect(told).not_to_contain_text("请联系借阅人")  # the heads' advice is not theirs

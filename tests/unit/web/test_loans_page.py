@@ -314,12 +314,12 @@ def test_an_escalation_notice_names_the_borrower_the_documents_and_the_due_date(
                          notifications=notices)
     chinese, english = in_both_languages(ZHOU, "/ui/loans", "loans.html",
                                          view=listing, done="", refused="")
-    assert "li（客服部）的借阅超期未还，已上报；应还日期是 2030年1月20日。" in chinese
-    assert "您的借阅已超期未还（应还日期是 2030年1月20日）" in chinese
+    assert "li（客服部）的借阅超期未还，已上报；应在 2030年1月20日 17:00:00 前归还。" in chinese
+    assert "您的借阅已超期未还（应在 2030年1月20日 17:00:00 前归还）" in chinese
     assert chinese.count("文件：2024-repair-A-1201-0001（另 1 件密级高于您的权限）") == 2
     assert '<a href="/ui/loans/out">查看 li 的借阅</a>' in chinese
-    assert "li's loan (Customer service) is overdue and was reported; it was due on " \
-           "January 20, 2030." in english
+    assert "li's loan (Customer service) is overdue and was reported; it was due by " \
+           "Jan 20, 2030, 5:00:00\u202fPM." in english
     assert "Documents: 2024-repair-A-1201-0001 (and 1 document above your clearance)" \
            in english
     assert "in the API" not in chinese
@@ -409,8 +409,8 @@ def test_a_loan_fallen_due_tells_its_borrower_to_return_it() -> None:
                      message="in the API", created_at=AT, loan=due)])
     chinese, english = in_both_languages(LI, "/ui/loans", "loans.html",
                                          view=listing, done="", refused="")
-    assert "您的借阅已到期未还（应还日期是 2030年1月20日）。请尽快归还到档案室" in chinese
-    assert "Your loan is past its due date (January 20, 2030) and not returned." in english
+    assert "您的借阅已到期未还（应在 2030年1月20日 17:00:00 前归还）。请尽快归还到档案室" in chinese
+    assert "Your loan is past its due time (Jan 20, 2030, 5:00:00\u202fPM) and not returned." in english
     assert "in the API" not in chinese
 
 
