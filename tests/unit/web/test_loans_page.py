@@ -410,7 +410,8 @@ def test_a_loan_fallen_due_tells_its_borrower_to_return_it() -> None:
     chinese, english = in_both_languages(LI, "/ui/loans", "loans.html",
                                          view=listing, done="", refused="")
     assert "您的借阅已到期未还（应在 2030年1月20日 17:00:00 前归还）。请尽快归还到档案室" in chinese
-    assert "Your loan is past its due time (Jan 20, 2030, 5:00:00\u202fPM) and not returned." in english
+    assert "Your loan is past its due time (Jan 20, 2030, 5:00:00\u202fPM) and not " \
+           "returned." in english
     assert "in the API" not in chinese
 
 
