@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from services.cli.named import DEPARTMENT, SECURITY_LEVEL
+from services.cli.named import DEPARTMENT, FULL_NAME, SECURITY_LEVEL
 from services.common.config import load_settings
 from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
 from services.common.errors import ValidationFailed
@@ -31,7 +31,7 @@ def user() -> None:
 @click.option("--department", type=DEPARTMENT, default=None,
               help="Its code, or a usual one's name: customer_service or 客服部, engineering or "
                    "工程部, archive or 档案室.")
-@click.option("--full-name", default=None,
+@click.option("--full-name", type=FULL_NAME, default=None,
               help="The person's name as papers print it (姓名), e.g. 张三.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def add(name: str, roles: tuple[str, ...], clearance: str, department: str | None,
@@ -55,7 +55,8 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
     from services.registry.bootstrap import add_user  # SQLAlchemy: not for 'archive --help'
 
     created = asyncio.run(add_user(load_settings(), new))
-    click.echo(f"created {created.username} ({', '.join(created.roles)}; "
+    named = f"{created.full_name}; " if created.full_name else ""
+    click.echo(f"created {created.username} ({named}{', '.join(created.roles)}; "
                f"clearance {created.clearance})")
 
 
@@ -67,7 +68,7 @@ def add(name: str, roles: tuple[str, ...], clearance: str, department: str | Non
               help="Left out: as it is.")
 @click.option("--department", type=DEPARTMENT, default=None,
               help="Its code, or a usual one's name. Left out: as it is.")
-@click.option("--full-name", default=None,
+@click.option("--full-name", type=FULL_NAME, default=None,
               help="The person's name as papers print it (姓名). Left out: as it is.")
 def change(name: str, roles: tuple[str, ...], clearance: str | None,
            department: str | None, full_name: str | None) -> None:

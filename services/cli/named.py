@@ -16,6 +16,7 @@ from services.common.names import (
     category_named,
     day_named,
     department_named,
+    full_name_named,
     household_named,
     security_level_named,
 )
@@ -46,6 +47,7 @@ class Named(click.ParamType[str]):
 HOUSEHOLD = Named("unit", household_named, ())
 BUILDING = Named("building", building_named, ())
 DEPARTMENT = Named("department", department_named, ())
+FULL_NAME = Named("full name", full_name_named, ())
 CATEGORY = Named("category", category_named, CATEGORIES)
 SECURITY_LEVEL = Named("security level", security_level_named, SECURITY_LEVELS)
 

@@ -27,6 +27,8 @@ from services.common.models import (
     DEPARTMENT_NAMES,
     DEPARTMENT_RE,
     HOUSEHOLD_RE,
+    MAX_PERSON_NAME,
+    PERSON_NAME_RE,
     SECURITY_LEVEL_NAMES,
     Category,
     SecurityLevel,
@@ -265,6 +267,22 @@ def tidied_department(text: str, *, shown: Mapping[str, str] | None = None) -> s
     """``department_named(text, shown=shown)``, or ``text`` trimmed when it names none, for
     the form or the service to refuse in its words."""
     return _named_or_as_typed(functools.partial(department_named, shown=shown), text)
+
+
+def tidied_full_name(typed: str) -> str:
+    """A person's full name as typed, its runs of spaces (and tabs, line breaks) made one
+    space, none at either end: what the accounts page and ``archive user`` keep."""
+    return " ".join(typed.split())
+
+
+def full_name_named(typed: str) -> str:
+    """``tidied_full_name(typed)``; ``ValueError`` saying how to write one when it is not a
+    full name an account can keep (``PersonName``)."""
+    name = tidied_full_name(typed)
+    if not PERSON_NAME_RE.match(name):
+        raise ValueError(f"{typed!r} is not a full name: 1 to {MAX_PERSON_NAME} characters, "
+                         "no control characters (e.g. 张三, or Li Ming)")
+    return name
 
 
 def tidied_building(text: str) -> str:

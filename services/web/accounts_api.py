@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.accounts import NewAccount
 from services.common.errors import ArchiveError
-from services.common.names import tidied_department
+from services.common.names import tidied_department, tidied_full_name
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
@@ -28,7 +28,6 @@ from services.web.accounts_page import (
     new_user_problem,
     password_problem,
     problem_field,
-    tidied_full_name,
 )
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text, texts

@@ -134,11 +134,6 @@ def change_problem(roles: list[str], clearance: str, department: str, full_name:
     return ""
 
 
-def tidied_full_name(typed: str) -> str:
-    """A full name as typed, its runs of spaces (and tabs, line breaks) made one space."""
-    return " ".join(typed.split())
-
-
 @dataclass(frozen=True)
 class OpenLoanLine:
     loan: OpenLoan

@@ -10,13 +10,13 @@ import pytest
 
 from services.common.contracts.accounts import User
 from services.common.models import DEPARTMENT_NAMES, SecurityLevel
+from services.common.names import tidied_full_name
 from services.web.accounts_page import (
     accounts_page,
     left_waiting,
     new_user_problem,
     password_problem,
     problem_field,
-    tidied_full_name,
 )
 from services.web.navigation import layout
 from tests.unit.web.conftest import shared_pages
