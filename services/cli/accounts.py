@@ -10,7 +10,7 @@ import click
 
 from services.cli.named import DEPARTMENT, FULL_NAME, SECURITY_LEVEL
 from services.common.config import load_settings
-from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD
+from services.common.contracts.accounts import MAX_PASSWORD, MIN_PASSWORD, User
 from services.common.errors import ValidationFailed
 from services.common.models import MAX_USERNAME, MIN_USERNAME, ROLES, USERNAME_RE
 from services.registry.accounts.models import NewUser
@@ -89,16 +89,15 @@ def change(name: str, roles: tuple[str, ...], clearance: str | None,
                                  UserChange)
     except msgspec.ValidationError as exc:
         raise click.BadParameter(str(exc)) from exc
-    from services.registry.accounts.service import CONSOLE
+    from services.registry.accounts.service import CONSOLE, AccountsService
     from services.registry.bootstrap import on_local_accounts
 
-    settings = load_settings()
-    before = asyncio.run(on_local_accounts(settings, lambda accounts: accounts.get_user(name)))
-    changed = asyncio.run(on_local_accounts(settings, lambda accounts: (
-        accounts.change_user(name, wanted, by=CONSOLE, clearance="secret"))))
-    rights = ("roles", "clearance", "department")
-    ended = ("every sign-in they had has ended"
-             if any(getattr(before, field) != getattr(changed, field) for field in rights)
+    async def changing(accounts: AccountsService) -> tuple[User, User]:
+        before = await accounts.get_user(name)
+        return before, await accounts.change_user(name, wanted, by=CONSOLE, clearance="secret")
+
+    before, changed = asyncio.run(on_local_accounts(load_settings(), changing))
+    ended = ("every sign-in they had has ended" if before.rights_differ(changed)
              else "their sign-ins go on")
     click.echo(f"{changed.username} ({changed.full_name or 'no full name'}): "
                f"{', '.join(changed.roles)}; clearance {changed.clearance}; department "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import TypeVar
 
 from litestar.di import Provide
 from litestar.router import Router
@@ -90,6 +91,8 @@ from services.registry.sweeps.api import SweepsController
 from services.registry.sweeps.service import SweepsService
 from services.registry.transfers.api import TransfersController
 from services.registry.transfers.service import TransferService
+
+T = TypeVar("T")
 
 log = logging.getLogger("archive.registry")
 
@@ -231,7 +234,7 @@ def build(ctx: Context) -> ServicePart:
 
 
 async def on_local_accounts(settings: Settings,
-                            act: Callable[[AccountsService], Awaitable[User]]) -> User:
+                            act: Callable[[AccountsService], Awaitable[T]]) -> T:
     """``archive user …``: ``act`` on the accounts of the local database as the operator
     at its console (``CONSOLE``: audited so, not limited by an admin's clearance), no
     server needed."""

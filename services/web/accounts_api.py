@@ -7,7 +7,7 @@ waiting for a signature and the requests waiting for an approval)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from services.common.clients.reader import RegistryReader
-from services.common.contracts.accounts import NewAccount
+from services.common.contracts.accounts import NewAccount, User
 from services.common.errors import ArchiveError
 from services.common.names import tidied_department, tidied_full_name
 from services.common.web import PAGES_PREFIX
@@ -126,12 +126,11 @@ class UserAdminPages(Controller):
             return await self._page(page, registry, status_code=422, problem=problem,
                                     about=username, opened="change")
         before = await registry.user(token, username)
-        rights_before = (sorted(before.roles), before.clearance, before.department)
-        rights_after = (sorted(set(roles)), clearance, department or None)
         response = await self._changed(page, registry, username, registry.change_user(
             token, username, roles=roles, clearance=clearance,
             department=department or None, full_name=full_name or None),
-            done="changed" if rights_after != rights_before else "renamed", opened="change")
+            done=lambda after: "changed" if before.rights_differ(after) else "renamed",
+            opened="change")
         people_names.forget()
         return response
 
@@ -150,12 +149,13 @@ class UserAdminPages(Controller):
                                    registry.activate_user(token, username), done="activated")
 
     async def _changed(self, page: Page, registry: RegistryReader, username: str,
-                       change: Awaitable[object], *, done: str, opened: str = ""
-                       ) -> Response[Any]:
+                       change: Awaitable[User], *, done: str | Callable[[User], str],
+                       opened: str = "") -> Response[Any]:
         """Await ``change`` to ``username``'s account and go back to the list saying it was
-        ``done``; refused, the page again saying why (its form ``opened`` again)."""
+        ``done`` (or what ``done`` says of the account changed); refused, the page again
+        saying why (its form ``opened`` again)."""
         try:
-            await change
+            changed = await change
         except ArchiveError as exc:
             # B9, O1, B3: a departure's refusal names what waits for the person.
             return await self._page(page, registry, status_code=exc.status,
@@ -163,4 +163,5 @@ class UserAdminPages(Controller):
                                     waiting=left_waiting(exc.extra),
                                     needed=level_name(exc.extra.get("clearance_needed")),
                                     opened=opened)
-        return see(ACCOUNTS_PATH, done=done, user=username)
+        return see(ACCOUNTS_PATH, done=done if isinstance(done, str) else done(changed),
+                   user=username)

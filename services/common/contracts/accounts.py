@@ -36,6 +36,12 @@ class User(Struct):
                          clearance=self.clearance, department=self.department,
                          token_version=token_version)
 
+    def rights_differ(self, other: User) -> bool:
+        """Whether ``other`` (this account changed) holds other rights than this: what a
+        token carries (roles, clearance, department), so its tokens end; a new full name
+        alone is no new right."""
+        return self.principal() != other.principal()
+
 
 class Person(Struct):
     """Someone with an account, as pages name them: ``王芳（wang）``."""

@@ -236,7 +236,8 @@ class AccountsService:
 
             await self._changing(username, values,
                                  _entry("user_changed", by, username, **detail),
-                                 new_tokens=changed != ["full_name"], within=leave_nothing_stuck)
+                                 new_tokens=before.rights_differ(after),
+                                 within=leave_nothing_stuck)
         return await self.get_user(username)
 
     async def reset_password(self, username: str, new_password: str, *, by: str,
