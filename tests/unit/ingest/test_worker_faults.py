@@ -30,6 +30,8 @@ LIMITS = ExtractionLimits(page_timeout_s=1.0)
 HANG_LIMITS = ExtractionLimits(page_timeout_s=0.1)
 """For an engine that never answers whatever its timeout: the worker calls it hung after
 0.1 s × 3 reads + its grace, instead of 4 s an attempt (8 s a test) with ``LIMITS``."""
+READ_LIMITS = ExtractionLimits(page_timeout_s=60.0)
+"""For a page Tesseract really reads: a fresh process on a loaded CI machine took over 1 s."""
 PAYLOAD = {"metadata": {"category": "repair", "title": "维修", "filed_at": "2024-05-18",
                         "household": "A-1201"},
            "media_type": "image/png", "size_bytes": 1, "uploaded_by": "li.archivist"}
@@ -130,8 +132,8 @@ async def test_pool_is_rebuilt_after_its_process_dies(
     def task(engine: OcrEngine, name: str) -> ExtractionTask:
         return ExtractionTask(original=scan, pages_out=tmp_path / f"{name}.jsonl",
                               previews_out=tmp_path / f"{name}-previews",
-                              pid_file=tmp_path / f"{name}.pid", limits=LIMITS, engine=engine,
-                              language="chi_sim")
+                              pid_file=tmp_path / f"{name}.pid", limits=READ_LIMITS,
+                              engine=engine, language="chi_sim")
 
     with pytest.raises(ExtractionDied):
         await pool.run(task(ProcessKillingEngine(), "killed"))
