@@ -134,17 +134,28 @@ def _role(code: str) -> str:
     return ROLE_NAMES.get(code, code)
 
 
+PERSON_AND_DEPARTMENT_FORM = "%(username)s，%(department)s"
+"""What stands in a named person's brackets with their department: ``王芳（wang，客服部）``."""
+
 SERVICE_ACTOR = "档案系统"
 """Who the pages name where one of the archive's services acted on its own (the
 registry's ``service:registry``): staff read no internal name."""
 
 
 @pass_context
-def _person(context: Context, username: str | None) -> str:
+def _person(context: Context, username: str | None, department: str = "") -> str:
     """Someone by their full name and username, ``王芳（wang）`` (``王芳 (wang)`` on the
     English pages), where the page was given their name (``people``), else by their
-    username."""
-    return person(username, context.get("people") or {}, form=str(context.resolve("person_form")))
+    username; with their ``department`` (its name, translated) in the same brackets,
+    ``王芳（wang，客服部）`` or ``wang（客服部）``, not a second pair."""
+    names: dict[str, str] = context.get("people") or {}
+    form = str(context.resolve("person_form"))
+    if not (username and department):
+        return person(username, names, form=form)
+    name = names.get(username)
+    detail = (str(context.resolve("person_and_department_form"))
+              % {"username": username, "department": department}) if name else department
+    return form % {"name": name or username, "detail": detail}
 
 
 @pass_context
@@ -172,6 +183,8 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["person_form"] = translations.gettext(PERSON_FORM)
+    environment.globals["person_and_department_form"] = translations.gettext(
+        PERSON_AND_DEPARTMENT_FORM)
     environment.globals["document_url"] = document_url
     environment.globals["household_url"] = household_url
     return environment

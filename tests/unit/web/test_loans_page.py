@@ -163,6 +163,14 @@ def test_the_approvers_and_who_turned_it_down_are_named_by_their_full_names() ->
     assert "赵刚（zhao） 驳回" in chain
 
 
+def test_a_named_borrower_and_their_department_stand_in_one_pair_of_brackets() -> None:
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, _loan("one")),
+                                         done="", refused="", people={"li": "李娜"})
+    assert "李娜（li，客服部）" in chinese
+    assert "）（" not in chinese
+    assert "李娜 (li, Customer service)" in english
+
+
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
     withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
                       rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,
@@ -318,7 +326,7 @@ def test_an_escalation_notice_names_the_borrower_the_documents_and_the_due_date(
     assert "您的借阅已超期未还（应在 2030年1月20日 17:00:00 前归还）" in chinese
     assert chinese.count("文件：2024-repair-A-1201-0001（另 1 件密级高于您的权限）") == 2
     assert '<a href="/ui/loans/out">查看 li 的借阅</a>' in chinese
-    assert "li's loan (Customer service) is overdue and was reported; it was due by " \
+    assert "The loan of li (Customer service) is overdue and was reported; it was due by " \
            "Jan 20, 2030, 5:00:00\u202fPM." in english
     assert "Documents: 2024-repair-A-1201-0001 (and 1 document above your clearance)" \
            in english
