@@ -455,8 +455,10 @@ def test_a_paper_location_reads_as_printed_in_each_language() -> None:
     assert "档案楼 二楼 3柜 7盒" in chinese
     assert "栋栋" not in chinese
     assert "档案楼栋" not in chinese
-    assert "Building A, 档案室, cabinet 1, box 12" in english
-    assert "档案楼, 二楼, cabinet 3, box 7" in english
+    assert 'Building A, <span lang="zh">档案室</span>, cabinet 1, box 12' in english
+    assert '<span lang="zh">档案楼</span>, <span lang="zh">二楼</span>, cabinet 3, box 7' \
+        in english
+    assert "<span" not in chinese[chinese.index("A栋 档案室"):chinese.index("1柜 12盒")]
 
 
 def test_the_page_says_a_location_as_the_printed_registers_do() -> None:

@@ -116,3 +116,16 @@ def test_a_saved_rows_mark_and_who_checked_it_are_heard_apart() -> None:
     # As the page's script reads it out: the text, its spaces squeezed.
     heard = " ".join(re.sub(r"<[^>]+>", "", saved.removeprefix('class="saved">')).split())
     assert heard.startswith("已保存：在位（wu 于 ")
+
+
+def test_an_english_row_marks_the_chinese_room_in_text_not_in_its_buttons_names() -> None:
+    """WCAG 3.1.2: the room typed in Chinese is marked zh where the page shows it; an
+    attribute holds text only, so the buttons' names say it without markup."""
+    checked = _inventory(("12", "3", None))
+    html = shared_pages().html("en", "_inventory_row.html", page_layout(WANG, "/ui/inventories/i",
+                                                                 "token") | {
+        "inventory": checked, "entry": checked.items[0], "following": None, "refused": "",
+        "just_saved": False, "can": True, "marks": MARKS, "state_names": BOX_STATE_NAMES})
+    names = re.findall(r'aria-label="([^"]*)"', html)
+    assert names
+    assert all("档案室" in name and "<" not in name and "&lt;" not in name for name in names)
