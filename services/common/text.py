@@ -398,6 +398,25 @@ def amount_spans(folded: str) -> Iterator[TokenSpan]:
         yield TokenSpan(whole.replace(",", ""), start, end)
 
 
+_TYPED_AMOUNT = re.compile(
+    r"(?P<currency>(?:[¥$€£]|rmb|hk\$|人民币) ?)?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:\.[0-9]{1,2})?(?P<yuan> ?元)?", re.ASCII)
+"""An amount as a search word: a number with its currency, its 元, or its thousands
+separators (``¥3,500.00``, ``3500元``, ``人民币3,500元``, ``3,500``; folded)."""
+
+
+def amount_key(folded: str) -> str | None:
+    """The whole yuan of a search word that is an amount (``_TYPED_AMOUNT``), without its
+    cents and separators (``¥3,500.00``, ``3500.00元`` and ``3,500`` are ``3500``): what a
+    page's amount is found by however it writes it (``amount_spans``), and a page writing
+    ``3500元`` by its number. None for a bare number (``12.50`` is no amount) or any
+    other word."""
+    typed = _TYPED_AMOUNT.fullmatch(folded.strip())
+    if typed is None or not (typed["currency"] or typed["yuan"] or "," in typed["whole"]):
+        return None
+    return typed["whole"].replace(",", "")
+
+
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE = re.compile(rf"([{_PROVINCES}])([a-z])[·・• .-]?((?=[a-z]*[0-9])[a-z0-9]{{5,6}})"
                     r"(?![a-z0-9])", re.ASCII)

@@ -118,6 +118,24 @@ async def test_a_unit_code_typed_without_its_hyphen_finds_the_household(
     assert "<mark>C-0302</mark>" in result.hits[0].highlights[0]
 
 
+async def test_a_unit_typed_with_the_words_of_an_address_finds_the_household(
+        index: SearchIndex) -> None:
+    numbered = doc(title="缴费通知", household="3-1104", archive_no="2024-payment-3-1104-0001")
+    lettered = doc(title="装修申请", household="B-0402", archive_no="2024-decoration-B-0402-0001")
+    letter = doc(body="住户3-1104反映漏水", household=None, archive_no="2024-policy-0009")
+    await index.upsert([numbered, lettered, letter,
+                        doc(title="缴费通知", household="3-1105",
+                            archive_no="2024-payment-3-1105-0001"),
+                        doc(title="装修申请", household="B-0403",
+                            archive_no="2024-decoration-B-0403-0001")])
+    for q in ("3栋1104", "3棟1104室", "3号楼1104", "3幢1104", "三栋1104"):
+        assert await _fully_found(index, q) == {numbered.document_id, letter.document_id}, q
+    for q in ("B座402", "b栋402室", "B402室", "B座0402"):
+        assert await _fully_found(index, q) == {lettered.document_id}, q
+    result = await index.search(SearchQuery(q="3栋1104室 漏水"), SECRET)
+    assert "<mark>3-1104</mark>" in result.hits[0].highlights[0]
+
+
 async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
     together = doc(body="我是中国人")
     apart = doc(body="中国的外国人")
@@ -162,6 +180,11 @@ TYPED_FORMS = [
     pytest.param("月租金¥12,500.00，押金：¥23,600.00", "月租金¥12,600.00 编号1,2,500",
                  ["12,500", "12500", "¥12,500", "12,500.00", "23600", "¥23,600"],
                  id="an_amount_without_its_cents_or_thousands_separators"),
+    pytest.param("押金3500元已收，另收人民币12,800元", "押金3600元已收，另收人民币12,900元",
+                 ["3,500", "¥3,500.00", "3500.00元", "¥3500", "12800元", "¥12,800.00", "12,800"],
+                 id="an_amount_typed_with_its_currency_or_cents_finds_it_written_without"),
+    pytest.param("月租金¥12,500.00", "月租金¥12,600.00", ["12500元", "12,500元", "人民幣12500元"],
+                 id="an_amount_typed_with_its_yuan_finds_it_written_with_its_currency"),
     pytest.param("访客车牌粤B·7K2Q9，另一辆粤BD8812", "车牌粤B·7K2Q8",
                  ["粤B7K2Q9", "粤B·7K2Q9", "7K2Q9", "B7K2Q9", "粤BD8812", "粤B·D8812"],
                  id="a_licence_plate_with_or_without_its_dot"),
