@@ -35,6 +35,7 @@ from services.common.models import (
 )
 from services.common.text import (
     amount_key,
+    date_key,
     day_key,
     digits_of,
     fold,
@@ -238,7 +239,9 @@ def unit_in_words(folded: str) -> str | None:
 
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
-    ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in
+    ISO digits (``2023/12/8``, ``2023年12月8日`` and ``二〇二三年十二月八日`` are ``20231208``),
+    a month as its key (``date_key``: ``2019-05``, ``2019年5月``, ``二〇一九年五月`` are
+    ``2019m05``), a number written in
     groups (``138-1234-5678``) as its digits, an amount as its whole yuan (``amount_key``:
     ``¥3,500.00`` and ``3500元`` are ``3500``), a unit code typed without its hyphen or
     with the words of an address (``unit_in_words``: ``a0301`` is ``a-0301``, ``3栋1104室``
@@ -247,7 +250,7 @@ def spelled_otherwise(folded: str) -> str | None:
     typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``), a word
     whose letters a full stop or an underscore joins as its parts apart (``parts_apart``:
     ``mr.wong`` is ``mr wong``, which finds Mr. Wong); None for most words."""
-    if key := day_key(folded) or typed_key(folded) or amount_key(folded):
+    if key := date_key(folded) or typed_key(folded) or amount_key(folded):
         return key
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits

@@ -71,6 +71,7 @@ run as one token where we split it; only single-character queries in those scrip
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import unicodedata
@@ -330,13 +331,87 @@ def day_key(folded: str) -> str | None:
     return _day_key(match) if match else None
 
 
+_WRITTEN_MONTH = re.compile(
+    r"(?<![¥$.,])\b((?:19|20)[0-9]{2})(?: ?年 ?([0-9]{1,2}) ?月"
+    r"|[-/.]([0-9]{1,2})(?![0-9]|[.,][0-9]| ?元))", re.ASCII)
+"""A month, year first: 2019年5月, 2019-05, 2019/5, 2019.5 (folded), alone or the start of a
+day (2019-05-18); not an amount (¥2019.05, 2019.05元)."""
+_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_MONTH = "十[一二]?|[一二三四五六七八九]"
+_HAN_DAY = "三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九]"
+_HAN_DATE = re.compile(
+    rf"(?<![{_HAN_DIGITS}])([{_HAN_DIGITS}]{{4}}) ?年 ?({_HAN_MONTH}) ?月"
+    rf"(?: ?({_HAN_DAY}) ?[日号])?")
+"""A date in Chinese numerals, as a formal letter dates itself: 二〇一九年五月,
+二〇一九年五月十八日."""
+
+
+_HAN_VALUES = {char: max(0, index - 1) for index, char in enumerate(_HAN_DIGITS)}
+"""Each Chinese numeral's digit: 〇 and 零 are 0, 一 is 1, … 九 is 9."""
+
+
+def _han_number(text: str) -> int:
+    """The value of 1-31 in Chinese numerals (五, 十, 十二, 二十, 三十一)."""
+    tens, ten, units = text.partition("十")
+    if not ten:
+        return _HAN_VALUES[text]
+    return 10 * (_HAN_VALUES[tens] if tens else 1) + (_HAN_VALUES[units] if units else 0)
+
+
+def _month_key(year: str | int, month: str | int) -> str | None:
+    """A month's key: ``2019m05``, one token that no page writes and no person types."""
+    return f"{int(year)}m{int(month):02d}" if 1 <= int(month) <= 12 else None
+
+
+def _han_keys(match: re.Match[str]) -> Iterator[str]:
+    """The month's key and, when it names one, the day's (``_HAN_DATE``)."""
+    year = "".join(str(_HAN_VALUES[char]) for char in match.group(1))
+    month = _han_number(match.group(2))
+    if key := _month_key(year, month):
+        yield key
+    if match.group(3):
+        with contextlib.suppress(ValueError):  # 二〇二三年二月三十日 is no day
+            yield date(int(year), month, _han_number(match.group(3))).strftime("%Y%m%d")
+
+
+def date_spans(folded: str) -> Iterator[TokenSpan]:
+    """The months a text names (``_WRITTEN_MONTH``, ``_HAN_DATE``; a day names its month
+    too), each as its key (``2019m05``), and the days written in Chinese numerals as their
+    ISO digits (``20190518``), as ``number_spans`` gives the others: a search for a month
+    however typed finds every page that writes it, or a day of it, in any of these ways."""
+    if "19" in folded or "20" in folded:
+        for match in _WRITTEN_MONTH.finditer(folded):
+            if key := _month_key(match.group(1), match.group(2) or match.group(3)):
+                yield TokenSpan(key, match.start(), match.end())
+    if "年" in folded:
+        for match in _HAN_DATE.finditer(folded):
+            for key in _han_keys(match):
+                yield TokenSpan(key, match.start(), match.end())
+
+
+def date_key(folded: str) -> str | None:
+    """The key of a search word that is all one day or one month, however written
+    (``2019/5/18`` and ``二〇一九年五月十八日`` are ``20190518``; ``2019-05``, ``2019年5月``
+    and ``二〇一九年五月`` are ``2019m05``, with 份 after it too: ``2019年5月份``); else None."""
+    word = folded.strip()
+    word = word.removesuffix("份") if word.endswith("月份") else word
+    if key := day_key(word):
+        return key
+    if (han := _HAN_DATE.fullmatch(word)) is not None:
+        keys = list(_han_keys(han))  # the month's, then the day's
+        return keys[-1] if keys else None
+    month = _WRITTEN_MONTH.fullmatch(word)
+    return _month_key(month.group(1), month.group(2) or month.group(3)) if month else None
+
+
 _MONTH = r"(?:1[0-2]|0?[1-9]) ?月"
 _DAY_OF_MONTH = r"(?:3[01]|[12][0-9]|0?[1-9]) ?[日号]"
 _DATE_IN_WORDS = re.compile(
-    rf"\b(?:(?:19|20)[0-9]{{2}} ?年 ?{_MONTH}(?: ?{_DAY_OF_MONTH})?|{_MONTH} ?{_DAY_OF_MONTH})",
-    re.ASCII)
+    rf"\b(?:(?:19|20)[0-9]{{2}} ?年 ?{_MONTH}(?: ?{_DAY_OF_MONTH})?|{_MONTH} ?{_DAY_OF_MONTH})"
+    rf"|{_HAN_DATE.pattern}", re.ASCII)
 """A date written with 年, 月 and 日 (or 号) naming at least two of its parts: a day
-(2024年5月18日), a month (2019年3月), a day of a month (12月24日)."""
+(2024年5月18日), a month (2019年3月), a day of a month (12月24日); in Chinese numerals
+too (二〇一九年五月)."""
 
 
 def dates_in_words(folded: str) -> list[tuple[int, int]]:
@@ -459,9 +534,11 @@ def unit_spans(folded: str) -> Iterator[TokenSpan]:
 
 def key_spans(folded: str) -> Iterator[TokenSpan]:
     """Everything the index finds in ``folded`` by one more key than its tokens, and where
-    it stands: numbers written in groups and days (``number_spans``), amounts
+    it stands: numbers written in groups and days (``number_spans``), months and days in
+    Chinese numerals (``date_spans``), amounts
     (``amount_spans``), licence plates (``plate_spans``), flats in words (``unit_spans``)."""
     yield from number_spans(folded)
+    yield from date_spans(folded)
     yield from amount_spans(folded)
     yield from plate_spans(folded)
     yield from unit_spans(folded)

@@ -298,6 +298,36 @@ async def test_a_day_is_found_however_it_is_written(index: SearchIndex) -> None:
     assert "<mark>2023-12-08</mark>" in marked[iso.document_id]
 
 
+async def test_a_month_is_found_however_it_or_a_day_of_it_is_written(
+        index: SearchIndex) -> None:
+    day_in_words = doc(body="施工期2019年5月18日起六十天")
+    day_iso = doc(body="报修时间 2019-05-06 上午")
+    day_slashed = doc(body="2019/5/30竣工验收")
+    month_iso = doc(body="截至2019-05，尚欠物业费")
+    month_in_numerals = doc(body="登记于二〇一九年五月。")
+    others = [doc(body="截至2019-06，尚欠"), doc(body="2019年4月18日"),
+              doc(body="二〇一九年六月"), doc(body="押金¥2019.05"), doc(body="二〇一〇年一月")]
+    await index.upsert([day_in_words, day_iso, day_slashed, month_iso, month_in_numerals,
+                        *others])
+    every = {page.document_id for page in (day_in_words, day_iso, day_slashed, month_iso,
+                                           month_in_numerals)}
+    for typed in ("2019年5月", "2019-05", "2019/5", "二〇一九年五月", "二〇一九年五月份"):
+        assert await found(index, typed) == every, typed
+    result = await index.search(SearchQuery(q="2019年5月"), SECRET)
+    marked = {hit.document_id: hit.highlights[0] for hit in result.hits}
+    assert "<mark>2019-05</mark>" in marked[month_iso.document_id]
+    assert "<mark>二〇一九年五月</mark>" in marked[month_in_numerals.document_id]
+
+
+async def test_a_day_in_chinese_numerals_is_found_however_it_is_written(
+        index: SearchIndex) -> None:
+    numerals = doc(body="二〇一九年五月十八日")
+    iso = doc(body="报修时间 2019-05-18 上午")
+    await index.upsert([numerals, iso, doc(body="二〇一九年五月十九日"), doc(body="2019-05-19")])
+    for typed in ("二〇一九年五月十八日", "2019-05-18", "2019年5月18号"):
+        assert await found(index, typed) == {numerals.document_id, iso.document_id}, typed
+
+
 async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> None:
     letter = doc(body="业主 138 1234 5678 139 8765 4321")
     await index.upsert([letter])
