@@ -396,6 +396,28 @@ async def test_household_filter_keeps_that_household(index: SearchIndex) -> None
     assert await found(index, "漏水", household="A-1201") == {mine.document_id}
 
 
+async def test_building_filter_keeps_that_buildings_households(index: SearchIndex) -> None:
+    """A manager's every decoration approval of building B: not B1's, nor A's, nor a
+    company document's; with clearance inside the query, counted in total and facets."""
+    upper = doc(title="装修申请", household="B-1204", category="decoration")
+    lower = doc(title="装修申请", household="B-0402", category="decoration")
+    basement = doc(title="装修申请", household="B1-0101", category="decoration")
+    confidential = doc(title="装修申请", household="B-0403", category="decoration",
+                       security="confidential")
+    await index.upsert([upper, lower, basement, confidential,
+                        doc(title="装修申请", household="AB-0101", category="decoration"),
+                        doc(title="装修申请", household="A-1204", category="decoration"),
+                        doc(title="装修申请 B-1204", household=None, category="policy"),
+                        doc(title="缴费通知", household="B-1204", category="payment")])
+    assert await found(index, "", ORDINARY, building="B", category="decoration") == {
+        upper.document_id, lower.document_id}
+    result = await index.search(SearchQuery(q="装修", building="B"), ORDINARY)
+    assert (result.total, result.facets.household) == (2, {"B-0402": 1, "B-1204": 1})
+    assert await found(index, "装修", SECRET, building="B") == {
+        upper.document_id, lower.document_id, confidential.document_id}
+    assert await found(index, "", ORDINARY, building="B1") == {basement.document_id}
+
+
 async def test_category_filter_keeps_that_category(index: SearchIndex) -> None:
     repair = doc(body="漏水", category="repair")
     await index.upsert([repair, doc(body="漏水", category="complaint")])
