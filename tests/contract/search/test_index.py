@@ -462,6 +462,28 @@ async def test_documents_filed_the_same_day_come_newest_archive_number_first(
                                                                 "0001"], q
 
 
+async def test_hits_scored_alike_come_newest_first_on_every_page(index: SearchIndex) -> None:
+    """The cabinet holds the same letter for many households (the same complaint in the
+    same words): scored alike, they are listed newest first, then by archive number, as
+    sorting by newest lists them, on both engines alike and however the pages cut them."""
+    days = [date(2019, 3, 7), date(2024, 1, 2), date(2012, 5, 30), date(2021, 8, 19),
+            date(2016, 11, 4), date(2024, 1, 2), date(2010, 2, 14)]
+    letters = [doc(body="卫生间天花板漏水，至今未修复。", filed_at=day,
+                   archive_no=f"{day.year}-complaint-A-1201-{number:04d}")
+               for number, day in enumerate(days, start=1)]
+    await index.upsert([*letters, doc(body="卫生间天花板漏水，楼上漏水，至今未修复。请尽快处理。")])
+    newest = [letter.document_id for letter in
+              sorted(letters, key=lambda letter: (letter.filed_at, letter.archive_no),
+                     reverse=True)]
+    result = await index.search(SearchQuery(q="天花板漏水", size=100), SECRET)
+    alike = [hit.document_id for hit in result.hits if hit.document_id in newest]
+    assert alike == newest
+    paged = [hit.document_id for page in (1, 2, 3, 4)
+             for hit in (await index.search(SearchQuery(q="天花板漏水", page=page, size=2),
+                                            SECRET)).hits]
+    assert [document_id for document_id in paged if document_id in newest] == newest
+
+
 async def test_pages_split_the_hits_without_overlap(index: SearchIndex) -> None:
     letters = [doc(body="漏水", filed_at=date(2020, 1, day)) for day in range(1, 8)]
     await index.upsert(letters)
