@@ -492,6 +492,23 @@ def amount_key(folded: str) -> str | None:
     return typed["whole"].replace(",", "")
 
 
+_WHOLE_NUMBER = re.compile(r"(?<![0-9.,])(?:1[3-9][0-9]{9}|0[0-9]{9,11}|[0-9]{17}[0-9x])"
+                           r"(?![0-9]|[.,][0-9])", re.ASCII)
+"""A phone or ID number written without groups (folded): a mobile (11 digits), a landline
+with its area code (10-12), a resident ID number (18, perhaps ending in x)."""
+TAIL_DIGITS = 4
+"""How many of a number's last digits a clerk asks by (尾号, 后四位)."""
+
+
+def tail_spans(folded: str) -> Iterator[TokenSpan]:
+    """The last four digits of each phone or ID number written without groups
+    (``_WHOLE_NUMBER``): a clerk asks for the caller whose number ends in 5678, and a
+    number written in groups (138 1234 5678) has them as its last group already, so both
+    are found alike."""
+    for match in _WHOLE_NUMBER.finditer(folded):
+        yield TokenSpan(match.group()[-TAIL_DIGITS:], match.end() - TAIL_DIGITS, match.end())
+
+
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE = re.compile(rf"([{_PROVINCES}])([a-z])[·・• .-]?((?=[a-z]*[0-9])[a-z0-9]{{5,6}})"
                     r"(?![a-z0-9])", re.ASCII)
@@ -534,10 +551,12 @@ def unit_spans(folded: str) -> Iterator[TokenSpan]:
 
 def key_spans(folded: str) -> Iterator[TokenSpan]:
     """Everything the index finds in ``folded`` by one more key than its tokens, and where
-    it stands: numbers written in groups and days (``number_spans``), months and days in
+    it stands: numbers written in groups and days (``number_spans``), the last four digits of
+    a number written without groups (``tail_spans``), months and days in
     Chinese numerals (``date_spans``), amounts
     (``amount_spans``), licence plates (``plate_spans``), flats in words (``unit_spans``)."""
     yield from number_spans(folded)
+    yield from tail_spans(folded)
     yield from date_spans(folded)
     yield from amount_spans(folded)
     yield from plate_spans(folded)

@@ -31,7 +31,9 @@ keys; Elasticsearch reads the text as our tokens (``analysable``); 8: an undersc
 between letters joins parts as a full stop does (kwok_wm@… is also kwok, wm), and a hit
 carries its document's language (``IndexedDocument.language``); 9: a month written year
 first (2019年5月, 2019-05, 2019/5, and every day written in it) and a date in Chinese
-numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019m05, 20190518)."""
+numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019m05, 20190518), and so do the
+last four digits of a phone or ID number written without groups (13812345678 is also
+5678)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""
