@@ -117,9 +117,12 @@ _BOX_WORDS = re.compile(r"^(?:box|第)\s*|\s*(?:号盒|盒|号)$", re.IGNORECASE
 
 def building_named(text: str) -> str:
     """The building ``text`` names as unit codes spell it: any case and width, A栋 or B座
-    too (``A``); ``ValueError`` saying how to write one otherwise."""
+    too (``A``), a numbered one in Chinese numerals with its word (五栋, 十二号楼 are 5,
+    12); ``ValueError`` saying how to write one otherwise."""
     bare = _BUILDING_PREFIX.sub("", fold(text).strip())
     building = BUILDING_WORD.sub("", bare).strip().upper()
+    if building != bare.strip().upper() and (number := chinese_number(building)):
+        building = str(number)
     if not BUILDING_RE.match(building):
         raise ValueError(f"{text!r} is not a building like A or B1 (as in A-1201, B1-0101)")
     return building

@@ -76,7 +76,7 @@ def test_search_building_keeps_that_buildings_households(
         server: ArchiveServer, staff: str, tmp_path: Path) -> None:
     run = archive(["search", "收据", "--building", "B栋", "--json"], server, staff, tmp_path)
     assert [hit["household"] for hit in json.loads(run.stdout)["hits"]] == ["B-0402"]
-    refused = archive(["search", "收据", "--building", "五栋"], server, staff, tmp_path)
+    refused = archive(["search", "收据", "--building", "王栋"], server, staff, tmp_path)
     assert refused.exit_code != 0
     assert "not a building" in refused.output
 

@@ -9,6 +9,7 @@ import pytest
 
 from services.common.names import (
     building_alone,
+    building_named,
     category_named,
     department_named,
     floor_named,
@@ -108,6 +109,19 @@ def test_a_floor_is_read_as_staff_write_it(typed: str, floor: tuple[str, int]) -
 def test_what_names_no_floor_says_how_to_write_one(typed: str) -> None:
     with pytest.raises(ValueError, match=r"A/12|building like A"):
         floor_named(typed)
+
+
+@pytest.mark.parametrize(("typed", "building"), [
+    ("五栋", "5"), ("十二号楼", "12"), ("Ｂ座", "B"), ("b", "B"), ("building 3", "3"),
+])
+def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None:
+    assert building_named(typed) == building
+
+
+@pytest.mark.parametrize("typed", ["五", "王栋", "B-1204"])
+def test_what_names_no_building_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="is not a building"):
+        building_named(typed)
 
 
 @pytest.mark.parametrize(("typed", "code"), [
