@@ -60,8 +60,12 @@ More keys (``key_spans``), for what people type otherwise than a page writes it:
 amount's whole part, with and without its thousands separators (``¥12,500.00`` is also
 ``12,500`` and ``12500``); a licence plate joined (``粤B·7K2Q9`` is also ``粤b7k2q9``); a flat
 written in words as people say it (``3栋2单元1201室`` is also ``3-2-1201``, and
-``5栋1单元0903室`` ``5-1-903`` too). A search word that is a plate or a flat in words is
-matched as its key too (``typed_key``).
+``5栋1单元0903室`` ``5-1-903`` too); a month written year first, and every day written
+in it, as ``2019m05`` (``2019年5月``, ``2019-05``, ``2019/5/18``, ``二〇一九年五月``), and a
+day in Chinese numerals as its ISO digits (``date_spans``); the last four digits of a
+phone or ID number written without groups (``tail_spans``). A search word that is a
+plate or a flat in words is matched as its key too (``typed_key``), and so is a day or a
+month (``date_key``).
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
