@@ -240,6 +240,18 @@ def unit_in_words(folded: str) -> str | None:
     return fold(f"{building_part}-{room.zfill(4)}" if in_words else code)
 
 
+_ROOM_ALONE = re.compile(r"([0-9]{3,4}) ?(?:室|号房|房)")
+"""A flat by its room alone, as an address ends (1104室, 402室)."""
+
+
+def room_alone(folded: str) -> str | None:
+    """The floor and unit digits of a search word that is a room alone (``1104室``), as
+    unit codes write them (``402室`` is ``0402``, D1): a room is found in the codes
+    (3-1104, B-0402) as its digits alone are; None for anything else."""
+    room = _ROOM_ALONE.fullmatch(folded.strip())
+    return room[1].zfill(4) if room else None
+
+
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
     ISO digits (``2023/12/8``, ``2023年12月8日`` and ``二〇二三年十二月八日`` are ``20231208``),
@@ -248,7 +260,8 @@ def spelled_otherwise(folded: str) -> str | None:
     groups (``138-1234-5678``) as its digits, an amount as its whole yuan (``amount_key``:
     ``¥3,500.00`` and ``3500元`` are ``3500``), a unit code typed without its hyphen or
     with the words of an address (``unit_in_words``: ``a0301`` is ``a-0301``, ``3栋1104室``
-    ``3-1104``), a licence plate or a flat in words as its key
+    ``3-1104``), a room alone as its digits (``room_alone``: ``1104室`` is ``1104``), a
+    licence plate or a flat in words as its key
     (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``), a place
     typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``), a word
     whose letters a full stop or an underscore joins as its parts apart (``parts_apart``:
@@ -259,6 +272,8 @@ def spelled_otherwise(folded: str) -> str | None:
         return digits
     if unit := unit_in_words(folded):
         return unit if unit != folded else None
+    if room := room_alone(folded):
+        return room
     if run_on := _PLACE_RUN_ON.fullmatch(folded):
         return " ".join(run_on.groups())
     return parts_apart(folded)

@@ -130,8 +130,9 @@ async def test_a_unit_typed_with_the_words_of_an_address_finds_the_household(
                             archive_no="2024-decoration-B-0403-0001")])
     for q in ("3栋1104", "3棟1104室", "3号楼1104", "3幢1104", "三栋1104"):
         assert await _fully_found(index, q) == {numbered.document_id, letter.document_id}, q
-    for q in ("B座402", "b栋402室", "B402室", "B座0402"):
+    for q in ("B座402", "b栋402室", "B402室", "B座0402", "402室"):
         assert await _fully_found(index, q) == {lettered.document_id}, q
+    assert await _fully_found(index, "1104室") == {numbered.document_id, letter.document_id}
     result = await index.search(SearchQuery(q="3栋1104室 漏水"), SECRET)
     assert "<mark>3-1104</mark>" in result.hits[0].highlights[0]
 

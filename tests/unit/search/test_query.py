@@ -121,6 +121,8 @@ def test_operators_are_ordinary_text() -> None:
     ("3栋1104室", "3-1104"),  # a flat in an address's words: its unit code
     ("三栋1104", "3-1104"),
     ("B座402", "b-0402"),
+    ("1104室", "1104"),  # a room alone: its digits as unit codes write them
+    ("402室", "0402"),
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("粤B·7K2Q9", "粤b7k2q9"),  # a plate typed with its dot: also joined
