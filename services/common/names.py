@@ -252,6 +252,11 @@ def room_alone(folded: str) -> str | None:
     return room[1].zfill(4) if room else None
 
 
+_TAIL_ASKED = re.compile(r"(?:尾号|尾数|后四位|后4位)(?:是|为)? ?:? ?([0-9]{3}[0-9x])", re.ASCII)
+"""A number asked for by its last four digits with the words a clerk says it in (尾号5678,
+后四位:123x; folded)."""
+
+
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
     ISO digits (``2023/12/8``, ``2023年12月8日`` and ``二〇二三年十二月八日`` are ``20231208``),
@@ -261,6 +266,7 @@ def spelled_otherwise(folded: str) -> str | None:
     ``¥3,500.00`` and ``3500元`` are ``3500``), a unit code typed without its hyphen or
     with the words of an address (``unit_in_words``: ``a0301`` is ``a-0301``, ``3栋1104室``
     ``3-1104``), a room alone as its digits (``room_alone``: ``1104室`` is ``1104``), a
+    number's last four digits asked for in words as those digits (``尾号5678`` is ``5678``), a
     licence plate or a flat in words as its key
     (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``), a place
     typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``), a word
@@ -274,6 +280,8 @@ def spelled_otherwise(folded: str) -> str | None:
         return unit if unit != folded else None
     if room := room_alone(folded):
         return room
+    if tail := _TAIL_ASKED.fullmatch(folded.strip()):
+        return tail[1]
     if run_on := _PLACE_RUN_ON.fullmatch(folded):
         return " ".join(run_on.groups())
     return parts_apart(folded)

@@ -188,7 +188,7 @@ TYPED_FORMS = [
                  id="an_amount_typed_with_its_yuan_finds_it_written_with_its_currency"),
     pytest.param("手机13812345678，座机075588881234，身份证44030119800101123X",
                  "手机13812345679，座机075588881235，身份证44030119800101124X 订单5678123",
-                 ["5678", "1234", "123X"],
+                 ["5678", "1234", "123X", "尾号5678", "后四位：123X"],
                  id="a_number_written_without_groups_by_its_last_four_digits"),
     pytest.param("访客车牌粤B·7K2Q9，另一辆粤BD8812", "车牌粤B·7K2Q8",
                  ["粤B7K2Q9", "粤B·7K2Q9", "7K2Q9", "B7K2Q9", "粤BD8812", "粤B·D8812"],

@@ -123,6 +123,7 @@ def test_operators_are_ordinary_text() -> None:
     ("B座402", "b-0402"),
     ("1104室", "1104"),  # a room alone: its digits as unit codes write them
     ("402室", "0402"),
+    ("尾号5678", "5678"),  # a number's last four, asked in words: those digits
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("粤B·7K2Q9", "粤b7k2q9"),  # a plate typed with its dot: also joined
