@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from services.cli.client import Api, api_options, echo_json, json_option
-from services.cli.named import CATEGORY, DAY, HOUSEHOLD
+from services.cli.named import BUILDING, CATEGORY, DAY, HOUSEHOLD
 from services.cli.terminal import category_name, counted, tables
 from services.common.contracts.search import SearchRequest, SearchResult
 
@@ -31,6 +31,8 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 @click.argument("query")
 @click.option("--household", type=HOUSEHOLD,
               help="Only this household's documents (unit code, e.g. A-1201).")
+@click.option("--building", type=BUILDING,
+              help="Only the documents of this building's households (A, B1, 3; A栋 too).")
 @click.option("--category", type=CATEGORY, help="Only this category (D5).")
 @click.option("--from", "filed_from", type=DAY,
               help="Filed on or after this date (YYYY-MM-DD).")
@@ -41,13 +43,14 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
               help="Hits per page.")
 @json_option("Print the answer as JSON.")
 @api_options
-def search(api: Api, query: str, household: str | None, category: str | None,
+def search(api: Api, query: str, household: str | None, building: str | None,
+           category: str | None,
            filed_from: datetime | None, filed_to: datetime | None, page: int, size: int,
            as_json: bool) -> None:
     """Search the archive: words and "quoted phrases"; Simplified and Traditional
     characters find each other. Documents holding every word come first; when few do,
     documents holding most of them follow, marked as such."""
-    request = SearchRequest(q=query, household=household, category=category,
+    request = SearchRequest(q=query, household=household, building=building, category=category,
                             filed_from=filed_from.date() if filed_from else None,
                             filed_to=filed_to.date() if filed_to else None, page=page,
                             size=size)

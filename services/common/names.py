@@ -33,7 +33,16 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import day_key, digits_of, fold, folded_tokens, parts_apart, typed_key
+from services.common.text import (
+    amount_key,
+    date_key,
+    day_key,
+    digits_of,
+    fold,
+    folded_tokens,
+    parts_apart,
+    typed_key,
+)
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:
@@ -108,9 +117,12 @@ _BOX_WORDS = re.compile(r"^(?:box|第)\s*|\s*(?:号盒|盒|号)$", re.IGNORECASE
 
 def building_named(text: str) -> str:
     """The building ``text`` names as unit codes spell it: any case and width, A栋 or B座
-    too (``A``); ``ValueError`` saying how to write one otherwise."""
+    too (``A``), a numbered one in Chinese numerals with its word (五栋, 十二号楼 are 5,
+    12); ``ValueError`` saying how to write one otherwise."""
     bare = _BUILDING_PREFIX.sub("", fold(text).strip())
     building = BUILDING_WORD.sub("", bare).strip().upper()
+    if building != bare.strip().upper() and (number := chinese_number(building)):
+        building = str(number)
     if not BUILDING_RE.match(building):
         raise ValueError(f"{text!r} is not a building like A or B1 (as in A-1201, B1-0101)")
     return building
@@ -187,24 +199,89 @@ _PLACE_RUN_ON = re.compile(
 which a page writes apart (E栋 停水通知): typed on, 栋 and 停 make a bigram the page has not."""
 
 
+_CHINESE_DIGITS = {char: value for value, char in enumerate("零一二三四五六七八九")}
+_CHINESE_BUILDING = re.compile(rf"^([一二三四五六七八九十]{{1,3}})(?=\s*(?:{_BUILDING_WORDS}))")
+"""A building numbered in Chinese before its word (三栋, 十二号楼), as people say it."""
+
+
+def chinese_number(text: str) -> int | None:
+    """The value of a number from 1 to 99 written in Chinese characters (三, 十二, 二十,
+    二十五); None for anything else."""
+    tens, _, units = text.partition("十")
+    if "十" not in text:
+        return _CHINESE_DIGITS.get(text) or None if len(text) == 1 else None
+    if len(tens) > 1 or len(units) > 1 or "零" in text:
+        return None
+    return 10 * (_CHINESE_DIGITS[tens] if tens else 1) + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def unit_in_words(folded: str) -> str | None:
+    """The unit code (folded) of a search word naming a flat with the words people write
+    around it, without its entrance: ``3栋1104``, ``3号楼1104室``, ``三栋1104``, ``b座1204``,
+    ``b1204室`` are ``3-1104`` and ``b-1204``, as ``a0301`` is ``a-0301``; a room of three
+    digits in words is its floor's and unit's four (``3栋501`` is ``3-0501``, D1). None for
+    anything else."""
+    if building := _CHINESE_BUILDING.match(folded):
+        number = chinese_number(building[1])
+        if number is None:
+            return None
+        folded = f"{number}{folded[building.end():]}"
+    typed = unicodedata.normalize("NFKC", folded).strip().upper()
+    in_words = bool(_BUILDING_WORD_BETWEEN.search(typed) or _ROOM_WORD_END.search(typed))
+    if not (in_words or _UNHYPHENATED_UNIT.fullmatch(typed)):
+        return None
+    try:
+        code = household_named(typed)
+    except ValueError:
+        return None
+    building_part, _, room = code.partition("-")
+    # An address says room 501 for floor 5's flat 01, whose unit code is 3-0501 (D1);
+    # a code typed without its hyphen (a301) is taken as typed.
+    return fold(f"{building_part}-{room.zfill(4)}" if in_words else code)
+
+
+_ROOM_ALONE = re.compile(r"([0-9]{3,4}) ?(?:室|号房|房)")
+"""A flat by its room alone, as an address ends (1104室, 402室)."""
+
+
+def room_alone(folded: str) -> str | None:
+    """The floor and unit digits of a search word that is a room alone (``1104室``), as
+    unit codes write them (``402室`` is ``0402``, D1): a room is found in the codes
+    (3-1104, B-0402) as its digits alone are; None for anything else."""
+    room = _ROOM_ALONE.fullmatch(folded.strip())
+    return room[1].zfill(4) if room else None
+
+
+_TAIL_ASKED = re.compile(r"(?:尾号|尾数|后四位|后4位)(?:是|为)? ?:? ?([0-9]{3}[0-9x])", re.ASCII)
+"""A number asked for by its last four digits with the words a clerk says it in (尾号5678,
+后四位:123x; folded)."""
+
+
 def spelled_otherwise(folded: str) -> str | None:
     """Another way a (folded) search word is written, which finds it too: a day as its
-    ISO digits (``2023/12/8`` and ``2023年12月8日`` are ``20231208``), a number written in
-    groups (``138-1234-5678``) as its digits, a unit code typed without its hyphen
-    (``a0301``) as the code (``a-0301``), a licence plate or a flat in words as its key
+    ISO digits (``2023/12/8``, ``2023年12月8日`` and ``二〇二三年十二月八日`` are ``20231208``),
+    a month as its key (``date_key``: ``2019-05``, ``2019年5月``, ``二〇一九年五月`` are
+    ``2019m05``), a number written in
+    groups (``138-1234-5678``) as its digits, an amount as its whole yuan (``amount_key``:
+    ``¥3,500.00`` and ``3500元`` are ``3500``), a unit code typed without its hyphen or
+    with the words of an address (``unit_in_words``: ``a0301`` is ``a-0301``, ``3栋1104室``
+    ``3-1104``), a room alone as its digits (``room_alone``: ``1104室`` is ``1104``), a
+    number's last four digits asked for in words as those digits (``尾号5678`` is ``5678``), a
+    licence plate or a flat in words as its key
     (``typed_key``: ``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``), a place
     typed on into the words after it apart from them (``e栋停水`` is ``e栋 停水``), a word
     whose letters a full stop or an underscore joins as its parts apart (``parts_apart``:
     ``mr.wong`` is ``mr wong``, which finds Mr. Wong); None for most words."""
-    if key := day_key(folded) or typed_key(folded):
+    if key := date_key(folded) or typed_key(folded) or amount_key(folded):
         return key
     if digits := digits_of(tuple(folded_tokens(folded))):
         return digits
-    if _UNHYPHENATED_UNIT.fullmatch(folded.upper()):
-        try:
-            return fold(household_named(folded))
-        except ValueError:
-            return None
+    if unit := unit_in_words(folded):
+        return unit if unit != folded else None
+    if room := room_alone(folded):
+        return room
+    if tail := _TAIL_ASKED.fullmatch(folded.strip()):
+        return tail[1]
     if run_on := _PLACE_RUN_ON.fullmatch(folded):
         return " ".join(run_on.groups())
     return parts_apart(folded)

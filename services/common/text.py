@@ -60,8 +60,12 @@ More keys (``key_spans``), for what people type otherwise than a page writes it:
 amount's whole part, with and without its thousands separators (``¥12,500.00`` is also
 ``12,500`` and ``12500``); a licence plate joined (``粤B·7K2Q9`` is also ``粤b7k2q9``); a flat
 written in words as people say it (``3栋2单元1201室`` is also ``3-2-1201``, and
-``5栋1单元0903室`` ``5-1-903`` too). A search word that is a plate or a flat in words is
-matched as its key too (``typed_key``).
+``5栋1单元0903室`` ``5-1-903`` too); a month written year first, and every day written
+in it, as ``2019m05`` (``2019年5月``, ``2019-05``, ``2019/5/18``, ``二〇一九年五月``), and a
+day in Chinese numerals as its ISO digits (``date_spans``); the last four digits of a
+phone or ID number written without groups (``tail_spans``). A search word that is a
+plate or a flat in words is matched as its key too (``typed_key``), and so is a day or a
+month (``date_key``).
 
 With ``unigrams=True`` every CJK character is its own token instead, as the
 ``standard`` analyzer does; the index keeps such a field so that single-character
@@ -71,6 +75,7 @@ run as one token where we split it; only single-character queries in those scrip
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import unicodedata
@@ -330,13 +335,87 @@ def day_key(folded: str) -> str | None:
     return _day_key(match) if match else None
 
 
+_WRITTEN_MONTH = re.compile(
+    r"(?<![¥$.,])\b((?:19|20)[0-9]{2})(?: ?年 ?([0-9]{1,2}) ?月"
+    r"|[-/.]([0-9]{1,2})(?![0-9]|[.,][0-9]| ?元))", re.ASCII)
+"""A month, year first: 2019年5月, 2019-05, 2019/5, 2019.5 (folded), alone or the start of a
+day (2019-05-18); not an amount (¥2019.05, 2019.05元)."""
+_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_MONTH = "十[一二]?|[一二三四五六七八九]"
+_HAN_DAY = "三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九]"
+_HAN_DATE = re.compile(
+    rf"(?<![{_HAN_DIGITS}])([{_HAN_DIGITS}]{{4}}) ?年 ?({_HAN_MONTH}) ?月"
+    rf"(?: ?({_HAN_DAY}) ?[日号])?")
+"""A date in Chinese numerals, as a formal letter dates itself: 二〇一九年五月,
+二〇一九年五月十八日."""
+
+
+_HAN_VALUES = {char: max(0, index - 1) for index, char in enumerate(_HAN_DIGITS)}
+"""Each Chinese numeral's digit: 〇 and 零 are 0, 一 is 1, … 九 is 9."""
+
+
+def _han_number(text: str) -> int:
+    """The value of 1-31 in Chinese numerals (五, 十, 十二, 二十, 三十一)."""
+    tens, ten, units = text.partition("十")
+    if not ten:
+        return _HAN_VALUES[text]
+    return 10 * (_HAN_VALUES[tens] if tens else 1) + (_HAN_VALUES[units] if units else 0)
+
+
+def _month_key(year: str | int, month: str | int) -> str | None:
+    """A month's key: ``2019m05``, one token that no page writes and no person types."""
+    return f"{int(year)}m{int(month):02d}" if 1 <= int(month) <= 12 else None
+
+
+def _han_keys(match: re.Match[str]) -> Iterator[str]:
+    """The month's key and, when it names one, the day's (``_HAN_DATE``)."""
+    year = "".join(str(_HAN_VALUES[char]) for char in match.group(1))
+    month = _han_number(match.group(2))
+    if key := _month_key(year, month):
+        yield key
+    if match.group(3):
+        with contextlib.suppress(ValueError):  # 二〇二三年二月三十日 is no day
+            yield date(int(year), month, _han_number(match.group(3))).strftime("%Y%m%d")
+
+
+def date_spans(folded: str) -> Iterator[TokenSpan]:
+    """The months a text names (``_WRITTEN_MONTH``, ``_HAN_DATE``; a day names its month
+    too), each as its key (``2019m05``), and the days written in Chinese numerals as their
+    ISO digits (``20190518``), as ``number_spans`` gives the others: a search for a month
+    however typed finds every page that writes it, or a day of it, in any of these ways."""
+    if "19" in folded or "20" in folded:
+        for match in _WRITTEN_MONTH.finditer(folded):
+            if key := _month_key(match.group(1), match.group(2) or match.group(3)):
+                yield TokenSpan(key, match.start(), match.end())
+    if "年" in folded:
+        for match in _HAN_DATE.finditer(folded):
+            for key in _han_keys(match):
+                yield TokenSpan(key, match.start(), match.end())
+
+
+def date_key(folded: str) -> str | None:
+    """The key of a search word that is all one day or one month, however written
+    (``2019/5/18`` and ``二〇一九年五月十八日`` are ``20190518``; ``2019-05``, ``2019年5月``
+    and ``二〇一九年五月`` are ``2019m05``, with 份 after it too: ``2019年5月份``); else None."""
+    word = folded.strip()
+    word = word.removesuffix("份") if word.endswith("月份") else word
+    if key := day_key(word):
+        return key
+    if (han := _HAN_DATE.fullmatch(word)) is not None:
+        keys = list(_han_keys(han))  # the month's, then the day's
+        return keys[-1] if keys else None
+    month = _WRITTEN_MONTH.fullmatch(word)
+    return _month_key(month.group(1), month.group(2) or month.group(3)) if month else None
+
+
 _MONTH = r"(?:1[0-2]|0?[1-9]) ?月"
 _DAY_OF_MONTH = r"(?:3[01]|[12][0-9]|0?[1-9]) ?[日号]"
 _DATE_IN_WORDS = re.compile(
-    rf"\b(?:(?:19|20)[0-9]{{2}} ?年 ?{_MONTH}(?: ?{_DAY_OF_MONTH})?|{_MONTH} ?{_DAY_OF_MONTH})",
-    re.ASCII)
+    rf"\b(?:(?:19|20)[0-9]{{2}} ?年 ?{_MONTH}(?: ?{_DAY_OF_MONTH})?|{_MONTH} ?{_DAY_OF_MONTH})"
+    rf"|{_HAN_DATE.pattern}", re.ASCII)
 """A date written with 年, 月 and 日 (or 号) naming at least two of its parts: a day
-(2024年5月18日), a month (2019年3月), a day of a month (12月24日)."""
+(2024年5月18日), a month (2019年3月), a day of a month (12月24日); in Chinese numerals
+too (二〇一九年五月)."""
 
 
 def dates_in_words(folded: str) -> list[tuple[int, int]]:
@@ -398,6 +477,42 @@ def amount_spans(folded: str) -> Iterator[TokenSpan]:
         yield TokenSpan(whole.replace(",", ""), start, end)
 
 
+_TYPED_AMOUNT = re.compile(
+    r"(?P<currency>(?:[¥$€£]|rmb|hk\$|人民币) ?)?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:\.[0-9]{1,2})?(?P<yuan> ?元)?", re.ASCII)
+"""An amount as a search word: a number with its currency, its 元, or its thousands
+separators (``¥3,500.00``, ``3500元``, ``人民币3,500元``, ``3,500``; folded)."""
+
+
+def amount_key(folded: str) -> str | None:
+    """The whole yuan of a search word that is an amount (``_TYPED_AMOUNT``), without its
+    cents and separators (``¥3,500.00``, ``3500.00元`` and ``3,500`` are ``3500``): what a
+    page's amount is found by however it writes it (``amount_spans``), and a page writing
+    ``3500元`` by its number. None for a bare number (``12.50`` is no amount) or any
+    other word."""
+    typed = _TYPED_AMOUNT.fullmatch(folded.strip())
+    if typed is None or not (typed["currency"] or typed["yuan"] or "," in typed["whole"]):
+        return None
+    return typed["whole"].replace(",", "")
+
+
+_WHOLE_NUMBER = re.compile(r"(?<![0-9.,])(?:1[3-9][0-9]{9}|0[0-9]{9,11}|[0-9]{17}[0-9x])"
+                           r"(?![0-9]|[.,][0-9])", re.ASCII)
+"""A phone or ID number written without groups (folded): a mobile (11 digits), a landline
+with its area code (10-12), a resident ID number (18, perhaps ending in x)."""
+TAIL_DIGITS = 4
+"""How many of a number's last digits a clerk asks by (尾号, 后四位)."""
+
+
+def tail_spans(folded: str) -> Iterator[TokenSpan]:
+    """The last four digits of each phone or ID number written without groups
+    (``_WHOLE_NUMBER``): a clerk asks for the caller whose number ends in 5678, and a
+    number written in groups (138 1234 5678) has them as its last group already, so both
+    are found alike."""
+    for match in _WHOLE_NUMBER.finditer(folded):
+        yield TokenSpan(match.group()[-TAIL_DIGITS:], match.end() - TAIL_DIGITS, match.end())
+
+
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE = re.compile(rf"([{_PROVINCES}])([a-z])[·・• .-]?((?=[a-z]*[0-9])[a-z0-9]{{5,6}})"
                     r"(?![a-z0-9])", re.ASCII)
@@ -440,9 +555,13 @@ def unit_spans(folded: str) -> Iterator[TokenSpan]:
 
 def key_spans(folded: str) -> Iterator[TokenSpan]:
     """Everything the index finds in ``folded`` by one more key than its tokens, and where
-    it stands: numbers written in groups and days (``number_spans``), amounts
+    it stands: numbers written in groups and days (``number_spans``), the last four digits of
+    a number written without groups (``tail_spans``), months and days in
+    Chinese numerals (``date_spans``), amounts
     (``amount_spans``), licence plates (``plate_spans``), flats in words (``unit_spans``)."""
     yield from number_spans(folded)
+    yield from tail_spans(folded)
+    yield from date_spans(folded)
     yield from amount_spans(folded)
     yield from plate_spans(folded)
     yield from unit_spans(folded)

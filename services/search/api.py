@@ -39,6 +39,9 @@ class SearchController(Controller):
                         "every word come first (match: all); when few do, documents "
                         "holding most of the query follow (match: partial).")] = "",
         household: Annotated[str | None, QueryParameter()] = None,
+        building: Annotated[str | None, QueryParameter(
+            description="Only the documents of this building's households: A keeps A-1201 "
+                        "and A-0302 (a unit code's part before the hyphen).")] = None,
         category: Annotated[Category | None, QueryParameter()] = None,
         filed_from: Annotated[date | None, QueryParameter()] = None,
         filed_to: Annotated[date | None, QueryParameter()] = None,
@@ -50,7 +53,7 @@ class SearchController(Controller):
         """Hits with highlighted snippets in the original script, each saying whether it
         holds every word of the query or most of them (``match``), the total and facets
         (category, household, year) of both, all within the caller's clearance."""
-        query = SearchQuery(q=q, household=household, category=category,
+        query = SearchQuery(q=q, household=household, building=building, category=category,
                             filed_from=filed_from, filed_to=filed_to, year=year,
                             security=security, sort=sort, page=page, size=size)
         return await search.search(token, query)

@@ -20,7 +20,7 @@ Validation (``ValidationFailed``, HTTP 422) with stable codes:
 ``query_without_terms`` (a non-empty query with nothing searchable in it),
 ``page_size_out_of_range`` (``size`` outside 1…``MAX_PAGE_SIZE``),
 ``page_out_of_range`` (``page`` < 1 or past ``MAX_RESULT_WINDOW`` hits),
-``invalid_date_range``, ``invalid_household``, ``invalid_year``.
+``invalid_date_range``, ``invalid_household``, ``invalid_building``, ``invalid_year``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from services.common.contracts.search import (
     SearchRequest,
 )
 from services.common.errors import ValidationFailed
-from services.common.models import HOUSEHOLD_RE, Category
+from services.common.models import BUILDING_RE, HOUSEHOLD_RE, Category
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
 
@@ -53,8 +53,10 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``also``: another way the term is written, matched too (``spelled_otherwise``): a day
     as its ISO digits (``2023/12/8`` is ``20231208``) and a number written in groups
     (``138-1234-5678``) as its digits, each one token, as the index keeps them
-    (``services.common.text.key_spans``); a unit code typed without its hyphen
-    (``a0301``) as the code (``a-0301``); a licence plate or a flat in words as its key
+    (``services.common.text.key_spans``); an amount typed with its currency, 元, cents or
+    separators as its whole yuan (``¥3,500.00`` is ``3500``); a unit code typed without
+    its hyphen (``a0301``) or in an address's words (``3栋1104室``, ``三栋1104``) as the
+    code (``a-0301``, ``3-1104``); a licence plate or a flat in words as its key
     (``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``).
     """
 
@@ -147,7 +149,8 @@ class SearchQuery(SearchRequest):
     category one of the company's, validated on construction and on decode
     (``ValidationFailed``, module docstring).
 
-    ``q`` empty matches every document the caller may see. ``year`` and
+    ``q`` empty matches every document the caller may see. ``building`` keeps the
+    documents of its households (a unit code's part before the hyphen). ``year`` and
     ``filed_from``/``filed_to`` (inclusive) both narrow by the filing date. ``page`` is
     1-based. Facets are counted over all matches (filters included), not only the page.
     """
@@ -168,6 +171,10 @@ class SearchQuery(SearchRequest):
         if self.household is not None and not HOUSEHOLD_RE.match(self.household):
             raise ValidationFailed(f"{self.household!r} is not a unit code like A-1201",
                                    code="invalid_household")
+        if self.building is not None and not BUILDING_RE.match(self.building):
+            raise ValidationFailed(f"{self.building!r} is not a building as unit codes spell "
+                                   "it, like A or 3 (of A-1201, 3-0501)",
+                                   code="invalid_building")
         if self.year is not None and not 1000 <= self.year <= 9999:
             raise ValidationFailed("year must have four digits", code="invalid_year")
 

@@ -18,6 +18,8 @@ from services.common.models import MAX_DEPARTMENT, MAX_HOUSEHOLD, MAX_PERSON_NAM
 @dataclass(frozen=True)
 class Limits:
     household: int = MAX_HOUSEHOLD
+    building: int = 20
+    """A building as typed on the search page (B, 3号楼, building 3)."""
     username: int = MAX_USERNAME
     department: int = MAX_DEPARTMENT
     full_name: int = MAX_PERSON_NAME

@@ -15,7 +15,12 @@ from markupsafe import Markup
 from services.common.contracts.search import MAX_RESULT_WINDOW, SearchRequest, SearchResult, Sort
 from services.common.errors import ValidationFailed
 from services.common.models import CATEGORIES, CATEGORY_NAMES, Category
-from services.common.names import tidied_category, tidied_household
+from services.common.names import (
+    says_it_is_a_building,
+    tidied_building,
+    tidied_category,
+    tidied_household,
+)
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
 from services.web.pager import Pager, page_count, pager
@@ -24,7 +29,7 @@ SEARCH_PATH = f"{PAGES_PREFIX}/search"
 PAGE_SIZE = 20
 MAX_PAGES = MAX_RESULT_WINDOW // PAGE_SIZE
 """The search service answers no deeper than its result window."""
-FIELDS = ("q", "household", "category", "filed_from", "filed_to", "sort", "page")
+FIELDS = ("q", "household", "building", "category", "filed_from", "filed_to", "sort", "page")
 """The page's query fields (interface.md, Staff pages)."""
 
 
@@ -34,6 +39,8 @@ class SearchForm:
 
     q: str = ""
     household: str = ""
+    building: str = ""
+    """A building as typed (B, B栋, b座, 5号楼), read as unit codes spell it (B, 5)."""
     category: str = ""
     filed_from: str = ""
     filed_to: str = ""
@@ -45,6 +52,7 @@ class SearchForm:
         page = query.get("page", "1")
         return cls(q=query.get("q", "").strip()[:500],
                    household=tidied_household(query.get("household", "")),
+                   building=tidied_building(query.get("building", "")),
                    category=tidied_category(query.get("category", "")),
                    filed_from=query.get("filed_from", "").strip(),
                    filed_to=query.get("filed_to", "").strip(),
@@ -54,7 +62,8 @@ class SearchForm:
     @property
     def asked(self) -> bool:
         """Anything to search for: words or a filter (an empty form searches nothing)."""
-        return any((self.q, self.household, self.category, self.filed_from, self.filed_to))
+        return any((self.q, self.household, self.building, self.category, self.filed_from,
+                    self.filed_to))
 
     def request(self) -> SearchRequest:
         """The search service's request; bad dates and categories (one typed that names
@@ -64,7 +73,7 @@ class SearchForm:
             raise ValidationFailed(f"unknown category {self.category!r}",
                                    code="unknown_category")
         return SearchRequest(q=self.q, household=self.household or None,
-                             category=self.category or None,
+                             building=self.building or None, category=self.category or None,
                              filed_from=_date(self.filed_from, "filed_from"),
                              filed_to=_date(self.filed_to, "filed_to"),
                              sort=self.sort, page=self.page, size=PAGE_SIZE)
@@ -192,10 +201,18 @@ def _active_filters(form: SearchForm) -> list[Link]:
         filters.append(Link(name, form.url(category="")))
     if form.household:
         filters.append(Link(form.household, form.url(household="")))
+    if form.building:
+        filters.append(Link(building_label(form.building), form.url(building="")))
     if form.filed_from or form.filed_to:
         filters.append(Link(f"{form.filed_from}–{form.filed_to}",
                             form.url(filed_from="", filed_to="")))
     return filters
+
+
+def building_label(building: str) -> str:
+    """A building as the page names it: B栋, 3栋 (a building already said with its word, as
+    typed)."""
+    return building if says_it_is_a_building(building) else f"{building}栋"
 
 
 def _category_options(form: SearchForm) -> list[Option]:

@@ -143,6 +143,23 @@ def test_filters_paging_and_the_back_button_keep_the_state_in_the_url(
     expect(page.locator(".hit")).to_have_count(engineering)
 
 
+def test_the_building_filter_keeps_that_buildings_households_and_says_how_to_write_one(
+        sign_in: SignIn) -> None:
+    page = sign_in("wang")
+    page.goto("/ui/search?q=维修")
+    page.get_by_text("筛选与排序").click()
+    page.get_by_label("楼栋").fill("a栋")
+    page.get_by_label("楼栋").press("Enter")
+    expect(page).to_have_url(re.compile(r"building=a"))  # as typed, read as building A
+    expect(page.locator(".chips").first).to_contain_text("A栋")
+    assert page.locator(".hit").count() > 0
+    page.goto("/ui/search?q=维修&building=B")
+    expect(page.locator("#summary")).to_have_text("没有找到文件。")
+    page.goto("/ui/search?q=维修&building=王栋")
+    expect(page.locator("#summary")).to_contain_text("楼栋写户号里横线前的部分")
+    assert serious_violations(page) == []
+
+
 def test_typing_through_an_input_method_composition_searches_once_at_its_end(
         sign_in: SignIn) -> None:
     page = sign_in("wang")

@@ -68,6 +68,9 @@ class SearchRequest(Struct):
 
     q: str = ""
     household: str | None = None
+    building: str | None = None
+    """Only the documents of this building's households (``B`` keeps B-0402 and B-1204),
+    as unit codes spell a building (D1)."""
     category: str | None = None
     filed_from: date | None = None
     filed_to: date | None = None

@@ -169,6 +169,8 @@ def _filters(query: SearchQuery, access: AccessFilter) -> list[dict[str, Any]]:
         value = getattr(query, field)
         if value is not None:
             filters.append({"term": {field: value}})
+    if query.building is not None:
+        filters.append({"prefix": {"household": f"{query.building}-"}})
     if query.year is not None:
         filters.append({"term": {"year": str(query.year)}})
     if query.filed_from or query.filed_to:

@@ -13,7 +13,7 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
-ANALYSIS = 8
+ANALYSIS = 9
 """The version of how a document becomes index terms (``services.common.text``: folding,
 tokens, numbers written in groups; the two schemas). An index made by another version is
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
@@ -29,7 +29,11 @@ is its parts too (Mr.Wong is also mr, wong), and amounts (¥12,500.00 is 12,500 
 licence plates (粤B·7K2Q9 is 粤b7k2q9) and flats in words (3栋2单元1201室 is 3-2-1201) have
 keys; Elasticsearch reads the text as our tokens (``analysable``); 8: an underscore
 between letters joins parts as a full stop does (kwok_wm@… is also kwok, wm), and a hit
-carries its document's language (``IndexedDocument.language``)."""
+carries its document's language (``IndexedDocument.language``); 9: a month written year
+first (2019年5月, 2019-05, 2019/5, and every day written in it) and a date in Chinese
+numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019m05, 20190518), and so do the
+last four digits of a phone or ID number written without groups (13812345678 is also
+5678)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""

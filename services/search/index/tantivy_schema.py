@@ -230,6 +230,8 @@ def _filters(query: SearchQuery, access: AccessFilter
         value = getattr(query, field)
         if value is not None:
             required.append(tantivy.Query.term_query(SCHEMA, field, value))
+    if query.building is not None:  # letters and digits only (BUILDING_RE): no escaping
+        required.append(tantivy.Query.regex_query(SCHEMA, "household", f"{query.building}-.*"))
     if query.year is not None:
         required.append(tantivy.Query.term_query(SCHEMA, "year", query.year))
     if query.filed_from or query.filed_to:

@@ -51,6 +51,12 @@ def _stored_bytes(document: tantivy.Document, field: str) -> bytes:
     return value
 
 
+TIE_WINDOW = 1_000
+"""How many hits past a page Tantivy is asked for when the page's edge cuts a run of hits
+scored alike, to list the run newest first as Elasticsearch does (``_top``); a longer run
+is ordered within that window."""
+
+
 def hit_count(found: tantivy.SearchResult) -> int:
     return int(found.count or 0)  # type: ignore[attr-defined]  # the 0.27 stub omits .count
 
@@ -88,13 +94,61 @@ def _facets_of_page(hits: list[SearchHit]) -> Facets:
 
 
 def _top(searcher: tantivy.Searcher, tantivy_query: tantivy.Query, *, offset: int, limit: int,
-         by_newest: bool) -> tantivy.SearchResult:
+         by_newest: bool) -> tuple[list[tuple[Any, tantivy.DocAddress]], int]:
     """Hits ``offset``… (score or sort key, address) and the count; at least one hit is
-    asked for, because Tantivy refuses (panics on) a limit of 0."""
+    asked for, because Tantivy refuses (panics on) a limit of 0. By score, hits scored
+    alike come newest first (``_ties_newest_first``)."""
     if by_newest:
-        return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset,
-                               order_by_field="newest", order=tantivy.Order.Desc)
-    return searcher.search(tantivy_query, limit=max(limit, 1), offset=offset)
+        found = searcher.search(tantivy_query, limit=max(limit, 1), offset=offset,
+                                order_by_field="newest", order=tantivy.Order.Desc)
+        return found.hits, hit_count(found)
+    # Tantivy orders hits scored alike by where they sit in the index: the tie that a
+    # page's edge cuts is fetched whole (up to TIE_WINDOW more), so the page holds the
+    # tie's newest, as Elasticsearch's sort (_score, then filed_at, archive_no,
+    # document_id, descending) gives them.
+    wanted = offset + limit
+    fetch = max(wanted, 1)
+    while True:
+        found = searcher.search(tantivy_query, limit=fetch)
+        hits = found.hits
+        cut_in_a_tie = (len(hits) == fetch and wanted > 0
+                        and hits[-1][0] == hits[wanted - 1][0])
+        if not cut_in_a_tie or fetch >= wanted + TIE_WINDOW:
+            break
+        fetch = min(2 * fetch, wanted + TIE_WINDOW)
+    return _ties_newest_first(searcher, hits, offset, wanted)[offset:wanted], hit_count(found)
+
+
+class _Filed(msgspec.Struct):
+    """What orders hits scored alike, read from a hit's ``Display`` (its other fields
+    skipped)."""
+
+    filed_at: str
+    archive_no: str
+
+
+def _newest_key(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> tuple[str, str, str]:
+    document = searcher.doc(address)
+    filed = msgspec.json.decode(_stored_bytes(document, "display"), type=_Filed)
+    return filed.filed_at, filed.archive_no, str(document.get_first("document_id"))
+
+
+def _ties_newest_first(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]],
+                       start: int, end: int) -> list[tuple[Any, tantivy.DocAddress]]:
+    """``hits`` (by score) with each run scored alike that reaches ``[start, end)`` ordered
+    newest first: filed_at, archive_no, document_id, descending. Only those runs' stored
+    records are read (most searches have none)."""
+    ordered = list(hits)
+    at = 0
+    while at < min(end, len(ordered)):
+        run_end = at + 1
+        while run_end < len(ordered) and ordered[run_end][0] == ordered[at][0]:
+            run_end += 1
+        if run_end - at > 1 and run_end > start:
+            ordered[at:run_end] = sorted(ordered[at:run_end], reverse=True,
+                                         key=lambda hit: _newest_key(searcher, hit[1]))
+        at = run_end
+    return ordered
 
 
 class EngineMatches(NamedTuple):
@@ -117,10 +171,10 @@ def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[Qu
     ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``)."""
     by_newest = query.sort == "newest" or not terms
     full = build_query(query, terms, access)
-    found = _top(searcher, full, offset=query.offset, limit=query.size, by_newest=by_newest)
+    found, total = _top(searcher, full, offset=query.offset, limit=query.size,
+                        by_newest=by_newest)
     page: list[tuple[Any, tantivy.DocAddress, Match]] = [
-        (key, address, "all") for key, address in found.hits[: query.size]]
-    total = hit_count(found)
+        (key, address, "all") for key, address in found[: query.size]]
     partial = partial_match(terms)
     window = None if partial is None else partial_page(query, total)
     if partial is None or window is None:
@@ -129,14 +183,14 @@ def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[Qu
     partial_query = build_partial_query(query, partial, access)
     only_partial = without_full_matches(partial_query, terms, access)
     if by_newest:
-        more = _top(searcher, only_partial, offset=offset, limit=limit, by_newest=True)
-        ranked = more.hits
+        ranked, more = _top(searcher, only_partial, offset=offset, limit=limit, by_newest=True)
     else:  # the rescore window is counted from the first partial match, whatever the page
-        more = _top(searcher, only_partial, offset=0, limit=max(RESCORE_WINDOW, offset + limit),
-                    by_newest=False)
-        ranked = _with_proximity(searcher, more.hits, partial)[offset:]
+        scored, more = _top(searcher, only_partial, offset=0,
+                            limit=max(RESCORE_WINDOW, offset + limit), by_newest=False)
+        ranked = _ties_newest_first(searcher, _with_proximity(searcher, scored, partial),
+                                    offset, offset + limit)[offset:]
     page.extend((key, address, "partial") for key, address in ranked[:limit])
-    return EngineMatches(page, total + hit_count(more), partial_query, partial)
+    return EngineMatches(page, total + more, partial_query, partial)
 
 
 def _with_proximity(searcher: tantivy.Searcher, hits: list[tuple[float, tantivy.DocAddress]],

@@ -118,6 +118,25 @@ async def test_a_unit_code_typed_without_its_hyphen_finds_the_household(
     assert "<mark>C-0302</mark>" in result.hits[0].highlights[0]
 
 
+async def test_a_unit_typed_with_the_words_of_an_address_finds_the_household(
+        index: SearchIndex) -> None:
+    numbered = doc(title="缴费通知", household="3-1104", archive_no="2024-payment-3-1104-0001")
+    lettered = doc(title="装修申请", household="B-0402", archive_no="2024-decoration-B-0402-0001")
+    letter = doc(body="住户3-1104反映漏水", household=None, archive_no="2024-policy-0009")
+    await index.upsert([numbered, lettered, letter,
+                        doc(title="缴费通知", household="3-1105",
+                            archive_no="2024-payment-3-1105-0001"),
+                        doc(title="装修申请", household="B-0403",
+                            archive_no="2024-decoration-B-0403-0001")])
+    for q in ("3栋1104", "3棟1104室", "3号楼1104", "3幢1104", "三栋1104"):
+        assert await _fully_found(index, q) == {numbered.document_id, letter.document_id}, q
+    for q in ("B座402", "b栋402室", "B402室", "B座0402", "402室"):
+        assert await _fully_found(index, q) == {lettered.document_id}, q
+    assert await _fully_found(index, "1104室") == {numbered.document_id, letter.document_id}
+    result = await index.search(SearchQuery(q="3栋1104室 漏水"), SECRET)
+    assert "<mark>3-1104</mark>" in result.hits[0].highlights[0]
+
+
 async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
     together = doc(body="我是中国人")
     apart = doc(body="中国的外国人")
@@ -162,6 +181,15 @@ TYPED_FORMS = [
     pytest.param("月租金¥12,500.00，押金：¥23,600.00", "月租金¥12,600.00 编号1,2,500",
                  ["12,500", "12500", "¥12,500", "12,500.00", "23600", "¥23,600"],
                  id="an_amount_without_its_cents_or_thousands_separators"),
+    pytest.param("押金3500元已收，另收人民币12,800元", "押金3600元已收，另收人民币12,900元",
+                 ["3,500", "¥3,500.00", "3500.00元", "¥3500", "12800元", "¥12,800.00", "12,800"],
+                 id="an_amount_typed_with_its_currency_or_cents_finds_it_written_without"),
+    pytest.param("月租金¥12,500.00", "月租金¥12,600.00", ["12500元", "12,500元", "人民幣12500元"],
+                 id="an_amount_typed_with_its_yuan_finds_it_written_with_its_currency"),
+    pytest.param("手机13812345678，座机075588881234，身份证44030119800101123X",
+                 "手机13812345679，座机075588881235，身份证44030119800101124X 订单5678123",
+                 ["5678", "1234", "123X", "尾号5678", "后四位：123X"],
+                 id="a_number_written_without_groups_by_its_last_four_digits"),
     pytest.param("访客车牌粤B·7K2Q9，另一辆粤BD8812", "车牌粤B·7K2Q8",
                  ["粤B7K2Q9", "粤B·7K2Q9", "7K2Q9", "B7K2Q9", "粤BD8812", "粤B·D8812"],
                  id="a_licence_plate_with_or_without_its_dot"),
@@ -275,6 +303,36 @@ async def test_a_day_is_found_however_it_is_written(index: SearchIndex) -> None:
     assert "<mark>2023-12-08</mark>" in marked[iso.document_id]
 
 
+async def test_a_month_is_found_however_it_or_a_day_of_it_is_written(
+        index: SearchIndex) -> None:
+    day_in_words = doc(body="施工期2019年5月18日起六十天")
+    day_iso = doc(body="报修时间 2019-05-06 上午")
+    day_slashed = doc(body="2019/5/30竣工验收")
+    month_iso = doc(body="截至2019-05，尚欠物业费")
+    month_in_numerals = doc(body="登记于二〇一九年五月。")
+    others = [doc(body="截至2019-06，尚欠"), doc(body="2019年4月18日"),
+              doc(body="二〇一九年六月"), doc(body="押金¥2019.05"), doc(body="二〇一〇年一月")]
+    await index.upsert([day_in_words, day_iso, day_slashed, month_iso, month_in_numerals,
+                        *others])
+    every = {page.document_id for page in (day_in_words, day_iso, day_slashed, month_iso,
+                                           month_in_numerals)}
+    for typed in ("2019年5月", "2019-05", "2019/5", "二〇一九年五月", "二〇一九年五月份"):
+        assert await found(index, typed) == every, typed
+    result = await index.search(SearchQuery(q="2019年5月"), SECRET)
+    marked = {hit.document_id: hit.highlights[0] for hit in result.hits}
+    assert "<mark>2019-05</mark>" in marked[month_iso.document_id]
+    assert "<mark>二〇一九年五月</mark>" in marked[month_in_numerals.document_id]
+
+
+async def test_a_day_in_chinese_numerals_is_found_however_it_is_written(
+        index: SearchIndex) -> None:
+    numerals = doc(body="二〇一九年五月十八日")
+    iso = doc(body="报修时间 2019-05-18 上午")
+    await index.upsert([numerals, iso, doc(body="二〇一九年五月十九日"), doc(body="2019-05-19")])
+    for typed in ("二〇一九年五月十八日", "2019-05-18", "2019年5月18号"):
+        assert await found(index, typed) == {numerals.document_id, iso.document_id}, typed
+
+
 async def test_each_of_two_numbers_on_a_line_is_found(index: SearchIndex) -> None:
     letter = doc(body="业主 138 1234 5678 139 8765 4321")
     await index.upsert([letter])
@@ -343,6 +401,28 @@ async def test_household_filter_keeps_that_household(index: SearchIndex) -> None
     assert await found(index, "漏水", household="A-1201") == {mine.document_id}
 
 
+async def test_building_filter_keeps_that_buildings_households(index: SearchIndex) -> None:
+    """A manager's every decoration approval of building B: not B1's, nor A's, nor a
+    company document's; with clearance inside the query, counted in total and facets."""
+    upper = doc(title="装修申请", household="B-1204", category="decoration")
+    lower = doc(title="装修申请", household="B-0402", category="decoration")
+    basement = doc(title="装修申请", household="B1-0101", category="decoration")
+    confidential = doc(title="装修申请", household="B-0403", category="decoration",
+                       security="confidential")
+    await index.upsert([upper, lower, basement, confidential,
+                        doc(title="装修申请", household="AB-0101", category="decoration"),
+                        doc(title="装修申请", household="A-1204", category="decoration"),
+                        doc(title="装修申请 B-1204", household=None, category="policy"),
+                        doc(title="缴费通知", household="B-1204", category="payment")])
+    assert await found(index, "", ORDINARY, building="B", category="decoration") == {
+        upper.document_id, lower.document_id}
+    result = await index.search(SearchQuery(q="装修", building="B"), ORDINARY)
+    assert (result.total, result.facets.household) == (2, {"B-0402": 1, "B-1204": 1})
+    assert await found(index, "装修", SECRET, building="B") == {
+        upper.document_id, lower.document_id, confidential.document_id}
+    assert await found(index, "", ORDINARY, building="B1") == {basement.document_id}
+
+
 async def test_category_filter_keeps_that_category(index: SearchIndex) -> None:
     repair = doc(body="漏水", category="repair")
     await index.upsert([repair, doc(body="漏水", category="complaint")])
@@ -385,6 +465,28 @@ async def test_documents_filed_the_same_day_come_newest_archive_number_first(
         result = await index.search(SearchQuery(q=q, household="A-1201", sort="newest"), SECRET)
         assert [hit.archive_no[-4:] for hit in result.hits] == ["0025", "0014", "0009", "0006",
                                                                 "0001"], q
+
+
+async def test_hits_scored_alike_come_newest_first_on_every_page(index: SearchIndex) -> None:
+    """The cabinet holds the same letter for many households (the same complaint in the
+    same words): scored alike, they are listed newest first, then by archive number, as
+    sorting by newest lists them, on both engines alike and however the pages cut them."""
+    days = [date(2019, 3, 7), date(2024, 1, 2), date(2012, 5, 30), date(2021, 8, 19),
+            date(2016, 11, 4), date(2024, 1, 2), date(2010, 2, 14)]
+    letters = [doc(body="卫生间天花板漏水，至今未修复。", filed_at=day,
+                   archive_no=f"{day.year}-complaint-A-1201-{number:04d}")
+               for number, day in enumerate(days, start=1)]
+    await index.upsert([*letters, doc(body="卫生间天花板漏水，楼上漏水，至今未修复。请尽快处理。")])
+    newest = [letter.document_id for letter in
+              sorted(letters, key=lambda letter: (letter.filed_at, letter.archive_no),
+                     reverse=True)]
+    result = await index.search(SearchQuery(q="天花板漏水", size=100), SECRET)
+    alike = [hit.document_id for hit in result.hits if hit.document_id in newest]
+    assert alike == newest
+    paged = [hit.document_id for page in (1, 2, 3, 4)
+             for hit in (await index.search(SearchQuery(q="天花板漏水", page=page, size=2),
+                                            SECRET)).hits]
+    assert [document_id for document_id in paged if document_id in newest] == newest
 
 
 async def test_pages_split_the_hits_without_overlap(index: SearchIndex) -> None:

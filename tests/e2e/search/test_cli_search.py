@@ -23,6 +23,8 @@ LETTERS = [
            lines=["门锁损坏，申请维修。"]),
     Letter(title="物业费收据", household="A-1202", category="payment", filed_at="2022-01-10",
            lines=["本月物业管理费已缴纳。"]),
+    Letter(title="装修押金收据", household="B-0402", category="payment", filed_at="2022-03-10",
+           lines=["装修押金已缴纳。"]),
 ]
 
 
@@ -68,6 +70,15 @@ def test_search_options_filter_by_household_and_filing_dates(
     run = archive(["search", "维修", "--household", "A-1202", "--from", "2023-01-01",
                    "--to", "2023-12-31", "--json"], server, staff, tmp_path)
     assert [hit["title"] for hit in json.loads(run.stdout)["hits"]] == ["门锁维修"]
+
+
+def test_search_building_keeps_that_buildings_households(
+        server: ArchiveServer, staff: str, tmp_path: Path) -> None:
+    run = archive(["search", "收据", "--building", "B栋", "--json"], server, staff, tmp_path)
+    assert [hit["household"] for hit in json.loads(run.stdout)["hits"]] == ["B-0402"]
+    refused = archive(["search", "收据", "--building", "王栋"], server, staff, tmp_path)
+    assert refused.exit_code != 0
+    assert "not a building" in refused.output
 
 
 def test_search_without_hits_says_what_to_try(server: ArchiveServer, staff: str,
@@ -118,7 +129,7 @@ def test_reindex_reports_the_documents_of_the_new_index(server: ArchiveServer,
                                                          tmp_path: Path) -> None:
     run = archive(["reindex"], server, server.add_user("root", "admin"), tmp_path)
     assert run.exit_code == 0, run.output
-    assert run.stdout.startswith("reindexed: 3 documents in the new index")
+    assert run.stdout.startswith("reindexed: 4 documents in the new index")
 
 
 def test_reindex_by_staff_is_refused_with_the_reason(server: ArchiveServer, staff: str,

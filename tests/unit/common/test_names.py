@@ -9,11 +9,13 @@ import pytest
 
 from services.common.names import (
     building_alone,
+    building_named,
     category_named,
     department_named,
     floor_named,
     household_named,
     unit_code_key,
+    unit_in_words,
 )
 
 
@@ -107,3 +109,29 @@ def test_a_floor_is_read_as_staff_write_it(typed: str, floor: tuple[str, int]) -
 def test_what_names_no_floor_says_how_to_write_one(typed: str) -> None:
     with pytest.raises(ValueError, match=r"A/12|building like A"):
         floor_named(typed)
+
+
+@pytest.mark.parametrize(("typed", "building"), [
+    ("五栋", "5"), ("十二号楼", "12"), ("Ｂ座", "B"), ("b", "B"), ("building 3", "3"),
+])
+def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None:
+    assert building_named(typed) == building
+
+
+@pytest.mark.parametrize("typed", ["五", "王栋", "B-1204"])
+def test_what_names_no_building_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="is not a building"):
+        building_named(typed)
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("3栋1104", "3-1104"), ("3号楼1104室", "3-1104"), ("三栋1104", "3-1104"),
+    ("十二栋0101", "12-0101"), ("二十五幢0101", "25-0101"), ("b座402", "b-0402"),
+    ("3栋501室", "3-0501"), ("a0301", "a-0301"), ("a301", "a-301"),
+    ("1104室", None), ("零栋0101", None), ("A座", None), ("12楼", None), ("漏水", None),
+])
+def test_a_flat_in_the_words_of_an_address_is_searched_as_its_unit_code(
+        typed: str, code: str | None) -> None:
+    """Staff write an address, not a code: 3栋1104 is the household 3-1104, its building in
+    Chinese numerals too (三栋); room 402 is floor 4's flat 02, B-0402 (D1)."""
+    assert unit_in_words(typed) == code

@@ -63,6 +63,10 @@ def test_malformed_household_is_refused() -> None:
     assert refusal_code(household="1201; DROP") == "invalid_household"
 
 
+def test_malformed_building_is_refused() -> None:
+    assert refusal_code(building="B栋") == "invalid_building"
+
+
 def test_decoding_query_parameters_raises_the_domain_error() -> None:
     with pytest.raises(ValidationFailed):
         msgspec.convert({"q": "x", "size": "500"}, SearchQuery, strict=False)
@@ -107,6 +111,19 @@ def test_operators_are_ordinary_text() -> None:
     ("2023/12/8", "20231208"),  # a day: its ISO digits, however it is written
     ("2023年12月8日", "20231208"),
     ("2023-12-08", "20231208"),
+    ("2019年5月", "2019m05"),  # a month: its key, however it is written
+    ("2019-05", "2019m05"),
+    ("二〇一九年五月", "2019m05"),
+    ("二〇一九年五月十八日", "20190518"),  # a day in Chinese numerals: its ISO digits
+    ("¥3,500.00", "3500"),  # an amount: its whole yuan
+    ("3500元", "3500"),
+    ("3,500", "3500"),
+    ("3栋1104室", "3-1104"),  # a flat in an address's words: its unit code
+    ("三栋1104", "3-1104"),
+    ("B座402", "b-0402"),
+    ("1104室", "1104"),  # a room alone: its digits as unit codes write them
+    ("402室", "0402"),
+    ("尾号5678", "5678"),  # a number's last four, asked in words: those digits
     ("a0301", "a-0301"),  # a unit code without its hyphen: also the code
     ("Ａ０３０１", "a-0301"),
     ("粤B·7K2Q9", "粤b7k2q9"),  # a plate typed with its dot: also joined

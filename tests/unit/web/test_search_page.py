@@ -42,6 +42,18 @@ def test_a_unit_code_typed_as_staff_type_it_filters_by_that_household() -> None:
     assert SearchForm.from_query({"household": "12楼"}).household == "12楼"  # refused later
 
 
+@pytest.mark.parametrize("typed", ["B", "b", "B栋", "Ｂ座", "building b"])
+def test_a_building_typed_as_staff_type_it_filters_by_that_buildings_households(
+        typed: str) -> None:
+    """A manager's every decoration approval of building B (the households' facet names 20
+    of them at most)."""
+    form = SearchForm.from_query({"category": "decoration", "building": typed})
+    assert (form.building, form.request().building, form.asked) == ("B", "B", True)
+    assert [filter.label for filter in empty_view(form).active_filters] == [
+        "装修工程文件", "B栋"]
+    assert form.url(building="") == "/ui/search?category=decoration"
+
+
 @pytest.mark.parametrize("typed", ["维修", "維修", "维修/报修记录", "repair"])
 def test_a_category_typed_by_its_chinese_name_filters_by_that_category(typed: str) -> None:
     form = SearchForm.from_query({"q": "漏水", "category": typed})
