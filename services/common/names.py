@@ -33,16 +33,8 @@ from services.common.models import (
     Category,
     SecurityLevel,
 )
-from services.common.text import (
-    amount_key,
-    date_key,
-    day_key,
-    digits_of,
-    fold,
-    folded_tokens,
-    parts_apart,
-    typed_key,
-)
+from services.common.text import fold, folded_tokens, parts_apart
+from services.common.text_keys import amount_key, date_key, day_key, digits_of, typed_key
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:

@@ -54,7 +54,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from services.common.text import TokenSpan, dates_in_words, is_cjk, token_spans
+from services.common.text import TokenSpan, is_cjk, token_spans
+from services.common.text_keys import dates_in_words
 from services.search.query import QueryTerm, SearchQuery, make_term
 
 FEW_FULL_MATCHES = 20

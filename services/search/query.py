@@ -53,7 +53,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``also``: another way the term is written, matched too (``spelled_otherwise``): a day
     as its ISO digits (``2023/12/8`` is ``20231208``) and a number written in groups
     (``138-1234-5678``) as its digits, each one token, as the index keeps them
-    (``services.common.text.key_spans``); an amount typed with its currency, 元, cents or
+    (``services.common.text_keys.key_spans``); an amount typed with its currency, 元, cents or
     separators as its whole yuan (``¥3,500.00`` is ``3500``); a unit code typed without
     its hyphen (``a0301``) or in an address's words (``3栋1104室``, ``三栋1104``) as the
     code (``a-0301``, ``3-1104``); a licence plate or a flat in words as its key

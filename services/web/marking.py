@@ -23,7 +23,8 @@ from itertools import accumulate
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk, key_spans, within_words
+from services.common.text import fold, fold_mapped, is_cjk, within_words
+from services.common.text_keys import key_spans
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""

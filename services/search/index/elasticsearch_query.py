@@ -16,7 +16,7 @@ rewrites it, so that its analyzers make the tokens Tantivy is given (a colon sep
 ``mr.wong`` is also ``mr`` and ``wong``, no line break ends a run of bigrams).
 
 ``title`` and ``body`` have a second value when the text holds keys
-(``services.common.text.key_spans``): a number written in groups as its joined digits, so
+(``services.common.text_keys.key_spans``): a number written in groups as its joined digits, so
 ``13812345678`` finds ``138 1234 5678``; days, amounts, licence plates, flats.
 
 The folded copies are excluded from ``_source``; the original title and body, and the
@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.text import analysable, fold, index_keys
+from services.common.text import analysable, fold
+from services.common.text_keys import index_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     NEAR_SCORE,

@@ -27,10 +27,9 @@ from services.common.text import (
     fold_mapped,
     folded_tokens,
     is_cjk,
-    joined_digits,
-    key_spans,
     token_spans,
 )
+from services.common.text_keys import joined_digits, key_spans
 from services.search.query import QueryTerm, make_term
 
 SNIPPETS_PER_HIT = 3
@@ -119,7 +118,7 @@ class _Term:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
         else wrapped across a line break, else as a key: a number written with or without
         its groups, an amount, a plate, a flat (as the index matches it:
-        ``services.common.text.key_spans``; every key holds a digit)."""
+        ``services.common.text_keys.key_spans``; every key holds a digit)."""
         return (self._as_typed(text) or self._by_tokens(text)
                 or (self._across_lines(text) if "\n" in text else [])
                 or (self._as_key(text) if any(c.isdigit() for c in self._key) else []))

@@ -11,7 +11,7 @@ body unless the document is restricted; ``restricted_body`` holds a restricted
 document's body, found only by callers it is lent to. Each is a separate value of the
 field, and Tantivy leaves a position gap between values, so a phrase never runs from the
 title into the body.
-A text's keys (``services.common.text.key_spans``: numbers written in groups as their
+A text's keys (``services.common.text_keys.key_spans``: numbers written in groups as their
 joined digits, days, amounts, licence plates, flats) are one more value of its field and
 of its twin. The ``_chars`` twins hold unigrams (for single CJK characters).
 ``title``/``title_chars`` only add the title boost to the score;
@@ -43,7 +43,8 @@ import msgspec
 import tantivy
 
 from services.common.models import SECURITY_LEVELS, Category, Struct
-from services.common.text import FoldedText, fold, fold_mapped, folded_tokens, index_keys
+from services.common.text import FoldedText, fold, fold_mapped, folded_tokens
+from services.common.text_keys import index_keys
 from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
 from services.search.partial import (
     PIECE_SCORE,

@@ -5,22 +5,24 @@ from __future__ import annotations
 import pytest
 
 from services.common.text import (
-    MIN_WRAPPED_NUMBER_DIGITS,
     analysable,
-    day_key,
-    digits_of,
     fold,
     fold_mapped,
     has_lone_cjk,
+    parts_apart,
+    token_spans,
+    tokens,
+    within_words,
+)
+from services.common.text_keys import (
+    MIN_WRAPPED_NUMBER_DIGITS,
+    day_key,
+    digits_of,
     index_keys,
     joined_digits,
     key_spans,
     number_spans,
-    parts_apart,
-    token_spans,
-    tokens,
     typed_key,
-    within_words,
 )
 
 
