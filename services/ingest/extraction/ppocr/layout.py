@@ -12,8 +12,9 @@
   reads the lines both ways, keeping the more confident reading: an upright page of 10-px
   print, its two lines voting 0.33 and 0.98, was read upside down, as garbage.
 - **Reading order.** In the upright page, lines are read top to bottom in rows, left to
-  right within a row (lines whose middles are at the same height form a row); columns of
-  vertical text are read right to left, each top to bottom, as on old letters. A page
+  right within a row (lines whose middles are at the same height form a row), and a page
+  set in columns column by column (``columns.reading_order``, as Tesseract's lines are);
+  columns of vertical text are read right to left, each top to bottom, as on old letters. A page
   turned a quarter clockwise reads exactly like columns of vertical text (its lines' tops
   are on the right), so the two are not told apart here (the text and its order are the
   same); the engine asks Tesseract's OSD which it is (``turns``). Rows and columns are
@@ -34,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime
 
+from services.ingest.extraction.columns import Box, bands, reading_order
 from services.ingest.extraction.ppocr.detection import Quad
 from services.ingest.extraction.ppocr.recognition import TALL_RATIO, LineImage, cut_line
 
@@ -80,11 +82,13 @@ def page_layout(classifier: onnxruntime.InferenceSession, page: npt.NDArray[np.u
     height, width = page.shape[:2]
     levelled = _levelled(quads, [quads[index] for index, shape in enumerate(shapes)
                                  if shape == prevailing], (width / 2, height / 2))
-    centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in levelled]
-    sizes = [_upright_size(quad, rotation) for quad in levelled]
-    # Vertical text reads in columns from right to left; horizontal text in rows.
-    order = (_bands(centres, sizes, axis=0, descending=True) if vertical and not upside_down
-             else _bands(centres, sizes, axis=1, descending=False))
+    if vertical and not upside_down:  # vertical text reads in columns, right to left
+        centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in levelled]
+        sizes = [_upright_size(quad, rotation) for quad in levelled]
+        order = bands(centres, sizes, axis=0, descending=True)
+    else:
+        order = reading_order([_upright_box(quad, rotation, width, height)
+                               for quad in levelled])
     return PageLayout(rotation=rotation, quarter_turns=turns, order=order,
                       upside_down=upside_down,
                       doubtful=turned is None and SURE_UPRIGHT < vote < SURE_UPSIDE_DOWN)
@@ -158,28 +162,13 @@ def _upright(point: npt.NDArray[np.float32], rotation: Rotation,
     return x, y
 
 
+def _upright_box(quad: Quad, rotation: Rotation, width: int, height: int) -> Box:
+    corners = [_upright(corner, rotation, width, height) for corner in quad]
+    return (min(x for x, _ in corners), min(y for _, y in corners),
+            max(x for x, _ in corners), max(y for _, y in corners))
+
+
 def _upright_size(quad: Quad, rotation: Rotation) -> tuple[float, float]:
     span = quad.max(axis=0) - quad.min(axis=0)
     width, height = float(span[0]), float(span[1])
     return (height, width) if rotation == 90 else (width, height)
-
-
-def _bands(centres: list[tuple[float, float]], sizes: list[tuple[float, float]], *,
-           axis: int, descending: bool) -> tuple[tuple[int, ...], ...]:
-    """The lines grouped into bands across ``axis`` (1: rows, top down; 0: columns, right
-    to left when ``descending``), each band's lines in order along the other axis."""
-    along = 1 - axis
-    sign = -1 if descending else 1
-    bands: list[list[int]] = []
-    for index in sorted(range(len(centres)), key=lambda i: sign * centres[i][axis]):
-        if bands and _same_band(centres[bands[-1][0]][axis], sizes[bands[-1][0]][axis],
-                                centres[index][axis], sizes[index][axis]):
-            bands[-1].append(index)
-        else:
-            bands.append([index])
-    return tuple(tuple(sorted(band, key=lambda i: centres[i][along])) for band in bands)
-
-
-def _same_band(middle: float, extent: float, other_middle: float, other_extent: float) -> bool:
-    """Whether two lines' middles are within half the smaller one's extent of each other."""
-    return abs(middle - other_middle) < min(extent, other_extent) / 2
