@@ -178,11 +178,17 @@ def _aligned_tilt(quads: Sequence[Quad], tilt: float) -> float:
     if not len(first):
         return tilt
     dy = centres[second, 1] - centres[first, 1]
-    near = np.minimum(heights[first], heights[second])
+    # Turned level by a tilt t, a pair's middles are r·sin(angle - t) apart in height; they
+    # lie level within a quarter of the lower line's height for t in an interval around
+    # the angle between them. Counted by the intervals' ends: no pair × tilt table (a
+    # ledger's thousand cells make half a million pairs).
+    angle = np.arctan2(dy * np.sign(dx), np.abs(dx))
+    reach = np.arcsin(np.minimum(1.0, np.minimum(heights[first], heights[second])
+                                 / (4 * np.hypot(dx, dy))))
+    starts, ends = np.sort(angle - reach), np.sort(angle + reach)
     tilts = np.append(_TILTS, tilt)
-    # Each pair's height difference once turned level by each tilt; level: within a quarter line.
-    level = np.abs(dy[None, :] * np.cos(tilts)[:, None] - dx[None, :] * np.sin(tilts)[:, None])
-    pairs = (level < near[None, :] / 4).sum(axis=1)
+    pairs = np.searchsorted(starts, tilts, side="left") - np.searchsorted(ends, tilts,
+                                                                          side="right")
     best = int(np.argmax(pairs[:-1]))
     return float(_TILTS[best]) if pairs[best] > max(2, 1.2 * pairs[-1]) else tilt
 
