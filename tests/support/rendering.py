@@ -132,6 +132,51 @@ def render_columns(columns: Sequence[str], *, script: Script = "simplified") -> 
     return page
 
 
+def render_side_by_side(columns: Sequence[Sequence[str]], *, heading: str | None = None,
+                        gutter_in: float = 0.5, dpi: int = DPI,
+                        point_size: int = POINT_SIZE) -> Image.Image:
+    """A grayscale page set in ``columns`` of horizontal lines side by side (分栏), each as
+    wide as its longest line, ``gutter_in`` apart, under an optional ``heading`` across
+    them all: read in order, the heading, then each column top to bottom."""
+    font = ImageFont.truetype(NOTO_SANS_CJK, round(point_size * dpi / 72),
+                              index=_FACE["simplified"])
+    widths = [max(font.getlength(line) for line in column) for column in columns]
+    pitch = point_size * LINE_PITCH / 72
+    top_in = MARGIN_IN + (pitch if heading else 0.0)
+    width = round(2 * MARGIN_IN * dpi + sum(widths) + gutter_in * dpi * (len(columns) - 1))
+    page = Image.new("L", (width, round((top_in + MARGIN_IN + pitch * max(map(len, columns)))
+                                        * dpi)), 255)
+    draw = ImageDraw.Draw(page)
+    if heading:
+        draw.text((round(MARGIN_IN * dpi), round(MARGIN_IN * dpi)), heading, font=font, fill=0)
+    left = MARGIN_IN * dpi
+    for column, column_width in zip(columns, widths, strict=True):
+        for index, line in enumerate(column):
+            draw.text((round(left), round((top_in + index * pitch) * dpi)), line, font=font,
+                      fill=0)
+        left += column_width + gutter_in * dpi
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
+def render_table(rows: Sequence[Sequence[str]], *, cell_in: float = 2.0, dpi: int = DPI,
+                 point_size: int = POINT_SIZE) -> Image.Image:
+    """A grayscale page of a table without rules: each row's cells ``cell_in`` apart (far
+    apart: a gutter between each of its columns), read row by row, across."""
+    font = ImageFont.truetype(NOTO_SANS_CJK, round(point_size * dpi / 72),
+                              index=_FACE["simplified"])
+    pitch = point_size * LINE_PITCH / 72
+    page = Image.new("L", (round((2 * MARGIN_IN + cell_in * max(map(len, rows))) * dpi),
+                           round((2 * MARGIN_IN + pitch * len(rows)) * dpi)), 255)
+    draw = ImageDraw.Draw(page)
+    for index, row in enumerate(rows):
+        for number, cell in enumerate(row):
+            draw.text((round((MARGIN_IN + number * cell_in) * dpi),
+                       round((MARGIN_IN + index * pitch) * dpi)), cell, font=font, fill=0)
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
 SEAL_RGB = (205, 35, 45)
 
 

@@ -94,6 +94,22 @@ def test_tsv_words_become_lines_and_boxes() -> None:
         10, 40, 96.5)
 
 
+def test_tsv_lines_run_across_a_gutter_are_parted_and_read_column_by_column() -> None:
+    """On a short page Tesseract ran each line of the left column into the line beside it
+    in the right one; parted at the gutter, each column is read to its end first."""
+    left = ["业主维修申请一二零一室卫生间", "漏水严重请物业管理处尽快安排",
+            "工程部人员上门检查维修处理"]
+    right = ["维修费用按照管理规约由责任方", "承担若涉及公共部位则由专项维",
+             "修资金支付处理结果存档备查"]
+    rows = [f"5\t1\t1\t1\t{number}\t{word}\t{left_px}\t{100 * number}\t600\t40\t90\t{text}"
+            for number, (one, other) in enumerate(zip(left, right, strict=True), start=1)
+            for word, left_px, text in ((1, 100, one), (2, 900, other))]
+    reading = parse_tsv("\n".join(rows))
+    assert reading.text.splitlines() == left + right
+    assert [word.text for word in reading.words] == left + right
+    assert [line.text for line in reading.lines] == left + right
+
+
 @pytest.mark.parametrize("engine", [OverconfidentEngine(), NegativeBoxEngine(), BadUtf8Engine()])
 def test_reading_that_breaks_the_contract_is_bad_output(scan: Path, engine: OcrEngine) -> None:
     assert _fail(scan, engine, ExtractionLimits()).code == "ocr_bad_output"
