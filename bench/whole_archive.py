@@ -32,11 +32,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -369,7 +373,35 @@ def measure(data: Path, repeat: int, password: str) -> None:
                 print(f"| {username} | `{path}` | {statistics.median(times):.0f} | "
                       f"{max(times):.0f} | {min(counts)} | {len(response.content) / 1024:.0f} | "
                       f"{resident_mb()[0]:.0f} | {response.status_code} |", flush=True)
+        print()
+        commands(archive, people, year)
         print(f"peak RSS {resident_mb()[1]:.0f} MB")
+
+
+def commands(archive: ArchiveServer, people: People, year: int) -> None:
+    """The command line's lists and printouts against the server, each in its own
+    process as users run them: wall time and the server's memory after."""
+    out = Path(tempfile.mkdtemp(prefix="scale-cli-"))
+    wanted = [
+        ("arch", ["loans"]), ("arch", ["loans", "--overdue"]),
+        ("comp", ["audit", "list", "--limit", "1000"]),
+        ("arch", ["stats", "--year", str(year)]), ("staff1", ["search", "通知"]),
+        ("comp", ["sweep", "--dry-run"]),
+        ("arch", ["labels", "--out", str(out / "labels.pdf"), "--building", "A"]),
+        ("arch", ["catalogue", "--out", str(out / "general")]),
+    ]
+    print("| as | command | seconds | exit | lines out | RSS MB after |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for username, arguments in wanted:
+        environment = {**os.environ, "ARCHIVE_TOKEN": people.token(username),
+                       "ARCHIVE_SERVER": archive.url, "XDG_CONFIG_HOME": str(out)}
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "services.cli", *arguments],
+                              capture_output=True, text=True, env=environment, check=False)
+        print(f"| {username} | `archive {' '.join(arguments)}` | "
+              f"{time.perf_counter() - began:.1f} | {done.returncode} | "
+              f"{len(done.stdout.splitlines())} | {resident_mb()[0]:.0f} |", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def main() -> None:
