@@ -256,6 +256,12 @@ def register_url(shown: Register, page: int) -> str:
         else f"{LOANS_URL}?show={shown}#register"
 
 
+def mine_url(shown: Register, page: int) -> str:
+    """Page ``page`` of the reader's own loans (``?mine=``)."""
+    return f"{LOANS_URL}?show={shown}&mine={page}#mine" if page > 1 \
+        else f"{LOANS_URL}?show={shown}#mine"
+
+
 @dataclass(frozen=True)
 class LoansPage:
     mine: list[LoanLine]
@@ -274,6 +280,19 @@ class LoansPage:
     register_more: bool = False
     """Loans of the register follow on its next page."""
     register_pager: Pager = field(default_factory=Pager)
+    mine_page: int = 1
+    mine_more: bool = False
+    """The reader's own loans follow on the next page of them."""
+    mine_pager: Pager = field(default_factory=Pager)
+
+    @property
+    def mine_first(self) -> int:
+        """The number of the reader's first own loan shown, from 1."""
+        return rows_before(self.mine_page) + 1
+
+    @property
+    def mine_last(self) -> int:
+        return self.mine_first + len(self.mine) - 1
 
     @property
     def register_first(self) -> int:
@@ -300,14 +319,19 @@ def loans_page(*, mine: list[Loan], awaiting: list[Loan] | None,
                notifications: list[Notification],
                incidents: list[IncidentLine] | None = None,
                to_witness: list[DestructionSummary] | None = None,
-               register_page: int = 1) -> LoansPage:
+               register_page: int = 1, mine_page: int = 1) -> LoansPage:
     """``awaiting``: the requests waiting for the reader, ``to_witness`` the registers
     waiting for their signature, each as the registry chose them; ``register``: page
     ``register_page`` of the register as the registry answered it, asked for one more
-    than a page holds (``LIST_PAGE``), so that one past the page says another follows."""
+    than a page holds (``LIST_PAGE``), so that one past the page says another follows;
+    ``mine`` likewise, page ``mine_page`` of the reader's own loans."""
     more = register is not None and len(register) > LIST_PAGE
+    mine_more = len(mine) > LIST_PAGE
     return LoansPage(
-        mine=[loan_line(loan) for loan in mine],
+        mine=[loan_line(loan) for loan in mine[:LIST_PAGE]],
+        mine_page=mine_page, mine_more=mine_more,
+        mine_pager=pager(mine_page, mine_page + 1 if mine_more else mine_page,
+                         partial(mine_url, shown)),
         inbox=None if awaiting is None else [loan_line(loan) for loan in awaiting],
         register=None if register is None else [loan_line(loan) for loan in register[:LIST_PAGE]],
         register_page=register_page, register_more=more,

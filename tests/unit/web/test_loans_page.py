@@ -600,3 +600,19 @@ def test_a_register_page_past_its_end_says_so_and_leads_back_to_the_first() -> N
     assert "登记簿里还没有借阅" not in chinese
     assert 'href="/ui/loans?show=all#register">回到第一页' in chinese
     assert "Back to the first page" in english
+
+
+def test_a_borrowers_own_loans_are_paged_too() -> None:
+    """A staff member borrows for years: their own loans show ``LIST_PAGE`` a page."""
+    mine = [_loan(f"mine-{n}", minutes=-n) for n in range(LIST_PAGE + 1)]
+    first = loans_page(mine=mine, awaiting=None, register=None, shown="all",
+                       notifications=[])
+    assert len(first.mine) == LIST_PAGE
+    chinese, english = in_both_languages(LI, "/ui/loans", "loans.html", view=first, done="",
+                                         refused="")
+    assert f"第 1–{LIST_PAGE} 条，最新的在前，后面还有" in chinese
+    assert 'href="/ui/loans?show=all&amp;mine=2#mine" rel="next"' in chinese
+    assert 'aria-label="My loans\' pages"' in english
+    second = loans_page(mine=mine[LIST_PAGE:], awaiting=None, register=None, shown="all",
+                        notifications=[], mine_page=2)
+    assert [line.loan.loan_id for line in second.mine] == [f"mine-{LIST_PAGE}"]
