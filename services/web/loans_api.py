@@ -10,7 +10,7 @@ from typing import Annotated, Any, cast
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
@@ -56,16 +56,15 @@ class LoanPages(Controller):
     @get("/", operation_id="loansPage")
     async def loans(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                     show: FromQuery[str] = "all", page_number: PageNumber = None,
-                    mine_number: Annotated[int | None, QueryParameter(name="mine")] = None
-                    ) -> Response[str]:
+                    mine_page: FromQuery[int | None] = None) -> Response[str]:
         """My loans; the requests waiting for my approval; the destruction registers
         waiting for my signature as a witness (R6); the register (overdue, escalated),
         ``LIST_PAGE`` loans a page (``?page=``: ten years of loans are thousands; my own,
-        ``?mine=``); my notifications, marked read once shown; the desk's open incidents
-        to resolve."""
+        ``?mine_page=``, as the corrections page has it); my notifications, marked read
+        once shown; the desk's open incidents to resolve."""
         token, principal = page.reader.token, page.reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
-        register_page, mine_page = asked_page(page_number), asked_page(mine_number)
+        register_page, own_page = asked_page(page_number), asked_page(mine_page)
         register_reader = principal.has_role(*REGISTER_READERS)
 
         async def nothing() -> None:
@@ -73,7 +72,7 @@ class LoanPages(Controller):
 
         filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
         mine, awaiting, to_witness, register, notifications, incidents = await asyncio.gather(
-            registry.loans(token, limit=LIST_PAGE + 1, offset=rows_before(mine_page),
+            registry.loans(token, limit=LIST_PAGE + 1, offset=rows_before(own_page),
                            borrower=principal.username),
             registry.awaiting_loans(token) if principal.has_role(*APPROVERS) else nothing(),
             registry.awaiting_signature(token) if principal.has_role(*WITNESS_ROLES)
@@ -88,7 +87,7 @@ class LoanPages(Controller):
             # Shown is read: the page marks them, and the count on every page drops.
             await registry.mark_read(token, unread)
         view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
-                          register_page=register_page, mine_page=mine_page,
+                          register_page=register_page, mine_page=own_page,
                           notifications=notifications, incidents=incidents,
                           to_witness=to_witness)
         return page.render("loans.html", view=view)

@@ -257,8 +257,8 @@ def register_url(shown: Register, page: int) -> str:
 
 
 def mine_url(shown: Register, page: int) -> str:
-    """Page ``page`` of the reader's own loans (``?mine=``)."""
-    return f"{LOANS_URL}?show={shown}&mine={page}#mine" if page > 1 \
+    """Page ``page`` of the reader's own loans (``?mine_page=``)."""
+    return f"{LOANS_URL}?show={shown}&mine_page={page}#mine" if page > 1 \
         else f"{LOANS_URL}?show={shown}#mine"
 
 

@@ -611,7 +611,7 @@ def test_a_borrowers_own_loans_are_paged_too() -> None:
     chinese, english = in_both_languages(LI, "/ui/loans", "loans.html", view=first, done="",
                                          refused="")
     assert f"第 1–{LIST_PAGE} 条，最新的在前，后面还有" in chinese
-    assert 'href="/ui/loans?show=all&amp;mine=2#mine" rel="next"' in chinese
+    assert 'href="/ui/loans?show=all&amp;mine_page=2#mine" rel="next"' in chinese
     assert 'aria-label="My loans\' pages"' in english
     second = loans_page(mine=mine[LIST_PAGE:], awaiting=None, register=None, shown="all",
                         notifications=[], mine_page=2)
