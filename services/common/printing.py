@@ -19,13 +19,12 @@ import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from services.common.errors import DependencyUnavailable
 
 if TYPE_CHECKING:
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
 NOTO_SANS_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_FACE = 2
@@ -115,35 +114,81 @@ def lines(document: FPDF, texts: Iterable[str], *, size: float, height: float) -
         document.cell(0, height, text, new_x="LMARGIN", new_y="NEXT", markdown=False)
 
 
+LINE_MM = 5.0
+"""A table line's height."""
+SHADE = 240
+"""The grey of every other row."""
+
+
 def table(document: FPDF, columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> None:
-    """A table with a heading row, rows shaded in turn, repeated headings on new pages."""
-    from fpdf.enums import TableCellFillMode
-    from fpdf.fonts import FontFace
+    """A table with a heading row, rows shaded in turn, repeated headings on new pages.
 
-    with document.table(col_widths=tuple(column.width_mm for column in columns),
-                        cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS,
-                        line_height=5, text_align="LEFT",
-                        headings_style=FontFace(emphasis=None), markdown=False) as printed:
-        top = printed.row()
-        for column in columns:
-            top.cell(column.heading)
-        for values in rows:
-            row = printed.row()
-            for column, value in zip(columns, values, strict=True):
-                row.cell(value, style=_whole(document, column, value))
+    Drawn cell by cell rather than with fpdf2's ``table()``, which lays every cell out
+    twice through ``multi_cell`` (8 ms a row): the general catalogue of 3 000 households
+    took 7.6 s of CPU, holding the interpreter the whole server shares. Here a value
+    that fits on one line (nearly all) is measured once and written with ``cell``; only
+    one too wide is broken into lines (1.3 s for the same catalogue; bench/README.md)."""
+    document.set_fill_color(SHADE)
+    headings = [column.heading for column in columns]
+    _row(document, columns, headings, shaded=False, headings=None)
+    for number, values in enumerate(rows):
+        _row(document, columns, values, shaded=number % 2 == 0, headings=headings)
 
 
-def _whole(document: FPDF, column: Column, value: str) -> FontFace | None:
-    """The font, smaller than the table's, at which every word of ``value`` fits within
-    ``column`` on one line; None when it fits already or the column may break words."""
-    from fpdf.fonts import FontFace
+def _row(document: FPDF, columns: Sequence[Column], values: Sequence[str], *, shaded: bool,
+         headings: Sequence[str] | None) -> None:
+    """One row: on a new page, under the headings again, when it does not fit on this one."""
+    cells = [_cell_lines(document, column, value)
+             for column, value in zip(columns, values, strict=True)]
+    height = max(len(lines) for lines, _ in cells) * LINE_MM
+    if headings is not None and document.get_y() + height > document.page_break_trigger:
+        document.add_page()
+        _row(document, columns, headings, shaded=False, headings=None)
+    x, y = document.l_margin, document.get_y()
+    size = document.font_size_pt
+    for column, (lines, smaller) in zip(columns, cells, strict=True):
+        document.rect(x, y, column.width_mm, height, style="DF" if shaded else "D")
+        if smaller is not None:
+            document.set_font_size(smaller)
+        top = y + (height - len(lines) * LINE_MM) / 2  # centred, as fpdf2's tables are
+        for number, line in enumerate(lines):
+            # Where ``cell`` puts a line's baseline, at a fifth of its cost (no markdown,
+            # no layout: the line is measured already).
+            document.text(x + document.c_margin, top + (number + 0.5) * LINE_MM
+                          + 0.3 * document.font_size, line)
+        if smaller is not None:
+            document.set_font_size(size)
+        x += column.width_mm
+    document.set_xy(document.l_margin, y + height)
 
+
+def _cell_lines(document: FPDF, column: Column, value: str) -> tuple[list[str], float | None]:
+    """The lines ``value`` takes in ``column``, and the smaller size it is printed at when
+    a word of it would otherwise be broken in a column of codes (``_whole``)."""
+    if "\n" not in value and \
+            document.get_string_width(value) <= column.width_mm - 2 * document.c_margin:
+        return [value], None
+    size = document.font_size_pt
+    smaller = _whole(document, column, value)
+    if smaller is not None:
+        document.set_font_size(smaller)
+    lines = cast(list[str], document.multi_cell(column.width_mm, LINE_MM, value, dry_run=True,
+                                                output="LINES", markdown=False))
+    if smaller is not None:
+        document.set_font_size(size)
+    return lines or [""], smaller
+
+
+def _whole(document: FPDF, column: Column, value: str) -> float | None:
+    """The font size, smaller than the table's, at which every word of ``value`` fits
+    within ``column`` on one line; None when it fits already or the column may break
+    words."""
     room = column.width_mm - 2 * document.c_margin
     widest = max((document.get_string_width(word) for word in value.split()), default=0.0)
     if not column.unbroken or widest <= room:
         return None
     # Widths scale with the size; rounding down to a tenth of a point keeps the fit.
-    return FontFace(size_pt=math.floor(document.font_size_pt * room / widest * 10) / 10)
+    return math.floor(document.font_size_pt * room / widest * 10) / 10
 
 
 def day(value: date | None) -> str:

@@ -6,7 +6,7 @@ writes a link its own way."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from services.common.clients import segment
 from services.common.contracts.ingest import PageImageSize
@@ -44,8 +44,10 @@ def household_url(household: str) -> str:
 
 
 def sweep_url(sweep_id: str, *, at: str | None = None) -> str:
-    """A sweep's page; ``at``: opened at that document's item."""
-    return f"{PAGES_PREFIX}/sweeps/{segment(sweep_id)}" + (f"#item-{at}" if at else "")
+    """A sweep's page; ``at``: opened at that document's item, on the page of items
+    holding it (``?item=``: the fragment never reaches the server)."""
+    return f"{PAGES_PREFIX}/sweeps/{segment(sweep_id)}" + (
+        f"?item={quote(at, safe='')}#item-{at}" if at else "")
 
 
 def destruction_url(destruction_id: str) -> str:

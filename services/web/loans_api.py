@@ -20,6 +20,7 @@ from services.common.contracts.fields import MAX_NOTE
 from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
 from services.common.names import tidied_household
+from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, page_token, refusal_code, see
 from services.web.forms import FORM, PageForm, text, texts
@@ -37,7 +38,8 @@ from services.web.loans_page import (
     loans_page,
 )
 from services.web.offered import named_in, offered_documents
-from services.web.page import Page
+from services.web.page import Page, PageNumber
+from services.web.pager import asked_page, rows_before
 from services.web.session import Reader
 from services.web.statistics_page import YEARS, parse_year, statistics_page
 from services.web.statistics_page import may_read as may_read_statistics
@@ -53,12 +55,16 @@ class LoanPages(Controller):
 
     @get("/", operation_id="loansPage")
     async def loans(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
-                    show: FromQuery[str] = "all") -> Response[str]:
+                    show: FromQuery[str] = "all", page_number: PageNumber = None,
+                    mine_page: FromQuery[int | None] = None) -> Response[str]:
         """My loans; the requests waiting for my approval; the destruction registers
-        waiting for my signature as a witness (R6); the register (overdue, escalated); my
-        notifications, marked read once shown; the desk's open incidents to resolve."""
+        waiting for my signature as a witness (R6); the register (overdue, escalated),
+        ``LIST_PAGE`` loans a page (``?page=``: ten years of loans are thousands; my own,
+        ``?mine_page=``, as the corrections page has it); my notifications, marked read
+        once shown; the desk's open incidents to resolve."""
         token, principal = page.reader.token, page.reader.principal
         shown: Register = next((kind for kind in REGISTERS if kind == show), "all")
+        register_page, own_page = asked_page(page_number), asked_page(mine_page)
         register_reader = principal.has_role(*REGISTER_READERS)
 
         async def nothing() -> None:
@@ -66,11 +72,14 @@ class LoanPages(Controller):
 
         filters = {"all": {}, "overdue": {"overdue": True}, "escalated": {"escalated": True}}
         mine, awaiting, to_witness, register, notifications, incidents = await asyncio.gather(
-            registry.loans(token, borrower=principal.username),
+            registry.loans(token, limit=LIST_PAGE + 1, offset=rows_before(own_page),
+                           borrower=principal.username),
             registry.awaiting_loans(token) if principal.has_role(*APPROVERS) else nothing(),
             registry.awaiting_signature(token) if principal.has_role(*WITNESS_ROLES)
             else nothing(),
-            registry.loans(token, **filters[shown]) if register_reader else nothing(),
+            # One more than a page holds: one past it says another page follows.
+            registry.loans(token, limit=LIST_PAGE + 1, offset=rows_before(register_page),
+                           **filters[shown]) if register_reader else nothing(),
             registry.notifications(token),
             _incidents(registry, token) if principal.has_role(*DESK) else nothing())
         unread = [notice.notification_id for notice in notifications if notice.read_at is None]
@@ -78,6 +87,7 @@ class LoanPages(Controller):
             # Shown is read: the page marks them, and the count on every page drops.
             await registry.mark_read(token, unread)
         view = loans_page(mine=mine, awaiting=awaiting, register=register, shown=shown,
+                          register_page=register_page, mine_page=own_page,
                           notifications=notifications, incidents=incidents,
                           to_witness=to_witness)
         return page.render("loans.html", view=view)

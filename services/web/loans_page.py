@@ -11,8 +11,9 @@ every move again, and its refusal is shown by its code (``REFUSALS`` in the temp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Literal
 
 from services.common.approvals import DESK, is_awaited_from
@@ -20,10 +21,12 @@ from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
 from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
+from services.common.paging import LIST_PAGE
 from services.common.renewals import renewal_refusal
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_KIND_NAMES, loan_status_name
 from services.web.links import destruction_url, document_url
+from services.web.pager import Pager, pager, rows_before
 
 _CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 _LEVELS: dict[str, str] = {str(key): name for key, name in SECURITY_LEVEL_NAMES.items()}
@@ -247,13 +250,25 @@ class WitnessLine:
     status: str
 
 
+def register_url(shown: Register, page: int) -> str:
+    """Page ``page`` of the register as ``shown`` filters it."""
+    return f"{LOANS_URL}?show={shown}&page={page}#register" if page > 1 \
+        else f"{LOANS_URL}?show={shown}#register"
+
+
+def mine_url(shown: Register, page: int) -> str:
+    """Page ``page`` of the reader's own loans (``?mine_page=``)."""
+    return f"{LOANS_URL}?show={shown}&mine_page={page}#mine" if page > 1 \
+        else f"{LOANS_URL}?show={shown}#mine"
+
+
 @dataclass(frozen=True)
 class LoansPage:
     mine: list[LoanLine]
     inbox: list[LoanLine] | None
     """None for someone who approves no step."""
     register: list[LoanLine] | None
-    """None for someone who may not read the register."""
+    """None for someone who may not read the register; else its page shown."""
     shown: Register
     notifications: list[Notification]
     """Read or not; those unread when the page was asked for have ``read_at`` None."""
@@ -261,6 +276,32 @@ class LoansPage:
     """None for someone who does not work the desk; else the open ones."""
     to_witness: list[WitnessLine] | None = None
     """None for someone who may not witness (R6); else the registers awaiting them."""
+    register_page: int = 1
+    register_more: bool = False
+    """Loans of the register follow on its next page."""
+    register_pager: Pager = field(default_factory=Pager)
+    mine_page: int = 1
+    mine_more: bool = False
+    """The reader's own loans follow on the next page of them."""
+    mine_pager: Pager = field(default_factory=Pager)
+
+    @property
+    def mine_first(self) -> int:
+        """The number of the reader's first own loan shown, from 1."""
+        return rows_before(self.mine_page) + 1
+
+    @property
+    def mine_last(self) -> int:
+        return self.mine_first + len(self.mine) - 1
+
+    @property
+    def register_first(self) -> int:
+        """The number of the register's first loan shown, from 1."""
+        return rows_before(self.register_page) + 1
+
+    @property
+    def register_last(self) -> int:
+        return self.register_first + len(self.register or []) - 1
 
     @property
     def unread(self) -> int:
@@ -277,13 +318,25 @@ def loans_page(*, mine: list[Loan], awaiting: list[Loan] | None,
                register: list[Loan] | None, shown: Register,
                notifications: list[Notification],
                incidents: list[IncidentLine] | None = None,
-               to_witness: list[DestructionSummary] | None = None) -> LoansPage:
+               to_witness: list[DestructionSummary] | None = None,
+               register_page: int = 1, mine_page: int = 1) -> LoansPage:
     """``awaiting``: the requests waiting for the reader, ``to_witness`` the registers
-    waiting for their signature, each as the registry chose them."""
+    waiting for their signature, each as the registry chose them; ``register``: page
+    ``register_page`` of the register as the registry answered it, asked for one more
+    than a page holds (``LIST_PAGE``), so that one past the page says another follows;
+    ``mine`` likewise, page ``mine_page`` of the reader's own loans."""
+    more = register is not None and len(register) > LIST_PAGE
+    mine_more = len(mine) > LIST_PAGE
     return LoansPage(
-        mine=[loan_line(loan) for loan in mine],
+        mine=[loan_line(loan) for loan in mine[:LIST_PAGE]],
+        mine_page=mine_page, mine_more=mine_more,
+        mine_pager=pager(mine_page, mine_page + 1 if mine_more else mine_page,
+                         partial(mine_url, shown)),
         inbox=None if awaiting is None else [loan_line(loan) for loan in awaiting],
-        register=None if register is None else [loan_line(loan) for loan in register],
+        register=None if register is None else [loan_line(loan) for loan in register[:LIST_PAGE]],
+        register_page=register_page, register_more=more,
+        register_pager=pager(register_page, register_page + 1 if more else register_page,
+                             partial(register_url, shown)),
         shown=shown, notifications=notifications, incidents=incidents,
         to_witness=None if to_witness is None else [
             WitnessLine(register=summary,

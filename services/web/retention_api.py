@@ -36,7 +36,7 @@ from services.web.failures import (
 )
 from services.web.forms import FORM, PageForm, text, texts
 from services.web.links import destruction_url, sweep_url
-from services.web.page import Page
+from services.web.page import Page, PageNumber
 from services.web.retention_page import (
     CATEGORIES,
     CLASSES,
@@ -137,15 +137,19 @@ class SweepPages(Controller):
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], page: NamedDependency[Page],
-                    registry: NamedDependency[RegistryReader], lent: FromQuery[int] = 0
+                    registry: NamedDependency[RegistryReader], lent: FromQuery[int] = 0,
+                    page_number: PageNumber = None, item: FromQuery[str] = ""
                     ) -> Response[str]:
-        """The sweep; ``lent``: how many documents due its start left out, out on loan."""
+        """The sweep, its items ``LIST_PAGE`` a page (``?page=``, or the page holding
+        ``?item=``, a document's id); ``lent``: how many documents due its start left out,
+        out on loan."""
         token = page_token(page.reader, may_read)
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         outcome = outcome_values(page.request)
         return page.render("sweep.html", view=sweep_page(page.reader.principal, record,
                                                          refused=outcome["refused"],
-                                                         at=outcome["at"]),
+                                                         at=outcome["at"], page=page_number,
+                                                         item=item[:64]),
                            decisions=DECISIONS, decision_names=DECISION_NAMES,
                            lent=max(lent, 0))
 

@@ -10,7 +10,7 @@ every move again, and its refusal is shown by its code (``retention_refusal``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 
@@ -27,6 +27,7 @@ from services.common.contracts.retention import (
     Tombstone,
 )
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
+from services.common.paging import LIST_PAGE
 from services.common.retention import (
     APPRAISER_ROLES,
     APPROVER_ROLE,
@@ -39,6 +40,7 @@ from services.common.retention import (
     WITNESS_ROLES,
 )
 from services.web.links import destruction_url, sweep_url
+from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 
 CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES.items()}
@@ -174,6 +176,11 @@ class ItemLine:
     empty of anyone's earlier decision and the earlier one is read beside it."""
 
 
+def sweep_items_url(sweep_id: str, page: int) -> str:
+    """Page ``page`` of a sweep's items."""
+    return sweep_url(sweep_id) + (f"?page={page}" if page > 1 else "") + "#items"
+
+
 def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
     appraising = abilities(principal).appraise and sweep.status == "appraisal"
     lines = []
@@ -201,6 +208,7 @@ class SweepPage:
     sweep: Sweep
     status: str
     items: list[ItemLine]
+    """Every item: the counts and the register's form are the whole sweep's."""
     destroyable: list[ItemLine]
     """Items approved for destruction, waiting apart (R5), on no register yet: what a
     register may take."""
@@ -211,16 +219,44 @@ class SweepPage:
     redirect took the person, not at its top."""
     refused_field: str | None
     """The appraisal form's field that refusal is about (``REFUSED_FIELDS``), if any."""
+    page: int = 1
+    """The page of items shown, ``LIST_PAGE`` a page: a sweep of ten years' due documents
+    is thousands of items, each with its appraisal form."""
+    pager: Pager = field(default_factory=Pager)
+
+    @property
+    def shown(self) -> list[ItemLine]:
+        """The items of the page shown."""
+        return self.items[rows_before(self.page):rows_before(self.page) + LIST_PAGE]
+
+    @property
+    def first(self) -> int:
+        """The number of the first item shown, from 1."""
+        return rows_before(self.page) + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.shown) - 1
 
 
-def sweep_page(principal: Principal, sweep: Sweep, *, refused: str = "", at: str = ""
-               ) -> SweepPage:
+def sweep_page(principal: Principal, sweep: Sweep, *, refused: str = "", at: str = "",
+               page: int | None = None, item: str = "") -> SweepPage:
     """The sweep as ``principal`` reads it; ``refused`` and ``at`` (the refused form's id,
-    ``item-<document id>``) from the redirect of an appraisal refused."""
+    ``item-<document id>``) from the redirect of an appraisal refused or done; ``page``
+    of its items (``LIST_PAGE`` a page), else the page holding the item ``item`` or ``at``
+    names (a link to a document's item, the redirect of its appraisal), else the first."""
     items = item_lines(principal, sweep)
     line = next((line for line in items if refused and not line.item.redacted
                  and at == f"item-{line.item.document_id}"), None)
+    wanted = item or at.removeprefix("item-")
+    position = next((number for number, found in enumerate(items)
+                     if wanted and found.item.document_id == wanted), None)
+    last = page_count(len(items), LIST_PAGE)
+    shown = min(asked_page(page), last) if page is not None or position is None \
+        else position // LIST_PAGE + 1
     return SweepPage(
+        page=shown, pager=pager(shown, last, lambda number: sweep_items_url(
+            sweep.sweep_id or "", number)),
         sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
         destroyable=[line for line in items if line.item.state == "waiting"
                      and not line.item.redacted and line.item.destruction_id is None],

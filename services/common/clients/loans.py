@@ -36,11 +36,14 @@ class LoansReader(RegistryClient):
         return await self.call("GET", f"/registry/loans/{segment(loan_id)}", Loan,
                                token=token)
 
-    async def loans(self, token: str, **filters: Any) -> list[Loan]:
+    async def loans(self, token: str, *, limit: int = REGISTER_PAGE, offset: int = 0,
+                    **filters: Any) -> list[Loan]:
         """The register newest first (``status``, ``borrower``, ``overdue``,
-        ``escalated``), its first page; without a register role, the caller's own loans."""
+        ``escalated``), ``limit`` loans from ``offset`` (its first page by default);
+        without a register role, the caller's own loans."""
         return await self.call("GET", "/registry/loans", list[Loan], token=token,
-                               params={"limit": REGISTER_PAGE, **_loan_filters(filters)})
+                               params={"limit": limit, "offset": offset,
+                                       **_loan_filters(filters)})
 
     async def register(self, token: str, **filters: Any) -> list[Loan]:
         """The whole register as ``loans`` filters it, read page by page."""

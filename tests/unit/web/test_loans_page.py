@@ -26,6 +26,7 @@ from services.common.contracts.lending import (
     ReturnRecord,
 )
 from services.common.contracts.retention import DestructionSummary
+from services.common.paging import LIST_PAGE
 from services.web.loans_page import (
     LoanPage,
     RequestForm,
@@ -571,3 +572,55 @@ def test_a_loans_page_gives_the_time_it_falls_due_not_only_the_day() -> None:
         "view": _view(LI, _out(kind="paper")), "done": "", "refused": ""})
     assert re.search(r"<dt>应还日期</dt><dd>2030年1月17日 \d{2}:00:00 前", html), html
     assert re.search(r"<dt>Due</dt><dd>by Jan 17, 2030, \d{1,2}:00:00", english)
+
+
+def test_a_register_of_thousands_of_loans_is_paged_and_says_more_follow() -> None:
+    """Ten years of loans are thousands: the register shows ``LIST_PAGE`` a page, newest
+    first, says which loans it shows and that more follow, and links the next page, as
+    the registry answered one more than the page holds; the last page links back."""
+    loans = [_loan(f"loan-{n}", minutes=-n) for n in range(LIST_PAGE + 1)]
+    first = loans_page(mine=[], awaiting=None, register=loans, shown="overdue",
+                       notifications=[], register_page=1)
+    assert [line.loan.loan_id for line in first.register or []] == [
+        f"loan-{n}" for n in range(LIST_PAGE)]
+    chinese, english = in_both_languages(WANG, "/ui/loans", "loans.html", view=first,
+                                         done="", refused="")
+    assert f"第 1–{LIST_PAGE} 条，最新的在前，后面还有" in chinese
+    assert f"Loans 1–{LIST_PAGE}, newest first, more follow" in english
+    assert 'href="/ui/loans?show=overdue&amp;page=2#register" rel="next"' in chinese
+    assert "loan-100" not in chinese
+
+    last = loans_page(mine=[], awaiting=None, register=loans[LIST_PAGE:], shown="overdue",
+                      notifications=[], register_page=2)
+    chinese, _ = in_both_languages(WANG, "/ui/loans", "loans.html", view=last, done="",
+                                   refused="")
+    assert f"第 {LIST_PAGE + 1}–{LIST_PAGE + 1} 条，最新的在前" in chinese
+    assert "后面还有" not in chinese
+    assert 'href="/ui/loans?show=overdue#register" rel="prev"' in chinese
+
+
+def test_a_register_page_past_its_end_says_so_and_leads_back_to_the_first() -> None:
+    past = loans_page(mine=[], awaiting=None, register=[], shown="all", notifications=[],
+                      register_page=7)
+    chinese, english = in_both_languages(WANG, "/ui/loans", "loans.html", view=past, done="",
+                                         refused="")
+    assert "登记簿没有这么多页" in chinese
+    assert "登记簿里还没有借阅" not in chinese
+    assert 'href="/ui/loans?show=all#register">回到第一页' in chinese
+    assert "Back to the first page" in english
+
+
+def test_a_borrowers_own_loans_are_paged_too() -> None:
+    """A staff member borrows for years: their own loans show ``LIST_PAGE`` a page."""
+    mine = [_loan(f"mine-{n}", minutes=-n) for n in range(LIST_PAGE + 1)]
+    first = loans_page(mine=mine, awaiting=None, register=None, shown="all",
+                       notifications=[])
+    assert len(first.mine) == LIST_PAGE
+    chinese, english = in_both_languages(LI, "/ui/loans", "loans.html", view=first, done="",
+                                         refused="")
+    assert f"第 1–{LIST_PAGE} 条，最新的在前，后面还有" in chinese
+    assert 'href="/ui/loans?show=all&amp;mine_page=2#mine" rel="next"' in chinese
+    assert 'aria-label="My loans\' pages"' in english
+    second = loans_page(mine=mine[LIST_PAGE:], awaiting=None, register=None, shown="all",
+                        notifications=[], mine_page=2)
+    assert [line.loan.loan_id for line in second.mine] == [f"mine-{LIST_PAGE}"]

@@ -18,7 +18,9 @@ from services.common.contracts.retention import (
     SweepItem,
     Tombstone,
 )
+from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
+from services.web.links import sweep_url
 from services.web.navigation import layout as page_layout
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
@@ -418,3 +420,36 @@ def test_what_people_wrote_on_a_sweep_and_a_register_is_marked_chinese_in_englis
         "view": destruction_page(compliance, msgspec.structs.replace(REGISTER, items=[item])),
         "category_names": CATEGORIES, "done": "", "refused": "", "at": ""})
     assert '<span lang="zh">漏水维修记录</span>' in register
+
+
+def _many(count: int) -> list[SweepItem]:
+    return [_item(f"{n:04d}", state="appraisal", outcome="undecided") for n in range(count)]
+
+
+def test_a_sweep_of_thousands_of_items_shows_one_page_of_them_with_the_whole_counts() -> None:
+    """Ten years' due documents are thousands of items, each with an appraisal form: the
+    page shows ``LIST_PAGE`` of them (3 MB of HTML for 1 923 before), counting them all."""
+    sweep = _open_sweep(*_many(2 * LIST_PAGE + 5))
+    html = _sweep_html(sweep)
+    assert html.count('<article class="sweep-item"') == LIST_PAGE
+    assert f"{2 * LIST_PAGE + 5} 个条目" in html
+    assert f"这一页是第 1–{LIST_PAGE} 个条目" in html
+    assert 'href="/ui/sweeps/s1?page=3#items"' in html
+    assert f'id="item-{LIST_PAGE:04d}"' not in html
+
+    third = sweep_page(_person("compliance"), sweep, page=3)
+    assert [line.item.document_id for line in third.shown] == [
+        f"{n:04d}" for n in range(2 * LIST_PAGE, 2 * LIST_PAGE + 5)]
+    assert third.undecided == 2 * LIST_PAGE + 5
+
+
+def test_an_appraisal_or_a_link_to_an_item_opens_the_page_holding_it() -> None:
+    """The redirect after an appraisal (``at=item-…``) and a document's link to its item
+    (``?item=``) land where the item is, not on the first page."""
+    sweep = _open_sweep(*_many(2 * LIST_PAGE + 5))
+    person = _person("compliance")
+    assert sweep_page(person, sweep, at=f"item-{LIST_PAGE + 1:04d}").page == 2
+    assert sweep_page(person, sweep, item=f"{2 * LIST_PAGE + 4:04d}").page == 3
+    assert sweep_page(person, sweep, item="unknown").page == 1
+    assert sweep_page(person, sweep, page=99).page == 3
+    assert sweep_url("s1", at="0201") == "/ui/sweeps/s1?item=0201#item-0201"
