@@ -272,9 +272,8 @@ class SweepsRepository(Repository):
 
     async def set_state(self, sweep_id: str, document_ids: Collection[str], state: ItemState,
                         *, new_disposal_due: date | None = None) -> None:
-        if not document_ids:
-            return
-        await self.conn.execute(sweep_items.update().where(
-            sweep_items.c.sweep_id == sweep_id,
-            sweep_items.c.document_id.in_(list(document_ids)),
-        ).values(state=state, new_disposal_due=new_disposal_due))
+        for chunk in chunks(document_ids):
+            await self.conn.execute(sweep_items.update().where(
+                sweep_items.c.sweep_id == sweep_id,
+                sweep_items.c.document_id.in_(chunk),
+            ).values(state=state, new_disposal_due=new_disposal_due))
