@@ -26,6 +26,7 @@ import asyncio
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import time
 import uuid
@@ -280,11 +281,17 @@ class DirectoryObjectStore(PutEitherWay):
 
     def _head(self, key: str) -> ObjectInfo | None:
         path = self._data_path(key)
-        if not path.is_file():
+        # One stat, not is_file() then stat(): a delete between the two (the destruction
+        # executor's, while the fixity check or a reader looks) raised instead of "none".
+        try:
+            found = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if not stat.S_ISREG(found.st_mode):
             return None
         sidecar = self._read_sidecar(key)
         return ObjectInfo(
-            size=path.stat().st_size,
+            size=found.st_size,
             content_type=sidecar.content_type if sidecar else DEFAULT_CONTENT_TYPE,
             sha256=sidecar.sha256 if sidecar else None,
             retain_until=sidecar.retain_until if sidecar else None,
