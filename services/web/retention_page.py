@@ -203,6 +203,11 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
     return lines
 
 
+FOLDED_CHOICES = 20
+"""More documents than this for a register are listed folded (``<details>``), all ticked:
+a sweep of ten years approves thousands, and the button sat under a page of boxes."""
+
+
 @dataclass(frozen=True)
 class SweepPage:
     sweep: Sweep
@@ -223,6 +228,16 @@ class SweepPage:
     """The page of items shown, ``LIST_PAGE`` a page: a sweep of ten years' due documents
     is thousands of items, each with its appraisal form."""
     pager: Pager = field(default_factory=Pager)
+
+    @property
+    def ready(self) -> int:
+        """The documents a register may take now: neither held nor out on loan."""
+        return sum(1 for line in self.destroyable
+                   if not (line.item.held or line.item.on_loan))
+
+    @property
+    def folded(self) -> bool:
+        return len(self.destroyable) > FOLDED_CHOICES
 
     @property
     def shown(self) -> list[ItemLine]:

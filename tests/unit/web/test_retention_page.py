@@ -26,6 +26,7 @@ from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     CATEGORIES,
     DECISION_NAMES,
+    FOLDED_CHOICES,
     MISSING_NAMES,
     abilities,
     destroyed_lines,
@@ -453,3 +454,19 @@ def test_an_appraisal_or_a_link_to_an_item_opens_the_page_holding_it() -> None:
     assert sweep_page(person, sweep, item="unknown").page == 1
     assert sweep_page(person, sweep, page=99).page == 3
     assert sweep_url("s1", at="0201") == "/ui/sweeps/s1?item=0201#item-0201"
+
+
+def test_a_register_of_many_documents_is_offered_folded_all_ticked() -> None:
+    """R6: a sweep of ten years approves thousands; the form says how many it takes and
+    folds the boxes away (each still ticked and sent), so the button is not pages down."""
+    many = [_item(f"{n:04d}") for n in range(FOLDED_CHOICES + 5)]
+    held = _item("9999", held=True)
+    html = _sweep_html(_approved_sweep(*many, held))
+    form = html[html.index('action="/ui/sweeps/s1/destruction"'):]
+    summary = (f"共 {FOLDED_CHOICES + 6} 件，可列入的 {FOLDED_CHOICES + 5} 件已全部选中；"
+               "展开可逐件取消")
+    assert f"<details><summary>{summary}</summary>" in form
+    assert form.count(" checked>") == FOLDED_CHOICES + 5
+    assert form.index("</details>") < form.index("编制销毁清册</button>")
+    few = _sweep_html(_approved_sweep(_item("0001")))
+    assert "<details><summary>共" not in few[few.index('action="/ui/sweeps/s1/destruction"'):]
