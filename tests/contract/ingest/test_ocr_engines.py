@@ -33,6 +33,7 @@ from services.ingest.extraction.engine import find_tessdata, page_orientation
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.extraction.turns import may_be_turned
 from tests.support.cer import character_error_rate, folded_error_rate
+from tests.support.ocr import ENGINES, MAX_HANDWRITTEN, MAX_PRINTED
 from tests.support.rendering import (
     LINES,
     NOTO_SANS_CJK,
@@ -54,10 +55,6 @@ from tests.support.rendering import (
 
 pytestmark = pytest.mark.ocr
 
-ENGINES: dict[str, Callable[[], OcrEngine]] = {"ppocr": PpOcrEngine, "tesseract": TesseractEngine}
-# Highest folded CER per page allowed: PP-OCR's target, and Tesseract's looser bound.
-MAX_PRINTED = {"ppocr": 0.003, "tesseract": 0.05}
-MAX_HANDWRITTEN = {"ppocr": 0.01, "tesseract": 0.3}
 SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
 LIMITS = ExtractionLimits()
 

@@ -5,7 +5,6 @@ across as one line however far apart its cells are (``extraction.columns``)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,10 @@ from services.ingest.extraction import (
     ExtractionLimits,
     OcrEngine,
     PageText,
-    TesseractEngine,
     extract_document,
 )
-from services.ingest.extraction.ppocr import PpOcrEngine
 from tests.support.cer import folded_error_rate
+from tests.support.ocr import ENGINES, MAX_PRINTED
 from tests.support.rendering import (
     render_side_by_side,
     render_table,
@@ -31,9 +29,6 @@ from tests.support.rendering import (
 
 pytestmark = pytest.mark.ocr
 
-ENGINES: dict[str, Callable[[], OcrEngine]] = {"ppocr": PpOcrEngine, "tesseract": TesseractEngine}
-# Highest folded CER per page (test_ocr_engines): PP-OCR's target, Tesseract's looser bound.
-MAX_PRINTED = {"ppocr": 0.003, "tesseract": 0.05}
 LIMITS = ExtractionLimits()
 
 
