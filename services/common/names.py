@@ -34,7 +34,14 @@ from services.common.models import (
     SecurityLevel,
 )
 from services.common.text import fold, folded_tokens, parts_apart
-from services.common.text_keys import amount_key, date_key, day_key, digits_of, typed_key
+from services.common.text_keys import (
+    amount_key,
+    chinese_number,
+    date_key,
+    day_key,
+    digits_of,
+    typed_key,
+)
 
 
 def category_spellings(catalogue_name: str) -> tuple[str, ...]:
@@ -191,20 +198,8 @@ _PLACE_RUN_ON = re.compile(
 which a page writes apart (E栋 停水通知): typed on, 栋 and 停 make a bigram the page has not."""
 
 
-_CHINESE_DIGITS = {char: value for value, char in enumerate("零一二三四五六七八九")}
 _CHINESE_BUILDING = re.compile(rf"^([一二三四五六七八九十]{{1,3}})(?=\s*(?:{_BUILDING_WORDS}))")
 """A building numbered in Chinese before its word (三栋, 十二号楼), as people say it."""
-
-
-def chinese_number(text: str) -> int | None:
-    """The value of a number from 1 to 99 written in Chinese characters (三, 十二, 二十,
-    二十五); None for anything else."""
-    tens, _, units = text.partition("十")
-    if "十" not in text:
-        return _CHINESE_DIGITS.get(text) or None if len(text) == 1 else None
-    if len(tens) > 1 or len(units) > 1 or "零" in text:
-        return None
-    return 10 * (_CHINESE_DIGITS[tens] if tens else 1) + (_CHINESE_DIGITS[units] if units else 0)
 
 
 def unit_in_words(folded: str) -> str | None:

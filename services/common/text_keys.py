@@ -116,12 +116,19 @@ _HAN_VALUES = {char: max(0, index - 1) for index, char in enumerate(_HAN_DIGITS)
 """Each Chinese numeral's digit: 〇 and 零 are 0, 一 is 1, … 九 is 9."""
 
 
-def _han_number(text: str) -> int:
-    """The value of 1-31 in Chinese numerals (五, 十, 十二, 二十, 三十一)."""
+def chinese_number(text: str) -> int | None:
+    """The value of a number from 1 to 99 written in Chinese numerals (五, 十, 十二, 二十,
+    三十一: a day, a month, a building as people say it); None for anything else."""
     tens, ten, units = text.partition("十")
     if not ten:
-        return _HAN_VALUES[text]
-    return 10 * (_HAN_VALUES[tens] if tens else 1) + (_HAN_VALUES[units] if units else 0)
+        tens, units = "", text
+    if len(tens) > 1 or len(units) > 1 or not (ten or units):
+        return None
+    digits = [_HAN_VALUES.get(char) for char in tens + units]
+    if None in digits or 0 in digits:  # not a numeral, or 〇/零 where 十 stands for tens
+        return None
+    return (10 * (_HAN_VALUES[tens] if tens else 1) if ten else 0) + (
+        _HAN_VALUES[units] if units else 0)
 
 
 def _month_key(year: str | int, month: str | int) -> str | None:
@@ -132,12 +139,13 @@ def _month_key(year: str | int, month: str | int) -> str | None:
 def _han_keys(match: re.Match[str]) -> Iterator[str]:
     """The month's key and, when it names one, the day's (``_HAN_DATE``)."""
     year = "".join(str(_HAN_VALUES[char]) for char in match.group(1))
-    month = _han_number(match.group(2))
-    if key := _month_key(year, month):
-        yield key
-    if match.group(3):
+    month = chinese_number(match.group(2))
+    if month is None or not (key := _month_key(year, month)):
+        return
+    yield key
+    if match.group(3) and (day := chinese_number(match.group(3))):
         with contextlib.suppress(ValueError):  # 二〇二三年二月三十日 is no day
-            yield date(int(year), month, _han_number(match.group(3))).strftime("%Y%m%d")
+            yield date(int(year), month, day).strftime("%Y%m%d")
 
 
 def date_spans(folded: str) -> Iterator[TokenSpan]:

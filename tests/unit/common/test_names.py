@@ -118,7 +118,7 @@ def test_a_building_is_read_as_staff_write_it(typed: str, building: str) -> None
     assert building_named(typed) == building
 
 
-@pytest.mark.parametrize("typed", ["五", "王栋", "B-1204"])
+@pytest.mark.parametrize("typed", ["五", "王栋", "B-1204", "甲十栋", "百十栋", "十甲号楼"])
 def test_what_names_no_building_is_refused(typed: str) -> None:
     with pytest.raises(ValueError, match="is not a building"):
         building_named(typed)

@@ -16,6 +16,7 @@ from services.common.text import (
 )
 from services.common.text_keys import (
     MIN_WRAPPED_NUMBER_DIGITS,
+    chinese_number,
     day_key,
     digits_of,
     index_keys,
@@ -343,3 +344,14 @@ def test_a_search_word_that_is_a_plate_or_a_flat_is_matched_as_its_key(
 def test_keys_come_each_once() -> None:
     assert index_keys(fold("¥12,500.00 ¥12,500.00 粤B·7K2Q9 粤B7K2Q9")) == [
         "12,500", "12500", "粤b7k2q9"]
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("三十一", 31), ("九十九", 99),
+    ("零", None), ("〇", None), ("十零", None), ("", None), ("甲", None), ("甲十", None),
+    ("十甲", None), ("百十", None), ("一百", None), ("二二", None),
+])
+def test_a_number_in_chinese_numerals_is_read_or_none(written: str, value: int | None) -> None:
+    """One reader for days, months and buildings said in Chinese numerals; what is not
+    one is None, never an error (a building typed 甲十栋 was a KeyError)."""
+    assert chinese_number(written) == value
