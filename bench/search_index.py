@@ -152,15 +152,15 @@ def query_params(q: str, number: int, *, filtered: bool) -> dict[str, Any]:
 def _tantivy_engine(index: TantivyIndex) -> dict[str, Timed]:
     """The engine calls ``TantivyIndex.search`` makes, timed without the Python around them."""
     async def engine_query(query: SearchQuery) -> float:
-        searcher, terms = index.searcher(), query.terms()
+        searcher, terms = index.searcher(), query.terms(index.synonyms)
         started = clock()
-        find_matches(searcher, query, terms, ACCESS)
+        find_matches(searcher, query, terms, ACCESS, index.synonyms)
         return clock() - started
 
     async def engine_query_and_facets(query: SearchQuery) -> float:
-        searcher, terms = index.searcher(), query.terms()
+        searcher, terms = index.searcher(), query.terms(index.synonyms)
         started = clock()
-        found = find_matches(searcher, query, terms, ACCESS)
+        found = find_matches(searcher, query, terms, ACCESS, index.synonyms)
         facet_counts(searcher, found.counted)
         return clock() - started
 

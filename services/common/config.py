@@ -103,6 +103,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     backup_s3_secret_key: str | None = None
     metrics_token: Key | None = None
     time_zone: ZoneInfo = COMPANY_ZONE
+    synonyms_file: Path | None = None
 
     @property
     def max_upload_bytes(self) -> int:

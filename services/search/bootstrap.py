@@ -33,16 +33,20 @@ from services.search.reindex import Reindexer
 from services.search.service import SearchService
 from services.search.sources import SERVICE, IngestText
 from services.search.store import CursorStore
+from services.search.synonyms import configured_synonyms
 
 log = logging.getLogger("archive.search")
 
 
 def open_index(settings: Settings) -> SearchIndex:
-    """The configured index; opens nothing until ``ensure``."""
+    """The configured index, its searches' words matched with the configured synonyms
+    (``ARCHIVE_SYNONYMS_FILE``); opens nothing until ``ensure``."""
+    synonyms = configured_synonyms(settings.synonyms_file)
     if settings.elasticsearch_url:
         return ElasticsearchIndex.from_url(settings.elasticsearch_url,
-                                           alias=settings.elasticsearch_index)
-    return TantivyIndex(embedded_directory(settings))
+                                           alias=settings.elasticsearch_index,
+                                           synonyms=synonyms)
+    return TantivyIndex(embedded_directory(settings), synonyms=synonyms)
 
 
 async def ensured_index(index: SearchIndex) -> None:

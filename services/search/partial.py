@@ -26,8 +26,11 @@ backends answer in two classes:
   lone 年, 的 or digit) is no piece: it is in too many documents to say anything, and
   年, 月 and 日 together made every dated letter a partial match of any date. A shorter
   term (``停车位``, ``A-1201``, ``修``) stays one piece, matched whole as in a full
-  match, so ``中国人`` never finds 中国的外国人 and ``A-1201``
-  never finds A座 1201室. Of the first ``MAX_PIECES`` distinct pieces of the query, a
+  match, so ``中国人`` never finds 中国的外国人 and ``A-1201`` never finds A座 1201室. A
+  piece is matched with its synonyms (``services.search.synonyms``), and a piece of a
+  group's word with the word's synonyms (产权 and 权人 of ``入住产权人`` are found where a
+  letter writes 业主, so the letter 业主办理入住 holds three of its four pieces, as one
+  writing 产权人办理入住 does). Of the first ``MAX_PIECES`` distinct pieces of the query, a
   partial match holds at least ``minimum_pieces(n)``, and every quoted phrase exactly:
   quotes keep a phrase exact in either class. A query whose pieces must all be there
   has no partial matches.
@@ -57,6 +60,7 @@ import msgspec
 from services.common.text import TokenSpan, is_cjk, token_spans
 from services.common.text_keys import dates_in_words
 from services.search.query import QueryTerm, SearchQuery, make_term
+from services.search.synonyms import NO_SYNONYMS, Synonyms
 
 FEW_FULL_MATCHES = 20
 """Partial matches are added when fewer documents than this hold every term."""
@@ -120,9 +124,9 @@ def minimum_pieces(count: int) -> int:
     return max(2, -(-count * PARTIAL_SHARE_PERCENT // 100))
 
 
-def _split(term: QueryTerm) -> list[tuple[QueryTerm, int, int]]:
+def _split(term: QueryTerm, synonyms: Synonyms) -> list[tuple[QueryTerm, int, int]]:
     """The term's pieces in order, each with its ``[start, end)`` in ``term.text``
-    (module docstring: what a piece is)."""
+    (module docstring: what a piece is), each with its ``synonyms``."""
     text = term.text
     dates = dates_in_words(text)
     bounds: list[list[int]] = []
@@ -140,14 +144,28 @@ def _split(term: QueryTerm) -> list[tuple[QueryTerm, int, int]]:
         else:
             bounds.append([span.start, span.end])
         word_before = word
+    words = synonyms.words_at(text)
     pieces = []
     for start, end in bounds:
         if end - start == 1:  # 年, 的, 3: in too many documents to say anything
             continue
-        piece = make_term(text[start:end], lone_cjk=term.lone_cjk)
+        piece = make_term(text[start:end], lone_cjk=term.lone_cjk, synonyms=synonyms)
         if piece is not None:
-            pieces.append((piece, start, end))
+            pieces.append((_with_word_synonyms(piece, start, end, words), start, end))
     return pieces
+
+
+def _with_word_synonyms(piece: QueryTerm, start: int, end: int,
+                        words: list[tuple[int, int, tuple[str, ...]]]) -> QueryTerm:
+    """The piece at ``[start, end)``, also found where a document writes a synonym of the
+    group's word it stands in: 产权 and 权人 of 产权人 where it writes 业主, so that the
+    pieces of a word count alike whichever word of its group a document writes."""
+    around = [other for word_start, word_end, others in words
+              if word_start <= start and end <= word_end for other in others]
+    added = [made for made in map(make_term, around)
+             if made is not None and made not in piece.synonyms]
+    return msgspec.structs.replace(piece, synonyms=piece.synonyms + tuple(added)) if added \
+        else piece
 
 
 def _counts(text: str, span: TokenSpan, word_end: int) -> bool:
@@ -170,14 +188,16 @@ def _neighbours(pieces: list[tuple[QueryTerm, int, int]]) -> list[Pair]:
     return pairs
 
 
-def partial_match(terms: Sequence[QueryTerm]) -> PartialMatch | None:
-    """How ``terms`` find partial matches, or None when they have none (module docstring)."""
+def partial_match(terms: Sequence[QueryTerm], synonyms: Synonyms = NO_SYNONYMS
+                  ) -> PartialMatch | None:
+    """How ``terms`` find partial matches, or None when they have none (module docstring);
+    a piece is matched with its ``synonyms`` too, as a term is."""
     pieces: dict[QueryTerm, None] = {}
     pairs: dict[Pair, None] = {}
     for term in terms:
         if term.quoted:
             continue
-        split = _split(term)
+        split = _split(term, synonyms)
         if len({piece for piece, _, _ in split}) < SPLIT_FROM:
             pieces[term] = None
             continue

@@ -37,6 +37,7 @@ from services.common.errors import ValidationFailed
 from services.common.models import BUILDING_RE, HOUSEHOLD_RE, Category
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
+from services.search.synonyms import NO_SYNONYMS, Synonyms
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _CLOSING_ONLY = frozenset("”」』")
@@ -58,6 +59,9 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     its hyphen (``a0301``) or in an address's words (``3栋1104室``, ``三栋1104``) as the
     code (``a-0301``, ``3-1104``); a licence plate or a flat in words as its key
     (``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``).
+    ``synonyms``: the term written with other words of the same meaning
+    (``services.search.synonyms``: ``厨房漏水`` is also ``厨房渗水``), each matched as a term
+    of its own and weighing less than the term as typed; none for a quoted phrase.
     """
 
     text: str
@@ -66,6 +70,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     lone_cjk: bool
     quoted: bool = False
     also: str | None = None
+    synonyms: tuple[QueryTerm, ...] = ()
 
     @property
     def also_tokens(self) -> tuple[str, ...]:
@@ -78,16 +83,18 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
         return self.unigrams if self.lone_cjk else self.bigrams
 
 
-def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
-              ) -> QueryTerm | None:
+def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None,
+              synonyms: Synonyms = NO_SYNONYMS) -> QueryTerm | None:
     """The term of folded text, or None when it holds nothing to search for.
 
     ``lone_cjk`` overrides the detection: a piece of a term is matched in the same fields
-    as the term it comes from (``services.search.partial``).
+    as the term it comes from (``services.search.partial``). ``synonyms``: the groups
+    whose other words the term is matched with too (not a quoted one).
     """
     bigrams = tuple(folded_tokens(folded))
     if not bigrams:
         return None
+    others = () if quoted else synonyms.others(folded)
     return QueryTerm(
         text=folded,
         bigrams=bigrams,
@@ -95,6 +102,7 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
         also=spelled_otherwise(folded),
+        synonyms=tuple(term for term in map(make_term, others) if term is not None),
     )
 
 
@@ -131,12 +139,13 @@ def _words(unquoted: str) -> list[tuple[str, bool]]:
     return [(word, False) for word in numbers_rejoined(unquoted.split())]
 
 
-def parse_terms(q: str) -> tuple[QueryTerm, ...]:
-    """The terms of a query string; empty for a blank query (which matches everything)."""
+def parse_terms(q: str, synonyms: Synonyms = NO_SYNONYMS) -> tuple[QueryTerm, ...]:
+    """The terms of a query string, each with its ``synonyms``; empty for a blank query
+    (which matches everything)."""
     if len(q) > MAX_QUERY_CHARS:
         raise ValidationFailed(f"the query is longer than {MAX_QUERY_CHARS} characters",
                                code="query_too_long")
-    terms = tuple(term for term in (make_term(text, quoted=quoted)
+    terms = tuple(term for term in (make_term(text, quoted=quoted, synonyms=synonyms)
                                     for text, quoted in _chunks(fold(q))) if term is not None)
     if not terms and q.strip():
         raise ValidationFailed("the query has no letters, digits or characters to search for",
@@ -178,9 +187,9 @@ class SearchQuery(SearchRequest):
         if self.year is not None and not 1000 <= self.year <= 9999:
             raise ValidationFailed("year must have four digits", code="invalid_year")
 
-    def terms(self) -> tuple[QueryTerm, ...]:
-        """The parsed terms of ``q`` (module docstring)."""
-        return parse_terms(self.q)
+    def terms(self, synonyms: Synonyms = NO_SYNONYMS) -> tuple[QueryTerm, ...]:
+        """The parsed terms of ``q`` (module docstring), matched with ``synonyms`` too."""
+        return parse_terms(self.q, synonyms)
 
     @property
     def offset(self) -> int:

@@ -72,6 +72,7 @@ from services.search.index.models import (
 from services.search.index.protocol import INDEX_MISSING, Rebuild
 from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
+from services.search.synonyms import DEFAULT_SYNONYMS, Synonyms
 
 log = logging.getLogger("archive.search.index")
 
@@ -163,18 +164,21 @@ class ElasticsearchIndex:
     """``SearchIndex`` on Elasticsearch (module docstring)."""
 
     def __init__(self, client: AsyncElasticsearch, *, alias: str = ALIAS,
-                 analysis: int = ANALYSIS) -> None:
+                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> None:
         self._client = client
+        self.synonyms = synonyms
+        """The words a search's words are matched with too."""
         self.alias = alias
         self._url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._analysis = analysis
         self._rebuild: str | None = None
 
     @classmethod
-    def from_url(cls, url: str, *, alias: str, request_timeout_s: float = 10.0
-                 ) -> ElasticsearchIndex:
+    def from_url(cls, url: str, *, alias: str, request_timeout_s: float = 10.0,
+                 synonyms: Synonyms = DEFAULT_SYNONYMS) -> ElasticsearchIndex:
         """The production client: plain ``AsyncElasticsearch`` (opens nothing yet)."""
-        return cls(AsyncElasticsearch(url, request_timeout=request_timeout_s), alias=alias)
+        return cls(AsyncElasticsearch(url, request_timeout=request_timeout_s), alias=alias,
+                   synonyms=synonyms)
 
     # -- indices, template, alias -----------------------------------------------------
 
@@ -350,13 +354,13 @@ class ElasticsearchIndex:
     async def search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         """Full matches, then, when fewer than ``FEW_FULL_MATCHES`` hold every term, the
         partial ones (``services.search.partial``): a second request."""
-        terms = query.terms()
+        terms = query.terms(self.synonyms)
         body = await self._search(search_body(query, terms, access))
         full = Highlighter(terms)
         found: list[tuple[dict[str, Any], Highlighter, Match]] = [
             (raw, full, "all") for raw in body["hits"]["hits"]]
         total = int(body["hits"]["total"]["value"])
-        partial = partial_match(terms)
+        partial = partial_match(terms, self.synonyms)
         window = None if partial is None else partial_page(query, total)
         if partial is not None and window is not None:
             offset, size = window

@@ -52,6 +52,7 @@ from services.search.partial import (
     PartialMatch,
 )
 from services.search.query import QueryTerm, SearchQuery
+from services.search.synonyms import SYNONYM_SCORE
 
 SOURCE_FIELDS = [
     "document_id", "archive_no", "household", "category", "filed_at", "restricted", "original",
@@ -133,6 +134,16 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
+    """The term in the title, an identifier or a readable body, or one of its synonyms
+    there (``QueryTerm.synonyms``), which scores ``SYNONYM_SCORE`` whatever its BM25."""
+    synonyms = [{"constant_score": {"filter": _spelled(synonym, body_readable),
+                                    "boost": SYNONYM_SCORE}} for synonym in term.synonyms]
+    exact = _spelled(term, body_readable)
+    return {"bool": {"minimum_should_match": 1, "should": [exact, *synonyms]}} if synonyms \
+        else exact
+
+
+def _spelled(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     # Another spelling (``QueryTerm.also``): a number's or a day's digits, a unit code's
     # hyphen, a key (a plate joined, a flat as said), matched where the keys stand (no
     # ``.chars``: a plate's province character is alone in its key, so a unigram there).

@@ -228,7 +228,8 @@ class Highlighter:
 
     def __init__(self, terms: Sequence[QueryTerm]) -> None:
         also = [make_term(term.also) for term in terms if term.also]
-        self._terms = [_Term(term) for term in (*terms, *also) if term is not None]
+        synonyms = [synonym for term in terms for synonym in term.synonyms]
+        self._terms = [_Term(term) for term in (*terms, *also, *synonyms) if term is not None]
 
     def snippets(self, body: str, *, folded: FoldedText | None = None) -> list[str]:
         """Up to ``SNIPPETS_PER_HIT`` HTML snippets of ``body`` with the terms marked.

@@ -41,6 +41,7 @@ from services.search.index.protocol import INDEX_MISSING, Rebuild
 from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
 from services.search.index.tantivy_search import hit_count, search_page
 from services.search.query import SearchQuery
+from services.search.synonyms import DEFAULT_SYNONYMS, Synonyms
 
 CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
@@ -196,12 +197,13 @@ class TantivyIndex:
 
     ``writer_heap_bytes`` is Tantivy's indexing memory budget per generation; ``analysis``
     the version recorded in the generations it makes (``ANALYSIS``; another only in tests
-    of an upgrade).
+    of an upgrade); ``synonyms`` the words a search's words are matched with too.
     """
 
     def __init__(self, directory: Path, *, writer_heap_bytes: int = 50_000_000,
-                 analysis: int = ANALYSIS) -> None:
+                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> None:
         self._directory = directory
+        self.synonyms = synonyms
         self._heap_bytes = writer_heap_bytes
         self._analysis = analysis
         self._lock = threading.Lock()
@@ -340,7 +342,7 @@ class TantivyIndex:
     def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         generation = self._live_generation()
         with _tantivy_errors(generation.path, "be searched"):
-            return search_page(generation.searcher(), query, access)
+            return search_page(generation.searcher(), query, access, self.synonyms)
 
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""

@@ -54,6 +54,7 @@ from services.search.partial import (
     PartialMatch,
 )
 from services.search.query import QueryTerm, SearchQuery
+from services.search.synonyms import SYNONYM_SCORE
 
 
 class Display(Struct):
@@ -163,6 +164,18 @@ def _matching(field: str, tokens: tuple[str, ...]) -> tantivy.Query:
 
 
 def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
+    """The term in ``field`` (``_spelled_in``), or one of its synonyms
+    (``QueryTerm.synonyms``), which scores ``SYNONYM_SCORE`` whatever its BM25."""
+    found = _spelled_in(field, term)
+    if not term.synonyms:
+        return found
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, found), *(
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(_spelled_in(field, synonym),
+                                                               SYNONYM_SCORE))
+        for synonym in term.synonyms)])
+
+
+def _spelled_in(field: str, term: QueryTerm) -> tantivy.Query:
     """The term's tokens at consecutive positions in ``field`` (or its ``_chars`` twin),
     or those of its other spelling (``QueryTerm.also``) in ``field``, where the keys stand
     too (a plate's province character is alone in its key, so a unigram there)."""
@@ -198,7 +211,7 @@ def _term_clauses(term: QueryTerm, access: AccessFilter
     """The term must be found (``_found``); a title match scores more."""
     # A Should beside Musts only scores: Tantivy seeks it for the documents the Musts
     # match, and skips it where nothing is scored (counts, facets).
-    title = tantivy.Query.boost_query(_term_in("title", term), TITLE_BOOST)
+    title = tantivy.Query.boost_query(_spelled_in("title", term), TITLE_BOOST)
     return [(tantivy.Occur.Must, _found(term, access)), (tantivy.Occur.Should, title)]
 
 

@@ -41,6 +41,7 @@ from services.search.partial import (
     partial_page,
 )
 from services.search.query import QueryTerm, SearchQuery
+from services.search.synonyms import Synonyms
 
 
 def _stored_bytes(document: tantivy.Document, field: str) -> bytes:
@@ -166,16 +167,17 @@ class EngineMatches(NamedTuple):
 
 
 def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[QueryTerm, ...],
-                 access: AccessFilter) -> EngineMatches:
+                 access: AccessFilter, synonyms: Synonyms) -> EngineMatches:
     """The engine's part of a search: the full matches, then, when fewer than
-    ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``)."""
+    ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``),
+    their pieces matched with ``synonyms`` too, as ``terms`` are."""
     by_newest = query.sort == "newest" or not terms
     full = build_query(query, terms, access)
     found, total = _top(searcher, full, offset=query.offset, limit=query.size,
                         by_newest=by_newest)
     page: list[tuple[Any, tantivy.DocAddress, Match]] = [
         (key, address, "all") for key, address in found[: query.size]]
-    partial = partial_match(terms)
+    partial = partial_match(terms, synonyms)
     window = None if partial is None else partial_page(query, total)
     if partial is None or window is None:
         return EngineMatches(page, total, full, None)
@@ -226,12 +228,13 @@ def _facets(aggregations: dict[str, Any]) -> Facets:
     return Facets(category=counts["category"], household=counts["household"], year=counts["year"])
 
 
-def search_page(searcher: tantivy.Searcher, query: SearchQuery, access: AccessFilter
-                ) -> SearchResult:
-    """One page of hits with their snippets, the total and the facets, within ``access``."""
-    terms = query.terms()
+def search_page(searcher: tantivy.Searcher, query: SearchQuery, access: AccessFilter,
+                synonyms: Synonyms) -> SearchResult:
+    """One page of hits with their snippets, the total and the facets, within ``access``;
+    the query's words are matched with their ``synonyms`` too."""
+    terms = query.terms(synonyms)
     by_newest = query.sort == "newest" or not terms
-    found = find_matches(searcher, query, terms, access)
+    found = find_matches(searcher, query, terms, access, synonyms)
     highlighters = {"all": Highlighter(terms), "partial": Highlighter(
         found.partial.marked if found.partial is not None else ())}
     hits = [

@@ -24,6 +24,7 @@ from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument
 from services.search.index.protocol import SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
+from services.search.synonyms import DEFAULT_SYNONYMS, Synonyms
 from tests.fixtures.elasticsearch import osmem_client, unique_alias
 
 BACKENDS = ["tantivy", "elasticsearch-osmem", "elasticsearch-container"]
@@ -33,7 +34,8 @@ ORDINARY = AccessFilter(clearance="ordinary")
 
 IndexOpener = Callable[..., SearchIndex]
 """Opens (does not ensure) an index of the test's backend on the test's storage, made by
-the given ``analysis`` version (default: this version's)."""
+the given ``analysis`` version (default: this version's), matching ``synonyms`` (default:
+the default groups)."""
 
 
 @dataclass
@@ -104,11 +106,11 @@ async def open_index(storage: Storage) -> AsyncIterator[IndexOpener]:
     the archive opens it again after an upgrade; each is closed afterwards."""
     opened: list[SearchIndex] = []
 
-    def opener(analysis: int = ANALYSIS) -> SearchIndex:
-        made = (TantivyIndex(storage.directory, analysis=analysis)
+    def opener(analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> SearchIndex:
+        made = (TantivyIndex(storage.directory, analysis=analysis, synonyms=synonyms)
                 if storage.backend == "tantivy"
                 else ElasticsearchIndex(storage.client(), alias=storage.alias,
-                                        analysis=analysis))
+                                        analysis=analysis, synonyms=synonyms))
         opened.append(made)
         return made
 
