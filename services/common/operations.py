@@ -1,7 +1,7 @@
 """Who does what in handovers (移交, O1), transfers out (移出), the yearly statistics (O2),
-catalogues (D3) and the occupants history (D2, D3): one list of roles, applied by the
-registry's routes and by the staff pages to decide which pages, forms and navigation
-entries a person sees (the registry decides every move again)."""
+the audit log (O4), catalogues (D3) and the occupants history (D2, D3): one list of roles,
+applied by the registry's routes and by the staff pages to decide which pages, forms and
+navigation entries a person sees (the registry decides every move again)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ compliance officer (档案室负责人) who appraises and destroys, and the dire
 approves; the registers of that work already count, as redacted rows, the documents above
 their clearance. Not the admin, whose role is accounts and configuration with "no
 implicit right to read confidential files"."""
+AUDIT_READERS = ("compliance", "admin")
+"""Who reads the whole audit log (O4: ``GET /registry/audit``, the 审计日志 page); anyone
+else sees their own entries about a document, on its page."""
 CATALOGUE_READERS = ("archivist", "compliance", "admin")
 """Who compiles and prints catalogues and labels: the archive's own people (档案管理员,
 档案室负责人) and the administrator. Titles still follow each reader's clearance."""

@@ -22,6 +22,7 @@ from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart, provided
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
+from services.web.audit_api import AuditPages
 from services.web.badges_api import BadgePages
 from services.web.cookies import PageCookies
 from services.web.corrections_api import CorrectionPages
@@ -70,7 +71,7 @@ def build(ctx: Context) -> ServicePart:
             SignInPages, ReadingPages, HouseholdPages, OccupancyCorrectionPages, LoanPages,
             StatisticsPages, RetentionPages, SweepPages, DestructionPages, HoldPages,
             ReviewPages, IngestPages, UserAdminPages, OwnAccountPages, HandoverPages,
-            CataloguePages, InventoryPages, CorrectionPages, BadgePages,
+            CataloguePages, InventoryPages, CorrectionPages, BadgePages, AuditPages,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         middleware=[DefineMiddleware(PageCookies, csrf_secret=csrf_secret, codec=ctx.codec)],

@@ -37,6 +37,7 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
+from services.web.audit_page import ACTION_NAMES
 from services.web.links import (
     address,
     destruction_url,
@@ -123,31 +124,6 @@ class DocumentPage:
     destruction_status_name: str = ""
     decision_name: str = ""
     """The appraisers' decision on its sweep item, in words, once two have agreed."""
-
-
-ACTION_NAMES = {
-    "filed": "归档", "list": "检索", "read": "查看目录", "read_text": "阅读内容",
-    "download": "下载原件", "correction_requested": "申请更正",
-    "corrected": "更正", "correction_rejected": "驳回更正",
-    "correction_withdrawn": "撤回更正", "text_revised": "重新识别文字",
-    "fixity_finding": "四性检测发现问题",
-    "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
-    "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
-    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_past_due": "超期提醒",
-    "loan_escalated": "超期上报",
-    "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
-    "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
-    "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
-    "sweep_item_no_longer_due": "不再到期，移出清理清单",
-    "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
-    "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
-    "placed_after_upgrade": "升级后按归档日期归位",
-}
-"""O4: the audit actions about a document by the names staff use (a refusal carries the
-action asked for, under its success's name: ``read_text``, ``correction_requested``);
-an action not named here shows as coded. The page translates them in the message context
-"audit trail": an entry tells what happened ("lent out"), while a button with the same
-Chinese word asks for it ("Lend out")."""
 
 
 APPROVED_CORRECTION = "批准更正"

@@ -30,6 +30,9 @@ class Limits:
     """A person's or an organisation's name."""
     label: int = MAX_LABEL
     """A building, room, cabinet or box."""
+    document: int = 80
+    """A document named as typed (the audit log page): an archive number (档号) is shorter,
+    an id is 32 characters."""
     location: int = 300
     """The four labels in one line, parted by ``/``: each label is checked against its limit
     once the parts are stripped, so the line leaves room for spaces around the ``/``."""

@@ -13,7 +13,12 @@ from services.common.auth import ACCOUNT_ADMINS, Principal
 from services.common.contracts.corrections import CORRECTION_READERS
 from services.common.filing import FILERS, TEXT_CORRECTORS
 from services.common.inventory import INVENTORY_READERS
-from services.common.operations import CATALOGUE_READERS, HANDOVER_READERS, STATISTICS_READERS
+from services.common.operations import (
+    AUDIT_READERS,
+    CATALOGUE_READERS,
+    HANDOVER_READERS,
+    STATISTICS_READERS,
+)
 from services.common.retention import RETENTION_READERS
 from services.web.forms import csrf_token
 from services.web.session import HOME_PATH, page_of, sends_form
@@ -28,6 +33,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "handovers": HANDOVER_READERS,
     "catalogues": CATALOGUE_READERS,
     "accounts": ACCOUNT_ADMINS,
+    "audit": AUDIT_READERS,
 }
 """Each part and who opens it (``retention`` is retention and destruction, and legal holds;
 ``corrections`` the corrections waiting for approval and one's own)."""

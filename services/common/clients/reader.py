@@ -189,15 +189,18 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("GET", f"/registry/documents/{segment(document_id)}/audit",
                                list[AuditTrailEntry], token=token)
 
-    async def audit_log(self, token: str, *, after_seq: int, limit: int,
+    async def audit_log(self, token: str, *, after_seq: int = 0, limit: int,
                         username: str | None = None, action: str | None = None,
                         document_id: str | None = None, since: datetime | None = None,
-                        until: datetime | None = None) -> list[AuditRecord]:
-        """A page of the audit log (compliance, admin), oldest first after ``after_seq``,
-        the entries at ``since`` ≤ at < ``until`` matching every filter given."""
+                        until: datetime | None = None, newest_first: bool = False,
+                        before_seq: int | None = None) -> list[AuditRecord]:
+        """A page of the audit log (compliance, admin), the entries at ``since`` ≤ at <
+        ``until`` matching every filter given: oldest first after ``after_seq``, or
+        ``newest_first``, before ``before_seq`` when given."""
         filters = {"username": username, "action": action, "document_id": document_id,
                    "since": since.isoformat() if since else None,
-                   "until": until.isoformat() if until else None}
+                   "until": until.isoformat() if until else None,
+                   "before_seq": before_seq, "order": "newest" if newest_first else None}
         return await self.call("GET", "/registry/audit", list[AuditRecord], token=token,
                                params={"after_seq": after_seq, "limit": limit} | {
                                    name: value for name, value in filters.items()

@@ -378,6 +378,9 @@ class AuditRecord(Struct):
     detail: dict[str, AuditDetail]
     prev_hash: str
     hash: str
+    archive_no: str | None = None
+    """The archive number of the entry's document, where the reader may know of it (not in
+    the chain: the number a correction gave it since, D11, names it now)."""
 
 
 # --- change feed -------------------------------------------------------------------------

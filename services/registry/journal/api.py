@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
@@ -12,10 +12,11 @@ from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, Principal
 from services.common.contracts.registry import AuditRecord, AuditTrailEntry, FeedPage
+from services.common.operations import AUDIT_READERS
 from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
 from services.registry.journal.models import Anchored, AuditQuery, ChainReport
-from services.registry.journal.service import AUDIT_READERS, MAX_FEED_PAGE, JournalService
+from services.registry.journal.service import MAX_FEED_PAGE, JournalService
 
 
 class ChangesController(Controller):
@@ -47,15 +48,21 @@ class AuditController(Controller):
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
         after_seq: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
+        before_seq: Annotated[int | None, QueryParameter(ge=1, le=MAX_SEQ)] = None,
+        order: Annotated[Literal["oldest", "newest"], QueryParameter(
+            description="oldest first (page on with after_seq), or newest first (page on "
+                        "with before_seq)")] = "oldest",
         limit: PageLimit = 200,
     ) -> list[AuditRecord]:
         """Audit entries oldest first, by document, user, action and time (``since`` ≤ at
-        < ``until``; a time without zone is UTC); page on with ``after_seq``. Entries about
-        documents above the caller's clearance, and about households they may not know of
-        (D1), are redacted (counted, not named)."""
+        < ``until``; a time without zone is UTC); page on with ``after_seq``, or newest
+        first (``order=newest``) paging back with ``before_seq``. Entries about documents
+        above the caller's clearance, and about households they may not know of (D1), are
+        redacted (counted, not named); the others carry their document's archive number."""
         return await journal.entries(principal, AuditQuery(
             document_id=document_id, username=username, action=action, since=since,
-            until=until, after_seq=after_seq, limit=limit))
+            until=until, after_seq=after_seq, before_seq=before_seq, limit=limit,
+            newest_first=order == "newest"))
 
     @get("/verify", operation_id="verifyAuditChain")
     async def verify(self, journal: NamedDependency[JournalService]) -> ChainReport:

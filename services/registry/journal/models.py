@@ -45,6 +45,7 @@ class AuditQuery(Struct):
     since: datetime | None = None
     until: datetime | None = None
     after_seq: int = 0
+    before_seq: int | None = None
     limit: int = 200
     newest_first: bool = False
     covering_holds: list[HoldMoment] = msgspec.field(default_factory=list)

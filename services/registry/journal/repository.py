@@ -117,9 +117,12 @@ class JournalRepository(Repository):
             .limit(1)) is not None
 
     async def entries(self, filters: AuditQuery) -> list[AuditRecord]:
-        """Entries matching every given filter, from ``after_seq``, oldest first unless
-        ``newest_first``; each under its action's current name (``actions``)."""
+        """Entries matching every given filter, from ``after_seq`` (and before
+        ``before_seq``), oldest first unless ``newest_first``; each under its action's
+        current name (``actions``)."""
         statement = sa.select(audit_log).where(audit_log.c.seq > filters.after_seq)
+        if filters.before_seq is not None:
+            statement = statement.where(audit_log.c.seq < filters.before_seq)
         if filters.document_id is not None:
             about = audit_log.c.document_id == filters.document_id
             if filters.covering_holds:

@@ -46,6 +46,7 @@ from services.common.contracts.registry import (
     TextRevised,
 )
 from services.common.errors import ArchiveError, DependencyUnavailable, NotFound
+from services.common.operations import AUDIT_READERS
 from services.registry.access import (
     Catalogue,
     access_filter,
@@ -70,8 +71,6 @@ REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
 COUNTED_DETAIL = frozenset({"documents_recomputed", "documents_attached"})
 """What an entry about a household counts of the documents a change placed anew."""
-AUDIT_READERS = ("compliance", "admin")
-"""Who reads the whole audit log; anyone else sees their own entries about a document."""
 TRAIL_LIMIT = 200
 
 Knows = Callable[[str, datetime], bool]
@@ -118,7 +117,11 @@ class JournalService:
             found = await tx.journal.entries(query)
             shown = await hold_entries_for(tx, principal,
                                            await entries_for(tx.documents, principal, found))
-            return await household_entries_for(tx, principal, shown)
+            numbers = await tx.documents.archive_nos(list(dict.fromkeys(
+                entry.document_id for entry in shown if entry.document_id is not None)))
+            return await household_entries_for(tx, principal, [
+                msgspec.structs.replace(entry, archive_no=numbers.get(entry.document_id))
+                if entry.document_id is not None else entry for entry in shown])
 
     async def document_trail(self, principal: Principal, document_id: str
                              ) -> list[AuditTrailEntry]:

@@ -58,3 +58,24 @@ def test_the_audit_log_is_for_compliance_and_admins_and_its_chain_verifies(
     assert [(e["action"], e["username"]) for e in entries] == [("filed", "wang")]
     # two users created and logged in, the household and the filing, the staff's refusal
     assert (report["intact"], report["entries"]) == (True, 7)
+
+
+def test_the_audit_log_reads_newest_first_page_by_page_with_archive_numbers(
+        archive_server: ArchiveServer) -> None:
+    compliance = archive_server.add_user("qian", "compliance")
+    with archive_server.client(archive_server.service_token()) as client:
+        filed = [client.post("/registry/documents", json=document_body()).json()
+                 for _ in range(3)]
+    with archive_server.client(compliance) as client:
+        oldest = client.get("/registry/audit", params={"action": "filed"}).json()
+        newest = client.get("/registry/audit", params={
+            "action": "filed", "order": "newest", "limit": 2}).json()
+        older = client.get("/registry/audit", params={
+            "action": "filed", "order": "newest", "before_seq": newest[-1]["seq"]}).json()
+        refused = client.get("/registry/audit", params={"before_seq": 0})
+
+    numbers = [document["archive_no"] for document in filed]
+    assert [entry["archive_no"] for entry in oldest] == numbers
+    assert [entry["archive_no"] for entry in newest] == numbers[:0:-1]
+    assert [entry["archive_no"] for entry in older] == numbers[:1]
+    assert refused.status_code == 400

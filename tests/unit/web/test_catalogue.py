@@ -25,9 +25,9 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
+from services.web.audit_page import ACTION_NAMES, ALL_ACTION_NAMES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
 from services.web.document_page import (
-    ACTION_NAMES,
     APPROVED_CORRECTION,
     FIELD_NAMES,
     FINDING_NAMES,
@@ -94,7 +94,7 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
     missing = sorted(name for name in names
                      if (found := catalogue.get(name)) is None or not found.string)
     assert missing == []
-    told = {*ACTION_NAMES.values(), "人工校对文字", APPROVED_CORRECTION}
+    told = {*ALL_ACTION_NAMES.values(), "人工校对文字", APPROVED_CORRECTION}
     untold = sorted(name for name in told
                     if (found := catalogue.get(name, context=AUDIT)) is None
                     or not found.string)

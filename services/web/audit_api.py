@@ -1,0 +1,49 @@
+"""The audit log page's route (``/ui/audit``, ``audit_page``): compliance and admin only,
+anyone else gets the not-found page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
+
+from services.common.clients.reader import RegistryReader
+from services.common.errors import NotFound
+from services.web.audit_page import AUDIT_PAGE, audit_filters, audit_view, may_read
+from services.web.failures import page_token
+from services.web.page import Page
+
+
+class AuditPages(Controller):
+    path = "/audit"
+
+    @get("/", operation_id="auditPage")
+    async def audit(self, page: NamedDependency[Page],
+                    registry: NamedDependency[RegistryReader],
+                    user: FromQuery[str] = "", action: FromQuery[str] = "",
+                    document: FromQuery[str] = "",
+                    first_day: Annotated[str, QueryParameter(name="from")] = "",
+                    last_day: Annotated[str, QueryParameter(name="to")] = "",
+                    before: FromQuery[str] = "") -> Response[str]:
+        """The audit log, newest first, filtered as asked; what is wrong with the filters
+        (a day, an action, a document no one may see by that name) is said on the page."""
+        token = page_token(page.reader, may_read)
+        filters, problem = audit_filters(user=user, action=action, document=document,
+                                         first_day=first_day, last_day=last_day,
+                                         before=before)
+        entries = []
+        if not problem:
+            zone = page.pages.zone
+            try:
+                entries = await registry.audit_log(
+                    token, limit=AUDIT_PAGE + 1, username=filters.user or None,
+                    action=filters.action or None, document_id=filters.document or None,
+                    since=filters.since(zone), until=filters.until(zone),
+                    newest_first=True, before_seq=filters.before)
+            except NotFound:
+                problem = "unknown_document"
+        return page.render("audit.html", status_code=422 if problem else 200,
+                           view=audit_view(filters, entries, page.pages.zone),
+                           problem=problem)

@@ -1,0 +1,59 @@
+"""The audit log page (审计日志, O4) over HTTP, as a browser asks for it: the compliance
+officer reads who did what, newest first, by document archive number, user, action and
+day; a document above their clearance is counted, never named; anyone else is answered
+as if the page did not exist."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.registry.conftest import registered
+from tests.fixtures.app import ArchiveServer
+from tests.support.pages import signed_in
+
+
+def _rows(html: str) -> list[str]:
+    """Each entry's row, its tags dropped."""
+    body = html.split("<tbody", 1)[1] if "<tbody" in html else ""
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in re.findall(r"<tr role=\"row\"[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_the_compliance_officer_reads_who_did_what_newest_first(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("qian", "compliance", clearance="confidential")
+    archive_server.add_user("wang", "archivist")
+    ordinary = registered(archive_server, title="漏水投诉")
+    secret = registered(archive_server, title="绝密协议", security="secret")
+    with archive_server.client(archive_server.add_user("li", "staff")) as li:
+        assert li.get(f"/registry/documents/{ordinary['document_id']}/text").status_code \
+            in (200, 404)
+    qian = signed_in(archive_server.url, "qian")
+    archivist = signed_in(archive_server.url, "wang")
+
+    everything = qian.get("/ui/audit")
+    by_document = qian.get("/ui/audit", params={"document": ordinary["archive_no"]})
+    by_user = qian.get("/ui/audit", params={"user": "li", "action": "read_text"})
+    unknown = qian.get("/ui/audit", params={"document": "2030-nothing-0001"})
+    reversed_days = qian.get("/ui/audit", params={"from": "2030-03-02", "to": "2030-03-01"})
+    refused = archivist.get("/ui/audit")
+    qian.close()
+    archivist.close()
+
+    assert everything.status_code == 200, everything.text
+    rows = _rows(everything.text)
+    numbers = [int(row.split()[0]) for row in rows]
+    assert numbers == sorted(numbers, reverse=True)
+    assert any("归档" in row and ordinary["archive_no"] in row for row in rows)
+    assert not any(secret["archive_no"] in row for row in rows)
+    assert any("归档" in row and "（您无权知道的文件）" in row for row in rows)
+    assert 'href="/ui/audit"' in everything.text  # in the top bar
+    assert [row for row in _rows(by_document.text) if "归档" in row]
+    assert all(ordinary["archive_no"] in row for row in _rows(by_document.text))
+    assert all(" li" in f" {row}" and "阅读内容" in row for row in _rows(by_user.text))
+    assert unknown.status_code == 422
+    assert "没有档号为“2030-nothing-0001”的文件" in unknown.text
+    assert reversed_days.status_code == 422
+    assert "开始日期晚于结束日期" in reversed_days.text
+    assert refused.status_code == 404
+    assert 'href="/ui/audit"' not in refused.text

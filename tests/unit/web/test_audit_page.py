@@ -1,0 +1,116 @@
+"""The audit log page (services.web.audit_page): what the address asks for, and each entry
+as a person reads it, in both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.common.auth import Principal
+from services.common.contracts.registry import AuditRecord
+from services.web.audit_page import (
+    AUDIT_PAGE,
+    AuditFilters,
+    audit_filters,
+    audit_view,
+    may_read,
+)
+from tests.unit.web.conftest import LI, WANG, in_both_languages
+
+QIAN = Principal(username="qian", roles=("compliance",), department="archive")
+ROOT = Principal(username="root", roles=("admin",), department="it")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def entry(seq: int, action: str = "read_text", **fields: object) -> AuditRecord:
+    values: dict[str, object] = {
+        "seq": seq, "at": datetime(2030, 3, 1, 1, 30, tzinfo=UTC), "username": "li",
+        "action": action, "document_id": "d" * 32, "outcome": "allowed", "code": None,
+        "detail": {}, "prev_hash": "0" * 64, "hash": "1" * 64,
+        "archive_no": "2030-complaint-A-1201-0001"}
+    values.update(fields)
+    return AuditRecord(**values)  # type: ignore[arg-type]
+
+
+def asked(**typed: str) -> tuple[AuditFilters, str]:
+    fields = {"user": "", "action": "", "document": "", "first_day": "", "last_day": "",
+              "before": ""} | typed
+    return audit_filters(**fields)
+
+
+def test_the_page_is_the_compliance_officer_s_and_the_administrator_s() -> None:
+    assert may_read(QIAN)
+    assert may_read(ROOT)
+    assert not may_read(WANG)
+    assert not may_read(LI)
+
+
+def test_days_are_the_company_s_and_the_last_one_is_included() -> None:
+    filters, problem = asked(first_day="2030-03-01", last_day="2030-03-01")
+
+    assert problem == ""
+    assert filters.since(SHANGHAI) == datetime(2030, 3, 1, tzinfo=SHANGHAI)
+    assert filters.until(SHANGHAI) == datetime(2030, 3, 2, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ({"first_day": "2030-13-01"}, "not_a_day"),
+    ({"first_day": "2030-03-02", "last_day": "2030-03-01"}, "days_reversed"),
+    ({"action": "drop_table"}, "unknown_action"),
+])
+def test_what_cannot_be_asked_is_named_and_what_was_typed_kept(
+        typed: dict[str, str], problem: str) -> None:
+    filters, found = asked(user="li", **typed)
+
+    assert found == problem
+    assert filters.user == "li"
+
+
+def test_a_full_page_links_to_the_older_entries_with_the_same_filters() -> None:
+    filters, _ = asked(user="li", first_day="2030-03-01")
+    entries = [entry(seq) for seq in range(500, 500 - AUDIT_PAGE - 1, -1)]
+
+    view = audit_view(filters, entries, SHANGHAI)
+
+    assert len(view.rows) == AUDIT_PAGE
+    assert view.older_url == f"/ui/audit?user=li&from=2030-03-01&before={500 - AUDIT_PAGE + 1}"
+    assert view.newest_url is None
+    older = audit_view(AuditFilters(user="li", first_day=date(2030, 3, 1), before=401),
+                       entries[:3], SHANGHAI)
+    assert older.older_url is None
+    assert older.newest_url == "/ui/audit?user=li&from=2030-03-01"
+
+
+def test_each_entry_reads_in_words_with_its_document_by_its_archive_number() -> None:
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(3, "loan_issued", detail={"loan_id": "L1", "kind": "paper"}),
+        entry(2, "download", outcome="refused", code="loan_required"),
+        entry(1, "read", document_id=None, archive_no=None, detail={"redacted": True}),
+    ], SHANGHAI)
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="")
+
+    assert "借出" in chinese
+    assert "Lent out" in english
+    assert '<a href="/ui/documents/' + "d" * 32 + '">2030-complaint-A-1201-0001</a>' in chinese
+    assert "loan_id=L1; kind=paper" in chinese
+    assert "拒绝 <code>loan_required</code>" in chinese
+    assert "（您无权知道的文件）" in chinese
+    assert "(a document you may not know of)" in english
+    assert "2030年3月1日 09:30:00" in chinese  # 01:30 UTC on the company's clocks
+
+
+def test_a_wrong_document_says_what_to_type() -> None:
+    filters, _ = asked(document="2030-nothing-0001")
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html",
+                                         view=audit_view(filters, [], SHANGHAI),
+                                         problem="unknown_document")
+
+    assert "没有档号为“2030-nothing-0001”的文件" in chinese
+    assert "No document has the archive number “2030-nothing-0001”" in english
+    assert 'value="2030-nothing-0001"' in chinese
