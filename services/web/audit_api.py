@@ -11,7 +11,13 @@ from litestar.params import FromQuery, QueryParameter
 
 from services.common.clients.reader import RegistryReader
 from services.common.errors import NotFound
-from services.web.audit_page import AUDIT_PAGE, audit_filters, audit_view, may_read
+from services.web.audit_page import (
+    AUDIT_PAGE,
+    audit_filters,
+    audit_view,
+    may_read,
+    username_of,
+)
 from services.web.failures import page_token
 from services.web.page import Page
 
@@ -38,7 +44,8 @@ class AuditPages(Controller):
             zone = page.pages.zone
             try:
                 entries = await registry.audit_log(
-                    token, limit=AUDIT_PAGE + 1, username=filters.user or None,
+                    token, limit=AUDIT_PAGE + 1,
+                    username=username_of(filters.user, page.people) if filters.user else None,
                     action=filters.action or None, document_id=filters.document or None,
                     since=filters.since(zone), until=filters.until(zone),
                     newest_first=True, before_seq=filters.before)

@@ -9,6 +9,7 @@ names no document and shows no detail (counted, not named)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -16,6 +17,7 @@ from services.common.auth import Principal
 from services.common.contracts.registry import AuditDetail, AuditRecord
 from services.common.models import MAX_USERNAME
 from services.common.operations import AUDIT_READERS
+from services.common.text import fold
 from services.common.web import PAGES_PREFIX
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
@@ -119,10 +121,12 @@ def audit_filters(*, user: str, action: str, document: str, first_day: str, last
                   before: str) -> tuple[AuditFilters, str]:
     """The filters the address asks for, and what is wrong with them (a ``PROBLEMS`` code,
     or ``""``): a day that is not one, the first after the last, an action not in the
-    list. What was typed is kept to show again; a wrong ``before`` is the newest page."""
+    list. What was typed is kept to show again; a ``before`` that is not an entry's number
+    (numbers stay below 2**62) is the newest page."""
     asked = AuditFilters(user=user.strip()[:MAX_USERNAME], action=action.strip()[:40],
                          document=document.strip()[:LIMITS.document],
-                         before=int(before) if before.isdigit() and int(before) > 0 else None)
+                         before=int(before) if before.isdigit() and 0 < int(before) < 2**62
+                         else None)
     try:
         asked = replace(asked, first_day=_day(first_day), last_day=_day(last_day))
     except ValueError:
@@ -132,6 +136,14 @@ def audit_filters(*, user: str, action: str, document: str, first_day: str, last
     if asked.action and asked.action not in ALL_ACTION_NAMES:
         return replace(asked, action=""), "unknown_action"
     return asked, ""
+
+
+def username_of(typed: str, people: Mapping[str, str]) -> str:
+    """The username ``typed`` names: a username in any case, or a person's full name
+    (``people``: full names by username) as the pages show it, 王芳 for ``wang``."""
+    folded = fold(typed)
+    named = [username for username, name in people.items() if fold(name) == folded]
+    return named[0] if len(named) == 1 else typed.lower()
 
 
 def _day(typed: str) -> date | None:

@@ -16,6 +16,7 @@ from services.web.audit_page import (
     audit_filters,
     audit_view,
     may_read,
+    username_of,
 )
 from tests.unit.web.conftest import LI, WANG, in_both_languages
 
@@ -47,6 +48,15 @@ def test_the_page_is_the_compliance_officer_s_and_the_administrator_s() -> None:
     assert not may_read(LI)
 
 
+def test_a_person_is_named_by_username_in_any_case_or_by_full_name() -> None:
+    people = {"wang": "王芳", "li": "李明", "li2": "李明"}
+
+    assert username_of("Wang", people) == "wang"
+    assert username_of("王芳", people) == "wang"
+    assert username_of("王 芳", people) == "王 芳"  # not a name anyone has
+    assert username_of("李明", people) == "李明"  # two people: the typed name finds none
+
+
 def test_days_are_the_company_s_and_the_last_one_is_included() -> None:
     filters, problem = asked(first_day="2030-03-01", last_day="2030-03-01")
 
@@ -66,6 +76,11 @@ def test_what_cannot_be_asked_is_named_and_what_was_typed_kept(
 
     assert found == problem
     assert filters.user == "li"
+
+
+@pytest.mark.parametrize("before", ["abc", "-3", "0", str(2**62), "9" * 40])
+def test_a_page_number_that_is_no_entry_s_is_the_newest_page(before: str) -> None:
+    assert asked(before=before) == (AuditFilters(), "")
 
 
 def test_a_full_page_links_to_the_older_entries_with_the_same_filters() -> None:
