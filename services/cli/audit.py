@@ -49,6 +49,8 @@ def audit() -> None:
 @click.option("--action",
               help="Only this action, as listed (e.g. hold_placed, destruction_witnessed); "
                    "a refusal's older name (startSweep, sign_handover) finds the same.")
+@click.option("--refused", is_flag=True,
+              help="Only the refused attempts (a read, a download, a signature refused).")
 @click.option("--document", "document_id",
               help="Only entries about this document: its archive number (档号, e.g. "
                    "2026-complaint-A-1201-0001, or one it had before a correction), or its "
@@ -62,7 +64,7 @@ def audit() -> None:
               show_default=True, help="Entries at most.")
 @json_option("Print the entries as JSON, as the API gives them.")
 @api_options
-def list_command(api: Api, username: str | None, action: str | None,
+def list_command(api: Api, username: str | None, action: str | None, refused: bool,
                  document_id: str | None, first_day: datetime | None,
                  last_day: datetime | None, after_seq: int, limit: int,
                  as_json: bool) -> None:
@@ -70,7 +72,8 @@ def list_command(api: Api, username: str | None, action: str | None,
     zone = load_settings().time_zone
     entries = api.run(api.registry.audit_log(
         api.token, after_seq=after_seq, limit=limit, username=username, action=action,
-        document_id=document_id, since=_midnight(first_day, zone),
+        outcome="refused" if refused else None, document_id=document_id,
+        since=_midnight(first_day, zone),
         until=_midnight(last_day + timedelta(days=1) if last_day else None, zone)))
     if as_json:
         echo_json(entries, indent=None)

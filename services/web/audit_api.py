@@ -32,13 +32,13 @@ class AuditPages(Controller):
                     document: FromQuery[str] = "",
                     first_day: Annotated[str, QueryParameter(name="from")] = "",
                     last_day: Annotated[str, QueryParameter(name="to")] = "",
-                    before: FromQuery[str] = "") -> Response[str]:
+                    outcome: FromQuery[str] = "", before: FromQuery[str] = "") -> Response[str]:
         """The audit log, newest first, filtered as asked; what is wrong with the filters
         (a day, an action, a document no one may see by that name) is said on the page."""
         token = page_token(page.reader, may_read)
         filters, problem = audit_filters(user=user, action=action, document=document,
                                          first_day=first_day, last_day=last_day,
-                                         before=before)
+                                         before=before, outcome=outcome)
         entries = []
         if not problem:
             zone = page.pages.zone
@@ -47,6 +47,7 @@ class AuditPages(Controller):
                     token, limit=AUDIT_PAGE + 1,
                     username=username_of(filters.user, page.people) if filters.user else None,
                     action=filters.action or None, document_id=filters.document or None,
+                    outcome="refused" if filters.refused else None,
                     since=filters.since(zone), until=filters.until(zone),
                     newest_first=True, before_seq=filters.before)
             except NotFound:

@@ -82,6 +82,8 @@ class AuditFilters:
 
     user: str = ""
     action: str = ""
+    refused: bool = False
+    """Only the refused attempts."""
     document: str = ""
     first_day: date | None = None
     last_day: date | None = None
@@ -91,12 +93,13 @@ class AuditFilters:
     @property
     def narrowed(self) -> bool:
         """Whether any filter is set (paging is not one)."""
-        return bool(self.user or self.action or self.document or self.first_day
-                    or self.last_day)
+        return bool(self.user or self.action or self.refused or self.document
+                    or self.first_day or self.last_day)
 
     def url(self, *, before: int | None = None) -> str:
         return address(f"{PAGES_PREFIX}/audit", {name: value for name, value in (
-            ("user", self.user), ("action", self.action), ("document", self.document),
+            ("user", self.user), ("action", self.action),
+            ("outcome", "refused" if self.refused else ""), ("document", self.document),
             ("from", self.first_day.isoformat() if self.first_day else ""),
             ("to", self.last_day.isoformat() if self.last_day else ""),
             ("before", before or "")) if value})
@@ -118,12 +121,13 @@ def may_read(principal: Principal) -> bool:
 
 
 def audit_filters(*, user: str, action: str, document: str, first_day: str, last_day: str,
-                  before: str) -> tuple[AuditFilters, str]:
+                  before: str, outcome: str = "") -> tuple[AuditFilters, str]:
     """The filters the address asks for, and what is wrong with them (a ``PROBLEMS`` code,
     or ``""``): a day that is not one, the first after the last, an action not in the
     list. What was typed is kept to show again; a ``before`` that is not an entry's number
     (numbers stay below 2**62) is the newest page."""
     asked = AuditFilters(user=user.strip()[:MAX_USERNAME], action=action.strip()[:40],
+                         refused=outcome == "refused",
                          document=document.strip()[:LIMITS.document],
                          before=int(before) if before.isdigit() and 0 < int(before) < 2**62
                          else None)

@@ -20,7 +20,7 @@ MARCH = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
 
 def _a_morning(archive: Archive) -> None:
     """Two letters filed, one lent on paper, its text read twice by the clerk through the
-    API (each read an entry of its own)."""
+    API (each read an entry of its own), and a sweep the clerk may not start."""
     archive.clock.set(MARCH)
     leak = archive.file(title="卫生间漏水投诉", household="A-1201")
     archive.file(title="装修申请", household="A-1202")
@@ -28,6 +28,7 @@ def _a_morning(archive: Archive) -> None:
     with archive.as_("li") as clerk:
         for _ in range(2):
             clerk.get(f"/ingest/documents/{leak['document_id']}/text")
+        assert clerk.post("/registry/sweeps", json={}).status_code == 403
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,11 @@ def test_the_compliance_officer_narrows_the_log_to_a_document_and_an_action(
     page.get_by_label("至").fill("2030-03-05")
     page.get_by_role("button", name="查看").click()
     expect(rows.filter(has_text="阅读内容")).to_have_count(2)
+    page.get_by_label("只看被拒绝的").check()
+    page.get_by_role("button", name="查看").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("开始到期清理")
+    expect(rows.first).to_contain_text("拒绝 role_required")
     page.get_by_label("日期从").fill("2030-03-06")
     page.get_by_label("至").fill("2030-03-05")
     page.get_by_role("button", name="查看").click()

@@ -33,6 +33,7 @@ from services.common.contracts.corrections import (
 from services.common.contracts.households import Household
 from services.common.contracts.lending import AwaitingCount, Loan
 from services.common.contracts.registry import (
+    AuditOutcome,
     AuditRecord,
     AuditTrailEntry,
     Departure,
@@ -191,13 +192,15 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
 
     async def audit_log(self, token: str, *, after_seq: int = 0, limit: int,
                         username: str | None = None, action: str | None = None,
+                        outcome: AuditOutcome | None = None,
                         document_id: str | None = None, since: datetime | None = None,
                         until: datetime | None = None, newest_first: bool = False,
                         before_seq: int | None = None) -> list[AuditRecord]:
         """A page of the audit log (compliance, admin), the entries at ``since`` ≤ at <
         ``until`` matching every filter given: oldest first after ``after_seq``, or
         ``newest_first``, before ``before_seq`` when given."""
-        filters = {"username": username, "action": action, "document_id": document_id,
+        filters = {"username": username, "action": action, "outcome": outcome,
+                   "document_id": document_id,
                    "since": since.isoformat() if since else None,
                    "until": until.isoformat() if until else None,
                    "before_seq": before_seq, "order": "newest" if newest_first else None}

@@ -11,7 +11,12 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from services.common.auth import SERVICE_ROLE, Principal
-from services.common.contracts.registry import AuditRecord, AuditTrailEntry, FeedPage
+from services.common.contracts.registry import (
+    AuditOutcome,
+    AuditRecord,
+    AuditTrailEntry,
+    FeedPage,
+)
 from services.common.operations import AUDIT_READERS
 from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
@@ -45,6 +50,8 @@ class AuditController(Controller):
         document_id: Annotated[str | None, QueryParameter()] = None,
         username: Annotated[str | None, QueryParameter()] = None,
         action: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        outcome: Annotated[AuditOutcome | None, QueryParameter(
+            description="only the allowed, or only the refused")] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
         after_seq: Annotated[int, QueryParameter(ge=0, le=MAX_SEQ)] = 0,
@@ -60,7 +67,8 @@ class AuditController(Controller):
         above the caller's clearance, and about households they may not know of (D1), are
         redacted (counted, not named); the others carry their document's archive number."""
         return await journal.entries(principal, AuditQuery(
-            document_id=document_id, username=username, action=action, since=since,
+            document_id=document_id, username=username, action=action, outcome=outcome,
+            since=since,
             until=until, after_seq=after_seq, before_seq=before_seq, limit=limit,
             newest_first=order == "newest"))
 

@@ -42,6 +42,7 @@ class AuditQuery(Struct):
     document_id: str | None = None
     username: str | None = None
     action: str | None = None
+    outcome: AuditOutcome | None = None
     since: datetime | None = None
     until: datetime | None = None
     after_seq: int = 0

@@ -132,6 +132,8 @@ class JournalRepository(Repository):
             statement = statement.where(audit_log.c.username == filters.username)
         if filters.action is not None:
             statement = statement.where(audit_log.c.action.in_(stored_names(filters.action)))
+        if filters.outcome is not None:
+            statement = statement.where(audit_log.c.outcome == filters.outcome)
         if filters.since is not None:
             statement = statement.where(audit_log.c.at >= _utc(filters.since))
         if filters.until is not None:

@@ -152,6 +152,10 @@ def test_a_role_guards_refusal_is_listed_under_the_routes_action_by_either_name(
         assert run.exit_code == 0, run.output
         assert [(e["action"], e["outcome"], e["code"]) for e in json.loads(run.stdout)] == [
             ("sweep_started", "refused", "role_required")]
+    run = _audit_list(server, compliance, tmp_path, "--refused", "--user", "li.sweeps",
+                      "--json")
+    assert [(e["action"], e["outcome"]) for e in json.loads(run.stdout)] == [
+        ("sweep_started", "refused")]
 
 
 def test_audit_list_finds_a_document_by_its_archive_number_and_refuses_one_that_names_none(

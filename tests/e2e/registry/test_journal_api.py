@@ -73,9 +73,14 @@ def test_the_audit_log_reads_newest_first_page_by_page_with_archive_numbers(
         older = client.get("/registry/audit", params={
             "action": "filed", "order": "newest", "before_seq": newest[-1]["seq"]}).json()
         refused = client.get("/registry/audit", params={"before_seq": 0})
+        only_refused = client.get("/registry/audit", params={"outcome": "refused"}).json()
+        all_but_refused = client.get("/registry/audit", params={"outcome": "allowed"}).json()
 
     numbers = [document["archive_no"] for document in filed]
     assert [entry["archive_no"] for entry in oldest] == numbers
     assert [entry["archive_no"] for entry in newest] == numbers[:0:-1]
     assert [entry["archive_no"] for entry in older] == numbers[:1]
     assert refused.status_code == 400
+    # The bad before_seq was refused before it reached the log: no refusal is recorded.
+    assert only_refused == []
+    assert {entry["outcome"] for entry in all_but_refused} == {"allowed"}

@@ -84,13 +84,14 @@ def test_a_page_number_that_is_no_entry_s_is_the_newest_page(before: str) -> Non
 
 
 def test_a_full_page_links_to_the_older_entries_with_the_same_filters() -> None:
-    filters, _ = asked(user="li", first_day="2030-03-01")
+    filters, _ = asked(user="li", first_day="2030-03-01", outcome="refused")
     entries = [entry(seq) for seq in range(500, 500 - AUDIT_PAGE - 1, -1)]
 
     view = audit_view(filters, entries, SHANGHAI)
 
     assert len(view.rows) == AUDIT_PAGE
-    assert view.older_url == f"/ui/audit?user=li&from=2030-03-01&before={500 - AUDIT_PAGE + 1}"
+    assert view.older_url == (
+        f"/ui/audit?user=li&outcome=refused&from=2030-03-01&before={500 - AUDIT_PAGE + 1}")
     assert view.newest_url is None
     older = audit_view(AuditFilters(user="li", first_day=date(2030, 3, 1), before=401),
                        entries[:3], SHANGHAI)
