@@ -100,6 +100,7 @@ def _pages(filed: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("conditions", "wang", "/ui/inventories/conditions", "从未检查"),
         ("household", "wang", "/ui/households/A-1201", LONG_TITLE),
         ("document", "wang", f"/ui/documents/{filed['document']}", "审计记录"),
+        ("audit", "qian", "/ui/audit", "诉讼保全：漏水纠纷"),
     ]
 
 
