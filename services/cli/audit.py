@@ -31,9 +31,8 @@ from services.cli.named import DAY
 from services.cli.terminal import counted, local_time, tables
 from services.common.config import Settings, load_settings
 from services.common.contracts.accounts import person
-from services.common.contracts.registry import AuditDetail, AuditRecord
+from services.common.contracts.registry import AuditDetail, AuditRecord, ChainReport
 from services.common.errors import DependencyUnavailable
-from services.registry.journal.models import ChainReport
 
 AUDIT_PAGE = 200
 """Entries ``archive audit list`` prints at a time unless ``--limit`` says otherwise."""

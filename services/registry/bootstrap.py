@@ -22,6 +22,7 @@ from services.common.clock import Clock, SystemClock
 from services.common.config import Settings
 from services.common.context import Context
 from services.common.contracts.accounts import User
+from services.common.contracts.registry import ChainReport
 from services.common.db import create_engine, database_check, is_sqlite
 from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
@@ -70,7 +71,6 @@ from services.registry.journal.api import (
     ChangesController,
     DocumentTrailController,
 )
-from services.registry.journal.models import ChainReport
 from services.registry.journal.rules import AuditKey
 from services.registry.journal.service import JournalService, Progress
 from services.registry.lending.api import (

@@ -3,6 +3,7 @@ anyone else gets the not-found page."""
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from litestar import Controller, Response, get
@@ -55,3 +56,13 @@ class AuditPages(Controller):
         return page.render("audit.html", status_code=422 if problem else 200,
                            view=audit_view(filters, entries, page.pages.zone),
                            problem=problem)
+
+    @get("/verify", operation_id="auditChainPage")
+    async def verify(self, page: NamedDependency[Page],
+                     registry: NamedDependency[RegistryReader]) -> Response[str]:
+        """The audit log's chain checked now, and what was found, in words."""
+        token = page_token(page.reader, may_read)
+        started = time.monotonic()
+        report = await registry.audit_chain(token)
+        return page.render("audit_verify.html", report=report,
+                           seconds=round(time.monotonic() - started, 1))

@@ -76,6 +76,12 @@ def test_the_compliance_officer_narrows_the_log_to_a_document_and_an_action(
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("alert")).to_contain_text("开始日期晚于结束日期")
 
+    page.get_by_role("link", name="核验审计日志是否被改动").click()
+    expect(page.get_by_role("status")).to_contain_text("审计日志完整：已核验")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="返回审计日志").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("审计日志")
+
 
 def test_the_page_is_not_there_for_an_archivist(office: Office) -> None:
     page = office.open_as("wang")

@@ -16,8 +16,8 @@ from services.cli.stats import stats
 from services.cli.sweep import _table as sweep_table
 from services.cli.terminal import PIPED_WIDTH, counted, local_time, tables
 from services.common.contracts.lending import Loan, RejectionRecord, ReturnRecord
+from services.common.contracts.registry import ChainReport
 from services.common.contracts.retention import SweepItem
-from services.registry.journal.models import ChainReport
 
 ROW = ("2024-repair-A-1201-0001", "卫生间漏水维修记录（含业主签字确认单及维修费用结算单）",
        "A-1201", "2024-05-18", "wang（客服部）", "逾期未还")

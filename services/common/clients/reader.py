@@ -36,6 +36,7 @@ from services.common.contracts.registry import (
     AuditOutcome,
     AuditRecord,
     AuditTrailEntry,
+    ChainReport,
     Departure,
     DocumentRecord,
 )
@@ -208,6 +209,11 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
                                params={"after_seq": after_seq, "limit": limit} | {
                                    name: value for name, value in filters.items()
                                    if value is not None})
+
+    async def audit_chain(self, token: str) -> ChainReport:
+        """The audit log's keyed chain checked against its newest anchor (compliance,
+        admin): it reads every entry, seconds for a large log."""
+        return await self.call("GET", "/registry/audit/verify", ChainReport, token=token)
 
     async def loans_of(self, token: str, document_id: str) -> list[Loan]:
         return await self.call("GET", "/registry/loans", list[Loan], token=token,

@@ -383,6 +383,20 @@ class AuditRecord(Struct):
     the chain: the number a correction gave it since, D11, names it now)."""
 
 
+class ChainReport(Struct):
+    """What checking the audit log's keyed chain found (``GET /registry/audit/verify``,
+    ``archive audit verify``): intact, or the first entry whose link does not hold."""
+
+    intact: bool
+    entries: int
+    broken_at: int | None = None
+    """``seq`` of the first entry whose link does not hold."""
+    problem: str | None = None
+    anchored_seq: int | None = None
+    """The newest entry anchored in the object store, when an anchor was checked."""
+    anchored_at: datetime | None = None
+
+
 # --- change feed -------------------------------------------------------------------------
 
 

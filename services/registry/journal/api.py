@@ -15,12 +15,13 @@ from services.common.contracts.registry import (
     AuditOutcome,
     AuditRecord,
     AuditTrailEntry,
+    ChainReport,
     FeedPage,
 )
 from services.common.operations import AUDIT_READERS
 from services.common.web import PageLimit
 from services.registry.guards import MAX_SEQ, allow
-from services.registry.journal.models import Anchored, AuditQuery, ChainReport
+from services.registry.journal.models import Anchored, AuditQuery
 from services.registry.journal.service import MAX_FEED_PAGE, JournalService
 
 

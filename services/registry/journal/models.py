@@ -54,17 +54,6 @@ class AuditQuery(Struct):
     household or category (R7), which name the hold, not each document it covers."""
 
 
-class ChainReport(Struct):
-    intact: bool
-    entries: int
-    broken_at: int | None = None
-    """``seq`` of the first entry whose link does not hold."""
-    problem: str | None = None
-    anchored_seq: int | None = None
-    """The newest entry anchored in the object store, when an anchor was checked."""
-    anchored_at: datetime | None = None
-
-
 class Anchored(msgspec.Struct, frozen=True, kw_only=True):
     """A head of the chain as it was anchored outside the database (``anchors``)."""
 

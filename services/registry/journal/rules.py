@@ -28,7 +28,8 @@ from typing import Any
 
 import msgspec
 
-from services.registry.journal.models import Anchored, AuditEntry, ChainReport
+from services.common.contracts.registry import ChainReport
+from services.registry.journal.models import Anchored, AuditEntry
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first audit entry."""

@@ -33,6 +33,7 @@ from services.common.clock import Clock
 from services.common.contracts.registry import (
     AuditRecord,
     AuditTrailEntry,
+    ChainReport,
     Change,
     DocumentCorrected,
     DocumentDestroyed,
@@ -59,7 +60,6 @@ from services.registry.journal.models import (
     Anchored,
     AuditEntry,
     AuditQuery,
-    ChainReport,
     DetailValue,
 )
 from services.registry.journal.rules import ChainWalk, RefusalBudget

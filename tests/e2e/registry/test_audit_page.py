@@ -6,6 +6,8 @@ as if the page did not exist."""
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 
 from tests.e2e.registry.conftest import registered
 from tests.fixtures.app import ArchiveServer
@@ -57,3 +59,24 @@ def test_the_compliance_officer_reads_who_did_what_newest_first(
     assert "开始日期晚于结束日期" in reversed_days.text
     assert refused.status_code == 404
     assert 'href="/ui/audit"' not in refused.text
+
+
+def test_the_page_checks_the_chain_and_says_where_it_was_altered(
+        archive_server: ArchiveServer) -> None:
+    archive_server.add_user("qian", "compliance")
+    registered(archive_server, title="漏水投诉")
+    qian = signed_in(archive_server.url, "qian")
+
+    intact = qian.get("/ui/audit/verify")
+    database = archive_server.settings.data_dir / "registry.db"
+    with closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("DROP TRIGGER audit_log_no_update")
+        connection.execute("UPDATE audit_log SET username = 'intruder' WHERE seq = 2")
+    altered = qian.get("/ui/audit/verify")
+    qian.close()
+
+    assert intact.status_code == 200, intact.text
+    assert "审计日志完整：已核验" in intact.text
+    assert "审计日志已被改动：从第 2 条起链接不再成立。" in altered.text
+    assert "请立即保留数据库的副本" in altered.text
+    assert 'role="alert"' in altered.text
