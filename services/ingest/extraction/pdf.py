@@ -27,6 +27,7 @@ from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.images import ocr_pixels, refuse_pixel_bomb
 from services.ingest.extraction.models import WordBox
 from services.ingest.extraction.previews import PREVIEW_WIDTH, preview_size
+from services.ingest.extraction.text_layer import reads_as_language
 
 RENDER_DPI = 300
 _POINTS_PER_INCH = 72
@@ -43,8 +44,6 @@ _PIL_BITMAP_FORMATS = frozenset({
 })
 # A scan fills its page; allow for a scanner's rounding of the page size.
 _FULL_PAGE_TOLERANCE = 0.02
-# Broken ToUnicode maps show up as replacement, private-use or control characters.
-_MAX_UNREADABLE_SHARE = 0.1
 # A scan carrying a few words of real text (a stamp, a page number) still needs OCR.
 _MIN_TEXT_OVER_SCAN = 50
 _LARGE_IMAGE_SHARE = 0.5
@@ -94,7 +93,8 @@ class PdfPages:
         textpage = page.get_textpage()
         try:
             text = self._capped_text_of(textpage, number)
-            if _is_usable(text, over_scan=_has_large_image(page)):
+            if _is_usable(text, unmapped=_unmapped_characters(textpage),
+                          over_scan=_has_large_image(page)):
                 return self._text_layer(page, textpage, text, number)
         finally:
             textpage.close()
@@ -232,17 +232,19 @@ def _reading(*, page: int) -> Iterator[None]:
         ) from exc
 
 
-def _is_usable(text: str, *, over_scan: bool) -> bool:
-    visible = [ch for ch in text if not ch.isspace()]
-    if not visible:
+def _is_usable(text: str, *, unmapped: int, over_scan: bool) -> bool:
+    """A text layer that reads as language (not a broken font map's garbage, which OCR
+    reads instead: ``text_layer``), and, over a scan, more than a stamp's few words."""
+    if not reads_as_language(text, unmapped=unmapped, over_scan=over_scan):
         return False
-    unreadable = sum(
-        1 for ch in visible
-        if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or not ch.isprintable()
-    )
-    if unreadable > len(visible) * _MAX_UNREADABLE_SHARE:
-        return False
-    return not over_scan or len(visible) >= _MIN_TEXT_OVER_SCAN
+    return not over_scan or sum(1 for ch in text if not ch.isspace()) >= _MIN_TEXT_OVER_SCAN
+
+
+def _unmapped_characters(textpage: Any) -> int:
+    """How many of the page's characters PDFium found no Unicode for in their font (a
+    CJK font without a ToUnicode map gives its glyph codes instead)."""
+    return sum(pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1
+               for index in range(textpage.count_chars()))
 
 
 def _has_large_image(page: Any) -> bool:
