@@ -26,6 +26,7 @@ from services.common.errors import PermanentJobError
 from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.images import ocr_pixels, refuse_pixel_bomb
 from services.ingest.extraction.models import WordBox
+from services.ingest.extraction.pasted_images import PastedImage, pasted_images
 from services.ingest.extraction.previews import PREVIEW_WIDTH, preview_size
 from services.ingest.extraction.text_layer import reads_as_language
 
@@ -54,11 +55,13 @@ class TextLayer:
     """A page's own text, good enough to use without OCR: ``words`` has a box per
     character (their texts in order are ``text`` without whitespace; empty if the text
     layer's characters do not spell its text) in the pixels of the page rendered at
-    ``RENDER_DPI``, which is ``size``."""
+    ``RENDER_DPI``, which is ``size``; ``pasted``: images pasted on the page, whose
+    writing the text layer does not hold, for OCR (``pasted_images``)."""
 
     text: str
     words: tuple[WordBox, ...]
     size: tuple[int, int]
+    pasted: tuple[PastedImage, ...] = ()
 
 
 class PdfPages:
@@ -119,10 +122,14 @@ class PdfPages:
 
     def _text_layer(self, page: Any, textpage: Any, text: str, number: int) -> TextLayer:
         size = _rendered_size(page)
-        words = character_boxes(textpage, _page_to_pixels(page, size), size)
+        to_pixels = _page_to_pixels(page, size)
+        words = character_boxes(textpage, to_pixels, size)
         if "".join(word.text for word in words) != "".join(text.split()):
             words = ()  # boxes that do not spell the text would mark the wrong characters
-        return TextLayer(text=text, words=words, size=size)
+        pasted = pasted_images(page, textpage, to_pixels, size, dpi=RENDER_DPI,
+                               page_box=_visible_box(page),
+                               max_image_pixels=self._max_image_pixels, number=number)
+        return TextLayer(text=text, words=words, size=size, pasted=pasted)
 
 
 def _rendered_size(page: Any) -> tuple[int, int]:
