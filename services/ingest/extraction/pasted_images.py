@@ -26,6 +26,8 @@ MIN_PAGE_SHARE = 0.05
 MAX_LAYER_CHARACTERS_ON_IT = 5
 _POINTS_PER_INCH = 72
 _MAX_CODE_POINT = 0x10FFFF
+# Forms inside forms looked into for an image: a stamp's appearance nests one or two.
+_FORM_DEPTH = 3
 
 Box = tuple[float, float, float, float]
 """left, bottom, right, top in PDF points."""
@@ -49,11 +51,11 @@ def pasted_images(page: Any, textpage: Any, to_pixels: PagePoint, size: tuple[in
     each cut from the page rendered at ``dpi`` (``size`` pixels; ``to_pixels`` maps page
     points onto them). Raises ``PermanentJobError(pixel_bomb)`` past ``max_image_pixels``."""
     characters = _character_centres(textpage)
-    boxes = sorted({
-        bounds for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))
-        if _area(bounds := tuple(image.get_bounds())) >= _area(page_box) * MIN_PAGE_SHARE
+    boxes = sorted(
+        bounds for bounds in _image_bounds(page)
+        if _area(bounds) >= _area(page_box) * MIN_PAGE_SHARE
         and sum(1 for x, y in characters if _holds(bounds, x, y)) <= MAX_LAYER_CHARACTERS_ON_IT
-    })
+    )
     if not boxes:
         return ()
     refuse_pixel_bomb(*size, limit=max_image_pixels, page=number)
@@ -71,6 +73,30 @@ def pasted_images(page: Any, textpage: Any, to_pixels: PagePoint, size: tuple[in
             pasted.append(PastedImage(image=PageImage(pixels=region, dpi=dpi),
                                       left=left, top=top))
     return tuple(pasted)
+
+
+def _image_bounds(page: Any) -> set[Box]:
+    """Where the page draws images, in page points: each image drawn on the page itself,
+    and each form (an XObject: how a stamp's appearance is drawn once flattened) that draws
+    one, whose own bounds are the page's (an image inside a form has only the form's)."""
+    bounds: set[Box] = set()
+    for drawn in page.get_objects(max_depth=0):
+        if drawn.type == pdfium_c.FPDF_PAGEOBJ_IMAGE or (
+                drawn.type == pdfium_c.FPDF_PAGEOBJ_FORM and _draws_image(drawn.raw)):
+            left, bottom, right, top = drawn.get_bounds()
+            bounds.add((left, bottom, right, top))
+    return bounds
+
+
+def _draws_image(form: Any, depth: int = _FORM_DEPTH) -> bool:
+    for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        inner = pdfium_c.FPDFFormObj_GetObject(form, index)
+        kind = pdfium_c.FPDFPageObj_GetType(inner)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or (
+                kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1
+                and _draws_image(inner, depth - 1)):
+            return True
+    return False
 
 
 def _character_centres(textpage: Any) -> list[tuple[float, float]]:

@@ -86,7 +86,7 @@ class PdfPages:
     def page(self, number: int) -> TextLayer | PageImage:
         """Page ``number``'s text layer, or its image for OCR, as ``pages`` has it."""
         with _reading(page=number):
-            page = self._pdf[number - 1]
+            page = _flattened(self._pdf, number)
             try:
                 return self._content(page, number)
             finally:
@@ -130,6 +130,21 @@ class PdfPages:
                                page_box=_visible_box(page),
                                max_image_pixels=self._max_image_pixels, number=number)
         return TextLayer(text=text, words=words, size=size, pasted=pasted)
+
+
+def _flattened(pdf: Any, number: int) -> Any:
+    """Page ``number`` of ``pdf`` with its annotations drawn into its content, as a reader
+    sees them (and as its preview renders them): a filled form field's value and a
+    stamp's words are then in its text layer, and a stamp's image on it. The document is
+    changed in memory only; the original is never written."""
+    page = pdf[number - 1]
+    if pdfium_c.FPDFPage_GetAnnotCount(page) == 0:
+        return page
+    flattened = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
+    if flattened != pdfium_c.FLATTEN_SUCCESS:
+        return page  # nothing drawn (links, notes without appearance): read as it is
+    page.close()  # PDFium's page is stale once flattened: load it again
+    return pdf[number - 1]
 
 
 def _rendered_size(page: Any) -> tuple[int, int]:
