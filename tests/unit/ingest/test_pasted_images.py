@@ -50,8 +50,9 @@ def test_a_scan_pasted_in_a_digital_letter_is_read_beside_its_text(tmp_path: Pat
     assert character_error_rate("".join(RECEIPT), pasted) < 0.05
     scale = RENDER_DPI / 72
     receipt_words = page.words[len("".join(LETTER)):]
-    assert receipt_words and all(word.left >= X_PT * scale - 1 and word.top >= Y_PT * scale - 1
-                                 for word in receipt_words)
+    assert receipt_words
+    assert all(word.left >= X_PT * scale - 1 and word.top >= Y_PT * scale - 1
+               for word in receipt_words)
 
 
 def test_a_logo_is_not_read(tmp_path: Path) -> None:

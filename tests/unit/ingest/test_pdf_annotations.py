@@ -66,7 +66,7 @@ def test_the_words_of_a_stamp_placed_as_an_image_are_read(tmp_path: Path) -> Non
     stamp = render_page(SIMPLIFIED_LINES[:1])
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         page = pdf.pages[0]
-        width, height = float(page.MediaBox[2]), float(page.MediaBox[3])
+        width = float(page.MediaBox[2])
         picture = pikepdf.Stream(
             pdf, zlib.compress(stamp.tobytes()), Type=pikepdf.Name.XObject,
             Subtype=pikepdf.Name.Image, Width=stamp.width, Height=stamp.height,
