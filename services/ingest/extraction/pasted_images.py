@@ -50,11 +50,14 @@ def pasted_images(page: Any, textpage: Any, to_pixels: PagePoint, size: tuple[in
     """The images pasted on ``page`` (a PDFium page, whose text layer is ``textpage``),
     each cut from the page rendered at ``dpi`` (``size`` pixels; ``to_pixels`` maps page
     points onto them). Raises ``PermanentJobError(pixel_bomb)`` past ``max_image_pixels``."""
+    large = [bounds for bounds in _image_bounds(page)
+             if _area(bounds) >= _area(page_box) * MIN_PAGE_SHARE]
+    if not large:
+        return ()  # most pages: no character of the text layer need be placed
     characters = _character_centres(textpage)
     boxes = sorted(
-        bounds for bounds in _image_bounds(page)
-        if _area(bounds) >= _area(page_box) * MIN_PAGE_SHARE
-        and sum(1 for x, y in characters if _holds(bounds, x, y)) <= MAX_LAYER_CHARACTERS_ON_IT
+        bounds for bounds in large
+        if sum(1 for x, y in characters if _holds(bounds, x, y)) <= MAX_LAYER_CHARACTERS_ON_IT
     )
     if not boxes:
         return ()
