@@ -38,6 +38,9 @@ _MAX_UNMAPPED_SHARE = 0.1
 # repository's Markdown 16 %; a table of amounts and dates next to nothing (its signs stand
 # beside digits). Only over a scan: there a layer refused costs an OCR of the page.
 _MAX_STRAY_SIGN_SHARE_OVER_SCAN = 0.25
+# Signs repeated to lead the eye or leave room: a contents page's dot leaders (64 % of its
+# characters counted one by one), a form's blanks to fill in (姓名：________).
+_LEADERS = frozenset("._-·…")
 
 
 def reads_as_language(text: str, *, unmapped: int = 0, over_scan: bool = False) -> bool:
@@ -63,14 +66,17 @@ def reads_as_language(text: str, *, unmapped: int = 0, over_scan: bool = False) 
 
 def _stray_signs(visible: Sequence[str]) -> int:
     """Punctuation and symbols standing neither beside a digit (2024-01-05, ¥1,200.00)
-    nor among the full-width forms Chinese is punctuated with."""
+    nor among the full-width forms Chinese is punctuated with; a run of leaders once."""
     count = 0
     for index, ch in enumerate(visible):
         if unicodedata.category(ch)[0] not in "PS" or _is_full_width(ch):
             continue
         neighbours = visible[max(index - 1, 0):index + 2]
-        if not any(neighbour.isdigit() for neighbour in neighbours):
-            count += 1
+        if any(neighbour.isdigit() for neighbour in neighbours):
+            continue
+        if index and visible[index - 1] == ch and ch in _LEADERS:
+            continue  # a run of leaders counts once: a contents page's dots, a form's blanks
+        count += 1
     return count
 
 

@@ -108,6 +108,8 @@ def test_a_text_layer_of_printed_chinese_and_english_reads_as_language(tmp_path:
     "Mr. O'Brien's \"deposit\" (refundable) - see p. 3; e.g. items #4 & #5.",
     "業主陳嘉欣女士裝修申請書，申請於單位內更換廚房櫥櫃，工程期間遵守大廈守則。",
     "Madame Hélène Lefèvre a réglé les charges de l'été.",
+    "Table of Contents 1 Introduction . . . . . . . . . . . . . . . . . . . . . . . . 1",
+    "装修申请表 业主姓名：________ 联系电话：__________ 施工单位：______________",
 ])
-def test_prose_tables_and_accents_read_as_language_even_over_a_scan(text: str) -> None:
+def test_prose_tables_accents_and_leaders_read_as_language_even_over_a_scan(text: str) -> None:
     assert reads_as_language(text, over_scan=True)
