@@ -249,7 +249,7 @@ def _with_pasted_images(
     for image in pasted:
         _, reading = _read(page.number, image.image, reader)
         text = remove_cjk_spaces(reading.text).strip()
-        if not text:
+        if not text or reading.mean_confidence < limits.low_confidence * _PHOTO_SHARE:
             continue
         texts.append(text)
         words += [_moved(word, image) for word in reading.words]
@@ -267,6 +267,9 @@ def _with_pasted_images(
         needs_review=needs_review(confidence, lines, low_confidence=limits.low_confidence))
 
 
+# A photo pasted in a report (a leaking pipe) reads as nothing, or as a stray character at a
+# confidence of 6 (Tesseract): a reading under half the review threshold is no writing.
+_PHOTO_SHARE = 0.5
 _Box = TypeVar("_Box", WordBox, TextLine)
 
 

@@ -9,14 +9,16 @@ from PIL import Image
 
 from services.ingest.extraction import (
     ExtractionLimits,
+    OcrReading,
     PageText,
     TesseractEngine,
     extract_document,
 )
+from services.ingest.extraction.models import TextLine, WordBox
 from services.ingest.extraction.pdf import RENDER_DPI
 from tests.support.cer import character_error_rate
 from tests.support.rendering import NOTO_SANS_CJK, SIMPLIFIED_LINES, render_page
-from tests.unit.ingest.engines import RecordingEngine
+from tests.unit.ingest.engines import RecordingEngine, ScriptedEngine
 
 LETTER = ("客户服务中心收据附件说明", "以下为业主提供的缴费收据扫描件")
 RECEIPT = SIMPLIFIED_LINES[:3]
@@ -36,7 +38,7 @@ def _letter_with(image: Image.Image, path: Path, *, width_pt: float = WIDTH_PT) 
     return path
 
 
-def _read(path: Path, engine: RecordingEngine) -> PageText:
+def _read(path: Path, engine: RecordingEngine | ScriptedEngine) -> PageText:
     [page] = extract_document(path, limits=ExtractionLimits(), engine=engine)
     return page
 
@@ -60,3 +62,16 @@ def test_a_logo_is_not_read(tmp_path: Path) -> None:
     page = _read(_letter_with(render_page(RECEIPT[:1]), tmp_path / "logo.pdf", width_pt=80),
                  engine)
     assert (page.text, engine.languages) == ("\n".join(LETTER), [])
+
+
+def test_a_photo_read_as_a_stray_character_adds_nothing_and_asks_no_review(
+        tmp_path: Path) -> None:
+    """A photo pasted in a repair report (a leaking pipe) reads as nothing, or as a stray
+    character at a confidence of 6 (Tesseract): no writing to add to the page."""
+    stray = OcrReading(text="二", words=(WordBox(text="二", confidence=6.0, left=10, top=10,
+                                                 width=20, height=20),),
+                       lines=(TextLine(text="二", confidence=6.0, left=10, top=10, width=20,
+                                       height=20),))
+    engine = ScriptedEngine(dict.fromkeys(("chi_sim", "chi_tra", "eng"), stray))
+    page = _read(_letter_with(render_page(RECEIPT), tmp_path / "report.pdf"), engine)
+    assert (page.text, page.needs_review, page.confidence) == ("\n".join(LETTER), False, 100.0)
