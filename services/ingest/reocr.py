@@ -2,10 +2,12 @@
 
 ``Rereader.reread`` SHALL, for one document:
 1. skip it when there is nothing to re-read (destroyed, no text, only text-layer pages
-   and pages people corrected) or its current text was already read by the engine asked
-   for (and, with ``read_before``, read by it since then: after an upgrade that reads
-   better), so a re-run of ``archive reocr`` continues where the last one stopped; whether
-   the caller may read it is asked, not journaled as a read (a refusal is);
+   that read as language and pages people corrected: a text layer an earlier release
+   took that does not, a broken font map's garbage, is read again) or its current text
+   was already read by the engine asked for (and, with ``read_before``, read by it since
+   then: after an upgrade that reads better), so a re-run of ``archive reocr`` continues
+   where the last one stopped; whether the caller may read it is asked, not journaled as
+   a read (a refusal is);
 2. read the original again in an extraction process, with that engine, journaled as the
    caller's read of its content (``read_text``, O4): the audit log shows the documents
    re-read, not those skipped;
@@ -53,6 +55,7 @@ from services.common.errors import (
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, fetch_original, scratch_directory
 from services.ingest.extraction import ExtractionLimits, OcrEngine, OcrEngineName, PageText
+from services.ingest.extraction.text_layer import reads_as_language
 from services.ingest.models import TextVersion
 from services.ingest.pool import ExtractionPool, ExtractionTask
 from services.ingest.previews import DerivedPreviews
@@ -110,9 +113,10 @@ class Rereader:
         replacing = request.replace_corrected and by_people > 0
         read_by = {page.engine for page in pages
                    if page.method == "ocr" and not page.written_by_a_person}
-        if not read_by and not replacing:
+        garbled = any(_garbled_text_layer(page) for page in pages)
+        if not read_by and not replacing and not garbled:
             return self._skipped(record, engine, history, len(pages), "no_ocr_pages", kept)
-        if read_by == {engine} and not replacing and not _read_before(
+        if read_by == {engine} and not replacing and not garbled and not _read_before(
                 history, record, request.read_before):
             if history and not history[-1].announced:
                 async with self.revising:
@@ -227,6 +231,13 @@ async def announce(registry: TextRecorder, derived: DerivedText, record: Documen
         revised_by=version.recorded_by or "ingest", language=summary.language,
         extraction=summary.extraction))
     await derived.mark_announced(record.sha256, version.version)
+
+
+def _garbled_text_layer(page: PageText) -> bool:
+    """A page an earlier release read from a text layer that does not read as language (a
+    broken font map's garbage): extraction now reads it by OCR."""
+    return (page.method == "text_layer" and not page.written_by_a_person
+            and not reads_as_language(page.text))
 
 
 def _read_before(history: list[TextVersion], record: DocumentRecord,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import msgspec
 
@@ -22,7 +22,10 @@ from services.ingest.extraction.models import (
     OcrReading,
     PageText,
     Rotation,
+    TextLine,
+    WordBox,
 )
+from services.ingest.extraction.pasted_images import PastedImage
 from services.ingest.extraction.pdf import TextLayer, open_pdf, render_preview
 from services.ingest.extraction.ppocr import PpOcrEngine, PpOcrReader
 from services.ingest.extraction.previews import (
@@ -95,6 +98,9 @@ def extract_document(
         for number, content in enumerate(document.pages(), start=1):
             if isinstance(content, TextLayer):
                 page = _text_layer_page(number, content, limits)
+                if content.pasted:
+                    page = _with_pasted_images(page, content.pasted, reader=reader,
+                                               engine_name=engine_name, limits=limits)
             else:
                 page = _ocr_page(number, content, reader=reader, engine_name=engine_name,
                                  limits=limits)
@@ -231,16 +237,60 @@ def _text_layer_page(number: int, layer: TextLayer, limits: ExtractionLimits) ->
     )
 
 
-def _ocr_page(
-    number: int, page: PageImage, *, reader: _PageReader, engine_name: OcrEngineName,
-    limits: ExtractionLimits,
+def _with_pasted_images(
+    page: PageText, pasted: tuple[PastedImage, ...], *, reader: _PageReader,
+    engine_name: OcrEngineName, limits: ExtractionLimits,
 ) -> PageText:
+    """``page`` (read from its text layer) with the writing OCR reads on the images pasted
+    on it (a scanned receipt in a letter) after its text, their boxes and lines put where
+    each image lies on the page, and the page's confidence and review theirs."""
+    texts, words, lines = [page.text], list(page.words), list(page.lines)
+    confidences = []
+    for image in pasted:
+        _, reading = _read(page.number, image.image, reader)
+        text = remove_cjk_spaces(reading.text).strip()
+        if not text or reading.mean_confidence < limits.low_confidence * _PHOTO_SHARE:
+            continue
+        texts.append(text)
+        words += [_moved(word, image) for word in reading.words]
+        lines += [_moved(line, image) for line in reading.lines]
+        confidences.append(reading.mean_confidence)
+    if not confidences:
+        return page
+    text = break_long_lines("\n".join(texts), limits.max_line_chars)
+    if not page.words or "".join(word.text for word in words) != "".join(text.split()):
+        words = []  # boxes that do not spell the text would mark the wrong characters
+    confidence = round(min(confidences), 2)
+    return msgspec.structs.replace(
+        page, text=text, words=tuple(words), lines=tuple(lines), confidence=confidence,
+        engine=engine_name,
+        needs_review=needs_review(confidence, lines, low_confidence=limits.low_confidence))
+
+
+# A photo pasted in a report (a leaking pipe) reads as nothing, or as a stray character at a
+# confidence of 6 (Tesseract): a reading under half the review threshold is no writing.
+_PHOTO_SHARE = 0.5
+_Box = TypeVar("_Box", WordBox, TextLine)
+
+
+def _moved(box: _Box, image: PastedImage) -> _Box:
+    return msgspec.structs.replace(box, left=box.left + image.left, top=box.top + image.top)
+
+
+def _read(number: int, page: PageImage, reader: _PageReader) -> tuple[OcrLanguage, OcrReading]:
     try:
-        language, reading = reader.read(page)
+        return reader.read(page)
     except PermanentJobError as exc:
         raise PermanentJobError(
             f"page {number}: {exc.detail}", code=exc.code, extra={**exc.extra, "page": number}
         ) from exc
+
+
+def _ocr_page(
+    number: int, page: PageImage, *, reader: _PageReader, engine_name: OcrEngineName,
+    limits: ExtractionLimits,
+) -> PageText:
+    language, reading = _read(number, page, reader)
     confidence = round(reading.mean_confidence, 2)
     return PageText(
         number=number,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps
 
@@ -142,6 +143,12 @@ def ocr_pixels(image: Image.Image) -> Image.Image:
     white paper, not black."""
     if image.mode in OCR_PIXEL_MODES:
         return image
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        # 16 bits a sample (a scanner's 16-bit grey PNG or TIFF). Pillow converts these to
+        # 8 bits by clipping at 255, so every shade but near-black (ink at 40 of 255 is
+        # 10 280) came out white: a blank page read as empty. Its top 8 bits keep the page.
+        samples = np.asarray(image, dtype=np.uint32) >> 8
+        return Image.fromarray(np.clip(samples, 0, 255).astype(np.uint8))
     if "A" in image.getbands() or "transparency" in image.info:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, "white")

@@ -26,7 +26,9 @@ from services.common.errors import PermanentJobError
 from services.ingest.extraction.engine import PageImage
 from services.ingest.extraction.images import ocr_pixels, refuse_pixel_bomb
 from services.ingest.extraction.models import WordBox
+from services.ingest.extraction.pasted_images import PastedImage, pasted_images
 from services.ingest.extraction.previews import PREVIEW_WIDTH, preview_size
+from services.ingest.extraction.text_layer import reads_as_language
 
 RENDER_DPI = 300
 _POINTS_PER_INCH = 72
@@ -43,8 +45,6 @@ _PIL_BITMAP_FORMATS = frozenset({
 })
 # A scan fills its page; allow for a scanner's rounding of the page size.
 _FULL_PAGE_TOLERANCE = 0.02
-# Broken ToUnicode maps show up as replacement, private-use or control characters.
-_MAX_UNREADABLE_SHARE = 0.1
 # A scan carrying a few words of real text (a stamp, a page number) still needs OCR.
 _MIN_TEXT_OVER_SCAN = 50
 _LARGE_IMAGE_SHARE = 0.5
@@ -55,11 +55,13 @@ class TextLayer:
     """A page's own text, good enough to use without OCR: ``words`` has a box per
     character (their texts in order are ``text`` without whitespace; empty if the text
     layer's characters do not spell its text) in the pixels of the page rendered at
-    ``RENDER_DPI``, which is ``size``."""
+    ``RENDER_DPI``, which is ``size``; ``pasted``: images pasted on the page, whose
+    writing the text layer does not hold, for OCR (``pasted_images``)."""
 
     text: str
     words: tuple[WordBox, ...]
     size: tuple[int, int]
+    pasted: tuple[PastedImage, ...] = ()
 
 
 class PdfPages:
@@ -84,7 +86,7 @@ class PdfPages:
     def page(self, number: int) -> TextLayer | PageImage:
         """Page ``number``'s text layer, or its image for OCR, as ``pages`` has it."""
         with _reading(page=number):
-            page = self._pdf[number - 1]
+            page = _flattened(self._pdf, number)
             try:
                 return self._content(page, number)
             finally:
@@ -94,7 +96,8 @@ class PdfPages:
         textpage = page.get_textpage()
         try:
             text = self._capped_text_of(textpage, number)
-            if _is_usable(text, over_scan=_has_large_image(page)):
+            if _is_usable(text, unmapped=_unmapped_characters(textpage),
+                          over_scan=_has_large_image(page)):
                 return self._text_layer(page, textpage, text, number)
         finally:
             textpage.close()
@@ -119,10 +122,29 @@ class PdfPages:
 
     def _text_layer(self, page: Any, textpage: Any, text: str, number: int) -> TextLayer:
         size = _rendered_size(page)
-        words = character_boxes(textpage, _page_to_pixels(page, size), size)
+        to_pixels = _page_to_pixels(page, size)
+        words = character_boxes(textpage, to_pixels, size)
         if "".join(word.text for word in words) != "".join(text.split()):
             words = ()  # boxes that do not spell the text would mark the wrong characters
-        return TextLayer(text=text, words=words, size=size)
+        pasted = pasted_images(page, textpage, to_pixels, size, dpi=RENDER_DPI,
+                               page_box=_visible_box(page),
+                               max_image_pixels=self._max_image_pixels, number=number)
+        return TextLayer(text=text, words=words, size=size, pasted=pasted)
+
+
+def _flattened(pdf: Any, number: int) -> Any:
+    """Page ``number`` of ``pdf`` with its annotations drawn into its content, as a reader
+    sees them (and as its preview renders them): a filled form field's value and a
+    stamp's words are then in its text layer, and a stamp's image on it. The document is
+    changed in memory only; the original is never written."""
+    page = pdf[number - 1]
+    if pdfium_c.FPDFPage_GetAnnotCount(page) == 0:
+        return page
+    flattened = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
+    if flattened != pdfium_c.FLATTEN_SUCCESS:
+        return page  # nothing drawn (links, notes without appearance): read as it is
+    page.close()  # PDFium's page is stale once flattened: load it again
+    return pdf[number - 1]
 
 
 def _rendered_size(page: Any) -> tuple[int, int]:
@@ -232,17 +254,19 @@ def _reading(*, page: int) -> Iterator[None]:
         ) from exc
 
 
-def _is_usable(text: str, *, over_scan: bool) -> bool:
-    visible = [ch for ch in text if not ch.isspace()]
-    if not visible:
+def _is_usable(text: str, *, unmapped: int, over_scan: bool) -> bool:
+    """A text layer that reads as language (not a broken font map's garbage, which OCR
+    reads instead: ``text_layer``), and, over a scan, more than a stamp's few words."""
+    if not reads_as_language(text, unmapped=unmapped, over_scan=over_scan):
         return False
-    unreadable = sum(
-        1 for ch in visible
-        if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or not ch.isprintable()
-    )
-    if unreadable > len(visible) * _MAX_UNREADABLE_SHARE:
-        return False
-    return not over_scan or len(visible) >= _MIN_TEXT_OVER_SCAN
+    return not over_scan or sum(1 for ch in text if not ch.isspace()) >= _MIN_TEXT_OVER_SCAN
+
+
+def _unmapped_characters(textpage: Any) -> int:
+    """How many of the page's characters PDFium found no Unicode for in their font (a
+    CJK font without a ToUnicode map gives its glyph codes instead)."""
+    return sum(pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1
+               for index in range(textpage.count_chars()))
 
 
 def _has_large_image(page: Any) -> bool:

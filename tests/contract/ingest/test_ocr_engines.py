@@ -428,6 +428,20 @@ def test_ppocr_reads_a_page_photographed_askew_and_turned_a_quarter_upright(
     assert page.text.splitlines() == list(lines)
 
 
+def test_ppocr_reads_a_letter_turned_a_quarter_counter_clockwise_line_by_line(
+        ppocr: PpOcrEngine, tmp_path: Path) -> None:
+    """A letter's lines of unlike lengths, turned a quarter counter-clockwise, stand as
+    columns whose middles lie at unlike heights: taken for a table's cells, the page was
+    levelled 10-15° askew, and read upright ran its lines together two by two, the second
+    first."""
+    lines = ["物业服务中心关于更换大堂水牌的通知", "业主张伟先生于三月十二日提出申请",
+             "经客务部审核同意更换", "请于本周五前到前台领取门禁卡"]
+    image = render_page(lines, dpi=300).rotate(90, expand=True)
+    [page] = read(ppocr, write_png(tmp_path / "sideways.png", image))
+    assert page.rotation == 90
+    assert page.text.splitlines() == lines
+
+
 def test_ppocr_reads_the_print_under_a_red_seal_and_keeps_a_red_header(
         ppocr: PpOcrEngine, tmp_path: Path) -> None:
     """A 公章 stamped over three lines is looked through (its red cut a telephone number

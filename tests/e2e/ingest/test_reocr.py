@@ -17,6 +17,7 @@ import pytest
 
 from services.common.objectstore import open_object_store
 from services.common.text import fold
+from services.ingest.extraction import PageText
 from services.ingest.models import older_pages_key, pages_key, text_versions_key
 from tests.e2e.ingest.support import digital_pdf, ingest, metadata
 from tests.e2e.ingest.test_cli_ingest import archive
@@ -291,3 +292,34 @@ def test_what_this_engine_read_before_a_moment_is_read_again_and_a_rerun_resumes
                     server, token, tmp_path)
     assert ahead.returncode == 2
     assert "has not begun" in ahead.stderr
+
+
+def test_a_text_layer_an_earlier_release_took_though_garbled_is_read_again(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """A digital PDF whose font map garbled its text layer (GBK bytes read as Latin-1) was
+    filed from that layer before the archive told garbage from language; ``reocr`` reads
+    it again (here the original's layer is sound, so its text comes back), and, once it
+    reads as language, not again."""
+    client = server.client(token)
+    job = ingest(client, digital_pdf(tmp_path, pages=1), metadata(category="visit",
+                                                                  title="回访记录"))
+    store = open_object_store(server.settings)
+    key = pages_key(job["sha256"])
+    stored = [msgspec.json.decode(line, type=PageText)
+              for line in asyncio.run(store.read(key)).splitlines()]
+    garbled = [msgspec.structs.replace(page, text=page.text.encode("gbk").decode("latin-1"),
+                                       words=()) for page in stored]
+    asyncio.run(store.put_bytes(key, b"\n".join(msgspec.json.encode(page)
+                                                for page in garbled) + b"\n"))
+
+    answer = client.post(f"/ingest/documents/{job['document_id']}/reocr",
+                         json={"engine": "tesseract"})
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "reread"
+    [page] = pages_of(server, token, job["document_id"])
+    assert page["text"] == stored[0].text
+    again = client.post(f"/ingest/documents/{job['document_id']}/reocr",
+                        json={"engine": "tesseract"}).json()
+    assert (again["status"], again["skipped_because"]) == ("skipped", "no_ocr_pages")

@@ -81,7 +81,8 @@ def page_layout(classifier: onnxruntime.InferenceSession, page: npt.NDArray[np.u
     turns = tuple(_turns(shape, upside_down) for shape in shapes)
     height, width = page.shape[:2]
     levelled = _levelled(quads, [quads[index] for index, shape in enumerate(shapes)
-                                 if shape == prevailing], (width / 2, height / 2))
+                                 if shape == prevailing], (width / 2, height / 2),
+                         cells=not vertical)
     if vertical and not upside_down:  # vertical text reads in columns, right to left
         centres = [_upright(quad.mean(axis=0), rotation, width, height) for quad in levelled]
         sizes = [_upright_size(quad, rotation) for quad in levelled]
@@ -139,14 +140,21 @@ def _classifier_input(line: LineImage) -> npt.NDArray[np.float32]:
 
 
 def _levelled(quads: Sequence[Quad], measured: Sequence[Quad],
-              centre: tuple[float, float]) -> list[Quad]:
+              centre: tuple[float, float], *, cells: bool) -> list[Quad]:
     """``quads`` turned about ``centre`` by the median tilt of the ``measured`` lines' tops
-    (each within 45° of level: ``order_corners``), so that those lines lie level."""
+    (each within 45° of level: ``order_corners``), so that those lines lie level; ``cells``:
+    the measured lines are wide, and may be a table's cells (``_aligned_tilt``). Tall lines
+    (a page turned a quarter, or columns of vertical text) are never cells: measured as
+    cells, the columns' middles, each at half its own length, lay level only 10-15° askew,
+    and a page turned a quarter counter-clockwise, read upright, ran its lines together
+    two by two, the second first."""
     if not measured:
         return list(quads)
-    tilt = _aligned_tilt(measured, float(np.median(
+    tilt = float(np.median(
         [math.atan2(float(quad[1][1] - quad[0][1]), float(quad[1][0] - quad[0][0]))
-         for quad in measured])))
+         for quad in measured]))
+    if cells:
+        tilt = _aligned_tilt(measured, tilt)
     cos, sin = math.cos(tilt), math.sin(tilt)
     level = np.array([[cos, -sin], [sin, cos]], dtype=np.float32)  # row vectors turned by -tilt
     origin = np.array(centre, dtype=np.float32)
