@@ -15,7 +15,16 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from services.common.auth import Principal
 from tests.browser.axe import serious_violations
-from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
+from services.web.document_page import PAGES_AROUND
+from tests.browser.cabinet import (
+    LONG_PAGES,
+    LONG_PHRASE,
+    LONG_PHRASE_PAGES,
+    PAGING_RECORDS,
+    PAGING_WORDS,
+    SCRIPT_TITLE,
+    Cabinet,
+)
 from tests.browser.conftest import SignIn
 from tests.browser.phone import FINGER_PX, TOUCH_PHONE, too_small_for_a_finger
 from tests.browser.zoom import (
@@ -349,6 +358,31 @@ def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet
     page.goto(f"/ui/documents/{cabinet.documents['old_contract']}?page=-1")
     expect(page).to_have_url(re.compile(r"page=1$"))
     expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
+
+
+def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hit(
+        phone: Page, cabinet: Cabinet, screenshots: Path) -> None:
+    """On a phone, from a search hit: the page holding the phrase, a handful of page links
+    (not one per page) above the scan, the page holding it next, any page by its number."""
+    first, then = LONG_PHRASE_PAGES
+    phone.goto(f"/ui/search?q={LONG_PHRASE}")
+    phone.get_by_role("link", name="物业服务合同（长）").click()
+    expect(phone.get_by_role("heading", name=f"第 {first} 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone.locator(".page-text mark").first).to_have_text(LONG_PHRASE)
+    numbers = phone.locator(".page-nav nav a:not([rel])")
+    assert numbers.all_inner_texts() == [
+        str(number) for number in (1, *range(first - PAGES_AROUND, LONG_PAGES + 1))]
+    assert too_small_for_a_finger(phone, ".page-nav a, .goto-page [type=number], .goto-page button") == []
+    phone.screenshot(path=screenshots / "phone-long-document.png")
+    phone.get_by_role("link", name="下一处检索词").click()
+    expect(phone.get_by_role("heading", name=f"第 {then} 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone.locator(".page-text mark").first).to_have_text(LONG_PHRASE)
+    phone.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("3")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name=f"第 3 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"\?q=.+&page=3$"))
+    expect(phone.get_by_role("link", name="下一处检索词")).to_have_attribute(
+        "href", re.compile(f"page={first}$"))
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(

@@ -367,3 +367,26 @@ def test_a_document_waiting_for_destruction_says_what_stops_it(
     shown = shared_pages().html("zh", "document.html",  # type: ignore[arg-type]
                                 page_layout(WANG, "/ui/documents/d1", "token") | {"view": view})
     assert said in shown
+
+
+def test_a_long_document_links_its_ends_the_pages_around_and_the_next_pages_with_the_words(
+        ) -> None:
+    record = document_record(pages=300)
+    text = ExtractedText(document_id="d1", pages=[
+        TextPage(number=number, text="地下车库渗漏" if number in (40, 87, 200) else "物业服务")
+        for number in range(1, 301)])
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="车库渗漏", text=text, number=87, boxes=None, has_preview=True)
+    assert [(link.number, link.after_gap) for link in view.pages] == [
+        (1, False), (85, True), (86, False), (87, False), (88, False), (89, False),
+        (300, True)]
+    assert view.page_count == 300
+    assert view.previous_marked_url is not None and view.previous_marked_url.endswith("page=40")
+    assert view.next_marked_url is not None and view.next_marked_url.endswith("page=200")
+    html = shared_pages().html("zh", "document.html",  # type: ignore[arg-type]
+                               page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
+    assert "第 87 页，共 300 页" in html
+    assert html.count('aria-label="第 ') == 7
+    assert '<input id="goto-page" name="page" type="number"' in html
+    assert '<input type="hidden" name="q" value="车库渗漏">' in html
