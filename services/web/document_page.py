@@ -76,6 +76,12 @@ of 300 pages linking each page put 300 links (four phone screens of buttons, 300
 presses) between the record and the scan; any page is reached by the page number form."""
 
 
+READING = "page-heading"
+"""The id of the page's heading, where page turns land (its image and text are under it):
+turned to the top, a reader on a tablet or a phone scrolled past the record (a screen of
+it) again at every page of a 120-page contract."""
+
+
 def linked_pages(numbers: list[int], shown: int) -> list[int]:
     """The page numbers the navigation links, in order, out of the document's ``numbers``:
     the first, the last and those within ``PAGES_AROUND`` of ``shown``."""
@@ -126,6 +132,8 @@ class DocumentPage:
     history_url: str
     page_count: int = 0
     """How many pages the text has (the number form's range)."""
+    turn_url: str = ""
+    """Where the page number form goes (the page heading of the page asked for)."""
     previous_marked_url: str | None = None
     """The nearest page before the one shown that holds the search terms; else None."""
     next_marked_url: str | None = None
@@ -433,7 +441,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
     previous_url = next_url = None
 
     def url_of(page_number: int) -> str:
-        return document_url(record.document_id, q=q, page=page_number)
+        return f"{document_url(record.document_id, q=q, page=page_number)}#{READING}"
 
     if text is not None and number is not None:
         spans_by_page: dict[int, list[Span]] = {
@@ -470,7 +478,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         download_url=f"{base}/original" if permissions.download.allowed else None,
         may_borrow=permissions.download.code == "needs_grant" and in_file(record),
         page=shown, pages=links, previous_url=previous_url, next_url=next_url,
-        history_url=f"{base}/history", page_count=len(numbers),
+        history_url=f"{base}/history", page_count=len(numbers), turn_url=f"{base}#{READING}",
         previous_marked_url=url_of(marked_before[-1]) if marked_before else None,
         next_marked_url=url_of(marked_after[0]) if marked_after else None,
         correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})

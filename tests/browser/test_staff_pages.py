@@ -380,9 +380,25 @@ def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hi
     phone.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("3")
     phone.keyboard.press("Enter")
     expect(phone.get_by_role("heading", name=f"第 3 页，共 {LONG_PAGES} 页")).to_be_visible()
-    expect(phone).to_have_url(re.compile(r"\?q=.+&page=3$"))
+    expect(phone).to_have_url(re.compile(r"\?q=.+&page=3#page-heading$"))
     expect(phone.get_by_role("link", name="下一处检索词")).to_have_attribute(
-        "href", re.compile(f"page={first}$"))
+        "href", re.compile(f"page={first}#page-heading$"))
+
+
+def test_turning_a_page_on_a_tablet_lands_on_the_page_not_the_record_above_it(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['long_contract']}")
+    heading = page.get_by_role("heading", name=f"第 2 页，共 {LONG_PAGES} 页")
+    for turn in (lambda: page.get_by_role("link", name="下一页").click(),
+                 lambda: page.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("2")
+                 or page.keyboard.press("Enter")):
+        page.goto(f"/ui/documents/{cabinet.documents['long_contract']}?page=1")
+        turn()
+        expect(heading).to_be_visible()
+        assert -1 < heading.evaluate("h => h.getBoundingClientRect().top") < 40
+        assert page.evaluate("() => scrollY") > 0  # the record is above, scrolled past
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
