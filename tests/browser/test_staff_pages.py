@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from services.common.auth import Principal
-from tests.browser.axe import serious_violations
 from services.web.document_page import PAGES_AROUND
+from tests.browser.axe import serious_violations
 from tests.browser.cabinet import (
     LONG_PAGES,
     LONG_PHRASE,
@@ -41,6 +41,12 @@ WEIGHT_OF_TEXT = """() => performance.getEntriesByType("navigation")
     .reduce((bytes, entry) => bytes + entry.decodedBodySize, 0)"""
 """A page's weight as the browser timed it: the HTML, its htmx partials, CSS and script
 (read inside the page: a response's body is gone once the page has navigated on)."""
+
+
+FROM_THE_NETWORK = """() => performance.getEntriesByType("resource")
+    .filter(entry => entry.name.includes("/ui/static/") && entry.transferSize > 0)
+    .map(entry => entry.name)"""
+"""The pages' own files (style sheet, scripts) this page fetched over the network."""
 
 
 def _search_requests(page: Page) -> list[str]:
@@ -372,7 +378,8 @@ def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hi
     numbers = phone.locator(".page-nav nav a:not([rel])")
     assert numbers.all_inner_texts() == [
         str(number) for number in (1, *range(first - PAGES_AROUND, LONG_PAGES + 1))]
-    assert too_small_for_a_finger(phone, ".page-nav a, .goto-page [type=number], .goto-page button") == []
+    targets = ".page-nav a, .goto-page [type=number], .goto-page button"
+    assert too_small_for_a_finger(phone, targets) == []
     phone.screenshot(path=screenshots / "phone-long-document.png")
     phone.get_by_role("link", name="下一处检索词").click()
     expect(phone.get_by_role("heading", name=f"第 {then} 页，共 {LONG_PAGES} 页")).to_be_visible()
@@ -399,6 +406,8 @@ def test_turning_a_page_on_a_tablet_lands_on_the_page_not_the_record_above_it(
         expect(heading).to_be_visible()
         assert -1 < heading.evaluate("h => h.getBoundingClientRect().top") < 40
         assert page.evaluate("() => scrollY") > 0  # the record is above, scrolled past
+        # The style sheet and scripts came from the browser's cache, not the network.
+        assert page.evaluate(FROM_THE_NETWORK) == []
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
