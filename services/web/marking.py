@@ -88,15 +88,25 @@ def _inside_words(text: str) -> set[int]:
 
 
 def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
-    """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
+    """Where ``words`` (``query_words``) stand in ``text``, merged, in order.
+
+    The document page marks every page of a document to link the pages holding the words:
+    where letters stand inside words (``_inside_words``, three quarters of the cost) is
+    read only on a page where a word stands, and nothing is read for no words (300 pages
+    took 0.3 s of CPU at every page turned)."""
+    if not words:
+        return []
     compact = _WHITESPACE.sub("", text)
     folded = fold_mapped(compact)
-    inside = _inside_words(text)
+    inside: set[int] | None = None
     spans: list[Span] = []
     for word in words:
-        whole = [span for span in (folded.source_span(*place)
-                                   for place in _places(folded.text, word))
-                 if span[0] not in inside and span[1] not in inside]
+        places = _places(folded.text, word)
+        if places and inside is None:
+            inside = _inside_words(text)
+        apart = inside or set()
+        whole = [span for span in (folded.source_span(*place) for place in places)
+                 if span[0] not in apart and span[1] not in apart]
         spans.extend(whole or [folded.source_span(start, end) for start, end in (
             _places_as_key(folded.text, word)
             or [place for piece in _pieces(word) for place in _places(folded.text, piece)])])
