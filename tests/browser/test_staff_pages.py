@@ -354,7 +354,7 @@ def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet
     page = sign_in("wang")
     page.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
     expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
-    page.get_by_role("link", name="下一页").click()
+    page.get_by_role("link", name="下一页", exact=True).click()
     expect(page.get_by_role("heading", name="第 2 页，共 2 页")).to_be_visible()
     expect(page.locator(".page-text")).to_contain_text("五个工作日")
     # A page past the last (an old bookmark) leads to the last, one below 1 to the first.
@@ -398,7 +398,7 @@ def test_turning_a_page_on_a_tablet_lands_on_the_page_not_the_record_above_it(
     page.set_viewport_size({"width": 800, "height": 1280})
     page.goto(f"/ui/documents/{cabinet.documents['long_contract']}")
     heading = page.get_by_role("heading", name=f"第 2 页，共 {LONG_PAGES} 页")
-    for turn in (lambda: page.get_by_role("link", name="下一页").click(),
+    for turn in (lambda: page.get_by_role("link", name="下一页", exact=True).click(),
                  lambda: page.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("2")
                  or page.keyboard.press("Enter")):
         page.goto(f"/ui/documents/{cabinet.documents['long_contract']}?page=1")
@@ -408,6 +408,22 @@ def test_turning_a_page_on_a_tablet_lands_on_the_page_not_the_record_above_it(
         assert page.evaluate("() => scrollY") > 0  # the record is above, scrolled past
         # The style sheet and scripts came from the browser's cache, not the network.
         assert page.evaluate(FROM_THE_NETWORK) == []
+
+
+def test_the_end_of_a_pages_text_turns_to_the_next_page(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    """Read to its end on a tablet (the scan above the text), a page turns where the
+    reader is, not a screen or two above at the page links."""
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['long_contract']}?page=4")
+    page.locator(".page-text .text").evaluate("text => text.scrollIntoView(false)")
+    turn = page.get_by_role("navigation", name="翻页（页末）").get_by_role(
+        "link", name="下一页（第 5 页）")
+    expect(turn).to_be_in_viewport()
+    turn.click()
+    expect(page.get_by_role("heading", name=f"第 5 页，共 {LONG_PAGES} 页")).to_be_in_viewport()
+    expect(page.get_by_role("link", name="上一页（第 4 页）")).to_be_visible()
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(
