@@ -380,6 +380,7 @@ def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hi
         str(number) for number in (1, *range(first - PAGES_AROUND, LONG_PAGES + 1))]
     targets = ".page-nav a, .goto-page [type=number], .goto-page button"
     assert too_small_for_a_finger(phone, targets) == []
+    phone.locator("#page-heading").evaluate("heading => heading.scrollIntoView()")
     phone.screenshot(path=screenshots / "phone-long-document.png")
     phone.get_by_role("link", name="下一处检索词").click()
     expect(phone.get_by_role("heading", name=f"第 {then} 页，共 {LONG_PAGES} 页")).to_be_visible()
