@@ -378,8 +378,9 @@ def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hi
     numbers = phone.locator(".page-nav nav a:not([rel])")
     assert numbers.all_inner_texts() == [
         str(number) for number in (1, *range(first - PAGES_AROUND, LONG_PAGES + 1))]
-    targets = ".page-nav a, .goto-page [type=number], .goto-page button"
+    targets = ".page-nav a, .goto-page [type=number], .goto-page button, .page-turn a"
     assert too_small_for_a_finger(phone, targets) == []
+    assert serious_violations(phone) == []
     phone.locator("#page-heading").evaluate("heading => heading.scrollIntoView()")
     phone.screenshot(path=screenshots / "phone-long-document.png")
     phone.get_by_role("link", name="下一处检索词").click()
