@@ -390,3 +390,13 @@ def test_a_long_document_links_its_ends_the_pages_around_and_the_next_pages_with
     assert html.count('aria-label="第 ') == 7
     assert '<input id="goto-page" name="page" type="number"' in html
     assert '<input type="hidden" name="q" value="车库渗漏">' in html
+
+
+def test_a_document_without_text_yet_says_to_come_back_or_ask_an_archivist() -> None:
+    record = document_record(pages=0)
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="", text=None, number=None, boxes=None, has_preview=False)
+    chinese, english = in_both_languages(LI, "/ui/documents/d1", "document.html", view=view)
+    assert "请过几分钟刷新本页；如果一直没有文字，请联系档案管理员" in chinese
+    assert "Reload this page in a few minutes" in english
