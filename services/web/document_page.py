@@ -46,7 +46,7 @@ from services.web.links import (
     sweep_url,
     text_version_url,
 )
-from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
+from services.web.marking import Found, Run, found_in, marked_boxes, query_words, runs
 from services.web.record_correction import (
     ChangedMeanwhile,
     RecordCorrection,
@@ -408,19 +408,27 @@ def page_out_of_range(permissions: DocumentPermissions, q: str, asked: int | Non
 
 
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
-    """The page to show: the one asked for, else the first holding a search term, else
-    the first."""
+    """The page to show: the one asked for, else the first holding the search terms
+    (``pages_holding``), else the first."""
     if text is None or not text.pages:
         return None
     numbers = [page.number for page in text.pages]
     if asked in numbers:
         return asked
     words = query_words(q)
-    if words:
-        for page in text.pages:
-            if marked_spans(page.text, words):
-                return page.number
-    return numbers[0]
+    holding = pages_holding({page.number: found_in(page.text, words) for page in text.pages})
+    return holding[0] if holding else numbers[0]
+
+
+def pages_holding(found: dict[int, Found]) -> list[int]:
+    """The pages holding the search terms, in order: those where the most of the words
+    stand whole; only when none stands whole on any page, those holding their pieces. A
+    phrase's pieces (车库 of 地下车库渗漏) stand on many pages of a long contract: the
+    first of those was opened from the search hit, and 下一处 stopped at each of them,
+    while the phrase stood on page 87."""
+    best = max((page.whole for page in found.values()), default=0)
+    return [number for number, page in found.items()
+            if (page.whole == best if best else page.spans)]
 
 
 def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
@@ -444,18 +452,17 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         return f"{document_url(record.document_id, q=q, page=page_number)}#{READING}"
 
     if text is not None and number is not None:
-        spans_by_page: dict[int, list[Span]] = {
-            page.number: marked_spans(page.text, words) for page in text.pages}
+        found = {page.number: found_in(page.text, words) for page in text.pages}
         numbers = [page.number for page in text.pages]
-        marked = [page_number for page_number in numbers if spans_by_page[page_number]]
+        marked = pages_holding(found)
         linked = linked_pages(numbers, number)
         links = [PageLink(page_number, url_of(page_number), page_number == number,
-                          bool(spans_by_page[page_number]),
+                          page_number in marked,
                           after_gap=index > 0 and numbers.index(page_number)
                           > numbers.index(linked[index - 1]) + 1)
                  for index, page_number in enumerate(linked)]
         current = next(page for page in text.pages if page.number == number)
-        spans = spans_by_page[number]
+        spans = found[number].spans
         shown = ShownPage(
             number=number, runs=runs(current.text, spans), marks=len(spans),
             image_url=page_image_url(record.document_id, number) if has_preview else None,

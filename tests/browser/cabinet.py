@@ -30,8 +30,11 @@ PAGING_RECORDS = 25
 LONG_PAGES = 12
 LONG_PHRASE = "地下车库渗漏由开发商修复"
 LONG_PHRASE_PAGES = (9, 11)
+LONG_PIECE_PAGE = 2
+LONG_PIECE_LINE = "车库管理另行约定"
 """A contract of ``LONG_PAGES`` pages (its own household, A-1204) whose text holds
-``LONG_PHRASE`` on those pages only: enough pages that the page links leave some out."""
+``LONG_PHRASE`` on those pages only, a piece of it (车库) on an earlier page: enough pages
+that the page links leave some out."""
 
 
 @dataclass
@@ -147,7 +150,8 @@ def fill(server: ArchiveServer, scratch: Path) -> Cabinet:
     cabinet.documents["long_contract"] = _upload(
         wang, write_digital_pdf(scratch / "long.pdf", [
             [f"物业服务合同 第{number}页",
-             f"第{number}条 {LONG_PHRASE}" if number in LONG_PHRASE_PAGES else "业主按时交费"]
+             f"第{number}条 {LONG_PHRASE}" if number in LONG_PHRASE_PAGES
+             else LONG_PIECE_LINE if number == LONG_PIECE_PAGE else "业主按时交费"]
             for number in range(1, LONG_PAGES + 1)]),
         household="A-1204", category="contract", title="物业服务合同（长）",
         filed_at="2015-05-01")
