@@ -216,7 +216,10 @@ class DerivedText:
     async def page(self, sha256: str, number: int) -> PageText | None:
         """Page ``number`` of the current text (read up to it); ``None`` past the last.
         ``NotFound`` (``no_text``) when nothing was extracted."""
-        return await _numbered(self.pages(sha256), number)
+        key = pages_key(sha256)
+        if await self.store.head(key) is None:
+            raise _no_text()
+        return await _numbered(self._lines_at(key), number)
 
     async def older_page(self, sha256: str, version: int, number: int) -> PageText | None:
         """Page ``number`` of version ``version`` kept once a newer one replaced it; ``None``
@@ -225,7 +228,7 @@ class DerivedText:
         key = older_pages_key(sha256, version)
         if await self.store.head(key) is None:
             return None
-        return await _numbered(self._pages_at(key), number)
+        return await _numbered(self._lines_at(key), number)
 
     async def current_version(self, sha256: str) -> int:
         """The number of the current text version."""
@@ -287,11 +290,11 @@ def _no_text() -> NotFound:
                     "through ingest, or its job has not finished)", code="no_text")
 
 
-async def _numbered(pages: AsyncGenerator[PageText, None], number: int) -> PageText | None:
-    """Page ``number`` of ``pages``, read up to it (the rest is not read); ``None`` past
-    the last."""
-    async with aclosing(pages):
-        async for page in pages:
-            if page.number == number:
-                return page
+async def _numbered(lines: AsyncGenerator[bytes, None], number: int) -> PageText | None:
+    """Page ``number`` of the stored ``lines``, read up to it (the rest is not read; the
+    pages before it for their number alone, ``PageOutline``); ``None`` past the last."""
+    async with aclosing(lines):
+        async for line in lines:
+            if _outline_decoder.decode(line).number == number:
+                return _page_decoder.decode(line)
     return None
