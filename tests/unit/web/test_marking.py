@@ -97,7 +97,11 @@ def test_the_pages_of_a_long_contract_without_the_words_cost_next_to_nothing() -
     pages[86] += "第八十七条特别约定：地下车库渗漏由开发商负责修复"
     for q, budget_s in (("", 0.03), ("车库渗漏", 0.08)):
         words = query_words(q)
-        started = time.process_time()
-        marked = [number for number, text in enumerate(pages, 1) if marked_spans(text, words)]
-        assert time.process_time() - started < budget_s, q
+        spent = []
+        for _ in range(3):  # the least of three: the machine may be busy with other work
+            started = time.process_time()
+            marked = [number for number, text in enumerate(pages, 1)
+                      if marked_spans(text, words)]
+            spent.append(time.process_time() - started)
+        assert min(spent) < budget_s, q
         assert marked == ([87] if q else [])
