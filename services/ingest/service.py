@@ -420,9 +420,8 @@ class IngestService:
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
         text_version = await self.derived.current_version(record.sha256)  # before, as in text
-        pages = [page async for page in self.derived.pages(record.sha256)]
+        pages, shown = await self.derived.outlines_and_page(record.sha256, number)
         boxes = None
-        shown = next((page for page in pages if page.number == number), None)
         doubtful = [] if shown is None else [
             line.text for line in doubtful_lines(
                 shown.lines, low_confidence=self.limits.low_confidence)]

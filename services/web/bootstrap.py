@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import partial
-from pathlib import Path
 
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
@@ -22,6 +21,7 @@ from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart, provided
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
+from services.web.assets import KEPT, STATIC
 from services.web.audit_api import AuditPages
 from services.web.badges_api import BadgePages
 from services.web.cookies import PageCookies
@@ -40,8 +40,6 @@ from services.web.render import Pages
 from services.web.retention_api import DestructionPages, HoldPages, RetentionPages, SweepPages
 from services.web.review_api import ReviewPages
 from services.web.session import reader_at_failure
-
-STATIC = Path(__file__).parent / "static"
 
 
 def _no_service_token() -> str:
@@ -72,7 +70,8 @@ def build(ctx: Context) -> ServicePart:
             StatisticsPages, RetentionPages, SweepPages, DestructionPages, HoldPages,
             ReviewPages, IngestPages, UserAdminPages, OwnAccountPages, HandoverPages,
             CataloguePages, InventoryPages, CorrectionPages, BadgePages, AuditPages,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static",
+                                       cache_control=KEPT),
         ],
         middleware=[DefineMiddleware(PageCookies, csrf_secret=csrf_secret, codec=ctx.codec)],
         exception_handlers=failures,

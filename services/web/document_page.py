@@ -47,7 +47,7 @@ from services.web.links import (
     sweep_url,
     text_version_url,
 )
-from services.web.marking import Run, Span, marked_boxes, marked_spans, query_words, runs
+from services.web.marking import Found, Run, found_in, marked_boxes, query_words, runs
 from services.web.record_correction import (
     ChangedMeanwhile,
     RecordCorrection,
@@ -66,6 +66,31 @@ class PageLink:
     active: bool
     marked: bool
     """The search terms stand on this page."""
+    after_gap: bool = False
+    """Pages between the one linked before and this one are not linked (an ellipsis)."""
+
+
+PAGES_AROUND = 2
+"""Pages linked on each side of the one shown. A long document links only those, its first
+and last page and the pages holding the search terms next before and after it: a contract
+of 300 pages linking each page put 300 links (four phone screens of buttons, 300 Tab
+presses) between the record and the scan; any page is reached by the page number form."""
+
+
+READING = "page-heading"
+"""The id of the page's heading, where page turns land (its image and text are under it):
+turned to the top, a reader on a tablet or a phone scrolled past the record (a screen of
+it) again at every page of a 120-page contract."""
+
+
+def linked_pages(numbers: list[int], shown: int) -> list[int]:
+    """The page numbers the navigation links, in order, out of the document's ``numbers``:
+    the first, the last and those within ``PAGES_AROUND`` of ``shown``."""
+    if not numbers:
+        return []
+    index = numbers.index(shown) if shown in numbers else 0
+    near = numbers[max(0, index - PAGES_AROUND):index + PAGES_AROUND + 1]
+    return sorted({numbers[0], numbers[-1], *near})
 
 
 @dataclass(frozen=True)
@@ -102,9 +127,18 @@ class DocumentPage:
     """None when the text may not be read (``permissions.read_text`` says why) or none
     was extracted."""
     pages: list[PageLink]
+    """The pages linked (``linked_pages``), not every page of a long document."""
     previous_url: str | None
     next_url: str | None
     history_url: str
+    page_count: int = 0
+    """How many pages the text has (the number form's range)."""
+    turn_url: str = ""
+    """Where the page number form goes (the page heading of the page asked for)."""
+    previous_marked_url: str | None = None
+    """The nearest page before the one shown that holds the search terms; else None."""
+    next_marked_url: str | None = None
+    """The nearest page after the one shown that holds the search terms; else None."""
     correct_url: str | None = None
     """The review page for the page shown, to a reader who corrects text (校对)."""
     record_correction: RecordCorrection | None = None
@@ -350,19 +384,27 @@ def page_out_of_range(permissions: DocumentPermissions, q: str, asked: int | Non
 
 
 def chosen_page(text: ExtractedText | None, q: str, asked: int | None) -> int | None:
-    """The page to show: the one asked for, else the first holding a search term, else
-    the first."""
+    """The page to show: the one asked for, else the first holding the search terms
+    (``pages_holding``), else the first."""
     if text is None or not text.pages:
         return None
     numbers = [page.number for page in text.pages]
     if asked in numbers:
         return asked
     words = query_words(q)
-    if words:
-        for page in text.pages:
-            if marked_spans(page.text, words):
-                return page.number
-    return numbers[0]
+    holding = pages_holding({page.number: found_in(page.text, words) for page in text.pages})
+    return holding[0] if holding else numbers[0]
+
+
+def pages_holding(found: dict[int, Found]) -> list[int]:
+    """The pages holding the search terms, in order: those where the most of the words
+    stand whole; only when none stands whole on any page, those holding their pieces. A
+    phrase's pieces (车库 of 地下车库渗漏) stand on many pages of a long contract: the
+    first of those was opened from the search hit, and 下一处 stopped at each of them,
+    while the phrase stood on page 87."""
+    best = max((page.whole for page in found.values()), default=0)
+    return [number for number, page in found.items()
+            if (page.whole == best if best else page.spans)]
 
 
 def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
@@ -378,14 +420,25 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
     base = document_url(record.document_id)
     shown: ShownPage | None = None
     links: list[PageLink] = []
+    numbers: list[int] = []
+    marked: list[int] = []
+    previous_url = next_url = None
+
+    def url_of(page_number: int) -> str:
+        return f"{document_url(record.document_id, q=q, page=page_number)}#{READING}"
+
     if text is not None and number is not None:
-        spans_by_page: dict[int, list[Span]] = {
-            page.number: marked_spans(page.text, words) for page in text.pages}
-        links = [PageLink(page.number, document_url(record.document_id, q=q, page=page.number),
-                          page.number == number, bool(spans_by_page[page.number]))
-                 for page in text.pages]
+        found = {page.number: found_in(page.text, words) for page in text.pages}
+        numbers = [page.number for page in text.pages]
+        marked = pages_holding(found)
+        linked = linked_pages(numbers, number)
+        links = [PageLink(page_number, url_of(page_number), page_number == number,
+                          page_number in marked,
+                          after_gap=index > 0 and numbers.index(page_number)
+                          > numbers.index(linked[index - 1]) + 1)
+                 for index, page_number in enumerate(linked)]
         current = next(page for page in text.pages if page.number == number)
-        spans = spans_by_page[number]
+        spans = found[number].spans
         shown = ShownPage(
             number=number, runs=runs(current.text, spans), marks=len(spans),
             image_url=page_image_url(record.document_id, number) if has_preview else None,
@@ -394,8 +447,11 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
             width=boxes.width if boxes else 0, height=boxes.height if boxes else 0,
             boxes=marked_boxes(boxes.boxes, spans) if boxes else [],
             blank=not current.text.strip())
-    position = [link.number for link in links]
-    index = position.index(number) if number in position else -1
+        index = numbers.index(number)
+        previous_url = url_of(numbers[index - 1]) if index > 0 else None
+        next_url = url_of(numbers[index + 1]) if index < len(numbers) - 1 else None
+    marked_before = [page_number for page_number in marked if number and page_number < number]
+    marked_after = [page_number for page_number in marked if number and page_number > number]
     return DocumentPage(
         record=record, category_name=CATEGORY_NAMES[record.category],
         retention_name=RETENTION_CLASS_NAMES[record.retention_class],
@@ -404,10 +460,10 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         q=q, permissions=permissions,
         download_url=f"{base}/original" if permissions.download.allowed else None,
         may_borrow=permissions.download.code == "needs_grant" and in_file(record),
-        page=shown, pages=links,
-        previous_url=links[index - 1].url if index > 0 else None,
-        next_url=links[index + 1].url if 0 <= index < len(links) - 1 else None,
-        history_url=f"{base}/history",
+        page=shown, pages=links, previous_url=previous_url, next_url=next_url,
+        history_url=f"{base}/history", page_count=len(numbers), turn_url=f"{base}#{READING}",
+        previous_marked_url=url_of(marked_before[-1]) if marked_before else None,
+        next_marked_url=url_of(marked_after[0]) if marked_after else None,
         correct_url=address(REVIEW_PATH, {"document": record.document_id, "page": shown.number})
         if may_correct and shown is not None else None,
         record_correction=record_correction, done=done, waits=waits, holds=holds or [],

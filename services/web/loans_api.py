@@ -36,6 +36,7 @@ from services.web.loans_page import (
     loan_page,
     loan_url,
     loans_page,
+    offered_groups,
 )
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page, PageNumber
@@ -116,6 +117,7 @@ class LoanPages(Controller):
         if not offered:
             raise NotFound("nothing to borrow", code="not_found")
         return page.render("loan_new.html", offered=offered, chosen=set(asked),
+                           groups=offered_groups(offered, set(asked)),
                            household=household, form=RequestForm({}))
 
     @post("/", operation_id="requestLoanForm")
@@ -140,7 +142,8 @@ class LoanPages(Controller):
         offered = await offered_documents(registry, page.reader.token,
                                           household=values["household"][:64], named=documents)
         return page.render("loan_new.html", status_code=422, offered=offered,
-                           chosen=set(documents), household=values["household"],
+                           chosen=set(documents), groups=offered_groups(offered, set(documents)),
+                           household=values["household"],
                            form=RequestForm(values, problem))
 
     @get("/{loan_id:str}", operation_id="loanPage")

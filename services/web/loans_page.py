@@ -19,6 +19,7 @@ from typing import Literal
 from services.common.approvals import DESK, is_awaited_from
 from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
+from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
 from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
 from services.common.paging import LIST_PAGE
@@ -41,6 +42,30 @@ MOVES: tuple[Move, ...] = ("approve", "reject", "withdraw", "issue", "acknowledg
 
 LOANS_URL = f"{PAGES_PREFIX}/loans"
 EXTERNAL_FIELDS = ("name", "organisation", "id_document", "introduction_letter")
+OFFERED_OPEN_UP_TO = 20
+"""A loan form offering more documents than this shows each category closed but those
+holding a chosen one: a household's file of 400 documents, listed whole, was 24 000 px of
+boxes on a phone to find one decoration approval in."""
+
+
+@dataclass(frozen=True)
+class OfferedGroup:
+    """The documents of one category (D5) a loan form offers, newest first as offered."""
+
+    category: str
+    name: str
+    records: list[DocumentRecord]
+    open: bool
+
+
+def offered_groups(offered: list[DocumentRecord], chosen: set[str]) -> list[OfferedGroup]:
+    """``offered`` by category in the vocabulary's order, each open when the form offers
+    few documents or it holds one of ``chosen``."""
+    few = len(offered) <= OFFERED_OPEN_UP_TO
+    return [OfferedGroup(code, name, records,
+                         few or any(record.document_id in chosen for record in records))
+            for code, name in CATEGORY_NAMES.items()
+            if (records := [record for record in offered if record.category == code])]
 """What the request form asks of an external reader (外部查阅人): all of it, or none."""
 _LEFT_EMPTY = {"purpose_required": ("purpose", "reason"),
                "external_incomplete": tuple(f"external_{field}" for field in EXTERNAL_FIELDS)}

@@ -87,26 +87,53 @@ def _inside_words(text: str) -> set[int]:
     return {compact_at[folded.source_span(at, at + 1)[0]] for at in within_words(folded.text)}
 
 
-def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
-    """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
+@dataclass(frozen=True)
+class Found:
+    """Where a page's text holds a query's words: ``spans`` (``marked_spans``) and how
+    many of the words stand there whole (``whole``), not only by their pieces."""
+
+    spans: list[Span]
+    whole: int
+
+
+def found_in(text: str, words: Sequence[str]) -> Found:
+    """Where ``words`` (``query_words``) stand in ``text``: each found whole (or as a key
+    the page writes otherwise), else by its pieces.
+
+    The document page reads every page of a document to link the pages holding the words:
+    where letters stand inside words (``_inside_words``, three quarters of the cost) is
+    read only on a page where a word stands, and nothing is read for no words (300 pages
+    took 0.3 s of CPU at every page turned)."""
+    if not words:
+        return Found([], 0)
     compact = _WHITESPACE.sub("", text)
     folded = fold_mapped(compact)
-    inside = _inside_words(text)
+    inside: set[int] | None = None
     spans: list[Span] = []
+    whole_words = 0
     for word in words:
-        whole = [span for span in (folded.source_span(*place)
-                                   for place in _places(folded.text, word))
-                 if span[0] not in inside and span[1] not in inside]
+        places = _places(folded.text, word)
+        if places and inside is None:
+            inside = _inside_words(text)
+        apart = inside or set()
+        whole = [span for span in (folded.source_span(*place) for place in places)
+                 if span[0] not in apart and span[1] not in apart]
+        keys = [] if whole else _places_as_key(folded.text, word)
+        whole_words += bool(whole or keys)
         spans.extend(whole or [folded.source_span(start, end) for start, end in (
-            _places_as_key(folded.text, word)
-            or [place for piece in _pieces(word) for place in _places(folded.text, piece)])])
+            keys or [place for piece in _pieces(word) for place in _places(folded.text, piece)])])
     merged: list[Span] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return merged
+    return Found(merged, whole_words)
+
+
+def marked_spans(text: str, words: Sequence[str]) -> list[Span]:
+    """Where ``words`` (``query_words``) stand in ``text``, merged, in order."""
+    return found_in(text, words).spans
 
 
 @dataclass(frozen=True)

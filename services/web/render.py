@@ -27,6 +27,7 @@ from services.common.clock import COMPANY_ZONE
 from services.common.contracts.accounts import PERSON_FORM, person
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
+from services.web.assets import static_url
 from services.web.cookies import LANGUAGE
 from services.web.limits import LIMITS
 from services.web.links import document_url, household_url
@@ -187,6 +188,7 @@ def _environment(translations: NullTranslations) -> Environment:
         PERSON_AND_DEPARTMENT_FORM)
     environment.globals["document_url"] = document_url
     environment.globals["household_url"] = household_url
+    environment.globals["static_url"] = static_url
     return environment
 
 

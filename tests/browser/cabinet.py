@@ -27,6 +27,14 @@ TRADITIONAL_LETTER = "關於衛生間漏水的來函"
 SCRIPT_TITLE = "<script>window.__hacked = true</script>維修記錄"
 PAGING_WORDS = "水管巡检记录"
 PAGING_RECORDS = 25
+LONG_PAGES = 12
+LONG_PHRASE = "地下车库渗漏由开发商修复"
+LONG_PHRASE_PAGES = (9, 11)
+LONG_PIECE_PAGE = 2
+LONG_PIECE_LINE = "车库管理另行约定"
+"""A contract of ``LONG_PAGES`` pages (its own household, A-1204) whose text holds
+``LONG_PHRASE`` on those pages only, a piece of it (车库) on an earlier page: enough pages
+that the page links leave some out."""
 
 
 @dataclass
@@ -139,6 +147,14 @@ def fill(server: ArchiveServer, scratch: Path) -> Cabinet:
         wang, write_digital_pdf(scratch / "script.pdf", [["消防栓维修记录。"]]),
         household="A-1202", category="repair", title=SCRIPT_TITLE, filed_at="2022-08-08")
     _as_if_filed_before_previews(server, wang, cabinet.documents["script"])
+    cabinet.documents["long_contract"] = _upload(
+        wang, write_digital_pdf(scratch / "long.pdf", [
+            [f"物业服务合同 第{number}页",
+             f"第{number}条 {LONG_PHRASE}" if number in LONG_PHRASE_PAGES
+             else LONG_PIECE_LINE if number == LONG_PIECE_PAGE else "业主按时交费"]
+            for number in range(1, LONG_PAGES + 1)]),
+        household="A-1204", category="contract", title="物业服务合同（长）",
+        filed_at="2015-05-01")
     for number in range(1, PAGING_RECORDS + 1):
         cabinet.documents[f"inspection-{number}"] = _register(wang, number)
     _loan(people, cabinet.documents["id_copy"])

@@ -14,8 +14,17 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from services.common.auth import Principal
+from services.web.document_page import PAGES_AROUND
 from tests.browser.axe import serious_violations
-from tests.browser.cabinet import PAGING_RECORDS, PAGING_WORDS, SCRIPT_TITLE, Cabinet
+from tests.browser.cabinet import (
+    LONG_PAGES,
+    LONG_PHRASE,
+    LONG_PHRASE_PAGES,
+    PAGING_RECORDS,
+    PAGING_WORDS,
+    SCRIPT_TITLE,
+    Cabinet,
+)
 from tests.browser.conftest import SignIn
 from tests.browser.phone import FINGER_PX, TOUCH_PHONE, too_small_for_a_finger
 from tests.browser.zoom import (
@@ -32,6 +41,12 @@ WEIGHT_OF_TEXT = """() => performance.getEntriesByType("navigation")
     .reduce((bytes, entry) => bytes + entry.decodedBodySize, 0)"""
 """A page's weight as the browser timed it: the HTML, its htmx partials, CSS and script
 (read inside the page: a response's body is gone once the page has navigated on)."""
+
+
+FROM_THE_NETWORK = """() => performance.getEntriesByType("resource")
+    .filter(entry => entry.name.includes("/ui/static/") && entry.transferSize > 0)
+    .map(entry => entry.name)"""
+"""The pages' own files (style sheet, scripts) this page fetched over the network."""
 
 
 def _search_requests(page: Page) -> list[str]:
@@ -339,7 +354,7 @@ def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet
     page = sign_in("wang")
     page.goto(f"/ui/documents/{cabinet.documents['old_contract']}")
     expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
-    page.get_by_role("link", name="下一页").click()
+    page.get_by_role("link", name="下一页", exact=True).click()
     expect(page.get_by_role("heading", name="第 2 页，共 2 页")).to_be_visible()
     expect(page.locator(".page-text")).to_contain_text("五个工作日")
     # A page past the last (an old bookmark) leads to the last, one below 1 to the first.
@@ -349,6 +364,68 @@ def test_a_contract_of_two_pages_pages_through(sign_in: SignIn, cabinet: Cabinet
     page.goto(f"/ui/documents/{cabinet.documents['old_contract']}?page=-1")
     expect(page).to_have_url(re.compile(r"page=1$"))
     expect(page.get_by_role("heading", name="第 1 页，共 2 页")).to_be_visible()
+
+
+def test_a_long_document_links_a_few_pages_reaches_any_by_number_and_the_next_hit(
+        phone: Page, cabinet: Cabinet, screenshots: Path) -> None:
+    """On a phone, from a search hit: the page holding the phrase, a handful of page links
+    (not one per page) above the scan, the page holding it next, any page by its number."""
+    first, then = LONG_PHRASE_PAGES
+    phone.goto(f"/ui/search?q={LONG_PHRASE}")
+    phone.get_by_role("link", name="物业服务合同（长）").click()
+    expect(phone.get_by_role("heading", name=f"第 {first} 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone.locator(".page-text mark").first).to_have_text(LONG_PHRASE)
+    numbers = phone.locator(".page-nav nav a:not([rel])")
+    assert numbers.all_inner_texts() == [
+        str(number) for number in (1, *range(first - PAGES_AROUND, LONG_PAGES + 1))]
+    targets = ".page-nav a, .goto-page [type=number], .goto-page button, .page-turn a"
+    assert too_small_for_a_finger(phone, targets) == []
+    assert serious_violations(phone) == []
+    phone.locator("#page-heading").evaluate("heading => heading.scrollIntoView()")
+    phone.screenshot(path=screenshots / "phone-long-document.png")
+    phone.get_by_role("link", name="下一处检索词").click()
+    expect(phone.get_by_role("heading", name=f"第 {then} 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone.locator(".page-text mark").first).to_have_text(LONG_PHRASE)
+    phone.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("3")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name=f"第 3 页，共 {LONG_PAGES} 页")).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"\?q=.+&page=3#page-heading$"))
+    expect(phone.get_by_role("link", name="下一处检索词")).to_have_attribute(
+        "href", re.compile(f"page={first}#page-heading$"))
+
+
+def test_turning_a_page_on_a_tablet_lands_on_the_page_not_the_record_above_it(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['long_contract']}")
+    heading = page.get_by_role("heading", name=f"第 2 页，共 {LONG_PAGES} 页")
+    for turn in (lambda: page.get_by_role("link", name="下一页", exact=True).click(),
+                 lambda: page.get_by_label(f"转到第几页（1–{LONG_PAGES}）").fill("2")
+                 or page.keyboard.press("Enter")):
+        page.goto(f"/ui/documents/{cabinet.documents['long_contract']}?page=1")
+        turn()
+        expect(heading).to_be_visible()
+        assert -1 < heading.evaluate("h => h.getBoundingClientRect().top") < 40
+        assert page.evaluate("() => scrollY") > 0  # the record is above, scrolled past
+        # The style sheet and scripts came from the browser's cache, not the network.
+        assert page.evaluate(FROM_THE_NETWORK) == []
+
+
+def test_the_end_of_a_pages_text_turns_to_the_next_page(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    """Read to its end on a tablet (the scan above the text), a page turns where the
+    reader is, not a screen or two above at the page links."""
+    page = sign_in("wang")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"/ui/documents/{cabinet.documents['long_contract']}?page=4")
+    page.locator(".page-text .text").evaluate("text => text.scrollIntoView(false)")
+    turn = page.get_by_role("navigation", name="翻页（页末）").get_by_role(
+        "link", name="下一页（第 5 页）")
+    expect(turn).to_be_in_viewport()
+    turn.click()
+    expect(page.get_by_role("heading", name=f"第 5 页，共 {LONG_PAGES} 页")).to_be_in_viewport()
+    expect(page.get_by_role("link", name="上一页（第 4 页）")).to_be_visible()
 
 
 def test_an_ordinary_reader_finds_no_confidential_document_by_search_or_by_url(

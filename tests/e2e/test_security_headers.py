@@ -73,6 +73,25 @@ def test_the_api_references_files_are_kept_a_year_under_an_address_naming_their_
     assert "SwaggerUIBundle" in answer.text
 
 
+def test_the_staff_pages_files_are_kept_a_year_under_an_address_naming_their_content(
+        server: ArchiveServer) -> None:
+    """Kept ``no-store``, a phone reading a contract of 120 pages fetched the same 100 kB
+    of style sheet and scripts again at every page."""
+    with server.client() as browser:
+        page = browser.get("/ui/login")
+        files = re.findall(r'(?:src|href)="(/ui/static/[\w/.-]+)\?v=([0-9a-f]{16})"', page.text)
+        answers = {name: browser.get(f"{name}?v={digest}") for name, digest in files}
+    assert {name.rsplit("/", 1)[-1] for name, _ in files} == {
+        "favicon.svg", "app.css", "htmx-2.0.11.min.js", "pages.js"}
+    for name, digest in files:
+        answer = answers[name]
+        assert answer.status_code == 200
+        assert hashlib.sha256(answer.content).hexdigest()[:16] == digest
+        assert answer.headers["cache-control"] == "max-age=31536000, public, immutable"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["cache-control"] == "no-store"
+
+
 def test_the_api_references_folders_are_not_listed_nor_left(
         server: ArchiveServer) -> None:
     with server.client() as client:

@@ -28,6 +28,7 @@ from services.common.contracts.registry import (
 from services.common.contracts.retention import DisposalStanding, WithheldReason
 from services.web.document_page import (
     FINDING_NAMES,
+    chosen_page,
     document_history,
     document_page,
     older_text,
@@ -367,3 +368,58 @@ def test_a_document_waiting_for_destruction_says_what_stops_it(
     shown = shared_pages().html("zh", "document.html",  # type: ignore[arg-type]
                                 page_layout(WANG, "/ui/documents/d1", "token") | {"view": view})
     assert said in shown
+
+
+def test_a_long_document_links_its_ends_the_pages_around_and_the_next_pages_with_the_words(
+        ) -> None:
+    record = document_record(pages=300)
+    text = ExtractedText(document_id="d1", pages=[
+        TextPage(number=number, text="地下车库渗漏" if number in (40, 87, 200) else "物业服务")
+        for number in range(1, 301)])
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="车库渗漏", text=text, number=87, boxes=None, has_preview=True)
+    assert [(link.number, link.after_gap) for link in view.pages] == [
+        (1, False), (85, True), (86, False), (87, False), (88, False), (89, False),
+        (300, True)]
+    assert view.page_count == 300
+    assert (view.previous_marked_url or "").endswith("&page=40#page-heading")
+    assert (view.next_marked_url or "").endswith("&page=200#page-heading")
+    html = shared_pages().html("zh", "document.html",  # type: ignore[arg-type]
+                               page_layout(LI, "/ui/documents/d1", "token") | {"view": view})
+    assert "第 87 页，共 300 页" in html
+    assert html.count('aria-label="第 ') == 7
+    assert '<input id="goto-page" name="page" type="number"' in html
+    assert '<input type="hidden" name="q" value="车库渗漏">' in html
+
+
+def test_a_document_without_text_yet_says_to_come_back_or_ask_an_archivist() -> None:
+    record = document_record(pages=0)
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="", text=None, number=None, boxes=None, has_preview=False)
+    chinese, english = in_both_languages(LI, "/ui/documents/d1", "document.html", view=view)
+    assert "请过几分钟刷新本页；如果一直没有文字，请联系档案管理员" in chinese
+    assert "Reload this page in a few minutes" in english
+
+
+def test_the_page_opened_and_the_next_match_are_where_the_words_stand_whole_not_their_pieces(
+        ) -> None:
+    record = document_record(pages=12)
+    lines = {2: "车库管理另行约定", 5: "地下室与车库", 9: "地下车库渗漏由开发商修复",
+             11: "地下车库渗漏另见附件"}
+    text = ExtractedText(document_id="d1", pages=[
+        TextPage(number=number, text=lines.get(number, "业主按时交费"))
+        for number in range(1, 13)])
+    assert chosen_page(text, "地下车库渗漏", None) == 9
+    assert chosen_page(text, "车库 渗漏", None) == 9  # both words, not one
+    assert chosen_page(text, "车库", None) == 2
+    assert chosen_page(text, "地下车库漏雨", None) == 2  # pieces only: the first holding one
+    view = document_page(record, DocumentPermissions(document=record, read_text=ALLOWED,
+                                                     download=ALLOWED),
+                         q="地下车库渗漏", text=text, number=9, boxes=None, has_preview=True)
+    assert view.previous_marked_url is None
+    assert (view.next_marked_url or "").endswith("&page=11#page-heading")
+    assert [link.number for link in view.pages if link.marked] == [9, 11]
+    assert view.page is not None
+    assert view.page.marks == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -36,6 +36,7 @@ from services.web.loans_page import (
     loan_page,
     loans_page,
     moves_for,
+    offered_groups,
 )
 from services.web.navigation import layout as page_layout
 from tests.support.registry import document_record
@@ -456,11 +457,38 @@ def test_an_english_loan_page_has_no_chinese_punctuation_around_english() -> Non
 def _request_form(form: RequestForm) -> str:
     return shared_pages().html("zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
         "offered": [document_record()], "chosen": set(), "household": "A-1201",
-        "form": form})
+        "groups": offered_groups([document_record()], set()), "form": form})
 
 
 def _field(html: str, name: str) -> str:
     return re.search(rf'<(?:input|textarea) id="{name}"[^>]*>', html).group(0)  # type: ignore[union-attr]
+
+
+def test_a_households_large_file_is_offered_by_category_those_without_a_chosen_one_closed(
+        ) -> None:
+    """A file of hundreds of documents listed whole was 24 000 px of boxes on a phone."""
+    offered = [document_record(document_id=f"d{number}", category=category,
+                               title=f"{category} {number}",
+                               filed_at=date(2010 + number % 15, 5, 1))
+               for number, category in enumerate(["repair", "decoration", "payment"] * 10)]
+    groups = offered_groups(offered, {"d4"})
+    assert [(group.name, len(group.records), group.open) for group in groups] == [
+        ("缴费记录与押金", 10, False), ("装修工程文件", 10, True), ("维修/报修记录", 10, False)]
+    html = shared_pages().html("zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
+        "offered": offered, "chosen": {"d4"}, "household": "A-1201", "groups": groups,
+        "form": RequestForm({})})
+    assert html.count('<details class="offered"') == 3
+    assert html.count('<details class="offered" open>') == 1
+    assert "共 30 份，按类别列出" in html
+    assert '<summary>装修工程文件 <span class="count">10 份</span></summary>' in html
+    assert re.search(r'value="d4" checked> decoration 4 <span class="hint">2014年5月1日 · ', html)
+    few = offered_groups(offered[:6], set())
+    assert all(group.open for group in few)
+    assert "<details" not in shared_pages().html(
+        "zh", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
+            "offered": offered[:1], "chosen": set(), "household": "A-1201",
+            "groups": offered_groups(offered[:1], set()), "form": RequestForm({})}
+    ).split("<legend>")[1].split("</fieldset>")[0]
 
 
 def test_a_request_refused_for_a_half_filled_external_reader_marks_the_empty_fields() -> None:
@@ -515,7 +543,7 @@ def test_what_people_wrote_on_a_loan_is_marked_chinese_on_the_english_pages() ->
     record = document_record()
     form = pages.html("en", "loan_new.html", page_layout(LI, "/ui/loans/new", "token") | {
         "offered": [record], "chosen": set(), "household": "A-1201",
-        "form": RequestForm({})})
+        "groups": offered_groups([record], set()), "form": RequestForm({})})
     assert re.search(rf'<span lang="zh[^"]*">{re.escape(record.title)}</span>', form)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from services.common.models import ROLES
-from services.web.bootstrap import STATIC
+from services.web.assets import STATIC
 from services.web.navigation import layout
 from services.web.render import TEMPLATES, Pages
 
@@ -173,7 +173,7 @@ def test_a_wrong_password_marks_the_password_and_focuses_it() -> None:
 def test_every_page_names_its_icon_among_the_static_files() -> None:
     """A page naming none is asked for /favicon.ico by the browser: a 404 on every page."""
     base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
-    icon = re.search(r'<link rel="icon" href="/ui/static/([\w.]+)" type="image/svg\+xml">',
-                     base)
+    icon = re.search(r'<link rel="icon" href="{{ static_url\("([\w.]+)"\) }}" '
+                     r'type="image/svg\+xml">', base)
     assert icon is not None
     assert (STATIC / icon.group(1)).read_text(encoding="utf-8").startswith("<svg ")
