@@ -4,8 +4,6 @@ removes every version."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,12 +121,13 @@ def test_a_page_a_person_wrote_is_known_also_when_corrected_before_it_was_record
         False, True, True, False]
 
 
-async def test_a_long_text_layer_is_read_for_its_texts_and_one_page_whole_cheaply(
+async def test_a_long_text_layer_is_read_for_its_texts_and_one_page_whole(
     derived: DerivedText, tmp_path: Path
 ) -> None:
     """The staff pages read every page's text and one page's boxes at every page turned:
     a contract of 300 pages keeps a box per character (18 MB), all decoded for one page's
-    boxes took 0.12-0.2 s of CPU."""
+    boxes took 0.12-0.2 s of CPU; the outlines and one page whole are read apart (0.02-0.03
+    s, measured, not timed here)."""
     line = "物业服务企业应当按照合同约定提供物业服务"
     pages = [PageText(number=number, text=line * 30, confidence=100.0, method="text_layer",
                       language=None, needs_review=False,
@@ -139,27 +138,9 @@ async def test_a_long_text_layer_is_read_for_its_texts_and_one_page_whole_cheapl
     stored = tmp_path / "contract.jsonl"
     stored.write_bytes(b"".join(msgspec.json.encode(page) + b"\n" for page in pages))
     await derived.save(SHA, stored)
-    every_page_whole = await _cpu_s(lambda: _all_pages(derived))
     outlines, shown = await derived.outlines_and_page(SHA, 87)
     assert [(page.number, page.text, page.confidence) for page in outlines] == [
         (page.number, page.text, page.confidence) for page in pages]
     assert shown == pages[86]
     assert (await derived.outlines_and_page(SHA, 301))[1] is None
     assert await derived.page(SHA, 300) == pages[299]
-    # Each costs a fraction of decoding every page whole (0.12 s here; 0.02-0.03 s now).
-    assert await _cpu_s(lambda: derived.outlines_and_page(SHA, 87)) < every_page_whole / 2
-    assert await _cpu_s(lambda: derived.page(SHA, 300)) < every_page_whole / 2
-
-
-async def _all_pages(derived: DerivedText) -> list[PageText]:
-    return [page async for page in derived.pages(SHA)]
-
-
-async def _cpu_s(read: Callable[[], Awaitable[object]]) -> float:
-    """The CPU seconds ``read`` takes, the least of three tries."""
-    spent = []
-    for _ in range(3):
-        started = time.process_time()
-        await read()
-        spent.append(time.process_time() - started)
-    return min(spent)

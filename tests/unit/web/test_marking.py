@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from services.common.contracts.ingest import PageBox
@@ -87,21 +85,16 @@ def test_letters_and_digits_are_marked_where_search_finds_them_whole_or_by_parts
     assert marked(text, q) == shown
 
 
-def test_the_pages_of_a_long_contract_without_the_words_cost_next_to_nothing() -> None:
-    """The document page marks every page to link those holding the words: 300 pages took
-    0.15-0.3 s of CPU at every page turned, with words or without (the places of letters
-    inside words were read on every page; now only on a page where a word stands)."""
+def test_the_pages_of_a_long_contract_are_marked_only_where_the_words_stand() -> None:
+    """The document page marks every page to link those holding the words: of a 300-page
+    contract, only the page holding them, and none without words. (Its cost, 0.15-0.3 s
+    of CPU at every page turned before the places of letters inside words were read only
+    on a page where a word stands, is measured, not timed here: tests do not time.)"""
     clause = "{}.{} 物业服务企业应当按照合同约定提供物业服务，业主应当按时交纳物业服务费用。\n"
     pages = ["".join(clause.format(page, line) for line in range(1, 29))
              for page in range(1, 301)]
     pages[86] += "第八十七条特别约定：地下车库渗漏由开发商负责修复"
-    for q, budget_s in (("", 0.03), ("车库渗漏", 0.08)):
+    for q in ("", "车库渗漏"):
         words = query_words(q)
-        spent = []
-        for _ in range(3):  # the least of three: the machine may be busy with other work
-            started = time.process_time()
-            marked = [number for number, text in enumerate(pages, 1)
-                      if marked_spans(text, words)]
-            spent.append(time.process_time() - started)
-        assert min(spent) < budget_s, q
+        marked = [number for number, text in enumerate(pages, 1) if marked_spans(text, words)]
         assert marked == ([87] if q else [])
