@@ -46,6 +46,19 @@ class CorrectionsRepository(Repository):
         if not stored.rowcount:
             await self.conn.execute(corrections.insert().values(**values))
 
+    async def same_pending(self, correction: Correction) -> str | None:
+        """The id of a pending correction of the same document asking the same
+        ``changes`` of the same version as ``correction``, or None (the caller holds the
+        document's row locked, so two of them sent at once find each other)."""
+        rows = (await self.conn.execute(sa.select(corrections).where(
+            corrections.c.document_id == correction.document_id,
+            corrections.c.status == "pending",
+            corrections.c.base_version == correction.base_version))).mappings()
+        for row in rows:
+            if struct_of(row, Correction).changes == correction.changes:
+                return str(row["correction_id"])
+        return None
+
     async def get(self, correction_id: str, *, lock: bool = False) -> Correction | None:
         query = sa.select(corrections).where(corrections.c.correction_id == correction_id)
         row = await self.first_row(query, lock=lock)
