@@ -96,6 +96,7 @@ class LendingService:
                 await _check_not_out(tx, request.kind, document_ids)
                 row = _new_loan(request, principal, borrower, records, now)
                 await _check_someone_approves(tx, row, records)
+                await _check_not_asked_already(tx, row, document_ids)
                 await tx.loans.insert(row, document_ids)
                 await record_step(tx, row, "requested", username=principal.username,
                                   status="requested", at=now,
@@ -374,6 +375,11 @@ async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
     check_move(move, loan.status)
     approvals = await tx.loans.approvals(loan_id)
     step = len(approvals)
+    if move == "approve" and principal.username in {a.approver for a in approvals}:
+        # The same approval sent twice (a double click on 批准, a retry) says so, not that
+        # the next step is another role's.
+        return loan, step, Forbidden("you have approved this loan already; each step "
+                                     "needs another person", code="already_approved")
     levels = await tx.loans.levels([loan_id])
     refusal = approval_refusal(
         principal, role=loan.approvals_needed[step], borrower=loan.borrower,
@@ -381,6 +387,16 @@ async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
         earlier_approvers=[approval.approver for approval in approvals],
         levels=levels[loan_id])
     return loan, step, refusal
+
+
+async def _check_not_asked_already(tx: Tx, row: LoanRow, document_ids: list[str]) -> None:
+    """The same request sent again while the first still waits (a double click on 提交,
+    a retry, the back button and 提交 again) is refused, 409 ``already_requested`` naming
+    the waiting loan, so approvers are not asked twice for one need."""
+    waiting = await tx.loans.same_request_waiting(row, document_ids)
+    if waiting is not None:
+        raise Conflict(f"the same request is already waiting as loan {waiting}",
+                       code="already_requested", extra={"loan_id": waiting})
 
 
 async def _borrower(tx: Tx, username: str) -> User:
