@@ -115,7 +115,7 @@ class CorrectionsService:
                 # Validated now (unknown category, no change) rather than at approval.
                 apply_changes(record, request.changes, rules, occupants=(), at=now,
                               today=self.clock.day_of(now))
-                await _refuse_asked_already(tx, correction)
+                await tx.corrections.refuse_same_pending(correction)
                 await tx.corrections.save(correction)
                 await tx.journal.audit(AuditEntry(
                     action="correction_requested", username=principal.username,
@@ -319,16 +319,6 @@ class CorrectionsService:
                        if "archive_no" in diff else {})}),
             at=at)
         return applied
-
-
-async def _refuse_asked_already(tx: Tx, correction: Correction) -> None:
-    """The same correction asked again while it waits (a double click on 提交, a retry, a
-    colleague asking the same at once) is refused, 409 ``correction_pending`` naming the
-    one waiting, so approvers decide it once."""
-    waiting = await tx.corrections.same_pending(correction)
-    if waiting is not None:
-        raise Conflict(f"the same correction is already waiting for approval ({waiting})",
-                       code="correction_pending", extra={"correction_id": waiting})
 
 
 async def _refuse_stale(tx: Tx, record: DocumentRecord, base_version: int) -> NoReturn:
