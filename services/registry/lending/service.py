@@ -168,7 +168,7 @@ class LendingService:
     async def loan(self, principal: Principal, loan_id: str) -> Loan:
         """One loan, to its borrower, its requester or a register reader; else 404."""
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             row = await tx.loans.get(loan_id)
             if row is not None and may_read(principal, row):
                 return (await views(tx, [row], now=now, clearance=principal.clearance))[0]
@@ -186,7 +186,7 @@ class LendingService:
             escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
@@ -203,7 +203,7 @@ class LendingService:
         counted, without reading the loans' documents)."""
         filters = Filters(involving=None if principal.has_role(*REGISTER_READERS)
                           else principal.username)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return AwaitingCount(awaiting=len(await _awaiting(tx, principal, filters,
                                                               now=self.clock.now())))
 
@@ -213,7 +213,7 @@ class LendingService:
         each with its loan as it stands now, so a notice names whose loan it is, which
         documents and when it is due (B4: the head told of an escalation need not look
         it up); a loan the caller may no longer read is left out (``loan`` null)."""
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             found = await tx.loans.notifications(principal.username, unread=unread,
                                                  limit=limit, offset=offset)
             rows = await tx.loans.rows({notice.loan_id for notice in found if notice.loan_id})
@@ -228,7 +228,7 @@ class LendingService:
             correction=corrections.get(notice.correction_id or "")) for notice in found]
 
     async def unread(self, principal: Principal) -> UnreadCount:
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
     async def mark_read(self, principal: Principal, marked: MarkRead) -> UnreadCount:
@@ -249,7 +249,7 @@ class LendingService:
                         ) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first; ``open_only``
         true: those not resolved yet, false: those resolved."""
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.loans.incidents(open_only=open_only, limit=limit,
                                             offset=offset)
 
