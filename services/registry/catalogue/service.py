@@ -309,7 +309,7 @@ class CatalogueService:
         """Those of ``document_ids`` the caller may know exist, in the order given (for
         the other services' listings, e.g. ingest's jobs)."""
         access = await self.access_filter(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             found = await tx.documents.visible(document_ids, access)
         return [document_id for document_id in dict.fromkeys(document_ids)
                 if document_id in found]
@@ -318,7 +318,7 @@ class CatalogueService:
         """Every version of the record's metadata, oldest first, to whoever may read the
         record (D6)."""
         grants = await self.grants.grants_for(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             record = await tx.documents.get(document_id)
             decision = can(principal, "read", record, grants)
             if decision.allowed:

@@ -334,12 +334,13 @@ class LendingService:
 
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
-        registry's ``GrantSource``; read in a short transaction of its own."""
+        registry's ``GrantSource``; read in a snapshot of its own (every access decision
+        asks it, so it never waits for a writer)."""
         if principal.is_service:
             return NO_GRANTS
         levels = [level for level in SECURITY_LEVELS
                   if security_rank(level) <= security_rank(principal.clearance)]
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             granted = await tx.loans.granted_documents(
                 principal.username, now=self.clock.now(), levels=levels)
         return AccessGrants.of(granted)

@@ -1,8 +1,9 @@
-"""What a staff page reads on every visit (a record, a household's file, the loans, the
-top bar's counts, whether the token still holds) does not queue behind a writer: on
-SQLite a write transaction (a filing, a loan's move) holds the one write lock until its
-commit, and a read that began BEGIN IMMEDIATE waited for it, so 2 archivists filing made
-every page of 20 people wait up to a second or more. Both engines."""
+"""What a staff page reads on every visit (a record and its history, whether the reader
+may open it, a household's file, the loans, the top bar's counts, whether the token still
+holds) does not queue behind a writer: on SQLite a write transaction (a filing, a loan's
+move) holds the one write lock until its commit, and a read that began BEGIN IMMEDIATE
+waited for it, so 2 archivists filing made every page of 20 people wait up to a second or
+more. Both engines."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ async def test_the_pages_reads_answer_while_a_writer_holds_the_lock(registry: Re
         read = await asyncio.wait_for(asyncio.gather(
             services.catalogue.read(STAFF, filed.document_id),
             services.catalogue.list_file(ARCHIVIST, household="A-1201", limit=10, offset=0),
+            services.catalogue.history(STAFF, filed.document_id),
+            services.catalogue.visible(STAFF, [filed.document_id]),
+            services.lending.grants_for(STAFF),
             services.lending.loans(STAFF, LoanQuery()),
             services.lending.awaiting_count(STAFF),
             services.lending.unread(STAFF),
