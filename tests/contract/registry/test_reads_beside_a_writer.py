@@ -2,8 +2,7 @@
 may open it, a household's file, the loans, the top bar's counts, whether the token still
 holds) does not queue behind a writer: on SQLite a write transaction (a filing, a loan's
 move) holds the one write lock until its commit, and a read that began BEGIN IMMEDIATE
-waited for it, so 2 archivists filing made every page of 20 people wait up to a second or
-more. Both engines."""
+waited for it, up to the busy timeout behind a long one. Both engines."""
 
 from __future__ import annotations
 
